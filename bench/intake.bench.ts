@@ -1,0 +1,475 @@
+/**
+ * Intake benchmark: boots the all-in-one service on its own database and queue prefix,
+ * loads it with autocannon from this (separate) process, and prints the figures.
+ *
+ *   npm run bench:intake
+ *
+ * Exits 0 whenever the run completes, even if a target is missed; exits 1 if the run itself fails.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import autocannon from 'autocannon';
+import Redis from 'ioredis';
+import { Client } from 'pg';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const SERVER_ENTRY = path.join(ROOT, 'dist', 'src', 'all-in-one.js');
+
+const PORT = 3999;
+const BASE_URL = `http://127.0.0.1:${PORT}`;
+const PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+const BENCH_DB = 'guichet_vert_bench';
+const DATABASE_URL = `postgres://postgres@127.0.0.1:5432/${BENCH_DB}`;
+const REDIS_URL = 'redis://127.0.0.1:6379';
+const QUEUE_PREFIX = 'gvbench';
+
+const READY_TIMEOUT_MS = 60_000;
+const KILL_GRACE_MS = 10_000;
+const RSS_SAMPLE_MS = 250;
+
+const WARMUP_SECONDS = 3;
+const RUN_SECONDS = 20;
+const MAX_CONNECTIONS = 50;
+const STEADY_RATE = 200;
+const STEADY_CONNECTIONS = 20;
+
+const TARGET_SHARE_PCT = 25;
+const TARGET_P99_MS = 50;
+const TARGET_RSS_MB = 300;
+
+const DEPARTMENT_CODES = ['38', '69', '75', '13', '2A', '971', '59', '33'];
+const SEGMENTS = ['office_supplies', 'furniture', 'catering', 'it_equipment', 'cleaning'];
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+/** The intake API contract; `n` keeps every body distinct so no dedup or idempotency path is hit. */
+function makeBody(n: number): Record<string, unknown> {
+  return {
+    buyer: {
+      firstName: 'Camille',
+      lastName: 'Martin',
+      email: `camille.martin+${n}@example.fr`,
+      phone: '+33 4 76 00 00 00',
+      organisationName: "Département de l'Isère",
+      organisationType: 'local_authority',
+      siret: '22380001400019',
+    },
+    departmentCode: DEPARTMENT_CODES[n % DEPARTMENT_CODES.length],
+    kind: 'environmental',
+    segment: SEGMENTS[n % SEGMENTS.length],
+    subject: `Fournitures de bureau et loi AGEC ${n}`,
+    question:
+      'Nous préparons un marché de fournitures de bureau et souhaitons savoir comment intégrer les obligations ' +
+      'de la loi AGEC sur les produits issus du réemploi ou intégrant des matières recyclées. ' +
+      `Quels pourcentages appliquer et comment les vérifier ? (${n})`,
+    purchaseStage: 'need_definition',
+    estimatedAmount: 120000,
+    neededBy: '2027-03-01',
+    internalReferentConsulted: false,
+    consent: true,
+  };
+}
+
+// Shared across runs so bodies stay distinct from warm-up to the last run.
+let bodyCounter = 0;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+// ---------------------------------------------------------------------------------------------
+// Environment reset
+
+async function recreateDatabase(): Promise<void> {
+  const client = new Client({ connectionString: PG_ADMIN_URL });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${BENCH_DB}`);
+  } finally {
+    await client.end();
+  }
+}
+
+async function clearRedisKeys(): Promise<number> {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  let deleted = 0;
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${QUEUE_PREFIX}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) deleted += await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    await redis.quit();
+  }
+  return deleted;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Server process
+
+interface Server {
+  child: ChildProcess;
+  pid: number;
+  logFile: string;
+  exited: Promise<void>;
+}
+
+let server: Server | undefined;
+
+function startServer(tmpDir: string): Server {
+  const logFile = path.join(tmpDir, 'server.log');
+  const mailDir = path.join(tmpDir, 'mail');
+  fs.mkdirSync(mailDir, { recursive: true });
+  const logFd = fs.openSync(logFile, 'a');
+
+  const child = spawn(process.execPath, [SERVER_ENTRY], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PORT: String(PORT),
+      DATABASE_URL,
+      REDIS_URL,
+      QUEUE_PREFIX,
+      INTAKE_RATE_LIMIT: '100000000',
+      LOG_LEVEL: 'warn',
+      MAIL_DIR: mailDir,
+      NODE_ENV: 'production',
+      APP_SECRET: randomBytes(24).toString('hex'),
+      // Guard against a developer shell sending real mail or skipping migrations.
+      SMTP_URL: '',
+      RUN_MIGRATIONS: 'true',
+    },
+    stdio: ['ignore', logFd, logFd],
+  });
+  fs.closeSync(logFd);
+
+  if (child.pid === undefined) throw new Error(`impossible de lancer ${SERVER_ENTRY}`);
+  const exited = new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+  child.once('error', (err) => console.error(`server process error: ${err.message}`));
+  return { child, pid: child.pid, logFile, exited };
+}
+
+function isRunning(s: Server): boolean {
+  return s.child.exitCode === null && s.child.signalCode === null;
+}
+
+async function stopServer(): Promise<void> {
+  const s = server;
+  if (!s || !isRunning(s)) return;
+  s.child.kill('SIGTERM');
+  const graceful = await Promise.race([s.exited.then(() => true), sleep(KILL_GRACE_MS).then(() => false)]);
+  if (!graceful && isRunning(s)) {
+    s.child.kill('SIGKILL');
+    await s.exited;
+  }
+}
+
+function logTail(file: string, lines = 30): string {
+  try {
+    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(journal illisible)';
+  }
+}
+
+function httpGetStatus(url: string, timeoutMs = 2000): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.setTimeout(timeoutMs, () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+  });
+}
+
+async function waitUntilReady(s: Server): Promise<number> {
+  const started = Date.now();
+  let lastStatus = 'no answer';
+  while (Date.now() - started < READY_TIMEOUT_MS) {
+    if (!isRunning(s)) {
+      throw new Error(
+        `le serveur s'est arrêté au démarrage (code ${s.child.exitCode}, signal ${s.child.signalCode})\n` +
+          logTail(s.logFile),
+      );
+    }
+    try {
+      const status = await httpGetStatus(`${BASE_URL}/health/ready`);
+      if (status === 200) return Date.now() - started;
+      lastStatus = `HTTP ${status}`;
+    } catch (err) {
+      lastStatus = (err as Error).message;
+    }
+    await sleep(250);
+  }
+  throw new Error(`/health/ready pas prêt après ${READY_TIMEOUT_MS / 1000} s (dernier: ${lastStatus})\n${logTail(s.logFile)}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Memory sampling
+
+function readStatusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number | undefined {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const match = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(status);
+    return match ? Number(match[1]) * 1024 : undefined;
+  } catch {
+    return undefined; // process gone or /proc unavailable
+  }
+}
+
+class RssSampler {
+  peakBytes = 0;
+  samples = 0;
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly pid: number) {}
+
+  start(): void {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), RSS_SAMPLE_MS);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.sample();
+  }
+
+  private sample(): void {
+    const rss = readStatusKb(this.pid, 'VmRSS');
+    if (rss === undefined) return;
+    this.samples++;
+    if (rss > this.peakBytes) this.peakBytes = rss;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load runs
+
+interface RunOutcome {
+  label: string;
+  result: autocannon.Result;
+  expectedStatus: number;
+  /** 2xx answers with another status than expected (e.g. 200 instead of 201). */
+  unexpected2xx: number;
+}
+
+const samplesOfFailures: string[] = [];
+
+function recordFailure(label: string, status: number, body: string, expected: number): void {
+  if (status === expected || samplesOfFailures.length >= 5) return;
+  samplesOfFailures.push(`${label}: HTTP ${status} ${body.slice(0, 300).replace(/\s+/g, ' ')}`);
+}
+
+function intakeRequests(label: string): autocannon.Request[] {
+  return [
+    {
+      method: 'POST',
+      path: '/api/v1/requests',
+      setupRequest: (req) => ({ ...req, body: JSON.stringify(makeBody(bodyCounter++)) }),
+      onResponse: (status, body) => recordFailure(label, status, body, 201),
+    },
+  ];
+}
+
+function countOther2xx(result: autocannon.Result, expected: number): number {
+  let count = 0;
+  for (const [code, stat] of Object.entries(result.statusCodeStats ?? {})) {
+    const n = Number(code);
+    if (n >= 200 && n < 300 && n !== expected) count += stat.count ?? 0;
+  }
+  return count;
+}
+
+async function runLoad(
+  label: string,
+  expectedStatus: number,
+  options: Omit<autocannon.Options, 'url'>,
+): Promise<RunOutcome> {
+  console.log(`→ ${label}…`);
+  const result = await autocannon({ url: BASE_URL, ...options });
+  return { label, result, expectedStatus, unexpected2xx: countOther2xx(result, expectedStatus) };
+}
+
+async function probeIntake(): Promise<void> {
+  // One request up front so a contract mismatch shows its reason before 20 s of identical failures.
+  const body = JSON.stringify(makeBody(bodyCounter++));
+  const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const req = http.request(
+      `${BASE_URL}/api/v1/requests`,
+      { method: 'POST', headers: { ...JSON_HEADERS, 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        let data = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (data += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: data }));
+      },
+    );
+    req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end(body);
+  });
+  if (status !== 201) {
+    console.log(`! sonde POST /api/v1/requests : HTTP ${status} (201 attendu) ${text.slice(0, 500)}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+const mb = (bytes: number) => bytes / 1048576;
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('fr-FR', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+function describe(run: RunOutcome): string[] {
+  const r = run.result;
+  return [
+    `${run.label}`,
+    `  req/s moyen        ${fmt(r.requests.average, 1)}  (total ${fmt(r.requests.total)} en ${fmt(r.duration, 1)} s)`,
+    `  latence p50 / p99  ${fmt(r.latency.p50, 1)} ms / ${fmt(r.latency.p99, 1)} ms  (max ${fmt(r.latency.max, 1)} ms)`,
+    `  non-2xx ${r.non2xx} · autres 2xx que ${run.expectedStatus} : ${run.unexpected2xx} · erreurs ${r.errors} · timeouts ${r.timeouts}`,
+  ];
+}
+
+function verdict(met: boolean): string {
+  return met ? 'met' : 'not met';
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  if (!fs.existsSync(SERVER_ENTRY)) {
+    throw new Error(`${path.relative(ROOT, SERVER_ENTRY)} introuvable : lancer « npm run build » d'abord`);
+  }
+
+  const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'guichet-vert-bench-'));
+  console.log(`Répertoire temporaire : ${tmpDir}`);
+
+  await recreateDatabase();
+  console.log(`Base ${BENCH_DB} recréée.`);
+  const deletedKeys = await clearRedisKeys();
+  console.log(`Redis : ${deletedKeys} clé(s) ${QUEUE_PREFIX}:* supprimée(s).`);
+
+  server = startServer(tmpDir);
+  console.log(`Serveur lancé (pid ${server.pid}), journal : ${server.logFile}`);
+  const sampler = new RssSampler(server.pid);
+  sampler.start();
+
+  const bootMs = await waitUntilReady(server);
+  console.log(`Prêt en ${fmt(bootMs / 1000, 1)} s.`);
+
+  await probeIntake();
+
+  await runLoad(`warm-up (${WARMUP_SECONDS} s, non compté)`, 201, {
+    connections: MAX_CONNECTIONS,
+    duration: WARMUP_SECONDS,
+    headers: JSON_HEADERS,
+    requests: intakeRequests('warm-up'),
+  });
+  samplesOfFailures.length = 0;
+
+  const intakeMax = await runLoad(
+    `POST /api/v1/requests, débit max (${MAX_CONNECTIONS} connexions, ${RUN_SECONDS} s)`,
+    201,
+    {
+      connections: MAX_CONNECTIONS,
+      duration: RUN_SECONDS,
+      headers: JSON_HEADERS,
+      requests: intakeRequests('intake max'),
+    },
+  );
+
+  const healthMax = await runLoad(
+    `GET /health/live, débit max (${MAX_CONNECTIONS} connexions, ${RUN_SECONDS} s)`,
+    200,
+    {
+      connections: MAX_CONNECTIONS,
+      duration: RUN_SECONDS,
+      requests: [
+        {
+          method: 'GET',
+          path: '/health/live',
+          onResponse: (status, body) => recordFailure('health', status, body, 200),
+        },
+      ],
+    },
+  );
+
+  const intakeSteady = await runLoad(
+    `POST /api/v1/requests à ${STEADY_RATE} req/s (${STEADY_CONNECTIONS} connexions, ${RUN_SECONDS} s)`,
+    201,
+    {
+      connections: STEADY_CONNECTIONS,
+      overallRate: STEADY_RATE,
+      duration: RUN_SECONDS,
+      headers: JSON_HEADERS,
+      requests: intakeRequests('intake 200/s'),
+    },
+  );
+
+  sampler.stop();
+  const serverAlive = isRunning(server);
+  const hwmBytes = readStatusKb(server.pid, 'VmHWM') ?? 0;
+  await stopServer();
+  const serverLog = server.logFile;
+  server = undefined;
+
+  const runs = [intakeMax, healthMax, intakeSteady];
+  // autocannon's `errors` already includes timeouts: adding them again would double-count.
+  const failures = runs.reduce((sum, run) => sum + run.result.non2xx + run.unexpected2xx + run.result.errors, 0);
+  const totalRequests = runs.reduce((sum, run) => sum + run.result.requests.total, 0);
+  const peakBytes = Math.max(sampler.peakBytes, hwmBytes);
+  const share = (intakeMax.result.requests.average / healthMax.result.requests.average) * 100;
+  const p99 = intakeSteady.result.latency.p99;
+
+  const lines: string[] = ['', '=== Guichet vert — banc de dépôt (intake) ==='];
+  for (const run of runs) lines.push(...describe(run));
+  lines.push(
+    `Total des requêtes comptées : ${fmt(totalRequests)} ; échecs (non-2xx + autres 2xx + erreurs dont timeouts) : ${failures}`,
+    `RSS serveur : pic échantillonné ${fmt(mb(sampler.peakBytes), 1)} Mo (${sampler.samples} mesures / ${RSS_SAMPLE_MS} ms), VmHWM ${fmt(mb(hwmBytes), 1)} Mo`,
+    `Demandes créées : ${bodyCounter} corps distincts envoyés (sonde et warm-up compris)`,
+    `Journal serveur : ${serverLog}`,
+  );
+  if (!serverAlive) lines.push('! le serveur s’est arrêté pendant la mesure (voir le journal)');
+  if (samplesOfFailures.length > 0) {
+    lines.push('Exemples de réponses inattendues :', ...samplesOfFailures.map((s) => `  ${s}`));
+  }
+  lines.push(
+    '',
+    `target intake ≥ ${TARGET_SHARE_PCT} % of health: ${verdict(share >= TARGET_SHARE_PCT)}`,
+    `target p99 < ${TARGET_P99_MS} ms at ${STEADY_RATE}/s: ${verdict(p99 < TARGET_P99_MS)}`,
+    `target zero errors: ${verdict(failures === 0 && serverAlive)}`,
+    `target peak RSS < ${TARGET_RSS_MB} MB: ${verdict(mb(peakBytes) < TARGET_RSS_MB)}`,
+    '',
+    `intake p99 at ${STEADY_RATE}/s: ${(Math.round(p99 * 10) / 10).toString()} ms`,
+    `server peak RSS: ${Math.round(mb(peakBytes))} MB`,
+    `intake share of health: ${Number.isFinite(share) ? Math.round(share) : 0} %`,
+  );
+  console.log(lines.join('\n'));
+}
+
+// Never leave an orphan server behind, whatever ends this process.
+process.on('exit', () => {
+  if (server && isRunning(server)) server.child.kill('SIGKILL');
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void stopServer().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  });
+}
+
+main()
+  .then(() => process.exit(0))
+  .catch(async (err: unknown) => {
+    console.error(`Banc interrompu : ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    await stopServer().catch(() => undefined);
+    process.exit(1);
+  });

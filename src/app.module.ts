@@ -1,0 +1,57 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { Logger } from 'pino';
+import { AppConfig } from './config/app-config';
+import { LoggingModule } from './common/logging/logging.module';
+import { dataSourceOptions } from './database/data-source-options';
+import { HealthModule } from './modules/health/health.module';
+import { IntakeModule } from './modules/intake/intake.module';
+import { MailModule } from './modules/mail/mail.module';
+import { MailProcessor } from './modules/mail/mail.processor';
+import { ReferenceModule } from './modules/reference/reference.module';
+import { RequestsModule } from './modules/requests/requests.module';
+import { OutboxRelay } from './queue/outbox.relay';
+import { QueueModule } from './queue/queue.module';
+import { Sweeps } from './queue/sweeps';
+import { JOB_PROCESSORS, WorkerHost } from './queue/worker-host';
+
+export interface Roles {
+  api: boolean;
+  worker: boolean;
+}
+
+/** The queue side: outbox relay, sweeps and one BullMQ worker per consumed queue. */
+@Module({
+  imports: [MailModule, IntakeModule],
+  providers: [
+    OutboxRelay,
+    Sweeps,
+    WorkerHost,
+    { provide: JOB_PROCESSORS, useFactory: (mail: MailProcessor) => [mail], inject: [MailProcessor] },
+  ],
+})
+class WorkerRoleModule {}
+
+@Module({ imports: [HealthModule, RequestsModule, IntakeModule] })
+class ApiRoleModule {}
+
+/** One codebase, one module tree; the entry point picks the roles this process plays. */
+@Module({})
+export class AppModule {
+  static forRoles(roles: Roles, config: AppConfig, logger: Logger): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        LoggingModule.forRoot(logger),
+        TypeOrmModule.forRoot(dataSourceOptions(config.DATABASE_URL)),
+        ReferenceModule,
+        QueueModule,
+        ...(roles.api ? [ApiRoleModule] : []),
+        ...(roles.worker ? [WorkerRoleModule] : []),
+      ],
+      providers: [{ provide: AppConfig, useValue: config }],
+      exports: [AppConfig],
+    };
+  }
+}

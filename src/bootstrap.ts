@@ -1,0 +1,60 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { AppModule, Roles } from './app.module';
+import { AppConfig, ConfigError, loadConfig } from './config/app-config';
+import { createLogger, PinoNestLogger } from './common/logging/logger';
+import { dataSourceOptions } from './database/data-source-options';
+import { prepareDatabase } from './database/prepare-database';
+import { configureHttp } from './web/http-setup';
+
+/** Validates the configuration, migrates and seeds, then starts the roles this process plays. */
+export async function start(roles: Roles): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\nVoir .env.example pour la liste des variables.\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+  const name = roles.api && roles.worker ? 'guichet-vert' : roles.api ? 'guichet-vert-api' : 'guichet-vert-worker';
+  const logger = createLogger(config.LOG_LEVEL, name);
+  try {
+    await migrateAndSeed(config);
+    if (roles.api) {
+      const app = await createHttpApp(roles, config, logger);
+      await app.listen(config.PORT);
+      logger.info({ port: config.PORT, roles }, 'service démarré');
+    } else {
+      const context = await NestFactory.createApplicationContext(AppModule.forRoles(roles, config, logger), { logger: new PinoNestLogger(logger) });
+      context.enableShutdownHooks();
+      logger.info({ roles }, 'worker démarré');
+    }
+  } catch (error) {
+    logger.fatal({ err: { message: (error as Error).message, stack: (error as Error).stack } }, 'démarrage impossible');
+    process.exit(1);
+  }
+}
+
+export async function createHttpApp(roles: Roles, config: AppConfig, logger: Logger): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoles(roles, config, logger), {
+    bodyParser: false,
+    logger: new PinoNestLogger(logger),
+  });
+  configureHttp(app, config, logger);
+  return app;
+}
+
+export async function migrateAndSeed(config: AppConfig): Promise<void> {
+  const dataSource = await new DataSource(dataSourceOptions(config.DATABASE_URL)).initialize();
+  try {
+    await prepareDatabase(dataSource, { runMigrations: config.RUN_MIGRATIONS });
+  } finally {
+    await dataSource.destroy();
+  }
+}

@@ -1,0 +1,53 @@
+import { HttpStatus } from '@nestjs/common';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** Every error the service answers on purpose, with its HTTP status, mapped once here. */
+export const ERROR_STATUS = {
+  validation_failed: HttpStatus.BAD_REQUEST,
+  malformed_body: HttpStatus.BAD_REQUEST,
+  not_eligible: HttpStatus.UNPROCESSABLE_ENTITY,
+  idempotency_key_reused: HttpStatus.UNPROCESSABLE_ENTITY,
+  not_found: HttpStatus.NOT_FOUND,
+  payload_too_large: HttpStatus.PAYLOAD_TOO_LARGE,
+  unsupported_media_type: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+  rate_limited: HttpStatus.TOO_MANY_REQUESTS,
+  service_unavailable: HttpStatus.SERVICE_UNAVAILABLE,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export interface Pointer {
+  label: string;
+  url: string;
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly errors: FieldError[] = [],
+    readonly extra: { pointers?: Pointer[]; retryAfterSeconds?: number } = {},
+  ) {
+    super(message);
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+export class ValidationFailed extends AppError {
+  constructor(errors: FieldError[]) {
+    super('validation_failed', 'La demande contient des erreurs.', errors);
+  }
+}
+
+export class NotFound extends AppError {
+  constructor() {
+    super('not_found', 'Page ou demande introuvable.');
+  }
+}

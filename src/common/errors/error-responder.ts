@@ -1,0 +1,79 @@
+import { HttpException } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { scrubPersonalData } from '../logging/logger';
+import { AppError } from './app-errors';
+
+const HTTP_MESSAGES: Record<number, string> = {
+  400: 'La requête est invalide.',
+  401: 'Authentification requise.',
+  403: 'Accès refusé.',
+  404: 'Page ou demande introuvable.',
+  405: 'Méthode non autorisée.',
+  413: 'Le contenu envoyé dépasse la taille autorisée (100 Ko).',
+  415: 'Type de contenu non pris en charge : envoyez du JSON (Content-Type: application/json).',
+  429: 'Trop de demandes envoyées depuis votre adresse. Réessayez plus tard.',
+  500: 'Une erreur inattendue est survenue. Elle a été enregistrée ; réessayez dans quelques instants.',
+  503: 'Le service est momentanément indisponible. Réessayez dans quelques instants.',
+};
+
+/** body-parser's own errors, for a body that never reached a controller. */
+const BODY_PARSER_ERRORS: Record<string, { status: number; message: string }> = {
+  'entity.parse.failed': { status: 400, message: 'Le corps de la requête n’est pas un JSON valide.' },
+  'entity.too.large': { status: 413, message: HTTP_MESSAGES[413] },
+  'encoding.unsupported': { status: 415, message: 'Encodage non pris en charge : utilisez UTF-8.' },
+  'charset.unsupported': { status: 415, message: 'Jeu de caractères non pris en charge : utilisez UTF-8.' },
+  'request.aborted': { status: 400, message: 'La requête a été interrompue.' },
+};
+
+export interface ErrorBody {
+  statusCode: number;
+  message: string;
+  errors: Array<{ field: string; message: string }>;
+  code?: string;
+  pointers?: Array<{ label: string; url: string }>;
+}
+
+export function toErrorBody(error: unknown): { body: ErrorBody; retryAfter?: number } {
+  if (error instanceof AppError) {
+    return {
+      body: { statusCode: error.status, message: error.message, errors: error.errors, code: error.code, ...(error.extra.pointers ? { pointers: error.extra.pointers } : {}) },
+      retryAfter: error.extra.retryAfterSeconds,
+    };
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    return { body: { statusCode: status, message: HTTP_MESSAGES[status] ?? HTTP_MESSAGES[400], errors: [] } };
+  }
+  const parserError = BODY_PARSER_ERRORS[(error as { type?: string })?.type ?? ''];
+  if (parserError) return { body: { statusCode: parserError.status, message: parserError.message, errors: [{ field: '', message: parserError.message }] } };
+  return { body: { statusCode: 500, message: HTTP_MESSAGES[500], errors: [] } };
+}
+
+export function wantsJson(req: Request): boolean {
+  return req.path.startsWith('/api/') || req.path.startsWith('/health') || (!req.accepts('html') && !!req.accepts('json'));
+}
+
+/**
+ * The single place an error becomes a response: JSON with field errors for API clients, a French
+ * page for people. Unexpected errors are logged without any personal data.
+ */
+export function respondWithError(error: unknown, req: Request, res: Response, logger: Logger): void {
+  const { body, retryAfter } = toErrorBody(error);
+  if (body.statusCode >= 500) {
+    const err = error as Error;
+    logger.error({ err: { name: err?.name, message: scrubPersonalData(String(err?.message)), stack: err?.stack } }, 'erreur inattendue');
+  }
+  if (res.headersSent) return;
+  if (retryAfter) res.setHeader('Retry-After', String(retryAfter));
+  res.status(body.statusCode);
+  if (wantsJson(req)) {
+    res.json(body);
+    return;
+  }
+  res.render('error', {
+    title: body.statusCode === 404 ? 'Page introuvable' : 'Erreur',
+    heading: body.statusCode === 404 ? 'Page introuvable' : body.statusCode === 429 ? 'Trop de demandes' : 'Une erreur est survenue',
+    message: body.statusCode === 404 ? 'La page ou la demande que vous cherchez n’existe pas, ou le lien est incomplet. Vérifiez l’adresse reçue par courriel.' : body.message,
+  });
+}

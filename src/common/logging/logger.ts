@@ -1,0 +1,58 @@
+import { LoggerService } from '@nestjs/common';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import pino, { Logger } from 'pino';
+
+/** Carries the request id through async calls so every log line of a request names it. */
+export const requestContext = new AsyncLocalStorage<{ requestId: string }>();
+
+/**
+ * Paths that may hold personal data or secrets are removed wherever they appear; the rest of the
+ * code never logs user input, and URLs are logged without their query string (tracking tokens).
+ */
+const REDACTED_PATHS = [
+  'email', '*.email', 'recipient', '*.recipient', 'to', '*.to', 'phone', '*.phone',
+  'firstName', '*.firstName', 'lastName', '*.lastName', 'buyer', '*.buyer', 'token', '*.token',
+  'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-tracking-token"]', 'req.headers["idempotency-key"]',
+];
+
+export function createLogger(level: string, name: string): Logger {
+  return pino({
+    level,
+    name,
+    base: { pid: process.pid },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    redact: { paths: REDACTED_PATHS, remove: true },
+    mixin: () => {
+      const store = requestContext.getStore();
+      return store ? { requestId: store.requestId } : {};
+    },
+  });
+}
+
+/** Nest's own log lines (boot, routes) go through the same JSON logger. */
+export class PinoNestLogger implements LoggerService {
+  constructor(private readonly logger: Logger) {}
+
+  log(message: unknown, context?: string) {
+    this.logger.info({ context }, String(message));
+  }
+  error(message: unknown, trace?: string, context?: string) {
+    this.logger.error({ context, trace }, String(message));
+  }
+  warn(message: unknown, context?: string) {
+    this.logger.warn({ context }, String(message));
+  }
+  debug(message: unknown, context?: string) {
+    this.logger.debug({ context }, String(message));
+  }
+  verbose(message: unknown, context?: string) {
+    this.logger.trace({ context }, String(message));
+  }
+}
+
+/** For third-party error texts (SMTP replies quote addresses): masks e-mail addresses and phone numbers. */
+export function scrubPersonalData(text: string): string {
+  return text
+    .replace(/[^\s<>"'@]+@[^\s<>"'@]+\.[^\s<>"'@]+/g, '[adresse masquée]')
+    .replace(/\+?\d[\d .-]{7,}\d/g, '[numéro masqué]');
+}

@@ -1,0 +1,38 @@
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** 256 bits of randomness, URL-safe. */
+export function randomToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export function sha256(value: string | Buffer): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
+export function hmac(secret: string, value: string): Buffer {
+  return createHmac('sha256', secret).update(value).digest();
+}
+
+/** Compares a presented token with a stored hash without leaking timing. */
+export function tokenMatches(token: string, storedHash: Buffer): boolean {
+  const presented = sha256(token);
+  return presented.length === storedHash.length && timingSafeEqual(presented, storedHash);
+}
+
+function sealingKey(secret: string, passphrase: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', passphrase, secret, 'guichet-vert/seal', 32));
+}
+
+/** AES-256-GCM with a key derived from the server secret and a client-held passphrase. */
+export function seal(secret: string, passphrase: string, plaintext: string): Buffer {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', sealingKey(secret, passphrase), iv);
+  const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), body]);
+}
+
+export function unseal(secret: string, passphrase: string, sealed: Buffer): string {
+  const decipher = createDecipheriv('aes-256-gcm', sealingKey(secret, passphrase), sealed.subarray(0, 12));
+  decipher.setAuthTag(sealed.subarray(12, 28));
+  return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]).toString('utf8');
+}

@@ -1,0 +1,31 @@
+import { ValidationError } from 'class-validator';
+import type { FieldError } from './errors/app-errors';
+
+/** Which message to show when a field breaks several rules: missing, then wrong type, then the rest. */
+const PRIORITY = ['isDefined', 'whitelistValidation', 'isString', 'isIn', 'isInt', 'isBoolean', 'isNotEmptyObject', 'nestedValidation'];
+
+/** Turns class-validator's tree into one French message per field, named by its dotted path. */
+export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
+  const result: FieldError[] = [];
+  for (const error of errors) {
+    const field = parent ? `${parent}.${error.property}` : error.property;
+    const constraints = error.constraints ?? {};
+    const names = Object.keys(constraints);
+    if (names.length) {
+      const chosen = PRIORITY.find((name) => name in constraints) ?? names[0];
+      result.push({ field, message: chosen === 'whitelistValidation' ? `Champ inconnu : « ${field} ».` : chosen === 'nestedValidation' ? 'Ce champ doit être un objet.' : constraints[chosen] });
+    }
+    if (error.children?.length) result.push(...flattenValidationErrors(error.children, field));
+  }
+  return result;
+}
+
+/** Trims every string of a parsed body, so "  " counts as empty and "38 " as "38". */
+export function trimStrings(value: unknown): unknown {
+  if (typeof value === 'string') return value.trim();
+  if (Array.isArray(value)) return value.map(trimStrings);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, trimStrings(v)]));
+  }
+  return value;
+}

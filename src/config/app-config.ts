@@ -1,0 +1,131 @@
+import 'reflect-metadata';
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+  ValidateIf,
+} from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+const toBool = ({ value }: { value: unknown }) =>
+  value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
+
+const DEV_SECRET = 'dev-only-secret-change-me-in-production-0000';
+
+/**
+ * Every setting the service reads, with its default. Built once from the environment;
+ * a bad value stops the boot with the list of every bad key (see loadConfig).
+ */
+export class AppConfig {
+  @IsIn(['development', 'production', 'test'], { message: 'development, production ou test' })
+  NODE_ENV = 'development';
+
+  @Transform(toInt)
+  @IsInt({ message: 'un numéro de port entier' })
+  @Min(1, { message: 'un port entre 1 et 65535' })
+  @Max(65535, { message: 'un port entre 1 et 65535' })
+  PORT = 3000;
+
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'une URL postgres://utilisateur@hôte:port/base' })
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/guichet_vert';
+
+  @Matches(/^rediss?:\/\/.+/, { message: 'une URL redis://hôte:port[/base]' })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  /** Empty: messages are written as .eml files under MAIL_DIR instead of being sent. */
+  @IsOptional()
+  @Matches(/^smtps?:\/\/.+/, { message: 'une URL smtp://[utilisateur:motdepasse@]hôte:port ou vide' })
+  SMTP_URL?: string;
+
+  @IsString()
+  @MinLength(3, { message: 'une adresse d’expéditeur, par exemple "Guichet vert <ne-pas-repondre@exemple.fr>"' })
+  MAIL_FROM = 'Guichet vert <ne-pas-repondre@guichet-vert.localhost>';
+
+  @IsString()
+  MAIL_DIR = 'var/mail';
+
+  @ValidateIf((config: AppConfig) => config.PUBLIC_URL !== '')
+  @IsUrl({ require_tld: false, require_protocol: true }, { message: 'une URL absolue, par exemple https://guichet-vert.exemple.fr' })
+  PUBLIC_URL = '';
+
+  /** Keys HMACs and the encryption of idempotent replies; must be set in production. */
+  @IsString()
+  @MinLength(32, { message: 'une chaîne secrète d’au moins 32 caractères' })
+  APP_SECRET = DEV_SECRET;
+
+  @Transform(toInt)
+  @IsInt({ message: 'un nombre entier de demandes par heure' })
+  @Min(1, { message: 'au moins 1' })
+  INTAKE_RATE_LIMIT = 20;
+
+  /** Express "trust proxy" hop count: 0 when the api faces clients directly. */
+  @Transform(toInt)
+  @IsInt({ message: 'un nombre entier de proxys de confiance (0 sans proxy)' })
+  @Min(0, { message: '0 ou plus' })
+  TRUST_PROXY = 0;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    message: 'fatal, error, warn, info, debug, trace ou silent',
+  })
+  LOG_LEVEL = 'info';
+
+  @Matches(/^[a-z0-9_-]{1,32}$/, { message: 'un préfixe court en minuscules (lettres, chiffres, - ou _)' })
+  QUEUE_PREFIX = 'gv';
+
+  @Transform(toInt)
+  @IsInt({ message: 'un délai entier en millisecondes' })
+  @Min(50, { message: 'au moins 50 ms' })
+  OUTBOX_POLL_MS = 1000;
+
+  @Transform(toInt)
+  @IsInt({ message: 'un nombre entier de jours ouvrés' })
+  @Min(1, { message: 'au moins 1' })
+  TAKE_CHARGE_WORKING_DAYS = 2;
+
+  @Transform(toInt)
+  @IsInt({ message: 'un nombre entier de jours ouvrés' })
+  @Min(1, { message: 'au moins 1' })
+  ANSWER_WORKING_DAYS = 10;
+
+  @Transform(toBool)
+  @IsBoolean({ message: 'true ou false' })
+  RUN_MIGRATIONS = true;
+
+  get isProduction(): boolean {
+    return this.NODE_ENV === 'production';
+  }
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration invalide :\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const known = Object.keys(new AppConfig());
+  const provided = Object.fromEntries(
+    known.filter((key) => env[key] !== undefined && env[key] !== '').map((key) => [key, env[key]]),
+  );
+  const config = plainToInstance(AppConfig, provided);
+  const problems = validateSync(config).map(
+    (error) => `${error.property} : attendu ${Object.values(error.constraints ?? {}).join(' ; ')} (reçu « ${String(env[error.property] ?? '')} »)`,
+  );
+  if (config.isProduction && config.APP_SECRET === DEV_SECRET) {
+    problems.push('APP_SECRET : obligatoire en production (au moins 32 caractères aléatoires)');
+  }
+  if (problems.length) throw new ConfigError(problems);
+  if (!config.PUBLIC_URL) config.PUBLIC_URL = `http://localhost:${config.PORT}`;
+  config.PUBLIC_URL = config.PUBLIC_URL.replace(/\/+$/, '');
+  return config;
+}

@@ -1,0 +1,172 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  Equals,
+  IsBoolean,
+  IsDefined,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsNotEmptyObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import {
+  ORGANISATION_TYPES,
+  OrganisationType,
+  PURCHASE_STAGES,
+  PurchaseStage,
+  REQUEST_KINDS,
+  RequestKind,
+} from '../../requests/request.types';
+import { QUESTION_MAX_LENGTH, QUESTION_MIN_LENGTH } from '../eligibility.policy';
+
+const REQUIRED = 'Ce champ est obligatoire.';
+
+export class BuyerDto {
+  @ApiProperty({ example: 'Camille', maxLength: 100 })
+  @IsDefined({ message: 'Indiquez votre prénom.' })
+  @IsString({ message: 'Le prénom doit être un texte.' })
+  @MinLength(1, { message: 'Indiquez votre prénom.' })
+  @MaxLength(100, { message: 'Le prénom ne doit pas dépasser 100 caractères.' })
+  firstName!: string;
+
+  @ApiProperty({ example: 'Martin', maxLength: 100 })
+  @IsDefined({ message: 'Indiquez votre nom.' })
+  @IsString({ message: 'Le nom doit être un texte.' })
+  @MinLength(1, { message: 'Indiquez votre nom.' })
+  @MaxLength(100, { message: 'Le nom ne doit pas dépasser 100 caractères.' })
+  lastName!: string;
+
+  @ApiProperty({ example: 'camille.martin@example.fr', maxLength: 254 })
+  @IsDefined({ message: 'Indiquez votre adresse électronique.' })
+  @IsString({ message: 'L’adresse électronique doit être un texte.' })
+  @MaxLength(254, { message: 'L’adresse électronique ne doit pas dépasser 254 caractères.' })
+  @IsEmail({}, { message: 'Indiquez une adresse électronique valide, par exemple nom@exemple.fr.' })
+  email!: string;
+
+  @ApiPropertyOptional({ example: '+33 4 76 00 00 00', maxLength: 30 })
+  @IsOptional()
+  @IsString({ message: 'Le téléphone doit être un texte.' })
+  @Matches(/^\+?[0-9 .()-]{6,30}$/, { message: 'Indiquez un numéro de téléphone valide, par exemple 04 76 00 00 00.' })
+  phone?: string;
+
+  @ApiProperty({ example: 'Département de l’Isère', maxLength: 200 })
+  @IsDefined({ message: 'Indiquez le nom de votre organisation.' })
+  @IsString({ message: 'Le nom de l’organisation doit être un texte.' })
+  @MinLength(2, { message: 'Indiquez le nom de votre organisation.' })
+  @MaxLength(200, { message: 'Le nom de l’organisation ne doit pas dépasser 200 caractères.' })
+  organisationName!: string;
+
+  @ApiProperty({ enum: ORGANISATION_TYPES })
+  @IsDefined({ message: 'Choisissez le type de votre organisation.' })
+  @IsIn(ORGANISATION_TYPES, { message: 'Choisissez un type d’organisation de la liste.' })
+  organisationType!: OrganisationType;
+
+  @ApiPropertyOptional({ example: '22380001400019', description: '14 chiffres, clé de contrôle vérifiée' })
+  @IsOptional()
+  @IsString({ message: 'Le SIRET doit être un texte de 14 chiffres.' })
+  siret?: string;
+}
+
+export class CreateRequestDto {
+  @ApiProperty({ type: BuyerDto })
+  @IsDefined({ message: REQUIRED })
+  @IsNotEmptyObject({}, { message: 'Indiquez les informations sur l’acheteur.' })
+  @ValidateNested()
+  @Type(() => BuyerDto)
+  buyer!: BuyerDto;
+
+  @ApiProperty({ example: '38', description: 'Code INSEE du département (01, 2A, 971…)' })
+  @IsDefined({ message: 'Choisissez le département de l’achat.' })
+  @IsString({ message: 'Le département doit être un code INSEE, par exemple "38" ou "2A".' })
+  departmentCode!: string;
+
+  @ApiProperty({ enum: REQUEST_KINDS })
+  @IsDefined({ message: 'Choisissez le type de question.' })
+  @IsIn(REQUEST_KINDS, { message: 'Choisissez « environnemental » ou « clauses sociales ».' })
+  kind!: RequestKind;
+
+  @ApiProperty({ example: 'office_supplies', description: 'Code du segment d’achat' })
+  @IsDefined({ message: 'Choisissez le segment d’achat.' })
+  @IsString({ message: 'Le segment d’achat doit être un code de la liste.' })
+  segment!: string;
+
+  @ApiProperty({ example: 'Fournitures de bureau et loi AGEC', maxLength: 150 })
+  @IsDefined({ message: 'Indiquez l’objet de votre demande.' })
+  @IsString({ message: 'L’objet doit être un texte.' })
+  @MinLength(5, { message: 'L’objet doit faire au moins 5 caractères.' })
+  @MaxLength(150, { message: 'L’objet ne doit pas dépasser 150 caractères.' })
+  @Matches(/^[^\r\n]*$/, { message: 'L’objet tient sur une seule ligne.' })
+  subject!: string;
+
+  @ApiProperty({ minLength: QUESTION_MIN_LENGTH, maxLength: QUESTION_MAX_LENGTH })
+  @IsDefined({ message: 'Posez votre question.' })
+  @IsString({ message: 'La question doit être un texte.' })
+  @MaxLength(QUESTION_MAX_LENGTH, { message: `La question ne doit pas dépasser ${QUESTION_MAX_LENGTH} caractères.` })
+  question!: string;
+
+  @ApiProperty({ enum: PURCHASE_STAGES })
+  @IsDefined({ message: 'Choisissez l’étape de votre achat.' })
+  @IsIn(PURCHASE_STAGES, { message: 'Choisissez une étape de la liste.' })
+  purchaseStage!: PurchaseStage;
+
+  @ApiPropertyOptional({ example: 120000, description: 'Montant estimé en euros hors taxes' })
+  @IsOptional()
+  @IsInt({ message: 'Le montant estimé est un nombre entier d’euros hors taxes.' })
+  @Min(0, { message: 'Le montant estimé ne peut pas être négatif.' })
+  @Max(100_000_000_000, { message: 'Le montant estimé semble trop élevé.' })
+  estimatedAmount?: number;
+
+  @ApiPropertyOptional({ example: '2027-03-01', format: 'date' })
+  @IsOptional()
+  @IsString({ message: 'La date doit être au format AAAA-MM-JJ.' })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'La date doit être au format AAAA-MM-JJ.' })
+  neededBy?: string;
+
+  @ApiPropertyOptional({ description: 'Acheteurs de l’État : le référent interne a-t-il été consulté ?' })
+  @IsOptional()
+  @IsBoolean({ message: 'Répondez par oui ou non.' })
+  internalReferentConsulted?: boolean;
+
+  @ApiProperty({ description: 'Consentement au traitement des données personnelles', example: true })
+  @IsDefined({ message: 'Votre accord est nécessaire pour traiter la demande.' })
+  @Equals(true, { message: 'Votre accord est nécessaire pour traiter la demande.' })
+  consent!: boolean;
+}
+
+export class CreatedRequestDto {
+  @ApiProperty({ example: 'GV-2026-000123' })
+  reference!: string;
+
+  @ApiProperty({ example: 'submitted' })
+  status!: string;
+
+  @ApiProperty({ example: 'https://guichet-vert.example.fr/suivi/GV-2026-000123?t=…' })
+  trackingUrl!: string;
+}
+
+export class FieldErrorDto {
+  @ApiProperty({ example: 'buyer.email' })
+  field!: string;
+
+  @ApiProperty({ example: 'Indiquez une adresse électronique valide, par exemple nom@exemple.fr.' })
+  message!: string;
+}
+
+export class ErrorResponseDto {
+  @ApiProperty({ example: 400 })
+  statusCode!: number;
+
+  @ApiProperty({ example: 'La demande contient des erreurs.' })
+  message!: string;
+
+  @ApiProperty({ type: [FieldErrorDto] })
+  errors!: FieldErrorDto[];
+}

@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { IdempotencyKey } from './idempotency-key.entity';
+
+@Injectable()
+export class IdempotencyRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  find(keyHash: Buffer): Promise<IdempotencyKey | null> {
+    return this.dataSource.getRepository(IdempotencyKey).findOne({ where: { keyHash } });
+  }
+
+  /**
+   * Reserves the key in the caller's transaction. Returns false when another submission holds it;
+   * a concurrent holder makes this wait for its commit, so the two never both proceed.
+   */
+  async reserve(manager: EntityManager, keyHash: Buffer, fingerprint: Buffer): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `INSERT INTO idempotency_keys (key_hash, fingerprint) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING key_hash`,
+      [keyHash, fingerprint],
+    );
+    return rows.length === 1;
+  }
+
+  async complete(manager: EntityManager, keyHash: Buffer, requestId: string, sealedResponse: Buffer): Promise<void> {
+    await manager.update(IdempotencyKey, { keyHash }, { requestId, sealedResponse });
+  }
+
+  /** Keys only protect against retries; after a day they are forgotten. */
+  async purgeOlderThan(hours: number): Promise<void> {
+    await this.dataSource.query(`DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)`, [hours]);
+  }
+}

@@ -1,0 +1,65 @@
+import { Body, Controller, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
+import {
+  ApiBody,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOperation,
+  ApiPayloadTooLargeResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnprocessableEntityResponse,
+  ApiUnsupportedMediaTypeResponse,
+  ApiBadRequestResponse,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { AppError } from '../../common/errors/app-errors';
+import { CreatedRequestDto, CreateRequestDto, ErrorResponseDto } from './dto/create-request.dto';
+import { IntakeRateLimiter } from './intake-rate-limiter';
+import { IntakeService } from './intake.service';
+import { RequestValidator } from './request-validator';
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,200}$/;
+
+@ApiTags('Demandes')
+@Controller('api/v1/requests')
+export class IntakeApiController {
+  constructor(
+    private readonly validator: RequestValidator,
+    private readonly intake: IntakeService,
+    private readonly rateLimiter: IntakeRateLimiter,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Déposer une demande de conseil', description: 'Une question sur un achat. Renvoie la référence et le lien de suivi privé.' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: '8 à 200 caractères ; un nouvel envoi avec la même clé renvoie la première demande.' })
+  @ApiBody({ type: CreateRequestDto })
+  @ApiCreatedResponse({ type: CreatedRequestDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Champs invalides, un message par champ' })
+  @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'Demande non éligible (explication et orientations), ou clé d’idempotence réutilisée' })
+  @ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: 'Corps de plus de 100 Ko' })
+  @ApiUnsupportedMediaTypeResponse({ type: ErrorResponseDto, description: 'Le corps doit être en application/json' })
+  @ApiTooManyRequestsResponse({ type: ErrorResponseDto, description: 'Trop de demandes depuis cette adresse (en-tête Retry-After)' })
+  async create(
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @Body() body: unknown,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ): Promise<CreatedRequestDto> {
+    if (!req.is('application/json')) {
+      throw new AppError('unsupported_media_type', 'Envoyez la demande en JSON, avec l’en-tête Content-Type: application/json.', [
+        { field: '', message: 'Content-Type attendu : application/json.' },
+      ]);
+    }
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw new AppError('validation_failed', 'La demande contient des erreurs.', [
+        { field: 'Idempotency-Key', message: 'La clé d’idempotence fait de 8 à 200 caractères visibles, sans espace.' },
+      ]);
+    }
+    await this.rateLimiter.consume(req.ip ?? 'unknown');
+    const dto = await this.validator.validate(body);
+    const result = await this.intake.submit(dto, idempotencyKey ? { scope: 'api', key: idempotencyKey } : undefined);
+    if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    return { reference: result.reference, status: result.status, trackingUrl: result.trackingUrl };
+  }
+}

@@ -1,0 +1,73 @@
+import { Body, Controller, Get, Post, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { Inject } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config';
+import { AppError } from '../../common/errors/app-errors';
+import { randomToken } from '../../common/tokens';
+import { ReferenceService } from '../reference/reference.service';
+import { IntakeRateLimiter } from './intake-rate-limiter';
+import { IntakeService } from './intake.service';
+import { formPageModel, formToRequestBody, pickFormValues } from './request-form';
+import { RequestValidator } from './request-validator';
+
+const FORM_TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+@ApiExcludeController()
+@Controller()
+export class IntakePagesController {
+  constructor(
+    private readonly validator: RequestValidator,
+    private readonly intake: IntakeService,
+    private readonly rateLimiter: IntakeRateLimiter,
+    private readonly reference: ReferenceService,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  home(@Res() res: Response) {
+    res.render('home', { title: 'Accueil' });
+  }
+
+  @Get('confidentialite')
+  privacy(@Res() res: Response) {
+    res.render('privacy', { title: 'Données personnelles' });
+  }
+
+  @Get('accessibilite')
+  accessibility(@Res() res: Response) {
+    res.render('accessibility', { title: 'Accessibilité' });
+  }
+
+  @Get('demande')
+  form(@Res() res: Response) {
+    res.render('request-form', formPageModel(this.reference, randomToken()));
+  }
+
+  /** The form token makes a double click or a resent form show the first confirmation again. */
+  @Post('demande')
+  async submit(@Req() req: Request, @Res() res: Response, @Body() body: Record<string, unknown>) {
+    const values = pickFormValues(body ?? {});
+    const token = typeof body?.formToken === 'string' && FORM_TOKEN.test(body.formToken) ? body.formToken : randomToken();
+    const refuse = (error: AppError) =>
+      res.status(400).render('request-form', formPageModel(this.reference, token, values, error.errors, error.code === 'not_eligible' ? { reason: error.message, pointers: error.extra.pointers ?? [] } : undefined));
+
+    if (typeof body?.website === 'string' && body.website !== '') {
+      return refuse(new AppError('validation_failed', 'Envoi refusé.', [{ field: 'website', message: 'Envoi refusé : un champ réservé aux robots a été rempli.' }]));
+    }
+    await this.rateLimiter.consume(req.ip ?? 'unknown');
+    try {
+      const dto = await this.validator.validate(formToRequestBody(values));
+      const result = await this.intake.submit(dto, { scope: 'form', key: token });
+      res.status(201).render('confirmation', {
+        title: `Demande ${result.reference} enregistrée`,
+        result,
+        takeChargeDays: this.config.TAKE_CHARGE_WORKING_DAYS,
+        answerDays: this.config.ANSWER_WORKING_DAYS,
+      });
+    } catch (error) {
+      if (error instanceof AppError && (error.code === 'validation_failed' || error.code === 'not_eligible')) return refuse(error);
+      throw error;
+    }
+  }
+}

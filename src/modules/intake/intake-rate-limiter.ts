@@ -1,0 +1,48 @@
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import type IORedis from 'ioredis';
+import type { Logger } from 'pino';
+import { AppConfig } from '../../config/app-config';
+import { AppError } from '../../common/errors/app-errors';
+import { LOGGER } from '../../common/logging/logging.module';
+import { hmac } from '../../common/tokens';
+import { createRedis } from '../../queue/redis';
+
+const WINDOW_SECONDS = 3600;
+
+/**
+ * Submissions per client address per hour, counted in Redis so every api instance shares the
+ * count. Addresses are stored as HMACs. If Redis is down, submissions are let through: losing
+ * the limiter for a while is better than refusing buyers.
+ */
+@Injectable()
+export class IntakeRateLimiter implements OnApplicationShutdown {
+  private readonly redis: IORedis;
+
+  constructor(@Inject(AppConfig) private readonly config: AppConfig, @Inject(LOGGER) private readonly logger: Logger) {
+    this.redis = createRedis(config.REDIS_URL, 'producer');
+    this.redis.on('error', () => undefined);
+  }
+
+  async consume(clientAddress: string): Promise<void> {
+    const key = `${this.config.QUEUE_PREFIX}:intake-rate:${hmac(this.config.APP_SECRET, clientAddress).toString('base64url')}`;
+    let count: number;
+    let ttl: number;
+    try {
+      const results = await this.redis.multi().incr(key).expire(key, WINDOW_SECONDS, 'NX').ttl(key).exec();
+      count = Number(results?.[0]?.[1]);
+      ttl = Number(results?.[2]?.[1]);
+    } catch (error) {
+      this.logger.warn({ err: (error as Error).message }, 'limitation de débit indisponible, demande acceptée');
+      return;
+    }
+    if (count > this.config.INTAKE_RATE_LIMIT) {
+      throw new AppError('rate_limited', `Vous avez envoyé plus de ${this.config.INTAKE_RATE_LIMIT} demandes en une heure depuis cette adresse. Réessayez plus tard.`, [], {
+        retryAfterSeconds: Math.max(ttl, 1),
+      });
+    }
+  }
+
+  onApplicationShutdown(): void {
+    this.redis.disconnect();
+  }
+}

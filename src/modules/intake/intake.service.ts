@@ -1,0 +1,155 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../../config/app-config';
+import { AppError } from '../../common/errors/app-errors';
+import { hmac, randomToken, seal, sha256, unseal } from '../../common/tokens';
+import { OutboxRepository } from '../../queue/outbox.repository';
+import { MailService } from '../mail/mail.service';
+import { ReferenceService } from '../reference/reference.service';
+import { AdviceRequest } from '../requests/request.entities';
+import { RequestsRepository } from '../requests/requests.repository';
+import { trackingUrl } from '../requests/tracking-url';
+import { CreateRequestDto } from './dto/create-request.dto';
+import { IdempotencyRepository } from './idempotency.repository';
+
+export interface SubmissionResult {
+  reference: string;
+  status: string;
+  trackingUrl: string;
+  /** True when this answers a repeated submission with the first one's result. */
+  replayed: boolean;
+}
+
+/** Where the client's repeat-protection key comes from: the API header or the form's one-time token. */
+export interface IdempotencyInput {
+  scope: 'api' | 'form';
+  key: string;
+}
+
+class ConcurrentSubmission extends Error {}
+
+const KIND_PHRASES = { environmental: 'du réseau régional de l’achat public durable', social_clause: 'de clauses sociales de votre territoire' };
+
+@Injectable()
+export class IntakeService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly requests: RequestsRepository,
+    private readonly idempotency: IdempotencyRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly mail: MailService,
+    private readonly reference: ReferenceService,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Stores a validated request with its history event, acknowledgement e-mail and routing job in
+   * one transaction. A repeated submission with the same key returns the first result.
+   */
+  async submit(dto: CreateRequestDto, idempotency?: IdempotencyInput): Promise<SubmissionResult> {
+    const key = idempotency && {
+      hash: hmac(this.config.APP_SECRET, `${idempotency.scope}:${idempotency.key}`),
+      fingerprint: sha256(JSON.stringify(dto)),
+      passphrase: idempotency.key,
+    };
+    if (key) {
+      const replay = await this.replay(key.hash, key.fingerprint, key.passphrase);
+      if (replay) return replay;
+    }
+
+    const year = Number(new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', year: 'numeric' }).format(new Date()));
+    const reference = await this.requests.nextReference(year);
+    const token = randomToken();
+    const result: SubmissionResult = {
+      reference,
+      status: 'submitted',
+      trackingUrl: trackingUrl(this.config.PUBLIC_URL, reference, token),
+      replayed: false,
+    };
+    const request = this.buildRequest(dto, reference, token);
+
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        if (key && !(await this.idempotency.reserve(manager, key.hash, key.fingerprint))) throw new ConcurrentSubmission();
+        await this.requests.insert(manager, request, {
+          requestId: request.id,
+          type: 'submitted',
+          fromStatus: null,
+          toStatus: 'submitted',
+          actorType: 'buyer',
+          actorId: null,
+          reason: null,
+          isPublic: true,
+        });
+        await this.mail.queue(manager, {
+          requestId: request.id,
+          template: 'request-acknowledgement',
+          recipient: request.buyerEmail,
+          subject: `Votre demande ${reference} est bien reçue — Guichet vert`,
+          context: {
+            firstName: request.buyerFirstName,
+            reference,
+            subject: request.subject,
+            kindPhrase: KIND_PHRASES[request.kind],
+            trackingUrl: result.trackingUrl,
+            takeChargeDays: this.config.TAKE_CHARGE_WORKING_DAYS,
+            answerDays: this.config.ANSWER_WORKING_DAYS,
+          },
+        });
+        await this.outbox.add(manager, 'request.submitted', { requestId: request.id }, `request-submitted-${request.id}`);
+        if (key) {
+          const sealed = seal(this.config.APP_SECRET, key.passphrase, JSON.stringify({ ...result, replayed: true }));
+          await this.idempotency.complete(manager, key.hash, request.id, sealed);
+        }
+      });
+    } catch (error) {
+      if (!(error instanceof ConcurrentSubmission) || !key) throw error;
+      const replay = await this.replay(key.hash, key.fingerprint, key.passphrase);
+      if (!replay) throw error;
+      return replay;
+    }
+    return result;
+  }
+
+  private async replay(keyHash: Buffer, fingerprint: Buffer, passphrase: string): Promise<SubmissionResult | null> {
+    const existing = await this.idempotency.find(keyHash);
+    if (!existing) return null;
+    if (!existing.fingerprint.equals(fingerprint)) {
+      throw new AppError(
+        'idempotency_key_reused',
+        'Cette clé d’idempotence a déjà servi pour une autre demande : utilisez une nouvelle clé pour une nouvelle demande.',
+        [{ field: 'Idempotency-Key', message: 'Clé déjà utilisée avec un contenu différent.' }],
+      );
+    }
+    return existing.sealedResponse ? (JSON.parse(unseal(this.config.APP_SECRET, passphrase, existing.sealedResponse)) as SubmissionResult) : null;
+  }
+
+  private buildRequest(dto: CreateRequestDto, reference: string, token: string): AdviceRequest {
+    const department = this.reference.department(dto.departmentCode)!;
+    return Object.assign(new AdviceRequest(), {
+      id: randomUUID(),
+      reference,
+      status: 'submitted',
+      kind: dto.kind,
+      buyerFirstName: dto.buyer.firstName,
+      buyerLastName: dto.buyer.lastName,
+      buyerEmail: dto.buyer.email,
+      buyerPhone: dto.buyer.phone ?? null,
+      organisationName: dto.buyer.organisationName,
+      organisationType: dto.buyer.organisationType,
+      siret: dto.buyer.siret || null,
+      internalReferentConsulted: dto.internalReferentConsulted ?? null,
+      departmentCode: department.code,
+      networkCode: department.networkCode,
+      segmentCode: dto.segment,
+      subject: dto.subject,
+      question: dto.question,
+      purchaseStage: dto.purchaseStage,
+      estimatedAmount: dto.estimatedAmount === undefined ? null : String(dto.estimatedAmount),
+      neededBy: dto.neededBy ?? null,
+      consentedAt: new Date(),
+      trackingTokenHash: sha256(token),
+    } satisfies Partial<AdviceRequest>);
+  }
+}

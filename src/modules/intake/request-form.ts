@@ -1,0 +1,100 @@
+import type { FieldError, Pointer } from '../../common/errors/app-errors';
+import type { ReferenceService } from '../reference/reference.service';
+import {
+  KIND_LABELS,
+  ORGANISATION_TYPE_LABELS,
+  ORGANISATION_TYPES,
+  PURCHASE_STAGE_LABELS,
+  PURCHASE_STAGES,
+  REQUEST_KINDS,
+} from '../requests/request.types';
+import { QUESTION_PLACEHOLDER } from './eligibility.policy';
+
+/** The form's field names are the API's dotted paths, so one set of errors serves both. */
+export const FORM_FIELDS = [
+  'buyer.firstName', 'buyer.lastName', 'buyer.email', 'buyer.phone', 'buyer.organisationName', 'buyer.organisationType',
+  'buyer.siret', 'internalReferentConsulted', 'departmentCode', 'kind', 'segment', 'purchaseStage', 'estimatedAmount',
+  'neededBy', 'subject', 'question', 'consent',
+] as const;
+
+export type FormValues = Partial<Record<(typeof FORM_FIELDS)[number], string>>;
+
+/** Keeps only the known fields, as the buyer typed them, to show them back on error. */
+export function pickFormValues(body: Record<string, unknown>): FormValues {
+  const values: FormValues = {};
+  for (const field of FORM_FIELDS) if (typeof body[field] === 'string') values[field] = body[field] as string;
+  return values;
+}
+
+/**
+ * Turns the form's strings into the API's JSON shape: empty means absent, "yes"/"no" are
+ * booleans, the amount a number when it is one (otherwise left as typed, for a clear error).
+ */
+export function formToRequestBody(values: FormValues): Record<string, unknown> {
+  const present = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value);
+  const amount = present(values.estimatedAmount)?.replace(/[\s\u00a0\u202f€]/g, '');
+  const yesNo = (value: string | undefined) => (value === 'yes' ? true : value === 'no' ? false : undefined);
+  const body: Record<string, unknown> = {
+    buyer: {
+      firstName: present(values['buyer.firstName']),
+      lastName: present(values['buyer.lastName']),
+      email: present(values['buyer.email']),
+      phone: present(values['buyer.phone']),
+      organisationName: present(values['buyer.organisationName']),
+      organisationType: present(values['buyer.organisationType']),
+      siret: present(values['buyer.siret']),
+    },
+    departmentCode: present(values.departmentCode),
+    kind: present(values.kind),
+    segment: present(values.segment),
+    subject: present(values.subject),
+    question: present(values.question),
+    purchaseStage: present(values.purchaseStage),
+    estimatedAmount: amount !== undefined && /^\d+$/.test(amount) ? Number(amount) : amount,
+    neededBy: present(values.neededBy),
+    internalReferentConsulted: yesNo(values.internalReferentConsulted),
+    consent: values.consent === 'yes' ? true : undefined,
+  };
+  return JSON.parse(JSON.stringify(body));
+}
+
+export interface FormPageModel {
+  title: string;
+  formToken: string;
+  form: { values: FormValues; errors: Record<string, string>; errorList: FieldError[] };
+  ineligible?: { reason: string; pointers: Pointer[] };
+  departments: Array<{ value: string; label: string }>;
+  segments: Array<{ value: string; label: string }>;
+  organisationTypes: Array<{ value: string; label: string }>;
+  purchaseStages: Array<{ value: string; label: string }>;
+  kinds: Array<{ value: string; label: string; hint: string }>;
+  questionPlaceholder: string;
+}
+
+const KIND_HINTS = {
+  environmental: 'Conseiller du réseau régional de l’achat public durable',
+  social_clause: 'Facilitateur de clauses sociales de votre territoire',
+};
+
+export function formPageModel(
+  reference: ReferenceService,
+  formToken: string,
+  values: FormValues = {},
+  errors: FieldError[] = [],
+  ineligible?: { reason: string; pointers: Pointer[] },
+): FormPageModel {
+  // The eligibility refusal has its own callout; it is not repeated in the error summary.
+  const fieldErrors = ineligible ? [] : errors;
+  return {
+    title: fieldErrors.length ? `Erreur — Poser une question` : 'Poser une question',
+    formToken,
+    form: { values, errors: Object.fromEntries(fieldErrors.map((e) => [e.field, e.message])), errorList: fieldErrors },
+    ineligible,
+    departments: reference.allDepartments().map((d) => ({ value: d.code, label: `${d.code} — ${d.name}` })),
+    segments: reference.allSegments().map((s) => ({ value: s.code, label: s.label })),
+    organisationTypes: ORGANISATION_TYPES.map((t) => ({ value: t, label: ORGANISATION_TYPE_LABELS[t] })),
+    purchaseStages: PURCHASE_STAGES.map((s) => ({ value: s, label: PURCHASE_STAGE_LABELS[s] })),
+    kinds: REQUEST_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k], hint: KIND_HINTS[k] })),
+    questionPlaceholder: QUESTION_PLACEHOLDER,
+  };
+}

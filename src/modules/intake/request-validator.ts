@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { AppError, FieldError, ValidationFailed } from '../../common/errors/app-errors';
+import { flattenValidationErrors, trimStrings } from '../../common/validation';
+import { ReferenceService } from '../reference/reference.service';
+import { CreateRequestDto } from './dto/create-request.dto';
+import { decideEligibility, isStateBuyer, questionProblem } from './eligibility.policy';
+import { isValidSiret, normaliseSiret } from './siret.policy';
+
+/**
+ * The one validation path of a submission, for the JSON API and the HTML form alike:
+ * shape and types, reference codes, then eligibility. Throws ValidationFailed (400, per field)
+ * or AppError not_eligible (422, with an explanation and pointers).
+ */
+@Injectable()
+export class RequestValidator {
+  constructor(private readonly reference: ReferenceService) {}
+
+  async validate(body: unknown): Promise<CreateRequestDto> {
+    if (!body || typeof body !== 'object' || Array.isArray(body)) {
+      throw new ValidationFailed([{ field: '', message: 'Le corps de la requête doit être un objet JSON.' }]);
+    }
+    const plain = trimStrings(body) as Record<string, unknown>;
+    const dto = plainToInstance(CreateRequestDto, plain);
+    const errors = flattenValidationErrors(
+      await validate(dto, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true }),
+    );
+    errors.push(...this.checkDomain(dto, errors));
+    if (errors.length) throw new ValidationFailed(errors);
+
+    if (dto.buyer.siret) dto.buyer.siret = normaliseSiret(dto.buyer.siret);
+    if (!isStateBuyer(dto.buyer.organisationType)) delete dto.internalReferentConsulted;
+    const decision = decideEligibility({
+      organisationType: dto.buyer.organisationType,
+      kind: dto.kind,
+      internalReferentConsulted: dto.internalReferentConsulted,
+    });
+    if (!decision.eligible) {
+      throw new AppError('not_eligible', decision.reason, [{ field: decision.field, message: decision.reason }], {
+        pointers: decision.pointers,
+      });
+    }
+    return dto;
+  }
+
+  /** Rules beyond the shape of each field; skipped for fields that already failed. */
+  private checkDomain(dto: CreateRequestDto, errors: FieldError[]): FieldError[] {
+    const failed = new Set(errors.map((e) => e.field));
+    const ok = (field: string, value: unknown) => !failed.has(field) && value !== undefined && value !== null;
+    const problems: FieldError[] = [];
+    const buyer = dto.buyer && typeof dto.buyer === 'object' ? dto.buyer : undefined;
+
+    if (buyer && ok('buyer.siret', buyer.siret) && buyer.siret !== '' && !isValidSiret(normaliseSiret(buyer.siret!))) {
+      problems.push({ field: 'buyer.siret', message: 'Ce numéro SIRET n’est pas valide : vérifiez ses 14 chiffres.' });
+    }
+    if (ok('departmentCode', dto.departmentCode) && !this.reference.department(dto.departmentCode)) {
+      problems.push({ field: 'departmentCode', message: 'Choisissez un département de la liste (code INSEE, par exemple 38, 2A ou 971).' });
+    }
+    if (ok('segment', dto.segment) && !this.reference.segment(dto.segment)) {
+      problems.push({ field: 'segment', message: 'Choisissez un segment d’achat de la liste.' });
+    }
+    if (ok('question', dto.question)) {
+      const problem = questionProblem(dto.question);
+      if (problem) problems.push({ field: 'question', message: problem });
+    }
+    if (ok('neededBy', dto.neededBy)) {
+      const date = new Date(`${dto.neededBy}T00:00:00Z`);
+      if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== dto.neededBy) {
+        problems.push({ field: 'neededBy', message: 'Cette date n’existe pas.' });
+      } else if (dto.neededBy < new Date().toISOString().slice(0, 10)) {
+        problems.push({ field: 'neededBy', message: 'La date souhaitée de réponse ne peut pas être passée.' });
+      }
+    }
+    if (
+      buyer &&
+      !failed.has('buyer.organisationType') &&
+      buyer.organisationType &&
+      isStateBuyer(buyer.organisationType) &&
+      dto.internalReferentConsulted === undefined &&
+      !failed.has('internalReferentConsulted')
+    ) {
+      problems.push({
+        field: 'internalReferentConsulted',
+        message: 'Acheteur de l’État : indiquez si vous avez d’abord consulté votre référent achats responsables.',
+      });
+    }
+    return problems;
+  }
+}

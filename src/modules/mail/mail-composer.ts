@@ -1,0 +1,20 @@
+import { Environment, FileSystemLoader } from 'nunjucks';
+import { join } from 'node:path';
+
+export interface ComposedMail {
+  text: string;
+  html: string;
+}
+
+/** Renders a template pair: `<name>.text.njk` as plain text and `<name>.html.njk` escaped. */
+export class MailComposer {
+  private readonly html = new Environment(new FileSystemLoader(join(__dirname, 'templates')), { autoescape: true });
+  private readonly text = new Environment(new FileSystemLoader(join(__dirname, 'templates')), { autoescape: false });
+
+  compose(template: string, context: Record<string, unknown>): ComposedMail {
+    return {
+      text: this.text.render(`${template}.text.njk`, context),
+      html: this.html.render(`${template}.html.njk`, context),
+    };
+  }
+}

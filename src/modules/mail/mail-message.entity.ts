@@ -1,0 +1,55 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+
+export type MailStatus = 'queued' | 'sending' | 'sent' | 'failed';
+
+/**
+ * Every e-mail the service sends, with its delivery status. The body is kept only until it is
+ * delivered, because it may carry a private link.
+ */
+@Entity('mail_messages')
+@Index('mail_messages_undelivered_idx', ['status', 'updatedAt'], { where: "status <> 'sent'" })
+export class MailMessage {
+  @PrimaryColumn({ type: 'uuid' })
+  id!: string;
+
+  @Index()
+  @Column({ type: 'uuid', nullable: true })
+  requestId!: string | null;
+
+  @Column({ type: 'varchar', length: 60 })
+  template!: string;
+
+  @Column({ type: 'varchar', length: 254 })
+  recipient!: string;
+
+  @Column({ type: 'varchar', length: 250 })
+  subject!: string;
+
+  @Column({ type: 'text', nullable: true })
+  textBody!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  htmlBody!: string | null;
+
+  @Column({ type: 'varchar', length: 10 })
+  status!: MailStatus;
+
+  @Column({ type: 'integer', default: 0 })
+  attempts!: number;
+
+  @Column({ type: 'text', nullable: true })
+  lastError!: string | null;
+
+  /** A claim: while it runs, no other worker sends this message. */
+  @Column({ type: 'timestamptz', nullable: true })
+  lockedUntil!: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  sentAt!: Date | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,55 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import nodemailer, { Transporter } from 'nodemailer';
+import type { Logger } from 'pino';
+import { AppConfig } from '../../config/app-config';
+import { LOGGER } from '../../common/logging/logging.module';
+
+export interface OutgoingMail {
+  id: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/**
+ * SMTP when SMTP_URL is set; otherwise each message becomes an .eml file, so a newcomer reads
+ * the mail the service would send without any mail server.
+ */
+@Injectable()
+export class MailTransport {
+  private readonly transporter: Transporter;
+  private readonly toFiles: boolean;
+
+  constructor(@Inject(AppConfig) private readonly config: AppConfig, @Inject(LOGGER) private readonly logger: Logger) {
+    this.toFiles = !config.SMTP_URL;
+    this.transporter = config.SMTP_URL
+      ? nodemailer.createTransport(config.SMTP_URL)
+      : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  }
+
+  async send(mail: OutgoingMail): Promise<void> {
+    const info = await this.transporter.sendMail({
+      from: this.config.MAIL_FROM,
+      to: mail.to,
+      subject: mail.subject,
+      text: mail.text,
+      html: mail.html,
+      // A stable Message-ID lets mail systems drop a copy re-sent after a crash mid-delivery.
+      messageId: `<${mail.id}@guichet-vert>`,
+    });
+    if (this.toFiles) {
+      const folder = resolve(this.config.MAIL_DIR);
+      await mkdir(folder, { recursive: true });
+      const path = join(folder, `${mail.id}.eml`);
+      await writeFile(path, (info as unknown as { message: Buffer }).message);
+      this.logger.info({ mailId: mail.id, path }, 'message écrit dans un fichier (SMTP_URL non défini)');
+    }
+  }
+
+  async close(): Promise<void> {
+    this.transporter.close();
+  }
+}

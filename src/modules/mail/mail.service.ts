@@ -1,0 +1,67 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { EntityManager } from 'typeorm';
+import { scrubPersonalData } from '../../common/logging/logger';
+import { LOGGER } from '../../common/logging/logging.module';
+import { OutboxRepository } from '../../queue/outbox.repository';
+import { MailComposer } from './mail-composer';
+import { MailRepository } from './mail.repository';
+import { MailTransport } from './mail-transport';
+
+export interface MailToQueue {
+  requestId: string | null;
+  template: string;
+  recipient: string;
+  subject: string;
+  context: Record<string, unknown>;
+}
+
+@Injectable()
+export class MailService {
+  private readonly composer = new MailComposer();
+
+  constructor(
+    private readonly mails: MailRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly transport: MailTransport,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** Records the message and its delivery job in the caller's transaction. */
+  async queue(manager: EntityManager, mail: MailToQueue): Promise<string> {
+    const id = randomUUID();
+    const { text, html } = this.composer.compose(mail.template, { ...mail.context, mailSubject: mail.subject });
+    await this.mails.insert(manager, {
+      id,
+      requestId: mail.requestId,
+      template: mail.template,
+      recipient: mail.recipient,
+      subject: mail.subject,
+      textBody: text,
+      htmlBody: html,
+    });
+    await this.outbox.add(manager, 'mail.send', { mailId: id }, `mail-${id}`);
+    return id;
+  }
+
+  /** Idempotent: a message already sent, or being sent by another worker, is left alone. */
+  async deliver(mailId: string): Promise<void> {
+    const mail = await this.mails.claim(mailId);
+    if (!mail) return;
+    if (mail.textBody === null || mail.htmlBody === null) {
+      // Only possible if a row was edited by hand; nothing sensible to send.
+      await this.mails.markFailed(mail.id, 'message sans contenu');
+      return;
+    }
+    try {
+      await this.transport.send({ id: mail.id, to: mail.recipient, subject: mail.subject, text: mail.textBody, html: mail.htmlBody });
+    } catch (error) {
+      const reason = scrubPersonalData((error as Error).message);
+      await this.mails.markFailed(mail.id, reason);
+      this.logger.warn({ mailId: mail.id, attempt: mail.attempts, err: reason }, 'envoi du message en échec, nouvel essai prévu');
+      throw error;
+    }
+    await this.mails.markSent(mail.id);
+  }
+}

@@ -1,0 +1,68 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Department, Network, Segment } from './reference.entities';
+
+export interface DepartmentRef {
+  code: string;
+  name: string;
+  regionCode: string;
+  regionName: string;
+  networkCode: string;
+}
+
+/**
+ * Reference data is small and changes only at boot (seed), so it is read once and served from memory.
+ */
+@Injectable()
+export class ReferenceService implements OnModuleInit {
+  private departments = new Map<string, DepartmentRef>();
+  private segments = new Map<string, Segment>();
+  private networks = new Map<string, Network>();
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.reload();
+  }
+
+  async reload(): Promise<void> {
+    const departments = await this.dataSource.getRepository(Department).find({ relations: { region: true } });
+    this.departments = new Map(
+      departments
+        .sort((a, b) => departmentSortKey(a.code).localeCompare(departmentSortKey(b.code)))
+        .map((d) => [
+          d.code,
+          { code: d.code, name: d.name, regionCode: d.regionCode, regionName: d.region!.name, networkCode: d.region!.networkCode },
+        ]),
+    );
+    const segments = await this.dataSource.getRepository(Segment).find({ order: { position: 'ASC' } });
+    this.segments = new Map(segments.map((s) => [s.code, s]));
+    const networks = await this.dataSource.getRepository(Network).find({ order: { name: 'ASC' } });
+    this.networks = new Map(networks.map((n) => [n.code, n]));
+  }
+
+  department(code: string): DepartmentRef | undefined {
+    return this.departments.get(code);
+  }
+
+  segment(code: string): Segment | undefined {
+    return this.segments.get(code);
+  }
+
+  network(code: string): Network | undefined {
+    return this.networks.get(code);
+  }
+
+  allDepartments(): DepartmentRef[] {
+    return [...this.departments.values()];
+  }
+
+  allSegments(): Segment[] {
+    return [...this.segments.values()];
+  }
+}
+
+/** "2A" and "2B" sort between "19" and "21", as in every French list. */
+function departmentSortKey(code: string): string {
+  return code.replace(/^2A$/, '20A').replace(/^2B$/, '20B').padStart(3, '0');
+}

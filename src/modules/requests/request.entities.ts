@@ -1,0 +1,148 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { Department, Network, Segment } from '../reference/reference.entities';
+import type { OrganisationType, PurchaseStage, RequestKind, RequestStatus } from './request.types';
+
+@Entity('requests')
+@Index(['networkCode', 'status'])
+export class AdviceRequest {
+  @PrimaryColumn({ type: 'uuid' })
+  id!: string;
+
+  /** GV-YYYY-NNNNNN, numbered per year. */
+  @Index({ unique: true })
+  @Column({ type: 'varchar', length: 20 })
+  reference!: string;
+
+  @Column({ type: 'varchar', length: 20 })
+  status!: RequestStatus;
+
+  @Column({ type: 'varchar', length: 20 })
+  kind!: RequestKind;
+
+  @Column({ type: 'varchar', length: 100 })
+  buyerFirstName!: string;
+
+  @Column({ type: 'varchar', length: 100 })
+  buyerLastName!: string;
+
+  @Column({ type: 'varchar', length: 254 })
+  buyerEmail!: string;
+
+  @Column({ type: 'varchar', length: 30, nullable: true })
+  buyerPhone!: string | null;
+
+  @Column({ type: 'varchar', length: 200 })
+  organisationName!: string;
+
+  @Column({ type: 'varchar', length: 30 })
+  organisationType!: OrganisationType;
+
+  @Column({ type: 'char', length: 14, nullable: true })
+  siret!: string | null;
+
+  @Column({ type: 'boolean', nullable: true })
+  internalReferentConsulted!: boolean | null;
+
+  @ManyToOne(() => Department, { nullable: false })
+  @JoinColumn({ name: 'department_code' })
+  department?: Department;
+
+  @Column({ type: 'varchar', length: 3 })
+  departmentCode!: string;
+
+  /** The network whose territory holds the département, fixed at intake. */
+  @ManyToOne(() => Network, { nullable: false })
+  @JoinColumn({ name: 'network_code' })
+  network?: Network;
+
+  @Column({ type: 'varchar', length: 32 })
+  networkCode!: string;
+
+  @ManyToOne(() => Segment, { nullable: false })
+  @JoinColumn({ name: 'segment_code' })
+  segment?: Segment;
+
+  @Column({ type: 'varchar', length: 40 })
+  segmentCode!: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  subject!: string;
+
+  @Column({ type: 'text' })
+  question!: string;
+
+  @Column({ type: 'varchar', length: 30 })
+  purchaseStage!: PurchaseStage;
+
+  /** Euros excluding VAT, whole euros. */
+  @Column({ type: 'bigint', nullable: true })
+  estimatedAmount!: string | null;
+
+  @Column({ type: 'date', nullable: true })
+  neededBy!: string | null;
+
+  @Column({ type: 'timestamptz' })
+  consentedAt!: Date;
+
+  /** SHA-256 of the tracking token; the token itself is only ever in the buyer's link. */
+  @Column({ type: 'bytea' })
+  trackingTokenHash!: Buffer;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt!: Date;
+}
+
+export type ActorType = 'buyer' | 'system' | 'staff';
+
+/** One line of a request's history: who did what, when, from which status to which, and why. */
+@Entity('request_events')
+@Index(['requestId', 'id'])
+export class RequestEvent {
+  @PrimaryGeneratedColumn({ type: 'bigint' })
+  id!: string;
+
+  @ManyToOne(() => AdviceRequest, { nullable: false, onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'request_id' })
+  request?: AdviceRequest;
+
+  @Column({ type: 'uuid' })
+  requestId!: string;
+
+  @Column({ type: 'varchar', length: 40 })
+  type!: string;
+
+  @Column({ type: 'varchar', length: 20, nullable: true })
+  fromStatus!: RequestStatus | null;
+
+  @Column({ type: 'varchar', length: 20, nullable: true })
+  toStatus!: RequestStatus | null;
+
+  @Column({ type: 'varchar', length: 10 })
+  actorType!: ActorType;
+
+  @Column({ type: 'uuid', nullable: true })
+  actorId!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  reason!: string | null;
+
+  /** Shown to the buyer on the tracking page. */
+  @Column({ type: 'boolean' })
+  isPublic!: boolean;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt!: Date;
+}

@@ -1,0 +1,71 @@
+/** The words of the request, shared by the intake, the tracking pages and (later) routing. */
+export const REQUEST_KINDS = ['environmental', 'social_clause'] as const;
+export type RequestKind = (typeof REQUEST_KINDS)[number];
+
+export const ORGANISATION_TYPES = [
+  'state_administration',
+  'state_public_body',
+  'local_authority',
+  'hospital',
+  'social_housing',
+  'other_public',
+  'private_subject',
+  'private_not_subject',
+] as const;
+export type OrganisationType = (typeof ORGANISATION_TYPES)[number];
+
+export const PURCHASE_STAGES = [
+  'need_definition',
+  'sourcing',
+  'drafting_tender',
+  'consultation_published',
+  'bid_analysis',
+  'contract_execution',
+] as const;
+export type PurchaseStage = (typeof PURCHASE_STAGES)[number];
+
+export const REQUEST_STATUSES = [
+  'submitted',
+  'assigned',
+  'unassigned',
+  'in_progress',
+  'awaiting_buyer',
+  'answered',
+  'closed',
+] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+export const KIND_LABELS: Record<RequestKind, string> = {
+  environmental: 'Considérations environnementales',
+  social_clause: 'Clauses sociales',
+};
+
+export const ORGANISATION_TYPE_LABELS: Record<OrganisationType, string> = {
+  state_administration: 'Administration de l’État',
+  state_public_body: 'Établissement public de l’État',
+  local_authority: 'Collectivité territoriale ou groupement',
+  hospital: 'Établissement de santé',
+  social_housing: 'Organisme de logement social',
+  other_public: 'Autre acheteur public',
+  private_subject: 'Entité privée soumise au code de la commande publique',
+  private_not_subject: 'Entreprise privée non soumise au code de la commande publique',
+};
+
+export const PURCHASE_STAGE_LABELS: Record<PurchaseStage, string> = {
+  need_definition: 'Définition du besoin',
+  sourcing: 'Sourçage',
+  drafting_tender: 'Rédaction du DCE',
+  consultation_published: 'Consultation publiée',
+  bid_analysis: 'Analyse des offres',
+  contract_execution: 'Exécution du marché',
+};
+
+export const STATUS_LABELS: Record<RequestStatus, string> = {
+  submitted: 'Reçue',
+  assigned: 'Confiée à un facilitateur',
+  unassigned: 'En attente d’un facilitateur disponible',
+  in_progress: 'En cours de traitement',
+  awaiting_buyer: 'En attente de votre précision',
+  answered: 'Répondue',
+  closed: 'Clôturée',
+};

@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import { NotFound } from '../../common/errors/app-errors';
+import { tokenMatches } from '../../common/tokens';
+import { AdviceRequest, RequestEvent } from './request.entities';
+import { KIND_LABELS, PURCHASE_STAGE_LABELS, STATUS_LABELS } from './request.types';
+import { RequestsRepository } from './requests.repository';
+
+/** What the buyer's private link shows, and nothing more (no internal notes, no staff identities). */
+export interface TrackedRequest {
+  reference: string;
+  status: string;
+  statusLabel: string;
+  kind: string;
+  kindLabel: string;
+  segment: string;
+  segmentLabel: string;
+  departmentCode: string;
+  departmentName: string;
+  purchaseStageLabel: string;
+  subject: string;
+  question: string;
+  submittedAt: string;
+  history: Array<{ at: string; type: string; label: string; toStatus: string | null }>;
+}
+
+const EVENT_LABELS: Record<string, string> = {
+  submitted: 'Demande reçue',
+};
+
+@Injectable()
+export class TrackingService {
+  constructor(private readonly requests: RequestsRepository) {}
+
+  /** Unknown reference and wrong token answer alike, so a reference alone reveals nothing. */
+  async findForBuyer(reference: string, token: string | undefined): Promise<TrackedRequest> {
+    const request = typeof reference === 'string' && reference.length <= 20 ? await this.requests.findByReference(reference) : null;
+    if (!request || !token || !tokenMatches(token, request.trackingTokenHash)) throw new NotFound();
+    return toTracked(request, await this.requests.publicHistory(request.id));
+  }
+}
+
+function toTracked(request: AdviceRequest, events: RequestEvent[]): TrackedRequest {
+  return {
+    reference: request.reference,
+    status: request.status,
+    statusLabel: STATUS_LABELS[request.status],
+    kind: request.kind,
+    kindLabel: KIND_LABELS[request.kind],
+    segment: request.segmentCode,
+    segmentLabel: request.segment?.label ?? request.segmentCode,
+    departmentCode: request.departmentCode,
+    departmentName: request.department?.name ?? '',
+    purchaseStageLabel: PURCHASE_STAGE_LABELS[request.purchaseStage],
+    subject: request.subject,
+    question: request.question,
+    submittedAt: request.createdAt.toISOString(),
+    history: events.map((e) => ({
+      at: e.createdAt.toISOString(),
+      type: e.type,
+      label: EVENT_LABELS[e.type] ?? (e.toStatus ? STATUS_LABELS[e.toStatus] : e.type),
+      toStatus: e.toStatus,
+    })),
+  };
+}

@@ -1,0 +1,113 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Client } from 'pg';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { LOGGER } from '../common/logging/logging.module';
+import { OUTBOX_CHANNEL, OutboxRepository } from './outbox.repository';
+import { QueueService } from './queue.service';
+
+const BATCH_SIZE = 200;
+
+/**
+ * Moves committed outbox rows into BullMQ. Woken by NOTIFY at each commit, and by a timer as a
+ * fallback; while Redis is unreachable rows stay pending and are retried on the next tick.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private listener?: Client;
+  private timer?: NodeJS.Timeout;
+  private running = false;
+  private rerun = false;
+  private stopped = false;
+  private readonly logger: Logger;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: OutboxRepository,
+    private readonly queues: QueueService,
+    @Inject(AppConfig) private readonly config: AppConfig,
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    this.logger = logger.child({ component: 'outbox-relay' });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.listen();
+    this.timer = setInterval(() => this.wake(), this.config.OUTBOX_POLL_MS);
+    this.wake();
+  }
+
+  private async listen(): Promise<void> {
+    const listener = new Client({ connectionString: this.config.DATABASE_URL });
+    listener.on('notification', () => this.wake());
+    // A lost listener only costs latency: the timer keeps the relay going, and it reconnects.
+    listener.on('error', (error) => {
+      this.logger.warn({ err: error.message }, 'écoute des notifications interrompue');
+      this.listener = undefined;
+      if (!this.stopped) setTimeout(() => this.listen().catch(() => undefined), 2000);
+    });
+    await listener.connect();
+    await listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    this.listener = listener;
+  }
+
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.rerun = true;
+      return;
+    }
+    this.running = true;
+    void this.drain().finally(() => {
+      this.running = false;
+      if (this.rerun) {
+        this.rerun = false;
+        this.wake();
+      }
+    });
+  }
+
+  /** Publishes until nothing is pending or Redis refuses; returns how many rows were published. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const published = await this.publishBatch().catch((error: Error) => {
+        this.logger.error({ err: error.message }, 'relais de la boîte d’envoi en échec');
+        return 0;
+      });
+      total += published;
+      if (published < BATCH_SIZE) return total;
+    }
+  }
+
+  private async publishBatch(): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const events = await this.outbox.lockPending(manager, BATCH_SIZE);
+      if (!events.length) return 0;
+      const byQueue = new Map<string, typeof events>();
+      for (const event of events) byQueue.set(event.queue, [...(byQueue.get(event.queue) ?? []), event]);
+      try {
+        for (const [queueName, batch] of byQueue) {
+          if (!this.queues.isQueueName(queueName)) throw new Error(`file inconnue : ${queueName}`);
+          await this.queues.queue(queueName).addBulk(
+            batch.map((e) => ({ name: e.jobName, data: e.payload, opts: { jobId: e.jobId, delay: e.delayMs || undefined } })),
+          );
+        }
+      } catch (error) {
+        // Kept pending, with the reason, in the same transaction that holds the rows.
+        await this.outbox.recordFailure(manager, events.map((e) => e.id), (error as Error).message);
+        this.logger.warn({ err: (error as Error).message, pending: events.length }, 'publication différée : file indisponible');
+        return 0;
+      }
+      await this.outbox.markPublished(manager, events.map((e) => e.id));
+      return events.length;
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.listener?.end().catch(() => undefined);
+  }
+}

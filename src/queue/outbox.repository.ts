@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { JOB_QUEUES, JobName, JobPayloads } from './queue.registry';
+import { OutboxEvent } from './outbox-event.entity';
+
+export const OUTBOX_CHANNEL = 'outbox_events';
+
+export interface PendingOutboxEvent {
+  id: string;
+  queue: string;
+  jobName: string;
+  jobId: string;
+  payload: Record<string, unknown>;
+  delayMs: number;
+}
+
+@Injectable()
+export class OutboxRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Must run in the caller's transaction: the work exists if and only if the change commits. */
+  async add<J extends JobName>(
+    manager: EntityManager,
+    jobName: J,
+    payload: JobPayloads[J],
+    jobId: string,
+    delayMs = 0,
+  ): Promise<void> {
+    await manager.insert(OutboxEvent, { queue: JOB_QUEUES[jobName], jobName, jobId, payload: { ...payload }, delayMs });
+    // Delivered at commit only, so the relay never wakes up for work that was rolled back.
+    await manager.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
+  }
+
+  /**
+   * Locks a batch of pending events for the caller's transaction; SKIP LOCKED lets several relays
+   * run side by side without publishing the same row at once.
+   */
+  async lockPending(manager: EntityManager, limit: number): Promise<PendingOutboxEvent[]> {
+    const rows: Array<{ id: string; queue: string; job_name: string; job_id: string; payload: Record<string, unknown>; delay_ms: number }> =
+      await manager.query(
+        `SELECT id, queue, job_name, job_id, payload, delay_ms FROM outbox_events
+          WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [limit],
+      );
+    return rows.map((r) => ({ id: r.id, queue: r.queue, jobName: r.job_name, jobId: r.job_id, payload: r.payload, delayMs: r.delay_ms }));
+  }
+
+  async markPublished(manager: EntityManager, ids: string[]): Promise<void> {
+    await manager.query(`UPDATE outbox_events SET published_at = now() WHERE id = ANY($1::bigint[])`, [ids]);
+  }
+
+  async recordFailure(manager: EntityManager, ids: string[], error: string): Promise<void> {
+    await manager.query(
+      `UPDATE outbox_events SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])`,
+      [ids, error.slice(0, 500)],
+    );
+  }
+
+  async countPending(): Promise<number> {
+    const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM outbox_events WHERE published_at IS NULL`);
+    return count;
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * The one registry of queues, jobs and their payloads. Payloads carry ids only: the facts are in
+ * PostgreSQL, and a processor reads them afresh, so a replayed job acts on the current state.
+ */
+export const QUEUE_NAMES = ['routing', 'mail'] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+export interface JobPayloads {
+  /** A request was submitted and waits to be routed. */
+  'request.submitted': { requestId: string };
+  /** A mail_messages row waits to be delivered. */
+  'mail.send': { mailId: string };
+}
+export type JobName = keyof JobPayloads;
+
+export const JOB_QUEUES: { readonly [J in JobName]: QueueName } = {
+  'request.submitted': 'routing',
+  'mail.send': 'mail',
+};
+
+export type JobHandler<J extends JobName> = (payload: JobPayloads[J]) => Promise<void>;
+export type JobHandlers = { [J in JobName]?: JobHandler<J> };
+
+/** Queues whose jobs have a handler in this version; the others are only produced. */
+export function consumedQueues(handlers: JobHandlers): QueueName[] {
+  const queues = new Set<QueueName>();
+  for (const job of Object.keys(handlers) as JobName[]) queues.add(JOB_QUEUES[job]);
+  return [...queues];
+}
+
+/**
+ * Refuses a worker that would consume a queue without a handler for every job of it: such jobs
+ * would otherwise fail silently at run time.
+ */
+export function assertHandlersComplete(handlers: JobHandlers): void {
+  const missing = (Object.keys(JOB_QUEUES) as JobName[]).filter(
+    (job) => consumedQueues(handlers).includes(JOB_QUEUES[job]) && !handlers[job],
+  );
+  if (missing.length) throw new Error(`Jobs sans processeur : ${missing.join(', ')}`);
+}

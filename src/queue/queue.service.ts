@@ -1,0 +1,44 @@
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import type IORedis from 'ioredis';
+import { AppConfig } from '../config/app-config';
+import { QUEUE_NAMES, QueueName } from './queue.registry';
+import { createRedis } from './redis';
+
+export const DEFAULT_JOB_OPTIONS = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 2000 },
+  // Completed job ids are kept a week so a republished outbox row stays one job (dedup by id).
+  removeOnComplete: { age: 7 * 24 * 3600 },
+  removeOnFail: { age: 30 * 24 * 3600 },
+};
+
+/** Producer side of BullMQ: one Queue object per queue name, sharing one fail-fast connection. */
+@Injectable()
+export class QueueService implements OnApplicationShutdown {
+  private connection?: IORedis;
+  private readonly queues = new Map<QueueName, Queue>();
+
+  constructor(@Inject(AppConfig) private readonly config: AppConfig) {}
+
+  queue(name: QueueName): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      this.connection ??= createRedis(this.config.REDIS_URL, 'producer');
+      queue = new Queue(name, { connection: this.connection, prefix: this.config.QUEUE_PREFIX, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+      // Connection errors surface where the queue is used; this only keeps them from crashing the process.
+      queue.on('error', () => undefined);
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  isQueueName(name: string): name is QueueName {
+    return (QUEUE_NAMES as readonly string[]).includes(name);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
+    this.connection?.disconnect();
+  }
+}

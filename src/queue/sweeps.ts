@@ -1,0 +1,56 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { LOGGER } from '../common/logging/logging.module';
+import { IdempotencyRepository } from '../modules/intake/idempotency.repository';
+import { MailRepository } from '../modules/mail/mail.repository';
+import { QueueService } from './queue.service';
+
+const SWEEP_INTERVAL_MS = 5 * 60 * 1000;
+const IDEMPOTENCY_RETENTION_HOURS = 24;
+
+/**
+ * Re-derives queued work from PostgreSQL, so a Redis that lost its data, or a job that ran out of
+ * retries, delays work without losing it. Safe on several workers: jobs are deduplicated by id
+ * and every processor claims its row before acting.
+ */
+@Injectable()
+export class Sweeps implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly mails: MailRepository,
+    private readonly idempotency: IdempotencyRepository,
+    private readonly queues: QueueService,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.run(), SWEEP_INTERVAL_MS);
+  }
+
+  async run(): Promise<void> {
+    try {
+      await this.requeueUndeliveredMail();
+      await this.idempotency.purgeOlderThan(IDEMPOTENCY_RETENTION_HOURS);
+    } catch (error) {
+      this.logger.warn({ err: (error as Error).message }, 'balayage interrompu, repris au prochain passage');
+    }
+  }
+
+  async requeueUndeliveredMail(): Promise<number> {
+    const queue = this.queues.queue('mail');
+    const ids = await this.mails.findStalled();
+    for (const mailId of ids) {
+      const jobId = `mail-${mailId}`;
+      const job = await queue.getJob(jobId);
+      if (!job) await queue.add('mail.send', { mailId }, { jobId });
+      else if (await job.isFailed()) await job.retry();
+    }
+    if (ids.length) this.logger.info({ count: ids.length }, 'messages en attente remis en file');
+    return ids.length;
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+}

@@ -1,0 +1,68 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Worker } from 'bullmq';
+import type IORedis from 'ioredis';
+import type { Logger } from 'pino';
+import { AppConfig } from '../config/app-config';
+import { LOGGER } from '../common/logging/logging.module';
+import { assertHandlersComplete, consumedQueues, JOB_QUEUES, JobHandlers, JobName, QUEUE_NAMES, QueueName } from './queue.registry';
+import { createRedis } from './redis';
+
+/** A feature's contribution to the worker: the jobs it handles. */
+export interface JobProcessor {
+  handlers(): JobHandlers;
+}
+export const JOB_PROCESSORS = Symbol('JOB_PROCESSORS');
+
+const CONCURRENCY: Record<QueueName, number> = { routing: 4, mail: 5 };
+
+/**
+ * Runs one BullMQ worker per consumed queue. Refuses to boot when a consumed queue has a job
+ * without handler. On shutdown, workers finish their active jobs before the process exits.
+ */
+@Injectable()
+export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly workers: Worker[] = [];
+  private connection?: IORedis;
+  private readonly handlers: JobHandlers;
+  private readonly logger: Logger;
+
+  constructor(
+    @Inject(JOB_PROCESSORS) processors: JobProcessor[],
+    @Inject(AppConfig) private readonly config: AppConfig,
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    this.logger = logger.child({ component: 'worker' });
+    this.handlers = Object.assign({}, ...processors.map((p) => p.handlers()));
+    assertHandlersComplete(this.handlers);
+  }
+
+  onApplicationBootstrap(): void {
+    this.connection = createRedis(this.config.REDIS_URL, 'worker');
+    const consumed = consumedQueues(this.handlers);
+    for (const queue of consumed) {
+      const worker = new Worker(queue, (job) => this.run(job.name as JobName, job.data), {
+        connection: this.connection,
+        prefix: this.config.QUEUE_PREFIX,
+        concurrency: CONCURRENCY[queue],
+      });
+      worker.on('failed', (job, error) =>
+        this.logger.warn({ queue, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: error.message }, 'tâche en échec'),
+      );
+      worker.on('error', (error) => this.logger.warn({ queue, err: error.message }, 'connexion de la file perturbée'));
+      this.workers.push(worker);
+    }
+    const idle = QUEUE_NAMES.filter((q) => !consumed.includes(q));
+    this.logger.info({ consumed, producedOnly: idle }, 'files consommées');
+  }
+
+  private async run(name: JobName, data: unknown): Promise<void> {
+    const handler = this.handlers[name] as ((payload: unknown) => Promise<void>) | undefined;
+    if (!handler) throw new Error(`aucun processeur pour ${name} (file ${JOB_QUEUES[name] ?? 'inconnue'})`);
+    await handler(data);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close()));
+    this.connection?.disconnect();
+  }
+}
