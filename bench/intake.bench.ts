@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import autocannon from 'autocannon';
 import Redis from 'ioredis';
 import { Client } from 'pg';
+import { exampleRequestBody } from '../src/modules/intake/dto/create-request.example';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SERVER_ENTRY = path.join(ROOT, 'dist', 'src', 'all-in-one.js');
@@ -47,30 +48,11 @@ const JSON_HEADERS = { 'content-type': 'application/json' };
 
 /** The intake API contract; `n` keeps every body distinct so no dedup or idempotency path is hit. */
 function makeBody(n: number): Record<string, unknown> {
-  return {
-    buyer: {
-      firstName: 'Camille',
-      lastName: 'Martin',
-      email: `camille.martin+${n}@example.fr`,
-      phone: '+33 4 76 00 00 00',
-      organisationName: "Département de l'Isère",
-      organisationType: 'local_authority',
-      siret: '22380001400019',
-    },
+  return exampleRequestBody(n, {
     departmentCode: DEPARTMENT_CODES[n % DEPARTMENT_CODES.length],
-    kind: 'environmental',
     segment: SEGMENTS[n % SEGMENTS.length],
-    subject: `Fournitures de bureau et loi AGEC ${n}`,
-    question:
-      'Nous préparons un marché de fournitures de bureau et souhaitons savoir comment intégrer les obligations ' +
-      'de la loi AGEC sur les produits issus du réemploi ou intégrant des matières recyclées. ' +
-      `Quels pourcentages appliquer et comment les vérifier ? (${n})`,
-    purchaseStage: 'need_definition',
-    estimatedAmount: 120000,
-    neededBy: '2027-03-01',
     internalReferentConsulted: false,
-    consent: true,
-  };
+  });
 }
 
 // Shared across runs so bodies stay distinct from warm-up to the last run.
@@ -197,8 +179,7 @@ async function waitUntilReady(s: Server): Promise<number> {
   while (Date.now() - started < READY_TIMEOUT_MS) {
     if (!isRunning(s)) {
       throw new Error(
-        `le serveur s'est arrêté au démarrage (code ${s.child.exitCode}, signal ${s.child.signalCode})\n` +
-          logTail(s.logFile),
+        `le serveur s'est arrêté au démarrage (code ${s.child.exitCode}, signal ${s.child.signalCode})\n` + logTail(s.logFile),
       );
     }
     try {
@@ -289,11 +270,7 @@ function countOther2xx(result: autocannon.Result, expected: number): number {
   return count;
 }
 
-async function runLoad(
-  label: string,
-  expectedStatus: number,
-  options: Omit<autocannon.Options, 'url'>,
-): Promise<RunOutcome> {
+async function runLoad(label: string, expectedStatus: number, options: Omit<autocannon.Options, 'url'>): Promise<RunOutcome> {
   console.log(`→ ${label}…`);
   const result = await autocannon({ url: BASE_URL, ...options });
   return { label, result, expectedStatus, unexpected2xx: countOther2xx(result, expectedStatus) };
@@ -326,8 +303,7 @@ async function probeIntake(): Promise<void> {
 // Report
 
 const mb = (bytes: number) => bytes / 1048576;
-const fmt = (n: number, digits = 0) =>
-  n.toLocaleString('fr-FR', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const fmt = (n: number, digits = 0) => n.toLocaleString('fr-FR', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 function describe(run: RunOutcome): string[] {
   const r = run.result;
@@ -376,32 +352,24 @@ async function main(): Promise<void> {
   });
   samplesOfFailures.length = 0;
 
-  const intakeMax = await runLoad(
-    `POST /api/v1/requests, débit max (${MAX_CONNECTIONS} connexions, ${RUN_SECONDS} s)`,
-    201,
-    {
-      connections: MAX_CONNECTIONS,
-      duration: RUN_SECONDS,
-      headers: JSON_HEADERS,
-      requests: intakeRequests('intake max'),
-    },
-  );
+  const intakeMax = await runLoad(`POST /api/v1/requests, débit max (${MAX_CONNECTIONS} connexions, ${RUN_SECONDS} s)`, 201, {
+    connections: MAX_CONNECTIONS,
+    duration: RUN_SECONDS,
+    headers: JSON_HEADERS,
+    requests: intakeRequests('intake max'),
+  });
 
-  const healthMax = await runLoad(
-    `GET /health/live, débit max (${MAX_CONNECTIONS} connexions, ${RUN_SECONDS} s)`,
-    200,
-    {
-      connections: MAX_CONNECTIONS,
-      duration: RUN_SECONDS,
-      requests: [
-        {
-          method: 'GET',
-          path: '/health/live',
-          onResponse: (status, body) => recordFailure('health', status, body, 200),
-        },
-      ],
-    },
-  );
+  const healthMax = await runLoad(`GET /health/live, débit max (${MAX_CONNECTIONS} connexions, ${RUN_SECONDS} s)`, 200, {
+    connections: MAX_CONNECTIONS,
+    duration: RUN_SECONDS,
+    requests: [
+      {
+        method: 'GET',
+        path: '/health/live',
+        onResponse: (status, body) => recordFailure('health', status, body, 200),
+      },
+    ],
+  });
 
   const intakeSteady = await runLoad(
     `POST /api/v1/requests à ${STEADY_RATE} req/s (${STEADY_CONNECTIONS} connexions, ${RUN_SECONDS} s)`,
@@ -469,7 +437,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 main()
   .then(() => process.exit(0))
   .catch(async (err: unknown) => {
-    console.error(`Banc interrompu : ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    console.error(`Banc interrompu : ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     await stopServer().catch(() => undefined);
     process.exit(1);
   });

@@ -31,7 +31,9 @@ export async function start(roles: Roles): Promise<void> {
       await app.listen(config.PORT);
       logger.info({ port: config.PORT, roles }, 'service démarré');
     } else {
-      const context = await NestFactory.createApplicationContext(AppModule.forRoles(roles, config, logger), { logger: new PinoNestLogger(logger) });
+      const context = await NestFactory.createApplicationContext(AppModule.forRoles(roles, config, logger), {
+        logger: new PinoNestLogger(logger),
+      });
       context.enableShutdownHooks();
       logger.info({ roles }, 'worker démarré');
     }

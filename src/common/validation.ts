@@ -13,7 +13,15 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
     const names = Object.keys(constraints);
     if (names.length) {
       const chosen = PRIORITY.find((name) => name in constraints) ?? names[0];
-      result.push({ field, message: chosen === 'whitelistValidation' ? `Champ inconnu : « ${field} ».` : chosen === 'nestedValidation' ? 'Ce champ doit être un objet.' : constraints[chosen] });
+      result.push({
+        field,
+        message:
+          chosen === 'whitelistValidation'
+            ? `Champ inconnu : « ${field} ».`
+            : chosen === 'nestedValidation'
+              ? 'Ce champ doit être un objet.'
+              : constraints[chosen],
+      });
     }
     if (error.children?.length) result.push(...flattenValidationErrors(error.children, field));
   }

@@ -15,8 +15,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 
-const toInt = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value);
 const toBool = ({ value }: { value: unknown }) =>
   value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
 
@@ -114,12 +113,11 @@ export class ConfigError extends Error {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new AppConfig());
-  const provided = Object.fromEntries(
-    known.filter((key) => env[key] !== undefined && env[key] !== '').map((key) => [key, env[key]]),
-  );
+  const provided = Object.fromEntries(known.filter((key) => env[key] !== undefined && env[key] !== '').map((key) => [key, env[key]]));
   const config = plainToInstance(AppConfig, provided);
   const problems = validateSync(config).map(
-    (error) => `${error.property} : attendu ${Object.values(error.constraints ?? {}).join(' ; ')} (reçu « ${String(env[error.property] ?? '')} »)`,
+    (error) =>
+      `${error.property} : attendu ${Object.values(error.constraints ?? {}).join(' ; ')} (reçu « ${String(env[error.property] ?? '')} »)`,
   );
   if (config.isProduction && config.APP_SECRET === DEV_SECRET) {
     problems.push('APP_SECRET : obligatoire en production (au moins 32 caractères aléatoires)');

@@ -8,6 +8,19 @@ import { OUTBOX_CHANNEL, OutboxRepository } from './outbox.repository';
 import { QueueService } from './queue.service';
 
 const BATCH_SIZE = 200;
+/**
+ * BullMQ waits for an unreachable Redis instead of failing, and the batch's rows stay locked
+ * meanwhile. A late add that completes after the timeout is harmless: job ids deduplicate it.
+ */
+const PUBLISH_TIMEOUT_MS = 5000;
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`file injoignable après ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
 
 /**
  * Moves committed outbox rows into BullMQ. Woken by NOTIFY at each commit, and by a timer as a
@@ -90,17 +103,27 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       try {
         for (const [queueName, batch] of byQueue) {
           if (!this.queues.isQueueName(queueName)) throw new Error(`file inconnue : ${queueName}`);
-          await this.queues.queue(queueName).addBulk(
-            batch.map((e) => ({ name: e.jobName, data: e.payload, opts: { jobId: e.jobId, delay: e.delayMs || undefined } })),
+          await withTimeout(
+            this.queues
+              .queue(queueName)
+              .addBulk(batch.map((e) => ({ name: e.jobName, data: e.payload, opts: { jobId: e.jobId, delay: e.delayMs || undefined } }))),
+            PUBLISH_TIMEOUT_MS,
           );
         }
       } catch (error) {
         // Kept pending, with the reason, in the same transaction that holds the rows.
-        await this.outbox.recordFailure(manager, events.map((e) => e.id), (error as Error).message);
+        await this.outbox.recordFailure(
+          manager,
+          events.map((e) => e.id),
+          (error as Error).message,
+        );
         this.logger.warn({ err: (error as Error).message, pending: events.length }, 'publication différée : file indisponible');
         return 0;
       }
-      await this.outbox.markPublished(manager, events.map((e) => e.id));
+      await this.outbox.markPublished(
+        manager,
+        events.map((e) => e.id),
+      );
       return events.length;
     });
   }

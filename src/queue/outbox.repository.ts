@@ -19,13 +19,7 @@ export class OutboxRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** Must run in the caller's transaction: the work exists if and only if the change commits. */
-  async add<J extends JobName>(
-    manager: EntityManager,
-    jobName: J,
-    payload: JobPayloads[J],
-    jobId: string,
-    delayMs = 0,
-  ): Promise<void> {
+  async add<J extends JobName>(manager: EntityManager, jobName: J, payload: JobPayloads[J], jobId: string, delayMs = 0): Promise<void> {
     await manager.insert(OutboxEvent, { queue: JOB_QUEUES[jobName], jobName, jobId, payload: { ...payload }, delayMs });
     // Delivered at commit only, so the relay never wakes up for work that was rolled back.
     await manager.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
@@ -50,10 +44,10 @@ export class OutboxRepository {
   }
 
   async recordFailure(manager: EntityManager, ids: string[], error: string): Promise<void> {
-    await manager.query(
-      `UPDATE outbox_events SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])`,
-      [ids, error.slice(0, 500)],
-    );
+    await manager.query(`UPDATE outbox_events SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])`, [
+      ids,
+      error.slice(0, 500),
+    ]);
   }
 
   async countPending(): Promise<number> {

@@ -68,7 +68,9 @@ export function configureHttp(app: NestExpressApplication, config: AppConfig, lo
     app,
     new DocumentBuilder()
       .setTitle('Guichet vert — API')
-      .setDescription('Dépôt et suivi des demandes de conseil en achat public durable. Les messages d’erreur sont en français, un par champ.')
+      .setDescription(
+        'Dépôt et suivi des demandes de conseil en achat public durable. Les messages d’erreur sont en français, un par champ.',
+      )
       .setVersion('1')
       .build(),
   );

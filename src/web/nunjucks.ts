@@ -20,7 +20,9 @@ export function configureViews(app: NestExpressApplication, production: boolean)
   const env = nunjucks.configure(viewFolders(), { autoescape: true, express: app, noCache: !production, throwOnUndefined: false });
   env.addFilter('frDate', (value: string | Date) => (value ? PARIS_DATE.format(new Date(value)) : ''));
   env.addFilter('frDateTime', (value: string | Date) => (value ? PARIS_DATE_TIME.format(new Date(value)) : ''));
-  env.addFilter('frNumber', (value: number | string) => (value === null || value === undefined || value === '' ? '' : Number(value).toLocaleString('fr-FR')));
+  env.addFilter('frNumber', (value: number | string) =>
+    value === null || value === undefined || value === '' ? '' : Number(value).toLocaleString('fr-FR'),
+  );
   app.setViewEngine('njk');
   return env;
 }

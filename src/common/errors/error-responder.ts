@@ -2,7 +2,7 @@ import { HttpException } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { scrubPersonalData } from '../logging/logger';
-import { AppError } from './app-errors';
+import { AppError, ErrorCode } from './app-errors';
 
 const HTTP_MESSAGES: Record<number, string> = {
   400: 'La requête est invalide.',
@@ -18,12 +18,12 @@ const HTTP_MESSAGES: Record<number, string> = {
 };
 
 /** body-parser's own errors, for a body that never reached a controller. */
-const BODY_PARSER_ERRORS: Record<string, { status: number; message: string }> = {
-  'entity.parse.failed': { status: 400, message: 'Le corps de la requête n’est pas un JSON valide.' },
-  'entity.too.large': { status: 413, message: HTTP_MESSAGES[413] },
-  'encoding.unsupported': { status: 415, message: 'Encodage non pris en charge : utilisez UTF-8.' },
-  'charset.unsupported': { status: 415, message: 'Jeu de caractères non pris en charge : utilisez UTF-8.' },
-  'request.aborted': { status: 400, message: 'La requête a été interrompue.' },
+const BODY_PARSER_ERRORS: Record<string, { code: ErrorCode; message: string }> = {
+  'entity.parse.failed': { code: 'malformed_body', message: 'Le corps de la requête n’est pas un JSON valide.' },
+  'entity.too.large': { code: 'payload_too_large', message: HTTP_MESSAGES[413] },
+  'encoding.unsupported': { code: 'unsupported_media_type', message: 'Encodage non pris en charge : utilisez UTF-8.' },
+  'charset.unsupported': { code: 'unsupported_media_type', message: 'Jeu de caractères non pris en charge : utilisez UTF-8.' },
+  'request.aborted': { code: 'malformed_body', message: 'La requête a été interrompue.' },
 };
 
 export interface ErrorBody {
@@ -37,7 +37,13 @@ export interface ErrorBody {
 export function toErrorBody(error: unknown): { body: ErrorBody; retryAfter?: number } {
   if (error instanceof AppError) {
     return {
-      body: { statusCode: error.status, message: error.message, errors: error.errors, code: error.code, ...(error.extra.pointers ? { pointers: error.extra.pointers } : {}) },
+      body: {
+        statusCode: error.status,
+        message: error.message,
+        errors: error.errors,
+        code: error.code,
+        ...(error.extra.pointers ? { pointers: error.extra.pointers } : {}),
+      },
       retryAfter: error.extra.retryAfterSeconds,
     };
   }
@@ -46,7 +52,7 @@ export function toErrorBody(error: unknown): { body: ErrorBody; retryAfter?: num
     return { body: { statusCode: status, message: HTTP_MESSAGES[status] ?? HTTP_MESSAGES[400], errors: [] } };
   }
   const parserError = BODY_PARSER_ERRORS[(error as { type?: string })?.type ?? ''];
-  if (parserError) return { body: { statusCode: parserError.status, message: parserError.message, errors: [{ field: '', message: parserError.message }] } };
+  if (parserError) return toErrorBody(new AppError(parserError.code, parserError.message, [{ field: '', message: parserError.message }]));
   return { body: { statusCode: 500, message: HTTP_MESSAGES[500], errors: [] } };
 }
 
@@ -74,6 +80,9 @@ export function respondWithError(error: unknown, req: Request, res: Response, lo
   res.render('error', {
     title: body.statusCode === 404 ? 'Page introuvable' : 'Erreur',
     heading: body.statusCode === 404 ? 'Page introuvable' : body.statusCode === 429 ? 'Trop de demandes' : 'Une erreur est survenue',
-    message: body.statusCode === 404 ? 'La page ou la demande que vous cherchez n’existe pas, ou le lien est incomplet. Vérifiez l’adresse reçue par courriel.' : body.message,
+    message:
+      body.statusCode === 404
+        ? 'La page ou la demande que vous cherchez n’existe pas, ou le lien est incomplet. Vérifiez l’adresse reçue par courriel.'
+        : body.message,
   });
 }

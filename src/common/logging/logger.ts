@@ -10,9 +10,26 @@ export const requestContext = new AsyncLocalStorage<{ requestId: string }>();
  * code never logs user input, and URLs are logged without their query string (tracking tokens).
  */
 const REDACTED_PATHS = [
-  'email', '*.email', 'recipient', '*.recipient', 'to', '*.to', 'phone', '*.phone',
-  'firstName', '*.firstName', 'lastName', '*.lastName', 'buyer', '*.buyer', 'token', '*.token',
-  'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-tracking-token"]', 'req.headers["idempotency-key"]',
+  'email',
+  '*.email',
+  'recipient',
+  '*.recipient',
+  'to',
+  '*.to',
+  'phone',
+  '*.phone',
+  'firstName',
+  '*.firstName',
+  'lastName',
+  '*.lastName',
+  'buyer',
+  '*.buyer',
+  'token',
+  '*.token',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-tracking-token"]',
+  'req.headers["idempotency-key"]',
 ];
 
 export function createLogger(level: string, name: string): Logger {
@@ -52,7 +69,5 @@ export class PinoNestLogger implements LoggerService {
 
 /** For third-party error texts (SMTP replies quote addresses): masks e-mail addresses and phone numbers. */
 export function scrubPersonalData(text: string): string {
-  return text
-    .replace(/[^\s<>"'@]+@[^\s<>"'@]+\.[^\s<>"'@]+/g, '[adresse masquée]')
-    .replace(/\+?\d[\d .-]{7,}\d/g, '[numéro masqué]');
+  return text.replace(/[^\s<>"'@]+@[^\s<>"'@]+\.[^\s<>"'@]+/g, '[adresse masquée]').replace(/\+?\d[\d .-]{7,}\d/g, '[numéro masqué]');
 }

@@ -13,7 +13,10 @@ type Check = 'ok' | 'down';
 export class HealthController implements OnApplicationShutdown {
   private readonly redis: IORedis;
 
-  constructor(private readonly dataSource: DataSource, @Inject(AppConfig) config: AppConfig) {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(AppConfig) config: AppConfig,
+  ) {
     this.redis = createRedis(config.REDIS_URL, 'producer');
     this.redis.on('error', () => undefined);
   }
@@ -27,10 +30,7 @@ export class HealthController implements OnApplicationShutdown {
   @Get('ready')
   @ApiOperation({ summary: 'PostgreSQL et Redis répondent (503 sinon)' })
   async ready(@Res({ passthrough: true }) res: Response) {
-    const [postgres, redis] = await Promise.all([
-      this.check(() => this.dataSource.query('SELECT 1')),
-      this.check(() => this.redis.ping()),
-    ]);
+    const [postgres, redis] = await Promise.all([this.check(() => this.dataSource.query('SELECT 1')), this.check(() => this.redis.ping())]);
     const ok = postgres === 'ok' && redis === 'ok';
     res.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
     return { status: ok ? 'ok' : 'unavailable', checks: { postgres, redis } };

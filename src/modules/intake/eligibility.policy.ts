@@ -41,9 +41,7 @@ export interface EligibilityInput {
   internalReferentConsulted?: boolean;
 }
 
-export type EligibilityDecision =
-  | { eligible: true }
-  | { eligible: false; field: string; reason: string; pointers: Pointer[] };
+export type EligibilityDecision = { eligible: true } | { eligible: false; field: string; reason: string; pointers: Pointer[] };
 
 export const STATE_POINTERS: Pointer[] = [
   { label: 'Direction des achats de l’État — réseau des référents achats responsables', url: 'https://www.economie.gouv.fr/dae' },

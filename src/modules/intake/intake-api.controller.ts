@@ -31,12 +31,22 @@ export class IntakeApiController {
 
   @Post()
   @HttpCode(201)
-  @ApiOperation({ summary: 'Déposer une demande de conseil', description: 'Une question sur un achat. Renvoie la référence et le lien de suivi privé.' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: '8 à 200 caractères ; un nouvel envoi avec la même clé renvoie la première demande.' })
+  @ApiOperation({
+    summary: 'Déposer une demande de conseil',
+    description: 'Une question sur un achat. Renvoie la référence et le lien de suivi privé.',
+  })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: '8 à 200 caractères ; un nouvel envoi avec la même clé renvoie la première demande.',
+  })
   @ApiBody({ type: CreateRequestDto })
   @ApiCreatedResponse({ type: CreatedRequestDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Champs invalides, un message par champ' })
-  @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'Demande non éligible (explication et orientations), ou clé d’idempotence réutilisée' })
+  @ApiUnprocessableEntityResponse({
+    type: ErrorResponseDto,
+    description: 'Demande non éligible (explication et orientations), ou clé d’idempotence réutilisée',
+  })
   @ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: 'Corps de plus de 100 Ko' })
   @ApiUnsupportedMediaTypeResponse({ type: ErrorResponseDto, description: 'Le corps doit être en application/json' })
   @ApiTooManyRequestsResponse({ type: ErrorResponseDto, description: 'Trop de demandes depuis cette adresse (en-tête Retry-After)' })

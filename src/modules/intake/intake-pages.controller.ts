@@ -50,10 +50,25 @@ export class IntakePagesController {
     const values = pickFormValues(body ?? {});
     const token = typeof body?.formToken === 'string' && FORM_TOKEN.test(body.formToken) ? body.formToken : randomToken();
     const refuse = (error: AppError) =>
-      res.status(400).render('request-form', formPageModel(this.reference, token, values, error.errors, error.code === 'not_eligible' ? { reason: error.message, pointers: error.extra.pointers ?? [] } : undefined));
+      res
+        .status(400)
+        .render(
+          'request-form',
+          formPageModel(
+            this.reference,
+            token,
+            values,
+            error.errors,
+            error.code === 'not_eligible' ? { reason: error.message, pointers: error.extra.pointers ?? [] } : undefined,
+          ),
+        );
 
     if (typeof body?.website === 'string' && body.website !== '') {
-      return refuse(new AppError('validation_failed', 'Envoi refusé.', [{ field: 'website', message: 'Envoi refusé : un champ réservé aux robots a été rempli.' }]));
+      return refuse(
+        new AppError('validation_failed', 'Envoi refusé.', [
+          { field: 'website', message: 'Envoi refusé : un champ réservé aux robots a été rempli.' },
+        ]),
+      );
     }
     await this.rateLimiter.consume(req.ip ?? 'unknown');
     try {

@@ -18,7 +18,10 @@ const WINDOW_SECONDS = 3600;
 export class IntakeRateLimiter implements OnApplicationShutdown {
   private readonly redis: IORedis;
 
-  constructor(@Inject(AppConfig) private readonly config: AppConfig, @Inject(LOGGER) private readonly logger: Logger) {
+  constructor(
+    @Inject(AppConfig) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
     this.redis = createRedis(config.REDIS_URL, 'producer');
     this.redis.on('error', () => undefined);
   }
@@ -36,9 +39,14 @@ export class IntakeRateLimiter implements OnApplicationShutdown {
       return;
     }
     if (count > this.config.INTAKE_RATE_LIMIT) {
-      throw new AppError('rate_limited', `Vous avez envoyé plus de ${this.config.INTAKE_RATE_LIMIT} demandes en une heure depuis cette adresse. Réessayez plus tard.`, [], {
-        retryAfterSeconds: Math.max(ttl, 1),
-      });
+      throw new AppError(
+        'rate_limited',
+        `Vous avez envoyé plus de ${this.config.INTAKE_RATE_LIMIT} demandes en une heure depuis cette adresse. Réessayez plus tard.`,
+        [],
+        {
+          retryAfterSeconds: Math.max(ttl, 1),
+        },
+      );
     }
   }
 

@@ -29,7 +29,10 @@ export interface IdempotencyInput {
 
 class ConcurrentSubmission extends Error {}
 
-const KIND_PHRASES = { environmental: 'du réseau régional de l’achat public durable', social_clause: 'de clauses sociales de votre territoire' };
+const KIND_PHRASES = {
+  environmental: 'du réseau régional de l’achat public durable',
+  social_clause: 'de clauses sociales de votre territoire',
+};
 
 @Injectable()
 export class IntakeService {
@@ -122,7 +125,9 @@ export class IntakeService {
         [{ field: 'Idempotency-Key', message: 'Clé déjà utilisée avec un contenu différent.' }],
       );
     }
-    return existing.sealedResponse ? (JSON.parse(unseal(this.config.APP_SECRET, passphrase, existing.sealedResponse)) as SubmissionResult) : null;
+    return existing.sealedResponse
+      ? (JSON.parse(unseal(this.config.APP_SECRET, passphrase, existing.sealedResponse)) as SubmissionResult)
+      : null;
   }
 
   private buildRequest(dto: CreateRequestDto, reference: string, token: string): AdviceRequest {

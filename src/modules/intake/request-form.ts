@@ -12,9 +12,23 @@ import { QUESTION_PLACEHOLDER } from './eligibility.policy';
 
 /** The form's field names are the API's dotted paths, so one set of errors serves both. */
 export const FORM_FIELDS = [
-  'buyer.firstName', 'buyer.lastName', 'buyer.email', 'buyer.phone', 'buyer.organisationName', 'buyer.organisationType',
-  'buyer.siret', 'internalReferentConsulted', 'departmentCode', 'kind', 'segment', 'purchaseStage', 'estimatedAmount',
-  'neededBy', 'subject', 'question', 'consent',
+  'buyer.firstName',
+  'buyer.lastName',
+  'buyer.email',
+  'buyer.phone',
+  'buyer.organisationName',
+  'buyer.organisationType',
+  'buyer.siret',
+  'internalReferentConsulted',
+  'departmentCode',
+  'kind',
+  'segment',
+  'purchaseStage',
+  'estimatedAmount',
+  'neededBy',
+  'subject',
+  'question',
+  'consent',
 ] as const;
 
 export type FormValues = Partial<Record<(typeof FORM_FIELDS)[number], string>>;

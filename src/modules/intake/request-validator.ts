@@ -23,9 +23,7 @@ export class RequestValidator {
     }
     const plain = trimStrings(body) as Record<string, unknown>;
     const dto = plainToInstance(CreateRequestDto, plain);
-    const errors = flattenValidationErrors(
-      await validate(dto, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true }),
-    );
+    const errors = flattenValidationErrors(await validate(dto, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true }));
     errors.push(...this.checkDomain(dto, errors));
     if (errors.length) throw new ValidationFailed(errors);
 

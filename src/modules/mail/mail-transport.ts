@@ -23,7 +23,10 @@ export class MailTransport {
   private readonly transporter: Transporter;
   private readonly toFiles: boolean;
 
-  constructor(@Inject(AppConfig) private readonly config: AppConfig, @Inject(LOGGER) private readonly logger: Logger) {
+  constructor(
+    @Inject(AppConfig) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
     this.toFiles = !config.SMTP_URL;
     this.transporter = config.SMTP_URL
       ? nodemailer.createTransport(config.SMTP_URL)

@@ -20,7 +20,10 @@ const MAX_ATTEMPTS = 12;
 export class MailRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async insert(manager: EntityManager, message: Pick<MailMessage, 'id' | 'requestId' | 'template' | 'recipient' | 'subject' | 'textBody' | 'htmlBody'>) {
+  async insert(
+    manager: EntityManager,
+    message: Pick<MailMessage, 'id' | 'requestId' | 'template' | 'recipient' | 'subject' | 'textBody' | 'htmlBody'>,
+  ) {
     await manager.insert(MailMessage, { ...message, status: 'queued' });
   }
 
@@ -41,10 +44,9 @@ export class MailRepository {
 
   /** The body is dropped once delivered: it may hold a private link that must not outlive its use. */
   async markSent(id: string): Promise<void> {
-    await this.dataSource.getRepository(MailMessage).update(
-      { id },
-      { status: 'sent', sentAt: () => 'now()', lockedUntil: null, textBody: null, htmlBody: null, lastError: null },
-    );
+    await this.dataSource
+      .getRepository(MailMessage)
+      .update({ id }, { status: 'sent', sentAt: () => 'now()', lockedUntil: null, textBody: null, htmlBody: null, lastError: null });
   }
 
   /** Undelivered messages nobody is working on: left queued or failed for a while, or a claim that expired. */
@@ -60,6 +62,8 @@ export class MailRepository {
   }
 
   async markFailed(id: string, error: string): Promise<void> {
-    await this.dataSource.getRepository(MailMessage).update({ id }, { status: 'failed', lockedUntil: null, lastError: error.slice(0, 500) });
+    await this.dataSource
+      .getRepository(MailMessage)
+      .update({ id }, { status: 'failed', lockedUntil: null, lastError: error.slice(0, 500) });
   }
 }

@@ -40,9 +40,7 @@ export async function seedReferenceData(manager: EntityManager): Promise<void> {
   );
   await manager.upsert(
     Department,
-    etalabDepartments
-      .filter((d) => SERVED_ZONES.has(d.zone))
-      .map((d) => ({ code: d.code, name: d.nom, regionCode: d.region! })),
+    etalabDepartments.filter((d) => SERVED_ZONES.has(d.zone)).map((d) => ({ code: d.code, name: d.nom, regionCode: d.region! })),
     ['code'],
   );
   await manager.upsert(

@@ -24,15 +24,7 @@ export const PURCHASE_STAGES = [
 ] as const;
 export type PurchaseStage = (typeof PURCHASE_STAGES)[number];
 
-export const REQUEST_STATUSES = [
-  'submitted',
-  'assigned',
-  'unassigned',
-  'in_progress',
-  'awaiting_buyer',
-  'answered',
-  'closed',
-] as const;
+export const REQUEST_STATUSES = ['submitted', 'assigned', 'unassigned', 'in_progress', 'awaiting_buyer', 'answered', 'closed'] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
 export const KIND_LABELS: Record<RequestKind, string> = {

@@ -1,0 +1,145 @@
+import 'reflect-metadata';
+import { Type } from 'class-transformer';
+import { plainToInstance } from 'class-transformer';
+import { IsDefined, IsInt, IsString, MinLength, ValidateNested, validateSync, ValidationError } from 'class-validator';
+import { flattenValidationErrors, trimStrings } from './validation';
+
+function error(property: string, constraints?: Record<string, string>, children: ValidationError[] = []): ValidationError {
+  return Object.assign(new ValidationError(), { property, constraints, children });
+}
+
+describe('flattenValidationErrors', () => {
+  it.each([
+    ['isDefined over everything else', { minLength: 'trop court', isString: 'pas un texte', isDefined: 'obligatoire' }, 'obligatoire'],
+    ['isDefined over isIn', { isIn: 'pas dans la liste', isDefined: 'obligatoire' }, 'obligatoire'],
+    ['isString over the length rules', { maxLength: 'trop long', isString: 'pas un texte' }, 'pas un texte'],
+    ['isInt over min and max', { min: 'négatif', max: 'trop grand', isInt: 'pas un entier' }, 'pas un entier'],
+    ['isIn over matches', { matches: 'mauvais format', isIn: 'pas dans la liste' }, 'pas dans la liste'],
+    ['isBoolean over equals', { equals: 'doit être vrai', isBoolean: 'oui ou non' }, 'oui ou non'],
+    [
+      'isNotEmptyObject over nestedValidation',
+      { nestedValidation: 'nested property x must be…', isNotEmptyObject: 'un objet' },
+      'un objet',
+    ],
+    ['the first one when none has priority', { minLength: 'trop court', matches: 'mauvais format' }, 'trop court'],
+  ])('picks %s', (_label, constraints, message) => {
+    expect(flattenValidationErrors([error('field', constraints)])).toEqual([{ field: 'field', message }]);
+  });
+
+  it('names an unknown field', () => {
+    expect(flattenValidationErrors([error('foo', { whitelistValidation: 'property foo should not exist' })])).toEqual([
+      { field: 'foo', message: 'Champ inconnu : « foo ».' },
+    ]);
+  });
+
+  it('says so in French when a nested value is not an object', () => {
+    expect(flattenValidationErrors([error('buyer', { nestedValidation: 'nested property buyer must be either object or array' })])).toEqual(
+      [{ field: 'buyer', message: 'Ce champ doit être un objet.' }],
+    );
+  });
+
+  it('builds dotted paths for nested children, at any depth, in order', () => {
+    const tree = [
+      error('subject', { isDefined: 'objet obligatoire' }),
+      error('buyer', undefined, [
+        error('firstName', { isDefined: 'prénom obligatoire', isString: 'texte' }),
+        error('nickname', { whitelistValidation: 'should not exist' }),
+        error('address', undefined, [error('postcode', { matches: 'code postal' })]),
+      ]),
+    ];
+    expect(flattenValidationErrors(tree)).toEqual([
+      { field: 'subject', message: 'objet obligatoire' },
+      { field: 'buyer.firstName', message: 'prénom obligatoire' },
+      { field: 'buyer.nickname', message: 'Champ inconnu : « buyer.nickname ».' },
+      { field: 'buyer.address.postcode', message: 'code postal' },
+    ]);
+  });
+
+  it('prefixes with the parent path it is given', () => {
+    expect(flattenValidationErrors([error('email', { isEmail: 'adresse' })], 'buyer')).toEqual([
+      { field: 'buyer.email', message: 'adresse' },
+    ]);
+  });
+
+  it('gives nothing for no errors, or for an error without constraints nor children', () => {
+    expect(flattenValidationErrors([])).toEqual([]);
+    expect(flattenValidationErrors([error('x', {})])).toEqual([]);
+  });
+
+  describe('on a real class-validator tree', () => {
+    class Inner {
+      @IsDefined({ message: 'code obligatoire' })
+      @IsString({ message: 'code texte' })
+      @MinLength(2, { message: 'code trop court' })
+      code!: string;
+    }
+    class Outer {
+      @IsDefined({ message: 'nombre obligatoire' })
+      @IsInt({ message: 'nombre entier' })
+      count!: number;
+
+      @ValidateNested()
+      @Type(() => Inner)
+      inner!: Inner;
+    }
+    const check = (plain: object) =>
+      flattenValidationErrors(validateSync(plainToInstance(Outer, plain), { whitelist: true, forbidNonWhitelisted: true }));
+
+    it.each([
+      [
+        'missing fields',
+        { inner: {} },
+        [
+          { field: 'count', message: 'nombre obligatoire' },
+          { field: 'inner.code', message: 'code obligatoire' },
+        ],
+      ],
+      [
+        'wrong types',
+        { count: 'x', inner: { code: 3 } },
+        [
+          { field: 'count', message: 'nombre entier' },
+          { field: 'inner.code', message: 'code texte' },
+        ],
+      ],
+      ['a rule after the type', { count: 1, inner: { code: 'a' } }, [{ field: 'inner.code', message: 'code trop court' }]],
+      [
+        'unknown fields at both levels',
+        { count: 1, extra: 1, inner: { code: 'ab', more: 2 } },
+        [
+          { field: 'extra', message: 'Champ inconnu : « extra ».' },
+          { field: 'inner.more', message: 'Champ inconnu : « inner.more ».' },
+        ],
+      ],
+      ['a valid object', { count: 1, inner: { code: 'ab' } }, []],
+    ])('%s', (_label, plain, expected) => {
+      expect(check(plain)).toEqual(expected);
+    });
+  });
+});
+
+describe('trimStrings', () => {
+  it.each([
+    ['a string', '  38 ', '38'],
+    ['a blank string', ' \t\n ', ''],
+    ['a number', 42, 42],
+    ['a boolean', false, false],
+    ['null', null, null],
+    ['undefined', undefined, undefined],
+    ['an array', [' a ', 1, [' b ']], ['a', 1, ['b']]],
+    [
+      'nested objects',
+      { buyer: { firstName: ' Camille ', tags: [' x ', { y: ' z ' }] }, count: 3, consent: true, neededBy: null },
+      { buyer: { firstName: 'Camille', tags: ['x', { y: 'z' }] }, count: 3, consent: true, neededBy: null },
+    ],
+    ['inner spaces kept', { subject: '  Fournitures  de bureau\n' }, { subject: 'Fournitures  de bureau' }],
+  ])('trims %s', (_label, input, expected) => {
+    expect(trimStrings(input)).toEqual(expected);
+  });
+
+  it('does not change its input', () => {
+    const input = { buyer: { firstName: ' Camille ' }, list: [' a '] };
+    trimStrings(input);
+    expect(input).toEqual({ buyer: { firstName: ' Camille ' }, list: [' a '] });
+  });
+});

@@ -1,0 +1,137 @@
+import { AppConfig, ConfigError, loadConfig } from './app-config';
+
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('loadConfig() accepted the environment');
+}
+
+const SECRET = 'x'.repeat(32);
+
+describe('loadConfig', () => {
+  it('gives the defaults for an empty environment', () => {
+    const config = loadConfig({});
+    expect(config).toBeInstanceOf(AppConfig);
+    expect(config).toMatchObject({
+      NODE_ENV: 'development',
+      PORT: 3000,
+      PUBLIC_URL: 'http://localhost:3000',
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/guichet_vert',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      INTAKE_RATE_LIMIT: 20,
+      TRUST_PROXY: 0,
+      LOG_LEVEL: 'info',
+      QUEUE_PREFIX: 'gv',
+      RUN_MIGRATIONS: true,
+    });
+    expect(config.SMTP_URL).toBeUndefined();
+    expect(config.isProduction).toBe(false);
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadConfig({ PORT: '', PUBLIC_URL: '', LOG_LEVEL: '' })).toMatchObject({
+      PORT: 3000,
+      PUBLIC_URL: 'http://localhost:3000',
+      LOG_LEVEL: 'info',
+    });
+  });
+
+  it('ignores variables it does not know', () => {
+    expect(() => loadConfig({ HOME: '/root', PATH: '/bin', FOO: 'bar' })).not.toThrow();
+  });
+
+  it('converts numbers and booleans', () => {
+    const config = loadConfig({ PORT: '8080', INTAKE_RATE_LIMIT: ' 5 ', TRUST_PROXY: '1', RUN_MIGRATIONS: 'false' });
+    expect(config).toMatchObject({ PORT: 8080, INTAKE_RATE_LIMIT: 5, TRUST_PROXY: 1, RUN_MIGRATIONS: false });
+    expect(config.PUBLIC_URL).toBe('http://localhost:8080');
+  });
+
+  it('reads the URLs it is given', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgresql://gv:pw@db:5432/gv',
+      REDIS_URL: 'rediss://cache:6380/2',
+      SMTP_URL: 'smtp://user:pw@mail:587',
+    });
+    expect(config).toMatchObject({
+      DATABASE_URL: 'postgresql://gv:pw@db:5432/gv',
+      REDIS_URL: 'rediss://cache:6380/2',
+      SMTP_URL: 'smtp://user:pw@mail:587',
+    });
+  });
+
+  it.each([
+    ['true', true],
+    ['1', true],
+    ['false', false],
+    ['0', false],
+  ])('reads RUN_MIGRATIONS=%s as %s', (value, expected) => {
+    expect(loadConfig({ RUN_MIGRATIONS: value }).RUN_MIGRATIONS).toBe(expected);
+  });
+
+  it('lists every bad key at once', () => {
+    const problems = problemsOf({ PORT: 'abc', DATABASE_URL: 'mysql://x', INTAKE_RATE_LIMIT: '0', LOG_LEVEL: 'loud' });
+    expect(problems).toHaveLength(4);
+    for (const key of ['PORT', 'DATABASE_URL', 'INTAKE_RATE_LIMIT', 'LOG_LEVEL']) {
+      expect(problems.filter((p) => p.startsWith(`${key} :`))).toHaveLength(1);
+    }
+    expect(problems.find((p) => p.startsWith('PORT'))).toContain('« abc »');
+    expect(problems.find((p) => p.startsWith('DATABASE_URL'))).toContain('« mysql://x »');
+  });
+
+  it('puts every problem in the error message', () => {
+    let caught: unknown;
+    try {
+      loadConfig({ PORT: 'abc', LOG_LEVEL: 'loud' });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect((caught as Error).message).toMatch(/^Configuration invalide :\n {2}- /);
+    expect((caught as Error).message).toContain('PORT');
+    expect((caught as Error).message).toContain('LOG_LEVEL');
+  });
+
+  it.each([
+    ['NODE_ENV', 'staging'],
+    ['PORT', '0'],
+    ['PORT', '65536'],
+    ['PORT', '80.5'],
+    ['REDIS_URL', 'http://redis'],
+    ['SMTP_URL', 'mail.example.fr'],
+    ['PUBLIC_URL', 'guichet-vert.example.fr'],
+    ['APP_SECRET', 'too-short'],
+    ['TRUST_PROXY', '-1'],
+    ['QUEUE_PREFIX', 'Guichet Vert'],
+    ['OUTBOX_POLL_MS', '10'],
+    ['TAKE_CHARGE_WORKING_DAYS', '0'],
+    ['ANSWER_WORKING_DAYS', 'ten'],
+    ['RUN_MIGRATIONS', 'yes'],
+  ])('refuses %s=%s', (key, value) => {
+    const problems = problemsOf({ [key]: value });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^${key} : attendu .+ \\(reçu « ${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} »\\)$`));
+  });
+
+  it('refuses production without APP_SECRET', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual(['APP_SECRET : obligatoire en production (au moins 32 caractères aléatoires)']);
+  });
+
+  it('accepts production with an APP_SECRET', () => {
+    const config = loadConfig({ NODE_ENV: 'production', APP_SECRET: SECRET });
+    expect(config.isProduction).toBe(true);
+    expect(config.APP_SECRET).toBe(SECRET);
+  });
+
+  it.each([
+    ['https://guichet-vert.example.fr/', 'https://guichet-vert.example.fr'],
+    ['https://guichet-vert.example.fr///', 'https://guichet-vert.example.fr'],
+    ['https://example.fr/guichet/', 'https://example.fr/guichet'],
+    ['http://localhost:8080', 'http://localhost:8080'],
+  ])('reads PUBLIC_URL %s as %s', (value, expected) => {
+    expect(loadConfig({ PUBLIC_URL: value }).PUBLIC_URL).toBe(expected);
+  });
+});

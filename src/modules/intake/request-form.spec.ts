@@ -1,0 +1,130 @@
+import { FORM_FIELDS, FormValues, formToRequestBody, pickFormValues } from './request-form';
+
+const FILLED: FormValues = {
+  'buyer.firstName': 'Camille',
+  'buyer.lastName': 'Martin',
+  'buyer.email': 'camille.martin@example.fr',
+  'buyer.phone': '04 76 00 00 00',
+  'buyer.organisationName': 'Département de l’Isère',
+  'buyer.organisationType': 'local_authority',
+  'buyer.siret': '223 800 014 00019',
+  departmentCode: '38',
+  kind: 'environmental',
+  segment: 'office_supplies',
+  purchaseStage: 'drafting_tender',
+  estimatedAmount: '120 000',
+  neededBy: '2027-03-01',
+  subject: 'Fournitures de bureau',
+  question: 'Une question.',
+  consent: 'yes',
+};
+
+describe('formToRequestBody', () => {
+  it('turns a filled form into the API shape', () => {
+    expect(formToRequestBody(FILLED)).toEqual({
+      buyer: {
+        firstName: 'Camille',
+        lastName: 'Martin',
+        email: 'camille.martin@example.fr',
+        phone: '04 76 00 00 00',
+        organisationName: 'Département de l’Isère',
+        organisationType: 'local_authority',
+        siret: '223 800 014 00019',
+      },
+      departmentCode: '38',
+      kind: 'environmental',
+      segment: 'office_supplies',
+      purchaseStage: 'drafting_tender',
+      estimatedAmount: 120000,
+      neededBy: '2027-03-01',
+      subject: 'Fournitures de bureau',
+      question: 'Une question.',
+      consent: true,
+    });
+  });
+
+  it('leaves every field absent for an empty form (buyer stays an object)', () => {
+    expect(formToRequestBody({})).toEqual({ buyer: {} });
+  });
+
+  it.each(FORM_FIELDS.map((field) => [field] as const))('treats an empty or blank %s as absent', (field) => {
+    for (const blank of ['', '   ', '\t\n']) {
+      const body = formToRequestBody({ ...FILLED, [field]: blank });
+      const [head, tail] = field.split('.');
+      const holder = (tail ? body[head] : body) as Record<string, unknown>;
+      expect(Object.keys(holder)).not.toContain(tail ?? head);
+    }
+  });
+
+  it.each([
+    ['yes', true],
+    ['no', false],
+    ['', undefined],
+    ['oui', undefined],
+    ['YES', undefined],
+    [undefined, undefined],
+  ])('internalReferentConsulted %p → %p', (value, expected) => {
+    const body = formToRequestBody({ internalReferentConsulted: value });
+    expect(body.internalReferentConsulted).toBe(expected);
+    expect('internalReferentConsulted' in body).toBe(expected !== undefined);
+  });
+
+  it.each([
+    ['yes', true],
+    ['no', undefined],
+    ['', undefined],
+    ['on', undefined],
+    [undefined, undefined],
+  ])('consent %p → %p', (value, expected) => {
+    const body = formToRequestBody({ consent: value });
+    expect(body.consent).toBe(expected);
+    expect('consent' in body).toBe(expected !== undefined);
+  });
+
+  it.each([
+    ['120000', 120000],
+    ['120 000', 120000],
+    ['120000 €', 120000],
+    ['120 000 €', 120000],
+    ['120\u00a0000\u00a0€', 120000],
+    ['120\u202f000 €', 120000],
+    ['  5000  ', 5000],
+    ['0', 0],
+    ['12,5', '12,5'],
+    ['12.5', '12.5'],
+    ['-100', '-100'],
+    ['1e6', '1e6'],
+  ])('estimatedAmount %p → %p', (value, expected) => {
+    expect(formToRequestBody({ estimatedAmount: value }).estimatedAmount).toStrictEqual(expected);
+  });
+
+  it.each(['cent mille', 'environ 100 k€', '€'])('leaves the non-number %p a string, for the validator to refuse', (value) => {
+    expect(typeof formToRequestBody({ estimatedAmount: value }).estimatedAmount).toBe('string');
+  });
+
+  it('keeps strings as typed (trimming is the validator’s job)', () => {
+    const body = formToRequestBody({ 'buyer.firstName': '  Camille ', subject: ' Objet ' });
+    expect(body).toEqual({ buyer: { firstName: '  Camille ' }, subject: ' Objet ' });
+  });
+});
+
+describe('pickFormValues', () => {
+  it('keeps the known fields and drops the others', () => {
+    const posted = { ...FILLED, _csrf: 'token', formToken: 'abc', 'buyer.nickname': 'Cam', admin: 'true', __proto__x: '1' };
+    expect(pickFormValues(posted)).toEqual(FILLED);
+  });
+
+  it('drops values that are not strings', () => {
+    expect(
+      pickFormValues({ 'buyer.firstName': ['Camille', 'Claude'], departmentCode: 38, consent: true, kind: { a: 1 }, subject: 'Objet' }),
+    ).toEqual({ subject: 'Objet' });
+  });
+
+  it('keeps empty strings so the form shows them back as they were', () => {
+    expect(pickFormValues({ 'buyer.phone': '', question: '  ' })).toEqual({ 'buyer.phone': '', question: '  ' });
+  });
+
+  it('round-trips with formToRequestBody', () => {
+    expect(formToRequestBody(pickFormValues({ ...FILLED, extra: 'x' }))).toEqual(formToRequestBody(FILLED));
+  });
+});

@@ -1,0 +1,231 @@
+import { bodyOf, flushQueues, startTestApp, TestApp, validRequestBody, useTestApp } from '../support/test-app';
+
+const json = (body: unknown, headers: Record<string, string> = {}) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json', ...headers },
+  body: typeof body === 'string' ? body : JSON.stringify(body),
+});
+
+describe('POST /api/v1/requests and GET /api/v1/requests/:reference', () => {
+  let t!: TestApp;
+  const post = (body: unknown, headers: Record<string, string> = {}) => fetch(`${t.url}/api/v1/requests`, json(body, headers));
+  const count = async (table: string) => Number((await t.dataSource.query(`SELECT count(*) AS n FROM ${table}`))[0].n);
+
+  useTestApp((app) => (t = app));
+
+  it('creates a request: 201 with a reference, the submitted status and a private tracking link', async () => {
+    const response = await post(validRequestBody(1));
+    expect(response.status).toBe(201);
+    const body = await bodyOf(response);
+    expect(Object.keys(body).sort()).toEqual(['reference', 'status', 'trackingUrl']);
+    expect(body.reference).toMatch(/^GV-\d{4}-\d{6}$/);
+    expect(body.status).toBe('submitted');
+    expect(body.trackingUrl).toMatch(new RegExp(`^http://localhost:3000/suivi/${body.reference}\\?t=[A-Za-z0-9_-]{43}$`));
+
+    const [row] = await t.dataSource.query(`SELECT status, network_code, buyer_email, tracking_token_hash FROM requests`);
+    expect(row).toMatchObject({ status: 'submitted', network_code: 'aura-ee', buyer_email: 'camille.martin+1@example.fr' });
+    const token = new URL(body.trackingUrl).searchParams.get('t')!;
+    // Only a hash of the token is stored.
+    expect(row.tracking_token_hash.length).toBe(32);
+    expect(row.tracking_token_hash.toString('utf8')).not.toContain(token);
+    expect(await count('request_events')).toBe(1);
+    expect(await count('mail_messages')).toBe(1);
+    expect(await t.dataSource.query(`SELECT queue, job_name FROM outbox_events ORDER BY id`)).toEqual([
+      { queue: 'mail', job_name: 'mail.send' },
+      { queue: 'routing', job_name: 'request.submitted' },
+    ]);
+  });
+
+  it('numbers references in sequence within the year', async () => {
+    const first = await bodyOf(post(validRequestBody(1)));
+    const second = await bodyOf(post(validRequestBody(2)));
+    const n = (ref: string) => Number(ref.slice(-6));
+    expect(second.reference.slice(0, 8)).toBe(first.reference.slice(0, 8));
+    expect(n(second.reference)).toBeGreaterThan(n(first.reference));
+  });
+
+  it('shows the status and public history to the holder of the token, as JSON', async () => {
+    const created = await bodyOf(post(validRequestBody(1)));
+    const token = new URL(created.trackingUrl).searchParams.get('t')!;
+    const response = await fetch(`${t.url}/api/v1/requests/${created.reference}`, { headers: { 'x-tracking-token': token } });
+    expect(response.status).toBe(200);
+    const body = await bodyOf(response);
+    expect(body).toMatchObject({
+      reference: created.reference,
+      status: 'submitted',
+      statusLabel: 'Reçue',
+      departmentCode: '38',
+      segment: 'office_supplies',
+    });
+    expect(body.history).toEqual([expect.objectContaining({ type: 'submitted', label: 'Demande reçue', toStatus: 'submitted' })]);
+    expect(JSON.stringify(body)).not.toContain('camille.martin');
+  });
+
+  it('answers 404 alike for a wrong token, a missing token and an unknown reference', async () => {
+    const created = await bodyOf(post(validRequestBody(1)));
+    const token = new URL(created.trackingUrl).searchParams.get('t')!;
+    const wrong = await fetch(`${t.url}/api/v1/requests/${created.reference}`, {
+      headers: { 'x-tracking-token': token.replace(/.$/, token.endsWith('A') ? 'B' : 'A') },
+    });
+    const missing = await fetch(`${t.url}/api/v1/requests/${created.reference}`);
+    const unknown = await fetch(`${t.url}/api/v1/requests/GV-2001-999999`, { headers: { 'x-tracking-token': token } });
+    const bodies = await Promise.all([wrong, missing, unknown].map((r) => bodyOf(r)));
+    expect([wrong.status, missing.status, unknown.status]).toEqual([404, 404, 404]);
+    expect(bodies[0]).toEqual(bodies[1]);
+    expect(bodies[1]).toEqual(bodies[2]);
+    const page = await fetch(`${t.url}/suivi/${created.reference}?t=nope`);
+    expect(page.status).toBe(404);
+    expect(await page.text()).toContain('Page introuvable');
+  });
+
+  it('returns the first request for a repeated Idempotency-Key, and refuses the key for another content', async () => {
+    const headers = { 'idempotency-key': 'client-key-0001' };
+    const responses = await Promise.all([1, 2, 3, 4, 5].map(() => post(validRequestBody(1), headers)));
+    const bodies = await Promise.all(responses.map((r) => bodyOf(r)));
+    expect(responses.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
+    expect(new Set(bodies.map((b) => b.reference)).size).toBe(1);
+    expect(new Set(bodies.map((b) => b.trackingUrl)).size).toBe(1);
+    expect(responses.filter((r) => r.headers.get('idempotent-replayed') === 'true')).toHaveLength(4);
+    expect(await count('requests')).toBe(1);
+    expect(await count('mail_messages')).toBe(1);
+
+    const reused = await post(validRequestBody(2), headers);
+    expect(reused.status).toBe(422);
+    expect((await bodyOf(reused)).errors[0].field).toBe('Idempotency-Key');
+    expect(await count('requests')).toBe(1);
+  });
+
+  it.each([
+    ['malformed JSON', '{"buyer": ', 400, ''],
+    ['a JSON array', '[1, 2]', 400, ''],
+    ['an unknown field', { ...validRequestBody(1), priority: 'high' }, 400, 'priority'],
+    [
+      'an unknown buyer field',
+      { ...validRequestBody(1), buyer: { ...(validRequestBody(1).buyer as object), role: 'x' } },
+      400,
+      'buyer.role',
+    ],
+    ['a wrong type', { ...validRequestBody(1), estimatedAmount: 'beaucoup' }, 400, 'estimatedAmount'],
+    ['a boolean as string', { ...validRequestBody(1), consent: 'true' }, 400, 'consent'],
+    ['an over-long subject', { ...validRequestBody(1), subject: 'x'.repeat(151) }, 400, 'subject'],
+    ['an over-long question', { ...validRequestBody(1), question: 'mot '.repeat(1300) }, 400, 'question'],
+    ['an unknown département', { ...validRequestBody(1), departmentCode: '20' }, 400, 'departmentCode'],
+    ['an unknown segment', { ...validRequestBody(1), segment: 'rockets' }, 400, 'segment'],
+    [
+      'a bad SIRET',
+      { ...validRequestBody(1), buyer: { ...(validRequestBody(1).buyer as object), siret: '22380001400018' } },
+      400,
+      'buyer.siret',
+    ],
+    ['the placeholder question', { ...validRequestBody(1), question: 'Ma question' }, 400, 'question'],
+    ['no consent', { ...validRequestBody(1), consent: false }, 400, 'consent'],
+  ])('refuses %s with a field-level French error and stores nothing', async (_label, body, status, field) => {
+    const response = await post(body);
+    expect(response.status).toBe(status);
+    const payload = await bodyOf(response);
+    expect(payload.statusCode).toBe(status);
+    expect(typeof payload.message).toBe('string');
+    expect(payload.errors.map((e: { field: string }) => e.field)).toContain(field);
+    for (const error of payload.errors) expect(error.message).toMatch(/[a-zà-ÿ]/i);
+    expect(await count('requests')).toBe(0);
+    expect(await count('outbox_events')).toBe(0);
+  });
+
+  it('refuses a body over 100 KB with 413 and a wrong content type with 415', async () => {
+    const big = await post({ ...validRequestBody(1), question: 'a'.repeat(110 * 1024) });
+    expect(big.status).toBe(413);
+    expect((await bodyOf(big)).statusCode).toBe(413);
+    const text = await fetch(`${t.url}/api/v1/requests`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'bonjour' });
+    expect(text.status).toBe(415);
+    expect((await bodyOf(text)).message).toContain('JSON');
+    const form = await fetch(`${t.url}/api/v1/requests`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'a=1',
+    });
+    expect(form.status).toBe(415);
+    expect(await count('requests')).toBe(0);
+  });
+
+  it.each([
+    [
+      'a private company not subject to the code, environmental question',
+      { organisationType: 'private_not_subject' },
+      {},
+      'buyer.organisationType',
+      'lesentreprises-sengagent',
+    ],
+    [
+      'a State administration that did not ask its referent',
+      { organisationType: 'state_administration' },
+      { internalReferentConsulted: false },
+      'internalReferentConsulted',
+      'economie.gouv.fr',
+    ],
+  ])('explains why %s is not eligible, with pointers, and stores nothing', async (_label, buyer, extra, field, pointer) => {
+    const body = validRequestBody(1, extra);
+    body.buyer = { ...(body.buyer as object), ...buyer };
+    const response = await post(body);
+    expect(response.status).toBe(422);
+    const payload = await bodyOf(response);
+    expect(payload.code).toBe('not_eligible');
+    expect(payload.errors[0].field).toBe(field);
+    expect(payload.pointers.map((p: { url: string }) => p.url).join(' ')).toContain(pointer);
+    expect(await count('requests')).toBe(0);
+  });
+
+  it('serves a private company with a social-clause question, and a State buyer who asked its referent', async () => {
+    const privateBody = validRequestBody(1, { kind: 'social_clause' });
+    privateBody.buyer = { ...(privateBody.buyer as object), organisationType: 'private_not_subject', siret: undefined };
+    expect((await post(privateBody)).status).toBe(201);
+    const stateBody = validRequestBody(2, { internalReferentConsulted: true });
+    stateBody.buyer = { ...(stateBody.buyer as object), organisationType: 'state_public_body' };
+    expect((await post(stateBody)).status).toBe(201);
+  });
+
+  it('stores HTML as typed and shows it escaped', async () => {
+    const attack = '<script>alert("x")</script><img src=x onerror=alert(1)>';
+    const created = await bodyOf(post(validRequestBody(1, { subject: `Objet ${attack}`.slice(0, 150) })));
+    const [row] = await t.dataSource.query(`SELECT subject FROM requests`);
+    expect(row.subject).toContain('<script>');
+    const page = await (await fetch(created.trackingUrl.replace('http://localhost:3000', t.url))).text();
+    expect(page).not.toContain('<script>alert');
+    expect(page).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+  });
+
+  it('rate-limits submissions per client address with 429 and Retry-After', async () => {
+    const limited = await startTestApp({ INTAKE_RATE_LIMIT: '2', QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}rl` });
+    try {
+      const send = (n: number) => fetch(`${limited.url}/api/v1/requests`, json(validRequestBody(n)));
+      expect((await send(1)).status).toBe(201);
+      expect((await send(2)).status).toBe(201);
+      const third = await send(3);
+      expect(third.status).toBe(429);
+      expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await bodyOf(third)).message).toMatch(/heure/);
+    } finally {
+      await limited.close();
+      await flushQueues(`${process.env.QUEUE_PREFIX}rl`);
+    }
+  });
+
+  it('documents the API in OpenAPI and answers health checks', async () => {
+    const doc = await bodyOf(fetch(`${t.url}/api/docs-json`));
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/requests', '/api/v1/requests/{reference}', '/health/ready']));
+    expect(doc.components.schemas.CreateRequestDto.properties).toHaveProperty('internalReferentConsulted');
+    expect((await fetch(`${t.url}/api/docs`)).status).toBe(200);
+    expect(await bodyOf(fetch(`${t.url}/health/live`))).toEqual({ status: 'ok' });
+    expect(await bodyOf(fetch(`${t.url}/health/ready`))).toEqual({ status: 'ok', checks: { postgres: 'ok', redis: 'ok' } });
+  });
+
+  it('reports Redis down on /health/ready with 503', async () => {
+    const broken = await startTestApp({ REDIS_URL: 'redis://127.0.0.1:6390' });
+    try {
+      const response = await fetch(`${broken.url}/health/ready`);
+      expect(response.status).toBe(503);
+      expect(await bodyOf(response)).toEqual({ status: 'unavailable', checks: { postgres: 'ok', redis: 'down' } });
+    } finally {
+      await broken.close();
+    }
+  });
+});

@@ -1,0 +1,128 @@
+import { TestApp, useTestApp } from '../support/test-app';
+
+function formBody(values: Record<string, string>): string {
+  return new URLSearchParams(values).toString();
+}
+
+const VALID_FORM = {
+  'buyer.firstName': 'Camille',
+  'buyer.lastName': 'Martin',
+  'buyer.email': 'camille.martin@example.fr',
+  'buyer.phone': '',
+  'buyer.organisationName': 'Commune de Vannes',
+  'buyer.organisationType': 'local_authority',
+  'buyer.siret': '223 800 014 00019',
+  departmentCode: '56',
+  kind: 'environmental',
+  segment: 'catering',
+  purchaseStage: 'drafting_tender',
+  estimatedAmount: '450 000',
+  neededBy: '',
+  subject: 'Restauration scolaire et loi EGAlim',
+  question:
+    'Nous rédigeons le DCE de notre marché de restauration scolaire. Comment formuler les exigences de la loi EGAlim sur les produits durables et biologiques, et comment les contrôler en exécution ?',
+  consent: 'yes',
+  website: '',
+};
+
+describe('the HTML form at /demande', () => {
+  let t!: TestApp;
+  const get = () => fetch(`${t.url}/demande`).then((r) => r.text());
+  const tokenOf = (html: string) => /name="formToken" value="([^"]+)"/.exec(html)![1];
+  const post = (values: Record<string, string>) =>
+    fetch(`${t.url}/demande`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: formBody(values) });
+  const requests = async () => Number((await t.dataSource.query(`SELECT count(*) AS n FROM requests`))[0].n);
+
+  useTestApp((app) => (t = app));
+
+  it('lists départements as "01 — Ain", overseas included, and says what the desk does not do', async () => {
+    const html = await get();
+    expect(html).toContain('<option value="01">01 — Ain</option>');
+    expect(html).toContain('<option value="2A">2A — Corse-du-Sud</option>');
+    expect(html).toContain('<option value="976">976 — Mayotte</option>');
+    expect((html.match(/<option value="(\d{2}|2[AB]|97\d)"/g) ?? []).length).toBe(101);
+    expect(html).toContain('ne rédige ni ne relit de DCE');
+    expect(html).toContain('href="/confidentialite"');
+  });
+
+  it('records a valid submission, shows the confirmation, and shows the same confirmation if the form is sent again', async () => {
+    const token = tokenOf(await get());
+    const first = await post({ ...VALID_FORM, formToken: token });
+    expect(first.status).toBe(201);
+    const page = await first.text();
+    const reference = /id="reference">(GV-\d{4}-\d{6})</.exec(page)![1];
+    expect(page).toContain('/suivi/' + reference + '?t=');
+
+    const again = await post({ ...VALID_FORM, formToken: token });
+    expect(await again.text()).toContain(reference);
+    expect(await requests()).toBe(1);
+    const [row] = await t.dataSource.query(`SELECT siret, estimated_amount, network_code FROM requests`);
+    expect(row).toEqual({ siret: '22380001400019', estimated_amount: '450000', network_code: 'reseco' });
+  });
+
+  it('answers 400 with an error summary linking to each field, keeps the typed values, and stores nothing', async () => {
+    const response = await post({
+      ...VALID_FORM,
+      formToken: tokenOf(await get()),
+      'buyer.email': 'camille@',
+      question: 'Trop court ?',
+      consent: '',
+    });
+    expect(response.status).toBe(400);
+    const html = await response.text();
+    expect(html).toContain('id="resume-erreurs"');
+    for (const id of ['f-buyer-email', 'f-question', 'f-consent']) {
+      expect(html).toContain(`href="#${id}"`);
+      expect(html).toContain(`id="${id}"`);
+    }
+    expect(html).toContain('value="camille@"');
+    expect(html).toContain('Commune de Vannes');
+    expect(html).toMatch(/<title>Erreur/);
+    expect(await requests()).toBe(0);
+  });
+
+  it('explains a refusal for eligibility with pointers, and stores nothing', async () => {
+    const response = await post({
+      ...VALID_FORM,
+      formToken: tokenOf(await get()),
+      'buyer.organisationType': 'state_administration',
+      internalReferentConsulted: 'no',
+    });
+    expect(response.status).toBe(400);
+    const html = await response.text();
+    expect(html).toContain('id="non-eligible"');
+    expect(html).toContain('référent achats responsables interne');
+    expect(html).toContain('https://www.economie.gouv.fr/dae');
+    expect(await requests()).toBe(0);
+  });
+
+  it('refuses a filled honeypot and stores nothing', async () => {
+    const response = await post({ ...VALID_FORM, formToken: tokenOf(await get()), website: 'http://spam.example' });
+    expect(response.status).toBe(400);
+    expect(await requests()).toBe(0);
+  });
+
+  it('escapes HTML typed in the form when showing it back', async () => {
+    const response = await post({
+      ...VALID_FORM,
+      formToken: tokenOf(await get()),
+      'buyer.firstName': '<b>Camille</b>',
+      'buyer.email': 'bad',
+    });
+    const html = await response.text();
+    expect(html).toContain('value="&lt;b&gt;Camille&lt;/b&gt;"');
+    expect(html).not.toContain('<b>Camille</b>');
+  });
+
+  it('serves the home, privacy and accessibility pages in French, and a French 404', async () => {
+    for (const path of ['/', '/confidentialite', '/accessibilite']) {
+      const response = await fetch(`${t.url}${path}`);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toContain('<html lang="fr"');
+    }
+    const missing = await fetch(`${t.url}/nulle-part`);
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toContain('Page introuvable');
+    expect((await fetch(`${t.url}/dsfr/dsfr.min.css`)).status).toBe(200);
+  });
+});

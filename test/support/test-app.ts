@@ -1,0 +1,88 @@
+import { NestExpressApplication } from '@nestjs/platform-express';
+import IORedis from 'ioredis';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import pino, { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { Roles } from '../../src/app.module';
+import { createHttpApp } from '../../src/bootstrap';
+import { AppConfig, loadConfig } from '../../src/config/app-config';
+import { exampleRequestBody } from '../../src/modules/intake/dto/create-request.example';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  url: string;
+  config: AppConfig;
+  dataSource: DataSource;
+  logs: string[];
+  close(): Promise<void>;
+}
+
+/** A logger whose lines the test can read, to check what reaches the logs. */
+export function capturingLogger(lines: string[]): Logger {
+  const stream = new Writable({
+    write(chunk, _encoding, callback) {
+      lines.push(...String(chunk).split('\n').filter(Boolean));
+      callback();
+    },
+  });
+  return pino({ level: 'debug' }, stream);
+}
+
+/** The real application (real PostgreSQL and Redis), listening on a free port. */
+export async function startTestApp(env: Record<string, string> = {}, roles: Roles = { api: true, worker: false }): Promise<TestApp> {
+  const config = loadConfig({ ...process.env, ...env });
+  const logs: string[] = [];
+  const app = await createHttpApp(roles, config, capturingLogger(logs));
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  return { app, url: `http://127.0.0.1:${port}`, config, dataSource: app.get(DataSource), logs, close: () => app.close() };
+}
+
+export async function resetDatabase(dataSource: DataSource): Promise<void> {
+  await dataSource.query('TRUNCATE requests, request_events, mail_messages, outbox_events, idempotency_keys CASCADE');
+}
+
+export async function flushQueues(prefix = process.env.QUEUE_PREFIX!): Promise<void> {
+  const redis = new IORedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    if (keys.length) await redis.unlink(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  redis.disconnect();
+}
+
+/** A valid submission, varied by n so each is distinct. */
+export const validRequestBody = exampleRequestBody;
+
+export async function waitFor<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 10_000, label = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`délai dépassé en attendant : ${label}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Reads a JSON body loosely typed: the assertions that follow check its shape. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function bodyOf(response: Response | Promise<Response>): Promise<any> {
+  return (await response).json();
+}
+
+/** Starts the app once for the file, gives each test an empty database and queues, and stops it after. */
+export function useTestApp(onStart: (app: TestApp) => void, env: Record<string, string> = {}, roles?: Roles): void {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp(env, roles);
+    onStart(app);
+  });
+  beforeEach(async () => {
+    await resetDatabase(app.dataSource);
+    await flushQueues();
+  });
+  afterAll(() => app.close());
+}
