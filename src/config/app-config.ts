@@ -84,7 +84,7 @@ export class AppConfig {
   @Transform(toInt)
   @IsInt({ message: 'un délai entier en millisecondes' })
   @Min(50, { message: 'au moins 50 ms' })
-  OUTBOX_POLL_MS = 1000;
+  OUTBOX_POLL_MS = 200;
 
   @Transform(toInt)
   @IsInt({ message: 'un nombre entier de jours ouvrés' })

@@ -1,10 +1,9 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Client } from 'pg';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { LOGGER } from '../common/logging/logging.module';
-import { OUTBOX_CHANNEL, OutboxRepository } from './outbox.repository';
+import { OutboxRepository } from './outbox.repository';
 import { QueueService } from './queue.service';
 
 const BATCH_SIZE = 200;
@@ -23,12 +22,11 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
 }
 
 /**
- * Moves committed outbox rows into BullMQ. Woken by NOTIFY at each commit, and by a timer as a
- * fallback; while Redis is unreachable rows stay pending and are retried on the next tick.
+ * Moves committed outbox rows into BullMQ, polling every OUTBOX_POLL_MS (a cheap query on a
+ * partial index); while Redis is unreachable rows stay pending and are retried on the next tick.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
-  private listener?: Client;
   private timer?: NodeJS.Timeout;
   private running = false;
   private rerun = false;
@@ -45,24 +43,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.logger = logger.child({ component: 'outbox-relay' });
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.listen();
+  onApplicationBootstrap(): void {
     this.timer = setInterval(() => this.wake(), this.config.OUTBOX_POLL_MS);
     this.wake();
-  }
-
-  private async listen(): Promise<void> {
-    const listener = new Client({ connectionString: this.config.DATABASE_URL });
-    listener.on('notification', () => this.wake());
-    // A lost listener only costs latency: the timer keeps the relay going, and it reconnects.
-    listener.on('error', (error) => {
-      this.logger.warn({ err: error.message }, 'écoute des notifications interrompue');
-      this.listener = undefined;
-      if (!this.stopped) setTimeout(() => this.listen().catch(() => undefined), 2000);
-    });
-    await listener.connect();
-    await listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
-    this.listener = listener;
   }
 
   wake(): void {
@@ -131,6 +114,5 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    await this.listener?.end().catch(() => undefined);
   }
 }

@@ -1,9 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { JOB_QUEUES, JobName, JobPayloads } from './queue.registry';
-import { OutboxEvent } from './outbox-event.entity';
-
-export const OUTBOX_CHANNEL = 'outbox_events';
 
 export interface PendingOutboxEvent {
   id: string;
@@ -20,9 +17,15 @@ export class OutboxRepository {
 
   /** Must run in the caller's transaction: the work exists if and only if the change commits. */
   async add<J extends JobName>(manager: EntityManager, jobName: J, payload: JobPayloads[J], jobId: string, delayMs = 0): Promise<void> {
-    await manager.insert(OutboxEvent, { queue: JOB_QUEUES[jobName], jobName, jobId, payload: { ...payload }, delayMs });
-    // Delivered at commit only, so the relay never wakes up for work that was rolled back.
-    await manager.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
+    // No NOTIFY here: PostgreSQL serialises the commits of notifying transactions, which would
+    // cap intake throughput at one commit at a time; the relay polls the pending index instead.
+    await manager.query(`INSERT INTO outbox_events (queue, job_name, job_id, payload, delay_ms) VALUES ($1, $2, $3, $4, $5)`, [
+      JOB_QUEUES[jobName],
+      jobName,
+      jobId,
+      payload,
+      delayMs,
+    ]);
   }
 
   /**

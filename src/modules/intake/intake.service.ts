@@ -29,6 +29,9 @@ export interface IdempotencyInput {
 
 class ConcurrentSubmission extends Error {}
 
+/** References are numbered per calendar year in France. */
+const PARIS_YEAR = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', year: 'numeric' });
+
 const KIND_PHRASES = {
   environmental: 'du réseau régional de l’achat public durable',
   social_clause: 'de clauses sociales de votre territoire',
@@ -61,7 +64,7 @@ export class IntakeService {
       if (replay) return replay;
     }
 
-    const year = Number(new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', year: 'numeric' }).format(new Date()));
+    const year = Number(PARIS_YEAR.format(new Date()));
     const reference = await this.requests.nextReference(year);
     const token = randomToken();
     const result: SubmissionResult = {

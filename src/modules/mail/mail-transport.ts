@@ -22,6 +22,7 @@ export interface OutgoingMail {
 export class MailTransport {
   private readonly transporter: Transporter;
   private readonly toFiles: boolean;
+  private folderReady?: Promise<unknown>;
 
   constructor(
     @Inject(AppConfig) private readonly config: AppConfig,
@@ -44,9 +45,9 @@ export class MailTransport {
       messageId: `<${mail.id}@guichet-vert>`,
     });
     if (this.toFiles) {
-      const folder = resolve(this.config.MAIL_DIR);
-      await mkdir(folder, { recursive: true });
-      const path = join(folder, `${mail.id}.eml`);
+      this.folderReady ??= mkdir(resolve(this.config.MAIL_DIR), { recursive: true });
+      await this.folderReady;
+      const path = join(resolve(this.config.MAIL_DIR), `${mail.id}.eml`);
       await writeFile(path, (info as unknown as { message: Buffer }).message);
       this.logger.info({ mailId: mail.id, path }, 'message écrit dans un fichier (SMTP_URL non défini)');
     }

@@ -24,7 +24,11 @@ export class MailRepository {
     manager: EntityManager,
     message: Pick<MailMessage, 'id' | 'requestId' | 'template' | 'recipient' | 'subject' | 'textBody' | 'htmlBody'>,
   ) {
-    await manager.insert(MailMessage, { ...message, status: 'queued' });
+    await manager.query(
+      `INSERT INTO mail_messages (id, request_id, template, recipient, subject, text_body, html_body, status)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued')`,
+      [message.id, message.requestId, message.template, message.recipient, message.subject, message.textBody, message.htmlBody],
+    );
   }
 
   /**
