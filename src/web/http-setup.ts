@@ -5,7 +5,6 @@ import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import pinoHttp from 'pino-http';
 import { AppConfig } from '../config/app-config';
 import { AllExceptionsFilter } from '../common/errors/all-exceptions.filter';
 import { respondWithError } from '../common/errors/error-responder';
@@ -19,6 +18,8 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 export function configureHttp(app: NestExpressApplication, config: AppConfig, logger: Logger): void {
   app.set('trust proxy', config.TRUST_PROXY);
   app.disable('x-powered-by');
+  // API replies are never cached by clients; hashing every body for an ETag costs for nothing.
+  app.set('etag', false);
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -36,26 +37,7 @@ export function configureHttp(app: NestExpressApplication, config: AppConfig, lo
       strictTransportSecurity: config.isProduction,
     }),
   );
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    const incoming = req.header('x-request-id');
-    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    res.setHeader('X-Request-Id', requestId);
-    requestContext.run({ requestId }, next);
-  });
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (_req, res) => String(res.getHeader('X-Request-Id')),
-      autoLogging: { ignore: (req) => /^\/(dsfr|assets)\//.test(req.url ?? '') },
-      // Paths only: query strings may carry tracking tokens.
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      customSuccessMessage: (req, res) => `${req.method} ${res.statusCode}`,
-      customErrorMessage: (req, res) => `${req.method} ${res.statusCode}`,
-    }),
-  );
+  app.use(requestLogging(logger));
   app.use(express.json({ limit: BODY_LIMIT, strict: false }));
   app.use(express.urlencoded({ limit: BODY_LIMIT, extended: false, parameterLimit: 100 }));
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => respondWithError(error, req, res, logger));
@@ -78,4 +60,35 @@ export function configureHttp(app: NestExpressApplication, config: AppConfig, lo
 
   app.useGlobalFilters(new AllExceptionsFilter(logger));
   app.enableShutdownHooks();
+}
+
+/**
+ * One JSON line per request, with its id (X-Request-Id honoured when sane, else a new one), the
+ * path without its query string (tracking tokens travel there), the status and the duration.
+ * The id also reaches every log line written while the request is handled.
+ */
+function requestLogging(logger: Logger) {
+  const quiet = /^\/(dsfr|assets)\//;
+  return (req: Request, res: Response, next: NextFunction) => {
+    const incoming = req.header('x-request-id');
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    const started = process.hrtime.bigint();
+    res.setHeader('X-Request-Id', requestId);
+    if (logger.isLevelEnabled('info') && !quiet.test(req.path)) {
+      res.on('finish', () => {
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        const level = res.statusCode >= 500 ? 'error' : 'info';
+        logger[level](
+          {
+            requestId,
+            req: { method: req.method, path: req.path },
+            res: { statusCode: res.statusCode },
+            responseTimeMs: Math.round(ms * 10) / 10,
+          },
+          `${req.method} ${res.statusCode}`,
+        );
+      });
+    }
+    requestContext.run({ requestId }, next);
+  };
 }

@@ -32,7 +32,7 @@ describe('logs', () => {
 
     const lines = t.logs.map((l) => JSON.parse(l));
     expect(lines.find((l) => l.req?.path === '/api/v1/requests')).toMatchObject({
-      req: { id: 'test-request-42' },
+      requestId: 'test-request-42',
       res: { statusCode: 201 },
     });
     const all = t.logs.join('\n');
