@@ -28,9 +28,12 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   return result;
 }
 
-/** Trims every string of a parsed body, so "  " counts as empty and "38 " as "38". */
+/**
+ * Trims every string of a parsed body, so "  " counts as empty and "38 " as "38", and gives line
+ * breaks one form: browsers send "\r\n", API clients usually "\n".
+ */
 export function trimStrings(value: unknown): unknown {
-  if (typeof value === 'string') return value.trim();
+  if (typeof value === 'string') return value.replace(/\r\n?/g, '\n').trim();
   if (Array.isArray(value)) return value.map(trimStrings);
   if (value && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, trimStrings(v)]));

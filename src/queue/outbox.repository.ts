@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { SqlStatement } from '../database/sql-statement';
 import { JOB_QUEUES, JobName, JobPayloads } from './queue.registry';
 
 export interface PendingOutboxEvent {
@@ -15,17 +16,16 @@ export interface PendingOutboxEvent {
 export class OutboxRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Must run in the caller's transaction: the work exists if and only if the change commits. */
-  async add<J extends JobName>(manager: EntityManager, jobName: J, payload: JobPayloads[J], jobId: string, delayMs = 0): Promise<void> {
-    // No NOTIFY here: PostgreSQL serialises the commits of notifying transactions, which would
-    // cap intake throughput at one commit at a time; the relay polls the pending index instead.
-    await manager.query(`INSERT INTO outbox_events (queue, job_name, job_id, payload, delay_ms) VALUES ($1, $2, $3, $4, $5)`, [
-      JOB_QUEUES[jobName],
-      jobName,
-      jobId,
-      payload,
-      delayMs,
-    ]);
+  /**
+   * To run with the change that implies the work (same statement or transaction): the work exists
+   * if and only if the change commits. No NOTIFY: PostgreSQL serialises the commits of notifying transactions, which would cap intake
+   * throughput at one commit at a time; the relay polls the pending index instead.
+   */
+  addStatement<J extends JobName>(jobName: J, payload: JobPayloads[J], jobId: string, delayMs = 0): SqlStatement {
+    return {
+      sql: `INSERT INTO outbox_events (queue, job_name, job_id, payload, delay_ms) VALUES ($1, $2, $3, $4, $5)`,
+      params: [JOB_QUEUES[jobName], jobName, jobId, payload, delayMs],
+    };
   }
 
   /**

@@ -20,7 +20,7 @@ describe('POST /api/v1/requests and GET /api/v1/requests/:reference', () => {
     expect(Object.keys(body).sort()).toEqual(['reference', 'status', 'trackingUrl']);
     expect(body.reference).toMatch(/^GV-\d{4}-\d{6}$/);
     expect(body.status).toBe('submitted');
-    expect(body.trackingUrl).toMatch(new RegExp(`^http://localhost:3000/suivi/${body.reference}\\?t=[A-Za-z0-9_-]{43}$`));
+    expect(body.trackingUrl).toMatch(new RegExp(`^${t.url}/suivi/${body.reference}\\?t=[A-Za-z0-9_-]{43}$`));
 
     const [row] = await t.dataSource.query(`SELECT status, network_code, buyer_email, tracking_token_hash FROM requests`);
     expect(row).toMatchObject({ status: 'submitted', network_code: 'aura-ee', buyer_email: 'camille.martin+1@example.fr' });
@@ -30,7 +30,7 @@ describe('POST /api/v1/requests and GET /api/v1/requests/:reference', () => {
     expect(row.tracking_token_hash.toString('utf8')).not.toContain(token);
     expect(await count('request_events')).toBe(1);
     expect(await count('mail_messages')).toBe(1);
-    expect(await t.dataSource.query(`SELECT queue, job_name FROM outbox_events ORDER BY id`)).toEqual([
+    expect(await t.dataSource.query(`SELECT queue, job_name FROM outbox_events ORDER BY queue`)).toEqual([
       { queue: 'mail', job_name: 'mail.send' },
       { queue: 'routing', job_name: 'request.submitted' },
     ]);
@@ -188,7 +188,7 @@ describe('POST /api/v1/requests and GET /api/v1/requests/:reference', () => {
     const created = await bodyOf(post(validRequestBody(1, { subject: `Objet ${attack}`.slice(0, 150) })));
     const [row] = await t.dataSource.query(`SELECT subject FROM requests`);
     expect(row.subject).toContain('<script>');
-    const page = await (await fetch(created.trackingUrl.replace('http://localhost:3000', t.url))).text();
+    const page = await (await fetch(created.trackingUrl)).text();
     expect(page).not.toContain('<script>alert');
     expect(page).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
   });

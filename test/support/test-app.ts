@@ -36,7 +36,9 @@ export async function startTestApp(env: Record<string, string> = {}, roles: Role
   const app = await createHttpApp(roles, config, capturingLogger(logs));
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
-  return { app, url: `http://127.0.0.1:${port}`, config, dataSource: app.get(DataSource), logs, close: () => app.close() };
+  // Links in pages and e-mails then lead back to this very app.
+  config.PUBLIC_URL = `http://127.0.0.1:${port}`;
+  return { app, url: config.PUBLIC_URL, config, dataSource: app.get(DataSource), logs, close: () => app.close() };
 }
 
 export async function resetDatabase(dataSource: DataSource): Promise<void> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { SqlStatement } from '../../database/sql-statement';
 import { IdempotencyKey } from './idempotency-key.entity';
 
 @Injectable()
@@ -22,8 +23,11 @@ export class IdempotencyRepository {
     return rows.length === 1;
   }
 
-  async complete(manager: EntityManager, keyHash: Buffer, requestId: string, sealedResponse: Buffer): Promise<void> {
-    await manager.update(IdempotencyKey, { keyHash }, { requestId, sealedResponse });
+  completeStatement(keyHash: Buffer, requestId: string, sealedResponse: Buffer): SqlStatement {
+    return {
+      sql: `UPDATE idempotency_keys SET request_id = $2, sealed_response = $3 WHERE key_hash = $1`,
+      params: [keyHash, requestId, sealedResponse],
+    };
   }
 
   /** Keys only protect against retries; after a day they are forgotten. */

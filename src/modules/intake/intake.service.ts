@@ -4,10 +4,12 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { AppError } from '../../common/errors/app-errors';
 import { hmac, randomToken, seal, sha256, unseal } from '../../common/tokens';
+import { runAsOne } from '../../database/sql-statement';
 import { OutboxRepository } from '../../queue/outbox.repository';
 import { MailService } from '../mail/mail.service';
 import { ReferenceService } from '../reference/reference.service';
 import { AdviceRequest } from '../requests/request.entities';
+import { parisYear } from '../requests/reference-number';
 import { RequestsRepository } from '../requests/requests.repository';
 import { trackingUrl } from '../requests/tracking-url';
 import { CreateRequestDto } from './dto/create-request.dto';
@@ -29,9 +31,6 @@ export interface IdempotencyInput {
 
 class ConcurrentSubmission extends Error {}
 
-/** References are numbered per calendar year in France. */
-const PARIS_YEAR = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', year: 'numeric' });
-
 const KIND_PHRASES = {
   environmental: 'du réseau régional de l’achat public durable',
   social_clause: 'de clauses sociales de votre territoire',
@@ -50,8 +49,8 @@ export class IntakeService {
   ) {}
 
   /**
-   * Stores a validated request with its history event, acknowledgement e-mail and routing job in
-   * one transaction. A repeated submission with the same key returns the first result.
+   * Stores a validated request with its history event, acknowledgement e-mail and routing job,
+   * all or nothing, in one statement. A repeated submission with the same key returns the first result.
    */
   async submit(dto: CreateRequestDto, idempotency?: IdempotencyInput): Promise<SubmissionResult> {
     const key = idempotency && {
@@ -64,7 +63,7 @@ export class IntakeService {
       if (replay) return replay;
     }
 
-    const year = Number(PARIS_YEAR.format(new Date()));
+    const year = parisYear();
     const reference = await this.requests.nextReference(year);
     const token = randomToken();
     const result: SubmissionResult = {
@@ -75,42 +74,46 @@ export class IntakeService {
     };
     const request = this.buildRequest(dto, reference, token);
 
+    const statements = [
+      ...this.requests.insertStatements(request, {
+        requestId: request.id,
+        type: 'submitted',
+        fromStatus: null,
+        toStatus: 'submitted',
+        actorType: 'buyer',
+        actorId: null,
+        reason: null,
+        isPublic: true,
+      }),
+      ...this.mail.prepare({
+        requestId: request.id,
+        template: 'request-acknowledgement',
+        recipient: request.buyerEmail,
+        subject: `Votre demande ${reference} est bien reçue — Guichet vert`,
+        context: {
+          firstName: request.buyerFirstName,
+          reference,
+          subject: request.subject,
+          kindPhrase: KIND_PHRASES[request.kind],
+          trackingUrl: result.trackingUrl,
+          takeChargeDays: this.config.TAKE_CHARGE_WORKING_DAYS,
+          answerDays: this.config.ANSWER_WORKING_DAYS,
+        },
+      }),
+      this.outbox.addStatement('request.submitted', { requestId: request.id }, `request-submitted-${request.id}`),
+    ];
+    if (!key) {
+      await runAsOne(this.dataSource, statements);
+      return result;
+    }
     try {
       await this.dataSource.transaction(async (manager) => {
-        if (key && !(await this.idempotency.reserve(manager, key.hash, key.fingerprint))) throw new ConcurrentSubmission();
-        await this.requests.insert(manager, request, {
-          requestId: request.id,
-          type: 'submitted',
-          fromStatus: null,
-          toStatus: 'submitted',
-          actorType: 'buyer',
-          actorId: null,
-          reason: null,
-          isPublic: true,
-        });
-        await this.mail.queue(manager, {
-          requestId: request.id,
-          template: 'request-acknowledgement',
-          recipient: request.buyerEmail,
-          subject: `Votre demande ${reference} est bien reçue — Guichet vert`,
-          context: {
-            firstName: request.buyerFirstName,
-            reference,
-            subject: request.subject,
-            kindPhrase: KIND_PHRASES[request.kind],
-            trackingUrl: result.trackingUrl,
-            takeChargeDays: this.config.TAKE_CHARGE_WORKING_DAYS,
-            answerDays: this.config.ANSWER_WORKING_DAYS,
-          },
-        });
-        await this.outbox.add(manager, 'request.submitted', { requestId: request.id }, `request-submitted-${request.id}`);
-        if (key) {
-          const sealed = seal(this.config.APP_SECRET, key.passphrase, JSON.stringify({ ...result, replayed: true }));
-          await this.idempotency.complete(manager, key.hash, request.id, sealed);
-        }
+        if (!(await this.idempotency.reserve(manager, key.hash, key.fingerprint))) throw new ConcurrentSubmission();
+        const sealed = seal(this.config.APP_SECRET, key.passphrase, JSON.stringify({ ...result, replayed: true }));
+        await runAsOne(manager, [...statements, this.idempotency.completeStatement(key.hash, request.id, sealed)]);
       });
     } catch (error) {
-      if (!(error instanceof ConcurrentSubmission) || !key) throw error;
+      if (!(error instanceof ConcurrentSubmission)) throw error;
       const replay = await this.replay(key.hash, key.fingerprint, key.passphrase);
       if (!replay) throw error;
       return replay;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { SqlStatement } from '../../database/sql-statement';
 import { MailMessage } from './mail-message.entity';
 
 export interface ClaimedMail {
@@ -20,15 +21,14 @@ const MAX_ATTEMPTS = 12;
 export class MailRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async insert(
-    manager: EntityManager,
+  insertStatement(
     message: Pick<MailMessage, 'id' | 'requestId' | 'template' | 'recipient' | 'subject' | 'textBody' | 'htmlBody'>,
-  ) {
-    await manager.query(
-      `INSERT INTO mail_messages (id, request_id, template, recipient, subject, text_body, html_body, status)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued')`,
-      [message.id, message.requestId, message.template, message.recipient, message.subject, message.textBody, message.htmlBody],
-    );
+  ): SqlStatement {
+    return {
+      sql: `INSERT INTO mail_messages (id, request_id, template, recipient, subject, text_body, html_body, status)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued')`,
+      params: [message.id, message.requestId, message.template, message.recipient, message.subject, message.textBody, message.htmlBody],
+    };
   }
 
   /**

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { EntityManager } from 'typeorm';
+import { SqlStatement } from '../../database/sql-statement';
 import { scrubPersonalData } from '../../common/logging/logger';
 import { LOGGER } from '../../common/logging/logging.module';
 import { OutboxRepository } from '../../queue/outbox.repository';
@@ -28,21 +28,22 @@ export class MailService {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  /** Records the message and its delivery job in the caller's transaction. */
-  async queue(manager: EntityManager, mail: MailToQueue): Promise<string> {
+  /** The message and its delivery job, to run with the change that causes them. */
+  prepare(mail: MailToQueue): SqlStatement[] {
     const id = randomUUID();
     const { text, html } = this.composer.compose(mail.template, { ...mail.context, mailSubject: mail.subject });
-    await this.mails.insert(manager, {
-      id,
-      requestId: mail.requestId,
-      template: mail.template,
-      recipient: mail.recipient,
-      subject: mail.subject,
-      textBody: text,
-      htmlBody: html,
-    });
-    await this.outbox.add(manager, 'mail.send', { mailId: id }, `mail-${id}`);
-    return id;
+    return [
+      this.mails.insertStatement({
+        id,
+        requestId: mail.requestId,
+        template: mail.template,
+        recipient: mail.recipient,
+        subject: mail.subject,
+        textBody: text,
+        htmlBody: html,
+      }),
+      this.outbox.addStatement('mail.send', { mailId: id }, `mail-${id}`),
+    ];
   }
 
   /** Idempotent: a message already sent, or being sent by another worker, is left alone. */

@@ -1,78 +1,73 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { SqlStatement } from '../../database/sql-statement';
+import { ensureReferenceSequence, referenceSequence } from './reference-number';
 import { AdviceRequest, RequestEvent } from './request.entities';
 
 export type NewRequestEvent = Omit<RequestEvent, 'id' | 'createdAt' | 'request'>;
-
-/** The per-year sequence behind GV-YYYY-NNNNNN; sequences never block concurrent submissions. */
-function sequenceName(year: number): string {
-  return `request_reference_${year}_seq`;
-}
 
 @Injectable()
 export class RequestsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async ensureReferenceSequence(year: number): Promise<void> {
-    await this.dataSource.query(`CREATE SEQUENCE IF NOT EXISTS ${sequenceName(year)}`);
-  }
-
   /** Numbers may skip (a failed submission burns one); they never repeat within a year. */
   async nextReference(year: number): Promise<string> {
     const next = async () => {
-      const [{ n }] = await this.dataSource.query(`SELECT nextval('${sequenceName(year)}')::int AS n`);
+      const [{ n }] = await this.dataSource.query(`SELECT nextval('${referenceSequence(year)}')::int AS n`);
       return `GV-${year}-${String(n).padStart(6, '0')}`;
     };
     try {
       return await next();
     } catch (error) {
       if ((error as { code?: string }).code !== '42P01') throw error;
-      await this.ensureReferenceSequence(year);
+      await ensureReferenceSequence(this.dataSource, year);
       return next();
     }
   }
 
-  /** Plain SQL: this runs on every submission, and the builder's overhead showed in profiles. */
-  async insert(manager: EntityManager, request: AdviceRequest, event: NewRequestEvent): Promise<void> {
-    await manager.query(
-      `INSERT INTO requests (id, reference, status, kind, buyer_first_name, buyer_last_name, buyer_email, buyer_phone,
-         organisation_name, organisation_type, siret, internal_referent_consulted, department_code, network_code,
-         segment_code, subject, question, purchase_stage, estimated_amount, needed_by, consented_at, tracking_token_hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`,
-      [
-        request.id,
-        request.reference,
-        request.status,
-        request.kind,
-        request.buyerFirstName,
-        request.buyerLastName,
-        request.buyerEmail,
-        request.buyerPhone,
-        request.organisationName,
-        request.organisationType,
-        request.siret,
-        request.internalReferentConsulted,
-        request.departmentCode,
-        request.networkCode,
-        request.segmentCode,
-        request.subject,
-        request.question,
-        request.purchaseStage,
-        request.estimatedAmount,
-        request.neededBy,
-        request.consentedAt,
-        request.trackingTokenHash,
-      ],
-    );
-    await this.addEvent(manager, event);
+  /** The new request and its first history event, to run as one with the rest of the submission. */
+  insertStatements(request: AdviceRequest, event: NewRequestEvent): SqlStatement[] {
+    return [
+      {
+        sql: `INSERT INTO requests (id, reference, status, kind, buyer_first_name, buyer_last_name, buyer_email, buyer_phone,
+                organisation_name, organisation_type, siret, internal_referent_consulted, department_code, network_code,
+                segment_code, subject, question, purchase_stage, estimated_amount, needed_by, consented_at, tracking_token_hash)
+              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`,
+        params: [
+          request.id,
+          request.reference,
+          request.status,
+          request.kind,
+          request.buyerFirstName,
+          request.buyerLastName,
+          request.buyerEmail,
+          request.buyerPhone,
+          request.organisationName,
+          request.organisationType,
+          request.siret,
+          request.internalReferentConsulted,
+          request.departmentCode,
+          request.networkCode,
+          request.segmentCode,
+          request.subject,
+          request.question,
+          request.purchaseStage,
+          request.estimatedAmount,
+          request.neededBy,
+          request.consentedAt,
+          request.trackingTokenHash,
+        ],
+      },
+      this.eventStatement(event),
+    ];
   }
 
-  async addEvent(manager: EntityManager, event: NewRequestEvent): Promise<void> {
-    await manager.query(
-      `INSERT INTO request_events (request_id, type, from_status, to_status, actor_type, actor_id, reason, is_public)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [event.requestId, event.type, event.fromStatus, event.toStatus, event.actorType, event.actorId, event.reason, event.isPublic],
-    );
+  eventStatement(event: NewRequestEvent): SqlStatement {
+    return {
+      sql: `INSERT INTO request_events (request_id, type, from_status, to_status, actor_type, actor_id, reason, is_public)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      params: [event.requestId, event.type, event.fromStatus, event.toStatus, event.actorType, event.actorId, event.reason, event.isPublic],
+    };
   }
 
   findByReference(reference: string): Promise<AdviceRequest | null> {

@@ -1,0 +1,472 @@
+/// <reference lib="dom" />
+/**
+ * The buyer's path through real pages in a real browser (Debian Chromium driven by playwright-core):
+ * form → confirmation → tracking, the error summary, escaping of typed text, and an automated
+ * accessibility audit (axe-core) of every public page. The main path also runs without JavaScript.
+ */
+import { Browser, BrowserContext, chromium, Page, Response } from 'playwright-core';
+import { flushQueues, resetDatabase, startTestApp, TestApp } from '../support/test-app';
+
+jest.setTimeout(60_000);
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
+const REFERENCE = /^GV-\d{4}-\d{6}$/;
+
+let testApp: TestApp;
+let browser: Browser;
+/** JavaScript on, under the service's real Content-Security-Policy. */
+let withJs: BrowserContext;
+/** JavaScript off: every page must still work. */
+let withoutJs: BrowserContext;
+/** JavaScript on, CSP bypassed only so that axe-core can be injected as an inline script. */
+let forAudit: BrowserContext;
+
+beforeAll(async () => {
+  testApp = await startTestApp();
+  await resetDatabase(testApp.dataSource);
+  await flushQueues();
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  withJs = await browser.newContext({ locale: 'fr-FR' });
+  withoutJs = await browser.newContext({ locale: 'fr-FR', javaScriptEnabled: false });
+  forAudit = await browser.newContext({ locale: 'fr-FR', bypassCSP: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await testApp?.close();
+});
+
+const pageProblems = new WeakMap<Page, string[]>();
+
+/** A page whose script errors, console errors and failed sub-resources fail the test (see `closePage`). */
+async function openPage(context: BrowserContext, viewport?: { width: number; height: number }): Promise<Page> {
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  if (viewport) await page.setViewportSize(viewport);
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`erreur JavaScript : ${error.message}`));
+  page.on('console', (message) => {
+    // A failed load is reported with its address by the response listener; a 404 page itself is expected.
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(`console : ${message.text()}`);
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 400 && response.request().resourceType() !== 'document') {
+      problems.push(`ressource ${response.status()} : ${response.url()}`);
+    }
+  });
+  pageProblems.set(page, problems);
+  return page;
+}
+
+async function closePage(page: Page): Promise<void> {
+  const problems = pageProblems.get(page) ?? [];
+  await page.close();
+  expect(problems).toEqual([]);
+}
+
+async function visit(page: Page, path: string, expectedStatus = 200): Promise<Response> {
+  const response = await page.goto(`${testApp.url}${path}`);
+  expect(response).not.toBeNull();
+  expect(response!.status()).toBe(expectedStatus);
+  return response!;
+}
+
+/** Clicks the form's submit button and waits until the answer page has loaded. */
+async function submitForm(page: Page): Promise<Response> {
+  const answer = page.waitForResponse((r) => r.request().isNavigationRequest() && r.request().method() === 'POST');
+  const loaded = page.waitForEvent('load');
+  await page.getByRole('button', { name: 'Envoyer ma demande' }).click();
+  const response = await answer;
+  await loaded;
+  return response;
+}
+
+/** DSFR radios and checkboxes are drawn by their label, over the native input: people click the label. */
+async function tick(page: Page, id: string): Promise<void> {
+  await page.click(`label[for="${id}"]`);
+  expect(await page.isChecked(`#${id}`)).toBe(true);
+}
+
+function inOneYear(): string {
+  const date = new Date();
+  date.setUTCFullYear(date.getUTCFullYear() + 1);
+  return date.toISOString().slice(0, 10);
+}
+
+interface Buyer {
+  email: string;
+  subject: string;
+  question: string;
+}
+
+function isereBuyer(n: number, overrides: Partial<Buyer> = {}): Buyer {
+  return {
+    email: `camille.martin+navigateur${n}@example.fr`,
+    subject: `Fournitures de bureau et loi AGEC (${n})`,
+    question:
+      'Nous renouvelons notre marché de fournitures de bureau pour les collèges du département.\n' +
+      'Comment appliquer l’obligation d’acheter des produits issus du réemploi ou intégrant des matières recyclées (loi AGEC, article 58), ' +
+      'et comment vérifier ces pourcentages dans les offres des candidats ?',
+    ...overrides,
+  };
+}
+
+/** Fills every field the way a buyer would: typing, choosing in lists by their visible text, ticking. */
+async function fillForm(page: Page, buyer: Buyer): Promise<void> {
+  await page.fill('#f-buyer-firstName', 'Camille');
+  await page.fill('#f-buyer-lastName', 'Martin');
+  await page.fill('#f-buyer-email', buyer.email);
+  await page.fill('#f-buyer-phone', '04 76 00 00 00');
+  await page.fill('#f-buyer-organisationName', 'Département de l’Isère');
+  await page.selectOption('#f-buyer-organisationType', { label: 'Collectivité territoriale ou groupement' });
+  await page.fill('#f-buyer-siret', '223 800 014 00019');
+  await page.selectOption('#f-departmentCode', { label: '38 — Isère' });
+  await tick(page, 'f-kind-environmental');
+  await page.selectOption('#f-segment', { label: 'Fournitures de bureau' });
+  await page.selectOption('#f-purchaseStage', { label: 'Définition du besoin' });
+  await page.fill('#f-estimatedAmount', '120 000');
+  await page.fill('#f-neededBy', inOneYear());
+  await page.fill('#f-subject', buyer.subject);
+  await page.fill('#f-question', buyer.question);
+  await tick(page, 'f-consent-yes');
+}
+
+/** Fills and sends a valid request, checks the confirmation page, returns its reference. */
+async function submitValidRequest(page: Page, buyer: Buyer): Promise<string> {
+  await visit(page, '/demande');
+  await fillForm(page, buyer);
+  const response = await submitForm(page);
+  expect(response.status()).toBe(201);
+  expect(await page.title()).toMatch(/^Demande GV-\d{4}-\d{6} enregistrée — Guichet vert$/);
+  const reference = (await page.locator('#reference').textContent())?.trim() ?? '';
+  expect(reference).toMatch(REFERENCE);
+  const trackingHref = (await page.locator('#lien-suivi').getAttribute('href')) ?? '';
+  expect(trackingHref.startsWith(`${testApp.url}/suivi/${reference}?t=`)).toBe(true);
+  return reference;
+}
+
+async function followTrackingLink(page: Page): Promise<void> {
+  const loaded = page.waitForEvent('load');
+  await page.click('#lien-suivi');
+  await loaded;
+  expect(new URL(page.url()).pathname).toMatch(/^\/suivi\/GV-\d{4}-\d{6}$/);
+}
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: unknown[]; failureSummary?: string }>;
+}
+/** The browser globals the in-page callbacks use (the project compiles without the DOM library). */
+interface InPage {
+  document: { activeElement: { id: string } | null };
+  axe: { run: (context: unknown, options: object) => Promise<{ passes: unknown[]; violations: AxeViolation[] }> };
+  injecte?: number;
+}
+
+/** Runs axe-core on the page as it is and fails with an actionable list (rule, elements, fix) if anything is found. */
+async function expectNoAxeViolations(page: Page, label: string): Promise<void> {
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const { passes, violations } = await page.evaluate(async (tags) => {
+    const { axe, document } = globalThis as unknown as InPage;
+    const results = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
+    return {
+      passes: results.passes.length,
+      violations: results.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
+      })),
+    };
+  }, AXE_TAGS);
+  if (violations.length) {
+    const report = violations
+      .map((v) => {
+        const nodes = v.nodes.map((n) => `    ${JSON.stringify(n.target)}\n      ${(n.failureSummary ?? '').replace(/\n/g, '\n      ')}`);
+        return `- ${v.id} (${v.impact}) : ${v.help}\n${nodes.join('\n')}`;
+      })
+      .join('\n');
+    // eslint-disable-next-line no-console
+    console.error(`axe-core, page « ${label} » :\n${report}`);
+  }
+  expect(violations.map((v) => `${v.id} → ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`)).toEqual([]);
+  // A page where axe found nothing to check would pass for nothing.
+  expect(passes).toBeGreaterThan(10);
+}
+
+describe.each([
+  ['avec JavaScript', true],
+  ['sans JavaScript', false],
+])('parcours de l’acheteur %s', (_label, javaScript) => {
+  it('remplit tout le formulaire, reçoit une référence et suit sa demande', async () => {
+    const page = await openPage(javaScript ? withJs : withoutJs);
+    const buyer = isereBuyer(javaScript ? 1 : 2);
+
+    await visit(page, '/demande');
+    // The State-buyer question shows only for State buyers when scripts run; without them it stays, with its hint.
+    if (javaScript) {
+      await page.selectOption('#f-buyer-organisationType', 'state_administration');
+      expect(await page.isVisible('#f-internalReferentConsulted')).toBe(true);
+      await page.selectOption('#f-buyer-organisationType', 'local_authority');
+      expect(await page.isVisible('#f-internalReferentConsulted')).toBe(false);
+    } else {
+      expect(await page.isVisible('#f-internalReferentConsulted')).toBe(true);
+    }
+
+    const reference = await submitValidRequest(page, buyer);
+    await followTrackingLink(page);
+
+    expect((await page.locator('h1').textContent())?.replace(/\s+/g, ' ').trim()).toBe(`Demande ${reference}`);
+    expect((await page.locator('#statut').textContent())?.trim()).toBe('Reçue');
+    // Read aloud with what it is, not as a bare word.
+    expect(
+      (
+        await page
+          .locator('main p')
+          .filter({ has: page.locator('#statut') })
+          .textContent()
+      )?.trim(),
+    ).toBe('Statut : Reçue');
+    expect(await page.locator('#objet').textContent()).toBe(buyer.subject);
+    expect(await page.locator('main').getByText(buyer.subject, { exact: true }).isVisible()).toBe(true);
+    expect(await page.locator('.gv-question').textContent()).toBe(buyer.question);
+    const details = (await page.locator('main table').textContent())?.replace(/\s+/g, ' ') ?? '';
+    expect(details).toContain('Considérations environnementales');
+    expect(details).toContain('Fournitures de bureau');
+    expect(details).toContain('38 — Isère');
+    expect(details).toContain('Définition du besoin');
+    expect(await page.locator('#historique li').allTextContents()).toEqual([expect.stringMatching(/— Demande reçue$/)]);
+
+    const rows: Array<Record<string, unknown>> = await testApp.dataSource.query(
+      `SELECT status, kind, buyer_email, organisation_type, internal_referent_consulted, department_code, segment_code,
+              purchase_stage, estimated_amount, to_char(needed_by, 'YYYY-MM-DD') AS needed_by, siret, subject, question, buyer_phone
+         FROM requests WHERE reference = $1`,
+      [reference],
+    );
+    expect(rows).toEqual([
+      {
+        status: 'submitted',
+        kind: 'environmental',
+        buyer_email: buyer.email,
+        organisation_type: 'local_authority',
+        internal_referent_consulted: null,
+        department_code: '38',
+        segment_code: 'office_supplies',
+        purchase_stage: 'need_definition',
+        estimated_amount: '120000',
+        needed_by: inOneYear(),
+        siret: '22380001400019',
+        subject: buyer.subject,
+        question: expect.any(String),
+        buyer_phone: '04 76 00 00 00',
+      },
+    ]);
+    // A browser sends a textarea's line breaks as CRLF (HTML spec); what matters here is the text.
+    expect(rows[0].question).toBe(buyer.question);
+    await closePage(page);
+  });
+});
+
+describe('petit écran', () => {
+  const phone = { width: 375, height: 800 };
+
+  it('sans JavaScript, le fil d’Ariane et le raccourci de l’en-tête sont affichés, sans bouton inerte', async () => {
+    const page = await openPage(withoutJs, phone);
+    await visit(page, '/demande');
+    expect(await page.isVisible('.fr-breadcrumb__button')).toBe(false);
+    expect(await page.getByRole('link', { name: 'Accueil', exact: true }).isVisible()).toBe(true);
+    expect(await page.isVisible('.fr-header__navbar .fr-btn--menu')).toBe(false);
+    expect(await page.locator('header').getByRole('link', { name: 'Poser une question' }).isVisible()).toBe(true);
+    await closePage(page);
+  });
+
+  it('avec JavaScript, « Voir le fil d’Ariane » ouvre le fil et « Menu » montre le raccourci', async () => {
+    const page = await openPage(withJs, phone);
+    await visit(page, '/demande');
+    await page.waitForSelector('html[data-fr-js="true"]', { state: 'attached' }); // the DSFR script has started
+    const home = page.getByRole('link', { name: 'Accueil', exact: true });
+    expect(await home.isVisible()).toBe(false);
+    await page.getByRole('button', { name: 'Voir le fil d’Ariane' }).click();
+    await home.waitFor({ state: 'visible' });
+
+    const shortcut = page.locator('#menu-entete').getByRole('link', { name: 'Poser une question' });
+    expect(await shortcut.isVisible()).toBe(false);
+    await page.getByRole('button', { name: 'Menu' }).click();
+    await shortcut.waitFor({ state: 'visible' });
+    await page.locator('#menu-entete').getByRole('button', { name: 'Fermer' }).click();
+    await shortcut.waitFor({ state: 'hidden' });
+    await closePage(page);
+  });
+});
+
+describe('formulaire refusé', () => {
+  it.each([
+    ['avec JavaScript', true],
+    ['sans JavaScript', false],
+  ])('%s : 400, résumé des erreurs, erreur sous le champ, valeurs saisies gardées', async (_label, javaScript) => {
+    const page = await openPage(javaScript ? withJs : withoutJs);
+    await visit(page, '/demande');
+    const typedQuestion = 'Une question\nsur deux lignes, « guillemets » & <chevrons>';
+    await page.fill('#f-buyer-email', 'camille.martin@');
+    await page.fill('#f-buyer-firstName', 'Zoé <b>');
+    await page.fill('#f-question', typedQuestion);
+    await page.selectOption('#f-departmentCode', '38');
+    await tick(page, 'f-kind-social_clause');
+
+    const response = await submitForm(page);
+    expect(response.status()).toBe(400);
+    expect(await page.title()).toBe('Erreur — Poser une question — Guichet vert');
+
+    // The summary: shown above the form, every link pointing at one element of the page.
+    const summary = page.locator('#resume-erreurs');
+    expect(await summary.isVisible()).toBe(true);
+    if (javaScript) expect(await page.evaluate(() => (globalThis as unknown as InPage).document.activeElement?.id)).toBe('resume-erreurs');
+    const hrefs = await summary.locator('a').evaluateAll((anchors) => anchors.map((a) => a.getAttribute('href') ?? ''));
+    expect(hrefs.length).toBeGreaterThanOrEqual(8);
+    for (const href of hrefs) {
+      expect(href).toMatch(/^#f-[A-Za-z-]+$/);
+      expect(await page.locator(href).count()).toBe(1);
+    }
+    expect(hrefs).toEqual(
+      expect.arrayContaining([
+        '#f-buyer-email',
+        '#f-buyer-lastName',
+        '#f-buyer-organisationType',
+        '#f-segment',
+        '#f-question',
+        '#f-consent',
+      ]),
+    );
+    // Fields that were right are not listed.
+    expect(hrefs).not.toContain('#f-buyer-firstName');
+    expect(hrefs).not.toContain('#f-departmentCode');
+    expect(hrefs).not.toContain('#f-kind');
+    expect(await summary.locator('h2').textContent()).toBe(`${hrefs.length} erreurs empêchent l’envoi de votre demande`);
+
+    // The field-level message, next to the e-mail input and tied to it.
+    const email = page.locator('#f-buyer-email');
+    const message = 'Indiquez une adresse électronique valide, par exemple nom@exemple.fr.';
+    expect(await email.getAttribute('aria-invalid')).toBe('true');
+    expect(await email.getAttribute('aria-describedby')).toBe('f-buyer-email-error');
+    expect(await page.locator('#f-buyer-email-error').textContent()).toBe(message);
+    const emailGroup = page.locator('.fr-input-group--error').filter({ has: email });
+    expect(await emailGroup.locator('.fr-error-text').allTextContents()).toEqual([message]);
+    expect(await summary.locator('a[href="#f-buyer-email"]').textContent()).toBe(message);
+    // A field left right carries no error.
+    expect(await page.getAttribute('#f-buyer-firstName', 'aria-invalid')).toBeNull();
+
+    // What the buyer typed or chose is still there, as typed (and not interpreted as markup).
+    expect(await email.inputValue()).toBe('camille.martin@');
+    expect(await page.inputValue('#f-buyer-firstName')).toBe('Zoé <b>');
+    expect(await page.inputValue('#f-question')).toBe(typedQuestion);
+    expect(await page.inputValue('#f-departmentCode')).toBe('38');
+    expect(await page.isChecked('#f-kind-social_clause')).toBe(true);
+    expect(await page.isChecked('#f-consent-yes')).toBe(false);
+    expect(await page.locator('main b').count()).toBe(0);
+
+    // Following a link of the summary goes to its field.
+    await summary.locator('a[href="#f-buyer-email"]').click();
+    expect(new URL(page.url()).hash).toBe('#f-buyer-email');
+    expect(await email.isVisible()).toBe(true);
+
+    const [{ count }] = await testApp.dataSource.query(`SELECT count(*)::int AS count FROM requests WHERE buyer_email = 'camille.martin@'`);
+    expect(count).toBe(0);
+    await closePage(page);
+  });
+});
+
+describe('texte saisi par l’acheteur', () => {
+  it('s’affiche tel quel sur la page de suivi, sans balise interprétée', async () => {
+    const page = await openPage(withJs);
+    const subject = `<script>window.injecte = 1</script><img src=x onerror="window.injecte = 2"> & "Objet"`;
+    const question =
+      'Notre question contient du balisage : <b id="injecte">gras</b> <a href="javascript:alert(1)">lien</a> <iframe src="/"></iframe>\n' +
+      'et nous voulons savoir comment intégrer une clause environnementale dans un marché de fournitures de bureau pour nos services.';
+    const reference = await submitValidRequest(page, isereBuyer(3, { subject, question }));
+    await followTrackingLink(page);
+
+    const main = page.locator('main');
+    expect(await main.locator('script, img, iframe, b, #injecte, a[href^="javascript:"]').count()).toBe(0);
+    expect(await page.evaluate(() => (globalThis as unknown as InPage).injecte)).toBeUndefined();
+    expect(await page.locator('#objet').textContent()).toBe(subject);
+    expect(await page.locator('.gv-question').textContent()).toBe(question);
+    expect(await main.getByText('<b id="injecte">gras</b>').isVisible()).toBe(true);
+    expect(await page.title()).toBe(`Demande ${reference} — Guichet vert`);
+    expect((await page.locator('#statut').textContent())?.trim()).toBe('Reçue');
+
+    const [row] = await testApp.dataSource.query('SELECT subject, question FROM requests WHERE reference = $1', [reference]);
+    expect(row.subject).toBe(subject);
+    expect(row.question).toBe(question);
+    await closePage(page);
+  });
+});
+
+describe('accessibilité (axe-core)', () => {
+  it.each([
+    ['accueil', '/', 200],
+    ['formulaire', '/demande', 200],
+    ['données personnelles', '/confidentialite', 200],
+    ['accessibilité', '/accessibilite', 200],
+    ['page introuvable', '/cette-page-n-existe-pas', 404],
+    ['suivi avec un faux jeton', '/suivi/GV-2020-000001?t=faux', 404],
+  ])('page « %s » (%s) : aucune violation', async (label, path, status) => {
+    const page = await openPage(forAudit);
+    await visit(page, path, status);
+    await expectNoAxeViolations(page, label);
+    await closePage(page);
+  });
+
+  it('formulaire avec erreurs : aucune violation', async () => {
+    const page = await openPage(forAudit);
+    await visit(page, '/demande');
+    await page.fill('#f-buyer-email', 'pas-une-adresse');
+    await page.selectOption('#f-buyer-organisationType', 'state_administration');
+    expect((await submitForm(page)).status()).toBe(400);
+    // Every kind of field in error: inputs, selects, radios (the State-buyer question) and the consent box.
+    for (const field of ['#f-buyer-email', '#f-departmentCode', '#f-internalReferentConsulted', '#f-kind', '#f-question', '#f-consent']) {
+      expect(await page.locator(`#resume-erreurs a[href="${field}"]`).count()).toBe(1);
+    }
+    await expectNoAxeViolations(page, 'formulaire avec erreurs');
+    await closePage(page);
+  });
+
+  it('formulaire refusé pour non-éligibilité : aucune violation', async () => {
+    const page = await openPage(forAudit);
+    await visit(page, '/demande');
+    await fillForm(page, isereBuyer(4));
+    await page.selectOption('#f-buyer-organisationType', 'private_not_subject');
+    expect((await submitForm(page)).status()).toBe(400);
+    expect(await page.locator('#non-eligible').isVisible()).toBe(true);
+    await expectNoAxeViolations(page, 'formulaire non éligible');
+    await closePage(page);
+  });
+
+  it('confirmation puis suivi : aucune violation', async () => {
+    const page = await openPage(forAudit);
+    await submitValidRequest(page, isereBuyer(5));
+    await expectNoAxeViolations(page, 'confirmation');
+    await followTrackingLink(page);
+    await expectNoAxeViolations(page, 'suivi');
+    await closePage(page);
+  });
+
+  it('formulaire avec erreurs sur petit écran : aucune violation', async () => {
+    const page = await openPage(forAudit, { width: 375, height: 800 });
+    await visit(page, '/demande');
+    expect((await submitForm(page)).status()).toBe(400);
+    await expectNoAxeViolations(page, 'formulaire avec erreurs, petit écran');
+    await closePage(page);
+  });
+});
