@@ -25,4 +25,4 @@ RUN mkdir -p var/mail && chown -R node:node var
 USER node
 EXPOSE 3000
 # Call node directly: "npm start" would run the prestart build, which needs dev dependencies.
-CMD ["node", "dist/src/main.js"]
+CMD ["node", "--max-old-space-size=192", "dist/src/main.js"]

@@ -109,7 +109,7 @@ function startServer(tmpDir: string): Server {
   fs.mkdirSync(mailDir, { recursive: true });
   const logFd = fs.openSync(logFile, 'a');
 
-  const child = spawn(process.execPath, [SERVER_ENTRY], {
+  const child = spawn(process.execPath, [...startScriptNodeFlags(), SERVER_ENTRY], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -441,3 +441,9 @@ main()
     await stopServer().catch(() => undefined);
     process.exit(1);
   });
+
+/** The node flags of `npm start` (heap limit…), so the bench measures the service as users run it. */
+function startScriptNodeFlags(): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  return pkg.scripts.start.split(/\s+/).filter((word) => word.startsWith('--'));
+}

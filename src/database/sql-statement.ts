@@ -1,28 +1,41 @@
+import { createHash } from 'node:crypto';
+import type { Pool, PoolClient } from 'pg';
+import { DataSource, EntityManager } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+
 /** A data-changing SQL statement with its positional parameters ($1, $2…), not yet run. */
 export interface SqlStatement {
   sql: string;
   params: unknown[];
 }
 
-export interface Queryable {
-  query(sql: string, params?: unknown[]): Promise<unknown>;
-}
-
 /**
  * Runs several INSERT/UPDATE statements as one, through data-modifying CTEs: one round trip, and
- * all or nothing without an explicit transaction. The hot paths (intake) send many small writes,
- * and on this kind of machine each round trip costs more than the write itself.
+ * all or nothing without an explicit transaction. The statement is prepared once per connection
+ * (named after its text), so PostgreSQL does not parse and plan it again on every submission.
+ * Given an EntityManager, it runs inside that manager's transaction.
  */
-export async function runAsOne(db: Queryable, statements: SqlStatement[]): Promise<void> {
-  if (statements.length === 1) {
-    await db.query(statements[0].sql, statements[0].params);
-    return;
-  }
+export async function runAsOne(db: DataSource | EntityManager, statements: SqlStatement[]): Promise<void> {
+  const { sql, params } = combine(statements);
+  const name = `gv_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+  await pgClientOf(db).query({ name, text: sql, values: params });
+}
+
+export function combine(statements: SqlStatement[]): SqlStatement {
+  if (statements.length === 1) return statements[0];
   const params: unknown[] = [];
   const parts = statements.map((statement, index) => {
     const offset = params.length;
     params.push(...statement.params);
     return `s${index} AS (${statement.sql.replace(/\$(\d+)/g, (_m, n: string) => `$${Number(n) + offset}`)})`;
   });
-  await db.query(`WITH ${parts.join(',\n')} SELECT 1`, params);
+  return { sql: `WITH ${parts.join(',\n')} SELECT 1`, params };
+}
+
+/** TypeORM's query() cannot name a prepared statement: reach the pg pool, or the transaction's client. */
+function pgClientOf(db: DataSource | EntityManager): Pool | PoolClient {
+  if (db instanceof DataSource) return (db.driver as PostgresDriver).master as Pool;
+  const runner = db.queryRunner as unknown as { databaseConnection?: PoolClient } | undefined;
+  if (!runner?.databaseConnection) throw new Error('runAsOne: the manager has no open transaction');
+  return runner.databaseConnection;
 }

@@ -8,8 +8,9 @@ import { createRedis } from './redis';
 export const DEFAULT_JOB_OPTIONS = {
   attempts: 8,
   backoff: { type: 'exponential', delay: 2000 },
-  // Completed job ids are kept a week so a republished outbox row stays one job (dedup by id).
-  removeOnComplete: { age: 7 * 24 * 3600 },
+  // Completed jobs are dropped at once: keeping them costs Redis work on every job, and a job
+  // published twice is harmless since every processor claims its row in PostgreSQL first.
+  removeOnComplete: true,
   removeOnFail: { age: 30 * 24 * 3600 },
 };
 

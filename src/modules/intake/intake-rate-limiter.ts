@@ -8,6 +8,11 @@ import { hmac } from '../../common/tokens';
 import { createRedis } from '../../queue/redis';
 
 const WINDOW_SECONDS = 3600;
+/** Count and window in one command: the window starts at the first submission and lasts an hour. */
+const COUNT_IN_WINDOW = `
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return { count, redis.call('TTL', KEYS[1]) }`;
 
 /**
  * Submissions per client address per hour, counted in Redis so every api instance shares the
@@ -31,9 +36,7 @@ export class IntakeRateLimiter implements OnApplicationShutdown {
     let count: number;
     let ttl: number;
     try {
-      const results = await this.redis.multi().incr(key).expire(key, WINDOW_SECONDS, 'NX').ttl(key).exec();
-      count = Number(results?.[0]?.[1]);
-      ttl = Number(results?.[2]?.[1]);
+      [count, ttl] = (await this.redis.eval(COUNT_IN_WINDOW, 1, key, WINDOW_SECONDS)) as [number, number];
     } catch (error) {
       this.logger.warn({ err: (error as Error).message }, 'limitation de débit indisponible, demande acceptée');
       return;

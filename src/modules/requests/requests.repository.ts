@@ -1,27 +1,39 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SqlStatement } from '../../database/sql-statement';
-import { ensureReferenceSequence, referenceSequence } from './reference-number';
+import { ensureReferenceSequence, REFERENCE_BLOCK, referenceSequence } from './reference-number';
 import { AdviceRequest, RequestEvent } from './request.entities';
 
 export type NewRequestEvent = Omit<RequestEvent, 'id' | 'createdAt' | 'request'>;
 
 @Injectable()
 export class RequestsRepository {
+  private readonly referenceBlocks = new Map<number, { next: number; end: number }>();
+  private refill?: Promise<void>;
+
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Numbers may skip (a failed submission burns one); they never repeat within a year. */
+  /** Numbers may skip (a failed submission or a restart burns some); they never repeat within a year. */
   async nextReference(year: number): Promise<string> {
-    const next = async () => {
+    for (;;) {
+      const block = this.referenceBlocks.get(year);
+      if (block && block.next < block.end) return `GV-${year}-${String(block.next++).padStart(6, '0')}`;
+      this.refill ??= this.takeReferenceBlock(year).finally(() => (this.refill = undefined));
+      await this.refill;
+    }
+  }
+
+  private async takeReferenceBlock(year: number): Promise<void> {
+    const take = async () => {
       const [{ n }] = await this.dataSource.query(`SELECT nextval('${referenceSequence(year)}')::int AS n`);
-      return `GV-${year}-${String(n).padStart(6, '0')}`;
+      this.referenceBlocks.set(year, { next: n, end: n + REFERENCE_BLOCK });
     };
     try {
-      return await next();
+      await take();
     } catch (error) {
       if ((error as { code?: string }).code !== '42P01') throw error;
       await ensureReferenceSequence(this.dataSource, year);
-      return next();
+      await take();
     }
   }
 
