@@ -3,5 +3,7 @@ import { AdviceRequest, RequestEvent } from '../modules/requests/request.entitie
 import { MailMessage } from '../modules/mail/mail-message.entity';
 import { IdempotencyKey } from '../modules/intake/idempotency-key.entity';
 import { OutboxEvent } from '../queue/outbox-event.entity';
+import { Facilitator, FacilitatorAbsence, FacilitatorDepartment } from '../modules/directory/directory.entities';
+import { RequestAssignment } from '../modules/routing/request-assignment.entity';
 
-export const ENTITIES = [Network, Region, Department, Segment, AdviceRequest, RequestEvent, MailMessage, IdempotencyKey, OutboxEvent];
+export const ENTITIES = [Network, Region, Department, Segment, AdviceRequest, RequestEvent, MailMessage, IdempotencyKey, OutboxEvent, Facilitator, FacilitatorDepartment, FacilitatorAbsence, RequestAssignment];

@@ -14,6 +14,7 @@ import type { OrganisationType, PurchaseStage, RequestKind, RequestStatus } from
 
 @Entity('requests')
 @Index(['networkCode', 'status'])
+@Index('requests_pool_idx', ['networkCode', 'createdAt'], { where: "status = 'unassigned'" })
 export class AdviceRequest {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
@@ -93,6 +94,14 @@ export class AdviceRequest {
 
   @Column({ type: 'timestamptz' })
   consentedAt!: Date;
+
+  /** The facilitator holding the request now (see request_assignments for the whole story). */
+  @Column({ type: 'uuid', nullable: true })
+  assignedFacilitatorId!: string | null;
+
+  /** Take-charge deadlines missed so far; the second one alerts the network's animators. */
+  @Column({ type: 'smallint', default: 0 })
+  deadlineMisses!: number;
 
   /** SHA-256 of the tracking token; the token itself is only ever in the buyer's link. */
   @Column({ type: 'bytea' })

@@ -1,0 +1,441 @@
+import { FacilitatorCandidate, IneligibilityReason, rankFacilitators, RoutingRequest, whyNotEligible } from './ranking.policy';
+
+// Isère (38) is in Auvergne-Rhône-Alpes (84); Corse-du-Sud (2A) in Corse (94).
+const ENV: RoutingRequest = { kind: 'environmental', departmentCode: '38', regionCode: '84', networkCode: 'aura', segmentCode: 'cleaning' };
+const SOCIAL: RoutingRequest = {
+  kind: 'social_clause',
+  departmentCode: '2A',
+  regionCode: '94',
+  networkCode: 'corse',
+  segmentCode: 'catering',
+};
+
+function facilitator(id: string, overrides: Partial<FacilitatorCandidate> = {}): FacilitatorCandidate {
+  return {
+    id,
+    kind: 'environmental',
+    networkCode: 'aura',
+    departmentCodes: [],
+    regionCodes: [],
+    isCoordinator: false,
+    active: true,
+    absentToday: false,
+    capacity: 5,
+    openCount: 0,
+    segments: [],
+    lastAssignedAt: null,
+    ...overrides,
+  };
+}
+
+/** A social-clause facilitator of the request's département. */
+function local(id: string, overrides: Partial<FacilitatorCandidate> = {}): FacilitatorCandidate {
+  return facilitator(id, { kind: 'social_clause', networkCode: 'corse', departmentCodes: ['2A'], ...overrides });
+}
+
+/** A social-clause coordinator of the request's région, not listing its département. */
+function coordinator(id: string, overrides: Partial<FacilitatorCandidate> = {}): FacilitatorCandidate {
+  return facilitator(id, {
+    kind: 'social_clause',
+    networkCode: 'corse',
+    departmentCodes: ['2B'],
+    regionCodes: ['94'],
+    isCoordinator: true,
+    ...overrides,
+  });
+}
+
+const day = (iso: string): Date => new Date(`${iso}T09:00:00Z`);
+const ids = (list: FacilitatorCandidate[]): string[] => list.map((c) => c.id);
+
+describe('whyNotEligible', () => {
+  it.each<[string, IneligibilityReason | null, RoutingRequest, FacilitatorCandidate]>([
+    ['environmental adviser of the whole network', null, ENV, facilitator('a')],
+    ['environmental adviser listing the département', null, ENV, facilitator('a', { departmentCodes: ['69', '38'] })],
+    ['environmental adviser listing other départements', 'territory', ENV, facilitator('a', { departmentCodes: ['69', '73'] })],
+    ['environmental adviser of another network', 'territory', ENV, facilitator('a', { networkCode: 'bfc' })],
+    [
+      'environmental adviser of another network listing the département',
+      'territory',
+      ENV,
+      facilitator('a', { networkCode: 'bfc', departmentCodes: ['38'] }),
+    ],
+    ['social-clause facilitator on an environmental request', 'kind', ENV, local('a', { networkCode: 'aura', departmentCodes: ['38'] })],
+    [
+      'environmental adviser on a social-clause request',
+      'kind',
+      SOCIAL,
+      facilitator('a', { networkCode: 'corse', departmentCodes: ['2A'] }),
+    ],
+    ['social-clause facilitator of the département', null, SOCIAL, local('a')],
+    ['social-clause facilitator of another département', 'territory', SOCIAL, local('a', { departmentCodes: ['2B'] })],
+    ['social-clause facilitator with no département', 'territory', SOCIAL, local('a', { departmentCodes: [] })],
+    ['département codes compared exactly (2a is not 2A)', 'territory', SOCIAL, local('a', { departmentCodes: ['2a'] })],
+    ['coordinator of the région (fallback, applied by the ranking)', null, SOCIAL, coordinator('a')],
+    ['coordinator of another région', 'territory', SOCIAL, coordinator('a', { regionCodes: ['93'] })],
+    ['région listed but not a coordinator', 'territory', SOCIAL, coordinator('a', { isCoordinator: false })],
+    ['inactive', 'inactive', ENV, facilitator('a', { active: false })],
+    ['absent today', 'absent', ENV, facilitator('a', { absentToday: true })],
+    ['one below capacity', null, ENV, facilitator('a', { capacity: 3, openCount: 2 })],
+    ['at capacity', 'full', ENV, facilitator('a', { capacity: 3, openCount: 3 })],
+    ['over capacity', 'full', ENV, facilitator('a', { capacity: 3, openCount: 4 })],
+    ['zero capacity', 'full', ENV, facilitator('a', { capacity: 0, openCount: 0 })],
+    ['social-clause coordinator at capacity', 'full', SOCIAL, coordinator('a', { capacity: 1, openCount: 1 })],
+  ])('%s → %s', (_label, expected, request, candidate) => {
+    expect(whyNotEligible(request, candidate)).toBe(expected);
+  });
+
+  it.each<[string, IneligibilityReason | null, ReadonlySet<string> | undefined]>([
+    ['listed in the excluded set', 'excluded', new Set(['a'])],
+    ['excluded set naming others', null, new Set(['b', 'c'])],
+    ['empty excluded set', null, new Set<string>()],
+    ['no excluded set', null, undefined],
+  ])('%s → %s', (_label, expected, excluded) => {
+    expect(whyNotEligible(ENV, facilitator('a'), excluded)).toBe(expected);
+  });
+
+  it.each<[string, Partial<FacilitatorCandidate>, IneligibilityReason]>([
+    ['kind before territory', { kind: 'social_clause', networkCode: 'bfc' }, 'kind'],
+    ['territory before inactive', { networkCode: 'bfc', active: false }, 'territory'],
+    ['inactive before absent', { active: false, absentToday: true }, 'inactive'],
+    ['absent before full', { absentToday: true, openCount: 5 }, 'absent'],
+    ['full before excluded', { openCount: 5 }, 'full'],
+  ])('reports the first failing rule: %s', (_label, overrides, expected) => {
+    expect(whyNotEligible(ENV, facilitator('a', overrides), new Set(['a']))).toBe(expected);
+  });
+});
+
+describe('rankFacilitators', () => {
+  describe('ranking keys', () => {
+    it.each<[string, FacilitatorCandidate[], string[]]>([
+      [
+        'expertise beats lower load',
+        [facilitator('idle'), facilitator('expert', { segments: ['it', 'cleaning'], openCount: 4 })],
+        ['expert', 'idle'],
+      ],
+      [
+        'expertise beats never assigned and id',
+        [facilitator('a'), facilitator('z', { segments: ['cleaning'], lastAssignedAt: day('2025-06-02') })],
+        ['z', 'a'],
+      ],
+      ['another segment is no expertise', [facilitator('b', { segments: ['catering'] }), facilitator('a')], ['a', 'b']],
+      [
+        'lower load beats older lastAssignedAt',
+        [
+          facilitator('old', { openCount: 2, lastAssignedAt: day('2024-01-15') }),
+          facilitator('light', { openCount: 1, lastAssignedAt: day('2025-06-02') }),
+        ],
+        ['light', 'old'],
+      ],
+      [
+        'load is a ratio, not a count',
+        [facilitator('small', { capacity: 2, openCount: 1 }), facilitator('big', { capacity: 10, openCount: 3 })],
+        ['big', 'small'],
+      ],
+      [
+        'equal ratios tie on load (1/2 and 2/4), then the older assignment wins',
+        [
+          facilitator('a', { capacity: 2, openCount: 1, lastAssignedAt: day('2025-06-02') }),
+          facilitator('b', { capacity: 4, openCount: 2, lastAssignedAt: day('2025-05-02') }),
+        ],
+        ['b', 'a'],
+      ],
+      [
+        'never assigned beats assigned',
+        [facilitator('a', { lastAssignedAt: day('2020-01-01') }), facilitator('b', { lastAssignedAt: null })],
+        ['b', 'a'],
+      ],
+      [
+        'longest since last assignment first',
+        [
+          facilitator('recent', { lastAssignedAt: day('2025-06-02') }),
+          facilitator('oldest', { lastAssignedAt: day('2025-01-06') }),
+          facilitator('middle', { lastAssignedAt: day('2025-03-03') }),
+        ],
+        ['oldest', 'middle', 'recent'],
+      ],
+      ['id breaks a full tie', [facilitator('c'), facilitator('a'), facilitator('b')], ['a', 'b', 'c']],
+      [
+        'id breaks a tie between two never assigned',
+        [facilitator('f2', { openCount: 1 }), facilitator('f10', { openCount: 1 })],
+        ['f10', 'f2'],
+      ],
+      [
+        'id breaks a tie on the same assignment time',
+        [facilitator('y', { lastAssignedAt: day('2025-02-03') }), facilitator('x', { lastAssignedAt: day('2025-02-03') })],
+        ['x', 'y'],
+      ],
+      [
+        'all keys together',
+        [
+          facilitator('e', { openCount: 0, lastAssignedAt: day('2025-01-01') }),
+          facilitator('d', { segments: ['cleaning'], openCount: 3 }),
+          facilitator('c', { segments: ['cleaning'], openCount: 1, lastAssignedAt: day('2025-04-01') }),
+          facilitator('b', { segments: ['cleaning'], openCount: 1, lastAssignedAt: null }),
+          facilitator('a', { openCount: 0, lastAssignedAt: day('2025-01-01') }),
+        ],
+        ['b', 'c', 'd', 'a', 'e'],
+      ],
+    ])('%s', (_label, candidates, expected) => {
+      expect(ids(rankFacilitators(ENV, candidates))).toEqual(expected);
+    });
+
+    it('gives the same order whatever the input order, and leaves the input alone', () => {
+      const candidates = [
+        facilitator('c'),
+        facilitator('a', { lastAssignedAt: day('2025-02-03') }),
+        facilitator('b'),
+        facilitator('d', { segments: ['cleaning'], openCount: 2 }),
+      ];
+      const before = [...candidates];
+      const expected = ['d', 'b', 'c', 'a'];
+      expect(ids(rankFacilitators(ENV, candidates))).toEqual(expected);
+      expect(ids(rankFacilitators(ENV, [...candidates].reverse()))).toEqual(expected);
+      expect(candidates).toEqual(before);
+    });
+
+    it('returns the candidates themselves', () => {
+      const only = facilitator('a');
+      expect(rankFacilitators(ENV, [only])[0]).toBe(only);
+    });
+  });
+
+  describe('environmental territory', () => {
+    it.each<[string, FacilitatorCandidate[], string[]]>([
+      [
+        'whole-network adviser kept, one listing other départements left out',
+        [facilitator('elsewhere', { departmentCodes: ['69', '73'], segments: ['cleaning'] }), facilitator('whole')],
+        ['whole'],
+      ],
+      [
+        'listing the département gives no priority over the whole network',
+        [facilitator('listed', { departmentCodes: ['38'], openCount: 1 }), facilitator('whole')],
+        ['whole', 'listed'],
+      ],
+      ['other network left out', [facilitator('bfc', { networkCode: 'bfc' }), facilitator('aura')], ['aura']],
+      [
+        'no regional fallback for environmental coordinators',
+        [facilitator('coord', { departmentCodes: ['69'], regionCodes: ['84'], isCoordinator: true })],
+        [],
+      ],
+    ])('%s', (_label, candidates, expected) => {
+      expect(ids(rankFacilitators(ENV, candidates))).toEqual(expected);
+    });
+  });
+
+  describe('social-clause territory and coordinator fallback', () => {
+    it.each<[string, FacilitatorCandidate[], string[]]>([
+      [
+        'département facilitator preferred over coordinator, even with worse load and no expertise',
+        [coordinator('coord', { segments: ['catering'] }), local('dept', { capacity: 5, openCount: 4, lastAssignedAt: day('2025-06-02') })],
+        ['dept'],
+      ],
+      [
+        'coordinator used when there is no département facilitator at all',
+        [coordinator('coord'), local('other', { departmentCodes: ['2B'] })],
+        ['coord'],
+      ],
+      ['coordinator of another région not used', [coordinator('coord', { regionCodes: ['93'] })], []],
+      ['only the région’s coordinators in the fallback', [coordinator('paca', { regionCodes: ['93'] }), coordinator('corse')], ['corse']],
+      [
+        'coordinators ranked among themselves',
+        [
+          coordinator('c1', { openCount: 2 }),
+          coordinator('c2', { openCount: 1 }),
+          coordinator('c3', { openCount: 3, segments: ['catering'] }),
+        ],
+        ['c3', 'c2', 'c1'],
+      ],
+      [
+        'coordinator listing the département counts as a département facilitator',
+        [coordinator('coord', { departmentCodes: ['2A', '2B'], openCount: 1 }), local('dept', { openCount: 2 }), coordinator('fallback')],
+        ['coord', 'dept'],
+      ],
+      [
+        'coordinator fallback still needs an active, present coordinator below capacity',
+        [
+          local('dept', { active: false }),
+          coordinator('off', { active: false }),
+          coordinator('away', { absentToday: true }),
+          coordinator('busy', { openCount: 5 }),
+        ],
+        [],
+      ],
+    ])('%s', (_label, candidates, expected) => {
+      expect(ids(rankFacilitators(SOCIAL, candidates))).toEqual(expected);
+    });
+
+    it.each<[string, Partial<FacilitatorCandidate>, ReadonlySet<string>]>([
+      ['full', { capacity: 2, openCount: 2 }, new Set()],
+      ['absent', { absentToday: true }, new Set()],
+      ['inactive', { active: false }, new Set()],
+      ['excluded', {}, new Set(['dept'])],
+    ])('coordinator used when the only département facilitator is %s', (_label, overrides, excluded) => {
+      const candidates = [local('dept', overrides), coordinator('coord', { openCount: 4 })];
+      expect(ids(rankFacilitators(SOCIAL, candidates, excluded))).toEqual(['coord']);
+    });
+
+    it('coordinator not used while one of several département facilitators remains eligible', () => {
+      const candidates = [local('d1', { absentToday: true }), local('d2', { openCount: 4 }), local('d3'), coordinator('coord')];
+      expect(ids(rankFacilitators(SOCIAL, candidates, new Set(['d3'])))).toEqual(['d2']);
+    });
+
+    it('an excluded coordinator is not the fallback', () => {
+      expect(ids(rankFacilitators(SOCIAL, [local('dept', { active: false }), coordinator('coord')], new Set(['coord'])))).toEqual([]);
+    });
+  });
+
+  describe('excluded set and empty results', () => {
+    it.each<[string, RoutingRequest, FacilitatorCandidate[], ReadonlySet<string> | undefined, string[]]>([
+      ['excluded adviser left out', ENV, [facilitator('a', { segments: ['cleaning'] }), facilitator('b')], new Set(['a']), ['b']],
+      ['everyone excluded', ENV, [facilitator('a'), facilitator('b')], new Set(['a', 'b']), []],
+      ['no candidates', ENV, [], undefined, []],
+      ['no candidates, social clause', SOCIAL, [], undefined, []],
+      [
+        'nobody eligible for a different reason each',
+        ENV,
+        [
+          local('kind'),
+          facilitator('territory', { networkCode: 'bfc' }),
+          facilitator('inactive', { active: false }),
+          facilitator('absent', { absentToday: true }),
+          facilitator('full', { openCount: 5 }),
+          facilitator('excluded'),
+        ],
+        new Set(['excluded']),
+        [],
+      ],
+    ])('%s', (_label, request, candidates, excluded, expected) => {
+      expect(ids(rankFacilitators(request, candidates, excluded))).toEqual(expected);
+    });
+  });
+
+  describe('property: a sorted permutation of exactly the eligible ones', () => {
+    /** mulberry32: small, seeded, deterministic. */
+    function random(seed: number): () => number {
+      let state = seed >>> 0;
+      return () => {
+        state = (state + 0x6d2b79f5) >>> 0;
+        let t = state;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+      };
+    }
+
+    const DEPARTMENTS = ['38', '69', '2A', '2B', '971'];
+    const REGIONS = ['84', '94', '01'];
+    const NETWORKS = ['aura', 'corse', 'guadeloupe'];
+    const SEGMENTS = ['cleaning', 'catering', 'it'];
+    const DATES = [null, day('2025-01-06'), day('2025-03-03'), day('2025-06-02')];
+
+    function scenario(next: () => number) {
+      const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)];
+      const subset = <T>(list: readonly T[], chance: number): T[] => list.filter(() => next() < chance);
+      const often = <T>(usual: T, list: readonly T[]): T => (next() < 0.7 ? usual : pick(list));
+      const request: RoutingRequest = {
+        kind: pick(['environmental', 'social_clause'] as const),
+        departmentCode: pick(DEPARTMENTS),
+        regionCode: pick(REGIONS),
+        networkCode: pick(NETWORKS),
+        segmentCode: pick(SEGMENTS),
+      };
+      const count = Math.floor(next() * 16);
+      // Unique ids shuffled (Fisher–Yates), so the id tie-break is tested against input order.
+      const numbers = Array.from({ length: count }, (_, i) => i);
+      for (let i = numbers.length - 1; i > 0; i--) {
+        const j = Math.floor(next() * (i + 1));
+        [numbers[i], numbers[j]] = [numbers[j], numbers[i]];
+      }
+      // Biased towards the request so that many are eligible and ties on every key are common.
+      const candidates = numbers.map((n) => {
+        const capacity = pick([0, 2, 4]);
+        const departmentCodes = subset(DEPARTMENTS, 0.25);
+        return facilitator(`f${n}`, {
+          kind: often(request.kind, ['environmental', 'social_clause'] as const),
+          networkCode: often(request.networkCode, NETWORKS),
+          departmentCodes: next() < 0.4 ? [...departmentCodes, request.departmentCode] : departmentCodes,
+          regionCodes: next() < 0.5 ? [request.regionCode] : subset(REGIONS, 0.3),
+          isCoordinator: next() < 0.4,
+          active: next() < 0.85,
+          absentToday: next() < 0.15,
+          capacity,
+          openCount: Math.floor(next() * (capacity + 1)),
+          segments: subset(SEGMENTS, 0.4),
+          lastAssignedAt: pick(DATES),
+        });
+      });
+      const excluded = new Set(subset(candidates, 0.15).map((c) => c.id));
+      return { request, candidates, excluded };
+    }
+
+    /** The rules restated independently of the module under test. */
+    function expectedEligible(request: RoutingRequest, candidates: FacilitatorCandidate[], excluded: ReadonlySet<string>) {
+      const available = (c: FacilitatorCandidate) =>
+        c.kind === request.kind && c.active && !c.absentToday && c.openCount < c.capacity && !excluded.has(c.id);
+      if (request.kind === 'environmental') {
+        return candidates.filter(
+          (c) =>
+            available(c) &&
+            c.networkCode === request.networkCode &&
+            (c.departmentCodes.length === 0 || c.departmentCodes.includes(request.departmentCode)),
+        );
+      }
+      const locals = candidates.filter((c) => available(c) && c.departmentCodes.includes(request.departmentCode));
+      if (locals.length > 0) return locals;
+      return candidates.filter((c) => available(c) && c.isCoordinator && c.regionCodes.includes(request.regionCode));
+    }
+
+    function rankingKey(request: RoutingRequest, c: FacilitatorCandidate): [number, number, number, string] {
+      return [
+        c.segments.includes(request.segmentCode) ? 0 : 1,
+        c.openCount / c.capacity,
+        c.lastAssignedAt === null ? -Infinity : c.lastAssignedAt.getTime(),
+        c.id,
+      ];
+    }
+
+    function keyBefore(a: [number, number, number, string], b: [number, number, number, string]): boolean {
+      for (let i = 0; i < a.length; i++) {
+        if (a[i] < b[i]) return true;
+        if (a[i] > b[i]) return false;
+      }
+      return false;
+    }
+
+    const RUNS = 300;
+
+    it.each([1, 42, 2024, 31337, 987654321])('seed %i', (seed) => {
+      const next = random(seed);
+      const seen = { nonEmpty: 0, empty: 0, socialFallback: 0, idTieBreak: 0 };
+      for (let run = 0; run < RUNS; run++) {
+        const { request, candidates, excluded } = scenario(next);
+        const ranked = rankFacilitators(request, candidates, excluded);
+        const expected = expectedEligible(request, candidates, excluded);
+
+        expect([...ids(ranked)].sort()).toEqual([...ids(expected)].sort());
+        expect(new Set(ranked).size).toBe(ranked.length);
+        for (const c of ranked) {
+          expect(candidates).toContain(c);
+          expect(whyNotEligible(request, c, excluded)).toBeNull();
+        }
+        for (let i = 1; i < ranked.length; i++) {
+          const [before, after] = [rankingKey(request, ranked[i - 1]), rankingKey(request, ranked[i])];
+          expect(keyBefore(before, after)).toBe(true);
+          if (before.slice(0, 3).every((key, k) => key === after[k])) seen.idTieBreak++;
+        }
+
+        if (ranked.length > 0) seen.nonEmpty++;
+        else seen.empty++;
+        if (request.kind === 'social_clause' && ranked.some((c) => !c.departmentCodes.includes(request.departmentCode))) {
+          seen.socialFallback++;
+        }
+      }
+      // The generator must reach every branch, or the property proves little.
+      expect(seen.nonEmpty).toBeGreaterThan(0);
+      expect(seen.empty).toBeGreaterThan(0);
+      expect(seen.socialFallback).toBeGreaterThan(0);
+      expect(seen.idTieBreak).toBeGreaterThan(0);
+    });
+  });
+});

@@ -1,0 +1,56 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Facilitator } from '../directory/directory.entities';
+import { AdviceRequest } from '../requests/request.entities';
+
+export type AssignmentEndReason = 'declined' | 'deadline_missed' | 'absence' | 'reassigned' | 'finished';
+export type DeclineReason = 'not_my_territory' | 'not_my_expertise' | 'unavailable';
+
+/**
+ * One facilitator holding one request, from assignment to its end. At most one is current per
+ * request (unique index on the open ones): a request can never be assigned twice.
+ */
+@Entity('request_assignments')
+@Index('request_assignments_current_idx', ['requestId'], { unique: true, where: 'ended_at IS NULL' })
+@Index('request_assignments_open_by_facilitator_idx', ['facilitatorId'], { where: 'ended_at IS NULL' })
+@Index('request_assignments_due_idx', ['takeChargeDueAt'], { where: 'ended_at IS NULL AND taken_at IS NULL' })
+export class RequestAssignment {
+  @PrimaryColumn({ type: 'uuid' })
+  id!: string;
+
+  @Column({ type: 'uuid' })
+  requestId!: string;
+
+  @ManyToOne(() => AdviceRequest, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'request_id' })
+  request?: AdviceRequest;
+
+  @Column({ type: 'uuid' })
+  facilitatorId!: string;
+
+  @ManyToOne(() => Facilitator)
+  @JoinColumn({ name: 'facilitator_id' })
+  facilitator?: Facilitator;
+
+  @Column({ type: 'timestamptz' })
+  assignedAt!: Date;
+
+  /** Working days counted from the assignment, in the request's département calendar. */
+  @Column({ type: 'timestamptz' })
+  takeChargeDueAt!: Date;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  takenAt!: Date | null;
+
+  /** SHA-256 of the token in the facilitator's e-mailed link (take charge or decline). */
+  @Column({ type: 'bytea' })
+  actionTokenHash!: Buffer;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  endedAt!: Date | null;
+
+  @Column({ type: 'varchar', length: 20, nullable: true })
+  endReason!: AssignmentEndReason | null;
+
+  @Column({ type: 'varchar', length: 20, nullable: true })
+  declineReason!: DeclineReason | null;
+}

@@ -1,0 +1,167 @@
+import { addWorkingDays, isAlsaceMoselle, isWorkingDay, workingDaysBetween } from './working-days.policy';
+
+/** Instants are written with their Paris offset (+01:00 winter, +02:00 summer) so the table reads as wall-clock time. */
+const at = (iso: string) => new Date(iso);
+
+describe('isAlsaceMoselle', () => {
+  it.each([
+    ['57', true],
+    ['67', true],
+    ['68', true],
+    ['75', false],
+    ['2A', false],
+    ['971', false],
+    ['974', false],
+  ])('%s → %s', (code, expected) => {
+    expect(isAlsaceMoselle(code)).toBe(expected);
+  });
+});
+
+describe('isWorkingDay', () => {
+  it.each([
+    ["Jour de l'an, Thursday", '2026-01-01T12:00:00+01:00', false],
+    ['Easter Monday', '2026-04-06T12:00:00+02:00', false],
+    ['Easter Monday on the DST-change weekend', '2027-03-29T12:00:00+02:00', false],
+    ['1 May, Friday', '2026-05-01T12:00:00+02:00', false],
+    ['8 May, Friday', '2026-05-08T12:00:00+02:00', false],
+    ['Ascension, Thursday', '2026-05-14T12:00:00+02:00', false],
+    ['Whit Monday (the library lists it as a holiday)', '2026-05-25T12:00:00+02:00', false],
+    ['14 July, Tuesday', '2026-07-14T12:00:00+02:00', false],
+    ['15 August, Friday', '2025-08-15T12:00:00+02:00', false],
+    ['1 November, Monday', '2027-11-01T12:00:00+01:00', false],
+    ['11 November, Wednesday', '2026-11-11T12:00:00+01:00', false],
+    ['25 December, Friday', '2026-12-25T12:00:00+01:00', false],
+    ['Saturday', '2026-07-11T12:00:00+02:00', false],
+    ['Sunday', '2026-07-12T12:00:00+02:00', false],
+    ['Monday before 14 July', '2026-07-13T12:00:00+02:00', true],
+    ['Wednesday after 14 July', '2026-07-15T12:00:00+02:00', true],
+    ['Tuesday after Whit Monday', '2026-05-26T12:00:00+02:00', true],
+    ['Good Friday outside Alsace-Moselle', '2026-04-03T12:00:00+02:00', true],
+    ['26 December outside Alsace-Moselle, Friday', '2025-12-26T12:00:00+01:00', true],
+  ])('%s (%s) in 75 → %s', (_label, iso, expected) => {
+    expect(isWorkingDay(at(iso), '75')).toBe(expected);
+  });
+
+  it.each([
+    ['26 December 2025, Friday', '2025-12-26T12:00:00+01:00', '57', false],
+    ['26 December 2025, Friday', '2025-12-26T12:00:00+01:00', '67', false],
+    ['26 December 2025, Friday', '2025-12-26T12:00:00+01:00', '68', false],
+    ['26 December 2025, Friday', '2025-12-26T12:00:00+01:00', '75', true],
+    ['Good Friday 2026', '2026-04-03T12:00:00+02:00', '57', false],
+    ['Good Friday 2026', '2026-04-03T12:00:00+02:00', '67', false],
+    ['Good Friday 2026', '2026-04-03T12:00:00+02:00', '68', false],
+    ['Good Friday 2026', '2026-04-03T12:00:00+02:00', '75', true],
+    ['Good Friday 2027, before the DST change', '2027-03-26T12:00:00+01:00', '67', false],
+    ['national holiday, 14 July', '2026-07-14T12:00:00+02:00', '67', false],
+  ])('%s (%s) in %s → %s', (_label, iso, code, expected) => {
+    expect(isWorkingDay(at(iso), code)).toBe(expected);
+  });
+
+  // Overseas départements follow the national list (see the policy's comment): local days are not added.
+  it.each([
+    ['14 July', '2026-07-14T12:00:00+02:00', '971', false],
+    ['14 July', '2026-07-14T12:00:00+02:00', '974', false],
+    ['Good Friday', '2026-04-03T12:00:00+02:00', '971', true],
+    ['26 December', '2025-12-26T12:00:00+01:00', '974', true],
+    ['27 May (abolition day in Guadeloupe), Wednesday', '2026-05-27T12:00:00+02:00', '971', true],
+    ['20 December (abolition day in La Réunion), Monday', '2027-12-20T12:00:00+01:00', '974', true],
+  ])('overseas: %s (%s) in %s → %s', (_label, iso, code, expected) => {
+    expect(isWorkingDay(at(iso), code)).toBe(expected);
+  });
+
+  it.each([
+    ['13 July 23:59:59 Paris', '2026-07-13T21:59:59Z', true],
+    ['14 July 00:30 Paris, still 13 July in UTC', '2026-07-13T22:30:00Z', false],
+    ['15 July 00:30 Paris, still 14 July in UTC', '2026-07-14T22:30:00Z', true],
+    ['1 January 00:30 Paris, still 31 December in UTC', '2025-12-31T23:30:00Z', false],
+  ])('uses the Paris calendar day: %s (%s) → %s', (_label, iso, expected) => {
+    expect(isWorkingDay(at(iso), '75')).toBe(expected);
+  });
+
+  it.each(['UTC', 'America/Santiago', 'Pacific/Auckland', 'Asia/Tehran'])(
+    'gives the same answers when the process runs in %s',
+    (timeZone) => {
+      const saved = process.env.TZ;
+      try {
+        process.env.TZ = timeZone;
+        jest.isolateModules(() => {
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          const policy = require('./working-days.policy') as typeof import('./working-days.policy');
+          expect(policy.isWorkingDay(at('2027-03-29T12:00:00+02:00'), '75')).toBe(false); // Easter Monday
+          expect(policy.isWorkingDay(at('2027-03-26T12:00:00+01:00'), '57')).toBe(false); // Good Friday
+          expect(policy.isWorkingDay(at('2026-05-25T12:00:00+02:00'), '75')).toBe(false); // Whit Monday
+          expect(policy.isWorkingDay(at('2026-07-13T22:30:00Z'), '75')).toBe(false); // 14 July 00:30 Paris
+          expect(policy.isWorkingDay(at('2026-05-26T12:00:00+02:00'), '75')).toBe(true);
+        });
+      } finally {
+        if (saved === undefined) delete process.env.TZ;
+        else process.env.TZ = saved;
+      }
+    },
+  );
+});
+
+describe('addWorkingDays', () => {
+  it.each([
+    ['within the week', '2026-07-06T10:00:00+02:00', 2, '75', '2026-07-08T10:00:00+02:00'],
+    ['zero days on a working day', '2026-07-06T10:00:00+02:00', 0, '75', '2026-07-06T10:00:00+02:00'],
+    ['keeps milliseconds', '2026-07-06T10:00:00.123+02:00', 1, '75', '2026-07-07T10:00:00.123+02:00'],
+    ['Friday + 1 across a weekend', '2026-07-10T15:00:00+02:00', 1, '75', '2026-07-13T15:00:00+02:00'],
+    ['Friday + 2 across a weekend and 14 July', '2026-07-10T15:00:00+02:00', 2, '75', '2026-07-15T15:00:00+02:00'],
+    ['Thursday + 2 across 1 May and a weekend', '2026-04-30T11:00:00+02:00', 2, '75', '2026-05-05T11:00:00+02:00'],
+    ['Friday + 1 across a weekend and Whit Monday', '2026-05-22T09:00:00+02:00', 1, '75', '2026-05-26T09:00:00+02:00'],
+    ['starting on a Saturday counts from Monday 00:00', '2026-03-07T10:00:00+01:00', 2, '75', '2026-03-11T00:00:00+01:00'],
+    ['zero days from a Saturday', '2026-03-07T10:00:00+01:00', 0, '75', '2026-03-09T00:00:00+01:00'],
+    ['starting on 14 July counts from 15 July 00:00', '2026-07-14T09:00:00+02:00', 1, '75', '2026-07-16T00:00:00+02:00'],
+    ['spring DST change keeps 15:00 Paris', '2026-03-27T15:00:00+01:00', 1, '75', '2026-03-30T15:00:00+02:00'],
+    ['autumn DST change keeps 09:30 Paris', '2026-10-23T09:30:00+02:00', 2, '75', '2026-10-27T09:30:00+01:00'],
+    ['starting on the DST Sunday', '2026-03-29T10:00:00+02:00', 1, '75', '2026-03-31T00:00:00+02:00'],
+    ['Christmas Eve + 1 in 75 (26 December worked)', '2025-12-24T14:00:00+01:00', 1, '75', '2025-12-26T14:00:00+01:00'],
+    ['Christmas Eve + 1 in 67 (26 December off)', '2025-12-24T14:00:00+01:00', 1, '67', '2025-12-29T14:00:00+01:00'],
+    ['Maundy Thursday + 1 in 75 (Good Friday worked)', '2026-04-02T16:00:00+02:00', 1, '75', '2026-04-03T16:00:00+02:00'],
+    ['Maundy Thursday + 1 in 57 (Good Friday and Easter Monday off)', '2026-04-02T16:00:00+02:00', 1, '57', '2026-04-07T16:00:00+02:00'],
+    ['overseas 971 uses the national calendar', '2026-07-10T15:00:00+02:00', 2, '971', '2026-07-15T15:00:00+02:00'],
+    ['overseas 974 uses the national calendar', '2026-04-02T16:00:00+02:00', 1, '974', '2026-04-03T16:00:00+02:00'],
+    ['a whole year: 252 working days in 2026', '2025-12-31T12:00:00+01:00', 252, '75', '2026-12-31T12:00:00+01:00'],
+  ])('%s: %s + %d in %s → %s', (_label, start, days, code, expected) => {
+    expect(addWorkingDays(at(start), days, code).toISOString()).toBe(at(expected).toISOString());
+  });
+
+  it.each([
+    ['a negative count', at('2026-07-06T10:00:00+02:00'), -1],
+    ['a fractional count', at('2026-07-06T10:00:00+02:00'), 1.5],
+    ['an invalid date', new Date('not a date'), 1],
+  ])('rejects %s', (_label, start, days) => {
+    expect(() => addWorkingDays(start, days, '75')).toThrow(RangeError);
+  });
+});
+
+describe('workingDaysBetween', () => {
+  it.each([
+    ['within a day, 6 hours', '2026-07-06T09:00:00+02:00', '2026-07-06T15:00:00+02:00', '75', 0.25],
+    ['overnight between two working days', '2026-07-06T18:00:00+02:00', '2026-07-07T06:00:00+02:00', '75', 0.5],
+    ['a day and a half', '2026-07-06T00:00:00+02:00', '2026-07-07T12:00:00+02:00', '75', 1.5],
+    ['Friday noon to Monday noon, over a weekend', '2026-07-03T12:00:00+02:00', '2026-07-06T12:00:00+02:00', '75', 1],
+    ['inside a weekend', '2026-07-04T10:00:00+02:00', '2026-07-05T20:00:00+02:00', '75', 0],
+    ['Monday noon to Wednesday noon, across 14 July', '2026-07-13T12:00:00+02:00', '2026-07-15T12:00:00+02:00', '75', 1],
+    ['from a holiday into the next day', '2026-07-14T08:00:00+02:00', '2026-07-15T06:00:00+02:00', '75', 0.25],
+    ['over the spring DST weekend', '2026-03-27T12:00:00+01:00', '2026-03-30T12:00:00+02:00', '75', 1],
+    ['over the autumn DST weekend (Friday and Monday)', '2026-10-23T00:00:00+02:00', '2026-10-27T00:00:00+01:00', '75', 2],
+    ['26 December in 75', '2025-12-26T00:00:00+01:00', '2025-12-27T00:00:00+01:00', '75', 1],
+    ['26 December in 67', '2025-12-26T00:00:00+01:00', '2025-12-27T00:00:00+01:00', '67', 0],
+    ['the year 2026 in 75', '2026-01-01T00:00:00+01:00', '2027-01-01T00:00:00+01:00', '75', 252],
+    [
+      'the year 2026 in 57 (Good Friday off; 26 December is a Saturday)',
+      '2026-01-01T00:00:00+01:00',
+      '2027-01-01T00:00:00+01:00',
+      '57',
+      251,
+    ],
+    ['the year 2026 in 974', '2026-01-01T00:00:00+01:00', '2027-01-01T00:00:00+01:00', '974', 252],
+    ['2024 to 2027, four years (252 + 251 + 252 + 254)', '2024-01-01T00:00:00+01:00', '2028-01-01T00:00:00+01:00', '75', 1009],
+    ['same instant', '2026-07-06T09:00:00+02:00', '2026-07-06T09:00:00+02:00', '75', 0],
+    ['to before from', '2026-07-07T09:00:00+02:00', '2026-07-06T09:00:00+02:00', '75', 0],
+  ])('%s: %s → %s in %s = %d', (_label, from, to, code, expected) => {
+    expect(workingDaysBetween(at(from), at(to), code)).toBeCloseTo(expected, 10);
+  });
+});

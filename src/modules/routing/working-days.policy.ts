@@ -1,0 +1,188 @@
+/**
+ * French working-day calendar for deadlines and indicators (pure: no Nest, no I/O).
+ *
+ * Every rule is applied to the Europe/Paris calendar day of an instant, whatever the process time zone.
+ * Public holidays come from @socialgouv/jours-feries, never from a list kept here.
+ */
+
+/** The package ships no types; this is the shape its README documents (holiday name → Date). */
+type JoursFeries = (year: number, options?: { alsace?: boolean }) => Record<string, Date>;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const joursFeries: JoursFeries = require('@socialgouv/jours-feries');
+
+const PARIS = 'Europe/Paris';
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+
+/** Moselle, Bas-Rhin and Haut-Rhin keep local law: Good Friday and 26 December are also holidays. */
+const ALSACE_MOSELLE = new Set(['57', '67', '68']);
+
+export function isAlsaceMoselle(departmentCode: string): boolean {
+  return ALSACE_MOSELLE.has(departmentCode.trim());
+}
+
+/**
+ * Whether the Paris calendar day of `date` is worked: not a Saturday, a Sunday or a public holiday.
+ *
+ * Overseas départements (971–976) use the national list: the library knows no overseas-specific day (the
+ * abolition-of-slavery day differs per département), and holidays are not hard-coded here. The national
+ * days apply everywhere, so a deadline can at worst fall on a local holiday, never skip a national one.
+ */
+export function isWorkingDay(date: Date, departmentCode: string): boolean {
+  const { year, month, day } = parisParts(instantOf(date));
+  return isWorkingCivilDay(civilDayNumber(year, month, day), isAlsaceMoselle(departmentCode));
+}
+
+/**
+ * The deadline `days` working days after `start`.
+ *
+ * Rule: if `start` falls on a non-working day (weekend or holiday, Paris calendar), counting starts at the
+ * beginning (00:00 Paris) of the next working day. From there, move forward `days` working days keeping the
+ * Paris wall-clock time of day, so a deadline never drifts by an hour across a DST change. The result is
+ * always on a working day; with `days` = 0 it is `start` itself, or the next working day at 00:00.
+ */
+export function addWorkingDays(start: Date, days: number, departmentCode: string): Date {
+  if (!Number.isInteger(days) || days < 0) throw new RangeError(`days must be a non-negative integer, got ${days}`);
+  const alsace = isAlsaceMoselle(departmentCode);
+  const t = instantOf(start);
+  const p = parisParts(t);
+  let dayNumber = civilDayNumber(p.year, p.month, p.day);
+  let timeOfDayMs = ((p.hour * 60 + p.minute) * 60 + p.second) * 1000 + mod(t, 1000);
+  if (!isWorkingCivilDay(dayNumber, alsace)) {
+    dayNumber = nextWorkingDay(dayNumber, alsace);
+    timeOfDayMs = 0;
+  }
+  for (let i = 0; i < days; i++) dayNumber = nextWorkingDay(dayNumber, alsace);
+  return new Date(parisWallClockToInstant(dayNumber, timeOfDayMs));
+}
+
+/**
+ * Elapsed working days between two instants, fractional (6 hours of a working day = 0.25): only the time
+ * falling within working Paris calendar days counts, each day weighing its real length. 0 if `to <= from`.
+ * Whole days in between are counted on day numbers alone, so spans of years stay cheap.
+ */
+export function workingDaysBetween(from: Date, to: Date, departmentCode: string): number {
+  const a = instantOf(from);
+  const b = instantOf(to);
+  if (b <= a) return 0;
+  const alsace = isAlsaceMoselle(departmentCode);
+  const pa = parisParts(a);
+  const pb = parisParts(b);
+  const first = civilDayNumber(pa.year, pa.month, pa.day);
+  const last = civilDayNumber(pb.year, pb.month, pb.day);
+  const fraction = (dayNumber: number, sliceStart: number, sliceEnd: number): number => {
+    if (!isWorkingCivilDay(dayNumber, alsace)) return 0;
+    const dayStart = parisWallClockToInstant(dayNumber, 0);
+    const dayEnd = parisWallClockToInstant(dayNumber + 1, 0);
+    return (Math.min(sliceEnd, dayEnd) - Math.max(sliceStart, dayStart)) / (dayEnd - dayStart);
+  };
+  if (first === last) return fraction(first, a, b);
+  let total = fraction(first, a, Infinity) + fraction(last, -Infinity, b);
+  for (let d = first + 1; d < last; d++) if (isWorkingCivilDay(d, alsace)) total += 1;
+  return total;
+}
+
+// --- calendar days, as day numbers (days since 1970-01-01 in the proleptic Gregorian calendar) ---
+
+function civilDayNumber(year: number, month: number, day: number): number {
+  return Math.round(Date.UTC(year, month - 1, day) / DAY_MS);
+}
+
+function isWorkingCivilDay(dayNumber: number, alsace: boolean): boolean {
+  const weekday = mod(dayNumber + 4, 7); // 1970-01-01 was a Thursday; 0 = Sunday
+  if (weekday === 0 || weekday === 6) return false;
+  return !holidaysOf(new Date(dayNumber * DAY_MS).getUTCFullYear(), alsace).has(dayNumber);
+}
+
+function nextWorkingDay(dayNumber: number, alsace: boolean): number {
+  let d = dayNumber + 1;
+  while (!isWorkingCivilDay(d, alsace)) d++;
+  return d;
+}
+
+const holidayCache = new Map<string, ReadonlySet<number>>();
+
+/**
+ * The library builds its dates at local midnight of the *process* time zone, and moves Easter-based feasts
+ * by multiples of 24 h, so across a local DST change they can land at 23:00 the day before. Reading the
+ * local date 12 hours later recovers the intended calendar day in any process time zone.
+ * Note: its Easter computation is right for 1894–2105 only (checked against Oudin's algorithm).
+ */
+function holidaysOf(year: number, alsace: boolean): ReadonlySet<number> {
+  const key = `${year}:${alsace}`;
+  let set = holidayCache.get(key);
+  if (!set) {
+    const days = Object.values(joursFeries(year, { alsace })).map((date) => {
+      const noon = new Date(date.getTime() + 12 * HOUR_MS);
+      return civilDayNumber(noon.getFullYear(), noon.getMonth() + 1, noon.getDate());
+    });
+    set = new Set(days);
+    holidayCache.set(key, set);
+  }
+  return set;
+}
+
+// --- Europe/Paris wall clock ---
+
+interface WallClock {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+const parisFormat = new Intl.DateTimeFormat('en-GB', {
+  timeZone: PARIS,
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  second: 'numeric',
+});
+
+function parisParts(instant: number): WallClock {
+  const parts: Record<string, number> = {};
+  for (const part of parisFormat.formatToParts(instant)) if (part.type !== 'literal') parts[part.type] = Number(part.value);
+  return {
+    year: parts.year,
+    month: parts.month,
+    day: parts.day,
+    hour: parts.hour % 24, // some ICU versions print midnight as 24
+    minute: parts.minute,
+    second: parts.second,
+  };
+}
+
+/** Paris UTC offset (ms) in force at `instant`. */
+function parisOffset(instant: number): number {
+  const p = parisParts(instant);
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - (instant - mod(instant, 1000));
+}
+
+/**
+ * The instant showing `timeOfDayMs` on Paris day `dayNumber`. Tries the offsets in force a day before and a
+ * day after; in the autumn overlap the earlier instant wins, in the spring gap the time moves forward
+ * (02:30 → 03:30). Both happen on Sundays only, so never for a working day.
+ */
+function parisWallClockToInstant(dayNumber: number, timeOfDayMs: number): number {
+  const wall = dayNumber * DAY_MS + timeOfDayMs;
+  const before = wall - parisOffset(wall - DAY_MS);
+  const after = wall - parisOffset(wall + DAY_MS);
+  if (before + parisOffset(before) === wall) return before;
+  if (after + parisOffset(after) === wall) return after;
+  return before;
+}
+
+function instantOf(date: Date): number {
+  const t = date.getTime();
+  if (Number.isNaN(t)) throw new RangeError('Invalid Date');
+  return t;
+}
+
+function mod(n: number, m: number): number {
+  return ((n % m) + m) % m;
+}
