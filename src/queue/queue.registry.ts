@@ -10,12 +10,21 @@ export interface JobPayloads {
   'request.submitted': { requestId: string };
   /** A mail_messages row waits to be delivered. */
   'mail.send': { mailId: string };
+  /** The take-charge deadline of an assignment has come (delayed job; a sweep re-derives it). */
+  'routing.deadline': { requestId: string; assignmentId: string };
+  /** A facilitator's availability changed (created, edited, absence added or removed). */
+  'routing.facilitator-changed': { facilitatorId: string };
+  /** Capacity may have freed in a network: try to assign its pool, oldest first. */
+  'routing.drain-pool': { networkCode: string };
 }
 export type JobName = keyof JobPayloads;
 
 export const JOB_QUEUES: { readonly [J in JobName]: QueueName } = {
   'request.submitted': 'routing',
   'mail.send': 'mail',
+  'routing.deadline': 'routing',
+  'routing.facilitator-changed': 'routing',
+  'routing.drain-pool': 'routing',
 };
 
 export type JobHandler<J extends JobName> = (payload: JobPayloads[J]) => Promise<void>;
