@@ -2,8 +2,12 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { AppConfig } from './config/app-config';
+import { Clock } from './common/clock';
+import { RoutingModule, RoutingWorkerModule } from './modules/routing/routing.module';
+import { RoutingProcessor } from './modules/routing/routing.processor';
 import { LoggingModule } from './common/logging/logging.module';
 import { dataSourceOptions } from './database/data-source-options';
+import { DirectoryModule } from './modules/directory/directory.module';
 import { HealthModule } from './modules/health/health.module';
 import { IntakeModule } from './modules/intake/intake.module';
 import { MailModule } from './modules/mail/mail.module';
@@ -22,17 +26,21 @@ export interface Roles {
 
 /** The queue side: outbox relay, sweeps and one BullMQ worker per consumed queue. */
 @Module({
-  imports: [MailModule, IntakeModule],
+  imports: [MailModule, IntakeModule, RoutingWorkerModule],
   providers: [
     OutboxRelay,
     Sweeps,
     WorkerHost,
-    { provide: JOB_PROCESSORS, useFactory: (mail: MailProcessor) => [mail], inject: [MailProcessor] },
+    {
+      provide: JOB_PROCESSORS,
+      useFactory: (mail: MailProcessor, routing: RoutingProcessor) => [mail, routing],
+      inject: [MailProcessor, RoutingProcessor],
+    },
   ],
 })
 class WorkerRoleModule {}
 
-@Module({ imports: [HealthModule, RequestsModule, IntakeModule] })
+@Module({ imports: [HealthModule, RequestsModule, IntakeModule, DirectoryModule, RoutingModule] })
 class ApiRoleModule {}
 
 /** One codebase, one module tree; the entry point picks the roles this process plays. */
@@ -50,8 +58,8 @@ export class AppModule {
         ...(roles.api ? [ApiRoleModule] : []),
         ...(roles.worker ? [WorkerRoleModule] : []),
       ],
-      providers: [{ provide: AppConfig, useValue: config }],
-      exports: [AppConfig],
+      providers: [{ provide: AppConfig, useValue: config }, Clock],
+      exports: [AppConfig, Clock],
     };
   }
 }

@@ -42,6 +42,7 @@ export function adminBasicAuthMiddleware(config: AppConfig) {
 function checkAdmin(config: AppConfig, req: Request, res: Response): boolean {
   if (!config.ADMIN_USER || !config.ADMIN_PASSWORD) throw new AppError('not_found', 'Page ou demande introuvable.');
   if (isAdminRequest(config, req.header('authorization'))) return true;
-  res.setHeader('WWW-Authenticate', 'Basic realm="Guichet vert — administration", charset="UTF-8"');
+  // Header values are Latin-1: a typographic dash here made Node throw, turning every 401 into a 500.
+  res.setHeader('WWW-Authenticate', 'Basic realm="Guichet vert - administration", charset="UTF-8"');
   throw new AppError('unauthorized', 'Identifiez-vous comme administrateur.');
 }

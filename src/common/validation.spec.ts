@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import { plainToInstance } from 'class-transformer';
 import { IsDefined, IsInt, IsString, MinLength, ValidateNested, validateSync, ValidationError } from 'class-validator';
-import { flattenValidationErrors, trimStrings } from './validation';
+import { ValidationFailed } from './errors/app-errors';
+import { flattenValidationErrors, trimStrings, validateBody } from './validation';
 
 function error(property: string, constraints?: Record<string, string>, children: ValidationError[] = []): ValidationError {
   return Object.assign(new ValidationError(), { property, constraints, children });
@@ -141,5 +142,36 @@ describe('trimStrings', () => {
     const input = { buyer: { firstName: ' Camille ' }, list: [' a '] };
     trimStrings(input);
     expect(input).toEqual({ buyer: { firstName: ' Camille ' }, list: [' a '] });
+  });
+});
+
+describe('validateBody', () => {
+  class Named {
+    @IsDefined({ message: 'nom obligatoire' })
+    @IsString({ message: 'nom texte' })
+    @MinLength(1, { message: 'nom obligatoire' })
+    name!: string;
+  }
+  const errorsOf = (body: unknown) =>
+    validateBody(Named, body).then(
+      () => [],
+      (error: ValidationFailed) => error.errors,
+    );
+
+  it.each<[string, unknown, Array<{ field: string; message: string }>]>([
+    ['a body that is not an object', [], [{ field: '', message: 'Le corps de la requête doit être un objet JSON.' }]],
+    ['null', null, [{ field: '', message: 'Le corps de la requête doit être un objet JSON.' }]],
+    ['a blank value, trimmed first', { name: '   ' }, [{ field: 'name', message: 'nom obligatoire' }]],
+    ['a wrong type', { name: 3 }, [{ field: 'name', message: 'nom texte' }]],
+    ['an unknown field', { name: 'a', age: 3 }, [{ field: 'age', message: 'Champ inconnu : « age ».' }]],
+    ['a valid body', { name: 'a' }, []],
+  ])('on %s', async (_label, body, errors) => {
+    expect(await errorsOf(body)).toEqual(errors);
+  });
+
+  it('returns an instance of the class, strings trimmed', async () => {
+    const dto = await validateBody(Named, { name: ' Claire ' });
+    expect(dto).toBeInstanceOf(Named);
+    expect(dto.name).toBe('Claire');
   });
 });

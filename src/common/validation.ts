@@ -1,5 +1,6 @@
-import { ValidationError } from 'class-validator';
-import type { FieldError } from './errors/app-errors';
+import { ClassConstructor, plainToInstance } from 'class-transformer';
+import { validate, ValidationError } from 'class-validator';
+import { FieldError, ValidationFailed } from './errors/app-errors';
 
 /** Which message to show when a field breaks several rules: missing, then wrong type, then the rest. */
 const PRIORITY = ['isDefined', 'whitelistValidation', 'isString', 'isIn', 'isInt', 'isBoolean', 'isNotEmptyObject', 'nestedValidation'];
@@ -39,4 +40,18 @@ export function trimStrings(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, trimStrings(v)]));
   }
   return value;
+}
+
+/**
+ * Checks a parsed JSON body (or query) against a DTO class: shape and types only, one French message
+ * per field; unknown fields are refused. Rules needing reference data or the stored state stay in services.
+ */
+export async function validateBody<T extends object>(dtoClass: ClassConstructor<T>, body: unknown): Promise<T> {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) {
+    throw new ValidationFailed([{ field: '', message: 'Le corps de la requête doit être un objet JSON.' }]);
+  }
+  const dto = plainToInstance(dtoClass, trimStrings(body));
+  const errors = flattenValidationErrors(await validate(dto, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true }));
+  if (errors.length) throw new ValidationFailed(errors);
+  return dto;
 }

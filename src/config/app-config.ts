@@ -86,6 +86,12 @@ export class AppConfig {
   @Min(50, { message: 'au moins 50 ms' })
   OUTBOX_POLL_MS = 200;
 
+  /** How long a worker holds a job before another may take it over if the first one died. */
+  @Transform(toInt)
+  @IsInt({ message: 'un délai entier en millisecondes' })
+  @Min(1000, { message: 'au moins 1000 ms' })
+  WORKER_LOCK_MS = 30000;
+
   @Transform(toInt)
   @IsInt({ message: 'un nombre entier de jours ouvrés' })
   @Min(1, { message: 'au moins 1' })

@@ -6,4 +6,18 @@ import { OutboxEvent } from '../queue/outbox-event.entity';
 import { Facilitator, FacilitatorAbsence, FacilitatorDepartment } from '../modules/directory/directory.entities';
 import { RequestAssignment } from '../modules/routing/request-assignment.entity';
 
-export const ENTITIES = [Network, Region, Department, Segment, AdviceRequest, RequestEvent, MailMessage, IdempotencyKey, OutboxEvent, Facilitator, FacilitatorDepartment, FacilitatorAbsence, RequestAssignment];
+export const ENTITIES = [
+  Network,
+  Region,
+  Department,
+  Segment,
+  AdviceRequest,
+  RequestEvent,
+  MailMessage,
+  IdempotencyKey,
+  OutboxEvent,
+  Facilitator,
+  FacilitatorDepartment,
+  FacilitatorAbsence,
+  RequestAssignment,
+];

@@ -16,6 +16,7 @@ export interface SqlStatement {
  * Given an EntityManager, it runs inside that manager's transaction.
  */
 export async function runAsOne(db: DataSource | EntityManager, statements: SqlStatement[]): Promise<void> {
+  if (!statements.length) return;
   const { sql, params } = combine(statements);
   const name = `gv_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
   await pgClientOf(db).query({ name, text: sql, values: params });

@@ -13,7 +13,7 @@ export interface JobProcessor {
 }
 export const JOB_PROCESSORS = Symbol('JOB_PROCESSORS');
 
-const CONCURRENCY: Record<QueueName, number> = { routing: 4, mail: 5 };
+const CONCURRENCY: Record<QueueName, number> = { routing: 8, mail: 5 };
 
 /**
  * Runs one BullMQ worker per consumed queue. Refuses to boot when a consumed queue has a job
@@ -44,6 +44,9 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
         connection: this.connection,
         prefix: this.config.QUEUE_PREFIX,
         concurrency: CONCURRENCY[queue],
+        // A job whose worker died is handed to another after the lock lapses; processors are idempotent.
+        lockDuration: this.config.WORKER_LOCK_MS,
+        stalledInterval: this.config.WORKER_LOCK_MS,
       });
       worker.on('failed', (job, error) =>
         this.logger.warn({ queue, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: error.message }, 'tâche en échec'),

@@ -2,9 +2,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import nunjucks from 'nunjucks';
-
-const PARIS_DATE = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long' });
-const PARIS_DATE_TIME = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long', timeStyle: 'short' });
+import { addFrenchFilters } from '../common/french-format';
 
 /** The shared layout lives in web/views; each feature module keeps its pages in its own views/ folder. */
 export function viewFolders(): string[] {
@@ -18,11 +16,7 @@ export function viewFolders(): string[] {
 /** Autoescape is on for every page: user text is always shown as typed, never as markup. */
 export function configureViews(app: NestExpressApplication, production: boolean): nunjucks.Environment {
   const env = nunjucks.configure(viewFolders(), { autoescape: true, express: app, noCache: !production, throwOnUndefined: false });
-  env.addFilter('frDate', (value: string | Date) => (value ? PARIS_DATE.format(new Date(value)) : ''));
-  env.addFilter('frDateTime', (value: string | Date) => (value ? PARIS_DATE_TIME.format(new Date(value)) : ''));
-  env.addFilter('frNumber', (value: number | string) =>
-    value === null || value === undefined || value === '' ? '' : Number(value).toLocaleString('fr-FR'),
-  );
+  addFrenchFilters(env);
   app.setViewEngine('njk');
   return env;
 }

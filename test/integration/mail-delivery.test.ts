@@ -62,7 +62,7 @@ describe('acknowledgement e-mail through the mail queue', () => {
       .queue('mail')
       .add('mail.send', { mailId: id }, { jobId: `duplicate-${id}` });
     await t.app.get(MailService).deliver(id);
-    await t.dataSource.query(`UPDATE mail_messages SET updated_at = now() - interval '1 hour'`);
+    await t.dataSource.query(`UPDATE mail_messages SET updated_at = now() - interval '1 hour' WHERE id = $1`, [id]);
     expect(await t.app.get(Sweeps).requeueUndeliveredMail()).toBe(0);
     await new Promise((r) => setTimeout(r, 500));
 

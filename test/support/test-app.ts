@@ -42,7 +42,9 @@ export async function startTestApp(env: Record<string, string> = {}, roles: Role
 }
 
 export async function resetDatabase(dataSource: DataSource): Promise<void> {
-  await dataSource.query('TRUNCATE requests, request_events, mail_messages, outbox_events, idempotency_keys CASCADE');
+  await dataSource.query(
+    'TRUNCATE requests, request_events, mail_messages, outbox_events, idempotency_keys, request_assignments, facilitator_absences, facilitator_departments, facilitators CASCADE',
+  );
 }
 
 export async function flushQueues(prefix = process.env.QUEUE_PREFIX!): Promise<void> {

@@ -1,5 +1,6 @@
 import { Environment, FileSystemLoader } from 'nunjucks';
 import { join } from 'node:path';
+import { addFrenchFilters } from '../../common/french-format';
 
 export interface ComposedMail {
   text: string;
@@ -8,8 +9,8 @@ export interface ComposedMail {
 
 /** Renders a template pair: `<name>.text.njk` as plain text and `<name>.html.njk` escaped. */
 export class MailComposer {
-  private readonly html = new Environment(new FileSystemLoader(join(__dirname, 'templates')), { autoescape: true });
-  private readonly text = new Environment(new FileSystemLoader(join(__dirname, 'templates')), { autoescape: false });
+  private readonly html = addFrenchFilters(new Environment(new FileSystemLoader(join(__dirname, 'templates')), { autoescape: true }));
+  private readonly text = addFrenchFilters(new Environment(new FileSystemLoader(join(__dirname, 'templates')), { autoescape: false }));
 
   compose(template: string, context: Record<string, unknown>): ComposedMail {
     return {

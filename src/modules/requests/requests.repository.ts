@@ -89,6 +89,14 @@ export class RequestsRepository {
     });
   }
 
+  async facilitatorShownToBuyer(facilitatorId: string): Promise<{ firstName: string; network: string } | null> {
+    const rows = await this.dataSource.query(
+      `SELECT f.first_name AS "firstName", n.name AS network FROM facilitators f JOIN networks n ON n.code = f.network_code WHERE f.id = $1`,
+      [facilitatorId],
+    );
+    return rows[0] ?? null;
+  }
+
   publicHistory(requestId: string): Promise<RequestEvent[]> {
     return this.dataSource.getRepository(RequestEvent).find({ where: { requestId, isPublic: true }, order: { id: 'ASC' } });
   }

@@ -21,10 +21,15 @@ export interface TrackedRequest {
   question: string;
   submittedAt: string;
   history: Array<{ at: string; type: string; label: string; toStatus: string | null }>;
+  /** Once assigned: who answers, by first name only, and for which network. */
+  facilitator: { firstName: string; network: string } | null;
 }
 
 const EVENT_LABELS: Record<string, string> = {
   submitted: 'Demande reçue',
+  assigned: 'Confiée à un facilitateur',
+  unassigned: 'En attente d’un facilitateur disponible',
+  taken_in_charge: 'Prise en charge par le facilitateur',
 };
 
 @Injectable()
@@ -35,11 +40,15 @@ export class TrackingService {
   async findForBuyer(reference: string, token: string | undefined): Promise<TrackedRequest> {
     const request = typeof reference === 'string' && reference.length <= 20 ? await this.requests.findByReference(reference) : null;
     if (!request || !token || !tokenMatches(token, request.trackingTokenHash)) throw new NotFound();
-    return toTracked(request, await this.requests.publicHistory(request.id));
+    const [history, facilitator] = await Promise.all([
+      this.requests.publicHistory(request.id),
+      request.assignedFacilitatorId ? this.requests.facilitatorShownToBuyer(request.assignedFacilitatorId) : null,
+    ]);
+    return toTracked(request, history, facilitator);
   }
 }
 
-function toTracked(request: AdviceRequest, events: RequestEvent[]): TrackedRequest {
+function toTracked(request: AdviceRequest, events: RequestEvent[], facilitator: TrackedRequest['facilitator']): TrackedRequest {
   return {
     reference: request.reference,
     status: request.status,
@@ -60,5 +69,6 @@ function toTracked(request: AdviceRequest, events: RequestEvent[]): TrackedReque
       label: EVENT_LABELS[e.type] ?? (e.toStatus ? STATUS_LABELS[e.toStatus] : e.type),
       toStatus: e.toStatus,
     })),
+    facilitator,
   };
 }

@@ -1,0 +1,49 @@
+import 'reflect-metadata';
+import { migrateAndSeed } from '../bootstrap';
+import { createLogger } from '../common/logging/logger';
+import { AppConfig, ConfigError, loadConfig } from '../config/app-config';
+import { CliCommand, createCliContext } from './cli-context';
+import { demoSeed } from './demo-seed.command';
+import { facilitatorsImport } from './facilitators-import.command';
+
+const COMMANDS: Record<string, { usage: string; arity: number; run: CliCommand }> = {
+  'facilitators:import': { usage: 'facilitators:import <fichier.csv>', arity: 1, run: facilitatorsImport },
+  'demo:seed': { usage: 'demo:seed', arity: 0, run: demoSeed },
+};
+
+/** `npm run cli -- <command> [arguments]`: migrates and seeds like the service, then runs one task. */
+async function main([name = '', ...args]: string[]): Promise<number> {
+  const command = COMMANDS[name];
+  if (!command || args.length !== command.arity) {
+    const usages = Object.values(COMMANDS).map((c) => `  npm run cli -- ${c.usage}`);
+    process.stderr.write(`Usage :\n${usages.join('\n')}\n`);
+    return 2;
+  }
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\nVoir .env.example pour la liste des variables.\n`);
+    return 78;
+  }
+  // The command's report goes to stdout: only problems are logged there too.
+  const logger = createLogger(['error', 'fatal', 'silent'].includes(config.LOG_LEVEL) ? config.LOG_LEVEL : 'warn', 'guichet-vert-cli');
+  await migrateAndSeed(config);
+  const context = await createCliContext(config, logger);
+  try {
+    return await command.run(context, args, { stdout: process.stdout, stderr: process.stderr });
+  } finally {
+    await context.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: Error) => {
+    process.stderr.write(`Échec inattendu : ${error.message}\n`);
+    process.exitCode = 1;
+  },
+);

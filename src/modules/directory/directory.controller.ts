@@ -1,0 +1,100 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { AdminBasicAuthGuard } from '../../common/admin-basic-auth.guard';
+import { validateBody } from '../../common/validation';
+import { REQUEST_KINDS } from '../requests/request.types';
+import { ErrorResponseDto } from '../intake/dto/create-request.dto';
+import { DirectoryService } from './directory.service';
+import { AbsenceDto, CreateAbsenceDto } from './dto/absence.dto';
+import { CreateFacilitatorDto, FacilitatorDto, FacilitatorQueryDto, UpdateFacilitatorDto } from './dto/facilitator.dto';
+
+@ApiTags('Annuaire')
+@ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Authentification HTTP Basic d’administrateur requise' })
+@ApiNotFoundResponse({
+  type: ErrorResponseDto,
+  description: 'Facilitateur ou absence introuvable ; toute l’API est fermée sans ADMIN_USER / ADMIN_PASSWORD',
+})
+@UseGuards(AdminBasicAuthGuard)
+@Controller('api/v1/facilitators')
+export class DirectoryController {
+  constructor(private readonly directory: DirectoryService) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'Lister les facilitateurs',
+    description: 'Avec départements, segments, charge, capacité et absences en cours ou à venir.',
+  })
+  @ApiQuery({ name: 'network', required: false, example: 'aura-ee' })
+  @ApiQuery({ name: 'kind', required: false, enum: REQUEST_KINDS })
+  @ApiQuery({ name: 'active', required: false, enum: ['true', 'false'] })
+  @ApiOkResponse({ type: [FacilitatorDto] })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Filtre invalide' })
+  async list(@Query() query: unknown): Promise<FacilitatorDto[]> {
+    return this.directory.list(await validateBody(FacilitatorQueryDto, query));
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Consulter un facilitateur' })
+  @ApiOkResponse({ type: FacilitatorDto })
+  async get(@Param('id') id: string): Promise<FacilitatorDto> {
+    return this.directory.get(id);
+  }
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Ajouter un facilitateur' })
+  @ApiBody({ type: CreateFacilitatorDto })
+  @ApiCreatedResponse({ type: FacilitatorDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Champs invalides, un message par champ' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Adresse électronique déjà utilisée' })
+  async create(@Body() body: unknown): Promise<FacilitatorDto> {
+    return this.directory.create(await validateBody(CreateFacilitatorDto, body));
+  }
+
+  @Patch(':id')
+  @ApiOperation({
+    summary: 'Modifier un facilitateur',
+    description: 'Seuls les champs envoyés changent. Pas de suppression : active=false.',
+  })
+  @ApiBody({ type: UpdateFacilitatorDto })
+  @ApiOkResponse({ type: FacilitatorDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Champs invalides, un message par champ' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Adresse électronique déjà utilisée' })
+  async update(@Param('id') id: string, @Body() body: unknown): Promise<FacilitatorDto> {
+    return this.directory.update(id, await validateBody(UpdateFacilitatorDto, body));
+  }
+
+  @Post(':id/absences')
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Déclarer une absence',
+    description: 'Jours entiers, bornes incluses ; pendant l’absence, aucune demande n’est confiée.',
+  })
+  @ApiBody({ type: CreateAbsenceDto })
+  @ApiCreatedResponse({ type: AbsenceDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Dates invalides, ou fin avant le début' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Chevauche une autre absence' })
+  async addAbsence(@Param('id') id: string, @Body() body: unknown): Promise<AbsenceDto> {
+    return this.directory.addAbsence(id, await validateBody(CreateAbsenceDto, body));
+  }
+
+  @Delete(':id/absences/:absenceId')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Supprimer une absence' })
+  @ApiNoContentResponse()
+  async removeAbsence(@Param('id') id: string, @Param('absenceId') absenceId: string): Promise<void> {
+    await this.directory.removeAbsence(id, absenceId);
+  }
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { DemoFacilitatorsService } from './demo-facilitators.service';
+import { DirectoryController } from './directory.controller';
+import { DirectoryService } from './directory.service';
+import { FacilitatorImportService } from './facilitator-import.service';
+import { FacilitatorsRepository } from './facilitators.repository';
+
+/** Facilitators, their coverage and absences: JSON API, CSV import and demo data. */
+@Module({
+  providers: [FacilitatorsRepository, DirectoryService, FacilitatorImportService, DemoFacilitatorsService],
+  controllers: [DirectoryController],
+  exports: [DirectoryService, FacilitatorImportService, DemoFacilitatorsService],
+})
+export class DirectoryModule {}

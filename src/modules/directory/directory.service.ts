@@ -1,0 +1,183 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppError, ValidationFailed } from '../../common/errors/app-errors';
+import { OutboxRepository } from '../../queue/outbox.repository';
+import { ReferenceService } from '../reference/reference.service';
+import { absencePeriodProblems, overlapMessage } from './absence.policy';
+import { AbsenceDto, CreateAbsenceDto } from './dto/absence.dto';
+import { FacilitatorDto, FacilitatorQueryDto } from './dto/facilitator.dto';
+import { affectsRouting, changedFields, FacilitatorProfile, NewFacilitator, resolveProfile, Territory } from './facilitator.policy';
+import { FacilitatorsRepository, StoredFacilitator } from './facilitators.repository';
+
+export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * The facilitator directory: every write is validated against the reference data and committed
+ * with a routing.facilitator-changed outbox row when it may change who receives which request.
+ */
+@Injectable()
+export class DirectoryService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly facilitators: FacilitatorsRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly reference: ReferenceService,
+  ) {}
+
+  async list(query: FacilitatorQueryDto): Promise<FacilitatorDto[]> {
+    if (query.network !== undefined && !this.territory().networkCodes().includes(query.network)) {
+      throw new ValidationFailed([{ field: 'network', message: `Réseau inconnu : « ${query.network} ».` }]);
+    }
+    return this.facilitators.list({
+      networkCode: query.network,
+      kind: query.kind,
+      active: query.active === undefined ? undefined : query.active === 'true',
+    });
+  }
+
+  async get(id: string): Promise<FacilitatorDto> {
+    const facilitator = UUID.test(id) ? await this.facilitators.view(id) : null;
+    if (!facilitator) throw facilitatorNotFound();
+    return facilitator;
+  }
+
+  async create(input: NewFacilitator): Promise<FacilitatorDto> {
+    const id = await this.transaction((manager) => this.insert(manager, input));
+    return this.get(id);
+  }
+
+  /** Only the fields given change; the result must still satisfy every rule as a whole. */
+  async update(id: string, patch: Partial<FacilitatorProfile>): Promise<FacilitatorDto> {
+    await this.transaction(async (manager) => this.applyChanges(manager, await this.lock(manager, id), patch));
+    return this.get(id);
+  }
+
+  /** The import's and demo data's write: by e-mail, and nothing at all when the record is already so. */
+  async upsertByEmail(input: NewFacilitator): Promise<UpsertOutcome> {
+    return this.transaction(async (manager) => {
+      const current = await this.facilitators.lockByEmail(manager, input.email.trim().toLowerCase());
+      if (!current) {
+        await this.insert(manager, input);
+        return 'created';
+      }
+      return (await this.applyChanges(manager, current, input)) ? 'updated' : 'unchanged';
+    });
+  }
+
+  async addAbsence(id: string, input: CreateAbsenceDto): Promise<AbsenceDto> {
+    const problems = absencePeriodProblems(input);
+    if (problems.length) throw new ValidationFailed(problems);
+    const absence: AbsenceDto = { id: randomUUID(), startsOn: input.startsOn, endsOn: input.endsOn, reason: input.reason || null };
+    await this.transaction(async (manager) => {
+      await this.lock(manager, id);
+      // The facilitator's row lock makes this check and the insert one step for concurrent writers.
+      const overlapping = await this.facilitators.findOverlappingAbsence(manager, id, absence);
+      if (overlapping) {
+        const message = overlapMessage(overlapping);
+        throw new AppError('conflict', message, [{ field: 'startsOn', message }]);
+      }
+      await this.facilitators.insertAbsence(manager, id, absence);
+      await this.announceChange(manager, id);
+    });
+    return absence;
+  }
+
+  async removeAbsence(id: string, absenceId: string): Promise<void> {
+    await this.transaction(async (manager) => {
+      await this.lock(manager, id);
+      if (!UUID.test(absenceId) || !(await this.facilitators.deleteAbsence(manager, id, absenceId))) {
+        throw new AppError('not_found', 'Absence introuvable.');
+      }
+      await this.announceChange(manager, id);
+    });
+  }
+
+  private async insert(manager: EntityManager, input: NewFacilitator): Promise<string> {
+    const { departmentCodes = [], segments = [], isCoordinator = false, active = true, ...identity } = input;
+    const profile = this.resolve({ ...identity, departmentCodes, segments, isCoordinator, active });
+    const id = randomUUID();
+    await this.facilitators.insert(manager, id, profile);
+    await this.announceChange(manager, id);
+    return id;
+  }
+
+  /** Returns whether anything changed. */
+  private async applyChanges(manager: EntityManager, current: StoredFacilitator, patch: Partial<FacilitatorProfile>): Promise<boolean> {
+    const { id, ...before } = current;
+    const after = this.resolve({ ...before, ...definedOnly(patch) });
+    const changed = changedFields(before, after);
+    if (!changed.length) return false;
+    if (changed.includes('email') && (await this.facilitators.emailTaken(manager, after.email, id))) throw emailTaken();
+    await this.facilitators.update(
+      manager,
+      id,
+      Object.fromEntries(changed.map((field) => [field, after[field]])) as Partial<FacilitatorProfile>,
+    );
+    if (affectsRouting(changed)) await this.announceChange(manager, id);
+    return true;
+  }
+
+  private resolve(draft: FacilitatorProfile): FacilitatorProfile {
+    const result = resolveProfile(draft, this.territory());
+    if (!result.ok) throw new ValidationFailed(result.errors);
+    return result.profile;
+  }
+
+  private async lock(manager: EntityManager, id: string): Promise<StoredFacilitator> {
+    const facilitator = UUID.test(id) ? await this.facilitators.lockById(manager, id) : null;
+    if (!facilitator) throw facilitatorNotFound();
+    return facilitator;
+  }
+
+  private async announceChange(manager: EntityManager, facilitatorId: string): Promise<void> {
+    const statement = this.outbox.addStatement(
+      'routing.facilitator-changed',
+      { facilitatorId },
+      `facilitator-changed-${facilitatorId}-${randomUUID()}`,
+    );
+    await manager.query(statement.sql, statement.params);
+  }
+
+  private async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      return await this.dataSource.transaction(work);
+    } catch (error) {
+      // Two writers can pass the e-mail check at once; the unique index has the last word.
+      const { code, table } = error as { code?: string; table?: string };
+      if (code === UNIQUE_VIOLATION && table === 'facilitators') throw emailTaken();
+      throw error;
+    }
+  }
+
+  private territory(): Territory {
+    const byNetwork = new Map<string, string[]>();
+    for (const department of this.reference.allDepartments()) {
+      byNetwork.set(department.networkCode, [...(byNetwork.get(department.networkCode) ?? []), department.code]);
+    }
+    const networkCodes = [...byNetwork.keys()].sort();
+    return {
+      networkCodes: () => networkCodes,
+      networkOfDepartment: (code) => this.reference.department(code)?.networkCode,
+      departmentsOfNetwork: (code) => byNetwork.get(code) ?? [],
+      segmentExists: (code) => this.reference.segment(code) !== undefined,
+    };
+  }
+}
+
+function facilitatorNotFound(): AppError {
+  return new AppError('not_found', 'Facilitateur introuvable.');
+}
+
+function emailTaken(): AppError {
+  const message = 'Un facilitateur utilise déjà cette adresse électronique.';
+  return new AppError('conflict', message, [{ field: 'email', message }]);
+}
+
+/** DTO instances carry every declared field, absent ones as undefined: those must not erase a value. */
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,38 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsDefined, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+
+const DATE_FORMAT = 'La date doit être au format AAAA-MM-JJ.';
+
+export class CreateAbsenceDto {
+  @ApiProperty({ example: '2026-07-15', format: 'date', description: 'Premier jour d’absence' })
+  @IsDefined({ message: 'Indiquez le premier jour d’absence.' })
+  @IsString({ message: DATE_FORMAT })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: DATE_FORMAT })
+  startsOn!: string;
+
+  @ApiProperty({ example: '2026-08-02', format: 'date', description: 'Dernier jour d’absence (inclus)' })
+  @IsDefined({ message: 'Indiquez le dernier jour d’absence.' })
+  @IsString({ message: DATE_FORMAT })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: DATE_FORMAT })
+  endsOn!: string;
+
+  @ApiPropertyOptional({ example: 'Congés d’été', maxLength: 200 })
+  @ValidateIf((_object, value) => value !== undefined && value !== null)
+  @IsString({ message: 'Le motif doit être un texte.' })
+  @MaxLength(200, { message: 'Le motif ne doit pas dépasser 200 caractères.' })
+  reason?: string | null;
+}
+
+export class AbsenceDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ example: '2026-07-15', format: 'date' })
+  startsOn!: string;
+
+  @ApiProperty({ example: '2026-08-02', format: 'date' })
+  endsOn!: string;
+
+  @ApiProperty({ type: String, nullable: true, example: 'Congés d’été' })
+  reason!: string | null;
+}

@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import { CsvError, Info, parse } from 'csv-parse/sync';
+import { AppError } from '../../common/errors/app-errors';
+import { DirectoryService, UpsertOutcome } from './directory.service';
+import { CsvHeader, detectDelimiter, readFacilitatorRecord, readHeader } from './facilitator-csv.policy';
+
+export type RowOutcome = UpsertOutcome | 'rejected';
+
+export interface ImportedRow {
+  /** Line of the file where the record starts (the header is line 1). */
+  line: number;
+  email: string | null;
+  outcome: RowOutcome;
+  reasons: string[];
+}
+
+export interface ImportReport {
+  rows: ImportedRow[];
+  counts: Record<RowOutcome, number>;
+}
+
+/** The file as a whole cannot be imported: not UTF-8, empty, or a header without the expected columns. */
+export class ImportFileError extends Error {}
+
+/**
+ * Imports facilitators from CSV, upserting by e-mail, one transaction per row: a bad row is
+ * reported with its reasons and never stops the others.
+ */
+@Injectable()
+export class FacilitatorImportService {
+  constructor(private readonly directory: DirectoryService) {}
+
+  /** onProgress is called with 0 done before the first record, then after each one. */
+  async importCsv(content: Buffer, onProgress: (done: number, total: number) => void = () => undefined): Promise<ImportReport> {
+    const { header, records, unreadable } = this.parseFile(content);
+    const rows: ImportedRow[] = [...unreadable];
+    const firstLineOf = new Map<string, number>();
+    onProgress(0, records.length);
+    for (const [index, { fields, line }] of records.entries()) {
+      // Spreadsheets export blank rows as a line of separators: nothing to import, nothing to report.
+      if (fields.some((field) => field !== '')) rows.push(await this.importRecord(fields, line, header, firstLineOf));
+      onProgress(index + 1, records.length);
+    }
+    rows.sort((a, b) => a.line - b.line);
+    const counts: Record<RowOutcome, number> = { created: 0, updated: 0, unchanged: 0, rejected: 0 };
+    for (const row of rows) counts[row.outcome] += 1;
+    return { rows, counts };
+  }
+
+  private async importRecord(fields: string[], line: number, header: CsvHeader, firstLineOf: Map<string, number>): Promise<ImportedRow> {
+    const reading = readFacilitatorRecord(fields, header);
+    if (!reading.ok) return { line, email: reading.email, outcome: 'rejected', reasons: reading.reasons };
+    const earlier = firstLineOf.get(reading.email);
+    if (earlier !== undefined) {
+      return {
+        line,
+        email: reading.email,
+        outcome: 'rejected',
+        reasons: [`Adresse déjà présente ligne ${earlier} : une seule ligne par facilitateur.`],
+      };
+    }
+    firstLineOf.set(reading.email, line);
+    try {
+      return { line, email: reading.email, outcome: await this.directory.upsertByEmail(reading.facilitator), reasons: [] };
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      const reasons = error.errors.length ? error.errors.map((e) => e.message) : [error.message];
+      return { line, email: reading.email, outcome: 'rejected', reasons };
+    }
+  }
+
+  private parseFile(content: Buffer) {
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(content);
+    } catch {
+      throw new ImportFileError('Le fichier n’est pas encodé en UTF-8 : enregistrez-le en « CSV UTF-8 ».');
+    }
+    const unreadable = new Map<number, ImportedRow>();
+    // With info, csv-parse yields { record, info } pairs; its typings only know plain records.
+    const parsed = parse(text, {
+      bom: true,
+      delimiter: detectDelimiter(text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/, 1)[0]),
+      info: true,
+      trim: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      skip_records_with_error: true,
+      on_skip: (error: CsvError | undefined) => {
+        const line = Number(error?.lines ?? 0);
+        unreadable.set(line, { line, email: null, outcome: 'rejected', reasons: ['Ligne illisible : guillemets mal placés.'] });
+        return undefined;
+      },
+    }) as unknown as Array<{ record: string[]; info: Info }>;
+    const [first, ...rest] = parsed;
+    if (!first) throw new ImportFileError('Le fichier est vide : la première ligne doit nommer les colonnes.');
+    const reading = readHeader(first.record);
+    if (!reading.ok) throw new ImportFileError(reading.problem);
+    return {
+      header: reading.header,
+      // info.lines is where the record ends; quoted fields may span lines.
+      records: rest.map(({ record, info }) => ({ fields: record, line: info.lines - record.join('').split('\n').length + 1 })),
+      unreadable: [...unreadable.values()],
+    };
+  }
+}

@@ -1,0 +1,125 @@
+import type { FieldError } from '../../common/errors/app-errors';
+import type { RequestKind } from '../requests/request.types';
+
+/**
+ * What a facilitator's record must satisfy beyond the shape of each field, and what a change means
+ * for routing. Pure: the caller passes the reference data as a Territory.
+ */
+
+/** Everything an admin or an import may set; openCount and lastAssignedAt belong to routing. */
+export interface FacilitatorProfile {
+  email: string;
+  firstName: string;
+  lastName: string;
+  kind: RequestKind;
+  networkCode: string;
+  /** Empty: the whole network (environmental advisers) or fallback only (social-clause coordinators). */
+  departmentCodes: string[];
+  segments: string[];
+  capacity: number;
+  isCoordinator: boolean;
+  active: boolean;
+}
+
+/** What a creation needs; the lists and flags have defaults (none, not coordinator, active). */
+export type NewFacilitator = Omit<FacilitatorProfile, 'departmentCodes' | 'segments' | 'isCoordinator' | 'active'> &
+  Partial<Pick<FacilitatorProfile, 'departmentCodes' | 'segments' | 'isCoordinator' | 'active'>>;
+
+/** The reference data the rules need. */
+export interface Territory {
+  /** Networks that cover at least one département. */
+  networkCodes(): readonly string[];
+  networkOfDepartment(departmentCode: string): string | undefined;
+  departmentsOfNetwork(networkCode: string): readonly string[];
+  segmentExists(segmentCode: string): boolean;
+}
+
+export type ProfileResolution = { ok: true; profile: FacilitatorProfile } | { ok: false; errors: FieldError[] };
+
+/** Changing any of these may change who receives which request. */
+const ROUTING_FIELDS: ReadonlyArray<keyof FacilitatorProfile> = [
+  'kind',
+  'networkCode',
+  'departmentCodes',
+  'segments',
+  'capacity',
+  'isCoordinator',
+  'active',
+];
+
+/**
+ * Normalises a profile (e-mail lower-case, codes sorted without repeats) and checks it against the
+ * reference data. A social-clause facilitator who is not a coordinator and lists no département gets
+ * every département of the network spelt out, since routing reads a social-clause list literally.
+ */
+export function resolveProfile(draft: FacilitatorProfile, territory: Territory): ProfileResolution {
+  const profile: FacilitatorProfile = {
+    ...draft,
+    email: draft.email.trim().toLowerCase(),
+    departmentCodes: uniqueSorted(draft.departmentCodes),
+    segments: uniqueSorted(draft.segments),
+  };
+  const errors: FieldError[] = [];
+  const networkKnown = territory.networkCodes().includes(profile.networkCode);
+  if (!networkKnown) {
+    errors.push({
+      field: 'networkCode',
+      message: `Réseau inconnu : « ${profile.networkCode} ». Codes possibles : ${territory.networkCodes().join(', ')}.`,
+    });
+  }
+  const unknown = profile.departmentCodes.filter((code) => territory.networkOfDepartment(code) === undefined);
+  if (unknown.length) {
+    errors.push({
+      field: 'departmentCodes',
+      message: `${plural(unknown, 'Département inconnu', 'Départements inconnus')} : ${unknown.join(', ')}. Utilisez les codes INSEE (01, 2A, 971…).`,
+    });
+  } else if (networkKnown) {
+    const outside = profile.departmentCodes.filter((code) => territory.networkOfDepartment(code) !== profile.networkCode);
+    if (outside.length) {
+      errors.push({
+        field: 'departmentCodes',
+        message: `${plural(outside, 'Ce département n’est pas', 'Ces départements ne sont pas')} sur le territoire du réseau « ${profile.networkCode} » : ${outside.join(', ')}.`,
+      });
+    }
+  }
+  const unknownSegments = profile.segments.filter((code) => !territory.segmentExists(code));
+  if (unknownSegments.length) {
+    errors.push({
+      field: 'segments',
+      message: `${plural(unknownSegments, 'Segment d’achat inconnu', 'Segments d’achat inconnus')} : ${unknownSegments.join(', ')}.`,
+    });
+  }
+  if (profile.isCoordinator && profile.kind === 'environmental') {
+    errors.push({
+      field: 'isCoordinator',
+      message:
+        'Seuls les facilitateurs de clauses sociales peuvent être coordinateurs régionaux : un conseiller environnemental couvre déjà son réseau.',
+    });
+  }
+  if (errors.length) return { ok: false, errors };
+  if (profile.kind === 'social_clause' && !profile.isCoordinator && profile.departmentCodes.length === 0) {
+    profile.departmentCodes = uniqueSorted(territory.departmentsOfNetwork(profile.networkCode));
+  }
+  return { ok: true, profile };
+}
+
+/** The fields whose value differs; lists compare as sets. */
+export function changedFields(before: FacilitatorProfile, after: FacilitatorProfile): Array<keyof FacilitatorProfile> {
+  return (Object.keys(after) as Array<keyof FacilitatorProfile>).filter((field) => {
+    const [a, b] = [before[field], after[field]];
+    return Array.isArray(a) && Array.isArray(b) ? uniqueSorted(a).join(' ') !== uniqueSorted(b).join(' ') : a !== b;
+  });
+}
+
+export function affectsRouting(fields: ReadonlyArray<keyof FacilitatorProfile>): boolean {
+  return fields.some((field) => ROUTING_FIELDS.includes(field));
+}
+
+/** Plain code-unit order, so the result does not depend on the server's locale. */
+function uniqueSorted(codes: readonly string[]): string[] {
+  return [...new Set(codes)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function plural(items: readonly unknown[], one: string, many: string): string {
+  return items.length > 1 ? many : one;
+}

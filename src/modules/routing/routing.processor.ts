@@ -1,0 +1,18 @@
+import { Injectable } from '@nestjs/common';
+import { JobHandlers } from '../../queue/queue.registry';
+import { JobProcessor } from '../../queue/worker-host';
+import { RoutingService } from './routing.service';
+
+@Injectable()
+export class RoutingProcessor implements JobProcessor {
+  constructor(private readonly routing: RoutingService) {}
+
+  handlers(): JobHandlers {
+    return {
+      'request.submitted': async ({ requestId }) => void (await this.routing.route(requestId)),
+      'routing.deadline': ({ requestId, assignmentId }) => this.routing.deadlineReached(requestId, assignmentId),
+      'routing.facilitator-changed': ({ facilitatorId }) => this.routing.facilitatorChanged(facilitatorId),
+      'routing.drain-pool': async ({ networkCode }) => void (await this.routing.drainPool(networkCode)),
+    };
+  }
+}

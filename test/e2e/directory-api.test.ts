@@ -1,0 +1,399 @@
+import { bodyOf, startTestApp, TestApp, useTestApp } from '../support/test-app';
+
+const ADMIN = { ADMIN_USER: 'admin', ADMIN_PASSWORD: 'motdepasse-admin-1234' };
+const AUTH = `Basic ${Buffer.from(`${ADMIN.ADMIN_USER}:${ADMIN.ADMIN_PASSWORD}`).toString('base64')}`;
+const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
+
+const adviser = (change: Record<string, unknown> = {}) => ({
+  email: 'Claire.Dupont@Example.org',
+  firstName: 'Claire',
+  lastName: 'Dupont',
+  kind: 'environmental',
+  networkCode: 'aura-ee',
+  departmentCodes: ['38', '73'],
+  segments: ['catering'],
+  capacity: 10,
+  ...change,
+});
+
+describe('/api/v1/facilitators', () => {
+  let t!: TestApp;
+  const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = { authorization: AUTH }) =>
+    fetch(`${t.url}/api/v1/facilitators${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  const create = async (change: Record<string, unknown> = {}) => bodyOf(call('POST', '', adviser(change)));
+  const changeEvents = async (): Promise<Array<{ facilitatorId: string }>> =>
+    (await t.dataSource.query(`SELECT payload FROM outbox_events WHERE job_name = 'routing.facilitator-changed' ORDER BY id`)).map(
+      (row: { payload: { facilitatorId: string } }) => row.payload,
+    );
+  const expectOneEventSince = async (before: number, facilitatorId: string) => {
+    const events = await changeEvents();
+    expect(events.slice(before)).toEqual([{ facilitatorId }]);
+  };
+
+  useTestApp((app) => (t = app), ADMIN);
+
+  describe('access', () => {
+    it.each([
+      ['no credentials', {}],
+      ['a wrong password', { authorization: `Basic ${Buffer.from('admin:pas-le-bon-mot-de-passe').toString('base64')}` }],
+    ])('answers 401 with a basic-auth challenge to %s', async (_label, headers) => {
+      const response = await call('GET', '', undefined, headers);
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toMatch(/^Basic realm=/);
+      expect(await bodyOf(response)).toMatchObject({
+        statusCode: 401,
+        code: 'unauthorized',
+        message: 'Identifiez-vous comme administrateur.',
+      });
+    });
+
+    it('answers 404 everywhere when ADMIN_USER and ADMIN_PASSWORD are unset', async () => {
+      const closed = await startTestApp();
+      try {
+        for (const [method, path] of [
+          ['GET', ''],
+          ['POST', ''],
+          ['GET', `/${UNKNOWN_ID}`],
+        ]) {
+          const response = await fetch(`${closed.url}/api/v1/facilitators${path}`, { method, headers: { authorization: AUTH } });
+          expect(response.status).toBe(404);
+          expect(response.headers.get('www-authenticate')).toBeNull();
+        }
+      } finally {
+        await closed.close();
+      }
+    });
+
+    it('is documented in OpenAPI under the Annuaire tag', async () => {
+      const document = await bodyOf(fetch(`${t.url}/api/docs-json`));
+      expect(Object.keys(document.paths)).toEqual(
+        expect.arrayContaining(['/api/v1/facilitators', '/api/v1/facilitators/{id}', '/api/v1/facilitators/{id}/absences/{absenceId}']),
+      );
+      expect(document.paths['/api/v1/facilitators'].post.tags).toEqual(['Annuaire']);
+    });
+  });
+
+  describe('create, read, list', () => {
+    it('creates a facilitator: 201, e-mail lower-cased, no load yet, one routing event', async () => {
+      const response = await call('POST', '', adviser());
+      expect(response.status).toBe(201);
+      const body = await bodyOf(response);
+      expect(body).toEqual({
+        id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        email: 'claire.dupont@example.org',
+        firstName: 'Claire',
+        lastName: 'Dupont',
+        kind: 'environmental',
+        networkCode: 'aura-ee',
+        departmentCodes: ['38', '73'],
+        segments: ['catering'],
+        capacity: 10,
+        openCount: 0,
+        isCoordinator: false,
+        active: true,
+        absentToday: false,
+        absences: [],
+        lastAssignedAt: null,
+        createdAt: expect.any(String),
+        updatedAt: expect.any(String),
+      });
+      await expectOneEventSince(0, body.id);
+      expect(await bodyOf(call('GET', `/${body.id}`))).toEqual(body);
+    });
+
+    it('spells out the whole network for a social-clause facilitator listing no département, not for a coordinator', async () => {
+      const facilitator = await create({ kind: 'social_clause', networkCode: 'res-occ', departmentCodes: [], email: 'a@example.org' });
+      expect(facilitator.departmentCodes).toHaveLength(13);
+      expect(facilitator.departmentCodes).toEqual(expect.arrayContaining(['09', '11', '30', '31', '34', '66']));
+      const coordinator = await create({
+        kind: 'social_clause',
+        networkCode: 'res-occ',
+        departmentCodes: [],
+        isCoordinator: true,
+        email: 'b@example.org',
+      });
+      expect(coordinator).toMatchObject({ isCoordinator: true, departmentCodes: [] });
+    });
+
+    it('lists facilitators, filtered by network, kind and active flag', async () => {
+      const aura = await create();
+      const reseco = await create({
+        email: 'r@example.org',
+        networkCode: 'reseco',
+        departmentCodes: [],
+        kind: 'social_clause',
+        isCoordinator: true,
+      });
+      const inactive = await create({ email: 'i@example.org', active: false });
+      const ids = async (query: string) => (await bodyOf(call('GET', query))).map((f: { id: string }) => f.id).sort();
+
+      expect(await ids('')).toEqual([aura.id, reseco.id, inactive.id].sort());
+      expect(await ids('?network=reseco')).toEqual([reseco.id]);
+      expect(await ids('?kind=environmental')).toEqual([aura.id, inactive.id].sort());
+      expect(await ids('?active=true')).toEqual([aura.id, reseco.id].sort());
+      expect(await ids('?network=aura-ee&active=false')).toEqual([inactive.id]);
+    });
+
+    it.each([
+      ['?network=atlantis', 'network', 'Réseau inconnu : « atlantis ».'],
+      ['?kind=green', 'kind', 'Type inconnu : environmental ou social_clause.'],
+      ['?active=yes', 'active', 'Indiquez true ou false.'],
+      ['?colour=green', 'colour', 'Champ inconnu : « colour ».'],
+    ])('refuses the filter %s', async (query, field, message) => {
+      const response = await call('GET', query);
+      expect(response.status).toBe(400);
+      expect((await bodyOf(response)).errors).toEqual([{ field, message }]);
+    });
+
+    it.each([
+      ['an unknown id', `/${UNKNOWN_ID}`],
+      ['a malformed id', '/pas-un-uuid'],
+    ])('answers 404 to %s', async (_label, path) => {
+      for (const [method, body] of [
+        ['GET', undefined],
+        ['PATCH', { capacity: 1 }],
+      ] as const) {
+        const response = await call(method, path, body);
+        expect(response.status).toBe(404);
+        expect(await bodyOf(response)).toMatchObject({ code: 'not_found', message: 'Facilitateur introuvable.' });
+      }
+      expect((await call('POST', `${path}/absences`, { startsOn: '2026-07-01', endsOn: '2026-07-02' })).status).toBe(404);
+      expect((await call('DELETE', `${path}/absences/${UNKNOWN_ID}`)).status).toBe(404);
+    });
+  });
+
+  describe('validation', () => {
+    it('names every field of the wrong shape, in French', async () => {
+      const response = await call('POST', '', {
+        email: 'claire.dupont',
+        firstName: '',
+        kind: 'green',
+        networkCode: 12,
+        departmentCodes: '38',
+        capacity: 500,
+        isCoordinator: 'oui',
+        openCount: 3,
+      });
+      expect(response.status).toBe(400);
+      const body = await bodyOf(response);
+      expect(body).toMatchObject({ statusCode: 400, code: 'validation_failed' });
+      expect(Object.fromEntries(body.errors.map((e: { field: string; message: string }) => [e.field, e.message]))).toEqual({
+        email: 'Indiquez une adresse électronique valide, par exemple nom@exemple.fr.',
+        firstName: 'Indiquez le prénom.',
+        lastName: 'Indiquez le nom.',
+        kind: 'Type inconnu : environmental (conseiller environnemental) ou social_clause (clauses sociales).',
+        networkCode: 'Le code du réseau doit être un texte.',
+        departmentCodes: 'Indiquez une liste de codes de départements, par exemple ["38", "73"].',
+        capacity: 'La capacité est un nombre entier de 0 à 200 (demandes ouvertes à la fois).',
+        isCoordinator: 'Répondez par true ou false.',
+        openCount: 'Champ inconnu : « openCount ».',
+      });
+      expect(await changeEvents()).toEqual([]);
+    });
+
+    it.each<[string, Record<string, unknown>, string, RegExp]>([
+      ['an unknown network', { networkCode: 'atlantis' }, 'networkCode', /^Réseau inconnu : « atlantis ». Codes possibles : 3ar, apure, /],
+      ['an unknown département', { departmentCodes: ['38', '999'] }, 'departmentCodes', /^Département inconnu : 999\./],
+      [
+        'a département outside the network',
+        { departmentCodes: ['38', '35'] },
+        'departmentCodes',
+        /^Ce département n’est pas sur le territoire du réseau « aura-ee » : 35\.$/,
+      ],
+      ['an unknown segment', { segments: ['rockets'] }, 'segments', /^Segment d’achat inconnu : rockets\.$/],
+      [
+        'a coordinator who is an environmental adviser',
+        { isCoordinator: true },
+        'isCoordinator',
+        /^Seuls les facilitateurs de clauses sociales peuvent être coordinateurs/,
+      ],
+      ['a capacity of -1', { capacity: -1 }, 'capacity', /^La capacité est un nombre entier de 0 à 200/],
+      ['a capacity of 2.5', { capacity: 2.5 }, 'capacity', /^La capacité est un nombre entier de 0 à 200/],
+    ])('refuses %s', async (_label, change, field, message) => {
+      const response = await call('POST', '', adviser(change));
+      expect(response.status).toBe(400);
+      expect((await bodyOf(response)).errors).toEqual([{ field, message: expect.stringMatching(message) }]);
+      expect(await t.dataSource.query('SELECT id FROM facilitators')).toEqual([]);
+      expect(await changeEvents()).toEqual([]);
+    });
+
+    it('accepts the bounds of capacity, 0 and 200', async () => {
+      expect((await call('POST', '', adviser({ capacity: 0 }))).status).toBe(201);
+      expect((await call('POST', '', adviser({ capacity: 200, email: 'autre@example.org' }))).status).toBe(201);
+    });
+
+    it('refuses a second facilitator with the same e-mail, whatever its case: 409 on the email field', async () => {
+      await create();
+      const response = await call('POST', '', adviser({ email: 'CLAIRE.dupont@example.ORG', networkCode: 'reseco', departmentCodes: [] }));
+      expect(response.status).toBe(409);
+      expect(await bodyOf(response)).toMatchObject({
+        code: 'conflict',
+        errors: [{ field: 'email', message: 'Un facilitateur utilise déjà cette adresse électronique.' }],
+      });
+      expect((await changeEvents()).length).toBe(1);
+    });
+  });
+
+  describe('PATCH', () => {
+    it('changes only the fields sent, with one routing event', async () => {
+      const created = await create();
+      const before = (await changeEvents()).length;
+      const response = await call('PATCH', `/${created.id}`, { capacity: 3, segments: ['furniture', 'catering'] });
+      expect(response.status).toBe(200);
+      const body = await bodyOf(response);
+      expect(body).toMatchObject({ capacity: 3, segments: ['catering', 'furniture'], departmentCodes: ['38', '73'], firstName: 'Claire' });
+      await expectOneEventSince(before, created.id);
+    });
+
+    it('deactivates instead of deleting, with one routing event', async () => {
+      const created = await create();
+      const before = (await changeEvents()).length;
+      expect(await bodyOf(call('PATCH', `/${created.id}`, { active: false }))).toMatchObject({ active: false });
+      await expectOneEventSince(before, created.id);
+      expect((await call('DELETE', `/${created.id}`)).status).toBe(404);
+    });
+
+    it('changes the e-mail when free, and a name, without a routing event: routing does not depend on them', async () => {
+      const created = await create();
+      const body = await bodyOf(call('PATCH', `/${created.id}`, { email: 'Claire.Martin@Example.org', lastName: 'Martin' }));
+      expect(body).toMatchObject({ email: 'claire.martin@example.org', lastName: 'Martin' });
+      expect((await changeEvents()).length).toBe(1);
+    });
+
+    it('writes nothing when nothing changes', async () => {
+      const created = await create();
+      const body = await bodyOf(call('PATCH', `/${created.id}`, { capacity: 10, departmentCodes: ['73', '38'] }));
+      expect(body.updatedAt).toBe(created.updatedAt);
+      expect((await changeEvents()).length).toBe(1);
+    });
+
+    it('refuses an e-mail already used by another facilitator', async () => {
+      await create();
+      const other = await create({ email: 'other@example.org' });
+      const response = await call('PATCH', `/${other.id}`, { email: 'claire.dupont@example.org' });
+      expect(response.status).toBe(409);
+      expect((await bodyOf(response)).errors).toEqual([
+        { field: 'email', message: 'Un facilitateur utilise déjà cette adresse électronique.' },
+      ]);
+    });
+
+    it('checks the record as a whole: a new network must fit the départements kept', async () => {
+      const created = await create();
+      const response = await call('PATCH', `/${created.id}`, { networkCode: 'reseco' });
+      expect(response.status).toBe(400);
+      expect((await bodyOf(response)).errors).toEqual([
+        { field: 'departmentCodes', message: 'Ces départements ne sont pas sur le territoire du réseau « reseco » : 38, 73.' },
+      ]);
+      const moved = await bodyOf(call('PATCH', `/${created.id}`, { networkCode: 'reseco', departmentCodes: [] }));
+      expect(moved).toMatchObject({ networkCode: 'reseco', departmentCodes: [] });
+    });
+
+    it('refuses null, unknown fields and routing counters', async () => {
+      const created = await create();
+      const response = await call('PATCH', `/${created.id}`, { capacity: null, openCount: 0 });
+      expect(response.status).toBe(400);
+      expect((await bodyOf(response)).errors).toEqual([
+        { field: 'openCount', message: 'Champ inconnu : « openCount ».' },
+        { field: 'capacity', message: 'Indiquez la capacité.' },
+      ]);
+    });
+  });
+
+  describe('absences', () => {
+    const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
+    const shift = (isoDate: string, days: number) =>
+      new Date(Date.parse(`${isoDate}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+    it('adds absences, shows the current and next ones, refuses an overlap with 409 and removes one with 204', async () => {
+      const facilitator = await create();
+      const events = async () => (await changeEvents()).length;
+
+      const current = await call('POST', `/${facilitator.id}/absences`, {
+        startsOn: shift(today(), -2),
+        endsOn: today(),
+        reason: 'Congés',
+      });
+      expect(current.status).toBe(201);
+      const currentBody = await bodyOf(current);
+      expect(currentBody).toEqual({ id: expect.any(String), startsOn: shift(today(), -2), endsOn: today(), reason: 'Congés' });
+      expect(await events()).toBe(2);
+
+      // The day after ends the first: adjacent, not overlapping.
+      const next = await bodyOf(call('POST', `/${facilitator.id}/absences`, { startsOn: shift(today(), 10), endsOn: shift(today(), 12) }));
+      const past = await bodyOf(
+        call('POST', `/${facilitator.id}/absences`, { startsOn: shift(today(), -30), endsOn: shift(today(), -20) }),
+      );
+      expect((await call('POST', `/${facilitator.id}/absences`, { startsOn: shift(today(), 1), endsOn: shift(today(), 1) })).status).toBe(
+        201,
+      );
+      expect(await events()).toBe(5);
+
+      const overlap = await call('POST', `/${facilitator.id}/absences`, { startsOn: shift(today(), 11), endsOn: shift(today(), 20) });
+      expect(overlap.status).toBe(409);
+      const [y, m, d] = shift(today(), 10).split('-');
+      const [y2, m2, d2] = shift(today(), 12).split('-');
+      const message = `Cette absence chevauche celle du ${d}/${m}/${y} au ${d2}/${m2}/${y2} : modifiez les dates, ou supprimez d’abord l’autre absence.`;
+      expect(await bodyOf(overlap)).toMatchObject({ code: 'conflict', message, errors: [{ field: 'startsOn', message }] });
+      expect(await events()).toBe(5);
+
+      const shown = await bodyOf(call('GET', `/${facilitator.id}`));
+      expect(shown.absentToday).toBe(true);
+      expect(shown.absences.map((a: { id: string }) => a.id)).toEqual([currentBody.id, expect.any(String), next.id]);
+      const listed = await bodyOf(call('GET', ''));
+      expect(listed[0].absences).toEqual(shown.absences);
+
+      const removed = await call('DELETE', `/${facilitator.id}/absences/${currentBody.id}`);
+      expect(removed.status).toBe(204);
+      expect(await events()).toBe(6);
+      expect((await bodyOf(call('GET', `/${facilitator.id}`))).absentToday).toBe(false);
+      expect((await call('DELETE', `/${facilitator.id}/absences/${currentBody.id}`)).status).toBe(404);
+      expect((await call('DELETE', `/${facilitator.id}/absences/${past.id}`)).status).toBe(204);
+      expect(await events()).toBe(7);
+    });
+
+    it.each<[string, Record<string, unknown>, Array<{ field: string; message: string }>]>([
+      [
+        'an end before the start',
+        { startsOn: '2026-07-14', endsOn: '2026-07-13' },
+        [{ field: 'endsOn', message: 'La fin de l’absence ne peut pas précéder son début.' }],
+      ],
+      [
+        'a date that does not exist',
+        { startsOn: '2026-02-30', endsOn: '2026-03-02' },
+        [{ field: 'startsOn', message: 'Cette date n’existe pas.' }],
+      ],
+      [
+        'a French date format',
+        { startsOn: '14/07/2026', endsOn: '2026-07-15' },
+        [{ field: 'startsOn', message: 'La date doit être au format AAAA-MM-JJ.' }],
+      ],
+      [
+        'no dates',
+        {},
+        [
+          { field: 'startsOn', message: 'Indiquez le premier jour d’absence.' },
+          { field: 'endsOn', message: 'Indiquez le dernier jour d’absence.' },
+        ],
+      ],
+    ])('refuses %s', async (_label, body, errors) => {
+      const facilitator = await create();
+      const response = await call('POST', `/${facilitator.id}/absences`, body);
+      expect(response.status).toBe(400);
+      expect((await bodyOf(response)).errors).toEqual(errors);
+      expect((await changeEvents()).length).toBe(1);
+    });
+
+    it('answers 404 for an absence of another facilitator', async () => {
+      const first = await create();
+      const second = await create({ email: 'second@example.org' });
+      const absence = await bodyOf(call('POST', `/${first.id}/absences`, { startsOn: '2030-01-01', endsOn: '2030-01-02' }));
+      const response = await call('DELETE', `/${second.id}/absences/${absence.id}`);
+      expect(response.status).toBe(404);
+      expect(await bodyOf(response)).toMatchObject({ message: 'Absence introuvable.' });
+    });
+  });
+});

@@ -1,0 +1,50 @@
+import { Writable } from 'node:stream';
+import { demoSeed } from '../../src/cli/demo-seed.command';
+import { TestApp, useTestApp } from '../support/test-app';
+
+describe('npm run cli -- demo:seed', () => {
+  let t!: TestApp;
+  const run = async () => {
+    let out = '';
+    const stdout = new Writable({
+      write(chunk, _encoding, callback) {
+        out += String(chunk);
+        callback();
+      },
+    });
+    const code = await demoSeed(t.app, [], { stdout, stderr: stdout });
+    return { code, out };
+  };
+
+  useTestApp((app) => (t = app));
+
+  it('covers every network with fake people at example.org, and changes nothing on a second run', async () => {
+    const first = await run();
+    expect(first.code).toBe(0);
+    expect(first.out).toMatch(
+      /^ {2}créé {7}Alex Démo 3AR <demo\.environnement1\.3ar@example\.org> — conseil environnemental, réseau 3ar, tout le réseau$/m,
+    );
+
+    const perNetwork: Array<{ code: string; advisers: number; coordinators: number; regions_without_facilitator: number }> =
+      await t.dataSource.query(
+        `SELECT n.code,
+              (SELECT count(*)::int FROM facilitators f WHERE f.network_code = n.code AND f.kind = 'environmental' AND f.active
+                 AND NOT EXISTS (SELECT 1 FROM facilitator_departments d WHERE d.facilitator_id = f.id)) AS advisers,
+              (SELECT count(*)::int FROM facilitators f WHERE f.network_code = n.code AND f.kind = 'social_clause' AND f.is_coordinator) AS coordinators,
+              (SELECT count(*)::int FROM regions r WHERE r.network_code = n.code AND NOT EXISTS (
+                 SELECT 1 FROM facilitator_departments d JOIN departments dp ON dp.code = d.department_code
+                   JOIN facilitators f ON f.id = d.facilitator_id AND f.kind = 'social_clause'
+                  WHERE dp.region_code = r.code)) AS regions_without_facilitator
+         FROM networks n ORDER BY n.code`,
+      );
+    expect(perNetwork).toHaveLength(12);
+    for (const network of perNetwork) {
+      expect(network).toEqual({ code: network.code, advisers: 2, coordinators: 1, regions_without_facilitator: 0 });
+    }
+    expect(await t.dataSource.query(`SELECT email FROM facilitators WHERE email NOT LIKE 'demo.%@example.org'`)).toEqual([]);
+
+    const second = await run();
+    expect(second.out).not.toMatch(/^ {2}(créé|mis à jour) /m);
+    expect(second.out).toMatch(/Résumé : créés 0, mis à jour 0, inchangés \d+\.\n$/);
+  });
+});

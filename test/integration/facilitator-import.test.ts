@@ -1,0 +1,206 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { promisify } from 'node:util';
+import type { CliIo } from '../../src/cli/cli-context';
+import { facilitatorsImport } from '../../src/cli/facilitators-import.command';
+import { TestApp, useTestApp } from '../support/test-app';
+
+const HEADER = 'email;first_name;last_name;kind;network;departements;capacity;segments;coordinator';
+/** A spreadsheet export: BOM, semicolons, CRLF, quotes, a blank line, good and bad rows mixed. */
+const ROWS = [
+  /* 2 */ 'claire.dupont@example.org;Claire;Dupont;environmental;aura-ee;38 73;10;catering furniture;no',
+  /* 3 */ 'Yann.Le-Goff@Example.org;Yann;Le Goff;social_clause;reseco;35 44;6;;non',
+  /* 4 */ 'coordination.ge@example.org;Alice;"Martin; coordination";social_clause;grand-est;;5;;oui',
+  /* 5 */ 'nina.roux@example.org;Nina;Roux;environmental;reseco;;8;;',
+  /* 6 */ 'paul.atlantis@example.org;Paul;Durand;environmental;atlantis;;10;;no',
+  /* 7 */ 'pas-une-adresse;Léa;Petit;environmental;aura-ee;;10;;no',
+  /* 8 */ 'marc.blanc@example.org;Marc;Blanc;environmental;aura-ee;38 999;10;;no',
+  /* 9 */ 'sophie.noir@example.org;Sophie;Noir;environmental;aura-ee;38 35;10;;no',
+  /* 10 */ 'jean.vert@example.org;Jean;Vert;environmental;aura-ee;;10;;yes',
+  /* 11 */ 'luc.gris@example.org;Luc;Gris;environmental;aura-ee;;abc;;no',
+  /* 12 */ '',
+  /* 13 */ 'CLAIRE.DUPONT@example.org;Claire;Dupont;environmental;aura-ee;38;10;;no',
+];
+const REJECTED_LINES = [
+  '  ligne 6 — paul.atlantis@example.org — Réseau inconnu : « atlantis ». Codes possibles : 3ar, apure, arbe, arnia, aura-ee, grand-est, maximilien, national, ran-coper, res-occ, reseco, reunion.',
+  '  ligne 7 — pas-une-adresse — Indiquez une adresse électronique valide, par exemple nom@exemple.fr.',
+  '  ligne 8 — marc.blanc@example.org — Département inconnu : 999. Utilisez les codes INSEE (01, 2A, 971…).',
+  '  ligne 9 — sophie.noir@example.org — Ce département n’est pas sur le territoire du réseau « aura-ee » : 35.',
+  '  ligne 10 — jean.vert@example.org — Seuls les facilitateurs de clauses sociales peuvent être coordinateurs régionaux : un conseiller environnemental couvre déjà son réseau.',
+  '  ligne 11 — luc.gris@example.org — La capacité est un nombre entier de 0 à 200 (demandes ouvertes à la fois).',
+  '  ligne 13 — claire.dupont@example.org — Adresse déjà présente ligne 2 : une seule ligne par facilitateur.',
+];
+
+function captureIo(): CliIo & { out: () => string; err: () => string } {
+  const text = { out: '', err: '' };
+  const sink = (key: keyof typeof text) =>
+    new Writable({
+      write(chunk, _encoding, callback) {
+        text[key] += String(chunk);
+        callback();
+      },
+    });
+  return { stdout: sink('out'), stderr: sink('err'), out: () => text.out, err: () => text.err };
+}
+
+describe('npm run cli -- facilitators:import', () => {
+  let t!: TestApp;
+  let dir: string;
+  const writeCsv = async (name: string, content: string | Buffer) => {
+    const file = join(dir, name);
+    await writeFile(file, content);
+    return file;
+  };
+  const importFile = async (file: string) => {
+    const io = captureIo();
+    const code = await facilitatorsImport(t.app, [file], io);
+    return { code, out: io.out(), err: io.err() };
+  };
+  const facilitators = () =>
+    t.dataSource.query(
+      `SELECT f.email, f.first_name, f.last_name, f.kind, f.network_code, f.capacity, f.is_coordinator, f.active, f.segments, f.updated_at,
+              ARRAY(SELECT department_code::text FROM facilitator_departments d WHERE d.facilitator_id = f.id ORDER BY 1) AS departments
+         FROM facilitators f ORDER BY f.email`,
+    );
+  const changeEvents = async () =>
+    Number((await t.dataSource.query(`SELECT count(*) AS n FROM outbox_events WHERE job_name = 'routing.facilitator-changed'`))[0].n);
+
+  useTestApp((app) => (t = app), { ADMIN_USER: 'admin', ADMIN_PASSWORD: 'motdepasse-admin-1234' });
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'gv-import-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('imports the good rows, reports each bad one with its reason, and changes nothing on a second run', async () => {
+    const file = await writeCsv('facilitateurs.csv', `\uFEFF${[HEADER, ...ROWS].join('\r\n')}\r\n`);
+
+    const first = await importFile(file);
+    expect(first.code).toBe(0);
+    expect(first.err).toBe('');
+    expect(first.out).toBe(
+      [
+        `Import des facilitateurs : ${file}`,
+        'Lignes rejetées :',
+        ...REJECTED_LINES,
+        'Résumé : créés 4, mis à jour 0, inchangés 0, rejetés 7.',
+        '',
+      ].join('\n'),
+    );
+    const stored = await facilitators();
+    expect(stored).toEqual([
+      expect.objectContaining({
+        email: 'claire.dupont@example.org',
+        kind: 'environmental',
+        network_code: 'aura-ee',
+        departments: ['38', '73'],
+        segments: ['catering', 'furniture'],
+        capacity: 10,
+        is_coordinator: false,
+        active: true,
+      }),
+      expect.objectContaining({
+        email: 'coordination.ge@example.org',
+        last_name: 'Martin; coordination',
+        kind: 'social_clause',
+        network_code: 'grand-est',
+        departments: [],
+        is_coordinator: true,
+      }),
+      expect.objectContaining({
+        email: 'nina.roux@example.org',
+        network_code: 'reseco',
+        departments: [],
+        segments: [],
+        capacity: 8,
+        is_coordinator: false,
+      }),
+      expect.objectContaining({
+        email: 'yann.le-goff@example.org',
+        last_name: 'Le Goff',
+        kind: 'social_clause',
+        departments: ['35', '44'],
+        is_coordinator: false,
+      }),
+    ]);
+    expect(await changeEvents()).toBe(4);
+
+    const second = await importFile(file);
+    expect(second.code).toBe(0);
+    expect(second.out).toContain(REJECTED_LINES.join('\n'));
+    expect(second.out).toContain(
+      'Résumé : créés 0, mis à jour 0, inchangés 4, rejetés 7.\nAucun changement : l’annuaire était déjà à jour pour toutes les lignes valides.\n',
+    );
+    expect(await facilitators()).toEqual(stored);
+    expect(await changeEvents()).toBe(4);
+  });
+
+  it('updates what changed, keeps a deactivation the file does not mention, and emits one routing event per changed facilitator', async () => {
+    const header = HEADER.replace(/;/g, ',');
+    const file = await writeCsv(
+      'v1.csv',
+      `${header}\nclaire.dupont@example.org,Claire,Dupont,environmental,aura-ee,38,10,,no\nnina.roux@example.org,Nina,Roux,environmental,reseco,,8,,no\n`,
+    );
+    expect((await importFile(file)).out).toContain('Résumé : créés 2, mis à jour 0, inchangés 0, rejetés 0.');
+    await t.dataSource.query(`UPDATE facilitators SET active = false WHERE email = 'nina.roux@example.org'`);
+
+    await writeFile(
+      file,
+      `${header}\nclaire.dupont@example.org,Claire,Dupont,environmental,aura-ee,38 73,4,,no\nnina.roux@example.org,Nina,Roux,environmental,reseco,,8,,no\n`,
+    );
+    const run = await importFile(file);
+    expect(run.out).toContain('Résumé : créés 0, mis à jour 1, inchangés 1, rejetés 0.');
+    expect(run.out).not.toContain('Aucun changement');
+    expect(await facilitators()).toEqual([
+      expect.objectContaining({ email: 'claire.dupont@example.org', departments: ['38', '73'], capacity: 4 }),
+      expect.objectContaining({ email: 'nina.roux@example.org', active: false }),
+    ]);
+    expect(await changeEvents()).toBe(3);
+  });
+
+  it.each<[string, string | Buffer, RegExp]>([
+    [
+      'a header with a missing column',
+      'email;first_name;last_name;kind;network;departements;segments;coordinator\n',
+      /En-tête invalide \(colonnes manquantes : capacity\)/,
+    ],
+    ['an empty file', '', /Le fichier est vide/],
+    [
+      'a file that is not UTF-8',
+      Buffer.from(`${HEADER}\nx@example.org;H\xe9l\xe8ne;Petit;environmental;aura-ee;;10;;no\n`, 'latin1'),
+      /n’est pas encodé en UTF-8/,
+    ],
+  ])('exits with code 2 on %s, writing nothing', async (_label, content, message) => {
+    const run = await importFile(await writeCsv('mauvais.csv', content));
+    expect(run.code).toBe(2);
+    expect(run.err).toMatch(message);
+    expect(run.out).toBe('');
+    expect(await facilitators()).toEqual([]);
+  });
+
+  it('exits with code 2 when the file cannot be read', async () => {
+    const run = await importFile(join(dir, 'absent.csv'));
+    expect(run).toEqual({ code: 2, out: '', err: `Fichier illisible : ${join(dir, 'absent.csv')} (fichier introuvable).\n` });
+  });
+
+  it('runs as a command: npm run cli -- facilitators:import docs/facilitators.example.csv', async () => {
+    const { stdout } = await promisify(execFile)(
+      'npm',
+      ['run', '--silent', 'cli', '--', 'facilitators:import', 'docs/facilitators.example.csv'],
+      {
+        cwd: join(__dirname, '..', '..'),
+        env: process.env,
+      },
+    );
+    expect(stdout).toContain('ligne 6 — pas-une-adresse — Indiquez une adresse électronique valide');
+    expect(stdout).toContain('Résumé : créés 4, mis à jour 0, inchangés 0, rejetés 1.');
+    expect((await facilitators()).map((f: { email: string }) => f.email)).toEqual([
+      'clauses.rhone-ain@example.org',
+      'conseil.bretagne@example.org',
+      'conseil.isere@example.org',
+      'coordination.occitanie@example.org',
+    ]);
+  }, 120_000);
+});

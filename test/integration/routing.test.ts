@@ -1,0 +1,148 @@
+import { Clock } from '../../src/common/clock';
+import { RoutingService } from '../../src/modules/routing/routing.service';
+import { RoutingSweepService } from '../../src/modules/routing/routing-sweep.service';
+import { insertFacilitator } from '../support/facilitators';
+import { bodyOf, TestApp, useTestApp, validRequestBody, waitFor } from '../support/test-app';
+
+const DAY = 24 * 3600 * 1000;
+
+describe('routing worker', () => {
+  let t!: TestApp;
+  useTestApp((app) => (t = app), {}, { api: true, worker: true });
+
+  async function submit(
+    n: number,
+    overrides: Record<string, unknown> = {},
+  ): Promise<{ id: string; reference: string; trackingUrl: string }> {
+    const created = await bodyOf(
+      fetch(`${t.url}/api/v1/requests`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(validRequestBody(n, overrides)),
+      }),
+    );
+    const [row] = await t.dataSource.query(`SELECT id FROM requests WHERE reference = $1`, [created.reference]);
+    return { ...created, id: row.id };
+  }
+
+  const stateOf = async (requestId: string) =>
+    (
+      await t.dataSource.query(
+        `SELECT r.status, r.assigned_facilitator_id AS "facilitatorId", r.deadline_misses AS misses FROM requests r WHERE r.id = $1`,
+        [requestId],
+      )
+    )[0];
+  const settled = (requestId: string, status: string) =>
+    waitFor(async () => (await stateOf(requestId)).status === status && stateOf(requestId), 15_000, `demande ${status}`);
+  const mailsTo = async (recipient: string, template: string) =>
+    Number(
+      (await t.dataSource.query(`SELECT count(*) AS n FROM mail_messages WHERE recipient = $1 AND template = $2`, [recipient, template]))[0]
+        .n,
+    );
+
+  it('assigns a request to the facilitator of its kind and territory, tells them, and shows them to the buyer', async () => {
+    await insertFacilitator(t.dataSource, { network: 'reseco', email: 'bretagne@example.org' });
+    const isere = await insertFacilitator(t.dataSource, { network: 'aura-ee', email: 'isere@example.org', firstName: 'Aurélie' });
+    await insertFacilitator(t.dataSource, { kind: 'social_clause', network: 'aura-ee', departments: ['38'], email: 'social@example.org' });
+    const request = await submit(1);
+    const state = await settled(request.id, 'assigned');
+    expect(state.facilitatorId).toBe(isere);
+    await waitFor(async () => (await mailsTo('isere@example.org', 'facilitator-assignment')) === 1, 10_000, 'courriel au facilitateur');
+
+    const token = new URL(request.trackingUrl).searchParams.get('t')!;
+    const tracked = await bodyOf(fetch(`${t.url}/api/v1/requests/${request.reference}`, { headers: { 'x-tracking-token': token } }));
+    expect(tracked.status).toBe('assigned');
+    expect(tracked.facilitator).toEqual({ firstName: 'Aurélie', network: 'AURA-EE / RREDD' });
+    expect(tracked.history.map((h: { type: string }) => h.type)).toEqual(['submitted', 'assigned']);
+  });
+
+  it('prefers segment expertise, then the lighter load', async () => {
+    await insertFacilitator(t.dataSource, { email: 'light@example.org', capacity: 10 });
+    const expert = await insertFacilitator(t.dataSource, { email: 'expert@example.org', capacity: 10, segments: ['catering'] });
+    const request = await submit(2, { segment: 'catering' });
+    expect((await settled(request.id, 'assigned')).facilitatorId).toBe(expert);
+  });
+
+  it('routes a social-clause request to the département facilitator, and to the région coordinator when none is free', async () => {
+    const local = await insertFacilitator(t.dataSource, { kind: 'social_clause', network: 'aura-ee', departments: ['38'], capacity: 1 });
+    const coordinator = await insertFacilitator(t.dataSource, { kind: 'social_clause', network: 'aura-ee', coordinator: true });
+    await insertFacilitator(t.dataSource, { kind: 'social_clause', network: 'reseco', coordinator: true });
+    const first = await submit(3, { kind: 'social_clause' });
+    expect((await settled(first.id, 'assigned')).facilitatorId).toBe(local);
+    const second = await submit(4, { kind: 'social_clause' });
+    expect((await settled(second.id, 'assigned')).facilitatorId).toBe(coordinator);
+  });
+
+  it('puts a request nobody can take in the network pool, alerts the network, and drains the pool when capacity frees', async () => {
+    const only = await insertFacilitator(t.dataSource, { email: 'seul@example.org', capacity: 1 });
+    const first = await submit(5);
+    await settled(first.id, 'assigned');
+    const second = await submit(6);
+    await settled(second.id, 'unassigned');
+    await waitFor(async () => (await mailsTo('contact@auvergnerhonealpes-ee.fr', 'network-pool-alert')) === 1, 10_000, 'alerte au réseau');
+
+    // The first is declined by its facilitator: capacity frees, the pool drains by itself, oldest first.
+    const [assignment] = await t.dataSource.query(`SELECT id FROM request_assignments WHERE request_id = $1`, [first.id]);
+    expect(await t.app.get(RoutingService).decline(first.id, assignment.id, 'unavailable')).toBe(true);
+    expect((await settled(second.id, 'assigned')).facilitatorId).toBe(only);
+    // The decliner is not offered the first request again: it waits in the pool.
+    expect((await stateOf(first.id)).status).toBe('unassigned');
+  });
+
+  it('re-routes a declined request to someone else', async () => {
+    const a = await insertFacilitator(t.dataSource, { email: 'a@example.org', segments: ['office_supplies'] });
+    const b = await insertFacilitator(t.dataSource, { email: 'b@example.org' });
+    const request = await submit(7);
+    expect((await settled(request.id, 'assigned')).facilitatorId).toBe(a);
+    const [assignment] = await t.dataSource.query(`SELECT id FROM request_assignments WHERE request_id = $1`, [request.id]);
+    await t.app.get(RoutingService).decline(request.id, assignment.id, 'not_my_expertise');
+    expect((await stateOf(request.id)).facilitatorId).toBe(b);
+    const history = await t.dataSource.query(`SELECT type FROM request_events WHERE request_id = $1 ORDER BY id`, [request.id]);
+    expect(history.map((h: { type: string }) => h.type)).toEqual(['submitted', 'assigned', 'declined', 'assigned']);
+  });
+
+  it('re-routes when the take-charge deadline passes, tells both, and escalates to the animators after the second miss', async () => {
+    await insertFacilitator(t.dataSource, { email: 'premier@example.org', segments: ['office_supplies'] });
+    await insertFacilitator(t.dataSource, { email: 'second@example.org', capacity: 9 });
+    await insertFacilitator(t.dataSource, { email: 'troisieme@example.org', capacity: 8 });
+    const request = await submit(8);
+    await settled(request.id, 'assigned');
+    const clock = t.app.get(Clock);
+    const sweep = t.app.get(RoutingSweepService);
+
+    clock.travel(5 * DAY); // beyond 2 working days, whatever today is
+    await sweep.run();
+    let state = await stateOf(request.id);
+    expect(state.misses).toBe(1);
+    await waitFor(async () => (await mailsTo('premier@example.org', 'assignment-withdrawn')) === 1, 10_000, 'retrait annoncé');
+    expect(await mailsTo('second@example.org', 'facilitator-assignment')).toBe(1);
+
+    clock.travel(5 * DAY);
+    await sweep.run();
+    state = await stateOf(request.id);
+    expect(state).toMatchObject({ status: 'assigned', misses: 2 });
+    expect(await mailsTo('troisieme@example.org', 'facilitator-assignment')).toBe(1);
+    expect(await mailsTo('contact@auvergnerhonealpes-ee.fr', 'network-escalation')).toBe(1);
+    clock.travel(-10 * DAY);
+  });
+
+  it('re-routes the requests of a facilitator whose absence starts, but not those already taken in charge', async () => {
+    const leaving = await insertFacilitator(t.dataSource, { email: 'part@example.org', segments: ['office_supplies'] });
+    const staying = await insertFacilitator(t.dataSource, { email: 'reste@example.org' });
+    const taken = await submit(9);
+    const untaken = await submit(10);
+    await settled(taken.id, 'assigned');
+    await settled(untaken.id, 'assigned');
+    const routing = t.app.get(RoutingService);
+    const [takenAssignment] = await t.dataSource.query(`SELECT id FROM request_assignments WHERE request_id = $1`, [taken.id]);
+    expect(await routing.takeCharge(taken.id, takenAssignment.id)).toBe(true);
+
+    await t.dataSource.query(
+      `INSERT INTO facilitator_absences (id, facilitator_id, starts_on, ends_on) VALUES (gen_random_uuid(), $1, current_date - 1, current_date + 7)`,
+      [leaving],
+    );
+    await routing.facilitatorChanged(leaving);
+    expect(await stateOf(untaken.id)).toMatchObject({ status: 'assigned', facilitatorId: staying });
+    expect(await stateOf(taken.id)).toMatchObject({ status: 'in_progress', facilitatorId: leaving });
+  });
+});

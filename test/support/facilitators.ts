@@ -1,0 +1,38 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+
+export interface FacilitatorSeed {
+  kind?: 'environmental' | 'social_clause';
+  network?: string;
+  departments?: string[];
+  capacity?: number;
+  segments?: string[];
+  coordinator?: boolean;
+  active?: boolean;
+  firstName?: string;
+  email?: string;
+}
+
+/** Writes a facilitator straight into the directory tables, as an import would. */
+export async function insertFacilitator(dataSource: DataSource, seed: FacilitatorSeed = {}): Promise<string> {
+  const id = randomUUID();
+  await dataSource.query(
+    `INSERT INTO facilitators (id, email, first_name, last_name, kind, network_code, is_coordinator, capacity, active, segments)
+     VALUES ($1, $2, $3, 'Test', $4, $5, $6, $7, $8, $9)`,
+    [
+      id,
+      seed.email ?? `facilitateur-${id}@example.org`,
+      seed.firstName ?? 'Dominique',
+      seed.kind ?? 'environmental',
+      seed.network ?? 'aura-ee',
+      seed.coordinator ?? false,
+      seed.capacity ?? 10,
+      seed.active ?? true,
+      seed.segments ?? [],
+    ],
+  );
+  for (const department of seed.departments ?? []) {
+    await dataSource.query(`INSERT INTO facilitator_departments (facilitator_id, department_code) VALUES ($1, $2)`, [id, department]);
+  }
+  return id;
+}
