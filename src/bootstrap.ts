@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import type { Logger } from 'pino';
+import { Client, escapeIdentifier } from 'pg';
 import { DataSource } from 'typeorm';
 import { AppModule, Roles } from './app.module';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
@@ -25,7 +26,7 @@ export async function start(roles: Roles): Promise<void> {
   const name = roles.api && roles.worker ? 'guichet-vert' : roles.api ? 'guichet-vert-api' : 'guichet-vert-worker';
   const logger = createLogger(config.LOG_LEVEL, name);
   try {
-    await migrateAndSeed(config);
+    await migrateAndSeed(config, logger);
     if (roles.api) {
       const app = await createHttpApp(roles, config, logger);
       await app.listen(config.PORT);
@@ -52,11 +53,39 @@ export async function createHttpApp(roles: Roles, config: AppConfig, logger: Log
   return app;
 }
 
-export async function migrateAndSeed(config: AppConfig): Promise<void> {
+export async function migrateAndSeed(config: AppConfig, logger?: Logger): Promise<void> {
+  await createDatabaseIfMissing(config.DATABASE_URL, logger);
   const dataSource = await new DataSource(dataSourceOptions(config.DATABASE_URL)).initialize();
   try {
     await prepareDatabase(dataSource, { runMigrations: config.RUN_MIGRATIONS });
   } finally {
     await dataSource.destroy();
+  }
+}
+
+/** A newcomer's first `npm start` creates its database, if the server lets this user do it. */
+async function createDatabaseIfMissing(databaseUrl: string, logger?: Logger): Promise<void> {
+  const probe = new Client({ connectionString: databaseUrl });
+  try {
+    await probe.connect();
+    return;
+  } catch (error) {
+    if ((error as { code?: string }).code !== '3D000') throw error;
+  } finally {
+    await probe.end().catch(() => undefined);
+  }
+  const url = new URL(databaseUrl);
+  const name = decodeURIComponent(url.pathname.slice(1));
+  url.pathname = '/postgres';
+  const admin = new Client({ connectionString: url.toString() });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${escapeIdentifier(name)}`);
+    logger?.info({ database: name }, 'base de données créée');
+  } catch (error) {
+    // Another instance created it at the same moment.
+    if ((error as { code?: string }).code !== '42P04') throw error;
+  } finally {
+    await admin.end();
   }
 }
