@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { SqlStatement } from '../../database/sql-statement';
 import type { RequestStatus } from '../requests/request.types';
 import type { FacilitatorCandidate } from './ranking.policy';
 import type { AssignmentEndReason, DeclineReason } from './request-assignment.entity';
@@ -60,31 +61,29 @@ export class RoutingRepository {
    * Facilitators who could serve the request's kind and territory, with what the ranking policy
    * needs; the policy makes the final decision.
    */
-  async candidates(manager: EntityManager, request: RoutableRequest, today: string): Promise<FacilitatorCandidate[]> {
-    const rows: Array<Omit<FacilitatorCandidate, 'lastAssignedAt'> & { lastAssignedAt: Date | null }> = await manager.query(
+  async candidates(
+    manager: EntityManager,
+    request: RoutableRequest,
+    today: string,
+  ): Promise<{ candidates: FacilitatorCandidate[]; excluded: Set<string> }> {
+    const rows: Array<FacilitatorCandidate & { excluded: boolean }> = await manager.query(
       `SELECT f.id, f.kind, f.network_code AS "networkCode", f.is_coordinator AS "isCoordinator", f.active, f.capacity,
               f.open_count AS "openCount", f.segments, f.last_assigned_at AS "lastAssignedAt",
               COALESCE((SELECT array_agg(fd.department_code) FROM facilitator_departments fd WHERE fd.facilitator_id = f.id), '{}') AS "departmentCodes",
               COALESCE((SELECT array_agg(rg.code) FROM regions rg WHERE rg.network_code = f.network_code), '{}') AS "regionCodes",
-              EXISTS (SELECT 1 FROM facilitator_absences a WHERE a.facilitator_id = f.id AND $5::date BETWEEN a.starts_on AND a.ends_on) AS "absentToday"
+              EXISTS (SELECT 1 FROM facilitator_absences a WHERE a.facilitator_id = f.id AND $5::date BETWEEN a.starts_on AND a.ends_on) AS "absentToday",
+              -- who declined this request or let its deadline pass is not offered it again
+              EXISTS (SELECT 1 FROM request_assignments ra WHERE ra.request_id = $6 AND ra.facilitator_id = f.id
+                         AND ra.end_reason IN ('declined', 'deadline_missed')) AS excluded
          FROM facilitators f
         WHERE f.kind = $1 AND f.active
           AND CASE WHEN $1 = 'environmental' THEN f.network_code = $2
                    ELSE EXISTS (SELECT 1 FROM facilitator_departments fd WHERE fd.facilitator_id = f.id AND fd.department_code = $3)
                         OR (f.is_coordinator AND EXISTS (SELECT 1 FROM regions rg WHERE rg.network_code = f.network_code AND rg.code = $4))
               END`,
-      [request.kind, request.networkCode, request.departmentCode, request.regionCode, today],
+      [request.kind, request.networkCode, request.departmentCode, request.regionCode, today, request.id],
     );
-    return rows;
-  }
-
-  /** Facilitators who declined this request or let its deadline pass: not offered it again. */
-  async excludedFacilitators(manager: EntityManager, requestId: string): Promise<Set<string>> {
-    const rows: Array<{ facilitator_id: string }> = await manager.query(
-      `SELECT DISTINCT facilitator_id FROM request_assignments WHERE request_id = $1 AND end_reason IN ('declined', 'deadline_missed')`,
-      [requestId],
-    );
-    return new Set(rows.map((r) => r.facilitator_id));
+    return { candidates: rows, excluded: new Set(rows.filter((r) => r.excluded).map((r) => r.id)) };
   }
 
   /**
@@ -101,18 +100,22 @@ export class RoutingRepository {
     return rows[0] ?? null;
   }
 
-  async releaseCapacity(manager: EntityManager, facilitatorId: string): Promise<void> {
-    await manager.query(`UPDATE facilitators SET open_count = greatest(open_count - 1, 0) WHERE id = $1`, [facilitatorId]);
+  releaseCapacityStatement(facilitatorId: string): SqlStatement {
+    return { sql: `UPDATE facilitators SET open_count = greatest(open_count - 1, 0) WHERE id = $1`, params: [facilitatorId] };
   }
 
-  async insertAssignment(
-    manager: EntityManager,
-    assignment: { id: string; requestId: string; facilitatorId: string; assignedAt: Date; takeChargeDueAt: Date; actionTokenHash: Buffer },
-  ): Promise<void> {
-    await manager.query(
-      `INSERT INTO request_assignments (id, request_id, facilitator_id, assigned_at, take_charge_due_at, action_token_hash)
-       VALUES ($1, $2, $3, $4, $5, $6)`,
-      [
+  insertAssignmentStatement(assignment: {
+    id: string;
+    requestId: string;
+    facilitatorId: string;
+    assignedAt: Date;
+    takeChargeDueAt: Date;
+    actionTokenHash: Buffer;
+  }): SqlStatement {
+    return {
+      sql: `INSERT INTO request_assignments (id, request_id, facilitator_id, assigned_at, take_charge_due_at, action_token_hash)
+            VALUES ($1, $2, $3, $4, $5, $6)`,
+      params: [
         assignment.id,
         assignment.requestId,
         assignment.facilitatorId,
@@ -120,7 +123,7 @@ export class RoutingRepository {
         assignment.takeChargeDueAt,
         assignment.actionTokenHash,
       ],
-    );
+    };
   }
 
   async currentAssignment(manager: EntityManager, requestId: string): Promise<CurrentAssignment | null> {
@@ -133,35 +136,26 @@ export class RoutingRepository {
     return rows[0] ?? null;
   }
 
-  async endAssignment(
-    manager: EntityManager,
-    assignmentId: string,
-    reason: AssignmentEndReason,
-    now: Date,
-    declineReason: DeclineReason | null = null,
-  ): Promise<void> {
-    await manager.query(`UPDATE request_assignments SET ended_at = $2, end_reason = $3, decline_reason = $4 WHERE id = $1`, [
-      assignmentId,
-      now,
-      reason,
-      declineReason,
-    ]);
+  endAssignmentStatement(assignmentId: string, reason: AssignmentEndReason, now: Date, declineReason: DeclineReason | null): SqlStatement {
+    return {
+      sql: `UPDATE request_assignments SET ended_at = $2, end_reason = $3, decline_reason = $4 WHERE id = $1`,
+      params: [assignmentId, now, reason, declineReason],
+    };
   }
 
-  async markTaken(manager: EntityManager, assignmentId: string, now: Date): Promise<void> {
-    await manager.query(`UPDATE request_assignments SET taken_at = $2 WHERE id = $1`, [assignmentId, now]);
+  markTakenStatement(assignmentId: string, now: Date): SqlStatement {
+    return { sql: `UPDATE request_assignments SET taken_at = $2 WHERE id = $1`, params: [assignmentId, now] };
   }
 
-  async setRequestState(
-    manager: EntityManager,
+  requestStateStatement(
     requestId: string,
     state: { status: RequestStatus; assignedFacilitatorId: string | null; deadlineMisses?: number },
-  ): Promise<void> {
-    await manager.query(
-      `UPDATE requests SET status = $2, assigned_facilitator_id = $3, deadline_misses = COALESCE($4, deadline_misses), updated_at = now()
+  ): SqlStatement {
+    return {
+      sql: `UPDATE requests SET status = $2, assigned_facilitator_id = $3, deadline_misses = COALESCE($4, deadline_misses), updated_at = now()
         WHERE id = $1`,
-      [requestId, state.status, state.assignedFacilitatorId, state.deadlineMisses ?? null],
-    );
+      params: [requestId, state.status, state.assignedFacilitatorId, state.deadlineMisses ?? null],
+    };
   }
 
   async facilitatorContact(manager: EntityManager, facilitatorId: string): Promise<FacilitatorContact | null> {

@@ -65,13 +65,15 @@ export class RoutingService {
       // A job delivered early (or a clock moved back) changes nothing; the sweep comes back later.
       if (current.takeChargeDueAt > now) return null;
       const misses = request.deadlineMisses + 1;
-      await this.release(manager, request, current.id, current.facilitatorId, 'deadline_missed', {
-        type: 'deadline_missed',
-        reason: `Délai de prise en charge dépassé (${misses}ᵉ fois)`,
-      });
-      await this.routing.setRequestState(manager, request.id, { status: 'submitted', assignedFacilitatorId: null, deadlineMisses: misses });
+      const statements = this.release(
+        request,
+        current.id,
+        current.facilitatorId,
+        'deadline_missed',
+        { type: 'deadline_missed', reason: `Délai de prise en charge dépassé (${misses}ᵉ fois)` },
+        { deadlineMisses: misses },
+      );
       const facilitator = await this.routing.facilitatorContact(manager, current.facilitatorId);
-      const statements: SqlStatement[] = [];
       if (facilitator) {
         statements.push(
           ...this.mail.prepare({
@@ -97,16 +99,17 @@ export class RoutingService {
       const request = await this.routing.lockRequest(manager, requestId);
       const current = request && (await this.routing.currentAssignment(manager, requestId));
       if (!request || !current || current.id !== assignmentId || current.takenAt) return null;
-      await this.release(
+      await runAsOne(
         manager,
-        request,
-        current.id,
-        current.facilitatorId,
-        'declined',
-        { type: 'declined', reason: DECLINE_LABELS[reason], actorType: 'staff', actorId: current.facilitatorId },
-        reason,
+        this.release(
+          request,
+          current.id,
+          current.facilitatorId,
+          'declined',
+          { type: 'declined', reason: DECLINE_LABELS[reason], actorType: 'staff', actorId: current.facilitatorId },
+          { declineReason: reason },
+        ),
       );
-      await this.routing.setRequestState(manager, request.id, { status: 'submitted', assignedFacilitatorId: null });
       await this.assign(manager, { ...request, status: 'submitted' });
       return current.facilitatorId;
     });
@@ -120,9 +123,9 @@ export class RoutingService {
       const request = await this.routing.lockRequest(manager, requestId);
       const current = request && (await this.routing.currentAssignment(manager, requestId));
       if (!request || !current || current.id !== assignmentId || current.takenAt || request.status !== 'assigned') return false;
-      await this.routing.markTaken(manager, current.id, this.clock.now());
-      await this.routing.setRequestState(manager, request.id, { status: 'in_progress', assignedFacilitatorId: current.facilitatorId });
       await runAsOne(manager, [
+        this.routing.markTakenStatement(current.id, this.clock.now()),
+        this.routing.requestStateStatement(request.id, { status: 'in_progress', assignedFacilitatorId: current.facilitatorId }),
         this.requests.eventStatement(
           event(request, 'taken_in_charge', 'in_progress', { isPublic: true, actorType: 'staff', actorId: current.facilitatorId }),
         ),
@@ -142,11 +145,13 @@ export class RoutingService {
           const request = await this.routing.lockRequest(manager, requestId);
           const current = request && (await this.routing.currentAssignment(manager, requestId));
           if (!request || !current || current.facilitatorId !== facilitatorId || current.takenAt) return;
-          await this.release(manager, request, current.id, facilitatorId, 'absence', {
-            type: 'reassigned',
-            reason: 'Facilitateur absent ou indisponible',
-          });
-          await this.routing.setRequestState(manager, request.id, { status: 'submitted', assignedFacilitatorId: null });
+          await runAsOne(
+            manager,
+            this.release(request, current.id, facilitatorId, 'absence', {
+              type: 'reassigned',
+              reason: 'Facilitateur absent ou indisponible',
+            }),
+          );
           await this.assign(manager, { ...request, status: 'submitted' });
         });
       }
@@ -167,26 +172,23 @@ export class RoutingService {
   /** Picks the best facilitator the policy allows and claims a place in their capacity. */
   private async assign(manager: EntityManager, request: RoutableRequest): Promise<RoutingOutcome> {
     const now = this.clock.now();
-    const [candidates, excluded] = await Promise.all([
-      this.routing.candidates(manager, request, parisDay(now)),
-      this.routing.excludedFacilitators(manager, request.id),
-    ]);
+    const { candidates, excluded } = await this.routing.candidates(manager, request, parisDay(now));
     for (const candidate of rankFacilitators(request, candidates, excluded)) {
       const facilitator = await this.routing.claimCapacity(manager, candidate.id, now);
       if (!facilitator) continue; // filled up by a concurrent claim since the candidates were read
       const assignmentId = randomUUID();
       const token = randomToken();
       const dueAt = addWorkingDays(now, this.config.TAKE_CHARGE_WORKING_DAYS, request.departmentCode);
-      await this.routing.insertAssignment(manager, {
-        id: assignmentId,
-        requestId: request.id,
-        facilitatorId: facilitator.id,
-        assignedAt: now,
-        takeChargeDueAt: dueAt,
-        actionTokenHash: sha256(token),
-      });
-      await this.routing.setRequestState(manager, request.id, { status: 'assigned', assignedFacilitatorId: facilitator.id });
       await runAsOne(manager, [
+        this.routing.insertAssignmentStatement({
+          id: assignmentId,
+          requestId: request.id,
+          facilitatorId: facilitator.id,
+          assignedAt: now,
+          takeChargeDueAt: dueAt,
+          actionTokenHash: sha256(token),
+        }),
+        this.routing.requestStateStatement(request.id, { status: 'assigned', assignedFacilitatorId: facilitator.id }),
         this.requests.eventStatement(event(request, 'assigned', 'assigned', { isPublic: true })),
         ...this.mail.prepare({
           requestId: request.id,
@@ -214,8 +216,8 @@ export class RoutingService {
       return 'assigned';
     }
     if (request.status === 'unassigned') return 'unchanged';
-    await this.routing.setRequestState(manager, request.id, { status: 'unassigned', assignedFacilitatorId: null });
     await runAsOne(manager, [
+      this.routing.requestStateStatement(request.id, { status: 'unassigned', assignedFacilitatorId: null }),
       this.requests.eventStatement(
         event(request, 'unassigned', 'unassigned', { isPublic: true, reason: 'Aucun facilitateur disponible pour le moment' }),
       ),
@@ -224,20 +226,28 @@ export class RoutingService {
     return 'unassigned';
   }
 
-  /** Ends an assignment, frees the facilitator's place and records why. */
-  private async release(
-    manager: EntityManager,
+  /**
+   * Ends an assignment, frees the facilitator's place, puts the request back to be routed and
+   * records why: statements to run together, before routing it again.
+   */
+  private release(
     request: RoutableRequest,
     assignmentId: string,
     facilitatorId: string,
     endReason: AssignmentEndReason,
     history: Partial<NewRequestEvent> & { type: string },
-    declineReason: DeclineReason | null = null,
-  ): Promise<void> {
-    const now = this.clock.now();
-    await this.routing.endAssignment(manager, assignmentId, endReason, now, declineReason);
-    await this.routing.releaseCapacity(manager, facilitatorId);
-    await runAsOne(manager, [this.requests.eventStatement(event(request, history.type, 'submitted', { ...history, isPublic: false }))]);
+    extra: { declineReason?: DeclineReason; deadlineMisses?: number } = {},
+  ): SqlStatement[] {
+    return [
+      this.routing.endAssignmentStatement(assignmentId, endReason, this.clock.now(), extra.declineReason ?? null),
+      this.routing.releaseCapacityStatement(facilitatorId),
+      this.routing.requestStateStatement(request.id, {
+        status: 'submitted',
+        assignedFacilitatorId: null,
+        deadlineMisses: extra.deadlineMisses,
+      }),
+      this.requests.eventStatement(event(request, history.type, 'submitted', { ...history, isPublic: false })),
+    ];
   }
 
   private async networkAlert(
