@@ -6,18 +6,24 @@
  *
  * Exits 0 whenever the run completes, even if a target is missed; exits 1 if the run itself fails.
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import autocannon from 'autocannon';
-import Redis from 'ioredis';
-import { Client } from 'pg';
 import { exampleRequestBody } from '../src/modules/intake/dto/create-request.example';
+import {
+  clearRedisKeys,
+  isRunning,
+  recreateDatabase,
+  ROOT,
+  ServiceProcess,
+  spawnService,
+  stopService,
+  waitUntilReady,
+} from './bench-support';
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const SERVER_ENTRY = path.join(ROOT, 'dist', 'src', 'all-in-one.js');
 
 const PORT = 3999;
@@ -58,60 +64,18 @@ function makeBody(n: number): Record<string, unknown> {
 // Shared across runs so bodies stay distinct from warm-up to the last run.
 let bodyCounter = 0;
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-// ---------------------------------------------------------------------------------------------
-// Environment reset
-
-async function recreateDatabase(): Promise<void> {
-  const client = new Client({ connectionString: PG_ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
-    await client.query(`CREATE DATABASE ${BENCH_DB}`);
-  } finally {
-    await client.end();
-  }
-}
-
-async function clearRedisKeys(): Promise<number> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
-  let deleted = 0;
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${QUEUE_PREFIX}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) deleted += await redis.unlink(...keys);
-    } while (cursor !== '0');
-  } finally {
-    await redis.quit();
-  }
-  return deleted;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Server process
 
-interface Server {
-  child: ChildProcess;
-  pid: number;
-  logFile: string;
-  exited: Promise<void>;
-}
+let server: ServiceProcess | undefined;
 
-let server: Server | undefined;
-
-function startServer(tmpDir: string): Server {
-  const logFile = path.join(tmpDir, 'server.log');
+function startServer(tmpDir: string): ServiceProcess {
   const mailDir = path.join(tmpDir, 'mail');
   fs.mkdirSync(mailDir, { recursive: true });
-  const logFd = fs.openSync(logFile, 'a');
-
-  const child = spawn(process.execPath, [...startScriptNodeFlags(), SERVER_ENTRY], {
-    cwd: ROOT,
-    env: {
+  return spawnService(
+    'server',
+    SERVER_ENTRY,
+    {
       ...process.env,
       PORT: String(PORT),
       DATABASE_URL,
@@ -126,72 +90,12 @@ function startServer(tmpDir: string): Server {
       SMTP_URL: '',
       RUN_MIGRATIONS: 'true',
     },
-    stdio: ['ignore', logFd, logFd],
-  });
-  fs.closeSync(logFd);
-
-  if (child.pid === undefined) throw new Error(`impossible de lancer ${SERVER_ENTRY}`);
-  const exited = new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
-    else child.once('exit', () => resolve());
-  });
-  child.once('error', (err) => console.error(`server process error: ${err.message}`));
-  return { child, pid: child.pid, logFile, exited };
-}
-
-function isRunning(s: Server): boolean {
-  return s.child.exitCode === null && s.child.signalCode === null;
+    path.join(tmpDir, 'server.log'),
+  );
 }
 
 async function stopServer(): Promise<void> {
-  const s = server;
-  if (!s || !isRunning(s)) return;
-  s.child.kill('SIGTERM');
-  const graceful = await Promise.race([s.exited.then(() => true), sleep(KILL_GRACE_MS).then(() => false)]);
-  if (!graceful && isRunning(s)) {
-    s.child.kill('SIGKILL');
-    await s.exited;
-  }
-}
-
-function logTail(file: string, lines = 30): string {
-  try {
-    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(journal illisible)';
-  }
-}
-
-function httpGetStatus(url: string, timeoutMs = 2000): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(url, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.setTimeout(timeoutMs, () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-  });
-}
-
-async function waitUntilReady(s: Server): Promise<number> {
-  const started = Date.now();
-  let lastStatus = 'no answer';
-  while (Date.now() - started < READY_TIMEOUT_MS) {
-    if (!isRunning(s)) {
-      throw new Error(
-        `le serveur s'est arrêté au démarrage (code ${s.child.exitCode}, signal ${s.child.signalCode})\n` + logTail(s.logFile),
-      );
-    }
-    try {
-      const status = await httpGetStatus(`${BASE_URL}/health/ready`);
-      if (status === 200) return Date.now() - started;
-      lastStatus = `HTTP ${status}`;
-    } catch (err) {
-      lastStatus = (err as Error).message;
-    }
-    await sleep(250);
-  }
-  throw new Error(`/health/ready pas prêt après ${READY_TIMEOUT_MS / 1000} s (dernier: ${lastStatus})\n${logTail(s.logFile)}`);
+  await stopService(server, KILL_GRACE_MS);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -329,9 +233,9 @@ async function main(): Promise<void> {
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'guichet-vert-bench-'));
   console.log(`Répertoire temporaire : ${tmpDir}`);
 
-  await recreateDatabase();
+  await recreateDatabase(PG_ADMIN_URL, BENCH_DB);
   console.log(`Base ${BENCH_DB} recréée.`);
-  const deletedKeys = await clearRedisKeys();
+  const deletedKeys = await clearRedisKeys(REDIS_URL, QUEUE_PREFIX);
   console.log(`Redis : ${deletedKeys} clé(s) ${QUEUE_PREFIX}:* supprimée(s).`);
 
   server = startServer(tmpDir);
@@ -339,7 +243,7 @@ async function main(): Promise<void> {
   const sampler = new RssSampler(server.pid);
   sampler.start();
 
-  const bootMs = await waitUntilReady(server);
+  const bootMs = await waitUntilReady(server, BASE_URL, READY_TIMEOUT_MS);
   console.log(`Prêt en ${fmt(bootMs / 1000, 1)} s.`);
 
   await probeIntake();
@@ -441,9 +345,3 @@ main()
     await stopServer().catch(() => undefined);
     process.exit(1);
   });
-
-/** The node flags of `npm start` (heap limit…), so the bench measures the service as users run it. */
-function startScriptNodeFlags(): string[] {
-  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-  return pkg.scripts.start.split(/\s+/).filter((word) => word.startsWith('--'));
-}

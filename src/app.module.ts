@@ -12,6 +12,7 @@ import { HealthModule } from './modules/health/health.module';
 import { IntakeModule } from './modules/intake/intake.module';
 import { MailModule } from './modules/mail/mail.module';
 import { MailProcessor } from './modules/mail/mail.processor';
+import { MetricsModule } from './modules/metrics/metrics.module';
 import { ReferenceModule } from './modules/reference/reference.module';
 import { RequestsModule } from './modules/requests/requests.module';
 import { OutboxRelay } from './queue/outbox.relay';
@@ -40,7 +41,7 @@ export interface Roles {
 })
 class WorkerRoleModule {}
 
-@Module({ imports: [HealthModule, RequestsModule, IntakeModule, DirectoryModule, RoutingModule] })
+@Module({ imports: [HealthModule, RequestsModule, IntakeModule, DirectoryModule, RoutingModule, MetricsModule] })
 class ApiRoleModule {}
 
 /** One codebase, one module tree; the entry point picks the roles this process plays. */

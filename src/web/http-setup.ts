@@ -1,3 +1,7 @@
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import { ForbiddenException } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express, { NextFunction, Request, Response } from 'express';
@@ -6,13 +10,17 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { AppConfig } from '../config/app-config';
+import { adminBasicAuthMiddleware } from '../common/admin-basic-auth.guard';
 import { AllExceptionsFilter } from '../common/errors/all-exceptions.filter';
 import { respondWithError } from '../common/errors/error-responder';
 import { requestContext } from '../common/logging/logger';
+import { QUEUE_NAMES } from '../queue/queue.registry';
+import { QueueService } from '../queue/queue.service';
 import { configureViews } from './nunjucks';
 
 const BODY_LIMIT = '100kb';
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
+const QUEUE_DASHBOARD_PATH = '/admin/queues';
 
 /** Everything an HTTP process needs around the controllers; shared by main.ts and the tests. */
 export function configureHttp(app: NestExpressApplication, config: AppConfig, logger: Logger): void {
@@ -42,6 +50,7 @@ export function configureHttp(app: NestExpressApplication, config: AppConfig, lo
   app.use(express.urlencoded({ limit: BODY_LIMIT, extended: false, parameterLimit: 100 }));
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => respondWithError(error, req, res, logger));
 
+  app.use(QUEUE_DASHBOARD_PATH, queueDashboard(app, config, logger));
   app.use('/dsfr', express.static(join(require.resolve('@gouvfr/dsfr/package.json'), '..', 'dist'), { maxAge: '7d', index: false }));
   app.use('/assets', express.static(join(__dirname, 'assets'), { maxAge: '1h', index: false }));
   configureViews(app, config.isProduction);
@@ -63,12 +72,48 @@ export function configureHttp(app: NestExpressApplication, config: AppConfig, lo
 }
 
 /**
+ * Bull Board for the queues, behind the admin basic auth (404 while ADMIN_USER / ADMIN_PASSWORD
+ * are unset). It works under the site's Content-Security-Policy as is: its scripts and styles are
+ * files under the base path, its only inline script is a JSON block (not executed), and inline
+ * styles are already allowed. Only its Google Fonts stylesheet is refused, on purpose: the admin's
+ * browser does not call Google, and the board falls back to system fonts.
+ * Its own error handler: the site's one above does not see errors raised here.
+ */
+function queueDashboard(app: NestExpressApplication, config: AppConfig, logger: Logger): express.Router {
+  const serverAdapter = new ExpressAdapter().setBasePath(QUEUE_DASHBOARD_PATH);
+  const queues = app.get(QueueService);
+  createBullBoard({
+    queues: QUEUE_NAMES.map((name) => new BullMQAdapter(queues.queue(name))),
+    serverAdapter,
+    options: { uiConfig: { boardTitle: 'Guichet vert', locale: { lng: 'fr-FR' }, hideDocsLink: true } },
+  });
+  const router = express.Router();
+  router.use(adminBasicAuthMiddleware(config));
+  router.use(sameOriginActions);
+  router.use(serverAdapter.getRouter() as express.RequestHandler);
+  router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => respondWithError(error, req, res, logger));
+  return router;
+}
+
+/**
+ * A browser attaches basic-auth credentials to any request to the site, even one another site
+ * makes it send: the board's actions (retry, clean, pause…) must come from the board's own pages.
+ * Clients that are not browsers send no Sec-Fetch-Site and are not concerned.
+ */
+function sameOriginActions(req: Request, _res: Response, next: NextFunction): void {
+  const site = req.header('sec-fetch-site');
+  if (['GET', 'HEAD'].includes(req.method) || !site || site === 'same-origin' || site === 'none') return next();
+  next(new ForbiddenException());
+}
+
+/**
  * One JSON line per request, with its id (X-Request-Id honoured when sane, else a new one), the
  * path without its query string (tracking tokens travel there), the status and the duration.
  * The id also reaches every log line written while the request is handled.
  */
 function requestLogging(logger: Logger) {
-  const quiet = /^\/(dsfr|assets)\//;
+  // Static files, and Prometheus' scrapes every few seconds.
+  const quiet = /^\/(dsfr|assets)\/|^\/metrics$/;
   return (req: Request, res: Response, next: NextFunction) => {
     const incoming = req.header('x-request-id');
     const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();

@@ -20,6 +20,8 @@ import { addWorkingDays } from './working-days.policy';
 /** After this many missed take-charge deadlines, the network's animators are told. */
 const ESCALATION_MISSES = 2;
 const POOL_BATCH = 200;
+/** Longer deadlines are left to the minute sweep: a timer fired early finds the deadline not yet due. */
+const MAX_TIMER_MS = 7 * 24 * 3600 * 1000;
 
 export type RoutingOutcome = 'assigned' | 'unassigned' | 'unchanged';
 
@@ -210,7 +212,7 @@ export class RoutingService {
           'routing.deadline',
           { requestId: request.id, assignmentId },
           `deadline-${assignmentId}`,
-          Math.max(0, dueAt.getTime() - now.getTime()),
+          Math.min(Math.max(0, dueAt.getTime() - now.getTime()), MAX_TIMER_MS),
         ),
       ]);
       return 'assigned';
