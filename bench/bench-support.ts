@@ -1,0 +1,134 @@
+/**
+ * What every benchmark needs: its own database and queue prefix wiped, the service started as
+ * child processes with the node flags of `npm start`, waited for, and stopped whatever happens.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as path from 'node:path';
+import Redis from 'ioredis';
+import { Client } from 'pg';
+
+/** The repository root (this file runs from dist/bench/). */
+export const ROOT = path.resolve(__dirname, '..', '..');
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The node flags of `npm start` (heap limit…), so the bench measures the service as users run it. */
+export function startScriptNodeFlags(): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  return pkg.scripts.start.split(/\s+/).filter((word) => word.startsWith('--'));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Environment reset
+
+export async function recreateDatabase(adminUrl: string, database: string): Promise<void> {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${database}`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Deletes every `prefix:*` key; returns how many there were. */
+export async function clearRedisKeys(redisUrl: string, prefix: string): Promise<number> {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  let deleted = 0;
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) deleted += await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    await redis.quit();
+  }
+  return deleted;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Service processes
+
+export interface ServiceProcess {
+  child: ChildProcess;
+  pid: number;
+  logFile: string;
+  exited: Promise<void>;
+}
+
+/** Starts `node <npm start flags> <entry>` with this environment, stdout and stderr appended to logFile. */
+export function spawnService(label: string, entry: string, env: NodeJS.ProcessEnv, logFile: string): ServiceProcess {
+  const logFd = fs.openSync(logFile, 'a');
+  const child = spawn(process.execPath, [...startScriptNodeFlags(), entry], { cwd: ROOT, env, stdio: ['ignore', logFd, logFd] });
+  fs.closeSync(logFd);
+
+  if (child.pid === undefined) throw new Error(`impossible de lancer ${entry}`);
+  const exited = new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+  child.once('error', (err) => console.error(`${label} process error: ${err.message}`));
+  return { child, pid: child.pid, logFile, exited };
+}
+
+export function isRunning(s: ServiceProcess): boolean {
+  return s.child.exitCode === null && s.child.signalCode === null;
+}
+
+/** SIGTERM, then SIGKILL if the process has not exited after graceMs. */
+export async function stopService(s: ServiceProcess | undefined, graceMs: number): Promise<void> {
+  if (!s || !isRunning(s)) return;
+  s.child.kill('SIGTERM');
+  const graceful = await Promise.race([s.exited.then(() => true), sleep(graceMs).then(() => false)]);
+  if (!graceful && isRunning(s)) {
+    s.child.kill('SIGKILL');
+    await s.exited;
+  }
+}
+
+export function logTail(file: string, lines = 30): string {
+  try {
+    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(journal illisible)';
+  }
+}
+
+export function httpGetStatus(url: string, timeoutMs = 2000): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.setTimeout(timeoutMs, () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+  });
+}
+
+/** Polls `<baseUrl>/health/ready` until 200; returns the wait in ms, throws with the log tail otherwise. */
+export async function waitUntilReady(s: ServiceProcess, baseUrl: string, timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  let lastStatus = 'no answer';
+  while (Date.now() - started < timeoutMs) {
+    if (!isRunning(s)) {
+      throw new Error(
+        `le serveur s'est arrêté au démarrage (code ${s.child.exitCode}, signal ${s.child.signalCode})\n` + logTail(s.logFile),
+      );
+    }
+    try {
+      const status = await httpGetStatus(`${baseUrl}/health/ready`);
+      if (status === 200) return Date.now() - started;
+      lastStatus = `HTTP ${status}`;
+    } catch (err) {
+      lastStatus = (err as Error).message;
+    }
+    await sleep(250);
+  }
+  throw new Error(`/health/ready pas prêt après ${timeoutMs / 1000} s (dernier: ${lastStatus})\n${logTail(s.logFile)}`);
+}

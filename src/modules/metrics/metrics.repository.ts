@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+export interface UnassignedCount {
+  network: string;
+  count: number;
+}
+
+/** A histogram read from the database: cumulative counts per upper bound, plus count and sum. */
+export interface LatencySnapshot {
+  buckets: number[];
+  count: number;
+  sum: number;
+}
+
+/** Counts only: nothing read here identifies a buyer or a facilitator. */
+@Injectable()
+export class MetricsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Requests waiting in each network's pool; every network appears, with 0 when its pool is empty. */
+  async unassignedByNetwork(): Promise<UnassignedCount[]> {
+    return this.dataSource.query(
+      `SELECT n.code AS network, count(r.id)::int AS count
+         FROM networks n
+         LEFT JOIN requests r ON r.network_code = n.code AND r.status = 'unassigned'
+        GROUP BY n.code
+        ORDER BY n.code`,
+    );
+  }
+
+  /**
+   * Submitted → first assignment, in seconds, for the requests first assigned in the last
+   * `windowSeconds`, as Prometheus buckets (`seconds <= bound`, cumulative) in one statement.
+   * Later assignments of the same request (re-routing after a decline or a missed deadline) do not count.
+   */
+  async routingLatency(bounds: readonly number[], windowSeconds: number): Promise<LatencySnapshot> {
+    const buckets = bounds.map((_, i) => `count(*) FILTER (WHERE seconds <= $${i + 2})`).join(', ');
+    const [row]: Array<{ count: number; sum: number; buckets: number[] }> = await this.dataSource.query(
+      `WITH latencies AS (
+         SELECT GREATEST(extract(epoch FROM e.created_at - r.created_at), 0)::float8 AS seconds
+           FROM request_events e
+           JOIN requests r ON r.id = e.request_id
+          WHERE e.type = 'assigned'
+            AND e.created_at > now() - make_interval(secs => $1)
+            AND NOT EXISTS (SELECT 1 FROM request_events earlier
+                             WHERE earlier.request_id = e.request_id AND earlier.type = 'assigned' AND earlier.id < e.id)
+       )
+       SELECT count(*)::int AS count, COALESCE(sum(seconds), 0)::float8 AS sum, ARRAY[${buckets}]::int[] AS buckets
+         FROM latencies`,
+      [windowSeconds, ...bounds],
+    );
+    return row;
+  }
+}

@@ -1,0 +1,179 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { insertFacilitator } from '../support/facilitators';
+import { startTestApp, TestApp, useTestApp, validRequestBody, waitFor } from '../support/test-app';
+
+const ADMIN = { ADMIN_USER: 'admin', ADMIN_PASSWORD: 'motdepasse-admin-1234' };
+const AUTH = `Basic ${Buffer.from(`${ADMIN.ADMIN_USER}:${ADMIN.ADMIN_PASSWORD}`).toString('base64')}`;
+const EMAIL = /[\w.+-]+@[\w-]+(\.[\w-]+)+/;
+
+/** The value of one sample of the exposition text, or undefined when the series is absent. */
+function sample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+describe('operations: /metrics and the queue dashboard', () => {
+  let t!: TestApp;
+  useTestApp((app) => (t = app), ADMIN, { api: true, worker: true });
+
+  const submit = async (n: number, overrides: Record<string, unknown> = {}): Promise<string> => {
+    const response = await fetch(`${t.url}/api/v1/requests`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(validRequestBody(n, overrides)),
+    });
+    expect(response.status).toBe(201);
+    return (await response.json()).reference;
+  };
+  const statusOf = async (reference: string): Promise<string> =>
+    (await t.dataSource.query(`SELECT status FROM requests WHERE reference = $1`, [reference]))[0]?.status;
+  const metrics = async (): Promise<string> => {
+    const response = await fetch(`${t.url}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    return response.text();
+  };
+
+  describe('/metrics', () => {
+    it('reports queue depths, the outbox backlog, pools and the routing latency, without any personal data', async () => {
+      // Isère (aura-ee) has a facilitator; Paris (maximilien) has none, so its request waits in the pool.
+      await insertFacilitator(t.dataSource, { email: 'conseillere.privee@example.org', network: 'aura-ee', capacity: 5 });
+      const routed = await submit(1);
+      const pooled = await submit(2, { departmentCode: '75' });
+      await waitFor(async () => (await statusOf(routed)) === 'assigned', 15_000, 'demande attribuée');
+      await waitFor(async () => (await statusOf(pooled)) === 'unassigned', 15_000, 'demande en réserve');
+
+      const text = await metrics();
+      for (const queue of ['routing', 'mail']) {
+        for (const state of ['waiting', 'delayed', 'active', 'failed']) {
+          expect(sample(text, `guichet_queue_jobs{queue="${queue}",state="${state}"}`)).toBeGreaterThanOrEqual(0);
+        }
+      }
+      // The assignment's take-charge deadline is a delayed job.
+      await waitFor(
+        async () => (sample(await metrics(), 'guichet_queue_jobs{queue="routing",state="delayed"}') ?? 0) >= 1,
+        10_000,
+        'échéance de prise en charge en file',
+      );
+      expect(sample(text, 'guichet_outbox_pending')).toBeGreaterThanOrEqual(0);
+      expect(sample(text, 'guichet_requests_unassigned{network="maximilien"}')).toBe(1);
+      expect(sample(text, 'guichet_requests_unassigned{network="aura-ee"}')).toBe(0);
+
+      expect(text).toContain('# TYPE guichet_routing_latency_seconds histogram');
+      expect(sample(text, 'guichet_routing_latency_seconds_count')).toBe(1);
+      expect(sample(text, 'guichet_routing_latency_seconds_bucket{le="+Inf"}')).toBe(1);
+      expect(sample(text, 'guichet_routing_latency_seconds_bucket{le="300"}')).toBe(1);
+      expect(sample(text, 'guichet_routing_latency_seconds_sum')).toBeGreaterThan(0);
+      const bounds = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
+      const buckets = bounds.map((le) => sample(text, `guichet_routing_latency_seconds_bucket{le="${le}"}`)!);
+      expect(buckets.every((count, i) => count >= (buckets[i - 1] ?? 0) && count <= 1)).toBe(true);
+
+      expect(sample(text, 'guichet_scrape_error{source="redis"}')).toBe(0);
+      expect(sample(text, 'guichet_scrape_error{source="postgres"}')).toBe(0);
+      expect(text).toMatch(/^guichet_process_cpu_user_seconds_total /m);
+      expect(text).toMatch(/^guichet_nodejs_eventloop_lag_seconds /m);
+
+      expect(text).not.toMatch(EMAIL);
+      expect(text).not.toContain(routed);
+      expect(text).not.toContain('Camille');
+    });
+
+    it('counts only the first assignment of a request, submitted → assigned', async () => {
+      await insertFacilitator(t.dataSource, { network: 'aura-ee' });
+      const reference = await submit(3);
+      await waitFor(async () => (await statusOf(reference)) === 'assigned', 15_000, 'demande attribuée');
+      // A later re-assignment (after a decline, say) is not a new routing latency.
+      await t.dataSource.query(
+        `INSERT INTO request_events (request_id, type, from_status, to_status, actor_type, is_public)
+         SELECT id, 'assigned', 'submitted', 'assigned', 'system', true FROM requests WHERE reference = $1`,
+        [reference],
+      );
+      expect(sample(await metrics(), 'guichet_routing_latency_seconds_count')).toBe(1);
+    });
+
+    it('still answers, with what it can read, when Redis is out of reach', async () => {
+      const noRedis = await startTestApp({ REDIS_URL: `redis://127.0.0.1:${await freePort()}` });
+      try {
+        const response = await fetch(`${noRedis.url}/metrics`);
+        expect(response.status).toBe(200);
+        const text = await response.text();
+        expect(sample(text, 'guichet_scrape_error{source="redis"}')).toBe(1);
+        expect(sample(text, 'guichet_scrape_error{source="postgres"}')).toBe(0);
+        expect(text).not.toMatch(/^guichet_queue_jobs\{/m);
+        expect(sample(text, 'guichet_outbox_pending')).toBeGreaterThanOrEqual(0);
+        expect(sample(text, 'guichet_routing_latency_seconds_count')).toBeGreaterThanOrEqual(0);
+      } finally {
+        await noRedis.close();
+      }
+    });
+
+    it('is not part of the OpenAPI document', async () => {
+      const document = await (await fetch(`${t.url}/api/docs-json`)).json();
+      expect(Object.keys(document.paths)).not.toContain('/metrics');
+    });
+  });
+
+  describe('/admin/queues', () => {
+    it('asks for the admin credentials', async () => {
+      for (const authorization of [undefined, `Basic ${Buffer.from('admin:pas-le-bon').toString('base64')}`]) {
+        const response = await fetch(`${t.url}/admin/queues`, { headers: authorization ? { authorization } : {} });
+        expect(response.status).toBe(401);
+        expect(response.headers.get('www-authenticate')).toMatch(/^Basic realm=/);
+      }
+      const api = await fetch(`${t.url}/admin/queues/api/queues`);
+      expect(api.status).toBe(401);
+    });
+
+    it('shows Bull Board for the routing and mail queues to the admin', async () => {
+      const page = await fetch(`${t.url}/admin/queues`, { headers: { authorization: AUTH } });
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+      const html = await page.text();
+      expect(html).toContain('<base href="/admin/queues/"');
+      const script = html.match(/src="(static\/js\/main\.[^"]+\.js)"/)?.[1];
+      expect(script).toBeDefined();
+      expect((await fetch(`${t.url}/admin/queues/${script}`, { headers: { authorization: AUTH } })).status).toBe(200);
+      // The site's Content-Security-Policy (script-src 'self') fits the board: no inline script runs.
+      expect(page.headers.get('content-security-policy')).toContain("script-src 'self';");
+      const inlineScripts = [...html.matchAll(/<script(?![^>]*\bsrc=)([^>]*)>/g)].map((m) => m[1].trim());
+      expect(inlineScripts).toEqual(['id="__UI_CONFIG__" type="application/json"']);
+
+      const queues = await fetch(`${t.url}/admin/queues/api/queues`, { headers: { authorization: AUTH } });
+      expect(queues.status).toBe(200);
+      const names = ((await queues.json()).queues as Array<{ name: string }>).map((q) => q.name).sort();
+      expect(names).toEqual(['mail', 'routing']);
+    });
+
+    it('refuses actions that another site makes the admin’s browser send', async () => {
+      const response = await fetch(`${t.url}/admin/queues/api/queues/pause`, {
+        method: 'PUT',
+        headers: { authorization: AUTH, 'sec-fetch-site': 'cross-site' },
+      });
+      expect(response.status).toBe(403);
+      const queues = await (await fetch(`${t.url}/admin/queues/api/queues`, { headers: { authorization: AUTH } })).json();
+      expect(queues.queues.map((q: { isPaused: boolean }) => q.isPaused)).toEqual([false, false]);
+    });
+
+    it('does not exist while ADMIN_USER and ADMIN_PASSWORD are unset', async () => {
+      const closed = await startTestApp();
+      try {
+        for (const path of ['/admin/queues', '/admin/queues/api/queues']) {
+          const response = await fetch(`${closed.url}${path}`, { headers: { authorization: AUTH } });
+          expect(response.status).toBe(404);
+          expect(response.headers.get('www-authenticate')).toBeNull();
+        }
+      } finally {
+        await closed.close();
+      }
+    });
+  });
+});
