@@ -561,7 +561,7 @@ function describeThroughput(label: string, run: ThroughputRun): string[] {
     label,
     `  dépôt (api seule)   ${fmt(run.submit.created)} / ${fmt(run.submit.sent)} créées en ${fmt(run.submit.seconds, 1)} s (${fmt(run.submit.created / run.submit.seconds)} req/s, p99 HTTP ${fmt(run.submit.httpP99, 1)} ms)`,
     `  démarrage worker    ${fmt(run.bootSeconds, 1)} s (lancement → consommateur de la file routing enregistré)`,
-    `  routage             ${fmt(run.routeSeconds, 2)} s → ${fmt(run.rate)} attributions/s (${fmt(run.rateFromSpawn)}/s en comptant le démarrage)`,
+    `  routage             ${fmt(run.routeSeconds, 2)} s → ${fmt(run.rate)} demandes routées/s (${fmt(run.rateFromSpawn)}/s en comptant le démarrage)`,
     `  statuts             ${statusLine(run.statuses)}${run.stuck ? ` — ${run.stuck} BLOQUÉE(S) en 'submitted' après ${STALL_TIMEOUT_MS / 1000} s sans progrès` : ''}`,
     `  ${capacityLine(run.capacity)}`,
   ];

@@ -103,8 +103,8 @@ describe('routing worker', () => {
 
   it('re-routes when the take-charge deadline passes, tells both, and escalates to the animators after the second miss', async () => {
     await insertFacilitator(t.dataSource, { email: 'premier@example.org', segments: ['office_supplies'] });
-    await insertFacilitator(t.dataSource, { email: 'second@example.org', capacity: 9 });
-    await insertFacilitator(t.dataSource, { email: 'troisieme@example.org', capacity: 8 });
+    await insertFacilitator(t.dataSource, { email: 'second@example.org' });
+    await insertFacilitator(t.dataSource, { email: 'troisieme@example.org' });
     const request = await submit(8);
     await settled(request.id, 'assigned');
     const clock = t.app.get(Clock);
@@ -115,12 +115,16 @@ describe('routing worker', () => {
     let state = await stateOf(request.id);
     expect(state.misses).toBe(1);
     await waitFor(async () => (await mailsTo('premier@example.org', 'assignment-withdrawn')) === 1, 10_000, 'retrait annoncé');
-    expect(await mailsTo('second@example.org', 'facilitator-assignment')).toBe(1);
+    // The two others tie on every ranking key but their ids: either may come first.
+    const offered = async () =>
+      (await mailsTo('second@example.org', 'facilitator-assignment')) + (await mailsTo('troisieme@example.org', 'facilitator-assignment'));
+    expect(await offered()).toBe(1);
 
     clock.travel(5 * DAY);
     await sweep.run();
     state = await stateOf(request.id);
     expect(state).toMatchObject({ status: 'assigned', misses: 2 });
+    expect(await mailsTo('second@example.org', 'facilitator-assignment')).toBe(1);
     expect(await mailsTo('troisieme@example.org', 'facilitator-assignment')).toBe(1);
     expect(await mailsTo('contact@auvergnerhonealpes-ee.fr', 'network-escalation')).toBe(1);
     clock.travel(-10 * DAY);

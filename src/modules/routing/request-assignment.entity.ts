@@ -10,6 +10,8 @@ export type DeclineReason = 'not_my_territory' | 'not_my_expertise' | 'unavailab
  * request (unique index on the open ones): a request can never be assigned twice.
  */
 @Entity('request_assignments')
+// Who already held a request (declines, missed deadlines) is read on every routing decision.
+@Index('request_assignments_request_idx', ['requestId'])
 @Index('request_assignments_current_idx', ['requestId'], { unique: true, where: 'ended_at IS NULL' })
 @Index('request_assignments_open_by_facilitator_idx', ['facilitatorId'], { where: 'ended_at IS NULL' })
 @Index('request_assignments_due_idx', ['takeChargeDueAt'], { where: 'ended_at IS NULL AND taken_at IS NULL' })
