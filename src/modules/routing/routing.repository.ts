@@ -202,6 +202,21 @@ export class RoutingRepository {
     return rows[0]?.unavailable ?? false;
   }
 
+  /** Whether anyone who could serve this network's requests has a free place: else draining is pointless. */
+  async networkHasFreeCapacity(networkCode: string): Promise<boolean> {
+    const rows: Array<{ free: boolean }> = await this.dataSource.query(
+      `SELECT EXISTS (
+         SELECT 1 FROM facilitators f
+          WHERE f.active AND f.open_count < f.capacity
+            AND (f.network_code = $1 OR EXISTS (
+                  SELECT 1 FROM facilitator_departments fd JOIN departments d ON d.code = fd.department_code
+                    JOIN regions rg ON rg.code = d.region_code
+                   WHERE fd.facilitator_id = f.id AND rg.network_code = $1))) AS free`,
+      [networkCode],
+    );
+    return rows[0].free;
+  }
+
   /** The pool, oldest first. */
   async pool(networkCode: string, limit: number): Promise<string[]> {
     const rows: Array<{ id: string }> = await this.dataSource.query(

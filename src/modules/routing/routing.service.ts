@@ -164,6 +164,7 @@ export class RoutingService {
   /** Assigns the network's pool, oldest first, as far as capacity allows. */
   async drainPool(networkCode: string): Promise<number> {
     let assigned = 0;
+    if (!(await this.routing.networkHasFreeCapacity(networkCode))) return 0;
     for (const requestId of await this.routing.pool(networkCode, POOL_BATCH)) {
       if ((await this.route(requestId)) === 'assigned') assigned++;
     }
