@@ -12,6 +12,7 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import autocannon from 'autocannon';
+import { Client } from 'pg';
 import { exampleRequestBody } from '../src/modules/intake/dto/create-request.example';
 import {
   clearRedisKeys,
@@ -19,6 +20,7 @@ import {
   recreateDatabase,
   ROOT,
   ServiceProcess,
+  sleep,
   spawnService,
   stopService,
   waitUntilReady,
@@ -31,6 +33,7 @@ const BASE_URL = `http://127.0.0.1:${PORT}`;
 const PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const BENCH_DB = 'guichet_vert_bench';
 const DATABASE_URL = `postgres://postgres@127.0.0.1:5432/${BENCH_DB}`;
+const QUIET_TIMEOUT_MS = 300_000;
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const QUEUE_PREFIX = 'gvbench';
 
@@ -225,6 +228,30 @@ function verdict(met: boolean): string {
 
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * Each phase starts on a quiet service: the work a full-speed phase leaves behind (routing, e-mails)
+ * would otherwise run during the next one and measure the backlog instead of the endpoint.
+ */
+async function waitForQuiet(): Promise<void> {
+  const client = new Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  const started = Date.now();
+  try {
+    for (;;) {
+      const { rows } = await client.query<{ busy: number }>(
+        `SELECT (SELECT count(*) FROM outbox_events WHERE published_at IS NULL)
+              + (SELECT count(*) FROM requests WHERE status = 'submitted')
+              + (SELECT count(*) FROM mail_messages WHERE status <> 'sent') AS busy`,
+      );
+      if (Number(rows[0].busy) === 0 || Date.now() - started > QUIET_TIMEOUT_MS) break;
+      await sleep(500);
+    }
+  } finally {
+    await client.end();
+  }
+  console.log(`  (travail en attente écoulé en ${fmt((Date.now() - started) / 1000, 1)} s avant la phase suivante)`);
+}
+
 async function main(): Promise<void> {
   if (!fs.existsSync(SERVER_ENTRY)) {
     throw new Error(`${path.relative(ROOT, SERVER_ENTRY)} introuvable : lancer « npm run build » d'abord`);
@@ -263,6 +290,7 @@ async function main(): Promise<void> {
     requests: intakeRequests('intake max'),
   });
 
+  await waitForQuiet();
   const healthMax = await runLoad(`GET /health/live, débit max (${MAX_CONNECTIONS} connexions, ${RUN_SECONDS} s)`, 200, {
     connections: MAX_CONNECTIONS,
     duration: RUN_SECONDS,
@@ -275,6 +303,7 @@ async function main(): Promise<void> {
     ],
   });
 
+  await waitForQuiet();
   const intakeSteady = await runLoad(
     `POST /api/v1/requests à ${STEADY_RATE} req/s (${STEADY_CONNECTIONS} connexions, ${RUN_SECONDS} s)`,
     201,
