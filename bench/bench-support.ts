@@ -55,6 +55,36 @@ export async function clearRedisKeys(redisUrl: string, prefix: string): Promise<
 // ---------------------------------------------------------------------------------------------
 // Service processes
 
+/**
+ * The environment every benchmarked process runs with: its own database, queue prefix and mail
+ * folder, no rate limit, quiet logs; never real mail nor skipped migrations, whatever the shell says.
+ */
+export function benchServiceEnv(settings: {
+  port: number;
+  databaseUrl: string;
+  redisUrl: string;
+  queuePrefix: string;
+  mailDir: string;
+  appSecret: string;
+  extra?: Record<string, string>;
+}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    PORT: String(settings.port),
+    DATABASE_URL: settings.databaseUrl,
+    REDIS_URL: settings.redisUrl,
+    QUEUE_PREFIX: settings.queuePrefix,
+    INTAKE_RATE_LIMIT: '100000000',
+    LOG_LEVEL: 'warn',
+    MAIL_DIR: settings.mailDir,
+    NODE_ENV: 'production',
+    APP_SECRET: settings.appSecret,
+    SMTP_URL: '',
+    RUN_MIGRATIONS: 'true',
+    ...settings.extra,
+  };
+}
+
 export interface ServiceProcess {
   child: ChildProcess;
   pid: number;

@@ -15,6 +15,7 @@ import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { exampleRequestBody } from '../src/modules/intake/dto/create-request.example';
 import {
+  benchServiceEnv,
   clearRedisKeys,
   isRunning,
   recreateDatabase,
@@ -78,21 +79,14 @@ function startServer(tmpDir: string): ServiceProcess {
   return spawnService(
     'server',
     SERVER_ENTRY,
-    {
-      ...process.env,
-      PORT: String(PORT),
-      DATABASE_URL,
-      REDIS_URL,
-      QUEUE_PREFIX,
-      INTAKE_RATE_LIMIT: '100000000',
-      LOG_LEVEL: 'warn',
-      MAIL_DIR: mailDir,
-      NODE_ENV: 'production',
-      APP_SECRET: randomBytes(24).toString('hex'),
-      // Guard against a developer shell sending real mail or skipping migrations.
-      SMTP_URL: '',
-      RUN_MIGRATIONS: 'true',
-    },
+    benchServiceEnv({
+      port: PORT,
+      databaseUrl: DATABASE_URL,
+      redisUrl: REDIS_URL,
+      queuePrefix: QUEUE_PREFIX,
+      mailDir,
+      appSecret: randomBytes(24).toString('hex'),
+    }),
     path.join(tmpDir, 'server.log'),
   );
 }

@@ -23,6 +23,7 @@ import { Client } from 'pg';
 import { exampleRequestBody } from '../src/modules/intake/dto/create-request.example';
 import type { QueueName } from '../src/queue/queue.registry';
 import {
+  benchServiceEnv,
   clearRedisKeys,
   isRunning,
   logTail,
@@ -81,23 +82,16 @@ function startProcess(entry: string, logName: string): ServiceProcess {
   const service = spawnService(
     logName,
     entry,
-    {
-      ...process.env,
-      PORT: String(PORT),
-      DATABASE_URL,
-      REDIS_URL,
-      QUEUE_PREFIX,
-      INTAKE_RATE_LIMIT: '100000000',
-      LOG_LEVEL: 'warn',
-      MAIL_DIR: mailDir,
-      NODE_ENV: 'production',
-      // One secret for every process: links made by one are checked by another.
-      APP_SECRET,
-      OUTBOX_POLL_MS: String(OUTBOX_POLL_MS),
-      // Guard against a developer shell sending real mail or skipping migrations.
-      SMTP_URL: '',
-      RUN_MIGRATIONS: 'true',
-    },
+    // One secret for every process: links made by one are checked by another.
+    benchServiceEnv({
+      port: PORT,
+      databaseUrl: DATABASE_URL,
+      redisUrl: REDIS_URL,
+      queuePrefix: QUEUE_PREFIX,
+      mailDir,
+      appSecret: APP_SECRET,
+      extra: { OUTBOX_POLL_MS: String(OUTBOX_POLL_MS) },
+    }),
     path.join(tmpDir, `${logName}.log`),
   );
   processes.add(service);

@@ -9,6 +9,7 @@ import { LoggingModule } from './common/logging/logging.module';
 import { dataSourceOptions } from './database/data-source-options';
 import { DirectoryModule } from './modules/directory/directory.module';
 import { HealthModule } from './modules/health/health.module';
+import { IdempotencyRepository } from './modules/intake/idempotency.repository';
 import { IntakeModule } from './modules/intake/intake.module';
 import { MailModule } from './modules/mail/mail.module';
 import { MailProcessor } from './modules/mail/mail.processor';
@@ -27,8 +28,10 @@ export interface Roles {
 
 /** The queue side: outbox relay, sweeps and one BullMQ worker per consumed queue. */
 @Module({
-  imports: [MailModule, IntakeModule, RoutingWorkerModule],
+  imports: [MailModule, RoutingWorkerModule],
   providers: [
+    // Only for the sweep's purge of old keys: the worker needs none of the intake's HTTP side.
+    IdempotencyRepository,
     OutboxRelay,
     Sweeps,
     WorkerHost,

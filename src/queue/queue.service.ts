@@ -5,7 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { QUEUE_NAMES, QueueName } from './queue.registry';
 import { createRedis } from './redis';
 
-export const DEFAULT_JOB_OPTIONS = {
+const DEFAULT_JOB_OPTIONS = {
   attempts: 8,
   backoff: { type: 'exponential', delay: 2000 },
   // Completed jobs are dropped at once: keeping them costs Redis work on every job, and a job

@@ -5,7 +5,7 @@ import nunjucks from 'nunjucks';
 import { addFrenchFilters } from '../common/french-format';
 
 /** The shared layout lives in web/views; each feature module keeps its pages in its own views/ folder. */
-export function viewFolders(): string[] {
+function viewFolders(): string[] {
   const modules = join(__dirname, '..', 'modules');
   const moduleViews = readdirSync(modules)
     .map((name) => join(modules, name, 'views'))

@@ -26,7 +26,7 @@ const BODY_PARSER_ERRORS: Record<string, { code: ErrorCode; message: string }> =
   'request.aborted': { code: 'malformed_body', message: 'La requête a été interrompue.' },
 };
 
-export interface ErrorBody {
+interface ErrorBody {
   statusCode: number;
   message: string;
   errors: Array<{ field: string; message: string }>;
@@ -34,7 +34,7 @@ export interface ErrorBody {
   pointers?: Array<{ label: string; url: string }>;
 }
 
-export function toErrorBody(error: unknown): { body: ErrorBody; retryAfter?: number } {
+function toErrorBody(error: unknown): { body: ErrorBody; retryAfter?: number } {
   if (error instanceof AppError) {
     return {
       body: {
@@ -56,7 +56,7 @@ export function toErrorBody(error: unknown): { body: ErrorBody; retryAfter?: num
   return { body: { statusCode: 500, message: HTTP_MESSAGES[500], errors: [] } };
 }
 
-export function wantsJson(req: Request): boolean {
+function wantsJson(req: Request): boolean {
   return req.path.startsWith('/api/') || req.path.startsWith('/health') || (!req.accepts('html') && !!req.accepts('json'));
 }
 

@@ -9,7 +9,7 @@ export const QUESTION_MIN_LENGTH = 80;
 export const QUESTION_MAX_LENGTH = 5000;
 const MIN_WORDS = 12;
 
-export const STATE_BUYER_TYPES: readonly OrganisationType[] = ['state_administration', 'state_public_body'];
+const STATE_BUYER_TYPES: readonly OrganisationType[] = ['state_administration', 'state_public_body'];
 
 export function isStateBuyer(type: OrganisationType): boolean {
   return STATE_BUYER_TYPES.includes(type);

@@ -12,6 +12,5 @@ import { RequestValidator } from './request-validator';
   imports: [RequestsModule, MailModule],
   providers: [IntakeService, RequestValidator, IdempotencyRepository, IntakeRateLimiter],
   controllers: [IntakeApiController, IntakePagesController],
-  exports: [IdempotencyRepository],
 })
 export class IntakeModule {}
