@@ -92,10 +92,18 @@ export interface ServiceProcess {
   exited: Promise<void>;
 }
 
-/** Starts `node <npm start flags> <entry>` with this environment, stdout and stderr appended to logFile. */
+/**
+ * Starts `node <npm start flags> <entry>` with this environment, stdout and stderr appended to logFile.
+ * BENCH_NODE_FLAGS adds flags node refuses in NODE_OPTIONS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile a run.
+ */
 export function spawnService(label: string, entry: string, env: NodeJS.ProcessEnv, logFile: string): ServiceProcess {
   const logFd = fs.openSync(logFile, 'a');
-  const child = spawn(process.execPath, [...startScriptNodeFlags(), entry], { cwd: ROOT, env, stdio: ['ignore', logFd, logFd] });
+  const profiling = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...startScriptNodeFlags(), ...profiling, entry], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', logFd, logFd],
+  });
   fs.closeSync(logFd);
 
   if (child.pid === undefined) throw new Error(`impossible de lancer ${entry}`);

@@ -22,6 +22,11 @@ export async function runAsOne(db: DataSource | EntityManager, statements: SqlSt
   await pgClientOf(db).query({ name, text: sql, values: params });
 }
 
+/** Parameters for a multi-row `unnest($1::type[], $2::type[], …)`: one array per key, in the given order. */
+export function columnsOf<T>(rows: readonly T[], keys: ReadonlyArray<keyof T>): unknown[][] {
+  return keys.map((key) => rows.map((row) => row[key]));
+}
+
 export function combine(statements: SqlStatement[]): SqlStatement {
   if (statements.length === 1) return statements[0];
   const params: unknown[] = [];

@@ -22,9 +22,21 @@ export class OutboxRepository {
    * throughput at one commit at a time; the relay polls the pending index instead.
    */
   addStatement<J extends JobName>(jobName: J, payload: JobPayloads[J], jobId: string, delayMs = 0): SqlStatement {
+    return this.addManyStatement(jobName, [{ payload, jobId, delayMs }]);
+  }
+
+  /** Several jobs of one kind in one statement. */
+  addManyStatement<J extends JobName>(jobName: J, jobs: Array<{ payload: JobPayloads[J]; jobId: string; delayMs?: number }>): SqlStatement {
     return {
-      sql: `INSERT INTO outbox_events (queue, job_name, job_id, payload, delay_ms) VALUES ($1, $2, $3, $4, $5)`,
-      params: [JOB_QUEUES[jobName], jobName, jobId, payload, delayMs],
+      sql: `INSERT INTO outbox_events (queue, job_name, job_id, payload, delay_ms)
+            SELECT $1, $2, j.* FROM unnest($3::text[], $4::jsonb[], $5::int[]) AS j`,
+      params: [
+        JOB_QUEUES[jobName],
+        jobName,
+        jobs.map((j) => j.jobId),
+        jobs.map((j) => JSON.stringify(j.payload)),
+        jobs.map((j) => j.delayMs ?? 0),
+      ],
     };
   }
 

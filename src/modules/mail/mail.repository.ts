@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { SqlStatement } from '../../database/sql-statement';
+import { columnsOf, SqlStatement } from '../../database/sql-statement';
 import { MailMessage } from './mail-message.entity';
 
 export interface ClaimedMail {
@@ -22,12 +22,12 @@ export class MailRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   insertStatement(
-    message: Pick<MailMessage, 'id' | 'requestId' | 'template' | 'recipient' | 'subject' | 'textBody' | 'htmlBody'>,
+    messages: Array<Pick<MailMessage, 'id' | 'requestId' | 'template' | 'recipient' | 'subject' | 'textBody' | 'htmlBody'>>,
   ): SqlStatement {
     return {
       sql: `INSERT INTO mail_messages (id, request_id, template, recipient, subject, text_body, html_body, status)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued')`,
-      params: [message.id, message.requestId, message.template, message.recipient, message.subject, message.textBody, message.htmlBody],
+            SELECT m.*, 'queued' FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS m`,
+      params: columnsOf(messages, ['id', 'requestId', 'template', 'recipient', 'subject', 'textBody', 'htmlBody']),
     };
   }
 

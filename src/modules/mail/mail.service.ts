@@ -30,19 +30,22 @@ export class MailService {
 
   /** The message and its delivery job, to run with the change that causes them. */
   prepare(mail: MailToQueue): SqlStatement[] {
-    const id = randomUUID();
-    const { text, html } = this.composer.compose(mail.template, { ...mail.context, mailSubject: mail.subject });
+    return this.prepareMany([mail]);
+  }
+
+  /** Messages and their delivery jobs in two statements, whatever their number. */
+  prepareMany(mails: MailToQueue[]): SqlStatement[] {
+    if (!mails.length) return [];
+    const messages = mails.map((mail) => {
+      const { text, html } = this.composer.compose(mail.template, { ...mail.context, mailSubject: mail.subject });
+      return { ...mail, id: randomUUID(), textBody: text, htmlBody: html };
+    });
     return [
-      this.mails.insertStatement({
-        id,
-        requestId: mail.requestId,
-        template: mail.template,
-        recipient: mail.recipient,
-        subject: mail.subject,
-        textBody: text,
-        htmlBody: html,
-      }),
-      this.outbox.addStatement('mail.send', { mailId: id }, `mail-${id}`),
+      this.mails.insertStatement(messages),
+      this.outbox.addManyStatement(
+        'mail.send',
+        messages.map(({ id }) => ({ payload: { mailId: id }, jobId: `mail-${id}` })),
+      ),
     ];
   }
 

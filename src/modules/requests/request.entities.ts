@@ -15,6 +15,8 @@ import type { OrganisationType, PurchaseStage, RequestKind, RequestStatus } from
 @Entity('requests')
 @Index(['networkCode', 'status'])
 @Index('requests_pool_idx', ['networkCode', 'createdAt'], { where: "status = 'unassigned'" })
+// Routing takes the oldest submitted requests in batches; the sweep looks for forgotten ones.
+@Index('requests_waiting_idx', ['createdAt'], { where: "status = 'submitted'" })
 export class AdviceRequest {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { SqlStatement } from '../../database/sql-statement';
+import { columnsOf, SqlStatement } from '../../database/sql-statement';
 import { ensureReferenceSequence, REFERENCE_BLOCK, referenceSequence } from './reference-number';
 import { AdviceRequest, RequestEvent } from './request.entities';
 
@@ -75,10 +75,15 @@ export class RequestsRepository {
   }
 
   eventStatement(event: NewRequestEvent): SqlStatement {
+    return this.eventsStatement([event]);
+  }
+
+  /** History lines in one statement, in the given order (their ids follow it). */
+  eventsStatement(events: NewRequestEvent[]): SqlStatement {
     return {
       sql: `INSERT INTO request_events (request_id, type, from_status, to_status, actor_type, actor_id, reason, is_public)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      params: [event.requestId, event.type, event.fromStatus, event.toStatus, event.actorType, event.actorId, event.reason, event.isPublic],
+            SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[], $8::boolean[])`,
+      params: columnsOf(events, ['requestId', 'type', 'fromStatus', 'toStatus', 'actorType', 'actorId', 'reason', 'isPublic']),
     };
   }
 

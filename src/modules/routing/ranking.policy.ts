@@ -65,11 +65,11 @@ export function whyNotEligible(
  * The eligible candidates, best first. Social clauses go to a facilitator of the département; the
  * région's coordinators are offered only when none of those is eligible.
  */
-export function rankFacilitators(
+export function rankFacilitators<C extends FacilitatorCandidate>(
   request: RoutingRequest,
-  candidates: readonly FacilitatorCandidate[],
+  candidates: readonly C[],
   excluded: ReadonlySet<string> = NOBODY,
-): FacilitatorCandidate[] {
+): C[] {
   const eligible = candidates.filter((candidate) => whyNotEligible(request, candidate, excluded) === null);
   const local = eligible.filter((candidate) => coversDepartment(request, candidate));
   const pool = local.length > 0 ? local : eligible;

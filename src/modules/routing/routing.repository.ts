@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { SqlStatement } from '../../database/sql-statement';
+import { columnsOf, SqlStatement } from '../../database/sql-statement';
 import type { RequestStatus } from '../requests/request.types';
 import type { FacilitatorCandidate } from './ranking.policy';
 import type { AssignmentEndReason, DeclineReason } from './request-assignment.entity';
@@ -36,6 +36,25 @@ export interface FacilitatorContact {
   networkCode: string;
 }
 
+/** A facilitator who may be offered requests, with the contact the assignment e-mail needs. */
+export interface ClaimableFacilitator extends FacilitatorCandidate {
+  readonly email: string;
+  readonly firstName: string;
+}
+
+export interface NewAssignment {
+  id: string;
+  requestId: string;
+  facilitatorId: string;
+  assignedAt: Date;
+  takeChargeDueAt: Date;
+  actionTokenHash: Buffer;
+}
+
+const ROUTABLE_COLUMNS = `r.id, r.reference, r.status, r.kind, r.department_code AS "departmentCode", d.region_code AS "regionCode",
+       r.network_code AS "networkCode", r.segment_code AS "segmentCode", r.subject,
+       r.deadline_misses AS "deadlineMisses", r.created_at AS "createdAt"`;
+
 /** Statuses in which a request waits for a facilitator. */
 export const ROUTABLE_STATUSES: readonly RequestStatus[] = ['submitted', 'unassigned'];
 
@@ -46,9 +65,7 @@ export class RoutingRepository {
   /** Locks the request: every routing decision about it is taken by one transaction at a time. */
   async lockRequest(manager: EntityManager, requestId: string): Promise<RoutableRequest | null> {
     const rows = await manager.query(
-      `SELECT r.id, r.reference, r.status, r.kind, r.department_code AS "departmentCode", d.region_code AS "regionCode",
-              r.network_code AS "networkCode", r.segment_code AS "segmentCode", r.subject,
-              r.deadline_misses AS "deadlineMisses", r.created_at AS "createdAt"
+      `SELECT ${ROUTABLE_COLUMNS}
          FROM requests r JOIN departments d ON d.code = r.department_code
         WHERE r.id = $1
           FOR UPDATE OF r`,
@@ -58,71 +75,99 @@ export class RoutingRepository {
   }
 
   /**
-   * Facilitators who could serve the request's kind and territory, with what the ranking policy
-   * needs; the policy makes the final decision.
+   * Other requests waiting to be routed, oldest first, locked for this transaction: one decision
+   * routes a whole batch. SKIP LOCKED leaves to their holder those another worker is routing.
    */
-  async candidates(
-    manager: EntityManager,
-    request: RoutableRequest,
-    today: string,
-  ): Promise<{ candidates: FacilitatorCandidate[]; excluded: Set<string> }> {
-    const rows: Array<FacilitatorCandidate & { excluded: boolean }> = await manager.query(
-      `SELECT f.id, f.kind, f.network_code AS "networkCode", f.is_coordinator AS "isCoordinator", f.active, f.capacity,
-              f.open_count AS "openCount", f.segments, f.last_assigned_at AS "lastAssignedAt",
-              COALESCE((SELECT array_agg(fd.department_code) FROM facilitator_departments fd WHERE fd.facilitator_id = f.id), '{}') AS "departmentCodes",
-              COALESCE((SELECT array_agg(rg.code) FROM regions rg WHERE rg.network_code = f.network_code), '{}') AS "regionCodes",
-              EXISTS (SELECT 1 FROM facilitator_absences a WHERE a.facilitator_id = f.id AND $5::date BETWEEN a.starts_on AND a.ends_on) AS "absentToday",
-              -- who declined this request or let its deadline pass is not offered it again
-              EXISTS (SELECT 1 FROM request_assignments ra WHERE ra.request_id = $6 AND ra.facilitator_id = f.id
-                         AND ra.end_reason IN ('declined', 'deadline_missed')) AS excluded
-         FROM facilitators f
-        WHERE f.kind = $1 AND f.active
-          AND CASE WHEN $1 = 'environmental' THEN f.network_code = $2
-                   ELSE EXISTS (SELECT 1 FROM facilitator_departments fd WHERE fd.facilitator_id = f.id AND fd.department_code = $3)
-                        OR (f.is_coordinator AND EXISTS (SELECT 1 FROM regions rg WHERE rg.network_code = f.network_code AND rg.code = $4))
-              END`,
-      [request.kind, request.networkCode, request.departmentCode, request.regionCode, today, request.id],
+  async lockWaiting(manager: EntityManager, exceptId: string, limit: number): Promise<RoutableRequest[]> {
+    return manager.query(
+      `SELECT ${ROUTABLE_COLUMNS}
+         FROM requests r JOIN departments d ON d.code = r.department_code
+        WHERE r.status = 'submitted' AND r.id <> $1
+        ORDER BY r.created_at LIMIT $2
+          FOR UPDATE OF r SKIP LOCKED`,
+      [exceptId, limit],
     );
-    return { candidates: rows, excluded: new Set(rows.filter((r) => r.excluded).map((r) => r.id)) };
+  }
+
+  /** The network's pool, oldest first, locked for this transaction. */
+  async lockPool(manager: EntityManager, networkCode: string, limit: number): Promise<RoutableRequest[]> {
+    return manager.query(
+      `SELECT ${ROUTABLE_COLUMNS}
+         FROM requests r JOIN departments d ON d.code = r.department_code
+        WHERE r.network_code = $1 AND r.status = 'unassigned'
+        ORDER BY r.created_at, r.id LIMIT $2
+          FOR UPDATE OF r SKIP LOCKED`,
+      [networkCode, limit],
+    );
+  }
+
+  /** Read without a lock: most routing jobs find their request already placed by an earlier batch. */
+  async isRoutable(requestId: string): Promise<boolean> {
+    const rows: Array<{ status: RequestStatus }> = await this.dataSource.query(`SELECT status FROM requests WHERE id = $1`, [requestId]);
+    return rows.length > 0 && ROUTABLE_STATUSES.includes(rows[0].status);
   }
 
   /**
-   * Takes one place in the facilitator's capacity, or nothing if it is full: the row lock makes
-   * concurrent claims queue, and the condition is checked again after the wait.
+   * Every active facilitator who could serve one of these requests (kind and territory), with what
+   * the ranking policy needs, locked in id order: their load is current until commit, and batches
+   * running side by side queue on the same rows in the same order, so they never deadlock.
    */
-  async claimCapacity(manager: EntityManager, facilitatorId: string, now: Date): Promise<FacilitatorContact | null> {
-    const [rows] = await manager.query(
-      `UPDATE facilitators SET open_count = open_count + 1, last_assigned_at = $2
-        WHERE id = $1 AND active AND open_count < capacity
-        RETURNING id, email, first_name AS "firstName", network_code AS "networkCode"`,
-      [facilitatorId, now],
+  async lockCandidates(manager: EntityManager, requests: readonly RoutableRequest[], today: string): Promise<ClaimableFacilitator[]> {
+    const environmental = requests.filter((r) => r.kind === 'environmental');
+    const social = requests.filter((r) => r.kind === 'social_clause');
+    return manager.query(
+      `SELECT f.id, f.kind, f.network_code AS "networkCode", f.is_coordinator AS "isCoordinator", f.active, f.capacity,
+              f.open_count AS "openCount", f.segments, f.last_assigned_at AS "lastAssignedAt", f.email, f.first_name AS "firstName",
+              COALESCE((SELECT array_agg(fd.department_code) FROM facilitator_departments fd WHERE fd.facilitator_id = f.id), '{}') AS "departmentCodes",
+              COALESCE((SELECT array_agg(rg.code) FROM regions rg WHERE rg.network_code = f.network_code), '{}') AS "regionCodes",
+              EXISTS (SELECT 1 FROM facilitator_absences a WHERE a.facilitator_id = f.id AND $4::date BETWEEN a.starts_on AND a.ends_on) AS "absentToday"
+         FROM facilitators f
+        WHERE f.active
+          AND (f.kind = 'environmental' AND f.network_code = ANY($1::text[])
+               OR f.kind = 'social_clause'
+                  AND (EXISTS (SELECT 1 FROM facilitator_departments fd WHERE fd.facilitator_id = f.id AND fd.department_code = ANY($2::text[]))
+                       OR f.is_coordinator AND EXISTS (SELECT 1 FROM regions rg WHERE rg.network_code = f.network_code AND rg.code = ANY($3::text[]))))
+        ORDER BY f.id
+          FOR UPDATE OF f`,
+      [
+        distinct(environmental.map((r) => r.networkCode)),
+        distinct(social.map((r) => r.departmentCode)),
+        distinct(social.map((r) => r.regionCode)),
+        today,
+      ],
     );
-    return rows[0] ?? null;
+  }
+
+  /** Who declined each request or let its deadline pass: they are not offered it again. */
+  async exclusions(manager: EntityManager, requestIds: string[]): Promise<Map<string, Set<string>>> {
+    const rows: Array<{ requestId: string; facilitatorId: string }> = await manager.query(
+      `SELECT request_id AS "requestId", facilitator_id AS "facilitatorId" FROM request_assignments
+        WHERE request_id = ANY($1::uuid[]) AND end_reason IN ('declined', 'deadline_missed')`,
+      [requestIds],
+    );
+    const byRequest = new Map<string, Set<string>>();
+    for (const { requestId, facilitatorId } of rows) byRequest.set(requestId, (byRequest.get(requestId) ?? new Set()).add(facilitatorId));
+    return byRequest;
+  }
+
+  /** Places taken in each facilitator's capacity; the rows are already locked by lockCandidates. */
+  claimCapacityStatement(claims: Map<string, number>, now: Date): SqlStatement {
+    return {
+      sql: `UPDATE facilitators f SET open_count = f.open_count + c.n, last_assigned_at = $3
+              FROM unnest($1::uuid[], $2::int[]) AS c(id, n) WHERE f.id = c.id`,
+      params: [[...claims.keys()], [...claims.values()], now],
+    };
   }
 
   releaseCapacityStatement(facilitatorId: string): SqlStatement {
     return { sql: `UPDATE facilitators SET open_count = greatest(open_count - 1, 0) WHERE id = $1`, params: [facilitatorId] };
   }
 
-  insertAssignmentStatement(assignment: {
-    id: string;
-    requestId: string;
-    facilitatorId: string;
-    assignedAt: Date;
-    takeChargeDueAt: Date;
-    actionTokenHash: Buffer;
-  }): SqlStatement {
+  insertAssignmentsStatement(assignments: NewAssignment[]): SqlStatement {
     return {
       sql: `INSERT INTO request_assignments (id, request_id, facilitator_id, assigned_at, take_charge_due_at, action_token_hash)
-            VALUES ($1, $2, $3, $4, $5, $6)`,
-      params: [
-        assignment.id,
-        assignment.requestId,
-        assignment.facilitatorId,
-        assignment.assignedAt,
-        assignment.takeChargeDueAt,
-        assignment.actionTokenHash,
-      ],
+            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[], $5::timestamptz[], $6::bytea[])`,
+      params: columnsOf(assignments, ['id', 'requestId', 'facilitatorId', 'assignedAt', 'takeChargeDueAt', 'actionTokenHash']),
     };
   }
 
@@ -155,6 +200,15 @@ export class RoutingRepository {
       sql: `UPDATE requests SET status = $2, assigned_facilitator_id = $3, deadline_misses = COALESCE($4, deadline_misses), updated_at = now()
         WHERE id = $1`,
       params: [requestId, state.status, state.assignedFacilitatorId, state.deadlineMisses ?? null],
+    };
+  }
+
+  /** The routing outcome of a batch: each request's new status and facilitator, in one statement. */
+  routedStatesStatement(states: Array<{ requestId: string; status: RequestStatus; assignedFacilitatorId: string | null }>): SqlStatement {
+    return {
+      sql: `UPDATE requests r SET status = s.status, assigned_facilitator_id = s.facilitator_id, updated_at = now()
+              FROM unnest($1::uuid[], $2::text[], $3::uuid[]) AS s(id, status, facilitator_id) WHERE r.id = s.id`,
+      params: [states.map((s) => s.requestId), states.map((s) => s.status), states.map((s) => s.assignedFacilitatorId)],
     };
   }
 
@@ -275,6 +329,10 @@ export class RoutingRepository {
     );
     return rows[0] ?? null;
   }
+}
+
+function distinct(values: string[]): string[] {
+  return [...new Set(values)];
 }
 
 /** What the facilitator's private assignment page shows. */

@@ -14,16 +14,22 @@ import { KIND_LABELS, RequestStatus } from '../requests/request.types';
 import { NewRequestEvent, RequestsRepository } from '../requests/requests.repository';
 import { rankFacilitators } from './ranking.policy';
 import type { AssignmentEndReason, DeclineReason } from './request-assignment.entity';
-import { RoutableRequest, ROUTABLE_STATUSES, RoutingRepository } from './routing.repository';
+import { ClaimableFacilitator, NewAssignment, RoutableRequest, ROUTABLE_STATUSES, RoutingRepository } from './routing.repository';
 import { addWorkingDays } from './working-days.policy';
 
 /** After this many missed take-charge deadlines, the network's animators are told. */
 const ESCALATION_MISSES = 2;
-const POOL_BATCH = 200;
+/** Requests routed in one transaction: fewer round trips per request, short enough locks. */
+const ROUTING_BATCH = 50;
+/** A drain job stops after this many batches; the next freed place schedules another. */
+const POOL_BATCHES = 4;
 /** Longer deadlines are left to the minute sweep: a timer fired early finds the deadline not yet due. */
 const MAX_TIMER_MS = 7 * 24 * 3600 * 1000;
 
 export type RoutingOutcome = 'assigned' | 'unassigned' | 'unchanged';
+
+/** An assignment decided in memory, with what its e-mail needs; the token is known only until the e-mail is composed. */
+type PlannedAssignment = NewAssignment & { request: RoutableRequest; facilitator: ClaimableFacilitator; token: string };
 
 /**
  * Puts each request with one facilitator: the right kind and territory, present, below capacity,
@@ -48,12 +54,19 @@ export class RoutingService {
     this.logger = logger.child({ component: 'routing' });
   }
 
-  /** Idempotent: a request already assigned, or further along, is left as it is. */
+  /**
+   * Idempotent: a request already assigned, or further along, is left as it is. The requests
+   * submitted behind this one are routed in the same transaction, so that their own jobs, when they
+   * come, find nothing left to do.
+   */
   async route(requestId: string): Promise<RoutingOutcome> {
+    if (!(await this.routing.isRoutable(requestId))) return 'unchanged';
     return this.dataSource.transaction(async (manager) => {
       const request = await this.routing.lockRequest(manager, requestId);
       if (!request || !ROUTABLE_STATUSES.includes(request.status)) return 'unchanged';
-      return this.assign(manager, request);
+      const batch = [request, ...(await this.routing.lockWaiting(manager, request.id, ROUTING_BATCH - 1))].sort(oldestFirst);
+      const outcomes = await this.assign(manager, batch);
+      return outcomes[batch.indexOf(request)];
     });
   }
 
@@ -89,7 +102,7 @@ export class RoutingService {
       }
       if (misses >= ESCALATION_MISSES) statements.push(...(await this.networkAlert(manager, request, 'network-escalation', misses)));
       await runAsOne(manager, statements);
-      await this.assign(manager, { ...request, status: 'submitted', deadlineMisses: misses });
+      await this.assign(manager, [{ ...request, status: 'submitted', deadlineMisses: misses }]);
       return current.facilitatorId;
     });
     if (freed) await this.scheduleDrains(freed);
@@ -112,7 +125,7 @@ export class RoutingService {
           { declineReason: reason },
         ),
       );
-      await this.assign(manager, { ...request, status: 'submitted' });
+      await this.assign(manager, [{ ...request, status: 'submitted' }]);
       return current.facilitatorId;
     });
     if (freed) await this.scheduleDrains(freed);
@@ -154,7 +167,7 @@ export class RoutingService {
               reason: 'Facilitateur absent ou indisponible',
             }),
           );
-          await this.assign(manager, { ...request, status: 'submitted' });
+          await this.assign(manager, [{ ...request, status: 'submitted' }]);
         });
       }
     }
@@ -164,36 +177,76 @@ export class RoutingService {
   /** Assigns the network's pool, oldest first, as far as capacity allows. */
   async drainPool(networkCode: string): Promise<number> {
     let assigned = 0;
-    if (!(await this.routing.networkHasFreeCapacity(networkCode))) return 0;
-    for (const requestId of await this.routing.pool(networkCode, POOL_BATCH)) {
-      if ((await this.route(requestId)) === 'assigned') assigned++;
+    for (let batches = 0; batches < POOL_BATCHES && (await this.routing.networkHasFreeCapacity(networkCode)); batches++) {
+      const outcomes = await this.dataSource.transaction(async (manager) =>
+        this.assign(manager, await this.routing.lockPool(manager, networkCode, ROUTING_BATCH)),
+      );
+      const placed = outcomes.filter((outcome) => outcome === 'assigned').length;
+      assigned += placed;
+      // The oldest waiting request fits nowhere yet, or the pool is empty: the next drain comes with freed capacity.
+      if (placed < ROUTING_BATCH) break;
     }
     if (assigned) this.logger.info({ networkCode, assigned }, 'réserve de demandes en partie attribuée');
     return assigned;
   }
 
-  /** Picks the best facilitator the policy allows and claims a place in their capacity. */
-  private async assign(manager: EntityManager, request: RoutableRequest): Promise<RoutingOutcome> {
+  /**
+   * Offers each request, oldest first, to the best facilitator the policy allows, counting the
+   * places taken by the requests before it; writes every outcome in one statement.
+   */
+  private async assign(manager: EntityManager, requests: RoutableRequest[]): Promise<RoutingOutcome[]> {
+    if (!requests.length) return [];
     const now = this.clock.now();
-    const { candidates, excluded } = await this.routing.candidates(manager, request, parisDay(now));
-    for (const candidate of rankFacilitators(request, candidates, excluded)) {
-      const facilitator = await this.routing.claimCapacity(manager, candidate.id, now);
-      if (!facilitator) continue; // filled up by a concurrent claim since the candidates were read
-      const assignmentId = randomUUID();
+    const facilitators = (await this.routing.lockCandidates(manager, requests, parisDay(now))).map((f) => ({ ...f }));
+    const exclusions = await this.routing.exclusions(
+      manager,
+      requests.map((r) => r.id),
+    );
+    const claims = new Map<string, number>();
+    const assignments: PlannedAssignment[] = [];
+    const unplaced: RoutableRequest[] = [];
+    const outcomes = requests.map((request): RoutingOutcome => {
+      const [facilitator] = rankFacilitators(request, facilitators, exclusions.get(request.id));
+      if (!facilitator) {
+        if (request.status === 'unassigned') return 'unchanged';
+        unplaced.push(request);
+        return 'unassigned';
+      }
+      facilitator.openCount++;
+      facilitator.lastAssignedAt = now;
+      claims.set(facilitator.id, (claims.get(facilitator.id) ?? 0) + 1);
       const token = randomToken();
-      const dueAt = addWorkingDays(now, this.config.TAKE_CHARGE_WORKING_DAYS, request.departmentCode);
-      await runAsOne(manager, [
-        this.routing.insertAssignmentStatement({
-          id: assignmentId,
-          requestId: request.id,
-          facilitatorId: facilitator.id,
-          assignedAt: now,
-          takeChargeDueAt: dueAt,
-          actionTokenHash: sha256(token),
-        }),
-        this.routing.requestStateStatement(request.id, { status: 'assigned', assignedFacilitatorId: facilitator.id }),
-        this.requests.eventStatement(event(request, 'assigned', 'assigned', { isPublic: true })),
-        ...this.mail.prepare({
+      assignments.push({
+        id: randomUUID(),
+        requestId: request.id,
+        facilitatorId: facilitator.id,
+        assignedAt: now,
+        takeChargeDueAt: addWorkingDays(now, this.config.TAKE_CHARGE_WORKING_DAYS, request.departmentCode),
+        actionTokenHash: sha256(token),
+        request,
+        facilitator,
+        token,
+      });
+      return 'assigned';
+    });
+    await runAsOne(manager, [
+      ...(assignments.length ? this.assignmentStatements(assignments, claims, now) : []),
+      ...(unplaced.length ? await this.poolStatements(manager, unplaced) : []),
+    ]);
+    return outcomes;
+  }
+
+  /** The assignments, the places they take, their history, the facilitators' e-mails and the deadline timers. */
+  private assignmentStatements(assignments: PlannedAssignment[], claims: Map<string, number>, now: Date): SqlStatement[] {
+    return [
+      this.routing.claimCapacityStatement(claims, now),
+      this.routing.insertAssignmentsStatement(assignments),
+      this.routing.routedStatesStatement(
+        assignments.map((a) => ({ requestId: a.requestId, status: 'assigned', assignedFacilitatorId: a.facilitatorId })),
+      ),
+      this.requests.eventsStatement(assignments.map((a) => event(a.request, 'assigned', 'assigned', { isPublic: true }))),
+      ...this.mail.prepareMany(
+        assignments.map(({ request, facilitator, id, token, takeChargeDueAt }) => ({
           requestId: request.id,
           template: 'facilitator-assignment',
           recipient: facilitator.email,
@@ -203,30 +256,37 @@ export class RoutingService {
             reference: request.reference,
             subject: request.subject,
             kindLabel: KIND_LABELS[request.kind],
-            department: `${request.departmentCode} — ${this.reference.department(request.departmentCode)?.name ?? ''}`,
+            department: this.departmentLabel(request),
             segment: this.reference.segment(request.segmentCode)?.label ?? request.segmentCode,
-            dueAt,
-            actionUrl: `${this.config.PUBLIC_URL}/affectation/${assignmentId}?t=${token}`,
+            dueAt: takeChargeDueAt,
+            actionUrl: `${this.config.PUBLIC_URL}/affectation/${id}?t=${token}`,
           },
-        }),
-        this.outbox.addStatement(
-          'routing.deadline',
-          { requestId: request.id, assignmentId },
-          `deadline-${assignmentId}`,
-          Math.min(Math.max(0, dueAt.getTime() - now.getTime()), MAX_TIMER_MS),
-        ),
-      ]);
-      return 'assigned';
-    }
-    if (request.status === 'unassigned') return 'unchanged';
-    await runAsOne(manager, [
-      this.routing.requestStateStatement(request.id, { status: 'unassigned', assignedFacilitatorId: null }),
-      this.requests.eventStatement(
-        event(request, 'unassigned', 'unassigned', { isPublic: true, reason: 'Aucun facilitateur disponible pour le moment' }),
+        })),
       ),
-      ...(await this.networkAlert(manager, request, 'network-pool-alert', request.deadlineMisses)),
-    ]);
-    return 'unassigned';
+      this.outbox.addManyStatement(
+        'routing.deadline',
+        assignments.map(({ id, requestId, takeChargeDueAt }) => ({
+          payload: { requestId, assignmentId: id },
+          jobId: `deadline-${id}`,
+          delayMs: Math.min(Math.max(0, takeChargeDueAt.getTime() - now.getTime()), MAX_TIMER_MS),
+        })),
+      ),
+    ];
+  }
+
+  /** No one can take these requests now: they wait in their network's pool, and the network is told. */
+  private async poolStatements(manager: EntityManager, requests: RoutableRequest[]): Promise<SqlStatement[]> {
+    const alerts: SqlStatement[][] = [];
+    for (const request of requests) alerts.push(await this.networkAlert(manager, request, 'network-pool-alert', request.deadlineMisses));
+    return [
+      this.routing.routedStatesStatement(requests.map((r) => ({ requestId: r.id, status: 'unassigned', assignedFacilitatorId: null }))),
+      this.requests.eventsStatement(
+        requests.map((r) =>
+          event(r, 'unassigned', 'unassigned', { isPublic: true, reason: 'Aucun facilitateur disponible pour le moment' }),
+        ),
+      ),
+      ...alerts.flat(),
+    ];
   }
 
   /**
@@ -277,10 +337,14 @@ export class RoutingService {
         reference: request.reference,
         subject: request.subject,
         kindLabel: KIND_LABELS[request.kind],
-        department: `${request.departmentCode} — ${this.reference.department(request.departmentCode)?.name ?? ''}`,
+        department: this.departmentLabel(request),
         misses,
       },
     });
+  }
+
+  private departmentLabel(request: RoutableRequest): string {
+    return `${request.departmentCode} — ${this.reference.department(request.departmentCode)?.name ?? ''}`;
   }
 
   /** Capacity freed somewhere: the pools of the networks this facilitator serves get a chance. */
@@ -300,6 +364,10 @@ const DECLINE_LABELS: Record<DeclineReason, string> = {
   not_my_expertise: 'Décliné : hors de mon expertise',
   unavailable: 'Décliné : indisponible',
 };
+
+function oldestFirst(a: RoutableRequest, b: RoutableRequest): number {
+  return a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1);
+}
 
 function event(request: RoutableRequest, type: string, toStatus: RequestStatus, extra: Partial<NewRequestEvent> = {}): NewRequestEvent {
   return {

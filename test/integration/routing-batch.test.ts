@@ -1,0 +1,97 @@
+import { RoutingService } from '../../src/modules/routing/routing.service';
+import { insertFacilitator } from '../support/facilitators';
+import { bodyOf, TestApp, useTestApp, validRequestBody } from '../support/test-app';
+
+/** The api alone: submissions wait as 'submitted' and the test calls routing itself, as one job would. */
+describe('routing in batches', () => {
+  let t!: TestApp;
+  useTestApp((app) => (t = app), {}, { api: true, worker: false });
+
+  async function submitMany(count: number, overrides: Record<string, unknown> = {}): Promise<string[]> {
+    const ids: string[] = [];
+    for (let n = 0; n < count; n++) {
+      const created = await bodyOf(
+        fetch(`${t.url}/api/v1/requests`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(validRequestBody(100 + n, overrides)),
+        }),
+      );
+      ids.push((await t.dataSource.query(`SELECT id FROM requests WHERE reference = $1`, [created.reference]))[0].id);
+    }
+    return ids;
+  }
+
+  const statuses = async (ids: string[]) =>
+    (
+      await t.dataSource.query(
+        `SELECT status, assigned_facilitator_id AS "facilitatorId" FROM requests WHERE id = ANY($1) ORDER BY created_at`,
+        [ids],
+      )
+    ).map((r: { status: string; facilitatorId: string | null }) => r);
+
+  it('routes the requests waiting behind the job’s own, oldest first, within capacity, with one history line and one e-mail each', async () => {
+    const a = await insertFacilitator(t.dataSource, { email: 'a@example.org', capacity: 2 });
+    const b = await insertFacilitator(t.dataSource, { email: 'b@example.org', capacity: 2 });
+    const ids = await submitMany(6);
+    const routing = t.app.get(RoutingService);
+
+    // The youngest request's job comes first: the older ones still get the places.
+    expect(await routing.route(ids[5])).toBe('unassigned');
+
+    const after = await statuses(ids);
+    // The four places go to the four oldest; the two youngest wait in the pool.
+    expect(after.map((r: { status: string }) => r.status)).toEqual([
+      'assigned',
+      'assigned',
+      'assigned',
+      'assigned',
+      'unassigned',
+      'unassigned',
+    ]);
+    const perFacilitator = (id: string) => after.filter((r: { facilitatorId: string | null }) => r.facilitatorId === id).length;
+    expect([perFacilitator(a), perFacilitator(b)]).toEqual([2, 2]);
+    const loads = await t.dataSource.query(`SELECT open_count AS n FROM facilitators ORDER BY email`);
+    expect(loads.map((r: { n: number }) => r.n)).toEqual([2, 2]);
+    const events = await t.dataSource.query(
+      `SELECT type, count(*)::int AS n FROM request_events WHERE request_id = ANY($1) GROUP BY type ORDER BY type`,
+      [ids],
+    );
+    expect(events).toEqual([
+      { type: 'assigned', n: 4 },
+      { type: 'submitted', n: 6 },
+      { type: 'unassigned', n: 2 },
+    ]);
+    const mails = await t.dataSource.query(
+      `SELECT template, count(*)::int AS n FROM mail_messages WHERE template <> 'request-acknowledgement' GROUP BY template ORDER BY template`,
+    );
+    expect(mails).toEqual([
+      { template: 'facilitator-assignment', n: 4 },
+      { template: 'network-pool-alert', n: 2 },
+    ]);
+
+    // The other jobs, when they come, change nothing.
+    for (const id of ids) expect(await routing.route(id)).toBe('unchanged');
+    expect(await statuses(ids)).toEqual(after);
+    expect((await t.dataSource.query(`SELECT count(*)::int AS n FROM request_assignments`))[0].n).toBe(4);
+  });
+
+  it('drains the pool in batches, oldest first, as far as the freed capacity goes', async () => {
+    const ids = await submitMany(5);
+    const routing = t.app.get(RoutingService);
+    expect(await routing.route(ids[0])).toBe('unassigned');
+    expect((await statuses(ids)).every((r: { status: string }) => r.status === 'unassigned')).toBe(true);
+
+    await insertFacilitator(t.dataSource, { email: 'late@example.org', capacity: 3 });
+    expect(await routing.drainPool('aura-ee')).toBe(3);
+    expect((await statuses(ids)).map((r: { status: string }) => r.status)).toEqual([
+      'assigned',
+      'assigned',
+      'assigned',
+      'unassigned',
+      'unassigned',
+    ]);
+    // Still waiting requests are not alerted twice.
+    expect((await t.dataSource.query(`SELECT count(*)::int AS n FROM mail_messages WHERE template = 'network-pool-alert'`))[0].n).toBe(5);
+  });
+});
