@@ -1,4 +1,5 @@
 import { checkHelpItems, HelpItemInput, MAX_HELP_ITEMS } from './help-item.policy';
+import { helpItemOf } from './request-message.types';
 
 const FILE = '6f1c0a4e-2b1d-4c6e-9a51-0d3f2e7b8c90';
 const known = (code: string) => code === 'ccp-l2152-7';
@@ -64,19 +65,7 @@ describe('checkHelpItems', () => {
 
   it('keeps only the fields of the item’s type, trimmed', () => {
     const { items } = check({ type: 'regulation', legalReferenceCode: ' ccp-l2152-7 ', url: 'https://exemple.fr', peerName: 'X' });
-    expect(items[0]).toEqual({
-      type: 'regulation',
-      title: null,
-      url: null,
-      attachmentId: null,
-      legalReferenceCode: 'ccp-l2152-7',
-      peerName: null,
-      peerOrganisation: null,
-      peerContact: null,
-      peerConsent: null,
-      referralTarget: null,
-      details: null,
-    });
+    expect(items[0]).toEqual(helpItemOf('regulation', { legalReferenceCode: 'ccp-l2152-7' }));
   });
 
   it('numbers errors by item and limits the count', () => {

@@ -50,3 +50,21 @@ export interface HelpItem {
   referralTarget: ReferralTarget | null;
   details: string | null;
 }
+
+/** A help item of `type` with only the given fields set. */
+export function helpItemOf(type: HelpItemType, fields: Partial<Omit<HelpItem, 'type'>> = {}): HelpItem {
+  return {
+    type,
+    title: null,
+    url: null,
+    attachmentId: null,
+    legalReferenceCode: null,
+    peerName: null,
+    peerOrganisation: null,
+    peerContact: null,
+    peerConsent: null,
+    referralTarget: null,
+    details: null,
+    ...fields,
+  };
+}

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { SqlStatement } from '../../database/sql-statement';
 import { ensureReferenceSequence, REFERENCE_BLOCK, referenceSequence } from './reference-number';
 import { AdviceRequest, RequestEvent } from './request.entities';
+import type { CloseReason, RequestStatus } from './request.types';
 
 export type NewRequestEvent = Omit<RequestEvent, 'id' | 'createdAt' | 'request'>;
 
@@ -79,6 +80,19 @@ export class RequestsRepository {
       sql: `INSERT INTO request_events (request_id, type, from_status, to_status, actor_type, actor_id, reason, is_public)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
       params: [event.requestId, event.type, event.fromStatus, event.toStatus, event.actorType, event.actorId, event.reason, event.isPublic],
+    };
+  }
+
+  /**
+   * The request's new status (decided by request-state.policy.ts), to run with its history event: closing
+   * records why and when; any other move clears both, so a reopened request reads as open.
+   */
+  statusStatement(requestId: string, status: RequestStatus, closeReason: CloseReason | null = null): SqlStatement {
+    return {
+      sql: `UPDATE requests SET status = $2::varchar, close_reason = $3,
+              closed_at = CASE WHEN $2::varchar = 'closed' THEN now() END, updated_at = now()
+            WHERE id = $1`,
+      params: [requestId, status, status === 'closed' ? closeReason : null],
     };
   }
 
