@@ -7,6 +7,7 @@ import { RoutingModule, RoutingWorkerModule } from './modules/routing/routing.mo
 import { RoutingProcessor } from './modules/routing/routing.processor';
 import { LoggingModule } from './common/logging/logging.module';
 import { dataSourceOptions } from './database/data-source-options';
+import { AttachmentsModule } from './modules/attachments/attachments.module';
 import { DirectoryModule } from './modules/directory/directory.module';
 import { HealthModule } from './modules/health/health.module';
 import { IdempotencyRepository } from './modules/intake/idempotency.repository';
@@ -44,7 +45,7 @@ export interface Roles {
 })
 class WorkerRoleModule {}
 
-@Module({ imports: [HealthModule, RequestsModule, IntakeModule, DirectoryModule, RoutingModule, MetricsModule] })
+@Module({ imports: [HealthModule, RequestsModule, IntakeModule, DirectoryModule, RoutingModule, MetricsModule, AttachmentsModule] })
 class ApiRoleModule {}
 
 /** One codebase, one module tree; the entry point picks the roles this process plays. */

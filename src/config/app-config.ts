@@ -102,6 +102,19 @@ export class AppConfig {
   @Min(1, { message: 'au moins 1' })
   ANSWER_WORKING_DAYS = 10;
 
+  /** Per file; the bytes are kept in PostgreSQL. */
+  @Transform(toInt)
+  @IsInt({ message: 'une taille entière en octets' })
+  @Min(1024, { message: 'au moins 1024 octets' })
+  @Max(50 * 1024 * 1024, { message: 'au plus 50 Mo (52428800 octets) : les fichiers sont gardés dans PostgreSQL' })
+  ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024;
+
+  @Transform(toInt)
+  @IsInt({ message: 'un nombre entier de fichiers' })
+  @Min(1, { message: 'au moins 1' })
+  @Max(20, { message: 'au plus 20' })
+  ATTACHMENTS_PER_MESSAGE = 5;
+
   @Transform(toBool)
   @IsBoolean({ message: 'true ou false' })
   RUN_MIGRATIONS = true;

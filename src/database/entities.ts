@@ -1,10 +1,12 @@
-import { Department, Network, Region, Segment } from '../modules/reference/reference.entities';
+import { Department, LegalReference, Network, Region, Segment } from '../modules/reference/reference.entities';
 import { AdviceRequest, RequestEvent } from '../modules/requests/request.entities';
 import { MailMessage } from '../modules/mail/mail-message.entity';
 import { IdempotencyKey } from '../modules/intake/idempotency-key.entity';
 import { OutboxEvent } from '../queue/outbox-event.entity';
 import { Facilitator, FacilitatorAbsence, FacilitatorDepartment } from '../modules/directory/directory.entities';
 import { RequestAssignment } from '../modules/routing/request-assignment.entity';
+import { AnswerHelpItem, RequestMessage } from '../modules/requests/request-message.entities';
+import { Attachment, AttachmentContent } from '../modules/attachments/attachment.entities';
 
 export const ENTITIES = [
   Network,
@@ -20,4 +22,9 @@ export const ENTITIES = [
   FacilitatorDepartment,
   FacilitatorAbsence,
   RequestAssignment,
+  LegalReference,
+  RequestMessage,
+  AnswerHelpItem,
+  Attachment,
+  AttachmentContent,
 ];

@@ -43,7 +43,7 @@ export async function startTestApp(env: Record<string, string> = {}, roles: Role
 
 export async function resetDatabase(dataSource: DataSource): Promise<void> {
   await dataSource.query(
-    'TRUNCATE requests, request_events, mail_messages, outbox_events, idempotency_keys, request_assignments, facilitator_absences, facilitator_departments, facilitators CASCADE',
+    'TRUNCATE attachment_contents, attachments, answer_help_items, request_messages, requests, request_events, mail_messages, outbox_events, idempotency_keys, request_assignments, facilitator_absences, facilitator_departments, facilitators CASCADE',
   );
 }
 

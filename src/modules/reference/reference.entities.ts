@@ -62,3 +62,20 @@ export class Segment {
   @Column({ type: 'smallint' })
   position!: number;
 }
+
+/** A legal text a facilitator can cite in an answer, with its official link. */
+@Entity('legal_references')
+export class LegalReference {
+  /** Stable: answers refer to it. */
+  @PrimaryColumn({ type: 'varchar', length: 40 })
+  code!: string;
+
+  @Column({ type: 'varchar', length: 300 })
+  label!: string;
+
+  @Column({ type: 'varchar', length: 500 })
+  url!: string;
+
+  @Column({ type: 'smallint' })
+  position!: number;
+}

@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
-import { Department, Network, Region, Segment } from './reference.entities';
+import { Department, LegalReference, Network, Region, Segment } from './reference.entities';
+import legalReferencesSeed from './seed/legal-references.json';
 import networksSeed from './seed/networks.json';
 import segmentsSeed from './seed/segments.json';
 
@@ -46,6 +47,11 @@ export async function seedReferenceData(manager: EntityManager): Promise<void> {
   await manager.upsert(
     Segment,
     segmentsSeed.map((s, position) => ({ code: s.code, label: s.label, cpvCode: s.cpv, position })),
+    ['code'],
+  );
+  await manager.upsert(
+    LegalReference,
+    legalReferencesSeed.map((r, position) => ({ code: r.code, label: r.label, url: r.url, position })),
     ['code'],
   );
 }

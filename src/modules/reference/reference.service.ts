@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Department, Network, Segment } from './reference.entities';
+import { Department, LegalReference, Network, Segment } from './reference.entities';
 
 export interface DepartmentRef {
   code: string;
@@ -18,6 +18,7 @@ export class ReferenceService implements OnModuleInit {
   private departments = new Map<string, DepartmentRef>();
   private segments = new Map<string, Segment>();
   private networks = new Map<string, Network>();
+  private legalReferences = new Map<string, LegalReference>();
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -39,6 +40,8 @@ export class ReferenceService implements OnModuleInit {
     this.segments = new Map(segments.map((s) => [s.code, s]));
     const networks = await this.dataSource.getRepository(Network).find({ order: { name: 'ASC' } });
     this.networks = new Map(networks.map((n) => [n.code, n]));
+    const legalReferences = await this.dataSource.getRepository(LegalReference).find({ order: { position: 'ASC' } });
+    this.legalReferences = new Map(legalReferences.map((r) => [r.code, r]));
   }
 
   department(code: string): DepartmentRef | undefined {
@@ -59,6 +62,15 @@ export class ReferenceService implements OnModuleInit {
 
   allSegments(): Segment[] {
     return [...this.segments.values()];
+  }
+
+  legalReference(code: string): LegalReference | undefined {
+    return this.legalReferences.get(code);
+  }
+
+  /** In the seed's order, for the answer form's list. */
+  allLegalReferences(): LegalReference[] {
+    return [...this.legalReferences.values()];
   }
 }
 

@@ -10,7 +10,7 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 import { Department, Network, Segment } from '../reference/reference.entities';
-import type { OrganisationType, PurchaseStage, RequestKind, RequestStatus } from './request.types';
+import type { CloseReason, OrganisationType, PurchaseStage, RequestKind, RequestStatus } from './request.types';
 
 @Entity('requests')
 @Index(['networkCode', 'status'])
@@ -104,6 +104,13 @@ export class AdviceRequest {
   /** Take-charge deadlines missed so far; the second one alerts the network's animators. */
   @Column({ type: 'smallint', default: 0 })
   deadlineMisses!: number;
+
+  /** Set when closed; a buyer's reply may reopen only some closures (see request-state.policy.ts). */
+  @Column({ type: 'varchar', length: 20, nullable: true })
+  closeReason!: CloseReason | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  closedAt!: Date | null;
 
   /** SHA-256 of the tracking token; the token itself is only ever in the buyer's link. */
   @Column({ type: 'bytea' })

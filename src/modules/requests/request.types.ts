@@ -61,3 +61,33 @@ export const STATUS_LABELS: Record<RequestStatus, string> = {
   answered: 'Répondue',
   closed: 'Clôturée',
 };
+
+export const CLOSE_REASONS = ['answered', 'redirected', 'duplicate', 'withdrawn', 'no_reply'] as const;
+export type CloseReason = (typeof CLOSE_REASONS)[number];
+
+export const CLOSE_REASON_LABELS: Record<CloseReason, string> = {
+  answered: 'Répondue',
+  redirected: 'Réorientée (hors du champ du guichet)',
+  duplicate: 'Doublon d’une autre demande',
+  withdrawn: 'Retirée par l’acheteur',
+  no_reply: 'Sans nouvelle de l’acheteur',
+};
+
+/** What can happen to a request, with its French label; request-state.policy.ts says from which status and to which. */
+export const ACTION_LABELS = {
+  route_assigned: 'Confier à un facilitateur',
+  route_unassigned: 'Mettre en attente d’un facilitateur disponible',
+  take_charge: 'Prendre en charge',
+  request_clarification: 'Demander une précision à l’acheteur',
+  buyer_clarified: 'Précision apportée par l’acheteur',
+  answer: 'Répondre',
+  buyer_replied_to_answer: 'Réponse de l’acheteur',
+  close: 'Clôturer',
+  withdraw: 'Retirer ma demande',
+  transfer: 'Transférer vers l’autre type de facilitateur',
+  split: 'Scinder en plusieurs demandes',
+  reassign: 'Confier à un autre facilitateur',
+  reroute: 'Remettre en attribution automatique',
+} as const;
+export type RequestAction = keyof typeof ACTION_LABELS;
+export const REQUEST_ACTIONS = Object.keys(ACTION_LABELS) as RequestAction[];

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { columnsOf, SqlStatement } from '../../database/sql-statement';
 import { ensureReferenceSequence, REFERENCE_BLOCK, referenceSequence } from './reference-number';
 import { AdviceRequest, RequestEvent } from './request.entities';
+import type { CloseReason, RequestStatus } from './request.types';
 
 export type NewRequestEvent = Omit<RequestEvent, 'id' | 'createdAt' | 'request'>;
 
@@ -84,6 +85,19 @@ export class RequestsRepository {
       sql: `INSERT INTO request_events (request_id, type, from_status, to_status, actor_type, actor_id, reason, is_public)
             SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[], $8::boolean[])`,
       params: columnsOf(events, ['requestId', 'type', 'fromStatus', 'toStatus', 'actorType', 'actorId', 'reason', 'isPublic']),
+    };
+  }
+
+  /**
+   * The request's new status (decided by request-state.policy.ts), to run with its history event: closing
+   * records why and when; any other move clears both, so a reopened request reads as open.
+   */
+  statusStatement(requestId: string, status: RequestStatus, closeReason: CloseReason | null = null): SqlStatement {
+    return {
+      sql: `UPDATE requests SET status = $2::varchar, close_reason = $3,
+              closed_at = CASE WHEN $2::varchar = 'closed' THEN now() END, updated_at = now()
+            WHERE id = $1`,
+      params: [requestId, status, status === 'closed' ? closeReason : null],
     };
   }
 

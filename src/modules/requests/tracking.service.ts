@@ -38,13 +38,19 @@ export class TrackingService {
 
   /** Unknown reference and wrong token answer alike, so a reference alone reveals nothing. */
   async findForBuyer(reference: string, token: string | undefined): Promise<TrackedRequest> {
-    const request = typeof reference === 'string' && reference.length <= 20 ? await this.requests.findByReference(reference) : null;
-    if (!request || !token || !tokenMatches(token, request.trackingTokenHash)) throw new NotFound();
+    const request = await this.authorise(reference, token);
     const [history, facilitator] = await Promise.all([
       this.requests.publicHistory(request.id),
       request.assignedFacilitatorId ? this.requests.facilitatorShownToBuyer(request.assignedFacilitatorId) : null,
     ]);
     return toTracked(request, history, facilitator);
+  }
+
+  /** The request the buyer's link opens; anything else is the same 404, for every route the link leads to. */
+  async authorise(reference: unknown, token: unknown): Promise<AdviceRequest> {
+    const request = typeof reference === 'string' && reference.length <= 20 ? await this.requests.findByReference(reference) : null;
+    if (!request || typeof token !== 'string' || !token || !tokenMatches(token, request.trackingTokenHash)) throw new NotFound();
+    return request;
   }
 }
 

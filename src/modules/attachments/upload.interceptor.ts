@@ -1,0 +1,72 @@
+import { CallHandler, ExecutionContext, Inject, Injectable, mixin, NestInterceptor, Type } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import multer from 'multer';
+import { Observable } from 'rxjs';
+import { AppConfig } from '../../config/app-config';
+import { AppError } from '../../common/errors/app-errors';
+import { fileTooLarge } from './attachments.service';
+
+/** The form field files are sent in, unless a route names another. */
+export const FILES_FIELD = 'fichiers';
+/** Text fields of a multipart form: the same bound as urlencoded bodies (100 KB). */
+const FIELD_MAX_BYTES = 100 * 1024;
+const MAX_FIELDS = 200;
+
+/**
+ * Parses a multipart/form-data body for one route (body parsing is global for JSON and urlencoded only):
+ * files held in memory within ATTACHMENT_MAX_BYTES and ATTACHMENTS_PER_MESSAGE, text fields in req.body,
+ * files in req.files. Use: `@UseInterceptors(UploadInterceptor())` then `@UploadedFiles() files`. Its limits
+ * answer 413 (file too large) or 400 with a French message; the content is checked later by AttachmentsService.
+ * Guards run before interceptors: a guard reading a form field (a CSRF token) sees an empty body on these routes.
+ */
+export function UploadInterceptor(field: string = FILES_FIELD): Type<NestInterceptor> {
+  @Injectable()
+  class MultipartUpload implements NestInterceptor {
+    private readonly parse: ReturnType<multer.Multer['array']>;
+
+    constructor(@Inject(AppConfig) private readonly config: AppConfig) {
+      this.parse = multer({
+        storage: multer.memoryStorage(),
+        // Browsers send file names as UTF-8 without saying so.
+        defParamCharset: 'utf8',
+        limits: {
+          fileSize: config.ATTACHMENT_MAX_BYTES,
+          files: config.ATTACHMENTS_PER_MESSAGE,
+          fieldSize: FIELD_MAX_BYTES,
+          fields: MAX_FIELDS,
+        },
+      }).array(field, config.ATTACHMENTS_PER_MESSAGE);
+    }
+
+    async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+      const http = context.switchToHttp();
+      await new Promise<void>((resolve, reject) =>
+        this.parse(http.getRequest<Request>(), http.getResponse<Response>(), (error: unknown) =>
+          error ? reject(uploadError(error, this.config)) : resolve(),
+        ),
+      );
+      return next.handle();
+    }
+  }
+  return mixin(MultipartUpload);
+}
+
+/** multer's and busboy's errors, in French and with the right status. */
+export function uploadError(error: unknown, config: AppConfig): AppError {
+  const code = error instanceof multer.MulterError ? error.code : null;
+  const refuse = (message: string) => new AppError('validation_failed', message, [{ field: FILES_FIELD, message }]);
+  switch (code) {
+    case 'LIMIT_FILE_SIZE':
+      return fileTooLarge((error as multer.MulterError & { filename?: string }).filename ?? '', config.ATTACHMENT_MAX_BYTES);
+    case 'LIMIT_FILE_COUNT':
+      return refuse(`Joignez au plus ${config.ATTACHMENTS_PER_MESSAGE} fichiers.`);
+    case 'LIMIT_UNEXPECTED_FILE':
+      return refuse(`Joignez au plus ${config.ATTACHMENTS_PER_MESSAGE} fichiers, avec le bouton prévu pour cela.`);
+    case null:
+      return new AppError('malformed_body', 'Le formulaire envoyé est incomplet ou mal formé. Réessayez.', [
+        { field: '', message: 'Le formulaire envoyé est incomplet ou mal formé. Réessayez.' },
+      ]);
+    default:
+      return refuse('Le formulaire envoyé est trop volumineux : raccourcissez le texte ou envoyez moins de champs.');
+  }
+}

@@ -1,0 +1,58 @@
+import { addWorkingDays } from '../routing/working-days.policy';
+import { answerDueAt, Pause } from './answer-deadline.policy';
+
+const at = (iso: string) => new Date(iso);
+
+describe('answerDueAt', () => {
+  // Monday 2 June 2025, 10:00 Paris (08:00 UTC). Monday 9 June (Pentecost Monday) is a holiday.
+  const taken = at('2025-06-02T08:00:00Z');
+
+  it.each<[string, Pause[], number, string | null]>([
+    ['no pause: plain working days', [], 3, '2025-06-05T08:00:00.000Z'],
+    ['no pause, across Pentecost Monday', [], 5, '2025-06-10T08:00:00.000Z'],
+    // Paused Tuesday 10:00 → Thursday 10:00: two working days stand still.
+    [
+      'a pause of two working days moves it two days',
+      [{ from: at('2025-06-03T08:00:00Z'), to: at('2025-06-05T08:00:00Z') }],
+      3,
+      '2025-06-10T08:00:00.000Z',
+    ],
+    // Paused over a weekend only: no working time lost.
+    [
+      'a pause over a weekend changes nothing',
+      [{ from: at('2025-06-06T22:00:00Z'), to: at('2025-06-08T20:00:00Z') }],
+      5,
+      '2025-06-10T08:00:00.000Z',
+    ],
+    // Paused Tuesday 10:00 → Tuesday 16:00: a quarter of a working day.
+    [
+      'a pause of six hours moves it six hours',
+      [{ from: at('2025-06-03T08:00:00Z'), to: at('2025-06-03T14:00:00Z') }],
+      3,
+      '2025-06-05T14:00:00.000Z',
+    ],
+    [
+      'a pause before taking in charge is ignored',
+      [{ from: at('2025-05-20T08:00:00Z'), to: at('2025-05-30T08:00:00Z') }],
+      3,
+      '2025-06-05T08:00:00.000Z',
+    ],
+    ['an open pause: unknown yet', [{ from: at('2025-06-03T08:00:00Z'), to: null }], 3, null],
+    [
+      'two pauses add up',
+      [
+        { from: at('2025-06-03T08:00:00Z'), to: at('2025-06-04T08:00:00Z') },
+        { from: at('2025-06-05T08:00:00Z'), to: at('2025-06-06T08:00:00Z') },
+      ],
+      3,
+      '2025-06-10T08:00:00.000Z',
+    ],
+  ])('%s', (_label, pauses, days, expected) => {
+    const due = answerDueAt(taken, pauses, '75', days);
+    expect(due === null ? null : due.toISOString()).toBe(expected);
+  });
+
+  it('equals addWorkingDays without pauses', () => {
+    expect(answerDueAt(taken, [], '57', 10)).toEqual(addWorkingDays(taken, 10, '57'));
+  });
+});

@@ -1,0 +1,44 @@
+import { addWorkingDays, workingDaysBetween } from '../routing/working-days.policy';
+
+export interface Pause {
+  from: Date;
+  /** null while the request still awaits the buyer. */
+  to: Date | null;
+}
+
+/**
+ * When the answer is due: `days` working days of the facilitator's own time from taking in charge, the
+ * clock stopped while the request awaits the buyer's precision (working time inside pauses does not count).
+ * null while a pause is still open: the deadline is not known until the buyer answers.
+ */
+export function answerDueAt(takenAt: Date, pauses: Pause[], departmentCode: string, days: number): Date | null {
+  if (pauses.some((p) => p.to === null)) return null;
+  const sorted = (pauses as Array<{ from: Date; to: Date }>)
+    .filter((p) => p.to > takenAt)
+    .map((p) => ({ from: p.from < takenAt ? takenAt : p.from, to: p.to }))
+    .sort((a, b) => a.from.getTime() - b.from.getTime());
+  let cursor = takenAt;
+  let remaining = days;
+  for (const pause of sorted) {
+    if (pause.to <= cursor) continue; // overlapping pauses: already skipped
+    const running = pause.from > cursor ? workingDaysBetween(cursor, pause.from, departmentCode) : 0;
+    if (running >= remaining) return advance(cursor, remaining, departmentCode);
+    remaining -= running;
+    cursor = pause.to;
+  }
+  return advance(cursor, remaining, departmentCode);
+}
+
+/** The instant `days` working days (possibly fractional, after a pause) from `start`. */
+function advance(start: Date, days: number, departmentCode: string): Date {
+  if (Number.isInteger(days)) return addWorkingDays(start, days, departmentCode);
+  // Working time is monotonic in the end instant: search it to the millisecond.
+  let low = start.getTime();
+  let high = addWorkingDays(start, Math.ceil(days) + 1, departmentCode).getTime();
+  while (high - low > 1) {
+    const middle = Math.floor((low + high) / 2);
+    if (workingDaysBetween(start, new Date(middle), departmentCode) >= days) high = middle;
+    else low = middle;
+  }
+  return new Date(high);
+}

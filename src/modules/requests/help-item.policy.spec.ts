@@ -1,0 +1,81 @@
+import { checkHelpItems, HelpItemInput, MAX_HELP_ITEMS } from './help-item.policy';
+import { helpItemOf } from './request-message.types';
+
+const FILE = '6f1c0a4e-2b1d-4c6e-9a51-0d3f2e7b8c90';
+const known = (code: string) => code === 'ccp-l2152-7';
+const check = (input: HelpItemInput) => checkHelpItems([input], new Set([FILE]), known);
+
+describe('checkHelpItems', () => {
+  it.each<[string, HelpItemInput]>([
+    ['guide with a link', { type: 'guide', title: 'Guide de l’achat durable', url: 'https://www.ecologie.gouv.fr/guide' }],
+    ['guide with a file', { type: 'guide', title: 'Guide', attachmentId: FILE }],
+    ['tender file', { type: 'tender_file', attachmentId: FILE }],
+    ['regulation', { type: 'regulation', legalReferenceCode: 'ccp-l2152-7' }],
+    [
+      'peer with consent',
+      { type: 'peer', peerName: 'A. Dupont', peerOrganisation: 'Ville de Lyon', peerContact: 'a@lyon.fr', peerConsent: true },
+    ],
+    ['peer with a form checkbox', { type: 'peer', peerName: 'A', peerOrganisation: 'B', peerContact: 'C', peerConsent: 'on' }],
+    ['referral to a network', { type: 'referral', referralTarget: 'circular_economy' }],
+    ['referral elsewhere, said where', { type: 'referral', referralTarget: 'other', details: 'La CCI de votre région' }],
+  ])('accepts %s', (_label, input) => {
+    const { items, errors } = check(input);
+    expect(errors).toEqual([]);
+    expect(items).toHaveLength(1);
+  });
+
+  it.each<[string, HelpItemInput, string, string]>([
+    ['unknown type', { type: 'video' }, 'type', 'Choisissez le type d’aide'],
+    ['guide without title', { type: 'guide', url: 'https://exemple.fr/g' }, 'title', 'Indiquez le titre'],
+    ['guide without link or file', { type: 'guide', title: 'Guide' }, 'url', 'Indiquez l’adresse du guide ou joignez le document.'],
+    ['guide with a javascript: link', { type: 'guide', title: 'G', url: 'javascript:alert(1)' }, 'url', 'commençant par https://'],
+    ['guide with an ftp link', { type: 'guide', title: 'G', url: 'ftp://exemple.fr/g' }, 'url', 'commençant par https://'],
+    ['guide with a link without host', { type: 'guide', title: 'G', url: 'https://' }, 'url', 'commençant par https://'],
+    ['guide with a title too long', { type: 'guide', title: 'x'.repeat(201), url: 'https://exemple.fr' }, 'title', '200 caractères'],
+    ['tender file without file', { type: 'tender_file', title: 'DCE' }, 'attachmentId', 'Joignez le fichier'],
+    [
+      'file of another answer',
+      { type: 'tender_file', attachmentId: '00000000-0000-0000-0000-000000000000' },
+      'attachmentId',
+      'introuvable',
+    ],
+    ['unknown legal reference', { type: 'regulation', legalReferenceCode: 'ccp-l9999' }, 'legalReferenceCode', 'dans la liste'],
+    ['regulation without reference', { type: 'regulation' }, 'legalReferenceCode', 'dans la liste'],
+    ['peer without consent', { type: 'peer', peerName: 'A', peerOrganisation: 'B', peerContact: 'C' }, 'peerConsent', 'a accepté'],
+    [
+      'peer with consent refused',
+      { type: 'peer', peerName: 'A', peerOrganisation: 'B', peerContact: 'C', peerConsent: false },
+      'peerConsent',
+      'a accepté',
+    ],
+    [
+      'peer without contact',
+      { type: 'peer', peerName: 'A', peerOrganisation: 'B', peerConsent: true },
+      'peerContact',
+      'comment le joindre',
+    ],
+    ['referral without target', { type: 'referral' }, 'referralTarget', 'Choisissez vers qui'],
+    ['referral to an unknown target', { type: 'referral', referralTarget: 'cci' }, 'referralTarget', 'Choisissez vers qui'],
+    ['referral elsewhere without details', { type: 'referral', referralTarget: 'other' }, 'details', 'Précisez vers qui'],
+  ])('refuses %s', (_label, input, field, message) => {
+    const { items, errors } = check(input);
+    expect(items).toEqual([]);
+    expect(errors).toEqual(expect.arrayContaining([{ field: `items[0].${field}`, message: expect.stringContaining(message) }]));
+  });
+
+  it('keeps only the fields of the item’s type, trimmed', () => {
+    const { items } = check({ type: 'regulation', legalReferenceCode: ' ccp-l2152-7 ', url: 'https://exemple.fr', peerName: 'X' });
+    expect(items[0]).toEqual(helpItemOf('regulation', { legalReferenceCode: 'ccp-l2152-7' }));
+  });
+
+  it('numbers errors by item and limits the count', () => {
+    const { errors } = checkHelpItems([{ type: 'guide', title: 'G', url: 'https://e.fr' }, { type: 'peer' }], new Set(), known);
+    expect(errors.every((e) => e.field.startsWith('items[1].'))).toBe(true);
+    const many = checkHelpItems(
+      Array.from({ length: MAX_HELP_ITEMS + 1 }, () => ({ type: 'referral', referralTarget: 'social_clause' })),
+      new Set(),
+      known,
+    );
+    expect(many.errors).toEqual([{ field: 'items', message: 'Une réponse porte au plus 20 éléments d’aide.' }]);
+  });
+});

@@ -1,0 +1,119 @@
+import type { FieldError } from '../../common/errors/app-errors';
+import { HELP_ITEM_TYPES, HelpItem, HelpItemType, REFERRAL_TARGETS } from './request-message.types';
+
+/** As received from a form or the API: anything may be missing or of the wrong type. */
+export interface HelpItemInput {
+  type?: unknown;
+  title?: unknown;
+  url?: unknown;
+  /** The id given to a file uploaded with the answer (or already stored for this request). */
+  attachmentId?: unknown;
+  legalReferenceCode?: unknown;
+  peerName?: unknown;
+  peerOrganisation?: unknown;
+  peerContact?: unknown;
+  peerConsent?: unknown;
+  referralTarget?: unknown;
+  details?: unknown;
+}
+
+export const MAX_HELP_ITEMS = 20;
+const TITLE_MAX = 200;
+const URL_MAX = 2000;
+const DETAILS_MAX = 2000;
+const WEB_ADDRESS = /^https?:\/\/[^\s/?#]+\.[^\s/?#]+[^\s]*$/i;
+
+/** What each type carries; the rest is dropped. */
+const FIELDS: Record<HelpItemType, ReadonlyArray<keyof HelpItem>> = {
+  guide: ['title', 'url', 'attachmentId'],
+  tender_file: ['title', 'attachmentId'],
+  regulation: ['legalReferenceCode', 'details'],
+  peer: ['peerName', 'peerOrganisation', 'peerContact', 'peerConsent', 'details'],
+  referral: ['referralTarget', 'details'],
+};
+
+/**
+ * Checks and cleans an answer's help items. Errors name the field as `items[i].field`, in French.
+ * `attachmentIds` are the files this answer may point to (its uploads); `isKnownLegalReference` is the seeded list.
+ */
+export function checkHelpItems(
+  inputs: HelpItemInput[],
+  attachmentIds: ReadonlySet<string>,
+  isKnownLegalReference: (code: string) => boolean,
+): { items: HelpItem[]; errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  if (inputs.length > MAX_HELP_ITEMS) {
+    return { items: [], errors: [{ field: 'items', message: `Une réponse porte au plus ${MAX_HELP_ITEMS} éléments d’aide.` }] };
+  }
+  const items = inputs.map((input, index) => {
+    const fail = (field: string, message: string) => errors.push({ field: `items[${index}].${field}`, message });
+    const type = HELP_ITEM_TYPES.find((t) => t === input.type);
+    if (!type) {
+      fail('type', 'Choisissez le type d’aide (guide, exemple de DCE, rappel réglementaire, mise en relation ou orientation).');
+      return null;
+    }
+    const item = cleaned(input, type);
+    for (const [field, message] of problems(item, attachmentIds, isKnownLegalReference)) fail(field, message);
+    return item;
+  });
+  return { items: errors.length ? [] : (items as HelpItem[]), errors };
+}
+
+function problems(item: HelpItem, attachmentIds: ReadonlySet<string>, isKnown: (code: string) => boolean): Array<[keyof HelpItem, string]> {
+  const found: Array<[keyof HelpItem, string]> = [];
+  if (item.title !== null && item.title.length > TITLE_MAX) found.push(['title', `Le titre ne doit pas dépasser ${TITLE_MAX} caractères.`]);
+  if (item.details !== null && item.details.length > DETAILS_MAX) {
+    found.push(['details', `Les précisions ne doivent pas dépasser ${DETAILS_MAX} caractères.`]);
+  }
+  if (item.url !== null && (item.url.length > URL_MAX || !WEB_ADDRESS.test(item.url))) {
+    found.push(['url', 'Indiquez une adresse web complète commençant par https:// ou http://.']);
+  }
+  if (item.attachmentId !== null && !attachmentIds.has(item.attachmentId))
+    found.push(['attachmentId', 'Ce fichier est introuvable : joignez-le de nouveau.']);
+  switch (item.type) {
+    case 'guide':
+      if (!item.title) found.push(['title', 'Indiquez le titre du guide ou du document.']);
+      if (!item.url && !item.attachmentId) found.push(['url', 'Indiquez l’adresse du guide ou joignez le document.']);
+      break;
+    case 'tender_file':
+      if (!item.attachmentId) found.push(['attachmentId', 'Joignez le fichier de l’exemple de DCE.']);
+      break;
+    case 'regulation':
+      if (!item.legalReferenceCode || !isKnown(item.legalReferenceCode))
+        found.push(['legalReferenceCode', 'Choisissez le texte dans la liste.']);
+      break;
+    case 'peer':
+      if (!item.peerName) found.push(['peerName', 'Indiquez le nom de l’acheteur à contacter.']);
+      if (!item.peerOrganisation) found.push(['peerOrganisation', 'Indiquez son organisation.']);
+      if (!item.peerContact) found.push(['peerContact', 'Indiquez comment le joindre (courriel ou téléphone).']);
+      if (item.peerConsent !== true)
+        found.push(['peerConsent', 'Confirmez que cet acheteur a accepté que ses coordonnées soient transmises.']);
+      break;
+    case 'referral':
+      if (!item.referralTarget) found.push(['referralTarget', 'Choisissez vers qui vous orientez l’acheteur.']);
+      else if (item.referralTarget === 'other' && !item.details) found.push(['details', 'Précisez vers qui vous orientez l’acheteur.']);
+      break;
+  }
+  return found;
+}
+
+function cleaned(input: HelpItemInput, type: HelpItemType): HelpItem {
+  const keep = new Set(FIELDS[type]);
+  const text = (field: keyof HelpItem, value: unknown): string | null =>
+    keep.has(field) && typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+  const target = text('referralTarget', input.referralTarget);
+  return {
+    type,
+    title: text('title', input.title),
+    url: text('url', input.url),
+    attachmentId: text('attachmentId', input.attachmentId),
+    legalReferenceCode: text('legalReferenceCode', input.legalReferenceCode),
+    peerName: text('peerName', input.peerName),
+    peerOrganisation: text('peerOrganisation', input.peerOrganisation),
+    peerContact: text('peerContact', input.peerContact),
+    peerConsent: keep.has('peerConsent') ? input.peerConsent === true || input.peerConsent === 'true' || input.peerConsent === 'on' : null,
+    // An unknown target reads as none chosen: the same message asks to choose one.
+    referralTarget: REFERRAL_TARGETS.find((t) => t === target) ?? null,
+    details: text('details', input.details),
+  };
+}

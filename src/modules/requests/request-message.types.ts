@@ -1,0 +1,70 @@
+/** The words of a request's written exchanges and of the help an answer carries. */
+export const MESSAGE_KINDS = ['clarification_question', 'buyer_clarification', 'answer', 'buyer_reply', 'internal_note'] as const;
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
+
+/** Everything but internal notes is part of the conversation with the buyer. */
+export const BUYER_VISIBLE_KINDS: readonly MessageKind[] = ['clarification_question', 'buyer_clarification', 'answer', 'buyer_reply'];
+
+export const MESSAGE_KIND_LABELS: Record<MessageKind, string> = {
+  clarification_question: 'Demande de précision',
+  buyer_clarification: 'Précision de l’acheteur',
+  answer: 'Réponse',
+  buyer_reply: 'Réponse de l’acheteur',
+  internal_note: 'Note interne',
+};
+
+export type MessageAuthorType = 'staff' | 'buyer';
+
+export const HELP_ITEM_TYPES = ['guide', 'tender_file', 'regulation', 'peer', 'referral'] as const;
+export type HelpItemType = (typeof HELP_ITEM_TYPES)[number];
+
+export const HELP_ITEM_TYPE_LABELS: Record<HelpItemType, string> = {
+  guide: 'Guide ou document',
+  tender_file: 'Exemple de DCE',
+  regulation: 'Rappel réglementaire',
+  peer: 'Mise en relation avec un acheteur pair',
+  referral: 'Orientation vers un autre réseau',
+};
+
+export const REFERRAL_TARGETS = ['circular_economy', 'social_clause', 'place_des_entreprises', 'other'] as const;
+export type ReferralTarget = (typeof REFERRAL_TARGETS)[number];
+
+export const REFERRAL_TARGET_LABELS: Record<ReferralTarget, string> = {
+  circular_economy: 'Réseau d’économie circulaire',
+  social_clause: 'Facilitateur de clauses sociales',
+  place_des_entreprises: 'Conseillers-Entreprises (Place des Entreprises)',
+  other: 'Autre',
+};
+
+/** A help item ready to store: the fields its type does not use are null. */
+export interface HelpItem {
+  type: HelpItemType;
+  title: string | null;
+  url: string | null;
+  attachmentId: string | null;
+  legalReferenceCode: string | null;
+  peerName: string | null;
+  peerOrganisation: string | null;
+  peerContact: string | null;
+  peerConsent: boolean | null;
+  referralTarget: ReferralTarget | null;
+  details: string | null;
+}
+
+/** A help item of `type` with only the given fields set. */
+export function helpItemOf(type: HelpItemType, fields: Partial<Omit<HelpItem, 'type'>> = {}): HelpItem {
+  return {
+    type,
+    title: null,
+    url: null,
+    attachmentId: null,
+    legalReferenceCode: null,
+    peerName: null,
+    peerOrganisation: null,
+    peerContact: null,
+    peerConsent: null,
+    referralTarget: null,
+    details: null,
+    ...fields,
+  };
+}

@@ -1,0 +1,120 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { SqlStatement } from '../../database/sql-statement';
+import { BUYER_VISIBLE_KINDS, HelpItem, MessageAuthorType, MessageKind } from './request-message.types';
+
+export interface NewRequestMessage {
+  /** Chosen by the caller, so that files uploaded with the message can point to it in the same transaction. */
+  id: string;
+  requestId: string;
+  kind: MessageKind;
+  authorType: MessageAuthorType;
+  authorId: string | null;
+  body: string;
+}
+
+export interface HelpItemView extends HelpItem {
+  id: string;
+  position: number;
+  legalReference: { label: string; url: string } | null;
+  attachment: { id: string; fileName: string; mediaType: string; size: number } | null;
+}
+
+export interface MessageView {
+  id: string;
+  kind: MessageKind;
+  authorType: MessageAuthorType;
+  authorId: string | null;
+  body: string;
+  createdAt: Date;
+  items: HelpItemView[];
+}
+
+/** Who reads: staff see everything, the buyer only the conversation (no internal notes). */
+export type Audience = 'staff' | 'buyer';
+
+@Injectable()
+export class RequestMessagesRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** The message and its help items (in order), to run as one with the status change, its event and its e-mail. */
+  insertStatements(message: NewRequestMessage, items: HelpItem[] = []): SqlStatement[] {
+    return [
+      {
+        sql: `INSERT INTO request_messages (id, request_id, kind, author_type, author_id, body) VALUES ($1, $2, $3, $4, $5, $6)`,
+        params: [message.id, message.requestId, message.kind, message.authorType, message.authorId, message.body],
+      },
+      ...items.map((item, position) => ({
+        sql: `INSERT INTO answer_help_items (id, message_id, position, type, title, url, attachment_id, legal_reference_code,
+                peer_name, peer_organisation, peer_contact, peer_consent, referral_target, details)
+              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+        params: [
+          randomUUID(),
+          message.id,
+          position,
+          item.type,
+          item.title,
+          item.url,
+          item.attachmentId,
+          item.legalReferenceCode,
+          item.peerName,
+          item.peerOrganisation,
+          item.peerContact,
+          item.peerConsent,
+          item.referralTarget,
+          item.details,
+        ],
+      })),
+    ];
+  }
+
+  /** A request's messages, oldest first, each with its help items (legal reference and file resolved). */
+  async messagesOf(requestId: string, audience: Audience): Promise<MessageView[]> {
+    const kinds = audience === 'buyer' ? [...BUYER_VISIBLE_KINDS] : null;
+    const messages: Array<Omit<MessageView, 'items'>> = await this.dataSource.query(
+      `SELECT id, kind, author_type AS "authorType", author_id AS "authorId", body, created_at AS "createdAt"
+         FROM request_messages
+        WHERE request_id = $1 AND ($2::text[] IS NULL OR kind = ANY($2))
+        ORDER BY created_at, id`,
+      [requestId, kinds],
+    );
+    if (!messages.length) return [];
+    const rows: ItemRow[] = await this.dataSource.query(
+      `SELECT i.id, i.message_id AS "messageId", i.position, i.type, i.title, i.url, i.attachment_id AS "attachmentId",
+                i.legal_reference_code AS "legalReferenceCode", i.peer_name AS "peerName", i.peer_organisation AS "peerOrganisation",
+                i.peer_contact AS "peerContact", i.peer_consent AS "peerConsent", i.referral_target AS "referralTarget", i.details,
+                lr.label AS "lrLabel", lr.url AS "lrUrl", a.file_name AS "fileName", a.media_type AS "mediaType", a.size
+           FROM answer_help_items i
+           LEFT JOIN legal_references lr ON lr.code = i.legal_reference_code
+           LEFT JOIN attachments a ON a.id = i.attachment_id
+          WHERE i.message_id = ANY($1)
+          ORDER BY i.position`,
+      [messages.map((m) => m.id)],
+    );
+    return messages.map((message) => ({
+      ...message,
+      items: rows.filter((row) => row.messageId === message.id).map(toItemView),
+    }));
+  }
+}
+
+/** A help item as read, with its legal reference and file joined. */
+type ItemRow = HelpItem & {
+  id: string;
+  messageId: string;
+  position: number;
+  lrLabel: string | null;
+  lrUrl: string | null;
+  fileName: string | null;
+  mediaType: string | null;
+  size: number | null;
+};
+
+function toItemView({ messageId: _messageId, lrLabel, lrUrl, fileName, mediaType, size, ...item }: ItemRow): HelpItemView {
+  return {
+    ...item,
+    legalReference: lrLabel && lrUrl ? { label: lrLabel, url: lrUrl } : null,
+    attachment: item.attachmentId && fileName ? { id: item.attachmentId, fileName, mediaType: mediaType ?? '', size: Number(size) } : null,
+  };
+}

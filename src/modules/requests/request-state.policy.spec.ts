@@ -1,0 +1,118 @@
+import { AppError } from '../../common/errors/app-errors';
+import { allowedActions, closeReasonsFor, nextStatus, transition } from './request-state.policy';
+import { CLOSE_REASONS, CloseReason, REQUEST_ACTIONS, REQUEST_STATUSES, RequestAction, RequestStatus } from './request.types';
+
+const S: RequestStatus[] = ['submitted', 'unassigned', 'assigned', 'in_progress', 'awaiting_buyer', 'answered', 'closed'];
+
+/**
+ * Every (action, status) pair: the status reached, or '-' when refused. Columns follow S:
+ *   submitted  unassigned  assigned  in_progress  awaiting_buyer  answered  closed
+ * `closed` is a request closed as answered (the reopenable kind); other closures are checked below.
+ */
+const MATRIX: Record<Exclude<RequestAction, 'close'>, string> = {
+  route_assigned: '         assigned   assigned  -         -            -              -         -',
+  route_unassigned: '       unassigned -          -         -            -              -         -',
+  take_charge: '            -          -          in_progress -         -              -         -',
+  request_clarification: '  -          -          -         awaiting_buyer -             -         -',
+  buyer_clarified: '        -          -          -         -            in_progress    -         -',
+  answer: '                 -          -          -         answered     -              -         -',
+  buyer_replied_to_answer: '-         -          -         -            -              in_progress in_progress',
+  withdraw: '               closed     closed     closed    closed       closed         closed    -',
+  transfer: '               -          submitted  submitted submitted    submitted      -         -',
+  split: '                  -          -          assigned  in_progress  -              -         -',
+  reassign: '               -          assigned   assigned  assigned     assigned       -         -',
+  reroute: '                -          submitted  submitted submitted    submitted      -         -',
+};
+
+/** Close reasons: the statuses each is allowed from. */
+const CLOSE_MATRIX: Record<CloseReason, RequestStatus[]> = {
+  answered: ['answered'],
+  no_reply: ['awaiting_buyer', 'answered'],
+  redirected: ['submitted', 'unassigned', 'assigned', 'in_progress', 'awaiting_buyer', 'answered'],
+  duplicate: ['submitted', 'unassigned', 'assigned', 'in_progress', 'awaiting_buyer', 'answered'],
+  withdrawn: ['submitted', 'unassigned', 'assigned', 'in_progress', 'awaiting_buyer', 'answered'],
+};
+
+const cases = Object.entries(MATRIX).flatMap(([action, row]) => {
+  const cells = row.trim().split(/\s+/);
+  expect(cells).toHaveLength(S.length);
+  return S.map((status, i) => ({
+    action: action as RequestAction,
+    status,
+    expected: cells[i] === '-' ? null : (cells[i] as RequestStatus),
+  }));
+});
+
+describe('request state machine', () => {
+  it('has a row for every action and a column for every status', () => {
+    expect(new Set([...Object.keys(MATRIX), 'close'])).toEqual(new Set(REQUEST_ACTIONS));
+    expect(new Set(S)).toEqual(new Set(REQUEST_STATUSES));
+    expect(new Set(Object.keys(CLOSE_MATRIX))).toEqual(new Set(CLOSE_REASONS));
+  });
+
+  it.each(cases)('$action from $status → $expected', ({ action, status, expected }) => {
+    const request = { status, closeReason: status === 'closed' ? ('answered' as const) : null };
+    const result = transition(request, action);
+    if (expected) {
+      expect(result).toEqual({ allowed: true, to: expected });
+      expect(nextStatus(request, action)).toBe(expected);
+    } else {
+      expect(result.allowed).toBe(false);
+      expect(() => nextStatus(request, action)).toThrow(AppError);
+    }
+  });
+
+  const closeCases = CLOSE_REASONS.flatMap((reason) =>
+    S.map((status) => ({ reason, status, allowed: CLOSE_MATRIX[reason].includes(status) })),
+  );
+  it.each(closeCases)('close as $reason from $status: allowed $allowed', ({ reason, status, allowed }) => {
+    const result = transition({ status, closeReason: status === 'closed' ? 'answered' : null }, 'close', reason);
+    expect(result).toEqual(allowed ? { allowed: true, to: 'closed' } : expect.objectContaining({ allowed: false }));
+  });
+
+  it('refuses a close without a reason, in French', () => {
+    expect(transition({ status: 'answered' }, 'close')).toEqual({ allowed: false, message: 'Choisissez le motif de clôture.' });
+  });
+
+  it.each([
+    ['answered', true],
+    ['no_reply', true],
+    ['redirected', false],
+    ['duplicate', false],
+    ['withdrawn', false],
+  ] as const)('a buyer’s reply reopens a request closed as %s: %s', (closeReason, reopens) => {
+    expect(transition({ status: 'closed', closeReason }, 'buyer_replied_to_answer').allowed).toBe(reopens);
+  });
+
+  it('refuses with a conflict carrying a French message', () => {
+    try {
+      nextStatus({ status: 'assigned' }, 'answer');
+      throw new Error('should have refused');
+    } catch (error) {
+      expect(error).toBeInstanceOf(AppError);
+      expect((error as AppError).code).toBe('conflict');
+      expect((error as AppError).message).toBe(
+        'Cette action n’est pas possible pour une demande « Confiée à un facilitateur ». La page a peut-être changé entre-temps : rechargez-la.',
+      );
+    }
+  });
+
+  it.each([
+    ['in_progress', 'facilitator', ['request_clarification', 'answer', 'close', 'transfer', 'split']],
+    ['assigned', 'facilitator', ['take_charge', 'close', 'transfer', 'split']],
+    ['answered', 'facilitator', ['close']],
+    ['closed', 'facilitator', []],
+    ['awaiting_buyer', 'buyer', ['buyer_clarified', 'withdraw']],
+    ['answered', 'buyer', ['buyer_replied_to_answer', 'withdraw']],
+    ['unassigned', 'animator', ['reassign', 'reroute']],
+    ['submitted', 'system', ['route_assigned', 'route_unassigned']],
+  ] as const)('allowed actions in %s for the %s', (status, actor, expected) => {
+    expect(allowedActions({ status, closeReason: null }, actor)).toEqual(expected);
+  });
+
+  it('lists the close reasons a status allows, for the closing form', () => {
+    expect(closeReasonsFor('awaiting_buyer')).toEqual(['redirected', 'duplicate', 'withdrawn', 'no_reply']);
+    expect(closeReasonsFor('answered')).toEqual(['answered', 'redirected', 'duplicate', 'withdrawn', 'no_reply']);
+    expect(closeReasonsFor('closed')).toEqual([]);
+  });
+});

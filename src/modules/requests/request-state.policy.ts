@@ -1,0 +1,128 @@
+/**
+ * The request's state machine (pure): which action may happen in which status, and where it leads.
+ *
+ * Decisions beyond DESIGN.md:
+ * - split keeps the original request where it is: the facilitator goes on answering its first topic and
+ *   keeps its history and the buyer's tracking link; the other topics become new requests, routed on their own.
+ * - close reasons: `answered` only once answered; `no_reply` once answered (reply window over) or while
+ *   awaiting the buyer (the precision never came); `redirected`, `duplicate` and `withdrawn` (the buyer said
+ *   so by e-mail or phone) from any open status. The buyer withdraws from the tracking page (`withdraw`).
+ * - a buyer's reply reopens a closed request only if it was closed after an answer (`answered`, `no_reply`);
+ *   whether the reply window is still open is the caller's decision (it knows the calendar).
+ */
+import { AppError } from '../../common/errors/app-errors';
+import {
+  CLOSE_REASON_LABELS,
+  CLOSE_REASONS,
+  CloseReason,
+  REQUEST_ACTIONS,
+  RequestAction,
+  RequestStatus,
+  STATUS_LABELS,
+} from './request.types';
+
+/** Who performs an action: the page that offers it filters on this. */
+export type ActionActor = 'system' | 'buyer' | 'facilitator' | 'animator';
+
+export const ACTION_ACTORS: Record<RequestAction, ActionActor> = {
+  route_assigned: 'system',
+  route_unassigned: 'system',
+  take_charge: 'facilitator',
+  request_clarification: 'facilitator',
+  buyer_clarified: 'buyer',
+  answer: 'facilitator',
+  buyer_replied_to_answer: 'buyer',
+  close: 'facilitator',
+  withdraw: 'buyer',
+  transfer: 'facilitator',
+  split: 'facilitator',
+  reassign: 'animator',
+  reroute: 'animator',
+};
+
+export const OPEN_STATUSES: readonly RequestStatus[] = ['submitted', 'unassigned', 'assigned', 'in_progress', 'awaiting_buyer', 'answered'];
+
+/** The request as the policy needs it: its status and, once closed, why. */
+export interface RequestState {
+  status: RequestStatus;
+  closeReason?: CloseReason | null;
+}
+
+/** Closed requests a buyer's reply may reopen. */
+const REOPENABLE_CLOSE_REASONS: readonly CloseReason[] = ['answered', 'no_reply'];
+
+const CLOSE_FROM: Record<CloseReason, readonly RequestStatus[]> = {
+  answered: ['answered'],
+  no_reply: ['answered', 'awaiting_buyer'],
+  redirected: OPEN_STATUSES,
+  duplicate: OPEN_STATUSES,
+  withdrawn: OPEN_STATUSES,
+};
+
+/** Fixed moves: from these statuses, to that one. `close` and `buyer_replied_to_answer` depend on more. */
+const MOVES: Record<Exclude<RequestAction, 'close'>, { from: readonly RequestStatus[]; to: RequestStatus | 'same' }> = {
+  route_assigned: { from: ['submitted', 'unassigned'], to: 'assigned' },
+  route_unassigned: { from: ['submitted'], to: 'unassigned' },
+  take_charge: { from: ['assigned'], to: 'in_progress' },
+  request_clarification: { from: ['in_progress'], to: 'awaiting_buyer' },
+  buyer_clarified: { from: ['awaiting_buyer'], to: 'in_progress' },
+  answer: { from: ['in_progress'], to: 'answered' },
+  buyer_replied_to_answer: { from: ['answered', 'closed'], to: 'in_progress' },
+  withdraw: { from: OPEN_STATUSES, to: 'closed' },
+  transfer: { from: ['unassigned', 'assigned', 'in_progress', 'awaiting_buyer'], to: 'submitted' },
+  split: { from: ['assigned', 'in_progress'], to: 'same' },
+  reassign: { from: ['unassigned', 'assigned', 'in_progress', 'awaiting_buyer'], to: 'assigned' },
+  reroute: { from: ['unassigned', 'assigned', 'in_progress', 'awaiting_buyer'], to: 'submitted' },
+};
+
+export type Transition = { allowed: true; to: RequestStatus } | { allowed: false; message: string };
+
+/** Where `action` leads from `request`, or why it cannot happen (French, shown to the person who tried). */
+export function transition(request: RequestState, action: RequestAction, reason?: CloseReason): Transition {
+  const refuse = (message: string): Transition => ({ allowed: false, message });
+  const status = request.status;
+  if (action === 'close') {
+    if (!reason || !(reason in CLOSE_FROM)) return refuse('Choisissez le motif de clôture.');
+    if (!CLOSE_FROM[reason].includes(status)) {
+      return refuse(`Une demande « ${STATUS_LABELS[status]} » ne peut pas être clôturée avec le motif « ${CLOSE_REASON_LABELS[reason]} ».`);
+    }
+    return { allowed: true, to: 'closed' };
+  }
+  const move = MOVES[action];
+  if (!move) return refuse('Action inconnue.');
+  if (!move.from.includes(status)) return refuse(refusalMessage(status));
+  if (
+    action === 'buyer_replied_to_answer' &&
+    status === 'closed' &&
+    !REOPENABLE_CLOSE_REASONS.includes(request.closeReason as CloseReason)
+  ) {
+    return refuse('Cette demande est clôturée : déposez une nouvelle demande si vous avez une autre question.');
+  }
+  return { allowed: true, to: move.to === 'same' ? status : move.to };
+}
+
+/** Like transition(), for callers that act: a refused move is a 409 with its French message. */
+export function nextStatus(request: RequestState, action: RequestAction, reason?: CloseReason): RequestStatus {
+  const result = transition(request, action, reason);
+  if (!result.allowed) throw new AppError('conflict', result.message, [{ field: 'action', message: result.message }]);
+  return result.to;
+}
+
+/** The actions possible now (close counts if at least one reason is), optionally for one kind of actor: the page's buttons. */
+export function allowedActions(request: RequestState, actor?: ActionActor): RequestAction[] {
+  return REQUEST_ACTIONS.filter(
+    (action) =>
+      (!actor || ACTION_ACTORS[action] === actor) &&
+      (action === 'close' ? closeReasonsFor(request.status).length > 0 : transition(request, action).allowed),
+  );
+}
+
+/** The reasons a request in this status may be closed with, for the closing form's choices. */
+export function closeReasonsFor(status: RequestStatus): CloseReason[] {
+  return CLOSE_REASONS.filter((reason) => CLOSE_FROM[reason].includes(status));
+}
+
+function refusalMessage(status: RequestStatus): string {
+  if (status === 'closed') return 'Cette demande est clôturée : cette action n’est plus possible.';
+  return `Cette action n’est pas possible pour une demande « ${STATUS_LABELS[status]} ». La page a peut-être changé entre-temps : rechargez-la.`;
+}
