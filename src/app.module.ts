@@ -7,6 +7,8 @@ import { RoutingModule, RoutingWorkerModule } from './modules/routing/routing.mo
 import { RoutingProcessor } from './modules/routing/routing.processor';
 import { LoggingModule } from './common/logging/logging.module';
 import { dataSourceOptions } from './database/data-source-options';
+import { AccountsModule } from './modules/accounts/accounts.module';
+import { AccountsRepository } from './modules/accounts/accounts.repository';
 import { DirectoryModule } from './modules/directory/directory.module';
 import { HealthModule } from './modules/health/health.module';
 import { IdempotencyRepository } from './modules/intake/idempotency.repository';
@@ -30,8 +32,9 @@ export interface Roles {
 @Module({
   imports: [MailModule, RoutingWorkerModule],
   providers: [
-    // Only for the sweep's purge of old keys: the worker needs none of the intake's HTTP side.
+    // Only for the sweep's purges of old keys, sessions and links: the worker needs none of their HTTP side.
     IdempotencyRepository,
+    AccountsRepository,
     OutboxRelay,
     Sweeps,
     WorkerHost,
@@ -44,7 +47,7 @@ export interface Roles {
 })
 class WorkerRoleModule {}
 
-@Module({ imports: [HealthModule, RequestsModule, IntakeModule, DirectoryModule, RoutingModule, MetricsModule] })
+@Module({ imports: [HealthModule, RequestsModule, IntakeModule, AccountsModule, DirectoryModule, RoutingModule, MetricsModule] })
 class ApiRoleModule {}
 
 /** One codebase, one module tree; the entry point picks the roles this process plays. */

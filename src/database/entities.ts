@@ -5,6 +5,7 @@ import { IdempotencyKey } from '../modules/intake/idempotency-key.entity';
 import { OutboxEvent } from '../queue/outbox-event.entity';
 import { Facilitator, FacilitatorAbsence, FacilitatorDepartment } from '../modules/directory/directory.entities';
 import { RequestAssignment } from '../modules/routing/request-assignment.entity';
+import { AccountLink, ApiToken, ThrottleEvent, StaffSession, StaffUser, StaffUserNetwork } from '../modules/accounts/accounts.entities';
 
 export const ENTITIES = [
   Network,
@@ -20,4 +21,10 @@ export const ENTITIES = [
   FacilitatorDepartment,
   FacilitatorAbsence,
   RequestAssignment,
+  StaffUser,
+  StaffUserNetwork,
+  StaffSession,
+  ApiToken,
+  AccountLink,
+  ThrottleEvent,
 ];
