@@ -8,6 +8,8 @@ import { RoutingProcessor } from './modules/routing/routing.processor';
 import { LoggingModule } from './common/logging/logging.module';
 import { dataSourceOptions } from './database/data-source-options';
 import { AttachmentsModule } from './modules/attachments/attachments.module';
+import { AccountsModule } from './modules/accounts/accounts.module';
+import { AccountsRepository } from './modules/accounts/accounts.repository';
 import { DirectoryModule } from './modules/directory/directory.module';
 import { HealthModule } from './modules/health/health.module';
 import { IdempotencyRepository } from './modules/intake/idempotency.repository';
@@ -31,8 +33,9 @@ export interface Roles {
 @Module({
   imports: [MailModule, RoutingWorkerModule],
   providers: [
-    // Only for the sweep's purge of old keys: the worker needs none of the intake's HTTP side.
+    // Only for the sweep's purges of old keys, sessions and links: the worker needs none of their HTTP side.
     IdempotencyRepository,
+    AccountsRepository,
     OutboxRelay,
     Sweeps,
     WorkerHost,
@@ -46,6 +49,7 @@ export interface Roles {
 class WorkerRoleModule {}
 
 @Module({ imports: [HealthModule, RequestsModule, IntakeModule, DirectoryModule, RoutingModule, MetricsModule, AttachmentsModule] })
+@Module({ imports: [HealthModule, RequestsModule, IntakeModule, AccountsModule, DirectoryModule, RoutingModule, MetricsModule] })
 class ApiRoleModule {}
 
 /** One codebase, one module tree; the entry point picks the roles this process plays. */

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { AppModule } from '../app.module';
 import { PinoNestLogger } from '../common/logging/logger';
 import { AppConfig } from '../config/app-config';
+import { AccountsModule } from '../modules/accounts/accounts.module';
 import { DirectoryModule } from '../modules/directory/directory.module';
 
 /** Where a command writes: its results on stdout, progress and problems on stderr. */
@@ -19,7 +20,10 @@ export type CliCommand = (context: INestApplicationContext, args: string[], io: 
 @Module({})
 class CliModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
-    return { module: CliModule, imports: [AppModule.forRoles({ api: false, worker: false }, config, logger), DirectoryModule] };
+    return {
+      module: CliModule,
+      imports: [AppModule.forRoles({ api: false, worker: false }, config, logger), DirectoryModule, AccountsModule],
+    };
   }
 }
 

@@ -1,18 +1,43 @@
+import { randomBytes } from 'node:crypto';
+import { passwordProblems } from '../modules/accounts/credentials.policy';
+import { DemoStaffService } from '../modules/accounts/demo-staff.service';
 import { DemoFacilitatorsService, SeededFacilitator } from '../modules/directory/demo-facilitators.service';
 import type { UpsertOutcome } from '../modules/directory/directory.service';
 import type { CliCommand } from './cli-context';
+import { parseOptions } from './users.command';
 
 const OUTCOMES: Record<UpsertOutcome, string> = { created: 'créé', updated: 'mis à jour', unchanged: 'inchangé' };
 
-/** `demo:seed`: demo facilitators in every network; running it again changes nothing. */
-export const demoSeed: CliCommand = async (context, _args, io) => {
+/**
+ * `demo:seed [--password …]`: demo facilitators in every network, and their staff accounts (one
+ * per demo facilitator, an animator per network, an admin) sharing one password, random unless
+ * given, printed once. Running it again creates nothing more (the accounts take the new password).
+ */
+export const demoSeed: CliCommand = async (context, args, io) => {
+  const options = parseOptions(args, ['password']);
+  const password = typeof options === 'string' ? undefined : (options.password?.[0] ?? randomBytes(12).toString('base64url'));
+  const problem = typeof options === 'string' ? options : passwordProblems(password, '')[0]?.message;
+  if (problem) {
+    io.stderr.write(`${problem}\nUsage : npm run cli -- demo:seed [--password <mot de passe>]\n`);
+    return 2;
+  }
   const seeded = await context.get(DemoFacilitatorsService).seed();
+  const accounts = await context.get(DemoStaffService).seed(
+    seeded.map((s) => s.facilitator.email),
+    password!,
+  );
   const count = (outcome: UpsertOutcome) => seeded.filter((s) => s.outcome === outcome).length;
   io.stdout.write(
     [
       'Facilitateurs de démonstration (adresses @example.org) :',
       ...seeded.map((s) => `  ${OUTCOMES[s.outcome].padEnd(10)} ${describe(s)}`),
       `Résumé : créés ${count('created')}, mis à jour ${count('updated')}, inchangés ${count('unchanged')}.`,
+      '',
+      'Comptes de démonstration (connexion sur /connexion) :',
+      ...accounts.filter((a) => a.role !== 'facilitator').map((a) => `  ${a.role.padEnd(11)} ${a.email}`),
+      '  facilitator chaque adresse de facilitateur ci-dessus',
+      `Comptes créés : ${accounts.filter((a) => a.created).length}, déjà présents : ${accounts.filter((a) => !a.created).length}.`,
+      `Mot de passe de tous ces comptes (affiché une seule fois) : ${password}`,
       '',
     ].join('\n'),
   );

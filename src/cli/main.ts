@@ -5,16 +5,20 @@ import { AppConfig, ConfigError, loadConfig } from '../config/app-config';
 import { CliCommand, createCliContext } from './cli-context';
 import { demoSeed } from './demo-seed.command';
 import { facilitatorsImport } from './facilitators-import.command';
+import { USERS_CREATE_USAGE, USERS_TOKEN_USAGE, usersCreate, usersToken } from './users.command';
 
-const COMMANDS: Record<string, { usage: string; arity: number; run: CliCommand }> = {
+/** arity: the exact number of arguments, or 'options' for --name value pairs the command checks itself. */
+const COMMANDS: Record<string, { usage: string; arity: number | 'options'; run: CliCommand }> = {
   'facilitators:import': { usage: 'facilitators:import <fichier.csv>', arity: 1, run: facilitatorsImport },
-  'demo:seed': { usage: 'demo:seed', arity: 0, run: demoSeed },
+  'demo:seed': { usage: 'demo:seed [--password <mot de passe>]', arity: 'options', run: demoSeed },
+  'users:create': { usage: USERS_CREATE_USAGE, arity: 'options', run: usersCreate },
+  'users:token': { usage: USERS_TOKEN_USAGE, arity: 'options', run: usersToken },
 };
 
 /** `npm run cli -- <command> [arguments]`: migrates and seeds like the service, then runs one task. */
 async function main([name = '', ...args]: string[]): Promise<number> {
   const command = COMMANDS[name];
-  if (!command || args.length !== command.arity) {
+  if (!command || (command.arity !== 'options' && args.length !== command.arity)) {
     const usages = Object.values(COMMANDS).map((c) => `  npm run cli -- ${c.usage}`);
     process.stderr.write(`Usage :\n${usages.join('\n')}\n`);
     return 2;

@@ -119,16 +119,6 @@ export class AppConfig {
   @IsBoolean({ message: 'true ou false' })
   RUN_MIGRATIONS = true;
 
-  /** Until staff accounts exist, admin pages and APIs use HTTP basic auth; unset = closed. */
-  @IsOptional()
-  @Matches(/^[^:\s]{1,100}$/, { message: 'un identifiant sans espace ni deux-points' })
-  ADMIN_USER?: string;
-
-  @IsOptional()
-  @IsString()
-  @MinLength(12, { message: 'un mot de passe d’au moins 12 caractères' })
-  ADMIN_PASSWORD?: string;
-
   get isProduction(): boolean {
     return this.NODE_ENV === 'production';
   }

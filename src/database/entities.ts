@@ -7,6 +7,7 @@ import { Facilitator, FacilitatorAbsence, FacilitatorDepartment } from '../modul
 import { RequestAssignment } from '../modules/routing/request-assignment.entity';
 import { AnswerHelpItem, RequestMessage } from '../modules/requests/request-message.entities';
 import { Attachment, AttachmentContent } from '../modules/attachments/attachment.entities';
+import { AccountLink, ApiToken, ThrottleEvent, StaffSession, StaffUser, StaffUserNetwork } from '../modules/accounts/accounts.entities';
 
 export const ENTITIES = [
   Network,
@@ -27,4 +28,10 @@ export const ENTITIES = [
   AnswerHelpItem,
   Attachment,
   AttachmentContent,
+  StaffUser,
+  StaffUserNetwork,
+  StaffSession,
+  ApiToken,
+  AccountLink,
+  ThrottleEvent,
 ];

@@ -1,6 +1,8 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOGGER } from '../common/logging/logging.module';
+import { Clock } from '../common/clock';
+import { AccountsRepository } from '../modules/accounts/accounts.repository';
 import { IdempotencyRepository } from '../modules/intake/idempotency.repository';
 import { MailRepository } from '../modules/mail/mail.repository';
 import { QueueService } from './queue.service';
@@ -20,6 +22,8 @@ export class Sweeps implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     private readonly mails: MailRepository,
     private readonly idempotency: IdempotencyRepository,
+    private readonly accounts: AccountsRepository,
+    private readonly clock: Clock,
     private readonly queues: QueueService,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -32,6 +36,7 @@ export class Sweeps implements OnApplicationBootstrap, OnApplicationShutdown {
     try {
       await this.requeueUndeliveredMail();
       await this.idempotency.purgeOlderThan(IDEMPOTENCY_RETENTION_HOURS);
+      await this.accounts.purgeExpired(this.clock.now());
     } catch (error) {
       this.logger.warn({ err: (error as Error).message }, 'balayage interrompu, repris au prochain passage');
     }

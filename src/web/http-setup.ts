@@ -10,10 +10,11 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { AppConfig } from '../config/app-config';
-import { adminBasicAuthMiddleware } from '../common/admin-basic-auth.guard';
 import { AllExceptionsFilter } from '../common/errors/all-exceptions.filter';
 import { respondWithError } from '../common/errors/error-responder';
 import { requestContext } from '../common/logging/logger';
+import { StaffAuthService } from '../modules/accounts/staff-auth.service';
+import { staffOnlyMiddleware } from '../modules/accounts/staff.guard';
 import { QUEUE_NAMES } from '../queue/queue.registry';
 import { QueueService } from '../queue/queue.service';
 import { configureViews } from './nunjucks';
@@ -50,7 +51,7 @@ export function configureHttp(app: NestExpressApplication, config: AppConfig, lo
   app.use(express.urlencoded({ limit: BODY_LIMIT, extended: false, parameterLimit: 100 }));
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => respondWithError(error, req, res, logger));
 
-  app.use(QUEUE_DASHBOARD_PATH, queueDashboard(app, config, logger));
+  app.use(QUEUE_DASHBOARD_PATH, queueDashboard(app, logger));
   app.use('/dsfr', express.static(join(require.resolve('@gouvfr/dsfr/package.json'), '..', 'dist'), { maxAge: '7d', index: false }));
   app.use('/assets', express.static(join(__dirname, 'assets'), { maxAge: '1h', index: false }));
   configureViews(app, config.isProduction);
@@ -72,14 +73,13 @@ export function configureHttp(app: NestExpressApplication, config: AppConfig, lo
 }
 
 /**
- * Bull Board for the queues, behind the admin basic auth (404 while ADMIN_USER / ADMIN_PASSWORD
- * are unset). It works under the site's Content-Security-Policy as is: its scripts and styles are
+ * Bull Board for the queues, for admins signed in (others: 404; no session: sign-in page). It works under the site's Content-Security-Policy as is: its scripts and styles are
  * files under the base path, its only inline script is a JSON block (not executed), and inline
  * styles are already allowed. Only its Google Fonts stylesheet is refused, on purpose: the admin's
  * browser does not call Google, and the board falls back to system fonts.
  * Its own error handler: the site's one above does not see errors raised here.
  */
-function queueDashboard(app: NestExpressApplication, config: AppConfig, logger: Logger): express.Router {
+function queueDashboard(app: NestExpressApplication, logger: Logger): express.Router {
   const serverAdapter = new ExpressAdapter().setBasePath(QUEUE_DASHBOARD_PATH);
   const queues = app.get(QueueService);
   createBullBoard({
@@ -88,7 +88,7 @@ function queueDashboard(app: NestExpressApplication, config: AppConfig, logger: 
     options: { uiConfig: { boardTitle: 'Guichet vert', locale: { lng: 'fr-FR' }, hideDocsLink: true } },
   });
   const router = express.Router();
-  router.use(adminBasicAuthMiddleware(config));
+  router.use(staffOnlyMiddleware(() => app.get(StaffAuthService), 'admin'));
   router.use(sameOriginActions);
   router.use(serverAdapter.getRouter() as express.RequestHandler);
   router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => respondWithError(error, req, res, logger));
@@ -96,8 +96,8 @@ function queueDashboard(app: NestExpressApplication, config: AppConfig, logger: 
 }
 
 /**
- * A browser attaches basic-auth credentials to any request to the site, even one another site
- * makes it send: the board's actions (retry, clean, pause…) must come from the board's own pages.
+ * A browser attaches the session cookie to requests other sites make it send (SameSite=Lax
+ * stops most, not top-level navigations): the board's actions (retry, clean, pause…) must come from the board's own pages.
  * Clients that are not browsers send no Sec-Fetch-Site and are not concerned.
  */
 function sameOriginActions(req: Request, _res: Response, next: NextFunction): void {

@@ -5,21 +5,11 @@
  * accessibility audit (axe-core) of every public page. The main path also runs without JavaScript.
  */
 import { Browser, BrowserContext, chromium, Page, Response } from 'playwright-core';
+import { CHROMIUM_ARGS, expectNoAxeViolations } from '../support/browser';
 import { flushQueues, resetDatabase, startTestApp, TestApp } from '../support/test-app';
 
 jest.setTimeout(60_000);
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
 const REFERENCE = /^GV-\d{4}-\d{6}$/;
 
 let testApp: TestApp;
@@ -162,48 +152,10 @@ async function followTrackingLink(page: Page): Promise<void> {
   expect(new URL(page.url()).pathname).toMatch(/^\/suivi\/GV-\d{4}-\d{6}$/);
 }
 
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: Array<{ target: unknown[]; failureSummary?: string }>;
-}
 /** The browser globals the in-page callbacks use (the project compiles without the DOM library). */
 interface InPage {
   document: { activeElement: { id: string } | null };
-  axe: { run: (context: unknown, options: object) => Promise<{ passes: unknown[]; violations: AxeViolation[] }> };
   injecte?: number;
-}
-
-/** Runs axe-core on the page as it is and fails with an actionable list (rule, elements, fix) if anything is found. */
-async function expectNoAxeViolations(page: Page, label: string): Promise<void> {
-  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-  const { passes, violations } = await page.evaluate(async (tags) => {
-    const { axe, document } = globalThis as unknown as InPage;
-    const results = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
-    return {
-      passes: results.passes.length,
-      violations: results.violations.map((v) => ({
-        id: v.id,
-        impact: v.impact,
-        help: v.help,
-        nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
-      })),
-    };
-  }, AXE_TAGS);
-  if (violations.length) {
-    const report = violations
-      .map((v) => {
-        const nodes = v.nodes.map((n) => `    ${JSON.stringify(n.target)}\n      ${(n.failureSummary ?? '').replace(/\n/g, '\n      ')}`);
-        return `- ${v.id} (${v.impact}) : ${v.help}\n${nodes.join('\n')}`;
-      })
-      .join('\n');
-    // eslint-disable-next-line no-console
-    console.error(`axe-core, page « ${label} » :\n${report}`);
-  }
-  expect(violations.map((v) => `${v.id} → ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`)).toEqual([]);
-  // A page where axe found nothing to check would pass for nothing.
-  expect(passes).toBeGreaterThan(10);
 }
 
 describe.each([

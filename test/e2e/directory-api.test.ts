@@ -1,7 +1,7 @@
-import { bodyOf, startTestApp, TestApp, useTestApp } from '../support/test-app';
+import { insertFacilitator } from '../support/facilitators';
+import { bearerFor } from '../support/staff';
+import { bodyOf, TestApp, useTestApp } from '../support/test-app';
 
-const ADMIN = { ADMIN_USER: 'admin', ADMIN_PASSWORD: 'motdepasse-admin-1234' };
-const AUTH = `Basic ${Buffer.from(`${ADMIN.ADMIN_USER}:${ADMIN.ADMIN_PASSWORD}`).toString('base64')}`;
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 
 const adviser = (change: Record<string, unknown> = {}) => ({
@@ -18,7 +18,8 @@ const adviser = (change: Record<string, unknown> = {}) => ({
 
 describe('/api/v1/facilitators', () => {
   let t!: TestApp;
-  const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = { authorization: AUTH }) =>
+  let auth = '';
+  const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = { authorization: auth }) =>
     fetch(`${t.url}/api/v1/facilitators${path}`, {
       method,
       headers: { 'content-type': 'application/json', ...headers },
@@ -34,37 +35,32 @@ describe('/api/v1/facilitators', () => {
     expect(events.slice(before)).toEqual([{ facilitatorId }]);
   };
 
-  useTestApp((app) => (t = app), ADMIN);
+  useTestApp((app) => (t = app));
+  beforeEach(async () => {
+    auth = await bearerFor(t, { role: 'admin' });
+  });
 
   describe('access', () => {
     it.each([
       ['no credentials', {}],
-      ['a wrong password', { authorization: `Basic ${Buffer.from('admin:pas-le-bon-mot-de-passe').toString('base64')}` }],
-    ])('answers 401 with a basic-auth challenge to %s', async (_label, headers) => {
+      ['an unknown token', { authorization: `Bearer gvt_${'x'.repeat(43)}` }],
+      ['HTTP basic credentials', { authorization: `Basic ${Buffer.from('admin:motdepasse-admin-1234').toString('base64')}` }],
+    ])('answers 401 to %s', async (_label, headers) => {
       const response = await call('GET', '', undefined, headers);
       expect(response.status).toBe(401);
-      expect(response.headers.get('www-authenticate')).toMatch(/^Basic realm=/);
-      expect(await bodyOf(response)).toMatchObject({
-        statusCode: 401,
-        code: 'unauthorized',
-        message: 'Identifiez-vous comme administrateur.',
-      });
+      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer realm=/);
+      expect(await bodyOf(response)).toMatchObject({ statusCode: 401, code: 'unauthorized' });
     });
 
-    it('answers 404 everywhere when ADMIN_USER and ADMIN_PASSWORD are unset', async () => {
-      const closed = await startTestApp();
-      try {
-        for (const [method, path] of [
-          ['GET', ''],
-          ['POST', ''],
-          ['GET', `/${UNKNOWN_ID}`],
-        ]) {
-          const response = await fetch(`${closed.url}/api/v1/facilitators${path}`, { method, headers: { authorization: AUTH } });
-          expect(response.status).toBe(404);
-          expect(response.headers.get('www-authenticate')).toBeNull();
-        }
-      } finally {
-        await closed.close();
+    it('answers 404 everywhere to a facilitator account', async () => {
+      const facilitatorId = await insertFacilitator(t.dataSource, { email: 'f@example.org' });
+      const authorization = await bearerFor(t, { role: 'facilitator', email: 'f@example.org', facilitatorId });
+      for (const [method, path] of [
+        ['GET', ''],
+        ['POST', ''],
+        ['GET', `/${facilitatorId}`],
+      ]) {
+        expect((await call(method, path, method === 'POST' ? adviser() : undefined, { authorization })).status).toBe(404);
       }
     });
 

@@ -1,10 +1,9 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { insertFacilitator } from '../support/facilitators';
+import { insertStaff, StaffClient } from '../support/staff';
 import { startTestApp, TestApp, useTestApp, validRequestBody, waitFor } from '../support/test-app';
 
-const ADMIN = { ADMIN_USER: 'admin', ADMIN_PASSWORD: 'motdepasse-admin-1234' };
-const AUTH = `Basic ${Buffer.from(`${ADMIN.ADMIN_USER}:${ADMIN.ADMIN_PASSWORD}`).toString('base64')}`;
 const EMAIL = /[\w.+-]+@[\w-]+(\.[\w-]+)+/;
 
 /** The value of one sample of the exposition text, or undefined when the series is absent. */
@@ -23,7 +22,7 @@ async function freePort(): Promise<number> {
 
 describe('operations: /metrics and the queue dashboard', () => {
   let t!: TestApp;
-  useTestApp((app) => (t = app), ADMIN, { api: true, worker: true });
+  useTestApp((app) => (t = app), {}, { api: true, worker: true });
 
   const submit = async (n: number, overrides: Record<string, unknown> = {}): Promise<string> => {
     const response = await fetch(`${t.url}/api/v1/requests`, {
@@ -123,31 +122,42 @@ describe('operations: /metrics and the queue dashboard', () => {
   });
 
   describe('/admin/queues', () => {
-    it('asks for the admin credentials', async () => {
-      for (const authorization of [undefined, `Basic ${Buffer.from('admin:pas-le-bon').toString('base64')}`]) {
-        const response = await fetch(`${t.url}/admin/queues`, { headers: authorization ? { authorization } : {} });
-        expect(response.status).toBe(401);
-        expect(response.headers.get('www-authenticate')).toMatch(/^Basic realm=/);
-      }
-      const api = await fetch(`${t.url}/admin/queues/api/queues`);
-      expect(api.status).toBe(401);
+    let auth: Record<string, string>;
+    const signedIn = async (seed: Parameters<typeof insertStaff>[1]) => {
+      const client = new StaffClient(t.url);
+      expect((await client.signIn((await insertStaff(t.dataSource, seed)).email)).status).toBe(303);
+      return { cookie: client.jar.header() };
+    };
+    beforeEach(async () => {
+      auth = await signedIn({ role: 'admin' });
+    });
+
+    it('sends a visitor to sign in, and answers 404 to staff who are not admins', async () => {
+      const page = await fetch(`${t.url}/admin/queues`, { redirect: 'manual' });
+      expect(page.status).toBe(303);
+      expect(page.headers.get('location')).toBe('/connexion?retour=%2Fadmin%2Fqueues');
+      // The board's own JSON API answers like the site's.
+      expect((await fetch(`${t.url}/admin/queues/api/queues`, { redirect: 'manual' })).status).toBe(401);
+      const animator = await signedIn({ role: 'animator', networks: ['aura-ee'] });
+      expect((await fetch(`${t.url}/admin/queues`, { headers: animator })).status).toBe(404);
+      expect((await fetch(`${t.url}/admin/queues/api/queues`, { headers: animator })).status).toBe(404);
     });
 
     it('shows Bull Board for the routing and mail queues to the admin', async () => {
-      const page = await fetch(`${t.url}/admin/queues`, { headers: { authorization: AUTH } });
+      const page = await fetch(`${t.url}/admin/queues`, { headers: auth });
       expect(page.status).toBe(200);
       expect(page.headers.get('content-type')).toMatch(/^text\/html/);
       const html = await page.text();
       expect(html).toContain('<base href="/admin/queues/"');
       const script = html.match(/src="(static\/js\/main\.[^"]+\.js)"/)?.[1];
       expect(script).toBeDefined();
-      expect((await fetch(`${t.url}/admin/queues/${script}`, { headers: { authorization: AUTH } })).status).toBe(200);
+      expect((await fetch(`${t.url}/admin/queues/${script}`, { headers: auth })).status).toBe(200);
       // The site's Content-Security-Policy (script-src 'self') fits the board: no inline script runs.
       expect(page.headers.get('content-security-policy')).toContain("script-src 'self';");
       const inlineScripts = [...html.matchAll(/<script(?![^>]*\bsrc=)([^>]*)>/g)].map((m) => m[1].trim());
       expect(inlineScripts).toEqual(['id="__UI_CONFIG__" type="application/json"']);
 
-      const queues = await fetch(`${t.url}/admin/queues/api/queues`, { headers: { authorization: AUTH } });
+      const queues = await fetch(`${t.url}/admin/queues/api/queues`, { headers: auth });
       expect(queues.status).toBe(200);
       const names = ((await queues.json()).queues as Array<{ name: string }>).map((q) => q.name).sort();
       expect(names).toEqual(['mail', 'routing']);
@@ -156,24 +166,11 @@ describe('operations: /metrics and the queue dashboard', () => {
     it('refuses actions that another site makes the admin’s browser send', async () => {
       const response = await fetch(`${t.url}/admin/queues/api/queues/pause`, {
         method: 'PUT',
-        headers: { authorization: AUTH, 'sec-fetch-site': 'cross-site' },
+        headers: { ...auth, 'sec-fetch-site': 'cross-site' },
       });
       expect(response.status).toBe(403);
-      const queues = await (await fetch(`${t.url}/admin/queues/api/queues`, { headers: { authorization: AUTH } })).json();
+      const queues = await (await fetch(`${t.url}/admin/queues/api/queues`, { headers: auth })).json();
       expect(queues.queues.map((q: { isPaused: boolean }) => q.isPaused)).toEqual([false, false]);
-    });
-
-    it('does not exist while ADMIN_USER and ADMIN_PASSWORD are unset', async () => {
-      const closed = await startTestApp();
-      try {
-        for (const path of ['/admin/queues', '/admin/queues/api/queues']) {
-          const response = await fetch(`${closed.url}${path}`, { headers: { authorization: AUTH } });
-          expect(response.status).toBe(404);
-          expect(response.headers.get('www-authenticate')).toBeNull();
-        }
-      } finally {
-        await closed.close();
-      }
     });
   });
 });

@@ -1,10 +1,11 @@
+import argon2 from 'argon2';
 import { Writable } from 'node:stream';
 import { demoSeed } from '../../src/cli/demo-seed.command';
 import { TestApp, useTestApp } from '../support/test-app';
 
 describe('npm run cli -- demo:seed', () => {
   let t!: TestApp;
-  const run = async () => {
+  const run = async (args: string[] = ['--password', 'mot-de-passe-de-demo']) => {
     let out = '';
     const stdout = new Writable({
       write(chunk, _encoding, callback) {
@@ -12,7 +13,7 @@ describe('npm run cli -- demo:seed', () => {
         callback();
       },
     });
-    const code = await demoSeed(t.app, [], { stdout, stderr: stdout });
+    const code = await demoSeed(t.app, args, { stdout, stderr: stdout });
     return { code, out };
   };
 
@@ -45,6 +46,30 @@ describe('npm run cli -- demo:seed', () => {
 
     const second = await run();
     expect(second.out).not.toMatch(/^ {2}(créé|mis à jour) /m);
-    expect(second.out).toMatch(/Résumé : créés 0, mis à jour 0, inchangés \d+\.\n$/);
+    expect(second.out).toMatch(/Résumé : créés 0, mis à jour 0, inchangés \d+\.\n/);
+    expect(second.out).toMatch(/Comptes créés : 0, déjà présents : \d+\./);
+  });
+
+  it('creates one account per demo facilitator, an animator per network and an admin, sharing the password printed', async () => {
+    const first = await run([]);
+    const password = first.out.match(/Mot de passe de tous ces comptes \(affiché une seule fois\) : (\S+)\n/)?.[1];
+    expect(password).toBeDefined();
+    const roles = await t.dataSource.query(`SELECT role, count(*)::int AS n FROM staff_users GROUP BY role ORDER BY role`);
+    const facilitators = Number((await t.dataSource.query(`SELECT count(*) AS n FROM facilitators`))[0].n);
+    expect(roles).toEqual([
+      { role: 'admin', n: 1 },
+      { role: 'animator', n: 12 },
+      { role: 'facilitator', n: facilitators },
+    ]);
+    const unlinked = await t.dataSource.query(
+      `SELECT u.email FROM staff_users u LEFT JOIN facilitators f ON f.id = u.facilitator_id WHERE u.role = 'facilitator' AND f.email IS DISTINCT FROM u.email`,
+    );
+    expect(unlinked).toEqual([]);
+    const [admin] = await t.dataSource.query(`SELECT password_hash FROM staff_users WHERE role = 'admin'`);
+    expect(await argon2.verify(admin.password_hash, password!)).toBe(true);
+
+    const again = await run(['--password', 'un-autre-mot-de-passe']);
+    expect(again.out).toContain('Comptes créés : 0');
+    expect(Number((await t.dataSource.query(`SELECT count(*) AS n FROM staff_users`))[0].n)).toBe(13 + facilitators);
   });
 });

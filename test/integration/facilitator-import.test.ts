@@ -68,7 +68,7 @@ describe('npm run cli -- facilitators:import', () => {
   const changeEvents = async () =>
     Number((await t.dataSource.query(`SELECT count(*) AS n FROM outbox_events WHERE job_name = 'routing.facilitator-changed'`))[0].n);
 
-  useTestApp((app) => (t = app), { ADMIN_USER: 'admin', ADMIN_PASSWORD: 'motdepasse-admin-1234' });
+  useTestApp((app) => (t = app));
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'gv-import-'));
   });

@@ -9,6 +9,8 @@ export interface FieldError {
 export const ERROR_STATUS = {
   validation_failed: HttpStatus.BAD_REQUEST,
   malformed_body: HttpStatus.BAD_REQUEST,
+  /** A form whose anti-forgery token is missing, wrong or from an ended session. */
+  form_expired: HttpStatus.BAD_REQUEST,
   not_eligible: HttpStatus.UNPROCESSABLE_ENTITY,
   idempotency_key_reused: HttpStatus.UNPROCESSABLE_ENTITY,
   unauthorized: HttpStatus.UNAUTHORIZED,
@@ -32,7 +34,7 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly errors: FieldError[] = [],
-    readonly extra: { pointers?: Pointer[]; retryAfterSeconds?: number } = {},
+    readonly extra: { pointers?: Pointer[]; retryAfterSeconds?: number; redirectTo?: string } = {},
   ) {
     super(message);
   }

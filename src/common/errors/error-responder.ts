@@ -34,7 +34,7 @@ interface ErrorBody {
   pointers?: Array<{ label: string; url: string }>;
 }
 
-function toErrorBody(error: unknown): { body: ErrorBody; retryAfter?: number } {
+function toErrorBody(error: unknown): { body: ErrorBody; retryAfter?: number; redirectTo?: string } {
   if (error instanceof AppError) {
     return {
       body: {
@@ -45,6 +45,7 @@ function toErrorBody(error: unknown): { body: ErrorBody; retryAfter?: number } {
         ...(error.extra.pointers ? { pointers: error.extra.pointers } : {}),
       },
       retryAfter: error.extra.retryAfterSeconds,
+      redirectTo: error.extra.redirectTo,
     };
   }
   if (error instanceof HttpException) {
@@ -65,7 +66,7 @@ function wantsJson(req: Request): boolean {
  * page for people. Unexpected errors are logged without any personal data.
  */
 export function respondWithError(error: unknown, req: Request, res: Response, logger: Logger): void {
-  const { body, retryAfter } = toErrorBody(error);
+  const { body, retryAfter, redirectTo } = toErrorBody(error);
   if (body.statusCode >= 500) {
     const err = error as Error;
     logger.error({ err: { name: err?.name, message: scrubPersonalData(String(err?.message)), stack: err?.stack } }, 'erreur inattendue');
@@ -77,9 +78,21 @@ export function respondWithError(error: unknown, req: Request, res: Response, lo
     res.json(body);
     return;
   }
+  // A person sent to sign in first, rather than shown an error.
+  if (redirectTo) {
+    res.redirect(303, redirectTo);
+    return;
+  }
   res.render('error', {
     title: body.statusCode === 404 ? 'Page introuvable' : 'Erreur',
-    heading: body.statusCode === 404 ? 'Page introuvable' : body.statusCode === 429 ? 'Trop de demandes' : 'Une erreur est survenue',
+    heading:
+      body.statusCode === 404
+        ? 'Page introuvable'
+        : body.statusCode === 429
+          ? 'Trop de demandes'
+          : body.code === 'form_expired'
+            ? 'Formulaire expiré'
+            : 'Une erreur est survenue',
     message:
       body.statusCode === 404
         ? 'La page ou la demande que vous cherchez n’existe pas, ou le lien est incomplet. Vérifiez l’adresse reçue par courriel.'

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiBearerAuth,
   ApiBody,
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -12,8 +13,10 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { AdminBasicAuthGuard } from '../../common/admin-basic-auth.guard';
 import { validateBody } from '../../common/validation';
+import { visibleNetworks } from '../accounts/access.policy';
+import type { StaffPrincipal } from '../accounts/accounts.types';
+import { CurrentStaff, StaffGuard, StaffRoles } from '../accounts/staff.guard';
 import { REQUEST_KINDS } from '../requests/request.types';
 import { ErrorResponseDto } from '../intake/dto/create-request.dto';
 import { DirectoryService } from './directory.service';
@@ -21,12 +24,15 @@ import { AbsenceDto, CreateAbsenceDto } from './dto/absence.dto';
 import { CreateFacilitatorDto, FacilitatorDto, FacilitatorQueryDto, UpdateFacilitatorDto } from './dto/facilitator.dto';
 
 @ApiTags('Annuaire')
-@ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Authentification HTTP Basic d’administrateur requise' })
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Jeton d’accès (créé dans « Mon compte ») ou session requis' })
 @ApiNotFoundResponse({
   type: ErrorResponseDto,
-  description: 'Facilitateur ou absence introuvable ; toute l’API est fermée sans ADMIN_USER / ADMIN_PASSWORD',
+  description:
+    'Facilitateur ou absence introuvable, ou hors de vos réseaux ; l’API est réservée aux administrateurs et aux animateurs (ces derniers pour les facilitateurs de leurs réseaux)',
 })
-@UseGuards(AdminBasicAuthGuard)
+@UseGuards(StaffGuard)
+@StaffRoles('admin', 'animator')
 @Controller('api/v1/facilitators')
 export class DirectoryController {
   constructor(private readonly directory: DirectoryService) {}
@@ -41,15 +47,15 @@ export class DirectoryController {
   @ApiQuery({ name: 'active', required: false, enum: ['true', 'false'] })
   @ApiOkResponse({ type: [FacilitatorDto] })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Filtre invalide' })
-  async list(@Query() query: unknown): Promise<FacilitatorDto[]> {
-    return this.directory.list(await validateBody(FacilitatorQueryDto, query));
+  async list(@CurrentStaff() staff: StaffPrincipal, @Query() query: unknown): Promise<FacilitatorDto[]> {
+    return this.directory.list(await validateBody(FacilitatorQueryDto, query), visibleNetworks(staff));
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'Consulter un facilitateur' })
   @ApiOkResponse({ type: FacilitatorDto })
-  async get(@Param('id') id: string): Promise<FacilitatorDto> {
-    return this.directory.get(id);
+  async get(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string): Promise<FacilitatorDto> {
+    return this.directory.get(id, visibleNetworks(staff));
   }
 
   @Post()
@@ -59,8 +65,8 @@ export class DirectoryController {
   @ApiCreatedResponse({ type: FacilitatorDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Champs invalides, un message par champ' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Adresse électronique déjà utilisée' })
-  async create(@Body() body: unknown): Promise<FacilitatorDto> {
-    return this.directory.create(await validateBody(CreateFacilitatorDto, body));
+  async create(@CurrentStaff() staff: StaffPrincipal, @Body() body: unknown): Promise<FacilitatorDto> {
+    return this.directory.create(await validateBody(CreateFacilitatorDto, body), visibleNetworks(staff));
   }
 
   @Patch(':id')
@@ -72,8 +78,8 @@ export class DirectoryController {
   @ApiOkResponse({ type: FacilitatorDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Champs invalides, un message par champ' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Adresse électronique déjà utilisée' })
-  async update(@Param('id') id: string, @Body() body: unknown): Promise<FacilitatorDto> {
-    return this.directory.update(id, await validateBody(UpdateFacilitatorDto, body));
+  async update(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string, @Body() body: unknown): Promise<FacilitatorDto> {
+    return this.directory.update(id, await validateBody(UpdateFacilitatorDto, body), visibleNetworks(staff));
   }
 
   @Post(':id/absences')
@@ -86,15 +92,19 @@ export class DirectoryController {
   @ApiCreatedResponse({ type: AbsenceDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Dates invalides, ou fin avant le début' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Chevauche une autre absence' })
-  async addAbsence(@Param('id') id: string, @Body() body: unknown): Promise<AbsenceDto> {
-    return this.directory.addAbsence(id, await validateBody(CreateAbsenceDto, body));
+  async addAbsence(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string, @Body() body: unknown): Promise<AbsenceDto> {
+    return this.directory.addAbsence(id, await validateBody(CreateAbsenceDto, body), visibleNetworks(staff));
   }
 
   @Delete(':id/absences/:absenceId')
   @HttpCode(204)
   @ApiOperation({ summary: 'Supprimer une absence' })
   @ApiNoContentResponse()
-  async removeAbsence(@Param('id') id: string, @Param('absenceId') absenceId: string): Promise<void> {
-    await this.directory.removeAbsence(id, absenceId);
+  async removeAbsence(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Param('id') id: string,
+    @Param('absenceId') absenceId: string,
+  ): Promise<void> {
+    await this.directory.removeAbsence(id, absenceId, visibleNetworks(staff));
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
 import { DemoFacilitatorsService } from './demo-facilitators.service';
 import { DirectoryController } from './directory.controller';
 import { DirectoryService } from './directory.service';
@@ -7,6 +8,7 @@ import { FacilitatorsRepository } from './facilitators.repository';
 
 /** Facilitators, their coverage and absences: JSON API, CSV import and demo data. */
 @Module({
+  imports: [AccountsModule],
   providers: [FacilitatorsRepository, DirectoryService, FacilitatorImportService, DemoFacilitatorsService],
   controllers: [DirectoryController],
   exports: [DirectoryService, FacilitatorImportService, DemoFacilitatorsService],

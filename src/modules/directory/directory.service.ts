@@ -12,6 +12,11 @@ import { FacilitatorsRepository, StoredFacilitator } from './facilitators.reposi
 
 export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
 
+/** The networks whose facilitators the caller may read and change; null: all (admins, imports). */
+export type NetworkScope = string[] | null;
+
+const inScope = (scope: NetworkScope, networkCode: string) => scope === null || scope.includes(networkCode);
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const UNIQUE_VIOLATION = '23505';
 
@@ -28,31 +33,35 @@ export class DirectoryService {
     private readonly reference: ReferenceService,
   ) {}
 
-  async list(query: FacilitatorQueryDto): Promise<FacilitatorDto[]> {
+  async list(query: FacilitatorQueryDto, scope: NetworkScope = null): Promise<FacilitatorDto[]> {
     if (query.network !== undefined && !this.territory().networkCodes().includes(query.network)) {
       throw new ValidationFailed([{ field: 'network', message: `Réseau inconnu : « ${query.network} ».` }]);
     }
-    return this.facilitators.list({
+    const facilitators = await this.facilitators.list({
       networkCode: query.network,
       kind: query.kind,
       active: query.active === undefined ? undefined : query.active === 'true',
     });
+    return facilitators.filter((facilitator) => inScope(scope, facilitator.networkCode));
   }
 
-  async get(id: string): Promise<FacilitatorDto> {
+  async get(id: string, scope: NetworkScope = null): Promise<FacilitatorDto> {
     const facilitator = UUID.test(id) ? await this.facilitators.view(id) : null;
-    if (!facilitator) throw facilitatorNotFound();
+    if (!facilitator || !inScope(scope, facilitator.networkCode)) throw facilitatorNotFound();
     return facilitator;
   }
 
-  async create(input: NewFacilitator): Promise<FacilitatorDto> {
+  /** Outside the caller's networks, a facilitator does not exist for them: 404, even to create one. */
+  async create(input: NewFacilitator, scope: NetworkScope = null): Promise<FacilitatorDto> {
+    if (!inScope(scope, input.networkCode)) throw facilitatorNotFound();
     const id = await this.transaction((manager) => this.insert(manager, input));
     return this.get(id);
   }
 
   /** Only the fields given change; the result must still satisfy every rule as a whole. */
-  async update(id: string, patch: Partial<FacilitatorProfile>): Promise<FacilitatorDto> {
-    await this.transaction(async (manager) => this.applyChanges(manager, await this.lock(manager, id), patch));
+  async update(id: string, patch: Partial<FacilitatorProfile>, scope: NetworkScope = null): Promise<FacilitatorDto> {
+    if (patch.networkCode !== undefined && !inScope(scope, patch.networkCode)) throw facilitatorNotFound();
+    await this.transaction(async (manager) => this.applyChanges(manager, await this.lock(manager, id, scope), patch));
     return this.get(id);
   }
 
@@ -68,12 +77,12 @@ export class DirectoryService {
     });
   }
 
-  async addAbsence(id: string, input: CreateAbsenceDto): Promise<AbsenceDto> {
+  async addAbsence(id: string, input: CreateAbsenceDto, scope: NetworkScope = null): Promise<AbsenceDto> {
     const problems = absencePeriodProblems(input);
     if (problems.length) throw new ValidationFailed(problems);
     const absence: AbsenceDto = { id: randomUUID(), startsOn: input.startsOn, endsOn: input.endsOn, reason: input.reason || null };
     await this.transaction(async (manager) => {
-      await this.lock(manager, id);
+      await this.lock(manager, id, scope);
       // The facilitator's row lock makes this check and the insert one step for concurrent writers.
       const overlapping = await this.facilitators.findOverlappingAbsence(manager, id, absence);
       if (overlapping) {
@@ -86,9 +95,9 @@ export class DirectoryService {
     return absence;
   }
 
-  async removeAbsence(id: string, absenceId: string): Promise<void> {
+  async removeAbsence(id: string, absenceId: string, scope: NetworkScope = null): Promise<void> {
     await this.transaction(async (manager) => {
-      await this.lock(manager, id);
+      await this.lock(manager, id, scope);
       if (!UUID.test(absenceId) || !(await this.facilitators.deleteAbsence(manager, id, absenceId))) {
         throw new AppError('not_found', 'Absence introuvable.');
       }
@@ -127,9 +136,9 @@ export class DirectoryService {
     return result.profile;
   }
 
-  private async lock(manager: EntityManager, id: string): Promise<StoredFacilitator> {
+  private async lock(manager: EntityManager, id: string, scope: NetworkScope = null): Promise<StoredFacilitator> {
     const facilitator = UUID.test(id) ? await this.facilitators.lockById(manager, id) : null;
-    if (!facilitator) throw facilitatorNotFound();
+    if (!facilitator || !inScope(scope, facilitator.networkCode)) throw facilitatorNotFound();
     return facilitator;
   }
 

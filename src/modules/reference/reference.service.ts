@@ -60,6 +60,10 @@ export class ReferenceService implements OnModuleInit {
     return [...this.departments.values()];
   }
 
+  allNetworks(): Network[] {
+    return [...this.networks.values()];
+  }
+
   allSegments(): Segment[] {
     return [...this.segments.values()];
   }

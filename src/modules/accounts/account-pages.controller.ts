@@ -1,0 +1,159 @@
+import { Body, Controller, Get, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { AppError, FieldError } from '../../common/errors/app-errors';
+import { formModel } from '../../web/form-model';
+import { ReferenceService } from '../reference/reference.service';
+import { AccountsService } from './accounts.service';
+import { ROLE_LABELS, StaffPrincipal, StaffSessionRef } from './accounts.types';
+import { StaffAuthService } from './staff-auth.service';
+import { CurrentStaff, CurrentStaffSession, StaffGuard, StaffRoles } from './staff.guard';
+
+type Form = Record<string, unknown>;
+
+const NOTICES: Record<string, string> = {
+  profil: 'Vos nom et prénom sont enregistrés.',
+  'mot-de-passe': 'Votre mot de passe est changé. Vos autres sessions sont fermées.',
+  revocation: 'Le jeton est révoqué : il ne donne plus accès à l’API.',
+  invitation: 'L’invitation est envoyée par courriel. Le lien est valable 7 jours.',
+  desactivation: 'Le compte est désactivé : ses sessions et jetons ne fonctionnent plus.',
+};
+
+/** « Mon compte » for every staff member, and « Comptes » (invitations) for admins and animators. */
+@ApiExcludeController()
+@UseGuards(StaffGuard)
+@Controller('espace')
+export class AccountPagesController {
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly auth: StaffAuthService,
+    private readonly reference: ReferenceService,
+  ) {}
+
+  @Get('compte')
+  async myAccount(@CurrentStaff() staff: StaffPrincipal, @Res() res: Response, @Query('fait') done: unknown) {
+    await this.renderMyAccount(res, staff, 200, { notice: NOTICES[String(done)] });
+  }
+
+  @Post('compte/profil')
+  async saveNames(@CurrentStaff() staff: StaffPrincipal, @Res() res: Response, @Body() body: Form = {}) {
+    await this.onFieldErrors(
+      () => this.accounts.updateNames(staff, body.firstName, body.lastName),
+      (errors) => this.renderMyAccount(res, staff, 400, { profile: formModel(body, errors) }),
+      () => res.redirect(303, '/espace/compte?fait=profil'),
+    );
+  }
+
+  @Post('compte/mot-de-passe')
+  async changePassword(
+    @CurrentStaff() staff: StaffPrincipal,
+    @CurrentStaffSession() session: StaffSessionRef,
+    @Res() res: Response,
+    @Body() body: Form = {},
+  ) {
+    await this.onFieldErrors(
+      () => this.accounts.changePassword(staff, session.id, body.currentPassword, body.newPassword),
+      (errors) => this.renderMyAccount(res, staff, 400, { password: formModel({}, errors) }),
+      () => res.redirect(303, '/espace/compte?fait=mot-de-passe'),
+    );
+  }
+
+  /** The token is shown on this answer only; afterwards only its label and dates are. */
+  @Post('compte/jetons')
+  async createToken(@CurrentStaff() staff: StaffPrincipal, @Res() res: Response, @Body() body: Form = {}) {
+    const label = typeof body.label === 'string' ? body.label.trim() : '';
+    if (!label || label.length > 100) {
+      const message = 'Donnez au jeton un nom de 100 caractères au plus, par exemple « Script de suivi ».';
+      return this.renderMyAccount(res, staff, 400, { token: formModel(body, [{ field: 'label', message }]) });
+    }
+    const newToken = await this.auth.createApiToken(staff.id, label);
+    await this.renderMyAccount(res, staff, 201, { newToken: { label, value: newToken } });
+  }
+
+  @Post('compte/jetons/:id/revocation')
+  async revokeToken(@CurrentStaff() staff: StaffPrincipal, @Res() res: Response, @Param('id') id: string) {
+    await this.accounts.revokeApiToken(staff, id);
+    res.redirect(303, '/espace/compte?fait=revocation');
+  }
+
+  @Get('comptes')
+  @StaffRoles('admin', 'animator')
+  async accountList(@CurrentStaff() staff: StaffPrincipal, @Res() res: Response, @Query('fait') done: unknown) {
+    await this.renderAccounts(res, staff, 200, formModel({ role: 'facilitator' }), NOTICES[String(done)]);
+  }
+
+  @Post('comptes')
+  @StaffRoles('admin', 'animator')
+  async invite(@CurrentStaff() staff: StaffPrincipal, @Res() res: Response, @Body() body: Form = {}) {
+    const networkCodes = ([] as unknown[]).concat(body.networkCodes ?? []).filter((code): code is string => typeof code === 'string');
+    await this.onFieldErrors(
+      () =>
+        this.accounts.invite(
+          {
+            email: String(body.email ?? ''),
+            firstName: str(body.firstName),
+            lastName: str(body.lastName),
+            role: String(body.role ?? ''),
+            networkCodes,
+          },
+          staff,
+        ),
+      (errors) => this.renderAccounts(res, staff, 400, formModel({ ...body, networkCodes }, errors)),
+      () => res.redirect(303, '/espace/comptes?fait=invitation'),
+    );
+  }
+
+  @Post('comptes/:id/desactivation')
+  @StaffRoles('admin', 'animator')
+  async deactivate(@CurrentStaff() staff: StaffPrincipal, @Res() res: Response, @Param('id') id: string) {
+    await this.accounts.deactivate(staff, id);
+    res.redirect(303, '/espace/comptes?fait=desactivation');
+  }
+
+  /** Field errors re-render the form (400); anything else goes to the error page. */
+  private async onFieldErrors(work: () => Promise<unknown>, refuse: (errors: FieldError[]) => Promise<void>, done: () => void) {
+    try {
+      await work();
+    } catch (error) {
+      if (error instanceof AppError && ['validation_failed', 'conflict'].includes(error.code)) return refuse(error.errors);
+      throw error;
+    }
+    done();
+  }
+
+  private async renderMyAccount(res: Response, staff: StaffPrincipal, status: number, parts: Record<string, unknown>) {
+    res.status(status).render('my-account', {
+      title: 'Mon compte',
+      roleLabel: ROLE_LABELS[staff.role],
+      networks: staff.networkCodes.map((code) => this.reference.network(code)?.name ?? code),
+      tokens: await this.accounts.apiTokens(staff),
+      profile: formModel({ firstName: staff.firstName, lastName: staff.lastName }),
+      password: formModel(),
+      token: formModel(),
+      ...parts,
+    });
+  }
+
+  private async renderAccounts(
+    res: Response,
+    staff: StaffPrincipal,
+    status: number,
+    invite: ReturnType<typeof formModel>,
+    notice?: string,
+  ) {
+    const networks =
+      staff.role === 'admin' ? this.reference.allNetworks() : staff.networkCodes.map((code) => this.reference.network(code)!);
+    res.status(status).render('accounts', {
+      title: 'Comptes',
+      notice,
+      accounts: (await this.accounts.manageable(staff)).map((account) => ({ ...account, roleLabel: ROLE_LABELS[account.role] })),
+      roles: this.accounts.invitableRoles(staff).map((role) => ({ value: role, label: ROLE_LABELS[role] })),
+      networks: networks.filter(Boolean).map((network) => ({ value: network.code, label: network.name })),
+      invite,
+    });
+  }
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}

@@ -1,0 +1,33 @@
+import { Module } from '@nestjs/common';
+import { MailModule } from '../mail/mail.module';
+import { AccountPagesController } from './account-pages.controller';
+import { AccountsRepository } from './accounts.repository';
+import { AccountsService } from './accounts.service';
+import { CsrfService } from './csrf.service';
+import { DemoStaffService } from './demo-staff.service';
+import { PasswordHasher } from './password-hasher';
+import { SignInPagesController } from './sign-in-pages.controller';
+import { SignInService } from './sign-in.service';
+import { StaffAuthService } from './staff-auth.service';
+import { StaffGuard } from './staff.guard';
+
+/**
+ * Staff accounts, sign-in, sessions, API tokens and CSRF. Other modules import it for
+ * @UseGuards(StaffGuard), @CurrentStaff() and CsrfService.
+ */
+@Module({
+  imports: [MailModule],
+  providers: [
+    AccountsRepository,
+    AccountsService,
+    CsrfService,
+    PasswordHasher,
+    SignInService,
+    StaffAuthService,
+    StaffGuard,
+    DemoStaffService,
+  ],
+  controllers: [SignInPagesController, AccountPagesController],
+  exports: [AccountsService, CsrfService, StaffAuthService, StaffGuard, DemoStaffService],
+})
+export class AccountsModule {}

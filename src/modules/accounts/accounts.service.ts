@@ -1,0 +1,249 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { isEmail } from 'class-validator';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { Clock } from '../../common/clock';
+import { AppError, FieldError, NotFound, ValidationFailed } from '../../common/errors/app-errors';
+import { randomToken, sha256 } from '../../common/tokens';
+import { AppConfig } from '../../config/app-config';
+import { runAsOne } from '../../database/sql-statement';
+import { MailService } from '../mail/mail.service';
+import { ReferenceService } from '../reference/reference.service';
+import { canManageAccount } from './access.policy';
+import { AccountsRepository, ApiTokenRow, StoredAccount } from './accounts.repository';
+import { AccountLinkPurpose, ROLE_LABELS, STAFF_ROLES, StaffPrincipal, StaffRole } from './accounts.types';
+import { normalizeEmail, passwordProblems } from './credentials.policy';
+import { PasswordHasher } from './password-hasher';
+
+export interface AccountInput {
+  email: string;
+  firstName?: string;
+  lastName?: string;
+  role: string;
+  networkCodes?: string[];
+}
+
+const LINK_LIFETIME_MS: Record<AccountLinkPurpose, number> = {
+  invitation: 7 * 24 * 3600 * 1000,
+  password_reset: 3600 * 1000,
+};
+
+/** Who may do what to an account is access.policy's; this service applies it and writes in one transaction. */
+@Injectable()
+export class AccountsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly accounts: AccountsRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly mail: MailService,
+    private readonly reference: ReferenceService,
+    private readonly clock: Clock,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Creates the account (or, when it exists without a password yet, keeps it) and returns a fresh
+   * single-use link to set the password; older links stop working. `by` null: the command line,
+   * which prints the link instead of mailing it.
+   */
+  async invite(input: AccountInput, by: StaffPrincipal | null): Promise<{ account: StoredAccount; link: string; created: boolean }> {
+    const draft = await this.resolve(input);
+    if (by && !canManageAccount(by, draft)) throw new NotFound();
+    return this.dataSource.transaction(async (manager) => {
+      let account = await this.accounts.findByEmail(draft.email, manager);
+      const created = !account;
+      if (account) {
+        await this.accounts.lockById(manager, account.id);
+        if (account.passwordHash !== null) throw accountExists();
+        if (by && !canManageAccount(by, account)) throw accountExists();
+      } else {
+        await this.accounts.insert(manager, { id: randomUUID(), ...draft });
+        account = (await this.accounts.findByEmail(draft.email, manager))!;
+      }
+      const link = await this.issueLink(manager, account.id, 'invitation');
+      if (by) {
+        await runAsOne(
+          manager,
+          this.mail.prepare({
+            requestId: null,
+            template: 'staff-invitation',
+            recipient: account.email,
+            subject: 'Votre accès à l’espace du guichet vert',
+            context: {
+              firstName: account.firstName,
+              inviter: `${by.firstName} ${by.lastName}`.trim(),
+              roleLabel: ROLE_LABELS[account.role],
+              link: link.url,
+              expiresAt: link.expiresAt,
+            },
+          }),
+        );
+      }
+      return { account, link: link.url, created };
+    });
+  }
+
+  /** The link's account, without using the link up (a GET must never consume it). */
+  async accountOfLink(token: string): Promise<StoredAccount> {
+    const found = await this.accounts.findUsableLink(this.dataSource, sha256(token), this.clock.now());
+    if (!found) throw new NotFound();
+    return found.account;
+  }
+
+  /**
+   * Sets the password and uses the link up, in one transaction; `then` runs inside it (the new
+   * session). Old sessions end: whoever knew the old password is signed out.
+   */
+  async setPasswordWithLink(token: string, password: unknown, then: (manager: EntityManager, userId: string) => Promise<void>) {
+    await this.dataSource.transaction(async (manager) => {
+      const found = await this.accounts.findUsableLink(manager, sha256(token), this.clock.now());
+      if (!found) throw new NotFound();
+      const problems = passwordProblems(password, found.account.email);
+      if (problems.length) throw new ValidationFailed(problems);
+      const now = this.clock.now();
+      await this.accounts.setPassword(manager, found.account.id, await this.hasher.hash(password as string));
+      await this.accounts.voidLinksOf(manager, found.account.id, now);
+      await this.accounts.revokeSessionsOf(manager, found.account.id, now);
+      await then(manager, found.account.id);
+    });
+  }
+
+  /** Mails a reset link when an active account has this address; otherwise nothing, and the caller says the same. */
+  async sendPasswordReset(email: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const account = await this.accounts.findByEmail(email, manager);
+      if (!account?.active) return;
+      await this.accounts.lockById(manager, account.id);
+      const link = await this.issueLink(manager, account.id, 'password_reset');
+      await runAsOne(
+        manager,
+        this.mail.prepare({
+          requestId: null,
+          template: 'password-reset',
+          recipient: account.email,
+          subject: 'Choisir un nouveau mot de passe — guichet vert',
+          context: { firstName: account.firstName, link: link.url, expiresAt: link.expiresAt },
+        }),
+      );
+    });
+  }
+
+  async changePassword(principal: StaffPrincipal, sessionId: string | null, current: unknown, next: unknown): Promise<void> {
+    const account = await this.accounts.findById(principal.id);
+    const errors: FieldError[] = [];
+    if (!account || typeof current !== 'string' || !(await this.hasher.verify(account.passwordHash, current))) {
+      errors.push({ field: 'currentPassword', message: 'Le mot de passe actuel est incorrect.' });
+    }
+    errors.push(...passwordProblems(next, principal.email, 'newPassword'));
+    if (errors.length) throw new ValidationFailed(errors);
+    await this.dataSource.transaction(async (manager) => {
+      await this.accounts.setPassword(manager, principal.id, await this.hasher.hash(next as string));
+      await this.accounts.revokeSessionsOf(manager, principal.id, this.clock.now(), sessionId);
+    });
+  }
+
+  async updateNames(principal: StaffPrincipal, firstName: unknown, lastName: unknown): Promise<void> {
+    const names = nameProblems(firstName, lastName, true);
+    if (names.errors.length) throw new ValidationFailed(names.errors);
+    await this.accounts.updateNames(principal.id, names.firstName, names.lastName);
+  }
+
+  /** The accounts the person may manage (admin: all; animator: those of their networks). */
+  async manageable(by: StaffPrincipal): Promise<StoredAccount[]> {
+    const accounts = await this.accounts.list(by.role === 'admin' ? null : by.networkCodes);
+    return accounts.filter((account) => account.id !== by.id && canManageAccount(by, account));
+  }
+
+  /** Deactivation ends every session, token and pending link of the account at once. */
+  async deactivate(by: StaffPrincipal, userId: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const target = UUID.test(userId) ? await this.accounts.findById(userId, manager) : null;
+      if (!target || target.id === by.id || !canManageAccount(by, target)) throw new NotFound();
+      await this.accounts.lockById(manager, target.id);
+      const now = this.clock.now();
+      await this.accounts.setActive(manager, target.id, false);
+      await this.accounts.revokeSessionsOf(manager, target.id, now);
+      await this.accounts.revokeApiTokensOf(manager, target.id, now);
+      await this.accounts.voidLinksOf(manager, target.id, now);
+    });
+  }
+
+  async activeAccount(email: string): Promise<StoredAccount | null> {
+    const account = await this.accounts.findByEmail(email);
+    return account?.active ? account : null;
+  }
+
+  apiTokens(principal: StaffPrincipal): Promise<ApiTokenRow[]> {
+    return this.accounts.listApiTokens(principal.id);
+  }
+
+  async revokeApiToken(principal: StaffPrincipal, tokenId: string): Promise<void> {
+    if (!UUID.test(tokenId) || !(await this.accounts.revokeApiToken(principal.id, tokenId, this.clock.now()))) {
+      throw new AppError('not_found', 'Jeton introuvable.');
+    }
+  }
+
+  /** Roles an inviter may offer (animators cannot create admins). */
+  invitableRoles(by: StaffPrincipal): StaffRole[] {
+    return by.role === 'admin' ? [...STAFF_ROLES] : by.role === 'animator' ? ['facilitator', 'animator'] : [];
+  }
+
+  private async issueLink(manager: EntityManager, userId: string, purpose: AccountLinkPurpose): Promise<{ url: string; expiresAt: Date }> {
+    const token = randomToken();
+    const now = this.clock.now();
+    const expiresAt = new Date(now.getTime() + LINK_LIFETIME_MS[purpose]);
+    await this.accounts.voidLinksOf(manager, userId, now);
+    await this.accounts.insertLink(manager, { id: randomUUID(), userId, purpose, tokenHash: sha256(token), now, expiresAt });
+    return { url: `${this.config.PUBLIC_URL}/mot-de-passe/nouveau/${token}`, expiresAt };
+  }
+
+  /** Checks the fields and completes them: a facilitator account takes its names and network from the directory. */
+  private async resolve(input: AccountInput) {
+    const errors: FieldError[] = [];
+    const email = normalizeEmail(input.email);
+    if (!isEmail(email)) errors.push({ field: 'email', message: 'Indiquez une adresse électronique valide, par exemple nom@exemple.fr.' });
+    const role = STAFF_ROLES.find((r) => r === input.role);
+    if (!role) errors.push({ field: 'role', message: 'Choisissez un rôle : facilitateur, animateur ou administrateur.' });
+    const directory = role === 'facilitator' && !errors.length ? await this.accounts.facilitatorByEmail(this.dataSource, email) : null;
+    if (role === 'facilitator' && !errors.length && !directory) {
+      errors.push({ field: 'email', message: 'Aucun facilitateur de l’annuaire n’a cette adresse : ajoutez-le d’abord à l’annuaire.' });
+    }
+    const names = nameProblems(input.firstName || directory?.firstName, input.lastName || directory?.lastName, role !== 'admin');
+    errors.push(...names.errors);
+    const networkCodes = [...new Set(input.networkCodes ?? [])];
+    if (role === 'animator') {
+      const unknown = networkCodes.filter((code) => !this.reference.network(code));
+      if (!networkCodes.length) errors.push({ field: 'networkCodes', message: 'Choisissez au moins un réseau.' });
+      else if (unknown.length) errors.push({ field: 'networkCodes', message: `Réseau inconnu : ${unknown.join(', ')}.` });
+    }
+    if (errors.length) throw new ValidationFailed(errors);
+    return {
+      email,
+      firstName: names.firstName,
+      lastName: names.lastName,
+      role: role!,
+      facilitatorId: directory?.id ?? null,
+      networkCodes: role === 'animator' ? networkCodes : directory ? [directory.networkCode] : [],
+    };
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function accountExists(): AppError {
+  const message = 'Un compte existe déjà pour cette adresse et son mot de passe est choisi.';
+  return new AppError('conflict', message, [{ field: 'email', message }]);
+}
+
+function nameProblems(firstName: unknown, lastName: unknown, required: boolean) {
+  const clean = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
+  const result = { firstName: clean(firstName), lastName: clean(lastName), errors: [] as FieldError[] };
+  for (const [field, label] of [
+    ['firstName', 'le prénom'],
+    ['lastName', 'le nom'],
+  ] as const) {
+    if (required && !result[field]) result.errors.push({ field, message: `Indiquez ${label}.` });
+    else if (result[field].length > 100) result.errors.push({ field, message: `Indiquez ${label} en 100 caractères au plus.` });
+  }
+  return result;
+}

@@ -1,0 +1,31 @@
+export const STAFF_ROLES = ['facilitator', 'animator', 'admin'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+export const ROLE_LABELS: Record<StaffRole, string> = {
+  facilitator: 'Facilitateur',
+  animator: 'Animateur de réseau',
+  admin: 'Administrateur',
+};
+
+export type AccountLinkPurpose = 'invitation' | 'password_reset';
+
+export type ThrottleKind = 'sign_in_failure' | 'password_reset';
+
+/**
+ * The signed-in person as every staff page and API sees it. networkCodes: an animator's networks,
+ * a facilitator's directory network, nothing for an admin (who sees all).
+ */
+export interface StaffPrincipal {
+  id: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  role: StaffRole;
+  facilitatorId: string | null;
+  networkCodes: string[];
+}
+
+/** How the request was authenticated: a browser session (CSRF applies) or a bearer token (id null). */
+export interface StaffSessionRef {
+  id: string | null;
+}

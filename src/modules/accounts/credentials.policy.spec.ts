@@ -1,0 +1,45 @@
+import { normalizeEmail, passwordProblems, safeReturnPath } from './credentials.policy';
+
+describe('passwordProblems', () => {
+  it.each([
+    [undefined, 'Saisissez un mot de passe.'],
+    ['', 'Saisissez un mot de passe.'],
+    ['court-11car', 'Le mot de passe doit compter au moins 12 caractères.'],
+    ['x'.repeat(201), 'Le mot de passe doit compter au plus 200 caractères.'],
+    ['Claire.Dupont@example.org', 'Le mot de passe ne doit pas être votre adresse électronique.'],
+  ])('refuses %j', (password, message) => {
+    expect(passwordProblems(password, 'claire.dupont@example.org')).toEqual([{ field: 'password', message }]);
+  });
+
+  it.each(['douze-car-ok', 'une phrase de passe assez longue', 'éàü€😀😀😀😀😀😀😀😀'])('accepts %j', (password) => {
+    expect(passwordProblems(password, 'claire.dupont@example.org')).toEqual([]);
+  });
+
+  it('names the field it was given', () => {
+    expect(passwordProblems('', 'a@b.fr', 'newPassword')[0].field).toBe('newPassword');
+  });
+});
+
+describe('safeReturnPath', () => {
+  it.each([
+    ['/espace/demandes?statut=late', '/espace/demandes?statut=late'],
+    ['/', '/'],
+    [undefined, '/espace'],
+    ['', '/espace'],
+    ['espace', '/espace'],
+    ['//evil.example/x', '/espace'],
+    ['/\\evil.example', '/espace'],
+    ['https://evil.example/', '/espace'],
+    ['/espace\r\nSet-Cookie: x=1', '/espace'],
+    [['/a', '/b'], '/espace'],
+  ])('%j → %j', (value, expected) => {
+    expect(safeReturnPath(value)).toBe(expected);
+  });
+});
+
+describe('normalizeEmail', () => {
+  it('trims and lower-cases; anything else is empty', () => {
+    expect(normalizeEmail('  Claire.Dupont@Example.ORG ')).toBe('claire.dupont@example.org');
+    expect(normalizeEmail(42)).toBe('');
+  });
+});

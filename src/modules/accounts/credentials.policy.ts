@@ -1,0 +1,36 @@
+import type { FieldError } from '../../common/errors/app-errors';
+
+export const PASSWORD_MIN_LENGTH = 12;
+/** argon2 works on bytes; past this a long paste is refused rather than hashed. */
+export const PASSWORD_MAX_LENGTH = 200;
+
+/** The password rule, with French field errors (none when the password is acceptable). */
+export function passwordProblems(password: unknown, email: string, field = 'password'): FieldError[] {
+  if (typeof password !== 'string' || password === '') return [{ field, message: 'Saisissez un mot de passe.' }];
+  if ([...password].length < PASSWORD_MIN_LENGTH) {
+    return [{ field, message: `Le mot de passe doit compter au moins ${PASSWORD_MIN_LENGTH} caractères.` }];
+  }
+  if (password.length > PASSWORD_MAX_LENGTH) {
+    return [{ field, message: `Le mot de passe doit compter au plus ${PASSWORD_MAX_LENGTH} caractères.` }];
+  }
+  if (password.trim().toLowerCase() === email.trim().toLowerCase()) {
+    return [{ field, message: 'Le mot de passe ne doit pas être votre adresse électronique.' }];
+  }
+  return [];
+}
+
+const DEFAULT_RETURN = '/espace';
+
+/**
+ * Where to go after sign-in: only a local path (a single leading "/", no backslash, no control
+ * character), so that a crafted link cannot send the person to another site.
+ */
+export function safeReturnPath(value: unknown): string {
+  if (typeof value !== 'string' || value.length > 2000) return DEFAULT_RETURN;
+  if (!value.startsWith('/') || value.startsWith('//') || /[\\\u0000-\u001f\u007f]/.test(value)) return DEFAULT_RETURN;
+  return value;
+}
+
+export function normalizeEmail(value: unknown): string {
+  return typeof value === 'string' ? value.trim().toLowerCase() : '';
+}

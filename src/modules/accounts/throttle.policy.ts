@@ -1,0 +1,26 @@
+/** A limit: at most `max` events per `windowMinutes`, sliding. */
+export interface ThrottleLimit {
+  max: number;
+  windowMinutes: number;
+}
+
+/** Sign-in failures: per account as typed, and per client address (many accounts tried from one place). */
+export const SIGN_IN_PER_ACCOUNT: ThrottleLimit = { max: 5, windowMinutes: 15 };
+export const SIGN_IN_PER_ADDRESS: ThrottleLimit = { max: 20, windowMinutes: 15 };
+/** Password-reset requests: per address refused with 429; per account, extra ones are silently not sent. */
+export const RESET_PER_ADDRESS: ThrottleLimit = { max: 10, windowMinutes: 15 };
+export const RESET_PER_ACCOUNT: ThrottleLimit = { max: 3, windowMinutes: 60 };
+
+export function windowStart(limit: ThrottleLimit, now: Date): Date {
+  return new Date(now.getTime() - limit.windowMinutes * 60_000);
+}
+
+/**
+ * Given the time of the max-th most recent event inside the window (null when fewer), the seconds
+ * to wait before one more is allowed, or null when it is allowed now.
+ */
+export function secondsUntilAllowed(limit: ThrottleLimit, nthRecent: Date | null, now: Date): number | null {
+  if (!nthRecent) return null;
+  const freeAt = nthRecent.getTime() + limit.windowMinutes * 60_000;
+  return freeAt > now.getTime() ? Math.max(1, Math.ceil((freeAt - now.getTime()) / 1000)) : null;
+}

@@ -1,0 +1,491 @@
+import { Writable } from 'node:stream';
+import { usersCreate, usersToken } from '../../src/cli/users.command';
+import { Clock } from '../../src/common/clock';
+import { insertFacilitator } from '../support/facilitators';
+import { csrfIn, insertStaff, STAFF_PASSWORD, StaffClient } from '../support/staff';
+import { TestApp, useTestApp } from '../support/test-app';
+
+const WRONG = 'Adresse électronique ou mot de passe incorrect.';
+const HOUR = 3600 * 1000;
+
+describe('staff accounts', () => {
+  let t!: TestApp;
+  let travelled = 0;
+  const travel = (ms: number) => {
+    t.app.get(Clock).travel(ms);
+    travelled += ms;
+  };
+  const client = () => new StaffClient(t.url);
+  const signedIn = async (email: string) => {
+    const c = client();
+    expect((await c.signIn(email)).status).toBe(303);
+    return c;
+  };
+  const lastMail = async (template: string) => {
+    const rows = await t.dataSource.query(
+      `SELECT recipient, text_body FROM mail_messages WHERE template = $1 ORDER BY created_at DESC LIMIT 1`,
+      [template],
+    );
+    return rows[0] as { recipient: string; text_body: string } | undefined;
+  };
+  const linkIn = (text: string) => new URL(text.match(/http:\/\/\S+\/mot-de-passe\/nouveau\/\S+/)![0]).pathname;
+  const capture = () => {
+    let out = '';
+    const stream = new Writable({
+      write(chunk, _encoding, callback) {
+        out += String(chunk);
+        callback();
+      },
+    });
+    return { io: { stdout: stream, stderr: stream }, out: () => out };
+  };
+
+  useTestApp((app) => (t = app));
+  afterEach(() => {
+    t.app.get(Clock).travel(-travelled);
+    travelled = 0;
+  });
+
+  describe('sign-in', () => {
+    it('opens a session with a safe cookie and goes back to the page asked for', async () => {
+      const { email } = await insertStaff(t.dataSource, { role: 'admin' });
+      const c = client();
+      const response = await c.signIn(email.toUpperCase(), STAFF_PASSWORD, '/espace/compte');
+      expect(response.status).toBe(303);
+      expect(response.headers.get('location')).toBe('/espace/compte');
+      const cookie = response.headers.getSetCookie().find((line) => line.startsWith('gv_session='))!;
+      expect(cookie).toMatch(/; Path=\//);
+      expect(cookie).toMatch(/; HttpOnly/);
+      expect(cookie).toMatch(/; SameSite=Lax/);
+      expect(cookie).not.toMatch(/Secure/);
+      const page = await c.get('/espace/compte');
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain(email);
+      const [row] = await t.dataSource.query(
+        `SELECT token_hash, last_sign_in_at FROM staff_sessions s JOIN staff_users u ON u.id = s.user_id`,
+      );
+      expect(row.last_sign_in_at).not.toBeNull();
+      expect(row.token_hash.toString('base64url')).not.toBe(c.jar.get('gv_session'));
+    });
+
+    it('marks the cookie Secure behind a TLS proxy', async () => {
+      const { email } = await insertStaff(t.dataSource, { role: 'admin' });
+      t.app.set('trust proxy', 1);
+      try {
+        const c = client();
+        const page = await c.get('/connexion', { 'x-forwarded-proto': 'https' });
+        const response = await c.post(
+          '/connexion',
+          { _csrf: csrfIn(await page.text()), email, password: STAFF_PASSWORD },
+          { 'x-forwarded-proto': 'https' },
+        );
+        expect(response.headers.getSetCookie().find((line) => line.startsWith('gv_session='))).toMatch(/; Secure/);
+      } finally {
+        t.app.set('trust proxy', 0);
+      }
+    });
+
+    it.each([['//evil.example/'], ['https://evil.example/'], ['/\\evil.example']])('ignores the return address %s', async (retour) => {
+      const { email } = await insertStaff(t.dataSource, { role: 'admin' });
+      expect((await client().signIn(email, STAFF_PASSWORD, retour)).headers.get('location')).toBe('/espace');
+    });
+
+    it('says the same, with the same status, whatever is wrong', async () => {
+      const known = await insertStaff(t.dataSource, { role: 'admin' });
+      const inactive = await insertStaff(t.dataSource, { role: 'admin', active: false });
+      const pending = await insertStaff(t.dataSource, { role: 'admin', password: null });
+      for (const [email, password] of [
+        [known.email, 'pas-le-bon-mot-de-passe'],
+        ['personne@example.org', STAFF_PASSWORD],
+        [inactive.email, STAFF_PASSWORD],
+        [pending.email, STAFF_PASSWORD],
+      ]) {
+        const response = await client().signIn(email, password);
+        expect(response.status).toBe(401);
+        const html = await response.text();
+        expect(html).toContain(WRONG);
+        expect(html).not.toContain(password);
+        expect(response.headers.getSetCookie().some((line) => line.startsWith('gv_session='))).toBe(false);
+      }
+    });
+
+    it('throttles one account after 5 failures (429, Retry-After), even with the right password', async () => {
+      const { email } = await insertStaff(t.dataSource, { role: 'admin' });
+      for (let i = 0; i < 5; i++) expect((await client().signIn(email, `mauvais-${i}-mot-de-passe`)).status).toBe(401);
+      const refused = await client().signIn(email);
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(800);
+      expect(await refused.text()).toContain('Trop de tentatives');
+      // Another account from the same address is not concerned.
+      const other = await insertStaff(t.dataSource, { role: 'admin' });
+      expect((await client().signIn(other.email)).status).toBe(303);
+      travel(16 * 60 * 1000);
+      expect((await client().signIn(email)).status).toBe(303);
+    });
+
+    it('throttles one address after 20 failures, whatever the accounts tried', async () => {
+      const { email } = await insertStaff(t.dataSource, { role: 'admin' });
+      for (let i = 0; i < 20; i++) expect((await client().signIn(`inconnu-${i}@example.org`, 'mot-de-passe-au-hasard')).status).toBe(401);
+      const refused = await client().signIn(email);
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+    });
+
+    it('refuses a sign-in form without its anti-forgery token, or with another browser’s', async () => {
+      const { email } = await insertStaff(t.dataSource, { role: 'admin' });
+      const bare = await client().post('/connexion', { email, password: STAFF_PASSWORD });
+      expect(bare.status).toBe(400);
+      expect(await bare.text()).toContain('Le formulaire a expiré');
+      const other = client();
+      const token = csrfIn(await (await other.get('/connexion')).text());
+      const c = client();
+      await c.get('/connexion');
+      expect((await c.post('/connexion', { _csrf: token, email, password: STAFF_PASSWORD })).status).toBe(400);
+    });
+  });
+
+  describe('sessions', () => {
+    it('sends a visitor without session to sign in, and an API client to 401 JSON', async () => {
+      const page = await client().get('/espace/compte?onglet=jetons');
+      expect(page.status).toBe(303);
+      expect(page.headers.get('location')).toBe('/connexion?retour=%2Fespace%2Fcompte%3Fonglet%3Djetons');
+      const api = await client().get('/api/v1/facilitators');
+      expect(api.status).toBe(401);
+      expect(api.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      expect(await api.json()).toMatchObject({ statusCode: 401, code: 'unauthorized' });
+    });
+
+    it('signs out: the session row is revoked, the old cookie no longer works', async () => {
+      const { email } = await insertStaff(t.dataSource, { role: 'admin' });
+      const c = await signedIn(email);
+      const cookie = c.jar.get('gv_session')!;
+      const page = await c.get('/espace/compte');
+      const out = await c.post('/deconnexion', { _csrf: csrfIn(await page.text()) });
+      expect(out.status).toBe(303);
+      expect(out.headers.get('location')).toBe('/connexion?deconnecte=1');
+      c.jar.set('gv_session', cookie);
+      expect((await c.get('/espace/compte')).status).toBe(303);
+      expect((await t.dataSource.query(`SELECT revoked_at FROM staff_sessions`))[0].revoked_at).not.toBeNull();
+    });
+
+    it('refuses a staff form without the CSRF token or with a wrong one', async () => {
+      const { email } = await insertStaff(t.dataSource, { role: 'admin' });
+      const c = await signedIn(email);
+      for (const form of [{}, { _csrf: 'x'.repeat(43) }] as Array<Record<string, string>>) {
+        const response = await c.post('/espace/compte/jetons', { ...form, label: 'Script' });
+        expect(response.status).toBe(400);
+        expect(await response.text()).toContain('Le formulaire a expiré');
+      }
+      expect(await t.dataSource.query(`SELECT id FROM api_tokens`)).toEqual([]);
+    });
+
+    it('ends after 8 idle hours, and after 7 days whatever the activity', async () => {
+      const { email } = await insertStaff(t.dataSource, { role: 'admin' });
+      const idle = await signedIn(email);
+      travel(7 * HOUR);
+      expect((await idle.get('/espace/compte')).status).toBe(200);
+      travel(8 * HOUR + 60_000);
+      expect((await idle.get('/espace/compte')).status).toBe(303);
+
+      const busy = await signedIn(email);
+      for (let elapsed = 0; elapsed < 7 * 24 * HOUR - 7 * HOUR; elapsed += 7 * HOUR) {
+        travel(7 * HOUR);
+        expect((await busy.get('/espace/compte')).status).toBe(200);
+      }
+      travel(7 * HOUR);
+      expect((await busy.get('/espace/compte')).status).toBe(303);
+    });
+
+    it('rotates the session at sign-in: the previous one stops working', async () => {
+      const { email } = await insertStaff(t.dataSource, { role: 'admin' });
+      const c = await signedIn(email);
+      const before = c.jar.get('gv_session')!;
+      expect((await c.signIn(email)).status).toBe(303);
+      expect(c.jar.get('gv_session')).not.toBe(before);
+      const old = client();
+      old.jar.set('gv_session', before);
+      expect((await old.get('/espace/compte')).status).toBe(303);
+    });
+  });
+
+  describe('invitations and password links', () => {
+    it('admin invites: e-mail with a single-use link, password set, signed in, then signs in again', async () => {
+      const admin = await insertStaff(t.dataSource, { role: 'admin' });
+      const c = await signedIn(admin.email);
+      const invited = await c.submit('/espace/comptes', '/espace/comptes', {
+        email: 'Nouvel.Animateur@Example.org',
+        firstName: 'Noé',
+        lastName: 'Animateur',
+        role: 'animator',
+        networkCodes: ['aura-ee', 'res-occ'],
+      });
+      expect(invited.status).toBe(303);
+      const mail = (await lastMail('staff-invitation'))!;
+      expect(mail.recipient).toBe('nouvel.animateur@example.org');
+      const link = linkIn(mail.text_body);
+
+      const invitee = client();
+      const form = await invitee.get(link);
+      expect(form.status).toBe(200);
+      const html = await form.text();
+      expect(html).toContain('nouvel.animateur@example.org');
+      const short = await invitee.post(link, { _csrf: csrfIn(html), password: 'trop-court' });
+      expect(short.status).toBe(400);
+      expect(await short.text()).toContain('au moins 12 caractères');
+      expect((await invitee.get(link)).status).toBe(200);
+
+      const done = await invitee.post(link, { _csrf: csrfIn(html), password: 'ma-nouvelle-phrase-secrete' });
+      expect(done.status).toBe(303);
+      expect(done.headers.get('location')).toBe('/espace');
+      expect((await invitee.get('/espace/compte')).status).toBe(200);
+      expect((await client().get(link)).status).toBe(404);
+      expect((await client().signIn('nouvel.animateur@example.org', 'ma-nouvelle-phrase-secrete')).status).toBe(303);
+      const [account] = await t.dataSource.query(
+        `SELECT role, ARRAY(SELECT network_code::text FROM staff_user_networks n WHERE n.user_id = u.id ORDER BY 1) AS networks FROM staff_users u WHERE email = $1`,
+        ['nouvel.animateur@example.org'],
+      );
+      expect(account).toEqual({ role: 'animator', networks: ['aura-ee', 'res-occ'] });
+    });
+
+    it('re-inviting an account without password sends a new link and voids the old one; links expire after 7 days', async () => {
+      const admin = await insertStaff(t.dataSource, { role: 'admin' });
+      const c = await signedIn(admin.email);
+      const invite = () =>
+        c.submit('/espace/comptes', '/espace/comptes', { email: 'x@example.org', firstName: 'X', lastName: 'Y', role: 'admin' });
+      expect((await invite()).status).toBe(303);
+      const first = linkIn((await lastMail('staff-invitation'))!.text_body);
+      expect((await invite()).status).toBe(303);
+      const second = linkIn((await lastMail('staff-invitation'))!.text_body);
+      expect(second).not.toBe(first);
+      expect((await client().get(first)).status).toBe(404);
+      expect((await client().get(second)).status).toBe(200);
+      travel(7 * 24 * HOUR + 60_000);
+      const expired = await client().get(second);
+      expect(expired.status).toBe(404);
+      expect(await expired.text()).toContain('Page introuvable');
+    });
+
+    it('lets an animator invite in their networks only, never an admin', async () => {
+      const animator = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
+      await insertFacilitator(t.dataSource, { email: 'facilitatrice@example.org', network: 'aura-ee' });
+      await insertFacilitator(t.dataSource, { email: 'ailleurs@example.org', network: 'res-occ' });
+      const c = await signedIn(animator.email);
+      const page = await (await c.get('/espace/comptes')).text();
+      expect(page).not.toContain('value="admin"');
+      const invite = (form: Record<string, string | string[]>) => c.submit('/espace/comptes', '/espace/comptes', form);
+      expect((await invite({ email: 'facilitatrice@example.org', role: 'facilitator' })).status).toBe(303);
+      expect((await invite({ email: 'ailleurs@example.org', role: 'facilitator' })).status).toBe(404);
+      expect(
+        (await invite({ email: 'a@example.org', firstName: 'A', lastName: 'B', role: 'animator', networkCodes: 'res-occ' })).status,
+      ).toBe(404);
+      expect((await invite({ email: 'b@example.org', firstName: 'A', lastName: 'B', role: 'admin' })).status).toBe(404);
+      const unknown = await invite({ email: 'inconnu@example.org', role: 'facilitator' });
+      expect(unknown.status).toBe(400);
+      expect(await unknown.text()).toContain('Aucun facilitateur de l’annuaire n’a cette adresse');
+      expect((await t.dataSource.query(`SELECT email FROM staff_users ORDER BY email`)).map((r: { email: string }) => r.email)).toEqual([
+        animator.email,
+        'facilitatrice@example.org',
+      ]);
+      expect((await c.get('/espace/comptes')).status).toBe(200);
+    });
+
+    it('hides the accounts pages from facilitators (404)', async () => {
+      const facilitatorId = await insertFacilitator(t.dataSource, { email: 'f@example.org' });
+      await insertStaff(t.dataSource, { role: 'facilitator', email: 'f@example.org', facilitatorId });
+      const c = await signedIn('f@example.org');
+      expect((await c.get('/espace/comptes')).status).toBe(404);
+    });
+
+    it('deactivating an account ends its sessions and API tokens', async () => {
+      const admin = await insertStaff(t.dataSource, { role: 'admin' });
+      const target = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
+      const victim = await signedIn(target.email);
+      const created = await victim.submit('/espace/compte', '/espace/compte/jetons', { label: 'Script' });
+      const token = (await created.text()).match(/gvt_[A-Za-z0-9_-]{43}/)![0];
+      const c = await signedIn(admin.email);
+      const page = await (await c.get('/espace/comptes')).text();
+      expect((await c.post(`/espace/comptes/${target.id}/desactivation`, { _csrf: csrfIn(page) })).status).toBe(303);
+      expect((await victim.get('/espace/compte')).status).toBe(303);
+      expect((await fetch(`${t.url}/api/v1/facilitators`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+      expect((await client().signIn(target.email)).status).toBe(401);
+    });
+
+    it('password reset: same answer for any address, a mail only for an account, a link valid one hour', async () => {
+      const { email } = await insertStaff(t.dataSource, { role: 'admin' });
+      const unknown = await client().submit('/mot-de-passe/oubli', '/mot-de-passe/oubli', { email: 'personne@example.org' });
+      const known = await client().submit('/mot-de-passe/oubli', '/mot-de-passe/oubli', { email });
+      expect(unknown.status).toBe(200);
+      expect(known.status).toBe(200);
+      expect(await unknown.text()).toBe(await known.text());
+      const mails = await t.dataSource.query(`SELECT recipient FROM mail_messages WHERE template = 'password-reset'`);
+      expect(mails).toEqual([{ recipient: email }]);
+      const link = linkIn((await lastMail('password-reset'))!.text_body);
+
+      const c = client();
+      const html = await (await c.get(link)).text();
+      expect((await c.post(link, { _csrf: csrfIn(html), password: email })).status).toBe(400);
+      expect((await c.post(link, { _csrf: csrfIn(html), password: 'encore-une-phrase-secrete' })).status).toBe(303);
+      expect((await client().get(link)).status).toBe(404);
+      expect((await client().signIn(email)).status).toBe(401);
+      expect((await client().signIn(email, 'encore-une-phrase-secrete')).status).toBe(303);
+
+      await client().submit('/mot-de-passe/oubli', '/mot-de-passe/oubli', { email });
+      const late = linkIn((await lastMail('password-reset'))!.text_body);
+      travel(HOUR + 60_000);
+      expect((await client().get(late)).status).toBe(404);
+    });
+
+    it('throttles password-reset requests per address', async () => {
+      for (let i = 0; i < 10; i++) {
+        expect((await client().submit('/mot-de-passe/oubli', '/mot-de-passe/oubli', { email: `p${i}@example.org` })).status).toBe(200);
+      }
+      const refused = await client().submit('/mot-de-passe/oubli', '/mot-de-passe/oubli', { email: 'p@example.org' });
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+    });
+  });
+
+  describe('my account', () => {
+    it('changes the password with the current one, and closes the other sessions', async () => {
+      const { email } = await insertStaff(t.dataSource, { role: 'admin' });
+      const other = await signedIn(email);
+      const c = await signedIn(email);
+      const wrong = await c.submit('/espace/compte', '/espace/compte/mot-de-passe', {
+        currentPassword: 'faux',
+        newPassword: 'nouvelle-phrase-ok',
+      });
+      expect(wrong.status).toBe(400);
+      expect(await wrong.text()).toContain('Le mot de passe actuel est incorrect.');
+      const ok = await c.submit('/espace/compte', '/espace/compte/mot-de-passe', {
+        currentPassword: STAFF_PASSWORD,
+        newPassword: 'nouvelle-phrase-ok',
+      });
+      expect(ok.status).toBe(303);
+      expect((await c.get('/espace/compte')).status).toBe(200);
+      expect((await other.get('/espace/compte')).status).toBe(303);
+      expect((await client().signIn(email, 'nouvelle-phrase-ok')).status).toBe(303);
+    });
+
+    it('creates an API token shown once, usable as a bearer, then revoked', async () => {
+      const { email } = await insertStaff(t.dataSource, { role: 'admin' });
+      const c = await signedIn(email);
+      const created = await c.submit('/espace/compte', '/espace/compte/jetons', { label: 'Tableau de bord' });
+      expect(created.status).toBe(201);
+      const token = (await created.text()).match(/gvt_[A-Za-z0-9_-]{43}/)![0];
+      const api = (authorization: string) => fetch(`${t.url}/api/v1/facilitators`, { headers: { authorization } });
+      expect((await api(`Bearer ${token}`)).status).toBe(200);
+      const page = await (await c.get('/espace/compte')).text();
+      expect(page).toContain('Tableau de bord');
+      expect(page).not.toContain(token);
+      const [{ id }] = await t.dataSource.query(`SELECT id FROM api_tokens`);
+      expect((await c.post(`/espace/compte/jetons/${id}/revocation`, { _csrf: csrfIn(page) })).status).toBe(303);
+      expect((await api(`Bearer ${token}`)).status).toBe(401);
+      expect((await api(`Bearer gvt_${'A'.repeat(43)}`)).status).toBe(401);
+      expect((await api('Bearer pas-un-jeton')).status).toBe(401);
+    });
+  });
+
+  describe('directory API', () => {
+    it('lets an animator reach the facilitators of their networks only; a facilitator account, nothing', async () => {
+      const own = await insertFacilitator(t.dataSource, { network: 'aura-ee', email: 'own@example.org' });
+      const foreign = await insertFacilitator(t.dataSource, { network: 'res-occ' });
+      const animator = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
+      await insertStaff(t.dataSource, { role: 'facilitator', email: 'own@example.org', facilitatorId: own });
+      const bearer = async (email: string) => {
+        const out = capture();
+        expect(await usersToken(t.app, ['--email', email, '--label', 'essai'], out.io)).toBe(0);
+        return { authorization: `Bearer ${out.out().match(/gvt_\S+/)![0]}` };
+      };
+      const headers = await bearer(animator.email);
+      const list = await (await fetch(`${t.url}/api/v1/facilitators`, { headers })).json();
+      expect(list.map((f: { id: string }) => f.id)).toEqual([own]);
+      expect((await fetch(`${t.url}/api/v1/facilitators/${own}`, { headers })).status).toBe(200);
+      expect((await fetch(`${t.url}/api/v1/facilitators/${foreign}`, { headers })).status).toBe(404);
+      const moved = await fetch(`${t.url}/api/v1/facilitators/${own}`, {
+        method: 'PATCH',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ networkCode: 'res-occ' }),
+      });
+      expect(moved.status).toBe(404);
+      const facilitatorHeaders = await bearer('own@example.org');
+      expect((await fetch(`${t.url}/api/v1/facilitators/${own}`, { headers: facilitatorHeaders })).status).toBe(404);
+    });
+
+    it('asks a session-authenticated API write for the CSRF token', async () => {
+      const { email } = await insertStaff(t.dataSource, { role: 'admin' });
+      const c = await signedIn(email);
+      const csrf = csrfIn(await (await c.get('/espace/compte')).text());
+      const post = (extra: Record<string, string>) =>
+        fetch(`${t.url}/api/v1/facilitators`, {
+          method: 'POST',
+          headers: { cookie: c.jar.header(), 'content-type': 'application/json', ...extra },
+          body: JSON.stringify({
+            email: 'n@example.org',
+            firstName: 'N',
+            lastName: 'N',
+            kind: 'environmental',
+            networkCode: 'aura-ee',
+            capacity: 3,
+          }),
+        });
+      const refused = await post({});
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toMatchObject({ code: 'form_expired' });
+      expect((await post({ 'x-csrf-token': csrf })).status).toBe(201);
+    });
+  });
+
+  describe('command line', () => {
+    it('users:create prints a single-use link for the first admin; again while no password is set, a new one', async () => {
+      const out = capture();
+      expect(await usersCreate(t.app, ['--role', 'admin', '--email', 'Chef@Example.org', '--first-name', 'Ada'], out.io)).toBe(0);
+      const link = linkIn(out.out());
+      expect(out.out()).toContain('Compte créé : chef@example.org (admin)');
+      const again = capture();
+      expect(await usersCreate(t.app, ['--role', 'admin', '--email', 'chef@example.org'], again.io)).toBe(0);
+      expect((await client().get(link)).status).toBe(404);
+      const c = client();
+      const fresh = linkIn(again.out());
+      expect((await c.post(fresh, { _csrf: csrfIn(await (await c.get(fresh)).text()), password: 'phrase-du-premier-admin' })).status).toBe(
+        303,
+      );
+      expect((await c.get('/admin/queues')).status).toBe(200);
+      const done = capture();
+      expect(await usersCreate(t.app, ['--role', 'admin', '--email', 'chef@example.org'], done.io)).toBe(1);
+      expect(done.out()).toContain('Un compte existe déjà');
+    });
+
+    it('users:create checks the role, the networks of an animator and the directory entry of a facilitator', async () => {
+      const cases: Array<[string[], string]> = [
+        [['--role', 'chef', '--email', 'a@example.org'], 'Choisissez un rôle'],
+        [['--role', 'animator', '--email', 'a@example.org', '--first-name', 'A', '--last-name', 'B'], 'Choisissez au moins un réseau.'],
+        [
+          ['--role', 'animator', '--email', 'a@example.org', '--first-name', 'A', '--last-name', 'B', '--network', 'nulle-part'],
+          'Réseau inconnu : nulle-part.',
+        ],
+        [['--role', 'facilitator', '--email', 'a@example.org'], 'Aucun facilitateur de l’annuaire'],
+      ];
+      for (const [args, message] of cases) {
+        const out = capture();
+        expect(await usersCreate(t.app, args, out.io)).toBe(1);
+        expect(out.out()).toContain(message);
+      }
+      const usage = capture();
+      expect(await usersCreate(t.app, ['--email'], usage.io)).toBe(2);
+      await insertFacilitator(t.dataSource, { email: 'fac@example.org', network: 'res-occ', firstName: 'Lou' });
+      const ok = capture();
+      expect(await usersCreate(t.app, ['--role', 'facilitator', '--email', 'fac@example.org'], ok.io)).toBe(0);
+      expect(ok.out()).toContain('fac@example.org (facilitator, res-occ)');
+    });
+  });
+
+  it('never logs passwords, tokens or cookies', async () => {
+    const { email } = await insertStaff(t.dataSource, { role: 'admin' });
+    const c = await signedIn(email);
+    const created = await c.submit('/espace/compte', '/espace/compte/jetons', { label: 'Script' });
+    const token = (await created.text()).match(/gvt_[A-Za-z0-9_-]{43}/)![0];
+    await fetch(`${t.url}/api/v1/facilitators`, { headers: { authorization: `Bearer ${token}` } });
+    const logs = t.logs.join('\n');
+    for (const secret of [STAFF_PASSWORD, token, c.jar.get('gv_session')!, email]) expect(logs).not.toContain(secret);
+  });
+});

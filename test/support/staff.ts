@@ -1,0 +1,114 @@
+import argon2 from 'argon2';
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { StaffAuthService } from '../../src/modules/accounts/staff-auth.service';
+import type { TestApp } from './test-app';
+
+export const STAFF_PASSWORD = 'une-phrase-de-passe-solide';
+
+export interface StaffSeed {
+  role: 'facilitator' | 'animator' | 'admin';
+  email?: string;
+  networks?: string[];
+  facilitatorId?: string;
+  password?: string | null;
+  active?: boolean;
+}
+
+let cachedHash: Promise<string> | undefined;
+
+/** Writes a staff account straight into the tables (the default password hashed once per file, argon2 being slow on purpose). */
+export async function insertStaff(dataSource: DataSource, seed: StaffSeed): Promise<{ id: string; email: string }> {
+  const id = randomUUID();
+  const email = seed.email ?? `${seed.role}-${id.slice(0, 8)}@example.org`;
+  const password = seed.password === undefined ? STAFF_PASSWORD : seed.password;
+  const hash =
+    password === null
+      ? null
+      : password === STAFF_PASSWORD
+        ? await (cachedHash ??= argon2.hash(STAFF_PASSWORD))
+        : await argon2.hash(password);
+  await dataSource.query(
+    `INSERT INTO staff_users (id, email, first_name, last_name, role, facilitator_id, password_hash, active) VALUES ($1, $2, 'Sam', 'Essai', $3, $4, $5, $6)`,
+    [id, email, seed.role, seed.facilitatorId ?? null, hash, seed.active ?? true],
+  );
+  for (const network of seed.networks ?? []) {
+    await dataSource.query(`INSERT INTO staff_user_networks (user_id, network_code) VALUES ($1, $2)`, [id, network]);
+  }
+  return { id, email };
+}
+
+/** A tiny cookie jar: what the browser would send back. */
+export class CookieJar {
+  private readonly cookies = new Map<string, string>();
+
+  store(response: Response): void {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair, ...attributes] = line.split(';');
+      const [name, value] = pair.split('=');
+      const expired = attributes.some((a) => /^\s*expires=Thu, 01 Jan 1970/i.test(a)) || value === '';
+      if (expired) this.cookies.delete(name.trim());
+      else this.cookies.set(name.trim(), value);
+    }
+  }
+
+  header(): string {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+
+  get(name: string): string | undefined {
+    return this.cookies.get(name);
+  }
+
+  set(name: string, value: string): void {
+    this.cookies.set(name, value);
+  }
+}
+
+export function csrfIn(html: string): string {
+  const token = html.match(/name="_csrf" value="([^"]+)"/)?.[1];
+  if (!token) throw new Error('no _csrf field in the page');
+  return token;
+}
+
+/** A browser-like client: keeps cookies, never follows redirects (tests look at them). */
+export class StaffClient {
+  readonly jar = new CookieJar();
+
+  constructor(private readonly baseUrl: string) {}
+
+  async get(path: string, headers: Record<string, string> = {}): Promise<Response> {
+    const response = await fetch(`${this.baseUrl}${path}`, { redirect: 'manual', headers: { cookie: this.jar.header(), ...headers } });
+    this.jar.store(response);
+    return response;
+  }
+
+  async post(path: string, form: Record<string, string | string[]>, headers: Record<string, string> = {}): Promise<Response> {
+    const body = new URLSearchParams();
+    for (const [name, value] of Object.entries(form)) for (const v of ([] as string[]).concat(value)) body.append(name, v);
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: this.jar.header(), 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body,
+    });
+    this.jar.store(response);
+    return response;
+  }
+
+  /** Loads the page, then posts its form with the page's own CSRF token. */
+  async submit(pagePath: string, actionPath: string, form: Record<string, string | string[]>): Promise<Response> {
+    const page = await this.get(pagePath);
+    return this.post(actionPath, { _csrf: csrfIn(await page.text()), ...form });
+  }
+
+  signIn(email: string, password = STAFF_PASSWORD, retour?: string): Promise<Response> {
+    return this.submit('/connexion', '/connexion', { email, password, ...(retour ? { retour } : {}) });
+  }
+}
+
+/** An account of that role and a bearer token for it, as `Authorization` header value. */
+export async function bearerFor(app: TestApp, seed: StaffSeed): Promise<string> {
+  const { id } = await insertStaff(app.dataSource, seed);
+  return `Bearer ${await app.app.get(StaffAuthService).createApiToken(id, 'tests')}`;
+}
