@@ -102,6 +102,12 @@ export class AppConfig {
   @Min(1, { message: 'au moins 1' })
   ANSWER_WORKING_DAYS = 10;
 
+  /** Requests that fall into a network's pool are announced together, at most once per this many seconds. */
+  @Transform(toInt)
+  @IsInt({ message: 'un nombre entier de secondes' })
+  @Min(1, { message: 'au moins 1' })
+  POOL_ALERT_DIGEST_SECONDS = 900;
+
   /** Per file; the bytes are kept in PostgreSQL. */
   @Transform(toInt)
   @IsInt({ message: 'une taille entière en octets' })

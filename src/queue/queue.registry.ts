@@ -16,6 +16,8 @@ export interface JobPayloads {
   'routing.facilitator-changed': { facilitatorId: string };
   /** Capacity may have freed in a network: try to assign its pool, oldest first. */
   'routing.drain-pool': { networkCode: string };
+  /** Requests fell into a network's pool: one message to its animators lists them (delayed to the end of the digest period). */
+  'routing.pool-alert': { networkCode: string };
 }
 export type JobName = keyof JobPayloads;
 
@@ -25,6 +27,7 @@ export const JOB_QUEUES: { readonly [J in JobName]: QueueName } = {
   'routing.deadline': 'routing',
   'routing.facilitator-changed': 'routing',
   'routing.drain-pool': 'routing',
+  'routing.pool-alert': 'routing',
 };
 
 export type JobHandler<J extends JobName> = (payload: JobPayloads[J]) => Promise<void>;

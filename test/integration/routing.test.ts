@@ -2,13 +2,15 @@ import { Clock } from '../../src/common/clock';
 import { RoutingService } from '../../src/modules/routing/routing.service';
 import { RoutingSweepService } from '../../src/modules/routing/routing-sweep.service';
 import { insertFacilitator } from '../support/facilitators';
+import { insertStaff } from '../support/staff';
 import { bodyOf, TestApp, useTestApp, validRequestBody, waitFor } from '../support/test-app';
 
 const DAY = 24 * 3600 * 1000;
 
 describe('routing worker', () => {
   let t!: TestApp;
-  useTestApp((app) => (t = app), {}, { api: true, worker: true });
+  // Pool digests every second, so that the test sees them.
+  useTestApp((app) => (t = app), { POOL_ALERT_DIGEST_SECONDS: '1' }, { api: true, worker: true });
 
   async function submit(
     n: number,
@@ -87,6 +89,32 @@ describe('routing worker', () => {
     expect((await settled(second.id, 'assigned')).facilitatorId).toBe(only);
     // The decliner is not offered the first request again: it waits in the pool.
     expect((await stateOf(first.id)).status).toBe('unassigned');
+  });
+
+  it('announces the pool to the network’s animators in one digest per period, without the contact address once animators exist', async () => {
+    await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'], email: 'animatrice@example.org' });
+    await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'], email: 'parti@example.org', active: false });
+    await insertStaff(t.dataSource, { role: 'animator', networks: ['reseco'], email: 'ailleurs@example.org' });
+    const [first, second] = [await submit(7), await submit(8)];
+    await waitFor(
+      async () => (await t.dataSource.query(`SELECT count(*)::int AS n FROM requests WHERE pool_alerted_at IS NOT NULL`))[0].n === 2,
+      10_000,
+      'demandes annoncées',
+    );
+    const all: Array<{ recipient: string; text: string }> = await t.dataSource.query(
+      `SELECT recipient, text_body AS text FROM mail_messages WHERE template = 'network-pool-alert'`,
+    );
+    expect(new Set(all.map((d) => d.recipient))).toEqual(new Set(['animatrice@example.org']));
+    // Each request announced exactly once, in a digest of its period (both in one message when they share it).
+    const announced = all.flatMap((d) => [first.reference, second.reference].filter((reference) => d.text.includes(reference)));
+    expect(announced.sort()).toEqual([first.reference, second.reference].sort());
+    expect(all.length).toBeLessThanOrEqual(2);
+
+    // A repeated job announces nothing more.
+    await t.app.get(RoutingService).poolAlert('aura-ee');
+    expect((await t.dataSource.query(`SELECT count(*)::int AS n FROM mail_messages WHERE template = 'network-pool-alert'`))[0].n).toBe(
+      all.length,
+    );
   });
 
   it('re-routes a declined request to someone else', async () => {

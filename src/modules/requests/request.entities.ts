@@ -105,6 +105,10 @@ export class AdviceRequest {
   @Column({ type: 'smallint', default: 0 })
   deadlineMisses!: number;
 
+  /** When the network's animators were told this request waits in the pool; cleared when it falls there again. */
+  @Column({ type: 'timestamptz', nullable: true })
+  poolAlertedAt!: Date | null;
+
   /** Set when closed; a buyer's reply may reopen only some closures (see request-state.policy.ts). */
   @Column({ type: 'varchar', length: 20, nullable: true })
   closeReason!: CloseReason | null;

@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { Clock, parisDay } from '../../common/clock';
+import { AppConfig } from '../../config/app-config';
 import { LOGGER } from '../../common/logging/logging.module';
 import { RoutingRepository } from './routing.repository';
 import { RoutingService } from './routing.service';
@@ -24,6 +25,7 @@ export class RoutingSweepService implements OnApplicationBootstrap, OnApplicatio
     private readonly routing: RoutingService,
     private readonly repository: RoutingRepository,
     private readonly clock: Clock,
+    @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -46,6 +48,13 @@ export class RoutingSweepService implements OnApplicationBootstrap, OnApplicatio
         await this.routing.facilitatorChanged(facilitatorId);
       }
       for (const networkCode of await this.repository.networksWithPool()) await this.routing.drainPool(networkCode);
+      // A digest job lost with Redis: the requests it would have announced are still unannounced.
+      const digestPeriod = this.config.POOL_ALERT_DIGEST_SECONDS * 1000;
+      for (const networkCode of await this.repository.networksWithUnannouncedPool(
+        new Date(now.getTime() - digestPeriod - STALE_SUBMISSION_MS),
+      )) {
+        await this.routing.poolAlert(networkCode);
+      }
     } catch (error) {
       this.logger.warn({ err: (error as Error).message }, 'balayage du routage interrompu, repris au prochain passage');
     } finally {

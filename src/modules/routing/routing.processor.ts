@@ -13,6 +13,7 @@ export class RoutingProcessor implements JobProcessor {
       'routing.deadline': ({ requestId, assignmentId }) => this.routing.deadlineReached(requestId, assignmentId),
       'routing.facilitator-changed': ({ facilitatorId }) => this.routing.facilitatorChanged(facilitatorId),
       'routing.drain-pool': async ({ networkCode }) => void (await this.routing.drainPool(networkCode)),
+      'routing.pool-alert': ({ networkCode }) => this.routing.poolAlert(networkCode),
     };
   }
 }

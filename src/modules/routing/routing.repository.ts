@@ -206,7 +206,9 @@ export class RoutingRepository {
   /** The routing outcome of a batch: each request's new status and facilitator, in one statement. */
   routedStatesStatement(states: Array<{ requestId: string; status: RequestStatus; assignedFacilitatorId: string | null }>): SqlStatement {
     return {
-      sql: `UPDATE requests r SET status = s.status, assigned_facilitator_id = s.facilitator_id, updated_at = now()
+      // A request falling into the pool (again) is to be announced (again).
+      sql: `UPDATE requests r SET status = s.status, assigned_facilitator_id = s.facilitator_id, updated_at = now(),
+                  pool_alerted_at = CASE WHEN s.status = 'unassigned' THEN NULL ELSE r.pool_alerted_at END
               FROM unnest($1::uuid[], $2::text[], $3::uuid[]) AS s(id, status, facilitator_id) WHERE r.id = s.id`,
       params: [states.map((s) => s.requestId), states.map((s) => s.status), states.map((s) => s.assignedFacilitatorId)],
     };
@@ -220,9 +222,45 @@ export class RoutingRepository {
     return rows[0] ?? null;
   }
 
-  async networkContact(manager: EntityManager, networkCode: string): Promise<{ name: string; contactEmail: string | null } | null> {
-    const rows = await manager.query(`SELECT name, contact_email AS "contactEmail" FROM networks WHERE code = $1`, [networkCode]);
-    return rows[0] ?? null;
+  /**
+   * Who hears of the network's pool and escalations: its active animators; the network's contact
+   * address from the reference data when it has none yet.
+   */
+  async networkRecipients(manager: EntityManager, networkCode: string): Promise<{ networkName: string; emails: string[] } | null> {
+    const rows: Array<{ name: string; emails: string[] }> = await manager.query(
+      `SELECT n.name,
+              COALESCE(NULLIF(ARRAY(SELECT u.email FROM staff_users u JOIN staff_user_networks un ON un.user_id = u.id
+                                     WHERE un.network_code = n.code AND u.role = 'animator' AND u.active ORDER BY u.email), '{}'),
+                       CASE WHEN n.contact_email IS NULL THEN '{}'::text[] ELSE ARRAY[n.contact_email]::text[] END) AS emails
+         FROM networks n WHERE n.code = $1`,
+      [networkCode],
+    );
+    return rows[0] ? { networkName: rows[0].name, emails: rows[0].emails } : null;
+  }
+
+  /** Requests of the network's pool not yet announced, oldest first, locked for this transaction. */
+  async lockUnannouncedPool(manager: EntityManager, networkCode: string, limit: number): Promise<RoutableRequest[]> {
+    return manager.query(
+      `SELECT ${ROUTABLE_COLUMNS}
+         FROM requests r JOIN departments d ON d.code = r.department_code
+        WHERE r.network_code = $1 AND r.status = 'unassigned' AND r.pool_alerted_at IS NULL
+        ORDER BY r.created_at, r.id LIMIT $2
+          FOR UPDATE OF r SKIP LOCKED`,
+      [networkCode, limit],
+    );
+  }
+
+  markAnnouncedStatement(requestIds: string[], now: Date): SqlStatement {
+    return { sql: `UPDATE requests SET pool_alerted_at = $2 WHERE id = ANY($1::uuid[])`, params: [requestIds, now] };
+  }
+
+  /** Networks with pool requests unannounced since before this time: their digest job was lost. */
+  async networksWithUnannouncedPool(olderThan: Date): Promise<string[]> {
+    const rows: Array<{ network_code: string }> = await this.dataSource.query(
+      `SELECT DISTINCT network_code FROM requests WHERE status = 'unassigned' AND pool_alerted_at IS NULL AND updated_at < $1`,
+      [olderThan],
+    );
+    return rows.map((r) => r.network_code);
   }
 
   /** Requests the facilitator holds but has not taken in charge: they move when the facilitator cannot. */

@@ -21,6 +21,8 @@ import { addWorkingDays } from './working-days.policy';
 const ESCALATION_MISSES = 2;
 /** Requests routed in one transaction: fewer round trips per request, short enough locks. */
 const ROUTING_BATCH = 50;
+/** Requests listed in one pool digest; more wait for the next one. */
+const POOL_ALERT_LIMIT = 100;
 /** A drain job stops after this many batches; the next freed place schedules another. */
 const POOL_BATCHES = 4;
 /** Longer deadlines are left to the minute sweep: a timer fired early finds the deadline not yet due. */
@@ -100,7 +102,7 @@ export class RoutingService {
           }),
         );
       }
-      if (misses >= ESCALATION_MISSES) statements.push(...(await this.networkAlert(manager, request, 'network-escalation', misses)));
+      if (misses >= ESCALATION_MISSES) statements.push(...(await this.escalation(manager, request, misses)));
       await runAsOne(manager, statements);
       await this.assign(manager, [{ ...request, status: 'submitted', deadlineMisses: misses }]);
       return current.facilitatorId;
@@ -231,7 +233,7 @@ export class RoutingService {
     });
     await runAsOne(manager, [
       ...(assignments.length ? this.assignmentStatements(assignments, claims, now) : []),
-      ...(unplaced.length ? await this.poolStatements(manager, unplaced) : []),
+      ...(unplaced.length ? this.poolStatements(unplaced) : []),
     ]);
     return outcomes;
   }
@@ -274,10 +276,14 @@ export class RoutingService {
     ];
   }
 
-  /** No one can take these requests now: they wait in their network's pool, and the network is told. */
-  private async poolStatements(manager: EntityManager, requests: RoutableRequest[]): Promise<SqlStatement[]> {
-    const alerts: SqlStatement[][] = [];
-    for (const request of requests) alerts.push(await this.networkAlert(manager, request, 'network-pool-alert', request.deadlineMisses));
+  /**
+   * No one can take these requests now: they wait in their network's pool. The network's animators
+   * hear of them in one digest per period, not one message per request.
+   */
+  private poolStatements(requests: RoutableRequest[]): SqlStatement[] {
+    const period = this.config.POOL_ALERT_DIGEST_SECONDS * 1000;
+    const now = this.clock.now().getTime();
+    const periodEnd = (Math.floor(now / period) + 1) * period;
     return [
       this.routing.routedStatesStatement(requests.map((r) => ({ requestId: r.id, status: 'unassigned', assignedFacilitatorId: null }))),
       this.requests.eventsStatement(
@@ -285,8 +291,56 @@ export class RoutingService {
           event(r, 'unassigned', 'unassigned', { isPublic: true, reason: 'Aucun facilitateur disponible pour le moment' }),
         ),
       ),
-      ...alerts.flat(),
+      this.outbox.addManyStatement(
+        'routing.pool-alert',
+        // One job per network and period: the queue ignores the copies added by later requests of the same period.
+        [...new Set(requests.map((r) => r.networkCode))].map((networkCode) => ({
+          payload: { networkCode },
+          jobId: `pool-alert-${networkCode}-${periodEnd}`,
+          delayMs: periodEnd - now,
+        })),
+      ),
     ];
+  }
+
+  /** Tells the network's animators which requests fell into its pool since the last digest. Idempotent. */
+  async poolAlert(networkCode: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const waiting = await this.routing.lockUnannouncedPool(manager, networkCode, POOL_ALERT_LIMIT);
+      if (!waiting.length) return;
+      const network = await this.routing.networkRecipients(manager, networkCode);
+      if (!network?.emails.length) {
+        this.logger.warn({ networkCode }, 'réseau sans animateur ni adresse de contact : réserve non signalée');
+      }
+      await runAsOne(manager, [
+        ...this.mail.prepareMany(
+          (network?.emails ?? []).map((recipient) => ({
+            requestId: waiting.length === 1 ? waiting[0].id : null,
+            template: 'network-pool-alert',
+            recipient,
+            subject:
+              waiting.length === 1
+                ? `Demande ${waiting[0].reference} en attente : aucun facilitateur disponible`
+                : `${waiting.length} demandes en attente : aucun facilitateur disponible`,
+            context: {
+              networkName: network!.networkName,
+              requests: waiting.map((r) => ({
+                reference: r.reference,
+                subject: r.subject,
+                kindLabel: KIND_LABELS[r.kind],
+                department: this.departmentLabel(r),
+                createdAt: r.createdAt,
+              })),
+              workspaceUrl: `${this.config.PUBLIC_URL}/espace`,
+            },
+          })),
+        ),
+        this.routing.markAnnouncedStatement(
+          waiting.map((r) => r.id),
+          this.clock.now(),
+        ),
+      ]);
+    });
   }
 
   /**
@@ -313,34 +367,30 @@ export class RoutingService {
     ];
   }
 
-  private async networkAlert(
-    manager: EntityManager,
-    request: RoutableRequest,
-    template: 'network-pool-alert' | 'network-escalation',
-    misses: number,
-  ): Promise<SqlStatement[]> {
-    const network = await this.routing.networkContact(manager, request.networkCode);
-    if (!network?.contactEmail) {
-      this.logger.warn({ networkCode: request.networkCode, template }, 'réseau sans adresse de contact : alerte non envoyée');
+  /** The request missed its take-charge deadline again: the network's animators step in. */
+  private async escalation(manager: EntityManager, request: RoutableRequest, misses: number): Promise<SqlStatement[]> {
+    const network = await this.routing.networkRecipients(manager, request.networkCode);
+    if (!network?.emails.length) {
+      this.logger.warn({ networkCode: request.networkCode }, 'réseau sans animateur ni adresse de contact : escalade non envoyée');
       return [];
     }
-    return this.mail.prepare({
-      requestId: request.id,
-      template,
-      recipient: network.contactEmail,
-      subject:
-        template === 'network-pool-alert'
-          ? `Demande ${request.reference} en attente : aucun facilitateur disponible`
-          : `Demande ${request.reference} : délai de prise en charge dépassé ${misses} fois`,
-      context: {
-        networkName: network.name,
-        reference: request.reference,
-        subject: request.subject,
-        kindLabel: KIND_LABELS[request.kind],
-        department: this.departmentLabel(request),
-        misses,
-      },
-    });
+    return this.mail.prepareMany(
+      network.emails.map((recipient) => ({
+        requestId: request.id,
+        template: 'network-escalation',
+        recipient,
+        subject: `Demande ${request.reference} : délai de prise en charge dépassé ${misses} fois`,
+        context: {
+          networkName: network.networkName,
+          reference: request.reference,
+          subject: request.subject,
+          kindLabel: KIND_LABELS[request.kind],
+          department: this.departmentLabel(request),
+          misses,
+          requestUrl: `${this.config.PUBLIC_URL}/espace/demandes/${request.reference}`,
+        },
+      })),
+    );
   }
 
   private departmentLabel(request: RoutableRequest): string {
