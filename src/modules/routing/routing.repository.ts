@@ -313,7 +313,6 @@ export class RoutingRepository {
     );
     return rows.map((r) => r.id);
   }
-
 }
 
 function distinct(values: string[]): string[] {

@@ -151,14 +151,16 @@ export class WorkspacePagesController {
     } catch (error) {
       if (!(error instanceof AppError) || !['validation_failed', 'payload_too_large', 'unsupported_media_type'].includes(error.code))
         throw error;
-      await this.render(res, staff, reference, error.status, { forms: { [form]: formModel(body, error.errors) } });
+      await this.render(res, staff, reference, error.status, { form: { [form]: formModel(body, error.errors) } });
     }
   }
 
   private async render(res: Response, staff: StaffPrincipal, reference: string, status: number, extra: Record<string, unknown>) {
     const page = await this.workspace.requestPage(staff, reference);
     res.setHeader('Cache-Control', 'no-store');
-    res.status(status).render('workspace-request', { ...this.views.requestPage(page), ...extra });
+    const { form, ...rest } = extra as { form?: Record<string, unknown> };
+    const model = this.views.requestPage(page);
+    res.status(status).render('workspace-request', { ...model, ...rest, forms: { ...model.forms, ...form } });
   }
 }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { StaffPrincipal } from '../accounts/accounts.types';
+import { formModel } from '../../web/form-model';
 import { ReferenceService } from '../reference/reference.service';
 import {
   HELP_ITEM_TYPE_LABELS,
@@ -107,7 +108,7 @@ export class WorkspaceViews {
       referralTargets: REFERRAL_TARGETS.map((value) => ({ value, label: REFERRAL_TARGET_LABELS[value] })),
       legalReferences: this.reference.allLegalReferences().map((l) => ({ value: l.code, label: l.label })),
       itemSlots: [...Array(EMPTY_ITEMS).keys()],
-      forms: {},
+      forms: Object.fromEntries(['decline', 'note', 'clarify', 'answer', 'close'].map((name) => [name, formModel()])),
     };
   }
 
