@@ -19,6 +19,7 @@ import { MailProcessor } from './modules/mail/mail.processor';
 import { MetricsModule } from './modules/metrics/metrics.module';
 import { ReferenceModule } from './modules/reference/reference.module';
 import { RequestsModule } from './modules/requests/requests.module';
+import { WorkspaceModule } from './modules/workspace/workspace.module';
 import { OutboxRelay } from './queue/outbox.relay';
 import { QueueModule } from './queue/queue.module';
 import { Sweeps } from './queue/sweeps';
@@ -48,8 +49,19 @@ export interface Roles {
 })
 class WorkerRoleModule {}
 
-@Module({ imports: [HealthModule, RequestsModule, IntakeModule, DirectoryModule, RoutingModule, MetricsModule, AttachmentsModule] })
-@Module({ imports: [HealthModule, RequestsModule, IntakeModule, AccountsModule, DirectoryModule, RoutingModule, MetricsModule] })
+@Module({
+  imports: [
+    HealthModule,
+    RequestsModule,
+    IntakeModule,
+    AccountsModule,
+    DirectoryModule,
+    RoutingModule,
+    MetricsModule,
+    AttachmentsModule,
+    WorkspaceModule,
+  ],
+})
 class ApiRoleModule {}
 
 /** One codebase, one module tree; the entry point picks the roles this process plays. */

@@ -1,17 +1,15 @@
 import { Module } from '@nestjs/common';
 import { MailModule } from '../mail/mail.module';
 import { RequestsModule } from '../requests/requests.module';
-import { AssignmentPagesController } from './assignment-pages.controller';
 import { RoutingRepository } from './routing.repository';
 import { RoutingService } from './routing.service';
 import { RoutingProcessor } from './routing.processor';
 import { RoutingSweepService } from './routing-sweep.service';
 
-/** Routing logic and the facilitator's assignment pages; the worker role adds the processor and sweep. */
+/** Routing logic; the worker role adds the processor and sweep. */
 @Module({
   imports: [RequestsModule, MailModule],
   providers: [RoutingRepository, RoutingService, RoutingProcessor],
-  controllers: [AssignmentPagesController],
   exports: [RoutingService, RoutingRepository, RoutingProcessor],
 })
 export class RoutingModule {}

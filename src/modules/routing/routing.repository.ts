@@ -351,53 +351,8 @@ export class RoutingRepository {
     );
     return rows.map((r) => r.id);
   }
-
-  async assignmentView(assignmentId: string): Promise<AssignmentView | null> {
-    const rows = await this.dataSource.query(
-      `SELECT ra.id, ra.request_id AS "requestId", ra.action_token_hash AS "actionTokenHash", ra.take_charge_due_at AS "takeChargeDueAt",
-              ra.taken_at AS "takenAt", ra.ended_at AS "endedAt", ra.end_reason AS "endReason", f.first_name AS "facilitatorFirstName",
-              r.reference, r.status, r.kind, r.subject, r.question, r.department_code AS "departmentCode", r.segment_code AS "segmentCode",
-              r.purchase_stage AS "purchaseStage", r.estimated_amount AS "estimatedAmount", to_char(r.needed_by, 'YYYY-MM-DD') AS "neededBy",
-              r.buyer_first_name AS "buyerFirstName", r.buyer_last_name AS "buyerLastName", r.buyer_email AS "buyerEmail",
-              r.buyer_phone AS "buyerPhone", r.organisation_name AS "organisationName", r.organisation_type AS "organisationType",
-              r.created_at AS "createdAt"
-         FROM request_assignments ra JOIN requests r ON r.id = ra.request_id JOIN facilitators f ON f.id = ra.facilitator_id
-        WHERE ra.id = $1`,
-      [assignmentId],
-    );
-    return rows[0] ?? null;
-  }
 }
 
 function distinct(values: string[]): string[] {
   return [...new Set(values)];
-}
-
-/** What the facilitator's private assignment page shows. */
-export interface AssignmentView {
-  id: string;
-  requestId: string;
-  actionTokenHash: Buffer;
-  takeChargeDueAt: Date;
-  takenAt: Date | null;
-  endedAt: Date | null;
-  endReason: string | null;
-  facilitatorFirstName: string;
-  reference: string;
-  status: RequestStatus;
-  kind: 'environmental' | 'social_clause';
-  subject: string;
-  question: string;
-  departmentCode: string;
-  segmentCode: string;
-  purchaseStage: string;
-  estimatedAmount: string | null;
-  neededBy: string | null;
-  buyerFirstName: string;
-  buyerLastName: string;
-  buyerEmail: string;
-  buyerPhone: string | null;
-  organisationName: string;
-  organisationType: string;
-  createdAt: Date;
 }

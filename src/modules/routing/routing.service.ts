@@ -30,8 +30,8 @@ const MAX_TIMER_MS = 7 * 24 * 3600 * 1000;
 
 export type RoutingOutcome = 'assigned' | 'unassigned' | 'unchanged';
 
-/** An assignment decided in memory, with what its e-mail needs; the token is known only until the e-mail is composed. */
-type PlannedAssignment = NewAssignment & { request: RoutableRequest; facilitator: ClaimableFacilitator; token: string };
+/** An assignment decided in memory, with what its e-mail needs. */
+type PlannedAssignment = NewAssignment & { request: RoutableRequest; facilitator: ClaimableFacilitator };
 
 /**
  * Puts each request with one facilitator: the right kind and territory, present, below capacity,
@@ -110,7 +110,7 @@ export class RoutingService {
     if (freed) await this.scheduleDrains(freed);
   }
 
-  /** The facilitator declines from the link in the assignment e-mail; the request goes to someone else. */
+  /** The facilitator declines from the workspace; the request goes to someone else. */
   async decline(requestId: string, assignmentId: string, reason: DeclineReason): Promise<boolean> {
     const freed = await this.dataSource.transaction(async (manager) => {
       const request = await this.routing.lockRequest(manager, requestId);
@@ -134,7 +134,7 @@ export class RoutingService {
     return freed !== null;
   }
 
-  /** From the assignment e-mail's link, until the workspace exists: assigned → in progress. */
+  /** From the workspace: assigned → in progress (false if the assignment is no longer the current, untaken one). */
   async takeCharge(requestId: string, assignmentId: string): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
       const request = await this.routing.lockRequest(manager, requestId);
@@ -217,17 +217,16 @@ export class RoutingService {
       facilitator.openCount++;
       facilitator.lastAssignedAt = now;
       claims.set(facilitator.id, (claims.get(facilitator.id) ?? 0) + 1);
-      const token = randomToken();
       assignments.push({
         id: randomUUID(),
         requestId: request.id,
         facilitatorId: facilitator.id,
         assignedAt: now,
         takeChargeDueAt: addWorkingDays(now, this.config.TAKE_CHARGE_WORKING_DAYS, request.departmentCode),
-        actionTokenHash: sha256(token),
+        // The e-mailed token pages are retired (the workspace needs sign-in); the column stays filled until a migration drops it.
+        actionTokenHash: sha256(randomToken()),
         request,
         facilitator,
-        token,
       });
       return 'assigned';
     });
@@ -248,7 +247,7 @@ export class RoutingService {
       ),
       this.requests.eventsStatement(assignments.map((a) => event(a.request, 'assigned', 'assigned', { isPublic: true }))),
       ...this.mail.prepareMany(
-        assignments.map(({ request, facilitator, id, token, takeChargeDueAt }) => ({
+        assignments.map(({ request, facilitator, takeChargeDueAt }) => ({
           requestId: request.id,
           template: 'facilitator-assignment',
           recipient: facilitator.email,
@@ -261,7 +260,7 @@ export class RoutingService {
             department: this.departmentLabel(request),
             segment: this.reference.segment(request.segmentCode)?.label ?? request.segmentCode,
             dueAt: takeChargeDueAt,
-            actionUrl: `${this.config.PUBLIC_URL}/affectation/${id}?t=${token}`,
+            actionUrl: `${this.config.PUBLIC_URL}/espace/demandes/${encodeURIComponent(request.reference)}`,
           },
         })),
       ),

@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
+import { AttachmentsModule } from '../attachments/attachments.module';
+import { RequestsModule } from '../requests/requests.module';
+import { RoutingModule } from '../routing/routing.module';
+import { StaffRequestsRepository } from './staff-requests.repository';
+import { WorkspaceApiController } from './workspace-api.controller';
+import { WorkspacePagesController } from './workspace-pages.controller';
+import { WorkspaceRepository } from './workspace.repository';
+import { WorkspaceService } from './workspace.service';
+import { WorkspaceViews } from './workspace-views';
+
+/** The facilitators' workspace: queue, request page and actions, as pages and as JSON API. */
+@Module({
+  imports: [AccountsModule, AttachmentsModule, RequestsModule, RoutingModule],
+  providers: [StaffRequestsRepository, WorkspaceRepository, WorkspaceService, WorkspaceViews],
+  controllers: [WorkspacePagesController, WorkspaceApiController],
+  exports: [StaffRequestsRepository, WorkspaceService],
+})
+export class WorkspaceModule {}

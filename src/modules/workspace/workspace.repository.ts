@@ -1,0 +1,165 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { StaffPrincipal } from '../accounts/accounts.types';
+import { OPEN_STATUSES } from '../requests/request-state.policy';
+import type { CloseReason, RequestKind, RequestStatus } from '../requests/request.types';
+import { visibleRequestsCondition } from './staff-requests.repository';
+import type { QueueFilters } from './workspace-queue.policy';
+
+/** A queue line: what the table shows, and what sorting needs. */
+export interface QueueRow {
+  id: string;
+  reference: string;
+  status: RequestStatus;
+  kind: RequestKind;
+  subject: string;
+  buyerName: string;
+  organisationName: string;
+  departmentCode: string;
+  segmentCode: string;
+  createdAt: Date;
+  takeChargeDueAt: Date | null;
+  takenAt: Date | null;
+}
+
+export interface HistoryEvent {
+  fromStatus: RequestStatus | null;
+  toStatus: RequestStatus | null;
+  type: string;
+  actorType: string;
+  actorName: string | null;
+  reason: string | null;
+  isPublic: boolean;
+  createdAt: Date;
+}
+
+/** Everything the request page shows about the request itself. */
+export interface RequestDetail {
+  id: string;
+  reference: string;
+  status: RequestStatus;
+  closeReason: CloseReason | null;
+  kind: RequestKind;
+  networkCode: string;
+  assignedFacilitatorId: string | null;
+  facilitatorName: string | null;
+  buyerFirstName: string;
+  buyerLastName: string;
+  buyerEmail: string;
+  buyerPhone: string | null;
+  organisationName: string;
+  organisationType: string;
+  siret: string | null;
+  departmentCode: string;
+  segmentCode: string;
+  subject: string;
+  question: string;
+  purchaseStage: string;
+  estimatedAmount: string | null;
+  neededBy: string | null;
+  createdAt: Date;
+  closedAt: Date | null;
+  assignmentId: string | null;
+  takeChargeDueAt: Date | null;
+  takenAt: Date | null;
+}
+
+/** The tab's own condition, ANDed with what the person may see. */
+function tabCondition(tab: QueueFilters['tab']): string {
+  return tab === 'pool' ? `r.status = 'unassigned' AND r.assigned_facilitator_id IS NULL` : `r.status <> 'unassigned'`;
+}
+
+/** Reads for the workspace: queue, request page, history with names. Visibility always from visibleRequestsCondition. */
+@Injectable()
+export class WorkspaceRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Every line of the tab matching the filters (status aside from `statuses`); the caller sorts by deadline and pages. */
+  async queue(staff: StaffPrincipal, filters: QueueFilters): Promise<QueueRow[]> {
+    const visible = visibleRequestsCondition(staff, 1);
+    const next = visible.params.length + 1;
+    const statuses = filters.status ? [filters.status] : OPEN_STATUSES;
+    return this.dataSource.query(
+      `SELECT r.id, r.reference, r.status, r.kind, r.subject, r.buyer_first_name || ' ' || r.buyer_last_name AS "buyerName",
+              r.organisation_name AS "organisationName", r.department_code AS "departmentCode", r.segment_code AS "segmentCode",
+              r.created_at AS "createdAt", ra.take_charge_due_at AS "takeChargeDueAt", ra.taken_at AS "takenAt"
+         FROM requests r
+         LEFT JOIN request_assignments ra ON ra.request_id = r.id AND ra.ended_at IS NULL
+        WHERE ${visible.sql} AND ${tabCondition(filters.tab)}
+          AND r.status = ANY($${next}::text[])
+          AND ($${next + 1}::text IS NULL OR r.kind = $${next + 1})
+          AND ($${next + 2}::text IS NULL OR r.segment_code = $${next + 2})
+          AND ($${next + 3}::text IS NULL OR r.department_code = $${next + 3})
+        ORDER BY r.created_at, r.id`,
+      [...visible.params, statuses, filters.kind, filters.segment, filters.department],
+    );
+  }
+
+  /** Requests per tab and per status, with the same visibility (filters aside): the tabs' and statuses' counts. */
+  async counts(staff: StaffPrincipal): Promise<Array<{ tab: QueueFilters['tab']; status: RequestStatus; n: number }>> {
+    const visible = visibleRequestsCondition(staff, 1);
+    return this.dataSource.query(
+      `SELECT CASE WHEN ${tabCondition('pool')} THEN 'pool' ELSE 'mine' END AS tab, r.status, count(*)::int AS n
+         FROM requests r WHERE ${visible.sql} GROUP BY 1, 2`,
+      visible.params,
+    );
+  }
+
+  /** The status changes into or out of awaiting the buyer, of these requests, oldest first: their pauses. */
+  async pauseEvents(
+    requestIds: string[],
+  ): Promise<Array<{ requestId: string; fromStatus: string | null; toStatus: string | null; createdAt: Date }>> {
+    if (!requestIds.length) return [];
+    return this.dataSource.query(
+      `SELECT request_id AS "requestId", from_status AS "fromStatus", to_status AS "toStatus", created_at AS "createdAt"
+         FROM request_events
+        WHERE request_id = ANY($1::uuid[]) AND (from_status = 'awaiting_buyer' OR to_status = 'awaiting_buyer')
+        ORDER BY id`,
+      [requestIds],
+    );
+  }
+
+  async detail(requestId: string): Promise<RequestDetail | null> {
+    const rows = await this.dataSource.query(
+      `SELECT r.id, r.reference, r.status, r.close_reason AS "closeReason", r.kind, r.network_code AS "networkCode",
+              r.assigned_facilitator_id AS "assignedFacilitatorId", f.first_name || ' ' || f.last_name AS "facilitatorName",
+              r.buyer_first_name AS "buyerFirstName", r.buyer_last_name AS "buyerLastName", r.buyer_email AS "buyerEmail",
+              r.buyer_phone AS "buyerPhone", r.organisation_name AS "organisationName", r.organisation_type AS "organisationType",
+              r.siret, r.department_code AS "departmentCode", r.segment_code AS "segmentCode", r.subject, r.question,
+              r.purchase_stage AS "purchaseStage", r.estimated_amount AS "estimatedAmount", to_char(r.needed_by, 'YYYY-MM-DD') AS "neededBy",
+              r.created_at AS "createdAt", r.closed_at AS "closedAt", ra.id AS "assignmentId",
+              ra.take_charge_due_at AS "takeChargeDueAt", ra.taken_at AS "takenAt"
+         FROM requests r
+         LEFT JOIN facilitators f ON f.id = r.assigned_facilitator_id
+         LEFT JOIN request_assignments ra ON ra.request_id = r.id AND ra.ended_at IS NULL
+        WHERE r.id = $1`,
+      [requestId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** The full history, staff named (an actor id is a staff account or, from routing, a facilitator record). */
+  history(requestId: string): Promise<HistoryEvent[]> {
+    return this.dataSource.query(
+      `SELECT e.from_status AS "fromStatus", e.to_status AS "toStatus", e.type, e.actor_type AS "actorType", e.reason,
+              e.is_public AS "isPublic", e.created_at AS "createdAt",
+              COALESCE(su.first_name || ' ' || su.last_name, f.first_name || ' ' || f.last_name) AS "actorName"
+         FROM request_events e
+         LEFT JOIN staff_users su ON su.id = e.actor_id
+         LEFT JOIN facilitators f ON f.id = e.actor_id
+        WHERE e.request_id = $1
+        ORDER BY e.id`,
+      [requestId],
+    );
+  }
+
+  /** Names of staff accounts by id, for the authors of messages. */
+  async staffNames(ids: string[]): Promise<Map<string, string>> {
+    if (!ids.length) return new Map();
+    const rows: Array<{ id: string; name: string }> = await this.dataSource.query(
+      `SELECT id, first_name || ' ' || last_name AS name FROM staff_users WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return new Map(rows.map((row) => [row.id, row.name]));
+  }
+}

@@ -1,0 +1,323 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { Clock } from '../../common/clock';
+import { AppError, FieldError, NotFound, ValidationFailed } from '../../common/errors/app-errors';
+import { AppConfig } from '../../config/app-config';
+import { runAsOne, SqlStatement } from '../../database/sql-statement';
+import { OutboxRepository } from '../../queue/outbox.repository';
+import { canReassign, canTakeFromPool, RequestScope } from '../accounts/access.policy';
+import type { StaffPrincipal } from '../accounts/accounts.types';
+import { AttachmentsService, UploadedFile } from '../attachments/attachments.service';
+import { ReferenceService } from '../reference/reference.service';
+import { answerDueAt } from '../requests/answer-deadline.policy';
+import { checkHelpItems, HelpItemInput } from '../requests/help-item.policy';
+import { MessageKind } from '../requests/request-message.types';
+import { RequestMessagesRepository } from '../requests/request-messages.repository';
+import { allowedActions, closeReasonsFor, nextStatus } from '../requests/request-state.policy';
+import { CLOSE_REASON_LABELS, CLOSE_REASONS, CloseReason, RequestAction, RequestStatus } from '../requests/request.types';
+import { NewRequestEvent, RequestsRepository } from '../requests/requests.repository';
+import type { DeclineReason } from '../routing/request-assignment.entity';
+import { RoutingRepository } from '../routing/routing.repository';
+import { RoutingService } from '../routing/routing.service';
+import { StaffRequestsRepository } from './staff-requests.repository';
+import { compareQueueItems, isLate, nextDeadline, pausesFromHistory, QUEUE_PAGE_SIZE, QueueFilters } from './workspace-queue.policy';
+import { WorkspaceRepository } from './workspace.repository';
+
+export const DECLINE_REASONS: readonly DeclineReason[] = ['not_my_territory', 'not_my_expertise', 'unavailable'];
+const TEXT_MAX = 10_000;
+
+type Visible = RequestScope & { id: string; reference: string };
+
+/** What this person may do on this request now: the page's forms and links, the API's refusals. */
+export interface PermittedActions {
+  takeCharge: boolean;
+  decline: boolean;
+  clarify: boolean;
+  answer: boolean;
+  closeReasons: CloseReason[];
+  note: boolean;
+  transfer: boolean;
+  split: boolean;
+  reassign: boolean;
+  takeFromPool: boolean;
+}
+
+export interface AnswerInput {
+  body?: unknown;
+  items?: unknown;
+}
+
+/**
+ * The facilitator's work on a request: queue, request page and every action, each action one transaction
+ * (status change by the state policy, history event naming the staff member, message, files).
+ */
+@Injectable()
+export class WorkspaceService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly visibility: StaffRequestsRepository,
+    private readonly workspace: WorkspaceRepository,
+    private readonly requests: RequestsRepository,
+    private readonly messages: RequestMessagesRepository,
+    private readonly routing: RoutingService,
+    private readonly routingRepository: RoutingRepository,
+    private readonly attachments: AttachmentsService,
+    private readonly outbox: OutboxRepository,
+    private readonly reference: ReferenceService,
+    private readonly clock: Clock,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
+
+  async queue(staff: StaffPrincipal, filters: QueueFilters) {
+    const now = this.clock.now();
+    const rows = await this.workspace.queue(staff, filters);
+    const pauses = groupBy(await this.workspace.pauseEvents(rows.filter((r) => r.status === 'in_progress').map((r) => r.id)));
+    const dated = rows
+      .map((row) => {
+        const deadline = nextDeadline({ ...row, pauses: pausesFromHistory(pauses.get(row.id) ?? []) }, this.config.ANSWER_WORKING_DAYS);
+        return { ...row, deadline, late: isLate(deadline, now) };
+      })
+      .filter((row) => !filters.lateOnly || row.late)
+      .sort(compareQueueItems);
+    const pages = Math.max(1, Math.ceil(dated.length / QUEUE_PAGE_SIZE));
+    const page = Math.min(filters.page, pages);
+    const counts = await this.workspace.counts(staff);
+    return {
+      items: dated.slice((page - 1) * QUEUE_PAGE_SIZE, page * QUEUE_PAGE_SIZE),
+      total: dated.length,
+      page,
+      pages,
+      counts: {
+        mine: counts.filter((c) => c.tab === 'mine' && c.status !== 'closed').reduce((sum, c) => sum + c.n, 0),
+        pool: counts.filter((c) => c.tab === 'pool').reduce((sum, c) => sum + c.n, 0),
+        byStatus: Object.fromEntries(counts.filter((c) => c.tab === filters.tab).map((c) => [c.status, c.n])) as Partial<
+          Record<RequestStatus, number>
+        >,
+      },
+    };
+  }
+
+  /** The request page's content; NotFound for what this person may not see. */
+  async requestPage(staff: StaffPrincipal, reference: string) {
+    const visible = await this.find(staff, reference);
+    const request = (await this.workspace.detail(visible.id))!;
+    const [history, messages, attachments] = await Promise.all([
+      this.workspace.history(request.id),
+      this.messages.messagesOf(request.id, 'staff'),
+      this.attachments.listForRequest(request.id),
+    ]);
+    const pauses = pausesFromHistory(history);
+    const names = await this.workspace.staffNames([
+      ...new Set(messages.flatMap((m) => (m.authorType === 'staff' && m.authorId ? [m.authorId] : []))),
+    ]);
+    return {
+      request,
+      deadlines: {
+        takeChargeDueAt: request.takeChargeDueAt,
+        answerDueAt: request.takenAt ? answerDueAt(request.takenAt, pauses, request.departmentCode, this.config.ANSWER_WORKING_DAYS) : null,
+        paused: pauses.some((p) => p.to === null),
+      },
+      history,
+      messages: messages.map((m) => ({ ...m, authorName: m.authorId ? (names.get(m.authorId) ?? null) : null })),
+      attachments,
+      actions: this.permitted(staff, { ...visible, status: request.status }),
+    };
+  }
+
+  permitted(staff: StaffPrincipal, request: Visible): PermittedActions {
+    const holder = isHolder(staff, request);
+    const possible = new Set<RequestAction>(allowedActions({ status: request.status as RequestStatus }));
+    return {
+      takeCharge: holder && possible.has('take_charge'),
+      decline: holder && possible.has('take_charge'),
+      clarify: holder && possible.has('request_clarification'),
+      answer: holder && possible.has('answer'),
+      closeReasons: holder || canReassign(staff, request) ? closeReasonsFor(request.status as RequestStatus) : [],
+      note: true,
+      transfer: holder && possible.has('transfer'),
+      split: holder && possible.has('split'),
+      reassign: canReassign(staff, request) && possible.has('reassign'),
+      takeFromPool: canTakeFromPool(staff, request),
+    };
+  }
+
+  /** Reuses routing's take-charge: the assignment is marked taken, the request moves on, the event names the facilitator. */
+  async takeCharge(staff: StaffPrincipal, reference: string): Promise<void> {
+    const request = await this.holderOnly(staff, reference);
+    nextStatus({ status: request.status as RequestStatus }, 'take_charge');
+    const detail = await this.workspace.detail(request.id);
+    if (!detail?.assignmentId || !(await this.routing.takeCharge(request.id, detail.assignmentId))) throw pageChanged();
+  }
+
+  /** Before taking in charge only: the request goes to someone else (routing decides whom). */
+  async decline(staff: StaffPrincipal, reference: string, reason: unknown): Promise<void> {
+    const request = await this.holderOnly(staff, reference);
+    const chosen = DECLINE_REASONS.find((r) => r === reason);
+    if (!chosen) throw new ValidationFailed([{ field: 'reason', message: 'Choisissez le motif de votre refus.' }]);
+    nextStatus({ status: request.status as RequestStatus }, 'take_charge');
+    const detail = await this.workspace.detail(request.id);
+    if (!detail?.assignmentId || !(await this.routing.decline(request.id, detail.assignmentId, chosen))) throw pageChanged();
+  }
+
+  /** Staff only, on any request this person sees, open or closed; the status does not change. */
+  async addNote(staff: StaffPrincipal, reference: string, body: unknown): Promise<void> {
+    const request = await this.find(staff, reference);
+    const text = requiredText(body, 'body', 'Écrivez la note.');
+    await this.act(request.id, null, (status) => [
+      ...this.messageStatements(request.id, staff, 'internal_note', text),
+      this.requests.eventStatement(this.event(request.id, staff, 'internal_note', status, status, false)),
+    ]);
+  }
+
+  /** Awaiting the buyer: the answer deadline pauses until the buyer's precision (its first event after this one). */
+  async askClarification(staff: StaffPrincipal, reference: string, body: unknown): Promise<void> {
+    const request = await this.holderOnly(staff, reference);
+    const text = requiredText(body, 'body', 'Écrivez votre question à l’acheteur.');
+    await this.act(request.id, 'request_clarification', (status, to) => [
+      ...this.messageStatements(request.id, staff, 'clarification_question', text),
+      this.requests.statusStatement(request.id, to),
+      this.requests.eventStatement(this.event(request.id, staff, 'clarification_requested', status, to, true)),
+    ]);
+  }
+
+  /**
+   * Text, typed help items and files, all or nothing. A help item points to an uploaded file by its name
+   * (`attachmentId` holding the file's name as chosen on the computer).
+   */
+  async answer(staff: StaffPrincipal, reference: string, input: AnswerInput, files: UploadedFile[]): Promise<void> {
+    const request = await this.holderOnly(staff, reference);
+    nextStatus({ status: request.status as RequestStatus }, 'answer');
+    const errors: FieldError[] = [];
+    const text = typeof input.body === 'string' ? input.body.trim() : '';
+    if (!text) errors.push({ field: 'body', message: 'Écrivez votre réponse.' });
+    else if (text.length > TEXT_MAX) errors.push({ field: 'body', message: `La réponse ne doit pas dépasser ${TEXT_MAX} caractères.` });
+    const messageId = randomUUID();
+    const prepared = this.attachments.prepare(files, { requestId: request.id, messageId, uploadedByType: 'staff', uploadedById: staff.id });
+    const byName = new Map(files.map((file, index) => [file.originalname.trim().toLowerCase(), prepared.attachments[index].id]));
+    const inputs = answerItemInputs(input.items).map((item) => {
+      const named = typeof item.attachmentId === 'string' ? byName.get(item.attachmentId.trim().toLowerCase()) : undefined;
+      return named ? { ...item, attachmentId: named } : item;
+    });
+    const checked = checkHelpItems(
+      inputs,
+      new Set(prepared.attachments.map((a) => a.id)),
+      (code) => this.reference.legalReference(code) !== undefined,
+    );
+    errors.push(...checked.errors);
+    if (errors.length) throw new ValidationFailed(errors);
+    await this.act(request.id, 'answer', (status, to) => [
+      ...this.messages.insertStatements(
+        { id: messageId, requestId: request.id, kind: 'answer', authorType: 'staff', authorId: staff.id, body: text },
+        checked.items,
+      ),
+      ...prepared.statements,
+      this.requests.statusStatement(request.id, to),
+      this.requests.eventStatement(this.event(request.id, staff, 'answered', status, to, true)),
+    ]);
+  }
+
+  /** Closed with a reason; the facilitator's place is freed and the pools they serve may drain. */
+  async close(staff: StaffPrincipal, reference: string, reason: unknown): Promise<void> {
+    const request = await this.find(staff, reference);
+    if (!isHolder(staff, request) && !canReassign(staff, request)) throw new NotFound();
+    const chosen = CLOSE_REASONS.find((r) => r === reason);
+    if (!chosen) throw new ValidationFailed([{ field: 'reason', message: 'Choisissez le motif de clôture.' }]);
+    const networks = request.assignedFacilitatorId ? await this.routingRepository.networksServedBy(request.assignedFacilitatorId) : [];
+    await this.act(
+      request.id,
+      'close',
+      async (status, to, manager) => {
+        const current = await this.routingRepository.currentAssignment(manager, request.id);
+        return [
+          this.requests.statusStatement(request.id, to, chosen),
+          this.requests.eventStatement({
+            ...this.event(request.id, staff, 'closed', status, to, true),
+            reason: CLOSE_REASON_LABELS[chosen],
+          }),
+          ...(current
+            ? [
+                this.routingRepository.endAssignmentStatement(current.id, 'finished', this.clock.now(), null),
+                this.routingRepository.releaseCapacityStatement(current.facilitatorId),
+                ...networks.map((networkCode) =>
+                  this.outbox.addStatement('routing.drain-pool', { networkCode }, `drain-${networkCode}-${randomUUID()}`),
+                ),
+              ]
+            : []),
+        ];
+      },
+      chosen,
+    );
+  }
+
+  private async find(staff: StaffPrincipal, reference: string): Promise<Visible> {
+    const request = await this.visibility.findVisible(staff, reference);
+    if (!request) throw new NotFound();
+    return request;
+  }
+
+  /** The assigned facilitator's own actions: for anyone else the action does not exist. */
+  private async holderOnly(staff: StaffPrincipal, reference: string): Promise<Visible> {
+    const request = await this.find(staff, reference);
+    if (!isHolder(staff, request)) throw new NotFound();
+    return request;
+  }
+
+  /** One transaction under the request's lock: the state policy decides (409 when it refuses), then everything is written at once. */
+  private async act(
+    requestId: string,
+    action: RequestAction | null,
+    statements: (from: RequestStatus, to: RequestStatus, manager: EntityManager) => SqlStatement[] | Promise<SqlStatement[]>,
+    reason?: CloseReason,
+  ): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const locked = await this.routingRepository.lockRequest(manager, requestId);
+      if (!locked) throw new NotFound();
+      const to = action ? nextStatus({ status: locked.status }, action, reason) : locked.status;
+      await runAsOne(manager, await statements(locked.status, to, manager));
+    });
+  }
+
+  private messageStatements(requestId: string, staff: StaffPrincipal, kind: MessageKind, body: string): SqlStatement[] {
+    return this.messages.insertStatements({ id: randomUUID(), requestId, kind, authorType: 'staff', authorId: staff.id, body });
+  }
+
+  private event(
+    requestId: string,
+    staff: StaffPrincipal,
+    type: string,
+    fromStatus: RequestStatus,
+    toStatus: RequestStatus,
+    isPublic: boolean,
+  ): NewRequestEvent {
+    return { requestId, type, fromStatus, toStatus, actorType: 'staff', actorId: staff.id, reason: null, isPublic };
+  }
+}
+
+function isHolder(staff: StaffPrincipal, request: RequestScope): boolean {
+  return staff.facilitatorId !== null && staff.facilitatorId === request.assignedFacilitatorId;
+}
+
+function pageChanged(): AppError {
+  const message = 'Cette action n’est plus possible : la demande a changé entre-temps. Rechargez la page.';
+  return new AppError('conflict', message, [{ field: 'action', message }]);
+}
+
+function requiredText(value: unknown, field: string, missing: string): string {
+  const text = typeof value === 'string' ? value.trim() : '';
+  if (!text) throw new ValidationFailed([{ field, message: missing }]);
+  if (text.length > TEXT_MAX) throw new ValidationFailed([{ field, message: `Le texte ne doit pas dépasser ${TEXT_MAX} caractères.` }]);
+  return text;
+}
+
+/** Items from JSON (an array) or a form (`items[0][type]`… parsed as an object or array); blank form slots are dropped. */
+export function answerItemInputs(items: unknown): HelpItemInput[] {
+  const list = Array.isArray(items) ? items : items && typeof items === 'object' ? Object.values(items) : [];
+  return list.filter((item): item is HelpItemInput => !!item && typeof item === 'object' && (item as HelpItemInput).type !== '');
+}
+
+function groupBy<T extends { requestId: string }>(rows: T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) groups.set(row.requestId, [...(groups.get(row.requestId) ?? []), row]);
+  return groups;
+}

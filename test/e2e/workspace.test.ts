@@ -1,0 +1,240 @@
+import { StaffAuthService } from '../../src/modules/accounts/staff-auth.service';
+import { insertFacilitator } from '../support/facilitators';
+import { samplePdf, sampleExe } from '../support/sample-files';
+import { bearerFor, csrfIn, insertStaff, StaffClient } from '../support/staff';
+import { bodyOf, TestApp, useTestApp, validRequestBody, waitFor } from '../support/test-app';
+
+const XSS = '"><img src=x onerror=alert(1)><script>alert(2)</script>';
+
+describe('the facilitator workspace', () => {
+  let t!: TestApp;
+  useTestApp((app) => (t = app), {}, { api: true, worker: true });
+
+  /** A submitted request routed to a facilitator who has an account, signed in. */
+  async function assigned(change: (body: ReturnType<typeof validRequestBody>) => void = () => undefined) {
+    const facilitatorId = await insertFacilitator(t.dataSource, { capacity: 5 });
+    const [{ network_code: network }] = await t.dataSource.query(`SELECT network_code FROM facilitators WHERE id = $1`, [facilitatorId]);
+    const staff = await insertStaff(t.dataSource, { role: 'facilitator', facilitatorId, networks: [network] });
+    const response = await fetch(`${t.url}/api/v1/requests`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(
+        (() => {
+          const body = validRequestBody(1);
+          change(body);
+          return body;
+        })(),
+      ),
+    });
+    expect(response.status).toBe(201);
+    const { reference } = await response.json();
+    await waitFor(
+      async () => (await t.dataSource.query(`SELECT 1 FROM requests WHERE reference = $1 AND status = 'assigned'`, [reference])).length > 0,
+    );
+    const client = new StaffClient(t.url);
+    expect((await client.signIn(staff.email)).status).toBe(303);
+    return { reference, client, facilitatorId, network, staff };
+  }
+
+  const status = async (reference: string) =>
+    (await t.dataSource.query(`SELECT status, close_reason FROM requests WHERE reference = $1`, [reference]))[0];
+
+  async function postAnswer(
+    client: StaffClient,
+    reference: string,
+    fields: Record<string, string>,
+    files: Array<{ name: string; data: Buffer; type: string }> = [],
+  ) {
+    const page = await client.get(`/espace/demandes/${reference}`);
+    const form = new FormData();
+    form.append('_csrf', csrfIn(await page.text()));
+    for (const [name, value] of Object.entries(fields)) form.append(name, value);
+    for (const file of files) form.append('fichiers', new Blob([file.data], { type: file.type }), file.name);
+    return fetch(`${t.url}/espace/demandes/${reference}/reponse`, {
+      method: 'POST',
+      body: form,
+      redirect: 'manual',
+      headers: { cookie: client.jar.header() },
+    });
+  }
+
+  it('takes a request from the queue to its close, every step written with its history', async () => {
+    const { reference, client } = await assigned((body) => {
+      body.buyer.lastName = XSS.slice(0, 60);
+      body.subject = `Sujet ${XSS}`;
+    });
+    const queue = await client.get('/espace');
+    expect(queue.status).toBe(200);
+    const queueHtml = await queue.text();
+    expect(queueHtml).toContain(reference);
+    expect(queueHtml).not.toContain('<img src=x');
+    expect(queueHtml).toContain('&lt;img src=x');
+
+    const page = await (await client.get(`/espace/demandes/${reference}`)).text();
+    expect(page).toContain('Je prends en charge');
+    expect(page).not.toContain('<script>alert(2)');
+
+    expect((await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/prise-en-charge`, {})).status).toBe(303);
+    expect((await status(reference)).status).toBe('in_progress');
+
+    const emptyNote = await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/notes`, { body: '' });
+    expect(emptyNote.status).toBe(400);
+    expect(await emptyNote.text()).toContain('Écrivez la note.');
+    expect(
+      (await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/notes`, { body: 'Rappeler lundi' })).status,
+    ).toBe(303);
+
+    expect(
+      (await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/precision`, { body: 'Quel volume ?' })).status,
+    ).toBe(303);
+    expect((await status(reference)).status).toBe('awaiting_buyer');
+    const paused = await (await client.get(`/espace/demandes/${reference}`)).text();
+    expect(paused).toContain('Délai de réponse suspendu');
+
+    // The buyer's reply, as the buyer side will write it.
+    const [{ id }] = await t.dataSource.query(`SELECT id FROM requests WHERE reference = $1`, [reference]);
+    await t.dataSource.query(`UPDATE requests SET status = 'in_progress' WHERE id = $1`, [id]);
+    await t.dataSource.query(
+      `INSERT INTO request_events (request_id, type, from_status, to_status, actor_type, is_public) VALUES ($1, 'buyer_clarified', 'awaiting_buyer', 'in_progress', 'buyer', true)`,
+      [id],
+    );
+
+    const refused = await postAnswer(client, reference, {
+      body: 'Voici',
+      'items[0][type]': 'regulation',
+      'items[0][legalReferenceCode]': 'inconnu',
+    });
+    expect(refused.status).toBe(400);
+    const refusedHtml = await refused.text();
+    expect(refusedHtml).toContain('Choisissez le texte dans la liste.');
+    expect(refusedHtml).toContain('Voici</textarea>');
+    expect(
+      (await t.dataSource.query(`SELECT count(*)::int AS n FROM request_messages WHERE request_id = $1 AND kind = 'answer'`, [id]))[0].n,
+    ).toBe(0);
+
+    const [legal] = await t.dataSource.query(`SELECT code FROM legal_references ORDER BY position LIMIT 1`);
+    const answered = await postAnswer(
+      client,
+      reference,
+      {
+        body: 'Voici **la réponse**',
+        'items[0][type]': 'regulation',
+        'items[0][legalReferenceCode]': legal.code,
+        'items[1][type]': 'tender_file',
+        'items[1][attachmentId]': 'dce.pdf',
+      },
+      [{ name: 'dce.pdf', data: samplePdf(), type: 'application/pdf' }],
+    );
+    expect(answered.status).toBe(303);
+    expect((await status(reference)).status).toBe('answered');
+    const answeredPage = await (await client.get(`/espace/demandes/${reference}`)).text();
+    const download = /href="(\/espace\/demandes\/[^"]+\/pieces-jointes\/[^"]+)"/.exec(answeredPage)![1];
+    const file = await client.get(download);
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-type')).toBe('application/pdf');
+
+    expect(
+      (await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/cloture`, { reason: 'answered' })).status,
+    ).toBe(303);
+    expect(await status(reference)).toEqual({ status: 'closed', close_reason: 'answered' });
+    const [{ open_count: openCount }] = await t.dataSource.query(`SELECT open_count FROM facilitators`);
+    expect(openCount).toBe(0);
+    const events = await t.dataSource.query(
+      `SELECT type, actor_type AS "actorType" FROM request_events WHERE request_id = $1 ORDER BY id`,
+      [id],
+    );
+    expect(events.map((e: { type: string }) => e.type)).toEqual(
+      expect.arrayContaining(['taken_in_charge', 'internal_note', 'clarification_requested', 'answered', 'closed']),
+    );
+  });
+
+  it('refuses a form without its CSRF token, and a move the state forbids (409)', async () => {
+    const { reference, client } = await assigned();
+    expect((await client.post(`/espace/demandes/${reference}/notes`, { body: 'x' })).status).toBe(400);
+    const early = await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/cloture`, { reason: 'answered' });
+    expect(early.status).toBe(409);
+    expect(await early.text()).toContain('ne peut pas être clôturée');
+  });
+
+  it('refuses a file over 10 MB (413) and a renamed program (415) through the answer form, French', async () => {
+    const { reference, client } = await assigned();
+    await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/prise-en-charge`, {});
+    const big = await postAnswer(client, reference, { body: 'R' }, [
+      { name: 'gros.pdf', data: Buffer.alloc(10 * 1024 * 1024 + 1), type: 'application/pdf' },
+    ]);
+    expect(big.status).toBe(413);
+    expect(await big.text()).toContain('dépasse la taille maximale');
+    const exe = await postAnswer(client, reference, { body: 'R' }, [{ name: 'guide.pdf', data: sampleExe(), type: 'application/pdf' }]);
+    expect(exe.status).toBe(415);
+    expect(await exe.text()).toContain('guide.pdf');
+    expect((await status(reference)).status).toBe('in_progress');
+  });
+
+  it('answers 404 on every workspace route to a facilitator and an animator of another network', async () => {
+    const { reference } = await assigned();
+    const otherFacilitator = await insertFacilitator(t.dataSource, { network: 'reseco' });
+    const outsiders = [
+      await insertStaff(t.dataSource, { role: 'facilitator', facilitatorId: otherFacilitator, networks: ['reseco'] }),
+      await insertStaff(t.dataSource, { role: 'animator', networks: ['reseco'] }),
+    ];
+    for (const outsider of outsiders) {
+      const client = new StaffClient(t.url);
+      await client.signIn(outsider.email);
+      const csrf = csrfIn(await (await client.get('/espace')).text());
+      expect((await client.get(`/espace/demandes/${reference}`)).status).toBe(404);
+      expect((await client.get(`/espace/demandes/${reference}/pieces-jointes/00000000-0000-4000-8000-000000000000`)).status).toBe(404);
+      for (const action of ['prise-en-charge', 'declin', 'notes', 'precision', 'cloture']) {
+        expect((await client.post(`/espace/demandes/${reference}/${action}`, { _csrf: csrf, body: 'x', reason: 'duplicate' })).status).toBe(
+          404,
+        );
+      }
+    }
+    const animator = await bearerFor(t, { role: 'animator', networks: ['reseco'] });
+    expect((await fetch(`${t.url}/api/v1/staff/requests/${reference}`, { headers: { authorization: animator } })).status).toBe(404);
+    expect(
+      (
+        await fetch(`${t.url}/api/v1/staff/requests/${reference}/notes`, {
+          method: 'POST',
+          headers: { authorization: animator, 'content-type': 'application/json' },
+          body: '{"body":"x"}',
+        })
+      ).status,
+    ).toBe(404);
+  });
+
+  it('declines with a reason, which hands the request back to routing', async () => {
+    const { reference, client } = await assigned();
+    const missing = await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/declin`, {});
+    expect(missing.status).toBe(400);
+    expect(await missing.text()).toContain('Choisissez le motif de votre refus.');
+    expect(
+      (await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/declin`, { reason: 'unavailable' })).status,
+    ).toBe(303);
+    expect(['unassigned', 'submitted']).toContain((await status(reference)).status);
+  });
+
+  it('offers the same actions to scripts with a bearer token', async () => {
+    const { reference, staff } = await assigned();
+    const token = `Bearer ${await t.app.get(StaffAuthService).createApiToken(staff.id, 'tests')}`;
+    const call = (path: string, body?: unknown) =>
+      fetch(`${t.url}/api/v1/staff/requests${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { authorization: token, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    const list = await bodyOf(call('?status=assigned'));
+    expect(list.items.map((i: { reference: string }) => i.reference)).toEqual([reference]);
+    expect((await call(`/${reference}/answer`, { body: 'trop tôt' })).status).toBe(409);
+    expect((await bodyOf(call(`/${reference}/take-charge`, {}))).status).toBe('in_progress');
+    const invalid = await call(`/${reference}/answer`, { body: '', items: [{ type: 'peer', peerName: 'A' }] });
+    expect(invalid.status).toBe(400);
+    const fields = (await invalid.json()).errors.map((e: { field: string }) => e.field);
+    expect(fields).toEqual(expect.arrayContaining(['body', 'items[0].peerConsent']));
+    expect((await call(`/${reference}/notes`, { body: 'note' })).status).toBe(201);
+    expect((await bodyOf(call(`/${reference}/clarification`, { body: 'Précisez' }))).status).toBe('awaiting_buyer');
+    expect((await bodyOf(call(`/${reference}/close`, { reason: 'withdrawn' }))).status).toBe('closed');
+    const detail = await bodyOf(call(`/${reference}`));
+    expect(detail.request.status).toBe('closed');
+    expect(detail.messages.map((m: { kind: string }) => m.kind)).toEqual(['internal_note', 'clarification_question']);
+  });
+});
