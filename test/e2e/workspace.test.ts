@@ -49,7 +49,7 @@ describe('the facilitator workspace', () => {
     const form = new FormData();
     form.append('_csrf', csrfIn(await page.text()));
     for (const [name, value] of Object.entries(fields)) form.append(name, value);
-    for (const file of files) form.append('fichiers', new Blob([file.data], { type: file.type }), file.name);
+    for (const file of files) form.append('fichiers', new Blob([new Uint8Array(file.data)], { type: file.type }), file.name);
     return fetch(`${t.url}/espace/demandes/${reference}/reponse`, {
       method: 'POST',
       body: form,
@@ -60,7 +60,7 @@ describe('the facilitator workspace', () => {
 
   it('takes a request from the queue to its close, every step written with its history', async () => {
     const { reference, client } = await assigned((body) => {
-      body.buyer.lastName = XSS.slice(0, 60);
+      (body.buyer as { lastName: string }).lastName = XSS.slice(0, 60);
       body.subject = `Sujet ${XSS}`;
     });
     const queue = await client.get('/espace');
