@@ -17,6 +17,10 @@ import { MailProcessor } from './modules/mail/mail.processor';
 import { MetricsModule } from './modules/metrics/metrics.module';
 import { ReferenceModule } from './modules/reference/reference.module';
 import { RequestsModule } from './modules/requests/requests.module';
+import { TrackingModule } from './modules/requests/tracking.module';
+import { AutoCloseProcessor } from './modules/auto-close/auto-close.processor';
+import { AutoCloseModule, AutoCloseWorkerModule } from './modules/auto-close/auto-close.module';
+import { BuyerNotificationsProcessor } from './modules/buyer-notifications/buyer-notifications.processor';
 import { OutboxRelay } from './queue/outbox.relay';
 import { QueueModule } from './queue/queue.module';
 import { Sweeps } from './queue/sweeps';
@@ -29,7 +33,7 @@ export interface Roles {
 
 /** The queue side: outbox relay, sweeps and one BullMQ worker per consumed queue. */
 @Module({
-  imports: [MailModule, RoutingWorkerModule],
+  imports: [MailModule, RoutingWorkerModule, AutoCloseWorkerModule],
   providers: [
     // Only for the sweep's purge of old keys: the worker needs none of the intake's HTTP side.
     IdempotencyRepository,
@@ -38,14 +42,31 @@ export interface Roles {
     WorkerHost,
     {
       provide: JOB_PROCESSORS,
-      useFactory: (mail: MailProcessor, routing: RoutingProcessor) => [mail, routing],
-      inject: [MailProcessor, RoutingProcessor],
+      useFactory: (mail: MailProcessor, routing: RoutingProcessor, buyer: BuyerNotificationsProcessor, autoClose: AutoCloseProcessor) => [
+        mail,
+        routing,
+        buyer,
+        autoClose,
+      ],
+      inject: [MailProcessor, RoutingProcessor, BuyerNotificationsProcessor, AutoCloseProcessor],
     },
   ],
 })
 class WorkerRoleModule {}
 
-@Module({ imports: [HealthModule, RequestsModule, IntakeModule, DirectoryModule, RoutingModule, MetricsModule, AttachmentsModule] })
+@Module({
+  imports: [
+    HealthModule,
+    RequestsModule,
+    TrackingModule,
+    IntakeModule,
+    DirectoryModule,
+    RoutingModule,
+    AutoCloseModule,
+    MetricsModule,
+    AttachmentsModule,
+  ],
+})
 class ApiRoleModule {}
 
 /** One codebase, one module tree; the entry point picks the roles this process plays. */
