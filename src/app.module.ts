@@ -20,6 +20,10 @@ import { MetricsModule } from './modules/metrics/metrics.module';
 import { ReferenceModule } from './modules/reference/reference.module';
 import { RequestsModule } from './modules/requests/requests.module';
 import { WorkspaceModule } from './modules/workspace/workspace.module';
+import { TrackingModule } from './modules/requests/tracking.module';
+import { AutoCloseProcessor } from './modules/auto-close/auto-close.processor';
+import { AutoCloseModule, AutoCloseWorkerModule } from './modules/auto-close/auto-close.module';
+import { BuyerNotificationsProcessor } from './modules/buyer-notifications/buyer-notifications.processor';
 import { OutboxRelay } from './queue/outbox.relay';
 import { QueueModule } from './queue/queue.module';
 import { Sweeps } from './queue/sweeps';
@@ -32,7 +36,7 @@ export interface Roles {
 
 /** The queue side: outbox relay, sweeps and one BullMQ worker per consumed queue. */
 @Module({
-  imports: [MailModule, RoutingWorkerModule],
+  imports: [MailModule, RoutingWorkerModule, AutoCloseWorkerModule],
   providers: [
     // Only for the sweep's purges of old keys, sessions and links: the worker needs none of their HTTP side.
     IdempotencyRepository,
@@ -42,8 +46,13 @@ export interface Roles {
     WorkerHost,
     {
       provide: JOB_PROCESSORS,
-      useFactory: (mail: MailProcessor, routing: RoutingProcessor) => [mail, routing],
-      inject: [MailProcessor, RoutingProcessor],
+      useFactory: (mail: MailProcessor, routing: RoutingProcessor, buyer: BuyerNotificationsProcessor, autoClose: AutoCloseProcessor) => [
+        mail,
+        routing,
+        buyer,
+        autoClose,
+      ],
+      inject: [MailProcessor, RoutingProcessor, BuyerNotificationsProcessor, AutoCloseProcessor],
     },
   ],
 })
@@ -53,10 +62,12 @@ class WorkerRoleModule {}
   imports: [
     HealthModule,
     RequestsModule,
+    TrackingModule,
     IntakeModule,
     AccountsModule,
     DirectoryModule,
     RoutingModule,
+    AutoCloseModule,
     MetricsModule,
     AttachmentsModule,
     WorkspaceModule,

@@ -108,6 +108,18 @@ export class AppConfig {
   @Min(1, { message: 'au moins 1' })
   POOL_ALERT_DIGEST_SECONDS = 900;
 
+  /** The buyer may reply to an answer for this long; without a reply, the request closes by itself. */
+  @Transform(toInt)
+  @IsInt({ message: 'un nombre entier de jours ouvrés' })
+  @Min(1, { message: 'au moins 1' })
+  REPLY_WINDOW_WORKING_DAYS = 10;
+
+  /** Changes to a request within this delay reach the buyer as one e-mail. */
+  @Transform(toInt)
+  @IsInt({ message: 'un délai entier en secondes' })
+  @Min(1, { message: 'au moins 1 seconde' })
+  BUYER_MAIL_DEBOUNCE_SECONDS = 120;
+
   /** Per file; the bytes are kept in PostgreSQL. */
   @Transform(toInt)
   @IsInt({ message: 'une taille entière en octets' })

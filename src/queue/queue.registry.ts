@@ -2,7 +2,7 @@
  * The one registry of queues, jobs and their payloads. Payloads carry ids only: the facts are in
  * PostgreSQL, and a processor reads them afresh, so a replayed job acts on the current state.
  */
-export const QUEUE_NAMES = ['routing', 'mail'] as const;
+export const QUEUE_NAMES = ['routing', 'mail', 'lifecycle'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface JobPayloads {
@@ -18,6 +18,10 @@ export interface JobPayloads {
   'routing.drain-pool': { networkCode: string };
   /** Requests fell into a network's pool: one message to its animators lists them (delayed to the end of the digest period). */
   'routing.pool-alert': { networkCode: string };
+  /** Something the buyer should hear of changed (delayed and deduplicated: quick changes make one e-mail). */
+  'buyer.notify': { requestId: string };
+  /** The reply window of an answered request, or of a precision asked, may be over (delayed; a sweep re-derives it). */
+  'request.auto-close': { requestId: string };
 }
 export type JobName = keyof JobPayloads;
 
@@ -28,6 +32,8 @@ export const JOB_QUEUES: { readonly [J in JobName]: QueueName } = {
   'routing.facilitator-changed': 'routing',
   'routing.drain-pool': 'routing',
   'routing.pool-alert': 'routing',
+  'buyer.notify': 'lifecycle',
+  'request.auto-close': 'lifecycle',
 };
 
 export type JobHandler<J extends JobName> = (payload: JobPayloads[J]) => Promise<void>;

@@ -3,7 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import nunjucks from 'nunjucks';
 import { addFrenchFilters } from '../common/french-format';
-import { renderRichText } from '../modules/requests/rich-text';
+import { addRichTextFilter } from '../modules/requests/rich-text';
 
 /** The shared layout lives in web/views; each feature module keeps its pages in its own views/ folder. */
 function viewFolders(): string[] {
@@ -18,8 +18,7 @@ function viewFolders(): string[] {
 export function configureViews(app: NestExpressApplication, production: boolean): nunjucks.Environment {
   const env = nunjucks.configure(viewFolders(), { autoescape: true, express: app, noCache: !production, throwOnUndefined: false });
   addFrenchFilters(env);
-  // A message's light formatting: the renderer escapes everything else, so its output is marked safe.
-  env.addFilter('richText', (text: unknown) => new nunjucks.runtime.SafeString(renderRichText(String(text ?? ''))));
+  addRichTextFilter(env, true);
   app.setViewEngine('njk');
   return env;
 }

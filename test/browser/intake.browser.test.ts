@@ -4,68 +4,17 @@
  * form → confirmation → tracking, the error summary, escaping of typed text, and an automated
  * accessibility audit (axe-core) of every public page. The main path also runs without JavaScript.
  */
-import { Browser, BrowserContext, chromium, Page, Response } from 'playwright-core';
-import { CHROMIUM_ARGS, expectNoAxeViolations } from '../support/browser';
-import { flushQueues, resetDatabase, startTestApp, TestApp } from '../support/test-app';
+import { Page, Response } from 'playwright-core';
+import { closePage, useBrowserApp, expectNoAxeViolations, InPage, openPage } from '../support/browser';
 
 jest.setTimeout(60_000);
 
 const REFERENCE = /^GV-\d{4}-\d{6}$/;
 
-let testApp: TestApp;
-let browser: Browser;
-/** JavaScript on, under the service's real Content-Security-Policy. */
-let withJs: BrowserContext;
-/** JavaScript off: every page must still work. */
-let withoutJs: BrowserContext;
-/** JavaScript on, CSP bypassed only so that axe-core can be injected as an inline script. */
-let forAudit: BrowserContext;
-
-beforeAll(async () => {
-  testApp = await startTestApp();
-  await resetDatabase(testApp.dataSource);
-  await flushQueues();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  withJs = await browser.newContext({ locale: 'fr-FR' });
-  withoutJs = await browser.newContext({ locale: 'fr-FR', javaScriptEnabled: false });
-  forAudit = await browser.newContext({ locale: 'fr-FR', bypassCSP: true });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await testApp?.close();
-});
-
-const pageProblems = new WeakMap<Page, string[]>();
-
-/** A page whose script errors, console errors and failed sub-resources fail the test (see `closePage`). */
-async function openPage(context: BrowserContext, viewport?: { width: number; height: number }): Promise<Page> {
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  if (viewport) await page.setViewportSize(viewport);
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`erreur JavaScript : ${error.message}`));
-  page.on('console', (message) => {
-    // A failed load is reported with its address by the response listener; a 404 page itself is expected.
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(`console : ${message.text()}`);
-  });
-  page.on('response', (response) => {
-    if (response.status() >= 400 && response.request().resourceType() !== 'document') {
-      problems.push(`ressource ${response.status()} : ${response.url()}`);
-    }
-  });
-  pageProblems.set(page, problems);
-  return page;
-}
-
-async function closePage(page: Page): Promise<void> {
-  const problems = pageProblems.get(page) ?? [];
-  await page.close();
-  expect(problems).toEqual([]);
-}
+const session = useBrowserApp();
 
 async function visit(page: Page, path: string, expectedStatus = 200): Promise<Response> {
-  const response = await page.goto(`${testApp.url}${path}`);
+  const response = await page.goto(`${session.testApp.url}${path}`);
   expect(response).not.toBeNull();
   expect(response!.status()).toBe(expectedStatus);
   return response!;
@@ -141,7 +90,7 @@ async function submitValidRequest(page: Page, buyer: Buyer): Promise<string> {
   const reference = (await page.locator('#reference').textContent())?.trim() ?? '';
   expect(reference).toMatch(REFERENCE);
   const trackingHref = (await page.locator('#lien-suivi').getAttribute('href')) ?? '';
-  expect(trackingHref.startsWith(`${testApp.url}/suivi/${reference}?t=`)).toBe(true);
+  expect(trackingHref.startsWith(`${session.testApp.url}/suivi/${reference}?t=`)).toBe(true);
   return reference;
 }
 
@@ -152,18 +101,12 @@ async function followTrackingLink(page: Page): Promise<void> {
   expect(new URL(page.url()).pathname).toMatch(/^\/suivi\/GV-\d{4}-\d{6}$/);
 }
 
-/** The browser globals the in-page callbacks use (the project compiles without the DOM library). */
-interface InPage {
-  document: { activeElement: { id: string } | null };
-  injecte?: number;
-}
-
 describe.each([
   ['avec JavaScript', true],
   ['sans JavaScript', false],
 ])('parcours de l’acheteur %s', (_label, javaScript) => {
   it('remplit tout le formulaire, reçoit une référence et suit sa demande', async () => {
-    const page = await openPage(javaScript ? withJs : withoutJs);
+    const page = await openPage(javaScript ? session.withJs : session.withoutJs);
     const buyer = isereBuyer(javaScript ? 1 : 2);
 
     await visit(page, '/demande');
@@ -201,7 +144,7 @@ describe.each([
     expect(details).toContain('Définition du besoin');
     expect(await page.locator('#historique li').allTextContents()).toEqual([expect.stringMatching(/— Demande reçue$/)]);
 
-    const rows: Array<Record<string, unknown>> = await testApp.dataSource.query(
+    const rows: Array<Record<string, unknown>> = await session.testApp.dataSource.query(
       `SELECT status, kind, buyer_email, organisation_type, internal_referent_consulted, department_code, segment_code,
               purchase_stage, estimated_amount, to_char(needed_by, 'YYYY-MM-DD') AS needed_by, siret, subject, question, buyer_phone
          FROM requests WHERE reference = $1`,
@@ -235,7 +178,7 @@ describe('petit écran', () => {
   const phone = { width: 375, height: 800 };
 
   it('sans JavaScript, le fil d’Ariane et le raccourci de l’en-tête sont affichés, sans bouton inerte', async () => {
-    const page = await openPage(withoutJs, phone);
+    const page = await openPage(session.withoutJs, phone);
     await visit(page, '/demande');
     expect(await page.isVisible('.fr-breadcrumb__button')).toBe(false);
     expect(await page.getByRole('link', { name: 'Accueil', exact: true }).isVisible()).toBe(true);
@@ -245,7 +188,7 @@ describe('petit écran', () => {
   });
 
   it('avec JavaScript, « Voir le fil d’Ariane » ouvre le fil et « Menu » montre le raccourci', async () => {
-    const page = await openPage(withJs, phone);
+    const page = await openPage(session.withJs, phone);
     await visit(page, '/demande');
     await page.waitForSelector('html[data-fr-js="true"]', { state: 'attached' }); // the DSFR script has started
     const home = page.getByRole('link', { name: 'Accueil', exact: true });
@@ -268,7 +211,7 @@ describe('formulaire refusé', () => {
     ['avec JavaScript', true],
     ['sans JavaScript', false],
   ])('%s : 400, résumé des erreurs, erreur sous le champ, valeurs saisies gardées', async (_label, javaScript) => {
-    const page = await openPage(javaScript ? withJs : withoutJs);
+    const page = await openPage(javaScript ? session.withJs : session.withoutJs);
     await visit(page, '/demande');
     const typedQuestion = 'Une question\nsur deux lignes, « guillemets » & <chevrons>';
     await page.fill('#f-buyer-email', 'camille.martin@');
@@ -333,7 +276,9 @@ describe('formulaire refusé', () => {
     expect(new URL(page.url()).hash).toBe('#f-buyer-email');
     expect(await email.isVisible()).toBe(true);
 
-    const [{ count }] = await testApp.dataSource.query(`SELECT count(*)::int AS count FROM requests WHERE buyer_email = 'camille.martin@'`);
+    const [{ count }] = await session.testApp.dataSource.query(
+      `SELECT count(*)::int AS count FROM requests WHERE buyer_email = 'camille.martin@'`,
+    );
     expect(count).toBe(0);
     await closePage(page);
   });
@@ -341,7 +286,7 @@ describe('formulaire refusé', () => {
 
 describe('texte saisi par l’acheteur', () => {
   it('s’affiche tel quel sur la page de suivi, sans balise interprétée', async () => {
-    const page = await openPage(withJs);
+    const page = await openPage(session.withJs);
     const subject = `<script>window.injecte = 1</script><img src=x onerror="window.injecte = 2"> & "Objet"`;
     const question =
       'Notre question contient du balisage : <b id="injecte">gras</b> <a href="javascript:alert(1)">lien</a> <iframe src="/"></iframe>\n' +
@@ -358,7 +303,7 @@ describe('texte saisi par l’acheteur', () => {
     expect(await page.title()).toBe(`Demande ${reference} — Guichet vert`);
     expect((await page.locator('#statut').textContent())?.trim()).toBe('Reçue');
 
-    const [row] = await testApp.dataSource.query('SELECT subject, question FROM requests WHERE reference = $1', [reference]);
+    const [row] = await session.testApp.dataSource.query('SELECT subject, question FROM requests WHERE reference = $1', [reference]);
     expect(row.subject).toBe(subject);
     expect(row.question).toBe(question);
     await closePage(page);
@@ -374,14 +319,14 @@ describe('accessibilité (axe-core)', () => {
     ['page introuvable', '/cette-page-n-existe-pas', 404],
     ['suivi avec un faux jeton', '/suivi/GV-2020-000001?t=faux', 404],
   ])('page « %s » (%s) : aucune violation', async (label, path, status) => {
-    const page = await openPage(forAudit);
+    const page = await openPage(session.forAudit);
     await visit(page, path, status);
     await expectNoAxeViolations(page, label);
     await closePage(page);
   });
 
   it('formulaire avec erreurs : aucune violation', async () => {
-    const page = await openPage(forAudit);
+    const page = await openPage(session.forAudit);
     await visit(page, '/demande');
     await page.fill('#f-buyer-email', 'pas-une-adresse');
     await page.selectOption('#f-buyer-organisationType', 'state_administration');
@@ -395,7 +340,7 @@ describe('accessibilité (axe-core)', () => {
   });
 
   it('formulaire refusé pour non-éligibilité : aucune violation', async () => {
-    const page = await openPage(forAudit);
+    const page = await openPage(session.forAudit);
     await visit(page, '/demande');
     await fillForm(page, isereBuyer(4));
     await page.selectOption('#f-buyer-organisationType', 'private_not_subject');
@@ -406,7 +351,7 @@ describe('accessibilité (axe-core)', () => {
   });
 
   it('confirmation puis suivi : aucune violation', async () => {
-    const page = await openPage(forAudit);
+    const page = await openPage(session.forAudit);
     await submitValidRequest(page, isereBuyer(5));
     await expectNoAxeViolations(page, 'confirmation');
     await followTrackingLink(page);
@@ -415,7 +360,7 @@ describe('accessibilité (axe-core)', () => {
   });
 
   it('formulaire avec erreurs sur petit écran : aucune violation', async () => {
-    const page = await openPage(forAudit, { width: 375, height: 800 });
+    const page = await openPage(session.forAudit, { width: 375, height: 800 });
     await visit(page, '/demande');
     expect((await submitForm(page)).status()).toBe(400);
     await expectNoAxeViolations(page, 'formulaire avec erreurs, petit écran');

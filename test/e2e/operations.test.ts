@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { QUEUE_NAMES } from '../../src/queue/queue.registry';
 import { insertFacilitator } from '../support/facilitators';
 import { insertStaff, StaffClient } from '../support/staff';
 import { startTestApp, TestApp, useTestApp, validRequestBody, waitFor } from '../support/test-app';
@@ -52,7 +53,7 @@ describe('operations: /metrics and the queue dashboard', () => {
       await waitFor(async () => (await statusOf(pooled)) === 'unassigned', 15_000, 'demande en réserve');
 
       const text = await metrics();
-      for (const queue of ['routing', 'mail']) {
+      for (const queue of QUEUE_NAMES) {
         for (const state of ['waiting', 'delayed', 'active', 'failed']) {
           expect(sample(text, `guichet_queue_jobs{queue="${queue}",state="${state}"}`)).toBeGreaterThanOrEqual(0);
         }
@@ -143,7 +144,7 @@ describe('operations: /metrics and the queue dashboard', () => {
       expect((await fetch(`${t.url}/admin/queues/api/queues`, { headers: animator })).status).toBe(404);
     });
 
-    it('shows Bull Board for the routing and mail queues to the admin', async () => {
+    it('shows Bull Board for every queue to the admin', async () => {
       const page = await fetch(`${t.url}/admin/queues`, { headers: auth });
       expect(page.status).toBe(200);
       expect(page.headers.get('content-type')).toMatch(/^text\/html/);
@@ -160,7 +161,7 @@ describe('operations: /metrics and the queue dashboard', () => {
       const queues = await fetch(`${t.url}/admin/queues/api/queues`, { headers: auth });
       expect(queues.status).toBe(200);
       const names = ((await queues.json()).queues as Array<{ name: string }>).map((q) => q.name).sort();
-      expect(names).toEqual(['mail', 'routing']);
+      expect(names).toEqual([...QUEUE_NAMES].sort());
     });
 
     it('refuses actions that another site makes the admin’s browser send', async () => {
@@ -170,7 +171,7 @@ describe('operations: /metrics and the queue dashboard', () => {
       });
       expect(response.status).toBe(403);
       const queues = await (await fetch(`${t.url}/admin/queues/api/queues`, { headers: auth })).json();
-      expect(queues.queues.map((q: { isPaused: boolean }) => q.isPaused)).toEqual([false, false]);
+      expect(queues.queues.map((q: { isPaused: boolean }) => q.isPaused)).toEqual(QUEUE_NAMES.map(() => false));
     });
   });
 });

@@ -1,6 +1,8 @@
-import type { Page } from 'playwright-core';
+/// <reference lib="dom" />
+/** Shared by the browser tests: Chromium's flags, pages that fail on script errors, and the axe-core audit. */
+import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { flushQueues, resetDatabase, startTestApp, TestApp } from './test-app';
 
-/** Debian's Chromium, headless and quiet: no network of its own, no first-run work. */
 export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -13,23 +15,52 @@ export const CHROMIUM_ARGS = [
 ];
 export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
 
-interface AxeViolation {
+const pageProblems = new WeakMap<Page, string[]>();
+
+/** A page whose script errors, console errors and failed sub-resources fail the test (see `closePage`). */
+export async function openPage(context: BrowserContext, viewport?: { width: number; height: number }): Promise<Page> {
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  if (viewport) await page.setViewportSize(viewport);
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`erreur JavaScript : ${error.message}`));
+  page.on('console', (message) => {
+    // A failed load is reported with its address by the response listener; a 404 page itself is expected.
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(`console : ${message.text()}`);
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 400 && response.request().resourceType() !== 'document') {
+      problems.push(`ressource ${response.status()} : ${response.url()}`);
+    }
+  });
+  pageProblems.set(page, problems);
+  return page;
+}
+
+export async function closePage(page: Page): Promise<void> {
+  const problems = pageProblems.get(page) ?? [];
+  await page.close();
+  expect(problems).toEqual([]);
+}
+
+export interface AxeViolation {
   id: string;
   impact: string | null;
   help: string;
   nodes: Array<{ target: unknown[]; failureSummary?: string }>;
 }
-/** The browser global axe-core adds (the project compiles without the DOM library). */
-interface WithAxe {
-  document: unknown;
+/** The browser globals the in-page callbacks use (the project compiles without the DOM library). */
+export interface InPage {
+  document: { activeElement: { id: string } | null };
   axe: { run: (context: unknown, options: object) => Promise<{ passes: unknown[]; violations: AxeViolation[] }> };
+  injecte?: number;
 }
 
 /** Runs axe-core on the page as it is and fails with an actionable list (rule, elements, fix) if anything is found. */
 export async function expectNoAxeViolations(page: Page, label: string): Promise<void> {
   await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
   const { passes, violations } = await page.evaluate(async (tags) => {
-    const { axe, document } = globalThis as unknown as WithAxe;
+    const { axe, document } = globalThis as unknown as InPage;
     const results = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
     return {
       passes: results.passes.length,
@@ -54,4 +85,42 @@ export async function expectNoAxeViolations(page: Page, label: string): Promise<
   expect(violations.map((v) => `${v.id} → ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`)).toEqual([]);
   // A page where axe found nothing to check would pass for nothing.
   expect(passes).toBeGreaterThan(10);
+}
+
+/** The three ways each browser test looks at pages. */
+export interface BrowserContexts {
+  browser: Browser;
+  /** JavaScript on, under the service's real Content-Security-Policy. */
+  withJs: BrowserContext;
+  /** JavaScript off: every page must still work. */
+  withoutJs: BrowserContext;
+  /** JavaScript on, CSP bypassed only so that axe-core can be injected as an inline script. */
+  forAudit: BrowserContext;
+}
+
+/** Debian's Chromium, driven by playwright-core, with downloads accepted. */
+export async function launchBrowser(): Promise<BrowserContexts> {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  return {
+    browser,
+    withJs: await browser.newContext({ locale: 'fr-FR', acceptDownloads: true }),
+    withoutJs: await browser.newContext({ locale: 'fr-FR', javaScriptEnabled: false, acceptDownloads: true }),
+    forAudit: await browser.newContext({ locale: 'fr-FR', bypassCSP: true }),
+  };
+}
+
+/** The app and a browser for the whole file, filled in before the first test and closed after the last. */
+export function useBrowserApp(): BrowserContexts & { testApp: TestApp } {
+  const session = {} as BrowserContexts & { testApp: TestApp };
+  beforeAll(async () => {
+    session.testApp = await startTestApp();
+    await resetDatabase(session.testApp.dataSource);
+    await flushQueues();
+    Object.assign(session, await launchBrowser());
+  });
+  afterAll(async () => {
+    await session.browser?.close();
+    await session.testApp?.close();
+  });
+  return session;
 }

@@ -11,7 +11,7 @@ import { ReferenceService } from '../reference/reference.service';
 import { AdviceRequest } from '../requests/request.entities';
 import { parisYear } from '../requests/reference-number';
 import { RequestsRepository } from '../requests/requests.repository';
-import { trackingUrl } from '../requests/tracking-url';
+import { sealTrackingToken, trackingUrl } from '../requests/tracking-url';
 import { CreateRequestDto } from './dto/create-request.dto';
 import { IdempotencyRepository } from './idempotency.repository';
 
@@ -138,8 +138,9 @@ export class IntakeService {
 
   private buildRequest(dto: CreateRequestDto, reference: string, token: string): AdviceRequest {
     const department = this.reference.department(dto.departmentCode)!;
+    const id = randomUUID();
     return Object.assign(new AdviceRequest(), {
-      id: randomUUID(),
+      id,
       reference,
       status: 'submitted',
       kind: dto.kind,
@@ -161,6 +162,7 @@ export class IntakeService {
       neededBy: dto.neededBy ?? null,
       consentedAt: new Date(),
       trackingTokenHash: sha256(token),
+      trackingTokenSealed: sealTrackingToken(this.config.APP_SECRET, id, token),
     } satisfies Partial<AdviceRequest>);
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { SqlStatement } from '../../database/sql-statement';
 import { BUYER_VISIBLE_KINDS, HelpItem, MessageAuthorType, MessageKind } from './request-message.types';
 
@@ -67,6 +67,21 @@ export class RequestMessagesRepository {
         ],
       })),
     ];
+  }
+
+  /** Whether a message with this id is stored: a form sent twice carries the same id. */
+  async exists(manager: EntityManager, messageId: string): Promise<boolean> {
+    const rows = await manager.query(`SELECT 1 FROM request_messages WHERE id = $1`, [messageId]);
+    return rows.length > 0;
+  }
+
+  /** When the latest message of this kind was written (the latest answer opens the buyer's reply window). */
+  async latestAt(db: DataSource | EntityManager, requestId: string, kind: MessageKind): Promise<Date | null> {
+    const rows: Array<{ at: Date }> = await db.query(
+      `SELECT max(created_at) AS at FROM request_messages WHERE request_id = $1 AND kind = $2`,
+      [requestId, kind],
+    );
+    return rows[0]?.at ?? null;
   }
 
   /** A request's messages, oldest first, each with its help items (legal reference and file resolved). */

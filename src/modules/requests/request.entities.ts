@@ -120,6 +120,14 @@ export class AdviceRequest {
   @Column({ type: 'bytea' })
   trackingTokenHash!: Buffer;
 
+  /** The token sealed with APP_SECRET, so later e-mails can carry the buyer's link (null before it was kept). */
+  @Column({ type: 'bytea', nullable: true })
+  trackingTokenSealed!: Buffer | null;
+
+  /** The last public history event the buyer was e-mailed about (see buyer-notifications). */
+  @Column({ type: 'bigint', nullable: true })
+  buyerNotifiedEventId!: string | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;
 

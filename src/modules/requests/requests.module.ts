@@ -1,12 +1,10 @@
 import { Module } from '@nestjs/common';
 import { RequestMessagesRepository } from './request-messages.repository';
 import { RequestsRepository } from './requests.repository';
-import { TrackingController } from './tracking.controller';
 import { TrackingService } from './tracking.service';
 
 @Module({
   providers: [RequestsRepository, RequestMessagesRepository, TrackingService],
-  controllers: [TrackingController],
   exports: [RequestsRepository, RequestMessagesRepository, TrackingService],
 })
 export class RequestsModule {}

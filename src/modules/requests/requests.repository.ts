@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { columnsOf, SqlStatement } from '../../database/sql-statement';
 import { ensureReferenceSequence, REFERENCE_BLOCK, referenceSequence } from './reference-number';
 import { AdviceRequest, RequestEvent } from './request.entities';
@@ -44,8 +44,8 @@ export class RequestsRepository {
       {
         sql: `INSERT INTO requests (id, reference, status, kind, buyer_first_name, buyer_last_name, buyer_email, buyer_phone,
                 organisation_name, organisation_type, siret, internal_referent_consulted, department_code, network_code,
-                segment_code, subject, question, purchase_stage, estimated_amount, needed_by, consented_at, tracking_token_hash)
-              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`,
+                segment_code, subject, question, purchase_stage, estimated_amount, needed_by, consented_at, tracking_token_hash, tracking_token_sealed)
+              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`,
         params: [
           request.id,
           request.reference,
@@ -69,6 +69,7 @@ export class RequestsRepository {
           request.neededBy,
           request.consentedAt,
           request.trackingTokenHash,
+          request.trackingTokenSealed,
         ],
       },
       this.eventStatement(event),
@@ -106,6 +107,32 @@ export class RequestsRepository {
       where: { reference },
       relations: { department: true, segment: true, network: true },
     });
+  }
+
+  /** The request, locked for the caller's transaction: every change to it is decided by one transaction at a time. */
+  lockForChange(manager: EntityManager, requestId: string): Promise<AdviceRequest | null> {
+    return manager.getRepository(AdviceRequest).findOne({ where: { id: requestId }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /** When the request last entered this status (its latest history event to it). */
+  async enteredStatusAt(db: DataSource | EntityManager, requestId: string, status: RequestStatus): Promise<Date | null> {
+    const rows: Array<{ at: Date }> = await db.query(
+      `SELECT created_at AS at FROM request_events WHERE request_id = $1 AND to_status = $2 ORDER BY id DESC LIMIT 1`,
+      [requestId, status],
+    );
+    return rows[0]?.at ?? null;
+  }
+
+  /** Requests waiting on the buyer (answered, or a precision asked) since before `enteredBefore`, oldest first. */
+  async waitingOnBuyerSince(enteredBefore: Date, limit: number): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT r.id FROM requests r
+         JOIN LATERAL (SELECT created_at FROM request_events e WHERE e.request_id = r.id AND e.to_status = r.status ORDER BY e.id DESC LIMIT 1) e ON true
+        WHERE r.status IN ('answered', 'awaiting_buyer') AND e.created_at <= $1
+        ORDER BY e.created_at LIMIT $2`,
+      [enteredBefore, limit],
+    );
+    return rows.map((r) => r.id);
   }
 
   async facilitatorShownToBuyer(facilitatorId: string): Promise<{ firstName: string; network: string } | null> {

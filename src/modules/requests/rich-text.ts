@@ -1,4 +1,5 @@
 import MarkdownIt from 'markdown-it';
+import nunjucks from 'nunjucks';
 
 /**
  * The few formats an answer or a message may carry: paragraphs, line breaks, lists, emphasis and links.
@@ -21,4 +22,15 @@ markdown.renderer.rules.link_open = (tokens, idx, options, env, self) => {
 /** Safe HTML for a message typed by a person; the only place such text becomes markup. */
 export function renderRichText(text: string): string {
   return markdown.render(text);
+}
+
+/**
+ * The `richText` filter: safe markup where the output is HTML (its output is marked safe because the renderer
+ * escapes everything else), the text as typed where it is plain (a text e-mail).
+ */
+export function addRichTextFilter(env: nunjucks.Environment, markup: boolean): nunjucks.Environment {
+  env.addFilter('richText', (text: unknown) =>
+    markup ? new nunjucks.runtime.SafeString(renderRichText(String(text ?? ''))) : String(text ?? ''),
+  );
+  return env;
 }

@@ -1,27 +1,155 @@
-import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConflictResponse,
+  ApiExcludeEndpoint,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
+import { AppError } from '../../common/errors/app-errors';
+import { randomToken } from '../../common/tokens';
+import { BUYER_MESSAGE_MAX, TrackingActionsService } from './tracking-actions.service';
 import { TrackedRequest, TrackingService } from './tracking.service';
 
+type PageBody = Record<string, unknown> | undefined;
+
+const MESSAGE_BODY = {
+  schema: {
+    type: 'object',
+    required: ['message'],
+    properties: { message: { type: 'string', minLength: 2, maxLength: BUYER_MESSAGE_MAX } },
+  },
+};
+
+/** The buyer's private link: the page and its forms, and the same actions as JSON with the X-Tracking-Token header. */
 @ApiTags('Demandes')
+@ApiHeader({ name: 'X-Tracking-Token', required: true, description: 'Le paramètre t du lien de suivi' })
+@ApiNotFoundResponse({ description: 'Référence inconnue ou jeton faux (même réponse dans les deux cas)' })
 @Controller()
 export class TrackingController {
-  constructor(private readonly tracking: TrackingService) {}
+  constructor(
+    private readonly tracking: TrackingService,
+    private readonly actions: TrackingActionsService,
+  ) {}
 
   @Get('api/v1/requests/:reference')
-  @ApiOperation({ summary: 'Suivre une demande', description: 'Statut et historique public, avec le jeton reçu à la création.' })
-  @ApiHeader({ name: 'X-Tracking-Token', required: true, description: 'Le paramètre t du lien de suivi' })
-  @ApiOkResponse({ description: 'La demande et son historique public' })
-  @ApiNotFoundResponse({ description: 'Référence inconnue ou jeton faux (même réponse dans les deux cas)' })
+  @ApiOperation({ summary: 'Suivre une demande', description: 'Statut, échanges, actions possibles et historique public.' })
+  @ApiOkResponse({ description: 'La demande, ses échanges et son historique public' })
   find(@Param('reference') reference: string, @Headers('x-tracking-token') token?: string): Promise<TrackedRequest> {
+    return this.tracking.findForBuyer(reference, token);
+  }
+
+  @Post('api/v1/requests/:reference/clarification')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Apporter la précision demandée', description: 'Possible quand la demande attend votre précision.' })
+  @ApiBody(MESSAGE_BODY)
+  @ApiOkResponse({ description: 'La demande à jour' })
+  @ApiBadRequestResponse({ description: 'Message absent ou trop long (erreur par champ)' })
+  @ApiConflictResponse({ description: 'Aucune précision n’est attendue' })
+  async clarify(@Param('reference') reference: string, @Headers('x-tracking-token') token: string | undefined, @Body() body: PageBody) {
+    await this.actions.clarify(reference, token, { message: body?.message });
+    return this.tracking.findForBuyer(reference, token);
+  }
+
+  @Post('api/v1/requests/:reference/replies')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Répondre à la réponse', description: 'Possible pendant le délai de réponse ; rouvre la demande.' })
+  @ApiBody(MESSAGE_BODY)
+  @ApiOkResponse({ description: 'La demande à jour' })
+  @ApiBadRequestResponse({ description: 'Message absent ou trop long (erreur par champ)' })
+  @ApiConflictResponse({ description: 'Pas de réponse à laquelle répondre, ou délai dépassé' })
+  async reply(@Param('reference') reference: string, @Headers('x-tracking-token') token: string | undefined, @Body() body: PageBody) {
+    await this.actions.reply(reference, token, { message: body?.message });
+    return this.tracking.findForBuyer(reference, token);
+  }
+
+  @Post('api/v1/requests/:reference/withdrawal')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Retirer la demande', description: 'La demande est clôturée avec le motif « retirée ».' })
+  @ApiOkResponse({ description: 'La demande à jour' })
+  @ApiConflictResponse({ description: 'La demande est déjà clôturée' })
+  async withdrawApi(@Param('reference') reference: string, @Headers('x-tracking-token') token?: string) {
+    await this.actions.withdraw(reference, token);
     return this.tracking.findForBuyer(reference, token);
   }
 
   @Get('suivi/:reference')
   @ApiExcludeEndpoint()
-  async page(@Param('reference') reference: string, @Query('t') token: string | undefined, @Res() res: Response) {
-    const request = await this.tracking.findForBuyer(reference, typeof token === 'string' ? token : undefined);
-    res.setHeader('Cache-Control', 'no-store');
-    res.render('tracking', { title: `Demande ${request.reference}`, request });
+  async page(@Param('reference') reference: string, @Query('t') token: unknown, @Res() res: Response) {
+    await this.render(res, 200, reference, token);
   }
+
+  @Post('suivi/:reference/precision')
+  @ApiExcludeEndpoint()
+  async clarifyPage(@Param('reference') reference: string, @Body() body: PageBody, @Res() res: Response) {
+    await this.fromForm(res, reference, body, () =>
+      this.actions.clarify(reference, body?.t, { message: body?.message, formToken: body?.formToken }),
+    );
+  }
+
+  @Post('suivi/:reference/reponse')
+  @ApiExcludeEndpoint()
+  async replyPage(@Param('reference') reference: string, @Body() body: PageBody, @Res() res: Response) {
+    await this.fromForm(res, reference, body, () =>
+      this.actions.reply(reference, body?.t, { message: body?.message, formToken: body?.formToken }),
+    );
+  }
+
+  @Get('suivi/:reference/retrait')
+  @ApiExcludeEndpoint()
+  async withdrawConfirmation(@Param('reference') reference: string, @Query('t') token: unknown, @Res() res: Response) {
+    const request = await this.actions.assertWithdrawable(reference, token);
+    res.setHeader('Cache-Control', 'no-store');
+    res.render('tracking-withdraw', { title: `Retirer la demande ${request.reference}`, request, token, formToken: randomToken() });
+  }
+
+  @Post('suivi/:reference/retrait')
+  @ApiExcludeEndpoint()
+  async withdrawPage(@Param('reference') reference: string, @Body() body: PageBody, @Res() res: Response) {
+    await this.actions.withdraw(reference, body?.t);
+    res.redirect(303, trackingPath(reference, body?.t));
+  }
+
+  /** Success leads back to the page (303); a wrong text shows the page again with the error summary (400). */
+  private async fromForm(res: Response, reference: string, body: PageBody, act: () => Promise<void>): Promise<void> {
+    try {
+      await act();
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'validation_failed') throw error;
+      return this.render(res, 400, reference, body?.t, { message: body?.message, errors: error.errors, formToken: body?.formToken });
+    }
+    res.redirect(303, `${trackingPath(reference, body?.t)}#echanges`);
+  }
+
+  private async render(
+    res: Response,
+    status: number,
+    reference: string,
+    token: unknown,
+    failed?: { message: unknown; errors: AppError['errors']; formToken: unknown },
+  ): Promise<void> {
+    const request = await this.tracking.findForBuyer(reference, typeof token === 'string' ? token : undefined);
+    const errors = failed?.errors ?? [];
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(status).render('tracking', {
+      title: `${errors.length ? 'Erreur – ' : ''}Demande ${request.reference}`,
+      request,
+      token,
+      formToken: typeof failed?.formToken === 'string' ? failed.formToken : randomToken(),
+      form: {
+        values: { message: typeof failed?.message === 'string' ? failed.message : '' },
+        errors: Object.fromEntries(errors.map((e) => [e.field, e.message])),
+        errorList: errors,
+      },
+    });
+  }
+}
+
+function trackingPath(reference: string, token: unknown): string {
+  return `/suivi/${encodeURIComponent(reference)}?t=${encodeURIComponent(String(token))}`;
 }

@@ -1,15 +1,54 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config';
+import { Clock } from '../../common/clock';
 import { NotFound } from '../../common/errors/app-errors';
 import { tokenMatches } from '../../common/tokens';
+import { replyPermission } from './reply-window.policy';
+import { allowedActions } from './request-state.policy';
 import { AdviceRequest, RequestEvent } from './request.entities';
-import { KIND_LABELS, PURCHASE_STAGE_LABELS, STATUS_LABELS } from './request.types';
+import { HelpItemView, MessageView, RequestMessagesRepository } from './request-messages.repository';
+import { HELP_ITEM_TYPE_LABELS, MESSAGE_KIND_LABELS, REFERRAL_TARGET_LABELS } from './request-message.types';
+import { CLOSE_REASON_LABELS, KIND_LABELS, PURCHASE_STAGE_LABELS, STATUS_LABELS } from './request.types';
 import { RequestsRepository } from './requests.repository';
+
+/** One help item of an answer, as the buyer reads it. */
+export interface TrackedHelpItem {
+  type: string;
+  typeLabel: string;
+  title: string | null;
+  url: string | null;
+  legalReference: { label: string; url: string } | null;
+  /** Downloaded with the tracking token (query parameter t). */
+  file: { fileName: string; mediaType: string; size: number; downloadPath: string } | null;
+  peer: { name: string | null; organisation: string | null; contact: string | null } | null;
+  referral: string | null;
+  details: string | null;
+}
+
+export interface TrackedMessage {
+  kind: string;
+  kindLabel: string;
+  fromBuyer: boolean;
+  body: string;
+  at: string;
+  items: TrackedHelpItem[];
+}
+
+/** What the buyer may do now; the reply window's end when a reply is possible, or why it is not. */
+export interface BuyerActions {
+  clarify: boolean;
+  reply: boolean;
+  replyUntil: string | null;
+  replyRefusal: string | null;
+  withdraw: boolean;
+}
 
 /** What the buyer's private link shows, and nothing more (no internal notes, no staff identities). */
 export interface TrackedRequest {
   reference: string;
   status: string;
   statusLabel: string;
+  closeReasonLabel: string | null;
   kind: string;
   kindLabel: string;
   segment: string;
@@ -23,6 +62,8 @@ export interface TrackedRequest {
   history: Array<{ at: string; type: string; label: string; toStatus: string | null }>;
   /** Once assigned: who answers, by first name only, and for which network. */
   facilitator: { firstName: string; network: string } | null;
+  conversation: TrackedMessage[];
+  actions: BuyerActions;
 }
 
 const EVENT_LABELS: Record<string, string> = {
@@ -30,20 +71,34 @@ const EVENT_LABELS: Record<string, string> = {
   assigned: 'Confiée à un facilitateur',
   unassigned: 'En attente d’un facilitateur disponible',
   taken_in_charge: 'Prise en charge par le facilitateur',
+  buyer_clarified: 'Votre précision a été transmise',
+  buyer_replied: 'Votre réponse a été transmise : demande rouverte',
+  withdrawn: 'Vous avez retiré votre demande',
+  auto_closed: 'Clôturée à la fin du délai de réponse',
 };
 
 @Injectable()
 export class TrackingService {
-  constructor(private readonly requests: RequestsRepository) {}
+  constructor(
+    private readonly requests: RequestsRepository,
+    private readonly messages: RequestMessagesRepository,
+    private readonly clock: Clock,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
 
   /** Unknown reference and wrong token answer alike, so a reference alone reveals nothing. */
   async findForBuyer(reference: string, token: string | undefined): Promise<TrackedRequest> {
     const request = await this.authorise(reference, token);
-    const [history, facilitator] = await Promise.all([
+    const [history, facilitator, conversation] = await Promise.all([
       this.requests.publicHistory(request.id),
       request.assignedFacilitatorId ? this.requests.facilitatorShownToBuyer(request.assignedFacilitatorId) : null,
+      this.messages.messagesOf(request.id, 'buyer'),
     ]);
-    return toTracked(request, history, facilitator);
+    return {
+      ...toTracked(request, history, facilitator),
+      conversation: conversation.map((message) => toTrackedMessage(request.reference, message)),
+      actions: this.actionsOf(request, conversation),
+    };
   }
 
   /** The request the buyer's link opens; anything else is the same 404, for every route the link leads to. */
@@ -52,13 +107,35 @@ export class TrackingService {
     if (!request || typeof token !== 'string' || !token || !tokenMatches(token, request.trackingTokenHash)) throw new NotFound();
     return request;
   }
+
+  private actionsOf(request: AdviceRequest, conversation: MessageView[]): BuyerActions {
+    const possible = allowedActions(request, 'buyer');
+    const answers = conversation.filter((m) => m.kind === 'answer');
+    const answeredAt = answers.length ? answers[answers.length - 1].createdAt : null;
+    const reply = possible.includes('buyer_replied_to_answer')
+      ? replyPermission(request, answeredAt, this.clock.now(), request.departmentCode, this.config.REPLY_WINDOW_WORKING_DAYS)
+      : null;
+    return {
+      clarify: possible.includes('buyer_clarified'),
+      reply: reply?.allowed ?? false,
+      replyUntil: reply?.allowed ? reply.until.toISOString() : null,
+      // Only worth saying once there was an answer to reply to.
+      replyRefusal: reply && !reply.allowed && answeredAt ? reply.message : null,
+      withdraw: possible.includes('withdraw'),
+    };
+  }
 }
 
-function toTracked(request: AdviceRequest, events: RequestEvent[], facilitator: TrackedRequest['facilitator']): TrackedRequest {
+function toTracked(
+  request: AdviceRequest,
+  events: RequestEvent[],
+  facilitator: TrackedRequest['facilitator'],
+): Omit<TrackedRequest, 'conversation' | 'actions'> {
   return {
     reference: request.reference,
     status: request.status,
     statusLabel: STATUS_LABELS[request.status],
+    closeReasonLabel: request.status === 'closed' && request.closeReason ? CLOSE_REASON_LABELS[request.closeReason] : null,
     kind: request.kind,
     kindLabel: KIND_LABELS[request.kind],
     segment: request.segmentCode,
@@ -76,5 +153,35 @@ function toTracked(request: AdviceRequest, events: RequestEvent[], facilitator: 
       toStatus: e.toStatus,
     })),
     facilitator,
+  };
+}
+
+function toTrackedMessage(reference: string, message: MessageView): TrackedMessage {
+  return {
+    kind: message.kind,
+    kindLabel: MESSAGE_KIND_LABELS[message.kind],
+    fromBuyer: message.authorType === 'buyer',
+    body: message.body,
+    at: new Date(message.createdAt).toISOString(),
+    items: message.items.map((item) => toTrackedItem(reference, item)),
+  };
+}
+
+function toTrackedItem(reference: string, item: HelpItemView): TrackedHelpItem {
+  return {
+    type: item.type,
+    typeLabel: HELP_ITEM_TYPE_LABELS[item.type],
+    title: item.title,
+    url: item.url,
+    legalReference: item.legalReference,
+    file: item.attachment && {
+      fileName: item.attachment.fileName,
+      mediaType: item.attachment.mediaType,
+      size: item.attachment.size,
+      downloadPath: `/suivi/${encodeURIComponent(reference)}/pieces-jointes/${item.attachment.id}`,
+    },
+    peer: item.type === 'peer' ? { name: item.peerName, organisation: item.peerOrganisation, contact: item.peerContact } : null,
+    referral: item.referralTarget ? REFERRAL_TARGET_LABELS[item.referralTarget] : null,
+    details: item.details,
   };
 }

@@ -1,8 +1,9 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { Clock, parisDay } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
 import { LOGGER } from '../../common/logging/logging.module';
+import { IntervalSweep } from '../../queue/interval-sweep';
 import { RoutingRepository } from './routing.repository';
 import { RoutingService } from './routing.service';
 
@@ -17,52 +18,35 @@ const STALE_SUBMISSION_MS = 60_000;
  * any number of workers: every step locks the request and re-checks before acting.
  */
 @Injectable()
-export class RoutingSweepService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
-  private running = false;
-
+export class RoutingSweepService extends IntervalSweep {
   constructor(
     private readonly routing: RoutingService,
     private readonly repository: RoutingRepository,
     private readonly clock: Clock,
     @Inject(AppConfig) private readonly config: AppConfig,
-    @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.run(), SWEEP_INTERVAL_MS);
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    super(SWEEP_INTERVAL_MS, logger, 'balayage du routage interrompu, repris au prochain passage');
   }
 
-  async run(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      const now = this.clock.now();
-      for (const requestId of await this.repository.staleSubmitted(new Date(now.getTime() - STALE_SUBMISSION_MS), BATCH)) {
-        await this.routing.route(requestId);
-      }
-      for (const { requestId, assignmentId } of await this.repository.overdueAssignments(now, BATCH)) {
-        await this.routing.deadlineReached(requestId, assignmentId);
-      }
-      for (const facilitatorId of await this.repository.unavailableHolders(parisDay(now))) {
-        await this.routing.facilitatorChanged(facilitatorId);
-      }
-      for (const networkCode of await this.repository.networksWithPool()) await this.routing.drainPool(networkCode);
-      // A digest job lost with Redis: the requests it would have announced are still unannounced.
-      const digestPeriod = this.config.POOL_ALERT_DIGEST_SECONDS * 1000;
-      for (const networkCode of await this.repository.networksWithUnannouncedPool(
-        new Date(now.getTime() - digestPeriod - STALE_SUBMISSION_MS),
-      )) {
-        await this.routing.poolAlert(networkCode);
-      }
-    } catch (error) {
-      this.logger.warn({ err: (error as Error).message }, 'balayage du routage interrompu, repris au prochain passage');
-    } finally {
-      this.running = false;
+  protected async sweep(): Promise<void> {
+    const now = this.clock.now();
+    for (const requestId of await this.repository.staleSubmitted(new Date(now.getTime() - STALE_SUBMISSION_MS), BATCH)) {
+      await this.routing.route(requestId);
     }
-  }
-
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+    for (const { requestId, assignmentId } of await this.repository.overdueAssignments(now, BATCH)) {
+      await this.routing.deadlineReached(requestId, assignmentId);
+    }
+    for (const facilitatorId of await this.repository.unavailableHolders(parisDay(now))) {
+      await this.routing.facilitatorChanged(facilitatorId);
+    }
+    for (const networkCode of await this.repository.networksWithPool()) await this.routing.drainPool(networkCode);
+    // A digest job lost with Redis: the requests it would have announced are still unannounced.
+    const digestPeriod = this.config.POOL_ALERT_DIGEST_SECONDS * 1000;
+    for (const networkCode of await this.repository.networksWithUnannouncedPool(
+      new Date(now.getTime() - digestPeriod - STALE_SUBMISSION_MS),
+    )) {
+      await this.routing.poolAlert(networkCode);
+    }
   }
 }

@@ -152,6 +152,42 @@ export class RoutingService {
   }
 
   /**
+   * The request leaves its facilitator for good (closed, withdrawn): the current assignment ends and its place
+   * is freed. Statements to run with the closure, under the request's lock; once committed, call
+   * scheduleDrains(facilitatorId) so the freed place serves the pool. Nothing to do without a current assignment.
+   */
+  async releaseStatements(
+    manager: EntityManager,
+    requestId: string,
+  ): Promise<{ statements: SqlStatement[]; facilitatorId: string | null }> {
+    const current = await this.routing.currentAssignment(manager, requestId);
+    if (!current) return { statements: [], facilitatorId: null };
+    return {
+      statements: [
+        this.routing.endAssignmentStatement(current.id, 'finished', this.clock.now(), null),
+        this.routing.releaseCapacityStatement(current.facilitatorId),
+      ],
+      facilitatorId: current.facilitatorId,
+    };
+  }
+
+  /**
+   * A closed request comes back to the facilitator who handled it (the buyer replied within the window): their
+   * place is taken again, with an assignment already taken in charge. Statements to run with the reopening.
+   */
+  reclaimStatements(requestId: string, facilitatorId: string): SqlStatement[] {
+    const now = this.clock.now();
+    const id = randomUUID();
+    return [
+      this.routing.claimCapacityStatement(new Map([[facilitatorId, 1]]), now),
+      this.routing.insertAssignmentsStatement([
+        { id, requestId, facilitatorId, assignedAt: now, takeChargeDueAt: now, actionTokenHash: sha256(randomToken()) },
+      ]),
+      this.routing.markTakenStatement(id, now),
+    ];
+  }
+
+  /**
    * A facilitator's availability changed. If absent or inactive today, the requests they have not
    * taken in charge move on; in every case the pools they serve may now drain.
    */
@@ -397,7 +433,7 @@ export class RoutingService {
   }
 
   /** Capacity freed somewhere: the pools of the networks this facilitator serves get a chance. */
-  private async scheduleDrains(facilitatorId: string): Promise<void> {
+  async scheduleDrains(facilitatorId: string): Promise<void> {
     const networks = await this.routing.networksServedBy(facilitatorId);
     await runAsOne(
       this.dataSource,

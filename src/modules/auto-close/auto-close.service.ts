@@ -1,0 +1,83 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../../config/app-config';
+import { Clock } from '../../common/clock';
+import { runAsOne, SqlStatement } from '../../database/sql-statement';
+import { OutboxRepository } from '../../queue/outbox.repository';
+import { BuyerNotificationsService } from '../buyer-notifications/buyer-notifications.service';
+import { nextStatus } from '../requests/request-state.policy';
+import { autoClose, replyWindowEnd } from '../requests/reply-window.policy';
+import { RequestsRepository } from '../requests/requests.repository';
+import { RoutingService } from '../routing/routing.service';
+
+/** Longer timers are left to the sweep: a job fired early finds the window still open and does nothing. */
+const MAX_TIMER_MS = 7 * 24 * 3600 * 1000;
+
+/**
+ * Closes the requests that waited on the buyer for the whole reply window: an answered one as `answered`, a
+ * precision never given as `no_reply`. A timer per request, and a sweep for the timers Redis lost.
+ */
+@Injectable()
+export class AutoCloseService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly requests: RequestsRepository,
+    private readonly routing: RoutingService,
+    private readonly notifications: BuyerNotificationsService,
+    private readonly outbox: OutboxRepository,
+    private readonly clock: Clock,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
+
+  /** When a request entered at `since` (answered, precision asked) closes by itself, for its department's calendar. */
+  dueAt(since: Date, departmentCode: string): Date {
+    return replyWindowEnd(since, departmentCode, this.config.REPLY_WINDOW_WORKING_DAYS);
+  }
+
+  /** To run in the transaction that moves the request to `answered` or `awaiting_buyer`: its closing timer. */
+  scheduleStatements(requestId: string, dueAt: Date): SqlStatement[] {
+    const delayMs = Math.min(Math.max(0, dueAt.getTime() - this.clock.now().getTime()), MAX_TIMER_MS);
+    return [this.outbox.addStatement('request.auto-close', { requestId }, `auto-close-${requestId}-${dueAt.getTime()}`, delayMs)];
+  }
+
+  /** Idempotent: a request no longer waiting, or whose window is still open, is left as it is. */
+  async closeIfDue(requestId: string): Promise<boolean> {
+    const freed = await this.dataSource.transaction(async (manager) => {
+      const request = await this.requests.lockForChange(manager, requestId);
+      if (!request) return null;
+      const now = this.clock.now();
+      const since = await this.requests.enteredStatusAt(manager, requestId, request.status);
+      const decision = autoClose(request.status, since, now, request.departmentCode, this.config.REPLY_WINDOW_WORKING_DAYS);
+      if (!decision.close) return null;
+      const to = nextStatus(request, 'close', decision.reason);
+      const release = await this.routing.releaseStatements(manager, requestId);
+      await runAsOne(manager, [
+        this.requests.statusStatement(requestId, to, decision.reason),
+        this.requests.eventStatement({
+          requestId,
+          type: 'auto_closed',
+          fromStatus: request.status,
+          toStatus: to,
+          actorType: 'system',
+          actorId: null,
+          reason: decision.reason,
+          isPublic: true,
+        }),
+        ...release.statements,
+        ...this.notifications.scheduleStatements(requestId, now),
+      ]);
+      return { facilitatorId: release.facilitatorId };
+    });
+    if (freed?.facilitatorId) await this.routing.scheduleDrains(freed.facilitatorId);
+    return freed !== null;
+  }
+
+  /** Every request whose window is over, whatever became of its timer. */
+  async closeOverdue(limit: number): Promise<number> {
+    // A window is at least as many calendar days as working days: older entries are the only candidates.
+    const earliest = new Date(this.clock.now().getTime() - this.config.REPLY_WINDOW_WORKING_DAYS * 86_400_000);
+    let closed = 0;
+    for (const requestId of await this.requests.waitingOnBuyerSince(earliest, limit)) if (await this.closeIfDue(requestId)) closed++;
+    return closed;
+  }
+}

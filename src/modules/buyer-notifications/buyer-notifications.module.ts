@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { MailModule } from '../mail/mail.module';
+import { RequestsModule } from '../requests/requests.module';
+import { BuyerNotificationsProcessor } from './buyer-notifications.processor';
+import { BuyerNotificationsRepository } from './buyer-notifications.repository';
+import { BuyerNotificationsService } from './buyer-notifications.service';
+
+@Module({
+  imports: [RequestsModule, MailModule],
+  providers: [BuyerNotificationsService, BuyerNotificationsRepository, BuyerNotificationsProcessor],
+  exports: [BuyerNotificationsService, BuyerNotificationsProcessor],
+})
+export class BuyerNotificationsModule {}

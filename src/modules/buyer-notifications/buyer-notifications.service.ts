@@ -1,0 +1,118 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../../config/app-config';
+import { runAsOne, SqlStatement } from '../../database/sql-statement';
+import { OutboxRepository } from '../../queue/outbox.repository';
+import { MailService } from '../mail/mail.service';
+import { AdviceRequest } from '../requests/request.entities';
+import { HelpItemView, MessageView, RequestMessagesRepository } from '../requests/request-messages.repository';
+import { HELP_ITEM_TYPE_LABELS, MessageKind, REFERRAL_TARGET_LABELS } from '../requests/request-message.types';
+import { CLOSE_REASON_LABELS, STATUS_LABELS } from '../requests/request.types';
+import { RequestsRepository } from '../requests/requests.repository';
+import { trackingLinkOf } from '../requests/tracking-url';
+import { BuyerChange, buyerChanges } from './buyer-update.policy';
+import { BuyerNotificationsRepository } from './buyer-notifications.repository';
+
+const SUBJECTS: Record<BuyerChange['kind'], string> = {
+  question: 'une précision vous est demandée',
+  answer: 'la réponse du facilitateur',
+  closed: 'demande clôturée',
+  reopened: 'demande rouverte',
+  transferred: 'demande transmise à un autre facilitateur',
+  other: 'du nouveau',
+};
+
+/**
+ * E-mails to the buyer, debounced: each change schedules a delayed job whose id is shared by every change in
+ * the same time slot, and the job sends one message covering everything new since the last one.
+ */
+@Injectable()
+export class BuyerNotificationsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly repository: BuyerNotificationsRepository,
+    private readonly requests: RequestsRepository,
+    private readonly messages: RequestMessagesRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly mail: MailService,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * To run in the transaction of a change the buyer should hear of (after its public history event): the job
+   * that e-mails them once the debounce delay is over. Changes in the same slot share the job (same id).
+   */
+  scheduleStatements(requestId: string, now: Date): SqlStatement[] {
+    const delayMs = this.config.BUYER_MAIL_DEBOUNCE_SECONDS * 1000;
+    const slot = Math.floor(now.getTime() / delayMs);
+    return [this.outbox.addStatement('buyer.notify', { requestId }, `buyer-notify-${requestId}-${slot}`, delayMs)];
+  }
+
+  /** Idempotent: the mark moves with the e-mail, so a job delivered twice (or a sweep after it) sends nothing more. */
+  async notify(requestId: string): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      const request = await this.requests.lockForChange(manager, requestId);
+      if (!request) return false;
+      const events = await this.repository.eventsAfter(manager, requestId, request.buyerNotifiedEventId);
+      if (!events.length) return false;
+      const changes = buyerChanges(events);
+      const statements = [this.repository.markStatement(requestId, events[events.length - 1].id)];
+      if (changes.length) statements.push(...(await this.updateMail(request, changes)));
+      await runAsOne(manager, statements);
+      return changes.length > 0;
+    });
+  }
+
+  /** Requests whose e-mail is overdue (their job lost) are e-mailed now. */
+  async sendOverdue(now: Date, limit: number): Promise<number> {
+    const before = new Date(now.getTime() - this.config.BUYER_MAIL_DEBOUNCE_SECONDS * 1000);
+    let sent = 0;
+    for (const requestId of await this.repository.pending(before, limit)) if (await this.notify(requestId)) sent++;
+    return sent;
+  }
+
+  private async updateMail(request: AdviceRequest, changes: BuyerChange[]): Promise<SqlStatement[]> {
+    const conversation = await this.messages.messagesOf(request.id, 'buyer');
+    const link = trackingLinkOf(this.config, request);
+    const latest = (kind: MessageKind) => [...conversation].reverse().find((m) => m.kind === kind) ?? null;
+    return this.mail.prepare({
+      requestId: request.id,
+      template: 'buyer-update',
+      recipient: request.buyerEmail,
+      subject: `Votre demande ${request.reference} : ${SUBJECTS[changes[changes.length - 1].kind]} — Guichet vert`,
+      context: {
+        firstName: request.buyerFirstName,
+        reference: request.reference,
+        subject: request.subject,
+        statusLabel: STATUS_LABELS[request.status],
+        closeReasonLabel: request.closeReason ? CLOSE_REASON_LABELS[request.closeReason] : null,
+        trackingUrl: link,
+        replyWindowDays: this.config.REPLY_WINDOW_WORKING_DAYS,
+        changes: changes.map((change) => ({
+          ...change,
+          statusLabel: change.kind === 'other' && change.toStatus ? STATUS_LABELS[change.toStatus] : null,
+          question: change.kind === 'question' ? latest('clarification_question')?.body : null,
+          answer: change.kind === 'answer' ? answerView(latest('answer')) : null,
+        })),
+      },
+    });
+  }
+}
+
+/** An answer as the e-mail lists it: the text, then each help item with its French label. */
+function answerView(answer: MessageView | null) {
+  if (!answer) return null;
+  return { body: answer.body, items: answer.items.map(itemView) };
+}
+
+function itemView(item: HelpItemView) {
+  return {
+    typeLabel: HELP_ITEM_TYPE_LABELS[item.type],
+    title: item.legalReference?.label ?? item.title ?? item.attachment?.fileName ?? null,
+    url: item.legalReference?.url ?? item.url,
+    fileName: item.attachment?.fileName ?? null,
+    peer: item.type === 'peer' ? [item.peerName, item.peerOrganisation, item.peerContact].filter(Boolean).join(', ') : null,
+    referral: item.referralTarget ? REFERRAL_TARGET_LABELS[item.referralTarget] : null,
+    details: item.details,
+  };
+}

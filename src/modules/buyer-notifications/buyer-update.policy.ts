@@ -1,0 +1,47 @@
+/**
+ * What a buyer is told about (pure): from the public history events since the last e-mail, the changes worth
+ * one message. The buyer's own actions and routing's moves (the acknowledgement announced them) are not news.
+ */
+import type { RequestStatus } from '../requests/request.types';
+
+export interface PublicEvent {
+  id: string;
+  type: string;
+  fromStatus: RequestStatus | null;
+  toStatus: RequestStatus | null;
+  actorType: string;
+  reason: string | null;
+}
+
+export type BuyerChange =
+  | { kind: 'question' }
+  | { kind: 'answer' }
+  | { kind: 'closed' }
+  | { kind: 'reopened' }
+  | { kind: 'transferred' }
+  | { kind: 'other'; toStatus: RequestStatus | null; reason: string | null };
+
+/** Public events that make no e-mail of their own (the acknowledgement and the tracking page cover them). */
+export const SILENT_EVENT_TYPES: readonly string[] = ['submitted', 'assigned', 'unassigned', 'taken_in_charge'];
+
+/** The changes to tell, in order, each kind once (the latest question or answer is the one shown). */
+export function buyerChanges(events: readonly PublicEvent[]): BuyerChange[] {
+  const changes: BuyerChange[] = [];
+  for (const event of events) {
+    if (event.actorType === 'buyer' || SILENT_EVENT_TYPES.includes(event.type)) continue;
+    const change = changeOf(event);
+    const seen = changes.findIndex((c) => c.kind === change.kind && c.kind !== 'other');
+    if (seen >= 0) changes.splice(seen, 1);
+    changes.push(change);
+  }
+  return changes;
+}
+
+function changeOf(event: PublicEvent): BuyerChange {
+  if (event.toStatus === 'awaiting_buyer') return { kind: 'question' };
+  if (event.toStatus === 'answered') return { kind: 'answer' };
+  if (event.toStatus === 'closed') return { kind: 'closed' };
+  if (event.toStatus === 'in_progress' && (event.fromStatus === 'answered' || event.fromStatus === 'closed')) return { kind: 'reopened' };
+  if (event.toStatus === 'submitted' && event.fromStatus !== 'submitted') return { kind: 'transferred' };
+  return { kind: 'other', toStatus: event.toStatus, reason: event.reason };
+}

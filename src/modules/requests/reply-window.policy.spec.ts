@@ -1,0 +1,41 @@
+import { autoClose, replyPermission, replyWindowEnd } from './reply-window.policy';
+import type { RequestState } from './request-state.policy';
+
+// Monday 2 June 2025, 10:00 Paris; ten working days later is Tuesday 17 June (9 June is Whit Monday).
+const MONDAY = new Date('2025-06-02T08:00:00Z');
+const END = new Date('2025-06-17T08:00:00Z');
+const BEFORE_END = new Date(END.getTime() - 1);
+
+describe('reply window', () => {
+  it('ends ten working days after, public holidays excluded', () => {
+    expect(replyWindowEnd(MONDAY, '38', 10)).toEqual(END);
+  });
+
+  it.each([
+    ['answered', MONDAY, END, { close: true, reason: 'answered' }],
+    ['answered', MONDAY, BEFORE_END, { close: false }],
+    ['awaiting_buyer', MONDAY, END, { close: true, reason: 'no_reply' }],
+    ['awaiting_buyer', MONDAY, BEFORE_END, { close: false }],
+    ['in_progress', MONDAY, END, { close: false }],
+    ['closed', MONDAY, END, { close: false }],
+    ['answered', null, END, { close: false }],
+  ] as const)('auto-closes %s since %s at %s: %j', (status, since, now, expected) => {
+    expect(autoClose(status, since, now, '38', 10)).toEqual(expected);
+  });
+
+  const cases: Array<[string, RequestState, Date | null, Date, boolean, RegExp | null]> = [
+    ['answered, within the window', { status: 'answered' }, MONDAY, BEFORE_END, true, null],
+    ['answered, window over', { status: 'answered' }, MONDAY, END, false, /délai pour répondre est dépassé/],
+    ['closed as answered, within the window', { status: 'closed', closeReason: 'answered' }, MONDAY, BEFORE_END, true, null],
+    ['closed as no_reply, window over', { status: 'closed', closeReason: 'no_reply' }, MONDAY, END, false, /dépassé/],
+    ['closed as withdrawn', { status: 'closed', closeReason: 'withdrawn' }, MONDAY, BEFORE_END, false, /nouvelle demande/],
+    ['closed as no_reply without any answer', { status: 'closed', closeReason: 'no_reply' }, null, BEFORE_END, false, /Aucune réponse/],
+    ['in progress', { status: 'in_progress' }, MONDAY, BEFORE_END, false, /pas possible/],
+  ];
+  it.each(cases)('reply permission: %s', (_label, request, answeredAt, now, allowed, message) => {
+    const permission = replyPermission(request, answeredAt, now, '38', 10);
+    expect(permission.allowed).toBe(allowed);
+    if (permission.allowed) expect(permission.until).toEqual(END);
+    else expect(permission.message).toMatch(message!);
+  });
+});

@@ -1,0 +1,47 @@
+/**
+ * How long the request waits on the buyer (pure): after an answer, the buyer may reply for a number of working
+ * days, then the request closes by itself as answered; a precision asked and never given closes it as no_reply.
+ */
+import { addWorkingDays } from '../routing/working-days.policy';
+import { RequestState, transition } from './request-state.policy';
+import type { CloseReason, RequestStatus } from './request.types';
+
+/** The end of the window opened at `since` (an answer sent, a precision asked): `days` working days later. */
+export function replyWindowEnd(since: Date, departmentCode: string, days: number): Date {
+  return addWorkingDays(since, days, departmentCode);
+}
+
+/** The closure the end of the window brings to a request in this status, if any. */
+const AUTO_CLOSE_REASONS: Partial<Record<RequestStatus, CloseReason>> = { answered: 'answered', awaiting_buyer: 'no_reply' };
+
+export type AutoClose = { close: false } | { close: true; reason: CloseReason };
+
+/** Whether a request in `status` since `since` closes by itself at `now`. */
+export function autoClose(status: RequestStatus, since: Date | null, now: Date, departmentCode: string, days: number): AutoClose {
+  const reason = AUTO_CLOSE_REASONS[status];
+  if (!reason || !since || now < replyWindowEnd(since, departmentCode, days)) return { close: false };
+  return { close: true, reason };
+}
+
+export type ReplyPermission = { allowed: true; until: Date } | { allowed: false; message: string };
+
+/** Whether the buyer may still reply to the answer sent at `answeredAt` (French refusal otherwise). */
+export function replyPermission(
+  request: RequestState,
+  answeredAt: Date | null,
+  now: Date,
+  departmentCode: string,
+  days: number,
+): ReplyPermission {
+  const move = transition(request, 'buyer_replied_to_answer');
+  if (!move.allowed) return move;
+  if (!answeredAt) return { allowed: false, message: 'Aucune réponse n’a encore été envoyée pour cette demande.' };
+  const until = replyWindowEnd(answeredAt, departmentCode, days);
+  if (now >= until) {
+    return {
+      allowed: false,
+      message: `Le délai pour répondre est dépassé (${days} jours ouvrés après la réponse). Pour une nouvelle question, déposez une nouvelle demande.`,
+    };
+  }
+  return { allowed: true, until };
+}

@@ -1,0 +1,204 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig } from '../../config/app-config';
+import { Clock } from '../../common/clock';
+import { AppError } from '../../common/errors/app-errors';
+import { hmac } from '../../common/tokens';
+import { runAsOne, SqlStatement } from '../../database/sql-statement';
+import { MailService } from '../mail/mail.service';
+import { RoutingRepository } from '../routing/routing.repository';
+import { RoutingService } from '../routing/routing.service';
+import { replyPermission } from './reply-window.policy';
+import { nextStatus } from './request-state.policy';
+import { AdviceRequest } from './request.entities';
+import { RequestMessagesRepository } from './request-messages.repository';
+import { RequestsRepository } from './requests.repository';
+import { TrackingService } from './tracking.service';
+
+export const BUYER_MESSAGE_MAX = 5000;
+const BUYER_MESSAGE_MIN = 2;
+const FORM_TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+/** What the buyer sends from the tracking page or the API: the text, and the page form's one-time token. */
+export interface BuyerMessageInput {
+  message: unknown;
+  formToken?: unknown;
+}
+
+type FacilitatorNews = { what: 'clarification' | 'reply' | 'withdrawn'; body: string | null };
+
+/**
+ * What the buyer does from their private link: give the precision asked, reply to the answer, withdraw. Each is
+ * one transaction under the request's lock: the message, the status, the public history event, the facilitator's
+ * e-mail (and for a withdrawal, the facilitator's place freed).
+ */
+@Injectable()
+export class TrackingActionsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly tracking: TrackingService,
+    private readonly requests: RequestsRepository,
+    private readonly messages: RequestMessagesRepository,
+    private readonly routing: RoutingService,
+    private readonly routingRepository: RoutingRepository,
+    private readonly mail: MailService,
+    private readonly clock: Clock,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
+
+  /** awaiting_buyer → in_progress, with the buyer's precision. */
+  async clarify(reference: string, token: unknown, input: BuyerMessageInput): Promise<void> {
+    const request = await this.tracking.authorise(reference, token);
+    const body = validMessage(input.message);
+    await this.inTransaction(request, this.messageId(request.id, input.formToken), async (manager, locked, messageId) => {
+      const to = nextStatus(locked, 'buyer_clarified');
+      return [
+        ...this.messages.insertStatements({
+          id: messageId,
+          requestId: locked.id,
+          kind: 'buyer_clarification',
+          authorType: 'buyer',
+          authorId: null,
+          body,
+        }),
+        ...this.change(locked, to, 'buyer_clarified'),
+        ...(await this.facilitatorMail(manager, locked, { what: 'clarification', body })),
+      ];
+    });
+  }
+
+  /** answered (or closed after an answer, within the window) → in_progress, with the buyer's reply. */
+  async reply(reference: string, token: unknown, input: BuyerMessageInput): Promise<void> {
+    const request = await this.tracking.authorise(reference, token);
+    const body = validMessage(input.message);
+    await this.inTransaction(request, this.messageId(request.id, input.formToken), async (manager, locked, messageId) => {
+      const answeredAt = await this.messages.latestAt(manager, locked.id, 'answer');
+      const days = this.config.REPLY_WINDOW_WORKING_DAYS;
+      const permission = replyPermission(locked, answeredAt, this.clock.now(), locked.departmentCode, days);
+      if (!permission.allowed) throw new AppError('conflict', permission.message, [{ field: 'message', message: permission.message }]);
+      const to = nextStatus(locked, 'buyer_replied_to_answer');
+      // A closed request had freed its facilitator's place: it takes it again.
+      const reclaim =
+        locked.status === 'closed' && locked.assignedFacilitatorId
+          ? this.routing.reclaimStatements(locked.id, locked.assignedFacilitatorId)
+          : [];
+      return [
+        ...this.messages.insertStatements({
+          id: messageId,
+          requestId: locked.id,
+          kind: 'buyer_reply',
+          authorType: 'buyer',
+          authorId: null,
+          body,
+        }),
+        ...this.change(locked, to, 'buyer_replied'),
+        ...reclaim,
+        ...(await this.facilitatorMail(manager, locked, { what: 'reply', body })),
+      ];
+    });
+  }
+
+  /** Refuses with the French reason when the request can no longer be withdrawn (the confirmation page asks first). */
+  async assertWithdrawable(reference: string, token: unknown): Promise<AdviceRequest> {
+    const request = await this.tracking.authorise(reference, token);
+    nextStatus(request, 'withdraw');
+    return request;
+  }
+
+  /** Any open status → closed as withdrawn; the facilitator, if any, is told and gets their place back. */
+  async withdraw(reference: string, token: unknown): Promise<void> {
+    const request = await this.tracking.authorise(reference, token);
+    const freed = await this.dataSource.transaction(async (manager) => {
+      const locked = (await this.requests.lockForChange(manager, request.id))!;
+      // Sent twice (a double click): the first one did it.
+      if (locked.status === 'closed' && locked.closeReason === 'withdrawn') return null;
+      const to = nextStatus(locked, 'withdraw');
+      const release = await this.routing.releaseStatements(manager, locked.id);
+      await runAsOne(manager, [
+        this.requests.statusStatement(locked.id, to, 'withdrawn'),
+        this.requests.eventStatement(this.eventOf(locked, to, 'withdrawn', 'withdrawn')),
+        ...release.statements,
+        ...(await this.facilitatorMail(manager, locked, { what: 'withdrawn', body: null })),
+      ]);
+      return release.facilitatorId;
+    });
+    if (freed) await this.routing.scheduleDrains(freed);
+  }
+
+  /** Runs the statements `build` returns under the request's lock; a message already stored (form sent twice) does nothing. */
+  private async inTransaction(
+    request: AdviceRequest,
+    messageId: string,
+    build: (manager: EntityManager, locked: AdviceRequest, messageId: string) => Promise<SqlStatement[]>,
+  ): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const locked = (await this.requests.lockForChange(manager, request.id))!;
+      if (await this.messages.exists(manager, messageId)) return;
+      await runAsOne(manager, await build(manager, locked, messageId));
+    });
+  }
+
+  /** The page form's one-time token names the message, so a form sent twice stores it once. */
+  private messageId(requestId: string, formToken: unknown): string {
+    if (typeof formToken !== 'string' || !FORM_TOKEN.test(formToken)) return randomUUID();
+    const hex = hmac(this.config.APP_SECRET, `buyer-message:${requestId}:${formToken}`).toString('hex');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  }
+
+  private change(request: AdviceRequest, to: AdviceRequest['status'], type: string): SqlStatement[] {
+    return [this.requests.statusStatement(request.id, to), this.requests.eventStatement(this.eventOf(request, to, type, null))];
+  }
+
+  private eventOf(request: AdviceRequest, to: AdviceRequest['status'], type: string, reason: string | null) {
+    return {
+      requestId: request.id,
+      type,
+      fromStatus: request.status,
+      toStatus: to,
+      actorType: 'buyer' as const,
+      actorId: null,
+      reason,
+      isPublic: true,
+    };
+  }
+
+  private async facilitatorMail(manager: EntityManager, request: AdviceRequest, news: FacilitatorNews): Promise<SqlStatement[]> {
+    const facilitator =
+      request.assignedFacilitatorId && (await this.routingRepository.facilitatorContact(manager, request.assignedFacilitatorId));
+    if (!facilitator) return [];
+    const subjects = {
+      clarification: `Demande ${request.reference} : l’acheteur a apporté sa précision`,
+      reply: `Demande ${request.reference} : l’acheteur a répondu, la demande est rouverte`,
+      withdrawn: `Demande ${request.reference} retirée par l’acheteur`,
+    };
+    return this.mail.prepare({
+      requestId: request.id,
+      template: 'facilitator-buyer-message',
+      recipient: facilitator.email,
+      subject: subjects[news.what],
+      context: {
+        firstName: facilitator.firstName,
+        reference: request.reference,
+        subject: request.subject,
+        what: news.what,
+        body: news.body,
+        workspaceUrl: `${this.config.PUBLIC_URL}/espace/demandes/${encodeURIComponent(request.reference)}`,
+      },
+    });
+  }
+}
+
+/** The buyer's text: required, trimmed, within limits; a French field error otherwise. */
+export function validMessage(value: unknown): string {
+  const text = typeof value === 'string' ? value.replace(/\r\n/g, '\n').trim() : '';
+  const problem = !text
+    ? 'Écrivez votre message.'
+    : text.length < BUYER_MESSAGE_MIN
+      ? `Votre message fait au moins ${BUYER_MESSAGE_MIN} caractères.`
+      : text.length > BUYER_MESSAGE_MAX
+        ? `Votre message fait au plus ${BUYER_MESSAGE_MAX} caractères (il en fait ${text.length}).`
+        : null;
+  if (problem) throw new AppError('validation_failed', 'Le message contient une erreur.', [{ field: 'message', message: problem }]);
+  return text;
+}

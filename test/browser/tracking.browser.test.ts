@@ -1,0 +1,109 @@
+/// <reference lib="dom" />
+/**
+ * The buyer's conversation on the tracking page in a real browser, with and without JavaScript: a question to
+ * answer, then an answer with a regulation reference and a file to download, then a reply. The staff side is
+ * written straight into the tables (its pages come later). Hostile text from either side stays inert.
+ */
+import { readFileSync } from 'node:fs';
+import { Page } from 'playwright-core';
+import { helpItemOf } from '../../src/modules/requests/request-message.types';
+import { closePage, useBrowserApp, expectNoAxeViolations, openPage } from '../support/browser';
+import { staffWrites, submittedAndTaken } from '../support/conversation';
+import { samplePdf } from '../support/sample-files';
+
+jest.setTimeout(60_000);
+
+const PAYLOADS = '<script>window.pwned = 1</script> "><img src=x onerror="window.pwned = 2">';
+
+const session = useBrowserApp();
+
+async function send(page: Page, button: string): Promise<void> {
+  const loaded = page.waitForEvent('load');
+  await page.getByRole('button', { name: button }).click();
+  await loaded;
+}
+
+async function expectInert(page: Page, javaScript: boolean): Promise<void> {
+  expect(await page.locator('img[src="x"]').count()).toBe(0);
+  expect(await page.locator('.gv-message script').count()).toBe(0);
+  if (javaScript) expect(await page.evaluate(() => (globalThis as unknown as { pwned?: number }).pwned)).toBeUndefined();
+  expect(await page.locator('.gv-message').first().textContent()).toContain('<script>window.pwned = 1</script>');
+}
+
+describe.each([
+  ['avec JavaScript', true, 1],
+  ['sans JavaScript', false, 2],
+])('conversation sur la page de suivi %s', (_label, javaScript, n) => {
+  it('répond à une précision, lit la réponse, télécharge le fichier et répond', async () => {
+    const request = await submittedAndTaken(session.testApp, n);
+    await staffWrites(session.testApp, request, 'clarification_question', `Quel est le montant ? ${PAYLOADS}`);
+    const link = `${session.testApp.url}/suivi/${request.reference}?t=${encodeURIComponent(request.token)}`;
+    const page = await openPage(javaScript ? session.withJs : session.withoutJs);
+    await page.goto(link);
+    expect(await page.locator('#precision-attendue').isVisible()).toBe(true);
+    await expectInert(page, javaScript);
+
+    // Empty: the error summary, then the precision itself (with a hostile text of the buyer's own).
+    await send(page, 'Envoyer ma précision');
+    expect(await page.locator('#resume-erreurs').textContent()).toContain('Écrivez votre message.');
+    await page.fill('#f-message', `Environ 80 000 € HT. ${PAYLOADS}`);
+    await send(page, 'Envoyer ma précision');
+    expect(await page.locator('#statut').textContent()).toBe('En cours de traitement');
+    expect(await page.locator('.gv-message').nth(1).textContent()).toContain('Environ 80 000 € HT.');
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+
+    await staffWrites(
+      session.testApp,
+      request,
+      'answer',
+      `Appliquez l’article ci-dessous. ${PAYLOADS}`,
+      [helpItemOf('regulation', { legalReferenceCode: 'ccp-l2111-1' })],
+      [{ name: 'Exemple de DCE.pdf', content: samplePdf() }],
+    );
+    await page.goto(link);
+    expect(await page.locator('#statut').textContent()).toBe('Répondue');
+    const legal = page.locator('.gv-help-item[data-type="regulation"] a');
+    expect(await legal.getAttribute('href')).toMatch(/^https:\/\/www\.legifrance\.gouv\.fr\//);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /Exemple de DCE\.pdf/ }).click()]);
+    expect(download.suggestedFilename()).toBe('Exemple de DCE.pdf');
+    const path = await download.path();
+    expect(readFileSync(path).equals(samplePdf())).toBe(true);
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+
+    await page.fill('#f-message', 'Merci ! Et pour le lot 2 ?');
+    await send(page, 'Envoyer ma réponse');
+    expect(await page.locator('#statut').textContent()).toBe('En cours de traitement');
+    expect(await page.locator('#historique').textContent()).toContain('Votre réponse a été transmise');
+    await expectInert(page, javaScript);
+    await closePage(page);
+  });
+});
+
+it('passes axe on the tracking page with a question, an answer and the withdrawal confirmation', async () => {
+  const request = await submittedAndTaken(session.testApp, 3);
+  await staffWrites(session.testApp, request, 'clarification_question', 'Quel est le montant ?');
+  const page = await openPage(session.forAudit);
+  const link = `${session.testApp.url}/suivi/${request.reference}?t=${encodeURIComponent(request.token)}`;
+  await page.goto(link);
+  await expectNoAxeViolations(page, 'suivi avec demande de précision');
+  await send(page, 'Envoyer ma précision');
+  await expectNoAxeViolations(page, 'suivi avec erreur');
+  await page.fill('#f-message', 'Environ 80 000 € HT.');
+  await send(page, 'Envoyer ma précision');
+  await staffWrites(
+    session.testApp,
+    request,
+    'answer',
+    'La réponse.',
+    [helpItemOf('regulation', { legalReferenceCode: 'ccp-l2111-1' })],
+    [{ name: 'Guide.pdf', content: samplePdf() }],
+  );
+  await page.goto(link);
+  await expectNoAxeViolations(page, 'suivi avec réponse');
+  await page.click('#lien-retrait');
+  await page.waitForURL(/\/retrait\?/);
+  await expectNoAxeViolations(page, 'confirmation du retrait');
+  await send(page, 'Oui, retirer ma demande');
+  expect(await page.locator('#motif-cloture').textContent()).toContain('Retirée par l’acheteur');
+  await closePage(page);
+});

@@ -1,0 +1,223 @@
+import { Clock } from '../../src/common/clock';
+import { helpItemOf } from '../../src/modules/requests/request-message.types';
+import { mailsTo, staffWrites, submittedAndTaken, TrackedTestRequest } from '../support/conversation';
+import { samplePdf } from '../support/sample-files';
+import { TestApp, useTestApp } from '../support/test-app';
+
+const FORM_TOKEN = 'A'.repeat(43);
+const DAY_MS = 86_400_000;
+
+describe('the buyer acts from the tracking link (pages and API)', () => {
+  let t!: TestApp;
+  useTestApp((app) => (t = app));
+
+  const page = (r: TrackedTestRequest, token = r.token) => fetch(`${t.url}/suivi/${r.reference}?t=${encodeURIComponent(token)}`);
+  const postForm = (r: TrackedTestRequest, action: string, fields: Record<string, string>) =>
+    fetch(`${t.url}/suivi/${r.reference}/${action}`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+      body: new URLSearchParams(fields).toString(),
+    });
+  const api = (r: TrackedTestRequest, action: string, body: unknown = {}, token = r.token) =>
+    fetch(`${t.url}/api/v1/requests/${r.reference}/${action}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-tracking-token': token },
+      body: JSON.stringify(body),
+    });
+  const state = async (r: TrackedTestRequest) =>
+    (await t.dataSource.query(`SELECT status, close_reason FROM requests WHERE id = $1`, [r.id]))[0];
+  const buyerEvents = async (r: TrackedTestRequest) =>
+    t.dataSource.query(
+      `SELECT type, from_status, to_status, is_public FROM request_events WHERE request_id = $1 AND actor_type = 'buyer' ORDER BY id`,
+      [r.id],
+    );
+
+  it('shows the question, refuses an empty precision with the error summary, then takes it once (form sent twice)', async () => {
+    const request = await submittedAndTaken(t, 1, { email: 'claude@example.org', firstName: 'Claude' });
+    await staffWrites(t, request, 'clarification_question', 'Quel est le **montant** estimé du lot 2 ?');
+    let html = await (await page(request)).text();
+    expect(html).toContain('Le facilitateur vous demande une précision');
+    expect(html).toContain('<strong>montant</strong>');
+    expect(html).toContain('action="/suivi/' + request.reference + '/precision"');
+
+    const empty = await postForm(request, 'precision', { t: request.token, formToken: FORM_TOKEN, message: '  ' });
+    expect(empty.status).toBe(400);
+    html = await empty.text();
+    expect(html).toContain('id="resume-erreurs"');
+    expect(html).toContain('Écrivez votre message.');
+    expect(await state(request)).toEqual({ status: 'awaiting_buyer', close_reason: null });
+
+    for (let i = 0; i < 2; i++) {
+      const sent = await postForm(request, 'precision', { t: request.token, formToken: FORM_TOKEN, message: 'Environ 80 000 € HT.' });
+      expect(sent.status).toBe(303);
+      expect(sent.headers.get('location')).toBe(`/suivi/${request.reference}?t=${encodeURIComponent(request.token)}#echanges`);
+    }
+    expect(await state(request)).toEqual({ status: 'in_progress', close_reason: null });
+    expect(
+      await t.dataSource.query(`SELECT kind, author_type, body FROM request_messages WHERE request_id = $1 AND author_type = 'buyer'`, [
+        request.id,
+      ]),
+    ).toEqual([{ kind: 'buyer_clarification', author_type: 'buyer', body: 'Environ 80 000 € HT.' }]);
+    expect(await buyerEvents(request)).toEqual([
+      { type: 'submitted', from_status: null, to_status: 'submitted', is_public: true },
+      { type: 'buyer_clarified', from_status: 'awaiting_buyer', to_status: 'in_progress', is_public: true },
+    ]);
+    const [mail] = await mailsTo(t, 'facilitator-buyer-message');
+    expect(mail.recipient).toBe('claude@example.org');
+    expect(mail.text_body).toContain('Environ 80 000 € HT.');
+    expect(mail.text_body).toContain(`${t.config.PUBLIC_URL}/espace/demandes/${request.reference}`);
+    expect(await mailsTo(t, 'facilitator-buyer-message')).toHaveLength(1);
+    expect(await (await page(request)).text()).toContain('Votre précision a été transmise');
+  });
+
+  it('API: a precision when none is asked is a 409; a missing or too long text a 400 with the field', async () => {
+    const request = await submittedAndTaken(t, 2);
+    let response = await api(request, 'clarification', { message: 'Bonjour' });
+    expect(response.status).toBe(409);
+    expect((await response.json()).message).toMatch(/pas possible pour une demande « En cours de traitement »/);
+    await staffWrites(t, request, 'clarification_question', 'Précisez le lot.');
+    response = await api(request, 'clarification', { message: 'x'.repeat(5001) });
+    expect(response.status).toBe(400);
+    expect((await response.json()).errors).toEqual([
+      { field: 'message', message: 'Votre message fait au plus 5000 caractères (il en fait 5001).' },
+    ]);
+    response = await api(request, 'clarification', {});
+    expect(response.status).toBe(400);
+    response = await api(request, 'clarification', { message: 'Le lot 2 seulement.' });
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body.status).toBe('in_progress');
+    expect(body.conversation.map((m: { kind: string; fromBuyer: boolean }) => [m.kind, m.fromBuyer])).toEqual([
+      ['clarification_question', false],
+      ['buyer_clarification', true],
+    ]);
+  });
+
+  it('replies to the answer within the window (reopens), and no longer after it', async () => {
+    const clock = t.app.get(Clock);
+    const request = await submittedAndTaken(t, 3);
+    const [fileId] = await staffWrites(
+      t,
+      request,
+      'answer',
+      'Voici la réponse.',
+      [helpItemOf('regulation', { legalReferenceCode: 'ccp-l2111-1' })],
+      [{ name: 'Guide.pdf', content: samplePdf() }],
+    );
+    const api1 = await (
+      await fetch(`${t.url}/api/v1/requests/${request.reference}`, { headers: { 'x-tracking-token': request.token } })
+    ).json();
+    expect(api1.actions).toEqual(expect.objectContaining({ reply: true, clarify: false, withdraw: true, replyUntil: expect.any(String) }));
+    const items = api1.conversation[0].items;
+    expect(items[0]).toEqual(
+      expect.objectContaining({
+        typeLabel: 'Rappel réglementaire',
+        legalReference: { label: expect.any(String), url: expect.stringMatching(/^https:\/\//) },
+      }),
+    );
+    expect(items[1].file.downloadPath).toBe(`/suivi/${request.reference}/pieces-jointes/${fileId}`);
+
+    const response = await api(request, 'replies', { message: 'Merci, et pour le lot 3 ?' });
+    expect(response.status).toBe(200);
+    expect(await state(request)).toEqual({ status: 'in_progress', close_reason: null });
+    expect((await mailsTo(t, 'facilitator-buyer-message'))[0].subject).toContain('rouverte');
+
+    // Answered again, then the window passes.
+    await staffWrites(t, request, 'answer', 'Pour le lot 3, même chose.');
+    clock.travel(20 * DAY_MS);
+    try {
+      const html = await (await page(request)).text();
+      expect(html).not.toContain('formulaire-reponse');
+      expect(html).toContain('Le délai pour répondre est dépassé');
+      const late = await postForm(request, 'reponse', { t: request.token, formToken: FORM_TOKEN, message: 'Encore une question' });
+      expect(late.status).toBe(409);
+      expect(await late.text()).toContain('Le délai pour répondre est dépassé');
+      expect((await api(request, 'replies', { message: 'Encore une question' })).status).toBe(409);
+      expect(await state(request)).toEqual({ status: 'answered', close_reason: null });
+    } finally {
+      clock.travel(-20 * DAY_MS);
+    }
+  });
+
+  it('a reply to a request closed after its answer, within the window, reopens it with the facilitator’s place taken again', async () => {
+    const request = await submittedAndTaken(t, 4);
+    await staffWrites(t, request, 'answer', 'Réponse.');
+    await t.dataSource.query(`UPDATE requests SET status = 'closed', close_reason = 'answered', closed_at = now() WHERE id = $1`, [
+      request.id,
+    ]);
+    await t.dataSource.query(`UPDATE request_assignments SET ended_at = now(), end_reason = 'finished' WHERE request_id = $1`, [
+      request.id,
+    ]);
+    await t.dataSource.query(`UPDATE facilitators SET open_count = 0 WHERE id = $1`, [request.facilitatorId]);
+    expect((await postForm(request, 'reponse', { t: request.token, formToken: FORM_TOKEN, message: 'Une dernière chose.' })).status).toBe(
+      303,
+    );
+    expect(await state(request)).toEqual({ status: 'in_progress', close_reason: null });
+    const [{ open_count }] = await t.dataSource.query(`SELECT open_count FROM facilitators WHERE id = $1`, [request.facilitatorId]);
+    expect(open_count).toBe(1);
+    const current = await t.dataSource.query(`SELECT facilitator_id FROM request_assignments WHERE request_id = $1 AND ended_at IS NULL`, [
+      request.id,
+    ]);
+    expect(current).toEqual([{ facilitator_id: request.facilitatorId }]);
+  });
+
+  it('withdraws after a confirmation page: closed as withdrawn, the facilitator told and their place freed', async () => {
+    const request = await submittedAndTaken(t, 5, { email: 'dominique@example.org' });
+    const confirmation = await fetch(`${t.url}/suivi/${request.reference}/retrait?t=${encodeURIComponent(request.token)}`);
+    expect(confirmation.status).toBe(200);
+    expect(await confirmation.text()).toContain('Oui, retirer ma demande');
+    const response = await postForm(request, 'retrait', { t: request.token, formToken: FORM_TOKEN });
+    expect(response.status).toBe(303);
+    expect(await state(request)).toEqual({ status: 'closed', close_reason: 'withdrawn' });
+    const [{ open_count }] = await t.dataSource.query(`SELECT open_count FROM facilitators WHERE id = $1`, [request.facilitatorId]);
+    expect(open_count).toBe(0);
+    expect(await t.dataSource.query(`SELECT end_reason FROM request_assignments WHERE request_id = $1`, [request.id])).toEqual([
+      { end_reason: 'finished' },
+    ]);
+    const [mail] = await mailsTo(t, 'facilitator-buyer-message');
+    expect(mail).toEqual(
+      expect.objectContaining({ recipient: 'dominique@example.org', subject: `Demande ${request.reference} retirée par l’acheteur` }),
+    );
+    expect(await t.dataSource.query(`SELECT job_name FROM outbox_events WHERE job_name = 'routing.drain-pool'`)).toEqual([
+      { job_name: 'routing.drain-pool' },
+    ]);
+    // Sent again: nothing more; the page no longer offers it, and the confirmation page refuses.
+    expect((await postForm(request, 'retrait', { t: request.token, formToken: FORM_TOKEN })).status).toBe(303);
+    expect(await mailsTo(t, 'facilitator-buyer-message')).toHaveLength(1);
+    const html = await (await page(request)).text();
+    expect(html).toContain('Retirée par l’acheteur');
+    expect(html).not.toContain('lien-retrait');
+    expect((await fetch(`${t.url}/suivi/${request.reference}/retrait?t=${encodeURIComponent(request.token)}`)).status).toBe(409);
+  });
+
+  it('answers the same 404 to a wrong token on every route, page and API, and changes nothing', async () => {
+    const request = await submittedAndTaken(t, 6);
+    await staffWrites(t, request, 'clarification_question', 'Une question ?');
+    const wrong = 'x'.repeat(43);
+    const pages = [
+      () => page(request, wrong),
+      () => fetch(`${t.url}/suivi/${request.reference}/retrait?t=${wrong}`),
+      () => postForm(request, 'precision', { t: wrong, message: 'Bonjour' }),
+      () => postForm(request, 'reponse', { t: wrong, message: 'Bonjour' }),
+      () => postForm(request, 'retrait', { t: wrong }),
+      () => postForm(request, 'precision', { message: 'Bonjour' }),
+      () =>
+        fetch(`${t.url}/suivi/GV-1999-000000/precision`, {
+          method: 'POST',
+          body: new URLSearchParams({ t: request.token, message: 'Bonjour' }),
+        }),
+    ];
+    for (const call of pages) {
+      const response = await call();
+      expect(response.status).toBe(404);
+      expect(await response.text()).toContain('Page introuvable');
+    }
+    for (const action of ['clarification', 'replies', 'withdrawal']) {
+      const response = await api(request, action, { message: 'Bonjour' }, wrong);
+      expect(response.status).toBe(404);
+      expect((await response.json()).code).toBe('not_found');
+    }
+    expect(await state(request)).toEqual({ status: 'awaiting_buyer', close_reason: null });
+  });
+});

@@ -1,0 +1,188 @@
+import { Clock } from '../../src/common/clock';
+import { runAsOne } from '../../src/database/sql-statement';
+import { AutoCloseService } from '../../src/modules/auto-close/auto-close.service';
+import { LifecycleSweepService } from '../../src/modules/auto-close/lifecycle-sweep.service';
+import { BuyerNotificationsService } from '../../src/modules/buyer-notifications/buyer-notifications.service';
+import { helpItemOf } from '../../src/modules/requests/request-message.types';
+import { RequestsRepository } from '../../src/modules/requests/requests.repository';
+import { QueueService } from '../../src/queue/queue.service';
+import { mailsTo, staffWrites, submittedAndTaken, TrackedTestRequest } from '../support/conversation';
+import { samplePdf } from '../support/sample-files';
+import { flushQueues, TestApp, useTestApp, waitFor } from '../support/test-app';
+
+const DEBOUNCE_SECONDS = 1;
+const DAY_MS = 86_400_000;
+
+describe('buyer e-mails (debounced, never twice) and automatic closure', () => {
+  let t!: TestApp;
+  useTestApp(
+    (app) => (t = app), // An SMTP server that refuses: messages stay unsent, with their bodies, for the test to read.
+    { BUYER_MAIL_DEBOUNCE_SECONDS: String(DEBOUNCE_SECONDS), SMTP_URL: 'smtp://127.0.0.1:9' },
+    { api: true, worker: true },
+  );
+
+  const buyerMails = () => mailsTo(t, 'buyer-update');
+  const settle = () => new Promise((resolve) => setTimeout(resolve, DEBOUNCE_SECONDS * 1000 + 1500));
+  const state = async (r: TrackedTestRequest) =>
+    (await t.dataSource.query(`SELECT status, close_reason, buyer_notified_event_id FROM requests WHERE id = $1`, [r.id]))[0];
+
+  /** A public change by staff with no job at all, as if Redis had lost it. */
+  async function changeWithoutJob(r: TrackedTestRequest) {
+    const requests = t.app.get(RequestsRepository);
+    await runAsOne(t.dataSource, [
+      requests.statusStatement(r.id, 'closed', 'redirected'),
+      requests.eventStatement({
+        requestId: r.id,
+        type: 'closed',
+        fromStatus: 'in_progress',
+        toStatus: 'closed',
+        actorType: 'staff',
+        actorId: r.facilitatorId,
+        reason: 'redirected',
+        isPublic: true,
+      }),
+    ]);
+  }
+
+  it('sends one e-mail for three quick changes, with the question, the answer, its help and the private link', async () => {
+    const request = await submittedAndTaken(t, 1);
+    await staffWrites(t, request, 'clarification_question', 'Quel <script>alert(1)</script> montant ?');
+    await t.dataSource.query(`UPDATE requests SET status = 'in_progress' WHERE id = $1`, [request.id]);
+    await staffWrites(
+      t,
+      request,
+      'answer',
+      'Voyez **l’article** ci-dessous.',
+      [
+        helpItemOf('regulation', { legalReferenceCode: 'ccp-l2111-1' }),
+        helpItemOf('peer', {
+          peerName: 'Alex Durand',
+          peerOrganisation: 'Ville de Grenoble',
+          peerContact: 'alex@example.org',
+          peerConsent: true,
+        }),
+        helpItemOf('referral', { referralTarget: 'circular_economy', details: 'Le réseau régional' }),
+      ],
+      [{ name: 'Exemple de DCE.pdf', content: samplePdf() }],
+    );
+    // Third change: the buyer hears of the answer and of the closure in the same e-mail.
+    await t.dataSource.query(`UPDATE requests SET status = 'closed', close_reason = 'answered' WHERE id = $1`, [request.id]);
+    await runAsOne(t.dataSource, [
+      t.app.get(RequestsRepository).eventStatement({
+        requestId: request.id,
+        type: 'closed',
+        fromStatus: 'answered',
+        toStatus: 'closed',
+        actorType: 'staff',
+        actorId: null,
+        reason: 'answered',
+        isPublic: true,
+      }),
+      ...t.app.get(BuyerNotificationsService).scheduleStatements(request.id, t.app.get(Clock).now()),
+    ]);
+
+    await waitFor(async () => (await buyerMails()).length > 0, 10_000, 'courriel à l’acheteur');
+    await settle();
+    const mails = await buyerMails();
+    expect(mails).toHaveLength(1);
+    const [mail] = mails;
+    expect(mail.recipient).toBe('camille.martin+1@example.fr');
+    expect(mail.subject).toBe(`Votre demande ${request.reference} : demande clôturée — Guichet vert`);
+    const link = `${t.config.PUBLIC_URL}/suivi/${request.reference}?t=${encodeURIComponent(request.token)}`;
+    for (const body of [mail.text_body, mail.html_body]) {
+      expect(body).toContain('Le facilitateur vous demande une précision');
+      expect(body).toContain('La réponse du facilitateur');
+      expect(body).toContain('Demande clôturée');
+      expect(body).toContain('Alex Durand, Ville de Grenoble, alex@example.org');
+      expect(body).toContain('Réseau d’économie circulaire');
+      expect(body).toContain('Exemple de DCE.pdf');
+      expect(body).toContain('https://www.legifrance.gouv.fr/');
+    }
+    expect(mail.text_body).toContain(link);
+    expect(mail.html_body).toContain(link.replace(/&/g, '&amp;'));
+    expect(mail.html_body).toContain('<strong>l’article</strong>');
+    expect(mail.html_body).not.toContain('<script>alert(1)</script>');
+    expect(mail.html_body).toContain('&lt;script&gt;');
+  });
+
+  it('a job delivered again, or the sweep after it, sends nothing more', async () => {
+    const request = await submittedAndTaken(t, 2);
+    await staffWrites(t, request, 'clarification_question', 'Une précision ?');
+    await waitFor(async () => (await buyerMails()).length > 0, 10_000, 'courriel à l’acheteur');
+    const mark = (await state(request)).buyer_notified_event_id;
+    expect(mark).not.toBeNull();
+
+    await t.app.get(QueueService).queue('lifecycle').add('buyer.notify', { requestId: request.id }, { jobId: 'again' });
+    expect(await t.app.get(BuyerNotificationsService).notify(request.id)).toBe(false);
+    await t.app.get(LifecycleSweepService).run();
+    await settle();
+    expect(await buyerMails()).toHaveLength(1);
+    expect((await state(request)).buyer_notified_event_id).toBe(mark);
+  });
+
+  it('the sweep sends the e-mail whose job was lost, once the debounce delay is over', async () => {
+    const request = await submittedAndTaken(t, 3);
+    await changeWithoutJob(request);
+    await flushQueues();
+    await t.app.get(LifecycleSweepService).run();
+    expect(await buyerMails()).toHaveLength(0); // still within the debounce delay
+    await new Promise((resolve) => setTimeout(resolve, DEBOUNCE_SECONDS * 1000 + 100));
+    await t.app.get(LifecycleSweepService).run();
+    const mails = await buyerMails();
+    expect(mails).toHaveLength(1);
+    expect(mails[0].text_body).toContain('Motif : Réorientée (hors du champ du guichet).');
+  });
+
+  it('closes an answered request at the end of the reply window as answered: place freed, system event, buyer told', async () => {
+    const clock = t.app.get(Clock);
+    const request = await submittedAndTaken(t, 4);
+    await staffWrites(t, request, 'answer', 'La réponse.');
+    await waitFor(async () => (await buyerMails()).length === 1, 10_000, 'courriel de réponse');
+    expect(await t.app.get(AutoCloseService).closeIfDue(request.id)).toBe(false); // the window is still open
+    clock.travel(15 * DAY_MS);
+    try {
+      await t.app.get(LifecycleSweepService).run();
+      expect(await state(request)).toEqual(expect.objectContaining({ status: 'closed', close_reason: 'answered' }));
+      const [{ open_count }] = await t.dataSource.query(`SELECT open_count FROM facilitators WHERE id = $1`, [request.facilitatorId]);
+      expect(open_count).toBe(0);
+      const events = await t.dataSource.query(
+        `SELECT type, from_status, to_status, actor_type, reason, is_public FROM request_events WHERE request_id = $1 ORDER BY id DESC LIMIT 1`,
+        [request.id],
+      );
+      expect(events).toEqual([
+        { type: 'auto_closed', from_status: 'answered', to_status: 'closed', actor_type: 'system', reason: 'answered', is_public: true },
+      ]);
+      // A second pass, or the timer arriving late, changes nothing.
+      expect(await t.app.get(AutoCloseService).closeIfDue(request.id)).toBe(false);
+      await waitFor(async () => (await buyerMails()).length === 2, 10_000, 'courriel de clôture');
+      expect((await buyerMails())[1].subject).toContain('demande clôturée');
+    } finally {
+      clock.travel(-15 * DAY_MS);
+    }
+  });
+
+  it('closes a precision never given as no_reply through its timer job; a request the buyer answered is left alone', async () => {
+    const clock = t.app.get(Clock);
+    const silent = await submittedAndTaken(t, 5);
+    const answering = await submittedAndTaken(t, 6);
+    await staffWrites(t, silent, 'clarification_question', 'Une précision ?');
+    await staffWrites(t, answering, 'clarification_question', 'Une précision ?');
+    const reply = await fetch(`${t.url}/api/v1/requests/${answering.reference}/clarification`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-tracking-token': answering.token },
+      body: JSON.stringify({ message: 'La voici.' }),
+    });
+    expect(reply.status).toBe(200);
+    clock.travel(15 * DAY_MS);
+    try {
+      const queue = t.app.get(QueueService).queue('lifecycle');
+      for (const r of [silent, answering]) await queue.add('request.auto-close', { requestId: r.id }, { jobId: `test-${r.id}` });
+      await waitFor(async () => (await state(silent)).status === 'closed', 10_000, 'clôture automatique');
+      expect(await state(silent)).toEqual(expect.objectContaining({ status: 'closed', close_reason: 'no_reply' }));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(await state(answering)).toEqual(expect.objectContaining({ status: 'in_progress', close_reason: null }));
+    } finally {
+      clock.travel(-15 * DAY_MS);
+    }
+  });
+});

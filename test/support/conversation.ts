@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { runAsOne, SqlStatement } from '../../src/database/sql-statement';
+import { AttachmentsService } from '../../src/modules/attachments/attachments.service';
+import { AutoCloseService } from '../../src/modules/auto-close/auto-close.service';
+import { BuyerNotificationsService } from '../../src/modules/buyer-notifications/buyer-notifications.service';
+import { RequestMessagesRepository } from '../../src/modules/requests/request-messages.repository';
+import { HelpItem, helpItemOf, MessageKind } from '../../src/modules/requests/request-message.types';
+import type { RequestStatus } from '../../src/modules/requests/request.types';
+import { RequestsRepository } from '../../src/modules/requests/requests.repository';
+import { Clock } from '../../src/common/clock';
+import { insertFacilitator } from './facilitators';
+import { TestApp, validRequestBody } from './test-app';
+
+export interface TrackedTestRequest {
+  id: string;
+  reference: string;
+  token: string;
+  facilitatorId: string;
+}
+
+/** Submits through the API, then plays routing and taking in charge straight into the tables (one facilitator, one place taken). */
+export async function submittedAndTaken(
+  t: TestApp,
+  n: number,
+  facilitator: { email?: string; firstName?: string } = {},
+): Promise<TrackedTestRequest> {
+  const response = await fetch(`${t.url}/api/v1/requests`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(validRequestBody(n)),
+  });
+  const { reference, trackingUrl } = await response.json();
+  const [{ id }] = await t.dataSource.query(`SELECT id FROM requests WHERE reference = $1`, [reference]);
+  const facilitatorId = await insertFacilitator(t.dataSource, facilitator);
+  await t.dataSource.query(`UPDATE facilitators SET open_count = 1 WHERE id = $1`, [facilitatorId]);
+  await t.dataSource.query(
+    `INSERT INTO request_assignments (id, request_id, facilitator_id, assigned_at, take_charge_due_at, taken_at, action_token_hash)
+     VALUES ($1, $2, $3, now(), now(), now(), '\\x00')`,
+    [randomUUID(), id, facilitatorId],
+  );
+  await t.dataSource.query(`UPDATE requests SET status = 'in_progress', assigned_facilitator_id = $2 WHERE id = $1`, [id, facilitatorId]);
+  return { id, reference, token: new URL(trackingUrl).searchParams.get('t')!, facilitatorId };
+}
+
+/** What the staff workspace will do: a message (with help items and files), the status, its public event, the buyer's e-mail and timer. */
+export async function staffWrites(
+  t: TestApp,
+  request: TrackedTestRequest,
+  kind: Extract<MessageKind, 'clarification_question' | 'answer'>,
+  body: string,
+  items: HelpItem[] = [],
+  files: Array<{ name: string; content: Buffer }> = [],
+): Promise<string[]> {
+  const to: RequestStatus = kind === 'answer' ? 'answered' : 'awaiting_buyer';
+  const [{ status }] = await t.dataSource.query(`SELECT status FROM requests WHERE id = $1`, [request.id]);
+  const messageId = randomUUID();
+  const prepared = t.app.get(AttachmentsService).prepare(
+    files.map((f) => ({ originalname: f.name, buffer: f.content })),
+    { requestId: request.id, messageId, uploadedByType: 'staff', uploadedById: request.facilitatorId },
+  );
+  const fileItems = prepared.attachments.map((a) => helpItemOf('tender_file', { title: a.fileName, attachmentId: a.id }));
+  const requests = t.app.get(RequestsRepository);
+  const now = t.app.get(Clock).now();
+  const statements: SqlStatement[] = [
+    ...prepared.statements,
+    ...t.app
+      .get(RequestMessagesRepository)
+      .insertStatements({ id: messageId, requestId: request.id, kind, authorType: 'staff', authorId: request.facilitatorId, body }, [
+        ...items,
+        ...fileItems,
+      ]),
+    requests.statusStatement(request.id, to),
+    requests.eventStatement({
+      requestId: request.id,
+      type: kind === 'answer' ? 'answered' : 'clarification_requested',
+      fromStatus: status,
+      toStatus: to,
+      actorType: 'staff',
+      actorId: request.facilitatorId,
+      reason: null,
+      isPublic: true,
+    }),
+    ...t.app.get(BuyerNotificationsService).scheduleStatements(request.id, now),
+    ...t.app.get(AutoCloseService).scheduleStatements(request.id, t.app.get(AutoCloseService).dueAt(now, '38')),
+  ];
+  await runAsOne(t.dataSource, statements);
+  return prepared.attachments.map((a) => a.id);
+}
+
+export async function mailsTo(
+  t: TestApp,
+  template: string,
+): Promise<Array<{ recipient: string; subject: string; text_body: string; html_body: string }>> {
+  return t.dataSource.query(`SELECT recipient, subject, text_body, html_body FROM mail_messages WHERE template = $1 ORDER BY created_at`, [
+    template,
+  ]);
+}
