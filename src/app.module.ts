@@ -10,6 +10,7 @@ import { dataSourceOptions } from './database/data-source-options';
 import { AttachmentsModule } from './modules/attachments/attachments.module';
 import { AccountsModule } from './modules/accounts/accounts.module';
 import { AccountsRepository } from './modules/accounts/accounts.repository';
+import { DispatchModule } from './modules/dispatch/dispatch.module';
 import { DirectoryModule } from './modules/directory/directory.module';
 import { HealthModule } from './modules/health/health.module';
 import { IdempotencyRepository } from './modules/intake/idempotency.repository';
@@ -48,8 +49,12 @@ export interface Roles {
 })
 class WorkerRoleModule {}
 
-@Module({ imports: [HealthModule, RequestsModule, IntakeModule, DirectoryModule, RoutingModule, MetricsModule, AttachmentsModule] })
-@Module({ imports: [HealthModule, RequestsModule, IntakeModule, AccountsModule, DirectoryModule, RoutingModule, MetricsModule] })
+@Module({
+  imports: [HealthModule, RequestsModule, IntakeModule, DirectoryModule, RoutingModule, MetricsModule, AttachmentsModule, DispatchModule],
+})
+@Module({
+  imports: [HealthModule, RequestsModule, IntakeModule, AccountsModule, DirectoryModule, RoutingModule, MetricsModule, DispatchModule],
+})
 class ApiRoleModule {}
 
 /** One codebase, one module tree; the entry point picks the roles this process plays. */
