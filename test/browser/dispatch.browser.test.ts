@@ -3,7 +3,7 @@
  * and used to the end without JavaScript.
  */
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
-import { CHROMIUM_ARGS, expectNoAxeViolations } from '../support/browser';
+import { CHROMIUM_ARGS, expectNoAxeViolations, submitByButton as submit } from '../support/browser';
 import { insertFacilitator } from '../support/facilitators';
 import { insertStaff, STAFF_PASSWORD } from '../support/staff';
 import { flushQueues, resetDatabase, startTestApp, submitRequest, TestApp, waitFor } from '../support/test-app';
@@ -53,14 +53,6 @@ async function signIn(page: Page, email: string): Promise<void> {
 
 async function goTo(page: Page, path: string): Promise<void> {
   expect((await page.goto(`${testApp.url}${path}`))!.status()).toBe(200);
-}
-
-async function submit(page: Page, button: string): Promise<number> {
-  const answer = page.waitForResponse((r) => r.request().isNavigationRequest() && r.request().method() === 'POST');
-  await page.getByRole('button', { name: button }).click();
-  const status = (await answer).status();
-  await page.waitForLoadState('load');
-  return status;
 }
 
 it('scission et réaffectation : aucune violation axe, vides ou avec erreurs', async () => {

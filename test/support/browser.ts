@@ -55,3 +55,12 @@ export async function expectNoAxeViolations(page: Page, label: string): Promise<
   // A page where axe found nothing to check would pass for nothing.
   expect(passes).toBeGreaterThan(10);
 }
+
+/** Clicks the form's button and waits for the page it leads to; returns the POST's HTTP status. */
+export async function submitByButton(page: Page, button: string): Promise<number> {
+  const answer = page.waitForResponse((r) => r.request().isNavigationRequest() && r.request().method() === 'POST');
+  await page.getByRole('button', { name: button }).click();
+  const status = (await answer).status();
+  await page.waitForLoadState('load');
+  return status;
+}
