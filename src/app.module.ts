@@ -10,6 +10,7 @@ import { dataSourceOptions } from './database/data-source-options';
 import { AttachmentsModule } from './modules/attachments/attachments.module';
 import { AccountsModule } from './modules/accounts/accounts.module';
 import { AccountsRepository } from './modules/accounts/accounts.repository';
+import { DispatchModule } from './modules/dispatch/dispatch.module';
 import { DirectoryModule } from './modules/directory/directory.module';
 import { HealthModule } from './modules/health/health.module';
 import { IdempotencyRepository } from './modules/intake/idempotency.repository';
@@ -71,6 +72,7 @@ class WorkerRoleModule {}
     MetricsModule,
     AttachmentsModule,
     WorkspaceModule,
+    DispatchModule,
   ],
 })
 class ApiRoleModule {}

@@ -4,7 +4,7 @@
  */
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import { usersCreate } from '../../src/cli/users.command';
-import { CHROMIUM_ARGS, expectNoAxeViolations } from '../support/browser';
+import { CHROMIUM_ARGS, expectNoAxeViolations, submitByButton as submit } from '../support/browser';
 import { insertStaff, STAFF_PASSWORD } from '../support/staff';
 import { flushQueues, resetDatabase, startTestApp, TestApp } from '../support/test-app';
 
@@ -33,14 +33,6 @@ afterAll(async () => {
 async function goTo(page: Page, path: string, status = 200): Promise<void> {
   const response = await page.goto(`${testApp.url}${path}`);
   expect(response!.status()).toBe(status);
-}
-
-async function submit(page: Page, button: string): Promise<number> {
-  const answer = page.waitForResponse((r) => r.request().isNavigationRequest() && r.request().method() === 'POST');
-  await page.getByRole('button', { name: button }).click();
-  const status = (await answer).status();
-  await page.waitForLoadState('load');
-  return status;
 }
 
 async function invitationLink(email: string): Promise<string> {

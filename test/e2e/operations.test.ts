@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { QUEUE_NAMES } from '../../src/queue/queue.registry';
 import { insertFacilitator } from '../support/facilitators';
 import { insertStaff, StaffClient } from '../support/staff';
-import { startTestApp, TestApp, useTestApp, validRequestBody, waitFor } from '../support/test-app';
+import { startTestApp, submitRequest, TestApp, useTestApp, waitFor } from '../support/test-app';
 
 const EMAIL = /[\w.+-]+@[\w-]+(\.[\w-]+)+/;
 
@@ -25,15 +25,7 @@ describe('operations: /metrics and the queue dashboard', () => {
   let t!: TestApp;
   useTestApp((app) => (t = app), {}, { api: true, worker: true });
 
-  const submit = async (n: number, overrides: Record<string, unknown> = {}): Promise<string> => {
-    const response = await fetch(`${t.url}/api/v1/requests`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(validRequestBody(n, overrides)),
-    });
-    expect(response.status).toBe(201);
-    return (await response.json()).reference;
-  };
+  const submit = (n: number, overrides: Record<string, unknown> = {}): Promise<string> => submitRequest(t, n, overrides);
   const statusOf = async (reference: string): Promise<string> =>
     (await t.dataSource.query(`SELECT status FROM requests WHERE reference = $1`, [reference]))[0]?.status;
   const metrics = async (): Promise<string> => {

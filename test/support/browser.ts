@@ -124,3 +124,12 @@ export function useBrowserApp(): BrowserContexts & { testApp: TestApp } {
   });
   return session;
 }
+
+/** Clicks the form's button and waits for the page it leads to; returns the POST's HTTP status. */
+export async function submitByButton(page: Page, button: string): Promise<number> {
+  const answer = page.waitForResponse((r) => r.request().isNavigationRequest() && r.request().method() === 'POST');
+  await page.getByRole('button', { name: button }).click();
+  const status = (await answer).status();
+  await page.waitForLoadState('load');
+  return status;
+}

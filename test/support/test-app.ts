@@ -61,6 +61,17 @@ export async function flushQueues(prefix = process.env.QUEUE_PREFIX!): Promise<v
 /** A valid submission, varied by n so each is distinct. */
 export const validRequestBody = exampleRequestBody;
 
+/** Submits validRequestBody(n, overrides) through the public API and returns the new reference. */
+export async function submitRequest(app: TestApp, n: number, overrides: Record<string, unknown> = {}): Promise<string> {
+  const response = await fetch(`${app.url}/api/v1/requests`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(validRequestBody(n, overrides)),
+  });
+  if (response.status !== 201) throw new Error(`soumission refusée : ${response.status} ${await response.text()}`);
+  return (await response.json()).reference;
+}
+
 export async function waitFor<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 10_000, label = 'condition'): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -2,6 +2,7 @@ import {
   canManageAccount,
   canManageFacilitator,
   canReassign,
+  canRedirect,
   canSeeRequest,
   canTakeFromPool,
   RequestScope,
@@ -51,6 +52,18 @@ describe('access policy', () => {
     [facilitator, pool, false],
   ])('canReassign(%#)', (principal, r, expected) => {
     expect(canReassign(principal, r)).toBe(expected);
+  });
+
+  it.each([
+    [admin, foreign, true],
+    [animator, colleagues, true],
+    [animator, foreign, false],
+    [facilitator, mine, true],
+    [facilitator, mineElsewhere, true],
+    [facilitator, colleagues, false],
+    [facilitator, pool, false],
+  ])('canRedirect(%#)', (principal, r, expected) => {
+    expect(canRedirect(principal, r)).toBe(expected);
   });
 
   it.each([

@@ -45,6 +45,11 @@ export function canReassign(p: StaffPrincipal, r: RequestScope): boolean {
   return p.role === 'admin' || (p.role === 'animator' && inNetworks(p, r.networkCode));
 }
 
+/** Transfer to the other kind, split: the facilitator holding the request, and whoever may reassign it. */
+export function canRedirect(p: StaffPrincipal, r: RequestScope): boolean {
+  return canReassign(p, r) || (p.role === 'facilitator' && p.facilitatorId !== null && r.assignedFacilitatorId === p.facilitatorId);
+}
+
 /**
  * Invite, list, deactivate: an admin manages every account; an animator the facilitator and
  * animator accounts whose networks are all theirs; a facilitator none.

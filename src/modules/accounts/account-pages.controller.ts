@@ -1,8 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { AppError, FieldError } from '../../common/errors/app-errors';
-import { formModel } from '../../web/form-model';
+import { formModel, onFieldErrors } from '../../web/form-model';
 import { ReferenceService } from '../reference/reference.service';
 import { AccountsService } from './accounts.service';
 import { ROLE_LABELS, StaffPrincipal, StaffSessionRef } from './accounts.types';
@@ -37,7 +36,7 @@ export class AccountPagesController {
 
   @Post('compte/profil')
   async saveNames(@CurrentStaff() staff: StaffPrincipal, @Res() res: Response, @Body() body: Form = {}) {
-    await this.onFieldErrors(
+    await onFieldErrors(
       () => this.accounts.updateNames(staff, body.firstName, body.lastName),
       (errors) => this.renderMyAccount(res, staff, 400, { profile: formModel(body, errors) }),
       () => res.redirect(303, '/espace/compte?fait=profil'),
@@ -51,7 +50,7 @@ export class AccountPagesController {
     @Res() res: Response,
     @Body() body: Form = {},
   ) {
-    await this.onFieldErrors(
+    await onFieldErrors(
       () => this.accounts.changePassword(staff, session.id, body.currentPassword, body.newPassword),
       (errors) => this.renderMyAccount(res, staff, 400, { password: formModel({}, errors) }),
       () => res.redirect(303, '/espace/compte?fait=mot-de-passe'),
@@ -86,7 +85,7 @@ export class AccountPagesController {
   @StaffRoles('admin', 'animator')
   async invite(@CurrentStaff() staff: StaffPrincipal, @Res() res: Response, @Body() body: Form = {}) {
     const networkCodes = ([] as unknown[]).concat(body.networkCodes ?? []).filter((code): code is string => typeof code === 'string');
-    await this.onFieldErrors(
+    await onFieldErrors(
       () =>
         this.accounts.invite(
           {
@@ -108,17 +107,6 @@ export class AccountPagesController {
   async deactivate(@CurrentStaff() staff: StaffPrincipal, @Res() res: Response, @Param('id') id: string) {
     await this.accounts.deactivate(staff, id);
     res.redirect(303, '/espace/comptes?fait=desactivation');
-  }
-
-  /** Field errors re-render the form (400); anything else goes to the error page. */
-  private async onFieldErrors(work: () => Promise<unknown>, refuse: (errors: FieldError[]) => Promise<void>, done: () => void) {
-    try {
-      await work();
-    } catch (error) {
-      if (error instanceof AppError && ['validation_failed', 'conflict'].includes(error.code)) return refuse(error.errors);
-      throw error;
-    }
-    done();
   }
 
   private async renderMyAccount(res: Response, staff: StaffPrincipal, status: number, parts: Record<string, unknown>) {

@@ -2,7 +2,7 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typ
 import { Facilitator } from '../directory/directory.entities';
 import { AdviceRequest } from '../requests/request.entities';
 
-export type AssignmentEndReason = 'declined' | 'deadline_missed' | 'absence' | 'reassigned' | 'finished';
+export type AssignmentEndReason = 'declined' | 'deadline_missed' | 'absence' | 'reassigned' | 'transferred' | 'finished';
 export type DeclineReason = 'not_my_territory' | 'not_my_expertise' | 'unavailable';
 
 /**

@@ -40,6 +40,7 @@ export interface FacilitatorContact {
 export interface ClaimableFacilitator extends FacilitatorCandidate {
   readonly email: string;
   readonly firstName: string;
+  readonly lastName: string;
 }
 
 export interface NewAssignment {
@@ -61,6 +62,15 @@ export const ROUTABLE_STATUSES: readonly RequestStatus[] = ['submitted', 'unassi
 @Injectable()
 export class RoutingRepository {
   constructor(private readonly dataSource: DataSource) {}
+
+  /** The request as routing sees it, unlocked: for pages that list who could take it. */
+  async readRequest(requestId: string): Promise<RoutableRequest | null> {
+    const rows = await this.dataSource.query(
+      `SELECT ${ROUTABLE_COLUMNS} FROM requests r JOIN departments d ON d.code = r.department_code WHERE r.id = $1`,
+      [requestId],
+    );
+    return rows[0] ?? null;
+  }
 
   /** Locks the request: every routing decision about it is taken by one transaction at a time. */
   async lockRequest(manager: EntityManager, requestId: string): Promise<RoutableRequest | null> {
@@ -112,13 +122,27 @@ export class RoutingRepository {
    * the ranking policy needs, locked in id order: their load is current until commit, and batches
    * running side by side queue on the same rows in the same order, so they never deadlock.
    */
-  async lockCandidates(manager: EntityManager, requests: readonly RoutableRequest[], today: string): Promise<ClaimableFacilitator[]> {
+  lockCandidates(manager: EntityManager, requests: readonly RoutableRequest[], today: string): Promise<ClaimableFacilitator[]> {
+    return this.candidates(manager, requests, today, 'FOR UPDATE OF f');
+  }
+
+  /** The same candidates without locking them: what a page lists before anyone chooses. */
+  readCandidates(request: RoutableRequest, today: string): Promise<ClaimableFacilitator[]> {
+    return this.candidates(this.dataSource.manager, [request], today, '');
+  }
+
+  private async candidates(
+    manager: EntityManager,
+    requests: readonly RoutableRequest[],
+    today: string,
+    lock: 'FOR UPDATE OF f' | '',
+  ): Promise<ClaimableFacilitator[]> {
     const environmental = requests.filter((r) => r.kind === 'environmental');
     const social = requests.filter((r) => r.kind === 'social_clause');
     return manager.query(
       `SELECT f.id, f.kind, f.network_code AS "networkCode", f.is_coordinator AS "isCoordinator", f.active, f.capacity,
               f.open_count AS "openCount", f.segments, f.last_assigned_at AS "lastAssignedAt", f.email, f.first_name AS "firstName",
-              COALESCE((SELECT array_agg(fd.department_code) FROM facilitator_departments fd WHERE fd.facilitator_id = f.id), '{}') AS "departmentCodes",
+              f.last_name AS "lastName", COALESCE((SELECT array_agg(fd.department_code) FROM facilitator_departments fd WHERE fd.facilitator_id = f.id), '{}') AS "departmentCodes",
               COALESCE((SELECT array_agg(rg.code) FROM regions rg WHERE rg.network_code = f.network_code), '{}') AS "regionCodes",
               EXISTS (SELECT 1 FROM facilitator_absences a WHERE a.facilitator_id = f.id AND $4::date BETWEEN a.starts_on AND a.ends_on) AS "absentToday"
          FROM facilitators f
@@ -128,7 +152,7 @@ export class RoutingRepository {
                   AND (EXISTS (SELECT 1 FROM facilitator_departments fd WHERE fd.facilitator_id = f.id AND fd.department_code = ANY($2::text[]))
                        OR f.is_coordinator AND EXISTS (SELECT 1 FROM regions rg WHERE rg.network_code = f.network_code AND rg.code = ANY($3::text[]))))
         ORDER BY f.id
-          FOR UPDATE OF f`,
+          ${lock}`,
       [
         distinct(environmental.map((r) => r.networkCode)),
         distinct(social.map((r) => r.departmentCode)),

@@ -12,9 +12,17 @@ import { MailService } from '../mail/mail.service';
 import { ReferenceService } from '../reference/reference.service';
 import { KIND_LABELS, RequestStatus } from '../requests/request.types';
 import { NewRequestEvent, RequestsRepository } from '../requests/requests.repository';
-import { rankFacilitators } from './ranking.policy';
+import { AppError } from '../../common/errors/app-errors';
+import { IneligibilityReason, rankFacilitators, whyNotEligible } from './ranking.policy';
 import type { AssignmentEndReason, DeclineReason } from './request-assignment.entity';
-import { ClaimableFacilitator, NewAssignment, RoutableRequest, ROUTABLE_STATUSES, RoutingRepository } from './routing.repository';
+import {
+  ClaimableFacilitator,
+  CurrentAssignment,
+  NewAssignment,
+  RoutableRequest,
+  ROUTABLE_STATUSES,
+  RoutingRepository,
+} from './routing.repository';
 import { addWorkingDays } from './working-days.policy';
 
 /** After this many missed take-charge deadlines, the network's animators are told. */
@@ -84,8 +92,7 @@ export class RoutingService {
       const misses = request.deadlineMisses + 1;
       const statements = this.release(
         request,
-        current.id,
-        current.facilitatorId,
+        current,
         'deadline_missed',
         { type: 'deadline_missed', reason: `Délai de prise en charge dépassé (${misses}ᵉ fois)` },
         { deadlineMisses: misses },
@@ -120,8 +127,7 @@ export class RoutingService {
         manager,
         this.release(
           request,
-          current.id,
-          current.facilitatorId,
+          current,
           'declined',
           { type: 'declined', reason: DECLINE_LABELS[reason], actorType: 'staff', actorId: current.facilitatorId },
           { declineReason: reason },
@@ -200,7 +206,7 @@ export class RoutingService {
           if (!request || !current || current.facilitatorId !== facilitatorId || current.takenAt) return;
           await runAsOne(
             manager,
-            this.release(request, current.id, facilitatorId, 'absence', {
+            this.release(request, current, 'absence', {
               type: 'reassigned',
               reason: 'Facilitateur absent ou indisponible',
             }),
@@ -230,9 +236,10 @@ export class RoutingService {
 
   /**
    * Offers each request, oldest first, to the best facilitator the policy allows, counting the
-   * places taken by the requests before it; writes every outcome in one statement.
+   * places taken by the requests before it; writes every outcome in one statement. The requests
+   * must be locked by the caller's transaction.
    */
-  private async assign(manager: EntityManager, requests: RoutableRequest[]): Promise<RoutingOutcome[]> {
+  async assign(manager: EntityManager, requests: RoutableRequest[]): Promise<RoutingOutcome[]> {
     if (!requests.length) return [];
     const now = this.clock.now();
     const facilitators = (await this.routing.lockCandidates(manager, requests, parisDay(now))).map((f) => ({ ...f }));
@@ -253,17 +260,7 @@ export class RoutingService {
       facilitator.openCount++;
       facilitator.lastAssignedAt = now;
       claims.set(facilitator.id, (claims.get(facilitator.id) ?? 0) + 1);
-      assignments.push({
-        id: randomUUID(),
-        requestId: request.id,
-        facilitatorId: facilitator.id,
-        assignedAt: now,
-        takeChargeDueAt: addWorkingDays(now, this.config.TAKE_CHARGE_WORKING_DAYS, request.departmentCode),
-        // The e-mailed token pages are retired (the workspace needs sign-in); the column stays filled until a migration drops it.
-        actionTokenHash: sha256(randomToken()),
-        request,
-        facilitator,
-      });
+      assignments.push(this.plan(request, facilitator, now));
       return 'assigned';
     });
     await runAsOne(manager, [
@@ -273,15 +270,62 @@ export class RoutingService {
     return outcomes;
   }
 
-  /** The assignments, the places they take, their history, the facilitators' e-mails and the deadline timers. */
-  private assignmentStatements(assignments: PlannedAssignment[], claims: Map<string, number>, now: Date): SqlStatement[] {
+  /**
+   * Staff chose the facilitator (reassignment, a facilitator taking from the pool): the same claim as
+   * a routed assignment, under the same row locks, refused (409, French) if that facilitator cannot
+   * take it now. The request must be locked by the caller's transaction and hold no current assignment.
+   */
+  async assignChosen(
+    manager: EntityManager,
+    request: RoutableRequest,
+    facilitatorId: string,
+    history: Pick<NewRequestEvent, 'type' | 'actorType' | 'actorId' | 'reason'>,
+  ): Promise<ClaimableFacilitator> {
+    const now = this.clock.now();
+    const facilitator = (await this.routing.lockCandidates(manager, [request], parisDay(now))).find((f) => f.id === facilitatorId);
+    const refusal = facilitator ? whyNotEligible(request, facilitator) : 'territory';
+    if (refusal) {
+      const message = CHOSEN_REFUSALS[refusal];
+      throw new AppError('conflict', message, [{ field: 'facilitatorId', message }]);
+    }
+    await runAsOne(
+      manager,
+      this.assignmentStatements([this.plan(request, facilitator!, now)], new Map([[facilitatorId, 1]]), now, history),
+    );
+    return facilitator!;
+  }
+
+  private plan(request: RoutableRequest, facilitator: ClaimableFacilitator, now: Date): PlannedAssignment {
+    return {
+      id: randomUUID(),
+      requestId: request.id,
+      facilitatorId: facilitator.id,
+      assignedAt: now,
+      takeChargeDueAt: addWorkingDays(now, this.config.TAKE_CHARGE_WORKING_DAYS, request.departmentCode),
+      // The e-mailed token pages are retired (the workspace needs sign-in); the column stays filled until a migration drops it.
+      actionTokenHash: sha256(randomToken()),
+      request,
+      facilitator,
+    };
+  }
+
+  /**
+   * The assignments, the places they take, their history, the facilitators' e-mails and the deadline
+   * timers. `history` replaces the routing's own event, for a choice made by staff.
+   */
+  private assignmentStatements(
+    assignments: PlannedAssignment[],
+    claims: Map<string, number>,
+    now: Date,
+    history?: Partial<NewRequestEvent>,
+  ): SqlStatement[] {
     return [
       this.routing.claimCapacityStatement(claims, now),
       this.routing.insertAssignmentsStatement(assignments),
       this.routing.routedStatesStatement(
         assignments.map((a) => ({ requestId: a.requestId, status: 'assigned', assignedFacilitatorId: a.facilitatorId })),
       ),
-      this.requests.eventsStatement(assignments.map((a) => event(a.request, 'assigned', 'assigned', { isPublic: true }))),
+      this.requests.eventsStatement(assignments.map((a) => event(a.request, 'assigned', 'assigned', { isPublic: true, ...history }))),
       ...this.mail.prepareMany(
         assignments.map(({ request, facilitator, takeChargeDueAt }) => ({
           requestId: request.id,
@@ -379,20 +423,23 @@ export class RoutingService {
   }
 
   /**
-   * Ends an assignment, frees the facilitator's place, puts the request back to be routed and
-   * records why: statements to run together, before routing it again.
+   * Ends the current assignment (if any), frees the facilitator's place, puts the request back to be
+   * routed and records why: statements to run together, before routing it again.
    */
-  private release(
+  release(
     request: RoutableRequest,
-    assignmentId: string,
-    facilitatorId: string,
+    current: Pick<CurrentAssignment, 'id' | 'facilitatorId'> | null,
     endReason: AssignmentEndReason,
     history: Partial<NewRequestEvent> & { type: string },
     extra: { declineReason?: DeclineReason; deadlineMisses?: number } = {},
   ): SqlStatement[] {
     return [
-      this.routing.endAssignmentStatement(assignmentId, endReason, this.clock.now(), extra.declineReason ?? null),
-      this.routing.releaseCapacityStatement(facilitatorId),
+      ...(current
+        ? [
+            this.routing.endAssignmentStatement(current.id, endReason, this.clock.now(), extra.declineReason ?? null),
+            this.routing.releaseCapacityStatement(current.facilitatorId),
+          ]
+        : []),
       this.routing.requestStateStatement(request.id, {
         status: 'submitted',
         assignedFacilitatorId: null,
@@ -432,7 +479,7 @@ export class RoutingService {
     return `${request.departmentCode} — ${this.reference.department(request.departmentCode)?.name ?? ''}`;
   }
 
-  /** Capacity freed somewhere: the pools of the networks this facilitator serves get a chance. */
+  /** Capacity freed somewhere: the pools of the networks this facilitator serves get a chance. After commit. */
   async scheduleDrains(facilitatorId: string): Promise<void> {
     const networks = await this.routing.networksServedBy(facilitatorId);
     await runAsOne(
@@ -443,6 +490,16 @@ export class RoutingService {
     ).catch((error: Error) => this.logger.warn({ err: error.message }, 'vidage de la réserve non planifié, le balayage s’en chargera'));
   }
 }
+
+/** Why staff cannot give the request to the facilitator they chose (French, shown on the form). */
+const CHOSEN_REFUSALS: Record<IneligibilityReason, string> = {
+  kind: 'Ce facilitateur ne traite pas ce type de demande.',
+  territory: 'Ce facilitateur ne couvre pas le territoire de la demande.',
+  inactive: 'Ce facilitateur est désactivé.',
+  absent: 'Ce facilitateur est absent aujourd’hui : choisissez-en un autre.',
+  full: 'Ce facilitateur a atteint sa capacité : choisissez-en un autre ou libérez une place.',
+  excluded: 'Ce facilitateur ne peut pas recevoir cette demande.',
+};
 
 const DECLINE_LABELS: Record<DeclineReason, string> = {
   not_my_territory: 'Décliné : hors de mon territoire',

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AutoCloseModule } from '../auto-close/auto-close.module';
 import { AccountsModule } from '../accounts/accounts.module';
 import { AttachmentsModule } from '../attachments/attachments.module';
 import { RequestsModule } from '../requests/requests.module';
@@ -12,7 +13,7 @@ import { WorkspaceViews } from './workspace-views';
 
 /** The facilitators' workspace: queue, request page and actions, as pages and as JSON API. */
 @Module({
-  imports: [AccountsModule, AttachmentsModule, RequestsModule, RoutingModule],
+  imports: [AccountsModule, AttachmentsModule, AutoCloseModule, RequestsModule, RoutingModule],
   providers: [StaffRequestsRepository, WorkspaceRepository, WorkspaceService, WorkspaceViews],
   controllers: [WorkspacePagesController, WorkspaceApiController],
   exports: [StaffRequestsRepository, WorkspaceService],

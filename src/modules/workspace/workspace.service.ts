@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { AppError, FieldError, NotFound, ValidationFailed } from '../../common/errors/app-errors';
+import { AutoCloseService } from '../auto-close/auto-close.service';
+import { BuyerNotificationsService } from '../buyer-notifications/buyer-notifications.service';
 import { AppConfig } from '../../config/app-config';
 import { runAsOne, SqlStatement } from '../../database/sql-statement';
 import { OutboxRepository } from '../../queue/outbox.repository';
@@ -18,7 +20,7 @@ import { allowedActions, closeReasonsFor, nextStatus } from '../requests/request
 import { CLOSE_REASON_LABELS, CLOSE_REASONS, CloseReason, RequestAction, RequestStatus } from '../requests/request.types';
 import { NewRequestEvent, RequestsRepository } from '../requests/requests.repository';
 import type { DeclineReason } from '../routing/request-assignment.entity';
-import { RoutingRepository } from '../routing/routing.repository';
+import { RoutableRequest, RoutingRepository } from '../routing/routing.repository';
 import { RoutingService } from '../routing/routing.service';
 import { StaffRequestsRepository } from './staff-requests.repository';
 import { compareQueueItems, isLate, nextDeadline, pausesFromHistory, QUEUE_PAGE_SIZE, QueueFilters } from './workspace-queue.policy';
@@ -65,6 +67,8 @@ export class WorkspaceService {
     private readonly attachments: AttachmentsService,
     private readonly outbox: OutboxRepository,
     private readonly reference: ReferenceService,
+    private readonly buyerNotifications: BuyerNotificationsService,
+    private readonly autoClose: AutoCloseService,
     private readonly clock: Clock,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
@@ -174,10 +178,11 @@ export class WorkspaceService {
   async askClarification(staff: StaffPrincipal, reference: string, body: unknown): Promise<void> {
     const request = await this.holderOnly(staff, reference);
     const text = requiredText(body, 'body', 'Écrivez votre question à l’acheteur.');
-    await this.act(request.id, 'request_clarification', (status, to) => [
+    await this.act(request.id, 'request_clarification', (status, to, _manager, locked) => [
       ...this.messageStatements(request.id, staff, 'clarification_question', text),
       this.requests.statusStatement(request.id, to),
       this.requests.eventStatement(this.event(request.id, staff, 'clarification_requested', status, to, true)),
+      ...this.buyerToldAndTimed(locked),
     ]);
   }
 
@@ -206,7 +211,7 @@ export class WorkspaceService {
     );
     errors.push(...checked.errors);
     if (errors.length) throw new ValidationFailed(errors);
-    await this.act(request.id, 'answer', (status, to) => [
+    await this.act(request.id, 'answer', (status, to, _manager, locked) => [
       ...this.messages.insertStatements(
         { id: messageId, requestId: request.id, kind: 'answer', authorType: 'staff', authorId: staff.id, body: text },
         checked.items,
@@ -214,6 +219,7 @@ export class WorkspaceService {
       ...prepared.statements,
       this.requests.statusStatement(request.id, to),
       this.requests.eventStatement(this.event(request.id, staff, 'answered', status, to, true)),
+      ...this.buyerToldAndTimed(locked),
     ]);
   }
 
@@ -235,6 +241,7 @@ export class WorkspaceService {
             ...this.event(request.id, staff, 'closed', status, to, true),
             reason: CLOSE_REASON_LABELS[chosen],
           }),
+          ...this.buyerNotifications.scheduleStatements(request.id, this.clock.now()),
           ...(current
             ? [
                 this.routingRepository.endAssignmentStatement(current.id, 'finished', this.clock.now(), null),
@@ -267,15 +274,29 @@ export class WorkspaceService {
   private async act(
     requestId: string,
     action: RequestAction | null,
-    statements: (from: RequestStatus, to: RequestStatus, manager: EntityManager) => SqlStatement[] | Promise<SqlStatement[]>,
+    statements: (
+      from: RequestStatus,
+      to: RequestStatus,
+      manager: EntityManager,
+      locked: RoutableRequest,
+    ) => SqlStatement[] | Promise<SqlStatement[]>,
     reason?: CloseReason,
   ): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const locked = await this.routingRepository.lockRequest(manager, requestId);
       if (!locked) throw new NotFound();
       const to = action ? nextStatus({ status: locked.status }, action, reason) : locked.status;
-      await runAsOne(manager, await statements(locked.status, to, manager));
+      await runAsOne(manager, await statements(locked.status, to, manager, locked));
     });
+  }
+
+  /** The buyer hears of the question or the answer (debounced e-mail), and the reply window starts: without a reply the request closes by itself. */
+  private buyerToldAndTimed(request: RoutableRequest): SqlStatement[] {
+    const now = this.clock.now();
+    return [
+      ...this.buyerNotifications.scheduleStatements(request.id, now),
+      ...this.autoClose.scheduleStatements(request.id, this.autoClose.dueAt(now, request.departmentCode)),
+    ];
   }
 
   private messageStatements(requestId: string, staff: StaffPrincipal, kind: MessageKind, body: string): SqlStatement[] {

@@ -1,0 +1,109 @@
+import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+  ApiBadRequestResponse,
+} from '@nestjs/swagger';
+import type { StaffPrincipal } from '../accounts/accounts.types';
+import { CurrentStaff, StaffGuard, StaffRoles } from '../accounts/staff.guard';
+import { ErrorResponseDto } from '../intake/dto/create-request.dto';
+import { FacilitatorLoad } from './dispatch.repository';
+import { DispatchService, ReassignResult, SplitResult, TransferResult } from './dispatch.service';
+
+type Body = Record<string, unknown>;
+
+@ApiTags('Espace de travail')
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Jeton d’accès (créé dans « Mon compte ») ou session requis' })
+@ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Demande introuvable, ou action qui ne vous revient pas' })
+@ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Champ manquant ou invalide (erreurs par champ)' })
+@ApiConflictResponse({
+  type: ErrorResponseDto,
+  description: 'Action impossible dans l’état actuel de la demande, ou facilitateur complet ou absent',
+})
+@UseGuards(StaffGuard)
+@Controller('api/v1/staff')
+export class DispatchApiController {
+  constructor(private readonly dispatch: DispatchService) {}
+
+  @Post('requests/:ref/transfer')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Transférer vers l’autre type de facilitateur (environnemental ⇄ clauses sociales)' })
+  @ApiBody({ schema: { type: 'object', required: ['reason'], properties: { reason: { type: 'string', maxLength: 1000 } } } })
+  @ApiOkResponse({ description: 'Demande remise en attribution, avec son nouveau type' })
+  transfer(@CurrentStaff() staff: StaffPrincipal, @Param('ref') ref: string, @Body() body: Body = {}): Promise<TransferResult> {
+    return this.dispatch.transfer(staff, ref, objectOf(body));
+  }
+
+  @Post('requests/:ref/split')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Scinder une demande : la demande garde son premier sujet, chaque autre sujet devient une demande' })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['topics'],
+      properties: {
+        topics: {
+          type: 'array',
+          minItems: 1,
+          maxItems: 5,
+          items: {
+            type: 'object',
+            required: ['subject', 'question', 'kind', 'segment'],
+            properties: {
+              subject: { type: 'string' },
+              question: { type: 'string' },
+              kind: { type: 'string', enum: ['environmental', 'social_clause'] },
+              segment: { type: 'string' },
+            },
+          },
+        },
+      },
+    },
+  })
+  @ApiOkResponse({ description: 'Les nouvelles demandes (références), chacune routée ; l’acheteur reçoit un courriel avec leurs liens' })
+  split(@CurrentStaff() staff: StaffPrincipal, @Param('ref') ref: string, @Body() body: Body = {}): Promise<SplitResult> {
+    return this.dispatch.split(staff, ref, objectOf(body));
+  }
+
+  @Post('requests/:ref/reassign')
+  @HttpCode(200)
+  @StaffRoles('admin', 'animator')
+  @ApiOperation({ summary: 'Réaffecter : à un facilitateur choisi, ou sans facilitatorId, remise en attribution automatique' })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['reason'],
+      properties: { facilitatorId: { type: 'string', format: 'uuid' }, reason: { type: 'string' } },
+    },
+  })
+  reassign(@CurrentStaff() staff: StaffPrincipal, @Param('ref') ref: string, @Body() body: Body = {}): Promise<ReassignResult> {
+    return this.dispatch.reassign(staff, ref, objectOf(body));
+  }
+
+  @Post('requests/:ref/take-from-pool')
+  @HttpCode(200)
+  @StaffRoles('facilitator')
+  @ApiOperation({ summary: 'Prendre une demande de la réserve de son réseau (dans la limite de sa capacité)' })
+  takeFromPool(@CurrentStaff() staff: StaffPrincipal, @Param('ref') ref: string): Promise<ReassignResult> {
+    return this.dispatch.takeFromPool(staff, ref);
+  }
+
+  @Get('facilitators/load')
+  @StaffRoles('admin', 'animator')
+  @ApiOperation({ summary: 'Charge des facilitateurs de vos réseaux : demandes ouvertes, capacité, absence, retards' })
+  loads(@CurrentStaff() staff: StaffPrincipal): Promise<FacilitatorLoad[]> {
+    return this.dispatch.loads(staff);
+  }
+}
+
+/** A JSON body that is not an object (a bare string, a list) counts as empty: field errors follow. */
+function objectOf(body: unknown): Body {
+  return body && typeof body === 'object' && !Array.isArray(body) ? (body as Body) : {};
+}

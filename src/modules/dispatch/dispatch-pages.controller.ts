@@ -1,0 +1,157 @@
+import { Body, Controller, Get, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { FormModel, formModel, onFieldErrors } from '../../web/form-model';
+import type { StaffPrincipal } from '../accounts/accounts.types';
+import { CurrentStaff, StaffGuard, StaffRoles } from '../accounts/staff.guard';
+import { ReferenceService } from '../reference/reference.service';
+import { KIND_LABELS, REQUEST_KINDS, STATUS_LABELS } from '../requests/request.types';
+import type { DispatchSummary } from './dispatch.repository';
+import { DispatchService } from './dispatch.service';
+import { MAX_SPLIT_TOPICS } from './split.policy';
+
+type Form = Record<string, unknown>;
+
+const AUTOMATIC = 'auto';
+
+/** The dispatch forms of the request page: transfer, split, reassign, take from the pool; and the facilitators' load. */
+@ApiExcludeController()
+@UseGuards(StaffGuard)
+@Controller('espace')
+export class DispatchPagesController {
+  constructor(
+    private readonly dispatch: DispatchService,
+    private readonly reference: ReferenceService,
+  ) {}
+
+  @Get('demandes/:ref/transfert')
+  async transferForm(@CurrentStaff() staff: StaffPrincipal, @Param('ref') ref: string, @Res() res: Response) {
+    this.renderTransfer(res, 200, await this.dispatch.redirectable(staff, ref), formModel());
+  }
+
+  @Post('demandes/:ref/transfert')
+  async transfer(@CurrentStaff() staff: StaffPrincipal, @Param('ref') ref: string, @Res() res: Response, @Body() body: Form = {}) {
+    await onFieldErrors(
+      () => this.dispatch.transfer(staff, ref, body),
+      async (errors) => this.renderTransfer(res, 400, await this.dispatch.redirectable(staff, ref), formModel(body, errors)),
+      // The holder no longer sees a transferred request: back to the queue.
+      () =>
+        res.redirect(
+          303,
+          staff.role === 'facilitator' ? '/espace?fait=transfert' : `/espace/demandes/${encodeURIComponent(ref)}?fait=transfert`,
+        ),
+    );
+  }
+
+  @Get('demandes/:ref/scission')
+  async splitForm(@CurrentStaff() staff: StaffPrincipal, @Param('ref') ref: string, @Res() res: Response) {
+    this.renderSplit(res, 200, await this.dispatch.redirectable(staff, ref), formModel());
+  }
+
+  @Post('demandes/:ref/scission')
+  async split(@CurrentStaff() staff: StaffPrincipal, @Param('ref') ref: string, @Res() res: Response, @Body() body: Form = {}) {
+    const topics = Array.from({ length: MAX_SPLIT_TOPICS }, (_, i) =>
+      Object.fromEntries(['subject', 'question', 'kind', 'segment'].map((name) => [name, body[`topics.${i}.${name}`]])),
+    );
+    await onFieldErrors(
+      () => this.dispatch.split(staff, ref, { topics }),
+      async (errors) => this.renderSplit(res, 400, await this.dispatch.redirectable(staff, ref), formModel(body, errors)),
+      () => res.redirect(303, `/espace/demandes/${encodeURIComponent(ref)}?fait=scission`),
+    );
+  }
+
+  @Get('demandes/:ref/reaffectation')
+  @StaffRoles('admin', 'animator')
+  async reassignForm(@CurrentStaff() staff: StaffPrincipal, @Param('ref') ref: string, @Res() res: Response) {
+    await this.renderReassign(res, 200, staff, ref, formModel());
+  }
+
+  @Post('demandes/:ref/reaffectation')
+  @StaffRoles('admin', 'animator')
+  async reassign(@CurrentStaff() staff: StaffPrincipal, @Param('ref') ref: string, @Res() res: Response, @Body() body: Form = {}) {
+    if (!body.facilitatorId) {
+      const message = 'Choisissez un facilitateur, ou la remise en attribution automatique.';
+      return this.renderReassign(res, 400, staff, ref, formModel(body, [{ field: 'facilitatorId', message }]));
+    }
+    const facilitatorId = body.facilitatorId === AUTOMATIC ? undefined : body.facilitatorId;
+    await onFieldErrors(
+      () => this.dispatch.reassign(staff, ref, { ...body, facilitatorId }),
+      (errors) => this.renderReassign(res, 400, staff, ref, formModel(body, errors)),
+      () => res.redirect(303, `/espace/demandes/${encodeURIComponent(ref)}?fait=reaffectation`),
+    );
+  }
+
+  @Post('demandes/:ref/prise-en-reserve')
+  @StaffRoles('facilitator')
+  async takeFromPool(@CurrentStaff() staff: StaffPrincipal, @Param('ref') ref: string, @Res() res: Response) {
+    await this.dispatch.takeFromPool(staff, ref);
+    res.redirect(303, `/espace/demandes/${encodeURIComponent(ref)}?fait=reserve`);
+  }
+
+  @Get('facilitateurs')
+  @StaffRoles('admin', 'animator')
+  async loads(@CurrentStaff() staff: StaffPrincipal, @Res() res: Response) {
+    const facilitators = (await this.dispatch.loads(staff)).map((f) => ({
+      ...f,
+      kindLabel: KIND_LABELS[f.kind],
+      networkName: this.reference.network(f.networkCode)?.name ?? f.networkCode,
+    }));
+    res.render('dispatch-loads', { title: 'Charge des facilitateurs', facilitators });
+  }
+
+  private renderTransfer(res: Response, status: number, request: DispatchSummary, form: FormModel) {
+    const target = request.kind === 'environmental' ? 'social_clause' : 'environmental';
+    res.status(status).render('dispatch-transfer', {
+      title: `Transférer la demande ${request.reference}`,
+      request: this.described(request),
+      targetLabel: KIND_LABELS[target],
+      form,
+    });
+  }
+
+  private renderSplit(res: Response, status: number, request: DispatchSummary, form: FormModel) {
+    res.status(status).render('dispatch-split', {
+      title: `Scinder la demande ${request.reference}`,
+      request: this.described(request),
+      slots: Array.from({ length: MAX_SPLIT_TOPICS }, (_, i) => i),
+      kinds: REQUEST_KINDS.map((kind) => ({ value: kind, label: KIND_LABELS[kind] })),
+      segments: this.reference.allSegments().map((s) => ({ value: s.code, label: s.label })),
+      form,
+    });
+  }
+
+  private async renderReassign(res: Response, status: number, staff: StaffPrincipal, ref: string, form: FormModel) {
+    const { request, choices } = await this.dispatch.reassignable(staff, ref);
+    const options = choices.map((c) => ({
+      value: c.id,
+      label: `${c.name} — ${c.openCount} demande${c.openCount > 1 ? 's' : ''} ouverte${c.openCount > 1 ? 's' : ''} sur ${c.capacity}`,
+      hint: [
+        c.current ? 'Tient la demande actuellement' : '',
+        c.unavailable === 'absent' ? 'Absent aujourd’hui' : '',
+        c.unavailable === 'full' ? 'Capacité atteinte' : '',
+      ]
+        .filter(Boolean)
+        .join(' · '),
+    }));
+    options.push({
+      value: AUTOMATIC,
+      label: 'Remettre en attribution automatique',
+      hint: 'Le routage choisit le facilitateur disponible le mieux placé',
+    });
+    res.status(status).render('dispatch-reassign', {
+      title: `Réaffecter la demande ${request.reference}`,
+      request: this.described(request),
+      options,
+      form,
+    });
+  }
+
+  private described(request: DispatchSummary) {
+    return {
+      ...request,
+      kindLabel: KIND_LABELS[request.kind],
+      statusLabel: STATUS_LABELS[request.status],
+      segmentLabel: this.reference.segment(request.segmentCode)?.label ?? request.segmentCode,
+    };
+  }
+}

@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { SqlStatement } from '../../database/sql-statement';
+import { AdviceRequest } from '../requests/request.entities';
+import type { RequestKind, RequestStatus } from '../requests/request.types';
+
+/** What the dispatch pages show of the request. */
+export interface DispatchSummary {
+  id: string;
+  reference: string;
+  subject: string;
+  kind: RequestKind;
+  status: RequestStatus;
+  segmentCode: string;
+  holder: string | null;
+}
+
+/** One facilitator's load, for animators and admins. */
+export interface FacilitatorLoad {
+  id: string;
+  firstName: string;
+  lastName: string;
+  kind: RequestKind;
+  networkCode: string;
+  departmentCodes: string[];
+  active: boolean;
+  openCount: number;
+  capacity: number;
+  absentToday: boolean;
+  lateCount: number;
+  lastAssignedAt: Date | null;
+}
+
+@Injectable()
+export class DispatchRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async summary(requestId: string): Promise<DispatchSummary | null> {
+    const rows = await this.dataSource.query(
+      `SELECT r.id, r.reference, r.subject, r.kind, r.status, r.segment_code AS "segmentCode",
+              CASE WHEN f.id IS NULL THEN NULL ELSE f.first_name || ' ' || f.last_name END AS holder
+         FROM requests r LEFT JOIN facilitators f ON f.id = r.assigned_facilitator_id WHERE r.id = $1`,
+      [requestId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** The whole request, locked: the split copies its buyer, organisation and territory. */
+  lockFull(manager: EntityManager, requestId: string): Promise<AdviceRequest | null> {
+    return manager.getRepository(AdviceRequest).findOne({ where: { id: requestId }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  kindStatement(requestId: string, kind: RequestKind): SqlStatement {
+    return { sql: `UPDATE requests SET kind = $2, updated_at = now() WHERE id = $1`, params: [requestId, kind] };
+  }
+
+  /**
+   * Facilitators of these networks (null: all) with their load; late means holding a request not
+   * taken in charge past its deadline.
+   */
+  loads(networkCodes: string[] | null, today: string, now: Date): Promise<FacilitatorLoad[]> {
+    return this.dataSource.query(
+      `SELECT f.id, f.first_name AS "firstName", f.last_name AS "lastName", f.kind, f.network_code AS "networkCode", f.active,
+              f.open_count AS "openCount", f.capacity, f.last_assigned_at AS "lastAssignedAt",
+              COALESCE((SELECT array_agg(fd.department_code ORDER BY fd.department_code) FROM facilitator_departments fd
+                         WHERE fd.facilitator_id = f.id), '{}') AS "departmentCodes",
+              EXISTS (SELECT 1 FROM facilitator_absences a WHERE a.facilitator_id = f.id AND $2::date BETWEEN a.starts_on AND a.ends_on) AS "absentToday",
+              (SELECT count(*)::int FROM request_assignments ra
+                WHERE ra.facilitator_id = f.id AND ra.ended_at IS NULL AND ra.taken_at IS NULL AND ra.take_charge_due_at < $3) AS "lateCount"
+         FROM facilitators f
+        WHERE $1::text[] IS NULL OR f.network_code = ANY($1::text[])
+        ORDER BY f.network_code, f.kind, f.last_name, f.first_name, f.id`,
+      [networkCodes, today, now],
+    );
+  }
+}

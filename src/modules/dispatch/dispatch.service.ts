@@ -1,0 +1,347 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { Clock, parisDay } from '../../common/clock';
+import { AppError, NotFound, ValidationFailed } from '../../common/errors/app-errors';
+import { randomToken, sha256 } from '../../common/tokens';
+import { AppConfig } from '../../config/app-config';
+import { runAsOne, SqlStatement } from '../../database/sql-statement';
+import { OutboxRepository } from '../../queue/outbox.repository';
+import { canRedirect, canReassign, canTakeFromPool, RequestScope, visibleNetworks } from '../accounts/access.policy';
+import type { StaffPrincipal } from '../accounts/accounts.types';
+import { MailService } from '../mail/mail.service';
+import { ReferenceService } from '../reference/reference.service';
+import { whyNotEligible } from '../routing/ranking.policy';
+import { ClaimableFacilitator, CurrentAssignment, RoutableRequest, RoutingRepository } from '../routing/routing.repository';
+import { RoutingService } from '../routing/routing.service';
+import { parisYear } from '../requests/reference-number';
+import { AdviceRequest } from '../requests/request.entities';
+import { nextStatus } from '../requests/request-state.policy';
+import { KIND_LABELS, RequestKind, RequestStatus } from '../requests/request.types';
+import { RequestsRepository } from '../requests/requests.repository';
+import { trackingUrl } from '../requests/tracking-url';
+import { StaffRequestsRepository } from '../workspace/staff-requests.repository';
+import { DispatchRepository, DispatchSummary, FacilitatorLoad } from './dispatch.repository';
+import { parseSplitTopics, reasonProblem, SplitTopic } from './split.policy';
+
+type Visible = RequestScope & { id: string; reference: string };
+
+export interface TransferResult {
+  reference: string;
+  kind: RequestKind;
+  status: RequestStatus;
+}
+
+export interface SplitResult {
+  reference: string;
+  created: Array<{ reference: string; kind: RequestKind; subject: string }>;
+}
+
+export interface ReassignResult {
+  reference: string;
+  status: RequestStatus;
+  facilitatorId: string | null;
+}
+
+/** A facilitator staff may choose on the reassignment form, and why not if they cannot take it now. */
+export interface ReassignChoice {
+  id: string;
+  name: string;
+  openCount: number;
+  capacity: number;
+  absentToday: boolean;
+  current: boolean;
+  unavailable: 'absent' | 'full' | null;
+}
+
+/**
+ * Moving requests between people: transfer to the other kind, split, reassignment by the network,
+ * a facilitator taking from the pool. Each change runs in one transaction with its history, e-mails
+ * and routing jobs; anyone who may not act on the request gets 404.
+ */
+@Injectable()
+export class DispatchService {
+  constructor(
+    private readonly staffRequests: StaffRequestsRepository,
+    private readonly dispatch: DispatchRepository,
+    private readonly routing: RoutingService,
+    private readonly routingRepository: RoutingRepository,
+    private readonly requests: RequestsRepository,
+    private readonly mail: MailService,
+    private readonly outbox: OutboxRepository,
+    private readonly reference: ReferenceService,
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
+
+  /** What the transfer and split pages show (404 unless the person may transfer or split it). */
+  async redirectable(staff: StaffPrincipal, reference: string): Promise<DispatchSummary> {
+    return this.summaryOf(await this.find(staff, reference, canRedirect));
+  }
+
+  /** What the reassignment page shows, with the facilitators of the request's kind and territory. */
+  async reassignable(staff: StaffPrincipal, reference: string): Promise<{ request: DispatchSummary; choices: ReassignChoice[] }> {
+    const visible = await this.find(staff, reference, canReassign);
+    const routable = (await this.routingRepository.readRequest(visible.id))!;
+    const candidates = await this.routingRepository.readCandidates(routable, parisDay(this.clock.now()));
+    const choices = candidates
+      .filter((f) => !['kind', 'territory'].includes(whyNotEligible(routable, f) ?? ''))
+      .map((f) => choiceOf(f, routable, visible.assignedFacilitatorId))
+      .sort((a, b) => a.name.localeCompare(b.name, 'fr'));
+    return { request: await this.summaryOf(visible), choices };
+  }
+
+  /**
+   * To the other kind: the holder lets it go (place freed), the request goes back to routing, which
+   * finds the other kind's facilitator by that kind's territory rules.
+   */
+  async transfer(staff: StaffPrincipal, reference: string, body: Record<string, unknown>): Promise<TransferResult> {
+    const visible = await this.find(staff, reference, canRedirect);
+    const reason = this.requiredReason(body.reason);
+    const { kind, freed } = await this.dataSource.transaction(async (manager) => {
+      const { request, current } = await this.lock(manager, visible.id);
+      nextStatus(request, 'transfer');
+      const kind: RequestKind = request.kind === 'environmental' ? 'social_clause' : 'environmental';
+      await runAsOne(manager, [
+        this.dispatch.kindStatement(request.id, kind),
+        // A new job id: the intake's own job for this request may still sit in the queue as completed.
+        this.outbox.addStatement('request.submitted', { requestId: request.id }, `request-submitted-${request.id}-${randomUUID()}`),
+      ]);
+      await runAsOne(
+        manager,
+        this.routing.release(request, current, 'transferred', {
+          type: 'transferred',
+          actorType: 'staff',
+          actorId: staff.id,
+          reason: `Transférée de « ${KIND_LABELS[request.kind]} » vers « ${KIND_LABELS[kind]} » par ${nameOf(staff)} : ${reason}`,
+        }),
+      );
+      return { kind, freed: current?.facilitatorId ?? null };
+    });
+    if (freed) await this.routing.scheduleDrains(freed);
+    return { reference: visible.reference, kind, status: 'submitted' };
+  }
+
+  /**
+   * The original keeps its first topic and its facilitator; each further topic becomes a request of
+   * the same buyer, routed on its own. The buyer gets one e-mail with the new private links.
+   */
+  async split(staff: StaffPrincipal, reference: string, body: Record<string, unknown>): Promise<SplitResult> {
+    const visible = await this.find(staff, reference, canRedirect);
+    const segments = new Set(this.reference.allSegments().map((s) => s.code));
+    const { topics, errors } = parseSplitTopics(body.topics, segments);
+    if (errors.length) throw new ValidationFailed(errors);
+    const references: string[] = [];
+    while (references.length < topics.length) references.push(await this.requests.nextReference(parisYear(this.clock.now())));
+    const created = await this.dataSource.transaction(async (manager) => {
+      const original = await this.dispatch.lockFull(manager, visible.id);
+      if (!original) throw new NotFound();
+      const status = nextStatus(original, 'split');
+      const created = topics.map((topic, i) => this.splitOff(original, topic, references[i]));
+      await runAsOne(manager, [
+        ...created.flatMap(({ request }) => [
+          ...this.requests.insertStatements(request, {
+            requestId: request.id,
+            type: 'split_from',
+            fromStatus: null,
+            toStatus: 'submitted',
+            actorType: 'staff',
+            actorId: staff.id,
+            reason: `Créée par scission de ${original.reference}`,
+            isPublic: true,
+          }),
+          this.outbox.addStatement('request.submitted', { requestId: request.id }, `request-submitted-${request.id}`),
+        ]),
+        this.requests.eventStatement({
+          requestId: original.id,
+          type: 'split',
+          fromStatus: original.status,
+          toStatus: status,
+          actorType: 'staff',
+          actorId: staff.id,
+          reason: `Scindée en ${references.join(', ')}`,
+          isPublic: true,
+        }),
+        ...this.mail.prepare({
+          requestId: original.id,
+          template: 'buyer-split',
+          recipient: original.buyerEmail,
+          subject: `Votre demande ${original.reference} devient ${created.length + 1} demandes — Guichet vert`,
+          context: {
+            firstName: original.buyerFirstName,
+            reference: original.reference,
+            subject: original.subject,
+            created: created.map(({ request, link }) => ({ reference: request.reference, subject: request.subject, trackingUrl: link })),
+          },
+        }),
+      ]);
+      return created;
+    });
+    return {
+      reference: visible.reference,
+      created: created.map(({ request }) => ({ reference: request.reference, kind: request.kind, subject: request.subject })),
+    };
+  }
+
+  /**
+   * The network gives the request to a chosen facilitator (a place claimed under lock, refused if
+   * full or absent), or lets routing choose again (no facilitatorId).
+   */
+  async reassign(staff: StaffPrincipal, reference: string, body: Record<string, unknown>): Promise<ReassignResult> {
+    const visible = await this.find(staff, reference, canReassign);
+    const reason = this.requiredReason(body.reason);
+    const chosenId = typeof body.facilitatorId === 'string' && body.facilitatorId.trim() ? body.facilitatorId.trim() : null;
+    if (chosenId && !/^[0-9a-f-]{36}$/i.test(chosenId)) {
+      throw new ValidationFailed([{ field: 'facilitatorId', message: 'Choisissez un facilitateur de la liste.' }]);
+    }
+    const result = await this.dataSource.transaction(async (manager) => {
+      const { request, current } = await this.lock(manager, visible.id);
+      const previous = current && (await this.routingRepository.facilitatorContact(manager, current.facilitatorId));
+      const withdrawn = previous ? this.withdrawnMail(request, previous) : [];
+      if (!chosenId) {
+        nextStatus(request, 'reroute');
+        await runAsOne(manager, [
+          ...this.routing.release(request, current, 'reassigned', {
+            type: 'rerouted',
+            actorType: 'staff',
+            actorId: staff.id,
+            reason: `Remise en attribution automatique par ${nameOf(staff)}${previous ? ` (retirée à ${previous.firstName})` : ''} : ${reason}`,
+          }),
+          ...withdrawn,
+        ]);
+        const [outcome] = await this.routing.assign(manager, [{ ...request, status: 'submitted' }]);
+        const holder = (await this.routingRepository.currentAssignment(manager, request.id))?.facilitatorId ?? null;
+        return {
+          status: outcome === 'assigned' ? 'assigned' : 'unassigned',
+          facilitatorId: holder,
+          freed: current?.facilitatorId ?? null,
+        } as const;
+      }
+      nextStatus(request, 'reassign');
+      if (current?.facilitatorId === chosenId) {
+        const message = 'Cette demande est déjà confiée à ce facilitateur.';
+        throw new AppError('conflict', message, [{ field: 'facilitatorId', message }]);
+      }
+      if (current) {
+        await runAsOne(manager, [
+          this.routingRepository.endAssignmentStatement(current.id, 'reassigned', this.clock.now(), null),
+          this.routingRepository.releaseCapacityStatement(current.facilitatorId),
+          ...withdrawn,
+        ]);
+      }
+      const chosen = await this.routingRepository.facilitatorContact(manager, chosenId);
+      await this.routing.assignChosen(manager, request, chosenId, {
+        type: 'reassigned',
+        actorType: 'staff',
+        actorId: staff.id,
+        reason: `Confiée à ${chosen?.firstName ?? 'un facilitateur'} par ${nameOf(staff)}${previous ? `, retirée à ${previous.firstName}` : ''} : ${reason}`,
+      });
+      return { status: 'assigned', facilitatorId: chosenId, freed: current?.facilitatorId ?? null } as const;
+    });
+    if (result.freed) await this.routing.scheduleDrains(result.freed);
+    return { reference: visible.reference, status: result.status, facilitatorId: result.facilitatorId };
+  }
+
+  /** A facilitator takes a request of their network's pool, within their capacity. */
+  async takeFromPool(staff: StaffPrincipal, reference: string): Promise<ReassignResult> {
+    const visible = await this.find(staff, reference, canTakeFromPool);
+    await this.dataSource.transaction(async (manager) => {
+      const { request, current } = await this.lock(manager, visible.id);
+      if (request.status !== 'unassigned' || current) {
+        const message = 'Cette demande n’est plus dans la réserve : un facilitateur vient de la recevoir.';
+        throw new AppError('conflict', message, [{ field: 'action', message }]);
+      }
+      nextStatus(request, 'route_assigned');
+      await this.routing.assignChosen(manager, request, staff.facilitatorId!, {
+        type: 'taken_from_pool',
+        actorType: 'staff',
+        actorId: staff.id,
+        reason: `Prise dans la réserve du réseau par ${nameOf(staff)}`,
+      });
+    });
+    return { reference: visible.reference, status: 'assigned', facilitatorId: staff.facilitatorId };
+  }
+
+  /** The facilitators of the animator's networks (all for an admin) and their load. */
+  loads(staff: StaffPrincipal): Promise<FacilitatorLoad[]> {
+    const now = this.clock.now();
+    return this.dispatch.loads(visibleNetworks(staff), parisDay(now), now);
+  }
+
+  private async find(
+    staff: StaffPrincipal,
+    reference: string,
+    may: (staff: StaffPrincipal, request: RequestScope) => boolean,
+  ): Promise<Visible> {
+    const request = await this.staffRequests.findVisible(staff, reference);
+    if (!request || !may(staff, request)) throw new NotFound();
+    return request;
+  }
+
+  private async summaryOf(visible: Visible): Promise<DispatchSummary> {
+    const summary = await this.dispatch.summary(visible.id);
+    if (!summary) throw new NotFound();
+    return summary;
+  }
+
+  private async lock(manager: EntityManager, requestId: string): Promise<{ request: RoutableRequest; current: CurrentAssignment | null }> {
+    const request = await this.routingRepository.lockRequest(manager, requestId);
+    if (!request) throw new NotFound();
+    return { request, current: await this.routingRepository.currentAssignment(manager, requestId) };
+  }
+
+  private requiredReason(value: unknown): string {
+    const problem = reasonProblem(value);
+    if (problem) throw new ValidationFailed([{ field: 'reason', message: problem }]);
+    return String(value).trim();
+  }
+
+  private withdrawnMail(request: RoutableRequest, facilitator: { email: string; firstName: string }): SqlStatement[] {
+    return this.mail.prepare({
+      requestId: request.id,
+      template: 'assignment-withdrawn',
+      recipient: facilitator.email,
+      subject: `Demande ${request.reference} confiée à un autre facilitateur`,
+      context: { firstName: facilitator.firstName, reference: request.reference, subject: request.subject, why: 'reassigned' },
+    });
+  }
+
+  /** A new request for one topic: same buyer, organisation and territory; its own reference and private link. */
+  private splitOff(original: AdviceRequest, topic: SplitTopic, reference: string): { request: AdviceRequest; link: string } {
+    const token = randomToken();
+    const request = Object.assign(new AdviceRequest(), {
+      ...original,
+      id: randomUUID(),
+      reference,
+      status: 'submitted',
+      kind: topic.kind,
+      segmentCode: topic.segment,
+      subject: topic.subject,
+      question: topic.question,
+      assignedFacilitatorId: null,
+      deadlineMisses: 0,
+      closeReason: null,
+      closedAt: null,
+      trackingTokenHash: sha256(token),
+    } satisfies Partial<AdviceRequest>);
+    return { request, link: trackingUrl(this.config.PUBLIC_URL, reference, token) };
+  }
+}
+
+function choiceOf(f: ClaimableFacilitator, request: RoutableRequest, holderId: string | null): ReassignChoice {
+  const why = whyNotEligible(request, f);
+  return {
+    id: f.id,
+    name: `${f.firstName} ${f.lastName}`,
+    openCount: f.openCount,
+    capacity: f.capacity,
+    absentToday: f.absentToday,
+    current: f.id === holderId,
+    unavailable: why === 'absent' || why === 'full' ? why : null,
+  };
+}
+
+function nameOf(staff: StaffPrincipal): string {
+  return `${staff.firstName} ${staff.lastName}`;
+}

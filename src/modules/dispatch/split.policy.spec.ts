@@ -1,0 +1,39 @@
+import { parseSplitTopics, reasonProblem } from './split.policy';
+
+const segments = new Set(['office_supplies', 'catering']);
+const question =
+  'Nous voulons aussi intégrer une clause d’insertion dans le marché de nettoyage des locaux, comment fixer le nombre d’heures ?';
+const good = { subject: 'Clause d’insertion nettoyage', question, kind: 'social_clause', segment: 'catering' };
+
+describe('split policy', () => {
+  it.each([
+    ['one topic', [good], 1, []],
+    ['empty slots are skipped', [good, { subject: '', question: '', kind: '', segment: '' }, good], 2, []],
+    ['nothing filled in', [{ subject: '' }], 0, ['topics.0.subject']],
+    ['not a list', 'x', 0, ['topics.0.subject']],
+    ['too many', Array(6).fill(good), 0, ['topics']],
+    ['short subject', [{ ...good, subject: 'abc' }], 0, ['topics.0.subject']],
+    ['two-line subject', [{ ...good, subject: 'Un sujet\nsur deux lignes' }], 0, ['topics.0.subject']],
+    ['short question', [{ ...good, question: 'Et le reste ?' }], 0, ['topics.0.question']],
+    ['long question', [{ ...good, question: 'mot '.repeat(1300) }], 0, ['topics.0.question']],
+    ['unknown kind', [good, { ...good, kind: 'other' }], 0, ['topics.1.kind']],
+    ['unknown segment', [{ ...good, segment: 'space' }], 0, ['topics.0.segment']],
+  ])('%s', (_label, input, count, fields) => {
+    const { topics, errors } = parseSplitTopics(input, segments);
+    expect(topics).toHaveLength(count);
+    expect(errors.map((e) => e.field)).toEqual(fields);
+  });
+
+  it('keeps trimmed values', () => {
+    expect(parseSplitTopics([{ ...good, subject: `  ${good.subject} ` }], segments).topics[0].subject).toBe(good.subject);
+  });
+
+  it.each([
+    [undefined, true],
+    ['   ', true],
+    ['x'.repeat(1001), true],
+    ['Question de clauses sociales', false],
+  ])('reasonProblem(%#)', (value, refused) => {
+    expect(reasonProblem(value) !== null).toBe(refused);
+  });
+});

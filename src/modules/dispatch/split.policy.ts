@@ -1,0 +1,66 @@
+/**
+ * What a split asks for (pure): 1 to 5 further topics, each a question of its own, and the reason
+ * a transfer or reassignment needs. Shared by the form and the JSON API.
+ */
+import type { FieldError } from '../../common/errors/app-errors';
+import { QUESTION_MAX_LENGTH, questionProblem } from '../intake/eligibility.policy';
+import { REQUEST_KINDS, RequestKind } from '../requests/request.types';
+
+export const MAX_SPLIT_TOPICS = 5;
+export const REASON_MAX_LENGTH = 1000;
+
+export interface SplitTopic {
+  subject: string;
+  question: string;
+  kind: RequestKind;
+  segment: string;
+}
+
+const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
+
+/** The topics actually filled in (a slot left entirely empty is skipped), or the errors, by field `topics.<n>.<name>`. */
+export function parseSplitTopics(input: unknown, segmentCodes: ReadonlySet<string>): { topics: SplitTopic[]; errors: FieldError[] } {
+  const slots = Array.isArray(input) ? input : [];
+  const errors: FieldError[] = [];
+  const topics: SplitTopic[] = [];
+  if (slots.length > MAX_SPLIT_TOPICS) {
+    return { topics, errors: [{ field: 'topics', message: `Une scission crée au plus ${MAX_SPLIT_TOPICS} nouvelles demandes.` }] };
+  }
+  slots.forEach((slot: Record<string, unknown> | null, index) => {
+    const raw = slot && typeof slot === 'object' ? slot : {};
+    const topic = { subject: text(raw.subject), question: text(raw.question), kind: text(raw.kind), segment: text(raw.segment) };
+    if (!topic.subject && !topic.question && !topic.kind && !topic.segment) return;
+    const field = (name: string) => `topics.${index}.${name}`;
+    const problems: FieldError[] = [];
+    if (topic.subject.length < 5 || topic.subject.length > 150 || /[\r\n]/.test(topic.subject)) {
+      problems.push({ field: field('subject'), message: `Sujet ${index + 1} : donnez un objet d’une ligne, de 5 à 150 caractères.` });
+    }
+    const questionIssue =
+      topic.question.length > QUESTION_MAX_LENGTH ? `au plus ${QUESTION_MAX_LENGTH} caractères.` : questionProblem(topic.question);
+    if (questionIssue) problems.push({ field: field('question'), message: `Sujet ${index + 1} : ${lowerFirst(questionIssue)}` });
+    if (!(REQUEST_KINDS as readonly string[]).includes(topic.kind)) {
+      problems.push({ field: field('kind'), message: `Sujet ${index + 1} : choisissez le type de question.` });
+    }
+    if (!segmentCodes.has(topic.segment)) {
+      problems.push({ field: field('segment'), message: `Sujet ${index + 1} : choisissez un segment d’achat de la liste.` });
+    }
+    errors.push(...problems);
+    if (!problems.length) topics.push(topic as SplitTopic);
+  });
+  if (!errors.length && !topics.length) {
+    errors.push({ field: 'topics.0.subject', message: 'Décrivez au moins un autre sujet à détacher de la demande.' });
+  }
+  return { topics: errors.length ? [] : topics, errors };
+}
+
+/** The why of a transfer or reassignment, kept in the history; required. */
+export function reasonProblem(value: unknown): string | null {
+  const reason = text(value);
+  if (!reason) return 'Indiquez le motif : il est gardé dans l’historique de la demande.';
+  if (reason.length > REASON_MAX_LENGTH) return `Le motif ne doit pas dépasser ${REASON_MAX_LENGTH} caractères.`;
+  return null;
+}
+
+function lowerFirst(message: string): string {
+  return message.charAt(0).toLowerCase() + message.slice(1);
+}

@@ -1,0 +1,93 @@
+/**
+ * The reassignment and split pages in a real browser: audited by axe-core (blank and with errors),
+ * and used to the end without JavaScript.
+ */
+import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { CHROMIUM_ARGS, expectNoAxeViolations, submitByButton as submit } from '../support/browser';
+import { insertFacilitator } from '../support/facilitators';
+import { insertStaff, STAFF_PASSWORD } from '../support/staff';
+import { flushQueues, resetDatabase, startTestApp, submitRequest, TestApp, waitFor } from '../support/test-app';
+
+jest.setTimeout(60_000);
+
+const QUESTION =
+  'Nous voulons aussi intégrer une clause d’insertion dans le marché de nettoyage des locaux : comment fixer le nombre d’heures réservées ?';
+
+let testApp: TestApp;
+let browser: Browser;
+/** CSP bypassed only so that axe-core can be injected as an inline script. */
+let forAudit: BrowserContext;
+let withoutJs: BrowserContext;
+let reference: string;
+let holder: string;
+let other: string;
+
+beforeAll(async () => {
+  testApp = await startTestApp({}, { api: true, worker: true });
+  await resetDatabase(testApp.dataSource);
+  await flushQueues();
+  holder = await insertFacilitator(testApp.dataSource, { network: 'aura-ee', firstName: 'Alix' });
+  await insertFacilitator(testApp.dataSource, { kind: 'social_clause', network: 'aura-ee', departments: ['38'] });
+  reference = await submitRequest(testApp, 1);
+  await waitFor(async () => (await testApp.dataSource.query(`SELECT status FROM requests`))[0].status === 'assigned');
+  other = await insertFacilitator(testApp.dataSource, { network: 'aura-ee', firstName: 'Dominique' });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  forAudit = await browser.newContext({ locale: 'fr-FR', bypassCSP: true });
+  withoutJs = await browser.newContext({ locale: 'fr-FR', javaScriptEnabled: false });
+  const { email } = await insertStaff(testApp.dataSource, { role: 'animator', networks: ['aura-ee'] });
+  for (const context of [forAudit, withoutJs]) await signIn(await context.newPage(), email);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await testApp?.close();
+});
+
+async function signIn(page: Page, email: string): Promise<void> {
+  await page.goto(`${testApp.url}/connexion`);
+  await page.fill('#f-email', email);
+  await page.fill('#f-password', STAFF_PASSWORD);
+  expect(await submit(page, 'Se connecter')).toBe(303);
+  await page.close();
+}
+
+async function goTo(page: Page, path: string): Promise<void> {
+  expect((await page.goto(`${testApp.url}${path}`))!.status()).toBe(200);
+}
+
+it('scission et réaffectation : aucune violation axe, vides ou avec erreurs', async () => {
+  const page = await forAudit.newPage();
+  await goTo(page, `/espace/demandes/${reference}/scission`);
+  await expectNoAxeViolations(page, 'scission');
+  await page.fill('#f-topics-0-subject', 'abc');
+  expect(await submit(page, 'Créer les nouvelles demandes')).toBe(400);
+  expect(await page.locator('#resume-erreurs').textContent()).toContain('Sujet 1 : choisissez le type de question.');
+  await expectNoAxeViolations(page, 'scission avec erreurs');
+
+  await goTo(page, `/espace/demandes/${reference}/reaffectation`);
+  await expectNoAxeViolations(page, 'réaffectation');
+  expect(await submit(page, 'Réaffecter')).toBe(400);
+  await expectNoAxeViolations(page, 'réaffectation avec erreurs');
+  await page.close();
+});
+
+it('scission puis réaffectation sans JavaScript', async () => {
+  const page = await withoutJs.newPage();
+  await goTo(page, `/espace/demandes/${reference}/scission`);
+  await page.fill('#f-topics-0-subject', 'Clause d’insertion pour le nettoyage');
+  await page.fill('#f-topics-0-question', QUESTION);
+  await page.selectOption('#f-topics-0-kind', 'social_clause');
+  await page.selectOption('#f-topics-0-segment', 'office_supplies');
+  expect(await submit(page, 'Créer les nouvelles demandes')).toBe(303);
+  const [split] = await testApp.dataSource.query(`SELECT reason FROM request_events WHERE type = 'split'`);
+  expect(split.reason).toMatch(/^Scindée en GV-\d{4}-\d{6}$/);
+
+  await goTo(page, `/espace/demandes/${reference}/reaffectation`);
+  await page.locator('label', { hasText: 'Dominique' }).click();
+  await page.fill('#f-reason', 'Alix est en formation cette semaine');
+  expect(await submit(page, 'Réaffecter')).toBe(303);
+  const [row] = await testApp.dataSource.query(`SELECT assigned_facilitator_id AS id FROM requests WHERE reference = $1`, [reference]);
+  expect(row.id).toBe(other);
+  expect(row.id).not.toBe(holder);
+  await page.close();
+});

@@ -1,0 +1,337 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { StaffAuthService } from '../../src/modules/accounts/staff-auth.service';
+import { insertFacilitator } from '../support/facilitators';
+import { bearerFor, insertStaff, StaffClient } from '../support/staff';
+import { bodyOf, submitRequest, TestApp, useTestApp, waitFor } from '../support/test-app';
+
+const QUESTION =
+  'Nous voulons aussi intégrer une clause d’insertion dans le marché de nettoyage des locaux : comment fixer le nombre d’heures réservées ?';
+
+describe('dispatch: transfer, split, reassign, pool, load (worker running)', () => {
+  let t!: TestApp;
+  useTestApp((app) => (t = app), {}, { api: true, worker: true });
+
+  const row = async (sql: string, params: unknown[] = []) => (await t.dataSource.query(sql, params))[0];
+  const requestRow = (reference: string) =>
+    row(`SELECT id, status, kind, assigned_facilitator_id AS "holder" FROM requests WHERE reference = $1`, [reference]);
+  const openCount = async (id: string) => (await row(`SELECT open_count AS n FROM facilitators WHERE id = $1`, [id])).n as number;
+
+  const submit = (n: number, overrides: Record<string, unknown> = {}): Promise<string> => submitRequest(t, n, overrides);
+
+  async function routedTo(reference: string, facilitatorId: string | null): Promise<void> {
+    await waitFor(
+      async () => {
+        const r = await requestRow(reference);
+        return r.holder === facilitatorId && (facilitatorId ? r.status === 'assigned' : r.status === 'unassigned');
+      },
+      10_000,
+      `${reference} routée`,
+    );
+  }
+
+  const tokenOf = async (staffId: string) => `Bearer ${await t.app.get(StaffAuthService).createApiToken(staffId, 'tests')}`;
+
+  async function signedIn(seed: Parameters<typeof insertStaff>[1]): Promise<StaffClient & { staffId: string }> {
+    const { id, email } = await insertStaff(t.dataSource, seed);
+    const client = new StaffClient(t.url);
+    expect((await client.signIn(email)).status).toBe(303);
+    return Object.assign(client, { staffId: id });
+  }
+
+  const api = (path: string, authorization: string, body?: unknown) =>
+    fetch(`${t.url}/api/v1/staff${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { authorization, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+
+  it('transfers to the other kind: the holder lets go, the worker routes it to a social-clause facilitator, and back by the API', async () => {
+    const green = await insertFacilitator(t.dataSource, { network: 'aura-ee', email: 'vert@example.org' });
+    const social = await insertFacilitator(t.dataSource, { kind: 'social_clause', network: 'aura-ee', departments: ['38'] });
+    const reference = await submit(1);
+    await routedTo(reference, green);
+    const holder = await signedIn({ role: 'facilitator', facilitatorId: green });
+
+    const page = await holder.get(`/espace/demandes/${reference}/transfert`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Transférer vers « Clauses sociales »');
+    const missing = await holder.submit(`/espace/demandes/${reference}/transfert`, `/espace/demandes/${reference}/transfert`, {
+      reason: ' ',
+    });
+    expect(missing.status).toBe(400);
+    expect(await missing.text()).toContain('Indiquez le motif');
+
+    const done = await holder.submit(`/espace/demandes/${reference}/transfert`, `/espace/demandes/${reference}/transfert`, {
+      reason: 'Question de clause d’insertion',
+    });
+    expect(done.status).toBe(303);
+    expect(done.headers.get('location')).toBe('/espace?fait=transfert');
+    await routedTo(reference, social);
+    const { id } = await requestRow(reference);
+    expect((await requestRow(reference)).kind).toBe('social_clause');
+    expect(await openCount(green)).toBe(0);
+    expect(await openCount(social)).toBe(1);
+    const ended = await row(`SELECT end_reason FROM request_assignments WHERE request_id = $1 AND facilitator_id = $2`, [id, green]);
+    expect(ended.end_reason).toBe('transferred');
+    const history = await row(`SELECT reason, from_status, to_status FROM request_events WHERE request_id = $1 AND type = 'transferred'`, [
+      id,
+    ]);
+    expect(history).toMatchObject({ from_status: 'assigned', to_status: 'submitted' });
+    expect(history.reason).toContain('Question de clause d’insertion');
+    // The former holder no longer sees it.
+    expect((await holder.get(`/espace/demandes/${reference}/transfert`)).status).toBe(404);
+
+    const animator = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
+    expect((await api(`/requests/${reference}/transfer`, animator, {})).status).toBe(400);
+    const back = await api(`/requests/${reference}/transfer`, animator, { reason: 'Finalement environnemental' });
+    expect(back.status).toBe(200);
+    expect(await back.json()).toEqual({ reference, kind: 'environmental', status: 'submitted' });
+    await routedTo(reference, green);
+    expect(await openCount(social)).toBe(0);
+  });
+
+  it('splits: new requests routed on their own, one buyer e-mail whose links open each request', async () => {
+    const green = await insertFacilitator(t.dataSource, { network: 'aura-ee' });
+    const social = await insertFacilitator(t.dataSource, { kind: 'social_clause', network: 'aura-ee', departments: ['38'] });
+    const reference = await submit(2);
+    await routedTo(reference, green);
+    const holder = await signedIn({ role: 'facilitator', facilitatorId: green });
+    const path = `/espace/demandes/${reference}/scission`;
+
+    const page = await holder.get(path);
+    expect(page.status).toBe(200);
+    const invalid = await holder.submit(path, path, {
+      'topics.0.subject': 'Nettoyage',
+      'topics.0.question': 'Trop court',
+      'topics.0.kind': 'x',
+    });
+    expect(invalid.status).toBe(400);
+    const html = await invalid.text();
+    expect(html).toContain('Sujet 1 : choisissez le type de question.');
+    expect(html).toContain('value="Nettoyage"');
+
+    const done = await holder.submit(path, path, {
+      'topics.0.subject': 'Clause d’insertion pour le nettoyage',
+      'topics.0.question': QUESTION,
+      'topics.0.kind': 'social_clause',
+      'topics.0.segment': 'office_supplies',
+      'topics.2.subject': 'Papier recyclé pour les imprimantes',
+      'topics.2.question': QUESTION.replace('clause d’insertion', 'exigence de papier recyclé'),
+      'topics.2.kind': 'environmental',
+      'topics.2.segment': 'office_supplies',
+    });
+    expect(done.status).toBe(303);
+    const original = await requestRow(reference);
+    expect(original).toMatchObject({ status: 'assigned', holder: green });
+    const created: Array<{ reference: string; kind: string }> = await t.dataSource.query(
+      `SELECT r.reference, r.kind FROM requests r JOIN request_events e ON e.request_id = r.id AND e.type = 'split_from' ORDER BY r.reference`,
+    );
+    expect(created.map((c) => c.kind).sort()).toEqual(['environmental', 'social_clause']);
+    for (const c of created) await routedTo(c.reference, c.kind === 'social_clause' ? social : green);
+    const splitEvent = await row(`SELECT reason FROM request_events WHERE request_id = $1 AND type = 'split'`, [original.id]);
+    expect(splitEvent.reason).toBe(`Scindée en ${created.map((c) => c.reference).join(', ')}`);
+
+    const mails = await waitFor(async () => {
+      const rows = await t.dataSource.query(`SELECT id, recipient, status FROM mail_messages WHERE template = 'buyer-split'`);
+      return rows.length === 1 && rows[0].status === 'sent' && rows;
+    });
+    expect(mails[0].recipient).toBe('camille.martin+2@example.fr');
+    const eml = (await readFile(resolve(t.config.MAIL_DIR, `${mails[0].id}.eml`), 'utf8')).replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+    for (const c of created) {
+      const link = new RegExp(`(http://[^\\s"<]+/suivi/${c.reference}\\?t=[^\\s"<]+)`).exec(eml)![1];
+      const tracking = await fetch(link);
+      expect(tracking.status).toBe(200);
+      expect(await tracking.text()).toContain(c.reference);
+    }
+
+    const admin = await bearerFor(t, { role: 'admin' });
+    const byApi = await api(`/requests/${reference}/split`, admin, {
+      topics: [{ subject: 'Restauration et EGAlim', question: QUESTION, kind: 'environmental', segment: 'office_supplies' }],
+    });
+    expect(byApi.status).toBe(200);
+    const result = await byApi.json();
+    expect(result.created).toHaveLength(1);
+    expect(result.created[0]).toMatchObject({ kind: 'environmental', subject: 'Restauration et EGAlim' });
+    const refused = await bodyOf(api(`/requests/${reference}/split`, admin, { topics: [] }));
+    expect(refused.errors[0].field).toBe('topics.0.subject');
+  });
+
+  it('reassigns to a chosen facilitator (refusing full and absent ones), or back to automatic routing', async () => {
+    const holderId = await insertFacilitator(t.dataSource, {
+      network: 'aura-ee',
+      firstName: 'Alix',
+      capacity: 5,
+      email: 'alix@example.org',
+    });
+    const reference = await submit(3);
+    await routedTo(reference, holderId);
+    const full = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Bérénice', capacity: 0 });
+    const absent = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Camille' });
+    await t.dataSource.query(
+      `INSERT INTO facilitator_absences (id, facilitator_id, starts_on, ends_on) VALUES (gen_random_uuid(), $1, current_date - 1, current_date + 7)`,
+      [absent],
+    );
+    const free = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Dominique', email: 'dominique@example.org' });
+    await insertFacilitator(t.dataSource, { kind: 'social_clause', network: 'aura-ee', departments: ['38'], firstName: 'Socialclause' });
+    const animator = await signedIn({ role: 'animator', networks: ['aura-ee'] });
+    const path = `/espace/demandes/${reference}/reaffectation`;
+
+    const page = await (await animator.get(path)).text();
+    for (const name of [
+      'Alix',
+      'Bérénice',
+      'Camille',
+      'Dominique',
+      'Capacité atteinte',
+      'Absent aujourd’hui',
+      'Remettre en attribution automatique',
+    ]) {
+      expect(page).toContain(name);
+    }
+    expect(page).not.toContain('Socialclause');
+    for (const [facilitatorId, message] of [
+      [full, 'a atteint sa capacité'],
+      [absent, 'est absent aujourd’hui'],
+    ]) {
+      const refused = await animator.submit(path, path, { facilitatorId, reason: 'Rééquilibrage' });
+      expect(refused.status).toBe(400);
+      expect(await refused.text()).toContain(message);
+    }
+    expect(await openCount(full)).toBe(0);
+
+    const done = await animator.submit(path, path, { facilitatorId: free, reason: 'Rééquilibrage de la charge' });
+    expect(done.status).toBe(303);
+    expect(await requestRow(reference)).toMatchObject({ status: 'assigned', holder: free });
+    expect([await openCount(holderId), await openCount(free)]).toEqual([0, 1]);
+    const { id } = await requestRow(reference);
+    const history = await row(`SELECT reason FROM request_events WHERE request_id = $1 AND type = 'reassigned'`, [id]);
+    expect(history.reason).toMatch(/Confiée à Dominique par Sam Essai, retirée à Alix : Rééquilibrage de la charge/);
+    const mails = await t.dataSource.query(
+      `SELECT template, recipient FROM mail_messages WHERE request_id = $1 AND template IN ('assignment-withdrawn', 'facilitator-assignment') ORDER BY created_at`,
+      [id],
+    );
+    expect(mails).toContainEqual({ template: 'assignment-withdrawn', recipient: 'alix@example.org' });
+    expect(mails).toContainEqual({ template: 'facilitator-assignment', recipient: 'dominique@example.org' });
+
+    const token = await bearerFor(t, { role: 'admin' });
+    const rerouted = await api(`/requests/${reference}/reassign`, token, { reason: 'Laisser le routage choisir' });
+    expect(rerouted.status).toBe(200);
+    const body = await rerouted.json();
+    expect(body.status).toBe('assigned');
+    expect([holderId, free]).toContain(body.facilitatorId);
+    expect(await openCount(holderId)).toBeLessThanOrEqual(5);
+  });
+
+  it('never exceeds a chosen facilitator’s capacity when reassignments race', async () => {
+    const first = await insertFacilitator(t.dataSource, { network: 'aura-ee', capacity: 10 });
+    const references = [];
+    for (let i = 0; i < 6; i++) references.push(await submit(10 + i));
+    for (const reference of references) await routedTo(reference, first);
+    const target = await insertFacilitator(t.dataSource, { network: 'aura-ee', capacity: 2 });
+    const token = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
+    const statuses = await Promise.all(
+      references.map(
+        async (reference) => (await api(`/requests/${reference}/reassign`, token, { facilitatorId: target, reason: 'Course' })).status,
+      ),
+    );
+    expect(statuses.filter((s) => s === 200)).toHaveLength(2);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(4);
+    expect(await openCount(target)).toBe(2);
+    expect(await openCount(first)).toBe(4);
+  });
+
+  it('lets a facilitator take a request from their network’s pool, within capacity', async () => {
+    const reference = await submit(4);
+    await routedTo(reference, null);
+    const taker = await insertFacilitator(t.dataSource, { network: 'aura-ee', capacity: 1 });
+    const client = await signedIn({ role: 'facilitator', facilitatorId: taker });
+    const page = await client.get('/espace/compte');
+    const csrf = (await page.text()).match(/name="_csrf" value="([^"]+)"/)![1];
+    const taken = await client.post(`/espace/demandes/${reference}/prise-en-reserve`, { _csrf: csrf });
+    expect(taken.status).toBe(303);
+    expect(taken.headers.get('location')).toBe(`/espace/demandes/${reference}?fait=reserve`);
+    expect(await requestRow(reference)).toMatchObject({ status: 'assigned', holder: taker });
+    expect(await openCount(taker)).toBe(1);
+
+    const second = await submit(5);
+    await routedTo(second, null);
+    const token = await tokenOf(client.staffId);
+    const full = await api(`/requests/${second}/take-from-pool`, token, {});
+    expect(full.status).toBe(409);
+    expect((await full.json()).message).toContain('capacité');
+    await t.dataSource.query(`UPDATE facilitators SET capacity = 2 WHERE id = $1`, [taker]);
+    expect((await api(`/requests/${second}/take-from-pool`, token, {})).status).toBe(200);
+    expect(await openCount(taker)).toBe(2);
+  });
+
+  it('shows animators their networks’ facilitators and load', async () => {
+    const mine = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Ophélie', capacity: 4 });
+    await insertFacilitator(t.dataSource, { network: 'reseco', firstName: 'Étrangère' });
+    const reference = await submit(6);
+    await routedTo(reference, mine);
+    await t.dataSource.query(`UPDATE request_assignments SET take_charge_due_at = now() - interval '1 day'`);
+    const animator = await signedIn({ role: 'animator', networks: ['aura-ee'] });
+    const page = await animator.get('/espace/facilitateurs');
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('Ophélie');
+    expect(html).toContain('1 / 4');
+    expect(html).toContain('1 en retard');
+    expect(html).not.toContain('Étrangère');
+
+    const token = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
+    const loads = await bodyOf(api('/facilitators/load', token));
+    expect(loads).toHaveLength(1);
+    expect(loads[0]).toMatchObject({ id: mine, openCount: 1, capacity: 4, lateCount: 1, absentToday: false, kind: 'environmental' });
+    const facilitator = await signedIn({ role: 'facilitator', facilitatorId: mine });
+    expect((await facilitator.get('/espace/facilitateurs')).status).toBe(404);
+  });
+
+  it('answers 404 to foreign-network staff and wrong roles on every route, and refuses forms without the CSRF token', async () => {
+    const green = await insertFacilitator(t.dataSource, { network: 'aura-ee' });
+    const reference = await submit(7);
+    await routedTo(reference, green);
+    const colleague = await insertFacilitator(t.dataSource, { network: 'aura-ee' });
+    const foreignFacilitator = await insertFacilitator(t.dataSource, { network: 'reseco' });
+
+    const outsiders = [
+      await signedIn({ role: 'animator', networks: ['reseco'] }),
+      await signedIn({ role: 'facilitator', facilitatorId: foreignFacilitator }),
+      await signedIn({ role: 'facilitator', facilitatorId: colleague }),
+    ];
+    const tokens = await Promise.all(outsiders.map((client) => tokenOf(client.staffId)));
+    const pages = ['transfert', 'scission', 'reaffectation'].map((p) => `/espace/demandes/${reference}/${p}`);
+    for (const client of outsiders) {
+      const csrf = (await (await client.get('/espace/compte')).text()).match(/name="_csrf" value="([^"]+)"/)![1];
+      for (const path of pages) {
+        expect([path, (await client.get(path)).status]).toEqual([path, 404]);
+        expect([path, (await client.post(path, { _csrf: csrf, reason: 'x', facilitatorId: colleague })).status]).toEqual([path, 404]);
+      }
+      expect((await client.post(`/espace/demandes/${reference}/prise-en-reserve`, { _csrf: csrf })).status).toBe(404);
+    }
+    // The holder may transfer and split, not reassign.
+    const holder = await signedIn({ role: 'facilitator', facilitatorId: green });
+    expect((await holder.get(`/espace/demandes/${reference}/reaffectation`)).status).toBe(404);
+    expect((await holder.get(`/espace/demandes/${reference}/transfert`)).status).toBe(200);
+
+    for (const token of tokens) {
+      for (const action of ['transfer', 'split', 'reassign', 'take-from-pool']) {
+        const response = await api(`/requests/${reference}/${action}`, token, { reason: 'x', facilitatorId: colleague });
+        expect([action, response.status]).toEqual([action, 404]);
+      }
+    }
+    const holderToken = await tokenOf(holder.staffId);
+    expect((await api(`/requests/${reference}/reassign`, holderToken, { reason: 'x', facilitatorId: colleague })).status).toBe(404);
+    expect((await api('/facilitators/load', holderToken)).status).toBe(404);
+    expect((await api(`/requests/GV-2000-000001/transfer`, tokens[0], { reason: 'x' })).status).toBe(404);
+
+    const animator = await signedIn({ role: 'animator', networks: ['aura-ee'] });
+    for (const path of pages) {
+      const forged = await animator.post(path, { reason: 'Sans jeton', facilitatorId: colleague, 'topics.0.subject': 'Sujet forgé' });
+      expect([path, forged.status]).toEqual([path, 400]);
+    }
+    expect(await requestRow(reference)).toMatchObject({ status: 'assigned', holder: green, kind: 'environmental' });
+    expect((await t.dataSource.query(`SELECT count(*)::int AS n FROM requests`))[0].n).toBe(1);
+  });
+});
