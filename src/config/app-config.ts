@@ -120,6 +120,31 @@ export class AppConfig {
   @Min(1, { message: 'au moins 1 seconde' })
   BUYER_MAIL_DEBOUNCE_SECONDS = 120;
 
+  /** The satisfaction survey leaves this many days after a request closes as answered. */
+  @Transform(toInt)
+  @IsInt({ message: 'un nombre entier de jours' })
+  @Min(0, { message: 'au moins 0' })
+  SURVEY_SATISFACTION_DELAY_DAYS = 3;
+
+  /** The impact survey leaves this many months after closure, once the contract may exist. */
+  @Transform(toInt)
+  @IsInt({ message: 'un nombre entier de mois' })
+  @Min(1, { message: 'au moins 1' })
+  @Max(36, { message: 'au plus 36' })
+  SURVEY_IMPACT_DELAY_MONTHS = 6;
+
+  /** One reminder this many days after an unanswered survey was sent. */
+  @Transform(toInt)
+  @IsInt({ message: 'un nombre entier de jours' })
+  @Min(1, { message: 'au moins 1' })
+  SURVEY_REMINDER_DAYS = 14;
+
+  /** A survey's link, and editing its answers, end this many days after it was sent (after the reminder). */
+  @Transform(toInt)
+  @IsInt({ message: 'un nombre entier de jours' })
+  @Min(2, { message: 'au moins 2' })
+  SURVEY_EXPIRY_DAYS = 60;
+
   /** Per file; the bytes are kept in PostgreSQL. */
   @Transform(toInt)
   @IsInt({ message: 'une taille entière en octets' })
@@ -158,6 +183,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   );
   if (config.isProduction && config.APP_SECRET === DEV_SECRET) {
     problems.push('APP_SECRET : obligatoire en production (au moins 32 caractères aléatoires)');
+  }
+  if (config.SURVEY_REMINDER_DAYS >= config.SURVEY_EXPIRY_DAYS) {
+    problems.push('SURVEY_REMINDER_DAYS : attendu moins de jours que SURVEY_EXPIRY_DAYS (la relance part avant l’expiration)');
   }
   if (problems.length) throw new ConfigError(problems);
   if (!config.PUBLIC_URL) config.PUBLIC_URL = `http://localhost:${config.PORT}`;

@@ -7,6 +7,7 @@ import { Facilitator, FacilitatorAbsence, FacilitatorDepartment } from '../modul
 import { RequestAssignment } from '../modules/routing/request-assignment.entity';
 import { AnswerHelpItem, RequestMessage } from '../modules/requests/request-message.entities';
 import { Attachment, AttachmentContent } from '../modules/attachments/attachment.entities';
+import { Survey } from '../modules/surveys/survey.entity';
 import { AccountLink, ApiToken, ThrottleEvent, StaffSession, StaffUser, StaffUserNetwork } from '../modules/accounts/accounts.entities';
 
 export const ENTITIES = [
@@ -34,4 +35,5 @@ export const ENTITIES = [
   ApiToken,
   AccountLink,
   ThrottleEvent,
+  Survey,
 ];

@@ -1,0 +1,49 @@
+/**
+ * The two follow-up waves and the closed vocabularies of their answers. Codes are stored; labels are what the
+ * buyer and the animators read. Considerations follow the French open contract data (DECP) vocabulary.
+ */
+export const SURVEY_WAVES = ['satisfaction', 'impact'] as const;
+export type SurveyWave = (typeof SURVEY_WAVES)[number];
+
+export const SURVEY_STATUSES = ['scheduled', 'sent', 'reminded', 'completed', 'expired', 'cancelled'] as const;
+export type SurveyStatus = (typeof SURVEY_STATUSES)[number];
+
+export const USEFULNESS = ['yes', 'partly', 'no'] as const;
+export type Usefulness = (typeof USEFULNESS)[number];
+
+export const CONTRACT_OUTCOMES = ['yes', 'not_yet', 'abandoned'] as const;
+export type ContractOutcome = (typeof CONTRACT_OUTCOMES)[number];
+
+export const LEVERS = [
+  'need_definition',
+  'technical_specification',
+  'label',
+  'award_criterion',
+  'execution_clause',
+  'reserved_contract',
+  'insertion_clause',
+] as const;
+export type Lever = (typeof LEVERS)[number];
+
+export const THEMES = [
+  'reuse_recycled',
+  'carbon',
+  'energy',
+  'biodiversity',
+  'waste',
+  'egalim_organic',
+  'fair_trade',
+  'insertion_disability',
+] as const;
+export type Theme = (typeof THEMES)[number];
+
+/** DECP `considerationsEnvironnementales`. */
+export const ENVIRONMENTAL_CONSIDERATIONS = ['environmental_clause', 'environmental_criterion', 'none'] as const;
+export type EnvironmentalConsideration = (typeof ENVIRONMENTAL_CONSIDERATIONS)[number];
+
+/** DECP `considerationsSociales`. */
+export const SOCIAL_CONSIDERATIONS = ['social_clause', 'social_criterion', 'reserved_contract', 'none'] as const;
+export type SocialConsideration = (typeof SOCIAL_CONSIDERATIONS)[number];
+
+export const OBSTACLES = ['no_suppliers', 'cost', 'legal_risk', 'time_or_skills', 'bids_mismatch', 'no_management_support'] as const;
+export type Obstacle = (typeof OBSTACLES)[number];
