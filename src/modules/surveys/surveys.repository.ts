@@ -139,7 +139,8 @@ export class SurveysRepository {
    */
   async saveAnswers(manager: EntityManager, surveyId: string, answers: SurveyAnswers, now: Date): Promise<{ first: boolean } | null> {
     const sets = ANSWER_COLUMNS.map(([key, type], i) => `${snake(key)} = $${i + 3}::${type}`);
-    const rows: Array<{ first: boolean }> = await manager.query(
+    // TypeORM answers an UPDATE with [rows, count].
+    const [rows]: [Array<{ first: boolean }>, number] = await manager.query(
       `WITH before AS (SELECT id, status FROM surveys WHERE id = $1 FOR UPDATE)
        UPDATE surveys s SET ${sets.join(', ')}, status = 'completed', completed_at = COALESCE(s.completed_at, $2),
               answered_at = $2, updated_at = now()
