@@ -44,6 +44,15 @@ describe('the buyer’s survey pages', () => {
     expect(await snapshot(request.id)).toEqual(before);
   });
 
+  it('the tracking page links to the open survey, until it expires', async () => {
+    const { request, links } = await sentSurveys(5);
+    const tracking = `${t.url}/suivi/${request.reference}?t=${encodeURIComponent(request.token)}`;
+    const html = await (await fetch(tracking)).text();
+    expect(html).toContain(`href="${links[0]}">Répondre au questionnaire</a>`);
+    time.forward(61 * DAY_MS);
+    expect(await (await fetch(tracking)).text()).not.toContain('/questionnaire/');
+  });
+
   it('records on POST, refuses a wrong answer with the form kept, and stays editable until expiry', async () => {
     const { request, links } = await sentSurveys(2);
     const link = links[0];

@@ -152,12 +152,13 @@ export class SurveysRepository {
     return rows[0] ?? null;
   }
 
-  /** The buyer's survey still open for this request, for a link on the tracking page. */
-  async openFor(requestId: string, now: Date): Promise<Survey | null> {
+  /** The buyer's latest survey still open for this request, for a link on the tracking page. */
+  async openFor(reference: string, now: Date): Promise<Survey | null> {
     return this.dataSource
       .getRepository(Survey)
       .createQueryBuilder('s')
-      .where('s.request_id = :requestId', { requestId })
+      .innerJoin('s.request', 'r')
+      .where('r.reference = :reference', { reference })
       .andWhere(`s.status IN ('sent', 'reminded', 'completed')`)
       .andWhere('s.expires_at > :now', { now })
       .orderBy('s.sent_at', 'DESC')

@@ -107,14 +107,14 @@ export class SurveysService {
     });
   }
 
-  /** The link to the buyer's open survey, for the tracking page; null when none is open. */
-  async openSurveyLink(requestId: string): Promise<{ url: string; wave: SurveyWave; label: string } | null> {
-    const survey = await this.surveys.openFor(requestId, this.clock.now());
+  /** The link to the buyer's open survey, for the tracking page (whose own link is already checked); null when none is open. */
+  async openSurveyLink(reference: string): Promise<{ url: string; label: string; completed: boolean } | null> {
+    const survey = await this.surveys.openFor(reference, this.clock.now());
     if (!survey?.tokenSealed) return null;
     return {
       url: this.surveyUrl(unseal(this.config.APP_SECRET, `survey:${survey.id}`, survey.tokenSealed)),
-      wave: survey.wave,
       label: SURVEY_WAVE_LABELS[survey.wave],
+      completed: survey.completedAt !== null,
     };
   }
 
