@@ -88,8 +88,8 @@ export class SurveysRepository {
     };
   }
 
-  /** Locks the survey's request, then the survey (the order every change of a request takes), for one step. */
-  async lockForStep(manager: EntityManager, surveyId: string): Promise<SurveyWithRequest | null> {
+  /** Locks the survey's request, then the survey: the order every change of a request takes, so none deadlocks. */
+  async lockWithRequest(manager: EntityManager, surveyId: string): Promise<SurveyWithRequest | null> {
     const requests = await manager.query(
       `SELECT r.id, r.reference, r.subject, r.status, r.close_reason AS "closeReason", r.buyer_email AS "buyerEmail",
               r.buyer_first_name AS "buyerFirstName", n.name AS "networkName"
@@ -132,24 +132,15 @@ export class SurveysRepository {
     return { survey, request };
   }
 
-  /**
-   * The buyer's answers, only while the link is open (checked again here, under the row's lock of the UPDATE):
-   * the first answer completes the survey, later ones only move `answered_at`. Returns whether it was the first,
-   * or null when the survey closed meanwhile.
-   */
-  async saveAnswers(manager: EntityManager, surveyId: string, answers: SurveyAnswers, now: Date): Promise<{ first: boolean } | null> {
+  /** The buyer's answers: the first completes the survey, later ones only move `answered_at`. */
+  answersStatement(surveyId: string, answers: SurveyAnswers, now: Date): SqlStatement {
     const sets = ANSWER_COLUMNS.map(([key, type], i) => `${snake(key)} = $${i + 3}::${type}`);
-    // TypeORM answers an UPDATE with [rows, count].
-    const [rows]: [Array<{ first: boolean }>, number] = await manager.query(
-      `WITH before AS (SELECT id, status FROM surveys WHERE id = $1 FOR UPDATE)
-       UPDATE surveys s SET ${sets.join(', ')}, status = 'completed', completed_at = COALESCE(s.completed_at, $2),
+    return {
+      sql: `UPDATE surveys SET ${sets.join(', ')}, status = 'completed', completed_at = COALESCE(completed_at, $2),
               answered_at = $2, updated_at = now()
-         FROM before b
-        WHERE s.id = b.id AND s.status IN ('sent', 'reminded', 'completed') AND s.expires_at > $2
-        RETURNING b.status <> 'completed' AS first`,
-      [surveyId, now, ...ANSWER_COLUMNS.map(([key]) => answers[key])],
-    );
-    return rows[0] ?? null;
+            WHERE id = $1`,
+      params: [surveyId, now, ...ANSWER_COLUMNS.map(([key]) => answers[key])],
+    };
   }
 
   /** The buyer's latest survey still open for this request, for a link on the tracking page. */

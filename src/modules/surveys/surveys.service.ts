@@ -62,7 +62,7 @@ export class SurveysService {
   /** Idempotent: the survey is locked and its step decided afresh, so a job delivered twice and the sweep act once. */
   async step(surveyId: string): Promise<SurveyStep> {
     return this.dataSource.transaction(async (manager) => {
-      const locked = await this.surveys.lockForStep(manager, surveyId);
+      const locked = await this.surveys.lockWithRequest(manager, surveyId);
       if (!locked) return 'nothing';
       const { survey, request } = locked;
       const now = this.clock.now();
@@ -100,10 +100,16 @@ export class SurveysService {
     const checked = checkAnswers(survey.wave, body);
     if (!checked.ok) throw new ValidationFailed(checked.errors);
     await this.dataSource.transaction(async (manager) => {
-      const saved = await this.surveys.saveAnswers(manager, survey.id, checked.answers, this.clock.now());
-      if (!saved) throw new NotFound();
-      if (saved.first)
-        await runAsOne(manager, [this.requests.eventStatement(surveyEvent(survey.requestId, 'survey_completed', survey.wave, 'buyer'))]);
+      // Checked again under the lock: the survey may have expired since the link was opened.
+      const locked = await this.surveys.lockWithRequest(manager, survey.id);
+      const now = this.clock.now();
+      if (!locked || !isOpen(locked.survey, now)) throw new NotFound();
+      await runAsOne(manager, [
+        this.surveys.answersStatement(survey.id, checked.answers, now),
+        ...(locked.survey.completedAt
+          ? []
+          : [this.requests.eventStatement(surveyEvent(survey.requestId, 'survey_completed', survey.wave, 'buyer'))]),
+      ]);
     });
   }
 
