@@ -213,7 +213,7 @@ export class SurveysService {
 }
 
 /** One id per request and wave, so a closure after a reopening finds the same survey (and its timers name it). */
-export function surveyIdOf(requestId: string, wave: SurveyWave): string {
+function surveyIdOf(requestId: string, wave: SurveyWave): string {
   return uuidFromDigest(sha256(`survey:${requestId}:${wave}`));
 }
 
