@@ -25,6 +25,8 @@ import { TrackingModule } from './modules/requests/tracking.module';
 import { AutoCloseProcessor } from './modules/auto-close/auto-close.processor';
 import { AutoCloseModule, AutoCloseWorkerModule } from './modules/auto-close/auto-close.module';
 import { BuyerNotificationsProcessor } from './modules/buyer-notifications/buyer-notifications.processor';
+import { SurveyPagesModule, SurveysWorkerModule } from './modules/surveys/surveys.module';
+import { SurveysProcessor } from './modules/surveys/surveys.processor';
 import { OutboxRelay } from './queue/outbox.relay';
 import { QueueModule } from './queue/queue.module';
 import { Sweeps } from './queue/sweeps';
@@ -37,7 +39,7 @@ export interface Roles {
 
 /** The queue side: outbox relay, sweeps and one BullMQ worker per consumed queue. */
 @Module({
-  imports: [MailModule, RoutingWorkerModule, AutoCloseWorkerModule],
+  imports: [MailModule, RoutingWorkerModule, AutoCloseWorkerModule, SurveysWorkerModule],
   providers: [
     // Only for the sweep's purges of old keys, sessions and links: the worker needs none of their HTTP side.
     IdempotencyRepository,
@@ -47,13 +49,14 @@ export interface Roles {
     WorkerHost,
     {
       provide: JOB_PROCESSORS,
-      useFactory: (mail: MailProcessor, routing: RoutingProcessor, buyer: BuyerNotificationsProcessor, autoClose: AutoCloseProcessor) => [
-        mail,
-        routing,
-        buyer,
-        autoClose,
-      ],
-      inject: [MailProcessor, RoutingProcessor, BuyerNotificationsProcessor, AutoCloseProcessor],
+      useFactory: (
+        mail: MailProcessor,
+        routing: RoutingProcessor,
+        buyer: BuyerNotificationsProcessor,
+        autoClose: AutoCloseProcessor,
+        surveys: SurveysProcessor,
+      ) => [mail, routing, buyer, autoClose, surveys],
+      inject: [MailProcessor, RoutingProcessor, BuyerNotificationsProcessor, AutoCloseProcessor, SurveysProcessor],
     },
   ],
 })
@@ -73,6 +76,7 @@ class WorkerRoleModule {}
     AttachmentsModule,
     WorkspaceModule,
     DispatchModule,
+    SurveyPagesModule,
   ],
 })
 class ApiRoleModule {}

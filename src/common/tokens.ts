@@ -36,3 +36,9 @@ export function unseal(secret: string, passphrase: string, sealed: Buffer): stri
   decipher.setAuthTag(sealed.subarray(12, 28));
   return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]).toString('utf8');
 }
+
+/** A stable UUID (version 4 layout) named by a digest: the same name always gives the same id. */
+export function uuidFromDigest(digest: Buffer): string {
+  const hex = digest.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}

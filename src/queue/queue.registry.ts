@@ -2,7 +2,7 @@
  * The one registry of queues, jobs and their payloads. Payloads carry ids only: the facts are in
  * PostgreSQL, and a processor reads them afresh, so a replayed job acts on the current state.
  */
-export const QUEUE_NAMES = ['routing', 'mail', 'lifecycle'] as const;
+export const QUEUE_NAMES = ['routing', 'mail', 'lifecycle', 'surveys'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface JobPayloads {
@@ -22,6 +22,8 @@ export interface JobPayloads {
   'buyer.notify': { requestId: string };
   /** The reply window of an answered request, or of a precision asked, may be over (delayed; a sweep re-derives it). */
   'request.auto-close': { requestId: string };
+  /** A follow-up survey's next step (send, remind, expire) may be due (delayed; a sweep re-derives it). */
+  'survey.due': { surveyId: string };
 }
 export type JobName = keyof JobPayloads;
 
@@ -34,6 +36,7 @@ export const JOB_QUEUES: { readonly [J in JobName]: QueueName } = {
   'routing.pool-alert': 'routing',
   'buyer.notify': 'lifecycle',
   'request.auto-close': 'lifecycle',
+  'survey.due': 'surveys',
 };
 
 export type JobHandler<J extends JobName> = (payload: JobPayloads[J]) => Promise<void>;

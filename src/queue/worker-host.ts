@@ -13,7 +13,7 @@ export interface JobProcessor {
 }
 export const JOB_PROCESSORS = Symbol('JOB_PROCESSORS');
 
-const CONCURRENCY: Record<QueueName, number> = { routing: 8, mail: 5, lifecycle: 5 };
+const CONCURRENCY: Record<QueueName, number> = { routing: 8, mail: 5, lifecycle: 5, surveys: 2 };
 
 /**
  * Runs one BullMQ worker per consumed queue. Refuses to boot when a consumed queue has a job

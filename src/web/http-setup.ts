@@ -106,6 +106,11 @@ function sameOriginActions(req: Request, _res: Response, next: NextFunction): vo
   next(new ForbiddenException());
 }
 
+/** Survey links carry their private token in the path itself: it is masked, like query strings are dropped. */
+function withoutPathTokens(path: string): string {
+  return path.replace(/^\/questionnaire\/[^/]+/, '/questionnaire/…');
+}
+
 /**
  * One JSON line per request, with its id (X-Request-Id honoured when sane, else a new one), the
  * path without its query string (tracking tokens travel there), the status and the duration.
@@ -126,7 +131,7 @@ function requestLogging(logger: Logger) {
         logger[level](
           {
             requestId,
-            req: { method: req.method, path: req.path },
+            req: { method: req.method, path: withoutPathTokens(req.path) },
             res: { statusCode: res.statusCode },
             responseTimeMs: Math.round(ms * 10) / 10,
           },

@@ -5,7 +5,7 @@
  * accessibility audit (axe-core) of every public page. The main path also runs without JavaScript.
  */
 import { Page, Response } from 'playwright-core';
-import { closePage, useBrowserApp, expectNoAxeViolations, InPage, openPage } from '../support/browser';
+import { closePage, useBrowserApp, expectNoAxeViolations, InPage, openPage, tick } from '../support/browser';
 
 jest.setTimeout(60_000);
 
@@ -28,12 +28,6 @@ async function submitForm(page: Page): Promise<Response> {
   const response = await answer;
   await loaded;
   return response;
-}
-
-/** DSFR radios and checkboxes are drawn by their label, over the native input: people click the label. */
-async function tick(page: Page, id: string): Promise<void> {
-  await page.click(`label[for="${id}"]`);
-  expect(await page.isChecked(`#${id}`)).toBe(true);
 }
 
 function inOneYear(): string {

@@ -133,3 +133,9 @@ export async function submitByButton(page: Page, button: string): Promise<number
   await page.waitForLoadState('load');
   return status;
 }
+
+/** DSFR radios and checkboxes are drawn by their label, over the native input: people click the label. */
+export async function tick(page: Page, id: string): Promise<void> {
+  await page.click(`label[for="${id}"]`);
+  expect(await page.isChecked(`#${id}`)).toBe(true);
+}

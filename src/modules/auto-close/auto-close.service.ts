@@ -9,6 +9,7 @@ import { nextStatus } from '../requests/request-state.policy';
 import { autoClose, replyWindowEnd } from '../requests/reply-window.policy';
 import { RequestsRepository } from '../requests/requests.repository';
 import { RoutingService } from '../routing/routing.service';
+import { SurveysService } from '../surveys/surveys.service';
 
 /** Longer timers are left to the sweep: a job fired early finds the window still open and does nothing. */
 const MAX_TIMER_MS = 7 * 24 * 3600 * 1000;
@@ -24,6 +25,7 @@ export class AutoCloseService {
     private readonly requests: RequestsRepository,
     private readonly routing: RoutingService,
     private readonly notifications: BuyerNotificationsService,
+    private readonly surveys: SurveysService,
     private readonly outbox: OutboxRepository,
     private readonly clock: Clock,
     @Inject(AppConfig) private readonly config: AppConfig,
@@ -65,6 +67,7 @@ export class AutoCloseService {
         }),
         ...release.statements,
         ...this.notifications.scheduleStatements(requestId, now),
+        ...this.surveys.scheduleStatements(requestId, decision.reason, release.facilitatorId ?? request.assignedFacilitatorId),
       ]);
       return { facilitatorId: release.facilitatorId };
     });

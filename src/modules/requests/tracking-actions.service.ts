@@ -4,11 +4,12 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-errors';
-import { hmac } from '../../common/tokens';
+import { hmac, uuidFromDigest } from '../../common/tokens';
 import { runAsOne, SqlStatement } from '../../database/sql-statement';
 import { MailService } from '../mail/mail.service';
 import { RoutingRepository } from '../routing/routing.repository';
 import { RoutingService } from '../routing/routing.service';
+import { SurveysService } from '../surveys/surveys.service';
 import { replyPermission } from './reply-window.policy';
 import { nextStatus } from './request-state.policy';
 import { AdviceRequest } from './request.entities';
@@ -43,6 +44,7 @@ export class TrackingActionsService {
     private readonly routing: RoutingService,
     private readonly routingRepository: RoutingRepository,
     private readonly mail: MailService,
+    private readonly surveys: SurveysService,
     private readonly clock: Clock,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
@@ -78,11 +80,12 @@ export class TrackingActionsService {
       const permission = replyPermission(locked, answeredAt, this.clock.now(), locked.departmentCode, days);
       if (!permission.allowed) throw new AppError('conflict', permission.message, [{ field: 'message', message: permission.message }]);
       const to = nextStatus(locked, 'buyer_replied_to_answer');
-      // A closed request had freed its facilitator's place: it takes it again.
-      const reclaim =
-        locked.status === 'closed' && locked.assignedFacilitatorId
-          ? this.routing.reclaimStatements(locked.id, locked.assignedFacilitatorId)
-          : [];
+      // A closed request had freed its facilitator's place: it takes it again; its surveys wait for its next closure.
+      const reopened = locked.status === 'closed';
+      const reclaim = [
+        ...(reopened && locked.assignedFacilitatorId ? this.routing.reclaimStatements(locked.id, locked.assignedFacilitatorId) : []),
+        ...(reopened ? this.surveys.cancelStatements(locked.id) : []),
+      ];
       return [
         ...this.messages.insertStatements({
           id: messageId,
@@ -142,8 +145,7 @@ export class TrackingActionsService {
   /** The page form's one-time token names the message, so a form sent twice stores it once. */
   private messageId(requestId: string, formToken: unknown): string {
     if (typeof formToken !== 'string' || !FORM_TOKEN.test(formToken)) return randomUUID();
-    const hex = hmac(this.config.APP_SECRET, `buyer-message:${requestId}:${formToken}`).toString('hex');
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+    return uuidFromDigest(hmac(this.config.APP_SECRET, `buyer-message:${requestId}:${formToken}`));
   }
 
   private change(request: AdviceRequest, to: AdviceRequest['status'], type: string): SqlStatement[] {

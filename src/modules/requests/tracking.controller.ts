@@ -13,6 +13,7 @@ import {
 import type { Response } from 'express';
 import { AppError } from '../../common/errors/app-errors';
 import { randomToken } from '../../common/tokens';
+import { SurveysService } from '../surveys/surveys.service';
 import { BUYER_MESSAGE_MAX, TrackingActionsService } from './tracking-actions.service';
 import { TrackedRequest, TrackingService } from './tracking.service';
 
@@ -35,6 +36,7 @@ export class TrackingController {
   constructor(
     private readonly tracking: TrackingService,
     private readonly actions: TrackingActionsService,
+    private readonly surveys: SurveysService,
   ) {}
 
   @Get('api/v1/requests/:reference')
@@ -140,6 +142,7 @@ export class TrackingController {
       title: `${errors.length ? 'Erreur – ' : ''}Demande ${request.reference}`,
       request,
       token,
+      survey: await this.surveys.openSurveyLink(request.reference),
       formToken: typeof failed?.formToken === 'string' ? failed.formToken : randomToken(),
       form: {
         values: { message: typeof failed?.message === 'string' ? failed.message : '' },

@@ -4,6 +4,7 @@ import { AccountsModule } from '../accounts/accounts.module';
 import { AttachmentsModule } from '../attachments/attachments.module';
 import { RequestsModule } from '../requests/requests.module';
 import { RoutingModule } from '../routing/routing.module';
+import { SurveysModule } from '../surveys/surveys.module';
 import { StaffRequestsRepository } from './staff-requests.repository';
 import { WorkspaceApiController } from './workspace-api.controller';
 import { WorkspacePagesController } from './workspace-pages.controller';
@@ -13,7 +14,7 @@ import { WorkspaceViews } from './workspace-views';
 
 /** The facilitators' workspace: queue, request page and actions, as pages and as JSON API. */
 @Module({
-  imports: [AccountsModule, AttachmentsModule, AutoCloseModule, RequestsModule, RoutingModule],
+  imports: [AccountsModule, AttachmentsModule, AutoCloseModule, RequestsModule, RoutingModule, SurveysModule],
   providers: [StaffRequestsRepository, WorkspaceRepository, WorkspaceService, WorkspaceViews],
   controllers: [WorkspacePagesController, WorkspaceApiController],
   exports: [StaffRequestsRepository, WorkspaceService],

@@ -22,6 +22,7 @@ import { NewRequestEvent, RequestsRepository } from '../requests/requests.reposi
 import type { DeclineReason } from '../routing/request-assignment.entity';
 import { RoutableRequest, RoutingRepository } from '../routing/routing.repository';
 import { RoutingService } from '../routing/routing.service';
+import { SurveysService } from '../surveys/surveys.service';
 import { StaffRequestsRepository } from './staff-requests.repository';
 import { compareQueueItems, isLate, nextDeadline, pausesFromHistory, QUEUE_PAGE_SIZE, QueueFilters } from './workspace-queue.policy';
 import { WorkspaceRepository } from './workspace.repository';
@@ -69,6 +70,7 @@ export class WorkspaceService {
     private readonly reference: ReferenceService,
     private readonly buyerNotifications: BuyerNotificationsService,
     private readonly autoClose: AutoCloseService,
+    private readonly surveys: SurveysService,
     private readonly clock: Clock,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
@@ -242,6 +244,7 @@ export class WorkspaceService {
             reason: CLOSE_REASON_LABELS[chosen],
           }),
           ...this.buyerNotifications.scheduleStatements(request.id, this.clock.now()),
+          ...this.surveys.scheduleStatements(request.id, chosen, current?.facilitatorId ?? request.assignedFacilitatorId),
           ...(current
             ? [
                 this.routingRepository.endAssignmentStatement(current.id, 'finished', this.clock.now(), null),

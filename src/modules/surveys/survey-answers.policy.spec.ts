@@ -1,0 +1,92 @@
+import { checkAnswers, EMPTY_ANSWERS, SurveyAnswers } from './survey-answers.policy';
+
+const IMPACT = {
+  contractOutcome: 'yes',
+  contractDate: '2026-04-02',
+  contractReference: ' 2026-TRV-12 ',
+  levers: ['label', 'award_criterion', 'insertion_clause'],
+  awardCriterionWeight: '20',
+  insertionHours: '350',
+  themes: 'carbon',
+  environmentalConsiderations: ['environmental_criterion'],
+  socialConsiderations: 'social_clause',
+  contractAmount: '120 000 €',
+  obstacles: [],
+  wouldUseAgain: 'yes',
+  comment: 'Merci.',
+  reuseConsent: 'yes',
+};
+
+describe('survey answers', () => {
+  it('keeps a full satisfaction answer, the other wave empty', () => {
+    expect(checkAnswers('satisfaction', { usefulness: 'partly', quickEnough: 'no', comment: '  Bien.\r\nMerci ' })).toEqual({
+      ok: true,
+      answers: { ...EMPTY_ANSWERS, usefulness: 'partly', quickEnough: false, comment: 'Bien.\nMerci' },
+    });
+  });
+
+  it('keeps a full impact answer, lists in the vocabulary order, figures as numbers', () => {
+    const expected: SurveyAnswers = {
+      ...EMPTY_ANSWERS,
+      contractOutcome: 'yes',
+      contractDate: '2026-04-02',
+      contractReference: '2026-TRV-12',
+      levers: ['label', 'award_criterion', 'insertion_clause'],
+      awardCriterionWeight: 20,
+      insertionHours: 350,
+      themes: ['carbon'],
+      environmentalConsiderations: ['environmental_criterion'],
+      socialConsiderations: ['social_clause'],
+      contractAmount: '120000',
+      obstacles: [],
+      wouldUseAgain: true,
+      comment: 'Merci.',
+      reuseConsent: true,
+    };
+    expect(checkAnswers('impact', IMPACT)).toEqual({ ok: true, answers: expected });
+  });
+
+  it('a purchase not yet made needs no date nor considerations; no consent means false', () => {
+    const result = checkAnswers('impact', { contractOutcome: 'not_yet', wouldUseAgain: 'no', obstacles: ['cost', 'legal_risk'] });
+    expect(result).toEqual({
+      ok: true,
+      answers: {
+        ...EMPTY_ANSWERS,
+        contractOutcome: 'not_yet',
+        wouldUseAgain: false,
+        obstacles: ['cost', 'legal_risk'],
+        reuseConsent: false,
+      },
+    });
+  });
+
+  const refusals: Array<[string, 'satisfaction' | 'impact', Record<string, unknown>, string[]]> = [
+    ['nothing chosen (satisfaction)', 'satisfaction', {}, ['usefulness', 'quickEnough']],
+    ['an unknown usefulness', 'satisfaction', { usefulness: 'maybe', quickEnough: 'yes' }, ['usefulness']],
+    ['a comment too long', 'satisfaction', { usefulness: 'yes', quickEnough: 'yes', comment: 'x'.repeat(3001) }, ['comment']],
+    ['nothing chosen (impact)', 'impact', {}, ['contractOutcome', 'wouldUseAgain']],
+    ['a contract without date', 'impact', { ...IMPACT, contractDate: '' }, ['contractDate']],
+    ['an impossible date', 'impact', { ...IMPACT, contractDate: '2026-02-30' }, ['contractDate']],
+    ['an award criterion without weight', 'impact', { ...IMPACT, awardCriterionWeight: '' }, ['awardCriterionWeight']],
+    ['a weight over 100', 'impact', { ...IMPACT, awardCriterionWeight: '120' }, ['awardCriterionWeight']],
+    ['insertion hours not a number', 'impact', { ...IMPACT, insertionHours: '12,5' }, ['insertionHours']],
+    ['an unknown lever', 'impact', { ...IMPACT, levers: ['label', 'bribe'] }, ['levers']],
+    ['"none" with a clause', 'impact', { ...IMPACT, socialConsiderations: ['none', 'social_clause'] }, ['socialConsiderations']],
+    ['a contract without considerations', 'impact', { ...IMPACT, environmentalConsiderations: [] }, ['environmentalConsiderations']],
+    ['an amount in words', 'impact', { ...IMPACT, contractAmount: 'cent mille' }, ['contractAmount']],
+    ['a reference too long', 'impact', { ...IMPACT, contractReference: 'R'.repeat(101) }, ['contractReference']],
+  ];
+  it.each(refusals)('refuses %s', (_label, wave, body, fields) => {
+    const result = checkAnswers(wave, body);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.errors.map((e) => e.field)).toEqual(fields);
+      for (const error of result.errors) expect(error.message).toMatch(/^[A-ZÉ«]/);
+    }
+  });
+
+  it('weights and hours are ignored when their lever is not chosen', () => {
+    const result = checkAnswers('impact', { ...IMPACT, levers: ['label'], awardCriterionWeight: 'x', insertionHours: 'y' });
+    expect(result.ok && [result.answers.awardCriterionWeight, result.answers.insertionHours]).toEqual([null, null]);
+  });
+});

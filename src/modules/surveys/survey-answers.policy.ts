@@ -1,0 +1,181 @@
+import type { FieldError } from '../../common/errors/app-errors';
+import {
+  CONTRACT_OUTCOMES,
+  ContractOutcome,
+  ENVIRONMENTAL_CONSIDERATIONS,
+  EnvironmentalConsideration,
+  Lever,
+  LEVERS,
+  Obstacle,
+  OBSTACLES,
+  SOCIAL_CONSIDERATIONS,
+  SocialConsideration,
+  SurveyWave,
+  Theme,
+  THEMES,
+  USEFULNESS,
+  Usefulness,
+} from './survey.types';
+
+export const COMMENT_MAX = 3000;
+const REFERENCE_MAX = 100;
+const AMOUNT_MAX = 10_000_000_000;
+const HOURS_MAX = 1_000_000;
+
+/** Every answer column, as stored; the columns of the other wave stay empty. */
+export interface SurveyAnswers {
+  usefulness: Usefulness | null;
+  quickEnough: boolean | null;
+  comment: string | null;
+  contractOutcome: ContractOutcome | null;
+  contractDate: string | null;
+  contractReference: string | null;
+  levers: Lever[];
+  awardCriterionWeight: number | null;
+  insertionHours: number | null;
+  themes: Theme[];
+  environmentalConsiderations: EnvironmentalConsideration[];
+  socialConsiderations: SocialConsideration[];
+  contractAmount: string | null;
+  obstacles: Obstacle[];
+  wouldUseAgain: boolean | null;
+  reuseConsent: boolean | null;
+}
+
+export const EMPTY_ANSWERS: SurveyAnswers = {
+  usefulness: null,
+  quickEnough: null,
+  comment: null,
+  contractOutcome: null,
+  contractDate: null,
+  contractReference: null,
+  levers: [],
+  awardCriterionWeight: null,
+  insertionHours: null,
+  themes: [],
+  environmentalConsiderations: [],
+  socialConsiderations: [],
+  contractAmount: null,
+  obstacles: [],
+  wouldUseAgain: null,
+  reuseConsent: null,
+};
+
+export type AnswersCheck = { ok: true; answers: SurveyAnswers } | { ok: false; errors: FieldError[] };
+
+/**
+ * Checks a posted form (or JSON body) for one wave: closed vocabularies, the figures a lever needs (the award
+ * criterion's weight, the insertion hours), a date when the contract exists, "none" alone in a DECP list.
+ * French messages, one per field, in the order of the form.
+ */
+export function checkAnswers(wave: SurveyWave, body: Record<string, unknown>): AnswersCheck {
+  const errors: FieldError[] = [];
+  const fail = (field: string, message: string) => errors.push({ field, message });
+  const answers: SurveyAnswers = {
+    ...EMPTY_ANSWERS,
+    levers: [],
+    themes: [],
+    environmentalConsiderations: [],
+    socialConsiderations: [],
+    obstacles: [],
+  };
+
+  if (wave === 'satisfaction') {
+    answers.usefulness = oneOf(USEFULNESS, body.usefulness);
+    if (!answers.usefulness) fail('usefulness', 'Indiquez si la réponse vous a été utile.');
+    answers.quickEnough = yesNo(body.quickEnough);
+    if (answers.quickEnough === null) fail('quickEnough', 'Indiquez si la réponse est arrivée assez vite.');
+  } else {
+    answers.contractOutcome = oneOf(CONTRACT_OUTCOMES, body.contractOutcome);
+    if (!answers.contractOutcome) fail('contractOutcome', 'Indiquez où en est votre achat.');
+    const date = text(body.contractDate);
+    if (date && !isDate(date)) fail('contractDate', 'Saisissez une date valide (jour, mois, année).');
+    else if (answers.contractOutcome === 'yes' && !date) fail('contractDate', 'Indiquez la date de publication ou de signature.');
+    else answers.contractDate = date || null;
+    answers.contractReference = text(body.contractReference) || null;
+    if ((answers.contractReference?.length ?? 0) > REFERENCE_MAX)
+      fail('contractReference', `La référence fait au plus ${REFERENCE_MAX} caractères.`);
+
+    const levers = someOf(LEVERS, body.levers);
+    if (!levers) fail('levers', 'Choisissez parmi les leviers proposés.');
+    answers.levers = levers ?? [];
+    if (answers.levers.includes('award_criterion')) {
+      answers.awardCriterionWeight = wholeNumber(body.awardCriterionWeight, 1, 100);
+      if (answers.awardCriterionWeight === null)
+        fail('awardCriterionWeight', 'Indiquez le poids du critère, en pourcentage entre 1 et 100.');
+    }
+    if (answers.levers.includes('insertion_clause')) {
+      answers.insertionHours = wholeNumber(body.insertionHours, 1, HOURS_MAX);
+      if (answers.insertionHours === null) fail('insertionHours', 'Indiquez le nombre d’heures d’insertion, un nombre entier.');
+    }
+    const themes = someOf(THEMES, body.themes);
+    if (!themes) fail('themes', 'Choisissez parmi les thèmes proposés.');
+    answers.themes = themes ?? [];
+
+    const environmental = someOf(ENVIRONMENTAL_CONSIDERATIONS, body.environmentalConsiderations);
+    const social = someOf(SOCIAL_CONSIDERATIONS, body.socialConsiderations);
+    for (const [field, chosen, what] of [
+      ['environmentalConsiderations', environmental, 'environnementales'],
+      ['socialConsiderations', social, 'sociales'],
+    ] as const) {
+      if (!chosen) fail(field, `Choisissez parmi les considérations ${what} proposées.`);
+      else if (chosen.includes('none') && chosen.length > 1)
+        fail(field, `« Pas de considération » ne se combine pas avec une autre réponse.`);
+      else if (answers.contractOutcome === 'yes' && !chosen.length)
+        fail(field, `Indiquez les considérations ${what} du marché, ou « Pas de considération ».`);
+    }
+    answers.environmentalConsiderations = environmental ?? [];
+    answers.socialConsiderations = social ?? [];
+
+    const amount = text(body.contractAmount).replace(/[\s\u00a0\u202f€]/g, '');
+    if (amount) {
+      const euros = wholeNumber(amount, 0, AMOUNT_MAX);
+      if (euros === null) fail('contractAmount', 'Saisissez le montant en euros, un nombre entier (par exemple 80000).');
+      else answers.contractAmount = String(euros);
+    }
+    const obstacles = someOf(OBSTACLES, body.obstacles);
+    if (!obstacles) fail('obstacles', 'Choisissez parmi les difficultés proposées.');
+    answers.obstacles = obstacles ?? [];
+    answers.wouldUseAgain = yesNo(body.wouldUseAgain);
+    if (answers.wouldUseAgain === null) fail('wouldUseAgain', 'Indiquez si vous feriez de nouveau appel au guichet.');
+    answers.reuseConsent = body.reuseConsent === 'yes' || body.reuseConsent === true;
+  }
+
+  const comment = text(body.comment).replace(/\r\n/g, '\n');
+  if (comment.length > COMMENT_MAX)
+    fail('comment', `Votre commentaire fait au plus ${COMMENT_MAX} caractères (il en fait ${comment.length}).`);
+  answers.comment = comment || null;
+  return errors.length ? { ok: false, errors } : { ok: true, answers };
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value.trim() : '';
+}
+
+function oneOf<T extends string>(codes: readonly T[], value: unknown): T | null {
+  return codes.find((code) => code === value) ?? null;
+}
+
+/** A form sends one value as a string and several as an array; anything outside the vocabulary refuses the list. */
+function someOf<T extends string>(codes: readonly T[], value: unknown): T[] | null {
+  const values = value === undefined || value === '' ? [] : Array.isArray(value) ? value : [value];
+  if (!values.every((v) => codes.includes(v as T))) return null;
+  return codes.filter((code) => values.includes(code));
+}
+
+function yesNo(value: unknown): boolean | null {
+  return value === 'yes' || value === true ? true : value === 'no' || value === false ? false : null;
+}
+
+function wholeNumber(value: unknown, min: number, max: number): number | null {
+  const raw = typeof value === 'number' ? String(value) : text(value);
+  if (!/^\d+$/.test(raw)) return null;
+  const n = Number(raw);
+  return n >= min && n <= max ? n : null;
+}
+
+function isDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+}

@@ -1,0 +1,65 @@
+import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { FieldError } from '../../common/errors/app-errors';
+import { formModel, onFieldErrors } from '../../web/form-model';
+import { COMMENT_MAX } from './survey-answers.policy';
+import { postedValues, preselectedValues, savedValues, SURVEY_OPTIONS } from './survey-form';
+import { SURVEY_WAVE_LABELS } from './survey-labels';
+import { SurveyWithRequest } from './surveys.repository';
+import { SurveysService } from './surveys.service';
+
+type PageBody = Record<string, unknown> | undefined;
+
+/**
+ * The buyer's survey, opened from the e-mailed link (no session: the token in the path is the key). A GET only
+ * shows the form (mail scanners follow links); the POST records, again and again until the link expires.
+ */
+@ApiExcludeController()
+@Controller('questionnaire')
+export class SurveyPagesController {
+  constructor(private readonly surveys: SurveysService) {}
+
+  @Get(':token')
+  async page(@Param('token') token: string, @Query() query: Record<string, unknown>, @Res() res: Response) {
+    const found = await this.surveys.open(token);
+    const values = found.survey.completedAt ? savedValues(found.survey) : preselectedValues(found.survey.wave, query);
+    render(res, 200, token, found, values, [], query.enregistre === '1');
+  }
+
+  @Post(':token')
+  async submit(@Param('token') token: string, @Body() body: PageBody, @Res() res: Response) {
+    await onFieldErrors(
+      () => this.surveys.answer(token, body ?? {}),
+      async (errors) => render(res, 400, token, await this.surveys.open(token), postedValues(body ?? {}), errors),
+      () => res.redirect(303, `/questionnaire/${encodeURIComponent(token)}?enregistre=1`),
+    );
+  }
+}
+
+function render(
+  res: Response,
+  status: number,
+  token: string,
+  { survey, request }: SurveyWithRequest,
+  values: Record<string, unknown>,
+  errors: FieldError[],
+  saved = false,
+): void {
+  res.setHeader('Cache-Control', 'no-store');
+  res.status(status).render('survey', {
+    title: `${errors.length ? 'Erreur – ' : ''}${SURVEY_WAVE_LABELS[survey.wave]} — demande ${request.reference}`,
+    survey: {
+      wave: survey.wave,
+      label: SURVEY_WAVE_LABELS[survey.wave],
+      expiresAt: survey.expiresAt,
+      completed: survey.completedAt !== null,
+    },
+    request: { reference: request.reference, subject: request.subject, networkName: request.networkName },
+    action: `/questionnaire/${encodeURIComponent(token)}`,
+    saved,
+    options: SURVEY_OPTIONS,
+    commentMax: COMMENT_MAX,
+    form: formModel(values, errors),
+  });
+}

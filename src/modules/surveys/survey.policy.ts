@@ -1,0 +1,75 @@
+import type { CloseReason } from '../requests/request.types';
+import type { SurveyStatus, SurveyWave } from './survey.types';
+
+/** The delays of config (SURVEY_*), as the policy needs them. */
+export interface SurveyDelays {
+  satisfactionDelayDays: number;
+  impactDelayMonths: number;
+  reminderDays: number;
+  expiryDays: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Only a request closed as `answered` is surveyed: the buyer got advice to judge. A withdrawn request was given
+ * none; a duplicate is surveyed through the request it duplicates; a redirected one was out of the desk's scope;
+ * a `no_reply` one ended without advice (the buyer never gave the precision asked).
+ */
+export function surveyedWaves(closeReason: CloseReason | null): SurveyWave[] {
+  return closeReason === 'answered' ? ['satisfaction', 'impact'] : [];
+}
+
+/** When a wave leaves after a closure: satisfaction a few days later, impact months later (once the contract may exist). */
+export function sendingDueAt(wave: SurveyWave, closedAt: Date, delays: SurveyDelays): Date {
+  return wave === 'satisfaction'
+    ? new Date(closedAt.getTime() + delays.satisfactionDelayDays * DAY_MS)
+    : addMonths(closedAt, delays.impactDelayMonths);
+}
+
+/** Calendar months, kept on the last day of a shorter month (31 August + 6 months = 28 or 29 February). */
+export function addMonths(date: Date, months: number): Date {
+  const result = new Date(date.getTime());
+  const day = result.getUTCDate();
+  result.setUTCDate(1);
+  result.setUTCMonth(result.getUTCMonth() + months);
+  const lastDay = new Date(Date.UTC(result.getUTCFullYear(), result.getUTCMonth() + 1, 0)).getUTCDate();
+  result.setUTCDate(Math.min(day, lastDay));
+  return result;
+}
+
+/** A survey as the step decision reads it. */
+export interface SurveyState {
+  status: SurveyStatus;
+  dueAt: Date;
+  expiresAt: Date | null;
+  /** The request is (still) closed as answered: a reopened one is not surveyed until it closes again. */
+  requestClosedAsAnswered: boolean;
+}
+
+export type SurveyStep = 'send' | 'remind' | 'expire' | 'cancel' | 'nothing';
+
+/**
+ * The next step of a survey at `now`. A reminder that would come after the expiry is skipped (the sweep may have
+ * been stopped longer than the reminder delay). Completed, expired and cancelled surveys never move.
+ */
+export function nextStep(survey: SurveyState, now: Date): SurveyStep {
+  if (survey.status === 'scheduled' && !survey.requestClosedAsAnswered) return 'cancel';
+  if (!['scheduled', 'sent', 'reminded'].includes(survey.status) || now < survey.dueAt) return 'nothing';
+  if (survey.status === 'scheduled') return 'send';
+  if (survey.status === 'sent' && (!survey.expiresAt || now < survey.expiresAt)) return 'remind';
+  return 'expire';
+}
+
+/** The dates a sent survey starts with: its link expires, its reminder is due first. */
+export function sentSchedule(now: Date, delays: SurveyDelays): { expiresAt: Date; reminderAt: Date } {
+  return {
+    expiresAt: new Date(now.getTime() + delays.expiryDays * DAY_MS),
+    reminderAt: new Date(now.getTime() + delays.reminderDays * DAY_MS),
+  };
+}
+
+/** The link opens the form while the survey was sent and has not expired; a completed survey stays editable until then. */
+export function isOpen(survey: { status: SurveyStatus; expiresAt: Date | null }, now: Date): boolean {
+  return ['sent', 'reminded', 'completed'].includes(survey.status) && survey.expiresAt !== null && now < survey.expiresAt;
+}

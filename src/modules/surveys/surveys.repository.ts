@@ -1,0 +1,158 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { columnsOf, SqlStatement } from '../../database/sql-statement';
+import type { CloseReason, RequestStatus } from '../requests/request.types';
+import { Survey } from './survey.entity';
+import type { SurveyAnswers } from './survey-answers.policy';
+import type { SurveyStatus, SurveyWave } from './survey.types';
+
+export interface NewSurvey {
+  id: string;
+  requestId: string;
+  wave: SurveyWave;
+  facilitatorId: string | null;
+  dueAt: Date;
+}
+
+/** A survey with what its e-mail and page need of its request. */
+export interface SurveyWithRequest {
+  survey: Survey;
+  request: {
+    id: string;
+    reference: string;
+    subject: string;
+    status: RequestStatus;
+    closeReason: CloseReason | null;
+    buyerEmail: string;
+    buyerFirstName: string;
+    networkName: string;
+  };
+}
+
+/** The columns a step writes; the others are left as they are. */
+export interface SurveyStepChange {
+  status: SurveyStatus;
+  dueAt?: Date;
+  sentAt?: Date;
+  remindedAt?: Date;
+  expiresAt?: Date;
+  tokenHash?: Buffer;
+  tokenSealed?: Buffer;
+}
+
+const ANSWER_COLUMNS: Array<[keyof SurveyAnswers, string]> = [
+  ['usefulness', 'varchar'],
+  ['quickEnough', 'boolean'],
+  ['comment', 'text'],
+  ['contractOutcome', 'varchar'],
+  ['contractDate', 'date'],
+  ['contractReference', 'varchar'],
+  ['levers', 'varchar[]'],
+  ['awardCriterionWeight', 'smallint'],
+  ['insertionHours', 'integer'],
+  ['themes', 'varchar[]'],
+  ['environmentalConsiderations', 'varchar[]'],
+  ['socialConsiderations', 'varchar[]'],
+  ['contractAmount', 'bigint'],
+  ['obstacles', 'varchar[]'],
+  ['wouldUseAgain', 'boolean'],
+  ['reuseConsent', 'boolean'],
+];
+
+const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+@Injectable()
+export class SurveysRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Both waves of a closure, scheduled. A survey already sent, answered or expired is kept as it is: a request
+   * closed again after a reopening is not surveyed twice; a cancelled one is scheduled again.
+   */
+  scheduleStatement(surveys: NewSurvey[]): SqlStatement {
+    return {
+      sql: `INSERT INTO surveys (id, request_id, wave, facilitator_id, due_at, status)
+            SELECT s.*, 'scheduled' FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::uuid[], $5::timestamptz[]) AS s
+            ON CONFLICT (request_id, wave) DO UPDATE
+              SET status = 'scheduled', due_at = EXCLUDED.due_at, facilitator_id = EXCLUDED.facilitator_id, updated_at = now()
+              WHERE surveys.status IN ('scheduled', 'cancelled')`,
+      params: columnsOf(surveys, ['id', 'requestId', 'wave', 'facilitatorId', 'dueAt']),
+    };
+  }
+
+  /** A reopened request's surveys not yet sent wait for its next closure. */
+  cancelScheduledStatement(requestId: string): SqlStatement {
+    return {
+      sql: `UPDATE surveys SET status = 'cancelled', updated_at = now() WHERE request_id = $1 AND status = 'scheduled'`,
+      params: [requestId],
+    };
+  }
+
+  /** Locks the survey's request, then the survey: the order every change of a request takes, so none deadlocks. */
+  async lockWithRequest(manager: EntityManager, surveyId: string): Promise<SurveyWithRequest | null> {
+    const requests = await manager.query(
+      `SELECT r.id, r.reference, r.subject, r.status, r.close_reason AS "closeReason", r.buyer_email AS "buyerEmail",
+              r.buyer_first_name AS "buyerFirstName", n.name AS "networkName"
+         FROM requests r JOIN networks n ON n.code = r.network_code
+        WHERE r.id = (SELECT request_id FROM surveys WHERE id = $1)
+          FOR UPDATE OF r`,
+      [surveyId],
+    );
+    if (!requests.length) return null;
+    const survey = await manager.getRepository(Survey).findOne({ where: { id: surveyId }, lock: { mode: 'pessimistic_write' } });
+    return survey ? { survey, request: requests[0] } : null;
+  }
+
+  stepStatement(surveyId: string, change: SurveyStepChange): SqlStatement {
+    const columns = Object.entries(change).filter(([, value]) => value !== undefined);
+    return {
+      sql: `UPDATE surveys SET ${columns.map(([key], i) => `${snake(key)} = $${i + 2}`).join(', ')}, updated_at = now() WHERE id = $1`,
+      params: [surveyId, ...columns.map(([, value]) => value)],
+    };
+  }
+
+  /** Surveys whose next step is due, oldest first: the sweep's work. */
+  async dueIds(now: Date, limit: number): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT id FROM surveys WHERE status IN ('scheduled', 'sent', 'reminded') AND due_at <= $1 ORDER BY due_at LIMIT $2`,
+      [now, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async findByTokenHash(tokenHash: Buffer): Promise<SurveyWithRequest | null> {
+    const survey = await this.dataSource.getRepository(Survey).findOne({ where: { tokenHash } });
+    if (!survey) return null;
+    const [request] = await this.dataSource.query(
+      `SELECT r.id, r.reference, r.subject, r.status, r.close_reason AS "closeReason", r.buyer_email AS "buyerEmail",
+              r.buyer_first_name AS "buyerFirstName", n.name AS "networkName"
+         FROM requests r JOIN networks n ON n.code = r.network_code WHERE r.id = $1`,
+      [survey.requestId],
+    );
+    return { survey, request };
+  }
+
+  /** The buyer's answers: the first completes the survey, later ones only move `answered_at`. */
+  answersStatement(surveyId: string, answers: SurveyAnswers, now: Date): SqlStatement {
+    const sets = ANSWER_COLUMNS.map(([key, type], i) => `${snake(key)} = $${i + 3}::${type}`);
+    return {
+      sql: `UPDATE surveys SET ${sets.join(', ')}, status = 'completed', completed_at = COALESCE(completed_at, $2),
+              answered_at = $2, updated_at = now()
+            WHERE id = $1`,
+      params: [surveyId, now, ...ANSWER_COLUMNS.map(([key]) => answers[key])],
+    };
+  }
+
+  /** The buyer's latest survey still open for this request, for a link on the tracking page. */
+  async openFor(reference: string, now: Date): Promise<Survey | null> {
+    return this.dataSource
+      .getRepository(Survey)
+      .createQueryBuilder('s')
+      .innerJoin('s.request', 'r')
+      .where('r.reference = :reference', { reference })
+      .andWhere(`s.status IN ('sent', 'reminded', 'completed')`)
+      .andWhere('s.expires_at > :now', { now })
+      .orderBy('s.sent_at', 'DESC')
+      .getOne();
+  }
+}

@@ -1,0 +1,223 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../../config/app-config';
+import { Clock } from '../../common/clock';
+import { NotFound, ValidationFailed } from '../../common/errors/app-errors';
+import { randomToken, seal, sha256, unseal, uuidFromDigest } from '../../common/tokens';
+import { runAsOne, SqlStatement } from '../../database/sql-statement';
+import { OutboxRepository } from '../../queue/outbox.repository';
+import { MailService } from '../mail/mail.service';
+import type { CloseReason } from '../requests/request.types';
+import { NewRequestEvent, RequestsRepository } from '../requests/requests.repository';
+import { checkAnswers } from './survey-answers.policy';
+import { SURVEY_WAVE_LABELS, USEFULNESS_LABELS } from './survey-labels';
+import { isOpen, nextStep, sendingDueAt, sentSchedule, SurveyDelays, SurveyStep, surveyedWaves } from './survey.policy';
+import { USEFULNESS, SurveyWave } from './survey.types';
+import { SurveyWithRequest, SurveysRepository } from './surveys.repository';
+
+/** Longer timers are left to the sweep: a job fired early finds nothing due and does nothing. */
+const MAX_TIMER_MS = 7 * 24 * 3600 * 1000;
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * The two follow-up waves of a request closed as answered: scheduled in the closing transaction, then sent,
+ * reminded once and expired by timers and a sweep, each step one transaction under the survey's lock with its
+ * (private) history event and its e-mail. The buyer answers through the private link of the e-mail.
+ */
+@Injectable()
+export class SurveysService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly surveys: SurveysRepository,
+    private readonly requests: RequestsRepository,
+    private readonly mail: MailService,
+    private readonly outbox: OutboxRepository,
+    private readonly clock: Clock,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * To run in the transaction that closes the request: both waves scheduled from now (nothing for a closure that
+   * is not surveyed), for the facilitator who held the request, each with its timer.
+   */
+  scheduleStatements(requestId: string, closeReason: CloseReason | null, facilitatorId: string | null): SqlStatement[] {
+    const waves = surveyedWaves(closeReason);
+    if (!waves.length) return [];
+    const now = this.clock.now();
+    const surveys = waves.map((wave) => ({
+      id: surveyIdOf(requestId, wave),
+      requestId,
+      wave,
+      facilitatorId,
+      dueAt: sendingDueAt(wave, now, this.delays),
+    }));
+    return [this.surveys.scheduleStatement(surveys), ...surveys.map((s) => this.timerStatement(s.id, s.dueAt))];
+  }
+
+  /** To run in the transaction that reopens a closed request: its surveys not yet sent wait for the next closure. */
+  cancelStatements(requestId: string): SqlStatement[] {
+    return [this.surveys.cancelScheduledStatement(requestId)];
+  }
+
+  /** Idempotent: the survey is locked and its step decided afresh, so a job delivered twice and the sweep act once. */
+  async step(surveyId: string): Promise<SurveyStep> {
+    return this.dataSource.transaction(async (manager) => {
+      const locked = await this.surveys.lockWithRequest(manager, surveyId);
+      if (!locked) return 'nothing';
+      const { survey, request } = locked;
+      const now = this.clock.now();
+      const step = nextStep(
+        {
+          status: survey.status,
+          dueAt: survey.dueAt,
+          expiresAt: survey.expiresAt,
+          requestClosedAsAnswered: request.status === 'closed' && request.closeReason === 'answered',
+        },
+        now,
+      );
+      await runAsOne(manager, this.stepStatements(step, locked, now));
+      return step;
+    });
+  }
+
+  /** Every survey whose step is due, whatever became of its timer. */
+  async runDue(limit: number): Promise<number> {
+    let done = 0;
+    for (const id of await this.surveys.dueIds(this.clock.now(), limit)) if ((await this.step(id)) !== 'nothing') done++;
+    return done;
+  }
+
+  /** The survey a link opens: a malformed, unknown or expired token is the same 404. */
+  async open(token: unknown): Promise<SurveyWithRequest> {
+    const found = typeof token === 'string' && TOKEN_SHAPE.test(token) ? await this.surveys.findByTokenHash(sha256(token)) : null;
+    if (!found || !isOpen(found.survey, this.clock.now())) throw new NotFound();
+    return found;
+  }
+
+  /** Records the buyer's answers (field errors: nothing written); the first answer completes the survey, with its history event. */
+  async answer(token: unknown, body: Record<string, unknown>): Promise<void> {
+    const { survey } = await this.open(token);
+    const checked = checkAnswers(survey.wave, body);
+    if (!checked.ok) throw new ValidationFailed(checked.errors);
+    await this.dataSource.transaction(async (manager) => {
+      // Checked again under the lock: the survey may have expired since the link was opened.
+      const locked = await this.surveys.lockWithRequest(manager, survey.id);
+      const now = this.clock.now();
+      if (!locked || !isOpen(locked.survey, now)) throw new NotFound();
+      await runAsOne(manager, [
+        this.surveys.answersStatement(survey.id, checked.answers, now),
+        ...(locked.survey.completedAt
+          ? []
+          : [this.requests.eventStatement(surveyEvent(survey.requestId, 'survey_completed', survey.wave, 'buyer'))]),
+      ]);
+    });
+  }
+
+  /** The link to the buyer's open survey, for the tracking page (whose own link is already checked); null when none is open. */
+  async openSurveyLink(reference: string): Promise<{ url: string; label: string; completed: boolean } | null> {
+    const survey = await this.surveys.openFor(reference, this.clock.now());
+    if (!survey?.tokenSealed) return null;
+    return {
+      url: this.surveyUrl(unseal(this.config.APP_SECRET, `survey:${survey.id}`, survey.tokenSealed)),
+      label: SURVEY_WAVE_LABELS[survey.wave],
+      completed: survey.completedAt !== null,
+    };
+  }
+
+  private stepStatements(step: SurveyStep, { survey, request }: SurveyWithRequest, now: Date): SqlStatement[] {
+    switch (step) {
+      case 'send': {
+        const token = randomToken();
+        const { expiresAt, reminderAt } = sentSchedule(now, this.delays);
+        return [
+          this.surveys.stepStatement(survey.id, {
+            status: 'sent',
+            sentAt: now,
+            expiresAt,
+            dueAt: reminderAt,
+            tokenHash: sha256(token),
+            tokenSealed: seal(this.config.APP_SECRET, `survey:${survey.id}`, token),
+          }),
+          this.requests.eventStatement(surveyEvent(request.id, 'survey_sent', survey.wave)),
+          ...this.surveyMail({ survey, request }, token, expiresAt, false),
+          this.timerStatement(survey.id, reminderAt),
+        ];
+      }
+      case 'remind': {
+        const token = unseal(this.config.APP_SECRET, `survey:${survey.id}`, survey.tokenSealed!);
+        return [
+          this.surveys.stepStatement(survey.id, { status: 'reminded', remindedAt: now, dueAt: survey.expiresAt! }),
+          this.requests.eventStatement(surveyEvent(request.id, 'survey_reminded', survey.wave)),
+          ...this.surveyMail({ survey, request }, token, survey.expiresAt!, true),
+          this.timerStatement(survey.id, survey.expiresAt!),
+        ];
+      }
+      case 'expire':
+        return [
+          this.surveys.stepStatement(survey.id, { status: 'expired' }),
+          this.requests.eventStatement(surveyEvent(request.id, 'survey_expired', survey.wave)),
+        ];
+      case 'cancel':
+        return [this.surveys.stepStatement(survey.id, { status: 'cancelled' })];
+      case 'nothing':
+        return [];
+    }
+  }
+
+  /** Wave 1 offers one-click answers: links that only preselect the answer on the page (mail scanners follow links). */
+  private surveyMail({ survey, request }: SurveyWithRequest, token: string, expiresAt: Date, reminder: boolean): SqlStatement[] {
+    const url = this.surveyUrl(token);
+    const subject =
+      survey.wave === 'satisfaction'
+        ? `Demande ${request.reference} : la réponse vous a-t-elle été utile ?`
+        : `Demande ${request.reference} : qu’est devenu votre achat ? (réseau ${request.networkName})`;
+    return this.mail.prepare({
+      requestId: request.id,
+      template: 'survey',
+      recipient: request.buyerEmail,
+      subject: reminder ? `Rappel — ${subject}` : subject,
+      context: {
+        firstName: request.buyerFirstName,
+        reference: request.reference,
+        subject: request.subject,
+        wave: survey.wave,
+        networkName: request.networkName,
+        reminder,
+        expiresAt,
+        surveyUrl: url,
+        oneClick:
+          survey.wave === 'satisfaction'
+            ? USEFULNESS.map((code) => ({ label: USEFULNESS_LABELS[code], url: `${url}?usefulness=${code}` }))
+            : [],
+      },
+    });
+  }
+
+  private surveyUrl(token: string): string {
+    return `${this.config.PUBLIC_URL}/questionnaire/${token}`;
+  }
+
+  private timerStatement(surveyId: string, dueAt: Date): SqlStatement {
+    const delayMs = Math.min(Math.max(0, dueAt.getTime() - this.clock.now().getTime()), MAX_TIMER_MS);
+    return this.outbox.addStatement('survey.due', { surveyId }, `survey-${surveyId}-${dueAt.getTime()}`, delayMs);
+  }
+
+  private get delays(): SurveyDelays {
+    return {
+      satisfactionDelayDays: this.config.SURVEY_SATISFACTION_DELAY_DAYS,
+      impactDelayMonths: this.config.SURVEY_IMPACT_DELAY_MONTHS,
+      reminderDays: this.config.SURVEY_REMINDER_DAYS,
+      expiryDays: this.config.SURVEY_EXPIRY_DAYS,
+    };
+  }
+}
+
+/** One id per request and wave, so a closure after a reopening finds the same survey (and its timers name it). */
+function surveyIdOf(requestId: string, wave: SurveyWave): string {
+  return uuidFromDigest(sha256(`survey:${requestId}:${wave}`));
+}
+
+/** Private: the buyer-update e-mail follows public events only, and the request's status does not change. */
+function surveyEvent(requestId: string, type: string, wave: SurveyWave, actorType: 'system' | 'buyer' = 'system'): NewRequestEvent {
+  return { requestId, type, fromStatus: null, toStatus: null, actorType, actorId: null, reason: wave, isPublic: false };
+}

@@ -1,0 +1,138 @@
+/// <reference lib="dom" />
+/**
+ * The buyer answers both follow-up surveys from the links of the real e-mails (.eml files under MAIL_DIR): the
+ * satisfaction one from its one-click link, without JavaScript; the impact one with JavaScript, after an error.
+ * Time moves with the app's clock, not by waiting. axe-core audits every state of both pages.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { Page } from 'playwright-core';
+import { MailService } from '../../src/modules/mail/mail.service';
+import { closePage, expectNoAxeViolations, openPage, submitByButton, tick, useBrowserApp } from '../support/browser';
+import { closedAsAnswered, DAY_MS, runDueSurveys, timeMachine } from '../support/surveys';
+
+jest.setTimeout(60_000);
+
+const session = useBrowserApp();
+const time = timeMachine(() => session.testApp);
+afterEach(() => time.back());
+
+/** Delivers the survey e-mails (the worker's mail job, run here) and reads them as the buyer's mail client would. */
+async function surveyEmails(): Promise<Array<{ subject: string; eml: string }>> {
+  const t = session.testApp;
+  const rows: Array<{ id: string; subject: string }> = await t.dataSource.query(
+    `SELECT id, subject FROM mail_messages WHERE template = 'survey' ORDER BY created_at`,
+  );
+  for (const { id } of rows) await t.app.get(MailService).deliver(id);
+  return Promise.all(
+    rows.map(async ({ id, subject }) => ({
+      subject,
+      eml: (await readFile(resolve(t.config.MAIL_DIR, `${id}.eml`), 'utf8')).replace(/=\r?\n/g, '').replace(/=3D/g, '='),
+    })),
+  );
+}
+
+const linkIn = (eml: string, suffix = '') =>
+  new RegExp(`(http://[^\\s"<]+/questionnaire/[A-Za-z0-9_-]{43}${suffix.replace('?', '\\?')})`).exec(eml)![1];
+
+async function auditedPage(url: string, label: string): Promise<Page> {
+  const page = await openPage(session.forAudit);
+  await page.goto(url);
+  await expectNoAxeViolations(page, label);
+  return page;
+}
+
+it('the buyer answers both waves from the e-mailed links, with and without JavaScript', async () => {
+  const t = session.testApp;
+  const request = await closedAsAnswered(t, 1);
+  time.forward(190 * DAY_MS); // both waves are due
+  await runDueSurveys(t);
+  const [satisfaction, impact] = await surveyEmails();
+  expect(satisfaction.subject).toContain('la réponse vous a-t-elle été utile');
+  expect(impact.subject).toContain('qu’est devenu votre achat');
+
+  // Wave 1, without JavaScript, from the one-click "En partie": preselected, not recorded until sent.
+  const oneClick = linkIn(satisfaction.eml, '?usefulness=partly');
+  let page = await openPage(session.withoutJs);
+  await page.goto(oneClick);
+  expect(await page.locator('h1').textContent()).toBe('Questionnaire de satisfaction');
+  expect(await page.locator('#f-usefulness-partly').isChecked()).toBe(true);
+  const [{ status: before }] = await t.dataSource.query(`SELECT status FROM surveys WHERE request_id = $1 AND wave = 'satisfaction'`, [
+    request.id,
+  ]);
+  expect(before).toBe('sent');
+  expect(await submitByButton(page, 'Enregistrer mes réponses')).toBe(400);
+  expect(await page.locator('#resume-erreurs').textContent()).toContain('Indiquez si la réponse est arrivée assez vite.');
+  expect(await page.locator('#f-usefulness-partly').isChecked()).toBe(true);
+  await tick(page, 'f-quickEnough-yes');
+  await page.fill('#f-comment', 'Réponse claire, <b>merci</b>.');
+  expect(await submitByButton(page, 'Enregistrer mes réponses')).toBe(303);
+  expect(await page.locator('#reponses-enregistrees').textContent()).toContain('Merci, vos réponses sont enregistrées');
+  expect(await page.locator('#f-comment').inputValue()).toBe('Réponse claire, <b>merci</b>.');
+  await closePage(page);
+
+  // Wave 2, with JavaScript, from the e-mail's button.
+  page = await openPage(session.withJs);
+  await page.goto(linkIn(impact.eml));
+  expect(await page.locator('h1').textContent()).toBe('Évaluation d’impact');
+  await tick(page, 'f-contractOutcome-yes');
+  await tick(page, 'f-levers-award_criterion');
+  await tick(page, 'f-wouldUseAgain-yes');
+  expect(await submitByButton(page, 'Enregistrer mes réponses')).toBe(400);
+  const summary = await page.locator('#resume-erreurs').textContent();
+  expect(summary).toContain('Indiquez la date de publication ou de signature.');
+  expect(summary).toContain('Indiquez le poids du critère');
+  await page.locator('#resume-erreurs a[href="#f-contractDate"]').click();
+  await page.fill('#f-contractDate', '2026-05-04');
+  await page.fill('#f-awardCriterionWeight', '20');
+  await tick(page, 'f-levers-label');
+  await tick(page, 'f-themes-carbon');
+  await tick(page, 'f-environmentalConsiderations-environmental_criterion');
+  await tick(page, 'f-socialConsiderations-none');
+  await page.fill('#f-contractAmount', '90000');
+  await tick(page, 'f-obstacles-cost');
+  await tick(page, 'f-reuseConsent-yes');
+  expect(await submitByButton(page, 'Enregistrer mes réponses')).toBe(303);
+  expect(await page.locator('#reponses-enregistrees').isVisible()).toBe(true);
+  await closePage(page);
+
+  const rows = await t.dataSource.query(
+    `SELECT wave, status, usefulness, quick_enough, contract_outcome, levers, award_criterion_weight, social_considerations, reuse_consent
+       FROM surveys WHERE request_id = $1 ORDER BY wave DESC`,
+    [request.id],
+  );
+  expect(rows).toEqual([
+    expect.objectContaining({ wave: 'satisfaction', status: 'completed', usefulness: 'partly', quick_enough: true }),
+    expect.objectContaining({
+      wave: 'impact',
+      status: 'completed',
+      contract_outcome: 'yes',
+      levers: ['label', 'award_criterion'],
+      award_criterion_weight: 20,
+      social_considerations: ['none'],
+      reuse_consent: true,
+    }),
+  ]);
+});
+
+it('passes axe on both survey pages, blank, refused and saved', async () => {
+  const t = session.testApp;
+  await closedAsAnswered(t, 2);
+  time.forward(190 * DAY_MS);
+  await runDueSurveys(t);
+  const emails = (await surveyEmails()).slice(-2);
+  for (const [email, label] of [
+    [emails[0], 'satisfaction'],
+    [emails[1], 'impact'],
+  ] as const) {
+    const page = await auditedPage(linkIn(email.eml), `questionnaire ${label}`);
+    expect(await submitByButton(page, 'Enregistrer mes réponses')).toBe(400);
+    await expectNoAxeViolations(page, `questionnaire ${label} avec erreurs`);
+    await closePage(page);
+  }
+  const page = await auditedPage(`${linkIn(emails[0].eml)}?usefulness=yes`, 'questionnaire présélectionné');
+  await tick(page, 'f-quickEnough-no');
+  expect(await submitByButton(page, 'Enregistrer mes réponses')).toBe(303);
+  await expectNoAxeViolations(page, 'questionnaire enregistré');
+  await closePage(page);
+});

@@ -1,0 +1,178 @@
+import { mailsTo } from '../support/conversation';
+import { closedAsAnswered, DAY_MS, runDueSurveys, surveyLinkIn, surveysOf, timeMachine } from '../support/surveys';
+import { TestApp, useTestApp } from '../support/test-app';
+
+const XSS = '"><img src=x onerror=alert(1)><script>alert(2)</script>';
+
+describe('the buyer’s survey pages', () => {
+  let t!: TestApp;
+  useTestApp((app) => (t = app), { SMTP_URL: 'smtp://127.0.0.1:9', LOG_LEVEL: 'info' });
+  const time = timeMachine(() => t);
+  afterEach(() => time.back());
+
+  /** A request closed as answered, its survey(s) sent: the links of the e-mails, satisfaction first. */
+  async function sentSurveys(n: number, days = 3) {
+    const request = await closedAsAnswered(t, n);
+    time.forward(days * DAY_MS + 60_000);
+    await runDueSurveys(t);
+    const mails = await mailsTo(t, 'survey');
+    return { request, links: mails.map((m) => surveyLinkIn(m.text_body)) };
+  }
+  const post = (link: string, form: Record<string, string | string[]>) => {
+    const body = new URLSearchParams();
+    for (const [name, value] of Object.entries(form)) for (const v of ([] as string[]).concat(value)) body.append(name, v);
+    return fetch(link, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+  };
+  const snapshot = async (requestId: string) => ({
+    surveys: await t.dataSource.query(`SELECT * FROM surveys WHERE request_id = $1 ORDER BY wave`, [requestId]),
+    events: await t.dataSource.query(`SELECT count(*)::int AS n FROM request_events WHERE request_id = $1`, [requestId]),
+  });
+
+  it('a GET, even from a one-click link, only shows the form with the answer preselected: nothing is recorded', async () => {
+    const { request, links } = await sentSurveys(1);
+    const before = await snapshot(request.id);
+    for (const url of [links[0], `${links[0]}?usefulness=yes`]) {
+      const response = await fetch(url);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('cache-control')).toBe('no-store');
+    }
+    const html = await (await fetch(`${links[0]}?usefulness=partly`)).text();
+    expect(html).toMatch(/id="f-usefulness-partly" name="usefulness" value="partly" checked/);
+    expect(html).not.toMatch(/value="yes" checked/);
+    expect(html).toContain('<legend');
+    expect(html).toContain(request.reference);
+    expect(await snapshot(request.id)).toEqual(before);
+  });
+
+  it('the tracking page links to the open survey, until it expires', async () => {
+    const { request, links } = await sentSurveys(5);
+    const tracking = `${t.url}/suivi/${request.reference}?t=${encodeURIComponent(request.token)}`;
+    const html = await (await fetch(tracking)).text();
+    expect(html).toContain(`href="${links[0]}">Répondre au questionnaire</a>`);
+    time.forward(61 * DAY_MS);
+    expect(await (await fetch(tracking)).text()).not.toContain('/questionnaire/');
+  });
+
+  it('records on POST, refuses a wrong answer with the form kept, and stays editable until expiry', async () => {
+    const { request, links } = await sentSurveys(2);
+    const link = links[0];
+
+    const refused = await post(link, { usefulness: 'partly', comment: XSS });
+    expect(refused.status).toBe(400);
+    const refusedHtml = await refused.text();
+    expect(refusedHtml).toContain('1 erreur empêche l’envoi de vos réponses');
+    expect(refusedHtml).toContain('Indiquez si la réponse est arrivée assez vite.');
+    expect(refusedHtml).toMatch(/value="partly" checked/);
+    expect(refusedHtml).toContain('&lt;script&gt;alert(2)&lt;/script&gt;</textarea>');
+    expect(refusedHtml).not.toContain('<script>alert(2)');
+    expect((await surveysOf(t, request.id))[0].status).toBe('sent');
+
+    const saved = await post(link, { usefulness: 'partly', quickEnough: 'yes', comment: XSS });
+    expect(saved.status).toBe(303);
+    expect(saved.headers.get('location')).toBe(`${new URL(link).pathname}?enregistre=1`);
+    const [first] = await t.dataSource.query(
+      `SELECT status, usefulness, quick_enough, comment, completed_at, answered_at FROM surveys WHERE request_id = $1 AND wave = 'satisfaction'`,
+      [request.id],
+    );
+    expect(first).toEqual(expect.objectContaining({ status: 'completed', usefulness: 'partly', quick_enough: true, comment: XSS }));
+    expect(first.completed_at).toEqual(first.answered_at);
+    const page = await (await fetch(`${link}?enregistre=1`)).text();
+    expect(page).toContain('Merci, vos réponses sont enregistrées');
+    expect(page).toMatch(/value="partly" checked/);
+
+    time.forward(10 * DAY_MS);
+    expect((await post(link, { usefulness: 'yes', quickEnough: 'no' })).status).toBe(303);
+    const [second] = await t.dataSource.query(
+      `SELECT status, usefulness, quick_enough, comment, completed_at, answered_at FROM surveys WHERE request_id = $1 AND wave = 'satisfaction'`,
+      [request.id],
+    );
+    expect(second).toEqual(expect.objectContaining({ status: 'completed', usefulness: 'yes', quick_enough: false, comment: null }));
+    expect(second.completed_at).toEqual(first.completed_at);
+    expect(new Date(second.answered_at).getTime()).toBeGreaterThan(new Date(first.answered_at).getTime());
+    const completedEvents = await t.dataSource.query(
+      `SELECT actor_type, reason, is_public FROM request_events WHERE request_id = $1 AND type = 'survey_completed'`,
+      [request.id],
+    );
+    expect(completedEvents).toEqual([{ actor_type: 'buyer', reason: 'satisfaction', is_public: false }]);
+
+    // A completed survey is never reminded, and its link closes at expiry.
+    await runDueSurveys(t);
+    expect(await mailsTo(t, 'survey')).toHaveLength(1);
+    time.forward(51 * DAY_MS);
+    expect((await fetch(link)).status).toBe(404);
+    expect((await post(link, { usefulness: 'no', quickEnough: 'no' })).status).toBe(404);
+    expect((await surveysOf(t, request.id))[0]).toEqual(expect.objectContaining({ status: 'completed' }));
+  });
+
+  it('records every field of the impact survey', async () => {
+    const { request, links } = await sentSurveys(3, 190);
+    const impact = links[1]; // sent after the satisfaction one, both being due
+    const refused = await post(impact, { contractOutcome: 'yes', levers: ['award_criterion'], wouldUseAgain: 'yes' });
+    expect(refused.status).toBe(400);
+    const html = await refused.text();
+    for (const message of [
+      'Indiquez la date de publication ou de signature.',
+      'Indiquez le poids du critère, en pourcentage entre 1 et 100.',
+      'Indiquez les considérations environnementales du marché',
+    ])
+      expect(html).toContain(message);
+    expect(html).toMatch(/id="f-levers-award_criterion" name="levers" value="award_criterion" checked/);
+
+    const saved = await post(impact, {
+      contractOutcome: 'yes',
+      contractDate: '2026-05-04',
+      contractReference: 'AO-2026-17',
+      levers: ['label', 'award_criterion', 'insertion_clause'],
+      awardCriterionWeight: '15',
+      insertionHours: '400',
+      themes: ['reuse_recycled', 'insertion_disability'],
+      environmentalConsiderations: 'environmental_criterion',
+      socialConsiderations: ['social_clause', 'reserved_contract'],
+      contractAmount: '250 000',
+      obstacles: 'cost',
+      wouldUseAgain: 'yes',
+      comment: 'Très utile.',
+      reuseConsent: 'yes',
+    });
+    expect(saved.status).toBe(303);
+    const [row] = await t.dataSource.query(`SELECT * FROM surveys WHERE request_id = $1 AND wave = 'impact'`, [request.id]);
+    expect(row).toEqual(
+      expect.objectContaining({
+        status: 'completed',
+        contract_outcome: 'yes',
+        contract_reference: 'AO-2026-17',
+        levers: ['label', 'award_criterion', 'insertion_clause'],
+        award_criterion_weight: 15,
+        insertion_hours: 400,
+        themes: ['reuse_recycled', 'insertion_disability'],
+        environmental_considerations: ['environmental_criterion'],
+        social_considerations: ['social_clause', 'reserved_contract'],
+        contract_amount: '250000',
+        obstacles: ['cost'],
+        would_use_again: true,
+        comment: 'Très utile.',
+        reuse_consent: true,
+        usefulness: null,
+      }),
+    );
+    const [{ date }] = await t.dataSource.query(`SELECT contract_date::text AS date FROM surveys WHERE id = $1`, [row.id]);
+    expect(date).toBe('2026-05-04');
+    const page = await (await fetch(impact)).text();
+    expect(page).toMatch(/value="reserved_contract" checked/);
+    expect(page).toContain('value="250000"');
+  });
+
+  it('a wrong, unknown or malformed token is the same French 404, and tokens never reach the logs', async () => {
+    const { links } = await sentSurveys(4);
+    const token = new URL(links[0]).pathname.split('/').pop()!;
+    const wrong = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
+    for (const path of [`/questionnaire/${wrong}`, '/questionnaire/abc', '/questionnaire/%3Cscript%3E']) {
+      const get = await fetch(`${t.url}${path}`);
+      expect(get.status).toBe(404);
+      expect(await get.text()).toContain('introuvable');
+      expect((await post(`${t.url}${path}`, { usefulness: 'yes', quickEnough: 'yes' })).status).toBe(404);
+    }
+    expect(t.logs.some((line) => line.includes('/questionnaire/…'))).toBe(true);
+    expect(t.logs.filter((line) => line.includes(token) || line.includes(wrong))).toEqual([]);
+  });
+});

@@ -1,0 +1,189 @@
+import { Clock } from '../../src/common/clock';
+import { AutoCloseService } from '../../src/modules/auto-close/auto-close.service';
+import { SurveysSweepService } from '../../src/modules/surveys/surveys-sweep.service';
+import { SurveysService } from '../../src/modules/surveys/surveys.service';
+import { QueueService } from '../../src/queue/queue.service';
+import { mailsTo, staffWrites, submittedAndTaken, TrackedTestRequest } from '../support/conversation';
+import { closeAs, closedAsAnswered, DAY_MS, surveyLinkIn, surveysOf, timeMachine } from '../support/surveys';
+import { flushQueues, TestApp, useTestApp, waitFor } from '../support/test-app';
+
+describe('follow-up surveys: scheduling, sending, reminder, expiry', () => {
+  let t!: TestApp;
+  // An SMTP server that refuses: messages stay unsent, with their bodies, for the test to read.
+  useTestApp((app) => (t = app), { SMTP_URL: 'smtp://127.0.0.1:9' }, { api: true, worker: true });
+  const time = timeMachine(() => t);
+  afterEach(() => time.back());
+
+  const surveyMails = () => mailsTo(t, 'survey');
+  const eventsOf = async (request: TrackedTestRequest) =>
+    t.dataSource.query(
+      `SELECT type, reason, actor_type, is_public, from_status, to_status FROM request_events WHERE request_id = $1 AND type LIKE 'survey_%' ORDER BY id`,
+      [request.id],
+    );
+  const near = (actual: Date, expected: number) => expect(Math.abs(new Date(actual).getTime() - expected)).toBeLessThan(60_000);
+
+  it('a closure as answered schedules both waves in its transaction, for the facilitator who held it, with timers', async () => {
+    const request = await closedAsAnswered(t, 1);
+    const closedAt = t.app.get(Clock).now().getTime();
+    const [satisfaction, impact] = await surveysOf(t, request.id);
+    expect([satisfaction.wave, satisfaction.status, satisfaction.facilitator_id]).toEqual([
+      'satisfaction',
+      'scheduled',
+      request.facilitatorId,
+    ]);
+    expect([impact.wave, impact.status, impact.facilitator_id]).toEqual(['impact', 'scheduled', request.facilitatorId]);
+    near(satisfaction.due_at, closedAt + 3 * DAY_MS);
+    const sixMonths = new Date(closedAt);
+    sixMonths.setUTCMonth(sixMonths.getUTCMonth() + 6);
+    expect(Math.abs(new Date(impact.due_at).getTime() - sixMonths.getTime())).toBeLessThan(4 * DAY_MS); // month ends are clamped
+    const timers = await t.dataSource.query(`SELECT payload, delay_ms FROM outbox_events WHERE job_name = 'survey.due' ORDER BY delay_ms`);
+    expect(timers.map((r: { payload: { surveyId: string } }) => r.payload.surveyId)).toEqual([satisfaction.id, impact.id]);
+    expect(timers[0].delay_ms).toBeGreaterThan(3 * DAY_MS - 60_000);
+    expect(timers[1].delay_ms).toBe(7 * DAY_MS); // capped: the sweep covers longer waits
+    // Nothing leaves before it is due, whoever asks.
+    expect(await t.app.get(SurveysService).step(satisfaction.id)).toBe('nothing');
+    expect(await t.app.get(SurveysService).runDue(100)).toBe(0);
+  });
+
+  it('the automatic closure at the end of the reply window schedules them too', async () => {
+    const request = await submittedAndTaken(t, 2);
+    await staffWrites(t, request, 'answer', 'La réponse.');
+    time.forward(15 * DAY_MS);
+    expect(await t.app.get(AutoCloseService).closeIfDue(request.id)).toBe(true);
+    expect((await surveysOf(t, request.id)).map((s) => [s.wave, s.status])).toEqual([
+      ['satisfaction', 'scheduled'],
+      ['impact', 'scheduled'],
+    ]);
+  });
+
+  it.each([
+    ['duplicate', 'duplicate'],
+    ['redirected', 'redirected'],
+  ] as const)('a request closed as %s gets no survey', async (_label, reason) => {
+    const request = await submittedAndTaken(t, 3);
+    await closeAs(t, request, reason);
+    expect(await surveysOf(t, request.id)).toEqual([]);
+  });
+
+  it('a request withdrawn by the buyer gets no survey', async () => {
+    const request = await submittedAndTaken(t, 4);
+    const response = await fetch(`${t.url}/api/v1/requests/${request.reference}/withdrawal`, {
+      method: 'POST',
+      headers: { 'x-tracking-token': request.token },
+    });
+    expect(response.status).toBe(200);
+    expect(await surveysOf(t, request.id)).toEqual([]);
+    expect(await t.dataSource.query(`SELECT 1 FROM outbox_events WHERE job_name = 'survey.due'`)).toEqual([]);
+  });
+
+  it('sends after a Redis loss, reminds once with the same link, then expires: each step a private event', async () => {
+    const request = await closedAsAnswered(t, 5);
+    await waitFor(async () => (await t.dataSource.query(`SELECT 1 FROM outbox_events WHERE published_at IS NULL`)).length === 0);
+    await flushQueues(); // the timers are gone with Redis
+    const sweep = t.app.get(SurveysSweepService);
+
+    time.forward(3 * DAY_MS + 60_000);
+    await sweep.run();
+    let [satisfaction, impact] = await surveysOf(t, request.id);
+    expect([satisfaction.status, impact.status]).toEqual(['sent', 'scheduled']);
+    const sentAt = new Date(satisfaction.sent_at!).getTime();
+    near(satisfaction.expires_at!, sentAt + 60 * DAY_MS);
+    near(satisfaction.due_at, sentAt + 14 * DAY_MS);
+    let mails = await surveyMails();
+    expect(mails).toHaveLength(1);
+    expect(mails[0].recipient).toBe('camille.martin+5@example.fr');
+    expect(mails[0].subject).toBe(`Demande ${request.reference} : la réponse vous a-t-elle été utile ?`);
+    const link = surveyLinkIn(mails[0].text_body);
+    expect(mails[0].text_body).toContain(`${link}?usefulness=partly`);
+    expect(mails[0].html_body).toContain(link);
+
+    await sweep.run(); // nothing more is due
+    time.forward(14 * DAY_MS);
+    await sweep.run();
+    [satisfaction] = await surveysOf(t, request.id);
+    expect(satisfaction.status).toBe('reminded');
+    near(satisfaction.due_at, sentAt + 60 * DAY_MS);
+    mails = await surveyMails();
+    expect(mails).toHaveLength(2);
+    expect(mails[1].subject).toMatch(/^Rappel — /);
+    expect(surveyLinkIn(mails[1].text_body)).toBe(link);
+    expect((await fetch(link)).status).toBe(200);
+
+    time.forward(46 * DAY_MS);
+    await sweep.run();
+    [satisfaction] = await surveysOf(t, request.id);
+    expect(satisfaction.status).toBe('expired');
+    expect((await fetch(link)).status).toBe(404);
+    expect(await surveyMails()).toHaveLength(2);
+    expect(await eventsOf(request)).toEqual(
+      ['survey_sent', 'survey_reminded', 'survey_expired'].map((type) => ({
+        type,
+        reason: 'satisfaction',
+        actor_type: 'system',
+        is_public: false,
+        from_status: null,
+        to_status: null,
+      })),
+    );
+  });
+
+  it('the impact wave leaves months later, on behalf of the network’s animators', async () => {
+    const request = await closedAsAnswered(t, 6);
+    time.forward(200 * DAY_MS);
+    await t.app.get(SurveysSweepService).run();
+    const mails = await surveyMails();
+    // Both were due: the satisfaction survey goes too (late, the sweep having been stopped).
+    const impact = mails.find((m) => m.subject.includes('qu’est devenu votre achat'))!;
+    const [{ name }] = await t.dataSource.query(
+      `SELECT n.name FROM networks n JOIN requests r ON r.network_code = n.code WHERE r.id = $1`,
+      [request.id],
+    );
+    expect(impact.subject).toBe(`Demande ${request.reference} : qu’est devenu votre achat ? (réseau ${name})`);
+    expect(impact.text_body).toContain(`Au nom des animateurs du réseau ${name}`);
+    expect(impact.text_body).toContain(request.reference);
+    expect(impact.text_body).not.toContain('?usefulness=');
+  });
+
+  it('a buyer reply that reopens the request cancels its surveys not yet sent; the next closure schedules them again', async () => {
+    const request = await closedAsAnswered(t, 7);
+    const [first] = await surveysOf(t, request.id);
+    const reply = await fetch(`${t.url}/api/v1/requests/${request.reference}/replies`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-tracking-token': request.token },
+      body: JSON.stringify({ message: 'Une question encore.' }),
+    });
+    expect(reply.status).toBe(200);
+    expect((await surveysOf(t, request.id)).map((s) => s.status)).toEqual(['cancelled', 'cancelled']);
+    time.forward(4 * DAY_MS);
+    await t.app.get(SurveysSweepService).run();
+    expect(await surveyMails()).toEqual([]);
+
+    await staffWrites(t, request, 'answer', 'Voici le complément.');
+    await closeAs(t, request, 'answered');
+    const again = await surveysOf(t, request.id);
+    expect(again.map((s) => [s.id, s.status])).toEqual([
+      [first.id, 'scheduled'],
+      [again[1].id, 'scheduled'],
+    ]);
+    near(again[0].due_at, t.app.get(Clock).now().getTime() + 3 * DAY_MS);
+  });
+
+  it('concurrent jobs and sweeps send a survey once', async () => {
+    const request = await closedAsAnswered(t, 8);
+    const [satisfaction] = await surveysOf(t, request.id);
+    time.forward(3 * DAY_MS + 60_000);
+    const queue = t.app.get(QueueService).queue('surveys');
+    const service = t.app.get(SurveysService);
+    const steps = await Promise.all([
+      ...[1, 2, 3].map((i) => queue.add('survey.due', { surveyId: satisfaction.id }, { jobId: `again-${i}` }).then(() => 'queued')),
+      ...[1, 2, 3, 4].map(() => service.step(satisfaction.id)),
+      service.runDue(10).then(String),
+    ]);
+    // However it went, at most one of them sent it (the queued jobs may have been first).
+    expect(steps.filter((s) => s === 'send' || s === '1').length).toBeLessThanOrEqual(1);
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // the queued jobs ran meanwhile
+    expect(await surveyMails()).toHaveLength(1);
+    expect((await eventsOf(request)).map((e: { type: string }) => e.type)).toEqual(['survey_sent']);
+    expect((await surveysOf(t, request.id))[0].status).toBe('sent');
+  });
+});

@@ -1,0 +1,84 @@
+import { Clock } from '../../src/common/clock';
+import { StaffAuthService } from '../../src/modules/accounts/staff-auth.service';
+import type { CloseReason } from '../../src/modules/requests/request.types';
+import { SurveysService } from '../../src/modules/surveys/surveys.service';
+import { staffWrites, submittedAndTaken, TrackedTestRequest } from './conversation';
+import { bearerFor } from './staff';
+import { TestApp } from './test-app';
+
+export const DAY_MS = 86_400_000;
+
+/** Closes through the staff API, as the request's own facilitator (the workspace's close path). */
+export async function closeAs(t: TestApp, request: TrackedTestRequest, reason: CloseReason): Promise<void> {
+  const [{ network_code: network }] = await t.dataSource.query(`SELECT network_code FROM facilitators WHERE id = $1`, [
+    request.facilitatorId,
+  ]);
+  // One account per facilitator: a request closed twice is closed by the same person.
+  const [account] = await t.dataSource.query(`SELECT id FROM staff_users WHERE facilitator_id = $1`, [request.facilitatorId]);
+  const bearer = account
+    ? `Bearer ${await t.app.get(StaffAuthService).createApiToken(account.id, 'tests')}`
+    : await bearerFor(t, { role: 'facilitator', facilitatorId: request.facilitatorId, networks: [network] });
+  const response = await fetch(`${t.url}/api/v1/staff/requests/${request.reference}/close`, {
+    method: 'POST',
+    headers: { authorization: bearer, 'content-type': 'application/json' },
+    body: JSON.stringify({ reason }),
+  });
+  if (!response.ok) throw new Error(`clôture refusée : ${response.status} ${await response.text()}`);
+}
+
+/** A request answered by its facilitator, then closed as answered by them. */
+export async function closedAsAnswered(t: TestApp, n: number): Promise<TrackedTestRequest> {
+  const request = await submittedAndTaken(t, n);
+  await staffWrites(t, request, 'answer', 'Voici la réponse.');
+  await closeAs(t, request, 'answered');
+  return request;
+}
+
+export interface SurveyRow {
+  id: string;
+  wave: string;
+  status: string;
+  facilitator_id: string | null;
+  due_at: Date;
+  sent_at: Date | null;
+  reminded_at: Date | null;
+  expires_at: Date | null;
+  completed_at: Date | null;
+  answered_at: Date | null;
+}
+
+/** The request's surveys, satisfaction first. */
+export function surveysOf(t: TestApp, requestId: string): Promise<SurveyRow[]> {
+  return t.dataSource.query(
+    `SELECT id, wave, status, facilitator_id, due_at, sent_at, reminded_at, expires_at, completed_at, answered_at
+       FROM surveys WHERE request_id = $1 ORDER BY wave DESC`,
+    [requestId],
+  );
+}
+
+/** Moves the app's clock; `back()` (in afterEach) undoes every move of the test. */
+export function timeMachine(t: () => TestApp) {
+  let travelled = 0;
+  return {
+    forward(ms: number) {
+      t().app.get(Clock).travel(ms);
+      travelled += ms;
+    },
+    back() {
+      t().app.get(Clock).travel(-travelled);
+      travelled = 0;
+    },
+  };
+}
+
+/** The survey link in an e-mail body (text or HTML). */
+export function surveyLinkIn(body: string): string {
+  const match = /(http:\/\/[^\s"<]+\/questionnaire\/[A-Za-z0-9_-]{43})/.exec(body);
+  if (!match) throw new Error('pas de lien de questionnaire dans le message');
+  return match[1];
+}
+
+/** Runs every due step at once, as the worker's sweep does. */
+export function runDueSurveys(t: TestApp): Promise<number> {
+  return t.app.get(SurveysService).runDue(100);
+}
