@@ -81,6 +81,12 @@ export class WorkspaceViews {
       kindOptions: REQUEST_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] })),
       segmentOptions: this.reference.allSegments().map((s) => ({ value: s.code, label: s.label })),
       departmentOptions: this.reference.allDepartments().map((d) => ({ value: d.code, label: `${d.code} — ${d.name}` })),
+      // Every visible request, open or closed, with the filters the export understands too.
+      exportUrl: `/espace/export/demandes.csv?${new URLSearchParams(
+        Object.entries({ status: filters.status, kind: filters.kind, segment: filters.segment, department: filters.department }).filter(
+          (entry): entry is [string, string] => !!entry[1],
+        ),
+      ).toString()}`,
       previousUrl: queue.page > 1 ? query({ page: queue.page - 1 }) : null,
       nextUrl: queue.page < queue.pages ? query({ page: queue.page + 1 }) : null,
     };

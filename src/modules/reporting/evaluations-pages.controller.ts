@@ -1,0 +1,103 @@
+import { Body, Controller, Get, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { AppError } from '../../common/errors/app-errors';
+import { formModel } from '../../web/form-model';
+import type { StaffPrincipal } from '../accounts/accounts.types';
+import { CurrentStaff, StaffGuard } from '../accounts/staff.guard';
+import { csvSeparator } from './csv-format.policy';
+import { EvaluationsViews } from './evaluations-views';
+import { evaluationQuery, parseEvaluationFilters } from './evaluations.policy';
+import { EvaluationsService } from './evaluations.service';
+import { parseRequestExportFilters } from './export.policy';
+import { ExportService } from './export.service';
+
+type Form = Record<string, unknown>;
+
+const DONE: Record<string, string> = {
+  revue: 'L’évaluation est marquée comme revue.',
+  partage: 'L’évaluation est partagée avec le facilitateur : il en est informé par courriel.',
+};
+
+/** The animators' review pages and the CSV exports (forms without JavaScript, CSRF checked by the guard). */
+@ApiExcludeController()
+@UseGuards(StaffGuard)
+@Controller('espace')
+export class EvaluationsPagesController {
+  constructor(
+    private readonly evaluations: EvaluationsService,
+    private readonly views: EvaluationsViews,
+    private readonly exports: ExportService,
+  ) {}
+
+  /** Unreadable filters are dropped and listed in an error summary (400), the rest still applies. */
+  @Get('evaluations')
+  async list(@CurrentStaff() staff: StaffPrincipal, @Query() query: Form, @Res() res: Response) {
+    const { filters, errors } = parseEvaluationFilters(query);
+    const [list, facilitators] = await Promise.all([this.evaluations.list(staff, filters), this.evaluations.facilitatorChoices(staff)]);
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(errors.length ? 400 : 200).render('evaluations-list', this.views.listPage(staff, filters, list, facilitators, errors));
+  }
+
+  @Get('evaluations/:id')
+  async detail(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string, @Query() query: Form, @Res() res: Response) {
+    const page = this.views.detailPage(await this.evaluations.detail(staff, id), backQuery(query));
+    res.setHeader('Cache-Control', 'no-store');
+    res.render('evaluation-detail', { ...page, notice: DONE[String(query.fait)] });
+  }
+
+  @Post('evaluations/:id/revue')
+  async review(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string, @Body() body: Form = {}, @Res() res: Response) {
+    await this.onFieldErrors(res, staff, id, 'review', body, () => this.evaluations.review(staff, id, body.note), 'revue');
+  }
+
+  @Post('evaluations/:id/partage')
+  async share(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string, @Body() body: Form = {}, @Res() res: Response) {
+    await this.onFieldErrors(res, staff, id, 'share', body, () => this.evaluations.share(staff, id, body.notice), 'partage');
+  }
+
+  @Get('export/demandes.csv')
+  async exportRequests(@CurrentStaff() staff: StaffPrincipal, @Query() query: Form, @Res() res: Response) {
+    const { filters, errors } = parseRequestExportFilters(query);
+    if (errors.length) throw badFilters(errors);
+    await this.exports.requests(res, staff, filters, csvSeparator(query));
+  }
+
+  @Get('export/evaluations.csv')
+  async exportEvaluations(@CurrentStaff() staff: StaffPrincipal, @Query() query: Form, @Res() res: Response) {
+    const { filters, errors } = parseEvaluationFilters(query);
+    if (errors.length) throw badFilters(errors);
+    await this.exports.evaluations(res, staff, filters, csvSeparator(query));
+  }
+
+  /** Field errors and refused moves re-render the detail with the form as typed; anything else goes to the error page. */
+  private async onFieldErrors(
+    res: Response,
+    staff: StaffPrincipal,
+    id: string,
+    form: 'review' | 'share',
+    body: Form,
+    work: () => Promise<void>,
+    done: string,
+  ) {
+    try {
+      await work();
+    } catch (error) {
+      if (!(error instanceof AppError) || !['validation_failed', 'conflict'].includes(error.code)) throw error;
+      const page = this.views.detailPage(await this.evaluations.detail(staff, id), '', { [form]: formModel(body, error.errors) });
+      res.setHeader('Cache-Control', 'no-store');
+      res.status(error.status).render('evaluation-detail', page);
+      return;
+    }
+    res.redirect(303, `/espace/evaluations/${id}?fait=${done}`);
+  }
+}
+
+/** The list's filters, carried from the list to the detail and back. */
+function backQuery(query: Form): string {
+  return evaluationQuery(parseEvaluationFilters(query).filters, { page: typeof query.page === 'string' ? query.page : null });
+}
+
+export function badFilters(errors: Array<{ field: string; message: string }>): AppError {
+  return new AppError('validation_failed', `Filtres invalides : ${errors.map((e) => e.message).join(' ')}`, errors);
+}
