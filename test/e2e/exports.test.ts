@@ -164,7 +164,10 @@ describe('CSV exports of requests and evaluations', () => {
     expect(response.headers.get('transfer-encoding')).toBe('chunked');
     let count = 0;
     const decoder = new TextDecoder();
-    for await (const chunk of response.body!) count += (decoder.decode(chunk as Uint8Array, { stream: true }).match(/\r\n/g) ?? []).length;
+    const reader = response.body!.getReader();
+    for (let part = await reader.read(); !part.done; part = await reader.read()) {
+      count += (decoder.decode(part.value, { stream: true }).match(/\r\n/g) ?? []).length;
+    }
     expect(count).toBe(40_001);
 
     const pool = (t.dataSource.driver as PostgresDriver).master as Pool;
@@ -179,8 +182,7 @@ describe('CSV exports of requests and evaluations', () => {
       );
     const abort = new AbortController();
     const cut = await fetch(`${t.url}/espace/export/demandes.csv`, { headers: { cookie: client.jar.header() }, signal: abort.signal });
-    const reader = cut.body!.getReader();
-    await reader.read();
+    await cut.body!.getReader().read();
     // The client reads no further: backpressure holds the cursor open in its transaction.
     await waitFor(async () => (await exporting()) === 1, 5_000, 'export en cours');
     abort.abort();

@@ -14,15 +14,19 @@ export const EVALUATIONS_PAGE_SIZE = 25;
 export const SCORES = [...USEFULNESS.map((u) => `usefulness.${u}` as const), ...CONTRACT_OUTCOMES.map((o) => `outcome.${o}` as const)];
 export type Score = (typeof SCORES)[number];
 
-export interface EvaluationFilters {
-  /** Completed on or after this day (YYYY-MM-DD, Paris time). */
+/** The filters on the request itself, shared by the evaluation list and both exports. */
+export interface RequestFilters {
+  /** On or after this day (YYYY-MM-DD, Paris time): the request's creation, or the evaluation's answer. */
   from: string | null;
-  /** Completed on or before this day. */
+  /** On or before this day. */
   to: string | null;
   network: string | null;
   kind: RequestKind | null;
   segment: string | null;
   department: string | null;
+}
+
+export interface EvaluationFilters extends RequestFilters {
   facilitator: string | null;
   wave: SurveyWave | null;
   score: Score | null;
@@ -87,6 +91,17 @@ export class FilterReader {
     return { from, to };
   }
 
+  /** du, au, reseau, kind, segment, department. */
+  requestFilters(): RequestFilters {
+    return {
+      ...this.period(),
+      network: this.code('reseau', 'Réseau'),
+      kind: this.oneOf('kind', REQUEST_KINDS, 'Type'),
+      segment: this.code('segment', 'Segment d’achat'),
+      department: this.code('department', 'Département'),
+    };
+  }
+
   page(): number {
     const page = Number.parseInt(String(this.query.page ?? '1'), 10);
     return Number.isFinite(page) && page > 0 && page < 100_000 ? page : 1;
@@ -108,11 +123,7 @@ export function parseEvaluationFilters(query: Query): { filters: EvaluationFilte
   const read = new FilterReader(query);
   const reviewed = read.oneOf('reviewed', ['oui', 'non'] as const, 'Revue');
   const filters: EvaluationFilters = {
-    ...read.period(),
-    network: read.code('reseau', 'Réseau'),
-    kind: read.oneOf('kind', REQUEST_KINDS, 'Type'),
-    segment: read.code('segment', 'Segment d’achat'),
-    department: read.code('department', 'Département'),
+    ...read.requestFilters(),
     facilitator: read.uuid('facilitator', 'Facilitateur'),
     wave: read.oneOf('wave', SURVEY_WAVES, 'Questionnaire'),
     score: read.oneOf('score', SCORES, 'Appréciation'),

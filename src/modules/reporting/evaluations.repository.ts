@@ -7,7 +7,7 @@ import { visibleRequestsCondition } from '../workspace/staff-requests.repository
 import type { CloseReason, RequestKind, RequestStatus } from '../requests/request.types';
 import { Survey } from '../surveys/survey.entity';
 import type { ContractOutcome, SurveyWave, Usefulness } from '../surveys/survey.types';
-import { EvaluationFilters, EvaluationScope, scoreColumns } from './evaluations.policy';
+import { EvaluationFilters, EvaluationScope, RequestFilters, scoreColumns } from './evaluations.policy';
 
 /** Positional parameters of a query being built: each value added answers its placeholder. */
 export class SqlParams {
@@ -29,6 +29,17 @@ export class SqlParams {
   equals(column: string, value: unknown, type: string): string {
     const p = this.add(value);
     return `(${p}::${type} IS NULL OR ${column} = ${p})`;
+  }
+
+  /** The filters on the request (`r`), its period read on `dateColumn`. */
+  requestFilters(filters: RequestFilters, dateColumn: string): string[] {
+    return [
+      this.days(dateColumn, filters.from, filters.to),
+      this.equals('r.network_code', filters.network, 'text'),
+      this.equals('r.kind', filters.kind, 'text'),
+      this.equals('r.segment_code', filters.segment, 'text'),
+      this.equals('r.department_code', filters.department, 'text'),
+    ];
   }
 
   /** A period of whole days in Paris time, either end open. */
@@ -57,11 +68,7 @@ export function evaluationsWhere(staff: StaffPrincipal, filters: EvaluationFilte
   return [
     's.completed_at IS NOT NULL',
     visibleEvaluationsCondition(staff, params),
-    params.days('s.completed_at', filters.from, filters.to),
-    params.equals('r.network_code', filters.network, 'text'),
-    params.equals('r.kind', filters.kind, 'text'),
-    params.equals('r.segment_code', filters.segment, 'text'),
-    params.equals('r.department_code', filters.department, 'text'),
+    ...params.requestFilters(filters, 's.completed_at'),
     params.equals('s.facilitator_id', filters.facilitator, 'uuid'),
     params.equals('s.wave', filters.wave, 'text'),
     params.equals('s.usefulness', usefulness, 'text'),

@@ -27,11 +27,7 @@ export class ExportRepository {
     const params = new SqlParams();
     const where = [
       params.take((first) => visibleRequestsCondition(staff, first)),
-      params.days('r.created_at', filters.from, filters.to),
-      params.equals('r.network_code', filters.network, 'text'),
-      params.equals('r.kind', filters.kind, 'text'),
-      params.equals('r.segment_code', filters.segment, 'text'),
-      params.equals('r.department_code', filters.department, 'text'),
+      ...params.requestFilters(filters, 'r.created_at'),
       params.equals('r.status', filters.status, 'text'),
     ].join('\n AND ');
     return {
