@@ -47,13 +47,25 @@ export class EvaluationsPagesController {
   }
 
   @Post('evaluations/:id/revue')
-  async review(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string, @Body() body: Form = {}, @Res() res: Response) {
-    await this.onFieldErrors(res, staff, id, 'review', body, () => this.evaluations.review(staff, id, body.note), 'revue');
+  async review(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Param('id') id: string,
+    @Query() query: Form,
+    @Body() body: Form = {},
+    @Res() res: Response,
+  ) {
+    await this.onFieldErrors(res, staff, id, query, 'review', body, () => this.evaluations.review(staff, id, body.note), 'revue');
   }
 
   @Post('evaluations/:id/partage')
-  async share(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string, @Body() body: Form = {}, @Res() res: Response) {
-    await this.onFieldErrors(res, staff, id, 'share', body, () => this.evaluations.share(staff, id, body.notice), 'partage');
+  async share(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Param('id') id: string,
+    @Query() query: Form,
+    @Body() body: Form = {},
+    @Res() res: Response,
+  ) {
+    await this.onFieldErrors(res, staff, id, query, 'share', body, () => this.evaluations.share(staff, id, body.notice), 'partage');
   }
 
   @Get('export/demandes.csv')
@@ -75,6 +87,7 @@ export class EvaluationsPagesController {
     res: Response,
     staff: StaffPrincipal,
     id: string,
+    query: Form,
     form: 'review' | 'share',
     body: Form,
     work: () => Promise<void>,
@@ -84,12 +97,15 @@ export class EvaluationsPagesController {
       await work();
     } catch (error) {
       if (!(error instanceof AppError) || !['validation_failed', 'conflict'].includes(error.code)) throw error;
-      const page = this.views.detailPage(await this.evaluations.detail(staff, id), '', { [form]: formModel(body, error.errors) });
+      const page = this.views.detailPage(await this.evaluations.detail(staff, id), backQuery(query), {
+        [form]: formModel(body, error.errors),
+      });
       res.setHeader('Cache-Control', 'no-store');
       res.status(error.status).render('evaluation-detail', page);
       return;
     }
-    res.redirect(303, `/espace/evaluations/${id}?fait=${done}`);
+    const back = backQuery(query);
+    res.redirect(303, `/espace/evaluations/${id}?fait=${done}${back ? `&${back}` : ''}`);
   }
 }
 

@@ -92,6 +92,8 @@ export class EvaluationsViews {
       ...detail,
       title: `Évaluation de la demande ${request.reference}`,
       backUrl: `/espace/evaluations${backQuery ? `?${backQuery}` : ''}`,
+      // The forms carry the list's filters, so that the page after the action still leads back to them.
+      actionQuery: backQuery ? `?${backQuery}` : '',
       waveLabel: WAVE_LABELS[e.wave],
       kindLabel: KIND_LABELS[request.kind],
       segment: this.segmentLabel(request.segmentCode),
