@@ -2,8 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { CurrentStaff, StaffGuard } from '../accounts/staff.guard';
-import { badFilters } from './evaluations-pages.controller';
-import { parseEvaluationFilters } from './evaluations.policy';
+import { filtersRefused, parseEvaluationFilters } from './evaluations.policy';
 import { EvaluationsService } from './evaluations.service';
 
 type Json = Record<string, unknown>;
@@ -20,7 +19,7 @@ export class EvaluationsApiController {
   @Get()
   async list(@CurrentStaff() staff: StaffPrincipal, @Query() query: Json) {
     const { filters, errors } = parseEvaluationFilters(query);
-    if (errors.length) throw badFilters(errors);
+    if (errors.length) throw filtersRefused(errors);
     return this.evaluations.list(staff, filters);
   }
 

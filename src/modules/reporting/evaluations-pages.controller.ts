@@ -5,12 +5,9 @@ import { AppError } from '../../common/errors/app-errors';
 import { formModel } from '../../web/form-model';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { CurrentStaff, StaffGuard } from '../accounts/staff.guard';
-import { csvSeparator } from './csv-format.policy';
 import { EvaluationsViews } from './evaluations-views';
 import { evaluationQuery, parseEvaluationFilters } from './evaluations.policy';
 import { EvaluationsService } from './evaluations.service';
-import { parseRequestExportFilters } from './export.policy';
-import { ExportService } from './export.service';
 
 type Form = Record<string, unknown>;
 
@@ -19,7 +16,7 @@ const DONE: Record<string, string> = {
   partage: 'L’évaluation est partagée avec le facilitateur : il en est informé par courriel.',
 };
 
-/** The animators' review pages and the CSV exports (forms without JavaScript, CSRF checked by the guard). */
+/** The animators' review pages (forms without JavaScript, CSRF checked by the guard). */
 @ApiExcludeController()
 @UseGuards(StaffGuard)
 @Controller('espace')
@@ -27,7 +24,6 @@ export class EvaluationsPagesController {
   constructor(
     private readonly evaluations: EvaluationsService,
     private readonly views: EvaluationsViews,
-    private readonly exports: ExportService,
   ) {}
 
   /** Unreadable filters are dropped and listed in an error summary (400), the rest still applies. */
@@ -68,20 +64,6 @@ export class EvaluationsPagesController {
     await this.onFieldErrors(res, staff, id, query, 'share', body, () => this.evaluations.share(staff, id, body.notice), 'partage');
   }
 
-  @Get('export/demandes.csv')
-  async exportRequests(@CurrentStaff() staff: StaffPrincipal, @Query() query: Form, @Res() res: Response) {
-    const { filters, errors } = parseRequestExportFilters(query);
-    if (errors.length) throw badFilters(errors);
-    await this.exports.requests(res, staff, filters, csvSeparator(query));
-  }
-
-  @Get('export/evaluations.csv')
-  async exportEvaluations(@CurrentStaff() staff: StaffPrincipal, @Query() query: Form, @Res() res: Response) {
-    const { filters, errors } = parseEvaluationFilters(query);
-    if (errors.length) throw badFilters(errors);
-    await this.exports.evaluations(res, staff, filters, csvSeparator(query));
-  }
-
   /** Field errors and refused moves re-render the detail with the form as typed; anything else goes to the error page. */
   private async onFieldErrors(
     res: Response,
@@ -112,8 +94,4 @@ export class EvaluationsPagesController {
 /** The list's filters, carried from the list to the detail and back. */
 function backQuery(query: Form): string {
   return evaluationQuery(parseEvaluationFilters(query).filters, { page: typeof query.page === 'string' ? query.page : null });
-}
-
-export function badFilters(errors: Array<{ field: string; message: string }>): AppError {
-  return new AppError('validation_failed', `Filtres invalides : ${errors.map((e) => e.message).join(' ')}`, errors);
 }

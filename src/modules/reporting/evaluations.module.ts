@@ -8,6 +8,7 @@ import { EvaluationsPagesController } from './evaluations-pages.controller';
 import { EvaluationsRepository } from './evaluations.repository';
 import { EvaluationsService } from './evaluations.service';
 import { EvaluationsViews } from './evaluations-views';
+import { ExportController } from './export.controller';
 import { ExportRepository } from './export.repository';
 import { ExportService } from './export.service';
 
@@ -15,6 +16,6 @@ import { ExportService } from './export.service';
 @Module({
   imports: [AccountsModule, MailModule, RequestsModule, RoutingModule],
   providers: [EvaluationsRepository, EvaluationsService, EvaluationsViews, ExportRepository, ExportService],
-  controllers: [EvaluationsPagesController, EvaluationsApiController],
+  controllers: [EvaluationsPagesController, EvaluationsApiController, ExportController],
 })
 export class EvaluationsModule {}

@@ -2,7 +2,7 @@
  * The animators' review of evaluations (pure): what the list's filters mean, how they travel in links,
  * and who may review or share an evaluation.
  */
-import type { FieldError } from '../../common/errors/app-errors';
+import { AppError, FieldError } from '../../common/errors/app-errors';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { visibleNetworks } from '../accounts/access.policy';
 import { REQUEST_KINDS, RequestKind } from '../requests/request.types';
@@ -131,6 +131,11 @@ export function parseEvaluationFilters(query: Query): { filters: EvaluationFilte
     page: read.page(),
   };
   return { filters, errors: read.errors };
+}
+
+/** Filters that could not be read: a 400 with their field errors (API) or a French page. */
+export function filtersRefused(errors: FieldError[]): AppError {
+  return new AppError('validation_failed', `Filtres invalides : ${errors.map((e) => e.message).join(' ')}`, errors);
 }
 
 /** The filters as query parameters (page aside), for links that keep them: paging, export, back to the list. */

@@ -121,8 +121,9 @@ export class EvaluationsService {
     if (!UUID.test(id)) throw new NotFound();
     await this.dataSource.transaction(async (manager) => {
       const evaluation = await this.evaluations.lockVisible(manager, staff, id);
-      if (!evaluation || !evaluationActions(staff, { ...evaluation, sharedWithFacilitatorAt: null }).review) throw new NotFound();
-      if (action === 'share' && !evaluationActions(staff, evaluation).share) {
+      const allowed = evaluation && evaluationActions(staff, evaluation);
+      if (!evaluation || !allowed || !allowed.review) throw new NotFound();
+      if (action === 'share' && !allowed.share) {
         const message = evaluation.facilitatorId
           ? 'Cette évaluation est déjà partagée avec le facilitateur.'
           : 'Aucun facilitateur n’a répondu à cette demande : il n’y a personne avec qui partager.';

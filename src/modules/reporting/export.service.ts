@@ -4,6 +4,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from 'pino';
 import { Clock } from '../../common/clock';
+import { scrubPersonalData } from '../../common/logging/logger';
 import { LOGGER } from '../../common/logging/logging.module';
 import { SqlStatement } from '../../database/sql-statement';
 import type { StaffPrincipal } from '../accounts/accounts.types';
@@ -157,7 +158,7 @@ export class ExportService {
     } catch (error) {
       // Once the file has started (the pipeline owns the response), a failure or a client gone can only cut it short.
       if (!started) throw error;
-      this.logger.warn({ export: prefix, err: (error as Error).message }, 'export CSV interrompu');
+      this.logger.warn({ export: prefix, err: scrubPersonalData(String((error as Error)?.message)) }, 'export CSV interrompu');
       res.destroy();
     }
   }
