@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { runAsOne } from '../../src/database/sql-statement';
 import { helpItemOf } from '../../src/modules/requests/request-message.types';
 import { RequestMessagesRepository } from '../../src/modules/requests/request-messages.repository';
+import type { SurveyAnswers } from '../../src/modules/reporting/evaluation-labels';
 import type { Survey } from '../../src/modules/surveys/survey.entity';
 import type { TestApp } from './test-app';
 
@@ -75,29 +76,7 @@ export async function insertAnswer(t: TestApp, requestId: string, authorId: stri
 }
 
 export type SurveySeed = Partial<
-  Pick<
-    Survey,
-    | 'wave'
-    | 'facilitatorId'
-    | 'usefulness'
-    | 'quickEnough'
-    | 'comment'
-    | 'contractOutcome'
-    | 'contractDate'
-    | 'contractReference'
-    | 'levers'
-    | 'awardCriterionWeight'
-    | 'insertionHours'
-    | 'themes'
-    | 'environmentalConsiderations'
-    | 'socialConsiderations'
-    | 'contractAmount'
-    | 'obstacles'
-    | 'wouldUseAgain'
-    | 'reuseConsent'
-    | 'sharedWithFacilitatorAt'
-    | 'reviewedAt'
-  >
+  SurveyAnswers & Pick<Survey, 'wave' | 'facilitatorId' | 'comment' | 'reuseConsent' | 'sharedWithFacilitatorAt' | 'reviewedAt'>
 > & { completedAt?: string };
 
 /** Completed surveys of these requests, answers as given (a satisfaction wave that found the advice useful by default). */

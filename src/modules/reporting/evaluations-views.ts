@@ -7,18 +7,7 @@ import { ReferenceService } from '../reference/reference.service';
 import { HELP_ITEM_TYPE_LABELS, REFERRAL_TARGET_LABELS } from '../requests/request-message.types';
 import { CLOSE_REASON_LABELS, KIND_LABELS, ORGANISATION_TYPE_LABELS, OrganisationType, REQUEST_KINDS } from '../requests/request.types';
 import { SURVEY_WAVES } from '../surveys/survey.types';
-import {
-  CONTRACT_OUTCOME_LABELS,
-  ENVIRONMENTAL_CONSIDERATION_LABELS,
-  labelList,
-  LEVER_LABELS,
-  OBSTACLE_LABELS,
-  SOCIAL_CONSIDERATION_LABELS,
-  THEME_LABELS,
-  USEFULNESS_LABELS,
-  WAVE_LABELS,
-  yesNo,
-} from './evaluation-labels';
+import { CONTRACT_OUTCOME_LABELS, IMPACT_ANSWERS, SATISFACTION_ANSWERS, USEFULNESS_LABELS, WAVE_LABELS } from './evaluation-labels';
 import { EvaluationFilters, evaluationQuery, SCORES, scoreColumns } from './evaluations.policy';
 import type { EvaluationsService } from './evaluations.service';
 
@@ -103,36 +92,7 @@ export class EvaluationsViews {
       closeReasonLabel: request.closeReason ? CLOSE_REASON_LABELS[request.closeReason] : null,
       helpItemLabels: HELP_ITEM_TYPE_LABELS,
       referralLabels: REFERRAL_TARGET_LABELS,
-      answers: [
-        ...(e.wave === 'satisfaction'
-          ? [
-              { label: 'Le conseil a-t-il été utile ?', value: e.usefulness ? USEFULNESS_LABELS[e.usefulness] : '' },
-              { label: 'La réponse est-elle arrivée assez vite ?', value: yesNo(e.quickEnough) },
-            ]
-          : [
-              {
-                label: 'Consultation publiée ou marché signé ?',
-                value: e.contractOutcome ? CONTRACT_OUTCOME_LABELS[e.contractOutcome] : '',
-              },
-              { label: 'Date', value: e.contractDate ?? '' },
-              { label: 'Référence du marché', value: e.contractReference ?? '' },
-              { label: 'Leviers utilisés', value: labelList(e.levers, LEVER_LABELS) },
-              { label: 'Poids du critère d’attribution', value: e.awardCriterionWeight === null ? '' : `${e.awardCriterionWeight} %` },
-              { label: 'Heures d’insertion', value: e.insertionHours === null ? '' : String(e.insertionHours) },
-              { label: 'Thèmes', value: labelList(e.themes, THEME_LABELS) },
-              {
-                label: 'Considérations environnementales',
-                value: labelList(e.environmentalConsiderations, ENVIRONMENTAL_CONSIDERATION_LABELS),
-              },
-              { label: 'Considérations sociales', value: labelList(e.socialConsiderations, SOCIAL_CONSIDERATION_LABELS) },
-              {
-                label: 'Montant estimé',
-                value: e.contractAmount === null ? '' : `${Number(e.contractAmount).toLocaleString('fr-FR')} € HT`,
-              },
-              { label: 'Obstacles rencontrés', value: labelList(e.obstacles, OBSTACLE_LABELS) },
-              { label: 'Ferait de nouveau appel au guichet', value: yesNo(e.wouldUseAgain) },
-            ]),
-      ],
+      answers: (e.wave === 'satisfaction' ? SATISFACTION_ANSWERS : IMPACT_ANSWERS).map((a) => ({ label: a.label, value: a.value(e) })),
       forms: { review: forms.review ?? formModel({ note: e.reviewNote ?? '' }), share: forms.share ?? formModel() },
     };
   }

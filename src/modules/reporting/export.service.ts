@@ -17,18 +17,7 @@ import {
   STATUS_LABELS,
 } from '../requests/request.types';
 import { CSV_BOM, csvFileName, csvLine, CsvSeparator, CsvValue } from './csv-format.policy';
-import {
-  CONTRACT_OUTCOME_LABELS,
-  ENVIRONMENTAL_CONSIDERATION_LABELS,
-  labelList,
-  LEVER_LABELS,
-  OBSTACLE_LABELS,
-  SOCIAL_CONSIDERATION_LABELS,
-  THEME_LABELS,
-  USEFULNESS_LABELS,
-  WAVE_LABELS,
-  yesNo,
-} from './evaluation-labels';
+import { IMPACT_ANSWERS, SATISFACTION_ANSWERS, SurveyAnswers, WAVE_LABELS, yesNo } from './evaluation-labels';
 import type { EvaluationFilters } from './evaluations.policy';
 import { ExportRepository } from './export.repository';
 import type { RequestExportFilters } from './export.policy';
@@ -87,29 +76,7 @@ export class ExportService {
       { header: 'Questionnaire', value: (r) => WAVE_LABELS[r.wave as keyof typeof WAVE_LABELS] },
       { header: 'Répondu le', value: (r) => r.completedAt },
       ...common,
-      {
-        header: 'Utilité du conseil',
-        value: (r) => (r.usefulness ? USEFULNESS_LABELS[r.usefulness as keyof typeof USEFULNESS_LABELS] : null),
-      },
-      { header: 'Réponse assez rapide', value: (r) => yesNo(r.quickEnough) },
-      {
-        header: 'Consultation ou marché',
-        value: (r) => (r.contractOutcome ? CONTRACT_OUTCOME_LABELS[r.contractOutcome as keyof typeof CONTRACT_OUTCOME_LABELS] : null),
-      },
-      { header: 'Date du marché', value: (r) => r.contractDate },
-      { header: 'Référence du marché', value: (r) => r.contractReference },
-      { header: 'Leviers', value: (r) => labelList(r.levers, LEVER_LABELS) },
-      { header: 'Poids du critère (%)', value: (r) => r.awardCriterionWeight },
-      { header: 'Heures d’insertion', value: (r) => r.insertionHours },
-      { header: 'Thèmes', value: (r) => labelList(r.themes, THEME_LABELS) },
-      {
-        header: 'Considérations environnementales',
-        value: (r) => labelList(r.environmentalConsiderations, ENVIRONMENTAL_CONSIDERATION_LABELS),
-      },
-      { header: 'Considérations sociales', value: (r) => labelList(r.socialConsiderations, SOCIAL_CONSIDERATION_LABELS) },
-      { header: 'Montant (€ HT)', value: (r) => (r.contractAmount === null ? null : Number(r.contractAmount)) },
-      { header: 'Obstacles', value: (r) => labelList(r.obstacles, OBSTACLE_LABELS) },
-      { header: 'Referait appel au guichet', value: (r) => yesNo(r.wouldUseAgain) },
+      ...[...SATISFACTION_ANSWERS, ...IMPACT_ANSWERS].map((a) => ({ header: a.label, value: (r: Row) => a.value(r as SurveyAnswers) })),
       { header: 'Accord pour une réutilisation anonyme', value: (r) => yesNo(r.reuseConsent) },
       { header: 'Commentaire', value: (r) => r.comment },
       { header: 'Revue le', value: (r) => r.reviewedAt },
