@@ -242,10 +242,14 @@ describe('the animators’ review of evaluations', () => {
     expect(again.status).toBe(409);
     expect(await t.dataSource.query(`SELECT 1 FROM mail_messages`)).toHaveLength(1);
 
+    await t.dataSource.query(`UPDATE surveys SET reviewed_at = now(), review_note = 'Note des animateurs' WHERE id = $1`, [
+      w.evaluations.a,
+    ]);
     const alix = await signedIn({ role: 'facilitator', facilitatorId: w.alix, networks: ['aura-ee'] });
     const html = await (await alix.get(path)).text();
     expect(html).toContain('Très utile');
     expect(html).not.toContain('Marquer comme revue');
+    expect(html).not.toContain('Note des animateurs');
     expect(await (await alix.get('/espace/evaluations')).text()).toContain(w.requests.a.reference);
 
     // By the API: the notice is required there too.

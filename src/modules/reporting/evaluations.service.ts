@@ -53,11 +53,13 @@ export class EvaluationsService {
     if (!found) throw new NotFound();
     const { survey, request } = found;
     const answers = (await this.messages.messagesOf(request.id, 'buyer')).filter((m) => m.kind === 'answer');
+    const actions = evaluationActions(staff, { networkCode: request.networkCode, ...survey });
     return {
-      evaluation: survey,
+      // The review note is the animators' own: a facilitator reading a shared evaluation does not see it.
+      evaluation: actions.review ? survey : { ...survey, reviewNote: null },
       request,
       answer: answers.at(-1) ?? null,
-      actions: evaluationActions(staff, { networkCode: request.networkCode, ...survey }),
+      actions,
     };
   }
 
