@@ -56,6 +56,7 @@ describe('the animators’ review of evaluations', () => {
         contractOutcome: 'not_yet',
         levers: ['insertion_clause'],
         insertionHours: 700,
+        contractAmount: '250000',
         completedAt: '2026-01-15T10:00:00Z',
       }),
       c: await insertCompletedSurvey(ds, c.id, { facilitatorId: chris, usefulness: 'no', completedAt: '2026-03-12T10:00:00Z' }),
@@ -172,6 +173,8 @@ describe('the animators’ review of evaluations', () => {
     expect(impact).toContain('L’acheteur n’a pas consenti à la réutilisation de ses propos');
     expect(impact).toContain('Clause d’insertion');
     expect(impact).toContain('700');
+    expect(impact).toContain('Heures d’insertion');
+    expect(impact).toMatch(/Montant du marché \(€ HT\)<\/dt><dd class="fr-mb-1w">250\s000</);
   });
 
   it('marks an evaluation reviewed with a note: CSRF required, one transaction with a private history event', async () => {
