@@ -110,6 +110,9 @@ it('pages de revue : aucune violation axe, vides, remplies et avec erreurs', asy
   });
   const { email } = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee', 'maximilien'] });
   const page = await signIn(session.forAudit, email);
+  await expectNoAxeViolations(page, 'espace, avec les liens Évaluations et export');
+  await page.goto(`${t.url}/espace/demandes/${request.reference}`);
+  await expectNoAxeViolations(page, 'demande, réponse et ses éléments d’aide');
   await page.goto(`${t.url}/espace/evaluations`);
   await expectNoAxeViolations(page, 'liste des évaluations');
   await page.goto(`${t.url}/espace/evaluations?du=hier&wave=impact`);
