@@ -97,6 +97,8 @@ describe('the animators’ review of evaluations', () => {
     expect((await api(`/${w.evaluations.a}`, alix)).status).toBe(200);
     expect((await api(`/${w.evaluations.b}`, alix)).status).toBe(404);
     expect((await api(`/${w.evaluations.a}/review`, alix, { note: 'x' })).status).toBe(404);
+    expect((await api(`/${w.evaluations.a}/share`, alix, {})).status).toBe(404);
+    expect((await api(`/${w.evaluations.c}/review`, aura, { note: 'x'.repeat(6000) })).status).toBe(404);
     expect((await bodyOf(api(`/${w.evaluations.a}`, alix))).actions).toEqual({ review: false, share: false });
 
     // The pages say the same.

@@ -66,24 +66,27 @@ export class EvaluationsService {
   /** Marks it reviewed (again, if the note changes), with an optional internal note. */
   async review(staff: StaffPrincipal, id: string, note: unknown): Promise<void> {
     const text = typeof note === 'string' ? note.replace(/\r\n/g, '\n').trim() : '';
-    if (text.length > NOTE_MAX)
-      throw new ValidationFailed([{ field: 'note', message: `La note ne doit pas dépasser ${NOTE_MAX} caractères.` }]);
-    await this.act(staff, id, 'review', (evaluation, now) => [
-      this.evaluations.reviewStatement(evaluation.id, staff.id, text || null, now),
-      this.requests.eventStatement(
-        this.event(evaluation, staff, 'evaluation_reviewed', `Évaluation « ${WAVE_LABELS[evaluation.wave]} » revue`),
-      ),
-    ]);
+    // Checked once access is: for anyone else the evaluation does not exist, whatever they send.
+    await this.act(staff, id, 'review', (evaluation, now) => {
+      if (text.length > NOTE_MAX)
+        throw new ValidationFailed([{ field: 'note', message: `La note ne doit pas dépasser ${NOTE_MAX} caractères.` }]);
+      return [
+        this.evaluations.reviewStatement(evaluation.id, staff.id, text || null, now),
+        this.requests.eventStatement(
+          this.event(evaluation, staff, 'evaluation_reviewed', `Évaluation « ${WAVE_LABELS[evaluation.wave]} » revue`),
+        ),
+      ];
+    });
   }
 
   /** Shares it with the facilitator who answered, once, after the notice on reusing the buyer's words is ticked. */
   async share(staff: StaffPrincipal, id: string, notice: unknown): Promise<void> {
-    if (!['on', 'true', true, '1'].includes(notice as string)) {
-      throw new ValidationFailed([
-        { field: SHARE_NOTICE_FIELD, message: 'Cochez l’avertissement sur la réutilisation des propos de l’acheteur pour partager.' },
-      ]);
-    }
     await this.act(staff, id, 'share', async (evaluation, now, manager) => {
+      if (!['on', 'true', true, '1'].includes(notice as string)) {
+        throw new ValidationFailed([
+          { field: SHARE_NOTICE_FIELD, message: 'Cochez l’avertissement sur la réutilisation des propos de l’acheteur pour partager.' },
+        ]);
+      }
       const facilitator = await this.routing.facilitatorContact(manager, evaluation.facilitatorId!);
       return [
         this.evaluations.shareStatement(evaluation.id, now),
