@@ -158,7 +158,9 @@ describe('the animators’ review of evaluations', () => {
     expect(html).toMatch(/31 évaluations, dont 30 à revoir/);
     const errorPage = await client.get('/espace/evaluations?du=hier');
     expect(errorPage.status).toBe(400);
-    expect(await errorPage.text()).toContain('Date de début : saisissez une date au format AAAA-MM-JJ.');
+    const errorHtml = await errorPage.text();
+    expect(errorHtml).toContain('1 erreur empêche l’envoi de vos filtres');
+    expect(errorHtml).toContain('<a href="#f-du">Date de début : saisissez une date au format AAAA-MM-JJ.</a>');
   });
 
   it('shows the evaluation beside the request and its answer, the buyer’s words escaped and their consent prominent', async () => {

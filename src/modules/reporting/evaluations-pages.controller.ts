@@ -93,5 +93,6 @@ export class EvaluationsPagesController {
 
 /** The list's filters, carried from the list to the detail and back. */
 function backQuery(query: Form): string {
-  return evaluationQuery(parseEvaluationFilters(query).filters, { page: typeof query.page === 'string' ? query.page : null });
+  const { filters } = parseEvaluationFilters(query);
+  return evaluationQuery(filters, { page: filters.page > 1 ? filters.page : null });
 }
