@@ -11,6 +11,7 @@ import { AttachmentsModule } from './modules/attachments/attachments.module';
 import { AccountsModule } from './modules/accounts/accounts.module';
 import { AccountsRepository } from './modules/accounts/accounts.repository';
 import { DispatchModule } from './modules/dispatch/dispatch.module';
+import { EvaluationsModule } from './modules/reporting/evaluations.module';
 import { DirectoryModule } from './modules/directory/directory.module';
 import { HealthModule } from './modules/health/health.module';
 import { IdempotencyRepository } from './modules/intake/idempotency.repository';
@@ -77,6 +78,7 @@ class WorkerRoleModule {}
     WorkspaceModule,
     DispatchModule,
     SurveyPagesModule,
+    EvaluationsModule,
   ],
 })
 class ApiRoleModule {}

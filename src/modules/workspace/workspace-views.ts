@@ -81,6 +81,13 @@ export class WorkspaceViews {
       kindOptions: REQUEST_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] })),
       segmentOptions: this.reference.allSegments().map((s) => ({ value: s.code, label: s.label })),
       departmentOptions: this.reference.allDepartments().map((d) => ({ value: d.code, label: `${d.code} — ${d.name}` })),
+      // Every visible request, open or closed, with the filters the export understands too.
+      exportUrl: `/espace/export/demandes.csv${queryString({
+        status: filters.status,
+        kind: filters.kind,
+        segment: filters.segment,
+        department: filters.department,
+      })}`,
       previousUrl: queue.page > 1 ? query({ page: queue.page - 1 }) : null,
       nextUrl: queue.page < queue.pages ? query({ page: queue.page + 1 }) : null,
     };
@@ -115,4 +122,10 @@ export class WorkspaceViews {
   private departmentLabel(code: string): string {
     return `${code} — ${this.reference.department(code)?.name ?? ''}`;
   }
+}
+
+/** `?a=1&b=2` of the values set, or nothing. */
+function queryString(values: Record<string, string | null>): string {
+  const params = new URLSearchParams(Object.entries(values).filter((entry): entry is [string, string] => !!entry[1]));
+  return params.size ? `?${params.toString()}` : '';
 }

@@ -1,0 +1,107 @@
+import { Injectable } from '@nestjs/common';
+import type { FieldError } from '../../common/errors/app-errors';
+import { formModel, FormModel } from '../../web/form-model';
+import type { StaffPrincipal } from '../accounts/accounts.types';
+import { visibleNetworks } from '../accounts/access.policy';
+import { ReferenceService } from '../reference/reference.service';
+import { HELP_ITEM_TYPE_LABELS, REFERRAL_TARGET_LABELS } from '../requests/request-message.types';
+import { CLOSE_REASON_LABELS, KIND_LABELS, ORGANISATION_TYPE_LABELS, OrganisationType, REQUEST_KINDS } from '../requests/request.types';
+import { SURVEY_WAVES } from '../surveys/survey.types';
+import { CONTRACT_OUTCOME_LABELS, IMPACT_ANSWERS, SATISFACTION_ANSWERS, USEFULNESS_LABELS, WAVE_LABELS } from './evaluation-labels';
+import { EvaluationFilters, evaluationQuery, SCORES, scoreColumns } from './evaluations.policy';
+import type { EvaluationsService } from './evaluations.service';
+
+type List = Awaited<ReturnType<EvaluationsService['list']>>;
+type Detail = Awaited<ReturnType<EvaluationsService['detail']>>;
+
+/** Labels and choices for the evaluation pages: the templates only lay them out. */
+@Injectable()
+export class EvaluationsViews {
+  constructor(private readonly reference: ReferenceService) {}
+
+  listPage(
+    staff: StaffPrincipal,
+    filters: EvaluationFilters,
+    list: List,
+    facilitators: Array<{ id: string; name: string }>,
+    errors: FieldError[],
+  ) {
+    const link = (change: Record<string, string | number | null>) => `/espace/evaluations?${evaluationQuery(filters, change)}`;
+    const networks = visibleNetworks(staff);
+    return {
+      title: 'Évaluations',
+      filters,
+      form: formModel({}, errors),
+      list: {
+        ...list,
+        items: list.items.map((item) => ({
+          ...item,
+          waveLabel: WAVE_LABELS[item.wave],
+          scoreLabel: item.usefulness
+            ? USEFULNESS_LABELS[item.usefulness]
+            : item.contractOutcome
+              ? CONTRACT_OUTCOME_LABELS[item.contractOutcome]
+              : '—',
+          kindLabel: KIND_LABELS[item.kind],
+          segment: this.segmentLabel(item.segmentCode),
+          department: this.departmentLabel(item.departmentCode),
+          url: `/espace/evaluations/${item.id}?${evaluationQuery(filters, { page: list.page > 1 ? list.page : null })}`,
+        })),
+      },
+      networkOptions: this.reference
+        .allNetworks()
+        .filter((n) => networks === null || networks.includes(n.code))
+        .map((n) => ({ value: n.code, label: n.name })),
+      showNetworks: staff.role !== 'facilitator' && (networks === null || networks.length > 1),
+      kindOptions: REQUEST_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] })),
+      segmentOptions: this.reference.allSegments().map((s) => ({ value: s.code, label: s.label })),
+      departmentOptions: this.reference.allDepartments().map((d) => ({ value: d.code, label: `${d.code} — ${d.name}` })),
+      facilitatorOptions: facilitators.map((f) => ({ value: f.id, label: f.name })),
+      waveOptions: SURVEY_WAVES.map((w) => ({ value: w, label: WAVE_LABELS[w] })),
+      scoreGroups: [
+        { label: WAVE_LABELS.satisfaction, options: SCORES.filter((s) => scoreColumns(s).usefulness) },
+        { label: WAVE_LABELS.impact, options: SCORES.filter((s) => scoreColumns(s).outcome) },
+      ].map((group) => ({
+        label: group.label,
+        options: group.options.map((value) => {
+          const { usefulness, outcome } = scoreColumns(value);
+          return { value, label: usefulness ? USEFULNESS_LABELS[usefulness] : CONTRACT_OUTCOME_LABELS[outcome!] };
+        }),
+      })),
+      exportUrl: `/espace/export/evaluations.csv?${evaluationQuery(filters)}`,
+      exportCommaUrl: `/espace/export/evaluations.csv?${evaluationQuery(filters, { separateur: 'virgule' })}`,
+      previousUrl: list.page > 1 ? link({ page: list.page - 1 }) : null,
+      nextUrl: list.page < list.pages ? link({ page: list.page + 1 }) : null,
+    };
+  }
+
+  detailPage(detail: Detail, backQuery: string, forms: { review?: FormModel; share?: FormModel } = {}) {
+    const { evaluation: e, request } = detail;
+    return {
+      ...detail,
+      title: `Évaluation de la demande ${request.reference}`,
+      backUrl: `/espace/evaluations${backQuery ? `?${backQuery}` : ''}`,
+      // The forms carry the list's filters, so that the page after the action still leads back to them.
+      actionQuery: backQuery ? `?${backQuery}` : '',
+      waveLabel: WAVE_LABELS[e.wave],
+      kindLabel: KIND_LABELS[request.kind],
+      segment: this.segmentLabel(request.segmentCode),
+      department: this.departmentLabel(request.departmentCode),
+      network: this.reference.network(request.networkCode)?.name ?? request.networkCode,
+      organisationType: ORGANISATION_TYPE_LABELS[request.organisationType as OrganisationType],
+      closeReasonLabel: request.closeReason ? CLOSE_REASON_LABELS[request.closeReason] : null,
+      helpItemLabels: HELP_ITEM_TYPE_LABELS,
+      referralLabels: REFERRAL_TARGET_LABELS,
+      answers: (e.wave === 'satisfaction' ? SATISFACTION_ANSWERS : IMPACT_ANSWERS).map((a) => ({ label: a.label, value: a.value(e) })),
+      forms: { review: forms.review ?? formModel({ note: e.reviewNote ?? '' }), share: forms.share ?? formModel() },
+    };
+  }
+
+  private segmentLabel(code: string): string {
+    return this.reference.segment(code)?.label ?? code;
+  }
+
+  private departmentLabel(code: string): string {
+    return `${code} — ${this.reference.department(code)?.name ?? ''}`;
+  }
+}

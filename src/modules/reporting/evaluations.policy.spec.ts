@@ -1,0 +1,103 @@
+import type { StaffPrincipal } from '../accounts/accounts.types';
+import { evaluationActions, evaluationQuery, parseEvaluationFilters, scoreColumns } from './evaluations.policy';
+import { parseRequestExportFilters } from './export.policy';
+
+const staff = (role: StaffPrincipal['role'], networkCodes: string[] = [], facilitatorId: string | null = null): StaffPrincipal => ({
+  id: 'u',
+  email: 'x@example.org',
+  firstName: 'A',
+  lastName: 'B',
+  role,
+  facilitatorId,
+  networkCodes,
+});
+
+describe('evaluations.policy', () => {
+  it('reads every filter', () => {
+    const { filters, errors } = parseEvaluationFilters({
+      du: '2026-01-01',
+      au: '2026-03-31',
+      reseau: 'aura-ee',
+      kind: 'social_clause',
+      segment: 'catering',
+      department: '2A',
+      facilitator: 'AAAAAAAA-0000-4000-8000-000000000000',
+      wave: 'impact',
+      score: 'outcome.not_yet',
+      reviewed: 'non',
+      page: '3',
+    });
+    expect(errors).toEqual([]);
+    expect(filters).toEqual({
+      from: '2026-01-01',
+      to: '2026-03-31',
+      network: 'aura-ee',
+      kind: 'social_clause',
+      segment: 'catering',
+      department: '2A',
+      facilitator: 'aaaaaaaa-0000-4000-8000-000000000000',
+      wave: 'impact',
+      score: 'outcome.not_yet',
+      reviewed: false,
+      page: 3,
+    });
+  });
+
+  it('reads nothing as no filter', () => {
+    const { filters, errors } = parseEvaluationFilters({ du: '', kind: '  ' });
+    expect(errors).toEqual([]);
+    expect(Object.values(filters).filter((v) => v !== null)).toEqual([1]);
+  });
+
+  it.each([
+    [{ du: '2026-02-30' }, 'du'],
+    [{ au: '22/11/2026' }, 'au'],
+    [{ du: '2026-05-01', au: '2026-04-01' }, 'du'],
+    [{ kind: 'autre' }, 'kind'],
+    [{ wave: 'both' }, 'wave'],
+    [{ score: 'yes' }, 'score'],
+    [{ reviewed: 'peut-être' }, 'reviewed'],
+    [{ facilitator: "1' OR 1=1" }, 'facilitator'],
+    [{ segment: 'a b;c' }, 'segment'],
+    [{ reseau: '<script>' }, 'reseau'],
+  ])('refuses %j with an error on %s', (query, field) => {
+    const { errors } = parseEvaluationFilters(query);
+    expect(errors.map((e) => e.field)).toEqual([field]);
+    expect(errors[0].message).toMatch(/[a-zé]/);
+  });
+
+  it.each([
+    ['usefulness.partly', { usefulness: 'partly', outcome: null }],
+    ['outcome.abandoned', { usefulness: null, outcome: 'abandoned' }],
+    [null, { usefulness: null, outcome: null }],
+  ] as const)('score %s reads %j', (score, expected) => {
+    expect(scoreColumns(score)).toEqual(expected);
+  });
+
+  it('keeps the filters in links, page aside unless asked', () => {
+    const { filters } = parseEvaluationFilters({ du: '2026-01-01', wave: 'satisfaction', reviewed: 'oui', page: '2' });
+    expect(evaluationQuery(filters)).toBe('du=2026-01-01&wave=satisfaction&reviewed=oui');
+    expect(evaluationQuery(filters, { page: 3, wave: null })).toBe('du=2026-01-01&reviewed=oui&page=3');
+  });
+
+  it.each([
+    ['admin', staff('admin'), 'aura-ee', 'f1', null, { review: true, share: true }],
+    ['animator of the network', staff('animator', ['aura-ee']), 'aura-ee', 'f1', null, { review: true, share: true }],
+    ['animator, already shared', staff('animator', ['aura-ee']), 'aura-ee', 'f1', new Date(), { review: true, share: false }],
+    ['animator, nobody answered', staff('animator', ['aura-ee']), 'aura-ee', null, null, { review: true, share: false }],
+    ['animator of another network', staff('animator', ['maximilien']), 'aura-ee', 'f1', null, { review: false, share: false }],
+    ['facilitator who answered', staff('facilitator', ['aura-ee'], 'f1'), 'aura-ee', 'f1', new Date(), { review: false, share: false }],
+  ])('%s', (_label, who, networkCode, facilitatorId, sharedWithFacilitatorAt, expected) => {
+    expect(evaluationActions(who, { networkCode, facilitatorId, sharedWithFacilitatorAt })).toEqual(expected);
+  });
+});
+
+describe('export.policy', () => {
+  it('reads the requests export filters, and refuses what it cannot read', () => {
+    expect(parseRequestExportFilters({ du: '2026-01-01', status: 'closed', reseau: 'maximilien' })).toEqual({
+      filters: { from: '2026-01-01', to: null, network: 'maximilien', kind: null, segment: null, department: null, status: 'closed' },
+      errors: [],
+    });
+    expect(parseRequestExportFilters({ status: 'lost' }).errors.map((e) => e.field)).toEqual(['status']);
+  });
+});

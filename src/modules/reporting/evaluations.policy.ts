@@ -1,0 +1,176 @@
+/**
+ * The animators' review of evaluations (pure): what the list's filters mean, how they travel in links,
+ * and who may review or share an evaluation.
+ */
+import { AppError, FieldError } from '../../common/errors/app-errors';
+import type { StaffPrincipal } from '../accounts/accounts.types';
+import { visibleNetworks } from '../accounts/access.policy';
+import { REQUEST_KINDS, RequestKind } from '../requests/request.types';
+import { CONTRACT_OUTCOMES, ContractOutcome, SURVEY_WAVES, SurveyWave, USEFULNESS, Usefulness } from '../surveys/survey.types';
+
+export const EVALUATIONS_PAGE_SIZE = 25;
+
+/** The score of an evaluation: usefulness for the satisfaction wave, the contract's outcome for the impact wave. */
+export const SCORES = [...USEFULNESS.map((u) => `usefulness.${u}` as const), ...CONTRACT_OUTCOMES.map((o) => `outcome.${o}` as const)];
+export type Score = (typeof SCORES)[number];
+
+/** The filters on the request itself, shared by the evaluation list and both exports. */
+export interface RequestFilters {
+  /** On or after this day (YYYY-MM-DD, Paris time): the request's creation, or the evaluation's answer. */
+  from: string | null;
+  /** On or before this day. */
+  to: string | null;
+  network: string | null;
+  kind: RequestKind | null;
+  segment: string | null;
+  department: string | null;
+}
+
+export interface EvaluationFilters extends RequestFilters {
+  facilitator: string | null;
+  wave: SurveyWave | null;
+  score: Score | null;
+  reviewed: boolean | null;
+  page: number;
+}
+
+/** The score filter as the two columns it reads. */
+export function scoreColumns(score: Score | null): { usefulness: Usefulness | null; outcome: ContractOutcome | null } {
+  const [column, value] = score ? score.split('.') : [null, null];
+  return {
+    usefulness: column === 'usefulness' ? (value as Usefulness) : null,
+    outcome: column === 'outcome' ? (value as ContractOutcome) : null,
+  };
+}
+
+type Query = Record<string, unknown>;
+
+const CODE = /^[0-9A-Za-z_-]{1,40}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Reads query parameters into filters, collecting a French message for each value it cannot use. */
+export class FilterReader {
+  readonly errors: FieldError[] = [];
+
+  constructor(private readonly query: Query) {}
+
+  private raw(field: string): string | null {
+    const value = this.query[field];
+    return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+  }
+
+  private refuse(field: string, message: string): null {
+    this.errors.push({ field, message });
+    return null;
+  }
+
+  oneOf<T extends string>(field: string, allowed: readonly T[], label: string): T | null {
+    const value = this.raw(field);
+    if (value === null) return null;
+    return allowed.find((a) => a === value) ?? this.refuse(field, `${label} : valeur inconnue.`);
+  }
+
+  code(field: string, label: string): string | null {
+    const value = this.raw(field);
+    if (value === null) return null;
+    return CODE.test(value) ? value : this.refuse(field, `${label} : code invalide.`);
+  }
+
+  uuid(field: string, label: string): string | null {
+    const value = this.raw(field);
+    if (value === null) return null;
+    return UUID.test(value) ? value.toLowerCase() : this.refuse(field, `${label} : valeur inconnue.`);
+  }
+
+  /** `du` and `au` as calendar days, the first not after the second. */
+  period(): { from: string | null; to: string | null } {
+    const from = this.day('du', 'Date de début');
+    const to = this.day('au', 'Date de fin');
+    if (from && to && from > to) return { from: this.refuse('du', 'La date de début doit précéder la date de fin.'), to };
+    return { from, to };
+  }
+
+  /** du, au, reseau, kind, segment, department. */
+  requestFilters(): RequestFilters {
+    return {
+      ...this.period(),
+      network: this.code('reseau', 'Réseau'),
+      kind: this.oneOf('kind', REQUEST_KINDS, 'Type'),
+      segment: this.code('segment', 'Segment d’achat'),
+      department: this.code('department', 'Département'),
+    };
+  }
+
+  page(): number {
+    const page = Number.parseInt(String(this.query.page ?? '1'), 10);
+    return Number.isFinite(page) && page > 0 && page < 100_000 ? page : 1;
+  }
+
+  private day(field: string, label: string): string | null {
+    const value = this.raw(field);
+    if (value === null) return null;
+    const match = DAY.exec(value);
+    const date = match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : null;
+    if (!date || date.toISOString().slice(0, 10) !== value)
+      return this.refuse(field, `${label} : saisissez une date au format AAAA-MM-JJ.`);
+    return value;
+  }
+}
+
+/** Query string (page, API or CSV export) → the evaluation filters, and the errors of the values it could not read. */
+export function parseEvaluationFilters(query: Query): { filters: EvaluationFilters; errors: FieldError[] } {
+  const read = new FilterReader(query);
+  const reviewed = read.oneOf('reviewed', ['oui', 'non'] as const, 'Revue');
+  const filters: EvaluationFilters = {
+    ...read.requestFilters(),
+    facilitator: read.uuid('facilitator', 'Facilitateur'),
+    wave: read.oneOf('wave', SURVEY_WAVES, 'Questionnaire'),
+    score: read.oneOf('score', SCORES, 'Appréciation'),
+    reviewed: reviewed === null ? null : reviewed === 'oui',
+    page: read.page(),
+  };
+  return { filters, errors: read.errors };
+}
+
+/** Filters that could not be read: a 400 with their field errors (API) or a French page. */
+export function filtersRefused(errors: FieldError[]): AppError {
+  return new AppError('validation_failed', `Filtres invalides : ${errors.map((e) => e.message).join(' ')}`, errors);
+}
+
+/** The filters as query parameters (page aside), for links that keep them: paging, export, back to the list. */
+export function evaluationQuery(filters: EvaluationFilters, change: Partial<Record<string, string | number | null>> = {}): string {
+  const all: Record<string, string | number | null> = {
+    du: filters.from,
+    au: filters.to,
+    reseau: filters.network,
+    kind: filters.kind,
+    segment: filters.segment,
+    department: filters.department,
+    facilitator: filters.facilitator,
+    wave: filters.wave,
+    score: filters.score,
+    reviewed: filters.reviewed === null ? null : filters.reviewed ? 'oui' : 'non',
+    ...change,
+  };
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(all)) if (value !== null && value !== undefined && value !== '') params.set(key, String(value));
+  return params.toString();
+}
+
+/** What the review needs to know about an evaluation. */
+export interface EvaluationScope {
+  networkCode: string;
+  facilitatorId: string | null;
+  sharedWithFacilitatorAt: Date | null;
+}
+
+/**
+ * Reviewing and sharing are the animators' job (their networks) and the admins'; a facilitator only reads
+ * what was shared with them. Sharing needs someone to share with, and happens once.
+ */
+export function evaluationActions(staff: StaffPrincipal, evaluation: EvaluationScope): { review: boolean; share: boolean } {
+  const networks = visibleNetworks(staff);
+  const review = staff.role !== 'facilitator' && (networks === null || networks.includes(evaluation.networkCode));
+  return { review, share: review && evaluation.facilitatorId !== null && evaluation.sharedWithFacilitatorAt === null };
+}

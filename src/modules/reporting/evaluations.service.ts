@@ -1,0 +1,155 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { Clock } from '../../common/clock';
+import { AppError, NotFound, ValidationFailed } from '../../common/errors/app-errors';
+import { AppConfig } from '../../config/app-config';
+import { runAsOne, SqlStatement } from '../../database/sql-statement';
+import type { StaffPrincipal } from '../accounts/accounts.types';
+import { MailService } from '../mail/mail.service';
+import { RequestMessagesRepository } from '../requests/request-messages.repository';
+import { NewRequestEvent, RequestsRepository } from '../requests/requests.repository';
+import { RoutingRepository } from '../routing/routing.repository';
+import { WAVE_LABELS } from './evaluation-labels';
+import { EVALUATIONS_PAGE_SIZE, EvaluationFilters, evaluationActions } from './evaluations.policy';
+import { EvaluationsRepository, LockedEvaluation } from './evaluations.repository';
+
+const NOTE_MAX = 5000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Ticking it is what the share form asks before the buyer's words leave the animators. */
+export const SHARE_NOTICE_FIELD = 'notice';
+
+/**
+ * The animators' review of completed evaluations: list, detail beside the request and its answer, and the two
+ * actions (reviewed with a note, shared with the facilitator), each one transaction with its private history event.
+ */
+@Injectable()
+export class EvaluationsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly evaluations: EvaluationsRepository,
+    private readonly messages: RequestMessagesRepository,
+    private readonly requests: RequestsRepository,
+    private readonly routing: RoutingRepository,
+    private readonly mail: MailService,
+    private readonly clock: Clock,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
+
+  async list(staff: StaffPrincipal, filters: EvaluationFilters) {
+    const { total, unreviewed } = await this.evaluations.count(staff, filters);
+    const pages = Math.max(1, Math.ceil(total / EVALUATIONS_PAGE_SIZE));
+    const page = Math.min(filters.page, pages);
+    const items = total ? await this.evaluations.page(staff, filters, EVALUATIONS_PAGE_SIZE, (page - 1) * EVALUATIONS_PAGE_SIZE) : [];
+    return { items, total, unreviewed, page, pages };
+  }
+
+  facilitatorChoices(staff: StaffPrincipal) {
+    return this.evaluations.facilitatorChoices(staff);
+  }
+
+  /** The evaluation, its request and the request's latest answer (with its help items); NotFound for what this person may not see. */
+  async detail(staff: StaffPrincipal, id: string) {
+    const found = UUID.test(id) ? await this.evaluations.find(staff, id) : null;
+    if (!found) throw new NotFound();
+    const { survey, request } = found;
+    const answers = (await this.messages.messagesOf(request.id, 'buyer')).filter((m) => m.kind === 'answer');
+    const actions = evaluationActions(staff, { networkCode: request.networkCode, ...survey });
+    return {
+      // The review note is the animators' own: a facilitator reading a shared evaluation does not see it.
+      evaluation: actions.review ? survey : { ...survey, reviewNote: null },
+      request,
+      answer: answers.at(-1) ?? null,
+      actions,
+    };
+  }
+
+  /** Marks it reviewed (again, if the note changes), with an optional internal note. */
+  async review(staff: StaffPrincipal, id: string, note: unknown): Promise<void> {
+    const text = typeof note === 'string' ? note.replace(/\r\n/g, '\n').trim() : '';
+    // Checked once access is: for anyone else the evaluation does not exist, whatever they send.
+    await this.act(staff, id, 'review', (evaluation, now) => {
+      if (text.length > NOTE_MAX)
+        throw new ValidationFailed([{ field: 'note', message: `La note ne doit pas dépasser ${NOTE_MAX} caractères.` }]);
+      return [
+        this.evaluations.reviewStatement(evaluation.id, staff.id, text || null, now),
+        this.requests.eventStatement(
+          this.event(evaluation, staff, 'evaluation_reviewed', `Évaluation « ${WAVE_LABELS[evaluation.wave]} » revue`),
+        ),
+      ];
+    });
+  }
+
+  /** Shares it with the facilitator who answered, once, after the notice on reusing the buyer's words is ticked. */
+  async share(staff: StaffPrincipal, id: string, notice: unknown): Promise<void> {
+    await this.act(staff, id, 'share', async (evaluation, now, manager) => {
+      if (!['on', 'true', true, '1'].includes(notice as string)) {
+        throw new ValidationFailed([
+          { field: SHARE_NOTICE_FIELD, message: 'Cochez l’avertissement sur la réutilisation des propos de l’acheteur pour partager.' },
+        ]);
+      }
+      const facilitator = await this.routing.facilitatorContact(manager, evaluation.facilitatorId!);
+      return [
+        this.evaluations.shareStatement(evaluation.id, now),
+        this.requests.eventStatement(
+          this.event(
+            evaluation,
+            staff,
+            'evaluation_shared',
+            `Évaluation « ${WAVE_LABELS[evaluation.wave]} » partagée avec le facilitateur`,
+          ),
+        ),
+        ...(facilitator
+          ? this.mail.prepare({
+              requestId: evaluation.requestId,
+              template: 'evaluation-shared',
+              recipient: facilitator.email,
+              subject: `Demande ${evaluation.reference} : une évaluation de l’acheteur vous est partagée`,
+              context: {
+                firstName: facilitator.firstName,
+                reference: evaluation.reference,
+                wave: WAVE_LABELS[evaluation.wave],
+                evaluationUrl: `${this.config.PUBLIC_URL}/espace/evaluations/${evaluation.id}`,
+              },
+            })
+          : []),
+      ];
+    });
+  }
+
+  /** Under the evaluation's lock: the rules decide on the locked row (404 if not allowed, 409 if no longer possible). */
+  private async act(
+    staff: StaffPrincipal,
+    id: string,
+    action: 'review' | 'share',
+    statements: (evaluation: LockedEvaluation, now: Date, manager: EntityManager) => SqlStatement[] | Promise<SqlStatement[]>,
+  ): Promise<void> {
+    if (!UUID.test(id)) throw new NotFound();
+    await this.dataSource.transaction(async (manager) => {
+      const evaluation = await this.evaluations.lockVisible(manager, staff, id);
+      const allowed = evaluation && evaluationActions(staff, evaluation);
+      if (!evaluation || !allowed || !allowed.review) throw new NotFound();
+      if (action === 'share' && !allowed.share) {
+        const message = evaluation.facilitatorId
+          ? 'Cette évaluation est déjà partagée avec le facilitateur.'
+          : 'Aucun facilitateur n’a répondu à cette demande : il n’y a personne avec qui partager.';
+        throw new AppError('conflict', message, [{ field: SHARE_NOTICE_FIELD, message }]);
+      }
+      await runAsOne(manager, await statements(evaluation, this.clock.now(), manager));
+    });
+  }
+
+  /** Private: the buyer never sees the review in their history. */
+  private event(evaluation: LockedEvaluation, staff: StaffPrincipal, type: string, reason: string): NewRequestEvent {
+    const status = evaluation.requestStatus;
+    return {
+      requestId: evaluation.requestId,
+      type,
+      fromStatus: status,
+      toStatus: status,
+      actorType: 'staff',
+      actorId: staff.id,
+      reason,
+      isPublic: false,
+    };
+  }
+}

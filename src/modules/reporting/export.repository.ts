@@ -1,0 +1,86 @@
+import { Injectable } from '@nestjs/common';
+import type { Pool } from 'pg';
+import QueryStream from 'pg-query-stream';
+import type { Readable } from 'node:stream';
+import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { SqlStatement } from '../../database/sql-statement';
+import type { StaffPrincipal } from '../accounts/accounts.types';
+import { visibleRequestsCondition } from '../workspace/staff-requests.repository';
+import type { EvaluationFilters } from './evaluations.policy';
+import { evaluationsWhere, SqlParams } from './evaluations.repository';
+import type { RequestExportFilters } from './export.policy';
+
+/** Rows fetched from the cursor at a time: memory stays flat whatever the export's size. */
+const BATCH_SIZE = 500;
+
+/** Timestamps as ISO local time in Paris, dates as ISO days: one format in every column. */
+const paris = (column: string) => `to_char(${column} AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD HH24:MI')`;
+
+/** The exports' queries, and a cursor to read them through. */
+@Injectable()
+export class ExportRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Requests this person sees, oldest first; buyers' names and contact details stay out of the file. */
+  requestsQuery(staff: StaffPrincipal, filters: RequestExportFilters): SqlStatement {
+    const params = new SqlParams();
+    const where = [
+      params.take((first) => visibleRequestsCondition(staff, first)),
+      ...params.requestFilters(filters, 'r.created_at'),
+      params.equals('r.status', filters.status, 'text'),
+    ].join('\n AND ');
+    return {
+      sql: `SELECT r.reference, ${paris('r.created_at')} AS "createdAt", r.status, r.close_reason AS "closeReason", r.kind,
+                   r.segment_code AS "segmentCode", r.department_code AS "departmentCode", r.network_code AS "networkCode",
+                   r.organisation_name AS "organisationName", r.organisation_type AS "organisationType", r.purchase_stage AS "purchaseStage",
+                   r.estimated_amount AS "estimatedAmount", r.subject, f.first_name || ' ' || f.last_name AS "facilitatorName",
+                   ${paris('ra.taken_at')} AS "takenAt", ${paris('r.closed_at')} AS "closedAt"
+              FROM requests r
+              LEFT JOIN facilitators f ON f.id = r.assigned_facilitator_id
+              LEFT JOIN request_assignments ra ON ra.request_id = r.id AND ra.ended_at IS NULL
+             WHERE ${where}
+             ORDER BY r.created_at, r.id`,
+      params: params.values,
+    };
+  }
+
+  /** The evaluation list's rows with every answer, oldest answered first. */
+  evaluationsQuery(staff: StaffPrincipal, filters: EvaluationFilters): SqlStatement {
+    const params = new SqlParams();
+    const where = evaluationsWhere(staff, filters, params);
+    return {
+      sql: `SELECT r.reference, s.wave, ${paris('s.completed_at')} AS "completedAt", r.kind, r.segment_code AS "segmentCode",
+                   r.department_code AS "departmentCode", r.network_code AS "networkCode", f.first_name || ' ' || f.last_name AS "facilitatorName",
+                   s.usefulness, s.quick_enough AS "quickEnough", s.contract_outcome AS "contractOutcome",
+                   to_char(s.contract_date, 'YYYY-MM-DD') AS "contractDate", s.contract_reference AS "contractReference", s.levers,
+                   s.award_criterion_weight AS "awardCriterionWeight", s.insertion_hours AS "insertionHours", s.themes,
+                   s.environmental_considerations AS "environmentalConsiderations", s.social_considerations AS "socialConsiderations",
+                   s.contract_amount AS "contractAmount", s.obstacles, s.would_use_again AS "wouldUseAgain", s.reuse_consent AS "reuseConsent",
+                   s.comment, ${paris('s.reviewed_at')} AS "reviewedAt", s.review_note AS "reviewNote",
+                   ${paris('s.shared_with_facilitator_at')} AS "sharedAt"
+              FROM surveys s JOIN requests r ON r.id = s.request_id LEFT JOIN facilitators f ON f.id = s.facilitator_id
+             WHERE ${where}
+             ORDER BY s.completed_at, s.id`,
+      params: params.values,
+    };
+  }
+
+  /**
+   * Hands `consume` the query's rows as a stream read through a server-side cursor, on a connection of its own
+   * in a read-only transaction (one consistent snapshot). However `consume` ends (done, failed, or the client
+   * gone and the stream destroyed, which closes the cursor), the transaction ends and the connection goes back.
+   */
+  async stream(query: SqlStatement, consume: (rows: Readable) => Promise<void>): Promise<void> {
+    const client = await ((this.dataSource.driver as PostgresDriver).master as Pool).connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      await consume(client.query(new QueryStream(query.sql, query.params, { batchSize: BATCH_SIZE })));
+    } finally {
+      // Queued behind the cursor's own close; should it fail, the connection is discarded rather than pooled dirty.
+      await client.query('ROLLBACK').catch((error: Error) => (broken = error));
+      client.release(broken);
+    }
+  }
+}

@@ -1,0 +1,132 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Response } from 'express';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Logger } from 'pino';
+import { Clock } from '../../common/clock';
+import { scrubPersonalData } from '../../common/logging/logger';
+import { LOGGER } from '../../common/logging/logging.module';
+import { SqlStatement } from '../../database/sql-statement';
+import type { StaffPrincipal } from '../accounts/accounts.types';
+import { ReferenceService } from '../reference/reference.service';
+import {
+  CLOSE_REASON_LABELS,
+  KIND_LABELS,
+  ORGANISATION_TYPE_LABELS,
+  PURCHASE_STAGE_LABELS,
+  STATUS_LABELS,
+} from '../requests/request.types';
+import { CSV_BOM, csvFileName, csvLine, CsvSeparator, CsvValue } from './csv-format.policy';
+import { IMPACT_ANSWERS, SATISFACTION_ANSWERS, SurveyAnswers, WAVE_LABELS, yesNo } from './evaluation-labels';
+import type { EvaluationFilters } from './evaluations.policy';
+import { ExportRepository } from './export.repository';
+import type { RequestExportFilters } from './export.policy';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Row = Record<string, any>;
+interface Column {
+  header: string;
+  value: (row: Row) => CsvValue;
+}
+
+/**
+ * The CSV exports: a header row in French, then one line per row of a PostgreSQL cursor, written as the client
+ * reads (the pipeline's backpressure pauses the cursor), so memory stays flat and no row cap is needed.
+ */
+@Injectable()
+export class ExportService {
+  private readonly requestColumns: Column[];
+  private readonly evaluationColumns: Column[];
+
+  constructor(
+    private readonly exports: ExportRepository,
+    private readonly reference: ReferenceService,
+    private readonly clock: Clock,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    const common: Column[] = [
+      { header: 'Type', value: (r) => KIND_LABELS[r.kind as keyof typeof KIND_LABELS] },
+      { header: 'Segment d’achat', value: (r) => this.reference.segment(r.segmentCode)?.label ?? r.segmentCode },
+      { header: 'Département', value: (r) => `${r.departmentCode} — ${this.reference.department(r.departmentCode)?.name ?? ''}` },
+      { header: 'Réseau', value: (r) => this.reference.network(r.networkCode)?.name ?? r.networkCode },
+      { header: 'Facilitateur', value: (r) => r.facilitatorName },
+    ];
+    this.requestColumns = [
+      { header: 'Demande', value: (r) => r.reference },
+      { header: 'Déposée le', value: (r) => r.createdAt },
+      { header: 'Statut', value: (r) => STATUS_LABELS[r.status as keyof typeof STATUS_LABELS] },
+      {
+        header: 'Motif de clôture',
+        value: (r) => (r.closeReason ? CLOSE_REASON_LABELS[r.closeReason as keyof typeof CLOSE_REASON_LABELS] : null),
+      },
+      ...common,
+      { header: 'Organisation', value: (r) => r.organisationName },
+      {
+        header: 'Type d’organisation',
+        value: (r) => ORGANISATION_TYPE_LABELS[r.organisationType as keyof typeof ORGANISATION_TYPE_LABELS],
+      },
+      { header: 'Étape de l’achat', value: (r) => PURCHASE_STAGE_LABELS[r.purchaseStage as keyof typeof PURCHASE_STAGE_LABELS] },
+      { header: 'Montant estimé (€ HT)', value: (r) => (r.estimatedAmount === null ? null : Number(r.estimatedAmount)) },
+      { header: 'Sujet', value: (r) => r.subject },
+      { header: 'Prise en charge le', value: (r) => r.takenAt },
+      { header: 'Clôturée le', value: (r) => r.closedAt },
+    ];
+    this.evaluationColumns = [
+      { header: 'Demande', value: (r) => r.reference },
+      { header: 'Questionnaire', value: (r) => WAVE_LABELS[r.wave as keyof typeof WAVE_LABELS] },
+      { header: 'Répondu le', value: (r) => r.completedAt },
+      ...common,
+      ...[...SATISFACTION_ANSWERS, ...IMPACT_ANSWERS].map((a) => ({ header: a.label, value: (r: Row) => a.value(r as SurveyAnswers) })),
+      { header: 'Accord pour une réutilisation anonyme', value: (r) => yesNo(r.reuseConsent) },
+      { header: 'Commentaire', value: (r) => r.comment },
+      { header: 'Revue le', value: (r) => r.reviewedAt },
+      { header: 'Note de revue', value: (r) => r.reviewNote },
+      { header: 'Partagée avec le facilitateur le', value: (r) => r.sharedAt },
+    ];
+  }
+
+  requests(res: Response, staff: StaffPrincipal, filters: RequestExportFilters, separator: CsvSeparator): Promise<void> {
+    return this.send(res, 'demandes', this.requestColumns, this.exports.requestsQuery(staff, filters), separator);
+  }
+
+  evaluations(res: Response, staff: StaffPrincipal, filters: EvaluationFilters, separator: CsvSeparator): Promise<void> {
+    return this.send(res, 'evaluations', this.evaluationColumns, this.exports.evaluationsQuery(staff, filters), separator);
+  }
+
+  private async send(res: Response, prefix: string, columns: Column[], query: SqlStatement, separator: CsvSeparator): Promise<void> {
+    const lines = new Transform({
+      writableObjectMode: true,
+      transform: (row: Row, _encoding, done) =>
+        done(
+          null,
+          csvLine(
+            columns.map((c) => c.value(row)),
+            separator,
+          ),
+        ),
+    });
+    let started = false;
+    try {
+      await this.exports.stream(query, async (rows) => {
+        started = true;
+        res.status(200);
+        res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+        res.setHeader('Content-Disposition', `attachment; filename="${csvFileName(prefix, this.clock.now())}"`);
+        res.setHeader('Cache-Control', 'no-store');
+        lines.push(
+          CSV_BOM +
+            csvLine(
+              columns.map((c) => c.header),
+              separator,
+            ),
+        );
+        await pipeline(rows, lines, res);
+      });
+    } catch (error) {
+      // Once the file has started (the pipeline owns the response), a failure or a client gone can only cut it short.
+      if (!started) throw error;
+      this.logger.warn({ export: prefix, err: scrubPersonalData(String((error as Error)?.message)) }, 'export CSV interrompu');
+      res.destroy();
+    }
+  }
+}

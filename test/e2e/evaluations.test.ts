@@ -1,0 +1,276 @@
+import { StaffAuthService } from '../../src/modules/accounts/staff-auth.service';
+import { insertFacilitator } from '../support/facilitators';
+import { insertStaff, StaffClient } from '../support/staff';
+import { insertAnswer, insertClosedRequest, insertCompletedSurvey } from '../support/survey-seeds';
+import { bodyOf, TestApp, useTestApp } from '../support/test-app';
+
+describe('the animators’ review of evaluations', () => {
+  let t!: TestApp;
+  useTestApp((app) => (t = app));
+
+  const tokenOf = async (staffId: string) => `Bearer ${await t.app.get(StaffAuthService).createApiToken(staffId, 'tests')}`;
+  const api = (path: string, authorization: string, body?: unknown) =>
+    fetch(`${t.url}/api/v1/staff/evaluations${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { authorization, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+
+  async function signedIn(seed: Parameters<typeof insertStaff>[1]): Promise<StaffClient> {
+    const { email } = await insertStaff(t.dataSource, seed);
+    const client = new StaffClient(t.url);
+    expect((await client.signIn(email)).status).toBe(303);
+    return client;
+  }
+
+  /** Two networks: Alix and Bea answer in AURA, Chris in Île-de-France; three completed evaluations. */
+  async function world() {
+    const ds = t.dataSource;
+    const alix = await insertFacilitator(ds, { network: 'aura-ee', firstName: 'Alix', email: 'alix@example.org' });
+    const bea = await insertFacilitator(ds, { network: 'aura-ee', firstName: 'Bea' });
+    const chris = await insertFacilitator(ds, { network: 'maximilien', firstName: 'Chris' });
+    const a = await insertClosedRequest(ds, { facilitatorId: alix, subject: 'Papier recyclé pour les écoles' });
+    await insertAnswer(t, a.id, null, 'Exigez **40 %** de fibres recyclées.');
+    const b = await insertClosedRequest(ds, {
+      facilitatorId: bea,
+      kind: 'social_clause',
+      department: '69',
+      subject: 'Nettoyage et insertion',
+    });
+    const c = await insertClosedRequest(ds, {
+      facilitatorId: chris,
+      department: '75',
+      network: 'maximilien',
+      subject: 'Mobilier de bureau',
+    });
+    const evaluations = {
+      a: await insertCompletedSurvey(ds, a.id, {
+        facilitatorId: alix,
+        comment: 'Très utile, <b>merci</b> !',
+        reuseConsent: true,
+        completedAt: '2026-03-10T10:00:00Z',
+      }),
+      b: await insertCompletedSurvey(ds, b.id, {
+        wave: 'impact',
+        facilitatorId: bea,
+        contractOutcome: 'not_yet',
+        levers: ['insertion_clause'],
+        insertionHours: 700,
+        contractAmount: '250000',
+        completedAt: '2026-01-15T10:00:00Z',
+      }),
+      c: await insertCompletedSurvey(ds, c.id, { facilitatorId: chris, usefulness: 'no', completedAt: '2026-03-12T10:00:00Z' }),
+    };
+    return { alix, bea, chris, requests: { a, b, c }, evaluations };
+  }
+
+  it('shows each person only the evaluations they may see; anything else is 404', async () => {
+    const w = await world();
+    // A survey still waiting for its answer is no evaluation yet.
+    await t.dataSource.query(
+      `INSERT INTO surveys (id, request_id, wave, status, due_at) VALUES (gen_random_uuid(), $1, 'impact', 'scheduled', now())`,
+      [w.requests.a.id],
+    );
+    const animator = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
+    const admin = await insertStaff(t.dataSource, { role: 'admin' });
+    const alixAccount = await insertStaff(t.dataSource, { role: 'facilitator', facilitatorId: w.alix, networks: ['aura-ee'] });
+    const references = async (token: string) => (await bodyOf(api('', token))).items.map((i: { reference: string }) => i.reference).sort();
+
+    const aura = await tokenOf(animator.id);
+    expect(await references(aura)).toEqual([w.requests.a.reference, w.requests.b.reference].sort());
+    expect(await references(await tokenOf(admin.id))).toHaveLength(3);
+    const alix = await tokenOf(alixAccount.id);
+    expect(await references(alix)).toEqual([]);
+
+    expect((await api(`/${w.evaluations.c}`, aura)).status).toBe(404);
+    expect((await api(`/${w.evaluations.a}`, alix)).status).toBe(404);
+    expect((await api(`/00000000-0000-4000-8000-000000000000`, aura)).status).toBe(404);
+    expect((await api(`/pas-un-identifiant`, aura)).status).toBe(404);
+    expect((await api(`/${w.evaluations.c}/review`, aura, { note: 'x' })).status).toBe(404);
+    expect((await api(`/${w.evaluations.a}/review`, alix, { note: 'x' })).status).toBe(404);
+
+    // Shared with Alix: she reads hers, never Bea's (even shared), and may not review it.
+    await t.dataSource.query(`UPDATE surveys SET shared_with_facilitator_at = now() WHERE id = ANY($1)`, [
+      [w.evaluations.a, w.evaluations.b],
+    ]);
+    expect(await references(alix)).toEqual([w.requests.a.reference]);
+    expect((await api(`/${w.evaluations.a}`, alix)).status).toBe(200);
+    expect((await api(`/${w.evaluations.b}`, alix)).status).toBe(404);
+    expect((await api(`/${w.evaluations.a}/review`, alix, { note: 'x' })).status).toBe(404);
+    expect((await api(`/${w.evaluations.a}/share`, alix, {})).status).toBe(404);
+    expect((await api(`/${w.evaluations.c}/review`, aura, { note: 'x'.repeat(6000) })).status).toBe(404);
+    expect((await bodyOf(api(`/${w.evaluations.a}`, alix))).actions).toEqual({ review: false, share: false });
+
+    // The pages say the same.
+    const page = await signedIn({ role: 'animator', networks: ['maximilien'] });
+    const list = await (await page.get('/espace/evaluations')).text();
+    expect(list).toContain(w.requests.c.reference);
+    expect(list).not.toContain(w.requests.a.reference);
+    expect((await page.get(`/espace/evaluations/${w.evaluations.a}`)).status).toBe(404);
+    expect((await page.get(`/espace/evaluations/${w.evaluations.c}`)).status).toBe(200);
+  });
+
+  it('filters by period, wave, score, kind, département, facilitator and review, with counts and paging', async () => {
+    const w = await world();
+    const admin = await tokenOf((await insertStaff(t.dataSource, { role: 'admin' })).id);
+    const refs = async (query: string) => {
+      const body = await bodyOf(api(`?${query}`, admin));
+      return { total: body.total, refs: body.items.map((i: { reference: string }) => i.reference).sort() };
+    };
+    const { a, b, c } = w.requests;
+    expect(await refs('du=2026-03-01&au=2026-03-10')).toEqual({ total: 1, refs: [a.reference] });
+    expect(await refs('au=2026-02-28')).toEqual({ total: 1, refs: [b.reference] });
+    expect(await refs('wave=impact')).toEqual({ total: 1, refs: [b.reference] });
+    expect(await refs('score=usefulness.no')).toEqual({ total: 1, refs: [c.reference] });
+    expect(await refs('score=usefulness.yes')).toEqual({ total: 1, refs: [a.reference] });
+    expect(await refs('score=outcome.not_yet')).toEqual({ total: 1, refs: [b.reference] });
+    expect(await refs('kind=social_clause')).toEqual({ total: 1, refs: [b.reference] });
+    expect(await refs('department=75')).toEqual({ total: 1, refs: [c.reference] });
+    expect(await refs('reseau=aura-ee')).toEqual({ total: 2, refs: [a.reference, b.reference].sort() });
+    expect(await refs(`facilitator=${w.bea}`)).toEqual({ total: 1, refs: [b.reference] });
+    await t.dataSource.query(`UPDATE surveys SET reviewed_at = now() WHERE id = $1`, [w.evaluations.a]);
+    expect(await refs('reviewed=oui')).toEqual({ total: 1, refs: [a.reference] });
+    expect((await bodyOf(api('?reviewed=non', admin))).unreviewed).toBe(2);
+
+    const bad = await api('?du=2026-02-30&wave=toutes', admin);
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).errors.map((e: { field: string }) => e.field)).toEqual(['du', 'wave']);
+
+    // 30 more in AURA: two pages, the filters kept in the paging links.
+    for (let i = 0; i < 30; i++) {
+      const r = await insertClosedRequest(t.dataSource, { facilitatorId: w.alix });
+      await insertCompletedSurvey(t.dataSource, r.id, {
+        facilitatorId: w.alix,
+        completedAt: `2026-04-${String(1 + (i % 28)).padStart(2, '0')}T08:00:00Z`,
+      });
+    }
+    const second = await bodyOf(api('?reseau=aura-ee&page=2', admin));
+    expect({ total: second.total, page: second.page, pages: second.pages, n: second.items.length }).toEqual({
+      total: 32,
+      page: 2,
+      pages: 2,
+      n: 7,
+    });
+    const client = await signedIn({ role: 'animator', networks: ['aura-ee', 'maximilien'] });
+    const html = await (await client.get('/espace/evaluations?wave=satisfaction&reseau=aura-ee')).text();
+    expect(html).toContain('href="/espace/evaluations?reseau=aura-ee&amp;wave=satisfaction&amp;page=2"');
+    expect(html).toContain('href="/espace/export/evaluations.csv?reseau=aura-ee&amp;wave=satisfaction"');
+    expect(html).toMatch(/31 évaluations, dont 30 à revoir/);
+    const errorPage = await client.get('/espace/evaluations?du=hier');
+    expect(errorPage.status).toBe(400);
+    const errorHtml = await errorPage.text();
+    expect(errorHtml).toContain('1 erreur empêche l’envoi de vos filtres');
+    expect(errorHtml).toContain('<a href="#f-du">Date de début : saisissez une date au format AAAA-MM-JJ.</a>');
+  });
+
+  it('shows the evaluation beside the request and its answer, the buyer’s words escaped and their consent prominent', async () => {
+    const w = await world();
+    const client = await signedIn({ role: 'animator', networks: ['aura-ee'] });
+    const html = await (await client.get(`/espace/evaluations/${w.evaluations.a}`)).text();
+    expect(html).toContain('Papier recyclé pour les écoles');
+    expect(html).toContain('<strong>40 %</strong> de fibres recyclées');
+    expect(html).toContain('Guide de l’achat public durable');
+    expect(html).toContain('Très utile, &lt;b&gt;merci&lt;/b&gt; !');
+    expect(html).toContain('L’acheteur accepte une réutilisation anonyme');
+    expect(html).not.toContain('camille.martin@example.fr');
+    const impact = await (await client.get(`/espace/evaluations/${w.evaluations.b}`)).text();
+    expect(impact).toContain('L’acheteur n’a pas consenti à la réutilisation de ses propos');
+    expect(impact).toContain('Clause d’insertion');
+    expect(impact).toContain('700');
+    expect(impact).toContain('Heures d’insertion');
+    expect(impact).toMatch(/Montant du marché \(€ HT\)<\/dt><dd class="fr-mb-1w">250\s000</);
+  });
+
+  it('marks an evaluation reviewed with a note: CSRF required, one transaction with a private history event', async () => {
+    const w = await world();
+    const { id: animatorId, email } = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
+    const client = new StaffClient(t.url);
+    await client.signIn(email);
+    const path = `/espace/evaluations/${w.evaluations.a}`;
+
+    expect((await client.post(`${path}/revue`, { note: 'Sans jeton' })).status).toBe(400);
+    const tooLong = await client.submit(path, `${path}/revue`, { note: 'x'.repeat(5001) });
+    expect(tooLong.status).toBe(400);
+    expect(await tooLong.text()).toContain('La note ne doit pas dépasser 5000 caractères.');
+    expect((await t.dataSource.query(`SELECT reviewed_at FROM surveys WHERE id = $1`, [w.evaluations.a]))[0].reviewed_at).toBeNull();
+
+    const done = await client.submit(path, `${path}/revue`, { note: 'Bon retour, à citer dans la lettre du réseau.' });
+    expect(done.status).toBe(303);
+    expect(done.headers.get('location')).toBe(`${path}?fait=revue`);
+    const [survey] = await t.dataSource.query(`SELECT reviewed_at, reviewed_by, review_note FROM surveys WHERE id = $1`, [w.evaluations.a]);
+    expect(survey).toMatchObject({ reviewed_by: animatorId, review_note: 'Bon retour, à citer dans la lettre du réseau.' });
+    expect(survey.reviewed_at).not.toBeNull();
+    const events = await t.dataSource.query(`SELECT type, actor_id, is_public, reason FROM request_events WHERE request_id = $1`, [
+      w.requests.a.id,
+    ]);
+    expect(events).toEqual([
+      { type: 'evaluation_reviewed', actor_id: animatorId, is_public: false, reason: 'Évaluation « Satisfaction » revue' },
+    ]);
+    expect(await (await client.get(`${path}?fait=revue`)).text()).toContain('L’évaluation est marquée comme revue.');
+
+    // The same by the API.
+    const api200 = await bodyOf(api(`/${w.evaluations.b}/review`, await tokenOf(animatorId), { note: 'Relancer en juin' }));
+    expect(api200.evaluation).toMatchObject({ reviewNote: 'Relancer en juin', reviewedBy: animatorId });
+    expect(api200.evaluation.tokenHash).toBeUndefined();
+  });
+
+  it('shares with the facilitator only after the notice is ticked: a private event and one e-mail, then the facilitator reads it', async () => {
+    const w = await world();
+    const client = await signedIn({ role: 'animator', networks: ['aura-ee'] });
+    const path = `/espace/evaluations/${w.evaluations.a}`;
+
+    const unticked = await client.submit(path, `${path}/partage`, {});
+    expect(unticked.status).toBe(400);
+    expect(await unticked.text()).toContain('Cochez l’avertissement sur la réutilisation des propos de l’acheteur pour partager.');
+    expect((await client.post(`${path}/partage`, { notice: 'on' })).status).toBe(400); // no CSRF token
+    expect((await t.dataSource.query(`SELECT shared_with_facilitator_at FROM surveys WHERE id = $1`, [w.evaluations.a]))[0]).toEqual({
+      shared_with_facilitator_at: null,
+    });
+    expect(await t.dataSource.query(`SELECT 1 FROM mail_messages`)).toEqual([]);
+
+    const done = await client.submit(path, `${path}/partage`, { notice: 'on' });
+    expect(done.status).toBe(303);
+    expect(
+      (await t.dataSource.query(`SELECT shared_with_facilitator_at FROM surveys WHERE id = $1`, [w.evaluations.a]))[0]
+        .shared_with_facilitator_at,
+    ).not.toBeNull();
+    const mails = await t.dataSource.query(`SELECT recipient, subject, text_body FROM mail_messages WHERE template = 'evaluation-shared'`);
+    expect(mails).toHaveLength(1);
+    expect(mails[0].recipient).toBe('alix@example.org');
+    expect(mails[0].text_body).toContain(`${t.url}/espace/evaluations/${w.evaluations.a}`);
+    expect(mails[0].text_body).not.toContain('Très utile');
+    expect(await t.dataSource.query(`SELECT job_name FROM outbox_events WHERE job_name = 'mail.send'`)).toHaveLength(1);
+    expect(await t.dataSource.query(`SELECT type, is_public FROM request_events WHERE request_id = $1`, [w.requests.a.id])).toEqual([
+      { type: 'evaluation_shared', is_public: false },
+    ]);
+
+    // Once only.
+    const again = await client.submit(path, `${path}/partage`, { notice: 'on' });
+    expect(again.status).toBe(409);
+    expect(await t.dataSource.query(`SELECT 1 FROM mail_messages`)).toHaveLength(1);
+
+    await t.dataSource.query(`UPDATE surveys SET reviewed_at = now(), review_note = 'Note des animateurs' WHERE id = $1`, [
+      w.evaluations.a,
+    ]);
+    const alix = await signedIn({ role: 'facilitator', facilitatorId: w.alix, networks: ['aura-ee'] });
+    const html = await (await alix.get(path)).text();
+    expect(html).toContain('Très utile');
+    expect(html).not.toContain('Marquer comme revue');
+    expect(html).not.toContain('Note des animateurs');
+    expect(await (await alix.get('/espace/evaluations')).text()).toContain(w.requests.a.reference);
+
+    // By the API: the notice is required there too.
+    const token = await tokenOf((await insertStaff(t.dataSource, { role: 'admin' })).id);
+    const refused = await api(`/${w.evaluations.b}/share`, token, {});
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).errors).toEqual([{ field: 'notice', message: expect.stringContaining('Cochez') }]);
+    expect((await bodyOf(api(`/${w.evaluations.b}/share`, token, { notice: true }))).evaluation.sharedWithFacilitatorAt).not.toBeNull();
+  });
+
+  it('links the evaluations from the workspace', async () => {
+    const client = await signedIn({ role: 'animator', networks: ['aura-ee'] });
+    const html = await (await client.get('/espace')).text();
+    expect(html).toContain('href="/espace/evaluations"');
+    expect(html).toContain('href="/espace/export/demandes.csv"');
+  });
+});

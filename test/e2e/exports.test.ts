@@ -1,0 +1,194 @@
+import type { Pool } from 'pg';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { insertFacilitator } from '../support/facilitators';
+import { insertStaff, StaffClient } from '../support/staff';
+import { insertClosedRequest, insertClosedRequests, insertCompletedSurvey } from '../support/survey-seeds';
+import { TestApp, useTestApp, waitFor } from '../support/test-app';
+
+const BOM = '\uFEFF';
+
+describe('CSV exports of requests and evaluations', () => {
+  let t!: TestApp;
+  useTestApp((app) => (t = app));
+
+  async function signedIn(seed: Parameters<typeof insertStaff>[1]): Promise<StaffClient> {
+    const { email } = await insertStaff(t.dataSource, seed);
+    const client = new StaffClient(t.url);
+    expect((await client.signIn(email)).status).toBe(303);
+    return client;
+  }
+
+  const lines = (text: string) => text.split('\r\n').slice(0, -1);
+
+  it('exports the visible requests: BOM, French header, `;` or `,`, RFC 4180 quoting, formulas neutralised, filters applied', async () => {
+    const alix = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Alix' });
+    const tricky = await insertClosedRequest(t.dataSource, {
+      facilitatorId: alix,
+      organisationName: '=HYPERLINK("http://evil.example";"clic")',
+      subject: 'Papier "recyclé"; enveloppes\net cartouches',
+      createdAt: '2026-02-03T09:30:00Z',
+    });
+    const open = await insertClosedRequest(t.dataSource, { status: 'in_progress', department: '69', createdAt: '2026-02-20T09:00:00Z' });
+    const elsewhere = await insertClosedRequest(t.dataSource, {
+      department: '75',
+      network: 'maximilien',
+      createdAt: '2026-02-04T09:00:00Z',
+    });
+    const client = await signedIn({ role: 'animator', networks: ['aura-ee'] });
+
+    const response = await client.get('/espace/export/demandes.csv');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Paris' }).format(new Date());
+    expect(response.headers.get('content-disposition')).toBe(`attachment; filename="demandes-${today}.csv"`);
+    const bytes = Buffer.from(await response.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = bytes.toString('utf8');
+    expect(text.startsWith(`${BOM}Demande;Déposée le;Statut;Motif de clôture;Type;Segment d’achat;Département;Réseau;Facilitateur;`)).toBe(
+      true,
+    );
+    // Quoted line breaks stay inside their record: header and two requests.
+    const records = text
+      .slice(1)
+      .split(/\r\n(?=GV-|$)/)
+      .filter(Boolean);
+    expect(records).toHaveLength(3);
+    expect(text).not.toContain(elsewhere.reference);
+    const first = records[1];
+    expect(first.startsWith(`${tricky.reference};2026-02-03 10:30;Clôturée;Répondue;Considérations environnementales;`)).toBe(true);
+    expect(first).toContain(`;"'=HYPERLINK(""http://evil.example"";""clic"")";`);
+    expect(first).toContain(`;"Papier ""recyclé""; enveloppes\net cartouches";`);
+    expect(first).toContain(';Alix Test;');
+    expect(first).toContain(';38 — Isère;AURA-EE / RREDD;');
+    expect(text).not.toContain('camille.martin@example.fr');
+
+    const comma = await (await client.get('/espace/export/demandes.csv?separateur=virgule&status=in_progress')).text();
+    expect(lines(comma)).toHaveLength(2);
+    // fetch's text() drops the byte order mark (checked on the bytes above).
+    expect(lines(comma)[0].startsWith('Demande,Déposée le,Statut,')).toBe(true);
+    expect(lines(comma)[1].startsWith(`${open.reference},2026-02-20 10:00,En cours de traitement,,`)).toBe(true);
+
+    const period = await (await client.get('/espace/export/demandes.csv?du=2026-02-01&au=2026-02-10')).text();
+    expect(period).toContain(tricky.reference);
+    expect(period).not.toContain(open.reference);
+    expect(lines(await (await client.get('/espace/export/demandes.csv?department=69')).text())).toHaveLength(2);
+    expect(lines(await (await client.get('/espace/export/demandes.csv?reseau=maximilien')).text())).toHaveLength(1);
+
+    const bad = await client.get('/espace/export/demandes.csv?du=2026-13-01');
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('Date de début : saisissez une date au format AAAA-MM-JJ.');
+    // Signed out: to the sign-in page, never a file.
+    expect((await new StaffClient(t.url).get('/espace/export/demandes.csv')).status).toBe(303);
+  });
+
+  it('exports the evaluations with the list’s filters and access rules, answers in French', async () => {
+    const alix = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Alix' });
+    const a = await insertClosedRequest(t.dataSource, { facilitatorId: alix });
+    const b = await insertClosedRequest(t.dataSource, { facilitatorId: alix, kind: 'social_clause' });
+    const c = await insertClosedRequest(t.dataSource, { department: '75', network: 'maximilien' });
+    await insertCompletedSurvey(t.dataSource, a.id, {
+      facilitatorId: alix,
+      comment: '+33 6 00 00 00 00 ; rappelez-moi',
+      reuseConsent: true,
+    });
+    const impact = await insertCompletedSurvey(t.dataSource, b.id, {
+      wave: 'impact',
+      facilitatorId: alix,
+      contractOutcome: 'yes',
+      contractDate: '2026-05-02',
+      levers: ['label', 'award_criterion'],
+      awardCriterionWeight: 15,
+      themes: ['carbon', 'waste'],
+      environmentalConsiderations: ['environmental_criterion'],
+      socialConsiderations: ['social_clause'],
+      contractAmount: '250000',
+      obstacles: ['cost'],
+      wouldUseAgain: true,
+      completedAt: '2026-06-01T12:00:00Z',
+    });
+    await insertCompletedSurvey(t.dataSource, c.id);
+    const client = await signedIn({ role: 'animator', networks: ['aura-ee'] });
+
+    const response = await client.get('/espace/export/evaluations.csv');
+    expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="evaluations-\d{4}-\d{2}-\d{2}\.csv"$/);
+    const all = lines(await response.text());
+    expect(all).toHaveLength(3);
+    expect(all[0]).toContain('Demande;Questionnaire;Répondu le;');
+    expect(all.join('\n')).not.toContain(c.reference);
+    expect(all.find((l) => l.startsWith(a.reference))).toContain(`;Oui;"'+33 6 00 00 00 00 ; rappelez-moi";`);
+
+    const onlyImpact = lines(await (await client.get('/espace/export/evaluations.csv?wave=impact&score=outcome.yes')).text());
+    expect(onlyImpact).toHaveLength(2);
+    expect(onlyImpact[1]).toBe(
+      [
+        b.reference,
+        'Impact à six mois',
+        '2026-06-01 14:00',
+        'Clauses sociales',
+        'Fournitures de bureau',
+        '38 — Isère',
+        'AURA-EE / RREDD',
+        'Alix Test',
+        '',
+        '',
+        'Consultation publiée ou marché signé',
+        '2026-05-02',
+        '',
+        'Label, Critère d’attribution',
+        '15',
+        '',
+        'Carbone, Déchets',
+        'Critère environnemental',
+        'Clause sociale',
+        '250000',
+        'Coût',
+        'Oui',
+        'Non',
+        '',
+        '',
+        '',
+        '',
+      ].join(';'),
+    );
+    expect(impact).toBeTruthy();
+    const facilitator = await signedIn({ role: 'facilitator', facilitatorId: alix, networks: ['aura-ee'] });
+    expect(lines(await (await facilitator.get('/espace/export/evaluations.csv')).text())).toHaveLength(1);
+  });
+
+  it('streams a large export through a cursor, and a client gone mid-way gives its connection back', async () => {
+    await insertClosedRequests(t.dataSource, 40_000, { subject: 'Une demande parmi beaucoup d’autres, pour un export un peu long' });
+    const client = await signedIn({ role: 'admin' });
+
+    const response = await client.get('/espace/export/demandes.csv');
+    expect(response.headers.get('content-length')).toBeNull();
+    expect(response.headers.get('transfer-encoding')).toBe('chunked');
+    let count = 0;
+    const decoder = new TextDecoder();
+    const reader = response.body!.getReader();
+    for (let part = await reader.read(); !part.done; part = await reader.read()) {
+      count += (decoder.decode(part.value, { stream: true }).match(/\r\n/g) ?? []).length;
+    }
+    expect(count).toBe(40_001);
+
+    const pool = (t.dataSource.driver as PostgresDriver).master as Pool;
+    const exporting = async () =>
+      Number(
+        (
+          await t.dataSource.query(
+            `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+                AND state IN ('active', 'idle in transaction') AND query ILIKE '%FROM requests r%'`,
+          )
+        )[0].n,
+      );
+    const abort = new AbortController();
+    const cut = await fetch(`${t.url}/espace/export/demandes.csv`, { headers: { cookie: client.jar.header() }, signal: abort.signal });
+    await cut.body!.getReader().read();
+    // The client reads no further: backpressure holds the cursor open in its transaction.
+    await waitFor(async () => (await exporting()) === 1, 5_000, 'export en cours');
+    abort.abort();
+    await waitFor(async () => (await exporting()) === 0, 5_000, 'curseur fermé');
+    await waitFor(async () => pool.idleCount === pool.totalCount, 5_000, 'connexion rendue au pool');
+    // The connection came back clean: the next export works.
+    expect((await client.get('/espace/export/demandes.csv?status=in_progress')).status).toBe(200);
+  });
+});
