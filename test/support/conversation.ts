@@ -116,7 +116,9 @@ export async function sentMailFile(t: TestApp, template: string, recipient: stri
   );
   expect(mails).toHaveLength(nth);
   const mail = mails[nth - 1];
-  return (await readFile(resolve(t.config.MAIL_DIR, `${mail.id}.eml`), 'utf8')).replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+  const raw = await readFile(resolve(t.config.MAIL_DIR, `${mail.id}.eml`), 'latin1');
+  const bytes = raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_match, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return Buffer.from(bytes, 'latin1').toString('utf8');
 }
 
 /** The buyer's private tracking link for that request, as an e-mail gives it. */

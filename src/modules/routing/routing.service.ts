@@ -8,9 +8,10 @@ import { LOGGER } from '../../common/logging/logging.module';
 import { randomToken, sha256 } from '../../common/tokens';
 import { runAsOne, SqlStatement } from '../../database/sql-statement';
 import { OutboxRepository } from '../../queue/outbox.repository';
+import { BuyerNotificationsService } from '../buyer-notifications/buyer-notifications.service';
 import { MailService } from '../mail/mail.service';
 import { ReferenceService } from '../reference/reference.service';
-import { KIND_LABELS, RequestStatus } from '../requests/request.types';
+import { HANDED_OVER_EVENT, KIND_LABELS, RequestStatus } from '../requests/request.types';
 import { NewRequestEvent, RequestsRepository } from '../requests/requests.repository';
 import { AppError } from '../../common/errors/app-errors';
 import { IneligibilityReason, rankFacilitators, whyNotEligible } from './ranking.policy';
@@ -57,6 +58,7 @@ export class RoutingService {
     private readonly outbox: OutboxRepository,
     private readonly mail: MailService,
     private readonly reference: ReferenceService,
+    private readonly buyerNotifications: BuyerNotificationsService,
     private readonly clock: Clock,
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(LOGGER) logger: Logger,
@@ -424,14 +426,15 @@ export class RoutingService {
 
   /**
    * Ends the current assignment (if any), frees the facilitator's place, puts the request back to be
-   * routed and records why: statements to run together, before routing it again.
+   * routed and records why (for staff): statements to run together, before routing it again. With
+   * `buyerReason`, the buyer is told too (public event and debounced e-mail).
    */
   release(
     request: RoutableRequest,
     current: Pick<CurrentAssignment, 'id' | 'facilitatorId'> | null,
     endReason: AssignmentEndReason,
     history: Partial<NewRequestEvent> & { type: string },
-    extra: { declineReason?: DeclineReason; deadlineMisses?: number } = {},
+    extra: { declineReason?: DeclineReason; deadlineMisses?: number; buyerReason?: string } = {},
   ): SqlStatement[] {
     return [
       ...(current
@@ -446,6 +449,18 @@ export class RoutingService {
         deadlineMisses: extra.deadlineMisses,
       }),
       this.requests.eventStatement(event(request, history.type, 'submitted', { ...history, isPublic: false })),
+      ...(extra.buyerReason ? this.handedOverStatements(request, 'submitted', extra.buyerReason) : []),
+    ];
+  }
+
+  /**
+   * The buyer's side of a move to another facilitator: a public event whose reason the buyer reads (no staff
+   * names: the private event beside it keeps them), and the debounced e-mail that tells of it.
+   */
+  handedOverStatements(request: RoutableRequest, toStatus: RequestStatus, buyerReason: string): SqlStatement[] {
+    return [
+      this.requests.eventStatement(event(request, HANDED_OVER_EVENT, toStatus, { reason: buyerReason, isPublic: true })),
+      ...this.buyerNotifications.scheduleStatements(request.id, this.clock.now()),
     ];
   }
 
