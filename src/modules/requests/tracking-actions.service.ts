@@ -63,6 +63,7 @@ export class TrackingActionsService {
           body,
         }),
         ...this.change(locked, to, 'buyer_clarified'),
+        ...(await this.routing.pauseEndedStatements(manager, locked, this.clock.now())),
         ...(await this.facilitatorMail(manager, locked, { what: 'clarification', body })),
       ];
     });
@@ -81,7 +82,7 @@ export class TrackingActionsService {
       // A closed request had freed its facilitator's place: it takes it again.
       const reclaim =
         locked.status === 'closed' && locked.assignedFacilitatorId
-          ? this.routing.reclaimStatements(locked.id, locked.assignedFacilitatorId)
+          ? this.routing.reclaimStatements(locked.id, locked.departmentCode, locked.assignedFacilitatorId)
           : [];
       return [
         ...this.messages.insertStatements({

@@ -175,7 +175,9 @@ export class WorkspacePagesController {
       async (errors, error) => {
         const conflict = error.code === 'conflict';
         const forms = form ? { [form]: requestForm(form, body, conflict ? [] : errors) } : {};
-        await this.render(res, staff, reference, error.status, { forms, conflict: conflict ? error.message : null });
+        // The form may be gone with the state that allowed it: the typed text is shown with the message, to copy.
+        const typed = typeof body.body === 'string' && body.body.trim() ? body.body : null;
+        await this.render(res, staff, reference, error.status, { forms, conflict: conflict ? { message: error.message, typed } : null });
       },
       () => res.redirect(303, done),
     );
@@ -186,7 +188,7 @@ export class WorkspacePagesController {
     staff: StaffPrincipal,
     reference: string,
     status: number,
-    extra: { forms?: Form; notice?: string; conflict?: string | null },
+    extra: { forms?: Form; notice?: string; conflict?: { message: string; typed: string | null } | null },
   ) {
     const page = await this.workspace.requestPage(staff, reference);
     res.setHeader('Cache-Control', 'no-store');
