@@ -181,4 +181,20 @@ describe('the workspace queue', () => {
     ]);
     expect(n).toBe(0);
   });
+
+  it('re-renders the request page with the reason when taking from the pool is refused (no room left)', async () => {
+    const facilitatorId = await insertFacilitator(t.dataSource, { network: 'aura-ee', capacity: 1 });
+    await t.dataSource.query(`UPDATE facilitators SET open_count = 1 WHERE id = $1`, [facilitatorId]);
+    const staff = await insertStaff(t.dataSource, { role: 'facilitator', facilitatorId, networks: ['aura-ee'] });
+    const reference = await submitRequest(t, 1);
+    await t.dataSource.query(`UPDATE requests SET status = 'unassigned' WHERE reference = $1`, [reference]);
+    const client = new StaffClient(t.url);
+    expect((await client.signIn(staff.email)).status).toBe(303);
+    const refused = await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/prise-en-reserve`, {});
+    expect(refused.status).toBe(409);
+    const html = await refused.text();
+    expect(html).toContain('Action impossible');
+    expect(html).toContain('Prendre cette demande de la réserve');
+    expect((await t.dataSource.query(`SELECT status FROM requests WHERE reference = $1`, [reference]))[0].status).toBe('unassigned');
+  });
 });

@@ -8,6 +8,7 @@ import { CsrfCheckedInHandler, CurrentStaff, CurrentStaffSession, StaffGuard } f
 import { sendAttachment } from '../attachments/attachment-download';
 import { AttachmentsService } from '../attachments/attachments.service';
 import { UploadInterceptor } from '../attachments/upload.interceptor';
+import { RequestPageRenderer } from './request-page.renderer';
 import { doneNotice, requestForm, RequestFormName, WorkspaceViews } from './workspace-views';
 import { WorkspaceService } from './workspace.service';
 import { parseQueueFilters } from './workspace-queue.policy';
@@ -22,6 +23,7 @@ export class WorkspacePagesController {
   constructor(
     private readonly workspace: WorkspaceService,
     private readonly views: WorkspaceViews,
+    private readonly page: RequestPageRenderer,
     private readonly attachments: AttachmentsService,
     private readonly csrf: CsrfService,
   ) {}
@@ -41,7 +43,7 @@ export class WorkspacePagesController {
     @Query('fait') done: unknown,
     @Res() res: Response,
   ) {
-    await this.render(res, staff, reference, 200, { notice: doneNotice(done) });
+    await this.page.render(res, staff, reference, 200, { notice: doneNotice(done) });
   }
 
   /** Staff who see the request may download any of its files. */
@@ -177,24 +179,13 @@ export class WorkspacePagesController {
         const forms = form ? { [form]: requestForm(form, body, conflict ? [] : errors) } : {};
         // The form may be gone with the state that allowed it: the typed text is shown with the message, to copy.
         const typed = typeof body.body === 'string' && body.body.trim() ? body.body : null;
-        await this.render(res, staff, reference, error.status, { forms, conflict: conflict ? { message: error.message, typed } : null });
+        await this.page.render(res, staff, reference, error.status, {
+          forms,
+          conflict: conflict ? { message: error.message, typed } : null,
+        });
       },
       () => res.redirect(303, done),
     );
-  }
-
-  private async render(
-    res: Response,
-    staff: StaffPrincipal,
-    reference: string,
-    status: number,
-    extra: { forms?: Form; notice?: string; conflict?: { message: string; typed: string | null } | null },
-  ) {
-    const page = await this.workspace.requestPage(staff, reference);
-    res.setHeader('Cache-Control', 'no-store');
-    const { forms, ...rest } = extra;
-    const model = this.views.requestPage(page);
-    res.status(status).render('workspace-request', { ...model, ...rest, forms: { ...model.forms, ...forms } });
   }
 }
 
