@@ -78,6 +78,11 @@ it('de la demande à la réponse téléchargée, par les vraies pages', async ()
   // The facilitator sees the precision and answers with a regulation reference and a file chosen on the computer.
   await goTo(staffPage, `${t.url}/espace/demandes/${reference}`);
   expect(await staffPage.locator('main').textContent()).toContain('Environ 2 000 ramettes par an.');
+  // Sent empty first: the summary leads to the answer's own field (not to another form's), and the page stays accessible.
+  expect(await submitByButton(staffPage, 'Envoyer la réponse')).toBe(400);
+  expect(await staffPage.locator('#resume-erreurs a').getAttribute('href')).toBe('#f-answer-body');
+  expect(await staffPage.locator('#f-answer-body').getAttribute('aria-invalid')).toBe('true');
+  await expectNoAxeViolations(staffPage, 'réponse avec erreur');
   await staffPage.getByLabel('Votre réponse').fill('Fixez un **taux minimal** de papier recyclé, comme le permet l’article ci-dessous.');
   await staffPage.selectOption('#item-0-type', 'regulation');
   await staffPage.selectOption('#item-0-legalReferenceCode', 'ccp-l2111-1');
