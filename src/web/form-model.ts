@@ -4,6 +4,8 @@ export interface FormModel {
   values: Record<string, unknown>;
   errors: Record<string, string>;
   errorList: FieldError[];
+  /** Set where one page holds several forms: their fields' ids start with it. */
+  idPrefix?: string;
 }
 
 /** What form-macros.njk reads: the values as typed, and the errors by field and as a list for the summary. */
@@ -11,16 +13,22 @@ export function formModel(values: Record<string, unknown> = {}, errors: FieldErr
   return { values, errors: Object.fromEntries(errors.map((e) => [e.field, e.message])), errorList: errors };
 }
 
-/** Field errors and refused moves re-render the form (400 by the caller); anything else goes to the error page. */
+/** The errors a form shows to the person (a typo, a refused move, a file too large or of a refused type). */
+const FIELD_ERROR_CODES = ['validation_failed', 'conflict', 'payload_too_large', 'unsupported_media_type'];
+
+/**
+ * Field errors and refused moves re-render the form (with the error's status, or one the caller chooses);
+ * anything else goes to the error page.
+ */
 export async function onFieldErrors(
   work: () => Promise<unknown>,
-  refuse: (errors: FieldError[]) => Promise<void> | void,
+  refuse: (errors: FieldError[], error: AppError) => Promise<void> | void,
   done: () => void,
 ): Promise<void> {
   try {
     await work();
   } catch (error) {
-    if (error instanceof AppError && ['validation_failed', 'conflict'].includes(error.code)) return refuse(error.errors);
+    if (error instanceof AppError && FIELD_ERROR_CODES.includes(error.code)) return refuse(error.errors, error);
     throw error;
   }
   done();

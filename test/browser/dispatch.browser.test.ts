@@ -3,9 +3,9 @@
  * and used to the end without JavaScript.
  */
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
-import { CHROMIUM_ARGS, expectNoAxeViolations, submitByButton as submit } from '../support/browser';
+import { CHROMIUM_ARGS, expectNoAxeViolations, signInStaff, submitByButton as submit } from '../support/browser';
 import { insertFacilitator } from '../support/facilitators';
-import { insertStaff, STAFF_PASSWORD } from '../support/staff';
+import { insertStaff } from '../support/staff';
 import { flushQueues, resetDatabase, startTestApp, submitRequest, TestApp, waitFor } from '../support/test-app';
 
 jest.setTimeout(60_000);
@@ -35,21 +35,17 @@ beforeAll(async () => {
   forAudit = await browser.newContext({ locale: 'fr-FR', bypassCSP: true });
   withoutJs = await browser.newContext({ locale: 'fr-FR', javaScriptEnabled: false });
   const { email } = await insertStaff(testApp.dataSource, { role: 'animator', networks: ['aura-ee'] });
-  for (const context of [forAudit, withoutJs]) await signIn(await context.newPage(), email);
+  for (const context of [forAudit, withoutJs]) {
+    const page = await context.newPage();
+    await signInStaff(page, testApp.url, email);
+    await page.close();
+  }
 });
 
 afterAll(async () => {
   await browser?.close();
   await testApp?.close();
 });
-
-async function signIn(page: Page, email: string): Promise<void> {
-  await page.goto(`${testApp.url}/connexion`);
-  await page.fill('#f-email', email);
-  await page.fill('#f-password', STAFF_PASSWORD);
-  expect(await submit(page, 'Se connecter')).toBe(303);
-  await page.close();
-}
 
 async function goTo(page: Page, path: string): Promise<void> {
   expect((await page.goto(`${testApp.url}${path}`))!.status()).toBe(200);

@@ -5,7 +5,19 @@
  * accessibility audit (axe-core) of every public page. The main path also runs without JavaScript.
  */
 import { Page, Response } from 'playwright-core';
-import { closePage, useBrowserApp, expectNoAxeViolations, InPage, openPage, tick } from '../support/browser';
+import {
+  Buyer,
+  closePage,
+  expectNoAxeViolations,
+  fillRequestForm,
+  inOneYear,
+  InPage,
+  isereBuyer,
+  openPage,
+  submitRequestForm,
+  tick,
+  useBrowserApp,
+} from '../support/browser';
 
 jest.setTimeout(60_000);
 
@@ -20,65 +32,11 @@ async function visit(page: Page, path: string, expectedStatus = 200): Promise<Re
   return response!;
 }
 
-/** Clicks the form's submit button and waits until the answer page has loaded. */
-async function submitForm(page: Page): Promise<Response> {
-  const answer = page.waitForResponse((r) => r.request().isNavigationRequest() && r.request().method() === 'POST');
-  const loaded = page.waitForEvent('load');
-  await page.getByRole('button', { name: 'Envoyer ma demande' }).click();
-  const response = await answer;
-  await loaded;
-  return response;
-}
-
-function inOneYear(): string {
-  const date = new Date();
-  date.setUTCFullYear(date.getUTCFullYear() + 1);
-  return date.toISOString().slice(0, 10);
-}
-
-interface Buyer {
-  email: string;
-  subject: string;
-  question: string;
-}
-
-function isereBuyer(n: number, overrides: Partial<Buyer> = {}): Buyer {
-  return {
-    email: `camille.martin+navigateur${n}@example.fr`,
-    subject: `Fournitures de bureau et loi AGEC (${n})`,
-    question:
-      'Nous renouvelons notre marché de fournitures de bureau pour les collèges du département.\n' +
-      'Comment appliquer l’obligation d’acheter des produits issus du réemploi ou intégrant des matières recyclées (loi AGEC, article 58), ' +
-      'et comment vérifier ces pourcentages dans les offres des candidats ?',
-    ...overrides,
-  };
-}
-
-/** Fills every field the way a buyer would: typing, choosing in lists by their visible text, ticking. */
-async function fillForm(page: Page, buyer: Buyer): Promise<void> {
-  await page.fill('#f-buyer-firstName', 'Camille');
-  await page.fill('#f-buyer-lastName', 'Martin');
-  await page.fill('#f-buyer-email', buyer.email);
-  await page.fill('#f-buyer-phone', '04 76 00 00 00');
-  await page.fill('#f-buyer-organisationName', 'Département de l’Isère');
-  await page.selectOption('#f-buyer-organisationType', { label: 'Collectivité territoriale ou groupement' });
-  await page.fill('#f-buyer-siret', '223 800 014 00019');
-  await page.selectOption('#f-departmentCode', { label: '38 — Isère' });
-  await tick(page, 'f-kind-environmental');
-  await page.selectOption('#f-segment', { label: 'Fournitures de bureau' });
-  await page.selectOption('#f-purchaseStage', { label: 'Définition du besoin' });
-  await page.fill('#f-estimatedAmount', '120 000');
-  await page.fill('#f-neededBy', inOneYear());
-  await page.fill('#f-subject', buyer.subject);
-  await page.fill('#f-question', buyer.question);
-  await tick(page, 'f-consent-yes');
-}
-
 /** Fills and sends a valid request, checks the confirmation page, returns its reference. */
 async function submitValidRequest(page: Page, buyer: Buyer): Promise<string> {
   await visit(page, '/demande');
-  await fillForm(page, buyer);
-  const response = await submitForm(page);
+  await fillRequestForm(page, buyer);
+  const response = await submitRequestForm(page);
   expect(response.status()).toBe(201);
   expect(await page.title()).toMatch(/^Demande GV-\d{4}-\d{6} enregistrée — Guichet vert$/);
   const reference = (await page.locator('#reference').textContent())?.trim() ?? '';
@@ -214,7 +172,7 @@ describe('formulaire refusé', () => {
     await page.selectOption('#f-departmentCode', '38');
     await tick(page, 'f-kind-social_clause');
 
-    const response = await submitForm(page);
+    const response = await submitRequestForm(page);
     expect(response.status()).toBe(400);
     expect(await page.title()).toBe('Erreur — Poser une question — Guichet vert');
 
@@ -324,7 +282,7 @@ describe('accessibilité (axe-core)', () => {
     await visit(page, '/demande');
     await page.fill('#f-buyer-email', 'pas-une-adresse');
     await page.selectOption('#f-buyer-organisationType', 'state_administration');
-    expect((await submitForm(page)).status()).toBe(400);
+    expect((await submitRequestForm(page)).status()).toBe(400);
     // Every kind of field in error: inputs, selects, radios (the State-buyer question) and the consent box.
     for (const field of ['#f-buyer-email', '#f-departmentCode', '#f-internalReferentConsulted', '#f-kind', '#f-question', '#f-consent']) {
       expect(await page.locator(`#resume-erreurs a[href="${field}"]`).count()).toBe(1);
@@ -336,9 +294,9 @@ describe('accessibilité (axe-core)', () => {
   it('formulaire refusé pour non-éligibilité : aucune violation', async () => {
     const page = await openPage(session.forAudit);
     await visit(page, '/demande');
-    await fillForm(page, isereBuyer(4));
+    await fillRequestForm(page, isereBuyer(4));
     await page.selectOption('#f-buyer-organisationType', 'private_not_subject');
-    expect((await submitForm(page)).status()).toBe(400);
+    expect((await submitRequestForm(page)).status()).toBe(400);
     expect(await page.locator('#non-eligible').isVisible()).toBe(true);
     await expectNoAxeViolations(page, 'formulaire non éligible');
     await closePage(page);
@@ -356,7 +314,7 @@ describe('accessibilité (axe-core)', () => {
   it('formulaire avec erreurs sur petit écran : aucune violation', async () => {
     const page = await openPage(session.forAudit, { width: 375, height: 800 });
     await visit(page, '/demande');
-    expect((await submitForm(page)).status()).toBe(400);
+    expect((await submitRequestForm(page)).status()).toBe(400);
     await expectNoAxeViolations(page, 'formulaire avec erreurs, petit écran');
     await closePage(page);
   });

@@ -213,6 +213,72 @@ describe('the facilitator workspace', () => {
     expect(['unassigned', 'submitted']).toContain((await status(reference)).status);
   });
 
+  it('answers with files through the API (multipart, bearer): 413, 415 and 400 by field, nothing half-written', async () => {
+    const { reference, staff } = await assigned();
+    const token = `Bearer ${await t.app.get(StaffAuthService).createApiToken(staff.id, 'tests')}`;
+    const [{ id }] = await t.dataSource.query(`SELECT id FROM requests WHERE reference = $1`, [reference]);
+    const answer = (body: string, files: Array<{ name: string; data: Buffer }>) => {
+      const form = new FormData();
+      form.append('body', body);
+      form.append('items[0][type]', 'tender_file');
+      form.append('items[0][title]', 'DCE d’un collège voisin');
+      form.append('items[0][attachmentId]', 'DCE.pdf');
+      form.append('items[1][type]', 'regulation');
+      form.append('items[1][legalReferenceCode]', 'ccp-l2111-1');
+      for (const file of files) form.append('fichiers', new Blob([new Uint8Array(file.data)], { type: 'application/pdf' }), file.name);
+      return fetch(`${t.url}/api/v1/staff/requests/${reference}/answer`, { method: 'POST', headers: { authorization: token }, body: form });
+    };
+    const written = async () =>
+      (
+        await t.dataSource.query(
+          `SELECT (SELECT count(*)::int FROM request_messages WHERE request_id = $1 AND kind = 'answer') AS answers,
+                  (SELECT count(*)::int FROM attachments WHERE request_id = $1) AS files,
+                  (SELECT count(*)::int FROM answer_help_items) AS items,
+                  (SELECT status FROM requests WHERE id = $1) AS status`,
+          [id],
+        )
+      )[0];
+    expect(
+      (await fetch(`${t.url}/api/v1/staff/requests/${reference}/take-charge`, { method: 'POST', headers: { authorization: token } }))
+        .status,
+    ).toBe(200);
+    const nothing = { answers: 0, files: 0, items: 0, status: 'in_progress' };
+
+    const big = await answer('Voici', [
+      { name: 'DCE.pdf', data: samplePdf() },
+      { name: 'gros.pdf', data: Buffer.alloc(10 * 1024 * 1024 + 1) },
+    ]);
+    expect(big.status).toBe(413);
+    expect((await big.json()).errors).toEqual([{ field: 'fichiers', message: expect.stringContaining('dépasse la taille maximale') }]);
+    expect(await written()).toEqual(nothing);
+
+    const program = await answer('Voici', [
+      { name: 'DCE.pdf', data: samplePdf() },
+      { name: 'guide.pdf', data: sampleExe() },
+    ]);
+    expect(program.status).toBe(415);
+    expect((await program.json()).errors).toEqual([
+      { field: expect.stringMatching(/^fichiers/), message: expect.stringContaining('guide.pdf') },
+    ]);
+    expect(await written()).toEqual(nothing);
+
+    const blank = await answer('', [{ name: 'DCE.pdf', data: samplePdf() }]);
+    expect(blank.status).toBe(400);
+    expect((await blank.json()).errors.map((e: { field: string }) => e.field)).toEqual(['body']);
+    expect(await written()).toEqual(nothing);
+
+    const done = await answer('Voici **la réponse**', [{ name: 'DCE.pdf', data: samplePdf() }]);
+    expect(done.status).toBe(200);
+    expect(await done.json()).toMatchObject({ reference, status: 'answered' });
+    expect(await written()).toEqual({ answers: 1, files: 1, items: 2, status: 'answered' });
+    const [file] = await t.dataSource.query(
+      `SELECT a.file_name AS "fileName", c.content FROM attachments a JOIN attachment_contents c ON c.attachment_id = a.id JOIN answer_help_items i ON i.attachment_id = a.id WHERE a.request_id = $1`,
+      [id],
+    );
+    expect(file.fileName).toBe('DCE.pdf');
+    expect(Buffer.compare(file.content, samplePdf())).toBe(0);
+  });
+
   it('offers the same actions to scripts with a bearer token', async () => {
     const { reference, staff } = await assigned();
     const token = `Bearer ${await t.app.get(StaffAuthService).createApiToken(staff.id, 'tests')}`;

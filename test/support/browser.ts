@@ -1,6 +1,8 @@
 /// <reference lib="dom" />
 /** Shared by the browser tests: Chromium's flags, pages that fail on script errors, and the axe-core audit. */
-import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { Browser, BrowserContext, chromium, Page, Response } from 'playwright-core';
+import type { Roles } from '../../src/app.module';
+import { STAFF_PASSWORD } from './staff';
 import { flushQueues, resetDatabase, startTestApp, TestApp } from './test-app';
 
 export const CHROMIUM_ARGS = [
@@ -110,10 +112,10 @@ export async function launchBrowser(): Promise<BrowserContexts> {
 }
 
 /** The app and a browser for the whole file, filled in before the first test and closed after the last. */
-export function useBrowserApp(): BrowserContexts & { testApp: TestApp } {
+export function useBrowserApp(env: Record<string, string> = {}, roles?: Roles): BrowserContexts & { testApp: TestApp } {
   const session = {} as BrowserContexts & { testApp: TestApp };
   beforeAll(async () => {
-    session.testApp = await startTestApp();
+    session.testApp = await startTestApp(env, roles);
     await resetDatabase(session.testApp.dataSource);
     await flushQueues();
     Object.assign(session, await launchBrowser());
@@ -134,8 +136,70 @@ export async function submitByButton(page: Page, button: string): Promise<number
   return status;
 }
 
+/** Signs a staff account in through `/connexion`, leaving the page on where the sign-in leads. */
+export async function signInStaff(page: Page, baseUrl: string, email: string): Promise<void> {
+  await page.goto(`${baseUrl}/connexion`);
+  await page.fill('#f-email', email);
+  await page.fill('#f-password', STAFF_PASSWORD);
+  expect(await submitByButton(page, 'Se connecter')).toBe(303);
+}
+
+/** Clicks the form's submit button and waits until the answer page has loaded. */
+export async function submitRequestForm(page: Page): Promise<Response> {
+  const answer = page.waitForResponse((r) => r.request().isNavigationRequest() && r.request().method() === 'POST');
+  const loaded = page.waitForEvent('load');
+  await page.getByRole('button', { name: 'Envoyer ma demande' }).click();
+  const response = await answer;
+  await loaded;
+  return response;
+}
+
 /** DSFR radios and checkboxes are drawn by their label, over the native input: people click the label. */
 export async function tick(page: Page, id: string): Promise<void> {
   await page.click(`label[for="${id}"]`);
   expect(await page.isChecked(`#${id}`)).toBe(true);
+}
+
+export function inOneYear(): string {
+  const date = new Date();
+  date.setUTCFullYear(date.getUTCFullYear() + 1);
+  return date.toISOString().slice(0, 10);
+}
+
+export interface Buyer {
+  email: string;
+  subject: string;
+  question: string;
+}
+
+export function isereBuyer(n: number, overrides: Partial<Buyer> = {}): Buyer {
+  return {
+    email: `camille.martin+navigateur${n}@example.fr`,
+    subject: `Fournitures de bureau et loi AGEC (${n})`,
+    question:
+      'Nous renouvelons notre marché de fournitures de bureau pour les collèges du département.\n' +
+      'Comment appliquer l’obligation d’acheter des produits issus du réemploi ou intégrant des matières recyclées (loi AGEC, article 58), ' +
+      'et comment vérifier ces pourcentages dans les offres des candidats ?',
+    ...overrides,
+  };
+}
+
+/** Fills every field the way a buyer would: typing, choosing in lists by their visible text, ticking. */
+export async function fillRequestForm(page: Page, buyer: Buyer): Promise<void> {
+  await page.fill('#f-buyer-firstName', 'Camille');
+  await page.fill('#f-buyer-lastName', 'Martin');
+  await page.fill('#f-buyer-email', buyer.email);
+  await page.fill('#f-buyer-phone', '04 76 00 00 00');
+  await page.fill('#f-buyer-organisationName', 'Département de l’Isère');
+  await page.selectOption('#f-buyer-organisationType', { label: 'Collectivité territoriale ou groupement' });
+  await page.fill('#f-buyer-siret', '223 800 014 00019');
+  await page.selectOption('#f-departmentCode', { label: '38 — Isère' });
+  await tick(page, 'f-kind-environmental');
+  await page.selectOption('#f-segment', { label: 'Fournitures de bureau' });
+  await page.selectOption('#f-purchaseStage', { label: 'Définition du besoin' });
+  await page.fill('#f-estimatedAmount', '120 000');
+  await page.fill('#f-neededBy', inOneYear());
+  await page.fill('#f-subject', buyer.subject);
+  await page.fill('#f-question', buyer.question);
+  await tick(page, 'f-consent-yes');
 }

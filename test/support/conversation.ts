@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { runAsOne, SqlStatement } from '../../src/database/sql-statement';
 import { AttachmentsService } from '../../src/modules/attachments/attachments.service';
 import { AutoCloseService } from '../../src/modules/auto-close/auto-close.service';
@@ -9,7 +11,7 @@ import type { RequestStatus } from '../../src/modules/requests/request.types';
 import { RequestsRepository } from '../../src/modules/requests/requests.repository';
 import { Clock } from '../../src/common/clock';
 import { insertFacilitator } from './facilitators';
-import { TestApp, validRequestBody } from './test-app';
+import { TestApp, validRequestBody, waitFor } from './test-app';
 
 export interface TrackedTestRequest {
   id: string;
@@ -94,4 +96,34 @@ export async function mailsTo(
   return t.dataSource.query(`SELECT recipient, subject, text_body, html_body FROM mail_messages WHERE template = $1 ORDER BY created_at`, [
     template,
   ]);
+}
+
+/**
+ * The nth e-mail (from 1) of that template to that address, once sent, as written under MAIL_DIR
+ * (quoted-printable undone); fails if more than n were written.
+ */
+export async function sentMailFile(t: TestApp, template: string, recipient: string, nth = 1): Promise<string> {
+  const mails = await waitFor<Array<{ id: string }>>(
+    async () => {
+      const rows: Array<{ id: string; status: string }> = await t.dataSource.query(
+        `SELECT id, status FROM mail_messages WHERE template = $1 AND recipient = $2 ORDER BY created_at, id`,
+        [template, recipient],
+      );
+      return rows.length >= nth && rows[nth - 1].status === 'sent' && rows;
+    },
+    15_000,
+    `courriel ${template} n° ${nth} envoyé`,
+  );
+  expect(mails).toHaveLength(nth);
+  const mail = mails[nth - 1];
+  const raw = await readFile(resolve(t.config.MAIL_DIR, `${mail.id}.eml`), 'latin1');
+  const bytes = raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_match, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return Buffer.from(bytes, 'latin1').toString('utf8');
+}
+
+/** The buyer's private tracking link for that request, as an e-mail gives it. */
+export function trackingLinkIn(mail: string, reference: string): string {
+  const link = new RegExp(`(http://[^\\s"<]+/suivi/${reference}\\?t=[^\\s"<]+)`).exec(mail)?.[1];
+  if (!link) throw new Error(`pas de lien de suivi de ${reference} dans le courriel`);
+  return link;
 }

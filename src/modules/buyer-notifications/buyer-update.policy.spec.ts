@@ -1,3 +1,4 @@
+import { HANDED_OVER_EVENT } from '../requests/request.types';
 import { buyerChanges, PublicEvent } from './buyer-update.policy';
 
 let id = 0;
@@ -12,6 +13,19 @@ describe('buyer update: what the buyer is told', () => {
     ['a closure by the system', [event({ fromStatus: 'answered', toStatus: 'closed', actorType: 'system' })], ['closed']],
     ['a reopening by staff', [event({ fromStatus: 'closed', toStatus: 'in_progress' })], ['reopened']],
     ['a transfer', [event({ type: 'transferred', fromStatus: 'in_progress', toStatus: 'submitted' })], ['transferred']],
+    [
+      'a hand-over to another facilitator',
+      [event({ type: HANDED_OVER_EVENT, fromStatus: 'in_progress', toStatus: 'assigned' })],
+      ['transferred'],
+    ],
+    [
+      'a transfer told twice (kind, then facilitator): once',
+      [
+        event({ type: HANDED_OVER_EVENT, fromStatus: 'in_progress', toStatus: 'submitted' }),
+        event({ type: HANDED_OVER_EVENT, fromStatus: 'assigned', toStatus: 'assigned' }),
+      ],
+      ['transferred'],
+    ],
     ['the buyer’s own reply', [event({ fromStatus: 'answered', toStatus: 'in_progress', actorType: 'buyer' })], []],
     [
       'routing and taking in charge',
@@ -29,8 +43,20 @@ describe('buyer update: what the buyer is told', () => {
       ],
       ['question', 'answer', 'closed'],
     ],
+    [
+      'staff reassigning, or taking from the pool',
+      [event({ type: 'reassigned', toStatus: 'assigned' }), event({ type: 'taken_from_pool', toStatus: 'assigned' })],
+      [],
+    ],
     ['a split note', [event({ type: 'split', fromStatus: 'in_progress', toStatus: 'in_progress', reason: 'Scindée' })], ['other']],
   ] as const)('%s', (_label, events, kinds) => {
     expect(buyerChanges(events).map((c) => c.kind)).toEqual(kinds);
+  });
+
+  it('keeps the reason written for the buyer of a hand-over', () => {
+    const reason = 'Votre demande est transmise à un facilitateur « Clauses sociales ».';
+    expect(buyerChanges([event({ type: HANDED_OVER_EVENT, fromStatus: 'in_progress', toStatus: 'submitted', reason })])).toEqual([
+      { kind: 'transferred', reason },
+    ]);
   });
 });

@@ -2,7 +2,7 @@
  * What a buyer is told about (pure): from the public history events since the last e-mail, the changes worth
  * one message. The buyer's own actions and routing's moves (the acknowledgement announced them) are not news.
  */
-import type { RequestStatus } from '../requests/request.types';
+import { HANDED_OVER_EVENT, RequestStatus } from '../requests/request.types';
 
 export interface PublicEvent {
   id: string;
@@ -18,11 +18,19 @@ export type BuyerChange =
   | { kind: 'answer' }
   | { kind: 'closed' }
   | { kind: 'reopened' }
-  | { kind: 'transferred' }
+  | { kind: 'transferred'; reason: string | null }
   | { kind: 'other'; toStatus: RequestStatus | null; reason: string | null };
 
 /** Public events that make no e-mail of their own (the acknowledgement and the tracking page cover them). */
-export const SILENT_EVENT_TYPES: readonly string[] = ['submitted', 'assigned', 'unassigned', 'taken_in_charge'];
+// Staff's own moves (reassigned, taken from the pool) carry staff names: a hand-over event tells the buyer instead.
+export const SILENT_EVENT_TYPES: readonly string[] = [
+  'submitted',
+  'assigned',
+  'unassigned',
+  'taken_in_charge',
+  'reassigned',
+  'taken_from_pool',
+];
 
 /** The changes to tell, in order, each kind once (the latest question or answer is the one shown). */
 export function buyerChanges(events: readonly PublicEvent[]): BuyerChange[] {
@@ -38,10 +46,11 @@ export function buyerChanges(events: readonly PublicEvent[]): BuyerChange[] {
 }
 
 function changeOf(event: PublicEvent): BuyerChange {
+  if (event.type === HANDED_OVER_EVENT) return { kind: 'transferred', reason: event.reason };
   if (event.toStatus === 'awaiting_buyer') return { kind: 'question' };
   if (event.toStatus === 'answered') return { kind: 'answer' };
   if (event.toStatus === 'closed') return { kind: 'closed' };
   if (event.toStatus === 'in_progress' && (event.fromStatus === 'answered' || event.fromStatus === 'closed')) return { kind: 'reopened' };
-  if (event.toStatus === 'submitted' && event.fromStatus !== 'submitted') return { kind: 'transferred' };
+  if (event.toStatus === 'submitted' && event.fromStatus !== 'submitted') return { kind: 'transferred', reason: null };
   return { kind: 'other', toStatus: event.toStatus, reason: event.reason };
 }

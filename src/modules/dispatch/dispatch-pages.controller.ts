@@ -6,6 +6,7 @@ import type { StaffPrincipal } from '../accounts/accounts.types';
 import { CurrentStaff, StaffGuard, StaffRoles } from '../accounts/staff.guard';
 import { ReferenceService } from '../reference/reference.service';
 import { KIND_LABELS, REQUEST_KINDS, STATUS_LABELS } from '../requests/request.types';
+import { RequestPageRenderer } from '../workspace/request-page.renderer';
 import type { DispatchSummary } from './dispatch.repository';
 import { DispatchService } from './dispatch.service';
 import { MAX_SPLIT_TOPICS } from './split.policy';
@@ -22,6 +23,7 @@ export class DispatchPagesController {
   constructor(
     private readonly dispatch: DispatchService,
     private readonly reference: ReferenceService,
+    private readonly requestPage: RequestPageRenderer,
   ) {}
 
   @Get('demandes/:ref/transfert')
@@ -84,8 +86,12 @@ export class DispatchPagesController {
   @Post('demandes/:ref/prise-en-reserve')
   @StaffRoles('facilitator')
   async takeFromPool(@CurrentStaff() staff: StaffPrincipal, @Param('ref') ref: string, @Res() res: Response) {
-    await this.dispatch.takeFromPool(staff, ref);
-    res.redirect(303, `/espace/demandes/${encodeURIComponent(ref)}?fait=reserve`);
+    // Taken by someone else or no room left meanwhile: the request page says so (or 404 if it is no longer theirs to see).
+    await onFieldErrors(
+      () => this.dispatch.takeFromPool(staff, ref),
+      (_errors, error) => this.requestPage.render(res, staff, ref, error.status, { conflict: { message: error.message, typed: null } }),
+      () => res.redirect(303, `/espace/demandes/${encodeURIComponent(ref)}?fait=reserve`),
+    );
   }
 
   @Get('facilitateurs')

@@ -110,12 +110,20 @@ export class DispatchService {
       ]);
       await runAsOne(
         manager,
-        this.routing.release(request, current, 'transferred', {
-          type: 'transferred',
-          actorType: 'staff',
-          actorId: staff.id,
-          reason: `Transférée de « ${KIND_LABELS[request.kind]} » vers « ${KIND_LABELS[kind]} » par ${nameOf(staff)} : ${reason}`,
-        }),
+        this.routing.release(
+          request,
+          current,
+          'transferred',
+          {
+            type: 'transferred',
+            actorType: 'staff',
+            actorId: staff.id,
+            reason: `Transférée de « ${KIND_LABELS[request.kind]} » vers « ${KIND_LABELS[kind]} » par ${nameOf(staff)} : ${reason}`,
+          },
+          {
+            buyerReason: `Votre question relève plutôt du domaine « ${KIND_LABELS[kind]} » : elle est transmise à un facilitateur de ce domaine, qui la prendra en charge.`,
+          },
+        ),
       );
       return { kind, freed: current?.facilitatorId ?? null };
     });
@@ -202,12 +210,18 @@ export class DispatchService {
       if (!chosenId) {
         nextStatus(request, 'reroute');
         await runAsOne(manager, [
-          ...this.routing.release(request, current, 'reassigned', {
-            type: 'rerouted',
-            actorType: 'staff',
-            actorId: staff.id,
-            reason: `Remise en attribution automatique par ${nameOf(staff)}${previous ? ` (retirée à ${previous.firstName})` : ''} : ${reason}`,
-          }),
+          ...this.routing.release(
+            request,
+            current,
+            'reassigned',
+            {
+              type: 'rerouted',
+              actorType: 'staff',
+              actorId: staff.id,
+              reason: `Remise en attribution automatique par ${nameOf(staff)}${previous ? ` (retirée à ${previous.firstName})` : ''} : ${reason}`,
+            },
+            { buyerReason: handedOverReason(request) },
+          ),
           ...withdrawn,
         ]);
         const [outcome] = await this.routing.assign(manager, [{ ...request, status: 'submitted' }]);
@@ -237,6 +251,8 @@ export class DispatchService {
         actorId: staff.id,
         reason: `Confiée à ${chosen?.firstName ?? 'un facilitateur'} par ${nameOf(staff)}${previous ? `, retirée à ${previous.firstName}` : ''} : ${reason}`,
       });
+      const buyerReason = handedOverReason(request);
+      if (buyerReason) await runAsOne(manager, this.routing.handedOverStatements(request, 'assigned', buyerReason));
       return { status: 'assigned', facilitatorId: chosenId, freed: current?.facilitatorId ?? null } as const;
     });
     if (result.freed) await this.routing.scheduleDrains(result.freed);
@@ -344,4 +360,14 @@ function choiceOf(f: ClaimableFacilitator, request: RoutableRequest, holderId: s
 
 function nameOf(staff: StaffPrincipal): string {
   return `${staff.firstName} ${staff.lastName}`;
+}
+
+/**
+ * What the buyer reads when the network gives their request to someone else: only once it was taken in charge
+ * (before, the buyer has heard of no one in particular, the acknowledgement covers it).
+ */
+function handedOverReason(request: { status: RequestStatus }): string | undefined {
+  return ['in_progress', 'awaiting_buyer'].includes(request.status)
+    ? 'Votre demande est confiée à un autre facilitateur du réseau, qui en reprend le traitement.'
+    : undefined;
 }

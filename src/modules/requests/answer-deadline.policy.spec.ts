@@ -1,5 +1,5 @@
 import { addWorkingDays } from '../routing/working-days.policy';
-import { answerDueAt, Pause } from './answer-deadline.policy';
+import { answerDueAt, Pause, pausesFromHistory } from './answer-deadline.policy';
 
 const at = (iso: string) => new Date(iso);
 
@@ -54,5 +54,32 @@ describe('answerDueAt', () => {
 
   it('equals addWorkingDays without pauses', () => {
     expect(answerDueAt(taken, [], '57', 10)).toEqual(addWorkingDays(taken, 10, '57'));
+  });
+});
+
+describe('pausesFromHistory', () => {
+  const e = (fromStatus: string | null, toStatus: string | null, iso: string) => ({ fromStatus, toStatus, createdAt: at(iso) });
+  it.each([
+    ['no pause', [e(null, 'submitted', '2025-03-01T00:00:00Z'), e('assigned', 'in_progress', '2025-03-02T00:00:00Z')], []],
+    [
+      'a closed pause, then an open one',
+      [
+        e('in_progress', 'awaiting_buyer', '2025-03-03T00:00:00Z'),
+        e('awaiting_buyer', 'in_progress', '2025-03-04T00:00:00Z'),
+        e('in_progress', 'in_progress', '2025-03-04T10:00:00Z'),
+        e('in_progress', 'awaiting_buyer', '2025-03-05T00:00:00Z'),
+      ],
+      [
+        { from: at('2025-03-03T00:00:00Z'), to: at('2025-03-04T00:00:00Z') },
+        { from: at('2025-03-05T00:00:00Z'), to: null },
+      ],
+    ],
+    [
+      'a pause ended by closing',
+      [e('in_progress', 'awaiting_buyer', '2025-03-03T00:00:00Z'), e('awaiting_buyer', 'closed', '2025-03-06T00:00:00Z')],
+      [{ from: at('2025-03-03T00:00:00Z'), to: at('2025-03-06T00:00:00Z') }],
+    ],
+  ])('%s', (_label, events, pauses) => {
+    expect(pausesFromHistory(events)).toEqual(pauses);
   });
 });

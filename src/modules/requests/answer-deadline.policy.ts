@@ -42,3 +42,17 @@ function advance(start: Date, days: number, departmentCode: string): Date {
   }
   return new Date(high);
 }
+
+/** The awaiting-buyer periods of a request, read from its history (oldest first); the last may still be open. */
+export function pausesFromHistory(events: ReadonlyArray<{ fromStatus: string | null; toStatus: string | null; createdAt: Date }>): Pause[] {
+  const pauses: Pause[] = [];
+  for (const event of events) {
+    const open = pauses.at(-1);
+    if (event.toStatus === 'awaiting_buyer' && event.fromStatus !== 'awaiting_buyer' && (!open || open.to)) {
+      pauses.push({ from: event.createdAt, to: null });
+    } else if (event.fromStatus === 'awaiting_buyer' && event.toStatus !== 'awaiting_buyer' && open && !open.to) {
+      open.to = event.createdAt;
+    }
+  }
+  return pauses;
+}

@@ -91,3 +91,6 @@ export const ACTION_LABELS = {
 } as const;
 export type RequestAction = keyof typeof ACTION_LABELS;
 export const REQUEST_ACTIONS = Object.keys(ACTION_LABELS) as RequestAction[];
+
+/** Public event of a request moved to another facilitator (other kind, or reassigned); its reason is for the buyer. */
+export const HANDED_OVER_EVENT = 'handed_over';

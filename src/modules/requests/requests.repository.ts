@@ -76,6 +76,18 @@ export class RequestsRepository {
     ];
   }
 
+  /** The status changes into or out of awaiting the buyer, oldest first: the request's pauses (see pausesFromHistory). */
+  pauseEvents(
+    db: EntityManager,
+    requestId: string,
+  ): Promise<Array<{ fromStatus: string | null; toStatus: string | null; createdAt: Date }>> {
+    return db.query(
+      `SELECT from_status AS "fromStatus", to_status AS "toStatus", created_at AS "createdAt" FROM request_events
+        WHERE request_id = $1 AND (from_status = 'awaiting_buyer' OR to_status = 'awaiting_buyer') ORDER BY id`,
+      [requestId],
+    );
+  }
+
   eventStatement(event: NewRequestEvent): SqlStatement {
     return this.eventsStatement([event]);
   }

@@ -65,6 +65,7 @@ export class TrackingActionsService {
           body,
         }),
         ...this.change(locked, to, 'buyer_clarified'),
+        ...(await this.routing.pauseEndedStatements(manager, locked, this.clock.now())),
         ...(await this.facilitatorMail(manager, locked, { what: 'clarification', body })),
       ];
     });
@@ -83,7 +84,9 @@ export class TrackingActionsService {
       // A closed request had freed its facilitator's place: it takes it again; its surveys wait for its next closure.
       const reopened = locked.status === 'closed';
       const reclaim = [
-        ...(reopened && locked.assignedFacilitatorId ? this.routing.reclaimStatements(locked.id, locked.assignedFacilitatorId) : []),
+        ...(reopened && locked.assignedFacilitatorId
+          ? this.routing.reclaimStatements(locked.id, locked.departmentCode, locked.assignedFacilitatorId)
+          : []),
         ...(reopened ? this.surveys.cancelStatements(locked.id) : []),
       ];
       return [

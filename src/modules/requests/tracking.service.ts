@@ -8,7 +8,7 @@ import { allowedActions } from './request-state.policy';
 import { AdviceRequest, RequestEvent } from './request.entities';
 import { HelpItemView, MessageView, RequestMessagesRepository } from './request-messages.repository';
 import { HELP_ITEM_TYPE_LABELS, MESSAGE_KIND_LABELS, REFERRAL_TARGET_LABELS } from './request-message.types';
-import { CLOSE_REASON_LABELS, KIND_LABELS, PURCHASE_STAGE_LABELS, STATUS_LABELS } from './request.types';
+import { CLOSE_REASON_LABELS, HANDED_OVER_EVENT, KIND_LABELS, PURCHASE_STAGE_LABELS, STATUS_LABELS } from './request.types';
 import { RequestsRepository } from './requests.repository';
 
 /** One help item of an answer, as the buyer reads it. */
@@ -75,6 +75,7 @@ const EVENT_LABELS: Record<string, string> = {
   buyer_replied: 'Votre réponse a été transmise : demande rouverte',
   withdrawn: 'Vous avez retiré votre demande',
   auto_closed: 'Clôturée à la fin du délai de réponse',
+  [HANDED_OVER_EVENT]: 'Transmise à un autre facilitateur',
 };
 
 @Injectable()

@@ -43,6 +43,10 @@ export class RequestAssignment {
   @Column({ type: 'timestamptz', nullable: true })
   takenAt!: Date | null;
 
+  /** Once taken: when the answer is due, the buyer's pauses deducted (null while one is open). The queue sorts on it. */
+  @Column({ type: 'timestamptz', nullable: true })
+  answerDueAt!: Date | null;
+
   /** SHA-256 of the token in the facilitator's e-mailed link (take charge or decline). */
   @Column({ type: 'bytea' })
   actionTokenHash!: Buffer;

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { BuyerNotificationsModule } from '../buyer-notifications/buyer-notifications.module';
 import { MailModule } from '../mail/mail.module';
 import { RequestsModule } from '../requests/requests.module';
 import { RoutingRepository } from './routing.repository';
@@ -8,7 +9,7 @@ import { RoutingSweepService } from './routing-sweep.service';
 
 /** Routing logic; the worker role adds the processor and sweep. */
 @Module({
-  imports: [RequestsModule, MailModule],
+  imports: [RequestsModule, MailModule, BuyerNotificationsModule],
   providers: [RoutingRepository, RoutingService, RoutingProcessor],
   exports: [RoutingService, RoutingRepository, RoutingProcessor],
 })

@@ -212,8 +212,15 @@ export class RoutingRepository {
     };
   }
 
-  markTakenStatement(assignmentId: string, now: Date): SqlStatement {
-    return { sql: `UPDATE request_assignments SET taken_at = $2 WHERE id = $1`, params: [assignmentId, now] };
+  markTakenStatement(assignmentId: string, now: Date, answerDueAt: Date | null): SqlStatement {
+    return {
+      sql: `UPDATE request_assignments SET taken_at = $2, answer_due_at = $3 WHERE id = $1`,
+      params: [assignmentId, now, answerDueAt],
+    };
+  }
+
+  answerDueStatement(assignmentId: string, answerDueAt: Date | null): SqlStatement {
+    return { sql: `UPDATE request_assignments SET answer_due_at = $2 WHERE id = $1`, params: [assignmentId, answerDueAt] };
   }
 
   requestStateStatement(

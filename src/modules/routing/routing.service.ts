@@ -8,9 +8,11 @@ import { LOGGER } from '../../common/logging/logging.module';
 import { randomToken, sha256 } from '../../common/tokens';
 import { runAsOne, SqlStatement } from '../../database/sql-statement';
 import { OutboxRepository } from '../../queue/outbox.repository';
+import { BuyerNotificationsService } from '../buyer-notifications/buyer-notifications.service';
 import { MailService } from '../mail/mail.service';
 import { ReferenceService } from '../reference/reference.service';
-import { KIND_LABELS, RequestStatus } from '../requests/request.types';
+import { answerDueAt, pausesFromHistory } from '../requests/answer-deadline.policy';
+import { HANDED_OVER_EVENT, KIND_LABELS, RequestStatus } from '../requests/request.types';
 import { NewRequestEvent, RequestsRepository } from '../requests/requests.repository';
 import { AppError } from '../../common/errors/app-errors';
 import { IneligibilityReason, rankFacilitators, whyNotEligible } from './ranking.policy';
@@ -57,6 +59,7 @@ export class RoutingService {
     private readonly outbox: OutboxRepository,
     private readonly mail: MailService,
     private readonly reference: ReferenceService,
+    private readonly buyerNotifications: BuyerNotificationsService,
     private readonly clock: Clock,
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(LOGGER) logger: Logger,
@@ -147,7 +150,7 @@ export class RoutingService {
       const current = request && (await this.routing.currentAssignment(manager, requestId));
       if (!request || !current || current.id !== assignmentId || current.takenAt || request.status !== 'assigned') return false;
       await runAsOne(manager, [
-        this.routing.markTakenStatement(current.id, this.clock.now()),
+        this.takenStatement(current.id, request.departmentCode, this.clock.now()),
         this.routing.requestStateStatement(request.id, { status: 'in_progress', assignedFacilitatorId: current.facilitatorId }),
         this.requests.eventStatement(
           event(request, 'taken_in_charge', 'in_progress', { isPublic: true, actorType: 'staff', actorId: current.facilitatorId }),
@@ -181,7 +184,7 @@ export class RoutingService {
    * A closed request comes back to the facilitator who handled it (the buyer replied within the window): their
    * place is taken again, with an assignment already taken in charge. Statements to run with the reopening.
    */
-  reclaimStatements(requestId: string, facilitatorId: string): SqlStatement[] {
+  reclaimStatements(requestId: string, departmentCode: string, facilitatorId: string): SqlStatement[] {
     const now = this.clock.now();
     const id = randomUUID();
     return [
@@ -189,8 +192,32 @@ export class RoutingService {
       this.routing.insertAssignmentsStatement([
         { id, requestId, facilitatorId, assignedAt: now, takeChargeDueAt: now, actionTokenHash: sha256(randomToken()) },
       ]),
-      this.routing.markTakenStatement(id, now),
+      this.takenStatement(id, departmentCode, now),
     ];
+  }
+
+  /** Taken in charge now: the answer is due that many working days later (pauses to come move it when they end). */
+  private takenStatement(assignmentId: string, departmentCode: string, now: Date): SqlStatement {
+    return this.routing.markTakenStatement(assignmentId, now, answerDueAt(now, [], departmentCode, this.config.ANSWER_WORKING_DAYS));
+  }
+
+  /**
+   * The buyer's precision ends a pause (status change at `now`, in this transaction): the answer deadline kept
+   * on the assignment moves by the working time the pause took. Nothing if the request was never taken.
+   */
+  async pauseEndedStatements(
+    manager: EntityManager,
+    request: Pick<RoutableRequest, 'id' | 'departmentCode'>,
+    now: Date,
+  ): Promise<SqlStatement[]> {
+    const current = await this.routing.currentAssignment(manager, request.id);
+    if (!current?.takenAt) return [];
+    const events = [
+      ...(await this.requests.pauseEvents(manager, request.id)),
+      { fromStatus: 'awaiting_buyer', toStatus: 'in_progress', createdAt: now },
+    ];
+    const dueAt = answerDueAt(current.takenAt, pausesFromHistory(events), request.departmentCode, this.config.ANSWER_WORKING_DAYS);
+    return [this.routing.answerDueStatement(current.id, dueAt)];
   }
 
   /**
@@ -424,14 +451,15 @@ export class RoutingService {
 
   /**
    * Ends the current assignment (if any), frees the facilitator's place, puts the request back to be
-   * routed and records why: statements to run together, before routing it again.
+   * routed and records why (for staff): statements to run together, before routing it again. With
+   * `buyerReason`, the buyer is told too (public event and debounced e-mail).
    */
   release(
     request: RoutableRequest,
     current: Pick<CurrentAssignment, 'id' | 'facilitatorId'> | null,
     endReason: AssignmentEndReason,
     history: Partial<NewRequestEvent> & { type: string },
-    extra: { declineReason?: DeclineReason; deadlineMisses?: number } = {},
+    extra: { declineReason?: DeclineReason; deadlineMisses?: number; buyerReason?: string } = {},
   ): SqlStatement[] {
     return [
       ...(current
@@ -446,6 +474,18 @@ export class RoutingService {
         deadlineMisses: extra.deadlineMisses,
       }),
       this.requests.eventStatement(event(request, history.type, 'submitted', { ...history, isPublic: false })),
+      ...(extra.buyerReason ? this.handedOverStatements(request, 'submitted', extra.buyerReason) : []),
+    ];
+  }
+
+  /**
+   * The buyer's side of a move to another facilitator: a public event whose reason the buyer reads (no staff
+   * names: the private event beside it keeps them), and the debounced e-mail that tells of it.
+   */
+  handedOverStatements(request: RoutableRequest, toStatus: RequestStatus, buyerReason: string): SqlStatement[] {
+    return [
+      this.requests.eventStatement(event(request, HANDED_OVER_EVENT, toStatus, { reason: buyerReason, isPublic: true })),
+      ...this.buyerNotifications.scheduleStatements(request.id, this.clock.now()),
     ];
   }
 

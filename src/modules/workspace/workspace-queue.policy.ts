@@ -1,8 +1,7 @@
 /**
- * The facilitator's queue (pure): what its filters mean, when each request is next due, which are late,
- * and in which order they come.
+ * The facilitator's queue (pure): what its filters mean and which requests are late. Which deadline applies,
+ * and the order by it, are SQL (WorkspaceRepository.queue), so that sorting and paging happen in the database.
  */
-import { answerDueAt, Pause } from '../requests/answer-deadline.policy';
 import { REQUEST_KINDS, REQUEST_STATUSES, RequestKind, RequestStatus } from '../requests/request.types';
 
 export const QUEUE_TABS = ['mine', 'pool'] as const;
@@ -18,16 +17,6 @@ export interface QueueFilters {
   department: string | null;
   lateOnly: boolean;
   page: number;
-}
-
-/** A request as the queue sorts it. */
-export interface QueueItem {
-  status: RequestStatus;
-  departmentCode: string;
-  createdAt: Date;
-  takeChargeDueAt: Date | null;
-  takenAt: Date | null;
-  pauses: Pause[];
 }
 
 export type Deadline = { kind: 'take_charge' | 'answer'; dueAt: Date } | null;
@@ -49,40 +38,6 @@ export function parseQueueFilters(query: Record<string, unknown>): QueueFilters 
   };
 }
 
-/**
- * The deadline that matters now: taking in charge while assigned, answering while in progress (the
- * awaiting-buyer pauses deducted). None otherwise: the clock is stopped or the work is done.
- */
-export function nextDeadline(item: QueueItem, answerDays: number): Deadline {
-  if (item.status === 'assigned' && item.takeChargeDueAt) return { kind: 'take_charge', dueAt: item.takeChargeDueAt };
-  if (item.status === 'in_progress' && item.takenAt) {
-    const dueAt = answerDueAt(item.takenAt, item.pauses, item.departmentCode, answerDays);
-    return dueAt ? { kind: 'answer', dueAt } : null;
-  }
-  return null;
-}
-
 export function isLate(deadline: Deadline, now: Date): boolean {
   return deadline !== null && deadline.dueAt.getTime() < now.getTime();
-}
-
-/** Soonest deadline first (late ones at the top); requests without a deadline after, oldest first. */
-export function compareQueueItems(a: { deadline: Deadline; createdAt: Date }, b: { deadline: Deadline; createdAt: Date }): number {
-  if (a.deadline && b.deadline) return a.deadline.dueAt.getTime() - b.deadline.dueAt.getTime();
-  if (a.deadline || b.deadline) return a.deadline ? -1 : 1;
-  return a.createdAt.getTime() - b.createdAt.getTime();
-}
-
-/** The awaiting-buyer periods of a request, read from its history (oldest first); the last may still be open. */
-export function pausesFromHistory(events: ReadonlyArray<{ fromStatus: string | null; toStatus: string | null; createdAt: Date }>): Pause[] {
-  const pauses: Pause[] = [];
-  for (const event of events) {
-    const open = pauses.at(-1);
-    if (event.toStatus === 'awaiting_buyer' && event.fromStatus !== 'awaiting_buyer' && (!open || open.to)) {
-      pauses.push({ from: event.createdAt, to: null });
-    } else if (event.fromStatus === 'awaiting_buyer' && event.toStatus !== 'awaiting_buyer' && open && !open.to) {
-      open.to = event.createdAt;
-    }
-  }
-  return pauses;
 }

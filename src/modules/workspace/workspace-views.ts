@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { StaffPrincipal } from '../accounts/accounts.types';
-import { formModel } from '../../web/form-model';
+import { FieldError } from '../../common/errors/app-errors';
+import { formModel, FormModel } from '../../web/form-model';
 import { ReferenceService } from '../reference/reference.service';
 import {
   HELP_ITEM_TYPE_LABELS,
@@ -31,6 +32,33 @@ const DECLINE_LABELS = {
 /** Staff read the statuses from their side (the buyer's labels speak to the buyer). */
 const STAFF_STATUS_LABELS = { ...STATUS_LABELS, awaiting_buyer: 'En attente de l’acheteur' };
 const EMPTY_ITEMS = 3;
+
+/** The forms of the request page, each re-rendered with its own errors. */
+export const REQUEST_FORMS = ['decline', 'note', 'clarify', 'answer', 'close'] as const;
+export type RequestFormName = (typeof REQUEST_FORMS)[number];
+
+/** One of the request page's forms; its own id prefix keeps its fields apart from the other forms' (several have a `body`). */
+export function requestForm(name: RequestFormName, values?: Record<string, unknown>, errors?: FieldError[]): FormModel {
+  return { ...formModel(values, errors), idPrefix: `${name}-` };
+}
+
+/** What an action's redirect (`?fait=`) tells the person on the page it leads to. */
+const DONE_NOTICES: Record<string, string> = {
+  'prise-en-charge': 'Vous avez pris cette demande en charge.',
+  declin: 'Vous avez décliné la demande : elle est confiée à quelqu’un d’autre.',
+  note: 'La note interne est enregistrée.',
+  precision: 'Votre question est envoyée à l’acheteur. Le délai de réponse est suspendu jusqu’à sa précision.',
+  reponse: 'Votre réponse est envoyée à l’acheteur.',
+  cloture: 'La demande est clôturée.',
+  transfert: 'La demande est transférée : elle est de nouveau attribuée, selon son nouveau type.',
+  scission: 'La demande est scindée : les nouvelles demandes sont attribuées chacune de leur côté, l’acheteur est prévenu.',
+  reaffectation: 'La demande est réaffectée.',
+  reserve: 'Vous avez pris cette demande dans la réserve : elle vous est attribuée.',
+};
+
+export function doneNotice(done: unknown): string | undefined {
+  return typeof done === 'string' && Object.hasOwn(DONE_NOTICES, done) ? DONE_NOTICES[done] : undefined;
+}
 
 type Queue = Awaited<ReturnType<WorkspaceService['queue']>>;
 type Page = Awaited<ReturnType<WorkspaceService['requestPage']>>;
@@ -115,7 +143,7 @@ export class WorkspaceViews {
       referralTargets: REFERRAL_TARGETS.map((value) => ({ value, label: REFERRAL_TARGET_LABELS[value] })),
       legalReferences: this.reference.allLegalReferences().map((l) => ({ value: l.code, label: l.label })),
       itemSlots: [...Array(EMPTY_ITEMS).keys()],
-      forms: Object.fromEntries(['decline', 'note', 'clarify', 'answer', 'close'].map((name) => [name, formModel()])),
+      forms: Object.fromEntries(REQUEST_FORMS.map((name) => [name, requestForm(name)])) as Record<RequestFormName, FormModel>,
     };
   }
 

@@ -5,6 +5,7 @@ import { AttachmentsModule } from '../attachments/attachments.module';
 import { RequestsModule } from '../requests/requests.module';
 import { RoutingModule } from '../routing/routing.module';
 import { SurveysModule } from '../surveys/surveys.module';
+import { RequestPageRenderer } from './request-page.renderer';
 import { StaffRequestsRepository } from './staff-requests.repository';
 import { WorkspaceApiController } from './workspace-api.controller';
 import { WorkspacePagesController } from './workspace-pages.controller';
@@ -15,8 +16,8 @@ import { WorkspaceViews } from './workspace-views';
 /** The facilitators' workspace: queue, request page and actions, as pages and as JSON API. */
 @Module({
   imports: [AccountsModule, AttachmentsModule, AutoCloseModule, RequestsModule, RoutingModule, SurveysModule],
-  providers: [StaffRequestsRepository, WorkspaceRepository, WorkspaceService, WorkspaceViews],
+  providers: [StaffRequestsRepository, WorkspaceRepository, WorkspaceService, WorkspaceViews, RequestPageRenderer],
   controllers: [WorkspacePagesController, WorkspaceApiController],
-  exports: [StaffRequestsRepository, WorkspaceService],
+  exports: [StaffRequestsRepository, WorkspaceService, RequestPageRenderer],
 })
 export class WorkspaceModule {}

@@ -6,7 +6,7 @@ import type { CloseReason, RequestKind, RequestStatus } from '../requests/reques
 import { visibleRequestsCondition } from './staff-requests.repository';
 import type { QueueFilters } from './workspace-queue.policy';
 
-/** A queue line: what the table shows, and what sorting needs. */
+/** A queue line: what the table shows, with the deadline that applies now (if any). */
 export interface QueueRow {
   id: string;
   reference: string;
@@ -18,8 +18,8 @@ export interface QueueRow {
   departmentCode: string;
   segmentCode: string;
   createdAt: Date;
-  takeChargeDueAt: Date | null;
-  takenAt: Date | null;
+  deadlineKind: 'take_charge' | 'answer' | null;
+  dueAt: Date | null;
 }
 
 export interface HistoryEvent {
@@ -74,25 +74,50 @@ function tabCondition(tab: QueueFilters['tab']): string {
 export class WorkspaceRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Every line of the tab matching the filters (status aside from `statuses`); the caller sorts by deadline and pages. */
-  async queue(staff: StaffPrincipal, filters: QueueFilters): Promise<QueueRow[]> {
+  /**
+   * One page of the tab matching the filters, soonest deadline first (late ones at the top), then those without
+   * one, oldest first; and how many lines match in all. The deadline that applies: taking in charge while
+   * assigned, answering while in progress (kept on the assignment, pauses deducted); none otherwise.
+   */
+  async queue(
+    staff: StaffPrincipal,
+    filters: QueueFilters,
+    now: Date,
+    page: { size: number; offset: number },
+  ): Promise<{ rows: QueueRow[]; total: number }> {
     const visible = visibleRequestsCondition(staff, 1);
     const next = visible.params.length + 1;
-    const statuses = filters.status ? [filters.status] : OPEN_STATUSES;
-    return this.dataSource.query(
-      `SELECT r.id, r.reference, r.status, r.kind, r.subject, r.buyer_first_name || ' ' || r.buyer_last_name AS "buyerName",
-              r.organisation_name AS "organisationName", r.department_code AS "departmentCode", r.segment_code AS "segmentCode",
-              r.created_at AS "createdAt", ra.take_charge_due_at AS "takeChargeDueAt", ra.taken_at AS "takenAt"
-         FROM requests r
-         LEFT JOIN request_assignments ra ON ra.request_id = r.id AND ra.ended_at IS NULL
-        WHERE ${visible.sql} AND ${tabCondition(filters.tab)}
-          AND r.status = ANY($${next}::text[])
-          AND ($${next + 1}::text IS NULL OR r.kind = $${next + 1})
-          AND ($${next + 2}::text IS NULL OR r.segment_code = $${next + 2})
-          AND ($${next + 3}::text IS NULL OR r.department_code = $${next + 3})
-        ORDER BY r.created_at, r.id`,
-      [...visible.params, statuses, filters.kind, filters.segment, filters.department],
+    const matching = `
+      WITH matching AS (
+        SELECT r.id, r.reference, r.status, r.kind, r.subject, r.buyer_first_name || ' ' || r.buyer_last_name AS "buyerName",
+               r.organisation_name AS "organisationName", r.department_code AS "departmentCode", r.segment_code AS "segmentCode",
+               r.created_at AS "createdAt",
+               CASE r.status WHEN 'assigned' THEN 'take_charge' WHEN 'in_progress' THEN 'answer' END AS "deadlineKind",
+               CASE r.status WHEN 'assigned' THEN ra.take_charge_due_at WHEN 'in_progress' THEN ra.answer_due_at END AS "dueAt"
+          FROM requests r
+          LEFT JOIN request_assignments ra ON ra.request_id = r.id AND ra.ended_at IS NULL
+         WHERE ${visible.sql} AND ${tabCondition(filters.tab)}
+           AND r.status = ANY($${next}::text[])
+           AND ($${next + 1}::text IS NULL OR r.kind = $${next + 1})
+           AND ($${next + 2}::text IS NULL OR r.segment_code = $${next + 2})
+           AND ($${next + 3}::text IS NULL OR r.department_code = $${next + 3})
+      )
+      SELECT * FROM matching WHERE NOT $${next + 4}::boolean OR "dueAt" < $${next + 5}`;
+    const params = [
+      ...visible.params,
+      filters.status ? [filters.status] : OPEN_STATUSES,
+      filters.kind,
+      filters.segment,
+      filters.department,
+      filters.lateOnly,
+      now,
+    ];
+    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM (${matching}) counted`, params);
+    const rows = await this.dataSource.query(
+      `${matching} ORDER BY "dueAt" ASC NULLS LAST, "createdAt", id LIMIT $${next + 6} OFFSET $${next + 7}`,
+      [...params, page.size, page.offset],
     );
+    return { rows: rows.map((row: QueueRow) => ({ ...row, deadlineKind: row.dueAt ? row.deadlineKind : null })), total };
   }
 
   /** Requests per tab and per status, with the same visibility (filters aside): the tabs' and statuses' counts. */
@@ -102,20 +127,6 @@ export class WorkspaceRepository {
       `SELECT CASE WHEN ${tabCondition('pool')} THEN 'pool' ELSE 'mine' END AS tab, r.status, count(*)::int AS n
          FROM requests r WHERE ${visible.sql} GROUP BY 1, 2`,
       visible.params,
-    );
-  }
-
-  /** The status changes into or out of awaiting the buyer, of these requests, oldest first: their pauses. */
-  async pauseEvents(
-    requestIds: string[],
-  ): Promise<Array<{ requestId: string; fromStatus: string | null; toStatus: string | null; createdAt: Date }>> {
-    if (!requestIds.length) return [];
-    return this.dataSource.query(
-      `SELECT request_id AS "requestId", from_status AS "fromStatus", to_status AS "toStatus", created_at AS "createdAt"
-         FROM request_events
-        WHERE request_id = ANY($1::uuid[]) AND (from_status = 'awaiting_buyer' OR to_status = 'awaiting_buyer')
-        ORDER BY id`,
-      [requestIds],
     );
   }
 

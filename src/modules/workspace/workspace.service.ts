@@ -12,7 +12,7 @@ import { canReassign, canTakeFromPool, RequestScope } from '../accounts/access.p
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { AttachmentsService, UploadedFile } from '../attachments/attachments.service';
 import { ReferenceService } from '../reference/reference.service';
-import { answerDueAt } from '../requests/answer-deadline.policy';
+import { answerDueAt, pausesFromHistory } from '../requests/answer-deadline.policy';
 import { checkHelpItems, HelpItemInput } from '../requests/help-item.policy';
 import { MessageKind } from '../requests/request-message.types';
 import { RequestMessagesRepository } from '../requests/request-messages.repository';
@@ -24,7 +24,7 @@ import { RoutableRequest, RoutingRepository } from '../routing/routing.repositor
 import { RoutingService } from '../routing/routing.service';
 import { SurveysService } from '../surveys/surveys.service';
 import { StaffRequestsRepository } from './staff-requests.repository';
-import { compareQueueItems, isLate, nextDeadline, pausesFromHistory, QUEUE_PAGE_SIZE, QueueFilters } from './workspace-queue.policy';
+import { isLate, QUEUE_PAGE_SIZE, QueueFilters } from './workspace-queue.policy';
 import { WorkspaceRepository } from './workspace.repository';
 
 export const DECLINE_REASONS: readonly DeclineReason[] = ['not_my_territory', 'not_my_expertise', 'unavailable'];
@@ -75,23 +75,24 @@ export class WorkspaceService {
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
+  /** A page of the queue (sorted and paged by the database), with the tabs' and statuses' counts. */
   async queue(staff: StaffPrincipal, filters: QueueFilters) {
     const now = this.clock.now();
-    const rows = await this.workspace.queue(staff, filters);
-    const pauses = groupBy(await this.workspace.pauseEvents(rows.filter((r) => r.status === 'in_progress').map((r) => r.id)));
-    const dated = rows
-      .map((row) => {
-        const deadline = nextDeadline({ ...row, pauses: pausesFromHistory(pauses.get(row.id) ?? []) }, this.config.ANSWER_WORKING_DAYS);
-        return { ...row, deadline, late: isLate(deadline, now) };
-      })
-      .filter((row) => !filters.lateOnly || row.late)
-      .sort(compareQueueItems);
-    const pages = Math.max(1, Math.ceil(dated.length / QUEUE_PAGE_SIZE));
+    const read = (page: number) =>
+      this.workspace.queue(staff, filters, now, { size: QUEUE_PAGE_SIZE, offset: (page - 1) * QUEUE_PAGE_SIZE });
+    const first = await read(filters.page);
+    const total = first.total;
+    const pages = Math.max(1, Math.ceil(total / QUEUE_PAGE_SIZE));
+    // A page past the end (the list shrank meanwhile, or a hand-typed address) shows the last one.
     const page = Math.min(filters.page, pages);
+    const rows = page === filters.page ? first.rows : (await read(page)).rows;
     const counts = await this.workspace.counts(staff);
     return {
-      items: dated.slice((page - 1) * QUEUE_PAGE_SIZE, page * QUEUE_PAGE_SIZE),
-      total: dated.length,
+      items: rows.map(({ deadlineKind, dueAt, ...row }) => {
+        const deadline = deadlineKind && dueAt ? { kind: deadlineKind, dueAt } : null;
+        return { ...row, deadline, late: isLate(deadline, now) };
+      }),
+      total,
       page,
       pages,
       counts: {
@@ -338,10 +339,4 @@ function requiredText(value: unknown, field: string, missing: string): string {
 export function answerItemInputs(items: unknown): HelpItemInput[] {
   const list = Array.isArray(items) ? items : items && typeof items === 'object' ? Object.values(items) : [];
   return list.filter((item): item is HelpItemInput => !!item && typeof item === 'object' && (item as HelpItemInput).type !== '');
-}
-
-function groupBy<T extends { requestId: string }>(rows: T[]): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) groups.set(row.requestId, [...(groups.get(row.requestId) ?? []), row]);
-  return groups;
 }

@@ -1,0 +1,73 @@
+/**
+ * A request taken in charge that moves to another facilitator (transfer to the other kind, reassignment by the
+ * network) tells its buyer: one public event with a reason written for them, one debounced e-mail, no staff names.
+ */
+import { mailsTo, sentMailFile, trackingLinkIn } from '../support/conversation';
+import { insertFacilitator } from '../support/facilitators';
+import { bearerFor } from '../support/staff';
+import { submitRequest, TestApp, useTestApp, waitFor } from '../support/test-app';
+
+describe('the buyer is told when their request changes hands', () => {
+  let t!: TestApp;
+  useTestApp((app) => (t = app), { BUYER_MAIL_DEBOUNCE_SECONDS: '1' }, { api: true, worker: true });
+
+  const post = (path: string, authorization: string, body: unknown = {}) =>
+    fetch(`${t.url}/api/v1/staff/requests/${path}`, {
+      method: 'POST',
+      headers: { authorization, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const holderOf = async (reference: string) =>
+    (await t.dataSource.query(`SELECT assigned_facilitator_id AS id, status FROM requests WHERE reference = $1`, [reference]))[0];
+
+  /** A request routed to Alix (aura-ee), who has an account and takes it in charge through the API. */
+  async function takenByAlix(n: number) {
+    const alix = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Alix', capacity: 1 });
+    const reference = await submitRequest(t, n);
+    await waitFor(async () => (await holderOf(reference)).id === alix, 10_000, 'attribuée à Alix');
+    const token = await bearerFor(t, { role: 'facilitator', facilitatorId: alix, networks: ['aura-ee'] });
+    expect((await post(`${reference}/take-charge`, token)).status).toBe(200);
+    return { reference, alix, token, buyer: `camille.martin+${n}@example.fr` };
+  }
+
+  async function expectOneMailTelling(buyer: string, reference: string, reason: string): Promise<void> {
+    const mail = await sentMailFile(t, 'buyer-update', buyer);
+    expect(mail).toContain(reason);
+    expect(mail).toContain('Demande transmise');
+    // Staff names and the staff's own motive stay inside.
+    for (const hidden of ['Alix', 'Sam', 'Essai', 'motif interne']) expect(mail).not.toContain(hidden);
+    const tracking = await (await fetch(trackingLinkIn(mail, reference))).text();
+    expect(tracking).toContain('Transmise à un autre facilitateur');
+    // Routing it again is no news of its own: still one e-mail a moment later.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await mailsTo(t, 'buyer-update')).toHaveLength(1);
+  }
+
+  it('tells of a transfer to the other kind, once', async () => {
+    const social = await insertFacilitator(t.dataSource, { kind: 'social_clause', network: 'aura-ee', departments: ['38'] });
+    const { reference, token, buyer } = await takenByAlix(1);
+    const moved = await post(`${reference}/transfer`, token, { reason: 'motif interne : clause d’insertion' });
+    expect(moved.status).toBe(200);
+    await waitFor(async () => (await holderOf(reference)).id === social, 10_000, 'attribuée au facilitateur de clauses sociales');
+    const events = await t.dataSource.query(
+      `SELECT e.type, e.is_public AS "isPublic", e.reason FROM request_events e JOIN requests r ON r.id = e.request_id
+        WHERE r.reference = $1 AND e.type IN ('transferred', 'handed_over') ORDER BY e.type DESC`,
+      [reference],
+    );
+    expect(events).toEqual([
+      { type: 'transferred', isPublic: false, reason: expect.stringContaining('motif interne') },
+      { type: 'handed_over', isPublic: true, reason: expect.stringContaining('« Clauses sociales »') },
+    ]);
+    await expectOneMailTelling(buyer, reference, 'elle est transmise à un facilitateur de ce domaine');
+  });
+
+  it('tells of a reassignment by the network to a chosen facilitator, once', async () => {
+    const { reference, buyer } = await takenByAlix(2);
+    const dominique = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Dominique' });
+    const animator = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
+    const moved = await post(`${reference}/reassign`, animator, { facilitatorId: dominique, reason: 'motif interne : congés' });
+    expect(moved.status).toBe(200);
+    expect(await holderOf(reference)).toEqual({ id: dominique, status: 'assigned' });
+    await expectOneMailTelling(buyer, reference, 'confiée à un autre facilitateur du réseau');
+  });
+});

@@ -1,0 +1,267 @@
+/**
+ * Every staff endpoint, with every kind of person: who gets in, who is sent to sign in, and for whom the
+ * thing does not exist (404). The routes come from Nest's own metadata, so an endpoint added without a row
+ * here fails the coverage check. Bodies are chosen so that a person who may act gets a refusal of the
+ * content (400) or of the state (409), never a change: the table is about access, the other tests about
+ * what the actions do.
+ */
+import { PATH_METADATA, METHOD_METADATA, GUARDS_METADATA } from '@nestjs/common/constants';
+import { RequestMethod } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
+import { randomUUID } from 'node:crypto';
+import { StaffAuthService } from '../../src/modules/accounts/staff-auth.service';
+import { StaffGuard } from '../../src/modules/accounts/staff.guard';
+import { staffWrites, submittedAndTaken } from '../support/conversation';
+import { insertFacilitator } from '../support/facilitators';
+import { samplePdf } from '../support/sample-files';
+import { csrfIn, insertStaff, StaffClient } from '../support/staff';
+import { flushQueues, resetDatabase, startTestApp, submitRequest, TestApp } from '../support/test-app';
+
+jest.setTimeout(120_000);
+
+const ACTORS = ['anonymous', 'holder', 'peer', 'stranger', 'animator', 'foreignAnimator', 'admin'] as const;
+type Actor = (typeof ACTORS)[number];
+type Expected = Record<Actor, number>;
+
+/** Signed in or not, what a page or API route answers to whom. */
+const NOT_SIGNED_IN = { page: 303, api: 401 } as const;
+type Surface = keyof typeof NOT_SIGNED_IN;
+
+function answers(surface: Surface, signedIn: Omit<Expected, 'anonymous'>): Expected {
+  return { anonymous: NOT_SIGNED_IN[surface], ...signedIn };
+}
+/** Anyone signed in. */
+const everyone = (surface: Surface, code: number) =>
+  answers(surface, { holder: code, peer: code, stranger: code, animator: code, foreignAnimator: code, admin: code });
+/** Only the facilitator holding the request acts on it; for anyone else the action does not exist. */
+const holderOnly = (surface: Surface, code: number) =>
+  answers(surface, { holder: code, peer: 404, stranger: 404, animator: 404, foreignAnimator: 404, admin: 404 });
+/** Whoever sees the request: its facilitator, its network's animators, admins. */
+const seers = (surface: Surface, code: number) =>
+  answers(surface, { holder: code, peer: 404, stranger: 404, animator: code, foreignAnimator: 404, admin: code });
+/** The request's network (animators) and admins. */
+const network = (surface: Surface, code: number) =>
+  answers(surface, { holder: 404, peer: 404, stranger: 404, animator: code, foreignAnimator: 404, admin: code });
+/** The facilitators of the pool's network (animators reassign instead). */
+const poolNetworkFacilitators = (surface: Surface, code: number) =>
+  answers(surface, { holder: code, peer: code, stranger: 404, animator: 404, foreignAnimator: 404, admin: 404 });
+/** Animators (each for their own networks) and admins, by role. */
+const managers = (surface: Surface, code: number) =>
+  answers(surface, { holder: 404, peer: 404, stranger: 404, animator: code, foreignAnimator: code, admin: code });
+
+interface Row {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** As Nest declares it: the coverage check matches on it. */
+  route: string;
+  /** On the pool's request rather than the one in progress. */
+  pool?: boolean;
+  expected: Expected;
+  body?: Record<string, unknown>;
+  multipart?: boolean;
+}
+
+describe('permission matrix of the staff endpoints', () => {
+  let t: TestApp;
+  let ids: Record<string, string>;
+  const clients = new Map<Actor, { session: StaffClient; csrf: string; bearer: string }>();
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    await resetDatabase(t.dataSource);
+    await flushQueues();
+    // The request: in progress with aura-ee's facilitator, a file attached; a second facilitator of aura-ee, one of another network.
+    const request = await submittedAndTaken(t, 1, { email: 'titulaire@example.org' });
+    const [attachmentId] = await staffWrites(
+      t,
+      request,
+      'clarification_question',
+      'Quel volume ?',
+      [],
+      [{ name: 'Guide.pdf', content: samplePdf() }],
+    );
+    await t.dataSource.query(`UPDATE requests SET status = 'in_progress' WHERE id = $1`, [request.id]);
+    const peerId = await insertFacilitator(t.dataSource, { network: 'aura-ee' });
+    const strangerId = await insertFacilitator(t.dataSource, { network: 'reunion' });
+    // A request in aura-ee's pool, that aura-ee's facilitators (both full) may try to take, and be refused for lack of room.
+    const pool = await submitRequest(t, 2);
+    await t.dataSource.query(`UPDATE requests SET status = 'unassigned' WHERE reference = $1`, [pool]);
+    await t.dataSource.query(`UPDATE facilitators SET open_count = capacity WHERE id = ANY($1::uuid[])`, [[request.facilitatorId, peerId]]);
+    const accounts: Record<Exclude<Actor, 'anonymous'>, Parameters<typeof insertStaff>[1]> = {
+      holder: { role: 'facilitator', facilitatorId: request.facilitatorId, networks: ['aura-ee'] },
+      peer: { role: 'facilitator', facilitatorId: peerId, networks: ['aura-ee'] },
+      stranger: { role: 'facilitator', facilitatorId: strangerId, networks: ['reunion'] },
+      animator: { role: 'animator', networks: ['aura-ee'] },
+      foreignAnimator: { role: 'animator', networks: ['reunion'] },
+      admin: { role: 'admin' },
+    };
+    const auth = t.app.get(StaffAuthService);
+    const staffIds: Partial<Record<Actor, string>> = {};
+    for (const [actor, seed] of Object.entries(accounts) as Array<[Actor, Parameters<typeof insertStaff>[1]]>) {
+      const { id, email } = await insertStaff(t.dataSource, seed);
+      staffIds[actor] = id;
+      const session = new StaffClient(t.url);
+      expect((await session.signIn(email)).status).toBe(303);
+      const csrf = csrfIn(await (await session.get('/espace/compte')).text());
+      clients.set(actor, { session, csrf, bearer: `Bearer ${await auth.createApiToken(id, 'matrice')}` });
+    }
+    // Targets that a successful call would change: an account and a token nobody else uses.
+    const target = await insertStaff(t.dataSource, {
+      role: 'facilitator',
+      facilitatorId: await insertFacilitator(t.dataSource, { network: 'aura-ee' }),
+      networks: ['aura-ee'],
+      email: 'cible@example.org',
+    });
+    await auth.createApiToken(staffIds.holder!, 'cible');
+    const [{ id: tokenId }] = await t.dataSource.query(`SELECT id FROM api_tokens WHERE user_id = $1 AND label = 'cible'`, [
+      staffIds.holder,
+    ]);
+    ids = {
+      pool,
+      ref: request.reference,
+      attachmentId,
+      facilitatorId: request.facilitatorId,
+      accountId: target.id,
+      tokenId,
+      absenceId: randomUUID(),
+    };
+  });
+
+  afterAll(() => t?.close());
+
+  const ROWS: Row[] = [
+    // Workspace pages.
+    { method: 'GET', route: '/espace', expected: everyone('page', 200) },
+    { method: 'GET', route: '/espace/demandes/:reference', expected: seers('page', 200) },
+    { method: 'GET', route: '/espace/demandes/:reference/pieces-jointes/:id', expected: seers('page', 200) },
+    { method: 'POST', route: '/espace/demandes/:reference/prise-en-charge', expected: holderOnly('page', 409) },
+    { method: 'POST', route: '/espace/demandes/:reference/declin', body: {}, expected: holderOnly('page', 400) },
+    { method: 'POST', route: '/espace/demandes/:reference/notes', body: { body: '' }, expected: seers('page', 400) },
+    { method: 'POST', route: '/espace/demandes/:reference/precision', body: { body: '' }, expected: holderOnly('page', 400) },
+    { method: 'POST', route: '/espace/demandes/:reference/reponse', multipart: true, expected: holderOnly('page', 400) },
+    { method: 'POST', route: '/espace/demandes/:reference/cloture', body: {}, expected: seers('page', 400) },
+    // Dispatch pages.
+    { method: 'GET', route: '/espace/demandes/:ref/transfert', expected: seers('page', 200) },
+    { method: 'POST', route: '/espace/demandes/:ref/transfert', body: {}, expected: seers('page', 400) },
+    { method: 'GET', route: '/espace/demandes/:ref/scission', expected: seers('page', 200) },
+    { method: 'POST', route: '/espace/demandes/:ref/scission', body: {}, expected: seers('page', 400) },
+    { method: 'GET', route: '/espace/demandes/:ref/reaffectation', expected: network('page', 200) },
+    { method: 'POST', route: '/espace/demandes/:ref/reaffectation', body: {}, expected: network('page', 400) },
+    // Taking from the pool: refused for lack of room (409) to those who may try.
+    { method: 'POST', route: '/espace/demandes/:ref/prise-en-reserve', pool: true, expected: poolNetworkFacilitators('page', 409) },
+    { method: 'GET', route: '/espace/facilitateurs', expected: managers('page', 200) },
+    // Account pages.
+    { method: 'GET', route: '/espace/compte', expected: everyone('page', 200) },
+    { method: 'POST', route: '/espace/compte/profil', body: { firstName: '', lastName: '' }, expected: everyone('page', 400) },
+    { method: 'POST', route: '/espace/compte/mot-de-passe', body: {}, expected: everyone('page', 400) },
+    { method: 'POST', route: '/espace/compte/jetons', body: { label: '' }, expected: everyone('page', 400) },
+    {
+      method: 'POST',
+      route: '/espace/compte/jetons/:id/revocation',
+      // Someone else's token does not exist for them; its owner's revocation is tested in accounts.test.ts.
+      expected: answers('page', { holder: 303, peer: 404, stranger: 404, animator: 404, foreignAnimator: 404, admin: 404 }),
+    },
+    { method: 'GET', route: '/espace/comptes', expected: managers('page', 200) },
+    { method: 'POST', route: '/espace/comptes', body: {}, expected: managers('page', 400) },
+    {
+      method: 'POST',
+      route: '/espace/comptes/:id/desactivation',
+      expected: answers('page', { holder: 404, peer: 404, stranger: 404, animator: 303, foreignAnimator: 404, admin: 303 }),
+    },
+    // Workspace API.
+    { method: 'GET', route: '/api/v1/staff/requests', expected: everyone('api', 200) },
+    { method: 'GET', route: '/api/v1/staff/requests/:reference', expected: seers('api', 200) },
+    { method: 'POST', route: '/api/v1/staff/requests/:reference/take-charge', expected: holderOnly('api', 409) },
+    { method: 'POST', route: '/api/v1/staff/requests/:reference/decline', body: {}, expected: holderOnly('api', 400) },
+    { method: 'POST', route: '/api/v1/staff/requests/:reference/notes', body: {}, expected: seers('api', 400) },
+    { method: 'POST', route: '/api/v1/staff/requests/:reference/clarification', body: {}, expected: holderOnly('api', 400) },
+    { method: 'POST', route: '/api/v1/staff/requests/:reference/answer', body: {}, expected: holderOnly('api', 400) },
+    { method: 'POST', route: '/api/v1/staff/requests/:reference/close', body: {}, expected: seers('api', 400) },
+    // Dispatch API.
+    { method: 'POST', route: '/api/v1/staff/requests/:ref/transfer', body: {}, expected: seers('api', 400) },
+    { method: 'POST', route: '/api/v1/staff/requests/:ref/split', body: {}, expected: seers('api', 400) },
+    { method: 'POST', route: '/api/v1/staff/requests/:ref/reassign', body: {}, expected: network('api', 400) },
+    { method: 'POST', route: '/api/v1/staff/requests/:ref/take-from-pool', pool: true, expected: poolNetworkFacilitators('api', 409) },
+    { method: 'GET', route: '/api/v1/staff/facilitators/load', expected: managers('api', 200) },
+    // Directory API: an animator manages their networks' facilitators only.
+    { method: 'GET', route: '/api/v1/facilitators', expected: managers('api', 200) },
+    { method: 'GET', route: '/api/v1/facilitators/:id', expected: network('api', 200) },
+    { method: 'POST', route: '/api/v1/facilitators', body: {}, expected: managers('api', 400) },
+    // The directory checks the body before the facilitator: valid bodies (changing nothing that matters here) reach the check.
+    { method: 'PATCH', route: '/api/v1/facilitators/:id', body: { capacity: 10 }, expected: network('api', 200) },
+    {
+      method: 'POST',
+      route: '/api/v1/facilitators/:id/absences',
+      body: { startsOn: '2030-01-02', endsOn: '2030-01-03' },
+      // The animator records it; the admin, coming second, is refused the same days (overlap), past the access check.
+      expected: answers('api', { holder: 404, peer: 404, stranger: 404, animator: 201, foreignAnimator: 404, admin: 409 }),
+    },
+    // An absence nobody recorded: for the network it is missing (404), for anyone else the facilitator is.
+    { method: 'DELETE', route: '/api/v1/facilitators/:id/absences/:absenceId', expected: network('api', 404) },
+    // The queue dashboard (plain Express mount): admins only.
+    {
+      method: 'GET',
+      route: '/admin/queues',
+      expected: answers('page', { holder: 404, peer: 404, stranger: 404, animator: 404, foreignAnimator: 404, admin: 200 }),
+    },
+  ];
+
+  /** The route with this test's ids in place of its parameters. */
+  function pathOf({ route, pool }: Row): string {
+    return route
+      .replace(/:(reference|ref)\b/, pool ? ids.pool : ids.ref)
+      .replace(/pieces-jointes\/:id/, `pieces-jointes/${ids.attachmentId}`)
+      .replace(/jetons\/:id/, `jetons/${ids.tokenId}`)
+      .replace(/comptes\/:id/, `comptes/${ids.accountId}`)
+      .replace(/facilitators\/:id/, `facilitators/${ids.facilitatorId}`)
+      .replace(/:absenceId/, ids.absenceId);
+  }
+
+  async function call(row: Row, actor: Actor): Promise<number> {
+    const api = row.route.startsWith('/api/');
+    const client = clients.get(actor);
+    const headers: Record<string, string> = {};
+    let body: string | FormData | undefined;
+    if (client && api) headers.authorization = client.bearer;
+    if (client && !api) headers.cookie = client.session.jar.header();
+    if (row.multipart) {
+      body = new FormData();
+      if (client) body.append('_csrf', client.csrf);
+    } else if (row.method !== 'GET') {
+      const fields = { ...(client && !api ? { _csrf: client.csrf } : {}), ...row.body };
+      headers['content-type'] = api ? 'application/json' : 'application/x-www-form-urlencoded';
+      body = api ? JSON.stringify(fields) : new URLSearchParams(fields as Record<string, string>).toString();
+    }
+    const response = await fetch(`${t.url}${pathOf(row)}`, { method: row.method, headers, body, redirect: 'manual' });
+    await response.arrayBuffer();
+    if (response.status === 303 && actor === 'anonymous') expect(response.headers.get('location')).toMatch(/^\/connexion\?retour=/);
+    return response.status;
+  }
+
+  it('covers every route behind StaffGuard, and the queue dashboard', () => {
+    const declared: string[] = [];
+    for (const module of t.app.get(ModulesContainer).values()) {
+      for (const { metatype } of module.controllers.values()) {
+        if (!metatype) continue;
+        const guards: unknown[] = Reflect.getMetadata(GUARDS_METADATA, metatype) ?? [];
+        const base = String(Reflect.getMetadata(PATH_METADATA, metatype) ?? '');
+        for (const name of Object.getOwnPropertyNames(metatype.prototype)) {
+          const handler = metatype.prototype[name];
+          const path = typeof handler === 'function' ? Reflect.getMetadata(PATH_METADATA, handler) : undefined;
+          if (path === undefined || name === 'constructor') continue;
+          const handlerGuards: unknown[] = Reflect.getMetadata(GUARDS_METADATA, handler) ?? [];
+          if (![...guards, ...handlerGuards].includes(StaffGuard)) continue;
+          const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
+          declared.push(`${method} ${`/${base}/${path}`.replace(/\/+/g, '/').replace(/\/$/, '')}`);
+        }
+      }
+    }
+    expect(declared.length).toBeGreaterThan(30);
+    expect(ROWS.map((r) => `${r.method} ${r.route}`).sort()).toEqual([...declared, 'GET /admin/queues'].sort());
+  });
+
+  it.each(ROWS.map((row) => [`${row.method} ${row.route}`, row] as const))('%s', async (_label, row) => {
+    const seen: Partial<Expected> = {};
+    for (const actor of ACTORS) seen[actor] = await call(row, actor);
+    expect(seen).toEqual(row.expected);
+  });
+});

@@ -1,0 +1,200 @@
+/**
+ * The queue page and its neighbours: sorted by deadline and paged by the database, with counts and filters
+ * kept in the paging links; the answer deadline kept on the assignment as it moves; the notices of action
+ * redirects; a move made stale meanwhile re-rendering the request page with its French summary.
+ */
+import { randomUUID } from 'node:crypto';
+import { answerDueAt, pausesFromHistory } from '../../src/modules/requests/answer-deadline.policy';
+import { addWorkingDays } from '../../src/modules/routing/working-days.policy';
+import { QUEUE_PAGE_SIZE } from '../../src/modules/workspace/workspace-queue.policy';
+import { staffWrites, submittedAndTaken } from '../support/conversation';
+import { insertFacilitator } from '../support/facilitators';
+import { bearerFor, csrfIn, insertStaff, StaffClient } from '../support/staff';
+import { bodyOf, submitRequest, TestApp, useTestApp } from '../support/test-app';
+
+const DAY = 24 * 3600 * 1000;
+
+describe('the workspace queue', () => {
+  let t!: TestApp;
+  useTestApp((app) => (t = app));
+
+  /** Puts a submitted request in a state, held by the facilitator, with the deadline given (if any). */
+  async function place(reference: string, facilitatorId: string, status: string, dueAt: Date | null): Promise<void> {
+    const [{ id }] = await t.dataSource.query(`SELECT id FROM requests WHERE reference = $1`, [reference]);
+    await t.dataSource.query(`UPDATE requests SET status = $2, assigned_facilitator_id = $3 WHERE id = $1`, [id, status, facilitatorId]);
+    const taken = status !== 'assigned';
+    await t.dataSource.query(
+      `INSERT INTO request_assignments (id, request_id, facilitator_id, assigned_at, take_charge_due_at, taken_at, answer_due_at, action_token_hash)
+       VALUES ($1, $2, $3, now(), $4, $5, $6, '\\x00')`,
+      [randomUUID(), id, facilitatorId, taken ? new Date() : dueAt, taken ? new Date() : null, taken ? dueAt : null],
+    );
+  }
+
+  it('sorts by deadline and pages in the database, with counts, the late filter and filters kept in paging links', async () => {
+    const facilitatorId = await insertFacilitator(t.dataSource, { network: 'aura-ee' });
+    const staff = await insertStaff(t.dataSource, { role: 'facilitator', facilitatorId, networks: ['aura-ee'] });
+    const token = await bearerFor(t, { role: 'admin' });
+    const now = Date.now();
+    const plan: Array<{ status: string; dueAt: Date | null }> = [
+      // Submitted first, so that the undated come oldest first; deadlines in an order unlike the submissions'.
+      ...[3, 2, 1].map(() => ({ status: 'awaiting_buyer', dueAt: null })),
+      ...[...Array(20).keys()].map((i) => ({ status: 'in_progress', dueAt: new Date(now + (20 - i) * DAY) })),
+      ...[1, 2].map(() => ({ status: 'answered', dueAt: null })),
+      ...[1, 3, 2].map((d) => ({ status: 'assigned', dueAt: new Date(now - d * DAY) })),
+    ];
+    const placed: Array<{ reference: string; status: string; dueAt: Date | null }> = [];
+    for (const [n, step] of plan.entries()) {
+      const reference = await submitRequest(t, n + 1);
+      await place(reference, facilitatorId, step.status, step.dueAt);
+      placed.push({ reference, ...step });
+    }
+    const dated = placed.filter((p) => p.dueAt).sort((a, b) => a.dueAt!.getTime() - b.dueAt!.getTime());
+    const expected = [...dated, ...placed.filter((p) => !p.dueAt)].map((p) => p.reference);
+
+    const list = (query: string) => bodyOf(fetch(`${t.url}/api/v1/staff/requests?${query}`, { headers: { authorization: token } }));
+    const first = await list('');
+    expect(first).toMatchObject({ total: 28, page: 1, pages: 2, counts: { mine: 28, pool: 0 } });
+    expect(first.counts.byStatus).toEqual({ assigned: 3, in_progress: 20, awaiting_buyer: 3, answered: 2 });
+    expect(first.items).toHaveLength(QUEUE_PAGE_SIZE);
+    const second = await list('page=2');
+    expect([...first.items, ...second.items].map((i: { reference: string }) => i.reference)).toEqual(expected);
+    expect(first.items.slice(0, 4).map((i: { late: boolean; deadline: { kind: string } }) => [i.late, i.deadline.kind])).toEqual([
+      [true, 'take_charge'],
+      [true, 'take_charge'],
+      [true, 'take_charge'],
+      [false, 'answer'],
+    ]);
+    expect(second.items.map((i: { deadline: unknown }) => i.deadline)).toEqual([null, null, null]);
+    // Past the end: the last page.
+    expect((await list('page=9')).page).toBe(2);
+
+    const late = await list('late=1');
+    expect(late).toMatchObject({ total: 3, pages: 1 });
+    expect(late.items.map((i: { reference: string }) => i.reference)).toEqual(expected.slice(0, 3));
+    expect((await list('status=in_progress&page=1')).total).toBe(20);
+
+    // The page: the facilitator's own list, filters carried by the paging links.
+    const client = new StaffClient(t.url);
+    expect((await client.signIn(staff.email)).status).toBe(303);
+    const html = await (await client.get('/espace?kind=environmental&department=38')).text();
+    expect(html).toContain('Mes demandes (28)');
+    expect(html).toContain('Mes demandes : 28 demandes');
+    expect(html).toContain('href="/espace?tab=mine&amp;kind=environmental&amp;department=38&amp;page=2"');
+    expect(html.match(/En retard<\/p>/g)).toHaveLength(3);
+    const pageTwo = await (await client.get('/espace?kind=environmental&department=38&page=2')).text();
+    expect(pageTwo).toContain('href="/espace?tab=mine&amp;kind=environmental&amp;department=38&amp;page=1"');
+    expect(pageTwo).toContain('page 2 sur 2');
+  });
+
+  it('keeps the answer deadline on the assignment: set when taken in charge', async () => {
+    const facilitatorId = await insertFacilitator(t.dataSource, { network: 'aura-ee' });
+    const token = await bearerFor(t, { role: 'facilitator', facilitatorId, networks: ['aura-ee'] });
+    const reference = await submitRequest(t, 1);
+    await place(reference, facilitatorId, 'assigned', new Date(Date.now() + DAY));
+    const taken = await fetch(`${t.url}/api/v1/staff/requests/${reference}/take-charge`, {
+      method: 'POST',
+      headers: { authorization: token },
+    });
+    expect(taken.status).toBe(200);
+    const [row] = await t.dataSource.query(
+      `SELECT ra.taken_at AS "takenAt", ra.answer_due_at AS "dueAt" FROM request_assignments ra JOIN requests r ON r.id = ra.request_id WHERE r.reference = $1`,
+      [reference],
+    );
+    expect(row.dueAt).toEqual(addWorkingDays(row.takenAt, t.config.ANSWER_WORKING_DAYS, '38'));
+  });
+
+  it('keeps the answer deadline on the assignment: moved by the working time of the buyer’s pause', async () => {
+    const request = await submittedAndTaken(t, 1);
+    const [assignment] = await t.dataSource.query(`SELECT id, taken_at AS "takenAt" FROM request_assignments WHERE request_id = $1`, [
+      request.id,
+    ]);
+    await staffWrites(t, request, 'clarification_question', 'Quel volume ?');
+    // Taken on Monday 2 November, question asked on Wednesday 4: the pause runs from then to the precision, now.
+    await t.dataSource.query(`UPDATE request_assignments SET taken_at = '2026-11-02T08:00:00Z' WHERE id = $1`, [assignment.id]);
+    await t.dataSource.query(
+      `UPDATE request_events SET created_at = '2026-11-04T08:00:00Z' WHERE request_id = $1 AND type = 'clarification_requested'`,
+      [request.id],
+    );
+    assignment.takenAt = new Date('2026-11-02T08:00:00Z');
+    const clarified = await fetch(`${t.url}/api/v1/requests/${request.reference}/clarification`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-tracking-token': request.token },
+      body: JSON.stringify({ message: 'Deux mille ramettes.' }),
+    });
+    expect(clarified.status).toBe(200);
+    const events = await t.dataSource.query(
+      `SELECT from_status AS "fromStatus", to_status AS "toStatus", created_at AS "createdAt" FROM request_events WHERE request_id = $1 ORDER BY id`,
+      [request.id],
+    );
+    const [{ dueAt }] = await t.dataSource.query(`SELECT answer_due_at AS "dueAt" FROM request_assignments WHERE id = $1`, [assignment.id]);
+    const pauses = pausesFromHistory(events);
+    expect(pauses).toHaveLength(1);
+    // The pause's end is the transaction's clock, a hair before the event's own timestamp.
+    const expected = answerDueAt(assignment.takenAt, pauses, '38', t.config.ANSWER_WORKING_DAYS)!;
+    expect(Math.abs(dueAt.getTime() - expected.getTime())).toBeLessThan(1000);
+    expect(dueAt.getTime()).toBeGreaterThan(addWorkingDays(assignment.takenAt, t.config.ANSWER_WORKING_DAYS, '38').getTime());
+  });
+
+  it('shows the notices of action redirects, on the queue and on the request page', async () => {
+    const request = await submittedAndTaken(t, 1);
+    const animator = new StaffClient(t.url);
+    const { email } = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
+    expect((await animator.signIn(email)).status).toBe(303);
+    const notice = async (path: string) => /role="status"><p>([^<]*)</.exec(await (await animator.get(path)).text())?.[1] ?? null;
+    expect(await notice('/espace?fait=declin')).toBe('Vous avez décliné la demande : elle est confiée à quelqu’un d’autre.');
+    expect(await notice('/espace?fait=transfert')).toContain('La demande est transférée');
+    expect(await notice('/espace?fait=toString')).toBeNull();
+    for (const [done, text] of [
+      ['reaffectation', 'La demande est réaffectée.'],
+      ['scission', 'La demande est scindée'],
+      ['cloture', 'La demande est clôturée.'],
+    ]) {
+      expect(await notice(`/espace/demandes/${request.reference}?fait=${done}`)).toContain(text);
+    }
+  });
+
+  it('re-renders the request page with a French summary and the typed text when the request changed meanwhile (409)', async () => {
+    const request = await submittedAndTaken(t, 1);
+    const staff = await insertStaff(t.dataSource, { role: 'facilitator', facilitatorId: request.facilitatorId, networks: ['aura-ee'] });
+    const client = new StaffClient(t.url);
+    expect((await client.signIn(staff.email)).status).toBe(303);
+    const csrf = csrfIn(await (await client.get(`/espace/demandes/${request.reference}`)).text());
+    // Meanwhile, from another tab: a question to the buyer.
+    await staffWrites(t, request, 'clarification_question', 'Quel volume ?');
+    const form = new FormData();
+    form.append('_csrf', csrf);
+    form.append('body', 'Ma réponse détaillée,\nsur deux lignes.');
+    const stale = await fetch(`${t.url}/espace/demandes/${request.reference}/reponse`, {
+      method: 'POST',
+      body: form,
+      redirect: 'manual',
+      headers: { cookie: client.jar.header() },
+    });
+    expect(stale.status).toBe(409);
+    const html = await stale.text();
+    expect(html).toContain('id="resume-erreurs"');
+    expect(html).toContain('Action impossible');
+    expect(html).toMatch(/<blockquote id="texte-saisi"[^>]*>Ma réponse détaillée,\r?\nsur deux lignes\.<\/blockquote>/);
+    expect(html).toContain('Demande ' + request.reference);
+    const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM request_messages WHERE request_id = $1 AND kind = 'answer'`, [
+      request.id,
+    ]);
+    expect(n).toBe(0);
+  });
+
+  it('re-renders the request page with the reason when taking from the pool is refused (no room left)', async () => {
+    const facilitatorId = await insertFacilitator(t.dataSource, { network: 'aura-ee', capacity: 1 });
+    await t.dataSource.query(`UPDATE facilitators SET open_count = 1 WHERE id = $1`, [facilitatorId]);
+    const staff = await insertStaff(t.dataSource, { role: 'facilitator', facilitatorId, networks: ['aura-ee'] });
+    const reference = await submitRequest(t, 1);
+    await t.dataSource.query(`UPDATE requests SET status = 'unassigned' WHERE reference = $1`, [reference]);
+    const client = new StaffClient(t.url);
+    expect((await client.signIn(staff.email)).status).toBe(303);
+    const refused = await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/prise-en-reserve`, {});
+    expect(refused.status).toBe(409);
+    const html = await refused.text();
+    expect(html).toContain('Action impossible');
+    expect(html).toContain('Prendre cette demande de la réserve');
+    expect((await t.dataSource.query(`SELECT status FROM requests WHERE reference = $1`, [reference]))[0].status).toBe('unassigned');
+  });
+});
