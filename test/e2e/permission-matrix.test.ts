@@ -13,6 +13,7 @@ import { StaffAuthService } from '../../src/modules/accounts/staff-auth.service'
 import { StaffGuard } from '../../src/modules/accounts/staff.guard';
 import { staffWrites, submittedAndTaken } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
+import { insertCompletedSurvey } from '../support/survey-seeds';
 import { samplePdf } from '../support/sample-files';
 import { csrfIn, insertStaff, StaffClient } from '../support/staff';
 import { flushQueues, resetDatabase, startTestApp, submitRequest, TestApp } from '../support/test-app';
@@ -115,7 +116,13 @@ describe('permission matrix of the staff endpoints', () => {
     const [{ id: tokenId }] = await t.dataSource.query(`SELECT id FROM api_tokens WHERE user_id = $1 AND label = 'cible'`, [
       staffIds.holder,
     ]);
+    // The request's satisfaction survey, answered, shared with its facilitator.
+    const evaluationId = await insertCompletedSurvey(t.dataSource, request.id, {
+      facilitatorId: request.facilitatorId,
+      sharedWithFacilitatorAt: new Date().toISOString(),
+    });
     ids = {
+      evaluationId,
       pool,
       ref: request.reference,
       attachmentId,
@@ -197,6 +204,19 @@ describe('permission matrix of the staff endpoints', () => {
     },
     // An absence nobody recorded: for the network it is missing (404), for anyone else the facilitator is.
     { method: 'DELETE', route: '/api/v1/facilitators/:id/absences/:absenceId', expected: network('api', 404) },
+    // Evaluations: the request's network and admins review; its facilitator reads it once shared.
+    { method: 'GET', route: '/espace/evaluations', expected: everyone('page', 200) },
+    { method: 'GET', route: '/espace/evaluations/:id', expected: seers('page', 200) },
+    { method: 'POST', route: '/espace/evaluations/:id/revue', body: { note: 'x'.repeat(5001) }, expected: network('page', 400) },
+    // Already shared: refused as such (409) to those who may share.
+    { method: 'POST', route: '/espace/evaluations/:id/partage', body: {}, expected: network('page', 409) },
+    { method: 'GET', route: '/api/v1/staff/evaluations', expected: everyone('api', 200) },
+    { method: 'GET', route: '/api/v1/staff/evaluations/:id', expected: seers('api', 200) },
+    { method: 'POST', route: '/api/v1/staff/evaluations/:id/review', body: { note: 'x'.repeat(5001) }, expected: network('api', 400) },
+    { method: 'POST', route: '/api/v1/staff/evaluations/:id/share', body: {}, expected: network('api', 409) },
+    // Exports: each person's own visible requests and evaluations.
+    { method: 'GET', route: '/espace/export/demandes.csv', expected: everyone('page', 200) },
+    { method: 'GET', route: '/espace/export/evaluations.csv', expected: everyone('page', 200) },
     // The queue dashboard (plain Express mount): admins only.
     {
       method: 'GET',
@@ -213,7 +233,8 @@ describe('permission matrix of the staff endpoints', () => {
       .replace(/jetons\/:id/, `jetons/${ids.tokenId}`)
       .replace(/comptes\/:id/, `comptes/${ids.accountId}`)
       .replace(/facilitators\/:id/, `facilitators/${ids.facilitatorId}`)
-      .replace(/:absenceId/, ids.absenceId);
+      .replace(/:absenceId/, ids.absenceId)
+      .replace(/evaluations\/:id/, `evaluations/${ids.evaluationId}`);
   }
 
   async function call(row: Row, actor: Actor): Promise<number> {
