@@ -119,7 +119,7 @@ describe('permission matrix of the staff endpoints', () => {
     // The request's satisfaction survey, answered, shared with its facilitator.
     const evaluationId = await insertCompletedSurvey(t.dataSource, request.id, {
       facilitatorId: request.facilitatorId,
-      sharedWithFacilitatorAt: new Date().toISOString(),
+      sharedWithFacilitatorAt: new Date(),
     });
     ids = {
       evaluationId,

@@ -146,6 +146,13 @@ describe('the facilitator workspace', () => {
     expect(events.map((e: { type: string }) => e.type)).toEqual(
       expect.arrayContaining(['taken_in_charge', 'internal_note', 'clarification_requested', 'answered', 'closed']),
     );
+    // Staff read the history in French: the event and its reason, never a stored code.
+    const history = /<section aria-labelledby="titre-historique">([\s\S]*?)<\/section>/.exec(
+      await (await client.get(`/espace/demandes/${reference}`)).text(),
+    )![1];
+    for (const label of ['Prise en charge', 'Note interne', 'Précision demandée à l’acheteur', 'Réponse envoyée', 'Clôturée', 'Répondue'])
+      expect(history).toContain(label);
+    expect(history).not.toMatch(/taken_in_charge|internal_note|>answered</);
   });
 
   it('refuses a form without its CSRF token, and a move the state forbids (409)', async () => {

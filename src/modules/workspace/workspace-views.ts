@@ -21,6 +21,7 @@ import {
   REQUEST_STATUSES,
   STATUS_LABELS,
 } from '../requests/request.types';
+import { historyEventLabel, historyReasonLabel } from './history-labels';
 import { QueueFilters } from './workspace-queue.policy';
 import { DECLINE_REASONS, WorkspaceService } from './workspace.service';
 
@@ -128,6 +129,11 @@ export class WorkspaceViews {
       title: `Demande ${request.reference}`,
       statusLabel: STAFF_STATUS_LABELS[request.status],
       statusLabels: STAFF_STATUS_LABELS,
+      history: page.history.map((event) => ({
+        ...event,
+        label: historyEventLabel(event.type),
+        reasonLabel: historyReasonLabel(event.reason),
+      })),
       closeReasonLabel: request.closeReason ? CLOSE_REASON_LABELS[request.closeReason] : null,
       kindLabel: KIND_LABELS[request.kind],
       department: this.departmentLabel(request.departmentCode),

@@ -1,0 +1,45 @@
+import { CLOSE_REASON_LABELS } from '../requests/request.types';
+import { SURVEY_WAVE_LABELS } from '../surveys/survey-labels';
+
+/** What each history event means, as staff read it on the request page (the buyer's wording is in tracking). */
+const EVENT_LABELS: Record<string, string> = {
+  submitted: 'Demande déposée',
+  assigned: 'Attribuée',
+  unassigned: 'En attente dans la réserve',
+  taken_in_charge: 'Prise en charge',
+  declined: 'Déclinée',
+  deadline_missed: 'Délai de prise en charge dépassé',
+  clarification_requested: 'Précision demandée à l’acheteur',
+  buyer_clarified: 'Précision apportée par l’acheteur',
+  answered: 'Réponse envoyée',
+  buyer_replied: 'Réponse de l’acheteur, demande rouverte',
+  closed: 'Clôturée',
+  auto_closed: 'Clôturée automatiquement',
+  withdrawn: 'Retirée par l’acheteur',
+  internal_note: 'Note interne',
+  transferred: 'Transférée vers l’autre type de facilitateur',
+  split: 'Scindée',
+  split_from: 'Issue d’une scission',
+  reassigned: 'Réaffectée',
+  rerouted: 'Renvoyée à l’attribution',
+  taken_from_pool: 'Prise dans la réserve',
+  handed_over: 'Transmise à un autre facilitateur',
+  status_changed: 'Statut modifié',
+  survey_sent: 'Questionnaire envoyé',
+  survey_reminded: 'Questionnaire relancé',
+  survey_completed: 'Questionnaire rempli',
+  survey_expired: 'Questionnaire expiré',
+  evaluation_reviewed: 'Évaluation revue',
+  evaluation_shared: 'Évaluation partagée avec le facilitateur',
+};
+
+/** Reasons stored as codes (closure, survey wave) read in French; free-text reasons are shown as written. */
+const REASON_LABELS: Record<string, string> = { ...CLOSE_REASON_LABELS, ...SURVEY_WAVE_LABELS };
+
+export function historyEventLabel(type: string): string {
+  return Object.hasOwn(EVENT_LABELS, type) ? EVENT_LABELS[type] : type;
+}
+
+export function historyReasonLabel(reason: string | null): string | null {
+  return reason !== null && Object.hasOwn(REASON_LABELS, reason) ? REASON_LABELS[reason] : reason;
+}
