@@ -4,9 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { BrowserContext, Page } from 'playwright-core';
-import { closePage, expectNoAxeViolations, openPage, submitByButton, useBrowserApp } from '../support/browser';
+import { closePage, expectNoAxeViolations, openPage, signInStaff, submitByButton, useBrowserApp } from '../support/browser';
 import { insertFacilitator } from '../support/facilitators';
-import { insertStaff, STAFF_PASSWORD } from '../support/staff';
+import { insertStaff } from '../support/staff';
 import { insertAnswer, insertClosedRequest, insertCompletedSurvey } from '../support/survey-seeds';
 
 jest.setTimeout(60_000);
@@ -15,10 +15,7 @@ const session = useBrowserApp();
 
 async function signIn(context: BrowserContext, email: string): Promise<Page> {
   const page = await openPage(context);
-  await page.goto(`${session.testApp.url}/connexion?retour=/espace`);
-  await page.fill('#f-email', email);
-  await page.fill('#f-password', STAFF_PASSWORD);
-  expect(await submitByButton(page, 'Se connecter')).toBe(303);
+  await signInStaff(page, session.testApp.url, email);
   return page;
 }
 

@@ -2,13 +2,16 @@
 /**
  * The buyer answers both follow-up surveys from the links of the real e-mails (.eml files under MAIL_DIR): the
  * satisfaction one from its one-click link, without JavaScript; the impact one with JavaScript, after an error.
- * Time moves with the app's clock, not by waiting. axe-core audits every state of both pages.
+ * Then the network's animator reviews both and exports them as CSV. Time moves with the app's clock, not by
+ * waiting. axe-core audits every state of both pages.
  */
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Page } from 'playwright-core';
 import { MailService } from '../../src/modules/mail/mail.service';
-import { closePage, expectNoAxeViolations, openPage, submitByButton, tick, useBrowserApp } from '../support/browser';
+import { closePage, expectNoAxeViolations, openPage, signInStaff, submitByButton, tick, useBrowserApp } from '../support/browser';
+import { insertStaff } from '../support/staff';
 import { closedAsAnswered, DAY_MS, runDueSurveys, timeMachine } from '../support/surveys';
 
 jest.setTimeout(60_000);
@@ -42,7 +45,7 @@ async function auditedPage(url: string, label: string): Promise<Page> {
   return page;
 }
 
-it('the buyer answers both waves from the e-mailed links, with and without JavaScript', async () => {
+it('the buyer answers both waves from the e-mailed links, with and without JavaScript; the animator reviews them and exports CSV', async () => {
   const t = session.testApp;
   const request = await closedAsAnswered(t, 1);
   time.forward(190 * DAY_MS); // both waves are due
@@ -96,12 +99,12 @@ it('the buyer answers both waves from the e-mailed links, with and without JavaS
   expect(await page.locator('#reponses-enregistrees').isVisible()).toBe(true);
   await closePage(page);
 
-  const rows = await t.dataSource.query(
+  const answers = await t.dataSource.query(
     `SELECT wave, status, usefulness, quick_enough, contract_outcome, levers, award_criterion_weight, social_considerations, reuse_consent
        FROM surveys WHERE request_id = $1 ORDER BY wave DESC`,
     [request.id],
   );
-  expect(rows).toEqual([
+  expect(answers).toEqual([
     expect.objectContaining({ wave: 'satisfaction', status: 'completed', usefulness: 'partly', quick_enough: true }),
     expect.objectContaining({
       wave: 'impact',
@@ -113,6 +116,46 @@ it('the buyer answers both waves from the e-mailed links, with and without JavaS
       reuse_consent: true,
     }),
   ]);
+
+  // The network's animator finds both evaluations, reviews the impact one and exports them.
+  const [{ network_code: network }] = await t.dataSource.query(`SELECT network_code FROM requests WHERE id = $1`, [request.id]);
+  const { email } = await insertStaff(t.dataSource, { role: 'animator', networks: [network] });
+  page = await openPage(session.withJs);
+  await signInStaff(page, t.url, email);
+  await page.getByRole('link', { name: 'Évaluations' }).click();
+  await page.waitForLoadState('load');
+  const rows = page.locator('tbody tr');
+  expect(await rows.count()).toBe(2);
+  expect(await rows.allTextContents()).toEqual([expect.stringContaining(request.reference), expect.stringContaining(request.reference)]);
+  await page.selectOption('#f-wave', 'impact');
+  await page.getByRole('button', { name: 'Filtrer' }).click();
+  await page.waitForLoadState('load');
+  await page.getByRole('link', { name: new RegExp(request.reference) }).click();
+  await page.waitForLoadState('load');
+  const detail = await page.locator('main').textContent();
+  expect(detail).toContain('Critère d’attribution');
+  expect(detail).toContain('Critère environnemental');
+  await page.fill('#f-note', 'Bon exemple de critère carbone.');
+  expect(await submitByButton(page, 'Marquer comme revue')).toBe(303);
+  expect(await page.locator('[role=status]').textContent()).toContain('L’évaluation est marquée comme revue.');
+
+  await page.getByRole('link', { name: 'Retour aux évaluations' }).click();
+  await page.waitForLoadState('load');
+  await page.selectOption('#f-wave', '');
+  await page.getByRole('button', { name: 'Filtrer' }).click();
+  await page.waitForLoadState('load');
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: /^Exporter en CSV \(/ }).click();
+  const csv = readFileSync((await (await download).path())!, 'utf8');
+  const lines = csv.split('\r\n').filter(Boolean);
+  expect(lines[0].startsWith('\uFEFFDemande;Questionnaire;Répondu le;')).toBe(true);
+  expect(lines.slice(1).sort()).toEqual([
+    expect.stringContaining(`${request.reference};Impact à six mois;`),
+    expect.stringContaining(`${request.reference};Satisfaction;`),
+  ]);
+  expect(csv).toContain(';Bon exemple de critère carbone.;');
+  expect(csv).toContain('Réponse claire, <b>merci</b>.');
+  await closePage(page);
 });
 
 it('passes axe on both survey pages, blank, refused and saved', async () => {
