@@ -9,6 +9,7 @@ import { randomToken, sha256 } from '../../common/tokens';
 import { runAsOne, SqlStatement } from '../../database/sql-statement';
 import { OutboxRepository } from '../../queue/outbox.repository';
 import { MailService } from '../mail/mail.service';
+import { milestoneOf } from '../reporting/indicators.policy';
 import { ReferenceService } from '../reference/reference.service';
 import { KIND_LABELS, RequestStatus } from '../requests/request.types';
 import { NewRequestEvent, RequestsRepository } from '../requests/requests.repository';
@@ -146,9 +147,10 @@ export class RoutingService {
       const request = await this.routing.lockRequest(manager, requestId);
       const current = request && (await this.routing.currentAssignment(manager, requestId));
       if (!request || !current || current.id !== assignmentId || current.takenAt || request.status !== 'assigned') return false;
+      const now = this.clock.now();
       await runAsOne(manager, [
-        this.routing.markTakenStatement(current.id, this.clock.now()),
-        this.routing.requestStateStatement(request.id, { status: 'in_progress', assignedFacilitatorId: current.facilitatorId }),
+        this.routing.markTakenStatement(current.id, now),
+        this.requests.statusStatement(request.id, 'in_progress', null, milestoneOf('taken', request, now)),
         this.requests.eventStatement(
           event(request, 'taken_in_charge', 'in_progress', { isPublic: true, actorType: 'staff', actorId: current.facilitatorId }),
         ),
