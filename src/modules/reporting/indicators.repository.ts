@@ -72,8 +72,10 @@ export class IndicatorsRepository {
       if (grouped === 'total') counts.totals.push({ period: row.period, n: row.n, misses: row.misses });
       else if (grouped === 'take_charge' || grouped === 'answer') {
         // Requests not (yet) taken in charge or answered have no duration.
-        if (row.days !== null) counts[grouped === 'take_charge' ? 'takeCharge' : 'answer'].push({ period: row.period, days: Number(row.days), n: row.n });
-      } else if (grouped && row.code !== null) counts.byDimension.push({ period: row.period, dimension: grouped, code: row.code, n: row.n });
+        if (row.days !== null)
+          counts[grouped === 'take_charge' ? 'takeCharge' : 'answer'].push({ period: row.period, days: Number(row.days), n: row.n });
+      } else if (grouped && row.code !== null)
+        counts.byDimension.push({ period: row.period, dimension: grouped, code: row.code, n: row.n });
     }
     return counts;
   }
@@ -105,10 +107,17 @@ export class IndicatorsRepository {
         [...params, considered(ENVIRONMENTAL_CONSIDERATIONS), considered(SOCIAL_CONSIDERATIONS)],
       ),
     ]);
-    const rows = answers as Array<{ period: PeriodName; wave: SurveyWave; usefulness: Usefulness | null } & Record<'n' | 'contracts' | 'environmental' | 'social', number>>;
+    const rows = answers as Array<
+      { period: PeriodName; wave: SurveyWave; usefulness: Usefulness | null } & Record<
+        'n' | 'contracts' | 'environmental' | 'social',
+        number
+      >
+    >;
     return {
       sent,
-      usefulness: rows.filter((r) => r.wave === 'satisfaction' && r.usefulness).map((r) => ({ period: r.period, usefulness: r.usefulness!, n: r.n })),
+      usefulness: rows
+        .filter((r) => r.wave === 'satisfaction' && r.usefulness)
+        .map((r) => ({ period: r.period, usefulness: r.usefulness!, n: r.n })),
       contracts: rows
         .filter((r) => r.wave === 'impact')
         .map((r) => ({ period: r.period, contracts: r.contracts, environmental: r.environmental, social: r.social })),
@@ -150,7 +159,13 @@ export class IndicatorsRepository {
       ),
     ]);
     const samples: AlertSample[] = [];
-    for (const row of assignments as Array<{ networkCode: string; facilitatorId: string | null; n: number; declines: number; misses: number }>) {
+    for (const row of assignments as Array<{
+      networkCode: string;
+      facilitatorId: string | null;
+      n: number;
+      declines: number;
+      misses: number;
+    }>) {
       const subject = row.facilitatorId
         ? { type: 'facilitator' as const, id: row.facilitatorId, networkCode: row.networkCode }
         : { type: 'network' as const, id: row.networkCode, networkCode: row.networkCode };

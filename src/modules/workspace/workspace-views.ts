@@ -29,7 +29,7 @@ const DECLINE_LABELS = {
   unavailable: 'Indisponible',
 };
 /** Staff read the statuses from their side (the buyer's labels speak to the buyer). */
-const STAFF_STATUS_LABELS = { ...STATUS_LABELS, awaiting_buyer: 'En attente de l’acheteur' };
+export const STAFF_STATUS_LABELS = { ...STATUS_LABELS, awaiting_buyer: 'En attente de l’acheteur' };
 const EMPTY_ITEMS = 3;
 
 type Queue = Awaited<ReturnType<WorkspaceService['queue']>>;
