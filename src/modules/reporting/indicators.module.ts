@@ -5,10 +5,11 @@ import { IndicatorsPagesController } from './indicators-pages.controller';
 import { IndicatorsRepository } from './indicators.repository';
 import { IndicatorsService } from './indicators.service';
 
-/** The desk's indicators and alerts (api role): the animators' dashboard page and its JSON API. */
+/** The desk's indicators and alerts (api role): the animators' dashboard page and its JSON API; the CLI's backfill. */
 @Module({
   imports: [AccountsModule],
   providers: [IndicatorsRepository, IndicatorsService],
   controllers: [IndicatorsPagesController, IndicatorsApiController],
+  exports: [IndicatorsService],
 })
 export class IndicatorsModule {}

@@ -26,6 +26,14 @@ export interface SurveyCounts {
   contracts: Array<{ period: PeriodName; contracts: number; environmental: number; social: number }>;
 }
 
+export interface RequestMilestoneTimes {
+  id: string;
+  createdAt: Date;
+  departmentCode: string;
+  takenAt: Date | null;
+  answeredAt: Date | null;
+}
+
 /** A Paris calendar day as the instant it starts (and the day after `to`, as the exclusive end). */
 const START = (param: string) => `(${param}::date)::timestamp AT TIME ZONE 'Europe/Paris'`;
 const END = (param: string) => `(${param}::date + 1)::timestamp AT TIME ZONE 'Europe/Paris'`;
@@ -191,6 +199,27 @@ export class IndicatorsRepository {
       });
     }
     return samples;
+  }
+
+  /** Requests whose first take-charge or answer time is known but not yet its working days (rows older than the columns), by id. */
+  durationsToFill(afterId: string, limit: number): Promise<RequestMilestoneTimes[]> {
+    return this.dataSource.query(
+      `SELECT id, created_at AS "createdAt", department_code AS "departmentCode", taken_at AS "takenAt", answered_at AS "answeredAt"
+         FROM requests
+        WHERE id > $1 AND ((taken_at IS NOT NULL AND take_charge_working_days IS NULL) OR (answered_at IS NOT NULL AND answer_working_days IS NULL))
+        ORDER BY id LIMIT $2`,
+      [afterId, limit],
+    );
+  }
+
+  /** Fills only what is still empty: running twice, or beside the live statements, changes nothing. */
+  async fillDurations(rows: Array<{ id: string; take: number | null; answer: number | null }>): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE requests r SET take_charge_working_days = COALESCE(r.take_charge_working_days, d.take),
+              answer_working_days = COALESCE(r.answer_working_days, d.answer)
+         FROM unnest($1::uuid[], $2::numeric[], $3::numeric[]) AS d(id, take, answer) WHERE r.id = d.id`,
+      [rows.map((r) => r.id), rows.map((r) => r.take), rows.map((r) => r.answer)],
+    );
   }
 
   async facilitatorNames(ids: string[]): Promise<Map<string, string>> {

@@ -15,6 +15,7 @@ import {
   Figure,
   lastFullQuarter,
   medianOf,
+  milestoneOf,
   parsePeriod,
   Period,
   PLAN_TARGETS,
@@ -22,7 +23,7 @@ import {
   share,
   shareWithin,
 } from './indicators.policy';
-import { IndicatorsRepository, PeriodName, PeriodPair } from './indicators.repository';
+import { IndicatorsRepository, PeriodName, PeriodPair, RequestMilestoneTimes } from './indicators.repository';
 
 /** `network` as asked: a network code, `national` (admins), or nothing (the person's default). */
 export interface IndicatorsQuery {
@@ -36,6 +37,7 @@ export type PeriodFields = { from: string; to: string };
 
 /** `network` value for every network at once (admins); not a network code (one network is called `national`). */
 export const ALL_NETWORKS = 'all';
+const BACKFILL_BATCH = 2000;
 const WAVE_LABELS = { satisfaction: 'Satisfaction (après la clôture)', impact: 'Impact (six mois après)' } as const;
 const USEFULNESS_LABELS = { yes: 'Oui', partly: 'En partie', no: 'Non' } as const;
 
@@ -178,6 +180,27 @@ export class IndicatorsService {
       },
       alerts: { period: alertPeriod, items: await this.describe(alertsOf(samples), alertPeriod) },
     };
+  }
+
+  /**
+   * Working days of the requests taken in charge or answered before they were stored (see migration
+   * RequestMilestones), in batches; idempotent. Returns how many requests were filled.
+   */
+  async backfillDurations(onBatch: (filled: number) => void = () => undefined): Promise<number> {
+    let after = '00000000-0000-0000-0000-000000000000';
+    let filled = 0;
+    for (;;) {
+      const rows = await this.indicators.durationsToFill(after, BACKFILL_BATCH);
+      if (!rows.length) return filled;
+      const days = (at: Date | null, kind: 'taken' | 'answered', row: RequestMilestoneTimes) =>
+        at ? milestoneOf(kind, row, at).workingDays : null;
+      await this.indicators.fillDurations(
+        rows.map((row) => ({ id: row.id, take: days(row.takenAt, 'taken', row), answer: days(row.answeredAt, 'answered', row) })),
+      );
+      filled += rows.length;
+      after = rows[rows.length - 1].id;
+      onBatch(filled);
+    }
   }
 
   private withTarget(values: { current: number | null; previous: number | null }, target: number) {
