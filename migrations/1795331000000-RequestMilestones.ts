@@ -32,7 +32,9 @@ export class RequestMilestones1795331000000 implements MigrationInterface {
     await queryRunner.query(
       `CREATE INDEX "request_assignments_assigned_idx" ON "request_assignments" ("assigned_at") INCLUDE ("facilitator_id", "end_reason")`,
     );
-    await queryRunner.query(`CREATE INDEX "surveys_sent_idx" ON "surveys" ("wave", "sent_at") WHERE sent_at IS NOT NULL`);
+    await queryRunner.query(
+      `CREATE INDEX "surveys_sent_idx" ON "surveys" ("wave", "sent_at") INCLUDE ("completed_at", "request_id") WHERE sent_at IS NOT NULL`,
+    );
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {

@@ -1,114 +1,22 @@
-import { randomUUID } from 'node:crypto';
 import { parisDay } from '../../src/common/clock';
 import { lastFullQuarter } from '../../src/modules/reporting/indicators.policy';
 import { insertFacilitator } from '../support/facilitators';
+import { seedIndicators } from '../support/indicators';
 import { bearerFor, insertStaff, StaffClient } from '../support/staff';
 import { bodyOf, TestApp, useTestApp } from '../support/test-app';
 
 /**
- * The dashboard and its API on a small hand-counted dataset (requests written straight into the tables with
- * their stored milestones), and who may see which network.
+ * The dashboard and its API on a small hand-counted dataset (see test/support/indicators.ts), and who may see
+ * which network.
  */
 describe('indicators', () => {
   let t: TestApp;
-  useTestApp((app) => (t = app));
+  // Each test seeds anew: alerts are counted every time, not kept from the previous test.
+  useTestApp((app) => (t = app), { INDICATORS_ALERTS_CACHE_SECONDS: '0' });
 
   const PERIOD = 'from=2026-02-01&to=2026-02-28';
-  let seq = 0;
-
-  async function request(
-    network: string,
-    department: string,
-    createdAt: string,
-    fields: { status: string; kind?: string; segment?: string; take?: number; answer?: number; misses?: number },
-  ): Promise<string> {
-    const id = randomUUID();
-    seq++;
-    await t.dataSource.query(
-      `INSERT INTO requests (id, reference, status, kind, buyer_first_name, buyer_last_name, buyer_email, organisation_name, organisation_type,
-         department_code, network_code, segment_code, subject, question, purchase_stage, consented_at, tracking_token_hash, created_at,
-         take_charge_working_days, answer_working_days, deadline_misses)
-       VALUES ($1, $2, $3, $4, 'Camille', 'Martin', 'camille@example.org', 'Mairie', 'local_authority', $5, $6, $7, 'Sujet', 'Question',
-         'sourcing', $8, '\\x00', $8, $9, $10, $11)`,
-      [
-        id,
-        `GV-2026-9${String(seq).padStart(5, '0')}`,
-        fields.status,
-        fields.kind ?? 'environmental',
-        department,
-        network,
-        fields.segment ?? 'catering',
-        createdAt,
-        fields.take ?? null,
-        fields.answer ?? null,
-        fields.misses ?? 0,
-      ],
-    );
-    return id;
-  }
-
-  async function survey(requestId: string, wave: string, sentAt: string, answers: Record<string, unknown> | null): Promise<void> {
-    await t.dataSource.query(
-      `INSERT INTO surveys (id, request_id, wave, status, due_at, sent_at, completed_at, usefulness, contract_outcome,
-         environmental_considerations, social_considerations)
-       VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9, $10)`,
-      [
-        randomUUID(),
-        requestId,
-        wave,
-        answers ? 'completed' : 'sent',
-        sentAt,
-        answers ? sentAt : null,
-        answers?.usefulness ?? null,
-        answers?.contract ?? null,
-        answers?.environmental ?? [],
-        answers?.social ?? [],
-      ],
-    );
-  }
-
-  /** aura-ee: 5 requests in February, 2 in January (the previous 28 days); reseco: 3 in February. */
-  async function seed(): Promise<{ facilitatorId: string }> {
-    const feb = '2026-02-10T11:00:00+01:00';
-    const r1 = await request('aura-ee', '69', feb, { status: 'closed', take: 0.5, answer: 3 });
-    const r2 = await request('aura-ee', '69', feb, { status: 'closed', take: 1.5, answer: 4 });
-    const r3 = await request('aura-ee', '38', feb, {
-      status: 'in_progress',
-      kind: 'social_clause',
-      segment: 'furniture',
-      take: 4,
-      misses: 1,
-    });
-    const r4 = await request('aura-ee', '38', feb, { status: 'assigned', segment: 'furniture', misses: 1 });
-    const r5 = await request('aura-ee', '69', feb, { status: 'unassigned', kind: 'social_clause' });
-    const r6 = await request('aura-ee', '69', '2026-01-15T10:00:00+01:00', { status: 'closed', take: 2.5, answer: 6 });
-    const r7 = await request('aura-ee', '69', '2026-01-20T10:00:00+01:00', { status: 'closed', take: 3.5, answer: 8 });
-    for (let i = 0; i < 3; i++) await request('reseco', '35', feb, { status: 'closed', take: 9, answer: 12 });
-    // Just outside both periods: counted nowhere.
-    await request('aura-ee', '69', '2026-03-01T00:00:00+01:00', { status: 'closed', take: 1 });
-    await request('aura-ee', '69', '2026-01-03T23:59:00+01:00', { status: 'closed', take: 1 });
-
-    await survey(r1, 'satisfaction', '2026-02-15T10:00:00+01:00', { usefulness: 'yes' });
-    await survey(r2, 'satisfaction', '2026-02-15T10:00:00+01:00', null);
-    await survey(r6, 'impact', '2026-02-16T10:00:00+01:00', { contract: 'yes', environmental: ['environmental_clause'], social: ['none'] });
-    await survey(r7, 'impact', '2026-02-16T10:00:00+01:00', { contract: 'yes', environmental: ['none'], social: ['social_clause'] });
-
-    // Last full quarter: one facilitator declined 7 of their 20 assignments (35 %, past the 30 % threshold).
-    const facilitatorId = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Alix' });
-    const quarter = lastFullQuarter(parisDay(new Date()));
-    const requests = [r1, r2, r3, r4, r5];
-    for (let i = 0; i < 20; i++) {
-      await t.dataSource.query(
-        `INSERT INTO request_assignments (id, request_id, facilitator_id, assigned_at, take_charge_due_at, action_token_hash, ended_at, end_reason)
-         VALUES ($1, $2, $3, $4::date + interval '20 days', $4::date + interval '22 days', '\\x00', $4::date + interval '21 days', $5)`,
-        [randomUUID(), requests[i % 5], facilitatorId, quarter.from, i < 7 ? 'declined' : 'reassigned'],
-      );
-    }
-    return { facilitatorId };
-  }
-
   it('counts a network’s period beside the previous one, as computed by hand', async () => {
-    const { facilitatorId } = await seed();
+    const { facilitatorId } = await seedIndicators(t.dataSource);
     const auth = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
     const response = await fetch(`${t.url}/api/v1/staff/indicators?${PERIOD}`, { headers: { authorization: auth } });
     expect(response.status).toBe(200);
@@ -165,7 +73,7 @@ describe('indicators', () => {
   });
 
   it('admins see every network at once, or any one; animators only theirs; facilitators none', async () => {
-    await seed();
+    await seedIndicators(t.dataSource);
     const admin = await bearerFor(t, { role: 'admin' });
     const animator = await bearerFor(t, { role: 'animator', networks: ['reseco'] });
     const facilitator = await bearerFor(t, {
@@ -206,7 +114,7 @@ describe('indicators', () => {
   });
 
   it('shows the dashboard page with charts, tables and alerts, linked from the workspace', async () => {
-    await seed();
+    await seedIndicators(t.dataSource);
     const { email } = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
     const client = new StaffClient(t.url);
     await client.signIn(email);

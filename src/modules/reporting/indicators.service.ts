@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config';
 import { Clock, parisDay } from '../../common/clock';
 import { NotFound, ValidationFailed } from '../../common/errors/app-errors';
 import type { StaffPrincipal } from '../accounts/accounts.types';
@@ -6,7 +7,7 @@ import { ReferenceService } from '../reference/reference.service';
 import { KIND_LABELS, REQUEST_KINDS, REQUEST_STATUSES } from '../requests/request.types';
 import { SURVEY_WAVES, USEFULNESS } from '../surveys/survey.types';
 import { STAFF_STATUS_LABELS } from '../workspace/workspace-views';
-import { Alert, alertsOf } from './alerts.policy';
+import { Alert, AlertSample, alertsOf } from './alerts.policy';
 import {
   againstTarget,
   countsByCode,
@@ -54,10 +55,14 @@ export interface LabelledFigure extends Figure {
  */
 @Injectable()
 export class IndicatorsService {
+  /** Alert samples per quarter and scope: the quarter is closed, its figures move little, and they cost a third of a dashboard. */
+  private readonly alertCache = new Map<string, { until: number; samples: Promise<AlertSample[]> }>();
+
   constructor(
     private readonly indicators: IndicatorsRepository,
     private readonly reference: ReferenceService,
     private readonly clock: Clock,
+    @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
   /** The networks this person may choose, national first for admins; NotFound for facilitators. */
@@ -93,7 +98,7 @@ export class IndicatorsService {
     const [requests, surveys, samples] = await Promise.all([
       this.indicators.requestCounts(periods, networkCode),
       this.indicators.surveyCounts(periods, networkCode),
-      this.indicators.alertSamples(alertPeriod, networkCode),
+      this.alertSamples(alertPeriod, networkCode),
     ]);
     const both = <T>(of: (period: PeriodName) => T) => ({ current: of('current'), previous: of('previous') });
     const total = both((p) => requests.totals.find((t) => t.period === p)?.n ?? 0);
@@ -201,6 +206,19 @@ export class IndicatorsService {
       after = rows[rows.length - 1].id;
       onBatch(filled);
     }
+  }
+
+  private alertSamples(period: Period, networkCode: string | null): Promise<AlertSample[]> {
+    const key = `${period.from}:${networkCode ?? ALL_NETWORKS}`;
+    const now = Date.now();
+    const cached = this.alertCache.get(key);
+    if (cached && cached.until > now) return cached.samples;
+    for (const [old, entry] of this.alertCache) if (entry.until <= now) this.alertCache.delete(old);
+    const samples = this.indicators.alertSamples(period, networkCode);
+    this.alertCache.set(key, { until: now + this.config.INDICATORS_ALERTS_CACHE_SECONDS * 1000, samples });
+    // A failed count is not kept: the next dashboard asks again.
+    samples.catch(() => this.alertCache.delete(key));
+    return samples;
   }
 
   private withTarget(values: { current: number | null; previous: number | null }, target: number) {
