@@ -127,6 +127,9 @@ describe('indicators', () => {
     expect(html).toMatch(/<svg class="gv-chart"[^>]*role="img"/);
     expect(html).toContain('Délai médian de prise en charge');
     expect(html).toMatch(/<td>1,5 j<\/td><td>3 j<\/td>/);
+    // Taken within 5 days: 100 % in both periods; taken within 2: 66,7 % against 0 %.
+    expect(html).toMatch(/<td>100 %<\/td><td>100 %<\/td><td>\s*stable\s*<\/td>/);
+    expect(html).toMatch(/<td>66,7 %<\/td><td>0 %<\/td><td>\s*<span aria-hidden="true">↗<\/span> hausse de 66,7 points/);
     expect(html).toContain('35 % de refus (7 sur 20 attributions');
     expect(html).toContain('50 points sous la cible');
 
