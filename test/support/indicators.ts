@@ -10,8 +10,9 @@ import { insertFacilitator } from './facilitators';
  * aura-ee: 5 requests in February (taken in 0.5, 1.5 and 4 working days; answered in 3 and 4; 2 deadline
  * misses), 2 in January (taken in 2.5 and 3.5; answered in 6 and 8); reseco: 3 in February.
  * Surveys: satisfaction 2 sent, 1 answered « yes »; impact 2 sent and answered, both contracts signed, one with an
- * environmental and one with a social consideration. Alerts: one facilitator declined 7 of 20 assignments in
- * the last full quarter.
+ * environmental and one with a social consideration. Alerts, in the last full quarter: one facilitator declined 7
+ * of 20 assignments, and 10 of the 30 satisfaction answers on their requests said "yes" (30 more aura-ee
+ * requests, created in that quarter).
  */
 let seq = 0;
 
@@ -117,6 +118,13 @@ export async function seedIndicators(dataSource: DataSource): Promise<{ facilita
        VALUES ($1, $2, $3, $4::date + interval '20 days', $4::date + interval '22 days', '\\x00', $4::date + interval '21 days', $5)`,
       [randomUUID(), requests[i % 5], facilitatorId, quarter.from, i < 7 ? 'declined' : 'reassigned'],
     );
+  }
+  // And 10 of the 30 satisfaction answers on their requests said "yes" (33 %, under the 45 % threshold).
+  const mid = `${quarter.from}T12:00:00+02:00`;
+  for (let i = 0; i < 30; i++) {
+    const requestId = await request(dataSource, 'aura-ee', '69', mid, { status: 'closed', take: 1, answer: 2 });
+    await survey(dataSource, requestId, 'satisfaction', mid, { usefulness: i < 10 ? 'yes' : 'no' });
+    await dataSource.query(`UPDATE surveys SET facilitator_id = $2 WHERE request_id = $1`, [requestId, facilitatorId]);
   }
   return { facilitatorId };
 }

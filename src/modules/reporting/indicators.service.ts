@@ -260,7 +260,8 @@ export class IndicatorsService {
 /** The list behind an alert: the evaluations for usefulness, the facilitators' load page otherwise. */
 function alertLink(alert: Alert, period: Period): string {
   if (alert.metric !== 'usefulness') return '/espace/facilitateurs';
-  const params = new URLSearchParams({ du: period.from, au: period.to, vague: 'satisfaction', reseau: alert.subject.networkCode });
-  if (alert.subject.type === 'facilitator') params.set('facilitateur', alert.subject.id);
+  // The evaluation list's own filter names (evaluations.policy.ts on the review side).
+  const params = new URLSearchParams({ du: period.from, au: period.to, wave: 'satisfaction', reseau: alert.subject.networkCode });
+  if (alert.subject.type === 'facilitator') params.set('facilitator', alert.subject.id);
   return `/espace/evaluations?${params.toString()}`;
 }
