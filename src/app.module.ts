@@ -20,6 +20,7 @@ import { MailModule } from './modules/mail/mail.module';
 import { MailProcessor } from './modules/mail/mail.processor';
 import { MetricsModule } from './modules/metrics/metrics.module';
 import { ReferenceModule } from './modules/reference/reference.module';
+import { IndicatorsModule } from './modules/reporting/indicators.module';
 import { RequestsModule } from './modules/requests/requests.module';
 import { WorkspaceModule } from './modules/workspace/workspace.module';
 import { TrackingModule } from './modules/requests/tracking.module';
@@ -79,6 +80,7 @@ class WorkerRoleModule {}
     DispatchModule,
     SurveyPagesModule,
     EvaluationsModule,
+    IndicatorsModule,
   ],
 })
 class ApiRoleModule {}

@@ -6,6 +6,7 @@ import { PinoNestLogger } from '../common/logging/logger';
 import { AppConfig } from '../config/app-config';
 import { AccountsModule } from '../modules/accounts/accounts.module';
 import { DirectoryModule } from '../modules/directory/directory.module';
+import { IndicatorsModule } from '../modules/reporting/indicators.module';
 
 /** Where a command writes: its results on stdout, progress and problems on stderr. */
 export interface CliIo {
@@ -22,7 +23,7 @@ class CliModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: CliModule,
-      imports: [AppModule.forRoles({ api: false, worker: false }, config, logger), DirectoryModule, AccountsModule],
+      imports: [AppModule.forRoles({ api: false, worker: false }, config, logger), DirectoryModule, AccountsModule, IndicatorsModule],
     };
   }
 }

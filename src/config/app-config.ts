@@ -145,6 +145,13 @@ export class AppConfig {
   @Min(2, { message: 'au moins 2' })
   SURVEY_EXPIRY_DAYS = 60;
 
+  /** The dashboard's alerts (a closed quarter, slow to change) are counted again after this many seconds; 0: every time. */
+  @Transform(toInt)
+  @IsInt({ message: 'un nombre entier de secondes' })
+  @Min(0, { message: 'au moins 0' })
+  @Max(86_400, { message: 'au plus 86400 (un jour)' })
+  INDICATORS_ALERTS_CACHE_SECONDS = 300;
+
   /** Per file; the bytes are kept in PostgreSQL. */
   @Transform(toInt)
   @IsInt({ message: 'une taille entière en octets' })

@@ -17,6 +17,9 @@ import type { CloseReason, OrganisationType, PurchaseStage, RequestKind, Request
 @Index('requests_pool_idx', ['networkCode', 'createdAt'], { where: "status = 'unassigned'" })
 // Routing takes the oldest submitted requests in batches; the sweep looks for forgotten ones.
 @Index('requests_waiting_idx', ['createdAt'], { where: "status = 'submitted'" })
+// The indicators' covering indexes (INCLUDE, which TypeORM cannot declare: see migration RequestMilestones).
+@Index('requests_indicators_created_idx', { synchronize: false })
+@Index('requests_indicators_network_idx', { synchronize: false })
 export class AdviceRequest {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
@@ -115,6 +118,22 @@ export class AdviceRequest {
 
   @Column({ type: 'timestamptz', nullable: true })
   closedAt!: Date | null;
+
+  /** First taken in charge, set once (the indicators read these four, never the history). */
+  @Column({ type: 'timestamptz', nullable: true })
+  takenAt!: Date | null;
+
+  /** Working days from submission to `takenAt`, in the département's calendar. */
+  @Column({ type: 'numeric', precision: 7, scale: 2, nullable: true })
+  takeChargeWorkingDays!: string | null;
+
+  /** First answered, set once. */
+  @Column({ type: 'timestamptz', nullable: true })
+  answeredAt!: Date | null;
+
+  /** Working days from submission to `answeredAt`. */
+  @Column({ type: 'numeric', precision: 7, scale: 2, nullable: true })
+  answerWorkingDays!: string | null;
 
   /** SHA-256 of the tracking token; the token itself is only ever in the buyer's link. */
   @Column({ type: 'bytea' })

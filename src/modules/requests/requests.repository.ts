@@ -7,6 +7,13 @@ import type { CloseReason, RequestStatus } from './request.types';
 
 export type NewRequestEvent = Omit<RequestEvent, 'id' | 'createdAt' | 'request'>;
 
+/** First taken in charge or first answered: when, and how many working days after the submission. */
+export interface Milestone {
+  kind: 'taken' | 'answered';
+  at: Date;
+  workingDays: number;
+}
+
 @Injectable()
 export class RequestsRepository {
   private readonly referenceBlocks = new Map<number, { next: number; end: number }>();
@@ -103,14 +110,26 @@ export class RequestsRepository {
 
   /**
    * The request's new status (decided by request-state.policy.ts), to run with its history event: closing
-   * records why and when; any other move clears both, so a reopened request reads as open.
+   * records why and when; any other move clears both, so a reopened request reads as open. A milestone (first
+   * taken in charge, first answered) is recorded only the first time, for the indicators.
    */
-  statusStatement(requestId: string, status: RequestStatus, closeReason: CloseReason | null = null): SqlStatement {
+  statusStatement(requestId: string, status: RequestStatus, closeReason: CloseReason | null = null, milestone?: Milestone): SqlStatement {
     return {
       sql: `UPDATE requests SET status = $2::varchar, close_reason = $3,
-              closed_at = CASE WHEN $2::varchar = 'closed' THEN now() END, updated_at = now()
+              closed_at = CASE WHEN $2::varchar = 'closed' THEN now() END, updated_at = now(),
+              taken_at = CASE WHEN $4::text = 'taken' AND taken_at IS NULL THEN $5::timestamptz ELSE taken_at END,
+              take_charge_working_days = CASE WHEN $4::text = 'taken' AND taken_at IS NULL THEN $6::numeric ELSE take_charge_working_days END,
+              answered_at = CASE WHEN $4::text = 'answered' AND answered_at IS NULL THEN $5::timestamptz ELSE answered_at END,
+              answer_working_days = CASE WHEN $4::text = 'answered' AND answered_at IS NULL THEN $6::numeric ELSE answer_working_days END
             WHERE id = $1`,
-      params: [requestId, status, status === 'closed' ? closeReason : null],
+      params: [
+        requestId,
+        status,
+        status === 'closed' ? closeReason : null,
+        milestone?.kind ?? null,
+        milestone?.at ?? null,
+        milestone?.workingDays ?? null,
+      ],
     };
   }
 

@@ -14,6 +14,8 @@ export type DeclineReason = 'not_my_territory' | 'not_my_expertise' | 'unavailab
 @Index('request_assignments_request_idx', ['requestId'])
 @Index('request_assignments_current_idx', ['requestId'], { unique: true, where: 'ended_at IS NULL' })
 @Index('request_assignments_open_by_facilitator_idx', ['facilitatorId'], { where: 'ended_at IS NULL' })
+// The indicators' alerts count a quarter's assignments (INCLUDE: see migration RequestMilestones).
+@Index('request_assignments_assigned_idx', { synchronize: false })
 @Index('request_assignments_due_idx', ['takeChargeDueAt'], { where: 'ended_at IS NULL AND taken_at IS NULL' })
 export class RequestAssignment {
   @PrimaryColumn({ type: 'uuid' })

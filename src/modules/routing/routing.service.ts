@@ -10,6 +10,7 @@ import { runAsOne, SqlStatement } from '../../database/sql-statement';
 import { OutboxRepository } from '../../queue/outbox.repository';
 import { BuyerNotificationsService } from '../buyer-notifications/buyer-notifications.service';
 import { MailService } from '../mail/mail.service';
+import { milestoneOf } from '../reporting/indicators.policy';
 import { ReferenceService } from '../reference/reference.service';
 import { answerDueAt, pausesFromHistory } from '../requests/answer-deadline.policy';
 import { HANDED_OVER_EVENT, KIND_LABELS, RequestStatus } from '../requests/request.types';
@@ -149,9 +150,10 @@ export class RoutingService {
       const request = await this.routing.lockRequest(manager, requestId);
       const current = request && (await this.routing.currentAssignment(manager, requestId));
       if (!request || !current || current.id !== assignmentId || current.takenAt || request.status !== 'assigned') return false;
+      const now = this.clock.now();
       await runAsOne(manager, [
-        this.takenStatement(current.id, request.departmentCode, this.clock.now()),
-        this.routing.requestStateStatement(request.id, { status: 'in_progress', assignedFacilitatorId: current.facilitatorId }),
+        this.takenStatement(current.id, request.departmentCode, now),
+        this.requests.statusStatement(request.id, 'in_progress', null, milestoneOf('taken', request, now)),
         this.requests.eventStatement(
           event(request, 'taken_in_charge', 'in_progress', { isPublic: true, actorType: 'staff', actorId: current.facilitatorId }),
         ),

@@ -23,6 +23,8 @@ import type {
 @Index('surveys_pending_idx', ['status', 'dueAt'], { where: "status IN ('scheduled', 'sent', 'reminded')" })
 // Evaluations are listed and counted by when they were answered.
 @Index('surveys_completed_idx', ['wave', 'completedAt'], { where: 'completed_at IS NOT NULL' })
+// Response rates count the surveys sent in a period (INCLUDE, which TypeORM cannot declare: see migration RequestMilestones).
+@Index('surveys_sent_idx', { synchronize: false })
 export class Survey {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;

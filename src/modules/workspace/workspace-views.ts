@@ -31,7 +31,7 @@ const DECLINE_LABELS = {
   unavailable: 'Indisponible',
 };
 /** Staff read the statuses from their side (the buyer's labels speak to the buyer). */
-const STAFF_STATUS_LABELS = { ...STATUS_LABELS, awaiting_buyer: 'En attente de l’acheteur' };
+export const STAFF_STATUS_LABELS = { ...STATUS_LABELS, awaiting_buyer: 'En attente de l’acheteur' };
 const EMPTY_ITEMS = 3;
 
 /** The forms of the request page, each re-rendered with its own errors. */

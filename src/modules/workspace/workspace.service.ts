@@ -11,6 +11,7 @@ import { OutboxRepository } from '../../queue/outbox.repository';
 import { canReassign, canTakeFromPool, RequestScope } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { AttachmentsService, UploadedFile } from '../attachments/attachments.service';
+import { milestoneOf } from '../reporting/indicators.policy';
 import { ReferenceService } from '../reference/reference.service';
 import { answerDueAt, pausesFromHistory } from '../requests/answer-deadline.policy';
 import { checkHelpItems, HelpItemInput } from '../requests/help-item.policy';
@@ -220,7 +221,7 @@ export class WorkspaceService {
         checked.items,
       ),
       ...prepared.statements,
-      this.requests.statusStatement(request.id, to),
+      this.requests.statusStatement(request.id, to, null, milestoneOf('answered', locked, this.clock.now())),
       this.requests.eventStatement(this.event(request.id, staff, 'answered', status, to, true)),
       ...this.buyerToldAndTimed(locked),
     ]);

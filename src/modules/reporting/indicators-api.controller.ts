@@ -1,0 +1,42 @@
+import { Controller, Get, Query, UseGuards } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { StaffPrincipal } from '../accounts/accounts.types';
+import { CurrentStaff, StaffGuard, StaffRoles } from '../accounts/staff.guard';
+import { ErrorResponseDto } from '../intake/dto/create-request.dto';
+import { IndicatorsService } from './indicators.service';
+
+/** The dashboard's figures for scripts (bearer token), the same as the page's. */
+@ApiTags('Indicateurs')
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Jeton d’accès (créé dans « Mon compte ») ou session requis' })
+@ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Réseau inconnu ou hors de vos réseaux ; facilitateurs : aucun indicateur' })
+@ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Période invalide (erreurs par champ : from, to)' })
+@UseGuards(StaffGuard)
+@StaffRoles('admin', 'animator')
+@Controller('api/v1/staff/indicators')
+export class IndicatorsApiController {
+  constructor(private readonly indicators: IndicatorsService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Indicateurs d’un réseau (ou national), sur une période, avec la période précédente et les alertes' })
+  @ApiQuery({
+    name: 'network',
+    required: false,
+    description: 'Code du réseau, ou « all » pour tous les réseaux (administrateurs) ; par défaut le premier de vos réseaux',
+  })
+  @ApiQuery({ name: 'from', required: false, description: 'Premier jour (AAAA-MM-JJ) ; par défaut le dernier trimestre complet' })
+  @ApiQuery({ name: 'to', required: false, description: 'Dernier jour inclus (AAAA-MM-JJ)' })
+  @ApiOkResponse({ description: 'Chiffres (parts entre 0 et 1, délais en jours ouvrés), période précédente, évolution, alertes' })
+  show(@CurrentStaff() staff: StaffPrincipal, @Query('network') network: unknown, @Query('from') from: unknown, @Query('to') to: unknown) {
+    return this.indicators.dashboard(staff, { network, from, to }, { from: 'from', to: 'to' });
+  }
+}

@@ -1,0 +1,52 @@
+import { Controller, Get, Query, Res, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { AppError } from '../../common/errors/app-errors';
+import { formModel } from '../../web/form-model';
+import type { StaffPrincipal } from '../accounts/accounts.types';
+import { CurrentStaff, StaffGuard, StaffRoles } from '../accounts/staff.guard';
+import { barChart } from './charts';
+import { ALL_NETWORKS, IndicatorsService, LabelledFigure } from './indicators.service';
+
+const FIELDS = { from: 'du', to: 'au' };
+
+/** The animators' dashboard: a GET form (network, period), figures, charts and alerts; no script needed. */
+@ApiExcludeController()
+@UseGuards(StaffGuard)
+@StaffRoles('admin', 'animator')
+@Controller('espace/indicateurs')
+export class IndicatorsPagesController {
+  constructor(private readonly indicators: IndicatorsService) {}
+
+  @Get()
+  async show(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Query('reseau') network: unknown,
+    @Query('du') from: unknown,
+    @Query('au') to: unknown,
+    @Res() res: Response,
+  ) {
+    res.setHeader('Cache-Control', 'no-store');
+    const networks = this.indicators.choices(staff);
+    const scope = this.indicators.scope(staff, network);
+    const values = { reseau: scope ?? ALL_NETWORKS, du: from ?? '', au: to ?? '' };
+    try {
+      const dashboard = await this.indicators.dashboard(staff, { network, from, to }, FIELDS);
+      const chart = (rows: LabelledFigure[]) => barChart(rows.map((r) => ({ label: r.label, current: r.current, previous: r.previous })));
+      res.render('indicators', {
+        title: 'Indicateurs',
+        networks,
+        form: formModel({ ...values, du: dashboard.period.from, au: dashboard.period.to }),
+        dashboard,
+        charts: {
+          status: chart(dashboard.requests.byStatus),
+          kind: chart(dashboard.requests.byKind),
+          segment: chart(dashboard.requests.bySegment),
+        },
+      });
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'validation_failed') throw error;
+      res.status(400).render('indicators', { title: 'Indicateurs', networks, form: formModel(values, error.errors), dashboard: null });
+    }
+  }
+}

@@ -1,0 +1,137 @@
+import {
+  againstTarget,
+  countsByCode,
+  DurationCount,
+  figure,
+  lastFullQuarter,
+  medianOf,
+  milestoneOf,
+  parsePeriod,
+  previousPeriod,
+  share,
+  shareWithin,
+} from './indicators.policy';
+
+const h = (...pairs: Array<[number, number]>): DurationCount[] => pairs.map(([days, n]) => ({ days, n }));
+const FIELDS = { from: 'du', to: 'au' };
+
+describe('lastFullQuarter', () => {
+  it.each([
+    ['2026-11-22', '2026-07-01', '2026-09-30'],
+    ['2026-01-01', '2025-10-01', '2025-12-31'],
+    ['2026-03-31', '2025-10-01', '2025-12-31'],
+    ['2026-04-01', '2026-01-01', '2026-03-31'],
+    ['2026-07-15', '2026-04-01', '2026-06-30'],
+  ])('on %s: %s → %s', (today, from, to) => {
+    expect(lastFullQuarter(today)).toEqual({ from, to });
+  });
+});
+
+describe('previousPeriod', () => {
+  it.each([
+    ['a quarter (92 days)', { from: '2026-07-01', to: '2026-09-30' }, { from: '2026-03-31', to: '2026-06-30' }],
+    ['one day', { from: '2026-03-01', to: '2026-03-01' }, { from: '2026-02-28', to: '2026-02-28' }],
+    ['a leap February', { from: '2028-02-01', to: '2028-02-29' }, { from: '2028-01-03', to: '2028-01-31' }],
+  ])('%s', (_label, period, expected) => {
+    expect(previousPeriod(period)).toEqual(expected);
+  });
+});
+
+describe('parsePeriod', () => {
+  it.each([
+    ['nothing: the last full quarter', undefined, '', { from: '2026-07-01', to: '2026-09-30' }, []],
+    ['a valid span', '2026-01-01', '2026-06-30', { from: '2026-01-01', to: '2026-06-30' }, []],
+    ['trimmed', ' 2026-01-01 ', '2026-01-31 ', { from: '2026-01-01', to: '2026-01-31' }, []],
+    ['end missing', '2026-01-01', '', null, ['au']],
+    ['impossible date', '2026-02-30', '2026-03-31', null, ['du']],
+    ['not a date', '01/02/2026', '2026-03-31', null, ['du']],
+    ['end before start', '2026-03-01', '2026-02-01', null, ['au']],
+    ['longer than two years', '2023-01-01', '2026-01-01', null, ['au']],
+  ])('%s', (_label, from, to, period, fields) => {
+    const result = parsePeriod(from, to, '2026-11-22', FIELDS);
+    expect(result.errors.map((e) => e.field)).toEqual(fields);
+    if (period) expect(result.period).toEqual(period);
+    for (const error of result.errors) expect(error.message).toMatch(/date|période/);
+  });
+});
+
+describe('medianOf', () => {
+  it.each([
+    ['empty', h(), null],
+    ['zero counts only', h([3, 0]), null],
+    ['one value', h([2.5, 1]), 2.5],
+    ['odd count: 1, 2, 2, 7, 9 → 2', h([9, 1], [2, 2], [1, 1], [7, 1]), 2],
+    ['even count: 1, 2, 4, 10 → 3', h([1, 1], [2, 1], [4, 1], [10, 1]), 3],
+    ['even count in one bar: 0.5 ×4 → 0.5', h([0.5, 4]), 0.5],
+    ['even count across bars: 1 ×3, 3 ×3 → 2', h([1, 3], [3, 3]), 2],
+  ])('%s', (_label, counts, expected) => {
+    expect(medianOf(counts)).toBe(expected);
+  });
+});
+
+describe('shareWithin', () => {
+  // 10 requests: 0.4, 1.5 ×3, 2 ×2 (exactly 2 counts as within 2), 3.75 ×2, 6, 12
+  const counts = h([0.4, 1], [1.5, 3], [2, 2], [3.75, 2], [6, 1], [12, 1]);
+  it.each([
+    [2, 0.6],
+    [5, 0.8],
+    [0.1, 0],
+    [100, 1],
+  ])('within %s working days: %s', (limit, expected) => {
+    expect(shareWithin(counts, limit)).toBeCloseTo(expected, 10);
+  });
+  it('nothing taken: no figure', () => expect(shareWithin([], 2)).toBeNull());
+});
+
+describe('share, figure and target', () => {
+  it('share of nothing is unknown, not 0', () => {
+    expect(share(0, 0)).toBeNull();
+    expect(share(1, 4)).toBe(0.25);
+  });
+  it.each([
+    [10, 8, 2, 'up'],
+    [8, 10, -2, 'down'],
+    [0.5, 0.5, 0, 'stable'],
+  ])('%s against %s: %s, %s', (current, previous, delta, trend) => {
+    expect(figure(current, previous)).toEqual({ current, previous, delta, trend });
+  });
+  it('an unknown side gives no change', () => {
+    expect(figure(null, 3)).toEqual({ current: null, previous: 3, delta: null, trend: null });
+  });
+  it('gap to the plan target', () => {
+    expect(againstTarget(0.25, 0.3).gap).toBeCloseTo(-0.05, 10);
+    expect(againstTarget(null, 1)).toEqual({ value: null, target: 1, gap: null });
+  });
+});
+
+describe('countsByCode', () => {
+  it('lists every known code, then the others met, each with both periods', () => {
+    const rows = [
+      { period: 'current' as const, code: 'b', n: 3 },
+      { period: 'previous' as const, code: 'b', n: 1 },
+      { period: 'previous' as const, code: 'z', n: 2 },
+    ];
+    expect(countsByCode(['a', 'b'], rows)).toEqual([
+      { code: 'a', current: 0, previous: 0, delta: 0, trend: 'stable' },
+      { code: 'b', current: 3, previous: 1, delta: 2, trend: 'up' },
+      { code: 'z', current: 0, previous: 2, delta: -2, trend: 'down' },
+    ]);
+  });
+});
+
+describe('milestoneOf', () => {
+  it.each([
+    // Monday 09:00 → Wednesday 15:00, Paris: 2 days and 6 hours.
+    ['two days and a quarter', '2026-03-02T09:00:00+01:00', '2026-03-04T15:00:00+01:00', '75', 2.25],
+    // Friday 12:00 → Monday 12:00: half of Friday and half of Monday.
+    ['over a weekend', '2026-03-06T12:00:00+01:00', '2026-03-09T12:00:00+01:00', '75', 1],
+    // Friday 13 July 2026 00:00 → Wednesday 15 July 00:00: 14 July is a holiday.
+    ['over 14 July', '2026-07-13T00:00:00+02:00', '2026-07-15T00:00:00+02:00', '75', 1],
+    // Good Friday is a holiday in Moselle only.
+    ['Good Friday in Moselle', '2026-04-03T00:00:00+02:00', '2026-04-04T00:00:00+02:00', '57', 0],
+    ['a third of a day, rounded to 2 decimals', '2026-03-02T00:00:00+01:00', '2026-03-02T08:00:00+01:00', '75', 0.33],
+  ])('%s', (_label, created, at, department, days) => {
+    const milestone = milestoneOf('taken', { createdAt: new Date(created), departmentCode: department }, new Date(at));
+    expect(milestone).toEqual({ kind: 'taken', at: new Date(at), workingDays: days });
+  });
+});

@@ -1,0 +1,162 @@
+/**
+ * The desk's indicators as pure computations (no Nest, no I/O): periods, medians and shares from the
+ * distributions the repository counts, deltas against the previous period, and the working days stored
+ * when a request is first taken in charge or answered.
+ */
+import type { FieldError } from '../../common/errors/app-errors';
+import type { Milestone } from '../requests/requests.repository';
+import { workingDaysBetween } from '../routing/working-days.policy';
+
+/** Calendar days in France, both included (YYYY-MM-DD). */
+export interface Period {
+  from: string;
+  to: string;
+}
+
+/** One figure beside the same one over the previous period. */
+export interface Figure {
+  current: number | null;
+  previous: number | null;
+  /** current − previous, when both are known. */
+  delta: number | null;
+  trend: 'up' | 'down' | 'stable' | null;
+}
+
+/** How many requests took exactly `days` working days (a histogram bar). */
+export interface DurationCount {
+  days: number;
+  n: number;
+}
+
+/** The national plan for sustainable public procurement (PNAD 2022-2025): targets for the contracts of 2025. */
+export const PLAN_TARGETS = { environmental: 1, social: 0.3 } as const;
+
+/** Longest period one may ask for: the aggregates stay bounded. */
+export const MAX_PERIOD_DAYS = 731;
+
+const DAY_MS = 86_400_000;
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The milestone stored with the status change: working days since submission, in the request's calendar. */
+export function milestoneOf(kind: Milestone['kind'], request: { createdAt: Date; departmentCode: string }, at: Date): Milestone {
+  return { kind, at, workingDays: roundTo(workingDaysBetween(request.createdAt, at, request.departmentCode), 2) };
+}
+
+/** The last quarter ended before `today` (a Paris calendar day). */
+export function lastFullQuarter(today: string): Period {
+  const [year, month] = today.split('-').map(Number);
+  const quarterStart = Math.floor((month - 1) / 3) * 3; // 0-based month starting the current quarter
+  const start = new Date(Date.UTC(year, quarterStart - 3, 1));
+  const end = new Date(Date.UTC(year, quarterStart, 0));
+  return { from: isoDay(start), to: isoDay(end) };
+}
+
+/** The period of the same length just before. */
+export function previousPeriod(period: Period): Period {
+  const from = dayNumber(period.from);
+  const length = dayNumber(period.to) - from + 1;
+  return { from: isoDay(new Date((from - length) * DAY_MS)), to: isoDay(new Date((from - 1) * DAY_MS)) };
+}
+
+/**
+ * The period asked for (`from`/`to`, either form's names), or the last full quarter when neither is given.
+ * Errors are per field (`fromField`/`toField` as the form or API names them), in French.
+ */
+export function parsePeriod(
+  from: unknown,
+  to: unknown,
+  today: string,
+  fields: { from: string; to: string },
+): { period: Period; errors: FieldError[] } {
+  const blank = (value: unknown) => value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+  if (blank(from) && blank(to)) return { period: lastFullQuarter(today), errors: [] };
+  const errors: FieldError[] = [];
+  const read = (value: unknown, field: string, what: string): string | null => {
+    const text = typeof value === 'string' ? value.trim() : '';
+    if (!text) errors.push({ field, message: `Indiquez la date ${what} de la période.` });
+    else if (!isRealDay(text)) errors.push({ field, message: `La date ${what} doit être une date valide (AAAA-MM-JJ).` });
+    else return text;
+    return null;
+  };
+  const start = read(from, fields.from, 'de début');
+  const end = read(to, fields.to, 'de fin');
+  if (start && end) {
+    const days = dayNumber(end) - dayNumber(start) + 1;
+    if (days < 1) errors.push({ field: fields.to, message: 'La date de fin doit suivre la date de début.' });
+    else if (days > MAX_PERIOD_DAYS) errors.push({ field: fields.to, message: 'La période ne doit pas dépasser deux ans.' });
+  }
+  return { period: errors.length ? lastFullQuarter(today) : { from: start!, to: end! }, errors };
+}
+
+/** The median of a histogram (mean of the two middle values for an even count); null when empty. */
+export function medianOf(counts: readonly DurationCount[]): number | null {
+  const sorted = counts.filter((c) => c.n > 0).sort((a, b) => a.days - b.days);
+  const total = sorted.reduce((sum, c) => sum + c.n, 0);
+  if (total === 0) return null;
+  const valueAt = (rank: number) => {
+    let seen = 0;
+    for (const c of sorted) {
+      seen += c.n;
+      if (rank < seen) return c.days;
+    }
+    return sorted[sorted.length - 1].days;
+  };
+  const middle = Math.floor(total / 2);
+  return total % 2 === 1 ? valueAt(middle) : roundTo((valueAt(middle - 1) + valueAt(middle)) / 2, 2);
+}
+
+/** Share of the histogram at most `limit` days; null when empty. */
+export function shareWithin(counts: readonly DurationCount[], limit: number): number | null {
+  const total = counts.reduce((sum, c) => sum + c.n, 0);
+  return share(
+    counts.filter((c) => c.days <= limit).reduce((sum, c) => sum + c.n, 0),
+    total,
+  );
+}
+
+/** part / whole, or null when there is nothing to divide (no figure beats a misleading 0 %). */
+export function share(part: number, whole: number): number | null {
+  return whole > 0 ? part / whole : null;
+}
+
+/** The figure and its change; a change smaller than `tolerance` reads as stable. */
+export function figure(current: number | null, previous: number | null, tolerance = 1e-9): Figure {
+  if (current === null || previous === null) return { current, previous, delta: null, trend: null };
+  const delta = current - previous;
+  return { current, previous, delta, trend: Math.abs(delta) <= tolerance ? 'stable' : delta > 0 ? 'up' : 'down' };
+}
+
+/** Counts by code for both periods, every code of `codes` present (0 when absent), then any other code met. */
+export function countsByCode(
+  codes: readonly string[],
+  rows: ReadonlyArray<{ period: 'current' | 'previous'; code: string; n: number }>,
+): Array<{ code: string } & Figure> {
+  const all = [...codes, ...new Set(rows.map((r) => r.code).filter((code) => !codes.includes(code)))];
+  const count = (code: string, period: 'current' | 'previous') =>
+    rows.filter((r) => r.code === code && r.period === period).reduce((sum, r) => sum + r.n, 0);
+  return all.map((code) => ({ code, ...figure(count(code, 'current'), count(code, 'previous')) }));
+}
+
+/** Consideration share against its target, and how far from it (a fraction; negative: below). */
+export function againstTarget(value: number | null, target: number): { value: number | null; target: number; gap: number | null } {
+  return { value, target, gap: value === null ? null : value - target };
+}
+
+export function roundTo(value: number, decimals: number): number {
+  const factor = 10 ** decimals;
+  return Math.round(value * factor) / factor;
+}
+
+function isRealDay(text: string): boolean {
+  if (!ISO_DAY.test(text)) return false;
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && isoDay(date) === text;
+}
+
+function dayNumber(day: string): number {
+  return Math.round(Date.parse(`${day}T00:00:00Z`) / DAY_MS);
+}
+
+function isoDay(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}

@@ -1,0 +1,267 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config';
+import { Clock, parisDay } from '../../common/clock';
+import { NotFound, ValidationFailed } from '../../common/errors/app-errors';
+import type { StaffPrincipal } from '../accounts/accounts.types';
+import { ReferenceService } from '../reference/reference.service';
+import { KIND_LABELS, REQUEST_KINDS, REQUEST_STATUSES } from '../requests/request.types';
+import { SURVEY_WAVES, USEFULNESS } from '../surveys/survey.types';
+import { STAFF_STATUS_LABELS } from '../workspace/workspace-views';
+import { Alert, AlertSample, alertsOf } from './alerts.policy';
+import {
+  againstTarget,
+  countsByCode,
+  DurationCount,
+  figure,
+  Figure,
+  lastFullQuarter,
+  medianOf,
+  milestoneOf,
+  parsePeriod,
+  Period,
+  PLAN_TARGETS,
+  previousPeriod,
+  share,
+  shareWithin,
+} from './indicators.policy';
+import { IndicatorsRepository, PeriodName, PeriodPair, RequestMilestoneTimes } from './indicators.repository';
+
+/** `network` as asked: a network code, `national` (admins), or nothing (the person's default). */
+export interface IndicatorsQuery {
+  network?: unknown;
+  from?: unknown;
+  to?: unknown;
+}
+
+/** Field names of the period, as the page's form or the API calls them (errors name them). */
+export type PeriodFields = { from: string; to: string };
+
+/** `network` value for every network at once (admins); not a network code (one network is called `national`). */
+export const ALL_NETWORKS = 'all';
+const BACKFILL_BATCH = 2000;
+const WAVE_LABELS = { satisfaction: 'Satisfaction (après la clôture)', impact: 'Impact (six mois après)' } as const;
+const USEFULNESS_LABELS = { yes: 'Oui', partly: 'En partie', no: 'Non' } as const;
+
+export interface LabelledFigure extends Figure {
+  code: string;
+  label: string;
+}
+
+/**
+ * The desk's indicators for one network (or the whole country, admins only) over a period, beside the previous
+ * period of the same length, with the alerts of the last full quarter. Facilitators have none: the dashboard is
+ * the animators' review tool, and every figure would be about their colleagues (404, as for any staff page
+ * a role may not see).
+ */
+@Injectable()
+export class IndicatorsService {
+  /** Alert samples per quarter and scope: the quarter is closed, its figures move little, and they cost a third of a dashboard. */
+  private readonly alertCache = new Map<string, { until: number; samples: Promise<AlertSample[]> }>();
+
+  constructor(
+    private readonly indicators: IndicatorsRepository,
+    private readonly reference: ReferenceService,
+    private readonly clock: Clock,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
+
+  /** The networks this person may choose, national first for admins; NotFound for facilitators. */
+  choices(staff: StaffPrincipal): Array<{ value: string; label: string }> {
+    if (staff.role === 'facilitator') throw new NotFound();
+    const networks = staff.role === 'admin' ? this.reference.allNetworks().map((n) => n.code) : staff.networkCodes;
+    return [
+      ...(staff.role === 'admin' ? [{ value: ALL_NETWORKS, label: 'Tous les réseaux (national)' }] : []),
+      ...networks.map((code) => ({ value: code, label: this.networkName(code) })),
+    ];
+  }
+
+  /** Which network the person asked for, as a code (null: national); NotFound for what they may not see. */
+  scope(staff: StaffPrincipal, network: unknown): string | null {
+    const choices = this.choices(staff);
+    const asked = typeof network === 'string' && network.trim() !== '' ? network.trim() : choices[0]?.value;
+    if (!asked || !choices.some((c) => c.value === asked)) throw new NotFound();
+    return asked === ALL_NETWORKS ? null : asked;
+  }
+
+  /** The period asked for, or the last full quarter; ValidationFailed names the fields as given. */
+  period(query: IndicatorsQuery, fields: PeriodFields): Period {
+    const { period, errors } = parsePeriod(query.from, query.to, this.today(), fields);
+    if (errors.length) throw new ValidationFailed(errors);
+    return period;
+  }
+
+  async dashboard(staff: StaffPrincipal, query: IndicatorsQuery, fields: PeriodFields) {
+    const networkCode = this.scope(staff, query.network);
+    const current = this.period(query, fields);
+    const periods: PeriodPair = { current, previous: previousPeriod(current) };
+    const alertPeriod = lastFullQuarter(this.today());
+    const [requests, surveys, samples] = await Promise.all([
+      this.indicators.requestCounts(periods, networkCode),
+      this.indicators.surveyCounts(periods, networkCode),
+      this.alertSamples(alertPeriod, networkCode),
+    ]);
+    const both = <T>(of: (period: PeriodName) => T) => ({ current: of('current'), previous: of('previous') });
+    const total = both((p) => requests.totals.find((t) => t.period === p)?.n ?? 0);
+    const misses = both((p) => requests.totals.find((t) => t.period === p)?.misses ?? 0);
+    const durations = (rows: Array<{ period: PeriodName; days: number; n: number }>) =>
+      both((p): DurationCount[] => rows.filter((r) => r.period === p));
+    const taken = durations(requests.takeCharge);
+    const answered = durations(requests.answer);
+    const dimension = (name: 'status' | 'kind' | 'segment' | 'department', codes: readonly string[], label: (code: string) => string) =>
+      countsByCode(
+        codes,
+        requests.byDimension.filter((r) => r.dimension === name),
+      ).map((row) => ({ ...row, label: label(row.code) }));
+    const sum = <R>(rows: R[], of: (row: R) => number) => rows.reduce((total, row) => total + of(row), 0);
+    const usefulnessTotal = both((p) =>
+      sum(
+        surveys.usefulness.filter((u) => u.period === p),
+        (u) => u.n,
+      ),
+    );
+    const contracts = both((p) => surveys.contracts.filter((c) => c.period === p));
+    const considerationShare = (key: 'environmental' | 'social') =>
+      both((p) =>
+        share(
+          sum(contracts[p], (c) => c[key]),
+          sum(contracts[p], (c) => c.contracts),
+        ),
+      );
+
+    return {
+      scope: { network: networkCode, label: networkCode ? this.networkName(networkCode) : 'Tous les réseaux (national)' },
+      period: current,
+      previousPeriod: periods.previous,
+      requests: {
+        total: figure(total.current, total.previous),
+        byStatus: dimension('status', REQUEST_STATUSES, (code) => STAFF_STATUS_LABELS[code as keyof typeof STAFF_STATUS_LABELS] ?? code),
+        byKind: dimension('kind', REQUEST_KINDS, (code) => KIND_LABELS[code as keyof typeof KIND_LABELS] ?? code),
+        bySegment: dimension(
+          'segment',
+          this.reference.allSegments().map((s) => s.code),
+          (code) => this.reference.segment(code)?.label ?? code,
+        ),
+        // Only the départements that had requests in either period: 101 rows of zeros help nobody.
+        byDepartment: dimension('department', [], (code) => `${code} — ${this.reference.department(code)?.name ?? ''}`).sort((a, b) =>
+          a.code.localeCompare(b.code),
+        ),
+      },
+      timings: {
+        takeChargeMedianDays: figure(medianOf(taken.current), medianOf(taken.previous)),
+        answerMedianDays: figure(medianOf(answered.current), medianOf(answered.previous)),
+        takenWithin2Days: figure(shareWithin(taken.current, 2), shareWithin(taken.previous, 2)),
+        takenWithin5Days: figure(shareWithin(taken.current, 5), shareWithin(taken.previous, 5)),
+        deadlineMisses: figure(misses.current, misses.previous),
+        deadlineMissShare: figure(share(misses.current, total.current), share(misses.previous, total.previous)),
+      },
+      surveys: {
+        responseRates: SURVEY_WAVES.map((wave) => {
+          const rows = both((p) => surveys.sent.find((s) => s.period === p && s.wave === wave));
+          return {
+            code: wave,
+            label: WAVE_LABELS[wave],
+            sent: figure(rows.current?.sent ?? 0, rows.previous?.sent ?? 0),
+            ...figure(
+              share(rows.current?.completed ?? 0, rows.current?.sent ?? 0),
+              share(rows.previous?.completed ?? 0, rows.previous?.sent ?? 0),
+            ),
+          };
+        }),
+        answers: figure(usefulnessTotal.current, usefulnessTotal.previous),
+        usefulness: USEFULNESS.map((code) => {
+          const n = both((p) => surveys.usefulness.find((u) => u.period === p && u.usefulness === code)?.n ?? 0);
+          return {
+            code,
+            label: USEFULNESS_LABELS[code],
+            ...figure(share(n.current, usefulnessTotal.current), share(n.previous, usefulnessTotal.previous)),
+          };
+        }),
+        contracts: figure(
+          sum(contracts.current, (c) => c.contracts),
+          sum(contracts.previous, (c) => c.contracts),
+        ),
+        environmental: this.withTarget(considerationShare('environmental'), PLAN_TARGETS.environmental),
+        social: this.withTarget(considerationShare('social'), PLAN_TARGETS.social),
+      },
+      alerts: { period: alertPeriod, items: await this.describe(alertsOf(samples), alertPeriod) },
+    };
+  }
+
+  /**
+   * Working days of the requests taken in charge or answered before they were stored (see migration
+   * RequestMilestones), in batches; idempotent. Returns how many requests were filled.
+   */
+  async backfillDurations(onBatch: (filled: number) => void = () => undefined): Promise<number> {
+    let after = '00000000-0000-0000-0000-000000000000';
+    let filled = 0;
+    for (;;) {
+      const rows = await this.indicators.durationsToFill(after, BACKFILL_BATCH);
+      if (!rows.length) return filled;
+      const days = (at: Date | null, kind: 'taken' | 'answered', row: RequestMilestoneTimes) =>
+        at ? milestoneOf(kind, row, at).workingDays : null;
+      await this.indicators.fillDurations(
+        rows.map((row) => ({ id: row.id, take: days(row.takenAt, 'taken', row), answer: days(row.answeredAt, 'answered', row) })),
+      );
+      filled += rows.length;
+      after = rows[rows.length - 1].id;
+      onBatch(filled);
+    }
+  }
+
+  private alertSamples(period: Period, networkCode: string | null): Promise<AlertSample[]> {
+    const key = `${period.from}:${networkCode ?? ALL_NETWORKS}`;
+    const now = Date.now();
+    const cached = this.alertCache.get(key);
+    if (cached && cached.until > now) return cached.samples;
+    for (const [old, entry] of this.alertCache) if (entry.until <= now) this.alertCache.delete(old);
+    const samples = this.indicators.alertSamples(period, networkCode);
+    this.alertCache.set(key, { until: now + this.config.INDICATORS_ALERTS_CACHE_SECONDS * 1000, samples });
+    // A failed count is not kept: the next dashboard asks again.
+    samples.catch(() => this.alertCache.delete(key));
+    return samples;
+  }
+
+  private withTarget(values: { current: number | null; previous: number | null }, target: number) {
+    return { ...figure(values.current, values.previous), ...againstTarget(values.current, target) };
+  }
+
+  /** Who crossed what, in words, with the list to look at. */
+  private async describe(alerts: Alert[], period: Period) {
+    const names = await this.indicators.facilitatorNames(alerts.filter((a) => a.subject.type === 'facilitator').map((a) => a.subject.id));
+    return alerts.map((alert) => {
+      const { subject, metric } = alert;
+      const network = this.networkName(subject.networkCode);
+      const name = subject.type === 'network' ? `Réseau ${network}` : `${names.get(subject.id) ?? 'Facilitateur'} (${network})`;
+      return {
+        subject: { type: subject.type, id: subject.id, networkCode: subject.networkCode, name },
+        metric,
+        share: alert.share,
+        hits: alert.hits,
+        sample: alert.sample,
+        threshold: alert.rule.threshold,
+        minSample: alert.rule.minSample,
+        direction: alert.rule.direction,
+        label: alert.rule.label,
+        sampleLabel: alert.rule.sampleLabel,
+        link: alertLink(alert, period),
+      };
+    });
+  }
+
+  private networkName(code: string): string {
+    return this.reference.network(code)?.name ?? code;
+  }
+
+  private today(): string {
+    return parisDay(this.clock.now());
+  }
+}
+
+/** The list behind an alert: the evaluations for usefulness, the facilitators' load page otherwise. */
+function alertLink(alert: Alert, period: Period): string {
+  if (alert.metric !== 'usefulness') return '/espace/facilitateurs';
+  // The evaluation list's own filter names (evaluations.policy.ts on the review side).
+  const params = new URLSearchParams({ du: period.from, au: period.to, wave: 'satisfaction', reseau: alert.subject.networkCode });
+  if (alert.subject.type === 'facilitator') params.set('facilitator', alert.subject.id);
+  return `/espace/evaluations?${params.toString()}`;
+}

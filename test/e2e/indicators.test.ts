@@ -1,0 +1,160 @@
+import { parisDay } from '../../src/common/clock';
+import { lastFullQuarter } from '../../src/modules/reporting/indicators.policy';
+import { insertFacilitator } from '../support/facilitators';
+import { seedIndicators } from '../support/indicators';
+import { bearerFor, insertStaff, StaffClient } from '../support/staff';
+import { bodyOf, TestApp, useTestApp } from '../support/test-app';
+
+/**
+ * The dashboard and its API on a small hand-counted dataset (see test/support/indicators.ts), and who may see
+ * which network.
+ */
+describe('indicators', () => {
+  let t: TestApp;
+  // Each test seeds anew: alerts are counted every time, not kept from the previous test.
+  useTestApp((app) => (t = app), { INDICATORS_ALERTS_CACHE_SECONDS: '0' });
+
+  const PERIOD = 'from=2026-02-01&to=2026-02-28';
+  it('counts a network’s period beside the previous one, as computed by hand', async () => {
+    const { facilitatorId } = await seedIndicators(t.dataSource);
+    const auth = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
+    const response = await fetch(`${t.url}/api/v1/staff/indicators?${PERIOD}`, { headers: { authorization: auth } });
+    expect(response.status).toBe(200);
+    const d = await bodyOf(response);
+
+    expect(d.scope).toEqual({ network: 'aura-ee', label: 'AURA-EE / RREDD' });
+    expect(d.period).toEqual({ from: '2026-02-01', to: '2026-02-28' });
+    expect(d.previousPeriod).toEqual({ from: '2026-01-04', to: '2026-01-31' });
+    expect(d.requests.total).toEqual({ current: 5, previous: 2, delta: 3, trend: 'up' });
+    const byCode = (rows: Array<{ code: string; current: number; previous: number }>) =>
+      Object.fromEntries(rows.filter((r) => r.current || r.previous).map((r) => [r.code, [r.current, r.previous]]));
+    expect(byCode(d.requests.byStatus)).toEqual({ assigned: [1, 0], unassigned: [1, 0], in_progress: [1, 0], closed: [2, 2] });
+    expect(byCode(d.requests.byKind)).toEqual({ environmental: [3, 2], social_clause: [2, 0] });
+    expect(byCode(d.requests.bySegment)).toEqual({ catering: [3, 2], furniture: [2, 0] });
+    expect(byCode(d.requests.byDepartment)).toEqual({ '38': [2, 0], '69': [3, 2] });
+    expect(d.requests.byStatus.find((r: { code: string }) => r.code === 'in_progress').label).toBe('En cours de traitement');
+
+    // Taken: 0.5, 1.5, 4 (median 1.5; 2 of 3 within 2 days, 3 of 3 within 5) against 2.5, 3.5 (median 3).
+    expect(d.timings.takeChargeMedianDays).toEqual({ current: 1.5, previous: 3, delta: -1.5, trend: 'down' });
+    expect(d.timings.answerMedianDays).toEqual({ current: 3.5, previous: 7, delta: -3.5, trend: 'down' });
+    expect(d.timings.takenWithin2Days.current).toBeCloseTo(2 / 3, 10);
+    expect(d.timings.takenWithin2Days.previous).toBe(0);
+    expect(d.timings.takenWithin5Days).toMatchObject({ current: 1, previous: 1, trend: 'stable' });
+    expect(d.timings.deadlineMisses).toMatchObject({ current: 2, previous: 0 });
+    expect(d.timings.deadlineMissShare).toMatchObject({ current: 0.4, previous: 0 });
+
+    const rates = Object.fromEntries(d.surveys.responseRates.map((w: { code: string; current: number }) => [w.code, w.current]));
+    expect(rates).toEqual({ satisfaction: 0.5, impact: 1 });
+    expect(d.surveys.answers.current).toBe(1);
+    expect(d.surveys.usefulness.map((u: { code: string; current: number }) => [u.code, u.current])).toEqual([
+      ['yes', 1],
+      ['partly', 0],
+      ['no', 0],
+    ]);
+    expect(d.surveys.contracts.current).toBe(2);
+    expect(d.surveys.environmental).toMatchObject({ current: 0.5, target: 1, gap: -0.5 });
+    expect(d.surveys.social).toMatchObject({ current: 0.5, target: 0.3 });
+    expect(d.surveys.social.gap).toBeCloseTo(0.2, 10);
+
+    // Networks first, then facilitators; the furthest past its threshold first (usefulness 33 % vs 45 %, declines 35 % vs 30 %).
+    const alerts = d.alerts.items.map((a: { subject: { type: string; id: string }; metric: string; hits: number; sample: number }) => [
+      a.subject.type,
+      a.subject.id,
+      a.metric,
+      a.hits,
+      a.sample,
+    ]);
+    expect(alerts).toEqual([
+      ['network', 'aura-ee', 'usefulness', 10, 30],
+      ['network', 'aura-ee', 'declines', 7, 20],
+      ['facilitator', facilitatorId, 'usefulness', 10, 30],
+      ['facilitator', facilitatorId, 'declines', 7, 20],
+    ]);
+    expect(d.alerts.items[3].subject.name).toBe('Alix Test (AURA-EE / RREDD)');
+    expect(d.alerts.items[1].link).toBe('/espace/facilitateurs');
+    const quarter = d.alerts.period;
+    expect(d.alerts.items[2].link).toBe(
+      `/espace/evaluations?du=${quarter.from}&au=${quarter.to}&wave=satisfaction&reseau=aura-ee&facilitator=${facilitatorId}`,
+    );
+  });
+
+  it('admins see every network at once, or any one; animators only theirs; facilitators none', async () => {
+    await seedIndicators(t.dataSource);
+    const admin = await bearerFor(t, { role: 'admin' });
+    const animator = await bearerFor(t, { role: 'animator', networks: ['reseco'] });
+    const facilitator = await bearerFor(t, {
+      role: 'facilitator',
+      networks: ['aura-ee'],
+      facilitatorId: await insertFacilitator(t.dataSource),
+    });
+    const get = (auth: string | null, query: string) =>
+      fetch(`${t.url}/api/v1/staff/indicators?${query}`, { headers: auth ? { authorization: auth } : {} });
+
+    const national = await bodyOf(get(admin, PERIOD));
+    expect(national.scope.network).toBeNull();
+    expect(national.requests.total.current).toBe(8);
+    expect((await bodyOf(get(admin, `network=reseco&${PERIOD}`))).requests.total.current).toBe(3);
+    expect((await bodyOf(get(admin, `network=all&${PERIOD}`))).requests.total.current).toBe(8);
+
+    const own = await bodyOf(get(animator, PERIOD));
+    expect(own.scope.network).toBe('reseco');
+    expect(own.requests.total.current).toBe(3);
+    expect(own.alerts.items).toEqual([]);
+    for (const network of ['aura-ee', 'all', 'nowhere']) expect((await get(animator, `network=${network}&${PERIOD}`)).status).toBe(404);
+    expect((await get(admin, `network=nowhere`)).status).toBe(404);
+    expect((await get(facilitator, PERIOD)).status).toBe(404);
+    expect((await get(null, PERIOD)).status).toBe(401);
+  });
+
+  it('refuses a wrong period field by field, and defaults to the last full quarter', async () => {
+    const auth = await bearerFor(t, { role: 'admin' });
+    const bad = await fetch(`${t.url}/api/v1/staff/indicators?from=2026-02-30&to=2026-01-01`, { headers: { authorization: auth } });
+    expect(bad.status).toBe(400);
+    expect((await bodyOf(bad)).errors.map((e: { field: string }) => e.field)).toEqual(['from']);
+    const reversed = await fetch(`${t.url}/api/v1/staff/indicators?from=2026-03-01&to=2026-02-01`, { headers: { authorization: auth } });
+    expect((await bodyOf(reversed)).errors).toEqual([{ field: 'to', message: 'La date de fin doit suivre la date de début.' }]);
+    const standard = await bodyOf(fetch(`${t.url}/api/v1/staff/indicators`, { headers: { authorization: auth } }));
+    expect(standard.period).toEqual(lastFullQuarter(parisDay(new Date())));
+    expect(standard.requests.total).toEqual({ current: 0, previous: 0, delta: 0, trend: 'stable' });
+    expect(standard.timings.takeChargeMedianDays).toEqual({ current: null, previous: null, delta: null, trend: null });
+  });
+
+  it('shows the dashboard page with charts, tables and alerts, linked from the workspace', async () => {
+    await seedIndicators(t.dataSource);
+    const { email } = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
+    const client = new StaffClient(t.url);
+    await client.signIn(email);
+    expect(await (await client.get('/espace')).text()).toContain('href="/espace/indicateurs"');
+
+    const page = await client.get('/espace/indicateurs?du=2026-02-01&au=2026-02-28');
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('Indicateurs du guichet');
+    expect(html).toMatch(/<svg class="gv-chart"[^>]*role="img"/);
+    expect(html).toContain('Délai médian de prise en charge');
+    expect(html).toMatch(/<td>1,5 j<\/td><td>3 j<\/td>/);
+    // Taken within 5 days: 100 % in both periods; taken within 2: 66,7 % against 0 %.
+    expect(html).toMatch(/<td>100 %<\/td><td>100 %<\/td><td>\s*stable\s*<\/td>/);
+    expect(html).toMatch(/<td>66,7 %<\/td><td>0 %<\/td><td>\s*<span aria-hidden="true">↗<\/span> hausse de 66,7 points/);
+    expect(html).toContain('35 % de refus (7 sur 20 attributions');
+    expect(html).toContain('50 points sous la cible');
+
+    expect((await client.get('/espace/indicateurs?reseau=reseco')).status).toBe(404);
+    const invalid = await client.get('/espace/indicateurs?du=2026-02-01&au=hier');
+    expect(invalid.status).toBe(400);
+    const errorPage = await invalid.text();
+    expect(errorPage).toContain('1 erreur empêche');
+    expect(errorPage).toContain('La date de fin doit être une date valide');
+    expect(errorPage).not.toContain('Délai médian');
+
+    const { email: facilitatorEmail } = await insertStaff(t.dataSource, {
+      role: 'facilitator',
+      networks: ['aura-ee'],
+      facilitatorId: await insertFacilitator(t.dataSource),
+    });
+    const facilitator = new StaffClient(t.url);
+    await facilitator.signIn(facilitatorEmail);
+    expect((await facilitator.get('/espace/indicateurs')).status).toBe(404);
+    expect(await (await facilitator.get('/espace')).text()).not.toContain('href="/espace/indicateurs"');
+  });
+});
