@@ -217,6 +217,9 @@ describe('permission matrix of the staff endpoints', () => {
     // Exports: each person's own visible requests and evaluations.
     { method: 'GET', route: '/espace/export/demandes.csv', expected: everyone('page', 200) },
     { method: 'GET', route: '/espace/export/evaluations.csv', expected: everyone('page', 200) },
+    // Indicators: animators (their networks) and admins; not facilitators.
+    { method: 'GET', route: '/espace/indicateurs', expected: managers('page', 200) },
+    { method: 'GET', route: '/api/v1/staff/indicators', expected: managers('api', 200) },
     // The queue dashboard (plain Express mount): admins only.
     {
       method: 'GET',

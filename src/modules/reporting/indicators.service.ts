@@ -5,6 +5,8 @@ import { NotFound, ValidationFailed } from '../../common/errors/app-errors';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { ReferenceService } from '../reference/reference.service';
 import { KIND_LABELS, REQUEST_KINDS, REQUEST_STATUSES } from '../requests/request.types';
+import { USEFULNESS_LABELS } from '../surveys/survey-labels';
+import { WAVE_LABELS } from './evaluation-labels';
 import { SURVEY_WAVES, USEFULNESS } from '../surveys/survey.types';
 import { STAFF_STATUS_LABELS } from '../workspace/workspace-views';
 import { Alert, AlertSample, alertsOf } from './alerts.policy';
@@ -39,8 +41,6 @@ export type PeriodFields = { from: string; to: string };
 /** `network` value for every network at once (admins); not a network code (one network is called `national`). */
 export const ALL_NETWORKS = 'all';
 const BACKFILL_BATCH = 2000;
-const WAVE_LABELS = { satisfaction: 'Satisfaction (après la clôture)', impact: 'Impact (six mois après)' } as const;
-const USEFULNESS_LABELS = { yes: 'Oui', partly: 'En partie', no: 'Non' } as const;
 
 export interface LabelledFigure extends Figure {
   code: string;
