@@ -30,7 +30,7 @@ import { SurveysProcessor } from './modules/surveys/surveys.processor';
 import { OutboxRelay } from './queue/outbox.relay';
 import { QueueModule } from './queue/queue.module';
 import { Sweeps } from './queue/sweeps';
-import { JOB_PROCESSORS, WorkerHost } from './queue/worker-host';
+import { JOB_PROCESSORS, SERVES_HTTP_TOO, WorkerHost } from './queue/worker-host';
 
 export interface Roles {
   api: boolean;
@@ -96,8 +96,8 @@ export class AppModule {
         ...(roles.api ? [ApiRoleModule] : []),
         ...(roles.worker ? [WorkerRoleModule] : []),
       ],
-      providers: [{ provide: AppConfig, useValue: config }, Clock],
-      exports: [AppConfig, Clock],
+      providers: [{ provide: AppConfig, useValue: config }, Clock, { provide: SERVES_HTTP_TOO, useValue: roles.api }],
+      exports: [AppConfig, Clock, SERVES_HTTP_TOO],
     };
   }
 }

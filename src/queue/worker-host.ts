@@ -13,7 +13,15 @@ export interface JobProcessor {
 }
 export const JOB_PROCESSORS = Symbol('JOB_PROCESSORS');
 
+/** Whether this process also serves HTTP (the all-in-one process of `npm start`). */
+export const SERVES_HTTP_TOO = Symbol('SERVES_HTTP_TOO');
+
 const CONCURRENCY: Record<QueueName, number> = { routing: 8, mail: 5, lifecycle: 5, surveys: 2 };
+/**
+ * Beside the HTTP server, one job at a time per queue: every job in flight takes event-loop time
+ * from buyers' requests, and batched routing and mail delivery keep up with intake this way.
+ */
+const CONCURRENCY_BESIDE_HTTP: Record<QueueName, number> = { routing: 1, mail: 1, lifecycle: 1, surveys: 1 };
 
 /**
  * Runs one BullMQ worker per consumed queue. Refuses to boot when a consumed queue has a job
@@ -30,6 +38,7 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
     @Inject(JOB_PROCESSORS) processors: JobProcessor[],
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(LOGGER) logger: Logger,
+    @Inject(SERVES_HTTP_TOO) private readonly servesHttpToo: boolean,
   ) {
     this.logger = logger.child({ component: 'worker' });
     this.handlers = Object.assign({}, ...processors.map((p) => p.handlers()));
@@ -43,7 +52,7 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
       const worker = new Worker(queue, (job) => this.run(job.name as JobName, job.data), {
         connection: this.connection,
         prefix: this.config.QUEUE_PREFIX,
-        concurrency: CONCURRENCY[queue],
+        concurrency: (this.servesHttpToo ? CONCURRENCY_BESIDE_HTTP : CONCURRENCY)[queue],
         // A job whose worker died is handed to another after the lock lapses; processors are idempotent.
         lockDuration: this.config.WORKER_LOCK_MS,
         stalledInterval: this.config.WORKER_LOCK_MS,
