@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Worker } from 'bullmq';
+import { EventLoopUtilization, performance } from 'node:perf_hooks';
 import type IORedis from 'ioredis';
 import type { Logger } from 'pino';
 import { AppConfig } from '../config/app-config';
@@ -22,6 +23,13 @@ const CONCURRENCY: Record<QueueName, number> = { routing: 8, mail: 5, lifecycle:
  * from buyers' requests, and batched routing and mail delivery keep up with intake this way.
  */
 const CONCURRENCY_BESIDE_HTTP: Record<QueueName, number> = { routing: 1, mail: 1, lifecycle: 1, surveys: 1 };
+/**
+ * Beside the HTTP server, jobs also wait while the event loop is saturated, and start again once it
+ * has room: a burst of submissions is answered first and its e-mails and routing follow it.
+ */
+const BUSY_CHECK_MS = 250;
+const PAUSE_ABOVE = 0.9;
+const RESUME_BELOW = 0.8;
 
 /**
  * Runs one BullMQ worker per consumed queue. Refuses to boot when a consumed queue has a job
@@ -30,6 +38,8 @@ const CONCURRENCY_BESIDE_HTTP: Record<QueueName, number> = { routing: 1, mail: 1
 @Injectable()
 export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly workers: Worker[] = [];
+  private busyTimer?: NodeJS.Timeout;
+  private yielding = false;
   private connection?: IORedis;
   private readonly handlers: JobHandlers;
   private readonly logger: Logger;
@@ -63,8 +73,27 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
       worker.on('error', (error) => this.logger.warn({ queue, err: error.message }, 'connexion de la file perturbée'));
       this.workers.push(worker);
     }
+    if (this.servesHttpToo) this.yieldToHttp();
     const idle = QUEUE_NAMES.filter((q) => !consumed.includes(q));
     this.logger.info({ consumed, producedOnly: idle }, 'files consommées');
+  }
+
+  private yieldToHttp(): void {
+    let previous: EventLoopUtilization = performance.eventLoopUtilization();
+    this.busyTimer = setInterval(() => {
+      const current = performance.eventLoopUtilization();
+      const busy = performance.eventLoopUtilization(current, previous).utilization;
+      previous = current;
+      if (!this.yielding && busy > PAUSE_ABOVE) {
+        this.yielding = true;
+        // Jobs already running finish; no new one starts.
+        for (const worker of this.workers) void worker.pause(true);
+      } else if (this.yielding && busy < RESUME_BELOW) {
+        this.yielding = false;
+        for (const worker of this.workers) worker.resume();
+      }
+    }, BUSY_CHECK_MS);
+    this.busyTimer.unref();
   }
 
   private async run(name: JobName, data: unknown): Promise<void> {
@@ -74,6 +103,7 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   async onApplicationShutdown(): Promise<void> {
+    if (this.busyTimer) clearInterval(this.busyTimer);
     await Promise.all(this.workers.map((w) => w.close()));
     this.connection?.disconnect();
   }
