@@ -30,7 +30,8 @@ import { SurveysProcessor } from './modules/surveys/surveys.processor';
 import { OutboxRelay } from './queue/outbox.relay';
 import { QueueModule } from './queue/queue.module';
 import { Sweeps } from './queue/sweeps';
-import { JOB_PROCESSORS, SERVES_HTTP_TOO, WorkerHost } from './queue/worker-host';
+import { HttpFirst, SERVES_HTTP_TOO } from './queue/http-first';
+import { JOB_PROCESSORS, WorkerHost } from './queue/worker-host';
 
 export interface Roles {
   api: boolean;
@@ -44,6 +45,7 @@ export interface Roles {
     // Only for the sweep's purges of old keys, sessions and links: the worker needs none of their HTTP side.
     IdempotencyRepository,
     AccountsRepository,
+    HttpFirst,
     OutboxRelay,
     Sweeps,
     WorkerHost,

@@ -1,11 +1,11 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Worker } from 'bullmq';
-import { EventLoopUtilization, performance } from 'node:perf_hooks';
 import type IORedis from 'ioredis';
 import type { Logger } from 'pino';
 import { AppConfig } from '../config/app-config';
 import { LOGGER } from '../common/logging/logging.module';
 import { assertHandlersComplete, consumedQueues, JOB_QUEUES, JobHandlers, JobName, QUEUE_NAMES, QueueName } from './queue.registry';
+import { HttpFirst, SERVES_HTTP_TOO } from './http-first';
 import { createRedis } from './redis';
 
 /** A feature's contribution to the worker: the jobs it handles. */
@@ -14,22 +14,12 @@ export interface JobProcessor {
 }
 export const JOB_PROCESSORS = Symbol('JOB_PROCESSORS');
 
-/** Whether this process also serves HTTP (the all-in-one process of `npm start`). */
-export const SERVES_HTTP_TOO = Symbol('SERVES_HTTP_TOO');
-
 const CONCURRENCY: Record<QueueName, number> = { routing: 8, mail: 5, lifecycle: 5, surveys: 2 };
 /**
  * Beside the HTTP server, one job at a time per queue: every job in flight takes event-loop time
  * from buyers' requests, and batched routing and mail delivery keep up with intake this way.
  */
 const CONCURRENCY_BESIDE_HTTP: Record<QueueName, number> = { routing: 1, mail: 1, lifecycle: 1, surveys: 1 };
-/**
- * Beside the HTTP server, jobs also wait while the event loop is saturated, and start again once it
- * has room: a burst of submissions is answered first and its e-mails and routing follow it.
- */
-const BUSY_CHECK_MS = 250;
-const PAUSE_ABOVE = 0.9;
-const RESUME_BELOW = 0.8;
 
 /**
  * Runs one BullMQ worker per consumed queue. Refuses to boot when a consumed queue has a job
@@ -38,8 +28,6 @@ const RESUME_BELOW = 0.8;
 @Injectable()
 export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly workers: Worker[] = [];
-  private busyTimer?: NodeJS.Timeout;
-  private yielding = false;
   private connection?: IORedis;
   private readonly handlers: JobHandlers;
   private readonly logger: Logger;
@@ -49,6 +37,7 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(LOGGER) logger: Logger,
     @Inject(SERVES_HTTP_TOO) private readonly servesHttpToo: boolean,
+    private readonly httpFirst: HttpFirst,
   ) {
     this.logger = logger.child({ component: 'worker' });
     this.handlers = Object.assign({}, ...processors.map((p) => p.handlers()));
@@ -73,27 +62,15 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
       worker.on('error', (error) => this.logger.warn({ queue, err: error.message }, 'connexion de la file perturbée'));
       this.workers.push(worker);
     }
-    if (this.servesHttpToo) this.yieldToHttp();
+    // Jobs already running finish; no new one starts until HTTP has room again.
+    this.httpFirst.onChange((saturated) => {
+      for (const worker of this.workers) {
+        if (saturated) void worker.pause(true);
+        else worker.resume();
+      }
+    });
     const idle = QUEUE_NAMES.filter((q) => !consumed.includes(q));
     this.logger.info({ consumed, producedOnly: idle }, 'files consommées');
-  }
-
-  private yieldToHttp(): void {
-    let previous: EventLoopUtilization = performance.eventLoopUtilization();
-    this.busyTimer = setInterval(() => {
-      const current = performance.eventLoopUtilization();
-      const busy = performance.eventLoopUtilization(current, previous).utilization;
-      previous = current;
-      if (!this.yielding && busy > PAUSE_ABOVE) {
-        this.yielding = true;
-        // Jobs already running finish; no new one starts.
-        for (const worker of this.workers) void worker.pause(true);
-      } else if (this.yielding && busy < RESUME_BELOW) {
-        this.yielding = false;
-        for (const worker of this.workers) worker.resume();
-      }
-    }, BUSY_CHECK_MS);
-    this.busyTimer.unref();
   }
 
   private async run(name: JobName, data: unknown): Promise<void> {
@@ -103,7 +80,6 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.busyTimer) clearInterval(this.busyTimer);
     await Promise.all(this.workers.map((w) => w.close()));
     this.connection?.disconnect();
   }
