@@ -6,6 +6,7 @@ import { runAsOne, SqlStatement } from '../../database/sql-statement';
 import { scrubPersonalData } from '../../common/logging/logger';
 import { LOGGER } from '../../common/logging/logging.module';
 import { OutboxRepository } from '../../queue/outbox.repository';
+import { RETRY_BACKOFF_MS } from '../../queue/queue.service';
 import { MailComposer } from './mail-composer';
 import { ClaimedMail, MailRepository } from './mail.repository';
 import { MailTransport } from './mail-transport';
@@ -112,7 +113,7 @@ export class MailService {
   }
 }
 
-/** The BullMQ backoff of a job's own retries (exponential from 2 s), for messages retried by an extra job. */
+/** The queue's own backoff for a job's retries, for messages retried by an extra job. */
 function retryDelayMs(attempts: number): number {
-  return 2000 * 2 ** Math.min(attempts - 1, 10);
+  return RETRY_BACKOFF_MS * 2 ** Math.min(attempts - 1, 10);
 }
