@@ -32,6 +32,7 @@ import { SurveysProcessor } from './modules/surveys/surveys.processor';
 import { OutboxRelay } from './queue/outbox.relay';
 import { QueueModule } from './queue/queue.module';
 import { Sweeps } from './queue/sweeps';
+import { HttpFirst, SERVES_HTTP_TOO } from './queue/http-first';
 import { JOB_PROCESSORS, WorkerHost } from './queue/worker-host';
 
 export interface Roles {
@@ -46,6 +47,7 @@ export interface Roles {
     // Only for the sweep's purges of old keys, sessions and links: the worker needs none of their HTTP side.
     IdempotencyRepository,
     AccountsRepository,
+    HttpFirst,
     OutboxRelay,
     Sweeps,
     WorkerHost,
@@ -100,8 +102,8 @@ export class AppModule {
         ...(roles.api ? [ApiRoleModule] : []),
         ...(roles.worker ? [WorkerRoleModule] : []),
       ],
-      providers: [{ provide: AppConfig, useValue: config }, Clock],
-      exports: [AppConfig, Clock],
+      providers: [{ provide: AppConfig, useValue: config }, Clock, { provide: SERVES_HTTP_TOO, useValue: roles.api }],
+      exports: [AppConfig, Clock, SERVES_HTTP_TOO],
     };
   }
 }

@@ -17,9 +17,24 @@ export interface SqlStatement {
  */
 export async function runAsOne(db: DataSource | EntityManager, statements: SqlStatement[]): Promise<void> {
   if (!statements.length) return;
-  const { sql, params } = combine(statements);
-  const name = `gv_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
-  await pgClientOf(db).query({ name, text: sql, values: params });
+  const { text, name } = preparedFor(statements);
+  await pgClientOf(db).query({ name, text, values: statements.flatMap((s) => s.params) });
+}
+
+/** Combined text and name by statement shape: the same few shapes recur, renumbering and hashing them on every call costs for nothing. */
+const preparedShapes = new Map<string, { text: string; name: string }>();
+const MAX_PREPARED_SHAPES = 500;
+
+function preparedFor(statements: SqlStatement[]): { text: string; name: string } {
+  const shape = statements.map((s) => `${s.params.length}:${s.sql}`).join('\0');
+  let prepared = preparedShapes.get(shape);
+  if (!prepared) {
+    const { sql } = combine(statements);
+    prepared = { text: sql, name: `gv_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}` };
+    if (preparedShapes.size >= MAX_PREPARED_SHAPES) preparedShapes.clear();
+    preparedShapes.set(shape, prepared);
+  }
+  return prepared;
 }
 
 /** Parameters for a multi-row `unnest($1::type[], $2::type[], …)`: one array per key, in the given order. */

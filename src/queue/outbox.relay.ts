@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { LOGGER } from '../common/logging/logging.module';
+import { HttpFirst } from './http-first';
 import { OutboxRepository } from './outbox.repository';
 import { QueueService } from './queue.service';
 
@@ -37,6 +38,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxRepository,
     private readonly queues: QueueService,
+    private readonly httpFirst: HttpFirst,
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(LOGGER) logger: Logger,
   ) {
@@ -49,7 +51,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   wake(): void {
-    if (this.stopped) return;
+    // The next tick after HTTP has room again publishes what waited.
+    if (this.stopped || this.httpFirst.saturated) return;
     if (this.running) {
       this.rerun = true;
       return;
@@ -73,7 +76,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         return 0;
       });
       total += published;
-      if (published < BATCH_SIZE) return total;
+      if (published < BATCH_SIZE || this.httpFirst.saturated) return total;
     }
   }
 

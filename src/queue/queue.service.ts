@@ -5,9 +5,12 @@ import { AppConfig } from '../config/app-config';
 import { QUEUE_NAMES, QueueName } from './queue.registry';
 import { createRedis } from './redis';
 
+/** First retry delay of a failed job; each next one doubles it. */
+export const RETRY_BACKOFF_MS = 2000;
+
 const DEFAULT_JOB_OPTIONS = {
   attempts: 8,
-  backoff: { type: 'exponential', delay: 2000 },
+  backoff: { type: 'exponential', delay: RETRY_BACKOFF_MS },
   // Completed jobs are dropped at once: keeping them costs Redis work on every job, and a job
   // published twice is harmless since every processor claims its row in PostgreSQL first.
   removeOnComplete: true,

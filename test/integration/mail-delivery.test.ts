@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { MailService } from '../../src/modules/mail/mail.service';
@@ -86,5 +87,62 @@ describe('acknowledgement e-mail through the mail queue', () => {
       10_000,
       'message remis en file puis envoyé',
     );
+  });
+});
+
+describe('mail delivery in batches', () => {
+  let t!: TestApp;
+  useTestApp((app) => (t = app), { MAIL_DIR: `${process.env.MAIL_DIR}/batches` });
+
+  /** Queued messages committed in order, a second apart, as intake leaves them for the worker. */
+  async function queueMessages(count: number, emptyBody: number[] = []): Promise<string[]> {
+    const ids = Array.from({ length: count }, () => randomUUID());
+    await t.dataSource.query(
+      `INSERT INTO mail_messages (id, template, recipient, subject, text_body, html_body, status, created_at, updated_at)
+       SELECT id, 'request-acknowledgement', 'lot@example.fr', 'Sujet', CASE WHEN n = ANY($2::int[]) THEN NULL ELSE 'texte' END,
+              '<p>html</p>', 'queued', now() - make_interval(secs => 100 - n), now() - make_interval(secs => 100 - n)
+         FROM unnest($1::uuid[]) WITH ORDINALITY AS m(id, n)`,
+      [ids, emptyBody],
+    );
+    return ids;
+  }
+  const statuses = async () =>
+    (await t.dataSource.query(`SELECT status, attempts FROM mail_messages ORDER BY created_at`)) as Array<{
+      status: string;
+      attempts: number;
+    }>;
+
+  it('sends the job’s message with the oldest ones waiting behind it, each once', async () => {
+    const ids = await queueMessages(12);
+    await t.app.get(MailService).deliver(ids[11]);
+
+    const after = await statuses();
+    // its own message, then the nine oldest others
+    expect(after.map((m) => m.status)).toEqual([...Array(9).fill('sent'), 'queued', 'queued', 'sent']);
+    expect(after.filter((m) => m.status === 'sent').every((m) => m.attempts === 1)).toBe(true);
+
+    // the jobs of the messages taken along find them sent
+    for (const id of ids) await t.app.get(MailService).deliver(id);
+    expect((await statuses()).every((m) => m.status === 'sent' && m.attempts === 1)).toBe(true);
+    const files = (await readdir(resolve(t.config.MAIL_DIR))).filter((f) => f.endsWith('.eml'));
+    expect(files.sort()).toEqual(ids.map((id) => `${id}.eml`).sort());
+  });
+
+  it('gives a message taken along that fails a retry job of its own, and sends the others', async () => {
+    const ids = await queueMessages(3, [2]);
+    await t.app.get(MailService).deliver(ids[0]);
+
+    const [first, second, third] = await t.dataSource.query(`SELECT status, attempts, last_error FROM mail_messages ORDER BY created_at`);
+    expect([first.status, second.status, third.status]).toEqual(['sent', 'failed', 'sent']);
+    expect(second).toMatchObject({ attempts: 1, last_error: 'message sans contenu' });
+    const retries = await t.dataSource.query(`SELECT job_name, job_id, payload, delay_ms FROM outbox_events WHERE published_at IS NULL`);
+    expect(retries).toEqual([{ job_name: 'mail.send', job_id: `mail-${ids[1]}-retry-1`, payload: { mailId: ids[1] }, delay_ms: 2000 }]);
+  });
+
+  it('fails the job when its own message fails, so the queue retries it', async () => {
+    const ids = await queueMessages(2, [1]);
+    await expect(t.app.get(MailService).deliver(ids[0])).rejects.toThrow('message sans contenu');
+    expect((await statuses()).map((m) => m.status)).toEqual(['failed', 'sent']);
+    expect(await t.dataSource.query(`SELECT 1 FROM outbox_events`)).toEqual([]);
   });
 });

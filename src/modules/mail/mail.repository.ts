@@ -32,25 +32,37 @@ export class MailRepository {
   }
 
   /**
-   * Takes the message for sending, unless it is sent or another worker holds it: a job delivered
-   * twice finds nothing to claim the second time.
+   * Takes the message for sending, unless it is sent or another worker holds it (a job delivered
+   * twice finds nothing to claim the second time), with up to `others` messages still waiting for
+   * their first attempt: their own jobs then find them sent. SKIP LOCKED everywhere, so two workers
+   * claiming each other's messages never wait on one another.
    */
-  async claim(id: string): Promise<ClaimedMail | null> {
+  async claimBatch(id: string, others: number): Promise<ClaimedMail[]> {
     const [rows]: [ClaimedMail[], number] = await this.dataSource.query(
-      `UPDATE mail_messages
+      `WITH own AS (
+              SELECT id FROM mail_messages
+               WHERE id = $1 AND (status IN ('queued', 'failed') OR (status = 'sending' AND locked_until < now()))
+                 FOR UPDATE SKIP LOCKED),
+            waiting AS (
+              SELECT id FROM mail_messages WHERE status = 'queued' AND id <> $1
+               ORDER BY updated_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+       UPDATE mail_messages
           SET status = 'sending', attempts = attempts + 1, locked_until = now() + make_interval(secs => $2), updated_at = now()
-        WHERE id = $1 AND (status IN ('queued', 'failed') OR (status = 'sending' AND locked_until < now()))
+        WHERE id = ANY(ARRAY(SELECT id FROM own UNION ALL SELECT id FROM waiting))
         RETURNING id, recipient, subject, text_body AS "textBody", html_body AS "htmlBody", attempts`,
-      [id, CLAIM_SECONDS],
+      [id, CLAIM_SECONDS, others],
     );
-    return rows[0] ?? null;
+    return rows;
   }
 
-  /** The body is dropped once delivered: it may hold a private link that must not outlive its use. */
-  async markSent(id: string): Promise<void> {
-    await this.dataSource
-      .getRepository(MailMessage)
-      .update({ id }, { status: 'sent', sentAt: () => 'now()', lockedUntil: null, textBody: null, htmlBody: null, lastError: null });
+  /** The bodies are dropped once delivered: they may hold a private link that must not outlive its use. */
+  async markSent(ids: string[]): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE mail_messages
+          SET status = 'sent', sent_at = now(), locked_until = NULL, text_body = NULL, html_body = NULL, last_error = NULL, updated_at = now()
+        WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
   }
 
   /** Undelivered messages nobody is working on: left queued or failed for a while, or a claim that expired. */
@@ -65,9 +77,10 @@ export class MailRepository {
     return rows.map((r) => r.id);
   }
 
-  async markFailed(id: string, error: string): Promise<void> {
-    await this.dataSource
-      .getRepository(MailMessage)
-      .update({ id }, { status: 'failed', lockedUntil: null, lastError: error.slice(0, 500) });
+  markFailedStatement(id: string, error: string): SqlStatement {
+    return {
+      sql: `UPDATE mail_messages SET status = 'failed', locked_until = NULL, last_error = $2, updated_at = now() WHERE id = $1`,
+      params: [id, error.slice(0, 500)],
+    };
   }
 }

@@ -1,13 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { SqlStatement } from '../../database/sql-statement';
+import { DataSource } from 'typeorm';
+import { runAsOne, SqlStatement } from '../../database/sql-statement';
 import { scrubPersonalData } from '../../common/logging/logger';
 import { LOGGER } from '../../common/logging/logging.module';
 import { OutboxRepository } from '../../queue/outbox.repository';
+import { RETRY_BACKOFF_MS } from '../../queue/queue.service';
 import { MailComposer } from './mail-composer';
-import { MailRepository } from './mail.repository';
+import { ClaimedMail, MailRepository } from './mail.repository';
 import { MailTransport } from './mail-transport';
+
+/** Messages delivered by one job: the one it names and those waiting behind it. */
+const DELIVERY_BATCH = 10;
+/** Ids of messages this process recorded as sent, so their own jobs skip a claim that would find nothing. */
+const SENT_MEMORY = 20_000;
 
 export interface MailToQueue {
   requestId: string | null;
@@ -20,8 +27,10 @@ export interface MailToQueue {
 @Injectable()
 export class MailService {
   private readonly composer = new MailComposer();
+  private readonly sentHere = new Set<string>();
 
   constructor(
+    private readonly dataSource: DataSource,
     private readonly mails: MailRepository,
     private readonly outbox: OutboxRepository,
     private readonly transport: MailTransport,
@@ -49,23 +58,62 @@ export class MailService {
     ];
   }
 
-  /** Idempotent: a message already sent, or being sent by another worker, is left alone. */
+  /**
+   * Idempotent: a message already sent, or being sent by another worker, is left alone. Delivers
+   * the job's message with the ones waiting behind it, sent side by side and recorded as sent in one
+   * statement: two round trips for the batch instead of two per message.
+   */
   async deliver(mailId: string): Promise<void> {
-    const mail = await this.mails.claim(mailId);
-    if (!mail) return;
+    if (this.sentHere.has(mailId)) return;
+    const batch = await this.mails.claimBatch(mailId, DELIVERY_BATCH - 1);
+    if (!batch.length) return;
+    const failures = new Map<string, Error>();
+    await Promise.all(batch.map((mail) => this.send(mail).catch((error: Error) => void failures.set(mail.id, error))));
+    const sent = batch.filter((mail) => !failures.has(mail.id)).map((mail) => mail.id);
+    if (sent.length) {
+      await this.mails.markSent(sent);
+      this.rememberSent(sent);
+    }
+    for (const mail of batch) {
+      const error = failures.get(mail.id);
+      if (error) await this.recordFailure(mail, error, mail.id !== mailId);
+    }
+    const own = failures.get(mailId);
+    if (own) throw own;
+  }
+
+  private async send(mail: ClaimedMail): Promise<void> {
     if (mail.textBody === null || mail.htmlBody === null) {
       // Only possible if a row was edited by hand; nothing sensible to send.
-      await this.mails.markFailed(mail.id, 'message sans contenu');
-      return;
+      throw new Error('message sans contenu');
     }
-    try {
-      await this.transport.send({ id: mail.id, to: mail.recipient, subject: mail.subject, text: mail.textBody, html: mail.htmlBody });
-    } catch (error) {
-      const reason = scrubPersonalData((error as Error).message);
-      await this.mails.markFailed(mail.id, reason);
-      this.logger.warn({ mailId: mail.id, attempt: mail.attempts, err: reason }, 'envoi du message en échec, nouvel essai prévu');
-      throw error;
-    }
-    await this.mails.markSent(mail.id);
+    await this.transport.send({ id: mail.id, to: mail.recipient, subject: mail.subject, text: mail.textBody, html: mail.htmlBody });
   }
+
+  /**
+   * The job's own message is retried by its job (the caller rethrows); a message taken along with
+   * it gets a retry job of its own, since its job may already have run and found it being sent.
+   */
+  private async recordFailure(mail: ClaimedMail, error: Error, takenAlong: boolean): Promise<void> {
+    const reason = scrubPersonalData(error.message);
+    const retry = takenAlong
+      ? [this.outbox.addStatement('mail.send', { mailId: mail.id }, `mail-${mail.id}-retry-${mail.attempts}`, retryDelayMs(mail.attempts))]
+      : [];
+    await runAsOne(this.dataSource, [this.mails.markFailedStatement(mail.id, reason), ...retry]);
+    this.logger.warn({ mailId: mail.id, attempt: mail.attempts, err: reason }, 'envoi du message en échec, nouvel essai prévu');
+  }
+
+  /** Only ids whose `sent` status is committed: a sent message never goes back, so skipping its job is always right. */
+  private rememberSent(ids: string[]): void {
+    for (const id of ids) this.sentHere.add(id);
+    for (const id of this.sentHere) {
+      if (this.sentHere.size <= SENT_MEMORY) break;
+      this.sentHere.delete(id);
+    }
+  }
+}
+
+/** The queue's own backoff for a job's retries, for messages retried by an extra job. */
+function retryDelayMs(attempts: number): number {
+  return RETRY_BACKOFF_MS * 2 ** Math.min(attempts - 1, 10);
 }
