@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { answerDueAt, pausesFromHistory } from '../../src/modules/requests/answer-deadline.policy';
-import { addWorkingDays } from '../../src/modules/routing/working-days.policy';
+import { addWorkingDays } from '../../src/common/working-days.policy';
 import { QUEUE_PAGE_SIZE } from '../../src/modules/workspace/workspace-queue.policy';
 import { staffWrites, submittedAndTaken } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';

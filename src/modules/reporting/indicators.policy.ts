@@ -1,11 +1,8 @@
 /**
  * The desk's indicators as pure computations (no Nest, no I/O): periods, medians and shares from the
- * distributions the repository counts, deltas against the previous period, and the working days stored
- * when a request is first taken in charge or answered.
+ * distributions the repository counts, and deltas against the previous period.
  */
 import type { FieldError } from '../../common/errors/app-errors';
-import type { Milestone } from '../requests/requests.repository';
-import { workingDaysBetween } from '../routing/working-days.policy';
 
 /** Calendar days in France, both included (YYYY-MM-DD). */
 export interface Period {
@@ -36,11 +33,6 @@ export const MAX_PERIOD_DAYS = 731;
 
 const DAY_MS = 86_400_000;
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
-
-/** The milestone stored with the status change: working days since submission, in the request's calendar. */
-export function milestoneOf(kind: Milestone['kind'], request: { createdAt: Date; departmentCode: string }, at: Date): Milestone {
-  return { kind, at, workingDays: roundTo(workingDaysBetween(request.createdAt, at, request.departmentCode), 2) };
-}
 
 /** The last quarter ended before `today` (a Paris calendar day). */
 export function lastFullQuarter(today: string): Period {

@@ -18,7 +18,6 @@ import {
   Figure,
   lastFullQuarter,
   medianOf,
-  milestoneOf,
   parsePeriod,
   Period,
   PLAN_TARGETS,
@@ -26,6 +25,7 @@ import {
   share,
   shareWithin,
 } from './indicators.policy';
+import { milestoneOf } from '../requests/milestone.policy';
 import { IndicatorsRepository, PeriodName, PeriodPair, RequestMilestoneTimes } from './indicators.repository';
 
 /** `network` as asked: a network code, `national` (admins), or nothing (the person's default). */

@@ -1,4 +1,4 @@
-import { addWorkingDays } from '../routing/working-days.policy';
+import { addWorkingDays } from '../../common/working-days.policy';
 import { answerDueAt, Pause, pausesFromHistory } from './answer-deadline.policy';
 
 const at = (iso: string) => new Date(iso);

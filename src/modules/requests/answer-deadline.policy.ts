@@ -1,4 +1,4 @@
-import { addWorkingDays, workingDaysBetween } from '../routing/working-days.policy';
+import { addWorkingDays, workingDaysBetween } from '../../common/working-days.policy';
 
 export interface Pause {
   from: Date;

@@ -2,7 +2,7 @@
  * How long the request waits on the buyer (pure): after an answer, the buyer may reply for a number of working
  * days, then the request closes by itself as answered; a precision asked and never given closes it as no_reply.
  */
-import { addWorkingDays } from '../routing/working-days.policy';
+import { addWorkingDays } from '../../common/working-days.policy';
 import { RequestState, transition } from './request-state.policy';
 import type { CloseReason, RequestStatus } from './request.types';
 

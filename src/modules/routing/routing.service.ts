@@ -10,7 +10,7 @@ import { runAsOne, SqlStatement } from '../../database/sql-statement';
 import { OutboxRepository } from '../../queue/outbox.repository';
 import { BuyerNotificationsService } from '../buyer-notifications/buyer-notifications.service';
 import { MailService } from '../mail/mail.service';
-import { milestoneOf } from '../reporting/indicators.policy';
+import { milestoneOf } from '../requests/milestone.policy';
 import { ReferenceService } from '../reference/reference.service';
 import { answerDueAt, pausesFromHistory } from '../requests/answer-deadline.policy';
 import { HANDED_OVER_EVENT, KIND_LABELS, RequestStatus } from '../requests/request.types';
@@ -26,7 +26,7 @@ import {
   ROUTABLE_STATUSES,
   RoutingRepository,
 } from './routing.repository';
-import { addWorkingDays } from './working-days.policy';
+import { addWorkingDays } from '../../common/working-days.policy';
 
 /** After this many missed take-charge deadlines, the network's animators are told. */
 const ESCALATION_MISSES = 2;

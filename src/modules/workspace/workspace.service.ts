@@ -11,7 +11,7 @@ import { OutboxRepository } from '../../queue/outbox.repository';
 import { canReassign, canTakeFromPool, RequestScope } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { AttachmentsService, UploadedFile } from '../attachments/attachments.service';
-import { milestoneOf } from '../reporting/indicators.policy';
+import { milestoneOf } from '../requests/milestone.policy';
 import { ReferenceService } from '../reference/reference.service';
 import { answerDueAt, pausesFromHistory } from '../requests/answer-deadline.policy';
 import { checkHelpItems, HelpItemInput } from '../requests/help-item.policy';
