@@ -41,10 +41,20 @@ export async function startTestApp(env: Record<string, string> = {}, roles: Role
   return { app, url: config.PUBLIC_URL, config, dataSource: app.get(DataSource), logs, close: () => app.close() };
 }
 
+const TRUNCATE_ALL =
+  'TRUNCATE surveys, throttle_events, account_links, api_tokens, staff_sessions, staff_user_networks, staff_users, attachment_contents, attachments, answer_help_items, request_messages, requests, request_events, mail_messages, outbox_events, idempotency_keys, request_assignments, facilitator_absences, facilitator_departments, facilitators CASCADE';
+
 export async function resetDatabase(dataSource: DataSource): Promise<void> {
-  await dataSource.query(
-    'TRUNCATE surveys, throttle_events, account_links, api_tokens, staff_sessions, staff_user_networks, staff_users, attachment_contents, attachments, answer_help_items, request_messages, requests, request_events, mail_messages, outbox_events, idempotency_keys, request_assignments, facilitator_absences, facilitator_departments, facilitators CASCADE',
-  );
+  // The app's own sweeps may be mid-transaction on these tables: PostgreSQL can then pick the TRUNCATE as the
+  // deadlock victim, and trying again once the sweep's transaction has ended succeeds.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await dataSource.query(TRUNCATE_ALL);
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== '40P01' || attempt === 5) throw error;
+    }
+  }
 }
 
 export async function flushQueues(prefix = process.env.QUEUE_PREFIX!): Promise<void> {
