@@ -12,6 +12,14 @@ export interface PendingOutboxEvent {
   delayMs: number;
 }
 
+/** Longest wait of a delayed job: longer ones are left to the sweeps, and a job fired early finds nothing due yet. */
+const MAX_TIMER_MS = 7 * 24 * 3600 * 1000;
+
+/** The delay of a timer due at `dueAt`: none if already due, capped at a week. */
+export function timerDelayMs(dueAt: Date, now: Date): number {
+  return Math.min(Math.max(0, dueAt.getTime() - now.getTime()), MAX_TIMER_MS);
+}
+
 @Injectable()
 export class OutboxRepository {
   constructor(private readonly dataSource: DataSource) {}

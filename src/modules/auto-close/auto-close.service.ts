@@ -3,16 +3,13 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { Clock } from '../../common/clock';
 import { runAsOne, SqlStatement } from '../../database/sql-statement';
-import { OutboxRepository } from '../../queue/outbox.repository';
+import { OutboxRepository, timerDelayMs } from '../../queue/outbox.repository';
 import { BuyerNotificationsService } from '../buyer-notifications/buyer-notifications.service';
 import { nextStatus } from '../requests/request-state.policy';
 import { autoClose, replyWindowEnd } from '../requests/reply-window.policy';
 import { RequestsRepository } from '../requests/requests.repository';
 import { RoutingService } from '../routing/routing.service';
 import { SurveysService } from '../surveys/surveys.service';
-
-/** Longer timers are left to the sweep: a job fired early finds the window still open and does nothing. */
-const MAX_TIMER_MS = 7 * 24 * 3600 * 1000;
 
 /**
  * Closes the requests that waited on the buyer for the whole reply window: an answered one as `answered`, a
@@ -38,7 +35,7 @@ export class AutoCloseService {
 
   /** To run in the transaction that moves the request to `answered` or `awaiting_buyer`: its closing timer. */
   scheduleStatements(requestId: string, dueAt: Date): SqlStatement[] {
-    const delayMs = Math.min(Math.max(0, dueAt.getTime() - this.clock.now().getTime()), MAX_TIMER_MS);
+    const delayMs = timerDelayMs(dueAt, this.clock.now());
     return [this.outbox.addStatement('request.auto-close', { requestId }, `auto-close-${requestId}-${dueAt.getTime()}`, delayMs)];
   }
 

@@ -7,7 +7,7 @@ import { Clock, parisDay } from '../../common/clock';
 import { LOGGER } from '../../common/logging/logging.module';
 import { randomToken, sha256 } from '../../common/tokens';
 import { runAsOne, SqlStatement } from '../../database/sql-statement';
-import { OutboxRepository } from '../../queue/outbox.repository';
+import { OutboxRepository, timerDelayMs } from '../../queue/outbox.repository';
 import { BuyerNotificationsService } from '../buyer-notifications/buyer-notifications.service';
 import { MailService } from '../mail/mail.service';
 import { milestoneOf } from '../requests/milestone.policy';
@@ -36,8 +36,6 @@ const ROUTING_BATCH = 50;
 const POOL_ALERT_LIMIT = 100;
 /** A drain job stops after this many batches; the next freed place schedules another. */
 const POOL_BATCHES = 4;
-/** Longer deadlines are left to the minute sweep: a timer fired early finds the deadline not yet due. */
-const MAX_TIMER_MS = 7 * 24 * 3600 * 1000;
 
 export type RoutingOutcome = 'assigned' | 'unassigned' | 'unchanged';
 
@@ -378,7 +376,7 @@ export class RoutingService {
         assignments.map(({ id, requestId, takeChargeDueAt }) => ({
           payload: { requestId, assignmentId: id },
           jobId: `deadline-${id}`,
-          delayMs: Math.min(Math.max(0, takeChargeDueAt.getTime() - now.getTime()), MAX_TIMER_MS),
+          delayMs: timerDelayMs(takeChargeDueAt, now),
         })),
       ),
     ];

@@ -5,7 +5,7 @@ import { Clock } from '../../common/clock';
 import { NotFound, ValidationFailed } from '../../common/errors/app-errors';
 import { randomToken, seal, sha256, unseal, uuidFromDigest } from '../../common/tokens';
 import { runAsOne, SqlStatement } from '../../database/sql-statement';
-import { OutboxRepository } from '../../queue/outbox.repository';
+import { OutboxRepository, timerDelayMs } from '../../queue/outbox.repository';
 import { MailService } from '../mail/mail.service';
 import type { CloseReason } from '../requests/request.types';
 import { NewRequestEvent, RequestsRepository } from '../requests/requests.repository';
@@ -15,8 +15,6 @@ import { isOpen, nextStep, sendingDueAt, sentSchedule, SurveyDelays, SurveyStep,
 import { USEFULNESS, SurveyWave } from './survey.types';
 import { SurveyWithRequest, SurveysRepository } from './surveys.repository';
 
-/** Longer timers are left to the sweep: a job fired early finds nothing due and does nothing. */
-const MAX_TIMER_MS = 7 * 24 * 3600 * 1000;
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
 /**
@@ -198,8 +196,12 @@ export class SurveysService {
   }
 
   private timerStatement(surveyId: string, dueAt: Date): SqlStatement {
-    const delayMs = Math.min(Math.max(0, dueAt.getTime() - this.clock.now().getTime()), MAX_TIMER_MS);
-    return this.outbox.addStatement('survey.due', { surveyId }, `survey-${surveyId}-${dueAt.getTime()}`, delayMs);
+    return this.outbox.addStatement(
+      'survey.due',
+      { surveyId },
+      `survey-${surveyId}-${dueAt.getTime()}`,
+      timerDelayMs(dueAt, this.clock.now()),
+    );
   }
 
   private get delays(): SurveyDelays {
