@@ -14,6 +14,8 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
     namingStrategy: new SnakeNamingStrategy(),
     synchronize: false,
     migrationsRun: false,
-    extra: { max: 20, application_name: 'guichet-vert' },
+    // Connections outlive a lull of a minute: reopening them at the next burst costs each a backend
+    // fork and a cold plan cache (pg's default closes them after 10 s idle).
+    extra: { max: 20, idleTimeoutMillis: 60_000, application_name: 'guichet-vert' },
   };
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { GroupCommit } from '../../database/group-commit';
 import { MailModule } from '../mail/mail.module';
 import { RequestsModule } from '../requests/requests.module';
 import { IdempotencyRepository } from './idempotency.repository';
@@ -10,7 +11,7 @@ import { RequestValidator } from './request-validator';
 
 @Module({
   imports: [RequestsModule, MailModule],
-  providers: [IntakeService, RequestValidator, IdempotencyRepository, IntakeRateLimiter],
+  providers: [IntakeService, GroupCommit, RequestValidator, IdempotencyRepository, IntakeRateLimiter],
   controllers: [IntakeApiController, IntakePagesController],
 })
 export class IntakeModule {}

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { AppError } from '../../common/errors/app-errors';
 import { hmac, randomToken, seal, sha256, unseal } from '../../common/tokens';
+import { GroupCommit } from '../../database/group-commit';
 import { runAsOne } from '../../database/sql-statement';
 import { OutboxRepository } from '../../queue/outbox.repository';
 import { MailService } from '../mail/mail.service';
@@ -40,6 +41,7 @@ const KIND_PHRASES = {
 export class IntakeService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly groupCommit: GroupCommit,
     private readonly requests: RequestsRepository,
     private readonly idempotency: IdempotencyRepository,
     private readonly outbox: OutboxRepository,
@@ -50,7 +52,7 @@ export class IntakeService {
 
   /**
    * Stores a validated request with its history event, acknowledgement e-mail and routing job,
-   * all or nothing, in one statement. A repeated submission with the same key returns the first result.
+   * all or nothing, in one statement (shared with submissions arriving at the same moment). A repeated submission with the same key returns the first result.
    */
   async submit(dto: CreateRequestDto, idempotency?: IdempotencyInput): Promise<SubmissionResult> {
     const key = idempotency && {
@@ -103,7 +105,7 @@ export class IntakeService {
       this.outbox.addStatement('request.submitted', { requestId: request.id }, `request-submitted-${request.id}`),
     ];
     if (!key) {
-      await runAsOne(this.dataSource, statements);
+      await this.groupCommit.run(statements);
       return result;
     }
     try {
