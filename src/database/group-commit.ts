@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { DatabaseError } from 'pg';
 import { DataSource } from 'typeorm';
 import { runAsOne, SqlStatement } from './sql-statement';
 
@@ -70,8 +71,7 @@ export class GroupCommit {
   }
 }
 
-/** An error PostgreSQL reported for the statement itself (it carries a SQLSTATE), not a lost connection. */
+/** An error PostgreSQL reported about the statement itself, not a lost connection nor a server going down. */
 function isStatementError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !code.startsWith('08') && !code.startsWith('57');
+  return error instanceof DatabaseError && !!error.code && !error.code.startsWith('08') && !error.code.startsWith('57');
 }
