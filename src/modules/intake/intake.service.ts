@@ -52,7 +52,8 @@ export class IntakeService {
 
   /**
    * Stores a validated request with its history event, acknowledgement e-mail and routing job,
-   * all or nothing, in one statement (shared with submissions arriving at the same moment). A repeated submission with the same key returns the first result.
+   * all or nothing, in one statement (shared with submissions arriving at the same moment).
+   * A repeated submission with the same key returns the first result.
    */
   async submit(dto: CreateRequestDto, idempotency?: IdempotencyInput): Promise<SubmissionResult> {
     const key = idempotency && {
