@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { LOGGER } from '../common/logging/logging.module';
 import { HttpFirst } from './http-first';
+import { jobsToPublish } from './job-batching.policy';
 import { OutboxRepository } from './outbox.repository';
 import { QueueService } from './queue.service';
 
@@ -84,17 +85,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     return this.dataSource.transaction(async (manager) => {
       const events = await this.outbox.lockPending(manager, BATCH_SIZE);
       if (!events.length) return 0;
-      const byQueue = new Map<string, typeof events>();
-      for (const event of events) byQueue.set(event.queue, [...(byQueue.get(event.queue) ?? []), event]);
       try {
-        for (const [queueName, batch] of byQueue) {
+        for (const [queueName, jobs] of jobsToPublish(events)) {
           if (!this.queues.isQueueName(queueName)) throw new Error(`file inconnue : ${queueName}`);
-          await withTimeout(
-            this.queues
-              .queue(queueName)
-              .addBulk(batch.map((e) => ({ name: e.jobName, data: e.payload, opts: { jobId: e.jobId, delay: e.delayMs || undefined } }))),
-            PUBLISH_TIMEOUT_MS,
-          );
+          await withTimeout(this.queues.queue(queueName).addBulk(jobs), PUBLISH_TIMEOUT_MS);
         }
       } catch (error) {
         // Kept pending, with the reason, in the same transaction that holds the rows.

@@ -8,8 +8,12 @@ export type QueueName = (typeof QUEUE_NAMES)[number];
 export interface JobPayloads {
   /** A request was submitted and waits to be routed. */
   'request.submitted': { requestId: string };
+  /** Several submitted requests, published together by the outbox relay (see JOB_BATCHES). */
+  'request.submitted-batch': { requestIds: string[] };
   /** A mail_messages row waits to be delivered. */
   'mail.send': { mailId: string };
+  /** Several messages waiting for their first delivery, published together by the outbox relay. */
+  'mail.send-batch': { mailIds: string[] };
   /** The take-charge deadline of an assignment has come (delayed job; a sweep re-derives it). */
   'routing.deadline': { requestId: string; assignmentId: string };
   /** A facilitator's availability changed (created, edited, absence added or removed). */
@@ -29,7 +33,9 @@ export type JobName = keyof JobPayloads;
 
 export const JOB_QUEUES: { readonly [J in JobName]: QueueName } = {
   'request.submitted': 'routing',
+  'request.submitted-batch': 'routing',
   'mail.send': 'mail',
+  'mail.send-batch': 'mail',
   'routing.deadline': 'routing',
   'routing.facilitator-changed': 'routing',
   'routing.drain-pool': 'routing',
@@ -38,6 +44,15 @@ export const JOB_QUEUES: { readonly [J in JobName]: QueueName } = {
   'request.auto-close': 'lifecycle',
   'survey.due': 'surveys',
 };
+
+/**
+ * Jobs of one id that the outbox relay publishes as one job listing the ids when several are due
+ * together: a burst of submissions then costs the queue a few jobs, not two per request.
+ */
+export const JOB_BATCHES = {
+  'request.submitted': { batchJob: 'request.submitted-batch', idKey: 'requestId', idsKey: 'requestIds' },
+  'mail.send': { batchJob: 'mail.send-batch', idKey: 'mailId', idsKey: 'mailIds' },
+} as const satisfies { [J in JobName]?: { batchJob: JobName; idKey: keyof JobPayloads[J]; idsKey: string } };
 
 export type JobHandler<J extends JobName> = (payload: JobPayloads[J]) => Promise<void>;
 export type JobHandlers = { [J in JobName]?: JobHandler<J> };

@@ -145,4 +145,28 @@ describe('mail delivery in batches', () => {
     expect((await statuses()).map((m) => m.status)).toEqual(['failed', 'sent']);
     expect(await t.dataSource.query(`SELECT 1 FROM outbox_events`)).toEqual([]);
   });
+
+  it('sends exactly the messages a batch job lists, each once; a failing one gets its own retry job', async () => {
+    const ids = await queueMessages(24, [5]);
+    const listed = ids.slice(0, 23);
+    await t.app.get(MailService).deliverAll(listed);
+
+    const after = await statuses();
+    // the unlisted one is left to its own job; the faulty one fails without failing the batch
+    expect(after.map((m) => m.status)).toEqual([...Array(4).fill('sent'), 'failed', ...Array(18).fill('sent'), 'queued']);
+    expect(after.slice(0, 23).every((m) => m.attempts === 1)).toBe(true);
+    const retries = await t.dataSource.query(`SELECT job_id FROM outbox_events WHERE published_at IS NULL`);
+    expect(retries).toEqual([{ job_id: `mail-${ids[4]}-retry-1` }]);
+
+    // the batch job delivered again (a retry, a copy) sends nothing more, not even the failed one
+    await t.app.get(MailService).deliverAll(listed);
+    expect(await statuses()).toEqual(after);
+    const files = (await readdir(resolve(t.config.MAIL_DIR))).filter((f) => f.endsWith('.eml'));
+    expect(files.sort()).toEqual(
+      listed
+        .filter((id) => id !== ids[4])
+        .map((id) => `${id}.eml`)
+        .sort(),
+    );
+  });
 });

@@ -1,4 +1,9 @@
 import { RoutingService } from '../../src/modules/routing/routing.service';
+import pino from 'pino';
+import { HttpFirst } from '../../src/queue/http-first';
+import { OutboxRelay } from '../../src/queue/outbox.relay';
+import { OutboxRepository } from '../../src/queue/outbox.repository';
+import { QueueService } from '../../src/queue/queue.service';
 import { insertFacilitator } from '../support/facilitators';
 import { bodyOf, TestApp, useTestApp, validRequestBody } from '../support/test-app';
 
@@ -100,5 +105,47 @@ describe('routing in batches', () => {
     // Still waiting requests are not announced twice.
     await routing.poolAlert('aura-ee');
     expect((await t.dataSource.query(`SELECT count(*)::int AS n FROM mail_messages WHERE template = 'network-pool-alert'`))[0].n).toBe(1);
+  });
+
+  it('a batch job routes the requests it lists that still wait, oldest first, and leaves pooled ones to the pool', async () => {
+    await insertFacilitator(t.dataSource, { email: 'one@example.org', capacity: 1 });
+    const ids = await submitMany(3);
+    const routing = t.app.get(RoutingService);
+
+    // listed out of order: the oldest still gets the one place
+    await routing.routeAll([ids[2], ids[0], ids[1]]);
+    expect((await statuses(ids)).map((r: { status: string }) => r.status)).toEqual(['assigned', 'unassigned', 'unassigned']);
+
+    // a place frees up: the job delivered again does not route the pooled ones (draining the pool does)
+    await t.dataSource.query(`UPDATE facilitators SET capacity = 3`);
+    await routing.routeAll(ids);
+    expect((await statuses(ids)).map((r: { status: string }) => r.status)).toEqual(['assigned', 'unassigned', 'unassigned']);
+    expect(await routing.drainPool('aura-ee')).toBe(2);
+  });
+
+  it('the outbox relay publishes submissions that wait together as one routing job and one mail job listing them', async () => {
+    const ids = await submitMany(3);
+    // The api alone runs no relay: this one, without its timer, publishes when told.
+    const queues = t.app.get(QueueService);
+    const relay = new OutboxRelay(
+      t.dataSource,
+      t.app.get(OutboxRepository),
+      queues,
+      new HttpFirst(false),
+      t.config,
+      pino({ level: 'silent' }),
+    );
+    expect(await relay.drain()).toBe(6);
+
+    const [routingJob, ...otherRoutingJobs] = await queues.queue('routing').getJobs(['waiting']);
+    expect(otherRoutingJobs).toEqual([]);
+    expect(routingJob.name).toBe('request.submitted-batch');
+    expect([...routingJob.data.requestIds].sort()).toEqual([...ids].sort());
+    const mailJobs = await queues.queue('mail').getJobs(['waiting']);
+    expect(mailJobs.map((job) => [job.name, job.data.mailIds.length])).toEqual([['mail.send-batch', 3]]);
+
+    // The jobs do the work of the six they replace.
+    await t.app.get(RoutingService).routeAll(routingJob.data.requestIds);
+    expect((await statuses(ids)).every((r: { status: string }) => r.status === 'unassigned')).toBe(true);
   });
 });

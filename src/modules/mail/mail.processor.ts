@@ -8,6 +8,9 @@ export class MailProcessor implements JobProcessor {
   constructor(private readonly mail: MailService) {}
 
   handlers(): JobHandlers {
-    return { 'mail.send': ({ mailId }) => this.mail.deliver(mailId) };
+    return {
+      'mail.send': ({ mailId }) => this.mail.deliver(mailId),
+      'mail.send-batch': ({ mailIds }) => this.mail.deliverAll(mailIds),
+    };
   }
 }

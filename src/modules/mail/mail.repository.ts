@@ -55,6 +55,24 @@ export class MailRepository {
     return rows;
   }
 
+  /**
+   * Takes these messages for sending, those still waiting for their first attempt or held by a
+   * worker whose claim lapsed; a failed one is left to its own retry job.
+   */
+  async claimQueued(ids: string[]): Promise<ClaimedMail[]> {
+    const [rows]: [ClaimedMail[], number] = await this.dataSource.query(
+      `UPDATE mail_messages
+          SET status = 'sending', attempts = attempts + 1, locked_until = now() + make_interval(secs => $2), updated_at = now()
+        WHERE id = ANY(ARRAY(
+                SELECT id FROM mail_messages
+                 WHERE id = ANY($1::uuid[]) AND (status = 'queued' OR (status = 'sending' AND locked_until < now()))
+                   FOR UPDATE SKIP LOCKED))
+        RETURNING id, recipient, subject, text_body AS "textBody", html_body AS "htmlBody", attempts`,
+      [ids, CLAIM_SECONDS],
+    );
+    return rows;
+  }
+
   /** The bodies are dropped once delivered: they may hold a private link that must not outlive its use. */
   async markSent(ids: string[]): Promise<void> {
     await this.dataSource.query(

@@ -65,7 +65,19 @@ export class MailService {
    */
   async deliver(mailId: string): Promise<void> {
     if (this.sentHere.has(mailId)) return;
-    const batch = await this.mails.claimBatch(mailId, DELIVERY_BATCH - 1);
+    await this.sendClaimed(await this.mails.claimBatch(mailId, DELIVERY_BATCH - 1), mailId);
+  }
+
+  /** Messages queued together, delivered as `deliver` does, DELIVERY_BATCH at a time; a failed one gets its own retry job. */
+  async deliverAll(mailIds: string[]): Promise<void> {
+    const unsent = mailIds.filter((id) => !this.sentHere.has(id));
+    for (let i = 0; i < unsent.length; i += DELIVERY_BATCH) {
+      await this.sendClaimed(await this.mails.claimQueued(unsent.slice(i, i + DELIVERY_BATCH)), null);
+    }
+  }
+
+  /** Sends claimed messages; `ownId`'s failure is rethrown for its job to retry, the others get a retry job. */
+  private async sendClaimed(batch: ClaimedMail[], ownId: string | null): Promise<void> {
     if (!batch.length) return;
     const failures = new Map<string, Error>();
     await Promise.all(batch.map((mail) => this.send(mail).catch((error: Error) => void failures.set(mail.id, error))));
@@ -76,9 +88,9 @@ export class MailService {
     }
     for (const mail of batch) {
       const error = failures.get(mail.id);
-      if (error) await this.recordFailure(mail, error, mail.id !== mailId);
+      if (error) await this.recordFailure(mail, error, mail.id !== ownId);
     }
-    const own = failures.get(mailId);
+    const own = ownId === null ? undefined : failures.get(ownId);
     if (own) throw own;
   }
 

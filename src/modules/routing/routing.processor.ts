@@ -10,6 +10,7 @@ export class RoutingProcessor implements JobProcessor {
   handlers(): JobHandlers {
     return {
       'request.submitted': async ({ requestId }) => void (await this.routing.route(requestId)),
+      'request.submitted-batch': ({ requestIds }) => this.routing.routeAll(requestIds),
       'routing.deadline': ({ requestId, assignmentId }) => this.routing.deadlineReached(requestId, assignmentId),
       'routing.facilitator-changed': ({ facilitatorId }) => this.routing.facilitatorChanged(facilitatorId),
       'routing.drain-pool': async ({ networkCode }) => void (await this.routing.drainPool(networkCode)),

@@ -56,9 +56,6 @@ const ROUTABLE_COLUMNS = `r.id, r.reference, r.status, r.kind, r.department_code
        r.network_code AS "networkCode", r.segment_code AS "segmentCode", r.subject,
        r.deadline_misses AS "deadlineMisses", r.created_at AS "createdAt"`;
 
-/** Statuses in which a request waits for a facilitator. */
-export const ROUTABLE_STATUSES: readonly RequestStatus[] = ['submitted', 'unassigned'];
-
 @Injectable()
 export class RoutingRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -111,10 +108,18 @@ export class RoutingRepository {
     );
   }
 
-  /** Read without a lock: most routing jobs find their request already placed by an earlier batch. */
-  async isRoutable(requestId: string): Promise<boolean> {
-    const rows: Array<{ status: RequestStatus }> = await this.dataSource.query(`SELECT status FROM requests WHERE id = $1`, [requestId]);
-    return rows.length > 0 && ROUTABLE_STATUSES.includes(rows[0].status);
+  /**
+   * Those of these requests still waiting to be routed, oldest first; read without a lock: most
+   * routing jobs find their request already placed, or pooled, by an earlier batch. A pooled
+   * request is the pool drain's to place, when a place frees.
+   */
+  async awaitingRouting(requestIds: string[]): Promise<string[]> {
+    if (!requestIds.length) return [];
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT id FROM requests WHERE id = ANY($1::uuid[]) AND status = 'submitted' ORDER BY created_at`,
+      [requestIds],
+    );
+    return rows.map((r) => r.id);
   }
 
   /**

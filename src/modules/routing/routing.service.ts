@@ -18,14 +18,7 @@ import { NewRequestEvent, RequestsRepository } from '../requests/requests.reposi
 import { AppError } from '../../common/errors/app-errors';
 import { IneligibilityReason, rankFacilitators, whyNotEligible } from './ranking.policy';
 import type { AssignmentEndReason, DeclineReason } from './request-assignment.entity';
-import {
-  ClaimableFacilitator,
-  CurrentAssignment,
-  NewAssignment,
-  RoutableRequest,
-  ROUTABLE_STATUSES,
-  RoutingRepository,
-} from './routing.repository';
+import { ClaimableFacilitator, CurrentAssignment, NewAssignment, RoutableRequest, RoutingRepository } from './routing.repository';
 import { addWorkingDays } from '../../common/working-days.policy';
 
 /** After this many missed take-charge deadlines, the network's animators are told. */
@@ -67,15 +60,28 @@ export class RoutingService {
   }
 
   /**
-   * Idempotent: a request already assigned, or further along, is left as it is. The requests
+   * Idempotent: a request already assigned, pooled, or further along, is left as it is. The requests
    * submitted behind this one are routed in the same transaction, so that their own jobs, when they
    * come, find nothing left to do.
    */
   async route(requestId: string): Promise<RoutingOutcome> {
-    if (!(await this.routing.isRoutable(requestId))) return 'unchanged';
+    if (!(await this.routing.awaitingRouting([requestId])).length) return 'unchanged';
+    return this.routeWaiting(requestId);
+  }
+
+  /** Requests submitted together: each `route` also takes those behind it, so this loops only past a batch's size. */
+  async routeAll(requestIds: string[]): Promise<void> {
+    let waiting = await this.routing.awaitingRouting(requestIds);
+    while (waiting.length) {
+      await this.routeWaiting(waiting[0]);
+      waiting = await this.routing.awaitingRouting(waiting.slice(1));
+    }
+  }
+
+  private async routeWaiting(requestId: string): Promise<RoutingOutcome> {
     return this.dataSource.transaction(async (manager) => {
       const request = await this.routing.lockRequest(manager, requestId);
-      if (!request || !ROUTABLE_STATUSES.includes(request.status)) return 'unchanged';
+      if (request?.status !== 'submitted') return 'unchanged';
       const batch = [request, ...(await this.routing.lockWaiting(manager, request.id, ROUTING_BATCH - 1))].sort(oldestFirst);
       const outcomes = await this.assign(manager, batch);
       return outcomes[batch.indexOf(request)];
