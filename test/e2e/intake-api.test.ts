@@ -203,6 +203,8 @@ describe('POST /api/v1/requests and GET /api/v1/requests/:reference', () => {
       expect(third.status).toBe(429);
       expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0);
       expect((await bodyOf(third)).message).toMatch(/heure/);
+      // past the limit, an invalid body is refused for the limit too, not checked
+      expect((await fetch(`${limited.url}/api/v1/requests`, json({ buyer: {} }))).status).toBe(429);
     } finally {
       await limited.close();
       await flushQueues(`${process.env.QUEUE_PREFIX}rl`);

@@ -66,8 +66,11 @@ export class IntakeApiController {
         { field: 'Idempotency-Key', message: 'La clé d’idempotence fait de 8 à 200 caractères visibles, sans espace.' },
       ]);
     }
-    await this.rateLimiter.consume(req.ip ?? 'unknown');
-    const dto = await this.validator.validate(body);
+    // The count travels to Redis while the body is checked; over the limit still answers 429 first.
+    const [limit, validation] = await Promise.allSettled([this.rateLimiter.consume(req.ip ?? 'unknown'), this.validator.validate(body)]);
+    if (limit.status === 'rejected') throw limit.reason;
+    if (validation.status === 'rejected') throw validation.reason;
+    const dto = validation.value;
     const result = await this.intake.submit(dto, idempotencyKey ? { scope: 'api', key: idempotencyKey } : undefined);
     if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
     return { reference: result.reference, status: result.status, trackingUrl: result.trackingUrl };
