@@ -73,6 +73,19 @@ export class OutboxRepository {
     ]);
   }
 
+  /**
+   * Published rows are kept a while to answer "was this job ever queued?", then deleted, a bounded
+   * batch per call: the table would otherwise grow with every request for ever.
+   */
+  async purgePublished(olderThanDays: number, batch = 10_000): Promise<number> {
+    const [, deleted]: [unknown, number] = await this.dataSource.query(
+      `DELETE FROM outbox_events
+        WHERE id = ANY(ARRAY(SELECT id FROM outbox_events WHERE published_at < now() - make_interval(days => $1) LIMIT $2))`,
+      [olderThanDays, batch],
+    );
+    return deleted;
+  }
+
   async countPending(): Promise<number> {
     const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM outbox_events WHERE published_at IS NULL`);
     return count;

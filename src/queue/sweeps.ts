@@ -5,10 +5,12 @@ import { Clock } from '../common/clock';
 import { AccountsRepository } from '../modules/accounts/accounts.repository';
 import { IdempotencyRepository } from '../modules/intake/idempotency.repository';
 import { MailRepository } from '../modules/mail/mail.repository';
+import { OutboxRepository } from './outbox.repository';
 import { QueueService } from './queue.service';
 
 const SWEEP_INTERVAL_MS = 5 * 60 * 1000;
 const IDEMPOTENCY_RETENTION_HOURS = 24;
+const OUTBOX_RETENTION_DAYS = 7;
 
 /**
  * Re-derives queued work from PostgreSQL, so a Redis that lost its data, or a job that ran out of
@@ -25,6 +27,7 @@ export class Sweeps implements OnApplicationBootstrap, OnApplicationShutdown {
     private readonly accounts: AccountsRepository,
     private readonly clock: Clock,
     private readonly queues: QueueService,
+    private readonly outbox: OutboxRepository,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -37,6 +40,7 @@ export class Sweeps implements OnApplicationBootstrap, OnApplicationShutdown {
       await this.requeueUndeliveredMail();
       await this.idempotency.purgeOlderThan(IDEMPOTENCY_RETENTION_HOURS);
       await this.accounts.purgeExpired(this.clock.now());
+      await this.outbox.purgePublished(OUTBOX_RETENTION_DAYS);
     } catch (error) {
       this.logger.warn({ err: (error as Error).message }, 'balayage interrompu, repris au prochain passage');
     }
