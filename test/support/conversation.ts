@@ -33,14 +33,19 @@ export async function submittedAndTaken(
   });
   const { reference, trackingUrl } = await response.json();
   const [{ id }] = await t.dataSource.query(`SELECT id FROM requests WHERE reference = $1`, [reference]);
-  const facilitatorId = await insertFacilitator(t.dataSource, facilitator);
-  await t.dataSource.query(`UPDATE facilitators SET open_count = 1 WHERE id = $1`, [facilitatorId]);
-  await t.dataSource.query(
-    `INSERT INTO request_assignments (id, request_id, facilitator_id, assigned_at, take_charge_due_at, taken_at, action_token_hash)
-     VALUES ($1, $2, $3, now(), now(), now(), '\\x00')`,
-    [randomUUID(), id, facilitatorId],
-  );
-  await t.dataSource.query(`UPDATE requests SET status = 'in_progress', assigned_facilitator_id = $2 WHERE id = $1`, [id, facilitatorId]);
+  // The request's row is held first: a routing job of a test app with workers waits, then finds it taken.
+  const facilitatorId = await t.dataSource.transaction(async (manager) => {
+    await manager.query(`SELECT 1 FROM requests WHERE id = $1 FOR UPDATE`, [id]);
+    const facilitatorId = await insertFacilitator(manager, facilitator);
+    await manager.query(`UPDATE facilitators SET open_count = 1 WHERE id = $1`, [facilitatorId]);
+    await manager.query(
+      `INSERT INTO request_assignments (id, request_id, facilitator_id, assigned_at, take_charge_due_at, taken_at, action_token_hash)
+       VALUES ($1, $2, $3, now(), now(), now(), '\\x00')`,
+      [randomUUID(), id, facilitatorId],
+    );
+    await manager.query(`UPDATE requests SET status = 'in_progress', assigned_facilitator_id = $2 WHERE id = $1`, [id, facilitatorId]);
+    return facilitatorId;
+  });
   return { id, reference, token: new URL(trackingUrl).searchParams.get('t')!, facilitatorId };
 }
 

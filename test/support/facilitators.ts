@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
 export interface FacilitatorSeed {
   kind?: 'environmental' | 'social_clause';
@@ -14,7 +14,7 @@ export interface FacilitatorSeed {
 }
 
 /** Writes a facilitator straight into the directory tables, as an import would. */
-export async function insertFacilitator(dataSource: DataSource, seed: FacilitatorSeed = {}): Promise<string> {
+export async function insertFacilitator(dataSource: DataSource | EntityManager, seed: FacilitatorSeed = {}): Promise<string> {
   const id = randomUUID();
   await dataSource.query(
     `INSERT INTO facilitators (id, email, first_name, last_name, kind, network_code, is_coordinator, capacity, active, segments)
