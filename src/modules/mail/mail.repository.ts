@@ -14,6 +14,9 @@ export interface ClaimedMail {
 
 /** How long a worker may hold a message while sending it before another may take it over. */
 const CLAIM_SECONDS = 300;
+/** How both claims mark their messages; the claim's lease in seconds is their $2. */
+const TAKE_FOR_SENDING = `SET status = 'sending', attempts = attempts + 1, locked_until = now() + make_interval(secs => $2), updated_at = now()`;
+const CLAIMED_COLUMNS = `id, recipient, subject, text_body AS "textBody", html_body AS "htmlBody", attempts`;
 /** Beyond this, a message stays failed for a person to look at. */
 const MAX_ATTEMPTS = 12;
 
@@ -47,9 +50,9 @@ export class MailRepository {
               SELECT id FROM mail_messages WHERE status = 'queued' AND id <> $1
                ORDER BY updated_at LIMIT $3 FOR UPDATE SKIP LOCKED)
        UPDATE mail_messages
-          SET status = 'sending', attempts = attempts + 1, locked_until = now() + make_interval(secs => $2), updated_at = now()
+          ${TAKE_FOR_SENDING}
         WHERE id = ANY(ARRAY(SELECT id FROM own UNION ALL SELECT id FROM waiting))
-        RETURNING id, recipient, subject, text_body AS "textBody", html_body AS "htmlBody", attempts`,
+        RETURNING ${CLAIMED_COLUMNS}`,
       [id, CLAIM_SECONDS, others],
     );
     return rows;
@@ -62,12 +65,12 @@ export class MailRepository {
   async claimQueued(ids: string[]): Promise<ClaimedMail[]> {
     const [rows]: [ClaimedMail[], number] = await this.dataSource.query(
       `UPDATE mail_messages
-          SET status = 'sending', attempts = attempts + 1, locked_until = now() + make_interval(secs => $2), updated_at = now()
+          ${TAKE_FOR_SENDING}
         WHERE id = ANY(ARRAY(
                 SELECT id FROM mail_messages
                  WHERE id = ANY($1::uuid[]) AND (status = 'queued' OR (status = 'sending' AND locked_until < now()))
                    FOR UPDATE SKIP LOCKED))
-        RETURNING id, recipient, subject, text_body AS "textBody", html_body AS "htmlBody", attempts`,
+        RETURNING ${CLAIMED_COLUMNS}`,
       [ids, CLAIM_SECONDS],
     );
     return rows;
