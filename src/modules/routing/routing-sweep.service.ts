@@ -31,9 +31,7 @@ export class RoutingSweepService extends IntervalSweep {
 
   protected async sweep(): Promise<void> {
     const now = this.clock.now();
-    for (const requestId of await this.repository.staleSubmitted(new Date(now.getTime() - STALE_SUBMISSION_MS), BATCH)) {
-      await this.routing.route(requestId);
-    }
+    await this.routing.routeAll(await this.repository.staleSubmitted(new Date(now.getTime() - STALE_SUBMISSION_MS), BATCH));
     for (const { requestId, assignmentId } of await this.repository.overdueAssignments(now, BATCH)) {
       await this.routing.deadlineReached(requestId, assignmentId);
     }
