@@ -86,6 +86,14 @@ export function runPacedLoad(options: PacedLoadOptions): Promise<PacedLoadResult
 
     const send = (i: number, dueAt: number) => {
       const body = options.body(i);
+      // Each request settles once, whichever of its answer, its error or its timeout comes first.
+      let over = false;
+      const fail = () => {
+        if (over) return;
+        over = true;
+        errors++;
+        settle();
+      };
       const req = http.request(url, {
         agent,
         method: options.method,
@@ -95,7 +103,10 @@ export function runPacedLoad(options: PacedLoadOptions): Promise<PacedLoadResult
       req.on('response', (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', fail);
         res.on('end', () => {
+          if (over) return;
+          over = true;
           const status = res.statusCode ?? 0;
           // Every answer's latency is kept, errors included: a fast failure must not look good.
           latencies[recorded++] = performance.now() - dueAt;
@@ -108,10 +119,7 @@ export function runPacedLoad(options: PacedLoadOptions): Promise<PacedLoadResult
         });
       });
       req.on('timeout', () => req.destroy(new Error('timeout')));
-      req.on('error', () => {
-        errors++;
-        settle();
-      });
+      req.on('error', fail);
       req.end(body);
     };
 
