@@ -18,7 +18,7 @@ export function isStateBuyer(type: OrganisationType): boolean {
 /** Why a question text cannot be a real question, or null when it can. */
 export function questionProblem(question: string): string | null {
   const text = question.trim();
-  if (normalise(text) === normalise(QUESTION_PLACEHOLDER)) {
+  if (normalise(text) === NORMALISED_PLACEHOLDER) {
     return 'Remplacez l’exemple par votre propre question.';
   }
   const words = text.split(/\s+/).filter((w) => /\p{L}{2,}/u.test(w));
@@ -34,6 +34,8 @@ export function questionProblem(question: string): string | null {
 function normalise(text: string): string {
   return text.replace(/\s+/g, ' ').trim().toLowerCase();
 }
+
+const NORMALISED_PLACEHOLDER = normalise(QUESTION_PLACEHOLDER);
 
 export interface EligibilityInput {
   organisationType: OrganisationType;
