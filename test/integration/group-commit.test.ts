@@ -1,7 +1,7 @@
 import { GroupCommit } from '../../src/database/group-commit';
 import { SqlStatement } from '../../src/database/sql-statement';
 import { OutboxRepository } from '../../src/queue/outbox.repository';
-import { bodyOf, TestApp, useTestApp, validRequestBody } from '../support/test-app';
+import { bodyOf, TestApp, useTestApp, validRequestBody, waitFor } from '../support/test-app';
 
 /** The api alone: what the submissions write stays in the tables for the test to read. */
 describe('group commit of concurrent writes', () => {
@@ -12,6 +12,12 @@ describe('group commit of concurrent writes', () => {
   const faultyRow: SqlStatement = {
     sql: `INSERT INTO outbox_events (queue, job_name, job_id, payload, delay_ms) VALUES ('mail', 'mail.send', 'faulty', $1::jsonb, 0)`,
     params: ['{not json'],
+  };
+  const waitingOnLocks = async (): Promise<number> => {
+    const [{ n }] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+    );
+    return n;
   };
   const transactionsOf = async (): Promise<{ rows: number; transactions: number }> => {
     const [row] = await t.dataSource.query(
@@ -45,15 +51,30 @@ describe('group commit of concurrent writes', () => {
   });
 
   it('gives each of many simultaneous submissions its own reference, request, history, e-mail and routing job', async () => {
-    const responses = await Promise.all(
-      Array.from({ length: 24 }, (_, n) =>
-        fetch(`${t.url}/api/v1/requests`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(validRequestBody(300 + n)),
-        }),
-      ),
-    );
+    // The table is held while the submissions arrive, so the first batches wait in PostgreSQL and the
+    // others gather behind them: on a slow machine they could otherwise trickle in one by one.
+    const holder = t.dataSource.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    await holder.query('LOCK TABLE requests IN SHARE MODE');
+    let sent!: Promise<Response[]>;
+    try {
+      sent = Promise.all(
+        Array.from({ length: 24 }, (_, n) =>
+          fetch(`${t.url}/api/v1/requests`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(validRequestBody(300 + n)),
+          }),
+        ),
+      );
+      await waitFor(async () => (await waitingOnLocks()) > 0, 10_000, 'a batch waiting on the held table');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    } finally {
+      await holder.commitTransaction();
+      await holder.release();
+    }
+    const responses = await sent;
 
     expect(responses.map((r) => r.status)).toEqual(Array(24).fill(201));
     const references = await Promise.all(responses.map(async (r) => (await bodyOf(r)).reference as string));
