@@ -38,13 +38,17 @@ export interface PacedLoadResult {
   durationSeconds: number;
 }
 
+const IDLE_SOCKET_TIMEOUT_MS = 4_000;
+
 function percentile(sorted: Float64Array, q: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 }
 
 export function runPacedLoad(options: PacedLoadOptions): Promise<PacedLoadResult> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: options.maxSockets });
+  // Idle sockets are closed before the server's keep-alive timeout (Node's default: 5 s), so a
+  // request never goes out on a socket the server is closing (an ECONNRESET of the client's making).
+  const agent = new http.Agent({ keepAlive: true, maxSockets: options.maxSockets, timeout: IDLE_SOCKET_TIMEOUT_MS });
   const url = new URL(options.path, options.baseUrl);
   const total = Math.round(options.ratePerSecond * options.durationSeconds);
   const intervalMs = 1000 / options.ratePerSecond;
