@@ -14,6 +14,13 @@ export const ROOT = path.resolve(__dirname, '..', '..');
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** Nearest-rank percentile, q from 0 to 1; 0 when there is no value. */
+export function percentile(values: ArrayLike<number>, q: number): number {
+  if (!values.length) return 0;
+  const sorted = Array.from(values).sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}
+
 /** The node flags of `npm start` (heap limit…), so the bench measures the service as users run it. */
 export function startScriptNodeFlags(): string[] {
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };

@@ -7,6 +7,7 @@
  */
 import * as http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { percentile } from './bench-support';
 
 export interface PacedLoadOptions {
   baseUrl: string;
@@ -40,11 +41,6 @@ export interface PacedLoadResult {
 
 const IDLE_SOCKET_TIMEOUT_MS = 4_000;
 
-function percentile(sorted: Float64Array, q: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
-}
-
 export function runPacedLoad(options: PacedLoadOptions): Promise<PacedLoadResult> {
   // Idle sockets are closed before the server's keep-alive timeout (Node's default: 5 s), so a
   // request never goes out on a socket the server is closing (an ECONNRESET of the client's making).
@@ -66,17 +62,17 @@ export function runPacedLoad(options: PacedLoadOptions): Promise<PacedLoadResult
 
     const finish = () => {
       agent.destroy();
-      const sorted = latencies.subarray(0, recorded).sort();
+      const answered = latencies.subarray(0, recorded);
       resolve({
         sent,
         ok,
         otherStatuses,
         errors,
         latencyMs: {
-          p50: percentile(sorted, 0.5),
-          p90: percentile(sorted, 0.9),
-          p99: percentile(sorted, 0.99),
-          max: sorted.length > 0 ? sorted[sorted.length - 1] : 0,
+          p50: percentile(answered, 0.5),
+          p90: percentile(answered, 0.9),
+          p99: percentile(answered, 0.99),
+          max: percentile(answered, 1),
         },
         maxSendLagMs,
         durationSeconds: (performance.now() - start) / 1000,

@@ -22,6 +22,7 @@ import { Client } from 'pg';
 import {
   benchServiceEnv,
   clearRedisKeys,
+  percentile,
   recreateDatabase,
   ROOT,
   ServiceProcess,
@@ -230,10 +231,6 @@ async function staff(role: 'admin' | 'animator', networks: string[]): Promise<{ 
 // ---------------------------------------------------------------------------------------------
 // Measures
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
 async function measureDashboard(): Promise<number> {
   const { rows } = await db.query<{ network_code: string }>(
     `SELECT network_code FROM requests GROUP BY network_code ORDER BY count(*) DESC`,
@@ -286,10 +283,10 @@ async function measureDashboard(): Promise<number> {
   const measured = times.slice(DASHBOARD_WARMUP).sort((a, b) => a - b);
   console.log(
     `Tableau de bord : ${measured.length} requêtes mesurées (${DASHBOARD_WARMUP} d’échauffement écartées), ` +
-      `p50 ${Math.round(percentile(measured, 50))} ms, p95 ${Math.round(percentile(measured, 95))} ms, max ${Math.round(measured[measured.length - 1])} ms` +
+      `p50 ${Math.round(percentile(measured, 0.5))} ms, p95 ${Math.round(percentile(measured, 0.95))} ms, max ${Math.round(measured[measured.length - 1])} ms` +
       ` — cible p95 < ${TARGET_P95_MS} ms`,
   );
-  return Math.round(percentile(measured, 95));
+  return Math.round(percentile(measured, 0.95));
 }
 
 function rssKb(pid: number): number {

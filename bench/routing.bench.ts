@@ -27,6 +27,7 @@ import {
   clearRedisKeys,
   isRunning,
   logTail,
+  percentile,
   recreateDatabase,
   ROOT,
   ServiceProcess,
@@ -533,13 +534,6 @@ async function latencyRun(): Promise<LatencyRun> {
 
 // ---------------------------------------------------------------------------------------------
 // Report
-
-/** Nearest rank. */
-function percentile(values: number[], q: number): number {
-  if (!values.length) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
-}
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('fr-FR', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const verdict = (met: boolean) => (met ? 'met' : 'not met');

@@ -57,17 +57,16 @@ describe('group commit of concurrent writes', () => {
     await holder.connect();
     await holder.startTransaction();
     await holder.query('LOCK TABLE requests IN SHARE MODE');
-    let sent!: Promise<Response[]>;
+    const sent = Promise.all(
+      Array.from({ length: 24 }, (_, n) =>
+        fetch(`${t.url}/api/v1/requests`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(validRequestBody(300 + n)),
+        }),
+      ),
+    );
     try {
-      sent = Promise.all(
-        Array.from({ length: 24 }, (_, n) =>
-          fetch(`${t.url}/api/v1/requests`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(validRequestBody(300 + n)),
-          }),
-        ),
-      );
       await waitFor(async () => (await waitingOnLocks()) > 0, 10_000, 'a batch waiting on the held table');
       await new Promise((resolve) => setTimeout(resolve, 500));
     } finally {
