@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
+import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { LOGGER } from '../common/logging/logging.module';
 import { HttpFirst } from './http-first';
@@ -9,6 +10,14 @@ import { OutboxRepository } from './outbox.repository';
 import { QueueService } from './queue.service';
 
 const BATCH_SIZE = 200;
+/**
+ * A scan of the pending index walks the entries left by every row published since the last vacuum,
+ * tens of thousands in a busy hour. So a drain starts this many ids below the highest this relay
+ * published, enough for rows committed out of id order, and scans from the start of the table only
+ * every FULL_PASS_MS, for rows held back longer (a long transaction, a publication that failed).
+ */
+const LOOKBACK_IDS = 1000n;
+const FULL_PASS_MS = 5000;
 /**
  * BullMQ waits for an unreachable Redis instead of failing, and the batch's rows stay locked
  * meanwhile. A late add that completes after the timeout is harmless: job ids deduplicate it.
@@ -24,8 +33,8 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
 }
 
 /**
- * Moves committed outbox rows into BullMQ, polling every OUTBOX_POLL_MS (a cheap query on a
- * partial index); while Redis is unreachable rows stay pending and are retried on the next tick.
+ * Moves committed outbox rows into BullMQ, polling every OUTBOX_POLL_MS (a query on a partial
+ * index); while Redis is unreachable rows stay pending and are retried on the next tick.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -33,6 +42,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private running = false;
   private rerun = false;
   private stopped = false;
+  private highestPublished = 0n;
+  private lastFullPassAt = 0;
   private readonly logger: Logger;
 
   constructor(
@@ -40,6 +51,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly outbox: OutboxRepository,
     private readonly queues: QueueService,
     private readonly httpFirst: HttpFirst,
+    private readonly clock: Clock,
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(LOGGER) logger: Logger,
   ) {
@@ -70,21 +82,33 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** Publishes until nothing is pending or Redis refuses; returns how many rows were published. */
   async drain(): Promise<number> {
+    let afterId = this.scanStart();
     let total = 0;
     for (;;) {
-      const published = await this.publishBatch().catch((error: Error) => {
+      const published = await this.publishBatch(afterId).catch((error: Error) => {
         this.logger.error({ err: error.message }, 'relais de la boîte d’envoi en échec');
-        return 0;
+        return [];
       });
-      total += published;
-      if (published < BATCH_SIZE || this.httpFirst.saturated) return total;
+      total += published.length;
+      if (published.length < BATCH_SIZE || this.httpFirst.saturated) return total;
+      afterId = published[published.length - 1];
     }
   }
 
-  private async publishBatch(): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
-      const events = await this.outbox.lockPending(manager, BATCH_SIZE);
-      if (!events.length) return 0;
+  private scanStart(): bigint {
+    const now = this.clock.now().getTime();
+    if (now - this.lastFullPassAt >= FULL_PASS_MS) {
+      this.lastFullPassAt = now;
+      return 0n;
+    }
+    return this.highestPublished > LOOKBACK_IDS ? this.highestPublished - LOOKBACK_IDS : 0n;
+  }
+
+  /** The ids published, in order; none when Redis refused the batch. */
+  private async publishBatch(afterId: bigint): Promise<bigint[]> {
+    const published = await this.dataSource.transaction(async (manager) => {
+      const events = await this.outbox.lockPending(manager, afterId.toString(), BATCH_SIZE);
+      if (!events.length) return [];
       try {
         for (const [queueName, jobs] of jobsToPublish(events)) {
           if (!this.queues.isQueueName(queueName)) throw new Error(`file inconnue : ${queueName}`);
@@ -98,14 +122,17 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           (error as Error).message,
         );
         this.logger.warn({ err: (error as Error).message, pending: events.length }, 'publication différée : file indisponible');
-        return 0;
+        return [];
       }
       await this.outbox.markPublished(
         manager,
         events.map((e) => e.id),
       );
-      return events.length;
+      return events.map((e) => BigInt(e.id));
     });
+    const last = published[published.length - 1];
+    if (last !== undefined && last > this.highestPublished) this.highestPublished = last;
+    return published;
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -49,15 +49,15 @@ export class OutboxRepository {
   }
 
   /**
-   * Locks a batch of pending events for the caller's transaction; SKIP LOCKED lets several relays
-   * run side by side without publishing the same row at once.
+   * Locks a batch of pending events after `afterId`, in id order, for the caller's transaction; SKIP
+   * LOCKED lets several relays run side by side without publishing the same row at once.
    */
-  async lockPending(manager: EntityManager, limit: number): Promise<PendingOutboxEvent[]> {
+  async lockPending(manager: EntityManager, afterId: string, limit: number): Promise<PendingOutboxEvent[]> {
     const rows: Array<{ id: string; queue: string; job_name: string; job_id: string; payload: Record<string, unknown>; delay_ms: number }> =
       await manager.query(
         `SELECT id, queue, job_name, job_id, payload, delay_ms FROM outbox_events
-          WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [limit],
+          WHERE published_at IS NULL AND id > $1 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        [afterId, limit],
       );
     return rows.map((r) => ({ id: r.id, queue: r.queue, jobName: r.job_name, jobId: r.job_id, payload: r.payload, delayMs: r.delay_ms }));
   }

@@ -1,10 +1,7 @@
 import { RoutingService } from '../../src/modules/routing/routing.service';
-import pino from 'pino';
-import { HttpFirst } from '../../src/queue/http-first';
-import { OutboxRelay } from '../../src/queue/outbox.relay';
-import { OutboxRepository } from '../../src/queue/outbox.repository';
 import { QueueService } from '../../src/queue/queue.service';
 import { insertFacilitator } from '../support/facilitators';
+import { manualRelay } from '../support/outbox-relay';
 import { bodyOf, TestApp, useTestApp, validRequestBody } from '../support/test-app';
 
 /** The api alone: submissions wait as 'submitted' and the test calls routing itself, as one job would. */
@@ -35,14 +32,14 @@ describe('routing in batches', () => {
       )
     ).map((r: { status: string; facilitatorId: string | null }) => r);
 
-  it('routes the requests waiting behind the job’s own, oldest first, within capacity, with one history line and one e-mail each', async () => {
+  it('a batch job routes the requests it lists oldest first, within capacity, with one history line and one e-mail each', async () => {
     const a = await insertFacilitator(t.dataSource, { email: 'a@example.org', capacity: 2 });
     const b = await insertFacilitator(t.dataSource, { email: 'b@example.org', capacity: 2 });
     const ids = await submitMany(6);
     const routing = t.app.get(RoutingService);
 
-    // The youngest request's job comes first: the older ones still get the places.
-    expect(await routing.route(ids[5])).toBe('unassigned');
+    // Listed youngest first: the older ones still get the places.
+    await routing.routeAll([...ids].reverse());
 
     const after = await statuses(ids);
     // The four places go to the four oldest; the two youngest wait in the pool.
@@ -89,7 +86,7 @@ describe('routing in batches', () => {
   it('drains the pool in batches, oldest first, as far as the freed capacity goes', async () => {
     const ids = await submitMany(5);
     const routing = t.app.get(RoutingService);
-    expect(await routing.route(ids[0])).toBe('unassigned');
+    await routing.routeAll(ids);
     expect((await statuses(ids)).every((r: { status: string }) => r.status === 'unassigned')).toBe(true);
     await routing.poolAlert('aura-ee');
 
@@ -125,16 +122,8 @@ describe('routing in batches', () => {
 
   it('the outbox relay publishes submissions that wait together as one routing job and one mail job listing them', async () => {
     const ids = await submitMany(3);
-    // The api alone runs no relay: this one, without its timer, publishes when told.
     const queues = t.app.get(QueueService);
-    const relay = new OutboxRelay(
-      t.dataSource,
-      t.app.get(OutboxRepository),
-      queues,
-      new HttpFirst(false),
-      t.config,
-      pino({ level: 'silent' }),
-    );
+    const relay = manualRelay(t);
     expect(await relay.drain()).toBe(6);
 
     const [routingJob, ...otherRoutingJobs] = await queues.queue('routing').getJobs(['waiting']);

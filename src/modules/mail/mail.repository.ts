@@ -14,7 +14,7 @@ export interface ClaimedMail {
 
 /** How long a worker may hold a message while sending it before another may take it over. */
 const CLAIM_SECONDS = 300;
-/** How both claims mark their messages; the claim's lease in seconds is their $2. */
+/** How a claim marks its messages; the claim's lease in seconds is its $2. */
 const TAKE_FOR_SENDING = `SET status = 'sending', attempts = attempts + 1, locked_until = now() + make_interval(secs => $2), updated_at = now()`;
 const CLAIMED_COLUMNS = `id, recipient, subject, text_body AS "textBody", html_body AS "htmlBody", attempts`;
 /** Beyond this, a message stays failed for a person to look at. */
@@ -35,43 +35,24 @@ export class MailRepository {
   }
 
   /**
-   * Takes the message for sending, unless it is sent or another worker holds it (a job delivered
-   * twice finds nothing to claim the second time), with up to `others` messages still waiting for
-   * their first attempt: their own jobs then find them sent. SKIP LOCKED everywhere, so two workers
-   * claiming each other's messages never wait on one another.
+   * Takes these messages for sending: those waiting for their first attempt, those held by a worker
+   * whose claim lapsed, and failed ones only when `retryFailed` (a failed message belongs to its own
+   * retry job). A message sent, or held by another worker, is skipped: a job delivered twice finds
+   * nothing to claim the second time. The status test is a CASE, which no index can serve: as ORs on
+   * the status, the planner may combine the primary key with the undelivered index and read the
+   * entries that index keeps of every message sent since the last vacuum.
    */
-  async claimBatch(id: string, others: number): Promise<ClaimedMail[]> {
-    const [rows]: [ClaimedMail[], number] = await this.dataSource.query(
-      `WITH own AS (
-              SELECT id FROM mail_messages
-               WHERE id = $1 AND (status IN ('queued', 'failed') OR (status = 'sending' AND locked_until < now()))
-                 FOR UPDATE SKIP LOCKED),
-            waiting AS (
-              SELECT id FROM mail_messages WHERE status = 'queued' AND id <> $1
-               ORDER BY updated_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-       UPDATE mail_messages
-          ${TAKE_FOR_SENDING}
-        WHERE id = ANY(ARRAY(SELECT id FROM own UNION ALL SELECT id FROM waiting))
-        RETURNING ${CLAIMED_COLUMNS}`,
-      [id, CLAIM_SECONDS, others],
-    );
-    return rows;
-  }
-
-  /**
-   * Takes these messages for sending, those still waiting for their first attempt or held by a
-   * worker whose claim lapsed; a failed one is left to its own retry job.
-   */
-  async claimQueued(ids: string[]): Promise<ClaimedMail[]> {
+  async claim(ids: string[], retryFailed: boolean): Promise<ClaimedMail[]> {
     const [rows]: [ClaimedMail[], number] = await this.dataSource.query(
       `UPDATE mail_messages
           ${TAKE_FOR_SENDING}
         WHERE id = ANY(ARRAY(
                 SELECT id FROM mail_messages
-                 WHERE id = ANY($1::uuid[]) AND (status = 'queued' OR (status = 'sending' AND locked_until < now()))
+                 WHERE id = ANY($1::uuid[])
+                   AND CASE status WHEN 'queued' THEN true WHEN 'failed' THEN $3 WHEN 'sending' THEN locked_until < now() ELSE false END
                    FOR UPDATE SKIP LOCKED))
         RETURNING ${CLAIMED_COLUMNS}`,
-      [ids, CLAIM_SECONDS],
+      [ids, CLAIM_SECONDS, retryFailed],
     );
     return rows;
   }

@@ -11,7 +11,7 @@ import { MailComposer } from './mail-composer';
 import { ClaimedMail, MailRepository } from './mail.repository';
 import { MailTransport } from './mail-transport';
 
-/** Messages delivered by one job: the one it names and those waiting behind it. */
+/** Messages of a batch job sent side by side and recorded in one statement. */
 const DELIVERY_BATCH = 10;
 /** Ids of messages this process recorded as sent, so their own jobs skip a claim that would find nothing. */
 const SENT_MEMORY = 20_000;
@@ -58,21 +58,20 @@ export class MailService {
     ];
   }
 
-  /**
-   * Idempotent: a message already sent, or being sent by another worker, is left alone. Delivers
-   * the job's message with the ones waiting behind it, sent side by side and recorded as sent in one
-   * statement: two round trips for the batch instead of two per message.
-   */
+  /** Idempotent: a message already sent, or being sent by another worker, is left alone. */
   async deliver(mailId: string): Promise<void> {
     if (this.sentHere.has(mailId)) return;
-    await this.sendClaimed(await this.mails.claimBatch(mailId, DELIVERY_BATCH - 1), mailId);
+    await this.sendClaimed(await this.mails.claim([mailId], true), mailId);
   }
 
-  /** Messages queued together, delivered as `deliver` does, DELIVERY_BATCH at a time; a failed one gets its own retry job. */
+  /**
+   * Messages queued together (one job from the outbox relay), DELIVERY_BATCH at a time: sent side by
+   * side and recorded as sent in one statement. A failed one gets its own retry job.
+   */
   async deliverAll(mailIds: string[]): Promise<void> {
     const unsent = mailIds.filter((id) => !this.sentHere.has(id));
     for (let i = 0; i < unsent.length; i += DELIVERY_BATCH) {
-      await this.sendClaimed(await this.mails.claimQueued(unsent.slice(i, i + DELIVERY_BATCH)), null);
+      await this.sendClaimed(await this.mails.claim(unsent.slice(i, i + DELIVERY_BATCH), false), null);
     }
   }
 
@@ -103,12 +102,12 @@ export class MailService {
   }
 
   /**
-   * The job's own message is retried by its job (the caller rethrows); a message taken along with
-   * it gets a retry job of its own, since its job may already have run and found it being sent.
+   * A single job's message is retried by its job (the caller rethrows); a message of a batch job gets
+   * a retry job of its own, so that one bad message never makes the whole batch run again.
    */
-  private async recordFailure(mail: ClaimedMail, error: Error, takenAlong: boolean): Promise<void> {
+  private async recordFailure(mail: ClaimedMail, error: Error, ofBatch: boolean): Promise<void> {
     const reason = scrubPersonalData(error.message);
-    const retry = takenAlong
+    const retry = ofBatch
       ? [this.outbox.addStatement('mail.send', { mailId: mail.id }, `mail-${mail.id}-retry-${mail.attempts}`, retryDelayMs(mail.attempts))]
       : [];
     await runAsOne(this.dataSource, [this.mails.markFailedStatement(mail.id, reason), ...retry]);

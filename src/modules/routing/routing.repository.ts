@@ -52,6 +52,15 @@ export interface NewAssignment {
   actionTokenHash: Buffer;
 }
 
+/**
+ * Filtered here rather than in SQL: with the status in the query, the planner may combine the primary
+ * key with the waiting index and read the entries that index keeps of every request routed since the
+ * last vacuum.
+ */
+function isWaiting(request: Pick<RoutableRequest, 'status'>): boolean {
+  return request.status === 'submitted';
+}
+
 const ROUTABLE_COLUMNS = `r.id, r.reference, r.status, r.kind, r.department_code AS "departmentCode", d.region_code AS "regionCode",
        r.network_code AS "networkCode", r.segment_code AS "segmentCode", r.subject,
        r.deadline_misses AS "deadlineMisses", r.created_at AS "createdAt"`;
@@ -82,18 +91,19 @@ export class RoutingRepository {
   }
 
   /**
-   * Other requests waiting to be routed, oldest first, locked for this transaction: one decision
-   * routes a whole batch. SKIP LOCKED leaves to their holder those another worker is routing.
+   * Those of these requests still waiting to be routed, locked for this transaction in id order, so
+   * that two jobs listing the same requests queue on them instead of deadlocking.
    */
-  async lockWaiting(manager: EntityManager, exceptId: string, limit: number): Promise<RoutableRequest[]> {
-    return manager.query(
+  async lockSubmitted(manager: EntityManager, requestIds: string[]): Promise<RoutableRequest[]> {
+    const rows: RoutableRequest[] = await manager.query(
       `SELECT ${ROUTABLE_COLUMNS}
          FROM requests r JOIN departments d ON d.code = r.department_code
-        WHERE r.status = 'submitted' AND r.id <> $1
-        ORDER BY r.created_at LIMIT $2
-          FOR UPDATE OF r SKIP LOCKED`,
-      [exceptId, limit],
+        WHERE r.id = ANY($1::uuid[])
+        ORDER BY r.id
+          FOR UPDATE OF r`,
+      [requestIds],
     );
+    return rows.filter(isWaiting);
   }
 
   /** The network's pool, oldest first, locked for this transaction. */
@@ -115,11 +125,11 @@ export class RoutingRepository {
    */
   async awaitingRouting(requestIds: string[]): Promise<string[]> {
     if (!requestIds.length) return [];
-    const rows: Array<{ id: string }> = await this.dataSource.query(
-      `SELECT id FROM requests WHERE id = ANY($1::uuid[]) AND status = 'submitted' ORDER BY created_at`,
+    const rows: Array<Pick<RoutableRequest, 'id' | 'status'>> = await this.dataSource.query(
+      `SELECT id, status FROM requests WHERE id = ANY($1::uuid[]) ORDER BY created_at`,
       [requestIds],
     );
-    return rows.map((r) => r.id);
+    return rows.filter(isWaiting).map((r) => r.id);
   }
 
   /**

@@ -59,33 +59,26 @@ export class RoutingService {
     this.logger = logger.child({ component: 'routing' });
   }
 
-  /**
-   * Idempotent: a request already assigned, pooled, or further along, is left as it is. The requests
-   * submitted behind this one are routed in the same transaction, so that their own jobs, when they
-   * come, find nothing left to do.
-   */
+  /** Idempotent: a request already assigned, pooled, or further along, is left as it is. */
   async route(requestId: string): Promise<RoutingOutcome> {
-    if (!(await this.routing.awaitingRouting([requestId])).length) return 'unchanged';
-    return this.routeWaiting(requestId);
+    const [outcome] = await this.routeBatch([requestId]);
+    return outcome ?? 'unchanged';
   }
 
-  /** Requests submitted together: each `route` also takes those behind it, so this loops only past a batch's size. */
+  /**
+   * Requests submitted together (one job from the outbox relay), ROUTING_BATCH per transaction,
+   * oldest first; those no longer waiting are left as they are.
+   */
   async routeAll(requestIds: string[]): Promise<void> {
-    let waiting = await this.routing.awaitingRouting(requestIds);
-    while (waiting.length) {
-      await this.routeWaiting(waiting[0]);
-      waiting = await this.routing.awaitingRouting(waiting.slice(1));
-    }
+    const waiting = await this.routing.awaitingRouting(requestIds);
+    for (let i = 0; i < waiting.length; i += ROUTING_BATCH) await this.routeBatch(waiting.slice(i, i + ROUTING_BATCH));
   }
 
-  private async routeWaiting(requestId: string): Promise<RoutingOutcome> {
-    return this.dataSource.transaction(async (manager) => {
-      const request = await this.routing.lockRequest(manager, requestId);
-      if (request?.status !== 'submitted') return 'unchanged';
-      const batch = [request, ...(await this.routing.lockWaiting(manager, request.id, ROUTING_BATCH - 1))].sort(oldestFirst);
-      const outcomes = await this.assign(manager, batch);
-      return outcomes[batch.indexOf(request)];
-    });
+  /** Routes those of these requests still waiting, oldest first; their outcomes in that order. */
+  private async routeBatch(requestIds: string[]): Promise<RoutingOutcome[]> {
+    return this.dataSource.transaction(async (manager) =>
+      this.assign(manager, (await this.routing.lockSubmitted(manager, requestIds)).sort(oldestFirst)),
+    );
   }
 
   /** The take-charge deadline fired: if still not taken, the request moves to the next facilitator. */
