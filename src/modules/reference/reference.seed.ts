@@ -1,4 +1,4 @@
-import { EntityManager } from 'typeorm';
+import { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { Department, LegalReference, Network, Region, Segment } from './reference.entities';
 import legalReferencesSeed from './seed/legal-references.json';
 import networksSeed from './seed/networks.json';
@@ -22,36 +22,60 @@ const SERVED_ZONES = new Set(['metro', 'drom']);
 
 export const NATIONAL_NETWORK = 'national';
 
+/**
+ * Adds missing rows and rewrites those that differ from the seed, by code. The code itself is left
+ * out of the update: rewriting a key, even to the same value, locks the row as a delete would, and
+ * every submission referencing it (a foreign-key share lock) would wait for the seed, or deadlock
+ * with it when an instance boots under load.
+ */
+async function upsertByCode<T extends ObjectLiteral & { code: string }>(
+  manager: EntityManager,
+  entity: EntityTarget<T>,
+  rows: T[],
+): Promise<void> {
+  const metadata = manager.connection.getMetadata(entity);
+  const columns = Object.keys(rows[0])
+    .filter((property) => property !== 'code')
+    .map((property) => metadata.findColumnWithPropertyName(property)!.databaseName);
+  await manager
+    .createQueryBuilder()
+    .insert()
+    .into(entity)
+    .values(rows)
+    .orUpdate(columns, ['code'], { skipUpdateIfNoValuesChanged: true })
+    .execute();
+}
+
 /** Upserts the reference data; safe to run at every boot and from several processes (caller holds a lock). */
 export async function seedReferenceData(manager: EntityManager): Promise<void> {
   const networkOfRegion = new Map<string, string>();
   for (const network of networksSeed) for (const region of network.regions) networkOfRegion.set(region, network.code);
 
-  await manager.upsert(
+  await upsertByCode(
+    manager,
     Network,
     networksSeed.map((n) => ({ code: n.code, name: n.name, contactEmail: n.contactEmail, isNational: n.national === true })),
-    ['code'],
   );
-  await manager.upsert(
+  await upsertByCode(
+    manager,
     Region,
     etalabRegions
       .filter((r) => SERVED_ZONES.has(r.zone))
       .map((r) => ({ code: r.code, name: r.nom, networkCode: networkOfRegion.get(r.code) ?? NATIONAL_NETWORK })),
-    ['code'],
   );
-  await manager.upsert(
+  await upsertByCode(
+    manager,
     Department,
     etalabDepartments.filter((d) => SERVED_ZONES.has(d.zone)).map((d) => ({ code: d.code, name: d.nom, regionCode: d.region! })),
-    ['code'],
   );
-  await manager.upsert(
+  await upsertByCode(
+    manager,
     Segment,
     segmentsSeed.map((s, position) => ({ code: s.code, label: s.label, cpvCode: s.cpv, position })),
-    ['code'],
   );
-  await manager.upsert(
+  await upsertByCode(
+    manager,
     LegalReference,
     legalReferencesSeed.map((r, position) => ({ code: r.code, label: r.label, url: r.url, position })),
-    ['code'],
   );
 }
