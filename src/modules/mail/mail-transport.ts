@@ -28,7 +28,8 @@ export class MailTransport {
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
-    this.smtp = config.SMTP_URL ? nodemailer.createTransport(config.SMTP_URL) : undefined;
+    // Pooled: messages go out one after another over kept-open connections (`?pool=false` in the URL opts out).
+    this.smtp = config.SMTP_URL ? nodemailer.createTransport({ url: config.SMTP_URL, pool: true }) : undefined;
   }
 
   async send(mail: OutgoingMail): Promise<void> {
