@@ -9,12 +9,6 @@ describe('outbox relay', () => {
   let t!: TestApp;
   useTestApp((app) => (t = app), {}, { api: true, worker: false });
 
-  const drainJobs = (from: number, count: number) =>
-    t.app.get(OutboxRepository).addManyStatement(
-      'routing.drain-pool',
-      Array.from({ length: count }, (_, n) => ({ payload: { networkCode: 'aura-ee' }, jobId: `drain-${from + n}` })),
-    );
-
   /** A row inserted in a transaction left open: its id is below every row inserted after it. */
   async function heldBackRow(): Promise<{ commit(): Promise<void> }> {
     const runner = t.dataSource.createQueryRunner();
@@ -29,8 +23,11 @@ describe('outbox relay', () => {
     };
   }
 
-  async function commitRows(from: number, count: number): Promise<void> {
-    const { sql, params } = drainJobs(from, count);
+  async function commitRows(count: number): Promise<void> {
+    const { sql, params } = t.app.get(OutboxRepository).addManyStatement(
+      'routing.drain-pool',
+      Array.from({ length: count }, (_, n) => ({ payload: { networkCode: 'aura-ee' }, jobId: `drain-${n}` })),
+    );
     await t.dataSource.query(sql, params);
   }
 
@@ -39,7 +36,7 @@ describe('outbox relay', () => {
   it('publishes a row committed after younger ones were published, on its next drain', async () => {
     const relay = manualRelay(t);
     const late = await heldBackRow();
-    await commitRows(0, 3);
+    await commitRows(3);
     expect(await relay.drain()).toBe(3);
 
     await late.commit();
@@ -51,7 +48,7 @@ describe('outbox relay', () => {
   it('publishes a row held back behind more rows than a drain looks back over at the next full pass', async () => {
     const relay = manualRelay(t);
     const late = await heldBackRow();
-    await commitRows(0, 1200);
+    await commitRows(1200);
     expect(await relay.drain()).toBe(1200);
 
     await late.commit();

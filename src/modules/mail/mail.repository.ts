@@ -14,9 +14,6 @@ export interface ClaimedMail {
 
 /** How long a worker may hold a message while sending it before another may take it over. */
 const CLAIM_SECONDS = 300;
-/** How a claim marks its messages; the claim's lease in seconds is its $2. */
-const TAKE_FOR_SENDING = `SET status = 'sending', attempts = attempts + 1, locked_until = now() + make_interval(secs => $2), updated_at = now()`;
-const CLAIMED_COLUMNS = `id, recipient, subject, text_body AS "textBody", html_body AS "htmlBody", attempts`;
 /** Beyond this, a message stays failed for a person to look at. */
 const MAX_ATTEMPTS = 12;
 
@@ -45,13 +42,13 @@ export class MailRepository {
   async claim(ids: string[], retryFailed: boolean): Promise<ClaimedMail[]> {
     const [rows]: [ClaimedMail[], number] = await this.dataSource.query(
       `UPDATE mail_messages
-          ${TAKE_FOR_SENDING}
+          SET status = 'sending', attempts = attempts + 1, locked_until = now() + make_interval(secs => $2), updated_at = now()
         WHERE id = ANY(ARRAY(
                 SELECT id FROM mail_messages
                  WHERE id = ANY($1::uuid[])
                    AND CASE status WHEN 'queued' THEN true WHEN 'failed' THEN $3 WHEN 'sending' THEN locked_until < now() ELSE false END
                    FOR UPDATE SKIP LOCKED))
-        RETURNING ${CLAIMED_COLUMNS}`,
+        RETURNING id, recipient, subject, text_body AS "textBody", html_body AS "htmlBody", attempts`,
       [ids, CLAIM_SECONDS, retryFailed],
     );
     return rows;

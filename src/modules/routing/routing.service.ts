@@ -61,6 +61,7 @@ export class RoutingService {
 
   /** Idempotent: a request already assigned, pooled, or further along, is left as it is. */
   async route(requestId: string): Promise<RoutingOutcome> {
+    if (!(await this.routing.awaitingRouting([requestId])).length) return 'unchanged';
     const [outcome] = await this.routeBatch([requestId]);
     return outcome ?? 'unchanged';
   }
