@@ -1,4 +1,7 @@
 import { start } from './bootstrap';
 
-/** HTTP api and queue workers in one process: what `npm start` runs for a newcomer. */
-void start({ api: true, worker: true });
+/**
+ * What `npm start` runs for a newcomer: one process, the HTTP api on its main thread and the queue
+ * workers in a thread of their own (src/queue/workers-thread.ts).
+ */
+void start({ api: true, worker: 'thread' });

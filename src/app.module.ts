@@ -32,12 +32,19 @@ import { SurveysProcessor } from './modules/surveys/surveys.processor';
 import { OutboxRelay } from './queue/outbox.relay';
 import { QueueModule } from './queue/queue.module';
 import { Sweeps } from './queue/sweeps';
-import { HttpFirst, SERVES_HTTP_TOO } from './queue/http-first';
+import { HTTP_NEIGHBOUR, HttpFirst, HttpNeighbour } from './queue/http-first';
 import { JOB_PROCESSORS, WorkerHost } from './queue/worker-host';
+import { isWorkersThread, WorkersThread } from './queue/workers-thread';
 
 export interface Roles {
   api: boolean;
-  worker: boolean;
+  /** The queue workers: in this application, in a thread of their own beside the api (`npm start`), or elsewhere. */
+  worker: boolean | 'thread';
+}
+
+function httpNeighbour(roles: Roles): HttpNeighbour {
+  if (roles.api) return 'same-thread';
+  return isWorkersThread() ? 'main-thread' : 'none';
 }
 
 /** The queue side: outbox relay, sweeps and one BullMQ worker per consumed queue. */
@@ -100,10 +107,15 @@ export class AppModule {
         ReferenceModule,
         QueueModule,
         ...(roles.api ? [ApiRoleModule] : []),
-        ...(roles.worker ? [WorkerRoleModule] : []),
+        ...(roles.worker === true ? [WorkerRoleModule] : []),
       ],
-      providers: [{ provide: AppConfig, useValue: config }, Clock, { provide: SERVES_HTTP_TOO, useValue: roles.api }],
-      exports: [AppConfig, Clock, SERVES_HTTP_TOO],
+      providers: [
+        { provide: AppConfig, useValue: config },
+        Clock,
+        { provide: HTTP_NEIGHBOUR, useValue: httpNeighbour(roles) },
+        ...(roles.worker === 'thread' ? [WorkersThread] : []),
+      ],
+      exports: [AppConfig, Clock, HTTP_NEIGHBOUR],
     };
   }
 }

@@ -10,6 +10,7 @@ import { createLogger, PinoNestLogger } from './common/logging/logger';
 import { dataSourceOptions } from './database/data-source-options';
 import { prepareDatabase } from './database/prepare-database';
 import { configureHttp } from './web/http-setup';
+import { isWorkersThread, lowerThisThreadPriority, onApiThreadMessage } from './queue/workers-thread';
 
 /** Validates the configuration, migrates and seeds, then starts the roles this process plays. */
 export async function start(roles: Roles): Promise<void> {
@@ -25,8 +26,11 @@ export async function start(roles: Roles): Promise<void> {
   }
   const name = roles.api && roles.worker ? 'guichet-vert' : roles.api ? 'guichet-vert-api' : 'guichet-vert-worker';
   const logger = createLogger(config.LOG_LEVEL, name);
+  const inWorkersThread = isWorkersThread();
   try {
-    await migrateAndSeed(config, logger);
+    // The api's thread has migrated and seeded before starting this one.
+    if (inWorkersThread) lowerThisThreadPriority(logger);
+    else await migrateAndSeed(config, logger);
     if (roles.api) {
       const app = await createHttpApp(roles, config, logger);
       await app.listen(config.PORT);
@@ -35,8 +39,17 @@ export async function start(roles: Roles): Promise<void> {
       const context = await NestFactory.createApplicationContext(AppModule.forRoles(roles, config, logger), {
         logger: new PinoNestLogger(logger),
       });
-      context.enableShutdownHooks();
-      logger.info({ roles }, 'worker démarré');
+      if (inWorkersThread) {
+        // Signals reach the main thread only: the api's thread says when to stop.
+        onApiThreadMessage((message) => {
+          if (message.type !== 'stop') return;
+          // process.exit in a worker thread ends the thread, not the process.
+          void context.close().then(() => process.exit(0));
+        });
+      } else {
+        context.enableShutdownHooks();
+      }
+      logger.info({ roles, thread: inWorkersThread }, 'worker démarré');
     }
   } catch (error) {
     logger.fatal({ err: { message: (error as Error).message, stack: (error as Error).stack } }, 'démarrage impossible');

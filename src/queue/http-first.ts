@@ -1,25 +1,27 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { EventLoopUtilization, performance } from 'node:perf_hooks';
+import { watchSaturation } from './event-loop-saturation';
+import { onApiThreadMessage } from './workers-thread';
 
-/** Whether this process also serves HTTP (the all-in-one process of `npm start`). */
-export const SERVES_HTTP_TOO = Symbol('SERVES_HTTP_TOO');
-
-const CHECK_MS = 250;
-const SATURATED_ABOVE = 0.9;
-const FREE_BELOW = 0.8;
+/**
+ * Where this process's HTTP server runs, seen from its background work: nowhere (`start:worker`),
+ * on the same event loop (an app playing both roles), or on the main thread while the queue
+ * workers run in a thread of their own (`npm start`).
+ */
+export type HttpNeighbour = 'none' | 'same-thread' | 'main-thread';
+export const HTTP_NEIGHBOUR = Symbol('HTTP_NEIGHBOUR');
 
 /**
  * In a process that also serves HTTP, background work (outbox relay, queue workers) waits while
- * the event loop is saturated and starts again once it has room: a burst of submissions is
+ * the HTTP event loop is saturated and starts again once it has room: a burst of submissions is
  * answered first, and its e-mails and routing follow it. Elsewhere, never saturated.
  */
 @Injectable()
 export class HttpFirst implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
+  private stop?: () => void;
   private saturatedNow = false;
   private readonly listeners: Array<(saturated: boolean) => void> = [];
 
-  constructor(@Inject(SERVES_HTTP_TOO) private readonly servesHttpToo: boolean) {}
+  constructor(@Inject(HTTP_NEIGHBOUR) private readonly neighbour: HttpNeighbour) {}
 
   get saturated(): boolean {
     return this.saturatedNow;
@@ -30,22 +32,20 @@ export class HttpFirst implements OnApplicationBootstrap, OnApplicationShutdown 
   }
 
   onApplicationBootstrap(): void {
-    if (!this.servesHttpToo) return;
-    let previous: EventLoopUtilization = performance.eventLoopUtilization();
-    this.timer = setInterval(() => {
-      const current = performance.eventLoopUtilization();
-      const busy = performance.eventLoopUtilization(current, previous).utilization;
-      previous = current;
-      // Two thresholds, so background work does not flap on and off around one value.
-      if (this.saturatedNow ? busy < FREE_BELOW : busy > SATURATED_ABOVE) {
-        this.saturatedNow = !this.saturatedNow;
-        for (const listener of this.listeners) listener(this.saturatedNow);
-      }
-    }, CHECK_MS);
-    this.timer.unref();
+    const update = (saturated: boolean) => {
+      if (saturated === this.saturatedNow) return;
+      this.saturatedNow = saturated;
+      for (const listener of this.listeners) listener(saturated);
+    };
+    if (this.neighbour === 'same-thread') this.stop = watchSaturation(update);
+    if (this.neighbour === 'main-thread') {
+      this.stop = onApiThreadMessage((message) => {
+        if (message.type === 'http-saturated') update(message.saturated);
+      });
+    }
   }
 
   onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.stop?.();
   }
 }

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { AppConfig } from '../config/app-config';
 import { LOGGER } from '../common/logging/logging.module';
 import { assertHandlersComplete, consumedQueues, JOB_QUEUES, JobHandlers, JobName, QUEUE_NAMES, QueueName } from './queue.registry';
-import { HttpFirst, SERVES_HTTP_TOO } from './http-first';
+import { HTTP_NEIGHBOUR, HttpFirst, HttpNeighbour } from './http-first';
 import { createRedis } from './redis';
 
 /** A feature's contribution to the worker: the jobs it handles. */
@@ -16,10 +16,10 @@ export const JOB_PROCESSORS = Symbol('JOB_PROCESSORS');
 
 const CONCURRENCY: Record<QueueName, number> = { routing: 8, mail: 5, lifecycle: 5, surveys: 2 };
 /**
- * Beside the HTTP server, one job at a time per queue: every job in flight takes event-loop time
- * from buyers' requests, and batched routing and mail delivery keep up with intake this way.
+ * On the HTTP server's event loop, one job at a time per queue: every job in flight takes event-loop
+ * time from buyers' requests, and batched routing and mail delivery keep up with intake this way.
  */
-const CONCURRENCY_BESIDE_HTTP: Record<QueueName, number> = { routing: 1, mail: 1, lifecycle: 1, surveys: 1 };
+const CONCURRENCY_ON_HTTP_LOOP: Record<QueueName, number> = { routing: 1, mail: 1, lifecycle: 1, surveys: 1 };
 
 /**
  * Runs one BullMQ worker per consumed queue. Refuses to boot when a consumed queue has a job
@@ -36,7 +36,7 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
     @Inject(JOB_PROCESSORS) processors: JobProcessor[],
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(LOGGER) logger: Logger,
-    @Inject(SERVES_HTTP_TOO) private readonly servesHttpToo: boolean,
+    @Inject(HTTP_NEIGHBOUR) private readonly httpNeighbour: HttpNeighbour,
     private readonly httpFirst: HttpFirst,
   ) {
     this.logger = logger.child({ component: 'worker' });
@@ -51,7 +51,7 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
       const worker = new Worker(queue, (job) => this.run(job.name as JobName, job.data), {
         connection: this.connection,
         prefix: this.config.QUEUE_PREFIX,
-        concurrency: (this.servesHttpToo ? CONCURRENCY_BESIDE_HTTP : CONCURRENCY)[queue],
+        concurrency: (this.httpNeighbour === 'same-thread' ? CONCURRENCY_ON_HTTP_LOOP : CONCURRENCY)[queue],
         // A job whose worker died is handed to another after the lock lapses; processors are idempotent.
         lockDuration: this.config.WORKER_LOCK_MS,
         stalledInterval: this.config.WORKER_LOCK_MS,

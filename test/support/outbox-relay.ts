@@ -12,7 +12,7 @@ export function manualRelay(t: TestApp): OutboxRelay {
     t.dataSource,
     t.app.get(OutboxRepository),
     t.app.get(QueueService),
-    new HttpFirst(false),
+    new HttpFirst('none'),
     t.app.get(Clock),
     t.config,
     pino({ level: 'silent' }),
