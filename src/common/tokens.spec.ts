@@ -1,4 +1,4 @@
-import { hmac, randomToken, seal, sha256, tokenMatches, unseal } from './tokens';
+import { hmac, pooledRandomBytes, randomToken, seal, sha256, tokenMatches, unseal } from './tokens';
 
 const SECRET = 'a-server-secret-of-at-least-32-characters!';
 
@@ -70,6 +70,23 @@ describe('randomToken', () => {
   it('is distinct every time', () => {
     const tokens = Array.from({ length: 1000 }, randomToken);
     expect(new Set(tokens).size).toBe(tokens.length);
+  });
+});
+
+describe('pooledRandomBytes', () => {
+  it('never hands out the same bytes twice, across many refills of the pool', () => {
+    const draws = Array.from({ length: 3000 }, (_, i) => pooledRandomBytes(5 + (i % 40)).toString('hex'));
+    expect(new Set(draws).size).toBe(draws.length);
+  });
+
+  it('gives buffers of their own: changing one changes nothing drawn later', () => {
+    const first = pooledRandomBytes(16);
+    first.fill(0);
+    expect(pooledRandomBytes(16).equals(Buffer.alloc(16))).toBe(false);
+  });
+
+  it('serves a draw larger than the pool', () => {
+    expect(pooledRandomBytes(10_000)).toHaveLength(10_000);
   });
 });
 
