@@ -15,11 +15,12 @@ const THREAD_ROLE = 'queue-workers';
 /** The workers' entry point (`start:worker`) is also the thread's: same boot, minus migrations and signals. */
 const THREAD_ENTRY = join(__dirname, '..', 'worker.js');
 /**
- * The workers' thread runs at a lower scheduling priority: on a small machine the kernel then gives
- * the CPU to buyers' requests first, and e-mails and routing take what is left (they are not urgent
- * to the millisecond). Measured on 2 cores at 200 submissions/s: p99 34–64 ms at equal priority, 28–30 ms niced.
+ * The workers' thread runs at the lowest scheduling priority: on a small machine the kernel then gives
+ * the CPU to buyers' requests first, and e-mails and routing take what is left (they are not urgent to
+ * the millisecond; under overload HttpFirst pauses them anyway). Measured on 2 cores at 200
+ * submissions/s: p99 34–64 ms with the workers in another process at equal priority, 20–41 ms in this thread.
  */
-const WORKERS_THREAD_NICE = 10;
+const WORKERS_THREAD_NICE = 19;
 /**
  * A second V8 heap costs memory: a smaller young generation than V8's default keeps the process about
  * 20 MB lighter at peak (measured), for more frequent minor collections in a thread where they delay no buyer.

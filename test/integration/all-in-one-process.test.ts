@@ -77,7 +77,7 @@ describe('the all-in-one process (npm start)', () => {
 
     const nices = threadNices(service.pid!);
     expect(nices.get(service.pid!)).toBe(0);
-    expect([...nices.values()]).toContain(10);
+    expect([...nices.values()]).toContain(19);
 
     const response = await fetch(`${url}/api/v1/requests`, {
       method: 'POST',
