@@ -18,7 +18,7 @@ const THREAD_ENTRY = join(__dirname, '..', 'worker.js');
  * The workers' thread runs at the lowest scheduling priority: on a small machine the kernel then gives
  * the CPU to buyers' requests first, and e-mails and routing take what is left (they are not urgent to
  * the millisecond; under overload HttpFirst pauses them anyway). Measured on 2 cores at 200
- * submissions/s: p99 34–64 ms with the workers in another process at equal priority, 20–41 ms in this thread.
+ * submissions/s: p99 34–64 ms with the workers in another process at equal priority, 28–30 ms with it niced.
  */
 const WORKERS_THREAD_NICE = 19;
 /**
