@@ -1,9 +1,7 @@
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { QUEUE_NAMES } from '../../src/queue/queue.registry';
 import { insertFacilitator } from '../support/facilitators';
 import { insertStaff, StaffClient } from '../support/staff';
-import { startTestApp, submitRequest, TestApp, useTestApp, waitFor } from '../support/test-app';
+import { freePort, startTestApp, submitRequest, TestApp, useTestApp, waitFor } from '../support/test-app';
 
 const EMAIL = /[\w.+-]+@[\w-]+(\.[\w-]+)+/;
 
@@ -11,14 +9,6 @@ const EMAIL = /[\w.+-]+@[\w-]+(\.[\w-]+)+/;
 function sample(text: string, series: string): number | undefined {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
 }
 
 describe('operations: /metrics and the queue dashboard', () => {

@@ -1,19 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
-import { AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
-import { flushQueues, resetDatabase, startTestApp, TestApp, validRequestBody, waitFor } from '../support/test-app';
+import { flushQueues, freePort, resetDatabase, startTestApp, TestApp, validRequestBody, waitFor } from '../support/test-app';
 
 const ROOT = join(__dirname, '..', '..');
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  return port;
-}
 
 /** Nice value of each thread of a process, from /proc (field 19 of stat, after the command name). */
 function threadNices(pid: number): Map<number, number> {

@@ -1,12 +1,9 @@
-import { AddressInfo, connect, createServer, Socket } from 'node:net';
-import { bodyOf, flushQueues, resetDatabase, startTestApp, TestApp, validRequestBody, waitFor } from '../support/test-app';
+import { connect, createServer, Socket } from 'node:net';
+import { bodyOf, flushQueues, freePort, resetDatabase, startTestApp, TestApp, validRequestBody, waitFor } from '../support/test-app';
 
 /** A TCP relay to the real Redis that can be switched on later: Redis "comes back" on the same address. */
 async function redisSwitch(): Promise<{ url: string; turnOn(): Promise<void>; close(): Promise<void> }> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
+  const port = await freePort();
   const sockets = new Set<Socket>();
   const relay = createServer((client) => {
     const upstream = connect(6379, '127.0.0.1');

@@ -1,6 +1,6 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
 import IORedis from 'ioredis';
-import type { AddressInfo } from 'node:net';
+import { AddressInfo, createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import pino, { Logger } from 'pino';
 import { DataSource } from 'typeorm';
@@ -80,6 +80,15 @@ export async function submitRequest(app: TestApp, n: number, overrides: Record<s
   });
   if (response.status !== 201) throw new Error(`soumission refusée : ${response.status} ${await response.text()}`);
   return (await response.json()).reference;
+}
+
+/** A port nothing listens on once this returns: for a service to be unreachable, or to start on. */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
 }
 
 export async function waitFor<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 10_000, label = 'condition'): Promise<T> {

@@ -21,17 +21,18 @@ return { count, redis.call('TTL', KEYS[1]) }`;
  */
 @Injectable()
 export class IntakeRateLimiter implements OnApplicationShutdown {
-  private readonly redis: IORedis;
+  private readonly redis: IORedis & { countInWindow(key: string, windowSeconds: number): Promise<[number, number]> };
 
   constructor(
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     // Submissions arriving together share one write to Redis (one system call instead of one each).
-    this.redis = createRedis(config.REDIS_URL, 'producer', { enableAutoPipelining: true });
-    this.redis.on('error', () => undefined);
+    const redis = createRedis(config.REDIS_URL, 'producer', { enableAutoPipelining: true });
+    redis.on('error', () => undefined);
     // Sent by its digest (EVALSHA), the script's text only once.
-    this.redis.defineCommand('countInWindow', { numberOfKeys: 1, lua: COUNT_IN_WINDOW });
+    redis.defineCommand('countInWindow', { numberOfKeys: 1, lua: COUNT_IN_WINDOW });
+    this.redis = redis as typeof this.redis;
   }
 
   async consume(clientAddress: string): Promise<void> {
@@ -39,7 +40,7 @@ export class IntakeRateLimiter implements OnApplicationShutdown {
     let count: number;
     let ttl: number;
     try {
-      [count, ttl] = (await this.countInWindow(key, WINDOW_SECONDS)) as [number, number];
+      [count, ttl] = await this.redis.countInWindow(key, WINDOW_SECONDS);
     } catch (error) {
       this.logger.warn({ err: (error as Error).message }, 'limitation de débit indisponible, demande acceptée');
       return;
@@ -54,13 +55,6 @@ export class IntakeRateLimiter implements OnApplicationShutdown {
         },
       );
     }
-  }
-
-  private countInWindow(key: string, windowSeconds: number): Promise<unknown> {
-    return (this.redis as IORedis & { countInWindow(key: string, windowSeconds: number): Promise<unknown> }).countInWindow(
-      key,
-      windowSeconds,
-    );
   }
 
   onApplicationShutdown(): void {
