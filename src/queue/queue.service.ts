@@ -29,7 +29,16 @@ export class QueueService implements OnApplicationShutdown {
     let queue = this.queues.get(name);
     if (!queue) {
       this.connection ??= createRedis(this.config.REDIS_URL, 'producer');
-      queue = new Queue(name, { connection: this.connection, prefix: this.config.QUEUE_PREFIX, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+      queue = new Queue(name, {
+        connection: this.connection,
+        prefix: this.config.QUEUE_PREFIX,
+        defaultJobOptions: DEFAULT_JOB_OPTIONS,
+        // No start-up exchange with Redis (the workers' connection checks its version): BullMQ would
+        // otherwise wait for the shared client to be ready, so calls would hang instead of failing
+        // fast, and a stop during a connection attempt would raise that wait's error with no listener.
+        skipWaitingForReady: true,
+        skipVersionCheck: true,
+      });
       // Connection errors surface where the queue is used; this only keeps them from crashing the process.
       queue.on('error', () => undefined);
       this.queues.set(name, queue);
