@@ -10,6 +10,7 @@ import { createLogger, PinoNestLogger } from './common/logging/logger';
 import { dataSourceOptions } from './database/data-source-options';
 import { prepareDatabase } from './database/prepare-database';
 import { configureHttp } from './web/http-setup';
+import { ExpressClassesAdapter } from './web/express-adapter';
 import { isWorkersThread, lowerThisThreadPriority, onApiThreadMessage } from './queue/workers-thread';
 
 /** Validates the configuration, migrates and seeds, then starts the roles this process plays. */
@@ -58,7 +59,7 @@ export async function start(roles: Roles): Promise<void> {
 }
 
 export async function createHttpApp(roles: Roles, config: AppConfig, logger: Logger): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoles(roles, config, logger), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoles(roles, config, logger), new ExpressClassesAdapter(), {
     bodyParser: false,
     logger: new PinoNestLogger(logger),
   });
