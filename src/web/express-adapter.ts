@@ -8,7 +8,8 @@ import * as http from 'node:http';
  * (`Object.setPrototypeOf` in `app.handle`), which V8 handles badly: property accesses on them go
  * slow and much of every request's memory lives past minor collections, to be freed only by full
  * ones. Here Node's server builds them from subclasses that already carry Express's methods, and
- * Express's prototypes are those subclasses' own, so that call changes nothing.
+ * Express's prototypes are those subclasses' own, so that call changes nothing. With HTTPS or
+ * forced connection closing, Nest's own server is built instead, as before.
  */
 export class ExpressClassesAdapter extends ExpressAdapter {
   override initHttpServer(options: NestApplicationOptions): void {
