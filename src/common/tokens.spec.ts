@@ -1,4 +1,4 @@
-import { hmac, pooledRandomBytes, randomToken, seal, sha256, tokenMatches, unseal } from './tokens';
+import { hmac, pooledRandomBytes, randomToken, seal, sealFor, sha256, tokenMatches, unseal, unsealFor } from './tokens';
 
 const SECRET = 'a-server-secret-of-at-least-32-characters!';
 
@@ -39,6 +39,46 @@ describe('seal / unseal', () => {
   ])('throws with %s', (_label, open) => {
     const sealed = seal(SECRET, 'right', 'secret reply');
     expect(() => open(sealed)).toThrow();
+  });
+});
+
+describe('sealFor / unsealFor', () => {
+  const REQUEST_ID = '6f1c2a54-3b1e-4f7a-9c2d-0a1b2c3d4e5f';
+
+  it.each([
+    ['a token', randomToken()],
+    ['an empty text', ''],
+    ['accents', 'été « ok »'],
+  ])('round-trips %s', (_label, plaintext) => {
+    expect(unsealFor(SECRET, 'tracking', REQUEST_ID, sealFor(SECRET, 'tracking', REQUEST_ID, plaintext))).toBe(plaintext);
+  });
+
+  it('does not leave the plaintext readable, and uses a fresh IV each time', () => {
+    const sealed = sealFor(SECRET, 'tracking', REQUEST_ID, 'GV-2026-000123');
+    expect(sealed.toString('latin1')).not.toContain('GV-2026');
+    expect(sealed.length).toBe(12 + 16 + 'GV-2026-000123'.length);
+    expect(sealed.equals(sealFor(SECRET, 'tracking', REQUEST_ID, 'GV-2026-000123'))).toBe(false);
+  });
+
+  it.each([
+    ['another record', (s: Buffer) => unsealFor(SECRET, 'tracking', 'another-id', s)],
+    ['another purpose', (s: Buffer) => unsealFor(SECRET, 'survey', REQUEST_ID, s)],
+    ['a wrong server secret', (s: Buffer) => unsealFor(`${SECRET}-rotated`, 'tracking', REQUEST_ID, s)],
+    [
+      'a tampered body',
+      (s: Buffer) =>
+        unsealFor(SECRET, 'tracking', REQUEST_ID, Buffer.concat([s.subarray(0, 28), Buffer.from([s[28] ^ 1]), s.subarray(29)])),
+    ],
+    ['a truncated buffer', (s: Buffer) => unsealFor(SECRET, 'tracking', REQUEST_ID, s.subarray(0, 20))],
+  ])('throws for %s', (_label, open) => {
+    const sealed = sealFor(SECRET, 'tracking', REQUEST_ID, 'secret token');
+    expect(() => open(sealed)).toThrow();
+  });
+
+  it('still opens a value sealed the earlier way, with a key derived from "purpose:context"', () => {
+    const earlier = seal(SECRET, `tracking:${REQUEST_ID}`, 'token kept before');
+    expect(unsealFor(SECRET, 'tracking', REQUEST_ID, earlier)).toBe('token kept before');
+    expect(() => unsealFor(SECRET, 'tracking', 'another-id', earlier)).toThrow();
   });
 });
 

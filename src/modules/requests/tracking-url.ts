@@ -1,4 +1,4 @@
-import { seal, unseal } from '../../common/tokens';
+import { sealFor, unsealFor } from '../../common/tokens';
 
 /** The buyer's private link; the token travels only in it and in the e-mails to the buyer. */
 export function trackingUrl(publicUrl: string, reference: string, token: string): string {
@@ -7,7 +7,7 @@ export function trackingUrl(publicUrl: string, reference: string, token: string)
 
 /** The token as kept with the request: sealed with the server secret, bound to the request's id. */
 export function sealTrackingToken(secret: string, requestId: string, token: string): Buffer {
-  return seal(secret, `tracking:${requestId}`, token);
+  return sealFor(secret, 'tracking', requestId, token);
 }
 
 export interface LinkedRequest {
@@ -19,6 +19,6 @@ export interface LinkedRequest {
 /** The buyer's link for a later e-mail; null for a request submitted before tokens were kept sealed. */
 export function trackingLinkOf(config: { PUBLIC_URL: string; APP_SECRET: string }, request: LinkedRequest): string | null {
   if (!request.trackingTokenSealed) return null;
-  const token = unseal(config.APP_SECRET, `tracking:${request.id}`, request.trackingTokenSealed);
+  const token = unsealFor(config.APP_SECRET, 'tracking', request.id, request.trackingTokenSealed);
   return trackingUrl(config.PUBLIC_URL, request.reference, token);
 }

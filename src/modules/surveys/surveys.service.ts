@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { Clock } from '../../common/clock';
 import { NotFound, ValidationFailed } from '../../common/errors/app-errors';
-import { randomToken, seal, sha256, unseal, uuidFromDigest } from '../../common/tokens';
+import { randomToken, sealFor, sha256, unsealFor, uuidFromDigest } from '../../common/tokens';
 import { runAsOne, SqlStatement } from '../../database/sql-statement';
 import { OutboxRepository, timerDelayMs } from '../../queue/outbox.repository';
 import { MailService } from '../mail/mail.service';
@@ -116,7 +116,7 @@ export class SurveysService {
     const survey = await this.surveys.openFor(reference, this.clock.now());
     if (!survey?.tokenSealed) return null;
     return {
-      url: this.surveyUrl(unseal(this.config.APP_SECRET, `survey:${survey.id}`, survey.tokenSealed)),
+      url: this.surveyUrl(unsealFor(this.config.APP_SECRET, 'survey', survey.id, survey.tokenSealed)),
       label: SURVEY_WAVE_LABELS[survey.wave],
       completed: survey.completedAt !== null,
     };
@@ -134,7 +134,7 @@ export class SurveysService {
             expiresAt,
             dueAt: reminderAt,
             tokenHash: sha256(token),
-            tokenSealed: seal(this.config.APP_SECRET, `survey:${survey.id}`, token),
+            tokenSealed: sealFor(this.config.APP_SECRET, 'survey', survey.id, token),
           }),
           this.requests.eventStatement(surveyEvent(request.id, 'survey_sent', survey.wave)),
           ...this.surveyMail({ survey, request }, token, expiresAt, false),
@@ -142,7 +142,7 @@ export class SurveysService {
         ];
       }
       case 'remind': {
-        const token = unseal(this.config.APP_SECRET, `survey:${survey.id}`, survey.tokenSealed!);
+        const token = unsealFor(this.config.APP_SECRET, 'survey', survey.id, survey.tokenSealed!);
         return [
           this.surveys.stepStatement(survey.id, { status: 'reminded', remindedAt: now, dueAt: survey.expiresAt! }),
           this.requests.eventStatement(surveyEvent(request.id, 'survey_reminded', survey.wave)),
