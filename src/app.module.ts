@@ -31,6 +31,7 @@ import { SurveyPagesModule, SurveysWorkerModule } from './modules/surveys/survey
 import { SurveysProcessor } from './modules/surveys/surveys.processor';
 import { OutboxRelay } from './queue/outbox.relay';
 import { QueueModule } from './queue/queue.module';
+import { GroupCommit } from './database/group-commit';
 import { Sweeps } from './queue/sweeps';
 import { HTTP_NEIGHBOUR, HttpFirst, HttpNeighbour } from './queue/http-first';
 import { JOB_PROCESSORS, WorkerHost } from './queue/worker-host';
@@ -112,10 +113,11 @@ export class AppModule {
       providers: [
         { provide: AppConfig, useValue: config },
         Clock,
+        GroupCommit,
         { provide: HTTP_NEIGHBOUR, useValue: httpNeighbour(roles) },
         ...(roles.worker === 'thread' ? [WorkersThread] : []),
       ],
-      exports: [AppConfig, Clock, HTTP_NEIGHBOUR],
+      exports: [AppConfig, Clock, GroupCommit, HTTP_NEIGHBOUR],
     };
   }
 }

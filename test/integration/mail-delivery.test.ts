@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { MailService } from '../../src/modules/mail/mail.service';
+import { MailTransport } from '../../src/modules/mail/mail-transport';
 import { QueueService } from '../../src/queue/queue.service';
 import { Sweeps } from '../../src/queue/sweeps';
 import { bodyOf, TestApp, validRequestBody, waitFor, useTestApp } from '../support/test-app';
@@ -133,6 +134,43 @@ describe('mail delivery in batches', () => {
     await t.dataSource.query(`UPDATE mail_messages SET text_body = 'texte' WHERE id = $1`, [id]);
     await t.app.get(MailService).deliver(id);
     expect(await statuses()).toEqual([{ status: 'sent', attempts: 2 }]);
+  });
+
+  it('records each message of a batch as sent once it has gone: a crash mid-batch would not send the earlier ones again', async () => {
+    const ids = await queueMessages(4);
+    const transport = t.app.get(MailTransport);
+    const send = transport.send.bind(transport);
+    let reachThird!: () => void;
+    let releaseThird!: () => void;
+    const thirdReached = new Promise<void>((resolve) => (reachThird = resolve));
+    const thirdReleased = new Promise<void>((resolve) => (releaseThird = resolve));
+    const spy = jest.spyOn(transport, 'send').mockImplementation(async (mail) => {
+      if (mail.id === ids[2]) {
+        reachThird();
+        await thirdReleased;
+      }
+      await send(mail);
+    });
+    try {
+      const delivery = t.app.get(MailService).deliverAll(ids);
+      await thirdReached;
+      // The worker could die now, the third message on its way: the two before it are already recorded.
+      const during = await waitFor(
+        async () => {
+          const rows = await statuses();
+          return rows[1].status === 'sent' && rows;
+        },
+        5_000,
+        'deux premiers messages enregistrés',
+      );
+      expect(during.map((m) => m.status)).toEqual(['sent', 'sent', 'sending', 'sending']);
+      releaseThird();
+      await delivery;
+      expect(await statuses()).toEqual(Array(4).fill({ status: 'sent', attempts: 1 }));
+    } finally {
+      releaseThird();
+      spy.mockRestore();
+    }
   });
 
   it('sends exactly the messages a batch job lists, each once; a failing one gets its own retry job', async () => {

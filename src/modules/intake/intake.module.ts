@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { GroupCommit } from '../../database/group-commit';
 import { MailModule } from '../mail/mail.module';
 import { RequestsModule } from '../requests/requests.module';
 import { IdempotencyRepository } from './idempotency.repository';
@@ -11,7 +10,7 @@ import { RequestValidator } from './request-validator';
 
 @Module({
   imports: [RequestsModule, MailModule],
-  providers: [IntakeService, GroupCommit, RequestValidator, IdempotencyRepository, IntakeRateLimiter],
+  providers: [IntakeService, RequestValidator, IdempotencyRepository, IntakeRateLimiter],
   controllers: [IntakeApiController, IntakePagesController],
 })
 export class IntakeModule {}

@@ -55,13 +55,13 @@ export class MailRepository {
   }
 
   /** The bodies are dropped once delivered: they may hold a private link that must not outlive its use. */
-  async markSent(ids: string[]): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE mail_messages
-          SET status = 'sent', sent_at = now(), locked_until = NULL, text_body = NULL, html_body = NULL, last_error = NULL, updated_at = now()
-        WHERE id = ANY($1::uuid[])`,
-      [ids],
-    );
+  markSentStatement(id: string): SqlStatement {
+    return {
+      sql: `UPDATE mail_messages
+               SET status = 'sent', sent_at = now(), locked_until = NULL, text_body = NULL, html_body = NULL, last_error = NULL, updated_at = now()
+             WHERE id = $1::uuid`,
+      params: [id],
+    };
   }
 
   /** Undelivered messages nobody is working on: left queued or failed for a while, or a claim that expired. */

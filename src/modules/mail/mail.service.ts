@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
+import { GroupCommit } from '../../database/group-commit';
 import { runAsOne, SqlStatement } from '../../database/sql-statement';
 import { scrubPersonalData } from '../../common/logging/logger';
 import { LOGGER } from '../../common/logging/logging.module';
@@ -11,7 +12,7 @@ import { MailComposer } from './mail-composer';
 import { ClaimedMail, MailRepository } from './mail.repository';
 import { MailTransport } from './mail-transport';
 
-/** Messages of a batch job claimed and recorded as sent in one statement each. */
+/** Messages of a batch job claimed in one statement. */
 const DELIVERY_BATCH = 10;
 /** Ids of messages this process recorded as sent, so their own jobs skip a claim that would find nothing. */
 const SENT_MEMORY = 20_000;
@@ -34,6 +35,7 @@ export class MailService {
     private readonly mails: MailRepository,
     private readonly outbox: OutboxRepository,
     private readonly transport: MailTransport,
+    private readonly groupCommit: GroupCommit,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -65,8 +67,8 @@ export class MailService {
   }
 
   /**
-   * Messages queued together (one job from the outbox relay), DELIVERY_BATCH at a time, each batch
-   * recorded as sent in one statement. A failed one gets its own retry job.
+   * Messages queued together (one job from the outbox relay), claimed DELIVERY_BATCH at a time.
+   * A failed one gets its own retry job.
    */
   async deliverAll(mailIds: string[]): Promise<void> {
     const unsent = mailIds.filter((id) => !this.sentHere.has(id));
@@ -84,18 +86,32 @@ export class MailService {
   private async sendClaimed(batch: ClaimedMail[], ownId: string | null): Promise<void> {
     if (!batch.length) return;
     const failures = new Map<string, Error>();
-    for (const mail of batch) await this.send(mail).catch((error: Error) => void failures.set(mail.id, error));
-    const sent = batch.filter((mail) => !failures.has(mail.id)).map((mail) => mail.id);
-    if (sent.length) {
-      await this.mails.markSent(sent);
-      this.rememberSent(sent);
+    const recordings: Array<Promise<void>> = [];
+    let recordingError: unknown;
+    for (const mail of batch) {
+      try {
+        await this.send(mail);
+      } catch (error) {
+        failures.set(mail.id, error as Error);
+        continue;
+      }
+      // Recorded as soon as it has gone, not after the batch: a crash now could send again only
+      // the messages whose record is in flight. Records made meanwhile share one statement.
+      recordings.push(this.recordSent(mail.id).catch((error: unknown) => void (recordingError ??= error)));
     }
+    await Promise.all(recordings);
+    if (recordingError) throw recordingError;
     for (const mail of batch) {
       const error = failures.get(mail.id);
       if (error) await this.recordFailure(mail, error, mail.id !== ownId);
     }
     const own = ownId === null ? undefined : failures.get(ownId);
     if (own) throw own;
+  }
+
+  private async recordSent(id: string): Promise<void> {
+    await this.groupCommit.run([this.mails.markSentStatement(id)]);
+    this.rememberSent(id);
   }
 
   private async send(mail: ClaimedMail): Promise<void> {
@@ -120,11 +136,11 @@ export class MailService {
   }
 
   /** Only ids whose `sent` status is committed: a sent message never goes back, so skipping its job is always right. */
-  private rememberSent(ids: string[]): void {
-    for (const id of ids) this.sentHere.add(id);
-    for (const id of this.sentHere) {
+  private rememberSent(id: string): void {
+    this.sentHere.add(id);
+    for (const oldest of this.sentHere) {
       if (this.sentHere.size <= SENT_MEMORY) break;
-      this.sentHere.delete(id);
+      this.sentHere.delete(oldest);
     }
   }
 }
