@@ -1,7 +1,8 @@
 /**
  * Intake benchmark: boots the all-in-one service on its own database and queue prefix, loads it from
  * this (separate) process, and prints the figures: autocannon for the full-speed phases, an open-loop
- * paced load (bench/paced-load.ts) for the steady 200 req/s, which autocannon cannot produce.
+ * paced load (bench/paced-load.ts) for the steady 200 req/s, which autocannon cannot produce; for
+ * each phase, where the CPU went (bench/cpu-account.ts), hypervisor steal included.
  *
  *   npm run bench:intake
  *
@@ -15,6 +16,7 @@ import * as path from 'node:path';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { exampleRequestBody } from '../src/modules/intake/dto/create-request.example';
+import { CpuAccount, CpuReport, describeCpu } from './cpu-account';
 import { PacedLoadResult, runPacedLoad } from './paced-load';
 import {
   benchServiceEnv,
@@ -146,6 +148,7 @@ interface RunOutcome {
   label: string;
   result: autocannon.Result;
   expectedStatus: number;
+  cpu?: CpuReport;
   /** 2xx answers with another status than expected (e.g. 200 instead of 201). */
   unexpected2xx: number;
 }
@@ -179,8 +182,10 @@ function countOther2xx(result: autocannon.Result, expected: number): number {
 
 async function runLoad(label: string, expectedStatus: number, options: Omit<autocannon.Options, 'url'>): Promise<RunOutcome> {
   console.log(`→ ${label}…`);
+  const cpu = server && new CpuAccount(server.pid);
+  cpu?.begin();
   const result = await autocannon({ url: BASE_URL, ...options });
-  return { label, result, expectedStatus, unexpected2xx: countOther2xx(result, expectedStatus) };
+  return { label, result, expectedStatus, unexpected2xx: countOther2xx(result, expectedStatus), cpu: cpu?.end() };
 }
 
 async function probeIntake(): Promise<void> {
@@ -219,6 +224,7 @@ function describe(run: RunOutcome): string[] {
     `  req/s moyen        ${fmt(r.requests.average, 1)}  (total ${fmt(r.requests.total)} en ${fmt(r.duration, 1)} s)`,
     `  latence p50 / p99  ${fmt(r.latency.p50, 1)} ms / ${fmt(r.latency.p99, 1)} ms  (max ${fmt(r.latency.max, 1)} ms)`,
     `  non-2xx ${r.non2xx} · autres 2xx que ${run.expectedStatus} : ${run.unexpected2xx} · erreurs ${r.errors} · timeouts ${r.timeouts}`,
+    ...describeCpu(run.cpu, r.requests.total),
   ];
 }
 
@@ -226,7 +232,7 @@ function pacedFailures(run: PacedLoadResult): number {
   return run.errors + Object.values(run.otherStatuses).reduce((sum, n) => sum + n, 0);
 }
 
-function describePaced(run: PacedLoadResult): string[] {
+function describePaced(run: PacedLoadResult, cpu: CpuReport | undefined): string[] {
   const l = run.latencyMs;
   const others = Object.entries(run.otherStatuses).map(([status, n]) => `${n} × ${status}`);
   return [
@@ -234,6 +240,7 @@ function describePaced(run: PacedLoadResult): string[] {
     `  envoyées ${fmt(run.sent)} en ${fmt(run.durationSeconds, 1)} s · retard max du générateur ${fmt(run.maxSendLagMs, 1)} ms`,
     `  latence p50 / p90 / p99  ${fmt(l.p50, 1)} / ${fmt(l.p90, 1)} / ${fmt(l.p99, 1)} ms  (max ${fmt(l.max, 1)} ms)`,
     `  201 : ${fmt(run.ok)} · autres statuts : ${others.length > 0 ? others.join(', ') : 0} · erreurs et timeouts ${run.errors}`,
+    ...describeCpu(cpu, run.sent),
   ];
 }
 
@@ -320,6 +327,8 @@ async function main(): Promise<void> {
 
   await waitForQuiet();
   console.log(`→ POST /api/v1/requests à ${STEADY_RATE} req/s réguliers (une toutes les ${1000 / STEADY_RATE} ms, ${RUN_SECONDS} s)…`);
+  const steadyCpu = new CpuAccount(server.pid);
+  steadyCpu.begin();
   const intakeSteady = await runPacedLoad({
     baseUrl: BASE_URL,
     method: 'POST',
@@ -333,6 +342,7 @@ async function main(): Promise<void> {
     timeoutMs: STEADY_TIMEOUT_MS,
     onUnexpected: (status, body) => recordFailure('intake 200/s', status, body, 201),
   });
+  const intakeSteadyCpu = steadyCpu.end();
 
   // For comparison with earlier figures: autocannon's overallRate, i.e. each connection's share of
   // the second sent back to back at the start of each second. Its coordinated-omission correction is
@@ -368,7 +378,7 @@ async function main(): Promise<void> {
   const p99 = intakeSteady.latencyMs.p99;
 
   const lines: string[] = ['', '=== Guichet vert — banc de dépôt (intake) ==='];
-  lines.push(...describe(intakeMax), ...describe(healthMax), ...describePaced(intakeSteady), ...describe(intakeBursts));
+  lines.push(...describe(intakeMax), ...describe(healthMax), ...describePaced(intakeSteady, intakeSteadyCpu), ...describe(intakeBursts));
   lines.push(
     `Total des requêtes comptées : ${fmt(totalRequests)} ; échecs (non-2xx + autres 2xx + erreurs dont timeouts) : ${failures}`,
     `RSS serveur : pic échantillonné ${fmt(mb(sampler.peakBytes), 1)} Mo (${sampler.samples} mesures / ${RSS_SAMPLE_MS} ms), VmHWM ${fmt(mb(hwmBytes), 1)} Mo`,
