@@ -7,6 +7,7 @@ import { RoutingModule, RoutingWorkerModule } from './modules/routing/routing.mo
 import { RoutingProcessor } from './modules/routing/routing.processor';
 import { LoggingModule } from './common/logging/logging.module';
 import { dataSourceOptions } from './database/data-source-options';
+import { GroupCommit } from './database/group-commit';
 import { AttachmentsModule } from './modules/attachments/attachments.module';
 import { AccountsModule } from './modules/accounts/accounts.module';
 import { AccountsRepository } from './modules/accounts/accounts.repository';
@@ -31,7 +32,6 @@ import { SurveyPagesModule, SurveysWorkerModule } from './modules/surveys/survey
 import { SurveysProcessor } from './modules/surveys/surveys.processor';
 import { OutboxRelay } from './queue/outbox.relay';
 import { QueueModule } from './queue/queue.module';
-import { GroupCommit } from './database/group-commit';
 import { Sweeps } from './queue/sweeps';
 import { HTTP_NEIGHBOUR, HttpFirst, HttpNeighbour } from './queue/http-first';
 import { JOB_PROCESSORS, WorkerHost } from './queue/worker-host';

@@ -13,7 +13,7 @@ const COUNT_IN_WINDOW = `
 local count = redis.call('INCR', KEYS[1])
 if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return { count, redis.call('TTL', KEYS[1]) }`;
-/** Keys of recent addresses kept in memory: an HMAC per submission took 3 % of the api's time at full intake. */
+/** Keys of recent addresses, kept in this process's memory only: an HMAC per submission took 3 % of the api's time at full intake. */
 const MAX_REMEMBERED_KEYS = 10_000;
 
 /**
