@@ -20,16 +20,17 @@ const FIELD_ERROR_CODES = ['validation_failed', 'conflict', 'payload_too_large',
  * Field errors and refused moves re-render the form (with the error's status, or one the caller chooses);
  * anything else goes to the error page.
  */
-export async function onFieldErrors(
-  work: () => Promise<unknown>,
+export async function onFieldErrors<T>(
+  work: () => Promise<T>,
   refuse: (errors: FieldError[], error: AppError) => Promise<void> | void,
-  done: () => void,
+  done: (result: T) => void,
 ): Promise<void> {
+  let result: T;
   try {
-    await work();
+    result = await work();
   } catch (error) {
     if (error instanceof AppError && FIELD_ERROR_CODES.includes(error.code)) return refuse(error.errors, error);
     throw error;
   }
-  done();
+  done(result);
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { StaffAuthService } from '../../src/modules/accounts/staff-auth.service';
+import { RoutingService } from '../../src/modules/routing/routing.service';
 import { insertFacilitator } from '../support/facilitators';
 import { bearerFor, insertStaff, StaffClient } from '../support/staff';
 import { bodyOf, submitRequest, TestApp, useTestApp, waitFor } from '../support/test-app';
@@ -218,9 +219,40 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     const rerouted = await api(`/requests/${reference}/reassign`, token, { reason: 'Laisser le routage choisir' });
     expect(rerouted.status).toBe(200);
     const body = await rerouted.json();
-    expect(body.status).toBe('assigned');
-    expect([holderId, free]).toContain(body.facilitatorId);
-    expect(await openCount(holderId)).toBeLessThanOrEqual(5);
+    // Taken from Dominique: routing gives it to the other facilitator who can take it, not back.
+    expect(body).toMatchObject({ status: 'assigned', facilitatorId: holderId });
+    expect(await requestRow(reference)).toMatchObject({ status: 'assigned', holder: holderId });
+    expect([await openCount(holderId), await openCount(free)]).toEqual([1, 0]);
+  });
+
+  it('sends a request rerouted from its only eligible facilitator to the network’s pool, not back to them', async () => {
+    const only = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Eden' });
+    const reference = await submit(4);
+    await routedTo(reference, only);
+    const animator = await signedIn({ role: 'animator', networks: ['aura-ee'] });
+    const path = `/espace/demandes/${reference}/reaffectation`;
+
+    const done = await animator.submit(path, path, { facilitatorId: 'auto', reason: 'Eden part en formation' });
+    expect(done.status).toBe(303);
+    expect(done.headers.get('location')).toBe(`/espace/demandes/${reference}?fait=mise-en-reserve`);
+    expect(await (await animator.get(done.headers.get('location')!)).text()).toContain('la demande attend dans la réserve du réseau');
+    expect(await requestRow(reference)).toMatchObject({ status: 'unassigned', holder: null });
+    expect(await openCount(only)).toBe(0);
+
+    const { id } = await requestRow(reference);
+    const ended = await row(`SELECT end_reason FROM request_assignments WHERE request_id = $1 AND facilitator_id = $2`, [id, only]);
+    expect(ended.end_reason).toBe('withdrawn');
+
+    // Draining the pool (scheduled as Eden's place freed) and routing again both pass over Eden; staff may still choose Eden.
+    await t.app.get(RoutingService).drainPool('aura-ee');
+    expect(await requestRow(reference)).toMatchObject({ status: 'unassigned', holder: null });
+    const token = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
+    const rerouted = await api(`/requests/${reference}/reassign`, token, { reason: 'Toujours personne' });
+    expect(rerouted.status).toBe(200);
+    expect(await rerouted.json()).toMatchObject({ status: 'unassigned', facilitatorId: null });
+    const chosen = await api(`/requests/${reference}/reassign`, token, { facilitatorId: only, reason: 'Eden est revenu' });
+    expect(chosen.status).toBe(200);
+    expect(await chosen.json()).toMatchObject({ status: 'assigned', facilitatorId: only });
   });
 
   it('never exceeds a chosen facilitator’s capacity when reassignments race', async () => {

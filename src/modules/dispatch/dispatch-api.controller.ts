@@ -75,7 +75,10 @@ export class DispatchApiController {
   @Post('requests/:ref/reassign')
   @HttpCode(200)
   @StaffRoles('admin', 'animator')
-  @ApiOperation({ summary: 'Réaffecter : à un facilitateur choisi, ou sans facilitatorId, remise en attribution automatique' })
+  @ApiOperation({
+    summary:
+      'Réaffecter : à un facilitateur choisi, ou sans facilitatorId, remise en attribution automatique (le routage ne la propose plus au facilitateur qui la tenait ; à défaut d’un autre, elle attend dans la réserve)',
+  })
   @ApiBody({
     schema: {
       type: 'object',

@@ -79,7 +79,12 @@ export class DispatchPagesController {
     await onFieldErrors(
       () => this.dispatch.reassign(staff, ref, { ...body, facilitatorId }),
       (errors) => this.renderReassign(res, 400, staff, ref, formModel(body, errors)),
-      () => res.redirect(303, `/espace/demandes/${encodeURIComponent(ref)}?fait=reaffectation`),
+      // Rerouted with nobody else able to take it: the page says it waits in the pool.
+      ({ status }) =>
+        res.redirect(
+          303,
+          `/espace/demandes/${encodeURIComponent(ref)}?fait=${status === 'unassigned' ? 'mise-en-reserve' : 'reaffectation'}`,
+        ),
     );
   }
 
@@ -142,7 +147,7 @@ export class DispatchPagesController {
     options.push({
       value: AUTOMATIC,
       label: 'Remettre en attribution automatique',
-      hint: 'Le routage choisit le facilitateur disponible le mieux placé',
+      hint: 'Le routage choisit le facilitateur disponible le mieux placé ; il ne la proposera plus à celui qui la tient. Sans autre facilitateur disponible, la demande attend dans la réserve du réseau',
     });
     res.status(status).render('dispatch-reassign', {
       title: `Réaffecter la demande ${request.reference}`,

@@ -213,7 +213,7 @@ export class DispatchService {
           ...this.routing.release(
             request,
             current,
-            'reassigned',
+            'withdrawn',
             {
               type: 'rerouted',
               actorType: 'staff',

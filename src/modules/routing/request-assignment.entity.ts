@@ -2,7 +2,11 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typ
 import { Facilitator } from '../directory/directory.entities';
 import { AdviceRequest } from '../requests/request.entities';
 
-export type AssignmentEndReason = 'declined' | 'deadline_missed' | 'absence' | 'reassigned' | 'transferred' | 'finished';
+/**
+ * `reassigned`: staff gave the request to someone they chose; `withdrawn`: staff took it away and let
+ * routing choose, so routing never offers it to that facilitator again (as after a decline or a miss).
+ */
+export type AssignmentEndReason = 'declined' | 'deadline_missed' | 'absence' | 'reassigned' | 'withdrawn' | 'transferred' | 'finished';
 export type DeclineReason = 'not_my_territory' | 'not_my_expertise' | 'unavailable';
 
 /**

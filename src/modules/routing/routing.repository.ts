@@ -177,11 +177,11 @@ export class RoutingRepository {
     );
   }
 
-  /** Who declined each request or let its deadline pass: they are not offered it again. */
+  /** Who declined each request, let its deadline pass or had it withdrawn by staff: they are not offered it again. */
   async exclusions(manager: EntityManager, requestIds: string[]): Promise<Map<string, Set<string>>> {
     const rows: Array<{ requestId: string; facilitatorId: string }> = await manager.query(
       `SELECT request_id AS "requestId", facilitator_id AS "facilitatorId" FROM request_assignments
-        WHERE request_id = ANY($1::uuid[]) AND end_reason IN ('declined', 'deadline_missed')`,
+        WHERE request_id = ANY($1::uuid[]) AND end_reason IN ('declined', 'deadline_missed', 'withdrawn')`,
       [requestIds],
     );
     const byRequest = new Map<string, Set<string>>();
