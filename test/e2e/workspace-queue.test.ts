@@ -72,6 +72,12 @@ describe('the workspace queue', () => {
     expect(late).toMatchObject({ total: 3, pages: 1 });
     expect(late.items.map((i: { reference: string }) => i.reference)).toEqual(expected.slice(0, 3));
     expect((await list('status=in_progress&page=1')).total).toBe(20);
+    // The API refuses what it does not understand rather than listing everything.
+    const refused = await fetch(`${t.url}/api/v1/staff/requests?status=asigned&department=99&sort=due`, {
+      headers: { authorization: token },
+    });
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).errors.map((e: { field: string }) => e.field)).toEqual(['status', 'department', 'sort']);
 
     // The page: the facilitator's own list, filters carried by the paging links.
     const client = new StaffClient(t.url);

@@ -1,11 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UploadedFiles, UseGuards, UseInterceptors } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { StaffPrincipal, StaffSessionRef } from '../accounts/accounts.types';
 import { CSRF_FIELD, CSRF_HEADER, CsrfService } from '../accounts/csrf.service';
 import { CsrfCheckedInHandler, CurrentStaff, CurrentStaffSession, StaffGuard } from '../accounts/staff.guard';
 import { UploadInterceptor } from '../attachments/upload.interceptor';
-import { parseQueueFilters } from './workspace-queue.policy';
+import { ErrorResponseDto } from '../intake/dto/create-request.dto';
+import { REQUEST_KINDS, REQUEST_STATUSES } from '../requests/request.types';
+import { QUEUE_TABS } from './workspace-queue.policy';
 import { WorkspaceService } from './workspace.service';
 
 type Json = Record<string, unknown>;
@@ -21,10 +23,17 @@ export class WorkspaceApiController {
     private readonly csrf: CsrfService,
   ) {}
 
-  /** Query: tab (mine|pool), status, kind, segment, department, late=1, page. */
   @Get()
+  @ApiQuery({ name: 'tab', required: false, enum: QUEUE_TABS, description: 'Mes demandes (par défaut) ou la réserve du réseau' })
+  @ApiQuery({ name: 'status', required: false, enum: REQUEST_STATUSES, description: 'Par défaut : tous les statuts ouverts' })
+  @ApiQuery({ name: 'kind', required: false, enum: REQUEST_KINDS })
+  @ApiQuery({ name: 'segment', required: false, description: 'Code du segment d’achat, par exemple office_supplies' })
+  @ApiQuery({ name: 'department', required: false, description: 'Code INSEE du département, par exemple 38 ou 2A' })
+  @ApiQuery({ name: 'late', required: false, enum: ['1', '0'], description: '1 : en retard seulement' })
+  @ApiQuery({ name: 'page', required: false, type: Number, description: 'À partir de 1 ; au-delà de la dernière, la dernière' })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Paramètre inconnu ou valeur non comprise (erreurs par champ)' })
   async list(@CurrentStaff() staff: StaffPrincipal, @Query() query: Json) {
-    const { items, ...rest } = await this.workspace.queue(staff, parseQueueFilters(query));
+    const { items, ...rest } = await this.workspace.queue(staff, this.workspace.apiQueueFilters(query));
     return { ...rest, items: items.map(({ id: _id, ...item }) => item) };
   }
 

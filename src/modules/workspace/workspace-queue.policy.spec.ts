@@ -1,4 +1,4 @@
-import { isLate, parseQueueFilters } from './workspace-queue.policy';
+import { isLate, parseQueueFilters, queueFilterProblems } from './workspace-queue.policy';
 
 const at = (iso: string) => new Date(iso);
 describe('parseQueueFilters', () => {
@@ -15,6 +15,32 @@ describe('parseQueueFilters', () => {
     [{ page: 'abc' }, { page: 1 }],
   ])('%j → %j', (query, expected) => {
     expect(parseQueueFilters(query as Record<string, unknown>)).toMatchObject(expected);
+  });
+});
+
+describe('queueFilterProblems (the API’s strict reading)', () => {
+  const known = { isSegment: (c: string) => c === 'catering', isDepartment: (c: string) => ['38', '2A'].includes(c) };
+  it.each([
+    ['no parameter', {}, []],
+    [
+      'every parameter understood',
+      { tab: 'pool', status: 'answered', kind: 'social_clause', segment: 'catering', department: '2A', late: '1', page: '12' },
+      [],
+    ],
+    ['late off, spaces trimmed', { late: '0', status: ' assigned ' }, []],
+    ['a status typo', { status: 'asigned' }, ['status']],
+    ['an unknown tab and kind', { tab: 'all', kind: 'green' }, ['tab', 'kind']],
+    ['a segment or département the reference data lacks', { segment: 'food', department: '20' }, ['segment', 'department']],
+    ['late as a word', { late: 'non' }, ['late']],
+    ['pages that are not positive integers', { page: '0' }, ['page']],
+    ['a negative page', { page: '-2' }, ['page']],
+    ['a page beyond five digits', { page: '100000' }, ['page']],
+    ['a repeated parameter', { status: ['assigned', 'answered'] }, ['status']],
+    ['an unknown parameter', { sort: 'due' }, ['sort']],
+  ])('%s', (_label, query, fields) => {
+    const problems = queueFilterProblems(query as Record<string, unknown>, known);
+    expect(problems.map((p) => p.field)).toEqual(fields);
+    for (const problem of problems) expect(problem.message).toMatch(/^[A-ZÀ-Ý].*\.$/u);
   });
 });
 

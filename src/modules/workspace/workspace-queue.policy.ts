@@ -2,6 +2,7 @@
  * The facilitator's queue (pure): what its filters mean and which requests are late. Which deadline applies,
  * and the order by it, are SQL (WorkspaceRepository.queue), so that sorting and paging happen in the database.
  */
+import type { FieldError } from '../../common/errors/app-errors';
 import { REQUEST_KINDS, REQUEST_STATUSES, RequestKind, RequestStatus } from '../requests/request.types';
 
 export const QUEUE_TABS = ['mine', 'pool'] as const;
@@ -36,6 +37,40 @@ export function parseQueueFilters(query: Record<string, unknown>): QueueFilters 
     lateOnly: ['1', 'true', 'on'].includes(String(query.late ?? '')),
     page: Number.isFinite(page) && page > 0 && page < 100_000 ? page : 1,
   };
+}
+
+/** Codes the reference data knows, for the API's reading of the filters. */
+export interface KnownCodes {
+  isSegment(code: string): boolean;
+  isDepartment(code: string): boolean;
+}
+
+const LATE_VALUES = ['1', 'true', 'on', '0', 'false', ''];
+
+/**
+ * The API's reading of the same parameters: a value given but not understood is a field error, so a
+ * client's typo (`status=asigned`) never reads as "no filter" and lists everything. The page keeps
+ * the lenient reading: a stale bookmark still opens the list.
+ */
+export function queueFilterProblems(query: Record<string, unknown>, known: KnownCodes): FieldError[] {
+  const checks: Record<string, { accepts: (value: string) => boolean; message: string }> = {
+    tab: { accepts: (v) => (QUEUE_TABS as readonly string[]).includes(v), message: `Valeurs possibles : ${QUEUE_TABS.join(', ')}.` },
+    status: {
+      accepts: (v) => (REQUEST_STATUSES as readonly string[]).includes(v),
+      message: `Statut inconnu ; valeurs possibles : ${REQUEST_STATUSES.join(', ')}.`,
+    },
+    kind: { accepts: (v) => (REQUEST_KINDS as readonly string[]).includes(v), message: `Valeurs possibles : ${REQUEST_KINDS.join(', ')}.` },
+    segment: { accepts: known.isSegment, message: 'Segment d’achat inconnu.' },
+    department: { accepts: known.isDepartment, message: 'Département inconnu : code INSEE attendu, par exemple 38, 2A ou 971.' },
+    late: { accepts: (v) => LATE_VALUES.includes(v), message: 'Valeur attendue : 1 (en retard seulement) ou 0.' },
+    page: { accepts: (v) => /^[1-9][0-9]{0,4}$/.test(v), message: 'Numéro de page attendu : un entier à partir de 1.' },
+  };
+  return Object.entries(query).flatMap(([field, value]): FieldError[] => {
+    const check = checks[field];
+    if (!check) return [{ field, message: `Paramètre inconnu ; paramètres possibles : ${Object.keys(checks).join(', ')}.` }];
+    if (typeof value !== 'string') return [{ field, message: 'Une seule valeur attendue.' }];
+    return check.accepts(value.trim()) ? [] : [{ field, message: check.message }];
+  });
 }
 
 export function isLate(deadline: Deadline, now: Date): boolean {

@@ -25,7 +25,7 @@ import { RoutableRequest, RoutingRepository } from '../routing/routing.repositor
 import { RoutingService } from '../routing/routing.service';
 import { SurveysService } from '../surveys/surveys.service';
 import { StaffRequestsRepository } from './staff-requests.repository';
-import { isLate, QUEUE_PAGE_SIZE, QueueFilters } from './workspace-queue.policy';
+import { isLate, parseQueueFilters, QUEUE_PAGE_SIZE, QueueFilters, queueFilterProblems } from './workspace-queue.policy';
 import { WorkspaceRepository } from './workspace.repository';
 
 export const DECLINE_REASONS: readonly DeclineReason[] = ['not_my_territory', 'not_my_expertise', 'unavailable'];
@@ -77,6 +77,16 @@ export class WorkspaceService {
   ) {}
 
   /** A page of the queue (sorted and paged by the database), with the tabs' and statuses' counts. */
+  /** The API's filters: refused with field errors when a value is not understood (the page is lenient). */
+  apiQueueFilters(query: Record<string, unknown>): QueueFilters {
+    const problems = queueFilterProblems(query, {
+      isSegment: (code) => this.reference.segment(code) !== undefined,
+      isDepartment: (code) => this.reference.department(code) !== undefined,
+    });
+    if (problems.length) throw new ValidationFailed(problems);
+    return parseQueueFilters(query);
+  }
+
   async queue(staff: StaffPrincipal, filters: QueueFilters) {
     const now = this.clock.now();
     const read = (page: number) =>
