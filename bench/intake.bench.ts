@@ -340,7 +340,7 @@ async function main(): Promise<void> {
     expectedStatus: 201,
     maxSockets: STEADY_MAX_SOCKETS,
     timeoutMs: STEADY_TIMEOUT_MS,
-    onUnexpected: (status, body) => recordFailure('intake 200/s', status, body, 201),
+    onAnswer: (status, body) => recordFailure('intake 200/s', status, body, 201),
   });
   const intakeSteadyCpu = steadyCpu.end();
 

@@ -22,7 +22,8 @@ export interface PacedLoadOptions {
   /** Sockets kept alive towards the server; a request finding them all busy waits (and that wait counts). */
   maxSockets: number;
   timeoutMs: number;
-  onUnexpected?: (status: number, body: string) => void;
+  /** Every answer's status and body, expected or not (errors and timeouts are only counted). */
+  onAnswer?: (status: number, body: string) => void;
 }
 
 export interface PacedLoadResult {
@@ -111,10 +112,8 @@ export function runPacedLoad(options: PacedLoadOptions): Promise<PacedLoadResult
           // Every answer's latency is kept, errors included: a fast failure must not look good.
           latencies[recorded++] = performance.now() - dueAt;
           if (status === options.expectedStatus) ok++;
-          else {
-            otherStatuses[status] = (otherStatuses[status] ?? 0) + 1;
-            options.onUnexpected?.(status, Buffer.concat(chunks).toString('utf8'));
-          }
+          else otherStatuses[status] = (otherStatuses[status] ?? 0) + 1;
+          options.onAnswer?.(status, Buffer.concat(chunks).toString('utf8'));
           settle();
         });
       });

@@ -36,6 +36,7 @@ import {
   stopService,
   waitUntilReady,
 } from './bench-support';
+import { runPacedLoad } from './paced-load';
 
 const API_ENTRY = path.join(ROOT, 'dist', 'src', 'main.js');
 const WORKER_ENTRY = path.join(ROOT, 'dist', 'src', 'worker.js');
@@ -60,6 +61,7 @@ const FACILITATORS = 200;
 const LARGE_CAPACITY = 1000;
 const BATCH = 10_000;
 const SUBMIT_CONCURRENCY = 50;
+const SUBMIT_TIMEOUT_MS = 30_000;
 const STEADY_RATE = 100;
 const STEADY_SECONDS = 20;
 const WARMUP_SECONDS = 3;
@@ -335,7 +337,7 @@ function post(agent: http.Agent, body: string): Promise<Reply> {
         res.on('end', () => resolve({ status: res.statusCode ?? 0, text, ms: performance.now() - started }));
       },
     );
-    req.setTimeout(30_000, () => req.destroy(new Error('timeout')));
+    req.setTimeout(SUBMIT_TIMEOUT_MS, () => req.destroy(new Error('timeout')));
     req.on('error', (err) => resolve({ status: 0, text: err.message, ms: performance.now() - started }));
     req.end(body);
   });
@@ -351,19 +353,17 @@ interface SubmitOutcome {
 
 const failureSamples: string[] = [];
 
-function record(reply: Reply, outcome: SubmitOutcome): void {
-  if (reply.status === 201) {
+function record(status: number, text: string, outcome: SubmitOutcome): void {
+  if (status === 201) {
     outcome.created++;
-    const reference = (JSON.parse(reply.text) as { reference?: string }).reference;
+    const reference = (JSON.parse(text) as { reference?: string }).reference;
     if (reference) outcome.references.push(reference);
   } else if (failureSamples.length < 5) {
-    failureSamples.push(`POST /api/v1/requests : HTTP ${reply.status} ${reply.text.slice(0, 300).replace(/\s+/g, ' ')}`);
+    failureSamples.push(`POST /api/v1/requests : HTTP ${status} ${text.slice(0, 300).replace(/\s+/g, ' ')}`);
   }
 }
 
-function finish(outcome: SubmitOutcome, started: number, latencies: number[]): SubmitOutcome {
-  outcome.seconds = (performance.now() - started) / 1000;
-  outcome.httpP99 = percentile(latencies, 0.99);
+function checkCreated(outcome: SubmitOutcome): SubmitOutcome {
   if (outcome.created === 0) throw new Error(`aucune demande créée sur ${outcome.sent}\n${failureSamples.join('\n')}`);
   return outcome;
 }
@@ -379,7 +379,7 @@ async function submitBatch(total: number): Promise<SubmitOutcome> {
       outcome.sent++;
       const reply = await post(agent, nextBody());
       latencies.push(reply.ms);
-      record(reply, outcome);
+      record(reply.status, reply.text, outcome);
     }
   };
   try {
@@ -387,37 +387,30 @@ async function submitBatch(total: number): Promise<SubmitOutcome> {
   } finally {
     agent.destroy();
   }
-  return finish(outcome, started, latencies);
+  outcome.seconds = (performance.now() - started) / 1000;
+  outcome.httpP99 = percentile(latencies, 0.99);
+  return checkCreated(outcome);
 }
 
-/** Open loop: one submission every 1000/rate ms whatever the answers, for `seconds`. */
+/** Open loop (bench/paced-load.ts): one submission every 1000/rate ms whatever the answers, for `seconds`. */
 async function submitSteady(rate: number, seconds: number): Promise<SubmitOutcome> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: SUBMIT_CONCURRENCY });
   const outcome: SubmitOutcome = { sent: 0, created: 0, seconds: 0, httpP99: 0, references: [] };
-  const latencies: number[] = [];
-  const inFlight: Array<Promise<void>> = [];
-  const total = rate * seconds;
-  const interval = 1000 / rate;
-  const started = performance.now();
-  try {
-    while (outcome.sent < total) {
-      const due = Math.min(total, Math.floor((performance.now() - started) / interval) + 1);
-      while (outcome.sent < due) {
-        outcome.sent++;
-        inFlight.push(
-          post(agent, nextBody()).then((reply) => {
-            latencies.push(reply.ms);
-            record(reply, outcome);
-          }),
-        );
-      }
-      await sleep(Math.max(0, started + outcome.sent * interval - performance.now()));
-    }
-    await Promise.all(inFlight);
-  } finally {
-    agent.destroy();
-  }
-  return finish(outcome, started, latencies);
+  const result = await runPacedLoad({
+    baseUrl: BASE_URL,
+    method: 'POST',
+    path: '/api/v1/requests',
+    headers: { 'content-type': 'application/json' },
+    body: () => nextBody(),
+    ratePerSecond: rate,
+    durationSeconds: seconds,
+    expectedStatus: 201,
+    maxSockets: SUBMIT_CONCURRENCY,
+    timeoutMs: SUBMIT_TIMEOUT_MS,
+    onAnswer: (status, text) => record(status, text, outcome),
+  });
+  if (result.errors && failureSamples.length < 5)
+    failureSamples.push(`POST /api/v1/requests : ${result.errors} erreurs de connexion ou délais dépassés`);
+  return checkCreated({ ...outcome, sent: result.sent, seconds: result.durationSeconds, httpP99: result.latencyMs.p99 });
 }
 
 // ---------------------------------------------------------------------------------------------
