@@ -22,6 +22,7 @@ describe('loadConfig', () => {
       PUBLIC_URL: 'http://localhost:3000',
       DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/guichet_vert',
       REDIS_URL: 'redis://127.0.0.1:6379',
+      DATABASE_POOL_SIZE: 20,
       INTAKE_RATE_LIMIT: 20,
       TRUST_PROXY: 0,
       LOG_LEVEL: 'info',
@@ -45,8 +46,14 @@ describe('loadConfig', () => {
   });
 
   it('converts numbers and booleans', () => {
-    const config = loadConfig({ PORT: '8080', INTAKE_RATE_LIMIT: ' 5 ', TRUST_PROXY: '1', RUN_MIGRATIONS: 'false' });
-    expect(config).toMatchObject({ PORT: 8080, INTAKE_RATE_LIMIT: 5, TRUST_PROXY: 1, RUN_MIGRATIONS: false });
+    const config = loadConfig({
+      PORT: '8080',
+      INTAKE_RATE_LIMIT: ' 5 ',
+      TRUST_PROXY: '1',
+      RUN_MIGRATIONS: 'false',
+      DATABASE_POOL_SIZE: '8',
+    });
+    expect(config).toMatchObject({ PORT: 8080, INTAKE_RATE_LIMIT: 5, TRUST_PROXY: 1, RUN_MIGRATIONS: false, DATABASE_POOL_SIZE: 8 });
     expect(config.PUBLIC_URL).toBe('http://localhost:8080');
   });
 
@@ -101,6 +108,9 @@ describe('loadConfig', () => {
     ['PORT', '65536'],
     ['PORT', '80.5'],
     ['REDIS_URL', 'http://redis'],
+    ['DATABASE_POOL_SIZE', '1'],
+    ['DATABASE_POOL_SIZE', '500'],
+    ['DATABASE_POOL_SIZE', 'many'],
     ['SMTP_URL', 'mail.example.fr'],
     ['PUBLIC_URL', 'guichet-vert.example.fr'],
     ['APP_SECRET', 'too-short'],

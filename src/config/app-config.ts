@@ -38,6 +38,16 @@ export class AppConfig {
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'une URL postgres://utilisateur@hôte:port/base' })
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/guichet_vert';
 
+  /**
+   * PostgreSQL connections each process may open (with `npm start`, each of its two threads): size
+   * the server's max_connections for (api instances + worker instances) × this, plus a margin.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'un nombre entier de connexions' })
+  @Min(2, { message: 'au moins 2 (les dépôts partagent deux écritures en cours)' })
+  @Max(200, { message: 'au plus 200' })
+  DATABASE_POOL_SIZE = 20;
+
   @Matches(/^rediss?:\/\/.+/, { message: 'une URL redis://hôte:port[/base]' })
   REDIS_URL = 'redis://127.0.0.1:6379';
 

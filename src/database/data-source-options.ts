@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ENTITIES } from './entities';
 
 /** One definition for the app and the TypeORM CLI; the schema only ever changes through migrations. */
-export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
+export function dataSourceOptions(databaseUrl: string, poolSize = 20): DataSourceOptions {
   return {
     type: 'postgres',
     url: databaseUrl,
@@ -17,6 +17,6 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
     // Connections outlive a lull of a minute, and five stay open through longer ones: reopening them at
     // the next burst costs each a backend fork and cold caches (measured: first answers 115–200 ms
     // after a lull, 80 ms with five kept). pg's default closes every idle connection after 10 s.
-    extra: { max: 20, min: 5, idleTimeoutMillis: 60_000, application_name: 'guichet-vert' },
+    extra: { max: poolSize, min: Math.min(5, poolSize), idleTimeoutMillis: 60_000, application_name: 'guichet-vert' },
   };
 }
