@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
@@ -37,11 +37,12 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
  * index); while Redis is unreachable rows stay pending and are retried on the next tick.
  */
 @Injectable()
-export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private timer?: NodeJS.Timeout;
   private running = false;
   private rerun = false;
   private stopped = false;
+  private draining?: Promise<unknown>;
   private highestPublished = 0n;
   private lastFullPassAt = 0;
   private readonly logger: Logger;
@@ -71,7 +72,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       return;
     }
     this.running = true;
-    void this.drain().finally(() => {
+    this.draining = this.drain().finally(() => {
       this.running = false;
       if (this.rerun) {
         this.rerun = false;
@@ -90,7 +91,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         return [];
       });
       total += published.length;
-      if (published.length < BATCH_SIZE || this.httpFirst.saturated) return total;
+      if (published.length < BATCH_SIZE || this.httpFirst.saturated || this.stopped) return total;
       afterId = published[published.length - 1];
     }
   }
@@ -135,8 +136,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     return published;
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Before the queues' connections close: the batch being published finishes, so a stop is not
+   * recorded as a failed publication (what is left stays pending for the next start).
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    await this.draining;
   }
 }
