@@ -3,7 +3,7 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { insertFacilitator } from '../support/facilitators';
 import { insertStaff, StaffClient } from '../support/staff';
 import { insertClosedRequest, insertClosedRequests, insertCompletedSurvey } from '../support/survey-seeds';
-import { TestApp, useTestApp, waitFor } from '../support/test-app';
+import { submitRequest, TestApp, useTestApp, waitFor } from '../support/test-app';
 
 const BOM = '\uFEFF';
 
@@ -190,5 +190,35 @@ describe('CSV exports of requests and evaluations', () => {
     await waitFor(async () => pool.idleCount === pool.totalCount, 5_000, 'connexion rendue au pool');
     // The connection came back clean: the next export works.
     expect((await client.get('/espace/export/demandes.csv?status=in_progress')).status).toBe(200);
+  });
+});
+
+describe('CSV exports on a small connection pool', () => {
+  let t!: TestApp;
+  // A quarter of four connections: one export streams at a time.
+  useTestApp((app) => (t = app), { DATABASE_POOL_SIZE: '4' });
+
+  it('refuses an export beyond its share of the pool with 503 and Retry-After, and buyers still submit meanwhile', async () => {
+    await insertClosedRequests(t.dataSource, 40_000, { subject: 'Une demande parmi beaucoup d’autres, pour un export un peu long' });
+    const { email } = await insertStaff(t.dataSource, { role: 'admin' });
+    const client = new StaffClient(t.url);
+    expect((await client.signIn(email)).status).toBe(303);
+
+    const abort = new AbortController();
+    const held = await fetch(`${t.url}/espace/export/demandes.csv`, { headers: { cookie: client.jar.header() }, signal: abort.signal });
+    await held.body!.getReader().read();
+    // That client reads no further: its export keeps its connection until it goes.
+    const refused = await client.get('/espace/export/evaluations.csv');
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('10');
+    expect(await refused.text()).toContain('D’autres exports sont en cours : réessayez dans quelques secondes.');
+    expect(await submitRequest(t, 1)).toMatch(/^GV-\d{4}-\d{6}$/);
+
+    abort.abort();
+    await waitFor(
+      async () => (await client.get('/espace/export/demandes.csv?status=in_progress')).status === 200,
+      5_000,
+      'export rendu possible',
+    );
   });
 });

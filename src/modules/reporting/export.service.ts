@@ -4,6 +4,8 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from 'pino';
 import { Clock } from '../../common/clock';
+import { AppError } from '../../common/errors/app-errors';
+import { AppConfig } from '../../config/app-config';
 import { scrubPersonalData } from '../../common/logging/logger';
 import { LOGGER } from '../../common/logging/logging.module';
 import { SqlStatement } from '../../database/sql-statement';
@@ -37,13 +39,21 @@ interface Column {
 export class ExportService {
   private readonly requestColumns: Column[];
   private readonly evaluationColumns: Column[];
+  /**
+   * Each export streaming holds a PostgreSQL connection for as long as its client reads: together they
+   * may take a quarter of the pool, so slow downloads never leave buyers' submissions without one.
+   */
+  private readonly maxStreaming: number;
+  private streaming = 0;
 
   constructor(
     private readonly exports: ExportRepository,
     private readonly reference: ReferenceService,
     private readonly clock: Clock,
+    @Inject(AppConfig) config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
+    this.maxStreaming = Math.max(1, Math.floor(config.DATABASE_POOL_SIZE / 4));
     const common: Column[] = [
       { header: 'Type', value: (r) => KIND_LABELS[r.kind as keyof typeof KIND_LABELS] },
       { header: 'Segment d’achat', value: (r) => this.reference.segment(r.segmentCode)?.label ?? r.segmentCode },
@@ -94,6 +104,20 @@ export class ExportService {
   }
 
   private async send(res: Response, prefix: string, columns: Column[], query: SqlStatement, separator: CsvSeparator): Promise<void> {
+    if (this.streaming >= this.maxStreaming) {
+      throw new AppError('service_unavailable', 'D’autres exports sont en cours : réessayez dans quelques secondes.', [], {
+        retryAfterSeconds: 10,
+      });
+    }
+    this.streaming++;
+    try {
+      await this.stream(res, prefix, columns, query, separator);
+    } finally {
+      this.streaming--;
+    }
+  }
+
+  private async stream(res: Response, prefix: string, columns: Column[], query: SqlStatement, separator: CsvSeparator): Promise<void> {
     const lines = new Transform({
       writableObjectMode: true,
       transform: (row: Row, _encoding, done) =>
