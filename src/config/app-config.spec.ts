@@ -114,6 +114,7 @@ describe('loadConfig', () => {
     ['SMTP_URL', 'mail.example.fr'],
     ['PUBLIC_URL', 'guichet-vert.example.fr'],
     ['APP_SECRET', 'too-short'],
+    ['METRICS_TOKEN', 'short-token'],
     ['TRUST_PROXY', '-1'],
     ['QUEUE_PREFIX', 'Guichet Vert'],
     ['OUTBOX_POLL_MS', '10'],

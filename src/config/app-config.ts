@@ -77,6 +77,15 @@ export class AppConfig {
   @Min(1, { message: 'au moins 1' })
   INTAKE_RATE_LIMIT = 20;
 
+  /**
+   * Set: GET /metrics asks for `Authorization: Bearer <this>` (any other answer: 404), for a platform
+   * where the api's port faces the Internet. Empty: open, for a scraper on a private network.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'un jeton d’au moins 32 caractères, ou vide' })
+  METRICS_TOKEN?: string;
+
   /** Express "trust proxy" hop count: 0 when the api faces clients directly. */
   @Transform(toInt)
   @IsInt({ message: 'un nombre entier de proxys de confiance (0 sans proxy)' })

@@ -98,6 +98,24 @@ describe('operations: /metrics and the queue dashboard', () => {
       }
     });
 
+    it('with METRICS_TOKEN set, answers its bearer only; anyone else gets a 404', async () => {
+      const token = 'jeton-de-collecte-prometheus-0123456789';
+      const guarded = await startTestApp({ METRICS_TOKEN: token });
+      try {
+        const scrape = (authorization?: string) => fetch(`${guarded.url}/metrics`, { headers: authorization ? { authorization } : {} });
+        for (const authorization of [undefined, `Bearer ${token}x`, `Bearer ${token.slice(1)}`, `Basic ${token}`, token]) {
+          const refused = await scrape(authorization);
+          expect(refused.status).toBe(404);
+          expect(await refused.text()).not.toContain('guichet_');
+        }
+        const allowed = await scrape(`Bearer ${token}`);
+        expect(allowed.status).toBe(200);
+        expect(sample(await allowed.text(), 'guichet_outbox_pending')).toBeGreaterThanOrEqual(0);
+      } finally {
+        await guarded.close();
+      }
+    });
+
     it('is not part of the OpenAPI document', async () => {
       const document = await (await fetch(`${t.url}/api/docs-json`)).json();
       expect(Object.keys(document.paths)).not.toContain('/metrics');

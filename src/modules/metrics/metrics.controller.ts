@@ -1,13 +1,15 @@
-import { Controller, Get, Res } from '@nestjs/common';
+import { Controller, Get, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { MetricsTokenGuard } from './metrics-token.guard';
 import { MetricsService } from './metrics.service';
 
 /**
- * Prometheus scrape endpoint. Open, like /health: the scraper reaches it on the internal network
- * (do not route it to the Internet); it only exposes counts, never personal data.
+ * Prometheus scrape endpoint: counts only, never personal data. Open like /health for a scraper on a
+ * private network; behind METRICS_TOKEN where the api's port faces the Internet.
  */
 @ApiExcludeController()
+@UseGuards(MetricsTokenGuard)
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}
