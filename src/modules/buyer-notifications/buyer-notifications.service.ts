@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { runAsOne, SqlStatement } from '../../database/sql-statement';
 import { OutboxRepository } from '../../queue/outbox.repository';
@@ -57,7 +57,7 @@ export class BuyerNotificationsService {
       if (!events.length) return false;
       const changes = buyerChanges(events);
       const statements = [this.repository.markStatement(requestId, events[events.length - 1].id)];
-      if (changes.length) statements.push(...(await this.updateMail(request, changes)));
+      if (changes.length) statements.push(...(await this.updateMail(manager, request, changes)));
       await runAsOne(manager, statements);
       return changes.length > 0;
     });
@@ -71,8 +71,8 @@ export class BuyerNotificationsService {
     return sent;
   }
 
-  private async updateMail(request: AdviceRequest, changes: BuyerChange[]): Promise<SqlStatement[]> {
-    const conversation = await this.messages.messagesOf(request.id, 'buyer');
+  private async updateMail(manager: EntityManager, request: AdviceRequest, changes: BuyerChange[]): Promise<SqlStatement[]> {
+    const conversation = await this.messages.messagesOf(request.id, 'buyer', manager);
     const link = trackingLinkOf(this.config, request);
     const latest = (kind: MessageKind) => [...conversation].reverse().find((m) => m.kind === kind) ?? null;
     return this.mail.prepare({

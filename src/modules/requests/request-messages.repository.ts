@@ -84,10 +84,14 @@ export class RequestMessagesRepository {
     return rows[0]?.at ?? null;
   }
 
-  /** A request's messages, oldest first, each with its help items (legal reference and file resolved). */
-  async messagesOf(requestId: string, audience: Audience): Promise<MessageView[]> {
+  /**
+   * A request's messages, oldest first, each with its help items (legal reference and file resolved).
+   * Within a transaction, pass its manager: a second connection taken meanwhile could wait forever on a
+   * lock queued behind the transaction's own (or on a pool the transactions have emptied).
+   */
+  async messagesOf(requestId: string, audience: Audience, db: DataSource | EntityManager = this.dataSource): Promise<MessageView[]> {
     const kinds = audience === 'buyer' ? [...BUYER_VISIBLE_KINDS] : null;
-    const messages: Array<Omit<MessageView, 'items'>> = await this.dataSource.query(
+    const messages: Array<Omit<MessageView, 'items'>> = await db.query(
       `SELECT id, kind, author_type AS "authorType", author_id AS "authorId", body, created_at AS "createdAt"
          FROM request_messages
         WHERE request_id = $1 AND ($2::text[] IS NULL OR kind = ANY($2))
@@ -95,7 +99,7 @@ export class RequestMessagesRepository {
       [requestId, kinds],
     );
     if (!messages.length) return [];
-    const rows: ItemRow[] = await this.dataSource.query(
+    const rows: ItemRow[] = await db.query(
       `SELECT i.id, i.message_id AS "messageId", i.position, i.type, i.title, i.url, i.attachment_id AS "attachmentId",
                 i.legal_reference_code AS "legalReferenceCode", i.peer_name AS "peerName", i.peer_organisation AS "peerOrganisation",
                 i.peer_contact AS "peerContact", i.peer_consent AS "peerConsent", i.referral_target AS "referralTarget", i.details,
