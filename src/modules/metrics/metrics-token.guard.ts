@@ -15,7 +15,7 @@ export class MetricsTokenGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     if (!this.tokenHash) return true;
-    const presented = /^Bearer (.+)$/.exec(context.switchToHttp().getRequest<Request>().header('authorization') ?? '')?.[1];
+    const presented = /^Bearer (.+)$/i.exec(context.switchToHttp().getRequest<Request>().header('authorization') ?? '')?.[1];
     if (presented && tokenMatches(presented, this.tokenHash)) return true;
     throw new NotFound();
   }

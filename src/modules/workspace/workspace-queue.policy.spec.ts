@@ -32,7 +32,7 @@ describe('queueFilterProblems (the API’s strict reading)', () => {
     ['an unknown tab and kind', { tab: 'all', kind: 'green' }, ['tab', 'kind']],
     ['a segment or département the reference data lacks', { segment: 'food', department: '20' }, ['segment', 'department']],
     ['late as a word', { late: 'non' }, ['late']],
-    ['pages that are not positive integers', { page: '0' }, ['page']],
+    ['page 0', { page: '0' }, ['page']],
     ['a negative page', { page: '-2' }, ['page']],
     ['a page beyond five digits', { page: '100000' }, ['page']],
     ['a repeated parameter', { status: ['assigned', 'answered'] }, ['status']],

@@ -76,7 +76,6 @@ export class WorkspaceService {
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
-  /** A page of the queue (sorted and paged by the database), with the tabs' and statuses' counts. */
   /** The API's filters: refused with field errors when a value is not understood (the page is lenient). */
   apiQueueFilters(query: Record<string, unknown>): QueueFilters {
     const problems = queueFilterProblems(query, {
@@ -87,6 +86,7 @@ export class WorkspaceService {
     return parseQueueFilters(query);
   }
 
+  /** A page of the queue (sorted and paged by the database), with the tabs' and statuses' counts. */
   async queue(staff: StaffPrincipal, filters: QueueFilters) {
     const now = this.clock.now();
     const read = (page: number) =>
