@@ -76,8 +76,9 @@ export class DispatchApiController {
   @HttpCode(200)
   @StaffRoles('admin', 'animator')
   @ApiOperation({
-    summary:
-      'Réaffecter : à un facilitateur choisi, ou sans facilitatorId, remise en attribution automatique (le routage ne la propose plus au facilitateur qui la tenait ; à défaut d’un autre, elle attend dans la réserve)',
+    summary: 'Réaffecter : à un facilitateur choisi, ou sans facilitatorId, remise en attribution automatique',
+    description:
+      'En attribution automatique, le routage ne propose plus la demande au facilitateur qui la tenait ; sans autre facilitateur disponible, elle attend dans la réserve du réseau (statut unassigned).',
   })
   @ApiBody({
     schema: {
