@@ -37,14 +37,15 @@ export class OutboxRepository {
   addManyStatement<J extends JobName>(jobName: J, jobs: Array<{ payload: JobPayloads[J]; jobId: string; delayMs?: number }>): SqlStatement {
     return {
       sql: `INSERT INTO outbox_events (queue, job_name, job_id, payload, delay_ms)
-            SELECT $1, $2, j.* FROM unnest($3::text[], $4::jsonb[], $5::int[]) AS j`,
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::int[])`,
       params: [
-        JOB_QUEUES[jobName],
-        jobName,
+        jobs.map(() => JOB_QUEUES[jobName]),
+        jobs.map(() => jobName),
         jobs.map((j) => j.jobId),
         jobs.map((j) => JSON.stringify(j.payload)),
         jobs.map((j) => j.delayMs ?? 0),
       ],
+      rowsFrom: 0,
     };
   }
 

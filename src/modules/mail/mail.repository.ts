@@ -28,6 +28,7 @@ export class MailRepository {
       sql: `INSERT INTO mail_messages (id, request_id, template, recipient, subject, text_body, html_body, status)
             SELECT m.*, 'queued' FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS m`,
       params: columnsOf(messages, ['id', 'requestId', 'template', 'recipient', 'subject', 'textBody', 'htmlBody']),
+      rowsFrom: 0,
     };
   }
 
