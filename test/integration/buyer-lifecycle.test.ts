@@ -133,6 +133,34 @@ describe('buyer e-mails (debounced, never twice) and automatic closure', () => {
     expect(mails[0].text_body).toContain('Motif : Réorientée (hors du champ du guichet).');
   });
 
+  it('a sweep reads the history written since the last clean one; the hourly full pass catches an event committed out of order', async () => {
+    const clock = t.app.get(Clock);
+    const lastEventId = async (r: TrackedTestRequest) =>
+      Number((await t.dataSource.query(`SELECT max(id) AS id FROM request_events WHERE request_id = $1`, [r.id]))[0].id);
+    const late = await submittedAndTaken(t, 7);
+    await changeWithoutJob(late); // not yet past the debounce delay at the next sweep
+    // Ids jump far ahead, and a later event is already past the delay: the next sweep ends beyond the first.
+    await t.dataSource.query(`SELECT setval('request_events_id_seq', $1)`, [(await lastEventId(late)) + 5000]);
+    const early = await submittedAndTaken(t, 8);
+    await changeWithoutJob(early);
+    await t.dataSource.query(`UPDATE request_events SET created_at = now() - interval '1 hour' WHERE id = $1`, [await lastEventId(early)]);
+    await flushQueues();
+
+    await t.app.get(LifecycleSweepService).run();
+    expect((await buyerMails()).map((m) => m.recipient)).toEqual(['camille.martin+8@example.fr']);
+    await new Promise((resolve) => setTimeout(resolve, DEBOUNCE_SECONDS * 1000 + 100));
+    await t.app.get(LifecycleSweepService).run();
+    expect(await buyerMails()).toHaveLength(1); // below where the last sweep ended, less its margin
+
+    clock.travel(3600_000);
+    try {
+      await t.app.get(LifecycleSweepService).run();
+    } finally {
+      clock.travel(-3600_000);
+    }
+    expect((await buyerMails()).map((m) => m.recipient)).toEqual(['camille.martin+8@example.fr', 'camille.martin+7@example.fr']);
+  });
+
   it('closes an answered request at the end of the reply window as answered: place freed, system event, buyer told', async () => {
     const clock = t.app.get(Clock);
     const request = await submittedAndTaken(t, 4);

@@ -21,18 +21,27 @@ export class BuyerNotificationsRepository {
   }
 
   /**
-   * Requests with news for the buyer older than `before` and not yet e-mailed: their job was lost (Redis emptied,
-   * retries exhausted). Changes to a request are written under its lock, so event ids grow in commit order per request.
+   * Requests with news for the buyer older than `before` and not yet e-mailed, among events after `afterEventId`:
+   * their job was lost (Redis emptied, retries exhausted). Changes to a request are written under its lock, so
+   * event ids grow in commit order per request.
    */
-  async pending(before: Date, limit: number): Promise<string[]> {
+  async pending(before: Date, limit: number, afterEventId: bigint): Promise<string[]> {
     const rows: Array<{ id: string }> = await this.dataSource.query(
-      `SELECT r.id FROM requests r
-        WHERE EXISTS (SELECT 1 FROM request_events e
-                       WHERE e.request_id = r.id AND e.is_public AND e.id > COALESCE(r.buyer_notified_event_id, 0)
-                         AND e.actor_type <> 'buyer' AND e.type <> ALL($2::text[]) AND e.created_at < $1)
+      `SELECT DISTINCT e.request_id AS id FROM request_events e JOIN requests r ON r.id = e.request_id
+        WHERE e.id > $4 AND e.id > COALESCE(r.buyer_notified_event_id, 0) AND e.is_public
+          AND e.actor_type <> 'buyer' AND e.type <> ALL($2::text[]) AND e.created_at < $1
         LIMIT $3`,
-      [before, SILENT_EVENT_TYPES, limit],
+      [before, SILENT_EVENT_TYPES, limit, String(afterEventId)],
     );
     return rows.map((r) => r.id);
+  }
+
+  /** The newest event after `afterEventId` written before `before` (by the primary key, newest first), if any. */
+  async lastEventBefore(before: Date, afterEventId: bigint): Promise<bigint | null> {
+    const [row]: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT id FROM request_events WHERE id > $2 AND created_at < $1 ORDER BY id DESC LIMIT 1`,
+      [before, String(afterEventId)],
+    );
+    return row ? BigInt(row.id) : null;
   }
 }

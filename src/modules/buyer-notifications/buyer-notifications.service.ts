@@ -13,6 +13,11 @@ import { trackingLinkOf } from '../requests/tracking-url';
 import { BuyerChange, buyerChanges } from './buyer-update.policy';
 import { BuyerNotificationsRepository } from './buyer-notifications.repository';
 
+/** Events may commit out of id order: an incremental sweep looks this many ids below where the last one ended. */
+const SWEEP_LOOKBACK_IDS = 1000n;
+/** The safety net of the incremental sweeps: a pass over the whole history this often. */
+const FULL_SWEEP_MS = 3600_000;
+
 const SUBJECTS: Record<BuyerChange['kind'], string> = {
   question: 'une précision vous est demandée',
   answer: 'la réponse du facilitateur',
@@ -37,6 +42,10 @@ export class BuyerNotificationsService {
     private readonly mail: MailService,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
+
+  /** Every event up to this id was swept cleanly (nothing left overdue), so the next sweep starts near it. */
+  private sweptUpTo = 0n;
+  private lastFullSweepAt = -Infinity;
 
   /**
    * To run in the transaction of a change the buyer should hear of (after its public history event): the job
@@ -63,11 +72,23 @@ export class BuyerNotificationsService {
     });
   }
 
-  /** Requests whose e-mail is overdue (their job lost) are e-mailed now. */
+  /**
+   * Requests whose e-mail is overdue (their job lost) are e-mailed now. A sweep reads the history written since
+   * the last clean one, not the whole history each minute; once an hour it reads everything.
+   */
   async sendOverdue(now: Date, limit: number): Promise<number> {
     const before = new Date(now.getTime() - this.config.BUYER_MAIL_DEBOUNCE_SECONDS * 1000);
+    const full = now.getTime() - this.lastFullSweepAt >= FULL_SWEEP_MS;
+    const fromId = full || this.sweptUpTo <= SWEEP_LOOKBACK_IDS ? 0n : this.sweptUpTo - SWEEP_LOOKBACK_IDS;
+    const upTo = await this.repository.lastEventBefore(before, fromId);
+    const pending = await this.repository.pending(before, limit, fromId);
     let sent = 0;
-    for (const requestId of await this.repository.pending(before, limit)) if (await this.notify(requestId)) sent++;
+    for (const requestId of pending) if (await this.notify(requestId)) sent++;
+    // A full batch may have left more behind: the next sweep starts from the same place.
+    if (pending.length < limit) {
+      if (upTo !== null && upTo > this.sweptUpTo) this.sweptUpTo = upTo;
+      if (full) this.lastFullSweepAt = now.getTime();
+    }
     return sent;
   }
 
