@@ -17,6 +17,8 @@ import type { CloseReason, OrganisationType, PurchaseStage, RequestKind, Request
 @Index('requests_pool_idx', ['networkCode', 'createdAt'], { where: "status = 'unassigned'" })
 // Routing takes the oldest submitted requests in batches; the sweep looks for forgotten ones.
 @Index('requests_waiting_idx', ['createdAt'], { where: "status = 'submitted'" })
+// The lifecycle sweep looks every minute for requests waiting on their buyer: a few among all requests ever made.
+@Index('requests_on_buyer_idx', ['status'], { where: "status IN ('answered', 'awaiting_buyer')" })
 // The indicators' covering indexes (INCLUDE, which TypeORM cannot declare: see migration RequestMilestones).
 @Index('requests_indicators_created_idx', { synchronize: false })
 @Index('requests_indicators_network_idx', { synchronize: false })
