@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { usersCreate, usersToken } from '../../src/cli/users.command';
 import { Clock } from '../../src/common/clock';
+import { mailsTo } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
 import { csrfIn, insertStaff, STAFF_PASSWORD, StaffClient } from '../support/staff';
 import { TestApp, useTestApp } from '../support/test-app';
@@ -21,13 +22,7 @@ describe('staff accounts', () => {
     expect((await c.signIn(email)).status).toBe(303);
     return c;
   };
-  const lastMail = async (template: string) => {
-    const rows = await t.dataSource.query(
-      `SELECT recipient, text_body FROM mail_messages WHERE template = $1 ORDER BY created_at DESC LIMIT 1`,
-      [template],
-    );
-    return rows[0] as { recipient: string; text_body: string } | undefined;
-  };
+  const lastMail = async (template: string) => (await mailsTo(t, template)).at(-1);
   const linkIn = (text: string) => new URL(text.match(/http:\/\/\S+\/mot-de-passe\/nouveau\/\S+/)![0]).pathname;
   const capture = () => {
     let out = '';

@@ -1,4 +1,5 @@
 import { StaffAuthService } from '../../src/modules/accounts/staff-auth.service';
+import { mailsTo } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
 import { insertStaff, StaffClient } from '../support/staff';
 import { insertAnswer, insertClosedRequest, insertCompletedSurvey } from '../support/survey-seeds';
@@ -234,7 +235,7 @@ describe('the animators’ review of evaluations', () => {
       (await t.dataSource.query(`SELECT shared_with_facilitator_at FROM surveys WHERE id = $1`, [w.evaluations.a]))[0]
         .shared_with_facilitator_at,
     ).not.toBeNull();
-    const mails = await t.dataSource.query(`SELECT recipient, subject, text_body FROM mail_messages WHERE template = 'evaluation-shared'`);
+    const mails = await mailsTo(t, 'evaluation-shared');
     expect(mails).toHaveLength(1);
     expect(mails[0].recipient).toBe('alix@example.org');
     expect(mails[0].text_body).toContain(`${t.url}/espace/evaluations/${w.evaluations.a}`);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { runAsOne } from '../../src/database/sql-statement';
 import { MailService } from '../../src/modules/mail/mail.service';
 import { MailTransport } from '../../src/modules/mail/mail-transport';
 import { QueueService } from '../../src/queue/queue.service';
@@ -13,7 +14,7 @@ describe('acknowledgement e-mail through the mail queue', () => {
 
   useTestApp((app) => (t = app), { MAIL_DIR: `${process.env.MAIL_DIR}/delivery` }, { api: true, worker: true });
 
-  it('sends one French message with the reference and the link, records it, then drops its body', async () => {
+  it('sends one French message with the reference and the link, records it, then drops its content', async () => {
     const created = await bodyOf(
       fetch(`${t.url}/api/v1/requests`, {
         method: 'POST',
@@ -24,14 +25,14 @@ describe('acknowledgement e-mail through the mail queue', () => {
     const [mail] = await waitFor(
       async () => {
         const rows = await t.dataSource.query(
-          `SELECT id, status, attempts, text_body, html_body, sent_at, recipient, subject FROM mail_messages`,
+          `SELECT id, status, attempts, context, text_body, html_body, sent_at, recipient, subject FROM mail_messages`,
         );
         return rows[0]?.status === 'sent' && rows;
       },
       10_000,
       'message envoyé',
     );
-    expect(mail).toMatchObject({ attempts: 1, text_body: null, html_body: null, recipient: 'camille.martin+7@example.fr' });
+    expect(mail).toMatchObject({ attempts: 1, context: null, text_body: null, html_body: null, recipient: 'camille.martin+7@example.fr' });
     expect(mail.subject).toContain(created.reference);
 
     const eml = await readFile(resolve(t.config.MAIL_DIR, `${mail.id}.eml`), 'utf8');
@@ -88,6 +89,39 @@ describe('acknowledgement e-mail through the mail queue', () => {
       10_000,
       'message remis en file puis envoyé',
     );
+  });
+
+  it('keeps a queued message as its template’s context and renders it when it is sent', async () => {
+    const mail = t.app.get(MailService);
+    const [insert] = mail.prepare({
+      requestId: null,
+      template: 'request-acknowledgement',
+      recipient: 'rendu@example.fr',
+      subject: 'Votre demande GV-2026-000042 est bien reçue — Guichet vert',
+      context: {
+        firstName: 'Dominique <b>',
+        reference: 'GV-2026-000042',
+        subject: 'Papier recyclé',
+        kindPhrase: 'du réseau régional de l’achat public durable',
+        trackingUrl: 'http://localhost:3000/suivi/GV-2026-000042?t=jeton',
+        takeChargeDays: 5,
+        answerDays: 15,
+      },
+    });
+    await runAsOne(t.dataSource, [insert]);
+    const [queued] = await t.dataSource.query(`SELECT id, context, text_body, html_body FROM mail_messages`);
+    expect(queued).toMatchObject({ text_body: null, html_body: null, context: expect.objectContaining({ reference: 'GV-2026-000042' }) });
+
+    await mail.deliver(queued.id);
+    const eml = await readFile(resolve(t.config.MAIL_DIR, `${queued.id}.eml`), 'utf8');
+    const decoded = Buffer.from(
+      eml.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+      'latin1',
+    ).toString('utf8');
+    expect(decoded).toContain('GV-2026-000042');
+    expect(decoded).toContain('http://localhost:3000/suivi/GV-2026-000042?t=jeton');
+    expect(decoded).toContain('Dominique &lt;b&gt;');
+    expect(await t.dataSource.query(`SELECT status, context FROM mail_messages`)).toEqual([{ status: 'sent', context: null }]);
   });
 });
 

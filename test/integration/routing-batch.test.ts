@@ -1,5 +1,6 @@
 import { RoutingService } from '../../src/modules/routing/routing.service';
 import { QueueService } from '../../src/queue/queue.service';
+import { mailsTo } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
 import { manualRelay } from '../support/outbox-relay';
 import { bodyOf, TestApp, useTestApp, validRequestBody } from '../support/test-app';
@@ -70,12 +71,10 @@ describe('routing in batches', () => {
     expect(mails).toEqual([{ template: 'facilitator-assignment', n: 4 }]);
     // The pool is announced by the digest job, in one message listing both.
     await routing.poolAlert('aura-ee');
-    const [digest] = await t.dataSource.query(
-      `SELECT recipient, text_body AS text FROM mail_messages WHERE template = 'network-pool-alert'`,
-    );
+    const [digest] = await mailsTo(t, 'network-pool-alert');
     expect(digest.recipient).toBe('contact@auvergnerhonealpes-ee.fr');
     const waiting = await t.dataSource.query(`SELECT reference FROM requests WHERE status = 'unassigned'`);
-    for (const { reference } of waiting) expect(digest.text).toContain(reference);
+    for (const { reference } of waiting) expect(digest.text_body).toContain(reference);
 
     // The other jobs, when they come, change nothing.
     for (const id of ids) expect(await routing.route(id)).toBe('unchanged');

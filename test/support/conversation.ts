@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { runAsOne, SqlStatement } from '../../src/database/sql-statement';
 import { AttachmentsService } from '../../src/modules/attachments/attachments.service';
 import { AutoCloseService } from '../../src/modules/auto-close/auto-close.service';
+import { MailComposer } from '../../src/modules/mail/mail-composer';
 import { BuyerNotificationsService } from '../../src/modules/buyer-notifications/buyer-notifications.service';
 import { RequestMessagesRepository } from '../../src/modules/requests/request-messages.repository';
 import { HelpItem, helpItemOf, MessageKind } from '../../src/modules/requests/request-message.types';
@@ -94,14 +95,25 @@ export async function staffWrites(
   return prepared.attachments.map((a) => a.id);
 }
 
+/**
+ * The messages of that template, oldest first, with their bodies as they will be sent (rendered from their
+ * context); a message already sent has none left.
+ */
 export async function mailsTo(
   t: TestApp,
   template: string,
 ): Promise<Array<{ recipient: string; subject: string; text_body: string; html_body: string }>> {
-  return t.dataSource.query(`SELECT recipient, subject, text_body, html_body FROM mail_messages WHERE template = $1 ORDER BY created_at`, [
-    template,
-  ]);
+  const rows: Array<{ recipient: string; subject: string; context: Record<string, unknown> | null }> = await t.dataSource.query(
+    `SELECT recipient, subject, context FROM mail_messages WHERE template = $1 ORDER BY created_at`,
+    [template],
+  );
+  return rows.map(({ recipient, subject, context }) => {
+    const { text, html } = context ? composer.compose({ template, subject, context }) : { text: null, html: null };
+    return { recipient, subject, text_body: text!, html_body: html! };
+  });
 }
+
+const composer = new MailComposer();
 
 /**
  * The nth e-mail (from 1) of that template to that address, once sent, as written under MAIL_DIR

@@ -19,10 +19,12 @@ export class MailComposer {
     false,
   );
 
-  compose(template: string, context: Record<string, unknown>): ComposedMail {
+  /** A queued message as it is sent: its template, given its context and its subject. */
+  compose(message: { template: string; subject: string; context: Record<string, unknown> }): ComposedMail {
+    const context = { ...message.context, mailSubject: message.subject };
     return {
-      text: this.text.render(`${template}.text.njk`, context),
-      html: this.html.render(`${template}.html.njk`, context),
+      text: this.text.render(`${message.template}.text.njk`, context),
+      html: this.html.render(`${message.template}.html.njk`, context),
     };
   }
 }

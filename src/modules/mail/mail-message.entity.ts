@@ -3,8 +3,8 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColum
 export type MailStatus = 'queued' | 'sending' | 'sent' | 'failed';
 
 /**
- * Every e-mail the service sends, with its delivery status. The body is kept only until it is
- * delivered, because it may carry a private link.
+ * Every e-mail the service sends, with its delivery status. What it says (its template's context, rendered
+ * when it is sent) is kept only until it is delivered, because it may carry a private link.
  */
 @Entity('mail_messages')
 @Index('mail_messages_undelivered_idx', ['status', 'updatedAt'], { where: "status <> 'sent'" })
@@ -25,6 +25,11 @@ export class MailMessage {
   @Column({ type: 'varchar', length: 250 })
   subject!: string;
 
+  /** The template's values, as JSON: rendering at sending time keeps the rendered bodies out of the submission's write. */
+  @Column({ type: 'jsonb', nullable: true })
+  context!: Record<string, unknown> | null;
+
+  /** Bodies of the messages queued before they were rendered at sending time. */
   @Column({ type: 'text', nullable: true })
   textBody!: string | null;
 

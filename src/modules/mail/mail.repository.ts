@@ -7,6 +7,9 @@ export interface ClaimedMail {
   id: string;
   recipient: string;
   subject: string;
+  template: string;
+  context: Record<string, unknown> | null;
+  /** Only on messages queued before their bodies were rendered at sending time. */
   textBody: string | null;
   htmlBody: string | null;
   attempts: number;
@@ -21,13 +24,14 @@ const MAX_ATTEMPTS = 12;
 export class MailRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  insertStatement(
-    messages: Array<Pick<MailMessage, 'id' | 'requestId' | 'template' | 'recipient' | 'subject' | 'textBody' | 'htmlBody'>>,
-  ): SqlStatement {
+  insertStatement(messages: Array<Pick<MailMessage, 'id' | 'requestId' | 'template' | 'recipient' | 'subject' | 'context'>>): SqlStatement {
     return {
-      sql: `INSERT INTO mail_messages (id, request_id, template, recipient, subject, text_body, html_body, status)
-            SELECT m.*, 'queued' FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS m`,
-      params: columnsOf(messages, ['id', 'requestId', 'template', 'recipient', 'subject', 'textBody', 'htmlBody']),
+      sql: `INSERT INTO mail_messages (id, request_id, template, recipient, subject, context, status)
+            SELECT m.*, 'queued' FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::jsonb[]) AS m`,
+      params: [
+        ...columnsOf(messages, ['id', 'requestId', 'template', 'recipient', 'subject']),
+        messages.map((message) => JSON.stringify(message.context)),
+      ],
       rowsFrom: 0,
     };
   }
@@ -49,17 +53,17 @@ export class MailRepository {
                  WHERE id = ANY($1::uuid[])
                    AND CASE status WHEN 'queued' THEN true WHEN 'failed' THEN $3 WHEN 'sending' THEN locked_until < now() ELSE false END
                    FOR UPDATE SKIP LOCKED))
-        RETURNING id, recipient, subject, text_body AS "textBody", html_body AS "htmlBody", attempts`,
+        RETURNING id, recipient, subject, template, context, text_body AS "textBody", html_body AS "htmlBody", attempts`,
       [ids, CLAIM_SECONDS, retryFailed],
     );
     return rows;
   }
 
-  /** The bodies are dropped once delivered: they may hold a private link that must not outlive its use. */
+  /** The content is dropped once delivered: it may hold a private link that must not outlive its use. */
   markSentStatement(id: string): SqlStatement {
     return {
       sql: `UPDATE mail_messages
-               SET status = 'sent', sent_at = now(), locked_until = NULL, text_body = NULL, html_body = NULL, last_error = NULL, updated_at = now()
+               SET status = 'sent', sent_at = now(), locked_until = NULL, context = NULL, text_body = NULL, html_body = NULL, last_error = NULL, updated_at = now()
              WHERE id = $1::uuid`,
       params: [id],
     };

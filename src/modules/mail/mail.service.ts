@@ -8,7 +8,7 @@ import { scrubPersonalData } from '../../common/logging/logger';
 import { LOGGER } from '../../common/logging/logging.module';
 import { OutboxRepository } from '../../queue/outbox.repository';
 import { RETRY_BACKOFF_MS } from '../../queue/queue.service';
-import { MailComposer } from './mail-composer';
+import { ComposedMail, MailComposer } from './mail-composer';
 import { ClaimedMail, MailRepository } from './mail.repository';
 import { MailTransport } from './mail-transport';
 
@@ -47,10 +47,7 @@ export class MailService {
   /** Messages and their delivery jobs in two statements, whatever their number. */
   prepareMany(mails: MailToQueue[]): SqlStatement[] {
     if (!mails.length) return [];
-    const messages = mails.map((mail) => {
-      const { text, html } = this.composer.compose(mail.template, { ...mail.context, mailSubject: mail.subject });
-      return { ...mail, id: randomUUID(), textBody: text, htmlBody: html };
-    });
+    const messages = mails.map((mail) => ({ ...mail, id: randomUUID() }));
     return [
       this.mails.insertStatement(messages),
       this.outbox.addManyStatement(
@@ -115,11 +112,15 @@ export class MailService {
   }
 
   private async send(mail: ClaimedMail): Promise<void> {
-    if (mail.textBody === null || mail.htmlBody === null) {
-      // Only possible if a row was edited by hand; nothing sensible to send.
-      throw new Error('message sans contenu');
-    }
-    await this.transport.send({ id: mail.id, to: mail.recipient, subject: mail.subject, text: mail.textBody, html: mail.htmlBody });
+    const { text, html } = this.contentOf(mail);
+    await this.transport.send({ id: mail.id, to: mail.recipient, subject: mail.subject, text, html });
+  }
+
+  private contentOf(mail: ClaimedMail): ComposedMail {
+    if (mail.textBody !== null && mail.htmlBody !== null) return { text: mail.textBody, html: mail.htmlBody };
+    // Only possible if a row was edited by hand; nothing sensible to send.
+    if (mail.context === null) throw new Error('message sans contenu');
+    return this.composer.compose({ template: mail.template, subject: mail.subject, context: mail.context });
   }
 
   /**
