@@ -108,7 +108,7 @@ describe('acknowledgement e-mail through the mail queue', () => {
         answerDays: 15,
       },
     });
-    await runAsOne(t.dataSource, [insert]);
+    await runAsOne(t.dataSource, [insert]); // the message without its job: the test delivers it itself
     const [queued] = await t.dataSource.query(`SELECT id, context, text_body, html_body FROM mail_messages`);
     expect(queued).toMatchObject({ text_body: null, html_body: null, context: expect.objectContaining({ reference: 'GV-2026-000042' }) });
 

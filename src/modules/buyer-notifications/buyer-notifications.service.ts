@@ -33,6 +33,10 @@ const SUBJECTS: Record<BuyerChange['kind'], string> = {
  */
 @Injectable()
 export class BuyerNotificationsService {
+  /** Every event up to this id was swept cleanly (nothing left overdue), so the next sweep starts near it. */
+  private sweptUpTo = 0n;
+  private lastFullSweepAt = -Infinity;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly repository: BuyerNotificationsRepository,
@@ -42,10 +46,6 @@ export class BuyerNotificationsService {
     private readonly mail: MailService,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
-
-  /** Every event up to this id was swept cleanly (nothing left overdue), so the next sweep starts near it. */
-  private sweptUpTo = 0n;
-  private lastFullSweepAt = -Infinity;
 
   /**
    * To run in the transaction of a change the buyer should hear of (after its public history event): the job
