@@ -4,7 +4,7 @@ import { OutboxRelay } from '../../src/queue/outbox.relay';
 import { OutboxRepository } from '../../src/queue/outbox.repository';
 import { QueueService } from '../../src/queue/queue.service';
 import { manualRelay } from '../support/outbox-relay';
-import { flushQueues, resetDatabase, startTestApp, TestApp, useTestApp } from '../support/test-app';
+import { flushQueues, resetDatabase, startTestApp, TestApp, useTestApp, waitFor } from '../support/test-app';
 
 /** Rows committed out of id order, as concurrent transactions leave them: none may be left behind. */
 describe('outbox relay', () => {
@@ -80,7 +80,15 @@ describe('outbox relay at shutdown', () => {
       );
       await t.dataSource.query(sql, params);
 
+      // The start's own drain may still be running (a wake then only asks for another): stop once this drain has begun.
       t.app.get(OutboxRelay).wake();
+      await waitFor(
+        async () =>
+          (await t.dataSource.query(`SELECT 1 FROM outbox_events WHERE job_id LIKE 'stop-%' AND published_at IS NOT NULL LIMIT 1`)).length,
+        10_000,
+        'premier lot publié',
+        5,
+      );
       await t.close();
       closed = true;
     } finally {
