@@ -61,7 +61,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => this.wake(), this.config.OUTBOX_POLL_MS);
-    this.wake();
+    // Published at once, the first batch would meet a Redis connection still opening and be recorded as failed.
+    void this.queues.connected(PUBLISH_TIMEOUT_MS).then(() => this.wake());
   }
 
   wake(): void {

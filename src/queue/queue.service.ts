@@ -28,9 +28,8 @@ export class QueueService implements OnApplicationShutdown {
   queue(name: QueueName): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
-      this.connection ??= createRedis(this.config.REDIS_URL, 'producer');
       queue = new Queue(name, {
-        connection: this.connection,
+        connection: this.producerConnection(),
         prefix: this.config.QUEUE_PREFIX,
         defaultJobOptions: DEFAULT_JOB_OPTIONS,
         // No start-up exchange with Redis (the workers' connection checks its version): BullMQ would
@@ -44,6 +43,31 @@ export class QueueService implements OnApplicationShutdown {
       this.queues.set(name, queue);
     }
     return queue;
+  }
+
+  /**
+   * True once the producer connection is up, false after `timeoutMs` without it. The connection fails fast, so a
+   * publication made while it is still opening (just after a start) fails too: a first publisher waits for it here.
+   */
+  connected(timeoutMs: number): Promise<boolean> {
+    const connection = this.producerConnection();
+    if (connection.status === 'ready') return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const ready = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        connection.off('ready', ready);
+        resolve(false);
+      }, timeoutMs).unref();
+      connection.once('ready', ready);
+    });
+  }
+
+  private producerConnection(): IORedis {
+    this.connection ??= createRedis(this.config.REDIS_URL, 'producer');
+    return this.connection;
   }
 
   isQueueName(name: string): name is QueueName {

@@ -1,10 +1,13 @@
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from '../../src/app.module';
 import { Clock } from '../../src/common/clock';
+import { loadConfig } from '../../src/config/app-config';
 import { Client } from 'pg';
 import { OutboxRelay } from '../../src/queue/outbox.relay';
 import { OutboxRepository } from '../../src/queue/outbox.repository';
 import { QueueService } from '../../src/queue/queue.service';
 import { manualRelay } from '../support/outbox-relay';
-import { flushQueues, resetDatabase, startTestApp, TestApp, useTestApp, waitFor } from '../support/test-app';
+import { capturingLogger, flushQueues, resetDatabase, startTestApp, TestApp, useTestApp, waitFor } from '../support/test-app';
 
 /** Rows committed out of id order, as concurrent transactions leave them: none may be left behind. */
 describe('outbox relay', () => {
@@ -67,7 +70,43 @@ describe('outbox relay', () => {
   });
 });
 
-describe('outbox relay at shutdown', () => {
+describe('outbox relay at start and shutdown', () => {
+  it('publishes what waited at its start without a failed first batch (the Redis connection is still opening then)', async () => {
+    const db = new Client({ connectionString: process.env.DATABASE_URL });
+    await db.connect();
+    try {
+      await db.query(`TRUNCATE outbox_events`);
+      await db.query(
+        `INSERT INTO outbox_events (queue, job_name, job_id, payload, delay_ms)
+         SELECT 'routing', 'routing.drain-pool', 'start-' || n, '{"networkCode": "aura-ee"}', 0 FROM generate_series(1, 50) n`,
+      );
+      await flushQueues();
+      // As `npm run start:worker` and the workers' thread start: no HTTP app has opened the queues before the relay.
+      const logs: string[] = [];
+      const worker = await NestFactory.createApplicationContext(
+        AppModule.forRoles({ api: false, worker: true }, loadConfig(process.env), capturingLogger(logs)),
+        { logger: false },
+      );
+      try {
+        const rows = await waitFor(
+          async () => {
+            const { rows } = await db.query(`SELECT published_at, attempts, last_error FROM outbox_events WHERE job_id LIKE 'start-%'`);
+            return rows.every((row) => row.published_at) && rows;
+          },
+          10_000,
+          'lignes en attente publiées',
+        );
+        expect(rows).toHaveLength(50);
+        expect(rows.filter((row) => row.attempts > 0 || row.last_error)).toEqual([]);
+        expect(logs.filter((line) => line.includes('publication différée'))).toEqual([]);
+      } finally {
+        await worker.close();
+      }
+    } finally {
+      await db.end();
+    }
+  });
+
   it('finishes the batch it is publishing before the queues close: no row recorded as failed, none lost', async () => {
     const t = await startTestApp({}, { api: false, worker: true });
     let closed = false;
