@@ -104,7 +104,7 @@ export class AppModule {
       global: true,
       imports: [
         LoggingModule.forRoot(logger),
-        TypeOrmModule.forRoot(dataSourceOptions(config.DATABASE_URL, config.DATABASE_POOL_SIZE)),
+        TypeOrmModule.forRoot(dataSourceOptions(config)),
         ReferenceModule,
         QueueModule,
         ...(roles.api ? [ApiRoleModule] : []),

@@ -69,7 +69,7 @@ export async function createHttpApp(roles: Roles, config: AppConfig, logger: Log
 
 export async function migrateAndSeed(config: AppConfig, logger?: Logger): Promise<void> {
   await createDatabaseIfMissing(config.DATABASE_URL, logger);
-  const dataSource = await new DataSource(dataSourceOptions(config.DATABASE_URL)).initialize();
+  const dataSource = await new DataSource(dataSourceOptions(config)).initialize();
   try {
     await prepareDatabase(dataSource, { runMigrations: config.RUN_MIGRATIONS });
   } finally {

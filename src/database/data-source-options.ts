@@ -1,13 +1,15 @@
 import { DataSourceOptions } from 'typeorm';
+import type { AppConfig } from '../config/app-config';
 import { SnakeNamingStrategy } from 'typeorm-naming-strategies';
 import { join } from 'node:path';
 import { ENTITIES } from './entities';
 
 /** One definition for the app and the TypeORM CLI; the schema only ever changes through migrations. */
-export function dataSourceOptions(databaseUrl: string, poolSize = 20): DataSourceOptions {
+export function dataSourceOptions(config: Pick<AppConfig, 'DATABASE_URL' | 'DATABASE_POOL_SIZE'>): DataSourceOptions {
+  const poolSize = config.DATABASE_POOL_SIZE;
   return {
     type: 'postgres',
-    url: databaseUrl,
+    url: config.DATABASE_URL,
     entities: ENTITIES,
     migrations: [join(__dirname, '..', '..', 'migrations', '*.{js,ts}')],
     migrationsTableName: 'migrations',
