@@ -143,14 +143,14 @@ async function seed(): Promise<void> {
   await step('attributions (dont refus)', async () => {
     // The request's facilitator; the first facilitator of each network declines often (alerts have something to show).
     await db.query(
-      `INSERT INTO request_assignments (id, request_id, facilitator_id, assigned_at, take_charge_due_at, taken_at, action_token_hash, ended_at, end_reason)
-       SELECT gen_random_uuid(), id, assigned_facilitator_id, created_at + interval '5 minutes', created_at + interval '3 days', taken_at, '\\x00',
+      `INSERT INTO request_assignments (id, request_id, facilitator_id, assigned_at, take_charge_due_at, taken_at, ended_at, end_reason)
+       SELECT gen_random_uuid(), id, assigned_facilitator_id, created_at + interval '5 minutes', created_at + interval '3 days', taken_at,
               CASE WHEN status = 'closed' THEN closed_at END, CASE WHEN status = 'closed' THEN 'finished' END
          FROM requests WHERE assigned_facilitator_id IS NOT NULL`,
     );
     await db.query(
-      `INSERT INTO request_assignments (id, request_id, facilitator_id, assigned_at, take_charge_due_at, action_token_hash, ended_at, end_reason, decline_reason)
-       SELECT gen_random_uuid(), r.id, f.id, r.created_at + interval '1 minute', r.created_at + interval '3 days', '\\x00',
+      `INSERT INTO request_assignments (id, request_id, facilitator_id, assigned_at, take_charge_due_at, ended_at, end_reason, decline_reason)
+       SELECT gen_random_uuid(), r.id, f.id, r.created_at + interval '1 minute', r.created_at + interval '3 days',
               r.created_at + interval '4 minutes', 'declined', 'unavailable'
          FROM requests r JOIN bench_facilitators f ON f.network_code = r.network_code
               AND f.k = CASE WHEN hashint4(hashtext(r.reference)) % 10 = 0 THEN 0 ELSE (hashtext(r.reference) & 1023) % $1 END

@@ -24,8 +24,8 @@ describe('the workspace queue', () => {
     await t.dataSource.query(`UPDATE requests SET status = $2, assigned_facilitator_id = $3 WHERE id = $1`, [id, status, facilitatorId]);
     const taken = status !== 'assigned';
     await t.dataSource.query(
-      `INSERT INTO request_assignments (id, request_id, facilitator_id, assigned_at, take_charge_due_at, taken_at, answer_due_at, action_token_hash)
-       VALUES ($1, $2, $3, now(), $4, $5, $6, '\\x00')`,
+      `INSERT INTO request_assignments (id, request_id, facilitator_id, assigned_at, take_charge_due_at, taken_at, answer_due_at)
+       VALUES ($1, $2, $3, now(), $4, $5, $6)`,
       [randomUUID(), id, facilitatorId, taken ? new Date() : dueAt, taken ? new Date() : null, taken ? dueAt : null],
     );
   }

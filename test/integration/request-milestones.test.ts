@@ -40,8 +40,8 @@ describe('request milestones', () => {
     const facilitatorId = await insertFacilitator(t.dataSource, { network });
     const assignmentId = randomUUID();
     await t.dataSource.query(
-      `INSERT INTO request_assignments (id, request_id, facilitator_id, assigned_at, take_charge_due_at, action_token_hash)
-       VALUES ($1, $2, $3, '2026-03-02T09:05:00+01:00', '2026-03-05T09:05:00+01:00', '\\x00')`,
+      `INSERT INTO request_assignments (id, request_id, facilitator_id, assigned_at, take_charge_due_at)
+       VALUES ($1, $2, $3, '2026-03-02T09:05:00+01:00', '2026-03-05T09:05:00+01:00')`,
       [assignmentId, id, facilitatorId],
     );
     await t.dataSource.query(`UPDATE requests SET status = 'assigned', assigned_facilitator_id = $2 WHERE id = $1`, [id, facilitatorId]);

@@ -40,8 +40,8 @@ export async function submittedAndTaken(
     const facilitatorId = await insertFacilitator(manager, facilitator);
     await manager.query(`UPDATE facilitators SET open_count = 1 WHERE id = $1`, [facilitatorId]);
     await manager.query(
-      `INSERT INTO request_assignments (id, request_id, facilitator_id, assigned_at, take_charge_due_at, taken_at, action_token_hash)
-       VALUES ($1, $2, $3, now(), now(), now(), '\\x00')`,
+      `INSERT INTO request_assignments (id, request_id, facilitator_id, assigned_at, take_charge_due_at, taken_at)
+       VALUES ($1, $2, $3, now(), now(), now())`,
       [randomUUID(), id, facilitatorId],
     );
     await manager.query(`UPDATE requests SET status = 'in_progress', assigned_facilitator_id = $2 WHERE id = $1`, [id, facilitatorId]);

@@ -114,8 +114,8 @@ export async function seedIndicators(dataSource: DataSource): Promise<{ facilita
   const requests = [r1, r2, r3, r4, r5];
   for (let i = 0; i < 20; i++) {
     await dataSource.query(
-      `INSERT INTO request_assignments (id, request_id, facilitator_id, assigned_at, take_charge_due_at, action_token_hash, ended_at, end_reason)
-       VALUES ($1, $2, $3, $4::date + interval '20 days', $4::date + interval '22 days', '\\x00', $4::date + interval '21 days', $5)`,
+      `INSERT INTO request_assignments (id, request_id, facilitator_id, assigned_at, take_charge_due_at, ended_at, end_reason)
+       VALUES ($1, $2, $3, $4::date + interval '20 days', $4::date + interval '22 days', $4::date + interval '21 days', $5)`,
       [randomUUID(), requests[i % 5], facilitatorId, quarter.from, i < 7 ? 'declined' : 'reassigned'],
     );
   }

@@ -53,10 +53,6 @@ export class RequestAssignment {
   @Column({ type: 'timestamptz', nullable: true })
   answerDueAt!: Date | null;
 
-  /** SHA-256 of the token in the facilitator's e-mailed link (take charge or decline). */
-  @Column({ type: 'bytea' })
-  actionTokenHash!: Buffer;
-
   @Column({ type: 'timestamptz', nullable: true })
   endedAt!: Date | null;
 

@@ -26,7 +26,6 @@ export interface CurrentAssignment {
   facilitatorId: string;
   takeChargeDueAt: Date;
   takenAt: Date | null;
-  actionTokenHash: Buffer;
 }
 
 export interface FacilitatorContact {
@@ -49,7 +48,6 @@ export interface NewAssignment {
   facilitatorId: string;
   assignedAt: Date;
   takeChargeDueAt: Date;
-  actionTokenHash: Buffer;
 }
 
 /**
@@ -204,16 +202,16 @@ export class RoutingRepository {
 
   insertAssignmentsStatement(assignments: NewAssignment[]): SqlStatement {
     return {
-      sql: `INSERT INTO request_assignments (id, request_id, facilitator_id, assigned_at, take_charge_due_at, action_token_hash)
-            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[], $5::timestamptz[], $6::bytea[])`,
-      params: columnsOf(assignments, ['id', 'requestId', 'facilitatorId', 'assignedAt', 'takeChargeDueAt', 'actionTokenHash']),
+      sql: `INSERT INTO request_assignments (id, request_id, facilitator_id, assigned_at, take_charge_due_at)
+            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[], $5::timestamptz[])`,
+      params: columnsOf(assignments, ['id', 'requestId', 'facilitatorId', 'assignedAt', 'takeChargeDueAt']),
     };
   }
 
   async currentAssignment(manager: EntityManager, requestId: string): Promise<CurrentAssignment | null> {
     const rows = await manager.query(
       `SELECT id, request_id AS "requestId", facilitator_id AS "facilitatorId", take_charge_due_at AS "takeChargeDueAt",
-              taken_at AS "takenAt", action_token_hash AS "actionTokenHash"
+              taken_at AS "takenAt"
          FROM request_assignments WHERE request_id = $1 AND ended_at IS NULL`,
       [requestId],
     );

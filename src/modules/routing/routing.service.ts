@@ -5,7 +5,6 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { Clock, parisDay } from '../../common/clock';
 import { LOGGER } from '../../common/logging/logging.module';
-import { randomToken, sha256 } from '../../common/tokens';
 import { runAsOne, SqlStatement } from '../../database/sql-statement';
 import { OutboxRepository, timerDelayMs } from '../../queue/outbox.repository';
 import { BuyerNotificationsService } from '../buyer-notifications/buyer-notifications.service';
@@ -189,9 +188,7 @@ export class RoutingService {
     const id = randomUUID();
     return [
       this.routing.claimCapacityStatement(new Map([[facilitatorId, 1]]), now),
-      this.routing.insertAssignmentsStatement([
-        { id, requestId, facilitatorId, assignedAt: now, takeChargeDueAt: now, actionTokenHash: sha256(randomToken()) },
-      ]),
+      this.routing.insertAssignmentsStatement([{ id, requestId, facilitatorId, assignedAt: now, takeChargeDueAt: now }]),
       this.takenStatement(id, departmentCode, now),
     ];
   }
@@ -329,8 +326,6 @@ export class RoutingService {
       facilitatorId: facilitator.id,
       assignedAt: now,
       takeChargeDueAt: addWorkingDays(now, this.config.TAKE_CHARGE_WORKING_DAYS, request.departmentCode),
-      // The e-mailed token pages are retired (the workspace needs sign-in); the column stays filled until a migration drops it.
-      actionTokenHash: sha256(randomToken()),
       request,
       facilitator,
     };
