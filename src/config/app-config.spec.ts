@@ -127,8 +127,11 @@ describe('loadConfig', () => {
     expect(problems[0]).toMatch(new RegExp(`^${key} : attendu .+ \\(reçu « ${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} »\\)$`));
   });
 
-  it('refuses production without APP_SECRET', () => {
-    expect(problemsOf({ NODE_ENV: 'production' })).toEqual(['APP_SECRET : obligatoire en production (au moins 32 caractères aléatoires)']);
+  // Empty is what docker-compose.yml passes when the shell and its .env leave APP_SECRET unset.
+  it.each([[{}], [{ APP_SECRET: '' }]])('refuses production without APP_SECRET (%j)', (env: Record<string, string>) => {
+    expect(problemsOf({ NODE_ENV: 'production', ...env })).toEqual([
+      'APP_SECRET : obligatoire en production (au moins 32 caractères aléatoires, par exemple : openssl rand -hex 32)',
+    ]);
   });
 
   it('accepts production with an APP_SECRET', () => {

@@ -208,7 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       `${error.property} : attendu ${Object.values(error.constraints ?? {}).join(' ; ')} (reçu « ${String(env[error.property] ?? '')} »)`,
   );
   if (config.isProduction && config.APP_SECRET === DEV_SECRET) {
-    problems.push('APP_SECRET : obligatoire en production (au moins 32 caractères aléatoires)');
+    problems.push('APP_SECRET : obligatoire en production (au moins 32 caractères aléatoires, par exemple : openssl rand -hex 32)');
   }
   if (config.SURVEY_REMINDER_DAYS >= config.SURVEY_EXPIRY_DAYS) {
     problems.push('SURVEY_REMINDER_DAYS : attendu moins de jours que SURVEY_EXPIRY_DAYS (la relance part avant l’expiration)');
