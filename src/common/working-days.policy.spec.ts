@@ -1,19 +1,24 @@
-import { addWorkingDays, isAlsaceMoselle, isWorkingDay, workingDaysBetween } from './working-days.policy';
+import { addWorkingDays, calendarOf, isWorkingDay, workingDaysBetween } from './working-days.policy';
 
 /** Instants are written with their Paris offset (+01:00 winter, +02:00 summer) so the table reads as wall-clock time. */
 const at = (iso: string) => new Date(iso);
 
-describe('isAlsaceMoselle', () => {
+describe('calendarOf', () => {
   it.each([
-    ['57', true],
-    ['67', true],
-    ['68', true],
-    ['75', false],
-    ['2A', false],
-    ['971', false],
-    ['974', false],
-  ])('%s → %s', (code, expected) => {
-    expect(isAlsaceMoselle(code)).toBe(expected);
+    ['57', '57'],
+    ['67', '67'],
+    ['68', '68'],
+    ['971', 'GP'],
+    ['972', 'MQ'],
+    ['973', 'GF'],
+    ['974', 'RE'],
+    ['976', 'YT'],
+    [' 974 ', 'RE'],
+    ['75', ''],
+    ['2A', ''],
+    ['01', ''],
+  ])('%s → "%s"', (code, expected) => {
+    expect(calendarOf(code)).toBe(expected);
   });
 });
 
@@ -57,14 +62,26 @@ describe('isWorkingDay', () => {
     expect(isWorkingDay(at(iso), code)).toBe(expected);
   });
 
-  // Overseas départements follow the national list (see the policy's comment): local days are not added.
+  // Overseas départements keep the national days and add their own: the abolition of slavery, Good Friday in some.
   it.each([
     ['14 July', '2026-07-14T12:00:00+02:00', '971', false],
     ['14 July', '2026-07-14T12:00:00+02:00', '974', false],
-    ['Good Friday', '2026-04-03T12:00:00+02:00', '971', true],
+    ['Good Friday', '2026-04-03T12:00:00+02:00', '971', false],
+    ['Good Friday', '2026-04-03T12:00:00+02:00', '972', false],
+    ['Good Friday', '2026-04-03T12:00:00+02:00', '973', true],
+    ['Good Friday', '2026-04-03T12:00:00+02:00', '974', true],
     ['26 December', '2025-12-26T12:00:00+01:00', '974', true],
-    ['27 May (abolition day in Guadeloupe), Wednesday', '2026-05-27T12:00:00+02:00', '971', true],
-    ['20 December (abolition day in La Réunion), Monday', '2027-12-20T12:00:00+01:00', '974', true],
+    ['27 April (abolition day in Mayotte), Monday', '2026-04-27T12:00:00+02:00', '976', false],
+    ['27 April, Monday', '2026-04-27T12:00:00+02:00', '75', true],
+    ['22 May (abolition day in Martinique), Friday', '2026-05-22T12:00:00+02:00', '972', false],
+    ['22 May, Friday', '2026-05-22T12:00:00+02:00', '971', true],
+    ['27 May (abolition day in Guadeloupe), Wednesday', '2026-05-27T12:00:00+02:00', '971', false],
+    ['27 May, Wednesday', '2026-05-27T12:00:00+02:00', '972', true],
+    ['10 June (abolition day in Guyane), Wednesday', '2026-06-10T12:00:00+02:00', '973', false],
+    ['10 June, Wednesday', '2026-06-10T12:00:00+02:00', '974', true],
+    ['20 December (abolition day in La Réunion), Monday', '2027-12-20T12:00:00+01:00', '974', false],
+    ['20 December, Monday', '2027-12-20T12:00:00+01:00', '75', true],
+    ['21 July (Victor Schœlcher day: observed, not a public holiday), Wednesday', '2027-07-21T12:00:00+02:00', '971', true],
   ])('overseas: %s (%s) in %s → %s', (_label, iso, code, expected) => {
     expect(isWorkingDay(at(iso), code)).toBe(expected);
   });
@@ -120,8 +137,11 @@ describe('addWorkingDays', () => {
     ['Christmas Eve + 1 in 67 (26 December off)', '2025-12-24T14:00:00+01:00', 1, '67', '2025-12-29T14:00:00+01:00'],
     ['Maundy Thursday + 1 in 75 (Good Friday worked)', '2026-04-02T16:00:00+02:00', 1, '75', '2026-04-03T16:00:00+02:00'],
     ['Maundy Thursday + 1 in 57 (Good Friday and Easter Monday off)', '2026-04-02T16:00:00+02:00', 1, '57', '2026-04-07T16:00:00+02:00'],
-    ['overseas 971 uses the national calendar', '2026-07-10T15:00:00+02:00', 2, '971', '2026-07-15T15:00:00+02:00'],
-    ['overseas 974 uses the national calendar', '2026-04-02T16:00:00+02:00', 1, '974', '2026-04-03T16:00:00+02:00'],
+    ['overseas 971 keeps the national days (14 July)', '2026-07-10T15:00:00+02:00', 2, '971', '2026-07-15T15:00:00+02:00'],
+    ['Maundy Thursday + 1 in 974 (Good Friday worked)', '2026-04-02T16:00:00+02:00', 1, '974', '2026-04-03T16:00:00+02:00'],
+    ['Maundy Thursday + 1 in 972 (Good Friday and Easter Monday off)', '2026-04-02T16:00:00+02:00', 1, '972', '2026-04-07T16:00:00+02:00'],
+    ['Friday + 1 in 974 across a weekend and 20 December', '2027-12-17T10:00:00+01:00', 1, '974', '2027-12-21T10:00:00+01:00'],
+    ['the same in 75 (20 December worked)', '2027-12-17T10:00:00+01:00', 1, '75', '2027-12-20T10:00:00+01:00'],
     ['a whole year: 252 working days in 2026', '2025-12-31T12:00:00+01:00', 252, '75', '2026-12-31T12:00:00+01:00'],
   ])('%s: %s + %d in %s → %s', (_label, start, days, code, expected) => {
     expect(addWorkingDays(at(start), days, code).toISOString()).toBe(at(expected).toISOString());

@@ -2,35 +2,39 @@
  * French working-day calendar for deadlines and indicators (pure: no Nest, no I/O).
  *
  * Every rule is applied to the Europe/Paris calendar day of an instant, whatever the process time zone.
- * Public holidays come from @socialgouv/jours-feries, never from a list kept here.
+ * Public holidays come from date-holidays, never from a list kept here: the national ones, plus the local
+ * ones of Alsace-Moselle and of each overseas département (the abolition of slavery, Good Friday in some).
  */
-
-/** The package ships no types; this is the shape its README documents (holiday name → Date). */
-type JoursFeries = (year: number, options?: { alsace?: boolean }) => Record<string, Date>;
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const joursFeries: JoursFeries = require('@socialgouv/jours-feries');
+import Holidays from 'date-holidays';
 
 const PARIS = 'Europe/Paris';
 const DAY_MS = 86_400_000;
-const HOUR_MS = 3_600_000;
-
-/** Moselle, Bas-Rhin and Haut-Rhin keep local law: Good Friday and 26 December are also holidays. */
-const ALSACE_MOSELLE = new Set(['57', '67', '68']);
-
-export function isAlsaceMoselle(departmentCode: string): boolean {
-  return ALSACE_MOSELLE.has(departmentCode.trim());
-}
 
 /**
- * Whether the Paris calendar day of `date` is worked: not a Saturday, a Sunday or a public holiday.
- *
- * Overseas départements (971–976) use the national list: the library knows no overseas-specific day (the
- * abolition-of-slavery day differs per département), and holidays are not hard-coded here. The national
- * days apply everywhere, so a deadline can at worst fall on a local holiday, never skip a national one.
+ * The départements with public holidays of their own, by the library's subdivision code: Moselle, Bas-Rhin and
+ * Haut-Rhin (local law: Good Friday and 26 December), and the overseas départements. Others: the national list.
  */
+const LOCAL_CALENDARS: Readonly<Record<string, string>> = {
+  '57': '57',
+  '67': '67',
+  '68': '68',
+  '971': 'GP',
+  '972': 'MQ',
+  '973': 'GF',
+  '974': 'RE',
+  '976': 'YT',
+};
+const NATIONAL = '';
+
+/** Which list of public holidays applies in a département: its own, or the national one. */
+export function calendarOf(departmentCode: string): string {
+  return LOCAL_CALENDARS[departmentCode.trim()] ?? NATIONAL;
+}
+
+/** Whether the Paris calendar day of `date` is worked in the département: not a Saturday, a Sunday or a public holiday there. */
 export function isWorkingDay(date: Date, departmentCode: string): boolean {
   const { year, month, day } = parisParts(instantOf(date));
-  return isWorkingCivilDay(civilDayNumber(year, month, day), isAlsaceMoselle(departmentCode));
+  return isWorkingCivilDay(civilDayNumber(year, month, day), calendarOf(departmentCode));
 }
 
 /**
@@ -43,16 +47,16 @@ export function isWorkingDay(date: Date, departmentCode: string): boolean {
  */
 export function addWorkingDays(start: Date, days: number, departmentCode: string): Date {
   if (!Number.isInteger(days) || days < 0) throw new RangeError(`days must be a non-negative integer, got ${days}`);
-  const alsace = isAlsaceMoselle(departmentCode);
+  const calendar = calendarOf(departmentCode);
   const t = instantOf(start);
   const p = parisParts(t);
   let dayNumber = civilDayNumber(p.year, p.month, p.day);
   let timeOfDayMs = ((p.hour * 60 + p.minute) * 60 + p.second) * 1000 + mod(t, 1000);
-  if (!isWorkingCivilDay(dayNumber, alsace)) {
-    dayNumber = nextWorkingDay(dayNumber, alsace);
+  if (!isWorkingCivilDay(dayNumber, calendar)) {
+    dayNumber = nextWorkingDay(dayNumber, calendar);
     timeOfDayMs = 0;
   }
-  for (let i = 0; i < days; i++) dayNumber = nextWorkingDay(dayNumber, alsace);
+  for (let i = 0; i < days; i++) dayNumber = nextWorkingDay(dayNumber, calendar);
   return new Date(parisWallClockToInstant(dayNumber, timeOfDayMs));
 }
 
@@ -65,20 +69,20 @@ export function workingDaysBetween(from: Date, to: Date, departmentCode: string)
   const a = instantOf(from);
   const b = instantOf(to);
   if (b <= a) return 0;
-  const alsace = isAlsaceMoselle(departmentCode);
+  const calendar = calendarOf(departmentCode);
   const pa = parisParts(a);
   const pb = parisParts(b);
   const first = civilDayNumber(pa.year, pa.month, pa.day);
   const last = civilDayNumber(pb.year, pb.month, pb.day);
   const fraction = (dayNumber: number, sliceStart: number, sliceEnd: number): number => {
-    if (!isWorkingCivilDay(dayNumber, alsace)) return 0;
+    if (!isWorkingCivilDay(dayNumber, calendar)) return 0;
     const dayStart = parisWallClockToInstant(dayNumber, 0);
     const dayEnd = parisWallClockToInstant(dayNumber + 1, 0);
     return (Math.min(sliceEnd, dayEnd) - Math.max(sliceStart, dayStart)) / (dayEnd - dayStart);
   };
   if (first === last) return fraction(first, a, b);
   let total = fraction(first, a, Infinity) + fraction(last, -Infinity, b);
-  for (let d = first + 1; d < last; d++) if (isWorkingCivilDay(d, alsace)) total += 1;
+  for (let d = first + 1; d < last; d++) if (isWorkingCivilDay(d, calendar)) total += 1;
   return total;
 }
 
@@ -88,35 +92,36 @@ function civilDayNumber(year: number, month: number, day: number): number {
   return Math.round(Date.UTC(year, month - 1, day) / DAY_MS);
 }
 
-function isWorkingCivilDay(dayNumber: number, alsace: boolean): boolean {
+function isWorkingCivilDay(dayNumber: number, calendar: string): boolean {
   const weekday = mod(dayNumber + 4, 7); // 1970-01-01 was a Thursday; 0 = Sunday
   if (weekday === 0 || weekday === 6) return false;
-  return !holidaysOf(new Date(dayNumber * DAY_MS).getUTCFullYear(), alsace).has(dayNumber);
+  return !holidaysOf(new Date(dayNumber * DAY_MS).getUTCFullYear(), calendar).has(dayNumber);
 }
 
-function nextWorkingDay(dayNumber: number, alsace: boolean): number {
+function nextWorkingDay(dayNumber: number, calendar: string): number {
   let d = dayNumber + 1;
-  while (!isWorkingCivilDay(d, alsace)) d++;
+  while (!isWorkingCivilDay(d, calendar)) d++;
   return d;
 }
 
 const holidayCache = new Map<string, ReadonlySet<number>>();
+const calendars = new Map<string, Holidays>();
 
-/**
- * The library builds its dates at local midnight of the *process* time zone, and moves Easter-based feasts
- * by multiples of 24 h, so across a local DST change they can land at 23:00 the day before. Reading the
- * local date 12 hours later recovers the intended calendar day in any process time zone.
- * Note: its Easter computation is right for 1894–2105 only (checked against Oudin's algorithm).
- */
-function holidaysOf(year: number, alsace: boolean): ReadonlySet<number> {
-  const key = `${year}:${alsace}`;
+/** The public holidays of a year in a calendar, as day numbers; the library gives each as its local calendar date. */
+function holidaysOf(year: number, calendar: string): ReadonlySet<number> {
+  const key = `${year}:${calendar}`;
   let set = holidayCache.get(key);
   if (!set) {
-    const days = Object.values(joursFeries(year, { alsace })).map((date) => {
-      const noon = new Date(date.getTime() + 12 * HOUR_MS);
-      return civilDayNumber(noon.getFullYear(), noon.getMonth() + 1, noon.getDate());
-    });
-    set = new Set(days);
+    let holidays = calendars.get(calendar);
+    if (!holidays) {
+      holidays = calendar ? new Holidays('FR', calendar, { types: ['public'] }) : new Holidays('FR', { types: ['public'] });
+      calendars.set(calendar, holidays);
+    }
+    set = new Set(
+      holidays
+        .getHolidays(year)
+        .map(({ date }) => civilDayNumber(Number(date.slice(0, 4)), Number(date.slice(5, 7)), Number(date.slice(8, 10)))),
+    );
     holidayCache.set(key, set);
   }
   return set;
