@@ -32,6 +32,7 @@ import { SurveyPagesModule, SurveysWorkerModule } from './modules/surveys/survey
 import { SurveysProcessor } from './modules/surveys/surveys.processor';
 import { OutboxRelay } from './queue/outbox.relay';
 import { QueueModule } from './queue/queue.module';
+import { RetentionWorkerModule } from './modules/retention/retention.module';
 import { Sweeps } from './queue/sweeps';
 import { HTTP_NEIGHBOUR, HttpFirst, HttpNeighbour } from './queue/http-first';
 import { JOB_PROCESSORS, WorkerHost } from './queue/worker-host';
@@ -50,7 +51,7 @@ function httpNeighbour(roles: Roles): HttpNeighbour {
 
 /** The queue side: outbox relay, sweeps and one BullMQ worker per consumed queue. */
 @Module({
-  imports: [MailModule, RoutingWorkerModule, AutoCloseWorkerModule, SurveysWorkerModule],
+  imports: [MailModule, RoutingWorkerModule, AutoCloseWorkerModule, SurveysWorkerModule, RetentionWorkerModule],
   providers: [
     // Only for the sweep's purges of old keys, sessions and links: the worker needs none of their HTTP side.
     IdempotencyRepository,

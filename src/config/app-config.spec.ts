@@ -121,6 +121,8 @@ describe('loadConfig', () => {
     ['TAKE_CHARGE_WORKING_DAYS', '0'],
     ['ANSWER_WORKING_DAYS', 'ten'],
     ['RUN_MIGRATIONS', 'yes'],
+    ['PERSONAL_DATA_RETENTION_YEARS', '0'],
+    ['PERSONAL_DATA_RETENTION_YEARS', '11'],
   ])('refuses %s=%s', (key, value) => {
     const problems = problemsOf({ [key]: value });
     expect(problems).toHaveLength(1);

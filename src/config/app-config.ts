@@ -164,6 +164,13 @@ export class AppConfig {
   @Min(2, { message: 'au moins 2' })
   SURVEY_EXPIRY_DAYS = 60;
 
+  /** Years after a request's closure before the buyer's personal data and the conversation are erased (the privacy notice says it). */
+  @Transform(toInt)
+  @IsInt({ message: 'un nombre entier d’années' })
+  @Min(1, { message: 'au moins 1' })
+  @Max(10, { message: 'au plus 10' })
+  PERSONAL_DATA_RETENTION_YEARS = 3;
+
   /** The dashboard's alerts (a closed quarter, slow to change) are counted again after this many seconds; 0: every time. */
   @Transform(toInt)
   @IsInt({ message: 'un nombre entier de secondes' })

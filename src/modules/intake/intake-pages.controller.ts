@@ -31,7 +31,7 @@ export class IntakePagesController {
 
   @Get('confidentialite')
   privacy(@Res() res: Response) {
-    res.render('privacy', { title: 'Données personnelles' });
+    res.render('privacy', { title: 'Données personnelles', retentionYears: this.config.PERSONAL_DATA_RETENTION_YEARS });
   }
 
   @Get('accessibilite')

@@ -19,6 +19,8 @@ import type { CloseReason, OrganisationType, PurchaseStage, RequestKind, Request
 @Index('requests_waiting_idx', ['createdAt'], { where: "status = 'submitted'" })
 // The lifecycle sweep looks every minute for requests waiting on their buyer: a few among all requests ever made.
 @Index('requests_on_buyer_idx', ['status'], { where: "status IN ('answered', 'awaiting_buyer')" })
+// The retention sweep looks for closed requests whose personal data are still there, oldest closure first.
+@Index('requests_retention_idx', ['closedAt'], { where: "status = 'closed' AND anonymised_at IS NULL" })
 // The indicators' covering indexes (INCLUDE, which TypeORM cannot declare: see migration RequestMilestones).
 @Index('requests_indicators_created_idx', { synchronize: false })
 @Index('requests_indicators_network_idx', { synchronize: false })
@@ -120,6 +122,10 @@ export class AdviceRequest {
 
   @Column({ type: 'timestamptz', nullable: true })
   closedAt!: Date | null;
+
+  /** When the buyer's personal data and the conversation were erased, the retention period after closure over. */
+  @Column({ type: 'timestamptz', nullable: true })
+  anonymisedAt!: Date | null;
 
   /** First taken in charge, set once (the indicators read these four, never the history). */
   @Column({ type: 'timestamptz', nullable: true })

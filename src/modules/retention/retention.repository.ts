@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { SqlStatement } from '../../database/sql-statement';
+
+/** What stays of an anonymised request: its category, place, dates and outcome, for the indicators; no person, no words. */
+export const ANONYMISED_SUBJECT = 'Demande anonymisée';
+
+@Injectable()
+export class RetentionRepository {
+  /** Closed requests past the cutoff whose personal data are still there, oldest first, locked for the caller's transaction. */
+  async lockDue(manager: EntityManager, closedBefore: Date, limit: number): Promise<string[]> {
+    const rows: Array<{ id: string }> = await manager.query(
+      `SELECT id FROM requests
+        WHERE status = 'closed' AND anonymised_at IS NULL AND closed_at < $1
+        ORDER BY closed_at LIMIT $2
+        FOR UPDATE SKIP LOCKED`,
+      [closedBefore, limit],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /**
+   * Erases the buyer's identity and the conversation of these requests: names, e-mail, phone, organisation,
+   * the question and every message, the peers' contacts given in answers, files, e-mails, the survey's free
+   * text and links, the history's reasons.
+   * The tracking link stops working (no token hashes to an empty value).
+   */
+  anonymiseStatements(requestIds: string[], now: Date): SqlStatement[] {
+    const ids = [requestIds];
+    return [
+      {
+        sql: `UPDATE requests SET buyer_first_name = '', buyer_last_name = '', buyer_email = '', buyer_phone = NULL,
+                organisation_name = '', siret = NULL, subject = $2, question = '', tracking_token_hash = '\\x'::bytea,
+                tracking_token_sealed = NULL, anonymised_at = $3, updated_at = $3
+              WHERE id = ANY($1::uuid[])`,
+        params: [...ids, ANONYMISED_SUBJECT, now],
+      },
+      { sql: `UPDATE request_messages SET body = '' WHERE request_id = ANY($1::uuid[])`, params: ids },
+      // The answer's pointers stay (guides, texts, referrals) without the peer buyers' contacts and free details;
+      // the pointers to the request's own files go with the files.
+      {
+        sql: `DELETE FROM answer_help_items h USING attachments a WHERE h.attachment_id = a.id AND a.request_id = ANY($1::uuid[])`,
+        params: ids,
+      },
+      {
+        sql: `UPDATE answer_help_items h SET peer_name = NULL, peer_organisation = NULL, peer_contact = NULL, details = NULL
+                FROM request_messages m WHERE h.message_id = m.id AND m.request_id = ANY($1::uuid[])`,
+        params: ids,
+      },
+      { sql: `DELETE FROM attachments WHERE request_id = ANY($1::uuid[])`, params: ids },
+      { sql: `DELETE FROM mail_messages WHERE request_id = ANY($1::uuid[])`, params: ids },
+      {
+        sql: `UPDATE surveys SET comment = NULL, review_note = NULL, contract_reference = NULL, token_hash = NULL, token_sealed = NULL
+              WHERE request_id = ANY($1::uuid[])`,
+        params: ids,
+      },
+      { sql: `UPDATE request_events SET reason = NULL WHERE request_id = ANY($1::uuid[]) AND reason IS NOT NULL`, params: ids },
+    ];
+  }
+}
