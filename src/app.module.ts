@@ -23,6 +23,7 @@ import { MetricsModule } from './modules/metrics/metrics.module';
 import { ReferenceModule } from './modules/reference/reference.module';
 import { IndicatorsModule } from './modules/reporting/indicators.module';
 import { RequestsModule } from './modules/requests/requests.module';
+import { RetentionWorkerModule } from './modules/retention/retention.module';
 import { WorkspaceModule } from './modules/workspace/workspace.module';
 import { TrackingModule } from './modules/requests/tracking.module';
 import { AutoCloseProcessor } from './modules/auto-close/auto-close.processor';
@@ -32,7 +33,6 @@ import { SurveyPagesModule, SurveysWorkerModule } from './modules/surveys/survey
 import { SurveysProcessor } from './modules/surveys/surveys.processor';
 import { OutboxRelay } from './queue/outbox.relay';
 import { QueueModule } from './queue/queue.module';
-import { RetentionWorkerModule } from './modules/retention/retention.module';
 import { Sweeps } from './queue/sweeps';
 import { HTTP_NEIGHBOUR, HttpFirst, HttpNeighbour } from './queue/http-first';
 import { JOB_PROCESSORS, WorkerHost } from './queue/worker-host';

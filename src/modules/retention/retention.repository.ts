@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { SqlStatement } from '../../database/sql-statement';
 
-/** What stays of an anonymised request: its category, place, dates and outcome, for the indicators; no person, no words. */
-export const ANONYMISED_SUBJECT = 'Demande anonymisée';
+/** The subject an anonymised request shows in lists and exports, its own words gone. */
+const ANONYMISED_SUBJECT = 'Demande anonymisée';
 
 @Injectable()
 export class RetentionRepository {
