@@ -146,6 +146,8 @@ describe('permission matrix of the staff endpoints', () => {
     { method: 'POST', route: '/espace/demandes/:reference/precision', body: { body: '' }, expected: holderOnly('page', 400) },
     { method: 'POST', route: '/espace/demandes/:reference/reponse', multipart: true, expected: holderOnly('page', 400) },
     { method: 'POST', route: '/espace/demandes/:reference/cloture', body: {}, expected: seers('page', 400) },
+    // Erasure on the buyer's request: the network's side only; unconfirmed here (400) before any state is looked at.
+    { method: 'POST', route: '/espace/demandes/:reference/effacement', body: {}, expected: network('page', 400) },
     // Dispatch pages.
     { method: 'GET', route: '/espace/demandes/:ref/transfert', expected: seers('page', 200) },
     { method: 'POST', route: '/espace/demandes/:ref/transfert', body: {}, expected: seers('page', 400) },
@@ -183,6 +185,7 @@ describe('permission matrix of the staff endpoints', () => {
     { method: 'POST', route: '/api/v1/staff/requests/:reference/clarification', body: {}, expected: holderOnly('api', 400) },
     { method: 'POST', route: '/api/v1/staff/requests/:reference/answer', body: {}, expected: holderOnly('api', 400) },
     { method: 'POST', route: '/api/v1/staff/requests/:reference/close', body: {}, expected: seers('api', 400) },
+    { method: 'POST', route: '/api/v1/staff/requests/:reference/erase-personal-data', body: {}, expected: network('api', 400) },
     // Dispatch API.
     { method: 'POST', route: '/api/v1/staff/requests/:ref/transfer', body: {}, expected: seers('api', 400) },
     { method: 'POST', route: '/api/v1/staff/requests/:ref/split', body: {}, expected: seers('api', 400) },

@@ -101,9 +101,17 @@ describe('retention: personal data erased once the period after closure is over'
     expect(surveys).toEqual([
       { usefulness: 'yes', comment: null, review_note: null, contract_reference: null, token_hash: null, token_sealed: null },
     ]);
-    expect(await t.dataSource.query(`SELECT DISTINCT reason FROM request_events WHERE request_id = $1`, [old.id])).toEqual([
-      { reason: null },
-    ]);
+    expect(
+      await t.dataSource.query(`SELECT DISTINCT reason FROM request_events WHERE request_id = $1 AND type <> 'personal_data_erased'`, [
+        old.id,
+      ]),
+    ).toEqual([{ reason: null }]);
+    expect(
+      await t.dataSource.query(
+        `SELECT actor_type, actor_id, reason, is_public FROM request_events WHERE request_id = $1 AND type = 'personal_data_erased'`,
+        [old.id],
+      ),
+    ).toEqual([{ actor_type: 'system', actor_id: null, reason: 'retention_period', is_public: false }]);
     expect((await tracking(old)).status).toBe(404);
 
     // Staff still find the request, with its category, place and dates, and are told why the rest is gone.

@@ -3,6 +3,10 @@ import { RetentionRepository } from './retention.repository';
 import { RetentionSweepService } from './retention-sweep.service';
 import { RetentionService } from './retention.service';
 
-/** The worker role's erasure of personal data once their retention period is over. */
-@Module({ providers: [RetentionRepository, RetentionService, RetentionSweepService], exports: [RetentionService] })
+/** Erasing a request's personal data: on a buyer's request (api, through the workspace) or once its retention period is over. */
+@Module({ providers: [RetentionRepository, RetentionService], exports: [RetentionService] })
+export class RetentionModule {}
+
+/** The worker role adds the sweep. */
+@Module({ imports: [RetentionModule], providers: [RetentionSweepService], exports: [RetentionModule] })
 export class RetentionWorkerModule {}

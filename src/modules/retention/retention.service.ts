@@ -1,15 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { LOGGER } from '../../common/logging/logging.module';
 import { AppConfig } from '../../config/app-config';
 import { retentionCutoff } from './retention.policy';
-import { RetentionRepository } from './retention.repository';
+import { ErasureActor, RetentionRepository } from './retention.repository';
+import { AppError, NotFound } from '../../common/errors/app-errors';
 
 const BATCH = 500;
 /** A first run on years of closed requests spreads over several passes rather than holding one for long. */
 const MAX_BATCHES_PER_PASS = 20;
+const BY_RETENTION: ErasureActor = { actorType: 'system', actorId: null, reason: 'retention_period' };
 
 /** Keeps the privacy notice's promise: personal data go once the retention period after closure is over. */
 @Injectable()
@@ -30,8 +32,7 @@ export class RetentionService {
     for (let batch = 0; batch < MAX_BATCHES_PER_PASS; batch++) {
       const count = await this.dataSource.transaction(async (manager) => {
         const ids = await this.retention.lockDue(manager, cutoff, BATCH);
-        // One after the other, not joined into one statement: a file can go only once no answer points at it.
-        for (const { sql, params } of ids.length ? this.retention.anonymiseStatements(ids, now) : []) await manager.query(sql, params);
+        if (ids.length) await this.erase(manager, ids, now, BY_RETENTION);
         return ids.length;
       });
       total += count;
@@ -39,5 +40,28 @@ export class RetentionService {
     }
     if (total) this.logger.info({ count: total }, 'données personnelles effacées : durée de conservation écoulée');
     return total;
+  }
+
+  /**
+   * The buyer asked for erasure (the privacy notice tells them how): staff erase a closed request's personal data
+   * at once. Refused while the request is open (its data still serve the answer) or when already erased.
+   */
+  async eraseOnRequest(requestId: string, staffId: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const state = await this.retention.lockState(manager, requestId);
+      if (!state) throw new NotFound();
+      if (state.anonymisedAt) {
+        throw new AppError('conflict', 'Les données personnelles de cette demande sont déjà effacées.');
+      }
+      if (state.status !== 'closed') {
+        throw new AppError('conflict', 'Clôturez d’abord la demande : ses données personnelles servent encore à y répondre.');
+      }
+      await this.erase(manager, [requestId], this.clock.now(), { actorType: 'staff', actorId: staffId, reason: 'buyer_request' });
+    });
+  }
+
+  private async erase(manager: EntityManager, ids: string[], now: Date, by: ErasureActor): Promise<void> {
+    // One after the other, not joined into one statement: a file can go only once no answer points at it.
+    for (const { sql, params } of this.retention.anonymiseStatements(ids, now, by)) await manager.query(sql, params);
   }
 }

@@ -31,10 +31,15 @@ const EVENT_LABELS: Record<string, string> = {
   survey_expired: 'Questionnaire expiré',
   evaluation_reviewed: 'Évaluation revue',
   evaluation_shared: 'Évaluation partagée avec le facilitateur',
+  personal_data_erased: 'Données personnelles effacées',
 };
 
-/** Reasons stored as codes (closure, survey wave) read in French; free-text reasons are shown as written. */
-const REASON_LABELS: Record<string, string> = { ...CLOSE_REASON_LABELS, ...SURVEY_WAVE_LABELS };
+/** Reasons stored as codes (closure, survey wave, erasure) read in French; free-text reasons are shown as written. */
+const ERASURE_REASON_LABELS: Record<string, string> = {
+  retention_period: 'Durée de conservation écoulée',
+  buyer_request: 'À la demande de l’acheteur',
+};
+const REASON_LABELS: Record<string, string> = { ...CLOSE_REASON_LABELS, ...SURVEY_WAVE_LABELS, ...ERASURE_REASON_LABELS };
 
 export function historyEventLabel(type: string): string {
   return Object.hasOwn(EVENT_LABELS, type) ? EVENT_LABELS[type] : type;

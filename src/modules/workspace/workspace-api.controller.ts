@@ -97,6 +97,15 @@ export class WorkspaceApiController {
     return this.status(staff, reference);
   }
 
+  /** The buyer's right to erasure: `{"confirm": true}`; a closed request only, by its network's animators or an admin. */
+  @Post(':reference/erase-personal-data')
+  @HttpCode(200)
+  async erasePersonalData(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string, @Body() body: Json = {}) {
+    await this.workspace.erasePersonalData(staff, reference, body.confirm);
+    const { request } = await this.workspace.requestPage(staff, reference);
+    return { reference, status: request.status, anonymisedAt: request.anonymisedAt };
+  }
+
   private async status(staff: StaffPrincipal, reference: string) {
     const { request } = await this.workspace.requestPage(staff, reference);
     return { reference, status: request.status, closeReason: request.closeReason };

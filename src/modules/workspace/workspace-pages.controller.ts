@@ -159,6 +159,19 @@ export class WorkspacePagesController {
     );
   }
 
+  @Post('demandes/:reference/effacement')
+  async erase(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string, @Body() body: Form = {}, @Res() res: Response) {
+    await this.perform(
+      res,
+      staff,
+      reference,
+      'erase',
+      body,
+      () => this.workspace.erasePersonalData(staff, reference, body.confirm),
+      doneAt(reference, 'effacement'),
+    );
+  }
+
   /**
    * Runs an action, then redirects to `done` (a page with its notice). Field errors (400, 413,
    * 415) and a change made meanwhile (409) re-render the request page with the form as typed and a French summary.

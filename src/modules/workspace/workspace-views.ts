@@ -35,7 +35,7 @@ export const STAFF_STATUS_LABELS = { ...STATUS_LABELS, awaiting_buyer: 'En atten
 const EMPTY_ITEMS = 3;
 
 /** The forms of the request page, each re-rendered with its own errors. */
-export const REQUEST_FORMS = ['decline', 'note', 'clarify', 'answer', 'close'] as const;
+export const REQUEST_FORMS = ['decline', 'note', 'clarify', 'answer', 'close', 'erase'] as const;
 export type RequestFormName = (typeof REQUEST_FORMS)[number];
 
 /** One of the request page's forms; its own id prefix keeps its fields apart from the other forms' (several have a `body`). */
@@ -56,6 +56,7 @@ const DONE_NOTICES: Record<string, string> = {
   reaffectation: 'La demande est réaffectée.',
   'mise-en-reserve': 'Aucun autre facilitateur ne peut la prendre maintenant : la demande attend dans la réserve du réseau.',
   reserve: 'Vous avez pris cette demande dans la réserve : elle vous est attribuée.',
+  effacement: 'Les données personnelles de l’acheteur sont effacées.',
 };
 
 export function doneNotice(done: unknown): string | undefined {

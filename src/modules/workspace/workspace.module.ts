@@ -3,6 +3,7 @@ import { AutoCloseModule } from '../auto-close/auto-close.module';
 import { AccountsModule } from '../accounts/accounts.module';
 import { AttachmentsModule } from '../attachments/attachments.module';
 import { RequestsModule } from '../requests/requests.module';
+import { RetentionModule } from '../retention/retention.module';
 import { RoutingModule } from '../routing/routing.module';
 import { SurveysModule } from '../surveys/surveys.module';
 import { RequestPageRenderer } from './request-page.renderer';
@@ -15,7 +16,7 @@ import { WorkspaceViews } from './workspace-views';
 
 /** The facilitators' workspace: queue, request page and actions, as pages and as JSON API. */
 @Module({
-  imports: [AccountsModule, AttachmentsModule, AutoCloseModule, RequestsModule, RoutingModule, SurveysModule],
+  imports: [AccountsModule, AttachmentsModule, AutoCloseModule, RequestsModule, RetentionModule, RoutingModule, SurveysModule],
   providers: [StaffRequestsRepository, WorkspaceRepository, WorkspaceService, WorkspaceViews, RequestPageRenderer],
   controllers: [WorkspacePagesController, WorkspaceApiController],
   exports: [StaffRequestsRepository, WorkspaceService, RequestPageRenderer],

@@ -23,6 +23,7 @@ import { NewRequestEvent, RequestsRepository } from '../requests/requests.reposi
 import type { DeclineReason } from '../routing/request-assignment.entity';
 import { RoutableRequest, RoutingRepository } from '../routing/routing.repository';
 import { RoutingService } from '../routing/routing.service';
+import { RetentionService } from '../retention/retention.service';
 import { SurveysService } from '../surveys/surveys.service';
 import { StaffRequestsRepository } from './staff-requests.repository';
 import { isLate, parseQueueFilters, QUEUE_PAGE_SIZE, QueueFilters, queueFilterProblems } from './workspace-queue.policy';
@@ -45,6 +46,8 @@ export interface PermittedActions {
   split: boolean;
   reassign: boolean;
   takeFromPool: boolean;
+  /** Erase the buyer's personal data now, on their request: a closed request, by its network's animators or an admin. */
+  erase: boolean;
 }
 
 export interface AnswerInput {
@@ -72,6 +75,7 @@ export class WorkspaceService {
     private readonly buyerNotifications: BuyerNotificationsService,
     private readonly autoClose: AutoCloseService,
     private readonly surveys: SurveysService,
+    private readonly retention: RetentionService,
     private readonly clock: Clock,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
@@ -157,6 +161,7 @@ export class WorkspaceService {
       split: holder && possible.has('split'),
       reassign: canReassign(staff, request) && possible.has('reassign'),
       takeFromPool: canTakeFromPool(staff, request),
+      erase: canReassign(staff, request) && request.status === 'closed',
     };
   }
 
@@ -270,6 +275,19 @@ export class WorkspaceService {
       },
       chosen,
     );
+  }
+
+  /**
+   * The buyer asked, through their network, that their data be erased: its animators (or an admin) do it at once,
+   * once the request is closed, after ticking a confirmation (it cannot be undone).
+   */
+  async erasePersonalData(staff: StaffPrincipal, reference: string, confirm: unknown): Promise<void> {
+    const request = await this.find(staff, reference);
+    if (!canReassign(staff, request)) throw new NotFound();
+    if (!(confirm === true || confirm === '1' || (Array.isArray(confirm) && confirm.includes('1')))) {
+      throw new ValidationFailed([{ field: 'confirm', message: 'Cochez la case pour confirmer : l’effacement est définitif.' }]);
+    }
+    await this.retention.eraseOnRequest(request.id, staff.id);
   }
 
   private async find(staff: StaffPrincipal, reference: string): Promise<Visible> {

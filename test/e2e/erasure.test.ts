@@ -1,0 +1,99 @@
+import { submittedAndTaken, TrackedTestRequest } from '../support/conversation';
+import { bearerFor, csrfIn, insertStaff, StaffClient } from '../support/staff';
+import { closedAsAnswered } from '../support/surveys';
+import { TestApp, useTestApp } from '../support/test-app';
+
+describe('erasure on the buyer’s request', () => {
+  let t!: TestApp;
+  useTestApp((app) => (t = app));
+
+  const page = (reference: string) => `/espace/demandes/${reference}`;
+  const tracking = (request: TrackedTestRequest) =>
+    fetch(`${t.url}/api/v1/requests/${request.reference}`, { headers: { 'X-Tracking-Token': request.token } });
+  async function signedIn(seed: Parameters<typeof insertStaff>[1]): Promise<{ client: StaffClient; id: string }> {
+    const client = new StaffClient(t.url);
+    const { id, email } = await insertStaff(t.dataSource, seed);
+    await client.signIn(email);
+    return { client, id };
+  }
+  const erase = async (client: StaffClient, reference: string, form: Record<string, string>) => {
+    const csrf = csrfIn(await (await client.get(page(reference))).text());
+    return client.post(`${page(reference)}/effacement`, { _csrf: csrf, ...form });
+  };
+
+  it('lets the network’s animator erase a closed request’s personal data at once, after a confirmation', async () => {
+    const request = await closedAsAnswered(t, 1);
+    const { client, id } = await signedIn({ role: 'animator', networks: ['aura-ee'] });
+    expect(await (await client.get(page(request.reference))).text()).toContain('Effacer les données personnelles');
+
+    const unconfirmed = await erase(client, request.reference, {});
+    expect(unconfirmed.status).toBe(400);
+    expect(await unconfirmed.text()).toContain('Cochez la case pour confirmer : l’effacement est définitif.');
+    expect((await tracking(request)).status).toBe(200);
+
+    const done = await erase(client, request.reference, { confirm: '1' });
+    expect(done.status).toBe(303);
+    expect(done.headers.get('location')).toBe(`${page(request.reference)}?fait=effacement`);
+    const after = await (await client.get(`${page(request.reference)}?fait=effacement`)).text();
+    expect(after).toContain('Les données personnelles de l’acheteur sont effacées.');
+    expect(after).toContain('Données personnelles effacées le');
+    expect(after).toContain('À la demande de l’acheteur');
+    expect(after).not.toContain('mailto:');
+    const [row] = await t.dataSource.query(`SELECT buyer_email, question, anonymised_at FROM requests WHERE id = $1`, [request.id]);
+    expect(row.buyer_email).toBe('');
+    expect(row.question).toBe('');
+    expect(row.anonymised_at).not.toBeNull();
+    expect(
+      await t.dataSource.query(
+        `SELECT actor_type, actor_id, reason FROM request_events WHERE request_id = $1 AND type = 'personal_data_erased'`,
+        [request.id],
+      ),
+    ).toEqual([{ actor_type: 'staff', actor_id: id, reason: 'buyer_request' }]);
+    expect((await tracking(request)).status).toBe(404);
+
+    // Once is enough: a second form posted from an old page is told, nothing is written again.
+    const again = await client.post(`${page(request.reference)}/effacement`, { _csrf: csrfIn(after), confirm: '1' });
+    expect(again.status).toBe(409);
+    expect(await again.text()).toContain('Les données personnelles de cette demande sont déjà effacées.');
+  });
+
+  it('is refused while the request is open, and does not exist for the facilitator or another network', async () => {
+    const open = await submittedAndTaken(t, 2);
+    const admin = await bearerFor(t, { role: 'admin' });
+    const call = (reference: string, authorization: string, body: unknown) =>
+      fetch(`${t.url}/api/v1/staff/requests/${reference}/erase-personal-data`, {
+        method: 'POST',
+        headers: { authorization, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const refused = await call(open.reference, admin, { confirm: true });
+    expect(refused.status).toBe(409);
+    expect((await refused.json()).message).toBe('Clôturez d’abord la demande : ses données personnelles servent encore à y répondre.');
+    expect((await tracking(open)).status).toBe(200);
+
+    const closed = await closedAsAnswered(t, 3);
+    // The facilitator who answered and closed it, with the account closeAs gave them.
+    const holder = new StaffClient(t.url);
+    const [{ email }] = await t.dataSource.query(`SELECT email FROM staff_users WHERE facilitator_id = $1`, [closed.facilitatorId]);
+    await holder.signIn(email);
+    const holderPage = await holder.get(page(closed.reference));
+    expect(holderPage.status).toBe(200);
+    const holderHtml = await holderPage.text();
+    expect(holderHtml).toContain('Voici la réponse.');
+    expect(holderHtml).not.toContain('Effacer les données personnelles');
+    expect((await erase(holder, closed.reference, { confirm: '1' })).status).toBe(404);
+    const elsewhere = await bearerFor(t, { role: 'animator', networks: ['reseco'] });
+    expect((await call(closed.reference, elsewhere, { confirm: true })).status).toBe(404);
+    expect((await tracking(closed)).status).toBe(200);
+
+    const missingConfirmation = await call(closed.reference, admin, {});
+    expect(missingConfirmation.status).toBe(400);
+    expect((await missingConfirmation.json()).errors).toEqual([
+      { field: 'confirm', message: 'Cochez la case pour confirmer : l’effacement est définitif.' },
+    ]);
+    const erased = await call(closed.reference, admin, { confirm: true });
+    expect(erased.status).toBe(200);
+    expect(await erased.json()).toMatchObject({ reference: closed.reference, status: 'closed' });
+    expect((await tracking(closed)).status).toBe(404);
+  });
+});
