@@ -2,11 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
+import { AppError, NotFound } from '../../common/errors/app-errors';
 import { LOGGER } from '../../common/logging/logging.module';
 import { AppConfig } from '../../config/app-config';
 import { retentionCutoff } from './retention.policy';
 import { ErasureActor, RetentionRepository } from './retention.repository';
-import { AppError, NotFound } from '../../common/errors/app-errors';
 
 const BATCH = 500;
 /** A first run on years of closed requests spreads over several passes rather than holding one for long. */

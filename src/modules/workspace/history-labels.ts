@@ -34,11 +34,12 @@ const EVENT_LABELS: Record<string, string> = {
   personal_data_erased: 'Données personnelles effacées',
 };
 
-/** Reasons stored as codes (closure, survey wave, erasure) read in French; free-text reasons are shown as written. */
+/** Who erased a request's personal data, and why (the retention sweep, or staff on the buyer's request). */
 const ERASURE_REASON_LABELS: Record<string, string> = {
   retention_period: 'Durée de conservation écoulée',
   buyer_request: 'À la demande de l’acheteur',
 };
+/** Reasons stored as codes (closure, survey wave, erasure) read in French; free-text reasons are shown as written. */
 const REASON_LABELS: Record<string, string> = { ...CLOSE_REASON_LABELS, ...SURVEY_WAVE_LABELS, ...ERASURE_REASON_LABELS };
 
 export function historyEventLabel(type: string): string {
