@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
+import { RequestsModule } from '../requests/requests.module';
 import { RetentionRepository } from './retention.repository';
 import { RetentionSweepService } from './retention-sweep.service';
 import { RetentionService } from './retention.service';
 
 /** Erasing a request's personal data: on a buyer's request (api, through the workspace) or once its retention period is over. */
-@Module({ providers: [RetentionRepository, RetentionService], exports: [RetentionService] })
+@Module({ imports: [RequestsModule], providers: [RetentionRepository, RetentionService], exports: [RetentionService] })
 export class RetentionModule {}
 
 /** The worker role adds the sweep. */

@@ -2,10 +2,6 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { SqlStatement } from '../../database/sql-statement';
 
-/** Who erased, for the history: the sweep once the period is over, or staff acting on the buyer's request. */
-export type ErasureActor =
-  { actorType: 'system'; actorId: null; reason: 'retention_period' } | { actorType: 'staff'; actorId: string; reason: 'buyer_request' };
-
 /** The subject an anonymised request shows in lists and exports, its own words gone. */
 const ANONYMISED_SUBJECT = 'Demande anonymisée';
 
@@ -32,10 +28,10 @@ export class RetentionRepository {
   /**
    * Erases the buyer's identity and the conversation of these requests: names, e-mail, phone, organisation,
    * the question and every message, the peers' contacts given in answers, files, e-mails, the survey's free
-   * text and links, the history's reasons; one history line says who erased.
+   * text and links, the history's reasons.
    * The tracking link stops working (no token hashes to an empty value).
    */
-  anonymiseStatements(requestIds: string[], now: Date, by: ErasureActor): SqlStatement[] {
+  anonymiseStatements(requestIds: string[], now: Date): SqlStatement[] {
     const ids = [requestIds];
     return [
       {
@@ -65,11 +61,6 @@ export class RetentionRepository {
         params: ids,
       },
       { sql: `UPDATE request_events SET reason = NULL WHERE request_id = ANY($1::uuid[]) AND reason IS NOT NULL`, params: ids },
-      {
-        sql: `INSERT INTO request_events (request_id, type, actor_type, actor_id, reason, is_public, created_at)
-              SELECT id, 'personal_data_erased', $2, $3, $4, false, $5 FROM unnest($1::uuid[]) AS id`,
-        params: [...ids, by.actorType, by.actorId, by.reason, now],
-      },
     ];
   }
 }

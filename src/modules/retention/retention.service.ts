@@ -5,12 +5,16 @@ import { Clock } from '../../common/clock';
 import { AppError, NotFound } from '../../common/errors/app-errors';
 import { LOGGER } from '../../common/logging/logging.module';
 import { AppConfig } from '../../config/app-config';
+import { RequestsRepository } from '../requests/requests.repository';
 import { retentionCutoff } from './retention.policy';
-import { ErasureActor, RetentionRepository } from './retention.repository';
+import { RetentionRepository } from './retention.repository';
 
 const BATCH = 500;
 /** A first run on years of closed requests spreads over several passes rather than holding one for long. */
 const MAX_BATCHES_PER_PASS = 20;
+/** Who erased, for the history: the sweep once the period is over, or staff acting on the buyer's request. */
+type ErasureActor =
+  { actorType: 'system'; actorId: null; reason: 'retention_period' } | { actorType: 'staff'; actorId: string; reason: 'buyer_request' };
 const BY_RETENTION: ErasureActor = { actorType: 'system', actorId: null, reason: 'retention_period' };
 
 /** Keeps the privacy notice's promise: personal data go once the retention period after closure is over. */
@@ -19,6 +23,7 @@ export class RetentionService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly retention: RetentionRepository,
+    private readonly requests: RequestsRepository,
     private readonly clock: Clock,
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -45,9 +50,10 @@ export class RetentionService {
   /**
    * The buyer asked for erasure (the privacy notice tells them how): staff erase a closed request's personal data
    * at once. Refused while the request is open (its data still serve the answer) or when already erased.
+   * Returns when it was done.
    */
-  async eraseOnRequest(requestId: string, staffId: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+  async eraseOnRequest(requestId: string, staffId: string): Promise<Date> {
+    return this.dataSource.transaction(async (manager) => {
       const state = await this.retention.lockState(manager, requestId);
       if (!state) throw new NotFound();
       if (state.anonymisedAt) {
@@ -56,12 +62,18 @@ export class RetentionService {
       if (state.status !== 'closed') {
         throw new AppError('conflict', 'Clôturez d’abord la demande : ses données personnelles servent encore à y répondre.');
       }
-      await this.erase(manager, [requestId], this.clock.now(), { actorType: 'staff', actorId: staffId, reason: 'buyer_request' });
+      const now = this.clock.now();
+      await this.erase(manager, [requestId], now, { actorType: 'staff', actorId: staffId, reason: 'buyer_request' });
+      return now;
     });
   }
 
+  /** The erasure, then a private history line per request saying who erased and why (never what). */
   private async erase(manager: EntityManager, ids: string[], now: Date, by: ErasureActor): Promise<void> {
+    const history = this.requests.eventsStatement(
+      ids.map((requestId) => ({ requestId, type: 'personal_data_erased', fromStatus: null, toStatus: null, isPublic: false, ...by })),
+    );
     // One after the other, not joined into one statement: a file can go only once no answer points at it.
-    for (const { sql, params } of this.retention.anonymiseStatements(ids, now, by)) await manager.query(sql, params);
+    for (const { sql, params } of [...this.retention.anonymiseStatements(ids, now), history]) await manager.query(sql, params);
   }
 }

@@ -101,9 +101,9 @@ export class WorkspaceApiController {
   @Post(':reference/erase-personal-data')
   @HttpCode(200)
   async erasePersonalData(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string, @Body() body: Json = {}) {
-    await this.workspace.erasePersonalData(staff, reference, body.confirm);
-    const { request } = await this.workspace.requestPage(staff, reference);
-    return { reference, status: request.status, anonymisedAt: request.anonymisedAt };
+    // Only a closed request can be erased, and it stays closed.
+    const anonymisedAt = await this.workspace.erasePersonalData(staff, reference, body.confirm);
+    return { reference, status: 'closed', anonymisedAt };
   }
 
   private async status(staff: StaffPrincipal, reference: string) {

@@ -281,13 +281,13 @@ export class WorkspaceService {
    * The buyer asked, through their network, that their data be erased: its animators (or an admin) do it at once,
    * once the request is closed, after ticking a confirmation (it cannot be undone).
    */
-  async erasePersonalData(staff: StaffPrincipal, reference: string, confirm: unknown): Promise<void> {
+  async erasePersonalData(staff: StaffPrincipal, reference: string, confirm: unknown): Promise<Date> {
     const request = await this.find(staff, reference);
     if (!canReassign(staff, request)) throw new NotFound();
     if (!(confirm === true || confirm === '1' || (Array.isArray(confirm) && confirm.includes('1')))) {
       throw new ValidationFailed([{ field: 'confirm', message: 'Cochez la case pour confirmer : l’effacement est définitif.' }]);
     }
-    await this.retention.eraseOnRequest(request.id, staff.id);
+    return this.retention.eraseOnRequest(request.id, staff.id);
   }
 
   private async find(staff: StaffPrincipal, reference: string): Promise<Visible> {
