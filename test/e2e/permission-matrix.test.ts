@@ -46,6 +46,9 @@ const network = (surface: Surface, code: number) =>
 /** The facilitators of the pool's network (animators reassign instead). */
 const poolNetworkFacilitators = (surface: Surface, code: number) =>
   answers(surface, { holder: code, peer: code, stranger: 404, animator: 404, foreignAnimator: 404, admin: 404 });
+/** The facilitator themself (the holder's own record), their network's animators, admins. */
+const selfOrNetwork = (surface: Surface, code: number) =>
+  answers(surface, { holder: code, peer: 404, stranger: 404, animator: code, foreignAnimator: 404, admin: code });
 /** Animators (each for their own networks) and admins, by role. */
 const managers = (surface: Surface, code: number) =>
   answers(surface, { holder: 404, peer: 404, stranger: 404, animator: code, foreignAnimator: code, admin: code });
@@ -158,6 +161,11 @@ describe('permission matrix of the staff endpoints', () => {
     // Taking from the pool: refused for lack of room (409) to those who may try.
     { method: 'POST', route: '/espace/demandes/:ref/prise-en-reserve', pool: true, expected: poolNetworkFacilitators('page', 409) },
     { method: 'GET', route: '/espace/facilitateurs', expected: managers('page', 200) },
+    // Absence pages, on the holder's facilitator record: blank dates are refused (400) to those who may declare.
+    { method: 'GET', route: '/espace/facilitateurs/:id/absences', expected: selfOrNetwork('page', 200) },
+    { method: 'POST', route: '/espace/facilitateurs/:id/absences', body: {}, expected: selfOrNetwork('page', 400) },
+    // An absence nobody recorded: missing (404) for those who manage the absences, as the facilitator is for anyone else.
+    { method: 'POST', route: '/espace/facilitateurs/:id/absences/:absenceId/suppression', expected: selfOrNetwork('page', 404) },
     // Account pages.
     { method: 'GET', route: '/espace/compte', expected: everyone('page', 200) },
     { method: 'POST', route: '/espace/compte/profil', body: { firstName: '', lastName: '' }, expected: everyone('page', 400) },
@@ -239,6 +247,7 @@ describe('permission matrix of the staff endpoints', () => {
       .replace(/jetons\/:id/, `jetons/${ids.tokenId}`)
       .replace(/comptes\/:id/, `comptes/${ids.accountId}`)
       .replace(/facilitators\/:id/, `facilitators/${ids.facilitatorId}`)
+      .replace(/facilitateurs\/:id/, `facilitateurs/${ids.facilitatorId}`)
       .replace(/:absenceId/, ids.absenceId)
       .replace(/evaluations\/:id/, `evaluations/${ids.evaluationId}`);
   }

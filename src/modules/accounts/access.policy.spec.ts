@@ -1,4 +1,5 @@
 import {
+  canManageAbsences,
   canManageAccount,
   canManageFacilitator,
   canReassign,
@@ -87,6 +88,17 @@ describe('access policy', () => {
     [facilitator, 'aura-ee', false],
   ])('canManageFacilitator(%#)', (principal, network, expected) => {
     expect(canManageFacilitator(principal, network)).toBe(expected);
+  });
+
+  it.each([
+    ['a facilitator, their own', facilitator, { id: 'f-1', networkCode: 'aura-ee' }, true],
+    ['a facilitator, a colleague of the network', facilitator, { id: 'f-2', networkCode: 'aura-ee' }, false],
+    ['a facilitator, someone of another network', facilitator, { id: 'f-9', networkCode: 'bfc-ee' }, false],
+    ['an animator, a facilitator of their network', animator, { id: 'f-2', networkCode: 'res-occ' }, true],
+    ['an animator, a facilitator of another network', animator, { id: 'f-9', networkCode: 'bfc-ee' }, false],
+    ['an admin, anyone', admin, { id: 'f-9', networkCode: 'bfc-ee' }, true],
+  ] as const)('canManageAbsences: %s', (_label, principal, target, expected) => {
+    expect(canManageAbsences(principal, target)).toBe(expected);
   });
 
   it('visibleNetworks: all for an admin, their own for others', () => {

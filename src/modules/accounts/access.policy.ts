@@ -65,6 +65,11 @@ export function canManageFacilitator(p: StaffPrincipal, facilitatorNetworkCode: 
   return p.role === 'admin' || (p.role === 'animator' && inNetworks(p, facilitatorNetworkCode));
 }
 
+/** Absences: a facilitator declares their own; animators and admins those of the facilitators they manage. */
+export function canManageAbsences(p: StaffPrincipal, facilitator: { id: string; networkCode: string }): boolean {
+  return (p.role === 'facilitator' && p.facilitatorId === facilitator.id) || canManageFacilitator(p, facilitator.networkCode);
+}
+
 /** The networks whose data the principal may read in lists; null means all. */
 export function visibleNetworks(p: StaffPrincipal): string[] | null {
   return p.role === 'admin' ? null : p.networkCodes;

@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppError, ValidationFailed } from '../../common/errors/app-errors';
 import { OutboxRepository } from '../../queue/outbox.repository';
+import { canManageAbsences } from '../accounts/access.policy';
+import type { StaffPrincipal } from '../accounts/accounts.types';
 import { ReferenceService } from '../reference/reference.service';
 import { absencePeriodProblems, overlapMessage } from './absence.policy';
 import { AbsenceDto, CreateAbsenceDto } from './dto/absence.dto';
@@ -48,6 +50,13 @@ export class DirectoryService {
   async get(id: string, scope: NetworkScope = null): Promise<FacilitatorDto> {
     const facilitator = UUID.test(id) ? await this.facilitators.view(id) : null;
     if (!facilitator || !inScope(scope, facilitator.networkCode)) throw facilitatorNotFound();
+    return facilitator;
+  }
+
+  /** The workspace's absence pages: someone whose absences the person may not manage does not exist for them. */
+  async withAbsencesManagedBy(staff: StaffPrincipal, id: string): Promise<FacilitatorDto> {
+    const facilitator = UUID.test(id) ? await this.facilitators.view(id) : null;
+    if (!facilitator || !canManageAbsences(staff, facilitator)) throw facilitatorNotFound();
     return facilitator;
   }
 
