@@ -77,8 +77,15 @@ export class AccountPagesController {
 
   @Get('comptes')
   @StaffRoles('admin', 'animator')
-  async accountList(@CurrentStaff() staff: StaffPrincipal, @Res() res: Response, @Query('fait') done: unknown) {
-    await this.renderAccounts(res, staff, 200, formModel({ role: 'facilitator' }), NOTICES[String(done)]);
+  async accountList(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Res() res: Response,
+    @Query('fait') done: unknown,
+    @Query('email') email: unknown,
+  ) {
+    // The directory's « invitez-le » link names the new facilitator's address.
+    const invite = formModel({ role: 'facilitator', email: typeof email === 'string' ? email.slice(0, 254) : undefined });
+    await this.renderAccounts(res, staff, 200, invite, NOTICES[String(done)]);
   }
 
   @Post('comptes')

@@ -1,17 +1,17 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
-import { AbsencePagesController } from './absence-pages.controller';
 import { DemoFacilitatorsService } from './demo-facilitators.service';
+import { DirectoryPagesController } from './directory-pages.controller';
 import { DirectoryController } from './directory.controller';
 import { DirectoryService } from './directory.service';
 import { FacilitatorImportService } from './facilitator-import.service';
 import { FacilitatorsRepository } from './facilitators.repository';
 
-/** Facilitators, their coverage and absences: JSON API, absence pages, CSV import and demo data. */
+/** Facilitators, their coverage and absences: JSON API, workspace pages, CSV import and demo data. */
 @Module({
   imports: [AccountsModule],
   providers: [FacilitatorsRepository, DirectoryService, FacilitatorImportService, DemoFacilitatorsService],
-  controllers: [DirectoryController, AbsencePagesController],
+  controllers: [DirectoryController, DirectoryPagesController],
   exports: [DirectoryService, FacilitatorImportService, DemoFacilitatorsService],
 })
 export class DirectoryModule {}

@@ -1,6 +1,9 @@
-/** « Mes absences » in a real browser: reached from the workspace, audited by axe-core (empty, with errors, listed), used without JavaScript. */
+/**
+ * The directory pages in a real browser: « Mes absences » reached from the workspace, a facilitator added and
+ * changed by an animator; audited by axe-core (blank, with errors, filled), used without JavaScript.
+ */
 import { parisDay } from '../../src/common/clock';
-import { closePage, expectNoAxeViolations, openPage, signInStaff, submitByButton, useBrowserApp } from '../support/browser';
+import { closePage, expectNoAxeViolations, openPage, signInStaff, submitByButton, tick, useBrowserApp } from '../support/browser';
 import { insertFacilitator } from '../support/facilitators';
 import { insertStaff } from '../support/staff';
 
@@ -47,5 +50,44 @@ it('déclare puis supprime une absence depuis l’espace facilitateur', async ()
   expect(await submitByButton(page, 'Enregistrer l’absence')).toBe(303);
   await page.getByText('L’absence est enregistrée').waitFor();
   expect(await page.getByRole('button', { name: /^Supprimer/ }).count()).toBe(1);
+  await closePage(page);
+});
+
+it('ajoute un facilitateur à l’annuaire du réseau, puis modifie sa fiche', async () => {
+  const t = session.testApp;
+  const { email } = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
+
+  const audited = await openPage(session.forAudit);
+  await signInStaff(audited, t.url, email);
+  await audited.goto(`${t.url}/espace`);
+  await audited.getByRole('link', { name: 'Facilitateurs' }).click();
+  await audited.getByRole('link', { name: 'Ajouter un facilitateur' }).click();
+  await audited.getByRole('heading', { level: 1, name: 'Ajouter un facilitateur' }).waitFor();
+  await expectNoAxeViolations(audited, 'nouveau facilitateur');
+  await audited.fill('#f-departmentCodes', '29');
+  expect(await submitByButton(audited, 'Ajouter le facilitateur')).toBe(400);
+  await audited.getByRole('link', { name: 'Indiquez le prénom.' }).waitFor();
+  await expectNoAxeViolations(audited, 'nouveau facilitateur, erreurs');
+  await closePage(audited);
+
+  const page = await openPage(session.withoutJs);
+  await signInStaff(page, t.url, email);
+  await page.goto(`${t.url}/espace/facilitateurs/nouveau`);
+  await page.fill('#f-email', 'camille.roux@example.org');
+  await page.fill('#f-firstName', 'Camille');
+  await page.fill('#f-lastName', 'Roux');
+  await tick(page, 'f-kind-social_clause');
+  await page.fill('#f-departmentCodes', '38 73');
+  await tick(page, 'f-segments-cleaning');
+  expect(await submitByButton(page, 'Ajouter le facilitateur')).toBe(303);
+  await page.getByText('Le facilitateur est ajouté à l’annuaire').waitFor();
+  await page.getByRole('heading', { level: 1, name: 'Fiche de Camille Roux' }).waitFor();
+  await page.fill('#f-capacity', '4');
+  expect(await submitByButton(page, 'Enregistrer la fiche')).toBe(303);
+  await page.getByText('La fiche est enregistrée.').waitFor();
+  expect(await page.inputValue('#f-capacity')).toBe('4');
+  expect(await page.isChecked('#f-segments-cleaning')).toBe(true);
+  await page.goto(`${t.url}/espace/facilitateurs`);
+  expect(await page.getByRole('cell', { name: 'Camille Roux', exact: true }).count()).toBe(1);
   await closePage(page);
 });

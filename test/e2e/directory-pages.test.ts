@@ -7,7 +7,7 @@ import { submitRequest, TestApp, useTestApp, waitFor } from '../support/test-app
 const DAY_MS = 24 * 3600 * 1000;
 const dayFromToday = (days: number) => parisDay(new Date(Date.now() + days * DAY_MS));
 
-describe('absence pages: a facilitator’s own, and their network’s animators’ (worker running)', () => {
+describe('directory pages: records (animators, admins) and absences (the facilitator too) (worker running)', () => {
   let t!: TestApp;
   useTestApp((app) => (t = app), {}, { api: true, worker: true });
 
@@ -38,6 +38,130 @@ describe('absence pages: a facilitator’s own, and their network’s animators�
       return row.status === 'assigned' && row.holder;
     });
   }
+
+  const record = async (facilitatorId: string) =>
+    (
+      await t.dataSource.query(
+        `SELECT email, first_name AS "firstName", kind, network_code AS "networkCode", capacity, active, is_coordinator AS "isCoordinator", segments,
+                ARRAY(SELECT department_code::text FROM facilitator_departments WHERE facilitator_id = f.id ORDER BY 1) AS "departmentCodes"
+           FROM facilitators f WHERE id = $1`,
+        [facilitatorId],
+      )
+    )[0];
+  const facilitatorCount = async () => Number((await t.dataSource.query(`SELECT count(*) AS n FROM facilitators`))[0].n);
+
+  async function postForm(client: StaffClient, pagePath: string, actionPath: string, form: Record<string, string | string[]>) {
+    const csrf = csrfIn(await (await client.get(pagePath)).text());
+    return client.post(actionPath, { _csrf: csrf, ...form });
+  }
+
+  const NEW = '/espace/facilitateurs/nouveau';
+  const profilePage = (facilitatorId: string) => `/espace/facilitateurs/${facilitatorId}/fiche`;
+
+  it('lets an animator add a facilitator to their network, says what is wrong, and leads to the invitation', async () => {
+    const animator = await signedIn({ role: 'animator', networks: ['aura-ee'] });
+    expect(await (await animator.get('/espace/facilitateurs')).text()).toContain(`href="${NEW}"`);
+    const blankPage = await (await animator.get(NEW)).text();
+    expect(blankPage).toContain('<h1>Ajouter un facilitateur</h1>');
+    expect(blankPage).toMatch(/<option value="aura-ee" selected>/);
+    expect(blankPage).not.toContain('value="reseco"');
+
+    const blank = await postForm(animator, NEW, NEW, { networkCode: 'aura-ee', capacity: '', active: 'true' });
+    expect(blank.status).toBe(400);
+    const blankHtml = await blank.text();
+    for (const message of [
+      'Indiquez l’adresse électronique.',
+      'Indiquez le prénom.',
+      'Indiquez le nom.',
+      'Indiquez le type de facilitateur.',
+      'Indiquez la capacité.',
+    ]) {
+      expect(blankHtml).toContain(message);
+    }
+    const filled = {
+      email: 'Nouvelle.Recrue@example.org',
+      firstName: 'Nouvelle',
+      lastName: 'Recrue',
+      kind: 'environmental',
+      networkCode: 'aura-ee',
+      departmentCodes: '38 29',
+      segments: ['catering', 'cleaning'],
+      capacity: '5',
+      active: 'true',
+    };
+    const outside = await postForm(animator, NEW, NEW, filled);
+    expect(outside.status).toBe(400);
+    const outsideHtml = await outside.text();
+    expect(outsideHtml).toContain('Ce département n’est pas sur le territoire du réseau « aura-ee » : 29.');
+    expect(outsideHtml).toContain('value="38 29"');
+    expect(outsideHtml).toMatch(/value="cleaning" checked/);
+    // A network that is not theirs, forged in the form: it does not exist for them.
+    expect((await postForm(animator, NEW, NEW, { ...filled, departmentCodes: '', networkCode: 'reseco' })).status).toBe(404);
+    expect(await facilitatorCount()).toBe(0);
+
+    const created = await postForm(animator, NEW, NEW, { ...filled, departmentCodes: '38 73' });
+    expect(created.status).toBe(303);
+    const location = created.headers.get('location')!;
+    const [, id] = /^\/espace\/facilitateurs\/([0-9a-f-]{36})\/fiche\?fait=creation$/.exec(location)!;
+    expect(await record(id)).toEqual({
+      email: 'nouvelle.recrue@example.org',
+      firstName: 'Nouvelle',
+      kind: 'environmental',
+      networkCode: 'aura-ee',
+      capacity: 5,
+      active: true,
+      isCoordinator: false,
+      segments: ['catering', 'cleaning'],
+      departmentCodes: ['38', '73'],
+    });
+    const createdPage = await (await animator.get(location)).text();
+    expect(createdPage).toContain('Le facilitateur est ajouté à l’annuaire');
+    expect(createdPage).toContain('href="/espace/comptes?email=nouvelle.recrue%40example.org"');
+    expect(await (await animator.get('/espace/comptes?email=nouvelle.recrue%40example.org')).text()).toContain(
+      'value="nouvelle.recrue@example.org"',
+    );
+
+    const twice = await postForm(animator, NEW, NEW, { ...filled, departmentCodes: '' });
+    expect(twice.status).toBe(409);
+    expect(await twice.text()).toContain('Un facilitateur utilise déjà cette adresse électronique.');
+    expect(await facilitatorCount()).toBe(1);
+  });
+
+  it('lets an animator change a record; the facilitator themself and other networks get 404', async () => {
+    const id = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Ophélie', capacity: 10, departments: ['38'] });
+    const animator = await signedIn({ role: 'animator', networks: ['aura-ee'] });
+    const page = await (await animator.get(profilePage(id))).text();
+    expect(page).toContain('<h1>Fiche de Ophélie Test</h1>');
+    expect(page).toContain('value="10"');
+    expect(page).toContain(`href="/espace/facilitateurs/${id}/absences"`);
+    const before = await record(id);
+
+    const form = { email: before.email, firstName: 'Ophélie', lastName: 'Test', kind: 'environmental', networkCode: 'aura-ee' };
+    const wrong = await postForm(animator, profilePage(id), profilePage(id), { ...form, capacity: 'beaucoup', active: 'true' });
+    expect(wrong.status).toBe(400);
+    expect(await wrong.text()).toContain('La capacité est un nombre entier de 0 à 200');
+    const emptied = await postForm(animator, profilePage(id), profilePage(id), { ...form, firstName: ' ', capacity: '3', active: 'true' });
+    expect(emptied.status).toBe(400);
+    expect(await emptied.text()).toContain('Indiquez le prénom.');
+    expect(await record(id)).toEqual(before);
+
+    // The box « Reçoit des demandes » left unticked: out of routing, nothing erased.
+    const saved = await postForm(animator, profilePage(id), profilePage(id), { ...form, capacity: '3', departmentCodes: '38 73 01' });
+    expect(saved.status).toBe(303);
+    expect(saved.headers.get('location')).toBe(`${profilePage(id)}?fait=modification`);
+    expect(await record(id)).toMatchObject({ capacity: 3, active: false, departmentCodes: ['01', '38', '73'] });
+    expect(await (await animator.get(`${profilePage(id)}?fait=modification`)).text()).toContain('La fiche est enregistrée.');
+
+    const self = await signedIn({ role: 'facilitator', facilitatorId: id, networks: ['aura-ee'] });
+    const foreignAnimator = await signedIn({ role: 'animator', networks: ['reseco'] });
+    for (const outsider of [self, foreignAnimator]) {
+      const csrf = csrfIn(await (await outsider.get('/espace/compte')).text());
+      expect((await outsider.get(profilePage(id))).status).toBe(404);
+      expect((await outsider.post(profilePage(id), { _csrf: csrf, ...form, capacity: '50', active: 'true' })).status).toBe(404);
+    }
+    expect((await self.get(NEW)).status).toBe(404);
+    expect(await record(id)).toMatchObject({ capacity: 3, active: false });
+  });
 
   it('lets a facilitator declare an absence from the workspace; no new request comes to them meanwhile; they delete it', async () => {
     const away = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Maëlle' });
