@@ -1,5 +1,6 @@
 import { submittedAndTaken, TrackedTestRequest } from '../support/conversation';
 import { bearerFor, csrfIn, insertStaff, StaffClient } from '../support/staff';
+import { insertCompletedSurvey } from '../support/survey-seeds';
 import { closedAsAnswered } from '../support/surveys';
 import { TestApp, useTestApp } from '../support/test-app';
 
@@ -50,6 +51,16 @@ describe('erasure on the buyer’s request', () => {
       ),
     ).toEqual([{ actor_type: 'staff', actor_id: id, reason: 'buyer_request' }]);
     expect((await tracking(request)).status).toBe(404);
+    // Lists and the evaluation say the data are gone, rather than showing blanks.
+    const closedList = await (await client.get('/espace?status=closed')).text();
+    expect(closedList).toContain(request.reference);
+    expect(closedList).toContain('données personnelles effacées');
+    // An evaluation answered before the erasure stands in for the scheduled one.
+    await t.dataSource.query(`DELETE FROM surveys WHERE request_id = $1`, [request.id]);
+    const evaluationId = await insertCompletedSurvey(t.dataSource, request.id);
+    const evaluation = await (await client.get(`/espace/evaluations/${evaluationId}`)).text();
+    expect(evaluation).toContain('données personnelles effacées le');
+    expect(evaluation).toContain('La question a été effacée avec les données personnelles de l’acheteur.');
 
     // Once is enough: a second form posted from an old page is told, nothing is written again.
     const again = await client.post(`${page(request.reference)}/effacement`, { _csrf: csrfIn(after), confirm: '1' });

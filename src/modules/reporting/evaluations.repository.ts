@@ -109,6 +109,8 @@ export interface EvaluatedRequest {
   networkCode: string;
   organisationName: string;
   organisationType: string;
+  /** Set once the buyer's personal data are erased: organisation name and question are then empty. */
+  anonymisedAt: Date | null;
   createdAt: Date;
   closedAt: Date | null;
   facilitatorName: string | null;
@@ -165,7 +167,7 @@ export class EvaluationsRepository {
     const [request]: EvaluatedRequest[] = await this.dataSource.query(
       `SELECT r.id, r.reference, r.subject, r.question, r.kind, r.status, r.close_reason AS "closeReason",
               r.segment_code AS "segmentCode", r.department_code AS "departmentCode", r.network_code AS "networkCode",
-              r.organisation_name AS "organisationName", r.organisation_type AS "organisationType",
+              r.organisation_name AS "organisationName", r.organisation_type AS "organisationType", r.anonymised_at AS "anonymisedAt",
               r.created_at AS "createdAt", r.closed_at AS "closedAt", f.first_name || ' ' || f.last_name AS "facilitatorName",
               su.first_name || ' ' || su.last_name AS "reviewerName"
          ${FROM}

@@ -15,6 +15,8 @@ export interface QueueRow {
   subject: string;
   buyerName: string;
   organisationName: string;
+  /** Set once the buyer's personal data are erased: the two fields above are then empty. */
+  anonymisedAt: Date | null;
   departmentCode: string;
   segmentCode: string;
   createdAt: Date;
@@ -92,8 +94,8 @@ export class WorkspaceRepository {
     const matching = `
       WITH matching AS (
         SELECT r.id, r.reference, r.status, r.kind, r.subject, r.buyer_first_name || ' ' || r.buyer_last_name AS "buyerName",
-               r.organisation_name AS "organisationName", r.department_code AS "departmentCode", r.segment_code AS "segmentCode",
-               r.created_at AS "createdAt",
+               r.organisation_name AS "organisationName", r.anonymised_at AS "anonymisedAt",
+               r.department_code AS "departmentCode", r.segment_code AS "segmentCode", r.created_at AS "createdAt",
                CASE r.status WHEN 'assigned' THEN 'take_charge' WHEN 'in_progress' THEN 'answer' END AS "deadlineKind",
                CASE r.status WHEN 'assigned' THEN ra.take_charge_due_at WHEN 'in_progress' THEN ra.answer_due_at END AS "dueAt"
           FROM requests r
