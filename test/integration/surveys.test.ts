@@ -20,6 +20,12 @@ describe('follow-up surveys: scheduling, sending, reminder, expiry', () => {
       `SELECT type, reason, actor_type, is_public, from_status, to_status FROM request_events WHERE request_id = $1 AND type LIKE 'survey_%' ORDER BY id`,
       [request.id],
     );
+  const buyerReplies = (request: TrackedTestRequest, message: string) =>
+    fetch(`${t.url}/api/v1/requests/${request.reference}/replies`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-tracking-token': request.token },
+      body: JSON.stringify({ message }),
+    });
   const near = (actual: Date, expected: number) => expect(Math.abs(new Date(actual).getTime() - expected)).toBeLessThan(60_000);
 
   it('a closure as answered schedules both waves in its transaction, for the facilitator who held it, with timers', async () => {
@@ -147,12 +153,7 @@ describe('follow-up surveys: scheduling, sending, reminder, expiry', () => {
   it('a buyer reply that reopens the request cancels its surveys not yet sent; the next closure schedules them again', async () => {
     const request = await closedAsAnswered(t, 7);
     const [first] = await surveysOf(t, request.id);
-    const reply = await fetch(`${t.url}/api/v1/requests/${request.reference}/replies`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-tracking-token': request.token },
-      body: JSON.stringify({ message: 'Une question encore.' }),
-    });
-    expect(reply.status).toBe(200);
+    expect((await buyerReplies(request, 'Une question encore.')).status).toBe(200);
     expect((await surveysOf(t, request.id)).map((s) => s.status)).toEqual(['cancelled', 'cancelled']);
     time.forward(4 * DAY_MS);
     await t.app.get(SurveysSweepService).run();
@@ -166,6 +167,67 @@ describe('follow-up surveys: scheduling, sending, reminder, expiry', () => {
       [again[1].id, 'scheduled'],
     ]);
     near(again[0].due_at, t.app.get(Clock).now().getTime() + 3 * DAY_MS);
+  });
+
+  it('a reopening withdraws a survey sent but not answered: its link says so, no reminder goes, the next closure sends a new link', async () => {
+    const request = await closedAsAnswered(t, 9);
+    const sweep = t.app.get(SurveysSweepService);
+    time.forward(3 * DAY_MS + 60_000);
+    await sweep.run();
+    const [first] = await surveyMails();
+    const link = surveyLinkIn(first.text_body);
+    expect((await fetch(link)).status).toBe(200);
+
+    expect((await buyerReplies(request, 'Finalement, une précision sur le lot 2.')).status).toBe(200);
+    expect((await surveysOf(t, request.id)).map((s) => s.status)).toEqual(['cancelled', 'cancelled']);
+    const withdrawn = await fetch(link);
+    expect(withdrawn.status).toBe(200);
+    const withdrawnPage = await withdrawn.text();
+    expect(withdrawnPage).toContain('<h1>Questionnaire suspendu</h1>');
+    expect(withdrawnPage).toContain('Votre demande a été rouverte : ce questionnaire est suspendu.');
+    const answered = await fetch(link, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'usefulness=yes&quickEnough=yes',
+    });
+    expect(answered.status).toBe(409);
+    expect(await answered.text()).toContain('ce questionnaire est suspendu');
+    expect((await surveysOf(t, request.id))[0].completed_at).toBeNull();
+    // The reminder's time passes while the request is open again: nothing is sent.
+    time.forward(15 * DAY_MS);
+    await sweep.run();
+    expect(await surveyMails()).toHaveLength(1);
+
+    await staffWrites(t, request, 'answer', 'Voici la précision sur le lot 2.');
+    await closeAs(t, request, 'answered');
+    expect((await surveysOf(t, request.id)).map((s) => s.status)).toEqual(['scheduled', 'scheduled']);
+    expect(await (await fetch(link)).text()).toContain('Questionnaire suspendu');
+    time.forward(3 * DAY_MS + 60_000);
+    await sweep.run();
+    const mails = await surveyMails();
+    expect(mails).toHaveLength(2);
+    const newLink = surveyLinkIn(mails[1].text_body);
+    expect(newLink).not.toBe(link);
+    expect((await fetch(newLink)).status).toBe(200);
+    expect((await fetch(link)).status).toBe(404);
+    expect((await eventsOf(request)).map((e: { type: string }) => e.type)).toEqual(['survey_sent', 'survey_sent']);
+  });
+
+  it('a survey already answered stays answered when the request reopens', async () => {
+    const request = await closedAsAnswered(t, 10);
+    time.forward(3 * DAY_MS + 60_000);
+    await t.app.get(SurveysSweepService).run();
+    const link = surveyLinkIn((await surveyMails())[0].text_body);
+    const saved = await fetch(link, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'usefulness=yes&quickEnough=yes',
+    });
+    expect(saved.status).toBe(303);
+    expect((await buyerReplies(request, 'Merci, une dernière question.')).status).toBe(200);
+    expect((await surveysOf(t, request.id)).map((s) => s.status)).toEqual(['completed', 'cancelled']);
+    expect((await fetch(link)).status).toBe(200);
   });
 
   it('concurrent jobs and sweeps send a survey once', async () => {

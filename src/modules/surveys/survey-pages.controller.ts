@@ -7,7 +7,7 @@ import { COMMENT_MAX } from './survey-answers.policy';
 import { postedValues, preselectedValues, savedValues, SURVEY_OPTIONS } from './survey-form';
 import { SURVEY_WAVE_LABELS } from './survey-labels';
 import { SurveyWithRequest } from './surveys.repository';
-import { SurveysService } from './surveys.service';
+import { SurveysService, SurveyWithdrawn } from './surveys.service';
 
 type PageBody = Record<string, unknown> | undefined;
 
@@ -22,7 +22,13 @@ export class SurveyPagesController {
 
   @Get(':token')
   async page(@Param('token') token: string, @Query() query: Record<string, unknown>, @Res() res: Response) {
-    const found = await this.surveys.open(token);
+    let found: SurveyWithRequest;
+    try {
+      found = await this.surveys.open(token);
+    } catch (error) {
+      if (error instanceof SurveyWithdrawn) return renderWithdrawn(res, 200, error);
+      throw error;
+    }
     const values = found.survey.completedAt ? savedValues(found.survey) : preselectedValues(found.survey.wave, query);
     render(res, 200, token, found, values, [], query.enregistre === '1');
   }
@@ -31,10 +37,19 @@ export class SurveyPagesController {
   async submit(@Param('token') token: string, @Body() body: PageBody, @Res() res: Response) {
     await onFieldErrors(
       () => this.surveys.answer(token, body ?? {}),
-      async (errors) => render(res, 400, token, await this.surveys.open(token), postedValues(body ?? {}), errors),
+      async (errors, error) =>
+        error instanceof SurveyWithdrawn
+          ? renderWithdrawn(res, error.status, error)
+          : render(res, 400, token, await this.surveys.open(token), postedValues(body ?? {}), errors),
       () => res.redirect(303, `/questionnaire/${encodeURIComponent(token)}?enregistre=1`),
     );
   }
+}
+
+/** The link of a survey withdrawn by a reopening: said plainly, not as a missing page. */
+function renderWithdrawn(res: Response, status: number, error: SurveyWithdrawn): void {
+  res.setHeader('Cache-Control', 'no-store');
+  res.status(status).render('error', { title: 'Questionnaire suspendu', heading: 'Questionnaire suspendu', message: error.message });
 }
 
 function render(

@@ -49,12 +49,17 @@ export interface SurveyState {
 
 export type SurveyStep = 'send' | 'remind' | 'expire' | 'cancel' | 'nothing';
 
+/** Not answered yet: a reopening withdraws these until the next closure. */
+export const UNANSWERED_STATUSES: readonly SurveyStatus[] = ['scheduled', 'sent', 'reminded'];
+
 /**
  * The next step of a survey at `now`. A reminder that would come after the expiry is skipped (the sweep may have
- * been stopped longer than the reminder delay). Completed, expired and cancelled surveys never move.
+ * been stopped longer than the reminder delay). Completed, expired and cancelled surveys never move. A survey
+ * not answered yet of a request no longer closed as answered is cancelled: the buyer is not asked to judge advice
+ * still being given (a reopening cancels it at once; this catches any other path).
  */
 export function nextStep(survey: SurveyState, now: Date): SurveyStep {
-  if (survey.status === 'scheduled' && !survey.requestClosedAsAnswered) return 'cancel';
+  if (UNANSWERED_STATUSES.includes(survey.status) && !survey.requestClosedAsAnswered) return 'cancel';
   if (!['scheduled', 'sent', 'reminded'].includes(survey.status) || now < survey.dueAt) return 'nothing';
   if (survey.status === 'scheduled') return 'send';
   if (survey.status === 'sent' && (!survey.expiresAt || now < survey.expiresAt)) return 'remind';
@@ -67,6 +72,11 @@ export function sentSchedule(now: Date, delays: SurveyDelays): { expiresAt: Date
     expiresAt: new Date(now.getTime() + delays.expiryDays * DAY_MS),
     reminderAt: new Date(now.getTime() + delays.reminderDays * DAY_MS),
   };
+}
+
+/** A link sent before a reopening: its survey was cancelled, or is scheduled again for the next closure. */
+export function isWithdrawn(survey: { status: SurveyStatus; sentAt: Date | null }): boolean {
+  return survey.sentAt !== null && (survey.status === 'cancelled' || survey.status === 'scheduled');
 }
 
 /** The link opens the form while the survey was sent and has not expired; a completed survey stays editable until then. */

@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { columnsOf, SqlStatement } from '../../database/sql-statement';
 import type { CloseReason, RequestStatus } from '../requests/request.types';
 import { Survey } from './survey.entity';
+import { UNANSWERED_STATUSES } from './survey.policy';
 import type { SurveyAnswers } from './survey-answers.policy';
 import type { SurveyStatus, SurveyWave } from './survey.types';
 
@@ -80,11 +81,11 @@ export class SurveysRepository {
     };
   }
 
-  /** A reopened request's surveys not yet sent wait for its next closure. */
-  cancelScheduledStatement(requestId: string): SqlStatement {
+  /** A reopened request's surveys not answered yet wait for its next closure. */
+  cancelUnansweredStatement(requestId: string): SqlStatement {
     return {
-      sql: `UPDATE surveys SET status = 'cancelled', updated_at = now() WHERE request_id = $1 AND status = 'scheduled'`,
-      params: [requestId],
+      sql: `UPDATE surveys SET status = 'cancelled', updated_at = now() WHERE request_id = $1 AND status = ANY($2::varchar[])`,
+      params: [requestId, [...UNANSWERED_STATUSES]],
     };
   }
 

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { Clock } from '../../common/clock';
-import { NotFound, ValidationFailed } from '../../common/errors/app-errors';
+import { AppError, NotFound, ValidationFailed } from '../../common/errors/app-errors';
 import { randomToken, sealFor, sha256, unsealFor, uuidFromDigest } from '../../common/tokens';
 import { runAsOne, SqlStatement } from '../../database/sql-statement';
 import { OutboxRepository, timerDelayMs } from '../../queue/outbox.repository';
@@ -11,11 +11,21 @@ import type { CloseReason } from '../requests/request.types';
 import { NewRequestEvent, RequestsRepository } from '../requests/requests.repository';
 import { checkAnswers } from './survey-answers.policy';
 import { SURVEY_WAVE_LABELS, USEFULNESS_LABELS } from './survey-labels';
-import { isOpen, nextStep, sendingDueAt, sentSchedule, SurveyDelays, SurveyStep, surveyedWaves } from './survey.policy';
+import { isOpen, isWithdrawn, nextStep, sendingDueAt, sentSchedule, SurveyDelays, SurveyStep, surveyedWaves } from './survey.policy';
 import { USEFULNESS, SurveyWave } from './survey.types';
 import { SurveyWithRequest, SurveysRepository } from './surveys.repository';
 
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+
+/** A sent survey whose request was reopened: the buyer will get a new link after the next closure. */
+export class SurveyWithdrawn extends AppError {
+  constructor() {
+    super(
+      'conflict',
+      'Votre demande a été rouverte : ce questionnaire est suspendu. Un nouveau lien vous sera envoyé quelques jours après sa prochaine clôture.',
+    );
+  }
+}
 
 /**
  * The two follow-up waves of a request closed as answered: scheduled in the closing transaction, then sent,
@@ -52,9 +62,13 @@ export class SurveysService {
     return [this.surveys.scheduleStatement(surveys), ...surveys.map((s) => this.timerStatement(s.id, s.dueAt))];
   }
 
-  /** To run in the transaction that reopens a closed request: its surveys not yet sent wait for the next closure. */
+  /**
+   * To run in the transaction that reopens a closed request: its surveys not answered yet wait for the next
+   * closure. One already sent is withdrawn (its link says so, its reminder does not go) and sent again, with a
+   * new link, after that closure; one already answered stays as it is.
+   */
   cancelStatements(requestId: string): SqlStatement[] {
-    return [this.surveys.cancelScheduledStatement(requestId)];
+    return [this.surveys.cancelUnansweredStatement(requestId)];
   }
 
   /** Idempotent: the survey is locked and its step decided afresh, so a job delivered twice and the sweep act once. */
@@ -85,9 +99,13 @@ export class SurveysService {
     return done;
   }
 
-  /** The survey a link opens: a malformed, unknown or expired token is the same 404. */
+  /**
+   * The survey a link opens: a malformed, unknown or expired token is the same 404; a link withdrawn by a
+   * reopening (the survey cancelled, or scheduled again for the next closure) says so to its holder.
+   */
   async open(token: unknown): Promise<SurveyWithRequest> {
     const found = typeof token === 'string' && TOKEN_SHAPE.test(token) ? await this.surveys.findByTokenHash(sha256(token)) : null;
+    if (found && isWithdrawn(found.survey)) throw new SurveyWithdrawn();
     if (!found || !isOpen(found.survey, this.clock.now())) throw new NotFound();
     return found;
   }
@@ -101,6 +119,7 @@ export class SurveysService {
       // Checked again under the lock: the survey may have expired since the link was opened.
       const locked = await this.surveys.lockWithRequest(manager, survey.id);
       const now = this.clock.now();
+      if (locked && isWithdrawn(locked.survey)) throw new SurveyWithdrawn();
       if (!locked || !isOpen(locked.survey, now)) throw new NotFound();
       await runAsOne(manager, [
         this.surveys.answersStatement(survey.id, checked.answers, now),
