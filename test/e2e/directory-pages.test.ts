@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { parisDay } from '../../src/common/clock';
 import { insertFacilitator } from '../support/facilitators';
+import { mailsTo } from '../support/conversation';
 import { csrfIn, insertStaff, StaffClient } from '../support/staff';
 import { submitRequest, TestApp, useTestApp, waitFor } from '../support/test-app';
 
@@ -197,6 +198,37 @@ describe('directory pages: records (animators, admins) and absences (the facilit
     expect(await (await client.get(`${page(away)}?fait=suppression`)).text()).toContain('L’absence est supprimée.');
     // Back at work: the next request goes to the less loaded of the two, now them.
     expect(await holderOf(await submitRequest(t, 4))).toBe(away);
+  });
+
+  it('tells the network’s animators when a facilitator holding open requests declares an absence, not otherwise', async () => {
+    const away = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Maëlle' });
+    const held = [await submitRequest(t, 11), await submitRequest(t, 12)];
+    for (const reference of held) expect(await holderOf(reference)).toBe(away);
+    const animatorAccount = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
+    await insertStaff(t.dataSource, { role: 'animator', networks: ['reseco'] });
+    const client = await signedIn({ role: 'facilitator', facilitatorId: away, networks: ['aura-ee'] });
+    const absenceMails = () => mailsTo(t, 'network-absence');
+
+    // Far ahead: today's requests will be closed by then.
+    expect((await declare(client, away, { startsOn: dayFromToday(30), endsOn: dayFromToday(32) })).status).toBe(303);
+    expect(await absenceMails()).toEqual([]);
+    // Declared by the animator: they know already.
+    const animator = await signedIn({ role: 'animator', networks: ['aura-ee'], email: 'second.animateur@example.org' });
+    expect((await declare(animator, away, { startsOn: dayFromToday(40), endsOn: dayFromToday(41) })).status).toBe(303);
+    expect(await absenceMails()).toEqual([]);
+
+    expect((await declare(client, away, { startsOn: dayFromToday(2), endsOn: dayFromToday(6), reason: 'Congés <b>' })).status).toBe(303);
+    const mails = await absenceMails();
+    expect(mails.map((m) => m.recipient).sort()).toEqual([animatorAccount.email, 'second.animateur@example.org'].sort());
+    const [mail] = mails;
+    expect(mail.subject).toBe('Absence de Maëlle Test : 2 demandes à vérifier');
+    expect(mail.text_body).toContain('Maëlle Test (réseau AURA-EE / RREDD) a déclaré une absence du');
+    for (const reference of held) {
+      expect(mail.text_body).toContain(`- ${reference} «`);
+      expect(mail.html_body).toContain(`/espace/demandes/${reference}`);
+    }
+    expect(mail.text_body).toContain('(heure de Paris)');
+    expect(mail.html_body).toContain('(Congés &lt;b&gt;)');
   });
 
   it('says what is wrong, in French, keeps what was typed and writes nothing', async () => {

@@ -1,4 +1,4 @@
-import { absencePeriodProblems, overlapMessage } from './absence.policy';
+import { absencePeriodProblems, overlapMessage, shouldAnnounceAbsence } from './absence.policy';
 
 describe('absencePeriodProblems', () => {
   it.each([
@@ -24,5 +24,20 @@ describe('overlapMessage', () => {
     expect(overlapMessage({ startsOn: '2026-07-01', endsOn: '2026-07-15' })).toBe(
       'Cette absence chevauche celle du 01/07/2026 au 15/07/2026 : modifiez les dates, ou supprimez d’abord l’autre absence.',
     );
+  });
+});
+
+describe('shouldAnnounceAbsence', () => {
+  const TODAY = '2026-07-01';
+  it.each([
+    ['begins today, requests held', '2026-07-01', '2026-07-05', 2, true],
+    ['already begun', '2026-06-28', '2026-07-03', 1, true],
+    ['begins in 14 days', '2026-07-15', '2026-07-20', 1, true],
+    ['begins in 15 days', '2026-07-16', '2026-07-20', 1, false],
+    ['across a month end, within the horizon', '2026-07-10', '2026-08-02', 3, true],
+    ['no request held', '2026-07-01', '2026-07-05', 0, false],
+    ['already over (recorded afterwards)', '2026-06-20', '2026-06-30', 4, false],
+  ])('%s', (_label, startsOn, endsOn, held, expected) => {
+    expect(shouldAnnounceAbsence({ startsOn, endsOn }, TODAY, held)).toBe(expected);
   });
 });

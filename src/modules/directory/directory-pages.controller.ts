@@ -96,7 +96,7 @@ export class DirectoryPagesController {
     // Empty fields of the form count as not given, so a blank date reads « Indiquez … ».
     const fields = { startsOn: filled(body.startsOn), endsOn: filled(body.endsOn), reason: filled(body.reason) };
     await onFieldErrors(
-      async () => this.directory.addAbsence(facilitator.id, await validateBody(CreateAbsenceDto, fields), [facilitator.networkCode]),
+      async () => this.directory.addAbsence(facilitator.id, await validateBody(CreateAbsenceDto, fields), [facilitator.networkCode], staff),
       (errors, error) => this.renderAbsences(res, staff, facilitator, error.status, formModel(body, errors)),
       () => res.redirect(303, `${absencesPage(facilitator)}?fait=ajout`),
     );

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
+import { MailModule } from '../mail/mail.module';
+import { RoutingModule } from '../routing/routing.module';
 import { DemoFacilitatorsService } from './demo-facilitators.service';
 import { DirectoryPagesController } from './directory-pages.controller';
 import { DirectoryController } from './directory.controller';
@@ -9,7 +11,7 @@ import { FacilitatorsRepository } from './facilitators.repository';
 
 /** Facilitators, their coverage and absences: JSON API, workspace pages, CSV import and demo data. */
 @Module({
-  imports: [AccountsModule],
+  imports: [AccountsModule, MailModule, RoutingModule],
   providers: [FacilitatorsRepository, DirectoryService, FacilitatorImportService, DemoFacilitatorsService],
   controllers: [DirectoryController, DirectoryPagesController],
   exports: [DirectoryService, FacilitatorImportService, DemoFacilitatorsService],

@@ -1,16 +1,22 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
+import { parisDay } from '../../common/clock';
 import { AppError, ValidationFailed } from '../../common/errors/app-errors';
+import { AppConfig } from '../../config/app-config';
+import { runAsOne } from '../../database/sql-statement';
 import { OutboxRepository } from '../../queue/outbox.repository';
 import { canManageAbsences } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
+import { MailService } from '../mail/mail.service';
 import { ReferenceService } from '../reference/reference.service';
-import { absencePeriodProblems, overlapMessage } from './absence.policy';
+import { STATUS_LABELS } from '../requests/request.types';
+import { RoutingRepository } from '../routing/routing.repository';
+import { absencePeriodProblems, overlapMessage, shouldAnnounceAbsence } from './absence.policy';
 import { AbsenceDto, CreateAbsenceDto } from './dto/absence.dto';
 import { FacilitatorDto, FacilitatorQueryDto } from './dto/facilitator.dto';
 import { affectsRouting, changedFields, FacilitatorProfile, NewFacilitator, resolveProfile, Territory } from './facilitator.policy';
-import { FacilitatorsRepository, StoredFacilitator } from './facilitators.repository';
+import { FacilitatorsRepository, HeldRequest, StoredFacilitator } from './facilitators.repository';
 
 export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
 
@@ -33,6 +39,9 @@ export class DirectoryService {
     private readonly facilitators: FacilitatorsRepository,
     private readonly outbox: OutboxRepository,
     private readonly reference: ReferenceService,
+    private readonly routing: RoutingRepository,
+    private readonly mail: MailService,
+    @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
   async list(query: FacilitatorQueryDto, scope: NetworkScope = null): Promise<FacilitatorDto[]> {
@@ -86,12 +95,16 @@ export class DirectoryService {
     });
   }
 
-  async addAbsence(id: string, input: CreateAbsenceDto, scope: NetworkScope = null): Promise<AbsenceDto> {
+  /**
+   * `declaredBy`: the person at the page. When it is the facilitator themself, holding open requests, the
+   * network's animators are told in the same transaction, to reassign what cannot wait.
+   */
+  async addAbsence(id: string, input: CreateAbsenceDto, scope: NetworkScope = null, declaredBy?: StaffPrincipal): Promise<AbsenceDto> {
     const problems = absencePeriodProblems(input);
     if (problems.length) throw new ValidationFailed(problems);
     const absence: AbsenceDto = { id: randomUUID(), startsOn: input.startsOn, endsOn: input.endsOn, reason: input.reason || null };
     await this.transaction(async (manager) => {
-      await this.lock(manager, id, scope);
+      const facilitator = await this.lock(manager, id, scope);
       // The facilitator's row lock makes this check and the insert one step for concurrent writers.
       const overlapping = await this.facilitators.findOverlappingAbsence(manager, id, absence);
       if (overlapping) {
@@ -100,6 +113,12 @@ export class DirectoryService {
       }
       await this.facilitators.insertAbsence(manager, id, absence);
       await this.announceChange(manager, id);
+      if (declaredBy?.facilitatorId === id) {
+        const held = await this.facilitators.heldRequests(manager, id);
+        if (shouldAnnounceAbsence(absence, parisDay(new Date()), held.length)) {
+          await runAsOne(manager, await this.absenceAnnouncement(manager, facilitator, absence, held));
+        }
+      }
     });
     return absence;
   }
@@ -112,6 +131,35 @@ export class DirectoryService {
       }
       await this.announceChange(manager, id);
     });
+  }
+
+  private async absenceAnnouncement(manager: EntityManager, facilitator: StoredFacilitator, absence: AbsenceDto, held: HeldRequest[]) {
+    const network = await this.routing.networkRecipients(manager, facilitator.networkCode);
+    if (!network) return [];
+    const name = `${facilitator.firstName} ${facilitator.lastName}`;
+    return this.mail.prepareMany(
+      network.emails.map((recipient) => ({
+        requestId: null,
+        template: 'network-absence',
+        recipient,
+        subject: `Absence de ${name} : ${held.length} demande${held.length > 1 ? 's' : ''} à vérifier`,
+        context: {
+          name,
+          networkName: network.networkName,
+          startsOn: absence.startsOn,
+          endsOn: absence.endsOn,
+          reason: absence.reason,
+          requests: held.map((request) => ({
+            reference: request.reference,
+            subject: request.subject,
+            statusLabel: STATUS_LABELS[request.status],
+            dueAt: request.dueAt,
+            url: `${this.config.PUBLIC_URL}/espace/demandes/${request.reference}`,
+          })),
+          loadsUrl: `${this.config.PUBLIC_URL}/espace/facilitateurs`,
+        },
+      })),
+    );
   }
 
   private async insert(manager: EntityManager, input: NewFacilitator): Promise<string> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import type { RequestKind } from '../requests/request.types';
+import { OPEN_STATUSES } from '../requests/request-state.policy';
+import type { RequestKind, RequestStatus } from '../requests/request.types';
 import type { AbsenceDto } from './dto/absence.dto';
 import type { FacilitatorDto } from './dto/facilitator.dto';
 import type { FacilitatorProfile } from './facilitator.policy';
@@ -9,6 +10,14 @@ export interface FacilitatorFilter {
   networkCode?: string;
   kind?: RequestKind;
   active?: boolean;
+}
+
+/** A request a facilitator holds, with the deadline that applies to it now (none while the buyer has the hand). */
+export interface HeldRequest {
+  reference: string;
+  subject: string;
+  status: RequestStatus;
+  dueAt: Date | null;
 }
 
 /** A facilitator as stored, with its id: what a change is compared against. */
@@ -145,6 +154,18 @@ export class FacilitatorsRepository {
       facilitatorId,
     ]);
     return affected > 0;
+  }
+
+  /** The open requests the facilitator holds (their current assignments), the most urgent first. */
+  async heldRequests(manager: EntityManager, facilitatorId: string): Promise<HeldRequest[]> {
+    return manager.query(
+      `SELECT r.reference, r.subject, r.status,
+              CASE r.status WHEN 'assigned' THEN ra.take_charge_due_at WHEN 'in_progress' THEN ra.answer_due_at END AS "dueAt"
+         FROM request_assignments ra JOIN requests r ON r.id = ra.request_id
+        WHERE ra.facilitator_id = $1 AND ra.ended_at IS NULL AND r.status = ANY($2::varchar[])
+        ORDER BY "dueAt" NULLS LAST, r.created_at`,
+      [facilitatorId, [...OPEN_STATUSES]],
+    );
   }
 
   private async replaceDepartments(manager: EntityManager, id: string, departmentCodes: string[]): Promise<void> {
