@@ -168,7 +168,7 @@ export class AccountLink {
  * api process sees the same counts (no Redis needed to sign in); rows older than a day are purged.
  */
 @Entity('throttle_events')
-@Check('throttle_events_kind_check', `"kind" IN ('sign_in_failure', 'password_reset')`)
+@Check('throttle_events_kind_check', `"kind" IN ('sign_in_failure', 'password_reset', 'tracking_links')`)
 @Index(['kind', 'accountKey', 'createdAt'])
 @Index(['kind', 'clientAddress', 'createdAt'])
 export class ThrottleEvent {

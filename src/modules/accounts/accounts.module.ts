@@ -10,6 +10,7 @@ import { SignInPagesController } from './sign-in-pages.controller';
 import { SignInService } from './sign-in.service';
 import { StaffAuthService } from './staff-auth.service';
 import { StaffGuard } from './staff.guard';
+import { ThrottleService } from './throttle.service';
 
 /**
  * Staff accounts, sign-in, sessions, API tokens and CSRF. Other modules import it for
@@ -25,9 +26,10 @@ import { StaffGuard } from './staff.guard';
     SignInService,
     StaffAuthService,
     StaffGuard,
+    ThrottleService,
     DemoStaffService,
   ],
   controllers: [SignInPagesController, AccountPagesController],
-  exports: [AccountsService, CsrfService, StaffAuthService, StaffGuard, DemoStaffService],
+  exports: [AccountsService, CsrfService, StaffAuthService, StaffGuard, ThrottleService, DemoStaffService],
 })
 export class AccountsModule {}

@@ -1,3 +1,5 @@
+import type { EmailedLinkKind } from './accounts.types';
+
 /** A limit: at most `max` events per `windowMinutes`, sliding. */
 export interface ThrottleLimit {
   max: number;
@@ -7,9 +9,14 @@ export interface ThrottleLimit {
 /** Sign-in failures: per account as typed, and per client address (many accounts tried from one place). */
 export const SIGN_IN_PER_ACCOUNT: ThrottleLimit = { max: 5, windowMinutes: 15 };
 export const SIGN_IN_PER_ADDRESS: ThrottleLimit = { max: 20, windowMinutes: 15 };
-/** Password-reset requests: per address refused with 429; per account, extra ones are silently not sent. */
-export const RESET_PER_ADDRESS: ThrottleLimit = { max: 10, windowMinutes: 15 };
-export const RESET_PER_ACCOUNT: ThrottleLimit = { max: 3, windowMinutes: 60 };
+/**
+ * Requests that e-mail a link (a password reset, a buyer's tracking links): per client address refused with
+ * 429; per address typed, extra ones are silently not sent, so the answer says nothing of what exists.
+ */
+export const EMAILED_LINK_LIMITS: Record<EmailedLinkKind, { perAddress: ThrottleLimit; perEmail: ThrottleLimit }> = {
+  password_reset: { perAddress: { max: 10, windowMinutes: 15 }, perEmail: { max: 3, windowMinutes: 60 } },
+  tracking_links: { perAddress: { max: 10, windowMinutes: 15 }, perEmail: { max: 3, windowMinutes: 60 } },
+};
 
 export function windowStart(limit: ThrottleLimit, now: Date): Date {
   return new Date(now.getTime() - limit.windowMinutes * 60_000);

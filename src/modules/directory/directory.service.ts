@@ -10,7 +10,7 @@ import { canManageAbsences } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { MailService } from '../mail/mail.service';
 import { ReferenceService } from '../reference/reference.service';
-import { STATUS_LABELS } from '../requests/request.types';
+import { STAFF_STATUS_LABELS } from '../workspace/workspace-views';
 import { RoutingRepository } from '../routing/routing.repository';
 import { absencePeriodProblems, overlapMessage, shouldAnnounceAbsence } from './absence.policy';
 import { AbsenceDto, CreateAbsenceDto } from './dto/absence.dto';
@@ -152,7 +152,7 @@ export class DirectoryService {
           requests: held.map((request) => ({
             reference: request.reference,
             subject: request.subject,
-            statusLabel: STATUS_LABELS[request.status],
+            statusLabel: STAFF_STATUS_LABELS[request.status],
             dueAt: request.dueAt,
             url: `${this.config.PUBLIC_URL}/espace/demandes/${request.reference}`,
           })),

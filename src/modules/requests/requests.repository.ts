@@ -4,8 +4,18 @@ import { columnsOf, SqlStatement } from '../../database/sql-statement';
 import { ensureReferenceSequence, REFERENCE_BLOCK, referenceSequence } from './reference-number';
 import { AdviceRequest, RequestEvent } from './request.entities';
 import type { CloseReason, RequestStatus } from './request.types';
+import type { LinkedRequest } from './tracking-url';
 
 export type NewRequestEvent = Omit<RequestEvent, 'id' | 'createdAt' | 'request'>;
+
+/** A request as a buyer's reminder of their links lists it. */
+export interface BuyerLinkedRequest extends LinkedRequest {
+  subject: string;
+  status: RequestStatus;
+  createdAt: Date;
+  /** As the buyer typed it on that request. */
+  buyerEmail: string;
+}
 
 /** First taken in charge or first answered: when, and how many working days after the submission. */
 export interface Milestone {
@@ -179,6 +189,17 @@ export class RequestsRepository {
       [facilitatorId],
     );
     return rows[0] ?? null;
+  }
+
+  /** A buyer's requests that still have a link (not anonymised), by e-mail address in any case, the latest first. */
+  async linkedToBuyerEmail(email: string, limit: number): Promise<BuyerLinkedRequest[]> {
+    return this.dataSource.query(
+      `SELECT id, reference, subject, status, created_at AS "createdAt", buyer_email AS "buyerEmail",
+              tracking_token_sealed AS "trackingTokenSealed"
+         FROM requests WHERE lower(buyer_email) = $1 AND tracking_token_sealed IS NOT NULL
+        ORDER BY created_at DESC LIMIT $2`,
+      [email.toLowerCase(), limit],
+    );
   }
 
   publicHistory(requestId: string): Promise<RequestEvent[]> {

@@ -1,0 +1,60 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { isEmail } from 'class-validator';
+import { DataSource } from 'typeorm';
+import { ValidationFailed } from '../../common/errors/app-errors';
+import { AppConfig } from '../../config/app-config';
+import { runAsOne } from '../../database/sql-statement';
+import { ThrottleService } from '../accounts/throttle.service';
+import { MailService } from '../mail/mail.service';
+import { STATUS_LABELS } from './request.types';
+import { RequestsRepository } from './requests.repository';
+import { trackingLinkOf } from './tracking-url';
+
+/** The e-mail lists this many requests at most, the latest first: older ones are closed and rarely wanted. */
+const MAX_LINKS = 20;
+
+/**
+ * A buyer who lost their tracking links gets them again by e-mail, at the address they gave. The answer is the
+ * same whether or not that address has requests, and asks are throttled per client and per address.
+ */
+@Injectable()
+export class TrackingLinksService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly requests: RequestsRepository,
+    private readonly mail: MailService,
+    private readonly throttle: ThrottleService,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
+
+  /** Throws ValidationFailed for an address that cannot be one, AppError rate_limited (429) for too many asks. */
+  async sendLinks(emailInput: unknown, clientAddress: string): Promise<void> {
+    const email = typeof emailInput === 'string' ? emailInput.trim().toLowerCase() : '';
+    if (!isEmail(email) || email.length > 254) {
+      throw new ValidationFailed([{ field: 'email', message: 'Indiquez une adresse électronique valide, par exemple nom@exemple.fr.' }]);
+    }
+    if (!(await this.throttle.allowEmailedLink('tracking_links', email, clientAddress))) return;
+    const requests = await this.requests.linkedToBuyerEmail(email, MAX_LINKS);
+    if (!requests.length) return;
+    const links = requests.map((request) => ({
+      reference: request.reference,
+      subject: request.subject,
+      statusLabel: STATUS_LABELS[request.status],
+      createdAt: request.createdAt,
+      url: trackingLinkOf(this.config, request),
+    }));
+    await this.dataSource.transaction((manager) =>
+      runAsOne(
+        manager,
+        this.mail.prepare({
+          requestId: null,
+          template: 'tracking-links',
+          recipient: requests[0].buyerEmail,
+          subject:
+            links.length === 1 ? 'Le lien de suivi de votre demande — guichet vert' : 'Les liens de suivi de vos demandes — guichet vert',
+          context: { links, more: requests.length === MAX_LINKS },
+        }),
+      ),
+    );
+  }
+}

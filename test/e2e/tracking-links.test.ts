@@ -1,0 +1,87 @@
+import { exampleRequestBody } from '../../src/modules/intake/dto/create-request.example';
+import { mailsTo } from '../support/conversation';
+import { StaffClient } from '../support/staff';
+import { submitRequest, TestApp, useTestApp } from '../support/test-app';
+
+describe('« Retrouver mes demandes »: tracking links sent again by e-mail', () => {
+  let t!: TestApp;
+  useTestApp((app) => (t = app));
+
+  const buyerWith = (n: number, email: string) => ({ buyer: { ...(exampleRequestBody(n).buyer as object), email } });
+  const ask = (email: string, client = new StaffClient(t.url), extra: Record<string, string> = {}) =>
+    client.submit('/suivi', '/suivi', { email, ...extra });
+  const linkMails = () => mailsTo(t, 'tracking-links');
+  const SENT = 'Si des demandes ont été déposées avec cette adresse, un courriel vient de lui être envoyé';
+
+  it('sends every request of the address, in any case, with links that open them; the page says the same for anyone', async () => {
+    const first = await submitRequest(t, 1, buyerWith(1, 'Claude.Petit@example.fr'));
+    const second = await submitRequest(t, 2, buyerWith(2, 'claude.petit@example.fr'));
+    const someoneElse = await submitRequest(t, 3, buyerWith(3, 'autre.acheteur@example.fr'));
+    const form = await new StaffClient(t.url).get('/suivi');
+    expect(form.status).toBe(200);
+    expect(await form.text()).toContain('<h1>Retrouver mes demandes</h1>');
+
+    const answer = await ask('  CLAUDE.PETIT@example.fr ');
+    expect(answer.status).toBe(200);
+    expect(await answer.text()).toContain(SENT);
+    const mails = await linkMails();
+    expect(mails).toHaveLength(1);
+    const [mail] = mails;
+    expect(mail.recipient).toBe('claude.petit@example.fr');
+    expect(mail.subject).toBe('Les liens de suivi de vos demandes — guichet vert');
+    expect(mail.text_body).not.toContain(someoneElse);
+    const links = [...mail.text_body.matchAll(/http:\/\/\S+\/suivi\/(GV-\d{4}-\d{6})\?t=[A-Za-z0-9_-]+/g)];
+    expect(links.map((link) => link[1])).toEqual([second, first]);
+    for (const [url, reference] of links) {
+      const page = await fetch(url);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain(reference);
+    }
+
+    const unknown = await ask('personne@example.fr');
+    expect(unknown.status).toBe(200);
+    expect(await unknown.text()).toContain(SENT);
+    expect(await linkMails()).toHaveLength(1);
+  });
+
+  it('leaves out requests whose personal data are erased', async () => {
+    const kept = await submitRequest(t, 4, buyerWith(4, 'dominique@example.fr'));
+    const erased = await submitRequest(t, 5, buyerWith(5, 'dominique@example.fr'));
+    await t.dataSource.query(`UPDATE requests SET tracking_token_sealed = NULL, anonymised_at = now() WHERE reference = $1`, [erased]);
+    await ask('dominique@example.fr');
+    const [mail] = await linkMails();
+    expect(mail.subject).toBe('Le lien de suivi de votre demande — guichet vert');
+    expect(mail.text_body).toContain(kept);
+    expect(mail.text_body).not.toContain(erased);
+  });
+
+  it('refuses what is not an address, sends at most 3 a hour to one address, and answers 429 to a client asking too often', async () => {
+    await submitRequest(t, 6, buyerWith(6, 'alix@example.fr'));
+    const wrong = await ask('alix@');
+    expect(wrong.status).toBe(400);
+    const wrongHtml = await wrong.text();
+    expect(wrongHtml).toContain('Indiquez une adresse électronique valide, par exemple nom@exemple.fr.');
+    expect(wrongHtml).toContain('value="alix@"');
+
+    // A robot filling the hidden field gets the usual answer and nothing is sent.
+    const robot = await ask('alix@example.fr', undefined, { website: 'https://spam.example' });
+    expect(robot.status).toBe(200);
+    expect(await linkMails()).toHaveLength(0);
+
+    for (let i = 0; i < 5; i++) expect((await ask('alix@example.fr')).status).toBe(200);
+    expect(await linkMails()).toHaveLength(3);
+    // Ten asks from one client in 15 minutes, whatever the addresses: the eleventh is refused.
+    for (let i = 0; i < 5; i++) expect((await ask(`x${i}@example.fr`)).status).toBe(200);
+    const refused = await ask('alix@example.fr');
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(await refused.text()).toContain('Trop de tentatives');
+  });
+
+  it('refuses a form without its anti-forgery token', async () => {
+    await submitRequest(t, 7, buyerWith(7, 'sacha@example.fr'));
+    const forged = await new StaffClient(t.url).post('/suivi', { email: 'sacha@example.fr' });
+    expect(forged.status).toBe(400);
+    expect(await linkMails()).toHaveLength(0);
+  });
+});
