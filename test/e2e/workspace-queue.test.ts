@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { answerDueAt, pausesFromHistory } from '../../src/modules/requests/answer-deadline.policy';
 import { addWorkingDays } from '../../src/common/working-days.policy';
+import { StaffAuthService } from '../../src/modules/accounts/staff-auth.service';
 import { QUEUE_PAGE_SIZE } from '../../src/modules/workspace/workspace-queue.policy';
 import { staffWrites, submittedAndTaken } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
@@ -202,5 +203,43 @@ describe('the workspace queue', () => {
     expect(html).toContain('Action impossible');
     expect(html).toContain('Prendre cette demande de la réserve');
     expect((await t.dataSource.query(`SELECT status FROM requests WHERE reference = $1`, [reference]))[0].status).toBe('unassigned');
+  });
+  it('searches the reference, subject, organisation and buyer’s name, closed requests included, within what the person may see', async () => {
+    const facilitatorId = await insertFacilitator(t.dataSource, { network: 'aura-ee' });
+    const staff = await insertStaff(t.dataSource, { role: 'facilitator', facilitatorId, networks: ['aura-ee'] });
+    const canteen = await submitRequest(t, 1, { subject: 'Cantine scolaire : 100% bio ?' });
+    const cleaning = await submitRequest(t, 2, { subject: 'Nettoyage des locaux' });
+    const closed = await submitRequest(t, 3, { subject: 'Ancienne cantine' });
+    const foreign = await submitRequest(t, 4, { subject: 'Cantine de Rennes', departmentCode: '35' });
+    await place(canteen, facilitatorId, 'in_progress', new Date(Date.now() + DAY));
+    await place(cleaning, facilitatorId, 'assigned', new Date(Date.now() + DAY));
+    await place(closed, facilitatorId, 'closed', null);
+    await t.dataSource.query(`UPDATE requests SET organisation_name = 'Syndicat des eaux' WHERE reference = $1`, [cleaning]);
+    const client = new StaffClient(t.url);
+    await client.signIn(staff.email);
+    const found = async (q: string, extra = '') => {
+      const html = await (await client.get(`/espace?q=${encodeURIComponent(q)}${extra}`)).text();
+      return [canteen, cleaning, closed, foreign].filter((reference) => html.includes(`>${reference}</a>`));
+    };
+
+    expect(await found('CANTINE')).toEqual([canteen, closed]);
+    expect(await found('cantine', '&status=in_progress')).toEqual([canteen]);
+    expect(await found(cleaning.slice(-6))).toEqual([cleaning]);
+    expect(await found('syndicat des')).toEqual([cleaning]);
+    expect(await found('camille martin')).toEqual([canteen, cleaning, closed]);
+    // The typed % is a character, not a wildcard.
+    expect(await found('100%')).toEqual([canteen]);
+    expect(await found('0%')).toEqual([canteen]);
+    expect(await found('%')).toEqual([canteen]);
+    const page = await (await client.get('/espace?q=cantine&kind=environmental')).text();
+    expect(page).toContain('value="cantine"');
+
+    const token = `Bearer ${await t.app.get(StaffAuthService).createApiToken(staff.id, 'recherche')}`;
+    const api = (query: string) => fetch(`${t.url}/api/v1/staff/requests?${query}`, { headers: { authorization: token } });
+    const listed = await bodyOf(api('q=cantine'));
+    expect(listed.items.map((i: { reference: string }) => i.reference).sort()).toEqual([canteen, closed].sort());
+    const tooLong = await api(`q=${'x'.repeat(101)}`);
+    expect(tooLong.status).toBe(400);
+    expect((await tooLong.json()).errors).toEqual([{ field: 'q', message: 'Recherche de 100 caractères au plus.' }]);
   });
 });

@@ -30,6 +30,11 @@ export class WorkspaceApiController {
   @ApiQuery({ name: 'segment', required: false, description: 'Code du segment d’achat, par exemple office_supplies' })
   @ApiQuery({ name: 'department', required: false, description: 'Code INSEE du département, par exemple 38 ou 2A' })
   @ApiQuery({ name: 'late', required: false, enum: ['1', '0'], description: '1 : en retard seulement' })
+  @ApiQuery({
+    name: 'q',
+    required: false,
+    description: 'Recherche (100 caractères au plus) dans la référence, l’objet, l’organisation et le nom de l’acheteur ; sans status, clôturées comprises',
+  })
   @ApiQuery({ name: 'page', required: false, type: Number, description: 'À partir de 1 ; au-delà de la dernière, la dernière' })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Paramètre inconnu ou valeur non comprise (erreurs par champ)' })
   async list(@CurrentStaff() staff: StaffPrincipal, @Query() query: Json) {

@@ -1,4 +1,4 @@
-import { isLate, parseQueueFilters, queueFilterProblems } from './workspace-queue.policy';
+import { containsPattern, isLate, listedStatuses, parseQueueFilters, queueFilterProblems } from './workspace-queue.policy';
 
 const at = (iso: string) => new Date(iso);
 describe('parseQueueFilters', () => {
@@ -13,6 +13,10 @@ describe('parseQueueFilters', () => {
       { tab: 'mine', status: null, kind: null, segment: null, department: null, lateOnly: false, page: 1 },
     ],
     [{ page: 'abc' }, { page: 1 }],
+    [{ q: '  GV-2026-000123 ' }, { search: 'GV-2026-000123' }],
+    [{ q: '   ' }, { search: null }],
+    [{ q: ['a', 'b'] }, { search: null }],
+    [{ q: 'x'.repeat(120) }, { search: 'x'.repeat(100) }],
   ])('%j → %j', (query, expected) => {
     expect(parseQueueFilters(query as Record<string, unknown>)).toMatchObject(expected);
   });
@@ -37,10 +41,35 @@ describe('queueFilterProblems (the API’s strict reading)', () => {
     ['a page beyond five digits', { page: '100000' }, ['page']],
     ['a repeated parameter', { status: ['assigned', 'answered'] }, ['status']],
     ['an unknown parameter', { sort: 'due' }, ['sort']],
+    ['a search', { q: 'cantine' }, []],
+    ['a search over 100 characters', { q: 'x'.repeat(101) }, ['q']],
   ])('%s', (_label, query, fields) => {
     const problems = queueFilterProblems(query as Record<string, unknown>, known);
     expect(problems.map((p) => p.field)).toEqual(fields);
     for (const problem of problems) expect(problem.message).toMatch(/^[A-ZÀ-Ý].*\.$/u);
+  });
+});
+
+describe('listedStatuses', () => {
+  const open = ['submitted', 'unassigned', 'assigned', 'in_progress', 'awaiting_buyer', 'answered'];
+  it.each([
+    ['nothing chosen: the open ones', { status: null, search: null }, open],
+    ['a status chosen', { status: 'closed', search: null }, ['closed']],
+    ['a search: closed ones too', { status: null, search: 'GV-2026' }, [...open, 'closed']],
+    ['a search within a status', { status: 'answered', search: 'GV-2026' }, ['answered']],
+  ] as const)('%s', (_label, filters, statuses) => {
+    expect([...listedStatuses(filters)].sort()).toEqual([...statuses].sort());
+  });
+});
+
+describe('containsPattern', () => {
+  it.each([
+    ['cantine', '%cantine%'],
+    ['100%', '%100\\%%'],
+    ['lot_2', '%lot\\_2%'],
+    ['a\\b', '%a\\\\b%'],
+  ])('%s → %s', (search, pattern) => {
+    expect(containsPattern(search)).toBe(pattern);
   });
 });
 

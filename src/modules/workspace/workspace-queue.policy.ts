@@ -3,6 +3,7 @@
  * and the order by it, are SQL (WorkspaceRepository.queue), so that sorting and paging happen in the database.
  */
 import type { FieldError } from '../../common/errors/app-errors';
+import { OPEN_STATUSES } from '../requests/request-state.policy';
 import { REQUEST_KINDS, REQUEST_STATUSES, RequestKind, RequestStatus } from '../requests/request.types';
 
 export const QUEUE_TABS = ['mine', 'pool'] as const;
@@ -17,8 +18,12 @@ export interface QueueFilters {
   segment: string | null;
   department: string | null;
   lateOnly: boolean;
+  /** Words typed in the search box: reference, subject, organisation or buyer's name. */
+  search: string | null;
   page: number;
 }
+
+export const SEARCH_MAX = 100;
 
 export type Deadline = { kind: 'take_charge' | 'answer'; dueAt: Date } | null;
 
@@ -35,6 +40,7 @@ export function parseQueueFilters(query: Record<string, unknown>): QueueFilters 
     segment: text(query.segment),
     department: text(query.department),
     lateOnly: ['1', 'true', 'on'].includes(String(query.late ?? '')),
+    search: typeof query.q === 'string' && query.q.trim() ? query.q.trim().slice(0, SEARCH_MAX) : null,
     page: Number.isFinite(page) && page > 0 && page < 100_000 ? page : 1,
   };
 }
@@ -63,6 +69,7 @@ export function queueFilterProblems(query: Record<string, unknown>, known: Known
     segment: { accepts: known.isSegment, message: 'Segment d’achat inconnu.' },
     department: { accepts: known.isDepartment, message: 'Département inconnu : code INSEE attendu, par exemple 38, 2A ou 971.' },
     late: { accepts: (v) => LATE_VALUES.includes(v), message: 'Valeur attendue : 1 (en retard seulement) ou 0.' },
+    q: { accepts: (v) => v.length <= SEARCH_MAX, message: `Recherche de ${SEARCH_MAX} caractères au plus.` },
     page: { accepts: (v) => /^[1-9][0-9]{0,4}$/.test(v), message: 'Numéro de page attendu : un entier à partir de 1.' },
   };
   return Object.entries(query).flatMap(([field, value]): FieldError[] => {
@@ -71,6 +78,20 @@ export function queueFilterProblems(query: Record<string, unknown>, known: Known
     if (typeof value !== 'string') return [{ field, message: 'Une seule valeur attendue.' }];
     return check.accepts(value.trim()) ? [] : [{ field, message: check.message }];
   });
+}
+
+/**
+ * The statuses listed: the one asked for; else every open one, and closed ones too when searching (a reference
+ * typed in the box is found whatever became of the request).
+ */
+export function listedStatuses(filters: Pick<QueueFilters, 'status' | 'search'>): readonly RequestStatus[] {
+  if (filters.status) return [filters.status];
+  return filters.search ? REQUEST_STATUSES : OPEN_STATUSES;
+}
+
+/** A LIKE pattern matching the words anywhere, the typed % and _ taken literally. */
+export function containsPattern(search: string): string {
+  return `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 export function isLate(deadline: Deadline, now: Date): boolean {

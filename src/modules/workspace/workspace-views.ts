@@ -81,6 +81,7 @@ export class WorkspaceViews {
         segment: filters.segment,
         department: filters.department,
         late: filters.lateOnly ? '1' : null,
+        q: filters.search,
         ...change,
       };
       for (const [key, value] of Object.entries(all)) if (value) params.set(key, String(value));

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { StaffPrincipal } from '../accounts/accounts.types';
-import { OPEN_STATUSES } from '../requests/request-state.policy';
 import type { CloseReason, RequestKind, RequestStatus } from '../requests/request.types';
 import { visibleRequestsCondition } from './staff-requests.repository';
-import type { QueueFilters } from './workspace-queue.policy';
+import { containsPattern, listedStatuses, QueueFilters } from './workspace-queue.policy';
 
 /** A queue line: what the table shows, with the deadline that applies now (if any). */
 export interface QueueRow {
@@ -105,20 +104,23 @@ export class WorkspaceRepository {
            AND ($${next + 1}::text IS NULL OR r.kind = $${next + 1})
            AND ($${next + 2}::text IS NULL OR r.segment_code = $${next + 2})
            AND ($${next + 3}::text IS NULL OR r.department_code = $${next + 3})
+           AND ($${next + 6}::text IS NULL OR r.reference ILIKE $${next + 6} OR r.subject ILIKE $${next + 6}
+                OR r.organisation_name ILIKE $${next + 6} OR r.buyer_first_name || ' ' || r.buyer_last_name ILIKE $${next + 6})
       )
       SELECT * FROM matching WHERE NOT $${next + 4}::boolean OR "dueAt" < $${next + 5}`;
     const params = [
       ...visible.params,
-      filters.status ? [filters.status] : OPEN_STATUSES,
+      listedStatuses(filters),
       filters.kind,
       filters.segment,
       filters.department,
       filters.lateOnly,
       now,
+      filters.search ? containsPattern(filters.search) : null,
     ];
     const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM (${matching}) counted`, params);
     const rows = await this.dataSource.query(
-      `${matching} ORDER BY "dueAt" ASC NULLS LAST, "createdAt", id LIMIT $${next + 6} OFFSET $${next + 7}`,
+      `${matching} ORDER BY "dueAt" ASC NULLS LAST, "createdAt", id LIMIT $${next + 7} OFFSET $${next + 8}`,
       [...params, page.size, page.offset],
     );
     return { rows: rows.map((row: QueueRow) => ({ ...row, deadlineKind: row.dueAt ? row.deadlineKind : null })), total };
