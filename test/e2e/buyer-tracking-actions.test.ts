@@ -191,6 +191,45 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     expect((await fetch(`${t.url}/suivi/${request.reference}/retrait?t=${encodeURIComponent(request.token)}`)).status).toBe(409);
   });
 
+  it('takes a forgotten detail before the answer (form sent twice: once), tells the facilitator, keeps the status; no longer once a precision is asked', async () => {
+    const request = await submittedAndTaken(t, 7, { email: 'dominique@example.org' });
+    let html = await (await page(request)).text();
+    expect(html).toContain('Ajouter une information');
+    expect(html).toContain(`action="/suivi/${request.reference}/information"`);
+
+    const empty = await postForm(request, 'information', { t: request.token, formToken: FORM_TOKEN, message: ' ' });
+    expect(empty.status).toBe(400);
+    expect(await empty.text()).toContain('Écrivez votre message.');
+    const detail = 'Le lot 2 comprend aussi <b>les serviettes</b> : 40 000 € HT.';
+    for (let i = 0; i < 2; i++) {
+      const sent = await postForm(request, 'information', { t: request.token, formToken: FORM_TOKEN, message: detail });
+      expect(sent.status).toBe(303);
+    }
+    expect(await state(request)).toEqual({ status: 'in_progress', close_reason: null });
+    expect(
+      await t.dataSource.query(`SELECT kind, body FROM request_messages WHERE request_id = $1 AND author_type = 'buyer'`, [request.id]),
+    ).toEqual([{ kind: 'buyer_information', body: detail }]);
+    expect((await buyerEvents(request)).filter((e: { type: string }) => e.type !== 'submitted')).toEqual([
+      { type: 'buyer_added_information', from_status: 'in_progress', to_status: 'in_progress', is_public: true },
+    ]);
+    const [mail] = await mailsTo(t, 'facilitator-buyer-message');
+    expect(mail.recipient).toBe('dominique@example.org');
+    expect(mail.subject).toBe(`Demande ${request.reference} : l’acheteur a ajouté une information`);
+    expect(mail.text_body).toContain(detail);
+    html = await (await page(request)).text();
+    expect(html).toContain('Vous avez ajouté une information');
+    expect(html).toContain('Le lot 2 comprend aussi &lt;b&gt;les serviettes&lt;/b&gt;');
+
+    // Through the API too, then refused once a precision is asked (the precision form takes over).
+    expect((await api(request, 'information', { message: 'Et le lot 3 : 10 000 € HT.' })).status).toBe(200);
+    await staffWrites(t, request, 'clarification_question', 'Quel volume ?');
+    const refused = await api(request, 'information', { message: 'Encore une chose.' });
+    expect(refused.status).toBe(409);
+    html = await (await page(request)).text();
+    expect(html).not.toContain(`action="/suivi/${request.reference}/information"`);
+    expect(await mailsTo(t, 'facilitator-buyer-message')).toHaveLength(2);
+  });
+
   it('answers the same 404 to a wrong token on every route, page and API, and changes nothing', async () => {
     const request = await submittedAndTaken(t, 6);
     await staffWrites(t, request, 'clarification_question', 'Une question ?');
@@ -200,6 +239,7 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
       () => fetch(`${t.url}/suivi/${request.reference}/retrait?t=${wrong}`),
       () => postForm(request, 'precision', { t: wrong, message: 'Bonjour' }),
       () => postForm(request, 'reponse', { t: wrong, message: 'Bonjour' }),
+      () => postForm(request, 'information', { t: wrong, message: 'Bonjour' }),
       () => postForm(request, 'retrait', { t: wrong }),
       () => postForm(request, 'precision', { message: 'Bonjour' }),
       () =>
@@ -213,7 +253,7 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
       expect(response.status).toBe(404);
       expect(await response.text()).toContain('Page introuvable');
     }
-    for (const action of ['clarification', 'replies', 'withdrawal']) {
+    for (const action of ['clarification', 'replies', 'information', 'withdrawal']) {
       const response = await api(request, action, { message: 'Bonjour' }, wrong);
       expect(response.status).toBe(404);
       expect((await response.json()).code).toBe('not_found');

@@ -1,15 +1,29 @@
 /** The words of a request's written exchanges and of the help an answer carries. */
-export const MESSAGE_KINDS = ['clarification_question', 'buyer_clarification', 'answer', 'buyer_reply', 'internal_note'] as const;
+export const MESSAGE_KINDS = [
+  'clarification_question',
+  'buyer_clarification',
+  'answer',
+  'buyer_reply',
+  'buyer_information',
+  'internal_note',
+] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
 /** Everything but internal notes is part of the conversation with the buyer. */
-export const BUYER_VISIBLE_KINDS: readonly MessageKind[] = ['clarification_question', 'buyer_clarification', 'answer', 'buyer_reply'];
+export const BUYER_VISIBLE_KINDS: readonly MessageKind[] = [
+  'clarification_question',
+  'buyer_clarification',
+  'answer',
+  'buyer_reply',
+  'buyer_information',
+];
 
 export const MESSAGE_KIND_LABELS: Record<MessageKind, string> = {
   clarification_question: 'Demande de précision',
   buyer_clarification: 'Précision de l’acheteur',
   answer: 'Réponse',
   buyer_reply: 'Réponse de l’acheteur',
+  buyer_information: 'Information ajoutée par l’acheteur',
   internal_note: 'Note interne',
 };
 

@@ -17,6 +17,7 @@ const MATRIX: Record<Exclude<RequestAction, 'close'>, string> = {
   buyer_clarified: '        -          -          -         -            in_progress    -         -',
   answer: '                 -          -          -         answered     -              -         -',
   buyer_replied_to_answer: '-         -          -         -            -              in_progress in_progress',
+  buyer_added_information: 'submitted unassigned assigned  in_progress  -              -         -',
   withdraw: '               closed     closed     closed    closed       closed         closed    -',
   transfer: '               -          submitted  submitted submitted    submitted      -         -',
   split: '                  -          -          assigned  in_progress  -              -         -',
@@ -104,6 +105,7 @@ describe('request state machine', () => {
     ['closed', 'facilitator', []],
     ['awaiting_buyer', 'buyer', ['buyer_clarified', 'withdraw']],
     ['answered', 'buyer', ['buyer_replied_to_answer', 'withdraw']],
+    ['in_progress', 'buyer', ['buyer_added_information', 'withdraw']],
     ['unassigned', 'animator', ['reassign', 'reroute']],
     ['submitted', 'system', ['route_assigned', 'route_unassigned']],
   ] as const)('allowed actions in %s for the %s', (status, actor, expected) => {

@@ -9,6 +9,8 @@
  *   so by e-mail or phone) from any open status. The buyer withdraws from the tracking page (`withdraw`).
  * - a buyer's reply reopens a closed request only if it was closed after an answer (`answered`, `no_reply`);
  *   whether the reply window is still open is the caller's decision (it knows the calendar).
+ * - the buyer may add information (a forgotten detail) while nothing is asked of them and no answer came yet:
+ *   submitted to in progress; the status stays. Awaiting them, they give the precision; answered, they reply.
  */
 import { AppError } from '../../common/errors/app-errors';
 import {
@@ -32,6 +34,7 @@ export const ACTION_ACTORS: Record<RequestAction, ActionActor> = {
   buyer_clarified: 'buyer',
   answer: 'facilitator',
   buyer_replied_to_answer: 'buyer',
+  buyer_added_information: 'buyer',
   close: 'facilitator',
   withdraw: 'buyer',
   transfer: 'facilitator',
@@ -68,6 +71,7 @@ const MOVES: Record<Exclude<RequestAction, 'close'>, { from: readonly RequestSta
   buyer_clarified: { from: ['awaiting_buyer'], to: 'in_progress' },
   answer: { from: ['in_progress'], to: 'answered' },
   buyer_replied_to_answer: { from: ['answered', 'closed'], to: 'in_progress' },
+  buyer_added_information: { from: ['submitted', 'unassigned', 'assigned', 'in_progress'], to: 'same' },
   withdraw: { from: OPEN_STATUSES, to: 'closed' },
   transfer: { from: ['unassigned', 'assigned', 'in_progress', 'awaiting_buyer'], to: 'submitted' },
   split: { from: ['assigned', 'in_progress'], to: 'same' },

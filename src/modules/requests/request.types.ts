@@ -82,6 +82,7 @@ export const ACTION_LABELS = {
   buyer_clarified: 'Précision apportée par l’acheteur',
   answer: 'Répondre',
   buyer_replied_to_answer: 'Réponse de l’acheteur',
+  buyer_added_information: 'Information ajoutée par l’acheteur',
   close: 'Clôturer',
   withdraw: 'Retirer ma demande',
   transfer: 'Transférer vers l’autre type de facilitateur',

@@ -11,6 +11,7 @@ import { RoutingRepository } from '../routing/routing.repository';
 import { RoutingService } from '../routing/routing.service';
 import { SurveysService } from '../surveys/surveys.service';
 import { replyPermission } from './reply-window.policy';
+import type { MessageKind } from './request-message.types';
 import { nextStatus } from './request-state.policy';
 import { AdviceRequest } from './request.entities';
 import { RequestMessagesRepository } from './request-messages.repository';
@@ -27,10 +28,10 @@ export interface BuyerMessageInput {
   formToken?: unknown;
 }
 
-type FacilitatorNews = { what: 'clarification' | 'reply' | 'withdrawn'; body: string | null };
+type FacilitatorNews = { what: 'clarification' | 'reply' | 'information' | 'withdrawn'; body: string | null };
 
 /**
- * What the buyer does from their private link: give the precision asked, reply to the answer, withdraw. Each is
+ * What the buyer does from their private link: give the precision asked, reply to the answer, add information, withdraw. Each is
  * one transaction under the request's lock: the message, the status, the public history event, the facilitator's
  * e-mail (and for a withdrawal, the facilitator's place freed).
  */
@@ -56,14 +57,7 @@ export class TrackingActionsService {
     await this.inTransaction(request, this.messageId(request.id, input.formToken), async (manager, locked, messageId) => {
       const to = nextStatus(locked, 'buyer_clarified');
       return [
-        ...this.messages.insertStatements({
-          id: messageId,
-          requestId: locked.id,
-          kind: 'buyer_clarification',
-          authorType: 'buyer',
-          authorId: null,
-          body,
-        }),
+        ...this.buyerMessage(locked.id, messageId, 'buyer_clarification', body),
         ...this.change(locked, to, 'buyer_clarified'),
         ...(await this.routing.pauseEndedStatements(manager, locked, this.clock.now())),
         ...(await this.facilitatorMail(manager, locked, { what: 'clarification', body })),
@@ -90,17 +84,24 @@ export class TrackingActionsService {
         ...(reopened ? this.surveys.cancelStatements(locked.id) : []),
       ];
       return [
-        ...this.messages.insertStatements({
-          id: messageId,
-          requestId: locked.id,
-          kind: 'buyer_reply',
-          authorType: 'buyer',
-          authorId: null,
-          body,
-        }),
+        ...this.buyerMessage(locked.id, messageId, 'buyer_reply', body),
         ...this.change(locked, to, 'buyer_replied'),
         ...reclaim,
         ...(await this.facilitatorMail(manager, locked, { what: 'reply', body })),
+      ];
+    });
+  }
+
+  /** A detail the buyer forgot, before any answer: the status stays; the facilitator, if any, is told. */
+  async addInformation(reference: string, token: unknown, input: BuyerMessageInput): Promise<void> {
+    const request = await this.tracking.authorise(reference, token);
+    const body = validMessage(input.message);
+    await this.inTransaction(request, this.messageId(request.id, input.formToken), async (manager, locked, messageId) => {
+      const to = nextStatus(locked, 'buyer_added_information');
+      return [
+        ...this.buyerMessage(locked.id, messageId, 'buyer_information', body),
+        this.requests.eventStatement(this.eventOf(locked, to, 'buyer_added_information', null)),
+        ...(await this.facilitatorMail(manager, locked, { what: 'information', body })),
       ];
     });
   }
@@ -145,6 +146,10 @@ export class TrackingActionsService {
     });
   }
 
+  private buyerMessage(requestId: string, id: string, kind: MessageKind, body: string): SqlStatement[] {
+    return this.messages.insertStatements({ id, requestId, kind, authorType: 'buyer', authorId: null, body });
+  }
+
   /** The page form's one-time token names the message, so a form sent twice stores it once. */
   private messageId(requestId: string, formToken: unknown): string {
     if (typeof formToken !== 'string' || !FORM_TOKEN.test(formToken)) return randomUUID();
@@ -175,6 +180,7 @@ export class TrackingActionsService {
     const subjects = {
       clarification: `Demande ${request.reference} : l’acheteur a apporté sa précision`,
       reply: `Demande ${request.reference} : l’acheteur a répondu, la demande est rouverte`,
+      information: `Demande ${request.reference} : l’acheteur a ajouté une information`,
       withdrawn: `Demande ${request.reference} retirée par l’acheteur`,
     };
     return this.mail.prepare({

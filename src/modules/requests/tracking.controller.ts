@@ -70,6 +70,26 @@ export class TrackingController {
     return this.tracking.findForBuyer(reference, token);
   }
 
+  @Post('api/v1/requests/:reference/information')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Ajouter une information',
+    description:
+      'Un élément oublié, tant qu’aucune précision ne vous est demandée et qu’aucune réponse n’est venue ; transmis au facilitateur.',
+  })
+  @ApiBody(MESSAGE_BODY)
+  @ApiOkResponse({ description: 'La demande à jour' })
+  @ApiBadRequestResponse({ description: 'Message absent ou trop long (erreur par champ)' })
+  @ApiConflictResponse({ description: 'Une précision vous est demandée, ou la demande a reçu sa réponse' })
+  async addInformation(
+    @Param('reference') reference: string,
+    @Headers('x-tracking-token') token: string | undefined,
+    @Body() body: PageBody,
+  ) {
+    await this.actions.addInformation(reference, token, { message: body?.message });
+    return this.tracking.findForBuyer(reference, token);
+  }
+
   @Post('api/v1/requests/:reference/withdrawal')
   @HttpCode(200)
   @ApiOperation({ summary: 'Retirer la demande', description: 'La demande est clôturée avec le motif « retirée ».' })
@@ -99,6 +119,14 @@ export class TrackingController {
   async replyPage(@Param('reference') reference: string, @Body() body: PageBody, @Res() res: Response) {
     await this.fromForm(res, reference, body, () =>
       this.actions.reply(reference, body?.t, { message: body?.message, formToken: body?.formToken }),
+    );
+  }
+
+  @Post('suivi/:reference/information')
+  @ApiExcludeEndpoint()
+  async addInformationPage(@Param('reference') reference: string, @Body() body: PageBody, @Res() res: Response) {
+    await this.fromForm(res, reference, body, () =>
+      this.actions.addInformation(reference, body?.t, { message: body?.message, formToken: body?.formToken }),
     );
   }
 

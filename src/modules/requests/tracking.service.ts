@@ -40,6 +40,8 @@ export interface BuyerActions {
   reply: boolean;
   replyUntil: string | null;
   replyRefusal: string | null;
+  /** A forgotten detail, while nothing is asked of the buyer and no answer came yet. */
+  addInformation: boolean;
   withdraw: boolean;
 }
 
@@ -73,6 +75,7 @@ const EVENT_LABELS: Record<string, string> = {
   taken_in_charge: 'Prise en charge par le facilitateur',
   buyer_clarified: 'Votre précision a été transmise',
   buyer_replied: 'Votre réponse a été transmise : demande rouverte',
+  buyer_added_information: 'Vous avez ajouté une information',
   withdrawn: 'Vous avez retiré votre demande',
   auto_closed: 'Clôturée à la fin du délai de réponse',
   [HANDED_OVER_EVENT]: 'Transmise à un autre facilitateur',
@@ -122,6 +125,7 @@ export class TrackingService {
       replyUntil: reply?.allowed ? reply.until.toISOString() : null,
       // Only worth saying once there was an answer to reply to.
       replyRefusal: reply && !reply.allowed && answeredAt ? reply.message : null,
+      addInformation: possible.includes('buyer_added_information'),
       withdraw: possible.includes('withdraw'),
     };
   }

@@ -13,6 +13,7 @@ const EVENT_LABELS: Record<string, string> = {
   buyer_clarified: 'Précision apportée par l’acheteur',
   answered: 'Réponse envoyée',
   buyer_replied: 'Réponse de l’acheteur, demande rouverte',
+  buyer_added_information: 'Information ajoutée par l’acheteur',
   closed: 'Clôturée',
   auto_closed: 'Clôturée automatiquement',
   withdrawn: 'Retirée par l’acheteur',
