@@ -251,7 +251,9 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     for (const call of pages) {
       const response = await call();
       expect(response.status).toBe(404);
-      expect(await response.text()).toContain('Page introuvable');
+      const html = await response.text();
+      expect(html).toContain('Page introuvable');
+      expect(html).toContain('href="/suivi">Retrouver mes demandes</a>');
     }
     for (const action of ['clarification', 'replies', 'information', 'withdrawal']) {
       const response = await api(request, action, { message: 'Bonjour' }, wrong);

@@ -85,6 +85,8 @@ export function respondWithError(error: unknown, req: Request, res: Response, lo
   }
   res.render('error', {
     title: body.statusCode === 404 ? 'Page introuvable' : 'Erreur',
+    // A buyer's link cut short in an e-mail lands here: the way to get it again.
+    notFound: body.statusCode === 404,
     heading:
       body.statusCode === 404
         ? 'Page introuvable'
