@@ -11,7 +11,7 @@ import { QUEUE_PAGE_SIZE } from '../../src/modules/workspace/workspace-queue.pol
 import { staffWrites, submittedAndTaken } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
 import { bearerFor, csrfIn, insertStaff, StaffClient } from '../support/staff';
-import { bodyOf, submitRequest, TestApp, useTestApp } from '../support/test-app';
+import { bodyOf, submitRequest, TestApp, useTestApp, validRequestBody } from '../support/test-app';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -241,5 +241,37 @@ describe('the workspace queue', () => {
     const tooLong = await api(`q=${'x'.repeat(101)}`);
     expect(tooLong.status).toBe(400);
     expect((await tooLong.json()).errors).toEqual([{ field: 'q', message: 'Recherche de 100 caractères au plus.' }]);
+  });
+  it('lists the buyer’s other requests on a request page, those the person may see only', async () => {
+    const mine = await insertFacilitator(t.dataSource, { network: 'aura-ee' });
+    const colleague = await insertFacilitator(t.dataSource, { network: 'aura-ee' });
+    const staff = await insertStaff(t.dataSource, { role: 'facilitator', facilitatorId: mine, networks: ['aura-ee'] });
+    const asBuyer = (n: number, email: string, subject: string) =>
+      submitRequest(t, n, { subject, buyer: { ...(validRequestBody(n).buyer as object), email } });
+    const current = await asBuyer(1, 'noa.bernard@example.fr', 'Cantine : produits bio');
+    const earlier = await asBuyer(2, 'Noa.Bernard@example.fr', 'Papier recyclé');
+    const colleagues = await asBuyer(3, 'noa.bernard@example.fr', 'Mobilier de bureau');
+    const stranger = await asBuyer(4, 'autre@example.fr', 'Véhicules électriques');
+    await place(current, mine, 'in_progress', new Date(Date.now() + DAY));
+    await place(earlier, mine, 'closed', null);
+    await place(colleagues, colleague, 'in_progress', new Date(Date.now() + DAY));
+    await place(stranger, mine, 'in_progress', new Date(Date.now() + DAY));
+
+    const client = new StaffClient(t.url);
+    await client.signIn(staff.email);
+    const html = await (await client.get(`/espace/demandes/${current}`)).text();
+    expect(html).toContain('Autres demandes de cet acheteur');
+    expect(html).toContain(`<a href="/espace/demandes/${earlier}">${earlier}</a> — Papier recyclé (Clôturée, déposée le`);
+    expect(html).not.toContain(colleagues);
+    expect(html).not.toContain(stranger);
+
+    const animator = new StaffClient(t.url);
+    await animator.signIn((await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] })).email);
+    const seen = await (await animator.get(`/espace/demandes/${current}`)).text();
+    expect(seen).toContain(`/espace/demandes/${earlier}`);
+    expect(seen).toContain(`/espace/demandes/${colleagues}`);
+    expect(seen).not.toContain(`/espace/demandes/${current}"`);
+    // Alone with their address: no list.
+    expect(await (await client.get(`/espace/demandes/${stranger}`)).text()).not.toContain('Autres demandes de cet acheteur');
   });
 });

@@ -33,7 +33,8 @@ export class WorkspaceApiController {
   @ApiQuery({
     name: 'q',
     required: false,
-    description: 'Recherche (100 caractères au plus) dans la référence, l’objet, l’organisation et le nom de l’acheteur ; sans status, clôturées comprises',
+    description:
+      'Recherche (100 caractères au plus) dans la référence, l’objet, l’organisation et le nom de l’acheteur ; sans status, clôturées comprises',
   })
   @ApiQuery({ name: 'page', required: false, type: Number, description: 'À partir de 1 ; au-delà de la dernière, la dernière' })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Paramètre inconnu ou valeur non comprise (erreurs par champ)' })

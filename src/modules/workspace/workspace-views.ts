@@ -138,6 +138,7 @@ export class WorkspaceViews {
         reasonLabel: historyReasonLabel(event.reason),
       })),
       closeReasonLabel: request.closeReason ? CLOSE_REASON_LABELS[request.closeReason] : null,
+      buyerRequests: page.buyerRequests.map((other) => ({ ...other, statusLabel: STAFF_STATUS_LABELS[other.status] })),
       kindLabel: KIND_LABELS[request.kind],
       department: this.departmentLabel(request.departmentCode),
       segment: this.reference.segment(request.segmentCode)?.label ?? request.segmentCode,

@@ -23,6 +23,13 @@ export interface QueueRow {
   dueAt: Date | null;
 }
 
+export interface SameBuyerRequest {
+  reference: string;
+  subject: string;
+  status: RequestStatus;
+  createdAt: Date;
+}
+
 export interface HistoryEvent {
   fromStatus: RequestStatus | null;
   toStatus: RequestStatus | null;
@@ -153,6 +160,20 @@ export class WorkspaceRepository {
       [requestId],
     );
     return rows[0] ?? null;
+  }
+
+  /**
+   * The buyer's other requests (same e-mail address, any case) that this person may see, the latest first:
+   * what the facilitator should know of the buyer's earlier questions.
+   */
+  sameBuyer(staff: StaffPrincipal, requestId: string, buyerEmail: string, limit: number): Promise<SameBuyerRequest[]> {
+    const visible = visibleRequestsCondition(staff, 4);
+    return this.dataSource.query(
+      `SELECT r.reference, r.subject, r.status, r.created_at AS "createdAt" FROM requests r
+        WHERE lower(r.buyer_email) = lower($1) AND r.id <> $2 AND ${visible.sql}
+        ORDER BY r.created_at DESC LIMIT $3`,
+      [buyerEmail, requestId, limit, ...visible.params],
+    );
   }
 
   /** The full history, staff named (an actor id is a staff account or, from routing, a facilitator record). */

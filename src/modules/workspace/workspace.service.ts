@@ -31,6 +31,8 @@ import { WorkspaceRepository } from './workspace.repository';
 
 export const DECLINE_REASONS: readonly DeclineReason[] = ['not_my_territory', 'not_my_expertise', 'unavailable'];
 const TEXT_MAX = 10_000;
+/** The buyer's other requests listed on a request page: enough to see a pattern, not a file. */
+const SAME_BUYER_SHOWN = 10;
 
 type Visible = RequestScope & { id: string; reference: string };
 
@@ -124,10 +126,11 @@ export class WorkspaceService {
   async requestPage(staff: StaffPrincipal, reference: string) {
     const visible = await this.find(staff, reference);
     const request = (await this.workspace.detail(visible.id))!;
-    const [history, messages, attachments] = await Promise.all([
+    const [history, messages, attachments, buyerRequests] = await Promise.all([
       this.workspace.history(request.id),
       this.messages.messagesOf(request.id, 'staff'),
       this.attachments.listForRequest(request.id),
+      request.buyerEmail ? this.workspace.sameBuyer(staff, request.id, request.buyerEmail, SAME_BUYER_SHOWN) : [],
     ]);
     const pauses = pausesFromHistory(history);
     const names = await this.workspace.staffNames([
@@ -143,6 +146,7 @@ export class WorkspaceService {
       history,
       messages: messages.map((m) => ({ ...m, authorName: m.authorId ? (names.get(m.authorId) ?? null) : null })),
       attachments,
+      buyerRequests,
       actions: this.permitted(staff, { ...visible, status: request.status }),
     };
   }
