@@ -36,6 +36,10 @@ it('déclare puis supprime une absence depuis l’espace facilitateur', async ()
   await audited.getByText('L’absence est enregistrée').waitFor();
   expect(await audited.getByRole('cell', { name: 'Formation' }).count()).toBe(1);
   await expectNoAxeViolations(audited, 'mes absences, une à venir');
+  await audited.goto(`${t.url}/espace`);
+  await audited.getByRole('link', { name: 'Ma fiche', exact: true }).click();
+  await audited.getByRole('heading', { level: 1, name: 'Ma fiche de facilitateur' }).waitFor();
+  await expectNoAxeViolations(audited, 'ma fiche de facilitateur');
   await closePage(audited);
 
   // Without JavaScript: the absence deleted, then a one-day absence declared.

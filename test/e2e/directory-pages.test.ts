@@ -128,7 +128,7 @@ describe('directory pages: records (animators, admins) and absences (the facilit
     expect(await facilitatorCount()).toBe(1);
   });
 
-  it('lets an animator change a record; the facilitator themself and other networks get 404', async () => {
+  it('lets an animator change a record; the facilitator themself reads it; other networks get 404', async () => {
     const id = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Ophélie', capacity: 10, departments: ['38'] });
     const animator = await signedIn({ role: 'animator', networks: ['aura-ee'] });
     const page = await (await animator.get(profilePage(id))).text();
@@ -155,12 +155,22 @@ describe('directory pages: records (animators, admins) and absences (the facilit
 
     const self = await signedIn({ role: 'facilitator', facilitatorId: id, networks: ['aura-ee'] });
     const foreignAnimator = await signedIn({ role: 'animator', networks: ['reseco'] });
-    for (const outsider of [self, foreignAnimator]) {
-      const csrf = csrfIn(await (await outsider.get('/espace/compte')).text());
-      expect((await outsider.get(profilePage(id))).status).toBe(404);
-      expect((await outsider.post(profilePage(id), { _csrf: csrf, ...form, capacity: '50', active: 'true' })).status).toBe(404);
-    }
+    // The facilitator reads their own record, without a form: their animators change it.
+    const own = await self.get(profilePage(id));
+    expect(own.status).toBe(200);
+    const ownHtml = await own.text();
+    expect(ownHtml).toContain('<h1>Ma fiche de facilitateur</h1>');
+    expect(ownHtml).toContain('01 Ain, 38 Isère, 73 Savoie');
+    expect(ownHtml).toContain('3 demandes ouvertes à la fois ; 0 en ce moment');
+    expect(ownHtml).toContain('retiré du routage');
+    expect(ownHtml).not.toContain(`action="${profilePage(id)}"`);
+    expect(await (await self.get('/espace')).text()).toContain(`href="${profilePage(id)}">Ma fiche</a>`);
+    const selfCsrf = csrfIn(await (await self.get('/espace/compte')).text());
+    expect((await self.post(profilePage(id), { _csrf: selfCsrf, ...form, capacity: '50', active: 'true' })).status).toBe(404);
     expect((await self.get(NEW)).status).toBe(404);
+    const csrf = csrfIn(await (await foreignAnimator.get('/espace/compte')).text());
+    expect((await foreignAnimator.get(profilePage(id))).status).toBe(404);
+    expect((await foreignAnimator.post(profilePage(id), { _csrf: csrf, ...form, capacity: '50', active: 'true' })).status).toBe(404);
     expect(await record(id)).toMatchObject({ capacity: 3, active: false });
   });
 

@@ -161,10 +161,11 @@ describe('permission matrix of the staff endpoints', () => {
     // Taking from the pool: refused for lack of room (409) to those who may try.
     { method: 'POST', route: '/espace/demandes/:ref/prise-en-reserve', pool: true, expected: poolNetworkFacilitators('page', 409) },
     { method: 'GET', route: '/espace/facilitateurs', expected: managers('page', 200) },
-    // Directory pages: records by the animators of the network and admins; blank forms refused (400) to them.
+    // Directory pages: records changed by the animators of the network and admins; blank forms refused (400) to them.
     { method: 'GET', route: '/espace/facilitateurs/nouveau', expected: managers('page', 200) },
     { method: 'POST', route: '/espace/facilitateurs/nouveau', body: {}, expected: managers('page', 400) },
-    { method: 'GET', route: '/espace/facilitateurs/:id/fiche', expected: network('page', 200) },
+    // The facilitator themself reads their record (no form); managers get the form.
+    { method: 'GET', route: '/espace/facilitateurs/:id/fiche', expected: selfOrNetwork('page', 200) },
     { method: 'POST', route: '/espace/facilitateurs/:id/fiche', body: {}, expected: network('page', 400) },
     // Absence pages, on the holder's facilitator record: blank dates are refused (400) to those who may declare.
     { method: 'GET', route: '/espace/facilitateurs/:id/absences', expected: selfOrNetwork('page', 200) },

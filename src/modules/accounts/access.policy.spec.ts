@@ -1,5 +1,5 @@
 import {
-  canManageAbsences,
+  isSelfOrManager,
   canManageAccount,
   canManageFacilitator,
   canReassign,
@@ -97,8 +97,8 @@ describe('access policy', () => {
     ['an animator, a facilitator of their network', animator, { id: 'f-2', networkCode: 'res-occ' }, true],
     ['an animator, a facilitator of another network', animator, { id: 'f-9', networkCode: 'bfc-ee' }, false],
     ['an admin, anyone', admin, { id: 'f-9', networkCode: 'bfc-ee' }, true],
-  ] as const)('canManageAbsences: %s', (_label, principal, target, expected) => {
-    expect(canManageAbsences(principal, target)).toBe(expected);
+  ] as const)('isSelfOrManager: %s', (_label, principal, target, expected) => {
+    expect(isSelfOrManager(principal, target)).toBe(expected);
   });
 
   it('visibleNetworks: all for an admin, their own for others', () => {

@@ -65,8 +65,11 @@ export function canManageFacilitator(p: StaffPrincipal, facilitatorNetworkCode: 
   return p.role === 'admin' || (p.role === 'animator' && inNetworks(p, facilitatorNetworkCode));
 }
 
-/** Absences: a facilitator declares their own; animators and admins those of the facilitators they manage. */
-export function canManageAbsences(p: StaffPrincipal, facilitator: { id: string; networkCode: string }): boolean {
+/**
+ * A facilitator's record and absences: the facilitator themself (reads their record, declares their absences), and
+ * the animators and admins who manage them.
+ */
+export function isSelfOrManager(p: StaffPrincipal, facilitator: { id: string; networkCode: string }): boolean {
   return (p.role === 'facilitator' && p.facilitatorId === facilitator.id) || canManageFacilitator(p, facilitator.networkCode);
 }
 

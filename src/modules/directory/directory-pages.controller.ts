@@ -63,10 +63,11 @@ export class DirectoryPagesController {
     );
   }
 
+  /** Managers get the form; the facilitator themself, their record as it stands (their animators change it). */
   @Get(':id/fiche')
-  @StaffRoles('admin', 'animator')
   async profile(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string, @Res() res: Response, @Query('fait') done: unknown) {
-    const facilitator = await this.directory.get(id, visibleNetworks(staff));
+    const facilitator = await this.directory.forSelfOrManager(staff, id);
+    if (staff.facilitatorId === facilitator.id) return this.renderOwnProfile(res, facilitator);
     this.renderProfile(res, staff, facilitator, 200, formModel({ ...facilitatorFormOf(facilitator) }), NOTICES[String(done)]);
   }
 
@@ -86,13 +87,13 @@ export class DirectoryPagesController {
 
   @Get(':id/absences')
   async absences(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string, @Res() res: Response, @Query('fait') done: unknown) {
-    const facilitator = await this.directory.withAbsencesManagedBy(staff, id);
+    const facilitator = await this.directory.forSelfOrManager(staff, id);
     this.renderAbsences(res, staff, facilitator, 200, formModel(), NOTICES[String(done)]);
   }
 
   @Post(':id/absences')
   async addAbsence(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string, @Res() res: Response, @Body() body: Form = {}) {
-    const facilitator = await this.directory.withAbsencesManagedBy(staff, id);
+    const facilitator = await this.directory.forSelfOrManager(staff, id);
     // Empty fields of the form count as not given, so a blank date reads « Indiquez … ».
     const fields = { startsOn: filled(body.startsOn), endsOn: filled(body.endsOn), reason: filled(body.reason) };
     await onFieldErrors(
@@ -109,7 +110,7 @@ export class DirectoryPagesController {
     @Param('absenceId') absenceId: string,
     @Res() res: Response,
   ) {
-    const facilitator = await this.directory.withAbsencesManagedBy(staff, id);
+    const facilitator = await this.directory.forSelfOrManager(staff, id);
     await this.directory.removeAbsence(facilitator.id, absenceId, [facilitator.networkCode]);
     res.redirect(303, `${absencesPage(facilitator)}?fait=suppression`);
   }
@@ -144,6 +145,18 @@ export class DirectoryPagesController {
             }))
           : [],
       segments: this.reference.allSegments().map((segment) => ({ value: segment.code, label: segment.label })),
+    });
+  }
+
+  private renderOwnProfile(res: Response, facilitator: FacilitatorDto) {
+    res.render('facilitator-own-profile', {
+      title: 'Ma fiche de facilitateur',
+      facilitator,
+      kindLabel: FACILITATOR_KINDS[facilitator.kind],
+      networkName: this.reference.network(facilitator.networkCode)?.name ?? facilitator.networkCode,
+      departments: facilitator.departmentCodes.map((code) => `${code} ${this.reference.department(code)?.name ?? ''}`.trim()),
+      segments: facilitator.segments.map((code) => this.reference.segment(code)?.label ?? code),
+      absencesUrl: absencesPage(facilitator),
     });
   }
 

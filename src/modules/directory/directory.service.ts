@@ -6,7 +6,7 @@ import { AppError, ValidationFailed } from '../../common/errors/app-errors';
 import { AppConfig } from '../../config/app-config';
 import { runAsOne } from '../../database/sql-statement';
 import { OutboxRepository } from '../../queue/outbox.repository';
-import { canManageAbsences } from '../accounts/access.policy';
+import { isSelfOrManager } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { MailService } from '../mail/mail.service';
 import { ReferenceService } from '../reference/reference.service';
@@ -62,10 +62,10 @@ export class DirectoryService {
     return facilitator;
   }
 
-  /** The workspace's absence pages: someone whose absences the person may not manage does not exist for them. */
-  async withAbsencesManagedBy(staff: StaffPrincipal, id: string): Promise<FacilitatorDto> {
+  /** The workspace's record and absence pages: for anyone but the facilitator and their managers, there is no such facilitator. */
+  async forSelfOrManager(staff: StaffPrincipal, id: string): Promise<FacilitatorDto> {
     const facilitator = UUID.test(id) ? await this.facilitators.view(id) : null;
-    if (!facilitator || !canManageAbsences(staff, facilitator)) throw facilitatorNotFound();
+    if (!facilitator || !isSelfOrManager(staff, facilitator)) throw facilitatorNotFound();
     return facilitator;
   }
 
