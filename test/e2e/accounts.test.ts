@@ -341,6 +341,18 @@ describe('staff accounts', () => {
   });
 
   describe('my account', () => {
+    it('shows the notice a redirect names, and none for a key that is not one (?fait=constructor)', async () => {
+      const { email } = await insertStaff(t.dataSource, { role: 'admin' });
+      const c = await signedIn(email);
+      expect(await (await c.get('/espace/compte?fait=profil')).text()).toContain('Vos nom et prénom sont enregistrés.');
+      for (const key of ['constructor', 'toString', '__proto__']) {
+        for (const path of ['/espace/compte', '/espace/comptes', '/espace']) {
+          const html = await (await c.get(`${path}?fait=${key}`)).text();
+          expect([path, key, html.includes('fr-alert--success')]).toEqual([path, key, false]);
+        }
+      }
+    });
+
     it('changes the password with the current one, and closes the other sessions', async () => {
       const { email } = await insertStaff(t.dataSource, { role: 'admin' });
       const other = await signedIn(email);

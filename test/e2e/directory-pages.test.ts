@@ -206,6 +206,7 @@ describe('directory pages: records (animators, admins) and absences (the facilit
     expect(removed.headers.get('location')).toBe(`${page(away)}?fait=suppression`);
     expect(await absencesOf(away)).toEqual([]);
     expect(await (await client.get(`${page(away)}?fait=suppression`)).text()).toContain('L’absence est supprimée.');
+    expect(await (await client.get(`${page(away)}?fait=constructor`)).text()).not.toContain('fr-alert--success');
     // Back at work: the next request goes to the less loaded of the two, now them.
     expect(await holderOf(await submitRequest(t, 4))).toBe(away);
   });

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Param, Post, Query, Res, UseGuards } from '@nest
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { formModel, onFieldErrors } from '../../web/form-model';
+import { noticeOf } from '../../web/notices';
 import { ReferenceService } from '../reference/reference.service';
 import { AccountsService } from './accounts.service';
 import { ROLE_LABELS, StaffPrincipal, StaffSessionRef } from './accounts.types';
@@ -31,7 +32,7 @@ export class AccountPagesController {
 
   @Get('compte')
   async myAccount(@CurrentStaff() staff: StaffPrincipal, @Res() res: Response, @Query('fait') done: unknown) {
-    await this.renderMyAccount(res, staff, 200, { notice: NOTICES[String(done)] });
+    await this.renderMyAccount(res, staff, 200, { notice: noticeOf(NOTICES, done) });
   }
 
   @Post('compte/profil')
@@ -85,7 +86,7 @@ export class AccountPagesController {
   ) {
     // The directory's « invitez-le » link names the new facilitator's address.
     const invite = formModel({ role: 'facilitator', email: typeof email === 'string' ? email.slice(0, 254) : undefined });
-    await this.renderAccounts(res, staff, 200, invite, NOTICES[String(done)]);
+    await this.renderAccounts(res, staff, 200, invite, noticeOf(NOTICES, done));
   }
 
   @Post('comptes')

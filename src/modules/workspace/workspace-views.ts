@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { FieldError } from '../../common/errors/app-errors';
 import { formModel, FormModel } from '../../web/form-model';
+import { noticeOf } from '../../web/notices';
 import { ReferenceService } from '../reference/reference.service';
 import {
   HELP_ITEM_TYPE_LABELS,
@@ -60,7 +61,7 @@ const DONE_NOTICES: Record<string, string> = {
 };
 
 export function doneNotice(done: unknown): string | undefined {
-  return typeof done === 'string' && Object.hasOwn(DONE_NOTICES, done) ? DONE_NOTICES[done] : undefined;
+  return noticeOf(DONE_NOTICES, done);
 }
 
 type Queue = Awaited<ReturnType<WorkspaceService['queue']>>;

@@ -1,0 +1,98 @@
+import { Injectable } from '@nestjs/common';
+import { parisDay } from '../../common/clock';
+import { FormModel } from '../../web/form-model';
+import { noticeOf } from '../../web/notices';
+import { visibleNetworks } from '../accounts/access.policy';
+import type { StaffPrincipal } from '../accounts/accounts.types';
+import { ReferenceService } from '../reference/reference.service';
+import { REQUEST_KINDS, RequestKind } from '../requests/request.types';
+import { FacilitatorDto } from './dto/facilitator.dto';
+
+/** Who the facilitator is, rather than what a request is about (KIND_LABELS). */
+const FACILITATOR_KINDS: Record<RequestKind, string> = {
+  environmental: 'Conseiller environnemental (guichet vert)',
+  social_clause: 'Facilitateur de clauses sociales',
+};
+
+const NOTICES: Record<string, string> = {
+  ajout: 'L’absence est enregistrée : aucune nouvelle demande ne sera confiée pendant ces jours.',
+  suppression: 'L’absence est supprimée.',
+  creation: 'Le facilitateur est ajouté à l’annuaire : le routage peut lui confier des demandes.',
+  modification: 'La fiche est enregistrée.',
+};
+
+export function profilePath(facilitator: { id: string }): string {
+  return `/espace/facilitateurs/${facilitator.id}/fiche`;
+}
+
+export function absencesPath(facilitator: { id: string }): string {
+  return `/espace/facilitateurs/${facilitator.id}/absences`;
+}
+
+/** Labels and choices for the directory pages: the templates only lay them out. */
+@Injectable()
+export class DirectoryViews {
+  constructor(private readonly reference: ReferenceService) {}
+
+  /** The form of a new facilitator (no `facilitator`) or of an existing one, for their managers. */
+  profilePage(staff: StaffPrincipal, facilitator: FacilitatorDto | undefined, form: FormModel, done?: unknown) {
+    const networks = this.networkOptions(staff);
+    return {
+      title: facilitator ? `Fiche de ${facilitator.firstName} ${facilitator.lastName}` : 'Ajouter un facilitateur',
+      facilitator,
+      action: facilitator ? profilePath(facilitator) : '/espace/facilitateurs/nouveau',
+      absencesUrl: facilitator && absencesPath(facilitator),
+      notice: noticeOf(NOTICES, done),
+      form,
+      kinds: REQUEST_KINDS.map((kind) => ({ value: kind, label: FACILITATOR_KINDS[kind] })),
+      networks,
+      // Few networks: their départements are spelt out beside the field; an admin's whole list would drown it.
+      networkDepartments:
+        networks.length <= 3
+          ? networks.map((network) => ({
+              name: network.label,
+              departments: this.reference
+                .allDepartments()
+                .filter((department) => department.networkCode === network.value)
+                .map((department) => `${department.code} ${department.name}`),
+            }))
+          : [],
+      segments: this.reference.allSegments().map((segment) => ({ value: segment.code, label: segment.label })),
+    };
+  }
+
+  /** A facilitator's own record, read-only. */
+  ownProfilePage(facilitator: FacilitatorDto) {
+    return {
+      title: 'Ma fiche de facilitateur',
+      facilitator,
+      kindLabel: FACILITATOR_KINDS[facilitator.kind],
+      networkName: this.reference.network(facilitator.networkCode)?.name ?? facilitator.networkCode,
+      departments: facilitator.departmentCodes.map((code) => `${code} ${this.reference.department(code)?.name ?? ''}`.trim()),
+      segments: facilitator.segments.map((code) => this.reference.segment(code)?.label ?? code),
+      absencesUrl: absencesPath(facilitator),
+    };
+  }
+
+  absencesPage(staff: StaffPrincipal, facilitator: FacilitatorDto, form: FormModel, done?: unknown) {
+    const own = staff.facilitatorId === facilitator.id;
+    return {
+      title: own ? 'Mes absences' : `Absences de ${facilitator.firstName} ${facilitator.lastName}`,
+      own,
+      facilitator,
+      pageUrl: absencesPath(facilitator),
+      today: parisDay(new Date()),
+      notice: noticeOf(NOTICES, done),
+      form,
+    };
+  }
+
+  /** The networks the person may put a facilitator in: an admin's all, an animator's own. */
+  networkOptions(staff: StaffPrincipal): Array<{ value: string; label: string }> {
+    const scope = visibleNetworks(staff);
+    return this.reference
+      .allNetworks()
+      .filter((network) => scope === null || scope.includes(network.code))
+      .map((network) => ({ value: network.code, label: network.name }));
+  }
+}
