@@ -2,6 +2,7 @@ import { CLOSE_REASONS } from '../requests/request.types';
 import {
   addMonths,
   isOpen,
+  isWithdrawn,
   nextStep,
   sendingDueAt,
   sentSchedule,
@@ -89,5 +90,20 @@ describe('survey policy', () => {
     ['cancelled', null, false],
   ] as const)('a %s survey expiring at %s is open: %s', (status, expiresAt, open) => {
     expect(isOpen({ status, expiresAt }, NOW)).toBe(open);
+  });
+});
+
+describe('isWithdrawn: a link sent before a reopening', () => {
+  const sentAt = new Date('2026-03-01T09:00:00Z');
+  it.each([
+    ['cancelled after being sent', 'cancelled', sentAt, true],
+    ['scheduled again after being sent', 'scheduled', sentAt, true],
+    ['cancelled before it was ever sent (no link exists)', 'cancelled', null, false],
+    ['scheduled, never sent', 'scheduled', null, false],
+    ['sent', 'sent', sentAt, false],
+    ['completed', 'completed', sentAt, false],
+    ['expired', 'expired', sentAt, false],
+  ] as const)('%s', (_label, status, sent, expected) => {
+    expect(isWithdrawn({ status, sentAt: sent })).toBe(expected);
   });
 });

@@ -17,12 +17,12 @@ import { SurveyWithRequest, SurveysRepository } from './surveys.repository';
 
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
-/** A sent survey whose request was reopened: the buyer will get a new link after the next closure. */
+/** A sent survey whose request was reopened: a new link follows a new closure as answered, if one comes. */
 export class SurveyWithdrawn extends AppError {
   constructor() {
     super(
       'conflict',
-      'Votre demande a été rouverte : ce questionnaire est suspendu. Un nouveau lien vous sera envoyé quelques jours après sa prochaine clôture.',
+      'Votre demande a été rouverte : ce questionnaire est suspendu. Si elle est de nouveau clôturée après une réponse, un nouveau lien vous sera envoyé quelques jours plus tard.',
     );
   }
 }
