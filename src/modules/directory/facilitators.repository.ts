@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { OPEN_STATUSES } from '../requests/request-state.policy';
 import type { RequestKind, RequestStatus } from '../requests/request.types';
+import { APPLICABLE_DEADLINE } from '../workspace/workspace.repository';
 import type { AbsenceDto } from './dto/absence.dto';
 import type { FacilitatorDto } from './dto/facilitator.dto';
 import type { FacilitatorProfile } from './facilitator.policy';
@@ -159,8 +160,7 @@ export class FacilitatorsRepository {
   /** The open requests the facilitator holds (their current assignments), the most urgent first. */
   async heldRequests(manager: EntityManager, facilitatorId: string): Promise<HeldRequest[]> {
     return manager.query(
-      `SELECT r.reference, r.subject, r.status,
-              CASE r.status WHEN 'assigned' THEN ra.take_charge_due_at WHEN 'in_progress' THEN ra.answer_due_at END AS "dueAt"
+      `SELECT r.reference, r.subject, r.status, ${APPLICABLE_DEADLINE} AS "dueAt"
          FROM request_assignments ra JOIN requests r ON r.id = ra.request_id
         WHERE ra.facilitator_id = $1 AND ra.ended_at IS NULL AND r.status = ANY($2::varchar[])
         ORDER BY "dueAt" NULLS LAST, r.created_at`,

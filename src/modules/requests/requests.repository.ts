@@ -196,9 +196,9 @@ export class RequestsRepository {
     return this.dataSource.query(
       `SELECT id, reference, subject, status, created_at AS "createdAt", buyer_email AS "buyerEmail",
               tracking_token_sealed AS "trackingTokenSealed"
-         FROM requests WHERE lower(buyer_email) = $1 AND tracking_token_sealed IS NOT NULL
+         FROM requests WHERE lower(buyer_email) = lower($1) AND tracking_token_sealed IS NOT NULL
         ORDER BY created_at DESC LIMIT $2`,
-      [email.toLowerCase(), limit],
+      [email, limit],
     );
   }
 

@@ -5,6 +5,12 @@ import type { CloseReason, RequestKind, RequestStatus } from '../requests/reques
 import { visibleRequestsCondition } from './staff-requests.repository';
 import { containsPattern, listedStatuses, QueueFilters } from './workspace-queue.policy';
 
+/**
+ * The deadline that applies now to request `r` under its current assignment `ra`: taking in charge while assigned,
+ * answering while in progress (kept on the assignment, pauses deducted); none otherwise.
+ */
+export const APPLICABLE_DEADLINE = `CASE r.status WHEN 'assigned' THEN ra.take_charge_due_at WHEN 'in_progress' THEN ra.answer_due_at END`;
+
 /** A queue line: what the table shows, with the deadline that applies now (if any). */
 export interface QueueRow {
   id: string;
@@ -86,8 +92,7 @@ export class WorkspaceRepository {
 
   /**
    * One page of the tab matching the filters, soonest deadline first (late ones at the top), then those without
-   * one, oldest first; and how many lines match in all. The deadline that applies: taking in charge while
-   * assigned, answering while in progress (kept on the assignment, pauses deducted); none otherwise.
+   * one, oldest first; and how many lines match in all (the deadline: APPLICABLE_DEADLINE).
    */
   async queue(
     staff: StaffPrincipal,
@@ -103,7 +108,7 @@ export class WorkspaceRepository {
                r.organisation_name AS "organisationName", r.anonymised_at AS "anonymisedAt",
                r.department_code AS "departmentCode", r.segment_code AS "segmentCode", r.created_at AS "createdAt",
                CASE r.status WHEN 'assigned' THEN 'take_charge' WHEN 'in_progress' THEN 'answer' END AS "deadlineKind",
-               CASE r.status WHEN 'assigned' THEN ra.take_charge_due_at WHEN 'in_progress' THEN ra.answer_due_at END AS "dueAt"
+               ${APPLICABLE_DEADLINE} AS "dueAt"
           FROM requests r
           LEFT JOIN request_assignments ra ON ra.request_id = r.id AND ra.ended_at IS NULL
          WHERE ${visible.sql} AND ${tabCondition(filters.tab)}
