@@ -73,10 +73,21 @@ describe('CSV exports of requests and evaluations', () => {
     expect(period).not.toContain(open.reference);
     expect(lines(await (await client.get('/espace/export/demandes.csv?department=69')).text())).toHaveLength(2);
     expect(lines(await (await client.get('/espace/export/demandes.csv?reseau=maximilien')).text())).toHaveLength(1);
+    // The queue's search box: the same words, the same requests (closed ones too), % taken literally.
+    const searched = await (await client.get(`/espace/export/demandes.csv?q=${encodeURIComponent('RECYCLÉ')}`)).text();
+    expect(searched).toContain(tricky.reference);
+    expect(searched).not.toContain(open.reference);
+    expect(lines(await (await client.get('/espace/export/demandes.csv?q=%25')).text())).toHaveLength(1);
+    const queuePage = await (await client.get('/espace?q=recycl%C3%A9&kind=environmental')).text();
+    expect(queuePage).toContain('href="/espace/export/demandes.csv?kind=environmental&amp;q=recycl%C3%A9"');
+    expect(queuePage).toContain(tricky.reference);
 
     const bad = await client.get('/espace/export/demandes.csv?du=2026-13-01');
     expect(bad.status).toBe(400);
     expect(await bad.text()).toContain('Date de début : saisissez une date au format AAAA-MM-JJ.');
+    const longSearch = await client.get(`/espace/export/demandes.csv?q=${'x'.repeat(101)}`);
+    expect(longSearch.status).toBe(400);
+    expect(await longSearch.text()).toContain('Recherche de 100 caractères au plus.');
     // Signed out: to the sign-in page, never a file.
     expect((await new StaffClient(t.url).get('/espace/export/demandes.csv')).status).toBe(303);
   });

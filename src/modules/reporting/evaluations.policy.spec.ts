@@ -95,9 +95,19 @@ describe('evaluations.policy', () => {
 describe('export.policy', () => {
   it('reads the requests export filters, and refuses what it cannot read', () => {
     expect(parseRequestExportFilters({ du: '2026-01-01', status: 'closed', reseau: 'maximilien' })).toEqual({
-      filters: { from: '2026-01-01', to: null, network: 'maximilien', kind: null, segment: null, department: null, status: 'closed' },
+      filters: {
+        from: '2026-01-01',
+        to: null,
+        network: 'maximilien',
+        kind: null,
+        segment: null,
+        department: null,
+        status: 'closed',
+        search: null,
+      },
       errors: [],
     });
-    expect(parseRequestExportFilters({ status: 'lost' }).errors.map((e) => e.field)).toEqual(['status']);
+    expect(parseRequestExportFilters({ q: '  recyclé  ' }).filters.search).toBe('recyclé');
+    expect(parseRequestExportFilters({ status: 'lost', q: 'x'.repeat(101) }).errors.map((e) => e.field)).toEqual(['status', 'q']);
   });
 });

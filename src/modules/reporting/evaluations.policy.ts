@@ -6,6 +6,7 @@ import { AppError, FieldError } from '../../common/errors/app-errors';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { visibleNetworks } from '../accounts/access.policy';
 import { REQUEST_KINDS, RequestKind } from '../requests/request.types';
+import { SEARCH_MAX } from '../workspace/workspace-queue.policy';
 import { CONTRACT_OUTCOMES, ContractOutcome, SURVEY_WAVES, SurveyWave, USEFULNESS, Usefulness } from '../surveys/survey.types';
 
 export const EVALUATIONS_PAGE_SIZE = 25;
@@ -89,6 +90,13 @@ export class FilterReader {
     const to = this.day('au', 'Date de fin');
     if (from && to && from > to) return { from: this.refuse('du', 'La date de début doit précéder la date de fin.'), to };
     return { from, to };
+  }
+
+  /** Words typed in the queue's search box, as the queue reads them. */
+  search(field: string): string | null {
+    const value = this.raw(field);
+    if (value === null) return null;
+    return value.length <= SEARCH_MAX ? value : this.refuse(field, `Recherche de ${SEARCH_MAX} caractères au plus.`);
   }
 
   /** du, au, reseau, kind, segment, department. */

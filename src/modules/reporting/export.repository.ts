@@ -7,6 +7,8 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { SqlStatement } from '../../database/sql-statement';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { visibleRequestsCondition } from '../workspace/staff-requests.repository';
+import { containsPattern } from '../workspace/workspace-queue.policy';
+import { searchCondition } from '../workspace/workspace.repository';
 import type { EvaluationFilters } from './evaluations.policy';
 import { evaluationsWhere, SqlParams } from './evaluations.repository';
 import type { RequestExportFilters } from './export.policy';
@@ -29,6 +31,7 @@ export class ExportRepository {
       params.take((first) => visibleRequestsCondition(staff, first)),
       ...params.requestFilters(filters, 'r.created_at'),
       params.equals('r.status', filters.status, 'text'),
+      searchCondition(params.add(filters.search && containsPattern(filters.search))),
     ].join('\n AND ');
     return {
       sql: `SELECT r.reference, ${paris('r.created_at')} AS "createdAt", r.status, r.close_reason AS "closeReason", r.kind,

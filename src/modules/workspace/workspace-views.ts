@@ -120,6 +120,7 @@ export class WorkspaceViews {
         kind: filters.kind,
         segment: filters.segment,
         department: filters.department,
+        q: filters.search,
       })}`,
       previousUrl: queue.page > 1 ? query({ page: queue.page - 1 }) : null,
       nextUrl: queue.page < queue.pages ? query({ page: queue.page + 1 }) : null,

@@ -11,6 +11,15 @@ import { containsPattern, listedStatuses, QueueFilters } from './workspace-queue
  */
 export const APPLICABLE_DEADLINE = `CASE r.status WHEN 'assigned' THEN ra.take_charge_due_at WHEN 'in_progress' THEN ra.answer_due_at END`;
 
+/**
+ * Request `r` matches the words typed in the search box (parameter `param`, a containsPattern or null for no
+ * search): reference, subject, organisation or buyer's name. The queue and its CSV export list the same requests.
+ */
+export function searchCondition(param: string): string {
+  return `(${param}::text IS NULL OR r.reference ILIKE ${param} OR r.subject ILIKE ${param}
+           OR r.organisation_name ILIKE ${param} OR r.buyer_first_name || ' ' || r.buyer_last_name ILIKE ${param})`;
+}
+
 /** A queue line: what the table shows, with the deadline that applies now (if any). */
 export interface QueueRow {
   id: string;
@@ -116,8 +125,7 @@ export class WorkspaceRepository {
            AND ($${next + 1}::text IS NULL OR r.kind = $${next + 1})
            AND ($${next + 2}::text IS NULL OR r.segment_code = $${next + 2})
            AND ($${next + 3}::text IS NULL OR r.department_code = $${next + 3})
-           AND ($${next + 6}::text IS NULL OR r.reference ILIKE $${next + 6} OR r.subject ILIKE $${next + 6}
-                OR r.organisation_name ILIKE $${next + 6} OR r.buyer_first_name || ' ' || r.buyer_last_name ILIKE $${next + 6})
+           AND ${searchCondition(`$${next + 6}`)}
       )
       SELECT * FROM matching WHERE NOT $${next + 4}::boolean OR "dueAt" < $${next + 5}`;
     const params = [
