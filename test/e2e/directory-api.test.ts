@@ -198,7 +198,7 @@ describe('/api/v1/facilitators', () => {
         'a département outside the network',
         { departmentCodes: ['38', '35'] },
         'departmentCodes',
-        /^Ce département n’est pas sur le territoire du réseau « aura-ee » : 35\.$/,
+        /^Ce département n’est pas sur le territoire du réseau « AURA-EE \/ RREDD » : 35 \(RESECO\)\.$/,
       ],
       ['an unknown segment', { segments: ['rockets'] }, 'segments', /^Segment d’achat inconnu : rockets\.$/],
       [
@@ -282,7 +282,7 @@ describe('/api/v1/facilitators', () => {
       const response = await call('PATCH', `/${created.id}`, { networkCode: 'reseco' });
       expect(response.status).toBe(400);
       expect((await bodyOf(response)).errors).toEqual([
-        { field: 'departmentCodes', message: 'Ces départements ne sont pas sur le territoire du réseau « reseco » : 38, 73.' },
+        { field: 'departmentCodes', message: 'Ces départements ne sont pas sur le territoire du réseau « RESECO » : 38 (AURA-EE / RREDD), 73 (AURA-EE / RREDD).' },
       ]);
       const moved = await bodyOf(call('PATCH', `/${created.id}`, { networkCode: 'reseco', departmentCodes: [] }));
       expect(moved).toMatchObject({ networkCode: 'reseco', departmentCodes: [] });

@@ -93,7 +93,7 @@ describe('directory pages: records (animators, admins) and absences (the facilit
     const outside = await postForm(animator, NEW, NEW, filled);
     expect(outside.status).toBe(400);
     const outsideHtml = await outside.text();
-    expect(outsideHtml).toContain('Ce département n’est pas sur le territoire du réseau « aura-ee » : 29.');
+    expect(outsideHtml).toContain('Ce département n’est pas sur le territoire du réseau « AURA-EE / RREDD » : 29 (RESECO).');
     expect(outsideHtml).toContain('value="38 29"');
     expect(outsideHtml).toMatch(/value="cleaning" checked/);
     // A network that is not theirs, forged in the form: it does not exist for them.

@@ -28,7 +28,7 @@ const REJECTED_LINES = [
   '  ligne 6 — paul.atlantis@example.org — Réseau inconnu : « atlantis ». Codes possibles : 3ar, apure, arbe, arnia, aura-ee, grand-est, maximilien, national, ran-coper, res-occ, reseco, reunion.',
   '  ligne 7 — pas-une-adresse — Indiquez une adresse électronique valide, par exemple nom@exemple.fr.',
   '  ligne 8 — marc.blanc@example.org — Département inconnu : 999. Utilisez les codes INSEE (01, 2A, 971…).',
-  '  ligne 9 — sophie.noir@example.org — Ce département n’est pas sur le territoire du réseau « aura-ee » : 35.',
+  '  ligne 9 — sophie.noir@example.org — Ce département n’est pas sur le territoire du réseau « AURA-EE / RREDD » : 35 (RESECO).',
   '  ligne 10 — jean.vert@example.org — Seuls les facilitateurs de clauses sociales peuvent être coordinateurs régionaux : un conseiller environnemental couvre déjà son réseau.',
   '  ligne 11 — luc.gris@example.org — La capacité est un nombre entier de 0 à 200 (demandes ouvertes à la fois).',
   '  ligne 13 — claire.dupont@example.org — Adresse déjà présente ligne 2 : une seule ligne par facilitateur.',

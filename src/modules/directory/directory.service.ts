@@ -227,6 +227,7 @@ export class DirectoryService {
     const networkCodes = [...byNetwork.keys()].sort();
     return {
       networkCodes: () => networkCodes,
+      networkName: (code) => this.reference.network(code)?.name ?? code,
       networkOfDepartment: (code) => this.reference.department(code)?.networkCode,
       departmentsOfNetwork: (code) => byNetwork.get(code) ?? [],
       segmentExists: (code) => this.reference.segment(code) !== undefined,

@@ -3,6 +3,7 @@ import { affectsRouting, changedFields, FacilitatorProfile, resolveProfile, Terr
 const DEPARTMENTS: Record<string, string> = { '38': 'aura-ee', '69': 'aura-ee', '73': 'aura-ee', '35': 'reseco', '44': 'reseco' };
 const territory: Territory = {
   networkCodes: () => ['aura-ee', 'reseco'],
+  networkName: (code) => ({ 'aura-ee': 'AURA-EE / RREDD', reseco: 'RESECO' })[code] ?? code,
   networkOfDepartment: (code) => DEPARTMENTS[code],
   departmentsOfNetwork: (network) => Object.keys(DEPARTMENTS).filter((code) => DEPARTMENTS[code] === network),
   segmentExists: (code) => ['catering', 'furniture'].includes(code),
@@ -60,7 +61,7 @@ describe('resolveProfile', () => {
       'a département outside the network',
       { departmentCodes: ['38', '35'] },
       'departmentCodes',
-      /^Ce département n’est pas sur le territoire du réseau « aura-ee » : 35\.$/,
+      /^Ce département n’est pas sur le territoire du réseau « AURA-EE \/ RREDD » : 35 \(RESECO\)\.$/,
     ],
     ['an unknown segment', { segments: ['catering', 'rockets'] }, 'segments', /^Segment d’achat inconnu : rockets\.$/],
     ['an environmental coordinator', { isCoordinator: true }, 'isCoordinator', /^Seuls les facilitateurs de clauses sociales/],

@@ -29,6 +29,8 @@ export type NewFacilitator = Omit<FacilitatorProfile, 'departmentCodes' | 'segme
 export interface Territory {
   /** Networks that cover at least one département. */
   networkCodes(): readonly string[];
+  /** The name people know a network by (« AURA-EE / RREDD »); the code when it has none. */
+  networkName(networkCode: string): string;
   networkOfDepartment(departmentCode: string): string | undefined;
   departmentsOfNetwork(networkCode: string): readonly string[];
   segmentExists(segmentCode: string): boolean;
@@ -78,7 +80,7 @@ export function resolveProfile(draft: FacilitatorProfile, territory: Territory):
     if (outside.length) {
       errors.push({
         field: 'departmentCodes',
-        message: `${plural(outside, 'Ce département n’est pas', 'Ces départements ne sont pas')} sur le territoire du réseau « ${profile.networkCode} » : ${outside.join(', ')}.`,
+        message: `${plural(outside, 'Ce département n’est pas', 'Ces départements ne sont pas')} sur le territoire du réseau « ${territory.networkName(profile.networkCode)} » : ${outside.map((code) => `${code} (${territory.networkName(territory.networkOfDepartment(code)!)})`).join(', ')}.`,
       });
     }
   }
