@@ -13,7 +13,7 @@ import { AccountsModule } from './modules/accounts/accounts.module';
 import { AccountsRepository } from './modules/accounts/accounts.repository';
 import { DispatchModule } from './modules/dispatch/dispatch.module';
 import { EvaluationsModule } from './modules/reporting/evaluations.module';
-import { DirectoryModule } from './modules/directory/directory.module';
+import { DirectoryModule, DirectoryWorkerModule } from './modules/directory/directory.module';
 import { HealthModule } from './modules/health/health.module';
 import { IdempotencyRepository } from './modules/intake/idempotency.repository';
 import { IntakeModule } from './modules/intake/intake.module';
@@ -51,7 +51,7 @@ function httpNeighbour(roles: Roles): HttpNeighbour {
 
 /** The queue side: outbox relay, sweeps and one BullMQ worker per consumed queue. */
 @Module({
-  imports: [MailModule, RoutingWorkerModule, AutoCloseWorkerModule, SurveysWorkerModule, RetentionWorkerModule],
+  imports: [MailModule, RoutingWorkerModule, AutoCloseWorkerModule, SurveysWorkerModule, RetentionWorkerModule, DirectoryWorkerModule],
   providers: [
     // Only for the sweep's purges of old keys, sessions and links: the worker needs none of their HTTP side.
     IdempotencyRepository,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { parisDay } from '../../src/common/clock';
+import { AbsenceAnnouncementsService } from '../../src/modules/directory/absence-announcements.service';
 import { insertFacilitator } from '../support/facilitators';
 import { mailsTo } from '../support/conversation';
 import { csrfIn, insertStaff, StaffClient } from '../support/staff';
@@ -184,6 +185,7 @@ describe('directory pages: records (animators, admins) and absences (the facilit
     const empty = await (await client.get(page(away))).text();
     expect(empty).toContain('<h1>Mes absences</h1>');
     expect(empty).toContain('Aucune absence en cours ni à venir.');
+    expect(empty).toContain('quand l’absence approche (14 jours avant son début, ou dès que vous la déclarez si elle est plus proche)');
 
     const today = dayFromToday(0);
     const end = dayFromToday(6);
@@ -240,6 +242,56 @@ describe('directory pages: records (animators, admins) and absences (the facilit
     }
     expect(mail.text_body).toContain('(heure de Paris)');
     expect(mail.html_body).toContain('(Congés &lt;b&gt;)');
+  });
+
+  it('announces an absence declared far ahead once it comes within 14 days, once, and only while requests are held', async () => {
+    const away = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Noé' });
+    const idle = await insertFacilitator(t.dataSource, { network: 'reseco', firstName: 'Inès' });
+    const held = await submitRequest(t, 21);
+    expect(await holderOf(held)).toBe(away);
+    const animator = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
+    const client = await signedIn({ role: 'facilitator', facilitatorId: away, networks: ['aura-ee'] });
+    const manager = await signedIn({ role: 'animator', networks: ['aura-ee'], email: 'autre.animateur@example.org' });
+    const announcements = t.app.get(AbsenceAnnouncementsService);
+    const absenceMails = () => mailsTo(t, 'network-absence');
+    const stateOf = async (startsOn: string) =>
+      (
+        await t.dataSource.query(
+          `SELECT self_declared AS "selfDeclared", announced_at IS NOT NULL AS announced FROM facilitator_absences WHERE starts_on = $1`,
+          [startsOn],
+        )
+      )[0];
+
+    expect((await declare(client, away, { startsOn: dayFromToday(30), endsOn: dayFromToday(33) })).status).toBe(303);
+    expect((await declare(manager, away, { startsOn: dayFromToday(40), endsOn: dayFromToday(41) })).status).toBe(303);
+    await t.dataSource.query(
+      `INSERT INTO facilitator_absences (id, facilitator_id, starts_on, ends_on, self_declared) VALUES ($1, $2, $3, $3, true)`,
+      [randomUUID(), idle, dayFromToday(51)],
+    );
+    expect(await stateOf(dayFromToday(30))).toEqual({ selfDeclared: true, announced: false });
+    expect(await stateOf(dayFromToday(40))).toEqual({ selfDeclared: false, announced: false });
+    expect(await announcements.announceComing()).toBe(0);
+    expect(await absenceMails()).toEqual([]);
+
+    // Time passes: the three absences now begin within the window (moved rather than the clock, which routing reads too).
+    await t.dataSource.query(`UPDATE facilitator_absences SET starts_on = starts_on - 28, ends_on = ends_on - 28`);
+    await t.dataSource.query(
+      `UPDATE facilitator_absences SET starts_on = starts_on - 12, ends_on = ends_on - 12 WHERE facilitator_id = $1`,
+      [idle],
+    );
+    expect(await announcements.announceComing()).toBe(1);
+    const mails = await absenceMails();
+    expect(mails.map((m) => m.recipient).sort()).toEqual([animator.email, 'autre.animateur@example.org'].sort());
+    expect(mails[0].subject).toBe('Absence de Noé Test : 1 demande à vérifier');
+    expect(mails[0].text_body).toContain(`- ${held} «`);
+    expect(await stateOf(dayFromToday(2))).toEqual({ selfDeclared: true, announced: true });
+    // Declared by the animator: never announced. Nothing held: checked again later, not announced.
+    expect(await stateOf(dayFromToday(12))).toEqual({ selfDeclared: false, announced: false });
+    expect(await stateOf(dayFromToday(11))).toEqual({ selfDeclared: true, announced: false });
+
+    // Another pass, or two workers at once: no second e-mail.
+    expect(await Promise.all([announcements.announceComing(), announcements.announceComing()])).toEqual([0, 0]);
+    expect(await absenceMails()).toHaveLength(2);
   });
 
   it('says what is wrong, in French, keeps what was typed and writes nothing', async () => {

@@ -1,4 +1,4 @@
-import { absencePeriodProblems, overlapMessage, shouldAnnounceAbsence } from './absence.policy';
+import { absencePeriodProblems, announcementHorizon, overlapMessage, shouldAnnounceAbsence } from './absence.policy';
 
 describe('absencePeriodProblems', () => {
   it.each([
@@ -39,5 +39,16 @@ describe('shouldAnnounceAbsence', () => {
     ['already over (recorded afterwards)', '2026-06-20', '2026-06-30', 4, false],
   ])('%s', (_label, startsOn, endsOn, held, expected) => {
     expect(shouldAnnounceAbsence({ startsOn, endsOn }, TODAY, held)).toBe(expected);
+  });
+});
+
+describe('announcementHorizon', () => {
+  it.each([
+    ['within a month', '2026-07-01', '2026-07-15'],
+    ['across a year end', '2026-12-25', '2027-01-08'],
+    ['across a leap day', '2028-02-20', '2028-03-05'],
+    ['across the switch to summer time', '2027-03-20', '2027-04-03'],
+  ])('%s', (_label, today, expected) => {
+    expect(announcementHorizon(today)).toBe(expected);
   });
 });

@@ -22,18 +22,26 @@ export function overlapMessage(other: AbsencePeriod): string {
   return `Cette absence chevauche celle du ${frenchDate(other.startsOn)} au ${frenchDate(other.endsOn)} : modifiez les dates, ou supprimez d’abord l’autre absence.`;
 }
 
-/** An absence starting further ahead than this is not announced: the requests open today will mostly be closed by then. */
+/**
+ * An absence starting further ahead than this is not announced yet: the requests open today will mostly be closed
+ * by then. It is announced once it comes this close (AbsenceAnnouncementsService, from its sweep).
+ */
 export const ANNOUNCE_WITHIN_DAYS = 14;
 
+/** The last day an absence may start on to be announced today (days as YYYY-MM-DD, in Paris). */
+export function announcementHorizon(today: string): string {
+  const horizon = new Date(`${today}T00:00:00Z`);
+  horizon.setUTCDate(horizon.getUTCDate() + ANNOUNCE_WITHIN_DAYS);
+  return horizon.toISOString().slice(0, 10);
+}
+
 /**
- * Whether the network's animators hear of an absence a facilitator declared themself: only when they hold open
- * requests and the absence has begun or begins within ANNOUNCE_WITHIN_DAYS (days as YYYY-MM-DD, in Paris).
+ * Whether the network's animators hear now of an absence a facilitator declared themself: only when they hold open
+ * requests and the absence has begun, not ended, or begins within ANNOUNCE_WITHIN_DAYS.
  */
 export function shouldAnnounceAbsence(period: AbsencePeriod, today: string, heldRequests: number): boolean {
   if (heldRequests === 0 || period.endsOn < today) return false;
-  const horizon = new Date(`${today}T00:00:00Z`);
-  horizon.setUTCDate(horizon.getUTCDate() + ANNOUNCE_WITHIN_DAYS);
-  return period.startsOn <= horizon.toISOString().slice(0, 10);
+  return period.startsOn <= announcementHorizon(today);
 }
 
 function isCalendarDate(value: string): boolean {

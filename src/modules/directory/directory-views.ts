@@ -6,6 +6,7 @@ import { visibleNetworks } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { ReferenceService } from '../reference/reference.service';
 import { REQUEST_KINDS, RequestKind } from '../requests/request.types';
+import { ANNOUNCE_WITHIN_DAYS } from './absence.policy';
 import { FacilitatorDto } from './dto/facilitator.dto';
 
 /** Who the facilitator is, rather than what a request is about (KIND_LABELS). */
@@ -81,6 +82,7 @@ export class DirectoryViews {
       own,
       facilitator,
       pageUrl: absencesPath(facilitator),
+      announceWithinDays: ANNOUNCE_WITHIN_DAYS,
       today: parisDay(new Date()),
       notice: noticeOf(NOTICES, done),
       form,

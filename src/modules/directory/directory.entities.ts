@@ -84,6 +84,7 @@ export class FacilitatorDepartment {
 @Entity('facilitator_absences')
 @Check('facilitator_absences_range_check', '"ends_on" >= "starts_on"')
 @Index(['facilitatorId', 'endsOn'])
+@Index('facilitator_absences_unannounced_idx', ['startsOn'], { where: '"self_declared" AND "announced_at" IS NULL' })
 export class FacilitatorAbsence {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
@@ -103,6 +104,14 @@ export class FacilitatorAbsence {
 
   @Column({ type: 'varchar', length: 200, nullable: true })
   reason!: string | null;
+
+  /** Declared by the facilitator themself: the network's animators are to hear of it (absence.policy). */
+  @Column({ type: 'boolean', default: false })
+  selfDeclared!: boolean;
+
+  /** When the animators were told; null: not yet, or not to be. */
+  @Column({ type: 'timestamptz', nullable: true })
+  announcedAt!: Date | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;

@@ -1,22 +1,17 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { parisDay } from '../../common/clock';
 import { AppError, ValidationFailed } from '../../common/errors/app-errors';
-import { AppConfig } from '../../config/app-config';
-import { runAsOne } from '../../database/sql-statement';
 import { OutboxRepository } from '../../queue/outbox.repository';
 import { isSelfOrManager } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
-import { MailService } from '../mail/mail.service';
 import { ReferenceService } from '../reference/reference.service';
-import { RoutingRepository } from '../routing/routing.repository';
-import { STAFF_STATUS_LABELS } from '../workspace/workspace-views';
-import { absencePeriodProblems, overlapMessage, shouldAnnounceAbsence } from './absence.policy';
+import { AbsenceAnnouncementsService } from './absence-announcements.service';
+import { absencePeriodProblems, overlapMessage } from './absence.policy';
 import { AbsenceDto, CreateAbsenceDto } from './dto/absence.dto';
 import { FacilitatorDto, FacilitatorQueryDto } from './dto/facilitator.dto';
 import { affectsRouting, changedFields, FacilitatorProfile, NewFacilitator, resolveProfile, Territory } from './facilitator.policy';
-import { FacilitatorsRepository, HeldRequest, StoredFacilitator } from './facilitators.repository';
+import { FacilitatorsRepository, StoredFacilitator } from './facilitators.repository';
 
 export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
 
@@ -39,9 +34,7 @@ export class DirectoryService {
     private readonly facilitators: FacilitatorsRepository,
     private readonly outbox: OutboxRepository,
     private readonly reference: ReferenceService,
-    private readonly routing: RoutingRepository,
-    private readonly mail: MailService,
-    @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly absenceAnnouncements: AbsenceAnnouncementsService,
   ) {}
 
   async list(query: FacilitatorQueryDto, scope: NetworkScope = null): Promise<FacilitatorDto[]> {
@@ -111,14 +104,11 @@ export class DirectoryService {
         const message = overlapMessage(overlapping);
         throw new AppError('conflict', message, [{ field: 'startsOn', message }]);
       }
-      await this.facilitators.insertAbsence(manager, id, absence);
+      // Declared by the facilitator themself: their animators do not know yet.
+      const selfDeclared = declaredBy?.facilitatorId === id;
+      await this.facilitators.insertAbsence(manager, id, absence, selfDeclared);
       await this.announceChange(manager, id);
-      if (declaredBy?.facilitatorId === id) {
-        const held = await this.facilitators.heldRequests(manager, id);
-        if (shouldAnnounceAbsence(absence, parisDay(new Date()), held.length)) {
-          await runAsOne(manager, await this.absenceAnnouncement(manager, facilitator, absence, held));
-        }
-      }
+      if (selfDeclared) await this.absenceAnnouncements.announceIfDue(manager, facilitator, absence);
     });
     return absence;
   }
@@ -131,35 +121,6 @@ export class DirectoryService {
       }
       await this.announceChange(manager, id);
     });
-  }
-
-  private async absenceAnnouncement(manager: EntityManager, facilitator: StoredFacilitator, absence: AbsenceDto, held: HeldRequest[]) {
-    const network = await this.routing.networkRecipients(manager, facilitator.networkCode);
-    if (!network) return [];
-    const name = `${facilitator.firstName} ${facilitator.lastName}`;
-    return this.mail.prepareMany(
-      network.emails.map((recipient) => ({
-        requestId: null,
-        template: 'network-absence',
-        recipient,
-        subject: `Absence de ${name} : ${held.length} demande${held.length > 1 ? 's' : ''} à vérifier`,
-        context: {
-          name,
-          networkName: network.networkName,
-          startsOn: absence.startsOn,
-          endsOn: absence.endsOn,
-          reason: absence.reason,
-          requests: held.map((request) => ({
-            reference: request.reference,
-            subject: request.subject,
-            statusLabel: STAFF_STATUS_LABELS[request.status],
-            dueAt: request.dueAt,
-            url: `${this.config.PUBLIC_URL}/espace/demandes/${request.reference}`,
-          })),
-          loadsUrl: `${this.config.PUBLIC_URL}/espace/facilitateurs`,
-        },
-      })),
-    );
   }
 
   private async insert(manager: EntityManager, input: NewFacilitator): Promise<string> {

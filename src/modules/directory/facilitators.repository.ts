@@ -139,14 +139,35 @@ export class FacilitatorsRepository {
     return rows[0] ?? null;
   }
 
-  async insertAbsence(manager: EntityManager, facilitatorId: string, absence: AbsenceDto): Promise<void> {
-    await manager.query(`INSERT INTO facilitator_absences (id, facilitator_id, starts_on, ends_on, reason) VALUES ($1, $2, $3, $4, $5)`, [
-      absence.id,
-      facilitatorId,
-      absence.startsOn,
-      absence.endsOn,
-      absence.reason,
-    ]);
+  async insertAbsence(manager: EntityManager, facilitatorId: string, absence: AbsenceDto, selfDeclared: boolean): Promise<void> {
+    await manager.query(
+      `INSERT INTO facilitator_absences (id, facilitator_id, starts_on, ends_on, reason, self_declared) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [absence.id, facilitatorId, absence.startsOn, absence.endsOn, absence.reason, selfDeclared],
+    );
+  }
+
+  /** Absences facilitators declared themselves, not announced yet, begun or beginning by `horizon`, not over. */
+  comingUnannouncedAbsences(today: string, horizon: string): Promise<Array<{ id: string; facilitatorId: string }>> {
+    return this.dataSource.query(
+      `SELECT id, facilitator_id AS "facilitatorId" FROM facilitator_absences
+        WHERE self_declared AND announced_at IS NULL AND starts_on <= $2::date AND ends_on >= $1::date
+        ORDER BY starts_on, id`,
+      [today, horizon],
+    );
+  }
+
+  /** The absence while still to announce, locked until the transaction ends; null once announced (or deleted). */
+  async lockUnannouncedAbsence(manager: EntityManager, absenceId: string): Promise<AbsenceDto | null> {
+    const rows = await manager.query(
+      `SELECT id, starts_on::text AS "startsOn", ends_on::text AS "endsOn", reason FROM facilitator_absences
+        WHERE id = $1 AND self_declared AND announced_at IS NULL FOR UPDATE`,
+      [absenceId],
+    );
+    return rows[0] ?? null;
+  }
+
+  async markAbsenceAnnounced(manager: EntityManager, absenceId: string): Promise<void> {
+    await manager.query(`UPDATE facilitator_absences SET announced_at = now() WHERE id = $1`, [absenceId]);
   }
 
   async deleteAbsence(manager: EntityManager, facilitatorId: string, absenceId: string): Promise<boolean> {

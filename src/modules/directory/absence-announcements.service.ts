@@ -1,0 +1,86 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { Clock, parisDay } from '../../common/clock';
+import { AppConfig } from '../../config/app-config';
+import { runAsOne } from '../../database/sql-statement';
+import { MailService } from '../mail/mail.service';
+import { RoutingRepository } from '../routing/routing.repository';
+import { STAFF_STATUS_LABELS } from '../workspace/workspace-views';
+import { announcementHorizon, shouldAnnounceAbsence } from './absence.policy';
+import type { AbsenceDto } from './dto/absence.dto';
+import { FacilitatorsRepository, StoredFacilitator } from './facilitators.repository';
+
+/**
+ * Tells a network's animators (else its contact address) that a facilitator holding open requests will be away, so
+ * they can hand those requests on: when the facilitator declares it, if it begins soon; else once it comes that close.
+ * Each absence is announced once, in the transaction that records it so.
+ */
+@Injectable()
+export class AbsenceAnnouncementsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly facilitators: FacilitatorsRepository,
+    private readonly routing: RoutingRepository,
+    private readonly mail: MailService,
+    private readonly clock: Clock,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Within the transaction that holds the facilitator's row: announces the absence if it is due today
+   * (shouldAnnounceAbsence) and records it; returns whether it did.
+   */
+  async announceIfDue(manager: EntityManager, facilitator: StoredFacilitator, absence: AbsenceDto): Promise<boolean> {
+    const held = await this.facilitators.heldRequests(manager, facilitator.id);
+    if (!shouldAnnounceAbsence(absence, parisDay(this.clock.now()), held.length)) return false;
+    const network = await this.routing.networkRecipients(manager, facilitator.networkCode);
+    const name = `${facilitator.firstName} ${facilitator.lastName}`;
+    if (network) {
+      await runAsOne(
+        manager,
+        this.mail.prepareMany(
+          network.emails.map((recipient) => ({
+            requestId: null,
+            template: 'network-absence',
+            recipient,
+            subject: `Absence de ${name} : ${held.length} demande${held.length > 1 ? 's' : ''} à vérifier`,
+            context: {
+              name,
+              networkName: network.networkName,
+              startsOn: absence.startsOn,
+              endsOn: absence.endsOn,
+              reason: absence.reason,
+              requests: held.map((request) => ({
+                reference: request.reference,
+                subject: request.subject,
+                statusLabel: STAFF_STATUS_LABELS[request.status],
+                dueAt: request.dueAt,
+                url: `${this.config.PUBLIC_URL}/espace/demandes/${request.reference}`,
+              })),
+              loadsUrl: `${this.config.PUBLIC_URL}/espace/facilitateurs`,
+            },
+          })),
+        ),
+      );
+    }
+    await this.facilitators.markAbsenceAnnounced(manager, absence.id);
+    return true;
+  }
+
+  /**
+   * The absences declared further ahead that are now due (the sweep): each in a transaction of its own, the
+   * facilitator's row locked first as the directory's writes do, so concurrent workers announce it once.
+   */
+  async announceComing(): Promise<number> {
+    const today = parisDay(this.clock.now());
+    let announced = 0;
+    for (const { id, facilitatorId } of await this.facilitators.comingUnannouncedAbsences(today, announcementHorizon(today))) {
+      await this.dataSource.transaction(async (manager) => {
+        const facilitator = await this.facilitators.lockById(manager, facilitatorId);
+        const absence = facilitator && (await this.facilitators.lockUnannouncedAbsence(manager, id));
+        if (absence && (await this.announceIfDue(manager, facilitator, absence))) announced++;
+      });
+    }
+    return announced;
+  }
+}
