@@ -73,6 +73,9 @@ describe('the facilitator workspace', () => {
     const page = await (await client.get(`/espace/demandes/${reference}`)).text();
     expect(page).toContain('Je prends en charge');
     expect(page).not.toContain('<script>alert(2)');
+    // Amounts and days as French readers write them.
+    expect(page).toContain('Montant estimé : 120\u202f000 € HT');
+    expect(page).toContain(`Réponse souhaitée avant le 1 mars ${new Date().getUTCFullYear() + 1}`);
 
     expect((await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/prise-en-charge`, {})).status).toBe(303);
     expect((await status(reference)).status).toBe('in_progress');
