@@ -33,6 +33,32 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
       [r.id],
     );
 
+  it('tells the buyer what comes next and by when, while a deadline runs (page and API)', async () => {
+    const request = await submittedAndTaken(t, 1, { firstName: 'Inès' });
+    const nextStep = async () =>
+      (await (await fetch(`${t.url}/api/v1/requests/${request.reference}`, { headers: { 'x-tracking-token': request.token } })).json())
+        .nextStep;
+    await t.dataSource.query(`UPDATE request_assignments SET answer_due_at = '2027-01-15T10:00:00Z' WHERE request_id = $1`, [request.id]);
+    expect(await (await page(request)).text()).toContain(
+      '<strong>Prochaine étape :</strong>\n    Inès prépare sa réponse écrite, attendue d’ici le 15 janvier 2027.',
+    );
+    expect(await nextStep()).toEqual({ kind: 'answer', expectedBy: '2027-01-15T10:00:00.000Z' });
+
+    await t.dataSource.query(`UPDATE requests SET status = 'assigned' WHERE id = $1`, [request.id]);
+    await t.dataSource.query(
+      `UPDATE request_assignments SET taken_at = NULL, take_charge_due_at = '2027-01-12T10:00:00Z' WHERE request_id = $1`,
+      [request.id],
+    );
+    expect(await (await page(request)).text()).toContain('la prise en charge de votre demande par Inès, prévue d’ici le 12 janvier 2027.');
+    expect(await nextStep()).toEqual({ kind: 'take_charge', expectedBy: '2027-01-12T10:00:00.000Z' });
+
+    // The hand is the buyer's: nothing to wait for.
+    await t.dataSource.query(`UPDATE requests SET status = 'in_progress' WHERE id = $1`, [request.id]);
+    await staffWrites(t, request, 'clarification_question', 'Quel est le montant du lot 2 ?');
+    expect(await (await page(request)).text()).not.toContain('Prochaine étape');
+    expect(await nextStep()).toBeNull();
+  });
+
   it('shows the question, refuses an empty precision with the error summary, then takes it once (form sent twice)', async () => {
     const request = await submittedAndTaken(t, 1, { email: 'claude@example.org', firstName: 'Claude' });
     await staffWrites(t, request, 'clarification_question', 'Quel est le **montant** estimé du lot 2 ?');

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { OPEN_STATUSES } from '../requests/request-state.policy';
 import type { RequestKind, RequestStatus } from '../requests/request.types';
-import { APPLICABLE_DEADLINE } from '../workspace/workspace.repository';
+import { APPLICABLE_DEADLINE } from '../requests/requests.repository';
 import type { AbsenceDto } from './dto/absence.dto';
 import type { FacilitatorDto } from './dto/facilitator.dto';
 import type { FacilitatorProfile } from './facilitator.policy';

@@ -8,6 +8,12 @@ import type { LinkedRequest } from './tracking-url';
 
 export type NewRequestEvent = Omit<RequestEvent, 'id' | 'createdAt' | 'request'>;
 
+/**
+ * The deadline that applies now to request `r` under its current assignment `ra`: taking in charge while assigned,
+ * answering while in progress (kept on the assignment, pauses deducted); none otherwise.
+ */
+export const APPLICABLE_DEADLINE = `CASE r.status WHEN 'assigned' THEN ra.take_charge_due_at WHEN 'in_progress' THEN ra.answer_due_at END`;
+
 /** A request as a buyer's reminder of their links lists it. */
 export interface BuyerLinkedRequest extends LinkedRequest {
   subject: string;
@@ -189,6 +195,17 @@ export class RequestsRepository {
       [facilitatorId],
     );
     return rows[0] ?? null;
+  }
+
+  /** The deadline that applies now (APPLICABLE_DEADLINE), or null. */
+  async applicableDeadline(requestId: string): Promise<Date | null> {
+    const rows = await this.dataSource.query(
+      `SELECT ${APPLICABLE_DEADLINE} AS "dueAt" FROM requests r
+         JOIN request_assignments ra ON ra.request_id = r.id AND ra.ended_at IS NULL
+        WHERE r.id = $1`,
+      [requestId],
+    );
+    return rows[0]?.dueAt ?? null;
   }
 
   /** A buyer's requests that still have a link (not anonymised), by e-mail address in any case, the latest first. */

@@ -3,6 +3,7 @@ import { AppConfig } from '../../config/app-config';
 import { Clock } from '../../common/clock';
 import { NotFound } from '../../common/errors/app-errors';
 import { tokenMatches } from '../../common/tokens';
+import { NextStep, nextStepFor } from './next-step.policy';
 import { replyPermission } from './reply-window.policy';
 import { allowedActions } from './request-state.policy';
 import { AdviceRequest, RequestEvent } from './request.entities';
@@ -64,6 +65,8 @@ export interface TrackedRequest {
   history: Array<{ at: string; type: string; label: string; toStatus: string | null }>;
   /** Once assigned: who answers, by first name only, and for which network. */
   facilitator: { firstName: string; network: string } | null;
+  /** What the buyer waits for next, and by when (ISO) when a deadline runs. */
+  nextStep: NextStep;
   conversation: TrackedMessage[];
   actions: BuyerActions;
 }
@@ -93,13 +96,15 @@ export class TrackingService {
   /** Unknown reference and wrong token answer alike, so a reference alone reveals nothing. */
   async findForBuyer(reference: string, token: string | undefined): Promise<TrackedRequest> {
     const request = await this.authorise(reference, token);
-    const [history, facilitator, conversation] = await Promise.all([
+    const [history, facilitator, conversation, deadline] = await Promise.all([
       this.requests.publicHistory(request.id),
       request.assignedFacilitatorId ? this.requests.facilitatorShownToBuyer(request.assignedFacilitatorId) : null,
       this.messages.messagesOf(request.id, 'buyer'),
+      this.requests.applicableDeadline(request.id),
     ]);
     return {
       ...toTracked(request, history, facilitator),
+      nextStep: nextStepFor(request.status, deadline),
       conversation: conversation.map((message) => toTrackedMessage(request.reference, message)),
       actions: this.actionsOf(request, conversation),
     };
@@ -135,7 +140,7 @@ function toTracked(
   request: AdviceRequest,
   events: RequestEvent[],
   facilitator: TrackedRequest['facilitator'],
-): Omit<TrackedRequest, 'conversation' | 'actions'> {
+): Omit<TrackedRequest, 'conversation' | 'actions' | 'nextStep'> {
   return {
     reference: request.reference,
     status: request.status,

@@ -2,14 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import type { CloseReason, RequestKind, RequestStatus } from '../requests/request.types';
+import { APPLICABLE_DEADLINE } from '../requests/requests.repository';
 import { visibleRequestsCondition } from './staff-requests.repository';
 import { containsPattern, listedStatuses, QueueFilters } from './workspace-queue.policy';
-
-/**
- * The deadline that applies now to request `r` under its current assignment `ra`: taking in charge while assigned,
- * answering while in progress (kept on the assignment, pauses deducted); none otherwise.
- */
-export const APPLICABLE_DEADLINE = `CASE r.status WHEN 'assigned' THEN ra.take_charge_due_at WHEN 'in_progress' THEN ra.answer_due_at END`;
 
 /**
  * Request `r` matches the words typed in the search box (parameter `param`, a containsPattern or null for no
