@@ -308,7 +308,10 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain('Ophélie');
-    expect(html).toContain('1 / 4');
+    // The open count leads to the queue of that facilitator's requests.
+    expect(html).toContain(
+      `<a href="/espace?facilitator=${mine}">1<span class="fr-sr-only"> demande ouverte de Ophélie Test</span></a> / 4`,
+    );
     expect(html).toContain('1 en retard');
     expect(html).not.toContain('Étrangère');
 

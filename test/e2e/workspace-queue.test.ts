@@ -242,6 +242,64 @@ describe('the workspace queue', () => {
     expect(tooLong.status).toBe(400);
     expect((await tooLong.json()).errors).toEqual([{ field: 'q', message: 'Recherche de 100 caractères au plus.' }]);
   });
+  it('shows animators who holds each request and lists one facilitator’s, within their networks (page, CSV, API)', async () => {
+    const alix = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Alix' });
+    const bao = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Bao' });
+    const elsewhere = await insertFacilitator(t.dataSource, { network: 'reseco', firstName: 'Rennaise' });
+    const [first, second, foreign] = [
+      await submitRequest(t, 1),
+      await submitRequest(t, 2),
+      await submitRequest(t, 3, { departmentCode: '35' }),
+    ];
+    await place(first, alix, 'in_progress', new Date(Date.now() + DAY));
+    await place(second, bao, 'assigned', new Date(Date.now() + 2 * DAY));
+    await place(foreign, elsewhere, 'assigned', new Date(Date.now() + DAY));
+    const animator = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
+    const client = new StaffClient(t.url);
+    await client.signIn(animator.email);
+    const listed = (html: string) => [first, second, foreign].filter((reference) => html.includes(`>${reference}</a>`));
+
+    const all = await (await client.get('/espace')).text();
+    expect(all).toContain('<h2>Demandes de mes réseaux : 2 demandes</h2>');
+    expect(all).toContain('<th scope="col">Facilitateur</th>');
+    expect(all).toContain('<td>Alix Test</td>');
+    expect(all).toContain(`<option value="${bao}">Bao Test</option>`);
+    expect(all).not.toContain('Rennaise');
+    expect(listed(all)).toEqual([first, second]);
+
+    const alixOnly = await (await client.get(`/espace?facilitator=${alix}`)).text();
+    expect(listed(alixOnly)).toEqual([first]);
+    expect(alixOnly).toContain(`<option value="${alix}" selected>Alix Test</option>`);
+    expect(alixOnly).toContain(`href="/espace/export/demandes.csv?facilitator=${alix}"`);
+    const csv = await (await client.get(`/espace/export/demandes.csv?facilitator=${alix}`)).text();
+    expect(csv).toContain(first);
+    expect(csv).not.toContain(second);
+    // Another network's facilitator: nothing this animator may not see.
+    const foreignOnly = await (await client.get(`/espace?facilitator=${elsewhere}`)).text();
+    expect(listed(foreignOnly)).toEqual([]);
+    expect(foreignOnly).not.toContain('Rennaise');
+
+    const token = `Bearer ${await t.app.get(StaffAuthService).createApiToken(animator.id, 'charge')}`;
+    const api = (query: string) => fetch(`${t.url}/api/v1/staff/requests?${query}`, { headers: { authorization: token } });
+    const body = await bodyOf(api(`facilitator=${alix}`));
+    expect(body.items.map((i: { reference: string; facilitatorName: string }) => [i.reference, i.facilitatorName])).toEqual([
+      [first, 'Alix Test'],
+    ]);
+    expect(body).not.toHaveProperty('facilitators');
+    const bad = await api('facilitator=alix');
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).errors).toEqual([{ field: 'facilitator', message: 'Identifiant de facilitateur attendu (UUID).' }]);
+
+    // A facilitator's own queue has neither the column nor the filter.
+    const own = await insertStaff(t.dataSource, { role: 'facilitator', facilitatorId: alix, networks: ['aura-ee'] });
+    const facilitator = new StaffClient(t.url);
+    await facilitator.signIn(own.email);
+    const mine = await (await facilitator.get('/espace')).text();
+    expect(mine).not.toContain('id="filtre-facilitateur"');
+    expect(mine).not.toContain('<th scope="col">Facilitateur</th>');
+    expect(mine).toContain('<h2>Mes demandes : 1 demande</h2>');
+  });
+
   it('lists the buyer’s other requests on a request page, those the person may see only', async () => {
     const mine = await insertFacilitator(t.dataSource, { network: 'aura-ee' });
     const colleague = await insertFacilitator(t.dataSource, { network: 'aura-ee' });

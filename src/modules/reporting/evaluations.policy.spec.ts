@@ -104,6 +104,7 @@ describe('export.policy', () => {
         department: null,
         status: 'closed',
         search: null,
+        facilitator: null,
       },
       errors: [],
     });

@@ -3,10 +3,12 @@ import type { FieldError } from '../../common/errors/app-errors';
 import { REQUEST_STATUSES, RequestStatus } from '../requests/request.types';
 import { FilterReader, RequestFilters } from './evaluations.policy';
 
-/** The period is the requests' creation; `search`, the queue's search box (`q`). */
+/** The period is the requests' creation; `search` (`q`) and `facilitator`, the queue's. */
 export interface RequestExportFilters extends RequestFilters {
   status: RequestStatus | null;
   search: string | null;
+  /** The facilitator holding the requests (the queue's filter). */
+  facilitator: string | null;
 }
 
 export function parseRequestExportFilters(query: Record<string, unknown>): { filters: RequestExportFilters; errors: FieldError[] } {
@@ -15,6 +17,7 @@ export function parseRequestExportFilters(query: Record<string, unknown>): { fil
     ...read.requestFilters(),
     status: read.oneOf('status', REQUEST_STATUSES, 'Statut'),
     search: read.search('q'),
+    facilitator: read.uuid('facilitator', 'Facilitateur'),
   };
   return { filters, errors: read.errors };
 }

@@ -32,6 +32,7 @@ export class ExportRepository {
       ...params.requestFilters(filters, 'r.created_at'),
       params.equals('r.status', filters.status, 'text'),
       searchCondition(params.add(filters.search && containsPattern(filters.search))),
+      params.equals('r.assigned_facilitator_id', filters.facilitator, 'uuid'),
     ].join('\n AND ');
     return {
       sql: `SELECT r.reference, ${paris('r.created_at')} AS "createdAt", r.status, r.close_reason AS "closeReason", r.kind,

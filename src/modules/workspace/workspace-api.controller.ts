@@ -36,10 +36,11 @@ export class WorkspaceApiController {
     description:
       'Recherche (100 caractères au plus) dans la référence, l’objet, l’organisation et le nom de l’acheteur ; sans status, clôturées comprises',
   })
+  @ApiQuery({ name: 'facilitator', required: false, description: 'Identifiant (UUID) du facilitateur qui suit les demandes' })
   @ApiQuery({ name: 'page', required: false, type: Number, description: 'À partir de 1 ; au-delà de la dernière, la dernière' })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Paramètre inconnu ou valeur non comprise (erreurs par champ)' })
   async list(@CurrentStaff() staff: StaffPrincipal, @Query() query: Json) {
-    const { items, ...rest } = await this.workspace.queue(staff, this.workspace.apiQueueFilters(query));
+    const { items, facilitators: _choices, ...rest } = await this.workspace.queue(staff, this.workspace.apiQueueFilters(query));
     return { ...rest, items: items.map(({ id: _id, ...item }) => item) };
   }
 

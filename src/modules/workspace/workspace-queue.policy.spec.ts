@@ -17,6 +17,9 @@ describe('parseQueueFilters', () => {
     [{ q: '   ' }, { search: null }],
     [{ q: ['a', 'b'] }, { search: null }],
     [{ q: 'x'.repeat(120) }, { search: 'x'.repeat(100) }],
+    [{ facilitator: ' 0F8FAD5B-D9CB-469F-A165-70867728950E ' }, { facilitator: '0f8fad5b-d9cb-469f-a165-70867728950e' }],
+    [{ facilitator: "1' OR '1'='1" }, { facilitator: null }],
+    [{}, { facilitator: null }],
   ])('%j → %j', (query, expected) => {
     expect(parseQueueFilters(query as Record<string, unknown>)).toMatchObject(expected);
   });
@@ -43,6 +46,8 @@ describe('queueFilterProblems (the API’s strict reading)', () => {
     ['an unknown parameter', { sort: 'due' }, ['sort']],
     ['a search', { q: 'cantine' }, []],
     ['a search over 100 characters', { q: 'x'.repeat(101) }, ['q']],
+    ['a facilitator', { facilitator: '0f8fad5b-d9cb-469f-a165-70867728950e' }, []],
+    ['a facilitator that is no id', { facilitator: 'alex' }, ['facilitator']],
   ])('%s', (_label, query, fields) => {
     const problems = queueFilterProblems(query as Record<string, unknown>, known);
     expect(problems.map((p) => p.field)).toEqual(fields);

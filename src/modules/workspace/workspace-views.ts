@@ -83,14 +83,20 @@ export class WorkspaceViews {
         department: filters.department,
         late: filters.lateOnly ? '1' : null,
         q: filters.search,
+        facilitator: filters.facilitator,
         ...change,
       };
       for (const [key, value] of Object.entries(all)) if (value) params.set(key, String(value));
       return `/espace?${params.toString()}`;
     };
+    const mineLabel =
+      staff.role === 'facilitator' ? 'Mes demandes' : staff.role === 'admin' ? 'Toutes les demandes' : 'Demandes de mes réseaux';
     return {
-      title: filters.tab === 'pool' ? 'Réserve' : 'Mes demandes',
+      title: filters.tab === 'pool' ? 'Réserve' : mineLabel,
       filters,
+      // Animators and admins see who holds each request, and may list one facilitator's.
+      showFacilitator: staff.role !== 'facilitator',
+      facilitatorOptions: queue.facilitators.map((f) => ({ value: f.id, label: f.name })),
       queue: {
         ...queue,
         items: queue.items.map((item) => ({
@@ -104,7 +110,7 @@ export class WorkspaceViews {
       tabs: [
         {
           value: 'mine',
-          label: staff.role === 'facilitator' ? 'Mes demandes' : staff.role === 'admin' ? 'Toutes les demandes' : 'Demandes de mes réseaux',
+          label: mineLabel,
           count: queue.counts.mine,
           url: query({ tab: 'mine', status: null, page: null }),
         },
@@ -121,6 +127,7 @@ export class WorkspaceViews {
         segment: filters.segment,
         department: filters.department,
         q: filters.search,
+        facilitator: filters.facilitator,
       })}`,
       previousUrl: queue.page > 1 ? query({ page: queue.page - 1 }) : null,
       nextUrl: queue.page < queue.pages ? query({ page: queue.page + 1 }) : null,

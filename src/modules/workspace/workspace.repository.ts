@@ -26,6 +26,8 @@ export interface QueueRow {
   organisationName: string;
   /** Set once the buyer's personal data are erased: the two fields above are then empty. */
   anonymisedAt: Date | null;
+  /** Who holds the request; null in the pool. */
+  facilitatorName: string | null;
   departmentCode: string;
   segmentCode: string;
   createdAt: Date;
@@ -110,17 +112,20 @@ export class WorkspaceRepository {
       WITH matching AS (
         SELECT r.id, r.reference, r.status, r.kind, r.subject, r.buyer_first_name || ' ' || r.buyer_last_name AS "buyerName",
                r.organisation_name AS "organisationName", r.anonymised_at AS "anonymisedAt",
+               f.first_name || ' ' || f.last_name AS "facilitatorName",
                r.department_code AS "departmentCode", r.segment_code AS "segmentCode", r.created_at AS "createdAt",
                CASE r.status WHEN 'assigned' THEN 'take_charge' WHEN 'in_progress' THEN 'answer' END AS "deadlineKind",
                ${APPLICABLE_DEADLINE} AS "dueAt"
           FROM requests r
           LEFT JOIN request_assignments ra ON ra.request_id = r.id AND ra.ended_at IS NULL
+          LEFT JOIN facilitators f ON f.id = r.assigned_facilitator_id
          WHERE ${visible.sql} AND ${tabCondition(filters.tab)}
            AND r.status = ANY($${next}::text[])
            AND ($${next + 1}::text IS NULL OR r.kind = $${next + 1})
            AND ($${next + 2}::text IS NULL OR r.segment_code = $${next + 2})
            AND ($${next + 3}::text IS NULL OR r.department_code = $${next + 3})
            AND ${searchCondition(`$${next + 6}`)}
+           AND ($${next + 7}::uuid IS NULL OR r.assigned_facilitator_id = $${next + 7})
       )
       SELECT * FROM matching WHERE NOT $${next + 4}::boolean OR "dueAt" < $${next + 5}`;
     const params = [
@@ -132,13 +137,24 @@ export class WorkspaceRepository {
       filters.lateOnly,
       now,
       filters.search ? containsPattern(filters.search) : null,
+      filters.facilitator,
     ];
     const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM (${matching}) counted`, params);
     const rows = await this.dataSource.query(
-      `${matching} ORDER BY "dueAt" ASC NULLS LAST, "createdAt", id LIMIT $${next + 7} OFFSET $${next + 8}`,
+      `${matching} ORDER BY "dueAt" ASC NULLS LAST, "createdAt", id LIMIT $${next + 8} OFFSET $${next + 9}`,
       [...params, page.size, page.offset],
     );
     return { rows: rows.map((row: QueueRow) => ({ ...row, deadlineKind: row.dueAt ? row.deadlineKind : null })), total };
+  }
+
+  /** The facilitators of the networks this person sees (null: all), by name: the queue's filter for animators and admins. */
+  facilitatorOptions(networkCodes: string[] | null): Promise<Array<{ id: string; name: string }>> {
+    return this.dataSource.query(
+      `SELECT id, first_name || ' ' || last_name AS name FROM facilitators
+        WHERE $1::text[] IS NULL OR network_code = ANY($1::text[])
+        ORDER BY last_name, first_name, id`,
+      [networkCodes],
+    );
   }
 
   /** Requests per tab and per status, with the same visibility (filters aside): the tabs' and statuses' counts. */

@@ -8,7 +8,7 @@ import { BuyerNotificationsService } from '../buyer-notifications/buyer-notifica
 import { AppConfig } from '../../config/app-config';
 import { runAsOne, SqlStatement } from '../../database/sql-statement';
 import { OutboxRepository } from '../../queue/outbox.repository';
-import { canReassign, canTakeFromPool, RequestScope } from '../accounts/access.policy';
+import { canReassign, canTakeFromPool, RequestScope, visibleNetworks } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { AttachmentsService, UploadedFile } from '../attachments/attachments.service';
 import { milestoneOf } from '../requests/milestone.policy';
@@ -104,7 +104,10 @@ export class WorkspaceService {
     const page = Math.min(filters.page, pages);
     const rows = page === filters.page ? first.rows : (await read(page)).rows;
     const counts = await this.workspace.counts(staff);
+    // A facilitator's own queue needs no one else's name.
+    const facilitators = staff.role === 'facilitator' ? [] : await this.workspace.facilitatorOptions(visibleNetworks(staff));
     return {
+      facilitators,
       items: rows.map(({ deadlineKind, dueAt, ...row }) => {
         const deadline = deadlineKind && dueAt ? { kind: deadlineKind, dueAt } : null;
         return { ...row, deadline, late: isLate(deadline, now) };
