@@ -1,6 +1,8 @@
 import { Clock } from '../../src/common/clock';
 import { RoutingService } from '../../src/modules/routing/routing.service';
 import { RoutingSweepService } from '../../src/modules/routing/routing-sweep.service';
+import { takeChargeReminderAt } from '../../src/modules/routing/take-charge-reminder.policy';
+import { sentMailFile } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
 import { insertStaff } from '../support/staff';
 import { bodyOf, TestApp, useTestApp, validRequestBody, waitFor } from '../support/test-app';
@@ -159,6 +161,42 @@ describe('routing worker', () => {
     expect(await mailsTo('troisieme@example.org', 'facilitator-assignment')).toBe(1);
     expect(await mailsTo('contact@auvergnerhonealpes-ee.fr', 'network-escalation')).toBe(1);
     clock.travel(-10 * DAY);
+  });
+
+  it('reminds the facilitator one working day before the take-charge deadline, once, and not once taken in charge', async () => {
+    await insertFacilitator(t.dataSource, { email: 'oublieuse@example.org', firstName: 'Oriane' });
+    const [forgotten, taken] = [await submit(11), await submit(12)];
+    await settled(forgotten.id, 'assigned');
+    await settled(taken.id, 'assigned');
+    const reminderAt = async (requestId: string) =>
+      (await t.dataSource.query(`SELECT take_charge_reminder_at AS at FROM request_assignments WHERE request_id = $1`, [requestId]))[0].at;
+    const [assignment] = await t.dataSource.query(
+      `SELECT assigned_at AS "assignedAt", take_charge_reminder_at AS "reminderAt", take_charge_due_at AS "dueAt" FROM request_assignments WHERE request_id = $1`,
+      [forgotten.id],
+    );
+    expect(assignment.reminderAt).toEqual(takeChargeReminderAt(assignment.assignedAt, 2, '38'));
+    expect(assignment.reminderAt.getTime()).toBeLessThan(assignment.dueAt.getTime());
+    await t.dataSource.query(`UPDATE request_assignments SET taken_at = now() WHERE request_id = $1`, [taken.id]);
+    await t.dataSource.query(`UPDATE requests SET status = 'in_progress' WHERE id = $1`, [taken.id]);
+    const sweep = t.app.get(RoutingSweepService);
+    const reminders = () => mailsTo('oublieuse@example.org', 'take-charge-reminder');
+
+    await sweep.run();
+    expect(await reminders()).toBe(0);
+    // The moment comes: between the reminder and the deadline.
+    await t.dataSource.query(`UPDATE request_assignments SET take_charge_reminder_at = now() - interval '1 minute'`);
+    const [{ id: assignmentId }] = await t.dataSource.query(`SELECT id FROM request_assignments WHERE request_id = $1`, [forgotten.id]);
+    // The sweep and a second worker's call at once, then another pass: one reminder.
+    await Promise.all([sweep.run(), t.app.get(RoutingService).remindTakeCharge(forgotten.id, assignmentId)]);
+    await sweep.run();
+    expect(await reminders()).toBe(1);
+    const mail = await sentMailFile(t, 'take-charge-reminder', 'oublieuse@example.org');
+    expect(mail).toContain(`Subject: Rappel : la demande ${forgotten.reference} attend votre prise en charge`);
+    expect(mail).toContain('Bonjour Oriane,');
+    expect(mail).toContain('(heure de Paris), ou déclinez-la si vous ne pouvez pas la traiter');
+    expect(mail).toContain(`/espace/demandes/${forgotten.reference}`);
+    expect(await reminderAt(forgotten.id)).toBeNull();
+    expect((await stateOf(forgotten.id)).status).toBe('assigned');
   });
 
   it('re-routes the requests of a facilitator whose absence starts, but not those already taken in charge', async () => {

@@ -21,6 +21,7 @@ export type DeclineReason = 'not_my_territory' | 'not_my_expertise' | 'unavailab
 // The indicators' alerts count a quarter's assignments (INCLUDE: see migration RequestMilestones).
 @Index('request_assignments_assigned_idx', { synchronize: false })
 @Index('request_assignments_due_idx', ['takeChargeDueAt'], { where: 'ended_at IS NULL AND taken_at IS NULL' })
+@Index('request_assignments_reminder_idx', ['takeChargeReminderAt'], { where: 'ended_at IS NULL AND taken_at IS NULL' })
 export class RequestAssignment {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
@@ -45,6 +46,10 @@ export class RequestAssignment {
   /** Working days counted from the assignment, in the request's département calendar. */
   @Column({ type: 'timestamptz' })
   takeChargeDueAt!: Date;
+
+  /** When to remind the facilitator who has not taken it in charge (take-charge-reminder.policy); null once sent, or none. */
+  @Column({ type: 'timestamptz', nullable: true })
+  takeChargeReminderAt!: Date | null;
 
   @Column({ type: 'timestamptz', nullable: true })
   takenAt!: Date | null;

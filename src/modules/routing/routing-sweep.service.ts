@@ -14,7 +14,7 @@ const STALE_SUBMISSION_MS = 60_000;
 
 /**
  * Re-derives routing work from PostgreSQL, so a lost Redis loses no deadline and no request:
- * unrouted submissions, overdue deadlines, absences that began, pools that can drain. Safe on
+ * unrouted submissions, overdue deadlines, reminders due, absences that began, pools that can drain. Safe on
  * any number of workers: every step locks the request and re-checks before acting.
  */
 @Injectable()
@@ -34,6 +34,9 @@ export class RoutingSweepService extends IntervalSweep {
     await this.routing.routeAll(await this.repository.staleSubmitted(new Date(now.getTime() - STALE_SUBMISSION_MS), BATCH));
     for (const { requestId, assignmentId } of await this.repository.overdueAssignments(now, BATCH)) {
       await this.routing.deadlineReached(requestId, assignmentId);
+    }
+    for (const { requestId, assignmentId } of await this.repository.dueTakeChargeReminders(now, BATCH)) {
+      await this.routing.remindTakeCharge(requestId, assignmentId);
     }
     for (const facilitatorId of await this.repository.unavailableHolders(parisDay(now))) {
       await this.routing.facilitatorChanged(facilitatorId);

@@ -25,6 +25,7 @@ export interface CurrentAssignment {
   requestId: string;
   facilitatorId: string;
   takeChargeDueAt: Date;
+  takeChargeReminderAt: Date | null;
   takenAt: Date | null;
 }
 
@@ -48,6 +49,7 @@ export interface NewAssignment {
   facilitatorId: string;
   assignedAt: Date;
   takeChargeDueAt: Date;
+  takeChargeReminderAt: Date | null;
 }
 
 /**
@@ -202,16 +204,16 @@ export class RoutingRepository {
 
   insertAssignmentsStatement(assignments: NewAssignment[]): SqlStatement {
     return {
-      sql: `INSERT INTO request_assignments (id, request_id, facilitator_id, assigned_at, take_charge_due_at)
-            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[], $5::timestamptz[])`,
-      params: columnsOf(assignments, ['id', 'requestId', 'facilitatorId', 'assignedAt', 'takeChargeDueAt']),
+      sql: `INSERT INTO request_assignments (id, request_id, facilitator_id, assigned_at, take_charge_due_at, take_charge_reminder_at)
+            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[])`,
+      params: columnsOf(assignments, ['id', 'requestId', 'facilitatorId', 'assignedAt', 'takeChargeDueAt', 'takeChargeReminderAt']),
     };
   }
 
   async currentAssignment(manager: EntityManager, requestId: string): Promise<CurrentAssignment | null> {
     const rows = await manager.query(
       `SELECT id, request_id AS "requestId", facilitator_id AS "facilitatorId", take_charge_due_at AS "takeChargeDueAt",
-              taken_at AS "takenAt"
+              take_charge_reminder_at AS "takeChargeReminderAt", taken_at AS "takenAt"
          FROM request_assignments WHERE request_id = $1 AND ended_at IS NULL`,
       [requestId],
     );
@@ -376,6 +378,19 @@ export class RoutingRepository {
       [olderThan, limit],
     );
     return rows.map((r) => r.id);
+  }
+
+  /** Assignments not taken in charge whose reminder is due (take-charge-reminder.policy), the earliest first. */
+  async dueTakeChargeReminders(now: Date, limit: number): Promise<Array<{ requestId: string; assignmentId: string }>> {
+    return this.dataSource.query(
+      `SELECT request_id AS "requestId", id AS "assignmentId" FROM request_assignments
+        WHERE ended_at IS NULL AND taken_at IS NULL AND take_charge_reminder_at <= $1 ORDER BY take_charge_reminder_at LIMIT $2`,
+      [now, limit],
+    );
+  }
+
+  reminderSentStatement(assignmentId: string): SqlStatement {
+    return { sql: `UPDATE request_assignments SET take_charge_reminder_at = NULL WHERE id = $1`, params: [assignmentId] };
   }
 
   async overdueAssignments(now: Date, limit: number): Promise<Array<{ requestId: string; assignmentId: string }>> {

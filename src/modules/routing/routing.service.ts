@@ -16,6 +16,7 @@ import { HANDED_OVER_EVENT, KIND_LABELS, RequestStatus } from '../requests/reque
 import { NewRequestEvent, RequestsRepository } from '../requests/requests.repository';
 import { AppError } from '../../common/errors/app-errors';
 import { IneligibilityReason, rankFacilitators, whyNotEligible } from './ranking.policy';
+import { takeChargeReminderAt } from './take-charge-reminder.policy';
 import type { AssignmentEndReason, DeclineReason } from './request-assignment.entity';
 import { ClaimableFacilitator, CurrentAssignment, NewAssignment, RoutableRequest, RoutingRepository } from './routing.repository';
 import { addWorkingDays } from '../../common/working-days.policy';
@@ -118,6 +119,39 @@ export class RoutingService {
     if (freed) await this.scheduleDrains(freed);
   }
 
+  /**
+   * The facilitator who has not taken the request in charge yet is reminded of its deadline, once (the sweep, when
+   * take-charge-reminder.policy says). Nothing if it was taken, handed on, or its deadline passed meanwhile.
+   */
+  async remindTakeCharge(requestId: string, assignmentId: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const request = await this.routing.lockRequest(manager, requestId);
+      const current = request && (await this.routing.currentAssignment(manager, requestId));
+      if (!request || !current || current.id !== assignmentId || current.takenAt || !current.takeChargeReminderAt) return;
+      const now = this.clock.now();
+      if (current.takeChargeReminderAt > now || current.takeChargeDueAt <= now) return;
+      const facilitator = await this.routing.facilitatorContact(manager, current.facilitatorId);
+      await runAsOne(manager, [
+        this.routing.reminderSentStatement(current.id),
+        ...(facilitator
+          ? this.mail.prepare({
+              requestId: request.id,
+              template: 'take-charge-reminder',
+              recipient: facilitator.email,
+              subject: `Rappel : la demande ${request.reference} attend votre prise en charge`,
+              context: {
+                firstName: facilitator.firstName,
+                reference: request.reference,
+                subject: request.subject,
+                dueAt: current.takeChargeDueAt,
+                actionUrl: `${this.config.PUBLIC_URL}/espace/demandes/${encodeURIComponent(request.reference)}`,
+              },
+            })
+          : []),
+      ]);
+    });
+  }
+
   /** The facilitator declines from the workspace; the request goes to someone else. */
   async decline(requestId: string, assignmentId: string, reason: DeclineReason): Promise<boolean> {
     const freed = await this.dataSource.transaction(async (manager) => {
@@ -188,7 +222,9 @@ export class RoutingService {
     const id = randomUUID();
     return [
       this.routing.claimCapacityStatement(new Map([[facilitatorId, 1]]), now),
-      this.routing.insertAssignmentsStatement([{ id, requestId, facilitatorId, assignedAt: now, takeChargeDueAt: now }]),
+      this.routing.insertAssignmentsStatement([
+        { id, requestId, facilitatorId, assignedAt: now, takeChargeDueAt: now, takeChargeReminderAt: null },
+      ]),
       this.takenStatement(id, departmentCode, now),
     ];
   }
@@ -326,6 +362,7 @@ export class RoutingService {
       facilitatorId: facilitator.id,
       assignedAt: now,
       takeChargeDueAt: addWorkingDays(now, this.config.TAKE_CHARGE_WORKING_DAYS, request.departmentCode),
+      takeChargeReminderAt: takeChargeReminderAt(now, this.config.TAKE_CHARGE_WORKING_DAYS, request.departmentCode),
       request,
       facilitator,
     };
