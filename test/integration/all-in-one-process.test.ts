@@ -52,7 +52,8 @@ describe('the all-in-one process (npm start)', () => {
     });
     service.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
     service.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    const exited = once(service, 'exit');
+    // 'close', not 'exit': the last log lines may still be in the pipes when the process has exited.
+    const exited = once(service, 'close');
     const url = `http://127.0.0.1:${port}`;
 
     await waitFor(
