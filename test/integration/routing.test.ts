@@ -1,10 +1,10 @@
 import { Clock } from '../../src/common/clock';
 import { RoutingService } from '../../src/modules/routing/routing.service';
 import { RoutingSweepService } from '../../src/modules/routing/routing-sweep.service';
-import { takeChargeReminderAt } from '../../src/modules/routing/take-charge-reminder.policy';
+import { answerReminderAt, takeChargeReminderAt } from '../../src/modules/routing/reminders.policy';
 import { sentMailFile } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
-import { insertStaff } from '../support/staff';
+import { bearerFor, insertStaff } from '../support/staff';
 import { bodyOf, TestApp, useTestApp, validRequestBody, waitFor } from '../support/test-app';
 
 const DAY = 24 * 3600 * 1000;
@@ -187,7 +187,7 @@ describe('routing worker', () => {
     await t.dataSource.query(`UPDATE request_assignments SET take_charge_reminder_at = now() - interval '1 minute'`);
     const [{ id: assignmentId }] = await t.dataSource.query(`SELECT id FROM request_assignments WHERE request_id = $1`, [forgotten.id]);
     // The sweep and a second worker's call at once, then another pass: one reminder.
-    await Promise.all([sweep.run(), t.app.get(RoutingService).remindTakeCharge(forgotten.id, assignmentId)]);
+    await Promise.all([sweep.run(), t.app.get(RoutingService).remind(forgotten.id, assignmentId, 'take_charge')]);
     await sweep.run();
     expect(await reminders()).toBe(1);
     const mail = await sentMailFile(t, 'take-charge-reminder', 'oublieuse@example.org');
@@ -197,6 +197,57 @@ describe('routing worker', () => {
     expect(mail).toContain(`/espace/demandes/${forgotten.reference}`);
     expect(await reminderAt(forgotten.id)).toBeNull();
     expect((await stateOf(forgotten.id)).status).toBe('assigned');
+  });
+
+  it('reminds the facilitator one working day before the answer is due, once, and again after a pause moved the deadline', async () => {
+    const facilitatorId = await insertFacilitator(t.dataSource, { email: 'lente@example.org', firstName: 'Lou' });
+    const request = await submit(13);
+    await settled(request.id, 'assigned');
+    const token = await bearerFor(t, { role: 'facilitator', facilitatorId, networks: ['aura-ee'] });
+    const staffPost = (action: string, body: unknown = {}) =>
+      fetch(`${t.url}/api/v1/staff/requests/${request.reference}/${action}`, {
+        method: 'POST',
+        headers: { authorization: token, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect((await staffPost('take-charge')).status).toBe(200);
+    const assignment = async () =>
+      (
+        await t.dataSource.query(
+          `SELECT taken_at AS "takenAt", answer_due_at AS "dueAt", answer_reminder_at AS "reminderAt" FROM request_assignments WHERE request_id = $1`,
+          [request.id],
+        )
+      )[0];
+    const taken = await assignment();
+    expect(taken.reminderAt).toEqual(answerReminderAt(taken.takenAt, [], '38', 10, taken.takenAt));
+    expect(taken.reminderAt.getTime()).toBeLessThan(taken.dueAt.getTime());
+    const reminders = () => mailsTo('lente@example.org', 'answer-reminder');
+    const sweep = t.app.get(RoutingSweepService);
+
+    await t.dataSource.query(`UPDATE request_assignments SET answer_reminder_at = now() - interval '1 minute' WHERE request_id = $1`, [
+      request.id,
+    ]);
+    await sweep.run();
+    await sweep.run();
+    expect(await reminders()).toBe(1);
+    const mail = await sentMailFile(t, 'answer-reminder', 'lente@example.org');
+    expect(mail).toContain('Bonjour Lou,');
+    expect(mail).toContain(`La réponse à la demande ${request.reference}`);
+    expect(mail).toContain('le délai est suspendu pendant son attente');
+    expect((await assignment()).reminderAt).toBeNull();
+
+    // A precision asked, then given: the deadline moves, and a reminder is due again before it.
+    expect((await staffPost('clarification', { body: 'Quel est le montant du lot 2 ?' })).status).toBe(200);
+    const buyerToken = new URL(request.trackingUrl).searchParams.get('t')!;
+    const given = await fetch(`${t.url}/api/v1/requests/${request.reference}/clarification`, {
+      method: 'POST',
+      headers: { 'x-tracking-token': buyerToken, 'content-type': 'application/json' },
+      body: JSON.stringify({ message: 'Environ 80 000 € HT.' }),
+    });
+    expect(given.status).toBe(200);
+    const moved = await assignment();
+    expect(moved.reminderAt.getTime()).toBeGreaterThan(Date.now());
+    expect(moved.reminderAt.getTime()).toBeLessThan(moved.dueAt.getTime());
   });
 
   it('re-routes the requests of a facilitator whose absence starts, but not those already taken in charge', async () => {

@@ -22,6 +22,7 @@ export type DeclineReason = 'not_my_territory' | 'not_my_expertise' | 'unavailab
 @Index('request_assignments_assigned_idx', { synchronize: false })
 @Index('request_assignments_due_idx', ['takeChargeDueAt'], { where: 'ended_at IS NULL AND taken_at IS NULL' })
 @Index('request_assignments_reminder_idx', ['takeChargeReminderAt'], { where: 'ended_at IS NULL AND taken_at IS NULL' })
+@Index('request_assignments_answer_reminder_idx', ['answerReminderAt'], { where: 'ended_at IS NULL AND answer_reminder_at IS NOT NULL' })
 export class RequestAssignment {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
@@ -47,7 +48,7 @@ export class RequestAssignment {
   @Column({ type: 'timestamptz' })
   takeChargeDueAt!: Date;
 
-  /** When to remind the facilitator who has not taken it in charge (take-charge-reminder.policy); null once sent, or none. */
+  /** When to remind the facilitator who has not taken it in charge (reminders.policy); null once sent, or none. */
   @Column({ type: 'timestamptz', nullable: true })
   takeChargeReminderAt!: Date | null;
 
@@ -57,6 +58,10 @@ export class RequestAssignment {
   /** Once taken: when the answer is due, the buyer's pauses deducted (null while one is open). The queue sorts on it. */
   @Column({ type: 'timestamptz', nullable: true })
   answerDueAt!: Date | null;
+
+  /** When to remind the facilitator that the answer is due (reminders.policy); null once sent, or none. */
+  @Column({ type: 'timestamptz', nullable: true })
+  answerReminderAt!: Date | null;
 
   @Column({ type: 'timestamptz', nullable: true })
   endedAt!: Date | null;

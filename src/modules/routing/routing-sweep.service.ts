@@ -36,7 +36,10 @@ export class RoutingSweepService extends IntervalSweep {
       await this.routing.deadlineReached(requestId, assignmentId);
     }
     for (const { requestId, assignmentId } of await this.repository.dueTakeChargeReminders(now, BATCH)) {
-      await this.routing.remindTakeCharge(requestId, assignmentId);
+      await this.routing.remind(requestId, assignmentId, 'take_charge');
+    }
+    for (const { requestId, assignmentId } of await this.repository.dueAnswerReminders(now, BATCH)) {
+      await this.routing.remind(requestId, assignmentId, 'answer');
     }
     for (const facilitatorId of await this.repository.unavailableHolders(parisDay(now))) {
       await this.routing.facilitatorChanged(facilitatorId);

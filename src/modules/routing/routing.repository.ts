@@ -27,6 +27,8 @@ export interface CurrentAssignment {
   takeChargeDueAt: Date;
   takeChargeReminderAt: Date | null;
   takenAt: Date | null;
+  answerDueAt: Date | null;
+  answerReminderAt: Date | null;
 }
 
 export interface FacilitatorContact {
@@ -41,6 +43,12 @@ export interface ClaimableFacilitator extends FacilitatorCandidate {
   readonly email: string;
   readonly firstName: string;
   readonly lastName: string;
+}
+
+/** The answer deadline kept on an assignment, and when its reminder is due. */
+export interface AnswerDeadline {
+  dueAt: Date | null;
+  reminderAt: Date | null;
 }
 
 export interface NewAssignment {
@@ -213,7 +221,8 @@ export class RoutingRepository {
   async currentAssignment(manager: EntityManager, requestId: string): Promise<CurrentAssignment | null> {
     const rows = await manager.query(
       `SELECT id, request_id AS "requestId", facilitator_id AS "facilitatorId", take_charge_due_at AS "takeChargeDueAt",
-              take_charge_reminder_at AS "takeChargeReminderAt", taken_at AS "takenAt"
+              take_charge_reminder_at AS "takeChargeReminderAt", taken_at AS "takenAt", answer_due_at AS "answerDueAt",
+              answer_reminder_at AS "answerReminderAt"
          FROM request_assignments WHERE request_id = $1 AND ended_at IS NULL`,
       [requestId],
     );
@@ -227,15 +236,18 @@ export class RoutingRepository {
     };
   }
 
-  markTakenStatement(assignmentId: string, now: Date, answerDueAt: Date | null): SqlStatement {
+  markTakenStatement(assignmentId: string, now: Date, answer: AnswerDeadline): SqlStatement {
     return {
-      sql: `UPDATE request_assignments SET taken_at = $2, answer_due_at = $3 WHERE id = $1`,
-      params: [assignmentId, now, answerDueAt],
+      sql: `UPDATE request_assignments SET taken_at = $2, answer_due_at = $3, answer_reminder_at = $4 WHERE id = $1`,
+      params: [assignmentId, now, answer.dueAt, answer.reminderAt],
     };
   }
 
-  answerDueStatement(assignmentId: string, answerDueAt: Date | null): SqlStatement {
-    return { sql: `UPDATE request_assignments SET answer_due_at = $2 WHERE id = $1`, params: [assignmentId, answerDueAt] };
+  answerDueStatement(assignmentId: string, answer: AnswerDeadline): SqlStatement {
+    return {
+      sql: `UPDATE request_assignments SET answer_due_at = $2, answer_reminder_at = $3 WHERE id = $1`,
+      params: [assignmentId, answer.dueAt, answer.reminderAt],
+    };
   }
 
   requestStateStatement(
@@ -380,7 +392,7 @@ export class RoutingRepository {
     return rows.map((r) => r.id);
   }
 
-  /** Assignments not taken in charge whose reminder is due (take-charge-reminder.policy), the earliest first. */
+  /** Assignments not taken in charge whose reminder is due (reminders.policy), the earliest first. */
   async dueTakeChargeReminders(now: Date, limit: number): Promise<Array<{ requestId: string; assignmentId: string }>> {
     return this.dataSource.query(
       `SELECT request_id AS "requestId", id AS "assignmentId" FROM request_assignments
@@ -389,8 +401,18 @@ export class RoutingRepository {
     );
   }
 
-  reminderSentStatement(assignmentId: string): SqlStatement {
-    return { sql: `UPDATE request_assignments SET take_charge_reminder_at = NULL WHERE id = $1`, params: [assignmentId] };
+  /** Requests in progress whose answer reminder is due (reminders.policy), the earliest first. */
+  async dueAnswerReminders(now: Date, limit: number): Promise<Array<{ requestId: string; assignmentId: string }>> {
+    return this.dataSource.query(
+      `SELECT ra.request_id AS "requestId", ra.id AS "assignmentId" FROM request_assignments ra JOIN requests r ON r.id = ra.request_id
+        WHERE ra.ended_at IS NULL AND ra.answer_reminder_at <= $1 AND r.status = 'in_progress' ORDER BY ra.answer_reminder_at LIMIT $2`,
+      [now, limit],
+    );
+  }
+
+  reminderSentStatement(assignmentId: string, reminder: 'take_charge' | 'answer'): SqlStatement {
+    const column = reminder === 'answer' ? 'answer_reminder_at' : 'take_charge_reminder_at';
+    return { sql: `UPDATE request_assignments SET ${column} = NULL WHERE id = $1`, params: [assignmentId] };
   }
 
   async overdueAssignments(now: Date, limit: number): Promise<Array<{ requestId: string; assignmentId: string }>> {

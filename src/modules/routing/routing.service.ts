@@ -11,14 +11,21 @@ import { BuyerNotificationsService } from '../buyer-notifications/buyer-notifica
 import { MailService } from '../mail/mail.service';
 import { milestoneOf } from '../requests/milestone.policy';
 import { ReferenceService } from '../reference/reference.service';
-import { answerDueAt, pausesFromHistory } from '../requests/answer-deadline.policy';
+import { answerDueAt, Pause, pausesFromHistory } from '../requests/answer-deadline.policy';
 import { HANDED_OVER_EVENT, KIND_LABELS, RequestStatus } from '../requests/request.types';
 import { NewRequestEvent, RequestsRepository } from '../requests/requests.repository';
 import { AppError } from '../../common/errors/app-errors';
 import { IneligibilityReason, rankFacilitators, whyNotEligible } from './ranking.policy';
-import { takeChargeReminderAt } from './take-charge-reminder.policy';
+import { answerReminderAt, takeChargeReminderAt } from './reminders.policy';
 import type { AssignmentEndReason, DeclineReason } from './request-assignment.entity';
-import { ClaimableFacilitator, CurrentAssignment, NewAssignment, RoutableRequest, RoutingRepository } from './routing.repository';
+import {
+  AnswerDeadline,
+  ClaimableFacilitator,
+  CurrentAssignment,
+  NewAssignment,
+  RoutableRequest,
+  RoutingRepository,
+} from './routing.repository';
 import { addWorkingDays } from '../../common/working-days.policy';
 
 /** After this many missed take-charge deadlines, the network's animators are told. */
@@ -34,6 +41,16 @@ export type RoutingOutcome = 'assigned' | 'unassigned' | 'unchanged';
 
 /** An assignment decided in memory, with what its e-mail needs. */
 type PlannedAssignment = NewAssignment & { request: RoutableRequest; facilitator: ClaimableFacilitator };
+
+/** The deadlines a facilitator is reminded of (reminders.policy), each with its e-mail. */
+export type Reminder = 'take_charge' | 'answer';
+const REMINDERS: Record<Reminder, { template: string; subject: (reference: string) => string }> = {
+  take_charge: {
+    template: 'take-charge-reminder',
+    subject: (reference) => `Rappel : la demande ${reference} attend votre prise en charge`,
+  },
+  answer: { template: 'answer-reminder', subject: (reference) => `Rappel : la réponse à la demande ${reference} est attendue` },
+};
 
 /**
  * Puts each request with one facilitator: the right kind and territory, present, below capacity,
@@ -120,30 +137,35 @@ export class RoutingService {
   }
 
   /**
-   * The facilitator who has not taken the request in charge yet is reminded of its deadline, once (the sweep, when
-   * take-charge-reminder.policy says). Nothing if it was taken, handed on, or its deadline passed meanwhile.
+   * Reminds the facilitator holding the request of the deadline that applies, once, when reminders.policy said:
+   * to take it in charge while not taken, to answer while in progress. Nothing if the request moved on meanwhile,
+   * or if the deadline itself has passed.
    */
-  async remindTakeCharge(requestId: string, assignmentId: string): Promise<void> {
+  async remind(requestId: string, assignmentId: string, reminder: Reminder): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const request = await this.routing.lockRequest(manager, requestId);
       const current = request && (await this.routing.currentAssignment(manager, requestId));
-      if (!request || !current || current.id !== assignmentId || current.takenAt || !current.takeChargeReminderAt) return;
+      if (!request || !current || current.id !== assignmentId) return;
+      const due =
+        reminder === 'take_charge'
+          ? !current.takenAt && { at: current.takeChargeReminderAt, deadline: current.takeChargeDueAt }
+          : request.status === 'in_progress' && { at: current.answerReminderAt, deadline: current.answerDueAt };
       const now = this.clock.now();
-      if (current.takeChargeReminderAt > now || current.takeChargeDueAt <= now) return;
+      if (!due || !due.at || !due.deadline || due.at > now || due.deadline <= now) return;
       const facilitator = await this.routing.facilitatorContact(manager, current.facilitatorId);
       await runAsOne(manager, [
-        this.routing.reminderSentStatement(current.id),
+        this.routing.reminderSentStatement(current.id, reminder),
         ...(facilitator
           ? this.mail.prepare({
               requestId: request.id,
-              template: 'take-charge-reminder',
+              template: REMINDERS[reminder].template,
               recipient: facilitator.email,
-              subject: `Rappel : la demande ${request.reference} attend votre prise en charge`,
+              subject: REMINDERS[reminder].subject(request.reference),
               context: {
                 firstName: facilitator.firstName,
                 reference: request.reference,
                 subject: request.subject,
-                dueAt: current.takeChargeDueAt,
+                dueAt: due.deadline,
                 actionUrl: `${this.config.PUBLIC_URL}/espace/demandes/${encodeURIComponent(request.reference)}`,
               },
             })
@@ -231,7 +253,15 @@ export class RoutingService {
 
   /** Taken in charge now: the answer is due that many working days later (pauses to come move it when they end). */
   private takenStatement(assignmentId: string, departmentCode: string, now: Date): SqlStatement {
-    return this.routing.markTakenStatement(assignmentId, now, answerDueAt(now, [], departmentCode, this.config.ANSWER_WORKING_DAYS));
+    return this.routing.markTakenStatement(assignmentId, now, this.answerDeadline(now, [], departmentCode, now));
+  }
+
+  private answerDeadline(takenAt: Date, pauses: Pause[], departmentCode: string, now: Date): AnswerDeadline {
+    const days = this.config.ANSWER_WORKING_DAYS;
+    return {
+      dueAt: answerDueAt(takenAt, pauses, departmentCode, days),
+      reminderAt: answerReminderAt(takenAt, pauses, departmentCode, days, now),
+    };
   }
 
   /**
@@ -249,8 +279,12 @@ export class RoutingService {
       ...(await this.requests.pauseEvents(manager, request.id)),
       { fromStatus: 'awaiting_buyer', toStatus: 'in_progress', createdAt: now },
     ];
-    const dueAt = answerDueAt(current.takenAt, pausesFromHistory(events), request.departmentCode, this.config.ANSWER_WORKING_DAYS);
-    return [this.routing.answerDueStatement(current.id, dueAt)];
+    return [
+      this.routing.answerDueStatement(
+        current.id,
+        this.answerDeadline(current.takenAt, pausesFromHistory(events), request.departmentCode, now),
+      ),
+    ];
   }
 
   /**
