@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { plainToInstance } from 'class-transformer';
 import { IsDefined, IsInt, IsString, MinLength, ValidateNested, validateSync, ValidationError } from 'class-validator';
 import { ValidationFailed } from './errors/app-errors';
-import { flattenValidationErrors, trimStrings, validateBody } from './validation';
+import { flattenValidationErrors, isUuid, trimStrings, validateBody } from './validation';
 
 function error(property: string, constraints?: Record<string, string>, children: ValidationError[] = []): ValidationError {
   return Object.assign(new ValidationError(), { property, constraints, children });
@@ -173,5 +173,19 @@ describe('validateBody', () => {
     const dto = await validateBody(Named, { name: ' Claire ' });
     expect(dto).toBeInstanceOf(Named);
     expect(dto.name).toBe('Claire');
+  });
+});
+
+describe('isUuid', () => {
+  it.each([
+    ['a version 4 id', '0f8fad5b-d9cb-469f-a165-70867728950e', true],
+    ['upper case', '0F8FAD5B-D9CB-469F-A165-70867728950E', true],
+    ['any version PostgreSQL accepts', '00000000-0000-0000-0000-000000000000', true],
+    ['no dashes', '0f8fad5bd9cb469fa16570867728950e', false],
+    ['spaces around', ' 0f8fad5b-d9cb-469f-a165-70867728950e', false],
+    ['an injection', "1' OR '1'='1", false],
+    ['empty', '', false],
+  ])('%s', (_label, value, expected) => {
+    expect(isUuid(value)).toBe(expected);
   });
 });

@@ -55,3 +55,10 @@ export async function validateBody<T extends object>(dtoClass: ClassConstructor<
   if (errors.length) throw new ValidationFailed(errors);
   return dto;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An id as PostgreSQL's uuid type reads it (any version): checked before a lookup, so a malformed id is a 404 or a field error, not a cast error. */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}

@@ -5,6 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { AppError, FieldError, NotFound, ValidationFailed } from '../../common/errors/app-errors';
 import { randomToken, sha256 } from '../../common/tokens';
+import { isUuid } from '../../common/validation';
 import { AppConfig } from '../../config/app-config';
 import { runAsOne } from '../../database/sql-statement';
 import { MailService } from '../mail/mail.service';
@@ -157,7 +158,7 @@ export class AccountsService {
   /** Deactivation ends every session, token and pending link of the account at once. */
   async deactivate(by: StaffPrincipal, userId: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const target = UUID.test(userId) ? await this.accounts.findById(userId, manager) : null;
+      const target = isUuid(userId) ? await this.accounts.findById(userId, manager) : null;
       if (!target || target.id === by.id || !canManageAccount(by, target)) throw new NotFound();
       await this.accounts.lockById(manager, target.id);
       const now = this.clock.now();
@@ -178,7 +179,7 @@ export class AccountsService {
   }
 
   async revokeApiToken(principal: StaffPrincipal, tokenId: string): Promise<void> {
-    if (!UUID.test(tokenId) || !(await this.accounts.revokeApiToken(principal.id, tokenId, this.clock.now()))) {
+    if (!isUuid(tokenId) || !(await this.accounts.revokeApiToken(principal.id, tokenId, this.clock.now()))) {
       throw new AppError('not_found', 'Jeton introuvable.');
     }
   }
@@ -227,8 +228,6 @@ export class AccountsService {
     };
   }
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function accountExists(): AppError {
   const message = 'Un compte existe déjà pour cette adresse et son mot de passe est choisi.';

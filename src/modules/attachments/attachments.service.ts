@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { isUuid } from '../../common/validation';
 import { AppConfig } from '../../config/app-config';
 import { AppError, FieldError, NotFound } from '../../common/errors/app-errors';
 import { sha256 } from '../../common/tokens';
@@ -30,8 +31,6 @@ export interface PreparedAttachment {
   mediaType: string;
   size: number;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @Injectable()
 export class AttachmentsService {
@@ -84,13 +83,13 @@ export class AttachmentsService {
 
   /** For staff, once access to the request is checked: any file of the request. */
   async readForRequest(requestId: string, attachmentId: string): Promise<AttachmentDownload> {
-    return this.found(UUID.test(attachmentId) ? await this.attachments.findDownload(requestId, attachmentId, false) : null);
+    return this.found(isUuid(attachmentId) ? await this.attachments.findDownload(requestId, attachmentId, false) : null);
   }
 
   /** For the buyer's private link: only files of answers already sent; anything else is the tracking page's 404. */
   async readForBuyer(reference: unknown, token: unknown, attachmentId: string): Promise<AttachmentDownload> {
     const request = await this.tracking.authorise(reference, token);
-    return this.found(UUID.test(attachmentId) ? await this.attachments.findDownload(request.id, attachmentId, true) : null);
+    return this.found(isUuid(attachmentId) ? await this.attachments.findDownload(request.id, attachmentId, true) : null);
   }
 
   private found(download: AttachmentDownload | null): AttachmentDownload {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppError, ValidationFailed } from '../../common/errors/app-errors';
+import { isUuid } from '../../common/validation';
 import { OutboxRepository } from '../../queue/outbox.repository';
 import { isSelfOrManager } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
@@ -20,7 +21,6 @@ export type NetworkScope = string[] | null;
 
 const inScope = (scope: NetworkScope, networkCode: string) => scope === null || scope.includes(networkCode);
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const UNIQUE_VIOLATION = '23505';
 
 /**
@@ -50,14 +50,14 @@ export class DirectoryService {
   }
 
   async get(id: string, scope: NetworkScope = null): Promise<FacilitatorDto> {
-    const facilitator = UUID.test(id) ? await this.facilitators.view(id) : null;
+    const facilitator = isUuid(id) ? await this.facilitators.view(id) : null;
     if (!facilitator || !inScope(scope, facilitator.networkCode)) throw facilitatorNotFound();
     return facilitator;
   }
 
   /** The workspace's record and absence pages: for anyone but the facilitator and their managers, there is no such facilitator. */
   async forSelfOrManager(staff: StaffPrincipal, id: string): Promise<FacilitatorDto> {
-    const facilitator = UUID.test(id) ? await this.facilitators.view(id) : null;
+    const facilitator = isUuid(id) ? await this.facilitators.view(id) : null;
     if (!facilitator || !isSelfOrManager(staff, facilitator)) throw facilitatorNotFound();
     return facilitator;
   }
@@ -116,7 +116,7 @@ export class DirectoryService {
   async removeAbsence(id: string, absenceId: string, scope: NetworkScope = null): Promise<void> {
     await this.transaction(async (manager) => {
       await this.lock(manager, id, scope);
-      if (!UUID.test(absenceId) || !(await this.facilitators.deleteAbsence(manager, id, absenceId))) {
+      if (!isUuid(absenceId) || !(await this.facilitators.deleteAbsence(manager, id, absenceId))) {
         throw new AppError('not_found', 'Absence introuvable.');
       }
       await this.announceChange(manager, id);
@@ -155,7 +155,7 @@ export class DirectoryService {
   }
 
   private async lock(manager: EntityManager, id: string, scope: NetworkScope = null): Promise<StoredFacilitator> {
-    const facilitator = UUID.test(id) ? await this.facilitators.lockById(manager, id) : null;
+    const facilitator = isUuid(id) ? await this.facilitators.lockById(manager, id) : null;
     if (!facilitator || !inScope(scope, facilitator.networkCode)) throw facilitatorNotFound();
     return facilitator;
   }

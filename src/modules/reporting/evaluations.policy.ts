@@ -3,11 +3,12 @@
  * and who may review or share an evaluation.
  */
 import { AppError, FieldError } from '../../common/errors/app-errors';
+import { isUuid } from '../../common/validation';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { visibleNetworks } from '../accounts/access.policy';
 import { REQUEST_KINDS, RequestKind } from '../requests/request.types';
-import { SEARCH_MAX } from '../workspace/workspace-queue.policy';
 import { CONTRACT_OUTCOMES, ContractOutcome, SURVEY_WAVES, SurveyWave, USEFULNESS, Usefulness } from '../surveys/survey.types';
+import { SEARCH_MAX } from '../workspace/workspace-queue.policy';
 
 export const EVALUATIONS_PAGE_SIZE = 25;
 
@@ -47,7 +48,6 @@ export function scoreColumns(score: Score | null): { usefulness: Usefulness | nu
 type Query = Record<string, unknown>;
 
 const CODE = /^[0-9A-Za-z_-]{1,40}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Reads query parameters into filters, collecting a French message for each value it cannot use. */
@@ -81,7 +81,7 @@ export class FilterReader {
   uuid(field: string, label: string): string | null {
     const value = this.raw(field);
     if (value === null) return null;
-    return UUID.test(value) ? value.toLowerCase() : this.refuse(field, `${label} : valeur inconnue.`);
+    return isUuid(value) ? value.toLowerCase() : this.refuse(field, `${label} : valeur inconnue.`);
   }
 
   /** `du` and `au` as calendar days, the first not after the second. */

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { AppError, NotFound, ValidationFailed } from '../../common/errors/app-errors';
+import { isUuid } from '../../common/validation';
 import { AppConfig } from '../../config/app-config';
 import { runAsOne, SqlStatement } from '../../database/sql-statement';
 import type { StaffPrincipal } from '../accounts/accounts.types';
@@ -14,7 +15,6 @@ import { EVALUATIONS_PAGE_SIZE, EvaluationFilters, evaluationActions } from './e
 import { EvaluationsRepository, LockedEvaluation } from './evaluations.repository';
 
 const NOTE_MAX = 5000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Ticking it is what the share form asks before the buyer's words leave the animators. */
 export const SHARE_NOTICE_FIELD = 'notice';
 
@@ -49,7 +49,7 @@ export class EvaluationsService {
 
   /** The evaluation, its request and the request's latest answer (with its help items); NotFound for what this person may not see. */
   async detail(staff: StaffPrincipal, id: string) {
-    const found = UUID.test(id) ? await this.evaluations.find(staff, id) : null;
+    const found = isUuid(id) ? await this.evaluations.find(staff, id) : null;
     if (!found) throw new NotFound();
     const { survey, request } = found;
     const answers = (await this.messages.messagesOf(request.id, 'buyer')).filter((m) => m.kind === 'answer');
@@ -123,7 +123,7 @@ export class EvaluationsService {
     action: 'review' | 'share',
     statements: (evaluation: LockedEvaluation, now: Date, manager: EntityManager) => SqlStatement[] | Promise<SqlStatement[]>,
   ): Promise<void> {
-    if (!UUID.test(id)) throw new NotFound();
+    if (!isUuid(id)) throw new NotFound();
     await this.dataSource.transaction(async (manager) => {
       const evaluation = await this.evaluations.lockVisible(manager, staff, id);
       const allowed = evaluation && evaluationActions(staff, evaluation);

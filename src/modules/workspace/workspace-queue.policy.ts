@@ -3,6 +3,7 @@
  * and the order by it, are SQL (WorkspaceRepository.queue), so that sorting and paging happen in the database.
  */
 import type { FieldError } from '../../common/errors/app-errors';
+import { isUuid } from '../../common/validation';
 import { OPEN_STATUSES } from '../requests/request-state.policy';
 import { REQUEST_KINDS, REQUEST_STATUSES, RequestKind, RequestStatus } from '../requests/request.types';
 
@@ -30,7 +31,6 @@ export const SEARCH_MAX = 100;
 export type Deadline = { kind: 'take_charge' | 'answer'; dueAt: Date } | null;
 
 const CODE = /^[0-9A-Za-z_-]{1,40}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Query string (or API parameters) → filters; anything unknown reads as no filter, never as an error. */
 export function parseQueueFilters(query: Record<string, unknown>): QueueFilters {
@@ -44,8 +44,7 @@ export function parseQueueFilters(query: Record<string, unknown>): QueueFilters 
     department: text(query.department),
     lateOnly: ['1', 'true', 'on'].includes(String(query.late ?? '')),
     search: typeof query.q === 'string' && query.q.trim() ? query.q.trim().slice(0, SEARCH_MAX) : null,
-    facilitator:
-      typeof query.facilitator === 'string' && UUID.test(query.facilitator.trim()) ? query.facilitator.trim().toLowerCase() : null,
+    facilitator: typeof query.facilitator === 'string' && isUuid(query.facilitator.trim()) ? query.facilitator.trim().toLowerCase() : null,
     page: Number.isFinite(page) && page > 0 && page < 100_000 ? page : 1,
   };
 }
@@ -75,7 +74,7 @@ export function queueFilterProblems(query: Record<string, unknown>, known: Known
     department: { accepts: known.isDepartment, message: 'Département inconnu : code INSEE attendu, par exemple 38, 2A ou 971.' },
     late: { accepts: (v) => LATE_VALUES.includes(v), message: 'Valeur attendue : 1 (en retard seulement) ou 0.' },
     q: { accepts: (v) => v.length <= SEARCH_MAX, message: `Recherche de ${SEARCH_MAX} caractères au plus.` },
-    facilitator: { accepts: (v) => UUID.test(v), message: 'Identifiant de facilitateur attendu (UUID).' },
+    facilitator: { accepts: (v) => isUuid(v), message: 'Identifiant de facilitateur attendu (UUID).' },
     page: { accepts: (v) => /^[1-9][0-9]{0,4}$/.test(v), message: 'Numéro de page attendu : un entier à partir de 1.' },
   };
   return Object.entries(query).flatMap(([field, value]): FieldError[] => {
