@@ -303,6 +303,15 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     const reference = await submit(6);
     await routedTo(reference, mine);
     await t.dataSource.query(`UPDATE request_assignments SET take_charge_due_at = now() - interval '1 day'`);
+    // Taken in charge, its answer overdue: late too, as the queue marks it.
+    const answering = await submit(7);
+    await routedTo(answering, mine);
+    await t.dataSource.query(
+      `UPDATE request_assignments SET taken_at = now() - interval '12 days', answer_due_at = now() - interval '1 hour'
+        WHERE request_id = (SELECT id FROM requests WHERE reference = $1)`,
+      [answering],
+    );
+    await t.dataSource.query(`UPDATE requests SET status = 'in_progress' WHERE reference = $1`, [answering]);
     const animator = await signedIn({ role: 'animator', networks: ['aura-ee'] });
     const page = await animator.get('/espace/facilitateurs');
     expect(page.status).toBe(200);
@@ -310,15 +319,15 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     expect(html).toContain('Ophélie');
     // The open count leads to the queue of that facilitator's requests.
     expect(html).toContain(
-      `<a href="/espace?facilitator=${mine}">1<span class="fr-sr-only"> demande ouverte de Ophélie Test</span></a> / 4`,
+      `<a href="/espace?facilitator=${mine}">2<span class="fr-sr-only"> demandes ouvertes de Ophélie Test</span></a> / 4`,
     );
-    expect(html).toContain('1 en retard');
+    expect(html).toContain('2 en retard');
     expect(html).not.toContain('Étrangère');
 
     const token = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
     const loads = await bodyOf(api('/facilitators/load', token));
     expect(loads).toHaveLength(1);
-    expect(loads[0]).toMatchObject({ id: mine, openCount: 1, capacity: 4, lateCount: 1, absentToday: false, kind: 'environmental' });
+    expect(loads[0]).toMatchObject({ id: mine, openCount: 2, capacity: 4, lateCount: 2, absentToday: false, kind: 'environmental' });
     const facilitator = await signedIn({ role: 'facilitator', facilitatorId: mine });
     expect((await facilitator.get('/espace/facilitateurs')).status).toBe(404);
   });

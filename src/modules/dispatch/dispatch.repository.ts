@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { SqlStatement } from '../../database/sql-statement';
 import { AdviceRequest } from '../requests/request.entities';
 import type { RequestKind, RequestStatus } from '../requests/request.types';
+import { APPLICABLE_DEADLINE } from '../requests/requests.repository';
 
 /** What the dispatch pages show of the request. */
 export interface DispatchSummary {
@@ -55,8 +56,8 @@ export class DispatchRepository {
   }
 
   /**
-   * Facilitators of these networks (null: all) with their load; late means holding a request not
-   * taken in charge past its deadline.
+   * Facilitators of these networks (null: all) with their load; late means holding a request past the deadline
+   * that applies to it (APPLICABLE_DEADLINE: taking in charge, then answering), as the queue marks it.
    */
   loads(networkCodes: string[] | null, today: string, now: Date): Promise<FacilitatorLoad[]> {
     return this.dataSource.query(
@@ -65,8 +66,8 @@ export class DispatchRepository {
               COALESCE((SELECT array_agg(fd.department_code ORDER BY fd.department_code) FROM facilitator_departments fd
                          WHERE fd.facilitator_id = f.id), '{}') AS "departmentCodes",
               EXISTS (SELECT 1 FROM facilitator_absences a WHERE a.facilitator_id = f.id AND $2::date BETWEEN a.starts_on AND a.ends_on) AS "absentToday",
-              (SELECT count(*)::int FROM request_assignments ra
-                WHERE ra.facilitator_id = f.id AND ra.ended_at IS NULL AND ra.taken_at IS NULL AND ra.take_charge_due_at < $3) AS "lateCount"
+              (SELECT count(*)::int FROM request_assignments ra JOIN requests r ON r.id = ra.request_id
+                WHERE ra.facilitator_id = f.id AND ra.ended_at IS NULL AND ${APPLICABLE_DEADLINE} < $3) AS "lateCount"
          FROM facilitators f
         WHERE $1::text[] IS NULL OR f.network_code = ANY($1::text[])
         ORDER BY f.network_code, f.kind, f.last_name, f.first_name, f.id`,
