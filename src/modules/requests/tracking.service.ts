@@ -59,6 +59,9 @@ export interface TrackedRequest {
   departmentCode: string;
   departmentName: string;
   purchaseStageLabel: string;
+  /** As the buyer gave them: € excl. VAT, and the day they need the answer by (YYYY-MM-DD). */
+  estimatedAmount: number | null;
+  neededBy: string | null;
   subject: string;
   question: string;
   submittedAt: string;
@@ -153,6 +156,8 @@ function toTracked(
     departmentCode: request.departmentCode,
     departmentName: request.department?.name ?? '',
     purchaseStageLabel: PURCHASE_STAGE_LABELS[request.purchaseStage],
+    estimatedAmount: request.estimatedAmount === null ? null : Number(request.estimatedAmount),
+    neededBy: request.neededBy,
     subject: request.subject,
     question: request.question,
     submittedAt: request.createdAt.toISOString(),
