@@ -65,6 +65,7 @@ describe('directory pages: records (animators, admins) and absences (the facilit
     expect(await (await animator.get('/espace/facilitateurs')).text()).toContain(`href="${NEW}"`);
     const blankPage = await (await animator.get(NEW)).text();
     expect(blankPage).toContain('<h1>Ajouter un facilitateur</h1>');
+    expect(blankPage).toContain('invitez-le ensuite à l’espace avec la même adresse');
     expect(blankPage).toMatch(/<option value="aura-ee" selected>/);
     expect(blankPage).not.toContain('value="reseco"');
 
@@ -134,6 +135,8 @@ describe('directory pages: records (animators, admins) and absences (the facilit
     const animator = await signedIn({ role: 'animator', networks: ['aura-ee'] });
     const page = await (await animator.get(profilePage(id))).text();
     expect(page).toContain('<h1>Fiche de Ophélie Test</h1>');
+    // The sign-in address is the account's: changing this one does not move it (nobody takes an account over this way).
+    expect(page).toContain('l’adresse de connexion de son compte, s’il en a un, ne change pas');
     expect(page).toContain('value="10"');
     expect(page).toContain(`href="/espace/facilitateurs/${id}/absences"`);
     const before = await record(id);
