@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { plainToInstance } from 'class-transformer';
 import { IsDefined, IsInt, IsString, MinLength, ValidateNested, validateSync, ValidationError } from 'class-validator';
 import { ValidationFailed } from './errors/app-errors';
-import { flattenValidationErrors, isUuid, trimStrings, validateBody } from './validation';
+import { flattenValidationErrors, isCalendarDay, isUuid, trimStrings, validateBody } from './validation';
 
 function error(property: string, constraints?: Record<string, string>, children: ValidationError[] = []): ValidationError {
   return Object.assign(new ValidationError(), { property, constraints, children });
@@ -187,5 +187,20 @@ describe('isUuid', () => {
     ['empty', '', false],
   ])('%s', (_label, value, expected) => {
     expect(isUuid(value)).toBe(expected);
+  });
+});
+
+describe('isCalendarDay', () => {
+  it.each([
+    ['a day', '2026-12-04', true],
+    ['a leap day', '2028-02-29', true],
+    ['no leap day that year', '2027-02-29', false],
+    ['the 30th of February', '2026-02-30', false],
+    ['a thirteenth month', '2026-13-01', false],
+    ['not zero-padded', '2026-1-5', false],
+    ['French order', '04/12/2026', false],
+    ['a time too', '2026-12-04T10:00', false],
+  ])('%s', (_label, value, expected) => {
+    expect(isCalendarDay(value)).toBe(expected);
   });
 });

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { isEmail } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
@@ -13,7 +12,7 @@ import { ReferenceService } from '../reference/reference.service';
 import { canManageAccount } from './access.policy';
 import { AccountsRepository, ApiTokenRow, StoredAccount } from './accounts.repository';
 import { AccountLinkPurpose, ROLE_LABELS, STAFF_ROLES, StaffPrincipal, StaffRole } from './accounts.types';
-import { normalizeEmail, passwordProblems } from './credentials.policy';
+import { emailProblem, normalizeEmail, passwordProblems } from './credentials.policy';
 import { PasswordHasher } from './password-hasher';
 
 export interface AccountInput {
@@ -202,7 +201,8 @@ export class AccountsService {
   private async resolve(input: AccountInput) {
     const errors: FieldError[] = [];
     const email = normalizeEmail(input.email);
-    if (!isEmail(email)) errors.push({ field: 'email', message: 'Indiquez une adresse électronique valide, par exemple nom@exemple.fr.' });
+    const problem = emailProblem(email);
+    if (problem) errors.push({ field: 'email', message: problem });
     const role = STAFF_ROLES.find((r) => r === input.role);
     if (!role) errors.push({ field: 'role', message: 'Choisissez un rôle : facilitateur, animateur ou administrateur.' });
     const directory = role === 'facilitator' && !errors.length ? await this.accounts.facilitatorByEmail(this.dataSource, email) : null;

@@ -1,4 +1,4 @@
-import { normalizeEmail, passwordProblems, safeReturnPath } from './credentials.policy';
+import { emailProblem, normalizeEmail, passwordProblems, safeReturnPath } from './credentials.policy';
 
 describe('passwordProblems', () => {
   it.each([
@@ -41,5 +41,17 @@ describe('normalizeEmail', () => {
   it('trims and lower-cases; anything else is empty', () => {
     expect(normalizeEmail('  Claire.Dupont@Example.ORG ')).toBe('claire.dupont@example.org');
     expect(normalizeEmail(42)).toBe('');
+  });
+});
+
+describe('emailProblem', () => {
+  const invalid = 'Indiquez une adresse électronique valide, par exemple nom@exemple.fr.';
+  it.each([
+    ['an address', 'camille.martin@example.fr', null],
+    ['no domain', 'camille.martin@', invalid],
+    ['empty', '', invalid],
+    ['over 254 characters', `${'a'.repeat(64)}@${'b'.repeat(60)}.${'c'.repeat(60)}.${'d'.repeat(60)}.${'e'.repeat(60)}.fr`, invalid],
+  ])('%s', (_label, email, expected) => {
+    expect(emailProblem(email)).toBe(expected);
   });
 });

@@ -1,3 +1,4 @@
+import { isEmail } from 'class-validator';
 import type { FieldError } from '../../common/errors/app-errors';
 
 export const PASSWORD_MIN_LENGTH = 12;
@@ -33,4 +34,9 @@ export function safeReturnPath(value: unknown): string {
 
 export function normalizeEmail(value: unknown): string {
   return typeof value === 'string' ? value.trim().toLowerCase() : '';
+}
+
+/** The French message for an address that cannot be one (over 254 characters included), or null. */
+export function emailProblem(email: string): string | null {
+  return isEmail(email) ? null : 'Indiquez une adresse électronique valide, par exemple nom@exemple.fr.';
 }

@@ -1,11 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { isEmail } from 'class-validator';
 import { AppError, FieldError } from '../../common/errors/app-errors';
 import { formModel } from '../../web/form-model';
 import { AccountsService } from './accounts.service';
-import { normalizeEmail, safeReturnPath } from './credentials.policy';
+import { emailProblem, normalizeEmail, safeReturnPath } from './credentials.policy';
 import { CSRF_FIELD, CsrfService } from './csrf.service';
 import { SignInService } from './sign-in.service';
 import { StaffAuthService, StaffRequest } from './staff-auth.service';
@@ -84,10 +83,8 @@ export class SignInPagesController {
   async forgotSubmit(@Req() req: Request, @Res() res: Response, @Body() body: Form = {}) {
     this.csrf.assertPreSession(req, body[CSRF_FIELD]);
     const email = normalizeEmail(body.email);
-    if (!isEmail(email)) {
-      const message = 'Indiquez une adresse électronique valide, par exemple nom@exemple.fr.';
-      return this.renderForgot(req, res, 400, { email: body.email }, [{ field: 'email', message }]);
-    }
+    const problem = emailProblem(email);
+    if (problem) return this.renderForgot(req, res, 400, { email: body.email }, [{ field: 'email', message: problem }]);
     try {
       if (await this.signIn.allowReset(email, clientAddress(req))) await this.accounts.sendPasswordReset(email);
     } catch (error) {

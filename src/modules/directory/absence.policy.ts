@@ -1,4 +1,5 @@
 import type { FieldError } from '../../common/errors/app-errors';
+import { isCalendarDay } from '../../common/validation';
 
 /** Whole days, inclusive, as YYYY-MM-DD. */
 export interface AbsencePeriod {
@@ -10,7 +11,7 @@ export interface AbsencePeriod {
 export function absencePeriodProblems(period: AbsencePeriod): FieldError[] {
   const errors: FieldError[] = [];
   for (const field of ['startsOn', 'endsOn'] as const) {
-    if (!isCalendarDate(period[field])) errors.push({ field, message: 'Cette date n’existe pas.' });
+    if (!isCalendarDay(period[field])) errors.push({ field, message: 'Cette date n’existe pas.' });
   }
   if (!errors.length && period.endsOn < period.startsOn) {
     errors.push({ field: 'endsOn', message: 'La fin de l’absence ne peut pas précéder son début.' });
@@ -42,11 +43,6 @@ export function announcementHorizon(today: string): string {
 export function shouldAnnounceAbsence(period: AbsencePeriod, today: string, heldRequests: number): boolean {
   if (heldRequests === 0 || period.endsOn < today) return false;
   return period.startsOn <= announcementHorizon(today);
-}
-
-function isCalendarDate(value: string): boolean {
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
 }
 
 function frenchDate(isoDate: string): string {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { AppError, FieldError, ValidationFailed } from '../../common/errors/app-errors';
-import { flattenValidationErrors, trimStrings } from '../../common/validation';
+import { flattenValidationErrors, isCalendarDay, trimStrings } from '../../common/validation';
 import { ReferenceService } from '../reference/reference.service';
 import { CreateRequestDto } from './dto/create-request.dto';
 import { decideEligibility, isStateBuyer, questionProblem } from './eligibility.policy';
@@ -63,10 +63,10 @@ export class RequestValidator {
       if (problem) problems.push({ field: 'question', message: problem });
     }
     if (ok('neededBy', dto.neededBy)) {
-      const date = new Date(`${dto.neededBy}T00:00:00Z`);
-      if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== dto.neededBy) {
+      const neededBy = String(dto.neededBy);
+      if (!isCalendarDay(neededBy)) {
         problems.push({ field: 'neededBy', message: 'Cette date n’existe pas.' });
-      } else if (dto.neededBy < new Date().toISOString().slice(0, 10)) {
+      } else if (neededBy < new Date().toISOString().slice(0, 10)) {
         problems.push({ field: 'neededBy', message: 'La date souhaitée de réponse ne peut pas être passée.' });
       }
     }

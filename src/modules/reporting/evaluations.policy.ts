@@ -3,7 +3,7 @@
  * and who may review or share an evaluation.
  */
 import { AppError, FieldError } from '../../common/errors/app-errors';
-import { isUuid } from '../../common/validation';
+import { isCalendarDay, isUuid } from '../../common/validation';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { visibleNetworks } from '../accounts/access.policy';
 import { REQUEST_KINDS, RequestKind } from '../requests/request.types';
@@ -48,7 +48,6 @@ export function scoreColumns(score: Score | null): { usefulness: Usefulness | nu
 type Query = Record<string, unknown>;
 
 const CODE = /^[0-9A-Za-z_-]{1,40}$/;
-const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Reads query parameters into filters, collecting a French message for each value it cannot use. */
 export class FilterReader {
@@ -118,10 +117,7 @@ export class FilterReader {
   private day(field: string, label: string): string | null {
     const value = this.raw(field);
     if (value === null) return null;
-    const match = DAY.exec(value);
-    const date = match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : null;
-    if (!date || date.toISOString().slice(0, 10) !== value)
-      return this.refuse(field, `${label} : saisissez une date au format AAAA-MM-JJ.`);
+    if (!isCalendarDay(value)) return this.refuse(field, `${label} : saisissez une date au format AAAA-MM-JJ.`);
     return value;
   }
 }

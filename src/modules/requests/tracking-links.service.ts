@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { isEmail } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { ValidationFailed } from '../../common/errors/app-errors';
 import { AppConfig } from '../../config/app-config';
 import { runAsOne } from '../../database/sql-statement';
+import { emailProblem, normalizeEmail } from '../accounts/credentials.policy';
 import { ThrottleService } from '../accounts/throttle.service';
 import { MailService } from '../mail/mail.service';
 import { STATUS_LABELS } from './request.types';
@@ -29,10 +29,9 @@ export class TrackingLinksService {
 
   /** Throws ValidationFailed for an address that cannot be one, AppError rate_limited (429) for too many asks. */
   async sendLinks(emailInput: unknown, clientAddress: string): Promise<void> {
-    const email = typeof emailInput === 'string' ? emailInput.trim().toLowerCase() : '';
-    if (!isEmail(email) || email.length > 254) {
-      throw new ValidationFailed([{ field: 'email', message: 'Indiquez une adresse électronique valide, par exemple nom@exemple.fr.' }]);
-    }
+    const email = normalizeEmail(emailInput);
+    const problem = emailProblem(email);
+    if (problem) throw new ValidationFailed([{ field: 'email', message: problem }]);
     if (!(await this.throttle.allowEmailedLink('tracking_links', email, clientAddress))) return;
     const requests = await this.requests.linkedToBuyerEmail(email, MAX_LINKS);
     if (!requests.length) return;
