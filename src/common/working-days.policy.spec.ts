@@ -1,4 +1,4 @@
-import { addWorkingDays, calendarOf, isWorkingDay, workingDaysBetween } from './working-days.policy';
+import { addWorkingDays, calendarOf, isWorkingDay, latestWorkingDayAt, workingDaysBetween } from './working-days.policy';
 
 /** Instants are written with their Paris offset (+01:00 winter, +02:00 summer) so the table reads as wall-clock time. */
 const at = (iso: string) => new Date(iso);
@@ -153,6 +153,31 @@ describe('addWorkingDays', () => {
     ['an invalid date', new Date('not a date'), 1],
   ])('rejects %s', (_label, start, days) => {
     expect(() => addWorkingDays(start, days, '75')).toThrow(RangeError);
+  });
+});
+
+describe('latestWorkingDayAt', () => {
+  it.each([
+    ['after the hour on a working day: today', '2026-12-03T10:15:00+01:00', 8, '75', '2026-12-03T08:00:00+01:00'],
+    ['exactly the hour: today', '2026-12-03T08:00:00+01:00', 8, '75', '2026-12-03T08:00:00+01:00'],
+    ['before the hour: the working day before', '2026-12-03T07:59:59+01:00', 8, '75', '2026-12-02T08:00:00+01:00'],
+    ['Monday before the hour: Friday', '2026-12-07T07:00:00+01:00', 8, '75', '2026-12-04T08:00:00+01:00'],
+    ['on a Sunday: Friday', '2026-12-06T18:00:00+01:00', 8, '75', '2026-12-04T08:00:00+01:00'],
+    ['Christmas Day: 24 December', '2026-12-25T12:00:00+01:00', 8, '75', '2026-12-24T08:00:00+01:00'],
+    ['26 December worked in 75, but a Saturday in 2026', '2026-12-26T12:00:00+01:00', 8, '75', '2026-12-24T08:00:00+01:00'],
+    ['26 December 2025 worked in 75', '2025-12-26T12:00:00+01:00', 8, '75', '2025-12-26T08:00:00+01:00'],
+    ['26 December 2025 off in 67', '2025-12-26T12:00:00+01:00', 8, '67', '2025-12-24T08:00:00+01:00'],
+    ['Monday after the spring DST change keeps 08:00 Paris', '2026-03-30T09:00:00+02:00', 8, '75', '2026-03-30T08:00:00+02:00'],
+    ['Monday before the hour, back across the DST weekend', '2026-03-30T07:00:00+02:00', 8, '75', '2026-03-27T08:00:00+01:00'],
+  ])('%s: %s at %d h in %s → %s', (_label, now, hour, code, expected) => {
+    expect(latestWorkingDayAt(at(now), hour, code).toISOString()).toBe(at(expected).toISOString());
+  });
+
+  it.each([
+    ['an hour past the day', 24],
+    ['a fractional hour', 8.5],
+  ])('rejects %s', (_label, hour) => {
+    expect(() => latestWorkingDayAt(at('2026-12-03T10:00:00+01:00'), hour, '75')).toThrow(RangeError);
   });
 });
 

@@ -61,6 +61,21 @@ export function addWorkingDays(start: Date, days: number, departmentCode: string
 }
 
 /**
+ * The latest instant at or before `now` that reads `hour`:00 in Paris on a working day of the département: the
+ * moment of the last daily run of a working-days-only routine (a digest at 08:00 runs Monday morning for the weekend).
+ */
+export function latestWorkingDayAt(now: Date, hour: number, departmentCode: string): Date {
+  if (!Number.isInteger(hour) || hour < 0 || hour > 23) throw new RangeError(`hour must be an integer from 0 to 23, got ${hour}`);
+  const calendar = calendarOf(departmentCode);
+  const t = instantOf(now);
+  const p = parisParts(t);
+  let dayNumber = civilDayNumber(p.year, p.month, p.day);
+  const timeOfDayMs = hour * 3_600_000;
+  while (!isWorkingCivilDay(dayNumber, calendar) || parisWallClockToInstant(dayNumber, timeOfDayMs) > t) dayNumber--;
+  return new Date(parisWallClockToInstant(dayNumber, timeOfDayMs));
+}
+
+/**
  * Elapsed working days between two instants, fractional (6 hours of a working day = 0.25): only the time
  * falling within working Paris calendar days counts, each day weighing its real length. 0 if `to <= from`.
  * Whole days in between are counted on day numbers alone, so spans of years stay cheap.

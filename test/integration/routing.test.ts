@@ -1,4 +1,6 @@
 import { Clock } from '../../src/common/clock';
+import { latestWorkingDayAt } from '../../src/common/working-days.policy';
+import { OverdueAnswersService } from '../../src/modules/routing/overdue-answers.service';
 import { RoutingService } from '../../src/modules/routing/routing.service';
 import { RoutingSweepService } from '../../src/modules/routing/routing-sweep.service';
 import { answerReminderAt, takeChargeReminderAt } from '../../src/modules/routing/reminders.policy';
@@ -248,6 +250,93 @@ describe('routing worker', () => {
     const moved = await assignment();
     expect(moved.reminderAt.getTime()).toBeGreaterThan(Date.now());
     expect(moved.reminderAt.getTime()).toBeLessThan(moved.dueAt.getTime());
+  });
+
+  it('tells the network’s animators of answers overdue in one digest per working day, each once per deadline', async () => {
+    await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'], email: 'animation@example.org' });
+    await insertStaff(t.dataSource, { role: 'animator', networks: ['reseco'], email: 'ailleurs@example.org' });
+    const facilitatorId = await insertFacilitator(t.dataSource, { email: 'tardive@example.org', firstName: 'Tess', lastName: 'Lenoir' });
+    const token = await bearerFor(t, { role: 'facilitator', facilitatorId, networks: ['aura-ee'] });
+    const [late, later, latest] = [await submit(14), await submit(15), await submit(16)];
+    for (const request of [late, later, latest]) {
+      await settled(request.id, 'assigned');
+      const taken = await fetch(`${t.url}/api/v1/staff/requests/${request.reference}/take-charge`, {
+        method: 'POST',
+        headers: { authorization: token, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect(taken.status).toBe(200);
+    }
+    const clock = t.app.get(Clock);
+    const digestHour = (at: Date) => latestWorkingDayAt(at, 8, '75');
+    const setDue = (request: { id: string }, dueAt: Date) =>
+      t.dataSource.query(`UPDATE request_assignments SET answer_due_at = $2 WHERE request_id = $1 AND ended_at IS NULL`, [
+        request.id,
+        dueAt,
+      ]);
+    const digests = async (): Promise<string[]> =>
+      (
+        await t.dataSource.query(
+          `SELECT subject FROM mail_messages WHERE template = 'network-overdue-answers' AND recipient = 'animation@example.org' ORDER BY created_at`,
+        )
+      ).map((m: { subject: string }) => m.subject);
+    const told = async (request: { id: string }) =>
+      (
+        await t.dataSource.query(`SELECT answer_overdue_announced_at AS "at" FROM request_assignments WHERE request_id = $1`, [request.id])
+      )[0].at;
+
+    // Due before this morning's digest hour: told now, once, whatever the number of sweeps running at once.
+    const cutoff = digestHour(clock.now());
+    await setDue(late, new Date(cutoff.getTime() - 60_000));
+    // Due after it (and already past): waits for the next working day's digest.
+    await setDue(later, new Date((cutoff.getTime() + clock.now().getTime()) / 2));
+    const sweep = t.app.get(RoutingSweepService);
+    const overdue = t.app.get(OverdueAnswersService);
+    await Promise.all([sweep.run(), overdue.announceAll(), overdue.announceAll()]);
+    await sweep.run();
+    expect(await digests()).toEqual([`Demande ${late.reference} : réponse en retard`]);
+    const mail = await sentMailFile(t, 'network-overdue-answers', 'animation@example.org');
+    expect(mail).toContain('Une réponse écrite du réseau AURA-EE / RREDD a dépassé son délai');
+    expect(mail).toContain('suivie par Tess Lenoir');
+    expect(mail).toContain(`/espace/demandes/${late.reference}`);
+    expect(mail).toContain('/espace?late=1');
+    expect(await mailsTo('ailleurs@example.org', 'network-overdue-answers')).toBe(0);
+    expect(await told(later)).toBeNull();
+    expect(await told(latest)).toBeNull();
+
+    // The next working day's digest names the one due since, and the other one now past, in one message.
+    let next = cutoff;
+    for (let days = 1; next <= cutoff; days++) next = digestHour(new Date(cutoff.getTime() + days * DAY));
+    const travelled = next.getTime() + 60_000 - clock.now().getTime();
+    clock.travel(travelled);
+    try {
+      await setDue(latest, new Date(next.getTime() - 3_600_000));
+      await overdue.announceAll();
+      await overdue.announceAll();
+    } finally {
+      clock.travel(-travelled);
+    }
+    expect(await digests()).toEqual([
+      `Demande ${late.reference} : réponse en retard`,
+      '2 réponses en retard dans le réseau AURA-EE / RREDD',
+    ]);
+    expect(await told(later)).not.toBeNull();
+    expect(await told(latest)).not.toBeNull();
+
+    // A precision asked, then given: the deadline moves, and a miss of the new one will be told again.
+    const clarified = await fetch(`${t.url}/api/v1/staff/requests/${late.reference}/clarification`, {
+      method: 'POST',
+      headers: { authorization: token, 'content-type': 'application/json' },
+      body: JSON.stringify({ body: 'Quel est le montant du lot 2 ?' }),
+    });
+    expect(clarified.status).toBe(200);
+    const given = await fetch(`${t.url}/api/v1/requests/${late.reference}/clarification`, {
+      method: 'POST',
+      headers: { 'x-tracking-token': new URL(late.trackingUrl).searchParams.get('t')!, 'content-type': 'application/json' },
+      body: JSON.stringify({ message: 'Environ 80 000 € HT.' }),
+    });
+    expect(given.status).toBe(200);
+    expect(await told(late)).toBeNull();
   });
 
   it('re-routes the requests of a facilitator whose absence starts, but not those already taken in charge', async () => {

@@ -10,6 +10,7 @@ export interface FacilitatorSeed {
   coordinator?: boolean;
   active?: boolean;
   firstName?: string;
+  lastName?: string;
   email?: string;
 }
 
@@ -18,7 +19,7 @@ export async function insertFacilitator(dataSource: DataSource | EntityManager, 
   const id = randomUUID();
   await dataSource.query(
     `INSERT INTO facilitators (id, email, first_name, last_name, kind, network_code, is_coordinator, capacity, active, segments)
-     VALUES ($1, $2, $3, 'Test', $4, $5, $6, $7, $8, $9)`,
+     VALUES ($1, $2, $3, $10, $4, $5, $6, $7, $8, $9)`,
     [
       id,
       seed.email ?? `facilitateur-${id}@example.org`,
@@ -29,6 +30,7 @@ export async function insertFacilitator(dataSource: DataSource | EntityManager, 
       seed.capacity ?? 10,
       seed.active ?? true,
       seed.segments ?? [],
+      seed.lastName ?? 'Test',
     ],
   );
   for (const department of seed.departments ?? []) {

@@ -48,6 +48,11 @@ export class ReferenceService implements OnModuleInit {
     return this.departments.get(code);
   }
 
+  /** "38 — Isère", as lists, e-mails and exports name a département. */
+  departmentLabel(code: string): string {
+    return `${code} — ${this.departments.get(code)?.name ?? ''}`;
+  }
+
   segment(code: string): Segment | undefined {
     return this.segments.get(code);
   }

@@ -44,7 +44,7 @@ export class EvaluationsViews {
               : '—',
           kindLabel: KIND_LABELS[item.kind],
           segment: this.segmentLabel(item.segmentCode),
-          department: this.departmentLabel(item.departmentCode),
+          department: this.reference.departmentLabel(item.departmentCode),
           url: `/espace/evaluations/${item.id}?${evaluationQuery(filters, { page: list.page > 1 ? list.page : null })}`,
         })),
       },
@@ -86,7 +86,7 @@ export class EvaluationsViews {
       waveLabel: WAVE_LABELS[e.wave],
       kindLabel: KIND_LABELS[request.kind],
       segment: this.segmentLabel(request.segmentCode),
-      department: this.departmentLabel(request.departmentCode),
+      department: this.reference.departmentLabel(request.departmentCode),
       network: this.reference.network(request.networkCode)?.name ?? request.networkCode,
       organisationType: ORGANISATION_TYPE_LABELS[request.organisationType as OrganisationType],
       closeReasonLabel: request.closeReason ? CLOSE_REASON_LABELS[request.closeReason] : null,
@@ -99,9 +99,5 @@ export class EvaluationsViews {
 
   private segmentLabel(code: string): string {
     return this.reference.segment(code)?.label ?? code;
-  }
-
-  private departmentLabel(code: string): string {
-    return `${code} — ${this.reference.department(code)?.name ?? ''}`;
   }
 }

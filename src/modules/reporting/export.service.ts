@@ -57,7 +57,7 @@ export class ExportService {
     const common: Column[] = [
       { header: 'Type', value: (r) => KIND_LABELS[r.kind as keyof typeof KIND_LABELS] },
       { header: 'Segment d’achat', value: (r) => this.reference.segment(r.segmentCode)?.label ?? r.segmentCode },
-      { header: 'Département', value: (r) => `${r.departmentCode} — ${this.reference.department(r.departmentCode)?.name ?? ''}` },
+      { header: 'Département', value: (r) => this.reference.departmentLabel(r.departmentCode) },
       { header: 'Réseau', value: (r) => this.reference.network(r.networkCode)?.name ?? r.networkCode },
       { header: 'Facilitateur', value: (r) => r.facilitatorName },
     ];

@@ -142,7 +142,7 @@ export class IndicatorsService {
           (code) => this.reference.segment(code)?.label ?? code,
         ),
         // Only the départements that had requests in either period: 101 rows of zeros help nobody.
-        byDepartment: dimension('department', [], (code) => `${code} — ${this.reference.department(code)?.name ?? ''}`).sort((a, b) =>
+        byDepartment: dimension('department', [], (code) => this.reference.departmentLabel(code)).sort((a, b) =>
           a.code.localeCompare(b.code),
         ),
       },

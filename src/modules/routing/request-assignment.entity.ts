@@ -23,6 +23,9 @@ export type DeclineReason = 'not_my_territory' | 'not_my_expertise' | 'unavailab
 @Index('request_assignments_due_idx', ['takeChargeDueAt'], { where: 'ended_at IS NULL AND taken_at IS NULL' })
 @Index('request_assignments_reminder_idx', ['takeChargeReminderAt'], { where: 'ended_at IS NULL AND taken_at IS NULL' })
 @Index('request_assignments_answer_reminder_idx', ['answerReminderAt'], { where: 'ended_at IS NULL AND answer_reminder_at IS NOT NULL' })
+@Index('request_assignments_answer_overdue_idx', ['answerDueAt'], {
+  where: 'ended_at IS NULL AND answer_due_at IS NOT NULL AND answer_overdue_announced_at IS NULL',
+})
 export class RequestAssignment {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
@@ -62,6 +65,13 @@ export class RequestAssignment {
   /** When to remind the facilitator that the answer is due (reminders.policy); null once sent, or none. */
   @Column({ type: 'timestamptz', nullable: true })
   answerReminderAt!: Date | null;
+
+  /**
+   * When the network's animators were told the answer is overdue, in their daily digest; null until then, and
+   * again when the deadline moves (a pause ended), so a deadline missed twice is told twice.
+   */
+  @Column({ type: 'timestamptz', nullable: true })
+  answerOverdueAnnouncedAt!: Date | null;
 
   @Column({ type: 'timestamptz', nullable: true })
   endedAt!: Date | null;

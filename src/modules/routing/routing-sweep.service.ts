@@ -4,6 +4,7 @@ import { Clock, parisDay } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
 import { LOGGER } from '../../common/logging/logging.module';
 import { IntervalSweep } from '../../queue/interval-sweep';
+import { OverdueAnswersService } from './overdue-answers.service';
 import { RoutingRepository } from './routing.repository';
 import { RoutingService } from './routing.service';
 
@@ -14,7 +15,7 @@ const STALE_SUBMISSION_MS = 60_000;
 
 /**
  * Re-derives routing work from PostgreSQL, so a lost Redis loses no deadline and no request:
- * unrouted submissions, overdue deadlines, reminders due, absences that began, pools that can drain. Safe on
+ * unrouted submissions, overdue deadlines, reminders due, answers overdue, absences that began, pools that can drain. Safe on
  * any number of workers: every step locks the request and re-checks before acting.
  */
 @Injectable()
@@ -22,6 +23,7 @@ export class RoutingSweepService extends IntervalSweep {
   constructor(
     private readonly routing: RoutingService,
     private readonly repository: RoutingRepository,
+    private readonly overdueAnswers: OverdueAnswersService,
     private readonly clock: Clock,
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(LOGGER) logger: Logger,
@@ -41,6 +43,7 @@ export class RoutingSweepService extends IntervalSweep {
     for (const { requestId, assignmentId } of await this.repository.dueAnswerReminders(now, BATCH)) {
       await this.routing.remind(requestId, assignmentId, 'answer');
     }
+    await this.overdueAnswers.announceAll();
     for (const facilitatorId of await this.repository.unavailableHolders(parisDay(now))) {
       await this.routing.facilitatorChanged(facilitatorId);
     }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { BuyerNotificationsModule } from '../buyer-notifications/buyer-notifications.module';
 import { MailModule } from '../mail/mail.module';
 import { RequestsModule } from '../requests/requests.module';
+import { OverdueAnswersService } from './overdue-answers.service';
 import { RoutingRepository } from './routing.repository';
 import { RoutingService } from './routing.service';
 import { RoutingProcessor } from './routing.processor';
@@ -15,5 +16,9 @@ import { RoutingSweepService } from './routing-sweep.service';
 })
 export class RoutingModule {}
 
-@Module({ imports: [RoutingModule], providers: [RoutingSweepService], exports: [RoutingSweepService, RoutingModule] })
+@Module({
+  imports: [RoutingModule, MailModule],
+  providers: [RoutingSweepService, OverdueAnswersService],
+  exports: [RoutingSweepService, OverdueAnswersService, RoutingModule],
+})
 export class RoutingWorkerModule {}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { columnsOf, SqlStatement } from '../../database/sql-statement';
-import type { RequestStatus } from '../requests/request.types';
+import type { RequestKind, RequestStatus } from '../requests/request.types';
 import type { FacilitatorCandidate } from './ranking.policy';
 import type { AssignmentEndReason, DeclineReason } from './request-assignment.entity';
 
@@ -49,6 +49,18 @@ export interface ClaimableFacilitator extends FacilitatorCandidate {
 export interface AnswerDeadline {
   dueAt: Date | null;
   reminderAt: Date | null;
+}
+
+/** An answer past its deadline, as the network's digest lists it. */
+export interface OverdueAnswer {
+  assignmentId: string;
+  requestId: string;
+  reference: string;
+  subject: string;
+  kind: RequestKind;
+  departmentCode: string;
+  dueAt: Date;
+  facilitatorName: string;
 }
 
 export interface NewAssignment {
@@ -245,7 +257,7 @@ export class RoutingRepository {
 
   answerDueStatement(assignmentId: string, answer: AnswerDeadline): SqlStatement {
     return {
-      sql: `UPDATE request_assignments SET answer_due_at = $2, answer_reminder_at = $3 WHERE id = $1`,
+      sql: `UPDATE request_assignments SET answer_due_at = $2, answer_reminder_at = $3, answer_overdue_announced_at = NULL WHERE id = $1`,
       params: [assignmentId, answer.dueAt, answer.reminderAt],
     };
   }
@@ -319,6 +331,42 @@ export class RoutingRepository {
       [olderThan],
     );
     return rows.map((r) => r.network_code);
+  }
+
+  /** Networks holding answers overdue since `dueBefore` that their animators were not told of yet. */
+  async networksWithUntoldOverdueAnswers(dueBefore: Date): Promise<string[]> {
+    const rows: Array<{ network_code: string }> = await this.dataSource.query(
+      `SELECT DISTINCT r.network_code FROM request_assignments ra JOIN requests r ON r.id = ra.request_id
+        WHERE ra.ended_at IS NULL AND ra.answer_due_at IS NOT NULL AND ra.answer_overdue_announced_at IS NULL
+          AND ra.answer_due_at <= $1 AND r.status = 'in_progress'`,
+      [dueBefore],
+    );
+    return rows.map((r) => r.network_code);
+  }
+
+  /**
+   * The network's answers overdue since `dueBefore` not told yet, the longest overdue first, their requests locked.
+   * The network's digest is taken under a lock of its own, so two workers never split one day's list in two.
+   */
+  async lockUntoldOverdueAnswers(manager: EntityManager, networkCode: string, dueBefore: Date): Promise<OverdueAnswer[]> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('overdue-answers'), hashtext($1))`, [networkCode]);
+    return manager.query(
+      `SELECT ra.id AS "assignmentId", r.id AS "requestId", r.reference, r.subject, r.kind, r.department_code AS "departmentCode",
+              ra.answer_due_at AS "dueAt", f.first_name || ' ' || f.last_name AS "facilitatorName"
+         FROM request_assignments ra JOIN requests r ON r.id = ra.request_id JOIN facilitators f ON f.id = ra.facilitator_id
+        WHERE r.network_code = $1 AND ra.ended_at IS NULL AND ra.answer_due_at IS NOT NULL AND ra.answer_overdue_announced_at IS NULL
+          AND ra.answer_due_at <= $2 AND r.status = 'in_progress'
+        ORDER BY ra.answer_due_at, r.id
+          FOR UPDATE OF r`,
+      [networkCode, dueBefore],
+    );
+  }
+
+  overdueAnnouncedStatement(assignmentIds: string[], now: Date): SqlStatement {
+    return {
+      sql: `UPDATE request_assignments SET answer_overdue_announced_at = $2 WHERE id = ANY($1::uuid[])`,
+      params: [assignmentIds, now],
+    };
   }
 
   /** Requests the facilitator holds but has not taken in charge: they move when the facilitator cannot. */

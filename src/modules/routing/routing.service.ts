@@ -430,7 +430,7 @@ export class RoutingService {
             reference: request.reference,
             subject: request.subject,
             kindLabel: KIND_LABELS[request.kind],
-            department: this.departmentLabel(request),
+            department: this.reference.departmentLabel(request.departmentCode),
             segment: this.reference.segment(request.segmentCode)?.label ?? request.segmentCode,
             dueAt: takeChargeDueAt,
             actionUrl: `${this.config.PUBLIC_URL}/espace/demandes/${encodeURIComponent(request.reference)}`,
@@ -500,7 +500,7 @@ export class RoutingService {
                 reference: r.reference,
                 subject: r.subject,
                 kindLabel: KIND_LABELS[r.kind],
-                department: this.departmentLabel(r),
+                department: this.reference.departmentLabel(r.departmentCode),
                 createdAt: r.createdAt,
               })),
               workspaceUrl: `${this.config.PUBLIC_URL}/espace`,
@@ -573,16 +573,12 @@ export class RoutingService {
           reference: request.reference,
           subject: request.subject,
           kindLabel: KIND_LABELS[request.kind],
-          department: this.departmentLabel(request),
+          department: this.reference.departmentLabel(request.departmentCode),
           misses,
           requestUrl: `${this.config.PUBLIC_URL}/espace/demandes/${request.reference}`,
         },
       })),
     );
-  }
-
-  private departmentLabel(request: RoutableRequest): string {
-    return `${request.departmentCode} — ${this.reference.department(request.departmentCode)?.name ?? ''}`;
   }
 
   /** Capacity freed somewhere: the pools of the networks this facilitator serves get a chance. After commit. */

@@ -103,7 +103,7 @@ export class WorkspaceViews {
           ...item,
           statusLabel: STAFF_STATUS_LABELS[item.status],
           kindLabel: KIND_LABELS[item.kind],
-          department: this.departmentLabel(item.departmentCode),
+          department: this.reference.departmentLabel(item.departmentCode),
           segment: this.reference.segment(item.segmentCode)?.label ?? item.segmentCode,
         })),
       },
@@ -149,7 +149,7 @@ export class WorkspaceViews {
       closeReasonLabel: request.closeReason ? CLOSE_REASON_LABELS[request.closeReason] : null,
       buyerRequests: page.buyerRequests.map((other) => ({ ...other, statusLabel: STAFF_STATUS_LABELS[other.status] })),
       kindLabel: KIND_LABELS[request.kind],
-      department: this.departmentLabel(request.departmentCode),
+      department: this.reference.departmentLabel(request.departmentCode),
       segment: this.reference.segment(request.segmentCode)?.label ?? request.segmentCode,
       stage: PURCHASE_STAGE_LABELS[request.purchaseStage as PurchaseStage],
       organisationType: ORGANISATION_TYPE_LABELS[request.organisationType as OrganisationType],
@@ -164,10 +164,6 @@ export class WorkspaceViews {
       itemSlots: [...Array(EMPTY_ITEMS).keys()],
       forms: Object.fromEntries(REQUEST_FORMS.map((name) => [name, requestForm(name)])) as Record<RequestFormName, FormModel>,
     };
-  }
-
-  private departmentLabel(code: string): string {
-    return `${code} — ${this.reference.department(code)?.name ?? ''}`;
   }
 }
 

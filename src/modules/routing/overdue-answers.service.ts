@@ -1,0 +1,89 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { Clock } from '../../common/clock';
+import { LOGGER } from '../../common/logging/logging.module';
+import { latestWorkingDayAt } from '../../common/working-days.policy';
+import { AppConfig } from '../../config/app-config';
+import { runAsOne } from '../../database/sql-statement';
+import { MailService } from '../mail/mail.service';
+import { ReferenceService } from '../reference/reference.service';
+import { KIND_LABELS } from '../requests/request.types';
+import { RoutingRepository } from './routing.repository';
+
+/** The digest's hour (Paris), on working days: animators find it with the morning's mail. */
+const DIGEST_HOUR = 8;
+/** A network spans départements: its digest follows the national calendar. */
+const DIGEST_CALENDAR = '75';
+/** How many overdue answers one message names; it counts the rest and links to the queue that lists them all. */
+const DIGEST_NAMED = 50;
+
+/**
+ * Answers past their deadline, told to the network's animators once a working day: the facilitator had a reminder
+ * the day before (reminders.policy); past the deadline, the network steps in. Each answer is told once per deadline.
+ */
+@Injectable()
+export class OverdueAnswersService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly routing: RoutingRepository,
+    private readonly mail: MailService,
+    private readonly reference: ReferenceService,
+    private readonly clock: Clock,
+    @Inject(AppConfig) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** The digest of every network with answers overdue at this morning's digest hour (or the last working day's). */
+  async announceAll(): Promise<void> {
+    const dueBefore = latestWorkingDayAt(this.clock.now(), DIGEST_HOUR, DIGEST_CALENDAR);
+    for (const networkCode of await this.routing.networksWithUntoldOverdueAnswers(dueBefore)) {
+      await this.announce(networkCode, dueBefore);
+    }
+  }
+
+  /** One message to the network's animators naming the answers overdue at `dueBefore` not told yet. Idempotent. */
+  async announce(networkCode: string, dueBefore: Date): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const overdue = await this.routing.lockUntoldOverdueAnswers(manager, networkCode, dueBefore);
+      if (!overdue.length) return;
+      const network = await this.routing.networkRecipients(manager, networkCode);
+      if (!network?.emails.length) {
+        this.logger.warn({ networkCode }, 'réseau sans animateur ni adresse de contact : réponses en retard non signalées');
+      }
+      const now = this.clock.now();
+      const subject =
+        overdue.length === 1
+          ? `Demande ${overdue[0].reference} : réponse en retard`
+          : `${overdue.length} réponses en retard dans le réseau ${network?.networkName ?? networkCode}`;
+      await runAsOne(manager, [
+        ...this.mail.prepareMany(
+          (network?.emails ?? []).map((recipient) => ({
+            requestId: overdue.length === 1 ? overdue[0].requestId : null,
+            template: 'network-overdue-answers',
+            recipient,
+            subject,
+            context: {
+              networkName: network!.networkName,
+              total: overdue.length,
+              requests: overdue.slice(0, DIGEST_NAMED).map((answer) => ({
+                reference: answer.reference,
+                subject: answer.subject,
+                kindLabel: KIND_LABELS[answer.kind],
+                department: this.reference.departmentLabel(answer.departmentCode),
+                facilitatorName: answer.facilitatorName,
+                dueAt: answer.dueAt,
+                requestUrl: `${this.config.PUBLIC_URL}/espace/demandes/${encodeURIComponent(answer.reference)}`,
+              })),
+              queueUrl: `${this.config.PUBLIC_URL}/espace?late=1`,
+            },
+          })),
+        ),
+        this.routing.overdueAnnouncedStatement(
+          overdue.map((answer) => answer.assignmentId),
+          now,
+        ),
+      ]);
+    });
+  }
+}
