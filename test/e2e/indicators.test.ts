@@ -139,6 +139,18 @@ describe('indicators', () => {
     expect(html).toContain('35 % de refus (7 sur 20 attributions');
     expect(html).toContain('50 points sous la cible');
 
+    // One click to the usual periods, for the network shown; the default period is marked as the one shown.
+    const standard = await (await client.get('/espace/indicateurs')).text();
+    const quarter = lastFullQuarter(parisDay(new Date()));
+    const thisYear = parisDay(new Date()).slice(0, 4);
+    expect(standard).toContain(
+      `href="/espace/indicateurs?reseau=aura-ee&amp;du=${quarter.from}&amp;au=${quarter.to}">Dernier trimestre complet<span class="fr-sr-only"> (affichée)</span></a>`,
+    );
+    expect(standard).toMatch(
+      new RegExp(`href="/espace/indicateurs\\?reseau=aura-ee&amp;du=${thisYear}-01-01&amp;au=[0-9-]{10}">Année en cours</a>`),
+    );
+    expect(standard.match(/aria-current="true"/g)).toHaveLength(1);
+
     expect((await client.get('/espace/indicateurs?reseau=reseco')).status).toBe(404);
     const invalid = await client.get('/espace/indicateurs?du=2026-02-01&au=hier');
     expect(invalid.status).toBe(400);

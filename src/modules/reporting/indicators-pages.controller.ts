@@ -28,6 +28,7 @@ export class IndicatorsPagesController {
   ) {
     res.setHeader('Cache-Control', 'no-store');
     const networks = this.indicators.choices(staff);
+    const shortcuts = this.indicators.periodShortcuts();
     const scope = this.indicators.scope(staff, network);
     const values = { reseau: scope ?? ALL_NETWORKS, du: from ?? '', au: to ?? '' };
     try {
@@ -36,6 +37,7 @@ export class IndicatorsPagesController {
       res.render('indicators', {
         title: 'Indicateurs',
         networks,
+        shortcuts,
         form: formModel({ ...values, du: dashboard.period.from, au: dashboard.period.to }),
         dashboard,
         charts: {
@@ -46,7 +48,9 @@ export class IndicatorsPagesController {
       });
     } catch (error) {
       if (!(error instanceof AppError) || error.code !== 'validation_failed') throw error;
-      res.status(400).render('indicators', { title: 'Indicateurs', networks, form: formModel(values, error.errors), dashboard: null });
+      res
+        .status(400)
+        .render('indicators', { title: 'Indicateurs', networks, shortcuts, form: formModel(values, error.errors), dashboard: null });
     }
   }
 }

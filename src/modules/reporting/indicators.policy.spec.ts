@@ -6,6 +6,7 @@ import {
   lastFullQuarter,
   medianOf,
   parsePeriod,
+  periodShortcuts,
   previousPeriod,
   share,
   shareWithin,
@@ -23,6 +24,51 @@ describe('lastFullQuarter', () => {
     ['2026-07-15', '2026-04-01', '2026-06-30'],
   ])('on %s: %s → %s', (today, from, to) => {
     expect(lastFullQuarter(today)).toEqual({ from, to });
+  });
+});
+
+describe('periodShortcuts', () => {
+  it.each([
+    [
+      '2026-12-04',
+      ['2026-10-01', '2026-12-04'],
+      ['2026-07-01', '2026-09-30'],
+      ['2026-01-01', '2026-12-04'],
+      'Année 2025',
+      ['2025-01-01', '2025-12-31'],
+    ],
+    [
+      '2026-01-01',
+      ['2026-01-01', '2026-01-01'],
+      ['2025-10-01', '2025-12-31'],
+      ['2026-01-01', '2026-01-01'],
+      'Année 2025',
+      ['2025-01-01', '2025-12-31'],
+    ],
+    [
+      '2027-05-15',
+      ['2027-04-01', '2027-05-15'],
+      ['2027-01-01', '2027-03-31'],
+      ['2027-01-01', '2027-05-15'],
+      'Année 2026',
+      ['2026-01-01', '2026-12-31'],
+    ],
+    [
+      '2026-09-30',
+      ['2026-07-01', '2026-09-30'],
+      ['2026-04-01', '2026-06-30'],
+      ['2026-01-01', '2026-09-30'],
+      'Année 2025',
+      ['2025-01-01', '2025-12-31'],
+    ],
+  ])('on %s', (today, quarter, lastQuarter, yearSoFar, lastYearLabel, lastYear) => {
+    const [from, to] = [0, 1];
+    expect(periodShortcuts(today)).toEqual([
+      { label: 'Trimestre en cours', period: { from: quarter[from], to: quarter[to] } },
+      { label: 'Dernier trimestre complet', period: { from: lastQuarter[from], to: lastQuarter[to] } },
+      { label: 'Année en cours', period: { from: yearSoFar[from], to: yearSoFar[to] } },
+      { label: lastYearLabel, period: { from: lastYear[from], to: lastYear[to] } },
+    ]);
   });
 });
 

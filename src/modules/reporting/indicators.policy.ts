@@ -43,6 +43,18 @@ export function lastFullQuarter(today: string): Period {
   return { from: isoDay(start), to: isoDay(end) };
 }
 
+/** The periods an animator asks for most, one click each: the quarter and the year so far, and the last complete ones. */
+export function periodShortcuts(today: string): Array<{ label: string; period: Period }> {
+  const [year, month] = today.split('-').map(Number);
+  const quarterStart = Math.floor((month - 1) / 3) * 3 + 1;
+  return [
+    { label: 'Trimestre en cours', period: { from: `${year}-${String(quarterStart).padStart(2, '0')}-01`, to: today } },
+    { label: 'Dernier trimestre complet', period: lastFullQuarter(today) },
+    { label: 'Année en cours', period: { from: `${year}-01-01`, to: today } },
+    { label: `Année ${year - 1}`, period: { from: `${year - 1}-01-01`, to: `${year - 1}-12-31` } },
+  ];
+}
+
 /** The period of the same length just before. */
 export function previousPeriod(period: Period): Period {
   const from = dayNumber(period.from);

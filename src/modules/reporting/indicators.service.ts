@@ -17,6 +17,7 @@ import {
   figure,
   Figure,
   lastFullQuarter,
+  periodShortcuts,
   medianOf,
   parsePeriod,
   Period,
@@ -250,6 +251,11 @@ export class IndicatorsService {
 
   private networkName(code: string): string {
     return this.reference.network(code)?.name ?? code;
+  }
+
+  /** The one-click periods of the page, as of today. */
+  periodShortcuts(): ReturnType<typeof periodShortcuts> {
+    return periodShortcuts(this.today());
   }
 
   private today(): string {
