@@ -120,6 +120,11 @@ describe('the HTML form at /demande', () => {
       expect(response.status).toBe(200);
       expect(await response.text()).toContain('<html lang="fr"');
     }
+    // The home page says how long each step takes, from the configuration the deadlines use.
+    const home = await (await fetch(`${t.url}/`)).text();
+    expect(home).toContain('la prend en charge sous 2 jours ouvrés');
+    expect(home).toContain('Il vous répond par écrit sous 10 jours ouvrés');
+    expect(home).toContain('6 mois plus tard');
     const missing = await fetch(`${t.url}/nulle-part`);
     expect(missing.status).toBe(404);
     expect(await missing.text()).toContain('Page introuvable');

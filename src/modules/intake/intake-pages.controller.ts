@@ -26,7 +26,12 @@ export class IntakePagesController {
 
   @Get()
   home(@Res() res: Response) {
-    res.render('home', { title: 'Accueil' });
+    res.render('home', {
+      title: 'Accueil',
+      takeChargeDays: this.config.TAKE_CHARGE_WORKING_DAYS,
+      answerDays: this.config.ANSWER_WORKING_DAYS,
+      impactMonths: this.config.SURVEY_IMPACT_DELAY_MONTHS,
+    });
   }
 
   @Get('confidentialite')
