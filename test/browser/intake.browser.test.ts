@@ -268,6 +268,7 @@ describe('accessibilité (axe-core)', () => {
     ['formulaire', '/demande', 200],
     ['données personnelles', '/confidentialite', 200],
     ['accessibilité', '/accessibilite', 200],
+    ['statistiques', '/statistiques', 200],
     ['page introuvable', '/cette-page-n-existe-pas', 404],
     ['suivi avec un faux jeton', '/suivi/GV-2020-000001?t=faux', 404],
   ])('page « %s » (%s) : aucune violation', async (label, path, status) => {

@@ -16,7 +16,8 @@ import { insertFacilitator } from './facilitators';
  */
 let seq = 0;
 
-async function request(
+/** One request as the indicators count it: created at `createdAt`, with its stored milestones (working days). */
+export async function seedRequest(
   dataSource: DataSource,
   network: string,
   department: string,
@@ -48,7 +49,8 @@ async function request(
   return id;
 }
 
-async function survey(
+/** One survey sent at `sentAt`, completed with `answers` (null: still unanswered). */
+export async function seedSurvey(
   dataSource: DataSource,
   requestId: string,
   wave: string,
@@ -77,32 +79,32 @@ async function survey(
 /** Returns the facilitator behind the alerts. */
 export async function seedIndicators(dataSource: DataSource): Promise<{ facilitatorId: string }> {
   const feb = '2026-02-10T11:00:00+01:00';
-  const r1 = await request(dataSource, 'aura-ee', '69', feb, { status: 'closed', take: 0.5, answer: 3 });
-  const r2 = await request(dataSource, 'aura-ee', '69', feb, { status: 'closed', take: 1.5, answer: 4 });
-  const r3 = await request(dataSource, 'aura-ee', '38', feb, {
+  const r1 = await seedRequest(dataSource, 'aura-ee', '69', feb, { status: 'closed', take: 0.5, answer: 3 });
+  const r2 = await seedRequest(dataSource, 'aura-ee', '69', feb, { status: 'closed', take: 1.5, answer: 4 });
+  const r3 = await seedRequest(dataSource, 'aura-ee', '38', feb, {
     status: 'in_progress',
     kind: 'social_clause',
     segment: 'furniture',
     take: 4,
     misses: 1,
   });
-  const r4 = await request(dataSource, 'aura-ee', '38', feb, { status: 'assigned', segment: 'furniture', misses: 1 });
-  const r5 = await request(dataSource, 'aura-ee', '69', feb, { status: 'unassigned', kind: 'social_clause' });
-  const r6 = await request(dataSource, 'aura-ee', '69', '2026-01-15T10:00:00+01:00', { status: 'closed', take: 2.5, answer: 6 });
-  const r7 = await request(dataSource, 'aura-ee', '69', '2026-01-20T10:00:00+01:00', { status: 'closed', take: 3.5, answer: 8 });
-  for (let i = 0; i < 3; i++) await request(dataSource, 'reseco', '35', feb, { status: 'closed', take: 9, answer: 12 });
+  const r4 = await seedRequest(dataSource, 'aura-ee', '38', feb, { status: 'assigned', segment: 'furniture', misses: 1 });
+  const r5 = await seedRequest(dataSource, 'aura-ee', '69', feb, { status: 'unassigned', kind: 'social_clause' });
+  const r6 = await seedRequest(dataSource, 'aura-ee', '69', '2026-01-15T10:00:00+01:00', { status: 'closed', take: 2.5, answer: 6 });
+  const r7 = await seedRequest(dataSource, 'aura-ee', '69', '2026-01-20T10:00:00+01:00', { status: 'closed', take: 3.5, answer: 8 });
+  for (let i = 0; i < 3; i++) await seedRequest(dataSource, 'reseco', '35', feb, { status: 'closed', take: 9, answer: 12 });
   // Just outside both periods: counted nowhere.
-  await request(dataSource, 'aura-ee', '69', '2026-03-01T00:00:00+01:00', { status: 'closed', take: 1 });
-  await request(dataSource, 'aura-ee', '69', '2026-01-03T23:59:00+01:00', { status: 'closed', take: 1 });
+  await seedRequest(dataSource, 'aura-ee', '69', '2026-03-01T00:00:00+01:00', { status: 'closed', take: 1 });
+  await seedRequest(dataSource, 'aura-ee', '69', '2026-01-03T23:59:00+01:00', { status: 'closed', take: 1 });
 
-  await survey(dataSource, r1, 'satisfaction', '2026-02-15T10:00:00+01:00', { usefulness: 'yes' });
-  await survey(dataSource, r2, 'satisfaction', '2026-02-15T10:00:00+01:00', null);
-  await survey(dataSource, r6, 'impact', '2026-02-16T10:00:00+01:00', {
+  await seedSurvey(dataSource, r1, 'satisfaction', '2026-02-15T10:00:00+01:00', { usefulness: 'yes' });
+  await seedSurvey(dataSource, r2, 'satisfaction', '2026-02-15T10:00:00+01:00', null);
+  await seedSurvey(dataSource, r6, 'impact', '2026-02-16T10:00:00+01:00', {
     contract: 'yes',
     environmental: ['environmental_clause'],
     social: ['none'],
   });
-  await survey(dataSource, r7, 'impact', '2026-02-16T10:00:00+01:00', {
+  await seedSurvey(dataSource, r7, 'impact', '2026-02-16T10:00:00+01:00', {
     contract: 'yes',
     environmental: ['none'],
     social: ['social_clause'],
@@ -122,8 +124,8 @@ export async function seedIndicators(dataSource: DataSource): Promise<{ facilita
   // And 10 of the 30 satisfaction answers on their requests said "yes" (33 %, under the 45 % threshold).
   const mid = `${quarter.from}T12:00:00+02:00`;
   for (let i = 0; i < 30; i++) {
-    const requestId = await request(dataSource, 'aura-ee', '69', mid, { status: 'closed', take: 1, answer: 2 });
-    await survey(dataSource, requestId, 'satisfaction', mid, { usefulness: i < 10 ? 'yes' : 'no' });
+    const requestId = await seedRequest(dataSource, 'aura-ee', '69', mid, { status: 'closed', take: 1, answer: 2 });
+    await seedSurvey(dataSource, requestId, 'satisfaction', mid, { usefulness: i < 10 ? 'yes' : 'no' });
     await dataSource.query(`UPDATE surveys SET facilitator_id = $2 WHERE request_id = $1`, [requestId, facilitatorId]);
   }
   return { facilitatorId };

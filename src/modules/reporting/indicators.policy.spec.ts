@@ -4,6 +4,7 @@ import {
   DurationCount,
   figure,
   lastFullQuarter,
+  lastTwelveMonths,
   medianOf,
   parsePeriod,
   periodShortcuts,
@@ -69,6 +70,18 @@ describe('periodShortcuts', () => {
       { label: 'Année en cours', period: { from: yearSoFar[from], to: yearSoFar[to] } },
       { label: lastYearLabel, period: { from: lastYear[from], to: lastYear[to] } },
     ]);
+  });
+});
+
+describe('lastTwelveMonths', () => {
+  it.each([
+    ['2026-12-04', '2025-12-01', '2026-11-30'],
+    ['2026-01-15', '2025-01-01', '2025-12-31'],
+    ['2026-01-01', '2025-01-01', '2025-12-31'],
+    ['2024-03-01', '2023-03-01', '2024-02-29'],
+    ['2026-12-31', '2025-12-01', '2026-11-30'],
+  ])('on %s: %s → %s', (today, from, to) => {
+    expect(lastTwelveMonths(today)).toEqual({ from, to });
   });
 });
 

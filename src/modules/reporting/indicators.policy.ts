@@ -55,6 +55,12 @@ export function periodShortcuts(today: string): Array<{ label: string; period: P
   ];
 }
 
+/** The twelve calendar months ended before `today`: the public statistics' year. */
+export function lastTwelveMonths(today: string): Period {
+  const [year, month] = today.split('-').map(Number);
+  return { from: isoDay(new Date(Date.UTC(year - 1, month - 1, 1))), to: isoDay(new Date(Date.UTC(year, month - 1, 0))) };
+}
+
 /** The period of the same length just before. */
 export function previousPeriod(period: Period): Period {
   const from = dayNumber(period.from);

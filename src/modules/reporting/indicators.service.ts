@@ -17,6 +17,7 @@ import {
   figure,
   Figure,
   lastFullQuarter,
+  lastTwelveMonths,
   periodShortcuts,
   medianOf,
   parsePeriod,
@@ -42,10 +43,27 @@ export type PeriodFields = { from: string; to: string };
 /** `network` value for every network at once (admins); not a network code (one network is called `national`). */
 export const ALL_NETWORKS = 'all';
 const BACKFILL_BATCH = 2000;
+/** How long one process serves the public statistics before counting again. */
+const PUBLIC_STATISTICS_CACHE_MS = 15 * 60_000;
 
 export interface LabelledFigure extends Figure {
   code: string;
   label: string;
+}
+
+/** What the public statistics page shows: national figures, the previous twelve months beside them. */
+export interface PublicStatistics {
+  period: Period;
+  previousPeriod: Period;
+  requests: { total: Figure; byKind: LabelledFigure[] };
+  timings: { takeChargeMedianDays: Figure; answerMedianDays: Figure; takenWithin2Days: Figure };
+  surveys: {
+    answers: Figure;
+    usefulness: LabelledFigure[];
+    contracts: Figure;
+    environmental: Figure & { target: number; gap: number | null };
+    social: Figure & { target: number; gap: number | null };
+  };
 }
 
 /**
@@ -58,6 +76,7 @@ export interface LabelledFigure extends Figure {
 export class IndicatorsService {
   /** Alert samples per quarter and scope: the quarter is closed, its figures move little, and they cost a third of a dashboard. */
   private readonly alertCache = new Map<string, { until: number; samples: Promise<AlertSample[]> }>();
+  private publicCache: { from: string; until: number; statistics: Promise<PublicStatistics> } | null = null;
 
   constructor(
     private readonly indicators: IndicatorsRepository,
@@ -94,12 +113,52 @@ export class IndicatorsService {
   async dashboard(staff: StaffPrincipal, query: IndicatorsQuery, fields: PeriodFields) {
     const networkCode = this.scope(staff, query.network);
     const current = this.period(query, fields);
-    const periods: PeriodPair = { current, previous: previousPeriod(current) };
     const alertPeriod = lastFullQuarter(this.today());
-    const [requests, surveys, samples] = await Promise.all([
+    const [figures, samples] = await Promise.all([this.figures(current, networkCode), this.alertSamples(alertPeriod, networkCode)]);
+    return {
+      scope: { network: networkCode, label: networkCode ? this.networkName(networkCode) : 'Tous les réseaux (national)' },
+      ...figures,
+      alerts: { period: alertPeriod, items: await this.describe(alertsOf(samples), alertPeriod) },
+    };
+  }
+
+  /**
+   * The whole desk's figures over the last twelve complete months, for everyone (the State's services publish theirs):
+   * national totals only, no network, département or person, so that no figure points at anyone. Kept a while per
+   * process: the months are closed, and the page needs no sign-in.
+   */
+  publicStatistics(): Promise<PublicStatistics> {
+    const period = lastTwelveMonths(this.today());
+    if (this.publicCache?.from !== period.from || this.publicCache.until <= Date.now()) {
+      const statistics = this.figures(period, null).then(({ period, previousPeriod, requests, timings, surveys }) => ({
+        period,
+        previousPeriod,
+        requests: { total: requests.total, byKind: requests.byKind },
+        timings: {
+          takeChargeMedianDays: timings.takeChargeMedianDays,
+          answerMedianDays: timings.answerMedianDays,
+          takenWithin2Days: timings.takenWithin2Days,
+        },
+        surveys: {
+          answers: surveys.answers,
+          usefulness: surveys.usefulness,
+          contracts: surveys.contracts,
+          environmental: surveys.environmental,
+          social: surveys.social,
+        },
+      }));
+      this.publicCache = { from: period.from, until: Date.now() + PUBLIC_STATISTICS_CACHE_MS, statistics };
+      // A failed count is not kept: the next visitor asks again.
+      statistics.catch(() => (this.publicCache = null));
+    }
+    return this.publicCache!.statistics;
+  }
+
+  private async figures(current: Period, networkCode: string | null) {
+    const periods: PeriodPair = { current, previous: previousPeriod(current) };
+    const [requests, surveys] = await Promise.all([
       this.indicators.requestCounts(periods, networkCode),
       this.indicators.surveyCounts(periods, networkCode),
-      this.alertSamples(alertPeriod, networkCode),
     ]);
     const both = <T>(of: (period: PeriodName) => T) => ({ current: of('current'), previous: of('previous') });
     const total = both((p) => requests.totals.find((t) => t.period === p)?.n ?? 0);
@@ -130,7 +189,6 @@ export class IndicatorsService {
       );
 
     return {
-      scope: { network: networkCode, label: networkCode ? this.networkName(networkCode) : 'Tous les réseaux (national)' },
       period: current,
       previousPeriod: periods.previous,
       requests: {
@@ -184,7 +242,6 @@ export class IndicatorsService {
         environmental: this.withTarget(considerationShare('environmental'), PLAN_TARGETS.environmental),
         social: this.withTarget(considerationShare('social'), PLAN_TARGETS.social),
       },
-      alerts: { period: alertPeriod, items: await this.describe(alertsOf(samples), alertPeriod) },
     };
   }
 

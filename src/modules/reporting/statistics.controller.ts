@@ -1,0 +1,32 @@
+import { Controller, Get, Res } from '@nestjs/common';
+import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { barChart } from './charts';
+import { IndicatorsService } from './indicators.service';
+
+/** The desk's public statistics, for everyone and without sign-in: the page, and the same figures as open data. */
+@ApiTags('Statistiques publiques')
+@Controller()
+export class StatisticsController {
+  constructor(private readonly indicators: IndicatorsService) {}
+
+  @Get('statistiques')
+  @ApiExcludeEndpoint()
+  async page(@Res() res: Response) {
+    const statistics = await this.indicators.publicStatistics();
+    res.render('statistics', {
+      title: 'Statistiques',
+      statistics,
+      kindChart: barChart(statistics.requests.byKind.map((r) => ({ label: r.label, current: r.current, previous: r.previous }))),
+    });
+  }
+
+  @Get('api/v1/statistics')
+  @ApiOperation({ summary: 'Statistiques nationales du guichet sur les douze derniers mois complets, avec les douze précédents' })
+  @ApiOkResponse({
+    description: 'Demandes reçues, délais médians (jours ouvrés), utilité des réponses, marchés suivis (parts entre 0 et 1)',
+  })
+  api() {
+    return this.indicators.publicStatistics();
+  }
+}

@@ -1,0 +1,48 @@
+import { parisDay } from '../../src/common/clock';
+import { lastTwelveMonths, previousPeriod } from '../../src/modules/reporting/indicators.policy';
+import { seedRequest, seedSurvey } from '../support/indicators';
+import { bodyOf, TestApp, useTestApp } from '../support/test-app';
+
+/** The public statistics: national figures over the last twelve complete months, for anyone, page and JSON alike. */
+describe('public statistics', () => {
+  let t: TestApp;
+  useTestApp((app) => (t = app));
+
+  it('counts the last twelve complete months beside the twelve before, without sign-in, naming no network', async () => {
+    const today = parisDay(new Date());
+    const year = lastTwelveMonths(today);
+    const before = previousPeriod(year);
+    const inYear = `${year.from}T12:00:00+01:00`;
+    const r1 = await seedRequest(t.dataSource, 'aura-ee', '69', inYear, { status: 'closed', take: 1, answer: 4 });
+    const r2 = await seedRequest(t.dataSource, 'reseco', '35', `${year.to}T12:00:00+01:00`, { status: 'closed', take: 2, answer: 6 });
+    await seedRequest(t.dataSource, 'arbe', '13', inYear, { status: 'in_progress', kind: 'social_clause', take: 3 });
+    const r4 = await seedRequest(t.dataSource, 'aura-ee', '38', `${before.from}T12:00:00+01:00`, { status: 'closed', take: 5, answer: 10 });
+    // This month is not complete yet: counted in neither year.
+    await seedRequest(t.dataSource, 'aura-ee', '38', `${today}T00:30:00+01:00`, { status: 'submitted' });
+    await seedSurvey(t.dataSource, r1, 'satisfaction', inYear, { usefulness: 'yes' });
+    await seedSurvey(t.dataSource, r2, 'satisfaction', inYear, { usefulness: 'yes' });
+    await seedSurvey(t.dataSource, r4, 'satisfaction', inYear, { usefulness: 'no' });
+
+    const statistics = await bodyOf(fetch(`${t.url}/api/v1/statistics`));
+    expect(statistics.period).toEqual(year);
+    expect(statistics.requests.total).toMatchObject({ current: 3, previous: 1 });
+    expect(statistics.requests.byKind.map((k: { code: string; current: number }) => [k.code, k.current])).toEqual([
+      ['environmental', 2],
+      ['social_clause', 1],
+    ]);
+    expect(statistics.timings.takeChargeMedianDays).toMatchObject({ current: 2, previous: 5 });
+    expect(statistics.timings.answerMedianDays).toMatchObject({ current: 5, previous: 10 });
+    expect(statistics.surveys.answers.current).toBe(3);
+    expect(statistics.surveys.usefulness.find((u: { code: string }) => u.code === 'yes').current).toBeCloseTo(2 / 3);
+
+    const page = await fetch(`${t.url}/statistiques`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('Statistiques du guichet vert');
+    expect(html).toContain('<p class="fr-callout__title">3</p>');
+    expect(html).toContain('<p class="fr-callout__title">66,7 %</p>');
+    expect(html).toContain('<p class="fr-callout__title">5 j</p>');
+    for (const name of ['AURA-EE', 'RESECO', 'ARBE', 'Camille']) expect(html).not.toContain(name);
+    expect(await (await fetch(`${t.url}/`)).text()).toContain('href="/statistiques"');
+  });
+});
