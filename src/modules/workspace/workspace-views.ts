@@ -148,6 +148,10 @@ export class WorkspaceViews {
       })),
       closeReasonLabel: request.closeReason ? CLOSE_REASON_LABELS[request.closeReason] : null,
       buyerRequests: page.buyerRequests.map((other) => ({ ...other, statusLabel: STAFF_STATUS_LABELS[other.status] })),
+      similarRequests: page.similarRequests.map((similar) => ({
+        ...similar,
+        segment: this.reference.segment(similar.segmentCode)?.label ?? similar.segmentCode,
+      })),
       kindLabel: KIND_LABELS[request.kind],
       department: this.reference.departmentLabel(request.departmentCode),
       segment: this.reference.segment(request.segmentCode)?.label ?? request.segmentCode,

@@ -42,6 +42,16 @@ export interface SameBuyerRequest {
   createdAt: Date;
 }
 
+/** A request like the one shown, already answered: what its holder may reuse. */
+export interface SimilarRequest {
+  reference: string;
+  subject: string;
+  segmentCode: string;
+  answeredAt: Date;
+  /** Who held it when answered; null once the facilitator record is gone. */
+  facilitatorName: string | null;
+}
+
 export interface HistoryEvent {
   fromStatus: RequestStatus | null;
   toStatus: RequestStatus | null;
@@ -197,6 +207,37 @@ export class WorkspaceRepository {
         WHERE lower(r.buyer_email) = lower($1) AND r.id <> $2 AND ${visible.sql}
         ORDER BY r.created_at DESC LIMIT $3`,
       [buyerEmail, requestId, limit, ...visible.params],
+    );
+  }
+
+  /**
+   * Requests like this one already answered that this person may see, the closest first: same kind, sharing words
+   * with it (French stemming, `query` from similar-requests.policy), the same segment ranked higher. Searched among the
+   * latest 500 answered of that kind, so that a page costs the same whatever the history's length.
+   */
+  similarAnswered(
+    staff: StaffPrincipal,
+    request: { id: string; kind: RequestKind; segmentCode: string },
+    query: string,
+    limit: number,
+  ): Promise<SimilarRequest[]> {
+    const visible = visibleRequestsCondition(staff, 6);
+    return this.dataSource.query(
+      `WITH candidates AS (
+         SELECT r.reference, r.subject, r.segment_code, r.answered_at, r.assigned_facilitator_id,
+                to_tsvector('french', r.subject || ' ' || coalesce(r.question, '')) AS words
+           FROM requests r
+          WHERE r.kind = $2 AND r.id <> $1 AND r.answered_at IS NOT NULL AND r.anonymised_at IS NULL AND ${visible.sql}
+          ORDER BY r.created_at DESC LIMIT 500
+       )
+       SELECT c.reference, c.subject, c.segment_code AS "segmentCode", c.answered_at AS "answeredAt",
+              f.first_name || ' ' || f.last_name AS "facilitatorName"
+         FROM candidates c CROSS JOIN websearch_to_tsquery('french', $4) q
+         LEFT JOIN facilitators f ON f.id = c.assigned_facilitator_id
+        WHERE c.words @@ q
+        ORDER BY ts_rank(c.words, q) + CASE WHEN c.segment_code = $3 THEN 0.1 ELSE 0 END DESC, c.answered_at DESC
+        LIMIT $5`,
+      [request.id, request.kind, request.segmentCode, query, limit, ...visible.params],
     );
   }
 

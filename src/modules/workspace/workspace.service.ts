@@ -27,12 +27,15 @@ import { RetentionService } from '../retention/retention.service';
 import { SurveysService } from '../surveys/surveys.service';
 import { StaffRequestsRepository } from './staff-requests.repository';
 import { isLate, parseQueueFilters, QUEUE_PAGE_SIZE, QueueFilters, queueFilterProblems } from './workspace-queue.policy';
+import { similarityQuery } from './similar-requests.policy';
 import { WorkspaceRepository } from './workspace.repository';
 
 export const DECLINE_REASONS: readonly DeclineReason[] = ['not_my_territory', 'not_my_expertise', 'unavailable'];
 const TEXT_MAX = 10_000;
 /** The buyer's other requests listed on a request page: enough to see a pattern, not a file. */
 const SAME_BUYER_SHOWN = 10;
+/** Answered requests like this one listed on its page: the few closest are the ones worth reopening. */
+const SIMILAR_SHOWN = 5;
 
 type Visible = RequestScope & { id: string; reference: string };
 
@@ -129,11 +132,13 @@ export class WorkspaceService {
   async requestPage(staff: StaffPrincipal, reference: string) {
     const visible = await this.find(staff, reference);
     const request = (await this.workspace.detail(visible.id))!;
-    const [history, messages, attachments, buyerRequests] = await Promise.all([
+    const similarity = request.anonymisedAt ? null : similarityQuery(request.subject, request.question);
+    const [history, messages, attachments, buyerRequests, similarRequests] = await Promise.all([
       this.workspace.history(request.id),
       this.messages.messagesOf(request.id, 'staff'),
       this.attachments.listForRequest(request.id),
       request.buyerEmail ? this.workspace.sameBuyer(staff, request.id, request.buyerEmail, SAME_BUYER_SHOWN) : [],
+      similarity ? this.workspace.similarAnswered(staff, request, similarity, SIMILAR_SHOWN) : [],
     ]);
     const pauses = pausesFromHistory(history);
     const names = await this.workspace.staffNames([
@@ -150,6 +155,7 @@ export class WorkspaceService {
       messages: messages.map((m) => ({ ...m, authorName: m.authorId ? (names.get(m.authorId) ?? null) : null })),
       attachments,
       buyerRequests,
+      similarRequests,
       actions: this.permitted(staff, { ...visible, status: request.status }),
     };
   }
