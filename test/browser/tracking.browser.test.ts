@@ -107,3 +107,19 @@ it('passes axe on the tracking page with a question, an answer and the withdrawa
   expect(await page.locator('#motif-cloture').textContent()).toContain('Retirée par l’acheteur');
   await closePage(page);
 });
+
+it('prints the request, the answer and the history without the forms, the header’s links or the footer', async () => {
+  const request = await submittedAndTaken(session.testApp, 4);
+  await staffWrites(session.testApp, request, 'answer', 'La réponse écrite du facilitateur.');
+  const page = await openPage(session.withoutJs);
+  await page.goto(`${session.testApp.url}/suivi/${request.reference}?t=${encodeURIComponent(request.token)}`);
+  const hidden = ['#f-message', '#lien-retrait', '#pied-de-page', '.fr-header__tools'];
+  for (const selector of hidden) expect(await page.locator(selector).isVisible()).toBe(true);
+
+  await page.emulateMedia({ media: 'print' });
+  for (const selector of hidden) expect(await page.locator(selector).isVisible()).toBe(false);
+  expect(await page.locator('.gv-message').first().isVisible()).toBe(true);
+  expect(await page.locator('.gv-message').first().textContent()).toContain('La réponse écrite du facilitateur.');
+  expect(await page.locator('#historique').isVisible()).toBe(true);
+  await closePage(page);
+});
