@@ -24,7 +24,7 @@ const DETAILS_MAX = 2000;
 const WEB_ADDRESS = /^https?:\/\/[^\s/?#]+\.[^\s/?#]+[^\s]*$/i;
 
 /** What each type carries; the rest is dropped. */
-const FIELDS: Record<HelpItemType, ReadonlyArray<keyof HelpItem>> = {
+export const HELP_ITEM_FIELDS: Record<HelpItemType, ReadonlyArray<keyof HelpItem>> = {
   guide: ['title', 'url', 'attachmentId'],
   tender_file: ['title', 'attachmentId'],
   regulation: ['legalReferenceCode', 'details'],
@@ -98,7 +98,7 @@ function problems(item: HelpItem, attachmentIds: ReadonlySet<string>, isKnown: (
 }
 
 function cleaned(input: HelpItemInput, type: HelpItemType): HelpItem {
-  const keep = new Set(FIELDS[type]);
+  const keep = new Set(HELP_ITEM_FIELDS[type]);
   const text = (field: keyof HelpItem, value: unknown): string | null =>
     keep.has(field) && typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
   const target = text('referralTarget', input.referralTarget);

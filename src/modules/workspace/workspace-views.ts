@@ -4,6 +4,7 @@ import { FieldError } from '../../common/errors/app-errors';
 import { formModel, FormModel } from '../../web/form-model';
 import { noticeOf } from '../../web/notices';
 import { ReferenceService } from '../reference/reference.service';
+import { HELP_ITEM_FIELDS } from '../requests/help-item.policy';
 import {
   HELP_ITEM_TYPE_LABELS,
   HELP_ITEM_TYPES,
@@ -166,6 +167,13 @@ export class WorkspaceViews {
       referralTargets: REFERRAL_TARGETS.map((value) => ({ value, label: REFERRAL_TARGET_LABELS[value] })),
       legalReferences: this.reference.allLegalReferences().map((l) => ({ value: l.code, label: l.label })),
       itemSlots: [...Array(EMPTY_ITEMS).keys()],
+      // Which types use each field of a help item: the answer form's script shows a field for those only.
+      itemFieldTypes: Object.fromEntries(
+        [...new Set(Object.values(HELP_ITEM_FIELDS).flat())].map((field) => [
+          field,
+          HELP_ITEM_TYPES.filter((type) => HELP_ITEM_FIELDS[type].includes(field)).join(' '),
+        ]),
+      ),
       forms: Object.fromEntries(REQUEST_FORMS.map((name) => [name, requestForm(name)])) as Record<RequestFormName, FormModel>,
     };
   }

@@ -1,0 +1,24 @@
+// Progressive enhancement of the answer form: each help item shows the fields of the type chosen, and the next
+// item appears once the one before has a type. Without JavaScript every field stays, and the server keeps only
+// the chosen type's fields.
+(function () {
+  var items = document.querySelectorAll('[data-help-item]');
+  function update() {
+    var previousChosen = true;
+    for (var i = 0; i < items.length; i++) {
+      var type = items[i].querySelector('[data-item-type] select');
+      var chosen = type && type.value;
+      items[i].hidden = !previousChosen && !chosen;
+      var fields = items[i].querySelectorAll('[data-item-types]');
+      for (var j = 0; j < fields.length; j++) {
+        fields[j].hidden = !chosen || fields[j].getAttribute('data-item-types').split(' ').indexOf(chosen) === -1;
+      }
+      previousChosen = Boolean(chosen);
+    }
+  }
+  for (var k = 0; k < items.length; k++) {
+    var select = items[k].querySelector('[data-item-type] select');
+    if (select) select.addEventListener('change', update);
+  }
+  update();
+})();
