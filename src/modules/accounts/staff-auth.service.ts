@@ -8,6 +8,7 @@ import { AccountsRepository } from './accounts.repository';
 import type { StaffPrincipal, StaffSessionRef } from './accounts.types';
 import { clearCookie, readCookie, SESSION_COOKIE, setCookie } from './cookies';
 import { CsrfService } from './csrf.service';
+import { staffNavigation } from './staff-navigation.policy';
 
 export const SESSION_ABSOLUTE_MS = 7 * 24 * 3600 * 1000;
 /** last_seen_at is written at most this often: not one UPDATE per page view. */
@@ -25,7 +26,7 @@ export type StaffRequest = Request & { staffAuth?: StaffAuth | null };
 
 /**
  * Who is calling: a bearer token when an Authorization header is present (and then only it),
- * otherwise the session cookie. Pages rendered after it get `staff` and `csrfToken` in res.locals.
+ * otherwise the session cookie. Pages rendered after it get `staff`, `staffNavigation` and `csrfToken` in res.locals.
  */
 @Injectable()
 export class StaffAuthService {
@@ -43,6 +44,7 @@ export class StaffAuthService {
     req.staffAuth = auth;
     if (auth) {
       res.locals.staff = auth.principal;
+      res.locals.staffNavigation = staffNavigation(auth.principal, req.path);
       if (auth.session.id) res.locals.csrfToken = this.csrf.tokenFor(auth.session.id);
     }
     return auth;

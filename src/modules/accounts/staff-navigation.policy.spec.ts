@@ -1,0 +1,77 @@
+import { staffNavigation } from './staff-navigation.policy';
+
+const facilitator = { role: 'facilitator' as const, facilitatorId: 'f1' };
+const animator = { role: 'animator' as const, facilitatorId: null };
+const admin = { role: 'admin' as const, facilitatorId: null };
+
+describe('staffNavigation', () => {
+  it.each([
+    [
+      'a facilitator',
+      facilitator,
+      [
+        'Mes demandes /espace',
+        'Évaluations /espace/evaluations',
+        'Ma fiche /espace/facilitateurs/f1/fiche',
+        'Mes absences /espace/facilitateurs/f1/absences',
+      ],
+    ],
+    [
+      'a facilitator account with no directory record',
+      { role: 'facilitator' as const, facilitatorId: null },
+      ['Mes demandes /espace', 'Évaluations /espace/evaluations'],
+    ],
+    [
+      'an animator',
+      animator,
+      [
+        'Demandes /espace',
+        'Évaluations /espace/evaluations',
+        'Indicateurs /espace/indicateurs',
+        'Facilitateurs /espace/facilitateurs',
+        'Comptes /espace/comptes',
+      ],
+    ],
+    [
+      'an admin',
+      admin,
+      [
+        'Demandes /espace',
+        'Évaluations /espace/evaluations',
+        'Indicateurs /espace/indicateurs',
+        'Facilitateurs /espace/facilitateurs',
+        'Comptes /espace/comptes',
+      ],
+    ],
+  ])('lists what %s may open', (_label, staff, expected) => {
+    expect(staffNavigation(staff, '/espace/compte').map((item) => `${item.label} ${item.href}`)).toEqual(expected);
+  });
+
+  it.each([
+    ['the queue', animator, '/espace', 'Demandes', 'page'],
+    ['the queue, trailing slash', animator, '/espace/', 'Demandes', 'page'],
+    ['a request', animator, '/espace/demandes/GV-2026-000001', 'Demandes', 'true'],
+    ['a request’s reassignment', animator, '/espace/demandes/GV-2026-000001/reaffectation', 'Demandes', 'true'],
+    ['the CSV export', animator, '/espace/export/demandes.csv', 'Demandes', 'true'],
+    ['an evaluation', animator, '/espace/evaluations/abc', 'Évaluations', 'true'],
+    ['the load page', animator, '/espace/facilitateurs', 'Facilitateurs', 'page'],
+    ['a facilitator’s record', animator, '/espace/facilitateurs/f9/fiche', 'Facilitateurs', 'true'],
+    ['a new facilitator', admin, '/espace/facilitateurs/nouveau', 'Facilitateurs', 'true'],
+    ['one’s own record', facilitator, '/espace/facilitateurs/f1/fiche', 'Ma fiche', 'page'],
+    ['one’s absences', facilitator, '/espace/facilitateurs/f1/absences', 'Mes absences', 'page'],
+    ['the accounts', admin, '/espace/comptes', 'Comptes', 'page'],
+  ])('marks %s', (_label, staff, path, label, current) => {
+    expect(
+      staffNavigation(staff, path)
+        .filter((item) => item.current)
+        .map((item) => [item.label, item.current]),
+    ).toEqual([[label, current]]);
+  });
+
+  it.each([
+    ['one’s account', '/espace/compte'],
+    ['a page outside the workspace', '/'],
+  ])('marks nothing on %s', (_label, path) => {
+    expect(staffNavigation(animator, path).filter((item) => item.current)).toEqual([]);
+  });
+});

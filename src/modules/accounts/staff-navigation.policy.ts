@@ -1,0 +1,48 @@
+import type { StaffPrincipal } from './accounts.types';
+
+export interface NavigationItem {
+  label: string;
+  href: string;
+  /** `page` on the item's own page, `true` elsewhere in its section, null outside it (the value of aria-current). */
+  current: 'page' | 'true' | null;
+}
+
+interface Section {
+  label: string;
+  href: string;
+  /** Whether a path belongs to the section, beyond the item's own page. */
+  contains: (path: string) => boolean;
+}
+
+const under = (prefix: string) => (path: string) => path.startsWith(`${prefix}/`);
+
+/** The staff's main navigation, as their role allows, the section of `path` marked. */
+export function staffNavigation(staff: Pick<StaffPrincipal, 'role' | 'facilitatorId'>, path: string): NavigationItem[] {
+  const own = staff.facilitatorId ? `/espace/facilitateurs/${staff.facilitatorId}` : null;
+  const sections: Section[] = [
+    {
+      label: staff.role === 'facilitator' ? 'Mes demandes' : 'Demandes',
+      href: '/espace',
+      contains: (p) => under('/espace/demandes')(p) || under('/espace/export')(p),
+    },
+    { label: 'Évaluations', href: '/espace/evaluations', contains: under('/espace/evaluations') },
+    ...(staff.role === 'facilitator'
+      ? own
+        ? [
+            { label: 'Ma fiche', href: `${own}/fiche`, contains: () => false },
+            { label: 'Mes absences', href: `${own}/absences`, contains: () => false },
+          ]
+        : []
+      : [
+          { label: 'Indicateurs', href: '/espace/indicateurs', contains: under('/espace/indicateurs') },
+          { label: 'Facilitateurs', href: '/espace/facilitateurs', contains: under('/espace/facilitateurs') },
+          { label: 'Comptes', href: '/espace/comptes', contains: under('/espace/comptes') },
+        ]),
+  ];
+  const trimmed = path.length > 1 ? path.replace(/\/+$/, '') : path;
+  return sections.map(({ label, href, contains }) => ({
+    label,
+    href,
+    current: trimmed === href ? 'page' : contains(trimmed) ? 'true' : null,
+  }));
+}
