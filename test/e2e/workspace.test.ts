@@ -79,6 +79,17 @@ describe('the facilitator workspace', () => {
 
     expect((await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/prise-en-charge`, {})).status).toBe(303);
     expect((await status(reference)).status).toBe('in_progress');
+    const onTime = await (await client.get(`/espace/demandes/${reference}`)).text();
+    expect(onTime).toContain('Réponse attendue avant le');
+    expect(onTime).not.toContain('id="echeance-depassee"');
+    // Taken in charge a month ago: the answer is overdue, and the page says so beside the deadline.
+    await t.dataSource.query(
+      `UPDATE request_assignments SET taken_at = taken_at - interval '30 days' WHERE request_id = (SELECT id FROM requests WHERE reference = $1)`,
+      [reference],
+    );
+    expect(await (await client.get(`/espace/demandes/${reference}`)).text()).toMatch(
+      /Réponse attendue avant le [^<]+, en jours ouvrés, attentes de l’acheteur déduites <span class="fr-badge fr-badge--warning fr-badge--sm fr-ml-1w" id="echeance-depassee">En retard<\/span>/,
+    );
 
     const emptyNote = await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/notes`, { body: '' });
     expect(emptyNote.status).toBe(400);
@@ -131,6 +142,8 @@ describe('the facilitator workspace', () => {
     expect(answered.status).toBe(303);
     expect((await status(reference)).status).toBe('answered');
     const answeredPage = await (await client.get(`/espace/demandes/${reference}`)).text();
+    expect(answeredPage).toMatch(/<li>Répondue le \d+ \S+ \d{4} à \d\d:\d\d<\/li>/);
+    expect(answeredPage).not.toContain('Réponse attendue avant le');
     const download = /href="(\/espace\/demandes\/[^"]+\/pieces-jointes\/[^"]+)"/.exec(answeredPage)![1];
     const file = await client.get(download);
     expect(file.status).toBe(200);

@@ -89,6 +89,8 @@ export interface RequestDetail {
   neededBy: string | null;
   createdAt: Date;
   closedAt: Date | null;
+  /** When first answered; kept if the buyer's reply reopened it. */
+  answeredAt: Date | null;
   /** Set once the retention period was over: names, contact, question and messages are erased. */
   anonymisedAt: Date | null;
   assignmentId: string | null;
@@ -185,7 +187,7 @@ export class WorkspaceRepository {
               r.buyer_phone AS "buyerPhone", r.organisation_name AS "organisationName", r.organisation_type AS "organisationType",
               r.siret, r.department_code AS "departmentCode", r.segment_code AS "segmentCode", r.subject, r.question,
               r.purchase_stage AS "purchaseStage", r.estimated_amount AS "estimatedAmount", to_char(r.needed_by, 'YYYY-MM-DD') AS "neededBy",
-              r.created_at AS "createdAt", r.closed_at AS "closedAt", r.anonymised_at AS "anonymisedAt", ra.id AS "assignmentId",
+              r.created_at AS "createdAt", r.closed_at AS "closedAt", r.answered_at AS "answeredAt", r.anonymised_at AS "anonymisedAt", ra.id AS "assignmentId",
               ra.take_charge_due_at AS "takeChargeDueAt", ra.taken_at AS "takenAt"
          FROM requests r
          LEFT JOIN facilitators f ON f.id = r.assigned_facilitator_id

@@ -26,7 +26,7 @@ import { RoutingService } from '../routing/routing.service';
 import { RetentionService } from '../retention/retention.service';
 import { SurveysService } from '../surveys/surveys.service';
 import { StaffRequestsRepository } from './staff-requests.repository';
-import { isLate, parseQueueFilters, QUEUE_PAGE_SIZE, QueueFilters, queueFilterProblems } from './workspace-queue.policy';
+import { Deadline, isLate, parseQueueFilters, QUEUE_PAGE_SIZE, QueueFilters, queueFilterProblems } from './workspace-queue.policy';
 import { similarityQuery } from './similar-requests.policy';
 import { WorkspaceRepository } from './workspace.repository';
 
@@ -144,12 +144,23 @@ export class WorkspaceService {
     const names = await this.workspace.staffNames([
       ...new Set(messages.flatMap((m) => (m.authorType === 'staff' && m.authorId ? [m.authorId] : []))),
     ]);
+    const answerDue = request.takenAt
+      ? answerDueAt(request.takenAt, pauses, request.departmentCode, this.config.ANSWER_WORKING_DAYS)
+      : null;
+    // The deadline that applies now, as the queue reads it: taking in charge while assigned, answering while in progress.
+    const pending: Deadline =
+      request.status === 'assigned' && request.takeChargeDueAt
+        ? { kind: 'take_charge', dueAt: request.takeChargeDueAt }
+        : request.status === 'in_progress' && answerDue
+          ? { kind: 'answer', dueAt: answerDue }
+          : null;
     return {
       request,
       deadlines: {
         takeChargeDueAt: request.takeChargeDueAt,
-        answerDueAt: request.takenAt ? answerDueAt(request.takenAt, pauses, request.departmentCode, this.config.ANSWER_WORKING_DAYS) : null,
+        answerDueAt: answerDue,
         paused: pauses.some((p) => p.to === null),
+        late: isLate(pending, this.clock.now()),
       },
       history,
       messages: messages.map((m) => ({ ...m, authorName: m.authorId ? (names.get(m.authorId) ?? null) : null })),
