@@ -252,7 +252,7 @@ describe('routing worker', () => {
     expect(moved.reminderAt.getTime()).toBeLessThan(moved.dueAt.getTime());
   });
 
-  it('tells the network’s animators of answers overdue in one digest per working day, each once per deadline', async () => {
+  it('tells the network’s animators and the facilitator of answers overdue, in one digest per working day, each once per deadline', async () => {
     await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'], email: 'animation@example.org' });
     await insertStaff(t.dataSource, { role: 'animator', networks: ['reseco'], email: 'ailleurs@example.org' });
     const facilitatorId = await insertFacilitator(t.dataSource, { email: 'tardive@example.org', firstName: 'Tess', lastName: 'Lenoir' });
@@ -301,6 +301,17 @@ describe('routing worker', () => {
     expect(mail).toContain(`/espace/demandes/${late.reference}`);
     expect(mail).toContain('/espace?late=1');
     expect(await mailsTo('ailleurs@example.org', 'network-overdue-answers')).toBe(0);
+    // The facilitator hears of it the same morning, in a message of their own.
+    const ownDigests = async (): Promise<string[]> =>
+      (
+        await t.dataSource.query(
+          `SELECT subject FROM mail_messages WHERE template = 'facilitator-overdue-answers' AND recipient = 'tardive@example.org' ORDER BY created_at`,
+        )
+      ).map((m: { subject: string }) => m.subject);
+    expect(await ownDigests()).toEqual([`Demande ${late.reference} : votre réponse est en retard`]);
+    const own = await sentMailFile(t, 'facilitator-overdue-answers', 'tardive@example.org');
+    expect(own).toContain('Bonjour Tess,');
+    expect(own).toContain(`/espace/demandes/${late.reference}`);
     expect(await told(later)).toBeNull();
     expect(await told(latest)).toBeNull();
 
@@ -320,6 +331,7 @@ describe('routing worker', () => {
       `Demande ${late.reference} : réponse en retard`,
       '2 réponses en retard dans le réseau AURA-EE / RREDD',
     ]);
+    expect(await ownDigests()).toEqual([`Demande ${late.reference} : votre réponse est en retard`, '2 de vos réponses sont en retard']);
     expect(await told(later)).not.toBeNull();
     expect(await told(latest)).not.toBeNull();
 

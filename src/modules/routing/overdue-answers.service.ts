@@ -19,8 +19,9 @@ const DIGEST_CALENDAR = '75';
 const DIGEST_NAMED = 50;
 
 /**
- * Answers past their deadline, told to the network's animators once a working day: the facilitator had a reminder
- * the day before (reminders.policy); past the deadline, the network steps in. Each answer is told once per deadline.
+ * Answers past their deadline, told once a working day to the network's animators and to the facilitators concerned:
+ * the facilitator had a reminder the day before (reminders.policy); past the deadline, the network steps in. Each
+ * answer is told once per deadline.
  */
 @Injectable()
 export class OverdueAnswersService {
@@ -42,7 +43,10 @@ export class OverdueAnswersService {
     }
   }
 
-  /** One message to the network's animators naming the answers overdue at `dueBefore` not told yet. Idempotent. */
+  /**
+   * One message to the network's animators naming the answers overdue at `dueBefore` not told yet, and one to each
+   * facilitator holding some of them. Idempotent.
+   */
   async announce(networkCode: string, dueBefore: Date): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const overdue = await this.routing.lockUntoldOverdueAnswers(manager, networkCode, dueBefore);
@@ -52,32 +56,46 @@ export class OverdueAnswersService {
         this.logger.warn({ networkCode }, 'réseau sans animateur ni adresse de contact : réponses en retard non signalées');
       }
       const now = this.clock.now();
-      const subject =
-        overdue.length === 1
-          ? `Demande ${overdue[0].reference} : réponse en retard`
-          : `${overdue.length} réponses en retard dans le réseau ${network?.networkName ?? networkCode}`;
+      const listed = overdue.map((answer) => ({
+        reference: answer.reference,
+        subject: answer.subject,
+        kindLabel: KIND_LABELS[answer.kind],
+        department: this.reference.departmentLabel(answer.departmentCode),
+        facilitatorName: answer.facilitatorName,
+        dueAt: answer.dueAt,
+        requestUrl: `${this.config.PUBLIC_URL}/espace/demandes/${encodeURIComponent(answer.reference)}`,
+      }));
+      const queueUrl = `${this.config.PUBLIC_URL}/espace?late=1`;
+      const byFacilitator = new Map<string, number[]>();
+      overdue.forEach((answer, i) => byFacilitator.set(answer.facilitatorId, [...(byFacilitator.get(answer.facilitatorId) ?? []), i]));
       await runAsOne(manager, [
         ...this.mail.prepareMany(
           (network?.emails ?? []).map((recipient) => ({
             requestId: overdue.length === 1 ? overdue[0].requestId : null,
             template: 'network-overdue-answers',
             recipient,
-            subject,
-            context: {
-              networkName: network!.networkName,
-              total: overdue.length,
-              requests: overdue.slice(0, DIGEST_NAMED).map((answer) => ({
-                reference: answer.reference,
-                subject: answer.subject,
-                kindLabel: KIND_LABELS[answer.kind],
-                department: this.reference.departmentLabel(answer.departmentCode),
-                facilitatorName: answer.facilitatorName,
-                dueAt: answer.dueAt,
-                requestUrl: `${this.config.PUBLIC_URL}/espace/demandes/${encodeURIComponent(answer.reference)}`,
-              })),
-              queueUrl: `${this.config.PUBLIC_URL}/espace?late=1`,
-            },
+            subject:
+              overdue.length === 1
+                ? `Demande ${overdue[0].reference} : réponse en retard`
+                : `${overdue.length} réponses en retard dans le réseau ${network!.networkName}`,
+            context: { networkName: network!.networkName, total: overdue.length, requests: listed.slice(0, DIGEST_NAMED), queueUrl },
           })),
+        ),
+        // Each facilitator hears of their own overdue answers the same morning, in one message.
+        ...this.mail.prepareMany(
+          [...byFacilitator.values()].map((indexes) => {
+            const first = overdue[indexes[0]];
+            return {
+              requestId: indexes.length === 1 ? first.requestId : null,
+              template: 'facilitator-overdue-answers',
+              recipient: first.facilitatorEmail,
+              subject:
+                indexes.length === 1
+                  ? `Demande ${first.reference} : votre réponse est en retard`
+                  : `${indexes.length} de vos réponses sont en retard`,
+              context: { firstName: first.facilitatorFirstName, requests: indexes.map((i) => listed[i]), queueUrl },
+            };
+          }),
         ),
         this.routing.overdueAnnouncedStatement(
           overdue.map((answer) => answer.assignmentId),

@@ -60,7 +60,10 @@ export interface OverdueAnswer {
   kind: RequestKind;
   departmentCode: string;
   dueAt: Date;
+  facilitatorId: string;
   facilitatorName: string;
+  facilitatorFirstName: string;
+  facilitatorEmail: string;
 }
 
 export interface NewAssignment {
@@ -352,7 +355,8 @@ export class RoutingRepository {
     await manager.query(`SELECT pg_advisory_xact_lock(hashtext('overdue-answers'), hashtext($1))`, [networkCode]);
     return manager.query(
       `SELECT ra.id AS "assignmentId", r.id AS "requestId", r.reference, r.subject, r.kind, r.department_code AS "departmentCode",
-              ra.answer_due_at AS "dueAt", f.first_name || ' ' || f.last_name AS "facilitatorName"
+              ra.answer_due_at AS "dueAt", f.id AS "facilitatorId", f.first_name || ' ' || f.last_name AS "facilitatorName",
+              f.first_name AS "facilitatorFirstName", f.email AS "facilitatorEmail"
          FROM request_assignments ra JOIN requests r ON r.id = ra.request_id JOIN facilitators f ON f.id = ra.facilitator_id
         WHERE r.network_code = $1 AND ra.ended_at IS NULL AND ra.answer_due_at IS NOT NULL AND ra.answer_overdue_announced_at IS NULL
           AND ra.answer_due_at <= $2 AND r.status = 'in_progress'
