@@ -150,7 +150,7 @@ it('the buyer answers both waves from the e-mailed links, with and without JavaS
   const lines = csv.split('\r\n').filter(Boolean);
   expect(lines[0].startsWith('\uFEFFDemande;Questionnaire;Répondu le;')).toBe(true);
   expect(lines.slice(1).sort()).toEqual([
-    expect.stringContaining(`${request.reference};Impact à six mois;`),
+    expect.stringContaining(`${request.reference};Impact sur le marché;`),
     expect.stringContaining(`${request.reference};Satisfaction;`),
   ]);
   expect(csv).toContain(';Bon exemple de critère carbone.;');

@@ -133,7 +133,7 @@ describe('CSV exports of requests and evaluations', () => {
     expect(onlyImpact[1]).toBe(
       [
         b.reference,
-        'Impact à six mois',
+        'Impact sur le marché',
         '2026-06-01 14:00',
         'Clauses sociales',
         'Fournitures de bureau',

@@ -14,7 +14,7 @@ import type { ContractOutcome, SurveyWave, Usefulness } from '../surveys/survey.
  */
 export const WAVE_LABELS: Record<SurveyWave, string> = {
   satisfaction: 'Satisfaction',
-  impact: 'Impact à six mois',
+  impact: 'Impact sur le marché',
 };
 
 export const USEFULNESS_LABELS: Record<Usefulness, string> = {

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config';
 import type { FieldError } from '../../common/errors/app-errors';
 import { formModel, FormModel } from '../../web/form-model';
 import type { StaffPrincipal } from '../accounts/accounts.types';
@@ -17,7 +18,10 @@ type Detail = Awaited<ReturnType<EvaluationsService['detail']>>;
 /** Labels and choices for the evaluation pages: the templates only lay them out. */
 @Injectable()
 export class EvaluationsViews {
-  constructor(private readonly reference: ReferenceService) {}
+  constructor(
+    private readonly reference: ReferenceService,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
 
   listPage(
     staff: StaffPrincipal,
@@ -29,6 +33,7 @@ export class EvaluationsViews {
     const link = (change: Record<string, string | number | null>) => `/espace/evaluations?${evaluationQuery(filters, change)}`;
     const networks = visibleNetworks(staff);
     return {
+      impactMonths: this.config.SURVEY_IMPACT_DELAY_MONTHS,
       title: 'Évaluations',
       filters,
       form: formModel({}, errors),
