@@ -123,3 +123,28 @@ it('prints the request, the answer and the history without the forms, the header
   expect(await page.locator('#historique').isVisible()).toBe(true);
   await closePage(page);
 });
+
+it('starts the next request from the tracking page with the buyer’s details, and from a wrong link with none', async () => {
+  const request = await submittedAndTaken(session.testApp, 5);
+  const page = await openPage(session.withoutJs);
+  await page.goto(`${session.testApp.url}/suivi/${request.reference}?t=${encodeURIComponent(request.token)}`);
+  const loaded = page.waitForEvent('load');
+  await page.click('#lien-nouvelle-demande');
+  await loaded;
+  expect(await page.locator('#suite-de-demande').textContent()).toContain(`repris de votre demande ${request.reference}`);
+  expect(await page.inputValue('#f-buyer-email')).toBe('camille.martin+5@example.fr');
+  expect(await page.inputValue('#f-buyer-organisationName')).toBe('Département de l’Isère');
+  expect(await page.inputValue('#f-departmentCode')).toBe('38');
+  // The question itself starts blank: a new request is a new purchase.
+  expect(await page.inputValue('#f-subject')).toBe('');
+  expect(await page.inputValue('#f-question')).toBe('');
+  const audited = await openPage(session.forAudit);
+  await audited.goto(page.url());
+  await expectNoAxeViolations(audited, 'formulaire repris d’une demande');
+  await closePage(audited);
+
+  await page.goto(`${session.testApp.url}/demande?suite=${request.reference}&t=faux`);
+  expect(await page.locator('#suite-de-demande').count()).toBe(0);
+  expect(await page.inputValue('#f-buyer-email')).toBe('');
+  await closePage(page);
+});

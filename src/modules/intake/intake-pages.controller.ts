@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Inject } from '@nestjs/common';
@@ -8,7 +8,7 @@ import { randomToken } from '../../common/tokens';
 import { ReferenceService } from '../reference/reference.service';
 import { IntakeRateLimiter } from './intake-rate-limiter';
 import { IntakeService } from './intake.service';
-import { formPageModel, formToRequestBody, pickFormValues } from './request-form';
+import { followUpValues, formPageModel, formToRequestBody, pickFormValues } from './request-form';
 import { RequestValidator } from './request-validator';
 
 const FORM_TOKEN = /^[A-Za-z0-9_-]{43}$/;
@@ -44,9 +44,16 @@ export class IntakePagesController {
     res.render('accessibility', { title: 'Accessibilité' });
   }
 
+  /** `?suite=<reference>&t=<token>` (the buyer's tracking link): the form starts from that request's buyer. */
   @Get('demande')
-  form(@Res() res: Response) {
-    res.render('request-form', formPageModel(this.reference, randomToken()));
+  async form(@Query('suite') reference: unknown, @Query('t') token: unknown, @Res() res: Response) {
+    const previous = reference === undefined ? null : await this.intake.previousRequest(reference, token);
+    // Personal data on the page: no cache keeps it.
+    if (previous) res.setHeader('Cache-Control', 'no-store');
+    res.render('request-form', {
+      ...formPageModel(this.reference, randomToken(), previous ? followUpValues(previous) : {}),
+      followsUp: previous?.reference ?? null,
+    });
   }
 
   /** The form token makes a double click or a resent form show the first confirmation again. */

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
-import { AppError } from '../../common/errors/app-errors';
+import { AppError, NotFound } from '../../common/errors/app-errors';
 import { hmac, randomToken, seal, sha256, unseal } from '../../common/tokens';
 import { GroupCommit } from '../../database/group-commit';
 import { runAsOne } from '../../database/sql-statement';
@@ -12,6 +12,7 @@ import { ReferenceService } from '../reference/reference.service';
 import { AdviceRequest } from '../requests/request.entities';
 import { parisYear } from '../requests/reference-number';
 import { RequestsRepository } from '../requests/requests.repository';
+import { TrackingService } from '../requests/tracking.service';
 import { sealTrackingToken, trackingUrl } from '../requests/tracking-url';
 import { CreateRequestDto } from './dto/create-request.dto';
 import { IdempotencyRepository } from './idempotency.repository';
@@ -47,8 +48,17 @@ export class IntakeService {
     private readonly outbox: OutboxRepository,
     private readonly mail: MailService,
     private readonly reference: ReferenceService,
+    private readonly tracking: TrackingService,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
+
+  /** The request a buyer's private link opens, to start their next one from it; null for a wrong link, silently. */
+  previousRequest(reference: unknown, token: unknown): Promise<AdviceRequest | null> {
+    return this.tracking.authorise(reference, token).catch((error: unknown) => {
+      if (error instanceof NotFound) return null;
+      throw error;
+    });
+  }
 
   /**
    * Stores a validated request with its history event, acknowledgement e-mail and routing job,

@@ -1,4 +1,4 @@
-import { FORM_FIELDS, FormValues, formToRequestBody, pickFormValues } from './request-form';
+import { FORM_FIELDS, FormValues, formToRequestBody, followUpValues, pickFormValues } from './request-form';
 
 const FILLED: FormValues = {
   'buyer.firstName': 'Camille',
@@ -126,5 +126,54 @@ describe('pickFormValues', () => {
 
   it('round-trips with formToRequestBody', () => {
     expect(formToRequestBody(pickFormValues({ ...FILLED, extra: 'x' }))).toEqual(formToRequestBody(FILLED));
+  });
+});
+
+describe('followUpValues', () => {
+  const previous = {
+    buyerFirstName: 'Camille',
+    buyerLastName: 'Martin',
+    buyerEmail: 'camille.martin@example.fr',
+    buyerPhone: '+33 4 76 00 00 00',
+    organisationName: 'Département de l’Isère',
+    organisationType: 'local_authority' as const,
+    siret: '22380001400019',
+    departmentCode: '38',
+  };
+
+  it.each([
+    [
+      'who the buyer is and where they buy',
+      previous,
+      {
+        'buyer.firstName': 'Camille',
+        'buyer.lastName': 'Martin',
+        'buyer.email': 'camille.martin@example.fr',
+        'buyer.phone': '+33 4 76 00 00 00',
+        'buyer.organisationName': 'Département de l’Isère',
+        'buyer.organisationType': 'local_authority',
+        'buyer.siret': '22380001400019',
+        departmentCode: '38',
+      },
+    ],
+    [
+      'no phone nor SIRET given',
+      { ...previous, buyerPhone: null, siret: null },
+      {
+        'buyer.firstName': 'Camille',
+        'buyer.lastName': 'Martin',
+        'buyer.email': 'camille.martin@example.fr',
+        'buyer.organisationName': 'Département de l’Isère',
+        'buyer.organisationType': 'local_authority',
+        departmentCode: '38',
+      },
+    ],
+    [
+      'personal data erased',
+      { ...previous, buyerFirstName: '', buyerLastName: '', buyerEmail: '', buyerPhone: null, organisationName: '', siret: null },
+      { 'buyer.organisationType': 'local_authority', departmentCode: '38' },
+    ],
+  ])('%s', (_label, request, expected) => {
+    expect(followUpValues(request)).toEqual(expected);
   });
 });

@@ -1,5 +1,6 @@
 import type { FieldError, Pointer } from '../../common/errors/app-errors';
 import type { ReferenceService } from '../reference/reference.service';
+import type { AdviceRequest } from '../requests/request.entities';
 import {
   KIND_LABELS,
   ORGANISATION_TYPE_LABELS,
@@ -38,6 +39,27 @@ export function pickFormValues(body: Record<string, unknown>): FormValues {
   const values: FormValues = {};
   for (const field of FORM_FIELDS) if (typeof body[field] === 'string') values[field] = body[field] as string;
   return values;
+}
+
+type PreviousRequest = Pick<
+  AdviceRequest,
+  'buyerFirstName' | 'buyerLastName' | 'buyerEmail' | 'buyerPhone' | 'organisationName' | 'organisationType' | 'siret' | 'departmentCode'
+>;
+
+/** A buyer's next question starts from their previous request: who they are and where they buy, nothing of the question. */
+export function followUpValues(previous: PreviousRequest): FormValues {
+  const values: FormValues = {
+    'buyer.firstName': previous.buyerFirstName,
+    'buyer.lastName': previous.buyerLastName,
+    'buyer.email': previous.buyerEmail,
+    'buyer.phone': previous.buyerPhone ?? undefined,
+    'buyer.organisationName': previous.organisationName,
+    'buyer.organisationType': previous.organisationType,
+    'buyer.siret': previous.siret ?? undefined,
+    departmentCode: previous.departmentCode,
+  };
+  // Erased personal data (retention) leave empty strings: nothing to carry over.
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value)) as FormValues;
 }
 
 /**
