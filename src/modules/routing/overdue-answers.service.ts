@@ -53,7 +53,10 @@ export class OverdueAnswersService {
       if (!overdue.length) return;
       const network = await this.routing.networkRecipients(manager, networkCode);
       if (!network?.emails.length) {
-        this.logger.warn({ networkCode }, 'réseau sans animateur ni adresse de contact : réponses en retard non signalées');
+        this.logger.warn(
+          { networkCode },
+          'réseau sans animateur ni adresse de contact : réponses en retard signalées aux seuls facilitateurs',
+        );
       }
       const now = this.clock.now();
       const listed = overdue.map((answer) => ({
@@ -68,35 +71,32 @@ export class OverdueAnswersService {
       const queueUrl = `${this.config.PUBLIC_URL}/espace?late=1`;
       const byFacilitator = new Map<string, number[]>();
       overdue.forEach((answer, i) => byFacilitator.set(answer.facilitatorId, [...(byFacilitator.get(answer.facilitatorId) ?? []), i]));
+      const toAnimators = (network?.emails ?? []).map((recipient) => ({
+        requestId: overdue.length === 1 ? overdue[0].requestId : null,
+        template: 'network-overdue-answers',
+        recipient,
+        subject:
+          overdue.length === 1
+            ? `Demande ${overdue[0].reference} : réponse en retard`
+            : `${overdue.length} réponses en retard dans le réseau ${network!.networkName}`,
+        context: { networkName: network!.networkName, total: overdue.length, requests: listed.slice(0, DIGEST_NAMED), queueUrl },
+      }));
+      // Each facilitator hears of their own overdue answers the same morning, in one message.
+      const toFacilitators = [...byFacilitator.values()].map((indexes) => {
+        const first = overdue[indexes[0]];
+        return {
+          requestId: indexes.length === 1 ? first.requestId : null,
+          template: 'facilitator-overdue-answers',
+          recipient: first.facilitatorEmail,
+          subject:
+            indexes.length === 1
+              ? `Demande ${first.reference} : votre réponse est en retard`
+              : `${indexes.length} de vos réponses sont en retard`,
+          context: { firstName: first.facilitatorFirstName, requests: indexes.map((i) => listed[i]), queueUrl },
+        };
+      });
       await runAsOne(manager, [
-        ...this.mail.prepareMany(
-          (network?.emails ?? []).map((recipient) => ({
-            requestId: overdue.length === 1 ? overdue[0].requestId : null,
-            template: 'network-overdue-answers',
-            recipient,
-            subject:
-              overdue.length === 1
-                ? `Demande ${overdue[0].reference} : réponse en retard`
-                : `${overdue.length} réponses en retard dans le réseau ${network!.networkName}`,
-            context: { networkName: network!.networkName, total: overdue.length, requests: listed.slice(0, DIGEST_NAMED), queueUrl },
-          })),
-        ),
-        // Each facilitator hears of their own overdue answers the same morning, in one message.
-        ...this.mail.prepareMany(
-          [...byFacilitator.values()].map((indexes) => {
-            const first = overdue[indexes[0]];
-            return {
-              requestId: indexes.length === 1 ? first.requestId : null,
-              template: 'facilitator-overdue-answers',
-              recipient: first.facilitatorEmail,
-              subject:
-                indexes.length === 1
-                  ? `Demande ${first.reference} : votre réponse est en retard`
-                  : `${indexes.length} de vos réponses sont en retard`,
-              context: { firstName: first.facilitatorFirstName, requests: indexes.map((i) => listed[i]), queueUrl },
-            };
-          }),
-        ),
+        ...this.mail.prepareMany([...toAnimators, ...toFacilitators]),
         this.routing.overdueAnnouncedStatement(
           overdue.map((answer) => answer.assignmentId),
           now,
