@@ -6,7 +6,7 @@ import { formModel } from '../../web/form-model';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { CurrentStaff, StaffGuard, StaffRoles } from '../accounts/staff.guard';
 import { barChart } from './charts';
-import { ALL_NETWORKS, IndicatorsService, LabelledFigure } from './indicators.service';
+import { ALL_NETWORKS, IndicatorsService } from './indicators.service';
 
 const FIELDS = { from: 'du', to: 'au' };
 
@@ -33,7 +33,6 @@ export class IndicatorsPagesController {
     const values = { reseau: scope ?? ALL_NETWORKS, du: from ?? '', au: to ?? '' };
     try {
       const dashboard = await this.indicators.dashboard(staff, { network, from, to }, FIELDS);
-      const chart = (rows: LabelledFigure[]) => barChart(rows.map((r) => ({ label: r.label, current: r.current, previous: r.previous })));
       res.render('indicators', {
         title: 'Indicateurs',
         networks,
@@ -41,9 +40,9 @@ export class IndicatorsPagesController {
         form: formModel({ ...values, du: dashboard.period.from, au: dashboard.period.to }),
         dashboard,
         charts: {
-          status: chart(dashboard.requests.byStatus),
-          kind: chart(dashboard.requests.byKind),
-          segment: chart(dashboard.requests.bySegment),
+          status: barChart(dashboard.requests.byStatus),
+          kind: barChart(dashboard.requests.byKind),
+          segment: barChart(dashboard.requests.bySegment),
         },
       });
     } catch (error) {

@@ -6,6 +6,7 @@ import {
   lastFullQuarter,
   lastTwelveMonths,
   medianOf,
+  monthByMonth,
   parsePeriod,
   periodShortcuts,
   previousPeriod,
@@ -82,6 +83,40 @@ describe('lastTwelveMonths', () => {
     ['2026-12-31', '2025-12-01', '2026-11-30'],
   ])('on %s: %s → %s', (today, from, to) => {
     expect(lastTwelveMonths(today)).toEqual({ from, to });
+  });
+});
+
+describe('monthByMonth', () => {
+  it('lists every month of the period beside the same month a year before, 0 where none came', () => {
+    const counts = [
+      { month: '2024-12', n: 4 },
+      { month: '2025-12', n: 7 },
+      { month: '2026-02', n: 3 },
+      { month: '2025-02', n: 3 },
+      { month: '2026-03', n: 9 }, // after the period: left out
+    ];
+    expect(monthByMonth({ from: '2025-12-01', to: '2026-02-28' }, counts)).toEqual([
+      { code: '2025-12', label: 'décembre 2025', current: 7, previous: 4, delta: 3, trend: 'up' },
+      { code: '2026-01', label: 'janvier 2026', current: 0, previous: 0, delta: 0, trend: 'stable' },
+      { code: '2026-02', label: 'février 2026', current: 3, previous: 3, delta: 0, trend: 'stable' },
+    ]);
+  });
+
+  it('gives twelve months for the public statistics’ year', () => {
+    expect(monthByMonth(lastTwelveMonths('2026-12-04'), []).map((m) => m.code)).toEqual([
+      '2025-12',
+      '2026-01',
+      '2026-02',
+      '2026-03',
+      '2026-04',
+      '2026-05',
+      '2026-06',
+      '2026-07',
+      '2026-08',
+      '2026-09',
+      '2026-10',
+      '2026-11',
+    ]);
   });
 });
 

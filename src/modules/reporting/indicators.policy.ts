@@ -61,6 +61,34 @@ export function lastTwelveMonths(today: string): Period {
   return { from: isoDay(new Date(Date.UTC(year - 1, month - 1, 1))), to: isoDay(new Date(Date.UTC(year, month - 1, 0))) };
 }
 
+const MONTH_LABEL = new Intl.DateTimeFormat('fr-FR', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+/**
+ * Each calendar month of `period` beside the same month a year before, from counts by `YYYY-MM` (months with
+ * none count 0), labelled the French way (« décembre 2025 »).
+ */
+export function monthByMonth(
+  period: Period,
+  counts: ReadonlyArray<{ month: string; n: number }>,
+): Array<Figure & { code: string; label: string }> {
+  const count = (year: number, monthIndex: number) => {
+    const code = `${year}-${String(monthIndex + 1).padStart(2, '0')}`;
+    return counts.find((c) => c.month === code)?.n ?? 0;
+  };
+  const [fromYear, fromMonth] = period.from.split('-').map(Number);
+  const [toYear, toMonth] = period.to.split('-').map(Number);
+  const months: Array<Figure & { code: string; label: string }> = [];
+  for (let index = fromYear * 12 + fromMonth - 1; index <= toYear * 12 + toMonth - 1; index++) {
+    const [year, monthIndex] = [Math.floor(index / 12), index % 12];
+    months.push({
+      code: `${year}-${String(monthIndex + 1).padStart(2, '0')}`,
+      label: MONTH_LABEL.format(Date.UTC(year, monthIndex, 1)),
+      ...figure(count(year, monthIndex), count(year - 1, monthIndex)),
+    });
+  }
+  return months;
+}
+
 /** The period of the same length just before. */
 export function previousPeriod(period: Period): Period {
   const from = dayNumber(period.from);

@@ -103,6 +103,16 @@ export class IndicatorsRepository {
     return counts;
   }
 
+  /** Requests received each calendar month (Paris time) from `from` to `to` included, national: `YYYY-MM` and a count. */
+  monthlyCounts(from: string, to: string): Promise<Array<{ month: string; n: number }>> {
+    return this.read(
+      `SELECT to_char(created_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM') AS month, count(*)::int AS n
+         FROM requests WHERE created_at >= ${START('$1')} AND created_at < ${END('$2')}
+        GROUP BY 1 ORDER BY 1`,
+      [from, to],
+    );
+  }
+
   /**
    * Surveys: sent in either period with how many were completed (response rates); completed in either period
    * for usefulness (satisfaction) and the considerations of signed or published contracts (impact).

@@ -20,6 +20,7 @@ import {
   lastTwelveMonths,
   periodShortcuts,
   medianOf,
+  monthByMonth,
   parsePeriod,
   Period,
   PLAN_TARGETS,
@@ -55,7 +56,8 @@ export interface LabelledFigure extends Figure {
 export interface PublicStatistics {
   period: Period;
   previousPeriod: Period;
-  requests: { total: Figure; byKind: LabelledFigure[] };
+  /** byMonth: each month beside the same month a year before. */
+  requests: { total: Figure; byKind: LabelledFigure[]; byMonth: LabelledFigure[] };
   timings: { takeChargeMedianDays: Figure; answerMedianDays: Figure; takenWithin2Days: Figure };
   surveys: {
     answers: Figure;
@@ -130,10 +132,13 @@ export class IndicatorsService {
   publicStatistics(): Promise<PublicStatistics> {
     const period = lastTwelveMonths(this.today());
     if (this.publicCache?.from !== period.from || this.publicCache.until <= Date.now()) {
-      const statistics = this.figures(period, null).then(({ period, previousPeriod, requests, timings, surveys }) => ({
+      const statistics = Promise.all([
+        this.figures(period, null),
+        this.indicators.monthlyCounts(previousPeriod(period).from, period.to),
+      ]).then(([{ period, previousPeriod, requests, timings, surveys }, monthly]) => ({
         period,
         previousPeriod,
-        requests: { total: requests.total, byKind: requests.byKind },
+        requests: { total: requests.total, byKind: requests.byKind, byMonth: monthByMonth(period, monthly) },
         timings: {
           takeChargeMedianDays: timings.takeChargeMedianDays,
           answerMedianDays: timings.answerMedianDays,

@@ -17,7 +17,8 @@ export class StatisticsController {
     res.render('statistics', {
       title: 'Statistiques',
       statistics,
-      kindChart: barChart(statistics.requests.byKind.map((r) => ({ label: r.label, current: r.current, previous: r.previous }))),
+      kindChart: barChart(statistics.requests.byKind),
+      monthChart: barChart(statistics.requests.byMonth),
     });
   }
 
