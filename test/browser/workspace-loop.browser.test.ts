@@ -112,6 +112,12 @@ it('de la demande à la réponse téléchargée, par les vraies pages', async ()
   expect(await staffPage.getByRole('status').textContent()).toContain('Votre réponse est envoyée à l’acheteur.');
   expect(await statusOf(reference)).toBe('answered');
   await expectNoAxeViolations(staffPage, 'demande répondue');
+  // Printed, the request page keeps the request and the conversation, not the forms.
+  await staffPage.emulateMedia({ media: 'print' });
+  expect(await staffPage.locator('section[aria-labelledby="titre-note"]').isVisible()).toBe(false);
+  expect(await staffPage.locator('section[aria-labelledby="titre-echanges"]').isVisible()).toBe(true);
+  expect(await staffPage.locator('section[aria-labelledby="titre-question"]').isVisible()).toBe(true);
+  await staffPage.emulateMedia({ media: 'screen' });
   await closePage(staffPage);
 
   // The buyer is told by e-mail, reads the answer and downloads the file through the private link.
