@@ -18,11 +18,11 @@ import {
   Figure,
   lastFullQuarter,
   lastTwelveMonths,
-  periodShortcuts,
   medianOf,
   monthByMonth,
   parsePeriod,
   Period,
+  periodShortcuts,
   PLAN_TARGETS,
   previousPeriod,
   share,
@@ -135,9 +135,10 @@ export class IndicatorsService {
       const statistics = Promise.all([
         this.figures(period, null),
         this.indicators.monthlyCounts(previousPeriod(period).from, period.to),
-      ]).then(([{ period, previousPeriod, requests, timings, surveys }, monthly]) => ({
-        period,
-        previousPeriod,
+      ]).then(([{ period: year, previousPeriod: yearBefore, requests, timings, surveys }, monthly]) => ({
+        // Named one by one: a figure added to the dashboard stays off the public page until chosen for it.
+        period: year,
+        previousPeriod: yearBefore,
         requests: { total: requests.total, byKind: requests.byKind, byMonth: monthByMonth(period, monthly) },
         timings: {
           takeChargeMedianDays: timings.takeChargeMedianDays,
