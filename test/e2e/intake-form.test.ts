@@ -125,6 +125,8 @@ describe('the HTML form at /demande', () => {
     expect(home).toContain('la prend en charge sous 2 jours ouvrés');
     expect(home).toContain('Il vous répond par écrit sous 10 jours ouvrés');
     expect(home).toContain('6 mois plus tard');
+    // No request yet: no figures to show.
+    expect(home).not.toContain('id="en-chiffres"');
     const missing = await fetch(`${t.url}/nulle-part`);
     expect(missing.status).toBe(404);
     expect(await missing.text()).toContain('Page introuvable');

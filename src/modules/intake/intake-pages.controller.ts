@@ -6,6 +6,7 @@ import { AppConfig } from '../../config/app-config';
 import { AppError } from '../../common/errors/app-errors';
 import { randomToken } from '../../common/tokens';
 import { ReferenceService } from '../reference/reference.service';
+import { IndicatorsService } from '../reporting/indicators.service';
 import { IntakeRateLimiter } from './intake-rate-limiter';
 import { IntakeService } from './intake.service';
 import { followUpValues, formPageModel, formToRequestBody, pickFormValues } from './request-form';
@@ -21,12 +22,16 @@ export class IntakePagesController {
     private readonly intake: IntakeService,
     private readonly rateLimiter: IntakeRateLimiter,
     private readonly reference: ReferenceService,
+    private readonly indicators: IndicatorsService,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
   @Get()
-  home(@Res() res: Response) {
+  async home(@Res() res: Response) {
+    // The desk in figures, when there are some; the page is the desk's door and must open even if they cannot be counted.
+    const statistics = await this.indicators.publicStatistics().catch(() => null);
     res.render('home', {
+      figures: statistics && statistics.requests.total.current ? statistics : null,
       title: 'Accueil',
       takeChargeDays: this.config.TAKE_CHARGE_WORKING_DAYS,
       answerDays: this.config.ANSWER_WORKING_DAYS,

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MailModule } from '../mail/mail.module';
+import { IndicatorsModule } from '../reporting/indicators.module';
 import { RequestsModule } from '../requests/requests.module';
 import { IdempotencyRepository } from './idempotency.repository';
 import { IntakeApiController } from './intake-api.controller';
@@ -9,7 +10,7 @@ import { IntakeService } from './intake.service';
 import { RequestValidator } from './request-validator';
 
 @Module({
-  imports: [RequestsModule, MailModule],
+  imports: [RequestsModule, MailModule, IndicatorsModule],
   providers: [IntakeService, RequestValidator, IdempotencyRepository, IntakeRateLimiter],
   controllers: [IntakeApiController, IntakePagesController],
 })
