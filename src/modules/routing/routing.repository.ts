@@ -51,7 +51,15 @@ export interface AnswerDeadline {
   reminderAt: Date | null;
 }
 
-/** An answer past its deadline, as the network's digest lists it. */
+/**
+ * Assignment `ra` of request `r` holds an answer due before the parameter `dueBefore` and not told yet, the request
+ * still in progress (the partial index request_assignments_answer_overdue_idx serves it).
+ */
+const untoldOverdueAnswer = (dueBefore: string) =>
+  `ra.ended_at IS NULL AND ra.answer_due_at IS NOT NULL AND ra.answer_overdue_announced_at IS NULL
+   AND ra.answer_due_at <= ${dueBefore} AND r.status = 'in_progress'`;
+
+/** An answer past its deadline, as the digests list it. */
 export interface OverdueAnswer {
   assignmentId: string;
   requestId: string;
@@ -336,19 +344,18 @@ export class RoutingRepository {
     return rows.map((r) => r.network_code);
   }
 
-  /** Networks holding answers overdue since `dueBefore` that their animators were not told of yet. */
+  /** Networks holding answers due before `dueBefore`, still not given, that nobody was told of yet. */
   async networksWithUntoldOverdueAnswers(dueBefore: Date): Promise<string[]> {
     const rows: Array<{ network_code: string }> = await this.dataSource.query(
       `SELECT DISTINCT r.network_code FROM request_assignments ra JOIN requests r ON r.id = ra.request_id
-        WHERE ra.ended_at IS NULL AND ra.answer_due_at IS NOT NULL AND ra.answer_overdue_announced_at IS NULL
-          AND ra.answer_due_at <= $1 AND r.status = 'in_progress'`,
+        WHERE ${untoldOverdueAnswer('$1')}`,
       [dueBefore],
     );
     return rows.map((r) => r.network_code);
   }
 
   /**
-   * The network's answers overdue since `dueBefore` not told yet, the longest overdue first, their requests locked.
+   * The network's answers due before `dueBefore` not told yet, the longest overdue first, their requests locked.
    * The network's digest is taken under a lock of its own, so two workers never split one day's list in two.
    */
   async lockUntoldOverdueAnswers(manager: EntityManager, networkCode: string, dueBefore: Date): Promise<OverdueAnswer[]> {
@@ -358,8 +365,7 @@ export class RoutingRepository {
               ra.answer_due_at AS "dueAt", f.id AS "facilitatorId", f.first_name || ' ' || f.last_name AS "facilitatorName",
               f.first_name AS "facilitatorFirstName", f.email AS "facilitatorEmail"
          FROM request_assignments ra JOIN requests r ON r.id = ra.request_id JOIN facilitators f ON f.id = ra.facilitator_id
-        WHERE r.network_code = $1 AND ra.ended_at IS NULL AND ra.answer_due_at IS NOT NULL AND ra.answer_overdue_announced_at IS NULL
-          AND ra.answer_due_at <= $2 AND r.status = 'in_progress'
+        WHERE r.network_code = $1 AND ${untoldOverdueAnswer('$2')}
         ORDER BY ra.answer_due_at, r.id
           FOR UPDATE OF r`,
       [networkCode, dueBefore],
