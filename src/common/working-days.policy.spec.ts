@@ -1,4 +1,4 @@
-import { addWorkingDays, calendarOf, isWorkingDay, latestWorkingDayAt, workingDaysBetween } from './working-days.policy';
+import { addWorkingDays, calendarOf, isWorkingDay, latestWorkingDayAt, notBeforeHour, workingDaysBetween } from './working-days.policy';
 
 /** Instants are written with their Paris offset (+01:00 winter, +02:00 summer) so the table reads as wall-clock time. */
 const at = (iso: string) => new Date(iso);
@@ -178,6 +178,18 @@ describe('latestWorkingDayAt', () => {
     ['a fractional hour', 8.5],
   ])('rejects %s', (_label, hour) => {
     expect(() => latestWorkingDayAt(at('2026-12-03T10:00:00+01:00'), hour, '75')).toThrow(RangeError);
+  });
+});
+
+describe('notBeforeHour', () => {
+  it.each([
+    ['midnight waits for 08:00', '2026-12-08T00:00:00+01:00', '2026-12-08T08:00:00+01:00'],
+    ['07:59 waits for 08:00', '2026-12-08T07:59:59+01:00', '2026-12-08T08:00:00+01:00'],
+    ['08:00 stays', '2026-12-08T08:00:00+01:00', '2026-12-08T08:00:00+01:00'],
+    ['the afternoon stays', '2026-12-08T15:30:00+01:00', '2026-12-08T15:30:00+01:00'],
+    ['summer time: 08:00 Paris is 06:00 UTC', '2026-07-07T00:00:00+02:00', '2026-07-07T08:00:00+02:00'],
+  ])('%s: %s → %s', (_label, date, expected) => {
+    expect(notBeforeHour(at(date), 8).toISOString()).toBe(at(expected).toISOString());
   });
 });
 

@@ -75,6 +75,14 @@ export function latestWorkingDayAt(now: Date, hour: number, departmentCode: stri
   return new Date(parisWallClockToInstant(dayNumber, timeOfDayMs));
 }
 
+/** `date`, or `hour`:00 (Paris) the same day when it reads earlier: a message due at night waits for the morning. */
+export function notBeforeHour(date: Date, hour: number): Date {
+  if (!Number.isInteger(hour) || hour < 0 || hour > 23) throw new RangeError(`hour must be an integer from 0 to 23, got ${hour}`);
+  const t = instantOf(date);
+  const p = parisParts(t);
+  return p.hour >= hour ? date : new Date(parisWallClockToInstant(civilDayNumber(p.year, p.month, p.day), hour * 3_600_000));
+}
+
 /**
  * Elapsed working days between two instants, fractional (6 hours of a working day = 0.25): only the time
  * falling within working Paris calendar days counts, each day weighing its real length. 0 if `to <= from`.
