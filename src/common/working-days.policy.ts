@@ -65,22 +65,21 @@ export function addWorkingDays(start: Date, days: number, departmentCode: string
  * moment of the last daily run of a working-days-only routine (a digest at 08:00 runs Monday morning for the weekend).
  */
 export function latestWorkingDayAt(now: Date, hour: number, departmentCode: string): Date {
-  if (!Number.isInteger(hour) || hour < 0 || hour > 23) throw new RangeError(`hour must be an integer from 0 to 23, got ${hour}`);
+  const timeOfDayMs = hourOfDayMs(hour);
   const calendar = calendarOf(departmentCode);
   const t = instantOf(now);
   const p = parisParts(t);
   let dayNumber = civilDayNumber(p.year, p.month, p.day);
-  const timeOfDayMs = hour * 3_600_000;
   while (!isWorkingCivilDay(dayNumber, calendar) || parisWallClockToInstant(dayNumber, timeOfDayMs) > t) dayNumber--;
   return new Date(parisWallClockToInstant(dayNumber, timeOfDayMs));
 }
 
 /** `date`, or `hour`:00 (Paris) the same day when it reads earlier: a message due at night waits for the morning. */
 export function notBeforeHour(date: Date, hour: number): Date {
-  if (!Number.isInteger(hour) || hour < 0 || hour > 23) throw new RangeError(`hour must be an integer from 0 to 23, got ${hour}`);
+  const timeOfDayMs = hourOfDayMs(hour);
   const t = instantOf(date);
   const p = parisParts(t);
-  return p.hour >= hour ? date : new Date(parisWallClockToInstant(civilDayNumber(p.year, p.month, p.day), hour * 3_600_000));
+  return p.hour >= hour ? date : new Date(parisWallClockToInstant(civilDayNumber(p.year, p.month, p.day), timeOfDayMs));
 }
 
 /**
@@ -203,6 +202,12 @@ function parisWallClockToInstant(dayNumber: number, timeOfDayMs: number): number
   if (before + parisOffset(before) === wall) return before;
   if (after + parisOffset(after) === wall) return after;
   return before;
+}
+
+/** An hour of the day (0–23) in milliseconds since midnight; RangeError otherwise. */
+function hourOfDayMs(hour: number): number {
+  if (!Number.isInteger(hour) || hour < 0 || hour > 23) throw new RangeError(`hour must be an integer from 0 to 23, got ${hour}`);
+  return hour * 3_600_000;
 }
 
 function instantOf(date: Date): number {
