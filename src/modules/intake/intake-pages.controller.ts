@@ -2,7 +2,9 @@ import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Inject } from '@nestjs/common';
+import type { Logger } from 'pino';
 import { AppConfig } from '../../config/app-config';
+import { LOGGER } from '../../common/logging/logging.module';
 import { AppError } from '../../common/errors/app-errors';
 import { randomToken } from '../../common/tokens';
 import { ReferenceService } from '../reference/reference.service';
@@ -24,12 +26,16 @@ export class IntakePagesController {
     private readonly reference: ReferenceService,
     private readonly indicators: IndicatorsService,
     @Inject(AppConfig) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   @Get()
   async home(@Res() res: Response) {
     // The desk in figures, when there are some; the page is the desk's door and must open even if they cannot be counted.
-    const statistics = await this.indicators.publicStatistics().catch(() => null);
+    const statistics = await this.indicators.publicStatistics().catch((error: Error) => {
+      this.logger.warn({ err: error.message }, 'statistiques publiques indisponibles : accueil sans chiffres');
+      return null;
+    });
     res.render('home', {
       figures: statistics && statistics.requests.total.current ? statistics : null,
       title: 'Accueil',

@@ -71,19 +71,16 @@ export function monthByMonth(
   period: Period,
   counts: ReadonlyArray<{ month: string; n: number }>,
 ): Array<Figure & { code: string; label: string }> {
-  const count = (year: number, monthIndex: number) => {
-    const code = `${year}-${String(monthIndex + 1).padStart(2, '0')}`;
-    return counts.find((c) => c.month === code)?.n ?? 0;
-  };
-  const [fromYear, fromMonth] = period.from.split('-').map(Number);
-  const [toYear, toMonth] = period.to.split('-').map(Number);
+  // Months as an index (year × 12 + month − 1): a year earlier is 12 less.
+  const code = (index: number) => `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+  const count = (index: number) => counts.find((c) => c.month === code(index))?.n ?? 0;
+  const indexOf = (day: string) => Number(day.slice(0, 4)) * 12 + Number(day.slice(5, 7)) - 1;
   const months: Array<Figure & { code: string; label: string }> = [];
-  for (let index = fromYear * 12 + fromMonth - 1; index <= toYear * 12 + toMonth - 1; index++) {
-    const [year, monthIndex] = [Math.floor(index / 12), index % 12];
+  for (let index = indexOf(period.from); index <= indexOf(period.to); index++) {
     months.push({
-      code: `${year}-${String(monthIndex + 1).padStart(2, '0')}`,
-      label: MONTH_LABEL.format(Date.UTC(year, monthIndex, 1)),
-      ...figure(count(year, monthIndex), count(year - 1, monthIndex)),
+      code: code(index),
+      label: MONTH_LABEL.format(Date.UTC(Math.floor(index / 12), index % 12, 1)),
+      ...figure(count(index), count(index - 12)),
     });
   }
   return months;
