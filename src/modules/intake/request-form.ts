@@ -126,7 +126,7 @@ export function formPageModel(
     formToken,
     form: { values, errors: Object.fromEntries(fieldErrors.map((e) => [e.field, e.message])), errorList: fieldErrors },
     ineligible,
-    departments: reference.allDepartments().map((d) => ({ value: d.code, label: `${d.code} — ${d.name}` })),
+    departments: reference.departmentOptions(),
     segments: reference.allSegments().map((s) => ({ value: s.code, label: s.label })),
     organisationTypes: ORGANISATION_TYPES.map((t) => ({ value: t, label: ORGANISATION_TYPE_LABELS[t] })),
     purchaseStages: PURCHASE_STAGES.map((s) => ({ value: s, label: PURCHASE_STAGE_LABELS[s] })),

@@ -53,6 +53,11 @@ export class ReferenceService implements OnModuleInit {
     return `${code} — ${this.departments.get(code)?.name ?? ''}`;
   }
 
+  /** Every département as a list's choice, labelled like departmentLabel. */
+  departmentOptions(): Array<{ value: string; label: string }> {
+    return this.allDepartments().map((d) => ({ value: d.code, label: this.departmentLabel(d.code) }));
+  }
+
   segment(code: string): Segment | undefined {
     return this.segments.get(code);
   }

@@ -60,7 +60,7 @@ export class EvaluationsViews {
       showNetworks: staff.role !== 'facilitator' && (networks === null || networks.length > 1),
       kindOptions: REQUEST_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] })),
       segmentOptions: this.reference.allSegments().map((s) => ({ value: s.code, label: s.label })),
-      departmentOptions: this.reference.allDepartments().map((d) => ({ value: d.code, label: `${d.code} — ${d.name}` })),
+      departmentOptions: this.reference.departmentOptions(),
       facilitatorOptions: facilitators.map((f) => ({ value: f.id, label: f.name })),
       waveOptions: SURVEY_WAVES.map((w) => ({ value: w, label: WAVE_LABELS[w] })),
       scoreGroups: [

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { Clock, parisDay } from '../../common/clock';
+import { PromiseCache } from '../../common/promise-cache';
 import { NotFound, ValidationFailed } from '../../common/errors/app-errors';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { ReferenceService } from '../reference/reference.service';
@@ -77,8 +78,9 @@ export interface PublicStatistics {
 @Injectable()
 export class IndicatorsService {
   /** Alert samples per quarter and scope: the quarter is closed, its figures move little, and they cost a third of a dashboard. */
-  private readonly alertCache = new Map<string, { until: number; samples: Promise<AlertSample[]> }>();
-  private publicCache: { from: string; until: number; statistics: Promise<PublicStatistics> } | null = null;
+  private readonly alertCache = new PromiseCache<AlertSample[]>();
+  /** The public statistics, by first day of their year. */
+  private readonly publicCache = new PromiseCache<PublicStatistics>();
 
   constructor(
     private readonly indicators: IndicatorsRepository,
@@ -131,33 +133,28 @@ export class IndicatorsService {
    */
   publicStatistics(): Promise<PublicStatistics> {
     const period = lastTwelveMonths(this.today());
-    if (this.publicCache?.from !== period.from || this.publicCache.until <= Date.now()) {
-      const statistics = Promise.all([
-        this.figures(period, null),
-        this.indicators.monthlyCounts(previousPeriod(period).from, period.to),
-      ]).then(([{ period: year, previousPeriod: yearBefore, requests, timings, surveys }, monthly]) => ({
-        // Named one by one: a figure added to the dashboard stays off the public page until chosen for it.
-        period: year,
-        previousPeriod: yearBefore,
-        requests: { total: requests.total, byKind: requests.byKind, byMonth: monthByMonth(period, monthly) },
-        timings: {
-          takeChargeMedianDays: timings.takeChargeMedianDays,
-          answerMedianDays: timings.answerMedianDays,
-          takenWithin2Days: timings.takenWithin2Days,
-        },
-        surveys: {
-          answers: surveys.answers,
-          usefulness: surveys.usefulness,
-          contracts: surveys.contracts,
-          environmental: surveys.environmental,
-          social: surveys.social,
-        },
-      }));
-      this.publicCache = { from: period.from, until: Date.now() + PUBLIC_STATISTICS_CACHE_MS, statistics };
-      // A failed count is not kept: the next visitor asks again.
-      statistics.catch(() => (this.publicCache = null));
-    }
-    return this.publicCache!.statistics;
+    return this.publicCache.get(period.from, PUBLIC_STATISTICS_CACHE_MS, () =>
+      Promise.all([this.figures(period, null), this.indicators.monthlyCounts(previousPeriod(period).from, period.to)]).then(
+        ([{ period: year, previousPeriod: yearBefore, requests, timings, surveys }, monthly]) => ({
+          // Named one by one: a figure added to the dashboard stays off the public page until chosen for it.
+          period: year,
+          previousPeriod: yearBefore,
+          requests: { total: requests.total, byKind: requests.byKind, byMonth: monthByMonth(period, monthly) },
+          timings: {
+            takeChargeMedianDays: timings.takeChargeMedianDays,
+            answerMedianDays: timings.answerMedianDays,
+            takenWithin2Days: timings.takenWithin2Days,
+          },
+          surveys: {
+            answers: surveys.answers,
+            usefulness: surveys.usefulness,
+            contracts: surveys.contracts,
+            environmental: surveys.environmental,
+            social: surveys.social,
+          },
+        }),
+      ),
+    );
   }
 
   private async figures(current: Period, networkCode: string | null) {
@@ -273,16 +270,9 @@ export class IndicatorsService {
   }
 
   private alertSamples(period: Period, networkCode: string | null): Promise<AlertSample[]> {
-    const key = `${period.from}:${networkCode ?? ALL_NETWORKS}`;
-    const now = Date.now();
-    const cached = this.alertCache.get(key);
-    if (cached && cached.until > now) return cached.samples;
-    for (const [old, entry] of this.alertCache) if (entry.until <= now) this.alertCache.delete(old);
-    const samples = this.indicators.alertSamples(period, networkCode);
-    this.alertCache.set(key, { until: now + this.config.INDICATORS_ALERTS_CACHE_SECONDS * 1000, samples });
-    // A failed count is not kept: the next dashboard asks again.
-    samples.catch(() => this.alertCache.delete(key));
-    return samples;
+    return this.alertCache.get(`${period.from}:${networkCode ?? ALL_NETWORKS}`, this.config.INDICATORS_ALERTS_CACHE_SECONDS * 1000, () =>
+      this.indicators.alertSamples(period, networkCode),
+    );
   }
 
   private withTarget(values: { current: number | null; previous: number | null }, target: number) {

@@ -35,6 +35,13 @@ const DECLINE_LABELS = {
 /** Staff read the statuses from their side (the buyer's labels speak to the buyer). */
 export const STAFF_STATUS_LABELS = { ...STATUS_LABELS, awaiting_buyer: 'En attente de l’acheteur' };
 const EMPTY_ITEMS = 3;
+/** Which types use each field of a help item, space-separated: the answer form's script shows a field for those only. */
+const ITEM_FIELD_TYPES: Record<string, string> = Object.fromEntries(
+  [...new Set(Object.values(HELP_ITEM_FIELDS).flat())].map((field) => [
+    field,
+    HELP_ITEM_TYPES.filter((type) => HELP_ITEM_FIELDS[type].includes(field)).join(' '),
+  ]),
+);
 
 /** The forms of the request page, each re-rendered with its own errors. */
 export const REQUEST_FORMS = ['decline', 'note', 'clarify', 'answer', 'close', 'erase'] as const;
@@ -120,7 +127,7 @@ export class WorkspaceViews {
       statusOptions: REQUEST_STATUSES.map((s) => ({ value: s, label: STAFF_STATUS_LABELS[s], count: queue.counts.byStatus[s] ?? 0 })),
       kindOptions: REQUEST_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] })),
       segmentOptions: this.reference.allSegments().map((s) => ({ value: s.code, label: s.label })),
-      departmentOptions: this.reference.allDepartments().map((d) => ({ value: d.code, label: `${d.code} — ${d.name}` })),
+      departmentOptions: this.reference.departmentOptions(),
       // Every visible request, open or closed, with the filters the export understands too.
       exportUrl: `/espace/export/demandes.csv${queryString({
         status: filters.status,
@@ -167,13 +174,7 @@ export class WorkspaceViews {
       referralTargets: REFERRAL_TARGETS.map((value) => ({ value, label: REFERRAL_TARGET_LABELS[value] })),
       legalReferences: this.reference.allLegalReferences().map((l) => ({ value: l.code, label: l.label })),
       itemSlots: [...Array(EMPTY_ITEMS).keys()],
-      // Which types use each field of a help item: the answer form's script shows a field for those only.
-      itemFieldTypes: Object.fromEntries(
-        [...new Set(Object.values(HELP_ITEM_FIELDS).flat())].map((field) => [
-          field,
-          HELP_ITEM_TYPES.filter((type) => HELP_ITEM_FIELDS[type].includes(field)).join(' '),
-        ]),
-      ),
+      itemFieldTypes: ITEM_FIELD_TYPES,
       forms: Object.fromEntries(REQUEST_FORMS.map((name) => [name, requestForm(name)])) as Record<RequestFormName, FormModel>,
     };
   }
