@@ -6,6 +6,7 @@ import { PinoNestLogger } from '../common/logging/logger';
 import { AppConfig } from '../config/app-config';
 import { AccountsModule } from '../modules/accounts/accounts.module';
 import { DirectoryModule } from '../modules/directory/directory.module';
+import { IntakeModule } from '../modules/intake/intake.module';
 import { IndicatorsModule } from '../modules/reporting/indicators.module';
 
 /** Where a command writes: its results on stdout, progress and problems on stderr. */
@@ -23,7 +24,13 @@ class CliModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: CliModule,
-      imports: [AppModule.forRoles({ api: false, worker: false }, config, logger), DirectoryModule, AccountsModule, IndicatorsModule],
+      imports: [
+        AppModule.forRoles({ api: false, worker: false }, config, logger),
+        DirectoryModule,
+        AccountsModule,
+        IndicatorsModule,
+        IntakeModule,
+      ],
     };
   }
 }

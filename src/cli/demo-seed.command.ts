@@ -3,6 +3,8 @@ import { passwordProblems } from '../modules/accounts/credentials.policy';
 import { DemoStaffService } from '../modules/accounts/demo-staff.service';
 import { DemoFacilitatorsService, SeededFacilitator } from '../modules/directory/demo-facilitators.service';
 import type { UpsertOutcome } from '../modules/directory/directory.service';
+import { DemoRequest, DemoRequestsService } from '../modules/intake/demo-requests.service';
+import { KIND_LABELS } from '../modules/requests/request.types';
 import type { CliCommand } from './cli-context';
 import { parseOptions } from './users.command';
 
@@ -11,7 +13,8 @@ const OUTCOMES: Record<UpsertOutcome, string> = { created: 'créé', updated: 'm
 /**
  * `demo:seed [--password …]`: demo facilitators in every network, and their staff accounts (one
  * per demo facilitator, an animator per network, an admin) sharing one password, random unless
- * given, printed once. Running it again creates nothing more (the accounts take the new password).
+ * given, printed once; then a demo request per network, routed once the service runs. Running it
+ * again creates nothing more (the accounts take the new password).
  */
 export const demoSeed: CliCommand = async (context, args, io) => {
   const options = parseOptions(args, ['password']);
@@ -26,6 +29,7 @@ export const demoSeed: CliCommand = async (context, args, io) => {
     seeded.map((s) => s.facilitator.email),
     password!,
   );
+  const requests = await context.get(DemoRequestsService).seed();
   const count = (outcome: UpsertOutcome) => seeded.filter((s) => s.outcome === outcome).length;
   io.stdout.write(
     [
@@ -39,10 +43,22 @@ export const demoSeed: CliCommand = async (context, args, io) => {
       `Comptes créés : ${accounts.filter((a) => a.created).length}, déjà présents : ${accounts.filter((a) => !a.created).length}.`,
       `Mot de passe de tous ces comptes (affiché une seule fois) : ${password}`,
       '',
+      'Demandes de démonstration (acheteurs @example.org), acheminées dès que le service tourne (npm start) :',
+      ...requests.flatMap(describeRequest),
+      `Demandes créées : ${requests.filter((r) => r.created).length}, déjà présentes : ${requests.filter((r) => !r.created).length}.`,
+      '',
     ].join('\n'),
   );
   return 0;
 };
+
+function describeRequest(r: DemoRequest): string[] {
+  const state = r.created ? 'créée' : 'présente';
+  return [
+    `  ${state.padEnd(10)} ${r.reference} — ${KIND_LABELS[r.kind].toLowerCase()}, département ${r.departmentCode} : ${r.subject}`,
+    `             suivi de l’acheteur : ${r.trackingUrl}`,
+  ];
+}
 
 function describe({ facilitator: f }: SeededFacilitator): string {
   const role =

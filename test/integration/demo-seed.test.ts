@@ -72,4 +72,38 @@ describe('npm run cli -- demo:seed', () => {
     expect(again.out).toContain('Comptes créés : 0');
     expect(Number((await t.dataSource.query(`SELECT count(*) AS n FROM staff_users`))[0].n)).toBe(13 + facilitators);
   });
+
+  it('submits one demo request per network, queued for routing with its acknowledgement, and none again on a second run', async () => {
+    const first = await run();
+    expect(first.out).toContain('Demandes créées : 12, déjà présentes : 0.');
+    const requests: Array<{ id: string; reference: string; network_code: string; buyer_email: string }> = await t.dataSource.query(
+      `SELECT id, reference, network_code, buyer_email FROM requests ORDER BY reference`,
+    );
+    const networks: Array<{ code: string }> = await t.dataSource.query(`SELECT code FROM networks ORDER BY code`);
+    expect([...new Set(requests.map((r) => r.network_code))].sort()).toEqual(networks.map((n) => n.code));
+    for (const request of requests) expect(request.buyer_email).toMatch(/^demo\.acheteur\d+@example\.org$/);
+
+    const routed: Array<{ request_id: string }> = await t.dataSource.query(
+      `SELECT payload->>'requestId' AS request_id FROM outbox_events WHERE job_name = 'request.submitted' ORDER BY 1`,
+    );
+    expect(routed.map((r) => r.request_id)).toEqual(requests.map((r) => r.id).sort());
+    const acknowledged = await t.dataSource.query(
+      `SELECT count(DISTINCT request_id)::int AS n FROM mail_messages WHERE template = 'request-acknowledgement'`,
+    );
+    expect(acknowledged).toEqual([{ n: 12 }]);
+
+    // The printed link is the buyer's own: it opens the request's tracking.
+    const [, reference, token] = first.out.match(/suivi de l’acheteur : \S+\/suivi\/(GV-\d{4}-\d{6})\?t=(\S+)\n/)!;
+    const tracking = await fetch(`${t.url}/api/v1/requests/${reference}`, { headers: { 'X-Tracking-Token': token } });
+    expect(tracking.status).toBe(200);
+    expect(await tracking.json()).toMatchObject({ reference, status: 'submitted' });
+
+    const second = await run();
+    expect(second.out).toContain('Demandes créées : 0, déjà présentes : 12.');
+    expect(second.out).toContain(`/suivi/${reference}?t=${token}\n`);
+    expect(await t.dataSource.query(`SELECT count(*)::int AS n FROM requests`)).toEqual([{ n: 12 }]);
+    expect(await t.dataSource.query(`SELECT count(*)::int AS n FROM outbox_events WHERE job_name = 'request.submitted'`)).toEqual([
+      { n: 12 },
+    ]);
+  });
 });

@@ -25,9 +25,9 @@ export interface SubmissionResult {
   replayed: boolean;
 }
 
-/** Where the client's repeat-protection key comes from: the API header or the form's one-time token. */
+/** Where the repeat-protection key comes from: the API header, the form's one-time token, or the demo data's fixed keys. */
 export interface IdempotencyInput {
-  scope: 'api' | 'form';
+  scope: 'api' | 'form' | 'demo';
   key: string;
 }
 
