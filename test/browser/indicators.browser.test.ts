@@ -52,5 +52,7 @@ it('sans JavaScript, le formulaire change la période', async () => {
   expect(new URL(page.url()).searchParams.get('reseau')).toBe('aura-ee');
   const total = page.getByRole('row', { name: /Demandes reçues/ });
   expect(await total.locator('td').allTextContents()).toEqual(['5', '2', expect.stringContaining('hausse de 3')]);
+  const onTime = page.getByRole('row', { name: /Premières réponses données dans leur délai/ });
+  expect(await onTime.locator('td').allTextContents()).toEqual(['50 %', '100 %', expect.stringContaining('baisse')]);
   await page.close();
 });

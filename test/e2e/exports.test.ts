@@ -34,6 +34,9 @@ describe('CSV exports of requests and evaluations', () => {
       network: 'maximilien',
       createdAt: '2026-02-04T09:00:00Z',
     });
+    await t.dataSource.query(`UPDATE requests SET answered_at = '2026-02-05T10:00:00Z', answered_on_time = true WHERE id = $1`, [
+      tricky.id,
+    ]);
     const client = await signedIn({ role: 'animator', networks: ['aura-ee'] });
 
     const response = await client.get('/espace/export/demandes.csv');
@@ -60,6 +63,8 @@ describe('CSV exports of requests and evaluations', () => {
     expect(first).toContain(`;"Papier ""recyclé""; enveloppes\net cartouches";`);
     expect(first).toContain(';Alix Test;');
     expect(first).toContain(';38 — Isère;AURA-EE / RREDD;');
+    expect(lines(text)[0].endsWith(';Prise en charge le;Première réponse le;Réponse dans le délai;Clôturée le')).toBe(true);
+    expect(first).toContain(';2026-02-05 11:00;Oui;');
     expect(text).not.toContain('camille.martin@example.fr');
 
     const comma = await (await client.get('/espace/export/demandes.csv?separateur=virgule&status=in_progress')).text();

@@ -40,6 +40,8 @@ describe('indicators', () => {
     expect(d.timings.takenWithin2Days.current).toBeCloseTo(2 / 3, 10);
     expect(d.timings.takenWithin2Days.previous).toBe(0);
     expect(d.timings.takenWithin5Days).toMatchObject({ current: 1, previous: 1, trend: 'stable' });
+    // First answers within their deadline: 1 of 2 against 2 of 2.
+    expect(d.timings.answeredOnTime).toEqual({ current: 0.5, previous: 1, delta: -0.5, trend: 'down' });
     expect(d.timings.deadlineMisses).toMatchObject({ current: 2, previous: 0 });
     expect(d.timings.deadlineMissShare).toMatchObject({ current: 0.4, previous: 0 });
 

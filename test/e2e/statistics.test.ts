@@ -13,13 +13,18 @@ describe('public statistics', () => {
     const year = lastTwelveMonths(today);
     const before = previousPeriod(year);
     const inYear = `${year.from}T12:00:00+01:00`;
-    const r1 = await seedRequest(t.dataSource, 'aura-ee', '69', inYear, { status: 'closed', take: 1, answer: 4 });
-    const r2 = await seedRequest(t.dataSource, 'reseco', '35', `${year.to}T12:00:00+01:00`, { status: 'closed', take: 2, answer: 6 });
+    const r1 = await seedRequest(t.dataSource, 'aura-ee', '69', inYear, { status: 'closed', take: 1, answer: 4, onTime: true });
+    const r2 = await seedRequest(t.dataSource, 'reseco', '35', `${year.to}T12:00:00+01:00`, {
+      status: 'closed',
+      take: 2,
+      answer: 6,
+      onTime: false,
+    });
     await seedRequest(t.dataSource, 'arbe', '13', inYear, { status: 'in_progress', kind: 'social_clause', take: 3 });
     // Mid-month a year before the year's first month: in the previous twelve months whatever the leap days.
     const yearBefore = `${Number(year.from.slice(0, 4)) - 1}${year.from.slice(4, 8)}15T12:00:00+01:00`;
     expect(yearBefore >= before.from).toBe(true);
-    const r4 = await seedRequest(t.dataSource, 'aura-ee', '38', yearBefore, { status: 'closed', take: 5, answer: 10 });
+    const r4 = await seedRequest(t.dataSource, 'aura-ee', '38', yearBefore, { status: 'closed', take: 5, answer: 10, onTime: false });
     // This month is not complete yet: counted in neither year.
     await seedRequest(t.dataSource, 'aura-ee', '38', `${today}T00:30:00+01:00`, { status: 'submitted' });
     await seedSurvey(t.dataSource, r1, 'satisfaction', inYear, { usefulness: 'yes' });
@@ -35,6 +40,8 @@ describe('public statistics', () => {
     ]);
     expect(statistics.timings.takeChargeMedianDays).toMatchObject({ current: 2, previous: 5 });
     expect(statistics.timings.answerMedianDays).toMatchObject({ current: 5, previous: 10 });
+    expect(statistics.timings.answeredOnTime).toMatchObject({ current: 0.5, previous: 0 });
+    expect(statistics.timings.answerDeadlineDays).toBe(10);
     // Month by month: the year's first month holds two requests, its last one; the year before, one in its first month.
     expect(statistics.requests.byMonth).toHaveLength(12);
     expect(statistics.requests.byMonth[0]).toMatchObject({ code: year.from.slice(0, 7), current: 2, previous: 1 });
@@ -51,6 +58,8 @@ describe('public statistics', () => {
     expect(html).toContain('<p class="fr-callout__title">66,7 %</p>');
     expect(html).toContain('<p class="fr-callout__title">5 j</p>');
     expect(html).toContain('Par mois de réception, face au même mois un an plus tôt');
+    expect(html).toContain('Premières réponses données dans leur délai');
+    expect(html).toContain('dans les 10 jours ouvrés suivant la prise en charge');
     for (const name of ['AURA-EE', 'RESECO', 'ARBE', 'Camille']) expect(html).not.toContain(name);
     // The home page says the same in one sentence.
     const home = await (await fetch(`${t.url}/`)).text();

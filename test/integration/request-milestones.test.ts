@@ -24,18 +24,19 @@ describe('request milestones', () => {
   const row = async (id: string) =>
     (
       await t.dataSource.query(
-        `SELECT taken_at AS "takenAt", take_charge_working_days AS "take", answered_at AS "answeredAt", answer_working_days AS "answer"
+        `SELECT taken_at AS "takenAt", take_charge_working_days AS "take", answered_at AS "answeredAt", answer_working_days AS "answer",
+                answered_on_time AS "onTime"
            FROM requests WHERE id = $1`,
         [id],
       )
     )[0];
 
-  it('stores the first take-charge and answer once, in working days, and the backfill recomputes them', async () => {
-    const reference = await submitRequest(t, 1);
+  /** A request submitted on Monday 2 March 2026 at 09:00, Paris (département 38: no local holiday), assigned to a new facilitator. */
+  const assignedOnMonday = async (n: number) => {
+    const reference = await submitRequest(t, n);
     const [{ id, network }] = await t.dataSource.query(`SELECT id, network_code AS network FROM requests WHERE reference = $1`, [
       reference,
     ]);
-    // Submitted on Monday 2 March 2026 at 09:00, Paris (département 38: no local holiday).
     await t.dataSource.query(`UPDATE requests SET created_at = '2026-03-02T09:00:00+01:00', department_code = '38' WHERE id = $1`, [id]);
     const facilitatorId = await insertFacilitator(t.dataSource, { network });
     const assignmentId = randomUUID();
@@ -45,6 +46,20 @@ describe('request milestones', () => {
       [assignmentId, id, facilitatorId],
     );
     await t.dataSource.query(`UPDATE requests SET status = 'assigned', assigned_facilitator_id = $2 WHERE id = $1`, [id, facilitatorId]);
+    const staff: StaffPrincipal = {
+      id: randomUUID(),
+      email: `f${n}@example.org`,
+      firstName: 'Dominique',
+      lastName: 'Test',
+      role: 'facilitator',
+      facilitatorId,
+      networkCodes: [network],
+    };
+    return { reference, id, assignmentId, staff };
+  };
+
+  it('stores the first take-charge and answer once, in working days, and the backfill recomputes them', async () => {
+    const { reference, id, assignmentId, staff } = await assignedOnMonday(1);
 
     // Wednesday 15:00: two days and six hours.
     moveClockTo('2026-03-04T15:00:00+01:00');
@@ -56,23 +71,18 @@ describe('request milestones', () => {
 
     // Friday 09:00: four working days after the submission.
     moveClockTo('2026-03-06T09:00:00+01:00');
-    const staff: StaffPrincipal = {
-      id: randomUUID(),
-      email: 'f@example.org',
-      firstName: 'Dominique',
-      lastName: 'Test',
-      role: 'facilitator',
-      facilitatorId,
-      networkCodes: [network],
-    };
     await t.app.get(WorkspaceService).answer(staff, reference, { body: 'Voici notre réponse.' }, []);
     const answered = await row(id);
     expect(answered.answer).toBe('4.00');
     expect(answered.take).toBe('2.25');
+    // Taken on Wednesday, answered two days later: well within the 10 working days.
+    expect(answered.onTime).toBe(true);
 
     // A later answer (after a reopening) keeps the first one.
     const requests = t.app.get(RequestsRepository);
-    await runAsOne(t.dataSource, [requests.statusStatement(id, 'answered', null, { kind: 'answered', at: new Date(), workingDays: 42 })]);
+    await runAsOne(t.dataSource, [
+      requests.statusStatement(id, 'answered', null, { kind: 'answered', at: new Date(), workingDays: 42, onTime: false }),
+    ]);
     await runAsOne(t.dataSource, [requests.statusStatement(id, 'in_progress', null, { kind: 'taken', at: new Date(), workingDays: 42 })]);
     expect(await row(id)).toEqual(answered);
 
@@ -82,5 +92,26 @@ describe('request milestones', () => {
     expect(await indicators.backfillDurations()).toBe(1);
     expect(await row(id)).toEqual(answered);
     expect(await indicators.backfillDurations()).toBe(0);
+  });
+
+  it('judges a first answer given after its deadline late, and one never given a deadline not at all', async () => {
+    const { reference, id, assignmentId, staff } = await assignedOnMonday(2);
+    moveClockTo('2026-03-02T10:00:00+01:00');
+    expect(await t.app.get(RoutingService).takeCharge(id, assignmentId)).toBe(true);
+    const [{ due }] = await t.dataSource.query(`SELECT answer_due_at AS due FROM request_assignments WHERE id = $1`, [assignmentId]);
+    expect(Math.abs(new Date(due).getTime() - Date.parse('2026-03-16T10:00:00+01:00'))).toBeLessThan(5_000);
+
+    // Due Monday 16 March at 10:00 (Paris); answered that day at 10:30.
+    moveClockTo('2026-03-16T10:30:00+01:00');
+    await t.app.get(WorkspaceService).answer(staff, reference, { body: 'Voici notre réponse, un peu tard.' }, []);
+    expect((await row(id)).onTime).toBe(false);
+
+    // Answered with no deadline kept (no assignment): not judged, so left out of the share.
+    const untimed = await submitRequest(t, 3);
+    const [{ id: untimedId }] = await t.dataSource.query(`SELECT id FROM requests WHERE reference = $1`, [untimed]);
+    await runAsOne(t.dataSource, [
+      t.app.get(RequestsRepository).statusStatement(untimedId, 'answered', null, { kind: 'answered', at: new Date(), workingDays: 1 }),
+    ]);
+    expect((await row(untimedId)).onTime).toBeNull();
   });
 });

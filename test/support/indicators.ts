@@ -7,8 +7,9 @@ import { insertFacilitator } from './facilitators';
 /**
  * A small dataset counted by hand for the indicators, written straight into the tables with the stored
  * milestones. Period 2026-02-01 → 2026-02-28 (previous: 2026-01-04 → 2026-01-31).
- * aura-ee: 5 requests in February (taken in 0.5, 1.5 and 4 working days; answered in 3 and 4; 2 deadline
- * misses), 2 in January (taken in 2.5 and 3.5; answered in 6 and 8); reseco: 3 in February.
+ * aura-ee: 5 requests in February (taken in 0.5, 1.5 and 4 working days; answered in 3, within its deadline, and 4,
+ * past it; 2 deadline misses), 2 in January (taken in 2.5 and 3.5; answered in 6 and 8, both within their deadline);
+ * reseco: 3 in February.
  * Surveys: satisfaction 2 sent, 1 answered « yes »; impact 2 sent and answered, both contracts signed, one with an
  * environmental and one with a social consideration. Alerts, in the last full quarter: one facilitator declined 7
  * of 20 assignments, and 10 of the 30 satisfaction answers on their requests said "yes" (30 more aura-ee
@@ -22,16 +23,16 @@ export async function seedRequest(
   network: string,
   department: string,
   createdAt: string,
-  fields: { status: string; kind?: string; segment?: string; take?: number; answer?: number; misses?: number },
+  fields: { status: string; kind?: string; segment?: string; take?: number; answer?: number; onTime?: boolean; misses?: number },
 ): Promise<string> {
   const id = randomUUID();
   seq++;
   await dataSource.query(
     `INSERT INTO requests (id, reference, status, kind, buyer_first_name, buyer_last_name, buyer_email, organisation_name, organisation_type,
        department_code, network_code, segment_code, subject, question, purchase_stage, consented_at, tracking_token_hash, created_at,
-       take_charge_working_days, answer_working_days, deadline_misses)
+       take_charge_working_days, answer_working_days, answered_on_time, deadline_misses)
      VALUES ($1, $2, $3, $4, 'Camille', 'Martin', 'camille@example.org', 'Mairie', 'local_authority', $5, $6, $7, 'Sujet', 'Question',
-       'sourcing', $8, '\\x00', $8, $9, $10, $11)`,
+       'sourcing', $8, '\\x00', $8, $9, $10, $11, $12)`,
     [
       id,
       `GV-2026-9${String(seq).padStart(5, '0')}`,
@@ -43,6 +44,7 @@ export async function seedRequest(
       createdAt,
       fields.take ?? null,
       fields.answer ?? null,
+      fields.onTime ?? null,
       fields.misses ?? 0,
     ],
   );
@@ -79,8 +81,8 @@ export async function seedSurvey(
 /** Returns the facilitator behind the alerts. */
 export async function seedIndicators(dataSource: DataSource): Promise<{ facilitatorId: string }> {
   const feb = '2026-02-10T11:00:00+01:00';
-  const r1 = await seedRequest(dataSource, 'aura-ee', '69', feb, { status: 'closed', take: 0.5, answer: 3 });
-  const r2 = await seedRequest(dataSource, 'aura-ee', '69', feb, { status: 'closed', take: 1.5, answer: 4 });
+  const r1 = await seedRequest(dataSource, 'aura-ee', '69', feb, { status: 'closed', take: 0.5, answer: 3, onTime: true });
+  const r2 = await seedRequest(dataSource, 'aura-ee', '69', feb, { status: 'closed', take: 1.5, answer: 4, onTime: false });
   const r3 = await seedRequest(dataSource, 'aura-ee', '38', feb, {
     status: 'in_progress',
     kind: 'social_clause',
@@ -90,8 +92,18 @@ export async function seedIndicators(dataSource: DataSource): Promise<{ facilita
   });
   const r4 = await seedRequest(dataSource, 'aura-ee', '38', feb, { status: 'assigned', segment: 'furniture', misses: 1 });
   const r5 = await seedRequest(dataSource, 'aura-ee', '69', feb, { status: 'unassigned', kind: 'social_clause' });
-  const r6 = await seedRequest(dataSource, 'aura-ee', '69', '2026-01-15T10:00:00+01:00', { status: 'closed', take: 2.5, answer: 6 });
-  const r7 = await seedRequest(dataSource, 'aura-ee', '69', '2026-01-20T10:00:00+01:00', { status: 'closed', take: 3.5, answer: 8 });
+  const r6 = await seedRequest(dataSource, 'aura-ee', '69', '2026-01-15T10:00:00+01:00', {
+    status: 'closed',
+    take: 2.5,
+    answer: 6,
+    onTime: true,
+  });
+  const r7 = await seedRequest(dataSource, 'aura-ee', '69', '2026-01-20T10:00:00+01:00', {
+    status: 'closed',
+    take: 3.5,
+    answer: 8,
+    onTime: true,
+  });
   for (let i = 0; i < 3; i++) await seedRequest(dataSource, 'reseco', '35', feb, { status: 'closed', take: 9, answer: 12 });
   // Just outside both periods: counted nowhere.
   await seedRequest(dataSource, 'aura-ee', '69', '2026-03-01T00:00:00+01:00', { status: 'closed', take: 1 });

@@ -79,6 +79,8 @@ export class ExportService {
       { header: 'Montant estimé (€ HT)', value: (r) => (r.estimatedAmount === null ? null : Number(r.estimatedAmount)) },
       { header: 'Sujet', value: (r) => r.subject },
       { header: 'Prise en charge le', value: (r) => r.takenAt },
+      { header: 'Première réponse le', value: (r) => r.answeredAt },
+      { header: 'Réponse dans le délai', value: (r) => yesNo(r.answeredOnTime) },
       { header: 'Clôturée le', value: (r) => r.closedAt },
     ];
     this.evaluationColumns = [

@@ -17,7 +17,8 @@ export interface RequestCounts {
   totals: Array<{ period: PeriodName; n: number; misses: number }>;
   byDimension: Array<{ period: PeriodName; dimension: RequestDimension; code: string; n: number }>;
   takeCharge: Array<{ period: PeriodName; days: number; n: number }>;
-  answer: Array<{ period: PeriodName; days: number; n: number }>;
+  /** onTime: whether those first answers came within their deadline (null: no deadline known). */
+  answer: Array<{ period: PeriodName; days: number; onTime: boolean | null; n: number }>;
 }
 
 export interface SurveyCounts {
@@ -82,12 +83,12 @@ export class IndicatorsRepository {
           GROUP BY GROUPING SETS ((period), (period, status), (period, kind), (period, segment_code), (period, department_code))`,
         params,
       ),
-      this.read<{ period: PeriodName; measure: 'take_charge' | 'answer'; days: string; n: number }>(
-        `SELECT ${period} AS period, 'take_charge' AS measure, take_charge_working_days AS days, count(*)::int AS n
+      this.read<{ period: PeriodName; measure: 'take_charge' | 'answer'; days: string; onTime: boolean | null; n: number }>(
+        `SELECT ${period} AS period, 'take_charge' AS measure, take_charge_working_days AS days, NULL::boolean AS "onTime", count(*)::int AS n
            FROM requests WHERE ${inPeriods} AND take_charge_working_days IS NOT NULL GROUP BY 1, 3
          UNION ALL
-         SELECT ${period}, 'answer', answer_working_days, count(*)::int
-           FROM requests WHERE ${inPeriods} AND answer_working_days IS NOT NULL GROUP BY 1, 3`,
+         SELECT ${period}, 'answer', answer_working_days, answered_on_time, count(*)::int
+           FROM requests WHERE ${inPeriods} AND answer_working_days IS NOT NULL GROUP BY 1, 3, 4`,
         params,
       ),
     ]);
@@ -98,7 +99,9 @@ export class IndicatorsRepository {
       else if (grouped && row.code !== null) counts.byDimension.push({ period: row.period, dimension: grouped, code: row.code, n: row.n });
     }
     for (const row of durations) {
-      counts[row.measure === 'take_charge' ? 'takeCharge' : 'answer'].push({ period: row.period, days: Number(row.days), n: row.n });
+      const duration = { period: row.period, days: Number(row.days), n: row.n };
+      if (row.measure === 'take_charge') counts.takeCharge.push(duration);
+      else counts.answer.push({ ...duration, onTime: row.onTime });
     }
     return counts;
   }

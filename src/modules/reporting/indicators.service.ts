@@ -59,7 +59,14 @@ export interface PublicStatistics {
   previousPeriod: Period;
   /** byMonth: each month beside the same month a year before. */
   requests: { total: Figure; byKind: LabelledFigure[]; byMonth: LabelledFigure[] };
-  timings: { takeChargeMedianDays: Figure; answerMedianDays: Figure; takenWithin2Days: Figure };
+  timings: {
+    takeChargeMedianDays: Figure;
+    answerMedianDays: Figure;
+    takenWithin2Days: Figure;
+    answeredOnTime: Figure;
+    /** The deadline answeredOnTime is judged against: working days from taking in charge, pauses excluded. */
+    answerDeadlineDays: number;
+  };
   surveys: {
     answers: Figure;
     usefulness: LabelledFigure[];
@@ -144,6 +151,8 @@ export class IndicatorsService {
             takeChargeMedianDays: timings.takeChargeMedianDays,
             answerMedianDays: timings.answerMedianDays,
             takenWithin2Days: timings.takenWithin2Days,
+            answeredOnTime: timings.answeredOnTime,
+            answerDeadlineDays: timings.answerDeadlineDays,
           },
           surveys: {
             answers: surveys.answers,
@@ -176,6 +185,11 @@ export class IndicatorsService {
         requests.byDimension.filter((r) => r.dimension === name),
       ).map((row) => ({ ...row, label: label(row.code) }));
     const sum = <R>(rows: R[], of: (row: R) => number) => rows.reduce((total, row) => total + of(row), 0);
+    const onTime = both((p) => {
+      const judged = requests.answer.filter((a) => a.period === p && a.onTime !== null);
+      const count = (rows: typeof judged) => sum(rows, (a) => a.n);
+      return share(count(judged.filter((a) => a.onTime)), count(judged));
+    });
     const usefulnessTotal = both((p) =>
       sum(
         surveys.usefulness.filter((u) => u.period === p),
@@ -213,6 +227,8 @@ export class IndicatorsService {
         answerMedianDays: figure(medianOf(answered.current), medianOf(answered.previous)),
         takenWithin2Days: figure(shareWithin(taken.current, 2), shareWithin(taken.previous, 2)),
         takenWithin5Days: figure(shareWithin(taken.current, 5), shareWithin(taken.previous, 5)),
+        answeredOnTime: figure(onTime.current, onTime.previous),
+        answerDeadlineDays: this.config.ANSWER_WORKING_DAYS,
         deadlineMisses: figure(misses.current, misses.previous),
         deadlineMissShare: figure(share(misses.current, total.current), share(misses.previous, total.previous)),
       },

@@ -1,5 +1,5 @@
 import { addWorkingDays } from '../../common/working-days.policy';
-import { answerDueAt, Pause, pausesFromHistory } from './answer-deadline.policy';
+import { answerDueAt, answeredOnTime, Pause, pausesFromHistory } from './answer-deadline.policy';
 
 const at = (iso: string) => new Date(iso);
 
@@ -81,5 +81,17 @@ describe('pausesFromHistory', () => {
     ],
   ])('%s', (_label, events, pauses) => {
     expect(pausesFromHistory(events)).toEqual(pauses);
+  });
+});
+
+describe('answeredOnTime', () => {
+  const due = '2026-03-10T17:00:00Z';
+  it.each<[string, string, string | null, boolean | null]>([
+    ['before the deadline', '2026-03-09T10:00:00Z', due, true],
+    ['at the very deadline', due, due, true],
+    ['after the deadline', '2026-03-11T09:00:00Z', due, false],
+    ['no deadline: never taken in charge', '2026-03-09T10:00:00Z', null, null],
+  ])('%s', (_case, answeredAt, dueAt, expected) => {
+    expect(answeredOnTime(new Date(answeredAt), dueAt ? new Date(dueAt) : null)).toBe(expected);
   });
 });

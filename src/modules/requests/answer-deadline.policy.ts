@@ -56,3 +56,11 @@ export function pausesFromHistory(events: ReadonlyArray<{ fromStatus: string | n
   }
   return pauses;
 }
+
+/**
+ * Whether the first answer came within its deadline, for the indicators: null when no deadline was set (never
+ * taken in charge). Answers leave from in progress only, where the deadline already counts every pause.
+ */
+export function answeredOnTime(answeredAt: Date, dueAt: Date | null): boolean | null {
+  return dueAt ? answeredAt <= dueAt : null;
+}

@@ -145,6 +145,10 @@ export class AdviceRequest {
   @Column({ type: 'numeric', precision: 7, scale: 2, nullable: true })
   answerWorkingDays!: string | null;
 
+  /** Whether that first answer came within its deadline; null when no deadline was set, or answered before this was kept. */
+  @Column({ type: 'boolean', nullable: true })
+  answeredOnTime!: boolean | null;
+
   /** SHA-256 of the tracking token; the token itself is only ever in the buyer's link. */
   @Column({ type: 'bytea' })
   trackingTokenHash!: Buffer;

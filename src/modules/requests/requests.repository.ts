@@ -28,6 +28,8 @@ export interface Milestone {
   kind: 'taken' | 'answered';
   at: Date;
   workingDays: number;
+  /** For the first answer: whether it came within its deadline (answeredOnTime). */
+  onTime?: boolean | null;
 }
 
 @Injectable()
@@ -143,7 +145,8 @@ export class RequestsRepository {
               taken_at = CASE WHEN $4::text = 'taken' AND taken_at IS NULL THEN $5::timestamptz ELSE taken_at END,
               take_charge_working_days = CASE WHEN $4::text = 'taken' AND taken_at IS NULL THEN $6::numeric ELSE take_charge_working_days END,
               answered_at = CASE WHEN $4::text = 'answered' AND answered_at IS NULL THEN $5::timestamptz ELSE answered_at END,
-              answer_working_days = CASE WHEN $4::text = 'answered' AND answered_at IS NULL THEN $6::numeric ELSE answer_working_days END
+              answer_working_days = CASE WHEN $4::text = 'answered' AND answered_at IS NULL THEN $6::numeric ELSE answer_working_days END,
+              answered_on_time = CASE WHEN $4::text = 'answered' AND answered_at IS NULL THEN $7::boolean ELSE answered_on_time END
             WHERE id = $1`,
       params: [
         requestId,
@@ -152,6 +155,7 @@ export class RequestsRepository {
         milestone?.kind ?? null,
         milestone?.at ?? null,
         milestone?.workingDays ?? null,
+        milestone?.onTime ?? null,
       ],
     };
   }

@@ -13,7 +13,7 @@ import type { StaffPrincipal } from '../accounts/accounts.types';
 import { AttachmentsService, UploadedFile } from '../attachments/attachments.service';
 import { milestoneOf } from '../requests/milestone.policy';
 import { ReferenceService } from '../reference/reference.service';
-import { answerDueAt, pausesFromHistory } from '../requests/answer-deadline.policy';
+import { answerDueAt, answeredOnTime, pausesFromHistory } from '../requests/answer-deadline.policy';
 import { checkHelpItems, HelpItemInput } from '../requests/help-item.policy';
 import { MessageKind } from '../requests/request-message.types';
 import { RequestMessagesRepository } from '../requests/request-messages.repository';
@@ -254,16 +254,21 @@ export class WorkspaceService {
     );
     errors.push(...checked.errors);
     if (errors.length) throw new ValidationFailed(errors);
-    await this.act(request.id, 'answer', (status, to, _manager, locked) => [
-      ...this.messages.insertStatements(
-        { id: messageId, requestId: request.id, kind: 'answer', authorType: 'staff', authorId: staff.id, body: text },
-        checked.items,
-      ),
-      ...prepared.statements,
-      this.requests.statusStatement(request.id, to, null, milestoneOf('answered', locked, this.clock.now())),
-      this.requests.eventStatement(this.event(request.id, staff, 'answered', status, to, true)),
-      ...this.buyerToldAndTimed(locked),
-    ]);
+    await this.act(request.id, 'answer', async (status, to, manager, locked) => {
+      const now = this.clock.now();
+      const current = await this.routingRepository.currentAssignment(manager, request.id);
+      const onTime = answeredOnTime(now, current?.answerDueAt ?? null);
+      return [
+        ...this.messages.insertStatements(
+          { id: messageId, requestId: request.id, kind: 'answer', authorType: 'staff', authorId: staff.id, body: text },
+          checked.items,
+        ),
+        ...prepared.statements,
+        this.requests.statusStatement(request.id, to, null, { ...milestoneOf('answered', locked, now), onTime }),
+        this.requests.eventStatement(this.event(request.id, staff, 'answered', status, to, true)),
+        ...this.buyerToldAndTimed(locked),
+      ];
+    });
   }
 
   /** Closed with a reason; the facilitator's place is freed and the pools they serve may drain. */
