@@ -68,4 +68,25 @@ describe('public statistics', () => {
       /id="en-chiffres">Ces douze derniers mois : <strong>3 demandes<\/strong>, une réponse écrite en <strong>5 jours ouvrés<\/strong> en médiane, jugée utile par <strong>67 %<\/strong>/,
     );
   });
+
+  it('documents the open data in OpenAPI: the response schema, figure by figure', async () => {
+    const document = await bodyOf(fetch(`${t.url}/api/docs-json`));
+    const ok = document.paths['/api/v1/statistics'].get.responses['200'];
+    expect(ok.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/PublicStatisticsDto' });
+    const schemas = document.components.schemas;
+    expect(Object.keys(schemas.PublicStatisticsDto.properties)).toEqual(['period', 'previousPeriod', 'requests', 'timings', 'surveys']);
+    expect(Object.keys(schemas.StatisticsTimingsDto.properties)).toEqual([
+      'takeChargeMedianDays',
+      'answerMedianDays',
+      'takenWithin2Days',
+      'answeredOnTime',
+      'answerDeadlineDays',
+    ]);
+    expect(schemas.FigureDto.properties.trend).toMatchObject({ enum: ['up', 'down', 'stable'], nullable: true });
+    // What the API answers has exactly the documented fields.
+    const statistics = await bodyOf(fetch(`${t.url}/api/v1/statistics`));
+    expect(Object.keys(statistics.timings).sort()).toEqual(Object.keys(schemas.StatisticsTimingsDto.properties).sort());
+    expect(Object.keys(statistics.surveys).sort()).toEqual(Object.keys(schemas.StatisticsSurveysDto.properties).sort());
+    expect(Object.keys(statistics.surveys.environmental).sort()).toEqual(Object.keys(schemas.TargetFigureDto.properties).sort());
+  });
 });

@@ -193,7 +193,7 @@ describe('share, figure and target', () => {
   });
   it('gap to the plan target', () => {
     expect(againstTarget(0.25, 0.3).gap).toBeCloseTo(-0.05, 10);
-    expect(againstTarget(null, 1)).toEqual({ value: null, target: 1, gap: null });
+    expect(againstTarget(null, 1)).toEqual({ target: 1, gap: null });
   });
 });
 

@@ -173,8 +173,8 @@ export function countsByCode(
 }
 
 /** Consideration share against its target, and how far from it (a fraction; negative: below). */
-export function againstTarget(value: number | null, target: number): { value: number | null; target: number; gap: number | null } {
-  return { value, target, gap: value === null ? null : value - target };
+export function againstTarget(value: number | null, target: number): { target: number; gap: number | null } {
+  return { target, gap: value === null ? null : value - target };
 }
 
 export function roundTo(value: number, decimals: number): number {

@@ -16,7 +16,6 @@ import {
   countsByCode,
   DurationCount,
   figure,
-  Figure,
   lastFullQuarter,
   lastTwelveMonths,
   medianOf,
@@ -30,6 +29,7 @@ import {
   shareWithin,
 } from './indicators.policy';
 import { milestoneOf } from '../requests/milestone.policy';
+import type { PublicStatisticsDto } from './dto/public-statistics.dto';
 import { IndicatorsRepository, PeriodName, PeriodPair, RequestMilestoneTimes } from './indicators.repository';
 
 /** `network` as asked: a network code, `national` (admins), or nothing (the person's default). */
@@ -48,34 +48,6 @@ const BACKFILL_BATCH = 2000;
 /** How long one process serves the public statistics before counting again. */
 const PUBLIC_STATISTICS_CACHE_MS = 15 * 60_000;
 
-export interface LabelledFigure extends Figure {
-  code: string;
-  label: string;
-}
-
-/** What the public statistics page shows: national figures, the previous twelve months beside them. */
-export interface PublicStatistics {
-  period: Period;
-  previousPeriod: Period;
-  /** byMonth: each month beside the same month a year before. */
-  requests: { total: Figure; byKind: LabelledFigure[]; byMonth: LabelledFigure[] };
-  timings: {
-    takeChargeMedianDays: Figure;
-    answerMedianDays: Figure;
-    takenWithin2Days: Figure;
-    answeredOnTime: Figure;
-    /** The deadline answeredOnTime is judged against: working days from taking in charge, pauses excluded. */
-    answerDeadlineDays: number;
-  };
-  surveys: {
-    answers: Figure;
-    usefulness: LabelledFigure[];
-    contracts: Figure;
-    environmental: Figure & { target: number; gap: number | null };
-    social: Figure & { target: number; gap: number | null };
-  };
-}
-
 /**
  * The desk's indicators for one network (or the whole country, admins only) over a period, beside the previous
  * period of the same length, with the alerts of the last full quarter. Facilitators have none: the dashboard is
@@ -87,7 +59,7 @@ export class IndicatorsService {
   /** Alert samples per quarter and scope: the quarter is closed, its figures move little, and they cost a third of a dashboard. */
   private readonly alertCache = new PromiseCache<AlertSample[]>();
   /** The public statistics, by first day of their year. */
-  private readonly publicCache = new PromiseCache<PublicStatistics>();
+  private readonly publicCache = new PromiseCache<PublicStatisticsDto>();
 
   constructor(
     private readonly indicators: IndicatorsRepository,
@@ -138,7 +110,7 @@ export class IndicatorsService {
    * national totals only, no network, département or person, so that no figure points at anyone. Kept a while per
    * process: the months are closed, and the page needs no sign-in.
    */
-  publicStatistics(): Promise<PublicStatistics> {
+  publicStatistics(): Promise<PublicStatisticsDto> {
     const period = lastTwelveMonths(this.today());
     return this.publicCache.get(period.from, PUBLIC_STATISTICS_CACHE_MS, () =>
       Promise.all([this.figures(period, null), this.indicators.monthlyCounts(previousPeriod(period).from, period.to)]).then(

@@ -2,6 +2,7 @@ import { Controller, Get, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { barChart } from './charts';
+import { PublicStatisticsDto } from './dto/public-statistics.dto';
 import { IndicatorsService } from './indicators.service';
 
 /** The desk's public statistics, for everyone and without sign-in: the page, and the same figures as open data. */
@@ -25,7 +26,8 @@ export class StatisticsController {
   @Get('api/v1/statistics')
   @ApiOperation({ summary: 'Statistiques nationales du guichet sur les douze derniers mois complets, avec les douze précédents' })
   @ApiOkResponse({
-    description: 'Demandes reçues, délais médians (jours ouvrés), utilité des réponses, marchés suivis (parts entre 0 et 1)',
+    type: PublicStatisticsDto,
+    description: 'Demandes reçues, délais (jours ouvrés), utilité des réponses, marchés suivis (parts entre 0 et 1)',
   })
   api() {
     return this.indicators.publicStatistics();
