@@ -126,7 +126,10 @@ describe('indicators', () => {
     const { email } = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
     const client = new StaffClient(t.url);
     await client.signIn(email);
-    expect(await (await client.get('/espace')).text()).toContain('href="/espace/indicateurs"');
+    const workspace = await (await client.get('/espace')).text();
+    expect(workspace).toContain('href="/espace/indicateurs"');
+    // The workspace says whose it is: an animator's is not the facilitators'.
+    expect(workspace).toContain('<h1>Espace animateur de réseau</h1>');
 
     const page = await client.get('/espace/indicateurs?du=2026-02-01&au=2026-02-28');
     expect(page.status).toBe(200);

@@ -67,6 +67,7 @@ describe('the facilitator workspace', () => {
     expect(queue.status).toBe(200);
     const queueHtml = await queue.text();
     expect(queueHtml).toContain(reference);
+    expect(queueHtml).toContain('<h1>Espace facilitateur</h1>');
     expect(queueHtml).not.toContain('<img src=x');
     expect(queueHtml).toContain('&lt;img src=x');
 

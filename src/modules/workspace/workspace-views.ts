@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { StaffPrincipal } from '../accounts/accounts.types';
+import { ROLE_LABELS, StaffPrincipal } from '../accounts/accounts.types';
 import { FieldError } from '../../common/errors/app-errors';
 import { formModel, FormModel } from '../../web/form-model';
 import { noticeOf } from '../../web/notices';
@@ -101,6 +101,7 @@ export class WorkspaceViews {
       staff.role === 'facilitator' ? 'Mes demandes' : staff.role === 'admin' ? 'Toutes les demandes' : 'Demandes de mes réseaux';
     return {
       title: filters.tab === 'pool' ? 'Réserve' : mineLabel,
+      heading: `Espace ${ROLE_LABELS[staff.role].toLowerCase()}`,
       filters,
       // Animators and admins see who holds each request, and may list one facilitator's.
       showFacilitator: staff.role !== 'facilitator',
