@@ -124,6 +124,39 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     ]);
   });
 
+  it('answers exactly what OpenAPI documents, field by field, down to the answer’s help items and files', async () => {
+    const request = await submittedAndTaken(t, 4);
+    await staffWrites(
+      t,
+      request,
+      'answer',
+      'Voici la réponse.',
+      [helpItemOf('regulation', { legalReferenceCode: 'ccp-l2111-1' })],
+      [{ name: 'Guide.pdf', content: samplePdf() }],
+    );
+    const document = await (await fetch(`${t.url}/api/docs-json`)).json();
+    const schemas = document.components.schemas;
+    const documented = (name: string) => Object.keys(schemas[name].properties).sort();
+    const tracked = await (
+      await fetch(`${t.url}/api/v1/requests/${request.reference}`, { headers: { 'x-tracking-token': request.token } })
+    ).json();
+    expect(document.paths['/api/v1/requests/{reference}'].get.responses['200'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/TrackedRequestDto',
+    });
+    expect(Object.keys(tracked).sort()).toEqual(documented('TrackedRequestDto'));
+    expect(Object.keys(tracked.actions).sort()).toEqual(documented('BuyerActionsDto'));
+    expect(Object.keys(tracked.history[0]).sort()).toEqual(documented('TrackedEventDto'));
+    expect(Object.keys(tracked.facilitator).sort()).toEqual(documented('TrackedFacilitatorDto'));
+    const [answer] = tracked.conversation;
+    expect(Object.keys(answer).sort()).toEqual(documented('TrackedMessageDto'));
+    for (const item of answer.items) expect(Object.keys(item).sort()).toEqual(documented('TrackedHelpItemDto'));
+    expect(Object.keys(answer.items[0].legalReference).sort()).toEqual(documented('TrackedLegalReferenceDto'));
+    expect(Object.keys(answer.items[1].file).sort()).toEqual(documented('TrackedFileDto'));
+    // Every buyer action answers the same documented body.
+    const replied = document.paths['/api/v1/requests/{reference}/replies'].post.responses['200'];
+    expect(replied.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/TrackedRequestDto' });
+  });
+
   it('replies to the answer within the window (reopens), and no longer after it', async () => {
     const clock = t.app.get(Clock);
     const request = await submittedAndTaken(t, 3);

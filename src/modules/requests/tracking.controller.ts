@@ -15,7 +15,8 @@ import { AppError } from '../../common/errors/app-errors';
 import { randomToken } from '../../common/tokens';
 import { SurveysService } from '../surveys/surveys.service';
 import { BUYER_MESSAGE_MAX, TrackingActionsService } from './tracking-actions.service';
-import { TrackedRequest, TrackingService } from './tracking.service';
+import { TrackedRequestDto } from './dto/tracked-request.dto';
+import { TrackingService } from './tracking.service';
 
 type PageBody = Record<string, unknown> | undefined;
 
@@ -41,8 +42,8 @@ export class TrackingController {
 
   @Get('api/v1/requests/:reference')
   @ApiOperation({ summary: 'Suivre une demande', description: 'Statut, échanges, actions possibles et historique public.' })
-  @ApiOkResponse({ description: 'La demande, ses échanges et son historique public' })
-  find(@Param('reference') reference: string, @Headers('x-tracking-token') token?: string): Promise<TrackedRequest> {
+  @ApiOkResponse({ type: TrackedRequestDto, description: 'La demande, ses échanges et son historique public' })
+  find(@Param('reference') reference: string, @Headers('x-tracking-token') token?: string): Promise<TrackedRequestDto> {
     return this.tracking.findForBuyer(reference, token);
   }
 
@@ -50,7 +51,7 @@ export class TrackingController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Apporter la précision demandée', description: 'Possible quand la demande attend votre précision.' })
   @ApiBody(MESSAGE_BODY)
-  @ApiOkResponse({ description: 'La demande à jour' })
+  @ApiOkResponse({ type: TrackedRequestDto, description: 'La demande à jour' })
   @ApiBadRequestResponse({ description: 'Message absent ou trop long (erreur par champ)' })
   @ApiConflictResponse({ description: 'Aucune précision n’est attendue' })
   async clarify(@Param('reference') reference: string, @Headers('x-tracking-token') token: string | undefined, @Body() body: PageBody) {
@@ -62,7 +63,7 @@ export class TrackingController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Répondre à la réponse', description: 'Possible pendant le délai de réponse ; rouvre la demande.' })
   @ApiBody(MESSAGE_BODY)
-  @ApiOkResponse({ description: 'La demande à jour' })
+  @ApiOkResponse({ type: TrackedRequestDto, description: 'La demande à jour' })
   @ApiBadRequestResponse({ description: 'Message absent ou trop long (erreur par champ)' })
   @ApiConflictResponse({ description: 'Pas de réponse à laquelle répondre, ou délai dépassé' })
   async reply(@Param('reference') reference: string, @Headers('x-tracking-token') token: string | undefined, @Body() body: PageBody) {
@@ -78,7 +79,7 @@ export class TrackingController {
       'Un élément oublié, tant qu’aucune précision ne vous est demandée et qu’aucune réponse n’est venue ; transmis au facilitateur.',
   })
   @ApiBody(MESSAGE_BODY)
-  @ApiOkResponse({ description: 'La demande à jour' })
+  @ApiOkResponse({ type: TrackedRequestDto, description: 'La demande à jour' })
   @ApiBadRequestResponse({ description: 'Message absent ou trop long (erreur par champ)' })
   @ApiConflictResponse({ description: 'Une précision vous est demandée, ou la demande a reçu sa réponse' })
   async addInformation(
@@ -93,7 +94,7 @@ export class TrackingController {
   @Post('api/v1/requests/:reference/withdrawal')
   @HttpCode(200)
   @ApiOperation({ summary: 'Retirer la demande', description: 'La demande est clôturée avec le motif « retirée ».' })
-  @ApiOkResponse({ description: 'La demande à jour' })
+  @ApiOkResponse({ type: TrackedRequestDto, description: 'La demande à jour' })
   @ApiConflictResponse({ description: 'La demande est déjà clôturée' })
   async withdrawApi(@Param('reference') reference: string, @Headers('x-tracking-token') token?: string) {
     await this.actions.withdraw(reference, token);

@@ -3,7 +3,7 @@ import { AppConfig } from '../../config/app-config';
 import { Clock } from '../../common/clock';
 import { NotFound } from '../../common/errors/app-errors';
 import { tokenMatches } from '../../common/tokens';
-import { NextStep, nextStepFor } from './next-step.policy';
+import { nextStepFor } from './next-step.policy';
 import { replyPermission } from './reply-window.policy';
 import { allowedActions } from './request-state.policy';
 import { AdviceRequest, RequestEvent } from './request.entities';
@@ -11,68 +11,7 @@ import { HelpItemView, MessageView, RequestMessagesRepository } from './request-
 import { HELP_ITEM_TYPE_LABELS, MESSAGE_KIND_LABELS, REFERRAL_TARGET_LABELS } from './request-message.types';
 import { CLOSE_REASON_LABELS, HANDED_OVER_EVENT, KIND_LABELS, PURCHASE_STAGE_LABELS, STATUS_LABELS } from './request.types';
 import { RequestsRepository } from './requests.repository';
-
-/** One help item of an answer, as the buyer reads it. */
-export interface TrackedHelpItem {
-  type: string;
-  typeLabel: string;
-  title: string | null;
-  url: string | null;
-  legalReference: { label: string; url: string } | null;
-  /** Downloaded with the tracking token (query parameter t). */
-  file: { fileName: string; mediaType: string; size: number; downloadPath: string } | null;
-  peer: { name: string | null; organisation: string | null; contact: string | null } | null;
-  referral: string | null;
-  details: string | null;
-}
-
-export interface TrackedMessage {
-  kind: string;
-  kindLabel: string;
-  fromBuyer: boolean;
-  body: string;
-  at: string;
-  items: TrackedHelpItem[];
-}
-
-/** What the buyer may do now; the reply window's end when a reply is possible, or why it is not. */
-export interface BuyerActions {
-  clarify: boolean;
-  reply: boolean;
-  replyUntil: string | null;
-  replyRefusal: string | null;
-  /** A forgotten detail, while nothing is asked of the buyer and no answer came yet. */
-  addInformation: boolean;
-  withdraw: boolean;
-}
-
-/** What the buyer's private link shows, and nothing more (no internal notes, no staff identities). */
-export interface TrackedRequest {
-  reference: string;
-  status: string;
-  statusLabel: string;
-  closeReasonLabel: string | null;
-  kind: string;
-  kindLabel: string;
-  segment: string;
-  segmentLabel: string;
-  departmentCode: string;
-  departmentName: string;
-  purchaseStageLabel: string;
-  /** As the buyer gave them: € excl. VAT, and the day they need the answer by (YYYY-MM-DD). */
-  estimatedAmount: number | null;
-  neededBy: string | null;
-  subject: string;
-  question: string;
-  submittedAt: string;
-  history: Array<{ at: string; type: string; label: string; toStatus: string | null }>;
-  /** Once assigned: who answers, by first name only, and for which network. */
-  facilitator: { firstName: string; network: string } | null;
-  /** What the buyer waits for next, and by when (ISO) when a deadline runs. */
-  nextStep: NextStep;
-  conversation: TrackedMessage[];
-  actions: BuyerActions;
-}
+import { BuyerActionsDto, TrackedHelpItemDto, TrackedMessageDto, TrackedRequestDto } from './dto/tracked-request.dto';
 
 const EVENT_LABELS: Record<string, string> = {
   submitted: 'Demande reçue',
@@ -97,7 +36,7 @@ export class TrackingService {
   ) {}
 
   /** Unknown reference and wrong token answer alike, so a reference alone reveals nothing. */
-  async findForBuyer(reference: string, token: string | undefined): Promise<TrackedRequest> {
+  async findForBuyer(reference: string, token: string | undefined): Promise<TrackedRequestDto> {
     const request = await this.authorise(reference, token);
     const [history, facilitator, conversation, deadline] = await Promise.all([
       this.requests.publicHistory(request.id),
@@ -120,7 +59,7 @@ export class TrackingService {
     return request;
   }
 
-  private actionsOf(request: AdviceRequest, conversation: MessageView[]): BuyerActions {
+  private actionsOf(request: AdviceRequest, conversation: MessageView[]): BuyerActionsDto {
     const possible = allowedActions(request, 'buyer');
     const answers = conversation.filter((m) => m.kind === 'answer');
     const answeredAt = answers.length ? answers[answers.length - 1].createdAt : null;
@@ -142,8 +81,8 @@ export class TrackingService {
 function toTracked(
   request: AdviceRequest,
   events: RequestEvent[],
-  facilitator: TrackedRequest['facilitator'],
-): Omit<TrackedRequest, 'conversation' | 'actions' | 'nextStep'> {
+  facilitator: TrackedRequestDto['facilitator'],
+): Omit<TrackedRequestDto, 'conversation' | 'actions' | 'nextStep'> {
   return {
     reference: request.reference,
     status: request.status,
@@ -171,7 +110,7 @@ function toTracked(
   };
 }
 
-function toTrackedMessage(reference: string, message: MessageView): TrackedMessage {
+function toTrackedMessage(reference: string, message: MessageView): TrackedMessageDto {
   return {
     kind: message.kind,
     kindLabel: MESSAGE_KIND_LABELS[message.kind],
@@ -182,7 +121,7 @@ function toTrackedMessage(reference: string, message: MessageView): TrackedMessa
   };
 }
 
-function toTrackedItem(reference: string, item: HelpItemView): TrackedHelpItem {
+function toTrackedItem(reference: string, item: HelpItemView): TrackedHelpItemDto {
   return {
     type: item.type,
     typeLabel: HELP_ITEM_TYPE_LABELS[item.type],

@@ -1,0 +1,210 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { HELP_ITEM_TYPES, MESSAGE_KINDS, REFERRAL_TARGETS } from '../request-message.types';
+import { REQUEST_KINDS, REQUEST_STATUSES } from '../request.types';
+
+/**
+ * What the buyer's private link shows, and nothing more (no internal notes, no staff identities): the body of
+ * GET /api/v1/requests/<reference> and of the buyer's actions, documented field by field.
+ */
+export class TrackedLegalReferenceDto {
+  @ApiProperty({ example: 'Code de la commande publique, article L. 2111-1' })
+  label!: string;
+
+  @ApiProperty({ example: 'https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000037730683' })
+  url!: string;
+}
+
+export class TrackedFileDto {
+  @ApiProperty({ example: 'guide-achats-durables.pdf' })
+  fileName!: string;
+
+  @ApiProperty({ example: 'application/pdf' })
+  mediaType!: string;
+
+  @ApiProperty({ description: 'Taille en octets', example: 482113 })
+  size!: number;
+
+  @ApiProperty({ description: 'Chemin de téléchargement, à appeler avec le jeton de suivi (paramètre t)' })
+  downloadPath!: string;
+}
+
+export class TrackedPeerDto {
+  @ApiProperty({ type: String, nullable: true })
+  name!: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  organisation!: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  contact!: string | null;
+}
+
+/** One help item of an answer, as the buyer reads it. */
+export class TrackedHelpItemDto {
+  @ApiProperty({ enum: HELP_ITEM_TYPES })
+  type!: string;
+
+  @ApiProperty({ example: 'Guide ou document' })
+  typeLabel!: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  title!: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  url!: string | null;
+
+  @ApiProperty({ type: TrackedLegalReferenceDto, nullable: true })
+  legalReference!: TrackedLegalReferenceDto | null;
+
+  @ApiProperty({ type: TrackedFileDto, nullable: true })
+  file!: TrackedFileDto | null;
+
+  @ApiProperty({ type: TrackedPeerDto, nullable: true, description: 'Mise en relation avec un acheteur pair' })
+  peer!: TrackedPeerDto | null;
+
+  @ApiProperty({ type: String, nullable: true, enum: REFERRAL_TARGETS, description: 'Orientation vers un autre réseau' })
+  referral!: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  details!: string | null;
+}
+
+export class TrackedMessageDto {
+  @ApiProperty({ enum: MESSAGE_KINDS })
+  kind!: string;
+
+  @ApiProperty({ example: 'Réponse' })
+  kindLabel!: string;
+
+  @ApiProperty({ description: 'Écrit par l’acheteur (sinon par le facilitateur)' })
+  fromBuyer!: boolean;
+
+  @ApiProperty()
+  body!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  at!: string;
+
+  @ApiProperty({ type: [TrackedHelpItemDto], description: 'Les aides typées d’une réponse' })
+  items!: TrackedHelpItemDto[];
+}
+
+/** What the buyer may do now; the reply window's end when a reply is possible, or why it is not. */
+export class BuyerActionsDto {
+  @ApiProperty({ description: 'Apporter la précision demandée' })
+  clarify!: boolean;
+
+  @ApiProperty({ description: 'Répondre à la réponse (rouvre la demande)' })
+  reply!: boolean;
+
+  @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'Fin du délai pour répondre' })
+  replyUntil!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Pourquoi répondre n’est plus possible' })
+  replyRefusal!: string | null;
+
+  @ApiProperty({ description: 'Ajouter une information oubliée, tant que rien n’est demandé et qu’aucune réponse n’est venue' })
+  addInformation!: boolean;
+
+  @ApiProperty({ description: 'Retirer la demande' })
+  withdraw!: boolean;
+}
+
+export class TrackedEventDto {
+  @ApiProperty({ format: 'date-time' })
+  at!: string;
+
+  @ApiProperty({ example: 'assigned' })
+  type!: string;
+
+  @ApiProperty({ example: 'Confiée à un facilitateur' })
+  label!: string;
+
+  @ApiProperty({ type: String, nullable: true, enum: REQUEST_STATUSES })
+  toStatus!: string | null;
+}
+
+export class TrackedFacilitatorDto {
+  @ApiProperty({ description: 'Prénom seulement', example: 'Alex' })
+  firstName!: string;
+
+  @ApiProperty({ description: 'Réseau du facilitateur', example: 'AURA-EE / RREDD' })
+  network!: string;
+}
+
+export class NextStepDto {
+  @ApiProperty({ enum: ['take_charge', 'answer'] })
+  kind!: 'take_charge' | 'answer';
+
+  @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'Échéance, quand un délai court' })
+  expectedBy!: string | null;
+}
+
+export class TrackedRequestDto {
+  @ApiProperty({ example: 'GV-2026-000123' })
+  reference!: string;
+
+  @ApiProperty({ enum: REQUEST_STATUSES })
+  status!: string;
+
+  @ApiProperty({ example: 'Reçue' })
+  statusLabel!: string;
+
+  @ApiProperty({ type: String, nullable: true, example: 'Répondue' })
+  closeReasonLabel!: string | null;
+
+  @ApiProperty({ enum: REQUEST_KINDS })
+  kind!: string;
+
+  @ApiProperty({ example: 'Considérations environnementales' })
+  kindLabel!: string;
+
+  @ApiProperty({ example: 'office_supplies' })
+  segment!: string;
+
+  @ApiProperty({ example: 'Fournitures de bureau' })
+  segmentLabel!: string;
+
+  @ApiProperty({ example: '38' })
+  departmentCode!: string;
+
+  @ApiProperty({ example: 'Isère' })
+  departmentName!: string;
+
+  @ApiProperty({ example: 'Définition du besoin' })
+  purchaseStageLabel!: string;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'Montant estimé en euros hors taxes, tel que donné' })
+  estimatedAmount!: number | null;
+
+  @ApiProperty({ type: String, nullable: true, format: 'date', description: 'Date souhaitée de réponse, telle que donnée' })
+  neededBy!: string | null;
+
+  @ApiProperty()
+  subject!: string;
+
+  @ApiProperty()
+  question!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  submittedAt!: string;
+
+  @ApiProperty({ type: [TrackedEventDto], description: 'Historique public, du plus ancien au plus récent' })
+  history!: TrackedEventDto[];
+
+  @ApiProperty({ type: TrackedFacilitatorDto, nullable: true, description: 'Une fois la demande confiée' })
+  facilitator!: TrackedFacilitatorDto | null;
+
+  @ApiProperty({
+    type: NextStepDto,
+    nullable: true,
+    description: 'Ce que l’acheteur attend du guichet, et pour quand ; null quand rien n’en est attendu',
+  })
+  nextStep!: NextStepDto | null;
+
+  @ApiProperty({ type: [TrackedMessageDto], description: 'Échanges visibles de l’acheteur' })
+  conversation!: TrackedMessageDto[];
+
+  @ApiProperty({ type: BuyerActionsDto })
+  actions!: BuyerActionsDto;
+}
