@@ -15,6 +15,31 @@ describe('indicators', () => {
   useTestApp((app) => (t = app), { INDICATORS_ALERTS_CACHE_SECONDS: '0' });
 
   const PERIOD = 'from=2026-02-01&to=2026-02-28';
+  it('answers exactly what OpenAPI documents, field by field, alerts included', async () => {
+    await seedIndicators(t.dataSource);
+    const auth = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
+    const d = await bodyOf(fetch(`${t.url}/api/v1/staff/indicators?${PERIOD}`, { headers: { authorization: auth } }));
+    const document = await bodyOf(fetch(`${t.url}/api/docs-json`));
+    const ok = document.paths['/api/v1/staff/indicators'].get.responses['200'];
+    expect(ok.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/IndicatorsDashboardDto' });
+    const documented = (name: string) => Object.keys(document.components.schemas[name].properties).sort();
+    const keys = (value: object) => Object.keys(value).sort();
+    expect(keys(d)).toEqual(documented('IndicatorsDashboardDto'));
+    expect(keys(d.scope)).toEqual(documented('DashboardScopeDto'));
+    expect(keys(d.requests)).toEqual(documented('DashboardRequestsDto'));
+    expect(keys(d.requests.byStatus[0])).toEqual(documented('LabelledFigureDto'));
+    expect(keys(d.timings)).toEqual(documented('DashboardTimingsDto'));
+    expect(keys(d.surveys)).toEqual(documented('DashboardSurveysDto'));
+    expect(keys(d.surveys.responseRates[0])).toEqual(documented('ResponseRateDto'));
+    expect(keys(d.surveys.environmental)).toEqual(documented('TargetFigureDto'));
+    expect(keys(d.alerts)).toEqual(documented('DashboardAlertsDto'));
+    expect(d.alerts.items.length).toBeGreaterThan(0);
+    for (const alert of d.alerts.items) {
+      expect(keys(alert)).toEqual(documented('AlertDto'));
+      expect(keys(alert.subject)).toEqual(documented('AlertSubjectDto'));
+    }
+  });
+
   it('counts a network’s period beside the previous one, as computed by hand', async () => {
     const { facilitatorId } = await seedIndicators(t.dataSource);
     const auth = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });

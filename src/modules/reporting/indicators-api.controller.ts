@@ -12,6 +12,7 @@ import {
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { CurrentStaff, StaffGuard, StaffRoles } from '../accounts/staff.guard';
 import { ErrorResponseDto } from '../intake/dto/create-request.dto';
+import { IndicatorsDashboardDto } from './dto/indicators-dashboard.dto';
 import { IndicatorsService } from './indicators.service';
 
 /** The dashboard's figures for scripts (bearer token), the same as the page's. */
@@ -35,7 +36,10 @@ export class IndicatorsApiController {
   })
   @ApiQuery({ name: 'from', required: false, description: 'Premier jour (AAAA-MM-JJ) ; par défaut le dernier trimestre complet' })
   @ApiQuery({ name: 'to', required: false, description: 'Dernier jour inclus (AAAA-MM-JJ)' })
-  @ApiOkResponse({ description: 'Chiffres (parts entre 0 et 1, délais en jours ouvrés), période précédente, évolution, alertes' })
+  @ApiOkResponse({
+    type: IndicatorsDashboardDto,
+    description: 'Chiffres (parts entre 0 et 1, délais en jours ouvrés), période précédente, évolution, alertes',
+  })
   show(@CurrentStaff() staff: StaffPrincipal, @Query('network') network: unknown, @Query('from') from: unknown, @Query('to') to: unknown) {
     return this.indicators.dashboard(staff, { network, from, to }, { from: 'from', to: 'to' });
   }

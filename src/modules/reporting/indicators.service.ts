@@ -29,6 +29,7 @@ import {
   shareWithin,
 } from './indicators.policy';
 import { milestoneOf } from '../requests/milestone.policy';
+import type { IndicatorsDashboardDto } from './dto/indicators-dashboard.dto';
 import type { PublicStatisticsDto } from './dto/public-statistics.dto';
 import { IndicatorsRepository, PeriodName, PeriodPair, RequestMilestoneTimes } from './indicators.repository';
 
@@ -93,7 +94,7 @@ export class IndicatorsService {
     return period;
   }
 
-  async dashboard(staff: StaffPrincipal, query: IndicatorsQuery, fields: PeriodFields) {
+  async dashboard(staff: StaffPrincipal, query: IndicatorsQuery, fields: PeriodFields): Promise<IndicatorsDashboardDto> {
     const networkCode = this.scope(staff, query.network);
     const current = this.period(query, fields);
     const alertPeriod = lastFullQuarter(this.today());
