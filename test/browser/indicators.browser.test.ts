@@ -34,7 +34,7 @@ it('indicateurs : aucune violation axe, avec chiffres, graphiques et alertes, ou
   expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Indicateurs du guichet');
   expect(await page.locator('svg.gv-chart').count()).toBe(3);
   expect(await page.getByRole('img', { name: /Par statut actuel/ }).count()).toBe(1);
-  expect(await page.locator('.fr-alert--warning').count()).toBe(4);
+  expect(await page.locator('.fr-alert--warning').count()).toBe(6);
   await expectNoAxeViolations(page, 'indicateurs');
 
   await page.goto(`${session.testApp.url}/espace/indicateurs?du=2026-02-01&au=2026-13-01`);

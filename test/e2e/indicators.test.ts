@@ -83,7 +83,8 @@ describe('indicators', () => {
     expect(d.surveys.social).toMatchObject({ current: 0.5, target: 0.3 });
     expect(d.surveys.social.gap).toBeCloseTo(0.2, 10);
 
-    // Networks first, then facilitators; the furthest past its threshold first (usefulness 33 % vs 45 %, declines 35 % vs 30 %).
+    // Networks first, then facilitators; the furthest past its threshold first (usefulness 33 % vs 45 %, late answers
+    // 30 % vs 20 %, declines 35 % vs 30 %).
     const alerts = d.alerts.items.map((a: { subject: { type: string; id: string }; metric: string; hits: number; sample: number }) => [
       a.subject.type,
       a.subject.id,
@@ -93,14 +94,19 @@ describe('indicators', () => {
     ]);
     expect(alerts).toEqual([
       ['network', 'aura-ee', 'usefulness', 10, 30],
+      ['network', 'aura-ee', 'late_answers', 9, 30],
       ['network', 'aura-ee', 'declines', 7, 20],
       ['facilitator', facilitatorId, 'usefulness', 10, 30],
+      ['facilitator', facilitatorId, 'late_answers', 9, 30],
       ['facilitator', facilitatorId, 'declines', 7, 20],
     ]);
-    expect(d.alerts.items[3].subject.name).toBe('Alix Test (AURA-EE / RREDD)');
-    expect(d.alerts.items[1].link).toBe('/espace/facilitateurs');
+    expect(d.alerts.items[5].subject.name).toBe('Alix Test (AURA-EE / RREDD)');
+    expect(d.alerts.items[2].link).toBe('/espace/facilitateurs');
+    expect(d.alerts.items[1].link).toBe('/espace?late=1');
+    expect(d.alerts.items[4].link).toBe(`/espace?late=1&facilitator=${facilitatorId}`);
+    expect(d.alerts.items[1].label).toBe('de premières réponses données après leur délai');
     const quarter = d.alerts.period;
-    expect(d.alerts.items[2].link).toBe(
+    expect(d.alerts.items[3].link).toBe(
       `/espace/evaluations?du=${quarter.from}&au=${quarter.to}&wave=satisfaction&reseau=aura-ee&facilitator=${facilitatorId}`,
     );
   });

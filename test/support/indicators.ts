@@ -13,7 +13,7 @@ import { insertFacilitator } from './facilitators';
  * Surveys: satisfaction 2 sent, 1 answered « yes »; impact 2 sent and answered, both contracts signed, one with an
  * environmental and one with a social consideration. Alerts, in the last full quarter: one facilitator declined 7
  * of 20 assignments, and 10 of the 30 satisfaction answers on their requests said "yes" (30 more aura-ee
- * requests, created in that quarter).
+ * requests, created in that quarter, held by that facilitator, 9 of them first answered past their deadline).
  */
 let seq = 0;
 
@@ -23,16 +23,25 @@ export async function seedRequest(
   network: string,
   department: string,
   createdAt: string,
-  fields: { status: string; kind?: string; segment?: string; take?: number; answer?: number; onTime?: boolean; misses?: number },
+  fields: {
+    status: string;
+    kind?: string;
+    segment?: string;
+    take?: number;
+    answer?: number;
+    onTime?: boolean;
+    misses?: number;
+    facilitatorId?: string;
+  },
 ): Promise<string> {
   const id = randomUUID();
   seq++;
   await dataSource.query(
     `INSERT INTO requests (id, reference, status, kind, buyer_first_name, buyer_last_name, buyer_email, organisation_name, organisation_type,
        department_code, network_code, segment_code, subject, question, purchase_stage, consented_at, tracking_token_hash, created_at,
-       take_charge_working_days, answer_working_days, answered_on_time, deadline_misses)
+       take_charge_working_days, answer_working_days, answered_on_time, deadline_misses, assigned_facilitator_id)
      VALUES ($1, $2, $3, $4, 'Camille', 'Martin', 'camille@example.org', 'Mairie', 'local_authority', $5, $6, $7, 'Sujet', 'Question',
-       'sourcing', $8, '\\x00', $8, $9, $10, $11, $12)`,
+       'sourcing', $8, '\\x00', $8, $9, $10, $11, $12, $13)`,
     [
       id,
       `GV-2026-9${String(seq).padStart(5, '0')}`,
@@ -46,6 +55,7 @@ export async function seedRequest(
       fields.answer ?? null,
       fields.onTime ?? null,
       fields.misses ?? 0,
+      fields.facilitatorId ?? null,
     ],
   );
   return id;
@@ -133,10 +143,17 @@ export async function seedIndicators(dataSource: DataSource): Promise<{ facilita
       [randomUUID(), requests[i % 5], facilitatorId, quarter.from, i < 7 ? 'declined' : 'reassigned'],
     );
   }
-  // And 10 of the 30 satisfaction answers on their requests said "yes" (33 %, under the 45 % threshold).
+  // And 10 of the 30 satisfaction answers on their requests said "yes" (33 %, under the 45 % threshold); 9 of the first
+  // answers to those requests, which they hold, came past their deadline (30 %, past the 20 % threshold).
   const mid = `${quarter.from}T12:00:00+02:00`;
   for (let i = 0; i < 30; i++) {
-    const requestId = await seedRequest(dataSource, 'aura-ee', '69', mid, { status: 'closed', take: 1, answer: 2 });
+    const requestId = await seedRequest(dataSource, 'aura-ee', '69', mid, {
+      status: 'closed',
+      take: 1,
+      answer: 2,
+      onTime: i >= 9,
+      facilitatorId,
+    });
     await seedSurvey(dataSource, requestId, 'satisfaction', mid, { usefulness: i < 10 ? 'yes' : 'no' });
     await dataSource.query(`UPDATE surveys SET facilitator_id = $2 WHERE request_id = $1`, [requestId, facilitatorId]);
   }

@@ -25,6 +25,10 @@ describe('crosses', () => {
     ['misses 4/20 (exactly 20 %)', sample('deadline_misses', 4, 20), false],
     ['misses 10/10: too few', sample('deadline_misses', 10, 10), false],
     ['nothing counted', sample('deadline_misses', 0, 0), false],
+    // first answers past their deadline: more than 20 % on at least 20 answers
+    ['late answers 6/20 (30 %)', sample('late_answers', 6, 20), true],
+    ['late answers 4/20 (exactly 20 %)', sample('late_answers', 4, 20), false],
+    ['late answers 19/19: too few', sample('late_answers', 19, 19), false],
   ])('%s → %s', (_label, s, expected) => {
     expect(crosses(s)).toBe(expected);
   });

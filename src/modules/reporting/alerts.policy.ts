@@ -3,7 +3,7 @@
  * the last quarter, a threshold and a minimum sample, so that two declines out of three never raise one.
  */
 
-export const ALERT_METRICS = ['declines', 'usefulness', 'deadline_misses'] as const;
+export const ALERT_METRICS = ['declines', 'usefulness', 'deadline_misses', 'late_answers'] as const;
 export type AlertMetric = (typeof ALERT_METRICS)[number];
 
 export interface AlertRule {
@@ -26,6 +26,13 @@ export const ALERT_RULES: Record<AlertMetric, AlertRule> = {
     minSample: 20,
     label: 'de délais de prise en charge dépassés',
     sampleLabel: 'demandes',
+  },
+  late_answers: {
+    direction: 'above',
+    threshold: 0.2,
+    minSample: 20,
+    label: 'de premières réponses données après leur délai',
+    sampleLabel: 'réponses',
   },
 };
 

@@ -168,11 +168,12 @@ export class IndicatorsRepository {
   /**
    * What the alert rules count over `period`, per network and per facilitator: assignments and their declines and
    * missed deadlines, satisfaction answers and the useful ones (both by the facilitator's network: a small table to
-   * join, not one lookup per row), requests submitted and those whose take-charge deadline was missed.
+   * join, not one lookup per row), requests submitted and those whose take-charge deadline was missed, and first
+   * answers past their deadline (a facilitator's: of the requests they hold).
    */
   async alertSamples(period: Period, networkCode: string | null): Promise<AlertSample[]> {
     const params = [period.from, period.to, ...(networkCode ? [networkCode] : [])];
-    const [assignments, answers, requests] = await Promise.all([
+    const [assignments, answers, requests, lateByFacilitator] = await Promise.all([
       this.read<{ networkCode: string; facilitatorId: string | null; n: number; declines: number; misses: number }>(
         `SELECT f.network_code AS "networkCode", a.facilitator_id AS "facilitatorId", count(*)::int AS n,
                 count(*) FILTER (WHERE a.end_reason = 'declined')::int AS declines,
@@ -191,11 +192,21 @@ export class IndicatorsRepository {
           GROUP BY GROUPING SETS ((f.network_code), (f.network_code, s.facilitator_id))`,
         params,
       ),
-      this.read<{ networkCode: string; n: number; misses: number }>(
-        `SELECT network_code AS "networkCode", count(*)::int AS n, count(*) FILTER (WHERE deadline_misses > 0)::int AS misses
+      this.read<{ networkCode: string; n: number; misses: number; judged: number; late: number }>(
+        `SELECT network_code AS "networkCode", count(*)::int AS n, count(*) FILTER (WHERE deadline_misses > 0)::int AS misses,
+                count(answered_on_time)::int AS judged, count(*) FILTER (WHERE NOT answered_on_time)::int AS late
            FROM requests
           WHERE created_at >= ${START('$1')} AND created_at < ${END('$2')} ${networkCode ? 'AND network_code = $3' : ''}
           GROUP BY network_code`,
+        params,
+      ),
+      this.read<{ networkCode: string; facilitatorId: string; judged: number; late: number }>(
+        `SELECT f.network_code AS "networkCode", r.assigned_facilitator_id AS "facilitatorId",
+                count(*)::int AS judged, count(*) FILTER (WHERE NOT r.answered_on_time)::int AS late
+           FROM requests r JOIN facilitators f ON f.id = r.assigned_facilitator_id
+          WHERE r.created_at >= ${START('$1')} AND r.created_at < ${END('$2')} AND r.answered_on_time IS NOT NULL
+                ${networkCode ? 'AND f.network_code = $3' : ''}
+          GROUP BY 1, 2`,
         params,
       ),
     ]);
@@ -222,11 +233,16 @@ export class IndicatorsRepository {
       samples.push({ subject, metric: 'usefulness', hits: row.useful, sample: row.n });
     }
     for (const row of requests) {
+      const subject = { type: 'network' as const, id: row.networkCode, networkCode: row.networkCode };
+      samples.push({ subject, metric: 'deadline_misses', hits: row.misses, sample: row.n });
+      samples.push({ subject, metric: 'late_answers', hits: row.late, sample: row.judged });
+    }
+    for (const row of lateByFacilitator) {
       samples.push({
-        subject: { type: 'network', id: row.networkCode, networkCode: row.networkCode },
-        metric: 'deadline_misses',
-        hits: row.misses,
-        sample: row.n,
+        subject: { type: 'facilitator', id: row.facilitatorId, networkCode: row.networkCode },
+        metric: 'late_answers',
+        hits: row.late,
+        sample: row.judged,
       });
     }
     return samples;

@@ -307,6 +307,10 @@ export class IndicatorsService {
 
 /** The list behind an alert: the evaluations for usefulness, the facilitators' load page otherwise. */
 function alertLink(alert: Alert, period: Period): string {
+  if (alert.metric === 'late_answers') {
+    // The answers still due past their deadline, to act on now (the workspace queue's own filter names).
+    return alert.subject.type === 'facilitator' ? `/espace?late=1&facilitator=${alert.subject.id}` : '/espace?late=1';
+  }
   if (alert.metric !== 'usefulness') return '/espace/facilitateurs';
   // The evaluation list's own filter names (evaluations.policy.ts on the review side).
   const params = new URLSearchParams({ du: period.from, au: period.to, wave: 'satisfaction', reseau: alert.subject.networkCode });

@@ -24,6 +24,8 @@ import type { CloseReason, OrganisationType, PurchaseStage, RequestKind, Request
 // The indicators' covering indexes (INCLUDE, which TypeORM cannot declare: see migration RequestMilestones).
 @Index('requests_indicators_created_idx', { synchronize: false })
 @Index('requests_indicators_network_idx', { synchronize: false })
+// The late answers' alert, per holding facilitator (partial and covering: see migration LateAnswersIndex).
+@Index('requests_answered_holder_idx', { synchronize: false })
 // A buyer who lost their links asks by e-mail address, in whatever case they type it (see migration TrackingLinks).
 @Index('requests_buyer_email_idx', { synchronize: false })
 export class AdviceRequest {
