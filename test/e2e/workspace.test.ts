@@ -1,4 +1,6 @@
 import { StaffAuthService } from '../../src/modules/accounts/staff-auth.service';
+import { HELP_ITEM_FIELDS } from '../../src/modules/requests/help-item.policy';
+import { CLOSE_REASONS } from '../../src/modules/requests/request.types';
 import { insertFacilitator } from '../support/facilitators';
 import { samplePdf, sampleExe } from '../support/sample-files';
 import { bearerFor, csrfIn, insertStaff, StaffClient } from '../support/staff';
@@ -322,7 +324,20 @@ describe('the facilitator workspace', () => {
     expect(fields).toEqual(expect.arrayContaining(['body', 'items[0].peerConsent']));
     expect((await call(`/${reference}/notes`, { body: 'note' })).status).toBe(201);
     expect((await bodyOf(call(`/${reference}/clarification`, { body: 'Précisez' }))).status).toBe('awaiting_buyer');
-    expect((await bodyOf(call(`/${reference}/close`, { reason: 'withdrawn' }))).status).toBe('closed');
+    const closed = await bodyOf(call(`/${reference}/close`, { reason: 'withdrawn' }));
+    expect(closed).toEqual({ reference, status: 'closed', closeReason: 'withdrawn' });
+    // The answers and the bodies are those OpenAPI documents.
+    const document = await bodyOf(fetch(`${t.url}/api/docs-json`));
+    const close = document.paths['/api/v1/staff/requests/{reference}/close'].post;
+    expect(close.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/StaffActionResultDto' });
+    expect(Object.keys(closed).sort()).toEqual(Object.keys(document.components.schemas.StaffActionResultDto.properties).sort());
+    expect(close.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/CloseBodyDto' });
+    expect(document.components.schemas.CloseBodyDto.properties.reason.enum).toEqual([...CLOSE_REASONS]);
+    const answer = document.paths['/api/v1/staff/requests/{reference}/answer'].post;
+    expect(Object.keys(answer.requestBody.content).sort()).toEqual(['application/json', 'multipart/form-data']);
+    expect(Object.keys(document.components.schemas.HelpItemBodyDto.properties).sort()).toEqual(
+      ['type', ...new Set(Object.values(HELP_ITEM_FIELDS).flat())].sort(),
+    );
     const detail = await bodyOf(call(`/${reference}`));
     expect(detail.request.status).toBe('closed');
     expect(detail.messages.map((m: { kind: string }) => m.kind)).toEqual(['internal_note', 'clarification_question']);

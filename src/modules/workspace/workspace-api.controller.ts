@@ -1,5 +1,18 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UploadedFiles, UseGuards, UseInterceptors } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiConflictResponse,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { StaffPrincipal, StaffSessionRef } from '../accounts/accounts.types';
 import { CSRF_FIELD, CSRF_HEADER, CsrfService } from '../accounts/csrf.service';
@@ -7,6 +20,16 @@ import { CsrfCheckedInHandler, CurrentStaff, CurrentStaffSession, StaffGuard } f
 import { UploadInterceptor } from '../attachments/upload.interceptor';
 import { ErrorResponseDto } from '../intake/dto/create-request.dto';
 import { REQUEST_KINDS, REQUEST_STATUSES } from '../requests/request.types';
+import {
+  AnswerBodyDto,
+  CloseBodyDto,
+  DeclineBodyDto,
+  DeclineResultDto,
+  ErasureBodyDto,
+  ErasureResultDto,
+  StaffActionResultDto,
+  TextBodyDto,
+} from './dto/staff-action.dto';
 import { QUEUE_TABS } from './workspace-queue.policy';
 import { WorkspaceService } from './workspace.service';
 
@@ -15,6 +38,8 @@ type Json = Record<string, unknown>;
 /** The workspace for scripts (bearer token): the same queue, request and actions as the pages. */
 @ApiTags('espace facilitateur')
 @ApiBearerAuth()
+@ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Jeton d’accès (créé dans « Mon compte ») ou session requis' })
+@ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Demande introuvable, ou qui ne vous est pas visible' })
 @UseGuards(StaffGuard)
 @Controller('api/v1/staff/requests')
 export class WorkspaceApiController {
@@ -24,6 +49,11 @@ export class WorkspaceApiController {
   ) {}
 
   @Get()
+  @ApiOperation({ summary: 'Lister les demandes visibles (mes demandes ou la réserve), filtrées, par échéance' })
+  @ApiOkResponse({
+    description:
+      'Une page : les demandes (référence, acheteur, type, segment, statut, échéance, retard), les compteurs par onglet et statut, la pagination',
+  })
   @ApiQuery({ name: 'tab', required: false, enum: QUEUE_TABS, description: 'Mes demandes (par défaut) ou la réserve du réseau' })
   @ApiQuery({ name: 'status', required: false, enum: REQUEST_STATUSES, description: 'Par défaut : tous les statuts ouverts' })
   @ApiQuery({ name: 'kind', required: false, enum: REQUEST_KINDS })
@@ -45,6 +75,11 @@ export class WorkspaceApiController {
   }
 
   @Get(':reference')
+  @ApiOperation({
+    summary: 'Consulter une demande',
+    description: 'La demande, son acheteur, ses échanges et notes, pièces jointes, historique, actions possibles.',
+  })
+  @ApiOkResponse({ description: 'La demande et ce que la page montre' })
   async show(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string) {
     const { request, ...page } = await this.workspace.requestPage(staff, reference);
     const { id: _id, assignmentId: _assignment, ...shown } = request;
@@ -53,6 +88,9 @@ export class WorkspaceApiController {
 
   @Post(':reference/take-charge')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Prendre en charge une demande qui vous est confiée' })
+  @ApiOkResponse({ type: StaffActionResultDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'La demande n’est pas en attente de prise en charge' })
   async takeCharge(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string) {
     await this.workspace.takeCharge(staff, reference);
     return this.status(staff, reference);
@@ -60,6 +98,14 @@ export class WorkspaceApiController {
 
   @Post(':reference/decline')
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Décliner une demande confiée, avec son motif',
+    description: 'Elle repart en attribution vers un autre facilitateur.',
+  })
+  @ApiBody({ type: DeclineBodyDto })
+  @ApiOkResponse({ type: DeclineResultDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Motif absent ou inconnu' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'La demande n’attend plus sa prise en charge, ou a changé entre-temps' })
   async decline(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string, @Body() body: Json = {}) {
     await this.workspace.decline(staff, reference, body.reason);
     return { reference, declined: true };
@@ -67,6 +113,10 @@ export class WorkspaceApiController {
 
   @Post(':reference/notes')
   @HttpCode(201)
+  @ApiOperation({ summary: 'Ajouter une note interne (jamais montrée à l’acheteur)' })
+  @ApiBody({ type: TextBodyDto })
+  @ApiCreatedResponse({ type: StaffActionResultDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Texte absent ou trop long' })
   async note(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string, @Body() body: Json = {}) {
     await this.workspace.addNote(staff, reference, body.body);
     return this.status(staff, reference);
@@ -74,6 +124,11 @@ export class WorkspaceApiController {
 
   @Post(':reference/clarification')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Demander une précision à l’acheteur', description: 'Le délai de réponse est suspendu jusqu’à sa précision.' })
+  @ApiBody({ type: TextBodyDto })
+  @ApiOkResponse({ type: StaffActionResultDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Texte absent ou trop long' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'La demande n’est pas en cours de traitement' })
   async clarify(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string, @Body() body: Json = {}) {
     await this.workspace.askClarification(staff, reference, body.body);
     return this.status(staff, reference);
@@ -82,6 +137,18 @@ export class WorkspaceApiController {
   /** JSON `{ body, items }`, or multipart with files in `fichiers` and items as `items[0][type]`… */
   @Post(':reference/answer')
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Répondre par écrit, avec des aides typées et des fichiers',
+    description: 'En JSON, ou en multipart/form-data avec les fichiers dans `fichiers` et les aides en `items[0][type]`…',
+  })
+  @ApiConsumes('application/json', 'multipart/form-data')
+  @ApiBody({ type: AnswerBodyDto })
+  @ApiOkResponse({ type: StaffActionResultDto })
+  @ApiBadRequestResponse({
+    type: ErrorResponseDto,
+    description: 'Texte absent ou trop long, aide incomplète, fichier refusé (erreurs par champ)',
+  })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'La demande n’est pas en cours de traitement' })
   @CsrfCheckedInHandler()
   @UseInterceptors(UploadInterceptor())
   async answer(
@@ -99,6 +166,14 @@ export class WorkspaceApiController {
 
   @Post(':reference/close')
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Clôturer la demande, avec son motif',
+    description: 'Clôturée comme répondue (`answered`), les questionnaires de suivi sont programmés.',
+  })
+  @ApiBody({ type: CloseBodyDto })
+  @ApiOkResponse({ type: StaffActionResultDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Motif absent ou inconnu' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Motif impossible dans l’état actuel de la demande' })
   async close(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string, @Body() body: Json = {}) {
     await this.workspace.close(staff, reference, body.reason);
     return this.status(staff, reference);
@@ -107,6 +182,14 @@ export class WorkspaceApiController {
   /** The buyer's right to erasure: `{"confirm": true}`; a closed request only, by its network's animators or an admin. */
   @Post(':reference/erase-personal-data')
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Effacer les données personnelles de l’acheteur (droit à l’effacement)',
+    description: 'Une demande clôturée seulement, par les animateurs de son réseau ou un administrateur.',
+  })
+  @ApiBody({ type: ErasureBodyDto })
+  @ApiOkResponse({ type: ErasureResultDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Confirmation absente' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'La demande n’est pas clôturée, ou ses données sont déjà effacées' })
   async erasePersonalData(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string, @Body() body: Json = {}) {
     // Only a closed request can be erased, and it stays closed.
     const anonymisedAt = await this.workspace.erasePersonalData(staff, reference, body.confirm);

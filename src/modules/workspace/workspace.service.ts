@@ -31,7 +31,7 @@ import { similarityQuery } from './similar-requests.policy';
 import { WorkspaceRepository } from './workspace.repository';
 
 export const DECLINE_REASONS: readonly DeclineReason[] = ['not_my_territory', 'not_my_expertise', 'unavailable'];
-const TEXT_MAX = 10_000;
+export const TEXT_MAX = 10_000;
 /** The buyer's other requests listed on a request page: enough to see a pattern, not a file. */
 const SAME_BUYER_SHOWN = 10;
 /** Answered requests like this one listed on its page: the few closest are the ones worth reopening. */

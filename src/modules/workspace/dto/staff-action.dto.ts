@@ -1,0 +1,99 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { HELP_ITEM_TYPES, REFERRAL_TARGETS } from '../../requests/request-message.types';
+import { CLOSE_REASONS, REQUEST_STATUSES } from '../../requests/request.types';
+import { DECLINE_REASONS, TEXT_MAX } from '../workspace.service';
+
+/** What the workspace's actions answer (JSON API), and the bodies they take, for OpenAPI. */
+export class StaffActionResultDto {
+  @ApiProperty({ example: 'GV-2026-000123' })
+  reference!: string;
+
+  @ApiProperty({ enum: REQUEST_STATUSES, description: 'Le statut après l’action' })
+  status!: string;
+
+  @ApiProperty({ type: String, nullable: true, enum: CLOSE_REASONS, description: 'Motif, une fois clôturée' })
+  closeReason!: string | null;
+}
+
+export class DeclineResultDto {
+  @ApiProperty({ example: 'GV-2026-000123' })
+  reference!: string;
+
+  @ApiProperty({ example: true, description: 'La demande repart en attribution, vers un autre facilitateur' })
+  declined!: boolean;
+}
+
+export class ErasureResultDto {
+  @ApiProperty({ example: 'GV-2026-000123' })
+  reference!: string;
+
+  @ApiProperty({ enum: ['closed'] })
+  status!: 'closed';
+
+  @ApiProperty({ format: 'date-time', description: 'Effacement des données personnelles de l’acheteur' })
+  anonymisedAt!: string;
+}
+
+export class TextBodyDto {
+  @ApiProperty({ maxLength: TEXT_MAX, description: 'Texte, en Markdown simple (emphase, listes, liens)' })
+  body!: string;
+}
+
+export class DeclineBodyDto {
+  @ApiProperty({ enum: DECLINE_REASONS })
+  reason!: string;
+}
+
+export class CloseBodyDto {
+  @ApiProperty({ enum: CLOSE_REASONS, description: '`answered` une fois répondue seulement' })
+  reason!: string;
+}
+
+export class ErasureBodyDto {
+  @ApiProperty({ enum: [true], description: 'Confirmation explicite : l’effacement est définitif' })
+  confirm!: true;
+}
+
+/** One help item of an answer; the fields that count depend on its type (see each). */
+export class HelpItemBodyDto {
+  @ApiProperty({ enum: HELP_ITEM_TYPES })
+  type!: string;
+
+  @ApiProperty({ required: false, description: 'guide, tender_file' })
+  title?: string;
+
+  @ApiProperty({ required: false, description: 'guide : adresse https du document' })
+  url?: string;
+
+  @ApiProperty({
+    required: false,
+    description: 'guide, tender_file : le nom d’un fichier envoyé avec la réponse (multipart, champ fichiers)',
+  })
+  attachmentId?: string;
+
+  @ApiProperty({ required: false, description: 'regulation : code d’un texte de la liste de référence, par exemple ccp-l2111-1' })
+  legalReferenceCode?: string;
+
+  @ApiProperty({ required: false, description: 'peer : nom de l’acheteur pair' })
+  peerName?: string;
+
+  @ApiProperty({ required: false, description: 'peer : son organisation' })
+  peerOrganisation?: string;
+
+  @ApiProperty({ required: false, description: 'peer : son contact' })
+  peerContact?: string;
+
+  @ApiProperty({ required: false, description: 'peer : il a accepté d’être mis en relation' })
+  peerConsent?: boolean;
+
+  @ApiProperty({ required: false, enum: REFERRAL_TARGETS, description: 'referral : vers qui orienter' })
+  referralTarget?: string;
+
+  @ApiProperty({ required: false, description: 'regulation, peer, referral : précisions' })
+  details?: string;
+}
+
+export class AnswerBodyDto extends TextBodyDto {
+  @ApiProperty({ type: [HelpItemBodyDto], required: false, maxItems: 20, description: 'Aides typées jointes à la réponse' })
+  items?: HelpItemBodyDto[];
+}
