@@ -154,6 +154,12 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     const result = await byApi.json();
     expect(result.created).toHaveLength(1);
     expect(result.created[0]).toMatchObject({ kind: 'environmental', subject: 'Restauration et EGAlim' });
+    const document = await bodyOf(fetch(`${t.url}/api/docs-json`));
+    expect(document.paths['/api/v1/staff/requests/{ref}/split'].post.responses['200'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/SplitResultDto',
+    });
+    expect(Object.keys(result).sort()).toEqual(Object.keys(document.components.schemas.SplitResultDto.properties).sort());
+    expect(Object.keys(result.created[0]).sort()).toEqual(Object.keys(document.components.schemas.SplitCreatedDto.properties).sort());
     const refused = await bodyOf(api(`/requests/${reference}/split`, admin, { topics: [] }));
     expect(refused.errors[0].field).toBe('topics.0.subject');
   });
@@ -328,6 +334,8 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     const loads = await bodyOf(api('/facilitators/load', token));
     expect(loads).toHaveLength(1);
     expect(loads[0]).toMatchObject({ id: mine, openCount: 2, capacity: 4, lateCount: 2, absentToday: false, kind: 'environmental' });
+    const schemas = (await bodyOf(fetch(`${t.url}/api/docs-json`))).components.schemas;
+    expect(Object.keys(loads[0]).sort()).toEqual(Object.keys(schemas.FacilitatorLoadDto.properties).sort());
     const facilitator = await signedIn({ role: 'facilitator', facilitatorId: mine });
     expect((await facilitator.get('/espace/facilitateurs')).status).toBe(404);
   });

@@ -13,8 +13,8 @@ import {
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { CurrentStaff, StaffGuard, StaffRoles } from '../accounts/staff.guard';
 import { ErrorResponseDto } from '../intake/dto/create-request.dto';
-import { FacilitatorLoad } from './dispatch.repository';
-import { DispatchService, ReassignResult, SplitResult, TransferResult } from './dispatch.service';
+import { DispatchService } from './dispatch.service';
+import { FacilitatorLoadDto, ReassignResultDto, SplitResultDto, TransferResultDto } from './dto/dispatch-results.dto';
 
 type Body = Record<string, unknown>;
 
@@ -36,8 +36,8 @@ export class DispatchApiController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Transférer vers l’autre type de facilitateur (environnemental ⇄ clauses sociales)' })
   @ApiBody({ schema: { type: 'object', required: ['reason'], properties: { reason: { type: 'string', maxLength: 1000 } } } })
-  @ApiOkResponse({ description: 'Demande remise en attribution, avec son nouveau type' })
-  transfer(@CurrentStaff() staff: StaffPrincipal, @Param('ref') ref: string, @Body() body: Body = {}): Promise<TransferResult> {
+  @ApiOkResponse({ type: TransferResultDto, description: 'Demande remise en attribution, avec son nouveau type' })
+  transfer(@CurrentStaff() staff: StaffPrincipal, @Param('ref') ref: string, @Body() body: Body = {}): Promise<TransferResultDto> {
     return this.dispatch.transfer(staff, ref, objectOf(body));
   }
 
@@ -67,8 +67,11 @@ export class DispatchApiController {
       },
     },
   })
-  @ApiOkResponse({ description: 'Les nouvelles demandes (références), chacune routée ; l’acheteur reçoit un courriel avec leurs liens' })
-  split(@CurrentStaff() staff: StaffPrincipal, @Param('ref') ref: string, @Body() body: Body = {}): Promise<SplitResult> {
+  @ApiOkResponse({
+    type: SplitResultDto,
+    description: 'Les nouvelles demandes (références), chacune routée ; l’acheteur reçoit un courriel avec leurs liens',
+  })
+  split(@CurrentStaff() staff: StaffPrincipal, @Param('ref') ref: string, @Body() body: Body = {}): Promise<SplitResultDto> {
     return this.dispatch.split(staff, ref, objectOf(body));
   }
 
@@ -87,7 +90,8 @@ export class DispatchApiController {
       properties: { facilitatorId: { type: 'string', format: 'uuid' }, reason: { type: 'string' } },
     },
   })
-  reassign(@CurrentStaff() staff: StaffPrincipal, @Param('ref') ref: string, @Body() body: Body = {}): Promise<ReassignResult> {
+  @ApiOkResponse({ type: ReassignResultDto })
+  reassign(@CurrentStaff() staff: StaffPrincipal, @Param('ref') ref: string, @Body() body: Body = {}): Promise<ReassignResultDto> {
     return this.dispatch.reassign(staff, ref, objectOf(body));
   }
 
@@ -95,14 +99,16 @@ export class DispatchApiController {
   @HttpCode(200)
   @StaffRoles('facilitator')
   @ApiOperation({ summary: 'Prendre une demande de la réserve de son réseau (dans la limite de sa capacité)' })
-  takeFromPool(@CurrentStaff() staff: StaffPrincipal, @Param('ref') ref: string): Promise<ReassignResult> {
+  @ApiOkResponse({ type: ReassignResultDto })
+  takeFromPool(@CurrentStaff() staff: StaffPrincipal, @Param('ref') ref: string): Promise<ReassignResultDto> {
     return this.dispatch.takeFromPool(staff, ref);
   }
 
   @Get('facilitators/load')
   @StaffRoles('admin', 'animator')
   @ApiOperation({ summary: 'Charge des facilitateurs de vos réseaux : demandes ouvertes, capacité, absence, retards' })
-  loads(@CurrentStaff() staff: StaffPrincipal): Promise<FacilitatorLoad[]> {
+  @ApiOkResponse({ type: [FacilitatorLoadDto] })
+  loads(@CurrentStaff() staff: StaffPrincipal): Promise<FacilitatorLoadDto[]> {
     return this.dispatch.loads(staff);
   }
 }

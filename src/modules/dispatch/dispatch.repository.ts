@@ -4,6 +4,7 @@ import { SqlStatement } from '../../database/sql-statement';
 import { AdviceRequest } from '../requests/request.entities';
 import type { RequestKind, RequestStatus } from '../requests/request.types';
 import { APPLICABLE_DEADLINE } from '../requests/requests.repository';
+import type { FacilitatorLoadDto } from './dto/dispatch-results.dto';
 
 /** What the dispatch pages show of the request. */
 export interface DispatchSummary {
@@ -17,21 +18,6 @@ export interface DispatchSummary {
 }
 
 /** One facilitator's load, for animators and admins. */
-export interface FacilitatorLoad {
-  id: string;
-  firstName: string;
-  lastName: string;
-  kind: RequestKind;
-  networkCode: string;
-  departmentCodes: string[];
-  active: boolean;
-  openCount: number;
-  capacity: number;
-  absentToday: boolean;
-  lateCount: number;
-  lastAssignedAt: Date | null;
-}
-
 @Injectable()
 export class DispatchRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -59,7 +45,7 @@ export class DispatchRepository {
    * Facilitators of these networks (null: all) with their load; late means holding a request past the deadline
    * that applies to it (APPLICABLE_DEADLINE: taking in charge, then answering), as the queue marks it.
    */
-  loads(networkCodes: string[] | null, today: string, now: Date): Promise<FacilitatorLoad[]> {
+  loads(networkCodes: string[] | null, today: string, now: Date): Promise<FacilitatorLoadDto[]> {
     return this.dataSource.query(
       `SELECT f.id, f.first_name AS "firstName", f.last_name AS "lastName", f.kind, f.network_code AS "networkCode", f.active,
               f.open_count AS "openCount", f.capacity, f.last_assigned_at AS "lastAssignedAt",

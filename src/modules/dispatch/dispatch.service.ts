@@ -21,27 +21,11 @@ import { KIND_LABELS, RequestKind, RequestStatus } from '../requests/request.typ
 import { RequestsRepository } from '../requests/requests.repository';
 import { trackingUrl } from '../requests/tracking-url';
 import { StaffRequestsRepository } from '../workspace/staff-requests.repository';
-import { DispatchRepository, DispatchSummary, FacilitatorLoad } from './dispatch.repository';
+import { DispatchRepository, DispatchSummary } from './dispatch.repository';
+import { FacilitatorLoadDto, ReassignResultDto, SplitResultDto, TransferResultDto } from './dto/dispatch-results.dto';
 import { parseSplitTopics, reasonProblem, SplitTopic } from './split.policy';
 
 type Visible = RequestScope & { id: string; reference: string };
-
-export interface TransferResult {
-  reference: string;
-  kind: RequestKind;
-  status: RequestStatus;
-}
-
-export interface SplitResult {
-  reference: string;
-  created: Array<{ reference: string; kind: RequestKind; subject: string }>;
-}
-
-export interface ReassignResult {
-  reference: string;
-  status: RequestStatus;
-  facilitatorId: string | null;
-}
 
 /** A facilitator staff may choose on the reassignment form, and why not if they cannot take it now. */
 export interface ReassignChoice {
@@ -96,7 +80,7 @@ export class DispatchService {
    * To the other kind: the holder lets it go (place freed), the request goes back to routing, which
    * finds the other kind's facilitator by that kind's territory rules.
    */
-  async transfer(staff: StaffPrincipal, reference: string, body: Record<string, unknown>): Promise<TransferResult> {
+  async transfer(staff: StaffPrincipal, reference: string, body: Record<string, unknown>): Promise<TransferResultDto> {
     const visible = await this.find(staff, reference, canRedirect);
     const reason = this.requiredReason(body.reason);
     const { kind, freed } = await this.dataSource.transaction(async (manager) => {
@@ -135,7 +119,7 @@ export class DispatchService {
    * The original keeps its first topic and its facilitator; each further topic becomes a request of
    * the same buyer, routed on its own. The buyer gets one e-mail with the new private links.
    */
-  async split(staff: StaffPrincipal, reference: string, body: Record<string, unknown>): Promise<SplitResult> {
+  async split(staff: StaffPrincipal, reference: string, body: Record<string, unknown>): Promise<SplitResultDto> {
     const visible = await this.find(staff, reference, canRedirect);
     const segments = new Set(this.reference.allSegments().map((s) => s.code));
     const { topics, errors } = parseSplitTopics(body.topics, segments);
@@ -196,7 +180,7 @@ export class DispatchService {
    * The network gives the request to a chosen facilitator (a place claimed under lock, refused if
    * full or absent), or lets routing choose again (no facilitatorId).
    */
-  async reassign(staff: StaffPrincipal, reference: string, body: Record<string, unknown>): Promise<ReassignResult> {
+  async reassign(staff: StaffPrincipal, reference: string, body: Record<string, unknown>): Promise<ReassignResultDto> {
     const visible = await this.find(staff, reference, canReassign);
     const reason = this.requiredReason(body.reason);
     const chosenId = typeof body.facilitatorId === 'string' && body.facilitatorId.trim() ? body.facilitatorId.trim() : null;
@@ -260,7 +244,7 @@ export class DispatchService {
   }
 
   /** A facilitator takes a request of their network's pool, within their capacity. */
-  async takeFromPool(staff: StaffPrincipal, reference: string): Promise<ReassignResult> {
+  async takeFromPool(staff: StaffPrincipal, reference: string): Promise<ReassignResultDto> {
     const visible = await this.find(staff, reference, canTakeFromPool);
     await this.dataSource.transaction(async (manager) => {
       const { request, current } = await this.lock(manager, visible.id);
@@ -280,7 +264,7 @@ export class DispatchService {
   }
 
   /** The facilitators of the animator's networks (all for an admin) and their load. */
-  loads(staff: StaffPrincipal): Promise<FacilitatorLoad[]> {
+  loads(staff: StaffPrincipal): Promise<FacilitatorLoadDto[]> {
     const now = this.clock.now();
     return this.dispatch.loads(visibleNetworks(staff), parisDay(now), now);
   }

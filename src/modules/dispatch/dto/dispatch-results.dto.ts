@@ -1,0 +1,82 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { REQUEST_KINDS, REQUEST_STATUSES, RequestKind, RequestStatus } from '../../requests/request.types';
+
+/** What the dispatch actions answer (JSON API), documented for OpenAPI; the service returns these shapes. */
+export class TransferResultDto {
+  @ApiProperty({ example: 'GV-2026-000123' })
+  reference!: string;
+
+  @ApiProperty({ enum: REQUEST_KINDS, description: 'Le nouveau type de la demande' })
+  kind!: RequestKind;
+
+  @ApiProperty({ enum: REQUEST_STATUSES, description: 'submitted : remise en attribution' })
+  status!: RequestStatus;
+}
+
+export class SplitCreatedDto {
+  @ApiProperty({ example: 'GV-2026-000124' })
+  reference!: string;
+
+  @ApiProperty({ enum: REQUEST_KINDS })
+  kind!: RequestKind;
+
+  @ApiProperty()
+  subject!: string;
+}
+
+export class SplitResultDto {
+  @ApiProperty({ description: 'La demande d’origine, qui garde son premier sujet', example: 'GV-2026-000123' })
+  reference!: string;
+
+  @ApiProperty({ type: [SplitCreatedDto], description: 'Les nouvelles demandes, chacune routée' })
+  created!: SplitCreatedDto[];
+}
+
+export class ReassignResultDto {
+  @ApiProperty({ example: 'GV-2026-000123' })
+  reference!: string;
+
+  @ApiProperty({ enum: REQUEST_STATUSES })
+  status!: RequestStatus;
+
+  @ApiProperty({ type: String, nullable: true, format: 'uuid', description: 'Le facilitateur qui la tient désormais ; null : en réserve' })
+  facilitatorId!: string | null;
+}
+
+export class FacilitatorLoadDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty()
+  firstName!: string;
+
+  @ApiProperty()
+  lastName!: string;
+
+  @ApiProperty({ enum: REQUEST_KINDS })
+  kind!: RequestKind;
+
+  @ApiProperty({ example: 'aura-ee' })
+  networkCode!: string;
+
+  @ApiProperty({ type: [String], description: 'Départements couverts ; vide : tout le réseau', example: ['38', '73'] })
+  departmentCodes!: string[];
+
+  @ApiProperty()
+  active!: boolean;
+
+  @ApiProperty({ description: 'Demandes ouvertes qu’il tient' })
+  openCount!: number;
+
+  @ApiProperty({ description: 'Demandes ouvertes qu’il peut tenir' })
+  capacity!: number;
+
+  @ApiProperty({ description: 'Absent aujourd’hui' })
+  absentToday!: boolean;
+
+  @ApiProperty({ description: 'Demandes qu’il tient dont l’échéance est passée' })
+  lateCount!: number;
+
+  @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'Dernière attribution' })
+  lastAssignedAt!: Date | null;
+}
