@@ -65,6 +65,32 @@ describe('the animators’ review of evaluations', () => {
     return { alix, bea, chris, requests: { a, b, c }, evaluations };
   }
 
+  it('documents in OpenAPI every filter the list reads, and nothing it would refuse', async () => {
+    const document = await bodyOf(fetch(`${t.url}/api/docs-json`));
+    const names = document.paths['/api/v1/staff/evaluations'].get.parameters.map((p: { name: string }) => p.name);
+    expect(names.sort()).toEqual([
+      'au',
+      'department',
+      'du',
+      'facilitator',
+      'kind',
+      'page',
+      'reseau',
+      'reviewed',
+      'score',
+      'segment',
+      'wave',
+    ]);
+    const token = await tokenOf((await insertStaff(t.dataSource, { role: 'admin' })).id);
+    const query =
+      'du=2026-01-01&au=2026-12-31&reseau=aura-ee&kind=environmental&segment=catering&department=38' +
+      `&facilitator=${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}&wave=satisfaction&score=usefulness.yes&reviewed=non&page=1`;
+    expect((await api(`?${query}`, token)).status).toBe(200);
+    expect(document.paths['/api/v1/staff/evaluations/{id}/share'].post.requestBody.content['application/json'].schema.required).toEqual([
+      'notice',
+    ]);
+  });
+
   it('shows each person only the evaluations they may see; anything else is 404', async () => {
     const w = await world();
     // A survey still waiting for its answer is no evaluation yet.

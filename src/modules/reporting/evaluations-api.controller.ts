@@ -1,8 +1,21 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { CurrentStaff, StaffGuard } from '../accounts/staff.guard';
-import { filtersRefused, parseEvaluationFilters } from './evaluations.policy';
+import { ErrorResponseDto } from '../intake/dto/create-request.dto';
+import { REQUEST_KINDS } from '../requests/request.types';
+import { SURVEY_WAVES } from '../surveys/survey.types';
+import { EVALUATIONS_PAGE_SIZE, filtersRefused, parseEvaluationFilters, SCORES } from './evaluations.policy';
 import { EvaluationsService } from './evaluations.service';
 
 type Json = Record<string, unknown>;
@@ -10,13 +23,31 @@ type Json = Record<string, unknown>;
 /** The animators' review for scripts (bearer token): the same list, detail and actions as the pages. */
 @ApiTags('évaluations')
 @ApiBearerAuth()
+@ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Jeton d’accès (créé dans « Mon compte ») ou session requis' })
+@ApiNotFoundResponse({
+  type: ErrorResponseDto,
+  description: 'Évaluation introuvable ou hors de vos réseaux ; facilitateurs : les leurs, une fois partagées',
+})
 @UseGuards(StaffGuard)
 @Controller('api/v1/staff/evaluations')
 export class EvaluationsApiController {
   constructor(private readonly evaluations: EvaluationsService) {}
 
-  /** Query: du, au (YYYY-MM-DD), reseau, kind, segment, department, facilitator, wave, score, reviewed (oui|non), page. */
   @Get()
+  @ApiOperation({ summary: 'Lister les évaluations remplies (questionnaires de satisfaction et d’impact), filtrées' })
+  @ApiQuery({ name: 'du', required: false, description: 'Remplies à partir de ce jour (AAAA-MM-JJ)' })
+  @ApiQuery({ name: 'au', required: false, description: 'Jusqu’à ce jour inclus (AAAA-MM-JJ)' })
+  @ApiQuery({ name: 'reseau', required: false, description: 'Code du réseau' })
+  @ApiQuery({ name: 'kind', required: false, enum: REQUEST_KINDS })
+  @ApiQuery({ name: 'segment', required: false, description: 'Code du segment d’achat' })
+  @ApiQuery({ name: 'department', required: false, description: 'Code INSEE du département' })
+  @ApiQuery({ name: 'facilitator', required: false, description: 'Identifiant (UUID) du facilitateur' })
+  @ApiQuery({ name: 'wave', required: false, enum: SURVEY_WAVES })
+  @ApiQuery({ name: 'score', required: false, enum: SCORES, description: 'Appréciation donnée' })
+  @ApiQuery({ name: 'reviewed', required: false, enum: ['oui', 'non'], description: 'Revue par un animateur, ou pas encore' })
+  @ApiQuery({ name: 'page', required: false, type: Number, description: `À partir de 1, ${EVALUATIONS_PAGE_SIZE} par page` })
+  @ApiOkResponse({ description: 'Une page d’évaluations (demande, questionnaire, réponses, revue), les filtres lus et la pagination' })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Filtre non compris (erreurs par champ)' })
   async list(@CurrentStaff() staff: StaffPrincipal, @Query() query: Json) {
     const { filters, errors } = parseEvaluationFilters(query);
     if (errors.length) throw filtersRefused(errors);
@@ -24,23 +55,36 @@ export class EvaluationsApiController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'Consulter une évaluation', description: 'Les réponses de l’acheteur, la demande, la revue et son partage.' })
+  @ApiOkResponse({ description: 'L’évaluation et ce que la page montre' })
   async show(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string) {
     const { evaluation, ...rest } = await this.evaluations.detail(staff, id);
     const { tokenHash: _hash, tokenSealed: _sealed, ...shown } = evaluation;
     return { evaluation: shown, ...rest };
   }
 
-  /** Body: `{ note }` (optional internal note). */
   @Post(':id/review')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Marquer l’évaluation comme revue, avec une note interne facultative' })
+  @ApiBody({
+    schema: { type: 'object', properties: { note: { type: 'string', description: 'Note interne, jamais montrée à l’acheteur' } } },
+  })
+  @ApiOkResponse({ description: 'L’évaluation à jour' })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Note trop longue' })
   async review(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string, @Body() body: Json = {}) {
     await this.evaluations.review(staff, id, body.note);
     return this.show(staff, id);
   }
 
-  /** Body: `{ notice: true }`, the acknowledgement that the buyer's words are reused only anonymously and with consent. */
   @Post(':id/share')
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Partager l’évaluation avec le facilitateur',
+    description: 'notice : l’engagement que les mots de l’acheteur ne sont réutilisés qu’anonymement et avec son accord.',
+  })
+  @ApiBody({ schema: { type: 'object', required: ['notice'], properties: { notice: { type: 'boolean', enum: [true] } } } })
+  @ApiOkResponse({ description: 'L’évaluation à jour' })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Engagement absent' })
   async share(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string, @Body() body: Json = {}) {
     await this.evaluations.share(staff, id, body.notice);
     return this.show(staff, id);
