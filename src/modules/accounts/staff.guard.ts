@@ -1,7 +1,9 @@
-import { CanActivate, createParamDecorator, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { applyDecorators, CanActivate, createParamDecorator, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { ApiBearerAuth, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Reflector } from '@nestjs/core';
 import type { NextFunction, Request, Response } from 'express';
 import { AppError, NotFound } from '../../common/errors/app-errors';
+import { ErrorResponseDto } from '../intake/dto/create-request.dto';
 import type { StaffPrincipal, StaffRole, StaffSessionRef } from './accounts.types';
 import { CSRF_FIELD, CSRF_HEADER, CsrfService } from './csrf.service';
 import { StaffAuth, StaffAuthService, StaffRequest } from './staff-auth.service';
@@ -18,6 +20,13 @@ export const StaffRoles = (...roles: StaffRole[]) => SetMetadata(ROLES_KEY, role
  * handler must call CsrfService.assertValid(session, token) itself once the body is parsed.
  */
 export const CsrfCheckedInHandler = () => SetMetadata(CSRF_IN_HANDLER_KEY, true);
+
+/** OpenAPI for a staff JSON controller: a bearer token (or the session), and the 401 without either. */
+export const ApiStaffAccess = () =>
+  applyDecorators(
+    ApiBearerAuth(),
+    ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Jeton d’accès (créé dans « Mon compte ») ou session requis' }),
+  );
 
 /** The signed-in person (set by StaffGuard). */
 export const CurrentStaff = createParamDecorator((_data: unknown, context: ExecutionContext): StaffPrincipal => {

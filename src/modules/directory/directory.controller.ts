@@ -1,7 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiBody,
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -11,12 +10,11 @@ import {
   ApiOperation,
   ApiQuery,
   ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { validateBody } from '../../common/validation';
 import { visibleNetworks } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
-import { CurrentStaff, StaffGuard, StaffRoles } from '../accounts/staff.guard';
+import { ApiStaffAccess, CurrentStaff, StaffGuard, StaffRoles } from '../accounts/staff.guard';
 import { REQUEST_KINDS } from '../requests/request.types';
 import { ErrorResponseDto } from '../intake/dto/create-request.dto';
 import { DirectoryService } from './directory.service';
@@ -24,8 +22,7 @@ import { AbsenceDto, CreateAbsenceDto } from './dto/absence.dto';
 import { CreateFacilitatorDto, FacilitatorDto, FacilitatorQueryDto, UpdateFacilitatorDto } from './dto/facilitator.dto';
 
 @ApiTags('Annuaire')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Jeton d’accès (créé dans « Mon compte ») ou session requis' })
+@ApiStaffAccess()
 @ApiNotFoundResponse({
   type: ErrorResponseDto,
   description:

@@ -1,17 +1,15 @@
 import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiBody,
   ApiConflictResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiUnauthorizedResponse,
   ApiBadRequestResponse,
 } from '@nestjs/swagger';
 import type { StaffPrincipal } from '../accounts/accounts.types';
-import { CurrentStaff, StaffGuard, StaffRoles } from '../accounts/staff.guard';
+import { ApiStaffAccess, CurrentStaff, StaffGuard, StaffRoles } from '../accounts/staff.guard';
 import { ErrorResponseDto } from '../intake/dto/create-request.dto';
 import { DispatchService } from './dispatch.service';
 import { FacilitatorLoadDto, ReassignResultDto, SplitResultDto, TransferResultDto } from './dto/dispatch-results.dto';
@@ -19,8 +17,7 @@ import { FacilitatorLoadDto, ReassignResultDto, SplitResultDto, TransferResultDt
 type Body = Record<string, unknown>;
 
 @ApiTags('Espace de travail')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Jeton d’accès (créé dans « Mon compte ») ou session requis' })
+@ApiStaffAccess()
 @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Demande introuvable, ou action qui ne vous revient pas' })
 @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Champ manquant ou invalide (erreurs par champ)' })
 @ApiConflictResponse({

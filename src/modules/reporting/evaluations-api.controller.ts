@@ -1,17 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiBody,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiQuery,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { StaffPrincipal } from '../accounts/accounts.types';
-import { CurrentStaff, StaffGuard } from '../accounts/staff.guard';
+import { ApiStaffAccess, CurrentStaff, StaffGuard } from '../accounts/staff.guard';
 import { ErrorResponseDto } from '../intake/dto/create-request.dto';
 import { REQUEST_KINDS } from '../requests/request.types';
 import { SURVEY_WAVES } from '../surveys/survey.types';
@@ -22,8 +12,7 @@ type Json = Record<string, unknown>;
 
 /** The animators' review for scripts (bearer token): the same list, detail and actions as the pages. */
 @ApiTags('évaluations')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Jeton d’accès (créé dans « Mon compte ») ou session requis' })
+@ApiStaffAccess()
 @ApiNotFoundResponse({
   type: ErrorResponseDto,
   description: 'Évaluation introuvable ou hors de vos réseaux ; facilitateurs : les leurs, une fois partagées',

@@ -1,24 +1,14 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiQuery,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { StaffPrincipal } from '../accounts/accounts.types';
-import { CurrentStaff, StaffGuard, StaffRoles } from '../accounts/staff.guard';
+import { ApiStaffAccess, CurrentStaff, StaffGuard, StaffRoles } from '../accounts/staff.guard';
 import { ErrorResponseDto } from '../intake/dto/create-request.dto';
 import { IndicatorsDashboardDto } from './dto/indicators-dashboard.dto';
 import { IndicatorsService } from './indicators.service';
 
 /** The dashboard's figures for scripts (bearer token), the same as the page's. */
 @ApiTags('Indicateurs')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Jeton d’accès (créé dans « Mon compte ») ou session requis' })
+@ApiStaffAccess()
 @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Réseau inconnu ou hors de vos réseaux ; facilitateurs : aucun indicateur' })
 @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Période invalide (erreurs par champ : from, to)' })
 @UseGuards(StaffGuard)

@@ -1,7 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UploadedFiles, UseGuards, UseInterceptors } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiBody,
   ApiConflictResponse,
   ApiConsumes,
@@ -11,12 +10,11 @@ import {
   ApiOperation,
   ApiQuery,
   ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { StaffPrincipal, StaffSessionRef } from '../accounts/accounts.types';
 import { CSRF_FIELD, CSRF_HEADER, CsrfService } from '../accounts/csrf.service';
-import { CsrfCheckedInHandler, CurrentStaff, CurrentStaffSession, StaffGuard } from '../accounts/staff.guard';
+import { ApiStaffAccess, CsrfCheckedInHandler, CurrentStaff, CurrentStaffSession, StaffGuard } from '../accounts/staff.guard';
 import { UploadInterceptor } from '../attachments/upload.interceptor';
 import { ErrorResponseDto } from '../intake/dto/create-request.dto';
 import { REQUEST_KINDS, REQUEST_STATUSES } from '../requests/request.types';
@@ -37,8 +35,7 @@ type Json = Record<string, unknown>;
 
 /** The workspace for scripts (bearer token): the same queue, request and actions as the pages. */
 @ApiTags('espace facilitateur')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Jeton d’accès (créé dans « Mon compte ») ou session requis' })
+@ApiStaffAccess()
 @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Demande introuvable, ou qui ne vous est pas visible' })
 @UseGuards(StaffGuard)
 @Controller('api/v1/staff/requests')
