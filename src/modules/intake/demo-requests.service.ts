@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { sha256 } from '../../common/tokens';
 import type { OrganisationType, PurchaseStage, RequestKind } from '../requests/request.types';
 import { IntakeService } from './intake.service';
 import { RequestValidator } from './request-validator';
@@ -25,7 +26,7 @@ const SCENARIOS: readonly DemoScenario[] = [
     organisationType: 'local_authority',
     purchaseStage: 'drafting_tender',
     estimatedAmount: 450000,
-    subject: 'Restauration scolaire : produits durables et loi EGalim',
+    subject: 'Restauration scolaire : produits durables et loi EGAlim',
     question:
       'Nous renouvelons le marché de fourniture de denrées pour nos trois cantines scolaires. Comment rédiger les lots et les critères ' +
       'pour atteindre 50 % de produits durables dont 20 % issus de l’agriculture biologique, sans exclure les producteurs locaux ?',
@@ -188,7 +189,7 @@ export interface DemoRequest {
 
 /**
  * Demo requests (buyers at example.org), submitted through the form's own validation and intake so
- * that they are routed like any other once the service runs. Each has a fixed repeat-protection key:
+ * that they are routed like any other once the service runs. Each has a repeat-protection key of its own:
  * a second run creates none and gives the first run's references and links.
  */
 @Injectable()
@@ -220,7 +221,9 @@ export class DemoRequestsService {
         ...(scenario.organisationType === 'state_public_body' ? { internalReferentConsulted: true } : {}),
         consent: true,
       });
-      const result = await this.intake.submit(dto, { scope: 'demo', key: `demo-request-${index + 1}` });
+      // The key follows the scenario's text: an edited scenario is a new request, never a refused repeat.
+      const version = sha256(JSON.stringify(scenario)).toString('hex').slice(0, 16);
+      const result = await this.intake.submit(dto, { scope: 'demo', key: `demo-request-${index + 1}-${version}` });
       seeded.push({
         reference: result.reference,
         trackingUrl: result.trackingUrl,
