@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Reflector } from '@nestjs/core';
 import type { NextFunction, Request, Response } from 'express';
 import { AppError, NotFound } from '../../common/errors/app-errors';
-import { ErrorResponseDto } from '../intake/dto/create-request.dto';
+import { ErrorResponseDto } from '../../common/errors/error-response.dto';
 import type { StaffPrincipal, StaffRole, StaffSessionRef } from './accounts.types';
 import { CSRF_FIELD, CSRF_HEADER, CsrfService } from './csrf.service';
 import { StaffAuth, StaffAuthService, StaffRequest } from './staff-auth.service';

@@ -16,7 +16,7 @@ import { visibleNetworks } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { ApiStaffAccess, CurrentStaff, StaffGuard, StaffRoles } from '../accounts/staff.guard';
 import { REQUEST_KINDS } from '../requests/request.types';
-import { ErrorResponseDto } from '../intake/dto/create-request.dto';
+import { ErrorResponseDto } from '../../common/errors/error-response.dto';
 import { DirectoryService } from './directory.service';
 import { AbsenceDto, CreateAbsenceDto } from './dto/absence.dto';
 import { CreateFacilitatorDto, FacilitatorDto, FacilitatorQueryDto, UpdateFacilitatorDto } from './dto/facilitator.dto';

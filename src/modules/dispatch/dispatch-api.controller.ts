@@ -10,7 +10,7 @@ import {
 } from '@nestjs/swagger';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { ApiStaffAccess, CurrentStaff, StaffGuard, StaffRoles } from '../accounts/staff.guard';
-import { ErrorResponseDto } from '../intake/dto/create-request.dto';
+import { ErrorResponseDto } from '../../common/errors/error-response.dto';
 import { DispatchService } from './dispatch.service';
 import { FacilitatorLoadDto, ReassignResultDto, SplitResultDto, TransferResultDto } from './dto/dispatch-results.dto';
 

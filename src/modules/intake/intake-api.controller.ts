@@ -13,7 +13,8 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppError } from '../../common/errors/app-errors';
-import { CreatedRequestDto, CreateRequestDto, ErrorResponseDto } from './dto/create-request.dto';
+import { ErrorResponseDto } from '../../common/errors/error-response.dto';
+import { CreatedRequestDto, CreateRequestDto } from './dto/create-request.dto';
 import { IntakeRateLimiter } from './intake-rate-limiter';
 import { IntakeService } from './intake.service';
 import { RequestValidator } from './request-validator';

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '
 import { ApiBadRequestResponse, ApiBody, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { ApiStaffAccess, CurrentStaff, StaffGuard } from '../accounts/staff.guard';
-import { ErrorResponseDto } from '../intake/dto/create-request.dto';
+import { ErrorResponseDto } from '../../common/errors/error-response.dto';
 import { REQUEST_KINDS } from '../requests/request.types';
 import { SURVEY_WAVES } from '../surveys/survey.types';
 import { EVALUATIONS_PAGE_SIZE, filtersRefused, parseEvaluationFilters, SCORES } from './evaluations.policy';

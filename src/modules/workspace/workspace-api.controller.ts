@@ -16,7 +16,7 @@ import type { StaffPrincipal, StaffSessionRef } from '../accounts/accounts.types
 import { CSRF_FIELD, CSRF_HEADER, CsrfService } from '../accounts/csrf.service';
 import { ApiStaffAccess, CsrfCheckedInHandler, CurrentStaff, CurrentStaffSession, StaffGuard } from '../accounts/staff.guard';
 import { UploadInterceptor } from '../attachments/upload.interceptor';
-import { ErrorResponseDto } from '../intake/dto/create-request.dto';
+import { ErrorResponseDto } from '../../common/errors/error-response.dto';
 import { REQUEST_KINDS, REQUEST_STATUSES } from '../requests/request.types';
 import {
   AnswerBodyDto,

@@ -151,22 +151,3 @@ export class CreatedRequestDto {
   @ApiProperty({ example: 'https://guichet-vert.example.fr/suivi/GV-2026-000123?t=…' })
   trackingUrl!: string;
 }
-
-export class FieldErrorDto {
-  @ApiProperty({ example: 'buyer.email' })
-  field!: string;
-
-  @ApiProperty({ example: 'Indiquez une adresse électronique valide, par exemple nom@exemple.fr.' })
-  message!: string;
-}
-
-export class ErrorResponseDto {
-  @ApiProperty({ example: 400 })
-  statusCode!: number;
-
-  @ApiProperty({ example: 'La demande contient des erreurs.' })
-  message!: string;
-
-  @ApiProperty({ type: [FieldErrorDto] })
-  errors!: FieldErrorDto[];
-}
