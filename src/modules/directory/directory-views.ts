@@ -58,7 +58,7 @@ export class DirectoryViews {
                 .map((department) => `${department.code} ${department.name}`),
             }))
           : [],
-      segments: this.reference.allSegments().map((segment) => ({ value: segment.code, label: segment.label })),
+      segments: this.reference.segmentOptions(),
     };
   }
 
@@ -70,7 +70,7 @@ export class DirectoryViews {
       kindLabel: FACILITATOR_KINDS[facilitator.kind],
       networkName: this.reference.network(facilitator.networkCode)?.name ?? facilitator.networkCode,
       departments: facilitator.departmentCodes.map((code) => `${code} ${this.reference.department(code)?.name ?? ''}`.trim()),
-      segments: facilitator.segments.map((code) => this.reference.segment(code)?.label ?? code),
+      segments: facilitator.segments.map((code) => this.reference.segmentLabel(code)),
       absencesUrl: absencesPath(facilitator),
     };
   }

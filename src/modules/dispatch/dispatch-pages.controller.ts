@@ -126,7 +126,7 @@ export class DispatchPagesController {
       request: this.described(request),
       slots: Array.from({ length: MAX_SPLIT_TOPICS }, (_, i) => i),
       kinds: REQUEST_KINDS.map((kind) => ({ value: kind, label: KIND_LABELS[kind] })),
-      segments: this.reference.allSegments().map((s) => ({ value: s.code, label: s.label })),
+      segments: this.reference.segmentOptions(),
       form,
     });
   }
@@ -162,7 +162,7 @@ export class DispatchPagesController {
       ...request,
       kindLabel: KIND_LABELS[request.kind],
       statusLabel: STATUS_LABELS[request.status],
-      segmentLabel: this.reference.segment(request.segmentCode)?.label ?? request.segmentCode,
+      segmentLabel: this.reference.segmentLabel(request.segmentCode),
     };
   }
 }

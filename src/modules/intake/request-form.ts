@@ -127,7 +127,7 @@ export function formPageModel(
     form: { values, errors: Object.fromEntries(fieldErrors.map((e) => [e.field, e.message])), errorList: fieldErrors },
     ineligible,
     departments: reference.departmentOptions(),
-    segments: reference.allSegments().map((s) => ({ value: s.code, label: s.label })),
+    segments: reference.segmentOptions(),
     organisationTypes: ORGANISATION_TYPES.map((t) => ({ value: t, label: ORGANISATION_TYPE_LABELS[t] })),
     purchaseStages: PURCHASE_STAGES.map((s) => ({ value: s, label: PURCHASE_STAGE_LABELS[s] })),
     kinds: REQUEST_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k], hint: KIND_HINTS[k] })),

@@ -62,6 +62,16 @@ export class ReferenceService implements OnModuleInit {
     return this.segments.get(code);
   }
 
+  /** A segment's French name; its code when the segment is unknown (a row older than the reference data). */
+  segmentLabel(code: string): string {
+    return this.segments.get(code)?.label ?? code;
+  }
+
+  /** Every segment as a list's choice. */
+  segmentOptions(): Array<{ value: string; label: string }> {
+    return this.allSegments().map((s) => ({ value: s.code, label: s.label }));
+  }
+
   network(code: string): Network | undefined {
     return this.networks.get(code);
   }

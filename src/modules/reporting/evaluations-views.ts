@@ -48,7 +48,7 @@ export class EvaluationsViews {
               ? CONTRACT_OUTCOME_LABELS[item.contractOutcome]
               : '—',
           kindLabel: KIND_LABELS[item.kind],
-          segment: this.segmentLabel(item.segmentCode),
+          segment: this.reference.segmentLabel(item.segmentCode),
           department: this.reference.departmentLabel(item.departmentCode),
           url: `/espace/evaluations/${item.id}?${evaluationQuery(filters, { page: list.page > 1 ? list.page : null })}`,
         })),
@@ -59,7 +59,7 @@ export class EvaluationsViews {
         .map((n) => ({ value: n.code, label: n.name })),
       showNetworks: staff.role !== 'facilitator' && (networks === null || networks.length > 1),
       kindOptions: REQUEST_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] })),
-      segmentOptions: this.reference.allSegments().map((s) => ({ value: s.code, label: s.label })),
+      segmentOptions: this.reference.segmentOptions(),
       departmentOptions: this.reference.departmentOptions(),
       facilitatorOptions: facilitators.map((f) => ({ value: f.id, label: f.name })),
       waveOptions: SURVEY_WAVES.map((w) => ({ value: w, label: WAVE_LABELS[w] })),
@@ -90,7 +90,7 @@ export class EvaluationsViews {
       actionQuery: backQuery ? `?${backQuery}` : '',
       waveLabel: WAVE_LABELS[e.wave],
       kindLabel: KIND_LABELS[request.kind],
-      segment: this.segmentLabel(request.segmentCode),
+      segment: this.reference.segmentLabel(request.segmentCode),
       department: this.reference.departmentLabel(request.departmentCode),
       network: this.reference.network(request.networkCode)?.name ?? request.networkCode,
       organisationType: ORGANISATION_TYPE_LABELS[request.organisationType as OrganisationType],
@@ -100,9 +100,5 @@ export class EvaluationsViews {
       answers: (e.wave === 'satisfaction' ? SATISFACTION_ANSWERS : IMPACT_ANSWERS).map((a) => ({ label: a.label, value: a.value(e) })),
       forms: { review: forms.review ?? formModel({ note: e.reviewNote ?? '' }), share: forms.share ?? formModel() },
     };
-  }
-
-  private segmentLabel(code: string): string {
-    return this.reference.segment(code)?.label ?? code;
   }
 }

@@ -56,7 +56,7 @@ export class ExportService {
     this.maxStreaming = Math.max(1, Math.floor(config.DATABASE_POOL_SIZE / 4));
     const common: Column[] = [
       { header: 'Type', value: (r) => KIND_LABELS[r.kind as keyof typeof KIND_LABELS] },
-      { header: 'Segment d’achat', value: (r) => this.reference.segment(r.segmentCode)?.label ?? r.segmentCode },
+      { header: 'Segment d’achat', value: (r) => this.reference.segmentLabel(r.segmentCode) },
       { header: 'Département', value: (r) => this.reference.departmentLabel(r.departmentCode) },
       { header: 'Réseau', value: (r) => this.reference.network(r.networkCode)?.name ?? r.networkCode },
       { header: 'Facilitateur', value: (r) => r.facilitatorName },

@@ -188,7 +188,7 @@ export class IndicatorsService {
         bySegment: dimension(
           'segment',
           this.reference.allSegments().map((s) => s.code),
-          (code) => this.reference.segment(code)?.label ?? code,
+          (code) => this.reference.segmentLabel(code),
         ),
         // Only the départements that had requests in either period: 101 rows of zeros help nobody.
         byDepartment: dimension('department', [], (code) => this.reference.departmentLabel(code)).sort((a, b) =>

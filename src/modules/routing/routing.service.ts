@@ -431,7 +431,7 @@ export class RoutingService {
             subject: request.subject,
             kindLabel: KIND_LABELS[request.kind],
             department: this.reference.departmentLabel(request.departmentCode),
-            segment: this.reference.segment(request.segmentCode)?.label ?? request.segmentCode,
+            segment: this.reference.segmentLabel(request.segmentCode),
             dueAt: takeChargeDueAt,
             actionUrl: `${this.config.PUBLIC_URL}/espace/demandes/${encodeURIComponent(request.reference)}`,
           },

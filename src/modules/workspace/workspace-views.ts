@@ -113,7 +113,7 @@ export class WorkspaceViews {
           statusLabel: STAFF_STATUS_LABELS[item.status],
           kindLabel: KIND_LABELS[item.kind],
           department: this.reference.departmentLabel(item.departmentCode),
-          segment: this.reference.segment(item.segmentCode)?.label ?? item.segmentCode,
+          segment: this.reference.segmentLabel(item.segmentCode),
         })),
       },
       tabs: [
@@ -127,7 +127,7 @@ export class WorkspaceViews {
       ],
       statusOptions: REQUEST_STATUSES.map((s) => ({ value: s, label: STAFF_STATUS_LABELS[s], count: queue.counts.byStatus[s] ?? 0 })),
       kindOptions: REQUEST_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] })),
-      segmentOptions: this.reference.allSegments().map((s) => ({ value: s.code, label: s.label })),
+      segmentOptions: this.reference.segmentOptions(),
       departmentOptions: this.reference.departmentOptions(),
       // Every visible request, open or closed, with the filters the export understands too.
       exportUrl: `/espace/export/demandes.csv${queryString({
@@ -159,11 +159,11 @@ export class WorkspaceViews {
       buyerRequests: page.buyerRequests.map((other) => ({ ...other, statusLabel: STAFF_STATUS_LABELS[other.status] })),
       similarRequests: page.similarRequests.map((similar) => ({
         ...similar,
-        segment: this.reference.segment(similar.segmentCode)?.label ?? similar.segmentCode,
+        segment: this.reference.segmentLabel(similar.segmentCode),
       })),
       kindLabel: KIND_LABELS[request.kind],
       department: this.reference.departmentLabel(request.departmentCode),
-      segment: this.reference.segment(request.segmentCode)?.label ?? request.segmentCode,
+      segment: this.reference.segmentLabel(request.segmentCode),
       stage: PURCHASE_STAGE_LABELS[request.purchaseStage as PurchaseStage],
       organisationType: ORGANISATION_TYPE_LABELS[request.organisationType as OrganisationType],
       messageKindLabels: MESSAGE_KIND_LABELS,
