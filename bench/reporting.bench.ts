@@ -115,7 +115,7 @@ async function seed(): Promise<void> {
          INSERT INTO requests (id, reference, status, kind, buyer_first_name, buyer_last_name, buyer_email, organisation_name, organisation_type,
                                department_code, network_code, segment_code, subject, question, purchase_stage, consented_at,
                                assigned_facilitator_id, deadline_misses, close_reason, closed_at, tracking_token_hash, created_at, updated_at,
-                               taken_at, take_charge_working_days, answered_at, answer_working_days, answered_on_time)
+                               taken_at, take_charge_working_days, answered_at, answer_working_days, answered_on_time, answer_holder_id)
          SELECT gen_random_uuid(), 'GVB-' || g, c.status, c.kind, 'Camille', 'Acheteur ' || g, 'acheteur' || g || '@bench.example',
                 'Collectivité ' || (g % 5000), (ARRAY['local_authority', 'hospital', 'social_housing', 'other_public', 'state_public_body'])[1 + g % 5],
                 c.department_code, c.network_code, c.segment_code, 'Clauses pour le marché n° ' || g,
@@ -130,7 +130,8 @@ async function seed(): Promise<void> {
                 CASE WHEN answered THEN c.created_at + (c.take_days + c.answer_extra) * interval '1.4 days' END,
                 CASE WHEN answered THEN c.take_days + c.answer_extra END,
                 -- The answer's deadline is 10 working days after taking in charge: most answers make it.
-                CASE WHEN answered THEN c.answer_extra <= 10 END
+                CASE WHEN answered THEN c.answer_extra <= 10 END,
+                CASE WHEN answered THEN f.id END
            FROM closed c
            JOIN bench_facilitators f ON f.network_code = c.network_code AND f.k = c.g % $7
            CROSS JOIN LATERAL (SELECT c.status IN ('answered', 'closed') AND coalesce(c.close_reason, 'answered') IN ('answered', 'no_reply') AS answered) a

@@ -25,7 +25,7 @@ describe('request milestones', () => {
     (
       await t.dataSource.query(
         `SELECT taken_at AS "takenAt", take_charge_working_days AS "take", answered_at AS "answeredAt", answer_working_days AS "answer",
-                answered_on_time AS "onTime"
+                answered_on_time AS "onTime", answer_holder_id AS "holder"
            FROM requests WHERE id = $1`,
         [id],
       )
@@ -75,8 +75,9 @@ describe('request milestones', () => {
     const answered = await row(id);
     expect(answered.answer).toBe('4.00');
     expect(answered.take).toBe('2.25');
-    // Taken on Wednesday, answered two days later: well within the 10 working days.
+    // Taken on Wednesday, answered two days later: well within the 10 working days, by the facilitator holding it.
     expect(answered.onTime).toBe(true);
+    expect(answered.holder).toBe(staff.facilitatorId);
 
     // A later answer (after a reopening) keeps the first one.
     const requests = t.app.get(RequestsRepository);

@@ -31,7 +31,10 @@ export async function seedRequest(
     answer?: number;
     onTime?: boolean;
     misses?: number;
+    /** Holding the request now. */
     facilitatorId?: string;
+    /** Holding it at its first answer (onTime given); facilitatorId when not said. */
+    answerHolderId?: string;
   },
 ): Promise<string> {
   const id = randomUUID();
@@ -39,9 +42,9 @@ export async function seedRequest(
   await dataSource.query(
     `INSERT INTO requests (id, reference, status, kind, buyer_first_name, buyer_last_name, buyer_email, organisation_name, organisation_type,
        department_code, network_code, segment_code, subject, question, purchase_stage, consented_at, tracking_token_hash, created_at,
-       take_charge_working_days, answer_working_days, answered_on_time, deadline_misses, assigned_facilitator_id)
+       take_charge_working_days, answer_working_days, answered_on_time, deadline_misses, assigned_facilitator_id, answer_holder_id)
      VALUES ($1, $2, $3, $4, 'Camille', 'Martin', 'camille@example.org', 'Mairie', 'local_authority', $5, $6, $7, 'Sujet', 'Question',
-       'sourcing', $8, '\\x00', $8, $9, $10, $11, $12, $13)`,
+       'sourcing', $8, '\\x00', $8, $9, $10, $11, $12, $13, $14)`,
     [
       id,
       `GV-2026-9${String(seq).padStart(5, '0')}`,
@@ -56,6 +59,7 @@ export async function seedRequest(
       fields.onTime ?? null,
       fields.misses ?? 0,
       fields.facilitatorId ?? null,
+      fields.onTime === undefined ? null : (fields.answerHolderId ?? fields.facilitatorId ?? null),
     ],
   );
   return id;
@@ -143,8 +147,10 @@ export async function seedIndicators(dataSource: DataSource): Promise<{ facilita
       [randomUUID(), requests[i % 5], facilitatorId, quarter.from, i < 7 ? 'declined' : 'reassigned'],
     );
   }
-  // And 10 of the 30 satisfaction answers on their requests said "yes" (33 %, under the 45 % threshold); 9 of the first
-  // answers to those requests, which they hold, came past their deadline (30 %, past the 20 % threshold).
+  // And 10 of the 30 satisfaction answers on their requests said "yes" (33 %, under the 45 % threshold); 9 of their
+  // first answers came past their deadline (30 %, past the 20 % threshold), 3 of those on requests since transferred
+  // to a colleague: still counted on the facilitator who held them then (otherwise 6 of 27, 22 %).
+  const colleagueId = await insertFacilitator(dataSource, { network: 'aura-ee', firstName: 'Bastien' });
   const mid = `${quarter.from}T12:00:00+02:00`;
   for (let i = 0; i < 30; i++) {
     const requestId = await seedRequest(dataSource, 'aura-ee', '69', mid, {
@@ -152,7 +158,8 @@ export async function seedIndicators(dataSource: DataSource): Promise<{ facilita
       take: 1,
       answer: 2,
       onTime: i >= 9,
-      facilitatorId,
+      facilitatorId: i < 3 ? colleagueId : facilitatorId,
+      answerHolderId: facilitatorId,
     });
     await seedSurvey(dataSource, requestId, 'satisfaction', mid, { usefulness: i < 10 ? 'yes' : 'no' });
     await dataSource.query(`UPDATE surveys SET facilitator_id = $2 WHERE request_id = $1`, [requestId, facilitatorId]);

@@ -201,9 +201,9 @@ export class IndicatorsRepository {
         params,
       ),
       this.read<{ networkCode: string; facilitatorId: string; judged: number; late: number }>(
-        `SELECT f.network_code AS "networkCode", r.assigned_facilitator_id AS "facilitatorId",
+        `SELECT f.network_code AS "networkCode", r.answer_holder_id AS "facilitatorId",
                 count(*)::int AS judged, count(*) FILTER (WHERE NOT r.answered_on_time)::int AS late
-           FROM requests r JOIN facilitators f ON f.id = r.assigned_facilitator_id
+           FROM requests r JOIN facilitators f ON f.id = r.answer_holder_id
           WHERE r.created_at >= ${START('$1')} AND r.created_at < ${END('$2')} AND r.answered_on_time IS NOT NULL
                 ${networkCode ? 'AND f.network_code = $3' : ''}
           GROUP BY 1, 2`,

@@ -151,6 +151,10 @@ export class AdviceRequest {
   @Column({ type: 'boolean', nullable: true })
   answeredOnTime!: boolean | null;
 
+  /** The facilitator holding the request at its first answer, whose deadline answeredOnTime judges (kept through transfers). */
+  @Column({ type: 'uuid', nullable: true })
+  answerHolderId!: string | null;
+
   /** SHA-256 of the tracking token; the token itself is only ever in the buyer's link. */
   @Column({ type: 'bytea' })
   trackingTokenHash!: Buffer;

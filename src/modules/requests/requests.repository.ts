@@ -30,6 +30,8 @@ export interface Milestone {
   workingDays: number;
   /** For the first answer: whether it came within its deadline (answeredOnTime). */
   onTime?: boolean | null;
+  /** For the first answer: the facilitator then holding the request, answerable for that deadline. */
+  holderId?: string | null;
 }
 
 @Injectable()
@@ -146,7 +148,8 @@ export class RequestsRepository {
               take_charge_working_days = CASE WHEN $4::text = 'taken' AND taken_at IS NULL THEN $6::numeric ELSE take_charge_working_days END,
               answered_at = CASE WHEN $4::text = 'answered' AND answered_at IS NULL THEN $5::timestamptz ELSE answered_at END,
               answer_working_days = CASE WHEN $4::text = 'answered' AND answered_at IS NULL THEN $6::numeric ELSE answer_working_days END,
-              answered_on_time = CASE WHEN $4::text = 'answered' AND answered_at IS NULL THEN $7::boolean ELSE answered_on_time END
+              answered_on_time = CASE WHEN $4::text = 'answered' AND answered_at IS NULL THEN $7::boolean ELSE answered_on_time END,
+              answer_holder_id = CASE WHEN $4::text = 'answered' AND answered_at IS NULL THEN $8::uuid ELSE answer_holder_id END
             WHERE id = $1`,
       params: [
         requestId,
@@ -156,6 +159,7 @@ export class RequestsRepository {
         milestone?.at ?? null,
         milestone?.workingDays ?? null,
         milestone?.onTime ?? null,
+        milestone?.holderId ?? null,
       ],
     };
   }

@@ -264,7 +264,11 @@ export class WorkspaceService {
           checked.items,
         ),
         ...prepared.statements,
-        this.requests.statusStatement(request.id, to, null, { ...milestoneOf('answered', locked, now), onTime }),
+        this.requests.statusStatement(request.id, to, null, {
+          ...milestoneOf('answered', locked, now),
+          onTime,
+          holderId: current?.facilitatorId ?? null,
+        }),
         this.requests.eventStatement(this.event(request.id, staff, 'answered', status, to, true)),
         ...this.buyerToldAndTimed(locked),
       ];
