@@ -106,6 +106,15 @@ describe('the animators’ review of evaluations', () => {
     const aura = await tokenOf(animator.id);
     expect(await references(aura)).toEqual([w.requests.a.reference, w.requests.b.reference].sort());
     expect(await references(await tokenOf(admin.id))).toHaveLength(3);
+    // The page as documented in OpenAPI, key for key.
+    const document = await bodyOf(fetch(`${t.url}/api/docs-json`));
+    const documented = (name: string) => Object.keys(document.components.schemas[name].properties).sort();
+    const listed = await bodyOf(api('', aura));
+    expect(document.paths['/api/v1/staff/evaluations'].get.responses['200'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/EvaluationsPageDto',
+    });
+    expect(Object.keys(listed).sort()).toEqual(documented('EvaluationsPageDto'));
+    for (const item of listed.items) expect(Object.keys(item).sort()).toEqual(documented('EvaluationListItemDto'));
     const alix = await tokenOf(alixAccount.id);
     expect(await references(alix)).toEqual([]);
 

@@ -57,6 +57,17 @@ describe('the workspace queue', () => {
     expect(first).toMatchObject({ total: 28, page: 1, pages: 2, counts: { mine: 28, pool: 0 } });
     expect(first.counts.byStatus).toEqual({ assigned: 3, in_progress: 20, awaiting_buyer: 3, answered: 2 });
     expect(first.items).toHaveLength(QUEUE_PAGE_SIZE);
+    // The page as documented in OpenAPI, key for key.
+    const document = await bodyOf(fetch(`${t.url}/api/docs-json`));
+    const documented = (name: string) => Object.keys(document.components.schemas[name].properties).sort();
+    const keys = (value: object) => Object.keys(value).sort();
+    expect(document.paths['/api/v1/staff/requests'].get.responses['200'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/QueuePageDto',
+    });
+    expect(keys(first)).toEqual(documented('QueuePageDto'));
+    expect(keys(first.counts)).toEqual(documented('QueueCountsDto'));
+    for (const item of first.items) expect(keys(item)).toEqual(documented('QueueItemDto'));
+    expect(keys(first.items[0].deadline)).toEqual(documented('QueueDeadlineDto'));
     const second = await list('page=2');
     expect([...first.items, ...second.items].map((i: { reference: string }) => i.reference)).toEqual(expected);
     expect(first.items.slice(0, 4).map((i: { late: boolean; deadline: { kind: string } }) => [i.late, i.deadline.kind])).toEqual([

@@ -7,6 +7,7 @@ import { REQUEST_KINDS } from '../requests/request.types';
 import { SURVEY_WAVES } from '../surveys/survey.types';
 import { EVALUATIONS_PAGE_SIZE, filtersRefused, parseEvaluationFilters, SCORES } from './evaluations.policy';
 import { EvaluationsService } from './evaluations.service';
+import { EvaluationsPageDto } from './dto/evaluations-page.dto';
 
 type Json = Record<string, unknown>;
 
@@ -35,9 +36,12 @@ export class EvaluationsApiController {
   @ApiQuery({ name: 'score', required: false, enum: SCORES, description: 'Appréciation donnée' })
   @ApiQuery({ name: 'reviewed', required: false, enum: ['oui', 'non'], description: 'Revue par un animateur, ou pas encore' })
   @ApiQuery({ name: 'page', required: false, type: Number, description: `À partir de 1, ${EVALUATIONS_PAGE_SIZE} par page` })
-  @ApiOkResponse({ description: 'Une page d’évaluations (demande, questionnaire, réponses, revue), les filtres lus et la pagination' })
+  @ApiOkResponse({
+    type: EvaluationsPageDto,
+    description: 'Une page d’évaluations (demande, questionnaire, réponses, revue) et la pagination',
+  })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Filtre non compris (erreurs par champ)' })
-  async list(@CurrentStaff() staff: StaffPrincipal, @Query() query: Json) {
+  async list(@CurrentStaff() staff: StaffPrincipal, @Query() query: Json): Promise<EvaluationsPageDto> {
     const { filters, errors } = parseEvaluationFilters(query);
     if (errors.length) throw filtersRefused(errors);
     return this.evaluations.list(staff, filters);

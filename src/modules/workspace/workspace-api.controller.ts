@@ -28,6 +28,7 @@ import {
   StaffActionResultDto,
   TextBodyDto,
 } from './dto/staff-action.dto';
+import { QueuePageDto } from './dto/queue-page.dto';
 import { QUEUE_TABS } from './workspace-queue.policy';
 import { WorkspaceService } from './workspace.service';
 
@@ -48,6 +49,7 @@ export class WorkspaceApiController {
   @Get()
   @ApiOperation({ summary: 'Lister les demandes visibles (mes demandes ou la réserve), filtrées, par échéance' })
   @ApiOkResponse({
+    type: QueuePageDto,
     description:
       'Une page : les demandes (référence, acheteur, type, segment, statut, échéance, retard), les compteurs par onglet et statut, la pagination',
   })
@@ -66,7 +68,7 @@ export class WorkspaceApiController {
   @ApiQuery({ name: 'facilitator', required: false, description: 'Identifiant (UUID) du facilitateur qui suit les demandes' })
   @ApiQuery({ name: 'page', required: false, type: Number, description: 'À partir de 1 ; au-delà de la dernière, la dernière' })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Paramètre inconnu ou valeur non comprise (erreurs par champ)' })
-  async list(@CurrentStaff() staff: StaffPrincipal, @Query() query: Json) {
+  async list(@CurrentStaff() staff: StaffPrincipal, @Query() query: Json): Promise<QueuePageDto> {
     const { items, facilitators: _choices, ...rest } = await this.workspace.queue(staff, this.workspace.apiQueueFilters(query));
     return { ...rest, items: items.map(({ id: _id, ...item }) => item) };
   }

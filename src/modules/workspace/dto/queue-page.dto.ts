@@ -1,0 +1,77 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { PageDto } from '../../../common/page.dto';
+import { REQUEST_KINDS, REQUEST_STATUSES, RequestKind, RequestStatus } from '../../requests/request.types';
+
+/** One page of the workspace's queue as the JSON API lists it (GET /api/v1/staff/requests), for OpenAPI. */
+export class QueueDeadlineDto {
+  @ApiProperty({ enum: ['take_charge', 'answer'], description: 'Prise en charge (confiée) ou réponse (en cours)' })
+  kind!: 'take_charge' | 'answer';
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  dueAt!: Date;
+}
+
+export class QueueItemDto {
+  @ApiProperty({ example: 'GV-2026-000123' })
+  reference!: string;
+
+  @ApiProperty({ enum: REQUEST_STATUSES })
+  status!: RequestStatus;
+
+  @ApiProperty({ enum: REQUEST_KINDS })
+  kind!: RequestKind;
+
+  @ApiProperty({ example: 'Fournitures de bureau et loi AGEC' })
+  subject!: string;
+
+  @ApiProperty({ example: 'Camille Martin', description: 'Vide une fois les données personnelles effacées' })
+  buyerName!: string;
+
+  @ApiProperty({ example: 'Département de l’Isère', description: 'Vide une fois les données personnelles effacées' })
+  organisationName!: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Effacement des données personnelles' })
+  anonymisedAt!: Date | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'Dominique Durand', description: 'Qui suit la demande ; null dans la réserve' })
+  facilitatorName!: string | null;
+
+  @ApiProperty({ example: '38', description: 'Code INSEE du département' })
+  departmentCode!: string;
+
+  @ApiProperty({ example: 'office_supplies' })
+  segmentCode!: string;
+
+  @ApiProperty({ type: String, format: 'date-time', description: 'Dépôt de la demande' })
+  createdAt!: Date;
+
+  @ApiProperty({ type: QueueDeadlineDto, nullable: true, description: 'L’échéance qui s’applique maintenant, s’il y en a une' })
+  deadline!: QueueDeadlineDto | null;
+
+  @ApiProperty({ description: 'Échéance dépassée' })
+  late!: boolean;
+}
+
+export class QueueCountsDto {
+  @ApiProperty({ description: 'Demandes non clôturées de l’onglet « mes demandes »' })
+  mine!: number;
+
+  @ApiProperty({ description: 'Demandes en réserve, sans facilitateur' })
+  pool!: number;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+    example: { assigned: 3, in_progress: 20 },
+    description: 'Dans l’onglet lu, le nombre de demandes par statut (les statuts sans demande sont absents)',
+  })
+  byStatus!: Partial<Record<RequestStatus, number>>;
+}
+
+export class QueuePageDto extends PageDto {
+  @ApiProperty({ type: [QueueItemDto], description: 'Échéance la plus proche d’abord (les retards en tête), puis les plus anciennes' })
+  items!: QueueItemDto[];
+
+  @ApiProperty({ type: QueueCountsDto })
+  counts!: QueueCountsDto;
+}
