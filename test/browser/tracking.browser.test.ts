@@ -62,6 +62,23 @@ describe.each([
     );
     await page.goto(link);
     expect(await page.locator('#statut').textContent()).toBe('Répondue');
+    // Each message's card is as tall as its content (DSFR cards fill their grid cell: a whole column here).
+    const slack = await page
+      .locator('.gv-message')
+      .evaluateAll((cards) =>
+        cards.map(
+          (card) =>
+            card.getBoundingClientRect().bottom - card.querySelector('.fr-card__content')!.lastElementChild!.getBoundingClientRect().bottom,
+        ),
+      );
+    expect(slack).toHaveLength(3);
+    for (const gap of slack) expect(gap).toBeLessThan(80);
+    // The answer reads first, then the help that goes with it.
+    const answer = page.locator('.gv-message').nth(2);
+    const textBottom = (await answer.locator('.gv-message-body').boundingBox())!;
+    expect((await answer.getByRole('heading', { name: 'Pour aller plus loin' }).boundingBox())!.y).toBeGreaterThan(
+      textBottom.y + textBottom.height - 1,
+    );
     const legal = page.locator('.gv-help-item[data-type="regulation"] a');
     expect(await legal.getAttribute('href')).toMatch(/^https:\/\/www\.legifrance\.gouv\.fr\//);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /Exemple de DCE\.pdf/ }).click()]);
