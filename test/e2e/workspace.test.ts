@@ -174,6 +174,41 @@ describe('the facilitator workspace', () => {
     expect(history).not.toMatch(/taken_in_charge|internal_note|>answered</);
   });
 
+  it('closes with a message to the buyer, shown escaped on the request page; an over-long one writes nothing', async () => {
+    const { reference, client } = await assigned();
+    await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/prise-en-charge`, {});
+    const close = (fields: Record<string, string>) =>
+      client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/cloture`, fields);
+
+    const tooLong = await close({ reason: 'redirected', message: 'x'.repeat(10_001) });
+    expect(tooLong.status).toBe(400);
+    const refused = await tooLong.text();
+    expect(refused).toContain('Le texte ne doit pas dépasser 10000 caractères.');
+    expect(refused).toContain('href="#f-close-message"');
+    expect(await status(reference)).toEqual({ status: 'in_progress', close_reason: null });
+    expect(
+      await t.dataSource.query(`SELECT 1 FROM request_messages m JOIN requests r ON r.id = m.request_id WHERE r.reference = $1`, [
+        reference,
+      ]),
+    ).toEqual([]);
+
+    const message = `Votre question relève de la CCI de votre département. ${XSS}`;
+    expect((await close({ reason: 'redirected', message: `  ${message}\n` })).status).toBe(303);
+    expect(await status(reference)).toEqual({ status: 'closed', close_reason: 'redirected' });
+    const page = await (await client.get(`/espace/demandes/${reference}`)).text();
+    expect(page).toContain('Message de clôture');
+    expect(page).toMatch(/<li>Clôturée le \d+ \S+ \d{4} à \d{2}:\d{2}<\/li>/);
+    expect(page).toContain('Votre question relève de la CCI de votre département.');
+    expect(page).not.toContain(XSS);
+
+    const [{ id }] = await t.dataSource.query(`SELECT id FROM requests WHERE reference = $1`, [reference]);
+    const conversation = await t.dataSource.query(
+      `SELECT kind, author_type AS "authorType", body FROM request_messages WHERE request_id = $1`,
+      [id],
+    );
+    expect(conversation).toEqual([{ kind: 'closing_message', authorType: 'staff', body: message }]);
+  });
+
   it('refuses a form without its CSRF token, and a move the state forbids (409)', async () => {
     const { reference, client } = await assigned();
     expect((await client.post(`/espace/demandes/${reference}/notes`, { body: 'x' })).status).toBe(400);

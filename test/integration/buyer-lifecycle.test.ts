@@ -1,14 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import { Clock } from '../../src/common/clock';
 import { runAsOne } from '../../src/database/sql-statement';
+import type { StaffPrincipal } from '../../src/modules/accounts/accounts.types';
 import { AutoCloseService } from '../../src/modules/auto-close/auto-close.service';
 import { LifecycleSweepService } from '../../src/modules/auto-close/lifecycle-sweep.service';
 import { BuyerNotificationsService } from '../../src/modules/buyer-notifications/buyer-notifications.service';
 import { helpItemOf } from '../../src/modules/requests/request-message.types';
 import { RequestsRepository } from '../../src/modules/requests/requests.repository';
+import { WorkspaceService } from '../../src/modules/workspace/workspace.service';
 import { QueueService } from '../../src/queue/queue.service';
 import { mailsTo, staffWrites, submittedAndTaken, TrackedTestRequest } from '../support/conversation';
 import { samplePdf } from '../support/sample-files';
-import { flushQueues, TestApp, useTestApp, waitFor } from '../support/test-app';
+import { bodyOf, flushQueues, TestApp, useTestApp, waitFor } from '../support/test-app';
 
 const DEBOUNCE_SECONDS = 1;
 const DAY_MS = 86_400_000;
@@ -103,6 +106,37 @@ describe('buyer e-mails (debounced, never twice) and automatic closure', () => {
     expect(mail.html_body).toContain('<strong>l’article</strong>');
     expect(mail.html_body).not.toContain('<script>alert(1)</script>');
     expect(mail.html_body).toContain('&lt;script&gt;');
+  });
+
+  it('closing with a message: the buyer reads it, escaped, in the e-mail and in the tracking API', async () => {
+    const request = await submittedAndTaken(t, 20);
+    const staff: StaffPrincipal = {
+      id: randomUUID(),
+      email: 'facilitateur@example.org',
+      firstName: 'Dominique',
+      lastName: 'Test',
+      role: 'facilitator',
+      facilitatorId: request.facilitatorId,
+      networkCodes: ['aura-ee'],
+    };
+    const message = 'Adressez-vous à la CCI de l’Isère, qui accompagne les entreprises. <b>Bonne suite</b>';
+    await t.app.get(WorkspaceService).close(staff, request.reference, 'redirected', message);
+
+    const recipient = 'camille.martin+20@example.fr';
+    await waitFor(async () => (await buyerMails()).some((m) => m.recipient === recipient), 10_000, 'courriel à l’acheteur');
+    const mail = (await buyerMails()).find((m) => m.recipient === recipient)!;
+    expect(mail.subject).toBe(`Votre demande ${request.reference} : demande clôturée — Guichet vert`);
+    expect(mail.text_body).toContain('Motif : Réorientée (hors du champ du guichet).');
+    expect(mail.text_body).toContain(message);
+    expect(mail.html_body).toContain('Adressez-vous à la CCI de l’Isère, qui accompagne les entreprises. &lt;b&gt;Bonne suite&lt;/b&gt;');
+
+    const tracked = await bodyOf(
+      fetch(`${t.url}/api/v1/requests/${request.reference}`, { headers: { 'x-tracking-token': request.token } }),
+    );
+    expect(tracked.status).toBe('closed');
+    expect(tracked.conversation).toEqual([
+      expect.objectContaining({ kind: 'closing_message', kindLabel: 'Message de clôture', fromBuyer: false, body: message }),
+    ]);
   });
 
   it('a job delivered again, or the sweep after it, sends nothing more', async () => {

@@ -96,6 +96,7 @@ export class BuyerNotificationsService {
     const conversation = await this.messages.messagesOf(request.id, 'buyer', manager);
     const link = trackingLinkOf(this.config, request);
     const latest = (kind: MessageKind) => [...conversation].reverse().find((m) => m.kind === kind) ?? null;
+    const lastWord = conversation.at(-1);
     return this.mail.prepare({
       requestId: request.id,
       template: 'buyer-update',
@@ -114,6 +115,8 @@ export class BuyerNotificationsService {
           statusLabel: change.kind === 'other' && change.toStatus ? STATUS_LABELS[change.toStatus] : null,
           question: change.kind === 'question' ? latest('clarification_question')?.body : null,
           answer: change.kind === 'answer' ? answerView(latest('answer')) : null,
+          // A closing message is the conversation's last word: a reopening needs the buyer's reply after it.
+          message: change.kind === 'closed' && lastWord?.kind === 'closing_message' ? lastWord.body : null,
         })),
       },
     });

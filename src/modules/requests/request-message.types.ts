@@ -5,6 +5,7 @@ export const MESSAGE_KINDS = [
   'answer',
   'buyer_reply',
   'buyer_information',
+  'closing_message',
   'internal_note',
 ] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
@@ -16,6 +17,7 @@ export const BUYER_VISIBLE_KINDS: readonly MessageKind[] = [
   'answer',
   'buyer_reply',
   'buyer_information',
+  'closing_message',
 ];
 
 export const MESSAGE_KIND_LABELS: Record<MessageKind, string> = {
@@ -24,6 +26,7 @@ export const MESSAGE_KIND_LABELS: Record<MessageKind, string> = {
   answer: 'Réponse',
   buyer_reply: 'Réponse de l’acheteur',
   buyer_information: 'Information ajoutée par l’acheteur',
+  closing_message: 'Message de clôture',
   internal_note: 'Note interne',
 };
 

@@ -171,10 +171,10 @@ export class WorkspaceApiController {
   })
   @ApiBody({ type: CloseBodyDto })
   @ApiOkResponse({ type: StaffActionResultDto })
-  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Motif absent ou inconnu' })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Motif absent ou inconnu, message trop long' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Motif impossible dans l’état actuel de la demande' })
   async close(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string, @Body() body: Json = {}) {
-    await this.workspace.close(staff, reference, body.reason);
+    await this.workspace.close(staff, reference, body.reason, body.message);
     return this.status(staff, reference);
   }
 

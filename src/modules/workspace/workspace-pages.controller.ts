@@ -154,7 +154,7 @@ export class WorkspacePagesController {
       reference,
       'close',
       body,
-      () => this.workspace.close(staff, reference, body.reason),
+      () => this.workspace.close(staff, reference, body.reason, body.message),
       doneAt(reference, 'cloture'),
     );
   }

@@ -275,12 +275,17 @@ export class WorkspaceService {
     });
   }
 
-  /** Closed with a reason; the facilitator's place is freed and the pools they serve may drain. */
-  async close(staff: StaffPrincipal, reference: string, reason: unknown): Promise<void> {
+  /**
+   * Closed with a reason and, if written, a message the buyer reads with the news (where to turn after a redirection,
+   * which request goes on for a duplicate); the facilitator's place is freed and the pools they serve may drain.
+   */
+  async close(staff: StaffPrincipal, reference: string, reason: unknown, message?: unknown): Promise<void> {
     const request = await this.find(staff, reference);
     if (!isHolder(staff, request) && !canReassign(staff, request)) throw new NotFound();
     const chosen = CLOSE_REASONS.find((r) => r === reason);
-    if (!chosen) throw new ValidationFailed([{ field: 'reason', message: 'Choisissez le motif de clôture.' }]);
+    const errors: FieldError[] = chosen ? [] : [{ field: 'reason', message: 'Choisissez le motif de clôture.' }];
+    const text = optionalText(message, 'message', errors);
+    if (errors.length || !chosen) throw new ValidationFailed(errors);
     const networks = request.assignedFacilitatorId ? await this.routingRepository.networksServedBy(request.assignedFacilitatorId) : [];
     await this.act(
       request.id,
@@ -288,6 +293,7 @@ export class WorkspaceService {
       async (status, to, manager) => {
         const current = await this.routingRepository.currentAssignment(manager, request.id);
         return [
+          ...(text ? this.messageStatements(request.id, staff, 'closing_message', text) : []),
           this.requests.statusStatement(request.id, to, chosen),
           this.requests.eventStatement({
             ...this.event(request.id, staff, 'closed', status, to, true),
@@ -395,6 +401,13 @@ function requiredText(value: unknown, field: string, missing: string): string {
   if (!text) throw new ValidationFailed([{ field, message: missing }]);
   if (text.length > TEXT_MAX) throw new ValidationFailed([{ field, message: `Le texte ne doit pas dépasser ${TEXT_MAX} caractères.` }]);
   return text;
+}
+
+/** Trimmed text, or null when blank; an over-long text adds its field error. */
+function optionalText(value: unknown, field: string, errors: FieldError[]): string | null {
+  const text = typeof value === 'string' ? value.trim() : '';
+  if (text.length > TEXT_MAX) errors.push({ field, message: `Le texte ne doit pas dépasser ${TEXT_MAX} caractères.` });
+  return text || null;
 }
 
 /** Items from JSON (an array) or a form (`items[0][type]`… parsed as an object or array); blank form slots are dropped. */

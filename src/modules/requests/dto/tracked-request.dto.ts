@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { HELP_ITEM_TYPES, MESSAGE_KINDS, REFERRAL_TARGETS } from '../request-message.types';
+import { HELP_ITEM_TYPES, BUYER_VISIBLE_KINDS, REFERRAL_TARGETS } from '../request-message.types';
 import { REQUEST_KINDS, REQUEST_STATUSES } from '../request.types';
 
 /**
@@ -70,7 +70,7 @@ export class TrackedHelpItemDto {
 }
 
 export class TrackedMessageDto {
-  @ApiProperty({ enum: MESSAGE_KINDS })
+  @ApiProperty({ enum: BUYER_VISIBLE_KINDS })
   kind!: string;
 
   @ApiProperty({ example: 'Réponse' })

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { HELP_ITEM_TYPES, REFERRAL_TARGETS } from '../../requests/request-message.types';
 import { CLOSE_REASONS, REQUEST_STATUSES } from '../../requests/request.types';
 import { DECLINE_REASONS, TEXT_MAX } from '../workspace.service';
@@ -47,6 +47,13 @@ export class DeclineBodyDto {
 export class CloseBodyDto {
   @ApiProperty({ enum: CLOSE_REASONS, description: '`answered` une fois répondue seulement' })
   reason!: string;
+
+  @ApiPropertyOptional({
+    maxLength: TEXT_MAX,
+    description:
+      'Message à l’acheteur, joint à la clôture (page de suivi et courriel) : vers qui se tourner après une réorientation, quelle demande se poursuit pour un doublon',
+  })
+  message?: string;
 }
 
 export class ErasureBodyDto {
