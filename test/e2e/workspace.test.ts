@@ -359,6 +359,9 @@ describe('the facilitator workspace', () => {
     expect(fields).toEqual(expect.arrayContaining(['body', 'items[0].peerConsent']));
     expect((await call(`/${reference}/notes`, { body: 'note' })).status).toBe(201);
     expect((await bodyOf(call(`/${reference}/clarification`, { body: 'Précisez' }))).status).toBe('awaiting_buyer');
+    const notText = await call(`/${reference}/close`, { reason: 'withdrawn', message: 42 });
+    expect(notText.status).toBe(400);
+    expect((await notText.json()).errors).toEqual([{ field: 'message', message: 'Écrivez un texte.' }]);
     const closed = await bodyOf(call(`/${reference}/close`, { reason: 'withdrawn' }));
     expect(closed).toEqual({ reference, status: 'closed', closeReason: 'withdrawn' });
     // The answers and the bodies are those OpenAPI documents.

@@ -403,8 +403,9 @@ function requiredText(value: unknown, field: string, missing: string): string {
   return text;
 }
 
-/** Trimmed text, or null when blank; an over-long text adds its field error. */
+/** Trimmed text, or null when absent or blank; anything but a string, or an over-long text, adds its field error. */
 function optionalText(value: unknown, field: string, errors: FieldError[]): string | null {
+  if (value !== undefined && value !== null && typeof value !== 'string') errors.push({ field, message: 'Écrivez un texte.' });
   const text = typeof value === 'string' ? value.trim() : '';
   if (text.length > TEXT_MAX) errors.push({ field, message: `Le texte ne doit pas dépasser ${TEXT_MAX} caractères.` });
   return text || null;
