@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { plainToInstance } from 'class-transformer';
 import { IsDefined, IsInt, IsString, MinLength, ValidateNested, validateSync, ValidationError } from 'class-validator';
 import { ValidationFailed } from './errors/app-errors';
-import { flattenValidationErrors, isCalendarDay, isUuid, trimStrings, validateBody } from './validation';
+import { flattenValidationErrors, isCalendarDay, isUuid, trimStrings, typedText, validateBody } from './validation';
 
 function error(property: string, constraints?: Record<string, string>, children: ValidationError[] = []): ValidationError {
   return Object.assign(new ValidationError(), { property, constraints, children });
@@ -116,6 +116,20 @@ describe('flattenValidationErrors', () => {
     ])('%s', (_label, plain, expected) => {
       expect(check(plain)).toEqual(expected);
     });
+  });
+});
+
+describe('typedText', () => {
+  it.each([
+    ['a browser’s line breaks', ' Bonjour,\r\nVoici.\r\n\r\nCordialement ', 'Bonjour,\nVoici.\n\nCordialement'],
+    ['an API client’s', 'a\nb', 'a\nb'],
+    ['an old Mac’s', 'a\rb', 'a\nb'],
+    ['blank', ' \r\n\t ', ''],
+    ['a number', 42, ''],
+    ['null', null, ''],
+    ['an array', ['a'], ''],
+  ])('keeps %s as stored text', (_label, input, expected) => {
+    expect(typedText(input)).toBe(expected);
   });
 });
 

@@ -29,12 +29,17 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   return result;
 }
 
+/** Typed text as stored: trimmed, its line breaks in one form ("\r\n" from browsers); "" for anything but a string. */
+export function typedText(value: unknown): string {
+  return typeof value === 'string' ? value.replace(/\r\n?/g, '\n').trim() : '';
+}
+
 /**
  * Trims every string of a parsed body, so "  " counts as empty and "38 " as "38", and gives line
  * breaks one form: browsers send "\r\n", API clients usually "\n".
  */
 export function trimStrings(value: unknown): unknown {
-  if (typeof value === 'string') return value.replace(/\r\n?/g, '\n').trim();
+  if (typeof value === 'string') return typedText(value);
   if (Array.isArray(value)) return value.map(trimStrings);
   if (value && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, trimStrings(v)]));

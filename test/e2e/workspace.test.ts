@@ -192,8 +192,9 @@ describe('the facilitator workspace', () => {
       ]),
     ).toEqual([]);
 
-    const message = `Votre question relève de la CCI de votre département. ${XSS}`;
-    expect((await close({ reason: 'redirected', message: `  ${message}\n` })).status).toBe(303);
+    const message = `Votre question relève de la CCI de votre département.\n${XSS}`;
+    // As a browser sends it: line breaks as CRLF, stored as LF like every other text.
+    expect((await close({ reason: 'redirected', message: `  ${message.replace('\n', '\r\n')}\r\n` })).status).toBe(303);
     expect(await status(reference)).toEqual({ status: 'closed', close_reason: 'redirected' });
     const page = await (await client.get(`/espace/demandes/${reference}`)).text();
     expect(page).toContain('Message de clôture');

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { AppError, NotFound, ValidationFailed } from '../../common/errors/app-errors';
-import { isUuid } from '../../common/validation';
+import { isUuid, typedText } from '../../common/validation';
 import { AppConfig } from '../../config/app-config';
 import { runAsOne, SqlStatement } from '../../database/sql-statement';
 import type { StaffPrincipal } from '../accounts/accounts.types';
@@ -65,7 +65,7 @@ export class EvaluationsService {
 
   /** Marks it reviewed (again, if the note changes), with an optional internal note. */
   async review(staff: StaffPrincipal, id: string, note: unknown): Promise<void> {
-    const text = typeof note === 'string' ? note.replace(/\r\n/g, '\n').trim() : '';
+    const text = typedText(note);
     // Checked once access is: for anyone else the evaluation does not exist, whatever they send.
     await this.act(staff, id, 'review', (evaluation, now) => {
       if (text.length > NOTE_MAX)

@@ -5,6 +5,7 @@ import { AppConfig } from '../../config/app-config';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-errors';
 import { hmac, uuidFromDigest } from '../../common/tokens';
+import { typedText } from '../../common/validation';
 import { runAsOne, SqlStatement } from '../../database/sql-statement';
 import { MailService } from '../mail/mail.service';
 import { RoutingRepository } from '../routing/routing.repository';
@@ -202,7 +203,7 @@ export class TrackingActionsService {
 
 /** The buyer's text: required, trimmed, within limits; a French field error otherwise. */
 export function validMessage(value: unknown): string {
-  const text = typeof value === 'string' ? value.replace(/\r\n/g, '\n').trim() : '';
+  const text = typedText(value);
   const problem = !text
     ? 'Écrivez votre message.'
     : text.length < BUYER_MESSAGE_MIN

@@ -1,4 +1,5 @@
 import type { FieldError } from '../../common/errors/app-errors';
+import { typedText } from '../../common/validation';
 import {
   CONTRACT_OUTCOMES,
   ContractOutcome,
@@ -141,7 +142,7 @@ export function checkAnswers(wave: SurveyWave, body: Record<string, unknown>): A
     answers.reuseConsent = body.reuseConsent === 'yes' || body.reuseConsent === true;
   }
 
-  const comment = text(body.comment).replace(/\r\n/g, '\n');
+  const comment = typedText(body.comment);
   if (comment.length > COMMENT_MAX)
     fail('comment', `Votre commentaire fait au plus ${COMMENT_MAX} caractères (il en fait ${comment.length}).`);
   answers.comment = comment || null;

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { AppError, FieldError, NotFound, ValidationFailed } from '../../common/errors/app-errors';
+import { typedText } from '../../common/validation';
 import { AutoCloseService } from '../auto-close/auto-close.service';
 import { BuyerNotificationsService } from '../buyer-notifications/buyer-notifications.service';
 import { AppConfig } from '../../config/app-config';
@@ -237,7 +238,7 @@ export class WorkspaceService {
     const request = await this.holderOnly(staff, reference);
     nextStatus({ status: request.status as RequestStatus }, 'answer');
     const errors: FieldError[] = [];
-    const text = typeof input.body === 'string' ? input.body.trim() : '';
+    const text = typedText(input.body);
     if (!text) errors.push({ field: 'body', message: 'Écrivez votre réponse.' });
     else if (text.length > TEXT_MAX) errors.push({ field: 'body', message: `La réponse ne doit pas dépasser ${TEXT_MAX} caractères.` });
     const messageId = randomUUID();
@@ -397,7 +398,7 @@ function pageChanged(): AppError {
 }
 
 function requiredText(value: unknown, field: string, missing: string): string {
-  const text = typeof value === 'string' ? value.trim() : '';
+  const text = typedText(value);
   if (!text) throw new ValidationFailed([{ field, message: missing }]);
   if (text.length > TEXT_MAX) throw new ValidationFailed([{ field, message: `Le texte ne doit pas dépasser ${TEXT_MAX} caractères.` }]);
   return text;
@@ -406,7 +407,7 @@ function requiredText(value: unknown, field: string, missing: string): string {
 /** Trimmed text, or null when absent or blank; anything but a string, or an over-long text, adds its field error. */
 function optionalText(value: unknown, field: string, errors: FieldError[]): string | null {
   if (value !== undefined && value !== null && typeof value !== 'string') errors.push({ field, message: 'Écrivez un texte.' });
-  const text = typeof value === 'string' ? value.trim() : '';
+  const text = typedText(value);
   if (text.length > TEXT_MAX) errors.push({ field, message: `Le texte ne doit pas dépasser ${TEXT_MAX} caractères.` });
   return text || null;
 }
