@@ -64,6 +64,9 @@ describe('similar answered requests', () => {
     const page = await bodyOf(fetch(`${t.url}/api/v1/staff/requests/${shown}`, { headers: { authorization: animator } }));
     expect(page.similarRequests.map((r: { reference: string }) => r.reference)).toEqual([sameSegment, otherSegment]);
     expect(page.similarRequests[0]).toMatchObject({ subject: 'Enveloppes et papeterie', facilitatorName: 'Sacha Morel' });
+    const schemas = (await bodyOf(fetch(`${t.url}/api/docs-json`))).components.schemas;
+    for (const similar of page.similarRequests)
+      expect(Object.keys(similar).sort()).toEqual(Object.keys(schemas.SimilarRequestDto.properties).sort());
 
     // The facilitator sees only the requests they hold: their own earlier answer, not their colleague's.
     const holder = await insertStaff(t.dataSource, { role: 'facilitator', facilitatorId, networks: ['aura-ee'] });

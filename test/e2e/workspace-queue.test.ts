@@ -340,6 +340,13 @@ describe('the workspace queue', () => {
     expect(seen).toContain(`/espace/demandes/${earlier}`);
     expect(seen).toContain(`/espace/demandes/${colleagues}`);
     expect(seen).not.toContain(`/espace/demandes/${current}"`);
+    // The same list in the API, as OpenAPI documents it.
+    const token = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
+    const detail = await bodyOf(fetch(`${t.url}/api/v1/staff/requests/${current}`, { headers: { authorization: token } }));
+    expect(detail.buyerRequests.map((r: { reference: string }) => r.reference).sort()).toEqual([earlier, colleagues].sort());
+    const schemas = (await bodyOf(fetch(`${t.url}/api/docs-json`))).components.schemas;
+    for (const other of detail.buyerRequests)
+      expect(Object.keys(other).sort()).toEqual(Object.keys(schemas.SameBuyerRequestDto.properties).sort());
     // Alone with their address: no list.
     expect(await (await client.get(`/espace/demandes/${stranger}`)).text()).not.toContain('Autres demandes de cet acheteur');
   });

@@ -339,6 +339,19 @@ describe('the facilitator workspace', () => {
     );
     expect(file.fileName).toBe('DCE.pdf');
     expect(Buffer.compare(file.content, samplePdf())).toBe(0);
+
+    // The request as the API shows it, help items and files included, key for key as OpenAPI documents them.
+    const detail = await bodyOf(fetch(`${t.url}/api/v1/staff/requests/${reference}`, { headers: { authorization: token } }));
+    const schemas = (await bodyOf(fetch(`${t.url}/api/docs-json`))).components.schemas;
+    const documented = (name: string) => Object.keys(schemas[name].properties).sort();
+    const keys = (value: object) => Object.keys(value).sort();
+    const [answered] = detail.messages;
+    expect(answered.items.map((i: { type: string }) => i.type)).toEqual(['tender_file', 'regulation']);
+    for (const item of answered.items) expect(keys(item)).toEqual(documented('StaffHelpItemDto'));
+    expect(keys(answered.items[0].attachment)).toEqual(documented('StaffFileDto'));
+    expect(keys(answered.items[1].legalReference)).toEqual(documented('TrackedLegalReferenceDto'));
+    expect(detail.attachments).toHaveLength(1);
+    expect(keys(detail.attachments[0])).toEqual(documented('StaffAttachmentDto'));
   });
 
   it('offers the same actions to scripts with a bearer token', async () => {
@@ -379,6 +392,16 @@ describe('the facilitator workspace', () => {
     );
     const detail = await bodyOf(call(`/${reference}`));
     expect(detail.request.status).toBe('closed');
+    const show = document.paths['/api/v1/staff/requests/{reference}'].get;
+    expect(show.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/StaffRequestPageDto' });
+    const documented = (name: string) => Object.keys(document.components.schemas[name].properties).sort();
+    const keys = (value: object) => Object.keys(value).sort();
+    expect(keys(detail)).toEqual(documented('StaffRequestPageDto'));
+    expect(keys(detail.request)).toEqual(documented('StaffRequestDto'));
+    expect(keys(detail.deadlines)).toEqual(documented('RequestDeadlinesDto'));
+    expect(keys(detail.actions)).toEqual(documented('PermittedActionsDto'));
+    for (const event of detail.history) expect(keys(event)).toEqual(documented('HistoryEventDto'));
+    for (const message of detail.messages) expect(keys(message)).toEqual(documented('StaffMessageDto'));
     expect(detail.messages.map((m: { kind: string }) => m.kind)).toEqual(['internal_note', 'clarification_question']);
   });
 });

@@ -29,6 +29,7 @@ import {
   TextBodyDto,
 } from './dto/staff-action.dto';
 import { QueuePageDto } from './dto/queue-page.dto';
+import { StaffRequestPageDto } from './dto/staff-request-page.dto';
 import { QUEUE_TABS } from './workspace-queue.policy';
 import { WorkspaceService } from './workspace.service';
 
@@ -78,8 +79,8 @@ export class WorkspaceApiController {
     summary: 'Consulter une demande',
     description: 'La demande, son acheteur, ses échanges et notes, pièces jointes, historique, actions possibles.',
   })
-  @ApiOkResponse({ description: 'La demande et ce que la page montre' })
-  async show(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string) {
+  @ApiOkResponse({ type: StaffRequestPageDto, description: 'La demande et ce que la page montre' })
+  async show(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string): Promise<StaffRequestPageDto> {
     const { request, ...page } = await this.workspace.requestPage(staff, reference);
     const { id: _id, assignmentId: _assignment, ...shown } = request;
     return { request: shown, ...page };

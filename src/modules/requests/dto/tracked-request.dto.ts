@@ -14,7 +14,8 @@ export class TrackedLegalReferenceDto {
   url!: string;
 }
 
-export class TrackedFileDto {
+/** A file as every reader sees it; the buyer's and the staff's views add how to reach it. */
+export class FileDto {
   @ApiProperty({ example: 'guide-achats-durables.pdf' })
   fileName!: string;
 
@@ -23,7 +24,9 @@ export class TrackedFileDto {
 
   @ApiProperty({ description: 'Taille en octets', example: 482113 })
   size!: number;
+}
 
+export class TrackedFileDto extends FileDto {
   @ApiProperty({ description: 'Chemin de téléchargement, à appeler avec le jeton de suivi (paramètre t)' })
   downloadPath!: string;
 }

@@ -1,0 +1,314 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { FileDto, TrackedLegalReferenceDto } from '../../requests/dto/tracked-request.dto';
+import { HELP_ITEM_TYPES, MESSAGE_KINDS, REFERRAL_TARGETS } from '../../requests/request-message.types';
+import { CLOSE_REASONS, ORGANISATION_TYPES, PURCHASE_STAGES, REQUEST_KINDS, REQUEST_STATUSES } from '../../requests/request.types';
+
+/** A request as staff read it through the JSON API (GET /api/v1/staff/requests/{reference}), for OpenAPI. */
+const nullableInstant = (description: string) => ({ type: String, format: 'date-time', nullable: true, description });
+const nullableText = (description?: string) => ({ type: String, nullable: true, description });
+
+export class StaffRequestDto {
+  @ApiProperty({ example: 'GV-2026-000123' })
+  reference!: string;
+
+  @ApiProperty({ enum: REQUEST_STATUSES })
+  status!: string;
+
+  @ApiProperty({ type: String, enum: CLOSE_REASONS, nullable: true })
+  closeReason!: string | null;
+
+  @ApiProperty({ enum: REQUEST_KINDS })
+  kind!: string;
+
+  @ApiProperty({ example: 'aura-ee' })
+  networkCode!: string;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'Le facilitateur qui suit la demande' })
+  assignedFacilitatorId!: string | null;
+
+  @ApiProperty(nullableText('Son nom'))
+  facilitatorName!: string | null;
+
+  @ApiProperty({ description: 'Vide une fois les données personnelles effacées, comme les cinq champs suivants' })
+  buyerFirstName!: string;
+
+  @ApiProperty()
+  buyerLastName!: string;
+
+  @ApiProperty()
+  buyerEmail!: string;
+
+  @ApiProperty(nullableText())
+  buyerPhone!: string | null;
+
+  @ApiProperty()
+  organisationName!: string;
+
+  @ApiProperty({ enum: ORGANISATION_TYPES })
+  organisationType!: string;
+
+  @ApiProperty(nullableText('14 chiffres'))
+  siret!: string | null;
+
+  @ApiProperty({ example: '38' })
+  departmentCode!: string;
+
+  @ApiProperty({ example: 'office_supplies' })
+  segmentCode!: string;
+
+  @ApiProperty()
+  subject!: string;
+
+  @ApiProperty()
+  question!: string;
+
+  @ApiProperty({ enum: PURCHASE_STAGES })
+  purchaseStage!: string;
+
+  @ApiProperty({ type: String, nullable: true, example: '120000', description: 'Euros HT, en entier écrit en chiffres' })
+  estimatedAmount!: string | null;
+
+  @ApiProperty({ type: String, format: 'date', nullable: true, description: 'Réponse souhaitée pour ce jour' })
+  neededBy!: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  createdAt!: Date;
+
+  @ApiProperty(nullableInstant('Clôture'))
+  closedAt!: Date | null;
+
+  @ApiProperty(nullableInstant('Première réponse (gardée si l’acheteur a fait rouvrir la demande)'))
+  answeredAt!: Date | null;
+
+  @ApiProperty(nullableInstant('Effacement des données personnelles'))
+  anonymisedAt!: Date | null;
+
+  @ApiProperty(nullableInstant('Prise en charge attendue avant'))
+  takeChargeDueAt!: Date | null;
+
+  @ApiProperty(nullableInstant('Prise en charge'))
+  takenAt!: Date | null;
+}
+
+export class RequestDeadlinesDto {
+  @ApiProperty(nullableInstant('Prise en charge attendue avant'))
+  takeChargeDueAt!: Date | null;
+
+  @ApiProperty(nullableInstant('Réponse attendue avant (jours ouvrés, attentes de l’acheteur déduites)'))
+  answerDueAt!: Date | null;
+
+  @ApiProperty({ description: 'Délai de réponse suspendu : en attente de la précision de l’acheteur' })
+  paused!: boolean;
+
+  @ApiProperty({ description: 'L’échéance qui s’applique maintenant est dépassée' })
+  late!: boolean;
+}
+
+export class HistoryEventDto {
+  @ApiProperty({ type: String, enum: REQUEST_STATUSES, nullable: true })
+  fromStatus!: string | null;
+
+  @ApiProperty({ type: String, enum: REQUEST_STATUSES, nullable: true })
+  toStatus!: string | null;
+
+  @ApiProperty({ example: 'taken_in_charge' })
+  type!: string;
+
+  @ApiProperty({ enum: ['buyer', 'staff', 'system'] })
+  actorType!: string;
+
+  @ApiProperty(nullableText('Motif, en clair ou en code'))
+  reason!: string | null;
+
+  @ApiProperty({ description: 'Montré à l’acheteur sur sa page de suivi' })
+  isPublic!: boolean;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  createdAt!: Date;
+
+  @ApiProperty(nullableText('Le membre du personnel qui a agi'))
+  actorName!: string | null;
+}
+
+export class StaffFileDto extends FileDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+}
+
+/** A help item as stored: the fields its type uses are set, the others null. */
+export class StaffHelpItemDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ description: 'Rang dans la réponse, à partir de 0' })
+  position!: number;
+
+  @ApiProperty({ enum: HELP_ITEM_TYPES })
+  type!: string;
+
+  @ApiProperty(nullableText())
+  title!: string | null;
+
+  @ApiProperty(nullableText())
+  url!: string | null;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  attachmentId!: string | null;
+
+  @ApiProperty(nullableText())
+  legalReferenceCode!: string | null;
+
+  @ApiProperty(nullableText())
+  peerName!: string | null;
+
+  @ApiProperty(nullableText())
+  peerOrganisation!: string | null;
+
+  @ApiProperty(nullableText())
+  peerContact!: string | null;
+
+  @ApiProperty({ type: Boolean, nullable: true })
+  peerConsent!: boolean | null;
+
+  @ApiProperty({ type: String, enum: REFERRAL_TARGETS, nullable: true })
+  referralTarget!: string | null;
+
+  @ApiProperty(nullableText())
+  details!: string | null;
+
+  @ApiProperty({ type: TrackedLegalReferenceDto, nullable: true })
+  legalReference!: TrackedLegalReferenceDto | null;
+
+  @ApiProperty({ type: StaffFileDto, nullable: true })
+  attachment!: StaffFileDto | null;
+}
+
+export class StaffMessageDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ enum: MESSAGE_KINDS })
+  kind!: string;
+
+  @ApiProperty({ enum: ['buyer', 'staff'] })
+  authorType!: string;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  authorId!: string | null;
+
+  @ApiProperty({ description: 'Texte ; celui du personnel en Markdown simple' })
+  body!: string;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  createdAt!: Date;
+
+  @ApiProperty({ type: [StaffHelpItemDto], description: 'Éléments d’aide d’une réponse' })
+  items!: StaffHelpItemDto[];
+
+  @ApiProperty(nullableText('Le membre du personnel qui l’a écrit'))
+  authorName!: string | null;
+}
+
+export class StaffAttachmentDto extends StaffFileDto {
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'Le message qui le porte' })
+  messageId!: string | null;
+
+  @ApiProperty({ enum: ['buyer', 'staff'] })
+  uploadedByType!: string;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  createdAt!: Date;
+}
+
+export class SameBuyerRequestDto {
+  @ApiProperty({ example: 'GV-2026-000098' })
+  reference!: string;
+
+  @ApiProperty()
+  subject!: string;
+
+  @ApiProperty({ enum: REQUEST_STATUSES })
+  status!: string;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  createdAt!: Date;
+}
+
+export class SimilarRequestDto {
+  @ApiProperty({ example: 'GV-2026-000042' })
+  reference!: string;
+
+  @ApiProperty()
+  subject!: string;
+
+  @ApiProperty({ example: 'office_supplies' })
+  segmentCode!: string;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  answeredAt!: Date;
+
+  @ApiProperty(nullableText('Qui la suivait à sa réponse'))
+  facilitatorName!: string | null;
+}
+
+/** What this reader may do now: each action's endpoint refuses otherwise. */
+export class PermittedActionsDto {
+  @ApiProperty()
+  takeCharge!: boolean;
+
+  @ApiProperty()
+  decline!: boolean;
+
+  @ApiProperty()
+  clarify!: boolean;
+
+  @ApiProperty()
+  answer!: boolean;
+
+  @ApiProperty({ enum: CLOSE_REASONS, isArray: true, description: 'Motifs de clôture possibles ; vide : pas de clôture' })
+  closeReasons!: string[];
+
+  @ApiProperty()
+  note!: boolean;
+
+  @ApiProperty()
+  transfer!: boolean;
+
+  @ApiProperty()
+  split!: boolean;
+
+  @ApiProperty()
+  reassign!: boolean;
+
+  @ApiProperty()
+  takeFromPool!: boolean;
+
+  @ApiProperty({ description: 'Effacer les données personnelles de l’acheteur (demande clôturée)' })
+  erase!: boolean;
+}
+
+export class StaffRequestPageDto {
+  @ApiProperty({ type: StaffRequestDto })
+  request!: StaffRequestDto;
+
+  @ApiProperty({ type: RequestDeadlinesDto })
+  deadlines!: RequestDeadlinesDto;
+
+  @ApiProperty({ type: [HistoryEventDto], description: 'Toute l’histoire, la plus ancienne d’abord' })
+  history!: HistoryEventDto[];
+
+  @ApiProperty({ type: [StaffMessageDto], description: 'Échanges et notes internes, les plus anciens d’abord' })
+  messages!: StaffMessageDto[];
+
+  @ApiProperty({ type: [StaffAttachmentDto] })
+  attachments!: StaffAttachmentDto[];
+
+  @ApiProperty({ type: [SameBuyerRequestDto], description: 'Les autres demandes du même acheteur que vous voyez' })
+  buyerRequests!: SameBuyerRequestDto[];
+
+  @ApiProperty({ type: [SimilarRequestDto], description: 'Des demandes proches déjà répondues, à réutiliser' })
+  similarRequests!: SimilarRequestDto[];
+
+  @ApiProperty({ type: PermittedActionsDto })
+  actions!: PermittedActionsDto;
+}
