@@ -219,10 +219,13 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     expect(await state(request)).toEqual({ status: 'in_progress', close_reason: null });
     const [{ open_count }] = await t.dataSource.query(`SELECT open_count FROM facilitators WHERE id = $1`, [request.facilitatorId]);
     expect(open_count).toBe(1);
-    const current = await t.dataSource.query(`SELECT facilitator_id FROM request_assignments WHERE request_id = $1 AND ended_at IS NULL`, [
-      request.id,
-    ]);
-    expect(current).toEqual([{ facilitator_id: request.facilitatorId }]);
+    // Taken in charge again at once, with a new answer deadline ahead.
+    const current = await t.dataSource.query(
+      `SELECT facilitator_id, taken_at IS NOT NULL AS taken, answer_due_at > now() AS due
+         FROM request_assignments WHERE request_id = $1 AND ended_at IS NULL`,
+      [request.id],
+    );
+    expect(current).toEqual([{ facilitator_id: request.facilitatorId, taken: true, due: true }]);
   });
 
   it('withdraws after a confirmation page: closed as withdrawn, the facilitator told and their place freed', async () => {

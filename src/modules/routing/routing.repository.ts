@@ -241,6 +241,29 @@ export class RoutingRepository {
     };
   }
 
+  /**
+   * An assignment taken in charge from the start (a reopening gives the request back to its facilitator): one
+   * INSERT, since an UPDATE beside it in runAsOne's statement would not see the new row.
+   */
+  insertTakenAssignmentStatement(assignment: NewAssignment, takenAt: Date, answer: AnswerDeadline): SqlStatement {
+    return {
+      sql: `INSERT INTO request_assignments (id, request_id, facilitator_id, assigned_at, take_charge_due_at, take_charge_reminder_at,
+                                             taken_at, answer_due_at, answer_reminder_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      params: [
+        assignment.id,
+        assignment.requestId,
+        assignment.facilitatorId,
+        assignment.assignedAt,
+        assignment.takeChargeDueAt,
+        assignment.takeChargeReminderAt,
+        takenAt,
+        answer.dueAt,
+        answer.reminderAt,
+      ],
+    };
+  }
+
   async currentAssignment(manager: EntityManager, requestId: string): Promise<CurrentAssignment | null> {
     const rows = await manager.query(
       `SELECT id, request_id AS "requestId", facilitator_id AS "facilitatorId", take_charge_due_at AS "takeChargeDueAt",

@@ -241,13 +241,13 @@ export class RoutingService {
    */
   reclaimStatements(requestId: string, departmentCode: string, facilitatorId: string): SqlStatement[] {
     const now = this.clock.now();
-    const id = randomUUID();
     return [
       this.routing.claimCapacityStatement(new Map([[facilitatorId, 1]]), now),
-      this.routing.insertAssignmentsStatement([
-        { id, requestId, facilitatorId, assignedAt: now, takeChargeDueAt: now, takeChargeReminderAt: null },
-      ]),
-      this.takenStatement(id, departmentCode, now),
+      this.routing.insertTakenAssignmentStatement(
+        { id: randomUUID(), requestId, facilitatorId, assignedAt: now, takeChargeDueAt: now, takeChargeReminderAt: null },
+        now,
+        this.answerDeadline(now, [], departmentCode, now),
+      ),
     ];
   }
 
