@@ -149,6 +149,8 @@ describe('permission matrix of the staff endpoints', () => {
     { method: 'POST', route: '/espace/demandes/:reference/precision', body: { body: '' }, expected: holderOnly('page', 400) },
     { method: 'POST', route: '/espace/demandes/:reference/reponse', multipart: true, expected: holderOnly('page', 400) },
     { method: 'POST', route: '/espace/demandes/:reference/cloture', body: {}, expected: seers('page', 400) },
+    // Reopening an open request: refused by its state (409) for those who may reopen, 404 for everyone else.
+    { method: 'POST', route: '/espace/demandes/:reference/reouverture', expected: seers('page', 409) },
     // Erasure on the buyer's request: the network's side only; unconfirmed here (400) before any state is looked at.
     { method: 'POST', route: '/espace/demandes/:reference/effacement', body: {}, expected: network('page', 400) },
     // Dispatch pages.
@@ -199,6 +201,7 @@ describe('permission matrix of the staff endpoints', () => {
     { method: 'POST', route: '/api/v1/staff/requests/:reference/clarification', body: {}, expected: holderOnly('api', 400) },
     { method: 'POST', route: '/api/v1/staff/requests/:reference/answer', body: {}, expected: holderOnly('api', 400) },
     { method: 'POST', route: '/api/v1/staff/requests/:reference/close', body: {}, expected: seers('api', 400) },
+    { method: 'POST', route: '/api/v1/staff/requests/:reference/reopen', expected: seers('api', 409) },
     { method: 'POST', route: '/api/v1/staff/requests/:reference/erase-personal-data', body: {}, expected: network('api', 400) },
     // Dispatch API.
     { method: 'POST', route: '/api/v1/staff/requests/:ref/transfer', body: {}, expected: seers('api', 400) },

@@ -210,6 +210,62 @@ describe('the facilitator workspace', () => {
     expect(conversation).toEqual([{ kind: 'closing_message', authorType: 'staff', body: message }]);
   });
 
+  it('reopens a closure made by mistake: back in progress to its facilitator, with a new answer deadline', async () => {
+    const { reference, client, facilitatorId } = await assigned();
+    await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/prise-en-charge`, {});
+    const page = () => client.get(`/espace/demandes/${reference}`).then((r) => r.text());
+    expect(await page()).not.toContain('Rouvrir la demande');
+    await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/cloture`, { reason: 'duplicate' });
+    const openCount = async () =>
+      (await t.dataSource.query(`SELECT open_count AS n FROM facilitators WHERE id = $1`, [facilitatorId]))[0].n;
+    expect(await openCount()).toBe(0);
+
+    expect(await page()).toContain('Rouvrir la demande');
+    const reopened = await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/reouverture`, {});
+    expect(reopened.status).toBe(303);
+    expect(reopened.headers.get('location')).toBe(`/espace/demandes/${reference}?fait=reouverture`);
+    expect(await status(reference)).toEqual({ status: 'in_progress', close_reason: null });
+    expect(await openCount()).toBe(1);
+    const assignments = await t.dataSource.query(
+      `SELECT ra.facilitator_id AS "facilitatorId", ra.ended_at AS "endedAt", ra.taken_at IS NOT NULL AS taken, ra.answer_due_at > now() AS due
+         FROM request_assignments ra JOIN requests r ON r.id = ra.request_id WHERE r.reference = $1 ORDER BY ra.assigned_at`,
+      [reference],
+    );
+    expect(assignments.filter((a: { endedAt: Date | null }) => a.endedAt === null)).toEqual([
+      { facilitatorId, endedAt: null, taken: true, due: true },
+    ]);
+    const html = await (await client.get(reopened.headers.get('location')!)).text();
+    expect(html).toContain('La demande est rouverte');
+    expect(html).toContain('Rouverte');
+    expect(html).not.toContain('Rouvrir la demande');
+    // Open again: a second reopening is refused by its state.
+    expect((await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/reouverture`, {})).status).toBe(409);
+  });
+
+  it('never reopens the buyer’s withdrawal, nor a request nobody held (409, in French)', async () => {
+    const { reference, staff } = await assigned();
+    const token = `Bearer ${await t.app.get(StaffAuthService).createApiToken(staff.id, 'tests')}`;
+    const call = (path: string, body: unknown = {}) =>
+      fetch(`${t.url}/api/v1/staff/requests/${reference}${path}`, {
+        method: 'POST',
+        headers: { authorization: token, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect((await call('/close', { reason: 'withdrawn' })).status).toBe(200);
+    const withdrawn = await call('/reopen');
+    expect(withdrawn.status).toBe(409);
+    expect((await withdrawn.json()).message).toContain('L’acheteur a retiré cette demande');
+
+    await t.dataSource.query(`UPDATE requests SET close_reason = 'redirected', assigned_facilitator_id = NULL WHERE reference = $1`, [
+      reference,
+    ]);
+    const admin = `Bearer ${await t.app.get(StaffAuthService).createApiToken((await insertStaff(t.dataSource, { role: 'admin' })).id, 'tests')}`;
+    const nobody = await fetch(`${t.url}/api/v1/staff/requests/${reference}/reopen`, { method: 'POST', headers: { authorization: admin } });
+    expect(nobody.status).toBe(409);
+    expect((await nobody.json()).message).toContain('Aucun facilitateur ne suivait cette demande');
+    expect(await status(reference)).toEqual({ status: 'closed', close_reason: 'redirected' });
+  });
+
   it('refuses a form without its CSRF token, and a move the state forbids (409)', async () => {
     const { reference, client } = await assigned();
     expect((await client.post(`/espace/demandes/${reference}/notes`, { body: 'x' })).status).toBe(400);

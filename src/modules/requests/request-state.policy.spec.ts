@@ -23,6 +23,7 @@ const MATRIX: Record<Exclude<RequestAction, 'close'>, string> = {
   split: '                  -          -          assigned  in_progress  -              -         -',
   reassign: '               -          assigned   assigned  assigned     assigned       -         -',
   reroute: '                -          submitted  submitted submitted    submitted      -         -',
+  reopen: '                 -          -          -         -            -              -         in_progress',
 };
 
 /** Close reasons: the statuses each is allowed from. */
@@ -76,13 +77,14 @@ describe('request state machine', () => {
   });
 
   it.each([
-    ['answered', true],
-    ['no_reply', true],
-    ['redirected', false],
-    ['duplicate', false],
-    ['withdrawn', false],
-  ] as const)('a buyer’s reply reopens a request closed as %s: %s', (closeReason, reopens) => {
-    expect(transition({ status: 'closed', closeReason }, 'buyer_replied_to_answer').allowed).toBe(reopens);
+    ['answered', true, true],
+    ['no_reply', true, true],
+    ['redirected', false, true],
+    ['duplicate', false, true],
+    ['withdrawn', false, false],
+  ] as const)('a request closed as %s: the buyer’s reply reopens it %s, staff may reopen it %s', (closeReason, byReply, byStaff) => {
+    expect(transition({ status: 'closed', closeReason }, 'buyer_replied_to_answer').allowed).toBe(byReply);
+    expect(transition({ status: 'closed', closeReason }, 'reopen').allowed).toBe(byStaff);
   });
 
   it('refuses with a conflict carrying a French message', () => {
@@ -102,7 +104,7 @@ describe('request state machine', () => {
     ['in_progress', 'facilitator', ['request_clarification', 'answer', 'close', 'transfer', 'split']],
     ['assigned', 'facilitator', ['take_charge', 'close', 'transfer', 'split']],
     ['answered', 'facilitator', ['close']],
-    ['closed', 'facilitator', []],
+    ['closed', 'facilitator', ['reopen']],
     ['awaiting_buyer', 'buyer', ['buyer_clarified', 'withdraw']],
     ['answered', 'buyer', ['buyer_replied_to_answer', 'withdraw']],
     ['in_progress', 'buyer', ['buyer_added_information', 'withdraw']],

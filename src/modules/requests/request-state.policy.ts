@@ -11,6 +11,8 @@
  *   whether the reply window is still open is the caller's decision (it knows the calendar).
  * - the buyer may add information (a forgotten detail) while nothing is asked of them and no answer came yet:
  *   submitted to in progress; the status stays. Awaiting them, they give the precision; answered, they reply.
+ * - staff may reopen a closure made by mistake, whatever its reason but the buyer's own withdrawal: the request
+ *   goes back in progress to the facilitator who held it (the caller checks there is one, and data not erased).
  */
 import { AppError } from '../../common/errors/app-errors';
 import {
@@ -41,6 +43,7 @@ export const ACTION_ACTORS: Record<RequestAction, ActionActor> = {
   split: 'facilitator',
   reassign: 'animator',
   reroute: 'animator',
+  reopen: 'facilitator',
 };
 
 export const OPEN_STATUSES: readonly RequestStatus[] = ['submitted', 'unassigned', 'assigned', 'in_progress', 'awaiting_buyer', 'answered'];
@@ -77,6 +80,7 @@ const MOVES: Record<Exclude<RequestAction, 'close'>, { from: readonly RequestSta
   split: { from: ['assigned', 'in_progress'], to: 'same' },
   reassign: { from: ['unassigned', 'assigned', 'in_progress', 'awaiting_buyer'], to: 'assigned' },
   reroute: { from: ['unassigned', 'assigned', 'in_progress', 'awaiting_buyer'], to: 'submitted' },
+  reopen: { from: ['closed'], to: 'in_progress' },
 };
 
 export type Transition = { allowed: true; to: RequestStatus } | { allowed: false; message: string };
@@ -101,6 +105,9 @@ export function transition(request: RequestState, action: RequestAction, reason?
     !REOPENABLE_CLOSE_REASONS.includes(request.closeReason as CloseReason)
   ) {
     return refuse('Cette demande est clôturée : déposez une nouvelle demande si vous avez une autre question.');
+  }
+  if (action === 'reopen' && request.closeReason === 'withdrawn') {
+    return refuse('L’acheteur a retiré cette demande : elle ne se rouvre pas ; il peut en déposer une nouvelle.');
   }
   return { allowed: true, to: move.to === 'same' ? status : move.to };
 }

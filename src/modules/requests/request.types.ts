@@ -89,6 +89,7 @@ export const ACTION_LABELS = {
   split: 'Scinder en plusieurs demandes',
   reassign: 'Confier à un autre facilitateur',
   reroute: 'Remettre en attribution automatique',
+  reopen: 'Rouvrir',
 } as const;
 export type RequestAction = keyof typeof ACTION_LABELS;
 export const REQUEST_ACTIONS = Object.keys(ACTION_LABELS) as RequestAction[];

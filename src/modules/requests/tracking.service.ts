@@ -23,6 +23,7 @@ const EVENT_LABELS: Record<string, string> = {
   buyer_added_information: 'Vous avez ajouté une information',
   withdrawn: 'Vous avez retiré votre demande',
   auto_closed: 'Clôturée à la fin du délai de réponse',
+  reopened: 'Rouverte : le facilitateur reprend votre demande',
   [HANDED_OVER_EVENT]: 'Transmise à un autre facilitateur',
 };
 

@@ -15,6 +15,7 @@ const EVENT_LABELS: Record<string, string> = {
   buyer_replied: 'Réponse de l’acheteur, demande rouverte',
   buyer_added_information: 'Information ajoutée par l’acheteur',
   closed: 'Clôturée',
+  reopened: 'Rouverte',
   auto_closed: 'Clôturée automatiquement',
   withdrawn: 'Retirée par l’acheteur',
   internal_note: 'Note interne',

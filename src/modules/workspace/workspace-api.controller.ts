@@ -179,6 +179,22 @@ export class WorkspaceApiController {
     return this.status(staff, reference);
   }
 
+  @Post(':reference/reopen')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Rouvrir une demande clôturée par erreur',
+    description: 'Par le facilitateur qui la suivait ou son réseau : elle revient en cours chez ce facilitateur, l’acheteur est prévenu.',
+  })
+  @ApiOkResponse({ type: StaffActionResultDto })
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description: 'Demande ouverte, retirée par l’acheteur, sans facilitateur ou aux données effacées',
+  })
+  async reopen(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string) {
+    await this.workspace.reopen(staff, reference);
+    return this.status(staff, reference);
+  }
+
   /** The buyer's right to erasure: `{"confirm": true}`; a closed request only, by its network's animators or an admin. */
   @Post(':reference/erase-personal-data')
   @HttpCode(200)

@@ -159,6 +159,11 @@ export class WorkspacePagesController {
     );
   }
 
+  @Post('demandes/:reference/reouverture')
+  async reopen(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string, @Res() res: Response) {
+    await this.perform(res, staff, reference, null, {}, () => this.workspace.reopen(staff, reference), doneAt(reference, 'reouverture'));
+  }
+
   @Post('demandes/:reference/effacement')
   async erase(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string, @Body() body: Form = {}, @Res() res: Response) {
     await this.perform(

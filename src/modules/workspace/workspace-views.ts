@@ -60,6 +60,7 @@ const DONE_NOTICES: Record<string, string> = {
   precision: 'Votre question est envoyée à l’acheteur. Le délai de réponse est suspendu jusqu’à sa précision.',
   reponse: 'Votre réponse est envoyée à l’acheteur.',
   cloture: 'La demande est clôturée.',
+  reouverture: 'La demande est rouverte : elle est de nouveau en cours, chez le facilitateur qui la suivait. L’acheteur est prévenu.',
   transfert: 'La demande est transférée : elle est de nouveau attribuée, selon son nouveau type.',
   scission: 'La demande est scindée : les nouvelles demandes sont attribuées chacune de leur côté, l’acheteur est prévenu.',
   reaffectation: 'La demande est réaffectée.',

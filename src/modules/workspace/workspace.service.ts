@@ -54,6 +54,8 @@ export interface PermittedActions {
   takeFromPool: boolean;
   /** Erase the buyer's personal data now, on their request: a closed request, by its network's animators or an admin. */
   erase: boolean;
+  /** Undo a closure made by mistake (not the buyer's withdrawal): back to the facilitator who held it. */
+  reopen: boolean;
 }
 
 export interface AnswerInput {
@@ -168,13 +170,18 @@ export class WorkspaceService {
       attachments,
       buyerRequests,
       similarRequests,
-      actions: this.permitted(staff, { ...visible, status: request.status }),
+      actions: this.permitted(staff, {
+        ...visible,
+        status: request.status,
+        closeReason: request.closeReason,
+        anonymisedAt: request.anonymisedAt,
+      }),
     };
   }
 
-  permitted(staff: StaffPrincipal, request: Visible): PermittedActions {
+  permitted(staff: StaffPrincipal, request: Visible & { closeReason: CloseReason | null; anonymisedAt: Date | null }): PermittedActions {
     const holder = isHolder(staff, request);
-    const possible = new Set<RequestAction>(allowedActions({ status: request.status as RequestStatus }));
+    const possible = new Set<RequestAction>(allowedActions({ status: request.status as RequestStatus, closeReason: request.closeReason }));
     return {
       takeCharge: holder && possible.has('take_charge'),
       decline: holder && possible.has('take_charge'),
@@ -187,6 +194,11 @@ export class WorkspaceService {
       reassign: canReassign(staff, request) && possible.has('reassign'),
       takeFromPool: canTakeFromPool(staff, request),
       erase: canReassign(staff, request) && request.status === 'closed',
+      reopen:
+        (holder || canReassign(staff, request)) &&
+        possible.has('reopen') &&
+        request.assignedFacilitatorId !== null &&
+        request.anonymisedAt === null,
     };
   }
 
@@ -318,6 +330,33 @@ export class WorkspaceService {
   }
 
   /**
+   * A closure made by mistake, undone by the holder or the network: the request goes back in progress to the
+   * facilitator who held it (their place taken again, a new answer deadline), its surveys are called off and the
+   * buyer is told it is being handled again.
+   */
+  async reopen(staff: StaffPrincipal, reference: string): Promise<void> {
+    const request = await this.find(staff, reference);
+    if (!isHolder(staff, request) && !canReassign(staff, request)) throw new NotFound();
+    await this.dataSource.transaction(async (manager) => {
+      const locked = await this.requests.lockForChange(manager, request.id);
+      if (!locked) throw new NotFound();
+      const to = nextStatus(locked, 'reopen');
+      if (locked.anonymisedAt) throw refused('Les données de cette demande sont effacées : elle ne peut plus être rouverte.');
+      if (!locked.assignedFacilitatorId) {
+        throw refused('Aucun facilitateur ne suivait cette demande : faites-la déposer de nouveau par l’acheteur.');
+      }
+      const now = this.clock.now();
+      await runAsOne(manager, [
+        this.requests.statusStatement(locked.id, to),
+        this.requests.eventStatement(this.event(locked.id, staff, 'reopened', locked.status, to, true)),
+        ...this.routing.reclaimStatements(locked.id, locked.departmentCode, locked.assignedFacilitatorId),
+        ...this.surveys.cancelStatements(locked.id),
+        ...this.buyerNotifications.scheduleStatements(locked.id, now),
+      ]);
+    });
+  }
+
+  /**
    * The buyer asked, through their network, that their data be erased: its animators (or an admin) do it at once,
    * once the request is closed, after ticking a confirmation (it cannot be undone).
    */
@@ -393,7 +432,11 @@ function isHolder(staff: StaffPrincipal, request: RequestScope): boolean {
 }
 
 function pageChanged(): AppError {
-  const message = 'Cette action n’est plus possible : la demande a changé entre-temps. Rechargez la page.';
+  return refused('Cette action n’est plus possible : la demande a changé entre-temps. Rechargez la page.');
+}
+
+/** A move the request's state does not allow now (409), with the French reason. */
+function refused(message: string): AppError {
   return new AppError('conflict', message, [{ field: 'action', message }]);
 }
 

@@ -285,6 +285,9 @@ export class PermittedActionsDto {
 
   @ApiProperty({ description: 'Effacer les données personnelles de l’acheteur (demande clôturée)' })
   erase!: boolean;
+
+  @ApiProperty({ description: 'Rouvrir une clôture faite par erreur (sauf retrait par l’acheteur)' })
+  reopen!: boolean;
 }
 
 export class StaffRequestPageDto {
