@@ -1,6 +1,7 @@
 import { StaffAuthService } from '../../src/modules/accounts/staff-auth.service';
 import { HELP_ITEM_FIELDS } from '../../src/modules/requests/help-item.policy';
 import { CLOSE_REASONS } from '../../src/modules/requests/request.types';
+import { mailsTo } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
 import { samplePdf, sampleExe } from '../support/sample-files';
 import { bearerFor, csrfIn, insertStaff, StaffClient } from '../support/staff';
@@ -211,7 +212,7 @@ describe('the facilitator workspace', () => {
   });
 
   it('reopens a closure made by mistake: back in progress to its facilitator, with a new answer deadline', async () => {
-    const { reference, client, facilitatorId } = await assigned();
+    const { reference, client, facilitatorId, network } = await assigned();
     await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/prise-en-charge`, {});
     const page = () => client.get(`/espace/demandes/${reference}`).then((r) => r.text());
     expect(await page()).not.toContain('Rouvrir la demande');
@@ -240,6 +241,22 @@ describe('the facilitator workspace', () => {
     expect(html).not.toContain('Rouvrir la demande');
     // Open again: a second reopening is refused by its state.
     expect((await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/reouverture`, {})).status).toBe(409);
+    // The holder reopened it: no e-mail to themselves. Closed again, then reopened by the network: they are told.
+    expect(await mailsTo(t, 'request-reopened')).toEqual([]);
+    await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/cloture`, { reason: 'redirected' });
+    const animator = await bearerFor(t, { role: 'animator', networks: [network] });
+    const byNetwork = await fetch(`${t.url}/api/v1/staff/requests/${reference}/reopen`, {
+      method: 'POST',
+      headers: { authorization: animator },
+    });
+    expect(await byNetwork.json()).toEqual({ reference, status: 'in_progress', closeReason: null });
+    const [{ email }] = await t.dataSource.query(`SELECT email FROM facilitators WHERE id = $1`, [facilitatorId]);
+    const [mail] = await mailsTo(t, 'request-reopened');
+    expect(mail.recipient).toBe(email);
+    expect(mail.subject).toBe(`Demande ${reference} rouverte : elle vous revient`);
+    expect(mail.text_body).toContain('a été rouverte par Sam Essai'); // insertStaff's name
+    expect(mail.text_body).toContain(`/espace/demandes/${reference}`);
+    expect(await openCount()).toBe(1);
   });
 
   it('never reopens the buyer’s withdrawal, nor a request nobody held (409, in French)', async () => {

@@ -12,6 +12,7 @@ import { OutboxRepository } from '../../queue/outbox.repository';
 import { canReassign, canTakeFromPool, RequestScope, visibleNetworks } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { AttachmentsService, UploadedFile } from '../attachments/attachments.service';
+import { MailService } from '../mail/mail.service';
 import { milestoneOf } from '../requests/milestone.policy';
 import { ReferenceService } from '../reference/reference.service';
 import { answerDueAt, answeredOnTime, pausesFromHistory } from '../requests/answer-deadline.policy';
@@ -84,6 +85,7 @@ export class WorkspaceService {
     private readonly autoClose: AutoCloseService,
     private readonly surveys: SurveysService,
     private readonly retention: RetentionService,
+    private readonly mail: MailService,
     private readonly clock: Clock,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
@@ -331,8 +333,8 @@ export class WorkspaceService {
 
   /**
    * A closure made by mistake, undone by the holder or the network: the request goes back in progress to the
-   * facilitator who held it (their place taken again, a new answer deadline), its surveys are called off and the
-   * buyer is told it is being handled again.
+   * facilitator who held it (their place taken again, a new answer deadline, an e-mail when someone else reopened
+   * it), its surveys are called off and the buyer is told it is being handled again.
    */
   async reopen(staff: StaffPrincipal, reference: string): Promise<void> {
     const request = await this.find(staff, reference);
@@ -346,12 +348,30 @@ export class WorkspaceService {
         throw refused('Aucun facilitateur ne suivait cette demande : faites-la déposer de nouveau par l’acheteur.');
       }
       const now = this.clock.now();
+      const facilitator = isHolder(staff, request)
+        ? null
+        : await this.routingRepository.facilitatorContact(manager, locked.assignedFacilitatorId);
       await runAsOne(manager, [
         this.requests.statusStatement(locked.id, to),
         this.requests.eventStatement(this.event(locked.id, staff, 'reopened', locked.status, to, true)),
         ...this.routing.reclaimStatements(locked.id, locked.departmentCode, locked.assignedFacilitatorId),
         ...this.surveys.cancelStatements(locked.id),
         ...this.buyerNotifications.scheduleStatements(locked.id, now),
+        ...(facilitator
+          ? this.mail.prepare({
+              requestId: locked.id,
+              template: 'request-reopened',
+              recipient: facilitator.email,
+              subject: `Demande ${locked.reference} rouverte : elle vous revient`,
+              context: {
+                firstName: facilitator.firstName,
+                reference: locked.reference,
+                subject: locked.subject,
+                reopenedBy: `${staff.firstName} ${staff.lastName}`.trim(),
+                actionUrl: `${this.config.PUBLIC_URL}/espace/demandes/${encodeURIComponent(locked.reference)}`,
+              },
+            })
+          : []),
       ]);
     });
   }
