@@ -25,6 +25,7 @@ import { IndicatorsModule } from './modules/reporting/indicators.module';
 import { RequestsModule } from './modules/requests/requests.module';
 import { RetentionWorkerModule } from './modules/retention/retention.module';
 import { WorkspaceModule } from './modules/workspace/workspace.module';
+import { AnswerTemplatesModule } from './modules/answer-templates/answer-templates.module';
 import { TrackingModule } from './modules/requests/tracking.module';
 import { AutoCloseProcessor } from './modules/auto-close/auto-close.processor';
 import { AutoCloseModule, AutoCloseWorkerModule } from './modules/auto-close/auto-close.module';
@@ -88,6 +89,7 @@ class WorkerRoleModule {}
     MetricsModule,
     AttachmentsModule,
     WorkspaceModule,
+    AnswerTemplatesModule,
     DispatchModule,
     SurveyPagesModule,
     EvaluationsModule,

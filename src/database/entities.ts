@@ -1,3 +1,4 @@
+import { AnswerTemplate } from '../modules/answer-templates/answer-template.entity';
 import { Department, LegalReference, Network, Region, Segment } from '../modules/reference/reference.entities';
 import { AdviceRequest, RequestEvent } from '../modules/requests/request.entities';
 import { MailMessage } from '../modules/mail/mail-message.entity';
@@ -36,4 +37,5 @@ export const ENTITIES = [
   AccountLink,
   ThrottleEvent,
   Survey,
+  AnswerTemplate,
 ];

@@ -133,6 +133,11 @@ describe('permission matrix of the staff endpoints', () => {
       accountId: target.id,
       tokenId,
       absenceId: randomUUID(),
+      templateId: (
+        await t.dataSource.query(
+          `INSERT INTO answer_templates (id, network_code, title, body) VALUES (gen_random_uuid(), 'aura-ee', 'Loi AGEC', 'Texte') RETURNING id`,
+        )
+      )[0].id,
     };
   });
 
@@ -185,6 +190,13 @@ describe('permission matrix of the staff endpoints', () => {
       // Someone else's token does not exist for them; its owner's revocation is tested in accounts.test.ts.
       expected: answers('page', { holder: 303, peer: 404, stranger: 404, animator: 404, foreignAnimator: 404, admin: 404 }),
     },
+    // Answer templates: each animator their networks', admins all; a template outside them does not exist.
+    { method: 'GET', route: '/espace/modeles', expected: managers('page', 200) },
+    { method: 'POST', route: '/espace/modeles', body: {}, expected: managers('page', 400) },
+    { method: 'GET', route: '/espace/modeles/:id', expected: network('page', 200) },
+    { method: 'POST', route: '/espace/modeles/:id', body: {}, expected: network('page', 400) },
+    // An unknown template (deleting the real one would change the rows after it): 404 to all, facilitators by role.
+    { method: 'POST', route: '/espace/modeles/:id/suppression', expected: everyone('page', 404) },
     { method: 'GET', route: '/espace/comptes', expected: managers('page', 200) },
     { method: 'POST', route: '/espace/comptes', body: {}, expected: managers('page', 400) },
     {
@@ -258,6 +270,8 @@ describe('permission matrix of the staff endpoints', () => {
       .replace(/facilitators\/:id/, `facilitators/${ids.facilitatorId}`)
       .replace(/facilitateurs\/:id/, `facilitateurs/${ids.facilitatorId}`)
       .replace(/:absenceId/, ids.absenceId)
+      .replace(/modeles\/:id\/suppression/, `modeles/${ids.absenceId}/suppression`)
+      .replace(/modeles\/:id/, `modeles/${ids.templateId}`)
       .replace(/evaluations\/:id/, `evaluations/${ids.evaluationId}`);
   }
 

@@ -34,6 +34,7 @@ describe('staff navigation', () => {
       'Évaluations /espace/evaluations',
       'Indicateurs /espace/indicateurs',
       'Facilitateurs /espace/facilitateurs (true)',
+      'Modèles de réponse /espace/modeles',
       'Comptes /espace/comptes',
     ]);
     expect(navigationOf(await (await asAnimator.get('/espace')).text())[0]).toBe('Demandes /espace (page)');

@@ -29,6 +29,7 @@ describe('staffNavigation', () => {
         'Évaluations /espace/evaluations',
         'Indicateurs /espace/indicateurs',
         'Facilitateurs /espace/facilitateurs',
+        'Modèles de réponse /espace/modeles',
         'Comptes /espace/comptes',
       ],
     ],
@@ -40,6 +41,7 @@ describe('staffNavigation', () => {
         'Évaluations /espace/evaluations',
         'Indicateurs /espace/indicateurs',
         'Facilitateurs /espace/facilitateurs',
+        'Modèles de réponse /espace/modeles',
         'Comptes /espace/comptes',
       ],
     ],
@@ -60,6 +62,7 @@ describe('staffNavigation', () => {
     ['one’s own record', facilitator, '/espace/facilitateurs/f1/fiche', 'Ma fiche', 'page'],
     ['one’s absences', facilitator, '/espace/facilitateurs/f1/absences', 'Mes absences', 'page'],
     ['the accounts', admin, '/espace/comptes', 'Comptes', 'page'],
+    ['a template being edited', animator, '/espace/modeles/abc', 'Modèles de réponse', 'true'],
   ])('marks %s', (_label, staff, path, label, current) => {
     expect(
       staffNavigation(staff, path)

@@ -36,6 +36,7 @@ export function staffNavigation(staff: Pick<StaffPrincipal, 'role' | 'facilitato
       : [
           { label: 'Indicateurs', href: '/espace/indicateurs', contains: under('/espace/indicateurs') },
           { label: 'Facilitateurs', href: '/espace/facilitateurs', contains: under('/espace/facilitateurs') },
+          { label: 'Modèles de réponse', href: '/espace/modeles', contains: under('/espace/modeles') },
           { label: 'Comptes', href: '/espace/comptes', contains: under('/espace/comptes') },
         ]),
   ];

@@ -91,10 +91,6 @@ export class DirectoryViews {
 
   /** The networks the person may put a facilitator in: an admin's all, an animator's own. */
   networkOptions(staff: StaffPrincipal): Array<{ value: string; label: string }> {
-    const scope = visibleNetworks(staff);
-    return this.reference
-      .allNetworks()
-      .filter((network) => scope === null || scope.includes(network.code))
-      .map((network) => ({ value: network.code, label: network.name }));
+    return this.reference.networkOptions(visibleNetworks(staff));
   }
 }

@@ -76,6 +76,13 @@ export class ReferenceService implements OnModuleInit {
     return this.networks.get(code);
   }
 
+  /** The networks within `scope` (null: all), as a list's choices by name. */
+  networkOptions(scope: readonly string[] | null): Array<{ value: string; label: string }> {
+    return this.allNetworks()
+      .filter((network) => scope === null || scope.includes(network.code))
+      .map((network) => ({ value: network.code, label: network.name }));
+  }
+
   allDepartments(): DepartmentRef[] {
     return [...this.departments.values()];
   }

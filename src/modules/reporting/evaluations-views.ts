@@ -53,10 +53,7 @@ export class EvaluationsViews {
           url: `/espace/evaluations/${item.id}?${evaluationQuery(filters, { page: list.page > 1 ? list.page : null })}`,
         })),
       },
-      networkOptions: this.reference
-        .allNetworks()
-        .filter((n) => networks === null || networks.includes(n.code))
-        .map((n) => ({ value: n.code, label: n.name })),
+      networkOptions: this.reference.networkOptions(networks),
       showNetworks: staff.role !== 'facilitator' && (networks === null || networks.length > 1),
       kindOptions: REQUEST_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] })),
       segmentOptions: this.reference.segmentOptions(),

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { Response } from 'express';
 import type { FormModel } from '../../web/form-model';
 import type { StaffPrincipal } from '../accounts/accounts.types';
-import { WorkspaceViews } from './workspace-views';
+import { AnswerTemplatesService } from '../answer-templates/answer-templates.service';
+import { requestForm, WorkspaceViews } from './workspace-views';
 import { WorkspaceService } from './workspace.service';
 
 /** What an action adds to the request page: a notice, forms as typed with their errors, or a refused move. */
@@ -10,6 +11,8 @@ export interface RequestPageExtras {
   forms?: Record<string, FormModel>;
   notice?: string;
   conflict?: { message: string; typed: string | null } | null;
+  /** An answer template of the request's network to start the answer from (`?modele=`). */
+  templateId?: unknown;
 }
 
 /** Renders one request's page (404 for whoever may not see it), for the workspace's and dispatch's page actions. */
@@ -18,13 +21,24 @@ export class RequestPageRenderer {
   constructor(
     private readonly workspace: WorkspaceService,
     private readonly views: WorkspaceViews,
+    private readonly templates: AnswerTemplatesService,
   ) {}
 
   async render(res: Response, staff: StaffPrincipal, reference: string, status: number, extra: RequestPageExtras = {}): Promise<void> {
     const page = await this.workspace.requestPage(staff, reference);
     res.setHeader('Cache-Control', 'no-store');
-    const { forms, ...rest } = extra;
+    const { forms, templateId, ...rest } = extra;
     const model = this.views.requestPage(page);
-    res.status(status).render('workspace-request', { ...model, ...rest, forms: { ...model.forms, ...forms } });
+    // Whoever may answer picks a template of the request's network: it fills the answer's text, to adapt.
+    const answerTemplates = page.actions.answer ? await this.templates.forNetwork(page.request.networkCode) : [];
+    const chosen = answerTemplates.find((t) => t.id === templateId);
+    const started = chosen ? { answer: requestForm('answer', { body: chosen.body }) } : {};
+    res.status(status).render('workspace-request', {
+      ...model,
+      ...rest,
+      answerTemplates: answerTemplates.map((t) => ({ id: t.id, title: t.title })),
+      chosenTemplateId: chosen?.id ?? null,
+      forms: { ...model.forms, ...started, ...forms },
+    });
   }
 }

@@ -41,9 +41,10 @@ export class WorkspacePagesController {
     @CurrentStaff() staff: StaffPrincipal,
     @Param('reference') reference: string,
     @Query('fait') done: unknown,
+    @Query('modele') templateId: unknown,
     @Res() res: Response,
   ) {
-    await this.page.render(res, staff, reference, 200, { notice: doneNotice(done) });
+    await this.page.render(res, staff, reference, 200, { notice: doneNotice(done), templateId });
   }
 
   /** Staff who see the request may download any of its files. */

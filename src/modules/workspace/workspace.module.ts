@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AutoCloseModule } from '../auto-close/auto-close.module';
 import { AccountsModule } from '../accounts/accounts.module';
 import { AttachmentsModule } from '../attachments/attachments.module';
+import { AnswerTemplatesModule } from '../answer-templates/answer-templates.module';
 import { MailModule } from '../mail/mail.module';
 import { RequestsModule } from '../requests/requests.module';
 import { RetentionModule } from '../retention/retention.module';
@@ -17,7 +18,17 @@ import { WorkspaceViews } from './workspace-views';
 
 /** The facilitators' workspace: queue, request page and actions, as pages and as JSON API. */
 @Module({
-  imports: [AccountsModule, AttachmentsModule, AutoCloseModule, MailModule, RequestsModule, RetentionModule, RoutingModule, SurveysModule],
+  imports: [
+    AccountsModule,
+    AnswerTemplatesModule,
+    AttachmentsModule,
+    AutoCloseModule,
+    MailModule,
+    RequestsModule,
+    RetentionModule,
+    RoutingModule,
+    SurveysModule,
+  ],
   providers: [StaffRequestsRepository, WorkspaceRepository, WorkspaceService, WorkspaceViews, RequestPageRenderer],
   controllers: [WorkspacePagesController, WorkspaceApiController],
   exports: [StaffRequestsRepository, WorkspaceService, RequestPageRenderer],

@@ -1,0 +1,33 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Network } from '../reference/reference.entities';
+
+/** A network's reusable answer text: its facilitators start an answer from it, its animators keep it up to date. */
+@Entity('answer_templates')
+@Index(['networkCode', 'title'])
+export class AnswerTemplate {
+  @PrimaryColumn({ type: 'uuid' })
+  id!: string;
+
+  @Column({ type: 'varchar', length: 32 })
+  networkCode!: string;
+
+  @ManyToOne(() => Network, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'network_code', referencedColumnName: 'code' })
+  network?: Network;
+
+  @Column({ type: 'varchar', length: 120 })
+  title!: string;
+
+  @Column({ type: 'text' })
+  body!: string;
+
+  /** Who wrote or last changed it (a staff account; null once that account is gone). */
+  @Column({ type: 'uuid', nullable: true })
+  updatedById!: string | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt!: Date;
+}

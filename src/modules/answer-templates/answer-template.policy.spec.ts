@@ -1,0 +1,27 @@
+import { checkTemplate } from './answer-template.policy';
+
+const valid = { networkCode: 'aura-ee', title: 'Loi AGEC : taux de réemploi', body: 'Les taux minimaux sont fixés par le décret…' };
+
+describe('checkTemplate', () => {
+  it.each([
+    ['a valid template', valid, ['aura-ee'], []],
+    ['any network, for an admin', { ...valid, networkCode: 'reseco' }, null, []],
+    ['a network the animator does not run', { ...valid, networkCode: 'reseco' }, ['aura-ee'], ['networkCode']],
+    ['no network', { ...valid, networkCode: '' }, null, ['networkCode']],
+    ['a blank title and text', { ...valid, title: '  ', body: '\r\n' }, ['aura-ee'], ['title', 'body']],
+    ['a title over 120 characters', { ...valid, title: 'x'.repeat(121) }, ['aura-ee'], ['title']],
+    ['a title on two lines', { ...valid, title: 'AGEC\nréemploi' }, ['aura-ee'], ['title']],
+    ['a text over 10 000 characters', { ...valid, body: 'x'.repeat(10_001) }, ['aura-ee'], ['body']],
+    ['numbers instead of text', { networkCode: 'aura-ee', title: 42, body: 7 }, ['aura-ee'], ['title', 'body']],
+  ] as const)('%s', (_label, raw, networks, fields) => {
+    expect(checkTemplate(raw, networks).errors.map((e) => e.field)).toEqual(fields);
+  });
+
+  it('keeps the text as stored elsewhere: trimmed, line breaks in one form', () => {
+    expect(checkTemplate({ ...valid, title: ' AGEC ', body: ' Ligne 1\r\nLigne 2 ' }, null).value).toEqual({
+      networkCode: 'aura-ee',
+      title: 'AGEC',
+      body: 'Ligne 1\nLigne 2',
+    });
+  });
+});

@@ -1,0 +1,35 @@
+import type { FieldError } from '../../common/errors/app-errors';
+import { typedText } from '../../common/validation';
+
+export const TEMPLATE_TITLE_MAX = 120;
+export const TEMPLATE_BODY_MAX = 10_000;
+
+export interface TemplateInput {
+  networkCode: string;
+  title: string;
+  body: string;
+}
+
+/**
+ * A template as typed (form or JSON), checked (pure): a network among those the person manages (`networks`,
+ * null for all), a one-line title and a text within the answer's own limit. French errors by field.
+ */
+export function checkTemplate(
+  raw: Record<string, unknown>,
+  networks: readonly string[] | null,
+): { value: TemplateInput; errors: FieldError[] } {
+  const value = { networkCode: typedText(raw.networkCode), title: typedText(raw.title), body: typedText(raw.body) };
+  const errors: FieldError[] = [];
+  if (!value.networkCode || (networks !== null && !networks.includes(value.networkCode))) {
+    errors.push({ field: 'networkCode', message: 'Choisissez le réseau du modèle.' });
+  }
+  if (!value.title) errors.push({ field: 'title', message: 'Donnez un titre au modèle.' });
+  else if (value.title.length > TEMPLATE_TITLE_MAX || value.title.includes('\n')) {
+    errors.push({ field: 'title', message: `Le titre tient sur une ligne de ${TEMPLATE_TITLE_MAX} caractères au plus.` });
+  }
+  if (!value.body) errors.push({ field: 'body', message: 'Écrivez le texte du modèle.' });
+  else if (value.body.length > TEMPLATE_BODY_MAX) {
+    errors.push({ field: 'body', message: `Le texte ne doit pas dépasser ${TEMPLATE_BODY_MAX} caractères.` });
+  }
+  return { value, errors };
+}

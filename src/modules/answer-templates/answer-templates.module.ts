@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
+import { AnswerTemplatesPagesController } from './answer-templates-pages.controller';
+import { AnswerTemplatesRepository } from './answer-templates.repository';
+import { AnswerTemplatesService } from './answer-templates.service';
+
+/** Networks' answer templates: kept by animators, offered to facilitators on the answer form. */
+@Module({
+  imports: [AccountsModule],
+  providers: [AnswerTemplatesRepository, AnswerTemplatesService],
+  controllers: [AnswerTemplatesPagesController],
+  exports: [AnswerTemplatesService],
+})
+export class AnswerTemplatesModule {}

@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, In } from 'typeorm';
+import { AnswerTemplate } from './answer-template.entity';
+import type { TemplateInput } from './answer-template.policy';
+
+@Injectable()
+export class AnswerTemplatesRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private get templates() {
+    return this.dataSource.getRepository(AnswerTemplate);
+  }
+
+  /** The templates of these networks (null: every network), by network then title. */
+  list(networks: readonly string[] | null): Promise<AnswerTemplate[]> {
+    return this.templates.find({
+      where: networks === null ? {} : { networkCode: In([...networks]) },
+      order: { networkCode: 'ASC', title: 'ASC' },
+    });
+  }
+
+  find(id: string): Promise<AnswerTemplate | null> {
+    return this.templates.findOneBy({ id });
+  }
+
+  async insert(id: string, input: TemplateInput, byId: string): Promise<void> {
+    await this.templates.insert({ id, ...input, updatedById: byId });
+  }
+
+  async update(id: string, input: TemplateInput, byId: string): Promise<void> {
+    await this.templates.update({ id }, { ...input, updatedById: byId });
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.templates.delete({ id });
+  }
+}

@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { NotFound, ValidationFailed } from '../../common/errors/app-errors';
+import { isUuid } from '../../common/validation';
+import { visibleNetworks } from '../accounts/access.policy';
+import type { StaffPrincipal } from '../accounts/accounts.types';
+import { AnswerTemplate } from './answer-template.entity';
+import { checkTemplate } from './answer-template.policy';
+import { AnswerTemplatesRepository } from './answer-templates.repository';
+
+/**
+ * Answer templates: animators keep their networks' (admins any network's); a facilitator holding a request
+ * starts an answer from one of its network's. A template outside someone's networks does not exist for them.
+ */
+@Injectable()
+export class AnswerTemplatesService {
+  constructor(private readonly templates: AnswerTemplatesRepository) {}
+
+  list(staff: StaffPrincipal): Promise<AnswerTemplate[]> {
+    return this.templates.list(visibleNetworks(staff));
+  }
+
+  forNetwork(networkCode: string): Promise<AnswerTemplate[]> {
+    return this.templates.list([networkCode]);
+  }
+
+  async get(staff: StaffPrincipal, id: string): Promise<AnswerTemplate> {
+    const template = isUuid(id) ? await this.templates.find(id) : null;
+    const networks = visibleNetworks(staff);
+    if (!template || (networks !== null && !networks.includes(template.networkCode))) throw new NotFound();
+    return template;
+  }
+
+  async create(staff: StaffPrincipal, raw: Record<string, unknown>): Promise<void> {
+    await this.templates.insert(randomUUID(), this.checked(staff, raw), staff.id);
+  }
+
+  async update(staff: StaffPrincipal, id: string, raw: Record<string, unknown>): Promise<void> {
+    const template = await this.get(staff, id);
+    await this.templates.update(template.id, this.checked(staff, raw), staff.id);
+  }
+
+  async remove(staff: StaffPrincipal, id: string): Promise<void> {
+    await this.templates.remove((await this.get(staff, id)).id);
+  }
+
+  private checked(staff: StaffPrincipal, raw: Record<string, unknown>) {
+    const { value, errors } = checkTemplate(raw, visibleNetworks(staff));
+    if (errors.length) throw new ValidationFailed(errors);
+    return value;
+  }
+}

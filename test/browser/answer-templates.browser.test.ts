@@ -1,0 +1,51 @@
+/**
+ * Answer templates in a real browser: an animator writes one (its error summary first), audited by axe-core; the
+ * facilitator holding a request of that network starts the answer from it, without JavaScript.
+ */
+import { closePage, expectNoAxeViolations, openPage, signInStaff, submitByButton, useBrowserApp } from '../support/browser';
+import { submittedAndTaken } from '../support/conversation';
+import { insertStaff } from '../support/staff';
+
+jest.setTimeout(60_000);
+
+const session = useBrowserApp();
+
+it('un animateur écrit un modèle de réponse ; le facilitateur part de ce modèle pour répondre', async () => {
+  const t = session.testApp;
+  const request = await submittedAndTaken(t, 1);
+  const [{ network }] = await t.dataSource.query(`SELECT network_code AS network FROM requests WHERE id = $1`, [request.id]);
+  const animator = await insertStaff(t.dataSource, { role: 'animator', networks: [network] });
+
+  const audited = await openPage(session.forAudit);
+  await signInStaff(audited, t.url, animator.email);
+  await audited.goto(`${t.url}/espace/modeles`);
+  await expectNoAxeViolations(audited, 'modèles de réponse, aucun');
+  expect(await submitByButton(audited, 'Enregistrer le modèle')).toBe(400);
+  expect(await audited.locator('#resume-erreurs').textContent()).toContain('Donnez un titre au modèle.');
+  await expectNoAxeViolations(audited, 'modèle refusé');
+  await audited.fill('#f-title', 'Loi AGEC : taux de réemploi');
+  await audited.fill('#f-body', 'Bonjour,\n\nLes taux minimaux de réemploi sont fixés par décret.');
+  expect(await submitByButton(audited, 'Enregistrer le modèle')).toBe(303);
+  await audited.getByRole('link', { name: 'Loi AGEC : taux de réemploi' }).waitFor();
+  await expectNoAxeViolations(audited, 'modèles de réponse, un');
+  await audited.getByRole('link', { name: 'Loi AGEC : taux de réemploi' }).click();
+  await expectNoAxeViolations(audited, 'modification d’un modèle');
+  await closePage(audited);
+
+  const { email } = await insertStaff(t.dataSource, { role: 'facilitator', facilitatorId: request.facilitatorId, networks: [network] });
+  const page = await openPage(session.withoutJs);
+  await signInStaff(page, t.url, email);
+  await page.goto(`${t.url}/espace/demandes/${request.reference}`);
+  await page.getByText('Partir d’un modèle de réponse du réseau (1)').click();
+  await page.getByRole('link', { name: 'Loi AGEC : taux de réemploi' }).click();
+  expect(await page.locator('#f-answer-body').inputValue()).toBe('Bonjour,\n\nLes taux minimaux de réemploi sont fixés par décret.');
+  await closePage(page);
+
+  const audit = await openPage(session.forAudit);
+  await signInStaff(audit, t.url, email);
+  await audit.goto(
+    `${t.url}/espace/demandes/${request.reference}?modele=${(await t.dataSource.query('SELECT id FROM answer_templates'))[0].id}`,
+  );
+  await expectNoAxeViolations(audit, 'réponse partie d’un modèle');
+  await closePage(audit);
+});

@@ -1,0 +1,120 @@
+import { submittedAndTaken } from '../support/conversation';
+import { insertFacilitator } from '../support/facilitators';
+import { insertStaff, StaffClient, type StaffSeed } from '../support/staff';
+import { TestApp, useTestApp } from '../support/test-app';
+
+const XSS = '<script>alert(1)</script>';
+
+/** Networks' answer templates: kept by their animators, offered to the facilitator answering one of its requests. */
+describe('answer templates', () => {
+  let t!: TestApp;
+  useTestApp((app) => (t = app));
+  beforeEach(() => t.dataSource.query('DELETE FROM answer_templates'));
+
+  async function signedIn(seed: StaffSeed): Promise<StaffClient> {
+    const { email } = await insertStaff(t.dataSource, seed);
+    const client = new StaffClient(t.url);
+    expect((await client.signIn(email)).status).toBe(303);
+    return client;
+  }
+  const templates = () =>
+    t.dataSource.query(`SELECT id, network_code AS "networkCode", title, body, updated_by_id IS NOT NULL AS signed FROM answer_templates`);
+  const insertTemplate = async (networkCode: string, title: string, body: string): Promise<string> =>
+    (
+      await t.dataSource.query(
+        `INSERT INTO answer_templates (id, network_code, title, body) VALUES (gen_random_uuid(), $1, $2, $3) RETURNING id`,
+        [networkCode, title, body],
+      )
+    )[0].id;
+
+  it('an animator creates, lists, changes and deletes their network’s templates; bad input is refused by field, nothing written', async () => {
+    const animator = await signedIn({ role: 'animator', networks: ['aura-ee'] });
+    expect(await (await animator.get('/espace/modeles')).text()).toContain('Aucun modèle pour l’instant.');
+
+    const refused = await animator.submit('/espace/modeles', '/espace/modeles', {
+      networkCode: 'reseco',
+      title: 'x'.repeat(121),
+      body: ' ',
+    });
+    expect(refused.status).toBe(400);
+    const errors = await refused.text();
+    for (const message of [
+      'Choisissez le réseau du modèle.',
+      'Le titre tient sur une ligne de 120 caractères au plus.',
+      'Écrivez le texte du modèle.',
+    ])
+      expect(errors).toContain(message);
+    expect(await templates()).toEqual([]);
+
+    const created = await animator.submit('/espace/modeles', '/espace/modeles', {
+      networkCode: 'aura-ee',
+      title: `Loi AGEC ${XSS}`,
+      body: 'Les taux minimaux de réemploi\r\nsont fixés par décret.',
+    });
+    expect(created.status).toBe(303);
+    expect(created.headers.get('location')).toBe('/espace/modeles?fait=creation');
+    const [template] = await templates();
+    expect(template).toMatchObject({ networkCode: 'aura-ee', body: 'Les taux minimaux de réemploi\nsont fixés par décret.', signed: true });
+    const listed = await (await animator.get('/espace/modeles?fait=creation')).text();
+    expect(listed).toContain('Le modèle est enregistré');
+    expect(listed).toContain(`href="/espace/modeles/${template.id}">Loi AGEC &lt;script&gt;`);
+    expect(listed).not.toContain(XSS);
+
+    const editPath = `/espace/modeles/${template.id}`;
+    expect(await (await animator.get(editPath)).text()).toContain('sont fixés par décret.</textarea>');
+    const blank = await animator.submit(editPath, editPath, { networkCode: 'aura-ee', title: '', body: 'Nouveau texte' });
+    expect(blank.status).toBe(400);
+    expect(await blank.text()).toContain('Donnez un titre au modèle.');
+    expect(
+      await animator.submit(editPath, editPath, { networkCode: 'aura-ee', title: 'Loi AGEC : réemploi', body: 'Nouveau texte' }),
+    ).toMatchObject({
+      status: 303,
+    });
+    expect(await templates()).toEqual([expect.objectContaining({ title: 'Loi AGEC : réemploi', body: 'Nouveau texte' })]);
+
+    const deleted = await animator.submit('/espace/modeles', `${editPath}/suppression`, {});
+    expect(deleted.headers.get('location')).toBe('/espace/modeles?fait=suppression');
+    expect(await templates()).toEqual([]);
+  });
+
+  it('another network’s animator never sees nor touches them; a facilitator has no such pages (404)', async () => {
+    const id = await insertTemplate('aura-ee', 'Loi AGEC', 'Texte');
+    const foreign = await signedIn({ role: 'animator', networks: ['reseco'] });
+    expect(await (await foreign.get('/espace/modeles')).text()).not.toContain(`/espace/modeles/${id}`);
+    expect((await foreign.get(`/espace/modeles/${id}`)).status).toBe(404);
+    expect(
+      (await foreign.submit('/espace/modeles', `/espace/modeles/${id}`, { networkCode: 'reseco', title: 'Pris', body: 'Pris' })).status,
+    ).toBe(404);
+    expect((await foreign.submit('/espace/modeles', `/espace/modeles/${id}/suppression`, {})).status).toBe(404);
+    expect(await templates()).toEqual([expect.objectContaining({ networkCode: 'aura-ee', title: 'Loi AGEC', body: 'Texte' })]);
+
+    const admin = await signedIn({ role: 'admin' });
+    expect(await (await admin.get('/espace/modeles')).text()).toContain(`/espace/modeles/${id}`);
+    const facilitator = await signedIn({
+      role: 'facilitator',
+      facilitatorId: await insertFacilitator(t.dataSource),
+      networks: ['aura-ee'],
+    });
+    expect((await facilitator.get('/espace/modeles')).status).toBe(404);
+  });
+
+  it('the facilitator answering a request starts from one of its network’s templates, never another network’s', async () => {
+    const request = await submittedAndTaken(t, 1);
+    const [{ network }] = await t.dataSource.query(`SELECT network_code AS network FROM requests WHERE id = $1`, [request.id]);
+    const own = await insertTemplate(network, 'Loi AGEC : réemploi', `Bonjour,\nvoici les taux. ${XSS}`);
+    const other = await insertTemplate('reseco', 'Modèle d’un autre réseau', 'Ailleurs');
+    const holder = await signedIn({ role: 'facilitator', facilitatorId: request.facilitatorId, networks: [network] });
+    const page = `/espace/demandes/${request.reference}`;
+
+    const plain = await (await holder.get(page)).text();
+    expect(plain).toContain('Partir d’un modèle de réponse du réseau (1)');
+    expect(plain).toContain(`href="${page}?modele=${own}#titre-reponse"`);
+    expect(plain).not.toContain('Modèle d’un autre réseau');
+
+    const started = await (await holder.get(`${page}?modele=${own}`)).text();
+    expect(started).toContain(`Bonjour,\nvoici les taux. &lt;script&gt;alert(1)&lt;/script&gt;</textarea>`);
+    expect(started).toContain('— repris ci-dessous');
+    const elsewhere = await (await holder.get(`${page}?modele=${other}`)).text();
+    expect(elsewhere).not.toContain('Ailleurs');
+  });
+});
