@@ -9,7 +9,6 @@ const XSS = '<script>alert(1)</script>';
 describe('answer templates', () => {
   let t!: TestApp;
   useTestApp((app) => (t = app));
-  beforeEach(() => t.dataSource.query('DELETE FROM answer_templates'));
 
   async function signedIn(seed: StaffSeed): Promise<StaffClient> {
     const { email } = await insertStaff(t.dataSource, seed);

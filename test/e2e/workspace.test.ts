@@ -1,7 +1,7 @@
 import { StaffAuthService } from '../../src/modules/accounts/staff-auth.service';
 import { HELP_ITEM_FIELDS } from '../../src/modules/requests/help-item.policy';
 import { CLOSE_REASONS } from '../../src/modules/requests/request.types';
-import { mailsTo } from '../support/conversation';
+import { mailsTo, sentMailFile } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
 import { samplePdf, sampleExe } from '../support/sample-files';
 import { bearerFor, csrfIn, insertStaff, StaffClient } from '../support/staff';
@@ -251,11 +251,12 @@ describe('the facilitator workspace', () => {
     });
     expect(await byNetwork.json()).toEqual({ reference, status: 'in_progress', closeReason: null });
     const [{ email }] = await t.dataSource.query(`SELECT email FROM facilitators WHERE id = $1`, [facilitatorId]);
-    const [mail] = await mailsTo(t, 'request-reopened');
-    expect(mail.recipient).toBe(email);
-    expect(mail.subject).toBe(`Demande ${reference} rouverte : elle vous revient`);
-    expect(mail.text_body).toContain('a été rouverte par Sam Essai'); // insertStaff's name
-    expect(mail.text_body).toContain(`/espace/demandes/${reference}`);
+    // Read once sent (this app's workers send it at once, its context then gone), from the file written for it.
+    const mail = await sentMailFile(t, 'request-reopened', email);
+    expect(mail).toContain('a été rouverte par Sam Essai'); // insertStaff's name
+    expect(mail).toContain(`/espace/demandes/${reference}`);
+    const [{ subject }] = await t.dataSource.query(`SELECT subject FROM mail_messages WHERE template = 'request-reopened'`);
+    expect(subject).toBe(`Demande ${reference} rouverte : elle vous revient`);
     expect(await openCount()).toBe(1);
   });
 
