@@ -1,8 +1,8 @@
 import type { FieldError } from '../../common/errors/app-errors';
 import { typedText } from '../../common/validation';
+import { STAFF_TEXT_MAX } from '../requests/request-message.types';
 
 export const TEMPLATE_TITLE_MAX = 120;
-export const TEMPLATE_BODY_MAX = 10_000;
 
 export interface TemplateInput {
   networkCode: string;
@@ -28,8 +28,8 @@ export function checkTemplate(
     errors.push({ field: 'title', message: `Le titre tient sur une ligne de ${TEMPLATE_TITLE_MAX} caractères au plus.` });
   }
   if (!value.body) errors.push({ field: 'body', message: 'Écrivez le texte du modèle.' });
-  else if (value.body.length > TEMPLATE_BODY_MAX) {
-    errors.push({ field: 'body', message: `Le texte ne doit pas dépasser ${TEMPLATE_BODY_MAX} caractères.` });
+  else if (value.body.length > STAFF_TEXT_MAX) {
+    errors.push({ field: 'body', message: `Le texte ne doit pas dépasser ${STAFF_TEXT_MAX} caractères.` });
   }
   return { value, errors };
 }

@@ -8,7 +8,8 @@ import type { StaffPrincipal } from '../accounts/accounts.types';
 import { CurrentStaff, StaffGuard, StaffRoles } from '../accounts/staff.guard';
 import { ReferenceService } from '../reference/reference.service';
 import { AnswerTemplate } from './answer-template.entity';
-import { TEMPLATE_BODY_MAX, TEMPLATE_TITLE_MAX } from './answer-template.policy';
+import { STAFF_TEXT_MAX } from '../requests/request-message.types';
+import { TEMPLATE_TITLE_MAX } from './answer-template.policy';
 import { AnswerTemplatesService } from './answer-templates.service';
 
 type Form = Record<string, unknown>;
@@ -62,7 +63,7 @@ export class AnswerTemplatesPagesController {
   async update(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string, @Body() body: Form = {}, @Res() res: Response) {
     const template = await this.templates.get(staff, id);
     await onFieldErrors(
-      () => this.templates.update(staff, template.id, body),
+      () => this.templates.update(staff, template, body),
       (errors, error) => this.renderEdit(res, staff, error.status, template, formModel(body, errors)),
       () => res.redirect(303, `${PAGE}?fait=modification`),
     );
@@ -90,7 +91,7 @@ export class AnswerTemplatesPagesController {
 
   private formContext(staff: StaffPrincipal, form: FormModel) {
     const networks = this.reference.networkOptions(visibleNetworks(staff));
-    return { page: PAGE, form, networks, oneNetwork: networks.length === 1, titleMax: TEMPLATE_TITLE_MAX, bodyMax: TEMPLATE_BODY_MAX };
+    return { page: PAGE, form, networks, oneNetwork: networks.length === 1, titleMax: TEMPLATE_TITLE_MAX, bodyMax: STAFF_TEXT_MAX };
   }
 
   private networkName(code: string): string {

@@ -17,7 +17,6 @@ export interface DispatchSummary {
   holder: string | null;
 }
 
-/** One facilitator's load, for animators and admins. */
 @Injectable()
 export class DispatchRepository {
   constructor(private readonly dataSource: DataSource) {}

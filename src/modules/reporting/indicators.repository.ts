@@ -169,7 +169,7 @@ export class IndicatorsRepository {
    * What the alert rules count over `period`, per network and per facilitator: assignments and their declines and
    * missed deadlines, satisfaction answers and the useful ones (both by the facilitator's network: a small table to
    * join, not one lookup per row), requests submitted and those whose take-charge deadline was missed, and first
-   * answers past their deadline (a facilitator's: of the requests they hold).
+   * answers past their deadline (a facilitator's: those given while they held the request, answer_holder_id).
    */
   async alertSamples(period: Period, networkCode: string | null): Promise<AlertSample[]> {
     const params = [period.from, period.to, ...(networkCode ? [networkCode] : [])];

@@ -10,6 +10,9 @@ export const MESSAGE_KINDS = [
 ] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
+/** The longest text staff write: answers, questions, notes, closing messages, and the answer templates they start from. */
+export const STAFF_TEXT_MAX = 10_000;
+
 /** Everything but internal notes is part of the conversation with the buyer. */
 export const BUYER_VISIBLE_KINDS: readonly MessageKind[] = [
   'clarification_question',

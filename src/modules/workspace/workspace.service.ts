@@ -17,7 +17,7 @@ import { milestoneOf } from '../requests/milestone.policy';
 import { ReferenceService } from '../reference/reference.service';
 import { answerDueAt, answeredOnTime, pausesFromHistory } from '../requests/answer-deadline.policy';
 import { checkHelpItems, HelpItemInput } from '../requests/help-item.policy';
-import { MessageKind } from '../requests/request-message.types';
+import { MessageKind, STAFF_TEXT_MAX } from '../requests/request-message.types';
 import { RequestMessagesRepository } from '../requests/request-messages.repository';
 import { allowedActions, closeReasonsFor, nextStatus } from '../requests/request-state.policy';
 import { CLOSE_REASON_LABELS, CLOSE_REASONS, CloseReason, RequestAction, RequestStatus } from '../requests/request.types';
@@ -33,7 +33,6 @@ import { similarityQuery } from './similar-requests.policy';
 import { WorkspaceRepository } from './workspace.repository';
 
 export const DECLINE_REASONS: readonly DeclineReason[] = ['not_my_territory', 'not_my_expertise', 'unavailable'];
-export const TEXT_MAX = 10_000;
 /** The buyer's other requests listed on a request page: enough to see a pattern, not a file. */
 const SAME_BUYER_SHOWN = 10;
 /** Answered requests like this one listed on its page: the few closest are the ones worth reopening. */
@@ -254,7 +253,8 @@ export class WorkspaceService {
     const errors: FieldError[] = [];
     const text = typedText(input.body);
     if (!text) errors.push({ field: 'body', message: 'Écrivez votre réponse.' });
-    else if (text.length > TEXT_MAX) errors.push({ field: 'body', message: `La réponse ne doit pas dépasser ${TEXT_MAX} caractères.` });
+    else if (text.length > STAFF_TEXT_MAX)
+      errors.push({ field: 'body', message: `La réponse ne doit pas dépasser ${STAFF_TEXT_MAX} caractères.` });
     const messageId = randomUUID();
     const prepared = this.attachments.prepare(files, { requestId: request.id, messageId, uploadedByType: 'staff', uploadedById: staff.id });
     const byName = new Map(files.map((file, index) => [file.originalname.trim().toLowerCase(), prepared.attachments[index].id]));
@@ -463,7 +463,8 @@ function refused(message: string): AppError {
 function requiredText(value: unknown, field: string, missing: string): string {
   const text = typedText(value);
   if (!text) throw new ValidationFailed([{ field, message: missing }]);
-  if (text.length > TEXT_MAX) throw new ValidationFailed([{ field, message: `Le texte ne doit pas dépasser ${TEXT_MAX} caractères.` }]);
+  if (text.length > STAFF_TEXT_MAX)
+    throw new ValidationFailed([{ field, message: `Le texte ne doit pas dépasser ${STAFF_TEXT_MAX} caractères.` }]);
   return text;
 }
 
@@ -471,7 +472,7 @@ function requiredText(value: unknown, field: string, missing: string): string {
 function optionalText(value: unknown, field: string, errors: FieldError[]): string | null {
   if (value !== undefined && value !== null && typeof value !== 'string') errors.push({ field, message: 'Écrivez un texte.' });
   const text = typedText(value);
-  if (text.length > TEXT_MAX) errors.push({ field, message: `Le texte ne doit pas dépasser ${TEXT_MAX} caractères.` });
+  if (text.length > STAFF_TEXT_MAX) errors.push({ field, message: `Le texte ne doit pas dépasser ${STAFF_TEXT_MAX} caractères.` });
   return text || null;
 }
 

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { HELP_ITEM_TYPES, REFERRAL_TARGETS } from '../../requests/request-message.types';
+import { HELP_ITEM_TYPES, REFERRAL_TARGETS, STAFF_TEXT_MAX } from '../../requests/request-message.types';
 import { CLOSE_REASONS, REQUEST_STATUSES } from '../../requests/request.types';
-import { DECLINE_REASONS, TEXT_MAX } from '../workspace.service';
+import { DECLINE_REASONS } from '../workspace.service';
 
 /** What the workspace's actions answer (JSON API), and the bodies they take, for OpenAPI. */
 export class StaffActionResultDto {
@@ -35,7 +35,7 @@ export class ErasureResultDto {
 }
 
 export class TextBodyDto {
-  @ApiProperty({ maxLength: TEXT_MAX, description: 'Texte, en Markdown simple (emphase, listes, liens)' })
+  @ApiProperty({ maxLength: STAFF_TEXT_MAX, description: 'Texte, en Markdown simple (emphase, listes, liens)' })
   body!: string;
 }
 
@@ -49,7 +49,7 @@ export class CloseBodyDto {
   reason!: string;
 
   @ApiPropertyOptional({
-    maxLength: TEXT_MAX,
+    maxLength: STAFF_TEXT_MAX,
     description:
       'Message à l’acheteur, joint à la clôture (page de suivi et courriel) : vers qui se tourner après une réorientation, quelle demande se poursuit pour un doublon',
   })
