@@ -30,13 +30,13 @@ describe('the facilitator workspace', () => {
       ),
     });
     expect(response.status).toBe(201);
-    const { reference } = await response.json();
+    const { reference, trackingUrl } = await response.json();
     await waitFor(
       async () => (await t.dataSource.query(`SELECT 1 FROM requests WHERE reference = $1 AND status = 'assigned'`, [reference])).length > 0,
     );
     const client = new StaffClient(t.url);
     expect((await client.signIn(staff.email)).status).toBe(303);
-    return { reference, client, facilitatorId, network, staff };
+    return { reference, trackingUrl: trackingUrl as string, client, facilitatorId, network, staff };
   }
 
   const status = async (reference: string) =>
@@ -209,6 +209,31 @@ describe('the facilitator workspace', () => {
       [id],
     );
     expect(conversation).toEqual([{ kind: 'closing_message', authorType: 'staff', body: message }]);
+  });
+
+  it('tells the buyer who wrote: the facilitator by first name and network, an animator as the network’s team', async () => {
+    const { reference, trackingUrl, client, network } = await assigned();
+    const [{ name }] = await t.dataSource.query(`SELECT name FROM networks WHERE code = $1`, [network]);
+    await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/prise-en-charge`, {});
+    await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/precision`, { body: 'Quel volume ?' });
+    const animator = await bearerFor(t, { role: 'animator', networks: [network] });
+    const closed = await fetch(`${t.url}/api/v1/staff/requests/${reference}/close`, {
+      method: 'POST',
+      headers: { authorization: animator, 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'redirected', message: 'Adressez-vous à la CCI.' }),
+    });
+    expect(closed.status).toBe(200);
+
+    const token = new URL(trackingUrl).searchParams.get('t')!;
+    const tracked = await bodyOf(fetch(`${t.url}/api/v1/requests/${reference}`, { headers: { 'x-tracking-token': token } }));
+    expect(tracked.conversation.map((m: { kind: string; author: string }) => [m.kind, m.author])).toEqual([
+      ['clarification_question', `Dominique, du réseau ${name}`], // insertFacilitator's first name, never the animator's
+      ['closing_message', `L’équipe d’animation du réseau ${name}`],
+    ]);
+    const html = await (await fetch(trackingUrl)).text();
+    expect(html).toContain(`Dominique, du réseau ${name} — Demande de précision`);
+    expect(html).toContain(`L’équipe d’animation du réseau ${name} — Message de clôture`);
+    expect(html).not.toContain('Essai'); // the animator's account (insertStaff's name)
   });
 
   it('reopens a closure made by mistake: back in progress to its facilitator, with a new answer deadline', async () => {

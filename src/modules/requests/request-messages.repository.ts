@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { SqlStatement } from '../../database/sql-statement';
+import type { StaffRole } from '../accounts/accounts.types';
+import { MessageAuthor } from './message-author.policy';
 import { BUYER_VISIBLE_KINDS, HelpItem, MessageAuthorType, MessageKind } from './request-message.types';
 
 export interface NewRequestMessage {
@@ -26,6 +28,8 @@ export interface MessageView {
   kind: MessageKind;
   authorType: MessageAuthorType;
   authorId: string | null;
+  /** The author's role, first name and network, as far as they are known: what the buyer is told of who wrote. */
+  author: MessageAuthor;
   body: string;
   createdAt: Date;
   items: HelpItemView[];
@@ -91,15 +95,32 @@ export class RequestMessagesRepository {
    */
   async messagesOf(requestId: string, audience: Audience, db: DataSource | EntityManager = this.dataSource): Promise<MessageView[]> {
     const kinds = audience === 'buyer' ? [...BUYER_VISIBLE_KINDS] : null;
-    const messages: Array<Omit<MessageView, 'items'>> = await db.query(
-      `SELECT id, kind, author_type AS "authorType", author_id AS "authorId", body, created_at AS "createdAt"
-         FROM request_messages
-        WHERE request_id = $1 AND ($2::text[] IS NULL OR kind = ANY($2))
-        ORDER BY created_at, id`,
+    const rows: MessageRow[] = await db.query(
+      `SELECT m.id, m.kind, m.author_type AS "authorType", m.author_id AS "authorId", m.body, m.created_at AS "createdAt",
+              su.role AS "authorRole", su.first_name || ' ' || su.last_name AS "authorStaffName",
+              f.first_name AS "authorFirstName", COALESCE(fn.name, rn.name) AS "authorNetworkName"
+         FROM request_messages m
+         JOIN requests r ON r.id = m.request_id
+         JOIN networks rn ON rn.code = r.network_code
+         LEFT JOIN staff_users su ON m.author_type = 'staff' AND su.id = m.author_id
+         LEFT JOIN facilitators f ON f.id = su.facilitator_id
+         LEFT JOIN networks fn ON fn.code = f.network_code
+        WHERE m.request_id = $1 AND ($2::text[] IS NULL OR m.kind = ANY($2))
+        ORDER BY m.created_at, m.id`,
       [requestId, kinds],
     );
+    const messages = rows.map(({ authorRole, authorStaffName, authorFirstName, authorNetworkName, ...message }) => ({
+      ...message,
+      author: {
+        type: message.authorType,
+        role: authorRole,
+        staffName: authorStaffName,
+        firstName: authorFirstName,
+        networkName: authorNetworkName,
+      },
+    }));
     if (!messages.length) return [];
-    const rows: ItemRow[] = await db.query(
+    const items: ItemRow[] = await db.query(
       `SELECT i.id, i.message_id AS "messageId", i.position, i.type, i.title, i.url, i.attachment_id AS "attachmentId",
                 i.legal_reference_code AS "legalReferenceCode", i.peer_name AS "peerName", i.peer_organisation AS "peerOrganisation",
                 i.peer_contact AS "peerContact", i.peer_consent AS "peerConsent", i.referral_target AS "referralTarget", i.details,
@@ -113,10 +134,18 @@ export class RequestMessagesRepository {
     );
     return messages.map((message) => ({
       ...message,
-      items: rows.filter((row) => row.messageId === message.id).map(toItemView),
+      items: items.filter((row) => row.messageId === message.id).map(toItemView),
     }));
   }
 }
+
+/** A message as read, with what is known of its author. */
+type MessageRow = Omit<MessageView, 'items' | 'author'> & {
+  authorRole: StaffRole | null;
+  authorStaffName: string | null;
+  authorFirstName: string | null;
+  authorNetworkName: string | null;
+};
 
 /** A help item as read, with its legal reference and file joined. */
 type ItemRow = HelpItem & {

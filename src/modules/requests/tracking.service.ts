@@ -3,6 +3,7 @@ import { AppConfig } from '../../config/app-config';
 import { Clock } from '../../common/clock';
 import { NotFound } from '../../common/errors/app-errors';
 import { tokenMatches } from '../../common/tokens';
+import { authorShownToBuyer } from './message-author.policy';
 import { nextStepFor } from './next-step.policy';
 import { replyPermission } from './reply-window.policy';
 import { allowedActions } from './request-state.policy';
@@ -116,6 +117,7 @@ function toTrackedMessage(reference: string, message: MessageView): TrackedMessa
     kind: message.kind,
     kindLabel: MESSAGE_KIND_LABELS[message.kind],
     fromBuyer: message.authorType === 'buyer',
+    author: authorShownToBuyer(message.author),
     body: message.body,
     at: new Date(message.createdAt).toISOString(),
     items: message.items.map((item) => toTrackedItem(reference, item)),

@@ -257,14 +257,4 @@ export class WorkspaceRepository {
       [requestId],
     );
   }
-
-  /** Names of staff accounts by id, for the authors of messages. */
-  async staffNames(ids: string[]): Promise<Map<string, string>> {
-    if (!ids.length) return new Map();
-    const rows: Array<{ id: string; name: string }> = await this.dataSource.query(
-      `SELECT id, first_name || ' ' || last_name AS name FROM staff_users WHERE id = ANY($1::uuid[])`,
-      [ids],
-    );
-    return new Map(rows.map((row) => [row.id, row.name]));
-  }
 }

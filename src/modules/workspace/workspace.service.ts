@@ -145,9 +145,6 @@ export class WorkspaceService {
       similarity ? this.workspace.similarAnswered(staff, request, similarity, SIMILAR_SHOWN) : [],
     ]);
     const pauses = pausesFromHistory(history);
-    const names = await this.workspace.staffNames([
-      ...new Set(messages.flatMap((m) => (m.authorType === 'staff' && m.authorId ? [m.authorId] : []))),
-    ]);
     const answerDue = request.takenAt
       ? answerDueAt(request.takenAt, pauses, request.departmentCode, this.config.ANSWER_WORKING_DAYS)
       : null;
@@ -167,7 +164,7 @@ export class WorkspaceService {
         late: isLate(pending, this.clock.now()),
       },
       history,
-      messages: messages.map((m) => ({ ...m, authorName: m.authorId ? (names.get(m.authorId) ?? null) : null })),
+      messages: messages.map(({ author, ...message }) => ({ ...message, authorName: author.staffName })),
       attachments,
       buyerRequests,
       similarRequests,

@@ -79,8 +79,15 @@ export class TrackedMessageDto {
   @ApiProperty({ example: 'Réponse' })
   kindLabel!: string;
 
-  @ApiProperty({ description: 'Écrit par l’acheteur (sinon par le facilitateur)' })
+  @ApiProperty({ description: 'Écrit par l’acheteur (sinon par l’équipe du guichet)' })
   fromBuyer!: boolean;
+
+  @ApiProperty({
+    example: 'Dominique, du réseau RESECO',
+    description:
+      'Qui a écrit, tel que l’acheteur le lit : « Vous », le facilitateur par son prénom et son réseau, ou l’équipe d’animation du réseau',
+  })
+  author!: string;
 
   @ApiProperty()
   body!: string;
