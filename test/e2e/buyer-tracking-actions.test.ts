@@ -1,6 +1,7 @@
 import { Clock } from '../../src/common/clock';
 import { helpItemOf } from '../../src/modules/requests/request-message.types';
 import { mailsTo, staffWrites, submittedAndTaken, TrackedTestRequest } from '../support/conversation';
+import { insertFacilitator } from '../support/facilitators';
 import { samplePdf } from '../support/sample-files';
 import { TestApp, useTestApp } from '../support/test-app';
 
@@ -32,6 +33,20 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
       `SELECT type, from_status, to_status, is_public FROM request_events WHERE request_id = $1 AND actor_type = 'buyer' ORDER BY id`,
       [r.id],
     );
+
+  /** Answered, then closed as answered: the assignment ended and the facilitator's place freed, as a closure leaves them. */
+  async function answeredThenClosed(n: number): Promise<TrackedTestRequest> {
+    const request = await submittedAndTaken(t, n);
+    await staffWrites(t, request, 'answer', 'Réponse.');
+    await t.dataSource.query(`UPDATE requests SET status = 'closed', close_reason = 'answered', closed_at = now() WHERE id = $1`, [
+      request.id,
+    ]);
+    await t.dataSource.query(`UPDATE request_assignments SET ended_at = now(), end_reason = 'finished' WHERE request_id = $1`, [
+      request.id,
+    ]);
+    await t.dataSource.query(`UPDATE facilitators SET open_count = 0 WHERE id = $1`, [request.facilitatorId]);
+    return request;
+  }
 
   it('tells the buyer what comes next and by when, while a deadline runs (page and API)', async () => {
     const request = await submittedAndTaken(t, 1, { firstName: 'Inès' });
@@ -204,15 +219,7 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
   });
 
   it('a reply to a request closed after its answer, within the window, reopens it with the facilitator’s place taken again', async () => {
-    const request = await submittedAndTaken(t, 4);
-    await staffWrites(t, request, 'answer', 'Réponse.');
-    await t.dataSource.query(`UPDATE requests SET status = 'closed', close_reason = 'answered', closed_at = now() WHERE id = $1`, [
-      request.id,
-    ]);
-    await t.dataSource.query(`UPDATE request_assignments SET ended_at = now(), end_reason = 'finished' WHERE request_id = $1`, [
-      request.id,
-    ]);
-    await t.dataSource.query(`UPDATE facilitators SET open_count = 0 WHERE id = $1`, [request.facilitatorId]);
+    const request = await answeredThenClosed(4);
     expect((await postForm(request, 'reponse', { t: request.token, formToken: FORM_TOKEN, message: 'Une dernière chose.' })).status).toBe(
       303,
     );
@@ -226,6 +233,34 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
       [request.id],
     );
     expect(current).toEqual([{ facilitator_id: request.facilitatorId, taken: true, due: true }]);
+  });
+
+  it('a reply after closure, once its facilitator has left the directory, goes to routing: another facilitator gets it', async () => {
+    const request = await answeredThenClosed(6);
+    await t.dataSource.query(`UPDATE facilitators SET active = false WHERE id = $1`, [request.facilitatorId]);
+    const successor = await insertFacilitator(t.dataSource, { email: 'successeur@example.org' });
+
+    expect((await api(request, 'replies', { message: 'Une dernière chose.' })).status).toBe(200);
+    expect(await state(request)).toEqual({ status: 'assigned', close_reason: null });
+    const current = await t.dataSource.query(
+      `SELECT facilitator_id, taken_at IS NULL AS waiting FROM request_assignments WHERE request_id = $1 AND ended_at IS NULL`,
+      [request.id],
+    );
+    expect(current).toEqual([{ facilitator_id: successor, waiting: true }]);
+    const [{ open_count }] = await t.dataSource.query(`SELECT open_count FROM facilitators WHERE id = $1`, [request.facilitatorId]);
+    expect(open_count).toBe(0);
+    // Nothing to the one who left; the new facilitator hears of it as of any request routed to them.
+    expect(await mailsTo(t, 'facilitator-buyer-message')).toEqual([]);
+    expect(
+      (
+        await t.dataSource.query(`SELECT recipient FROM mail_messages WHERE request_id = $1 AND recipient = 'successeur@example.org'`, [
+          request.id,
+        ])
+      ).length,
+    ).toBe(1);
+    const html = await (await page(request)).text();
+    expect(html).toContain('Votre réponse a été transmise : demande rouverte');
+    expect(html).toContain('Confiée à un facilitateur');
   });
 
   it('withdraws after a confirmation page: closed as withdrawn, the facilitator told and their place freed', async () => {

@@ -1,4 +1,5 @@
 import { StaffAuthService } from '../../src/modules/accounts/staff-auth.service';
+import { BuyerNotificationsService } from '../../src/modules/buyer-notifications/buyer-notifications.service';
 import { HELP_ITEM_FIELDS } from '../../src/modules/requests/help-item.policy';
 import { CLOSE_REASONS } from '../../src/modules/requests/request.types';
 import { mailsTo, sentMailFile } from '../support/conversation';
@@ -283,6 +284,36 @@ describe('the facilitator workspace', () => {
     const [{ subject }] = await t.dataSource.query(`SELECT subject FROM mail_messages WHERE template = 'request-reopened'`);
     expect(subject).toBe(`Demande ${reference} rouverte : elle vous revient`);
     expect(await openCount()).toBe(1);
+  });
+
+  it('reopens to routing once the facilitator who held it has left the directory: another one gets it, the buyer is told', async () => {
+    const { reference, client, facilitatorId, network } = await assigned();
+    await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/prise-en-charge`, {});
+    await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/cloture`, { reason: 'duplicate' });
+    await t.dataSource.query(`UPDATE facilitators SET active = false WHERE id = $1`, [facilitatorId]);
+    const successor = await insertFacilitator(t.dataSource, { capacity: 5, network });
+
+    const animator = new StaffClient(t.url);
+    await animator.signIn((await insertStaff(t.dataSource, { role: 'animator', networks: [network] })).email);
+    const reopened = await animator.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/reouverture`, {});
+    expect(reopened.headers.get('location')).toBe(`/espace/demandes/${reference}?fait=reouverture-routage`);
+    expect(await (await animator.get(reopened.headers.get('location')!)).text()).toContain(
+      'Le facilitateur qui la suivait a quitté l’annuaire : elle est attribuée de nouveau',
+    );
+    expect(await status(reference)).toEqual({ status: 'assigned', close_reason: null });
+    const [{ id }] = await t.dataSource.query(`SELECT id FROM requests WHERE reference = $1`, [reference]);
+    expect(
+      await t.dataSource.query(
+        `SELECT facilitator_id AS "facilitatorId" FROM request_assignments WHERE request_id = $1 AND ended_at IS NULL`,
+        [id],
+      ),
+    ).toEqual([{ facilitatorId: successor }]);
+    expect(await mailsTo(t, 'request-reopened')).toEqual([]);
+    await t.app.get(BuyerNotificationsService).notify(id);
+    const mail = await sentMailFile(t, 'buyer-update', 'camille.martin+1@example.fr');
+    expect(mail).toContain('Le facilitateur qui la suivait n’est plus disponible : elle est confiée à un autre facilitateur du réseau.');
+    const history = await (await animator.get(`/espace/demandes/${reference}`)).text();
+    expect(history).toContain('Rouverte');
   });
 
   it('never reopens the buyer’s withdrawal, nor a request nobody held (409, in French)', async () => {

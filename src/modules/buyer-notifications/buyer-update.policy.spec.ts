@@ -12,6 +12,14 @@ describe('buyer update: what the buyer is told', () => {
     ['an answer', [event({ fromStatus: 'in_progress', toStatus: 'answered' })], ['answer']],
     ['a closure by the system', [event({ fromStatus: 'answered', toStatus: 'closed', actorType: 'system' })], ['closed']],
     ['a reopening by staff', [event({ fromStatus: 'closed', toStatus: 'in_progress' })], ['reopened']],
+    [
+      'a reopening after its facilitator left, then routing: one reopening',
+      [
+        event({ type: 'reopened', fromStatus: 'closed', toStatus: 'submitted' }),
+        event({ type: 'assigned', fromStatus: 'submitted', toStatus: 'assigned', actorType: 'system' }),
+      ],
+      ['reopened'],
+    ],
     ['a transfer', [event({ type: 'transferred', fromStatus: 'in_progress', toStatus: 'submitted' })], ['transferred']],
     [
       'a hand-over to another facilitator',
@@ -51,6 +59,15 @@ describe('buyer update: what the buyer is told', () => {
     ['a split note', [event({ type: 'split', fromStatus: 'in_progress', toStatus: 'in_progress', reason: 'Scindée' })], ['other']],
   ] as const)('%s', (_label, events, kinds) => {
     expect(buyerChanges(events).map((c) => c.kind)).toEqual(kinds);
+  });
+
+  it('says whether a reopened request goes back to its facilitator or to another one', () => {
+    expect(buyerChanges([event({ type: 'reopened', fromStatus: 'closed', toStatus: 'in_progress' })])).toEqual([
+      { kind: 'reopened', rerouted: false },
+    ]);
+    expect(buyerChanges([event({ type: 'reopened', fromStatus: 'closed', toStatus: 'submitted' })])).toEqual([
+      { kind: 'reopened', rerouted: true },
+    ]);
   });
 
   it('keeps the reason written for the buyer of a hand-over', () => {

@@ -17,7 +17,8 @@ export type BuyerChange =
   | { kind: 'question' }
   | { kind: 'answer' }
   | { kind: 'closed' }
-  | { kind: 'reopened' }
+  /** rerouted: its facilitator had left the directory, so another one (or the network's pool) takes it. */
+  | { kind: 'reopened'; rerouted: boolean }
   | { kind: 'transferred'; reason: string | null }
   | { kind: 'other'; toStatus: RequestStatus | null; reason: string | null };
 
@@ -50,7 +51,10 @@ function changeOf(event: PublicEvent): BuyerChange {
   if (event.toStatus === 'awaiting_buyer') return { kind: 'question' };
   if (event.toStatus === 'answered') return { kind: 'answer' };
   if (event.toStatus === 'closed') return { kind: 'closed' };
-  if (event.toStatus === 'in_progress' && (event.fromStatus === 'answered' || event.fromStatus === 'closed')) return { kind: 'reopened' };
+  if (event.toStatus === 'in_progress' && (event.fromStatus === 'answered' || event.fromStatus === 'closed')) {
+    return { kind: 'reopened', rerouted: false };
+  }
+  if (event.toStatus === 'submitted' && event.fromStatus === 'closed') return { kind: 'reopened', rerouted: true };
   if (event.toStatus === 'submitted' && event.fromStatus !== 'submitted') return { kind: 'transferred', reason: null };
   return { kind: 'other', toStatus: event.toStatus, reason: event.reason };
 }

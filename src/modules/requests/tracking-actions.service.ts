@@ -76,18 +76,32 @@ export class TrackingActionsService {
       const permission = replyPermission(locked, answeredAt, this.clock.now(), locked.departmentCode, days);
       if (!permission.allowed) throw new AppError('conflict', permission.message, [{ field: 'message', message: permission.message }]);
       const to = nextStatus(locked, 'buyer_replied_to_answer');
-      // A closed request had freed its facilitator's place: it takes it again; its surveys wait for its next closure.
-      const reopened = locked.status === 'closed';
-      const reclaim = [
-        ...(reopened && locked.assignedFacilitatorId
-          ? this.routing.reclaimStatements(locked.id, locked.departmentCode, locked.assignedFacilitatorId)
-          : []),
-        ...(reopened ? this.surveys.cancelStatements(locked.id) : []),
-      ];
+      if (locked.status !== 'closed') {
+        return [
+          ...this.buyerMessage(locked.id, messageId, 'buyer_reply', body),
+          ...this.change(locked, to, 'buyer_replied'),
+          ...(await this.facilitatorMail(manager, locked, { what: 'reply', body })),
+        ];
+      }
+      // A closed request had freed its facilitator's place: they take it again — or, once they have left the
+      // directory, routing gives it to another; its surveys wait for its next closure.
+      const holder =
+        locked.assignedFacilitatorId && (await this.routingRepository.facilitatorContact(manager, locked.assignedFacilitatorId));
+      if (holder && !holder.active) {
+        return [
+          [
+            ...this.buyerMessage(locked.id, messageId, 'buyer_reply', body),
+            ...this.change(locked, 'submitted', 'buyer_replied'),
+            ...this.surveys.cancelStatements(locked.id),
+          ],
+          await this.routing.rerouteReopenedStatements(manager, locked.id),
+        ];
+      }
       return [
         ...this.buyerMessage(locked.id, messageId, 'buyer_reply', body),
         ...this.change(locked, to, 'buyer_replied'),
-        ...reclaim,
+        ...(holder ? this.routing.reclaimStatements(locked.id, locked.departmentCode, holder.id) : []),
+        ...this.surveys.cancelStatements(locked.id),
         ...(await this.facilitatorMail(manager, locked, { what: 'reply', body })),
       ];
     });
@@ -134,16 +148,21 @@ export class TrackingActionsService {
     if (freed) await this.routing.scheduleDrains(freed);
   }
 
-  /** Runs the statements `build` returns under the request's lock; a message already stored (form sent twice) does nothing. */
+  /**
+   * Runs the statements `build` returns under the request's lock — or its batches one after the other, when a
+   * later one must see what an earlier one wrote; a message already stored (form sent twice) does nothing.
+   */
   private async inTransaction(
     request: AdviceRequest,
     messageId: string,
-    build: (manager: EntityManager, locked: AdviceRequest, messageId: string) => Promise<SqlStatement[]>,
+    build: (manager: EntityManager, locked: AdviceRequest, messageId: string) => Promise<SqlStatement[] | SqlStatement[][]>,
   ): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const locked = (await this.requests.lockForChange(manager, request.id))!;
       if (await this.messages.exists(manager, messageId)) return;
-      await runAsOne(manager, await build(manager, locked, messageId));
+      const built = await build(manager, locked, messageId);
+      const batches = built.length && Array.isArray(built[0]) ? (built as SqlStatement[][]) : [built as SqlStatement[]];
+      for (const batch of batches) await runAsOne(manager, batch);
     });
   }
 

@@ -28,6 +28,12 @@ const EVENT_LABELS: Record<string, string> = {
   [HANDED_OVER_EVENT]: 'Transmise à un autre facilitateur',
 };
 
+/** A reopening whose facilitator has left the directory goes to routing again: the buyer is not told they resume it. */
+function eventLabel(event: RequestEvent): string {
+  if (event.type === 'reopened' && event.toStatus === 'submitted') return 'Rouverte : elle sera confiée de nouveau à un facilitateur';
+  return EVENT_LABELS[event.type] ?? (event.toStatus ? STATUS_LABELS[event.toStatus] : event.type);
+}
+
 @Injectable()
 export class TrackingService {
   constructor(
@@ -105,7 +111,7 @@ function toTracked(
     history: events.map((e) => ({
       at: e.createdAt.toISOString(),
       type: e.type,
-      label: EVENT_LABELS[e.type] ?? (e.toStatus ? STATUS_LABELS[e.toStatus] : e.type),
+      label: eventLabel(e),
       toStatus: e.toStatus,
     })),
     facilitator,

@@ -36,6 +36,8 @@ export interface FacilitatorContact {
   email: string;
   firstName: string;
   networkCode: string;
+  /** Still in the directory: false once they have left it. */
+  active: boolean;
 }
 
 /** A facilitator who may be offered requests, with the contact the assignment e-mail needs. */
@@ -320,7 +322,7 @@ export class RoutingRepository {
 
   async facilitatorContact(manager: EntityManager, facilitatorId: string): Promise<FacilitatorContact | null> {
     const rows = await manager.query(
-      `SELECT id, email, first_name AS "firstName", network_code AS "networkCode" FROM facilitators WHERE id = $1`,
+      `SELECT id, email, first_name AS "firstName", network_code AS "networkCode", active FROM facilitators WHERE id = $1`,
       [facilitatorId],
     );
     return rows[0] ?? null;

@@ -251,6 +251,16 @@ export class RoutingService {
     ];
   }
 
+  /**
+   * A closed request reopened after its facilitator left the directory: routed afresh, as a declined one is
+   * (another facilitator, or the network's pool). Under the request's lock; the statements run after the ones
+   * that bring it back to `submitted` (a later runAsOne: both update the request).
+   */
+  async rerouteReopenedStatements(manager: EntityManager, requestId: string): Promise<SqlStatement[]> {
+    const request = await this.routing.lockRequest(manager, requestId);
+    return request ? (await this.plannedAssignments(manager, [{ ...request, status: 'submitted' }])).statements : [];
+  }
+
   /** Taken in charge now: the answer is due that many working days later (pauses to come move it when they end). */
   private takenStatement(assignmentId: string, departmentCode: string, now: Date): SqlStatement {
     return this.routing.markTakenStatement(assignmentId, now, this.answerDeadline(now, [], departmentCode, now));
@@ -334,7 +344,17 @@ export class RoutingService {
    * must be locked by the caller's transaction.
    */
   async assign(manager: EntityManager, requests: RoutableRequest[]): Promise<RoutingOutcome[]> {
-    if (!requests.length) return [];
+    const { outcomes, statements } = await this.plannedAssignments(manager, requests);
+    await runAsOne(manager, statements);
+    return outcomes;
+  }
+
+  /** assign()'s decisions, its statements not yet run: under the same locks, taken now. */
+  private async plannedAssignments(
+    manager: EntityManager,
+    requests: RoutableRequest[],
+  ): Promise<{ outcomes: RoutingOutcome[]; statements: SqlStatement[] }> {
+    if (!requests.length) return { outcomes: [], statements: [] };
     const now = this.clock.now();
     const facilitators = (await this.routing.lockCandidates(manager, requests, parisDay(now))).map((f) => ({ ...f }));
     const exclusions = await this.routing.exclusions(
@@ -357,11 +377,13 @@ export class RoutingService {
       assignments.push(this.plan(request, facilitator, now));
       return 'assigned';
     });
-    await runAsOne(manager, [
-      ...(assignments.length ? this.assignmentStatements(assignments, claims, now) : []),
-      ...(unplaced.length ? this.poolStatements(unplaced) : []),
-    ]);
-    return outcomes;
+    return {
+      outcomes,
+      statements: [
+        ...(assignments.length ? this.assignmentStatements(assignments, claims, now) : []),
+        ...(unplaced.length ? this.poolStatements(unplaced) : []),
+      ],
+    };
   }
 
   /**

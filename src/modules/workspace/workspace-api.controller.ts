@@ -183,7 +183,8 @@ export class WorkspaceApiController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Rouvrir une demande clôturée par erreur',
-    description: 'Par le facilitateur qui la suivait ou son réseau : elle revient en cours chez ce facilitateur, l’acheteur est prévenu.',
+    description:
+      'Par le facilitateur qui la suivait ou son réseau : elle revient en cours chez ce facilitateur — ou, s’il a quitté l’annuaire, elle est attribuée de nouveau (ou mise en réserve) ; l’acheteur est prévenu.',
   })
   @ApiOkResponse({ type: StaffActionResultDto })
   @ApiConflictResponse({

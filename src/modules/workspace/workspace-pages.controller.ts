@@ -162,7 +162,15 @@ export class WorkspacePagesController {
 
   @Post('demandes/:reference/reouverture')
   async reopen(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string, @Res() res: Response) {
-    await this.perform(res, staff, reference, null, {}, () => this.workspace.reopen(staff, reference), doneAt(reference, 'reouverture'));
+    await this.perform(
+      res,
+      staff,
+      reference,
+      null,
+      {},
+      () => this.workspace.reopen(staff, reference),
+      (outcome) => doneAt(reference, outcome === 'rerouted' ? 'reouverture-routage' : 'reouverture'),
+    );
   }
 
   @Post('demandes/:reference/effacement')
@@ -182,14 +190,14 @@ export class WorkspacePagesController {
    * Runs an action, then redirects to `done` (a page with its notice). Field errors (400, 413,
    * 415) and a change made meanwhile (409) re-render the request page with the form as typed and a French summary.
    */
-  private async perform(
+  private async perform<T>(
     res: Response,
     staff: StaffPrincipal,
     reference: string,
     form: RequestFormName | null,
     body: Form,
-    work: () => Promise<unknown>,
-    done: string,
+    work: () => Promise<T>,
+    done: string | ((result: T) => string),
   ) {
     await onFieldErrors(
       work,
@@ -203,7 +211,7 @@ export class WorkspacePagesController {
           conflict: conflict ? { message: error.message, typed } : null,
         });
       },
-      () => res.redirect(303, done),
+      (result) => res.redirect(303, typeof done === 'string' ? done : done(result)),
     );
   }
 }

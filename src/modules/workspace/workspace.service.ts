@@ -331,12 +331,13 @@ export class WorkspaceService {
   /**
    * A closure made by mistake, undone by the holder or the network: the request goes back in progress to the
    * facilitator who held it (their place taken again, a new answer deadline, an e-mail when someone else reopened
-   * it), its surveys are called off and the buyer is told it is being handled again.
+   * it) — or, if they have left the directory since, to routing afresh; its surveys are called off and the buyer
+   * is told it is being handled again.
    */
-  async reopen(staff: StaffPrincipal, reference: string): Promise<void> {
+  async reopen(staff: StaffPrincipal, reference: string): Promise<'reclaimed' | 'rerouted'> {
     const request = await this.find(staff, reference);
     if (!isHolder(staff, request) && !canReassign(staff, request)) throw new NotFound();
-    await this.dataSource.transaction(async (manager) => {
+    return this.dataSource.transaction(async (manager) => {
       const locked = await this.requests.lockForChange(manager, request.id);
       if (!locked) throw new NotFound();
       const to = nextStatus(locked, 'reopen');
@@ -345,13 +346,15 @@ export class WorkspaceService {
         throw refused('Aucun facilitateur ne suivait cette demande : faites-la déposer de nouveau par l’acheteur.');
       }
       const now = this.clock.now();
-      const facilitator = isHolder(staff, request)
-        ? null
-        : await this.routingRepository.facilitatorContact(manager, locked.assignedFacilitatorId);
+      const holder = await this.routingRepository.facilitatorContact(manager, locked.assignedFacilitatorId);
+      const reclaimed = holder?.active === true;
+      const status = reclaimed ? to : 'submitted';
+      // Told only when someone else reopened it: the holder knows what they did.
+      const facilitator = reclaimed && !isHolder(staff, request) ? holder : null;
       await runAsOne(manager, [
-        this.requests.statusStatement(locked.id, to),
-        this.requests.eventStatement(this.event(locked.id, staff, 'reopened', locked.status, to, true)),
-        ...this.routing.reclaimStatements(locked.id, locked.departmentCode, locked.assignedFacilitatorId),
+        this.requests.statusStatement(locked.id, status),
+        this.requests.eventStatement(this.event(locked.id, staff, 'reopened', locked.status, status, true)),
+        ...(reclaimed ? this.routing.reclaimStatements(locked.id, locked.departmentCode, locked.assignedFacilitatorId) : []),
         ...this.surveys.cancelStatements(locked.id),
         ...this.buyerNotifications.scheduleStatements(locked.id, now),
         ...(facilitator
@@ -370,6 +373,9 @@ export class WorkspaceService {
             })
           : []),
       ]);
+      if (reclaimed) return 'reclaimed';
+      await runAsOne(manager, await this.routing.rerouteReopenedStatements(manager, locked.id));
+      return 'rerouted';
     });
   }
 
