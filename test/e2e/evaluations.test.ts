@@ -91,6 +91,33 @@ describe('the animators’ review of evaluations', () => {
     ]);
   });
 
+  it('answers an evaluation exactly as OpenAPI documents it, key for key, never its link nor its schedule', async () => {
+    const w = await world();
+    const token = await tokenOf((await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] })).id);
+    const document = await bodyOf(fetch(`${t.url}/api/docs-json`));
+    const documented = (name: string) => Object.keys(document.components.schemas[name].properties).sort();
+    expect(document.paths['/api/v1/staff/evaluations/{id}'].get.responses['200'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/EvaluationDetailDto',
+    });
+    const detail = await bodyOf(api(`/${w.evaluations.a}`, token));
+    expect(Object.keys(detail).sort()).toEqual(documented('EvaluationDetailDto'));
+    expect(Object.keys(detail.evaluation).sort()).toEqual(documented('EvaluationDto'));
+    expect(Object.keys(detail.request).sort()).toEqual(documented('EvaluatedRequestDto'));
+    expect(Object.keys(detail.answer).sort()).toEqual(documented('StaffMessageDto'));
+    expect(Object.keys(detail.actions).sort()).toEqual(documented('EvaluationActionsDto'));
+    expect(detail.evaluation).toMatchObject({
+      id: w.evaluations.a,
+      wave: 'satisfaction',
+      comment: 'Très utile, <b>merci</b> !',
+      reuseConsent: true,
+    });
+    expect(detail.request.reference).toBe(w.requests.a.reference);
+    expect(detail.answer.body).toBe('Exigez **40 %** de fibres recyclées.');
+    for (const hidden of ['tokenHash', 'tokenSealed', 'dueAt', 'sentAt', 'remindedAt', 'expiresAt', 'status']) {
+      expect(detail.evaluation).not.toHaveProperty(hidden);
+    }
+  });
+
   it('shows each person only the evaluations they may see; anything else is 404', async () => {
     const w = await world();
     // A survey still waiting for its answer is no evaluation yet.

@@ -8,6 +8,7 @@ import { SURVEY_WAVES } from '../surveys/survey.types';
 import { EVALUATIONS_PAGE_SIZE, filtersRefused, parseEvaluationFilters, SCORES } from './evaluations.policy';
 import { EvaluationsService } from './evaluations.service';
 import { EvaluationsPageDto } from './dto/evaluations-page.dto';
+import { EvaluationDetailDto } from './dto/evaluation-detail.dto';
 
 type Json = Record<string, unknown>;
 
@@ -49,11 +50,9 @@ export class EvaluationsApiController {
 
   @Get(':id')
   @ApiOperation({ summary: 'Consulter une évaluation', description: 'Les réponses de l’acheteur, la demande, la revue et son partage.' })
-  @ApiOkResponse({ description: 'L’évaluation et ce que la page montre' })
-  async show(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string) {
-    const { evaluation, ...rest } = await this.evaluations.detail(staff, id);
-    const { tokenHash: _hash, tokenSealed: _sealed, ...shown } = evaluation;
-    return { evaluation: shown, ...rest };
+  @ApiOkResponse({ type: EvaluationDetailDto, description: 'L’évaluation et ce que la page montre' })
+  show(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string): Promise<EvaluationDetailDto> {
+    return this.evaluations.detailForApi(staff, id);
   }
 
   @Post(':id/review')
@@ -62,7 +61,7 @@ export class EvaluationsApiController {
   @ApiBody({
     schema: { type: 'object', properties: { note: { type: 'string', description: 'Note interne, jamais montrée à l’acheteur' } } },
   })
-  @ApiOkResponse({ description: 'L’évaluation à jour' })
+  @ApiOkResponse({ type: EvaluationDetailDto, description: 'L’évaluation à jour' })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Note trop longue' })
   async review(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string, @Body() body: Json = {}) {
     await this.evaluations.review(staff, id, body.note);
@@ -76,7 +75,7 @@ export class EvaluationsApiController {
     description: 'notice : l’engagement que les mots de l’acheteur ne sont réutilisés qu’anonymement et avec son accord.',
   })
   @ApiBody({ schema: { type: 'object', required: ['notice'], properties: { notice: { type: 'boolean', enum: [true] } } } })
-  @ApiOkResponse({ description: 'L’évaluation à jour' })
+  @ApiOkResponse({ type: EvaluationDetailDto, description: 'L’évaluation à jour' })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Engagement absent' })
   async share(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string, @Body() body: Json = {}) {
     await this.evaluations.share(staff, id, body.notice);

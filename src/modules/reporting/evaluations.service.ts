@@ -7,9 +7,11 @@ import { AppConfig } from '../../config/app-config';
 import { runAsOne, SqlStatement } from '../../database/sql-statement';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { MailService } from '../mail/mail.service';
-import { RequestMessagesRepository } from '../requests/request-messages.repository';
+import { RequestMessagesRepository, staffMessageView } from '../requests/request-messages.repository';
 import { NewRequestEvent, RequestsRepository } from '../requests/requests.repository';
 import { RoutingRepository } from '../routing/routing.repository';
+import { Survey } from '../surveys/survey.entity';
+import { EvaluationDetailDto, EvaluationDto } from './dto/evaluation-detail.dto';
 import { WAVE_LABELS } from './evaluation-labels';
 import { EVALUATIONS_PAGE_SIZE, EvaluationFilters, evaluationActions } from './evaluations.policy';
 import { EvaluationsRepository, LockedEvaluation } from './evaluations.repository';
@@ -45,6 +47,12 @@ export class EvaluationsService {
 
   facilitatorChoices(staff: StaffPrincipal) {
     return this.evaluations.facilitatorChoices(staff);
+  }
+
+  /** detail() for scripts: the documented fields only, never the survey's link nor its schedule. */
+  async detailForApi(staff: StaffPrincipal, id: string): Promise<EvaluationDetailDto> {
+    const { evaluation, request, answer, actions } = await this.detail(staff, id);
+    return { evaluation: evaluationView(evaluation), request, answer: answer && staffMessageView(answer), actions };
   }
 
   /** The evaluation, its request and the request's latest answer (with its help items); NotFound for what this person may not see. */
@@ -152,4 +160,35 @@ export class EvaluationsService {
       isPublic: false,
     };
   }
+}
+
+function evaluationView(survey: Survey): EvaluationDto {
+  return {
+    id: survey.id,
+    requestId: survey.requestId,
+    wave: survey.wave,
+    facilitatorId: survey.facilitatorId,
+    completedAt: survey.completedAt!,
+    answeredAt: survey.answeredAt,
+    usefulness: survey.usefulness,
+    quickEnough: survey.quickEnough,
+    comment: survey.comment,
+    contractOutcome: survey.contractOutcome,
+    contractDate: survey.contractDate,
+    contractReference: survey.contractReference,
+    levers: survey.levers,
+    awardCriterionWeight: survey.awardCriterionWeight,
+    insertionHours: survey.insertionHours,
+    themes: survey.themes,
+    environmentalConsiderations: survey.environmentalConsiderations,
+    socialConsiderations: survey.socialConsiderations,
+    contractAmount: survey.contractAmount,
+    obstacles: survey.obstacles,
+    wouldUseAgain: survey.wouldUseAgain,
+    reuseConsent: survey.reuseConsent,
+    reviewedAt: survey.reviewedAt,
+    reviewedBy: survey.reviewedBy,
+    reviewNote: survey.reviewNote,
+    sharedWithFacilitatorAt: survey.sharedWithFacilitatorAt,
+  };
 }

@@ -35,6 +35,11 @@ export interface MessageView {
   items: HelpItemView[];
 }
 
+/** A message as the staff read it: its author by their account's full name. */
+export function staffMessageView({ author, ...message }: MessageView): Omit<MessageView, 'author'> & { authorName: string | null } {
+  return { ...message, authorName: author.staffName };
+}
+
 /** Who reads: staff see everything, the buyer only the conversation (no internal notes). */
 export type Audience = 'staff' | 'buyer';
 

@@ -18,7 +18,7 @@ import { ReferenceService } from '../reference/reference.service';
 import { answerDueAt, answeredOnTime, pausesFromHistory } from '../requests/answer-deadline.policy';
 import { checkHelpItems, HelpItemInput } from '../requests/help-item.policy';
 import { MessageKind, STAFF_TEXT_MAX } from '../requests/request-message.types';
-import { RequestMessagesRepository } from '../requests/request-messages.repository';
+import { RequestMessagesRepository, staffMessageView } from '../requests/request-messages.repository';
 import { allowedActions, closeReasonsFor, nextStatus } from '../requests/request-state.policy';
 import { CLOSE_REASON_LABELS, CLOSE_REASONS, CloseReason, RequestAction, RequestStatus } from '../requests/request.types';
 import { NewRequestEvent, RequestsRepository } from '../requests/requests.repository';
@@ -164,7 +164,7 @@ export class WorkspaceService {
         late: isLate(pending, this.clock.now()),
       },
       history,
-      messages: messages.map(({ author, ...message }) => ({ ...message, authorName: author.staffName })),
+      messages: messages.map(staffMessageView),
       attachments,
       buyerRequests,
       similarRequests,

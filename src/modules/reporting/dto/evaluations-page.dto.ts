@@ -3,8 +3,20 @@ import { PageDto } from '../../../common/page.dto';
 import { REQUEST_KINDS, RequestKind } from '../../requests/request.types';
 import { CONTRACT_OUTCOMES, ContractOutcome, SURVEY_WAVES, SurveyWave, USEFULNESS, Usefulness } from '../../surveys/survey.types';
 
+/** Where an evaluated request belongs: its segment, département and network, by code. */
+export class EvaluatedRequestPlaceDto {
+  @ApiProperty({ example: 'office_supplies' })
+  segmentCode!: string;
+
+  @ApiProperty({ example: '38' })
+  departmentCode!: string;
+
+  @ApiProperty({ example: 'aura-ee' })
+  networkCode!: string;
+}
+
 /** One page of completed evaluations as the JSON API lists them (GET /api/v1/staff/evaluations), for OpenAPI. */
-export class EvaluationListItemDto {
+export class EvaluationListItemDto extends EvaluatedRequestPlaceDto {
   @ApiProperty({ format: 'uuid', description: 'Pour GET /api/v1/staff/evaluations/{id}' })
   id!: string;
 
@@ -37,15 +49,6 @@ export class EvaluationListItemDto {
 
   @ApiProperty({ enum: REQUEST_KINDS })
   kind!: RequestKind;
-
-  @ApiProperty({ example: 'office_supplies' })
-  segmentCode!: string;
-
-  @ApiProperty({ example: '38' })
-  departmentCode!: string;
-
-  @ApiProperty({ example: 'aura-ee' })
-  networkCode!: string;
 
   @ApiProperty({ type: String, nullable: true, example: 'Dominique Durand', description: 'Le facilitateur qui a répondu' })
   facilitatorName!: string | null;
