@@ -5,6 +5,7 @@ import { AppModule } from '../app.module';
 import { PinoNestLogger } from '../common/logging/logger';
 import { AppConfig } from '../config/app-config';
 import { AccountsModule } from '../modules/accounts/accounts.module';
+import { AnswerTemplatesModule } from '../modules/answer-templates/answer-templates.module';
 import { DirectoryModule } from '../modules/directory/directory.module';
 import { IntakeModule } from '../modules/intake/intake.module';
 import { IndicatorsModule } from '../modules/reporting/indicators.module';
@@ -28,6 +29,7 @@ class CliModule {
         AppModule.forRoles({ api: false, worker: false }, config, logger),
         DirectoryModule,
         AccountsModule,
+        AnswerTemplatesModule,
         IndicatorsModule,
         IntakeModule,
       ],

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { passwordProblems } from '../modules/accounts/credentials.policy';
 import { DemoStaffService } from '../modules/accounts/demo-staff.service';
+import { DemoAnswerTemplatesService } from '../modules/answer-templates/demo-answer-templates.service';
 import { DemoFacilitatorsService, SeededFacilitator } from '../modules/directory/demo-facilitators.service';
 import type { UpsertOutcome } from '../modules/directory/directory.service';
 import { DemoRequest, DemoRequestsService } from '../modules/intake/demo-requests.service';
@@ -13,8 +14,8 @@ const OUTCOMES: Record<UpsertOutcome, string> = { created: 'créé', updated: 'm
 /**
  * `demo:seed [--password …]`: demo facilitators in every network, and their staff accounts (one
  * per demo facilitator, an animator per network, an admin) sharing one password, random unless
- * given, printed once; then a demo request per network, routed once the service runs. Running it
- * again creates nothing more (the accounts take the new password).
+ * given, printed once; two answer templates per network; then a demo request per network, routed once the
+ * service runs. Running it again creates nothing more (the accounts take the new password).
  */
 export const demoSeed: CliCommand = async (context, args, io) => {
   const options = parseOptions(args, ['password']);
@@ -29,6 +30,7 @@ export const demoSeed: CliCommand = async (context, args, io) => {
     seeded.map((s) => s.facilitator.email),
     password!,
   );
+  const templates = await context.get(DemoAnswerTemplatesService).seed();
   const requests = await context.get(DemoRequestsService).seed();
   const count = (outcome: UpsertOutcome) => seeded.filter((s) => s.outcome === outcome).length;
   io.stdout.write(
@@ -42,6 +44,8 @@ export const demoSeed: CliCommand = async (context, args, io) => {
       '  facilitator chaque adresse de facilitateur ci-dessus',
       `Comptes créés : ${accounts.filter((a) => a.created).length}, déjà présents : ${accounts.filter((a) => !a.created).length}.`,
       `Mot de passe de tous ces comptes (affiché une seule fois) : ${password}`,
+      '',
+      `Modèles de réponse de démonstration (un par type de demande et par réseau, sur /espace/modeles) : ${templates} ajouté(s).`,
       '',
       'Demandes de démonstration (acheteurs @example.org), acheminées dès que le service tourne (npm start) :',
       ...requests.flatMap(describeRequest),

@@ -1,6 +1,6 @@
 import { submittedAndTaken } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
-import { insertStaff, StaffClient, type StaffSeed } from '../support/staff';
+import { bearerFor, insertStaff, StaffClient, type StaffSeed } from '../support/staff';
 import { TestApp, useTestApp } from '../support/test-app';
 
 const XSS = '<script>alert(1)</script>';
@@ -115,5 +115,53 @@ describe('answer templates', () => {
     expect(started).toContain('— repris ci-dessous');
     const elsewhere = await (await holder.get(`${page}?modele=${other}`)).text();
     expect(elsewhere).not.toContain('Ailleurs');
+  });
+
+  it('API: everyone reads their networks’ templates; animators create, change (only what is sent) and delete; bad input by field', async () => {
+    const animator = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
+    const call = (method: string, path: string, authorization: string, body?: unknown) =>
+      fetch(`${t.url}/api/v1/staff/answer-templates${path}`, {
+        method,
+        headers: { authorization, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+
+    const refused = await call('POST', '', animator, { networkCode: 'reseco', title: 7, colour: 'vert' });
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).errors).toEqual([
+      { field: 'colour', message: 'Champ inconnu : « colour ».' },
+      { field: 'title', message: 'Ce champ doit être un texte.' },
+    ]);
+    const outside = await call('POST', '', animator, { networkCode: 'reseco', title: 'Loi AGEC', body: 'Texte' });
+    expect((await outside.json()).errors).toEqual([{ field: 'networkCode', message: 'Choisissez le réseau du modèle.' }]);
+    expect(await templates()).toEqual([]);
+
+    const created = await call('POST', '', animator, { networkCode: 'aura-ee', title: `Loi AGEC ${XSS}`, body: 'Réemploi\r\nminimal' });
+    expect(created.status).toBe(201);
+    const template = await created.json();
+    const document = await (await fetch(`${t.url}/api/docs-json`)).json();
+    expect(Object.keys(template).sort()).toEqual(Object.keys(document.components.schemas.AnswerTemplateDto.properties).sort());
+    expect(template).toMatchObject({ networkCode: 'aura-ee', title: `Loi AGEC ${XSS}`, body: 'Réemploi\nminimal' });
+
+    const changed = await call('PATCH', `/${template.id}`, animator, { body: 'Réemploi et réutilisation' });
+    expect(await changed.json()).toMatchObject({ title: `Loi AGEC ${XSS}`, body: 'Réemploi et réutilisation' });
+    expect((await call('PATCH', `/${template.id}`, animator, { title: '' })).status).toBe(400);
+
+    // A facilitator of the network reads it, one of another network does not see it, and neither may change it.
+    const reader = await bearerFor(t, { role: 'facilitator', facilitatorId: await insertFacilitator(t.dataSource), networks: ['aura-ee'] });
+    const stranger = await bearerFor(t, {
+      role: 'facilitator',
+      facilitatorId: await insertFacilitator(t.dataSource, { network: 'reunion' }),
+      networks: ['reunion'],
+    });
+    expect((await (await call('GET', '', reader)).json()).map((x: { id: string }) => x.id)).toEqual([template.id]);
+    expect((await call('GET', `/${template.id}`, reader)).status).toBe(200);
+    expect(await (await call('GET', '', stranger)).json()).toEqual([]);
+    expect((await call('GET', `/${template.id}`, stranger)).status).toBe(404);
+    expect((await call('DELETE', `/${template.id}`, reader)).status).toBe(404);
+
+    expect((await call('DELETE', `/${template.id}`, animator)).status).toBe(204);
+    expect(await templates()).toEqual([]);
+    expect((await call('GET', `/${template.id}`, animator)).status).toBe(404);
   });
 });

@@ -197,6 +197,16 @@ describe('permission matrix of the staff endpoints', () => {
     { method: 'POST', route: '/espace/modeles/:id', body: {}, expected: network('page', 400) },
     // An unknown template (deleting the real one would change the rows after it): 404 to all, facilitators by role.
     { method: 'POST', route: '/espace/modeles/:id/suppression', expected: everyone('page', 404) },
+    // The same by the API; every facilitator reads their own network's.
+    { method: 'GET', route: '/api/v1/staff/answer-templates', expected: everyone('api', 200) },
+    { method: 'POST', route: '/api/v1/staff/answer-templates', body: {}, expected: managers('api', 400) },
+    {
+      method: 'GET',
+      route: '/api/v1/staff/answer-templates/:id',
+      expected: answers('api', { holder: 200, peer: 200, stranger: 404, animator: 200, foreignAnimator: 404, admin: 200 }),
+    },
+    { method: 'PATCH', route: '/api/v1/staff/answer-templates/:id', body: { title: '' }, expected: network('api', 400) },
+    { method: 'DELETE', route: '/api/v1/staff/answer-templates/:id', expected: everyone('api', 404) },
     { method: 'GET', route: '/espace/comptes', expected: managers('page', 200) },
     { method: 'POST', route: '/espace/comptes', body: {}, expected: managers('page', 400) },
     {
@@ -261,18 +271,22 @@ describe('permission matrix of the staff endpoints', () => {
   ];
 
   /** The route with this test's ids in place of its parameters. */
-  function pathOf({ route, pool }: Row): string {
-    return route
-      .replace(/:(reference|ref)\b/, pool ? ids.pool : ids.ref)
-      .replace(/pieces-jointes\/:id/, `pieces-jointes/${ids.attachmentId}`)
-      .replace(/jetons\/:id/, `jetons/${ids.tokenId}`)
-      .replace(/comptes\/:id/, `comptes/${ids.accountId}`)
-      .replace(/facilitators\/:id/, `facilitators/${ids.facilitatorId}`)
-      .replace(/facilitateurs\/:id/, `facilitateurs/${ids.facilitatorId}`)
-      .replace(/:absenceId/, ids.absenceId)
-      .replace(/modeles\/:id\/suppression/, `modeles/${ids.absenceId}/suppression`)
-      .replace(/modeles\/:id/, `modeles/${ids.templateId}`)
-      .replace(/evaluations\/:id/, `evaluations/${ids.evaluationId}`);
+  function pathOf({ method, route, pool }: Row): string {
+    return (
+      route
+        .replace(/:(reference|ref)\b/, pool ? ids.pool : ids.ref)
+        .replace(/pieces-jointes\/:id/, `pieces-jointes/${ids.attachmentId}`)
+        .replace(/jetons\/:id/, `jetons/${ids.tokenId}`)
+        .replace(/comptes\/:id/, `comptes/${ids.accountId}`)
+        .replace(/facilitators\/:id/, `facilitators/${ids.facilitatorId}`)
+        .replace(/facilitateurs\/:id/, `facilitateurs/${ids.facilitatorId}`)
+        .replace(/:absenceId/, ids.absenceId)
+        .replace(/modeles\/:id\/suppression/, `modeles/${ids.absenceId}/suppression`)
+        .replace(/modeles\/:id/, `modeles/${ids.templateId}`)
+        // Deleting the real template would change the rows after it: an unknown one.
+        .replace(/answer-templates\/:id/, `answer-templates/${method === 'DELETE' ? ids.absenceId : ids.templateId}`)
+        .replace(/evaluations\/:id/, `evaluations/${ids.evaluationId}`)
+    );
   }
 
   async function call(row: Row, actor: Actor): Promise<number> {

@@ -73,6 +73,19 @@ describe('npm run cli -- demo:seed', () => {
     expect(Number((await t.dataSource.query(`SELECT count(*) AS n FROM staff_users`))[0].n)).toBe(13 + facilitators);
   });
 
+  it('writes two answer templates in every network (one per kind of request), and none again on a second run', async () => {
+    expect((await run()).out).toContain(
+      'Modèles de réponse de démonstration (un par type de demande et par réseau, sur /espace/modeles) : 24 ajouté(s).',
+    );
+    const perNetwork = await t.dataSource.query(
+      `SELECT n.code, count(t.id)::int AS n FROM networks n LEFT JOIN answer_templates t ON t.network_code = n.code GROUP BY n.code`,
+    );
+    expect(perNetwork).toHaveLength(12);
+    for (const network of perNetwork) expect(network.n).toBe(2);
+    expect((await run()).out).toContain(': 0 ajouté(s).');
+    expect(Number((await t.dataSource.query(`SELECT count(*) AS n FROM answer_templates`))[0].n)).toBe(24);
+  });
+
   it('submits one demo request per network, queued for routing with its acknowledgement, and none again on a second run', async () => {
     const first = await run();
     expect(first.out).toContain('Demandes créées : 12, déjà présentes : 0.');

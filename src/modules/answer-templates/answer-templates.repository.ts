@@ -27,6 +27,18 @@ export class AnswerTemplatesRepository {
     await this.templates.insert({ id, ...input, updatedById: byId });
   }
 
+  /** Written unless the network already has a template of that title (no author: seeded); whether it was. */
+  async insertUnlessTitled(id: string, input: TemplateInput): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `INSERT INTO answer_templates (id, network_code, title, body)
+       SELECT $1::uuid, $2::varchar, $3::varchar, $4::text
+        WHERE NOT EXISTS (SELECT 1 FROM answer_templates WHERE network_code = $2 AND title = $3)
+       RETURNING id`,
+      [id, input.networkCode, input.title, input.body],
+    );
+    return rows.length > 0;
+  }
+
   async update(id: string, input: TemplateInput, byId: string): Promise<void> {
     await this.templates.update({ id }, { ...input, updatedById: byId });
   }

@@ -31,13 +31,16 @@ export class AnswerTemplatesService {
     return template;
   }
 
-  async create(staff: StaffPrincipal, raw: Record<string, unknown>): Promise<void> {
-    await this.templates.insert(randomUUID(), this.checked(staff, raw), staff.id);
+  async create(staff: StaffPrincipal, raw: Record<string, unknown>): Promise<AnswerTemplate> {
+    const id = randomUUID();
+    await this.templates.insert(id, this.checked(staff, raw), staff.id);
+    return (await this.templates.find(id))!;
   }
 
   /** `template` as get() gave it to this person. */
-  async update(staff: StaffPrincipal, template: AnswerTemplate, raw: Record<string, unknown>): Promise<void> {
+  async update(staff: StaffPrincipal, template: AnswerTemplate, raw: Record<string, unknown>): Promise<AnswerTemplate> {
     await this.templates.update(template.id, this.checked(staff, raw), staff.id);
+    return (await this.templates.find(template.id))!;
   }
 
   async remove(staff: StaffPrincipal, id: string): Promise<void> {

@@ -1,0 +1,50 @@
+import { ApiProperty, PartialType } from '@nestjs/swagger';
+import { IsOptional, IsString } from 'class-validator';
+import { STAFF_TEXT_MAX } from '../../requests/request-message.types';
+import { TEMPLATE_TITLE_MAX } from '../answer-template.policy';
+
+const MUST_BE_TEXT = { message: 'Ce champ doit être un texte.' };
+
+/**
+ * A template as an API client sends it. Shape and types only: what each field must hold (a network the
+ * person manages, a one-line title, a text within the limit) is answer-template.policy's, as for the page.
+ */
+export class CreateAnswerTemplateDto {
+  @ApiProperty({ example: 'aura-ee', description: 'Un réseau que vous animez (tous pour un administrateur)' })
+  @IsOptional()
+  @IsString(MUST_BE_TEXT)
+  networkCode?: string;
+
+  @ApiProperty({ example: 'Fournitures de bureau et loi AGEC', maxLength: TEMPLATE_TITLE_MAX })
+  @IsOptional()
+  @IsString(MUST_BE_TEXT)
+  title?: string;
+
+  @ApiProperty({ description: 'Le début de réponse proposé, en Markdown simple', maxLength: STAFF_TEXT_MAX })
+  @IsOptional()
+  @IsString(MUST_BE_TEXT)
+  body?: string;
+}
+
+/** Only the fields sent change. */
+export class UpdateAnswerTemplateDto extends PartialType(CreateAnswerTemplateDto) {}
+
+export class AnswerTemplateDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ example: 'aura-ee' })
+  networkCode!: string;
+
+  @ApiProperty({ example: 'Fournitures de bureau et loi AGEC' })
+  title!: string;
+
+  @ApiProperty({ description: 'En Markdown simple' })
+  body!: string;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  createdAt!: Date;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  updatedAt!: Date;
+}
