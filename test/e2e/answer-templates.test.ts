@@ -117,6 +117,32 @@ describe('answer templates', () => {
     expect(elsewhere).not.toContain('Ailleurs');
   });
 
+  it('an answer still holding a template’s passage to complete is refused by field, nothing sent; completed, it goes', async () => {
+    const request = await submittedAndTaken(t, 2);
+    const holder = await bearerFor(t, { role: 'facilitator', facilitatorId: request.facilitatorId, networks: ['aura-ee'] });
+    const answer = (body: string) =>
+      fetch(`${t.url}/api/v1/staff/requests/${request.reference}/answer`, {
+        method: 'POST',
+        headers: { authorization: holder, 'content-type': 'application/json' },
+        body: JSON.stringify({ body }),
+      });
+
+    const refused = await answer('Bonjour,\nle taux applicable est de [À compléter : taux du décret] %.');
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).errors).toEqual([
+      {
+        field: 'body',
+        message:
+          'Votre réponse contient encore « [À compléter : taux du décret] », un passage du modèle à remplacer : complétez-le ou retirez-le.',
+      },
+    ]);
+    expect(await t.dataSource.query(`SELECT 1 FROM request_messages WHERE request_id = $1`, [request.id])).toEqual([]);
+    expect((await t.dataSource.query(`SELECT status FROM requests WHERE id = $1`, [request.id]))[0].status).toBe('in_progress');
+
+    expect((await answer('Bonjour,\nle taux applicable est de 20 %.')).status).toBe(200);
+    expect((await t.dataSource.query(`SELECT status FROM requests WHERE id = $1`, [request.id]))[0].status).toBe('answered');
+  });
+
   it('API: everyone reads their networks’ templates; animators create, change (only what is sent) and delete; bad input by field', async () => {
     const animator = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
     const call = (method: string, path: string, authorization: string, body?: unknown) =>

@@ -1,4 +1,4 @@
-import { checkTemplate } from './answer-template.policy';
+import { checkTemplate, passageToComplete } from './answer-template.policy';
 
 const valid = { networkCode: 'aura-ee', title: 'Loi AGEC : taux de réemploi', body: 'Les taux minimaux sont fixés par le décret…' };
 
@@ -23,5 +23,19 @@ describe('checkTemplate', () => {
       title: 'AGEC',
       body: 'Ligne 1\nLigne 2',
     });
+  });
+});
+
+describe('passageToComplete', () => {
+  it.each([
+    ['the demo templates’ mark', 'Bonjour,\n\n[À compléter selon votre demande]\n', '[À compléter selon votre demande]'],
+    ['without the accent, any case', 'Le taux est de [a COMPLETER] %.', '[a COMPLETER]'],
+    ['with spaces inside the brackets', 'Voir [ à compléter : article ].', '[ à compléter : article ]'],
+    ['the first of several', '[À compléter : lot] puis [À compléter : taux]', '[À compléter : lot]'],
+    ['an answer written through', 'Le décret n° 2021-254 fixe les taux.', null],
+    ['other brackets', 'Selon le guide [1], à compléter par vos propres mesures [sic].', null],
+    ['a bracket never closed on its line', '[À compléter\nsuite]', null],
+  ] as const)('%s', (_label, text, expected) => {
+    expect(passageToComplete(text)).toBe(expected);
   });
 });

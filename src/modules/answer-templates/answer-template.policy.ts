@@ -33,3 +33,14 @@ export function checkTemplate(
   }
   return { value, errors };
 }
+
+/** A template's passage for the facilitator to replace: « [À compléter …] » (any case, with or without the accent). */
+const PASSAGE_TO_COMPLETE = /\[\s*[àa]\s+compl[ée]ter[^\]\n]{0,200}\]/i;
+
+/**
+ * The first passage of a template still to be replaced in an answer, or null: an answer sent with it would show the
+ * buyer the template's instructions instead of advice.
+ */
+export function passageToComplete(text: string): string | null {
+  return PASSAGE_TO_COMPLETE.exec(text)?.[0] ?? null;
+}

@@ -18,6 +18,7 @@ import { ReferenceService } from '../reference/reference.service';
 import { answerDueAt, answeredOnTime, pausesFromHistory } from '../requests/answer-deadline.policy';
 import { checkHelpItems, HelpItemInput } from '../requests/help-item.policy';
 import { MessageKind, STAFF_TEXT_MAX } from '../requests/request-message.types';
+import { passageToComplete } from '../answer-templates/answer-template.policy';
 import { RequestMessagesRepository, staffMessageView } from '../requests/request-messages.repository';
 import { allowedActions, closeReasonsFor, nextStatus } from '../requests/request-state.policy';
 import { CLOSE_REASON_LABELS, CLOSE_REASONS, CloseReason, RequestAction, RequestStatus } from '../requests/request.types';
@@ -252,6 +253,15 @@ export class WorkspaceService {
     if (!text) errors.push({ field: 'body', message: 'Écrivez votre réponse.' });
     else if (text.length > STAFF_TEXT_MAX)
       errors.push({ field: 'body', message: `La réponse ne doit pas dépasser ${STAFF_TEXT_MAX} caractères.` });
+    else {
+      const unfinished = passageToComplete(text);
+      if (unfinished) {
+        errors.push({
+          field: 'body',
+          message: `Votre réponse contient encore « ${unfinished} », un passage du modèle à remplacer : complétez-le ou retirez-le.`,
+        });
+      }
+    }
     const messageId = randomUUID();
     const prepared = this.attachments.prepare(files, { requestId: request.id, messageId, uploadedByType: 'staff', uploadedById: staff.id });
     const byName = new Map(files.map((file, index) => [file.originalname.trim().toLowerCase(), prepared.attachments[index].id]));
