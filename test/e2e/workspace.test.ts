@@ -286,11 +286,14 @@ describe('the facilitator workspace', () => {
     expect(await openCount()).toBe(1);
   });
 
-  it('reopens to routing once the facilitator who held it has left the directory: another one gets it, the buyer is told', async () => {
+  it('reopens to routing while the facilitator who held it is absent: another one gets it, the buyer is told', async () => {
     const { reference, client, facilitatorId, network } = await assigned();
     await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/prise-en-charge`, {});
     await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/cloture`, { reason: 'duplicate' });
-    await t.dataSource.query(`UPDATE facilitators SET active = false WHERE id = $1`, [facilitatorId]);
+    await t.dataSource.query(
+      `INSERT INTO facilitator_absences (id, facilitator_id, starts_on, ends_on) VALUES (gen_random_uuid(), $1, current_date - 1, current_date + 14)`,
+      [facilitatorId],
+    );
     const successor = await insertFacilitator(t.dataSource, { capacity: 5, network });
 
     const animator = new StaffClient(t.url);
@@ -298,7 +301,7 @@ describe('the facilitator workspace', () => {
     const reopened = await animator.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/reouverture`, {});
     expect(reopened.headers.get('location')).toBe(`/espace/demandes/${reference}?fait=reouverture-routage`);
     expect(await (await animator.get(reopened.headers.get('location')!)).text()).toContain(
-      'Le facilitateur qui la suivait a quitté l’annuaire : elle est attribuée de nouveau',
+      'Le facilitateur qui la suivait n’est pas disponible (parti de l’annuaire ou absent) : elle est attribuée de nouveau',
     );
     expect(await status(reference)).toEqual({ status: 'assigned', close_reason: null });
     const [{ id }] = await t.dataSource.query(`SELECT id FROM requests WHERE reference = $1`, [reference]);

@@ -17,7 +17,7 @@ export type BuyerChange =
   | { kind: 'question' }
   | { kind: 'answer' }
   | { kind: 'closed' }
-  /** rerouted: its facilitator had left the directory, so another one (or the network's pool) takes it. */
+  /** rerouted: its facilitator had left the directory or was absent, so another one (or the network's pool) takes it. */
   | { kind: 'reopened'; rerouted: boolean }
   | { kind: 'transferred'; reason: string | null }
   | { kind: 'other'; toStatus: RequestStatus | null; reason: string | null };

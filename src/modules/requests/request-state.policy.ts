@@ -13,8 +13,8 @@
  *   submitted to in progress; the status stays. Awaiting them, they give the precision; answered, they reply.
  * - staff may reopen a closure made by mistake, whatever its reason but the buyer's own withdrawal: the request
  *   goes back in progress to the facilitator who held it (the caller checks there is one, and data not erased).
- *   A reopening (staff's or the buyer's reply) whose facilitator has left the directory goes to `submitted`
- *   instead, and routing places it at once: the caller reads the directory.
+ *   A reopening (staff's or the buyer's reply) whose facilitator has left the directory or is absent goes to
+ *   `submitted` instead, and routing places it at once: the caller reads the directory.
  */
 import { AppError } from '../../common/errors/app-errors';
 import {

@@ -84,10 +84,9 @@ export class TrackingActionsService {
         ];
       }
       // A closed request had freed its facilitator's place: they take it again — or, once they have left the
-      // directory, routing gives it to another; its surveys wait for its next closure.
-      const holder =
-        locked.assignedFacilitatorId && (await this.routingRepository.facilitatorContact(manager, locked.assignedFacilitatorId));
-      if (holder && !holder.active) {
+      // directory or while absent, routing gives it to another; its surveys wait for its next closure.
+      const holderId = locked.assignedFacilitatorId;
+      if (holderId && !(await this.routing.canReclaim(manager, holderId))) {
         return [
           [
             ...this.buyerMessage(locked.id, messageId, 'buyer_reply', body),
@@ -100,7 +99,7 @@ export class TrackingActionsService {
       return [
         ...this.buyerMessage(locked.id, messageId, 'buyer_reply', body),
         ...this.change(locked, to, 'buyer_replied'),
-        ...(holder ? this.routing.reclaimStatements(locked.id, locked.departmentCode, holder.id) : []),
+        ...(holderId ? this.routing.reclaimStatements(locked.id, locked.departmentCode, holderId) : []),
         ...this.surveys.cancelStatements(locked.id),
         ...(await this.facilitatorMail(manager, locked, { what: 'reply', body })),
       ];

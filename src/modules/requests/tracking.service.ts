@@ -28,7 +28,7 @@ const EVENT_LABELS: Record<string, string> = {
   [HANDED_OVER_EVENT]: 'Transmise à un autre facilitateur',
 };
 
-/** A reopening whose facilitator has left the directory goes to routing again: the buyer is not told they resume it. */
+/** A reopening whose facilitator has left or is absent goes to routing again: the buyer is not told they resume it. */
 function eventLabel(event: RequestEvent): string {
   if (event.type === 'reopened' && event.toStatus === 'submitted') return 'Rouverte : elle sera confiée de nouveau à un facilitateur';
   return EVENT_LABELS[event.type] ?? (event.toStatus ? STATUS_LABELS[event.toStatus] : event.type);

@@ -36,8 +36,6 @@ export interface FacilitatorContact {
   email: string;
   firstName: string;
   networkCode: string;
-  /** Still in the directory: false once they have left it. */
-  active: boolean;
 }
 
 /** A facilitator who may be offered requests, with the contact the assignment e-mail needs. */
@@ -322,7 +320,7 @@ export class RoutingRepository {
 
   async facilitatorContact(manager: EntityManager, facilitatorId: string): Promise<FacilitatorContact | null> {
     const rows = await manager.query(
-      `SELECT id, email, first_name AS "firstName", network_code AS "networkCode", active FROM facilitators WHERE id = $1`,
+      `SELECT id, email, first_name AS "firstName", network_code AS "networkCode" FROM facilitators WHERE id = $1`,
       [facilitatorId],
     );
     return rows[0] ?? null;
@@ -426,8 +424,13 @@ export class RoutingRepository {
     return rows.map((r) => r.code);
   }
 
-  async facilitatorUnavailableToday(facilitatorId: string, today: string): Promise<boolean> {
-    const rows: Array<{ unavailable: boolean }> = await this.dataSource.query(
+  /** Gone from the directory, or absent that day. Within a transaction, pass its manager. */
+  async facilitatorUnavailableToday(
+    facilitatorId: string,
+    today: string,
+    db: DataSource | EntityManager = this.dataSource,
+  ): Promise<boolean> {
+    const rows: Array<{ unavailable: boolean }> = await db.query(
       `SELECT NOT f.active OR EXISTS (SELECT 1 FROM facilitator_absences a WHERE a.facilitator_id = f.id AND $2::date BETWEEN a.starts_on AND a.ends_on) AS unavailable
          FROM facilitators f WHERE f.id = $1`,
       [facilitatorId, today],

@@ -251,9 +251,14 @@ export class RoutingService {
     ];
   }
 
+  /** Whether a reopened request can go back to the facilitator who handled it: not once they left, nor while absent. */
+  async canReclaim(manager: EntityManager, facilitatorId: string): Promise<boolean> {
+    return !(await this.routing.facilitatorUnavailableToday(facilitatorId, parisDay(this.clock.now()), manager));
+  }
+
   /**
-   * A closed request reopened after its facilitator left the directory: routed afresh, as a declined one is
-   * (another facilitator, or the network's pool). Under the request's lock; the statements run after the ones
+   * A closed request reopened while its facilitator cannot take it back (canReclaim): routed afresh, as a declined
+   * one is (another facilitator, or the network's pool). Under the request's lock; the statements run after the ones
    * that bring it back to `submitted` (a later runAsOne: both update the request).
    */
   async rerouteReopenedStatements(manager: EntityManager, requestId: string): Promise<SqlStatement[]> {

@@ -184,7 +184,7 @@ export class WorkspaceApiController {
   @ApiOperation({
     summary: 'Rouvrir une demande clôturée par erreur',
     description:
-      'Par le facilitateur qui la suivait ou son réseau : elle revient en cours chez ce facilitateur — ou, s’il a quitté l’annuaire, elle est attribuée de nouveau (ou mise en réserve) ; l’acheteur est prévenu.',
+      'Par le facilitateur qui la suivait ou son réseau : elle revient en cours chez ce facilitateur — ou, s’il a quitté l’annuaire ou est absent, elle est attribuée de nouveau (ou mise en réserve) ; l’acheteur est prévenu.',
   })
   @ApiOkResponse({ type: StaffActionResultDto })
   @ApiConflictResponse({

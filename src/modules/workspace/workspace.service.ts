@@ -341,7 +341,7 @@ export class WorkspaceService {
   /**
    * A closure made by mistake, undone by the holder or the network: the request goes back in progress to the
    * facilitator who held it (their place taken again, a new answer deadline, an e-mail when someone else reopened
-   * it) — or, if they have left the directory since, to routing afresh; its surveys are called off and the buyer
+   * it) — or, if they have left the directory since or are absent, to routing afresh; its surveys are called off and the buyer
    * is told it is being handled again.
    */
   async reopen(staff: StaffPrincipal, reference: string): Promise<'reclaimed' | 'rerouted'> {
@@ -356,11 +356,13 @@ export class WorkspaceService {
         throw refused('Aucun facilitateur ne suivait cette demande : faites-la déposer de nouveau par l’acheteur.');
       }
       const now = this.clock.now();
-      const holder = await this.routingRepository.facilitatorContact(manager, locked.assignedFacilitatorId);
-      const reclaimed = holder?.active === true;
+      const reclaimed = await this.routing.canReclaim(manager, locked.assignedFacilitatorId);
       const status = reclaimed ? to : 'submitted';
       // Told only when someone else reopened it: the holder knows what they did.
-      const facilitator = reclaimed && !isHolder(staff, request) ? holder : null;
+      const facilitator =
+        reclaimed && !isHolder(staff, request)
+          ? await this.routingRepository.facilitatorContact(manager, locked.assignedFacilitatorId)
+          : null;
       await runAsOne(manager, [
         this.requests.statusStatement(locked.id, status),
         this.requests.eventStatement(this.event(locked.id, staff, 'reopened', locked.status, status, true)),
