@@ -3,6 +3,7 @@ import { Worker } from 'bullmq';
 import type IORedis from 'ioredis';
 import type { Logger } from 'pino';
 import { AppConfig } from '../config/app-config';
+import { scrubPersonalData } from '../common/logging/logger';
 import { LOGGER } from '../common/logging/logging.module';
 import { assertHandlersComplete, consumedQueues, JOB_QUEUES, JobHandlers, JobName, QUEUE_NAMES, QueueName } from './queue.registry';
 import { HTTP_NEIGHBOUR, HttpFirst, HttpNeighbour } from './http-first';
@@ -57,7 +58,10 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
         stalledInterval: this.config.WORKER_LOCK_MS,
       });
       worker.on('failed', (job, error) =>
-        this.logger.warn({ queue, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: error.message }, 'tâche en échec'),
+        this.logger.warn(
+          { queue, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: scrubPersonalData(error.message) },
+          'tâche en échec',
+        ),
       );
       worker.on('error', (error) => this.logger.warn({ queue, err: error.message }, 'connexion de la file perturbée'));
       this.workers.push(worker);

@@ -5,6 +5,7 @@ import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { Logger } from 'pino';
+import { scrubPersonalData } from '../common/logging/logger';
 import { LOGGER } from '../common/logging/logging.module';
 import { watchSaturation } from './event-loop-saturation';
 
@@ -68,7 +69,12 @@ export class WorkersThread implements OnApplicationBootstrap, BeforeApplicationS
       workerData: { role: THREAD_ROLE },
       resourceLimits: { maxYoungGenerationSizeMb: WORKERS_THREAD_YOUNG_GENERATION_MB },
     });
-    worker.on('error', (error) => this.logger.fatal({ err: { message: error.message, stack: error.stack } }, 'erreur du thread des files'));
+    worker.on('error', (error) =>
+      this.logger.fatal(
+        { err: { message: scrubPersonalData(error.message), stack: error.stack && scrubPersonalData(error.stack) } },
+        'erreur du thread des files',
+      ),
+    );
     worker.on('exit', (code) => {
       if (this.stopping) return;
       this.logger.fatal({ code }, 'le thread des files s’est arrêté : arrêt du service');

@@ -69,7 +69,14 @@ export function respondWithError(error: unknown, req: Request, res: Response, lo
   const { body, retryAfter, redirectTo } = toErrorBody(error);
   if (body.statusCode >= 500) {
     const err = error as Error;
-    logger.error({ err: { name: err?.name, message: scrubPersonalData(String(err?.message)), stack: err?.stack } }, 'erreur inattendue');
+    logger.error(
+      {
+        requestId: res.getHeader('X-Request-Id'),
+        // A stack's first line repeats the message: scrubbed as well.
+        err: { name: err?.name, message: scrubPersonalData(String(err?.message)), stack: err?.stack && scrubPersonalData(err.stack) },
+      },
+      'erreur inattendue',
+    );
   }
   if (res.headersSent) return;
   if (retryAfter) res.setHeader('Retry-After', String(retryAfter));

@@ -1,9 +1,5 @@
 import { LoggerService } from '@nestjs/common';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import pino, { Logger } from 'pino';
-
-/** Carries the request id through async calls so every log line of a request names it. */
-export const requestContext = new AsyncLocalStorage<{ requestId: string }>();
 
 /**
  * Paths that may hold personal data or secrets are removed wherever they appear; the rest of the
@@ -46,10 +42,6 @@ export function createLogger(level: string, name: string): Logger {
     base: { pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACTED_PATHS, remove: true },
-    mixin: () => {
-      const store = requestContext.getStore();
-      return store ? { requestId: store.requestId } : {};
-    },
   });
 }
 
@@ -61,7 +53,7 @@ export class PinoNestLogger implements LoggerService {
     this.logger.info({ context }, String(message));
   }
   error(message: unknown, trace?: string, context?: string) {
-    this.logger.error({ context, trace }, String(message));
+    this.logger.error({ context, trace: trace && scrubPersonalData(trace) }, scrubPersonalData(String(message)));
   }
   warn(message: unknown, context?: string) {
     this.logger.warn({ context }, String(message));
