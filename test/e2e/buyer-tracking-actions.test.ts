@@ -242,6 +242,16 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
 
     expect((await api(request, 'replies', { message: 'Une dernière chose.' })).status).toBe(200);
     expect(await state(request)).toEqual({ status: 'assigned', close_reason: null });
+    expect((await buyerEvents(request)).at(-1)).toEqual({
+      type: 'buyer_replied',
+      from_status: 'closed',
+      to_status: 'submitted',
+      is_public: true,
+    });
+    // The staff's history says why it went to routing, not back to the one who answered.
+    expect(
+      await t.dataSource.query(`SELECT reason FROM request_events WHERE request_id = $1 AND type = 'buyer_replied'`, [request.id]),
+    ).toEqual([{ reason: 'Le facilitateur qui la suivait n’est pas disponible (parti ou absent) : attribution de nouveau' }]);
     const current = await t.dataSource.query(
       `SELECT facilitator_id, taken_at IS NULL AS waiting FROM request_assignments WHERE request_id = $1 AND ended_at IS NULL`,
       [request.id],

@@ -312,6 +312,11 @@ describe('the facilitator workspace', () => {
       ),
     ).toEqual([{ facilitatorId: successor }]);
     expect(await mailsTo(t, 'request-reopened')).toEqual([]);
+    expect(
+      await t.dataSource.query(`SELECT to_status, reason FROM request_events WHERE request_id = $1 AND type = 'reopened'`, [id]),
+    ).toEqual([
+      { to_status: 'submitted', reason: 'Le facilitateur qui la suivait n’est pas disponible (parti ou absent) : attribution de nouveau' },
+    ]);
     await t.app.get(BuyerNotificationsService).notify(id);
     const mail = await sentMailFile(t, 'buyer-update', 'camille.martin+1@example.fr');
     expect(mail).toContain('Le facilitateur qui la suivait n’est plus disponible : elle est confiée à un autre facilitateur du réseau.');

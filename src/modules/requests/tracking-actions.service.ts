@@ -90,7 +90,8 @@ export class TrackingActionsService {
         return [
           [
             ...this.buyerMessage(locked.id, messageId, 'buyer_reply', body),
-            ...this.change(locked, 'submitted', 'buyer_replied'),
+            this.requests.statusStatement(locked.id, 'submitted'),
+            this.requests.eventStatement(this.eventOf(locked, 'submitted', 'buyer_replied', RoutingService.REROUTED_REOPENING)),
             ...this.surveys.cancelStatements(locked.id),
           ],
           await this.routing.rerouteReopenedStatements(manager, locked.id),

@@ -251,6 +251,9 @@ export class RoutingService {
     ];
   }
 
+  /** The reason a reopening routed afresh records in the history (rerouteReopenedStatements). */
+  static readonly REROUTED_REOPENING = 'Le facilitateur qui la suivait n’est pas disponible (parti ou absent) : attribution de nouveau';
+
   /** Whether a reopened request can go back to the facilitator who handled it: not once they left, nor while absent. */
   async canReclaim(manager: EntityManager, facilitatorId: string): Promise<boolean> {
     return !(await this.routing.facilitatorUnavailableToday(facilitatorId, parisDay(this.clock.now()), manager));

@@ -365,7 +365,10 @@ export class WorkspaceService {
           : null;
       await runAsOne(manager, [
         this.requests.statusStatement(locked.id, status),
-        this.requests.eventStatement(this.event(locked.id, staff, 'reopened', locked.status, status, true)),
+        this.requests.eventStatement({
+          ...this.event(locked.id, staff, 'reopened', locked.status, status, true),
+          reason: reclaimed ? null : RoutingService.REROUTED_REOPENING,
+        }),
         ...(reclaimed ? this.routing.reclaimStatements(locked.id, locked.departmentCode, locked.assignedFacilitatorId) : []),
         ...this.surveys.cancelStatements(locked.id),
         ...this.buyerNotifications.scheduleStatements(locked.id, now),
