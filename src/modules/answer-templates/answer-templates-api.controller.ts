@@ -63,14 +63,7 @@ export class AnswerTemplatesApiController {
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Champs invalides, un message par champ' })
   async update(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string, @Body() body: unknown): Promise<AnswerTemplateDto> {
     const template = await this.templates.get(staff, id);
-    const { networkCode, title, body: text } = await validateBody(UpdateAnswerTemplateDto, body);
-    return templateView(
-      await this.templates.update(staff, template, {
-        networkCode: networkCode ?? template.networkCode,
-        title: title ?? template.title,
-        body: text ?? template.body,
-      }),
-    );
+    return templateView(await this.templates.patch(staff, template, await validateBody(UpdateAnswerTemplateDto, body)));
   }
 
   @Delete(':id')

@@ -5,7 +5,7 @@ import { isUuid } from '../../common/validation';
 import { visibleNetworks } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { AnswerTemplate } from './answer-template.entity';
-import { checkTemplate } from './answer-template.policy';
+import { checkTemplate, TemplateInput } from './answer-template.policy';
 import { AnswerTemplatesRepository } from './answer-templates.repository';
 
 /**
@@ -41,6 +41,15 @@ export class AnswerTemplatesService {
   async update(staff: StaffPrincipal, template: AnswerTemplate, raw: Record<string, unknown>): Promise<AnswerTemplate> {
     await this.templates.update(template.id, this.checked(staff, raw), staff.id);
     return (await this.templates.find(template.id))!;
+  }
+
+  /** update() with only the fields sent (the API's PATCH): the others keep their value. */
+  patch(staff: StaffPrincipal, template: AnswerTemplate, changes: Partial<TemplateInput>): Promise<AnswerTemplate> {
+    return this.update(staff, template, {
+      networkCode: changes.networkCode ?? template.networkCode,
+      title: changes.title ?? template.title,
+      body: changes.body ?? template.body,
+    });
   }
 
   async remove(staff: StaffPrincipal, id: string): Promise<void> {

@@ -11,6 +11,7 @@ import { runAsOne, SqlStatement } from '../../database/sql-statement';
 import { OutboxRepository } from '../../queue/outbox.repository';
 import { canReassign, canTakeFromPool, RequestScope, visibleNetworks } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
+import { passageToComplete } from '../answer-templates/answer-template.policy';
 import { AttachmentsService, UploadedFile } from '../attachments/attachments.service';
 import { MailService } from '../mail/mail.service';
 import { milestoneOf } from '../requests/milestone.policy';
@@ -18,7 +19,6 @@ import { ReferenceService } from '../reference/reference.service';
 import { answerDueAt, answeredOnTime, pausesFromHistory } from '../requests/answer-deadline.policy';
 import { checkHelpItems, HelpItemInput } from '../requests/help-item.policy';
 import { MessageKind, STAFF_TEXT_MAX } from '../requests/request-message.types';
-import { passageToComplete } from '../answer-templates/answer-template.policy';
 import { RequestMessagesRepository, staffMessageView } from '../requests/request-messages.repository';
 import { allowedActions, closeReasonsFor, nextStatus } from '../requests/request-state.policy';
 import { CLOSE_REASON_LABELS, CLOSE_REASONS, CloseReason, RequestAction, RequestStatus } from '../requests/request.types';
@@ -341,8 +341,8 @@ export class WorkspaceService {
   /**
    * A closure made by mistake, undone by the holder or the network: the request goes back in progress to the
    * facilitator who held it (their place taken again, a new answer deadline, an e-mail when someone else reopened
-   * it) — or, if they have left the directory since or are absent, to routing afresh; its surveys are called off and the buyer
-   * is told it is being handled again.
+   * it) — or, if they have left the directory since or are absent, to routing afresh; its surveys are called off
+   * and the buyer is told it is being handled again.
    */
   async reopen(staff: StaffPrincipal, reference: string): Promise<'reclaimed' | 'rerouted'> {
     const request = await this.find(staff, reference);
