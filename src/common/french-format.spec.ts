@@ -1,5 +1,5 @@
 import { Environment } from 'nunjucks';
-import { addFrenchFilters } from './french-format';
+import { addFrenchFilters, ofPhrase } from './french-format';
 
 const env = addFrenchFilters(new Environment());
 const render = (template: string, value: unknown) => env.renderString(template, { value });
@@ -11,9 +11,32 @@ describe('French filters', () => {
     ['frDateTime', '2026-07-15T08:30:00Z', '15 juillet 2026 à 10:30'],
     ['frDeadline', '2027-12-20T09:00:00Z', '20 décembre 2027 à 10:00 (heure de Paris)'],
     ['frDeadline', '', ''],
+    ['frDate', '2026-10-01T09:00:00Z', '1er octobre 2026'],
+    ['frDateTime', '2026-09-30T22:30:00Z', '1er octobre 2026 à 00:30'],
+    ['frDate', '2026-10-11T09:00:00Z', '11 octobre 2026'],
+    ['frDeadline', '2027-01-01T08:00:00Z', '1er janvier 2027 à 09:00 (heure de Paris)'],
+    ['de', 'le modèle', 'du modèle'],
     ['frNumber', 120000, '120\u202f000'],
     ['frNumber', null, ''],
   ])('%s(%j) → %j', (filter, value, expected) => {
     expect(render(`{{ value | ${filter} }}`, value)).toBe(expected);
+  });
+});
+
+describe('ofPhrase', () => {
+  it.each([
+    ['le modèle', 'du modèle'],
+    ['les filtres', 'des filtres'],
+    ['la fiche', 'de la fiche'],
+    ['l’absence', 'de l’absence'],
+    ['votre demande', 'de votre demande'],
+    ['Élise Le Gall', 'd’Élise Le Gall'],
+    ['Alex Démo', 'd’Alex Démo'],
+    ['Yves Martin', 'd’Yves Martin'],
+    ['Hugues Petit', 'de Hugues Petit'],
+    ['Camille Martin', 'de Camille Martin'],
+    ['lemon', 'de lemon'],
+  ])('%j → %j', (text, expected) => {
+    expect(ofPhrase(text)).toBe(expected);
   });
 });

@@ -305,6 +305,62 @@ describe('staff accounts', () => {
       expect((await client().signIn(target.email)).status).toBe(401);
     });
 
+    it('a deactivated account is given back with « Réactiver », never by a new invitation whose link would open nothing', async () => {
+      const animator = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
+      const withPassword = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
+      await t.dataSource.query(`UPDATE staff_users SET first_name = 'Élise' WHERE id = $1`, [withPassword.id]);
+      const c = await signedIn(animator.email);
+      let page = await (await c.get('/espace/comptes')).text();
+      expect(page).toContain('<td>AURA-EE / RREDD</td>');
+      const invited = await c.submit('/espace/comptes', '/espace/comptes', {
+        email: 'pending@example.org',
+        firstName: 'Inès',
+        lastName: 'Attente',
+        role: 'animator',
+        networkCodes: 'aura-ee',
+      });
+      expect(invited.status).toBe(303);
+      const [pending] = await t.dataSource.query(`SELECT id FROM staff_users WHERE email = 'pending@example.org'`);
+      for (const id of [withPassword.id, pending.id as string]) {
+        expect((await c.post(`/espace/comptes/${id}/desactivation`, { _csrf: csrfIn(page) })).status).toBe(303);
+      }
+      page = await (await c.get('/espace/comptes')).text();
+      expect(page).toContain('Réactiver<span class="fr-sr-only"> le compte d’Élise Essai</span>');
+      expect(page).toContain('Réactiver<span class="fr-sr-only"> le compte d’Inès Attente</span>');
+
+      const again = await c.submit('/espace/comptes', '/espace/comptes', {
+        email: 'pending@example.org',
+        role: 'animator',
+        networkCodes: 'aura-ee',
+      });
+      expect(again.status).toBe(400);
+      expect(await again.text()).toContain('Ce compte est désactivé : réactivez-le depuis la liste des comptes ci-dessus.');
+      // A facilitator's address missing from the directory: that one error, not names the directory would give.
+      const notInDirectory = await c.submit('/espace/comptes', '/espace/comptes', { email: 'absent@example.org', role: 'facilitator' });
+      expect(notInDirectory.status).toBe(400);
+      const notInDirectoryHtml = await notInDirectory.text();
+      expect(notInDirectoryHtml).toContain('Aucun facilitateur de l’annuaire n’a cette adresse');
+      expect(notInDirectoryHtml).not.toContain('Indiquez le prénom.');
+      expect(await t.dataSource.query(`SELECT count(*)::int AS n FROM mail_messages WHERE template = 'staff-invitation'`)).toEqual([
+        { n: 1 },
+      ]);
+
+      const back = await c.post(`/espace/comptes/${withPassword.id}/reactivation`, { _csrf: csrfIn(page) });
+      expect(back.headers.get('location')).toBe('/espace/comptes?fait=reactivation');
+      expect((await client().signIn(withPassword.email)).status).toBe(303);
+
+      const backInvited = await c.post(`/espace/comptes/${pending.id as string}/reactivation`, { _csrf: csrfIn(page) });
+      expect(backInvited.headers.get('location')).toBe('/espace/comptes?fait=reactivation-invitation');
+      const link = linkIn((await lastMail('staff-invitation'))!.text_body);
+      const form = await client().get(link);
+      expect(form.status).toBe(200);
+      // Once active, a second click changes nothing and sends nothing.
+      expect((await c.post(`/espace/comptes/${pending.id as string}/reactivation`, { _csrf: csrfIn(page) })).status).toBe(303);
+      expect(await t.dataSource.query(`SELECT count(*)::int AS n FROM mail_messages WHERE template = 'staff-invitation'`)).toEqual([
+        { n: 2 },
+      ]);
+    });
+
     it('password reset: same answer for any address, a mail only for an account, a link valid one hour', async () => {
       const { email } = await insertStaff(t.dataSource, { role: 'admin' });
       const unknown = await client().submit('/mot-de-passe/oubli', '/mot-de-passe/oubli', { email: 'personne@example.org' });

@@ -63,7 +63,9 @@ describe('answer templates', () => {
     expect(await (await animator.get(editPath)).text()).toContain('sont fixés par décret.</textarea>');
     const blank = await animator.submit(editPath, editPath, { networkCode: 'aura-ee', title: '', body: 'Nouveau texte' });
     expect(blank.status).toBe(400);
-    expect(await blank.text()).toContain('Donnez un titre au modèle.');
+    const blankHtml = await blank.text();
+    expect(blankHtml).toContain('Donnez un titre au modèle.');
+    expect(blankHtml).toContain('1 erreur empêche l’envoi du modèle');
     expect(
       await animator.submit(editPath, editPath, { networkCode: 'aura-ee', title: 'Loi AGEC : réemploi', body: 'Nouveau texte' }),
     ).toMatchObject({

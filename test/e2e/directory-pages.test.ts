@@ -134,7 +134,7 @@ describe('directory pages: records (animators, admins) and absences (the facilit
     const id = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Ophélie', capacity: 10, departments: ['38'] });
     const animator = await signedIn({ role: 'animator', networks: ['aura-ee'] });
     const page = await (await animator.get(profilePage(id))).text();
-    expect(page).toContain('<h1>Fiche de Ophélie Test</h1>');
+    expect(page).toContain('<h1>Fiche d’Ophélie Test</h1>');
     // The sign-in address is the account's: changing this one does not move it (nobody takes an account over this way).
     expect(page).toContain('l’adresse de connexion de son compte, s’il en a un, ne change pas');
     expect(page).toContain('value="10"');
@@ -338,7 +338,7 @@ describe('directory pages: records (animators, admins) and absences (the facilit
     const loads = await (await animator.get('/espace/facilitateurs')).text();
     expect(loads).toContain(`href="${page(id)}"`);
     const own = await (await animator.get(page(id))).text();
-    expect(own).toContain('<h1>Absences de Ophélie Test</h1>');
+    expect(own).toContain('<h1>Absences d’Ophélie Test</h1>');
 
     expect((await declare(animator, id, { startsOn: dayFromToday(3), endsOn: dayFromToday(4), reason: 'Arrêt' })).status).toBe(303);
     expect(await absencesOf(id)).toEqual([{ startsOn: dayFromToday(3), endsOn: dayFromToday(4), reason: 'Arrêt' }]);

@@ -61,7 +61,9 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
       reason: ' ',
     });
     expect(missing.status).toBe(400);
-    expect(await missing.text()).toContain('Indiquez le motif');
+    const missingHtml = await missing.text();
+    expect(missingHtml).toContain('Indiquez le motif');
+    expect(missingHtml).toContain('1 erreur empêche l’envoi du transfert');
 
     const done = await holder.submit(`/espace/demandes/${reference}/transfert`, `/espace/demandes/${reference}/transfert`, {
       reason: 'Question de clause d’insertion',
@@ -110,6 +112,7 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     expect(invalid.status).toBe(400);
     const html = await invalid.text();
     expect(html).toContain('Sujet 1 : choisissez le type de question.');
+    expect(html).toContain('empêchent l’envoi de la scission');
     expect(html).toContain('value="Nettoyage"');
 
     const done = await holder.submit(path, path, {
@@ -203,7 +206,9 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     ]) {
       const refused = await animator.submit(path, path, { facilitatorId, reason: 'Rééquilibrage' });
       expect(refused.status).toBe(400);
-      expect(await refused.text()).toContain(message);
+      const refusedHtml = await refused.text();
+      expect(refusedHtml).toContain(message);
+      expect(refusedHtml).toContain('1 erreur empêche l’envoi de la réaffectation');
     }
     expect(await openCount(full)).toBe(0);
 
@@ -325,7 +330,7 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     expect(html).toContain('Ophélie');
     // The open count leads to the queue of that facilitator's requests.
     expect(html).toContain(
-      `<a href="/espace?facilitator=${mine}">2<span class="fr-sr-only"> demandes ouvertes de Ophélie Test</span></a> / 4`,
+      `<a href="/espace?facilitator=${mine}">2<span class="fr-sr-only"> demandes ouvertes d’Ophélie Test</span></a> / 4`,
     );
     expect(html).toContain('2 en retard');
     expect(html).not.toContain('Étrangère');

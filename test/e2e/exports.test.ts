@@ -34,9 +34,11 @@ describe('CSV exports of requests and evaluations', () => {
       network: 'maximilien',
       createdAt: '2026-02-04T09:00:00Z',
     });
-    await t.dataSource.query(`UPDATE requests SET answered_at = '2026-02-05T10:00:00Z', answered_on_time = true WHERE id = $1`, [
-      tricky.id,
-    ]);
+    // A closed request keeps its first take-charge date although its assignment has ended.
+    await t.dataSource.query(
+      `UPDATE requests SET taken_at = '2026-02-04T08:15:00Z', answered_at = '2026-02-05T10:00:00Z', answered_on_time = true WHERE id = $1`,
+      [tricky.id],
+    );
     const client = await signedIn({ role: 'animator', networks: ['aura-ee'] });
 
     const response = await client.get('/espace/export/demandes.csv');
@@ -64,7 +66,7 @@ describe('CSV exports of requests and evaluations', () => {
     expect(first).toContain(';Alix Test;');
     expect(first).toContain(';38 — Isère;AURA-EE / RREDD;');
     expect(lines(text)[0].endsWith(';Prise en charge le;Première réponse le;Réponse dans le délai;Clôturée le')).toBe(true);
-    expect(first).toContain(';2026-02-05 11:00;Oui;');
+    expect(first).toContain(';2026-02-04 09:15;2026-02-05 11:00;Oui;');
     expect(text).not.toContain('camille.martin@example.fr');
 
     const comma = await (await client.get('/espace/export/demandes.csv?separateur=virgule&status=in_progress')).text();

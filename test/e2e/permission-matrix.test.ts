@@ -214,6 +214,11 @@ describe('permission matrix of the staff endpoints', () => {
       route: '/espace/comptes/:id/desactivation',
       expected: answers('page', { holder: 404, peer: 404, stranger: 404, animator: 303, foreignAnimator: 404, admin: 303 }),
     },
+    {
+      method: 'POST',
+      route: '/espace/comptes/:id/reactivation',
+      expected: answers('page', { holder: 404, peer: 404, stranger: 404, animator: 303, foreignAnimator: 404, admin: 303 }),
+    },
     // Workspace API.
     { method: 'GET', route: '/api/v1/staff/requests', expected: everyone('api', 200) },
     { method: 'GET', route: '/api/v1/staff/requests/:reference', expected: seers('api', 200) },

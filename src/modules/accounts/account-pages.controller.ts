@@ -17,6 +17,10 @@ const NOTICES: Record<string, string> = {
   revocation: 'Le jeton est révoqué : il ne donne plus accès à l’API.',
   invitation: 'L’invitation est envoyée par courriel. Le lien est valable 7 jours.',
   desactivation: 'Le compte est désactivé : ses sessions et jetons ne fonctionnent plus.',
+  reactivation:
+    'Le compte est réactivé : la personne se connecte avec son mot de passe (ou le choisit de nouveau par « Mot de passe oublié »).',
+  'reactivation-invitation':
+    'Le compte est réactivé : une invitation à choisir un mot de passe, valable 7 jours, est envoyée par courriel.',
 };
 
 /** « Mon compte » for every staff member, and « Comptes » (invitations) for admins and animators. */
@@ -117,6 +121,13 @@ export class AccountPagesController {
     res.redirect(303, '/espace/comptes?fait=desactivation');
   }
 
+  @Post('comptes/:id/reactivation')
+  @StaffRoles('admin', 'animator')
+  async reactivate(@CurrentStaff() staff: StaffPrincipal, @Res() res: Response, @Param('id') id: string) {
+    const { invited } = await this.accounts.reactivate(staff, id);
+    res.redirect(303, `/espace/comptes?fait=${invited ? 'reactivation-invitation' : 'reactivation'}`);
+  }
+
   private async renderMyAccount(res: Response, staff: StaffPrincipal, status: number, parts: Record<string, unknown>) {
     res.status(status).render('my-account', {
       title: 'Mon compte',
@@ -142,7 +153,11 @@ export class AccountPagesController {
     res.status(status).render('accounts', {
       title: 'Comptes',
       notice,
-      accounts: (await this.accounts.manageable(staff)).map((account) => ({ ...account, roleLabel: ROLE_LABELS[account.role] })),
+      accounts: (await this.accounts.manageable(staff)).map((account) => ({
+        ...account,
+        roleLabel: ROLE_LABELS[account.role],
+        networkNames: account.networkCodes.map((code) => this.reference.network(code)?.name ?? code),
+      })),
       roles: this.accounts.invitableRoles(staff).map((role) => ({ value: role, label: ROLE_LABELS[role] })),
       networks: networks.filter(Boolean).map((network) => ({ value: network.code, label: network.name })),
       invite,

@@ -54,33 +54,39 @@ export class AccountsService {
       const created = !account;
       if (account) {
         await this.accounts.lockById(manager, account.id);
-        if (account.passwordHash !== null) throw accountExists();
         if (by && !canManageAccount(by, account)) throw accountExists();
+        // A link to a deactivated account would open nothing: it is given back with « Réactiver ».
+        if (!account.active) throw accountDeactivated();
+        if (account.passwordHash !== null) throw accountExists();
       } else {
         await this.accounts.insert(manager, { id: randomUUID(), ...draft });
         account = (await this.accounts.findByEmail(draft.email, manager))!;
       }
-      const link = await this.issueLink(manager, account.id, 'invitation');
-      if (by) {
-        await runAsOne(
-          manager,
-          this.mail.prepare({
-            requestId: null,
-            template: 'staff-invitation',
-            recipient: account.email,
-            subject: 'Votre accès à l’espace du guichet vert',
-            context: {
-              firstName: account.firstName,
-              inviter: `${by.firstName} ${by.lastName}`.trim(),
-              roleLabel: ROLE_LABELS[account.role],
-              link: link.url,
-              expiresAt: link.expiresAt,
-            },
-          }),
-        );
-      }
+      const link = by ? await this.mailInvitation(manager, account, by) : await this.issueLink(manager, account.id, 'invitation');
       return { account, link: link.url, created };
     });
+  }
+
+  /** A fresh single-use link to choose the password, mailed to the account by the person inviting. */
+  private async mailInvitation(manager: EntityManager, account: StoredAccount, by: StaffPrincipal) {
+    const link = await this.issueLink(manager, account.id, 'invitation');
+    await runAsOne(
+      manager,
+      this.mail.prepare({
+        requestId: null,
+        template: 'staff-invitation',
+        recipient: account.email,
+        subject: 'Votre accès à l’espace du guichet vert',
+        context: {
+          firstName: account.firstName,
+          inviter: `${by.firstName} ${by.lastName}`.trim(),
+          roleLabel: ROLE_LABELS[account.role],
+          link: link.url,
+          expiresAt: link.expiresAt,
+        },
+      }),
+    );
+    return link;
   }
 
   /** The link's account, without using the link up (a GET must never consume it). */
@@ -168,6 +174,24 @@ export class AccountsService {
     });
   }
 
+  /**
+   * Gives a deactivated account its access back: its password works again; one never chosen gets a fresh
+   * invitation link by e-mail. Whether a link was sent is returned for the manager's notice.
+   */
+  async reactivate(by: StaffPrincipal, userId: string): Promise<{ invited: boolean }> {
+    return this.dataSource.transaction(async (manager) => {
+      if (!isUuid(userId)) throw new NotFound();
+      await this.accounts.lockById(manager, userId);
+      const target = await this.accounts.findById(userId, manager);
+      if (!target || target.id === by.id || !canManageAccount(by, target)) throw new NotFound();
+      if (target.active) return { invited: false };
+      await this.accounts.setActive(manager, target.id, true);
+      if (target.passwordHash !== null) return { invited: false };
+      await this.mailInvitation(manager, target, by);
+      return { invited: true };
+    });
+  }
+
   async activeAccount(email: string): Promise<StoredAccount | null> {
     const account = await this.accounts.findByEmail(email);
     return account?.active ? account : null;
@@ -209,7 +233,13 @@ export class AccountsService {
     if (role === 'facilitator' && !errors.length && !directory) {
       errors.push({ field: 'email', message: 'Aucun facilitateur de l’annuaire n’a cette adresse : ajoutez-le d’abord à l’annuaire.' });
     }
-    const names = nameProblems(input.firstName || directory?.firstName, input.lastName || directory?.lastName, role !== 'admin');
+    // Names left empty come from the directory (facilitators) or from the account being invited again.
+    const existing = email && !problem ? await this.accounts.findByEmail(email) : null;
+    const names = nameProblems(
+      input.firstName || directory?.firstName || existing?.firstName,
+      input.lastName || directory?.lastName || existing?.lastName,
+      role === 'animator',
+    );
     errors.push(...names.errors);
     const networkCodes = [...new Set(input.networkCodes ?? [])];
     if (role === 'animator') {
@@ -231,6 +261,11 @@ export class AccountsService {
 
 function accountExists(): AppError {
   const message = 'Un compte existe déjà pour cette adresse et son mot de passe est choisi.';
+  return new AppError('conflict', message, [{ field: 'email', message }]);
+}
+
+function accountDeactivated(): AppError {
+  const message = 'Ce compte est désactivé : réactivez-le depuis la liste des comptes ci-dessus.';
   return new AppError('conflict', message, [{ field: 'email', message }]);
 }
 

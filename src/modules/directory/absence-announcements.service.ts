@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock, parisDay } from '../../common/clock';
+import { ofPhrase } from '../../common/french-format';
 import { AppConfig } from '../../config/app-config';
 import { runAsOne } from '../../database/sql-statement';
 import { MailService } from '../mail/mail.service';
@@ -43,7 +44,7 @@ export class AbsenceAnnouncementsService {
             requestId: null,
             template: 'network-absence',
             recipient,
-            subject: `Absence de ${name} : ${held.length} demande${held.length > 1 ? 's' : ''} à vérifier`,
+            subject: `Absence ${ofPhrase(name)} : ${held.length} demande${held.length > 1 ? 's' : ''} à vérifier`,
             context: {
               name,
               networkName: network.networkName,

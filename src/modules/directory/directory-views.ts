@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { parisDay } from '../../common/clock';
+import { ofPhrase } from '../../common/french-format';
 import { FormModel } from '../../web/form-model';
 import { noticeOf } from '../../web/notices';
 import { visibleNetworks } from '../accounts/access.policy';
@@ -39,7 +40,7 @@ export class DirectoryViews {
   profilePage(staff: StaffPrincipal, facilitator: FacilitatorDto | undefined, form: FormModel, done?: unknown) {
     const networks = this.networkOptions(staff);
     return {
-      title: facilitator ? `Fiche de ${facilitator.firstName} ${facilitator.lastName}` : 'Ajouter un facilitateur',
+      title: facilitator ? `Fiche ${ofPhrase(`${facilitator.firstName} ${facilitator.lastName}`)}` : 'Ajouter un facilitateur',
       facilitator,
       action: facilitator ? profilePath(facilitator) : '/espace/facilitateurs/nouveau',
       absencesUrl: facilitator && absencesPath(facilitator),
@@ -78,7 +79,7 @@ export class DirectoryViews {
   absencesPage(staff: StaffPrincipal, facilitator: FacilitatorDto, form: FormModel, done?: unknown) {
     const own = staff.facilitatorId === facilitator.id;
     return {
-      title: own ? 'Mes absences' : `Absences de ${facilitator.firstName} ${facilitator.lastName}`,
+      title: own ? 'Mes absences' : `Absences ${ofPhrase(`${facilitator.firstName} ${facilitator.lastName}`)}`,
       own,
       facilitator,
       pageUrl: absencesPath(facilitator),

@@ -61,6 +61,8 @@ export type SurveyAnswers = Pick<
 export interface AnswerColumn {
   label: string;
   value: (answers: SurveyAnswers) => string | number | null;
+  /** An ISO day: kept so in the CSV, written out in French on the page. */
+  isDate?: true;
 }
 
 /** Each wave's questions in their order, answered in French: a line each on the detail page, a column each in the CSV. */
@@ -71,7 +73,7 @@ export const SATISFACTION_ANSWERS: AnswerColumn[] = [
 
 export const IMPACT_ANSWERS: AnswerColumn[] = [
   { label: 'Consultation ou marché', value: (a) => (a.contractOutcome ? CONTRACT_OUTCOME_LABELS[a.contractOutcome] : null) },
-  { label: 'Date de publication ou de signature', value: (a) => a.contractDate },
+  { label: 'Date de publication ou de signature', value: (a) => a.contractDate, isDate: true },
   { label: 'Référence du marché', value: (a) => a.contractReference },
   { label: 'Leviers utilisés', value: (a) => labelList(a.levers, LEVER_LABELS) },
   { label: 'Poids du critère d’attribution (%)', value: (a) => a.awardCriterionWeight },

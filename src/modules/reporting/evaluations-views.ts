@@ -94,7 +94,11 @@ export class EvaluationsViews {
       closeReasonLabel: request.closeReason ? CLOSE_REASON_LABELS[request.closeReason] : null,
       helpItemLabels: HELP_ITEM_TYPE_LABELS,
       referralLabels: REFERRAL_TARGET_LABELS,
-      answers: (e.wave === 'satisfaction' ? SATISFACTION_ANSWERS : IMPACT_ANSWERS).map((a) => ({ label: a.label, value: a.value(e) })),
+      answers: (e.wave === 'satisfaction' ? SATISFACTION_ANSWERS : IMPACT_ANSWERS).map((a) => ({
+        label: a.label,
+        value: a.value(e),
+        isDate: a.isDate,
+      })),
       forms: { review: forms.review ?? formModel({ note: e.reviewNote ?? '' }), share: forms.share ?? formModel() },
     };
   }

@@ -39,11 +39,10 @@ export class ExportRepository {
                    r.segment_code AS "segmentCode", r.department_code AS "departmentCode", r.network_code AS "networkCode",
                    r.organisation_name AS "organisationName", r.organisation_type AS "organisationType", r.purchase_stage AS "purchaseStage",
                    r.estimated_amount AS "estimatedAmount", r.subject, f.first_name || ' ' || f.last_name AS "facilitatorName",
-                   ${paris('ra.taken_at')} AS "takenAt", ${paris('r.answered_at')} AS "answeredAt", r.answered_on_time AS "answeredOnTime",
+                   ${paris('r.taken_at')} AS "takenAt", ${paris('r.answered_at')} AS "answeredAt", r.answered_on_time AS "answeredOnTime",
                    ${paris('r.closed_at')} AS "closedAt"
               FROM requests r
               LEFT JOIN facilitators f ON f.id = r.assigned_facilitator_id
-              LEFT JOIN request_assignments ra ON ra.request_id = r.id AND ra.ended_at IS NULL
              WHERE ${where}
              ORDER BY r.created_at, r.id`,
       params: params.values,
