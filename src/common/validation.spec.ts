@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { plainToInstance } from 'class-transformer';
 import { IsDefined, IsInt, IsString, MinLength, ValidateNested, validateSync, ValidationError } from 'class-validator';
 import { ValidationFailed } from './errors/app-errors';
-import { flattenValidationErrors, isCalendarDay, isUuid, trimStrings, typedText, validateBody } from './validation';
+import { flattenValidationErrors, isCalendarDay, isoDayOf, isUuid, trimStrings, typedText, validateBody } from './validation';
 
 function error(property: string, constraints?: Record<string, string>, children: ValidationError[] = []): ValidationError {
   return Object.assign(new ValidationError(), { property, constraints, children });
@@ -201,6 +201,22 @@ describe('isUuid', () => {
     ['empty', '', false],
   ])('%s', (_label, value, expected) => {
     expect(isUuid(value)).toBe(expected);
+  });
+});
+
+describe('isoDayOf', () => {
+  it.each([
+    ['01/03/2027', '2027-03-01'],
+    ['1/3/2027', '2027-03-01'],
+    [' 31.12.2026 ', '2026-12-31'],
+    ['15-06-2027', '2027-06-15'],
+    ['2027-03-01', '2027-03-01'],
+    ['31/02/2027', '2027-02-31'],
+    ['demain', 'demain'],
+    ['01/03/27', '01/03/27'],
+    [undefined, undefined],
+  ])('%j → %j', (value, expected) => {
+    expect(isoDayOf(value)).toBe(expected);
   });
 });
 

@@ -69,6 +69,18 @@ export function isUuid(value: string): boolean {
 }
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+const FRENCH_DAY = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/;
+
+/**
+ * A day typed the French way (« 01/03/2027 », also with . or -) as YYYY-MM-DD, for forms whose browser shows no
+ * date picker; anything else is returned as it is, for the usual check to judge.
+ */
+export function isoDayOf<T>(value: T): T {
+  const french = typeof value === 'string' ? FRENCH_DAY.exec(value.trim()) : null;
+  if (!french) return value;
+  const [, day, month, year] = french;
+  return `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}` as T;
+}
 
 /** A day written YYYY-MM-DD that exists in the calendar (2026-02-30 does not). */
 export function isCalendarDay(value: string): boolean {

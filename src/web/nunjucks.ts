@@ -3,6 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import nunjucks from 'nunjucks';
 import { addFrenchFilters } from '../common/french-format';
+import { downloadDetail } from '../modules/attachments/file-type.policy';
 import { addRichTextFilter } from '../modules/requests/rich-text';
 
 /** The shared layout lives in web/views; each feature module keeps its pages in its own views/ folder. */
@@ -19,6 +20,7 @@ export function configureViews(app: NestExpressApplication, production: boolean)
   const env = nunjucks.configure(viewFolders(), { autoescape: true, express: app, noCache: !production, throwOnUndefined: false });
   addFrenchFilters(env);
   addRichTextFilter(env, true);
+  env.addFilter('downloadDetail', (file: { mediaType: string; size: number }) => downloadDetail(file.mediaType, Number(file.size)));
   app.setViewEngine('njk');
   return env;
 }

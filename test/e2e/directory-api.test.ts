@@ -365,7 +365,7 @@ describe('/api/v1/facilitators', () => {
       [
         'a French date format',
         { startsOn: '14/07/2026', endsOn: '2026-07-15' },
-        [{ field: 'startsOn', message: 'La date doit être au format AAAA-MM-JJ.' }],
+        [{ field: 'startsOn', message: 'Date non valide : écrivez-la JJ/MM/AAAA dans le formulaire, AAAA-MM-JJ dans l’API.' }],
       ],
       [
         'no dates',

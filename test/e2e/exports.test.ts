@@ -91,7 +91,7 @@ describe('CSV exports of requests and evaluations', () => {
 
     const bad = await client.get('/espace/export/demandes.csv?du=2026-13-01');
     expect(bad.status).toBe(400);
-    expect(await bad.text()).toContain('Date de début : saisissez une date au format AAAA-MM-JJ.');
+    expect(await bad.text()).toContain('Date de début : saisissez une date au format JJ/MM/AAAA.');
     const longSearch = await client.get(`/espace/export/demandes.csv?q=${'x'.repeat(101)}`);
     expect(longSearch.status).toBe(400);
     expect(await longSearch.text()).toContain('Recherche de 100 caractères au plus.');

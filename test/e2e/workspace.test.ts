@@ -80,7 +80,7 @@ describe('the facilitator workspace', () => {
     expect(page).not.toContain('<script>alert(2)');
     // Amounts and days as French readers write them.
     expect(page).toContain('Montant estimé : 120\u202f000 € HT');
-    expect(page).toContain(`Réponse souhaitée avant le 1 mars ${new Date().getUTCFullYear() + 1}`);
+    expect(page).toContain(`Réponse souhaitée avant le 1er mars ${new Date().getUTCFullYear() + 1}`);
 
     expect((await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/prise-en-charge`, {})).status).toBe(303);
     expect((await status(reference)).status).toBe('in_progress');
@@ -247,7 +247,9 @@ describe('the facilitator workspace', () => {
       (await t.dataSource.query(`SELECT open_count AS n FROM facilitators WHERE id = $1`, [facilitatorId]))[0].n;
     expect(await openCount()).toBe(0);
 
-    expect(await page()).toContain('Rouvrir la demande');
+    const closedPage = await page();
+    expect(closedPage).toContain('Rouvrir la demande');
+    expect(closedPage).toContain('Clôturée par erreur ? Elle revient en cours chez Dominique');
     const reopened = await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/reouverture`, {});
     expect(reopened.status).toBe(303);
     expect(reopened.headers.get('location')).toBe(`/espace/demandes/${reference}?fait=reouverture`);
@@ -298,6 +300,9 @@ describe('the facilitator workspace', () => {
 
     const animator = new StaffClient(t.url);
     await animator.signIn((await insertStaff(t.dataSource, { role: 'animator', networks: [network] })).email);
+    expect(await (await animator.get(`/espace/demandes/${reference}`)).text()).toContain(
+      'n’est pas disponible (absent ou parti) : elle sera confiée de nouveau par l’attribution automatique',
+    );
     const reopened = await animator.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/reouverture`, {});
     expect(reopened.headers.get('location')).toBe(`/espace/demandes/${reference}?fait=reouverture-routage`);
     expect(await (await animator.get(reopened.headers.get('location')!)).text()).toContain(

@@ -100,6 +100,9 @@ describe('buyer e-mails (debounced, never twice) and automatic closure', () => {
       expect(body).toContain('Réseau d’économie circulaire');
       expect(body).toContain('Exemple de DCE.pdf');
       expect(body).toContain('https://www.legifrance.gouv.fr/');
+      // Closed in the same e-mail: no invitation to reply to the question or the answer any more.
+      expect(body).not.toContain('Répondez depuis votre page de suivi');
+      expect(body).not.toContain('Vous pouvez répondre au facilitateur');
     }
     expect(mail.text_body).toContain(link);
     expect(mail.html_body).toContain(link.replace(/&/g, '&amp;'));

@@ -75,6 +75,8 @@ describe('routing in batches', () => {
     expect(digest.recipient).toBe('contact@auvergnerhonealpes-ee.fr');
     const waiting = await t.dataSource.query(`SELECT reference FROM requests WHERE status = 'unassigned'`);
     for (const { reference } of waiting) expect(digest.text_body).toContain(reference);
+    expect(digest.text_body).toContain('Elles seront attribuées automatiquement');
+    expect(digest.text_body).toContain('/espace?tab=pool');
 
     // The other jobs, when they come, change nothing.
     for (const id of ids) expect(await routing.route(id)).toBe('unchanged');

@@ -10,7 +10,7 @@ import {
   sampleXlsx,
   zipOf,
 } from '../../../test/support/sample-files';
-import { detectFileType, REFUSALS } from './file-type.policy';
+import { detectFileType, downloadDetail, REFUSALS } from './file-type.policy';
 
 describe('detectFileType', () => {
   it.each<[string, Buffer, string]>([
@@ -66,5 +66,18 @@ describe('detectFileType', () => {
     ],
   ])('refuses %s, saying why', (_label, content, reason) => {
     expect(detectFileType(content)).toEqual({ ok: false, reason });
+  });
+});
+
+describe('downloadDetail', () => {
+  it.each([
+    ['application/pdf', 303, 'PDF – 303 octets'],
+    ['application/pdf', 1, 'PDF – 1 octet'],
+    ['image/jpeg', 61_880, 'JPG – 61,9 ko'],
+    ['application/vnd.openxmlformats-officedocument.wordprocessingml.document', 1_234_567, 'DOCX – 1,2 Mo'],
+    ['application/vnd.oasis.opendocument.spreadsheet', 10_000_000, 'ODS – 10 Mo'],
+    ['text/plain', 999, 'text/plain – 999 octets'],
+  ])('%s, %d bytes → %j', (mediaType, size, expected) => {
+    expect(downloadDetail(mediaType, size)).toBe(expected);
   });
 });

@@ -30,6 +30,19 @@ export const ACCEPTED_TYPES = {
   },
 } satisfies Record<string, AcceptedType>;
 
+/** A download link's detail as the State design system writes it: « PDF – 303 octets », « DOCX – 1,2 Mo ». */
+export function downloadDetail(mediaType: string, size: number): string {
+  const type = Object.values(ACCEPTED_TYPES).find((accepted) => accepted.mediaType === mediaType);
+  return `${type ? type.extension.toUpperCase() : mediaType} – ${fileSize(size)}`;
+}
+
+function fileSize(bytes: number): string {
+  const decimal = (n: number) => n.toLocaleString('fr-FR', { maximumFractionDigits: 1 });
+  if (bytes < 1000) return `${bytes} octet${bytes > 1 ? 's' : ''}`;
+  if (bytes < 1_000_000) return `${decimal(bytes / 1000)} ko`;
+  return `${decimal(bytes / 1_000_000)} Mo`;
+}
+
 const ALLOWED = 'seuls les documents PDF, ODT, ODS, DOCX, XLSX et les images PNG ou JPEG sont acceptés';
 
 export const REFUSALS = {

@@ -110,6 +110,9 @@ export class BuyerNotificationsService {
         closeReasonLabel: request.closeReason ? CLOSE_REASON_LABELS[request.closeReason] : null,
         trackingUrl: link,
         replyWindowDays: this.config.REPLY_WINDOW_WORKING_DAYS,
+        // A question or an answer invites a reply only while the request still waits for it (not once closed).
+        waitingForQuestionReply: request.status === 'awaiting_buyer',
+        waitingForAnswerReply: request.status === 'answered',
         changes: changes.map((change) => ({
           ...change,
           statusLabel: change.kind === 'other' && change.toStatus ? STATUS_LABELS[change.toStatus] : null,

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { validateBody } from '../../common/validation';
+import { isoDayOf, validateBody } from '../../common/validation';
 import { formModel, onFieldErrors } from '../../web/form-model';
 import { visibleNetworks } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
@@ -84,7 +84,7 @@ export class DirectoryPagesController {
   async addAbsence(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string, @Res() res: Response, @Body() body: Form = {}) {
     const facilitator = await this.directory.forSelfOrManager(staff, id);
     // Empty fields of the form count as not given, so a blank date reads « Indiquez … ».
-    const fields = { startsOn: filled(body.startsOn), endsOn: filled(body.endsOn), reason: filled(body.reason) };
+    const fields = { startsOn: isoDayOf(filled(body.startsOn)), endsOn: isoDayOf(filled(body.endsOn)), reason: filled(body.reason) };
     await onFieldErrors(
       async () => this.directory.addAbsence(facilitator.id, await validateBody(CreateAbsenceDto, fields), [facilitator.networkCode], staff),
       (errors, error) => res.status(error.status).render('absences', this.views.absencesPage(staff, facilitator, formModel(body, errors))),

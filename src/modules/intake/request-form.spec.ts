@@ -43,6 +43,15 @@ describe('formToRequestBody', () => {
     });
   });
 
+  it.each([
+    ['01/03/2027', '2027-03-01'],
+    ['1/3/2027', '2027-03-01'],
+    ['2027-03-01', '2027-03-01'],
+    ['mars 2027', 'mars 2027'],
+  ])('reads the date typed in a browser without a date picker, %j → %j', (typed, neededBy) => {
+    expect(formToRequestBody({ ...FILLED, neededBy: typed }).neededBy).toBe(neededBy);
+  });
+
   it('leaves every field absent for an empty form (buyer stays an object)', () => {
     expect(formToRequestBody({})).toEqual({ buyer: {} });
   });

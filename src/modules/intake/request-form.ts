@@ -1,4 +1,5 @@
 import type { FieldError, Pointer } from '../../common/errors/app-errors';
+import { isoDayOf } from '../../common/validation';
 import type { ReferenceService } from '../reference/reference.service';
 import type { AdviceRequest } from '../requests/request.entities';
 import {
@@ -87,7 +88,7 @@ export function formToRequestBody(values: FormValues): Record<string, unknown> {
     question: present(values.question),
     purchaseStage: present(values.purchaseStage),
     estimatedAmount: amount !== undefined && /^\d+$/.test(amount) ? Number(amount) : amount,
-    neededBy: present(values.neededBy),
+    neededBy: isoDayOf(present(values.neededBy)),
     internalReferentConsulted: yesNo(values.internalReferentConsulted),
     consent: values.consent === 'yes' ? true : undefined,
   };

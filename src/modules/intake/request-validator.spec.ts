@@ -260,7 +260,7 @@ describe('RequestValidator.validate', () => {
       'neededBy in French order',
       { neededBy: `01/03/${NEXT_YEAR}` },
       {},
-      { field: 'neededBy', message: 'La date doit être au format AAAA-MM-JJ.' },
+      { field: 'neededBy', message: 'Date non valide : écrivez-la JJ/MM/AAAA dans le formulaire, AAAA-MM-JJ dans l’API.' },
     ],
     // wrong types
     [
@@ -285,7 +285,12 @@ describe('RequestValidator.validate', () => {
     ],
     ['subject as a number', { subject: 12345 }, {}, { field: 'subject', message: 'L’objet doit être un texte.' }],
     ['question as an array', { question: [QUESTION] }, {}, { field: 'question', message: 'La question doit être un texte.' }],
-    ['neededBy as a number', { neededBy: 20270301 }, {}, { field: 'neededBy', message: 'La date doit être au format AAAA-MM-JJ.' }],
+    [
+      'neededBy as a number',
+      { neededBy: 20270301 },
+      {},
+      { field: 'neededBy', message: 'Date non valide : écrivez-la JJ/MM/AAAA dans le formulaire, AAAA-MM-JJ dans l’API.' },
+    ],
     ['buyer.firstName as a number', {}, { firstName: 42 }, { field: 'buyer.firstName', message: 'Le prénom doit être un texte.' }],
     [
       'buyer.siret as a number',

@@ -8,7 +8,17 @@ export interface ComposedMail {
   html: string;
 }
 
-/** Renders a template pair: `<name>.text.njk` as plain text and `<name>.html.njk` escaped. */
+/** The e-mails a buyer receives; the others go to staff. */
+const BUYER_TEMPLATES = new Set(['request-acknowledgement', 'buyer-update', 'buyer-split', 'survey', 'tracking-links']);
+
+const ORIGIN = 'Ce message vous est envoyé par le guichet vert des réseaux régionaux de l’achat public durable.';
+// Replies go to a no-reply address: each reader is told where their answer is read instead.
+const FOOTERS = {
+  buyer: `${ORIGIN} Merci de ne pas y répondre directement : utilisez le lien de suivi de votre demande.`,
+  staff: `${ORIGIN} Merci de ne pas y répondre directement : agissez depuis l’espace du guichet vert.`,
+};
+
+/** Renders a template pair: `<name>.text.njk` as plain text and `<name>.html.njk` escaped, each with the footer for its reader. */
 export class MailComposer {
   private readonly html = addRichTextFilter(
     addFrenchFilters(new Environment(new FileSystemLoader(join(__dirname, 'templates')), { autoescape: true })),
@@ -21,9 +31,10 @@ export class MailComposer {
 
   /** A queued message as it is sent: its template, given its context and its subject. */
   compose(message: { template: string; subject: string; context: Record<string, unknown> }): ComposedMail {
-    const context = { ...message.context, mailSubject: message.subject };
+    const mailFooter = FOOTERS[BUYER_TEMPLATES.has(message.template) ? 'buyer' : 'staff'];
+    const context = { ...message.context, mailSubject: message.subject, mailFooter };
     return {
-      text: this.text.render(`${message.template}.text.njk`, context),
+      text: `${this.text.render(`${message.template}.text.njk`, context).trimEnd()}\n\n-- \n${mailFooter}\n`,
       html: this.html.render(`${message.template}.html.njk`, context),
     };
   }

@@ -43,6 +43,12 @@ describe('evaluations.policy', () => {
     });
   });
 
+  it('reads a day typed the French way', () => {
+    const { filters, errors } = parseEvaluationFilters({ du: '01/02/2026', au: '28.02.2026' });
+    expect(errors).toEqual([]);
+    expect(filters).toMatchObject({ from: '2026-02-01', to: '2026-02-28' });
+  });
+
   it('reads nothing as no filter', () => {
     const { filters, errors } = parseEvaluationFilters({ du: '', kind: '  ' });
     expect(errors).toEqual([]);
@@ -51,7 +57,8 @@ describe('evaluations.policy', () => {
 
   it.each([
     [{ du: '2026-02-30' }, 'du'],
-    [{ au: '22/11/2026' }, 'au'],
+    [{ au: '31/11/2026' }, 'au'],
+    [{ au: '22 novembre' }, 'au'],
     [{ du: '2026-05-01', au: '2026-04-01' }, 'du'],
     [{ kind: 'autre' }, 'kind'],
     [{ wave: 'both' }, 'wave'],

@@ -3,7 +3,7 @@
  * and who may review or share an evaluation.
  */
 import { AppError, FieldError } from '../../common/errors/app-errors';
-import { isCalendarDay, isUuid } from '../../common/validation';
+import { isCalendarDay, isoDayOf, isUuid } from '../../common/validation';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { visibleNetworks } from '../accounts/access.policy';
 import { REQUEST_KINDS, RequestKind } from '../requests/request.types';
@@ -115,9 +115,10 @@ export class FilterReader {
   }
 
   private day(field: string, label: string): string | null {
-    const value = this.raw(field);
-    if (value === null) return null;
-    if (!isCalendarDay(value)) return this.refuse(field, `${label} : saisissez une date au format AAAA-MM-JJ.`);
+    const raw = this.raw(field);
+    if (raw === null) return null;
+    const value = isoDayOf(raw);
+    if (!isCalendarDay(value)) return this.refuse(field, `${label} : saisissez une date au format JJ/MM/AAAA.`);
     return value;
   }
 }

@@ -533,7 +533,7 @@ export class RoutingService {
                 department: this.reference.departmentLabel(r.departmentCode),
                 createdAt: r.createdAt,
               })),
-              workspaceUrl: `${this.config.PUBLIC_URL}/espace`,
+              workspaceUrl: `${this.config.PUBLIC_URL}/espace?tab=pool`,
             },
           })),
         ),

@@ -1,5 +1,5 @@
 import type { FieldError } from '../../common/errors/app-errors';
-import { typedText } from '../../common/validation';
+import { isCalendarDay, isoDayOf, typedText } from '../../common/validation';
 import {
   CONTRACT_OUTCOMES,
   ContractOutcome,
@@ -89,8 +89,8 @@ export function checkAnswers(wave: SurveyWave, body: Record<string, unknown>): A
   } else {
     answers.contractOutcome = oneOf(CONTRACT_OUTCOMES, body.contractOutcome);
     if (!answers.contractOutcome) fail('contractOutcome', 'Indiquez où en est votre achat.');
-    const date = text(body.contractDate);
-    if (date && !isDate(date)) fail('contractDate', 'Saisissez une date valide (jour, mois, année).');
+    const date = isoDayOf(text(body.contractDate));
+    if (date && !isCalendarDay(date)) fail('contractDate', 'Saisissez une date valide (jour, mois, année).');
     else if (answers.contractOutcome === 'yes' && !date) fail('contractDate', 'Indiquez la date de publication ou de signature.');
     else answers.contractDate = date || null;
     answers.contractReference = text(body.contractReference) || null;
@@ -173,10 +173,4 @@ function wholeNumber(value: unknown, min: number, max: number): number | null {
   if (!/^\d+$/.test(raw)) return null;
   const n = Number(raw);
   return n >= min && n <= max ? n : null;
-}
-
-function isDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
 }

@@ -145,6 +145,17 @@ export class WorkspaceService {
       request.buyerEmail ? this.workspace.sameBuyer(staff, request.id, request.buyerEmail, SAME_BUYER_SHOWN) : [],
       similarity ? this.workspace.similarAnswered(staff, request, similarity, SIMILAR_SHOWN) : [],
     ]);
+    const actions = this.permitted(staff, {
+      ...visible,
+      status: request.status,
+      closeReason: request.closeReason,
+      anonymisedAt: request.anonymisedAt,
+    });
+    // A reopening gives the request back to its facilitator, or routes it afresh when they are absent or gone.
+    const reopenReturnsToHolder =
+      actions.reopen &&
+      visible.assignedFacilitatorId !== null &&
+      (await this.routing.canReclaim(this.dataSource.manager, visible.assignedFacilitatorId));
     const pauses = pausesFromHistory(history);
     const answerDue = request.takenAt
       ? answerDueAt(request.takenAt, pauses, request.departmentCode, this.config.ANSWER_WORKING_DAYS)
@@ -169,12 +180,8 @@ export class WorkspaceService {
       attachments,
       buyerRequests,
       similarRequests,
-      actions: this.permitted(staff, {
-        ...visible,
-        status: request.status,
-        closeReason: request.closeReason,
-        anonymisedAt: request.anonymisedAt,
-      }),
+      actions,
+      reopenReturnsToHolder,
     };
   }
 

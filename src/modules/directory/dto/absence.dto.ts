@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsDefined, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 
-const DATE_FORMAT = 'La date doit être au format AAAA-MM-JJ.';
+const DATE_FORMAT = 'Date non valide : écrivez-la JJ/MM/AAAA dans le formulaire, AAAA-MM-JJ dans l’API.';
 
 export class CreateAbsenceDto {
   @ApiProperty({ example: '2026-07-15', format: 'date', description: 'Premier jour d’absence' })

@@ -126,8 +126,8 @@ export class CreateRequestDto {
 
   @ApiPropertyOptional({ example: '2027-03-01', format: 'date' })
   @IsOptional()
-  @IsString({ message: 'La date doit être au format AAAA-MM-JJ.' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'La date doit être au format AAAA-MM-JJ.' })
+  @IsString({ message: 'Date non valide : écrivez-la JJ/MM/AAAA dans le formulaire, AAAA-MM-JJ dans l’API.' })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'Date non valide : écrivez-la JJ/MM/AAAA dans le formulaire, AAAA-MM-JJ dans l’API.' })
   neededBy?: string;
 
   @ApiPropertyOptional({ description: 'Acheteurs de l’État : le référent interne a-t-il été consulté ?' })

@@ -314,4 +314,10 @@ export class StaffRequestPageDto {
 
   @ApiProperty({ type: PermittedActionsDto })
   actions!: PermittedActionsDto;
+
+  @ApiProperty({
+    description:
+      'Vrai quand une réouverture (action reopen) rendrait la demande à son facilitateur ; faux quand il est absent ou parti : elle repasserait par l’attribution automatique',
+  })
+  reopenReturnsToHolder!: boolean;
 }
