@@ -139,6 +139,19 @@ describe('petit écran', () => {
     await closePage(page);
   });
 
+  it('la page de suivi tient dans l’écran : le détail de la demande passe à la ligne au lieu d’être coupé', async () => {
+    const page = await openPage(session.withJs, phone);
+    await submitValidRequest(page, isereBuyer(6));
+    await followTrackingLink(page);
+    const overflow = await page.locator('#details').evaluate((table) => ({
+      tableRight: table.getBoundingClientRect().right,
+      clipped: Array.from(table.querySelectorAll('td, th')).filter((cell) => cell.scrollWidth > cell.clientWidth + 1).length,
+    }));
+    expect(overflow.clipped).toBe(0);
+    expect(overflow.tableRight).toBeLessThanOrEqual(phone.width);
+    await closePage(page);
+  });
+
   it('avec JavaScript, « Voir le fil d’Ariane » ouvre le fil et « Menu » montre le raccourci', async () => {
     const page = await openPage(session.withJs, phone);
     await visit(page, '/demande');

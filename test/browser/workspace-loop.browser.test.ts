@@ -60,13 +60,15 @@ it('de la demande à la réponse téléchargée, par les vraies pages', async ()
   expect(await submitByButton(staffPage, 'Je prends en charge')).toBe(303);
   expect(await staffPage.getByRole('status').textContent()).toContain('Vous avez pris cette demande en charge.');
   expect(await statusOf(reference)).toBe('in_progress');
+  // The buyer is told who took it in charge before anything else happens.
+  expect(await sentMailFile(t, 'buyer-update', buyer.email)).toContain('a pris votre demande en charge');
   await expectNoAxeViolations(staffPage, 'demande en cours');
   await staffPage.getByLabel('Votre question').fill('Quel est le volume annuel de ramettes ?');
   expect(await submitByButton(staffPage, 'Envoyer la question')).toBe(303);
   expect(await statusOf(reference)).toBe('awaiting_buyer');
 
   // The buyer follows the link of the e-mail and answers on the tracking page.
-  const questionMail = await sentMailFile(t, 'buyer-update', buyer.email);
+  const questionMail = await sentMailFile(t, 'buyer-update', buyer.email, 2);
   expect(questionMail).toContain('Quel est le volume annuel de ramettes ?');
   expect(questionMail).toContain('Répondez depuis votre page de suivi, dans les 10 jours ouvrés');
   const link = trackingLinkIn(questionMail, reference);
@@ -122,7 +124,7 @@ it('de la demande à la réponse téléchargée, par les vraies pages', async ()
   await closePage(staffPage);
 
   // The buyer is told by e-mail, reads the answer and downloads the file through the private link.
-  const answerMail = await sentMailFile(t, 'buyer-update', buyer.email, 2);
+  const answerMail = await sentMailFile(t, 'buyer-update', buyer.email, 3);
   expect(answerMail).toContain('taux minimal');
   expect(answerMail).toContain('Vous pouvez répondre au facilitateur depuis votre page de suivi pendant 10 jours ouvrés');
   await goTo(buyerPage, trackingLinkIn(answerMail, reference));

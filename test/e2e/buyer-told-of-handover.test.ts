@@ -27,20 +27,24 @@ describe('the buyer is told when their request changes hands', () => {
     await waitFor(async () => (await holderOf(reference)).id === alix, 10_000, 'attribuée à Alix');
     const token = await bearerFor(t, { role: 'facilitator', facilitatorId: alix, networks: ['aura-ee'] });
     expect((await post(`${reference}/take-charge`, token)).status).toBe(200);
-    return { reference, alix, token, buyer: `camille.martin+${n}@example.fr` };
+    const buyer = `camille.martin+${n}@example.fr`;
+    // The buyer first hears who took it in charge, by first name and network, as the tracking page names them.
+    const taken = await sentMailFile(t, 'buyer-update', buyer);
+    expect(taken).toContain('Alix, du réseau AURA-EE / RREDD, a pris votre demande en charge');
+    return { reference, alix, token, buyer };
   }
 
   async function expectOneMailTelling(buyer: string, reference: string, reason: string): Promise<void> {
-    const mail = await sentMailFile(t, 'buyer-update', buyer);
+    const mail = await sentMailFile(t, 'buyer-update', buyer, 2);
     expect(mail).toContain(reason);
     expect(mail).toContain('Demande transmise');
     // Staff names and the staff's own motive stay inside.
     for (const hidden of ['Alix', 'Sam', 'Essai', 'motif interne']) expect(mail).not.toContain(hidden);
     const tracking = await (await fetch(trackingLinkIn(mail, reference))).text();
     expect(tracking).toContain('Transmise à un autre facilitateur');
-    // Routing it again is no news of its own: still one e-mail a moment later.
+    // Routing it again is no news of its own: still one e-mail about it a moment later.
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(await mailsTo(t, 'buyer-update')).toHaveLength(1);
+    expect(await mailsTo(t, 'buyer-update')).toHaveLength(2);
   }
 
   it('tells of a transfer to the other kind, once', async () => {

@@ -247,6 +247,22 @@ describe('directory pages: records (animators, admins) and absences (the facilit
     expect(mail.html_body).toContain('(Congés &lt;b&gt;)');
   });
 
+  it('an absence that begins today lists only the requests taken in charge: routing moves the others at once', async () => {
+    const away = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Maëlle' });
+    const [taken, untaken] = [await submitRequest(t, 13), await submitRequest(t, 14)];
+    for (const reference of [taken, untaken]) expect(await holderOf(reference)).toBe(away);
+    await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
+    const client = await signedIn({ role: 'facilitator', facilitatorId: away, networks: ['aura-ee'] });
+    expect((await client.submit(`/espace/demandes/${taken}`, `/espace/demandes/${taken}/prise-en-charge`, {})).status).toBe(303);
+
+    expect((await declare(client, away, { startsOn: dayFromToday(0), endsOn: dayFromToday(3) })).status).toBe(303);
+    const [mail] = await mailsTo(t, 'network-absence');
+    expect(mail.subject).toBe('Absence de Maëlle Test : 1 demande à vérifier');
+    expect(mail.text_body).toContain(`- ${taken} «`);
+    expect(mail.text_body).not.toContain(untaken);
+    expect(mail.text_body).toContain('passent à un collègue du réseau, ou à la réserve, dès le premier jour de l’absence');
+  });
+
   it('announces an absence declared far ahead once it comes within 14 days, once, and only while requests are held', async () => {
     const away = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Noé' });
     const idle = await insertFacilitator(t.dataSource, { network: 'reseco', firstName: 'Inès' });

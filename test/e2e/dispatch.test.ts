@@ -188,6 +188,9 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     const path = `/espace/demandes/${reference}/reaffectation`;
 
     const page = await (await animator.get(path)).text();
+    // The one holding it is no choice of its own.
+    expect(page).not.toContain(`value="${holderId}"`);
+    expect(page).toContain('sauf celui qui la tient');
     for (const name of [
       'Alix',
       'Bérénice',
@@ -257,6 +260,12 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     // Draining the pool (scheduled as Eden's place freed) and routing again both pass over Eden; staff may still choose Eden.
     await t.app.get(RoutingService).drainPool('aura-ee');
     expect(await requestRow(reference)).toMatchObject({ status: 'unassigned', holder: null });
+    // In the pool: nobody holds it, the page says so, and Eden is marked as having let it go.
+    const requestPage = await (await animator.get(`/espace/demandes/${reference}`)).text();
+    expect(requestPage).toContain('>Confier à un facilitateur</a>');
+    const poolForm = await (await animator.get(path)).text();
+    expect(poolForm).toContain('L’a déjà déclinée ou a laissé passer son délai');
+    expect(poolForm).toContain('Le routage choisit le facilitateur disponible le mieux placé. Sans facilitateur disponible');
     const token = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
     const rerouted = await api(`/requests/${reference}/reassign`, token, { reason: 'Toujours personne' });
     expect(rerouted.status).toBe(200);

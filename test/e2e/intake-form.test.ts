@@ -120,6 +120,13 @@ describe('the HTML form at /demande', () => {
       expect(response.status).toBe(200);
       expect(await response.text()).toContain('<html lang="fr"');
     }
+    // Where a buyer writes about their data, or a page they cannot use: each network, its régions and address.
+    for (const path of ['/confidentialite', '/accessibilite']) {
+      const page = await (await fetch(`${t.url}${path}`)).text();
+      expect(page).toContain(
+        '<strong>RESECO</strong> (Bretagne, Centre-Val de Loire, Pays de la Loire) : <a href="mailto:contact@reseco.fr">contact@reseco.fr</a>',
+      );
+    }
     // The home page says how long each step takes, from the configuration the deadlines use.
     const home = await (await fetch(`${t.url}/`)).text();
     expect(home).toContain('la prend en charge sous 2 jours ouvrés');

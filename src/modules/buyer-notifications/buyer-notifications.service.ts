@@ -19,6 +19,7 @@ const SWEEP_LOOKBACK_IDS = 1000n;
 const FULL_SWEEP_MS = 3600_000;
 
 const SUBJECTS: Record<BuyerChange['kind'], string> = {
+  taken: 'prise en charge par un facilitateur',
   question: 'une précision vous est demandée',
   answer: 'la réponse du facilitateur',
   closed: 'demande clôturée',
@@ -94,6 +95,10 @@ export class BuyerNotificationsService {
 
   private async updateMail(manager: EntityManager, request: AdviceRequest, changes: BuyerChange[]): Promise<SqlStatement[]> {
     const conversation = await this.messages.messagesOf(request.id, 'buyer', manager);
+    const takenBy =
+      changes.some((change) => change.kind === 'taken') && request.assignedFacilitatorId
+        ? await this.requests.facilitatorShownToBuyer(request.assignedFacilitatorId, manager)
+        : null;
     const link = trackingLinkOf(this.config, request);
     const latest = (kind: MessageKind) => [...conversation].reverse().find((m) => m.kind === kind) ?? null;
     const lastWord = conversation.at(-1);
@@ -110,6 +115,8 @@ export class BuyerNotificationsService {
         closeReasonLabel: request.closeReason ? CLOSE_REASON_LABELS[request.closeReason] : null,
         trackingUrl: link,
         replyWindowDays: this.config.REPLY_WINDOW_WORKING_DAYS,
+        answerDays: this.config.ANSWER_WORKING_DAYS,
+        takenBy,
         // A question or an answer invites a reply only while the request still waits for it (not once closed).
         waitingForQuestionReply: request.status === 'awaiting_buyer',
         waitingForAnswerReply: request.status === 'answered',

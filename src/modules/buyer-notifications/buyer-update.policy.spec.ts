@@ -36,9 +36,35 @@ describe('buyer update: what the buyer is told', () => {
     ],
     ['the buyer’s own reply', [event({ fromStatus: 'answered', toStatus: 'in_progress', actorType: 'buyer' })], []],
     [
-      'routing and taking in charge',
+      'routing, then taking in charge',
       [event({ type: 'assigned', toStatus: 'assigned', actorType: 'system' }), event({ type: 'taken_in_charge', toStatus: 'in_progress' })],
-      [],
+      ['taken'],
+    ],
+    [
+      'taken in charge then answered in the same e-mail: the answer alone',
+      [event({ type: 'taken_in_charge', toStatus: 'in_progress' }), event({ fromStatus: 'in_progress', toStatus: 'answered' })],
+      ['answer'],
+    ],
+    [
+      'taken in charge then a precision asked: the question alone',
+      [event({ type: 'taken_in_charge', toStatus: 'in_progress' }), event({ fromStatus: 'in_progress', toStatus: 'awaiting_buyer' })],
+      ['question'],
+    ],
+    [
+      'taken in charge then handed over to another facilitator: the hand-over alone',
+      [
+        event({ type: 'taken_in_charge', toStatus: 'in_progress' }),
+        event({ type: HANDED_OVER_EVENT, fromStatus: 'in_progress', toStatus: 'assigned' }),
+      ],
+      ['transferred'],
+    ],
+    [
+      'a hand-over, then the new facilitator takes it in charge: both',
+      [
+        event({ type: HANDED_OVER_EVENT, fromStatus: 'in_progress', toStatus: 'assigned' }),
+        event({ type: 'taken_in_charge', fromStatus: 'assigned', toStatus: 'in_progress' }),
+      ],
+      ['transferred', 'taken'],
     ],
     [
       'question, precision, answer and closure: each once, in order',

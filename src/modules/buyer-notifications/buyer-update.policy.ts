@@ -14,6 +14,8 @@ export interface PublicEvent {
 }
 
 export type BuyerChange =
+  /** A facilitator took the request in charge: the buyer learns who follows it. */
+  | { kind: 'taken' }
   | { kind: 'question' }
   | { kind: 'answer' }
   | { kind: 'closed' }
@@ -24,14 +26,7 @@ export type BuyerChange =
 
 /** Public events that make no e-mail of their own (the acknowledgement and the tracking page cover them). */
 // Staff's own moves (reassigned, taken from the pool) carry staff names: a hand-over event tells the buyer instead.
-export const SILENT_EVENT_TYPES: readonly string[] = [
-  'submitted',
-  'assigned',
-  'unassigned',
-  'taken_in_charge',
-  'reassigned',
-  'taken_from_pool',
-];
+export const SILENT_EVENT_TYPES: readonly string[] = ['submitted', 'assigned', 'unassigned', 'reassigned', 'taken_from_pool'];
 
 /** The changes to tell, in order, each kind once (the latest question or answer is the one shown). */
 export function buyerChanges(events: readonly PublicEvent[]): BuyerChange[] {
@@ -43,10 +38,12 @@ export function buyerChanges(events: readonly PublicEvent[]): BuyerChange[] {
     if (seen >= 0) changes.splice(seen, 1);
     changes.push(change);
   }
-  return changes;
+  // Who took it in charge is news only while nothing has happened since (a question, an answer, a hand-over).
+  return changes.at(-1)?.kind === 'taken' ? changes : changes.filter((change) => change.kind !== 'taken');
 }
 
 function changeOf(event: PublicEvent): BuyerChange {
+  if (event.type === 'taken_in_charge') return { kind: 'taken' };
   if (event.type === HANDED_OVER_EVENT) return { kind: 'transferred', reason: event.reason };
   if (event.toStatus === 'awaiting_buyer') return { kind: 'question' };
   if (event.toStatus === 'answered') return { kind: 'answer' };

@@ -32,8 +32,10 @@ export class AbsenceAnnouncementsService {
    * (shouldAnnounceAbsence) and records it; returns whether it did.
    */
   async announceIfDue(manager: EntityManager, facilitator: StoredFacilitator, absence: AbsenceDto): Promise<boolean> {
-    const held = await this.facilitators.heldRequests(manager, facilitator.id);
-    if (!shouldAnnounceAbsence(absence, parisDay(this.clock.now()), held.length)) return false;
+    const today = parisDay(this.clock.now());
+    // Once the absence has begun, routing moves what is not yet taken in charge: only the rest is the animators' to check.
+    const held = await this.facilitators.heldRequests(manager, facilitator.id, absence.startsOn <= today);
+    if (!shouldAnnounceAbsence(absence, today, held.length)) return false;
     const network = await this.routing.networkRecipients(manager, facilitator.networkCode);
     const name = `${facilitator.firstName} ${facilitator.lastName}`;
     if (network) {

@@ -178,14 +178,18 @@ export class FacilitatorsRepository {
     return affected > 0;
   }
 
-  /** The open requests the facilitator holds (their current assignments), the most urgent first. */
-  async heldRequests(manager: EntityManager, facilitatorId: string): Promise<HeldRequest[]> {
+  /**
+   * The open requests the facilitator holds (their current assignments), the most urgent first; `takenOnly`: those
+   * taken in charge, the others going to a colleague once an absence has begun (routing).
+   */
+  async heldRequests(manager: EntityManager, facilitatorId: string, takenOnly: boolean): Promise<HeldRequest[]> {
     return manager.query(
       `SELECT r.reference, r.subject, r.status, ${APPLICABLE_DEADLINE} AS "dueAt"
          FROM request_assignments ra JOIN requests r ON r.id = ra.request_id
         WHERE ra.facilitator_id = $1 AND ra.ended_at IS NULL AND r.status = ANY($2::varchar[])
+          AND (NOT $3 OR ra.taken_at IS NOT NULL)
         ORDER BY "dueAt" NULLS LAST, r.created_at`,
-      [facilitatorId, [...OPEN_STATUSES]],
+      [facilitatorId, [...OPEN_STATUSES], takenOnly],
     );
   }
 

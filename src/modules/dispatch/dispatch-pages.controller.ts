@@ -137,9 +137,9 @@ export class DispatchPagesController {
       value: c.id,
       label: `${c.name} — ${c.openCount} demande${c.openCount > 1 ? 's' : ''} ouverte${c.openCount > 1 ? 's' : ''} sur ${c.capacity}`,
       hint: [
-        c.current ? 'Tient la demande actuellement' : '',
         c.unavailable === 'absent' ? 'Absent aujourd’hui' : '',
         c.unavailable === 'full' ? 'Capacité atteinte' : '',
+        c.declinedBefore ? 'L’a déjà déclinée ou a laissé passer son délai' : '',
       ]
         .filter(Boolean)
         .join(' · '),
@@ -147,7 +147,9 @@ export class DispatchPagesController {
     options.push({
       value: AUTOMATIC,
       label: 'Remettre en attribution automatique',
-      hint: 'Le routage choisit le facilitateur disponible le mieux placé ; il ne la proposera plus à celui qui la tient. Sans autre facilitateur disponible, la demande attend dans la réserve du réseau',
+      hint: request.holder
+        ? 'Le routage choisit le facilitateur disponible le mieux placé, sauf celui qui la tient. Sans autre facilitateur disponible, la demande attend dans la réserve du réseau.'
+        : 'Le routage choisit le facilitateur disponible le mieux placé. Sans facilitateur disponible, la demande reste dans la réserve du réseau.',
     });
     res.status(status).render('dispatch-reassign', {
       title: `Réaffecter la demande ${request.reference}`,

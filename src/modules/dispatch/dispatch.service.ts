@@ -34,8 +34,9 @@ export interface ReassignChoice {
   openCount: number;
   capacity: number;
   absentToday: boolean;
-  current: boolean;
   unavailable: 'absent' | 'full' | null;
+  /** Declined it, let its take-charge deadline pass or had it withdrawn: routing will not offer it to them again. */
+  declinedBefore: boolean;
 }
 
 /**
@@ -64,14 +65,18 @@ export class DispatchService {
     return this.summaryOf(await this.find(staff, reference, canRedirect));
   }
 
-  /** What the reassignment page shows, with the facilitators of the request's kind and territory. */
+  /** What the reassignment page shows: the facilitators of the request's kind and territory, but the one holding it. */
   async reassignable(staff: StaffPrincipal, reference: string): Promise<{ request: DispatchSummary; choices: ReassignChoice[] }> {
     const visible = await this.find(staff, reference, canReassign);
     const routable = (await this.routingRepository.readRequest(visible.id))!;
-    const candidates = await this.routingRepository.readCandidates(routable, parisDay(this.clock.now()));
+    const [candidates, exclusions] = await Promise.all([
+      this.routingRepository.readCandidates(routable, parisDay(this.clock.now())),
+      this.routingRepository.exclusions(this.dataSource.manager, [visible.id]),
+    ]);
+    const declined = exclusions.get(visible.id) ?? new Set<string>();
     const choices = candidates
-      .filter((f) => !['kind', 'territory'].includes(whyNotEligible(routable, f) ?? ''))
-      .map((f) => choiceOf(f, routable, visible.assignedFacilitatorId))
+      .filter((f) => f.id !== visible.assignedFacilitatorId && !['kind', 'territory'].includes(whyNotEligible(routable, f) ?? ''))
+      .map((f) => choiceOf(f, routable, declined.has(f.id)))
       .sort((a, b) => a.name.localeCompare(b.name, 'fr'));
     return { request: await this.summaryOf(visible), choices };
   }
@@ -329,7 +334,7 @@ export class DispatchService {
   }
 }
 
-function choiceOf(f: ClaimableFacilitator, request: RoutableRequest, holderId: string | null): ReassignChoice {
+function choiceOf(f: ClaimableFacilitator, request: RoutableRequest, declinedBefore: boolean): ReassignChoice {
   const why = whyNotEligible(request, f);
   return {
     id: f.id,
@@ -337,8 +342,8 @@ function choiceOf(f: ClaimableFacilitator, request: RoutableRequest, holderId: s
     openCount: f.openCount,
     capacity: f.capacity,
     absentToday: f.absentToday,
-    current: f.id === holderId,
     unavailable: why === 'absent' || why === 'full' ? why : null,
+    declinedBefore,
   };
 }
 

@@ -47,12 +47,16 @@ export class IntakePagesController {
 
   @Get('confidentialite')
   privacy(@Res() res: Response) {
-    res.render('privacy', { title: 'Données personnelles', retentionYears: this.config.PERSONAL_DATA_RETENTION_YEARS });
+    res.render('privacy', {
+      title: 'Données personnelles',
+      retentionYears: this.config.PERSONAL_DATA_RETENTION_YEARS,
+      networks: this.reference.networkContacts(),
+    });
   }
 
   @Get('accessibilite')
   accessibility(@Res() res: Response) {
-    res.render('accessibility', { title: 'Accessibilité' });
+    res.render('accessibility', { title: 'Accessibilité', networks: this.reference.networkContacts() });
   }
 
   /** `?suite=<reference>&t=<token>` (the buyer's tracking link): the form starts from that request's buyer. */

@@ -1,4 +1,4 @@
-import { FORM_FIELDS, FormValues, formToRequestBody, followUpValues, pickFormValues } from './request-form';
+import { FORM_FIELDS, FormValues, formToRequestBody, followUpValues, inPageOrder, pickFormValues } from './request-form';
 
 const FILLED: FormValues = {
   'buyer.firstName': 'Camille',
@@ -184,5 +184,19 @@ describe('followUpValues', () => {
     ],
   ])('%s', (_label, request, expected) => {
     expect(followUpValues(request)).toEqual(expected);
+  });
+});
+
+describe('inPageOrder', () => {
+  it('lists field errors in the order of the page, unknown fields last, ties kept', () => {
+    const errors = [
+      { field: 'question', message: 'q' },
+      { field: 'somethingElse', message: 'x' },
+      { field: 'purchaseStage', message: 's' },
+      { field: 'buyer.email', message: 'e1' },
+      { field: 'buyer.email', message: 'e2' },
+      { field: 'consent', message: 'c' },
+    ];
+    expect(inPageOrder(errors).map((e) => e.message)).toEqual(['e1', 'e2', 's', 'q', 'c', 'x']);
   });
 });

@@ -120,8 +120,8 @@ export function formPageModel(
   errors: FieldError[] = [],
   ineligible?: { reason: string; pointers: Pointer[] },
 ): FormPageModel {
-  // The eligibility refusal has its own callout; it is not repeated in the error summary.
-  const fieldErrors = ineligible ? [] : errors;
+  // The eligibility refusal has its own callout; it is not repeated in the error summary, which follows the page's order.
+  const fieldErrors = ineligible ? [] : inPageOrder(errors);
   return {
     title: fieldErrors.length ? `Erreur — Poser une question` : 'Poser une question',
     formToken,
@@ -134,4 +134,13 @@ export function formPageModel(
     kinds: REQUEST_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k], hint: KIND_HINTS[k] })),
     questionPlaceholder: QUESTION_PLACEHOLDER,
   };
+}
+
+/** Field errors in the order the form shows its fields (the validator reports them in its own). */
+export function inPageOrder(errors: FieldError[]): FieldError[] {
+  const position = (field: string) => {
+    const index = (FORM_FIELDS as readonly string[]).indexOf(field);
+    return index < 0 ? FORM_FIELDS.length : index;
+  };
+  return [...errors].sort((a, b) => position(a.field) - position(b.field));
 }

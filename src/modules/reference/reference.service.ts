@@ -91,6 +91,22 @@ export class ReferenceService implements OnModuleInit {
     return [...this.networks.values()];
   }
 
+  /** Whom a buyer writes to about their data or a page they cannot use: each network with its régions and address. */
+  networkContacts(): Array<{ name: string; email: string; regions: string[] }> {
+    const regionsOf = new Map<string, Set<string>>();
+    for (const department of this.departments.values()) {
+      regionsOf.set(department.networkCode, (regionsOf.get(department.networkCode) ?? new Set()).add(department.regionName));
+    }
+    return this.allNetworks()
+      .filter((network) => network.contactEmail)
+      .map((network) => ({
+        name: network.name,
+        email: network.contactEmail!,
+        regions: [...(regionsOf.get(network.code) ?? [])].sort((a, b) => a.localeCompare(b, 'fr')),
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name, 'fr'));
+  }
+
   allSegments(): Segment[] {
     return [...this.segments.values()];
   }

@@ -197,8 +197,11 @@ export class RequestsRepository {
     return rows.map((r) => r.id);
   }
 
-  async facilitatorShownToBuyer(facilitatorId: string): Promise<{ firstName: string; network: string } | null> {
-    const rows = await this.dataSource.query(
+  async facilitatorShownToBuyer(
+    facilitatorId: string,
+    db: DataSource | EntityManager = this.dataSource,
+  ): Promise<{ firstName: string; network: string } | null> {
+    const rows = await db.query(
       `SELECT f.first_name AS "firstName", n.name AS network FROM facilitators f JOIN networks n ON n.code = f.network_code WHERE f.id = $1`,
       [facilitatorId],
     );

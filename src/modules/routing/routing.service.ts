@@ -210,6 +210,7 @@ export class RoutingService {
         this.requests.eventStatement(
           event(request, 'taken_in_charge', 'in_progress', { isPublic: true, actorType: 'staff', actorId: current.facilitatorId }),
         ),
+        ...this.buyerNotifications.scheduleStatements(request.id, now),
       ]);
       return true;
     });

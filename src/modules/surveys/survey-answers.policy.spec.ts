@@ -85,6 +85,27 @@ describe('survey answers', () => {
     }
   });
 
+  it.each([
+    [
+      { awardCriterionWeight: '20 %', insertionHours: '1 500 h', contractAmount: '250 000 €', contractDate: '01/03/2026' },
+      [20, 1500, '250000', '2026-03-01'],
+    ],
+    [
+      { awardCriterionWeight: '15%', insertionHours: '350\u00a0H', contractAmount: '80\u202f000', contractDate: '2026-03-01' },
+      [15, 350, '80000', '2026-03-01'],
+    ],
+  ])('reads numbers and dates as people type them: %j', (typed, expected) => {
+    const result = checkAnswers('impact', { ...IMPACT, ...typed });
+    expect(
+      result.ok && [
+        result.answers.awardCriterionWeight,
+        result.answers.insertionHours,
+        result.answers.contractAmount,
+        result.answers.contractDate,
+      ],
+    ).toEqual(expected);
+  });
+
   it('weights and hours are ignored when their lever is not chosen', () => {
     const result = checkAnswers('impact', { ...IMPACT, levers: ['label'], awardCriterionWeight: 'x', insertionHours: 'y' });
     expect(result.ok && [result.answers.awardCriterionWeight, result.answers.insertionHours]).toEqual([null, null]);
