@@ -273,6 +273,65 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     expect(html).toContain('Confiée à un facilitateur');
   });
 
+  it('closes on the buyer’s word that the answer resolved their question: as answered, surveys planned, facilitator told', async () => {
+    const request = await submittedAndTaken(t, 7, { email: 'alix@example.org' });
+    expect(await (await page(request)).text()).not.toContain('question-resolue');
+    await staffWrites(t, request, 'answer', 'Voici la réponse.');
+    const html = await (await page(request)).text();
+    expect(html).toContain('id="question-resolue"');
+    expect(html).toContain('Ma question est résolue</button>');
+
+    const response = await postForm(request, 'resolue', { t: request.token });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe(`/suivi/${request.reference}?t=${encodeURIComponent(request.token)}`);
+    expect(await state(request)).toEqual({ status: 'closed', close_reason: 'answered' });
+    expect((await buyerEvents(request)).at(-1)).toEqual({
+      type: 'buyer_resolved',
+      from_status: 'answered',
+      to_status: 'closed',
+      is_public: true,
+    });
+    const [{ open_count }] = await t.dataSource.query(`SELECT open_count FROM facilitators WHERE id = $1`, [request.facilitatorId]);
+    expect(open_count).toBe(0);
+    expect(await t.dataSource.query(`SELECT wave FROM surveys WHERE request_id = $1 ORDER BY wave`, [request.id])).toEqual([
+      { wave: 'impact' },
+      { wave: 'satisfaction' },
+    ]);
+    const [mail] = await mailsTo(t, 'facilitator-buyer-message');
+    expect(mail).toEqual(
+      expect.objectContaining({
+        recipient: 'alix@example.org',
+        subject: `Demande ${request.reference} : l’acheteur indique que sa question est résolue`,
+      }),
+    );
+    const closed = await (await page(request)).text();
+    expect(closed).toContain('Vous avez indiqué que votre question est résolue : demande clôturée');
+    expect(closed).not.toContain('question-resolue');
+
+    // Sent twice: nothing more. Through the API once closed: the first closure stands, a 200 with the request.
+    expect((await postForm(request, 'resolue', { t: request.token })).status).toBe(303);
+    const again = await api(request, 'resolution');
+    expect(again.status).toBe(200);
+    expect((await again.json()).status).toBe('closed');
+    expect(await mailsTo(t, 'facilitator-buyer-message')).toHaveLength(1);
+    expect(await t.dataSource.query(`SELECT count(*)::int AS n FROM surveys WHERE request_id = $1`, [request.id])).toEqual([{ n: 2 }]);
+  });
+
+  it('API: « resolved » only once answered (409 before), and the actions say when it is offered', async () => {
+    const request = await submittedAndTaken(t, 8);
+    const early = await api(request, 'resolution');
+    expect(early.status).toBe(409);
+    expect(await state(request)).toEqual({ status: 'in_progress', close_reason: null });
+    await staffWrites(t, request, 'answer', 'Voici la réponse.');
+    const tracked = await (
+      await fetch(`${t.url}/api/v1/requests/${request.reference}`, { headers: { 'x-tracking-token': request.token } })
+    ).json();
+    expect(tracked.actions).toEqual(expect.objectContaining({ resolve: true, reply: true }));
+    const done = await api(request, 'resolution');
+    expect(done.status).toBe(200);
+    expect(await done.json()).toEqual(expect.objectContaining({ status: 'closed', closeReasonLabel: 'Répondue' }));
+  });
+
   it('withdraws after a confirmation page: closed as withdrawn, the facilitator told and their place freed', async () => {
     const request = await submittedAndTaken(t, 5, { email: 'dominique@example.org' });
     const confirmation = await fetch(`${t.url}/suivi/${request.reference}/retrait?t=${encodeURIComponent(request.token)}`);
@@ -352,6 +411,7 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
       () => postForm(request, 'reponse', { t: wrong, message: 'Bonjour' }),
       () => postForm(request, 'information', { t: wrong, message: 'Bonjour' }),
       () => postForm(request, 'retrait', { t: wrong }),
+      () => postForm(request, 'resolue', { t: wrong }),
       () => postForm(request, 'precision', { message: 'Bonjour' }),
       () =>
         fetch(`${t.url}/suivi/GV-1999-000000/precision`, {
@@ -366,7 +426,7 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
       expect(html).toContain('Page introuvable');
       expect(html).toContain('href="/suivi">Retrouver mes demandes</a>');
     }
-    for (const action of ['clarification', 'replies', 'information', 'withdrawal']) {
+    for (const action of ['clarification', 'replies', 'information', 'withdrawal', 'resolution']) {
       const response = await api(request, action, { message: 'Bonjour' }, wrong);
       expect(response.status).toBe(404);
       expect((await response.json()).code).toBe('not_found');

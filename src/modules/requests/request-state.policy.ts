@@ -10,7 +10,8 @@
  * - a buyer's reply reopens a closed request only if it was closed after an answer (`answered`, `no_reply`);
  *   whether the reply window is still open is the caller's decision (it knows the calendar).
  * - the buyer may add information (a forgotten detail) while nothing is asked of them and no answer came yet:
- *   submitted to in progress; the status stays. Awaiting them, they give the precision; answered, they reply.
+ *   submitted to in progress; the status stays. Awaiting them, they give the precision; answered, they reply, or
+ *   say their question is resolved (`buyer_resolved`): closed as `answered` at once, as the reply window would.
  * - staff may reopen a closure made by mistake, whatever its reason but the buyer's own withdrawal: the request
  *   goes back in progress to the facilitator who held it (the caller checks there is one, and data not erased).
  *   A reopening (staff's or the buyer's reply) whose facilitator has left the directory or is absent goes to
@@ -39,6 +40,7 @@ export const ACTION_ACTORS: Record<RequestAction, ActionActor> = {
   answer: 'facilitator',
   buyer_replied_to_answer: 'buyer',
   buyer_added_information: 'buyer',
+  buyer_resolved: 'buyer',
   close: 'facilitator',
   withdraw: 'buyer',
   transfer: 'facilitator',
@@ -77,6 +79,7 @@ const MOVES: Record<Exclude<RequestAction, 'close'>, { from: readonly RequestSta
   answer: { from: ['in_progress'], to: 'answered' },
   buyer_replied_to_answer: { from: ['answered', 'closed'], to: 'in_progress' },
   buyer_added_information: { from: ['submitted', 'unassigned', 'assigned', 'in_progress'], to: 'same' },
+  buyer_resolved: { from: ['answered'], to: 'closed' },
   withdraw: { from: OPEN_STATUSES, to: 'closed' },
   transfer: { from: ['unassigned', 'assigned', 'in_progress', 'awaiting_buyer'], to: 'submitted' },
   split: { from: ['assigned', 'in_progress'], to: 'same' },

@@ -83,6 +83,7 @@ export const ACTION_LABELS = {
   answer: 'Répondre',
   buyer_replied_to_answer: 'Réponse de l’acheteur',
   buyer_added_information: 'Information ajoutée par l’acheteur',
+  buyer_resolved: 'Ma question est résolue',
   close: 'Clôturer',
   withdraw: 'Retirer ma demande',
   transfer: 'Transférer vers l’autre type de facilitateur',

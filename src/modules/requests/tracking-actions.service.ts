@@ -15,6 +15,7 @@ import { replyPermission } from './reply-window.policy';
 import type { MessageKind } from './request-message.types';
 import { nextStatus } from './request-state.policy';
 import { AdviceRequest } from './request.entities';
+import type { CloseReason, RequestAction } from './request.types';
 import { RequestMessagesRepository } from './request-messages.repository';
 import { RequestsRepository } from './requests.repository';
 import { TrackingService } from './tracking.service';
@@ -29,10 +30,11 @@ export interface BuyerMessageInput {
   formToken?: unknown;
 }
 
-type FacilitatorNews = { what: 'clarification' | 'reply' | 'information' | 'withdrawn'; body: string | null };
+type FacilitatorNews = { what: 'clarification' | 'reply' | 'information' | 'withdrawn' | 'resolved'; body: string | null };
 
 /**
- * What the buyer does from their private link: give the precision asked, reply to the answer, add information, withdraw. Each is
+ * What the buyer does from their private link: give the precision asked, reply to the answer or say it resolved their
+ * question, add information, withdraw. Each is
  * one transaction under the request's lock: the message, the status, the public history event, the facilitator's
  * e-mail (and for a withdrawal, the facilitator's place freed).
  */
@@ -130,18 +132,41 @@ export class TrackingActionsService {
 
   /** Any open status → closed as withdrawn; the facilitator, if any, is told and gets their place back. */
   async withdraw(reference: string, token: unknown): Promise<void> {
+    await this.closeOnBuyersWord(reference, token, { action: 'withdraw', reason: 'withdrawn', event: 'withdrawn', news: 'withdrawn' });
+  }
+
+  /**
+   * answered → closed as answered, at the buyer's word rather than at the reply window's end: the facilitator's place
+   * is freed and told, the follow-up surveys are planned as for any answered closure.
+   */
+  async resolve(reference: string, token: unknown): Promise<void> {
+    await this.closeOnBuyersWord(reference, token, {
+      action: 'buyer_resolved',
+      reason: 'answered',
+      event: 'buyer_resolved',
+      news: 'resolved',
+    });
+  }
+
+  /** The buyer closes the request: its status, a public event, the facilitator's place and e-mail, the surveys due for that reason. */
+  private async closeOnBuyersWord(
+    reference: string,
+    token: unknown,
+    closing: { action: RequestAction; reason: CloseReason; event: string; news: FacilitatorNews['what'] },
+  ): Promise<void> {
     const request = await this.tracking.authorise(reference, token);
     const freed = await this.dataSource.transaction(async (manager) => {
       const locked = (await this.requests.lockForChange(manager, request.id))!;
       // Sent twice (a double click): the first one did it.
-      if (locked.status === 'closed' && locked.closeReason === 'withdrawn') return null;
-      const to = nextStatus(locked, 'withdraw');
+      if (locked.status === 'closed' && locked.closeReason === closing.reason) return null;
+      const to = nextStatus(locked, closing.action);
       const release = await this.routing.releaseStatements(manager, locked.id);
       await runAsOne(manager, [
-        this.requests.statusStatement(locked.id, to, 'withdrawn'),
-        this.requests.eventStatement(this.eventOf(locked, to, 'withdrawn', 'withdrawn')),
+        this.requests.statusStatement(locked.id, to, closing.reason),
+        this.requests.eventStatement(this.eventOf(locked, to, closing.event, closing.reason)),
         ...release.statements,
-        ...(await this.facilitatorMail(manager, locked, { what: 'withdrawn', body: null })),
+        ...this.surveys.scheduleStatements(locked.id, closing.reason, release.facilitatorId ?? locked.assignedFacilitatorId),
+        ...(await this.facilitatorMail(manager, locked, { what: closing.news, body: null })),
       ]);
       return release.facilitatorId;
     });
@@ -202,6 +227,7 @@ export class TrackingActionsService {
       reply: `Demande ${request.reference} : l’acheteur a répondu, la demande est rouverte`,
       information: `Demande ${request.reference} : l’acheteur a ajouté une information`,
       withdrawn: `Demande ${request.reference} retirée par l’acheteur`,
+      resolved: `Demande ${request.reference} : l’acheteur indique que sa question est résolue`,
     };
     return this.mail.prepare({
       requestId: request.id,

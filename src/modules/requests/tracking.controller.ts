@@ -101,6 +101,19 @@ export class TrackingController {
     return this.tracking.findForBuyer(reference, token);
   }
 
+  @Post('api/v1/requests/:reference/resolution')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Indiquer que la réponse a résolu la question',
+    description: 'La demande répondue est clôturée avec le motif « répondue » ; les questionnaires de suivi suivront.',
+  })
+  @ApiOkResponse({ type: TrackedRequestDto, description: 'La demande à jour' })
+  @ApiConflictResponse({ description: 'La demande n’attend plus de réaction à une réponse' })
+  async resolveApi(@Param('reference') reference: string, @Headers('x-tracking-token') token?: string) {
+    await this.actions.resolve(reference, token);
+    return this.tracking.findForBuyer(reference, token);
+  }
+
   @Get('suivi/:reference')
   @ApiExcludeEndpoint()
   async page(@Param('reference') reference: string, @Query('t') token: unknown, @Res() res: Response) {
@@ -137,6 +150,13 @@ export class TrackingController {
     const request = await this.actions.assertWithdrawable(reference, token);
     res.setHeader('Cache-Control', 'no-store');
     res.render('tracking-withdraw', { title: `Retirer la demande ${request.reference}`, request, token, formToken: randomToken() });
+  }
+
+  @Post('suivi/:reference/resolue')
+  @ApiExcludeEndpoint()
+  async resolvePage(@Param('reference') reference: string, @Body() body: PageBody, @Res() res: Response) {
+    await this.actions.resolve(reference, body?.t);
+    res.redirect(303, trackingPath(reference, body?.t));
   }
 
   @Post('suivi/:reference/retrait')

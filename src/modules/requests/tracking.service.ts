@@ -22,6 +22,7 @@ const EVENT_LABELS: Record<string, string> = {
   buyer_clarified: 'Votre précision a été transmise',
   buyer_replied: 'Votre réponse a été transmise : demande rouverte',
   buyer_added_information: 'Vous avez ajouté une information',
+  buyer_resolved: 'Vous avez indiqué que votre question est résolue : demande clôturée',
   withdrawn: 'Vous avez retiré votre demande',
   auto_closed: 'Clôturée à la fin du délai de réponse',
   reopened: 'Rouverte : le facilitateur reprend votre demande',
@@ -81,6 +82,7 @@ export class TrackingService {
       // Only worth saying once there was an answer to reply to.
       replyRefusal: reply && !reply.allowed && answeredAt ? reply.message : null,
       addInformation: possible.includes('buyer_added_information'),
+      resolve: possible.includes('buyer_resolved'),
       withdraw: possible.includes('withdraw'),
     };
   }

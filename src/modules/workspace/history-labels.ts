@@ -14,6 +14,7 @@ const EVENT_LABELS: Record<string, string> = {
   answered: 'Réponse envoyée',
   buyer_replied: 'Réponse de l’acheteur, demande rouverte',
   buyer_added_information: 'Information ajoutée par l’acheteur',
+  buyer_resolved: 'Clôturée : l’acheteur indique que sa question est résolue',
   closed: 'Clôturée',
   reopened: 'Rouverte',
   auto_closed: 'Clôturée automatiquement',

@@ -116,6 +116,9 @@ export class BuyerActionsDto {
   @ApiProperty({ description: 'Ajouter une information oubliée, tant que rien n’est demandé et qu’aucune réponse n’est venue' })
   addInformation!: boolean;
 
+  @ApiProperty({ description: 'Indiquer que la réponse a résolu la question (clôture la demande comme répondue)' })
+  resolve!: boolean;
+
   @ApiProperty({ description: 'Retirer la demande' })
   withdraw!: boolean;
 }
