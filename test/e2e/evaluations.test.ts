@@ -234,6 +234,9 @@ describe('the animators’ review of evaluations', () => {
     const client = await signedIn({ role: 'animator', networks: ['aura-ee'] });
     const html = await (await client.get(`/espace/evaluations/${w.evaluations.a}`)).text();
     expect(html).toContain('Papier recyclé pour les écoles');
+    expect(html).toContain(
+      `href="/espace/demandes/${w.requests.a.reference}">Voir la demande ${w.requests.a.reference} et son historique</a>`,
+    );
     expect(html).toContain('<strong>40 %</strong> de fibres recyclées');
     expect(html).toContain('Guide de l’achat public durable');
     expect(html).toContain('Très utile, &lt;b&gt;merci&lt;/b&gt; !');

@@ -96,6 +96,9 @@ describe('the workspace queue', () => {
     expect((await client.signIn(staff.email)).status).toBe(303);
     const html = await (await client.get('/espace?kind=environmental&department=38')).text();
     expect(html).toContain('Mes demandes (28)');
+    // The département filter offers the network's départements only (AURA-EE: Isère yes, Paris no).
+    expect(html).toContain('<option value="38" selected>38 — Isère</option>');
+    expect(html).not.toContain('75 — Paris');
     expect(html).toContain('Mes demandes : 28 demandes');
     expect(html).toContain('href="/espace?tab=mine&amp;kind=environmental&amp;department=38&amp;page=2"');
     expect(html.match(/En retard<\/p>/g)).toHaveLength(3);

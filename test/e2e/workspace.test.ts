@@ -386,7 +386,13 @@ describe('the facilitator workspace', () => {
       const client = new StaffClient(t.url);
       await client.signIn(outsider.email);
       const csrf = csrfIn(await (await client.get('/espace')).text());
-      expect((await client.get(`/espace/demandes/${reference}`)).status).toBe(404);
+      const hidden = await client.get(`/espace/demandes/${reference}`);
+      expect(hidden.status).toBe(404);
+      // The same page as for a request that does not exist, leading back to the workspace.
+      const hiddenHtml = await hidden.text();
+      expect(hiddenHtml).toContain('n’existe pas, ou elle n’est pas de votre ressort.');
+      expect(hiddenHtml).toContain('href="/espace">Retour à l’espace</a>');
+      expect(hiddenHtml).not.toContain('class="fr-btn fr-btn--tertiary" href="/suivi"');
       expect((await client.get(`/espace/demandes/${reference}/pieces-jointes/00000000-0000-4000-8000-000000000000`)).status).toBe(404);
       for (const action of ['prise-en-charge', 'declin', 'notes', 'precision', 'cloture']) {
         expect((await client.post(`/espace/demandes/${reference}/${action}`, { _csrf: csrf, body: 'x', reason: 'duplicate' })).status).toBe(

@@ -90,9 +90,11 @@ export function respondWithError(error: unknown, req: Request, res: Response, lo
     res.redirect(303, redirectTo);
     return;
   }
+  // Staff pages lead back to the workspace; a buyer's link cut short in an e-mail, to the way to get it again.
+  const inWorkspace = req.path === '/espace' || req.path.startsWith('/espace/');
   res.render('error', {
     title: body.statusCode === 404 ? 'Page introuvable' : 'Erreur',
-    // A buyer's link cut short in an e-mail lands here: the way to get it again.
+    inWorkspace,
     notFound: body.statusCode === 404,
     heading:
       body.statusCode === 404
@@ -103,8 +105,10 @@ export function respondWithError(error: unknown, req: Request, res: Response, lo
             ? 'Formulaire expiré'
             : 'Une erreur est survenue',
     message:
-      body.statusCode === 404
-        ? 'La page ou la demande que vous cherchez n’existe pas, ou le lien est incomplet. Vérifiez l’adresse reçue par courriel.'
-        : body.message,
+      body.statusCode !== 404
+        ? body.message
+        : inWorkspace
+          ? 'La page ou la demande que vous cherchez n’existe pas, ou elle n’est pas de votre ressort.'
+          : 'La page ou la demande que vous cherchez n’existe pas, ou le lien est incomplet. Vérifiez l’adresse reçue par courriel.',
   });
 }

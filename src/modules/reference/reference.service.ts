@@ -53,9 +53,11 @@ export class ReferenceService implements OnModuleInit {
     return `${code} — ${this.departments.get(code)?.name ?? ''}`;
   }
 
-  /** Every département as a list's choice, labelled like departmentLabel. */
-  departmentOptions(): Array<{ value: string; label: string }> {
-    return this.allDepartments().map((d) => ({ value: d.code, label: this.departmentLabel(d.code) }));
+  /** The départements of these networks (null: all) as a list's choices, labelled like departmentLabel. */
+  departmentOptions(networkCodes: readonly string[] | null = null): Array<{ value: string; label: string }> {
+    return this.allDepartments()
+      .filter((d) => networkCodes === null || networkCodes.includes(d.networkCode))
+      .map((d) => ({ value: d.code, label: this.departmentLabel(d.code) }));
   }
 
   segment(code: string): Segment | undefined {

@@ -57,7 +57,7 @@ export class EvaluationsViews {
       showNetworks: staff.role !== 'facilitator' && (networks === null || networks.length > 1),
       kindOptions: REQUEST_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] })),
       segmentOptions: this.reference.segmentOptions(),
-      departmentOptions: this.reference.departmentOptions(),
+      departmentOptions: this.reference.departmentOptions(networks),
       facilitatorOptions: facilitators.map((f) => ({ value: f.id, label: f.name })),
       waveOptions: SURVEY_WAVES.map((w) => ({ value: w, label: WAVE_LABELS[w] })),
       scoreGroups: [

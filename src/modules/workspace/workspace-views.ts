@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { visibleNetworks } from '../accounts/access.policy';
 import { ROLE_LABELS, StaffPrincipal } from '../accounts/accounts.types';
 import { FieldError } from '../../common/errors/app-errors';
 import { formModel, FormModel } from '../../web/form-model';
@@ -131,7 +132,8 @@ export class WorkspaceViews {
       statusOptions: REQUEST_STATUSES.map((s) => ({ value: s, label: STAFF_STATUS_LABELS[s], count: queue.counts.byStatus[s] ?? 0 })),
       kindOptions: REQUEST_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] })),
       segmentOptions: this.reference.segmentOptions(),
-      departmentOptions: this.reference.departmentOptions(),
+      // A filter offers what the person may see: their networks' départements.
+      departmentOptions: this.reference.departmentOptions(visibleNetworks(staff)),
       // Every visible request, open or closed, with the filters the export understands too.
       exportUrl: `/espace/export/demandes.csv${queryString({
         status: filters.status,
