@@ -17,12 +17,14 @@ describe('answer templates', () => {
     return client;
   }
   const templates = () =>
-    t.dataSource.query(`SELECT id, network_code AS "networkCode", title, body, updated_by_id IS NOT NULL AS signed FROM answer_templates`);
-  const insertTemplate = async (networkCode: string, title: string, body: string): Promise<string> =>
+    t.dataSource.query(
+      `SELECT id, network_code AS "networkCode", title, body, kind, updated_by_id IS NOT NULL AS signed FROM answer_templates`,
+    );
+  const insertTemplate = async (networkCode: string, title: string, body: string, kind: string | null = null): Promise<string> =>
     (
       await t.dataSource.query(
-        `INSERT INTO answer_templates (id, network_code, title, body) VALUES (gen_random_uuid(), $1, $2, $3) RETURNING id`,
-        [networkCode, title, body],
+        `INSERT INTO answer_templates (id, network_code, title, body, kind) VALUES (gen_random_uuid(), $1, $2, $3, $4) RETURNING id`,
+        [networkCode, title, body, kind],
       )
     )[0].id;
 
@@ -49,12 +51,19 @@ describe('answer templates', () => {
       networkCode: 'aura-ee',
       title: `Loi AGEC ${XSS}`,
       body: 'Les taux minimaux de réemploi\r\nsont fixés par décret.',
+      kind: 'environmental',
     });
     expect(created.status).toBe(303);
     expect(created.headers.get('location')).toBe('/espace/modeles?fait=creation');
     const [template] = await templates();
-    expect(template).toMatchObject({ networkCode: 'aura-ee', body: 'Les taux minimaux de réemploi\nsont fixés par décret.', signed: true });
+    expect(template).toMatchObject({
+      networkCode: 'aura-ee',
+      body: 'Les taux minimaux de réemploi\nsont fixés par décret.',
+      kind: 'environmental',
+      signed: true,
+    });
     const listed = await (await animator.get('/espace/modeles?fait=creation')).text();
+    expect(listed).toContain('<td>Considérations environnementales</td>');
     expect(listed).toContain('Le modèle est enregistré');
     expect(listed).toContain(`href="/espace/modeles/${template.id}">Loi AGEC &lt;script&gt;`);
     expect(listed).not.toContain(XSS);
@@ -102,14 +111,19 @@ describe('answer templates', () => {
   it('the facilitator answering a request starts from one of its network’s templates, never another network’s', async () => {
     const request = await submittedAndTaken(t, 1);
     const [{ network }] = await t.dataSource.query(`SELECT network_code AS network FROM requests WHERE id = $1`, [request.id]);
-    const own = await insertTemplate(network, 'Loi AGEC : réemploi', `Bonjour,\nvoici les taux. ${XSS}`);
+    const own = await insertTemplate(network, 'Loi AGEC : réemploi', `Bonjour,\nvoici les taux. ${XSS}`, 'environmental');
+    const both = await insertTemplate(network, 'Accueil : ce que fait le guichet', 'Bonjour,');
+    await insertTemplate(network, 'Clause d’insertion : repères', 'Heures d’insertion', 'social_clause');
     const other = await insertTemplate('reseco', 'Modèle d’un autre réseau', 'Ailleurs');
     const holder = await signedIn({ role: 'facilitator', facilitatorId: request.facilitatorId, networks: [network] });
     const page = `/espace/demandes/${request.reference}`;
 
     const plain = await (await holder.get(page)).text();
-    expect(plain).toContain('Partir d’un modèle de réponse du réseau (1)');
-    expect(plain).toContain(`href="${page}?modele=${own}#titre-reponse"`);
+    // An environmental request: its kind's template first, then the one for both; never the other kind's.
+    expect(plain).toContain('Partir d’un modèle de réponse du réseau (2)');
+    expect(plain.indexOf(`href="${page}?modele=${own}#titre-reponse"`)).toBeGreaterThan(-1);
+    expect(plain.indexOf(`href="${page}?modele=${both}#titre-reponse"`)).toBeGreaterThan(plain.indexOf(`?modele=${own}#`));
+    expect(plain).not.toContain('Clause d’insertion : repères');
     expect(plain).not.toContain('Modèle d’un autre réseau');
 
     const started = await (await holder.get(`${page}?modele=${own}`)).text();
@@ -171,8 +185,17 @@ describe('answer templates', () => {
     expect(Object.keys(template).sort()).toEqual(Object.keys(document.components.schemas.AnswerTemplateDto.properties).sort());
     expect(template).toMatchObject({ networkCode: 'aura-ee', title: `Loi AGEC ${XSS}`, body: 'Réemploi\nminimal' });
 
-    const changed = await call('PATCH', `/${template.id}`, animator, { body: 'Réemploi et réutilisation' });
-    expect(await changed.json()).toMatchObject({ title: `Loi AGEC ${XSS}`, body: 'Réemploi et réutilisation' });
+    expect(template.kind).toBeNull();
+    const changed = await call('PATCH', `/${template.id}`, animator, { body: 'Réemploi et réutilisation', kind: 'environmental' });
+    expect(await changed.json()).toMatchObject({ title: `Loi AGEC ${XSS}`, body: 'Réemploi et réutilisation', kind: 'environmental' });
+    const kept = await call('PATCH', `/${template.id}`, animator, { title: 'Loi AGEC' });
+    expect(await kept.json()).toMatchObject({ title: 'Loi AGEC', kind: 'environmental' });
+    expect(await (await call('PATCH', `/${template.id}`, animator, { kind: null })).json()).toMatchObject({ kind: null });
+    const badKind = await call('PATCH', `/${template.id}`, animator, { kind: 'social' });
+    expect(badKind.status).toBe(400);
+    expect((await badKind.json()).errors).toEqual([
+      { field: 'kind', message: 'Choisissez le type de demande : environnementale, clause sociale, ou les deux.' },
+    ]);
     expect((await call('PATCH', `/${template.id}`, animator, { title: '' })).status).toBe(400);
 
     // A facilitator of the network reads it, one of another network does not see it, and neither may change it.

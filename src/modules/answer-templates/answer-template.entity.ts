@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { Network } from '../reference/reference.entities';
+import type { RequestKind } from '../requests/request.types';
 
 /** A network's reusable answer text: its facilitators start an answer from it, its animators keep it up to date. */
 @Entity('answer_templates')
@@ -20,6 +21,10 @@ export class AnswerTemplate {
 
   @Column({ type: 'text' })
   body!: string;
+
+  /** The requests it suits: one kind, offered first on them and not on the other kind's; null for both. */
+  @Column({ type: 'varchar', length: 20, nullable: true })
+  kind!: RequestKind | null;
 
   /** Who wrote or last changed it (a staff account; null once that account is gone). */
   @Column({ type: 'uuid', nullable: true })

@@ -13,6 +13,10 @@ describe('checkTemplate', () => {
     ['a title on two lines', { ...valid, title: 'AGEC\nréemploi' }, ['aura-ee'], ['title']],
     ['a text over 10 000 characters', { ...valid, body: 'x'.repeat(10_001) }, ['aura-ee'], ['body']],
     ['numbers instead of text', { networkCode: 'aura-ee', title: 42, body: 7 }, ['aura-ee'], ['title', 'body']],
+    ['one kind of request', { ...valid, kind: 'social_clause' }, ['aura-ee'], []],
+    ['both kinds, from the form’s empty choice', { ...valid, kind: '' }, ['aura-ee'], []],
+    ['both kinds, from the API’s null', { ...valid, kind: null }, ['aura-ee'], []],
+    ['a kind that does not exist', { ...valid, kind: 'social' }, ['aura-ee'], ['kind']],
   ] as const)('%s', (_label, raw, networks, fields) => {
     expect(checkTemplate(raw, networks).errors.map((e) => e.field)).toEqual(fields);
   });
@@ -22,7 +26,9 @@ describe('checkTemplate', () => {
       networkCode: 'aura-ee',
       title: 'AGEC',
       body: 'Ligne 1\nLigne 2',
+      kind: null,
     });
+    expect(checkTemplate({ ...valid, kind: ' environmental ' }, null).value.kind).toBe('environmental');
   });
 });
 

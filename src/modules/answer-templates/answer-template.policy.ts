@@ -1,6 +1,7 @@
 import type { FieldError } from '../../common/errors/app-errors';
 import { typedText } from '../../common/validation';
 import { STAFF_TEXT_MAX } from '../requests/request-message.types';
+import { REQUEST_KINDS, RequestKind } from '../requests/request.types';
 
 export const TEMPLATE_TITLE_MAX = 120;
 
@@ -8,20 +9,27 @@ export interface TemplateInput {
   networkCode: string;
   title: string;
   body: string;
+  kind: RequestKind | null;
 }
 
 /**
  * A template as typed (form or JSON), checked (pure): a network among those the person manages (`networks`,
- * null for all), a one-line title and a text within the answer's own limit. French errors by field.
+ * null for all), a one-line title, a text within the answer's own limit, and the kind of request it suits (empty or
+ * null: both). French errors by field.
  */
 export function checkTemplate(
   raw: Record<string, unknown>,
   networks: readonly string[] | null,
 ): { value: TemplateInput; errors: FieldError[] } {
-  const value = { networkCode: typedText(raw.networkCode), title: typedText(raw.title), body: typedText(raw.body) };
+  const kindText = typedText(raw.kind);
+  const kind = REQUEST_KINDS.find((k) => k === kindText) ?? null;
+  const value = { networkCode: typedText(raw.networkCode), title: typedText(raw.title), body: typedText(raw.body), kind };
   const errors: FieldError[] = [];
   if (!value.networkCode || (networks !== null && !networks.includes(value.networkCode))) {
     errors.push({ field: 'networkCode', message: 'Choisissez le réseau du modèle.' });
+  }
+  if (kindText && !kind) {
+    errors.push({ field: 'kind', message: 'Choisissez le type de demande : environnementale, clause sociale, ou les deux.' });
   }
   if (!value.title) errors.push({ field: 'title', message: 'Donnez un titre au modèle.' });
   else if (value.title.length > TEMPLATE_TITLE_MAX || value.title.includes('\n')) {

@@ -76,6 +76,6 @@ export class AnswerTemplatesApiController {
   }
 }
 
-function templateView({ id, networkCode, title, body, createdAt, updatedAt }: AnswerTemplate): AnswerTemplateDto {
-  return { id, networkCode, title, body, createdAt, updatedAt };
+function templateView({ id, networkCode, title, body, kind, createdAt, updatedAt }: AnswerTemplate): AnswerTemplateDto {
+  return { id, networkCode, title, body, kind, createdAt, updatedAt };
 }

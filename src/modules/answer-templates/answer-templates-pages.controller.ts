@@ -6,6 +6,7 @@ import { noticeOf } from '../../web/notices';
 import { visibleNetworks } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { CurrentStaff, StaffGuard, StaffRoles } from '../accounts/staff.guard';
+import { KIND_LABELS, REQUEST_KINDS } from '../requests/request.types';
 import { ReferenceService } from '../reference/reference.service';
 import { AnswerTemplate } from './answer-template.entity';
 import { STAFF_TEXT_MAX } from '../requests/request-message.types';
@@ -35,7 +36,13 @@ export class AnswerTemplatesPagesController {
   @Get()
   async list(@CurrentStaff() staff: StaffPrincipal, @Query('fait') done: unknown, @Res() res: Response) {
     const networks = this.reference.networkOptions(visibleNetworks(staff));
-    await this.renderList(res, staff, 200, formModel(networks.length === 1 ? { networkCode: networks[0].value } : {}), done);
+    await this.renderList(
+      res,
+      staff,
+      200,
+      formModel({ kind: '', ...(networks.length === 1 ? { networkCode: networks[0].value } : {}) }),
+      done,
+    );
   }
 
   @Post()
@@ -55,7 +62,7 @@ export class AnswerTemplatesPagesController {
       staff,
       200,
       template,
-      formModel({ networkCode: template.networkCode, title: template.title, body: template.body }),
+      formModel({ networkCode: template.networkCode, title: template.title, body: template.body, kind: template.kind ?? '' }),
     );
   }
 
@@ -80,7 +87,13 @@ export class AnswerTemplatesPagesController {
     res.status(status).render('answer-templates', {
       ...this.formContext(staff, form),
       title: 'Modèles de réponse',
-      templates: templates.map((t) => ({ id: t.id, title: t.title, network: this.networkName(t.networkCode), updatedAt: t.updatedAt })),
+      templates: templates.map((t) => ({
+        id: t.id,
+        title: t.title,
+        network: this.networkName(t.networkCode),
+        kind: t.kind ? KIND_LABELS[t.kind] : 'Les deux types',
+        updatedAt: t.updatedAt,
+      })),
       notice: noticeOf(NOTICES, done),
     });
   }
@@ -91,7 +104,8 @@ export class AnswerTemplatesPagesController {
 
   private formContext(staff: StaffPrincipal, form: FormModel) {
     const networks = this.reference.networkOptions(visibleNetworks(staff));
-    return { page: PAGE, form, networks, oneNetwork: networks.length === 1, titleMax: TEMPLATE_TITLE_MAX, bodyMax: STAFF_TEXT_MAX };
+    const kinds = [...REQUEST_KINDS.map((kind) => ({ value: kind, label: KIND_LABELS[kind] })), { value: '', label: 'Les deux types' }];
+    return { page: PAGE, form, networks, kinds, oneNetwork: networks.length === 1, titleMax: TEMPLATE_TITLE_MAX, bodyMax: STAFF_TEXT_MAX };
   }
 
   private networkName(code: string): string {

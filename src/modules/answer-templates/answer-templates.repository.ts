@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
+import { DataSource, In, IsNull } from 'typeorm';
+import type { RequestKind } from '../requests/request.types';
 import { AnswerTemplate } from './answer-template.entity';
 import type { TemplateInput } from './answer-template.policy';
 
@@ -19,6 +20,17 @@ export class AnswerTemplatesRepository {
     });
   }
 
+  /** A network's templates for a request of this kind: that kind's, then those for both, each by title. */
+  forRequest(networkCode: string, kind: RequestKind): Promise<AnswerTemplate[]> {
+    return this.templates.find({
+      where: [
+        { networkCode, kind },
+        { networkCode, kind: IsNull() },
+      ],
+      order: { kind: { direction: 'ASC', nulls: 'LAST' }, title: 'ASC' },
+    });
+  }
+
   find(id: string): Promise<AnswerTemplate | null> {
     return this.templates.findOneBy({ id });
   }
@@ -30,11 +42,11 @@ export class AnswerTemplatesRepository {
   /** Written unless the network already has a template of that title (no author: seeded); whether it was. */
   async insertUnlessTitled(id: string, input: TemplateInput): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(
-      `INSERT INTO answer_templates (id, network_code, title, body)
-       SELECT $1::uuid, $2::varchar, $3::varchar, $4::text
+      `INSERT INTO answer_templates (id, network_code, title, body, kind)
+       SELECT $1::uuid, $2::varchar, $3::varchar, $4::text, $5::varchar
         WHERE NOT EXISTS (SELECT 1 FROM answer_templates WHERE network_code = $2 AND title = $3)
        RETURNING id`,
-      [id, input.networkCode, input.title, input.body],
+      [id, input.networkCode, input.title, input.body, input.kind],
     );
     return rows.length > 0;
   }

@@ -7,6 +7,7 @@ import type { StaffPrincipal } from '../accounts/accounts.types';
 import { AnswerTemplate } from './answer-template.entity';
 import { checkTemplate, TemplateInput } from './answer-template.policy';
 import { AnswerTemplatesRepository } from './answer-templates.repository';
+import type { RequestKind } from '../requests/request.types';
 
 /**
  * Answer templates: animators keep their networks' (admins any network's); a facilitator holding a request
@@ -20,8 +21,9 @@ export class AnswerTemplatesService {
     return this.templates.list(visibleNetworks(staff));
   }
 
-  forNetwork(networkCode: string): Promise<AnswerTemplate[]> {
-    return this.templates.list([networkCode]);
+  /** The templates a facilitator may start this request's answer from: its network's, of its kind or for both. */
+  forRequest(networkCode: string, kind: RequestKind): Promise<AnswerTemplate[]> {
+    return this.templates.forRequest(networkCode, kind);
   }
 
   async get(staff: StaffPrincipal, id: string): Promise<AnswerTemplate> {
@@ -44,11 +46,17 @@ export class AnswerTemplatesService {
   }
 
   /** update() with only the fields sent (the API's PATCH): the others keep their value. */
-  patch(staff: StaffPrincipal, template: AnswerTemplate, changes: Partial<TemplateInput>): Promise<AnswerTemplate> {
+  patch(
+    staff: StaffPrincipal,
+    template: AnswerTemplate,
+    changes: Partial<Omit<TemplateInput, 'kind'>> & { kind?: string | null },
+  ): Promise<AnswerTemplate> {
     return this.update(staff, template, {
       networkCode: changes.networkCode ?? template.networkCode,
       title: changes.title ?? template.title,
       body: changes.body ?? template.body,
+      // Sent as null: for both kinds again.
+      kind: changes.kind === undefined ? template.kind : changes.kind,
     });
   }
 

@@ -8,6 +8,7 @@ import { AnswerTemplatesRepository } from './answer-templates.repository';
 const DEMO_TEMPLATES: ReadonlyArray<Omit<TemplateInput, 'networkCode'>> = [
   {
     title: 'Fournitures : part d’achats issus du réemploi (loi AGEC)',
+    kind: 'environmental',
     body: [
       'Bonjour,',
       '',
@@ -23,6 +24,7 @@ const DEMO_TEMPLATES: ReadonlyArray<Omit<TemplateInput, 'networkCode'>> = [
   },
   {
     title: 'Clause sociale d’insertion : premiers repères',
+    kind: 'social_clause',
     body: [
       'Bonjour,',
       '',

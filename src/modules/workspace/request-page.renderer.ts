@@ -30,7 +30,7 @@ export class RequestPageRenderer {
     const { forms, templateId, ...rest } = extra;
     const model = this.views.requestPage(page);
     // Whoever may answer picks a template of the request's network: it fills the answer's text, to adapt.
-    const answerTemplates = page.actions.answer ? await this.templates.forNetwork(page.request.networkCode) : [];
+    const answerTemplates = page.actions.answer ? await this.templates.forRequest(page.request.networkCode, page.request.kind) : [];
     const chosen = answerTemplates.find((t) => t.id === templateId);
     const started = chosen ? { answer: requestForm('answer', { body: chosen.body }) } : {};
     res.status(status).render('workspace-request', {

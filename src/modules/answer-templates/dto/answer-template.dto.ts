@@ -1,6 +1,7 @@
-import { ApiProperty, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsOptional, IsString } from 'class-validator';
 import { STAFF_TEXT_MAX } from '../../requests/request-message.types';
+import { REQUEST_KINDS, RequestKind } from '../../requests/request.types';
 import { TEMPLATE_TITLE_MAX } from '../answer-template.policy';
 
 const MUST_BE_TEXT = { message: 'Ce champ doit être un texte.' };
@@ -24,6 +25,15 @@ export class CreateAnswerTemplateDto {
   @IsOptional()
   @IsString(MUST_BE_TEXT)
   body?: string;
+
+  @ApiPropertyOptional({
+    enum: REQUEST_KINDS,
+    nullable: true,
+    description: 'Les demandes auxquelles il convient ; absent ou null : les deux types',
+  })
+  @IsOptional()
+  @IsString(MUST_BE_TEXT)
+  kind?: string | null;
 }
 
 /** Only the fields sent change. */
@@ -41,6 +51,9 @@ export class AnswerTemplateDto {
 
   @ApiProperty({ description: 'En Markdown simple' })
   body!: string;
+
+  @ApiProperty({ enum: REQUEST_KINDS, nullable: true, description: 'null : convient aux deux types de demande' })
+  kind!: RequestKind | null;
 
   @ApiProperty({ type: String, format: 'date-time' })
   createdAt!: Date;
