@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { StaffAuthService } from '../../src/modules/accounts/staff-auth.service';
 import { RoutingService } from '../../src/modules/routing/routing.service';
+import { sentMailFile } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
 import { bearerFor, insertStaff, StaffClient } from '../support/staff';
 import { bodyOf, submitRequest, TestApp, useTestApp, waitFor } from '../support/test-app';
@@ -228,6 +229,10 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     );
     expect(mails).toContainEqual({ template: 'assignment-withdrawn', recipient: 'alix@example.org' });
     expect(mails).toContainEqual({ template: 'facilitator-assignment', recipient: 'dominique@example.org' });
+    // The new holder reads who gave it to them, why, and that a colleague had begun it.
+    const toDominique = await sentMailFile(t, 'facilitator-assignment', 'dominique@example.org');
+    expect(toDominique).toContain('Sam Essai vous la confie : « Rééquilibrage de la charge ».');
+    expect(toDominique).not.toContain('Un collègue l’avait déjà commencée'); // routed to Alix, never taken in charge
 
     const token = await bearerFor(t, { role: 'admin' });
     const rerouted = await api(`/requests/${reference}/reassign`, token, { reason: 'Laisser le routage choisir' });

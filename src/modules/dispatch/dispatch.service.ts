@@ -234,12 +234,18 @@ export class DispatchService {
         ]);
       }
       const chosen = await this.routingRepository.facilitatorContact(manager, chosenId);
-      await this.routing.assignChosen(manager, request, chosenId, {
-        type: 'reassigned',
-        actorType: 'staff',
-        actorId: staff.id,
-        reason: `Confiée à ${chosen?.firstName ?? 'un facilitateur'} par ${nameOf(staff)}${previous ? `, retirée à ${previous.firstName}` : ''} : ${reason}`,
-      });
+      await this.routing.assignChosen(
+        manager,
+        request,
+        chosenId,
+        {
+          type: 'reassigned',
+          actorType: 'staff',
+          actorId: staff.id,
+          reason: `Confiée à ${chosen?.firstName ?? 'un facilitateur'} par ${nameOf(staff)}${previous ? `, retirée à ${previous.firstName}` : ''} : ${reason}`,
+        },
+        { by: nameOf(staff), reason, resumed: request.status === 'in_progress' || request.status === 'awaiting_buyer' },
+      );
       const buyerReason = handedOverReason(request);
       if (buyerReason) await runAsOne(manager, this.routing.handedOverStatements(request, 'assigned', buyerReason));
       return { status: 'assigned', facilitatorId: chosenId, freed: current?.facilitatorId ?? null } as const;

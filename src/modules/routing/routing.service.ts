@@ -39,6 +39,13 @@ const POOL_BATCHES = 4;
 
 export type RoutingOutcome = 'assigned' | 'unassigned' | 'unchanged';
 
+/** A request staff gave to a chosen facilitator: by whom, why, and whether someone had already begun it. */
+export interface HandOver {
+  by: string;
+  reason: string;
+  resumed: boolean;
+}
+
 /** An assignment decided in memory, with what its e-mail needs. */
 type PlannedAssignment = NewAssignment & { request: RoutableRequest; facilitator: ClaimableFacilitator };
 
@@ -399,12 +406,14 @@ export class RoutingService {
    * Staff chose the facilitator (reassignment, a facilitator taking from the pool): the same claim as
    * a routed assignment, under the same row locks, refused (409, French) if that facilitator cannot
    * take it now. The request must be locked by the caller's transaction and hold no current assignment.
+   * `handOver`: who chose them and why, which their e-mail tells them.
    */
   async assignChosen(
     manager: EntityManager,
     request: RoutableRequest,
     facilitatorId: string,
     history: Pick<NewRequestEvent, 'type' | 'actorType' | 'actorId' | 'reason'>,
+    handOver?: HandOver,
   ): Promise<ClaimableFacilitator> {
     const now = this.clock.now();
     const facilitator = (await this.routing.lockCandidates(manager, [request], parisDay(now))).find((f) => f.id === facilitatorId);
@@ -415,7 +424,7 @@ export class RoutingService {
     }
     await runAsOne(
       manager,
-      this.assignmentStatements([this.plan(request, facilitator!, now)], new Map([[facilitatorId, 1]]), now, history),
+      this.assignmentStatements([this.plan(request, facilitator!, now)], new Map([[facilitatorId, 1]]), now, history, handOver),
     );
     return facilitator!;
   }
@@ -442,6 +451,7 @@ export class RoutingService {
     claims: Map<string, number>,
     now: Date,
     history?: Partial<NewRequestEvent>,
+    handOver?: HandOver,
   ): SqlStatement[] {
     return [
       this.routing.claimCapacityStatement(claims, now),
@@ -465,6 +475,7 @@ export class RoutingService {
             segment: this.reference.segmentLabel(request.segmentCode),
             dueAt: takeChargeDueAt,
             actionUrl: `${this.config.PUBLIC_URL}/espace/demandes/${encodeURIComponent(request.reference)}`,
+            handOver: handOver ?? null,
           },
         })),
       ),
