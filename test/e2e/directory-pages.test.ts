@@ -81,6 +81,22 @@ describe('directory pages: records (animators, admins) and absences (the facilit
     ]) {
       expect(blankHtml).toContain(message);
     }
+    // A capacity that is no number and a wrong list of départements: both said in the same answer.
+    const bothRounds = await postForm(animator, NEW, NEW, {
+      email: 'x@example.org',
+      firstName: 'X',
+      lastName: 'Y',
+      kind: 'environmental',
+      networkCode: 'aura-ee',
+      departmentCodes: '38 75 999',
+      capacity: 'abc',
+      active: 'true',
+    });
+    expect(bothRounds.status).toBe(400);
+    const twiceHtml = await bothRounds.text();
+    expect(twiceHtml).toContain('2 erreurs empêchent');
+    expect(twiceHtml).toContain('Département inconnu : 999.');
+    expect(twiceHtml).toContain('75 (GIP Maximilien)');
     const filled = {
       email: 'Nouvelle.Recrue@example.org',
       firstName: 'Nouvelle',

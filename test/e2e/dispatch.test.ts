@@ -230,6 +230,11 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     expect(mails).toContainEqual({ template: 'assignment-withdrawn', recipient: 'alix@example.org' });
     expect(mails).toContainEqual({ template: 'facilitator-assignment', recipient: 'dominique@example.org' });
     // The new holder reads who gave it to them, why, and that a colleague had begun it.
+    // The request page names who held it in turn, which the history's « Attribuée » lines do not.
+    const held = (await (await animator.get(`/espace/demandes/${reference}`)).text()).replace(/\s+/g, ' ');
+    expect(held).toContain('Facilitateurs successifs');
+    expect(held).toMatch(/<td>Alix Test<\/td>.*?<td>Réaffectée par le réseau<\/td>/);
+    expect(held).toMatch(/<td>Dominique Test<\/td>.*?<td>en cours<\/td>/);
     const toDominique = await sentMailFile(t, 'facilitator-assignment', 'dominique@example.org');
     expect(toDominique).toContain('Sam Essai vous la confie : « Rééquilibrage de la charge ».');
     expect(toDominique).not.toContain('Un collègue l’avait déjà commencée'); // routed to Alix, never taken in charge

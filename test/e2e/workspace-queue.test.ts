@@ -304,6 +304,26 @@ describe('the workspace queue', () => {
     expect(bad.status).toBe(400);
     expect((await bad.json()).errors).toEqual([{ field: 'facilitator', message: 'Identifiant de facilitateur attendu (UUID).' }]);
 
+    // One network: no network filter, and another network's code shows nothing more.
+    expect(all).not.toContain('id="filtre-reseau"');
+    expect(listed(await (await client.get('/espace?network=reseco')).text())).toEqual([]);
+    // An admin sees every network and narrows the list to one (page, CSV link, API).
+    const admin = await insertStaff(t.dataSource, { role: 'admin' });
+    const adminClient = new StaffClient(t.url);
+    await adminClient.signIn(admin.email);
+    const everything = await (await adminClient.get('/espace')).text();
+    expect(everything).toContain('id="filtre-reseau"');
+    expect(listed(everything)).toEqual([first, second, foreign]);
+    const reseco = await (await adminClient.get('/espace?network=reseco')).text();
+    expect(listed(reseco)).toEqual([foreign]);
+    expect(reseco).toContain('<option value="reseco" selected>RESECO</option>');
+    expect(reseco).toContain('href="/espace/export/demandes.csv?reseau=reseco"');
+    const adminToken = `Bearer ${await t.app.get(StaffAuthService).createApiToken(admin.id, 'réseaux')}`;
+    const byNetwork = await bodyOf(fetch(`${t.url}/api/v1/staff/requests?network=aura-ee`, { headers: { authorization: adminToken } }));
+    expect(byNetwork.items.map((i: { reference: string }) => i.reference).sort()).toEqual([first, second].sort());
+    const unknownNetwork = await fetch(`${t.url}/api/v1/staff/requests?network=atlantis`, { headers: { authorization: adminToken } });
+    expect(unknownNetwork.status).toBe(400);
+
     // A facilitator's own queue has neither the column nor the filter.
     const own = await insertStaff(t.dataSource, { role: 'facilitator', facilitatorId: alix, networks: ['aura-ee'] });
     const facilitator = new StaffClient(t.url);

@@ -38,7 +38,8 @@ export class DemoStaffService {
       },
       ...this.reference.allNetworks().map((network) => ({
         email: `demo.animation.${network.code}@example.org`,
-        firstName: 'Dominique',
+        // Not a demo facilitator's first name: a history line « par Claude Démo … » names one person.
+        firstName: 'Claude',
         lastName: `Démo ${network.code.toUpperCase()}`,
         role: 'animator' as const,
         facilitatorId: null,

@@ -9,7 +9,6 @@ import { CurrentStaff, StaffGuard, StaffRoles } from '../accounts/staff.guard';
 import { absencesPath, DirectoryViews, profilePath } from './directory-views';
 import { DirectoryService } from './directory.service';
 import { CreateAbsenceDto } from './dto/absence.dto';
-import { CreateFacilitatorDto } from './dto/facilitator.dto';
 import { facilitatorFormOf, FacilitatorFormValues, formToFacilitator, pickFacilitatorForm } from './facilitator-form';
 
 type Form = Record<string, unknown>;
@@ -42,7 +41,7 @@ export class DirectoryPagesController {
   async create(@CurrentStaff() staff: StaffPrincipal, @Res() res: Response, @Body() body: Form = {}) {
     const values = pickFacilitatorForm(body);
     await onFieldErrors(
-      async () => this.directory.create(await validateBody(CreateFacilitatorDto, formToFacilitator(values)), visibleNetworks(staff)),
+      async () => this.directory.create(await this.directory.checkedForm(formToFacilitator(values)), visibleNetworks(staff)),
       (errors, error) =>
         res.status(error.status).render('facilitator-profile', this.views.profilePage(staff, undefined, formModel({ ...values }, errors))),
       (created) => res.redirect(303, `${profilePath(created)}?fait=creation`),
@@ -65,7 +64,7 @@ export class DirectoryPagesController {
     await onFieldErrors(
       async () =>
         // The form holds the whole record: a field emptied is an error, not « unchanged » as in the API's PATCH.
-        this.directory.update(facilitator.id, await validateBody(CreateFacilitatorDto, formToFacilitator(values)), visibleNetworks(staff)),
+        this.directory.update(facilitator.id, await this.directory.checkedForm(formToFacilitator(values)), visibleNetworks(staff)),
       (errors, error) =>
         res
           .status(error.status)

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { AppError, ValidationFailed } from '../../common/errors/app-errors';
-import { isUuid } from '../../common/validation';
+import { AppError, FieldError, ValidationFailed } from '../../common/errors/app-errors';
+import { isUuid, validateBody } from '../../common/validation';
 import { OutboxRepository } from '../../queue/outbox.repository';
 import { isSelfOrManager } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
@@ -10,7 +10,7 @@ import { ReferenceService } from '../reference/reference.service';
 import { AbsenceAnnouncementsService } from './absence-announcements.service';
 import { absencePeriodProblems, overlapMessage } from './absence.policy';
 import { AbsenceDto, CreateAbsenceDto } from './dto/absence.dto';
-import { FacilitatorDto, FacilitatorQueryDto } from './dto/facilitator.dto';
+import { CreateFacilitatorDto, FacilitatorDto, FacilitatorQueryDto } from './dto/facilitator.dto';
 import { affectsRouting, changedFields, FacilitatorProfile, NewFacilitator, resolveProfile, Territory } from './facilitator.policy';
 import { FacilitatorsRepository, StoredFacilitator } from './facilitators.repository';
 
@@ -60,6 +60,20 @@ export class DirectoryService {
     const facilitator = isUuid(id) ? await this.facilitators.view(id) : null;
     if (!facilitator || !isSelfOrManager(staff, facilitator)) throw facilitatorNotFound();
     return facilitator;
+  }
+
+  /**
+   * The page's whole record checked in one pass: its shape and, as far as it can be read, its territory (départements,
+   * segments), so an animator sees every error at once instead of one round after another.
+   */
+  async checkedForm(raw: Record<string, unknown>): Promise<CreateFacilitatorDto> {
+    try {
+      return await validateBody(CreateFacilitatorDto, raw);
+    } catch (error) {
+      if (!(error instanceof ValidationFailed)) throw error;
+      const more = this.territoryProblems(raw).filter((problem) => !error.errors.some((e) => e.field === problem.field));
+      throw more.length ? new ValidationFailed([...error.errors, ...more]) : error;
+    }
   }
 
   /** Outside the caller's networks, a facilitator does not exist for them: 404, even to create one. */
@@ -178,6 +192,26 @@ export class DirectoryService {
       if (code === UNIQUE_VIOLATION && table === 'facilitators') throw emailTaken();
       throw error;
     }
+  }
+
+  /** The départements' and segments' problems of a record whose other fields may not be readable yet. */
+  private territoryProblems(raw: Record<string, unknown>): FieldError[] {
+    const texts = (value: unknown) => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+    if (typeof raw.networkCode !== 'string') return [];
+    const draft: FacilitatorProfile = {
+      email: '',
+      firstName: '',
+      lastName: '',
+      kind: raw.kind === 'social_clause' ? 'social_clause' : 'environmental',
+      networkCode: raw.networkCode,
+      departmentCodes: texts(raw.departmentCodes),
+      segments: texts(raw.segments),
+      capacity: 0,
+      isCoordinator: false,
+      active: true,
+    };
+    const result = resolveProfile(draft, this.territory());
+    return result.ok ? [] : result.errors.filter((e) => e.field === 'departmentCodes' || e.field === 'segments');
   }
 
   private territory(): Territory {

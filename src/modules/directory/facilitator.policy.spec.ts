@@ -63,6 +63,12 @@ describe('resolveProfile', () => {
       'departmentCodes',
       /^Ce département n’est pas sur le territoire du réseau « AURA-EE \/ RREDD » : 35 \(RESECO\)\.$/,
     ],
+    [
+      'an unknown département and one outside the network, told at once',
+      { departmentCodes: ['38', '35', '999'] },
+      'departmentCodes',
+      /^Département inconnu : 999\. Utilisez les codes INSEE \(01, 2A, 971…\)\. Ce département n’est pas sur le territoire du réseau « AURA-EE \/ RREDD » : 35 \(RESECO\)\.$/,
+    ],
     ['an unknown segment', { segments: ['catering', 'rockets'] }, 'segments', /^Segment d’achat inconnu : rockets\.$/],
     ['an environmental coordinator', { isCoordinator: true }, 'isCoordinator', /^Seuls les facilitateurs de clauses sociales/],
   ])('refuses %s', (_label, change, field, message) => {

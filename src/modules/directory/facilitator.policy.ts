@@ -69,21 +69,20 @@ export function resolveProfile(draft: FacilitatorProfile, territory: Territory):
       message: `Réseau inconnu : « ${profile.networkCode} ». Codes possibles : ${territory.networkCodes().join(', ')}.`,
     });
   }
+  // Unknown codes and codes of another network are told together, so one correction fixes the list.
   const unknown = profile.departmentCodes.filter((code) => territory.networkOfDepartment(code) === undefined);
-  if (unknown.length) {
-    errors.push({
-      field: 'departmentCodes',
-      message: `${plural(unknown, 'Département inconnu', 'Départements inconnus')} : ${unknown.join(', ')}. Utilisez les codes INSEE (01, 2A, 971…).`,
-    });
-  } else if (networkKnown) {
-    const outside = profile.departmentCodes.filter((code) => territory.networkOfDepartment(code) !== profile.networkCode);
-    if (outside.length) {
-      errors.push({
-        field: 'departmentCodes',
-        message: `${plural(outside, 'Ce département n’est pas', 'Ces départements ne sont pas')} sur le territoire du réseau « ${territory.networkName(profile.networkCode)} » : ${outside.map((code) => `${code} (${territory.networkName(territory.networkOfDepartment(code)!)})`).join(', ')}.`,
-      });
-    }
-  }
+  const outside = networkKnown
+    ? profile.departmentCodes.filter((code) => ![undefined, profile.networkCode].includes(territory.networkOfDepartment(code)))
+    : [];
+  const departmentProblems = [
+    unknown.length
+      ? `${plural(unknown, 'Département inconnu', 'Départements inconnus')} : ${unknown.join(', ')}. Utilisez les codes INSEE (01, 2A, 971…).`
+      : '',
+    outside.length
+      ? `${plural(outside, 'Ce département n’est pas', 'Ces départements ne sont pas')} sur le territoire du réseau « ${territory.networkName(profile.networkCode)} » : ${outside.map((code) => `${code} (${territory.networkName(territory.networkOfDepartment(code)!)})`).join(', ')}.`
+      : '',
+  ].filter(Boolean);
+  if (departmentProblems.length) errors.push({ field: 'departmentCodes', message: departmentProblems.join(' ') });
   const unknownSegments = profile.segments.filter((code) => !territory.segmentExists(code));
   if (unknownSegments.length) {
     errors.push({

@@ -1,3 +1,4 @@
+import type { AssignmentEndReason } from '../routing/request-assignment.entity';
 import { CLOSE_REASON_LABELS } from '../requests/request.types';
 import { SURVEY_WAVE_LABELS } from '../surveys/survey-labels';
 
@@ -52,3 +53,14 @@ export function historyEventLabel(type: string): string {
 export function historyReasonLabel(reason: string | null): string | null {
   return reason !== null && Object.hasOwn(REASON_LABELS, reason) ? REASON_LABELS[reason] : reason;
 }
+
+/** Why a facilitator's time with a request ended, as the request page's « Facilitateurs successifs » says it. */
+export const ASSIGNMENT_END_LABELS: Record<AssignmentEndReason, string> = {
+  declined: 'A décliné',
+  deadline_missed: 'Délai de prise en charge dépassé',
+  absence: 'Absent : confiée à un autre',
+  reassigned: 'Réaffectée par le réseau',
+  withdrawn: 'Remise en attribution automatique',
+  transferred: 'Transférée vers l’autre type',
+  finished: 'Clôturée',
+};

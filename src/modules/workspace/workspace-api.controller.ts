@@ -59,6 +59,7 @@ export class WorkspaceApiController {
   @ApiQuery({ name: 'kind', required: false, enum: REQUEST_KINDS })
   @ApiQuery({ name: 'segment', required: false, description: 'Code du segment d’achat, par exemple office_supplies' })
   @ApiQuery({ name: 'department', required: false, description: 'Code INSEE du département, par exemple 38 ou 2A' })
+  @ApiQuery({ name: 'network', required: false, description: 'Code d’un de vos réseaux, par exemple aura-ee' })
   @ApiQuery({ name: 'late', required: false, enum: ['1', '0'], description: '1 : en retard seulement' })
   @ApiQuery({
     name: 'q',

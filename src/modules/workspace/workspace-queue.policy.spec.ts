@@ -26,7 +26,11 @@ describe('parseQueueFilters', () => {
 });
 
 describe('queueFilterProblems (the API’s strict reading)', () => {
-  const known = { isSegment: (c: string) => c === 'catering', isDepartment: (c: string) => ['38', '2A'].includes(c) };
+  const known = {
+    isSegment: (c: string) => c === 'catering',
+    isDepartment: (c: string) => ['38', '2A'].includes(c),
+    isNetwork: (c: string) => c === 'aura-ee',
+  };
   it.each([
     ['no parameter', {}, []],
     [
@@ -48,6 +52,8 @@ describe('queueFilterProblems (the API’s strict reading)', () => {
     ['a search over 100 characters', { q: 'x'.repeat(101) }, ['q']],
     ['a facilitator', { facilitator: '0f8fad5b-d9cb-469f-a165-70867728950e' }, []],
     ['a facilitator that is no id', { facilitator: 'alex' }, ['facilitator']],
+    ['a network', { network: 'aura-ee' }, []],
+    ['a network the reference data lacks', { network: 'atlantis' }, ['network']],
   ])('%s', (_label, query, fields) => {
     const problems = queueFilterProblems(query as Record<string, unknown>, known);
     expect(problems.map((p) => p.field)).toEqual(fields);

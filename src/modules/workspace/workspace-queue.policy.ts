@@ -18,6 +18,8 @@ export interface QueueFilters {
   kind: RequestKind | null;
   segment: string | null;
   department: string | null;
+  /** One of the person's networks, for admins and animators of several. */
+  network: string | null;
   lateOnly: boolean;
   /** Words typed in the search box: reference, subject, organisation or buyer's name. */
   search: string | null;
@@ -42,6 +44,7 @@ export function parseQueueFilters(query: Record<string, unknown>): QueueFilters 
     kind: REQUEST_KINDS.find((k) => k === query.kind) ?? null,
     segment: text(query.segment),
     department: text(query.department),
+    network: text(query.network),
     lateOnly: ['1', 'true', 'on'].includes(String(query.late ?? '')),
     search: typeof query.q === 'string' && query.q.trim() ? query.q.trim().slice(0, SEARCH_MAX) : null,
     facilitator: typeof query.facilitator === 'string' && isUuid(query.facilitator.trim()) ? query.facilitator.trim().toLowerCase() : null,
@@ -53,6 +56,7 @@ export function parseQueueFilters(query: Record<string, unknown>): QueueFilters 
 export interface KnownCodes {
   isSegment(code: string): boolean;
   isDepartment(code: string): boolean;
+  isNetwork(code: string): boolean;
 }
 
 const LATE_VALUES = ['1', 'true', 'on', '0', 'false', ''];
@@ -72,6 +76,7 @@ export function queueFilterProblems(query: Record<string, unknown>, known: Known
     kind: { accepts: (v) => (REQUEST_KINDS as readonly string[]).includes(v), message: `Valeurs possibles : ${REQUEST_KINDS.join(', ')}.` },
     segment: { accepts: known.isSegment, message: 'Segment d’achat inconnu.' },
     department: { accepts: known.isDepartment, message: 'Département inconnu : code INSEE attendu, par exemple 38, 2A ou 971.' },
+    network: { accepts: known.isNetwork, message: 'Réseau inconnu : code attendu, par exemple aura-ee ou reseco.' },
     late: { accepts: (v) => LATE_VALUES.includes(v), message: 'Valeur attendue : 1 (en retard seulement) ou 0.' },
     q: { accepts: (v) => v.length <= SEARCH_MAX, message: `Recherche de ${SEARCH_MAX} caractères au plus.` },
     facilitator: { accepts: (v) => isUuid(v), message: 'Identifiant de facilitateur attendu (UUID).' },

@@ -24,7 +24,7 @@ import {
   REQUEST_STATUSES,
   STATUS_LABELS,
 } from '../requests/request.types';
-import { historyEventLabel, historyReasonLabel } from './history-labels';
+import { ASSIGNMENT_END_LABELS, historyEventLabel, historyReasonLabel } from './history-labels';
 import { QueueFilters } from './workspace-queue.policy';
 import { DECLINE_REASONS, WorkspaceService } from './workspace.service';
 
@@ -93,6 +93,7 @@ export class WorkspaceViews {
         kind: filters.kind,
         segment: filters.segment,
         department: filters.department,
+        network: filters.network,
         late: filters.lateOnly ? '1' : null,
         q: filters.search,
         facilitator: filters.facilitator,
@@ -134,12 +135,16 @@ export class WorkspaceViews {
       segmentOptions: this.reference.segmentOptions(),
       // A filter offers what the person may see: their networks' départements.
       departmentOptions: this.reference.departmentOptions(visibleNetworks(staff)),
+      // Only for someone who sees several networks: an admin, or an animator of more than one.
+      networkOptions:
+        staff.role !== 'facilitator' && visibleNetworks(staff)?.length !== 1 ? this.reference.networkOptions(visibleNetworks(staff)) : [],
       // Every visible request, open or closed, with the filters the export understands too.
       exportUrl: `/espace/export/demandes.csv${queryString({
         status: filters.status,
         kind: filters.kind,
         segment: filters.segment,
         department: filters.department,
+        reseau: filters.network,
         q: filters.search,
         facilitator: filters.facilitator,
       })}`,
@@ -160,6 +165,7 @@ export class WorkspaceViews {
         label: historyEventLabel(event.type),
         reasonLabel: historyReasonLabel(event.reason),
       })),
+      assignments: page.assignments.map((a) => ({ ...a, endLabel: a.endReason ? ASSIGNMENT_END_LABELS[a.endReason] : null })),
       closeReasonLabel: request.closeReason ? CLOSE_REASON_LABELS[request.closeReason] : null,
       buyerRequests: page.buyerRequests.map((other) => ({ ...other, statusLabel: STAFF_STATUS_LABELS[other.status] })),
       similarRequests: page.similarRequests.map((similar) => ({

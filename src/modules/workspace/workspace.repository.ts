@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { StaffPrincipal } from '../accounts/accounts.types';
+import type { AssignmentEndReason } from '../routing/request-assignment.entity';
 import type { CloseReason, RequestKind, RequestStatus } from '../requests/request.types';
 import { APPLICABLE_DEADLINE } from '../requests/requests.repository';
 import { visibleRequestsCondition } from './staff-requests.repository';
@@ -50,6 +51,15 @@ export interface SimilarRequest {
   answeredAt: Date;
   /** Who held it when answered; null once the facilitator record is gone. */
   facilitatorName: string | null;
+}
+
+/** One facilitator's time with the request: from assignment to its end (null while current). */
+export interface AssignmentPeriod {
+  facilitatorName: string;
+  assignedAt: Date;
+  takenAt: Date | null;
+  endedAt: Date | null;
+  endReason: AssignmentEndReason | null;
 }
 
 export interface HistoryEvent {
@@ -138,6 +148,7 @@ export class WorkspaceRepository {
            AND ($${next + 3}::text IS NULL OR r.department_code = $${next + 3})
            AND ${searchCondition(`$${next + 6}`)}
            AND ($${next + 7}::uuid IS NULL OR r.assigned_facilitator_id = $${next + 7})
+           AND ($${next + 8}::text IS NULL OR r.network_code = $${next + 8})
       )
       SELECT * FROM matching WHERE NOT $${next + 4}::boolean OR "dueAt" < $${next + 5}`;
     const params = [
@@ -150,10 +161,11 @@ export class WorkspaceRepository {
       now,
       filters.search ? containsPattern(filters.search) : null,
       filters.facilitator,
+      filters.network,
     ];
     const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM (${matching}) counted`, params);
     const rows = await this.dataSource.query(
-      `${matching} ORDER BY "dueAt" ASC NULLS LAST, "createdAt", id LIMIT $${next + 8} OFFSET $${next + 9}`,
+      `${matching} ORDER BY "dueAt" ASC NULLS LAST, "createdAt", id LIMIT $${next + 9} OFFSET $${next + 10}`,
       [...params, page.size, page.offset],
     );
     return { rows: rows.map((row: QueueRow) => ({ ...row, deadlineKind: row.dueAt ? row.deadlineKind : null })), total };
@@ -240,6 +252,18 @@ export class WorkspaceRepository {
         ORDER BY ts_rank(c.words, q) + CASE WHEN c.segment_code = $3 THEN 0.1 ELSE 0 END DESC, c.answered_at DESC
         LIMIT $5`,
       [request.id, request.kind, request.segmentCode, query, limit, ...visible.params],
+    );
+  }
+
+  /** Who held the request, in turn, oldest first: what the history's « Attribuée » lines do not name. */
+  assignments(requestId: string): Promise<AssignmentPeriod[]> {
+    return this.dataSource.query(
+      `SELECT f.first_name || ' ' || f.last_name AS "facilitatorName", ra.assigned_at AS "assignedAt", ra.taken_at AS "takenAt",
+              ra.ended_at AS "endedAt", ra.end_reason AS "endReason"
+         FROM request_assignments ra JOIN facilitators f ON f.id = ra.facilitator_id
+        WHERE ra.request_id = $1
+        ORDER BY ra.assigned_at, ra.id`,
+      [requestId],
     );
   }
 

@@ -95,6 +95,7 @@ export class WorkspaceService {
     const problems = queueFilterProblems(query, {
       isSegment: (code) => this.reference.segment(code) !== undefined,
       isDepartment: (code) => this.reference.department(code) !== undefined,
+      isNetwork: (code) => this.reference.network(code) !== undefined,
     });
     if (problems.length) throw new ValidationFailed(problems);
     return parseQueueFilters(query);
@@ -138,8 +139,9 @@ export class WorkspaceService {
     const visible = await this.find(staff, reference);
     const request = (await this.workspace.detail(visible.id))!;
     const similarity = request.anonymisedAt ? null : similarityQuery(request.subject, request.question);
-    const [history, messages, attachments, buyerRequests, similarRequests] = await Promise.all([
+    const [history, assignments, messages, attachments, buyerRequests, similarRequests] = await Promise.all([
       this.workspace.history(request.id),
+      this.workspace.assignments(request.id),
       this.messages.messagesOf(request.id, 'staff'),
       this.attachments.listForRequest(request.id),
       request.buyerEmail ? this.workspace.sameBuyer(staff, request.id, request.buyerEmail, SAME_BUYER_SHOWN) : [],
@@ -176,6 +178,7 @@ export class WorkspaceService {
         late: isLate(pending, this.clock.now()),
       },
       history,
+      assignments,
       messages: messages.map(staffMessageView),
       attachments,
       buyerRequests,

@@ -290,6 +290,27 @@ export class PermittedActionsDto {
   reopen!: boolean;
 }
 
+export class AssignmentPeriodDto {
+  @ApiProperty({ example: 'Camille Martin' })
+  facilitatorName!: string;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  assignedAt!: Date;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  takenAt!: Date | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'null : le facilitateur la tient encore' })
+  endedAt!: Date | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    enum: ['declined', 'deadline_missed', 'absence', 'reassigned', 'withdrawn', 'transferred', 'finished'],
+  })
+  endReason!: string | null;
+}
+
 export class StaffRequestPageDto {
   @ApiProperty({ type: StaffRequestDto })
   request!: StaffRequestDto;
@@ -299,6 +320,9 @@ export class StaffRequestPageDto {
 
   @ApiProperty({ type: [HistoryEventDto], description: 'Toute l’histoire, la plus ancienne d’abord' })
   history!: HistoryEventDto[];
+
+  @ApiProperty({ type: [AssignmentPeriodDto], description: 'Les facilitateurs qui l’ont tenue, tour à tour, le premier d’abord' })
+  assignments!: AssignmentPeriodDto[];
 
   @ApiProperty({ type: [StaffMessageDto], description: 'Échanges et notes internes, les plus anciens d’abord' })
   messages!: StaffMessageDto[];
