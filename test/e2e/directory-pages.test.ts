@@ -183,6 +183,13 @@ describe('directory pages: records (animators, admins) and absences (the facilit
     expect(ownHtml).toContain('01 Ain, 38 Isère, 73 Savoie');
     expect(ownHtml).toContain('3 demandes ouvertes à la fois ; 0 en ce moment');
     expect(ownHtml).toContain('retiré du routage');
+    // Whom to write to: the network's animators, by name and address; never another network's.
+    const contacts = ownHtml.slice(
+      ownHtml.indexOf('id="contacts-animation"'),
+      ownHtml.indexOf('</ul>', ownHtml.indexOf('id="contacts-animation"')),
+    );
+    expect(contacts).toMatch(/<li>Sam Essai : <a href="mailto:[^"]+">/);
+    expect(contacts.match(/<li>/g)).toHaveLength(1);
     expect(ownHtml).not.toContain(`action="${profilePage(id)}"`);
     expect(await (await self.get('/espace')).text()).toContain(`href="${profilePage(id)}">Ma fiche</a>`);
     const selfCsrf = csrfIn(await (await self.get('/espace/compte')).text());

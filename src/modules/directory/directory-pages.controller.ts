@@ -52,7 +52,10 @@ export class DirectoryPagesController {
   @Get(':id/fiche')
   async profile(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string, @Res() res: Response, @Query('fait') done: unknown) {
     const facilitator = await this.directory.forSelfOrManager(staff, id);
-    if (staff.facilitatorId === facilitator.id) return res.render('facilitator-own-profile', this.views.ownProfilePage(facilitator));
+    if (staff.facilitatorId === facilitator.id) {
+      const contacts = await this.directory.contactsOf(facilitator.networkCode);
+      return res.render('facilitator-own-profile', { ...this.views.ownProfilePage(facilitator), contacts });
+    }
     res.render('facilitator-profile', this.views.profilePage(staff, facilitator, formModel({ ...facilitatorFormOf(facilitator) }), done));
   }
 

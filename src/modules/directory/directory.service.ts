@@ -55,6 +55,14 @@ export class DirectoryService {
     return facilitator;
   }
 
+  /** Whom a facilitator writes to about their record: their network's animators, else its contact address. */
+  async contactsOf(networkCode: string): Promise<Array<{ name: string | null; email: string }>> {
+    const animators = await this.facilitators.networkAnimators(networkCode);
+    if (animators.length) return animators;
+    const contact = this.reference.network(networkCode)?.contactEmail;
+    return contact ? [{ name: null, email: contact }] : [];
+  }
+
   /** The workspace's record and absence pages: for anyone but the facilitator and their managers, there is no such facilitator. */
   async forSelfOrManager(staff: StaffPrincipal, id: string): Promise<FacilitatorDto> {
     const facilitator = isUuid(id) ? await this.facilitators.view(id) : null;

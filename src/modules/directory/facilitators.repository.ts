@@ -178,6 +178,17 @@ export class FacilitatorsRepository {
     return affected > 0;
   }
 
+  /** The network's active animators, by name, whom its facilitators write to about their record. */
+  networkAnimators(networkCode: string): Promise<Array<{ name: string; email: string }>> {
+    return this.dataSource.query(
+      `SELECT u.first_name || ' ' || u.last_name AS name, u.email FROM staff_users u
+         JOIN staff_user_networks un ON un.user_id = u.id
+        WHERE un.network_code = $1 AND u.role = 'animator' AND u.active
+        ORDER BY u.last_name, u.first_name`,
+      [networkCode],
+    );
+  }
+
   /**
    * The open requests the facilitator holds (their current assignments), the most urgent first; `takenOnly`: those
    * taken in charge, the others going to a colleague once an absence has begun (routing).
