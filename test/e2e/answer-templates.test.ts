@@ -82,7 +82,13 @@ describe('answer templates', () => {
     });
     expect(await templates()).toEqual([expect.objectContaining({ title: 'Loi AGEC : réemploi', body: 'Nouveau texte' })]);
 
-    const deleted = await animator.submit('/espace/modeles', `${editPath}/suppression`, {});
+    // « Supprimer » asks first: a deletion cannot be undone.
+    expect(await (await animator.get('/espace/modeles')).text()).toContain(`href="/espace/modeles/${template.id}/suppression">Supprimer`);
+    const confirmation = await (await animator.get(`${editPath}/suppression`)).text();
+    expect(confirmation).toContain('<h1>Supprimer le modèle « Loi AGEC : réemploi » ?</h1>');
+    expect(confirmation).toContain('Oui, supprimer le modèle');
+    expect(await templates()).toHaveLength(1);
+    const deleted = await animator.submit(`${editPath}/suppression`, `${editPath}/suppression`, {});
     expect(deleted.headers.get('location')).toBe('/espace/modeles?fait=suppression');
     expect(await templates()).toEqual([]);
   });

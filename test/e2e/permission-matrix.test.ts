@@ -195,6 +195,7 @@ describe('permission matrix of the staff endpoints', () => {
     { method: 'POST', route: '/espace/modeles', body: {}, expected: managers('page', 400) },
     { method: 'GET', route: '/espace/modeles/:id', expected: network('page', 200) },
     { method: 'POST', route: '/espace/modeles/:id', body: {}, expected: network('page', 400) },
+    { method: 'GET', route: '/espace/modeles/:id/suppression', expected: network('page', 200) },
     // An unknown template (deleting the real one would change the rows after it): 404 to all, facilitators by role.
     { method: 'POST', route: '/espace/modeles/:id/suppression', expected: everyone('page', 404) },
     // The same by the API; every facilitator reads their own network's.
@@ -286,7 +287,7 @@ describe('permission matrix of the staff endpoints', () => {
         .replace(/facilitators\/:id/, `facilitators/${ids.facilitatorId}`)
         .replace(/facilitateurs\/:id/, `facilitateurs/${ids.facilitatorId}`)
         .replace(/:absenceId/, ids.absenceId)
-        .replace(/modeles\/:id\/suppression/, `modeles/${ids.absenceId}/suppression`)
+        .replace(/modeles\/:id\/suppression/, `modeles/${method === 'POST' ? ids.absenceId : ids.templateId}/suppression`)
         .replace(/modeles\/:id/, `modeles/${ids.templateId}`)
         // Deleting the real template would change the rows after it: an unknown one.
         .replace(/answer-templates\/:id/, `answer-templates/${method === 'DELETE' ? ids.absenceId : ids.templateId}`)

@@ -76,6 +76,13 @@ export class AnswerTemplatesPagesController {
     );
   }
 
+  /** A deletion cannot be undone: the list's « Supprimer » leads here first. */
+  @Get(':id/suppression')
+  async confirmRemoval(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string, @Res() res: Response) {
+    const template = await this.templates.get(staff, id);
+    res.render('answer-template-removal', { title: `Supprimer le modèle « ${template.title} »`, page: PAGE, template });
+  }
+
   @Post(':id/suppression')
   async remove(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string, @Res() res: Response) {
     await this.templates.remove(staff, id);
