@@ -26,10 +26,15 @@ it('un animateur écrit un modèle de réponse ; le facilitateur part de ce mod�
   await audited.fill('#f-title', 'Loi AGEC : taux de réemploi');
   await audited.fill('#f-body', 'Bonjour,\n\nLes taux minimaux de réemploi sont fixés par décret.');
   expect(await submitByButton(audited, 'Enregistrer le modèle')).toBe(303);
-  await audited.getByRole('link', { name: 'Loi AGEC : taux de réemploi' }).waitFor();
+  await audited.getByRole('link', { name: 'Loi AGEC : taux de réemploi', exact: true }).waitFor();
   await expectNoAxeViolations(audited, 'modèles de réponse, un');
-  await audited.getByRole('link', { name: 'Loi AGEC : taux de réemploi' }).click();
+  await audited.getByRole('link', { name: 'Loi AGEC : taux de réemploi', exact: true }).click();
   await expectNoAxeViolations(audited, 'modification d’un modèle');
+  // « Supprimer » asks first, on a page of its own.
+  await audited.goto(`${t.url}/espace/modeles`);
+  await audited.getByRole('link', { name: 'Supprimer le modèle « Loi AGEC : taux de réemploi »' }).click();
+  await audited.getByRole('heading', { level: 1, name: 'Supprimer le modèle « Loi AGEC : taux de réemploi » ?' }).waitFor();
+  await expectNoAxeViolations(audited, 'suppression d’un modèle, confirmation');
   await closePage(audited);
 
   const { email } = await insertStaff(t.dataSource, { role: 'facilitator', facilitatorId: request.facilitatorId, networks: [network] });
@@ -37,7 +42,7 @@ it('un animateur écrit un modèle de réponse ; le facilitateur part de ce mod�
   await signInStaff(page, t.url, email);
   await page.goto(`${t.url}/espace/demandes/${request.reference}`);
   await page.getByText('Partir d’un modèle de réponse du réseau (1)').click();
-  await page.getByRole('link', { name: 'Loi AGEC : taux de réemploi' }).click();
+  await page.getByRole('link', { name: 'Loi AGEC : taux de réemploi', exact: true }).click();
   expect(await page.locator('#f-answer-body').inputValue()).toBe('Bonjour,\n\nLes taux minimaux de réemploi sont fixés par décret.');
   await closePage(page);
 
