@@ -69,6 +69,11 @@ export function isUuid(value: string): boolean {
 }
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** A number as people type it: « 1 500 », « 20 % », « 80 000 € » lose their spaces (thin and non-breaking too). */
+export function withoutSpaces(typed: string): string {
+  return typed.replace(/[\s\u00a0\u202f]/g, '');
+}
+
 const FRENCH_DAY = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/;
 
 /**

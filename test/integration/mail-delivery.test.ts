@@ -7,6 +7,7 @@ import { MailTransport } from '../../src/modules/mail/mail-transport';
 import { QueueService } from '../../src/queue/queue.service';
 import { Sweeps } from '../../src/queue/sweeps';
 import { bodyOf, TestApp, validRequestBody, waitFor, useTestApp } from '../support/test-app';
+import { acknowledgementMessage } from '../support/mail-fixtures';
 
 describe('acknowledgement e-mail through the mail queue', () => {
   let t!: TestApp;
@@ -95,18 +96,8 @@ describe('acknowledgement e-mail through the mail queue', () => {
     const mail = t.app.get(MailService);
     const [insert] = mail.prepare({
       requestId: null,
-      template: 'request-acknowledgement',
       recipient: 'rendu@example.fr',
-      subject: 'Votre demande GV-2026-000042 est bien reçue — Guichet vert',
-      context: {
-        firstName: 'Dominique <b>',
-        reference: 'GV-2026-000042',
-        subject: 'Papier recyclé',
-        kindPhrase: 'du réseau régional de l’achat public durable',
-        trackingUrl: 'http://localhost:3000/suivi/GV-2026-000042?t=jeton',
-        takeChargeDays: 5,
-        answerDays: 15,
-      },
+      ...acknowledgementMessage({ firstName: 'Dominique <b>' }),
     });
     await runAsOne(t.dataSource, [insert]); // the message without its job: the test delivers it itself
     const [queued] = await t.dataSource.query(`SELECT id, context, text_body, html_body FROM mail_messages`);

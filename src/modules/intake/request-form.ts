@@ -1,5 +1,5 @@
 import type { FieldError, Pointer } from '../../common/errors/app-errors';
-import { isoDayOf } from '../../common/validation';
+import { isoDayOf, withoutSpaces } from '../../common/validation';
 import type { ReferenceService } from '../reference/reference.service';
 import type { AdviceRequest } from '../requests/request.entities';
 import {
@@ -69,7 +69,8 @@ export function followUpValues(previous: PreviousRequest): FormValues {
  */
 export function formToRequestBody(values: FormValues): Record<string, unknown> {
   const present = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value);
-  const amount = present(values.estimatedAmount)?.replace(/[\s\u00a0\u202f€]/g, '');
+  const typedAmount = present(values.estimatedAmount);
+  const amount = typedAmount === undefined ? undefined : withoutSpaces(typedAmount).replace(/€/g, '');
   const yesNo = (value: string | undefined) => (value === 'yes' ? true : value === 'no' ? false : undefined);
   const body: Record<string, unknown> = {
     buyer: {

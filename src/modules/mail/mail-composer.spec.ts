@@ -1,18 +1,7 @@
+import { acknowledgementMessage } from '../../../test/support/mail-fixtures';
 import { MailComposer } from './mail-composer';
 
-const acknowledgement = {
-  template: 'request-acknowledgement',
-  subject: 'Votre demande GV-2026-000042 est bien reçue — Guichet vert',
-  context: {
-    firstName: 'Camille',
-    reference: 'GV-2026-000042',
-    subject: 'Papier recyclé',
-    kindPhrase: 'du réseau régional de l’achat public durable',
-    trackingUrl: 'http://localhost:3000/suivi/GV-2026-000042?t=jeton',
-    takeChargeDays: 5,
-    answerDays: 15,
-  },
-};
+const acknowledgement = acknowledgementMessage();
 
 const invitation = {
   template: 'staff-invitation',

@@ -1,5 +1,5 @@
 import type { FieldError } from '../../common/errors/app-errors';
-import { isCalendarDay, isoDayOf, typedText } from '../../common/validation';
+import { isCalendarDay, isoDayOf, typedText, withoutSpaces } from '../../common/validation';
 import {
   CONTRACT_OUTCOMES,
   ContractOutcome,
@@ -101,12 +101,12 @@ export function checkAnswers(wave: SurveyWave, body: Record<string, unknown>): A
     if (!levers) fail('levers', 'Choisissez parmi les leviers proposés.');
     answers.levers = levers ?? [];
     if (answers.levers.includes('award_criterion')) {
-      answers.awardCriterionWeight = wholeNumber(withoutSpaces(body.awardCriterionWeight).replace(/%$/, ''), 1, 100);
+      answers.awardCriterionWeight = wholeNumber(typedNumber(body.awardCriterionWeight).replace(/%$/, ''), 1, 100);
       if (answers.awardCriterionWeight === null)
         fail('awardCriterionWeight', 'Indiquez le poids du critère, en pourcentage entre 1 et 100.');
     }
     if (answers.levers.includes('insertion_clause')) {
-      answers.insertionHours = wholeNumber(withoutSpaces(body.insertionHours).replace(/h$/i, ''), 1, HOURS_MAX);
+      answers.insertionHours = wholeNumber(typedNumber(body.insertionHours).replace(/h$/i, ''), 1, HOURS_MAX);
       if (answers.insertionHours === null) fail('insertionHours', 'Indiquez le nombre d’heures d’insertion, un nombre entier.');
     }
     const themes = someOf(THEMES, body.themes);
@@ -128,7 +128,7 @@ export function checkAnswers(wave: SurveyWave, body: Record<string, unknown>): A
     answers.environmentalConsiderations = environmental ?? [];
     answers.socialConsiderations = social ?? [];
 
-    const amount = withoutSpaces(body.contractAmount).replace(/€$/, '');
+    const amount = typedNumber(body.contractAmount).replace(/€$/, '');
     if (amount) {
       const euros = wholeNumber(amount, 0, AMOUNT_MAX);
       if (euros === null) fail('contractAmount', 'Saisissez le montant en euros, un nombre entier (par exemple 80000).');
@@ -168,9 +168,9 @@ function yesNo(value: unknown): boolean | null {
   return value === 'yes' || value === true ? true : value === 'no' || value === false ? false : null;
 }
 
-/** A number as people type it: « 1 500 », « 20 % », « 80 000 € » lose their spaces (thin and non-breaking too). */
-function withoutSpaces(value: unknown): string {
-  return (typeof value === 'number' ? String(value) : text(value)).replace(/[\s\u00a0\u202f]/g, '');
+/** An answer's number as typed, spaces removed (withoutSpaces); a number sent as JSON, as its digits. */
+function typedNumber(value: unknown): string {
+  return withoutSpaces(typeof value === 'number' ? String(value) : text(value));
 }
 
 function wholeNumber(value: unknown, min: number, max: number): number | null {

@@ -2,6 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { FileDto, TrackedLegalReferenceDto } from '../../requests/dto/tracked-request.dto';
 import { HELP_ITEM_TYPES, MESSAGE_KINDS, REFERRAL_TARGETS } from '../../requests/request-message.types';
 import { CLOSE_REASONS, ORGANISATION_TYPES, PURCHASE_STAGES, REQUEST_KINDS, REQUEST_STATUSES } from '../../requests/request.types';
+import { ASSIGNMENT_END_LABELS } from '../history-labels';
 
 /** A request as staff read it through the JSON API (GET /api/v1/staff/requests/{reference}), for OpenAPI. */
 const nullableInstant = (description: string) => ({ type: String, format: 'date-time', nullable: true, description });
@@ -306,7 +307,7 @@ export class AssignmentPeriodDto {
   @ApiProperty({
     type: String,
     nullable: true,
-    enum: ['declined', 'deadline_missed', 'absence', 'reassigned', 'withdrawn', 'transferred', 'finished'],
+    enum: Object.keys(ASSIGNMENT_END_LABELS),
   })
   endReason!: string | null;
 }
