@@ -230,9 +230,11 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     expect(mails).toContainEqual({ template: 'assignment-withdrawn', recipient: 'alix@example.org' });
     expect(mails).toContainEqual({ template: 'facilitator-assignment', recipient: 'dominique@example.org' });
     // The new holder reads who gave it to them, why, and that a colleague had begun it.
-    // The request page names who held it in turn, which the history's « Attribuée » lines do not.
+    // The request page names who held it in turn, and its history to whom each assignment gave it.
     const held = (await (await animator.get(`/espace/demandes/${reference}`)).text()).replace(/\s+/g, ' ');
     expect(held).toContain('Facilitateurs successifs');
+    expect(held).toContain('<td>Attribuée à Alix Test</td>');
+    expect(held).toContain('<td>Réaffectée à Dominique Test</td>');
     expect(held).toMatch(/<td>Alix Test<\/td>.*?<td>Réaffectée par le réseau<\/td>/);
     expect(held).toMatch(/<td>Dominique Test<\/td>.*?<td>en cours<\/td>/);
     const toDominique = await sentMailFile(t, 'facilitator-assignment', 'dominique@example.org');
@@ -247,6 +249,13 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     expect(body).toMatchObject({ status: 'assigned', facilitatorId: holderId });
     expect(await requestRow(reference)).toMatchObject({ status: 'assigned', holder: holderId });
     expect([await openCount(holderId), await openCount(free)]).toEqual([1, 0]);
+    const detail = await (await api(`/requests/${reference}`, token)).json();
+    const given = detail.history.filter((e: { assigneeName: string | null }) => e.assigneeName !== null);
+    expect(given.map((e: { type: string; assigneeName: string }) => [e.type, e.assigneeName])).toEqual([
+      ['assigned', 'Alix Test'],
+      ['reassigned', 'Dominique Test'],
+      ['assigned', 'Alix Test'],
+    ]);
   });
 
   it('sends a request rerouted from its only eligible facilitator to the network’s pool, not back to them', async () => {

@@ -208,6 +208,10 @@ export class RequestEvent {
   @Column({ type: 'text', nullable: true })
   reason!: string | null;
 
+  /** The facilitator a request was given to, on the events that give it (routing, reassignment, taken from the pool). */
+  @Column({ type: 'uuid', nullable: true })
+  assigneeId!: string | null;
+
   /** Shown to the buyer on the tracking page. */
   @Column({ type: 'boolean' })
   isPublic!: boolean;

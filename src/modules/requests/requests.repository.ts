@@ -6,7 +6,8 @@ import { AdviceRequest, RequestEvent } from './request.entities';
 import type { CloseReason, RequestStatus } from './request.types';
 import type { LinkedRequest } from './tracking-url';
 
-export type NewRequestEvent = Omit<RequestEvent, 'id' | 'createdAt' | 'request'>;
+/** A history line to write; `assigneeId` only on the events that give the request to a facilitator. */
+export type NewRequestEvent = Omit<RequestEvent, 'id' | 'createdAt' | 'request' | 'assigneeId'> & { assigneeId?: string | null };
 
 /**
  * The deadline that applies now to request `r` under its current assignment `ra`: taking in charge while assigned,
@@ -128,9 +129,19 @@ export class RequestsRepository {
   /** History lines in one statement, in the given order (their ids follow it). */
   eventsStatement(events: NewRequestEvent[]): SqlStatement {
     return {
-      sql: `INSERT INTO request_events (request_id, type, from_status, to_status, actor_type, actor_id, reason, is_public)
-            SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[], $8::boolean[])`,
-      params: columnsOf(events, ['requestId', 'type', 'fromStatus', 'toStatus', 'actorType', 'actorId', 'reason', 'isPublic']),
+      sql: `INSERT INTO request_events (request_id, type, from_status, to_status, actor_type, actor_id, reason, is_public, assignee_id)
+            SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[], $8::boolean[], $9::uuid[])`,
+      params: columnsOf(events, [
+        'requestId',
+        'type',
+        'fromStatus',
+        'toStatus',
+        'actorType',
+        'actorId',
+        'reason',
+        'isPublic',
+        'assigneeId',
+      ]),
       rowsFrom: 0,
     };
   }

@@ -459,7 +459,9 @@ export class RoutingService {
       this.routing.routedStatesStatement(
         assignments.map((a) => ({ requestId: a.requestId, status: 'assigned', assignedFacilitatorId: a.facilitatorId })),
       ),
-      this.requests.eventsStatement(assignments.map((a) => event(a.request, 'assigned', 'assigned', { isPublic: true, ...history }))),
+      this.requests.eventsStatement(
+        assignments.map((a) => event(a.request, 'assigned', 'assigned', { isPublic: true, ...history, assigneeId: a.facilitatorId })),
+      ),
       ...this.mail.prepareMany(
         assignments.map(({ request, facilitator, takeChargeDueAt }) => ({
           requestId: request.id,

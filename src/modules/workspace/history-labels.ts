@@ -46,8 +46,10 @@ const ERASURE_REASON_LABELS: Record<string, string> = {
 /** Reasons stored as codes (closure, survey wave, erasure) read in French; free-text reasons are shown as written. */
 const REASON_LABELS: Record<string, string> = { ...CLOSE_REASON_LABELS, ...SURVEY_WAVE_LABELS, ...ERASURE_REASON_LABELS };
 
-export function historyEventLabel(type: string): string {
-  return Object.hasOwn(EVENT_LABELS, type) ? EVENT_LABELS[type] : type;
+/** The event in French; a request given to someone names them (taking from the pool names its taker as actor already). */
+export function historyEventLabel(type: string, assigneeName: string | null = null): string {
+  const label = Object.hasOwn(EVENT_LABELS, type) ? EVENT_LABELS[type] : type;
+  return assigneeName && type !== 'taken_from_pool' ? `${label} à ${assigneeName}` : label;
 }
 
 export function historyReasonLabel(reason: string | null): string | null {

@@ -162,7 +162,7 @@ export class WorkspaceViews {
       statusLabels: STAFF_STATUS_LABELS,
       history: page.history.map((event) => ({
         ...event,
-        label: historyEventLabel(event.type),
+        label: historyEventLabel(event.type, event.assigneeName),
         reasonLabel: historyReasonLabel(event.reason),
       })),
       assignments: page.assignments.map((a) => ({ ...a, endLabel: a.endReason ? ASSIGNMENT_END_LABELS[a.endReason] : null })),

@@ -68,6 +68,8 @@ export interface HistoryEvent {
   type: string;
   actorType: string;
   actorName: string | null;
+  /** Who the request was given to, on the events that give it. */
+  assigneeName: string | null;
   reason: string | null;
   isPublic: boolean;
   createdAt: Date;
@@ -255,7 +257,7 @@ export class WorkspaceRepository {
     );
   }
 
-  /** Who held the request, in turn, oldest first: what the history's « Attribuée » lines do not name. */
+  /** Who held the request, in turn, oldest first, with when each took it in charge and why they let it go. */
   assignments(requestId: string): Promise<AssignmentPeriod[]> {
     return this.dataSource.query(
       `SELECT f.first_name || ' ' || f.last_name AS "facilitatorName", ra.assigned_at AS "assignedAt", ra.taken_at AS "takenAt",
@@ -272,10 +274,12 @@ export class WorkspaceRepository {
     return this.dataSource.query(
       `SELECT e.from_status AS "fromStatus", e.to_status AS "toStatus", e.type, e.actor_type AS "actorType", e.reason,
               e.is_public AS "isPublic", e.created_at AS "createdAt",
-              COALESCE(su.first_name || ' ' || su.last_name, f.first_name || ' ' || f.last_name) AS "actorName"
+              COALESCE(su.first_name || ' ' || su.last_name, f.first_name || ' ' || f.last_name) AS "actorName",
+              a.first_name || ' ' || a.last_name AS "assigneeName"
          FROM request_events e
          LEFT JOIN staff_users su ON su.id = e.actor_id
          LEFT JOIN facilitators f ON f.id = e.actor_id
+         LEFT JOIN facilitators a ON a.id = e.assignee_id
         WHERE e.request_id = $1
         ORDER BY e.id`,
       [requestId],

@@ -129,6 +129,9 @@ export class HistoryEventDto {
 
   @ApiProperty(nullableText('Le membre du personnel qui a agi'))
   actorName!: string | null;
+
+  @ApiProperty(nullableText('Le facilitateur à qui la demande a été attribuée, sur les événements qui la lui donnent'))
+  assigneeName!: string | null;
 }
 
 export class StaffFileDto extends FileDto {
