@@ -297,12 +297,30 @@ describe('staff accounts', () => {
       const victim = await signedIn(target.email);
       const created = await victim.submit('/espace/compte', '/espace/compte/jetons', { label: 'Script' });
       const token = (await created.text()).match(/gvt_[A-Za-z0-9_-]{43}/)![0];
+      await t.dataSource.query(`UPDATE staff_users SET first_name = 'Élise' WHERE id = $1`, [target.id]);
       const c = await signedIn(admin.email);
-      const page = await (await c.get('/espace/comptes')).text();
-      expect((await c.post(`/espace/comptes/${target.id}/desactivation`, { _csrf: csrfIn(page) })).status).toBe(303);
+      // « Désactiver » asks first: it cuts the person off at once.
+      const path = `/espace/comptes/${target.id}/desactivation`;
+      expect(await (await c.get('/espace/comptes')).text()).toContain(`href="${path}">Désactiver`);
+      const page = await (await c.get(path)).text();
+      expect(page).toContain('<h1>Désactiver le compte d’Élise Essai ?</h1>');
+      expect(page).toContain('ses sessions ouvertes et ses jetons d’API cessent aussitôt de fonctionner');
+      expect(page).not.toContain('Reçoit des demandes'); // an animator's account: no facilitator record to mention
+      expect(page).toContain('href="/espace/comptes">Non, revenir aux comptes</a>');
+      expect((await victim.get('/espace/compte')).status).toBe(200);
+      expect((await c.post(path, { _csrf: csrfIn(page) })).status).toBe(303);
       expect((await victim.get('/espace/compte')).status).toBe(303);
       expect((await fetch(`${t.url}/api/v1/facilitators`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
       expect((await client().signIn(target.email)).status).toBe(401);
+      // A facilitator's account: deactivating it does not take them out of routing, which the page says.
+      const facilitatorId = await insertFacilitator(t.dataSource, { network: 'aura-ee' });
+      const facilitator = await insertStaff(t.dataSource, { role: 'facilitator', facilitatorId });
+      expect(await (await c.get(`/espace/comptes/${facilitator.id}/desactivation`)).text()).toContain(
+        'décochez aussi « Reçoit des demandes » sur sa fiche de facilitateur',
+      );
+      // Already deactivated: nothing to confirm.
+      const again = await c.get(path);
+      expect([again.status, again.headers.get('location')]).toEqual([303, '/espace/comptes']);
     });
 
     it('a deactivated account is given back with « Réactiver », never by a new invitation whose link would open nothing', async () => {

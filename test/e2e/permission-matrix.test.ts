@@ -211,6 +211,11 @@ describe('permission matrix of the staff endpoints', () => {
     { method: 'GET', route: '/espace/comptes', expected: managers('page', 200) },
     { method: 'POST', route: '/espace/comptes', body: {}, expected: managers('page', 400) },
     {
+      method: 'GET',
+      route: '/espace/comptes/:id/desactivation',
+      expected: answers('page', { holder: 404, peer: 404, stranger: 404, animator: 200, foreignAnimator: 404, admin: 200 }),
+    },
+    {
       method: 'POST',
       route: '/espace/comptes/:id/desactivation',
       expected: answers('page', { holder: 404, peer: 404, stranger: 404, animator: 303, foreignAnimator: 404, admin: 303 }),

@@ -1,6 +1,8 @@
 import { Body, Controller, Get, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { renderConfirmAction } from '../../web/confirm-action';
+import { ofPhrase } from '../../common/french-format';
 import { formModel, onFieldErrors } from '../../web/form-model';
 import { noticeOf } from '../../web/notices';
 import { ReferenceService } from '../reference/reference.service';
@@ -112,6 +114,28 @@ export class AccountPagesController {
       (errors) => this.renderAccounts(res, staff, 400, formModel({ ...body, networkCodes }, errors)),
       () => res.redirect(303, '/espace/comptes?fait=invitation'),
     );
+  }
+
+  /** Deactivating cuts someone off at once: the list's « Désactiver » leads here first. */
+  @Get('comptes/:id/desactivation')
+  @StaffRoles('admin', 'animator')
+  async confirmDeactivation(@CurrentStaff() staff: StaffPrincipal, @Res() res: Response, @Param('id') id: string) {
+    const account = await this.accounts.manageableAccount(staff, id);
+    if (!account.active) return res.redirect(303, '/espace/comptes');
+    const name = `${account.firstName} ${account.lastName}`;
+    renderConfirmAction(res, {
+      title: `Désactiver le compte ${ofPhrase(name)}`,
+      explanation: [
+        `${name} ne pourra plus se connecter : ses sessions ouvertes et ses jetons d’API cessent aussitôt de fonctionner, et un lien d’invitation ou de mot de passe en cours ne s’ouvre plus.`,
+        account.facilitatorId
+          ? 'Les demandes et l’historique restent tels quels. Le compte ne règle que l’accès : pour que la personne ne reçoive plus de nouvelles demandes, décochez aussi « Reçoit des demandes » sur sa fiche de facilitateur.'
+          : 'Les demandes et l’historique restent tels quels.',
+        'Vous pourrez lui rendre l’accès avec « Réactiver ».',
+      ],
+      action: `/espace/comptes/${account.id}/desactivation`,
+      confirmLabel: 'Oui, désactiver le compte',
+      back: { href: '/espace/comptes', label: 'Non, revenir aux comptes' },
+    });
   }
 
   @Post('comptes/:id/desactivation')

@@ -160,11 +160,17 @@ export class AccountsService {
     return accounts.filter((account) => account.id !== by.id && canManageAccount(by, account));
   }
 
+  /** The account `by` may deactivate or give back (never their own, never outside their networks), else 404. */
+  async manageableAccount(by: StaffPrincipal, userId: string, manager?: EntityManager): Promise<StoredAccount> {
+    const target = isUuid(userId) ? await this.accounts.findById(userId, manager) : null;
+    if (!target || target.id === by.id || !canManageAccount(by, target)) throw new NotFound();
+    return target;
+  }
+
   /** Deactivation ends every session, token and pending link of the account at once. */
   async deactivate(by: StaffPrincipal, userId: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const target = isUuid(userId) ? await this.accounts.findById(userId, manager) : null;
-      if (!target || target.id === by.id || !canManageAccount(by, target)) throw new NotFound();
+      const target = await this.manageableAccount(by, userId, manager);
       await this.accounts.lockById(manager, target.id);
       const now = this.clock.now();
       await this.accounts.setActive(manager, target.id, false);
@@ -182,8 +188,7 @@ export class AccountsService {
     return this.dataSource.transaction(async (manager) => {
       if (!isUuid(userId)) throw new NotFound();
       await this.accounts.lockById(manager, userId);
-      const target = await this.accounts.findById(userId, manager);
-      if (!target || target.id === by.id || !canManageAccount(by, target)) throw new NotFound();
+      const target = await this.manageableAccount(by, userId, manager);
       if (target.active) return { invited: false };
       await this.accounts.setActive(manager, target.id, true);
       if (target.passwordHash !== null) return { invited: false };

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { renderConfirmAction } from '../../web/confirm-action';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { formModel, FormModel, onFieldErrors } from '../../web/form-model';
@@ -80,7 +81,15 @@ export class AnswerTemplatesPagesController {
   @Get(':id/suppression')
   async confirmRemoval(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string, @Res() res: Response) {
     const template = await this.templates.get(staff, id);
-    res.render('answer-template-removal', { title: `Supprimer le modèle « ${template.title} »`, page: PAGE, template });
+    renderConfirmAction(res, {
+      title: `Supprimer le modèle « ${template.title} »`,
+      explanation: [
+        'Les facilitateurs du réseau ne le trouveront plus sous leur formulaire de réponse. Les réponses déjà écrites à partir de lui ne changent pas. La suppression est définitive.',
+      ],
+      action: `${PAGE}/${template.id}/suppression`,
+      confirmLabel: 'Oui, supprimer le modèle',
+      back: { href: PAGE, label: 'Non, revenir aux modèles' },
+    });
   }
 
   @Post(':id/suppression')

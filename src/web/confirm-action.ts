@@ -1,0 +1,15 @@
+import type { Response } from 'express';
+
+/** A page that asks before an action that cannot be undone or cuts someone off; its form posts to `action`. */
+export interface ConfirmAction {
+  /** The question, without its « ? »; also the page's title. */
+  title: string;
+  explanation: string[];
+  action: string;
+  confirmLabel: string;
+  back: { href: string; label: string };
+}
+
+export function renderConfirmAction(res: Response, page: ConfirmAction): void {
+  res.render('confirm-action', page);
+}
