@@ -87,9 +87,12 @@ export function isoDayOf<T>(value: T): T {
   return `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}` as T;
 }
 
-/** A day written YYYY-MM-DD that exists in the calendar (2026-02-30 does not). */
+/** Before it, a day is a typing slip (0202 for 2026), and PostgreSQL refuses year 0 and periods reaching before year 1. */
+const FIRST_YEAR = 1900;
+
+/** A day written YYYY-MM-DD that exists in the calendar (2026-02-30 does not), from 1900 on. */
 export function isCalendarDay(value: string): boolean {
-  if (!ISO_DAY.test(value)) return false;
+  if (!ISO_DAY.test(value) || Number(value.slice(0, 4)) < FIRST_YEAR) return false;
   const date = new Date(`${value}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
 }

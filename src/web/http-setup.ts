@@ -16,6 +16,7 @@ import { StaffAuthService } from '../modules/accounts/staff-auth.service';
 import { staffOnlyMiddleware } from '../modules/accounts/staff.guard';
 import { QUEUE_NAMES } from '../queue/queue.registry';
 import { QueueService } from '../queue/queue.service';
+import { inputGuard } from './input-guard';
 import { configureViews } from './nunjucks';
 
 const BODY_LIMIT = '100kb';
@@ -48,6 +49,7 @@ export function configureHttp(app: NestExpressApplication, config: AppConfig, lo
   app.use(requestLogging(logger));
   app.use(express.json({ limit: BODY_LIMIT, strict: false }));
   app.use(express.urlencoded({ limit: BODY_LIMIT, extended: false, parameterLimit: 100 }));
+  app.use(inputGuard);
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => respondWithError(error, req, res, logger));
 
   app.use(QUEUE_DASHBOARD_PATH, queueDashboard(app, logger));
@@ -105,9 +107,9 @@ function sameOriginActions(req: Request, _res: Response, next: NextFunction): vo
   next(new ForbiddenException());
 }
 
-/** Survey links carry their private token in the path itself: it is masked, like query strings are dropped. */
-function withoutPathTokens(path: string): string {
-  return path.replace(/^\/questionnaire\/[^/]+/, '/questionnaire/…');
+/** Links whose private token is in the path itself (surveys, new passwords and invitations): masked, as query strings are dropped. */
+export function withoutPathTokens(path: string): string {
+  return path.replace(/^\/(questionnaire|mot-de-passe\/nouveau)\/[^/]+/, '/$1/…');
 }
 
 /**

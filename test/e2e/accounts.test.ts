@@ -240,6 +240,10 @@ describe('staff accounts', () => {
         ['nouvel.animateur@example.org'],
       );
       expect(account).toEqual({ role: 'animator', networks: ['aura-ee', 'res-occ'] });
+      // The link's single-use token is in its path: the request log masks it.
+      const linkToken = link.split('/').pop()!;
+      expect(t.logs.some((line) => line.includes('/mot-de-passe/nouveau/…'))).toBe(true);
+      expect(t.logs.filter((line) => line.includes(linkToken))).toEqual([]);
     });
 
     it('re-inviting an account without password sends a new link and voids the old one; links expire after 7 days', async () => {

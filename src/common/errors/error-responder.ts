@@ -24,7 +24,10 @@ const BODY_PARSER_ERRORS: Record<string, { code: ErrorCode; message: string }> =
   'encoding.unsupported': { code: 'unsupported_media_type', message: 'Encodage non pris en charge : utilisez UTF-8.' },
   'charset.unsupported': { code: 'unsupported_media_type', message: 'Jeu de caractères non pris en charge : utilisez UTF-8.' },
   'request.aborted': { code: 'malformed_body', message: 'La requête a été interrompue.' },
+  'parameters.too.many': { code: 'payload_too_large', message: 'Le formulaire envoyé compte trop de champs.' },
 };
+/** Any other error of body-parser's (a body announced as gzip that is not): its status, our words. */
+const UNREADABLE_BODY = 'Le corps de la requête n’a pas pu être lu : vérifiez son encodage (Content-Encoding).';
 
 interface ErrorBody {
   statusCode: number;
@@ -54,7 +57,17 @@ function toErrorBody(error: unknown): { body: ErrorBody; retryAfter?: number; re
   }
   const parserError = BODY_PARSER_ERRORS[(error as { type?: string })?.type ?? ''];
   if (parserError) return toErrorBody(new AppError(parserError.code, parserError.message, [{ field: '', message: parserError.message }]));
+  if (isHttpError(error) && error.status === 400) {
+    return toErrorBody(new AppError('malformed_body', UNREADABLE_BODY, [{ field: '', message: UNREADABLE_BODY }]));
+  }
   return { body: { statusCode: 500, message: HTTP_MESSAGES[500], errors: [] } };
+}
+
+/** An error made by http-errors (body-parser's), which says its own status. */
+function isHttpError(error: unknown): error is { status: number } {
+  return (
+    error instanceof Error && (error as { expose?: unknown }).expose === true && typeof (error as { status?: unknown }).status === 'number'
+  );
 }
 
 function wantsJson(req: Request): boolean {

@@ -4,6 +4,7 @@ import multer from 'multer';
 import { Observable } from 'rxjs';
 import { AppConfig } from '../../config/app-config';
 import { AppError } from '../../common/errors/app-errors';
+import { refused, unsafeFields } from '../../web/input-guard';
 import { fileTooLarge } from './attachments.service';
 
 /** The form field files are sent in, unless a route names another. */
@@ -45,6 +46,9 @@ export function UploadInterceptor(field: string = FILES_FIELD): Type<NestInterce
           error ? reject(uploadError(error, this.config)) : resolve(),
         ),
       );
+      // The global input guard ran before this body was read.
+      const unsafe = unsafeFields(http.getRequest<Request>().body);
+      if (unsafe.length) throw refused(unsafe);
       return next.handle();
     }
   }

@@ -171,7 +171,7 @@ export class IntakeService {
       subject: dto.subject,
       question: dto.question,
       purchaseStage: dto.purchaseStage,
-      estimatedAmount: dto.estimatedAmount === undefined ? null : String(dto.estimatedAmount),
+      estimatedAmount: dto.estimatedAmount == null ? null : String(dto.estimatedAmount),
       neededBy: dto.neededBy ?? null,
       consentedAt: new Date(),
       trackingTokenHash: sha256(token),

@@ -3,6 +3,7 @@
  * distributions the repository counts, and deltas against the previous period.
  */
 import type { FieldError } from '../../common/errors/app-errors';
+import { isCalendarDay } from '../../common/validation';
 
 /** Calendar days in France, both included (YYYY-MM-DD). */
 export interface Period {
@@ -32,7 +33,6 @@ export const PLAN_TARGETS = { environmental: 1, social: 0.3 } as const;
 export const MAX_PERIOD_DAYS = 731;
 
 const DAY_MS = 86_400_000;
-const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The last quarter ended before `today` (a Paris calendar day). */
 export function lastFullQuarter(today: string): Period {
@@ -109,7 +109,7 @@ export function parsePeriod(
   const read = (value: unknown, field: string, what: string): string | null => {
     const text = typeof value === 'string' ? value.trim() : '';
     if (!text) errors.push({ field, message: `Indiquez la date ${what} de la période.` });
-    else if (!isRealDay(text)) errors.push({ field, message: `La date ${what} doit être une date valide (AAAA-MM-JJ).` });
+    else if (!isCalendarDay(text)) errors.push({ field, message: `La date ${what} doit être une date valide (AAAA-MM-JJ).` });
     else return text;
     return null;
   };
@@ -180,12 +180,6 @@ export function againstTarget(value: number | null, target: number): { target: n
 export function roundTo(value: number, decimals: number): number {
   const factor = 10 ** decimals;
   return Math.round(value * factor) / factor;
-}
-
-function isRealDay(text: string): boolean {
-  if (!ISO_DAY.test(text)) return false;
-  const date = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && isoDay(date) === text;
 }
 
 function dayNumber(day: string): number {

@@ -1,0 +1,57 @@
+import type { NextFunction, Request, Response } from 'express';
+import { AppError, FieldError, NotFound } from '../common/errors/app-errors';
+
+const NUL_MESSAGE = 'Ce champ contient un caractère non autorisé (caractère nul).';
+const NOT_AN_OBJECT = 'Le corps de la requête doit être un objet JSON.';
+/** What a person reads on the error page (an API client reads the fields). */
+const REFUSED = 'Le contenu envoyé comporte un caractère non autorisé (caractère nul) ou un champ inconnu : il n’a pas été enregistré.';
+/** Names no field of this service has, which object mappers treat specially rather than as unknown fields. */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Input refused before any controller: a NUL character (no PostgreSQL text can hold one) in the path
+ * (404: nothing is named so), the query or the body (400 naming each field); a JSON body that is not an
+ * object (`null` would reach handlers that read its fields); a body field named `__proto__` or `constructor`.
+ */
+export function inputGuard(req: Request, _res: Response, next: NextFunction): void {
+  // A path that does not percent-decode, or decodes to a NUL, names no page.
+  if (req.path.includes('%') && !decodesCleanly(req.path)) return next(new NotFound());
+  // A NUL can only come percent-encoded in a URL: most requests skip the query's parsing.
+  if (req.url.includes('%00')) {
+    const inQuery = unsafeFields(req.query);
+    if (inQuery.length) return next(refused(inQuery));
+  }
+  const body: unknown = req.body;
+  if (body === undefined) return next();
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    return next(new AppError('validation_failed', NOT_AN_OBJECT, [{ field: '', message: NOT_AN_OBJECT }]));
+  }
+  const inBody = unsafeFields(body);
+  next(inBody.length ? refused(inBody) : undefined);
+}
+
+export function refused(errors: FieldError[]): AppError {
+  return new AppError('validation_failed', REFUSED, errors);
+}
+
+function decodesCleanly(path: string): boolean {
+  try {
+    return !decodeURIComponent(path).includes('\0');
+  } catch {
+    return false;
+  }
+}
+
+/** Every field holding a NUL, or named as a reserved key, as the API names fields (`buyer.firstName`, `helpItems.0.label`). */
+export function unsafeFields(value: unknown, path = '', found: FieldError[] = []): FieldError[] {
+  if (typeof value === 'string') {
+    if (value.includes('\0')) found.push({ field: path, message: NUL_MESSAGE });
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, inner] of Object.entries(value)) {
+      const field = path ? `${path}.${key}` : key;
+      if (RESERVED_KEYS.has(key)) found.push({ field, message: `Champ inconnu : « ${field} ».` });
+      else unsafeFields(inner, field, found);
+    }
+  }
+  return found;
+}

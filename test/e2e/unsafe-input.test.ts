@@ -1,0 +1,155 @@
+import { gzipSync } from 'node:zlib';
+import { submittedAndTaken } from '../support/conversation';
+import { insertFacilitator } from '../support/facilitators';
+import { bearerFor, insertStaff, StaffClient } from '../support/staff';
+import { bodyOf, TestApp, useTestApp, validRequestBody } from '../support/test-app';
+
+const REFUSED = 'Le contenu envoyé comporte un caractère non autorisé (caractère nul) ou un champ inconnu : il n’a pas été enregistré.';
+const NUL = 'Ce champ contient un caractère non autorisé (caractère nul).';
+
+/** What PostgreSQL cannot store or read (a NUL, year 0) and what body parsers let through: 4xx in French, never a 500. */
+describe('unsafe input is refused before it reaches PostgreSQL', () => {
+  let t!: TestApp;
+  const json = (path: string, body: string, headers: Record<string, string> = {}) =>
+    fetch(`${t.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const count = async (table: string) => Number((await t.dataSource.query(`SELECT count(*) AS n FROM ${table}`))[0].n);
+  const errorLines = () => t.logs.filter((line) => line.includes('"level":50'));
+
+  useTestApp((app) => (t = app));
+
+  it('a NUL in a submitted field: 400 naming the field, nothing written', async () => {
+    const body = validRequestBody(1) as { buyer: Record<string, unknown> };
+    const response = await json(
+      '/api/v1/requests',
+      JSON.stringify({ ...body, buyer: { ...body.buyer, firstName: 'Ca\u0000mille' }, subject: 'a\u0000b' }),
+    );
+    expect(response.status).toBe(400);
+    expect(await bodyOf(response)).toEqual({
+      statusCode: 400,
+      code: 'validation_failed',
+      message: REFUSED,
+      errors: [
+        { field: 'buyer.firstName', message: NUL },
+        { field: 'subject', message: NUL },
+      ],
+    });
+    const form = await fetch(`${t.url}/demande`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'subject=a%00b&consent=yes',
+    });
+    expect(form.status).toBe(400);
+    expect(await form.text()).toContain(REFUSED);
+    expect(await count('requests')).toBe(0);
+    expect(errorLines()).toEqual([]);
+  });
+
+  it('a NUL in a path names nothing (404); in a query, a field error; a path that cannot be decoded, 404', async () => {
+    const reference = (await bodyOf(json('/api/v1/requests', JSON.stringify(validRequestBody(1))))).reference as string;
+    for (const path of [`/suivi/${reference}%00`, '/suivi/%00', '/questionnaire/%00', '/suivi/%E0%A4%A']) {
+      const page = await fetch(`${t.url}${path}`);
+      expect([path, page.status]).toEqual([path, 404]);
+      expect(await page.text()).toContain('Page introuvable');
+    }
+    const api = await fetch(`${t.url}/api/v1/requests/${reference}%00`, { headers: { 'x-tracking-token': 'x' } });
+    expect([api.status, (await bodyOf(api)).statusCode]).toEqual([404, 404]);
+    const token = await bearerFor(t, { role: 'admin' });
+    const search = await fetch(`${t.url}/api/v1/staff/requests?q=a%00`, { headers: { authorization: token } });
+    expect(search.status).toBe(400);
+    expect((await bodyOf(search)).errors).toEqual([{ field: 'q', message: NUL }]);
+    expect(errorLines()).toEqual([]);
+  });
+
+  it('a staff API body that is not an object, or holds a NUL or a field named constructor: 400, nothing written', async () => {
+    const { reference } = await submittedAndTaken(t, 1);
+    const token = await bearerFor(t, { role: 'admin' });
+    const notes = (body: string) => json(`/api/v1/staff/requests/${reference}/notes`, body, { authorization: token });
+    for (const body of ['null', '[]', '"note"', '12']) {
+      const response = await notes(body);
+      expect([body, response.status]).toEqual([body, 400]);
+      expect((await bodyOf(response)).errors).toEqual([{ field: '', message: 'Le corps de la requête doit être un objet JSON.' }]);
+    }
+    const nul = await notes(JSON.stringify({ body: 'une note\u0000' }));
+    expect((await bodyOf(nul)).errors).toEqual([{ field: 'body', message: NUL }]);
+    const reserved = await json(
+      '/api/v1/requests',
+      JSON.stringify(validRequestBody(2)).replace('{', '{"constructor":{"prototype":{"x":1}},'),
+    );
+    expect(reserved.status).toBe(400);
+    expect((await bodyOf(reserved)).errors).toEqual([{ field: 'constructor', message: 'Champ inconnu : « constructor ».' }]);
+    const proto = await json('/api/v1/requests', JSON.stringify(validRequestBody(3)).replace('{', '{"buyer2":{"__proto__":{"x":1}},'));
+    expect((await bodyOf(proto)).errors).toEqual([{ field: 'buyer2.__proto__', message: 'Champ inconnu : « buyer2.__proto__ ».' }]);
+    expect(await t.dataSource.query(`SELECT count(*)::int AS n FROM request_messages`)).toEqual([{ n: 0 }]);
+    expect(await count('requests')).toBe(1);
+    expect(errorLines()).toEqual([]);
+  });
+
+  it('a NUL in a multipart answer (text beside files) is refused like any other', async () => {
+    const { reference } = await submittedAndTaken(t, 1);
+    const token = await bearerFor(t, { role: 'admin' });
+    const form = new FormData();
+    form.set('body', 'Voici la réponse\u0000');
+    const response = await fetch(`${t.url}/api/v1/staff/requests/${reference}/answer`, {
+      method: 'POST',
+      headers: { authorization: token },
+      body: form,
+    });
+    expect(response.status).toBe(400);
+    expect((await bodyOf(response)).errors).toEqual([{ field: 'body', message: NUL }]);
+    expect(errorLines()).toEqual([]);
+  });
+
+  it('bodies the parsers cannot read: a false gzip is a 400, a form of too many fields a 413', async () => {
+    const gzip = await json('/api/v1/requests', 'pas du gzip', { 'content-encoding': 'gzip' });
+    expect(gzip.status).toBe(400);
+    expect((await bodyOf(gzip)).message).toBe('Le corps de la requête n’a pas pu être lu : vérifiez son encodage (Content-Encoding).');
+    const real = await json('/api/v1/requests', gzipSync(JSON.stringify(validRequestBody(1))) as unknown as string, {
+      'content-encoding': 'gzip',
+    });
+    expect(real.status).toBe(201);
+    const many = Array.from({ length: 150 }, (_, i) => `a${i}=1`).join('&');
+    const form = await fetch(`${t.url}/demande`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: many,
+    });
+    expect(form.status).toBe(413);
+    expect(await form.text()).toContain('Le formulaire envoyé compte trop de champs.');
+    expect(errorLines()).toEqual([]);
+  });
+
+  it('an estimated amount sent as null reads as none', async () => {
+    const response = await json('/api/v1/requests', JSON.stringify({ ...validRequestBody(1), estimatedAmount: null }));
+    expect(response.status).toBe(201);
+    expect(await t.dataSource.query(`SELECT estimated_amount FROM requests`)).toEqual([{ estimated_amount: null }]);
+  });
+
+  it('days before 1900 are refused as field errors, in the API, the pages and the exports', async () => {
+    const token = await bearerFor(t, { role: 'admin' });
+    const get = (path: string) => fetch(`${t.url}${path}`, { headers: { authorization: token } });
+    const evaluations = await get('/api/v1/staff/evaluations?du=0000-01-01');
+    expect(evaluations.status).toBe(400);
+    expect((await bodyOf(evaluations)).errors).toEqual([
+      { field: 'du', message: 'Date de début : saisissez une date au format JJ/MM/AAAA.' },
+    ]);
+    const indicators = await get('/api/v1/staff/indicators?from=0001-01-01&to=0001-12-31');
+    expect(indicators.status).toBe(400);
+    expect((await bodyOf(indicators)).errors.map((e: { field: string }) => e.field)).toEqual(['from', 'to']);
+    const admin = new StaffClient(t.url);
+    const { email } = await insertStaff(t.dataSource, { role: 'admin' });
+    expect((await admin.signIn(email)).status).toBe(303);
+    for (const path of [
+      '/espace/export/demandes.csv?du=0000-01-01',
+      '/espace/export/evaluations.csv?au=0000-01-01',
+      '/espace/indicateurs?du=0001-01-01&au=0001-12-31',
+    ]) {
+      expect([path, (await admin.get(path)).status]).toEqual([path, 400]);
+    }
+    const facilitatorId = await insertFacilitator(t.dataSource, { network: 'aura-ee' });
+    const absences = `/espace/facilitateurs/${facilitatorId}/absences`;
+    const absence = await admin.submit(absences, absences, { startsOn: '01/01/0000', endsOn: '02/01/0000', reason: '' });
+    expect(absence.status).toBe(400);
+    expect(await absence.text()).toContain('Cette date n’existe pas.');
+    expect(errorLines()).toEqual([]);
+  });
+});
