@@ -220,6 +220,16 @@ describe('POST /api/v1/requests and GET /api/v1/requests/:reference', () => {
     const doc = await bodyOf(fetch(`${t.url}/api/docs-json`));
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/requests', '/api/v1/requests/{reference}', '/health/ready']));
     expect(doc.components.schemas.CreateRequestDto.properties).toHaveProperty('internalReferentConsulted');
+    // Each operation names a header once (the decorator and the handler's parameter meet), and no field reads as an object by mistake.
+    for (const [path, operations] of Object.entries(
+      doc.paths as Record<string, Record<string, { parameters?: Array<{ in: string; name: string }> }>>,
+    )) {
+      for (const [method, operation] of Object.entries(operations)) {
+        const headers = (operation.parameters ?? []).filter((p) => p.in === 'header').map((p) => p.name.toLowerCase());
+        expect([method, path, headers]).toEqual([method, path, [...new Set(headers)]]);
+      }
+    }
+    expect(doc.components.schemas.CreateAbsenceDto.properties.reason.type).toBe('string');
     expect((await fetch(`${t.url}/api/docs`)).status).toBe(200);
     expect(await bodyOf(fetch(`${t.url}/health/live`))).toEqual({ status: 'ok' });
     expect(await bodyOf(fetch(`${t.url}/health/ready`))).toEqual({ status: 'ok', checks: { postgres: 'ok', redis: 'ok' } });

@@ -37,7 +37,7 @@ export class IntakeApiController {
     description: 'Une question sur un achat. Renvoie la référence et le lien de suivi privé.',
   })
   @ApiHeader({
-    name: 'Idempotency-Key',
+    name: 'idempotency-key',
     required: false,
     description: '8 à 200 caractères ; un nouvel envoi avec la même clé renvoie la première demande.',
   })

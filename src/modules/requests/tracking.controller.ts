@@ -30,7 +30,7 @@ const MESSAGE_BODY = {
 
 /** The buyer's private link: the page and its forms, and the same actions as JSON with the X-Tracking-Token header. */
 @ApiTags('Demandes')
-@ApiHeader({ name: 'X-Tracking-Token', required: true, description: 'Le paramètre t du lien de suivi' })
+@ApiHeader({ name: 'x-tracking-token', required: true, description: 'Le paramètre t du lien de suivi' })
 @ApiNotFoundResponse({ description: 'Référence inconnue ou jeton faux (même réponse dans les deux cas)' })
 @Controller()
 export class TrackingController {
@@ -43,7 +43,7 @@ export class TrackingController {
   @Get('api/v1/requests/:reference')
   @ApiOperation({ summary: 'Suivre une demande', description: 'Statut, échanges, actions possibles et historique public.' })
   @ApiOkResponse({ type: TrackedRequestDto, description: 'La demande, ses échanges et son historique public' })
-  find(@Param('reference') reference: string, @Headers('x-tracking-token') token?: string): Promise<TrackedRequestDto> {
+  find(@Param('reference') reference: string, @Headers('x-tracking-token') token: string | undefined): Promise<TrackedRequestDto> {
     return this.tracking.findForBuyer(reference, token);
   }
 
@@ -96,7 +96,7 @@ export class TrackingController {
   @ApiOperation({ summary: 'Retirer la demande', description: 'La demande est clôturée avec le motif « retirée ».' })
   @ApiOkResponse({ type: TrackedRequestDto, description: 'La demande à jour' })
   @ApiConflictResponse({ description: 'La demande est déjà clôturée' })
-  async withdrawApi(@Param('reference') reference: string, @Headers('x-tracking-token') token?: string) {
+  async withdrawApi(@Param('reference') reference: string, @Headers('x-tracking-token') token: string | undefined) {
     await this.actions.withdraw(reference, token);
     return this.tracking.findForBuyer(reference, token);
   }
@@ -109,7 +109,7 @@ export class TrackingController {
   })
   @ApiOkResponse({ type: TrackedRequestDto, description: 'La demande à jour' })
   @ApiConflictResponse({ description: 'La demande n’attend plus de réaction à une réponse' })
-  async resolveApi(@Param('reference') reference: string, @Headers('x-tracking-token') token?: string) {
+  async resolveApi(@Param('reference') reference: string, @Headers('x-tracking-token') token: string | undefined) {
     await this.actions.resolve(reference, token);
     return this.tracking.findForBuyer(reference, token);
   }

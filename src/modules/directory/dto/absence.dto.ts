@@ -16,7 +16,7 @@ export class CreateAbsenceDto {
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: DATE_FORMAT })
   endsOn!: string;
 
-  @ApiPropertyOptional({ example: 'Congés d’été', maxLength: 200 })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Congés d’été', maxLength: 200 })
   @ValidateIf((_object, value) => value !== undefined && value !== null)
   @IsString({ message: 'Le motif doit être un texte.' })
   @MaxLength(200, { message: 'Le motif ne doit pas dépasser 200 caractères.' })
