@@ -1,5 +1,6 @@
 import { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { scrubPersonalData } from '../common/logging/logger';
 
 /**
  * A sweep that re-derives work from PostgreSQL at a fixed interval, one pass at a time per process; a failed
@@ -36,4 +37,25 @@ export abstract class IntervalSweep implements OnApplicationBootstrap, OnApplica
   onApplicationShutdown(): void {
     if (this.timer) clearInterval(this.timer);
   }
+}
+
+/**
+ * Runs `step` on each request in turn and counts those it acted on; one that fails is logged and skipped, so a
+ * request that cannot be handled holds up none after it in the batch (the next pass tries it again).
+ */
+export async function eachApart(
+  requestIds: string[],
+  step: (requestId: string) => Promise<boolean>,
+  logger: Logger,
+  failureMessage: string,
+): Promise<number> {
+  let acted = 0;
+  for (const requestId of requestIds) {
+    try {
+      if (await step(requestId)) acted++;
+    } catch (error) {
+      logger.error({ requestId, err: scrubPersonalData(String((error as Error)?.message)) }, failureMessage);
+    }
+  }
+  return acted;
 }

@@ -1,3 +1,4 @@
+import { LinkedRequest, trackingLinkOf } from '../../src/modules/requests/tracking-url';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { StaffAuthService } from '../../src/modules/accounts/staff-auth.service';
@@ -129,8 +130,9 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     expect(done.status).toBe(303);
     const original = await requestRow(reference);
     expect(original).toMatchObject({ status: 'assigned', holder: green });
-    const created: Array<{ reference: string; kind: string }> = await t.dataSource.query(
-      `SELECT r.reference, r.kind FROM requests r JOIN request_events e ON e.request_id = r.id AND e.type = 'split_from' ORDER BY r.reference`,
+    const created: Array<LinkedRequest & { kind: string }> = await t.dataSource.query(
+      `SELECT r.id, r.reference, r.kind, r.tracking_token_sealed AS "trackingTokenSealed"
+         FROM requests r JOIN request_events e ON e.request_id = r.id AND e.type = 'split_from' ORDER BY r.reference`,
     );
     expect(created.map((c) => c.kind).sort()).toEqual(['environmental', 'social_clause']);
     for (const c of created) await routedTo(c.reference, c.kind === 'social_clause' ? social : green);
@@ -148,6 +150,8 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
       const tracking = await fetch(link);
       expect(tracking.status).toBe(200);
       expect(await tracking.text()).toContain(c.reference);
+      // The token kept for later e-mails (news, reminders, « Retrouver mes demandes ») opens to the same link.
+      expect(trackingLinkOf(t.config, c)).toBe(link);
     }
 
     const admin = await bearerFor(t, { role: 'admin' });

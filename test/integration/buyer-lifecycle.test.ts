@@ -170,6 +170,22 @@ describe('buyer e-mails (debounced, never twice) and automatic closure', () => {
     expect(mails[0].text_body).toContain('Motif : Réorientée (hors du champ du guichet).');
   });
 
+  it('a request whose e-mail cannot be composed holds up none of the others in the sweep', async () => {
+    const broken = await submittedAndTaken(t, 5);
+    const sound = await submittedAndTaken(t, 6);
+    // A sealed token that opens under no key, as split-off requests once had: composing its link fails.
+    await t.dataSource.query(`UPDATE requests SET tracking_token_sealed = $2 WHERE id = $1`, [broken.id, Buffer.alloc(60, 7)]);
+    await changeWithoutJob(broken);
+    await changeWithoutJob(sound);
+    await flushQueues();
+    await new Promise((resolve) => setTimeout(resolve, DEBOUNCE_SECONDS * 1000 + 100));
+    await t.app.get(LifecycleSweepService).run();
+    expect((await buyerMails()).map((m) => m.recipient)).toEqual(['camille.martin+6@example.fr']);
+    expect(t.logs.some((line) => line.includes('nouvelles non envoyées à l’acheteur de cette demande') && line.includes(broken.id))).toBe(
+      true,
+    );
+  });
+
   it('a sweep reads the history written since the last clean one; the hourly full pass catches an event committed out of order', async () => {
     const clock = t.app.get(Clock);
     const lastEventId = async (r: TrackedTestRequest) =>

@@ -1,6 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import { LOGGER } from '../../common/logging/logging.module';
 import { AppConfig } from '../../config/app-config';
+import { eachApart } from '../../queue/interval-sweep';
 import { Clock } from '../../common/clock';
 import { runAsOne, SqlStatement } from '../../database/sql-statement';
 import { OutboxRepository, timerDelayMs } from '../../queue/outbox.repository';
@@ -26,6 +29,7 @@ export class AutoCloseService {
     private readonly outbox: OutboxRepository,
     private readonly clock: Clock,
     @Inject(AppConfig) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   /** When a request entered at `since` (answered, precision asked) closes by itself, for its department's calendar. */
@@ -76,8 +80,11 @@ export class AutoCloseService {
   async closeOverdue(limit: number): Promise<number> {
     // A window is at least as many calendar days as working days: older entries are the only candidates.
     const earliest = new Date(this.clock.now().getTime() - this.config.REPLY_WINDOW_WORKING_DAYS * 86_400_000);
-    let closed = 0;
-    for (const requestId of await this.requests.waitingOnBuyerSince(earliest, limit)) if (await this.closeIfDue(requestId)) closed++;
-    return closed;
+    return eachApart(
+      await this.requests.waitingOnBuyerSince(earliest, limit),
+      (requestId) => this.closeIfDue(requestId),
+      this.logger,
+      'clôture automatique impossible pour cette demande, réessayée au prochain passage',
+    );
   }
 }

@@ -1,6 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import type { Logger } from 'pino';
+import { LOGGER } from '../../common/logging/logging.module';
 import { AppConfig } from '../../config/app-config';
+import { eachApart } from '../../queue/interval-sweep';
 import { runAsOne, SqlStatement } from '../../database/sql-statement';
 import { OutboxRepository } from '../../queue/outbox.repository';
 import { MailService } from '../mail/mail.service';
@@ -46,6 +49,7 @@ export class BuyerNotificationsService {
     private readonly outbox: OutboxRepository,
     private readonly mail: MailService,
     @Inject(AppConfig) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   /**
@@ -83,8 +87,12 @@ export class BuyerNotificationsService {
     const fromId = full || this.sweptUpTo <= SWEEP_LOOKBACK_IDS ? 0n : this.sweptUpTo - SWEEP_LOOKBACK_IDS;
     const upTo = await this.repository.lastEventBefore(before, fromId);
     const pending = await this.repository.pending(before, limit, fromId);
-    let sent = 0;
-    for (const requestId of pending) if (await this.notify(requestId)) sent++;
+    const sent = await eachApart(
+      pending,
+      (requestId) => this.notify(requestId),
+      this.logger,
+      'nouvelles non envoyées à l’acheteur de cette demande, réessayées au prochain passage complet',
+    );
     // A full batch may have left more behind: the next sweep starts from the same place.
     if (pending.length < limit) {
       if (upTo !== null && upTo > this.sweptUpTo) this.sweptUpTo = upTo;

@@ -19,7 +19,7 @@ import { AdviceRequest } from '../requests/request.entities';
 import { nextStatus } from '../requests/request-state.policy';
 import { KIND_LABELS, RequestKind, RequestStatus } from '../requests/request.types';
 import { RequestsRepository } from '../requests/requests.repository';
-import { trackingUrl } from '../requests/tracking-url';
+import { sealTrackingToken, trackingUrl } from '../requests/tracking-url';
 import { StaffRequestsRepository } from '../workspace/staff-requests.repository';
 import { DispatchRepository, DispatchSummary } from './dispatch.repository';
 import { FacilitatorLoadDto, ReassignResultDto, SplitResultDto, TransferResultDto } from './dto/dispatch-results.dto';
@@ -321,9 +321,10 @@ export class DispatchService {
   /** A new request for one topic: same buyer, organisation and territory; its own reference and private link. */
   private splitOff(original: AdviceRequest, topic: SplitTopic, reference: string): { request: AdviceRequest; link: string } {
     const token = randomToken();
+    const id = randomUUID();
     const request = Object.assign(new AdviceRequest(), {
       ...original,
-      id: randomUUID(),
+      id,
       reference,
       status: 'submitted',
       kind: topic.kind,
@@ -335,6 +336,8 @@ export class DispatchService {
       closeReason: null,
       closedAt: null,
       trackingTokenHash: sha256(token),
+      // Sealed under the new request's id: the original's sealed token would open under no other.
+      trackingTokenSealed: sealTrackingToken(this.config.APP_SECRET, id, token),
     } satisfies Partial<AdviceRequest>);
     return { request, link: trackingUrl(this.config.PUBLIC_URL, reference, token) };
   }
