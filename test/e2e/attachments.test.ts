@@ -232,6 +232,38 @@ describe('attachments: upload limits and checks, storage, the buyer’s download
       expect((await download(mine.reference, answerFile, mine.token)).status).toBe(200);
     });
 
+    it('lists the files of an answer that no help item names, downloadable from the tracking page', async () => {
+      const request = await submit(1);
+      const messageId = randomUUID();
+      const { attachments, statements } = app.get(AttachmentsService).prepare(
+        [
+          { originalname: 'Exemple de DCE.pdf', buffer: samplePdf() },
+          { originalname: 'Guide <cantine>.pdf', buffer: samplePdf() },
+        ],
+        { requestId: request.id, messageId, uploadedByType: 'staff', uploadedById: null },
+      );
+      await runAsOne(dataSource, [
+        ...app
+          .get(RequestMessagesRepository)
+          .insertStatements({ id: messageId, requestId: request.id, kind: 'answer', authorType: 'staff', authorId: null, body: 'Voici.' }, [
+            helpItemOf('tender_file', { attachmentId: attachments[0].id }),
+          ]),
+        ...statements,
+      ]);
+      const tracked = await (
+        await fetch(`${url}/api/v1/requests/${request.reference}`, { headers: { 'x-tracking-token': request.token } })
+      ).json();
+      const unnamed = `/suivi/${request.reference}/pieces-jointes/${attachments[1].id}`;
+      expect(tracked.conversation[0].items[0].file.fileName).toBe('Exemple de DCE.pdf');
+      expect(tracked.conversation[0].files).toEqual([
+        { fileName: 'Guide <cantine>.pdf', mediaType: 'application/pdf', size: samplePdf().length, downloadPath: unnamed },
+      ]);
+      const page = await (await fetch(`${url}/suivi/${request.reference}?t=${encodeURIComponent(request.token)}`)).text();
+      expect(page).toContain('Fichiers joints');
+      expect(page).toContain(`href="${unnamed}?t=${encodeURIComponent(request.token)}">Guide &lt;cantine&gt;.pdf`);
+      expect((await download(request.reference, attachments[1].id, request.token)).status).toBe(200);
+    });
+
     it('reads the conversation with help items for the buyer, without internal notes', async () => {
       const request = await submit(1);
       const fileId = await messageWithFile(request.id, 'answer');

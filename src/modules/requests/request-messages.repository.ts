@@ -16,11 +16,19 @@ export interface NewRequestMessage {
   body: string;
 }
 
+/** A file as a message lists it (its bytes are read only on download). */
+export interface MessageFile {
+  id: string;
+  fileName: string;
+  mediaType: string;
+  size: number;
+}
+
 export interface HelpItemView extends HelpItem {
   id: string;
   position: number;
   legalReference: { label: string; url: string } | null;
-  attachment: { id: string; fileName: string; mediaType: string; size: number } | null;
+  attachment: MessageFile | null;
 }
 
 export interface MessageView {
@@ -33,10 +41,16 @@ export interface MessageView {
   body: string;
   createdAt: Date;
   items: HelpItemView[];
+  /** Files sent with the message that no help item names (an item's file is shown with the item). */
+  otherFiles: MessageFile[];
 }
 
-/** A message as the staff read it: its author by their account's full name. */
-export function staffMessageView({ author, ...message }: MessageView): Omit<MessageView, 'author'> & { authorName: string | null } {
+/** A message as the staff read it: its author by their account's full name (the request's files are listed apart). */
+export function staffMessageView({
+  author,
+  otherFiles: _otherFiles,
+  ...message
+}: MessageView): Omit<MessageView, 'author' | 'otherFiles'> & { authorName: string | null } {
   return { ...message, authorName: author.staffName };
 }
 
@@ -137,15 +151,26 @@ export class RequestMessagesRepository {
           ORDER BY i.position`,
       [messages.map((m) => m.id)],
     );
+    const files: Array<MessageFile & { messageId: string }> = await db.query(
+      `SELECT a.id, a.message_id AS "messageId", a.file_name AS "fileName", a.media_type AS "mediaType", a.size
+         FROM attachments a
+        WHERE a.message_id = ANY($1)
+        ORDER BY a.created_at, a.id`,
+      [messages.map((m) => m.id)],
+    );
+    const named = new Set(items.map((item) => item.attachmentId));
     return messages.map((message) => ({
       ...message,
       items: items.filter((row) => row.messageId === message.id).map(toItemView),
+      otherFiles: files
+        .filter((file) => file.messageId === message.id && !named.has(file.id))
+        .map(({ messageId: _messageId, ...file }) => ({ ...file, size: Number(file.size) })),
     }));
   }
 }
 
 /** A message as read, with what is known of its author. */
-type MessageRow = Omit<MessageView, 'items' | 'author'> & {
+type MessageRow = Omit<MessageView, 'items' | 'author' | 'otherFiles'> & {
   authorRole: StaffRole | null;
   authorStaffName: string | null;
   authorFirstName: string | null;

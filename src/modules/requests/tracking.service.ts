@@ -8,11 +8,11 @@ import { nextStepFor } from './next-step.policy';
 import { replyPermission } from './reply-window.policy';
 import { allowedActions } from './request-state.policy';
 import { AdviceRequest, RequestEvent } from './request.entities';
-import { HelpItemView, MessageView, RequestMessagesRepository } from './request-messages.repository';
+import { HelpItemView, MessageFile, MessageView, RequestMessagesRepository } from './request-messages.repository';
 import { HELP_ITEM_TYPE_LABELS, MESSAGE_KIND_LABELS, REFERRAL_TARGET_LABELS } from './request-message.types';
 import { CLOSE_REASON_LABELS, HANDED_OVER_EVENT, KIND_LABELS, PURCHASE_STAGE_LABELS, STATUS_LABELS } from './request.types';
 import { RequestsRepository } from './requests.repository';
-import { BuyerActionsDto, TrackedHelpItemDto, TrackedMessageDto, TrackedRequestDto } from './dto/tracked-request.dto';
+import { BuyerActionsDto, TrackedFileDto, TrackedHelpItemDto, TrackedMessageDto, TrackedRequestDto } from './dto/tracked-request.dto';
 
 const EVENT_LABELS: Record<string, string> = {
   submitted: 'Demande reçue',
@@ -129,7 +129,13 @@ function toTrackedMessage(reference: string, message: MessageView): TrackedMessa
     body: message.body,
     at: new Date(message.createdAt).toISOString(),
     items: message.items.map((item) => toTrackedItem(reference, item)),
+    // The buyer may download the files of answers only (AttachmentsRepository.findDownload): no other is listed.
+    files: message.kind === 'answer' ? message.otherFiles.map((file) => toTrackedFile(reference, file)) : [],
   };
+}
+
+function toTrackedFile(reference: string, { id, ...file }: MessageFile): TrackedFileDto {
+  return { ...file, downloadPath: `/suivi/${encodeURIComponent(reference)}/pieces-jointes/${id}` };
 }
 
 function toTrackedItem(reference: string, item: HelpItemView): TrackedHelpItemDto {
@@ -139,12 +145,7 @@ function toTrackedItem(reference: string, item: HelpItemView): TrackedHelpItemDt
     title: item.title,
     url: item.url,
     legalReference: item.legalReference,
-    file: item.attachment && {
-      fileName: item.attachment.fileName,
-      mediaType: item.attachment.mediaType,
-      size: item.attachment.size,
-      downloadPath: `/suivi/${encodeURIComponent(reference)}/pieces-jointes/${item.attachment.id}`,
-    },
+    file: item.attachment && toTrackedFile(reference, item.attachment),
     peer: item.type === 'peer' ? { name: item.peerName, organisation: item.peerOrganisation, contact: item.peerContact } : null,
     referral: item.referralTarget ? REFERRAL_TARGET_LABELS[item.referralTarget] : null,
     details: item.details,

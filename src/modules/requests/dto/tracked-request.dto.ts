@@ -97,6 +97,9 @@ export class TrackedMessageDto {
 
   @ApiProperty({ type: [TrackedHelpItemDto], description: 'Les aides typées d’une réponse' })
   items!: TrackedHelpItemDto[];
+
+  @ApiProperty({ type: [TrackedFileDto], description: 'Les fichiers joints à la réponse qu’aucune aide ne nomme' })
+  files!: TrackedFileDto[];
 }
 
 /** What the buyer may do now; the reply window's end when a reply is possible, or why it is not. */
