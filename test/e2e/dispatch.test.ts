@@ -232,6 +232,8 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
       [id],
     );
     expect(mails).toContainEqual({ template: 'assignment-withdrawn', recipient: 'alix@example.org' });
+    // Told it was withdrawn, not where it went: the network may equally have put it back to routing.
+    expect(await sentMailFile(t, 'assignment-withdrawn', 'alix@example.org')).toContain('L’animation du réseau vous a retiré la demande');
     expect(mails).toContainEqual({ template: 'facilitator-assignment', recipient: 'dominique@example.org' });
     // The new holder reads who gave it to them, why, and that a colleague had begun it.
     // The request page names who held it in turn, and its history to whom each assignment gave it.
@@ -287,7 +289,7 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     const requestPage = await (await animator.get(`/espace/demandes/${reference}`)).text();
     expect(requestPage).toContain('>Confier à un facilitateur</a>');
     const poolForm = await (await animator.get(path)).text();
-    expect(poolForm).toContain('L’a déjà déclinée ou a laissé passer son délai');
+    expect(poolForm).toContain('L’a déjà eue (déclinée, délai passé ou retirée) : l’attribution automatique ne la lui rend pas');
     expect(poolForm).toContain('Le routage choisit le facilitateur disponible le mieux placé. Sans facilitateur disponible');
     const token = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
     const rerouted = await api(`/requests/${reference}/reassign`, token, { reason: 'Toujours personne' });

@@ -76,6 +76,8 @@ describe('routing in batches', () => {
     const waiting = await t.dataSource.query(`SELECT reference FROM requests WHERE status = 'unassigned'`);
     for (const { reference } of waiting) expect(digest.text_body).toContain(reference);
     expect(digest.text_body).toContain('Elles seront attribuées automatiquement');
+    // Never promised to the one routing will not offer them to again.
+    expect(digest.text_body).toContain('jamais à un facilitateur qui les a déclinées, laissées sans suite ou se les est vu retirer');
     expect(digest.text_body).toContain('/espace?tab=pool');
 
     // The other jobs, when they come, change nothing.

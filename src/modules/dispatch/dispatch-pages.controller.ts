@@ -139,7 +139,7 @@ export class DispatchPagesController {
       hint: [
         c.unavailable === 'absent' ? 'Absent aujourd’hui' : '',
         c.unavailable === 'full' ? 'Capacité atteinte' : '',
-        c.declinedBefore ? 'L’a déjà déclinée ou a laissé passer son délai' : '',
+        c.declinedBefore ? 'L’a déjà eue (déclinée, délai passé ou retirée) : l’attribution automatique ne la lui rend pas' : '',
       ]
         .filter(Boolean)
         .join(' · '),
