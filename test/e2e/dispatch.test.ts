@@ -59,6 +59,17 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     const page = await holder.get(`/espace/demandes/${reference}/transfert`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('Transférer vers « Clauses sociales »');
+    // The network's animator is offered both moves too; a colleague of the holder, neither.
+    const animatorPage = await (
+      await (await signedIn({ role: 'animator', networks: ['aura-ee'] })).get(`/espace/demandes/${reference}`)
+    ).text();
+    expect(animatorPage).toContain(`href="/espace/demandes/${reference}/transfert">Transférer</a>`);
+    expect(animatorPage).toContain(`href="/espace/demandes/${reference}/scission">Scinder</a>`);
+    const colleague = await insertFacilitator(t.dataSource, { network: 'aura-ee', email: 'collegue@example.org', active: false });
+    const colleaguePage = await (
+      await (await signedIn({ role: 'facilitator', facilitatorId: colleague })).get(`/espace/demandes/${reference}`)
+    ).text();
+    expect(colleaguePage).not.toContain('/transfert"');
     const missing = await holder.submit(`/espace/demandes/${reference}/transfert`, `/espace/demandes/${reference}/transfert`, {
       reason: ' ',
     });

@@ -9,7 +9,7 @@ import { BuyerNotificationsService } from '../buyer-notifications/buyer-notifica
 import { AppConfig } from '../../config/app-config';
 import { runAsOne, SqlStatement } from '../../database/sql-statement';
 import { OutboxRepository } from '../../queue/outbox.repository';
-import { canReassign, canTakeFromPool, RequestScope, visibleNetworks } from '../accounts/access.policy';
+import { canRedirect, canReassign, canTakeFromPool, RequestScope, visibleNetworks } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { passageToComplete } from '../answer-templates/answer-template.policy';
 import { AttachmentsService, UploadedFile } from '../attachments/attachments.service';
@@ -198,8 +198,9 @@ export class WorkspaceService {
       answer: holder && possible.has('answer'),
       closeReasons: holder || canReassign(staff, request) ? closeReasonsFor(request.status as RequestStatus) : [],
       note: true,
-      transfer: holder && possible.has('transfer'),
-      split: holder && possible.has('split'),
+      // The holder, and the network's animators (as their pages and API already allow).
+      transfer: canRedirect(staff, request) && possible.has('transfer'),
+      split: canRedirect(staff, request) && possible.has('split'),
       reassign: canReassign(staff, request) && possible.has('reassign'),
       takeFromPool: canTakeFromPool(staff, request),
       erase: canReassign(staff, request) && request.status === 'closed',
