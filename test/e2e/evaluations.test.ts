@@ -244,6 +244,12 @@ describe('the animators’ review of evaluations', () => {
     expect(html).not.toContain('camille.martin@example.fr');
     const impact = await (await client.get(`/espace/evaluations/${w.evaluations.b}`)).text();
     expect(impact).toContain('L’acheteur n’a pas consenti à la réutilisation de ses propos');
+    // A satisfaction answered before the question was asked in that wave: not read as a refusal.
+    await t.dataSource.query(`UPDATE surveys SET reuse_consent = NULL WHERE id = $1`, [w.evaluations.a]);
+    const notAsked = (await (await client.get(`/espace/evaluations/${w.evaluations.a}`)).text()).replace(/\s+/g, ' ');
+    expect(notAsked).toContain('Réutilisation des propos non demandée');
+    expect(notAsked).toContain('<dd>Non demandé dans ce questionnaire</dd>');
+    expect(notAsked).not.toContain('n’a pas consenti');
     expect(impact).toContain('Clause d’insertion');
     expect(impact).toContain('700');
     expect(impact).toContain('Heures d’insertion');

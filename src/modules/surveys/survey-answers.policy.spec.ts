@@ -18,10 +18,13 @@ const IMPACT = {
 };
 
 describe('survey answers', () => {
-  it('keeps a full satisfaction answer, the other wave empty', () => {
+  it('keeps a full satisfaction answer, the other wave empty, and asks for consent to quote it too', () => {
     expect(checkAnswers('satisfaction', { usefulness: 'partly', quickEnough: 'no', comment: '  Bien.\r\nMerci ' })).toEqual({
       ok: true,
-      answers: { ...EMPTY_ANSWERS, usefulness: 'partly', quickEnough: false, comment: 'Bien.\nMerci' },
+      answers: { ...EMPTY_ANSWERS, usefulness: 'partly', quickEnough: false, comment: 'Bien.\nMerci', reuseConsent: false },
+    });
+    expect(checkAnswers('satisfaction', { usefulness: 'yes', quickEnough: 'yes', reuseConsent: 'yes' })).toMatchObject({
+      answers: { reuseConsent: true },
     });
   });
 

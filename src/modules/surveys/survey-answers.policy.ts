@@ -139,8 +139,9 @@ export function checkAnswers(wave: SurveyWave, body: Record<string, unknown>): A
     answers.obstacles = obstacles ?? [];
     answers.wouldUseAgain = yesNo(body.wouldUseAgain);
     if (answers.wouldUseAgain === null) fail('wouldUseAgain', 'Indiquez si vous feriez de nouveau appel au guichet.');
-    answers.reuseConsent = body.reuseConsent === 'yes' || body.reuseConsent === true;
   }
+  // Asked in both waves: a satisfaction comment is what a network most often quotes.
+  answers.reuseConsent = body.reuseConsent === 'yes' || body.reuseConsent === true;
 
   const comment = typedText(body.comment);
   if (comment.length > COMMENT_MAX)
