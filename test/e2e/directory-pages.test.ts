@@ -188,7 +188,15 @@ describe('directory pages: records (animators, admins) and absences (the facilit
       ownHtml.indexOf('id="contacts-animation"'),
       ownHtml.indexOf('</ul>', ownHtml.indexOf('id="contacts-animation"')),
     );
+    expect(ownHtml).toContain('L’animation de votre réseau :</p>');
     expect(contacts).toMatch(/<li>Sam Essai : <a href="mailto:[^"]+">/);
+    // The record says whose it is.
+    const [{ first_name: firstName, last_name: lastName, email }] = await t.dataSource.query(
+      `SELECT first_name, last_name, email FROM facilitators WHERE id = $1`,
+      [id],
+    );
+    expect(ownHtml).toContain(`<dt class="fr-text--bold">Nom</dt><dd class="fr-mb-1w">${firstName} ${lastName}</dd>`);
+    expect(ownHtml).toContain(`<dd class="fr-mb-1w">${email}</dd>`);
     expect(contacts.match(/<li>/g)).toHaveLength(1);
     expect(ownHtml).not.toContain(`action="${profilePage(id)}"`);
     expect(await (await self.get('/espace')).text()).toContain(`href="${profilePage(id)}">Ma fiche</a>`);
