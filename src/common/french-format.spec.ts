@@ -23,6 +23,19 @@ describe('French filters', () => {
   });
 });
 
+describe('stopAfterQuote', () => {
+  it.each([
+    ['motif interne : congés', '« motif interne : congés ».'],
+    ['Finalement Dominique la garde.', '« Finalement Dominique la garde. »'],
+    ['Pouvez-vous la reprendre ?', '« Pouvez-vous la reprendre ? »'],
+    ['Urgent !', '« Urgent ! »'],
+    ['À suivre…', '« À suivre… »'],
+    ['Fin. ', '« Fin.  »'],
+  ])('a sentence quoting %j ends once', (quoted, expected) => {
+    expect(render('« {{ value }} »{{ value | stopAfterQuote }}', quoted)).toBe(expected);
+  });
+});
+
 describe('ofPhrase', () => {
   it.each([
     ['le modèle', 'du modèle'],

@@ -25,6 +25,14 @@ export function ofPhrase(text: string): string {
   return `de ${text}`;
 }
 
+/**
+ * The full stop after a quotation that ends a sentence: none when the quotation ends with its own
+ * (« … la garde. » and « … ? » close the sentence already).
+ */
+export function stopAfterQuote(quoted: string): string {
+  return /[.!?…]\s*$/.test(quoted) ? '' : '.';
+}
+
 /** Dates, numbers and « de » as French readers expect them, in pages and e-mails alike. */
 export function addFrenchFilters(env: Environment): Environment {
   env.addFilter('frDate', (value: string | Date) => (value ? frenchDate(PARIS_DATE, value) : ''));
@@ -35,5 +43,6 @@ export function addFrenchFilters(env: Environment): Environment {
     value === null || value === undefined || value === '' ? '' : Number(value).toLocaleString('fr-FR'),
   );
   env.addFilter('de', (text: string) => ofPhrase(String(text)));
+  env.addFilter('stopAfterQuote', (text: unknown) => stopAfterQuote(String(text ?? '')));
   return env;
 }

@@ -70,7 +70,9 @@ it('de la demande à la réponse téléchargée, par les vraies pages', async ()
   // The buyer follows the link of the e-mail and answers on the tracking page.
   const questionMail = await sentMailFile(t, 'buyer-update', buyer.email, 2);
   expect(questionMail).toContain('Quel est le volume annuel de ramettes ?');
-  expect(questionMail).toContain('Répondez depuis votre page de suivi, dans les 10 jours ouvrés');
+  expect(questionMail).toMatch(
+    /Répondez depuis votre page de suivi d’ici le \d{1,2}(er)? \S+ \d{4} à \d\d:\d\d \(heure de Paris\) : sans réponse/,
+  );
   const link = trackingLinkIn(questionMail, reference);
   await goTo(buyerPage, link);
   expect(await buyerPage.locator('#precision-attendue').isVisible()).toBe(true);
@@ -126,14 +128,23 @@ it('de la demande à la réponse téléchargée, par les vraies pages', async ()
   // The buyer is told by e-mail, reads the answer and downloads the file through the private link.
   const answerMail = await sentMailFile(t, 'buyer-update', buyer.email, 3);
   expect(answerMail).toContain('taux minimal');
-  expect(answerMail).toContain('Vous pouvez répondre au facilitateur depuis votre page de suivi pendant 10 jours ouvrés');
+  // The e-mail gives the date the tracking page gives, and names the file as the page does.
+  const replyUntil = /Vous pouvez répondre au facilitateur depuis votre page de suivi jusqu’au ([^;<]+\(heure de Paris\)) ;/.exec(
+    answerMail,
+  )?.[1];
+  expect(replyUntil).toBeDefined();
+  expect(answerMail).toContain('« Ma question est résolue »');
+  const mailedFile = /- (Exemple de DCE\.pdf \(PDF – [\d,]+ (octets|ko)\))/.exec(answerMail)?.[1];
+  expect(mailedFile).toBeDefined();
   await goTo(buyerPage, trackingLinkIn(answerMail, reference));
+  expect(await buyerPage.locator('main').textContent()).toContain(`Vous pouvez lui répondre jusqu’au ${replyUntil} :`);
   expect(await buyerPage.locator('#statut').textContent()).toBe('Répondue');
   expect(await buyerPage.locator('main').textContent()).toContain('taux minimal');
   const legal = buyerPage.locator('.gv-help-item[data-type="regulation"] a');
   expect(await legal.getAttribute('href')).toMatch(/^https:\/\/www\.legifrance\.gouv\.fr\//);
   const fileLink = buyerPage.getByRole('link', { name: /Exemple de DCE\.pdf/ });
   expect(await fileLink.textContent()).toMatch(/PDF – [\d,]+ (octets|ko)/);
+  expect(mailedFile).toBe(`Exemple de DCE.pdf (${/PDF – [\d,]+ (octets|ko)/.exec((await fileLink.textContent())!)![0]})`);
   const [download] = await Promise.all([buyerPage.waitForEvent('download'), fileLink.click()]);
   expect(download.suggestedFilename()).toBe('Exemple de DCE.pdf');
   expect(readFileSync((await download.path())!).equals(samplePdf())).toBe(true);

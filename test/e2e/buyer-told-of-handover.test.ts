@@ -69,13 +69,15 @@ describe('the buyer is told when their request changes hands', () => {
     const { reference, buyer } = await takenByAlix(2);
     const dominique = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Dominique' });
     const animator = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
-    const moved = await post(`${reference}/reassign`, animator, { facilitatorId: dominique, reason: 'motif interne : congés' });
+    const moved = await post(`${reference}/reassign`, animator, { facilitatorId: dominique, reason: 'motif interne : congés.' });
     expect(moved.status).toBe(200);
     expect(await holderOf(reference)).toEqual({ id: dominique, status: 'assigned' });
     // Dominique hears who gave it, why, and that it had been begun: the conversation is to read first.
     const [{ email }] = await t.dataSource.query(`SELECT email FROM facilitators WHERE id = $1`, [dominique]);
     const given = await sentMailFile(t, 'facilitator-assignment', email);
-    expect(given).toContain('Sam Essai vous la confie : « motif interne : congés ».');
+    // The reason's own full stop ends the sentence: none is added after the quotation.
+    expect(given).toContain('Sam Essai vous la confie : « motif interne : congés. » Un collègue');
+    expect(given).not.toContain('congés. ».');
     expect(given).toContain('Un collègue l’avait déjà commencée');
     await expectOneMailTelling(buyer, reference, 'confiée à un autre facilitateur du réseau');
   });

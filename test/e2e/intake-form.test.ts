@@ -1,3 +1,4 @@
+import { QUESTION_MAX_LENGTH, QUESTION_MIN_LENGTH, QUESTION_MIN_WORDS } from '../../src/modules/intake/eligibility.policy';
 import { TestApp, useTestApp } from '../support/test-app';
 
 function formBody(values: Record<string, string>): string {
@@ -43,6 +44,15 @@ describe('the HTML form at /demande', () => {
     expect((html.match(/<option value="(\d{2}|2[AB]|97\d)"/g) ?? []).length).toBe(101);
     expect(html).toContain('ne rédige ni ne relit de DCE');
     expect(html).toContain('href="/confidentialite"');
+  });
+
+  it('says in the question’s hint how long it must be, before any error (the figures the validation checks)', async () => {
+    const html = await get();
+    const hint = /Votre question\s*<span class="fr-hint-text">([^<]*)<\/span>/.exec(html)?.[1];
+    expect(hint).toBe(
+      `Décrivez l’achat, son contexte et ce que vous cherchez à savoir, en quelques phrases : au moins ${QUESTION_MIN_LENGTH} caractères et ${QUESTION_MIN_WORDS} mots, ${QUESTION_MAX_LENGTH.toLocaleString('fr-FR')} caractères au plus.`,
+    );
+    expect(hint).toContain('au moins 80 caractères et 12 mots, 5\u202f000 caractères au plus.');
   });
 
   it('records a valid submission, shows the confirmation, and shows the same confirmation if the form is sent again', async () => {

@@ -28,7 +28,7 @@ describe('« Retrouver mes demandes »: tracking links sent again by e-mail', ()
     expect(mails).toHaveLength(1);
     const [mail] = mails;
     expect(mail.recipient).toBe('claude.petit@example.fr');
-    expect(mail.subject).toBe('Les liens de suivi de vos demandes — guichet vert');
+    expect(mail.subject).toBe('Les liens de suivi de vos demandes — Guichet vert');
     expect(mail.text_body).not.toContain(someoneElse);
     const links = [...mail.text_body.matchAll(/http:\/\/\S+\/suivi\/(GV-\d{4}-\d{6})\?t=[A-Za-z0-9_-]+/g)];
     expect(links.map((link) => link[1])).toEqual([second, first]);
@@ -50,7 +50,7 @@ describe('« Retrouver mes demandes »: tracking links sent again by e-mail', ()
     await t.dataSource.query(`UPDATE requests SET tracking_token_sealed = NULL, anonymised_at = now() WHERE reference = $1`, [erased]);
     await ask('dominique@example.fr');
     const [mail] = await linkMails();
-    expect(mail.subject).toBe('Le lien de suivi de votre demande — guichet vert');
+    expect(mail.subject).toBe('Le lien de suivi de votre demande — Guichet vert');
     expect(mail.text_body).toContain(kept);
     expect(mail.text_body).not.toContain(erased);
   });

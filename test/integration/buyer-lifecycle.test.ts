@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { Environment } from 'nunjucks';
 import { Clock } from '../../src/common/clock';
+import { addFrenchFilters } from '../../src/common/french-format';
 import { runAsOne } from '../../src/database/sql-statement';
 import type { StaffPrincipal } from '../../src/modules/accounts/accounts.types';
 import { AutoCloseService } from '../../src/modules/auto-close/auto-close.service';
@@ -15,6 +17,7 @@ import { bodyOf, flushQueues, TestApp, useTestApp, waitFor } from '../support/te
 
 const DEBOUNCE_SECONDS = 1;
 const DAY_MS = 86_400_000;
+const frenchFilters = addFrenchFilters(new Environment());
 
 describe('buyer e-mails (debounced, never twice) and automatic closure', () => {
   let t!: TestApp;
@@ -96,7 +99,6 @@ describe('buyer e-mails (debounced, never twice) and automatic closure', () => {
       expect(body).toContain('Le facilitateur vous demande une précision');
       expect(body).toContain('La réponse du facilitateur');
       expect(body).toContain('Demande clôturée');
-      expect(body).toContain('Alex Durand, Ville de Grenoble, alex@example.org');
       expect(body).toContain('Réseau d’économie circulaire');
       expect(body).toContain('Exemple de DCE.pdf');
       expect(body).toContain('https://www.legifrance.gouv.fr/');
@@ -104,11 +106,80 @@ describe('buyer e-mails (debounced, never twice) and automatic closure', () => {
       expect(body).not.toContain('Répondez depuis votre page de suivi');
       expect(body).not.toContain('Vous pouvez répondre au facilitateur');
     }
+    expect(mail.text_body).toContain('Alex Durand, Ville de Grenoble, alex@example.org');
+    expect(mail.html_body).toContain('Alex Durand, Ville de Grenoble, <a href="mailto:alex@example.org">alex@example.org</a>');
     expect(mail.text_body).toContain(link);
     expect(mail.html_body).toContain(link.replace(/&/g, '&amp;'));
     expect(mail.html_body).toContain('<strong>l’article</strong>');
     expect(mail.html_body).not.toContain('<script>alert(1)</script>');
     expect(mail.html_body).toContain('&lt;script&gt;');
+  });
+
+  it('an answer e-mail: its text part plain, the peer’s address a mailto link, its files named, the reply date the tracking page shows', async () => {
+    const request = await submittedAndTaken(t, 30);
+    await staffWrites(
+      t,
+      request,
+      'answer',
+      'La loi **EGAlim** impose *au moins* 50 % de produits durables :\n- voyez [ma-cantine](https://ma-cantine.agriculture.gouv.fr/)\n- et le guide',
+      [
+        helpItemOf('peer', {
+          peerName: 'Alex Durand',
+          peerOrganisation: 'Ville de Grenoble',
+          peerContact: 'alex@example.org',
+          peerConsent: true,
+        }),
+      ],
+      [{ name: 'guide.pdf', content: samplePdf() }],
+    );
+    const recipient = 'camille.martin+30@example.fr';
+    await waitFor(async () => (await buyerMails()).some((m) => m.recipient === recipient), 10_000, 'courriel de réponse');
+    const mail = (await buyerMails()).find((m) => m.recipient === recipient)!;
+
+    expect(mail.text_body).toContain(
+      'La loi EGAlim impose au moins 50 % de produits durables :\n\n- voyez ma-cantine (https://ma-cantine.agriculture.gouv.fr/)\n- et le guide',
+    );
+    expect(mail.text_body).not.toMatch(/\*\*|\]\(/);
+    expect(mail.html_body).toContain('<a href="mailto:alex@example.org">alex@example.org</a>');
+    // The files as the tracking page names them; the e-mail keeps their names and sizes, never their bytes.
+    const file = `guide.pdf (PDF – ${samplePdf().length} octets)`;
+    expect(mail.text_body).toContain(`Fichiers joints, à télécharger depuis votre page de suivi (lien ci-dessous) :\n- ${file}`);
+    expect(mail.html_body).toContain(`<li>${file}</li>`);
+    const [{ context }] = await t.dataSource.query(`SELECT context FROM mail_messages WHERE recipient = $1 AND template = 'buyer-update'`, [
+      recipient,
+    ]);
+    expect(context.changes[0].answer.files).toEqual([{ name: 'guide.pdf', detail: `PDF – ${samplePdf().length} octets` }]);
+
+    const tracked = await bodyOf(
+      fetch(`${t.url}/api/v1/requests/${request.reference}`, { headers: { 'x-tracking-token': request.token } }),
+    );
+    const until = frenchFilters.renderString('{{ at | frDeadline }}', { at: tracked.actions.replyUntil });
+    expect(until).toMatch(/^\d{1,2}(er)? \S+ \d{4} à \d\d:\d\d \(heure de Paris\)$/);
+    for (const body of [mail.text_body, mail.html_body.replace(/<\/?strong>/g, '')]) {
+      expect(body).toContain(
+        `Vous pouvez répondre au facilitateur depuis votre page de suivi jusqu’au ${until} ; ensuite, la demande sera clôturée.`,
+      );
+      expect(body).toContain('avec le bouton « Ma question est résolue » : la demande est clôturée aussitôt.');
+      expect(body).not.toContain('jours ouvrés ; ensuite');
+    }
+  });
+
+  it('a precision asked: the e-mail gives the day the request closes without a reply, as its automatic closure counts it', async () => {
+    const request = await submittedAndTaken(t, 31);
+    await staffWrites(t, request, 'clarification_question', 'Quel est le montant estimé ?');
+    const recipient = 'camille.martin+31@example.fr';
+    await waitFor(async () => (await buyerMails()).some((m) => m.recipient === recipient), 10_000, 'courriel de précision');
+    const mail = (await buyerMails()).find((m) => m.recipient === recipient)!;
+    const [{ at, department_code }] = await t.dataSource.query(
+      `SELECT e.created_at AS at, r.department_code FROM request_events e JOIN requests r ON r.id = e.request_id
+        WHERE e.request_id = $1 AND e.to_status = 'awaiting_buyer'`,
+      [request.id],
+    );
+    const closesAt = t.app.get(AutoCloseService).dueAt(at, department_code);
+    const by = frenchFilters.renderString('{{ at | frDeadline }}', { at: closesAt });
+    for (const body of [mail.text_body, mail.html_body.replace(/<\/?strong>/g, '')]) {
+      expect(body).toContain(`Répondez depuis votre page de suivi d’ici le ${by} : sans réponse, la demande sera clôturée.`);
+    }
   });
 
   it('closing with a message: the buyer reads it, escaped, in the e-mail and in the tracking API', async () => {

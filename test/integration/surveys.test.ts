@@ -98,7 +98,7 @@ describe('follow-up surveys: scheduling, sending, reminder, expiry', () => {
     let mails = await surveyMails();
     expect(mails).toHaveLength(1);
     expect(mails[0].recipient).toBe('camille.martin+5@example.fr');
-    expect(mails[0].subject).toBe(`Demande ${request.reference} : la réponse vous a-t-elle été utile ?`);
+    expect(mails[0].subject).toBe(`Demande ${request.reference} : la réponse vous a-t-elle été utile ? — Guichet vert`);
     const link = surveyLinkIn(mails[0].text_body);
     expect(mails[0].text_body).toContain(`${link}?usefulness=partly`);
     expect(mails[0].html_body).toContain(link);
@@ -111,7 +111,7 @@ describe('follow-up surveys: scheduling, sending, reminder, expiry', () => {
     near(satisfaction.due_at, sentAt + 60 * DAY_MS);
     mails = await surveyMails();
     expect(mails).toHaveLength(2);
-    expect(mails[1].subject).toMatch(/^Rappel — /);
+    expect(mails[1].subject).toBe(`Rappel — Demande ${request.reference} : la réponse vous a-t-elle été utile ? — Guichet vert`);
     expect(surveyLinkIn(mails[1].text_body)).toBe(link);
     expect((await fetch(link)).status).toBe(200);
 
@@ -144,7 +144,7 @@ describe('follow-up surveys: scheduling, sending, reminder, expiry', () => {
       `SELECT n.name FROM networks n JOIN requests r ON r.network_code = n.code WHERE r.id = $1`,
       [request.id],
     );
-    expect(impact.subject).toBe(`Demande ${request.reference} : qu’est devenu votre achat ? (réseau ${name})`);
+    expect(impact.subject).toBe(`Demande ${request.reference} : qu’est devenu votre achat ? (réseau ${name}) — Guichet vert`);
     expect(impact.text_body).toContain(`Au nom des animateurs du réseau ${name}`);
     expect(impact.text_body).toContain(request.reference);
     expect(impact.text_body).not.toContain('?usefulness=');

@@ -6,11 +6,13 @@ import { AppConfig } from '../../config/app-config';
 import { eachApart } from '../../queue/interval-sweep';
 import { runAsOne, SqlStatement } from '../../database/sql-statement';
 import { OutboxRepository } from '../../queue/outbox.repository';
+import { downloadDetail } from '../attachments/file-type.policy';
 import { MailService } from '../mail/mail.service';
 import { AdviceRequest } from '../requests/request.entities';
 import { HelpItemView, MessageView, RequestMessagesRepository } from '../requests/request-messages.repository';
 import { HELP_ITEM_TYPE_LABELS, MessageKind, REFERRAL_TARGET_LABELS } from '../requests/request-message.types';
 import { CLOSE_REASON_LABELS, STATUS_LABELS } from '../requests/request.types';
+import { replyWindowEnd } from '../requests/reply-window.policy';
 import { RequestsRepository } from '../requests/requests.repository';
 import { trackingLinkOf } from '../requests/tracking-url';
 import { BuyerChange, buyerChanges } from './buyer-update.policy';
@@ -110,6 +112,11 @@ export class BuyerNotificationsService {
     const link = trackingLinkOf(this.config, request);
     const latest = (kind: MessageKind) => [...conversation].reverse().find((m) => m.kind === kind) ?? null;
     const lastWord = conversation.at(-1);
+    const question = latest('clarification_question');
+    const answer = latest('answer');
+    // The day the buyer's window ends, counted from the message as the tracking page and the automatic closure count it.
+    const replyBy = (message: MessageView | null) =>
+      message ? replyWindowEnd(message.createdAt, request.departmentCode, this.config.REPLY_WINDOW_WORKING_DAYS) : null;
     return this.mail.prepare({
       requestId: request.id,
       template: 'buyer-update',
@@ -122,17 +129,20 @@ export class BuyerNotificationsService {
         statusLabel: STATUS_LABELS[request.status],
         closeReasonLabel: request.closeReason ? CLOSE_REASON_LABELS[request.closeReason] : null,
         trackingUrl: link,
+        // Said only where no date is known (a message queued before the dates below were given).
         replyWindowDays: this.config.REPLY_WINDOW_WORKING_DAYS,
         answerDays: this.config.ANSWER_WORKING_DAYS,
         takenBy,
         // A question or an answer invites a reply only while the request still waits for it (not once closed).
         waitingForQuestionReply: request.status === 'awaiting_buyer',
         waitingForAnswerReply: request.status === 'answered',
+        questionReplyBy: request.status === 'awaiting_buyer' ? replyBy(question) : null,
+        answerReplyUntil: request.status === 'answered' ? replyBy(answer) : null,
         changes: changes.map((change) => ({
           ...change,
           statusLabel: change.kind === 'other' && change.toStatus ? STATUS_LABELS[change.toStatus] : null,
-          question: change.kind === 'question' ? latest('clarification_question')?.body : null,
-          answer: change.kind === 'answer' ? answerView(latest('answer')) : null,
+          question: change.kind === 'question' ? question?.body : null,
+          answer: change.kind === 'answer' ? answerView(answer) : null,
           // A closing message is the conversation's last word: a reopening needs the buyer's reply after it.
           message: change.kind === 'closed' && lastWord?.kind === 'closing_message' ? lastWord.body : null,
         })),
@@ -141,11 +151,18 @@ export class BuyerNotificationsService {
   }
 }
 
-/** An answer as the e-mail lists it: the text, then each help item with its French label. */
+/** An answer as the e-mail lists it: the text, each help item with its French label, all its files as the site names them. */
 function answerView(answer: MessageView | null) {
   if (!answer) return null;
-  return { body: answer.body, items: answer.items.map(itemView) };
+  const files = [...answer.items.flatMap((item) => (item.attachment ? [item.attachment] : [])), ...answer.otherFiles];
+  return {
+    body: answer.body,
+    items: answer.items.map(itemView),
+    files: files.map((file) => ({ name: file.fileName, detail: downloadDetail(file.mediaType, file.size) })),
+  };
 }
+
+const EMAIL_ADDRESS = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/;
 
 function itemView(item: HelpItemView) {
   return {
@@ -154,6 +171,9 @@ function itemView(item: HelpItemView) {
     url: item.legalReference?.url ?? item.url,
     fileName: item.attachment?.fileName ?? null,
     peer: item.type === 'peer' ? [item.peerName, item.peerOrganisation, item.peerContact].filter(Boolean).join(', ') : null,
+    // The HTML part links a contact that is an e-mail address (the text part keeps `peer`, the whole line).
+    peerName: item.type === 'peer' ? [item.peerName, item.peerOrganisation].filter(Boolean).join(', ') : null,
+    peerEmail: item.type === 'peer' && item.peerContact && EMAIL_ADDRESS.test(item.peerContact.trim()) ? item.peerContact.trim() : null,
     referral: item.referralTarget ? REFERRAL_TARGET_LABELS[item.referralTarget] : null,
     details: item.details,
   };

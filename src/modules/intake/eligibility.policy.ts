@@ -7,7 +7,7 @@ export const QUESTION_PLACEHOLDER =
 
 export const QUESTION_MIN_LENGTH = 80;
 export const QUESTION_MAX_LENGTH = 5000;
-const MIN_WORDS = 12;
+export const QUESTION_MIN_WORDS = 12;
 
 const STATE_BUYER_TYPES: readonly OrganisationType[] = ['state_administration', 'state_public_body'];
 
@@ -22,10 +22,10 @@ export function questionProblem(question: string): string | null {
     return 'Remplacez l’exemple par votre propre question.';
   }
   const words = text.split(/\s+/).filter((w) => /\p{L}{2,}/u.test(w));
-  if (text.length < QUESTION_MIN_LENGTH || words.length < MIN_WORDS) {
-    return `Décrivez votre achat et votre question en quelques phrases (au moins ${QUESTION_MIN_LENGTH} caractères et ${MIN_WORDS} mots).`;
+  if (text.length < QUESTION_MIN_LENGTH || words.length < QUESTION_MIN_WORDS) {
+    return `Décrivez votre achat et votre question en quelques phrases (au moins ${QUESTION_MIN_LENGTH} caractères et ${QUESTION_MIN_WORDS} mots).`;
   }
-  if (new Set(words.map((w) => w.toLowerCase())).size < MIN_WORDS / 2) {
+  if (new Set(words.map((w) => w.toLowerCase())).size < QUESTION_MIN_WORDS / 2) {
     return 'Votre question semble répéter les mêmes mots : décrivez votre achat et ce que vous cherchez à savoir.';
   }
   return null;

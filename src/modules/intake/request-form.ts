@@ -10,7 +10,7 @@ import {
   PURCHASE_STAGES,
   REQUEST_KINDS,
 } from '../requests/request.types';
-import { QUESTION_PLACEHOLDER } from './eligibility.policy';
+import { QUESTION_MAX_LENGTH, QUESTION_MIN_LENGTH, QUESTION_MIN_WORDS, QUESTION_PLACEHOLDER } from './eligibility.policy';
 
 /** The form's field names are the API's dotted paths, so one set of errors serves both. */
 export const FORM_FIELDS = [
@@ -107,6 +107,8 @@ export interface FormPageModel {
   purchaseStages: Array<{ value: string; label: string }>;
   kinds: Array<{ value: string; label: string; hint: string }>;
   questionPlaceholder: string;
+  /** The question's bounds, said in its hint from the figures the validation checks. */
+  questionRules: { minLength: number; minWords: number; maxLength: number };
 }
 
 const KIND_HINTS = {
@@ -134,6 +136,7 @@ export function formPageModel(
     purchaseStages: PURCHASE_STAGES.map((s) => ({ value: s, label: PURCHASE_STAGE_LABELS[s] })),
     kinds: REQUEST_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k], hint: KIND_HINTS[k] })),
     questionPlaceholder: QUESTION_PLACEHOLDER,
+    questionRules: { minLength: QUESTION_MIN_LENGTH, minWords: QUESTION_MIN_WORDS, maxLength: QUESTION_MAX_LENGTH },
   };
 }
 

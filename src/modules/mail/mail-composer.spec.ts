@@ -31,3 +31,77 @@ describe('MailComposer', () => {
     expect(html).toContain(`Merci de ne pas y répondre directement : ${advice}</p>`);
   });
 });
+
+describe('MailComposer, buyer-update', () => {
+  const composer = new MailComposer();
+  const update = (context: Record<string, unknown>) =>
+    composer.compose({
+      template: 'buyer-update',
+      subject: 'Votre demande GV-2026-000042 : du nouveau — Guichet vert',
+      context: {
+        firstName: 'Camille',
+        reference: 'GV-2026-000042',
+        subject: 'Papier recyclé',
+        statusLabel: 'Prise en charge',
+        trackingUrl: 'http://localhost:3000/suivi/GV-2026-000042?t=jeton',
+        answerDays: 10,
+        ...context,
+      },
+    });
+
+  it('the taking in charge names no pronoun for whoever follows the request', () => {
+    const { text, html } = update({ takenBy: { firstName: 'Dominique', network: 'Auvergne-Rhône-Alpes' }, changes: [{ kind: 'taken' }] });
+    for (const body of [text, html]) {
+      expect(body).toContain(
+        'Sa réponse écrite vous parvient en général sous 10 jours ouvrés ; une précision peut d’abord vous être demandée.',
+      );
+      expect(body).not.toMatch(/\b(il|elle) peut\b/);
+    }
+  });
+
+  it('a message queued before its dates were computed still reads, with the number of days', () => {
+    const { text } = update({
+      statusLabel: 'En attente de votre précision',
+      waitingForQuestionReply: true,
+      replyWindowDays: 10,
+      changes: [{ kind: 'question', question: 'Quel montant ?' }],
+    });
+    expect(text).toContain('Répondez depuis votre page de suivi dans les 10 jours ouvrés : sans réponse, la demande sera clôturée.');
+  });
+});
+
+describe('MailComposer, facilitator-assignment', () => {
+  const composer = new MailComposer();
+  const assignment = (reason: string, subject = 'Papier recyclé') =>
+    composer.compose({
+      template: 'facilitator-assignment',
+      subject: 'Nouvelle demande GV-2026-000042 : Papier recyclé',
+      context: {
+        firstName: 'Dominique',
+        reference: 'GV-2026-000042',
+        subject,
+        handOver: { by: 'Sam Essai', reason, resumed: false },
+        kindLabel: 'Environnement',
+        department: '38 — Isère',
+        segment: 'Fournitures de bureau',
+        dueAt: '2026-12-11T10:00:00Z',
+        actionUrl: 'http://localhost:3000/espace/demandes/GV-2026-000042',
+      },
+    });
+
+  it.each([
+    ['Finalement Dominique la garde.', 'vous la confie : « Finalement Dominique la garde. »'],
+    ['Pouvez-vous la reprendre ?', 'vous la confie : « Pouvez-vous la reprendre ? »'],
+    ['congés', 'vous la confie : « congés ».'],
+  ])('quotes the reason %j with one final punctuation', (reason, expected) => {
+    const { text, html } = assignment(reason);
+    for (const body of [text, html]) {
+      expect(body).toContain(expected);
+      expect(body).not.toMatch(/[.!?] »\./);
+    }
+  });
+
+  it('quotes a subject ending with a question mark without adding a full stop', () => {
+    expect(assignment('congés', 'Papier recyclé ?').text).toContain('vous est confiée : « Papier recyclé ? »\n');
+  });
+});

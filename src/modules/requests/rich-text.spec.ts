@@ -1,4 +1,4 @@
-import { renderRichText } from './rich-text';
+import { renderRichText, richTextAsPlainText } from './rich-text';
 
 describe('renderRichText', () => {
   it.each([
@@ -44,5 +44,35 @@ describe('renderRichText', () => {
   it.each(['<script>', 'onerror=', 'javascript:'])('never lets %s become markup', (payload) => {
     const html = renderRichText(`x <script>alert(1)</script> "><img src=x onerror=alert(1)> [a](javascript:alert(1)) ${payload}`);
     expect(html).not.toMatch(/<script|<img|href="javascript/i);
+  });
+});
+
+describe('richTextAsPlainText', () => {
+  it.each([
+    ['paragraphs and line breaks', 'Bonjour,\nvoici ma réponse.\n\nCordialement', 'Bonjour,\nvoici ma réponse.\n\nCordialement'],
+    ['emphasis markers dropped', 'La loi **EGAlim** et *surtout* __ceci__', 'La loi EGAlim et surtout ceci'],
+    [
+      'named link: the words, then the address',
+      'Voyez [ma-cantine](https://ma-cantine.agriculture.gouv.fr/) pour les seuils.',
+      'Voyez ma-cantine (https://ma-cantine.agriculture.gouv.fr/) pour les seuils.',
+    ],
+    ['bare address kept once', 'Voir https://exemple.fr/a', 'Voir https://exemple.fr/a'],
+    ['angle-bracket address kept once', 'Voir <https://exemple.fr/a>', 'Voir https://exemple.fr/a'],
+    ['e-mail address kept once', 'Écrivez à contact@exemple.fr', 'Écrivez à contact@exemple.fr'],
+    ['mailto link: the address without its scheme', '[Écrivez-moi](mailto:alex@exemple.fr)', 'Écrivez-moi (alex@exemple.fr)'],
+    ['link named by its address', '[https://exemple.fr/a](https://exemple.fr/a)', 'https://exemple.fr/a'],
+    ['bulleted list after a paragraph', 'Deux pistes :\n* un\n* **deux**', 'Deux pistes :\n\n- un\n- deux'],
+    ['numbered list keeps its numbers', '1. un\n2. deux\n\nFin', '1. un\n2. deux\n\nFin'],
+    ['numbered list from 3', '3. trois\n4. quatre', '3. trois\n4. quatre'],
+    ['nested list indented', '- un\n  - un bis\n- deux', '- un\n  - un bis\n- deux'],
+    ['item over two lines', '- un\n  suite', '- un\n  suite'],
+    ['escaped markers stay as typed', '\\*pas d’emphase\\*', '*pas d’emphase*'],
+    ['entities read as characters', 'R&amp;D &lt;b&gt;', 'R&D <b>'],
+    ['HTML stays as typed (the text part is not HTML)', '<b>gras</b>', '<b>gras</b>'],
+    ['refused link stays as typed', '[clic](javascript:alert(1))', '[clic](javascript:alert(1))'],
+    ['heading stays as typed', '# Titre', '# Titre'],
+    ['empty text', '', ''],
+  ])('%s', (_label, input, expected) => {
+    expect(richTextAsPlainText(input)).toBe(expected);
   });
 });

@@ -50,7 +50,7 @@ export class TrackingLinksService {
           template: 'tracking-links',
           recipient: requests[0].buyerEmail,
           subject:
-            links.length === 1 ? 'Le lien de suivi de votre demande — guichet vert' : 'Les liens de suivi de vos demandes — guichet vert',
+            links.length === 1 ? 'Le lien de suivi de votre demande — Guichet vert' : 'Les liens de suivi de vos demandes — Guichet vert',
           context: { links, more: requests.length === MAX_LINKS },
         }),
       ),

@@ -130,7 +130,7 @@ export class RoutingService {
             requestId: request.id,
             template: 'assignment-withdrawn',
             recipient: facilitator.email,
-            subject: `Demande ${request.reference} confiée à un autre facilitateur`,
+            subject: `Demande ${request.reference} : elle vous est retirée`,
             context: { firstName: facilitator.firstName, reference: request.reference, subject: request.subject, why: 'deadline' },
           }),
         );

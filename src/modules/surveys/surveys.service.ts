@@ -192,7 +192,8 @@ export class SurveysService {
       requestId: request.id,
       template: 'survey',
       recipient: request.buyerEmail,
-      subject: reminder ? `Rappel — ${subject}` : subject,
+      // Every e-mail a buyer receives names the desk at the end of its subject.
+      subject: `${reminder ? 'Rappel — ' : ''}${subject} — Guichet vert`,
       context: {
         firstName: request.buyerFirstName,
         reference: request.reference,
