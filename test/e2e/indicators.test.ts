@@ -49,7 +49,7 @@ describe('indicators', () => {
 
     expect(d.scope).toEqual({ network: 'aura-ee', label: 'AURA-EE / RREDD' });
     expect(d.period).toEqual({ from: '2026-02-01', to: '2026-02-28' });
-    expect(d.previousPeriod).toEqual({ from: '2026-01-04', to: '2026-01-31' });
+    expect(d.previousPeriod).toEqual({ from: '2026-01-01', to: '2026-01-31' });
     expect(d.requests.total).toEqual({ current: 5, previous: 2, delta: 3, trend: 'up' });
     const byCode = (rows: Array<{ code: string; current: number; previous: number }>) =>
       Object.fromEntries(rows.filter((r) => r.current || r.previous).map((r) => [r.code, [r.current, r.previous]]));

@@ -6,7 +6,7 @@ import { insertFacilitator } from './facilitators';
 
 /**
  * A small dataset counted by hand for the indicators, written straight into the tables with the stored
- * milestones. Period 2026-02-01 → 2026-02-28 (previous: 2026-01-04 → 2026-01-31).
+ * milestones. Period 2026-02-01 → 2026-02-28 (previous: January, 2026-01-01 → 2026-01-31).
  * aura-ee: 5 requests in February (taken in 0.5, 1.5 and 4 working days; answered in 3, within its deadline, and 4,
  * past it; 2 deadline misses), 2 in January (taken in 2.5 and 3.5; answered in 6 and 8, both within their deadline);
  * reseco: 3 in February.
@@ -121,7 +121,7 @@ export async function seedIndicators(dataSource: DataSource): Promise<{ facilita
   for (let i = 0; i < 3; i++) await seedRequest(dataSource, 'reseco', '35', feb, { status: 'closed', take: 9, answer: 12 });
   // Just outside both periods: counted nowhere.
   await seedRequest(dataSource, 'aura-ee', '69', '2026-03-01T00:00:00+01:00', { status: 'closed', take: 1 });
-  await seedRequest(dataSource, 'aura-ee', '69', '2026-01-03T23:59:00+01:00', { status: 'closed', take: 1 });
+  await seedRequest(dataSource, 'aura-ee', '69', '2025-12-31T23:59:00+01:00', { status: 'closed', take: 1 });
 
   await seedSurvey(dataSource, r1, 'satisfaction', '2026-02-15T10:00:00+01:00', { usefulness: 'yes' });
   await seedSurvey(dataSource, r2, 'satisfaction', '2026-02-15T10:00:00+01:00', null);

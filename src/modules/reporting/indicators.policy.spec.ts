@@ -122,9 +122,17 @@ describe('monthByMonth', () => {
 
 describe('previousPeriod', () => {
   it.each([
-    ['a quarter (92 days)', { from: '2026-07-01', to: '2026-09-30' }, { from: '2026-03-31', to: '2026-06-30' }],
+    [
+      'a quarter: the quarter before, not the 92 days before',
+      { from: '2026-07-01', to: '2026-09-30' },
+      { from: '2026-04-01', to: '2026-06-30' },
+    ],
+    ['a first quarter: the year before’s last', { from: '2026-01-01', to: '2026-03-31' }, { from: '2025-10-01', to: '2025-12-31' }],
+    ['a leap February: the January before', { from: '2028-02-01', to: '2028-02-29' }, { from: '2028-01-01', to: '2028-01-31' }],
+    ['a year: the year before', { from: '2025-01-01', to: '2025-12-31' }, { from: '2024-01-01', to: '2024-12-31' }],
     ['one day', { from: '2026-03-01', to: '2026-03-01' }, { from: '2026-02-28', to: '2026-02-28' }],
-    ['a leap February', { from: '2028-02-01', to: '2028-02-29' }, { from: '2028-01-03', to: '2028-01-31' }],
+    ['days not making whole months: as many days', { from: '2026-07-15', to: '2026-07-24' }, { from: '2026-07-05', to: '2026-07-14' }],
+    ['a quarter so far: as many days', { from: '2026-10-01', to: '2026-11-22' }, { from: '2026-08-09', to: '2026-09-30' }],
   ])('%s', (_label, period, expected) => {
     expect(previousPeriod(period)).toEqual(expected);
   });

@@ -86,9 +86,19 @@ export function monthByMonth(
   return months;
 }
 
-/** The period of the same length just before. */
+/**
+ * The period just before, to compare with: as many whole calendar months when the period is made of whole months
+ * (a quarter is compared with the quarter before, 1 April – 30 June, not the 92 days before 1 July); else as many days.
+ */
 export function previousPeriod(period: Period): Period {
   const from = dayNumber(period.from);
+  const [fromYear, fromMonth, fromDay] = period.from.split('-').map(Number);
+  const [toYear, toMonth] = period.to.split('-').map(Number);
+  const endsAMonth = isoDay(new Date(Date.UTC(toYear, toMonth, 0))) === period.to;
+  if (fromDay === 1 && endsAMonth) {
+    const months = (toYear - fromYear) * 12 + (toMonth - fromMonth) + 1;
+    return { from: isoDay(new Date(Date.UTC(fromYear, fromMonth - 1 - months, 1))), to: isoDay(new Date((from - 1) * DAY_MS)) };
+  }
   const length = dayNumber(period.to) - from + 1;
   return { from: isoDay(new Date((from - length) * DAY_MS)), to: isoDay(new Date((from - 1) * DAY_MS)) };
 }

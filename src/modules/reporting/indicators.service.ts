@@ -74,7 +74,7 @@ export class IndicatorsService {
     if (staff.role === 'facilitator') throw new NotFound();
     const networks = staff.role === 'admin' ? this.reference.allNetworks().map((n) => n.code) : staff.networkCodes;
     return [
-      ...(staff.role === 'admin' ? [{ value: ALL_NETWORKS, label: 'Tous les réseaux (national)' }] : []),
+      ...(staff.role === 'admin' ? [{ value: ALL_NETWORKS, label: 'Tous les réseaux' }] : []),
       ...networks.map((code) => ({ value: code, label: this.networkName(code) })),
     ];
   }
@@ -100,7 +100,7 @@ export class IndicatorsService {
     const alertPeriod = lastFullQuarter(this.today());
     const [figures, samples] = await Promise.all([this.figures(current, networkCode), this.alertSamples(alertPeriod, networkCode)]);
     return {
-      scope: { network: networkCode, label: networkCode ? this.networkName(networkCode) : 'Tous les réseaux (national)' },
+      scope: { network: networkCode, label: networkCode ? this.networkName(networkCode) : 'Tous les réseaux' },
       ...figures,
       alerts: { period: alertPeriod, items: await this.describe(alertsOf(samples), alertPeriod) },
     };
