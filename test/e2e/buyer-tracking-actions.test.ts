@@ -96,8 +96,15 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     for (let i = 0; i < 2; i++) {
       const sent = await postForm(request, 'precision', { t: request.token, formToken: FORM_TOKEN, message: 'Environ 80 000 € HT.' });
       expect(sent.status).toBe(303);
-      expect(sent.headers.get('location')).toBe(`/suivi/${request.reference}?t=${encodeURIComponent(request.token)}#echanges`);
+      expect(sent.headers.get('location')).toBe(
+        `/suivi/${request.reference}?t=${encodeURIComponent(request.token)}&fait=precision#echanges`,
+      );
     }
+    // The page it leads back to confirms what was done; a key it does not know shows nothing.
+    const confirmed = await fetch(`${t.url}/suivi/${request.reference}?t=${encodeURIComponent(request.token)}&fait=precision`);
+    expect(await confirmed.text()).toContain('<p>Votre précision est envoyée : le traitement de votre demande reprend.</p>');
+    const unknown = await fetch(`${t.url}/suivi/${request.reference}?t=${encodeURIComponent(request.token)}&fait=constructor`);
+    expect(await unknown.text()).not.toContain('id="confirmation-action"');
     expect(await state(request)).toEqual({ status: 'in_progress', close_reason: null });
     expect(
       await t.dataSource.query(`SELECT kind, author_type, body FROM request_messages WHERE request_id = $1 AND author_type = 'buyer'`, [
@@ -283,7 +290,7 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
 
     const response = await postForm(request, 'resolue', { t: request.token });
     expect(response.status).toBe(303);
-    expect(response.headers.get('location')).toBe(`/suivi/${request.reference}?t=${encodeURIComponent(request.token)}`);
+    expect(response.headers.get('location')).toBe(`/suivi/${request.reference}?t=${encodeURIComponent(request.token)}&fait=resolue`);
     expect(await state(request)).toEqual({ status: 'closed', close_reason: 'answered' });
     expect((await buyerEvents(request)).at(-1)).toEqual({
       type: 'buyer_resolved',

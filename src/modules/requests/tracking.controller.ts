@@ -13,6 +13,7 @@ import {
 import type { Response } from 'express';
 import { AppError } from '../../common/errors/app-errors';
 import { randomToken } from '../../common/tokens';
+import { noticeOf } from '../../web/notices';
 import { SurveysService } from '../surveys/surveys.service';
 import { BUYER_MESSAGE_MAX, TrackingActionsService } from './tracking-actions.service';
 import { TrackedRequestDto } from './dto/tracked-request.dto';
@@ -27,6 +28,15 @@ const MESSAGE_BODY = {
     properties: { message: { type: 'string', minLength: 2, maxLength: BUYER_MESSAGE_MAX } },
   },
 };
+
+/** What the buyer reads back on the page after each action (`?fait=`). */
+const NOTICES = {
+  precision: 'Votre précision est envoyée : le traitement de votre demande reprend.',
+  reponse: 'Votre message est envoyé : votre demande est rouverte.',
+  information: 'Votre information est ajoutée à la demande : elle sera lue avec votre question.',
+  resolue: 'C’est noté : votre demande est clôturée. Merci d’avoir fait appel au guichet vert.',
+  retrait: 'Votre demande est retirée. Vous pouvez en déposer une nouvelle à tout moment.',
+} as const;
 
 /** The buyer's private link: the page and its forms, and the same actions as JSON with the X-Tracking-Token header. */
 @ApiTags('Demandes')
@@ -116,14 +126,14 @@ export class TrackingController {
 
   @Get('suivi/:reference')
   @ApiExcludeEndpoint()
-  async page(@Param('reference') reference: string, @Query('t') token: unknown, @Res() res: Response) {
-    await this.render(res, 200, reference, token);
+  async page(@Param('reference') reference: string, @Query('t') token: unknown, @Query('fait') done: unknown, @Res() res: Response) {
+    await this.render(res, 200, reference, token, undefined, noticeOf(NOTICES, done));
   }
 
   @Post('suivi/:reference/precision')
   @ApiExcludeEndpoint()
   async clarifyPage(@Param('reference') reference: string, @Body() body: PageBody, @Res() res: Response) {
-    await this.fromForm(res, reference, body, () =>
+    await this.fromForm(res, reference, body, 'precision', () =>
       this.actions.clarify(reference, body?.t, { message: body?.message, formToken: body?.formToken }),
     );
   }
@@ -131,7 +141,7 @@ export class TrackingController {
   @Post('suivi/:reference/reponse')
   @ApiExcludeEndpoint()
   async replyPage(@Param('reference') reference: string, @Body() body: PageBody, @Res() res: Response) {
-    await this.fromForm(res, reference, body, () =>
+    await this.fromForm(res, reference, body, 'reponse', () =>
       this.actions.reply(reference, body?.t, { message: body?.message, formToken: body?.formToken }),
     );
   }
@@ -139,7 +149,7 @@ export class TrackingController {
   @Post('suivi/:reference/information')
   @ApiExcludeEndpoint()
   async addInformationPage(@Param('reference') reference: string, @Body() body: PageBody, @Res() res: Response) {
-    await this.fromForm(res, reference, body, () =>
+    await this.fromForm(res, reference, body, 'information', () =>
       this.actions.addInformation(reference, body?.t, { message: body?.message, formToken: body?.formToken }),
     );
   }
@@ -156,25 +166,31 @@ export class TrackingController {
   @ApiExcludeEndpoint()
   async resolvePage(@Param('reference') reference: string, @Body() body: PageBody, @Res() res: Response) {
     await this.actions.resolve(reference, body?.t);
-    res.redirect(303, trackingPath(reference, body?.t));
+    res.redirect(303, trackingPath(reference, body?.t, 'resolue'));
   }
 
   @Post('suivi/:reference/retrait')
   @ApiExcludeEndpoint()
   async withdrawPage(@Param('reference') reference: string, @Body() body: PageBody, @Res() res: Response) {
     await this.actions.withdraw(reference, body?.t);
-    res.redirect(303, trackingPath(reference, body?.t));
+    res.redirect(303, trackingPath(reference, body?.t, 'retrait'));
   }
 
   /** Success leads back to the page (303); a wrong text shows the page again with the error summary (400). */
-  private async fromForm(res: Response, reference: string, body: PageBody, act: () => Promise<void>): Promise<void> {
+  private async fromForm(
+    res: Response,
+    reference: string,
+    body: PageBody,
+    done: keyof typeof NOTICES,
+    act: () => Promise<void>,
+  ): Promise<void> {
     try {
       await act();
     } catch (error) {
       if (!(error instanceof AppError) || error.code !== 'validation_failed') throw error;
       return this.render(res, 400, reference, body?.t, { message: body?.message, errors: error.errors, formToken: body?.formToken });
     }
-    res.redirect(303, `${trackingPath(reference, body?.t)}#echanges`);
+    res.redirect(303, `${trackingPath(reference, body?.t, done)}#echanges`);
   }
 
   private async render(
@@ -183,6 +199,7 @@ export class TrackingController {
     reference: string,
     token: unknown,
     failed?: { message: unknown; errors: AppError['errors']; formToken: unknown },
+    notice?: string,
   ): Promise<void> {
     const request = await this.tracking.findForBuyer(reference, typeof token === 'string' ? token : undefined);
     const errors = failed?.errors ?? [];
@@ -191,6 +208,7 @@ export class TrackingController {
       title: `${errors.length ? 'Erreur – ' : ''}Demande ${request.reference}`,
       request,
       token,
+      notice,
       survey: await this.surveys.openSurveyLink(request.reference),
       formToken: typeof failed?.formToken === 'string' ? failed.formToken : randomToken(),
       form: {
@@ -202,6 +220,6 @@ export class TrackingController {
   }
 }
 
-function trackingPath(reference: string, token: unknown): string {
-  return `/suivi/${encodeURIComponent(reference)}?t=${encodeURIComponent(String(token))}`;
+function trackingPath(reference: string, token: unknown, done?: keyof typeof NOTICES): string {
+  return `/suivi/${encodeURIComponent(reference)}?t=${encodeURIComponent(String(token))}${done ? `&fait=${done}` : ''}`;
 }
