@@ -382,6 +382,9 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
 
     const token = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
     const loads = await bodyOf(api('/facilitators/load', token));
+    const filtered = await api('/facilitators/load?network=reseco', token);
+    expect(filtered.status).toBe(400); // no such filter: never read as applied
+    expect((await bodyOf(filtered)).errors).toEqual([{ field: 'network', message: 'Paramètre inconnu ; cette adresse n’en prend aucun.' }]);
     expect(loads).toHaveLength(1);
     expect(loads[0]).toMatchObject({ id: mine, openCount: 2, capacity: 4, lateCount: 2, absentToday: false, kind: 'environmental' });
     const schemas = (await bodyOf(fetch(`${t.url}/api/docs-json`))).components.schemas;

@@ -201,6 +201,18 @@ describe('the animators’ review of evaluations', () => {
     const bad = await api('?du=2026-02-30&wave=toutes', admin);
     expect(bad.status).toBe(400);
     expect((await bad.json()).errors.map((e: { field: string }) => e.field)).toEqual(['du', 'wave']);
+    // As the requests API: an unknown parameter, a repeated one, an unknown network or a page that is none are refused.
+    const strict = await api('?zzz=1&du=2026-01-01&du=2026-02-01&reseau=zzz&page=-1', admin);
+    expect(strict.status).toBe(400);
+    expect((await strict.json()).errors).toEqual([
+      { field: 'zzz', message: expect.stringContaining('Paramètre inconnu') },
+      { field: 'du', message: 'Une seule valeur attendue.' },
+      { field: 'reseau', message: 'Réseau inconnu : code attendu, par exemple aura-ee ou reseco.' },
+      { field: 'page', message: 'Numéro de page attendu : un entier à partir de 1.' },
+    ]);
+    // The page keeps its lenient reading: an old bookmark still opens.
+    const lenient = await signedIn({ role: 'admin' });
+    expect((await lenient.get('/espace/evaluations?zzz=1&page=-1')).status).toBe(200);
 
     // 30 more in AURA: two pages, the filters kept in the paging links.
     for (let i = 0; i < 30; i++) {

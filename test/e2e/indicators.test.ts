@@ -133,8 +133,18 @@ describe('indicators', () => {
     expect(own.scope.network).toBe('reseco');
     expect(own.requests.total.current).toBe(3);
     expect(own.alerts.items).toEqual([]);
-    for (const network of ['aura-ee', 'all', 'nowhere']) expect((await get(animator, `network=${network}&${PERIOD}`)).status).toBe(404);
-    expect((await get(admin, `network=nowhere`)).status).toBe(404);
+    for (const network of ['aura-ee', 'all']) expect((await get(animator, `network=${network}&${PERIOD}`)).status).toBe(404);
+    // A code no network has, a parameter the API does not know or given twice: field errors, never read as "no filter".
+    for (const [query, field] of [
+      ['network=nowhere', 'network'],
+      [`${PERIOD}&zzz=1`, 'zzz'],
+      [`${PERIOD}&network=reseco&network=aura-ee`, 'network'],
+    ]) {
+      const refused = await get(admin, query);
+      expect([query, refused.status]).toEqual([query, 400]);
+      expect((await bodyOf(refused)).errors.map((e: { field: string }) => e.field)).toEqual([field]);
+    }
+    expect((await get(facilitator, `${PERIOD}&zzz=1`)).status).toBe(404);
     expect((await get(facilitator, PERIOD)).status).toBe(404);
     expect((await get(null, PERIOD)).status).toBe(401);
   });

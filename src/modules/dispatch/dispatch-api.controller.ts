@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import {
   ApiBody,
   ApiConflictResponse,
@@ -105,8 +105,9 @@ export class DispatchApiController {
   @StaffRoles('admin', 'animator')
   @ApiOperation({ summary: 'Charge des facilitateurs de vos réseaux : demandes ouvertes, capacité, absence, retards' })
   @ApiOkResponse({ type: [FacilitatorLoadDto] })
-  loads(@CurrentStaff() staff: StaffPrincipal): Promise<FacilitatorLoadDto[]> {
-    return this.dispatch.loads(staff);
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Paramètre inconnu : cette liste n’en prend aucun' })
+  loads(@CurrentStaff() staff: StaffPrincipal, @Query() query: Record<string, unknown>): Promise<FacilitatorLoadDto[]> {
+    return this.dispatch.loads(staff, query);
   }
 }
 

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock, parisDay } from '../../common/clock';
 import { AppError, NotFound, ValidationFailed } from '../../common/errors/app-errors';
+import { queryProblems } from '../../common/query-parameters';
 import { randomToken, sha256 } from '../../common/tokens';
 import { AppConfig } from '../../config/app-config';
 import { runAsOne, SqlStatement } from '../../database/sql-statement';
@@ -275,7 +276,10 @@ export class DispatchService {
   }
 
   /** The facilitators of the animator's networks (all for an admin) and their load. */
-  loads(staff: StaffPrincipal): Promise<FacilitatorLoadDto[]> {
+  loads(staff: StaffPrincipal, apiQuery: Record<string, unknown> = {}): Promise<FacilitatorLoadDto[]> {
+    // The API takes no parameter: one sent (a `network` filter it does not have) must not read as applied.
+    const problems = queryProblems(apiQuery, {});
+    if (problems.length) throw new ValidationFailed(problems);
     const now = this.clock.now();
     return this.dispatch.loads(visibleNetworks(staff), parisDay(now), now);
   }

@@ -1,5 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { KnownCodes } from '../../common/query-parameters';
 import { Department, LegalReference, Network, Segment } from './reference.entities';
 
 export interface DepartmentRef {
@@ -77,6 +78,13 @@ export class ReferenceService implements OnModuleInit {
   network(code: string): Network | undefined {
     return this.networks.get(code);
   }
+
+  /** The codes an API's filters may name (see queryProblems). */
+  readonly knownCodes: KnownCodes = {
+    isSegment: (code) => this.segments.has(code),
+    isDepartment: (code) => this.departments.has(code),
+    isNetwork: (code) => this.networks.has(code),
+  };
 
   /** The networks within `scope` (null: all), as a list's choices by name. */
   networkOptions(scope: readonly string[] | null): Array<{ value: string; label: string }> {

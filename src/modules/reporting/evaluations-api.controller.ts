@@ -5,7 +5,7 @@ import { ApiStaffAccess, CurrentStaff, StaffGuard } from '../accounts/staff.guar
 import { ErrorResponseDto } from '../../common/errors/error-response.dto';
 import { REQUEST_KINDS } from '../requests/request.types';
 import { SURVEY_WAVES } from '../surveys/survey.types';
-import { EVALUATIONS_PAGE_SIZE, filtersRefused, parseEvaluationFilters, SCORES } from './evaluations.policy';
+import { EVALUATIONS_PAGE_SIZE, SCORES } from './evaluations.policy';
 import { EvaluationsService } from './evaluations.service';
 import { EvaluationsPageDto } from './dto/evaluations-page.dto';
 import { EvaluationDetailDto } from './dto/evaluation-detail.dto';
@@ -43,9 +43,7 @@ export class EvaluationsApiController {
   })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Filtre non compris (erreurs par champ)' })
   async list(@CurrentStaff() staff: StaffPrincipal, @Query() query: Json): Promise<EvaluationsPageDto> {
-    const { filters, errors } = parseEvaluationFilters(query);
-    if (errors.length) throw filtersRefused(errors);
-    return this.evaluations.list(staff, filters);
+    return this.evaluations.list(staff, this.evaluations.apiFilters(query));
   }
 
   @Get(':id')

@@ -3,6 +3,7 @@
  * and who may review or share an evaluation.
  */
 import { AppError, FieldError } from '../../common/errors/app-errors';
+import { KnownCodes, PAGE_CHECK, ParameterCheck, queryProblems } from '../../common/query-parameters';
 import { isCalendarDay, isoDayOf, isUuid } from '../../common/validation';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { visibleNetworks } from '../accounts/access.policy';
@@ -136,6 +137,31 @@ export function parseEvaluationFilters(query: Query): { filters: EvaluationFilte
     page: read.page(),
   };
   return { filters, errors: read.errors };
+}
+
+/**
+ * The API's reading of the list's parameters (see queryProblems): unknown, repeated or not understood is a field
+ * error; the page reads the same ones leniently. A value these checks accept is then read by parseEvaluationFilters.
+ */
+export function evaluationQueryProblems(query: Record<string, unknown>, known: KnownCodes): FieldError[] {
+  const day: ParameterCheck = { accepts: (v) => isCalendarDay(isoDayOf(v)), message: 'Date attendue : AAAA-MM-JJ.' };
+  const oneOf = (values: readonly string[]): ParameterCheck => ({
+    accepts: (v) => values.includes(v),
+    message: `Valeurs possibles : ${values.join(', ')}.`,
+  });
+  return queryProblems(query, {
+    du: day,
+    au: day,
+    reseau: { accepts: known.isNetwork, message: 'Réseau inconnu : code attendu, par exemple aura-ee ou reseco.' },
+    kind: oneOf(REQUEST_KINDS),
+    segment: { accepts: known.isSegment, message: 'Segment d’achat inconnu.' },
+    department: { accepts: known.isDepartment, message: 'Département inconnu : code INSEE attendu, par exemple 38, 2A ou 971.' },
+    facilitator: { accepts: isUuid, message: 'Identifiant de facilitateur attendu (UUID).' },
+    wave: oneOf(SURVEY_WAVES),
+    score: oneOf(SCORES),
+    reviewed: oneOf(['oui', 'non']),
+    page: PAGE_CHECK,
+  });
 }
 
 /** Filters that could not be read: a 400 with their field errors (API) or a French page. */

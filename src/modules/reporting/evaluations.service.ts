@@ -13,7 +13,15 @@ import { RoutingRepository } from '../routing/routing.repository';
 import { Survey } from '../surveys/survey.entity';
 import { EvaluationDetailDto, EvaluationDto } from './dto/evaluation-detail.dto';
 import { WAVE_LABELS } from './evaluation-labels';
-import { EVALUATIONS_PAGE_SIZE, EvaluationFilters, evaluationActions } from './evaluations.policy';
+import {
+  EVALUATIONS_PAGE_SIZE,
+  EvaluationFilters,
+  evaluationActions,
+  evaluationQueryProblems,
+  filtersRefused,
+  parseEvaluationFilters,
+} from './evaluations.policy';
+import { ReferenceService } from '../reference/reference.service';
 import { EvaluationsRepository, LockedEvaluation } from './evaluations.repository';
 
 const NOTE_MAX = 5000;
@@ -34,8 +42,17 @@ export class EvaluationsService {
     private readonly routing: RoutingRepository,
     private readonly mail: MailService,
     private readonly clock: Clock,
+    private readonly reference: ReferenceService,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
+
+  /** The API's filters, read strictly (the page's are read leniently, parseEvaluationFilters alone). */
+  apiFilters(query: Record<string, unknown>): EvaluationFilters {
+    const problems = evaluationQueryProblems(query, this.reference.knownCodes);
+    const { filters, errors } = parseEvaluationFilters(query);
+    if (problems.length || errors.length) throw filtersRefused(problems.length ? problems : errors);
+    return filters;
+  }
 
   async list(staff: StaffPrincipal, filters: EvaluationFilters) {
     const { total, unreviewed } = await this.evaluations.count(staff, filters);

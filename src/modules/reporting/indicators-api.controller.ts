@@ -30,7 +30,7 @@ export class IndicatorsApiController {
     type: IndicatorsDashboardDto,
     description: 'Chiffres (parts entre 0 et 1, délais en jours ouvrés), période précédente, évolution, alertes',
   })
-  show(@CurrentStaff() staff: StaffPrincipal, @Query('network') network: unknown, @Query('from') from: unknown, @Query('to') to: unknown) {
-    return this.indicators.dashboard(staff, { network, from, to }, { from: 'from', to: 'to' });
+  show(@CurrentStaff() staff: StaffPrincipal, @Query() query: Record<string, unknown>) {
+    return this.indicators.apiDashboard(staff, query);
   }
 }

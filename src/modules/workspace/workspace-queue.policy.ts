@@ -3,6 +3,7 @@
  * and the order by it, are SQL (WorkspaceRepository.queue), so that sorting and paging happen in the database.
  */
 import type { FieldError } from '../../common/errors/app-errors';
+import { KnownCodes, PAGE_CHECK, queryProblems } from '../../common/query-parameters';
 import { isUuid } from '../../common/validation';
 import { OPEN_STATUSES } from '../requests/request-state.policy';
 import { REQUEST_KINDS, REQUEST_STATUSES, RequestKind, RequestStatus } from '../requests/request.types';
@@ -52,22 +53,11 @@ export function parseQueueFilters(query: Record<string, unknown>): QueueFilters 
   };
 }
 
-/** Codes the reference data knows, for the API's reading of the filters. */
-export interface KnownCodes {
-  isSegment(code: string): boolean;
-  isDepartment(code: string): boolean;
-  isNetwork(code: string): boolean;
-}
-
 const LATE_VALUES = ['1', 'true', 'on', '0', 'false', ''];
 
-/**
- * The API's reading of the same parameters: a value given but not understood is a field error, so a
- * client's typo (`status=asigned`) never reads as "no filter" and lists everything. The page keeps
- * the lenient reading: a stale bookmark still opens the list.
- */
+/** The API's reading of the same parameters (see queryProblems); the page reads them leniently. */
 export function queueFilterProblems(query: Record<string, unknown>, known: KnownCodes): FieldError[] {
-  const checks: Record<string, { accepts: (value: string) => boolean; message: string }> = {
+  return queryProblems(query, {
     tab: { accepts: (v) => (QUEUE_TABS as readonly string[]).includes(v), message: `Valeurs possibles : ${QUEUE_TABS.join(', ')}.` },
     status: {
       accepts: (v) => (REQUEST_STATUSES as readonly string[]).includes(v),
@@ -80,13 +70,7 @@ export function queueFilterProblems(query: Record<string, unknown>, known: Known
     late: { accepts: (v) => LATE_VALUES.includes(v), message: 'Valeur attendue : 1 (en retard seulement) ou 0.' },
     q: { accepts: (v) => v.length <= SEARCH_MAX, message: `Recherche de ${SEARCH_MAX} caractères au plus.` },
     facilitator: { accepts: (v) => isUuid(v), message: 'Identifiant de facilitateur attendu (UUID).' },
-    page: { accepts: (v) => /^[1-9][0-9]{0,4}$/.test(v), message: 'Numéro de page attendu : un entier à partir de 1.' },
-  };
-  return Object.entries(query).flatMap(([field, value]): FieldError[] => {
-    const check = checks[field];
-    if (!check) return [{ field, message: `Paramètre inconnu ; paramètres possibles : ${Object.keys(checks).join(', ')}.` }];
-    if (typeof value !== 'string') return [{ field, message: 'Une seule valeur attendue.' }];
-    return check.accepts(value.trim()) ? [] : [{ field, message: check.message }];
+    page: PAGE_CHECK,
   });
 }
 

@@ -92,11 +92,7 @@ export class WorkspaceService {
 
   /** The API's filters: refused with field errors when a value is not understood (the page is lenient). */
   apiQueueFilters(query: Record<string, unknown>): QueueFilters {
-    const problems = queueFilterProblems(query, {
-      isSegment: (code) => this.reference.segment(code) !== undefined,
-      isDepartment: (code) => this.reference.department(code) !== undefined,
-      isNetwork: (code) => this.reference.network(code) !== undefined,
-    });
+    const problems = queueFilterProblems(query, this.reference.knownCodes);
     if (problems.length) throw new ValidationFailed(problems);
     return parseQueueFilters(query);
   }
