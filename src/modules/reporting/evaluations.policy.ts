@@ -144,7 +144,8 @@ export function parseEvaluationFilters(query: Query): { filters: EvaluationFilte
  * error; the page reads the same ones leniently. A value these checks accept is then read by parseEvaluationFilters.
  */
 export function evaluationQueryProblems(query: Record<string, unknown>, known: KnownCodes): FieldError[] {
-  const day: ParameterCheck = { accepts: (v) => isCalendarDay(isoDayOf(v)), message: 'Date attendue : AAAA-MM-JJ.' };
+  // Dates are judged by parseEvaluationFilters, in the page's words.
+  const day: ParameterCheck = { accepts: () => true, message: '' };
   const oneOf = (values: readonly string[]): ParameterCheck => ({
     accepts: (v) => values.includes(v),
     message: `Valeurs possibles : ${values.join(', ')}.`,

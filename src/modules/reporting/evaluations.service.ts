@@ -50,8 +50,11 @@ export class EvaluationsService {
   apiFilters(query: Record<string, unknown>): EvaluationFilters {
     const problems = evaluationQueryProblems(query, this.reference.knownCodes);
     const { filters, errors } = parseEvaluationFilters(query);
-    if (problems.length || errors.length) throw filtersRefused(problems.length ? problems : errors);
-    return filters;
+    const refused = [...problems, ...errors.filter((error) => !problems.some((problem) => problem.field === error.field))];
+    if (!refused.length) return filters;
+    // In the order the client wrote them.
+    const order = Object.keys(query);
+    throw filtersRefused(refused.sort((a, b) => order.indexOf(a.field) - order.indexOf(b.field)));
   }
 
   async list(staff: StaffPrincipal, filters: EvaluationFilters) {
