@@ -35,3 +35,6 @@ export const PAGE_CHECK: ParameterCheck = {
   accepts: (v) => /^[1-9][0-9]{0,4}$/.test(v),
   message: 'Numéro de page attendu : un entier à partir de 1.',
 };
+
+/** A parameter the API knows whose value is judged where it is read (a period, in the page's own words). */
+export const READ_ELSEWHERE: ParameterCheck = { accepts: () => true, message: '' };

@@ -3,7 +3,7 @@
  * and who may review or share an evaluation.
  */
 import { AppError, FieldError } from '../../common/errors/app-errors';
-import { KnownCodes, PAGE_CHECK, ParameterCheck, queryProblems } from '../../common/query-parameters';
+import { KnownCodes, PAGE_CHECK, ParameterCheck, queryProblems, READ_ELSEWHERE } from '../../common/query-parameters';
 import { isCalendarDay, isoDayOf, isUuid } from '../../common/validation';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { visibleNetworks } from '../accounts/access.policy';
@@ -144,15 +144,14 @@ export function parseEvaluationFilters(query: Query): { filters: EvaluationFilte
  * error; the page reads the same ones leniently. A value these checks accept is then read by parseEvaluationFilters.
  */
 export function evaluationQueryProblems(query: Record<string, unknown>, known: KnownCodes): FieldError[] {
-  // Dates are judged by parseEvaluationFilters, in the page's words.
-  const day: ParameterCheck = { accepts: () => true, message: '' };
   const oneOf = (values: readonly string[]): ParameterCheck => ({
     accepts: (v) => values.includes(v),
     message: `Valeurs possibles : ${values.join(', ')}.`,
   });
   return queryProblems(query, {
-    du: day,
-    au: day,
+    // Dates are judged by parseEvaluationFilters, in the page's words.
+    du: READ_ELSEWHERE,
+    au: READ_ELSEWHERE,
     reseau: { accepts: known.isNetwork, message: 'Réseau inconnu : code attendu, par exemple aura-ee ou reseco.' },
     kind: oneOf(REQUEST_KINDS),
     segment: { accepts: known.isSegment, message: 'Segment d’achat inconnu.' },

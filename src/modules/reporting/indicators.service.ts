@@ -3,7 +3,7 @@ import { AppConfig } from '../../config/app-config';
 import { Clock, parisDay } from '../../common/clock';
 import { PromiseCache } from '../../common/promise-cache';
 import { NotFound, ValidationFailed } from '../../common/errors/app-errors';
-import { ParameterCheck, queryProblems } from '../../common/query-parameters';
+import { queryProblems, READ_ELSEWHERE } from '../../common/query-parameters';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { ReferenceService } from '../reference/reference.service';
 import { KIND_LABELS, REQUEST_KINDS, REQUEST_STATUSES } from '../requests/request.types';
@@ -97,15 +97,14 @@ export class IndicatorsService {
 
   /** The dashboard for an API client: its query read strictly (an unknown or repeated parameter is a field error). */
   apiDashboard(staff: StaffPrincipal, query: Record<string, unknown>): Promise<IndicatorsDashboardDto> {
-    const any: ParameterCheck = { accepts: () => true, message: '' };
     const problems = queryProblems(query, {
       network: {
         accepts: (code) => code === ALL_NETWORKS || this.reference.knownCodes.isNetwork(code),
         message: `Réseau inconnu : code attendu, par exemple aura-ee, ou « ${ALL_NETWORKS} ».`,
       },
-      // Their values are judged with the period (parsePeriod), in the same words as the page's.
-      from: any,
-      to: any,
+      // Judged with the period (parsePeriod), in the same words as the page's.
+      from: READ_ELSEWHERE,
+      to: READ_ELSEWHERE,
     });
     if (problems.length) throw new ValidationFailed(problems);
     return this.dashboard(staff, { network: query.network, from: query.from, to: query.to }, { from: 'from', to: 'to' });
