@@ -108,7 +108,7 @@ function sameOriginActions(req: Request, _res: Response, next: NextFunction): vo
 }
 
 /** Links whose private token is in the path itself (surveys, new passwords and invitations): masked, as query strings are dropped. */
-export function withoutPathTokens(path: string): string {
+function withoutPathTokens(path: string): string {
   return path.replace(/^\/(questionnaire|mot-de-passe\/nouveau)\/[^/]+/, '/$1/…');
 }
 

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { renderConfirmAction } from '../../web/confirm-action';
 import { ofPhrase } from '../../common/french-format';
+import { renderConfirmAction } from '../../web/confirm-action';
 import { formModel, onFieldErrors } from '../../web/form-model';
 import { noticeOf } from '../../web/notices';
 import { ReferenceService } from '../reference/reference.service';

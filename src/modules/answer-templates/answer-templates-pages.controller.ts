@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
-import { renderConfirmAction } from '../../web/confirm-action';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { renderConfirmAction } from '../../web/confirm-action';
 import { formModel, FormModel, onFieldErrors } from '../../web/form-model';
 import { noticeOf } from '../../web/notices';
 import { visibleNetworks } from '../accounts/access.policy';

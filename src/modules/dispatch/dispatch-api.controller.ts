@@ -107,7 +107,7 @@ export class DispatchApiController {
   @ApiOkResponse({ type: [FacilitatorLoadDto] })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Paramètre inconnu : cette liste n’en prend aucun' })
   loads(@CurrentStaff() staff: StaffPrincipal, @Query() query: Record<string, unknown>): Promise<FacilitatorLoadDto[]> {
-    return this.dispatch.loads(staff, query);
+    return this.dispatch.apiLoads(staff, query);
   }
 }
 

@@ -6,7 +6,7 @@ import { AppError, NotFound, ValidationFailed } from '../../common/errors/app-er
 import { queryProblems } from '../../common/query-parameters';
 import { randomToken, sha256 } from '../../common/tokens';
 import { AppConfig } from '../../config/app-config';
-import { runAsOne, SqlStatement } from '../../database/sql-statement';
+import { runAsOne } from '../../database/sql-statement';
 import { OutboxRepository } from '../../queue/outbox.repository';
 import { canRedirect, canReassign, canTakeFromPool, RequestScope, visibleNetworks } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
@@ -196,7 +196,7 @@ export class DispatchService {
     const result = await this.dataSource.transaction(async (manager) => {
       const { request, current } = await this.lock(manager, visible.id);
       const previous = current && (await this.routingRepository.facilitatorContact(manager, current.facilitatorId));
-      const withdrawn = previous ? this.withdrawnMail(request, previous) : [];
+      const withdrawn = previous ? this.routing.withdrawnMail(request, previous, 'reassigned') : [];
       if (!chosenId) {
         nextStatus(request, 'reroute');
         await runAsOne(manager, [
@@ -276,12 +276,16 @@ export class DispatchService {
   }
 
   /** The facilitators of the animator's networks (all for an admin) and their load. */
-  loads(staff: StaffPrincipal, apiQuery: Record<string, unknown> = {}): Promise<FacilitatorLoadDto[]> {
-    // The API takes no parameter: one sent (a `network` filter it does not have) must not read as applied.
-    const problems = queryProblems(apiQuery, {});
-    if (problems.length) throw new ValidationFailed(problems);
+  loads(staff: StaffPrincipal): Promise<FacilitatorLoadDto[]> {
     const now = this.clock.now();
     return this.dispatch.loads(visibleNetworks(staff), parisDay(now), now);
+  }
+
+  /** The same for an API client, who may send no parameter: one sent (a `network` filter) must not read as applied. */
+  apiLoads(staff: StaffPrincipal, query: Record<string, unknown>): Promise<FacilitatorLoadDto[]> {
+    const problems = queryProblems(query, {});
+    if (problems.length) throw new ValidationFailed(problems);
+    return this.loads(staff);
   }
 
   private async find(
@@ -310,16 +314,6 @@ export class DispatchService {
     const problem = reasonProblem(value);
     if (problem) throw new ValidationFailed([{ field: 'reason', message: problem }]);
     return String(value).trim();
-  }
-
-  private withdrawnMail(request: RoutableRequest, facilitator: { email: string; firstName: string }): SqlStatement[] {
-    return this.mail.prepare({
-      requestId: request.id,
-      template: 'assignment-withdrawn',
-      recipient: facilitator.email,
-      subject: `Demande ${request.reference} : elle vous est retirée`,
-      context: { firstName: facilitator.firstName, reference: request.reference, subject: request.subject, why: 'reassigned' },
-    });
   }
 
   /** A new request for one topic: same buyer, organisation and territory; its own reference and private link. */

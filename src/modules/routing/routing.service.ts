@@ -124,17 +124,7 @@ export class RoutingService {
         { deadlineMisses: misses },
       );
       const facilitator = await this.routing.facilitatorContact(manager, current.facilitatorId);
-      if (facilitator) {
-        statements.push(
-          ...this.mail.prepare({
-            requestId: request.id,
-            template: 'assignment-withdrawn',
-            recipient: facilitator.email,
-            subject: `Demande ${request.reference} : elle vous est retirée`,
-            context: { firstName: facilitator.firstName, reference: request.reference, subject: request.subject, why: 'deadline' },
-          }),
-        );
-      }
+      if (facilitator) statements.push(...this.withdrawnMail(request, facilitator, 'deadline'));
       if (misses >= ESCALATION_MISSES) statements.push(...(await this.escalation(manager, request, misses)));
       await runAsOne(manager, statements);
       await this.assign(manager, [{ ...request, status: 'submitted', deadlineMisses: misses }]);
@@ -556,6 +546,21 @@ export class RoutingService {
           this.clock.now(),
         ),
       ]);
+    });
+  }
+
+  /** The facilitator's e-mail when a request is taken from them: its deadline passed, or the network withdrew it. */
+  withdrawnMail(
+    request: RoutableRequest,
+    facilitator: { email: string; firstName: string },
+    why: 'deadline' | 'reassigned',
+  ): SqlStatement[] {
+    return this.mail.prepare({
+      requestId: request.id,
+      template: 'assignment-withdrawn',
+      recipient: facilitator.email,
+      subject: `Demande ${request.reference} : elle vous est retirée`,
+      context: { firstName: facilitator.firstName, reference: request.reference, subject: request.subject, why },
     });
   }
 

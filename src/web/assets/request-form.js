@@ -5,9 +5,7 @@
   var block = document.getElementById('question-etat');
   if (!type || !block) return;
   var stateTypes = ['state_administration', 'state_public_body'];
-  function update() {
-    block.hidden = stateTypes.indexOf(type.value) === -1;
-  }
+  function update() { block.hidden = stateTypes.indexOf(type.value) === -1; }
   type.addEventListener('change', update);
   update();
   var summary = document.getElementById('resume-erreurs');
