@@ -24,6 +24,11 @@ export function randomToken(): string {
   return pooledRandomBytes(32).toString('base64url');
 }
 
+/** A one-time form token as `randomToken` makes them (a page's forms send one back to be told apart). */
+export function isFormToken(value: unknown): value is string {
+  return typeof value === 'string' && /^[A-Za-z0-9_-]{43}$/.test(value);
+}
+
 export function sha256(value: string | Buffer): Buffer {
   return createHash('sha256').update(value).digest();
 }

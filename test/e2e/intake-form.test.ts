@@ -70,6 +70,31 @@ describe('the HTML form at /demande', () => {
     expect(row).toEqual({ siret: '22380001400019', estimated_amount: '450000', network_code: 'reseco' });
   });
 
+  it.each<[string, { formToken?: string }]>([
+    ['without the page’s token', {}],
+    ['with a token the page did not make', { formToken: 'abc' }],
+  ])(
+    'refuses a form sent %s (its repeat could not be recognised), keeps the values, and the page it gives back sends once',
+    async (_, extra) => {
+      const refused = await post({ ...VALID_FORM, ...extra });
+      expect(refused.status).toBe(400);
+      const html = await refused.text();
+      expect(html).toContain(
+        '<a href="#f-formToken">Cet envoi n’a pas été reconnu : vérifiez vos réponses, puis envoyez de nouveau le formulaire.</a>',
+      );
+      expect(html).toMatch(/<button class="fr-btn" type="submit" id="f-formToken" aria-describedby="f-formToken-error">/);
+      expect(html).toContain('value="Commune de Vannes"');
+      expect(await requests()).toBe(0);
+
+      const fresh = tokenOf(html);
+      expect(fresh).not.toBe(extra.formToken);
+      const sent = await post({ ...VALID_FORM, formToken: fresh });
+      const again = await post({ ...VALID_FORM, formToken: fresh });
+      expect([sent.status, again.status]).toEqual([201, 201]);
+      expect(await requests()).toBe(1);
+    },
+  );
+
   it('answers 400 with an error summary linking to each field, keeps the typed values, and stores nothing', async () => {
     const response = await post({
       ...VALID_FORM,

@@ -7,6 +7,7 @@ export function acknowledgementMessage(context: Record<string, unknown> = {}) {
       firstName: 'Camille',
       reference: 'GV-2026-000042',
       subject: 'Papier recyclé',
+      question: 'Comment exiger du papier recyclé sans écarter les petites entreprises ?',
       kindPhrase: 'du réseau régional de l’achat public durable',
       trackingUrl: 'http://localhost:3000/suivi/GV-2026-000042?t=jeton',
       takeChargeDays: 5,

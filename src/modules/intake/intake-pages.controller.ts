@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { AppConfig } from '../../config/app-config';
 import { LOGGER } from '../../common/logging/logging.module';
 import { AppError } from '../../common/errors/app-errors';
-import { randomToken } from '../../common/tokens';
+import { isFormToken, randomToken } from '../../common/tokens';
 import { ReferenceService } from '../reference/reference.service';
 import { IndicatorsService } from '../reporting/indicators.service';
 import { IntakeRateLimiter } from './intake-rate-limiter';
@@ -14,7 +14,10 @@ import { IntakeService } from './intake.service';
 import { followUpValues, formPageModel, formToRequestBody, pickFormValues } from './request-form';
 import { RequestValidator } from './request-validator';
 
-const FORM_TOKEN = /^[A-Za-z0-9_-]{43}$/;
+// A form sent without the page's token (a scripted post, a tampered page) could not be told from its repeat.
+const FORM_NOT_RECOGNISED = new AppError('validation_failed', 'Formulaire non reconnu.', [
+  { field: 'formToken', message: 'Cet envoi n’a pas été reconnu : vérifiez vos réponses, puis envoyez de nouveau le formulaire.' },
+]);
 
 @ApiExcludeController()
 @Controller()
@@ -75,7 +78,7 @@ export class IntakePagesController {
   @Post('demande')
   async submit(@Req() req: Request, @Res() res: Response, @Body() body: Record<string, unknown>) {
     const values = pickFormValues(body ?? {});
-    const token = typeof body?.formToken === 'string' && FORM_TOKEN.test(body.formToken) ? body.formToken : randomToken();
+    const token = isFormToken(body?.formToken) ? body.formToken : randomToken();
     const refuse = (error: AppError) =>
       res
         .status(400)
@@ -97,6 +100,7 @@ export class IntakePagesController {
         ]),
       );
     }
+    if (token !== body?.formToken) return refuse(FORM_NOT_RECOGNISED);
     await this.rateLimiter.consume(req.ip ?? 'unknown');
     try {
       const dto = await this.validator.validate(formToRequestBody(values));

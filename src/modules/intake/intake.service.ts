@@ -107,6 +107,7 @@ export class IntakeService {
           firstName: request.buyerFirstName,
           reference,
           subject: request.subject,
+          question: request.question,
           kindPhrase: KIND_PHRASES[request.kind],
           trackingUrl: result.trackingUrl,
           takeChargeDays: this.config.TAKE_CHARGE_WORKING_DAYS,

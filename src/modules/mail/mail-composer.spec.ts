@@ -32,6 +32,25 @@ describe('MailComposer', () => {
   });
 });
 
+describe('MailComposer, request-acknowledgement', () => {
+  const composer = new MailComposer();
+
+  it('copies the question as the buyer wrote it, escaped in HTML, its line breaks kept', () => {
+    const question = 'Peut-on exiger <b>du papier</b> recyclé ?\nEt pour les enveloppes & cartons ?';
+    const { text, html } = composer.compose(acknowledgementMessage({ question }));
+    expect(text).toContain(`Votre question, telle que vous l’avez posée :\n\n${question}\n\nUn facilitateur`);
+    expect(html).toContain(
+      'white-space: pre-line;">Peut-on exiger &lt;b&gt;du papier&lt;/b&gt; recyclé ?\nEt pour les enveloppes &amp; cartons ?</blockquote>',
+    );
+  });
+
+  it('a message queued before the question was copied reads without it', () => {
+    const { text, html } = composer.compose(acknowledgementMessage({ question: undefined }));
+    expect(text).toContain('« Papier recyclé ».\n\nUn facilitateur');
+    expect(html).not.toContain('Votre question');
+  });
+});
+
 describe('MailComposer, buyer-update', () => {
   const composer = new MailComposer();
   const update = (context: Record<string, unknown>) =>

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-errors';
-import { hmac, uuidFromDigest } from '../../common/tokens';
+import { hmac, isFormToken, uuidFromDigest } from '../../common/tokens';
 import { typedText } from '../../common/validation';
 import { runAsOne, SqlStatement } from '../../database/sql-statement';
 import { MailService } from '../mail/mail.service';
@@ -22,7 +22,6 @@ import { TrackingService } from './tracking.service';
 
 export const BUYER_MESSAGE_MAX = 5000;
 const BUYER_MESSAGE_MIN = 2;
-const FORM_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 /** What the buyer sends from the tracking page or the API: the text, and the page form's one-time token. */
 export interface BuyerMessageInput {
@@ -197,7 +196,7 @@ export class TrackingActionsService {
 
   /** The page form's one-time token names the message, so a form sent twice stores it once. */
   private messageId(requestId: string, formToken: unknown): string {
-    if (typeof formToken !== 'string' || !FORM_TOKEN.test(formToken)) return randomUUID();
+    if (!isFormToken(formToken)) return randomUUID();
     return uuidFromDigest(hmac(this.config.APP_SECRET, `buyer-message:${requestId}:${formToken}`));
   }
 
