@@ -9,6 +9,7 @@ import { AnswerTemplatesModule } from '../modules/answer-templates/answer-templa
 import { DirectoryModule } from '../modules/directory/directory.module';
 import { IntakeModule } from '../modules/intake/intake.module';
 import { IndicatorsModule } from '../modules/reporting/indicators.module';
+import { SecretRotationModule } from '../modules/secret-rotation/secret-rotation.module';
 
 /** Where a command writes: its results on stdout, progress and problems on stderr. */
 export interface CliIo {
@@ -32,6 +33,7 @@ class CliModule {
         AnswerTemplatesModule,
         IndicatorsModule,
         IntakeModule,
+        SecretRotationModule,
       ],
     };
   }

@@ -1,4 +1,4 @@
-import { hmac, pooledRandomBytes, randomToken, seal, sealFor, sha256, tokenMatches, unseal, unsealFor } from './tokens';
+import { hmac, pooledRandomBytes, randomToken, seal, sealFor, sha256, tokenMatches, unseal, unsealFor, unsealForAny } from './tokens';
 
 const SECRET = 'a-server-secret-of-at-least-32-characters!';
 
@@ -79,6 +79,25 @@ describe('sealFor / unsealFor', () => {
     const earlier = seal(SECRET, `tracking:${REQUEST_ID}`, 'token kept before');
     expect(unsealFor(SECRET, 'tracking', REQUEST_ID, earlier)).toBe('token kept before');
     expect(() => unsealFor(SECRET, 'tracking', 'another-id', earlier)).toThrow();
+  });
+});
+
+describe('unsealForAny', () => {
+  const REQUEST_ID = '6f1c2a54-3b1e-4f7a-9c2d-0a1b2c3d4e5f';
+  const OLD = `${SECRET}-old`;
+  const NEW = `${SECRET}-new`;
+
+  it.each([
+    ['the current secret', NEW, [NEW, OLD]],
+    ['a previous secret', OLD, [NEW, OLD]],
+    ['the last of several previous secrets', OLD, [NEW, `${SECRET}-other`, OLD]],
+  ])('opens a value sealed under %s', (_label, sealedWith, secrets) => {
+    expect(unsealForAny(secrets, 'tracking', REQUEST_ID, sealFor(sealedWith, 'tracking', REQUEST_ID, 'jeton'))).toBe('jeton');
+  });
+
+  it('throws for a value none of the secrets sealed, or sealed for another record', () => {
+    expect(() => unsealForAny([NEW], 'tracking', REQUEST_ID, sealFor(OLD, 'tracking', REQUEST_ID, 'jeton'))).toThrow();
+    expect(() => unsealForAny([NEW, OLD], 'tracking', REQUEST_ID, sealFor(OLD, 'tracking', 'another-id', 'jeton'))).toThrow();
   });
 });
 

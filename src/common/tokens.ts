@@ -93,6 +93,26 @@ export function unsealFor(secret: string, purpose: string, context: string, seal
   }
 }
 
+/**
+ * `unsealFor` with each of `secrets` in turn: the current secret first, then the earlier ones a rotation still
+ * accepts (APP_SECRET_PREVIOUS), so a value sealed before the rotation keeps opening until it is sealed again.
+ */
+export function unsealForAny(secrets: readonly string[], purpose: string, context: string, sealed: Buffer): string {
+  const [current, ...earlier] = secrets;
+  try {
+    return unsealFor(current, purpose, context, sealed);
+  } catch (error) {
+    for (const secret of earlier) {
+      try {
+        return unsealFor(secret, purpose, context, sealed);
+      } catch {
+        // sealed under none of the secrets tried so far
+      }
+    }
+    throw error;
+  }
+}
+
 function encrypt(key: Buffer, plaintext: string, context?: string): Buffer {
   const iv = pooledRandomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);

@@ -113,8 +113,6 @@ describe('loadConfig', () => {
     ['DATABASE_POOL_SIZE', 'many'],
     ['SMTP_URL', 'mail.example.fr'],
     ['PUBLIC_URL', 'guichet-vert.example.fr'],
-    ['APP_SECRET', 'too-short'],
-    ['METRICS_TOKEN', 'short-token'],
     ['TRUST_PROXY', '-1'],
     ['QUEUE_PREFIX', 'Guichet Vert'],
     ['OUTBOX_POLL_MS', '10'],
@@ -127,6 +125,32 @@ describe('loadConfig', () => {
     const problems = problemsOf({ [key]: value });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(new RegExp(`^${key} : attendu .+ \\(reçu « ${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} »\\)$`));
+  });
+
+  it.each([
+    ['APP_SECRET', 'too-short', 'too-short', 'une valeur masquée de 9 caractères'],
+    ['METRICS_TOKEN', 'short-token', 'short-token', 'une valeur masquée de 11 caractères'],
+    ['DATABASE_URL', 'mysql://app:s3cr3t@db:3306/gv', 's3cr3t', '« mysql://app:***@db:3306/gv »'],
+    ['SMTP_URL', 'smtpx://mailer:p@ss@smtp.example.fr', 'p@ss', '« smtpx://mailer:***@smtp.example.fr »'],
+  ])('refuses %s without writing the secret it holds', (key, value, secret, shown) => {
+    const problems = problemsOf({ [key]: value });
+    expect(problems).toEqual([
+      expect.stringMatching(new RegExp(`^${key} : attendu .+ \\(reçu ${shown.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)$`)),
+    ]);
+    expect(problems[0]).not.toContain(secret);
+  });
+
+  it('takes earlier secrets during a rotation, each of 32 characters at least, and opens with the current one first', () => {
+    const old = 'o'.repeat(32);
+    expect(loadConfig({ APP_SECRET: SECRET, APP_SECRET_PREVIOUS: ` ${old} , ${'p'.repeat(40)}` }).openingSecrets).toEqual([
+      SECRET,
+      old,
+      'p'.repeat(40),
+    ]);
+    expect(loadConfig({ APP_SECRET: SECRET }).openingSecrets).toEqual([SECRET]);
+    expect(problemsOf({ APP_SECRET_PREVIOUS: `${old},short-old-secret` })).toEqual([
+      'APP_SECRET_PREVIOUS : attendu les secrets précédents, séparés par des virgules, chacun d’au moins 32 caractères',
+    ]);
   });
 
   // Empty is what docker-compose.yml passes when the shell and its .env leave APP_SECRET unset.

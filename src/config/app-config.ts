@@ -72,6 +72,13 @@ export class AppConfig {
   @MinLength(32, { message: 'une chaîne secrète d’au moins 32 caractères' })
   APP_SECRET = DEV_SECRET;
 
+  /**
+   * Earlier values of APP_SECRET, comma-separated, during a rotation: what they sealed or signed still opens,
+   * everything new uses APP_SECRET (README, "Changing APP_SECRET").
+   */
+  @IsString()
+  APP_SECRET_PREVIOUS = '';
+
   @Transform(toInt)
   @IsInt({ message: 'un nombre entier de demandes par heure' })
   @Min(1, { message: 'au moins 1' })
@@ -195,9 +202,30 @@ export class AppConfig {
   @IsBoolean({ message: 'true ou false' })
   RUN_MIGRATIONS = true;
 
+  /** The secrets that open sealed values and check signatures: APP_SECRET first, then the earlier ones. */
+  get openingSecrets(): readonly string[] {
+    return [this.APP_SECRET, ...previousSecrets(this.APP_SECRET_PREVIOUS)];
+  }
+
   get isProduction(): boolean {
     return this.NODE_ENV === 'production';
   }
+}
+
+/** Keys whose value is a secret: a bad one is described, never echoed (boot errors reach the logs). */
+const SECRET_KEYS = new Set(['APP_SECRET', 'APP_SECRET_PREVIOUS', 'METRICS_TOKEN']);
+
+function received(key: string, value: string): string {
+  if (SECRET_KEYS.has(key)) return `une valeur masquée de ${value.length} caractères`;
+  // A connection URL may carry a password (up to its last @: one typed unencoded may hold an @ itself).
+  return `« ${value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):.*@/i, '$1:***@')} »`;
+}
+
+function previousSecrets(list: string): string[] {
+  return list
+    .split(',')
+    .map((secret) => secret.trim())
+    .filter(Boolean);
 }
 
 export class ConfigError extends Error {
@@ -212,10 +240,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const config = plainToInstance(AppConfig, provided);
   const problems = validateSync(config).map(
     (error) =>
-      `${error.property} : attendu ${Object.values(error.constraints ?? {}).join(' ; ')} (reçu « ${String(env[error.property] ?? '')} »)`,
+      `${error.property} : attendu ${Object.values(error.constraints ?? {}).join(' ; ')} (reçu ${received(error.property, String(env[error.property] ?? ''))})`,
   );
   if (config.isProduction && config.APP_SECRET === DEV_SECRET) {
     problems.push('APP_SECRET : obligatoire en production (au moins 32 caractères aléatoires, par exemple : openssl rand -hex 32)');
+  }
+  if (previousSecrets(config.APP_SECRET_PREVIOUS).some((secret) => secret.length < 32)) {
+    problems.push('APP_SECRET_PREVIOUS : attendu les secrets précédents, séparés par des virgules, chacun d’au moins 32 caractères');
   }
   if (config.SURVEY_REMINDER_DAYS >= config.SURVEY_EXPIRY_DAYS) {
     problems.push('SURVEY_REMINDER_DAYS : attendu moins de jours que SURVEY_EXPIRY_DAYS (la relance part avant l’expiration)');

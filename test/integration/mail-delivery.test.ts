@@ -44,7 +44,7 @@ describe('acknowledgement e-mail through the mail queue', () => {
     const text = Buffer.from(decoded, 'latin1').toString('utf8');
     expect(text).toContain('Nous avons bien reçu votre demande');
     // the buyer keeps a copy of what they asked, in both parts
-    expect(text.split(validRequestBody(7).question).length - 1).toBe(2);
+    expect(text.split(String(validRequestBody(7).question)).length - 1).toBe(2);
     expect(decoded).toContain(created.trackingUrl.split('?')[0]);
   });
 

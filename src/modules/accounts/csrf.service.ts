@@ -27,7 +27,7 @@ export class CsrfService {
   constructor(@Inject(AppConfig) private readonly config: AppConfig) {}
 
   tokenFor(sessionId: string): string {
-    return hmac(this.config.APP_SECRET, `csrf:session:${sessionId}`).toString('base64url');
+    return signed(this.config.APP_SECRET, `csrf:session:${sessionId}`);
   }
 
   /**
@@ -37,7 +37,7 @@ export class CsrfService {
    */
   assertValid(session: StaffSessionRef, token: unknown): void {
     if (session.id === null) return;
-    if (!sameToken(token, this.tokenFor(session.id))) throw formExpired();
+    if (!this.signedByAny(token, `csrf:session:${session.id}`)) throw formExpired();
   }
 
   /** The token for a form shown before sign-in; sets the pre-session cookie when missing. */
@@ -47,17 +47,22 @@ export class CsrfService {
       value = randomToken();
       setCookie(req, res, PRE_SESSION_COOKIE, value, PRE_SESSION_MAX_AGE_MS);
     }
-    return this.signPreSession(value);
+    return signed(this.config.APP_SECRET, `csrf:pre-session:${value}`);
   }
 
   assertPreSession(req: Request, token: unknown): void {
     const value = readCookie(req, PRE_SESSION_COOKIE);
-    if (!value || !sameToken(token, this.signPreSession(value))) throw formExpired();
+    if (!value || !this.signedByAny(token, `csrf:pre-session:${value}`)) throw formExpired();
   }
 
-  private signPreSession(value: string): string {
-    return hmac(this.config.APP_SECRET, `csrf:pre-session:${value}`).toString('base64url');
+  /** Signed by the current secret or, during a rotation, an earlier one: a form shown before it still sends. */
+  private signedByAny(presented: unknown, value: string): boolean {
+    return this.config.openingSecrets.some((secret) => sameToken(presented, signed(secret, value)));
   }
+}
+
+function signed(secret: string, value: string): string {
+  return hmac(secret, value).toString('base64url');
 }
 
 function sameToken(presented: unknown, expected: string): boolean {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { SqlStatement } from '../../database/sql-statement';
 import { IdempotencyKey } from './idempotency-key.entity';
 
@@ -7,8 +7,9 @@ import { IdempotencyKey } from './idempotency-key.entity';
 export class IdempotencyRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  find(keyHash: Buffer): Promise<IdempotencyKey | null> {
-    return this.dataSource.getRepository(IdempotencyKey).findOne({ where: { keyHash } });
+  /** The key stored under any of `keyHashes` (one per secret a rotation still accepts). */
+  find(keyHashes: Buffer[]): Promise<IdempotencyKey | null> {
+    return this.dataSource.getRepository(IdempotencyKey).findOne({ where: { keyHash: In(keyHashes) } });
   }
 
   /**

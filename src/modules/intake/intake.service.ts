@@ -66,13 +66,9 @@ export class IntakeService {
    * A repeated submission with the same key returns the first result.
    */
   async submit(dto: CreateRequestDto, idempotency?: IdempotencyInput): Promise<SubmissionResult> {
-    const key = idempotency && {
-      hash: hmac(this.config.APP_SECRET, `${idempotency.scope}:${idempotency.key}`),
-      fingerprint: sha256(JSON.stringify(dto)),
-      passphrase: idempotency.key,
-    };
+    const key = idempotency && this.idempotencyKey(idempotency, dto);
     if (key) {
-      const replay = await this.replay(key.hash, key.fingerprint, key.passphrase);
+      const replay = await this.replay(key.hashes, key.fingerprint, key.passphrase);
       if (replay) return replay;
     }
 
@@ -128,15 +124,22 @@ export class IntakeService {
       });
     } catch (error) {
       if (!(error instanceof ConcurrentSubmission)) throw error;
-      const replay = await this.replay(key.hash, key.fingerprint, key.passphrase);
+      const replay = await this.replay(key.hashes, key.fingerprint, key.passphrase);
       if (!replay) throw error;
       return replay;
     }
     return result;
   }
 
-  private async replay(keyHash: Buffer, fingerprint: Buffer, passphrase: string): Promise<SubmissionResult | null> {
-    const existing = await this.idempotency.find(keyHash);
+  /** One hash per secret still accepted (the current one first): a retry sent across a rotation of APP_SECRET finds its first result. */
+  private idempotencyKey(idempotency: IdempotencyInput, dto: CreateRequestDto) {
+    const hashes = this.config.openingSecrets.map((secret) => hmac(secret, `${idempotency.scope}:${idempotency.key}`));
+    return { hash: hashes[0], hashes, fingerprint: sha256(JSON.stringify(dto)), passphrase: idempotency.key };
+  }
+
+  /** `keyHashes`: the key under each secret still accepted, the current one first. */
+  private async replay(keyHashes: Buffer[], fingerprint: Buffer, passphrase: string): Promise<SubmissionResult | null> {
+    const existing = await this.idempotency.find(keyHashes);
     if (!existing) return null;
     if (!existing.fingerprint.equals(fingerprint)) {
       throw new AppError(
@@ -146,7 +149,13 @@ export class IntakeService {
       );
     }
     return existing.sealedResponse
-      ? (JSON.parse(unseal(this.config.APP_SECRET, passphrase, existing.sealedResponse)) as SubmissionResult)
+      ? (JSON.parse(
+          unseal(
+            this.config.openingSecrets[keyHashes.findIndex((hash) => hash.equals(existing.keyHash))],
+            passphrase,
+            existing.sealedResponse,
+          ),
+        ) as SubmissionResult)
       : null;
   }
 

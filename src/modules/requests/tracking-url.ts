@@ -1,4 +1,4 @@
-import { sealFor, unsealFor } from '../../common/tokens';
+import { sealFor, unsealForAny } from '../../common/tokens';
 
 /** The buyer's private link; the token travels only in it and in the e-mails to the buyer. */
 export function trackingUrl(publicUrl: string, reference: string, token: string): string {
@@ -17,8 +17,8 @@ export interface LinkedRequest {
 }
 
 /** The buyer's link for a later e-mail; null for a request submitted before tokens were kept sealed. */
-export function trackingLinkOf(config: { PUBLIC_URL: string; APP_SECRET: string }, request: LinkedRequest): string | null {
+export function trackingLinkOf(config: { PUBLIC_URL: string; openingSecrets: readonly string[] }, request: LinkedRequest): string | null {
   if (!request.trackingTokenSealed) return null;
-  const token = unsealFor(config.APP_SECRET, 'tracking', request.id, request.trackingTokenSealed);
+  const token = unsealForAny(config.openingSecrets, 'tracking', request.id, request.trackingTokenSealed);
   return trackingUrl(config.PUBLIC_URL, request.reference, token);
 }

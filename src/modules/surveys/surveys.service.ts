@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { Clock } from '../../common/clock';
 import { AppError, NotFound, ValidationFailed } from '../../common/errors/app-errors';
-import { randomToken, sealFor, sha256, unsealFor, uuidFromDigest } from '../../common/tokens';
+import { randomToken, sealFor, sha256, unsealForAny, uuidFromDigest } from '../../common/tokens';
 import { runAsOne, SqlStatement } from '../../database/sql-statement';
 import { OutboxRepository, timerDelayMs } from '../../queue/outbox.repository';
 import { MailService } from '../mail/mail.service';
@@ -135,7 +135,7 @@ export class SurveysService {
     const survey = await this.surveys.openFor(reference, this.clock.now());
     if (!survey?.tokenSealed) return null;
     return {
-      url: this.surveyUrl(unsealFor(this.config.APP_SECRET, 'survey', survey.id, survey.tokenSealed)),
+      url: this.surveyUrl(unsealForAny(this.config.openingSecrets, 'survey', survey.id, survey.tokenSealed)),
       label: SURVEY_WAVE_LABELS[survey.wave],
       completed: survey.completedAt !== null,
     };
@@ -161,7 +161,7 @@ export class SurveysService {
         ];
       }
       case 'remind': {
-        const token = unsealFor(this.config.APP_SECRET, 'survey', survey.id, survey.tokenSealed!);
+        const token = unsealForAny(this.config.openingSecrets, 'survey', survey.id, survey.tokenSealed!);
         return [
           this.surveys.stepStatement(survey.id, { status: 'reminded', remindedAt: now, dueAt: survey.expiresAt! }),
           this.requests.eventStatement(surveyEvent(request.id, 'survey_reminded', survey.wave)),
