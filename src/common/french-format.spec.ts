@@ -23,6 +23,32 @@ describe('French filters', () => {
   });
 });
 
+describe('French filters in a département’s time', () => {
+  const inDepartment = (template: string, value: string, code: unknown) => env.renderString(template, { value, code });
+
+  it.each([
+    ['frDeadline', '974', '20 décembre 2027 à 13:00 (heure de La Réunion)'],
+    ['frDeadline', '971', '20 décembre 2027 à 05:00 (heure de la Guadeloupe)'],
+    ['frDeadline', '972', '20 décembre 2027 à 05:00 (heure de la Martinique)'],
+    ['frDeadline', '973', '20 décembre 2027 à 06:00 (heure de la Guyane)'],
+    ['frDeadline', '976', '20 décembre 2027 à 12:00 (heure de Mayotte)'],
+    ['frDeadline', '2A', '20 décembre 2027 à 10:00 (heure de Paris)'],
+    ['frDeadline', null, '20 décembre 2027 à 10:00 (heure de Paris)'],
+    ['frDateTime', '974', '20 décembre 2027 à 13:00'],
+    ['frLocalDateTime', '974', '20 décembre 2027 à 13:00 (heure de La Réunion)'],
+    ['frLocalDateTime', '38', '20 décembre 2027 à 10:00'],
+    ['frLocalDateTime', undefined, '20 décembre 2027 à 10:00'],
+  ])('%s in %s', (filter, code, expected) => {
+    expect(inDepartment(`{{ value | ${filter}(code) }}`, '2027-12-20T09:00:00Z', code)).toBe(expected);
+  });
+
+  it('writes the local day, which overseas may not be Paris’s', () => {
+    expect(inDepartment('{{ value | frDate(code) }}', '2027-12-20T21:30:00Z', '974')).toBe('21 décembre 2027');
+    expect(inDepartment('{{ value | frDate(code) }}', '2027-12-20T03:30:00Z', '971')).toBe('19 décembre 2027');
+    expect(inDepartment('{{ value | frDate }}', '2027-12-20T21:30:00Z', null)).toBe('20 décembre 2027');
+  });
+});
+
 describe('stopAfterQuote', () => {
   it.each([
     ['motif interne : congés', '« motif interne : congés ».'],

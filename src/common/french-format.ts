@@ -1,7 +1,24 @@
 import type { Environment } from 'nunjucks';
+import { clockOf } from './local-clock';
 
-const PARIS_DATE = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long' });
-const PARIS_DATE_TIME = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long', timeStyle: 'short' });
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** A date (`withTime`: and time) in a département's time; Paris's without one. */
+function localFormat(departmentCode: unknown, withTime: boolean): Intl.DateTimeFormat {
+  const { zone } = clockFor(departmentCode);
+  const key = `${zone}:${withTime}`;
+  let format = dateFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat('fr-FR', { timeZone: zone, dateStyle: 'long', ...(withTime ? { timeStyle: 'short' } : {}) });
+    dateFormats.set(key, format);
+  }
+  return format;
+}
+
+/** A template may pass anything: what is not a département code reads as Paris. */
+function clockFor(departmentCode: unknown) {
+  return clockOf(typeof departmentCode === 'string' ? departmentCode : null);
+}
 
 /** A date written out in French: the first of the month is « 1er », which Intl leaves as « 1 ». */
 function frenchDate(format: Intl.DateTimeFormat, value: string | Date): string {
@@ -33,12 +50,28 @@ export function stopAfterQuote(quoted: string): string {
   return /[.!?…]\s*$/.test(quoted) ? '' : '.';
 }
 
-/** Dates, numbers and « de » as French readers expect them, in pages and e-mails alike. */
+/**
+ * Dates, numbers and « de » as French readers expect them, in pages and e-mails alike. Dates are written in Paris
+ * time, or in a département's own when its code follows (`{{ at | frDateTime(request.departmentCode) }}`).
+ */
 export function addFrenchFilters(env: Environment): Environment {
-  env.addFilter('frDate', (value: string | Date) => (value ? frenchDate(PARIS_DATE, value) : ''));
-  env.addFilter('frDateTime', (value: string | Date) => (value ? frenchDate(PARIS_DATE_TIME, value) : ''));
-  // A time limit says its time zone, as tender notices do: read overseas as local time, it would be hours off.
-  env.addFilter('frDeadline', (value: string | Date) => (value ? `${frenchDate(PARIS_DATE_TIME, value)} (heure de Paris)` : ''));
+  env.addFilter('frDate', (value: string | Date, departmentCode?: unknown) =>
+    value ? frenchDate(localFormat(departmentCode, false), value) : '',
+  );
+  env.addFilter('frDateTime', (value: string | Date, departmentCode?: unknown) =>
+    value ? frenchDate(localFormat(departmentCode, true), value) : '',
+  );
+  // A time limit says its time zone, as tender notices do: a reader elsewhere would be hours off.
+  env.addFilter('frDeadline', (value: string | Date, departmentCode?: unknown) =>
+    value ? `${frenchDate(localFormat(departmentCode, true), value)} (${clockFor(departmentCode).label})` : '',
+  );
+  // Staff pages list requests of any département: a time is named only where it is not Paris's.
+  env.addFilter('frLocalDateTime', (value: string | Date, departmentCode?: unknown) => {
+    if (!value) return '';
+    const clock = clockFor(departmentCode);
+    const text = frenchDate(localFormat(departmentCode, true), value);
+    return clock.zone === clockOf(null).zone ? text : `${text} (${clock.label})`;
+  });
   env.addFilter('frNumber', (value: number | string | null | undefined) =>
     value === null || value === undefined || value === '' ? '' : Number(value).toLocaleString('fr-FR'),
   );

@@ -142,6 +142,11 @@ describe('addWorkingDays', () => {
     ['Maundy Thursday + 1 in 972 (Good Friday and Easter Monday off)', '2026-04-02T16:00:00+02:00', 1, '972', '2026-04-07T16:00:00+02:00'],
     ['Friday + 1 in 974 across a weekend and 20 December', '2027-12-17T10:00:00+01:00', 1, '974', '2027-12-21T10:00:00+01:00'],
     ['the same in 75 (20 December worked)', '2027-12-17T10:00:00+01:00', 1, '75', '2027-12-20T10:00:00+01:00'],
+    // Overseas, days begin and end on the local clock: Friday 22:30 in Paris is already Saturday in La Réunion.
+    ['Friday night in Paris, Saturday in 974: from Monday 00:00 there', '2026-12-04T22:30:00+01:00', 1, '974', '2026-12-08T00:00:00+04:00'],
+    ['the same instant in 75: a Friday', '2026-12-04T22:30:00+01:00', 1, '75', '2026-12-07T22:30:00+01:00'],
+    ['Monday 01:00 in Paris, still Sunday in 971', '2026-12-07T01:00:00+01:00', 1, '971', '2026-12-08T00:00:00-04:00'],
+    ['974 keeps 10:00 local across the Paris DST change', '2026-03-27T10:00:00+04:00', 1, '974', '2026-03-30T10:00:00+04:00'],
     ['a whole year: 252 working days in 2026', '2025-12-31T12:00:00+01:00', 252, '75', '2026-12-31T12:00:00+01:00'],
   ])('%s: %s + %d in %s → %s', (_label, start, days, code, expected) => {
     expect(addWorkingDays(at(start), days, code).toISOString()).toBe(at(expected).toISOString());
@@ -169,6 +174,8 @@ describe('latestWorkingDayAt', () => {
     ['26 December 2025 off in 67', '2025-12-26T12:00:00+01:00', 8, '67', '2025-12-24T08:00:00+01:00'],
     ['Monday after the spring DST change keeps 08:00 Paris', '2026-03-30T09:00:00+02:00', 8, '75', '2026-03-30T08:00:00+02:00'],
     ['Monday before the hour, back across the DST weekend', '2026-03-30T07:00:00+02:00', 8, '75', '2026-03-27T08:00:00+01:00'],
+    ['08:00 in 974 is 05:00 in Paris', '2026-12-03T06:00:00+01:00', 8, '974', '2026-12-03T08:00:00+04:00'],
+    ['08:00 in 972 is 13:00 in Paris', '2026-12-03T12:00:00+01:00', 8, '972', '2026-12-02T08:00:00-04:00'],
   ])('%s: %s at %d h in %s → %s', (_label, now, hour, code, expected) => {
     expect(latestWorkingDayAt(at(now), hour, code).toISOString()).toBe(at(expected).toISOString());
   });
@@ -188,8 +195,10 @@ describe('notBeforeHour', () => {
     ['08:00 stays', '2026-12-08T08:00:00+01:00', '2026-12-08T08:00:00+01:00'],
     ['the afternoon stays', '2026-12-08T15:30:00+01:00', '2026-12-08T15:30:00+01:00'],
     ['summer time: 08:00 Paris is 06:00 UTC', '2026-07-07T00:00:00+02:00', '2026-07-07T08:00:00+02:00'],
-  ])('%s: %s → %s', (_label, date, expected) => {
-    expect(notBeforeHour(at(date), 8).toISOString()).toBe(at(expected).toISOString());
+    ['08:00 in Paris is 03:00 in 971: waits for 08:00 there', '2026-12-08T08:00:00+01:00', '2026-12-08T08:00:00-04:00', '971'],
+    ['midnight in 974 waits for 08:00 there', '2026-12-08T00:00:00+04:00', '2026-12-08T08:00:00+04:00', '974'],
+  ])('%s: %s → %s', (_label, date, expected, code = '75') => {
+    expect(notBeforeHour(at(date), 8, code).toISOString()).toBe(at(expected).toISOString());
   });
 });
 
@@ -215,6 +224,14 @@ describe('workingDaysBetween', () => {
       251,
     ],
     ['the year 2026 in 974', '2026-01-01T00:00:00+01:00', '2027-01-01T00:00:00+01:00', '974', 252],
+    [
+      'Friday 18:00 to 23:00 in Paris: 21:00 to 02:00 in 974, 3 of its Friday hours',
+      '2026-12-04T18:00:00+01:00',
+      '2026-12-04T23:00:00+01:00',
+      '974',
+      0.125,
+    ],
+    ['a working day of 972, its own midnight to midnight', '2026-12-08T00:00:00-04:00', '2026-12-09T00:00:00-04:00', '972', 1],
     ['2024 to 2027, four years (252 + 251 + 252 + 254)', '2024-01-01T00:00:00+01:00', '2028-01-01T00:00:00+01:00', '75', 1009],
     ['same instant', '2026-07-06T09:00:00+02:00', '2026-07-06T09:00:00+02:00', '75', 0],
     ['to before from', '2026-07-07T09:00:00+02:00', '2026-07-06T09:00:00+02:00', '75', 0],

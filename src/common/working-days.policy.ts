@@ -1,13 +1,14 @@
 /**
  * French working-day calendar for deadlines and indicators (pure: no Nest, no I/O).
  *
- * Every rule is applied to the Europe/Paris calendar day of an instant, whatever the process time zone.
+ * Every rule is applied to the calendar day of an instant in the département's time (Paris's, or an overseas
+ * département's own: `clockOf`), whatever the process time zone.
  * Public holidays come from date-holidays, never from a list kept here: the national ones, plus the local
  * ones of Alsace-Moselle and of each overseas département (the abolition of slavery, Good Friday in some).
  */
 import Holidays from 'date-holidays';
+import { clockOf } from './local-clock';
 
-const PARIS = 'Europe/Paris';
 const DAY_MS = 86_400_000;
 
 /**
@@ -31,25 +32,36 @@ export function calendarOf(departmentCode: string): string {
   return LOCAL_CALENDARS[departmentCode.trim()] ?? NATIONAL;
 }
 
-/** Whether the Paris calendar day of `date` is worked in the département: not a Saturday, a Sunday or a public holiday there. */
+/** A département's days: its public holidays, and the time zone in which they begin and end. */
+interface Calendar {
+  holidays: string;
+  zone: string;
+}
+
+function daysOf(departmentCode: string): Calendar {
+  return { holidays: calendarOf(departmentCode), zone: clockOf(departmentCode).zone };
+}
+
+/** Whether the local calendar day of `date` is worked in the département: not a Saturday, a Sunday or a public holiday there. */
 export function isWorkingDay(date: Date, departmentCode: string): boolean {
-  const { year, month, day } = parisParts(instantOf(date));
-  return isWorkingCivilDay(civilDayNumber(year, month, day), calendarOf(departmentCode));
+  const calendar = daysOf(departmentCode);
+  const { year, month, day } = wallParts(calendar.zone, instantOf(date));
+  return isWorkingCivilDay(civilDayNumber(year, month, day), calendar);
 }
 
 /**
  * The deadline `days` working days after `start`.
  *
- * Rule: if `start` falls on a non-working day (weekend or holiday, Paris calendar), counting starts at the
- * beginning (00:00 Paris) of the next working day. From there, move forward `days` working days keeping the
- * Paris wall-clock time of day, so a deadline never drifts by an hour across a DST change. The result is
+ * Rule: if `start` falls on a non-working day (weekend or holiday, the département's calendar), counting starts at
+ * the beginning (00:00 local time) of the next working day. From there, move forward `days` working days keeping
+ * the local wall-clock time of day, so a deadline never drifts by an hour across a DST change. The result is
  * always on a working day; with `days` = 0 it is `start` itself, or the next working day at 00:00.
  */
 export function addWorkingDays(start: Date, days: number, departmentCode: string): Date {
   if (!Number.isInteger(days) || days < 0) throw new RangeError(`days must be a non-negative integer, got ${days}`);
-  const calendar = calendarOf(departmentCode);
+  const calendar = daysOf(departmentCode);
   const t = instantOf(start);
-  const p = parisParts(t);
+  const p = wallParts(calendar.zone, t);
   let dayNumber = civilDayNumber(p.year, p.month, p.day);
   let timeOfDayMs = ((p.hour * 60 + p.minute) * 60 + p.second) * 1000 + mod(t, 1000);
   if (!isWorkingCivilDay(dayNumber, calendar)) {
@@ -57,49 +69,50 @@ export function addWorkingDays(start: Date, days: number, departmentCode: string
     timeOfDayMs = 0;
   }
   for (let i = 0; i < days; i++) dayNumber = nextWorkingDay(dayNumber, calendar);
-  return new Date(parisWallClockToInstant(dayNumber, timeOfDayMs));
+  return new Date(wallClockToInstant(calendar.zone, dayNumber, timeOfDayMs));
 }
 
 /**
- * The latest instant at or before `now` that reads `hour`:00 in Paris on a working day of the département: the
+ * The latest instant at or before `now` that reads `hour`:00 locally on a working day of the département: the
  * moment of the last daily run of a working-days-only routine (a digest at 08:00 runs Monday morning for the weekend).
  */
 export function latestWorkingDayAt(now: Date, hour: number, departmentCode: string): Date {
   const timeOfDayMs = hourOfDayMs(hour);
-  const calendar = calendarOf(departmentCode);
+  const calendar = daysOf(departmentCode);
   const t = instantOf(now);
-  const p = parisParts(t);
+  const p = wallParts(calendar.zone, t);
   let dayNumber = civilDayNumber(p.year, p.month, p.day);
-  while (!isWorkingCivilDay(dayNumber, calendar) || parisWallClockToInstant(dayNumber, timeOfDayMs) > t) dayNumber--;
-  return new Date(parisWallClockToInstant(dayNumber, timeOfDayMs));
+  while (!isWorkingCivilDay(dayNumber, calendar) || wallClockToInstant(calendar.zone, dayNumber, timeOfDayMs) > t) dayNumber--;
+  return new Date(wallClockToInstant(calendar.zone, dayNumber, timeOfDayMs));
 }
 
-/** `date`, or `hour`:00 (Paris) the same day when it reads earlier: a message due at night waits for the morning. */
-export function notBeforeHour(date: Date, hour: number): Date {
+/** `date`, or `hour`:00 (the département's time) the same day when it reads earlier: a message due at night waits for the morning. */
+export function notBeforeHour(date: Date, hour: number, departmentCode: string): Date {
   const timeOfDayMs = hourOfDayMs(hour);
+  const { zone } = clockOf(departmentCode);
   const t = instantOf(date);
-  const p = parisParts(t);
-  return p.hour >= hour ? date : new Date(parisWallClockToInstant(civilDayNumber(p.year, p.month, p.day), timeOfDayMs));
+  const p = wallParts(zone, t);
+  return p.hour >= hour ? date : new Date(wallClockToInstant(zone, civilDayNumber(p.year, p.month, p.day), timeOfDayMs));
 }
 
 /**
  * Elapsed working days between two instants, fractional (6 hours of a working day = 0.25): only the time
- * falling within working Paris calendar days counts, each day weighing its real length. 0 if `to <= from`.
+ * falling within the département's working days counts, each day weighing its real length. 0 if `to <= from`.
  * Whole days in between are counted on day numbers alone, so spans of years stay cheap.
  */
 export function workingDaysBetween(from: Date, to: Date, departmentCode: string): number {
   const a = instantOf(from);
   const b = instantOf(to);
   if (b <= a) return 0;
-  const calendar = calendarOf(departmentCode);
-  const pa = parisParts(a);
-  const pb = parisParts(b);
+  const calendar = daysOf(departmentCode);
+  const pa = wallParts(calendar.zone, a);
+  const pb = wallParts(calendar.zone, b);
   const first = civilDayNumber(pa.year, pa.month, pa.day);
   const last = civilDayNumber(pb.year, pb.month, pb.day);
   const fraction = (dayNumber: number, sliceStart: number, sliceEnd: number): number => {
     if (!isWorkingCivilDay(dayNumber, calendar)) return 0;
-    const dayStart = parisWallClockToInstant(dayNumber, 0);
-    const dayEnd = parisWallClockToInstant(dayNumber + 1, 0);
+    const dayStart = wallClockToInstant(calendar.zone, dayNumber, 0);
+    const dayEnd = wallClockToInstant(calendar.zone, dayNumber + 1, 0);
     return (Math.min(sliceEnd, dayEnd) - Math.max(sliceStart, dayStart)) / (dayEnd - dayStart);
   };
   if (first === last) return fraction(first, a, b);
@@ -114,13 +127,13 @@ function civilDayNumber(year: number, month: number, day: number): number {
   return Math.round(Date.UTC(year, month - 1, day) / DAY_MS);
 }
 
-function isWorkingCivilDay(dayNumber: number, calendar: string): boolean {
+function isWorkingCivilDay(dayNumber: number, calendar: Calendar): boolean {
   const weekday = mod(dayNumber + 4, 7); // 1970-01-01 was a Thursday; 0 = Sunday
   if (weekday === 0 || weekday === 6) return false;
-  return !holidaysOf(new Date(dayNumber * DAY_MS).getUTCFullYear(), calendar).has(dayNumber);
+  return !holidaysOf(new Date(dayNumber * DAY_MS).getUTCFullYear(), calendar.holidays).has(dayNumber);
 }
 
-function nextWorkingDay(dayNumber: number, calendar: string): number {
+function nextWorkingDay(dayNumber: number, calendar: Calendar): number {
   let d = dayNumber + 1;
   while (!isWorkingCivilDay(d, calendar)) d++;
   return d;
@@ -149,7 +162,7 @@ function holidaysOf(year: number, calendar: string): ReadonlySet<number> {
   return set;
 }
 
-// --- Europe/Paris wall clock ---
+// --- a time zone's wall clock ---
 
 interface WallClock {
   year: number;
@@ -160,20 +173,29 @@ interface WallClock {
   second: number;
 }
 
-const parisFormat = new Intl.DateTimeFormat('en-GB', {
-  timeZone: PARIS,
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: 'numeric',
-  day: 'numeric',
-  hour: 'numeric',
-  minute: 'numeric',
-  second: 'numeric',
-});
+const wallFormats = new Map<string, Intl.DateTimeFormat>();
 
-function parisParts(instant: number): WallClock {
+function wallFormat(zone: string): Intl.DateTimeFormat {
+  let format = wallFormats.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    wallFormats.set(zone, format);
+  }
+  return format;
+}
+
+function wallParts(zone: string, instant: number): WallClock {
   const parts: Record<string, number> = {};
-  for (const part of parisFormat.formatToParts(instant)) if (part.type !== 'literal') parts[part.type] = Number(part.value);
+  for (const part of wallFormat(zone).formatToParts(instant)) if (part.type !== 'literal') parts[part.type] = Number(part.value);
   return {
     year: parts.year,
     month: parts.month,
@@ -184,23 +206,23 @@ function parisParts(instant: number): WallClock {
   };
 }
 
-/** Paris UTC offset (ms) in force at `instant`. */
-function parisOffset(instant: number): number {
-  const p = parisParts(instant);
+/** The zone's UTC offset (ms) in force at `instant`. */
+function zoneOffset(zone: string, instant: number): number {
+  const p = wallParts(zone, instant);
   return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - (instant - mod(instant, 1000));
 }
 
 /**
- * The instant showing `timeOfDayMs` on Paris day `dayNumber`. Tries the offsets in force a day before and a
+ * The instant showing `timeOfDayMs` on the zone's day `dayNumber`. Tries the offsets in force a day before and a
  * day after; in the autumn overlap the earlier instant wins, in the spring gap the time moves forward
- * (02:30 → 03:30). Both happen on Sundays only, so never for a working day.
+ * (02:30 → 03:30). In Paris both happen on Sundays only, so never for a working day; overseas has no summer time.
  */
-function parisWallClockToInstant(dayNumber: number, timeOfDayMs: number): number {
+function wallClockToInstant(zone: string, dayNumber: number, timeOfDayMs: number): number {
   const wall = dayNumber * DAY_MS + timeOfDayMs;
-  const before = wall - parisOffset(wall - DAY_MS);
-  const after = wall - parisOffset(wall + DAY_MS);
-  if (before + parisOffset(before) === wall) return before;
-  if (after + parisOffset(after) === wall) return after;
+  const before = wall - zoneOffset(zone, wall - DAY_MS);
+  const after = wall - zoneOffset(zone, wall + DAY_MS);
+  if (before + zoneOffset(zone, before) === wall) return before;
+  if (after + zoneOffset(zone, after) === wall) return after;
   return before;
 }
 

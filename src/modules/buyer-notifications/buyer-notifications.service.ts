@@ -126,6 +126,7 @@ export class BuyerNotificationsService {
         firstName: request.buyerFirstName,
         reference: request.reference,
         subject: request.subject,
+        departmentCode: request.departmentCode,
         statusLabel: STATUS_LABELS[request.status],
         closeReasonLabel: request.closeReason ? CLOSE_REASON_LABELS[request.closeReason] : null,
         trackingUrl: link,

@@ -58,6 +58,7 @@ export class AbsenceAnnouncementsService {
                 subject: request.subject,
                 statusLabel: STAFF_STATUS_LABELS[request.status],
                 dueAt: request.dueAt,
+                departmentCode: request.departmentCode,
                 url: `${this.config.PUBLIC_URL}/espace/demandes/${request.reference}`,
               })),
               loadsUrl: `${this.config.PUBLIC_URL}/espace/facilitateurs`,

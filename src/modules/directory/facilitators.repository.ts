@@ -18,6 +18,7 @@ export interface HeldRequest {
   reference: string;
   subject: string;
   status: RequestStatus;
+  departmentCode: string;
   dueAt: Date | null;
 }
 
@@ -195,7 +196,7 @@ export class FacilitatorsRepository {
    */
   async heldRequests(manager: EntityManager, facilitatorId: string, takenOnly: boolean): Promise<HeldRequest[]> {
     return manager.query(
-      `SELECT r.reference, r.subject, r.status, ${APPLICABLE_DEADLINE} AS "dueAt"
+      `SELECT r.reference, r.subject, r.status, r.department_code AS "departmentCode", ${APPLICABLE_DEADLINE} AS "dueAt"
          FROM request_assignments ra JOIN requests r ON r.id = ra.request_id
         WHERE ra.facilitator_id = $1 AND ra.ended_at IS NULL AND r.status = ANY($2::varchar[])
           AND (NOT $3 OR ra.taken_at IS NOT NULL)

@@ -123,4 +123,21 @@ describe('MailComposer, facilitator-assignment', () => {
   it('quotes a subject ending with a question mark without adding a full stop', () => {
     expect(assignment('congés', 'Papier recyclé ?').text).toContain('vous est confiée : « Papier recyclé ? »\n');
   });
+
+  it('gives the deadline in the request’s own time; a message queued before it named its département, in Paris time', () => {
+    const overseas = composer.compose({
+      template: 'facilitator-assignment',
+      subject: 'Nouvelle demande GV-2026-000042 : Papier recyclé',
+      context: {
+        firstName: 'Dominique',
+        reference: 'GV-2026-000042',
+        subject: 'Papier recyclé',
+        dueAt: '2026-12-11T10:00:00Z',
+        departmentCode: '974',
+      },
+    });
+    expect(overseas.text).toContain('Prenez-la en charge avant le 11 décembre 2026 à 14:00 (heure de La Réunion).');
+    expect(overseas.html).toContain('<strong>11 décembre 2026 à 14:00 (heure de La Réunion)</strong>');
+    expect(assignment('congés').text).toContain('Prenez-la en charge avant le 11 décembre 2026 à 11:00 (heure de Paris).');
+  });
 });

@@ -66,6 +66,7 @@ export class OverdueAnswersService {
         department: this.reference.departmentLabel(answer.departmentCode),
         facilitatorName: answer.facilitatorName,
         dueAt: answer.dueAt,
+        departmentCode: answer.departmentCode,
         requestUrl: `${this.config.PUBLIC_URL}/espace/demandes/${encodeURIComponent(answer.reference)}`,
       }));
       const queueUrl = `${this.config.PUBLIC_URL}/espace?late=1`;

@@ -2,7 +2,7 @@ import { addWorkingDays, notBeforeHour } from '../../common/working-days.policy'
 import { answerDueAt, Pause } from '../requests/answer-deadline.policy';
 
 /**
- * A reminder falling before this hour (Paris) waits for it: a request assigned on a weekend counts from Monday 00:00,
+ * A reminder falling before this hour (the request's local time) waits for it: a request assigned on a weekend counts from Monday 00:00,
  * so its reminder would leave at midnight. Never past the deadline, a whole working day later.
  */
 const REMINDER_EARLIEST_HOUR = 8;
@@ -15,7 +15,7 @@ const REMINDER_EARLIEST_HOUR = 8;
  */
 export function takeChargeReminderAt(assignedAt: Date, takeChargeWorkingDays: number, departmentCode: string): Date | null {
   return takeChargeWorkingDays >= 2
-    ? notBeforeHour(addWorkingDays(assignedAt, takeChargeWorkingDays - 1, departmentCode), REMINDER_EARLIEST_HOUR)
+    ? notBeforeHour(addWorkingDays(assignedAt, takeChargeWorkingDays - 1, departmentCode), REMINDER_EARLIEST_HOUR, departmentCode)
     : null;
 }
 
@@ -34,6 +34,6 @@ export function answerReminderAt(
 ): Date | null {
   if (answerWorkingDays < 2) return null;
   const due = answerDueAt(takenAt, pauses, departmentCode, answerWorkingDays - 1);
-  const at = due && notBeforeHour(due, REMINDER_EARLIEST_HOUR);
+  const at = due && notBeforeHour(due, REMINDER_EARLIEST_HOUR, departmentCode);
   return at && at > now ? at : null;
 }

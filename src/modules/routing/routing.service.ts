@@ -163,6 +163,7 @@ export class RoutingService {
                 reference: request.reference,
                 subject: request.subject,
                 dueAt: due.deadline,
+                departmentCode: request.departmentCode,
                 actionUrl: `${this.config.PUBLIC_URL}/espace/demandes/${encodeURIComponent(request.reference)}`,
               },
             })
@@ -466,6 +467,7 @@ export class RoutingService {
             department: this.reference.departmentLabel(request.departmentCode),
             segment: this.reference.segmentLabel(request.segmentCode),
             dueAt: takeChargeDueAt,
+            departmentCode: request.departmentCode,
             actionUrl: `${this.config.PUBLIC_URL}/espace/demandes/${encodeURIComponent(request.reference)}`,
             handOver: handOver ?? null,
           },

@@ -1,0 +1,23 @@
+/**
+ * The clock of a département: overseas ones keep their own (3 to 6 hours from Paris, no summer time); the others, and
+ * any code not known here, Paris's. Deadlines are counted on its days and written in its time, with its name.
+ */
+export interface LocalClock {
+  zone: string;
+  /** « heure de Paris »: what follows a time limit, as tender notices write it. */
+  label: string;
+}
+
+const PARIS_CLOCK: LocalClock = { zone: 'Europe/Paris', label: 'heure de Paris' };
+
+const OVERSEAS_CLOCKS: Readonly<Record<string, LocalClock>> = {
+  '971': { zone: 'America/Guadeloupe', label: 'heure de la Guadeloupe' },
+  '972': { zone: 'America/Martinique', label: 'heure de la Martinique' },
+  '973': { zone: 'America/Cayenne', label: 'heure de la Guyane' },
+  '974': { zone: 'Indian/Reunion', label: 'heure de La Réunion' },
+  '976': { zone: 'Indian/Mayotte', label: 'heure de Mayotte' },
+};
+
+export function clockOf(departmentCode: string | null | undefined): LocalClock {
+  return (departmentCode && OVERSEAS_CLOCKS[departmentCode.trim()]) || PARIS_CLOCK;
+}
