@@ -9,6 +9,8 @@ export interface LocalClock {
 }
 
 const PARIS_CLOCK: LocalClock = { zone: 'Europe/Paris', label: 'heure de Paris' };
+/** A département on Paris's clock and the national calendar of public holidays. */
+const PARIS_DEPARTMENT = '75';
 
 const OVERSEAS_CLOCKS: Readonly<Record<string, LocalClock>> = {
   '971': { zone: 'America/Guadeloupe', label: 'heure de la Guadeloupe' },
@@ -20,4 +22,13 @@ const OVERSEAS_CLOCKS: Readonly<Record<string, LocalClock>> = {
 
 export function clockOf(departmentCode: string | null | undefined): LocalClock {
   return (departmentCode && OVERSEAS_CLOCKS[departmentCode.trim()]) || PARIS_CLOCK;
+}
+
+/**
+ * The département whose days and hours a message to a whole territory follows (a network's morning digest): its
+ * own when all its départements keep one overseas clock (La Réunion's network), Paris's otherwise.
+ */
+export function sharedClockDepartment(departmentCodes: readonly string[]): string {
+  const zones = new Set(departmentCodes.map((code) => clockOf(code).zone));
+  return zones.size === 1 && !zones.has(PARIS_CLOCK.zone) ? departmentCodes[0] : PARIS_DEPARTMENT;
 }

@@ -351,6 +351,41 @@ describe('routing worker', () => {
     expect(await told(late)).toBeNull();
   });
 
+  it('tells La Réunion’s network at 08:00 there, three hours before Paris’s networks hear of theirs', async () => {
+    await insertStaff(t.dataSource, { role: 'animator', networks: ['reunion'], email: 'reunion@example.org' });
+    await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'], email: 'animation@example.org' });
+    const [overseas, metropolitan] = [await submit(20, { departmentCode: '974' }), await submit(21)];
+    for (const [request, network] of [
+      [overseas, 'reunion'],
+      [metropolitan, 'aura-ee'],
+    ] as const) {
+      await settled(request.id, 'unassigned');
+      const facilitatorId = await insertFacilitator(t.dataSource, { network, active: false });
+      await t.dataSource.query(
+        `INSERT INTO request_assignments (id, request_id, facilitator_id, assigned_at, take_charge_due_at, taken_at, answer_due_at)
+         VALUES (gen_random_uuid(), $1, $2, now(), now(), now(), '2027-01-13T03:00:00Z')`,
+        [request.id, facilitatorId],
+      );
+      await t.dataSource.query(`UPDATE requests SET status = 'in_progress', assigned_facilitator_id = $2 WHERE id = $1`, [
+        request.id,
+        facilitatorId,
+      ]);
+    }
+    // Wednesday 13 January 2027, 10:00 in La Réunion, 07:00 in Paris: both answers overdue since 07:00 there (04:00 Paris).
+    const clock = t.app.get(Clock);
+    const travelled = Date.parse('2027-01-13T06:00:00Z') - clock.now().getTime();
+    clock.travel(travelled);
+    try {
+      await t.app.get(OverdueAnswersService).announceAll();
+    } finally {
+      clock.travel(-travelled);
+    }
+    expect(await mailsTo('reunion@example.org', 'network-overdue-answers')).toBe(1);
+    expect(await mailsTo('animation@example.org', 'network-overdue-answers')).toBe(0);
+    const [{ context }] = await t.dataSource.query(`SELECT context FROM mail_messages WHERE recipient = 'reunion@example.org'`);
+    expect(context.requests).toEqual([expect.objectContaining({ reference: overseas.reference, departmentCode: '974' })]);
+  });
+
   it('re-routes the requests of a facilitator whose absence starts, but not those already taken in charge', async () => {
     const leaving = await insertFacilitator(t.dataSource, { email: 'part@example.org', segments: ['office_supplies'] });
     const staying = await insertFacilitator(t.dataSource, { email: 'reste@example.org' });

@@ -97,6 +97,11 @@ export class ReferenceService implements OnModuleInit {
     return [...this.departments.values()];
   }
 
+  /** The départements a network covers (those of its régions). */
+  departmentsOf(networkCode: string): DepartmentRef[] {
+    return this.allDepartments().filter((department) => department.networkCode === networkCode);
+  }
+
   allNetworks(): Network[] {
     return [...this.networks.values()];
   }

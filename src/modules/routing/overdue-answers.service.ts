@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { LOGGER } from '../../common/logging/logging.module';
+import { sharedClockDepartment } from '../../common/local-clock';
 import { latestWorkingDayAt } from '../../common/working-days.policy';
 import { AppConfig } from '../../config/app-config';
 import { runAsOne } from '../../database/sql-statement';
@@ -11,10 +12,8 @@ import { ReferenceService } from '../reference/reference.service';
 import { KIND_LABELS } from '../requests/request.types';
 import { RoutingRepository } from './routing.repository';
 
-/** The digest's hour (Paris), on working days: animators find it with the morning's mail. */
+/** The digest's hour on working days, in the network's time: animators find it with the morning's mail. */
 const DIGEST_HOUR = 8;
-/** A network spans départements: its digest follows the national calendar. */
-const DIGEST_CALENDAR = '75';
 /** How many overdue answers one message names; it counts the rest and links to the queue that lists them all. */
 const DIGEST_NAMED = 50;
 
@@ -35,11 +34,18 @@ export class OverdueAnswersService {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  /** The digest of every network with answers overdue at this morning's digest hour (or the last working day's). */
+  /**
+   * The digest of every network with answers overdue at this morning's digest hour (or the last working day's), each
+   * network on its own clock and calendar (sharedClockDepartment: La Réunion's at 08:00 there).
+   */
   async announceAll(): Promise<void> {
-    const dueBefore = latestWorkingDayAt(this.clock.now(), DIGEST_HOUR, DIGEST_CALENDAR);
-    for (const networkCode of await this.routing.networksWithUntoldOverdueAnswers(dueBefore)) {
-      await this.announce(networkCode, dueBefore);
+    const now = this.clock.now();
+    const cutOf = (networkCode: string) =>
+      latestWorkingDayAt(now, DIGEST_HOUR, sharedClockDepartment(this.reference.departmentsOf(networkCode).map((d) => d.code)));
+    const cuts = new Map(this.reference.allNetworks().map((network) => [network.code, cutOf(network.code)]));
+    const latest = new Date(Math.max(...[...cuts.values()].map((cut) => cut.getTime())));
+    for (const networkCode of await this.routing.networksWithUntoldOverdueAnswers(latest)) {
+      await this.announce(networkCode, cuts.get(networkCode) ?? cutOf(networkCode));
     }
   }
 
