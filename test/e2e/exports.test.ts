@@ -74,6 +74,10 @@ describe('CSV exports of requests and evaluations', () => {
     // fetch's text() drops the byte order mark (checked on the bytes above).
     expect(lines(comma)[0].startsWith('Demande,Déposée le,Statut,')).toBe(true);
     expect(lines(comma)[1].startsWith(`${open.reference},2026-02-20 10:00,En cours de traitement,,`)).toBe(true);
+    // Staff's words for the status, not the buyer's « votre précision ».
+    await t.dataSource.query(`UPDATE requests SET status = 'awaiting_buyer' WHERE id = $1`, [open.id]);
+    const waiting = lines(await (await client.get('/espace/export/demandes.csv?status=awaiting_buyer')).text());
+    expect(waiting[1].startsWith(`${open.reference};2026-02-20 10:00;En attente de l’acheteur;;`)).toBe(true);
 
     const period = await (await client.get('/espace/export/demandes.csv?du=2026-02-01&au=2026-02-10')).text();
     expect(period).toContain(tricky.reference);
@@ -171,6 +175,21 @@ describe('CSV exports of requests and evaluations', () => {
     expect(impact).toBeTruthy();
     const facilitator = await signedIn({ role: 'facilitator', facilitatorId: alix, networks: ['aura-ee'] });
     expect(lines(await (await facilitator.get('/espace/export/evaluations.csv')).text())).toHaveLength(1);
+
+    // Reviewed with a note, then shared: the facilitator's export has the evaluation, never the animators' note.
+    const [reviewed] = await t.dataSource.query(
+      `UPDATE surveys SET reviewed_at = now(), review_note = 'À reprendre en réunion, ne pas montrer.', shared_with_facilitator_at = now()
+        WHERE request_id = $1 RETURNING id`,
+      [a.id],
+    );
+    expect(reviewed).toBeTruthy();
+    const animatorView = (await (await client.get('/espace/export/evaluations.csv')).text()).replace(/^\uFEFF/, '');
+    expect(animatorView).toContain('Note de revue');
+    expect(animatorView).toContain('À reprendre en réunion, ne pas montrer.');
+    const shared = lines(await (await facilitator.get('/espace/export/evaluations.csv')).text());
+    expect(shared).toHaveLength(2);
+    expect(shared[0]).toMatch(/;Commentaire;Partagée avec le facilitateur le$/);
+    expect(shared.join('\n')).not.toMatch(/Revue le|Note de revue|ne pas montrer/);
   });
 
   it('streams a large export through a cursor, and a client gone mid-way gives its connection back', async () => {

@@ -6,10 +6,10 @@ import { AppConfig } from '../../config/app-config';
 import { runAsOne } from '../../database/sql-statement';
 import { MailService } from '../mail/mail.service';
 import { RoutingRepository } from '../routing/routing.repository';
-import { STAFF_STATUS_LABELS } from '../workspace/workspace-views';
 import { announcementHorizon, shouldAnnounceAbsence } from './absence.policy';
 import type { AbsenceDto } from './dto/absence.dto';
 import { FacilitatorsRepository, StoredFacilitator } from './facilitators.repository';
+import { STAFF_STATUS_LABELS } from '../requests/request.types';
 
 /**
  * Tells a network's animators (else its contact address) that a facilitator holding open requests will be away, so

@@ -61,7 +61,7 @@ export class ExportRepository {
                    s.award_criterion_weight AS "awardCriterionWeight", s.insertion_hours AS "insertionHours", s.themes,
                    s.environmental_considerations AS "environmentalConsiderations", s.social_considerations AS "socialConsiderations",
                    s.contract_amount AS "contractAmount", s.obstacles, s.would_use_again AS "wouldUseAgain", s.reuse_consent AS "reuseConsent",
-                   s.comment, ${paris('s.reviewed_at')} AS "reviewedAt", s.review_note AS "reviewNote",
+                   s.comment, ${paris('s.reviewed_at')} AS "reviewedAt", ${staff.role === 'facilitator' ? 'NULL' : 's.review_note'} AS "reviewNote",
                    ${paris('s.shared_with_facilitator_at')} AS "sharedAt"
               FROM surveys s JOIN requests r ON r.id = s.request_id LEFT JOIN facilitators f ON f.id = s.facilitator_id
              WHERE ${where}

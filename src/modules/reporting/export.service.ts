@@ -16,7 +16,7 @@ import {
   KIND_LABELS,
   ORGANISATION_TYPE_LABELS,
   PURCHASE_STAGE_LABELS,
-  STATUS_LABELS,
+  STAFF_STATUS_LABELS,
 } from '../requests/request.types';
 import { CSV_BOM, csvFileName, csvLine, CsvSeparator, CsvValue } from './csv-format.policy';
 import { IMPACT_ANSWERS, SATISFACTION_ANSWERS, SurveyAnswers, WAVE_LABELS, yesNo } from './evaluation-labels';
@@ -39,6 +39,8 @@ interface Column {
 export class ExportService {
   private readonly requestColumns: Column[];
   private readonly evaluationColumns: Column[];
+  /** A facilitator's export of the evaluations shared with them: without the review, the animators' own. */
+  private readonly sharedEvaluationColumns: Column[];
   /**
    * Each export streaming holds a PostgreSQL connection for as long as its client reads: together they
    * may take a quarter of the pool, so slow downloads never leave buyers' submissions without one.
@@ -64,7 +66,7 @@ export class ExportService {
     this.requestColumns = [
       { header: 'Demande', value: (r) => r.reference },
       { header: 'Déposée le', value: (r) => r.createdAt },
-      { header: 'Statut', value: (r) => STATUS_LABELS[r.status as keyof typeof STATUS_LABELS] },
+      { header: 'Statut', value: (r) => STAFF_STATUS_LABELS[r.status as keyof typeof STAFF_STATUS_LABELS] },
       {
         header: 'Motif de clôture',
         value: (r) => (r.closeReason ? CLOSE_REASON_LABELS[r.closeReason as keyof typeof CLOSE_REASON_LABELS] : null),
@@ -83,7 +85,7 @@ export class ExportService {
       { header: 'Réponse dans le délai', value: (r) => yesNo(r.answeredOnTime) },
       { header: 'Clôturée le', value: (r) => r.closedAt },
     ];
-    this.evaluationColumns = [
+    const evaluation: Column[] = [
       { header: 'Demande', value: (r) => r.reference },
       { header: 'Questionnaire', value: (r) => WAVE_LABELS[r.wave as keyof typeof WAVE_LABELS] },
       { header: 'Répondu le', value: (r) => r.completedAt },
@@ -91,10 +93,15 @@ export class ExportService {
       ...[...SATISFACTION_ANSWERS, ...IMPACT_ANSWERS].map((a) => ({ header: a.label, value: (r: Row) => a.value(r as SurveyAnswers) })),
       { header: 'Accord pour une réutilisation anonyme', value: (r) => yesNo(r.reuseConsent) },
       { header: 'Commentaire', value: (r) => r.comment },
+    ];
+    const shared: Column = { header: 'Partagée avec le facilitateur le', value: (r) => r.sharedAt };
+    this.evaluationColumns = [
+      ...evaluation,
       { header: 'Revue le', value: (r) => r.reviewedAt },
       { header: 'Note de revue', value: (r) => r.reviewNote },
-      { header: 'Partagée avec le facilitateur le', value: (r) => r.sharedAt },
+      shared,
     ];
+    this.sharedEvaluationColumns = [...evaluation, shared];
   }
 
   requests(res: Response, staff: StaffPrincipal, filters: RequestExportFilters, separator: CsvSeparator): Promise<void> {
@@ -102,7 +109,8 @@ export class ExportService {
   }
 
   evaluations(res: Response, staff: StaffPrincipal, filters: EvaluationFilters, separator: CsvSeparator): Promise<void> {
-    return this.send(res, 'evaluations', this.evaluationColumns, this.exports.evaluationsQuery(staff, filters), separator);
+    const columns = staff.role === 'facilitator' ? this.sharedEvaluationColumns : this.evaluationColumns;
+    return this.send(res, 'evaluations', columns, this.exports.evaluationsQuery(staff, filters), separator);
   }
 
   private async send(res: Response, prefix: string, columns: Column[], query: SqlStatement, separator: CsvSeparator): Promise<void> {

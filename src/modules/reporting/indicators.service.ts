@@ -6,11 +6,10 @@ import { NotFound, ValidationFailed } from '../../common/errors/app-errors';
 import { queryProblems, READ_ELSEWHERE } from '../../common/query-parameters';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { ReferenceService } from '../reference/reference.service';
-import { KIND_LABELS, REQUEST_KINDS, REQUEST_STATUSES } from '../requests/request.types';
+import { KIND_LABELS, REQUEST_KINDS, REQUEST_STATUSES, STAFF_STATUS_LABELS } from '../requests/request.types';
 import { USEFULNESS_LABELS } from '../surveys/survey-labels';
 import { WAVE_LABELS } from './evaluation-labels';
 import { SURVEY_WAVES, USEFULNESS } from '../surveys/survey.types';
-import { STAFF_STATUS_LABELS } from '../workspace/workspace-views';
 import { Alert, AlertSample, alertsOf } from './alerts.policy';
 import {
   againstTarget,

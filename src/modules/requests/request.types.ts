@@ -62,6 +62,9 @@ export const STATUS_LABELS: Record<RequestStatus, string> = {
   closed: 'Clôturée',
 };
 
+/** The same statuses as staff read them: the buyer's « votre précision » is theirs to give. */
+export const STAFF_STATUS_LABELS: Record<RequestStatus, string> = { ...STATUS_LABELS, awaiting_buyer: 'En attente de l’acheteur' };
+
 export const CLOSE_REASONS = ['answered', 'redirected', 'duplicate', 'withdrawn', 'no_reply'] as const;
 export type CloseReason = (typeof CLOSE_REASONS)[number];
 

@@ -22,7 +22,7 @@ import {
   PurchaseStage,
   REQUEST_KINDS,
   REQUEST_STATUSES,
-  STATUS_LABELS,
+  STAFF_STATUS_LABELS,
 } from '../requests/request.types';
 import { ASSIGNMENT_END_LABELS, historyEventLabel, historyReasonLabel } from './history-labels';
 import { QueueFilters } from './workspace-queue.policy';
@@ -34,7 +34,6 @@ const DECLINE_LABELS = {
   unavailable: 'Indisponible',
 };
 /** Staff read the statuses from their side (the buyer's labels speak to the buyer). */
-export const STAFF_STATUS_LABELS = { ...STATUS_LABELS, awaiting_buyer: 'En attente de l’acheteur' };
 const EMPTY_ITEMS = 3;
 /** Which types use each field of a help item, space-separated: the answer form's script shows a field for those only. */
 const ITEM_FIELD_TYPES: Record<string, string> = Object.fromEntries(
