@@ -6,6 +6,7 @@ import { RoutingService } from '../../src/modules/routing/routing.service';
 import { sentMailFile } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
 import { bearerFor, insertStaff, StaffClient } from '../support/staff';
+import { BuyerNotificationsService } from '../../src/modules/buyer-notifications/buyer-notifications.service';
 import { bodyOf, submitRequest, TestApp, useTestApp, waitFor } from '../support/test-app';
 
 const QUESTION =
@@ -155,6 +156,13 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
       return rows.length === 1 && rows[0].status === 'sent' && rows;
     });
     expect(mails[0].recipient).toBe('camille.martin+2@example.fr');
+    // That e-mail is the buyer's only news of the split: no « du nouveau » for the original, no « transmise » for the new ones.
+    const notifications = t.app.get(BuyerNotificationsService);
+    for (const request of [original, ...created]) await notifications.notify(request.id);
+    const news = await t.dataSource.query(`SELECT subject FROM mail_messages WHERE recipient = $1 AND template = 'buyer-update'`, [
+      'camille.martin+2@example.fr',
+    ]);
+    expect(news).toEqual([]);
     const eml = (await readFile(resolve(t.config.MAIL_DIR, `${mails[0].id}.eml`), 'utf8')).replace(/=\r?\n/g, '').replace(/=3D/g, '=');
     for (const c of created) {
       const link = new RegExp(`(http://[^\\s"<]+/suivi/${c.reference}\\?t=[^\\s"<]+)`).exec(eml)![1];

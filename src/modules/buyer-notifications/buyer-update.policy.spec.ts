@@ -35,6 +35,8 @@ describe('buyer update: what the buyer is told', () => {
       ['transferred'],
     ],
     ['the buyer’s own reply', [event({ fromStatus: 'answered', toStatus: 'in_progress', actorType: 'buyer' })], []],
+    ['a split, told by its own e-mail', [event({ type: 'split', fromStatus: 'in_progress', toStatus: 'in_progress' })], []],
+    ['a request created by a split, listed in that e-mail', [event({ type: 'split_from', fromStatus: null, toStatus: 'submitted' })], []],
     [
       'routing, then taking in charge',
       [event({ type: 'assigned', toStatus: 'assigned', actorType: 'system' }), event({ type: 'taken_in_charge', toStatus: 'in_progress' })],
@@ -82,7 +84,6 @@ describe('buyer update: what the buyer is told', () => {
       [event({ type: 'reassigned', toStatus: 'assigned' }), event({ type: 'taken_from_pool', toStatus: 'assigned' })],
       [],
     ],
-    ['a split note', [event({ type: 'split', fromStatus: 'in_progress', toStatus: 'in_progress', reason: 'Scindée' })], ['other']],
   ] as const)('%s', (_label, events, kinds) => {
     expect(buyerChanges(events).map((c) => c.kind)).toEqual(kinds);
   });

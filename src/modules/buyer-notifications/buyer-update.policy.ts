@@ -26,7 +26,16 @@ export type BuyerChange =
 
 /** Public events that make no e-mail of their own (the acknowledgement and the tracking page cover them). */
 // Staff's own moves (reassigned, taken from the pool) carry staff names: a hand-over event tells the buyer instead.
-export const SILENT_EVENT_TYPES: readonly string[] = ['submitted', 'assigned', 'unassigned', 'reassigned', 'taken_from_pool'];
+// A split is told by its own e-mail (buyer-split), which lists the requests it creates with their links.
+export const SILENT_EVENT_TYPES: readonly string[] = [
+  'submitted',
+  'assigned',
+  'unassigned',
+  'reassigned',
+  'taken_from_pool',
+  'split',
+  'split_from',
+];
 
 /** The changes to tell, in order, each kind once (the latest question or answer is the one shown). */
 export function buyerChanges(events: readonly PublicEvent[]): BuyerChange[] {

@@ -24,6 +24,16 @@ describe('split policy', () => {
     expect(errors.map((e) => e.field)).toEqual(fields);
   });
 
+  it.each([
+    [
+      'Et le reste ?',
+      'Sujet 1 : reprenez la question de l’acheteur sur ce sujet en quelques phrases (au moins 80 caractères et 12 mots différents).',
+    ],
+    ['mot '.repeat(1300), 'Sujet 1 : la question fait au plus 5\u202f000 caractères.'],
+  ])('speaks to the staff member who splits about the question (%#)', (text, message) => {
+    expect(parseSplitTopics([{ ...good, question: text }], segments).errors).toEqual([{ field: 'topics.0.question', message }]);
+  });
+
   it('keeps trimmed values', () => {
     expect(parseSplitTopics([{ ...good, subject: `  ${good.subject} ` }], segments).topics[0].subject).toBe(good.subject);
   });

@@ -3,7 +3,7 @@
  * a transfer or reassignment needs. Shared by the form and the JSON API.
  */
 import type { FieldError } from '../../common/errors/app-errors';
-import { QUESTION_MAX_LENGTH, questionProblem } from '../intake/eligibility.policy';
+import { QUESTION_MAX_LENGTH, QUESTION_MIN_LENGTH, QUESTION_MIN_WORDS, questionProblem } from '../intake/eligibility.policy';
 import { REQUEST_KINDS, RequestKind } from '../requests/request.types';
 
 export const MAX_SPLIT_TOPICS = 5;
@@ -35,9 +35,13 @@ export function parseSplitTopics(input: unknown, segmentCodes: ReadonlySet<strin
     if (topic.subject.length < 5 || topic.subject.length > 150 || /[\r\n]/.test(topic.subject)) {
       problems.push({ field: field('subject'), message: `Sujet ${index + 1} : donnez un objet d’une ligne, de 5 à 150 caractères.` });
     }
+    // The intake's rules, in staff's words: the question is the buyer's, rewritten for this topic.
     const questionIssue =
-      topic.question.length > QUESTION_MAX_LENGTH ? `au plus ${QUESTION_MAX_LENGTH} caractères.` : questionProblem(topic.question);
-    if (questionIssue) problems.push({ field: field('question'), message: `Sujet ${index + 1} : ${lowerFirst(questionIssue)}` });
+      topic.question.length > QUESTION_MAX_LENGTH
+        ? `la question fait au plus ${QUESTION_MAX_LENGTH.toLocaleString('fr-FR')} caractères.`
+        : questionProblem(topic.question) &&
+          `reprenez la question de l’acheteur sur ce sujet en quelques phrases (au moins ${QUESTION_MIN_LENGTH} caractères et ${QUESTION_MIN_WORDS} mots différents).`;
+    if (questionIssue) problems.push({ field: field('question'), message: `Sujet ${index + 1} : ${questionIssue}` });
     if (!(REQUEST_KINDS as readonly string[]).includes(topic.kind)) {
       problems.push({ field: field('kind'), message: `Sujet ${index + 1} : choisissez le type de question.` });
     }
@@ -59,8 +63,4 @@ export function reasonProblem(value: unknown): string | null {
   if (!reason) return 'Indiquez le motif : il est gardé dans l’historique de la demande.';
   if (reason.length > REASON_MAX_LENGTH) return `Le motif ne doit pas dépasser ${REASON_MAX_LENGTH} caractères.`;
   return null;
-}
-
-function lowerFirst(message: string): string {
-  return message.charAt(0).toLowerCase() + message.slice(1);
 }
