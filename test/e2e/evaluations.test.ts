@@ -345,7 +345,11 @@ describe('the animators’ review of evaluations', () => {
     expect(html).toContain('Très utile');
     expect(html).not.toContain('Marquer comme revue');
     expect(html).not.toContain('Note des animateurs');
-    expect(await (await alix.get('/espace/evaluations')).text()).toContain(w.requests.a.reference);
+    const list = await (await alix.get('/espace/evaluations')).text();
+    expect(list).toContain(w.requests.a.reference);
+    // Their own answers, shared with them: nothing of the animators' review to follow there.
+    expect(list).toMatch(/<h2>1 évaluation<\/h2>/);
+    expect(list).not.toMatch(/à revoir|name="reviewed"|<th scope="col">Suivi<\/th>/i);
 
     // By the API: the notice is required there too.
     const token = await tokenOf((await insertStaff(t.dataSource, { role: 'admin' })).id);

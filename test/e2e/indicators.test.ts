@@ -190,7 +190,7 @@ describe('indicators', () => {
     const quarter = lastFullQuarter(parisDay(new Date()));
     const thisYear = parisDay(new Date()).slice(0, 4);
     expect(standard).toContain(
-      `href="/espace/indicateurs?reseau=aura-ee&amp;du=${quarter.from}&amp;au=${quarter.to}">Dernier trimestre complet<span class="fr-sr-only"> (affichée)</span></a>`,
+      `href="/espace/indicateurs?reseau=aura-ee&amp;du=${quarter.from}&amp;au=${quarter.to}">Dernier trimestre complet<span class="fr-sr-only"> (période affichée)</span></a>`,
     );
     expect(standard).toMatch(
       new RegExp(`href="/espace/indicateurs\\?reseau=aura-ee&amp;du=${thisYear}-01-01&amp;au=[0-9-]{10}">Année en cours</a>`),

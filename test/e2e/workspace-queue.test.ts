@@ -216,6 +216,8 @@ describe('the workspace queue', () => {
     const html = await refused.text();
     expect(html).toContain('Action impossible');
     expect(html).toContain('Prendre cette demande de la réserve');
+    // Opened from the « Réserve » tab, it leads back there.
+    expect(html).toContain('href="/espace?tab=pool">Retour à la liste</a>');
     expect((await t.dataSource.query(`SELECT status FROM requests WHERE reference = $1`, [reference]))[0].status).toBe('unassigned');
   });
   it('searches the reference, subject, organisation and buyer’s name, closed requests included, within what the person may see', async () => {

@@ -55,6 +55,8 @@ export class EvaluationsViews {
       },
       networkOptions: this.reference.networkOptions(networks),
       showNetworks: staff.role !== 'facilitator' && (networks === null || networks.length > 1),
+      // A facilitator reads the evaluations shared with them, all about their own answers: no review to follow.
+      reviews: staff.role !== 'facilitator',
       kindOptions: REQUEST_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] })),
       segmentOptions: this.reference.segmentOptions(),
       departmentOptions: this.reference.departmentOptions(networks),

@@ -157,6 +157,8 @@ export class WorkspaceViews {
     return {
       ...page,
       title: `Demande ${request.reference}`,
+      // A request waiting in the network's pool was opened from the « Réserve » tab: back to it.
+      listUrl: request.status === 'unassigned' ? '/espace?tab=pool' : '/espace',
       statusLabel: STAFF_STATUS_LABELS[request.status],
       statusLabels: STAFF_STATUS_LABELS,
       history: page.history.map((event) => ({
