@@ -11,6 +11,7 @@ import {
   closePage,
   expectNoAxeViolations,
   fillRequestForm,
+  InPage,
   isereBuyer,
   openPage,
   signInStaff,
@@ -87,31 +88,33 @@ it('de la demande à la réponse téléchargée, par les vraies pages', async ()
   expect(await submitByButton(staffPage, 'Envoyer la réponse')).toBe(400);
   expect(await staffPage.locator('#resume-erreurs a').getAttribute('href')).toBe('#f-answer-body');
   expect(await staffPage.locator('#f-answer-body').getAttribute('aria-invalid')).toBe('true');
+  // The page opens on that summary, far down as the form is: it has the focus.
+  await staffPage.waitForFunction(() => (globalThis as unknown as InPage).document.activeElement?.id === 'resume-erreurs');
   await expectNoAxeViolations(staffPage, 'réponse avec erreur');
   await staffPage.getByLabel('Votre réponse').fill('Fixez un **taux minimal** de papier recyclé, comme le permet l’article ci-dessous.');
   // Each help item shows the fields of its type once chosen; the next one appears then.
   const visible = (selector: string) => staffPage.locator(selector).isVisible();
-  expect([await visible('#item-0-type'), await visible('#item-0-legalReferenceCode'), await visible('#item-1-type')]).toEqual([
-    true,
-    false,
-    false,
-  ]);
-  await staffPage.selectOption('#item-0-type', 'regulation');
-  expect([await visible('#item-0-legalReferenceCode'), await visible('#item-0-details'), await visible('#item-0-url')]).toEqual([
-    true,
-    true,
-    false,
-  ]);
-  expect([await visible('#item-1-type'), await visible('#item-2-type')]).toEqual([true, false]);
-  await staffPage.selectOption('#item-0-legalReferenceCode', 'ccp-l2111-1');
-  await staffPage.selectOption('#item-1-type', 'tender_file');
-  expect([await visible('#item-1-title'), await visible('#item-1-attachmentId'), await visible('#item-1-peerName')]).toEqual([
-    true,
-    true,
-    false,
-  ]);
-  await staffPage.fill('#item-1-title', 'CCTP d’un département voisin');
-  await staffPage.fill('#item-1-attachmentId', 'Exemple de DCE.pdf');
+  expect([
+    await visible('#f-answer-items-0-type'),
+    await visible('#f-answer-items-0-legalReferenceCode'),
+    await visible('#f-answer-items-1-type'),
+  ]).toEqual([true, false, false]);
+  await staffPage.selectOption('#f-answer-items-0-type', 'regulation');
+  expect([
+    await visible('#f-answer-items-0-legalReferenceCode'),
+    await visible('#f-answer-items-0-details'),
+    await visible('#f-answer-items-0-url'),
+  ]).toEqual([true, true, false]);
+  expect([await visible('#f-answer-items-1-type'), await visible('#f-answer-items-2-type')]).toEqual([true, false]);
+  await staffPage.selectOption('#f-answer-items-0-legalReferenceCode', 'ccp-l2111-1');
+  await staffPage.selectOption('#f-answer-items-1-type', 'tender_file');
+  expect([
+    await visible('#f-answer-items-1-title'),
+    await visible('#f-answer-items-1-attachmentId'),
+    await visible('#f-answer-items-1-peerName'),
+  ]).toEqual([true, true, false]);
+  await staffPage.fill('#f-answer-items-1-title', 'CCTP d’un département voisin');
+  await staffPage.fill('#f-answer-items-1-attachmentId', 'Exemple de DCE.pdf');
   await staffPage.setInputFiles('#reponse-fichiers', { name: 'Exemple de DCE.pdf', mimeType: 'application/pdf', buffer: samplePdf() });
   expect(await submitByButton(staffPage, 'Envoyer la réponse')).toBe(303);
   expect(await staffPage.getByRole('status').textContent()).toContain('Votre réponse est envoyée à l’acheteur.');

@@ -97,7 +97,7 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
       const sent = await postForm(request, 'precision', { t: request.token, formToken: FORM_TOKEN, message: 'Environ 80 000 € HT.' });
       expect(sent.status).toBe(303);
       expect(sent.headers.get('location')).toBe(
-        `/suivi/${request.reference}?t=${encodeURIComponent(request.token)}&fait=precision#echanges`,
+        `/suivi/${request.reference}?t=${encodeURIComponent(request.token)}&fait=precision#confirmation-action`,
       );
     }
     // The page it leads back to confirms what was done; a key it does not know shows nothing.

@@ -126,6 +126,10 @@ describe('the facilitator workspace', () => {
     expect(refused.status).toBe(400);
     const refusedHtml = await refused.text();
     expect(refusedHtml).toContain('Choisissez le texte dans la liste.');
+    // Each link of the error summary leads to the field in error.
+    const anchors = [...refusedHtml.matchAll(/<li><a href="#([^"]+)">/g)].map((m) => m[1]);
+    expect(anchors).toContain('f-answer-items-0-legalReferenceCode');
+    for (const anchor of anchors) expect(refusedHtml).toContain(`id="${anchor}"`);
     expect(refusedHtml).toContain('Voici</textarea>');
     expect(
       (await t.dataSource.query(`SELECT count(*)::int AS n FROM request_messages WHERE request_id = $1 AND kind = 'answer'`, [id]))[0].n,

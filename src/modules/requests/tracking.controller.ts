@@ -190,7 +190,8 @@ export class TrackingController {
       if (!(error instanceof AppError) || error.code !== 'validation_failed') throw error;
       return this.render(res, 400, reference, body?.t, { message: body?.message, errors: error.errors, formToken: body?.formToken });
     }
-    res.redirect(303, `${trackingPath(reference, body?.t, done)}#echanges`);
+    // To the notice that says it was sent (the exchanges follow below it): on a phone, further down, it went unseen.
+    res.redirect(303, `${trackingPath(reference, body?.t, done)}#confirmation-action`);
   }
 
   private async render(

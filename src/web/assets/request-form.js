@@ -8,6 +8,4 @@
   function update() { block.hidden = stateTypes.indexOf(type.value) === -1; }
   type.addEventListener('change', update);
   update();
-  var summary = document.getElementById('resume-erreurs');
-  if (summary) summary.focus();
 })();
