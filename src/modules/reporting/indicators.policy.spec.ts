@@ -148,6 +148,8 @@ describe('parsePeriod', () => {
     ['not a date', '01/02/2026', '2026-03-31', null, ['du']],
     ['end before start', '2026-03-01', '2026-02-01', null, ['au']],
     ['longer than two years', '2023-01-01', '2026-01-01', null, ['au']],
+    ['starting after today', '2027-01-01', '2027-03-31', null, ['du']],
+    ['starting today', '2026-11-22', '2026-12-31', { from: '2026-11-22', to: '2026-12-31' }, []],
   ])('%s', (_label, from, to, period, fields) => {
     const result = parsePeriod(from, to, '2026-11-22', FIELDS);
     expect(result.errors.map((e) => e.field)).toEqual(fields);

@@ -127,7 +127,12 @@ export function parsePeriod(
   const end = read(to, fields.to, 'de fin');
   if (start && end) {
     const days = dayNumber(end) - dayNumber(start) + 1;
-    if (days < 1) errors.push({ field: fields.to, message: 'La date de fin doit suivre la date de début.' });
+    if (dayNumber(start) > dayNumber(today)) {
+      errors.push({
+        field: fields.from,
+        message: 'La période doit commencer au plus tard aujourd’hui : les indicateurs comptent ce qui a eu lieu.',
+      });
+    } else if (days < 1) errors.push({ field: fields.to, message: 'La date de fin doit suivre la date de début.' });
     else if (days > MAX_PERIOD_DAYS) errors.push({ field: fields.to, message: 'La période ne doit pas dépasser deux ans.' });
   }
   return { period: errors.length ? lastFullQuarter(today) : { from: start!, to: end! }, errors };
