@@ -169,11 +169,18 @@ describe('directory pages: records (animators, admins) and absences (the facilit
     // The box « Reçoit des demandes » left unticked: out of routing, nothing erased.
     const saved = await postForm(animator, profilePage(id), profilePage(id), { ...form, capacity: '3', departmentCodes: '38 73 01' });
     expect(saved.status).toBe(303);
-    expect(saved.headers.get('location')).toBe(`${profilePage(id)}?fait=modification`);
+    expect(saved.headers.get('location')).toBe(`${profilePage(id)}?fait=retrait`);
     expect(await record(id)).toMatchObject({ capacity: 3, active: false, departmentCodes: ['01', '38', '73'] });
-    expect(await (await animator.get(`${profilePage(id)}?fait=modification`)).text()).toContain('La fiche est enregistrée.');
+    const withdrawn = await (await animator.get(`${profilePage(id)}?fait=retrait`)).text();
+    expect(withdrawn).toContain('ce facilitateur ne reçoit plus de nouvelles demandes');
+    // No request held: nothing to reassign. No account yet: how to give one.
+    expect(withdrawn).not.toContain('Voir les demandes qu’il suit');
+    expect(withdrawn).toContain('Il n’a pas encore de compte');
+    const resaved = await postForm(animator, profilePage(id), profilePage(id), { ...form, capacity: '3', departmentCodes: '38 73 01' });
+    expect(resaved.headers.get('location')).toBe(`${profilePage(id)}?fait=modification`);
 
     const self = await signedIn({ role: 'facilitator', facilitatorId: id, networks: ['aura-ee'] });
+    expect(await (await animator.get(`${profilePage(id)}?fait=modification`)).text()).not.toContain('Il n’a pas encore de compte');
     const foreignAnimator = await signedIn({ role: 'animator', networks: ['reseco'] });
     // The facilitator reads their own record, without a form: their animators change it.
     const own = await self.get(profilePage(id));
@@ -207,6 +214,12 @@ describe('directory pages: records (animators, admins) and absences (the facilit
     expect((await foreignAnimator.get(profilePage(id))).status).toBe(404);
     expect((await foreignAnimator.post(profilePage(id), { _csrf: csrf, ...form, capacity: '50', active: 'true' })).status).toBe(404);
     expect(await record(id)).toMatchObject({ capacity: 3, active: false });
+    // Taken out of routing while holding requests: the page leads to them, to reassign those in progress.
+    await t.dataSource.query(`UPDATE facilitators SET active = true, open_count = 2 WHERE id = $1`, [id]);
+    await postForm(animator, profilePage(id), profilePage(id), { ...form, capacity: '3', departmentCodes: '38 73 01' });
+    expect(await (await animator.get(`${profilePage(id)}?fait=retrait`)).text()).toContain(
+      `<a href="/espace?facilitator=${id}">Voir les demandes qu’il suit</a>`,
+    );
   });
 
   it('lets a facilitator declare an absence from the workspace; no new request comes to them meanwhile; they delete it', async () => {

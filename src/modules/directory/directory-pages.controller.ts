@@ -56,7 +56,11 @@ export class DirectoryPagesController {
       const contacts = await this.directory.contactsOf(facilitator.networkCode);
       return res.render('facilitator-own-profile', { ...this.views.ownProfilePage(facilitator), contacts });
     }
-    res.render('facilitator-profile', this.views.profilePage(staff, facilitator, formModel({ ...facilitatorFormOf(facilitator) }), done));
+    const invite = !(await this.directory.hasAccount(facilitator.id));
+    res.render(
+      'facilitator-profile',
+      this.views.profilePage(staff, facilitator, formModel({ ...facilitatorFormOf(facilitator) }), done, invite),
+    );
   }
 
   @Post(':id/fiche')
@@ -72,7 +76,8 @@ export class DirectoryPagesController {
         res
           .status(error.status)
           .render('facilitator-profile', this.views.profilePage(staff, facilitator, formModel({ ...values }, errors))),
-      () => res.redirect(303, `${profilePath(facilitator)}?fait=modification`),
+      (updated) =>
+        res.redirect(303, `${profilePath(facilitator)}?fait=${facilitator.active && !updated.active ? 'retrait' : 'modification'}`),
     );
   }
 

@@ -21,6 +21,8 @@ const NOTICES: Record<string, string> = {
   suppression: 'L’absence est supprimée.',
   creation: 'Le facilitateur est ajouté à l’annuaire : le routage peut lui confier des demandes.',
   modification: 'La fiche est enregistrée.',
+  retrait:
+    'La fiche est enregistrée : ce facilitateur ne reçoit plus de nouvelles demandes. Celles qu’il n’avait pas encore prises en charge repartent en attribution ; celles qu’il suit restent à lui, à réaffecter depuis leur page si besoin.',
 };
 
 export function profilePath(facilitator: { id: string }): string {
@@ -37,7 +39,8 @@ export class DirectoryViews {
   constructor(private readonly reference: ReferenceService) {}
 
   /** The form of a new facilitator (no `facilitator`) or of an existing one, for their managers. */
-  profilePage(staff: StaffPrincipal, facilitator: FacilitatorDto | undefined, form: FormModel, done?: unknown) {
+  /** `invite`: the facilitator has no account yet, so the page says how to give them one. */
+  profilePage(staff: StaffPrincipal, facilitator: FacilitatorDto | undefined, form: FormModel, done?: unknown, invite = false) {
     const networks = this.networkOptions(staff);
     return {
       title: facilitator ? `Fiche ${ofPhrase(`${facilitator.firstName} ${facilitator.lastName}`)}` : 'Ajouter un facilitateur',
@@ -45,6 +48,9 @@ export class DirectoryViews {
       action: facilitator ? profilePath(facilitator) : '/espace/facilitateurs/nouveau',
       absencesUrl: facilitator && absencesPath(facilitator),
       notice: noticeOf(NOTICES, done),
+      invite: invite && facilitator !== undefined,
+      // Just taken out of routing while holding requests: where they are, to reassign them.
+      heldUrl: done === 'retrait' && facilitator && facilitator.openCount > 0 ? `/espace?facilitator=${facilitator.id}` : null,
       form,
       kinds: REQUEST_KINDS.map((kind) => ({ value: kind, label: FACILITATOR_KINDS[kind] })),
       networks,

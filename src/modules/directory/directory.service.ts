@@ -55,6 +55,10 @@ export class DirectoryService {
     return facilitator;
   }
 
+  hasAccount(facilitatorId: string): Promise<boolean> {
+    return this.facilitators.hasAccount(facilitatorId);
+  }
+
   /** Whom a facilitator writes to about their record: their network's animators, else its contact address. */
   async contactsOf(networkCode: string): Promise<Array<{ name: string | null; email: string }>> {
     const animators = await this.facilitators.networkAnimators(networkCode);

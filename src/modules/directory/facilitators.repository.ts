@@ -179,6 +179,12 @@ export class FacilitatorsRepository {
     return affected > 0;
   }
 
+  /** Whether a staff account (active or not) is linked to the facilitator: else they have yet to be invited. */
+  async hasAccount(facilitatorId: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(`SELECT 1 FROM staff_users WHERE facilitator_id = $1 LIMIT 1`, [facilitatorId]);
+    return rows.length > 0;
+  }
+
   /** The network's active animators, by name, whom its facilitators write to about their record. */
   networkAnimators(networkCode: string): Promise<Array<{ name: string; email: string }>> {
     return this.dataSource.query(
