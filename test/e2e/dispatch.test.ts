@@ -319,6 +319,16 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     expect(await chosen.json()).toMatchObject({ status: 'assigned', facilitatorId: only });
   });
 
+  it('says what to do when nobody of the network can receive a request of the pool', async () => {
+    const reference = await submit(5, { kind: 'social_clause' });
+    await routedTo(reference, null);
+    const animator = await signedIn({ role: 'animator', networks: ['aura-ee'] });
+    const page = await (await animator.get(`/espace/demandes/${reference}/reaffectation`)).text();
+    expect(page).toContain('Aucun facilitateur ne peut la recevoir');
+    expect(page).toContain('ne traite ce type de question (Clauses sociales) sur le territoire de la demande');
+    expect(page).toContain(`href="/espace/demandes/${reference}/transfert">transférez-la</a>`);
+  });
+
   it('never exceeds a chosen facilitator’s capacity when reassignments race', async () => {
     const first = await insertFacilitator(t.dataSource, { network: 'aura-ee', capacity: 10 });
     const references = [];

@@ -154,6 +154,8 @@ export class DispatchPagesController {
     res.status(status).render('dispatch-reassign', {
       title: `Réaffecter la demande ${request.reference}`,
       request: this.described(request),
+      // Nobody of its kind covers its département in the network: the pool would keep it, the page says what to do.
+      nobody: choices.length === 0,
       options,
       form,
     });
