@@ -271,6 +271,8 @@ describe('staff accounts', () => {
       const c = await signedIn(animator.email);
       const page = await (await c.get('/espace/comptes')).text();
       expect(page).not.toContain('value="admin"');
+      // Their one network is the one an animator they invite would animate.
+      expect(page).toContain('id="f-networkCodes-aura-ee" name="networkCodes" value="aura-ee" checked>');
       const invite = (form: Record<string, string | string[]>) => c.submit('/espace/comptes', '/espace/comptes', form);
       expect((await invite({ email: 'facilitatrice@example.org', role: 'facilitator' })).status).toBe(303);
       expect((await invite({ email: 'ailleurs@example.org', role: 'facilitator' })).status).toBe(404);

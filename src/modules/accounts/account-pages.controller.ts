@@ -90,8 +90,12 @@ export class AccountPagesController {
     @Query('fait') done: unknown,
     @Query('email') email: unknown,
   ) {
-    // The directory's « invitez-le » link names the new facilitator's address.
-    const invite = formModel({ role: 'facilitator', email: typeof email === 'string' ? email.slice(0, 254) : undefined });
+    // The directory's « invitez-le » link names the new facilitator's address; an animator's only network is the one to animate.
+    const invite = formModel({
+      role: 'facilitator',
+      email: typeof email === 'string' ? email.slice(0, 254) : undefined,
+      networkCodes: staff.role === 'animator' && staff.networkCodes.length === 1 ? staff.networkCodes : [],
+    });
     await this.renderAccounts(res, staff, 200, invite, noticeOf(NOTICES, done));
   }
 

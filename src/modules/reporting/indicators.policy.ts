@@ -119,7 +119,11 @@ export function parsePeriod(
   const read = (value: unknown, field: string, what: string): string | null => {
     const text = typeof value === 'string' ? value.trim() : '';
     if (!text) errors.push({ field, message: `Indiquez la date ${what} de la période.` });
-    else if (!isCalendarDay(text)) errors.push({ field, message: `La date ${what} doit être une date valide (AAAA-MM-JJ).` });
+    else if (!isCalendarDay(text))
+      errors.push({
+        field,
+        message: `La date ${what} n’est pas une date valide : écrivez-la JJ/MM/AAAA dans le formulaire, AAAA-MM-JJ dans l’API.`,
+      });
     else return text;
     return null;
   };
