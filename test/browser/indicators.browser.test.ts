@@ -38,7 +38,9 @@ it('indicateurs : aucune violation axe, avec chiffres, graphiques et alertes, ou
   await expectNoAxeViolations(page, 'indicateurs');
 
   await page.goto(`${session.testApp.url}/espace/indicateurs?du=2026-02-01&au=2026-13-01`);
-  expect(await page.locator('#resume-erreurs').textContent()).toContain('La date de fin doit être une date valide');
+  expect(await page.locator('#resume-erreurs').textContent()).toContain(
+    'La date de fin n’est pas une date valide : écrivez-la JJ/MM/AAAA dans le formulaire',
+  );
   await expectNoAxeViolations(page, 'indicateurs, période erronée');
   await page.close();
 });
