@@ -218,6 +218,13 @@ describe('the workspace queue', () => {
     expect(html).toContain('Prendre cette demande de la réserve');
     // Opened from the « Réserve » tab, it leads back there.
     expect(html).toContain('href="/espace?tab=pool">Retour à la liste</a>');
+    // Each tab offers the statuses it can list: the pool's own status only there.
+    const mine = await (await client.get('/espace')).text();
+    const pool = await (await client.get('/espace?tab=pool')).text();
+    expect(mine).not.toContain('<option value="unassigned"');
+    expect(mine).toContain('<option value="in_progress"');
+    expect(pool).toContain('<option value="unassigned">En attente d’un facilitateur disponible (1)</option>');
+    expect(pool).not.toContain('<option value="in_progress"');
     expect((await t.dataSource.query(`SELECT status FROM requests WHERE reference = $1`, [reference]))[0].status).toBe('unassigned');
   });
   it('searches the reference, subject, organisation and buyer’s name, closed requests included, within what the person may see', async () => {

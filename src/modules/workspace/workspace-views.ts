@@ -129,7 +129,12 @@ export class WorkspaceViews {
         },
         { value: 'pool', label: 'Réserve', count: queue.counts.pool, url: query({ tab: 'pool', status: null, page: null }) },
       ],
-      statusOptions: REQUEST_STATUSES.map((s) => ({ value: s, label: STAFF_STATUS_LABELS[s], count: queue.counts.byStatus[s] ?? 0 })),
+      // The pool holds the requests waiting for a facilitator, and only them: each tab offers the statuses it can list.
+      statusOptions: REQUEST_STATUSES.filter((s) => (filters.tab === 'pool') === (s === 'unassigned')).map((s) => ({
+        value: s,
+        label: STAFF_STATUS_LABELS[s],
+        count: queue.counts.byStatus[s] ?? 0,
+      })),
       kindOptions: REQUEST_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] })),
       segmentOptions: this.reference.segmentOptions(),
       // A filter offers what the person may see: their networks' départements.
