@@ -118,17 +118,22 @@ describe('the facilitator workspace', () => {
       [id],
     );
 
-    const refused = await postAnswer(client, reference, {
-      body: 'Voici',
-      'items[0][type]': 'regulation',
-      'items[0][legalReferenceCode]': 'inconnu',
-    });
+    const refused = await postAnswer(
+      client,
+      reference,
+      { body: 'Voici', 'items[0][type]': 'regulation', 'items[0][legalReferenceCode]': 'inconnu' },
+      [{ name: 'guide.pdf', data: samplePdf(), type: 'application/pdf' }],
+    );
     expect(refused.status).toBe(400);
     const refusedHtml = await refused.text();
     expect(refusedHtml).toContain('Choisissez le texte dans la liste.');
     // Each link of the error summary leads to the field in error.
     const anchors = [...refusedHtml.matchAll(/<li><a href="#([^"]+)">/g)].map((m) => m[1]);
     expect(anchors).toContain('f-answer-items-0-legalReferenceCode');
+    // The file chosen cannot be given back to the browser: the summary asks for it again, at the file field.
+    expect(refusedHtml).toContain(
+      '<a href="#f-answer-fichiers">Choisissez de nouveau votre fichier (guide.pdf) : il n’est pas gardé quand le formulaire revient avec une erreur.</a>',
+    );
     for (const anchor of anchors) expect(refusedHtml).toContain(`id="${anchor}"`);
     expect(refusedHtml).toContain('Voici</textarea>');
     expect(

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Param, Post, Query, Req, Res, UploadedFiles, Use
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { onFieldErrors } from '../../web/form-model';
+import type { FieldError } from '../../common/errors/app-errors';
 import type { StaffPrincipal, StaffSessionRef } from '../accounts/accounts.types';
 import { CSRF_FIELD, CsrfService } from '../accounts/csrf.service';
 import { CsrfCheckedInHandler, CurrentStaff, CurrentStaffSession, StaffGuard } from '../accounts/staff.guard';
@@ -144,6 +145,7 @@ export class WorkspacePagesController {
       body,
       () => this.workspace.answer(staff, reference, body, files),
       doneAt(reference, 'reponse'),
+      files.map((file) => file.originalname),
     );
   }
 
@@ -189,6 +191,7 @@ export class WorkspacePagesController {
   /**
    * Runs an action, then redirects to `done` (a page with its notice). Field errors (400, 413,
    * 415) and a change made meanwhile (409) re-render the request page with the form as typed and a French summary.
+   * `chosenFiles`: the names of the files sent with the form (filesToChooseAgain).
    */
   private async perform<T>(
     res: Response,
@@ -198,12 +201,15 @@ export class WorkspacePagesController {
     body: Form,
     work: () => Promise<T>,
     done: string | ((result: T) => string),
+    chosenFiles: string[] = [],
   ) {
     await onFieldErrors(
       work,
       async (errors, error) => {
         const conflict = error.code === 'conflict';
-        const forms = form ? { [form]: requestForm(form, body, conflict ? [] : errors) } : {};
+        const forms = form
+          ? { [form]: requestForm(form, body, conflict ? [] : [...errors, ...filesToChooseAgain(chosenFiles, errors)]) }
+          : {};
         // The form may be gone with the state that allowed it: the typed text is shown with the message, to copy.
         const typed = typeof body.body === 'string' && body.body.trim() ? body.body : null;
         await this.page.render(res, staff, reference, error.status, {
@@ -218,4 +224,14 @@ export class WorkspacePagesController {
 
 function doneAt(reference: string, what: string): string {
   return `/espace/demandes/${encodeURIComponent(reference)}?fait=${what}`;
+}
+
+/** A browser cannot be given back the files of a form sent back with errors: the summary asks for them again. */
+function filesToChooseAgain(chosenFiles: string[], errors: FieldError[]): FieldError[] {
+  if (!chosenFiles.length || errors.some((error) => error.field === 'fichiers')) return [];
+  const message =
+    chosenFiles.length > 1
+      ? `Choisissez de nouveau vos fichiers (${chosenFiles.join(', ')}) : ils ne sont pas gardés quand le formulaire revient avec une erreur.`
+      : `Choisissez de nouveau votre fichier (${chosenFiles[0]}) : il n’est pas gardé quand le formulaire revient avec une erreur.`;
+  return [{ field: 'fichiers', message }];
 }
