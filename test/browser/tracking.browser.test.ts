@@ -41,6 +41,9 @@ describe.each([
     const page = await openPage(javaScript ? session.withJs : session.withoutJs);
     await page.goto(link);
     expect(await page.locator('#precision-attendue').isVisible()).toBe(true);
+    // The alert leads to the form that answers it.
+    expect(await page.locator('#precision-attendue a').getAttribute('href')).toBe('#formulaire-precision');
+    expect(await page.locator('#formulaire-precision').isVisible()).toBe(true);
     await expectInert(page, javaScript);
 
     // Empty: the error summary, then the precision itself (with a hostile text of the buyer's own).
