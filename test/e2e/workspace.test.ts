@@ -1,12 +1,17 @@
+import { Environment } from 'nunjucks';
+import { addFrenchFilters } from '../../src/common/french-format';
 import { StaffAuthService } from '../../src/modules/accounts/staff-auth.service';
 import { BuyerNotificationsService } from '../../src/modules/buyer-notifications/buyer-notifications.service';
 import { HELP_ITEM_FIELDS } from '../../src/modules/requests/help-item.policy';
+import { replyWindowEnd } from '../../src/modules/requests/reply-window.policy';
 import { CLOSE_REASONS } from '../../src/modules/requests/request.types';
 import { mailsTo, sentMailFile } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
 import { samplePdf, sampleExe } from '../support/sample-files';
 import { bearerFor, csrfIn, insertStaff, StaffClient } from '../support/staff';
 import { bodyOf, TestApp, useTestApp, validRequestBody, waitFor } from '../support/test-app';
+
+const frenchFilters = addFrenchFilters(new Environment());
 
 const XSS = '"><img src=x onerror=alert(1)><script>alert(2)</script>';
 
@@ -109,6 +114,17 @@ describe('the facilitator workspace', () => {
     expect((await status(reference)).status).toBe('awaiting_buyer');
     const paused = await (await client.get(`/espace/demandes/${reference}`)).text();
     expect(paused).toContain('Délai de réponse suspendu');
+    // The day it closes by itself without the buyer's reply: the automatic closure's own count.
+    const [{ asked, department }] = await t.dataSource.query(
+      `SELECT e.created_at AS asked, r.department_code AS department FROM request_events e JOIN requests r ON r.id = e.request_id
+        WHERE r.reference = $1 AND e.to_status = 'awaiting_buyer'`,
+      [reference],
+    );
+    const closes = frenchFilters.renderString('{{ at | frDeadline(code) }}', {
+      at: replyWindowEnd(asked, department, t.config.REPLY_WINDOW_WORKING_DAYS),
+      code: department,
+    });
+    expect(paused).toContain(`sans réponse, la demande sera clôturée le ${closes}</li>`);
 
     // The buyer's reply, as the buyer side will write it.
     const [{ id }] = await t.dataSource.query(`SELECT id FROM requests WHERE reference = $1`, [reference]);

@@ -1,4 +1,4 @@
-import { autoClose, replyPermission, replyWindowEnd } from './reply-window.policy';
+import { autoClose, autoCloseAt, replyPermission, replyWindowEnd } from './reply-window.policy';
 import type { RequestState } from './request-state.policy';
 
 // Monday 2 June 2025, 10:00 Paris; ten working days later is Tuesday 17 June (9 June is Whit Monday).
@@ -21,6 +21,16 @@ describe('reply window', () => {
     ['answered', null, END, { close: false }],
   ] as const)('auto-closes %s since %s at %s: %j', (status, since, now, expected) => {
     expect(autoClose(status, since, now, '38', 10)).toEqual(expected);
+  });
+
+  it.each([
+    ['answered', MONDAY, END],
+    ['awaiting_buyer', MONDAY, END],
+    ['in_progress', MONDAY, null],
+    ['closed', MONDAY, null],
+    ['answered', null, null],
+  ] as const)('a request %s since %s closes by itself at %s', (status, since, expected) => {
+    expect(autoCloseAt(status, since, '38', 10)).toEqual(expected);
   });
 
   const cases: Array<[string, RequestState, Date | null, Date, boolean, RegExp | null]> = [

@@ -16,6 +16,14 @@ const AUTO_CLOSE_REASONS: Partial<Record<RequestStatus, CloseReason>> = { answer
 
 export type AutoClose = { close: false } | { close: true; reason: CloseReason };
 
+/**
+ * When a request in `status` since `since` will close by itself (what `autoClose` decides), or null for a status
+ * that does not wait on the buyer.
+ */
+export function autoCloseAt(status: RequestStatus, since: Date | null, departmentCode: string, days: number): Date | null {
+  return AUTO_CLOSE_REASONS[status] && since ? replyWindowEnd(since, departmentCode, days) : null;
+}
+
 /** Whether a request in `status` since `since` closes by itself at `now`. */
 export function autoClose(status: RequestStatus, since: Date | null, now: Date, departmentCode: string, days: number): AutoClose {
   const reason = AUTO_CLOSE_REASONS[status];

@@ -18,6 +18,7 @@ import { milestoneOf } from '../requests/milestone.policy';
 import { ReferenceService } from '../reference/reference.service';
 import { answerDueAt, answeredOnTime, pausesFromHistory } from '../requests/answer-deadline.policy';
 import { checkHelpItems, HelpItemInput } from '../requests/help-item.policy';
+import { autoCloseAt } from '../requests/reply-window.policy';
 import { MessageKind, STAFF_TEXT_MAX } from '../requests/request-message.types';
 import { RequestMessagesRepository, staffMessageView } from '../requests/request-messages.repository';
 import { allowedActions, closeReasonsFor, nextStatus } from '../requests/request-state.policy';
@@ -172,6 +173,13 @@ export class WorkspaceService {
         answerDueAt: answerDue,
         paused: pauses.some((p) => p.to === null),
         late: isLate(pending, this.clock.now()),
+        // Waiting on the buyer (a precision asked, or answered): the moment it closes by itself, as the closure counts it.
+        closesAt: autoCloseAt(
+          request.status,
+          [...history].reverse().find((event) => event.toStatus === request.status)?.createdAt ?? null,
+          request.departmentCode,
+          this.config.REPLY_WINDOW_WORKING_DAYS,
+        ),
       },
       history,
       assignments,

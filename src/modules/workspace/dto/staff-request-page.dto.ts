@@ -103,6 +103,9 @@ export class RequestDeadlinesDto {
 
   @ApiProperty({ description: 'L’échéance qui s’applique maintenant est dépassée' })
   late!: boolean;
+
+  @ApiProperty(nullableInstant('En attente de l’acheteur (précision demandée, ou répondue) : clôture automatique sans nouvelle de sa part'))
+  closesAt!: Date | null;
 }
 
 export class HistoryEventDto {
