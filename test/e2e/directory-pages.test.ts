@@ -114,8 +114,10 @@ describe('directory pages: records (animators, admins) and absences (the facilit
     expect(outsideHtml).toContain('Ce département n’est pas sur le territoire du réseau « AURA-EE / RREDD » : 29 (RESECO).');
     expect(outsideHtml).toContain('value="38 29"');
     expect(outsideHtml).toMatch(/value="cleaning" checked/);
-    // A network that is not theirs, forged in the form: it does not exist for them.
-    expect((await postForm(animator, NEW, NEW, { ...filled, departmentCodes: '', networkCode: 'reseco' })).status).toBe(404);
+    // A network that is not theirs, forged in the form: not theirs to fill, said on the field.
+    const foreign = await postForm(animator, NEW, NEW, { ...filled, departmentCodes: '', networkCode: 'reseco' });
+    expect(foreign.status).toBe(400);
+    expect(await foreign.text()).toContain('Choisissez un réseau que vous animez.');
     expect(await facilitatorCount()).toBe(0);
 
     const created = await postForm(animator, NEW, NEW, { ...filled, departmentCodes: '38 73' });

@@ -88,16 +88,16 @@ export class DirectoryService {
     }
   }
 
-  /** Outside the caller's networks, a facilitator does not exist for them: 404, even to create one. */
+  /** A facilitator goes into one of the caller's networks (the others are named, not theirs to fill: a field error). */
   async create(input: NewFacilitator, scope: NetworkScope = null): Promise<FacilitatorDto> {
-    if (!inScope(scope, input.networkCode)) throw facilitatorNotFound();
+    if (!inScope(scope, input.networkCode)) throw networkNotManaged();
     const id = await this.transaction((manager) => this.insert(manager, input));
     return this.get(id);
   }
 
   /** Only the fields given change; the result must still satisfy every rule as a whole. */
   async update(id: string, patch: Partial<FacilitatorProfile>, scope: NetworkScope = null): Promise<FacilitatorDto> {
-    if (patch.networkCode !== undefined && !inScope(scope, patch.networkCode)) throw facilitatorNotFound();
+    if (patch.networkCode !== undefined && !inScope(scope, patch.networkCode)) throw networkNotManaged();
     await this.transaction(async (manager) => this.applyChanges(manager, await this.lock(manager, id, scope), patch));
     return this.get(id);
   }
@@ -240,6 +240,10 @@ export class DirectoryService {
       segmentExists: (code) => this.reference.segment(code) !== undefined,
     };
   }
+}
+
+function networkNotManaged(): ValidationFailed {
+  return new ValidationFailed([{ field: 'networkCode', message: 'Choisissez un réseau que vous animez.' }]);
 }
 
 function facilitatorNotFound(): AppError {
