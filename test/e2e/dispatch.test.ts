@@ -395,8 +395,21 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     expect(html).toContain(
       `<a href="/espace?facilitator=${mine}">2<span class="fr-sr-only"> demandes ouvertes d’Ophélie Test</span></a> / 4`,
     );
-    expect(html).toContain('2 en retard');
+    expect(html).toContain(`<a href="/espace?facilitator=${mine}&amp;late=1" class="fr-badge fr-badge--error fr-badge--sm">2 en retard`);
     expect(html).not.toContain('Étrangère');
+    // One network: no choice to make. An admin sees every network, and may list one.
+    expect(html).not.toContain('id="f-reseau"');
+    const admin = await signedIn({ role: 'admin' });
+    const everyone = await (await admin.get('/espace/facilitateurs')).text();
+    expect(everyone).toContain('Facilitateurs de tous les réseaux');
+    expect(everyone).toContain('Étrangère');
+    const reseco = await (await admin.get('/espace/facilitateurs?reseau=reseco')).text();
+    expect(reseco).toContain('Étrangère');
+    expect(reseco).not.toContain('Ophélie');
+    expect(reseco).toContain('<option value="reseco" selected>');
+    const unknown = await admin.get('/espace/facilitateurs?reseau=atlantide');
+    expect(unknown.status).toBe(400);
+    expect(await unknown.text()).toContain('Choisissez un réseau de la liste.');
 
     const token = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
     const loads = await bodyOf(api('/facilitators/load', token));

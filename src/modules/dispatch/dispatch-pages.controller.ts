@@ -1,7 +1,8 @@
-import { Body, Controller, Get, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { FormModel, formModel, onFieldErrors } from '../../web/form-model';
+import { visibleNetworks } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { CurrentStaff, StaffGuard, StaffRoles } from '../accounts/staff.guard';
 import { ReferenceService } from '../reference/reference.service';
@@ -101,13 +102,25 @@ export class DispatchPagesController {
 
   @Get('facilitateurs')
   @StaffRoles('admin', 'animator')
-  async loads(@CurrentStaff() staff: StaffPrincipal, @Res() res: Response) {
-    const facilitators = (await this.dispatch.loads(staff)).map((f) => ({
-      ...f,
-      kindLabel: KIND_LABELS[f.kind],
-      networkName: this.reference.network(f.networkCode)?.name ?? f.networkCode,
-    }));
-    res.render('dispatch-loads', { title: 'Charge des facilitateurs', facilitators });
+  async loads(@CurrentStaff() staff: StaffPrincipal, @Res() res: Response, @Query('reseau') network: unknown) {
+    // Someone who sees several networks (an admin, an animator of more than one) may list one of them.
+    const networkOptions = this.reference.networkOptions(visibleNetworks(staff));
+    const chosen = typeof network === 'string' && network ? network : null;
+    const known = chosen === null || networkOptions.some((option) => option.value === chosen);
+    const facilitators = (await this.dispatch.loads(staff))
+      .filter((f) => !known || chosen === null || f.networkCode === chosen)
+      .map((f) => ({
+        ...f,
+        kindLabel: KIND_LABELS[f.kind],
+        networkName: this.reference.network(f.networkCode)?.name ?? f.networkCode,
+      }));
+    res.status(known ? 200 : 400).render('dispatch-loads', {
+      title: 'Charge des facilitateurs',
+      facilitators,
+      allNetworks: staff.role === 'admin' && chosen === null,
+      networkOptions: networkOptions.length > 1 ? networkOptions : [],
+      form: formModel({ reseau: known ? chosen : '' }, known ? [] : [{ field: 'reseau', message: 'Choisissez un réseau de la liste.' }]),
+    });
   }
 
   private renderTransfer(res: Response, status: number, request: DispatchSummary, form: FormModel) {
