@@ -493,7 +493,10 @@ describe('staff accounts', () => {
         headers: { ...headers, 'content-type': 'application/json' },
         body: JSON.stringify({ networkCode: 'res-occ' }),
       });
-      expect(moved.status).toBe(404);
+      // Moving one's facilitator to a network one does not animate: a field error, nothing moved.
+      expect(moved.status).toBe(400);
+      expect((await moved.json()).errors).toEqual([{ field: 'networkCode', message: 'Choisissez un réseau que vous animez.' }]);
+      expect((await t.dataSource.query(`SELECT network_code FROM facilitators WHERE id = $1`, [own]))[0].network_code).toBe('aura-ee');
       const facilitatorHeaders = await bearer('own@example.org');
       expect((await fetch(`${t.url}/api/v1/facilitators/${own}`, { headers: facilitatorHeaders })).status).toBe(404);
     });

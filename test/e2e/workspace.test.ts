@@ -114,6 +114,10 @@ describe('the facilitator workspace', () => {
     expect((await status(reference)).status).toBe('awaiting_buyer');
     const paused = await (await client.get(`/espace/demandes/${reference}`)).text();
     expect(paused).toContain('Délai de réponse suspendu');
+    // « Aller à » leads to each section of the long page that is there.
+    const jumps = [...paused.matchAll(/<a class="fr-link fr-link--sm" href="#(titre-[a-z]+)">/g)].map((m) => m[1]);
+    expect(jumps).toEqual(expect.arrayContaining(['titre-note', 'titre-historique']));
+    for (const id of jumps) expect(paused).toContain(`<h2 id="${id}">`);
     // The day it closes by itself without the buyer's reply: the automatic closure's own count.
     const [{ asked, department }] = await t.dataSource.query(
       `SELECT e.created_at AS asked, r.department_code AS department FROM request_events e JOIN requests r ON r.id = e.request_id

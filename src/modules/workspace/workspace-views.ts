@@ -26,7 +26,7 @@ import {
 } from '../requests/request.types';
 import { ASSIGNMENT_END_LABELS, historyEventLabel, historyReasonLabel } from './history-labels';
 import { QueueFilters } from './workspace-queue.policy';
-import { DECLINE_REASONS, WorkspaceService } from './workspace.service';
+import { DECLINE_REASONS, PermittedActions, WorkspaceService } from './workspace.service';
 
 const DECLINE_LABELS = {
   not_my_territory: 'Hors de mon territoire',
@@ -188,6 +188,7 @@ export class WorkspaceViews {
       referralLabels: REFERRAL_TARGET_LABELS,
       declineReasons: DECLINE_REASONS.map((value) => ({ value, label: DECLINE_LABELS[value] })),
       closeReasons: page.actions.closeReasons.map((value) => ({ value, label: CLOSE_REASON_LABELS[value] })),
+      jumps: requestPageJumps(page.actions),
       helpItemTypes: HELP_ITEM_TYPES.map((value) => ({ value, label: HELP_ITEM_TYPE_LABELS[value] })),
       referralTargets: REFERRAL_TARGETS.map((value) => ({ value, label: REFERRAL_TARGET_LABELS[value] })),
       legalReferences: this.reference.allLegalReferences().map((l) => ({ value: l.code, label: l.label })),
@@ -202,4 +203,19 @@ export class WorkspaceViews {
 function queryString(values: Record<string, string | null>): string {
   const params = new URLSearchParams(Object.entries(values).filter((entry): entry is [string, string] => !!entry[1]));
   return params.size ? `?${params.toString()}` : '';
+}
+
+/** The request page's « Aller à » links: the sections of forms this person may use, and the history. */
+function requestPageJumps(actions: PermittedActions): Array<{ id: string; label: string }> {
+  const { takeCharge, decline, takeFromPool, transfer, split, reassign, clarify, answer, closeReasons } = actions;
+  return [
+    { id: 'titre-actions', label: 'Actions', shown: takeCharge || decline || takeFromPool || transfer || split || reassign },
+    { id: 'titre-precision', label: 'Demander une précision', shown: clarify },
+    { id: 'titre-reponse', label: 'Répondre', shown: answer },
+    { id: 'titre-note', label: 'Note interne', shown: true },
+    { id: 'titre-cloture', label: 'Clôturer', shown: closeReasons.length > 0 },
+    { id: 'titre-historique', label: 'Historique', shown: true },
+  ]
+    .filter((jump) => jump.shown)
+    .map(({ id, label }) => ({ id, label }));
 }
