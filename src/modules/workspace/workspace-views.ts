@@ -33,7 +33,6 @@ const DECLINE_LABELS = {
   not_my_expertise: 'Hors de mon expertise',
   unavailable: 'Indisponible',
 };
-/** Staff read the statuses from their side (the buyer's labels speak to the buyer). */
 const EMPTY_ITEMS = 3;
 /** Which types use each field of a help item, space-separated: the answer form's script shows a field for those only. */
 const ITEM_FIELD_TYPES: Record<string, string> = Object.fromEntries(
