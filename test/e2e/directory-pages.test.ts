@@ -367,6 +367,7 @@ describe('directory pages: records (animators, admins) and absences (the facilit
     expect(blank.status).toBe(400);
     const blankHtml = await blank.text();
     expect(blankHtml).toContain('2 erreurs empêchent l’envoi de l’absence');
+    expect(blankHtml).toContain('<title>Erreur — Mes absences — Guichet vert</title>');
     expect(blankHtml).toContain('Indiquez le premier jour d’absence.');
     expect(blankHtml).toContain('Indiquez le dernier jour d’absence.');
     expect(blankHtml).toContain('href="#f-startsOn"');

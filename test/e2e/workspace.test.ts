@@ -147,6 +147,7 @@ describe('the facilitator workspace', () => {
     expect(refused.status).toBe(400);
     const refusedHtml = await refused.text();
     expect(refusedHtml).toContain('Choisissez le texte dans la liste.');
+    expect(refusedHtml).toContain(`<title>Erreur — Demande ${reference} — Guichet vert</title>`);
     // Each link of the error summary leads to the field in error.
     const anchors = [...refusedHtml.matchAll(/<li><a href="#([^"]+)">/g)].map((m) => m[1]);
     expect(anchors).toContain('f-answer-items-0-legalReferenceCode');

@@ -126,7 +126,7 @@ export function formPageModel(
   // The eligibility refusal has its own callout; it is not repeated in the error summary, which follows the page's order.
   const fieldErrors = ineligible ? [] : inPageOrder(errors);
   return {
-    title: fieldErrors.length ? `Erreur — Poser une question` : 'Poser une question',
+    title: 'Poser une question',
     formToken,
     form: { values, errors: Object.fromEntries(fieldErrors.map((e) => [e.field, e.message])), errorList: fieldErrors },
     ineligible,

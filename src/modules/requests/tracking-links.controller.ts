@@ -41,7 +41,7 @@ export class TrackingLinksController {
 
   private render(req: Request, res: Response, status: number, values: Form, errors: FieldError[] = []) {
     res.status(status).render('tracking-links', {
-      title: `${errors.length ? 'Erreur — ' : ''}Retrouver mes demandes`,
+      title: 'Retrouver mes demandes',
       form: formModel(values, errors),
       csrf: this.csrf.preSessionToken(req, res),
     });

@@ -206,7 +206,7 @@ export class TrackingController {
     const errors = failed?.errors ?? [];
     res.setHeader('Cache-Control', 'no-store');
     res.status(status).render('tracking', {
-      title: `${errors.length ? 'Erreur — ' : ''}Demande ${request.reference}`,
+      title: `Demande ${request.reference}`,
       request,
       token,
       notice,

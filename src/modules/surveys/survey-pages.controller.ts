@@ -63,7 +63,7 @@ function render(
 ): void {
   res.setHeader('Cache-Control', 'no-store');
   res.status(status).render('survey', {
-    title: `${errors.length ? 'Erreur — ' : ''}${SURVEY_WAVE_LABELS[survey.wave]} — demande ${request.reference}`,
+    title: `${SURVEY_WAVE_LABELS[survey.wave]} — demande ${request.reference}`,
     survey: {
       wave: survey.wave,
       label: SURVEY_WAVE_LABELS[survey.wave],
