@@ -74,6 +74,18 @@ describe('CSV exports of requests and evaluations', () => {
     // fetch's text() drops the byte order mark (checked on the bytes above).
     expect(lines(comma)[0].startsWith('Demande,Déposée le,Statut,')).toBe(true);
     expect(lines(comma)[1].startsWith(`${open.reference},2026-02-20 10:00,En cours de traitement,,`)).toBe(true);
+    // « En retard seulement », as the queue reads it: the current deadline passed (its link carries it).
+    await t.dataSource.query(
+      `INSERT INTO request_assignments (id, request_id, facilitator_id, assigned_at, take_charge_due_at, taken_at, answer_due_at)
+       VALUES (gen_random_uuid(), $1, $2, now() - interval '20 days', now() - interval '19 days', now() - interval '19 days', now() - interval '1 hour')`,
+      [open.id, alix],
+    );
+    const late = lines(await (await client.get('/espace/export/demandes.csv?late=1')).text());
+    expect(late.map((line) => line.split(';')[0])).toEqual(['Demande', open.reference]);
+    expect(await (await client.get('/espace?late=1')).text()).toContain('href="/espace/export/demandes.csv?late=1"');
+    const badLate = await client.get('/espace/export/demandes.csv?late=oui');
+    expect(badLate.status).toBe(400);
+    expect(await badLate.text()).toContain('En retard seulement : valeur inconnue.');
     // Staff's words for the status, not the buyer's « votre précision ».
     await t.dataSource.query(`UPDATE requests SET status = 'awaiting_buyer' WHERE id = $1`, [open.id]);
     const waiting = lines(await (await client.get('/espace/export/demandes.csv?status=awaiting_buyer')).text());

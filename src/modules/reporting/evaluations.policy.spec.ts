@@ -112,10 +112,16 @@ describe('export.policy', () => {
         status: 'closed',
         search: null,
         facilitator: null,
+        lateOnly: false,
       },
       errors: [],
     });
     expect(parseRequestExportFilters({ q: '  recyclé  ' }).filters.search).toBe('recyclé');
-    expect(parseRequestExportFilters({ status: 'lost', q: 'x'.repeat(101) }).errors.map((e) => e.field)).toEqual(['status', 'q']);
+    expect(parseRequestExportFilters({ late: '1' }).filters.lateOnly).toBe(true);
+    expect(parseRequestExportFilters({ status: 'lost', q: 'x'.repeat(101), late: 'oui' }).errors.map((e) => e.field)).toEqual([
+      'status',
+      'q',
+      'late',
+    ]);
   });
 });

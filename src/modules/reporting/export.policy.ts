@@ -9,6 +9,8 @@ export interface RequestExportFilters extends RequestFilters {
   search: string | null;
   /** The facilitator holding the requests (the queue's filter). */
   facilitator: string | null;
+  /** Only those whose current deadline has passed (the queue's « En retard seulement »). */
+  lateOnly: boolean;
 }
 
 export function parseRequestExportFilters(query: Record<string, unknown>): { filters: RequestExportFilters; errors: FieldError[] } {
@@ -18,6 +20,7 @@ export function parseRequestExportFilters(query: Record<string, unknown>): { fil
     status: read.oneOf('status', REQUEST_STATUSES, 'Statut'),
     search: read.search('q'),
     facilitator: read.uuid('facilitator', 'Facilitateur'),
+    lateOnly: read.oneOf('late', ['1', '0'] as const, 'En retard seulement') === '1',
   };
   return { filters, errors: read.errors };
 }

@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { SqlStatement } from '../../database/sql-statement';
+import { APPLICABLE_DEADLINE } from '../requests/requests.repository';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { visibleRequestsCondition } from '../workspace/staff-requests.repository';
 import { containsPattern } from '../workspace/workspace-queue.policy';
@@ -25,7 +26,8 @@ export class ExportRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** Requests this person sees, oldest first; buyers' names and contact details stay out of the file. */
-  requestsQuery(staff: StaffPrincipal, filters: RequestExportFilters): SqlStatement {
+  /** `now`: the moment against which « late » is judged (the queue's clock). */
+  requestsQuery(staff: StaffPrincipal, filters: RequestExportFilters, now: Date): SqlStatement {
     const params = new SqlParams();
     const where = [
       params.take((first) => visibleRequestsCondition(staff, first)),
@@ -33,6 +35,10 @@ export class ExportRepository {
       params.equals('r.status', filters.status, 'text'),
       searchCondition(params.add(filters.search && containsPattern(filters.search))),
       params.equals('r.assigned_facilitator_id', filters.facilitator, 'uuid'),
+      // Only when asked: the whole export keeps its plan (no join over the assignments for a million rows).
+      filters.lateOnly
+        ? `EXISTS (SELECT 1 FROM request_assignments ra WHERE ra.request_id = r.id AND ra.ended_at IS NULL AND ${APPLICABLE_DEADLINE} < ${params.add(now)}::timestamptz)`
+        : 'true',
     ].join('\n AND ');
     return {
       sql: `SELECT r.reference, ${paris('r.created_at')} AS "createdAt", r.status, r.close_reason AS "closeReason", r.kind,

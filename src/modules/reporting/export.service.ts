@@ -105,7 +105,7 @@ export class ExportService {
   }
 
   requests(res: Response, staff: StaffPrincipal, filters: RequestExportFilters, separator: CsvSeparator): Promise<void> {
-    return this.send(res, 'demandes', this.requestColumns, this.exports.requestsQuery(staff, filters), separator);
+    return this.send(res, 'demandes', this.requestColumns, this.exports.requestsQuery(staff, filters, this.clock.now()), separator);
   }
 
   evaluations(res: Response, staff: StaffPrincipal, filters: EvaluationFilters, separator: CsvSeparator): Promise<void> {

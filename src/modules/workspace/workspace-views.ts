@@ -150,6 +150,7 @@ export class WorkspaceViews {
         reseau: filters.network,
         q: filters.search,
         facilitator: filters.facilitator,
+        late: filters.lateOnly ? '1' : null,
       })}`,
       previousUrl: queue.page > 1 ? query({ page: queue.page - 1 }) : null,
       nextUrl: queue.page < queue.pages ? query({ page: queue.page + 1 }) : null,
