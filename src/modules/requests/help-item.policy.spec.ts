@@ -68,6 +68,11 @@ describe('checkHelpItems', () => {
     expect(items[0]).toEqual(helpItemOf('regulation', { legalReferenceCode: 'ccp-l2152-7' }));
   });
 
+  it('lists an item’s errors in the order the form shows its fields', () => {
+    const { errors } = check({ type: 'guide', url: 'pas une adresse', title: '' });
+    expect(errors.map((e) => e.field)).toEqual(['items[0].title', 'items[0].url']);
+  });
+
   it('numbers errors by item and limits the count', () => {
     const { errors } = checkHelpItems([{ type: 'guide', title: 'G', url: 'https://e.fr' }, { type: 'peer' }], new Set(), known);
     expect(errors.every((e) => e.field.startsWith('items[1].'))).toBe(true);

@@ -59,6 +59,20 @@ export function checkHelpItems(
   return { items: errors.length ? [] : (items as HelpItem[]), errors };
 }
 
+/** The order in which the answer form shows an item's fields: its errors are listed in that order. */
+const FORM_ORDER: ReadonlyArray<keyof HelpItem> = [
+  'title',
+  'url',
+  'attachmentId',
+  'legalReferenceCode',
+  'peerName',
+  'peerOrganisation',
+  'peerContact',
+  'peerConsent',
+  'referralTarget',
+  'details',
+];
+
 function problems(item: HelpItem, attachmentIds: ReadonlySet<string>, isKnown: (code: string) => boolean): Array<[keyof HelpItem, string]> {
   const found: Array<[keyof HelpItem, string]> = [];
   if (item.title !== null && item.title.length > TITLE_MAX) found.push(['title', `Le titre ne doit pas dépasser ${TITLE_MAX} caractères.`]);
@@ -94,7 +108,7 @@ function problems(item: HelpItem, attachmentIds: ReadonlySet<string>, isKnown: (
       else if (item.referralTarget === 'other' && !item.details) found.push(['details', 'Précisez vers qui vous orientez l’acheteur.']);
       break;
   }
-  return found;
+  return found.sort(([a], [b]) => FORM_ORDER.indexOf(a) - FORM_ORDER.indexOf(b));
 }
 
 function cleaned(input: HelpItemInput, type: HelpItemType): HelpItem {
