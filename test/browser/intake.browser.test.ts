@@ -136,6 +136,8 @@ describe('petit écran', () => {
     expect(await page.getByRole('link', { name: 'Accueil', exact: true }).isVisible()).toBe(true);
     expect(await page.isVisible('.fr-header__navbar .fr-btn--menu')).toBe(false);
     expect(await page.locator('header').getByRole('link', { name: 'Poser une question' }).isVisible()).toBe(true);
+    // The menu the script would fill with that shortcut is not shown empty in its place.
+    expect(await page.isVisible('#menu-entete')).toBe(false);
     await closePage(page);
   });
 
