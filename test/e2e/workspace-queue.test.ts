@@ -225,6 +225,8 @@ describe('the workspace queue', () => {
     expect(mine).toContain('<option value="in_progress"');
     expect(pool).toContain('<option value="unassigned">En attente d’un facilitateur disponible (1)</option>');
     expect(pool).not.toContain('<option value="in_progress"');
+    // How long each has waited: the day it was submitted, under its subject.
+    expect(pool).toMatch(/<br><span class="fr-text--xs">déposée le \d{1,2}(er)? \S+ \d{4}<\/span><\/td>/);
     expect((await t.dataSource.query(`SELECT status FROM requests WHERE reference = $1`, [reference]))[0].status).toBe('unassigned');
   });
   it('searches the reference, subject, organisation and buyer’s name, closed requests included, within what the person may see', async () => {
