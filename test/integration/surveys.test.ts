@@ -3,7 +3,7 @@ import { AutoCloseService } from '../../src/modules/auto-close/auto-close.servic
 import { SurveysSweepService } from '../../src/modules/surveys/surveys-sweep.service';
 import { SurveysService } from '../../src/modules/surveys/surveys.service';
 import { QueueService } from '../../src/queue/queue.service';
-import { mailsTo, staffWrites, submittedAndTaken, TrackedTestRequest } from '../support/conversation';
+import { mailsTo, pastReplyWindow, staffWrites, submittedAndTaken, TrackedTestRequest } from '../support/conversation';
 import { closeAs, closedAsAnswered, DAY_MS, surveyLinkIn, surveysOf, timeMachine } from '../support/surveys';
 import { flushQueues, TestApp, useTestApp, waitFor } from '../support/test-app';
 
@@ -54,7 +54,7 @@ describe('follow-up surveys: scheduling, sending, reminder, expiry', () => {
   it('the automatic closure at the end of the reply window schedules them too', async () => {
     const request = await submittedAndTaken(t, 2);
     await staffWrites(t, request, 'answer', 'La réponse.');
-    time.forward(15 * DAY_MS);
+    time.forward(pastReplyWindow(t));
     expect(await t.app.get(AutoCloseService).closeIfDue(request.id)).toBe(true);
     expect((await surveysOf(t, request.id)).map((s) => [s.wave, s.status])).toEqual([
       ['satisfaction', 'scheduled'],

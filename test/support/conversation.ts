@@ -10,6 +10,7 @@ import { RequestMessagesRepository } from '../../src/modules/requests/request-me
 import { HelpItem, helpItemOf, MessageKind } from '../../src/modules/requests/request-message.types';
 import type { RequestStatus } from '../../src/modules/requests/request.types';
 import { RequestsRepository } from '../../src/modules/requests/requests.repository';
+import { replyWindowEnd } from '../../src/modules/requests/reply-window.policy';
 import { Clock } from '../../src/common/clock';
 import { insertFacilitator } from './facilitators';
 import { TestApp, validRequestBody, waitFor } from './test-app';
@@ -143,4 +144,15 @@ export function trackingLinkIn(mail: string, reference: string): string {
   const link = new RegExp(`(http://[^\\s"<]+/suivi/${reference}\\?t=[^\\s"<]+)`).exec(mail)?.[1];
   if (!link) throw new Error(`pas de lien de suivi de ${reference} dans le courriel`);
   return link;
+}
+
+/**
+ * How far the app's clock must move for a reply window opened now to be over, in the test requests' département:
+ * a fixed number of days falls short when today is a Saturday (counting starts Monday) or holidays follow.
+ */
+export function pastReplyWindow(t: TestApp): number {
+  const now = t.app.get(Clock).now();
+  return (
+    replyWindowEnd(now, String(validRequestBody(1).departmentCode), t.config.REPLY_WINDOW_WORKING_DAYS).getTime() - now.getTime() + 60_000
+  );
 }
