@@ -59,10 +59,7 @@ export class DirectoryViews {
         networks.length <= 3
           ? networks.map((network) => ({
               name: network.label,
-              departments: this.reference
-                .allDepartments()
-                .filter((department) => department.networkCode === network.value)
-                .map((department) => `${department.code} ${department.name}`),
+              departments: this.reference.departmentsOf(network.value).map((department) => `${department.code} ${department.name}`),
             }))
           : [],
       segments: this.reference.segmentOptions(),

@@ -15,9 +15,10 @@ import { followUpValues, formPageModel, formToRequestBody, pickFormValues } from
 import { RequestValidator } from './request-validator';
 
 // A form sent without the page's token (a scripted post, a tampered page) could not be told from its repeat.
-const FORM_NOT_RECOGNISED = new AppError('validation_failed', 'Formulaire non reconnu.', [
-  { field: 'formToken', message: 'Cet envoi n’a pas été reconnu : vérifiez vos réponses, puis envoyez de nouveau le formulaire.' },
-]);
+const formNotRecognised = () =>
+  new AppError('validation_failed', 'Formulaire non reconnu.', [
+    { field: 'formToken', message: 'Cet envoi n’a pas été reconnu : vérifiez vos réponses, puis envoyez de nouveau le formulaire.' },
+  ]);
 
 @ApiExcludeController()
 @Controller()
@@ -100,7 +101,7 @@ export class IntakePagesController {
         ]),
       );
     }
-    if (token !== body?.formToken) return refuse(FORM_NOT_RECOGNISED);
+    if (!isFormToken(body?.formToken)) return refuse(formNotRecognised());
     await this.rateLimiter.consume(req.ip ?? 'unknown');
     try {
       const dto = await this.validator.validate(formToRequestBody(values));
