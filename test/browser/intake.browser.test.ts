@@ -242,6 +242,13 @@ describe('formulaire refusé', () => {
     await summary.locator('a[href="#f-buyer-email"]').click();
     expect(new URL(page.url()).hash).toBe('#f-buyer-email');
     expect(await email.isVisible()).toBe(true);
+    // A link to a group: with JavaScript the focus reaches its option, without it the group itself, read with its error.
+    await summary.locator('a[href="#f-consent"]').click();
+    const focused = () => page.evaluate(() => (globalThis as unknown as InPage).document.activeElement?.id);
+    if (javaScript) await page.waitForFunction(() => (globalThis as unknown as InPage).document.activeElement?.id === 'f-consent-yes');
+    expect(await focused()).toBe(javaScript ? 'f-consent-yes' : 'f-consent');
+    await page.keyboard.press('Space');
+    expect(await page.isChecked('#f-consent-yes')).toBe(javaScript);
 
     const [{ count }] = await session.testApp.dataSource.query(
       `SELECT count(*)::int AS count FROM requests WHERE buyer_email = 'camille.martin@'`,

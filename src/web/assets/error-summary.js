@@ -2,5 +2,15 @@
 // opens on it and screen readers read it (role="alert" alone is not announced reliably at page load).
 (function () {
   var summary = document.getElementById('resume-erreurs');
-  if (summary) summary.focus();
+  if (!summary) return;
+  summary.focus();
+  // A link to a group of radios or boxes lands on its legend; the focus goes on to its chosen (or first) option,
+  // as on a single field, so the keyboard can answer at once.
+  summary.addEventListener('click', function (event) {
+    var link = event.target.closest('a[href^="#"]');
+    var group = link && document.getElementById(link.getAttribute('href').slice(1));
+    if (!group || group.tagName !== 'FIELDSET') return;
+    var option = group.querySelector('input:checked') || group.querySelector('input, select, textarea');
+    if (option) setTimeout(function () { option.focus({ preventScroll: true }); }, 0);
+  });
 })();
