@@ -2,16 +2,23 @@ import type { NextFunction, Request, Response } from 'express';
 import { AppError, FieldError, NotFound } from '../common/errors/app-errors';
 
 const NUL_MESSAGE = 'Ce champ contient un caractère non autorisé (caractère nul).';
+const LONE_SURROGATE_MESSAGE = 'Ce champ contient un caractère mal codé (demi-paire UTF-16 isolée) : utilisez un texte UTF-8 valide.';
+const TOO_DEEP_MESSAGE = 'Ce champ imbrique trop de niveaux d’objets ou de listes.';
 const NOT_AN_OBJECT = 'Le corps de la requête doit être un objet JSON.';
 /** What a person reads on the error page (an API client reads the fields). */
-const REFUSED = 'Le contenu envoyé comporte un caractère non autorisé (caractère nul) ou un champ inconnu : il n’a pas été enregistré.';
+const REFUSED = 'Le contenu envoyé comporte un caractère non autorisé, un champ inconnu ou trop imbriqué : il n’a pas été enregistré.';
 /** Names no field of this service has, which object mappers treat specially rather than as unknown fields. */
 const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** No field of this service nests more than a few levels; the walk below stops there rather than overflow the stack. */
+const MAX_DEPTH = 16;
+// A lone surrogate in JSON text (`"\ud800"`) parses into a string no UTF-8 column can hold as typed.
+const LONE_SURROGATE = /\p{Cs}/u;
 
 /**
  * Input refused before any controller: a NUL character (no PostgreSQL text can hold one) in the path
- * (404: nothing is named so), the query or the body (400 naming each field); a JSON body that is not an
- * object (`null` would reach handlers that read its fields); a body field named `__proto__` or `constructor`.
+ * (404: nothing is named so), the query or the body (400 naming each field); a lone UTF-16 surrogate (jsonb
+ * refuses it, text would silently change it); a JSON body that is not an object (`null` would reach handlers
+ * that read its fields), or nested deeper than any of ours; a body field named `__proto__` or `constructor`.
  */
 export function inputGuard(req: Request, _res: Response, next: NextFunction): void {
   // A path that does not percent-decode, or decodes to a NUL, names no page.
@@ -42,15 +49,23 @@ function decodesCleanly(path: string): boolean {
   }
 }
 
-/** Every field holding a NUL, or named as a reserved key, as the API names fields (`buyer.firstName`, `helpItems.0.label`). */
-export function unsafeFields(value: unknown, path = '', found: FieldError[] = []): FieldError[] {
+/**
+ * Every field holding a NUL or a lone surrogate, named as a reserved key, or nested too deep, as the API names
+ * fields (`buyer.firstName`, `helpItems.0.label`).
+ */
+export function unsafeFields(value: unknown, path = '', found: FieldError[] = [], depth = 0): FieldError[] {
   if (typeof value === 'string') {
     if (value.includes('\0')) found.push({ field: path, message: NUL_MESSAGE });
+    else if (LONE_SURROGATE.test(value)) found.push({ field: path, message: LONE_SURROGATE_MESSAGE });
   } else if (value !== null && typeof value === 'object') {
+    if (depth === MAX_DEPTH) {
+      found.push({ field: path, message: TOO_DEEP_MESSAGE });
+      return found;
+    }
     for (const [key, inner] of Object.entries(value)) {
       const field = path ? `${path}.${key}` : key;
       if (RESERVED_KEYS.has(key)) found.push({ field, message: `Champ inconnu : « ${field} ».` });
-      else unsafeFields(inner, field, found);
+      else unsafeFields(inner, field, found, depth + 1);
     }
   }
   return found;

@@ -4,7 +4,7 @@ import { insertFacilitator } from '../support/facilitators';
 import { bearerFor, insertStaff, StaffClient } from '../support/staff';
 import { bodyOf, TestApp, useTestApp, validRequestBody } from '../support/test-app';
 
-const REFUSED = 'Le contenu envoyé comporte un caractère non autorisé (caractère nul) ou un champ inconnu : il n’a pas été enregistré.';
+const REFUSED = 'Le contenu envoyé comporte un caractère non autorisé, un champ inconnu ou trop imbriqué : il n’a pas été enregistré.';
 const NUL = 'Ce champ contient un caractère non autorisé (caractère nul).';
 
 /** What PostgreSQL cannot store or read (a NUL, year 0) and what body parsers let through: 4xx in French, never a 500. */
@@ -40,6 +40,44 @@ describe('unsafe input is refused before it reaches PostgreSQL', () => {
     });
     expect(form.status).toBe(400);
     expect(await form.text()).toContain(REFUSED);
+    expect(await count('requests')).toBe(0);
+    expect(errorLines()).toEqual([]);
+  });
+
+  it('a lone UTF-16 surrogate, in the intake or a buyer’s message: 400 naming the field, nothing written', async () => {
+    const surrogate = 'Ce champ contient un caractère mal codé (demi-paire UTF-16 isolée) : utilisez un texte UTF-8 valide.';
+    // Written as JSON escapes: JSON.stringify would not send a lone surrogate raw.
+    const body = JSON.stringify(validRequestBody(1)).replace('"firstName":"', '"firstName":"Cam\\ud800');
+    const response = await json('/api/v1/requests', body);
+    expect(response.status).toBe(400);
+    expect((await bodyOf(response)).errors).toEqual([{ field: 'buyer.firstName', message: surrogate }]);
+    // A pair stays a character: an emoji is welcome.
+    const emoji = await json('/api/v1/requests', JSON.stringify({ ...validRequestBody(2), subject: 'Cantine 🍎 bio' }));
+    expect(emoji.status).toBe(201);
+    const { reference, trackingUrl } = await bodyOf(emoji);
+    const token = new URL(trackingUrl as string).searchParams.get('t') as string;
+    const message = await json(`/api/v1/requests/${reference}/information`, '{"message":"Bonjour \\udfff, une précision"}', {
+      'x-tracking-token': token,
+    });
+    expect(message.status).toBe(400);
+    expect((await bodyOf(message)).errors).toEqual([{ field: 'message', message: surrogate }]);
+    expect(await count('requests')).toBe(1);
+    expect(await t.dataSource.query(`SELECT subject FROM requests`)).toEqual([{ subject: 'Cantine 🍎 bio' }]);
+    expect(await t.dataSource.query(`SELECT count(*)::int AS n FROM request_messages`)).toEqual([{ n: 0 }]);
+    expect(errorLines()).toEqual([]);
+  });
+
+  it('a body nested deeper than any field of the service: 400 at the depth where the walk stops, never a 500', async () => {
+    const deep = '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000);
+    const response = await json('/api/v1/requests', deep);
+    expect(response.status).toBe(400);
+    const { errors } = await bodyOf(response);
+    expect(errors).toEqual([{ field: Array(16).fill('a').join('.'), message: 'Ce champ imbrique trop de niveaux d’objets ou de listes.' }]);
+    const lists = await json(
+      '/api/v1/requests',
+      JSON.stringify(validRequestBody(1)).replace('{', `{"x":${'['.repeat(40_000)}${']'.repeat(40_000)},`),
+    );
+    expect(lists.status).toBe(400);
     expect(await count('requests')).toBe(0);
     expect(errorLines()).toEqual([]);
   });
