@@ -91,9 +91,25 @@ function queueDashboard(app: NestExpressApplication, logger: Logger): express.Ro
   const router = express.Router();
   router.use(staffOnlyMiddleware(() => app.get(StaffAuthService), 'admin'));
   router.use(sameOriginActions);
-  router.use(serverAdapter.getRouter() as express.RequestHandler);
+  router.use(mounted(serverAdapter.getRouter() as express.Application));
   router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => respondWithError(error, req, res, logger));
   return router;
+}
+
+/**
+ * An Express application used inside a router, as `app.use` mounts one: it moves the request and response onto its
+ * own prototypes (its `app`, its views), and they must come back when it passes the request on — or the site's 404
+ * page is looked for among the board's views (a 500).
+ */
+function mounted(board: express.Application): express.RequestHandler {
+  return (req, res, next) => {
+    const [request, response] = [Object.getPrototypeOf(req) as object, Object.getPrototypeOf(res) as object];
+    board(req, res, (error?: unknown) => {
+      Object.setPrototypeOf(req, request);
+      Object.setPrototypeOf(res, response);
+      next(error);
+    });
+  };
 }
 
 /**

@@ -164,6 +164,20 @@ describe('operations: /metrics and the queue dashboard', () => {
       expect(names).toEqual([...QUEUE_NAMES].sort());
     });
 
+    it('answers a path or a job it does not know with the site’s own 404, never its framework’s error page', async () => {
+      const page = await fetch(`${t.url}/admin/queues/nonexistent`, { headers: { ...auth, accept: 'text/html' } });
+      const html = await page.text();
+      expect([page.status, html]).toEqual([404, expect.stringContaining('Page introuvable')]);
+      expect(html).not.toMatch(/node_modules|Error:/);
+      const retry = await fetch(`${t.url}/admin/queues/api/queues/mail/nope-job/retry/failed`, {
+        method: 'PUT',
+        headers: { ...auth, 'sec-fetch-site': 'same-origin' },
+      });
+      expect(retry.status).toBe(404);
+      expect(await retry.text()).not.toMatch(/node_modules|Error:/);
+      expect(t.logs.filter((line) => line.includes('"level":50'))).toEqual([]);
+    });
+
     it('refuses actions that another site makes the admin’s browser send', async () => {
       const response = await fetch(`${t.url}/admin/queues/api/queues/pause`, {
         method: 'PUT',
