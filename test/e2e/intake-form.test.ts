@@ -70,6 +70,28 @@ describe('the HTML form at /demande', () => {
     expect(row).toEqual({ siret: '22380001400019', estimated_amount: '450000', network_code: 'reseco' });
   });
 
+  it('gives the page back, values kept, when it is sent again with other answers: the first request stands, a new question is one more send', async () => {
+    const token = tokenOf(await get());
+    expect((await post({ ...VALID_FORM, formToken: token })).status).toBe(201);
+    // Back after the confirmation, a word changed, sent again.
+    const edited = await post({ ...VALID_FORM, subject: 'Restauration scolaire, loi EGAlim et gaspillage', formToken: token });
+    expect(edited.status).toBe(400);
+    const html = await edited.text();
+    expect(html).toContain(
+      '<a href="#f-formToken">Ce formulaire a déjà été envoyé et votre demande est enregistrée : pour la compléter, utilisez le lien de suivi reçu par e-mail. S’il s’agit d’une autre question, vérifiez vos réponses puis envoyez de nouveau.</a>',
+    );
+    expect(html).toContain('value="Restauration scolaire, loi EGAlim et gaspillage"');
+    expect(html).not.toContain('idempotence');
+    expect(await requests()).toBe(1);
+    const fresh = tokenOf(html);
+    expect(fresh).not.toBe(token);
+    expect((await post({ ...VALID_FORM, subject: 'Restauration scolaire, loi EGAlim et gaspillage', formToken: fresh })).status).toBe(201);
+    expect(await t.dataSource.query(`SELECT subject FROM requests ORDER BY reference`)).toEqual([
+      { subject: VALID_FORM.subject },
+      { subject: 'Restauration scolaire, loi EGAlim et gaspillage' },
+    ]);
+  });
+
   it.each<[string, { formToken?: string }]>([
     ['without the page’s token', {}],
     ['with a token the page did not make', { formToken: 'abc' }],

@@ -20,6 +20,16 @@ const formNotRecognised = () =>
     { field: 'formToken', message: 'Cet envoi n’a pas été reconnu : vérifiez vos réponses, puis envoyez de nouveau le formulaire.' },
   ]);
 
+// The page sent again with other answers (back after the confirmation, a field changed): its request stands as first sent.
+const alreadySent = () =>
+  new AppError('validation_failed', 'Formulaire déjà envoyé.', [
+    {
+      field: 'formToken',
+      message:
+        'Ce formulaire a déjà été envoyé et votre demande est enregistrée : pour la compléter, utilisez le lien de suivi reçu par e-mail. S’il s’agit d’une autre question, vérifiez vos réponses puis envoyez de nouveau.',
+    },
+  ]);
+
 @ApiExcludeController()
 @Controller()
 export class IntakePagesController {
@@ -80,14 +90,14 @@ export class IntakePagesController {
   async submit(@Req() req: Request, @Res() res: Response, @Body() body: Record<string, unknown>) {
     const values = pickFormValues(body ?? {});
     const token = isFormToken(body?.formToken) ? body.formToken : randomToken();
-    const refuse = (error: AppError) =>
+    const refuse = (error: AppError, pageToken = token) =>
       res
         .status(400)
         .render(
           'request-form',
           formPageModel(
             this.reference,
-            token,
+            pageToken,
             values,
             error.errors,
             error.code === 'not_eligible' ? { reason: error.message, pointers: error.extra.pointers ?? [] } : undefined,
@@ -114,6 +124,8 @@ export class IntakePagesController {
       });
     } catch (error) {
       if (error instanceof AppError && (error.code === 'validation_failed' || error.code === 'not_eligible')) return refuse(error);
+      // A new token: sending the page once more asks a new question.
+      if (error instanceof AppError && error.code === 'idempotency_key_reused') return refuse(alreadySent(), randomToken());
       throw error;
     }
   }
