@@ -1,5 +1,5 @@
 import { QUESTION_MAX_LENGTH, QUESTION_MIN_LENGTH, QUESTION_MIN_WORDS } from '../../src/modules/intake/eligibility.policy';
-import { TestApp, useTestApp } from '../support/test-app';
+import { flushQueues, startTestApp, TestApp, useTestApp } from '../support/test-app';
 
 function formBody(values: Record<string, string>): string {
   return new URLSearchParams(values).toString();
@@ -90,6 +90,39 @@ describe('the HTML form at /demande', () => {
       { subject: VALID_FORM.subject },
       { subject: 'Restauration scolaire, loi EGAlim et gaspillage' },
     ]);
+  });
+
+  it('counts only the requests it records against the hour’s limit, and past it gives the page back with its values (429)', async () => {
+    const prefix = `${process.env.QUEUE_PREFIX}rlf`;
+    const limited = await startTestApp({ INTAKE_RATE_LIMIT: '2', QUEUE_PREFIX: prefix });
+    try {
+      const page = async () => tokenOf(await (await fetch(`${limited.url}/demande`)).text());
+      const send = async (values: Record<string, string>) =>
+        fetch(`${limited.url}/demande`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: formBody({ ...values, formToken: await page() }),
+        });
+      // Three mistakes in a row, then two requests: all within the limit of two.
+      for (const email of ['camille@', 'camille', '@exemple.fr']) {
+        expect((await send({ ...VALID_FORM, 'buyer.email': email })).status).toBe(400);
+      }
+      expect((await send(VALID_FORM)).status).toBe(201);
+      expect((await send({ ...VALID_FORM, subject: 'Restauration scolaire : une deuxième question' })).status).toBe(201);
+      const third = await send({ ...VALID_FORM, subject: 'Restauration scolaire : une troisième question' });
+      expect(third.status).toBe(429);
+      const retryAfter = Number(third.headers.get('retry-after'));
+      expect(retryAfter).toBeGreaterThan(3500);
+      const html = await third.text();
+      expect(html).toContain(
+        '<a href="#f-formToken">Plus de 2 demandes ont été envoyées en une heure depuis votre adresse IP (celle de votre connexion, parfois partagée par toute une administration). Réessayez dans 60 minutes. Vos réponses sont gardées ci-dessous.</a>',
+      );
+      expect(html).toContain('value="Restauration scolaire : une troisième question"');
+      expect(Number((await limited.dataSource.query(`SELECT count(*) AS n FROM requests`))[0].n)).toBe(2);
+    } finally {
+      await limited.close();
+      await flushQueues(prefix);
+    }
   });
 
   it.each<[string, { formToken?: string }]>([

@@ -30,6 +30,10 @@ const alreadySent = () =>
     },
   ]);
 
+// The page comes back with what was typed, to be sent once the hour is over.
+const overLimit = (reason: string) =>
+  new AppError('rate_limited', reason, [{ field: 'formToken', message: `${reason} Vos réponses sont gardées ci-dessous.` }]);
+
 @ApiExcludeController()
 @Controller()
 export class IntakePagesController {
@@ -90,9 +94,9 @@ export class IntakePagesController {
   async submit(@Req() req: Request, @Res() res: Response, @Body() body: Record<string, unknown>) {
     const values = pickFormValues(body ?? {});
     const token = isFormToken(body?.formToken) ? body.formToken : randomToken();
-    const refuse = (error: AppError, pageToken = token) =>
+    const refuse = (error: AppError, pageToken = token, status = 400) =>
       res
-        .status(400)
+        .status(status)
         .render(
           'request-form',
           formPageModel(
@@ -112,9 +116,10 @@ export class IntakePagesController {
       );
     }
     if (!isFormToken(body?.formToken)) return refuse(formNotRecognised());
-    await this.rateLimiter.consume(req.ip ?? 'unknown');
     try {
       const dto = await this.validator.validate(formToRequestBody(values));
+      // Only a request that would be recorded counts: a buyer's mistakes do not use up the hour's allowance.
+      await this.rateLimiter.consume(req.ip ?? 'unknown');
       const result = await this.intake.submit(dto, { scope: 'form', key: token });
       res.status(201).render('confirmation', {
         title: `Demande ${result.reference} enregistrée`,
@@ -124,6 +129,10 @@ export class IntakePagesController {
       });
     } catch (error) {
       if (error instanceof AppError && (error.code === 'validation_failed' || error.code === 'not_eligible')) return refuse(error);
+      if (error instanceof AppError && error.code === 'rate_limited') {
+        res.setHeader('Retry-After', String(error.extra.retryAfterSeconds));
+        return refuse(overLimit(error.message), token, 429);
+      }
       // A new token: sending the page once more asks a new question.
       if (error instanceof AppError && error.code === 'idempotency_key_reused') return refuse(alreadySent(), randomToken());
       throw error;

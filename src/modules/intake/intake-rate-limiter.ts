@@ -51,11 +51,9 @@ export class IntakeRateLimiter implements OnApplicationShutdown {
     if (count > this.config.INTAKE_RATE_LIMIT) {
       throw new AppError(
         'rate_limited',
-        `Vous avez envoyé plus de ${this.config.INTAKE_RATE_LIMIT} demandes en une heure depuis cette adresse. Réessayez plus tard.`,
+        `Plus de ${this.config.INTAKE_RATE_LIMIT} demandes ont été envoyées en une heure depuis votre adresse IP (celle de votre connexion, parfois partagée par toute une administration). Réessayez ${inMinutes(ttl)}.`,
         [],
-        {
-          retryAfterSeconds: Math.max(ttl, 1),
-        },
+        { retryAfterSeconds: Math.max(ttl, 1) },
       );
     }
   }
@@ -73,4 +71,10 @@ export class IntakeRateLimiter implements OnApplicationShutdown {
   onApplicationShutdown(): void {
     this.redis.disconnect();
   }
+}
+
+/** « dans 12 minutes », from the seconds left in the window. */
+function inMinutes(seconds: number): string {
+  const minutes = Math.max(1, Math.ceil(seconds / 60));
+  return `dans ${minutes} minute${minutes > 1 ? 's' : ''}`;
 }
