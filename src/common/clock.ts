@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { localDay } from './local-clock';
 
 /**
  * The time every deadline is computed against. Tests move it forward to expire deadlines
@@ -17,9 +18,7 @@ export class Clock {
   }
 }
 
-const PARIS_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' });
-
 /** The calendar day in France (YYYY-MM-DD), for absences and other whole-day facts. */
 export function parisDay(date: Date): string {
-  return PARIS_DAY.format(date);
+  return localDay(null, date);
 }

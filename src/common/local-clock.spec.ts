@@ -1,4 +1,4 @@
-import { clockOf, sharedClockDepartment } from './local-clock';
+import { clockOf, localDay, sharedClockDepartment } from './local-clock';
 
 describe('clockOf', () => {
   it.each([
@@ -23,5 +23,18 @@ describe('sharedClockDepartment', () => {
     ['no département at all', [], '75'],
   ])('%s → %s', (_label, codes, expected) => {
     expect(sharedClockDepartment(codes)).toBe(expected);
+  });
+});
+
+describe('localDay', () => {
+  it.each([
+    ['Paris, 00:30 on 5 December (still the 4th in UTC)', '38', '2026-12-04T23:30:00Z', '2026-12-05'],
+    ['Paris, 23:30 on 4 December', '75', '2026-12-04T22:30:00Z', '2026-12-04'],
+    ['Paris in summer, 01:30 on 1 July', '69', '2026-06-30T23:30:00Z', '2026-07-01'],
+    ['Guadeloupe, 21:00 on 4 December (the 5th in Paris)', '971', '2026-12-05T01:00:00Z', '2026-12-04'],
+    ['La Réunion, 00:30 on 5 December', '974', '2026-12-04T20:30:00Z', '2026-12-05'],
+    ['an unknown code keeps Paris', '999', '2026-12-04T23:30:00Z', '2026-12-05'],
+  ])('%s → %s', (_label, code, instant, expected) => {
+    expect(localDay(code, new Date(instant))).toBe(expected);
   });
 });

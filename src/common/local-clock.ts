@@ -32,3 +32,16 @@ export function sharedClockDepartment(departmentCodes: readonly string[]): strin
   const zones = new Set(departmentCodes.map((code) => clockOf(code).zone));
   return zones.size === 1 && !zones.has(PARIS_CLOCK.zone) ? departmentCodes[0] : PARIS_DEPARTMENT;
 }
+
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The calendar day (YYYY-MM-DD) an instant falls on in a département: its buyer's « today ». */
+export function localDay(departmentCode: string | null | undefined, instant: Date): string {
+  const { zone } = clockOf(departmentCode);
+  let format = dayFormats.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormats.set(zone, format);
+  }
+  return format.format(instant);
+}

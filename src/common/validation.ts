@@ -74,6 +74,18 @@ export function withoutSpaces(typed: string): string {
   return typed.replace(/[\s\u00a0\u202f]/g, '');
 }
 
+/**
+ * Whole euros as people write them: « 120 000 € », « 120000,00 », « 120.000 » (points between thousands), « -500 » (a
+ * number, so the validator says why it is refused); anything else comes back as text, spaces and « € » removed.
+ */
+export function typedEuros(typed: string): number | string {
+  const amount = withoutSpaces(typed).replace(/€/g, '');
+  const whole = amount.replace(/[.,]0{1,2}$/, '');
+  if (/^-?\d+$/.test(whole)) return Number(whole);
+  if (/^-?\d{1,3}(\.\d{3})+$/.test(whole)) return Number(whole.replace(/\./g, ''));
+  return amount;
+}
+
 const FRENCH_DAY = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/;
 
 /**

@@ -321,6 +321,9 @@ describe('accessibilité (axe-core)', () => {
     await page.selectOption('#f-buyer-organisationType', 'private_not_subject');
     expect((await submitRequestForm(page)).status()).toBe(400);
     expect(await page.locator('#non-eligible').isVisible()).toBe(true);
+    // The refusal is what the page opens on, for the eyes and for a screen reader (title first, then the focus).
+    expect(await page.title()).toBe('Demande non recevable — Poser une question — Guichet vert');
+    expect(await page.evaluate(() => (globalThis as unknown as InPage).document.activeElement?.id)).toBe('non-eligible');
     await expectNoAxeViolations(page, 'formulaire non éligible');
     await closePage(page);
   });

@@ -1,5 +1,5 @@
 import type { FieldError, Pointer } from '../../common/errors/app-errors';
-import { isoDayOf, withoutSpaces } from '../../common/validation';
+import { isoDayOf, typedEuros } from '../../common/validation';
 import type { ReferenceService } from '../reference/reference.service';
 import type { AdviceRequest } from '../requests/request.entities';
 import {
@@ -70,7 +70,6 @@ export function followUpValues(previous: PreviousRequest): FormValues {
 export function formToRequestBody(values: FormValues): Record<string, unknown> {
   const present = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value);
   const typedAmount = present(values.estimatedAmount);
-  const amount = typedAmount === undefined ? undefined : withoutSpaces(typedAmount).replace(/€/g, '');
   const yesNo = (value: string | undefined) => (value === 'yes' ? true : value === 'no' ? false : undefined);
   const body: Record<string, unknown> = {
     buyer: {
@@ -88,7 +87,7 @@ export function formToRequestBody(values: FormValues): Record<string, unknown> {
     subject: present(values.subject),
     question: present(values.question),
     purchaseStage: present(values.purchaseStage),
-    estimatedAmount: amount !== undefined && /^\d+$/.test(amount) ? Number(amount) : amount,
+    estimatedAmount: typedAmount === undefined ? undefined : typedEuros(typedAmount),
     neededBy: isoDayOf(present(values.neededBy)),
     internalReferentConsulted: yesNo(values.internalReferentConsulted),
     consent: values.consent === 'yes' ? true : undefined,
@@ -126,7 +125,8 @@ export function formPageModel(
   // The eligibility refusal has its own callout; it is not repeated in the error summary, which follows the page's order.
   const fieldErrors = ineligible ? [] : inPageOrder(errors);
   return {
-    title: 'Poser une question',
+    // Said first by a screen reader, as « Erreur — » is for a form with errors.
+    title: ineligible ? 'Demande non recevable — Poser une question' : 'Poser une question',
     formToken,
     form: { values, errors: Object.fromEntries(fieldErrors.map((e) => [e.field, e.message])), errorList: fieldErrors },
     ineligible,

@@ -3,6 +3,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { AppError, FieldError, ValidationFailed } from '../../common/errors/app-errors';
 import { flattenValidationErrors, isCalendarDay, trimStrings } from '../../common/validation';
+import { localDay } from '../../common/local-clock';
 import { ReferenceService } from '../reference/reference.service';
 import { CreateRequestDto } from './dto/create-request.dto';
 import { decideEligibility, isStateBuyer, questionProblem } from './eligibility.policy';
@@ -52,7 +53,8 @@ export class RequestValidator {
     if (buyer && ok('buyer.siret', buyer.siret) && buyer.siret !== '' && !isValidSiret(normaliseSiret(buyer.siret!))) {
       problems.push({ field: 'buyer.siret', message: 'Ce numéro SIRET n’est pas valide : vérifiez ses 14 chiffres.' });
     }
-    if (ok('departmentCode', dto.departmentCode) && !this.reference.department(dto.departmentCode)) {
+    const department = ok('departmentCode', dto.departmentCode) ? this.reference.department(dto.departmentCode) : undefined;
+    if (ok('departmentCode', dto.departmentCode) && !department) {
       problems.push({ field: 'departmentCode', message: 'Choisissez un département de la liste (code INSEE, par exemple 38, 2A ou 971).' });
     }
     if (ok('segment', dto.segment) && !this.reference.segment(dto.segment)) {
@@ -62,11 +64,12 @@ export class RequestValidator {
       const problem = questionProblem(dto.question);
       if (problem) problems.push({ field: 'question', message: problem });
     }
+    // Not before « today » where the buyer is: an overseas département's day starts and ends hours from Paris's.
     if (ok('neededBy', dto.neededBy)) {
       const neededBy = String(dto.neededBy);
       if (!isCalendarDay(neededBy)) {
         problems.push({ field: 'neededBy', message: 'Cette date n’existe pas.' });
-      } else if (neededBy < new Date().toISOString().slice(0, 10)) {
+      } else if (neededBy < localDay(department?.code, new Date())) {
         problems.push({ field: 'neededBy', message: 'La date souhaitée de réponse ne peut pas être passée.' });
       }
     }

@@ -77,6 +77,7 @@ describe('survey answers', () => {
     ['"none" with a clause', 'impact', { ...IMPACT, socialConsiderations: ['none', 'social_clause'] }, ['socialConsiderations']],
     ['a contract without considerations', 'impact', { ...IMPACT, environmentalConsiderations: [] }, ['environmentalConsiderations']],
     ['an amount in words', 'impact', { ...IMPACT, contractAmount: 'cent mille' }, ['contractAmount']],
+    ['a negative amount', 'impact', { ...IMPACT, contractAmount: '-80 000' }, ['contractAmount']],
     ['a reference too long', 'impact', { ...IMPACT, contractReference: 'R'.repeat(101) }, ['contractReference']],
   ];
   it.each(refusals)('refuses %s', (_label, wave, body, fields) => {
@@ -96,6 +97,10 @@ describe('survey answers', () => {
     [
       { awardCriterionWeight: '15%', insertionHours: '350\u00a0H', contractAmount: '80\u202f000', contractDate: '2026-03-01' },
       [15, 350, '80000', '2026-03-01'],
+    ],
+    [
+      { awardCriterionWeight: '20', insertionHours: '1500', contractAmount: '1.250.000,00 €', contractDate: '01/03/2026' },
+      [20, 1500, '1250000', '2026-03-01'],
     ],
   ])('reads numbers and dates as people type them: %j', (typed, expected) => {
     const result = checkAnswers('impact', { ...IMPACT, ...typed });

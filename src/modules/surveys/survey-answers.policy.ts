@@ -1,5 +1,5 @@
 import type { FieldError } from '../../common/errors/app-errors';
-import { isCalendarDay, isoDayOf, typedText, withoutSpaces } from '../../common/validation';
+import { isCalendarDay, isoDayOf, typedEuros, typedText, withoutSpaces } from '../../common/validation';
 import {
   CONTRACT_OUTCOMES,
   ContractOutcome,
@@ -128,10 +128,11 @@ export function checkAnswers(wave: SurveyWave, body: Record<string, unknown>): A
     answers.environmentalConsiderations = environmental ?? [];
     answers.socialConsiderations = social ?? [];
 
-    const amount = typedNumber(body.contractAmount).replace(/€$/, '');
+    const amount = typedNumber(body.contractAmount);
     if (amount) {
-      const euros = wholeNumber(amount, 0, AMOUNT_MAX);
-      if (euros === null) fail('contractAmount', 'Saisissez le montant en euros, un nombre entier (par exemple 80000).');
+      const euros = typedEuros(amount);
+      if (typeof euros !== 'number' || euros < 0 || euros > AMOUNT_MAX)
+        fail('contractAmount', 'Saisissez le montant en euros, un nombre entier (par exemple 80000).');
       else answers.contractAmount = String(euros);
     }
     const obstacles = someOf(OBSTACLES, body.obstacles);

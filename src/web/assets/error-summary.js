@@ -1,9 +1,11 @@
 // A form sent back with errors: its summary, wherever the form sits on the page, gets the focus, so the page
-// opens on it and screen readers read it (role="alert" alone is not announced reliably at page load).
+// opens on it and screen readers read it (role="alert" alone is not announced reliably at page load). A page
+// that refuses a request for another reason marks that notice to be focused the same way.
 (function () {
   var summary = document.getElementById('resume-erreurs');
+  var notice = summary || document.querySelector('[data-focus-on-load]');
+  if (notice) notice.focus();
   if (!summary) return;
-  summary.focus();
   // A link to a group of radios or boxes lands on its legend; the focus goes on to its chosen (or first) option,
   // as on a single field, so the keyboard can answer at once.
   summary.addEventListener('click', function (event) {
