@@ -15,6 +15,17 @@ describe('French filters', () => {
     ['frDateTime', '2026-09-30T22:30:00Z', '1er octobre 2026 à 00:30'],
     ['frDate', '2026-10-11T09:00:00Z', '11 octobre 2026'],
     ['frDeadline', '2027-01-01T08:00:00Z', '1er janvier 2027 à 09:00 (heure de Paris)'],
+    // A limit at midnight (counting began at the start of a working day) is the end of the day before.
+    ['frDeadline', '2026-12-08T23:00:00Z', '8 décembre 2026 à 24:00 (heure de Paris)'],
+    ['frDeadline', '2026-06-30T22:00:00Z', '30 juin 2026 à 24:00 (heure de Paris)'],
+    ['frDeadline', '2026-12-08T23:01:00Z', '9 décembre 2026 à 00:01 (heure de Paris)'],
+    ['frDueDate', '2026-12-08T23:00:00Z', '8 décembre 2026'],
+    ['frDueDate', '2026-12-01T23:00:00Z', '1er décembre 2026'],
+    ['frDueDate', '2026-12-09T13:00:00Z', '9 décembre 2026'],
+    ['frDueDate', '', ''],
+    ['frLocalDeadline', '2026-12-08T23:00:00Z', '8 décembre 2026 à 24:00'],
+    ['frLocalDeadline', '2026-12-09T13:00:00Z', '9 décembre 2026 à 14:00'],
+    ['frDate', '2026-12-08T23:00:00Z', '9 décembre 2026'],
     ['de', 'le modèle', 'du modèle'],
     ['frNumber', 120000, '120\u202f000'],
     ['frNumber', null, ''],
@@ -38,8 +49,20 @@ describe('French filters in a département’s time', () => {
     ['frLocalDateTime', '974', '20 décembre 2027 à 13:00 (heure de La Réunion)'],
     ['frLocalDateTime', '38', '20 décembre 2027 à 10:00'],
     ['frLocalDateTime', undefined, '20 décembre 2027 à 10:00'],
+    ['frLocalDeadline', '974', '20 décembre 2027 à 13:00 (heure de La Réunion)'],
+    ['frDueDate', '974', '20 décembre 2027'],
   ])('%s in %s', (filter, code, expected) => {
     expect(inDepartment(`{{ value | ${filter}(code) }}`, '2027-12-20T09:00:00Z', code)).toBe(expected);
+  });
+
+  it('ends a limit at local midnight on the day before, in the département’s time', () => {
+    // 21 December 00:00 at La Réunion (20:00 UTC the day before).
+    expect(inDepartment('{{ value | frDeadline(code) }}', '2027-12-20T20:00:00Z', '974')).toBe(
+      '20 décembre 2027 à 24:00 (heure de La Réunion)',
+    );
+    expect(inDepartment('{{ value | frDueDate(code) }}', '2027-12-20T20:00:00Z', '974')).toBe('20 décembre 2027');
+    // The same instant in Paris is 21:00: no midnight there.
+    expect(inDepartment('{{ value | frDeadline(code) }}', '2027-12-20T20:00:00Z', '38')).toBe('20 décembre 2027 à 21:00 (heure de Paris)');
   });
 
   it('writes the local day, which overseas may not be Paris’s', () => {

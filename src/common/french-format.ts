@@ -28,6 +28,20 @@ function frenchDate(format: Intl.DateTimeFormat, value: string | Date): string {
     .join('');
 }
 
+/**
+ * A time limit in a département's time. One that falls at the stroke of midnight ends the day before: written as that
+ * day (`withTime`: « à 24:00 », as French procedure counts a delay's last day), never as the next day « à 00:00 ».
+ */
+function deadlineText(value: string | Date, departmentCode: unknown, withTime: boolean): string {
+  const instant = new Date(value);
+  const timed = localFormat(departmentCode, true);
+  const time = timed.formatToParts(instant).filter((part) => part.type === 'hour' || part.type === 'minute');
+  const atMidnight = time.length === 2 && time.every((part) => Number(part.value) === 0);
+  if (!atMidnight) return frenchDate(withTime ? timed : localFormat(departmentCode, false), instant);
+  const dayBefore = frenchDate(localFormat(departmentCode, false), new Date(instant.getTime() - 60_000));
+  return withTime ? `${dayBefore} à 24:00` : dayBefore;
+}
+
 // Names and nouns starting with a vowel take « d’ »; h is left alone (« de Hugues » and « d’Hélène » both occur).
 const ELIDED = /^[aeiouyàâäéèêëîïôöùûüœæ]/i;
 
@@ -63,15 +77,21 @@ export function addFrenchFilters(env: Environment): Environment {
   );
   // A time limit says its time zone, as tender notices do: a reader elsewhere would be hours off.
   env.addFilter('frDeadline', (value: string | Date, departmentCode?: unknown) =>
-    value ? `${frenchDate(localFormat(departmentCode, true), value)} (${clockFor(departmentCode).label})` : '',
+    value ? `${deadlineText(value, departmentCode, true)} (${clockFor(departmentCode).label})` : '',
   );
+  // The last day of a time limit, for a buyer told « d’ici le … ».
+  env.addFilter('frDueDate', (value: string | Date, departmentCode?: unknown) => (value ? deadlineText(value, departmentCode, false) : ''));
   // Staff pages list requests of any département: a time is named only where it is not Paris's.
-  env.addFilter('frLocalDateTime', (value: string | Date, departmentCode?: unknown) => {
-    if (!value) return '';
+  const namedIfNotParis = (text: string, departmentCode: unknown) => {
     const clock = clockFor(departmentCode);
-    const text = frenchDate(localFormat(departmentCode, true), value);
     return clock.zone === clockOf(null).zone ? text : `${text} (${clock.label})`;
-  });
+  };
+  env.addFilter('frLocalDateTime', (value: string | Date, departmentCode?: unknown) =>
+    value ? namedIfNotParis(frenchDate(localFormat(departmentCode, true), value), departmentCode) : '',
+  );
+  env.addFilter('frLocalDeadline', (value: string | Date, departmentCode?: unknown) =>
+    value ? namedIfNotParis(deadlineText(value, departmentCode, true), departmentCode) : '',
+  );
   env.addFilter('frNumber', (value: number | string | null | undefined) =>
     value === null || value === undefined || value === '' ? '' : Number(value).toLocaleString('fr-FR'),
   );
