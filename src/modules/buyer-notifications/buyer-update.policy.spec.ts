@@ -35,6 +35,24 @@ describe('buyer update: what the buyer is told', () => {
       ['transferred'],
     ],
     ['the buyer’s own reply', [event({ fromStatus: 'answered', toStatus: 'in_progress', actorType: 'buyer' })], []],
+    [
+      'a precision asked, given by the buyer, then the answer, in one e-mail: the answer alone',
+      [
+        event({ fromStatus: 'in_progress', toStatus: 'awaiting_buyer' }),
+        event({ type: 'buyer_clarified', fromStatus: 'awaiting_buyer', toStatus: 'in_progress', actorType: 'buyer' }),
+        event({ fromStatus: 'in_progress', toStatus: 'answered' }),
+      ],
+      ['answer'],
+    ],
+    [
+      'a precision given, then a second one asked: the second',
+      [
+        event({ fromStatus: 'in_progress', toStatus: 'awaiting_buyer' }),
+        event({ type: 'buyer_clarified', fromStatus: 'awaiting_buyer', toStatus: 'in_progress', actorType: 'buyer' }),
+        event({ fromStatus: 'in_progress', toStatus: 'awaiting_buyer' }),
+      ],
+      ['question'],
+    ],
     ['a split, told by its own e-mail', [event({ type: 'split', fromStatus: 'in_progress', toStatus: 'in_progress' })], []],
     ['a request created by a split, listed in that e-mail', [event({ type: 'split_from', fromStatus: null, toStatus: 'submitted' })], []],
     [

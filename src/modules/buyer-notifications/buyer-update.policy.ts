@@ -41,6 +41,10 @@ export const SILENT_EVENT_TYPES: readonly string[] = [
 export function buyerChanges(events: readonly PublicEvent[]): BuyerChange[] {
   const changes: BuyerChange[] = [];
   for (const event of events) {
+    // The buyer's reply to a precision asked: that question is no longer news, only what follows it.
+    if (event.actorType === 'buyer' && event.fromStatus === 'awaiting_buyer') {
+      changes.splice(0, changes.length, ...changes.filter((change) => change.kind !== 'question'));
+    }
     if (event.actorType === 'buyer' || SILENT_EVENT_TYPES.includes(event.type)) continue;
     const change = changeOf(event);
     const seen = changes.findIndex((c) => c.kind === change.kind && c.kind !== 'other');
