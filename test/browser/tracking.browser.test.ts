@@ -99,7 +99,7 @@ describe.each([
   });
 });
 
-it('passes axe on the tracking page with a question, an answer and the withdrawal confirmation', async () => {
+it('passes axe on the tracking page with a question, the withdrawal confirmation and an answer', async () => {
   const request = await submittedAndTaken(session.testApp, 3);
   await staffWrites(session.testApp, request, 'clarification_question', 'Quel est le montant ?');
   const page = await openPage(session.forAudit);
@@ -110,6 +110,9 @@ it('passes axe on the tracking page with a question, an answer and the withdrawa
   await expectNoAxeViolations(page, 'suivi avec erreur');
   await page.fill('#f-message', 'Environ 80 000 € HT.');
   await send(page, 'Envoyer ma précision');
+  await page.click('#lien-retrait');
+  await page.waitForURL(/\/retrait\?/);
+  await expectNoAxeViolations(page, 'confirmation du retrait');
   await staffWrites(
     session.testApp,
     request,
@@ -120,11 +123,10 @@ it('passes axe on the tracking page with a question, an answer and the withdrawa
   );
   await page.goto(link);
   await expectNoAxeViolations(page, 'suivi avec réponse');
-  await page.click('#lien-retrait');
-  await page.waitForURL(/\/retrait\?/);
-  await expectNoAxeViolations(page, 'confirmation du retrait');
-  await send(page, 'Oui, retirer ma demande');
-  expect(await page.locator('#motif-cloture').textContent()).toContain('Retirée par l’acheteur');
+  // Answered, the request is closed as resolved or left to close, not withdrawn.
+  expect(await page.locator('#lien-retrait').count()).toBe(0);
+  await send(page, 'Ma question est résolue');
+  expect(await page.locator('#motif-cloture').textContent()).toContain('Répondue');
   await closePage(page);
 });
 
@@ -133,7 +135,7 @@ it('prints the request, the answer and the history without the forms, the header
   await staffWrites(session.testApp, request, 'answer', 'La réponse écrite du facilitateur.');
   const page = await openPage(session.withoutJs);
   await page.goto(`${session.testApp.url}/suivi/${request.reference}?t=${encodeURIComponent(request.token)}`);
-  const hidden = ['#f-message', '#lien-retrait', '#pied-de-page', '.fr-header__tools'];
+  const hidden = ['#f-message', '#question-resolue', '#pied-de-page', '.fr-header__tools'];
   for (const selector of hidden) expect(await page.locator(selector).isVisible()).toBe(true);
 
   await page.emulateMedia({ media: 'print' });

@@ -193,7 +193,9 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     const api1 = await (
       await fetch(`${t.url}/api/v1/requests/${request.reference}`, { headers: { 'x-tracking-token': request.token } })
     ).json();
-    expect(api1.actions).toEqual(expect.objectContaining({ reply: true, clarify: false, withdraw: true, replyUntil: expect.any(String) }));
+    expect(api1.actions).toEqual(
+      expect.objectContaining({ reply: true, resolve: true, clarify: false, withdraw: false, replyUntil: expect.any(String) }),
+    );
     const items = api1.conversation[0].items;
     expect(items[0]).toEqual(
       expect.objectContaining({

@@ -80,7 +80,9 @@ const MOVES: Record<Exclude<RequestAction, 'close'>, { from: readonly RequestSta
   buyer_replied_to_answer: { from: ['answered', 'closed'], to: 'in_progress' },
   buyer_added_information: { from: ['submitted', 'unassigned', 'assigned', 'in_progress'], to: 'same' },
   buyer_resolved: { from: ['answered'], to: 'closed' },
-  withdraw: { from: OPEN_STATUSES, to: 'closed' },
+  // Once answered, the buyer closes it as resolved (« Ma question est résolue ») or lets it close: a withdrawal would
+  // count an answered request as withdrawn and skip its survey.
+  withdraw: { from: ['submitted', 'unassigned', 'assigned', 'in_progress', 'awaiting_buyer'], to: 'closed' },
   transfer: { from: ['unassigned', 'assigned', 'in_progress', 'awaiting_buyer'], to: 'submitted' },
   split: { from: ['assigned', 'in_progress'], to: 'same' },
   reassign: { from: ['unassigned', 'assigned', 'in_progress', 'awaiting_buyer'], to: 'assigned' },

@@ -122,7 +122,7 @@ export class BuyerActionsDto {
   @ApiProperty({ description: 'Indiquer que la réponse a résolu la question (clôture la demande comme répondue)' })
   resolve!: boolean;
 
-  @ApiProperty({ description: 'Retirer la demande' })
+  @ApiProperty({ description: 'Retirer la demande (jusqu’à la réponse ; ensuite, la dire résolue ou la laisser se clôturer)' })
   withdraw!: boolean;
 }
 
