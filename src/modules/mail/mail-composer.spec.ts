@@ -15,12 +15,28 @@ const invitation = {
   },
 };
 
+const survey = {
+  template: 'survey',
+  subject: 'Votre avis sur la réponse du guichet vert',
+  context: {
+    firstName: 'Camille',
+    wave: 'impact',
+    reference: 'GV-2026-000123',
+    subject: 'Fournitures de bureau',
+    networkName: 'AURA-EE',
+    surveyUrl: 'http://localhost:3000/questionnaire/x',
+    expiresAt: '2026-12-11T10:00:00Z',
+  },
+};
+
 describe('MailComposer', () => {
   const composer = new MailComposer();
 
   it.each([
     [acknowledgement, 'utilisez le lien de suivi de votre demande.'],
     [invitation, 'agissez depuis l’espace du guichet vert.'],
+    // It carries no tracking link to point to.
+    [survey, 'le questionnaire a une place pour vos commentaires.'],
   ])('ends both parts of %s with the footer for its reader', (message, advice) => {
     const { text, html } = composer.compose(message);
     expect(

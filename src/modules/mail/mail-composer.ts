@@ -15,6 +15,8 @@ const ORIGIN = 'Ce message vous est envoyé par le guichet vert des réseaux ré
 // Replies go to a no-reply address: each reader is told where their answer is read instead.
 const FOOTERS = {
   buyer: `${ORIGIN} Merci de ne pas y répondre directement : utilisez le lien de suivi de votre demande.`,
+  // The survey's e-mail carries no tracking link: its questionnaire has room for a comment.
+  survey: `${ORIGIN} Merci de ne pas y répondre directement : le questionnaire a une place pour vos commentaires.`,
   staff: `${ORIGIN} Merci de ne pas y répondre directement : agissez depuis l’espace du guichet vert.`,
 };
 
@@ -31,7 +33,7 @@ export class MailComposer {
 
   /** A queued message as it is sent: its template, given its context and its subject. */
   compose(message: { template: string; subject: string; context: Record<string, unknown> }): ComposedMail {
-    const mailFooter = FOOTERS[BUYER_TEMPLATES.has(message.template) ? 'buyer' : 'staff'];
+    const mailFooter = FOOTERS[message.template === 'survey' ? 'survey' : BUYER_TEMPLATES.has(message.template) ? 'buyer' : 'staff'];
     const context = { ...message.context, mailSubject: message.subject, mailFooter };
     return {
       text: `${this.text.render(`${message.template}.text.njk`, context).trimEnd()}\n\n-- \n${mailFooter}\n`,
