@@ -5,6 +5,11 @@ import { FieldError, ValidationFailed } from './errors/app-errors';
 /** Which message to show when a field breaks several rules: missing, then wrong type, then the rest. */
 const PRIORITY = ['isDefined', 'whitelistValidation', 'isString', 'isIn', 'isInt', 'isBoolean', 'isNotEmptyObject', 'nestedValidation'];
 
+/** A field no one asked for, named as the API names fields. */
+export function unknownField(field: string): FieldError {
+  return { field, message: `Champ inconnu : « ${field} ».` };
+}
+
 /** Turns class-validator's tree into one French message per field, named by its dotted path. */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
   const result: FieldError[] = [];
@@ -14,15 +19,11 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
     const names = Object.keys(constraints);
     if (names.length) {
       const chosen = PRIORITY.find((name) => name in constraints) ?? names[0];
-      result.push({
-        field,
-        message:
-          chosen === 'whitelistValidation'
-            ? `Champ inconnu : « ${field} ».`
-            : chosen === 'nestedValidation'
-              ? 'Ce champ doit être un objet.'
-              : constraints[chosen],
-      });
+      result.push(
+        chosen === 'whitelistValidation'
+          ? unknownField(field)
+          : { field, message: chosen === 'nestedValidation' ? 'Ce champ doit être un objet.' : constraints[chosen] },
+      );
     }
     if (error.children?.length) result.push(...flattenValidationErrors(error.children, field));
   }

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { AppError, FieldError, NotFound } from '../common/errors/app-errors';
+import { unknownField } from '../common/validation';
 
 const NUL_MESSAGE = 'Ce champ contient un caractère non autorisé (caractère nul).';
 const LONE_SURROGATE_MESSAGE = 'Ce champ contient un caractère mal codé (demi-paire UTF-16 isolée) : utilisez un texte UTF-8 valide.';
@@ -7,8 +8,11 @@ const TOO_DEEP_MESSAGE = 'Ce champ imbrique trop de niveaux d’objets ou de lis
 const NOT_AN_OBJECT = 'Le corps de la requête doit être un objet JSON.';
 /** What a person reads on the error page (an API client reads the fields). */
 const REFUSED = 'Le contenu envoyé comporte un caractère non autorisé, un champ inconnu ou trop imbriqué : il n’a pas été enregistré.';
-/** Names no field of this service has, which object mappers treat specially rather than as unknown fields. */
-const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/**
+ * Names no field of this service has, which object mappers treat specially rather than as unknown fields: every member
+ * of Object.prototype (class-validator's whitelist finds `toString` or `valueOf` there and lets them through).
+ */
+const RESERVED_KEYS = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
 /** No field of this service nests more than a few levels; the walk below stops there rather than overflow the stack. */
 const MAX_DEPTH = 16;
 // A lone surrogate in JSON text (`"\ud800"`) parses into a string no UTF-8 column can hold as typed.
@@ -18,13 +22,14 @@ const LONE_SURROGATE = /\p{Cs}/u;
  * Input refused before any controller: a NUL character (no PostgreSQL text can hold one) in the path
  * (404: nothing is named so), the query or the body (400 naming each field); a lone UTF-16 surrogate (jsonb
  * refuses it, text would silently change it); a JSON body that is not an object (`null` would reach handlers
- * that read its fields), or nested deeper than any of ours; a body field named `__proto__` or `constructor`.
+ * that read its fields), or nested deeper than any of ours; a body or query field named as a member of every object
+ * (`__proto__`, `constructor`, `toString`…).
  */
 export function inputGuard(req: Request, _res: Response, next: NextFunction): void {
   // A path that does not percent-decode, or decodes to a NUL, names no page.
   if (req.path.includes('%') && !decodesCleanly(req.path)) return next(new NotFound());
-  // A NUL can only come percent-encoded in a URL: most requests skip the query's parsing.
-  if (req.url.includes('%00')) {
+  // Requests without a query string (the intake, health checks) skip its parsing.
+  if (req.url.includes('?')) {
     const inQuery = unsafeFields(req.query);
     if (inQuery.length) return next(refused(inQuery));
   }
@@ -64,7 +69,7 @@ export function unsafeFields(value: unknown, path = '', found: FieldError[] = []
     }
     for (const [key, inner] of Object.entries(value)) {
       const field = path ? `${path}.${key}` : key;
-      if (RESERVED_KEYS.has(key)) found.push({ field, message: `Champ inconnu : « ${field} ».` });
+      if (RESERVED_KEYS.has(key)) found.push(unknownField(field));
       else unsafeFields(inner, field, found, depth + 1);
     }
   }

@@ -451,9 +451,16 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     expect((await holder.get(`/espace/demandes/${reference}/reaffectation`)).status).toBe(404);
     expect((await holder.get(`/espace/demandes/${reference}/transfert`)).status).toBe(200);
 
+    // Each action with the fields it takes (a field it does not take is a 400, whatever the request).
+    const bodies = {
+      transfer: { reason: 'x' },
+      split: { topics: [] },
+      reassign: { reason: 'x', facilitatorId: colleague },
+      'take-from-pool': {},
+    };
     for (const token of tokens) {
-      for (const action of ['transfer', 'split', 'reassign', 'take-from-pool']) {
-        const response = await api(`/requests/${reference}/${action}`, token, { reason: 'x', facilitatorId: colleague });
+      for (const [action, body] of Object.entries(bodies)) {
+        const response = await api(`/requests/${reference}/${action}`, token, body);
         expect([action, response.status]).toEqual([action, 404]);
       }
     }

@@ -122,6 +122,58 @@ describe('unsafe input is refused before it reaches PostgreSQL', () => {
     expect(errorLines()).toEqual([]);
   });
 
+  it('fields named as members of every object (toString, valueOf…), in a body or a query: unknown fields, 400', async () => {
+    const body = JSON.stringify(validRequestBody(1)).replace('"buyer":{', '"buyer":{"hasOwnProperty":"x",').replace('{', '{"toString":1,');
+    const response = await json('/api/v1/requests', body);
+    expect(response.status).toBe(400);
+    expect((await bodyOf(response)).errors).toEqual([
+      { field: 'toString', message: 'Champ inconnu : « toString ».' },
+      { field: 'buyer.hasOwnProperty', message: 'Champ inconnu : « buyer.hasOwnProperty ».' },
+    ]);
+    const token = await bearerFor(t, { role: 'admin' });
+    const listed = await fetch(`${t.url}/api/v1/facilitators?valueOf=1`, { headers: { authorization: token } });
+    expect(listed.status).toBe(400);
+    expect((await bodyOf(listed)).errors).toEqual([{ field: 'valueOf', message: 'Champ inconnu : « valueOf ».' }]);
+    expect(await count('requests')).toBe(0);
+  });
+
+  it('an API action takes JSON with its own fields only: another format is a 415, an unknown field a 400, nothing written', async () => {
+    const request = await submittedAndTaken(t, 1);
+    const token = await bearerFor(t, { role: 'admin' });
+    const staff = { authorization: token };
+    const buyer = { 'x-tracking-token': request.token };
+    const information = `/api/v1/requests/${request.reference}/information`;
+    const notes = `/api/v1/staff/requests/${request.reference}/notes`;
+    for (const [path, headers] of [
+      [information, buyer],
+      [notes, staff],
+    ] as const) {
+      const text = await fetch(`${t.url}${path}`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'text/plain' },
+        body: 'message=Bonjour',
+      });
+      expect([path, text.status]).toEqual([path, 415]);
+      expect((await bodyOf(text)).message).toBe('Envoyez le corps de la requête en JSON, avec l’en-tête Content-Type: application/json.');
+      const form = await fetch(`${t.url}${path}`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'message=Bonjour&body=Bonjour',
+      });
+      expect([path, form.status]).toEqual([path, 415]);
+    }
+    const extra = await json(information, JSON.stringify({ message: 'Le montant est de 80 000 €.', urgence: true }), buyer);
+    expect(extra.status).toBe(400);
+    expect((await bodyOf(extra)).errors).toEqual([{ field: 'urgence', message: 'Champ inconnu : « urgence ».' }]);
+    const misspelt = await json(notes, JSON.stringify({ texte: 'Une note' }), staff);
+    expect((await bodyOf(misspelt)).errors).toEqual([{ field: 'texte', message: 'Champ inconnu : « texte ».' }]);
+    // The right fields, and none at all where none is needed, still pass.
+    expect((await json(information, JSON.stringify({ message: 'Le montant est de 80 000 €.' }), buyer)).status).toBe(200);
+    expect((await json(notes, JSON.stringify({ body: 'Une note' }), staff)).status).toBe(201);
+    expect(await t.dataSource.query(`SELECT count(*)::int AS n FROM request_messages`)).toEqual([{ n: 2 }]);
+    expect(errorLines()).toEqual([]);
+  });
+
   it('a NUL in a multipart answer (text beside files) is refused like any other', async () => {
     const { reference } = await submittedAndTaken(t, 1);
     const token = await bearerFor(t, { role: 'admin' });

@@ -13,6 +13,7 @@ import { ApiStaffAccess, CurrentStaff, StaffGuard, StaffRoles } from '../account
 import { ErrorResponseDto } from '../../common/errors/error-response.dto';
 import { DispatchService } from './dispatch.service';
 import { FacilitatorLoadDto, ReassignResultDto, SplitResultDto, TransferResultDto } from './dto/dispatch-results.dto';
+import { JsonBody } from '../../common/json-body.decorator';
 
 type Body = Record<string, unknown>;
 
@@ -34,7 +35,7 @@ export class DispatchApiController {
   @ApiOperation({ summary: 'Transférer vers l’autre type de facilitateur (environnemental ⇄ clauses sociales)' })
   @ApiBody({ schema: { type: 'object', required: ['reason'], properties: { reason: { type: 'string', maxLength: 1000 } } } })
   @ApiOkResponse({ type: TransferResultDto, description: 'Demande remise en attribution, avec son nouveau type' })
-  transfer(@CurrentStaff() staff: StaffPrincipal, @Param('ref') ref: string, @Body() body: Body = {}): Promise<TransferResultDto> {
+  transfer(@CurrentStaff() staff: StaffPrincipal, @Param('ref') ref: string, @JsonBody('reason') body: Body): Promise<TransferResultDto> {
     return this.dispatch.transfer(staff, ref, objectOf(body));
   }
 
@@ -68,7 +69,7 @@ export class DispatchApiController {
     type: SplitResultDto,
     description: 'Les nouvelles demandes (références), chacune routée ; l’acheteur reçoit un courriel avec leurs liens',
   })
-  split(@CurrentStaff() staff: StaffPrincipal, @Param('ref') ref: string, @Body() body: Body = {}): Promise<SplitResultDto> {
+  split(@CurrentStaff() staff: StaffPrincipal, @Param('ref') ref: string, @JsonBody('topics') body: Body): Promise<SplitResultDto> {
     return this.dispatch.split(staff, ref, objectOf(body));
   }
 
@@ -88,7 +89,11 @@ export class DispatchApiController {
     },
   })
   @ApiOkResponse({ type: ReassignResultDto })
-  reassign(@CurrentStaff() staff: StaffPrincipal, @Param('ref') ref: string, @Body() body: Body = {}): Promise<ReassignResultDto> {
+  reassign(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Param('ref') ref: string,
+    @JsonBody('facilitatorId', 'reason') body: Body,
+  ): Promise<ReassignResultDto> {
     return this.dispatch.reassign(staff, ref, objectOf(body));
   }
 

@@ -18,6 +18,7 @@ import { CreatedRequestDto, CreateRequestDto } from './dto/create-request.dto';
 import { IntakeRateLimiter } from './intake-rate-limiter';
 import { IntakeService } from './intake.service';
 import { RequestValidator } from './request-validator';
+import { notJson } from '../../common/json-body.decorator';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,200}$/;
 
@@ -57,11 +58,7 @@ export class IntakeApiController {
     @Body() body: unknown,
     @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<CreatedRequestDto> {
-    if (!req.is('application/json')) {
-      throw new AppError('unsupported_media_type', 'Envoyez la demande en JSON, avec l’en-tête Content-Type: application/json.', [
-        { field: '', message: 'Content-Type attendu : application/json.' },
-      ]);
-    }
+    if (!req.is('application/json')) throw notJson();
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw new AppError('validation_failed', 'La demande contient des erreurs.', [
         { field: 'Idempotency-Key', message: 'La clé d’idempotence fait de 8 à 200 caractères visibles, sans espace.' },

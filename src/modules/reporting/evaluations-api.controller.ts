@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { ApiStaffAccess, CurrentStaff, StaffGuard } from '../accounts/staff.guard';
@@ -9,6 +9,7 @@ import { EVALUATIONS_PAGE_SIZE, SCORES } from './evaluations.policy';
 import { EvaluationsService } from './evaluations.service';
 import { EvaluationsPageDto } from './dto/evaluations-page.dto';
 import { EvaluationDetailDto } from './dto/evaluation-detail.dto';
+import { JsonBody } from '../../common/json-body.decorator';
 
 type Json = Record<string, unknown>;
 
@@ -61,7 +62,7 @@ export class EvaluationsApiController {
   })
   @ApiOkResponse({ type: EvaluationDetailDto, description: 'L’évaluation à jour' })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Note trop longue' })
-  async review(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string, @Body() body: Json = {}) {
+  async review(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string, @JsonBody('note') body: Json) {
     await this.evaluations.review(staff, id, body.note);
     return this.show(staff, id);
   }
@@ -75,7 +76,7 @@ export class EvaluationsApiController {
   @ApiBody({ schema: { type: 'object', required: ['notice'], properties: { notice: { type: 'boolean', enum: [true] } } } })
   @ApiOkResponse({ type: EvaluationDetailDto, description: 'L’évaluation à jour' })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Engagement absent' })
-  async share(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string, @Body() body: Json = {}) {
+  async share(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string, @JsonBody('notice') body: Json) {
     await this.evaluations.share(staff, id, body.notice);
     return this.show(staff, id);
   }

@@ -18,6 +18,7 @@ import { SurveysService } from '../surveys/surveys.service';
 import { BUYER_MESSAGE_MAX, TrackingActionsService } from './tracking-actions.service';
 import { TrackedRequestDto } from './dto/tracked-request.dto';
 import { TrackingService } from './tracking.service';
+import { JsonBody } from '../../common/json-body.decorator';
 
 type PageBody = Record<string, unknown> | undefined;
 
@@ -64,7 +65,11 @@ export class TrackingController {
   @ApiOkResponse({ type: TrackedRequestDto, description: 'La demande à jour' })
   @ApiBadRequestResponse({ description: 'Message absent ou trop long (erreur par champ)' })
   @ApiConflictResponse({ description: 'Aucune précision n’est attendue' })
-  async clarify(@Param('reference') reference: string, @Headers('x-tracking-token') token: string | undefined, @Body() body: PageBody) {
+  async clarify(
+    @Param('reference') reference: string,
+    @Headers('x-tracking-token') token: string | undefined,
+    @JsonBody('message') body: PageBody,
+  ) {
     await this.actions.clarify(reference, token, { message: body?.message });
     return this.tracking.findForBuyer(reference, token);
   }
@@ -76,7 +81,11 @@ export class TrackingController {
   @ApiOkResponse({ type: TrackedRequestDto, description: 'La demande à jour' })
   @ApiBadRequestResponse({ description: 'Message absent ou trop long (erreur par champ)' })
   @ApiConflictResponse({ description: 'Pas de réponse à laquelle répondre, ou délai dépassé' })
-  async reply(@Param('reference') reference: string, @Headers('x-tracking-token') token: string | undefined, @Body() body: PageBody) {
+  async reply(
+    @Param('reference') reference: string,
+    @Headers('x-tracking-token') token: string | undefined,
+    @JsonBody('message') body: PageBody,
+  ) {
     await this.actions.reply(reference, token, { message: body?.message });
     return this.tracking.findForBuyer(reference, token);
   }
@@ -95,7 +104,7 @@ export class TrackingController {
   async addInformation(
     @Param('reference') reference: string,
     @Headers('x-tracking-token') token: string | undefined,
-    @Body() body: PageBody,
+    @JsonBody('message') body: PageBody,
   ) {
     await this.actions.addInformation(reference, token, { message: body?.message });
     return this.tracking.findForBuyer(reference, token);

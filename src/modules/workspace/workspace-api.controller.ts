@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UploadedFiles, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, Req, UploadedFiles, UseGuards, UseInterceptors } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -32,6 +32,7 @@ import { QueuePageDto } from './dto/queue-page.dto';
 import { StaffRequestPageDto } from './dto/staff-request-page.dto';
 import { QUEUE_TABS } from './workspace-queue.policy';
 import { WorkspaceService } from './workspace.service';
+import { JsonBody } from '../../common/json-body.decorator';
 
 type Json = Record<string, unknown>;
 
@@ -107,7 +108,7 @@ export class WorkspaceApiController {
   @ApiOkResponse({ type: DeclineResultDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Motif absent ou inconnu' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'La demande n’attend plus sa prise en charge, ou a changé entre-temps' })
-  async decline(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string, @Body() body: Json = {}) {
+  async decline(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string, @JsonBody('reason') body: Json) {
     await this.workspace.decline(staff, reference, body.reason);
     return { reference, declined: true };
   }
@@ -118,7 +119,7 @@ export class WorkspaceApiController {
   @ApiBody({ type: TextBodyDto })
   @ApiCreatedResponse({ type: StaffActionResultDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Texte absent ou trop long' })
-  async note(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string, @Body() body: Json = {}) {
+  async note(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string, @JsonBody('body') body: Json) {
     await this.workspace.addNote(staff, reference, body.body);
     return this.status(staff, reference);
   }
@@ -130,7 +131,7 @@ export class WorkspaceApiController {
   @ApiOkResponse({ type: StaffActionResultDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Texte absent ou trop long' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'La demande n’est pas en cours de traitement' })
-  async clarify(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string, @Body() body: Json = {}) {
+  async clarify(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string, @JsonBody('body') body: Json) {
     await this.workspace.askClarification(staff, reference, body.body);
     return this.status(staff, reference);
   }
@@ -175,7 +176,7 @@ export class WorkspaceApiController {
   @ApiOkResponse({ type: StaffActionResultDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Motif absent ou inconnu, message trop long' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Motif impossible dans l’état actuel de la demande' })
-  async close(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string, @Body() body: Json = {}) {
+  async close(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string, @JsonBody('reason', 'message') body: Json) {
     await this.workspace.close(staff, reference, body.reason, body.message);
     return this.status(staff, reference);
   }
@@ -208,7 +209,7 @@ export class WorkspaceApiController {
   @ApiOkResponse({ type: ErasureResultDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Confirmation absente' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'La demande n’est pas clôturée, ou ses données sont déjà effacées' })
-  async erasePersonalData(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string, @Body() body: Json = {}) {
+  async erasePersonalData(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string, @JsonBody('confirm') body: Json) {
     // Only a closed request can be erased, and it stays closed.
     const anonymisedAt = await this.workspace.erasePersonalData(staff, reference, body.confirm);
     return { reference, status: 'closed', anonymisedAt };

@@ -1,0 +1,34 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import type { Request } from 'express';
+import { AppError } from './errors/app-errors';
+import { unknownField } from './validation';
+
+/** The anti-forgery token a signed-in browser may send with its JSON (staff.guard.ts reads it). */
+const ALWAYS_ALLOWED = ['_csrf'];
+
+/** A body in another format than JSON: what the API says to its client (415). */
+export function notJson(what = 'la demande'): AppError {
+  return new AppError('unsupported_media_type', `Envoyez ${what} en JSON, avec l’en-tête Content-Type: application/json.`, [
+    { field: '', message: 'Content-Type attendu : application/json.' },
+  ]);
+}
+
+/**
+ * The JSON body of an API action, refused as the intake refuses one: in another format (415: a text or form body was
+ * read as empty, and its message said « absent »), or with a field the action does not take (400, each named: a
+ * misspelt field was silently ignored). No body at all reads as `{}`.
+ */
+const jsonBody = createParamDecorator((fields: string[], context: ExecutionContext): Record<string, unknown> => {
+  const req = context.switchToHttp().getRequest<Request>();
+  // `req.is` answers null when the request has no body, false when its type is another.
+  if (req.is('application/json') === false) throw notJson('le corps de la requête');
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const unknown = Object.keys(body).filter((key) => !fields.includes(key) && !ALWAYS_ALLOWED.includes(key));
+  if (unknown.length) {
+    throw new AppError('validation_failed', 'La demande contient des erreurs.', unknown.map(unknownField));
+  }
+  return body;
+});
+
+/** `@JsonBody('reason', 'message')`: the fields the action takes. */
+export const JsonBody = (...fields: string[]): ParameterDecorator => jsonBody(fields);
