@@ -550,6 +550,19 @@ describe('the facilitator workspace', () => {
     expect(invalid.status).toBe(400);
     const fields = (await invalid.json()).errors.map((e: { field: string }) => e.field);
     expect(fields).toEqual(expect.arrayContaining(['body', 'items[0].peerConsent']));
+    // What is not an item is refused, not left out: the answer would have gone without it.
+    const malformed = await call(`/${reference}/answer`, {
+      body: 'Voici la réponse.',
+      items: [null, { type: 'guide', title: 'Guide', url: 'https://exemple.fr/guide', details: { a: 1 }, bogus: 1 }],
+    });
+    expect(malformed.status).toBe(400);
+    expect((await malformed.json()).errors.map((e: { field: string }) => e.field)).toEqual([
+      'items[0]',
+      'items[1].details',
+      'items[1].bogus',
+    ]);
+    expect((await call(`/${reference}/answer`, { body: 'Voici la réponse.', items: 'x' })).status).toBe(400);
+    expect((await t.dataSource.query(`SELECT count(*)::int AS n FROM request_messages WHERE kind = 'answer'`))[0].n).toBe(0);
     expect((await call(`/${reference}/notes`, { body: 'note' })).status).toBe(201);
     expect((await bodyOf(call(`/${reference}/clarification`, { body: 'Précisez' }))).status).toBe('awaiting_buyer');
     const notText = await call(`/${reference}/close`, { reason: 'withdrawn', message: 42 });

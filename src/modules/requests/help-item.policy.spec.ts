@@ -1,4 +1,4 @@
-import { checkHelpItems, HelpItemInput, MAX_HELP_ITEMS } from './help-item.policy';
+import { checkHelpItems, HelpItemInput, helpItemInputs, MAX_HELP_ITEMS } from './help-item.policy';
 import { helpItemOf } from './request-message.types';
 
 const FILE = '6f1c0a4e-2b1d-4c6e-9a51-0d3f2e7b8c90';
@@ -82,5 +82,44 @@ describe('checkHelpItems', () => {
       known,
     );
     expect(many.errors).toEqual([{ field: 'items', message: 'Une réponse porte au plus 20 éléments d’aide.' }]);
+  });
+});
+
+describe('helpItemInputs', () => {
+  const guide = { type: 'guide', title: 'Guide', url: 'https://x.fr' };
+  it.each<[string, unknown, HelpItemInput[], Array<{ field: string; message: string }>]>([
+    ['none sent', undefined, [], []],
+    ['an empty list', [], [], []],
+    ['a JSON list', [guide], [guide], []],
+    ['a form’s items, parsed as an object', { 0: guide }, [guide], []],
+    ['a form’s blank slot (no type chosen) is dropped', [guide, { type: '', title: '' }], [guide], []],
+    [
+      'a form’s item with every type’s fields, the checkbox « on »',
+      [{ ...guide, peerName: '', peerConsent: 'on' }],
+      [{ ...guide, peerName: '', peerConsent: 'on' }],
+      [],
+    ],
+    ['a JSON consent as a boolean', [{ type: 'peer', peerConsent: true }], [{ type: 'peer', peerConsent: true }], []],
+    ['not a list', 'x', [], [{ field: 'items', message: 'Les éléments d’aide forment une liste.' }]],
+    [
+      'entries that are not objects',
+      [null, 5, 'x', [guide], guide],
+      [guide],
+      ['items[0]', 'items[1]', 'items[2]', 'items[3]'].map((field) => ({
+        field,
+        message: 'Chaque élément d’aide est un objet : son type et ses champs.',
+      })),
+    ],
+    [
+      'a field no item has, and a value that is not text',
+      [{ ...guide, bogus: 1, details: { a: 1 } }],
+      [{ ...guide, bogus: 1, details: { a: 1 } } as HelpItemInput],
+      [
+        { field: 'items[0].bogus', message: 'Champ inconnu : « items[0].bogus ».' },
+        { field: 'items[0].details', message: 'Ce champ attend un texte.' },
+      ],
+    ],
+  ])('%s', (_label, items, inputs, errors) => {
+    expect(helpItemInputs(items)).toEqual({ inputs, errors });
   });
 });

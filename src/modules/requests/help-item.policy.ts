@@ -1,4 +1,5 @@
 import type { FieldError } from '../../common/errors/app-errors';
+import { unknownField } from '../../common/validation';
 import { HELP_ITEM_TYPES, HelpItem, HelpItemType, REFERRAL_TARGETS } from './request-message.types';
 
 /** As received from a form or the API: anything may be missing or of the wrong type. */
@@ -22,6 +23,46 @@ const TITLE_MAX = 200;
 const URL_MAX = 2000;
 const DETAILS_MAX = 2000;
 const WEB_ADDRESS = /^https?:\/\/[^\s/?#]+\.[^\s/?#]+[^\s]*$/i;
+
+/** Every field an item may carry, whatever its type: a form posts them all, and `cleaned` keeps its type's. */
+const INPUT_FIELDS: ReadonlySet<string> = new Set([
+  'type',
+  'title',
+  'url',
+  'attachmentId',
+  'legalReferenceCode',
+  'peerName',
+  'peerOrganisation',
+  'peerContact',
+  'peerConsent',
+  'referralTarget',
+  'details',
+]);
+
+/**
+ * The items as received, from JSON (an array) or a form (`items[0][type]`… parsed as an object or array). A form's
+ * blank slots (no type chosen) are dropped; what is not an item — not a list, an entry that is not an object, a field
+ * no item has or whose value is not text — is an error, not silently left out.
+ */
+export function helpItemInputs(items: unknown): { inputs: HelpItemInput[]; errors: FieldError[] } {
+  if (items === undefined || items === null || items === '') return { inputs: [], errors: [] };
+  if (typeof items !== 'object') return { inputs: [], errors: [{ field: 'items', message: 'Les éléments d’aide forment une liste.' }] };
+  const errors: FieldError[] = [];
+  const inputs: HelpItemInput[] = [];
+  (Array.isArray(items) ? items : Object.values(items)).forEach((item: unknown, index) => {
+    if (!item || typeof item !== 'object' || Array.isArray(item)) {
+      errors.push({ field: `items[${index}]`, message: 'Chaque élément d’aide est un objet : son type et ses champs.' });
+      return;
+    }
+    for (const [field, value] of Object.entries(item)) {
+      if (!INPUT_FIELDS.has(field)) errors.push(unknownField(`items[${index}].${field}`));
+      else if (value !== null && typeof value !== 'string' && !(field === 'peerConsent' && typeof value === 'boolean'))
+        errors.push({ field: `items[${index}].${field}`, message: 'Ce champ attend un texte.' });
+    }
+    if ((item as HelpItemInput).type !== '') inputs.push(item as HelpItemInput);
+  });
+  return { inputs, errors };
+}
 
 /** What each type carries; the rest is dropped. */
 export const HELP_ITEM_FIELDS: Record<HelpItemType, ReadonlyArray<keyof HelpItem>> = {

@@ -17,7 +17,7 @@ import { MailService } from '../mail/mail.service';
 import { milestoneOf } from '../requests/milestone.policy';
 import { ReferenceService } from '../reference/reference.service';
 import { answerDueAt, answeredOnTime, pausesFromHistory } from '../requests/answer-deadline.policy';
-import { checkHelpItems, HelpItemInput } from '../requests/help-item.policy';
+import { checkHelpItems, helpItemInputs } from '../requests/help-item.policy';
 import { autoCloseAt } from '../requests/reply-window.policy';
 import { MessageKind, STAFF_TEXT_MAX } from '../requests/request-message.types';
 import { RequestMessagesRepository, staffMessageView } from '../requests/request-messages.repository';
@@ -280,7 +280,9 @@ export class WorkspaceService {
     const messageId = randomUUID();
     const prepared = this.attachments.prepare(files, { requestId: request.id, messageId, uploadedByType: 'staff', uploadedById: staff.id });
     const byName = new Map(files.map((file, index) => [file.originalname.trim().toLowerCase(), prepared.attachments[index].id]));
-    const inputs = answerItemInputs(input.items).map((item) => {
+    const received = helpItemInputs(input.items);
+    errors.push(...received.errors);
+    const inputs = received.inputs.map((item) => {
       const named = typeof item.attachmentId === 'string' ? byName.get(item.attachmentId.trim().toLowerCase()) : undefined;
       return named ? { ...item, attachmentId: named } : item;
     });
@@ -507,10 +509,4 @@ function optionalText(value: unknown, field: string, errors: FieldError[]): stri
   const text = typedText(value);
   if (text.length > STAFF_TEXT_MAX) errors.push({ field, message: `Le texte ne doit pas dépasser ${STAFF_TEXT_MAX} caractères.` });
   return text || null;
-}
-
-/** Items from JSON (an array) or a form (`items[0][type]`… parsed as an object or array); blank form slots are dropped. */
-export function answerItemInputs(items: unknown): HelpItemInput[] {
-  const list = Array.isArray(items) ? items : items && typeof items === 'object' ? Object.values(items) : [];
-  return list.filter((item): item is HelpItemInput => !!item && typeof item === 'object' && (item as HelpItemInput).type !== '');
 }
