@@ -24,9 +24,8 @@ const URL_MAX = 2000;
 const DETAILS_MAX = 2000;
 const WEB_ADDRESS = /^https?:\/\/[^\s/?#]+\.[^\s/?#]+[^\s]*$/i;
 
-/** Every field an item may carry, whatever its type: a form posts them all, and `cleaned` keeps its type's. */
-const INPUT_FIELDS: ReadonlySet<string> = new Set([
-  'type',
+/** The order in which the answer form shows an item's fields: its errors are listed in that order. */
+const FORM_ORDER: ReadonlyArray<keyof HelpItem> = [
   'title',
   'url',
   'attachmentId',
@@ -37,7 +36,10 @@ const INPUT_FIELDS: ReadonlySet<string> = new Set([
   'peerConsent',
   'referralTarget',
   'details',
-]);
+];
+
+/** Every field an item may carry, whatever its type: a form posts them all, and `cleaned` keeps its type's. */
+const INPUT_FIELDS: ReadonlySet<string> = new Set(['type', ...FORM_ORDER]);
 
 /**
  * The items as received, from JSON (an array) or a form (`items[0][type]`… parsed as an object or array). A form's
@@ -99,20 +101,6 @@ export function checkHelpItems(
   });
   return { items: errors.length ? [] : (items as HelpItem[]), errors };
 }
-
-/** The order in which the answer form shows an item's fields: its errors are listed in that order. */
-const FORM_ORDER: ReadonlyArray<keyof HelpItem> = [
-  'title',
-  'url',
-  'attachmentId',
-  'legalReferenceCode',
-  'peerName',
-  'peerOrganisation',
-  'peerContact',
-  'peerConsent',
-  'referralTarget',
-  'details',
-];
 
 function problems(item: HelpItem, attachmentIds: ReadonlySet<string>, isKnown: (code: string) => boolean): Array<[keyof HelpItem, string]> {
   const found: Array<[keyof HelpItem, string]> = [];
