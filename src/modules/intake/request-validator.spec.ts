@@ -84,6 +84,7 @@ describe('RequestValidator.validate', () => {
       ['with an amount of 0', bodyWith({ estimatedAmount: 0 })],
       ['with a blank SIRET (treated as absent)', bodyWith({}, { siret: '   ' })],
       ['with an international phone number', bodyWith({}, { phone: '+33 (0)4 76.00.00.00' })],
+      ['with a phone number of La Réunion', bodyWith({}, { phone: '0262 12 34 56' })],
       [
         'from a State buyer who consulted its referent',
         bodyWith({ internalReferentConsulted: true }, { organisationType: 'state_administration' }),
@@ -303,6 +304,30 @@ describe('RequestValidator.validate', () => {
       { internalReferentConsulted: 'yes' },
       { organisationType: 'state_administration' },
       { field: 'internalReferentConsulted', message: 'Répondez par oui ou non.' },
+    ],
+    [
+      'a phone number too short to call',
+      {},
+      { phone: '06 12 34' },
+      { field: 'buyer.phone', message: 'Indiquez un numéro de téléphone valide, par exemple 04 76 00 00 00.' },
+    ],
+    [
+      'a first name on two lines',
+      {},
+      { firstName: 'Camille\nBcc: x@y.fr' },
+      { field: 'buyer.firstName', message: 'Le prénom tient sur une seule ligne.' },
+    ],
+    [
+      'a last name on two lines',
+      {},
+      { lastName: 'Martin\r\nX' },
+      { field: 'buyer.lastName', message: 'Le nom tient sur une seule ligne.' },
+    ],
+    [
+      'an organisation on two lines',
+      {},
+      { organisationName: 'Ville de\nGrenoble' },
+      { field: 'buyer.organisationName', message: 'Le nom de l’organisation tient sur une seule ligne.' },
     ],
     // unknown fields
     ['unknown top-level field', { priority: 'high' }, {}, { field: 'priority', message: 'Champ inconnu : « priority ».' }],

@@ -28,6 +28,10 @@ import {
 import { QUESTION_MAX_LENGTH, QUESTION_MIN_LENGTH } from '../eligibility.policy';
 
 const REQUIRED = 'Ce champ est obligatoire.';
+/** A name or an object: a line break in it would break the lines of the e-mails that quote it. */
+const ONE_LINE = /^[^\r\n]*$/;
+/** 9 to 15 digits (a French number has 10, an international one at most 15), with the usual separators. */
+const PHONE = /^\+?(?:[ .()-]*\d){9,15}[ .()-]*$/;
 
 export class BuyerDto {
   @ApiProperty({ example: 'Camille', maxLength: 100 })
@@ -35,6 +39,7 @@ export class BuyerDto {
   @IsString({ message: 'Le prénom doit être un texte.' })
   @MinLength(1, { message: 'Indiquez votre prénom.' })
   @MaxLength(100, { message: 'Le prénom ne doit pas dépasser 100 caractères.' })
+  @Matches(ONE_LINE, { message: 'Le prénom tient sur une seule ligne.' })
   firstName!: string;
 
   @ApiProperty({ example: 'Martin', maxLength: 100 })
@@ -42,6 +47,7 @@ export class BuyerDto {
   @IsString({ message: 'Le nom doit être un texte.' })
   @MinLength(1, { message: 'Indiquez votre nom.' })
   @MaxLength(100, { message: 'Le nom ne doit pas dépasser 100 caractères.' })
+  @Matches(ONE_LINE, { message: 'Le nom tient sur une seule ligne.' })
   lastName!: string;
 
   @ApiProperty({ example: 'camille.martin@example.fr', maxLength: 254 })
@@ -54,7 +60,8 @@ export class BuyerDto {
   @ApiPropertyOptional({ example: '+33 4 76 00 00 00', maxLength: 30 })
   @IsOptional()
   @IsString({ message: 'Le téléphone doit être un texte.' })
-  @Matches(/^\+?[0-9 .()-]{6,30}$/, { message: 'Indiquez un numéro de téléphone valide, par exemple 04 76 00 00 00.' })
+  @MaxLength(30, { message: 'Indiquez un numéro de téléphone valide, par exemple 04 76 00 00 00.' })
+  @Matches(PHONE, { message: 'Indiquez un numéro de téléphone valide, par exemple 04 76 00 00 00.' })
   phone?: string;
 
   @ApiProperty({ example: 'Département de l’Isère', maxLength: 200 })
@@ -62,6 +69,7 @@ export class BuyerDto {
   @IsString({ message: 'Le nom de l’organisation doit être un texte.' })
   @MinLength(2, { message: 'Indiquez le nom de votre organisation.' })
   @MaxLength(200, { message: 'Le nom de l’organisation ne doit pas dépasser 200 caractères.' })
+  @Matches(ONE_LINE, { message: 'Le nom de l’organisation tient sur une seule ligne.' })
   organisationName!: string;
 
   @ApiProperty({ enum: ORGANISATION_TYPES })
@@ -103,7 +111,7 @@ export class CreateRequestDto {
   @IsString({ message: 'L’objet doit être un texte.' })
   @MinLength(5, { message: 'L’objet doit faire au moins 5 caractères.' })
   @MaxLength(150, { message: 'L’objet ne doit pas dépasser 150 caractères.' })
-  @Matches(/^[^\r\n]*$/, { message: 'L’objet tient sur une seule ligne.' })
+  @Matches(ONE_LINE, { message: 'L’objet tient sur une seule ligne.' })
   subject!: string;
 
   @ApiProperty({ minLength: QUESTION_MIN_LENGTH, maxLength: QUESTION_MAX_LENGTH })
