@@ -238,6 +238,11 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
       expect(refusedHtml).toContain('1 erreur empêche l’envoi de la réaffectation');
     }
     expect(await openCount(full)).toBe(0);
+    // An id the directory does not know (a page left open while the facilitator was removed): a field error.
+    const unknown = await animator.submit(path, path, { facilitatorId: '00000000-0000-4000-8000-000000000000', reason: 'Rééquilibrage' });
+    expect(unknown.status).toBe(400);
+    expect(await unknown.text()).toContain('Ce facilitateur n’est pas dans l’annuaire : choisissez-en un de la liste.');
+    expect(await requestRow(reference)).toMatchObject({ status: 'assigned', holder: holderId });
 
     const done = await animator.submit(path, path, { facilitatorId: free, reason: 'Rééquilibrage de la charge' });
     expect(done.status).toBe(303);

@@ -227,6 +227,12 @@ export class DispatchService {
         const message = 'Cette demande est déjà confiée à ce facilitateur.';
         throw new AppError('conflict', message, [{ field: 'facilitatorId', message }]);
       }
+      const chosen = await this.routingRepository.facilitatorContact(manager, chosenId);
+      if (!chosen) {
+        throw new ValidationFailed([
+          { field: 'facilitatorId', message: 'Ce facilitateur n’est pas dans l’annuaire : choisissez-en un de la liste.' },
+        ]);
+      }
       if (current) {
         await runAsOne(manager, [
           this.routingRepository.endAssignmentStatement(current.id, 'reassigned', this.clock.now(), null),
@@ -234,7 +240,6 @@ export class DispatchService {
           ...withdrawn,
         ]);
       }
-      const chosen = await this.routingRepository.facilitatorContact(manager, chosenId);
       await this.routing.assignChosen(
         manager,
         request,
@@ -243,7 +248,7 @@ export class DispatchService {
           type: 'reassigned',
           actorType: 'staff',
           actorId: staff.id,
-          reason: `Confiée à ${chosen?.firstName ?? 'un facilitateur'} par ${nameOf(staff)}${previous ? `, retirée à ${previous.firstName}` : ''} : ${reason}`,
+          reason: `Confiée à ${chosen.firstName} par ${nameOf(staff)}${previous ? `, retirée à ${previous.firstName}` : ''} : ${reason}`,
         },
         { by: nameOf(staff), reason, resumed: request.status === 'in_progress' || request.status === 'awaiting_buyer' },
       );
