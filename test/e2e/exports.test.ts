@@ -107,7 +107,7 @@ describe('CSV exports of requests and evaluations', () => {
 
     const bad = await client.get('/espace/export/demandes.csv?du=2026-13-01');
     expect(bad.status).toBe(400);
-    expect(await bad.text()).toContain('Date de début : saisissez une date au format JJ/MM/AAAA.');
+    expect(await bad.text()).toContain('Date de début : saisissez une date au format JJ/MM/AAAA (AAAA-MM-JJ dans l’API).');
     const longSearch = await client.get(`/espace/export/demandes.csv?q=${'x'.repeat(101)}`);
     expect(longSearch.status).toBe(400);
     expect(await longSearch.text()).toContain('Recherche de 100 caractères au plus.');

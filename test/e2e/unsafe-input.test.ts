@@ -220,7 +220,7 @@ describe('unsafe input is refused before it reaches PostgreSQL', () => {
     const evaluations = await get('/api/v1/staff/evaluations?du=0000-01-01');
     expect(evaluations.status).toBe(400);
     expect((await bodyOf(evaluations)).errors).toEqual([
-      { field: 'du', message: 'Date de début : saisissez une date au format JJ/MM/AAAA.' },
+      { field: 'du', message: 'Date de début : saisissez une date au format JJ/MM/AAAA (AAAA-MM-JJ dans l’API).' },
     ]);
     const indicators = await get('/api/v1/staff/indicators?from=0001-01-01&to=0001-12-31');
     expect(indicators.status).toBe(400);

@@ -119,7 +119,7 @@ export class FilterReader {
     const raw = this.raw(field);
     if (raw === null) return null;
     const value = isoDayOf(raw);
-    if (!isCalendarDay(value)) return this.refuse(field, `${label} : saisissez une date au format JJ/MM/AAAA.`);
+    if (!isCalendarDay(value)) return this.refuse(field, `${label} : saisissez une date au format JJ/MM/AAAA (AAAA-MM-JJ dans l’API).`);
     return value;
   }
 }
