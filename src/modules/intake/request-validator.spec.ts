@@ -5,6 +5,7 @@ import { CreateRequestDto } from './dto/create-request.dto';
 import { exampleRequestBody } from './dto/create-request.example';
 import { PRIVATE_POINTERS, STATE_POINTERS } from './eligibility.policy';
 import { RequestValidator } from './request-validator';
+import { localDay } from '../../common/local-clock';
 
 /** A few rows of reference data, served from memory like the real service does after boot. */
 const DEPARTMENTS: Record<string, DepartmentRef> = {
@@ -80,7 +81,16 @@ describe('RequestValidator.validate', () => {
         bodyWith({ estimatedAmount: undefined, neededBy: undefined }, { phone: undefined, siret: undefined }),
       ],
       ['in an overseas département', bodyWith({ departmentCode: '971' })],
-      ['for today', bodyWith({ neededBy: new Date().toISOString().slice(0, 10) })],
+      // Today as the buyer's clock reads it (Isère: Paris), whatever the hour in UTC.
+      ['for today', bodyWith({ neededBy: localDay('38', new Date()) })],
+      [
+        'for today in Guadeloupe, the day before in UTC at night',
+        bodyWith({ departmentCode: '971', neededBy: localDay('971', new Date()) }),
+      ],
+      [
+        'with optional fields sent empty, as form-like clients do',
+        bodyWith({ estimatedAmount: '', neededBy: '' }, { phone: '', siret: '' }),
+      ],
       ['with an amount of 0', bodyWith({ estimatedAmount: 0 })],
       ['with a blank SIRET (treated as absent)', bodyWith({}, { siret: '   ' })],
       ['with an international phone number', bodyWith({}, { phone: '+33 (0)4 76.00.00.00' })],

@@ -22,7 +22,7 @@ export class RequestValidator {
     if (!body || typeof body !== 'object' || Array.isArray(body)) {
       throw new ValidationFailed([{ field: '', message: 'Le corps de la requête doit être un objet JSON.' }]);
     }
-    const plain = trimStrings(body) as Record<string, unknown>;
+    const plain = withoutEmptyOptionals(trimStrings(body) as Record<string, unknown>);
     const dto = plainToInstance(CreateRequestDto, plain);
     const errors = flattenValidationErrors(await validate(dto, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true }));
     errors.push(...this.checkDomain(dto, errors));
@@ -88,4 +88,16 @@ export class RequestValidator {
     }
     return problems;
   }
+}
+
+/** Optional fields sent empty, as form-like clients do: absent, as the form reads them (the SIRET already was). */
+function withoutEmptyOptionals(plain: Record<string, unknown>): Record<string, unknown> {
+  const blank = (value: unknown) => value === '';
+  const buyer = plain.buyer;
+  for (const field of ['neededBy', 'estimatedAmount']) if (blank(plain[field])) delete plain[field];
+  if (buyer && typeof buyer === 'object' && !Array.isArray(buyer)) {
+    for (const field of ['phone', 'siret'])
+      if (blank((buyer as Record<string, unknown>)[field])) delete (buyer as Record<string, unknown>)[field];
+  }
+  return plain;
 }
