@@ -25,6 +25,7 @@ import { StaffRequestsRepository } from '../workspace/staff-requests.repository'
 import { DispatchRepository, DispatchSummary } from './dispatch.repository';
 import { FacilitatorLoadDto, ReassignResultDto, SplitResultDto, TransferResultDto } from './dto/dispatch-results.dto';
 import { parseSplitTopics, reasonProblem, SplitTopic } from './split.policy';
+import { transactionRetryingDeadlocks } from '../../database/deadlock-retry';
 
 type Visible = RequestScope & { id: string; reference: string };
 
@@ -89,7 +90,7 @@ export class DispatchService {
   async transfer(staff: StaffPrincipal, reference: string, body: Record<string, unknown>): Promise<TransferResultDto> {
     const visible = await this.find(staff, reference, canRedirect);
     const reason = this.requiredReason(body.reason);
-    const { kind, freed } = await this.dataSource.transaction(async (manager) => {
+    const { kind, freed } = await transactionRetryingDeadlocks(this.dataSource, async (manager) => {
       const { request, current } = await this.lock(manager, visible.id);
       nextStatus(request, 'transfer');
       const kind: RequestKind = request.kind === 'environmental' ? 'social_clause' : 'environmental';
@@ -132,7 +133,7 @@ export class DispatchService {
     if (errors.length) throw new ValidationFailed(errors);
     const references: string[] = [];
     while (references.length < topics.length) references.push(await this.requests.nextReference(parisYear(this.clock.now())));
-    const created = await this.dataSource.transaction(async (manager) => {
+    const created = await transactionRetryingDeadlocks(this.dataSource, async (manager) => {
       const original = await this.dispatch.lockFull(manager, visible.id);
       if (!original) throw new NotFound();
       const status = nextStatus(original, 'split');
@@ -193,7 +194,7 @@ export class DispatchService {
     if (chosenId && !/^[0-9a-f-]{36}$/i.test(chosenId)) {
       throw new ValidationFailed([{ field: 'facilitatorId', message: 'Choisissez un facilitateur de la liste.' }]);
     }
-    const result = await this.dataSource.transaction(async (manager) => {
+    const result = await transactionRetryingDeadlocks(this.dataSource, async (manager) => {
       const { request, current } = await this.lock(manager, visible.id);
       const previous = current && (await this.routingRepository.facilitatorContact(manager, current.facilitatorId));
       const withdrawn = previous ? this.routing.withdrawnMail(request, previous, 'reassigned') : [];
@@ -263,7 +264,7 @@ export class DispatchService {
   /** A facilitator takes a request of their network's pool, within their capacity. */
   async takeFromPool(staff: StaffPrincipal, reference: string): Promise<ReassignResultDto> {
     const visible = await this.find(staff, reference, canTakeFromPool);
-    await this.dataSource.transaction(async (manager) => {
+    await transactionRetryingDeadlocks(this.dataSource, async (manager) => {
       const { request, current } = await this.lock(manager, visible.id);
       if (request.status !== 'unassigned' || current) {
         const message = 'Cette demande n’est plus dans la réserve : un facilitateur vient de la recevoir.';
