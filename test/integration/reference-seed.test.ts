@@ -40,4 +40,12 @@ describe('reference data loaded at boot', () => {
     const changed = after.filter((row: { version: string }, i: number) => row.version !== before[i].version);
     expect(changed.map((row: { code: string }) => row.code)).toEqual(['arbe']);
   });
+
+  it('writes names with the site’s apostrophe, as pages and e-mails show them', async () => {
+    const names = await t.dataSource.query(
+      `SELECT name FROM departments WHERE code IN ('21', '95') UNION ALL SELECT name FROM regions WHERE code = '93' ORDER BY name`,
+    );
+    expect(names).toEqual([{ name: 'Côte-d’Or' }, { name: 'Provence-Alpes-Côte d’Azur' }, { name: 'Val-d’Oise' }]);
+    expect(await t.dataSource.query(`SELECT count(*)::int AS n FROM departments WHERE name LIKE '%''%'`)).toEqual([{ n: 0 }]);
+  });
 });

@@ -61,12 +61,14 @@ export async function seedReferenceData(manager: EntityManager): Promise<void> {
     Region,
     etalabRegions
       .filter((r) => SERVED_ZONES.has(r.zone))
-      .map((r) => ({ code: r.code, name: r.nom, networkCode: networkOfRegion.get(r.code) ?? NATIONAL_NETWORK })),
+      .map((r) => ({ code: r.code, name: typographic(r.nom), networkCode: networkOfRegion.get(r.code) ?? NATIONAL_NETWORK })),
   );
   await upsertByCode(
     manager,
     Department,
-    etalabDepartments.filter((d) => SERVED_ZONES.has(d.zone)).map((d) => ({ code: d.code, name: d.nom, regionCode: d.region! })),
+    etalabDepartments
+      .filter((d) => SERVED_ZONES.has(d.zone))
+      .map((d) => ({ code: d.code, name: typographic(d.nom), regionCode: d.region! })),
   );
   await upsertByCode(
     manager,
@@ -78,4 +80,9 @@ export async function seedReferenceData(manager: EntityManager): Promise<void> {
     LegalReference,
     legalReferencesSeed.map((r, position) => ({ code: r.code, label: r.label, url: r.url, position })),
   );
+}
+
+/** « Côte-d’Or », « Provence-Alpes-Côte d’Azur »: the site's apostrophe, not the data file's straight one. */
+function typographic(name: string): string {
+  return name.replace(/'/g, '’');
 }
