@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { answerDueAt, pausesFromHistory } from '../../src/modules/requests/answer-deadline.policy';
+import { parisDay } from '../../src/common/clock';
 import { addWorkingDays } from '../../src/common/working-days.policy';
 import { StaffAuthService } from '../../src/modules/accounts/staff-auth.service';
 import { QUEUE_PAGE_SIZE } from '../../src/modules/workspace/workspace-queue.policy';
@@ -105,6 +106,33 @@ describe('the workspace queue', () => {
     const pageTwo = await (await client.get('/espace?kind=environmental&department=38&page=2')).text();
     expect(pageTwo).toContain('href="/espace?tab=mine&amp;kind=environmental&amp;department=38&amp;page=1"');
     expect(pageTwo).toContain('page 2 sur 2');
+  });
+
+  it('says beside the deadline the day the buyer needs the answer, flagged when it comes before the deadline', async () => {
+    const facilitatorId = await insertFacilitator(t.dataSource, { network: 'aura-ee' });
+    const token = await bearerFor(t, { role: 'admin' });
+    const inDays = (days: number) => new Date(Date.now() + days * DAY);
+    const day = (date: Date) => parisDay(date);
+    const soon = await submitRequest(t, 1, { neededBy: day(inDays(3)) });
+    const later = await submitRequest(t, 2, { neededBy: day(inDays(30)) });
+    const undated = await submitRequest(t, 3, { neededBy: undefined });
+    for (const reference of [soon, later, undated]) await place(reference, facilitatorId, 'in_progress', inDays(10));
+    const { items } = await bodyOf(fetch(`${t.url}/api/v1/staff/requests`, { headers: { authorization: token } }));
+    const byReference = new Map(items.map((i: { reference: string }) => [i.reference, i]));
+    expect(byReference.get(soon)).toMatchObject({ neededBy: day(inDays(3)), neededSooner: true });
+    expect(byReference.get(later)).toMatchObject({ neededBy: day(inDays(30)), neededSooner: false });
+    expect(byReference.get(undated)).toMatchObject({ neededBy: null, neededSooner: false });
+
+    const client = new StaffClient(t.url);
+    const { email } = await insertStaff(t.dataSource, { role: 'facilitator', facilitatorId, networks: ['aura-ee'] });
+    expect((await client.signIn(email)).status).toBe(303);
+    const rows = (await (await client.get('/espace')).text()).split('<tr>');
+    const row = (reference: string) => rows.find((r) => r.includes(`>${reference}<`))!.replace(/\s+/g, ' ');
+    expect(row(soon)).toContain('Souhaitée par l’acheteur avant le');
+    expect(row(soon)).toContain('Avant l’échéance');
+    expect(row(later)).toContain('Souhaitée par l’acheteur avant le');
+    expect(row(later)).not.toContain('Avant l’échéance');
+    expect(row(undated)).not.toContain('Souhaitée');
   });
 
   it('keeps the answer deadline on the assignment: set when taken in charge', async () => {

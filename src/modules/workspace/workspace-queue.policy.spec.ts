@@ -1,4 +1,4 @@
-import { containsPattern, isLate, listedStatuses, parseQueueFilters, queueFilterProblems } from './workspace-queue.policy';
+import { containsPattern, isLate, listedStatuses, neededSooner, parseQueueFilters, queueFilterProblems } from './workspace-queue.policy';
 
 const at = (iso: string) => new Date(iso);
 describe('parseQueueFilters', () => {
@@ -96,5 +96,23 @@ describe('isLate', () => {
 
   it('no deadline is never late', () => {
     expect(isLate(null, at('2100-01-01T00:00:00Z'))).toBe(false);
+  });
+});
+
+describe('neededSooner', () => {
+  const answerBy = (iso: string) => ({ kind: 'answer' as const, dueAt: at(iso) });
+  it.each<[string, string | null, ReturnType<typeof answerBy> | null, string, boolean]>([
+    ['needed the day before the deadline', '2026-12-08', answerBy('2026-12-09T13:00:00Z'), '38', true],
+    ['needed the deadline’s own day', '2026-12-09', answerBy('2026-12-09T13:00:00Z'), '38', false],
+    ['needed after it', '2026-12-20', answerBy('2026-12-09T13:00:00Z'), '38', false],
+    // 9 December 00:00 in Paris is the end of the 8th: needed on the 8th is in time.
+    ['a deadline at midnight ends the day before', '2026-12-08', answerBy('2026-12-08T23:00:00Z'), '38', false],
+    ['the 7th is before it', '2026-12-07', answerBy('2026-12-08T23:00:00Z'), '38', true],
+    // 9 December 01:00 UTC is still the 8th at 21:00 in Guadeloupe.
+    ['in the département’s own day', '2026-12-08', answerBy('2026-12-09T01:00:00Z'), '971', false],
+    ['no date given', null, answerBy('2026-12-09T13:00:00Z'), '38', false],
+    ['no deadline running', '2026-12-08', null, '38', false],
+  ])('%s: %s', (_label, neededBy, deadline, code, expected) => {
+    expect(neededSooner(neededBy, deadline, code)).toBe(expected);
   });
 });

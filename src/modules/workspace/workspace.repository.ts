@@ -32,6 +32,8 @@ export interface QueueRow {
   departmentCode: string;
   segmentCode: string;
   createdAt: Date;
+  /** The day the buyer needs the answer by (YYYY-MM-DD), if they gave one. */
+  neededBy: string | null;
   deadlineKind: 'take_charge' | 'answer' | null;
   dueAt: Date | null;
 }
@@ -138,6 +140,7 @@ export class WorkspaceRepository {
                r.organisation_name AS "organisationName", r.anonymised_at AS "anonymisedAt",
                f.first_name || ' ' || f.last_name AS "facilitatorName",
                r.department_code AS "departmentCode", r.segment_code AS "segmentCode", r.created_at AS "createdAt",
+               to_char(r.needed_by, 'YYYY-MM-DD') AS "neededBy",
                CASE r.status WHEN 'assigned' THEN 'take_charge' WHEN 'in_progress' THEN 'answer' END AS "deadlineKind",
                ${APPLICABLE_DEADLINE} AS "dueAt"
           FROM requests r

@@ -30,7 +30,15 @@ import { RoutingService } from '../routing/routing.service';
 import { RetentionService } from '../retention/retention.service';
 import { SurveysService } from '../surveys/surveys.service';
 import { StaffRequestsRepository } from './staff-requests.repository';
-import { Deadline, isLate, parseQueueFilters, QUEUE_PAGE_SIZE, QueueFilters, queueFilterProblems } from './workspace-queue.policy';
+import {
+  Deadline,
+  isLate,
+  neededSooner,
+  parseQueueFilters,
+  QUEUE_PAGE_SIZE,
+  QueueFilters,
+  queueFilterProblems,
+} from './workspace-queue.policy';
 import { similarityQuery } from './similar-requests.policy';
 import { WorkspaceRepository } from './workspace.repository';
 
@@ -116,7 +124,7 @@ export class WorkspaceService {
       facilitators,
       items: rows.map(({ deadlineKind, dueAt, ...row }) => {
         const deadline = deadlineKind && dueAt ? { kind: deadlineKind, dueAt } : null;
-        return { ...row, deadline, late: isLate(deadline, now) };
+        return { ...row, deadline, late: isLate(deadline, now), neededSooner: neededSooner(row.neededBy, deadline, row.departmentCode) };
       }),
       total,
       page,

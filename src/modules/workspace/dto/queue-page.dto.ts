@@ -45,6 +45,12 @@ export class QueueItemDto {
   @ApiProperty({ type: String, format: 'date-time', description: 'Dépôt de la demande' })
   createdAt!: Date;
 
+  @ApiProperty({ type: String, format: 'date', nullable: true, description: 'Date à laquelle l’acheteur a besoin de la réponse' })
+  neededBy!: string | null;
+
+  @ApiProperty({ description: 'L’acheteur a besoin de la réponse avant le dernier jour de l’échéance en cours' })
+  neededSooner!: boolean;
+
   @ApiProperty({ type: QueueDeadlineDto, nullable: true, description: 'L’échéance qui s’applique maintenant, s’il y en a une' })
   deadline!: QueueDeadlineDto | null;
 
