@@ -79,7 +79,9 @@ describe('erasure on the buyer’s request', () => {
       });
     const refused = await call(open.reference, admin, { confirm: true });
     expect(refused.status).toBe(409);
-    expect((await refused.json()).message).toBe('Clôturez d’abord la demande : ses données personnelles servent encore à y répondre.');
+    const refusal = 'Clôturez d’abord la demande : ses données personnelles servent encore à y répondre.';
+    // Named as every refused move is, beside the action.
+    expect(await refused.json()).toMatchObject({ message: refusal, errors: [{ field: 'action', message: refusal }] });
     expect((await tracking(open)).status).toBe(200);
 
     const closed = await closedAsAnswered(t, 3);

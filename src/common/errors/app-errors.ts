@@ -50,6 +50,13 @@ export class ValidationFailed extends AppError {
   }
 }
 
+/** A move the request's state does not allow now (409): shown beside the action the person tried. */
+export class ActionRefused extends AppError {
+  constructor(message: string) {
+    super('conflict', message, [{ field: 'action', message }]);
+  }
+}
+
 export class NotFound extends AppError {
   constructor() {
     super('not_found', 'Page ou demande introuvable.');

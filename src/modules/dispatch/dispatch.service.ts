@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock, parisDay } from '../../common/clock';
-import { AppError, NotFound, ValidationFailed } from '../../common/errors/app-errors';
+import { ActionRefused, AppError, NotFound, ValidationFailed } from '../../common/errors/app-errors';
 import { queryProblems } from '../../common/query-parameters';
 import { randomToken, sha256 } from '../../common/tokens';
 import { AppConfig } from '../../config/app-config';
@@ -268,7 +268,7 @@ export class DispatchService {
       const { request, current } = await this.lock(manager, visible.id);
       if (request.status !== 'unassigned' || current) {
         const message = 'Cette demande n’est plus dans la réserve : un facilitateur vient de la recevoir.';
-        throw new AppError('conflict', message, [{ field: 'action', message }]);
+        throw new ActionRefused(message);
       }
       nextStatus(request, 'route_assigned');
       await this.routing.assignChosen(manager, request, staff.facilitatorId!, {

@@ -17,7 +17,7 @@
  *   A reopening (staff's or the buyer's reply) whose facilitator has left the directory or is absent goes to
  *   `submitted` instead, and routing places it at once: the caller reads the directory.
  */
-import { AppError } from '../../common/errors/app-errors';
+import { ActionRefused } from '../../common/errors/app-errors';
 import {
   CLOSE_REASON_LABELS,
   CLOSE_REASONS,
@@ -122,7 +122,7 @@ export function transition(request: RequestState, action: RequestAction, reason?
 /** Like transition(), for callers that act: a refused move is a 409 with its French message. */
 export function nextStatus(request: RequestState, action: RequestAction, reason?: CloseReason): RequestStatus {
   const result = transition(request, action, reason);
-  if (!result.allowed) throw new AppError('conflict', result.message, [{ field: 'action', message: result.message }]);
+  if (!result.allowed) throw new ActionRefused(result.message);
   return result.to;
 }
 

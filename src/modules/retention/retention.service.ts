@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
-import { AppError, NotFound } from '../../common/errors/app-errors';
+import { ActionRefused, NotFound } from '../../common/errors/app-errors';
 import { LOGGER } from '../../common/logging/logging.module';
 import { AppConfig } from '../../config/app-config';
 import { RequestsRepository } from '../requests/requests.repository';
@@ -57,10 +57,10 @@ export class RetentionService {
       const state = await this.retention.lockState(manager, requestId);
       if (!state) throw new NotFound();
       if (state.anonymisedAt) {
-        throw new AppError('conflict', 'Les données personnelles de cette demande sont déjà effacées.');
+        throw new ActionRefused('Les données personnelles de cette demande sont déjà effacées.');
       }
       if (state.status !== 'closed') {
-        throw new AppError('conflict', 'Clôturez d’abord la demande : ses données personnelles servent encore à y répondre.');
+        throw new ActionRefused('Clôturez d’abord la demande : ses données personnelles servent encore à y répondre.');
       }
       const now = this.clock.now();
       await this.erase(manager, [requestId], now, { actorType: 'staff', actorId: staffId, reason: 'buyer_request' });

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
-import { AppError, FieldError, NotFound, ValidationFailed } from '../../common/errors/app-errors';
+import { ActionRefused, AppError, FieldError, NotFound, ValidationFailed } from '../../common/errors/app-errors';
 import { typedText } from '../../common/validation';
 import { AutoCloseService } from '../auto-close/auto-close.service';
 import { BuyerNotificationsService } from '../buyer-notifications/buyer-notifications.service';
@@ -376,9 +376,9 @@ export class WorkspaceService {
       const locked = await this.requests.lockForChange(manager, request.id);
       if (!locked) throw new NotFound();
       const to = nextStatus(locked, 'reopen');
-      if (locked.anonymisedAt) throw refused('Les données de cette demande sont effacées : elle ne peut plus être rouverte.');
+      if (locked.anonymisedAt) throw new ActionRefused('Les données de cette demande sont effacées : elle ne peut plus être rouverte.');
       if (!locked.assignedFacilitatorId) {
-        throw refused('Aucun facilitateur ne suivait cette demande : faites-la déposer de nouveau par l’acheteur.');
+        throw new ActionRefused('Aucun facilitateur ne suivait cette demande : faites-la déposer de nouveau par l’acheteur.');
       }
       const now = this.clock.now();
       const reclaimed = await this.routing.canReclaim(manager, locked.assignedFacilitatorId);
@@ -495,13 +495,10 @@ function isHolder(staff: StaffPrincipal, request: RequestScope): boolean {
 }
 
 function pageChanged(): AppError {
-  return refused('Cette action n’est plus possible : la demande a changé entre-temps. Rechargez la page.');
+  return new ActionRefused('Cette action n’est plus possible : la demande a changé entre-temps. Rechargez la page.');
 }
 
 /** A move the request's state does not allow now (409), with the French reason. */
-function refused(message: string): AppError {
-  return new AppError('conflict', message, [{ field: 'action', message }]);
-}
 
 function requiredText(value: unknown, field: string, missing: string): string {
   const text = typedText(value);
