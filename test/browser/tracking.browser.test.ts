@@ -54,6 +54,14 @@ describe.each([
     expect(await page.locator('#statut').textContent()).toBe('En cours de traitement');
     expect(await page.locator('.gv-message').nth(1).textContent()).toContain('Environ 80 000 € HT.');
     expect(await page.locator('img[src="x"]').count()).toBe(0);
+    // The action is announced once: with JavaScript the address loses « fait », and a reload says nothing more.
+    expect(await page.locator('#confirmation-action').isVisible()).toBe(true);
+    if (javaScript) {
+      await page.waitForURL((url) => !url.searchParams.has('fait'));
+      expect(new URL(page.url()).searchParams.get('t')).toBe(request.token);
+      await page.reload();
+      expect(await page.locator('#confirmation-action').count()).toBe(0);
+    }
 
     await staffWrites(
       session.testApp,
