@@ -140,6 +140,19 @@ describe('attachments: upload limits and checks, storage, the buyer’s download
       expect(await dataSource.query(`SELECT id FROM attachments`)).toEqual([]);
     });
 
+    it('refuses an empty file with a 400 asking to choose it again (it is of no type), and none of the files sent with it', async () => {
+      const request = await submit(1);
+      const response = await upload(request.id, [
+        { name: 'ok.pdf', content: samplePdf() },
+        { name: 'cahier des charges.pdf', content: Buffer.alloc(0) },
+      ]);
+      expect(response.status).toBe(400);
+      expect((await response.json()).errors).toEqual([
+        { field: 'fichiers', message: '« cahier des charges.pdf » est vide : choisissez de nouveau le fichier.' },
+      ]);
+      expect(await dataSource.query(`SELECT id FROM attachments`)).toEqual([]);
+    });
+
     it('refuses more files than allowed with a 400', async () => {
       const request = await submit(1);
       const files = Array.from({ length: config.ATTACHMENTS_PER_MESSAGE + 1 }, (_, i) => ({ name: `f${i}.png`, content: samplePng() }));

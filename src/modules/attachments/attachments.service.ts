@@ -43,7 +43,7 @@ export class AttachmentsService {
   /**
    * Checks every file (size, count, type from the content) and returns the statements that store them, for the
    * caller to run with its own change. Any refused file refuses them all: `unsupported_media_type` (415) with one
-   * French error per refused file, under the field `fichiers`.
+   * French error per refused file, under the field `fichiers` (an empty one: `validation_failed`, 400).
    */
   prepare(files: UploadedFile[], owner: AttachmentOwner): { attachments: PreparedAttachment[]; statements: SqlStatement[] } {
     if (files.length > this.config.ATTACHMENTS_PER_MESSAGE) {
@@ -52,6 +52,15 @@ export class AttachmentsService {
     }
     const tooLarge = files.find((file) => file.buffer.length > this.config.ATTACHMENT_MAX_BYTES);
     if (tooLarge) throw fileTooLarge(tooLarge.originalname, this.config.ATTACHMENT_MAX_BYTES);
+    // An empty file is not of a refused type: it was not read (moved, or still being written), to be chosen again.
+    const empty = files.filter((file) => file.buffer.length === 0);
+    if (empty.length) {
+      const errors = empty.map((file) => ({
+        field: 'fichiers',
+        message: `« ${cleanFileName(file.originalname)} » est vide : choisissez de nouveau le fichier.`,
+      }));
+      throw new AppError('validation_failed', errors.map((e) => e.message).join(' '), errors);
+    }
     const refused: FieldError[] = [];
     const prepared = files.map((file) => {
       const detected = detectFileType(file.buffer);
