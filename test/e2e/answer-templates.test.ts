@@ -203,6 +203,13 @@ describe('answer templates', () => {
       { field: 'kind', message: 'Choisissez le type de demande : environnementale, clause sociale, ou les deux.' },
     ]);
     expect((await call('PATCH', `/${template.id}`, animator, { title: '' })).status).toBe(400);
+    // null empties no text field (only the kind takes it): refused, not silently ignored.
+    const nullTitle = await call('PATCH', `/${template.id}`, animator, { title: null, body: null });
+    expect(nullTitle.status).toBe(400);
+    expect((await nullTitle.json()).errors).toEqual([
+      { field: 'title', message: 'Ce champ doit être un texte.' },
+      { field: 'body', message: 'Ce champ doit être un texte.' },
+    ]);
 
     // A facilitator of the network reads it, one of another network does not see it, and neither may change it.
     const reader = await bearerFor(t, { role: 'facilitator', facilitatorId: await insertFacilitator(t.dataSource), networks: ['aura-ee'] });

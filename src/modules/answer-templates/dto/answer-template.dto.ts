@@ -1,10 +1,12 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsOptional, IsString } from 'class-validator';
+import { IsOptional, IsString, ValidateIf } from 'class-validator';
 import { STAFF_TEXT_MAX } from '../../requests/request-message.types';
 import { REQUEST_KINDS, RequestKind } from '../../requests/request.types';
 import { TEMPLATE_TITLE_MAX } from '../answer-template.policy';
 
 const MUST_BE_TEXT = { message: 'Ce champ doit être un texte.' };
+/** Left out, the field keeps its value; sent as null, it is refused like any value that is not text (only `kind` takes null). */
+const sent = (_template: object, value: unknown) => value !== undefined;
 
 /**
  * A template as an API client sends it. Shape and types only: what each field must hold (a network the
@@ -12,17 +14,17 @@ const MUST_BE_TEXT = { message: 'Ce champ doit être un texte.' };
  */
 export class CreateAnswerTemplateDto {
   @ApiProperty({ example: 'aura-ee', description: 'Un réseau que vous animez (tous pour un administrateur)' })
-  @IsOptional()
+  @ValidateIf(sent)
   @IsString(MUST_BE_TEXT)
   networkCode?: string;
 
   @ApiProperty({ example: 'Fournitures de bureau et loi AGEC', maxLength: TEMPLATE_TITLE_MAX })
-  @IsOptional()
+  @ValidateIf(sent)
   @IsString(MUST_BE_TEXT)
   title?: string;
 
   @ApiProperty({ description: 'Le début de réponse proposé, en Markdown simple', maxLength: STAFF_TEXT_MAX })
-  @IsOptional()
+  @ValidateIf(sent)
   @IsString(MUST_BE_TEXT)
   body?: string;
 
@@ -36,8 +38,8 @@ export class CreateAnswerTemplateDto {
   kind?: string | null;
 }
 
-/** Only the fields sent change. */
-export class UpdateAnswerTemplateDto extends PartialType(CreateAnswerTemplateDto) {}
+/** Only the fields sent change; null is checked, not skipped, as in the creation. */
+export class UpdateAnswerTemplateDto extends PartialType(CreateAnswerTemplateDto, { skipNullProperties: false }) {}
 
 export class AnswerTemplateDto {
   @ApiProperty({ format: 'uuid' })
