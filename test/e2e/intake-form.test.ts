@@ -1,4 +1,5 @@
 import { QUESTION_MAX_LENGTH, QUESTION_MIN_LENGTH, QUESTION_MIN_WORDS } from '../../src/modules/intake/eligibility.policy';
+import { parisDay } from '../../src/common/clock';
 import { flushQueues, startTestApp, TestApp, useTestApp } from '../support/test-app';
 
 function formBody(values: Record<string, string>): string {
@@ -68,6 +69,20 @@ describe('the HTML form at /demande', () => {
     expect(await requests()).toBe(1);
     const [row] = await t.dataSource.query(`SELECT siret, estimated_amount, network_code FROM requests`);
     expect(row).toEqual({ siret: '22380001400019', estimated_amount: '450000', network_code: 'reseco' });
+  });
+
+  it('says on the confirmation when the usual pace may end after the day the buyer needs the answer', async () => {
+    const inDays = (days: number) => parisDay(new Date(Date.now() + days * 24 * 3600 * 1000));
+    const soon = await post({ ...VALID_FORM, neededBy: inDays(3), formToken: tokenOf(await get()) });
+    expect(soon.status).toBe(201);
+    const soonPage = await soon.text();
+    expect(soonPage).toContain('id="date-souhaitee"');
+    expect(soonPage).toMatch(
+      /Vous avez besoin de la réponse d’ici le \d+(er)? \S+ \d{4} ; avec ces délais, elle peut n’arriver que le \d+(er)? \S+ \d{4}\./,
+    );
+    const later = await post({ ...VALID_FORM, subject: 'Une autre question', neededBy: inDays(90), formToken: tokenOf(await get()) });
+    expect(later.status).toBe(201);
+    expect(await later.text()).not.toContain('id="date-souhaitee"');
   });
 
   it('gives the page back, values kept, when it is sent again with other answers: the first request stands, a new question is one more send', async () => {

@@ -11,6 +11,7 @@ import { ReferenceService } from '../reference/reference.service';
 import { IndicatorsService } from '../reporting/indicators.service';
 import { IntakeRateLimiter } from './intake-rate-limiter';
 import { IntakeService } from './intake.service';
+import { usualAnswerDayAfterNeed } from './needed-by.policy';
 import { followUpValues, formPageModel, formToRequestBody, pickFormValues } from './request-form';
 import { RequestValidator } from './request-validator';
 
@@ -121,11 +122,14 @@ export class IntakePagesController {
       // Only a request that would be recorded counts: a buyer's mistakes do not use up the hour's allowance.
       await this.rateLimiter.consume(req.ip ?? 'unknown');
       const result = await this.intake.submit(dto, { scope: 'form', key: token });
+      const usualDays = this.config.TAKE_CHARGE_WORKING_DAYS + this.config.ANSWER_WORKING_DAYS;
       res.status(201).render('confirmation', {
         title: `Demande ${result.reference} enregistrée`,
         result,
         takeChargeDays: this.config.TAKE_CHARGE_WORKING_DAYS,
         answerDays: this.config.ANSWER_WORKING_DAYS,
+        neededBy: dto.neededBy ?? null,
+        usualAnswerDay: usualAnswerDayAfterNeed(dto.neededBy, new Date(), dto.departmentCode, usualDays),
       });
     } catch (error) {
       if (error instanceof AppError && (error.code === 'validation_failed' || error.code === 'not_eligible')) return refuse(error);
