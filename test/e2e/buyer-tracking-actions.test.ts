@@ -61,7 +61,7 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     // What the buyer gave beside the question, as they wrote it, the French way.
     const html = await (await page(request)).text();
     expect(html).toContain('<th scope="row">Montant estimé</th><td>120\u202f000 € HT</td>');
-    expect(html).toContain(`<th scope="row">Réponse souhaitée avant le</th><td>1er mars ${new Date().getUTCFullYear() + 1}</td>`);
+    expect(html).toContain(`<th scope="row">Réponse nécessaire d’ici le</th><td>1er mars ${new Date().getUTCFullYear() + 1}</td>`);
 
     await t.dataSource.query(`UPDATE requests SET status = 'assigned' WHERE id = $1`, [request.id]);
     await t.dataSource.query(

@@ -128,11 +128,11 @@ describe('the workspace queue', () => {
     expect((await client.signIn(email)).status).toBe(303);
     const rows = (await (await client.get('/espace')).text()).split('<tr>');
     const row = (reference: string) => rows.find((r) => r.includes(`>${reference}<`))!.replace(/\s+/g, ' ');
-    expect(row(soon)).toContain('Souhaitée par l’acheteur avant le');
-    expect(row(soon)).toContain('Avant l’échéance');
-    expect(row(later)).toContain('Souhaitée par l’acheteur avant le');
-    expect(row(later)).not.toContain('Avant l’échéance');
-    expect(row(undated)).not.toContain('Souhaitée');
+    expect(row(soon)).toContain('L’acheteur en a besoin d’ici le');
+    expect(row(soon)).toContain('Plus tôt que l’échéance');
+    expect(row(later)).toContain('L’acheteur en a besoin d’ici le');
+    expect(row(later)).not.toContain('Plus tôt que l’échéance');
+    expect(row(undated)).not.toContain('en a besoin');
   });
 
   it('keeps the answer deadline on the assignment: set when taken in charge', async () => {

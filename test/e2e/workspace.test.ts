@@ -85,7 +85,7 @@ describe('the facilitator workspace', () => {
     expect(page).not.toContain('<script>alert(2)');
     // Amounts and days as French readers write them.
     expect(page).toContain('Montant estimé : 120\u202f000 € HT');
-    expect(page).toContain(`Réponse souhaitée avant le 1er mars ${new Date().getUTCFullYear() + 1}`);
+    expect(page).toContain(`Réponse nécessaire d’ici le 1er mars ${new Date().getUTCFullYear() + 1}`);
 
     expect((await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/prise-en-charge`, {})).status).toBe(303);
     expect((await status(reference)).status).toBe('in_progress');
@@ -98,7 +98,7 @@ describe('the facilitator workspace', () => {
       [reference],
     );
     expect(await (await client.get(`/espace/demandes/${reference}`)).text()).toMatch(
-      /Réponse attendue avant le [^<]+, en jours ouvrés, attentes de l’acheteur déduites <span class="fr-badge fr-badge--warning fr-badge--sm fr-ml-1w" id="echeance-depassee">En retard<\/span>/,
+      /Réponse attendue avant le [^<]+, en jours ouvrés, hors temps d’attente de l’acheteur <span class="fr-badge fr-badge--warning fr-badge--sm fr-ml-1w" id="echeance-depassee">En retard<\/span>/,
     );
 
     const emptyNote = await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/notes`, { body: '' });

@@ -156,4 +156,21 @@ describe('MailComposer, facilitator-assignment', () => {
     expect(overseas.html).toContain('<strong>11 décembre 2026 à 14:00 (heure de La Réunion)</strong>');
     expect(assignment('congés').text).toContain('Prenez-la en charge avant le 11 décembre 2026 à 11:00 (heure de Paris).');
   });
+
+  it('says the day the buyer needs the answer by, when they gave one', () => {
+    const needed = composer.compose({
+      template: 'facilitator-assignment',
+      subject: 'Nouvelle demande GV-2026-000042 : Papier recyclé',
+      context: {
+        firstName: 'Dominique',
+        reference: 'GV-2026-000042',
+        subject: 'Papier recyclé',
+        dueAt: '2026-12-11T10:00:00Z',
+        neededBy: '2026-12-15',
+      },
+    });
+    expect(needed.text).toContain('L’acheteur a besoin de la réponse d’ici le 15 décembre 2026.');
+    expect(needed.html).toContain('<li>L’acheteur a besoin de la réponse d’ici le <strong>15 décembre 2026</strong></li>');
+    expect(assignment('congés').text).not.toContain('a besoin de la réponse');
+  });
 });

@@ -18,6 +18,8 @@ export interface RoutableRequest {
   subject: string;
   deadlineMisses: number;
   createdAt: Date;
+  /** The day the buyer needs the answer by (YYYY-MM-DD), told to the facilitator it is given to. */
+  neededBy?: string | null;
 }
 
 export interface CurrentAssignment {
@@ -94,7 +96,7 @@ function isWaiting(request: Pick<RoutableRequest, 'status'>): boolean {
 
 const ROUTABLE_COLUMNS = `r.id, r.reference, r.status, r.kind, r.department_code AS "departmentCode", d.region_code AS "regionCode",
        r.network_code AS "networkCode", r.segment_code AS "segmentCode", r.subject,
-       r.deadline_misses AS "deadlineMisses", r.created_at AS "createdAt"`;
+       r.deadline_misses AS "deadlineMisses", r.created_at AS "createdAt", to_char(r.needed_by, 'YYYY-MM-DD') AS "neededBy"`;
 
 @Injectable()
 export class RoutingRepository {

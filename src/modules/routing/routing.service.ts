@@ -468,6 +468,7 @@ export class RoutingService {
             segment: this.reference.segmentLabel(request.segmentCode),
             dueAt: takeChargeDueAt,
             departmentCode: request.departmentCode,
+            neededBy: request.neededBy ?? null,
             actionUrl: `${this.config.PUBLIC_URL}/espace/demandes/${encodeURIComponent(request.reference)}`,
             handOver: handOver ?? null,
           },

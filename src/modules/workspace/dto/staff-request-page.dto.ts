@@ -95,7 +95,7 @@ export class RequestDeadlinesDto {
   @ApiProperty(nullableInstant('Prise en charge attendue avant'))
   takeChargeDueAt!: Date | null;
 
-  @ApiProperty(nullableInstant('Réponse attendue avant (jours ouvrés, attentes de l’acheteur déduites)'))
+  @ApiProperty(nullableInstant('Réponse attendue avant (jours ouvrés, hors temps d’attente de l’acheteur)'))
   answerDueAt!: Date | null;
 
   @ApiProperty({ description: 'Délai de réponse suspendu : en attente de la précision de l’acheteur' })
