@@ -107,21 +107,27 @@ describe('MailComposer, buyer-update', () => {
 
 describe('MailComposer, facilitator-assignment', () => {
   const composer = new MailComposer();
-  const assignment = (reason: string, subject = 'Papier recyclé') =>
+  /** The e-mail composed with the context's fields given over a plain one (no hand-over). */
+  const withContext = (context: Record<string, unknown>) =>
     composer.compose({
       template: 'facilitator-assignment',
       subject: 'Nouvelle demande GV-2026-000042 : Papier recyclé',
       context: {
         firstName: 'Dominique',
         reference: 'GV-2026-000042',
-        subject,
-        handOver: { by: 'Sam Essai', reason, resumed: false },
-        kindLabel: 'Environnement',
-        department: '38 — Isère',
-        segment: 'Fournitures de bureau',
+        subject: 'Papier recyclé',
         dueAt: '2026-12-11T10:00:00Z',
-        actionUrl: 'http://localhost:3000/espace/demandes/GV-2026-000042',
+        ...context,
       },
+    });
+  const assignment = (reason: string, subject = 'Papier recyclé') =>
+    withContext({
+      subject,
+      handOver: { by: 'Sam Essai', reason, resumed: false },
+      kindLabel: 'Environnement',
+      department: '38 — Isère',
+      segment: 'Fournitures de bureau',
+      actionUrl: 'http://localhost:3000/espace/demandes/GV-2026-000042',
     });
 
   it.each([
@@ -141,34 +147,14 @@ describe('MailComposer, facilitator-assignment', () => {
   });
 
   it('gives the deadline in the request’s own time; a message queued before it named its département, in Paris time', () => {
-    const overseas = composer.compose({
-      template: 'facilitator-assignment',
-      subject: 'Nouvelle demande GV-2026-000042 : Papier recyclé',
-      context: {
-        firstName: 'Dominique',
-        reference: 'GV-2026-000042',
-        subject: 'Papier recyclé',
-        dueAt: '2026-12-11T10:00:00Z',
-        departmentCode: '974',
-      },
-    });
+    const overseas = withContext({ departmentCode: '974' });
     expect(overseas.text).toContain('Prenez-la en charge avant le 11 décembre 2026 à 14:00 (heure de La Réunion).');
     expect(overseas.html).toContain('<strong>11 décembre 2026 à 14:00 (heure de La Réunion)</strong>');
     expect(assignment('congés').text).toContain('Prenez-la en charge avant le 11 décembre 2026 à 11:00 (heure de Paris).');
   });
 
   it('says the day the buyer needs the answer by, when they gave one', () => {
-    const needed = composer.compose({
-      template: 'facilitator-assignment',
-      subject: 'Nouvelle demande GV-2026-000042 : Papier recyclé',
-      context: {
-        firstName: 'Dominique',
-        reference: 'GV-2026-000042',
-        subject: 'Papier recyclé',
-        dueAt: '2026-12-11T10:00:00Z',
-        neededBy: '2026-12-15',
-      },
-    });
+    const needed = withContext({ neededBy: '2026-12-15' });
     expect(needed.text).toContain('L’acheteur a besoin de la réponse d’ici le 15 décembre 2026.');
     expect(needed.html).toContain('<li>L’acheteur a besoin de la réponse d’ici le <strong>15 décembre 2026</strong></li>');
     expect(assignment('congés').text).not.toContain('a besoin de la réponse');
