@@ -280,6 +280,12 @@ describe('the workspace queue', () => {
     expect(await found(cleaning.slice(-6))).toEqual([cleaning]);
     expect(await found('syndicat des')).toEqual([cleaning]);
     expect(await found('camille martin')).toEqual([canteen, cleaning, closed]);
+    // Accents or not, either way: French is often typed without them.
+    await t.dataSource.query(`UPDATE requests SET subject = 'Éclairage des écoles' WHERE reference = $1`, [canteen]);
+    expect(await found('eclairage des ecoles')).toEqual([canteen]);
+    expect(await found('ÉCLAIRAGE')).toEqual([canteen]);
+    expect(await found('syndicât')).toEqual([cleaning]);
+    await t.dataSource.query(`UPDATE requests SET subject = 'Cantine scolaire : 100% bio ?' WHERE reference = $1`, [canteen]);
     // The typed % is a character, not a wildcard.
     expect(await found('100%')).toEqual([canteen]);
     expect(await found('0%')).toEqual([canteen]);
