@@ -113,12 +113,25 @@ it('de la demande à la réponse téléchargée, par les vraies pages', async ()
     await visible('#f-answer-items-1-attachmentId'),
     await visible('#f-answer-items-1-peerName'),
   ]).toEqual([true, true, false]);
+  // More items than the three first shown: each next one appears as the one before gets a type.
+  expect(await visible('#f-answer-items-3-type')).toBe(false);
+  await staffPage.selectOption('#f-answer-items-2-type', 'referral');
+  await staffPage.selectOption('#f-answer-items-2-referralTarget', 'circular_economy');
+  expect(await visible('#f-answer-items-3-type')).toBe(true);
+  await staffPage.selectOption('#f-answer-items-3-type', 'referral');
+  await staffPage.selectOption('#f-answer-items-3-referralTarget', 'other');
+  await staffPage.fill('#f-answer-items-3-details', 'La chambre régionale d’agriculture');
+  expect([await visible('#f-answer-items-4-type'), await visible('#f-answer-items-5-type')]).toEqual([true, false]);
   await staffPage.fill('#f-answer-items-1-title', 'CCTP d’un département voisin');
   await staffPage.fill('#f-answer-items-1-attachmentId', 'Exemple de DCE.pdf');
   await staffPage.setInputFiles('#reponse-fichiers', { name: 'Exemple de DCE.pdf', mimeType: 'application/pdf', buffer: samplePdf() });
   expect(await submitByButton(staffPage, 'Envoyer la réponse')).toBe(303);
   expect(await staffPage.getByRole('status').textContent()).toContain('Votre réponse est envoyée à l’acheteur.');
   expect(await statusOf(reference)).toBe('answered');
+  // The four help items are in the answer, the two beyond the first three shown included.
+  const answered = await staffPage.locator('section[aria-labelledby="titre-echanges"]').textContent();
+  expect(answered).toContain('Réseau d’économie circulaire');
+  expect(answered).toContain('La chambre régionale d’agriculture');
   await expectNoAxeViolations(staffPage, 'demande répondue');
   // Printed, the request page keeps the request and the conversation, not the forms.
   await staffPage.emulateMedia({ media: 'print' });

@@ -33,7 +33,9 @@ const DECLINE_LABELS = {
   not_my_expertise: 'Hors de mon expertise',
   unavailable: 'Indisponible',
 };
-const EMPTY_ITEMS = 3;
+/** Help items the answer form offers: the first three shown, the next ones as the one before gets a type (script). */
+const ITEM_SLOTS = 8;
+const ITEM_SLOTS_SHOWN = 3;
 /** Which types use each field of a help item, space-separated: the answer form's script shows a field for those only. */
 const ITEM_FIELD_TYPES: Record<string, string> = Object.fromEntries(
   [...new Set(Object.values(HELP_ITEM_FIELDS).flat())].map((field) => [
@@ -192,7 +194,8 @@ export class WorkspaceViews {
       helpItemTypes: HELP_ITEM_TYPES.map((value) => ({ value, label: HELP_ITEM_TYPE_LABELS[value] })),
       referralTargets: REFERRAL_TARGETS.map((value) => ({ value, label: REFERRAL_TARGET_LABELS[value] })),
       legalReferences: this.reference.allLegalReferences().map((l) => ({ value: l.code, label: l.label })),
-      itemSlots: [...Array(EMPTY_ITEMS).keys()],
+      itemSlots: [...Array(ITEM_SLOTS).keys()],
+      itemSlotsShown: ITEM_SLOTS_SHOWN,
       itemFieldTypes: ITEM_FIELD_TYPES,
       forms: Object.fromEntries(REQUEST_FORMS.map((name) => [name, requestForm(name)])) as Record<RequestFormName, FormModel>,
     };

@@ -1,6 +1,6 @@
 // Progressive enhancement of the answer form: each help item shows the fields of the type chosen, and the next
-// item appears once the one before has a type. Without JavaScript every field stays, and the server keeps only
-// the chosen type's fields.
+// item appears once the one before has a type, up to the form's last slot. Without JavaScript the first three items
+// show every field, and the server keeps only the chosen type's fields.
 (function () {
   var items = document.querySelectorAll('[data-help-item]');
   function update() {
