@@ -92,7 +92,8 @@ describe('buyer e-mails (debounced, never twice) and automatic closure', () => {
     expect(mails).toHaveLength(1);
     const [mail] = mails;
     expect(mail.recipient).toBe('camille.martin+1@example.fr');
-    expect(mail.subject).toBe(`Votre demande ${request.reference} : demande clôturée — Guichet vert`);
+    // The subject names the answer, the news the buyer waits for, before the closure that follows it.
+    expect(mail.subject).toBe(`Votre demande ${request.reference} : la réponse du facilitateur — Guichet vert`);
     const link = `${t.config.PUBLIC_URL}/suivi/${request.reference}?t=${encodeURIComponent(request.token)}`;
     for (const body of [mail.text_body, mail.html_body]) {
       expect(body).toContain('Le facilitateur vous demande une précision');

@@ -15,7 +15,7 @@ import { CLOSE_REASON_LABELS, STATUS_LABELS } from '../requests/request.types';
 import { replyWindowEnd } from '../requests/reply-window.policy';
 import { RequestsRepository } from '../requests/requests.repository';
 import { trackingLinkOf } from '../requests/tracking-url';
-import { BuyerChange, buyerChanges } from './buyer-update.policy';
+import { BuyerChange, buyerChanges, headlineChange } from './buyer-update.policy';
 import { BuyerNotificationsRepository } from './buyer-notifications.repository';
 
 /** Events may commit out of id order: an incremental sweep looks this many ids below where the last one ended. */
@@ -121,7 +121,7 @@ export class BuyerNotificationsService {
       requestId: request.id,
       template: 'buyer-update',
       recipient: request.buyerEmail,
-      subject: `Votre demande ${request.reference} : ${SUBJECTS[changes[changes.length - 1].kind]} — Guichet vert`,
+      subject: `Votre demande ${request.reference} : ${SUBJECTS[headlineChange(changes).kind]} — Guichet vert`,
       context: {
         firstName: request.buyerFirstName,
         reference: request.reference,

@@ -1,5 +1,5 @@
 import { HANDED_OVER_EVENT } from '../requests/request.types';
-import { buyerChanges, PublicEvent } from './buyer-update.policy';
+import { BuyerChange, buyerChanges, headlineChange, PublicEvent } from './buyer-update.policy';
 
 let id = 0;
 function event(fields: Partial<PublicEvent>): PublicEvent {
@@ -98,6 +98,23 @@ describe('buyer update: what the buyer is told', () => {
       ['question', 'answer', 'closed'],
     ],
     [
+      'answered, closed and reopened by mistake within the delay: the answer alone',
+      [
+        event({ fromStatus: 'in_progress', toStatus: 'answered' }),
+        event({ fromStatus: 'answered', toStatus: 'closed' }),
+        event({ type: 'reopened', fromStatus: 'closed', toStatus: 'in_progress' }),
+      ],
+      ['answer'],
+    ],
+    [
+      'closed, then reopened to another facilitator: the reopening, which names no closure',
+      [
+        event({ fromStatus: 'answered', toStatus: 'closed', actorType: 'system' }),
+        event({ type: 'reopened', fromStatus: 'closed', toStatus: 'submitted' }),
+      ],
+      ['reopened'],
+    ],
+    [
       'staff reassigning, or taking from the pool',
       [event({ type: 'reassigned', toStatus: 'assigned' }), event({ type: 'taken_from_pool', toStatus: 'assigned' })],
       [],
@@ -120,5 +137,18 @@ describe('buyer update: what the buyer is told', () => {
     expect(buyerChanges([event({ type: HANDED_OVER_EVENT, fromStatus: 'in_progress', toStatus: 'submitted', reason })])).toEqual([
       { kind: 'transferred', reason },
     ]);
+  });
+});
+
+describe('headlineChange: what the e-mail’s subject names', () => {
+  const of = (...kinds: Array<BuyerChange['kind']>) => kinds.map((kind) => ({ kind }) as BuyerChange);
+  it.each<[string, BuyerChange[], BuyerChange['kind']]>([
+    ['an answer before its closure', of('answer', 'closed'), 'answer'],
+    ['a question before a hand-over', of('question', 'transferred'), 'question'],
+    ['an answer after a question', of('question', 'answer'), 'answer'],
+    ['otherwise the last change', of('taken', 'transferred'), 'transferred'],
+    ['a single change', of('closed'), 'closed'],
+  ])('%s', (_label, changes, expected) => {
+    expect(headlineChange(changes).kind).toBe(expected);
   });
 });

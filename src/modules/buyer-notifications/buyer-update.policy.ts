@@ -47,6 +47,13 @@ export function buyerChanges(events: readonly PublicEvent[]): BuyerChange[] {
     }
     if (event.actorType === 'buyer' || SILENT_EVENT_TYPES.includes(event.type)) continue;
     const change = changeOf(event);
+    // Closed and reopened before the buyer heard of it: the closure is no news, nor the reopening unless it goes to
+    // another facilitator (what came before, an answer, still is).
+    const closure = changes.findIndex((c) => c.kind === 'closed');
+    if (change.kind === 'reopened' && closure >= 0) {
+      changes.splice(closure, 1);
+      if (!change.rerouted) continue;
+    }
     const seen = changes.findIndex((c) => c.kind === change.kind && c.kind !== 'other');
     if (seen >= 0) changes.splice(seen, 1);
     changes.push(change);
@@ -67,4 +74,9 @@ function changeOf(event: PublicEvent): BuyerChange {
   if (event.toStatus === 'submitted' && event.fromStatus === 'closed') return { kind: 'reopened', rerouted: true };
   if (event.toStatus === 'submitted' && event.fromStatus !== 'submitted') return { kind: 'transferred', reason: null };
   return { kind: 'other', toStatus: event.toStatus, reason: event.reason };
+}
+
+/** What the e-mail's subject names: an answer or a precision asked before anything else it tells, else its last change. */
+export function headlineChange(changes: readonly BuyerChange[]): BuyerChange {
+  return changes.find((c) => c.kind === 'answer') ?? changes.find((c) => c.kind === 'question') ?? changes[changes.length - 1];
 }
