@@ -37,7 +37,7 @@ describe('checkHelpItems', () => {
       'file of another answer',
       { type: 'tender_file', attachmentId: '00000000-0000-0000-0000-000000000000' },
       'attachmentId',
-      'introuvable',
+      'Joignez ci-dessous le fichier « 00000000-0000-0000-0000-000000000000 », ou retirez son nom.',
     ],
     ['unknown legal reference', { type: 'regulation', legalReferenceCode: 'ccp-l9999' }, 'legalReferenceCode', 'dans la liste'],
     ['regulation without reference', { type: 'regulation' }, 'legalReferenceCode', 'dans la liste'],
@@ -121,5 +121,21 @@ describe('helpItemInputs', () => {
     ],
   ])('%s', (_label, items, inputs, errors) => {
     expect(helpItemInputs(items)).toEqual({ inputs, errors });
+  });
+});
+
+describe('a file named in an item that none of the answer’s files matches', () => {
+  it('says which names would, or asks for the file', () => {
+    const item = { type: 'tender_file', title: 'CCTP', attachmentId: 'cctp-textile.pdf' };
+    expect(checkHelpItems([item], new Set([FILE]), known, ['guide-eclairage.pdf', 'annexe.pdf']).errors).toEqual([
+      {
+        field: 'items[0].attachmentId',
+        message:
+          'Aucun des fichiers joints ne s’appelle « cctp-textile.pdf » : écrivez le nom de l’un d’eux (« guide-eclairage.pdf », « annexe.pdf »).',
+      },
+    ]);
+    expect(checkHelpItems([item], new Set(), known).errors).toEqual([
+      { field: 'items[0].attachmentId', message: 'Joignez ci-dessous le fichier « cctp-textile.pdf », ou retirez son nom.' },
+    ]);
   });
 });

@@ -83,6 +83,7 @@ export function checkHelpItems(
   inputs: HelpItemInput[],
   attachmentIds: ReadonlySet<string>,
   isKnownLegalReference: (code: string) => boolean,
+  attachedNames: readonly string[] = [],
 ): { items: HelpItem[]; errors: FieldError[] } {
   const errors: FieldError[] = [];
   if (inputs.length > MAX_HELP_ITEMS) {
@@ -96,13 +97,18 @@ export function checkHelpItems(
       return null;
     }
     const item = cleaned(input, type);
-    for (const [field, message] of problems(item, attachmentIds, isKnownLegalReference)) fail(field, message);
+    for (const [field, message] of problems(item, attachmentIds, isKnownLegalReference, attachedNames)) fail(field, message);
     return item;
   });
   return { items: errors.length ? [] : (items as HelpItem[]), errors };
 }
 
-function problems(item: HelpItem, attachmentIds: ReadonlySet<string>, isKnown: (code: string) => boolean): Array<[keyof HelpItem, string]> {
+function problems(
+  item: HelpItem,
+  attachmentIds: ReadonlySet<string>,
+  isKnown: (code: string) => boolean,
+  attachedNames: readonly string[],
+): Array<[keyof HelpItem, string]> {
   const found: Array<[keyof HelpItem, string]> = [];
   if (item.title !== null && item.title.length > TITLE_MAX) found.push(['title', `Le titre ne doit pas dépasser ${TITLE_MAX} caractères.`]);
   if (item.details !== null && item.details.length > DETAILS_MAX) {
@@ -112,7 +118,7 @@ function problems(item: HelpItem, attachmentIds: ReadonlySet<string>, isKnown: (
     found.push(['url', 'Indiquez une adresse web complète commençant par https:// ou http://.']);
   }
   if (item.attachmentId !== null && !attachmentIds.has(item.attachmentId))
-    found.push(['attachmentId', 'Ce fichier est introuvable : joignez-le de nouveau.']);
+    found.push(['attachmentId', unmatchedFile(item.attachmentId, attachedNames)]);
   switch (item.type) {
     case 'guide':
       if (!item.title) found.push(['title', 'Indiquez le titre du guide ou du document.']);
@@ -159,4 +165,10 @@ function cleaned(input: HelpItemInput, type: HelpItemType): HelpItem {
     referralTarget: REFERRAL_TARGETS.find((t) => t === target) ?? null,
     details: text('details', input.details),
   };
+}
+
+/** A file named in an item that none of the answer's files matches: which names would. */
+function unmatchedFile(typed: string, attachedNames: readonly string[]): string {
+  if (!attachedNames.length) return `Joignez ci-dessous le fichier « ${typed} », ou retirez son nom.`;
+  return `Aucun des fichiers joints ne s’appelle « ${typed} » : écrivez le nom de l’un d’eux (${attachedNames.map((n) => `« ${n} »`).join(', ')}).`;
 }

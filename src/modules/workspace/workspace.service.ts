@@ -298,6 +298,7 @@ export class WorkspaceService {
       inputs,
       new Set(prepared.attachments.map((a) => a.id)),
       (code) => this.reference.legalReference(code) !== undefined,
+      files.map((file) => file.originalname.trim()),
     );
     errors.push(...checked.errors);
     if (errors.length) throw new ValidationFailed(errors);
