@@ -213,6 +213,9 @@ describe('the workspace queue', () => {
     const form = new FormData();
     form.append('_csrf', csrf);
     form.append('body', 'Ma réponse détaillée,\nsur deux lignes.');
+    form.append('items[0][type]', 'guide');
+    form.append('items[0][title]', 'Guide de l’éclairage public');
+    form.append('items[0][url]', 'https://exemple.fr/guide');
     const stale = await fetch(`${t.url}/espace/demandes/${request.reference}/reponse`, {
       method: 'POST',
       body: form,
@@ -224,6 +227,8 @@ describe('the workspace queue', () => {
     expect(html).toContain('id="resume-erreurs"');
     expect(html).toContain('Action impossible');
     expect(html).toMatch(/<blockquote id="texte-saisi"[^>]*>Ma réponse détaillée,\r?\nsur deux lignes\.<\/blockquote>/);
+    // The help items typed too: the answer form may be gone with the state that allowed it.
+    expect(html).toContain('<ul id="aides-saisies"><li>Guide ou document : Guide de l’éclairage public — https://exemple.fr/guide</li></ul>');
     expect(html).toContain('Demande ' + request.reference);
     const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM request_messages WHERE request_id = $1 AND kind = 'answer'`, [
       request.id,

@@ -1,4 +1,4 @@
-import { checkHelpItems, HelpItemInput, helpItemInputs, MAX_HELP_ITEMS } from './help-item.policy';
+import { checkHelpItems, HelpItemInput, helpItemInputs, MAX_HELP_ITEMS, typedHelpItemLines } from './help-item.policy';
 import { helpItemOf } from './request-message.types';
 
 const FILE = '6f1c0a4e-2b1d-4c6e-9a51-0d3f2e7b8c90';
@@ -137,5 +137,22 @@ describe('a file named in an item that none of the answer’s files matches', ()
     expect(checkHelpItems([item], new Set(), known).errors).toEqual([
       { field: 'items[0].attachmentId', message: 'Joignez ci-dessous le fichier « cctp-textile.pdf », ou retirez son nom.' },
     ]);
+  });
+});
+
+describe('typedHelpItemLines', () => {
+  it('gives each typed item as a line to copy, its fields in the form’s order, blank slots and ticked boxes left out', () => {
+    expect(
+      typedHelpItemLines([
+        { type: 'guide', url: 'https://exemple.fr/guide', title: ' Guide de l’éclairage ', details: '' },
+        { type: '', title: 'oublié' },
+        { type: 'peer', peerName: 'Alex Durand', peerContact: 'alex@example.org', peerConsent: 'on' },
+        null,
+      ]),
+    ).toEqual([
+      'Guide ou document : Guide de l’éclairage — https://exemple.fr/guide',
+      'Mise en relation avec un acheteur pair : Alex Durand — alex@example.org',
+    ]);
+    expect(typedHelpItemLines(undefined)).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import type { FieldError } from '../../common/errors/app-errors';
 import { unknownField } from '../../common/validation';
-import { HELP_ITEM_TYPES, HelpItem, HelpItemType, REFERRAL_TARGETS } from './request-message.types';
+import { HELP_ITEM_TYPE_LABELS, HELP_ITEM_TYPES, HelpItem, HelpItemType, REFERRAL_TARGETS } from './request-message.types';
 
 /** As received from a form or the API: anything may be missing or of the wrong type. */
 export interface HelpItemInput {
@@ -171,4 +171,19 @@ function cleaned(input: HelpItemInput, type: HelpItemType): HelpItem {
 function unmatchedFile(typed: string, attachedNames: readonly string[]): string {
   if (!attachedNames.length) return `Joignez ci-dessous le fichier « ${typed} », ou retirez son nom.`;
   return `Aucun des fichiers joints ne s’appelle « ${typed} » : écrivez le nom de l’un d’eux (${attachedNames.map((n) => `« ${n} »`).join(', ')}).`;
+}
+
+/**
+ * The help items as typed, one line each (« Guide ou document : Titre — https://… »): shown to copy when the answer
+ * form is gone with the state that allowed it. Items without a type, and boxes ticked, say nothing.
+ */
+export function typedHelpItemLines(items: unknown): string[] {
+  return helpItemInputs(items).inputs.flatMap((input) => {
+    const type = HELP_ITEM_TYPES.find((t) => t === input.type);
+    if (!type) return [];
+    const typed = FORM_ORDER.map((field) => input[field]).filter(
+      (value): value is string => typeof value === 'string' && value.trim() !== '' && value !== 'on',
+    );
+    return [`${HELP_ITEM_TYPE_LABELS[type]} : ${typed.map((value) => value.trim()).join(' — ')}`];
+  });
 }

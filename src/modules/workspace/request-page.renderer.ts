@@ -10,7 +10,7 @@ import { WorkspaceService } from './workspace.service';
 export interface RequestPageExtras {
   forms?: Record<string, FormModel>;
   notice?: string;
-  conflict?: { message: string; typed: string | null } | null;
+  conflict?: { message: string; typed: string | null; typedItems?: string[] } | null;
   /** An answer template of the request's network to start the answer from (`?modele=`). */
   templateId?: unknown;
 }

@@ -9,6 +9,7 @@ import { CsrfCheckedInHandler, CurrentStaff, CurrentStaffSession, StaffGuard } f
 import { sendAttachment } from '../attachments/attachment-download';
 import { AttachmentsService } from '../attachments/attachments.service';
 import { UploadInterceptor } from '../attachments/upload.interceptor';
+import { typedHelpItemLines } from '../requests/help-item.policy';
 import { RequestPageRenderer } from './request-page.renderer';
 import { doneNotice, requestForm, RequestFormName, WorkspaceViews } from './workspace-views';
 import { WorkspaceService } from './workspace.service';
@@ -214,7 +215,7 @@ export class WorkspacePagesController {
         const typed = typeof body.body === 'string' && body.body.trim() ? body.body : null;
         await this.page.render(res, staff, reference, error.status, {
           forms,
-          conflict: conflict ? { message: error.message, typed } : null,
+          conflict: conflict ? { message: error.message, typed, typedItems: typedHelpItemLines(body.items) } : null,
         });
       },
       (result) => res.redirect(303, typeof done === 'string' ? done : done(result)),
