@@ -204,6 +204,8 @@ describe('the facilitator workspace', () => {
     for (const label of ['Prise en charge', 'Note interne', 'Précision demandée à l’acheteur', 'Réponse envoyée', 'Clôturée', 'Répondue'])
       expect(history).toContain(label);
     expect(history).not.toMatch(/taken_in_charge|internal_note|>answered</);
+    // The note changed no status: its row says so, not « En cours de traitement » to itself.
+    expect(history.replace(/\s+/g, ' ')).toMatch(/<td>En cours de traitement<\/td> <td>inchangé<\/td> <td>Note interne<\/td>/);
   });
 
   it('closes with a message to the buyer, shown escaped on the request page; an over-long one writes nothing', async () => {
