@@ -1,5 +1,4 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { once } from 'node:events';
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { join } from 'node:path';
@@ -89,7 +88,8 @@ export class WorkersThread implements OnApplicationBootstrap, BeforeApplicationS
     if (!worker || this.stopping) return;
     this.stopping = true;
     this.stopWatching?.();
-    const exited = once(worker, 'exit');
+    // Not events.once: it rejects on the thread's 'error' event, and an error while stopping must not skip the wait.
+    const exited = new Promise((resolve) => worker.once('exit', resolve));
     this.logger.info('arrêt du thread des files : les tâches en cours se terminent');
     this.post({ type: 'stop' });
     await exited;
