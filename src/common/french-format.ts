@@ -1,5 +1,5 @@
 import type { Environment } from 'nunjucks';
-import { clockOf } from './local-clock';
+import { clockOf, lastMinuteOf } from './local-clock';
 
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 
@@ -38,7 +38,7 @@ function deadlineText(value: string | Date, departmentCode: unknown, withTime: b
   const time = timed.formatToParts(instant).filter((part) => part.type === 'hour' || part.type === 'minute');
   const atMidnight = time.length === 2 && time.every((part) => Number(part.value) === 0);
   if (!atMidnight) return frenchDate(withTime ? timed : localFormat(departmentCode, false), instant);
-  const dayBefore = frenchDate(localFormat(departmentCode, false), new Date(instant.getTime() - 60_000));
+  const dayBefore = frenchDate(localFormat(departmentCode, false), lastMinuteOf(instant));
   return withTime ? `${dayBefore} à 24:00` : dayBefore;
 }
 

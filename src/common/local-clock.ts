@@ -45,3 +45,13 @@ export function localDay(departmentCode: string | null | undefined, instant: Dat
   }
   return format.format(instant);
 }
+
+/** A time limit at the stroke of local midnight ends the day before: its last day is that of the minute before it. */
+export function lastMinuteOf(deadline: Date): Date {
+  return new Date(deadline.getTime() - 60_000);
+}
+
+/** The last day a time limit leaves, in the département's own days (« d’ici le 8 décembre » for 9 December 00:00). */
+export function lastDayOf(departmentCode: string | null | undefined, deadline: Date): string {
+  return localDay(departmentCode, lastMinuteOf(deadline));
+}

@@ -50,7 +50,7 @@ export class RequestValidator {
     const problems: FieldError[] = [];
     const buyer = dto.buyer && typeof dto.buyer === 'object' ? dto.buyer : undefined;
 
-    if (buyer && ok('buyer.siret', buyer.siret) && buyer.siret !== '' && !isValidSiret(normaliseSiret(buyer.siret!))) {
+    if (buyer && ok('buyer.siret', buyer.siret) && !isValidSiret(normaliseSiret(buyer.siret!))) {
       problems.push({ field: 'buyer.siret', message: 'Ce numéro SIRET n’est pas valide : vérifiez ses 14 chiffres.' });
     }
     const department = ok('departmentCode', dto.departmentCode) ? this.reference.department(dto.departmentCode) : undefined;

@@ -4,7 +4,7 @@
  */
 import type { FieldError } from '../../common/errors/app-errors';
 import { KnownCodes, PAGE_CHECK, queryProblems } from '../../common/query-parameters';
-import { localDay } from '../../common/local-clock';
+import { lastDayOf } from '../../common/local-clock';
 import { isUuid } from '../../common/validation';
 import { OPEN_STATUSES } from '../requests/request-state.policy';
 import { REQUEST_KINDS, REQUEST_STATUSES, RequestKind, RequestStatus } from '../requests/request.types';
@@ -95,9 +95,8 @@ export function isLate(deadline: Deadline, now: Date): boolean {
 
 /**
  * The buyer needs the answer before the last day its current deadline allows: the queue flags it beside the deadline.
- * A deadline at local midnight ends the day before, as the pages write it.
  */
 export function neededSooner(neededBy: string | null, deadline: Deadline, departmentCode: string): boolean {
   if (!neededBy || !deadline) return false;
-  return neededBy < localDay(departmentCode, new Date(deadline.dueAt.getTime() - 60_000));
+  return neededBy < lastDayOf(departmentCode, deadline.dueAt);
 }
