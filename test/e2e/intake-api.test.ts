@@ -201,8 +201,10 @@ describe('POST /api/v1/requests and GET /api/v1/requests/:reference', () => {
   it('rate-limits submissions per client address with 429 and Retry-After', async () => {
     const limited = await startTestApp({ INTAKE_RATE_LIMIT: '2', QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}rl` });
     try {
-      const send = (n: number) => fetch(`${limited.url}/api/v1/requests`, json(validRequestBody(n)));
-      expect((await send(1)).status).toBe(201);
+      const send = (n: number, headers: Record<string, string> = {}) =>
+        fetch(`${limited.url}/api/v1/requests`, json(validRequestBody(n), headers));
+      const first = await send(1, { 'idempotency-key': 'retry-after-limit-1' });
+      expect(first.status).toBe(201);
       expect((await send(2)).status).toBe(201);
       const third = await send(3);
       expect(third.status).toBe(429);
@@ -210,6 +212,12 @@ describe('POST /api/v1/requests and GET /api/v1/requests/:reference', () => {
       expect((await bodyOf(third)).message).toMatch(/heure/);
       // past the limit, an invalid body is refused for the limit too, not checked
       expect((await fetch(`${limited.url}/api/v1/requests`, json({ buyer: {} }))).status).toBe(429);
+      // a retry of a recorded request still gets its first answer; a new request under another key does not pass
+      const retry = await send(1, { 'idempotency-key': 'retry-after-limit-1' });
+      expect(retry.status).toBe(201);
+      expect(retry.headers.get('idempotent-replayed')).toBe('true');
+      expect((await bodyOf(retry)).reference).toBe((await bodyOf(first)).reference);
+      expect((await send(4, { 'idempotency-key': 'retry-after-limit-4' })).status).toBe(429);
     } finally {
       await limited.close();
       await flushQueues(`${process.env.QUEUE_PREFIX}rl`);

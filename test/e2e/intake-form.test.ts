@@ -112,17 +112,21 @@ describe('the HTML form at /demande', () => {
     const limited = await startTestApp({ INTAKE_RATE_LIMIT: '2', QUEUE_PREFIX: prefix });
     try {
       const page = async () => tokenOf(await (await fetch(`${limited.url}/demande`)).text());
-      const send = async (values: Record<string, string>) =>
+      const send = async (values: Record<string, string>, formToken?: string) =>
         fetch(`${limited.url}/demande`, {
           method: 'POST',
           headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body: formBody({ ...values, formToken: await page() }),
+          body: formBody({ ...values, formToken: formToken ?? (await page()) }),
         });
-      // Three mistakes in a row, then two requests: all within the limit of two.
+      // Three mistakes in a row, then two requests, the first sent twice: all within the limit of two.
       for (const email of ['camille@', 'camille', '@exemple.fr']) {
         expect((await send({ ...VALID_FORM, 'buyer.email': email })).status).toBe(400);
       }
-      expect((await send(VALID_FORM)).status).toBe(201);
+      const firstToken = await page();
+      const first = await send(VALID_FORM, firstToken);
+      expect(first.status).toBe(201);
+      const reference = /GV-\d{4}-\d{6}/.exec(await first.text())![0];
+      expect((await send(VALID_FORM, firstToken)).status).toBe(201);
       expect((await send({ ...VALID_FORM, subject: 'Restauration scolaire : une deuxième question' })).status).toBe(201);
       const third = await send({ ...VALID_FORM, subject: 'Restauration scolaire : une troisième question' });
       expect(third.status).toBe(429);
@@ -133,6 +137,10 @@ describe('the HTML form at /demande', () => {
         '<a href="#f-formToken">Plus de 2 demandes ont été envoyées en une heure depuis votre adresse IP (celle de votre connexion, parfois partagée par toute une administration). Réessayez dans 60 minutes. Vos réponses sont gardées ci-dessous.</a>',
       );
       expect(html).toContain('value="Restauration scolaire : une troisième question"');
+      // Past the limit, the first page sent once more (Back, then Send) still shows its confirmation.
+      const again = await send(VALID_FORM, firstToken);
+      expect(again.status).toBe(201);
+      expect(await again.text()).toContain(reference);
       expect(Number((await limited.dataSource.query(`SELECT count(*) AS n FROM requests`))[0].n)).toBe(2);
     } finally {
       await limited.close();

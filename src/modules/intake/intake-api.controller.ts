@@ -16,7 +16,7 @@ import { AppError } from '../../common/errors/app-errors';
 import { ErrorResponseDto } from '../../common/errors/error-response.dto';
 import { CreatedRequestDto, CreateRequestDto } from './dto/create-request.dto';
 import { IntakeRateLimiter } from './intake-rate-limiter';
-import { IntakeService } from './intake.service';
+import { IdempotencyInput, IntakeService, SubmissionResult } from './intake.service';
 import { RequestValidator } from './request-validator';
 import { notJson } from '../../common/json-body.decorator';
 
@@ -66,11 +66,20 @@ export class IntakeApiController {
     }
     // The count travels to Redis while the body is checked; over the limit still answers 429 first.
     const [limit, validation] = await Promise.allSettled([this.rateLimiter.consume(req.ip ?? 'unknown'), this.validator.validate(body)]);
-    if (limit.status === 'rejected') throw limit.reason;
+    const idempotency: IdempotencyInput | undefined = idempotencyKey ? { scope: 'api', key: idempotencyKey } : undefined;
+    if (limit.status === 'rejected') {
+      // A retry of a request already recorded still gets its first answer: the limit stops new requests, not replies.
+      const firstResult =
+        idempotency && validation.status === 'fulfilled' && (await this.intake.firstResult(validation.value, idempotency));
+      if (!firstResult) throw limit.reason;
+      return createdBody(res, firstResult);
+    }
     if (validation.status === 'rejected') throw validation.reason;
-    const dto = validation.value;
-    const result = await this.intake.submit(dto, idempotencyKey ? { scope: 'api', key: idempotencyKey } : undefined);
-    if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
-    return { reference: result.reference, status: result.status, trackingUrl: result.trackingUrl };
+    return createdBody(res, await this.intake.submit(validation.value, idempotency));
   }
+}
+
+function createdBody(res: Response, result: SubmissionResult): CreatedRequestDto {
+  if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
+  return { reference: result.reference, status: result.status, trackingUrl: result.trackingUrl };
 }

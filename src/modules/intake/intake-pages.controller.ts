@@ -10,7 +10,8 @@ import { isFormToken, randomToken } from '../../common/tokens';
 import { ReferenceService } from '../reference/reference.service';
 import { IndicatorsService } from '../reporting/indicators.service';
 import { IntakeRateLimiter } from './intake-rate-limiter';
-import { IntakeService } from './intake.service';
+import { IdempotencyInput, IntakeService } from './intake.service';
+import { CreateRequestDto } from './dto/create-request.dto';
 import { usualAnswerDayAfterNeed } from './needed-by.policy';
 import { followUpValues, formPageModel, formToRequestBody, pickFormValues } from './request-form';
 import { RequestValidator } from './request-validator';
@@ -119,9 +120,9 @@ export class IntakePagesController {
     if (!isFormToken(body?.formToken)) return refuse(formNotRecognised());
     try {
       const dto = await this.validator.validate(formToRequestBody(values));
-      // Only a request that would be recorded counts: a buyer's mistakes do not use up the hour's allowance.
-      await this.rateLimiter.consume(req.ip ?? 'unknown');
-      const result = await this.intake.submit(dto, { scope: 'form', key: token });
+      const idempotency: IdempotencyInput = { scope: 'form', key: token };
+      // Only a new request counts: a buyer's mistakes, and the same page sent twice, do not use up the hour's allowance.
+      const result = (await this.intake.firstResult(dto, idempotency)) ?? (await this.countedSubmission(req, dto, idempotency));
       const usualDays = this.config.TAKE_CHARGE_WORKING_DAYS + this.config.ANSWER_WORKING_DAYS;
       res.status(201).render('confirmation', {
         title: `Demande ${result.reference} enregistrée`,
@@ -141,5 +142,10 @@ export class IntakePagesController {
       if (error instanceof AppError && error.code === 'idempotency_key_reused') return refuse(alreadySent(), randomToken());
       throw error;
     }
+  }
+
+  private async countedSubmission(req: Request, dto: CreateRequestDto, idempotency: IdempotencyInput) {
+    await this.rateLimiter.consume(req.ip ?? 'unknown');
+    return this.intake.submit(dto, idempotency);
   }
 }

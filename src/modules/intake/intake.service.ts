@@ -131,6 +131,12 @@ export class IntakeService {
     return result;
   }
 
+  /** The first result of a submission already made with this key and content, or null (a key reused for other content is refused). */
+  async firstResult(dto: CreateRequestDto, idempotency: IdempotencyInput): Promise<SubmissionResult | null> {
+    const key = this.idempotencyKey(idempotency, dto);
+    return this.replay(key.hashes, key.fingerprint, key.passphrase);
+  }
+
   /** One hash per secret still accepted (the current one first): a retry sent across a rotation of APP_SECRET finds its first result. */
   private idempotencyKey(idempotency: IdempotencyInput, dto: CreateRequestDto) {
     const hashes = this.config.openingSecrets.map((secret) => hmac(secret, `${idempotency.scope}:${idempotency.key}`));
