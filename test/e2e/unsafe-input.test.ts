@@ -167,6 +167,10 @@ describe('unsafe input is refused before it reaches PostgreSQL', () => {
     expect((await bodyOf(extra)).errors).toEqual([{ field: 'urgence', message: 'Champ inconnu : « urgence ».' }]);
     const misspelt = await json(notes, JSON.stringify({ texte: 'Une note' }), staff);
     expect((await bodyOf(misspelt)).errors).toEqual([{ field: 'texte', message: 'Champ inconnu : « texte ».' }]);
+    const topic = { subject: 'Clause d’insertion', question: 'x', kind: 'social_clause', segmnt: 'cleaning' };
+    const split = await json(`/api/v1/staff/requests/${request.reference}/split`, JSON.stringify({ topics: [topic] }), staff);
+    expect(split.status).toBe(400);
+    expect((await bodyOf(split)).errors).toContainEqual({ field: 'topics.0.segmnt', message: 'Champ inconnu : « topics.0.segmnt ».' });
     // The right fields, and none at all where none is needed, still pass.
     expect((await json(information, JSON.stringify({ message: 'Le montant est de 80 000 €.' }), buyer)).status).toBe(200);
     expect((await json(notes, JSON.stringify({ body: 'Une note' }), staff)).status).toBe(201);

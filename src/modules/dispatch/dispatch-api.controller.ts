@@ -14,6 +14,7 @@ import { ErrorResponseDto } from '../../common/errors/error-response.dto';
 import { DispatchService } from './dispatch.service';
 import { FacilitatorLoadDto, ReassignResultDto, SplitResultDto, TransferResultDto } from './dto/dispatch-results.dto';
 import { JsonBody } from '../../common/json-body.decorator';
+import { SPLIT_TOPIC_FIELDS } from './split.policy';
 
 type Body = Record<string, unknown>;
 
@@ -53,7 +54,7 @@ export class DispatchApiController {
           maxItems: 5,
           items: {
             type: 'object',
-            required: ['subject', 'question', 'kind', 'segment'],
+            required: [...SPLIT_TOPIC_FIELDS],
             properties: {
               subject: { type: 'string' },
               question: { type: 'string' },

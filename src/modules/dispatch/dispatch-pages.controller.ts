@@ -10,7 +10,7 @@ import { KIND_LABELS, REQUEST_KINDS, STATUS_LABELS } from '../requests/request.t
 import { RequestPageRenderer } from '../workspace/request-page.renderer';
 import type { DispatchSummary } from './dispatch.repository';
 import { DispatchService } from './dispatch.service';
-import { MAX_SPLIT_TOPICS } from './split.policy';
+import { MAX_SPLIT_TOPICS, SPLIT_TOPIC_FIELDS } from './split.policy';
 
 type Form = Record<string, unknown>;
 
@@ -54,7 +54,7 @@ export class DispatchPagesController {
   @Post('demandes/:ref/scission')
   async split(@CurrentStaff() staff: StaffPrincipal, @Param('ref') ref: string, @Res() res: Response, @Body() body: Form = {}) {
     const topics = Array.from({ length: MAX_SPLIT_TOPICS }, (_, i) =>
-      Object.fromEntries(['subject', 'question', 'kind', 'segment'].map((name) => [name, body[`topics.${i}.${name}`]])),
+      Object.fromEntries(SPLIT_TOPIC_FIELDS.map((name) => [name, body[`topics.${i}.${name}`]])),
     );
     await onFieldErrors(
       () => this.dispatch.split(staff, ref, { topics }),

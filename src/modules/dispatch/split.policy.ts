@@ -3,6 +3,7 @@
  * a transfer or reassignment needs. Shared by the form and the JSON API.
  */
 import type { FieldError } from '../../common/errors/app-errors';
+import { unknownField } from '../../common/validation';
 import { QUESTION_MAX_LENGTH, QUESTION_MIN_LENGTH, QUESTION_MIN_WORDS, questionProblem } from '../intake/eligibility.policy';
 import { REQUEST_KINDS, RequestKind } from '../requests/request.types';
 
@@ -16,18 +17,35 @@ export interface SplitTopic {
   segment: string;
 }
 
+export const SPLIT_TOPIC_FIELDS = ['subject', 'question', 'kind', 'segment'];
 const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
 
 /** The topics actually filled in (a slot left entirely empty is skipped), or the errors, by field `topics.<n>.<name>`. */
 export function parseSplitTopics(input: unknown, segmentCodes: ReadonlySet<string>): { topics: SplitTopic[]; errors: FieldError[] } {
-  const slots = Array.isArray(input) ? input : [];
+  if (input !== undefined && input !== null && !Array.isArray(input)) {
+    return { topics: [], errors: [{ field: 'topics', message: 'Les sujets forment une liste.' }] };
+  }
+  const slots: unknown[] = input ?? [];
   const errors: FieldError[] = [];
   const topics: SplitTopic[] = [];
   if (slots.length > MAX_SPLIT_TOPICS) {
     return { topics, errors: [{ field: 'topics', message: `Une scission crée au plus ${MAX_SPLIT_TOPICS} nouvelles demandes.` }] };
   }
-  slots.forEach((slot: Record<string, unknown> | null, index) => {
-    const raw = slot && typeof slot === 'object' ? slot : {};
+  slots.forEach((slot, index) => {
+    if (slot !== null && (typeof slot !== 'object' || Array.isArray(slot))) {
+      errors.push({
+        field: `topics.${index}`,
+        message: `Sujet ${index + 1} : un objet avec son objet, sa question, son type et son segment.`,
+      });
+      return;
+    }
+    const raw = (slot ?? {}) as Record<string, unknown>;
+    // A misspelt field would otherwise leave its topic without it, unsaid.
+    errors.push(
+      ...Object.keys(raw)
+        .filter((key) => !SPLIT_TOPIC_FIELDS.includes(key))
+        .map((key) => unknownField(`topics.${index}.${key}`)),
+    );
     const topic = { subject: text(raw.subject), question: text(raw.question), kind: text(raw.kind), segment: text(raw.segment) };
     if (!topic.subject && !topic.question && !topic.kind && !topic.segment) return;
     const field = (name: string) => `topics.${index}.${name}`;
