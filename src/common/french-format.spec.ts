@@ -23,6 +23,10 @@ describe('French filters', () => {
     ['frDueDate', '2026-12-01T23:00:00Z', '1er décembre 2026'],
     ['frDueDate', '2026-12-09T13:00:00Z', '9 décembre 2026'],
     ['frDueDate', '', ''],
+    // After days off (counting began on a Saturday, a holiday), the end of the last working day before them.
+    ['frDeadline', '2026-12-06T23:00:00Z', '4 décembre 2026 à 24:00 (heure de Paris)'],
+    ['frDueDate', '2026-12-27T23:00:00Z', '24 décembre 2026'],
+    ['frDeadline', '2026-12-07T08:00:00Z', '7 décembre 2026 à 09:00 (heure de Paris)'],
     ['frLocalDeadline', '2026-12-08T23:00:00Z', '8 décembre 2026 à 24:00'],
     ['frLocalDeadline', '2026-12-09T13:00:00Z', '9 décembre 2026 à 14:00'],
     ['frDate', '2026-12-08T23:00:00Z', '9 décembre 2026'],
@@ -56,11 +60,16 @@ describe('French filters in a département’s time', () => {
   });
 
   it('ends a limit at local midnight on the day before, in the département’s time', () => {
-    // 21 December 00:00 at La Réunion (20:00 UTC the day before).
-    expect(inDepartment('{{ value | frDeadline(code) }}', '2027-12-20T20:00:00Z', '974')).toBe(
-      '20 décembre 2027 à 24:00 (heure de La Réunion)',
+    // 22 December 00:00 at La Réunion (20:00 UTC the day before).
+    expect(inDepartment('{{ value | frDeadline(code) }}', '2027-12-21T20:00:00Z', '974')).toBe(
+      '21 décembre 2027 à 24:00 (heure de La Réunion)',
     );
-    expect(inDepartment('{{ value | frDueDate(code) }}', '2027-12-20T20:00:00Z', '974')).toBe('20 décembre 2027');
+    expect(inDepartment('{{ value | frDueDate(code) }}', '2027-12-21T20:00:00Z', '974')).toBe('21 décembre 2027');
+    // 21 December 00:00 there follows the island's own holiday (Monday 20, abolition of slavery) and a weekend.
+    expect(inDepartment('{{ value | frDueDate(code) }}', '2027-12-20T20:00:00Z', '974')).toBe('17 décembre 2027');
+    // Monday 29 December 2025 00:00: in Alsace 26 December is off too.
+    expect(inDepartment('{{ value | frDueDate(code) }}', '2025-12-28T23:00:00Z', '67')).toBe('24 décembre 2025');
+    expect(inDepartment('{{ value | frDueDate(code) }}', '2025-12-28T23:00:00Z', '75')).toBe('26 décembre 2025');
     // The same instant in Paris is 21:00: no midnight there.
     expect(inDepartment('{{ value | frDeadline(code) }}', '2027-12-20T20:00:00Z', '38')).toBe('20 décembre 2027 à 21:00 (heure de Paris)');
   });

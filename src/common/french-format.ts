@@ -1,5 +1,6 @@
 import type { Environment } from 'nunjucks';
 import { clockOf, lastMinuteOf } from './local-clock';
+import { workingEndOf } from './working-days.policy';
 
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 
@@ -30,10 +31,11 @@ function frenchDate(format: Intl.DateTimeFormat, value: string | Date): string {
 
 /**
  * A time limit in a département's time. One that falls at the stroke of midnight ends the day before: written as that
- * day (`withTime`: « à 24:00 », as French procedure counts a delay's last day), never as the next day « à 00:00 ».
+ * day (`withTime`: « à 24:00 », as French procedure counts a delay's last day), never as the next day « à 00:00 »;
+ * after days off, as the last working day before them (`workingEndOf`).
  */
 function deadlineText(value: string | Date, departmentCode: unknown, withTime: boolean): string {
-  const instant = new Date(value);
+  const instant = workingEndOf(new Date(value), typeof departmentCode === 'string' ? departmentCode : null);
   const timed = localFormat(departmentCode, true);
   const time = timed.formatToParts(instant).filter((part) => part.type === 'hour' || part.type === 'minute');
   const atMidnight = time.length === 2 && time.every((part) => Number(part.value) === 0);

@@ -50,8 +50,3 @@ export function localDay(departmentCode: string | null | undefined, instant: Dat
 export function lastMinuteOf(deadline: Date): Date {
   return new Date(deadline.getTime() - 60_000);
 }
-
-/** The last day a time limit leaves, in the département's own days (« d’ici le 8 décembre » for 9 December 00:00). */
-export function lastDayOf(departmentCode: string | null | undefined, deadline: Date): string {
-  return localDay(departmentCode, lastMinuteOf(deadline));
-}

@@ -1,4 +1,13 @@
-import { addWorkingDays, calendarOf, isWorkingDay, latestWorkingDayAt, notBeforeHour, workingDaysBetween } from './working-days.policy';
+import {
+  addWorkingDays,
+  calendarOf,
+  isWorkingDay,
+  lastDayOf,
+  latestWorkingDayAt,
+  notBeforeHour,
+  workingDaysBetween,
+  workingEndOf,
+} from './working-days.policy';
 
 /** Instants are written with their Paris offset (+01:00 winter, +02:00 summer) so the table reads as wall-clock time. */
 const at = (iso: string) => new Date(iso);
@@ -158,6 +167,23 @@ describe('addWorkingDays', () => {
     ['an invalid date', new Date('not a date'), 1],
   ])('rejects %s', (_label, start, days) => {
     expect(() => addWorkingDays(start, days, '75')).toThrow(RangeError);
+  });
+});
+
+describe('workingEndOf and lastDayOf', () => {
+  it.each([
+    ['Monday 00:00 after a weekend: Friday 24:00', '2026-12-07T00:00:00+01:00', '75', '2026-12-05T00:00:00+01:00', '2026-12-04'],
+    ['Tuesday 00:00: Monday 24:00, itself', '2026-12-08T00:00:00+01:00', '75', '2026-12-08T00:00:00+01:00', '2026-12-07'],
+    ['Monday 09:00: itself', '2026-12-07T09:00:00+01:00', '75', '2026-12-07T09:00:00+01:00', '2026-12-07'],
+    ['Monday 28 December 00:00 after Christmas Friday', '2026-12-28T00:00:00+01:00', '75', '2026-12-25T00:00:00+01:00', '2026-12-24'],
+    ['the same in Alsace, 26 December off (2025, a Friday)', '2025-12-29T00:00:00+01:00', '67', '2025-12-25T00:00:00+01:00', '2025-12-24'],
+    ['the same outside Alsace', '2025-12-29T00:00:00+01:00', '75', '2025-12-27T00:00:00+01:00', '2025-12-26'],
+    ['Monday 00:00 at La Réunion, not midnight in Paris', '2026-12-07T00:00:00+04:00', '974', '2026-12-05T00:00:00+04:00', '2026-12-04'],
+    ['Monday 00:00 Paris is 01:00 at La Réunion: itself', '2026-12-07T00:00:00+01:00', '974', '2026-12-07T00:00:00+01:00', '2026-12-07'],
+    ['no département: the national calendar, Paris time', '2026-12-07T00:00:00+01:00', null, '2026-12-05T00:00:00+01:00', '2026-12-04'],
+  ])('%s', (_label, deadline, code, end, lastDay) => {
+    expect(workingEndOf(at(deadline), code).toISOString()).toBe(at(end).toISOString());
+    expect(lastDayOf(code, at(deadline))).toBe(lastDay);
   });
 });
 

@@ -7,7 +7,7 @@
  * ones of Alsace-Moselle and of each overseas département (the abolition of slavery, Good Friday in some).
  */
 import Holidays from 'date-holidays';
-import { clockOf } from './local-clock';
+import { clockOf, lastMinuteOf, localDay } from './local-clock';
 
 const DAY_MS = 86_400_000;
 
@@ -70,6 +70,26 @@ export function addWorkingDays(start: Date, days: number, departmentCode: string
   }
   for (let i = 0; i < days; i++) dayNumber = nextWorkingDay(dayNumber, calendar);
   return new Date(wallClockToInstant(calendar.zone, dayNumber, timeOfDayMs));
+}
+
+/**
+ * Where a time limit ends in working time, to write it: one at local midnight after days off (Monday 00:00 after a
+ * weekend, as days counted from a Saturday end) ends with the last working day before them — Friday at 24:00, not
+ * « dimanche à 24:00 ». Any other time limit is itself.
+ */
+export function workingEndOf(deadline: Date, departmentCode: string | null | undefined): Date {
+  const calendar = daysOf(departmentCode ?? '');
+  const p = wallParts(calendar.zone, instantOf(deadline));
+  if (p.hour !== 0 || p.minute !== 0) return deadline;
+  const dayNumber = civilDayNumber(p.year, p.month, p.day);
+  let end = dayNumber;
+  while (!isWorkingCivilDay(end - 1, calendar)) end--;
+  return end === dayNumber ? deadline : new Date(wallClockToInstant(calendar.zone, end, 0));
+}
+
+/** The last day a time limit leaves, in the département's working days (« d’ici le 8 décembre » for 9 December 00:00). */
+export function lastDayOf(departmentCode: string | null | undefined, deadline: Date): string {
+  return localDay(departmentCode, lastMinuteOf(workingEndOf(deadline, departmentCode)));
 }
 
 /**

@@ -1,5 +1,4 @@
-import { lastDayOf } from '../../common/local-clock';
-import { addWorkingDays } from '../../common/working-days.policy';
+import { addWorkingDays, lastDayOf } from '../../common/working-days.policy';
 
 /**
  * The last day the answer may take at the usual pace — taken in charge, then answered, in working days of the buyer's

@@ -4,8 +4,8 @@
  */
 import type { FieldError } from '../../common/errors/app-errors';
 import { KnownCodes, PAGE_CHECK, queryProblems } from '../../common/query-parameters';
-import { lastDayOf } from '../../common/local-clock';
 import { isUuid } from '../../common/validation';
+import { lastDayOf } from '../../common/working-days.policy';
 import { OPEN_STATUSES } from '../requests/request-state.policy';
 import { REQUEST_KINDS, REQUEST_STATUSES, RequestKind, RequestStatus } from '../requests/request.types';
 
