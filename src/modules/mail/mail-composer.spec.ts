@@ -153,6 +153,20 @@ describe('MailComposer, facilitator-assignment', () => {
     expect(assignment('congés').text).toContain('Prenez-la en charge avant le 11 décembre 2026 à 11:00 (heure de Paris).');
   });
 
+  it('reads as one letter: a blank line between parts, never two, with or without a hand-over', () => {
+    const plain = withContext({ actionUrl: 'http://localhost:3000/espace/demandes/GV-2026-000042' });
+    expect(plain.text).toContain('vous est confiée : « Papier recyclé ».\n\nType de question');
+    expect(assignment('congés').text).toContain('vous est confiée : « Papier recyclé ».\n\nSam Essai vous la confie : « congés ».\n\nType');
+    for (const { text } of [plain, assignment('congés')]) expect(text).not.toMatch(/\n\n\n/);
+  });
+
+  it('says how long the answer may take once taken in charge; a message queued before it, nothing', () => {
+    const { text, html } = withContext({ answerDays: 5 });
+    expect(text).toContain('Une fois prise en charge, vous aurez 5 jours ouvrés pour répondre par écrit.');
+    expect(html).toContain('Une fois prise en charge, vous aurez 5 jours ouvrés pour répondre par écrit.</p>');
+    expect(withContext({}).text).not.toContain('Une fois prise en charge');
+  });
+
   it('says the day the buyer needs the answer by, when they gave one', () => {
     const needed = withContext({ neededBy: '2026-12-15' });
     expect(needed.text).toContain('L’acheteur a besoin de la réponse d’ici le 15 décembre 2026.');

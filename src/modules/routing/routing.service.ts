@@ -467,6 +467,7 @@ export class RoutingService {
             department: this.reference.departmentLabel(request.departmentCode),
             segment: this.reference.segmentLabel(request.segmentCode),
             dueAt: takeChargeDueAt,
+            answerDays: this.config.ANSWER_WORKING_DAYS,
             departmentCode: request.departmentCode,
             neededBy: request.neededBy ?? null,
             actionUrl: `${this.config.PUBLIC_URL}/espace/demandes/${encodeURIComponent(request.reference)}`,
