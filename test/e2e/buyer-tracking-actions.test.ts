@@ -1,4 +1,6 @@
+import { Environment } from 'nunjucks';
 import { Clock } from '../../src/common/clock';
+import { addFrenchFilters } from '../../src/common/french-format';
 import { helpItemOf } from '../../src/modules/requests/request-message.types';
 import { mailsTo, staffWrites, submittedAndTaken, TrackedTestRequest } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
@@ -119,6 +121,16 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     expect(mail.recipient).toBe('claude@example.org');
     expect(mail.text_body).toContain('Environ 80 000 € HT.');
     expect(mail.text_body).toContain(`${t.config.PUBLIC_URL}/espace/demandes/${request.reference}`);
+    // The facilitator learns the answer deadline the wait moved, as their assignment now keeps it.
+    const [{ dueAt }] = await t.dataSource.query(
+      `SELECT answer_due_at AS "dueAt" FROM request_assignments WHERE request_id = $1 AND ended_at IS NULL`,
+      [request.id],
+    );
+    const by = addFrenchFilters(new Environment()).renderString('{{ at | frDeadline("38") }}', { at: dueAt });
+    expect(mail.text_body).toContain(
+      `Le délai de réponse reprend, allongé du temps d’attente de la précision : votre réponse est attendue d’ici le ${by}.`,
+    );
+    expect(mail.html_body).toContain(`votre réponse est attendue d’ici le <strong>${by}</strong>.`);
     expect(await mailsTo(t, 'facilitator-buyer-message')).toHaveLength(1);
     expect(await (await page(request)).text()).toContain('Votre précision a été transmise');
   });

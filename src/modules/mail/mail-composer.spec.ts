@@ -94,6 +94,15 @@ describe('MailComposer, buyer-update', () => {
     }
   });
 
+  it('says where a file named in the answer is: on the tracking page, not attached to the e-mail', () => {
+    const item = { typeLabel: 'Exemple de DCE', title: 'CCTP restauration', fileName: 'cctp.pdf' };
+    const { text, html } = update({ changes: [{ kind: 'answer', answer: { body: 'Voici un exemple.', items: [item], files: [] } }] });
+    for (const body of [text, html]) {
+      expect(body).toContain('CCTP restauration (fichier à télécharger depuis votre page de suivi)');
+      expect(body).not.toContain('fichier joint');
+    }
+  });
+
   it('a message queued before its dates were computed still reads, with the number of days', () => {
     const { text } = update({
       statusLabel: 'En attente de votre précision',

@@ -29,7 +29,12 @@ export interface BuyerMessageInput {
   formToken?: unknown;
 }
 
-type FacilitatorNews = { what: 'clarification' | 'reply' | 'information' | 'withdrawn' | 'resolved'; body: string | null };
+type FacilitatorNews = {
+  what: 'clarification' | 'reply' | 'information' | 'withdrawn' | 'resolved';
+  body: string | null;
+  /** After a precision: the answer deadline, moved by the time the request waited for it. */
+  answerDueAt?: Date | null;
+};
 
 /**
  * What the buyer does from their private link: give the precision asked, reply to the answer or say it resolved their
@@ -58,11 +63,12 @@ export class TrackingActionsService {
     const body = validMessage(input.message);
     await this.inTransaction(request, this.messageId(request.id, input.formToken), async (manager, locked, messageId) => {
       const to = nextStatus(locked, 'buyer_clarified');
+      const resumed = await this.routing.pauseEnded(manager, locked, this.clock.now());
       return [
         ...this.buyerMessage(locked.id, messageId, 'buyer_clarification', body),
         ...this.change(locked, to, 'buyer_clarified'),
-        ...(await this.routing.pauseEndedStatements(manager, locked, this.clock.now())),
-        ...(await this.facilitatorMail(manager, locked, { what: 'clarification', body })),
+        ...resumed.statements,
+        ...(await this.facilitatorMail(manager, locked, { what: 'clarification', body, answerDueAt: resumed.answerDueAt })),
       ];
     });
   }
@@ -239,6 +245,8 @@ export class TrackingActionsService {
         subject: request.subject,
         what: news.what,
         body: news.body,
+        answerDueAt: news.answerDueAt ?? null,
+        departmentCode: request.departmentCode,
         workspaceUrl: `${this.config.PUBLIC_URL}/espace/demandes/${encodeURIComponent(request.reference)}`,
       },
     });

@@ -283,25 +283,22 @@ export class RoutingService {
 
   /**
    * The buyer's precision ends a pause (status change at `now`, in this transaction): the answer deadline kept
-   * on the assignment moves by the working time the pause took. Nothing if the request was never taken.
+   * on the assignment moves by the working time the pause took, and is returned to tell the facilitator. Nothing
+   * if the request was never taken.
    */
-  async pauseEndedStatements(
+  async pauseEnded(
     manager: EntityManager,
     request: Pick<RoutableRequest, 'id' | 'departmentCode'>,
     now: Date,
-  ): Promise<SqlStatement[]> {
+  ): Promise<{ statements: SqlStatement[]; answerDueAt: Date | null }> {
     const current = await this.routing.currentAssignment(manager, request.id);
-    if (!current?.takenAt) return [];
+    if (!current?.takenAt) return { statements: [], answerDueAt: null };
     const events = [
       ...(await this.requests.pauseEvents(manager, request.id)),
       { fromStatus: 'awaiting_buyer', toStatus: 'in_progress', createdAt: now },
     ];
-    return [
-      this.routing.answerDueStatement(
-        current.id,
-        this.answerDeadline(current.takenAt, pausesFromHistory(events), request.departmentCode, now),
-      ),
-    ];
+    const deadline = this.answerDeadline(current.takenAt, pausesFromHistory(events), request.departmentCode, now);
+    return { statements: [this.routing.answerDueStatement(current.id, deadline)], answerDueAt: deadline.dueAt };
   }
 
   /**
