@@ -98,7 +98,7 @@ describe('the facilitator workspace', () => {
       [reference],
     );
     expect(await (await client.get(`/espace/demandes/${reference}`)).text()).toMatch(
-      /Réponse attendue avant le [^<]+, en jours ouvrés, hors temps d’attente de l’acheteur <span class="fr-badge fr-badge--warning fr-badge--sm fr-ml-1w" id="echeance-depassee">En retard<\/span>/,
+      /Réponse attendue avant le [^<]+, en jours ouvrés, hors temps d’attente de l’acheteur <span class="fr-badge fr-badge--error fr-badge--sm fr-ml-1w" id="echeance-depassee">En retard<\/span>/,
     );
 
     const emptyNote = await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/notes`, { body: '' });
