@@ -233,6 +233,8 @@ describe('the facilitator workspace', () => {
     const page = await (await client.get(`/espace/demandes/${reference}`)).text();
     expect(page).toContain('Message de clôture');
     expect(page).toMatch(/<li>Clôturée le \d+ \S+ \d{4} à \d{2}:\d{2}<\/li>/);
+    // Its assignment ended with the closure; the page still says when it was taken in charge.
+    expect(page).toMatch(/<li>Prise en charge le \d+ \S+ \d{4} à \d{2}:\d{2}<\/li>/);
     expect(page).toContain('Votre question relève de la CCI de votre département.');
     expect(page).not.toContain(XSS);
 

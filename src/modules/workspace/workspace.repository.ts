@@ -207,7 +207,10 @@ export class WorkspaceRepository {
               r.siret, r.department_code AS "departmentCode", r.segment_code AS "segmentCode", r.subject, r.question,
               r.purchase_stage AS "purchaseStage", r.estimated_amount AS "estimatedAmount", to_char(r.needed_by, 'YYYY-MM-DD') AS "neededBy",
               r.created_at AS "createdAt", r.closed_at AS "closedAt", r.answered_at AS "answeredAt", r.anonymised_at AS "anonymisedAt", ra.id AS "assignmentId",
-              ra.take_charge_due_at AS "takeChargeDueAt", ra.taken_at AS "takenAt"
+              ra.take_charge_due_at AS "takeChargeDueAt",
+              -- A closure ends the assignment: a closed request still says when its last holder took it in charge.
+              COALESCE(ra.taken_at, CASE WHEN r.status = 'closed' THEN
+                (SELECT max(taken_at) FROM request_assignments WHERE request_id = r.id) END) AS "takenAt"
          FROM requests r
          LEFT JOIN facilitators f ON f.id = r.assigned_facilitator_id
          LEFT JOIN request_assignments ra ON ra.request_id = r.id AND ra.ended_at IS NULL
