@@ -291,6 +291,21 @@ describe('directory pages: records (animators, admins) and absences (the facilit
     }
     expect(mail.text_body).toContain('(heure de Paris)');
     expect(mail.html_body).toContain('(Congés &lt;b&gt;)');
+
+    // The facilitator's page lists what they hold, and flags what falls due while they are away.
+    const dueOn = async (reference: string, day: string) =>
+      t.dataSource.query(
+        `UPDATE request_assignments SET take_charge_due_at = ($2::date + time '12:00') AT TIME ZONE 'Europe/Paris'
+          WHERE request_id = (SELECT id FROM requests WHERE reference = $1) AND ended_at IS NULL`,
+        [reference, day],
+      );
+    await dueOn(held[0], dayFromToday(4));
+    await dueOn(held[1], dayFromToday(20));
+    const rows = (await (await client.get(page(away))).text()).split('<tr>').map((row) => row.replace(/\s+/g, ' '));
+    const row = (reference: string) => rows.find((r) => r.includes(`>${reference}</a>`))!;
+    expect(row(held[0])).toContain('pendant l’absence du');
+    expect(row(held[1])).not.toContain('pendant l’absence');
+    expect(row(held[1])).toContain('à 12:00');
   });
 
   it('an absence that begins today lists only the requests taken in charge: routing moves the others at once', async () => {

@@ -1,4 +1,4 @@
-import { absencePeriodProblems, announcementHorizon, overlapMessage, shouldAnnounceAbsence } from './absence.policy';
+import { absenceOn, absencePeriodProblems, announcementHorizon, overlapMessage, shouldAnnounceAbsence } from './absence.policy';
 
 describe('absencePeriodProblems', () => {
   it.each([
@@ -50,5 +50,21 @@ describe('announcementHorizon', () => {
     ['across the switch to summer time', '2027-03-20', '2027-04-03'],
   ])('%s', (_label, today, expected) => {
     expect(announcementHorizon(today)).toBe(expected);
+  });
+});
+
+describe('absenceOn', () => {
+  const absences = [
+    { startsOn: '2026-12-21', endsOn: '2026-12-31' },
+    { startsOn: '2027-02-15', endsOn: '2027-02-15' },
+  ];
+  it.each([
+    ['the day before', '2026-12-20', null],
+    ['the first day', '2026-12-21', absences[0]],
+    ['the last day, inclusive', '2026-12-31', absences[0]],
+    ['between two absences', '2027-01-04', null],
+    ['a one-day absence', '2027-02-15', absences[1]],
+  ])('%s', (_label, day, expected) => {
+    expect(absenceOn(day, absences)).toBe(expected);
   });
 });

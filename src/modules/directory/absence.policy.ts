@@ -45,6 +45,11 @@ export function shouldAnnounceAbsence(period: AbsencePeriod, today: string, held
   return period.startsOn <= announcementHorizon(today);
 }
 
+/** The declared absence a day (YYYY-MM-DD) falls in, or null: a request due that day waits for its holder's return. */
+export function absenceOn<T extends AbsencePeriod>(day: string, absences: readonly T[]): T | null {
+  return absences.find((absence) => absence.startsOn <= day && day <= absence.endsOn) ?? null;
+}
+
 function frenchDate(isoDate: string): string {
   const [year, month, day] = isoDate.split('-');
   return `${day}/${month}/${year}`;

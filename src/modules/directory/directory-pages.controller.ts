@@ -84,7 +84,10 @@ export class DirectoryPagesController {
   @Get(':id/absences')
   async absences(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string, @Res() res: Response, @Query('fait') done: unknown) {
     const facilitator = await this.directory.forSelfOrManager(staff, id);
-    res.render('absences', this.views.absencesPage(staff, facilitator, formModel(), done));
+    res.render(
+      'absences',
+      this.views.absencesPage(staff, facilitator, await this.directory.heldRequests(facilitator.id), formModel(), done),
+    );
   }
 
   @Post(':id/absences')
@@ -94,7 +97,13 @@ export class DirectoryPagesController {
     const fields = { startsOn: isoDayOf(filled(body.startsOn)), endsOn: isoDayOf(filled(body.endsOn)), reason: filled(body.reason) };
     await onFieldErrors(
       async () => this.directory.addAbsence(facilitator.id, await validateBody(CreateAbsenceDto, fields), [facilitator.networkCode], staff),
-      (errors, error) => res.status(error.status).render('absences', this.views.absencesPage(staff, facilitator, formModel(body, errors))),
+      async (errors, error) =>
+        res
+          .status(error.status)
+          .render(
+            'absences',
+            this.views.absencesPage(staff, facilitator, await this.directory.heldRequests(facilitator.id), formModel(body, errors)),
+          ),
       () => res.redirect(303, `${absencesPath(facilitator)}?fait=ajout`),
     );
   }

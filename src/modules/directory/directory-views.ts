@@ -1,14 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { parisDay } from '../../common/clock';
 import { ofPhrase } from '../../common/french-format';
+import { lastDayOf } from '../../common/working-days.policy';
 import { FormModel } from '../../web/form-model';
 import { noticeOf } from '../../web/notices';
 import { visibleNetworks } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { ReferenceService } from '../reference/reference.service';
-import { REQUEST_KINDS, RequestKind } from '../requests/request.types';
-import { ANNOUNCE_WITHIN_DAYS } from './absence.policy';
+import { REQUEST_KINDS, RequestKind, STAFF_STATUS_LABELS } from '../requests/request.types';
+import { absenceOn, ANNOUNCE_WITHIN_DAYS } from './absence.policy';
 import { FacilitatorDto } from './dto/facilitator.dto';
+import type { HeldRequest } from './facilitators.repository';
 
 /** Who the facilitator is, rather than what a request is about (KIND_LABELS). */
 const FACILITATOR_KINDS: Record<RequestKind, string> = {
@@ -79,9 +81,14 @@ export class DirectoryViews {
     };
   }
 
-  absencesPage(staff: StaffPrincipal, facilitator: FacilitatorDto, form: FormModel, done?: unknown) {
+  absencesPage(staff: StaffPrincipal, facilitator: FacilitatorDto, held: HeldRequest[], form: FormModel, done?: unknown) {
     const own = staff.facilitatorId === facilitator.id;
     return {
+      held: held.map((request) => ({
+        ...request,
+        statusLabel: STAFF_STATUS_LABELS[request.status],
+        dueDuring: request.dueAt && absenceOn(lastDayOf(request.departmentCode, request.dueAt), facilitator.absences),
+      })),
       title: own ? 'Mes absences' : `Absences ${ofPhrase(`${facilitator.firstName} ${facilitator.lastName}`)}`,
       own,
       facilitator,

@@ -12,7 +12,7 @@ import { absencePeriodProblems, overlapMessage } from './absence.policy';
 import { AbsenceDto, CreateAbsenceDto } from './dto/absence.dto';
 import { CreateFacilitatorDto, FacilitatorDto, FacilitatorQueryDto } from './dto/facilitator.dto';
 import { affectsRouting, changedFields, FacilitatorProfile, NewFacilitator, resolveProfile, Territory } from './facilitator.policy';
-import { FacilitatorsRepository, StoredFacilitator } from './facilitators.repository';
+import { FacilitatorsRepository, HeldRequest, StoredFacilitator } from './facilitators.repository';
 
 export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
 
@@ -72,6 +72,11 @@ export class DirectoryService {
     const facilitator = isUuid(id) ? await this.facilitators.view(id) : null;
     if (!facilitator || !isSelfOrManager(staff, facilitator)) throw facilitatorNotFound();
     return facilitator;
+  }
+
+  /** The requests a facilitator holds (taken in charge or not), the soonest due first: what an absence leaves behind. */
+  heldRequests(facilitatorId: string): Promise<HeldRequest[]> {
+    return this.facilitators.heldRequests(this.dataSource.manager, facilitatorId, false);
   }
 
   /**
