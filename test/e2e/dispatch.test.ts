@@ -391,6 +391,11 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
       [answering],
     );
     await t.dataSource.query(`UPDATE requests SET status = 'in_progress' WHERE reference = $1`, [answering]);
+    // An absence to come (2030: whatever today is), shown beside « présent » so a reassignment can be planned.
+    await t.dataSource.query(
+      `INSERT INTO facilitator_absences (id, facilitator_id, starts_on, ends_on) VALUES (gen_random_uuid(), $1, '2030-03-04', '2030-03-08')`,
+      [mine],
+    );
     const animator = await signedIn({ role: 'animator', networks: ['aura-ee'] });
     const page = await animator.get('/espace/facilitateurs');
     expect(page.status).toBe(200);
@@ -401,6 +406,7 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
       `<a href="/espace?facilitator=${mine}">2<span class="fr-sr-only"> demandes ouvertes d’Ophélie Test</span></a> / 4`,
     );
     expect(html).toContain(`<a href="/espace?facilitator=${mine}&amp;late=1" class="fr-badge fr-badge--error fr-badge--sm">2 en retard`);
+    expect(html).toContain('présent<br><span class="fr-text--sm">absent du 4 mars 2030 au 8 mars 2030</span>');
     expect(html).not.toContain('Étrangère');
     // One network: no choice to make. An admin sees every network, and may list one.
     expect(html).not.toContain('id="f-reseau"');
@@ -423,6 +429,7 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     expect((await bodyOf(filtered)).errors).toEqual([{ field: 'network', message: 'Paramètre inconnu ; cette adresse n’en prend aucun.' }]);
     expect(loads).toHaveLength(1);
     expect(loads[0]).toMatchObject({ id: mine, openCount: 2, capacity: 4, lateCount: 2, absentToday: false, kind: 'environmental' });
+    expect(loads[0].absence).toEqual({ startsOn: '2030-03-04', endsOn: '2030-03-08' });
     const schemas = (await bodyOf(fetch(`${t.url}/api/docs-json`))).components.schemas;
     expect(Object.keys(loads[0]).sort()).toEqual(Object.keys(schemas.FacilitatorLoadDto.properties).sort());
     const facilitator = await signedIn({ role: 'facilitator', facilitatorId: mine });

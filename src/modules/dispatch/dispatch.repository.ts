@@ -51,6 +51,9 @@ export class DispatchRepository {
               COALESCE((SELECT array_agg(fd.department_code ORDER BY fd.department_code) FROM facilitator_departments fd
                          WHERE fd.facilitator_id = f.id), '{}') AS "departmentCodes",
               EXISTS (SELECT 1 FROM facilitator_absences a WHERE a.facilitator_id = f.id AND $2::date BETWEEN a.starts_on AND a.ends_on) AS "absentToday",
+              (SELECT json_build_object('startsOn', to_char(a.starts_on, 'YYYY-MM-DD'), 'endsOn', to_char(a.ends_on, 'YYYY-MM-DD'))
+                 FROM facilitator_absences a WHERE a.facilitator_id = f.id AND a.ends_on >= $2::date
+                ORDER BY a.starts_on LIMIT 1) AS "absence",
               (SELECT count(*)::int FROM request_assignments ra JOIN requests r ON r.id = ra.request_id
                 WHERE ra.facilitator_id = f.id AND ra.ended_at IS NULL AND ${APPLICABLE_DEADLINE} < $3) AS "lateCount"
          FROM facilitators f

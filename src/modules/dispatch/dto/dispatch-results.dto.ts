@@ -43,6 +43,14 @@ export class ReassignResultDto {
   facilitatorId!: string | null;
 }
 
+export class AbsencePeriodDto {
+  @ApiProperty({ example: '2026-07-15', format: 'date', description: 'Premier jour' })
+  startsOn!: string;
+
+  @ApiProperty({ example: '2026-08-02', format: 'date', description: 'Dernier jour, inclus' })
+  endsOn!: string;
+}
+
 export class FacilitatorLoadDto {
   @ApiProperty({ format: 'uuid' })
   id!: string;
@@ -73,6 +81,13 @@ export class FacilitatorLoadDto {
 
   @ApiProperty({ description: 'Absent aujourd’hui' })
   absentToday!: boolean;
+
+  @ApiProperty({
+    type: AbsencePeriodDto,
+    nullable: true,
+    description: 'L’absence en cours, sinon la prochaine déclarée ; null : aucune',
+  })
+  absence!: AbsencePeriodDto | null;
 
   @ApiProperty({ description: 'Demandes qu’il tient dont l’échéance est passée' })
   lateCount!: number;
