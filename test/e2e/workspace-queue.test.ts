@@ -116,7 +116,8 @@ describe('the workspace queue', () => {
     const soon = await submitRequest(t, 1, { neededBy: day(inDays(3)) });
     const later = await submitRequest(t, 2, { neededBy: day(inDays(30)) });
     const undated = await submitRequest(t, 3, { neededBy: undefined });
-    for (const reference of [soon, later, undated]) await place(reference, facilitatorId, 'in_progress', inDays(10));
+    for (const reference of [soon, undated]) await place(reference, facilitatorId, 'in_progress', inDays(10));
+    await place(later, facilitatorId, 'in_progress', inDays(5));
     const { items } = await bodyOf(fetch(`${t.url}/api/v1/staff/requests`, { headers: { authorization: token } }));
     const byReference = new Map(items.map((i: { reference: string }) => [i.reference, i]));
     expect(byReference.get(soon)).toMatchObject({ neededBy: day(inDays(3)), neededSooner: true });
@@ -133,6 +134,23 @@ describe('the workspace queue', () => {
     expect(row(later)).toContain('L’acheteur en a besoin d’ici le');
     expect(row(later)).not.toContain('Plus tôt que l’échéance');
     expect(row(undated)).not.toContain('en a besoin');
+
+    // The list may be ordered by the buyer's date (those without one after, by deadline), or as they came.
+    const order = async (query: string) =>
+      (await bodyOf(fetch(`${t.url}/api/v1/staff/requests${query}`, { headers: { authorization: token } }))).items.map(
+        (i: { reference: string }) => i.reference,
+      );
+    expect(await order('')).toEqual([later, soon, undated]);
+    expect(await order('?sort=needed_by')).toEqual([soon, later, undated]);
+    expect(await order('?sort=submitted')).toEqual([soon, later, undated]);
+    const unknownOrder = await fetch(`${t.url}/api/v1/staff/requests?sort=urgence`, { headers: { authorization: token } });
+    expect(unknownOrder.status).toBe(400);
+    const byNeed = (await (await client.get('/espace?sort=needed_by')).text()).replace(/\s+/g, ' ');
+    expect(byNeed).toContain('<option value="needed_by" selected>Par date souhaitée par l’acheteur</option>');
+    expect(byNeed).toContain('Mes demandes, par date souhaitée par l’acheteur (page 1 sur 1)');
+    expect([soon, later, undated].map((reference) => byNeed.indexOf(`>${reference}<`))).toEqual(
+      [...[soon, later, undated].map((reference) => byNeed.indexOf(`>${reference}<`))].sort((a, b) => a - b),
+    );
   });
 
   it('keeps the answer deadline on the assignment: set when taken in charge', async () => {
@@ -228,7 +246,9 @@ describe('the workspace queue', () => {
     expect(html).toContain('Action impossible');
     expect(html).toMatch(/<blockquote id="texte-saisi"[^>]*>Ma réponse détaillée,\r?\nsur deux lignes\.<\/blockquote>/);
     // The help items typed too: the answer form may be gone with the state that allowed it.
-    expect(html).toContain('<ul id="aides-saisies"><li>Guide ou document : Guide de l’éclairage public — https://exemple.fr/guide</li></ul>');
+    expect(html).toContain(
+      '<ul id="aides-saisies"><li>Guide ou document : Guide de l’éclairage public — https://exemple.fr/guide</li></ul>',
+    );
     expect(html).toContain('Demande ' + request.reference);
     const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM request_messages WHERE request_id = $1 AND kind = 'answer'`, [
       request.id,

@@ -30,7 +30,7 @@ import {
 } from './dto/staff-action.dto';
 import { QueuePageDto } from './dto/queue-page.dto';
 import { StaffRequestPageDto } from './dto/staff-request-page.dto';
-import { QUEUE_TABS } from './workspace-queue.policy';
+import { QUEUE_SORTS, QUEUE_TABS } from './workspace-queue.policy';
 import { WorkspaceService } from './workspace.service';
 import { JsonBody } from '../../common/json-body.decorator';
 
@@ -69,6 +69,13 @@ export class WorkspaceApiController {
       'Recherche (100 caractères au plus) dans la référence, l’objet, l’organisation et le nom de l’acheteur ; sans status, clôturées comprises',
   })
   @ApiQuery({ name: 'facilitator', required: false, description: 'Identifiant (UUID) du facilitateur qui suit les demandes' })
+  @ApiQuery({
+    name: 'sort',
+    required: false,
+    enum: QUEUE_SORTS,
+    description:
+      'deadline (par défaut) : échéance la plus proche d’abord ; needed_by : date souhaitée par l’acheteur ; submitted : date de dépôt',
+  })
   @ApiQuery({ name: 'page', required: false, type: Number, description: 'À partir de 1 ; au-delà de la dernière, la dernière' })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Paramètre inconnu ou valeur non comprise (erreurs par champ)' })
   async list(@CurrentStaff() staff: StaffPrincipal, @Query() query: Json): Promise<QueuePageDto> {

@@ -20,6 +20,10 @@ describe('parseQueueFilters', () => {
     [{ facilitator: ' 0F8FAD5B-D9CB-469F-A165-70867728950E ' }, { facilitator: '0f8fad5b-d9cb-469f-a165-70867728950e' }],
     [{ facilitator: "1' OR '1'='1" }, { facilitator: null }],
     [{}, { facilitator: null }],
+    [{}, { sort: 'deadline' }],
+    [{ sort: 'needed_by' }, { sort: 'needed_by' }],
+    [{ sort: 'submitted' }, { sort: 'submitted' }],
+    [{ sort: 'random()' }, { sort: 'deadline' }],
   ])('%j → %j', (query, expected) => {
     expect(parseQueueFilters(query as Record<string, unknown>)).toMatchObject(expected);
   });
@@ -47,7 +51,9 @@ describe('queueFilterProblems (the API’s strict reading)', () => {
     ['a negative page', { page: '-2' }, ['page']],
     ['a page beyond five digits', { page: '100000' }, ['page']],
     ['a repeated parameter', { status: ['assigned', 'answered'] }, ['status']],
-    ['an unknown parameter', { sort: 'due' }, ['sort']],
+    ['an unknown parameter', { order: 'due' }, ['order']],
+    ['an order', { sort: 'needed_by' }, []],
+    ['an unknown order', { sort: 'due' }, ['sort']],
     ['a search', { q: 'cantine' }, []],
     ['a search over 100 characters', { q: 'x'.repeat(101) }, ['q']],
     ['a facilitator', { facilitator: '0f8fad5b-d9cb-469f-a165-70867728950e' }, []],

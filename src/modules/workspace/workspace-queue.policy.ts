@@ -12,6 +12,9 @@ import { REQUEST_KINDS, REQUEST_STATUSES, RequestKind, RequestStatus } from '../
 export const QUEUE_TABS = ['mine', 'pool'] as const;
 export type QueueTab = (typeof QUEUE_TABS)[number];
 export const QUEUE_PAGE_SIZE = 25;
+/** The queue's orders: soonest deadline (the default), the buyer's own date first, or first come first served. */
+export const QUEUE_SORTS = ['deadline', 'needed_by', 'submitted'] as const;
+export type QueueSort = (typeof QUEUE_SORTS)[number];
 
 export interface QueueFilters {
   tab: QueueTab;
@@ -27,6 +30,7 @@ export interface QueueFilters {
   search: string | null;
   /** The facilitator who holds the requests (id), for animators and admins. */
   facilitator: string | null;
+  sort: QueueSort;
   page: number;
 }
 
@@ -50,6 +54,7 @@ export function parseQueueFilters(query: Record<string, unknown>): QueueFilters 
     lateOnly: ['1', 'true', 'on'].includes(String(query.late ?? '')),
     search: typeof query.q === 'string' && query.q.trim() ? query.q.trim().slice(0, SEARCH_MAX) : null,
     facilitator: typeof query.facilitator === 'string' && isUuid(query.facilitator.trim()) ? query.facilitator.trim().toLowerCase() : null,
+    sort: QUEUE_SORTS.find((s) => s === query.sort) ?? 'deadline',
     page: Number.isFinite(page) && page > 0 && page < 100_000 ? page : 1,
   };
 }
@@ -71,6 +76,7 @@ export function queueFilterProblems(query: Record<string, unknown>, known: Known
     late: { accepts: (v) => LATE_VALUES.includes(v), message: 'Valeur attendue : 1 (en retard seulement) ou 0.' },
     q: { accepts: (v) => v.length <= SEARCH_MAX, message: `Recherche de ${SEARCH_MAX} caractères au plus.` },
     facilitator: { accepts: (v) => isUuid(v), message: 'Identifiant de facilitateur attendu (UUID).' },
+    sort: { accepts: (v) => (QUEUE_SORTS as readonly string[]).includes(v), message: `Valeurs possibles : ${QUEUE_SORTS.join(', ')}.` },
     page: PAGE_CHECK,
   });
 }

@@ -25,7 +25,7 @@ import {
   STAFF_STATUS_LABELS,
 } from '../requests/request.types';
 import { ASSIGNMENT_END_LABELS, historyEventLabel, historyReasonLabel } from './history-labels';
-import { QueueFilters } from './workspace-queue.policy';
+import { QUEUE_SORTS, QueueFilters, QueueSort } from './workspace-queue.policy';
 import { DECLINE_REASONS, PermittedActions, WorkspaceService } from './workspace.service';
 
 const DECLINE_LABELS = {
@@ -72,6 +72,12 @@ const DONE_NOTICES: Record<string, string> = {
   effacement: 'Les données personnelles de l’acheteur sont effacées.',
 };
 
+const QUEUE_SORT_LABELS: Record<QueueSort, string> = {
+  deadline: 'Par échéance',
+  needed_by: 'Par date souhaitée par l’acheteur',
+  submitted: 'Par date de dépôt',
+};
+
 export function doneNotice(done: unknown): string | undefined {
   return noticeOf(DONE_NOTICES, done);
 }
@@ -97,6 +103,7 @@ export class WorkspaceViews {
         late: filters.lateOnly ? '1' : null,
         q: filters.search,
         facilitator: filters.facilitator,
+        sort: filters.sort === 'deadline' ? null : filters.sort,
         ...change,
       };
       for (const [key, value] of Object.entries(all)) if (value) params.set(key, String(value));
@@ -136,6 +143,8 @@ export class WorkspaceViews {
         label: STAFF_STATUS_LABELS[s],
         count: queue.counts.byStatus[s] ?? 0,
       })),
+      sortOptions: QUEUE_SORTS.map((value) => ({ value, label: QUEUE_SORT_LABELS[value] })),
+      sortLabel: QUEUE_SORT_LABELS[filters.sort].toLowerCase(),
       kindOptions: REQUEST_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] })),
       segmentOptions: this.reference.segmentOptions(),
       // A filter offers what the person may see: their networks' départements.

@@ -5,7 +5,7 @@ import type { AssignmentEndReason } from '../routing/request-assignment.entity';
 import type { CloseReason, RequestKind, RequestStatus } from '../requests/request.types';
 import { APPLICABLE_DEADLINE } from '../requests/requests.repository';
 import { visibleRequestsCondition } from './staff-requests.repository';
-import { containsPattern, listedStatuses, QueueFilters } from './workspace-queue.policy';
+import { containsPattern, listedStatuses, QueueFilters, QueueSort } from './workspace-queue.policy';
 
 /**
  * Request `r` matches the words typed in the search box (parameter `param`, a containsPattern or null for no
@@ -114,6 +114,14 @@ export interface RequestDetail {
   takenAt: Date | null;
 }
 
+/** Each order ends on a unique key, so paging never repeats or skips a line. */
+const QUEUE_ORDERS: Record<QueueSort, string> = {
+  deadline: `"dueAt" ASC NULLS LAST, "createdAt", id`,
+  // YYYY-MM-DD sorts as the date; requests without a date of the buyer's follow, by deadline.
+  needed_by: `"neededBy" ASC NULLS LAST, "dueAt" ASC NULLS LAST, "createdAt", id`,
+  submitted: `"createdAt", id`,
+};
+
 /** The tab's own condition, ANDed with what the person may see. */
 function tabCondition(tab: QueueFilters['tab']): string {
   return tab === 'pool' ? `r.status = 'unassigned' AND r.assigned_facilitator_id IS NULL` : `r.status <> 'unassigned'`;
@@ -125,8 +133,8 @@ export class WorkspaceRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * One page of the tab matching the filters, soonest deadline first (late ones at the top), then those without
-   * one, oldest first; and how many lines match in all (the deadline: APPLICABLE_DEADLINE).
+   * One page of the tab matching the filters, in the order asked: by default soonest deadline first (late ones at the
+   * top), then those without one, oldest first; and how many lines match in all (the deadline: APPLICABLE_DEADLINE).
    */
   async queue(
     staff: StaffPrincipal,
@@ -171,10 +179,11 @@ export class WorkspaceRepository {
       filters.network,
     ];
     const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM (${matching}) counted`, params);
-    const rows = await this.dataSource.query(
-      `${matching} ORDER BY "dueAt" ASC NULLS LAST, "createdAt", id LIMIT $${next + 9} OFFSET $${next + 10}`,
-      [...params, page.size, page.offset],
-    );
+    const rows = await this.dataSource.query(`${matching} ORDER BY ${QUEUE_ORDERS[filters.sort]} LIMIT $${next + 9} OFFSET $${next + 10}`, [
+      ...params,
+      page.size,
+      page.offset,
+    ]);
     return { rows: rows.map((row: QueueRow) => ({ ...row, deadlineKind: row.dueAt ? row.deadlineKind : null })), total };
   }
 
