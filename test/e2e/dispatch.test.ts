@@ -355,6 +355,21 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
   it('lets a facilitator take a request from their network’s pool, within capacity', async () => {
     const reference = await submit(4);
     await routedTo(reference, null);
+    // A social-clause facilitator of the network sees the environmental request, told why it is not theirs to take.
+    const other = await signedIn({
+      role: 'facilitator',
+      facilitatorId: await insertFacilitator(t.dataSource, { network: 'aura-ee', kind: 'social_clause', departments: ['38'] }),
+    });
+    const otherPage = await (await other.get(`/espace/demandes/${reference}`)).text();
+    expect(otherPage).not.toContain('Prendre cette demande de la réserve');
+    expect(otherPage).toContain(
+      'Vous ne pouvez pas prendre cette demande de la réserve : elle relève de l’autre type de facilitateur (conseil environnemental ou clauses sociales) que le vôtre.',
+    );
+    const refused = await api(`/requests/${reference}/take-from-pool`, await tokenOf(other.staffId), {});
+    expect(refused.status).toBe(409);
+    expect((await refused.json()).message).toBe(
+      'Vous ne pouvez pas prendre cette demande : elle relève de l’autre type de facilitateur (conseil environnemental ou clauses sociales) que le vôtre.',
+    );
     const taker = await insertFacilitator(t.dataSource, { network: 'aura-ee', capacity: 1 });
     const client = await signedIn({ role: 'facilitator', facilitatorId: taker });
     const page = await client.get('/espace/compte');
@@ -370,7 +385,9 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     const token = await tokenOf(client.staffId);
     const full = await api(`/requests/${second}/take-from-pool`, token, {});
     expect(full.status).toBe(409);
-    expect((await full.json()).message).toContain('capacité');
+    expect((await full.json()).message).toBe(
+      'Vous ne pouvez pas prendre cette demande : vous avez atteint votre capacité ; clôturez ou confiez une demande pour libérer une place.',
+    );
     await t.dataSource.query(`UPDATE facilitators SET capacity = 2 WHERE id = $1`, [taker]);
     expect((await api(`/requests/${second}/take-from-pool`, token, {})).status).toBe(200);
     expect(await openCount(taker)).toBe(2);

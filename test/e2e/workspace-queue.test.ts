@@ -268,7 +268,9 @@ describe('the workspace queue', () => {
     expect(refused.status).toBe(409);
     const html = await refused.text();
     expect(html).toContain('Action impossible');
-    expect(html).toContain('Prendre cette demande de la réserve');
+    // The page, full as they are, no longer offers it: it says why.
+    expect(html).toContain('Vous ne pouvez pas prendre cette demande de la réserve : vous avez atteint votre capacité');
+    expect(html).not.toContain('Prendre cette demande de la réserve</button>');
     // Opened from the « Réserve » tab, it leads back there.
     expect(html).toContain('href="/espace?tab=pool">Retour à la liste</a>');
     // Each tab offers the statuses it can list: the pool's own status only there.

@@ -271,6 +271,8 @@ export class DispatchService {
         throw new ActionRefused(message);
       }
       nextStatus(request, 'route_assigned');
+      const refusal = await this.routing.poolRefusal(manager, request, staff.facilitatorId!);
+      if (refusal) throw new ActionRefused(`Vous ne pouvez pas prendre cette demande : ${refusal}`);
       await this.routing.assignChosen(manager, request, staff.facilitatorId!, {
         type: 'taken_from_pool',
         actorType: 'staff',

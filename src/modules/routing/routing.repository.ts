@@ -175,8 +175,12 @@ export class RoutingRepository {
   }
 
   /** The same candidates without locking them: what a page lists before anyone chooses. */
-  readCandidates(request: RoutableRequest, today: string): Promise<ClaimableFacilitator[]> {
-    return this.candidates(this.dataSource.manager, [request], today, '');
+  readCandidates(
+    request: RoutableRequest,
+    today: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<ClaimableFacilitator[]> {
+    return this.candidates(manager, [request], today, '');
   }
 
   private async candidates(
@@ -318,6 +322,12 @@ export class RoutingRepository {
               FROM unnest($1::uuid[], $2::text[], $3::uuid[]) AS s(id, status, facilitator_id) WHERE r.id = s.id`,
       params: [states.map((s) => s.requestId), states.map((s) => s.status), states.map((s) => s.assignedFacilitatorId)],
     };
+  }
+
+  /** A facilitator's kind and whether it receives requests, whatever the request: why routing did not list it as a candidate. */
+  async facilitatorKind(manager: EntityManager, facilitatorId: string): Promise<{ kind: RequestKind; active: boolean } | null> {
+    const rows = await manager.query(`SELECT kind, active FROM facilitators WHERE id = $1`, [facilitatorId]);
+    return rows[0] ?? null;
   }
 
   async facilitatorContact(manager: EntityManager, facilitatorId: string): Promise<FacilitatorContact | null> {

@@ -405,7 +405,7 @@ export class RoutingService {
   ): Promise<ClaimableFacilitator> {
     const now = this.clock.now();
     const facilitator = (await this.routing.lockCandidates(manager, [request], parisDay(now))).find((f) => f.id === facilitatorId);
-    const refusal = facilitator ? whyNotEligible(request, facilitator) : 'territory';
+    const refusal = facilitator ? whyNotEligible(request, facilitator) : await this.whyNotCandidate(manager, request, facilitatorId);
     if (refusal) {
       const message = CHOSEN_REFUSALS[refusal];
       throw new AppError('conflict', message, [{ field: 'facilitatorId', message }]);
@@ -415,6 +415,25 @@ export class RoutingService {
       this.assignmentStatements([this.plan(request, facilitator!, now)], new Map([[facilitatorId, 1]]), now, history, handOver),
     );
     return facilitator!;
+  }
+
+  /**
+   * Why a facilitator may not take a request of the pool themself now, in their words (null: they may). Read
+   * without locks, for the page and before trying: assignChosen decides again under them.
+   */
+  async poolRefusal(manager: EntityManager, request: RoutableRequest, facilitatorId: string): Promise<string | null> {
+    const facilitator = (await this.routing.readCandidates(request, parisDay(this.clock.now()), manager)).find(
+      (f) => f.id === facilitatorId,
+    );
+    const refusal = facilitator ? whyNotEligible(request, facilitator) : await this.whyNotCandidate(manager, request, facilitatorId);
+    return refusal && OWN_REFUSALS[refusal];
+  }
+
+  /** Candidates are the request's kind and territory, active: one not among them lacks one of those. */
+  private async whyNotCandidate(manager: EntityManager, request: RoutableRequest, facilitatorId: string): Promise<IneligibilityReason> {
+    const facilitator = await this.routing.facilitatorKind(manager, facilitatorId);
+    if (facilitator && facilitator.kind !== request.kind) return 'kind';
+    return facilitator && !facilitator.active ? 'inactive' : 'territory';
   }
 
   private plan(request: RoutableRequest, facilitator: ClaimableFacilitator, now: Date): PlannedAssignment {
@@ -651,6 +670,16 @@ const CHOSEN_REFUSALS: Record<IneligibilityReason, string> = {
   absent: 'Ce facilitateur est absent aujourd’hui : choisissez-en un autre.',
   full: 'Ce facilitateur a atteint sa capacité : choisissez-en un autre ou libérez une place.',
   excluded: 'Ce facilitateur ne peut pas recevoir cette demande.',
+};
+
+/** The same, said to the facilitator who would take it from the pool. */
+const OWN_REFUSALS: Record<IneligibilityReason, string> = {
+  kind: 'elle relève de l’autre type de facilitateur (conseil environnemental ou clauses sociales) que le vôtre.',
+  territory: 'son département n’est pas dans votre territoire.',
+  inactive: 'votre fiche ne reçoit plus de demandes ; votre animateur peut la rouvrir.',
+  absent: 'une absence est déclarée pour vous aujourd’hui.',
+  full: 'vous avez atteint votre capacité ; clôturez ou confiez une demande pour libérer une place.',
+  excluded: 'elle vous a déjà été confiée et vous l’avez laissée.',
 };
 
 const DECLINE_LABELS: Record<DeclineReason, string> = {

@@ -158,6 +158,15 @@ export class WorkspaceService {
       closeReason: request.closeReason,
       anonymisedAt: request.anonymisedAt,
     });
+    // A facilitator sees their network's whole pool; what they may not take says why instead of offering it.
+    const poolRefusal =
+      actions.takeFromPool && staff.facilitatorId
+        ? await this.routing.poolRefusal(
+            this.dataSource.manager,
+            (await this.routingRepository.readRequest(request.id))!,
+            staff.facilitatorId,
+          )
+        : null;
     // A reopening gives the request back to its facilitator, or routes it afresh when they are absent or gone.
     const reopenReturnsToHolder =
       actions.reopen &&
@@ -196,6 +205,7 @@ export class WorkspaceService {
       buyerRequests,
       similarRequests,
       actions,
+      poolRefusal,
       reopenReturnsToHolder,
     };
   }
