@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { plainToInstance } from 'class-transformer';
 import { IsDefined, IsInt, IsString, MinLength, ValidateNested, validateSync, ValidationError } from 'class-validator';
 import { ValidationFailed } from './errors/app-errors';
-import { flattenValidationErrors, isCalendarDay, isoDayOf, isUuid, trimStrings, typedText, validateBody } from './validation';
+import { flattenValidationErrors, inFormWords, isCalendarDay, isoDayOf, isUuid, trimStrings, typedText, validateBody } from './validation';
 
 function error(property: string, constraints?: Record<string, string>, children: ValidationError[] = []): ValidationError {
   return Object.assign(new ValidationError(), { property, constraints, children });
@@ -232,5 +232,18 @@ describe('isCalendarDay', () => {
     ['a time too', '2026-12-04T10:00', false],
   ])('%s', (_label, value, expected) => {
     expect(isCalendarDay(value)).toBe(expected);
+  });
+});
+
+describe('inFormWords', () => {
+  it.each([
+    ['Date non valide : écrivez-la JJ/MM/AAAA dans le formulaire, AAAA-MM-JJ dans l’API.', 'Date non valide : écrivez-la JJ/MM/AAAA.'],
+    [
+      'Date de début : saisissez une date au format JJ/MM/AAAA (AAAA-MM-JJ dans l’API).',
+      'Date de début : saisissez une date au format JJ/MM/AAAA.',
+    ],
+    ['Indiquez votre adresse électronique.', 'Indiquez votre adresse électronique.'],
+  ])('%s', (message, shown) => {
+    expect(inFormWords([{ field: 'du', message }])).toEqual([{ field: 'du', message: shown }]);
   });
 });

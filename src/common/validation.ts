@@ -5,6 +5,17 @@ import { FieldError, ValidationFailed } from './errors/app-errors';
 /** Which message to show when a field breaks several rules: missing, then wrong type, then the rest. */
 const PRIORITY = ['isDefined', 'whitelistValidation', 'isString', 'isIn', 'isInt', 'isBoolean', 'isNotEmptyObject', 'nestedValidation'];
 
+/**
+ * Field errors as a page shows them: a message shared with the API names the API's date format beside the form's
+ * (« … JJ/MM/AAAA dans le formulaire, AAAA-MM-JJ dans l’API. »); a person filling in a form reads the form's alone.
+ */
+export function inFormWords(errors: FieldError[]): FieldError[] {
+  return errors.map((error) => ({
+    ...error,
+    message: error.message.replace(/ dans le formulaire, AAAA-MM-JJ dans l’API\.$/, '.').replace(/ \(AAAA-MM-JJ dans l’API\)\.$/, '.'),
+  }));
+}
+
 /** A field no one asked for, named as the API names fields. */
 export function unknownField(field: string): FieldError {
   return { field, message: `Champ inconnu : « ${field} ».` };

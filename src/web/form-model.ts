@@ -1,4 +1,5 @@
 import { AppError, FieldError } from '../common/errors/app-errors';
+import { inFormWords } from '../common/validation';
 
 export interface FormModel {
   values: Record<string, unknown>;
@@ -9,7 +10,8 @@ export interface FormModel {
 }
 
 /** What form-macros.njk reads: the values as typed, and the errors by field and as a list for the summary. */
-export function formModel(values: Record<string, unknown> = {}, errors: FieldError[] = []): FormModel {
+export function formModel(values: Record<string, unknown> = {}, fieldErrors: FieldError[] = []): FormModel {
+  const errors = inFormWords(fieldErrors);
   return { values, errors: Object.fromEntries(errors.map((e) => [e.field, e.message])), errorList: errors };
 }
 

@@ -27,7 +27,7 @@ it('déclare puis supprime une absence depuis l’espace facilitateur', async ()
   await audited.fill('#f-startsOn', endsOn);
   await audited.fill('#f-endsOn', startsOn);
   expect(await submitByButton(audited, 'Enregistrer l’absence')).toBe(400);
-  await audited.getByRole('link', { name: 'La fin de l’absence ne peut pas précéder son début.' }).waitFor();
+  await audited.getByRole('link', { name: 'Dernier jour d’absence : il ne peut pas précéder le premier.' }).waitFor();
   await expectNoAxeViolations(audited, 'absence, fin avant le début');
   await audited.fill('#f-startsOn', startsOn);
   await audited.fill('#f-endsOn', endsOn);

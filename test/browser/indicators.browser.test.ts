@@ -39,7 +39,7 @@ it('indicateurs : aucune violation axe, avec chiffres, graphiques et alertes, ou
 
   await page.goto(`${session.testApp.url}/espace/indicateurs?du=2026-02-01&au=2026-13-01`);
   expect(await page.locator('#resume-erreurs').textContent()).toContain(
-    'La date de fin n’est pas une date valide : écrivez-la JJ/MM/AAAA dans le formulaire',
+    'La date de fin n’est pas une date valide : écrivez-la JJ/MM/AAAA.',
   );
   await expectNoAxeViolations(page, 'indicateurs, période erronée');
   await page.close();

@@ -390,7 +390,7 @@ describe('directory pages: records (animators, admins) and absences (the facilit
     const backwards = await declare(client, id, { startsOn: dayFromToday(10), endsOn: dayFromToday(9), reason: 'Formation' });
     expect(backwards.status).toBe(400);
     const backwardsHtml = await backwards.text();
-    expect(backwardsHtml).toContain('La fin de l’absence ne peut pas précéder son début.');
+    expect(backwardsHtml).toContain('Dernier jour d’absence : il ne peut pas précéder le premier.');
     expect(backwardsHtml).toContain(`value="${dayFromToday(10)}"`);
     expect(backwardsHtml).toContain('value="Formation"');
 

@@ -238,7 +238,7 @@ describe('the animators’ review of evaluations', () => {
     expect(errorPage.status).toBe(400);
     const errorHtml = await errorPage.text();
     expect(errorHtml).toContain('1 erreur empêche l’envoi de vos filtres');
-    expect(errorHtml).toContain('<a href="#f-du">Date de début : saisissez une date au format JJ/MM/AAAA (AAAA-MM-JJ dans l’API).</a>');
+    expect(errorHtml).toContain('<a href="#f-du">Date de début : saisissez une date au format JJ/MM/AAAA.</a>');
   });
 
   it('shows the evaluation beside the request and its answer, the buyer’s words escaped and their consent prominent', async () => {

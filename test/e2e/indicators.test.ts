@@ -202,7 +202,7 @@ describe('indicators', () => {
     expect(invalid.status).toBe(400);
     const errorPage = await invalid.text();
     expect(errorPage).toContain('1 erreur empêche');
-    expect(errorPage).toContain('La date de fin n’est pas une date valide : écrivez-la JJ/MM/AAAA dans le formulaire');
+    expect(errorPage).toContain('La date de fin n’est pas une date valide : écrivez-la JJ/MM/AAAA.');
     expect(errorPage).not.toContain('Délai médian');
 
     const { email: facilitatorEmail } = await insertStaff(t.dataSource, {

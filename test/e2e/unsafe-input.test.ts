@@ -243,7 +243,7 @@ describe('unsafe input is refused before it reaches PostgreSQL', () => {
     const absences = `/espace/facilitateurs/${facilitatorId}/absences`;
     const absence = await admin.submit(absences, absences, { startsOn: '01/01/0000', endsOn: '02/01/0000', reason: '' });
     expect(absence.status).toBe(400);
-    expect(await absence.text()).toContain('Cette date n’existe pas.');
+    expect(await absence.text()).toContain('Premier jour d’absence : date impossible (jour, mois ou année).');
     expect(errorLines()).toEqual([]);
   });
 });

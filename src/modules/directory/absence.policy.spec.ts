@@ -1,21 +1,55 @@
 import { absenceOn, absencePeriodProblems, announcementHorizon, overlapMessage, shouldAnnounceAbsence } from './absence.policy';
 
 describe('absencePeriodProblems', () => {
+  const TODAY = '2026-07-10';
+  const impossible = (field: string, label: string) => ({ field, message: `${label} : date impossible (jour, mois ou année).` });
   it.each([
     ['one day', '2026-07-14', '2026-07-14', []],
     ['several days', '2026-07-14', '2026-08-02', []],
     ['across a year end', '2026-12-24', '2027-01-02', []],
     ['29 February of a leap year', '2028-02-29', '2028-03-01', []],
-    ['29 February of another year', '2027-02-29', '2027-03-01', [{ field: 'startsOn', message: 'Cette date n’existe pas.' }]],
-    ['a 13th month', '2026-07-01', '2026-13-01', [{ field: 'endsOn', message: 'Cette date n’existe pas.' }]],
+    ['begun, ending today', '2026-07-01', TODAY, []],
+    ['a leap year, 366 days', '2028-01-01', '2028-12-31', []],
+    ['29 February of another year', '2027-02-29', '2027-03-01', [impossible('startsOn', 'Premier jour d’absence')]],
+    ['a 13th month', '2026-07-01', '2026-13-01', [impossible('endsOn', 'Dernier jour d’absence')]],
+    [
+      'both days impossible, each named',
+      '1800-01-01',
+      '1800-01-05',
+      [impossible('startsOn', 'Premier jour d’absence'), impossible('endsOn', 'Dernier jour d’absence')],
+    ],
     [
       'an end before the start',
       '2026-07-14',
       '2026-07-13',
-      [{ field: 'endsOn', message: 'La fin de l’absence ne peut pas précéder son début.' }],
+      [{ field: 'endsOn', message: 'Dernier jour d’absence : il ne peut pas précéder le premier.' }],
+    ],
+    [
+      'already over',
+      '2026-07-01',
+      '2026-07-09',
+      [
+        {
+          field: 'endsOn',
+          message:
+            'Dernier jour d’absence : cette absence est déjà terminée ; seules les absences en cours ou à venir comptent pour l’attribution.',
+        },
+      ],
+    ],
+    [
+      'longer than a year',
+      '2027-01-01',
+      '2028-01-02',
+      [
+        {
+          field: 'endsOn',
+          message:
+            'Dernier jour d’absence : une absence dure au plus 366 jours ; pour un départ, décochez « Reçoit des demandes » sur la fiche.',
+        },
+      ],
     ],
   ])('%s', (_label, startsOn, endsOn, problems) => {
-    expect(absencePeriodProblems({ startsOn, endsOn })).toEqual(problems);
+    expect(absencePeriodProblems({ startsOn, endsOn }, TODAY)).toEqual(problems);
   });
 });
 

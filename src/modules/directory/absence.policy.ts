@@ -7,16 +7,42 @@ export interface AbsencePeriod {
   endsOn: string;
 }
 
-/** Dates that exist, and an end that does not come before the start. */
-export function absencePeriodProblems(period: AbsencePeriod): FieldError[] {
+/** Longest absence one may declare: a facilitator leaving for good stops receiving requests on their record instead. */
+export const MAX_ABSENCE_DAYS = 366;
+
+const DAY_LABELS = { startsOn: 'Premier jour d’absence', endsOn: 'Dernier jour d’absence' } as const;
+
+/**
+ * Dates that exist, an end that does not come before the start nor before `today` (a past absence changes nothing
+ * and would be listed nowhere), and a length of at most MAX_ABSENCE_DAYS. Each message names its field.
+ */
+export function absencePeriodProblems(period: AbsencePeriod, today: string): FieldError[] {
   const errors: FieldError[] = [];
   for (const field of ['startsOn', 'endsOn'] as const) {
-    if (!isCalendarDay(period[field])) errors.push({ field, message: 'Cette date n’existe pas.' });
+    if (!isCalendarDay(period[field])) {
+      errors.push({ field, message: `${DAY_LABELS[field]} : date impossible (jour, mois ou année).` });
+    }
   }
-  if (!errors.length && period.endsOn < period.startsOn) {
-    errors.push({ field: 'endsOn', message: 'La fin de l’absence ne peut pas précéder son début.' });
+  if (errors.length) return errors;
+  if (period.endsOn < period.startsOn) {
+    errors.push({ field: 'endsOn', message: 'Dernier jour d’absence : il ne peut pas précéder le premier.' });
+  } else if (period.endsOn < today) {
+    errors.push({
+      field: 'endsOn',
+      message:
+        'Dernier jour d’absence : cette absence est déjà terminée ; seules les absences en cours ou à venir comptent pour l’attribution.',
+    });
+  } else if (daysBetween(period.startsOn, period.endsOn) >= MAX_ABSENCE_DAYS) {
+    errors.push({
+      field: 'endsOn',
+      message: `Dernier jour d’absence : une absence dure au plus ${MAX_ABSENCE_DAYS} jours ; pour un départ, décochez « Reçoit des demandes » sur la fiche.`,
+    });
   }
   return errors;
+}
+
+function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
 export function overlapMessage(other: AbsencePeriod): string {

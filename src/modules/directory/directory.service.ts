@@ -6,6 +6,7 @@ import { isUuid, validateBody } from '../../common/validation';
 import { OutboxRepository } from '../../queue/outbox.repository';
 import { isSelfOrManager } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
+import { Clock, parisDay } from '../../common/clock';
 import { ReferenceService } from '../reference/reference.service';
 import { AbsenceAnnouncementsService } from './absence-announcements.service';
 import { absencePeriodProblems, overlapMessage } from './absence.policy';
@@ -35,6 +36,7 @@ export class DirectoryService {
     private readonly outbox: OutboxRepository,
     private readonly reference: ReferenceService,
     private readonly absenceAnnouncements: AbsenceAnnouncementsService,
+    private readonly clock: Clock,
   ) {}
 
   async list(query: FacilitatorQueryDto, scope: NetworkScope = null): Promise<FacilitatorDto[]> {
@@ -124,11 +126,12 @@ export class DirectoryService {
    * network's animators are told in the same transaction, to reassign what cannot wait.
    */
   async addAbsence(id: string, input: CreateAbsenceDto, scope: NetworkScope = null, declaredBy?: StaffPrincipal): Promise<AbsenceDto> {
-    const problems = absencePeriodProblems(input);
-    if (problems.length) throw new ValidationFailed(problems);
     const absence: AbsenceDto = { id: randomUUID(), startsOn: input.startsOn, endsOn: input.endsOn, reason: input.reason || null };
     await this.transaction(async (manager) => {
       const facilitator = await this.lock(manager, id, scope);
+      // After the lookup: someone else's facilitator is a 404 whatever the dates.
+      const problems = absencePeriodProblems(input, parisDay(this.clock.now()));
+      if (problems.length) throw new ValidationFailed(problems);
       // The facilitator's row lock makes this check and the insert one step for concurrent writers.
       const overlapping = await this.facilitators.findOverlappingAbsence(manager, id, absence);
       if (overlapping) {

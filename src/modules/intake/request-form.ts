@@ -1,5 +1,5 @@
 import type { FieldError, Pointer } from '../../common/errors/app-errors';
-import { isoDayOf, typedEuros } from '../../common/validation';
+import { inFormWords, isoDayOf, typedEuros } from '../../common/validation';
 import type { ReferenceService } from '../reference/reference.service';
 import type { AdviceRequest } from '../requests/request.entities';
 import {
@@ -123,7 +123,7 @@ export function formPageModel(
   ineligible?: { reason: string; pointers: Pointer[] },
 ): FormPageModel {
   // The eligibility refusal has its own callout; it is not repeated in the error summary, which follows the page's order.
-  const fieldErrors = ineligible ? [] : inPageOrder(errors);
+  const fieldErrors = ineligible ? [] : inPageOrder(inFormWords(errors));
   return {
     // Said first by a screen reader, as « Erreur — » is for a form with errors.
     title: ineligible ? 'Demande non recevable — Poser une question' : 'Poser une question',

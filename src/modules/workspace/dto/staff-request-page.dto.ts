@@ -351,4 +351,12 @@ export class StaffRequestPageDto {
       'Vrai quand une réouverture (action reopen) rendrait la demande à son facilitateur ; faux quand il est absent ou parti : elle repasserait par l’attribution automatique',
   })
   reopenReturnsToHolder!: boolean;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'Pour un facilitateur devant une demande de la réserve : pourquoi il ne peut pas la prendre (autre type, territoire, capacité, absence…) ; null s’il le peut ou si la question ne se pose pas',
+  })
+  poolRefusal!: string | null;
 }
