@@ -44,6 +44,11 @@ function deadlineText(value: string | Date, departmentCode: unknown, withTime: b
   return withTime ? `${dayBefore} à 24:00` : dayBefore;
 }
 
+/** A count as French writes it: « 10 000 », a narrow no-break space between thousands. */
+export function frenchNumber(value: number): string {
+  return value.toLocaleString('fr-FR');
+}
+
 // Names and nouns starting with a vowel take « d’ »; h is left alone (« de Hugues » and « d’Hélène » both occur).
 const ELIDED = /^[aeiouyàâäéèêëîïôöùûüœæ]/i;
 
@@ -95,7 +100,7 @@ export function addFrenchFilters(env: Environment): Environment {
     value ? namedIfNotParis(deadlineText(value, departmentCode, true), departmentCode) : '',
   );
   env.addFilter('frNumber', (value: number | string | null | undefined) =>
-    value === null || value === undefined || value === '' ? '' : Number(value).toLocaleString('fr-FR'),
+    value === null || value === undefined || value === '' ? '' : frenchNumber(Number(value)),
   );
   env.addFilter('de', (text: string) => ofPhrase(String(text)));
   env.addFilter('stopAfterQuote', (text: unknown) => stopAfterQuote(String(text ?? '')));

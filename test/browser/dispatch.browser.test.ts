@@ -57,7 +57,7 @@ it('scission et réaffectation : aucune violation axe, vides ou avec erreurs', a
   await expectNoAxeViolations(page, 'scission');
   await page.fill('#f-topics-0-subject', 'abc');
   expect(await submit(page, 'Créer les nouvelles demandes')).toBe(400);
-  expect(await page.locator('#resume-erreurs').textContent()).toContain('Sujet 1 : choisissez le type de question.');
+  expect(await page.locator('#resume-erreurs').textContent()).toContain('Nouvelle demande 1 : choisissez le type de question.');
   await expectNoAxeViolations(page, 'scission avec erreurs');
 
   await goTo(page, `/espace/demandes/${reference}/reaffectation`);

@@ -125,7 +125,7 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     });
     expect(invalid.status).toBe(400);
     const html = await invalid.text();
-    expect(html).toContain('Sujet 1 : choisissez le type de question.');
+    expect(html).toContain('Nouvelle demande 1 : choisissez le type de question.');
     expect(html).toContain('empêchent l’envoi de la scission');
     expect(html).toContain('value="Nettoyage"');
 
@@ -329,6 +329,9 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     await routedTo(reference, null);
     const animator = await signedIn({ role: 'animator', networks: ['aura-ee'] });
     const page = await (await animator.get(`/espace/demandes/${reference}/reaffectation`)).text();
+    // Nobody holds it: it is given, not reassigned.
+    expect(page).toContain(`<h1>Confier la demande ${reference}</h1>`);
+    expect(page).toContain('>Confier la demande</button>');
     expect(page).toContain('Aucun facilitateur ne peut la recevoir');
     expect(page).toContain('ne traite ce type de question (Clauses sociales) sur le territoire de la demande');
     expect(page).toContain(`href="/espace/demandes/${reference}/transfert">transférez-la</a>`);

@@ -279,7 +279,7 @@ describe('the animators’ review of evaluations', () => {
     expect((await client.post(`${path}/revue`, { note: 'Sans jeton' })).status).toBe(400);
     const tooLong = await client.submit(path, `${path}/revue`, { note: 'x'.repeat(5001) });
     expect(tooLong.status).toBe(400);
-    expect(await tooLong.text()).toContain('La note ne doit pas dépasser 5000 caractères.');
+    expect(await tooLong.text()).toContain('La note ne doit pas dépasser 5\u202f000 caractères.');
     expect((await t.dataSource.query(`SELECT reviewed_at FROM surveys WHERE id = $1`, [w.evaluations.a]))[0].reviewed_at).toBeNull();
 
     const done = await client.submit(path, `${path}/revue`, { note: 'Bon retour, à citer dans la lettre du réseau.' });

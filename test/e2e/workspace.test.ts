@@ -217,7 +217,7 @@ describe('the facilitator workspace', () => {
     const tooLong = await close({ reason: 'redirected', message: 'x'.repeat(10_001) });
     expect(tooLong.status).toBe(400);
     const refused = await tooLong.text();
-    expect(refused).toContain('Le texte ne doit pas dépasser 10000 caractères.');
+    expect(refused).toContain('Le texte ne doit pas dépasser 10\u202f000 caractères.');
     expect(refused).toContain('href="#f-close-message"');
     expect(await status(reference)).toEqual({ status: 'in_progress', close_reason: null });
     expect(

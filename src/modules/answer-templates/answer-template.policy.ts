@@ -1,3 +1,4 @@
+import { frenchNumber } from '../../common/french-format';
 import type { FieldError } from '../../common/errors/app-errors';
 import { typedText } from '../../common/validation';
 import { STAFF_TEXT_MAX } from '../requests/request-message.types';
@@ -37,7 +38,7 @@ export function checkTemplate(
   }
   if (!value.body) errors.push({ field: 'body', message: 'Écrivez le texte du modèle.' });
   else if (value.body.length > STAFF_TEXT_MAX) {
-    errors.push({ field: 'body', message: `Le texte ne doit pas dépasser ${STAFF_TEXT_MAX} caractères.` });
+    errors.push({ field: 'body', message: `Le texte ne doit pas dépasser ${frenchNumber(STAFF_TEXT_MAX)} caractères.` });
   }
   return { value, errors };
 }

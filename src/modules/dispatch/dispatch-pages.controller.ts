@@ -165,7 +165,8 @@ export class DispatchPagesController {
         : 'Le routage choisit le facilitateur disponible le mieux placé. Sans facilitateur disponible, la demande reste dans la réserve du réseau.',
     });
     res.status(status).render('dispatch-reassign', {
-      title: `Réaffecter la demande ${request.reference}`,
+      // From the pool nobody holds it: it is given, not taken back from someone.
+      title: `${request.holder ? 'Réaffecter' : 'Confier'} la demande ${request.reference}`,
       request: this.described(request),
       // Nobody of its kind covers its département in the network: the pool would keep it, the page says what to do.
       nobody: choices.length === 0,

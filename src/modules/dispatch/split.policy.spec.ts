@@ -30,9 +30,9 @@ describe('split policy', () => {
   it.each([
     [
       'Et le reste ?',
-      'Sujet 1 : reprenez la question de l’acheteur sur ce sujet en quelques phrases (au moins 80 caractères et 12 mots différents).',
+      'Nouvelle demande 1 : reprenez la question de l’acheteur sur ce sujet en quelques phrases (au moins 80 caractères et 12 mots différents).',
     ],
-    ['mot '.repeat(1300), 'Sujet 1 : la question fait au plus 5\u202f000 caractères.'],
+    ['mot '.repeat(1300), 'Nouvelle demande 1 : la question fait au plus 5\u202f000 caractères.'],
   ])('speaks to the staff member who splits about the question (%#)', (text, message) => {
     expect(parseSplitTopics([{ ...good, question: text }], segments).errors).toEqual([{ field: 'topics.0.question', message }]);
   });

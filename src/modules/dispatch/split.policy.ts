@@ -2,6 +2,7 @@
  * What a split asks for (pure): 1 to 5 further topics, each a question of its own, and the reason
  * a transfer or reassignment needs. Shared by the form and the JSON API.
  */
+import { frenchNumber } from '../../common/french-format';
 import type { FieldError } from '../../common/errors/app-errors';
 import { unknownField } from '../../common/validation';
 import { QUESTION_MAX_LENGTH, QUESTION_MIN_LENGTH, QUESTION_MIN_WORDS, questionProblem } from '../intake/eligibility.policy';
@@ -35,7 +36,7 @@ export function parseSplitTopics(input: unknown, segmentCodes: ReadonlySet<strin
     if (slot !== null && (typeof slot !== 'object' || Array.isArray(slot))) {
       errors.push({
         field: `topics.${index}`,
-        message: `Sujet ${index + 1} : un objet avec son objet, sa question, son type et son segment.`,
+        message: `Nouvelle demande ${index + 1} : un objet JSON avec subject, question, kind et segment est attendu.`,
       });
       return;
     }
@@ -51,20 +52,23 @@ export function parseSplitTopics(input: unknown, segmentCodes: ReadonlySet<strin
     const field = (name: string) => `topics.${index}.${name}`;
     const problems: FieldError[] = [];
     if (topic.subject.length < 5 || topic.subject.length > 150 || /[\r\n]/.test(topic.subject)) {
-      problems.push({ field: field('subject'), message: `Sujet ${index + 1} : donnez un objet d’une ligne, de 5 à 150 caractères.` });
+      problems.push({
+        field: field('subject'),
+        message: `Nouvelle demande ${index + 1} : donnez un objet d’une ligne, de 5 à 150 caractères.`,
+      });
     }
     // The intake's rules, in staff's words: the question is the buyer's, rewritten for this topic.
     const questionIssue =
       topic.question.length > QUESTION_MAX_LENGTH
-        ? `la question fait au plus ${QUESTION_MAX_LENGTH.toLocaleString('fr-FR')} caractères.`
+        ? `la question fait au plus ${frenchNumber(QUESTION_MAX_LENGTH)} caractères.`
         : questionProblem(topic.question) &&
           `reprenez la question de l’acheteur sur ce sujet en quelques phrases (au moins ${QUESTION_MIN_LENGTH} caractères et ${QUESTION_MIN_WORDS} mots différents).`;
-    if (questionIssue) problems.push({ field: field('question'), message: `Sujet ${index + 1} : ${questionIssue}` });
+    if (questionIssue) problems.push({ field: field('question'), message: `Nouvelle demande ${index + 1} : ${questionIssue}` });
     if (!(REQUEST_KINDS as readonly string[]).includes(topic.kind)) {
-      problems.push({ field: field('kind'), message: `Sujet ${index + 1} : choisissez le type de question.` });
+      problems.push({ field: field('kind'), message: `Nouvelle demande ${index + 1} : choisissez le type de question.` });
     }
     if (!segmentCodes.has(topic.segment)) {
-      problems.push({ field: field('segment'), message: `Sujet ${index + 1} : choisissez un segment d’achat de la liste.` });
+      problems.push({ field: field('segment'), message: `Nouvelle demande ${index + 1} : choisissez un segment d’achat de la liste.` });
     }
     errors.push(...problems);
     if (!problems.length) topics.push(topic as SplitTopic);
@@ -79,6 +83,6 @@ export function parseSplitTopics(input: unknown, segmentCodes: ReadonlySet<strin
 export function reasonProblem(value: unknown): string | null {
   const reason = text(value);
   if (!reason) return 'Indiquez le motif : il est gardé dans l’historique de la demande.';
-  if (reason.length > REASON_MAX_LENGTH) return `Le motif ne doit pas dépasser ${REASON_MAX_LENGTH} caractères.`;
+  if (reason.length > REASON_MAX_LENGTH) return `Le motif ne doit pas dépasser ${frenchNumber(REASON_MAX_LENGTH)} caractères.`;
   return null;
 }

@@ -231,7 +231,7 @@ describe('RequestValidator.validate', () => {
       'question over 5000 characters',
       { question: `${QUESTION} `.repeat(30).slice(0, 5001) },
       {},
-      { field: 'question', message: 'La question ne doit pas dépasser 5000 caractères.' },
+      { field: 'question', message: 'La question ne doit pas dépasser 5\u202f000 caractères.' },
     ],
     [
       'subject over 150 characters',

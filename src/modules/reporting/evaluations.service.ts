@@ -1,3 +1,4 @@
+import { frenchNumber } from '../../common/french-format';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
@@ -97,7 +98,7 @@ export class EvaluationsService {
     // Checked once access is: for anyone else the evaluation does not exist, whatever they send.
     await this.act(staff, id, 'review', (evaluation, now) => {
       if (text.length > NOTE_MAX)
-        throw new ValidationFailed([{ field: 'note', message: `La note ne doit pas dépasser ${NOTE_MAX} caractères.` }]);
+        throw new ValidationFailed([{ field: 'note', message: `La note ne doit pas dépasser ${frenchNumber(NOTE_MAX)} caractères.` }]);
       return [
         this.evaluations.reviewStatement(evaluation.id, staff.id, text || null, now),
         this.requests.eventStatement(

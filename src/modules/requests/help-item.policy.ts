@@ -1,3 +1,4 @@
+import { frenchNumber } from '../../common/french-format';
 import type { FieldError } from '../../common/errors/app-errors';
 import { unknownField } from '../../common/validation';
 import { HELP_ITEM_TYPE_LABELS, HELP_ITEM_TYPES, HelpItem, HelpItemType, REFERRAL_TARGETS } from './request-message.types';
@@ -110,9 +111,10 @@ function problems(
   attachedNames: readonly string[],
 ): Array<[keyof HelpItem, string]> {
   const found: Array<[keyof HelpItem, string]> = [];
-  if (item.title !== null && item.title.length > TITLE_MAX) found.push(['title', `Le titre ne doit pas dépasser ${TITLE_MAX} caractères.`]);
+  if (item.title !== null && item.title.length > TITLE_MAX)
+    found.push(['title', `Le titre ne doit pas dépasser ${frenchNumber(TITLE_MAX)} caractères.`]);
   if (item.details !== null && item.details.length > DETAILS_MAX) {
-    found.push(['details', `Les précisions ne doivent pas dépasser ${DETAILS_MAX} caractères.`]);
+    found.push(['details', `Les précisions ne doivent pas dépasser ${frenchNumber(DETAILS_MAX)} caractères.`]);
   }
   if (item.url !== null && (item.url.length > URL_MAX || !WEB_ADDRESS.test(item.url))) {
     found.push(['url', 'Indiquez une adresse web complète commençant par https:// ou http://.']);

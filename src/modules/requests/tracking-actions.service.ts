@@ -1,3 +1,4 @@
+import { frenchNumber } from '../../common/french-format';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
@@ -261,7 +262,7 @@ export function validMessage(value: unknown): string {
     : text.length < BUYER_MESSAGE_MIN
       ? `Votre message fait au moins ${BUYER_MESSAGE_MIN} caractères.`
       : text.length > BUYER_MESSAGE_MAX
-        ? `Votre message fait au plus ${BUYER_MESSAGE_MAX} caractères (il en fait ${text.length}).`
+        ? `Votre message fait au plus ${frenchNumber(BUYER_MESSAGE_MAX)} caractères (il en fait ${frenchNumber(text.length)}).`
         : null;
   if (problem) throw new AppError('validation_failed', 'Le message contient une erreur.', [{ field: 'message', message: problem }]);
   return text;

@@ -1,3 +1,4 @@
+import { frenchNumber } from '../../common/french-format';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
@@ -285,7 +286,7 @@ export class WorkspaceService {
     const text = typedText(input.body);
     if (!text) errors.push({ field: 'body', message: 'Écrivez votre réponse.' });
     else if (text.length > STAFF_TEXT_MAX)
-      errors.push({ field: 'body', message: `La réponse ne doit pas dépasser ${STAFF_TEXT_MAX} caractères.` });
+      errors.push({ field: 'body', message: `La réponse ne doit pas dépasser ${frenchNumber(STAFF_TEXT_MAX)} caractères.` });
     else {
       const unfinished = passageToComplete(text);
       if (unfinished) {
@@ -515,7 +516,7 @@ function requiredText(value: unknown, field: string, missing: string): string {
   const text = typedText(value);
   if (!text) throw new ValidationFailed([{ field, message: missing }]);
   if (text.length > STAFF_TEXT_MAX)
-    throw new ValidationFailed([{ field, message: `Le texte ne doit pas dépasser ${STAFF_TEXT_MAX} caractères.` }]);
+    throw new ValidationFailed([{ field, message: `Le texte ne doit pas dépasser ${frenchNumber(STAFF_TEXT_MAX)} caractères.` }]);
   return text;
 }
 
@@ -523,6 +524,7 @@ function requiredText(value: unknown, field: string, missing: string): string {
 function optionalText(value: unknown, field: string, errors: FieldError[]): string | null {
   if (value !== undefined && value !== null && typeof value !== 'string') errors.push({ field, message: 'Écrivez un texte.' });
   const text = typedText(value);
-  if (text.length > STAFF_TEXT_MAX) errors.push({ field, message: `Le texte ne doit pas dépasser ${STAFF_TEXT_MAX} caractères.` });
+  if (text.length > STAFF_TEXT_MAX)
+    errors.push({ field, message: `Le texte ne doit pas dépasser ${frenchNumber(STAFF_TEXT_MAX)} caractères.` });
   return text || null;
 }

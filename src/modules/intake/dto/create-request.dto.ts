@@ -1,3 +1,4 @@
+import { frenchNumber } from '../../../common/french-format';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -117,7 +118,7 @@ export class CreateRequestDto {
   @ApiProperty({ minLength: QUESTION_MIN_LENGTH, maxLength: QUESTION_MAX_LENGTH })
   @IsDefined({ message: 'Posez votre question.' })
   @IsString({ message: 'La question doit être un texte.' })
-  @MaxLength(QUESTION_MAX_LENGTH, { message: `La question ne doit pas dépasser ${QUESTION_MAX_LENGTH} caractères.` })
+  @MaxLength(QUESTION_MAX_LENGTH, { message: `La question ne doit pas dépasser ${frenchNumber(QUESTION_MAX_LENGTH)} caractères.` })
   question!: string;
 
   @ApiProperty({ enum: PURCHASE_STAGES })
