@@ -8,6 +8,8 @@ export interface ConfirmAction {
   action: string;
   confirmLabel: string;
   back: { href: string; label: string };
+  /** A second effect the person may choose with the first, posted as `name=oui` when ticked (ticked at first). */
+  option?: { name: string; label: string; hint: string };
 }
 
 export function renderConfirmAction(res: Response, page: ConfirmAction): void {

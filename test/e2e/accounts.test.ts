@@ -311,19 +311,41 @@ describe('staff accounts', () => {
       const page = await (await c.get(path)).text();
       expect(page).toContain('<h1>Désactiver le compte d’Élise Essai ?</h1>');
       expect(page).toContain('ses sessions ouvertes et ses jetons d’API cessent aussitôt de fonctionner');
-      expect(page).not.toContain('Reçoit des demandes'); // an animator's account: no facilitator record to mention
+      expect(page).not.toContain('Ne plus lui confier de demandes'); // an animator's account: no facilitator record
       expect(page).toContain('href="/espace/comptes">Non, revenir aux comptes</a>');
       expect((await victim.get('/espace/compte')).status).toBe(200);
       expect((await c.post(path, { _csrf: csrfIn(page) })).status).toBe(303);
       expect((await victim.get('/espace/compte')).status).toBe(303);
       expect((await fetch(`${t.url}/api/v1/facilitators`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
       expect((await client().signIn(target.email)).status).toBe(401);
-      // A facilitator's account: deactivating it does not take them out of routing, which the page says.
-      const facilitatorId = await insertFacilitator(t.dataSource, { network: 'aura-ee' });
-      const facilitator = await insertStaff(t.dataSource, { role: 'facilitator', facilitatorId });
-      expect(await (await c.get(`/espace/comptes/${facilitator.id}/desactivation`)).text()).toContain(
-        'décochez aussi « Reçoit des demandes » sur sa fiche de facilitateur',
-      );
+      // A facilitator's account: the page offers to take them out of routing too, ticked; unticked, the record stays.
+      const recordActive = async (id: string) =>
+        (await t.dataSource.query(`SELECT active FROM facilitators WHERE id = $1`, [id]))[0].active as boolean;
+      const routingChanges = async (id: string) =>
+        Number(
+          (
+            await t.dataSource.query(
+              `SELECT count(*) AS n FROM outbox_events WHERE job_name = 'routing.facilitator-changed' AND payload->>'facilitatorId' = $1`,
+              [id],
+            )
+          )[0].n,
+        );
+      const leaving = await insertFacilitator(t.dataSource, { network: 'aura-ee' });
+      const leavingAccount = await insertStaff(t.dataSource, { role: 'facilitator', facilitatorId: leaving });
+      const confirm = await (await c.get(`/espace/comptes/${leavingAccount.id}/desactivation`)).text();
+      expect(confirm).toContain('<input type="checkbox" id="option-routage" name="routage" value="oui" checked');
+      expect(confirm).toContain('Décoche « Reçoit des demandes » sur sa fiche de facilitateur');
+      const left = await c.post(`/espace/comptes/${leavingAccount.id}/desactivation`, { _csrf: csrfIn(confirm), routage: 'oui' });
+      expect(left.headers.get('location')).toBe('/espace/comptes?fait=desactivation-routage');
+      expect(await recordActive(leaving)).toBe(false);
+      expect(await routingChanges(leaving)).toBe(1);
+      expect(await (await c.get('/espace/comptes?fait=desactivation-routage')).text()).toContain('sa fiche ne reçoit plus de demandes');
+      const staying = await insertFacilitator(t.dataSource, { network: 'aura-ee' });
+      const stayingAccount = await insertStaff(t.dataSource, { role: 'facilitator', facilitatorId: staying });
+      const unticked = await c.post(`/espace/comptes/${stayingAccount.id}/desactivation`, { _csrf: csrfIn(confirm) });
+      expect(unticked.headers.get('location')).toBe('/espace/comptes?fait=desactivation');
+      expect(await recordActive(staying)).toBe(true);
+      expect(await routingChanges(staying)).toBe(0);
       // Already deactivated: nothing to confirm.
       const again = await c.get(path);
       expect([again.status, again.headers.get('location')]).toEqual([303, '/espace/comptes']);

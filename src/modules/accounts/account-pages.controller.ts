@@ -19,6 +19,8 @@ const NOTICES: Record<string, string> = {
   revocation: 'Le jeton est révoqué : il ne donne plus accès à l’API.',
   invitation: 'L’invitation est envoyée par courriel. Le lien est valable 7 jours.',
   desactivation: 'Le compte est désactivé : ses sessions et jetons ne fonctionnent plus.',
+  'desactivation-routage':
+    'Le compte est désactivé et sa fiche ne reçoit plus de demandes : celles qu’il n’avait pas prises en charge passent à un collègue ; réaffectez celles qu’il suivait.',
   reactivation:
     'Le compte est réactivé : la personne se connecte avec son mot de passe (ou le choisit de nouveau par « Mot de passe oublié »).',
   'reactivation-invitation':
@@ -131,11 +133,17 @@ export class AccountPagesController {
       title: `Désactiver le compte ${ofPhrase(name)}`,
       explanation: [
         `${name} ne pourra plus se connecter : ses sessions ouvertes et ses jetons d’API cessent aussitôt de fonctionner, et un lien d’invitation ou de mot de passe en cours ne s’ouvre plus.`,
-        account.facilitatorId
-          ? 'Les demandes et l’historique restent tels quels. Le compte ne règle que l’accès : pour que la personne ne reçoive plus de nouvelles demandes, décochez aussi « Reçoit des demandes » sur sa fiche de facilitateur.'
-          : 'Les demandes et l’historique restent tels quels.',
+        'Les demandes et l’historique restent tels quels.',
         'Vous pourrez lui rendre l’accès avec « Réactiver ».',
       ],
+      // The account rules access only; the record, who receives requests: someone leaving needs both.
+      option: account.facilitatorId
+        ? {
+            name: 'routage',
+            label: 'Ne plus lui confier de demandes',
+            hint: 'Décoche « Reçoit des demandes » sur sa fiche de facilitateur : celles qu’il n’a pas encore prises en charge passent à un collègue ; celles qu’il suit restent à réaffecter depuis leur page.',
+          }
+        : undefined,
       action: `/espace/comptes/${account.id}/desactivation`,
       confirmLabel: 'Oui, désactiver le compte',
       back: { href: '/espace/comptes', label: 'Non, revenir aux comptes' },
@@ -144,9 +152,9 @@ export class AccountPagesController {
 
   @Post('comptes/:id/desactivation')
   @StaffRoles('admin', 'animator')
-  async deactivate(@CurrentStaff() staff: StaffPrincipal, @Res() res: Response, @Param('id') id: string) {
-    await this.accounts.deactivate(staff, id);
-    res.redirect(303, '/espace/comptes?fait=desactivation');
+  async deactivate(@CurrentStaff() staff: StaffPrincipal, @Res() res: Response, @Param('id') id: string, @Body() body: Form = {}) {
+    const { routingStopped } = await this.accounts.deactivate(staff, id, { stopRouting: body.routage === 'oui' });
+    res.redirect(303, `/espace/comptes?fait=${routingStopped ? 'desactivation-routage' : 'desactivation'}`);
   }
 
   @Post('comptes/:id/reactivation')

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { FacilitatorsModule } from '../directory/facilitators.module';
 import { MailModule } from '../mail/mail.module';
 import { AccountPagesController } from './account-pages.controller';
 import { AccountsRepository } from './accounts.repository';
@@ -17,7 +18,7 @@ import { ThrottleService } from './throttle.service';
  * @UseGuards(StaffGuard), @CurrentStaff() and CsrfService.
  */
 @Module({
-  imports: [MailModule],
+  imports: [MailModule, FacilitatorsModule],
   providers: [
     AccountsRepository,
     AccountsService,

@@ -7,6 +7,7 @@ import { randomToken, sha256 } from '../../common/tokens';
 import { isUuid } from '../../common/validation';
 import { AppConfig } from '../../config/app-config';
 import { runAsOne } from '../../database/sql-statement';
+import { FacilitatorChangesService } from '../directory/facilitator-changes.service';
 import { MailService } from '../mail/mail.service';
 import { ReferenceService } from '../reference/reference.service';
 import { canManageAccount } from './access.policy';
@@ -38,6 +39,7 @@ export class AccountsService {
     private readonly mail: MailService,
     private readonly reference: ReferenceService,
     private readonly clock: Clock,
+    private readonly facilitatorChanges: FacilitatorChangesService,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
@@ -168,8 +170,12 @@ export class AccountsService {
   }
 
   /** Deactivation ends every session, token and pending link of the account at once. */
-  async deactivate(by: StaffPrincipal, userId: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+  /**
+   * Cuts the person off at once; `stopRouting`: a facilitator's record stops receiving requests too, in the same
+   * transaction (whether it did is returned: it may have been so already).
+   */
+  async deactivate(by: StaffPrincipal, userId: string, options: { stopRouting: boolean }): Promise<{ routingStopped: boolean }> {
+    return this.dataSource.transaction(async (manager) => {
       const target = await this.manageableAccount(by, userId, manager);
       await this.accounts.lockById(manager, target.id);
       const now = this.clock.now();
@@ -177,6 +183,9 @@ export class AccountsService {
       await this.accounts.revokeSessionsOf(manager, target.id, now);
       await this.accounts.revokeApiTokensOf(manager, target.id, now);
       await this.accounts.voidLinksOf(manager, target.id, now);
+      const routingStopped =
+        options.stopRouting && target.facilitatorId !== null && (await this.facilitatorChanges.stopRouting(manager, target.facilitatorId));
+      return { routingStopped };
     });
   }
 

@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppError, FieldError, ValidationFailed } from '../../common/errors/app-errors';
 import { isUuid, validateBody } from '../../common/validation';
-import { OutboxRepository } from '../../queue/outbox.repository';
 import { isSelfOrManager } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { Clock, parisDay } from '../../common/clock';
@@ -13,6 +12,7 @@ import { absencePeriodProblems, overlapMessage } from './absence.policy';
 import { AbsenceDto, CreateAbsenceDto } from './dto/absence.dto';
 import { CreateFacilitatorDto, FacilitatorDto, FacilitatorQueryDto } from './dto/facilitator.dto';
 import { affectsRouting, changedFields, FacilitatorProfile, NewFacilitator, resolveProfile, Territory } from './facilitator.policy';
+import { FacilitatorChangesService } from './facilitator-changes.service';
 import { FacilitatorsRepository, HeldRequest, StoredFacilitator } from './facilitators.repository';
 
 export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
@@ -33,7 +33,7 @@ export class DirectoryService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly facilitators: FacilitatorsRepository,
-    private readonly outbox: OutboxRepository,
+    private readonly changes: FacilitatorChangesService,
     private readonly reference: ReferenceService,
     private readonly absenceAnnouncements: AbsenceAnnouncementsService,
     private readonly clock: Clock,
@@ -194,13 +194,8 @@ export class DirectoryService {
     return facilitator;
   }
 
-  private async announceChange(manager: EntityManager, facilitatorId: string): Promise<void> {
-    const statement = this.outbox.addStatement(
-      'routing.facilitator-changed',
-      { facilitatorId },
-      `facilitator-changed-${facilitatorId}-${randomUUID()}`,
-    );
-    await manager.query(statement.sql, statement.params);
+  private announceChange(manager: EntityManager, facilitatorId: string): Promise<void> {
+    return this.changes.announce(manager, facilitatorId);
   }
 
   private async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
