@@ -346,7 +346,7 @@ describe('the workspace queue', () => {
     const listed = (html: string) => [first, second, foreign].filter((reference) => html.includes(`>${reference}</a>`));
 
     const all = await (await client.get('/espace')).text();
-    expect(all).toContain('<h2>Demandes de mes réseaux : 2 demandes</h2>');
+    expect(all).toContain('<h2>Demandes attribuées de mes réseaux : 2 demandes</h2>');
     expect(all).toContain('<th scope="col">Facilitateur</th>');
     expect(all).toContain('<td>Alix Test</td>');
     expect(all).toContain(`<option value="${bao}">Bao Test</option>`);

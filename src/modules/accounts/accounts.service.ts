@@ -83,6 +83,8 @@ export class AccountsService {
           firstName: account.firstName,
           inviter: `${by.firstName} ${by.lastName}`.trim(),
           roleLabel: ROLE_LABELS[account.role],
+          // Whom they will work with: an animator's networks, a facilitator's own (admins: all).
+          networks: account.role === 'admin' ? [] : account.networkCodes.map((code) => this.reference.network(code)?.name ?? code),
           link: link.url,
           expiresAt: link.expiresAt,
         },

@@ -110,7 +110,8 @@ export class WorkspaceViews {
       return `/espace?${params.toString()}`;
     };
     const mineLabel =
-      staff.role === 'facilitator' ? 'Mes demandes' : staff.role === 'admin' ? 'Toutes les demandes' : 'Demandes de mes réseaux';
+      // Beside « Réserve », the tab holds the requests given to a facilitator: « toutes » would leave the pool out unsaid.
+      staff.role === 'facilitator' ? 'Mes demandes' : staff.role === 'admin' ? 'Demandes attribuées' : 'Demandes attribuées de mes réseaux';
     return {
       title: filters.tab === 'pool' ? 'Réserve' : mineLabel,
       heading: `Espace ${ROLE_LABELS[staff.role].toLowerCase()}`,
