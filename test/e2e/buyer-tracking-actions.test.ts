@@ -1,6 +1,7 @@
 import { Environment } from 'nunjucks';
 import { Clock } from '../../src/common/clock';
 import { addFrenchFilters } from '../../src/common/french-format';
+import { replyWindowEnd } from '../../src/modules/requests/reply-window.policy';
 import { helpItemOf } from '../../src/modules/requests/request-message.types';
 import { mailsTo, staffWrites, submittedAndTaken, TrackedTestRequest } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
@@ -87,6 +88,17 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     expect(html).toContain('Le facilitateur vous demande une précision');
     expect(html).toContain('<strong>montant</strong>');
     expect(html).toContain('action="/suivi/' + request.reference + '/precision"');
+    // Until when, as the e-mail says: the end of the reply window counted from the question.
+    const tracked = await (
+      await fetch(`${t.url}/api/v1/requests/${request.reference}`, { headers: { 'x-tracking-token': request.token } })
+    ).json();
+    const [{ askedAt }] = await t.dataSource.query(
+      `SELECT created_at AS "askedAt" FROM request_events WHERE request_id = $1 AND to_status = 'awaiting_buyer'`,
+      [request.id],
+    );
+    expect(tracked.actions.clarifyUntil).toBe(replyWindowEnd(askedAt, '38', t.config.REPLY_WINDOW_WORKING_DAYS).toISOString());
+    const until = addFrenchFilters(new Environment()).renderString('{{ at | frDeadline("38") }}', { at: tracked.actions.clarifyUntil });
+    expect(html).toContain(`<p id="delai-precision">Répondez d’ici le ${until} : sans réponse, la demande sera clôturée.</p>`);
 
     const empty = await postForm(request, 'precision', { t: request.token, formToken: FORM_TOKEN, message: '  ' });
     expect(empty.status).toBe(400);
@@ -241,6 +253,10 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
 
   it('a reply to a request closed after its answer, within the window, reopens it with the facilitator’s place taken again', async () => {
     const request = await answeredThenClosed(4);
+    // Closed already: the page says a reply reopens it, not that it will close.
+    const closedPage = (await (await page(request)).text()).replace(/\s+/g, ' ');
+    expect(closedPage).toContain('La demande est clôturée. Une question sur la réponse ? Vous pouvez encore répondre au facilitateur jusqu’au');
+    expect(closedPage).not.toContain('elle sera clôturée à cette date');
     expect((await postForm(request, 'reponse', { t: request.token, formToken: FORM_TOKEN, message: 'Une dernière chose.' })).status).toBe(
       303,
     );

@@ -5,7 +5,7 @@ import { NotFound } from '../../common/errors/app-errors';
 import { tokenMatches } from '../../common/tokens';
 import { authorShownToBuyer } from './message-author.policy';
 import { nextStepFor } from './next-step.policy';
-import { replyPermission } from './reply-window.policy';
+import { autoCloseAt, replyPermission } from './reply-window.policy';
 import { allowedActions } from './request-state.policy';
 import { AdviceRequest, RequestEvent } from './request.entities';
 import { HelpItemView, MessageFile, MessageView, RequestMessagesRepository } from './request-messages.repository';
@@ -57,7 +57,7 @@ export class TrackingService {
       ...toTracked(request, history, facilitator),
       nextStep: nextStepFor(request.status, deadline),
       conversation: conversation.map((message) => toTrackedMessage(request.reference, message)),
-      actions: this.actionsOf(request, conversation),
+      actions: this.actionsOf(request, conversation, history),
     };
   }
 
@@ -68,15 +68,20 @@ export class TrackingService {
     return request;
   }
 
-  private actionsOf(request: AdviceRequest, conversation: MessageView[]): BuyerActionsDto {
+  private actionsOf(request: AdviceRequest, conversation: MessageView[], history: RequestEvent[]): BuyerActionsDto {
     const possible = allowedActions(request, 'buyer');
+    const clarify = possible.includes('buyer_clarified');
+    // A precision asked closes the request if left unanswered: the buyer reads until when, as the e-mail said.
+    const askedAt = clarify ? ([...history].reverse().find((event) => event.toStatus === 'awaiting_buyer')?.createdAt ?? null) : null;
+    const clarifyUntil = autoCloseAt(request.status, askedAt, request.departmentCode, this.config.REPLY_WINDOW_WORKING_DAYS);
     const answers = conversation.filter((m) => m.kind === 'answer');
     const answeredAt = answers.length ? answers[answers.length - 1].createdAt : null;
     const reply = possible.includes('buyer_replied_to_answer')
       ? replyPermission(request, answeredAt, this.clock.now(), request.departmentCode, this.config.REPLY_WINDOW_WORKING_DAYS)
       : null;
     return {
-      clarify: possible.includes('buyer_clarified'),
+      clarify,
+      clarifyUntil: clarifyUntil?.toISOString() ?? null,
       reply: reply?.allowed ?? false,
       replyUntil: reply?.allowed ? reply.until.toISOString() : null,
       // Only worth saying once there was an answer to reply to.

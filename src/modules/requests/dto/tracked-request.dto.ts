@@ -110,6 +110,14 @@ export class BuyerActionsDto {
   @ApiProperty({ description: 'Répondre à la réponse (rouvre la demande)' })
   reply!: boolean;
 
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    format: 'date-time',
+    description: 'Fin du délai pour apporter la précision demandée : sans elle, la demande est alors clôturée',
+  })
+  clarifyUntil!: string | null;
+
   @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'Fin du délai pour répondre' })
   replyUntil!: string | null;
 
