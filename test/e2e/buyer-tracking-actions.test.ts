@@ -156,7 +156,7 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     response = await api(request, 'clarification', { message: 'x'.repeat(5001) });
     expect(response.status).toBe(400);
     expect((await response.json()).errors).toEqual([
-      { field: 'message', message: 'Votre message fait au plus 5\u202f000 caractères (il en fait 5\u202f001).' },
+      { field: 'message', message: 'Votre message doit faire au plus 5\u202f000 caractères (il en fait 5\u202f001).' },
     ]);
     response = await api(request, 'clarification', {});
     expect(response.status).toBe(400);

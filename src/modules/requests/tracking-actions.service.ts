@@ -260,9 +260,9 @@ export function validMessage(value: unknown): string {
   const problem = !text
     ? 'Écrivez votre message.'
     : text.length < BUYER_MESSAGE_MIN
-      ? `Votre message fait au moins ${BUYER_MESSAGE_MIN} caractères.`
+      ? `Votre message doit faire au moins ${BUYER_MESSAGE_MIN} caractères.`
       : text.length > BUYER_MESSAGE_MAX
-        ? `Votre message fait au plus ${frenchNumber(BUYER_MESSAGE_MAX)} caractères (il en fait ${frenchNumber(text.length)}).`
+        ? `Votre message doit faire au plus ${frenchNumber(BUYER_MESSAGE_MAX)} caractères (il en fait ${frenchNumber(text.length)}).`
         : null;
   if (problem) throw new AppError('validation_failed', 'Le message contient une erreur.', [{ field: 'message', message: problem }]);
   return text;

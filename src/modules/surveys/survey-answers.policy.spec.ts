@@ -1,5 +1,6 @@
 import { checkAnswers, EMPTY_ANSWERS, SurveyAnswers } from './survey-answers.policy';
 
+const TODAY = '2026-12-05';
 const IMPACT = {
   contractOutcome: 'yes',
   contractDate: '2026-04-02',
@@ -19,11 +20,11 @@ const IMPACT = {
 
 describe('survey answers', () => {
   it('keeps a full satisfaction answer, the other wave empty, and asks for consent to quote it too', () => {
-    expect(checkAnswers('satisfaction', { usefulness: 'partly', quickEnough: 'no', comment: '  Bien.\r\nMerci ' })).toEqual({
+    expect(checkAnswers('satisfaction', { usefulness: 'partly', quickEnough: 'no', comment: '  Bien.\r\nMerci ' }, TODAY)).toEqual({
       ok: true,
       answers: { ...EMPTY_ANSWERS, usefulness: 'partly', quickEnough: false, comment: 'Bien.\nMerci', reuseConsent: false },
     });
-    expect(checkAnswers('satisfaction', { usefulness: 'yes', quickEnough: 'yes', reuseConsent: 'yes' })).toMatchObject({
+    expect(checkAnswers('satisfaction', { usefulness: 'yes', quickEnough: 'yes', reuseConsent: 'yes' }, TODAY)).toMatchObject({
       answers: { reuseConsent: true },
     });
   });
@@ -46,11 +47,11 @@ describe('survey answers', () => {
       comment: 'Merci.',
       reuseConsent: true,
     };
-    expect(checkAnswers('impact', IMPACT)).toEqual({ ok: true, answers: expected });
+    expect(checkAnswers('impact', IMPACT, TODAY)).toEqual({ ok: true, answers: expected });
   });
 
   it('a purchase not yet made needs no date nor considerations; no consent means false', () => {
-    const result = checkAnswers('impact', { contractOutcome: 'not_yet', wouldUseAgain: 'no', obstacles: ['cost', 'legal_risk'] });
+    const result = checkAnswers('impact', { contractOutcome: 'not_yet', wouldUseAgain: 'no', obstacles: ['cost', 'legal_risk'] }, TODAY);
     expect(result).toEqual({
       ok: true,
       answers: {
@@ -70,6 +71,7 @@ describe('survey answers', () => {
     ['nothing chosen (impact)', 'impact', {}, ['contractOutcome', 'wouldUseAgain']],
     ['a contract without date', 'impact', { ...IMPACT, contractDate: '' }, ['contractDate']],
     ['an impossible date', 'impact', { ...IMPACT, contractDate: '2026-02-30' }, ['contractDate']],
+    ['a date after today', 'impact', { ...IMPACT, contractDate: '2026-12-06' }, ['contractDate']],
     ['an award criterion without weight', 'impact', { ...IMPACT, awardCriterionWeight: '' }, ['awardCriterionWeight']],
     ['a weight over 100', 'impact', { ...IMPACT, awardCriterionWeight: '120' }, ['awardCriterionWeight']],
     ['insertion hours not a number', 'impact', { ...IMPACT, insertionHours: '12,5' }, ['insertionHours']],
@@ -81,7 +83,7 @@ describe('survey answers', () => {
     ['a reference too long', 'impact', { ...IMPACT, contractReference: 'R'.repeat(101) }, ['contractReference']],
   ];
   it.each(refusals)('refuses %s', (_label, wave, body, fields) => {
-    const result = checkAnswers(wave, body);
+    const result = checkAnswers(wave, body, TODAY);
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.errors.map((e) => e.field)).toEqual(fields);
@@ -103,7 +105,7 @@ describe('survey answers', () => {
       [20, 1500, '1250000', '2026-03-01'],
     ],
   ])('reads numbers and dates as people type them: %j', (typed, expected) => {
-    const result = checkAnswers('impact', { ...IMPACT, ...typed });
+    const result = checkAnswers('impact', { ...IMPACT, ...typed }, TODAY);
     expect(
       result.ok && [
         result.answers.awardCriterionWeight,
@@ -114,8 +116,15 @@ describe('survey answers', () => {
     ).toEqual(expected);
   });
 
+  it('a date typed before choosing « Pas encore » or « Abandonné » is not kept, whatever it is', () => {
+    for (const contractOutcome of ['not_yet', 'abandoned']) {
+      const result = checkAnswers('impact', { ...IMPACT, contractOutcome, contractDate: '2030-01-01' }, TODAY);
+      expect(result.ok && [result.answers.contractOutcome, result.answers.contractDate]).toEqual([contractOutcome, null]);
+    }
+  });
+
   it('weights and hours are ignored when their lever is not chosen', () => {
-    const result = checkAnswers('impact', { ...IMPACT, levers: ['label'], awardCriterionWeight: 'x', insertionHours: 'y' });
+    const result = checkAnswers('impact', { ...IMPACT, levers: ['label'], awardCriterionWeight: 'x', insertionHours: 'y' }, TODAY);
     expect(result.ok && [result.answers.awardCriterionWeight, result.answers.insertionHours]).toEqual([null, null]);
   });
 });

@@ -1,3 +1,4 @@
+import { frenchNumber } from '../../common/french-format';
 import type { FieldError } from '../../common/errors/app-errors';
 import { isCalendarDay, isoDayOf, typedEuros, typedText, withoutSpaces } from '../../common/validation';
 import {
@@ -69,7 +70,7 @@ export type AnswersCheck = { ok: true; answers: SurveyAnswers } | { ok: false; e
  * criterion's weight, the insertion hours), a date when the contract exists, "none" alone in a DECP list.
  * French messages, one per field, in the order of the form.
  */
-export function checkAnswers(wave: SurveyWave, body: Record<string, unknown>): AnswersCheck {
+export function checkAnswers(wave: SurveyWave, body: Record<string, unknown>, today: string): AnswersCheck {
   const errors: FieldError[] = [];
   const fail = (field: string, message: string) => errors.push({ field, message });
   const answers: SurveyAnswers = {
@@ -89,8 +90,11 @@ export function checkAnswers(wave: SurveyWave, body: Record<string, unknown>): A
   } else {
     answers.contractOutcome = oneOf(CONTRACT_OUTCOMES, body.contractOutcome);
     if (!answers.contractOutcome) fail('contractOutcome', 'Indiquez où en est votre achat.');
-    const date = isoDayOf(text(body.contractDate));
+    // The date belongs to a published or signed contract; typed before choosing « Pas encore », it is not kept.
+    const date = answers.contractOutcome === 'yes' ? isoDayOf(text(body.contractDate)) : '';
     if (date && !isCalendarDay(date)) fail('contractDate', 'Saisissez une date valide (jour, mois, année).');
+    else if (date > today)
+      fail('contractDate', 'La date de publication ou de signature est passée : elle ne peut pas être après aujourd’hui.');
     else if (answers.contractOutcome === 'yes' && !date) fail('contractDate', 'Indiquez la date de publication ou de signature.');
     else answers.contractDate = date || null;
     answers.contractReference = text(body.contractReference) || null;
@@ -146,7 +150,10 @@ export function checkAnswers(wave: SurveyWave, body: Record<string, unknown>): A
 
   const comment = typedText(body.comment);
   if (comment.length > COMMENT_MAX)
-    fail('comment', `Votre commentaire fait au plus ${COMMENT_MAX} caractères (il en fait ${comment.length}).`);
+    fail(
+      'comment',
+      `Votre commentaire doit faire au plus ${frenchNumber(COMMENT_MAX)} caractères (il en fait ${frenchNumber(comment.length)}).`,
+    );
   answers.comment = comment || null;
   return errors.length ? { ok: false, errors } : { ok: true, answers };
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
-import { Clock } from '../../common/clock';
+import { Clock, parisDay } from '../../common/clock';
 import { AppError, NotFound, ValidationFailed } from '../../common/errors/app-errors';
 import { randomToken, sealFor, sha256, unsealForAny, uuidFromDigest } from '../../common/tokens';
 import { runAsOne, SqlStatement } from '../../database/sql-statement';
@@ -113,7 +113,7 @@ export class SurveysService {
   /** Records the buyer's answers (field errors: nothing written); the first answer completes the survey, with its history event. */
   async answer(token: unknown, body: Record<string, unknown>): Promise<void> {
     const { survey } = await this.open(token);
-    const checked = checkAnswers(survey.wave, body);
+    const checked = checkAnswers(survey.wave, body, parisDay(this.clock.now()));
     if (!checked.ok) throw new ValidationFailed(checked.errors);
     await this.dataSource.transaction(async (manager) => {
       // Checked again under the lock: the survey may have expired since the link was opened.
