@@ -144,7 +144,10 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     );
     expect(mail.html_body).toContain(`votre réponse est attendue d’ici le <strong>${by}</strong>.`);
     expect(await mailsTo(t, 'facilitator-buyer-message')).toHaveLength(1);
-    expect(await (await page(request)).text()).toContain('Votre précision a été transmise');
+    const after = await (await page(request)).text();
+    expect(after).toContain('Votre précision a été transmise');
+    // Their own message, signed « Vous », not « de l’acheteur ».
+    expect(after).toContain('Vous — Précision</h3>');
   });
 
   it('API: a precision when none is asked is a 409; a missing or too long text a 400 with the field', async () => {

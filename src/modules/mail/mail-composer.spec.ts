@@ -94,6 +94,15 @@ describe('MailComposer, buyer-update', () => {
     }
   });
 
+  it('a closure reads as one letter and offers the page to consult, not to reply', () => {
+    const { text } = update({ statusLabel: 'Clôturée', closeReasonLabel: 'Sans nouvelle de votre part', changes: [{ kind: 'closed' }] });
+    expect(text).toContain('a évolué.\n\n--- Demande clôturée ---\nMotif : Sans nouvelle de votre part.');
+    expect(text).not.toMatch(/\n\n\n/);
+    expect(text).toContain('Consulter votre demande et ses documents :');
+    expect(text).not.toContain('répondre ou télécharger');
+    expect(update({ changes: [{ kind: 'taken' }] }).text).toContain('Suivre votre demande, répondre ou télécharger les documents :');
+  });
+
   it('says where a file named in the answer is: on the tracking page, not attached to the e-mail', () => {
     const item = { typeLabel: 'Exemple de DCE', title: 'CCTP restauration', fileName: 'cctp.pdf' };
     const { text, html } = update({ changes: [{ kind: 'answer', answer: { body: 'Voici un exemple.', items: [item], files: [] } }] });

@@ -33,6 +33,14 @@ export const MESSAGE_KIND_LABELS: Record<MessageKind, string> = {
   internal_note: 'Note interne',
 };
 
+/** The same, on the buyer's own page, where their messages are signed « Vous » (« Vous — Précision »). */
+export const BUYER_MESSAGE_KIND_LABELS: Record<MessageKind, string> = {
+  ...MESSAGE_KIND_LABELS,
+  buyer_clarification: 'Précision',
+  buyer_reply: 'Réponse',
+  buyer_information: 'Information ajoutée',
+};
+
 export type MessageAuthorType = 'staff' | 'buyer';
 
 export const HELP_ITEM_TYPES = ['guide', 'tender_file', 'regulation', 'peer', 'referral'] as const;

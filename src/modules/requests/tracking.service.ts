@@ -9,7 +9,7 @@ import { autoCloseAt, replyPermission } from './reply-window.policy';
 import { allowedActions } from './request-state.policy';
 import { AdviceRequest, RequestEvent } from './request.entities';
 import { HelpItemView, MessageFile, MessageView, RequestMessagesRepository } from './request-messages.repository';
-import { HELP_ITEM_TYPE_LABELS, MESSAGE_KIND_LABELS, REFERRAL_TARGET_LABELS } from './request-message.types';
+import { BUYER_MESSAGE_KIND_LABELS, HELP_ITEM_TYPE_LABELS, REFERRAL_TARGET_LABELS } from './request-message.types';
 import { CLOSE_REASON_LABELS, HANDED_OVER_EVENT, KIND_LABELS, PURCHASE_STAGE_LABELS, STATUS_LABELS } from './request.types';
 import { RequestsRepository } from './requests.repository';
 import { BuyerActionsDto, TrackedFileDto, TrackedHelpItemDto, TrackedMessageDto, TrackedRequestDto } from './dto/tracked-request.dto';
@@ -128,7 +128,7 @@ function toTracked(
 function toTrackedMessage(reference: string, message: MessageView): TrackedMessageDto {
   return {
     kind: message.kind,
-    kindLabel: MESSAGE_KIND_LABELS[message.kind],
+    kindLabel: BUYER_MESSAGE_KIND_LABELS[message.kind],
     fromBuyer: message.authorType === 'buyer',
     author: authorShownToBuyer(message.author),
     body: message.body,
