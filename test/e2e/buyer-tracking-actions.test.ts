@@ -398,6 +398,15 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     const html = await (await page(request)).text();
     expect(html).toContain('Retirée par l’acheteur');
     expect(html).not.toContain('lien-retrait');
+    expect(html).toContain('Votre demande a été suivie par <strong>');
+    expect(html).toContain('Aucun échange avec le guichet.');
+    // Withdrawn before its facilitator took it in charge: it had been given to them, not followed.
+    const untaken = await submittedAndTaken(t, 6);
+    await t.dataSource.query(`UPDATE request_assignments SET taken_at = NULL WHERE request_id = $1`, [untaken.id]);
+    await t.dataSource.query(`UPDATE requests SET status = 'assigned' WHERE id = $1`, [untaken.id]);
+    expect(await (await page(untaken)).text()).toContain('Votre demande est confiée à <strong>');
+    expect((await postForm(untaken, 'retrait', { t: untaken.token, formToken: FORM_TOKEN })).status).toBe(303);
+    expect(await (await page(untaken)).text()).toContain('Votre demande avait été confiée à <strong>');
     expect((await fetch(`${t.url}/suivi/${request.reference}/retrait?t=${encodeURIComponent(request.token)}`)).status).toBe(409);
   });
 

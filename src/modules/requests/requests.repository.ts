@@ -219,6 +219,15 @@ export class RequestsRepository {
     return rows[0] ?? null;
   }
 
+  /** Whether this facilitator took the request in charge (else it was only given to them). */
+  async tookCharge(requestId: string, facilitatorId: string): Promise<boolean> {
+    const rows = await this.dataSource.query(
+      `SELECT 1 FROM request_assignments WHERE request_id = $1 AND facilitator_id = $2 AND taken_at IS NOT NULL LIMIT 1`,
+      [requestId, facilitatorId],
+    );
+    return rows.length > 0;
+  }
+
   /** The deadline that applies now (APPLICABLE_DEADLINE), or null. */
   async applicableDeadline(requestId: string): Promise<Date | null> {
     const rows = await this.dataSource.query(

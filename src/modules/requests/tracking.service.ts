@@ -49,7 +49,7 @@ export class TrackingService {
     const request = await this.authorise(reference, token);
     const [history, facilitator, conversation, deadline] = await Promise.all([
       this.requests.publicHistory(request.id),
-      request.assignedFacilitatorId ? this.requests.facilitatorShownToBuyer(request.assignedFacilitatorId) : null,
+      request.assignedFacilitatorId ? this.facilitatorOf(request.id, request.assignedFacilitatorId) : null,
       this.messages.messagesOf(request.id, 'buyer'),
       this.requests.applicableDeadline(request.id),
     ]);
@@ -59,6 +59,14 @@ export class TrackingService {
       conversation: conversation.map((message) => toTrackedMessage(request.reference, message)),
       actions: this.actionsOf(request, conversation, history),
     };
+  }
+
+  private async facilitatorOf(requestId: string, facilitatorId: string): Promise<TrackedRequestDto['facilitator']> {
+    const [shown, tookCharge] = await Promise.all([
+      this.requests.facilitatorShownToBuyer(facilitatorId),
+      this.requests.tookCharge(requestId, facilitatorId),
+    ]);
+    return shown && { ...shown, tookCharge };
   }
 
   /** The request the buyer's link opens; anything else is the same 404, for every route the link leads to. */

@@ -154,6 +154,11 @@ export class TrackedFacilitatorDto {
 
   @ApiProperty({ description: 'Réseau du facilitateur', example: 'AURA-EE / RREDD' })
   network!: string;
+
+  @ApiProperty({
+    description: 'Vrai s’il a pris la demande en charge ; faux si elle lui est seulement confiée (ou l’était avant son retrait)',
+  })
+  tookCharge!: boolean;
 }
 
 export class NextStepDto {
