@@ -246,7 +246,10 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
       expect(html).toContain('Le délai pour répondre est dépassé');
       const late = await postForm(request, 'reponse', { t: request.token, formToken: FORM_TOKEN, message: 'Encore une question' });
       expect(late.status).toBe(409);
-      expect(await late.text()).toContain('Le délai pour répondre est dépassé');
+      // The request's page again, with why: not a dead end.
+      const lateHtml = await late.text();
+      expect(lateHtml).toContain('<h2 class="fr-alert__title">Action impossible</h2><p>Le délai pour répondre est dépassé');
+      expect(lateHtml).toContain(`<h1>Demande <span class="gv-reference">${request.reference}</span></h1>`);
       expect((await api(request, 'replies', { message: 'Encore une question' })).status).toBe(409);
       expect(await state(request)).toEqual({ status: 'answered', close_reason: null });
     } finally {
@@ -258,7 +261,9 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     const request = await answeredThenClosed(4);
     // Closed already: the page says a reply reopens it, not that it will close.
     const closedPage = (await (await page(request)).text()).replace(/\s+/g, ' ');
-    expect(closedPage).toContain('La demande est clôturée. Une question sur la réponse ? Vous pouvez encore répondre au facilitateur jusqu’au');
+    expect(closedPage).toContain(
+      'La demande est clôturée. Une question sur la réponse ? Vous pouvez encore répondre au facilitateur jusqu’au',
+    );
     expect(closedPage).not.toContain('elle sera clôturée à cette date');
     expect((await postForm(request, 'reponse', { t: request.token, formToken: FORM_TOKEN, message: 'Une dernière chose.' })).status).toBe(
       303,
@@ -407,7 +412,11 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     expect(await (await page(untaken)).text()).toContain('Votre demande est confiée à <strong>');
     expect((await postForm(untaken, 'retrait', { t: untaken.token, formToken: FORM_TOKEN })).status).toBe(303);
     expect(await (await page(untaken)).text()).toContain('Votre demande avait été confiée à <strong>');
-    expect((await fetch(`${t.url}/suivi/${request.reference}/retrait?t=${encodeURIComponent(request.token)}`)).status).toBe(409);
+    // A reference typed in lower case opens the same page.
+    expect((await fetch(`${t.url}/suivi/${request.reference.toLowerCase()}?t=${encodeURIComponent(request.token)}`)).status).toBe(200);
+    const again = await fetch(`${t.url}/suivi/${request.reference}/retrait?t=${encodeURIComponent(request.token)}`);
+    expect(again.status).toBe(409);
+    expect(await again.text()).toContain('id="action-impossible"');
   });
 
   it('takes a forgotten detail before the answer (form sent twice: once), tells the facilitator, keeps the status; no longer once a precision is asked', async () => {

@@ -166,23 +166,39 @@ export class TrackingController {
   @Get('suivi/:reference/retrait')
   @ApiExcludeEndpoint()
   async withdrawConfirmation(@Param('reference') reference: string, @Query('t') token: unknown, @Res() res: Response) {
-    const request = await this.actions.assertWithdrawable(reference, token);
-    res.setHeader('Cache-Control', 'no-store');
-    res.render('tracking-withdraw', { title: `Retirer la demande ${request.reference}`, request, token, formToken: randomToken() });
+    await this.unlessRefused(res, reference, token, async () => {
+      const request = await this.actions.assertWithdrawable(reference, token);
+      res.setHeader('Cache-Control', 'no-store');
+      res.render('tracking-withdraw', { title: `Retirer la demande ${request.reference}`, request, token, formToken: randomToken() });
+    });
   }
 
   @Post('suivi/:reference/resolue')
   @ApiExcludeEndpoint()
   async resolvePage(@Param('reference') reference: string, @Body() body: PageBody, @Res() res: Response) {
-    await this.actions.resolve(reference, body?.t);
-    res.redirect(303, trackingPath(reference, body?.t, 'resolue'));
+    await this.unlessRefused(res, reference, body?.t, async () => {
+      await this.actions.resolve(reference, body?.t);
+      res.redirect(303, trackingPath(reference, body?.t, 'resolue'));
+    });
   }
 
   @Post('suivi/:reference/retrait')
   @ApiExcludeEndpoint()
   async withdrawPage(@Param('reference') reference: string, @Body() body: PageBody, @Res() res: Response) {
-    await this.actions.withdraw(reference, body?.t);
-    res.redirect(303, trackingPath(reference, body?.t, 'retrait'));
+    await this.unlessRefused(res, reference, body?.t, async () => {
+      await this.actions.withdraw(reference, body?.t);
+      res.redirect(303, trackingPath(reference, body?.t, 'retrait'));
+    });
+  }
+
+  /** An action the request's state no longer allows (409) shows the request's page with why, not a dead-end error page. */
+  private async unlessRefused(res: Response, reference: string, token: unknown, act: () => Promise<void>): Promise<void> {
+    try {
+      await act();
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'conflict') throw error;
+      await this.render(res, 409, reference, token, undefined, undefined, error.message);
+    }
   }
 
   /** Success leads back to the page (303); a wrong text shows the page again with the error summary (400). */
@@ -196,6 +212,8 @@ export class TrackingController {
     try {
       await act();
     } catch (error) {
+      if (error instanceof AppError && error.code === 'conflict')
+        return this.render(res, 409, reference, body?.t, undefined, undefined, error.message);
       if (!(error instanceof AppError) || error.code !== 'validation_failed') throw error;
       return this.render(res, 400, reference, body?.t, { message: body?.message, errors: error.errors, formToken: body?.formToken });
     }
@@ -210,6 +228,7 @@ export class TrackingController {
     token: unknown,
     failed?: { message: unknown; errors: AppError['errors']; formToken: unknown },
     notice?: string,
+    refusal?: string,
   ): Promise<void> {
     const request = await this.tracking.findForBuyer(reference, typeof token === 'string' ? token : undefined);
     const errors = failed?.errors ?? [];
@@ -219,6 +238,7 @@ export class TrackingController {
       request,
       token,
       notice,
+      refusal,
       survey: await this.surveys.openSurveyLink(request.reference),
       formToken: typeof failed?.formToken === 'string' ? failed.formToken : randomToken(),
       form: {

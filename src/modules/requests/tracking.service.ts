@@ -71,7 +71,9 @@ export class TrackingService {
 
   /** The request the buyer's link opens; anything else is the same 404, for every route the link leads to. */
   async authorise(reference: unknown, token: unknown): Promise<AdviceRequest> {
-    const request = typeof reference === 'string' && reference.length <= 20 ? await this.requests.findByReference(reference) : null;
+    // Typed by hand from a printed page, « gv-2026-000123 » is the same reference.
+    const request =
+      typeof reference === 'string' && reference.length <= 20 ? await this.requests.findByReference(reference.toUpperCase()) : null;
     if (!request || typeof token !== 'string' || !token || !tokenMatches(token, request.trackingTokenHash)) throw new NotFound();
     return request;
   }
