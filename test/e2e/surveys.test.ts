@@ -99,8 +99,13 @@ describe('the buyer’s survey pages', () => {
     await runDueSurveys(t);
     expect(await mailsTo(t, 'survey')).toHaveLength(1);
     time.forward(51 * DAY_MS);
-    expect((await fetch(link)).status).toBe(404);
-    expect((await post(link, { usefulness: 'no', quickEnough: 'no' })).status).toBe(404);
+    // Closed, said so: the link was right (410, not « not found »).
+    const closed = await fetch(link);
+    expect(closed.status).toBe(410);
+    const closedPage = await closed.text();
+    expect(closedPage).toContain('<h1>Questionnaire clos</h1>');
+    expect(closedPage).toContain('Ce questionnaire est clos : vos réponses sont enregistrées, elles ne peuvent plus être modifiées.');
+    expect((await post(link, { usefulness: 'no', quickEnough: 'no' })).status).toBe(410);
     expect((await surveysOf(t, request.id))[0]).toEqual(expect.objectContaining({ status: 'completed' }));
   });
 

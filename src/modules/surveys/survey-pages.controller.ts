@@ -7,7 +7,7 @@ import { COMMENT_MAX } from './survey-answers.policy';
 import { postedValues, preselectedValues, savedValues, SURVEY_OPTIONS } from './survey-form';
 import { SURVEY_WAVE_LABELS } from './survey-labels';
 import { SurveyWithRequest } from './surveys.repository';
-import { SurveysService, SurveyWithdrawn } from './surveys.service';
+import { SurveyClosed, SurveysService, SurveyWithdrawn } from './surveys.service';
 
 type PageBody = Record<string, unknown> | undefined;
 
@@ -26,7 +26,9 @@ export class SurveyPagesController {
     try {
       found = await this.surveys.open(token);
     } catch (error) {
-      if (error instanceof SurveyWithdrawn) return renderWithdrawn(res, 200, error);
+      // Suspended, the link will work again: the page itself is no error.
+      if (error instanceof SurveyWithdrawn) return renderEnded(res, error, 200);
+      if (error instanceof SurveyClosed) return renderEnded(res, error, error.status);
       throw error;
     }
     const values = found.survey.completedAt ? savedValues(found.survey) : preselectedValues(found.survey.wave, query);
@@ -35,21 +37,24 @@ export class SurveyPagesController {
 
   @Post(':token')
   async submit(@Param('token') token: string, @Body() body: PageBody, @Res() res: Response) {
-    await onFieldErrors(
-      () => this.surveys.answer(token, body ?? {}),
-      async (errors, error) =>
-        error instanceof SurveyWithdrawn
-          ? renderWithdrawn(res, error.status, error)
-          : render(res, 400, token, await this.surveys.open(token), postedValues(body ?? {}), errors),
-      () => res.redirect(303, `/questionnaire/${encodeURIComponent(token)}?enregistre=1`),
-    );
+    try {
+      await onFieldErrors(
+        () => this.surveys.answer(token, body ?? {}),
+        async (errors) => render(res, 400, token, await this.surveys.open(token), postedValues(body ?? {}), errors),
+        () => res.redirect(303, `/questionnaire/${encodeURIComponent(token)}?enregistre=1`),
+      );
+    } catch (error) {
+      if (error instanceof SurveyWithdrawn || error instanceof SurveyClosed) return renderEnded(res, error, error.status);
+      throw error;
+    }
   }
 }
 
-/** The link of a survey withdrawn by a reopening: said plainly, not as a missing page. */
-function renderWithdrawn(res: Response, status: number, error: SurveyWithdrawn): void {
+/** The link of a survey withdrawn by a reopening, or past its date: said plainly, not as a missing page. */
+function renderEnded(res: Response, error: SurveyWithdrawn | SurveyClosed, status: number): void {
+  const title = error instanceof SurveyClosed ? 'Questionnaire clos' : 'Questionnaire suspendu';
   res.setHeader('Cache-Control', 'no-store');
-  res.status(status).render('error', { title: 'Questionnaire suspendu', heading: 'Questionnaire suspendu', message: error.message });
+  res.status(status).render('error', { title, heading: title, message: error.message });
 }
 
 function render(

@@ -1,6 +1,7 @@
 import { CLOSE_REASONS } from '../requests/request.types';
 import {
   addMonths,
+  isClosed,
   isOpen,
   isWithdrawn,
   nextStep,
@@ -90,6 +91,17 @@ describe('survey policy', () => {
     ['cancelled', null, false],
   ] as const)('a %s survey expiring at %s is open: %s', (status, expiresAt, open) => {
     expect(isOpen({ status, expiresAt }, NOW)).toBe(open);
+  });
+
+  it.each([
+    ['sent', NOW, true],
+    ['completed', BEFORE, true],
+    ['reminded', BEFORE, true],
+    ['sent', AFTER, false],
+    ['scheduled', null, false],
+    ['cancelled', BEFORE, false],
+  ] as const)('a %s survey expiring at %s is closed (its link says so): %s', (status, expiresAt, closed) => {
+    expect(isClosed({ status, expiresAt }, NOW)).toBe(closed);
   });
 });
 

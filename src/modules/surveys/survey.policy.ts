@@ -79,6 +79,11 @@ export function isWithdrawn(survey: { status: SurveyStatus; sentAt: Date | null 
   return survey.sentAt !== null && (survey.status === 'cancelled' || survey.status === 'scheduled');
 }
 
+/** Sent, and past its closing date: its link says it is over rather than « not found ». */
+export function isClosed(survey: { status: SurveyStatus; expiresAt: Date | null }, now: Date): boolean {
+  return ['sent', 'reminded', 'completed'].includes(survey.status) && survey.expiresAt !== null && now >= survey.expiresAt;
+}
+
 /** The link opens the form while the survey was sent and has not expired; a completed survey stays editable until then. */
 export function isOpen(survey: { status: SurveyStatus; expiresAt: Date | null }, now: Date): boolean {
   return ['sent', 'reminded', 'completed'].includes(survey.status) && survey.expiresAt !== null && now < survey.expiresAt;

@@ -11,7 +11,17 @@ import type { CloseReason } from '../requests/request.types';
 import { NewRequestEvent, RequestsRepository } from '../requests/requests.repository';
 import { checkAnswers } from './survey-answers.policy';
 import { SURVEY_WAVE_LABELS, USEFULNESS_LABELS } from './survey-labels';
-import { isOpen, isWithdrawn, nextStep, sendingDueAt, sentSchedule, SurveyDelays, SurveyStep, surveyedWaves } from './survey.policy';
+import {
+  isClosed,
+  isOpen,
+  isWithdrawn,
+  nextStep,
+  sendingDueAt,
+  sentSchedule,
+  SurveyDelays,
+  SurveyStep,
+  surveyedWaves,
+} from './survey.policy';
 import { USEFULNESS, SurveyWave } from './survey.types';
 import { SurveyWithRequest, SurveysRepository } from './surveys.repository';
 
@@ -23,6 +33,18 @@ export class SurveyWithdrawn extends AppError {
     super(
       'conflict',
       'Votre demande a été rouverte : ce questionnaire est suspendu. Si elle est de nouveau clôturée après une réponse, un nouveau lien vous sera envoyé quelques jours plus tard.',
+    );
+  }
+}
+
+/** A survey's link after its closing date: the buyer's link is right, the survey is over. */
+export class SurveyClosed extends AppError {
+  constructor(answered: boolean) {
+    super(
+      'gone',
+      answered
+        ? 'Ce questionnaire est clos : vos réponses sont enregistrées, elles ne peuvent plus être modifiées. Merci de les avoir données.'
+        : 'Ce questionnaire est clos : il ne reçoit plus de réponses. Merci de l’attention portée au guichet vert.',
     );
   }
 }
@@ -106,6 +128,7 @@ export class SurveysService {
   async open(token: unknown): Promise<SurveyWithRequest> {
     const found = typeof token === 'string' && TOKEN_SHAPE.test(token) ? await this.surveys.findByTokenHash(sha256(token)) : null;
     if (found && isWithdrawn(found.survey)) throw new SurveyWithdrawn();
+    if (found && isClosed(found.survey, this.clock.now())) throw new SurveyClosed(found.survey.completedAt !== null);
     if (!found || !isOpen(found.survey, this.clock.now())) throw new NotFound();
     return found;
   }
