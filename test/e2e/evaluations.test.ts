@@ -170,6 +170,8 @@ describe('the animators’ review of evaluations', () => {
     const list = await (await page.get('/espace/evaluations')).text();
     expect(list).toContain(w.requests.c.reference);
     expect(list).not.toContain(w.requests.a.reference);
+    // Unfiltered, the link to each is bare: no stray « ? ».
+    expect(list).toContain(`href="/espace/evaluations/${w.evaluations.c}"`);
     // The survey's delay as configured (SURVEY_IMPACT_DELAY_MONTHS, 6 by default), not a fixed wording.
     expect(list).toContain('impact sur le marché 6 mois plus tard');
     expect((await page.get(`/espace/evaluations/${w.evaluations.a}`)).status).toBe(404);

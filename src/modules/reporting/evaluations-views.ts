@@ -50,7 +50,7 @@ export class EvaluationsViews {
           kindLabel: KIND_LABELS[item.kind],
           segment: this.reference.segmentLabel(item.segmentCode),
           department: this.reference.departmentLabel(item.departmentCode),
-          url: `/espace/evaluations/${item.id}?${evaluationQuery(filters, { page: list.page > 1 ? list.page : null })}`,
+          url: withQuery(`/espace/evaluations/${item.id}`, evaluationQuery(filters, { page: list.page > 1 ? list.page : null })),
         })),
       },
       networkOptions: this.reference.networkOptions(networks),
@@ -84,7 +84,7 @@ export class EvaluationsViews {
     return {
       ...detail,
       title: `Évaluation de la demande ${request.reference}`,
-      backUrl: `/espace/evaluations${backQuery ? `?${backQuery}` : ''}`,
+      backUrl: withQuery(`/espace/evaluations`, backQuery),
       // The forms carry the list's filters, so that the page after the action still leads back to them.
       actionQuery: backQuery ? `?${backQuery}` : '',
       waveLabel: WAVE_LABELS[e.wave],
@@ -104,4 +104,9 @@ export class EvaluationsViews {
       forms: { review: forms.review ?? formModel({ note: e.reviewNote ?? '' }), share: forms.share ?? formModel() },
     };
   }
+}
+
+/** A path and its query, without a bare « ? » when the query is empty. */
+function withQuery(path: string, query: string): string {
+  return query ? `${path}?${query}` : path;
 }
