@@ -150,6 +150,9 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     for (const c of created) await routedTo(c.reference, c.kind === 'social_clause' ? social : green);
     const splitEvent = await row(`SELECT reason FROM request_events WHERE request_id = $1 AND type = 'split'`, [original.id]);
     expect(splitEvent.reason).toBe(`Scindée en ${created.map((c) => c.reference).join(', ')}`);
+    // The history on the original's page links to each new request.
+    const originalPage = await (await holder.get(`/espace/demandes/${reference}`)).text();
+    for (const c of created) expect(originalPage).toContain(`<a href="/espace/demandes/${c.reference}">${c.reference}</a>`);
 
     const mails = await waitFor(async () => {
       const rows = await t.dataSource.query(`SELECT id, recipient, status FROM mail_messages WHERE template = 'buyer-split'`);

@@ -1,4 +1,4 @@
-import { historyEventLabel } from './history-labels';
+import { historyEventLabel, referenceParts } from './history-labels';
 
 describe('historyEventLabel', () => {
   it.each([
@@ -12,5 +12,25 @@ describe('historyEventLabel', () => {
     ['unknown_event', null, 'unknown_event'],
   ])('%s given to %s reads « %s »', (type, assigneeName, expected) => {
     expect(historyEventLabel(type, assigneeName)).toBe(expected);
+  });
+});
+
+describe('referenceParts', () => {
+  it.each([
+    ['', []],
+    ['Congés', [{ text: 'Congés', reference: false }]],
+    [
+      'Scindée en GV-2026-000058, GV-2026-000059',
+      [
+        { text: 'Scindée en ', reference: false },
+        { text: 'GV-2026-000058', reference: true },
+        { text: ', ', reference: false },
+        { text: 'GV-2026-000059', reference: true },
+      ],
+    ],
+    ['GV-2026-000058', [{ text: 'GV-2026-000058', reference: true }]],
+    ['GV-26-58 n’en est pas une', [{ text: 'GV-26-58 n’en est pas une', reference: false }]],
+  ])('%j', (text, parts) => {
+    expect(referenceParts(text)).toEqual(parts);
   });
 });

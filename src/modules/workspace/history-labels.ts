@@ -56,6 +56,14 @@ export function historyReasonLabel(reason: string | null): string | null {
   return reason !== null && Object.hasOwn(REASON_LABELS, reason) ? REASON_LABELS[reason] : reason;
 }
 
+/** A reason's text cut around the request references it names (« Scindée en GV-2026-000058 »), for the page to link them. */
+export function referenceParts(text: string): Array<{ text: string; reference: boolean }> {
+  return text
+    .split(/(GV-\d{4}-\d{6})/)
+    .filter((part) => part !== '')
+    .map((part) => ({ text: part, reference: /^GV-\d{4}-\d{6}$/.test(part) }));
+}
+
 /** Why a facilitator's time with a request ended, as the request page's « Facilitateurs successifs » says it. */
 export const ASSIGNMENT_END_LABELS: Record<AssignmentEndReason, string> = {
   declined: 'A décliné',

@@ -24,7 +24,7 @@ import {
   REQUEST_STATUSES,
   STAFF_STATUS_LABELS,
 } from '../requests/request.types';
-import { ASSIGNMENT_END_LABELS, historyEventLabel, historyReasonLabel } from './history-labels';
+import { ASSIGNMENT_END_LABELS, historyEventLabel, historyReasonLabel, referenceParts } from './history-labels';
 import { QUEUE_SORTS, QueueFilters, QueueSort } from './workspace-queue.policy';
 import { DECLINE_REASONS, PermittedActions, WorkspaceService } from './workspace.service';
 
@@ -181,7 +181,7 @@ export class WorkspaceViews {
       history: page.history.map((event) => ({
         ...event,
         label: historyEventLabel(event.type, event.assigneeName),
-        reasonLabel: historyReasonLabel(event.reason),
+        reasonParts: referenceParts(historyReasonLabel(event.reason) ?? ''),
       })),
       assignments: page.assignments.map((a) => ({ ...a, endLabel: a.endReason ? ASSIGNMENT_END_LABELS[a.endReason] : null })),
       closeReasonLabel: request.closeReason ? CLOSE_REASON_LABELS[request.closeReason] : null,
