@@ -27,7 +27,8 @@ const EVENT_LABELS: Record<string, string> = {
   reassigned: 'Réaffectée',
   rerouted: 'Renvoyée à l’attribution',
   taken_from_pool: 'Prise dans la réserve',
-  handed_over: 'Transmise à un autre facilitateur',
+  // The public line written for the buyer beside staff's own: its reason is what the buyer reads.
+  handed_over: 'Acheteur informé du changement de facilitateur (motif tel qu’il le lit)',
   status_changed: 'Statut modifié',
   survey_sent: 'Questionnaire envoyé',
   survey_reminded: 'Questionnaire relancé',
