@@ -58,6 +58,8 @@ describe.each([
     expect(await page.locator('#confirmation-action').isVisible()).toBe(true);
     if (javaScript) {
       await page.waitForURL((url) => !url.searchParams.has('fait'));
+      // The keyboard goes on from the notice, not from the top of the page.
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('confirmation-action');
       expect(new URL(page.url()).searchParams.get('t')).toBe(request.token);
       await page.reload();
       expect(await page.locator('#confirmation-action').count()).toBe(0);
