@@ -48,7 +48,9 @@ describe('the buyer’s survey pages', () => {
     const { request, links } = await sentSurveys(5);
     const tracking = `${t.url}/suivi/${request.reference}?t=${encodeURIComponent(request.token)}`;
     const html = await (await fetch(tracking)).text();
-    expect(html).toContain(`href="${links[0]}">Répondre au questionnaire</a>`);
+    expect(html).toContain(
+      `href="${links[0]}">Répondre au questionnaire<span class="fr-sr-only"> : Questionnaire de satisfaction</span></a>`,
+    );
     time.forward(61 * DAY_MS);
     expect(await (await fetch(tracking)).text()).not.toContain('/questionnaire/');
   });

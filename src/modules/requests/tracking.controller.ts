@@ -239,7 +239,7 @@ export class TrackingController {
       token,
       notice,
       refusal,
-      survey: await this.surveys.openSurveyLink(request.reference),
+      surveys: await this.surveys.openSurveyLinks(request.reference),
       formToken: typeof failed?.formToken === 'string' ? failed.formToken : randomToken(),
       form: {
         values: { message: typeof failed?.message === 'string' ? failed.message : '' },

@@ -145,7 +145,8 @@ export class SurveysRepository {
   }
 
   /** The buyer's latest survey still open for this request, for a link on the tracking page. */
-  async openFor(reference: string, now: Date): Promise<Survey | null> {
+  /** The request's surveys whose link still opens, the latest sent first. */
+  openFor(reference: string, now: Date): Promise<Survey[]> {
     return this.dataSource
       .getRepository(Survey)
       .createQueryBuilder('s')
@@ -154,6 +155,6 @@ export class SurveysRepository {
       .andWhere(`s.status IN ('sent', 'reminded', 'completed')`)
       .andWhere('s.expires_at > :now', { now })
       .orderBy('s.sent_at', 'DESC')
-      .getOne();
+      .getMany();
   }
 }

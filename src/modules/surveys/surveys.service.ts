@@ -154,14 +154,20 @@ export class SurveysService {
   }
 
   /** The link to the buyer's open survey, for the tracking page (whose own link is already checked); null when none is open. */
-  async openSurveyLink(reference: string): Promise<{ url: string; label: string; completed: boolean } | null> {
-    const survey = await this.surveys.openFor(reference, this.clock.now());
-    if (!survey?.tokenSealed) return null;
-    return {
-      url: this.surveyUrl(unsealForAny(this.config.openingSecrets, 'survey', survey.id, survey.tokenSealed)),
-      label: SURVEY_WAVE_LABELS[survey.wave],
-      completed: survey.completedAt !== null,
-    };
+  /** Every survey of the request still open (the satisfaction one stays editable once the impact one is sent), latest first. */
+  async openSurveyLinks(reference: string): Promise<Array<{ url: string; label: string; completed: boolean }>> {
+    const surveys = await this.surveys.openFor(reference, this.clock.now());
+    return surveys.flatMap((survey) =>
+      survey.tokenSealed
+        ? [
+            {
+              url: this.surveyUrl(unsealForAny(this.config.openingSecrets, 'survey', survey.id, survey.tokenSealed)),
+              label: SURVEY_WAVE_LABELS[survey.wave],
+              completed: survey.completedAt !== null,
+            },
+          ]
+        : [],
+    );
   }
 
   private stepStatements(step: SurveyStep, { survey, request }: SurveyWithRequest, now: Date): SqlStatement[] {
