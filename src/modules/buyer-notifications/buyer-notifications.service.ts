@@ -105,10 +105,11 @@ export class BuyerNotificationsService {
 
   private async updateMail(manager: EntityManager, request: AdviceRequest, changes: BuyerChange[]): Promise<SqlStatement[]> {
     const conversation = await this.messages.messagesOf(request.id, 'buyer', manager);
-    const takenBy =
-      changes.some((change) => change.kind === 'taken') && request.assignedFacilitatorId
-        ? await this.requests.facilitatorShownToBuyer(request.assignedFacilitatorId, manager)
-        : null;
+    // Named as the tracking page names them: by first name, in every part of the e-mail that is theirs.
+    const facilitator = request.assignedFacilitatorId
+      ? await this.requests.facilitatorShownToBuyer(request.assignedFacilitatorId, manager)
+      : null;
+    const takenBy = changes.some((change) => change.kind === 'taken') ? facilitator : null;
     const link = trackingLinkOf(this.config, request);
     const latest = (kind: MessageKind) => [...conversation].reverse().find((m) => m.kind === kind) ?? null;
     const lastWord = conversation.at(-1);
@@ -134,6 +135,7 @@ export class BuyerNotificationsService {
         replyWindowDays: this.config.REPLY_WINDOW_WORKING_DAYS,
         answerDays: this.config.ANSWER_WORKING_DAYS,
         takenBy,
+        facilitatorName: facilitator?.firstName ?? null,
         // A question or an answer invites a reply only while the request still waits for it (not once closed).
         waitingForQuestionReply: request.status === 'awaiting_buyer',
         waitingForAnswerReply: request.status === 'answered',

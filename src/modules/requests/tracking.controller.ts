@@ -35,7 +35,8 @@ const NOTICES = {
   precision: 'Votre précision est envoyée : le traitement de votre demande reprend.',
   reponse: 'Votre message est envoyé : votre demande est rouverte.',
   information: 'Votre information est ajoutée à la demande : elle sera lue avec votre question.',
-  resolue: 'C’est noté : votre demande est clôturée. Merci d’avoir fait appel au guichet vert.',
+  resolue:
+    'C’est noté : votre demande est clôturée. Merci d’avoir fait appel au guichet vert. Dans quelques jours, un court questionnaire vous demandera si la réponse vous a été utile.',
   retrait: 'Votre demande est retirée. Vous pouvez en déposer une nouvelle à tout moment.',
 } as const;
 
