@@ -379,6 +379,13 @@ describe('the workspace queue', () => {
     // One network: no network filter, and another network's code shows nothing more.
     expect(all).not.toContain('id="filtre-reseau"');
     expect(listed(await (await client.get('/espace?network=reseco')).text())).toEqual([]);
+    // Through the API, a network not theirs is refused by field (it listed nothing beside counts of their own).
+    const foreignNetwork = await api('network=reseco');
+    expect(foreignNetwork.status).toBe(400);
+    expect((await foreignNetwork.json()).errors).toEqual([
+      { field: 'network', message: 'Réseau inconnu ou hors de vos réseaux : code attendu, par exemple aura-ee ou reseco.' },
+    ]);
+    expect((await api('network=aura-ee')).status).toBe(200);
     // An admin sees every network and narrows the list to one (page, CSV link, API).
     const admin = await insertStaff(t.dataSource, { role: 'admin' });
     const adminClient = new StaffClient(t.url);

@@ -79,7 +79,7 @@ export class WorkspaceApiController {
   @ApiQuery({ name: 'page', required: false, type: Number, description: 'À partir de 1 ; au-delà de la dernière, la dernière' })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Paramètre inconnu ou valeur non comprise (erreurs par champ)' })
   async list(@CurrentStaff() staff: StaffPrincipal, @Query() query: Json): Promise<QueuePageDto> {
-    const { items, facilitators: _choices, ...rest } = await this.workspace.queue(staff, this.workspace.apiQueueFilters(query));
+    const { items, facilitators: _choices, ...rest } = await this.workspace.queue(staff, this.workspace.apiQueueFilters(staff, query));
     return { ...rest, items: items.map(({ id: _id, ...item }) => item) };
   }
 

@@ -72,7 +72,7 @@ export function queueFilterProblems(query: Record<string, unknown>, known: Known
     kind: { accepts: (v) => (REQUEST_KINDS as readonly string[]).includes(v), message: `Valeurs possibles : ${REQUEST_KINDS.join(', ')}.` },
     segment: { accepts: known.isSegment, message: 'Segment d’achat inconnu.' },
     department: { accepts: known.isDepartment, message: 'Département inconnu : code INSEE attendu, par exemple 38, 2A ou 971.' },
-    network: { accepts: known.isNetwork, message: 'Réseau inconnu : code attendu, par exemple aura-ee ou reseco.' },
+    network: { accepts: known.isNetwork, message: 'Réseau inconnu ou hors de vos réseaux : code attendu, par exemple aura-ee ou reseco.' },
     late: { accepts: (v) => LATE_VALUES.includes(v), message: 'Valeur attendue : 1 (en retard seulement) ou 0.' },
     q: { accepts: (v) => v.length <= SEARCH_MAX, message: `Recherche de ${SEARCH_MAX} caractères au plus.` },
     facilitator: { accepts: (v) => isUuid(v), message: 'Identifiant de facilitateur attendu (UUID).' },

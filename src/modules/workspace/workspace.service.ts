@@ -100,9 +100,17 @@ export class WorkspaceService {
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
-  /** The API's filters: refused with field errors when a value is not understood (the page is lenient). */
-  apiQueueFilters(query: Record<string, unknown>): QueueFilters {
-    const problems = queueFilterProblems(query, this.reference.knownCodes);
+  /**
+   * The API's filters: refused with field errors when a value is not understood (the page is lenient). A network
+   * one does not see is such a value: it would list nothing beside counts of one's own.
+   */
+  apiQueueFilters(staff: StaffPrincipal, query: Record<string, unknown>): QueueFilters {
+    const networks = visibleNetworks(staff);
+    const known = this.reference.knownCodes;
+    const problems = queueFilterProblems(query, {
+      ...known,
+      isNetwork: (code) => known.isNetwork(code) && (networks === null || networks.includes(code)),
+    });
     if (problems.length) throw new ValidationFailed(problems);
     return parseQueueFilters(query);
   }
