@@ -353,6 +353,28 @@ describe('staff accounts', () => {
       expect([again.status, again.headers.get('location')]).toEqual([303, '/espace/comptes']);
     });
 
+    it('lists the accounts by name or address, role, network and state, and says how many match', async () => {
+      const admin = await insertStaff(t.dataSource, { role: 'admin' });
+      const elise = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
+      await t.dataSource.query(`UPDATE staff_users SET first_name = 'Élise', last_name = 'Recherchée' WHERE id = $1`, [elise.id]);
+      await insertStaff(t.dataSource, { role: 'animator', networks: ['reseco'] });
+      const c = await signedIn(admin.email);
+      const rows = (html: string) => html.split('<tr>').slice(2).length;
+      const all = await (await c.get('/espace/comptes')).text();
+      const total = rows(all);
+      const byName = await (await c.get('/espace/comptes?q=elise+recherchee')).text();
+      expect(rows(byName)).toBe(1);
+      expect(byName).toContain('Élise Recherchée');
+      expect(byName).toContain(`Comptes que vous gérez : 1 sur ${total}</h2>`);
+      expect(byName).toContain('value="elise recherchee"');
+      const reseco = await (await c.get('/espace/comptes?role=animator&reseau=reseco')).text();
+      expect(reseco).not.toContain('Élise Recherchée');
+      expect(reseco).toContain('<option value="reseco" selected>');
+      expect(await (await c.get('/espace/comptes?etat=inactive&q=personne')).text()).toContain('Aucun compte ne répond à ces filtres.');
+      // A value not understood is no filter.
+      expect(rows(await (await c.get('/espace/comptes?role=boss')).text())).toBe(total);
+    });
+
     it('a deactivated account is given back with « Réactiver », never by a new invitation whose link would open nothing', async () => {
       const animator = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
       const withPassword = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });

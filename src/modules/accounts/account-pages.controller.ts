@@ -3,11 +3,12 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ofPhrase } from '../../common/french-format';
 import { renderConfirmAction } from '../../web/confirm-action';
+import { ACCOUNT_STATES, AccountFilters, AccountState, accountState, filterAccounts, parseAccountFilters } from './account-list.policy';
 import { formModel, onFieldErrors } from '../../web/form-model';
 import { noticeOf } from '../../web/notices';
 import { ReferenceService } from '../reference/reference.service';
 import { AccountsService } from './accounts.service';
-import { ROLE_LABELS, StaffPrincipal, StaffSessionRef } from './accounts.types';
+import { ROLE_LABELS, STAFF_ROLES, StaffPrincipal, StaffSessionRef } from './accounts.types';
 import { StaffAuthService } from './staff-auth.service';
 import { CurrentStaff, CurrentStaffSession, StaffGuard, StaffRoles } from './staff.guard';
 
@@ -91,6 +92,7 @@ export class AccountPagesController {
     @Res() res: Response,
     @Query('fait') done: unknown,
     @Query('email') email: unknown,
+    @Query() query: Record<string, unknown>,
   ) {
     // The directory's « invitez-le » link names the new facilitator's address; an animator's only network is the one to animate.
     const invite = formModel({
@@ -98,7 +100,7 @@ export class AccountPagesController {
       email: typeof email === 'string' ? email.slice(0, 254) : undefined,
       networkCodes: staff.role === 'animator' && staff.networkCodes.length === 1 ? staff.networkCodes : [],
     });
-    await this.renderAccounts(res, staff, 200, invite, noticeOf(NOTICES, done));
+    await this.renderAccounts(res, staff, 200, invite, noticeOf(NOTICES, done), parseAccountFilters(query));
   }
 
   @Post('comptes')
@@ -183,15 +185,27 @@ export class AccountPagesController {
     status: number,
     invite: ReturnType<typeof formModel>,
     notice?: string,
+    filters: AccountFilters = parseAccountFilters({}),
   ) {
     const networks =
       staff.role === 'admin' ? this.reference.allNetworks() : staff.networkCodes.map((code) => this.reference.network(code)!);
+    const manageable = await this.accounts.manageable(staff);
     res.status(status).render('accounts', {
       title: 'Comptes',
       notice,
-      accounts: (await this.accounts.manageable(staff)).map((account) => ({
+      filters,
+      filtered: Object.values(filters).some((value) => value !== null),
+      total: manageable.length,
+      stateOptions: ACCOUNT_STATES.map((value) => ({ value, label: ACCOUNT_STATE_LABELS[value] })),
+      // The roles of the accounts this person manages: an animator's list holds no admin.
+      roleOptions: STAFF_ROLES.filter((role) => manageable.some((account) => account.role === role)).map((value) => ({
+        value,
+        label: ROLE_LABELS[value],
+      })),
+      accounts: filterAccounts(manageable, filters).map((account) => ({
         ...account,
         roleLabel: ROLE_LABELS[account.role],
+        stateLabel: ACCOUNT_STATE_LABELS[accountState(account)],
         networkNames: account.networkCodes.map((code) => this.reference.network(code)?.name ?? code),
       })),
       roles: this.accounts.invitableRoles(staff).map((role) => ({ value: role, label: ROLE_LABELS[role] })),
@@ -200,6 +214,12 @@ export class AccountPagesController {
     });
   }
 }
+
+const ACCOUNT_STATE_LABELS: Record<AccountState, string> = {
+  active: 'actif',
+  pending: 'invitation en attente',
+  inactive: 'désactivé',
+};
 
 function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;

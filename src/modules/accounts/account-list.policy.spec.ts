@@ -1,0 +1,62 @@
+import { accountState, filterAccounts, parseAccountFilters } from './account-list.policy';
+
+const account = (overrides: Partial<Parameters<typeof filterAccounts>[0][number]> = {}) => ({
+  firstName: 'Élise',
+  lastName: 'Martin',
+  email: 'elise.martin@example.org',
+  role: 'facilitator' as const,
+  networkCodes: ['aura-ee'],
+  active: true,
+  passwordHash: 'hash',
+  ...overrides,
+});
+
+describe('parseAccountFilters', () => {
+  it.each([
+    [{}, { search: null, role: null, network: null, state: null }],
+    [
+      { q: '  martin ', role: 'animator', reseau: 'reseco', etat: 'pending' },
+      { search: 'martin', role: 'animator', network: 'reseco', state: 'pending' },
+    ],
+    [
+      { q: ['a'], role: 'boss', etat: 'gone' },
+      { search: null, role: null, network: null, state: null },
+    ],
+  ])('%j', (query, filters) => {
+    expect(parseAccountFilters(query)).toEqual(filters);
+  });
+});
+
+describe('accountState', () => {
+  it.each([
+    [true, 'hash', 'active'],
+    [true, null, 'pending'],
+    [false, 'hash', 'inactive'],
+    [false, null, 'inactive'],
+  ] as const)('active %s, password %s: %s', (active, passwordHash, state) => {
+    expect(accountState({ active, passwordHash })).toBe(state);
+  });
+});
+
+describe('filterAccounts', () => {
+  const elise = account();
+  const noe = account({ firstName: 'Noé', lastName: 'Durand', email: 'noe@reseco.fr', role: 'animator', networkCodes: ['reseco'] });
+  const pending = account({ firstName: 'Inès', lastName: 'Attente', email: 'ines@example.org', passwordHash: null });
+  const gone = account({ firstName: 'Paul', lastName: 'Parti', email: 'paul@example.org', active: false });
+  const all = [elise, noe, pending, gone];
+  const none = { search: null, role: null, network: null, state: null };
+  it.each([
+    ['no filter', none, all],
+    ['a name without its accent', { ...none, search: 'elise' }, [elise]],
+    ['an address, any case', { ...none, search: 'RESECO.FR' }, [noe]],
+    ['two words, both needed', { ...none, search: 'noé durand' }, [noe]],
+    ['two words, one missing', { ...none, search: 'noé martin' }, []],
+    ['a role', { ...none, role: 'animator' as const }, [noe]],
+    ['a network', { ...none, network: 'aura-ee' }, [elise, pending, gone]],
+    ['invited, waiting', { ...none, state: 'pending' as const }, [pending]],
+    ['deactivated', { ...none, state: 'inactive' as const }, [gone]],
+    ['every filter at once', { search: 'martin', role: 'facilitator' as const, network: 'aura-ee', state: 'active' as const }, [elise]],
+  ])('%s', (_label, filters, expected) => {
+    expect(filterAccounts(all, filters)).toEqual(expected);
+  });
+});
