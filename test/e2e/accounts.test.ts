@@ -353,6 +353,23 @@ describe('staff accounts', () => {
       expect([again.status, again.headers.get('location')]).toEqual([303, '/espace/comptes']);
     });
 
+    it('refuses to invite an address that has an account under another role, or an admin with networks', async () => {
+      const admin = await insertStaff(t.dataSource, { role: 'admin' });
+      const c = await signedIn(admin.email);
+      const asFacilitator = await c.submit('/espace/comptes', '/espace/comptes', { email: admin.email, role: 'facilitator' });
+      expect(asFacilitator.status).toBe(400);
+      expect(await asFacilitator.text()).toContain('Un compte existe déjà pour cette adresse, avec le rôle « administrateur ».');
+      const withNetworks = await c.submit('/espace/comptes', '/espace/comptes', {
+        email: 'nouvel.admin@example.org',
+        firstName: 'Nour',
+        lastName: 'Admin',
+        role: 'admin',
+        networkCodes: 'reseco',
+      });
+      expect(withNetworks.status).toBe(400);
+      expect(await withNetworks.text()).toContain('Un administrateur voit tous les réseaux : ne cochez aucun réseau.');
+    });
+
     it('lists the accounts by name or address, role, network and state, and says how many match', async () => {
       const admin = await insertStaff(t.dataSource, { role: 'admin' });
       const elise = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
@@ -489,6 +506,12 @@ describe('staff accounts', () => {
       });
       expect(wrong.status).toBe(400);
       expect(await wrong.text()).toContain('Le mot de passe actuel est incorrect.');
+      const same = await c.submit('/espace/compte', '/espace/compte/mot-de-passe', {
+        currentPassword: STAFF_PASSWORD,
+        newPassword: STAFF_PASSWORD,
+      });
+      expect(same.status).toBe(400);
+      expect(await same.text()).toContain('Choisissez un nouveau mot de passe, différent de l’actuel.');
       const ok = await c.submit('/espace/compte', '/espace/compte/mot-de-passe', {
         currentPassword: STAFF_PASSWORD,
         newPassword: 'nouvelle-phrase-ok',

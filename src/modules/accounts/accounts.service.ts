@@ -145,6 +145,9 @@ export class AccountsService {
       errors.push({ field: 'currentPassword', message: 'Le mot de passe actuel est incorrect.' });
     }
     errors.push(...passwordProblems(next, principal.email, 'newPassword'));
+    if (!errors.length && next === current) {
+      errors.push({ field: 'newPassword', message: 'Choisissez un nouveau mot de passe, différent de l’actuel.' });
+    }
     if (errors.length) throw new ValidationFailed(errors);
     await this.dataSource.transaction(async (manager) => {
       await this.accounts.setPassword(manager, principal.id, await this.hasher.hash(next as string));
@@ -245,12 +248,19 @@ export class AccountsService {
     if (problem) errors.push({ field: 'email', message: problem });
     const role = STAFF_ROLES.find((r) => r === input.role);
     if (!role) errors.push({ field: 'role', message: 'Choisissez un rôle : facilitateur, animateur ou administrateur.' });
+    const existing = email && !problem ? await this.accounts.findByEmail(email) : null;
+    // One address, one account, one role: inviting it under another says so (it read « not in the directory »).
+    if (existing && role && existing.role !== role) {
+      errors.push({
+        field: 'email',
+        message: `Un compte existe déjà pour cette adresse, avec le rôle « ${ROLE_LABELS[existing.role].toLowerCase()} ».`,
+      });
+    }
     const directory = role === 'facilitator' && !errors.length ? await this.accounts.facilitatorByEmail(this.dataSource, email) : null;
     if (role === 'facilitator' && !errors.length && !directory) {
       errors.push({ field: 'email', message: 'Aucun facilitateur de l’annuaire n’a cette adresse : ajoutez-le d’abord à l’annuaire.' });
     }
     // Names left empty come from the directory (facilitators) or from the account being invited again.
-    const existing = email && !problem ? await this.accounts.findByEmail(email) : null;
     const names = nameProblems(
       input.firstName || directory?.firstName || existing?.firstName,
       input.lastName || directory?.lastName || existing?.lastName,
@@ -262,6 +272,8 @@ export class AccountsService {
       const unknown = networkCodes.filter((code) => !this.reference.network(code));
       if (!networkCodes.length) errors.push({ field: 'networkCodes', message: 'Choisissez au moins un réseau.' });
       else if (unknown.length) errors.push({ field: 'networkCodes', message: `Réseau inconnu : ${unknown.join(', ')}.` });
+    } else if (role === 'admin' && networkCodes.length) {
+      errors.push({ field: 'networkCodes', message: 'Un administrateur voit tous les réseaux : ne cochez aucun réseau.' });
     }
     if (errors.length) throw new ValidationFailed(errors);
     return {
