@@ -106,6 +106,11 @@ describe('pages du personnel', () => {
     await expectNoAxeViolations(page, 'mon compte avec un jeton');
     await goTo(page, '/espace/comptes');
     await expectNoAxeViolations(page, 'comptes');
+    const animator = await insertStaff(testApp.dataSource, { role: 'animator', networks: ['aura-ee'] });
+    await goTo(page, `/espace/comptes/${animator.id}/reseaux`);
+    await page.locator('label', { hasText: 'AURA-EE' }).click();
+    expect(await submit(page, 'Enregistrer les réseaux')).toBe(400);
+    await expectNoAxeViolations(page, 'réseaux d’un animateur, aucun coché');
     await goTo(page, '/mot-de-passe/oubli');
     await expectNoAxeViolations(page, 'mot de passe oublié');
     await page.close();

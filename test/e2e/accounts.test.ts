@@ -370,6 +370,47 @@ describe('staff accounts', () => {
       expect(await withNetworks.text()).toContain('Un administrateur voit tous les réseaux : ne cochez aucun réseau.');
     });
 
+    it('changes an animator’s networks: an admin any, an animator among their own; no other role has any to choose', async () => {
+      const admin = await insertStaff(t.dataSource, { role: 'admin' });
+      const target = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
+      const networksOf = async (id: string) =>
+        (await t.dataSource.query(`SELECT network_code FROM staff_user_networks WHERE user_id = $1 ORDER BY 1`, [id])).map(
+          (row: { network_code: string }) => row.network_code,
+        );
+      const c = await signedIn(admin.email);
+      expect(await (await c.get('/espace/comptes')).text()).toContain(`href="/espace/comptes/${target.id}/reseaux">Modifier`);
+      const path = `/espace/comptes/${target.id}/reseaux`;
+      const none = await c.submit(path, path, {});
+      expect(none.status).toBe(400);
+      expect(await none.text()).toContain('Choisissez au moins un réseau.');
+      const saved = await c.submit(path, path, { networkCodes: ['aura-ee', 'reseco'] });
+      expect([saved.status, saved.headers.get('location')]).toEqual([303, '/espace/comptes?fait=reseaux']);
+      expect(await networksOf(target.id)).toEqual(['aura-ee', 'reseco']);
+      // The animator of two networks may give only theirs.
+      const animator = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee', 'reseco'] });
+      const a = await signedIn(animator.email);
+      const foreign = await a.submit(path, path, { networkCodes: ['arbe'] });
+      expect(foreign.status).toBe(400);
+      expect(await foreign.text()).toContain('Réseau que vous ne pouvez pas confier : arbe.');
+      expect((await a.submit(path, path, { networkCodes: 'reseco' })).status).toBe(303);
+      expect(await networksOf(target.id)).toEqual(['reseco']);
+      // A facilitator's account has none to choose; an account of another network is not found.
+      const facilitatorAccount = await insertStaff(t.dataSource, {
+        role: 'facilitator',
+        facilitatorId: await insertFacilitator(t.dataSource, { network: 'aura-ee' }),
+      });
+      const refused = await c.submit(
+        `/espace/comptes/${facilitatorAccount.id}/reseaux`,
+        `/espace/comptes/${facilitatorAccount.id}/reseaux`,
+        {
+          networkCodes: 'aura-ee',
+        },
+      );
+      expect(refused.status).toBe(409);
+      const outsider = await insertStaff(t.dataSource, { role: 'animator', networks: ['arbe'] });
+      expect((await a.get(`/espace/comptes/${outsider.id}/reseaux`)).status).toBe(404);
+    });
+
     it('lists the accounts by name or address, role, network and state, and says how many match', async () => {
       const admin = await insertStaff(t.dataSource, { role: 'admin' });
       const elise = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
@@ -398,7 +439,9 @@ describe('staff accounts', () => {
       await t.dataSource.query(`UPDATE staff_users SET first_name = 'Élise' WHERE id = $1`, [withPassword.id]);
       const c = await signedIn(animator.email);
       let page = await (await c.get('/espace/comptes')).text();
-      expect(page).toContain('<td>AURA-EE / RREDD</td>');
+      expect(page).toContain(
+        `<td>AURA-EE / RREDD<br><a class="fr-link fr-link--sm" href="/espace/comptes/${withPassword.id}/reseaux">Modifier`,
+      );
       const invited = await c.submit('/espace/comptes', '/espace/comptes', {
         email: 'pending@example.org',
         firstName: 'Inès',

@@ -220,6 +220,18 @@ describe('permission matrix of the staff endpoints', () => {
       route: '/espace/comptes/:id/desactivation',
       expected: answers('page', { holder: 404, peer: 404, stranger: 404, animator: 303, foreignAnimator: 404, admin: 303 }),
     },
+    // The target is a facilitator's account: no networks to choose (409) for those who manage it.
+    {
+      method: 'GET',
+      route: '/espace/comptes/:id/reseaux',
+      expected: answers('page', { holder: 404, peer: 404, stranger: 404, animator: 409, foreignAnimator: 404, admin: 409 }),
+    },
+    {
+      method: 'POST',
+      route: '/espace/comptes/:id/reseaux',
+      body: {},
+      expected: answers('page', { holder: 404, peer: 404, stranger: 404, animator: 409, foreignAnimator: 404, admin: 409 }),
+    },
     {
       method: 'POST',
       route: '/espace/comptes/:id/reactivation',

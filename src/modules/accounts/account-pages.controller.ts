@@ -4,9 +4,10 @@ import type { Response } from 'express';
 import { ofPhrase } from '../../common/french-format';
 import { renderConfirmAction } from '../../web/confirm-action';
 import { ACCOUNT_STATES, AccountFilters, AccountState, accountState, filterAccounts, parseAccountFilters } from './account-list.policy';
-import { formModel, onFieldErrors } from '../../web/form-model';
+import { FormModel, formModel, onFieldErrors } from '../../web/form-model';
 import { noticeOf } from '../../web/notices';
 import { ReferenceService } from '../reference/reference.service';
+import type { StoredAccount } from './accounts.repository';
 import { AccountsService } from './accounts.service';
 import { ROLE_LABELS, STAFF_ROLES, StaffPrincipal, StaffSessionRef } from './accounts.types';
 import { StaffAuthService } from './staff-auth.service';
@@ -20,6 +21,7 @@ const NOTICES: Record<string, string> = {
   revocation: 'Le jeton est révoqué : il ne donne plus accès à l’API.',
   invitation: 'L’invitation est envoyée par courriel. Le lien est valable 7 jours.',
   desactivation: 'Le compte est désactivé : ses sessions et jetons ne fonctionnent plus.',
+  reseaux: 'Les réseaux animés sont enregistrés : ils s’appliquent dès la page suivante de la personne.',
   'desactivation-routage':
     'Le compte est désactivé et sa fiche ne reçoit plus de demandes : celles qu’il n’avait pas prises en charge passent à un collègue ; réaffectez celles qu’il suivait.',
   reactivation:
@@ -124,6 +126,31 @@ export class AccountPagesController {
     );
   }
 
+  @Get('comptes/:id/reseaux')
+  @StaffRoles('admin', 'animator')
+  async networksForm(@CurrentStaff() staff: StaffPrincipal, @Res() res: Response, @Param('id') id: string) {
+    const account = await this.accounts.manageableAnimator(staff, id);
+    this.renderNetworks(res, staff, 200, account, formModel({ networkCodes: account.networkCodes }));
+  }
+
+  @Post('comptes/:id/reseaux')
+  @StaffRoles('admin', 'animator')
+  async saveNetworks(@CurrentStaff() staff: StaffPrincipal, @Res() res: Response, @Param('id') id: string, @Body() body: Form = {}) {
+    const account = await this.accounts.manageableAnimator(staff, id);
+    await onFieldErrors(
+      () => this.accounts.setAnimatorNetworks(staff, account.id, body.networkCodes),
+      (errors, error) =>
+        this.renderNetworks(
+          res,
+          staff,
+          error.status,
+          account,
+          formModel({ networkCodes: ([] as unknown[]).concat(body.networkCodes ?? []) }, errors),
+        ),
+      () => res.redirect(303, '/espace/comptes?fait=reseaux'),
+    );
+  }
+
   /** Deactivating cuts someone off at once: the list's « Désactiver » leads here first. */
   @Get('comptes/:id/desactivation')
   @StaffRoles('admin', 'animator')
@@ -179,6 +206,22 @@ export class AccountPagesController {
     });
   }
 
+  private renderNetworks(res: Response, staff: StaffPrincipal, status: number, account: StoredAccount, form: FormModel) {
+    res.status(status).render('account-networks', {
+      title: `Réseaux animés par ${account.firstName} ${account.lastName}`,
+      account,
+      networks: this.networkOptions(staff),
+      form,
+    });
+  }
+
+  /** The networks this person may give: an admin all, an animator their own. */
+  private networkOptions(staff: StaffPrincipal) {
+    const networks =
+      staff.role === 'admin' ? this.reference.allNetworks() : staff.networkCodes.map((code) => this.reference.network(code)!);
+    return networks.filter(Boolean).map((network) => ({ value: network.code, label: network.name }));
+  }
+
   private async renderAccounts(
     res: Response,
     staff: StaffPrincipal,
@@ -187,8 +230,6 @@ export class AccountPagesController {
     notice?: string,
     filters: AccountFilters = parseAccountFilters({}),
   ) {
-    const networks =
-      staff.role === 'admin' ? this.reference.allNetworks() : staff.networkCodes.map((code) => this.reference.network(code)!);
     const manageable = await this.accounts.manageable(staff);
     res.status(status).render('accounts', {
       title: 'Comptes',
@@ -209,7 +250,7 @@ export class AccountPagesController {
         networkNames: account.networkCodes.map((code) => this.reference.network(code)?.name ?? code),
       })),
       roles: this.accounts.invitableRoles(staff).map((role) => ({ value: role, label: ROLE_LABELS[role] })),
-      networks: networks.filter(Boolean).map((network) => ({ value: network.code, label: network.name })),
+      networks: this.networkOptions(staff),
       invite,
     });
   }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
-import { AppError, FieldError, NotFound, ValidationFailed } from '../../common/errors/app-errors';
+import { ActionRefused, AppError, FieldError, NotFound, ValidationFailed } from '../../common/errors/app-errors';
 import { randomToken, sha256 } from '../../common/tokens';
 import { isUuid } from '../../common/validation';
 import { AppConfig } from '../../config/app-config';
@@ -12,6 +12,7 @@ import { MailService } from '../mail/mail.service';
 import { ReferenceService } from '../reference/reference.service';
 import { canManageAccount } from './access.policy';
 import { AccountsRepository, ApiTokenRow, StoredAccount } from './accounts.repository';
+import { chosenNetworks } from './account-networks.policy';
 import { AccountLinkPurpose, ROLE_LABELS, STAFF_ROLES, StaffPrincipal, StaffRole } from './accounts.types';
 import { emailProblem, normalizeEmail, passwordProblems } from './credentials.policy';
 import { PasswordHasher } from './password-hasher';
@@ -191,6 +192,32 @@ export class AccountsService {
       const routingStopped =
         options.stopRouting && target.facilitatorId !== null && (await this.facilitatorChanges.stopRouting(manager, target.facilitatorId));
       return { routingStopped };
+    });
+  }
+
+  /** An animator's account `by` may manage; another role's has no networks to choose (409), one not theirs is a 404. */
+  async manageableAnimator(by: StaffPrincipal, userId: string, manager?: EntityManager): Promise<StoredAccount> {
+    const target = await this.manageableAccount(by, userId, manager);
+    if (target.role !== 'animator') {
+      throw new ActionRefused(
+        'Seul un compte d’animateur a des réseaux à choisir : un facilitateur relève du réseau de sa fiche, un administrateur les voit tous.',
+      );
+    }
+    return target;
+  }
+
+  /**
+   * An animator's networks, chosen again by whoever manages the account (never one's own). Other roles have none to
+   * choose: a facilitator belongs to their record's network, an admin sees them all.
+   */
+  async setAnimatorNetworks(by: StaffPrincipal, userId: string, input: unknown): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const target = await this.manageableAnimator(by, userId, manager);
+      await this.accounts.lockById(manager, target.id);
+      const allowed = by.role === 'admin' ? this.reference.allNetworks().map((network) => network.code) : by.networkCodes;
+      const chosen = chosenNetworks(input, allowed);
+      if (chosen.errors.length) throw new ValidationFailed(chosen.errors);
+      await this.accounts.setNetworks(manager, target.id, chosen.networkCodes);
     });
   }
 
