@@ -58,7 +58,7 @@ describe('routing worker', () => {
     const token = new URL(request.trackingUrl).searchParams.get('t')!;
     const tracked = await bodyOf(fetch(`${t.url}/api/v1/requests/${request.reference}`, { headers: { 'x-tracking-token': token } }));
     expect(tracked.status).toBe('assigned');
-    expect(tracked.facilitator).toEqual({ firstName: 'Aurélie', network: 'AURA-EE / RREDD' });
+    expect(tracked.facilitator).toEqual({ firstName: 'Aurélie', network: 'AURA-EE / RREDD', tookCharge: false });
     expect(tracked.history.map((h: { type: string }) => h.type)).toEqual(['submitted', 'assigned']);
   });
 
