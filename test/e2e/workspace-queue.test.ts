@@ -143,11 +143,22 @@ describe('the workspace queue', () => {
     expect(await order('')).toEqual([later, soon, undated]);
     expect(await order('?sort=needed_by')).toEqual([soon, later, undated]);
     expect(await order('?sort=submitted')).toEqual([soon, later, undated]);
+    // Narrowed to the days they were submitted (Paris days, both included), as the exports are.
+    expect(await order(`?du=${day(inDays(0))}&au=${day(inDays(0))}`)).toEqual([later, soon, undated]);
+    expect(await order(`?du=${day(inDays(1))}`)).toEqual([]);
+    expect(await order(`?au=${day(inDays(-1))}`)).toEqual([]);
+    const badDay = await fetch(`${t.url}/api/v1/staff/requests?du=31/02/2026`, { headers: { authorization: token } });
+    expect(badDay.status).toBe(400);
+    expect((await bodyOf(badDay)).errors).toEqual([{ field: 'du', message: 'Date attendue : AAAA-MM-JJ (ou JJ/MM/AAAA).' }]);
     const unknownOrder = await fetch(`${t.url}/api/v1/staff/requests?sort=urgence`, { headers: { authorization: token } });
     expect(unknownOrder.status).toBe(400);
     const byNeed = (await (await client.get('/espace?sort=needed_by')).text()).replace(/\s+/g, ' ');
     expect(byNeed).toContain('<option value="needed_by" selected>Par date souhaitée par l’acheteur</option>');
     expect(byNeed).toContain('Mes demandes, par date souhaitée par l’acheteur (page 1 sur 1)');
+    const today = day(inDays(0));
+    const byDay = await (await client.get(`/espace?du=${today}`)).text();
+    expect(byDay).toContain(`id="filtre-du" name="du" value="${today}"`);
+    expect(byDay).toContain(`href="/espace/export/demandes.csv?du=${today}"`);
     expect([soon, later, undated].map((reference) => byNeed.indexOf(`>${reference}<`))).toEqual(
       [...[soon, later, undated].map((reference) => byNeed.indexOf(`>${reference}<`))].sort((a, b) => a - b),
     );

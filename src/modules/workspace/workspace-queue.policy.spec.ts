@@ -24,6 +24,11 @@ describe('parseQueueFilters', () => {
     [{ sort: 'needed_by' }, { sort: 'needed_by' }],
     [{ sort: 'submitted' }, { sort: 'submitted' }],
     [{ sort: 'random()' }, { sort: 'deadline' }],
+    [
+      { du: '01/12/2026', au: '2026-12-31' },
+      { from: '2026-12-01', to: '2026-12-31' },
+    ],
+    [{ du: '2026-02-30' }, { from: null, to: null }],
   ])('%j → %j', (query, expected) => {
     expect(parseQueueFilters(query as Record<string, unknown>)).toMatchObject(expected);
   });
@@ -54,6 +59,8 @@ describe('queueFilterProblems (the API’s strict reading)', () => {
     ['an unknown parameter', { order: 'due' }, ['order']],
     ['an order', { sort: 'needed_by' }, []],
     ['an unknown order', { sort: 'due' }, ['sort']],
+    ['a period, French or ISO', { du: '01/12/2026', au: '2026-12-31' }, []],
+    ['a day that does not exist', { du: '2026-02-30' }, ['du']],
     ['a search', { q: 'cantine' }, []],
     ['a search over 100 characters', { q: 'x'.repeat(101) }, ['q']],
     ['a facilitator', { facilitator: '0f8fad5b-d9cb-469f-a165-70867728950e' }, []],

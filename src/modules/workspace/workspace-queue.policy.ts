@@ -4,7 +4,8 @@
  */
 import type { FieldError } from '../../common/errors/app-errors';
 import { KnownCodes, PAGE_CHECK, queryProblems } from '../../common/query-parameters';
-import { isUuid } from '../../common/validation';
+import { isCalendarDay, isoDayOf, isUuid } from '../../common/validation';
+import { FilterReader } from '../reporting/evaluations.policy';
 import { lastDayOf } from '../../common/working-days.policy';
 import { OPEN_STATUSES } from '../requests/request-state.policy';
 import { REQUEST_KINDS, REQUEST_STATUSES, RequestKind, RequestStatus } from '../requests/request.types';
@@ -30,6 +31,9 @@ export interface QueueFilters {
   search: string | null;
   /** The facilitator who holds the requests (id), for animators and admins. */
   facilitator: string | null;
+  /** Submitted from / to these days (YYYY-MM-DD, Paris), both included: `du`, `au` as in the exports. */
+  from: string | null;
+  to: string | null;
   sort: QueueSort;
   page: number;
 }
@@ -54,12 +58,14 @@ export function parseQueueFilters(query: Record<string, unknown>): QueueFilters 
     lateOnly: ['1', 'true', 'on'].includes(String(query.late ?? '')),
     search: typeof query.q === 'string' && query.q.trim() ? query.q.trim().slice(0, SEARCH_MAX) : null,
     facilitator: typeof query.facilitator === 'string' && isUuid(query.facilitator.trim()) ? query.facilitator.trim().toLowerCase() : null,
+    ...new FilterReader(query).period(),
     sort: QUEUE_SORTS.find((s) => s === query.sort) ?? 'deadline',
     page: Number.isFinite(page) && page > 0 && page < 100_000 ? page : 1,
   };
 }
 
 const LATE_VALUES = ['1', 'true', 'on', '0', 'false', ''];
+const DAY_CHECK = { accepts: (v: string) => isCalendarDay(isoDayOf(v)), message: 'Date attendue : AAAA-MM-JJ (ou JJ/MM/AAAA).' };
 
 /** The API's reading of the same parameters (see queryProblems); the page reads them leniently. */
 export function queueFilterProblems(query: Record<string, unknown>, known: KnownCodes): FieldError[] {
@@ -77,6 +83,8 @@ export function queueFilterProblems(query: Record<string, unknown>, known: Known
     q: { accepts: (v) => v.length <= SEARCH_MAX, message: `Recherche de ${SEARCH_MAX} caractères au plus.` },
     facilitator: { accepts: (v) => isUuid(v), message: 'Identifiant de facilitateur attendu (UUID).' },
     sort: { accepts: (v) => (QUEUE_SORTS as readonly string[]).includes(v), message: `Valeurs possibles : ${QUEUE_SORTS.join(', ')}.` },
+    du: DAY_CHECK,
+    au: DAY_CHECK,
     page: PAGE_CHECK,
   });
 }

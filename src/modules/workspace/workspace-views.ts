@@ -103,6 +103,8 @@ export class WorkspaceViews {
         late: filters.lateOnly ? '1' : null,
         q: filters.search,
         facilitator: filters.facilitator,
+        du: filters.from,
+        au: filters.to,
         sort: filters.sort === 'deadline' ? null : filters.sort,
         ...change,
       };
@@ -163,6 +165,8 @@ export class WorkspaceViews {
         q: filters.search,
         facilitator: filters.facilitator,
         late: filters.lateOnly ? '1' : null,
+        du: filters.from,
+        au: filters.to,
       })}`,
       previousUrl: queue.page > 1 ? query({ page: queue.page - 1 }) : null,
       nextUrl: queue.page < queue.pages ? query({ page: queue.page + 1 }) : null,

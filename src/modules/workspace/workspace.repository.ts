@@ -164,6 +164,8 @@ export class WorkspaceRepository {
            AND ${searchCondition(`$${next + 6}`)}
            AND ($${next + 7}::uuid IS NULL OR r.assigned_facilitator_id = $${next + 7})
            AND ($${next + 8}::text IS NULL OR r.network_code = $${next + 8})
+           AND ($${next + 9}::date IS NULL OR r.created_at >= $${next + 9}::date::timestamp AT TIME ZONE 'Europe/Paris')
+           AND ($${next + 10}::date IS NULL OR r.created_at < ($${next + 10}::date + 1)::timestamp AT TIME ZONE 'Europe/Paris')
       )
       SELECT * FROM matching WHERE NOT $${next + 4}::boolean OR "dueAt" < $${next + 5}`;
     const params = [
@@ -177,13 +179,14 @@ export class WorkspaceRepository {
       filters.search ? containsPattern(filters.search) : null,
       filters.facilitator,
       filters.network,
+      filters.from,
+      filters.to,
     ];
     const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM (${matching}) counted`, params);
-    const rows = await this.dataSource.query(`${matching} ORDER BY ${QUEUE_ORDERS[filters.sort]} LIMIT $${next + 9} OFFSET $${next + 10}`, [
-      ...params,
-      page.size,
-      page.offset,
-    ]);
+    const rows = await this.dataSource.query(
+      `${matching} ORDER BY ${QUEUE_ORDERS[filters.sort]} LIMIT $${next + 11} OFFSET $${next + 12}`,
+      [...params, page.size, page.offset],
+    );
     return { rows: rows.map((row: QueueRow) => ({ ...row, deadlineKind: row.dueAt ? row.deadlineKind : null })), total };
   }
 
