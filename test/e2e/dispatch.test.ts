@@ -369,12 +369,12 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     const otherPage = await (await other.get(`/espace/demandes/${reference}`)).text();
     expect(otherPage).not.toContain('Prendre cette demande de la réserve');
     expect(otherPage).toContain(
-      'Vous ne pouvez pas prendre cette demande de la réserve : elle relève de l’autre type de facilitateur (conseil environnemental ou clauses sociales) que le vôtre.',
+      'Vous ne pouvez pas prendre cette demande de la réserve : elle relève de l’autre type de demande (environnement ou clause sociale) que celui que vous traitez.',
     );
     const refused = await api(`/requests/${reference}/take-from-pool`, await tokenOf(other.staffId), {});
     expect(refused.status).toBe(409);
     expect((await refused.json()).message).toBe(
-      'Vous ne pouvez pas prendre cette demande : elle relève de l’autre type de facilitateur (conseil environnemental ou clauses sociales) que le vôtre.',
+      'Vous ne pouvez pas prendre cette demande : elle relève de l’autre type de demande (environnement ou clause sociale) que celui que vous traitez.',
     );
     const taker = await insertFacilitator(t.dataSource, { network: 'aura-ee', capacity: 1 });
     const client = await signedIn({ role: 'facilitator', facilitatorId: taker });

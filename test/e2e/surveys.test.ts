@@ -53,6 +53,12 @@ describe('the buyer’s survey pages', () => {
     );
     time.forward(61 * DAY_MS);
     expect(await (await fetch(tracking)).text()).not.toContain('/questionnaire/');
+    // Expired unanswered, once the sweep has marked it so: its link says it is closed.
+    await runDueSurveys(t);
+    expect((await surveysOf(t, request.id))[0]).toEqual(expect.objectContaining({ status: 'expired' }));
+    const closed = await fetch(links[0]);
+    expect(closed.status).toBe(410);
+    expect(await closed.text()).toContain('Ce questionnaire est clos : il ne reçoit plus de réponses.');
   });
 
   it('records on POST, refuses a wrong answer with the form kept, and stays editable until expiry', async () => {

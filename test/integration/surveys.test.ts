@@ -119,7 +119,8 @@ describe('follow-up surveys: scheduling, sending, reminder, expiry', () => {
     await sweep.run();
     [satisfaction] = await surveysOf(t, request.id);
     expect(satisfaction.status).toBe('expired');
-    expect((await fetch(link)).status).toBe(404);
+    // Its link says the survey is closed (410), not that it never existed.
+    expect((await fetch(link)).status).toBe(410);
     expect(await surveyMails()).toHaveLength(2);
     expect(await eventsOf(request)).toEqual(
       ['survey_sent', 'survey_reminded', 'survey_expired'].map((type) => ({

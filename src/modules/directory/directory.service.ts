@@ -141,7 +141,7 @@ export class DirectoryService {
       // Declared by the facilitator themself: their animators do not know yet.
       const selfDeclared = declaredBy?.facilitatorId === id;
       await this.facilitators.insertAbsence(manager, id, absence, selfDeclared);
-      await this.announceChange(manager, id);
+      await this.changes.announce(manager, id);
       if (selfDeclared) await this.absenceAnnouncements.announceIfDue(manager, facilitator, absence);
     });
     return absence;
@@ -153,7 +153,7 @@ export class DirectoryService {
       if (!isUuid(absenceId) || !(await this.facilitators.deleteAbsence(manager, id, absenceId))) {
         throw new AppError('not_found', 'Absence introuvable.');
       }
-      await this.announceChange(manager, id);
+      await this.changes.announce(manager, id);
     });
   }
 
@@ -162,7 +162,7 @@ export class DirectoryService {
     const profile = this.resolve({ ...identity, departmentCodes, segments, isCoordinator, active });
     const id = randomUUID();
     await this.facilitators.insert(manager, id, profile);
-    await this.announceChange(manager, id);
+    await this.changes.announce(manager, id);
     return id;
   }
 
@@ -178,7 +178,7 @@ export class DirectoryService {
       id,
       Object.fromEntries(changed.map((field) => [field, after[field]])) as Partial<FacilitatorProfile>,
     );
-    if (affectsRouting(changed)) await this.announceChange(manager, id);
+    if (affectsRouting(changed)) await this.changes.announce(manager, id);
     return true;
   }
 
@@ -192,10 +192,6 @@ export class DirectoryService {
     const facilitator = isUuid(id) ? await this.facilitators.lockById(manager, id) : null;
     if (!facilitator || !inScope(scope, facilitator.networkCode)) throw facilitatorNotFound();
     return facilitator;
-  }
-
-  private announceChange(manager: EntityManager, facilitatorId: string): Promise<void> {
-    return this.changes.announce(manager, facilitatorId);
   }
 
   private async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {

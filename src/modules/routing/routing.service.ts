@@ -674,7 +674,7 @@ const CHOSEN_REFUSALS: Record<IneligibilityReason, string> = {
 
 /** The same, said to the facilitator who would take it from the pool. */
 const OWN_REFUSALS: Record<IneligibilityReason, string> = {
-  kind: 'elle relève de l’autre type de facilitateur (conseil environnemental ou clauses sociales) que le vôtre.',
+  kind: 'elle relève de l’autre type de demande (environnement ou clause sociale) que celui que vous traitez.',
   territory: 'son département n’est pas dans votre territoire.',
   inactive: 'votre fiche ne reçoit plus de demandes ; votre animateur peut la rouvrir.',
   absent: 'une absence est déclarée pour vous aujourd’hui.',

@@ -93,8 +93,7 @@ export function checkAnswers(wave: SurveyWave, body: Record<string, unknown>, to
     // The date belongs to a published or signed contract; typed before choosing « Pas encore », it is not kept.
     const date = answers.contractOutcome === 'yes' ? isoDayOf(text(body.contractDate)) : '';
     if (date && !isCalendarDay(date)) fail('contractDate', 'Saisissez une date valide (jour, mois, année).');
-    else if (date > today)
-      fail('contractDate', 'La date de publication ou de signature est passée : elle ne peut pas être après aujourd’hui.');
+    else if (date > today) fail('contractDate', 'La date de publication ou de signature ne peut pas être postérieure à aujourd’hui.');
     else if (answers.contractOutcome === 'yes' && !date) fail('contractDate', 'Indiquez la date de publication ou de signature.');
     else answers.contractDate = date || null;
     answers.contractReference = text(body.contractReference) || null;

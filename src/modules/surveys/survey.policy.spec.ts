@@ -95,6 +95,7 @@ describe('survey policy', () => {
 
   it.each([
     ['sent', NOW, true],
+    ['expired', BEFORE, true],
     ['completed', BEFORE, true],
     ['reminded', BEFORE, true],
     ['sent', AFTER, false],

@@ -79,8 +79,9 @@ export function isWithdrawn(survey: { status: SurveyStatus; sentAt: Date | null 
   return survey.sentAt !== null && (survey.status === 'cancelled' || survey.status === 'scheduled');
 }
 
-/** Sent, and past its closing date: its link says it is over rather than « not found ». */
+/** Sent, and past its closing date (marked expired by the sweep, or not yet): its link says it is over rather than « not found ». */
 export function isClosed(survey: { status: SurveyStatus; expiresAt: Date | null }, now: Date): boolean {
+  if (survey.status === 'expired') return true;
   return ['sent', 'reminded', 'completed'].includes(survey.status) && survey.expiresAt !== null && now >= survey.expiresAt;
 }
 
