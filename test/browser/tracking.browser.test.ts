@@ -48,7 +48,7 @@ describe.each([
 
     // Empty: the error summary, then the precision itself (with a hostile text of the buyer's own).
     await send(page, 'Envoyer ma précision');
-    expect(await page.locator('#resume-erreurs').textContent()).toContain('Écrivez votre message.');
+    expect(await page.locator('#resume-erreurs').textContent()).toContain('Écrivez votre précision.');
     await page.fill('#f-message', `Environ 80 000 € HT. ${PAYLOADS}`);
     await send(page, 'Envoyer ma précision');
     expect(await page.locator('#statut').textContent()).toBe('En cours de traitement');

@@ -104,7 +104,9 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     expect(empty.status).toBe(400);
     html = await empty.text();
     expect(html).toContain('id="resume-erreurs"');
-    expect(html).toContain('Écrivez votre message.');
+    // Named as the form's label names it.
+    expect(html).toContain('1 erreur empêche l’envoi de votre précision');
+    expect(html).toContain('Écrivez votre précision.');
     expect(await state(request)).toEqual({ status: 'awaiting_buyer', close_reason: null });
 
     for (let i = 0; i < 2; i++) {
@@ -159,7 +161,7 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     response = await api(request, 'clarification', { message: 'x'.repeat(5001) });
     expect(response.status).toBe(400);
     expect((await response.json()).errors).toEqual([
-      { field: 'message', message: 'Votre message doit faire au plus 5\u202f000 caractères (il en fait 5\u202f001).' },
+      { field: 'message', message: 'Votre précision doit faire au plus 5\u202f000 caractères (il en fait 5\u202f001).' },
     ]);
     response = await api(request, 'clarification', {});
     expect(response.status).toBe(400);
@@ -427,7 +429,9 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
 
     const empty = await postForm(request, 'information', { t: request.token, formToken: FORM_TOKEN, message: ' ' });
     expect(empty.status).toBe(400);
-    expect(await empty.text()).toContain('Écrivez votre message.');
+    const emptyHtml = await empty.text();
+    expect(emptyHtml).toContain('1 erreur empêche l’envoi de votre information');
+    expect(emptyHtml).toContain('Écrivez votre information.');
     const detail = 'Le lot 2 comprend aussi <b>les serviettes</b> : 40 000 € HT.';
     for (let i = 0; i < 2; i++) {
       const sent = await postForm(request, 'information', { t: request.token, formToken: FORM_TOKEN, message: detail });

@@ -61,7 +61,7 @@ export class TrackingActionsService {
   /** awaiting_buyer → in_progress, with the buyer's precision. */
   async clarify(reference: string, token: unknown, input: BuyerMessageInput): Promise<void> {
     const request = await this.tracking.authorise(reference, token);
-    const body = validMessage(input.message);
+    const body = validMessage(input.message, 'précision');
     await this.inTransaction(request, this.messageId(request.id, input.formToken), async (manager, locked, messageId) => {
       const to = nextStatus(locked, 'buyer_clarified');
       const resumed = await this.routing.pauseEnded(manager, locked, this.clock.now());
@@ -77,7 +77,7 @@ export class TrackingActionsService {
   /** answered (or closed after an answer, within the window) → in_progress, with the buyer's reply. */
   async reply(reference: string, token: unknown, input: BuyerMessageInput): Promise<void> {
     const request = await this.tracking.authorise(reference, token);
-    const body = validMessage(input.message);
+    const body = validMessage(input.message, 'réponse');
     await this.inTransaction(request, this.messageId(request.id, input.formToken), async (manager, locked, messageId) => {
       const answeredAt = await this.messages.latestAt(manager, locked.id, 'answer');
       const days = this.config.REPLY_WINDOW_WORKING_DAYS;
@@ -118,7 +118,7 @@ export class TrackingActionsService {
   /** A detail the buyer forgot, before any answer: the status stays; the facilitator, if any, is told. */
   async addInformation(reference: string, token: unknown, input: BuyerMessageInput): Promise<void> {
     const request = await this.tracking.authorise(reference, token);
-    const body = validMessage(input.message);
+    const body = validMessage(input.message, 'information');
     await this.inTransaction(request, this.messageId(request.id, input.formToken), async (manager, locked, messageId) => {
       const to = nextStatus(locked, 'buyer_added_information');
       return [
@@ -254,15 +254,18 @@ export class TrackingActionsService {
   }
 }
 
+/** What the buyer writes, as the form's label names it (« Votre précision »): the errors use the same word. */
+export type BuyerMessageNoun = 'message' | 'précision' | 'réponse' | 'information';
+
 /** The buyer's text: required, trimmed, within limits; a French field error otherwise. */
-export function validMessage(value: unknown): string {
+export function validMessage(value: unknown, noun: BuyerMessageNoun = 'message'): string {
   const text = typedText(value);
   const problem = !text
-    ? 'Écrivez votre message.'
+    ? `Écrivez votre ${noun}.`
     : text.length < BUYER_MESSAGE_MIN
-      ? `Votre message doit faire au moins ${BUYER_MESSAGE_MIN} caractères.`
+      ? `Votre ${noun} doit faire au moins ${BUYER_MESSAGE_MIN} caractères.`
       : text.length > BUYER_MESSAGE_MAX
-        ? `Votre message doit faire au plus ${frenchNumber(BUYER_MESSAGE_MAX)} caractères (il en fait ${frenchNumber(text.length)}).`
+        ? `Votre ${noun} doit faire au plus ${frenchNumber(BUYER_MESSAGE_MAX)} caractères (il en fait ${frenchNumber(text.length)}).`
         : null;
   if (problem) throw new AppError('validation_failed', 'Le message contient une erreur.', [{ field: 'message', message: problem }]);
   return text;

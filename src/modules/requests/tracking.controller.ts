@@ -40,6 +40,12 @@ const NOTICES = {
   retrait: 'Votre demande est retirée. Vous pouvez en déposer une nouvelle à tout moment.',
 } as const;
 
+const FORM_NOUNS: Record<'precision' | 'reponse' | 'information', string> = {
+  precision: 'votre précision',
+  reponse: 'votre réponse',
+  information: 'votre information',
+};
+
 /** The buyer's private link: the page and its forms, and the same actions as JSON with the X-Tracking-Token header. */
 @ApiTags('Demandes')
 @ApiHeader({ name: 'x-tracking-token', required: true, description: 'Le paramètre t du lien de suivi' })
@@ -207,7 +213,7 @@ export class TrackingController {
     res: Response,
     reference: string,
     body: PageBody,
-    done: keyof typeof NOTICES,
+    done: keyof typeof FORM_NOUNS,
     act: () => Promise<void>,
   ): Promise<void> {
     try {
@@ -216,7 +222,12 @@ export class TrackingController {
       if (error instanceof AppError && error.code === 'conflict')
         return this.render(res, 409, reference, body?.t, undefined, undefined, error.message);
       if (!(error instanceof AppError) || error.code !== 'validation_failed') throw error;
-      return this.render(res, 400, reference, body?.t, { message: body?.message, errors: error.errors, formToken: body?.formToken });
+      return this.render(res, 400, reference, body?.t, {
+        message: body?.message,
+        errors: error.errors,
+        formToken: body?.formToken,
+        what: FORM_NOUNS[done],
+      });
     }
     // To the notice that says it was sent (the exchanges follow below it): on a phone, further down, it went unseen.
     res.redirect(303, `${trackingPath(reference, body?.t, done)}#confirmation-action`);
@@ -227,7 +238,7 @@ export class TrackingController {
     status: number,
     reference: string,
     token: unknown,
-    failed?: { message: unknown; errors: AppError['errors']; formToken: unknown },
+    failed?: { message: unknown; errors: AppError['errors']; formToken: unknown; what: string },
     notice?: string,
     refusal?: string,
   ): Promise<void> {
@@ -242,6 +253,8 @@ export class TrackingController {
       refusal,
       surveys: await this.surveys.openSurveyLinks(request.reference),
       formToken: typeof failed?.formToken === 'string' ? failed.formToken : randomToken(),
+      // Named as its form's label names it, in the error summary's title (« l’envoi de votre précision »).
+      failedWhat: failed?.what ?? 'votre message',
       form: {
         values: { message: typeof failed?.message === 'string' ? failed.message : '' },
         errors: Object.fromEntries(errors.map((e) => [e.field, e.message])),
