@@ -11,7 +11,6 @@ import { ReferenceService } from '../reference/reference.service';
 import { IndicatorsService } from '../reporting/indicators.service';
 import { IntakeRateLimiter } from './intake-rate-limiter';
 import { IdempotencyInput, IntakeService } from './intake.service';
-import { CreateRequestDto } from './dto/create-request.dto';
 import { usualAnswerDayAfterNeed } from './needed-by.policy';
 import { followUpValues, formPageModel, formToRequestBody, pickFormValues } from './request-form';
 import { RequestValidator } from './request-validator';
@@ -122,7 +121,7 @@ export class IntakePagesController {
       const dto = await this.validator.validate(formToRequestBody(values));
       const idempotency: IdempotencyInput = { scope: 'form', key: token };
       // Only a new request counts: a buyer's mistakes, and the same page sent twice, do not use up the hour's allowance.
-      const result = (await this.intake.firstResult(dto, idempotency)) ?? (await this.countedSubmission(req, dto, idempotency));
+      const result = await this.intake.submit(dto, idempotency, () => this.rateLimiter.consume(req.ip ?? 'unknown'));
       const usualDays = this.config.TAKE_CHARGE_WORKING_DAYS + this.config.ANSWER_WORKING_DAYS;
       res.status(201).render('confirmation', {
         title: `Demande ${result.reference} enregistrée`,
@@ -142,10 +141,5 @@ export class IntakePagesController {
       if (error instanceof AppError && error.code === 'idempotency_key_reused') return refuse(alreadySent(), randomToken());
       throw error;
     }
-  }
-
-  private async countedSubmission(req: Request, dto: CreateRequestDto, idempotency: IdempotencyInput) {
-    await this.rateLimiter.consume(req.ip ?? 'unknown');
-    return this.intake.submit(dto, idempotency);
   }
 }

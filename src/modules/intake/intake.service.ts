@@ -65,12 +65,14 @@ export class IntakeService {
    * all or nothing, in one statement (shared with submissions arriving at the same moment).
    * A repeated submission with the same key returns the first result.
    */
-  async submit(dto: CreateRequestDto, idempotency?: IdempotencyInput): Promise<SubmissionResult> {
+  async submit(dto: CreateRequestDto, idempotency?: IdempotencyInput, beforeRecording?: () => Promise<void>): Promise<SubmissionResult> {
     const key = idempotency && this.idempotencyKey(idempotency, dto);
     if (key) {
       const replay = await this.replay(key.hashes, key.fingerprint, key.passphrase);
       if (replay) return replay;
     }
+    // Only a new request goes past here: a caller's check that must not count a replay (the form's hourly limit).
+    if (beforeRecording) await beforeRecording();
 
     const year = parisYear();
     const reference = await this.requests.nextReference(year);

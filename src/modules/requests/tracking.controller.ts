@@ -216,21 +216,21 @@ export class TrackingController {
     done: keyof typeof FORM_NOUNS,
     act: () => Promise<void>,
   ): Promise<void> {
-    try {
-      await act();
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'conflict')
-        return this.render(res, 409, reference, body?.t, undefined, undefined, error.message);
-      if (!(error instanceof AppError) || error.code !== 'validation_failed') throw error;
-      return this.render(res, 400, reference, body?.t, {
-        message: body?.message,
-        errors: error.errors,
-        formToken: body?.formToken,
-        what: FORM_NOUNS[done],
-      });
-    }
-    // To the notice that says it was sent (the exchanges follow below it): on a phone, further down, it went unseen.
-    res.redirect(303, `${trackingPath(reference, body?.t, done)}#confirmation-action`);
+    await this.unlessRefused(res, reference, body?.t, async () => {
+      try {
+        await act();
+      } catch (error) {
+        if (!(error instanceof AppError) || error.code !== 'validation_failed') throw error;
+        return this.render(res, 400, reference, body?.t, {
+          message: body?.message,
+          errors: error.errors,
+          formToken: body?.formToken,
+          what: FORM_NOUNS[done],
+        });
+      }
+      // To the notice that says it was sent (the exchanges follow below it): on a phone, further down, it went unseen.
+      res.redirect(303, `${trackingPath(reference, body?.t, done)}#confirmation-action`);
+    });
   }
 
   private async render(

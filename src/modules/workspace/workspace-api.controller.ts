@@ -62,6 +62,8 @@ export class WorkspaceApiController {
   @ApiQuery({ name: 'department', required: false, description: 'Code INSEE du département, par exemple 38 ou 2A' })
   @ApiQuery({ name: 'network', required: false, description: 'Code d’un de vos réseaux, par exemple aura-ee' })
   @ApiQuery({ name: 'late', required: false, enum: ['1', '0'], description: '1 : en retard seulement' })
+  @ApiQuery({ name: 'du', required: false, description: 'Déposées à partir de ce jour (AAAA-MM-JJ, heure de Paris), inclus' })
+  @ApiQuery({ name: 'au', required: false, description: 'Déposées jusqu’à ce jour (AAAA-MM-JJ, heure de Paris), inclus' })
   @ApiQuery({
     name: 'q',
     required: false,
