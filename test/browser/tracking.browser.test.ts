@@ -74,7 +74,7 @@ describe.each([
       [{ name: 'Exemple de DCE.pdf', content: samplePdf() }],
     );
     await page.goto(link);
-    expect(await page.locator('#statut').textContent()).toBe('Répondue');
+    expect(await page.locator('#statut').textContent()).toBe('Réponse envoyée');
     // Each message's card is as tall as its content (DSFR cards fill their grid cell: a whole column here).
     const slack = await page
       .locator('.gv-message')
@@ -136,7 +136,7 @@ it('passes axe on the tracking page with a question, the withdrawal confirmation
   // Answered, the request is closed as resolved or left to close, not withdrawn.
   expect(await page.locator('#lien-retrait').count()).toBe(0);
   await send(page, 'Ma question est résolue');
-  expect(await page.locator('#motif-cloture').textContent()).toContain('Répondue');
+  expect(await page.locator('#motif-cloture').textContent()).toContain('Réponse apportée');
   await closePage(page);
 });
 

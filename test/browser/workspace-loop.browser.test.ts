@@ -154,7 +154,7 @@ it('de la demande à la réponse téléchargée, par les vraies pages', async ()
   expect(mailedFile).toBeDefined();
   await goTo(buyerPage, trackingLinkIn(answerMail, reference));
   expect(await buyerPage.locator('main').textContent()).toContain(`Vous pouvez lui répondre jusqu’au ${replyUntil} :`);
-  expect(await buyerPage.locator('#statut').textContent()).toBe('Répondue');
+  expect(await buyerPage.locator('#statut').textContent()).toBe('Réponse envoyée');
   expect(await buyerPage.locator('main').textContent()).toContain('taux minimal');
   const legal = buyerPage.locator('.gv-help-item[data-type="regulation"] a');
   expect(await legal.getAttribute('href')).toMatch(/^https:\/\/www\.legifrance\.gouv\.fr\//);

@@ -376,7 +376,7 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     expect(tracked.actions).toEqual(expect.objectContaining({ resolve: true, reply: true }));
     const done = await api(request, 'resolution');
     expect(done.status).toBe(200);
-    expect(await done.json()).toEqual(expect.objectContaining({ status: 'closed', closeReasonLabel: 'Répondue' }));
+    expect(await done.json()).toEqual(expect.objectContaining({ status: 'closed', closeReasonLabel: 'Réponse apportée' }));
   });
 
   it('withdraws after a confirmation page: closed as withdrawn, the facilitator told and their place freed', async () => {

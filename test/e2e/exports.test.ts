@@ -60,7 +60,7 @@ describe('CSV exports of requests and evaluations', () => {
     expect(records).toHaveLength(3);
     expect(text).not.toContain(elsewhere.reference);
     const first = records[1];
-    expect(first.startsWith(`${tricky.reference};2026-02-03 10:30;Clôturée;Répondue;Considérations environnementales;`)).toBe(true);
+    expect(first.startsWith(`${tricky.reference};2026-02-03 10:30;Clôturée;Réponse apportée;Considérations environnementales;`)).toBe(true);
     expect(first).toContain(`;"'=HYPERLINK(""http://evil.example"";""clic"")";`);
     expect(first).toContain(`;"Papier ""recyclé""; enveloppes\net cartouches";`);
     expect(first).toContain(';Alix Test;');

@@ -75,7 +75,7 @@ describe('similar answered requests', () => {
     const html = await (await client.get(`/espace/demandes/${shown}`)).text();
     expect(html).toContain('Demandes semblables déjà traitées');
     expect(html).toContain(
-      `<a href="/espace/demandes/${sameSegment}">${sameSegment}</a> — Enveloppes et papeterie (Fournitures de bureau ; répondue le`,
+      `<a href="/espace/demandes/${sameSegment}">${sameSegment}</a> — Enveloppes et papeterie (Fournitures de bureau ; réponse du`,
     );
     expect(html).not.toContain(otherSegment);
   });

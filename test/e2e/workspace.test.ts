@@ -177,7 +177,7 @@ describe('the facilitator workspace', () => {
     expect(answered.status).toBe(303);
     expect((await status(reference)).status).toBe('answered');
     const answeredPage = await (await client.get(`/espace/demandes/${reference}`)).text();
-    expect(answeredPage).toMatch(/<li>Répondue le \d+ \S+ \d{4} à \d\d:\d\d<\/li>/);
+    expect(answeredPage).toMatch(/<li>Réponse envoyée le \d+ \S+ \d{4} à \d\d:\d\d<\/li>/);
     expect(answeredPage).not.toContain('Réponse attendue avant le');
     const download = /href="(\/espace\/demandes\/[^"]+\/pieces-jointes\/[^"]+)"/.exec(answeredPage)![1];
     const file = await client.get(download);
@@ -201,7 +201,7 @@ describe('the facilitator workspace', () => {
     const history = /<section aria-labelledby="titre-historique">([\s\S]*?)<\/section>/.exec(
       await (await client.get(`/espace/demandes/${reference}`)).text(),
     )![1];
-    for (const label of ['Prise en charge', 'Note interne', 'Précision demandée à l’acheteur', 'Réponse envoyée', 'Clôturée', 'Répondue'])
+    for (const label of ['Prise en charge', 'Note interne', 'Précision demandée à l’acheteur', 'Réponse envoyée', 'Clôturée', 'Réponse apportée'])
       expect(history).toContain(label);
     expect(history).not.toMatch(/taken_in_charge|internal_note|>answered</);
     // The note changed no status: its row says so, not « En cours de traitement » to itself.

@@ -58,7 +58,7 @@ export const STATUS_LABELS: Record<RequestStatus, string> = {
   unassigned: 'En attente d’un facilitateur disponible',
   in_progress: 'En cours de traitement',
   awaiting_buyer: 'En attente de votre précision',
-  answered: 'Répondue',
+  answered: 'Réponse envoyée',
   closed: 'Clôturée',
 };
 
@@ -69,7 +69,7 @@ export const CLOSE_REASONS = ['answered', 'redirected', 'duplicate', 'withdrawn'
 export type CloseReason = (typeof CLOSE_REASONS)[number];
 
 export const CLOSE_REASON_LABELS: Record<CloseReason, string> = {
-  answered: 'Répondue',
+  answered: 'Réponse apportée',
   redirected: 'Réorientée (hors du champ du guichet)',
   duplicate: 'Doublon d’une autre demande',
   withdrawn: 'Retirée par l’acheteur',

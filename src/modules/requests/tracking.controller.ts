@@ -131,7 +131,7 @@ export class TrackingController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Indiquer que la réponse a résolu la question',
-    description: 'La demande répondue est clôturée avec le motif « répondue » ; les questionnaires de suivi suivront.',
+    description: 'La demande est clôturée avec le motif « Réponse apportée » ; les questionnaires de suivi suivront.',
   })
   @ApiOkResponse({ type: TrackedRequestDto, description: 'La demande à jour' })
   @ApiConflictResponse({ description: 'La demande n’attend plus de réaction à une réponse' })

@@ -179,7 +179,7 @@ export class WorkspaceApiController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Clôturer la demande, avec son motif',
-    description: 'Clôturée comme répondue (`answered`), les questionnaires de suivi sont programmés.',
+    description: 'Clôturée avec le motif « Réponse apportée » (`answered`), les questionnaires de suivi sont programmés.',
   })
   @ApiBody({ type: CloseBodyDto })
   @ApiOkResponse({ type: StaffActionResultDto })

@@ -127,7 +127,7 @@ export class BuyerActionsDto {
   @ApiProperty({ description: 'Ajouter une information oubliée, tant que rien n’est demandé et qu’aucune réponse n’est venue' })
   addInformation!: boolean;
 
-  @ApiProperty({ description: 'Indiquer que la réponse a résolu la question (clôture la demande comme répondue)' })
+  @ApiProperty({ description: 'Indiquer que la réponse a résolu la question (clôture la demande avec le motif « Réponse apportée »)' })
   resolve!: boolean;
 
   @ApiProperty({ description: 'Retirer la demande (jusqu’à la réponse ; ensuite, la dire résolue ou la laisser se clôturer)' })
@@ -179,7 +179,7 @@ export class TrackedRequestDto {
   @ApiProperty({ example: 'Reçue' })
   statusLabel!: string;
 
-  @ApiProperty({ type: String, nullable: true, example: 'Répondue' })
+  @ApiProperty({ type: String, nullable: true, example: 'Réponse apportée' })
   closeReasonLabel!: string | null;
 
   @ApiProperty({ enum: REQUEST_KINDS })

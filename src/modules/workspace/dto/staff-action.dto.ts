@@ -45,7 +45,7 @@ export class DeclineBodyDto {
 }
 
 export class CloseBodyDto {
-  @ApiProperty({ enum: CLOSE_REASONS, description: '`answered` une fois répondue seulement' })
+  @ApiProperty({ enum: CLOSE_REASONS, description: '`answered` seulement une fois la réponse envoyée' })
   reason!: string;
 
   @ApiPropertyOptional({

@@ -104,7 +104,7 @@ export class RequestDeadlinesDto {
   @ApiProperty({ description: 'L’échéance qui s’applique maintenant est dépassée' })
   late!: boolean;
 
-  @ApiProperty(nullableInstant('En attente de l’acheteur (précision demandée, ou répondue) : clôture automatique sans nouvelle de sa part'))
+  @ApiProperty(nullableInstant('En attente de l’acheteur (précision demandée, ou réponse envoyée) : clôture automatique sans nouvelle de sa part'))
   closesAt!: Date | null;
 }
 
@@ -340,7 +340,7 @@ export class StaffRequestPageDto {
   @ApiProperty({ type: [SameBuyerRequestDto], description: 'Les autres demandes du même acheteur que vous voyez' })
   buyerRequests!: SameBuyerRequestDto[];
 
-  @ApiProperty({ type: [SimilarRequestDto], description: 'Des demandes proches déjà répondues, à réutiliser' })
+  @ApiProperty({ type: [SimilarRequestDto], description: 'Des demandes proches qui ont déjà reçu une réponse, à réutiliser' })
   similarRequests!: SimilarRequestDto[];
 
   @ApiProperty({ type: PermittedActionsDto })
