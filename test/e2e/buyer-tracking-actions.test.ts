@@ -23,10 +23,10 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
       body: new URLSearchParams(fields).toString(),
     });
-  const api = (r: TrackedTestRequest, action: string, body: unknown = {}, token = r.token) =>
+  const api = (r: TrackedTestRequest, action: string, body: unknown = {}, token = r.token, headers: Record<string, string> = {}) =>
     fetch(`${t.url}/api/v1/requests/${r.reference}/${action}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-tracking-token': token },
+      headers: { 'content-type': 'application/json', 'x-tracking-token': token, ...headers },
       body: JSON.stringify(body),
     });
   const state = async (r: TrackedTestRequest) =>
@@ -462,6 +462,44 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     expect(await mailsTo(t, 'facilitator-buyer-message')).toHaveLength(2);
   });
 
+  it('API: a message sent again under its Idempotency-Key is stored, recorded and e-mailed once; another text under it is a 422', async () => {
+    const request = await submittedAndTaken(t, 9, { email: 'camille.f@example.org' });
+    const detail = 'Le lot 2 comprend aussi les serviettes.';
+    const keyed = (message: string, key: string) => api(request, 'information', { message }, request.token, { 'idempotency-key': key });
+    for (let i = 0; i < 3; i++) {
+      const sent = await keyed(detail, 'info-2026-0001');
+      expect(sent.status).toBe(200);
+      expect((await sent.json()).conversation).toHaveLength(1);
+    }
+    const reused = await keyed('Un tout autre texte.', 'info-2026-0001');
+    expect(reused.status).toBe(422);
+    expect(await reused.json()).toEqual(
+      expect.objectContaining({
+        code: 'idempotency_key_reused',
+        errors: [{ field: 'Idempotency-Key', message: 'Clé déjà utilisée avec un contenu différent.' }],
+      }),
+    );
+    const badKey = await keyed(detail, 'court');
+    expect(badKey.status).toBe(400);
+    expect((await badKey.json()).errors).toEqual([
+      { field: 'Idempotency-Key', message: 'La clé d’idempotence fait de 8 à 200 caractères visibles, sans espace.' },
+    ]);
+    // Another key is another message, as is a call without one.
+    expect((await keyed(detail, 'info-2026-0002')).status).toBe(200);
+    expect(
+      await t.dataSource.query(`SELECT body FROM request_messages WHERE request_id = $1 AND author_type = 'buyer'`, [request.id]),
+    ).toEqual([{ body: detail }, { body: detail }]);
+    expect((await buyerEvents(request)).filter((e: { type: string }) => e.type === 'buyer_added_information')).toHaveLength(2);
+    expect(await mailsTo(t, 'facilitator-buyer-message')).toHaveLength(2);
+
+    // An action that takes no field refuses one, rather than ignore it.
+    const withReason = await api(request, 'withdrawal', { reason: 'Plus besoin' });
+    expect(withReason.status).toBe(400);
+    expect((await withReason.json()).errors).toEqual([{ field: 'reason', message: 'Champ inconnu : « reason ».' }]);
+    expect(await state(request)).toEqual({ status: 'in_progress', close_reason: null });
+    expect((await api(request, 'withdrawal')).status).toBe(200);
+  });
+
   it('answers the same 404 to a wrong token on every route, page and API, and changes nothing', async () => {
     const request = await submittedAndTaken(t, 6);
     await staffWrites(t, request, 'clarification_question', 'Une question ?');
@@ -488,8 +526,16 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
       expect(html).toContain('Page introuvable');
       expect(html).toContain('href="/suivi">Retrouver mes demandes</a>');
     }
-    for (const action of ['clarification', 'replies', 'information', 'withdrawal', 'resolution']) {
-      const response = await api(request, action, { message: 'Bonjour' }, wrong);
+    // Each with the body it takes (a field it does not take is refused first, whatever the token: 400).
+    const bodies = {
+      clarification: { message: 'Bonjour' },
+      replies: { message: 'Bonjour' },
+      information: { message: 'Bonjour' },
+      withdrawal: {},
+      resolution: {},
+    };
+    for (const [action, body] of Object.entries(bodies)) {
+      const response = await api(request, action, body, wrong);
       expect(response.status).toBe(404);
       expect((await response.json()).code).toBe('not_found');
     }

@@ -2,7 +2,6 @@ import { Body, Controller, Headers, HttpCode, Post, Req, Res } from '@nestjs/com
 import {
   ApiBody,
   ApiCreatedResponse,
-  ApiHeader,
   ApiOperation,
   ApiPayloadTooLargeResponse,
   ApiTags,
@@ -12,15 +11,13 @@ import {
   ApiBadRequestResponse,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { AppError } from '../../common/errors/app-errors';
+import { ApiIdempotencyKey, checkedIdempotencyKey } from '../../common/idempotency-key';
 import { ErrorResponseDto } from '../../common/errors/error-response.dto';
 import { CreatedRequestDto, CreateRequestDto } from './dto/create-request.dto';
 import { IntakeRateLimiter } from './intake-rate-limiter';
 import { IdempotencyInput, IntakeService, SubmissionResult } from './intake.service';
 import { RequestValidator } from './request-validator';
 import { notJson } from '../../common/json-body.decorator';
-
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,200}$/;
 
 @ApiTags('Demandes')
 @Controller('api/v1/requests')
@@ -37,11 +34,7 @@ export class IntakeApiController {
     summary: 'Déposer une demande de conseil',
     description: 'Une question sur un achat. Renvoie la référence et le lien de suivi privé.',
   })
-  @ApiHeader({
-    name: 'idempotency-key',
-    required: false,
-    description: '8 à 200 caractères ; un nouvel envoi avec la même clé renvoie la première demande.',
-  })
+  @ApiIdempotencyKey('un nouvel envoi avec la même clé renvoie la première demande.')
   @ApiBody({ type: CreateRequestDto })
   @ApiCreatedResponse({ type: CreatedRequestDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Champs invalides, un message par champ' })
@@ -59,14 +52,10 @@ export class IntakeApiController {
     @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<CreatedRequestDto> {
     if (!req.is('application/json')) throw notJson();
-    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw new AppError('validation_failed', 'La demande contient des erreurs.', [
-        { field: 'Idempotency-Key', message: 'La clé d’idempotence fait de 8 à 200 caractères visibles, sans espace.' },
-      ]);
-    }
+    const key = checkedIdempotencyKey(idempotencyKey);
     // The count travels to Redis while the body is checked; over the limit still answers 429 first.
     const [limit, validation] = await Promise.allSettled([this.rateLimiter.consume(req.ip ?? 'unknown'), this.validator.validate(body)]);
-    const idempotency: IdempotencyInput | undefined = idempotencyKey ? { scope: 'api', key: idempotencyKey } : undefined;
+    const idempotency: IdempotencyInput | undefined = key ? { scope: 'api', key } : undefined;
     if (limit.status === 'rejected') {
       // A retry of a request already recorded still gets its first answer: the limit stops new requests, not replies.
       const firstResult =

@@ -353,6 +353,15 @@ describe('RequestValidator.validate', () => {
       },
     ],
     [
+      'State buyer with internalReferentConsulted null',
+      { internalReferentConsulted: null },
+      { organisationType: 'state_administration' },
+      {
+        field: 'internalReferentConsulted',
+        message: 'Acheteur de l’État : indiquez si vous avez d’abord consulté votre référent achats responsables.',
+      },
+    ],
+    [
       'State public body without internalReferentConsulted',
       {},
       { organisationType: 'state_public_body' },

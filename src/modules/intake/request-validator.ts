@@ -78,7 +78,8 @@ export class RequestValidator {
       !failed.has('buyer.organisationType') &&
       buyer.organisationType &&
       isStateBuyer(buyer.organisationType) &&
-      dto.internalReferentConsulted === undefined &&
+      // null as well: class-validator's IsOptional lets it through, and it is no answer to the question.
+      (dto.internalReferentConsulted === undefined || dto.internalReferentConsulted === null) &&
       !failed.has('internalReferentConsulted')
     ) {
       problems.push({

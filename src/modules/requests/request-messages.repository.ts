@@ -93,9 +93,10 @@ export class RequestMessagesRepository {
   }
 
   /** Whether a message with this id is stored: a form sent twice carries the same id. */
-  async exists(manager: EntityManager, messageId: string): Promise<boolean> {
-    const rows = await manager.query(`SELECT 1 FROM request_messages WHERE id = $1`, [messageId]);
-    return rows.length > 0;
+  /** The text of a message already stored under this id, or null. */
+  async bodyOf(manager: EntityManager, messageId: string): Promise<string | null> {
+    const rows: Array<{ body: string }> = await manager.query(`SELECT body FROM request_messages WHERE id = $1`, [messageId]);
+    return rows[0]?.body ?? null;
   }
 
   /** When the latest message of this kind was written (the latest answer opens the buyer's reply window). */

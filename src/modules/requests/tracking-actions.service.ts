@@ -24,11 +24,18 @@ import { TrackingService } from './tracking.service';
 export const BUYER_MESSAGE_MAX = 5000;
 const BUYER_MESSAGE_MIN = 2;
 
-/** What the buyer sends from the tracking page or the API: the text, and the page form's one-time token. */
+/**
+ * What the buyer sends from the tracking page or the API: the text, and what makes a second sending of it the same
+ * message — the page form's one-time token, or the API client's checked `Idempotency-Key`.
+ */
 export interface BuyerMessageInput {
   message: unknown;
   formToken?: unknown;
+  idempotencyKey?: string;
 }
+
+/** A buyer's message about to be stored: `keyed` when an API client named it with an Idempotency-Key. */
+type BuyerMessage = { id: string; body: string; keyed: boolean };
 
 type FacilitatorNews = {
   what: 'clarification' | 'reply' | 'information' | 'withdrawn' | 'resolved';
@@ -62,7 +69,7 @@ export class TrackingActionsService {
   async clarify(reference: string, token: unknown, input: BuyerMessageInput): Promise<void> {
     const request = await this.tracking.authorise(reference, token);
     const body = validMessage(input.message, 'précision');
-    await this.inTransaction(request, this.messageId(request.id, input.formToken), async (manager, locked, messageId) => {
+    await this.inTransaction(request, this.messageOf(request.id, input, body), async (manager, locked, messageId) => {
       const to = nextStatus(locked, 'buyer_clarified');
       const resumed = await this.routing.pauseEnded(manager, locked, this.clock.now());
       return [
@@ -78,7 +85,7 @@ export class TrackingActionsService {
   async reply(reference: string, token: unknown, input: BuyerMessageInput): Promise<void> {
     const request = await this.tracking.authorise(reference, token);
     const body = validMessage(input.message, 'réponse');
-    await this.inTransaction(request, this.messageId(request.id, input.formToken), async (manager, locked, messageId) => {
+    await this.inTransaction(request, this.messageOf(request.id, input, body), async (manager, locked, messageId) => {
       const answeredAt = await this.messages.latestAt(manager, locked.id, 'answer');
       const days = this.config.REPLY_WINDOW_WORKING_DAYS;
       const permission = replyPermission(locked, answeredAt, this.clock.now(), locked.departmentCode, days);
@@ -119,7 +126,7 @@ export class TrackingActionsService {
   async addInformation(reference: string, token: unknown, input: BuyerMessageInput): Promise<void> {
     const request = await this.tracking.authorise(reference, token);
     const body = validMessage(input.message, 'information');
-    await this.inTransaction(request, this.messageId(request.id, input.formToken), async (manager, locked, messageId) => {
+    await this.inTransaction(request, this.messageOf(request.id, input, body), async (manager, locked, messageId) => {
       const to = nextStatus(locked, 'buyer_added_information');
       return [
         ...this.buyerMessage(locked.id, messageId, 'buyer_information', body),
@@ -181,17 +188,22 @@ export class TrackingActionsService {
 
   /**
    * Runs the statements `build` returns under the request's lock — or its batches one after the other, when a
-   * later one must see what an earlier one wrote; a message already stored (form sent twice) does nothing.
+   * later one must see what an earlier one wrote. A message already stored (form or API call sent twice) does
+   * nothing; an API key already used for another text is refused, as the intake refuses one.
    */
   private async inTransaction(
     request: AdviceRequest,
-    messageId: string,
+    message: BuyerMessage,
     build: (manager: EntityManager, locked: AdviceRequest, messageId: string) => Promise<SqlStatement[] | SqlStatement[][]>,
   ): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const locked = (await this.requests.lockForChange(manager, request.id))!;
-      if (await this.messages.exists(manager, messageId)) return;
-      const built = await build(manager, locked, messageId);
+      const stored = await this.messages.bodyOf(manager, message.id);
+      if (stored !== null) {
+        if (message.keyed && stored !== message.body) throw keyReused();
+        return;
+      }
+      const built = await build(manager, locked, message.id);
       const batches = built.length && Array.isArray(built[0]) ? (built as SqlStatement[][]) : [built as SqlStatement[]];
       for (const batch of batches) await runAsOne(manager, batch);
     });
@@ -201,10 +213,12 @@ export class TrackingActionsService {
     return this.messages.insertStatements({ id, requestId, kind, authorType: 'buyer', authorId: null, body });
   }
 
-  /** The page form's one-time token names the message, so a form sent twice stores it once. */
-  private messageId(requestId: string, formToken: unknown): string {
-    if (!isFormToken(formToken)) return randomUUID();
-    return uuidFromDigest(hmac(this.config.APP_SECRET, `buyer-message:${requestId}:${formToken}`));
+  /** The page form's one-time token, or the API's key, names the message, so one sent twice is stored once. */
+  private messageOf(requestId: string, input: BuyerMessageInput, body: string): BuyerMessage {
+    const named = (seed: string) => uuidFromDigest(hmac(this.config.APP_SECRET, seed));
+    if (input.idempotencyKey) return { id: named(`buyer-message-api:${requestId}:${input.idempotencyKey}`), body, keyed: true };
+    if (isFormToken(input.formToken)) return { id: named(`buyer-message:${requestId}:${input.formToken}`), body, keyed: false };
+    return { id: randomUUID(), body, keyed: false };
   }
 
   private change(request: AdviceRequest, to: AdviceRequest['status'], type: string): SqlStatement[] {
@@ -269,4 +283,12 @@ export function validMessage(value: unknown, noun: BuyerMessageNoun = 'message')
         : null;
   if (problem) throw new AppError('validation_failed', 'Le message contient une erreur.', [{ field: 'message', message: problem }]);
   return text;
+}
+
+function keyReused(): AppError {
+  return new AppError(
+    'idempotency_key_reused',
+    'Cette clé d’idempotence a déjà servi pour un autre message : utilisez une nouvelle clé pour un nouveau message.',
+    [{ field: 'Idempotency-Key', message: 'Clé déjà utilisée avec un contenu différent.' }],
+  );
 }

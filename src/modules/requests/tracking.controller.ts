@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -8,10 +8,15 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiUnprocessableEntityResponse,
+  ApiPayloadTooLargeResponse,
+  ApiUnsupportedMediaTypeResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AppError } from '../../common/errors/app-errors';
+import { ErrorResponseDto } from '../../common/errors/error-response.dto';
+import { ApiIdempotencyKey, checkedIdempotencyKey } from '../../common/idempotency-key';
 import { randomToken } from '../../common/tokens';
 import { noticeOf } from '../../web/notices';
 import { SurveysService } from '../surveys/surveys.service';
@@ -21,6 +26,16 @@ import { TrackingService } from './tracking.service';
 import { JsonBody } from '../../common/json-body.decorator';
 
 type PageBody = Record<string, unknown> | undefined;
+
+/** What every buyer action may answer besides its own refusals: its body, if any, must be JSON within the size limit. */
+const BuyerActionErrors = () =>
+  applyDecorators(
+    ApiUnsupportedMediaTypeResponse({ type: ErrorResponseDto, description: 'Le corps, s’il y en a un, doit être en application/json' }),
+    ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: 'Corps de plus de 100 Ko' }),
+  );
+
+const REPEATED_MESSAGE =
+  'un nouvel envoi avec la même clé et le même texte n’est pas transmis une seconde fois (même texte : 200 et la demande, autre texte : 422).';
 
 const MESSAGE_BODY = {
   schema: {
@@ -49,7 +64,7 @@ const FORM_NOUNS: Record<'precision' | 'reponse' | 'information', string> = {
 /** The buyer's private link: the page and its forms, and the same actions as JSON with the X-Tracking-Token header. */
 @ApiTags('Demandes')
 @ApiHeader({ name: 'x-tracking-token', required: true, description: 'Le paramètre t du lien de suivi' })
-@ApiNotFoundResponse({ description: 'Référence inconnue ou jeton faux (même réponse dans les deux cas)' })
+@ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Référence inconnue ou jeton faux (même réponse dans les deux cas)' })
 @Controller()
 export class TrackingController {
   constructor(
@@ -67,75 +82,102 @@ export class TrackingController {
 
   @Post('api/v1/requests/:reference/clarification')
   @HttpCode(200)
+  @BuyerActionErrors()
   @ApiOperation({ summary: 'Apporter la précision demandée', description: 'Possible quand la demande attend votre précision.' })
   @ApiBody(MESSAGE_BODY)
+  @ApiIdempotencyKey(REPEATED_MESSAGE)
+  @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'Clé d’idempotence déjà utilisée avec un autre texte' })
   @ApiOkResponse({ type: TrackedRequestDto, description: 'La demande à jour' })
-  @ApiBadRequestResponse({ description: 'Message absent ou trop long (erreur par champ)' })
-  @ApiConflictResponse({ description: 'Aucune précision n’est attendue' })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Message absent ou trop long (erreur par champ)' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Aucune précision n’est attendue' })
   async clarify(
     @Param('reference') reference: string,
     @Headers('x-tracking-token') token: string | undefined,
     @JsonBody('message') body: PageBody,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
   ) {
-    await this.actions.clarify(reference, token, { message: body?.message });
+    await this.actions.clarify(reference, token, { message: body?.message, idempotencyKey: checkedIdempotencyKey(idempotencyKey) });
     return this.tracking.findForBuyer(reference, token);
   }
 
   @Post('api/v1/requests/:reference/replies')
   @HttpCode(200)
+  @BuyerActionErrors()
   @ApiOperation({ summary: 'Répondre à la réponse', description: 'Possible pendant le délai de réponse ; rouvre la demande.' })
   @ApiBody(MESSAGE_BODY)
+  @ApiIdempotencyKey(REPEATED_MESSAGE)
+  @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'Clé d’idempotence déjà utilisée avec un autre texte' })
   @ApiOkResponse({ type: TrackedRequestDto, description: 'La demande à jour' })
-  @ApiBadRequestResponse({ description: 'Message absent ou trop long (erreur par champ)' })
-  @ApiConflictResponse({ description: 'Pas de réponse à laquelle répondre, ou délai dépassé' })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Message absent ou trop long (erreur par champ)' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Pas de réponse à laquelle répondre, ou délai dépassé' })
   async reply(
     @Param('reference') reference: string,
     @Headers('x-tracking-token') token: string | undefined,
     @JsonBody('message') body: PageBody,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
   ) {
-    await this.actions.reply(reference, token, { message: body?.message });
+    await this.actions.reply(reference, token, { message: body?.message, idempotencyKey: checkedIdempotencyKey(idempotencyKey) });
     return this.tracking.findForBuyer(reference, token);
   }
 
   @Post('api/v1/requests/:reference/information')
   @HttpCode(200)
+  @BuyerActionErrors()
   @ApiOperation({
     summary: 'Ajouter une information',
     description:
       'Un élément oublié, tant qu’aucune précision ne vous est demandée et qu’aucune réponse n’est venue ; transmis au facilitateur.',
   })
   @ApiBody(MESSAGE_BODY)
+  @ApiIdempotencyKey(REPEATED_MESSAGE)
+  @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'Clé d’idempotence déjà utilisée avec un autre texte' })
   @ApiOkResponse({ type: TrackedRequestDto, description: 'La demande à jour' })
-  @ApiBadRequestResponse({ description: 'Message absent ou trop long (erreur par champ)' })
-  @ApiConflictResponse({ description: 'Une précision vous est demandée, ou la demande a reçu sa réponse' })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Message absent ou trop long (erreur par champ)' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Une précision vous est demandée, ou la demande a reçu sa réponse' })
   async addInformation(
     @Param('reference') reference: string,
     @Headers('x-tracking-token') token: string | undefined,
     @JsonBody('message') body: PageBody,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
   ) {
-    await this.actions.addInformation(reference, token, { message: body?.message });
+    await this.actions.addInformation(reference, token, { message: body?.message, idempotencyKey: checkedIdempotencyKey(idempotencyKey) });
     return this.tracking.findForBuyer(reference, token);
   }
 
   @Post('api/v1/requests/:reference/withdrawal')
   @HttpCode(200)
+  @BuyerActionErrors()
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Un champ dans le corps : cette action n’en prend aucun' })
   @ApiOperation({ summary: 'Retirer la demande', description: 'La demande est clôturée avec le motif « retirée ».' })
   @ApiOkResponse({ type: TrackedRequestDto, description: 'La demande à jour' })
-  @ApiConflictResponse({ description: 'La demande est déjà clôturée' })
-  async withdrawApi(@Param('reference') reference: string, @Headers('x-tracking-token') token: string | undefined) {
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description: 'La demande est déjà clôturée pour un autre motif (retirée deux fois : 200)',
+  })
+  async withdrawApi(
+    @Param('reference') reference: string,
+    @Headers('x-tracking-token') token: string | undefined,
+    @JsonBody() _body: PageBody,
+  ) {
     await this.actions.withdraw(reference, token);
     return this.tracking.findForBuyer(reference, token);
   }
 
   @Post('api/v1/requests/:reference/resolution')
   @HttpCode(200)
+  @BuyerActionErrors()
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Un champ dans le corps : cette action n’en prend aucun' })
   @ApiOperation({
     summary: 'Indiquer que la réponse a résolu la question',
     description: 'La demande est clôturée avec le motif « Réponse apportée » ; les questionnaires de suivi suivront.',
   })
   @ApiOkResponse({ type: TrackedRequestDto, description: 'La demande à jour' })
-  @ApiConflictResponse({ description: 'La demande n’attend plus de réaction à une réponse' })
-  async resolveApi(@Param('reference') reference: string, @Headers('x-tracking-token') token: string | undefined) {
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'La demande n’attend plus de réaction à une réponse' })
+  async resolveApi(
+    @Param('reference') reference: string,
+    @Headers('x-tracking-token') token: string | undefined,
+    @JsonBody() _body: PageBody,
+  ) {
     await this.actions.resolve(reference, token);
     return this.tracking.findForBuyer(reference, token);
   }
