@@ -124,6 +124,8 @@ describe('typedText', () => {
     ['a browser’s line breaks', ' Bonjour,\r\nVoici.\r\n\r\nCordialement ', 'Bonjour,\nVoici.\n\nCordialement'],
     ['an API client’s', 'a\nb', 'a\nb'],
     ['an old Mac’s', 'a\rb', 'a\nb'],
+    ['a word processor’s manual break and page break', 'a\vb\fc', 'a\nb\nc'],
+    ['NEL and Unicode’s line and paragraph separators', 'a\u0085b\u2028c\u2029d', 'a\nb\nc\nd'],
     ['blank', ' \r\n\t ', ''],
     ['a number', 42, ''],
     ['null', null, ''],

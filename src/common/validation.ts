@@ -41,9 +41,12 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   return result;
 }
 
-/** Typed text as stored: trimmed, its line breaks in one form ("\r\n" from browsers); "" for anything but a string. */
+/**
+ * Typed text as stored: trimmed, its line breaks in one form ("\r\n" from browsers; VT and FF pasted from word
+ * processors, NEL, Unicode's line and paragraph separators); "" for anything but a string.
+ */
 export function typedText(value: unknown): string {
-  return typeof value === 'string' ? value.replace(/\r\n?/g, '\n').trim() : '';
+  return typeof value === 'string' ? value.replace(/\r\n?|[\v\f\u0085\u2028\u2029]/g, '\n').trim() : '';
 }
 
 /**

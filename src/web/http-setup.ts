@@ -16,7 +16,7 @@ import { StaffAuthService } from '../modules/accounts/staff-auth.service';
 import { staffOnlyMiddleware } from '../modules/accounts/staff.guard';
 import { QUEUE_NAMES } from '../queue/queue.registry';
 import { QueueService } from '../queue/queue.service';
-import { inputGuard } from './input-guard';
+import { inputGuard, refuseMalformedUtf8 } from './input-guard';
 import { configureViews } from './nunjucks';
 
 const BODY_LIMIT = '100kb';
@@ -46,8 +46,13 @@ export function configureHttp(app: NestExpressApplication, config: AppConfig, lo
       strictTransportSecurity: config.isProduction,
     }),
   );
+  // The API's answers hold personal data and private links: neither a browser nor a proxy keeps them.
+  app.use('/api/v1', (_req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   app.use(requestLogging(logger));
-  app.use(express.json({ limit: BODY_LIMIT, strict: false }));
+  app.use(express.json({ limit: BODY_LIMIT, strict: false, verify: refuseMalformedUtf8 }));
   app.use(express.urlencoded({ limit: BODY_LIMIT, extended: false, parameterLimit: 100 }));
   app.use(inputGuard);
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => respondWithError(error, req, res, logger));
@@ -65,6 +70,7 @@ export function configureHttp(app: NestExpressApplication, config: AppConfig, lo
         'Dépôt et suivi des demandes de conseil en achat public durable. Les messages d’erreur sont en français, un par champ.',
       )
       .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Jeton d’API `gvt_…` : « Mon compte » de l’espace, ou `users:token`' })
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json', customSiteTitle: 'Guichet vert — API' });

@@ -1,8 +1,10 @@
 import type { NextFunction, Request, Response } from 'express';
+import { isUtf8 } from 'node:buffer';
 import { AppError, FieldError, NotFound } from '../common/errors/app-errors';
 import { unknownField } from '../common/validation';
 
 const NUL_MESSAGE = 'Ce champ contient un caractère non autorisé (caractère nul).';
+const CONTROL_MESSAGE = 'Ce champ contient un caractère de contrôle non autorisé (invisible, hors tabulation et retour à la ligne).';
 const LONE_SURROGATE_MESSAGE = 'Ce champ contient un caractère mal codé (demi-paire UTF-16 isolée) : utilisez un texte UTF-8 valide.';
 const TOO_DEEP_MESSAGE = 'Ce champ imbrique trop de niveaux d’objets ou de listes.';
 const NOT_AN_OBJECT = 'Le corps de la requête doit être un objet JSON.';
@@ -17,10 +19,13 @@ const RESERVED_KEYS = new Set([...Object.getOwnPropertyNames(Object.prototype), 
 const MAX_DEPTH = 16;
 // A lone surrogate in JSON text (`"\ud800"`) parses into a string no UTF-8 column can hold as typed.
 const LONE_SURROGATE = /\p{Cs}/u;
+// Control characters no one types (a bell, an escape…): they would reach e-mails and exports as they are. Tabs and line
+// breaks stay, and the other ways of breaking a line (VT and FF from word processors, NEL) become "\n" (typedText).
+const CONTROL = /[\x01-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]/;
 
 /**
  * Input refused before any controller: a NUL character (no PostgreSQL text can hold one) in the path
- * (404: nothing is named so), the query or the body (400 naming each field); a lone UTF-16 surrogate (jsonb
+ * (404: nothing is named so), the query or the body (400 naming each field); another control character; a lone UTF-16 surrogate (jsonb
  * refuses it, text would silently change it); a JSON body that is not an object (`null` would reach handlers
  * that read its fields), or nested deeper than any of ours; a body or query field named as a member of every object
  * (`__proto__`, `constructor`, `toString`…).
@@ -42,6 +47,16 @@ export function inputGuard(req: Request, _res: Response, next: NextFunction): vo
   next(inBody.length ? refused(inBody) : undefined);
 }
 
+/**
+ * body-parser's `verify` step for JSON: its UTF-8 decoding is lenient, so bytes that are not UTF-8 would be stored as
+ * U+FFFD, the text changed without a word. Refused with the type error-responder.ts maps to a 400.
+ */
+export function refuseMalformedUtf8(_req: unknown, _res: unknown, body: Buffer, encoding: string | null): void {
+  if (encoding !== null && /^utf-?8$/i.test(encoding) && !isUtf8(body)) {
+    throw Object.assign(new Error('malformed UTF-8'), { type: 'entity.utf8.malformed' });
+  }
+}
+
 export function refused(errors: FieldError[]): AppError {
   return new AppError('validation_failed', REFUSED, errors);
 }
@@ -61,6 +76,7 @@ function decodesCleanly(path: string): boolean {
 export function unsafeFields(value: unknown, path = '', found: FieldError[] = [], depth = 0): FieldError[] {
   if (typeof value === 'string') {
     if (value.includes('\0')) found.push({ field: path, message: NUL_MESSAGE });
+    else if (CONTROL.test(value)) found.push({ field: path, message: CONTROL_MESSAGE });
     else if (LONE_SURROGATE.test(value)) found.push({ field: path, message: LONE_SURROGATE_MESSAGE });
   } else if (value !== null && typeof value === 'object') {
     if (depth === MAX_DEPTH) {

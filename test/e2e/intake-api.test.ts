@@ -16,6 +16,8 @@ describe('POST /api/v1/requests and GET /api/v1/requests/:reference', () => {
   it('creates a request: 201 with a reference, the submitted status and a private tracking link', async () => {
     const response = await post(validRequestBody(1));
     expect(response.status).toBe(201);
+    // It holds the private link: no cache keeps it.
+    expect(response.headers.get('cache-control')).toBe('no-store');
     const body = await bodyOf(response);
     expect(Object.keys(body).sort()).toEqual(['reference', 'status', 'trackingUrl']);
     expect(body.reference).toMatch(/^GV-\d{4}-\d{6}$/);
@@ -49,6 +51,7 @@ describe('POST /api/v1/requests and GET /api/v1/requests/:reference', () => {
     const token = new URL(created.trackingUrl).searchParams.get('t')!;
     const response = await fetch(`${t.url}/api/v1/requests/${created.reference}`, { headers: { 'x-tracking-token': token } });
     expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('no-store');
     const body = await bodyOf(response);
     expect(body).toMatchObject({
       reference: created.reference,
@@ -238,6 +241,13 @@ describe('POST /api/v1/requests and GET /api/v1/requests/:reference', () => {
       }
     }
     expect(doc.components.schemas.CreateAbsenceDto.properties.reason.type).toBe('string');
+    // Staff operations name the bearer scheme, declared so that Swagger UI offers « Authorize » and clients send the token.
+    expect(doc.components.securitySchemes).toEqual({ bearer: expect.objectContaining({ type: 'http', scheme: 'bearer' }) });
+    const schemesUsed = Object.values(doc.paths as Record<string, Record<string, { security?: Array<Record<string, unknown>> }>>)
+      .flatMap((operations) => Object.values(operations))
+      .flatMap((operation) => (operation.security ?? []).flatMap((requirement) => Object.keys(requirement)));
+    expect(schemesUsed.length).toBeGreaterThan(10);
+    expect(new Set(schemesUsed)).toEqual(new Set(['bearer']));
     expect((await fetch(`${t.url}/api/docs`)).status).toBe(200);
     expect(await bodyOf(fetch(`${t.url}/health/live`))).toEqual({ status: 'ok' });
     expect(await bodyOf(fetch(`${t.url}/health/ready`))).toEqual({ status: 'ok', checks: { postgres: 'ok', redis: 'ok' } });

@@ -212,6 +212,37 @@ describe('unsafe input is refused before it reaches PostgreSQL', () => {
     expect(errorLines()).toEqual([]);
   });
 
+  it('a control character no one types is a field error; a VT pasted from a word processor breaks the line; bytes not UTF-8 are a 400', async () => {
+    const body = validRequestBody(1) as { buyer: Record<string, unknown>; question: string };
+    const bell = await json('/api/v1/requests', JSON.stringify({ ...body, buyer: { ...body.buyer, firstName: 'Camille\u0007' } }));
+    expect(bell.status).toBe(400);
+    expect((await bodyOf(bell)).errors).toEqual([
+      {
+        field: 'buyer.firstName',
+        message: 'Ce champ contient un caractère de contrôle non autorisé (invisible, hors tabulation et retour à la ligne).',
+      },
+    ]);
+    // Latin-1 bytes sent as UTF-8 (« Hélène » from a misconfigured client): refused, not stored as U+FFFD.
+    const raw = Buffer.from(JSON.stringify({ ...body, buyer: { ...body.buyer, firstName: 'H__l__ne' } }), 'utf8');
+    const latin1 = Buffer.from(raw.toString('latin1').replace(/__/g, '\u00e9'), 'latin1');
+    const notUtf8 = await fetch(`${t.url}/api/v1/requests`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: latin1,
+    });
+    expect(notUtf8.status).toBe(400);
+    expect(await bodyOf(notUtf8)).toEqual(
+      expect.objectContaining({ code: 'malformed_body', message: 'Le corps de la requête n’est pas un texte UTF-8 valide.' }),
+    );
+    expect(await count('requests')).toBe(0);
+
+    const pasted = await json('/api/v1/requests', JSON.stringify({ ...body, question: body.question.replace('. ', '.\u000b') }));
+    expect(pasted.status).toBe(201);
+    const [{ question }] = await t.dataSource.query(`SELECT question FROM requests`);
+    expect(question).toBe(body.question.replace('. ', '.\n'));
+    expect(errorLines()).toEqual([]);
+  });
+
   it('an estimated amount sent as null reads as none', async () => {
     const response = await json('/api/v1/requests', JSON.stringify({ ...validRequestBody(1), estimatedAmount: null }));
     expect(response.status).toBe(201);

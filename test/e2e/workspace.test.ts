@@ -201,7 +201,14 @@ describe('the facilitator workspace', () => {
     const history = /<section aria-labelledby="titre-historique">([\s\S]*?)<\/section>/.exec(
       await (await client.get(`/espace/demandes/${reference}`)).text(),
     )![1];
-    for (const label of ['Prise en charge', 'Note interne', 'Précision demandée à l’acheteur', 'Réponse envoyée', 'Clôturée', 'Réponse apportée'])
+    for (const label of [
+      'Prise en charge',
+      'Note interne',
+      'Précision demandée à l’acheteur',
+      'Réponse envoyée',
+      'Clôturée',
+      'Réponse apportée',
+    ])
       expect(history).toContain(label);
     expect(history).not.toMatch(/taken_in_charge|internal_note|>answered</);
     // The note changed no status: its row says so, not « En cours de traitement » to itself.

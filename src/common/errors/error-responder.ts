@@ -23,6 +23,8 @@ const BODY_PARSER_ERRORS: Record<string, { code: ErrorCode; message: string }> =
   'entity.too.large': { code: 'payload_too_large', message: HTTP_MESSAGES[413] },
   'encoding.unsupported': { code: 'unsupported_media_type', message: 'Encodage non pris en charge : utilisez UTF-8.' },
   'charset.unsupported': { code: 'unsupported_media_type', message: 'Jeu de caractères non pris en charge : utilisez UTF-8.' },
+  // input-guard.ts's refuseMalformedUtf8.
+  'entity.utf8.malformed': { code: 'malformed_body', message: 'Le corps de la requête n’est pas un texte UTF-8 valide.' },
   'request.aborted': { code: 'malformed_body', message: 'La requête a été interrompue.' },
   'parameters.too.many': { code: 'payload_too_large', message: 'Le formulaire envoyé compte trop de champs.' },
 };

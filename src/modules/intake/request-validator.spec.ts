@@ -339,6 +339,31 @@ describe('RequestValidator.validate', () => {
       { organisationName: 'Ville de\nGrenoble' },
       { field: 'buyer.organisationName', message: 'Le nom de l’organisation tient sur une seule ligne.' },
     ],
+    [
+      'a first name of zero-width spaces',
+      {},
+      { firstName: '\u200b\u200b' },
+      { field: 'buyer.firstName', message: 'Indiquez votre prénom.' },
+    ],
+    ['a last name of a braille blank', {}, { lastName: '\u2800' }, { field: 'buyer.lastName', message: 'Indiquez votre nom.' }],
+    [
+      'an organisation of combining marks alone',
+      {},
+      { organisationName: '\u0301\u0301\u0301' },
+      { field: 'buyer.organisationName', message: 'Indiquez le nom de votre organisation.' },
+    ],
+    [
+      'a subject of zero-width spaces',
+      { subject: '\u200b'.repeat(8) },
+      {},
+      { field: 'subject', message: 'Indiquez l’objet de votre demande.' },
+    ],
+    [
+      'a subject broken by a Unicode line separator',
+      { subject: 'Papeterie\u2028et AGEC' },
+      {},
+      { field: 'subject', message: 'L’objet tient sur une seule ligne.' },
+    ],
     // unknown fields
     ['unknown top-level field', { priority: 'high' }, {}, { field: 'priority', message: 'Champ inconnu : « priority ».' }],
     ['unknown buyer field', {}, { nickname: 'Cam' }, { field: 'buyer.nickname', message: 'Champ inconnu : « buyer.nickname ».' }],

@@ -31,6 +31,8 @@ import { QUESTION_MAX_LENGTH, QUESTION_MIN_LENGTH } from '../eligibility.policy'
 const REQUIRED = 'Ce champ est obligatoire.';
 /** A name or an object: a line break in it would break the lines of the e-mails that quote it. */
 const ONE_LINE = /^[^\r\n]*$/;
+/** A name or a subject made only of invisible characters (zero-width spaces, combining marks alone) names nothing. */
+const VISIBLE = /[\p{L}\p{N}]/u;
 /** 9 to 15 digits (a French number has 10, an international one at most 15), with the usual separators. */
 const PHONE = /^\+?(?:[ .()-]*\d){9,15}[ .()-]*$/;
 
@@ -41,6 +43,7 @@ export class BuyerDto {
   @MinLength(1, { message: 'Indiquez votre prénom.' })
   @MaxLength(100, { message: 'Le prénom ne doit pas dépasser 100 caractères.' })
   @Matches(ONE_LINE, { message: 'Le prénom tient sur une seule ligne.' })
+  @Matches(VISIBLE, { message: 'Indiquez votre prénom.' })
   firstName!: string;
 
   @ApiProperty({ example: 'Martin', maxLength: 100 })
@@ -49,6 +52,7 @@ export class BuyerDto {
   @MinLength(1, { message: 'Indiquez votre nom.' })
   @MaxLength(100, { message: 'Le nom ne doit pas dépasser 100 caractères.' })
   @Matches(ONE_LINE, { message: 'Le nom tient sur une seule ligne.' })
+  @Matches(VISIBLE, { message: 'Indiquez votre nom.' })
   lastName!: string;
 
   @ApiProperty({ example: 'camille.martin@example.fr', maxLength: 254 })
@@ -71,6 +75,7 @@ export class BuyerDto {
   @MinLength(2, { message: 'Indiquez le nom de votre organisation.' })
   @MaxLength(200, { message: 'Le nom de l’organisation ne doit pas dépasser 200 caractères.' })
   @Matches(ONE_LINE, { message: 'Le nom de l’organisation tient sur une seule ligne.' })
+  @Matches(VISIBLE, { message: 'Indiquez le nom de votre organisation.' })
   organisationName!: string;
 
   @ApiProperty({ enum: ORGANISATION_TYPES })
@@ -113,6 +118,7 @@ export class CreateRequestDto {
   @MinLength(5, { message: 'L’objet doit faire au moins 5 caractères.' })
   @MaxLength(150, { message: 'L’objet ne doit pas dépasser 150 caractères.' })
   @Matches(ONE_LINE, { message: 'L’objet tient sur une seule ligne.' })
+  @Matches(VISIBLE, { message: 'Indiquez l’objet de votre demande.' })
   subject!: string;
 
   @ApiProperty({ minLength: QUESTION_MIN_LENGTH, maxLength: QUESTION_MAX_LENGTH })
