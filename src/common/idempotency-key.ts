@@ -1,5 +1,7 @@
 import { ApiHeader } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
 import { AppError } from './errors/app-errors';
+import { hmac, isFormToken, uuidFromDigest } from './tokens';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,200}$/;
 
@@ -17,4 +19,18 @@ export function checkedIdempotencyKey(value: string | undefined): string | undef
 /** The header as OpenAPI documents it; `repeated` says what a second sending with the same key gives. */
 export function ApiIdempotencyKey(repeated: string): MethodDecorator & ClassDecorator {
   return ApiHeader({ name: 'idempotency-key', required: false, description: `8 à 200 caractères visibles ; ${repeated}` });
+}
+
+/**
+ * What names a staff write sent again as the same one: the page form's one-time token, or the API client's checked
+ * Idempotency-Key; undefined when neither came (each sending is then a new one).
+ */
+export function repeatKeyOf(formToken: unknown, idempotencyKey: string | undefined): string | undefined {
+  if (idempotencyKey !== undefined) return `api:${idempotencyKey}`;
+  return isFormToken(formToken) ? `form:${formToken}` : undefined;
+}
+
+/** The id a write named by `repeatKey` gives its row: the same on every sending, unguessable without the secret. */
+export function repeatableId(secret: string, repeatKey: string | undefined, ...scope: string[]): string {
+  return repeatKey === undefined ? randomUUID() : uuidFromDigest(hmac(secret, [...scope, repeatKey].join(':')));
 }

@@ -5,7 +5,7 @@ import { StaffAuthService } from '../../src/modules/accounts/staff-auth.service'
 import { RoutingService } from '../../src/modules/routing/routing.service';
 import { sentMailFile } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
-import { bearerFor, insertStaff, StaffClient } from '../support/staff';
+import { bearerFor, csrfIn, insertStaff, StaffClient } from '../support/staff';
 import { BuyerNotificationsService } from '../../src/modules/buyer-notifications/buyer-notifications.service';
 import { bodyOf, submitRequest, TestApp, useTestApp, waitFor } from '../support/test-app';
 
@@ -43,10 +43,10 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     return Object.assign(client, { staffId: id });
   }
 
-  const api = (path: string, authorization: string, body?: unknown) =>
+  const api = (path: string, authorization: string, body?: unknown, headers: Record<string, string> = {}) =>
     fetch(`${t.url}/api/v1/staff${path}`, {
       method: body === undefined ? 'GET' : 'POST',
-      headers: { authorization, 'content-type': 'application/json' },
+      headers: { authorization, 'content-type': 'application/json', ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
 
@@ -129,17 +129,24 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     expect(html).toContain('empêchent l’envoi de la scission');
     expect(html).toContain('value="Nettoyage"');
 
-    const done = await holder.submit(path, path, {
-      'topics.0.subject': 'Clause d’insertion pour le nettoyage',
-      'topics.0.question': QUESTION,
-      'topics.0.kind': 'social_clause',
-      'topics.0.segment': 'office_supplies',
-      'topics.2.subject': 'Papier recyclé pour les imprimantes',
-      'topics.2.question': QUESTION.replace('clause d’insertion', 'exigence de papier recyclé'),
-      'topics.2.kind': 'environmental',
-      'topics.2.segment': 'office_supplies',
-    });
-    expect(done.status).toBe(303);
+    // Sent twice (a double click, a resend after Back): the form's one-time token makes it one split.
+    const form = await (await holder.get(path)).text();
+    const formToken = /name="formToken" value="([^"]+)"/.exec(form)![1];
+    for (let i = 0; i < 2; i++) {
+      const done = await holder.post(path, {
+        _csrf: csrfIn(form),
+        formToken,
+        'topics.0.subject': 'Clause d’insertion pour le nettoyage',
+        'topics.0.question': QUESTION,
+        'topics.0.kind': 'social_clause',
+        'topics.0.segment': 'office_supplies',
+        'topics.2.subject': 'Papier recyclé pour les imprimantes',
+        'topics.2.question': QUESTION.replace('clause d’insertion', 'exigence de papier recyclé'),
+        'topics.2.kind': 'environmental',
+        'topics.2.segment': 'office_supplies',
+      });
+      expect(done.status).toBe(303);
+    }
     const original = await requestRow(reference);
     expect(original).toMatchObject({ status: 'assigned', holder: green });
     const created: Array<LinkedRequest & { kind: string }> = await t.dataSource.query(
@@ -147,6 +154,7 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
          FROM requests r JOIN request_events e ON e.request_id = r.id AND e.type = 'split_from' ORDER BY r.reference`,
     );
     expect(created.map((c) => c.kind).sort()).toEqual(['environmental', 'social_clause']);
+    expect(await t.dataSource.query(`SELECT count(*)::int AS n FROM request_events WHERE type = 'split'`)).toEqual([{ n: 1 }]);
     for (const c of created) await routedTo(c.reference, c.kind === 'social_clause' ? social : green);
     const splitEvent = await row(`SELECT reason FROM request_events WHERE request_id = $1 AND type = 'split'`, [original.id]);
     expect(splitEvent.reason).toBe(`Scindée en ${created.map((c) => c.reference).join(', ')}`);
@@ -177,12 +185,20 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     }
 
     const admin = await bearerFor(t, { role: 'admin' });
-    const byApi = await api(`/requests/${reference}/split`, admin, {
-      topics: [{ subject: 'Restauration et EGAlim', question: QUESTION, kind: 'environmental', segment: 'office_supplies' }],
-    });
+    const splitByApi = () =>
+      api(
+        `/requests/${reference}/split`,
+        admin,
+        { topics: [{ subject: 'Restauration et EGAlim', question: QUESTION, kind: 'environmental', segment: 'office_supplies' }] },
+        { 'idempotency-key': 'split-egalim-0001' },
+      );
+    const byApi = await splitByApi();
     expect(byApi.status).toBe(200);
     const result = await byApi.json();
     expect(result.created).toHaveLength(1);
+    // The same key again: the request it made, no other.
+    expect(await (await splitByApi()).json()).toEqual(result);
+    expect(await t.dataSource.query(`SELECT count(*)::int AS n FROM request_events WHERE type = 'split_from'`)).toEqual([{ n: 3 }]);
     expect(result.created[0]).toMatchObject({ kind: 'environmental', subject: 'Restauration et EGAlim' });
     const document = await bodyOf(fetch(`${t.url}/api/docs-json`));
     expect(document.paths['/api/v1/staff/requests/{ref}/split'].post.responses['200'].content['application/json'].schema).toEqual({

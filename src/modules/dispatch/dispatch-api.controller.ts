@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import {
   ApiBody,
   ApiConflictResponse,
@@ -14,6 +14,7 @@ import { ErrorResponseDto } from '../../common/errors/error-response.dto';
 import { DispatchService } from './dispatch.service';
 import { FacilitatorLoadDto, ReassignResultDto, SplitResultDto, TransferResultDto } from './dto/dispatch-results.dto';
 import { JsonBody } from '../../common/json-body.decorator';
+import { ApiIdempotencyKey, checkedIdempotencyKey, repeatKeyOf } from '../../common/idempotency-key';
 import { SPLIT_TOPIC_FIELDS } from './split.policy';
 
 type Body = Record<string, unknown>;
@@ -70,8 +71,14 @@ export class DispatchApiController {
     type: SplitResultDto,
     description: 'Les nouvelles demandes (références), chacune routée ; l’acheteur reçoit un courriel avec leurs liens',
   })
-  split(@CurrentStaff() staff: StaffPrincipal, @Param('ref') ref: string, @JsonBody('topics') body: Body): Promise<SplitResultDto> {
-    return this.dispatch.split(staff, ref, objectOf(body));
+  @ApiIdempotencyKey('un nouvel envoi avec la même clé renvoie les demandes créées par le premier, sans en créer d’autres.')
+  split(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Param('ref') ref: string,
+    @JsonBody('topics') body: Body,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+  ): Promise<SplitResultDto> {
+    return this.dispatch.split(staff, ref, objectOf(body), repeatKeyOf(undefined, checkedIdempotencyKey(idempotencyKey)));
   }
 
   @Post('requests/:ref/reassign')

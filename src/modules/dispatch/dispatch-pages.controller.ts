@@ -1,6 +1,8 @@
 import { Body, Controller, Get, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { repeatKeyOf } from '../../common/idempotency-key';
+import { randomToken } from '../../common/tokens';
 import { FormModel, formModel, onFieldErrors } from '../../web/form-model';
 import { visibleNetworks } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
@@ -48,7 +50,7 @@ export class DispatchPagesController {
 
   @Get('demandes/:ref/scission')
   async splitForm(@CurrentStaff() staff: StaffPrincipal, @Param('ref') ref: string, @Res() res: Response) {
-    this.renderSplit(res, 200, await this.dispatch.redirectable(staff, ref), formModel());
+    this.renderSplit(res, 200, await this.dispatch.redirectable(staff, ref), formModel({ formToken: randomToken() }));
   }
 
   @Post('demandes/:ref/scission')
@@ -57,7 +59,7 @@ export class DispatchPagesController {
       Object.fromEntries(SPLIT_TOPIC_FIELDS.map((name) => [name, body[`topics.${i}.${name}`]])),
     );
     await onFieldErrors(
-      () => this.dispatch.split(staff, ref, { topics }),
+      () => this.dispatch.split(staff, ref, { topics }, repeatKeyOf(body.formToken, undefined)),
       async (errors) => this.renderSplit(res, 400, await this.dispatch.redirectable(staff, ref), formModel(body, errors)),
       () => res.redirect(303, `/espace/demandes/${encodeURIComponent(ref)}?fait=scission`),
     );

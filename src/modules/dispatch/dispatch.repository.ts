@@ -36,6 +36,11 @@ export class DispatchRepository {
     return manager.getRepository(AdviceRequest).findOne({ where: { id: requestId }, lock: { mode: 'pessimistic_write' } });
   }
 
+  /** The requests a split already made under these ids (a split sent twice), as its result lists them. */
+  async splitOffAlready(manager: EntityManager, ids: string[]): Promise<Array<{ reference: string; kind: RequestKind; subject: string }>> {
+    return manager.query(`SELECT reference, kind, subject FROM requests WHERE id = ANY($1::uuid[]) ORDER BY reference`, [ids]);
+  }
+
   kindStatement(requestId: string, kind: RequestKind): SqlStatement {
     return { sql: `UPDATE requests SET kind = $2, updated_at = now() WHERE id = $1`, params: [requestId, kind] };
   }

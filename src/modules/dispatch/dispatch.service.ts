@@ -5,6 +5,7 @@ import { Clock, parisDay } from '../../common/clock';
 import { ActionRefused, AppError, NotFound, ValidationFailed } from '../../common/errors/app-errors';
 import { queryProblems } from '../../common/query-parameters';
 import { randomToken, sha256 } from '../../common/tokens';
+import { repeatableId } from '../../common/idempotency-key';
 import { AppConfig } from '../../config/app-config';
 import { runAsOne } from '../../database/sql-statement';
 import { OutboxRepository } from '../../queue/outbox.repository';
@@ -126,18 +127,22 @@ export class DispatchService {
    * The original keeps its first topic and its facilitator; each further topic becomes a request of
    * the same buyer, routed on its own. The buyer gets one e-mail with the new private links.
    */
-  async split(staff: StaffPrincipal, reference: string, body: Record<string, unknown>): Promise<SplitResultDto> {
+  async split(staff: StaffPrincipal, reference: string, body: Record<string, unknown>, repeatKey?: string): Promise<SplitResultDto> {
     const visible = await this.find(staff, reference, canRedirect);
     const segments = new Set(this.reference.allSegments().map((s) => s.code));
     const { topics, errors } = parseSplitTopics(body.topics, segments);
     if (errors.length) throw new ValidationFailed(errors);
+    // Named by the form's token or the API's key: the same split sent again finds the requests it made.
+    const ids = topics.map((_, i) => repeatableId(this.config.APP_SECRET, repeatKey, 'split', visible.id, String(i)));
     const references: string[] = [];
     while (references.length < topics.length) references.push(await this.requests.nextReference(parisYear(this.clock.now())));
     const created = await transactionRetryingDeadlocks(this.dataSource, async (manager) => {
       const original = await this.dispatch.lockFull(manager, visible.id);
       if (!original) throw new NotFound();
+      const already = await this.dispatch.splitOffAlready(manager, ids);
+      if (already.length) return already;
       const status = nextStatus(original, 'split');
-      const created = topics.map((topic, i) => this.splitOff(original, topic, references[i]));
+      const created = topics.map((topic, i) => this.splitOff(original, topic, references[i], ids[i]));
       await runAsOne(manager, [
         ...created.flatMap(({ request }) => [
           ...this.requests.insertStatements(request, {
@@ -175,12 +180,9 @@ export class DispatchService {
           },
         }),
       ]);
-      return created;
+      return created.map(({ request }) => ({ reference: request.reference, kind: request.kind, subject: request.subject }));
     });
-    return {
-      reference: visible.reference,
-      created: created.map(({ request }) => ({ reference: request.reference, kind: request.kind, subject: request.subject })),
-    };
+    return { reference: visible.reference, created };
   }
 
   /**
@@ -325,9 +327,8 @@ export class DispatchService {
   }
 
   /** A new request for one topic: same buyer, organisation and territory; its own reference and private link. */
-  private splitOff(original: AdviceRequest, topic: SplitTopic, reference: string): { request: AdviceRequest; link: string } {
+  private splitOff(original: AdviceRequest, topic: SplitTopic, reference: string, id: string): { request: AdviceRequest; link: string } {
     const token = randomToken();
-    const id = randomUUID();
     const request = Object.assign(new AdviceRequest(), {
       ...original,
       id,
