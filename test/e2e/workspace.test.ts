@@ -104,9 +104,12 @@ describe('the facilitator workspace', () => {
     const emptyNote = await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/notes`, { body: '' });
     expect(emptyNote.status).toBe(400);
     expect(await emptyNote.text()).toContain('Écrivez la note.');
-    expect(
-      (await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/notes`, { body: 'Rappeler lundi' })).status,
-    ).toBe(303);
+    // Sent twice (a double click, a resend): the form's one-time token stores it once.
+    const notePage = await (await client.get(`/espace/demandes/${reference}`)).text();
+    const noteForm = { _csrf: csrfIn(notePage), formToken: /name="formToken" value="([^"]+)"/.exec(notePage)![1], body: 'Rappeler lundi' };
+    for (let i = 0; i < 2; i++) expect((await client.post(`/espace/demandes/${reference}/notes`, noteForm)).status).toBe(303);
+    const notes = () => t.dataSource.query(`SELECT body FROM request_messages WHERE kind = 'internal_note'`);
+    expect(await notes()).toEqual([{ body: 'Rappeler lundi' }]);
 
     expect(
       (await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/precision`, { body: 'Quel volume ?' })).status,
@@ -547,10 +550,10 @@ describe('the facilitator workspace', () => {
   it('offers the same actions to scripts with a bearer token', async () => {
     const { reference, staff } = await assigned();
     const token = `Bearer ${await t.app.get(StaffAuthService).createApiToken(staff.id, 'tests')}`;
-    const call = (path: string, body?: unknown) =>
+    const call = (path: string, body?: unknown, headers: Record<string, string> = {}) =>
       fetch(`${t.url}/api/v1/staff/requests${path}`, {
         method: body === undefined ? 'GET' : 'POST',
-        headers: { authorization: token, 'content-type': 'application/json' },
+        headers: { authorization: token, 'content-type': 'application/json', ...headers },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     const list = await bodyOf(call('?status=assigned'));
@@ -575,6 +578,13 @@ describe('the facilitator workspace', () => {
     expect((await call(`/${reference}/answer`, { body: 'Voici la réponse.', items: 'x' })).status).toBe(400);
     expect((await t.dataSource.query(`SELECT count(*)::int AS n FROM request_messages WHERE kind = 'answer'`))[0].n).toBe(0);
     expect((await call(`/${reference}/notes`, { body: 'note' })).status).toBe(201);
+    // A retry under its Idempotency-Key stores it once.
+    for (let i = 0; i < 2; i++)
+      expect((await call(`/${reference}/notes`, { body: 'note rejouée' }, { 'idempotency-key': 'note-0001-abc' })).status).toBe(201);
+    expect(await t.dataSource.query(`SELECT body FROM request_messages WHERE kind = 'internal_note' ORDER BY created_at`)).toEqual([
+      { body: 'note' },
+      { body: 'note rejouée' },
+    ]);
     expect((await bodyOf(call(`/${reference}/clarification`, { body: 'Précisez' }))).status).toBe('awaiting_buyer');
     const notText = await call(`/${reference}/close`, { reason: 'withdrawn', message: 42 });
     expect(notText.status).toBe(400);
@@ -605,6 +615,6 @@ describe('the facilitator workspace', () => {
     expect(keys(detail.actions)).toEqual(documented('PermittedActionsDto'));
     for (const event of detail.history) expect(keys(event)).toEqual(documented('HistoryEventDto'));
     for (const message of detail.messages) expect(keys(message)).toEqual(documented('StaffMessageDto'));
-    expect(detail.messages.map((m: { kind: string }) => m.kind)).toEqual(['internal_note', 'clarification_question']);
+    expect(detail.messages.map((m: { kind: string }) => m.kind)).toEqual(['internal_note', 'internal_note', 'clarification_question']);
   });
 });

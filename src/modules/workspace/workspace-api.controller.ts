@@ -1,4 +1,5 @@
-import { Controller, Get, HttpCode, Param, Post, Query, Req, UploadedFiles, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Headers, HttpCode, Param, Post, Query, Req, UploadedFiles, UseGuards, UseInterceptors } from '@nestjs/common';
+import { ApiIdempotencyKey, checkedIdempotencyKey, repeatKeyOf } from '../../common/idempotency-key';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -128,8 +129,14 @@ export class WorkspaceApiController {
   @ApiBody({ type: TextBodyDto })
   @ApiCreatedResponse({ type: StaffActionResultDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Texte absent ou trop long' })
-  async note(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string, @JsonBody('body') body: Json) {
-    await this.workspace.addNote(staff, reference, body.body);
+  @ApiIdempotencyKey('un nouvel envoi avec la même clé n’enregistre pas la note une seconde fois.')
+  async note(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Param('reference') reference: string,
+    @JsonBody('body') body: Json,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+  ) {
+    await this.workspace.addNote(staff, reference, body.body, repeatKeyOf(undefined, checkedIdempotencyKey(idempotencyKey)));
     return this.status(staff, reference);
   }
 

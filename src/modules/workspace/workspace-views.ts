@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { randomToken } from '../../common/tokens';
 import { visibleNetworks } from '../accounts/access.policy';
 import { ROLE_LABELS, StaffPrincipal } from '../accounts/accounts.types';
 import { FieldError } from '../../common/errors/app-errors';
@@ -211,7 +212,10 @@ export class WorkspaceViews {
       itemSlots: [...Array(ITEM_SLOTS).keys()],
       itemSlotsShown: ITEM_SLOTS_SHOWN,
       itemFieldTypes: ITEM_FIELD_TYPES,
-      forms: Object.fromEntries(REQUEST_FORMS.map((name) => [name, requestForm(name)])) as Record<RequestFormName, FormModel>,
+      // A note changes no status, so nothing else stops it being stored twice: its form carries a one-time token.
+      forms: Object.fromEntries(
+        REQUEST_FORMS.map((name) => [name, requestForm(name, name === 'note' ? { formToken: randomToken() } : undefined)]),
+      ) as Record<RequestFormName, FormModel>,
     };
   }
 }

@@ -1,4 +1,5 @@
 import { frenchNumber } from '../../common/french-format';
+import { repeatableId } from '../../common/idempotency-key';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
@@ -262,13 +263,19 @@ export class WorkspaceService {
   }
 
   /** Staff only, on any request this person sees, open or closed; the status does not change. */
-  async addNote(staff: StaffPrincipal, reference: string, body: unknown): Promise<void> {
+  /** A note named by the form's token or the API's key is stored once, however often it is sent. */
+  async addNote(staff: StaffPrincipal, reference: string, body: unknown, repeatKey?: string): Promise<void> {
     const request = await this.find(staff, reference);
     const text = requiredText(body, 'body', 'Écrivez la note.');
-    await this.act(request.id, null, (status) => [
-      ...this.messageStatements(request.id, staff, 'internal_note', text),
-      this.requests.eventStatement(this.event(request.id, staff, 'internal_note', status, status, false)),
-    ]);
+    const id = repeatableId(this.config.APP_SECRET, repeatKey, 'note', request.id);
+    await this.act(request.id, null, async (status, _to, manager) =>
+      (await this.messages.bodyOf(manager, id)) !== null
+        ? []
+        : [
+            ...this.messageStatements(request.id, staff, 'internal_note', text, id),
+            this.requests.eventStatement(this.event(request.id, staff, 'internal_note', status, status, false)),
+          ],
+    );
   }
 
   /** Awaiting the buyer: the answer deadline pauses until the buyer's precision (its first event after this one). */
@@ -494,8 +501,14 @@ export class WorkspaceService {
     ];
   }
 
-  private messageStatements(requestId: string, staff: StaffPrincipal, kind: MessageKind, body: string): SqlStatement[] {
-    return this.messages.insertStatements({ id: randomUUID(), requestId, kind, authorType: 'staff', authorId: staff.id, body });
+  private messageStatements(
+    requestId: string,
+    staff: StaffPrincipal,
+    kind: MessageKind,
+    body: string,
+    id: string = randomUUID(),
+  ): SqlStatement[] {
+    return this.messages.insertStatements({ id, requestId, kind, authorType: 'staff', authorId: staff.id, body });
   }
 
   private event(
