@@ -330,9 +330,15 @@ describe('accessibilité (axe-core)', () => {
 
   it('confirmation puis suivi : aucune violation', async () => {
     const page = await openPage(session.forAudit);
-    await submitValidRequest(page, isereBuyer(5));
+    const reference = await submitValidRequest(page, isereBuyer(5));
     await expectNoAxeViolations(page, 'confirmation');
-    await followTrackingLink(page);
+    const trackingHref = (await page.locator('#lien-suivi').getAttribute('href'))!;
+    // Back to the form, fetched anew (a new token) with the answers the browser kept, sent again: the request already recorded, once.
+    await page.goBack();
+    expect((await submitRequestForm(page)).status()).toBe(200);
+    expect((await page.locator('#reference').textContent())?.trim()).toBe(reference);
+    await expectNoAxeViolations(page, 'demande déjà enregistrée');
+    await visit(page, new URL(trackingHref).pathname + new URL(trackingHref).search);
     await expectNoAxeViolations(page, 'suivi');
     await closePage(page);
   });

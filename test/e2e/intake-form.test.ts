@@ -71,6 +71,24 @@ describe('the HTML form at /demande', () => {
     expect(row).toEqual({ siret: '22380001400019', estimated_amount: '450000', network_code: 'reseco' });
   });
 
+  it('takes the same question sent again from a page fetched anew (Back, a new token) as the request already recorded, without its link', async () => {
+    const first = await post({ ...VALID_FORM, formToken: tokenOf(await get()) });
+    expect(first.status).toBe(201);
+    const reference = /id="reference">(GV-\d{4}-\d{6})</.exec(await first.text())![1];
+    // The e-mail address typed in another case, the rest as it was.
+    const again = await post({ ...VALID_FORM, 'buyer.email': 'Camille.Martin@example.fr', formToken: tokenOf(await get()) });
+    expect(again.status).toBe(200);
+    const html = await again.text();
+    expect(html).toContain('<h1 class="fr-alert__title">Cette demande est déjà enregistrée</h1>');
+    expect(html).toContain(`id="reference">${reference}<`);
+    expect(html).not.toContain('/suivi/GV-');
+    expect(await requests()).toBe(1);
+    // Another question of the same buyer is another request.
+    const other = await post({ ...VALID_FORM, question: `${VALID_FORM.question} Et pour les goûters ?`, formToken: tokenOf(await get()) });
+    expect(other.status).toBe(201);
+    expect(await requests()).toBe(2);
+  });
+
   it('says on the confirmation when the usual pace may end after the day the buyer needs the answer', async () => {
     const inDays = (days: number) => parisDay(new Date(Date.now() + days * 24 * 3600 * 1000));
     const soon = await post({ ...VALID_FORM, neededBy: inDays(3), formToken: tokenOf(await get()) });

@@ -31,6 +31,13 @@ const alreadySent = () =>
     },
   ]);
 
+/** The form sent again from a page fetched anew (its token is new): the request it repeats, already recorded. */
+class AlreadyRecorded extends Error {
+  constructor(readonly reference: string) {
+    super('already recorded');
+  }
+}
+
 // The page comes back with what was typed, to be sent once the hour is over.
 const overLimit = (reason: string) =>
   new AppError('rate_limited', reason, [{ field: 'formToken', message: `${reason} Vos réponses sont gardées ci-dessous.` }]);
@@ -121,7 +128,11 @@ export class IntakePagesController {
       const dto = await this.validator.validate(formToRequestBody(values));
       const idempotency: IdempotencyInput = { scope: 'form', key: token };
       // Only a new request counts: a buyer's mistakes, and the same page sent twice, do not use up the hour's allowance.
-      const result = await this.intake.submit(dto, idempotency, () => this.rateLimiter.consume(req.ip ?? 'unknown'));
+      const result = await this.intake.submit(dto, idempotency, async () => {
+        const twin = await this.intake.recentTwin(dto);
+        if (twin) throw new AlreadyRecorded(twin);
+        await this.rateLimiter.consume(req.ip ?? 'unknown');
+      });
       const usualDays = this.config.TAKE_CHARGE_WORKING_DAYS + this.config.ANSWER_WORKING_DAYS;
       res.status(201).render('confirmation', {
         title: `Demande ${result.reference} enregistrée`,
@@ -132,6 +143,11 @@ export class IntakePagesController {
         usualAnswerDay: usualAnswerDayAfterNeed(dto.neededBy, new Date(), dto.departmentCode, usualDays),
       });
     } catch (error) {
+      // Its tracking link is not shown: it was e-mailed, and the same text typed by someone else must not open it.
+      if (error instanceof AlreadyRecorded)
+        return res
+          .status(200)
+          .render('already-recorded', { title: `Demande ${error.reference} déjà enregistrée`, reference: error.reference });
       if (error instanceof AppError && (error.code === 'validation_failed' || error.code === 'not_eligible')) return refuse(error);
       if (error instanceof AppError && error.code === 'rate_limited') {
         res.setHeader('Retry-After', String(error.extra.retryAfterSeconds));

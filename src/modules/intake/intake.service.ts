@@ -133,6 +133,15 @@ export class IntakeService {
     return result;
   }
 
+  /**
+   * A request this buyer already sent with the very same purchase and question within the last day: the form sent
+   * again from a page fetched anew (Back, a reopened tab) carries a new token, and would otherwise make a second one.
+   */
+  recentTwin(dto: CreateRequestDto): Promise<string | null> {
+    const { buyer, departmentCode, kind, segment, subject, question } = dto;
+    return this.requests.twinOfLastDay({ buyerEmail: buyer.email, departmentCode, kind, segment, subject, question });
+  }
+
   /** The first result of a submission already made with this key and content, or null (a key reused for other content is refused). */
   async firstResult(dto: CreateRequestDto, idempotency: IdempotencyInput): Promise<SubmissionResult | null> {
     const key = this.idempotencyKey(idempotency, dto);

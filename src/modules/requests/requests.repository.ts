@@ -250,6 +250,25 @@ export class RequestsRepository {
     );
   }
 
+  /** The reference of a request with this buyer's address and exactly this purchase and question, made within the last day, or null. */
+  async twinOfLastDay(twin: {
+    buyerEmail: string;
+    departmentCode: string;
+    kind: string;
+    segment: string;
+    subject: string;
+    question: string;
+  }): Promise<string | null> {
+    const rows: Array<{ reference: string }> = await this.dataSource.query(
+      `SELECT reference FROM requests
+        WHERE lower(buyer_email) = lower($1) AND department_code = $2 AND kind = $3 AND segment_code = $4
+          AND subject = $5 AND question = $6 AND created_at >= now() - interval '1 day'
+        ORDER BY created_at LIMIT 1`,
+      [twin.buyerEmail, twin.departmentCode, twin.kind, twin.segment, twin.subject, twin.question],
+    );
+    return rows[0]?.reference ?? null;
+  }
+
   publicHistory(requestId: string): Promise<RequestEvent[]> {
     return this.dataSource.getRepository(RequestEvent).find({ where: { requestId, isPublic: true }, order: { id: 'ASC' } });
   }
