@@ -405,6 +405,21 @@ describe('the facilitator workspace', () => {
     expect(await early.text()).toContain('ne peut pas être clôturée');
   });
 
+  it('tells a facilitator whose request went back to the pool while they wrote, and gives back what they typed (409)', async () => {
+    const { reference, client } = await assigned();
+    await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/prise-en-charge`, {});
+    // Meanwhile an animator puts it back to routing, which finds nobody: the network's pool, which the facilitator sees.
+    await t.dataSource.query(`UPDATE requests SET status = 'unassigned', assigned_facilitator_id = NULL WHERE reference = $1`, [reference]);
+    const late = await postAnswer(client, reference, { body: 'Voici ma réponse, longuement rédigée.' });
+    expect(late.status).toBe(409);
+    const html = await late.text();
+    expect(html).toContain(
+      'Cette demande ne vous est plus confiée (remise en attribution ou confiée à quelqu’un d’autre pendant que vous écriviez) : rien n’a été enregistré.',
+    );
+    expect(html).toContain('Voici ma réponse, longuement rédigée.');
+    expect(await t.dataSource.query(`SELECT 1 FROM request_messages WHERE kind = 'answer'`)).toEqual([]);
+  });
+
   it('refuses a file over 10 MB (413) and a renamed program (415) through the answer form, French', async () => {
     const { reference, client } = await assigned();
     await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/prise-en-charge`, {});

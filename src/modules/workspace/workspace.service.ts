@@ -49,6 +49,9 @@ export const DECLINE_REASONS: readonly DeclineReason[] = ['not_my_territory', 'n
 const SAME_BUYER_SHOWN = 10;
 /** Answered requests like this one listed on its page: the few closest are the ones worth reopening. */
 const SIMILAR_SHOWN = 5;
+/** A holder's action on a request taken from them meanwhile (put back in the pool by an animator). */
+const NO_LONGER_YOURS =
+  'Cette demande ne vous est plus confiée (remise en attribution ou confiée à quelqu’un d’autre pendant que vous écriviez) : rien n’a été enregistré.';
 
 type Visible = RequestScope & { id: string; reference: string };
 
@@ -465,11 +468,15 @@ export class WorkspaceService {
     return request;
   }
 
-  /** The assigned facilitator's own actions: for anyone else the action does not exist. */
+  /**
+   * The assigned facilitator's own actions: for anyone else the action does not exist — except for a facilitator who
+   * still sees the request (put back in the pool while they wrote): told why, their page shows what they typed (409).
+   */
   private async holderOnly(staff: StaffPrincipal, reference: string): Promise<Visible> {
     const request = await this.find(staff, reference);
-    if (!isHolder(staff, request)) throw new NotFound();
-    return request;
+    if (isHolder(staff, request)) return request;
+    if (staff.role === 'facilitator') throw new ActionRefused(NO_LONGER_YOURS);
+    throw new NotFound();
   }
 
   /** One transaction under the request's lock: the state policy decides (409 when it refuses), then everything is written at once. */
