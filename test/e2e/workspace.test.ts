@@ -423,11 +423,21 @@ describe('the facilitator workspace', () => {
   it('refuses a file over 10 MB (413) and a renamed program (415) through the answer form, French', async () => {
     const { reference, client } = await assigned();
     await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/prise-en-charge`, {});
-    const big = await postAnswer(client, reference, { body: 'R' }, [
+    // The form comes back with the text typed and the limit beside the files, not an error page.
+    const big = await postAnswer(client, reference, { body: 'Ma réponse détaillée' }, [
       { name: 'gros.pdf', data: Buffer.alloc(10 * 1024 * 1024 + 1), type: 'application/pdf' },
     ]);
     expect(big.status).toBe(413);
-    expect(await big.text()).toContain('dépasse la taille maximale');
+    const bigHtml = await big.text();
+    expect(bigHtml).toContain('Le fichier « gros.pdf » dépasse la taille maximale de 10 Mo.');
+    expect(bigHtml).toContain('>Ma réponse détaillée</textarea>');
+    expect(bigHtml).toContain('5 fichiers au plus, de 10 Mo au plus chacun.');
+    const six = Array.from({ length: 6 }, (_, i) => ({ name: `guide-${i}.pdf`, data: samplePdf(), type: 'application/pdf' }));
+    const tooMany = await postAnswer(client, reference, { body: 'Ma réponse détaillée' }, six);
+    expect(tooMany.status).toBe(400);
+    const tooManyHtml = await tooMany.text();
+    expect(tooManyHtml).toContain('Joignez au plus 5 fichiers.');
+    expect(tooManyHtml).toContain('>Ma réponse détaillée</textarea>');
     const exe = await postAnswer(client, reference, { body: 'R' }, [{ name: 'guide.pdf', data: sampleExe(), type: 'application/pdf' }]);
     expect(exe.status).toBe(415);
     expect(await exe.text()).toContain('guide.pdf');

@@ -107,7 +107,12 @@ export class AttachmentsService {
   }
 }
 
+/** ATTACHMENT_MAX_BYTES as people read it: whole megabytes, at least 1. */
+export function megabytesOf(maxBytes: number): number {
+  return Math.floor(maxBytes / (1024 * 1024)) || 1;
+}
+
 export function fileTooLarge(fileName: string, maxBytes: number): AppError {
-  const message = `Le fichier « ${cleanFileName(fileName)} » dépasse la taille maximale de ${Math.floor(maxBytes / (1024 * 1024)) || 1} Mo.`;
+  const message = `Le fichier « ${cleanFileName(fileName)} » dépasse la taille maximale de ${megabytesOf(maxBytes)} Mo.`;
   return new AppError('payload_too_large', message, [{ field: 'fichiers', message }]);
 }

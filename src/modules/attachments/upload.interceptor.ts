@@ -19,8 +19,10 @@ const MAX_FIELDS = 200;
  * files in req.files. Use: `@UseInterceptors(UploadInterceptor())` then `@UploadedFiles() files`. Its limits
  * answer 413 (file too large) or 400 with a French message; the content is checked later by AttachmentsService.
  * Guards run before interceptors: a guard reading a form field (a CSRF token) sees an empty body on these routes.
+ * `keepForm` (pages): a file over a limit does not end the request with an error page; its refusal is left for the
+ * handler (`uploadRefusalOf`), which gives the form back with the text typed before the files (read by then).
  */
-export function UploadInterceptor(field: string = FILES_FIELD): Type<NestInterceptor> {
+export function UploadInterceptor(field: string = FILES_FIELD, options: { keepForm?: boolean } = {}): Type<NestInterceptor> {
   @Injectable()
   class MultipartUpload implements NestInterceptor {
     private readonly parse: ReturnType<multer.Multer['array']>;
@@ -41,18 +43,30 @@ export function UploadInterceptor(field: string = FILES_FIELD): Type<NestInterce
 
     async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
       const http = context.switchToHttp();
+      const req = http.getRequest<Request>();
       await new Promise<void>((resolve, reject) =>
-        this.parse(http.getRequest<Request>(), http.getResponse<Response>(), (error: unknown) =>
-          error ? reject(uploadError(error, this.config)) : resolve(),
-        ),
+        this.parse(req, http.getResponse<Response>(), (error: unknown) => {
+          if (!error) return resolve();
+          const refusal = uploadError(error, this.config);
+          if (!options.keepForm || refusal.code === 'malformed_body') return reject(refusal);
+          Object.assign(req, { files: [], [REFUSAL]: refusal });
+          resolve();
+        }),
       );
       // The global input guard ran before this body was read.
-      const unsafe = unsafeFields(http.getRequest<Request>().body);
+      const unsafe = unsafeFields(req.body);
       if (unsafe.length) throw refused(unsafe);
       return next.handle();
     }
   }
   return mixin(MultipartUpload);
+}
+
+const REFUSAL = Symbol('upload refusal');
+
+/** The limit a `keepForm` upload went over, for the handler to show on its form; undefined when every file was taken. */
+export function uploadRefusalOf(req: Request): AppError | undefined {
+  return (req as Request & { [REFUSAL]?: AppError })[REFUSAL];
 }
 
 /** multer's and busboy's errors, in French and with the right status. */

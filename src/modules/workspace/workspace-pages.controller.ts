@@ -9,7 +9,7 @@ import { CSRF_FIELD, CsrfService } from '../accounts/csrf.service';
 import { CsrfCheckedInHandler, CurrentStaff, CurrentStaffSession, StaffGuard } from '../accounts/staff.guard';
 import { sendAttachment } from '../attachments/attachment-download';
 import { AttachmentsService } from '../attachments/attachments.service';
-import { UploadInterceptor } from '../attachments/upload.interceptor';
+import { FILES_FIELD, UploadInterceptor, uploadRefusalOf } from '../attachments/upload.interceptor';
 import { typedHelpItemLines } from '../requests/help-item.policy';
 import { RequestPageRenderer } from './request-page.renderer';
 import { doneNotice, requestForm, RequestFormName, WorkspaceViews } from './workspace-views';
@@ -128,7 +128,7 @@ export class WorkspacePagesController {
   /** Multipart: the guard cannot read the CSRF field, checked here once the body is parsed. */
   @Post('demandes/:reference/reponse')
   @CsrfCheckedInHandler()
-  @UseInterceptors(UploadInterceptor())
+  @UseInterceptors(UploadInterceptor(FILES_FIELD, { keepForm: true }))
   async answer(
     @CurrentStaff() staff: StaffPrincipal,
     @CurrentStaffSession() session: StaffSessionRef,
@@ -145,7 +145,12 @@ export class WorkspacePagesController {
       reference,
       'answer',
       body,
-      () => this.workspace.answer(staff, reference, body, files),
+      // A file over a limit: the form comes back with the text as typed, and the limit said beside the files.
+      async () => {
+        const refusal = uploadRefusalOf(req);
+        if (refusal) throw refusal;
+        return this.workspace.answer(staff, reference, body, files);
+      },
       doneAt(reference, 'reponse'),
       files.map((file) => file.originalname),
     );

@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config';
+import { megabytesOf } from '../attachments/attachments.service';
 import { randomToken } from '../../common/tokens';
 import { visibleNetworks } from '../accounts/access.policy';
 import { ROLE_LABELS, StaffPrincipal } from '../accounts/accounts.types';
@@ -89,7 +91,10 @@ type Page = Awaited<ReturnType<WorkspaceService['requestPage']>>;
 /** Labels and choices for the workspace pages: the templates only lay them out. */
 @Injectable()
 export class WorkspaceViews {
-  constructor(private readonly reference: ReferenceService) {}
+  constructor(
+    private readonly reference: ReferenceService,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
 
   queuePage(staff: StaffPrincipal, filters: QueueFilters, queue: Queue) {
     const query = (change: Record<string, unknown>) => {
@@ -212,6 +217,7 @@ export class WorkspaceViews {
       itemSlots: [...Array(ITEM_SLOTS).keys()],
       itemSlotsShown: ITEM_SLOTS_SHOWN,
       itemFieldTypes: ITEM_FIELD_TYPES,
+      uploadLimits: { files: this.config.ATTACHMENTS_PER_MESSAGE, megabytes: megabytesOf(this.config.ATTACHMENT_MAX_BYTES) },
       // A note changes no status, so nothing else stops it being stored twice: its form carries a one-time token.
       forms: Object.fromEntries(
         REQUEST_FORMS.map((name) => [name, requestForm(name, name === 'note' ? { formToken: randomToken() } : undefined)]),
