@@ -78,6 +78,16 @@ describe('request state machine', () => {
   });
 
   it.each([
+    ['request_clarification', 'Cette action n’est pas possible pour une demande « En attente de l’acheteur ».'],
+    ['buyer_resolved', 'Cette action n’est pas possible pour une demande « En attente de votre précision ».'],
+  ] as const)('names the status as the one who tried %s reads it', (action, message) => {
+    expect(transition({ status: 'awaiting_buyer' }, action)).toEqual({
+      allowed: false,
+      message: `${message} La page a peut-être changé entre-temps : rechargez-la.`,
+    });
+  });
+
+  it.each([
     ['answered', true, true],
     ['no_reply', true, true],
     ['redirected', false, true],

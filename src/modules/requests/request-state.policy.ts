@@ -25,6 +25,7 @@ import {
   REQUEST_ACTIONS,
   RequestAction,
   RequestStatus,
+  STAFF_STATUS_LABELS,
   STATUS_LABELS,
 } from './request.types';
 
@@ -96,16 +97,18 @@ export type Transition = { allowed: true; to: RequestStatus } | { allowed: false
 export function transition(request: RequestState, action: RequestAction, reason?: CloseReason): Transition {
   const refuse = (message: string): Transition => ({ allowed: false, message });
   const status = request.status;
+  // The status as the one who tried reads it: the buyer's « votre précision » is the staff's « l’acheteur ».
+  const statusLabel = (ACTION_ACTORS[action] === 'buyer' ? STATUS_LABELS : STAFF_STATUS_LABELS)[status];
   if (action === 'close') {
     if (!reason || !(reason in CLOSE_FROM)) return refuse('Choisissez le motif de clôture.');
     if (!CLOSE_FROM[reason].includes(status)) {
-      return refuse(`Une demande « ${STATUS_LABELS[status]} » ne peut pas être clôturée avec le motif « ${CLOSE_REASON_LABELS[reason]} ».`);
+      return refuse(`Une demande « ${statusLabel} » ne peut pas être clôturée avec le motif « ${CLOSE_REASON_LABELS[reason]} ».`);
     }
     return { allowed: true, to: 'closed' };
   }
   const move = MOVES[action];
   if (!move) return refuse('Action inconnue.');
-  if (!move.from.includes(status)) return refuse(refusalMessage(status));
+  if (!move.from.includes(status)) return refuse(refusalMessage(status, statusLabel));
   if (
     action === 'buyer_replied_to_answer' &&
     status === 'closed' &&
@@ -140,7 +143,7 @@ export function closeReasonsFor(status: RequestStatus): CloseReason[] {
   return CLOSE_REASONS.filter((reason) => CLOSE_FROM[reason].includes(status));
 }
 
-function refusalMessage(status: RequestStatus): string {
+function refusalMessage(status: RequestStatus, statusLabel: string): string {
   if (status === 'closed') return 'Cette demande est clôturée : cette action n’est plus possible.';
-  return `Cette action n’est pas possible pour une demande « ${STATUS_LABELS[status]} ». La page a peut-être changé entre-temps : rechargez-la.`;
+  return `Cette action n’est pas possible pour une demande « ${statusLabel} ». La page a peut-être changé entre-temps : rechargez-la.`;
 }
