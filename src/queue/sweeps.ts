@@ -52,8 +52,11 @@ export class Sweeps implements OnApplicationBootstrap, OnApplicationShutdown {
     for (const mailId of ids) {
       const jobId = `mail-${mailId}`;
       const job = await queue.getJob(jobId);
-      if (!job) await queue.add('mail.send', { mailId }, { jobId });
-      else if (await job.isFailed()) await job.retry();
+      if (job && !(await job.isFailed())) continue;
+      // One try per pass once the job's own retries are spent: a mail server down for hours is asked every ten
+      // minutes or so until mail-retry.policy.ts gives up, not eight times in a row at each pass.
+      if (job) await job.remove();
+      await queue.add('mail.send', { mailId }, { jobId, ...(job ? { attempts: 1 } : {}) });
     }
     if (ids.length) this.logger.info({ count: ids.length }, 'messages en attente remis en file');
     return ids.length;

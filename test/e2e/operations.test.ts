@@ -49,6 +49,9 @@ describe('operations: /metrics and the queue dashboard', () => {
       expect(sample(text, 'guichet_outbox_pending')).toBeGreaterThanOrEqual(0);
       expect(sample(text, 'guichet_requests_unassigned{network="maximilien"}')).toBe(1);
       expect(sample(text, 'guichet_requests_unassigned{network="aura-ee"}')).toBe(0);
+      for (const status of ['queued', 'sending', 'failed', 'abandoned']) {
+        expect(sample(text, `guichet_mail_undelivered{status="${status}"}`)).toBeGreaterThanOrEqual(0);
+      }
 
       expect(text).toContain('# TYPE guichet_routing_latency_seconds histogram');
       expect(sample(text, 'guichet_routing_latency_seconds_count')).toBe(1);

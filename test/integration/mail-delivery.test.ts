@@ -3,10 +3,12 @@ import { readdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { runAsOne } from '../../src/database/sql-statement';
 import { MailService } from '../../src/modules/mail/mail.service';
+import { MailRepository } from '../../src/modules/mail/mail.repository';
 import { MailTransport } from '../../src/modules/mail/mail-transport';
 import { QueueService } from '../../src/queue/queue.service';
 import { Sweeps } from '../../src/queue/sweeps';
-import { bodyOf, TestApp, validRequestBody, waitFor, useTestApp } from '../support/test-app';
+import { bodyOf, startTestApp, TestApp, validRequestBody, waitFor, useTestApp } from '../support/test-app';
+import { startSmtpStub } from '../support/smtp-stub';
 import { acknowledgementMessage } from '../support/mail-fixtures';
 
 describe('acknowledgement e-mail through the mail queue', () => {
@@ -224,5 +226,66 @@ describe('mail delivery in batches', () => {
         .map((id) => `${id}.eml`)
         .sort(),
     );
+  });
+});
+
+describe('mail the server refuses, over SMTP', () => {
+  let t!: TestApp;
+  useTestApp((app) => (t = app));
+
+  async function queued(ageHours = 0): Promise<string> {
+    const id = randomUUID();
+    await t.dataSource.query(
+      `INSERT INTO mail_messages (id, template, recipient, subject, text_body, html_body, status, created_at, updated_at)
+       VALUES ($1, 'request-acknowledgement', 'camille.martin@example.fr', 'Sujet', 'texte', '<p>html</p>', 'queued',
+               now() - make_interval(hours => $2), now())`,
+      [id, ageHours],
+    );
+    return id;
+  }
+  const row = async (id: string) =>
+    (await t.dataSource.query(`SELECT status, attempts, last_error FROM mail_messages WHERE id = $1`, [id]))[0];
+
+  it('gives up at once what it refuses for good (5xx), says why in an error line; tries a passing refusal (4xx) again for 48 h', async () => {
+    const smtp = await startSmtpStub();
+    const sender = await startTestApp({ SMTP_URL: smtp.url });
+    try {
+      const mail = sender.app.get(MailService);
+      smtp.behave({ rcpt: '550 5.1.1 <camille.martin@example.fr>: user unknown' });
+      const unknown = await queued();
+      // Not rethrown: its job must not try it again.
+      await mail.deliver(unknown);
+      expect(await row(unknown)).toEqual({
+        status: 'abandoned',
+        attempts: 1,
+        last_error: expect.stringContaining('550 5.1.1 <[adresse masquée]>: user unknown'),
+      });
+      const given = sender.logs.filter((line) => line.includes('message abandonné'));
+      expect(given).toHaveLength(1);
+      expect(JSON.parse(given[0])).toMatchObject({ level: 50, mailId: unknown, why: 'permanent' });
+      expect(given[0]).not.toContain('camille.martin@example.fr');
+      // Nor does the sweep bring it back.
+      await t.dataSource.query(`UPDATE mail_messages SET updated_at = now() - interval '1 hour'`);
+      expect(await sender.app.get(MailRepository).findStalled()).toEqual([]);
+
+      smtp.behave({ afterData: '451 4.3.0 try again later' });
+      const busy = await queued();
+      await expect(mail.deliver(busy)).rejects.toThrow('451 4.3.0');
+      expect(await row(busy)).toMatchObject({ status: 'failed', attempts: 1 });
+      smtp.behave({});
+      await mail.deliver(busy);
+      expect(await row(busy)).toMatchObject({ status: 'sent', attempts: 2 });
+      expect(smtp.accepted).toHaveLength(1);
+
+      // A passing refusal still, two days after it was queued: given up.
+      smtp.behave({ afterData: '451 4.3.0 try again later' });
+      const stale = await queued(49);
+      await mail.deliver(stale);
+      expect(await row(stale)).toMatchObject({ status: 'abandoned', attempts: 1 });
+      expect(sender.logs.some((line) => line.includes('toujours pas envoyé après 48 h'))).toBe(true);
+    } finally {
+      await sender.close();
+      await smtp.close();
+    }
   });
 });

@@ -66,7 +66,12 @@ export class PinoNestLogger implements LoggerService {
   }
 }
 
-/** For third-party error texts (SMTP replies quote addresses): masks e-mail addresses and phone numbers. */
+/**
+ * For third-party error texts (SMTP replies quote addresses): masks e-mail addresses and phone numbers — runs of 9
+ * digits or more, as a phone number has, so that what an operator needs stays: SMTP codes (`550 5.1.1`), ports, hosts.
+ */
 export function scrubPersonalData(text: string): string {
-  return text.replace(/[^\s<>"'@]+@[^\s<>"'@]+\.[^\s<>"'@]+/g, '[adresse masquée]').replace(/\+?\d[\d .-]{7,}\d/g, '[numéro masqué]');
+  return text
+    .replace(/[^\s<>"'@]+@[^\s<>"'@]+\.[^\s<>"'@]+/g, '[adresse masquée]')
+    .replace(/\+?\d[\d .-]{7,}\d/g, (run) => (run.replace(/\D/g, '').length >= 9 ? '[numéro masqué]' : run));
 }

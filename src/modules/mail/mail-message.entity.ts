@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
-export type MailStatus = 'queued' | 'sending' | 'sent' | 'failed';
+/** `abandoned`: refused for good by the mail server, or still not sent after MAIL_RETRY_HOURS (mail-retry.policy.ts). */
+export type MailStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'abandoned';
 
 /**
  * Every e-mail the service sends, with its delivery status. What it says (its template's context, rendered

@@ -15,6 +15,8 @@ export interface OutgoingMail {
   html: string;
 }
 
+const SMTP_TIMEOUTS_MS = { connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 };
+
 /**
  * SMTP when SMTP_URL is set; otherwise each message becomes an .eml file, so a newcomer reads
  * the mail the service would send without any mail server.
@@ -29,7 +31,8 @@ export class MailTransport {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     // Pooled: messages go out one after another over kept-open connections (`?pool=false` in the URL opts out).
-    this.smtp = config.SMTP_URL ? nodemailer.createTransport({ url: config.SMTP_URL, pool: true }) : undefined;
+    // Bounded waits: nodemailer's own allow a silent server ten minutes, holding a worker and its shutdown that long.
+    this.smtp = config.SMTP_URL ? nodemailer.createTransport({ url: config.SMTP_URL, pool: true, ...SMTP_TIMEOUTS_MS }) : undefined;
   }
 
   async send(mail: OutgoingMail): Promise<void> {

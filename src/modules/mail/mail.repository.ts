@@ -13,12 +13,11 @@ export interface ClaimedMail {
   textBody: string | null;
   htmlBody: string | null;
   attempts: number;
+  createdAt: Date;
 }
 
 /** How long a worker may hold a message while sending it before another may take it over. */
 const CLAIM_SECONDS = 300;
-/** Beyond this, a message stays failed for a person to look at. */
-const MAX_ATTEMPTS = 12;
 
 @Injectable()
 export class MailRepository {
@@ -53,7 +52,8 @@ export class MailRepository {
                  WHERE id = ANY($1::uuid[])
                    AND CASE status WHEN 'queued' THEN true WHEN 'failed' THEN $3 WHEN 'sending' THEN locked_until < now() ELSE false END
                    FOR UPDATE SKIP LOCKED))
-        RETURNING id, recipient, subject, template, context, text_body AS "textBody", html_body AS "htmlBody", attempts`,
+        RETURNING id, recipient, subject, template, context, text_body AS "textBody", html_body AS "htmlBody", attempts,
+                  created_at AS "createdAt"`,
       [ids, CLAIM_SECONDS, retryFailed],
     );
     return rows;
@@ -69,22 +69,25 @@ export class MailRepository {
     };
   }
 
-  /** Undelivered messages nobody is working on: left queued or failed for a while, or a claim that expired. */
-  async findStalled(maxAttempts = MAX_ATTEMPTS): Promise<string[]> {
+  /**
+   * Undelivered messages nobody is working on: left queued or failed for a while, or a claim that expired; not those
+   * given up (`abandoned`, see mail-retry.policy.ts).
+   */
+  async findStalled(): Promise<string[]> {
     const rows: Array<{ id: string }> = await this.dataSource.query(
       `SELECT id FROM mail_messages
-        WHERE status <> 'sent' AND attempts < $1 AND updated_at < now() - interval '10 minutes'
+        WHERE status <> 'sent' AND status <> 'abandoned' AND updated_at < now() - interval '10 minutes'
           AND (status <> 'sending' OR locked_until < now())
         ORDER BY created_at LIMIT 1000`,
-      [maxAttempts],
     );
     return rows.map((r) => r.id);
   }
 
-  markFailedStatement(id: string, error: string): SqlStatement {
+  /** `failed`: to be tried again; `abandoned`: given up. */
+  markUndeliveredStatement(id: string, status: 'failed' | 'abandoned', error: string): SqlStatement {
     return {
-      sql: `UPDATE mail_messages SET status = 'failed', locked_until = NULL, last_error = $2, updated_at = now() WHERE id = $1`,
-      params: [id, error.slice(0, 500)],
+      sql: `UPDATE mail_messages SET status = $3, locked_until = NULL, last_error = $2, updated_at = now() WHERE id = $1`,
+      params: [id, error.slice(0, 500), status],
     };
   }
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { GroupCommit } from '../../database/group-commit';
@@ -10,12 +11,15 @@ import { OutboxRepository } from '../../queue/outbox.repository';
 import { RETRY_BACKOFF_MS } from '../../queue/queue.service';
 import { ComposedMail, MailComposer } from './mail-composer';
 import { ClaimedMail, MailRepository } from './mail.repository';
+import { afterFailure } from './mail-retry.policy';
 import { MailTransport } from './mail-transport';
 
 /** Messages of a batch job claimed in one statement. */
 const DELIVERY_BATCH = 10;
-/** Ids of messages this process recorded as sent, so their own jobs skip a claim that would find nothing. */
+/** Ids of messages this process has sent, so their own jobs skip a claim that would find nothing. */
 const SENT_MEMORY = 20_000;
+/** Waits between tries at recording a message as sent: about two minutes in all, well within its five-minute lease. */
+const RECORD_DELAYS_MS = [250, 500, 1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000];
 
 export interface MailToQueue {
   requestId: string | null;
@@ -75,8 +79,8 @@ export class MailService {
   }
 
   /**
-   * Sends claimed messages; `ownId`'s failure is rethrown for its job to retry, the others get a retry
-   * job. One after the other: building a message is CPU work, and ten built side by side held the
+   * Sends claimed messages; `ownId`'s failure is rethrown for its job to retry (unless it is given up), the others
+   * get a retry job. One after the other: building a message is CPU work, and ten built side by side held the
    * event loop, and the answers of the api sharing it, for the whole batch (SMTP connections are
    * pooled, so sending in turn costs no handshake).
    */
@@ -92,23 +96,36 @@ export class MailService {
         failures.set(mail.id, error as Error);
         continue;
       }
+      // Gone: this process never sends it again, even while PostgreSQL cannot record it yet.
+      this.rememberSent(mail.id);
       // Recorded as soon as it has gone, not after the batch: a crash now could send again only
       // the messages whose record is in flight. Records made meanwhile share one statement.
       recordings.push(this.recordSent(mail.id).catch((error: unknown) => void (recordingError ??= error)));
     }
     await Promise.all(recordings);
-    if (recordingError) throw recordingError;
+    let ownRetried = false;
     for (const mail of batch) {
       const error = failures.get(mail.id);
-      if (error) await this.recordFailure(mail, error, mail.id !== ownId);
+      if (error && (await this.recordFailure(mail, error, mail.id !== ownId)) && mail.id === ownId) ownRetried = true;
     }
-    const own = ownId === null ? undefined : failures.get(ownId);
-    if (own) throw own;
+    if (recordingError) throw recordingError;
+    if (ownRetried) throw failures.get(ownId!);
   }
 
+  /**
+   * Tried again while PostgreSQL is briefly away (a restart, a failover), within the message's lease: were it left
+   * `sending`, the lease would lapse and the sweep would send it a second time.
+   */
   private async recordSent(id: string): Promise<void> {
-    await this.groupCommit.run([this.mails.markSentStatement(id)]);
-    this.rememberSent(id);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.groupCommit.run([this.mails.markSentStatement(id)]);
+        return;
+      } catch (error) {
+        if (attempt === RECORD_DELAYS_MS.length) throw error;
+        await sleep(RECORD_DELAYS_MS[attempt]);
+      }
+    }
   }
 
   private async send(mail: ClaimedMail): Promise<void> {
@@ -124,19 +141,32 @@ export class MailService {
   }
 
   /**
-   * A single job's message is retried by its job (the caller rethrows); a message of a batch job gets
-   * a retry job of its own, so that one bad message never makes the whole batch run again.
+   * A single job's message is retried by its job (the caller rethrows when this answers true); a message of a batch
+   * job gets a retry job of its own, so that one bad message never makes the whole batch run again. A message the
+   * mail server refused for good, or tried for MAIL_RETRY_HOURS, is given up: `abandoned`, an error line, the metric.
    */
-  private async recordFailure(mail: ClaimedMail, error: Error, ofBatch: boolean): Promise<void> {
+  private async recordFailure(mail: ClaimedMail, error: Error, ofBatch: boolean): Promise<boolean> {
     const reason = scrubPersonalData(error.message);
+    const verdict = afterFailure(error, mail.createdAt, new Date());
+    if (!verdict.retry) {
+      await runAsOne(this.dataSource, [this.mails.markUndeliveredStatement(mail.id, 'abandoned', reason)]);
+      this.logger.error(
+        { mailId: mail.id, attempt: mail.attempts, err: reason, why: verdict.why },
+        verdict.why === 'permanent'
+          ? 'message abandonné : refusé par le serveur de messagerie'
+          : 'message abandonné : toujours pas envoyé après 48 h',
+      );
+      return false;
+    }
     const retry = ofBatch
       ? [this.outbox.addStatement('mail.send', { mailId: mail.id }, `mail-${mail.id}-retry-${mail.attempts}`, retryDelayMs(mail.attempts))]
       : [];
-    await runAsOne(this.dataSource, [this.mails.markFailedStatement(mail.id, reason), ...retry]);
+    await runAsOne(this.dataSource, [this.mails.markUndeliveredStatement(mail.id, 'failed', reason), ...retry]);
     this.logger.warn({ mailId: mail.id, attempt: mail.attempts, err: reason }, 'envoi du message en échec, nouvel essai prévu');
+    return true;
   }
 
-  /** Only ids whose `sent` status is committed: a sent message never goes back, so skipping its job is always right. */
+  /** Ids of messages this process has sent: a sent message never goes back, so skipping its job is always right. */
   private rememberSent(id: string): void {
     this.sentHere.add(id);
     for (const oldest of this.sentHere) {

@@ -29,6 +29,16 @@ export class MetricsRepository {
     );
   }
 
+  /** E-mails not sent, by status; every status appears, with 0 when none is in it. */
+  async undeliveredMail(): Promise<Array<{ status: string; count: number }>> {
+    return this.dataSource.query(
+      `SELECT s.status, count(m.id)::int AS count
+         FROM unnest(ARRAY['queued', 'sending', 'failed', 'abandoned']) AS s(status)
+         LEFT JOIN mail_messages m ON m.status = s.status AND m.status <> 'sent'
+        GROUP BY s.status ORDER BY s.status`,
+    );
+  }
+
   /**
    * Submitted → first assignment, in seconds, for the requests first assigned in the last
    * `windowSeconds`, as Prometheus buckets (`seconds <= bound`, cumulative) in one statement.

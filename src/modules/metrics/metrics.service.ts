@@ -77,6 +77,12 @@ export class MetricsService implements OnModuleDestroy {
     help: 'Événements de la boîte d’envoi (outbox) pas encore publiés dans Redis',
     registers: [this.registry],
   });
+  private readonly undeliveredMail = new Gauge({
+    name: 'guichet_mail_undelivered',
+    help: 'Courriels pas encore envoyés, par état (abandoned : refusés pour de bon ou pas partis en 48 h, à examiner)',
+    labelNames: ['status'] as const,
+    registers: [this.registry],
+  });
   private readonly unassigned = new Gauge({
     name: 'guichet_requests_unassigned',
     help: 'Demandes en attente dans la réserve (statut unassigned) par réseau',
@@ -140,17 +146,20 @@ export class MetricsService implements OnModuleDestroy {
   }
 
   private async collectDatabase(): Promise<unknown> {
-    const [pending, unassigned, latency] = await Promise.allSettled([
+    const [pending, unassigned, latency, mail] = await Promise.allSettled([
       withTimeout(this.outbox.countPending()),
       withTimeout(this.repository.unassignedByNetwork()),
       withTimeout(this.repository.routingLatency(LATENCY_BUCKETS, LATENCY_WINDOW_SECONDS)),
+      withTimeout(this.repository.undeliveredMail()),
     ]);
     if (pending.status === 'fulfilled') this.outboxPending.set(pending.value);
     else this.outboxPending.remove();
     this.unassigned.reset();
     if (unassigned.status === 'fulfilled') for (const { network, count } of unassigned.value) this.unassigned.set({ network }, count);
     this.routingLatency.snapshot = latency.status === 'fulfilled' ? latency.value : null;
-    return [pending, unassigned, latency].find((r) => r.status === 'rejected')?.reason;
+    this.undeliveredMail.reset();
+    if (mail.status === 'fulfilled') for (const { status, count } of mail.value) this.undeliveredMail.set({ status }, count);
+    return [pending, unassigned, latency, mail].find((r) => r.status === 'rejected')?.reason;
   }
 
   /** Sets the error gauge, and logs when a source starts or stops failing (not at every scrape). */
