@@ -52,3 +52,39 @@ describe('respondWithError', () => {
     });
   });
 });
+
+describe('respondWithError, PostgreSQL away', () => {
+  const away = (props: Record<string, unknown>, message = 'x') => Object.assign(new Error(message), props);
+  it.each([
+    ['shut down by an administrator (57P01)', away({ code: '57P01' }, 'terminating connection due to administrator command')],
+    ['starting up (57P03)', away({ code: '57P03' }, 'the database system is starting up')],
+    ['a connection failure (class 08)', away({ code: '08006' })],
+    ['refused', away({ code: 'ECONNREFUSED' }, 'connect ECONNREFUSED 127.0.0.1:5432')],
+    ['a connection lost mid-query', away({}, 'Connection terminated unexpectedly')],
+    ['no free connection in time', away({}, 'timeout exceeded when trying to connect')],
+    ['wrapped by TypeORM', away({ driverError: away({ code: '57P01' }) }, 'QueryFailedError')],
+  ])('%s: 503 with Retry-After, a warning rather than an error', (_label, error) => {
+    const lines: Array<Record<string, unknown>> = [];
+    const headers: Record<string, string> = {};
+    const { req, res, sent } = jsonExchange('req-8');
+    res.setHeader = ((name: string, value: string) => void (headers[name] = value)) as unknown as Response['setHeader'];
+    respondWithError(error, req, res, capturingLogger(lines));
+    expect(sent).toEqual({
+      status: 503,
+      body: {
+        statusCode: 503,
+        code: 'service_unavailable',
+        message: 'Le service est momentanément indisponible. Réessayez dans quelques instants.',
+        errors: [],
+      },
+    });
+    expect(headers['Retry-After']).toBe('30');
+    expect(lines.map((line) => [line.level, line.msg])).toEqual([[40, 'service momentanément indisponible']]);
+  });
+
+  it('a constraint broken (23505) is no outage: 500', () => {
+    const { req, res, sent } = jsonExchange('req-9');
+    respondWithError(Object.assign(new Error('duplicate key'), { code: '23505' }), req, res, capturingLogger([]));
+    expect(sent.status).toBe(500);
+  });
+});

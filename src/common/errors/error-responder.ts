@@ -28,6 +28,32 @@ const BODY_PARSER_ERRORS: Record<string, { code: ErrorCode; message: string }> =
   'request.aborted': { code: 'malformed_body', message: 'La requête a été interrompue.' },
   'parameters.too.many': { code: 'payload_too_large', message: 'Le formulaire envoyé compte trop de champs.' },
 };
+/**
+ * PostgreSQL out of reach or restarting: its connection errors (class 08, 57P01–03: shut down, starting up), the
+ * socket's, or pg's own words for a connection lost. A passing outage: 503 and when to try again, not a 500.
+ */
+const DATABASE_AWAY_CODES = new Set([
+  '57P01',
+  '57P02',
+  '57P03',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+const DATABASE_AWAY_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|not queryable/;
+const DATABASE_AWAY_RETRY_SECONDS = 30;
+
+function databaseAway(error: unknown): boolean {
+  const { code, message, driverError } = (error ?? {}) as { code?: unknown; message?: unknown; driverError?: unknown };
+  if (typeof code === 'string' && (DATABASE_AWAY_CODES.has(code) || code.startsWith('08'))) return true;
+  if (typeof message === 'string' && DATABASE_AWAY_MESSAGE.test(message)) return true;
+  return driverError !== undefined && databaseAway(driverError);
+}
+
 /** Any other error of body-parser's (a body announced as gzip that is not): its status, our words. */
 const UNREADABLE_BODY = 'Le corps de la requête n’a pas pu être lu : vérifiez son encodage (Content-Encoding).';
 
@@ -62,6 +88,9 @@ function toErrorBody(error: unknown): { body: ErrorBody; retryAfter?: number; re
   if (isHttpError(error) && error.status === 400) {
     return toErrorBody(new AppError('malformed_body', UNREADABLE_BODY, [{ field: '', message: UNREADABLE_BODY }]));
   }
+  if (databaseAway(error)) {
+    return toErrorBody(new AppError('service_unavailable', HTTP_MESSAGES[503], [], { retryAfterSeconds: DATABASE_AWAY_RETRY_SECONDS }));
+  }
   return { body: { statusCode: 500, message: HTTP_MESSAGES[500], errors: [] } };
 }
 
@@ -84,13 +113,14 @@ export function respondWithError(error: unknown, req: Request, res: Response, lo
   const { body, retryAfter, redirectTo } = toErrorBody(error);
   if (body.statusCode >= 500) {
     const err = error as Error;
-    logger.error(
+    // An outage answered 503 is the operator's to see too, once per request but not as a fault of the code.
+    logger[body.statusCode === 503 ? 'warn' : 'error'](
       {
         requestId: res.getHeader('X-Request-Id'),
         // A stack's first line repeats the message: scrubbed as well.
         err: { name: err?.name, message: scrubPersonalData(String(err?.message)), stack: err?.stack && scrubPersonalData(err.stack) },
       },
-      'erreur inattendue',
+      body.statusCode === 503 ? 'service momentanément indisponible' : 'erreur inattendue',
     );
   }
   if (res.headersSent) return;
