@@ -85,7 +85,9 @@ describe('loadConfig', () => {
     for (const key of ['PORT', 'DATABASE_URL', 'INTAKE_RATE_LIMIT', 'LOG_LEVEL']) {
       expect(problems.filter((p) => p.startsWith(`${key} :`))).toHaveLength(1);
     }
-    expect(problems.find((p) => p.startsWith('PORT'))).toContain('« abc »');
+    // What it should be, once: « abc » is no whole number, whatever the range.
+    expect(problems.find((p) => p.startsWith('PORT'))).toBe('PORT : attendu un numéro de port entier (reçu « abc »)');
+    expect(problemsOf({ PORT: '70000' })).toEqual(['PORT : attendu un port entre 1 et 65535 (reçu « 70000 »)']);
     expect(problems.find((p) => p.startsWith('DATABASE_URL'))).toContain('« mysql://x »');
   });
 

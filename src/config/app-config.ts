@@ -234,13 +234,18 @@ export class ConfigError extends Error {
   }
 }
 
+/** What a bad value should have been: its type when that is what fails (« abc » is no port, whatever its range), each rule once. */
+function expected(constraints: Record<string, string>): string {
+  return constraints.isInt ?? [...new Set(Object.values(constraints))].join(' ; ');
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new AppConfig());
   const provided = Object.fromEntries(known.filter((key) => env[key] !== undefined && env[key] !== '').map((key) => [key, env[key]]));
   const config = plainToInstance(AppConfig, provided);
   const problems = validateSync(config).map(
     (error) =>
-      `${error.property} : attendu ${Object.values(error.constraints ?? {}).join(' ; ')} (reçu ${received(error.property, String(env[error.property] ?? ''))})`,
+      `${error.property} : attendu ${expected(error.constraints ?? {})} (reçu ${received(error.property, String(env[error.property] ?? ''))})`,
   );
   if (config.isProduction && config.APP_SECRET === DEV_SECRET) {
     problems.push('APP_SECRET : obligatoire en production (au moins 32 caractères aléatoires, par exemple : openssl rand -hex 32)');

@@ -23,6 +23,8 @@ const FULL_PASS_MS = 5000;
  * meanwhile. A late add that completes after the timeout is harmless: job ids deduplicate it.
  */
 const PUBLISH_TIMEOUT_MS = 5000;
+/** The longest wait between passes while PostgreSQL or Redis is away. */
+const MAX_PAUSE_MS = 10_000;
 
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout;
@@ -45,6 +47,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private draining?: Promise<unknown>;
   private highestPublished = 0n;
   private lastFullPassAt = 0;
+  /** Failed passes in a row, and until when the next waits: an outage is retried more and more slowly. */
+  private failures = 0;
+  private resumeAt = 0;
   private readonly logger: Logger;
 
   constructor(
@@ -67,7 +72,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   wake(): void {
     // The next tick after HTTP has room again publishes what waited.
-    if (this.stopped || this.httpFirst.saturated) return;
+    if (this.stopped || this.httpFirst.saturated || this.clock.now().getTime() < this.resumeAt) return;
     if (this.running) {
       this.rerun = true;
       return;
@@ -88,9 +93,15 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     let total = 0;
     for (;;) {
       const published = await this.publishBatch(afterId).catch((error: Error) => {
-        this.logger.error({ err: error.message }, 'relais de la boîte d’envoi en échec');
-        return [];
+        this.backOff('error', 'relais de la boîte d’envoi en échec', error.message);
+        return null;
       });
+      if (published === null) return total;
+      if (this.failures) {
+        this.logger.info({ failedPasses: this.failures }, 'relais de la boîte d’envoi rétabli');
+        this.failures = 0;
+        this.resumeAt = 0;
+      }
       total += published.length;
       if (published.length < BATCH_SIZE || this.httpFirst.saturated || this.stopped) return total;
       afterId = published[published.length - 1];
@@ -106,8 +117,19 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     return this.highestPublished > LOOKBACK_IDS ? this.highestPublished - LOOKBACK_IDS : 0n;
   }
 
-  /** The ids published, in order; none when Redis refused the batch. */
-  private async publishBatch(afterId: bigint): Promise<bigint[]> {
+  /**
+   * After a failed pass the next waits twice as long as the last (from OUTBOX_POLL_MS up to MAX_PAUSE_MS): an outage
+   * of PostgreSQL or Redis makes a line every few seconds, not five a second.
+   */
+  private backOff(level: 'warn' | 'error', message: string, err: string, pending?: number): void {
+    this.failures++;
+    const pauseMs = Math.min(this.config.OUTBOX_POLL_MS * 2 ** this.failures, MAX_PAUSE_MS);
+    this.resumeAt = this.clock.now().getTime() + pauseMs;
+    this.logger[level]({ err, pending, failedPasses: this.failures, retryInMs: pauseMs }, message);
+  }
+
+  /** The ids published, in order; null when Redis refused the batch. */
+  private async publishBatch(afterId: bigint): Promise<bigint[] | null> {
     const published = await this.dataSource.transaction(async (manager) => {
       const events = await this.outbox.lockPending(manager, afterId.toString(), BATCH_SIZE);
       if (!events.length) return [];
@@ -123,8 +145,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           events.map((e) => e.id),
           (error as Error).message,
         );
-        this.logger.warn({ err: (error as Error).message, pending: events.length }, 'publication différée : file indisponible');
-        return [];
+        this.backOff('warn', 'publication différée : file indisponible', (error as Error).message, events.length);
+        return null;
       }
       await this.outbox.markPublished(
         manager,
@@ -132,6 +154,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       );
       return events.map((e) => BigInt(e.id));
     });
+    if (published === null) return null;
     const last = published[published.length - 1];
     if (last !== undefined && last > this.highestPublished) this.highestPublished = last;
     return published;

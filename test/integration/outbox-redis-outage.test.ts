@@ -58,6 +58,16 @@ describe('outbox: a submission survives a Redis outage', () => {
     );
     expect(pending.every((r: { published_at: Date | null }) => r.published_at === null)).toBe(true);
     expect(pending[0].last_error).toBeTruthy();
+    // Tried again more and more slowly: each failed pass says how long until the next, twice the last.
+    const pauses = await waitFor(
+      async () => {
+        const lines = outage.logs.filter((line) => line.includes('publication différée')).map((line) => JSON.parse(line).retryInMs);
+        return lines.length >= 2 && lines;
+      },
+      10_000,
+      'deux passages en échec',
+    );
+    expect(pauses[1]).toBe(pauses[0] * 2);
 
     // Redis is back: the same process's relay publishes each pending job exactly once.
     await redis.turnOn();
