@@ -114,9 +114,28 @@ describe('the animators’ review of evaluations', () => {
     });
     expect(detail.request.reference).toBe(w.requests.a.reference);
     expect(detail.answer.body).toBe('Exigez **40 %** de fibres recyclées.');
+    expect(detail.facilitatorAnswers.map((a: { body: string }) => a.body)).toEqual(['Exigez **40 %** de fibres recyclées.']);
     for (const hidden of ['tokenHash', 'tokenSealed', 'dueAt', 'sentAt', 'remindedAt', 'expiresAt', 'status']) {
       expect(detail.evaluation).not.toHaveProperty(hidden);
     }
+  });
+
+  it('shows every answer the facilitator wrote, the first and its complement, not the last alone', async () => {
+    const w = await world();
+    await insertAnswer(t, w.requests.a.id, null, 'Complément : le label *Ange bleu* convient aussi.');
+    const client = await signedIn({ role: 'animator', networks: ['aura-ee'] });
+    const html = (await (await client.get(`/espace/evaluations/${w.evaluations.a}`)).text()).replace(/\s+/g, ' ');
+    expect(html).toContain('<h3>Les réponses du facilitateur</h3>');
+    expect(html).toMatch(
+      /<strong>Première réponse<\/strong>, le .*<strong>40 %<\/strong> de fibres recyclées.*<strong>Complément<\/strong>, le .*le label <em>Ange bleu<\/em> convient aussi/,
+    );
+    const token = await tokenOf((await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] })).id);
+    const detail = await bodyOf(api(`/${w.evaluations.a}`, token));
+    expect(detail.facilitatorAnswers.map((a: { body: string }) => a.body)).toEqual([
+      'Exigez **40 %** de fibres recyclées.',
+      'Complément : le label *Ange bleu* convient aussi.',
+    ]);
+    expect(detail.answer.body).toBe('Complément : le label *Ange bleu* convient aussi.');
   });
 
   it('shows each person only the evaluations they may see; anything else is 404', async () => {

@@ -72,11 +72,15 @@ export class EvaluationsService {
 
   /** detail() for scripts: the documented fields only, never the survey's link nor its schedule. */
   async detailForApi(staff: StaffPrincipal, id: string): Promise<EvaluationDetailDto> {
-    const { evaluation, request, answer, actions } = await this.detail(staff, id);
-    return { evaluation: evaluationView(evaluation), request, answer: answer && staffMessageView(answer), actions };
+    const { evaluation, request, facilitatorAnswers, actions } = await this.detail(staff, id);
+    const answers = facilitatorAnswers.map(staffMessageView);
+    return { evaluation: evaluationView(evaluation), request, answer: answers.at(-1) ?? null, facilitatorAnswers: answers, actions };
   }
 
-  /** The evaluation, its request and the request's latest answer (with its help items); NotFound for what this person may not see. */
+  /**
+   * The evaluation, its request and every answer the facilitator wrote (a complement after a reply is one more), with
+   * their help items; NotFound for what this person may not see.
+   */
   async detail(staff: StaffPrincipal, id: string) {
     const found = isUuid(id) ? await this.evaluations.find(staff, id) : null;
     if (!found) throw new NotFound();
@@ -87,7 +91,7 @@ export class EvaluationsService {
       // The review note is the animators' own: a facilitator reading a shared evaluation does not see it.
       evaluation: actions.review ? survey : { ...survey, reviewNote: null },
       request,
-      answer: answers.at(-1) ?? null,
+      facilitatorAnswers: answers,
       actions,
     };
   }

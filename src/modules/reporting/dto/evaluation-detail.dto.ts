@@ -161,6 +161,13 @@ export class EvaluationDetailDto {
   @ApiProperty({ type: StaffMessageDto, nullable: true, description: 'La dernière réponse du facilitateur, avec ses éléments d’aide' })
   answer!: StaffMessageDto | null;
 
+  @ApiProperty({
+    type: [StaffMessageDto],
+    description:
+      'Toutes les réponses du facilitateur, de la première à la dernière (un complément après une réponse de l’acheteur en est une de plus)',
+  })
+  facilitatorAnswers!: StaffMessageDto[];
+
   @ApiProperty({ type: EvaluationActionsDto })
   actions!: EvaluationActionsDto;
 }
