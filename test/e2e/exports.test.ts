@@ -82,7 +82,11 @@ describe('CSV exports of requests and evaluations', () => {
     );
     const late = lines(await (await client.get('/espace/export/demandes.csv?late=1')).text());
     expect(late.map((line) => line.split(';')[0])).toEqual(['Demande', open.reference]);
-    expect(await (await client.get('/espace?late=1')).text()).toContain('href="/espace/export/demandes.csv?late=1"');
+    expect(await (await client.get('/espace?late=1')).text()).toContain('href="/espace/export/demandes.csv?ouvertes=1&amp;late=1"');
+    // The queue lists open requests alone by default: its export link says so, and leaves the closed one out as the list does.
+    const listedOnly = lines(await (await client.get('/espace/export/demandes.csv?ouvertes=1')).text());
+    expect(listedOnly.map((line) => line.split(';')[0])).toEqual(['Demande', open.reference]);
+    expect((await client.get('/espace/export/demandes.csv?ouvertes=oui')).status).toBe(400);
     const badLate = await client.get('/espace/export/demandes.csv?late=oui');
     expect(badLate.status).toBe(400);
     expect(await badLate.text()).toContain('En retard seulement : valeur inconnue.');

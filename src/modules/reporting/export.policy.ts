@@ -11,6 +11,8 @@ export interface RequestExportFilters extends RequestFilters {
   facilitator: string | null;
   /** Only those whose current deadline has passed (the queue's « En retard seulement »). */
   lateOnly: boolean;
+  /** Only those not closed, as the queue lists them by default. */
+  openOnly: boolean;
 }
 
 export function parseRequestExportFilters(query: Record<string, unknown>): { filters: RequestExportFilters; errors: FieldError[] } {
@@ -21,6 +23,7 @@ export function parseRequestExportFilters(query: Record<string, unknown>): { fil
     search: read.search('q'),
     facilitator: read.uuid('facilitator', 'Facilitateur'),
     lateOnly: read.oneOf('late', ['1', '0'] as const, 'En retard seulement') === '1',
+    openOnly: read.oneOf('ouvertes', ['1', '0'] as const, 'Demandes ouvertes seulement') === '1',
   };
   return { filters, errors: read.errors };
 }

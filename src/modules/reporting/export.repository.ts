@@ -33,6 +33,7 @@ export class ExportRepository {
       params.take((first) => visibleRequestsCondition(staff, first)),
       ...params.requestFilters(filters, 'r.created_at'),
       params.equals('r.status', filters.status, 'text'),
+      filters.openOnly ? `r.status <> 'closed'` : 'true',
       searchCondition(params.add(filters.search && containsPattern(filters.search))),
       params.equals('r.assigned_facilitator_id', filters.facilitator, 'uuid'),
       // Only when asked: the whole export keeps its plan (no join over the assignments for a million rows).

@@ -98,6 +98,11 @@ export function listedStatuses(filters: Pick<QueueFilters, 'status' | 'search'>)
   return filters.search ? REQUEST_STATUSES : OPEN_STATUSES;
 }
 
+/** Whether the list shows its open requests alone (no status chosen, nothing searched): its export says the same. */
+export function listsOpenOnly(filters: Pick<QueueFilters, 'status' | 'search'>): boolean {
+  return listedStatuses(filters) === OPEN_STATUSES;
+}
+
 /** A LIKE pattern matching the words anywhere, the typed % and _ taken literally. */
 export function containsPattern(search: string): string {
   return `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

@@ -28,7 +28,7 @@ import {
   STAFF_STATUS_LABELS,
 } from '../requests/request.types';
 import { ASSIGNMENT_END_LABELS, historyEventLabel, historyReasonLabel, referenceParts } from './history-labels';
-import { QUEUE_SORTS, QueueFilters, QueueSort } from './workspace-queue.policy';
+import { listsOpenOnly, QUEUE_SORTS, QueueFilters, QueueSort } from './workspace-queue.policy';
 import { DECLINE_REASONS, PermittedActions, WorkspaceService } from './workspace.service';
 
 const DECLINE_LABELS = {
@@ -161,8 +161,9 @@ export class WorkspaceViews {
       // Only for someone who sees several networks: an admin, or an animator of more than one.
       networkOptions:
         staff.role !== 'facilitator' && visibleNetworks(staff)?.length !== 1 ? this.reference.networkOptions(visibleNetworks(staff)) : [],
-      // Every visible request, open or closed, with the filters the export understands too.
+      // The list's requests: open ones alone as the list shows them, unless a status is chosen or a search made.
       exportUrl: `/espace/export/demandes.csv${queryString({
+        ouvertes: listsOpenOnly(filters) ? '1' : null,
         status: filters.status,
         kind: filters.kind,
         segment: filters.segment,
