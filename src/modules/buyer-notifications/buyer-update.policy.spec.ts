@@ -145,6 +145,7 @@ describe('headlineChange: what the e-mail’s subject names', () => {
   it.each<[string, BuyerChange[], BuyerChange['kind']]>([
     ['an answer before its closure', of('answer', 'closed'), 'answer'],
     ['a question before a hand-over', of('question', 'transferred'), 'question'],
+    ['a question the closure that followed made moot', of('question', 'closed'), 'closed'],
     ['an answer after a question', of('question', 'answer'), 'answer'],
     ['otherwise the last change', of('taken', 'transferred'), 'transferred'],
     ['a single change', of('closed'), 'closed'],

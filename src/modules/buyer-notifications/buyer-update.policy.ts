@@ -76,7 +76,11 @@ function changeOf(event: PublicEvent): BuyerChange {
   return { kind: 'other', toStatus: event.toStatus, reason: event.reason };
 }
 
-/** What the e-mail's subject names: an answer or a precision asked before anything else it tells, else its last change. */
+/**
+ * What the e-mail's subject names: an answer or a precision asked before anything else it tells, else its last change
+ * — and a closure that followed a precision asked, since nothing is asked any more.
+ */
 export function headlineChange(changes: readonly BuyerChange[]): BuyerChange {
-  return changes.find((c) => c.kind === 'answer') ?? changes.find((c) => c.kind === 'question') ?? changes[changes.length - 1];
+  const last = changes[changes.length - 1];
+  return changes.find((c) => c.kind === 'answer') ?? (last.kind === 'closed' ? last : changes.find((c) => c.kind === 'question')) ?? last;
 }

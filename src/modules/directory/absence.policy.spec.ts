@@ -44,7 +44,7 @@ describe('absencePeriodProblems', () => {
         {
           field: 'endsOn',
           message:
-            'Dernier jour d’absence : une absence dure au plus 366 jours ; pour un départ, décochez « Reçoit des demandes » sur la fiche.',
+            'Dernier jour d’absence : une absence dure au plus 366 jours ; un départ se signale à l’animation du réseau, qui retire la fiche du routage.',
         },
       ],
     ],

@@ -35,7 +35,7 @@ export function absencePeriodProblems(period: AbsencePeriod, today: string): Fie
   } else if (daysBetween(period.startsOn, period.endsOn) >= MAX_ABSENCE_DAYS) {
     errors.push({
       field: 'endsOn',
-      message: `Dernier jour d’absence : une absence dure au plus ${MAX_ABSENCE_DAYS} jours ; pour un départ, décochez « Reçoit des demandes » sur la fiche.`,
+      message: `Dernier jour d’absence : une absence dure au plus ${MAX_ABSENCE_DAYS} jours ; un départ se signale à l’animation du réseau, qui retire la fiche du routage.`,
     });
   }
   return errors;
