@@ -230,7 +230,16 @@ describe('POST /api/v1/requests and GET /api/v1/requests/:reference', () => {
   it('documents the API in OpenAPI and answers health checks', async () => {
     const doc = await bodyOf(fetch(`${t.url}/api/docs-json`));
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/requests', '/api/v1/requests/{reference}', '/health/ready']));
-    expect(doc.components.schemas.CreateRequestDto.properties).toHaveProperty('internalReferentConsulted');
+    const intake = doc.components.schemas.CreateRequestDto.properties;
+    expect(intake).toHaveProperty('internalReferentConsulted');
+    // What the server checks, a generated client knows: the codes, the amount's bounds, the one consent accepted.
+    expect(intake.departmentCode.enum).toHaveLength(101);
+    expect(intake.departmentCode.enum).toEqual(expect.arrayContaining(['01', '2A', '2B', '971', '976']));
+    expect(intake.segment.enum).toEqual(expect.arrayContaining(['office_supplies', 'catering', 'other']));
+    expect(intake.estimatedAmount).toMatchObject({ type: 'integer', minimum: 0, maximum: 100_000_000_000 });
+    expect(intake.consent.enum).toEqual([true]);
+    expect(intake.subject.minLength).toBe(5);
+    expect(typeof intake.question.example).toBe('string');
     // Each operation names a header once (the decorator and the handler's parameter meet), and no field reads as an object by mistake.
     for (const [path, operations] of Object.entries(
       doc.paths as Record<string, Record<string, { parameters?: Array<{ in: string; name: string }> }>>,

@@ -22,6 +22,10 @@ const SERVED_ZONES = new Set(['metro', 'drom']);
 
 export const NATIONAL_NETWORK = 'national';
 
+/** The codes the service knows, as seeded: the API documents them (OpenAPI enums) as it checks them. */
+export const DEPARTMENT_CODES = etalabDepartments.filter((d) => SERVED_ZONES.has(d.zone)).map((d) => d.code);
+export const SEGMENT_CODES = segmentsSeed.map((s) => s.code);
+
 /**
  * Adds missing rows and rewrites those that differ from the seed, by code. The code itself is left
  * out of the update: rewriting a key, even to the same value, locks the row as a delete would, and

@@ -26,7 +26,9 @@ import {
   REQUEST_KINDS,
   RequestKind,
 } from '../../requests/request.types';
-import { QUESTION_MAX_LENGTH, QUESTION_MIN_LENGTH } from '../eligibility.policy';
+import { DEPARTMENT_CODES, SEGMENT_CODES } from '../../reference/reference.seed';
+import { QUESTION_MAX_LENGTH, QUESTION_MIN_LENGTH, QUESTION_MIN_WORDS } from '../eligibility.policy';
+import { exampleRequestBody } from './create-request.example';
 
 const REQUIRED = 'Ce champ est obligatoire.';
 /** A name or an object: a line break in it would break the lines of the e-mails that quote it. */
@@ -37,7 +39,7 @@ const VISIBLE = /[\p{L}\p{N}]/u;
 const PHONE = /^\+?(?:[ .()-]*\d){9,15}[ .()-]*$/;
 
 export class BuyerDto {
-  @ApiProperty({ example: 'Camille', maxLength: 100 })
+  @ApiProperty({ example: 'Camille', minLength: 1, maxLength: 100, description: 'Une seule ligne, au moins une lettre' })
   @IsDefined({ message: 'Indiquez votre prénom.' })
   @IsString({ message: 'Le prénom doit être un texte.' })
   @MinLength(1, { message: 'Indiquez votre prénom.' })
@@ -46,7 +48,7 @@ export class BuyerDto {
   @Matches(VISIBLE, { message: 'Indiquez votre prénom.' })
   firstName!: string;
 
-  @ApiProperty({ example: 'Martin', maxLength: 100 })
+  @ApiProperty({ example: 'Martin', minLength: 1, maxLength: 100, description: 'Une seule ligne, au moins une lettre' })
   @IsDefined({ message: 'Indiquez votre nom.' })
   @IsString({ message: 'Le nom doit être un texte.' })
   @MinLength(1, { message: 'Indiquez votre nom.' })
@@ -55,21 +57,21 @@ export class BuyerDto {
   @Matches(VISIBLE, { message: 'Indiquez votre nom.' })
   lastName!: string;
 
-  @ApiProperty({ example: 'camille.martin@example.fr', maxLength: 254 })
+  @ApiProperty({ example: 'camille.martin@example.fr', format: 'email', maxLength: 254 })
   @IsDefined({ message: 'Indiquez votre adresse électronique.' })
   @IsString({ message: 'L’adresse électronique doit être un texte.' })
   @MaxLength(254, { message: 'L’adresse électronique ne doit pas dépasser 254 caractères.' })
   @IsEmail({}, { message: 'Indiquez une adresse électronique valide, par exemple nom@exemple.fr.' })
   email!: string;
 
-  @ApiPropertyOptional({ example: '+33 4 76 00 00 00', maxLength: 30 })
+  @ApiPropertyOptional({ example: '+33 4 76 00 00 00', maxLength: 30, pattern: PHONE.source, description: '9 à 15 chiffres' })
   @IsOptional()
   @IsString({ message: 'Le téléphone doit être un texte.' })
   @MaxLength(30, { message: 'Indiquez un numéro de téléphone valide, par exemple 04 76 00 00 00.' })
   @Matches(PHONE, { message: 'Indiquez un numéro de téléphone valide, par exemple 04 76 00 00 00.' })
   phone?: string;
 
-  @ApiProperty({ example: 'Département de l’Isère', maxLength: 200 })
+  @ApiProperty({ example: 'Département de l’Isère', minLength: 2, maxLength: 200, description: 'Une seule ligne' })
   @IsDefined({ message: 'Indiquez le nom de votre organisation.' })
   @IsString({ message: 'Le nom de l’organisation doit être un texte.' })
   @MinLength(2, { message: 'Indiquez le nom de votre organisation.' })
@@ -97,7 +99,7 @@ export class CreateRequestDto {
   @Type(() => BuyerDto)
   buyer!: BuyerDto;
 
-  @ApiProperty({ example: '38', description: 'Code INSEE du département (01, 2A, 971…)' })
+  @ApiProperty({ enum: DEPARTMENT_CODES, example: '38', description: 'Code INSEE du département (01, 2A, 971…)' })
   @IsDefined({ message: 'Choisissez le département de l’achat.' })
   @IsString({ message: 'Le département doit être un code INSEE, par exemple "38" ou "2A".' })
   departmentCode!: string;
@@ -107,12 +109,12 @@ export class CreateRequestDto {
   @IsIn(REQUEST_KINDS, { message: 'Choisissez « environnemental » ou « clauses sociales ».' })
   kind!: RequestKind;
 
-  @ApiProperty({ example: 'office_supplies', description: 'Code du segment d’achat' })
+  @ApiProperty({ enum: SEGMENT_CODES, example: 'office_supplies', description: 'Code du segment d’achat' })
   @IsDefined({ message: 'Choisissez le segment d’achat.' })
   @IsString({ message: 'Le segment d’achat doit être un code de la liste.' })
   segment!: string;
 
-  @ApiProperty({ example: 'Fournitures de bureau et loi AGEC', maxLength: 150 })
+  @ApiProperty({ example: 'Fournitures de bureau et loi AGEC', minLength: 5, maxLength: 150, description: 'Une seule ligne' })
   @IsDefined({ message: 'Indiquez l’objet de votre demande.' })
   @IsString({ message: 'L’objet doit être un texte.' })
   @MinLength(5, { message: 'L’objet doit faire au moins 5 caractères.' })
@@ -121,7 +123,12 @@ export class CreateRequestDto {
   @Matches(VISIBLE, { message: 'Indiquez l’objet de votre demande.' })
   subject!: string;
 
-  @ApiProperty({ minLength: QUESTION_MIN_LENGTH, maxLength: QUESTION_MAX_LENGTH })
+  @ApiProperty({
+    minLength: QUESTION_MIN_LENGTH,
+    maxLength: QUESTION_MAX_LENGTH,
+    example: exampleRequestBody().question,
+    description: `Une vraie question sur un achat : au moins ${QUESTION_MIN_LENGTH} caractères et ${QUESTION_MIN_WORDS} mots, pas le texte d’exemple du formulaire`,
+  })
   @IsDefined({ message: 'Posez votre question.' })
   @IsString({ message: 'La question doit être un texte.' })
   @MaxLength(QUESTION_MAX_LENGTH, { message: `La question ne doit pas dépasser ${frenchNumber(QUESTION_MAX_LENGTH)} caractères.` })
@@ -132,25 +139,44 @@ export class CreateRequestDto {
   @IsIn(PURCHASE_STAGES, { message: 'Choisissez une étape de la liste.' })
   purchaseStage!: PurchaseStage;
 
-  @ApiPropertyOptional({ example: 120000, description: 'Montant estimé en euros hors taxes' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    maximum: 100_000_000_000,
+    example: 120000,
+    description: 'Montant estimé en euros hors taxes, entier',
+  })
   @IsOptional()
   @IsInt({ message: 'Le montant estimé est un nombre entier d’euros hors taxes.' })
   @Min(0, { message: 'Le montant estimé ne peut pas être négatif.' })
   @Max(100_000_000_000, { message: 'Le montant estimé semble trop élevé.' })
   estimatedAmount?: number;
 
-  @ApiPropertyOptional({ example: '2027-03-01', format: 'date' })
+  @ApiPropertyOptional({
+    example: '2027-03-01',
+    format: 'date',
+    description: 'Date à laquelle la réponse est nécessaire ; pas avant aujourd’hui (dans le fuseau du département)',
+  })
   @IsOptional()
   @IsString({ message: 'Date non valide : écrivez-la JJ/MM/AAAA dans le formulaire, AAAA-MM-JJ dans l’API.' })
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'Date non valide : écrivez-la JJ/MM/AAAA dans le formulaire, AAAA-MM-JJ dans l’API.' })
   neededBy?: string;
 
-  @ApiPropertyOptional({ description: 'Acheteurs de l’État : le référent interne a-t-il été consulté ?' })
+  @ApiPropertyOptional({
+    type: Boolean,
+    description:
+      'Obligatoire pour les acheteurs de l’État (`state_administration`, `state_public_body`) : le référent achats responsables a-t-il été consulté ? `false` : demande non éligible (422). Ignoré pour les autres.',
+  })
   @IsOptional()
   @IsBoolean({ message: 'Répondez par oui ou non.' })
   internalReferentConsulted?: boolean;
 
-  @ApiProperty({ description: 'Consentement au traitement des données personnelles', example: true })
+  @ApiProperty({
+    type: Boolean,
+    enum: [true],
+    description: 'Consentement au traitement des données personnelles : `true` seulement',
+    example: true,
+  })
   @IsDefined({ message: 'Votre accord est nécessaire pour traiter la demande.' })
   @Equals(true, { message: 'Votre accord est nécessaire pour traiter la demande.' })
   consent!: boolean;
