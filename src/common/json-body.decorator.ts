@@ -20,8 +20,9 @@ export function notJson(what = 'la demande'): AppError {
  */
 const jsonBody = createParamDecorator((fields: string[], context: ExecutionContext): Record<string, unknown> => {
   const req = context.switchToHttp().getRequest<Request>();
-  // `req.is` answers null when the request has no body, false when its type is another.
-  if (req.is('application/json') === false) throw notJson('le corps de la requête');
+  // `req.is` answers null when the request has no body, false when its type is another; an empty body of no type
+  // (`curl -X POST`, fetch without a body: `Content-Length: 0`) is no body either.
+  if (req.headers['content-length'] !== '0' && req.is('application/json') === false) throw notJson('le corps de la requête');
   const body = (req.body ?? {}) as Record<string, unknown>;
   const unknown = Object.keys(body).filter((key) => !fields.includes(key) && !ALWAYS_ALLOWED.includes(key));
   if (unknown.length) {

@@ -113,11 +113,13 @@ describe('export.policy', () => {
         search: null,
         facilitator: null,
         lateOnly: false,
+        openOnly: false,
       },
       errors: [],
     });
     expect(parseRequestExportFilters({ q: '  recyclé  ' }).filters.search).toBe('recyclé');
     expect(parseRequestExportFilters({ late: '1' }).filters.lateOnly).toBe(true);
+    expect(parseRequestExportFilters({ ouvertes: '1' }).filters.openOnly).toBe(true);
     expect(parseRequestExportFilters({ status: 'lost', q: 'x'.repeat(101), late: 'oui' }).errors.map((e) => e.field)).toEqual([
       'status',
       'q',
