@@ -85,6 +85,7 @@ export function benchServiceEnv(settings: {
     LOG_LEVEL: 'warn',
     MAIL_DIR: settings.mailDir,
     NODE_ENV: 'production',
+    PUBLIC_URL: `http://127.0.0.1:${settings.port}`,
     APP_SECRET: settings.appSecret,
     SMTP_URL: '',
     RUN_MIGRATIONS: 'true',

@@ -157,13 +157,20 @@ describe('loadConfig', () => {
 
   // Empty is what docker-compose.yml passes when the shell and its .env leave APP_SECRET unset.
   it.each([[{}], [{ APP_SECRET: '' }]])('refuses production without APP_SECRET (%j)', (env: Record<string, string>) => {
-    expect(problemsOf({ NODE_ENV: 'production', ...env })).toEqual([
+    expect(problemsOf({ NODE_ENV: 'production', PUBLIC_URL: 'https://guichet-vert.example.fr', ...env })).toEqual([
       'APP_SECRET : obligatoire en production (au moins 32 caractères aléatoires, par exemple : openssl rand -hex 32)',
     ]);
   });
 
-  it('accepts production with an APP_SECRET', () => {
-    const config = loadConfig({ NODE_ENV: 'production', APP_SECRET: SECRET });
+  // E-mailed links would lead buyers to localhost.
+  it.each([[{}], [{ PUBLIC_URL: '' }]])('refuses production without PUBLIC_URL (%j)', (env: Record<string, string>) => {
+    expect(problemsOf({ NODE_ENV: 'production', APP_SECRET: SECRET, ...env })).toEqual([
+      'PUBLIC_URL : obligatoire en production (l’adresse publique du service, par exemple https://guichet-vert.exemple.fr : les liens des courriels en partent)',
+    ]);
+  });
+
+  it('accepts production with an APP_SECRET and a PUBLIC_URL', () => {
+    const config = loadConfig({ NODE_ENV: 'production', APP_SECRET: SECRET, PUBLIC_URL: 'https://guichet-vert.example.fr' });
     expect(config.isProduction).toBe(true);
     expect(config.APP_SECRET).toBe(SECRET);
   });

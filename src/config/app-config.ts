@@ -250,6 +250,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (config.isProduction && config.APP_SECRET === DEV_SECRET) {
     problems.push('APP_SECRET : obligatoire en production (au moins 32 caractères aléatoires, par exemple : openssl rand -hex 32)');
   }
+  // Every e-mailed link is built on it: left to its default, buyers would be sent links to localhost.
+  if (config.isProduction && !config.PUBLIC_URL) {
+    problems.push(
+      'PUBLIC_URL : obligatoire en production (l’adresse publique du service, par exemple https://guichet-vert.exemple.fr : les liens des courriels en partent)',
+    );
+  }
   if (previousSecrets(config.APP_SECRET_PREVIOUS).some((secret) => secret.length < 32)) {
     problems.push('APP_SECRET_PREVIOUS : attendu les secrets précédents, séparés par des virgules, chacun d’au moins 32 caractères');
   }
