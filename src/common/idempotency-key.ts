@@ -22,12 +22,16 @@ export function ApiIdempotencyKey(repeated: string): MethodDecorator & ClassDeco
 }
 
 /**
- * What names a staff write sent again as the same one: the page form's one-time token, or the API client's checked
- * Idempotency-Key; undefined when neither came (each sending is then a new one).
+ * What names a write sent again as the same one (see repeatableId): a page form's one-time token, or an API client's
+ * `Idempotency-Key` header, checked; undefined when none came (each sending is then a new one).
  */
-export function repeatKeyOf(formToken: unknown, idempotencyKey: string | undefined): string | undefined {
-  if (idempotencyKey !== undefined) return `api:${idempotencyKey}`;
+export function formRepeatKey(formToken: unknown): string | undefined {
   return isFormToken(formToken) ? `form:${formToken}` : undefined;
+}
+
+export function apiRepeatKey(idempotencyKeyHeader: string | undefined): string | undefined {
+  const key = checkedIdempotencyKey(idempotencyKeyHeader);
+  return key === undefined ? undefined : `api:${key}`;
 }
 
 /** The id a write named by `repeatKey` gives its row: the same on every sending, unguessable without the secret. */

@@ -14,7 +14,7 @@ import { ErrorResponseDto } from '../../common/errors/error-response.dto';
 import { DispatchService } from './dispatch.service';
 import { FacilitatorLoadDto, ReassignResultDto, SplitResultDto, TransferResultDto } from './dto/dispatch-results.dto';
 import { JsonBody } from '../../common/json-body.decorator';
-import { ApiIdempotencyKey, checkedIdempotencyKey, repeatKeyOf } from '../../common/idempotency-key';
+import { ApiIdempotencyKey, apiRepeatKey } from '../../common/idempotency-key';
 import { SPLIT_TOPIC_FIELDS } from './split.policy';
 
 type Body = Record<string, unknown>;
@@ -78,7 +78,7 @@ export class DispatchApiController {
     @JsonBody('topics') body: Body,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
   ): Promise<SplitResultDto> {
-    return this.dispatch.split(staff, ref, objectOf(body), repeatKeyOf(undefined, checkedIdempotencyKey(idempotencyKey)));
+    return this.dispatch.split(staff, ref, objectOf(body), apiRepeatKey(idempotencyKey));
   }
 
   @Post('requests/:ref/reassign')

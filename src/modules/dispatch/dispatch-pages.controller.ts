@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { repeatKeyOf } from '../../common/idempotency-key';
+import { formRepeatKey } from '../../common/idempotency-key';
 import { randomToken } from '../../common/tokens';
 import { FormModel, formModel, onFieldErrors } from '../../web/form-model';
 import { visibleNetworks } from '../accounts/access.policy';
@@ -59,7 +59,7 @@ export class DispatchPagesController {
       Object.fromEntries(SPLIT_TOPIC_FIELDS.map((name) => [name, body[`topics.${i}.${name}`]])),
     );
     await onFieldErrors(
-      () => this.dispatch.split(staff, ref, { topics }, repeatKeyOf(body.formToken, undefined)),
+      () => this.dispatch.split(staff, ref, { topics }, formRepeatKey(body.formToken)),
       async (errors) => this.renderSplit(res, 400, await this.dispatch.redirectable(staff, ref), formModel(body, errors)),
       () => res.redirect(303, `/espace/demandes/${encodeURIComponent(ref)}?fait=scission`),
     );

@@ -11,7 +11,7 @@ import { OutboxRepository } from '../../queue/outbox.repository';
 import { RETRY_BACKOFF_MS } from '../../queue/queue.service';
 import { ComposedMail, MailComposer } from './mail-composer';
 import { ClaimedMail, MailRepository } from './mail.repository';
-import { afterFailure } from './mail-retry.policy';
+import { afterFailure, MAIL_RETRY_HOURS } from './mail-retry.policy';
 import { MailTransport } from './mail-transport';
 
 /** Messages of a batch job claimed in one statement. */
@@ -154,7 +154,7 @@ export class MailService {
         { mailId: mail.id, attempt: mail.attempts, err: reason, why: verdict.why },
         verdict.why === 'permanent'
           ? 'message abandonné : refusé par le serveur de messagerie'
-          : 'message abandonné : toujours pas envoyé après 48 h',
+          : `message abandonné : toujours pas envoyé après ${MAIL_RETRY_HOURS} h`,
       );
       return false;
     }

@@ -1,11 +1,10 @@
 import { frenchNumber } from '../../common/french-format';
 import { Inject, Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-errors';
-import { hmac, isFormToken, uuidFromDigest } from '../../common/tokens';
+import { repeatableId } from '../../common/idempotency-key';
 import { typedText } from '../../common/validation';
 import { runAsOne, SqlStatement } from '../../database/sql-statement';
 import { MailService } from '../mail/mail.service';
@@ -26,12 +25,11 @@ const BUYER_MESSAGE_MIN = 2;
 
 /**
  * What the buyer sends from the tracking page or the API: the text, and what makes a second sending of it the same
- * message — the page form's one-time token, or the API client's checked `Idempotency-Key`.
+ * message — the page form's one-time token or the API client's `Idempotency-Key` (formRepeatKey, apiRepeatKey).
  */
 export interface BuyerMessageInput {
   message: unknown;
-  formToken?: unknown;
-  idempotencyKey?: string;
+  repeatKey?: string;
 }
 
 /** A buyer's message about to be stored: `keyed` when an API client named it with an Idempotency-Key. */
@@ -215,10 +213,8 @@ export class TrackingActionsService {
 
   /** The page form's one-time token, or the API's key, names the message, so one sent twice is stored once. */
   private messageOf(requestId: string, input: BuyerMessageInput, body: string): BuyerMessage {
-    const named = (seed: string) => uuidFromDigest(hmac(this.config.APP_SECRET, seed));
-    if (input.idempotencyKey) return { id: named(`buyer-message-api:${requestId}:${input.idempotencyKey}`), body, keyed: true };
-    if (isFormToken(input.formToken)) return { id: named(`buyer-message:${requestId}:${input.formToken}`), body, keyed: false };
-    return { id: randomUUID(), body, keyed: false };
+    const id = repeatableId(this.config.APP_SECRET, input.repeatKey, 'buyer-message', requestId);
+    return { id, body, keyed: input.repeatKey?.startsWith('api:') ?? false };
   }
 
   private change(request: AdviceRequest, to: AdviceRequest['status'], type: string): SqlStatement[] {

@@ -16,7 +16,7 @@ import {
 import type { Response } from 'express';
 import { AppError } from '../../common/errors/app-errors';
 import { ErrorResponseDto } from '../../common/errors/error-response.dto';
-import { ApiIdempotencyKey, checkedIdempotencyKey } from '../../common/idempotency-key';
+import { ApiIdempotencyKey, apiRepeatKey, formRepeatKey } from '../../common/idempotency-key';
 import { randomToken } from '../../common/tokens';
 import { noticeOf } from '../../web/notices';
 import { SurveysService } from '../surveys/surveys.service';
@@ -96,7 +96,7 @@ export class TrackingController {
     @JsonBody('message') body: PageBody,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
   ) {
-    await this.actions.clarify(reference, token, { message: body?.message, idempotencyKey: checkedIdempotencyKey(idempotencyKey) });
+    await this.actions.clarify(reference, token, { message: body?.message, repeatKey: apiRepeatKey(idempotencyKey) });
     return this.tracking.findForBuyer(reference, token);
   }
 
@@ -116,7 +116,7 @@ export class TrackingController {
     @JsonBody('message') body: PageBody,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
   ) {
-    await this.actions.reply(reference, token, { message: body?.message, idempotencyKey: checkedIdempotencyKey(idempotencyKey) });
+    await this.actions.reply(reference, token, { message: body?.message, repeatKey: apiRepeatKey(idempotencyKey) });
     return this.tracking.findForBuyer(reference, token);
   }
 
@@ -140,7 +140,7 @@ export class TrackingController {
     @JsonBody('message') body: PageBody,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
   ) {
-    await this.actions.addInformation(reference, token, { message: body?.message, idempotencyKey: checkedIdempotencyKey(idempotencyKey) });
+    await this.actions.addInformation(reference, token, { message: body?.message, repeatKey: apiRepeatKey(idempotencyKey) });
     return this.tracking.findForBuyer(reference, token);
   }
 
@@ -192,7 +192,7 @@ export class TrackingController {
   @ApiExcludeEndpoint()
   async clarifyPage(@Param('reference') reference: string, @Body() body: PageBody, @Res() res: Response) {
     await this.fromForm(res, reference, body, 'precision', () =>
-      this.actions.clarify(reference, body?.t, { message: body?.message, formToken: body?.formToken }),
+      this.actions.clarify(reference, body?.t, { message: body?.message, repeatKey: formRepeatKey(body?.formToken) }),
     );
   }
 
@@ -200,7 +200,7 @@ export class TrackingController {
   @ApiExcludeEndpoint()
   async replyPage(@Param('reference') reference: string, @Body() body: PageBody, @Res() res: Response) {
     await this.fromForm(res, reference, body, 'reponse', () =>
-      this.actions.reply(reference, body?.t, { message: body?.message, formToken: body?.formToken }),
+      this.actions.reply(reference, body?.t, { message: body?.message, repeatKey: formRepeatKey(body?.formToken) }),
     );
   }
 
@@ -208,7 +208,7 @@ export class TrackingController {
   @ApiExcludeEndpoint()
   async addInformationPage(@Param('reference') reference: string, @Body() body: PageBody, @Res() res: Response) {
     await this.fromForm(res, reference, body, 'information', () =>
-      this.actions.addInformation(reference, body?.t, { message: body?.message, formToken: body?.formToken }),
+      this.actions.addInformation(reference, body?.t, { message: body?.message, repeatKey: formRepeatKey(body?.formToken) }),
     );
   }
 

@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, HttpCode, Param, Post, Query, Req, UploadedFiles, UseGuards, UseInterceptors } from '@nestjs/common';
-import { ApiIdempotencyKey, checkedIdempotencyKey, repeatKeyOf } from '../../common/idempotency-key';
+import { ApiIdempotencyKey, apiRepeatKey } from '../../common/idempotency-key';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -136,7 +136,7 @@ export class WorkspaceApiController {
     @JsonBody('body') body: Json,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
   ) {
-    await this.workspace.addNote(staff, reference, body.body, repeatKeyOf(undefined, checkedIdempotencyKey(idempotencyKey)));
+    await this.workspace.addNote(staff, reference, body.body, apiRepeatKey(idempotencyKey));
     return this.status(staff, reference);
   }
 

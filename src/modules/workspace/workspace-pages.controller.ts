@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res, UploadedFiles, UseGuards, UseInterceptors } from '@nestjs/common';
-import { repeatKeyOf } from '../../common/idempotency-key';
+import { formRepeatKey } from '../../common/idempotency-key';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { onFieldErrors } from '../../web/form-model';
@@ -102,7 +102,7 @@ export class WorkspacePagesController {
       reference,
       'note',
       body,
-      () => this.workspace.addNote(staff, reference, body.body, repeatKeyOf(body.formToken, undefined)),
+      () => this.workspace.addNote(staff, reference, body.body, formRepeatKey(body.formToken)),
       doneAt(reference, 'note'),
     );
   }

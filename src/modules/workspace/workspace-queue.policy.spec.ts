@@ -61,6 +61,8 @@ describe('queueFilterProblems (the API’s strict reading)', () => {
     ['an unknown order', { sort: 'due' }, ['sort']],
     ['a period, French or ISO', { du: '01/12/2026', au: '2026-12-31' }, []],
     ['a day that does not exist', { du: '2026-02-30' }, ['du']],
+    ['a period the wrong way round', { du: '31/12/2026', au: '2026-12-01' }, ['du']],
+    ['one day', { du: '2026-12-01', au: '01/12/2026' }, []],
     ['a search', { q: 'cantine' }, []],
     ['a search over 100 characters', { q: 'x'.repeat(101) }, ['q']],
     ['a facilitator', { facilitator: '0f8fad5b-d9cb-469f-a165-70867728950e' }, []],

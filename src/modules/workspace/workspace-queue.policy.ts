@@ -69,7 +69,7 @@ const DAY_CHECK = { accepts: (v: string) => isCalendarDay(isoDayOf(v)), message:
 
 /** The API's reading of the same parameters (see queryProblems); the page reads them leniently. */
 export function queueFilterProblems(query: Record<string, unknown>, known: KnownCodes): FieldError[] {
-  return queryProblems(query, {
+  const problems = queryProblems(query, {
     tab: { accepts: (v) => (QUEUE_TABS as readonly string[]).includes(v), message: `Valeurs possibles : ${QUEUE_TABS.join(', ')}.` },
     status: {
       accepts: (v) => (REQUEST_STATUSES as readonly string[]).includes(v),
@@ -87,6 +87,12 @@ export function queueFilterProblems(query: Record<string, unknown>, known: Known
     au: DAY_CHECK,
     page: PAGE_CHECK,
   });
+  // Each day may be right and the two in the wrong order: an empty list would say « nothing » rather than « mistyped ».
+  const [from, to] = [query.du, query.au].map((v) => (typeof v === 'string' ? isoDayOf(v) : null));
+  if (from && to && from > to && !problems.some((p) => p.field === 'du' || p.field === 'au')) {
+    problems.push({ field: 'du', message: 'La date de début doit précéder la date de fin.' });
+  }
+  return problems;
 }
 
 /**
