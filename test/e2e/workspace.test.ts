@@ -405,6 +405,32 @@ describe('the facilitator workspace', () => {
     expect(await early.text()).toContain('ne peut pas être clôturée');
   });
 
+  it('warns on the request page when an e-mail to the buyer was given up: they may lack their link', async () => {
+    const { reference, client, staff } = await assigned();
+    const [{ id, buyer_email: buyerEmail }] = await t.dataSource.query(`SELECT id, buyer_email FROM requests WHERE reference = $1`, [
+      reference,
+    ]);
+    expect(await (await client.get(`/espace/demandes/${reference}`)).text()).not.toContain('id="courriels-non-remis"');
+    await t.dataSource.query(
+      `INSERT INTO mail_messages (id, request_id, template, recipient, subject, status, attempts, last_error)
+       VALUES (gen_random_uuid(), $1, 'request-acknowledgement', upper($2), $3, 'abandoned', 1, $4)`,
+      [id, buyerEmail, `Votre demande ${reference} est bien reçue — Guichet vert`, '550 5.1.1 <[adresse masquée]>: user <b>unknown</b>'],
+    );
+    const html = await (await client.get(`/espace/demandes/${reference}`)).text();
+    expect(html).toContain('<h2 class="fr-alert__title">Un courriel n’a pas pu être remis à l’acheteur</h2>');
+    expect(html).toContain(`« Votre demande ${reference} est bien reçue — Guichet vert », abandonné le`);
+    expect(html).toContain('(550 5.1.1 &lt;[adresse masquée]&gt;: user &lt;b&gt;unknown&lt;/b&gt;)');
+    const token = `Bearer ${await t.app.get(StaffAuthService).createApiToken(staff.id, 'tests')}`;
+    const page = await bodyOf(fetch(`${t.url}/api/v1/staff/requests/${reference}`, { headers: { authorization: token } }));
+    expect(page.undeliveredToBuyer).toEqual([
+      {
+        subject: `Votre demande ${reference} est bien reçue — Guichet vert`,
+        reason: '550 5.1.1 <[adresse masquée]>: user <b>unknown</b>',
+        at: expect.any(String),
+      },
+    ]);
+  });
+
   it('tells a facilitator whose request went back to the pool while they wrote, and gives back what they typed (409)', async () => {
     const { reference, client } = await assigned();
     await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/prise-en-charge`, {});

@@ -136,6 +136,15 @@ export class WorkspaceRepository {
    * One page of the tab matching the filters, in the order asked: by default soonest deadline first (late ones at the
    * top), then those without one, oldest first; and how many lines match in all (the deadline: APPLICABLE_DEADLINE).
    */
+  /** E-mails to the buyer given up (refused for good, or not sent in time): the buyer may lack their link. */
+  undeliveredToBuyer(requestId: string, buyerEmail: string): Promise<Array<{ subject: string; reason: string | null; at: Date }>> {
+    return this.dataSource.query(
+      `SELECT subject, last_error AS reason, updated_at AS at FROM mail_messages
+        WHERE request_id = $1 AND status = 'abandoned' AND lower(recipient) = lower($2) ORDER BY created_at`,
+      [requestId, buyerEmail],
+    );
+  }
+
   async queue(
     staff: StaffPrincipal,
     filters: QueueFilters,

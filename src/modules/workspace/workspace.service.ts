@@ -157,13 +157,14 @@ export class WorkspaceService {
     const visible = await this.find(staff, reference);
     const request = (await this.workspace.detail(visible.id))!;
     const similarity = request.anonymisedAt ? null : similarityQuery(request.subject, request.question);
-    const [history, assignments, messages, attachments, buyerRequests, similarRequests] = await Promise.all([
+    const [history, assignments, messages, attachments, buyerRequests, similarRequests, undeliveredToBuyer] = await Promise.all([
       this.workspace.history(request.id),
       this.workspace.assignments(request.id),
       this.messages.messagesOf(request.id, 'staff'),
       this.attachments.listForRequest(request.id),
       request.buyerEmail ? this.workspace.sameBuyer(staff, request.id, request.buyerEmail, SAME_BUYER_SHOWN) : [],
       similarity ? this.workspace.similarAnswered(staff, request, similarity, SIMILAR_SHOWN) : [],
+      request.buyerEmail ? this.workspace.undeliveredToBuyer(request.id, request.buyerEmail) : [],
     ]);
     const actions = this.permitted(staff, {
       ...visible,
@@ -217,6 +218,7 @@ export class WorkspaceService {
       attachments,
       buyerRequests,
       similarRequests,
+      undeliveredToBuyer,
       actions,
       poolRefusal,
       reopenReturnsToHolder,

@@ -104,7 +104,9 @@ export class RequestDeadlinesDto {
   @ApiProperty({ description: 'L’échéance qui s’applique maintenant est dépassée' })
   late!: boolean;
 
-  @ApiProperty(nullableInstant('En attente de l’acheteur (précision demandée, ou réponse envoyée) : clôture automatique sans nouvelle de sa part'))
+  @ApiProperty(
+    nullableInstant('En attente de l’acheteur (précision demandée, ou réponse envoyée) : clôture automatique sans nouvelle de sa part'),
+  )
   closesAt!: Date | null;
 }
 
@@ -318,6 +320,17 @@ export class AssignmentPeriodDto {
   endReason!: string | null;
 }
 
+export class UndeliveredMailDto {
+  @ApiProperty({ example: 'Votre demande GV-2026-000123 est bien reçue — Guichet vert' })
+  subject!: string;
+
+  @ApiProperty({ type: String, nullable: true, description: 'La réponse du serveur de messagerie (adresses masquées)' })
+  reason!: string | null;
+
+  @ApiProperty({ description: 'Quand l’envoi a été abandonné' })
+  at!: Date;
+}
+
 export class StaffRequestPageDto {
   @ApiProperty({ type: StaffRequestDto })
   request!: StaffRequestDto;
@@ -342,6 +355,13 @@ export class StaffRequestPageDto {
 
   @ApiProperty({ type: [SimilarRequestDto], description: 'Des demandes proches qui ont déjà reçu une réponse, à réutiliser' })
   similarRequests!: SimilarRequestDto[];
+
+  @ApiProperty({
+    type: [UndeliveredMailDto],
+    description:
+      'Les courriels à l’acheteur abandonnés (refusés pour de bon, ou pas partis en 48 h) : il n’a peut-être pas son lien de suivi',
+  })
+  undeliveredToBuyer!: UndeliveredMailDto[];
 
   @ApiProperty({ type: PermittedActionsDto })
   actions!: PermittedActionsDto;
