@@ -431,7 +431,7 @@ describe('the facilitator workspace', () => {
     ]);
   });
 
-  it('tells a facilitator whose request went back to the pool while they wrote, and gives back what they typed (409)', async () => {
+  it('tells a facilitator whose request went back to the pool, or to a colleague, while they wrote, and gives back what they typed (409)', async () => {
     const { reference, client } = await assigned();
     await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/prise-en-charge`, {});
     // Meanwhile an animator puts it back to routing, which finds nobody: the network's pool, which the facilitator sees.
@@ -444,6 +444,24 @@ describe('the facilitator workspace', () => {
     );
     expect(html).toContain('Voici ma réponse, longuement rédigée.');
     expect(await t.dataSource.query(`SELECT 1 FROM request_messages WHERE kind = 'answer'`)).toEqual([]);
+
+    // Given to a colleague instead: the page is no longer theirs to see, but what they typed comes back with why.
+    const colleague = await insertFacilitator(t.dataSource, { capacity: 5 });
+    await t.dataSource.query(`UPDATE requests SET status = 'in_progress', assigned_facilitator_id = $2 WHERE reference = $1`, [
+      reference,
+      colleague,
+    ]);
+    const gone = await postAnswer(client, reference, { body: 'Voici ma réponse, longuement rédigée.' });
+    expect(gone.status).toBe(409);
+    const goneHtml = await gone.text();
+    expect(goneHtml).toContain('Cette demande ne vous est plus confiée');
+    expect(goneHtml).toContain(
+      '<blockquote id="texte-saisi" style="white-space: pre-line">Voici ma réponse, longuement rédigée.</blockquote>',
+    );
+    expect(goneHtml).not.toContain(String(validRequestBody(1).subject));
+    // Someone who never held it learns nothing: 404.
+    const stranger = await assigned();
+    expect((await postAnswer(stranger.client, reference, { body: 'x' })).status).toBe(404);
   });
 
   it('refuses a file over 10 MB (413) and a renamed program (415) through the answer form, French', async () => {

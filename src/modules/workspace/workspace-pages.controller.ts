@@ -3,7 +3,7 @@ import { formRepeatKey } from '../../common/idempotency-key';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { onFieldErrors } from '../../web/form-model';
-import type { FieldError } from '../../common/errors/app-errors';
+import { FieldError, NotFound } from '../../common/errors/app-errors';
 import type { StaffPrincipal, StaffSessionRef } from '../accounts/accounts.types';
 import { CSRF_FIELD, CsrfService } from '../accounts/csrf.service';
 import { CsrfCheckedInHandler, CurrentStaff, CurrentStaffSession, StaffGuard } from '../accounts/staff.guard';
@@ -219,10 +219,22 @@ export class WorkspacePagesController {
           : {};
         // The form may be gone with the state that allowed it: the typed text is shown with the message, to copy.
         const typed = typeof body.body === 'string' && body.body.trim() ? body.body : null;
-        await this.page.render(res, staff, reference, error.status, {
-          forms,
-          conflict: conflict ? { message: error.message, typed, typedItems: typedHelpItemLines(body.items) } : null,
-        });
+        const refusal = conflict ? { message: error.message, typed, typedItems: typedHelpItemLines(body.items) } : null;
+        try {
+          await this.page.render(res, staff, reference, error.status, { forms, conflict: refusal });
+        } catch (hidden) {
+          // Taken from them and given to a colleague: the page is no longer theirs to see, what they typed still is.
+          if (!(hidden instanceof NotFound) || !refusal) throw hidden;
+          res
+            .status(error.status)
+            .render('error', {
+              title: 'Action impossible',
+              heading: 'Action impossible',
+              message: refusal.message,
+              typed,
+              inWorkspace: true,
+            });
+        }
       },
       (result) => res.redirect(303, typeof done === 'string' ? done : done(result)),
     );

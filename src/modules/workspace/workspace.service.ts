@@ -471,13 +471,15 @@ export class WorkspaceService {
   }
 
   /**
-   * The assigned facilitator's own actions: for anyone else the action does not exist — except for a facilitator who
-   * still sees the request (put back in the pool while they wrote): told why, their page shows what they typed (409).
+   * The assigned facilitator's own actions: for anyone else the action does not exist — except for a facilitator from
+   * whom it was taken while they wrote (put back in the pool, given to a colleague): told why, with what they typed (409).
    */
   private async holderOnly(staff: StaffPrincipal, reference: string): Promise<Visible> {
-    const request = await this.find(staff, reference);
-    if (isHolder(staff, request)) return request;
-    if (staff.role === 'facilitator') throw new ActionRefused(NO_LONGER_YOURS);
+    const request = await this.visibility.findVisible(staff, reference);
+    if (request && isHolder(staff, request)) return request;
+    const wasTheirs =
+      staff.facilitatorId !== null && (request !== null || (await this.workspace.heldBefore(staff.facilitatorId, reference)));
+    if (staff.role === 'facilitator' && wasTheirs) throw new ActionRefused(NO_LONGER_YOURS);
     throw new NotFound();
   }
 
