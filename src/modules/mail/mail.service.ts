@@ -106,7 +106,9 @@ export class MailService {
     let ownRetried = false;
     for (const mail of batch) {
       const error = failures.get(mail.id);
-      if (error && (await this.recordFailure(mail, error, mail.id !== ownId)) && mail.id === ownId) ownRetried = true;
+      if (!error) continue;
+      const retried = await this.recordFailure(mail, error, mail.id !== ownId);
+      if (mail.id === ownId) ownRetried = retried;
     }
     if (recordingError) throw recordingError;
     if (ownRetried) throw failures.get(ownId!);

@@ -477,9 +477,8 @@ export class WorkspaceService {
   private async holderOnly(staff: StaffPrincipal, reference: string): Promise<Visible> {
     const request = await this.visibility.findVisible(staff, reference);
     if (request && isHolder(staff, request)) return request;
-    const wasTheirs =
-      staff.facilitatorId !== null && (request !== null || (await this.workspace.heldBefore(staff.facilitatorId, reference)));
-    if (staff.role === 'facilitator' && wasTheirs) throw new ActionRefused(NO_LONGER_YOURS);
+    if (staff.role !== 'facilitator' || staff.facilitatorId === null) throw new NotFound();
+    if (request || (await this.workspace.heldBefore(staff.facilitatorId, reference))) throw new ActionRefused(NO_LONGER_YOURS);
     throw new NotFound();
   }
 
