@@ -155,24 +155,65 @@ describe('loadConfig', () => {
     ]);
   });
 
+  const PRODUCTION = {
+    NODE_ENV: 'production',
+    APP_SECRET: SECRET,
+    PUBLIC_URL: 'https://guichet-vert.example.fr',
+    DATABASE_URL: 'postgresql://gv:pw@db:5432/gv',
+    REDIS_URL: 'redis://cache:6379',
+  };
+
   // Empty is what docker-compose.yml passes when the shell and its .env leave APP_SECRET unset.
-  it.each([[{}], [{ APP_SECRET: '' }]])('refuses production without APP_SECRET (%j)', (env: Record<string, string>) => {
-    expect(problemsOf({ NODE_ENV: 'production', PUBLIC_URL: 'https://guichet-vert.example.fr', ...env })).toEqual([
-      'APP_SECRET : obligatoire en production (au moins 32 caractères aléatoires, par exemple : openssl rand -hex 32)',
-    ]);
-  });
+  it.each([[{ APP_SECRET: undefined }], [{ APP_SECRET: '' }]])(
+    'refuses production without APP_SECRET (%j)',
+    (env: Record<string, string | undefined>) => {
+      expect(problemsOf({ ...PRODUCTION, ...env })).toEqual([
+        'APP_SECRET : obligatoire en production (au moins 32 caractères aléatoires, par exemple : openssl rand -hex 32)',
+      ]);
+    },
+  );
 
-  // E-mailed links would lead buyers to localhost.
-  it.each([[{}], [{ PUBLIC_URL: '' }]])('refuses production without PUBLIC_URL (%j)', (env: Record<string, string>) => {
-    expect(problemsOf({ NODE_ENV: 'production', APP_SECRET: SECRET, ...env })).toEqual([
+  // E-mailed links would lead buyers to localhost; an unfilled template variable would reach a local database.
+  it.each([
+    [
+      'PUBLIC_URL',
+      undefined,
       'PUBLIC_URL : obligatoire en production (l’adresse publique du service, par exemple https://guichet-vert.exemple.fr : les liens des courriels en partent)',
+    ],
+    [
+      'PUBLIC_URL',
+      '',
+      'PUBLIC_URL : obligatoire en production (l’adresse publique du service, par exemple https://guichet-vert.exemple.fr : les liens des courriels en partent)',
+    ],
+    [
+      'DATABASE_URL',
+      undefined,
+      'DATABASE_URL : obligatoire en production (l’URL de la base PostgreSQL, par exemple postgres://utilisateur:motdepasse@hôte:5432/guichet_vert)',
+    ],
+    [
+      'DATABASE_URL',
+      '',
+      'DATABASE_URL : obligatoire en production (l’URL de la base PostgreSQL, par exemple postgres://utilisateur:motdepasse@hôte:5432/guichet_vert)',
+    ],
+    ['REDIS_URL', '', 'REDIS_URL : obligatoire en production (l’URL de Redis, par exemple redis://hôte:6379)'],
+  ])('refuses production without %s (%j)', (key, value, problem) => {
+    expect(problemsOf({ ...PRODUCTION, [key]: value })).toEqual([problem]);
+  });
+
+  it('lists every missing production key at once', () => {
+    expect(problemsOf({ NODE_ENV: 'production' }).map((problem) => problem.split(' : ')[0])).toEqual([
+      'APP_SECRET',
+      'PUBLIC_URL',
+      'DATABASE_URL',
+      'REDIS_URL',
     ]);
   });
 
-  it('accepts production with an APP_SECRET and a PUBLIC_URL', () => {
-    const config = loadConfig({ NODE_ENV: 'production', APP_SECRET: SECRET, PUBLIC_URL: 'https://guichet-vert.example.fr' });
+  it('accepts production with every required key', () => {
+    const config = loadConfig(PRODUCTION);
     expect(config.isProduction).toBe(true);
     expect(config.APP_SECRET).toBe(SECRET);
+    expect(config.DATABASE_URL).toBe('postgresql://gv:pw@db:5432/gv');
   });
 
   it.each([

@@ -228,6 +228,16 @@ function previousSecrets(list: string): string[] {
     .filter(Boolean);
 }
 
+/**
+ * Left to their defaults in production, links e-mailed to buyers would lead to localhost, and an empty URL (a
+ * deployment template whose variable was not filled) would quietly reach a database or Redis on the same host.
+ */
+const REQUIRED_IN_PRODUCTION: Record<string, string> = {
+  PUBLIC_URL: 'l’adresse publique du service, par exemple https://guichet-vert.exemple.fr : les liens des courriels en partent',
+  DATABASE_URL: 'l’URL de la base PostgreSQL, par exemple postgres://utilisateur:motdepasse@hôte:5432/guichet_vert',
+  REDIS_URL: 'l’URL de Redis, par exemple redis://hôte:6379',
+};
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Configuration invalide :\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -250,11 +260,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (config.isProduction && config.APP_SECRET === DEV_SECRET) {
     problems.push('APP_SECRET : obligatoire en production (au moins 32 caractères aléatoires, par exemple : openssl rand -hex 32)');
   }
-  // Every e-mailed link is built on it: left to its default, buyers would be sent links to localhost.
-  if (config.isProduction && !config.PUBLIC_URL) {
-    problems.push(
-      'PUBLIC_URL : obligatoire en production (l’adresse publique du service, par exemple https://guichet-vert.exemple.fr : les liens des courriels en partent)',
-    );
+  if (config.isProduction) {
+    for (const [key, why] of Object.entries(REQUIRED_IN_PRODUCTION)) {
+      if (!env[key]) problems.push(`${key} : obligatoire en production (${why})`);
+    }
   }
   if (previousSecrets(config.APP_SECRET_PREVIOUS).some((secret) => secret.length < 32)) {
     problems.push('APP_SECRET_PREVIOUS : attendu les secrets précédents, séparés par des virgules, chacun d’au moins 32 caractères');

@@ -33,6 +33,13 @@ export class MailTransport {
     // Pooled: messages go out one after another over kept-open connections (`?pool=false` in the URL opts out).
     // Bounded waits: nodemailer's own allow a silent server ten minutes, holding a worker and its shutdown that long.
     this.smtp = config.SMTP_URL ? nodemailer.createTransport({ url: config.SMTP_URL, pool: true, ...SMTP_TIMEOUTS_MS }) : undefined;
+    // Files are the newcomer's mailbox; in production they mean buyers and facilitators receive nothing.
+    if (!this.smtp && config.isProduction) {
+      logger.warn(
+        { mailDir: resolve(config.MAIL_DIR) },
+        'SMTP_URL non défini en production : les courriels sont écrits dans des fichiers, aucun ne part',
+      );
+    }
   }
 
   async send(mail: OutgoingMail): Promise<void> {
