@@ -107,6 +107,38 @@ describe('routing in batches', () => {
     expect((await t.dataSource.query(`SELECT count(*)::int AS n FROM mail_messages WHERE template = 'network-pool-alert'`))[0].n).toBe(1);
   });
 
+  it('a digest counts every request it announces, lists the oldest hundred, and says how many wait in all', async () => {
+    const ids = await submitMany(103);
+    const routing = t.app.get(RoutingService);
+    await routing.routeAll(ids);
+    await routing.poolAlert('aura-ee');
+
+    const [digest] = await mailsTo(t, 'network-pool-alert');
+    expect(digest.subject).toBe('103 nouvelles demandes en attente : aucun facilitateur disponible');
+    expect(digest.text_body).toContain('103 nouvelles demandes attendent dans la réserve');
+    expect(digest.text_body).not.toContain('en tout');
+    const references: Array<{ reference: string }> = await t.dataSource.query(
+      `SELECT reference FROM requests WHERE id = ANY($1) ORDER BY created_at, id`,
+      [ids],
+    );
+    for (const { reference } of references.slice(0, 100)) expect(digest.text_body).toContain(reference);
+    for (const { reference } of references.slice(100)) expect(digest.text_body).not.toContain(reference);
+    expect(digest.text_body).toContain('… et 3 autres, les plus récentes, à voir dans la réserve de votre espace.');
+    expect(digest.html_body).toContain('… et 3 autres, les plus récentes, à voir dans <a href=');
+    // All 103 are announced: the next digest speaks of newcomers only, and of the pool's total.
+    const unannounced = await t.dataSource.query(`SELECT count(*)::int AS n FROM requests WHERE pool_alerted_at IS NULL`);
+    expect(unannounced[0].n).toBe(0);
+
+    const later = await submitMany(2);
+    await routing.routeAll(later);
+    await routing.poolAlert('aura-ee');
+    const [, next] = await mailsTo(t, 'network-pool-alert');
+    expect(next.subject).toBe('2 nouvelles demandes en attente : aucun facilitateur disponible');
+    expect(next.text_body).toContain('2 nouvelles demandes attendent dans la réserve du réseau');
+    expect(next.text_body).toContain('La réserve en compte 105 en tout.');
+    expect(next.text_body).not.toContain('autres, les plus récentes');
+  });
+
   it('a batch job routes the requests it lists that still wait, oldest first, and leaves pooled ones to the pool', async () => {
     await insertFacilitator(t.dataSource, { email: 'one@example.org', capacity: 1 });
     const ids = await submitMany(3);

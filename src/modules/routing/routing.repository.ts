@@ -355,19 +355,34 @@ export class RoutingRepository {
   }
 
   /** Requests of the network's pool not yet announced, oldest first, locked for this transaction. */
-  async lockUnannouncedPool(manager: EntityManager, networkCode: string, limit: number): Promise<RoutableRequest[]> {
-    return manager.query(
-      `SELECT ${ROUTABLE_COLUMNS}
-         FROM requests r JOIN departments d ON d.code = r.department_code
-        WHERE r.network_code = $1 AND r.status = 'unassigned' AND r.pool_alerted_at IS NULL
-        ORDER BY r.created_at, r.id LIMIT $2
-          FOR UPDATE OF r SKIP LOCKED`,
-      [networkCode, limit],
+  /**
+   * Marks every pool request of the network not yet announced as announced now (those a routing holds are
+   * left for it), and returns the `listed` oldest of them with how many it marked and how many wait in all.
+   */
+  async announcePool(
+    manager: EntityManager,
+    networkCode: string,
+    listed: number,
+    now: Date,
+  ): Promise<{ requests: RoutableRequest[]; announced: number; waiting: number }> {
+    const rows: Array<RoutableRequest & { announced: number }> = await manager.query(
+      `WITH announced AS (
+         UPDATE requests SET pool_alerted_at = $3
+          WHERE id IN (SELECT id FROM requests
+                        WHERE network_code = $1 AND status = 'unassigned' AND pool_alerted_at IS NULL
+                          FOR UPDATE SKIP LOCKED)
+         RETURNING id)
+       SELECT ${ROUTABLE_COLUMNS}, count(*) OVER ()::int AS announced
+         FROM announced a JOIN requests r ON r.id = a.id JOIN departments d ON d.code = r.department_code
+        ORDER BY r.created_at, r.id LIMIT $2`,
+      [networkCode, listed, now],
     );
-  }
-
-  markAnnouncedStatement(requestIds: string[], now: Date): SqlStatement {
-    return { sql: `UPDATE requests SET pool_alerted_at = $2 WHERE id = ANY($1::uuid[])`, params: [requestIds, now] };
+    if (!rows.length) return { requests: [], announced: 0, waiting: 0 };
+    const [{ waiting }] = await manager.query(
+      `SELECT count(*)::int AS waiting FROM requests WHERE network_code = $1 AND status = 'unassigned'`,
+      [networkCode],
+    );
+    return { requests: rows.map(({ announced: _announced, ...request }) => request), announced: rows[0].announced, waiting };
   }
 
   /** Networks with pool requests unannounced since before this time: their digest job was lost. */

@@ -529,28 +529,35 @@ export class RoutingService {
     ];
   }
 
-  /** Tells the network's animators which requests fell into its pool since the last digest. Idempotent. */
+  /**
+   * Tells the network's animators which requests fell into its pool since the last digest, how many in all
+   * and how many wait now; it lists the oldest POOL_ALERT_LIMIT of them. Idempotent.
+   */
   async poolAlert(networkCode: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const waiting = await this.routing.lockUnannouncedPool(manager, networkCode, POOL_ALERT_LIMIT);
-      if (!waiting.length) return;
+      const { requests, announced, waiting } = await this.routing.announcePool(manager, networkCode, POOL_ALERT_LIMIT, this.clock.now());
+      if (!announced) return;
       const network = await this.routing.networkRecipients(manager, networkCode);
       if (!network?.emails.length) {
         this.logger.warn({ networkCode }, 'réseau sans animateur ni adresse de contact : réserve non signalée');
       }
-      await runAsOne(manager, [
-        ...this.mail.prepareMany(
+      await runAsOne(
+        manager,
+        this.mail.prepareMany(
           (network?.emails ?? []).map((recipient) => ({
-            requestId: waiting.length === 1 ? waiting[0].id : null,
+            requestId: announced === 1 ? requests[0].id : null,
             template: 'network-pool-alert',
             recipient,
             subject:
-              waiting.length === 1
-                ? `Demande ${waiting[0].reference} en attente : aucun facilitateur disponible`
-                : `${waiting.length} demandes en attente : aucun facilitateur disponible`,
+              announced === 1
+                ? `Demande ${requests[0].reference} en attente : aucun facilitateur disponible`
+                : `${announced} nouvelles demandes en attente : aucun facilitateur disponible`,
             context: {
               networkName: network!.networkName,
-              requests: waiting.map((r) => ({
+              announced,
+              unlisted: announced - requests.length,
+              waiting,
+              requests: requests.map((r) => ({
                 reference: r.reference,
                 subject: r.subject,
                 kindLabel: KIND_LABELS[r.kind],
@@ -561,11 +568,7 @@ export class RoutingService {
             },
           })),
         ),
-        this.routing.markAnnouncedStatement(
-          waiting.map((r) => r.id),
-          this.clock.now(),
-        ),
-      ]);
+      );
     });
   }
 
