@@ -288,4 +288,35 @@ describe('mail the server refuses, over SMTP', () => {
       await smtp.close();
     }
   });
+
+  it('keeps trying, never gives up, what a wrong mail setup refuses (login, sender): it goes once the setup is mended', async () => {
+    const smtp = await startSmtpStub();
+    const sender = await startTestApp({ SMTP_URL: smtp.url.replace('smtp://', 'smtp://desk:wrong-password@') });
+    try {
+      const mail = sender.app.get(MailService);
+      smtp.behave({ auth: '535 5.7.8 Authentication credentials invalid' });
+      const first = await queued();
+      await expect(mail.deliver(first)).rejects.toThrow('535 5.7.8');
+      expect(await row(first)).toMatchObject({ status: 'failed', attempts: 1 });
+
+      smtp.behave({ auth: '235 2.7.0 Authentication successful', mailFrom: '550 5.7.1 sender not allowed' });
+      const second = await queued();
+      await expect(mail.deliver(second)).rejects.toThrow('550 5.7.1');
+      expect(await row(second)).toMatchObject({ status: 'failed', attempts: 1 });
+      expect(sender.logs.some((line) => line.includes('message abandonné'))).toBe(false);
+
+      // Mended: both go, each once.
+      smtp.behave({ auth: '235 2.7.0 Authentication successful' });
+      await mail.deliver(first);
+      await mail.deliver(second);
+      expect([await row(first), await row(second)]).toEqual([
+        expect.objectContaining({ status: 'sent', attempts: 2 }),
+        expect.objectContaining({ status: 'sent', attempts: 2 }),
+      ]);
+      expect(smtp.accepted).toHaveLength(2);
+    } finally {
+      await sender.close();
+      await smtp.close();
+    }
+  });
 });

@@ -1,7 +1,12 @@
 import { AddressInfo, createServer, Server, Socket } from 'node:net';
 
-/** How the stub answers: a reply line to the recipient (`RCPT TO`) and to the message once sent (after `DATA`). */
+/**
+ * How the stub answers: a reply line to the login (`AUTH`, offered only when this is set), to the sender (`MAIL FROM`),
+ * to the recipient (`RCPT TO`) and to the message once sent (after `DATA`).
+ */
 export interface SmtpBehaviour {
+  auth?: string;
+  mailFrom?: string;
   rcpt?: string;
   afterData?: string;
 }
@@ -49,7 +54,9 @@ export async function startSmtpStub(): Promise<SmtpStub> {
         const line = buffer.slice(0, eol);
         buffer = buffer.slice(eol + 2);
         const verb = line.slice(0, 4).toUpperCase();
-        if (verb === 'EHLO' || verb === 'HELO') reply('250 stub');
+        if (verb === 'EHLO' || verb === 'HELO') reply(behaviour.auth ? '250-stub\r\n250 AUTH PLAIN' : '250 stub');
+        else if (verb === 'AUTH') reply(behaviour.auth ?? '503 5.5.1 no login offered');
+        else if (verb === 'MAIL') reply(behaviour.mailFrom ?? '250 2.1.0 OK');
         else if (verb === 'RCPT') reply(behaviour.rcpt ?? '250 2.1.5 OK');
         else if (verb === 'DATA') {
           data = '';

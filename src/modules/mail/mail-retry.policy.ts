@@ -7,13 +7,22 @@ export const MAIL_RETRY_HOURS = 48;
 export type FailureVerdict = { retry: true } | { retry: false; why: 'permanent' | 'expired' };
 
 /**
- * After a failed sending: try again, unless the mail server refused the message for good (a 5xx reply: an unknown
- * address, a message refused — sending it again would get the same answer) or it has waited MAIL_RETRY_HOURS already.
- * A 4xx reply, a connection refused or cut, a timeout are passing troubles.
+ * The SMTP commands whose refusal is about the message itself (its recipient, its content). A 5xx to any other — a
+ * login, the sender, the connection — says the desk's mail setup is wrong: every message would get it until an
+ * operator mends it, so none is given up for it.
+ */
+const MESSAGE_COMMANDS = new Set(['RCPT TO', 'DATA']);
+
+/**
+ * After a failed sending: try again, unless the mail server refused the message for good (a 5xx reply to its
+ * recipient or its content: an unknown address, a message refused — sending it again would get the same answer) or it
+ * has waited MAIL_RETRY_HOURS already. A 4xx reply, a refused login or sender, a connection refused or cut, a timeout
+ * are passing troubles.
  */
 export function afterFailure(error: unknown, queuedAt: Date, now: Date): FailureVerdict {
-  const code = (error as { responseCode?: unknown } | null)?.responseCode;
-  if (typeof code === 'number' && code >= 500 && code < 600) return { retry: false, why: 'permanent' };
+  const { responseCode, command } = (error ?? {}) as { responseCode?: unknown; command?: unknown };
+  const refusedForGood = typeof responseCode === 'number' && responseCode >= 500 && responseCode < 600;
+  if (refusedForGood && typeof command === 'string' && MESSAGE_COMMANDS.has(command)) return { retry: false, why: 'permanent' };
   if (now.getTime() - queuedAt.getTime() >= MAIL_RETRY_HOURS * 3_600_000) return { retry: false, why: 'expired' };
   return { retry: true };
 }
