@@ -19,7 +19,8 @@ export function parseOptions(args: string[], known: string[]): Options | string 
   return options;
 }
 
-function refuse(io: CliIo, problem: string, usage: string): number {
+/** A command line it cannot run: the problem and the command's usage, exit code 2. */
+export function refuse(io: CliIo, problem: string, usage: string): number {
   io.stderr.write(`${problem}\nUsage : npm run cli -- ${usage}\n`);
   return 2;
 }

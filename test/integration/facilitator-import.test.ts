@@ -2,10 +2,9 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
-import type { CliIo } from '../../src/cli/cli-context';
 import { facilitatorsImport } from '../../src/cli/facilitators-import.command';
+import { captureIo } from '../support/cli';
 import { TestApp, useTestApp } from '../support/test-app';
 
 const HEADER = 'email;first_name;last_name;kind;network;departements;capacity;segments;coordinator';
@@ -33,18 +32,6 @@ const REJECTED_LINES = [
   '  ligne 11 — luc.gris@example.org — La capacité est un nombre entier de 0 à 200 (demandes ouvertes à la fois).',
   '  ligne 13 — claire.dupont@example.org — Adresse déjà présente ligne 2 : une seule ligne par facilitateur.',
 ];
-
-function captureIo(): CliIo & { out: () => string; err: () => string } {
-  const text = { out: '', err: '' };
-  const sink = (key: keyof typeof text) =>
-    new Writable({
-      write(chunk, _encoding, callback) {
-        text[key] += String(chunk);
-        callback();
-      },
-    });
-  return { stdout: sink('out'), stderr: sink('err'), out: () => text.out, err: () => text.err };
-}
 
 describe('npm run cli -- facilitators:import', () => {
   let t!: TestApp;

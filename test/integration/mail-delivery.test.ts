@@ -9,6 +9,8 @@ import { QueueService } from '../../src/queue/queue.service';
 import { Sweeps } from '../../src/queue/sweeps';
 import { bodyOf, startTestApp, TestApp, validRequestBody, waitFor, useTestApp } from '../support/test-app';
 import { startSmtpStub } from '../support/smtp-stub';
+import { captureIo } from '../support/cli';
+import { mailResend, mailUndelivered } from '../../src/cli/mail.command';
 import { acknowledgementMessage } from '../support/mail-fixtures';
 
 describe('acknowledgement e-mail through the mail queue', () => {
@@ -283,6 +285,65 @@ describe('mail the server refuses, over SMTP', () => {
       await mail.deliver(stale);
       expect(await row(stale)).toMatchObject({ status: 'abandoned', attempts: 1 });
       expect(sender.logs.some((line) => line.includes('toujours pas envoyé après 48 h'))).toBe(true);
+    } finally {
+      await sender.close();
+      await smtp.close();
+    }
+  });
+
+  it('lists the messages given up for the operator, and sends them again once the cause is mended (mail:resend)', async () => {
+    const smtp = await startSmtpStub();
+    const sender = await startTestApp({ SMTP_URL: smtp.url });
+    try {
+      const mail = sender.app.get(MailService);
+      smtp.behave({ afterData: '554 5.7.1 message refused' });
+      const refused = await queued();
+      // Two days old and still not sent: given up at its next failure.
+      smtp.behave({ afterData: '451 4.3.0 try again later' });
+      const stale = await queued(49);
+      await mail.deliver(stale);
+      smtp.behave({ afterData: '554 5.7.1 message refused' });
+      await mail.deliver(refused);
+      expect([(await row(refused)).status, (await row(stale)).status]).toEqual(['abandoned', 'abandoned']);
+
+      const listing = captureIo();
+      expect(await mailUndelivered(sender.app, [], listing)).toBe(0);
+      expect(listing.out()).toMatch(/^2 messages abandonnés :\n/);
+      expect(listing.out()).toContain(
+        `  ${refused}  —  request-acknowledgement  camille.martin@example.fr\n    Message failed: 554 5.7.1 message refused`,
+      );
+      expect(listing.out()).toContain('npm run cli -- mail:resend');
+
+      const wrong = captureIo();
+      expect(await mailResend(sender.app, ['--id', 'pas-un-identifiant'], wrong)).toBe(2);
+      expect(wrong.err()).toContain('identifiant invalide : pas-un-identifiant');
+
+      // The first named, and a message that is no longer given up: that one is said.
+      const one = captureIo();
+      const unknown = randomUUID();
+      expect(await mailResend(sender.app, ['--id', refused, '--id', unknown], one)).toBe(1);
+      expect(one.out()).toBe('1 message remis en file : les workers les envoient dans les minutes qui viennent.\n');
+      expect(one.err()).toContain(unknown);
+      expect(await row(refused)).toMatchObject({ status: 'queued' });
+      const jobs = await sender.dataSource.query(`SELECT job_id FROM outbox_events WHERE payload->>'mailId' = $1`, [refused]);
+      expect(jobs).toEqual([{ job_id: expect.stringMatching(new RegExp(`^mail-${refused}-resent-\\d+$`)) }]);
+
+      // The rest; the stale one's retry time starts anew: a passing trouble now is tried again, not given up.
+      const rest = captureIo();
+      expect(await mailResend(sender.app, [], rest)).toBe(0);
+      expect(rest.out()).toBe('1 message remis en file : les workers les envoient dans les minutes qui viennent.\n');
+      smtp.behave({ afterData: '451 4.3.0 try again later' });
+      await expect(mail.deliver(stale)).rejects.toThrow('451 4.3.0');
+      expect(await row(stale)).toMatchObject({ status: 'failed' });
+
+      smtp.behave({});
+      await mail.deliver(refused);
+      await mail.deliver(stale);
+      expect([(await row(refused)).status, (await row(stale)).status]).toEqual(['sent', 'sent']);
+      expect(smtp.accepted).toHaveLength(2);
+      const none = captureIo();
+      await mailUndelivered(sender.app, [], none);
+      expect(none.out()).toBe('Aucun message abandonné.\n');
     } finally {
       await sender.close();
       await smtp.close();

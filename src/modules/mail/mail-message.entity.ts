@@ -53,6 +53,10 @@ export class MailMessage {
   @Column({ type: 'timestamptz', nullable: true })
   sentAt!: Date | null;
 
+  /** When an operator sent an abandoned message again (`npm run cli -- mail:resend`): its retry time starts anew. */
+  @Column({ type: 'timestamptz', nullable: true })
+  resentAt!: Date | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;
 

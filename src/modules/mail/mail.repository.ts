@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { columnsOf, SqlStatement } from '../../database/sql-statement';
 import { MailMessage } from './mail-message.entity';
 
@@ -13,7 +13,19 @@ export interface ClaimedMail {
   textBody: string | null;
   htmlBody: string | null;
   attempts: number;
+  /** Since when it is being tried: its queuing, or an operator's resending. */
+  queuedAt: Date;
+}
+
+/** A message given up, as the operator's list shows it. */
+export interface AbandonedMail {
+  id: string;
+  template: string;
+  recipient: string;
+  reference: string | null;
+  lastError: string | null;
   createdAt: Date;
+  abandonedAt: Date;
 }
 
 /** How long a worker may hold a message while sending it before another may take it over. */
@@ -53,7 +65,7 @@ export class MailRepository {
                    AND CASE status WHEN 'queued' THEN true WHEN 'failed' THEN $3 WHEN 'sending' THEN locked_until < now() ELSE false END
                    FOR UPDATE SKIP LOCKED))
         RETURNING id, recipient, subject, template, context, text_body AS "textBody", html_body AS "htmlBody", attempts,
-                  created_at AS "createdAt"`,
+                  COALESCE(resent_at, created_at) AS "queuedAt"`,
       [ids, CLAIM_SECONDS, retryFailed],
     );
     return rows;
@@ -81,6 +93,30 @@ export class MailRepository {
         ORDER BY created_at LIMIT 1000`,
     );
     return rows.map((r) => r.id);
+  }
+
+  /** The messages given up, latest first, and how many there are in all. */
+  async abandoned(limit: number): Promise<{ messages: AbandonedMail[]; total: number }> {
+    const messages: Array<AbandonedMail & { total: number }> = await this.dataSource.query(
+      `SELECT m.id, m.template, m.recipient, r.reference, m.last_error AS "lastError", m.created_at AS "createdAt",
+              m.updated_at AS "abandonedAt", count(*) OVER ()::int AS total
+         FROM mail_messages m LEFT JOIN requests r ON r.id = m.request_id
+        WHERE m.status = 'abandoned'
+        ORDER BY m.updated_at DESC, m.id LIMIT $1`,
+      [limit],
+    );
+    return { messages: messages.map(({ total: _total, ...message }) => message), total: messages[0]?.total ?? 0 };
+  }
+
+  /** Puts given-up messages (all, or those of `ids`) back in the queue, their retry time starting now. */
+  async requeueAbandoned(manager: EntityManager, ids: string[] | null): Promise<string[]> {
+    const rows: [Array<{ id: string }>, number] = await manager.query(
+      `UPDATE mail_messages SET status = 'queued', resent_at = now(), updated_at = now()
+        WHERE status = 'abandoned' AND ($1::uuid[] IS NULL OR id = ANY($1::uuid[]))
+        RETURNING id`,
+      [ids],
+    );
+    return rows[0].map((row) => row.id);
   }
 
   /** `failed`: to be tried again; `abandoned`: given up. */

@@ -61,6 +61,24 @@ export class MailService {
     ];
   }
 
+  /**
+   * Sends again messages given up (all of them, or those of `ids`), once the cause is mended: each is tried anew for
+   * MAIL_RETRY_HOURS. Their jobs carry a new id: the spent ones may still sit in Redis. Answers the ids requeued.
+   */
+  async resendAbandoned(ids: string[] | null): Promise<string[]> {
+    return this.dataSource.transaction(async (manager) => {
+      const requeued = await this.mails.requeueAbandoned(manager, ids);
+      const resentAt = Date.now();
+      await runAsOne(manager, [
+        this.outbox.addManyStatement(
+          'mail.send',
+          requeued.map((mailId) => ({ payload: { mailId }, jobId: `mail-${mailId}-resent-${resentAt}` })),
+        ),
+      ]);
+      return requeued;
+    });
+  }
+
   /** Idempotent: a message already sent, or being sent by another worker, is left alone. */
   async deliver(mailId: string): Promise<void> {
     if (this.sentHere.has(mailId)) return;
@@ -149,7 +167,7 @@ export class MailService {
    */
   private async recordFailure(mail: ClaimedMail, error: Error, ofBatch: boolean): Promise<boolean> {
     const reason = scrubPersonalData(error.message);
-    const verdict = afterFailure(error, mail.createdAt, new Date());
+    const verdict = afterFailure(error, mail.queuedAt, new Date());
     if (!verdict.retry) {
       await runAsOne(this.dataSource, [this.mails.markUndeliveredStatement(mail.id, 'abandoned', reason)]);
       this.logger.error(
