@@ -127,6 +127,9 @@ describe('typedText', () => {
     ['a word processor’s manual break and page break', 'a\vb\fc', 'a\nb\nc'],
     ['NEL and Unicode’s line and paragraph separators', 'a\u0085b\u2028c\u2029d', 'a\nb\nc\nd'],
     ['blank', ' \r\n\t ', ''],
+    // A Mac may send « é » as « e » + U+0301: stored composed, it counts once in a length and matches a search.
+    ['decomposed accents, composed', 'Ce\u0301line He\u0301bert', 'C\u00e9line H\u00e9bert'],
+    ['composed text, unchanged', 'Cl\u00e9ment Gu\u00e9rin', 'Cl\u00e9ment Gu\u00e9rin'],
     ['a number', 42, ''],
     ['null', null, ''],
     ['an array', ['a'], ''],

@@ -43,10 +43,14 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
 
 /**
  * Typed text as stored: trimmed, its line breaks in one form ("\r\n" from browsers; VT and FF pasted from word
- * processors, NEL, Unicode's line and paragraph separators); "" for anything but a string.
+ * processors, NEL, Unicode's line and paragraph separators), its accents composed (NFC: « é » sent by a Mac as « e »
+ * and a combining accent counts once in a length limit and matches a search); "" for anything but a string.
  */
 export function typedText(value: unknown): string {
-  return typeof value === 'string' ? value.replace(/\r\n?|[\v\f\u0085\u2028\u2029]/g, '\n').trim() : '';
+  if (typeof value !== 'string') return '';
+  const text = value.replace(/\r\n?|[\v\f\u0085\u2028\u2029]/g, '\n').trim();
+  // ASCII is its own composed form: most fields skip the normaliser.
+  return /[^\x00-\x7f]/.test(text) ? text.normalize('NFC') : text;
 }
 
 /**

@@ -243,6 +243,14 @@ describe('unsafe input is refused before it reaches PostgreSQL', () => {
     expect(errorLines()).toEqual([]);
   });
 
+  it('stores accents composed (NFC), whatever form the client sent them in', async () => {
+    const body = validRequestBody(1) as { buyer: Record<string, unknown> };
+    const decomposed = { ...body, buyer: { ...body.buyer, firstName: 'He\u0301le\u0300ne', lastName: 'Le\u0301ger' } };
+    expect((await json('/api/v1/requests', JSON.stringify(decomposed))).status).toBe(201);
+    const [stored] = await t.dataSource.query(`SELECT buyer_first_name AS "firstName", buyer_last_name AS "lastName" FROM requests`);
+    expect(stored).toEqual({ firstName: 'H\u00e9l\u00e8ne', lastName: 'L\u00e9ger' });
+  });
+
   it('an estimated amount sent as null reads as none', async () => {
     const response = await json('/api/v1/requests', JSON.stringify({ ...validRequestBody(1), estimatedAmount: null }));
     expect(response.status).toBe(201);
