@@ -541,8 +541,6 @@ function pageChanged(): AppError {
   return new ActionRefused('Cette action n’est plus possible : la demande a changé entre-temps. Rechargez la page.');
 }
 
-/** A move the request's state does not allow now (409), with the French reason. */
-
 function requiredText(value: unknown, field: string, missing: string): string {
   const text = typedText(value);
   if (!text) throw new ValidationFailed([{ field, message: missing }]);
