@@ -23,6 +23,9 @@ const BODY_LIMIT = '100kb';
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 const QUEUE_DASHBOARD_PATH = '/admin/queues';
 
+/** Where express.static serves the design system's and the pages' own files, with their own cache lifetimes. */
+const STATIC_FILES = /^\/(dsfr|assets)\//;
+
 /** Everything an HTTP process needs around the controllers; shared by main.ts and the tests. */
 export function configureHttp(app: NestExpressApplication, config: AppConfig, logger: Logger): void {
   app.set('trust proxy', config.TRUST_PROXY);
@@ -46,9 +49,11 @@ export function configureHttp(app: NestExpressApplication, config: AppConfig, lo
       strictTransportSecurity: config.isProduction,
     }),
   );
-  // The API's answers hold personal data and private links: neither a browser nor a proxy keeps them.
-  app.use('/api/v1', (_req: Request, res: Response, next: NextFunction) => {
-    res.setHeader('Cache-Control', 'no-store');
+  // Pages and API answers hold personal data, private links, tokens shown once and one-time form tokens: neither a
+  // browser (a shared office computer, the back button after signing out) nor a proxy keeps any of them. Secure by
+  // default, so a new page cannot forget it; the static files below say how long they may be kept.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (!STATIC_FILES.test(req.path)) res.setHeader('Cache-Control', 'no-store');
     next();
   });
   app.use(requestLogging(logger));

@@ -89,8 +89,6 @@ export class IntakePagesController {
   @Get('demande')
   async form(@Query('suite') reference: unknown, @Query('t') token: unknown, @Res() res: Response) {
     const previous = reference === undefined ? null : await this.intake.previousRequest(reference, token);
-    // Personal data on the page: no cache keeps it.
-    if (previous) res.setHeader('Cache-Control', 'no-store');
     res.render('request-form', {
       ...formPageModel(this.reference, randomToken(), previous ? followUpValues(previous) : {}),
       followsUp: previous?.reference ?? null,

@@ -18,7 +18,6 @@ export class MetricsController {
   async scrape(@Res() res: Response): Promise<void> {
     const body = await this.metrics.scrape();
     res.setHeader('Content-Type', this.metrics.contentType);
-    res.setHeader('Cache-Control', 'no-store');
     // A Buffer, so that Express sends the content type as is (with a string it would move the charset).
     res.send(Buffer.from(body));
   }

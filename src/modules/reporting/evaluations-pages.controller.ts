@@ -31,14 +31,12 @@ export class EvaluationsPagesController {
   async list(@CurrentStaff() staff: StaffPrincipal, @Query() query: Form, @Res() res: Response) {
     const { filters, errors } = parseEvaluationFilters(query);
     const [list, facilitators] = await Promise.all([this.evaluations.list(staff, filters), this.evaluations.facilitatorChoices(staff)]);
-    res.setHeader('Cache-Control', 'no-store');
     res.status(errors.length ? 400 : 200).render('evaluations-list', this.views.listPage(staff, filters, list, facilitators, errors));
   }
 
   @Get('evaluations/:id')
   async detail(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string, @Query() query: Form, @Res() res: Response) {
     const page = this.views.detailPage(await this.evaluations.detail(staff, id), backQuery(query));
-    res.setHeader('Cache-Control', 'no-store');
     res.render('evaluation-detail', { ...page, notice: DONE[String(query.fait)] });
   }
 
@@ -82,7 +80,6 @@ export class EvaluationsPagesController {
       const page = this.views.detailPage(await this.evaluations.detail(staff, id), backQuery(query), {
         [form]: formModel(body, error.errors),
       });
-      res.setHeader('Cache-Control', 'no-store');
       res.status(error.status).render('evaluation-detail', page);
       return;
     }

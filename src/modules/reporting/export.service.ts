@@ -146,7 +146,6 @@ export class ExportService {
         res.status(200);
         res.setHeader('Content-Type', 'text/csv; charset=utf-8');
         res.setHeader('Content-Disposition', `attachment; filename="${csvFileName(prefix, this.clock.now())}"`);
-        res.setHeader('Cache-Control', 'no-store');
         lines.push(
           CSV_BOM +
             csvLine(

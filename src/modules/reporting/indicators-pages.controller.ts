@@ -26,7 +26,6 @@ export class IndicatorsPagesController {
     @Query('au') to: unknown,
     @Res() res: Response,
   ) {
-    res.setHeader('Cache-Control', 'no-store');
     const networks = this.indicators.choices(staff);
     const shortcuts = this.indicators.periodShortcuts();
     const scope = this.indicators.scope(staff, network);

@@ -217,7 +217,6 @@ export class TrackingController {
   async withdrawConfirmation(@Param('reference') reference: string, @Query('t') token: unknown, @Res() res: Response) {
     await this.unlessRefused(res, reference, token, async () => {
       const request = await this.actions.assertWithdrawable(reference, token);
-      res.setHeader('Cache-Control', 'no-store');
       res.render('tracking-withdraw', { title: `Retirer la demande ${request.reference}`, request, token, formToken: randomToken() });
     });
   }
@@ -286,7 +285,6 @@ export class TrackingController {
   ): Promise<void> {
     const request = await this.tracking.findForBuyer(reference, typeof token === 'string' ? token : undefined);
     const errors = failed?.errors ?? [];
-    res.setHeader('Cache-Control', 'no-store');
     res.status(status).render('tracking', {
       title: `Demande ${request.reference}`,
       request,

@@ -53,7 +53,6 @@ export class SurveyPagesController {
 /** The link of a survey withdrawn by a reopening, or past its date: said plainly, not as a missing page. */
 function renderEnded(res: Response, error: SurveyWithdrawn | SurveyClosed, status: number): void {
   const title = error instanceof SurveyClosed ? 'Questionnaire clos' : 'Questionnaire suspendu';
-  res.setHeader('Cache-Control', 'no-store');
   res.status(status).render('error', { title, heading: title, message: error.message });
 }
 
@@ -66,7 +65,6 @@ function render(
   errors: FieldError[],
   saved = false,
 ): void {
-  res.setHeader('Cache-Control', 'no-store');
   res.status(status).render('survey', {
     title: `${SURVEY_WAVE_LABELS[survey.wave]} — demande ${request.reference}`,
     survey: {

@@ -26,7 +26,6 @@ export class RequestPageRenderer {
 
   async render(res: Response, staff: StaffPrincipal, reference: string, status: number, extra: RequestPageExtras = {}): Promise<void> {
     const page = await this.workspace.requestPage(staff, reference);
-    res.setHeader('Cache-Control', 'no-store');
     const { forms, templateId, ...rest } = extra;
     const model = this.views.requestPage(page);
     // Whoever may answer picks a template of the request's network: it fills the answer's text, to adapt.

@@ -34,7 +34,6 @@ export class WorkspacePagesController {
   @Get()
   async queue(@CurrentStaff() staff: StaffPrincipal, @Query() query: Form, @Res() res: Response) {
     const filters = parseQueueFilters(query);
-    res.setHeader('Cache-Control', 'no-store');
     const page = this.views.queuePage(staff, filters, await this.workspace.queue(staff, filters));
     res.render('workspace-queue', { ...page, notice: doneNotice(query.fait) });
   }
@@ -225,15 +224,13 @@ export class WorkspacePagesController {
         } catch (hidden) {
           // Taken from them and given to a colleague: the page is no longer theirs to see, what they typed still is.
           if (!(hidden instanceof NotFound) || !refusal) throw hidden;
-          res
-            .status(error.status)
-            .render('error', {
-              title: 'Action impossible',
-              heading: 'Action impossible',
-              message: refusal.message,
-              typed,
-              inWorkspace: true,
-            });
+          res.status(error.status).render('error', {
+            title: 'Action impossible',
+            heading: 'Action impossible',
+            message: refusal.message,
+            typed,
+            inWorkspace: true,
+          });
         }
       },
       (result) => res.redirect(303, typeof done === 'string' ? done : done(result)),

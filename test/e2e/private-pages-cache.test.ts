@@ -1,0 +1,41 @@
+import { csrfIn, insertStaff, StaffClient } from '../support/staff';
+import { TestApp, useTestApp } from '../support/test-app';
+
+/** A shared office computer keeps nothing private: no page from its cache, nor through the back button after sign-out. */
+describe('what browsers and proxies may keep', () => {
+  let t!: TestApp;
+  useTestApp((app) => (t = app));
+
+  it('no staff page, form or answer is stored; static files are, for their lifetime', async () => {
+    const { email } = await insertStaff(t.dataSource, { role: 'admin' });
+    const c = new StaffClient(t.url);
+    const signIn = await c.signIn(email);
+    expect(signIn.status).toBe(303);
+    expect(signIn.headers.get('cache-control')).toBe('no-store');
+
+    for (const path of [
+      '/espace',
+      '/espace/compte',
+      '/espace/comptes',
+      '/espace/facilitateurs',
+      '/espace/modeles',
+      '/connexion',
+      '/mot-de-passe/oubli',
+      '/demande',
+      '/',
+    ]) {
+      const page = await c.get(path);
+      expect([path, page.status, page.headers.get('cache-control')]).toEqual([path, 200, 'no-store']);
+    }
+    // The answer that shows a new API token, once.
+    const account = await c.get('/espace/compte?onglet=jetons');
+    const token = await c.post('/espace/compte/jetons', { _csrf: csrfIn(await account.text()), label: 'Script' });
+    expect(await token.text()).toMatch(/gvt_\S+/);
+    expect(token.headers.get('cache-control')).toBe('no-store');
+
+    const css = await fetch(`${t.url}/dsfr/dsfr.min.css`);
+    expect([css.status, css.headers.get('cache-control')]).toEqual([200, 'public, max-age=604800']);
+    const script = await fetch(`${t.url}/assets/notice.js`);
+    expect([script.status, script.headers.get('cache-control')]).toEqual([200, 'public, max-age=3600']);
+  });
+});
