@@ -277,18 +277,28 @@ describe('staff accounts', () => {
       expect(page).toContain('id="f-networkCodes-aura-ee" name="networkCodes" value="aura-ee" checked>');
       const invite = (form: Record<string, string | string[]>) => c.submit('/espace/comptes', '/espace/comptes', form);
       expect((await invite({ email: 'facilitatrice@example.org', role: 'facilitator' })).status).toBe(303);
-      expect((await invite({ email: 'ailleurs@example.org', role: 'facilitator' })).status).toBe(404);
       expect(
         (await invite({ email: 'a@example.org', firstName: 'A', lastName: 'B', role: 'animator', networkCodes: 'res-occ' })).status,
       ).toBe(404);
       expect((await invite({ email: 'b@example.org', firstName: 'A', lastName: 'B', role: 'admin' })).status).toBe(404);
+      // Another network's directory reads as unknown: the same answer, word for word.
       const unknown = await invite({ email: 'inconnu@example.org', role: 'facilitator' });
-      expect(unknown.status).toBe(400);
-      expect(await unknown.text()).toContain('Aucun facilitateur de l’annuaire n’a cette adresse');
-      expect((await t.dataSource.query(`SELECT email FROM staff_users ORDER BY email`)).map((r: { email: string }) => r.email)).toEqual([
-        animator.email,
-        'facilitatrice@example.org',
-      ]);
+      const elsewhere = await invite({ email: 'ailleurs@example.org', role: 'facilitator' });
+      expect([unknown.status, elsewhere.status]).toEqual([400, 400]);
+      const unknownText = await unknown.text();
+      expect(unknownText).toContain('Aucun facilitateur de l’annuaire n’a cette adresse');
+      expect((await elsewhere.text()).replace(/name="_csrf" value="[^"]*"/g, '')).toBe(
+        unknownText.replace(/name="_csrf" value="[^"]*"/g, '').replace(/inconnu@example\.org/g, 'ailleurs@example.org'),
+      );
+      // An account beyond their networks: that it exists, not its role.
+      const admin = await insertStaff(t.dataSource, { role: 'admin' });
+      const adminAsFacilitator = await invite({ email: admin.email, role: 'facilitator' });
+      const adminText = await adminAsFacilitator.text();
+      expect(adminText).toContain('Un compte existe déjà pour cette adresse.');
+      expect(adminText).not.toContain('administrateur');
+      expect((await t.dataSource.query(`SELECT email FROM staff_users ORDER BY email`)).map((r: { email: string }) => r.email)).toEqual(
+        [animator.email, admin.email, 'facilitatrice@example.org'].sort(),
+      );
       expect((await c.get('/espace/comptes')).status).toBe(200);
     });
 

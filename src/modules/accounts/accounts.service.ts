@@ -10,7 +10,7 @@ import { runAsOne } from '../../database/sql-statement';
 import { FacilitatorChangesService } from '../directory/facilitator-changes.service';
 import { MailService } from '../mail/mail.service';
 import { ReferenceService } from '../reference/reference.service';
-import { canManageAccount } from './access.policy';
+import { canManageAccount, canManageFacilitator } from './access.policy';
 import { AccountsRepository, ApiTokenRow, StoredAccount } from './accounts.repository';
 import { chosenNetworks } from './account-networks.policy';
 import { AccountLinkPurpose, ROLE_LABELS, STAFF_ROLES, StaffPrincipal, StaffRole } from './accounts.types';
@@ -50,14 +50,14 @@ export class AccountsService {
    * which prints the link instead of mailing it.
    */
   async invite(input: AccountInput, by: StaffPrincipal | null): Promise<{ account: StoredAccount; link: string; created: boolean }> {
-    const draft = await this.resolve(input);
+    const draft = await this.resolve(input, by);
     if (by && !canManageAccount(by, draft)) throw new NotFound();
     return this.dataSource.transaction(async (manager) => {
       let account = await this.accounts.findByEmail(draft.email, manager);
       const created = !account;
       if (account) {
         await this.accounts.lockById(manager, account.id);
-        if (by && !canManageAccount(by, account)) throw accountExists();
+        if (by && !canManageAccount(by, account)) throw accountOutOfReach();
         // A link to a deactivated account would open nothing: it is given back with « Réactiver ».
         if (!account.active) throw accountDeactivated();
         if (account.passwordHash !== null) throw accountExists();
@@ -268,7 +268,11 @@ export class AccountsService {
   }
 
   /** Checks the fields and completes them: a facilitator account takes its names and network from the directory. */
-  private async resolve(input: AccountInput) {
+  /**
+   * The account as the form describes it. What lies outside `by`'s networks reads as plainly as what does not exist:
+   * an animator learns neither the role of another network's account nor who is in another network's directory.
+   */
+  private async resolve(input: AccountInput, by: StaffPrincipal | null) {
     const errors: FieldError[] = [];
     const email = normalizeEmail(input.email);
     const problem = emailProblem(email);
@@ -277,13 +281,15 @@ export class AccountsService {
     if (!role) errors.push({ field: 'role', message: 'Choisissez un rôle : facilitateur, animateur ou administrateur.' });
     const existing = email && !problem ? await this.accounts.findByEmail(email) : null;
     // One address, one account, one role: inviting it under another says so (it read « not in the directory »).
+    if (existing && by && !canManageAccount(by, existing)) throw accountOutOfReach();
     if (existing && role && existing.role !== role) {
       errors.push({
         field: 'email',
         message: `Un compte existe déjà pour cette adresse, avec le rôle « ${ROLE_LABELS[existing.role].toLowerCase()} ».`,
       });
     }
-    const directory = role === 'facilitator' && !errors.length ? await this.accounts.facilitatorByEmail(this.dataSource, email) : null;
+    const listed = role === 'facilitator' && !errors.length ? await this.accounts.facilitatorByEmail(this.dataSource, email) : null;
+    const directory = listed && (!by || canManageFacilitator(by, listed.networkCode)) ? listed : null;
     if (role === 'facilitator' && !errors.length && !directory) {
       errors.push({ field: 'email', message: 'Aucun facilitateur de l’annuaire n’a cette adresse : ajoutez-le d’abord à l’annuaire.' });
     }
@@ -316,6 +322,12 @@ export class AccountsService {
 
 function accountExists(): AppError {
   const message = 'Un compte existe déjà pour cette adresse et son mot de passe est choisi.';
+  return new AppError('conflict', message, [{ field: 'email', message }]);
+}
+
+/** An account another network's animator may not see: that it exists, nothing more (one address, one account). */
+function accountOutOfReach(): AppError {
+  const message = 'Un compte existe déjà pour cette adresse.';
   return new AppError('conflict', message, [{ field: 'email', message }]);
 }
 
