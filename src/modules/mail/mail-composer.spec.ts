@@ -112,6 +112,20 @@ describe('MailComposer, buyer-update', () => {
     }
   });
 
+  it('formats a precision asked and a closing word as the tracking page does, not as raw Markdown', () => {
+    const typed = 'Précisez le **montant** et lisez [le guide](https://www.ecologie.gouv.fr/guide).';
+    for (const change of [
+      { kind: 'question', question: typed },
+      { kind: 'closed', message: typed },
+    ]) {
+      const { text, html } = update({ changes: [change] });
+      expect(html).toContain('<strong>montant</strong>');
+      expect(html).toContain('<a href="https://www.ecologie.gouv.fr/guide"');
+      expect(text).toContain('Précisez le montant et lisez le guide');
+      for (const body of [text, html]) expect(body).not.toContain('**');
+    }
+  });
+
   it('a message queued before its dates were computed still reads, with the number of days', () => {
     const { text } = update({
       statusLabel: 'En attente de votre précision',
