@@ -4,7 +4,7 @@ import { Clock } from '../../src/common/clock';
 import { mailsTo } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
 import { csrfIn, insertStaff, STAFF_PASSWORD, StaffClient } from '../support/staff';
-import { TestApp, useTestApp } from '../support/test-app';
+import { startTestApp, TestApp, useTestApp } from '../support/test-app';
 
 const WRONG = 'Adresse électronique ou mot de passe incorrect.';
 const HOUR = 3600 * 1000;
@@ -104,7 +104,7 @@ describe('staff accounts', () => {
       }
     });
 
-    it('throttles one account after 5 failures (429, Retry-After), even with the right password', async () => {
+    it('throttles an account, from the place of 5 failures (429, Retry-After), even with the right password', async () => {
       const { email } = await insertStaff(t.dataSource, { role: 'admin' });
       for (let i = 0; i < 5; i++) expect((await client().signIn(email, `mauvais-${i}-mot-de-passe`)).status).toBe(401);
       const refused = await client().signIn(email);
@@ -116,6 +116,30 @@ describe('staff accounts', () => {
       expect((await client().signIn(other.email)).status).toBe(303);
       travel(16 * 60 * 1000);
       expect((await client().signIn(email)).status).toBe(303);
+    });
+
+    it('a place that guessed wrong five times cannot lock the person out from elsewhere; many places together can', async () => {
+      const behindProxy = await startTestApp({ TRUST_PROXY: '1' });
+      try {
+        const { email } = await insertStaff(behindProxy.dataSource, { role: 'admin' });
+        const signInFrom = async (address: string, password: string) => {
+          const c = new StaffClient(behindProxy.url);
+          const from = { 'x-forwarded-for': address };
+          const page = await c.get('/connexion', from);
+          return c.post('/connexion', { _csrf: csrfIn(await page.text()), email, password }, from);
+        };
+        for (let i = 0; i < 5; i++) expect((await signInFrom('203.0.113.7', `mauvais-${i}-mot-de-passe`)).status).toBe(401);
+        expect((await signInFrom('203.0.113.7', STAFF_PASSWORD)).status).toBe(429);
+        expect((await signInFrom('198.51.100.20', STAFF_PASSWORD)).status).toBe(303);
+
+        // Guesses spread over many places: the account's own limit (50 in 15 minutes) holds them all back.
+        for (let i = 0; i < 50; i++) {
+          expect((await signInFrom(`192.0.2.${i}`, `mauvais-${i}-mot-de-passe`)).status).toBe(401);
+        }
+        expect((await signInFrom('198.51.100.21', STAFF_PASSWORD)).status).toBe(429);
+      } finally {
+        await behindProxy.close();
+      }
     });
 
     it('throttles one address after 20 failures, whatever the accounts tried', async () => {

@@ -29,6 +29,9 @@ const ACCOUNT_VIEW = `
 
 export const SESSION_IDLE_HOURS = 8;
 
+/** Whose attempts a throttle counts: those typed for an account, those from a client address, or both at once. */
+export type ThrottledBy = { accountKey: string; clientAddress?: string } | { accountKey?: string; clientAddress: string };
+
 @Injectable()
 export class AccountsRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -232,12 +235,12 @@ export class AccountsRepository {
   }
 
   /** The time of the n-th most recent event for this key since `since`, or null when there are fewer. */
-  async nthRecentEvent(kind: ThrottleKind, by: 'account' | 'address', key: string, since: Date, n: number): Promise<Date | null> {
-    const column = by === 'account' ? 'account_key' : 'client_address';
+  async nthRecentEvent(kind: ThrottleKind, of: ThrottledBy, since: Date, n: number): Promise<Date | null> {
     const rows = await this.dataSource.query(
-      `SELECT created_at AS "at" FROM throttle_events WHERE kind = $1 AND ${column} = $2 AND created_at > $3
-        ORDER BY created_at DESC OFFSET $4 LIMIT 1`,
-      [kind, key, since, n - 1],
+      `SELECT created_at AS "at" FROM throttle_events
+        WHERE kind = $1 AND ($2::text IS NULL OR account_key = $2) AND ($3::text IS NULL OR client_address = $3) AND created_at > $4
+        ORDER BY created_at DESC OFFSET $5 LIMIT 1`,
+      [kind, of.accountKey ?? null, of.clientAddress ?? null, since, n - 1],
     );
     return rows[0]?.at ?? null;
   }

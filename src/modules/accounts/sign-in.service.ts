@@ -3,12 +3,12 @@ import { AppError } from '../../common/errors/app-errors';
 import { AccountsRepository } from './accounts.repository';
 import { normalizeEmail } from './credentials.policy';
 import { PasswordHasher } from './password-hasher';
-import { SIGN_IN_PER_ACCOUNT, SIGN_IN_PER_ADDRESS } from './throttle.policy';
+import { SIGN_IN_LIMITS } from './throttle.policy';
 import { ThrottleService } from './throttle.service';
 
 export const WRONG_CREDENTIALS = 'Adresse électronique ou mot de passe incorrect.';
 
-/** Checks credentials under a throttle kept in PostgreSQL, per account as typed and per client address. */
+/** Checks credentials under a throttle kept in PostgreSQL (see SIGN_IN_LIMITS). */
 @Injectable()
 export class SignInService {
   constructor(
@@ -23,7 +23,7 @@ export class SignInService {
    */
   async verify(emailInput: unknown, password: unknown, clientAddress: string): Promise<string> {
     const email = normalizeEmail(emailInput);
-    await this.throttle.refuseWhenThrottled('sign_in_failure', email, clientAddress, SIGN_IN_PER_ACCOUNT, SIGN_IN_PER_ADDRESS);
+    await this.throttle.refuseWhenThrottled('sign_in_failure', email, clientAddress, SIGN_IN_LIMITS);
     const account = email ? await this.accounts.findByEmail(email) : null;
     const ok = await this.hasher.verify(account?.passwordHash ?? null, typeof password === 'string' ? password : '');
     if (account && ok && account.active) {

@@ -1,4 +1,4 @@
-import { secondsUntilAllowed, windowStart } from './throttle.policy';
+import { secondsUntilAllowed, SIGN_IN_LIMITS, windowStart } from './throttle.policy';
 
 const limit = { max: 5, windowMinutes: 15 };
 const now = new Date('2026-03-02T10:00:00Z');
@@ -16,5 +16,12 @@ describe('throttle policy', () => {
 
   it('counts from the start of the sliding window', () => {
     expect(windowStart(limit, now).toISOString()).toBe('2026-03-02T09:45:00.000Z');
+  });
+
+  it('never lets one place lock a person out of their account: it is stopped before reaching the per-account limit', () => {
+    const { perAddress, perEmail, perEmailFromAddress } = SIGN_IN_LIMITS;
+    expect(perEmail.windowMinutes).toBeLessThanOrEqual(perAddress.windowMinutes);
+    expect(perEmail.max).toBeGreaterThan(perAddress.max);
+    expect(perEmailFromAddress.max).toBeLessThan(perAddress.max);
   });
 });

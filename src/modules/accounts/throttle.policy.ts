@@ -6,9 +6,16 @@ export interface ThrottleLimit {
   windowMinutes: number;
 }
 
-/** Sign-in failures: per account as typed, and per client address (many accounts tried from one place). */
-export const SIGN_IN_PER_ACCOUNT: ThrottleLimit = { max: 5, windowMinutes: 15 };
-export const SIGN_IN_PER_ADDRESS: ThrottleLimit = { max: 20, windowMinutes: 15 };
+/**
+ * Sign-in failures. Per account as typed from one client address: the guesses at one password from one place. Per
+ * client address: many accounts tried from one place. Per account from everywhere: guesses spread over many places,
+ * set above the per-address limit so that no single place can lock a person out of their own account.
+ */
+export const SIGN_IN_LIMITS: { perEmailFromAddress: ThrottleLimit; perAddress: ThrottleLimit; perEmail: ThrottleLimit } = {
+  perEmailFromAddress: { max: 5, windowMinutes: 15 },
+  perAddress: { max: 20, windowMinutes: 15 },
+  perEmail: { max: 50, windowMinutes: 15 },
+};
 /**
  * Requests that e-mail a link (a password reset, a buyer's tracking links): per client address refused with
  * 429; per address typed, extra ones are silently not sent, so the answer says nothing of what exists.

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-errors';
-import { AccountsRepository } from './accounts.repository';
+import { AccountsRepository, ThrottledBy } from './accounts.repository';
 import type { EmailedLinkKind, ThrottleKind } from './accounts.types';
 import { EMAILED_LINK_LIMITS, secondsUntilAllowed, ThrottleLimit, windowStart } from './throttle.policy';
 
@@ -13,18 +13,18 @@ export class ThrottleService {
     private readonly clock: Clock,
   ) {}
 
-  /** 429 with the wait when either limit is reached. */
+  /** 429 with the wait when any of the limits given is reached. */
   async refuseWhenThrottled(
     kind: ThrottleKind,
     email: string,
     clientAddress: string,
-    perEmail: ThrottleLimit | null,
-    perAddress: ThrottleLimit,
+    limits: { perEmail?: ThrottleLimit; perEmailFromAddress?: ThrottleLimit; perAddress: ThrottleLimit },
   ): Promise<void> {
     const now = this.clock.now();
     const waits = await Promise.all([
-      perEmail && email ? this.wait(kind, 'account', email, perEmail, now) : null,
-      this.wait(kind, 'address', clientAddress, perAddress, now),
+      limits.perEmail && email ? this.wait(kind, { accountKey: email }, limits.perEmail, now) : null,
+      limits.perEmailFromAddress && email ? this.wait(kind, { accountKey: email, clientAddress }, limits.perEmailFromAddress, now) : null,
+      this.wait(kind, { clientAddress }, limits.perAddress, now),
     ]);
     const seconds = Math.max(...waits.map((w) => w ?? 0));
     if (seconds > 0) {
@@ -44,9 +44,9 @@ export class ThrottleService {
    */
   async allowEmailedLink(kind: EmailedLinkKind, email: string, clientAddress: string): Promise<boolean> {
     const limits = EMAILED_LINK_LIMITS[kind];
-    await this.refuseWhenThrottled(kind, email, clientAddress, null, limits.perAddress);
+    await this.refuseWhenThrottled(kind, email, clientAddress, { perAddress: limits.perAddress });
     const now = this.clock.now();
-    const wait = await this.wait(kind, 'account', email, limits.perEmail, now);
+    const wait = await this.wait(kind, { accountKey: email }, limits.perEmail, now);
     await this.record(kind, email, clientAddress);
     return wait === null;
   }
@@ -59,7 +59,7 @@ export class ThrottleService {
     await this.accounts.clearThrottle(kind, email);
   }
 
-  private async wait(kind: ThrottleKind, by: 'account' | 'address', key: string, limit: ThrottleLimit, now: Date): Promise<number | null> {
-    return secondsUntilAllowed(limit, await this.accounts.nthRecentEvent(kind, by, key, windowStart(limit, now), limit.max), now);
+  private async wait(kind: ThrottleKind, of: ThrottledBy, limit: ThrottleLimit, now: Date): Promise<number | null> {
+    return secondsUntilAllowed(limit, await this.accounts.nthRecentEvent(kind, of, windowStart(limit, now), limit.max), now);
   }
 }
