@@ -26,6 +26,23 @@ const QUEUE_DASHBOARD_PATH = '/admin/queues';
 /** Where express.static serves the design system's and the pages' own files, with their own cache lifetimes. */
 const STATIC_FILES = /^\/(dsfr|assets)\//;
 
+/**
+ * A proxy in front while TRUST_PROXY is 0: every client seems to come from the proxy, so the limits per client address
+ * (submissions, sign-in failures) count everyone together and soon refuse everyone. Said once, at the first sign.
+ */
+function warnOfUntrustedProxy(logger: Logger) {
+  let warned = false;
+  return (req: Request, _res: Response, next: NextFunction) => {
+    if (!warned && req.headers['x-forwarded-for'] !== undefined) {
+      warned = true;
+      logger.warn(
+        'en-tête X-Forwarded-For reçu alors que TRUST_PROXY vaut 0 : derrière un proxy, réglez TRUST_PROXY sur le nombre de proxys, sinon les limites par adresse comptent tous les clients ensemble',
+      );
+    }
+    next();
+  };
+}
+
 /** Everything an HTTP process needs around the controllers; shared by main.ts and the tests. */
 export function configureHttp(app: NestExpressApplication, config: AppConfig, logger: Logger): void {
   app.set('trust proxy', config.TRUST_PROXY);
@@ -56,6 +73,7 @@ export function configureHttp(app: NestExpressApplication, config: AppConfig, lo
     if (!STATIC_FILES.test(req.path)) res.setHeader('Cache-Control', 'no-store');
     next();
   });
+  if (!config.TRUST_PROXY) app.use(warnOfUntrustedProxy(logger));
   app.use(requestLogging(logger));
   app.use(express.json({ limit: BODY_LIMIT, strict: false, verify: refuseMalformedUtf8 }));
   app.use(express.urlencoded({ limit: BODY_LIMIT, extended: false, parameterLimit: 100 }));

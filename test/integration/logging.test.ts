@@ -38,4 +38,20 @@ describe('logs', () => {
     const all = t.logs.join('\n');
     for (const secret of ['gwenaelle', 'Gwenaëlle', 'Kerhervé', 'kerherve', '02 99 12 34 56', token]) expect(all).not.toContain(secret);
   });
+
+  it('says once that a proxy seems to stand in front while TRUST_PROXY is 0; not when it is set', async () => {
+    const proxied = { headers: { 'x-forwarded-for': '203.0.113.7' } };
+    const warnings = (logs: string[]) => logs.filter((line) => line.includes('X-Forwarded-For reçu alors que TRUST_PROXY vaut 0'));
+    for (let i = 0; i < 3; i++) await fetch(`${t.url}/health/live`, proxied);
+    expect(warnings(t.logs)).toHaveLength(1);
+    expect(JSON.parse(warnings(t.logs)[0]).level).toBe(40);
+
+    const behindProxy = await startTestApp({ TRUST_PROXY: '1' });
+    try {
+      await fetch(`${behindProxy.url}/health/live`, proxied);
+      expect(warnings(behindProxy.logs)).toEqual([]);
+    } finally {
+      await behindProxy.close();
+    }
+  });
 });
