@@ -41,6 +41,8 @@ describe('the buyer’s survey pages', () => {
     expect(html).not.toMatch(/value="yes" checked/);
     expect(html).toContain('<legend');
     expect(html).toContain(request.reference);
+    // Who reads the comment, said before it is written.
+    expect(html).toContain('Lu par les animateurs du réseau, qui peuvent le transmettre au facilitateur qui vous a répondu.');
     expect(await snapshot(request.id)).toEqual(before);
   });
 
