@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { usersCreate, usersToken } from '../../src/cli/users.command';
 import { Clock } from '../../src/common/clock';
+import { StaffAuthService } from '../../src/modules/accounts/staff-auth.service';
 import { mailsTo } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
 import { csrfIn, insertStaff, STAFF_PASSWORD, StaffClient } from '../support/staff';
@@ -548,6 +549,42 @@ describe('staff accounts', () => {
       const late = linkIn((await lastMail('password-reset'))!.text_body);
       travel(HOUR + 60_000);
       expect((await client().get(late)).status).toBe(404);
+    });
+
+    it('a new password offers to revoke the API tokens too; they stay unless asked', async () => {
+      const staff = await insertStaff(t.dataSource, { role: 'admin' });
+      const tokens = t.app.get(StaffAuthService);
+      const first = await tokens.createApiToken(staff.id, 'script');
+      const apiStatus = async (token: string) =>
+        (await fetch(`${t.url}/api/v1/staff/requests`, { headers: { authorization: `Bearer ${token}` } })).status;
+      const resetLink = async () => {
+        await client().submit('/mot-de-passe/oubli', '/mot-de-passe/oubli', { email: staff.email });
+        return linkIn((await lastMail('password-reset'))!.text_body);
+      };
+
+      const kept = await resetLink();
+      const c = client();
+      const html = await (await c.get(kept)).text();
+      expect(html).toContain('Révoquer aussi mon jeton d’API');
+      // A password refused: the choice comes back as it was, ticked.
+      const refused = await c.post(kept, { _csrf: csrfIn(html), password: 'court', revokeApiTokens: 'yes' });
+      expect(refused.status).toBe(400);
+      expect(await refused.text()).toMatch(/id="f-revokeApiTokens" name="revokeApiTokens" value="yes"[^>]*checked/);
+      expect((await c.post(kept, { _csrf: csrfIn(html), password: 'une-autre-phrase-secrete' })).status).toBe(303);
+      expect(await apiStatus(first)).toBe(200);
+
+      const second = await tokens.createApiToken(staff.id, 'autre script');
+      const revoking = await resetLink();
+      const d = client();
+      const page = await (await d.get(revoking)).text();
+      expect(page).toContain('Révoquer aussi mes 2 jetons d’API');
+      expect((await d.post(revoking, { _csrf: csrfIn(page), password: 'encore-une-phrase-secrete', revokeApiTokens: 'yes' })).status).toBe(
+        303,
+      );
+      expect([await apiStatus(first), await apiStatus(second)]).toEqual([401, 401]);
+      // None left: nothing to offer.
+      const again = await resetLink();
+      expect(await (await client().get(again)).text()).not.toContain('jeton');
     });
 
     it('throttles password-reset requests per address', async () => {

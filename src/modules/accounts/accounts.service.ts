@@ -105,7 +105,12 @@ export class AccountsService {
    * Sets the password and uses the link up, in one transaction; `then` runs inside it (the new
    * session). Old sessions end: whoever knew the old password is signed out.
    */
-  async setPasswordWithLink(token: string, password: unknown, then: (manager: EntityManager, userId: string) => Promise<void>) {
+  async setPasswordWithLink(
+    token: string,
+    password: unknown,
+    revokeApiTokens: boolean,
+    then: (manager: EntityManager, userId: string) => Promise<void>,
+  ) {
     await this.dataSource.transaction(async (manager) => {
       const found = await this.accounts.findUsableLink(manager, sha256(token), this.clock.now());
       if (!found) throw new NotFound();
@@ -115,8 +120,14 @@ export class AccountsService {
       await this.accounts.setPassword(manager, found.account.id, await this.hasher.hash(password as string));
       await this.accounts.voidLinksOf(manager, found.account.id, now);
       await this.accounts.revokeSessionsOf(manager, found.account.id, now);
+      if (revokeApiTokens) await this.accounts.revokeApiTokensOf(manager, found.account.id, now);
       await then(manager, found.account.id);
     });
+  }
+
+  /** The account's live API tokens: choosing a new password offers to revoke them (scripts may hold a copied one). */
+  async liveApiTokenCount(accountId: string): Promise<number> {
+    return (await this.accounts.listApiTokens(accountId)).length;
   }
 
   /** Mails a reset link when an active account has this address; otherwise nothing, and the caller says the same. */

@@ -55,20 +55,20 @@ export class SignInPagesController {
   @Get('mot-de-passe/nouveau/:token')
   async newPasswordForm(@Req() req: Request, @Res() res: Response, @Param('token') token: string) {
     const account = await this.accounts.accountOfLink(checkedLinkToken(token));
-    this.renderNewPassword(req, res, 200, token, account);
+    await this.renderNewPassword(req, res, 200, token, account, {});
   }
 
   @Post('mot-de-passe/nouveau/:token')
   async newPasswordSubmit(@Req() req: StaffRequest, @Res() res: Response, @Param('token') token: string, @Body() body: Form = {}) {
     this.csrf.assertPreSession(req, body[CSRF_FIELD]);
     try {
-      await this.accounts.setPasswordWithLink(checkedLinkToken(token), body.password, (manager, userId) =>
+      await this.accounts.setPasswordWithLink(checkedLinkToken(token), body.password, body.revokeApiTokens === 'yes', (manager, userId) =>
         this.auth.openSession(req, res, userId, manager),
       );
       res.redirect(303, '/espace');
     } catch (error) {
       if (!(error instanceof AppError) || error.code !== 'validation_failed') throw error;
-      this.renderNewPassword(req, res, 400, token, await this.accounts.accountOfLink(token), error.errors);
+      await this.renderNewPassword(req, res, 400, token, await this.accounts.accountOfLink(token), body, error.errors);
     }
   }
 
@@ -104,18 +104,21 @@ export class SignInPagesController {
     });
   }
 
-  private renderNewPassword(
+  private async renderNewPassword(
     req: Request,
     res: Response,
     status: number,
     token: string,
-    account: { firstName: string; email: string },
+    account: { id: string; firstName: string; email: string },
+    typed: Form,
     errors: FieldError[] = [],
   ) {
     res.status(status).render('password-new', {
       title: 'Choisir votre mot de passe',
-      form: formModel({}, errors),
+      // Never the password typed: only the choice about the tokens comes back.
+      form: formModel({ revokeApiTokens: typed.revokeApiTokens }, errors),
       account,
+      apiTokens: await this.accounts.liveApiTokenCount(account.id),
       token,
       csrf: this.csrf.preSessionToken(req, res),
     });
