@@ -446,6 +446,10 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     );
     expect(html).toContain(`<a href="/espace?facilitator=${mine}&amp;late=1" class="fr-badge fr-badge--error fr-badge--sm">2 en retard`);
     expect(html).toContain('présent<br><span class="fr-text--sm">absent du 4 mars 2030 au 8 mars 2030</span>');
+    // In the directory, given requests, but no account yet: said on the row and above the table, with the way out.
+    expect(html).toContain('<p class="fr-badge fr-badge--warning fr-badge--sm">sans compte</p>');
+    expect(html).toMatch(/href="\/espace\/comptes\?email=[^"]+">Inviter<span class="fr-sr-only"> Ophélie Test<\/span>/);
+    expect(html).toContain('1 facilitateur recevant des demandes ne peut pas encore se connecter à l’espace');
     expect(html).not.toContain('Étrangère');
     // One network: no choice to make. An admin sees every network, and may list one.
     expect(html).not.toContain('id="f-reseau"');
@@ -471,8 +475,13 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     expect(loads[0].absence).toEqual({ startsOn: '2030-03-04', endsOn: '2030-03-08' });
     const schemas = (await bodyOf(fetch(`${t.url}/api/docs-json`))).components.schemas;
     expect(Object.keys(loads[0]).sort()).toEqual(Object.keys(schemas.FacilitatorLoadDto.properties).sort());
+    expect(loads[0].account).toBe('none');
     const facilitator = await signedIn({ role: 'facilitator', facilitatorId: mine });
     expect((await facilitator.get('/espace/facilitateurs')).status).toBe(404);
+    expect((await bodyOf(api('/facilitators/load', token)))[0].account).toBe('active');
+    const withAccess = await (await animator.get('/espace/facilitateurs')).text();
+    expect(withAccess).not.toContain('sans compte');
+    expect(withAccess).not.toContain('id="sans-acces"');
   });
 
   it('answers 404 to foreign-network staff and wrong roles on every route, and refuses forms without the CSRF token', async () => {

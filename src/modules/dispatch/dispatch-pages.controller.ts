@@ -119,6 +119,7 @@ export class DispatchPagesController {
     res.status(known ? 200 : 400).render('dispatch-loads', {
       title: 'Charge des facilitateurs',
       facilitators,
+      withoutAccess: facilitators.filter((f) => f.active && f.account !== 'active').length,
       allNetworks: staff.role === 'admin' && chosen === null,
       networkOptions: networkOptions.length > 1 ? networkOptions : [],
       form: formModel({ reseau: known ? chosen : '' }, known ? [] : [{ field: 'reseau', message: 'Choisissez un réseau de la liste.' }]),

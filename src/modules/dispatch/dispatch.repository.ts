@@ -46,13 +46,15 @@ export class DispatchRepository {
   }
 
   /**
-   * Facilitators of these networks (null: all) with their load; late means holding a request past the deadline
+   * Facilitators of these networks (null: all) with their load and whether they can sign in to take what they get; late means holding a request past the deadline
    * that applies to it (APPLICABLE_DEADLINE: taking in charge, then answering), as the queue marks it.
    */
   loads(networkCodes: string[] | null, today: string, now: Date): Promise<FacilitatorLoadDto[]> {
     return this.dataSource.query(
       `SELECT f.id, f.first_name AS "firstName", f.last_name AS "lastName", f.kind, f.network_code AS "networkCode", f.active,
-              f.open_count AS "openCount", f.capacity, f.last_assigned_at AS "lastAssignedAt",
+              f.open_count AS "openCount", f.capacity, f.last_assigned_at AS "lastAssignedAt", f.email,
+              COALESCE((SELECT CASE WHEN u.password_hash IS NULL THEN 'invited' ELSE 'active' END
+                          FROM staff_users u WHERE u.facilitator_id = f.id AND u.active), 'none') AS "account",
               COALESCE((SELECT array_agg(fd.department_code ORDER BY fd.department_code) FROM facilitator_departments fd
                          WHERE fd.facilitator_id = f.id), '{}') AS "departmentCodes",
               EXISTS (SELECT 1 FROM facilitator_absences a WHERE a.facilitator_id = f.id AND $2::date BETWEEN a.starts_on AND a.ends_on) AS "absentToday",

@@ -1,6 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { REQUEST_KINDS, REQUEST_STATUSES, RequestKind, RequestStatus } from '../../requests/request.types';
 
+export const FACILITATOR_ACCOUNT_STATES = ['active', 'invited', 'none'] as const;
+export type FacilitatorAccountState = (typeof FACILITATOR_ACCOUNT_STATES)[number];
+
 /** What the dispatch actions answer (JSON API), documented for OpenAPI; the service returns these shapes. */
 export class TransferResultDto {
   @ApiProperty({ example: 'GV-2026-000123' })
@@ -94,4 +97,14 @@ export class FacilitatorLoadDto {
 
   @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'Dernière attribution' })
   lastAssignedAt!: Date | null;
+
+  @ApiProperty({ format: 'email' })
+  email!: string;
+
+  @ApiProperty({
+    enum: FACILITATOR_ACCOUNT_STATES,
+    description:
+      'Son accès à l’espace : active (il peut se connecter), invited (invité, mot de passe pas encore choisi), none (aucun compte actif : les demandes qu’il reçoit attendent sans que personne ne puisse les prendre en charge)',
+  })
+  account!: FacilitatorAccountState;
 }
