@@ -404,5 +404,10 @@ describe('routing worker', () => {
     await routing.facilitatorChanged(leaving);
     expect(await stateOf(untaken.id)).toMatchObject({ status: 'assigned', facilitatorId: staying });
     expect(await stateOf(taken.id)).toMatchObject({ status: 'in_progress', facilitatorId: leaving });
+    // Told of the one taken from them, not of the one they keep.
+    const withdrawn = await t.dataSource.query(
+      `SELECT request_id AS "requestId", context->>'why' AS why FROM mail_messages WHERE template = 'assignment-withdrawn' AND recipient = 'part@example.org'`,
+    );
+    expect(withdrawn).toEqual([{ requestId: untaken.id, why: 'unavailable' }]);
   });
 });

@@ -206,3 +206,22 @@ describe('MailComposer, facilitator-assignment', () => {
     expect(assignment('congés').text).not.toContain('a besoin de la réponse');
   });
 });
+
+describe('MailComposer, assignment-withdrawn', () => {
+  const composer = new MailComposer();
+  it.each([
+    ['deadline', 'n’a pas été prise en charge dans le délai prévu'],
+    ['reassigned', 'L’animation du réseau vous a retiré la demande'],
+    ['unavailable', 'Vous êtes indiqué absent, ou ne recevez plus de demandes'],
+  ])('says why a request is taken away: %s', (why, phrase) => {
+    const { text, html } = composer.compose({
+      template: 'assignment-withdrawn',
+      subject: 'Demande GV-2026-000042 : elle vous est retirée',
+      context: { firstName: 'Sacha', reference: 'GV-2026-000042', subject: 'Papier recyclé', why },
+    });
+    for (const body of [text, html]) {
+      expect(body).toContain(phrase);
+      expect(body).toContain('Papier recyclé');
+    }
+  });
+});

@@ -312,13 +312,12 @@ export class RoutingService {
           const request = await this.routing.lockRequest(manager, requestId);
           const current = request && (await this.routing.currentAssignment(manager, requestId));
           if (!request || !current || current.facilitatorId !== facilitatorId || current.takenAt) return;
-          await runAsOne(
-            manager,
-            this.release(request, current, 'absence', {
-              type: 'reassigned',
-              reason: 'Facilitateur absent ou indisponible',
-            }),
-          );
+          const facilitator = await this.routing.facilitatorContact(manager, facilitatorId);
+          await runAsOne(manager, [
+            ...this.release(request, current, 'absence', { type: 'reassigned', reason: 'Facilitateur absent ou indisponible' }),
+            // Told, so that a second « Nouvelle demande » for the same request later reads as what it is.
+            ...(facilitator ? this.withdrawnMail(request, facilitator, 'unavailable') : []),
+          ]);
           await this.assign(manager, [{ ...request, status: 'submitted' }]);
         });
       }
@@ -572,11 +571,14 @@ export class RoutingService {
     });
   }
 
-  /** The facilitator's e-mail when a request is taken from them: its deadline passed, or the network withdrew it. */
+  /**
+   * The facilitator's e-mail when a request is taken from them: its deadline passed, the network withdrew it, or they
+   * became unavailable (an absence, no longer receiving requests) before taking it in charge.
+   */
   withdrawnMail(
     request: RoutableRequest,
     facilitator: { email: string; firstName: string },
-    why: 'deadline' | 'reassigned',
+    why: 'deadline' | 'reassigned' | 'unavailable',
   ): SqlStatement[] {
     return this.mail.prepare({
       requestId: request.id,
