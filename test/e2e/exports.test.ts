@@ -49,8 +49,8 @@ describe('CSV exports of requests and evaluations', () => {
     const bytes = Buffer.from(await response.arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = bytes.toString('utf8');
-    expect(text.startsWith(`${BOM}Demande;Déposée le;Statut;Motif de clôture;Type;Segment d’achat;Département;Réseau;Facilitateur;`)).toBe(
-      true,
+    expect(text).toMatch(
+      /^\uFEFFDemande;Déposée le \(heure de Paris\);Statut;Motif de clôture;Type;Segment d’achat;Département;Réseau;Facilitateur;/,
     );
     // Quoted line breaks stay inside their record: header and two requests.
     const records = text
@@ -65,14 +65,16 @@ describe('CSV exports of requests and evaluations', () => {
     expect(first).toContain(`;"Papier ""recyclé""; enveloppes\net cartouches";`);
     expect(first).toContain(';Alix Test;');
     expect(first).toContain(';38 — Isère;AURA-EE / RREDD;');
-    expect(lines(text)[0].endsWith(';Prise en charge le;Première réponse le;Réponse dans le délai;Clôturée le')).toBe(true);
+    expect(lines(text)[0]).toMatch(
+      /;Prise en charge le \(heure de Paris\);Première réponse le \(heure de Paris\);Réponse dans le délai;Clôturée le \(heure de Paris\)$/,
+    );
     expect(first).toContain(';2026-02-04 09:15;2026-02-05 11:00;Oui;');
     expect(text).not.toContain('camille.martin@example.fr');
 
     const comma = await (await client.get('/espace/export/demandes.csv?separateur=virgule&status=in_progress')).text();
     expect(lines(comma)).toHaveLength(2);
     // fetch's text() drops the byte order mark (checked on the bytes above).
-    expect(lines(comma)[0].startsWith('Demande,Déposée le,Statut,')).toBe(true);
+    expect(lines(comma)[0].startsWith('Demande,Déposée le (heure de Paris),Statut,')).toBe(true);
     expect(lines(comma)[1].startsWith(`${open.reference},2026-02-20 10:00,En cours de traitement,,`)).toBe(true);
     // « En retard seulement », as the queue reads it: the current deadline passed (its link carries it).
     await t.dataSource.query(
@@ -151,7 +153,7 @@ describe('CSV exports of requests and evaluations', () => {
     expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="evaluations-\d{4}-\d{2}-\d{2}\.csv"$/);
     const all = lines(await response.text());
     expect(all).toHaveLength(3);
-    expect(all[0]).toContain('Demande;Questionnaire;Répondu le;');
+    expect(all[0]).toContain('Demande;Questionnaire;Répondu le (heure de Paris);');
     expect(all.join('\n')).not.toContain(c.reference);
     expect(all.find((l) => l.startsWith(a.reference))).toContain(`;Oui;"'+33 6 00 00 00 00 ; rappelez-moi";`);
 
@@ -204,7 +206,7 @@ describe('CSV exports of requests and evaluations', () => {
     expect(animatorView).toContain('À reprendre en réunion, ne pas montrer.');
     const shared = lines(await (await facilitator.get('/espace/export/evaluations.csv')).text());
     expect(shared).toHaveLength(2);
-    expect(shared[0]).toMatch(/;Commentaire;Partagée avec le facilitateur le$/);
+    expect(shared[0]).toMatch(/;Commentaire;Partagée avec le facilitateur le \(heure de Paris\)$/);
     expect(shared.join('\n')).not.toMatch(/Revue le|Note de revue|ne pas montrer/);
   });
 

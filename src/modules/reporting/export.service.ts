@@ -35,6 +35,11 @@ interface Column {
  * The CSV exports: a header row in French, then one line per row of a PostgreSQL cursor, written as the client
  * reads (the pipeline's backpressure pauses the cursor), so memory stays flat and no row cap is needed.
  */
+/** A moment's column: written in Paris time whatever the département (La Réunion's included), and said so. */
+function atParisTime(header: string): string {
+  return `${header} (heure de Paris)`;
+}
+
 @Injectable()
 export class ExportService {
   private readonly requestColumns: Column[];
@@ -65,7 +70,7 @@ export class ExportService {
     ];
     this.requestColumns = [
       { header: 'Demande', value: (r) => r.reference },
-      { header: 'Déposée le', value: (r) => r.createdAt },
+      { header: atParisTime('Déposée le'), value: (r) => r.createdAt },
       { header: 'Statut', value: (r) => STAFF_STATUS_LABELS[r.status as keyof typeof STAFF_STATUS_LABELS] },
       {
         header: 'Motif de clôture',
@@ -79,25 +84,25 @@ export class ExportService {
       },
       { header: 'Étape de l’achat', value: (r) => PURCHASE_STAGE_LABELS[r.purchaseStage as keyof typeof PURCHASE_STAGE_LABELS] },
       { header: 'Montant estimé (€ HT)', value: (r) => (r.estimatedAmount === null ? null : Number(r.estimatedAmount)) },
-      { header: 'Sujet', value: (r) => r.subject },
-      { header: 'Prise en charge le', value: (r) => r.takenAt },
-      { header: 'Première réponse le', value: (r) => r.answeredAt },
+      { header: 'Objet', value: (r) => r.subject },
+      { header: atParisTime('Prise en charge le'), value: (r) => r.takenAt },
+      { header: atParisTime('Première réponse le'), value: (r) => r.answeredAt },
       { header: 'Réponse dans le délai', value: (r) => yesNo(r.answeredOnTime) },
-      { header: 'Clôturée le', value: (r) => r.closedAt },
+      { header: atParisTime('Clôturée le'), value: (r) => r.closedAt },
     ];
     const evaluation: Column[] = [
       { header: 'Demande', value: (r) => r.reference },
       { header: 'Questionnaire', value: (r) => WAVE_LABELS[r.wave as keyof typeof WAVE_LABELS] },
-      { header: 'Répondu le', value: (r) => r.completedAt },
+      { header: atParisTime('Répondu le'), value: (r) => r.completedAt },
       ...common,
       ...[...SATISFACTION_ANSWERS, ...IMPACT_ANSWERS].map((a) => ({ header: a.label, value: (r: Row) => a.value(r as SurveyAnswers) })),
       { header: 'Accord pour une réutilisation anonyme', value: (r) => yesNo(r.reuseConsent) },
       { header: 'Commentaire', value: (r) => r.comment },
     ];
-    const shared: Column = { header: 'Partagée avec le facilitateur le', value: (r) => r.sharedAt };
+    const shared: Column = { header: atParisTime('Partagée avec le facilitateur le'), value: (r) => r.sharedAt };
     this.evaluationColumns = [
       ...evaluation,
-      { header: 'Revue le', value: (r) => r.reviewedAt },
+      { header: atParisTime('Revue le'), value: (r) => r.reviewedAt },
       { header: 'Note de revue', value: (r) => r.reviewNote },
       shared,
     ];
