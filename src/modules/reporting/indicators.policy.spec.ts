@@ -132,7 +132,42 @@ describe('previousPeriod', () => {
     ['a year: the year before', { from: '2025-01-01', to: '2025-12-31' }, { from: '2024-01-01', to: '2024-12-31' }],
     ['one day', { from: '2026-03-01', to: '2026-03-01' }, { from: '2026-02-28', to: '2026-02-28' }],
     ['days not making whole months: as many days', { from: '2026-07-15', to: '2026-07-24' }, { from: '2026-07-05', to: '2026-07-14' }],
-    ['a quarter so far: as many days', { from: '2026-10-01', to: '2026-11-22' }, { from: '2026-08-09', to: '2026-09-30' }],
+    [
+      'a quarter so far: the same stretch of the quarter before',
+      { from: '2026-10-01', to: '2026-11-22' },
+      { from: '2026-07-01', to: '2026-08-22' },
+    ],
+    ['a year so far: the same days a year earlier', { from: '2026-01-01', to: '2026-12-05' }, { from: '2025-01-01', to: '2025-12-05' }],
+    [
+      'a quarter so far on a 31st: the stretch before clamped to its month’s end',
+      { from: '2026-07-01', to: '2026-08-31' },
+      { from: '2026-04-01', to: '2026-05-31' },
+    ],
+    [
+      'a first quarter so far: the same days a year earlier',
+      { from: '2026-01-01', to: '2026-02-10' },
+      { from: '2025-01-01', to: '2025-02-10' },
+    ],
+    [
+      'a quarter so far on 30 May: its stretch ends on 28 February (no 30 February)',
+      { from: '2026-04-01', to: '2026-05-30' },
+      { from: '2026-01-01', to: '2026-02-28' },
+    ],
+    [
+      'a month so far (not a quarter’s start): as many days',
+      { from: '2026-05-01', to: '2026-05-10' },
+      { from: '2026-04-21', to: '2026-04-30' },
+    ],
+    [
+      'a quarter ending on the 31st: the one before to its own end',
+      { from: '2026-01-01', to: '2026-03-31' },
+      { from: '2025-10-01', to: '2025-12-31' },
+    ],
+    [
+      'a year so far on 30 June: the same half a year earlier',
+      { from: '2026-01-01', to: '2026-06-30' },
+      { from: '2025-01-01', to: '2025-06-30' },
+    ],
   ])('%s', (_label, period, expected) => {
     expect(previousPeriod(period)).toEqual(expected);
   });

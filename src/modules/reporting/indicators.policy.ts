@@ -87,18 +87,29 @@ export function monthByMonth(
 }
 
 /**
- * The period just before, to compare with: as many whole calendar months when the period is made of whole months
- * (a quarter is compared with the quarter before, 1 April – 30 June, not the 92 days before 1 July); else as many days.
+ * The period just before, to compare with. A calendar month or quarter: the one before (1 April – 30 June for the third
+ * quarter, not the 92 days before 1 July). A quarter or a year so far: the same stretch of the quarter before, or of the
+ * year before (1 October – 22 November with 1 July – 22 August, not 53 days astride two quarters; 1 January – 30 June
+ * with the same half a year earlier). Other whole months: as many months before. Any other period: as many days just
+ * before it.
  */
 export function previousPeriod(period: Period): Period {
   const from = dayNumber(period.from);
   const [fromYear, fromMonth, fromDay] = period.from.split('-').map(Number);
-  const [toYear, toMonth] = period.to.split('-').map(Number);
+  const [toYear, toMonth, toDay] = period.to.split('-').map(Number);
+  const months = (toYear - fromYear) * 12 + (toMonth - fromMonth) + 1;
   const endsAMonth = isoDay(new Date(Date.UTC(toYear, toMonth, 0))) === period.to;
-  if (fromDay === 1 && endsAMonth) {
-    const months = (toYear - fromYear) * 12 + (toMonth - fromMonth) + 1;
-    return { from: isoDay(new Date(Date.UTC(fromYear, fromMonth - 1 - months, 1))), to: isoDay(new Date((from - 1) * DAY_MS)) };
-  }
+  const back = (shift: number, day: number) => ({
+    from: isoDay(new Date(Date.UTC(fromYear, fromMonth - 1 - shift, 1))),
+    // Clamped to its month: 30 March so far reads against 28 February.
+    to: isoDay(new Date(Date.UTC(toYear, toMonth - 1 - shift, Math.min(day, new Date(Date.UTC(toYear, toMonth - shift, 0)).getUTCDate())))),
+  });
+  const lastDay = endsAMonth ? 31 : toDay;
+  // A month, or a quarter, whole: the one before. A year so far, or a quarter so far: the same stretch of the one before.
+  const wholeMonthOrQuarter = endsAMonth && (months === 1 || (months === 3 && fromMonth % 3 === 1));
+  if (fromDay === 1 && !wholeMonthOrQuarter && fromMonth === 1 && months <= 12) return back(12, lastDay);
+  if (fromDay === 1 && !wholeMonthOrQuarter && fromMonth % 3 === 1 && months <= 3) return back(3, lastDay);
+  if (fromDay === 1 && endsAMonth) return back(months, 31);
   const length = dayNumber(period.to) - from + 1;
   return { from: isoDay(new Date((from - length) * DAY_MS)), to: isoDay(new Date((from - 1) * DAY_MS)) };
 }
