@@ -293,6 +293,10 @@ describe('the workspace queue', () => {
     expect(pool).not.toContain('<option value="in_progress"');
     // How long each has waited: the day it was submitted, under its subject.
     expect(pool).toMatch(/<br><span class="fr-text--xs">déposée le \d{1,2}(er)? \S+ \d{4}<\/span><\/td>/);
+    // No deadline there yet: first come, first served, and no order by deadline offered.
+    expect(pool).toContain('<option value="submitted" selected>Par date de dépôt</option>');
+    expect(pool).not.toContain('<option value="deadline"');
+    expect(mine).toContain('<option value="deadline" selected>Par échéance</option>');
     expect((await t.dataSource.query(`SELECT status FROM requests WHERE reference = $1`, [reference]))[0].status).toBe('unassigned');
   });
   it('searches the reference, subject, organisation and buyer’s name, closed requests included, within what the person may see', async () => {

@@ -48,8 +48,9 @@ const CODE = /^[0-9A-Za-z_-]{1,40}$/;
 export function parseQueueFilters(query: Record<string, unknown>): QueueFilters {
   const text = (value: unknown) => (typeof value === 'string' && CODE.test(value.trim()) ? value.trim() : null);
   const page = Number.parseInt(String(query.page ?? '1'), 10);
+  const tab = QUEUE_TABS.find((t) => t === query.tab) ?? 'mine';
   return {
-    tab: QUEUE_TABS.find((t) => t === query.tab) ?? 'mine',
+    tab,
     status: REQUEST_STATUSES.find((s) => s === query.status) ?? null,
     kind: REQUEST_KINDS.find((k) => k === query.kind) ?? null,
     segment: text(query.segment),
@@ -59,7 +60,8 @@ export function parseQueueFilters(query: Record<string, unknown>): QueueFilters 
     search: typeof query.q === 'string' && query.q.trim() ? query.q.trim().slice(0, SEARCH_MAX) : null,
     facilitator: typeof query.facilitator === 'string' && isUuid(query.facilitator.trim()) ? query.facilitator.trim().toLowerCase() : null,
     ...new FilterReader(query).period(),
-    sort: QUEUE_SORTS.find((s) => s === query.sort) ?? 'deadline',
+    // The pool's requests have no deadline yet: first come, first served.
+    sort: QUEUE_SORTS.find((s) => s === query.sort) ?? (tab === 'pool' ? 'submitted' : 'deadline'),
     page: Number.isFinite(page) && page > 0 && page < 100_000 ? page : 1,
   };
 }

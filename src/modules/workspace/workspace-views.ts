@@ -124,8 +124,8 @@ export class WorkspaceViews {
       title: filters.tab === 'pool' ? 'Réserve' : mineLabel,
       heading: `Espace ${ROLE_LABELS[staff.role].toLowerCase()}`,
       filters,
-      // Animators and admins see who holds each request, and may list one facilitator's.
-      showFacilitator: staff.role !== 'facilitator',
+      // Animators and admins see who holds each request, and may list one facilitator's; in the pool, no one holds any.
+      showFacilitator: staff.role !== 'facilitator' && filters.tab !== 'pool',
       facilitatorOptions: queue.facilitators.map((f) => ({ value: f.id, label: f.name })),
       queue: {
         ...queue,
@@ -152,7 +152,10 @@ export class WorkspaceViews {
         label: STAFF_STATUS_LABELS[s],
         count: queue.counts.byStatus[s] ?? 0,
       })),
-      sortOptions: QUEUE_SORTS.map((value) => ({ value, label: QUEUE_SORT_LABELS[value] })),
+      sortOptions: QUEUE_SORTS.filter((value) => filters.tab !== 'pool' || value !== 'deadline').map((value) => ({
+        value,
+        label: QUEUE_SORT_LABELS[value],
+      })),
       sortLabel: QUEUE_SORT_LABELS[filters.sort].toLowerCase(),
       kindOptions: REQUEST_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] })),
       segmentOptions: this.reference.segmentOptions(),
