@@ -74,6 +74,15 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     expect(await (await page(request)).text()).toContain('la prise en charge de votre demande par Inès, prévue d’ici le 12 janvier 2027.');
     expect(await nextStep()).toEqual({ kind: 'take_charge', expectedBy: '2027-01-12T10:00:00.000Z' });
 
+    // In the network's pool: no date can be promised, but what happens next is said.
+    await t.dataSource.query(`UPDATE requests SET status = 'unassigned' WHERE id = $1`, [request.id]);
+    await t.dataSource.query(`UPDATE request_assignments SET ended_at = now(), end_reason = 'absence' WHERE request_id = $1`, [request.id]);
+    const pooled = await (await page(request)).text();
+    expect(pooled).toContain('l’attribution de votre demande à un facilitateur. Aucun n’est disponible pour le moment');
+    expect(pooled).toContain('Vous recevrez un courriel quand un facilitateur l’aura prise en charge.');
+    expect(await nextStep()).toEqual({ kind: 'assignment', expectedBy: null });
+    await t.dataSource.query(`UPDATE request_assignments SET ended_at = NULL, end_reason = NULL WHERE request_id = $1`, [request.id]);
+
     // The hand is the buyer's: nothing to wait for.
     await t.dataSource.query(`UPDATE requests SET status = 'in_progress' WHERE id = $1`, [request.id]);
     await staffWrites(t, request, 'clarification_question', 'Quel est le montant du lot 2 ?');

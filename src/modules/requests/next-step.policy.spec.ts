@@ -9,7 +9,7 @@ describe('nextStepFor', () => {
     ['assigned', due, { kind: 'take_charge', expectedBy: '2026-12-08T01:05:00.000Z' }],
     ['in_progress', due, { kind: 'answer', expectedBy: '2026-12-08T01:05:00.000Z' }],
     ['in_progress', null, { kind: 'answer', expectedBy: null }],
-    ['unassigned', null, null],
+    ['unassigned', null, { kind: 'assignment', expectedBy: null }],
     ['awaiting_buyer', null, null],
     ['answered', null, null],
     ['closed', null, null],

@@ -1,17 +1,20 @@
 import type { RequestStatus } from './request.types';
 
 /**
- * What the buyer waits for next, and by when when a deadline runs: being taken in charge, then the written answer.
- * Nothing while the hand is theirs (a precision asked, an answer to read) or once the request is closed; nor while it
- * waits in the network's pool, where no time can be promised.
+ * What the buyer waits for next, and by when when a deadline runs: being given to a facilitator (from the network's
+ * pool, where no time can be promised), being taken in charge, then the written answer. Nothing while the hand is
+ * theirs (a precision asked, an answer to read) or once the request is closed.
  */
-export type NextStep = { kind: 'take_charge' | 'answer'; expectedBy: string | null } | null;
+export const NEXT_STEP_KINDS = ['assignment', 'take_charge', 'answer'] as const;
+export type NextStep = { kind: (typeof NEXT_STEP_KINDS)[number]; expectedBy: string | null } | null;
 
 export function nextStepFor(status: RequestStatus, applicableDeadline: Date | null): NextStep {
   const expectedBy = applicableDeadline ? applicableDeadline.toISOString() : null;
   switch (status) {
     case 'submitted':
       return { kind: 'take_charge', expectedBy: null };
+    case 'unassigned':
+      return { kind: 'assignment', expectedBy: null };
     case 'assigned':
       return { kind: 'take_charge', expectedBy };
     case 'in_progress':

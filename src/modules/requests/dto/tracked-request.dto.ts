@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { HELP_ITEM_TYPES, BUYER_VISIBLE_KINDS, REFERRAL_TARGETS } from '../request-message.types';
 import { REQUEST_KINDS, REQUEST_STATUSES } from '../request.types';
+import { NEXT_STEP_KINDS } from '../next-step.policy';
 
 /**
  * What the buyer's private link shows, and nothing more (no internal notes, no staff identities): the body of
@@ -162,8 +163,12 @@ export class TrackedFacilitatorDto {
 }
 
 export class NextStepDto {
-  @ApiProperty({ enum: ['take_charge', 'answer'] })
-  kind!: 'take_charge' | 'answer';
+  @ApiProperty({
+    enum: NEXT_STEP_KINDS,
+    description:
+      'assignment : en attente qu’un facilitateur se libère (réserve du réseau) ; take_charge : prise en charge ; answer : réponse écrite',
+  })
+  kind!: (typeof NEXT_STEP_KINDS)[number];
 
   @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'Échéance, quand un délai court' })
   expectedBy!: string | null;
