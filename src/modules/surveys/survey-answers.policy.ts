@@ -135,7 +135,7 @@ export function checkAnswers(wave: SurveyWave, body: Record<string, unknown>, to
     if (amount) {
       const euros = typedEuros(amount);
       if (typeof euros !== 'number' || euros < 0 || euros > AMOUNT_MAX)
-        fail('contractAmount', 'Saisissez le montant en euros, un nombre entier (par exemple 80000).');
+        fail('contractAmount', 'Saisissez le montant en euros, un nombre entier (par exemple 80 000).');
       else answers.contractAmount = String(euros);
     }
     const obstacles = someOf(OBSTACLES, body.obstacles);
