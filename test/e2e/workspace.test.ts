@@ -294,6 +294,8 @@ describe('the facilitator workspace', () => {
     const closedPage = await page();
     expect(closedPage).toContain('Rouvrir la demande');
     expect(closedPage).toContain('Clôturée par erreur ? Elle revient en cours chez Dominique');
+    // « Aller à » leads there too.
+    expect(closedPage).toContain('<a class="fr-link fr-link--sm" href="#titre-reouverture">Rouvrir</a>');
     const reopened = await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/reouverture`, {});
     expect(reopened.status).toBe(303);
     expect(reopened.headers.get('location')).toBe(`/espace/demandes/${reference}?fait=reouverture`);

@@ -238,13 +238,14 @@ function queryString(values: Record<string, string | null>): string {
 
 /** The request page's « Aller à » links: the sections of forms this person may use, and the history. */
 function requestPageJumps(actions: PermittedActions): Array<{ id: string; label: string }> {
-  const { takeCharge, decline, takeFromPool, transfer, split, reassign, clarify, answer, closeReasons } = actions;
+  const { takeCharge, decline, takeFromPool, transfer, split, reassign, clarify, answer, closeReasons, reopen } = actions;
   return [
     { id: 'titre-actions', label: 'Actions', shown: takeCharge || decline || takeFromPool || transfer || split || reassign },
     { id: 'titre-precision', label: 'Demander une précision', shown: clarify },
     { id: 'titre-reponse', label: 'Répondre', shown: answer },
     { id: 'titre-note', label: 'Note interne', shown: true },
     { id: 'titre-cloture', label: 'Clôturer', shown: closeReasons.length > 0 },
+    { id: 'titre-reouverture', label: 'Rouvrir', shown: reopen },
     { id: 'titre-historique', label: 'Historique', shown: true },
   ]
     .filter((jump) => jump.shown)
