@@ -40,21 +40,22 @@ export abstract class IntervalSweep implements OnApplicationBootstrap, OnApplica
 }
 
 /**
- * Runs `step` on each request in turn and counts those it acted on; one that fails is logged and skipped, so a
- * request that cannot be handled holds up none after it in the batch (the next pass tries it again).
+ * Runs `step` on each request (or survey) in turn and counts those it acted on; one that fails is logged and skipped,
+ * so one that cannot be handled holds up none after it in the batch (the next pass tries it again).
  */
 export async function eachApart(
-  requestIds: string[],
-  step: (requestId: string) => Promise<boolean>,
+  ids: string[],
+  step: (id: string) => Promise<boolean>,
   logger: Logger,
   failureMessage: string,
+  idName: 'requestId' | 'surveyId' = 'requestId',
 ): Promise<number> {
   let acted = 0;
-  for (const requestId of requestIds) {
+  for (const id of ids) {
     try {
-      if (await step(requestId)) acted++;
+      if (await step(id)) acted++;
     } catch (error) {
-      logger.error({ requestId, err: scrubPersonalData(String((error as Error)?.message)) }, failureMessage);
+      logger.error({ [idName]: id, err: scrubPersonalData(String((error as Error)?.message)) }, failureMessage);
     }
   }
   return acted;

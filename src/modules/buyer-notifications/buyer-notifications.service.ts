@@ -71,7 +71,8 @@ export class BuyerNotificationsService {
       if (!request) return false;
       const events = await this.repository.eventsAfter(manager, requestId, request.buyerNotifiedEventId);
       if (!events.length) return false;
-      const changes = buyerChanges(events);
+      // Once its personal data are erased, there is no one left to tell: the news is marked as handled, nothing sent.
+      const changes = request.anonymisedAt ? [] : buyerChanges(events);
       const statements = [this.repository.markStatement(requestId, events[events.length - 1].id)];
       if (changes.length) statements.push(...(await this.updateMail(manager, request, changes)));
       await runAsOne(manager, statements);

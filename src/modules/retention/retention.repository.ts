@@ -56,7 +56,9 @@ export class RetentionRepository {
       { sql: `DELETE FROM attachments WHERE request_id = ANY($1::uuid[])`, params: ids },
       { sql: `DELETE FROM mail_messages WHERE request_id = ANY($1::uuid[])`, params: ids },
       {
-        sql: `UPDATE surveys SET comment = NULL, review_note = NULL, contract_reference = NULL, token_hash = NULL, token_sealed = NULL
+        // A survey not answered yet is called off: there is no one left to ask, and no link to send.
+        sql: `UPDATE surveys SET comment = NULL, review_note = NULL, contract_reference = NULL, token_hash = NULL, token_sealed = NULL,
+                     status = CASE WHEN status IN ('scheduled', 'sent', 'reminded') THEN 'cancelled' ELSE status END
               WHERE request_id = ANY($1::uuid[])`,
         params: ids,
       },

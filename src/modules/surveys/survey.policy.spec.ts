@@ -39,16 +39,11 @@ describe('survey policy', () => {
     expect(addMonths(new Date('2026-10-05T00:00:00Z'), 6)).toEqual(new Date('2027-04-05T00:00:00Z'));
   });
 
-  const state = (
-    status: SurveyState['status'],
-    dueAt: Date,
-    expiresAt: Date | null = null,
-    requestClosedAsAnswered = true,
-  ): SurveyState => ({
+  const state = (status: SurveyState['status'], dueAt: Date, expiresAt: Date | null = null, buyerMayBeAsked = true): SurveyState => ({
     status,
     dueAt,
     expiresAt,
-    requestClosedAsAnswered,
+    buyerMayBeAsked,
   });
   const far = new Date(NOW.getTime() + 40 * 86_400_000);
   const cases: Array<[string, SurveyState, SurveyStep]> = [

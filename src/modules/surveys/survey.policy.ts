@@ -43,8 +43,11 @@ export interface SurveyState {
   status: SurveyStatus;
   dueAt: Date;
   expiresAt: Date | null;
-  /** The request is (still) closed as answered: a reopened one is not surveyed until it closes again. */
-  requestClosedAsAnswered: boolean;
+  /**
+   * The buyer may be asked: the request is (still) closed as answered — a reopened one is not surveyed until it
+   * closes again — and its personal data are not erased.
+   */
+  buyerMayBeAsked: boolean;
 }
 
 export type SurveyStep = 'send' | 'remind' | 'expire' | 'cancel' | 'nothing';
@@ -55,11 +58,12 @@ export const UNANSWERED_STATUSES: readonly SurveyStatus[] = ['scheduled', 'sent'
 /**
  * The next step of a survey at `now`. A reminder that would come after the expiry is skipped (the sweep may have
  * been stopped longer than the reminder delay). Completed, expired and cancelled surveys never move. A survey
- * not answered yet of a request no longer closed as answered is cancelled: the buyer is not asked to judge advice
- * still being given (a reopening cancels it at once; this catches any other path).
+ * not answered yet of a request no longer closed as answered, or erased, is cancelled: the buyer is not asked to judge
+ * advice still being given, nor asked at all once forgotten (a reopening and an erasure cancel it at once; this
+ * catches any other path).
  */
 export function nextStep(survey: SurveyState, now: Date): SurveyStep {
-  if (UNANSWERED_STATUSES.includes(survey.status) && !survey.requestClosedAsAnswered) return 'cancel';
+  if (UNANSWERED_STATUSES.includes(survey.status) && !survey.buyerMayBeAsked) return 'cancel';
   if (!['scheduled', 'sent', 'reminded'].includes(survey.status) || now < survey.dueAt) return 'nothing';
   if (survey.status === 'scheduled') return 'send';
   if (survey.status === 'sent' && (!survey.expiresAt || now < survey.expiresAt)) return 'remind';

@@ -26,6 +26,7 @@ export interface SurveyWithRequest {
     closeReason: CloseReason | null;
     buyerEmail: string;
     buyerFirstName: string;
+    anonymisedAt: Date | null;
     networkName: string;
   };
 }
@@ -93,7 +94,7 @@ export class SurveysRepository {
   async lockWithRequest(manager: EntityManager, surveyId: string): Promise<SurveyWithRequest | null> {
     const requests = await manager.query(
       `SELECT r.id, r.reference, r.subject, r.status, r.close_reason AS "closeReason", r.buyer_email AS "buyerEmail",
-              r.buyer_first_name AS "buyerFirstName", n.name AS "networkName"
+              r.buyer_first_name AS "buyerFirstName", r.anonymised_at AS "anonymisedAt", n.name AS "networkName"
          FROM requests r JOIN networks n ON n.code = r.network_code
         WHERE r.id = (SELECT request_id FROM surveys WHERE id = $1)
           FOR UPDATE OF r`,
@@ -126,7 +127,7 @@ export class SurveysRepository {
     if (!survey) return null;
     const [request] = await this.dataSource.query(
       `SELECT r.id, r.reference, r.subject, r.status, r.close_reason AS "closeReason", r.buyer_email AS "buyerEmail",
-              r.buyer_first_name AS "buyerFirstName", n.name AS "networkName"
+              r.buyer_first_name AS "buyerFirstName", r.anonymised_at AS "anonymisedAt", n.name AS "networkName"
          FROM requests r JOIN networks n ON n.code = r.network_code WHERE r.id = $1`,
       [survey.requestId],
     );

@@ -1,10 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { Clock, parisDay } from '../../common/clock';
 import { AppError, NotFound, ValidationFailed } from '../../common/errors/app-errors';
+import { LOGGER } from '../../common/logging/logging.module';
 import { randomToken, sealFor, sha256, unsealForAny, uuidFromDigest } from '../../common/tokens';
 import { runAsOne, SqlStatement } from '../../database/sql-statement';
+import { eachApart } from '../../queue/interval-sweep';
 import { OutboxRepository, timerDelayMs } from '../../queue/outbox.repository';
 import { MailService } from '../mail/mail.service';
 import type { CloseReason } from '../requests/request.types';
@@ -64,6 +67,7 @@ export class SurveysService {
     private readonly outbox: OutboxRepository,
     private readonly clock: Clock,
     @Inject(AppConfig) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   /**
@@ -105,7 +109,7 @@ export class SurveysService {
           status: survey.status,
           dueAt: survey.dueAt,
           expiresAt: survey.expiresAt,
-          requestClosedAsAnswered: request.status === 'closed' && request.closeReason === 'answered',
+          buyerMayBeAsked: request.status === 'closed' && request.closeReason === 'answered' && request.anonymisedAt === null,
         },
         now,
       );
@@ -116,9 +120,14 @@ export class SurveysService {
 
   /** Every survey whose step is due, whatever became of its timer. */
   async runDue(limit: number): Promise<number> {
-    let done = 0;
-    for (const id of await this.surveys.dueIds(this.clock.now(), limit)) if ((await this.step(id)) !== 'nothing') done++;
-    return done;
+    // One survey that fails is logged and skipped: it must not hold back the reminders and waves due after it.
+    return eachApart(
+      await this.surveys.dueIds(this.clock.now(), limit),
+      async (id) => (await this.step(id)) !== 'nothing',
+      this.logger,
+      'étape de questionnaire en échec, reprise au prochain passage',
+      'surveyId',
+    );
   }
 
   /**
@@ -153,7 +162,6 @@ export class SurveysService {
     });
   }
 
-  /** The link to the buyer's open survey, for the tracking page (whose own link is already checked); null when none is open. */
   /** Every survey of the request still open (the satisfaction one stays editable once the impact one is sent), latest first. */
   async openSurveyLinks(reference: string): Promise<Array<{ url: string; label: string; completed: boolean }>> {
     const surveys = await this.surveys.openFor(reference, this.clock.now());

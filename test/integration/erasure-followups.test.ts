@@ -1,0 +1,62 @@
+import { BuyerNotificationsService } from '../../src/modules/buyer-notifications/buyer-notifications.service';
+import { RetentionService } from '../../src/modules/retention/retention.service';
+import { insertStaff } from '../support/staff';
+import { closedAsAnswered, runDueSurveys, surveysOf } from '../support/surveys';
+import { TestApp, useTestApp } from '../support/test-app';
+
+/** The api alone: the test runs the surveys' sweep and the buyer's news itself, as the worker would. */
+describe('after an erasure, nothing goes to the buyer', () => {
+  let t!: TestApp;
+  useTestApp((app) => (t = app), {}, { api: true, worker: false });
+
+  const mailsToNoOne = async () =>
+    Number((await t.dataSource.query(`SELECT count(*)::int AS n FROM mail_messages WHERE recipient = ''`))[0].n);
+
+  it('calls off the surveys not answered yet, and drops the news not sent yet', async () => {
+    const request = await closedAsAnswered(t, 1);
+    expect((await surveysOf(t, request.id)).map((s) => s.status)).toEqual(['scheduled', 'scheduled']);
+    const admin = await insertStaff(t.dataSource, { role: 'admin' });
+    await t.app.get(RetentionService).eraseOnRequest(request.id, admin.id);
+    expect((await surveysOf(t, request.id)).map((s) => s.status)).toEqual(['cancelled', 'cancelled']);
+
+    // The closure's news was still waiting for its debounce: it goes to no one.
+    expect(await t.app.get(BuyerNotificationsService).notify(request.id)).toBe(false);
+    // Due now: nothing to send.
+    await t.dataSource.query(`UPDATE surveys SET due_at = now() - interval '1 minute' WHERE request_id = $1`, [request.id]);
+    expect(await runDueSurveys(t)).toBe(0);
+    expect(await mailsToNoOne()).toBe(0);
+    expect(await t.dataSource.query(`SELECT count(*)::int AS n FROM mail_messages WHERE template = 'survey'`)).toEqual([{ n: 0 }]);
+  });
+
+  it('a survey sent before its request was erased is called off at its next step; one that fails holds up none after it', async () => {
+    const erased = await closedAsAnswered(t, 1);
+    const broken = await closedAsAnswered(t, 2);
+    const waiting = await closedAsAnswered(t, 3);
+    // Sent, then erased by an earlier version that left it « sent » without its link: its reminder is due.
+    await t.dataSource.query(
+      `UPDATE surveys SET status = 'sent', sent_at = now() - interval '20 days', due_at = now() - interval '3 days', token_sealed = NULL
+        WHERE request_id = $1 AND wave = 'satisfaction'`,
+      [erased.id],
+    );
+    await t.dataSource.query(`UPDATE requests SET anonymised_at = now(), buyer_email = '', buyer_first_name = '' WHERE id = $1`, [
+      erased.id,
+    ]);
+    // A survey whose step fails (its link unreadable), due before the one that waits behind it.
+    await t.dataSource.query(
+      `UPDATE surveys SET status = 'sent', sent_at = now() - interval '20 days', due_at = now() - interval '2 days', token_sealed = NULL
+        WHERE request_id = $1 AND wave = 'satisfaction'`,
+      [broken.id],
+    );
+    await t.dataSource.query(`UPDATE surveys SET due_at = now() - interval '1 day' WHERE request_id = $1 AND wave = 'satisfaction'`, [
+      waiting.id,
+    ]);
+
+    await runDueSurveys(t);
+    expect((await surveysOf(t, erased.id))[0].status).toBe('cancelled');
+    expect((await surveysOf(t, waiting.id))[0].status).toBe('sent');
+    expect((await surveysOf(t, broken.id))[0].status).toBe('sent');
+    const failures = t.logs.filter((line) => line.includes('étape de questionnaire en échec'));
+    expect(failures.map((line) => JSON.parse(line).surveyId)).toEqual([(await surveysOf(t, broken.id))[0].id]);
+    expect(await mailsToNoOne()).toBe(0);
+  });
+});
