@@ -258,6 +258,12 @@ describe('the HTML form at /demande', () => {
         '<strong>RESECO</strong> (Bretagne, Centre-Val de Loire, Pays de la Loire) : <a href="mailto:contact@reseco.fr">contact@reseco.fr</a>',
       );
     }
+    // The notice says who really sees the data (the network's facilitators while the request waits in the pool), on
+    // what basis, and the right to refuse the follow-up survey.
+    const notice = await (await fetch(`${t.url}/confidentialite`)).text();
+    expect(notice).toContain('tant qu’elle attend qu’un facilitateur se libère, les facilitateurs du réseau');
+    expect(notice).toContain('mission d’intérêt public');
+    expect(notice).toContain('refuser le questionnaire de suivi');
     // The home page says how long each step takes, from the configuration the deadlines use.
     const home = await (await fetch(`${t.url}/`)).text();
     expect(home).toContain('la prend en charge sous 2 jours ouvrés');
