@@ -158,6 +158,8 @@ describe('permission matrix of the staff endpoints', () => {
     { method: 'POST', route: '/espace/demandes/:reference/reouverture', expected: seers('page', 409) },
     // Erasure on the buyer's request: the network's side only; unconfirmed here (400) before any state is looked at.
     { method: 'POST', route: '/espace/demandes/:reference/effacement', body: {}, expected: network('page', 400) },
+    // Correcting the buyer's contact details: whoever answers for the request; empty here, so refused field by field.
+    { method: 'POST', route: '/espace/demandes/:reference/coordonnees', body: {}, expected: seers('page', 400) },
     // Dispatch pages.
     { method: 'GET', route: '/espace/demandes/:ref/transfert', expected: seers('page', 200) },
     { method: 'POST', route: '/espace/demandes/:ref/transfert', body: {}, expected: seers('page', 400) },
@@ -248,6 +250,7 @@ describe('permission matrix of the staff endpoints', () => {
     { method: 'POST', route: '/api/v1/staff/requests/:reference/close', body: {}, expected: seers('api', 400) },
     { method: 'POST', route: '/api/v1/staff/requests/:reference/reopen', expected: seers('api', 409) },
     { method: 'POST', route: '/api/v1/staff/requests/:reference/erase-personal-data', body: {}, expected: network('api', 400) },
+    { method: 'POST', route: '/api/v1/staff/requests/:reference/buyer-contact', body: {}, expected: seers('api', 400) },
     // Dispatch API.
     { method: 'POST', route: '/api/v1/staff/requests/:ref/transfer', body: {}, expected: seers('api', 400) },
     { method: 'POST', route: '/api/v1/staff/requests/:ref/split', body: {}, expected: seers('api', 400) },

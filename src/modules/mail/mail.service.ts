@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { GroupCommit } from '../../database/group-commit';
 import { runAsOne, SqlStatement } from '../../database/sql-statement';
 import { scrubPersonalData } from '../../common/logging/logger';
@@ -68,15 +68,25 @@ export class MailService {
   async resendAbandoned(ids: string[] | null): Promise<string[]> {
     return this.dataSource.transaction(async (manager) => {
       const requeued = await this.mails.requeueAbandoned(manager, ids);
-      const resentAt = Date.now();
-      await runAsOne(manager, [
-        this.outbox.addManyStatement(
-          'mail.send',
-          requeued.map((mailId) => ({ payload: { mailId }, jobId: `mail-${mailId}-resent-${resentAt}` })),
-        ),
-      ]);
+      await runAsOne(manager, [this.resendJobsStatement(requeued)]);
       return requeued;
     });
+  }
+
+  /**
+   * In the caller's transaction: the request's messages not sent yet to the buyer's old address go to the corrected
+   * one, and those given up (the old address refused them) are sent again.
+   */
+  async readdressUnsent(manager: EntityManager, requestId: string, from: string, to: string): Promise<void> {
+    await runAsOne(manager, [this.resendJobsStatement(await this.mails.readdressUnsent(manager, requestId, from, to))]);
+  }
+
+  private resendJobsStatement(mailIds: string[]): SqlStatement {
+    const resentAt = Date.now();
+    return this.outbox.addManyStatement(
+      'mail.send',
+      mailIds.map((mailId) => ({ payload: { mailId }, jobId: `mail-${mailId}-resent-${resentAt}` })),
+    );
   }
 
   /** Idempotent: a message already sent, or being sent by another worker, is left alone. */

@@ -122,6 +122,19 @@ export class RequestsRepository {
     );
   }
 
+  /** The buyer's contact details as staff corrected them. */
+  buyerContactStatement(
+    requestId: string,
+    contact: { firstName: string; lastName: string; email: string; phone: string | null; organisationName: string },
+  ): SqlStatement {
+    return {
+      sql: `UPDATE requests SET buyer_first_name = $2, buyer_last_name = $3, buyer_email = $4, buyer_phone = $5, organisation_name = $6,
+                   updated_at = now()
+             WHERE id = $1`,
+      params: [requestId, contact.firstName, contact.lastName, contact.email, contact.phone, contact.organisationName],
+    };
+  }
+
   eventStatement(event: NewRequestEvent): SqlStatement {
     return this.eventsStatement([event]);
   }

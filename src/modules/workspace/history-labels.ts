@@ -37,6 +37,7 @@ const EVENT_LABELS: Record<string, string> = {
   evaluation_reviewed: 'Évaluation revue',
   evaluation_shared: 'Évaluation partagée avec le facilitateur',
   personal_data_erased: 'Données personnelles effacées',
+  buyer_contact_corrected: 'Coordonnées de l’acheteur corrigées',
 };
 
 /** Who erased a request's personal data, and why (the retention sweep, or staff on the buyer's request). */

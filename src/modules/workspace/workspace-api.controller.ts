@@ -34,6 +34,7 @@ import { StaffRequestPageDto } from './dto/staff-request-page.dto';
 import { QUEUE_SORTS, QUEUE_TABS } from './workspace-queue.policy';
 import { WorkspaceService } from './workspace.service';
 import { JsonBody } from '../../common/json-body.decorator';
+import { BuyerContactDto } from '../intake/dto/create-request.dto';
 
 type Json = Record<string, unknown>;
 
@@ -211,6 +212,27 @@ export class WorkspaceApiController {
   })
   async reopen(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string) {
     await this.workspace.reopen(staff, reference);
+    return this.status(staff, reference);
+  }
+
+  /** The buyer's right to rectification: their contact details, checked as the intake checks them. */
+  @Post(':reference/buyer-contact')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Corriger les coordonnées de l’acheteur (droit de rectification)',
+    description:
+      'Par le facilitateur qui suit la demande, les animateurs de son réseau ou un administrateur, tant que ses données ne sont pas effacées. Les courriels qui ne lui sont pas encore parvenus partent à la nouvelle adresse ; ceux que l’ancienne a refusés sont envoyés de nouveau.',
+  })
+  @ApiBody({ type: BuyerContactDto })
+  @ApiOkResponse({ type: StaffActionResultDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Champ absent, trop long ou invalide (les règles du dépôt)' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Données personnelles déjà effacées' })
+  async correctBuyer(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Param('reference') reference: string,
+    @JsonBody('firstName', 'lastName', 'email', 'phone', 'organisationName') body: Json,
+  ) {
+    await this.workspace.correctBuyer(staff, reference, body);
     return this.status(staff, reference);
   }
 

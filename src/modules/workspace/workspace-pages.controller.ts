@@ -181,6 +181,24 @@ export class WorkspacePagesController {
     );
   }
 
+  @Post('demandes/:reference/coordonnees')
+  async correctBuyer(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Param('reference') reference: string,
+    @Body() body: Form = {},
+    @Res() res: Response,
+  ) {
+    await this.perform(
+      res,
+      staff,
+      reference,
+      'contact',
+      body,
+      () => this.workspace.correctBuyer(staff, reference, body),
+      doneAt(reference, 'coordonnees'),
+    );
+  }
+
   @Post('demandes/:reference/effacement')
   async erase(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string, @Body() body: Form = {}, @Res() res: Response) {
     await this.perform(

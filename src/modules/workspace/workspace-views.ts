@@ -48,7 +48,7 @@ const ITEM_FIELD_TYPES: Record<string, string> = Object.fromEntries(
 );
 
 /** The forms of the request page, each re-rendered with its own errors. */
-export const REQUEST_FORMS = ['decline', 'note', 'clarify', 'answer', 'close', 'erase'] as const;
+export const REQUEST_FORMS = ['decline', 'note', 'clarify', 'answer', 'close', 'erase', 'contact'] as const;
 export type RequestFormName = (typeof REQUEST_FORMS)[number];
 
 /** One of the request page's forms; its own id prefix keeps its fields apart from the other forms' (several have a `body`). */
@@ -73,6 +73,8 @@ const DONE_NOTICES: Record<string, string> = {
   'mise-en-reserve': 'Aucun autre facilitateur ne peut la prendre maintenant : la demande attend dans la réserve du réseau.',
   reserve: 'Vous avez pris cette demande dans la réserve : elle vous est attribuée.',
   effacement: 'Les données personnelles de l’acheteur sont effacées.',
+  coordonnees:
+    'Les coordonnées de l’acheteur sont corrigées ; les courriels qui ne lui étaient pas encore parvenus partent à la nouvelle adresse.',
 };
 
 const QUEUE_SORT_LABELS: Record<QueueSort, string> = {
@@ -222,12 +224,23 @@ export class WorkspaceViews {
       itemSlotsShown: ITEM_SLOTS_SHOWN,
       itemFieldTypes: ITEM_FIELD_TYPES,
       uploadLimits: { files: this.config.ATTACHMENTS_PER_MESSAGE, megabytes: megabytesOf(this.config.ATTACHMENT_MAX_BYTES) },
-      // A note changes no status, so nothing else stops it being stored twice: its form carries a one-time token.
-      forms: Object.fromEntries(
-        REQUEST_FORMS.map((name) => [name, requestForm(name, name === 'note' ? { formToken: randomToken() } : undefined)]),
-      ) as Record<RequestFormName, FormModel>,
+      forms: Object.fromEntries(REQUEST_FORMS.map((name) => [name, requestForm(name, initialValues(name, request))])) as Record<
+        RequestFormName,
+        FormModel
+      >,
     };
   }
+}
+
+/**
+ * What a request page's form starts with: a note changes no status, so nothing else stops it being stored twice — its
+ * form carries a one-time token; the buyer's contact form starts from what is recorded.
+ */
+function initialValues(name: RequestFormName, request: Page['request']): Record<string, unknown> | undefined {
+  if (name === 'note') return { formToken: randomToken() };
+  if (name !== 'contact') return undefined;
+  const { buyerFirstName, buyerLastName, buyerEmail, buyerPhone, organisationName } = request;
+  return { firstName: buyerFirstName, lastName: buyerLastName, email: buyerEmail, phone: buyerPhone ?? '', organisationName };
 }
 
 /** `?a=1&b=2` of the values set, or nothing. */

@@ -5,7 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { ActionRefused, AppError, FieldError, NotFound, ValidationFailed } from '../../common/errors/app-errors';
-import { typedText } from '../../common/validation';
+import { typedText, validateBody } from '../../common/validation';
+import { BuyerContactDto } from '../intake/dto/create-request.dto';
 import { AutoCloseService } from '../auto-close/auto-close.service';
 import { BuyerNotificationsService } from '../buyer-notifications/buyer-notifications.service';
 import { AppConfig } from '../../config/app-config';
@@ -71,6 +72,8 @@ export interface PermittedActions {
   erase: boolean;
   /** Undo a closure made by mistake (not the buyer's withdrawal): back to the facilitator who held it. */
   reopen: boolean;
+  /** Correct the buyer's contact details (the right to rectification): the holder and the network, until erased. */
+  correctBuyer: boolean;
 }
 
 export interface AnswerInput {
@@ -246,6 +249,7 @@ export class WorkspaceService {
         possible.has('reopen') &&
         request.assignedFacilitatorId !== null &&
         request.anonymisedAt === null,
+      correctBuyer: (holder || canReassign(staff, request)) && request.anonymisedAt === null,
     };
   }
 
@@ -462,6 +466,36 @@ export class WorkspaceService {
       throw new ValidationFailed([{ field: 'confirm', message: 'Cochez la case pour confirmer : l’effacement est définitif.' }]);
     }
     return this.retention.eraseOnRequest(request.id, staff.id);
+  }
+
+  /**
+   * The buyer's contact details corrected (a mistyped address, a name changed), checked by the intake's own rules; the
+   * history says who did it, never what was there. Messages not sent yet to the old address go to the new one, and
+   * those it refused are sent again.
+   */
+  async correctBuyer(staff: StaffPrincipal, reference: string, body: Record<string, unknown>): Promise<void> {
+    const request = await this.find(staff, reference);
+    if (!(isHolder(staff, request) || canReassign(staff, request))) throw new NotFound();
+    const contact = await validateBody(BuyerContactDto, {
+      firstName: body.firstName,
+      lastName: body.lastName,
+      email: body.email,
+      // An emptied phone field means no phone.
+      phone: typeof body.phone === 'string' && !body.phone.trim() ? undefined : body.phone,
+      organisationName: body.organisationName,
+    });
+    await this.dataSource.transaction(async (manager) => {
+      const locked = await this.requests.lockForChange(manager, request.id);
+      if (!locked) throw new NotFound();
+      if (locked.anonymisedAt)
+        throw new ActionRefused('Les données personnelles de cette demande sont effacées : il n’y a plus rien à corriger.');
+      const { email } = contact;
+      await runAsOne(manager, [
+        this.requests.buyerContactStatement(request.id, { ...contact, phone: contact.phone ?? null }),
+        this.requests.eventStatement(this.event(request.id, staff, 'buyer_contact_corrected', locked.status, locked.status, false)),
+      ]);
+      if (email !== locked.buyerEmail) await this.mail.readdressUnsent(manager, request.id, locked.buyerEmail, email);
+    });
   }
 
   private async find(staff: StaffPrincipal, reference: string): Promise<Visible> {

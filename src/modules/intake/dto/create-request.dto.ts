@@ -1,5 +1,5 @@
 import { frenchNumber } from '../../../common/french-format';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   Equals,
@@ -192,3 +192,6 @@ export class CreatedRequestDto {
   @ApiProperty({ example: 'https://guichet-vert.example.fr/suivi/GV-2026-000123?t=…' })
   trackingUrl!: string;
 }
+
+/** The buyer's contact details as staff correct them (the right to rectification): the intake's own rules. */
+export class BuyerContactDto extends PickType(BuyerDto, ['firstName', 'lastName', 'email', 'phone', 'organisationName'] as const) {}

@@ -297,6 +297,12 @@ export class PermittedActionsDto {
 
   @ApiProperty({ description: 'Rouvrir une clôture faite par erreur (sauf retrait par l’acheteur)' })
   reopen!: boolean;
+
+  @ApiProperty({
+    description:
+      'Corriger les coordonnées de l’acheteur (POST …/buyer-contact) : le facilitateur qui suit la demande, son réseau, tant qu’elles ne sont pas effacées',
+  })
+  correctBuyer!: boolean;
 }
 
 export class AssignmentPeriodDto {

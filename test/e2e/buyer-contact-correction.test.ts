@@ -1,0 +1,110 @@
+import { submittedAndTaken } from '../support/conversation';
+import { bearerFor, insertStaff, StaffClient } from '../support/staff';
+import { TestApp, useTestApp } from '../support/test-app';
+
+/** The right to rectification, and the way out of a mistyped address: staff correct, the mail follows. */
+describe('correcting the buyer’s contact details', () => {
+  let t!: TestApp;
+  useTestApp((app) => (t = app));
+
+  const buyerOf = async (id: string) =>
+    (
+      await t.dataSource.query(
+        `SELECT buyer_first_name AS "firstName", buyer_last_name AS "lastName", buyer_email AS email, buyer_phone AS phone,
+                organisation_name AS "organisationName" FROM requests WHERE id = $1`,
+        [id],
+      )
+    )[0];
+
+  it('the holder corrects a mistyped address: the acknowledgement it refused goes again, to the new one', async () => {
+    const request = await submittedAndTaken(t, 1);
+    // The old address refused the acknowledgement for good.
+    await t.dataSource.query(`UPDATE mail_messages SET status = 'abandoned', last_error = '550 5.1.1 user unknown' WHERE request_id = $1`, [
+      request.id,
+    ]);
+    const holder = await insertStaff(t.dataSource, { role: 'facilitator', facilitatorId: request.facilitatorId, networks: ['aura-ee'] });
+    const c = new StaffClient(t.url);
+    expect((await c.signIn(holder.email)).status).toBe(303);
+    const page = `/espace/demandes/${request.reference}`;
+    const html = await (await c.get(page)).text();
+    expect(html).toContain('Corriger les coordonnées de l’acheteur');
+    expect(html).toContain('value="camille.martin+1@example.fr"');
+
+    const before = await buyerOf(request.id);
+    const wrong = await c.submit(page, `${page}/coordonnees`, { ...before, email: 'camille.martin@', phone: '' });
+    expect(wrong.status).toBe(400);
+    const wrongHtml = await wrong.text();
+    expect(wrongHtml).toContain('Indiquez une adresse électronique valide');
+    expect(wrongHtml).toMatch(/<details[^>]*id="correction-coordonnees" open>/);
+    expect(await buyerOf(request.id)).toEqual(before);
+
+    const corrected = await c.submit(page, `${page}/coordonnees`, {
+      firstName: 'Camille',
+      lastName: 'Martin-Durand',
+      email: 'camille.martin@example.org',
+      phone: '',
+      organisationName: 'Département de l’Isère',
+    });
+    expect([corrected.status, corrected.headers.get('location')]).toEqual([303, `${page}?fait=coordonnees`]);
+    expect(await buyerOf(request.id)).toEqual({
+      firstName: 'Camille',
+      lastName: 'Martin-Durand',
+      email: 'camille.martin@example.org',
+      phone: null,
+      organisationName: 'Département de l’Isère',
+    });
+    const [mail] = await t.dataSource.query(`SELECT id, recipient, status, resent_at FROM mail_messages WHERE request_id = $1`, [
+      request.id,
+    ]);
+    expect(mail).toMatchObject({ recipient: 'camille.martin@example.org', status: 'queued', resent_at: expect.any(Date) });
+    const jobs = await t.dataSource.query(`SELECT job_id FROM outbox_events WHERE payload->>'mailId' = $1 AND job_id LIKE '%-resent-%'`, [
+      mail.id,
+    ]);
+    expect(jobs).toHaveLength(1);
+    // The history says who corrected, never what was there.
+    const events = await t.dataSource.query(
+      `SELECT type, is_public AS "isPublic", reason FROM request_events WHERE request_id = $1 AND type = 'buyer_contact_corrected'`,
+      [request.id],
+    );
+    expect(events).toEqual([{ type: 'buyer_contact_corrected', isPublic: false, reason: null }]);
+    const after = await (await c.get(`${page}?fait=coordonnees`)).text();
+    expect(after).toContain('Les coordonnées de l’acheteur sont corrigées');
+    expect(after).toContain('Coordonnées de l’acheteur corrigées');
+  });
+
+  it('the API: the network’s animator corrects with the intake’s rules; another network gets 404, an erased request 409', async () => {
+    const request = await submittedAndTaken(t, 2);
+    const animator = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
+    const foreign = await bearerFor(t, { role: 'animator', networks: ['reseco'] });
+    const post = (token: string, body: unknown) =>
+      fetch(`${t.url}/api/v1/staff/requests/${request.reference}/buyer-contact`, {
+        method: 'POST',
+        headers: { authorization: token, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const contact = {
+      firstName: 'Camille',
+      lastName: 'Martin',
+      email: 'c.martin@example.fr',
+      phone: '04 76 00 00 01',
+      organisationName: 'Isère',
+    };
+    expect((await post(foreign, contact)).status).toBe(404);
+    // A field it does not know, then a phone that is not one: each refused with its field.
+    const unknown = await post(animator, { ...contact, unknown: 1 });
+    expect([unknown.status, (await unknown.json()).errors.map((e: { field: string }) => e.field)]).toEqual([400, ['unknown']]);
+    const refused = await post(animator, { ...contact, phone: 'abc' });
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).errors).toEqual([
+      { field: 'phone', message: 'Indiquez un numéro de téléphone valide, par exemple 04 76 00 00 00.' },
+    ]);
+    const done = await post(animator, contact);
+    expect(done.status).toBe(200);
+    expect(await buyerOf(request.id)).toMatchObject({ email: 'c.martin@example.fr', phone: '04 76 00 00 01' });
+
+    await t.dataSource.query(`UPDATE requests SET anonymised_at = now() WHERE id = $1`, [request.id]);
+    const erased = await post(animator, contact);
+    expect(erased.status).toBe(409);
+    expect((await erased.json()).message).toContain('il n’y a plus rien à corriger');
+  });
+});
