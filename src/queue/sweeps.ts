@@ -11,6 +11,8 @@ import { QueueService } from './queue.service';
 const SWEEP_INTERVAL_MS = 5 * 60 * 1000;
 const IDEMPOTENCY_RETENTION_HOURS = 24;
 const OUTBOX_RETENTION_DAYS = 7;
+/** A delivery record of a message tied to no request: long enough to answer « was it sent? », short for an address. */
+const UNATTACHED_MAIL_RETENTION_DAYS = 90;
 
 /**
  * Re-derives queued work from PostgreSQL, so a Redis that lost its data, or a job that ran out of
@@ -41,6 +43,7 @@ export class Sweeps implements OnApplicationBootstrap, OnApplicationShutdown {
       await this.idempotency.purgeOlderThan(IDEMPOTENCY_RETENTION_HOURS);
       await this.accounts.purgeExpired(this.clock.now());
       await this.outbox.purgePublished(OUTBOX_RETENTION_DAYS);
+      await this.mails.purgeUnattached(UNATTACHED_MAIL_RETENTION_DAYS);
     } catch (error) {
       this.logger.warn({ err: (error as Error).message }, 'balayage interrompu, repris au prochain passage');
     }

@@ -137,6 +137,21 @@ export class MailRepository {
     return rows[0].map((row) => row.id);
   }
 
+  /**
+   * Messages tied to no request (a buyer's « Retrouver mes demandes », staff digests and invitations) are not erased
+   * with a request: once delivered or given up, their rows — an address — go after `olderThanDays`, a bounded batch per call.
+   */
+  async purgeUnattached(olderThanDays: number, batch = 10_000): Promise<number> {
+    const [, deleted]: [unknown, number] = await this.dataSource.query(
+      `DELETE FROM mail_messages
+        WHERE id = ANY(ARRAY(SELECT id FROM mail_messages
+                              WHERE request_id IS NULL AND status IN ('sent', 'abandoned')
+                                AND updated_at < now() - make_interval(days => $1) LIMIT $2))`,
+      [olderThanDays, batch],
+    );
+    return deleted;
+  }
+
   /** `failed`: to be tried again; `abandoned`: given up. */
   markUndeliveredStatement(id: string, status: 'failed' | 'abandoned', error: string): SqlStatement {
     return {
