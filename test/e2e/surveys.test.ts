@@ -122,6 +122,11 @@ describe('the buyer’s survey pages', () => {
   it('records every field of the impact survey', async () => {
     const { request, links } = await sentSurveys(3, 190);
     const impact = links[1]; // sent after the satisfaction one, both being due
+    // « Obligatoires sauf mention » : every group one may leave empty says so.
+    const form = await (await fetch(impact)).text();
+    expect(form).toContain('Quels leviers avez-vous utilisés ? (facultatif)');
+    expect(form).toContain('Considérations environnementales du marché (si la consultation est publiée ou le marché signé)');
+    expect(form).toContain('Considérations sociales du marché (si la consultation est publiée ou le marché signé)');
     const refused = await post(impact, { contractOutcome: 'yes', levers: ['award_criterion'], wouldUseAgain: 'yes' });
     expect(refused.status).toBe(400);
     const html = await refused.text();
