@@ -96,7 +96,11 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     let html = await (await page(request)).text();
     expect(html).toContain('Le facilitateur vous demande une précision');
     expect(html).toContain('<strong>montant</strong>');
-    expect(html).toContain('action="/suivi/' + request.reference + '/precision"');
+    // Its address carries the token: opened again (a reload after errors, a bookmark), it leads back to the page.
+    expect(html).toContain(`action="/suivi/${request.reference}/precision?t=${encodeURIComponent(request.token)}"`);
+    const reopened = await fetch(`${t.url}/suivi/${request.reference}/precision?t=${request.token}`, { redirect: 'manual' });
+    expect([reopened.status, reopened.headers.get('location')]).toEqual([303, `/suivi/${request.reference}?t=${request.token}`]);
+    expect((await fetch(`${t.url}/suivi/${request.reference}/precision`, { redirect: 'manual' })).status).toBe(404);
     // Until when, as the e-mail says: the end of the reply window counted from the question.
     const tracked = await (
       await fetch(`${t.url}/api/v1/requests/${request.reference}`, { headers: { 'x-tracking-token': request.token } })
@@ -434,7 +438,7 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     const request = await submittedAndTaken(t, 7, { email: 'dominique@example.org' });
     let html = await (await page(request)).text();
     expect(html).toContain('Ajouter une information');
-    expect(html).toContain(`action="/suivi/${request.reference}/information"`);
+    expect(html).toContain(`action="/suivi/${request.reference}/information?t=`);
 
     const empty = await postForm(request, 'information', { t: request.token, formToken: FORM_TOKEN, message: ' ' });
     expect(empty.status).toBe(400);
@@ -467,7 +471,7 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     const refused = await api(request, 'information', { message: 'Encore une chose.' });
     expect(refused.status).toBe(409);
     html = await (await page(request)).text();
-    expect(html).not.toContain(`action="/suivi/${request.reference}/information"`);
+    expect(html).not.toContain(`action="/suivi/${request.reference}/information?`);
     expect(await mailsTo(t, 'facilitator-buyer-message')).toHaveLength(2);
   });
 

@@ -14,7 +14,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { AppError } from '../../common/errors/app-errors';
+import { AppError, NotFound } from '../../common/errors/app-errors';
 import { ErrorResponseDto } from '../../common/errors/error-response.dto';
 import { ApiIdempotencyKey, apiRepeatKey, formRepeatKey } from '../../common/idempotency-key';
 import { randomToken } from '../../common/tokens';
@@ -186,6 +186,17 @@ export class TrackingController {
   @ApiExcludeEndpoint()
   async page(@Param('reference') reference: string, @Query('t') token: unknown, @Query('fait') done: unknown, @Res() res: Response) {
     await this.render(res, 200, reference, token, undefined, noticeOf(NOTICES, done));
+  }
+
+  /**
+   * The address a message form was sent to, opened again (a reload after its errors, a bookmark): its link carries the
+   * token, so it leads back to the tracking page rather than to « Page introuvable ».
+   */
+  @Get(['suivi/:reference/precision', 'suivi/:reference/reponse', 'suivi/:reference/information'])
+  @ApiExcludeEndpoint()
+  formAddress(@Param('reference') reference: string, @Query('t') token: unknown, @Res() res: Response) {
+    if (typeof token !== 'string') throw new NotFound();
+    res.redirect(303, trackingPath(reference, token));
   }
 
   @Post('suivi/:reference/precision')
