@@ -1,3 +1,4 @@
+import { isUuid } from '../common/validation';
 import { MailService } from '../modules/mail/mail.service';
 import { MailRepository } from '../modules/mail/mail.repository';
 import type { CliCommand } from './cli-context';
@@ -5,7 +6,6 @@ import { parseOptions, refuse } from './users.command';
 
 export const MAIL_RESEND_USAGE = 'mail:resend [--id <identifiant>]…';
 const LISTED = 200;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const parisTime = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' });
 
 /** `mail:undelivered`: the messages given up (refused for good, or not sent in time), latest first, with why. */
@@ -35,7 +35,7 @@ export const mailResend: CliCommand = async (context, args, io) => {
   const options = parseOptions(args, ['id']);
   if (typeof options === 'string') return refuse(io, options, MAIL_RESEND_USAGE);
   const ids = options.id ?? null;
-  const malformed = ids?.filter((id) => !UUID.test(id)) ?? [];
+  const malformed = ids?.filter((id) => !isUuid(id)) ?? [];
   if (malformed.length) return refuse(io, `identifiant invalide : ${malformed.join(', ')}`, MAIL_RESEND_USAGE);
   const requeued = await context.get(MailService).resendAbandoned(ids);
   io.stdout.write(

@@ -278,10 +278,10 @@ export class AccountsService {
     return { url: `${this.config.PUBLIC_URL}/mot-de-passe/nouveau/${token}`, expiresAt };
   }
 
-  /** Checks the fields and completes them: a facilitator account takes its names and network from the directory. */
   /**
-   * The account as the form describes it. What lies outside `by`'s networks reads as plainly as what does not exist:
-   * an animator learns neither the role of another network's account nor who is in another network's directory.
+   * Checks the fields and completes them: a facilitator account takes its names and network from the directory. What
+   * lies outside `by`'s networks reads as plainly as what does not exist: an animator learns neither the role of
+   * another network's account nor who is in another network's directory.
    */
   private async resolve(input: AccountInput, by: StaffPrincipal | null) {
     const errors: FieldError[] = [];
@@ -291,8 +291,8 @@ export class AccountsService {
     const role = STAFF_ROLES.find((r) => r === input.role);
     if (!role) errors.push({ field: 'role', message: 'Choisissez un rôle : facilitateur, animateur ou administrateur.' });
     const existing = email && !problem ? await this.accounts.findByEmail(email) : null;
-    // One address, one account, one role: inviting it under another says so (it read « not in the directory »).
     if (existing && by && !canManageAccount(by, existing)) throw accountOutOfReach();
+    // One address, one account, one role: inviting it under another says so (it read « not in the directory »).
     if (existing && role && existing.role !== role) {
       errors.push({
         field: 'email',

@@ -115,11 +115,13 @@ export class DispatchPagesController {
         ...f,
         kindLabel: KIND_LABELS[f.kind],
         networkName: this.reference.network(f.networkCode)?.name ?? f.networkCode,
+        // Receives requests, but cannot sign in to take them.
+        withoutAccess: f.active && f.account !== 'active',
       }));
     res.status(known ? 200 : 400).render('dispatch-loads', {
       title: 'Charge des facilitateurs',
       facilitators,
-      withoutAccess: facilitators.filter((f) => f.active && f.account !== 'active').length,
+      withoutAccess: facilitators.filter((f) => f.withoutAccess).length,
       allNetworks: staff.role === 'admin' && chosen === null,
       networkOptions: networkOptions.length > 1 ? networkOptions : [],
       form: formModel({ reseau: known ? chosen : '' }, known ? [] : [{ field: 'reseau', message: 'Choisissez un réseau de la liste.' }]),

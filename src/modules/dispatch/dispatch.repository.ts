@@ -46,8 +46,9 @@ export class DispatchRepository {
   }
 
   /**
-   * Facilitators of these networks (null: all) with their load and whether they can sign in to take what they get; late means holding a request past the deadline
-   * that applies to it (APPLICABLE_DEADLINE: taking in charge, then answering), as the queue marks it.
+   * Facilitators of these networks (null: all) with their load and whether they can sign in to take what they get;
+   * late means holding a request past the deadline that applies to it (APPLICABLE_DEADLINE: taking in charge, then
+   * answering), as the queue marks it.
    */
   loads(networkCodes: string[] | null, today: string, now: Date): Promise<FacilitatorLoadDto[]> {
     return this.dataSource.query(

@@ -108,22 +108,15 @@ export class MailRepository {
     return { messages: messages.map(({ total: _total, ...message }) => message), total: messages[0]?.total ?? 0 };
   }
 
-  /**
-   * The request's messages not sent yet to `from` go to `to` instead (a buyer's address corrected); those given up are
-   * queued again, their retry time starting now. Answers the ids queued again.
-   */
+  /** The request's messages not sent yet to `from` go to `to` instead (a buyer's address corrected); answers those given up. */
   async readdressUnsent(manager: EntityManager, requestId: string, from: string, to: string): Promise<string[]> {
-    const [rows]: [Array<{ id: string; requeued: boolean }>, number] = await manager.query(
-      `UPDATE mail_messages m
-          SET recipient = $3, status = CASE WHEN m.status = 'abandoned' THEN 'queued' ELSE m.status END,
-              resent_at = CASE WHEN m.status = 'abandoned' THEN now() ELSE m.resent_at END, updated_at = now()
-         FROM (SELECT id, status = 'abandoned' AS requeued FROM mail_messages
-                WHERE request_id = $1 AND recipient = $2 AND status <> 'sent' FOR UPDATE) before
-        WHERE m.id = before.id
-        RETURNING m.id, before.requeued`,
+    const [rows]: [Array<{ id: string; status: string }>, number] = await manager.query(
+      `UPDATE mail_messages SET recipient = $3, updated_at = now()
+        WHERE request_id = $1 AND recipient = $2 AND status <> 'sent'
+        RETURNING id, status`,
       [requestId, from, to],
     );
-    return rows.filter((row) => row.requeued).map((row) => row.id);
+    return rows.filter((row) => row.status === 'abandoned').map((row) => row.id);
   }
 
   /** Puts given-up messages (all, or those of `ids`) back in the queue, their retry time starting now. */

@@ -63,14 +63,10 @@ export class MailService {
 
   /**
    * Sends again messages given up (all of them, or those of `ids`), once the cause is mended: each is tried anew for
-   * MAIL_RETRY_HOURS. Their jobs carry a new id: the spent ones may still sit in Redis. Answers the ids requeued.
+   * MAIL_RETRY_HOURS. Answers the ids requeued.
    */
   async resendAbandoned(ids: string[] | null): Promise<string[]> {
-    return this.dataSource.transaction(async (manager) => {
-      const requeued = await this.mails.requeueAbandoned(manager, ids);
-      await runAsOne(manager, [this.resendJobsStatement(requeued)]);
-      return requeued;
-    });
+    return this.dataSource.transaction((manager) => this.requeue(manager, ids));
   }
 
   /**
@@ -78,15 +74,21 @@ export class MailService {
    * one, and those given up (the old address refused them) are sent again.
    */
   async readdressUnsent(manager: EntityManager, requestId: string, from: string, to: string): Promise<void> {
-    await runAsOne(manager, [this.resendJobsStatement(await this.mails.readdressUnsent(manager, requestId, from, to))]);
+    const refused = await this.mails.readdressUnsent(manager, requestId, from, to);
+    if (refused.length) await this.requeue(manager, refused);
   }
 
-  private resendJobsStatement(mailIds: string[]): SqlStatement {
+  /** Given-up messages queued again, each with a job of a new id: the spent ones may still sit in Redis. */
+  private async requeue(manager: EntityManager, ids: string[] | null): Promise<string[]> {
+    const requeued = await this.mails.requeueAbandoned(manager, ids);
     const resentAt = Date.now();
-    return this.outbox.addManyStatement(
-      'mail.send',
-      mailIds.map((mailId) => ({ payload: { mailId }, jobId: `mail-${mailId}-resent-${resentAt}` })),
-    );
+    await runAsOne(manager, [
+      this.outbox.addManyStatement(
+        'mail.send',
+        requeued.map((mailId) => ({ payload: { mailId }, jobId: `mail-${mailId}-resent-${resentAt}` })),
+      ),
+    ]);
+    return requeued;
   }
 
   /** Idempotent: a message already sent, or being sent by another worker, is left alone. */

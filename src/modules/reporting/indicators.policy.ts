@@ -104,12 +104,14 @@ export function previousPeriod(period: Period): Period {
     // Clamped to its month: 30 March so far reads against 28 February.
     to: isoDay(new Date(Date.UTC(toYear, toMonth - 1 - shift, Math.min(day, new Date(Date.UTC(toYear, toMonth - shift, 0)).getUTCDate())))),
   });
-  const lastDay = endsAMonth ? 31 : toDay;
-  // A month, or a quarter, whole: the one before. A year so far, or a quarter so far: the same stretch of the one before.
-  const wholeMonthOrQuarter = endsAMonth && (months === 1 || (months === 3 && fromMonth % 3 === 1));
-  if (fromDay === 1 && !wholeMonthOrQuarter && fromMonth === 1 && months <= 12) return back(12, lastDay);
-  if (fromDay === 1 && !wholeMonthOrQuarter && fromMonth % 3 === 1 && months <= 3) return back(3, lastDay);
-  if (fromDay === 1 && endsAMonth) return back(months, 31);
+  if (fromDay === 1) {
+    // A month, or a quarter, whole: the one before. A year so far, or a quarter so far: the same stretch of the one before.
+    const soFar = !(endsAMonth && (months === 1 || (months === 3 && fromMonth % 3 === 1)));
+    const lastDay = endsAMonth ? 31 : toDay;
+    if (soFar && fromMonth === 1 && months <= 12) return back(12, lastDay);
+    if (soFar && fromMonth % 3 === 1 && months <= 3) return back(3, lastDay);
+    if (endsAMonth) return back(months, 31);
+  }
   const length = dayNumber(period.to) - from + 1;
   return { from: isoDay(new Date((from - length) * DAY_MS)), to: isoDay(new Date((from - 1) * DAY_MS)) };
 }

@@ -236,7 +236,7 @@ export class WorkspaceService {
       decline: holder && possible.has('take_charge'),
       clarify: holder && possible.has('request_clarification'),
       answer: holder && possible.has('answer'),
-      closeReasons: holder || canReassign(staff, request) ? closeReasonsFor(request.status as RequestStatus) : [],
+      closeReasons: answersFor(staff, request) ? closeReasonsFor(request.status as RequestStatus) : [],
       note: true,
       // The holder, and the network's animators (as their pages and API already allow).
       transfer: canRedirect(staff, request) && possible.has('transfer'),
@@ -245,11 +245,8 @@ export class WorkspaceService {
       takeFromPool: canTakeFromPool(staff, request),
       erase: canReassign(staff, request) && request.status === 'closed',
       reopen:
-        (holder || canReassign(staff, request)) &&
-        possible.has('reopen') &&
-        request.assignedFacilitatorId !== null &&
-        request.anonymisedAt === null,
-      correctBuyer: (holder || canReassign(staff, request)) && request.anonymisedAt === null,
+        answersFor(staff, request) && possible.has('reopen') && request.assignedFacilitatorId !== null && request.anonymisedAt === null,
+      correctBuyer: answersFor(staff, request) && request.anonymisedAt === null,
     };
   }
 
@@ -475,7 +472,7 @@ export class WorkspaceService {
    */
   async correctBuyer(staff: StaffPrincipal, reference: string, body: Record<string, unknown>): Promise<void> {
     const request = await this.find(staff, reference);
-    if (!(isHolder(staff, request) || canReassign(staff, request))) throw new NotFound();
+    if (!answersFor(staff, request)) throw new NotFound();
     const contact = await validateBody(BuyerContactDto, {
       firstName: body.firstName,
       lastName: body.lastName,
@@ -489,12 +486,11 @@ export class WorkspaceService {
       if (!locked) throw new NotFound();
       if (locked.anonymisedAt)
         throw new ActionRefused('Les données personnelles de cette demande sont effacées : il n’y a plus rien à corriger.');
-      const { email } = contact;
       await runAsOne(manager, [
         this.requests.buyerContactStatement(request.id, { ...contact, phone: contact.phone ?? null }),
         this.requests.eventStatement(this.event(request.id, staff, 'buyer_contact_corrected', locked.status, locked.status, false)),
       ]);
-      if (email !== locked.buyerEmail) await this.mail.readdressUnsent(manager, request.id, locked.buyerEmail, email);
+      if (contact.email !== locked.buyerEmail) await this.mail.readdressUnsent(manager, request.id, locked.buyerEmail, contact.email);
     });
   }
 
@@ -569,6 +565,11 @@ export class WorkspaceService {
 
 function isHolder(staff: StaffPrincipal, request: RequestScope): boolean {
   return staff.facilitatorId !== null && staff.facilitatorId === request.assignedFacilitatorId;
+}
+
+/** Who answers for a request: the facilitator holding it, its network's animators, admins. */
+function answersFor(staff: StaffPrincipal, request: RequestScope): boolean {
+  return isHolder(staff, request) || canReassign(staff, request);
 }
 
 function pageChanged(): AppError {
