@@ -179,3 +179,24 @@ it('passes axe on both survey pages, blank, refused and saved', async () => {
   await expectNoAxeViolations(page, 'questionnaire enregistré');
   await closePage(page);
 });
+
+it('the buyer declines from the e-mail’s link, without JavaScript: asked to confirm, then told; axe on both', async () => {
+  const t = session.testApp;
+  const request = await closedAsAnswered(t, 3);
+  time.forward(3 * DAY_MS + 60_000);
+  await runDueSurveys(t);
+  const [invitation] = (await surveyEmails()).slice(-1);
+  const declineLink = linkIn(invitation.eml, '/refus');
+
+  await closePage(await auditedPage(declineLink, 'refus du questionnaire, à confirmer'));
+  const page = await openPage(session.withoutJs);
+  await page.goto(declineLink);
+  expect(await page.locator('h1').textContent()).toBe('Ne plus recevoir de questionnaire');
+  expect(await submitByButton(page, 'Ne plus recevoir de questionnaire pour cette demande')).toBe(303);
+  expect(await page.locator('h1').textContent()).toBe('C’est noté');
+  expect(await page.locator('#refus-enregistre').textContent()).toContain(request.reference);
+  await closePage(page);
+  const statuses = await t.dataSource.query(`SELECT status FROM surveys WHERE request_id = $1`, [request.id]);
+  expect(statuses).toEqual([{ status: 'declined' }, { status: 'declined' }]);
+  await closePage(await auditedPage(declineLink, 'refus du questionnaire, enregistré'));
+});

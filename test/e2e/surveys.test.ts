@@ -186,7 +186,7 @@ describe('the buyer’s survey pages', () => {
     const { links } = await sentSurveys(4);
     const token = new URL(links[0]).pathname.split('/').pop()!;
     const wrong = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
-    for (const path of [`/questionnaire/${wrong}`, '/questionnaire/abc', '/questionnaire/%3Cscript%3E']) {
+    for (const path of [`/questionnaire/${wrong}`, '/questionnaire/abc', '/questionnaire/%3Cscript%3E', `/questionnaire/${wrong}/refus`]) {
       const get = await fetch(`${t.url}${path}`);
       expect(get.status).toBe(404);
       expect(await get.text()).toContain('introuvable');

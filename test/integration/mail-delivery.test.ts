@@ -121,6 +121,42 @@ describe('acknowledgement e-mail through the mail queue', () => {
     expect(decoded).toContain('Dominique &lt;b&gt;');
     expect(await t.dataSource.query(`SELECT status, context FROM mail_messages`)).toEqual([{ status: 'sent', context: null }]);
   });
+
+  it('gives a survey invitation the one-click unsubscribe headers mail clients show as a button (RFC 8058); other mail has none', async () => {
+    const mail = t.app.get(MailService);
+    const declineUrl = 'http://localhost:3000/questionnaire/jeton/refus';
+    const survey = {
+      template: 'survey',
+      subject: 'Demande GV-2026-000042 : la réponse vous a-t-elle été utile ? — Guichet vert',
+      context: {
+        firstName: 'Camille',
+        reference: 'GV-2026-000042',
+        subject: 'Papier recyclé',
+        wave: 'impact',
+        networkName: 'RESECO',
+        reminder: false,
+        expiresAt: new Date('2027-01-15T10:00:00Z'),
+        surveyUrl: 'http://localhost:3000/questionnaire/jeton',
+        declineUrl,
+        oneClick: [],
+      },
+    };
+    await runAsOne(t.dataSource, [
+      ...mail.prepare({ requestId: null, recipient: 'enquete@example.fr', ...survey }),
+      ...mail.prepare({ requestId: null, recipient: 'accuse@example.fr', ...acknowledgementMessage() }),
+    ]);
+    const ids: Array<{ id: string; recipient: string }> = await t.dataSource.query(`SELECT id, recipient FROM mail_messages`);
+    const headersOf = async (recipient: string) => {
+      const { id } = ids.find((row) => row.recipient === recipient)!;
+      await mail.deliver(id);
+      const eml = await readFile(resolve(t.config.MAIL_DIR, `${id}.eml`), 'utf8');
+      return eml.slice(0, eml.indexOf('\r\n\r\n'));
+    };
+    const surveyHeaders = await headersOf('enquete@example.fr');
+    expect(surveyHeaders).toContain(`List-Unsubscribe: <${declineUrl}>`);
+    expect(surveyHeaders).toContain('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
+    expect(await headersOf('accuse@example.fr')).not.toContain('List-Unsubscribe');
+  });
 });
 
 describe('mail delivery in batches', () => {

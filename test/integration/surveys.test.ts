@@ -214,6 +214,65 @@ describe('follow-up surveys: scheduling, sending, reminder, expiry', () => {
     expect((await eventsOf(request)).map((e: { type: string }) => e.type)).toEqual(['survey_sent', 'survey_sent']);
   });
 
+  it('a buyer who declines from the e-mail is never surveyed about that request again, across a reopening', async () => {
+    const request = await closedAsAnswered(t, 11);
+    const sweep = t.app.get(SurveysSweepService);
+    time.forward(3 * DAY_MS + 60_000);
+    await sweep.run();
+    const [invitation] = await surveyMails();
+    const link = surveyLinkIn(invitation.text_body);
+    const declineLink = `${link}/refus`;
+    expect(invitation.text_body).toContain(`Pour ne plus recevoir de questionnaire pour cette demande :\n${declineLink}`);
+    expect(invitation.html_body).toContain(`href="${declineLink}"`);
+    expect(await (await fetch(link)).text()).toContain(`href="${new URL(declineLink).pathname}">Ne plus recevoir de questionnaire`);
+
+    // A GET only asks to confirm: mail scanners follow links.
+    const ask = await fetch(declineLink);
+    expect(ask.status).toBe(200);
+    const askPage = await ask.text();
+    expect(askPage).toContain('<h1>Ne plus recevoir de questionnaire</h1>');
+    expect(askPage).toContain(`<form method="post" action="${new URL(declineLink).pathname}">`);
+    expect((await surveysOf(t, request.id)).map((s) => s.status)).toEqual(['sent', 'scheduled']);
+
+    // The confirmation, or a mail client's one-click POST: the sent wave and the one months away both end.
+    const oneClick = () =>
+      fetch(declineLink, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'List-Unsubscribe=One-Click',
+      });
+    const declined = await oneClick();
+    expect(declined.status).toBe(303);
+    expect(declined.headers.get('location')).toBe(new URL(declineLink).pathname);
+    expect((await surveysOf(t, request.id)).map((s) => s.status)).toEqual(['declined', 'declined']);
+    expect((await oneClick()).status).toBe(303);
+    expect(await eventsOf(request)).toEqual([
+      expect.objectContaining({ type: 'survey_sent' }),
+      { type: 'survey_declined', reason: 'satisfaction', actor_type: 'buyer', is_public: false, from_status: null, to_status: null },
+    ]);
+    expect(await (await fetch(declineLink)).text()).toContain('<h1>C’est noté</h1>');
+    const form = await fetch(link);
+    expect(form.status).toBe(200);
+    expect(await form.text()).toContain('Vous avez indiqué ne pas souhaiter répondre aux questionnaires de cette demande');
+    const answered = await fetch(link, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'usefulness=yes&quickEnough=yes',
+    });
+    expect(answered.status).toBe(409);
+
+    // A reopening and a new closure do not bring them back; no reminder, and the impact wave never leaves.
+    expect((await buyerReplies(request, 'Une dernière précision, merci.')).status).toBe(200);
+    await staffWrites(t, request, 'answer', 'Voici la précision.');
+    await closeAs(t, request, 'answered');
+    expect((await surveysOf(t, request.id)).map((s) => s.status)).toEqual(['declined', 'declined']);
+    time.forward(200 * DAY_MS);
+    await sweep.run();
+    expect(await surveyMails()).toHaveLength(1);
+    expect((await eventsOf(request)).map((e: { type: string }) => e.type)).toEqual(['survey_sent', 'survey_declined']);
+  });
+
   it('a survey already answered stays answered when the request reopens', async () => {
     const request = await closedAsAnswered(t, 10);
     time.forward(3 * DAY_MS + 60_000);

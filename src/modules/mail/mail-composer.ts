@@ -6,6 +6,8 @@ import { addRichTextFilter } from '../requests/rich-text';
 export interface ComposedMail {
   text: string;
   html: string;
+  /** The page that stops this kind of message, for the List-Unsubscribe header mail clients show as a button. */
+  unsubscribeUrl?: string;
 }
 
 /** The e-mails a buyer receives; the others go to staff. */
@@ -38,6 +40,7 @@ export class MailComposer {
     return {
       text: `${this.text.render(`${message.template}.text.njk`, context).trimEnd()}\n\n-- \n${mailFooter}\n`,
       html: this.html.render(`${message.template}.html.njk`, context),
+      ...(typeof message.context.declineUrl === 'string' ? { unsubscribeUrl: message.context.declineUrl } : {}),
     };
   }
 }

@@ -13,6 +13,7 @@ export interface OutgoingMail {
   subject: string;
   text: string;
   html: string;
+  unsubscribeUrl?: string;
 }
 
 const SMTP_TIMEOUTS_MS = { connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 };
@@ -51,6 +52,10 @@ export class MailTransport {
       html: mail.html,
       // A stable Message-ID lets mail systems drop a copy re-sent after a crash mid-delivery.
       messageId: `<${mail.id}@guichet-vert>`,
+      // One-click unsubscribe (RFC 8058), which large mailbox providers expect of messages people did not ask for.
+      ...(mail.unsubscribeUrl
+        ? { headers: { 'List-Unsubscribe': `<${mail.unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } }
+        : {}),
     };
     if (this.smtp) {
       await this.smtp.sendMail(message);

@@ -161,8 +161,7 @@ export class MailService {
   }
 
   private async send(mail: ClaimedMail): Promise<void> {
-    const { text, html } = this.contentOf(mail);
-    await this.transport.send({ id: mail.id, to: mail.recipient, subject: mail.subject, text, html });
+    await this.transport.send({ id: mail.id, to: mail.recipient, subject: mail.subject, ...this.contentOf(mail) });
   }
 
   private contentOf(mail: ClaimedMail): ComposedMail {

@@ -4,7 +4,6 @@ import type {
   Lever,
   Obstacle,
   SocialConsideration,
-  SurveyStatus,
   SurveyWave,
   Theme,
   Usefulness,
@@ -14,15 +13,6 @@ import type {
 export const SURVEY_WAVE_LABELS: Record<SurveyWave, string> = {
   satisfaction: 'Questionnaire de satisfaction',
   impact: 'Évaluation d’impact',
-};
-
-export const SURVEY_STATUS_LABELS: Record<SurveyStatus, string> = {
-  scheduled: 'Programmé',
-  sent: 'Envoyé',
-  reminded: 'Relancé',
-  completed: 'Répondu',
-  expired: 'Expiré',
-  cancelled: 'Annulé',
 };
 
 export const USEFULNESS_LABELS: Record<Usefulness, string> = {

@@ -7,7 +7,7 @@ import { COMMENT_MAX } from './survey-answers.policy';
 import { postedValues, preselectedValues, savedValues, SURVEY_OPTIONS } from './survey-form';
 import { SURVEY_WAVE_LABELS } from './survey-labels';
 import { SurveyWithRequest } from './surveys.repository';
-import { SurveyClosed, SurveysService, SurveyWithdrawn } from './surveys.service';
+import { SurveyClosed, SurveyDeclined, SurveysService, SurveyWithdrawn } from './surveys.service';
 
 type PageBody = Record<string, unknown> | undefined;
 
@@ -26,8 +26,8 @@ export class SurveyPagesController {
     try {
       found = await this.surveys.open(token);
     } catch (error) {
-      // Suspended, the link will work again: the page itself is no error.
-      if (error instanceof SurveyWithdrawn) return renderEnded(res, error, 200);
+      // Suspended (the link will work again) or refused by its buyer: the page itself is no error.
+      if (error instanceof SurveyWithdrawn || error instanceof SurveyDeclined) return renderEnded(res, error, 200);
       if (error instanceof SurveyClosed) return renderEnded(res, error, error.status);
       throw error;
     }
@@ -44,15 +44,56 @@ export class SurveyPagesController {
         () => res.redirect(303, `/questionnaire/${encodeURIComponent(token)}?enregistre=1`),
       );
     } catch (error) {
-      if (error instanceof SurveyWithdrawn || error instanceof SurveyClosed) return renderEnded(res, error, error.status);
+      if (error instanceof SurveyWithdrawn || error instanceof SurveyClosed || error instanceof SurveyDeclined) {
+        return renderEnded(res, error, error.status);
+      }
       throw error;
     }
   }
+
+  /** « Ne plus recevoir de questionnaire » : a GET asks to confirm (mail scanners follow links), then says it is done. */
+  @Get(':token/refus')
+  async declinePage(@Param('token') token: string, @Res() res: Response) {
+    let found: SurveyWithRequest;
+    try {
+      found = await this.surveys.open(token, 'accept');
+    } catch (error) {
+      if (error instanceof SurveyWithdrawn) return renderEnded(res, error, 200);
+      if (error instanceof SurveyClosed) return renderEnded(res, error, error.status);
+      throw error;
+    }
+    const { survey, request } = found;
+    res.status(200).render('survey-decline', {
+      title: `Ne plus recevoir de questionnaire — demande ${request.reference}`,
+      declined: survey.status === 'declined',
+      answered: survey.completedAt !== null,
+      request: { reference: request.reference, subject: request.subject, networkName: request.networkName },
+      action: `/questionnaire/${encodeURIComponent(token)}/refus`,
+      surveyUrl: `/questionnaire/${encodeURIComponent(token)}`,
+    });
+  }
+
+  /** The confirmation, or a mail client's one-click unsubscribe (RFC 8058: a POST to the List-Unsubscribe address, any body). */
+  @Post(':token/refus')
+  async decline(@Param('token') token: string, @Res() res: Response) {
+    try {
+      await this.surveys.decline(token);
+    } catch (error) {
+      if (error instanceof SurveyWithdrawn || error instanceof SurveyClosed) return renderEnded(res, error, error.status);
+      throw error;
+    }
+    res.redirect(303, `/questionnaire/${encodeURIComponent(token)}/refus`);
+  }
 }
 
-/** The link of a survey withdrawn by a reopening, or past its date: said plainly, not as a missing page. */
-function renderEnded(res: Response, error: SurveyWithdrawn | SurveyClosed, status: number): void {
-  const title = error instanceof SurveyClosed ? 'Questionnaire clos' : 'Questionnaire suspendu';
+/** The link of a survey withdrawn by a reopening, past its date or refused: said plainly, not as a missing page. */
+function renderEnded(res: Response, error: SurveyWithdrawn | SurveyClosed | SurveyDeclined, status: number): void {
+  const title =
+    error instanceof SurveyClosed
+      ? 'Questionnaire clos'
+      : error instanceof SurveyDeclined
+        ? 'Questionnaire refusé'
+        : 'Questionnaire suspendu';
   res.status(status).render('error', { title, heading: title, message: error.message });
 }
 
@@ -75,6 +116,7 @@ function render(
     },
     request: { reference: request.reference, subject: request.subject, networkName: request.networkName },
     action: `/questionnaire/${encodeURIComponent(token)}`,
+    declineUrl: `/questionnaire/${encodeURIComponent(token)}/refus`,
     saved,
     options: SURVEY_OPTIONS,
     commentMax: COMMENT_MAX,

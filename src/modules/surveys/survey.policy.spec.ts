@@ -63,6 +63,8 @@ describe('survey policy', () => {
     ['expired', state('expired', BEFORE, BEFORE), 'nothing'],
     ['cancelled', state('cancelled', BEFORE, null, false), 'nothing'],
     ['cancelled, request closed again', state('cancelled', BEFORE), 'nothing'],
+    ['declined by the buyer, reminder past', state('declined', BEFORE, far), 'nothing'],
+    ['declined by the buyer, request reopened', state('declined', BEFORE, far, false), 'nothing'],
   ];
   it.each(cases)('%s → %s', (_label, survey, step) => {
     expect(nextStep(survey, NOW)).toBe(step);
@@ -84,6 +86,7 @@ describe('survey policy', () => {
     ['expired', AFTER, false],
     ['scheduled', null, false],
     ['cancelled', null, false],
+    ['declined', AFTER, false],
   ] as const)('a %s survey expiring at %s is open: %s', (status, expiresAt, open) => {
     expect(isOpen({ status, expiresAt }, NOW)).toBe(open);
   });
@@ -111,6 +114,7 @@ describe('isWithdrawn: a link sent before a reopening', () => {
     ['sent', 'sent', sentAt, false],
     ['completed', 'completed', sentAt, false],
     ['expired', 'expired', sentAt, false],
+    ['declined by the buyer', 'declined', sentAt, false],
   ] as const)('%s', (_label, status, sent, expected) => {
     expect(isWithdrawn({ status, sentAt: sent })).toBe(expected);
   });

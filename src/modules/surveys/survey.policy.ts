@@ -55,9 +55,12 @@ export type SurveyStep = 'send' | 'remind' | 'expire' | 'cancel' | 'nothing';
 /** Not answered yet: a reopening withdraws these until the next closure. */
 export const UNANSWERED_STATUSES: readonly SurveyStatus[] = ['scheduled', 'sent', 'reminded'];
 
+/** What a buyer's refusal ends for good: every wave not answered yet, a withdrawn one included (it would come back at the next closure). */
+export const DECLINABLE_STATUSES: readonly SurveyStatus[] = [...UNANSWERED_STATUSES, 'cancelled'];
+
 /**
  * The next step of a survey at `now`. A reminder that would come after the expiry is skipped (the sweep may have
- * been stopped longer than the reminder delay). Completed, expired and cancelled surveys never move. A survey
+ * been stopped longer than the reminder delay). Completed, expired, cancelled and declined surveys never move. A survey
  * not answered yet of a request no longer closed as answered, or erased, is cancelled: the buyer is not asked to judge
  * advice still being given, nor asked at all once forgotten (a reopening and an erasure cancel it at once; this
  * catches any other path).

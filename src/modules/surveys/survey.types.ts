@@ -5,7 +5,8 @@
 export const SURVEY_WAVES = ['satisfaction', 'impact'] as const;
 export type SurveyWave = (typeof SURVEY_WAVES)[number];
 
-export const SURVEY_STATUSES = ['scheduled', 'sent', 'reminded', 'completed', 'expired', 'cancelled'] as const;
+/** `declined`: the buyer asked not to be surveyed about this request (every wave not answered yet, for good). */
+export const SURVEY_STATUSES = ['scheduled', 'sent', 'reminded', 'completed', 'expired', 'cancelled', 'declined'] as const;
 export type SurveyStatus = (typeof SURVEY_STATUSES)[number];
 
 export const USEFULNESS = ['yes', 'partly', 'no'] as const;

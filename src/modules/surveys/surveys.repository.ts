@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { columnsOf, SqlStatement } from '../../database/sql-statement';
 import type { CloseReason, RequestStatus } from '../requests/request.types';
 import { Survey } from './survey.entity';
-import { UNANSWERED_STATUSES } from './survey.policy';
+import { DECLINABLE_STATUSES, UNANSWERED_STATUSES } from './survey.policy';
 import type { SurveyAnswers } from './survey-answers.policy';
 import type { SurveyStatus, SurveyWave } from './survey.types';
 
@@ -90,6 +90,15 @@ export class SurveysRepository {
     };
   }
 
+  /** The buyer's refusal, under the request's lock: how many surveys it ended (none when already declined). */
+  async declineUnanswered(manager: EntityManager, requestId: string): Promise<number> {
+    const [, ended]: [unknown, number] = await manager.query(
+      `UPDATE surveys SET status = 'declined', updated_at = now() WHERE request_id = $1 AND status = ANY($2::varchar[])`,
+      [requestId, [...DECLINABLE_STATUSES]],
+    );
+    return ended;
+  }
+
   /** Locks the survey's request, then the survey: the order every change of a request takes, so none deadlocks. */
   async lockWithRequest(manager: EntityManager, surveyId: string): Promise<SurveyWithRequest | null> {
     const requests = await manager.query(
@@ -145,7 +154,6 @@ export class SurveysRepository {
     };
   }
 
-  /** The buyer's latest survey still open for this request, for a link on the tracking page. */
   /** The request's surveys whose link still opens, the latest sent first. */
   openFor(reference: string, now: Date): Promise<Survey[]> {
     return this.dataSource

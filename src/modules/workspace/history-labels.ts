@@ -34,6 +34,7 @@ const EVENT_LABELS: Record<string, string> = {
   survey_reminded: 'Questionnaire relancé',
   survey_completed: 'Questionnaire rempli',
   survey_expired: 'Questionnaire expiré',
+  survey_declined: 'Questionnaires refusés par l’acheteur',
   evaluation_reviewed: 'Évaluation revue',
   evaluation_shared: 'Évaluation partagée avec le facilitateur',
   personal_data_erased: 'Données personnelles effacées',
