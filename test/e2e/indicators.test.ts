@@ -40,6 +40,25 @@ describe('indicators', () => {
     }
   });
 
+  it('counts the surveys their buyer declined among those sent; the response rate is unchanged', async () => {
+    await seedIndicators(t.dataSource);
+    // The unanswered satisfaction survey sent in February: its buyer followed « Ne plus recevoir de questionnaire ».
+    const [, declined] = await t.dataSource.query(
+      `UPDATE surveys SET status = 'declined' WHERE wave = 'satisfaction' AND completed_at IS NULL AND sent_at = '2026-02-15T10:00:00+01:00'`,
+    );
+    expect(declined).toBe(1);
+    const auth = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
+    const d = await bodyOf(fetch(`${t.url}/api/v1/staff/indicators?${PERIOD}`, { headers: { authorization: auth } }));
+    const [satisfaction, impact] = d.surveys.responseRates;
+    expect(satisfaction).toMatchObject({ code: 'satisfaction', current: 0.5, sent: { current: 2 }, declined: { current: 1, previous: 0 } });
+    expect(impact.declined).toMatchObject({ current: 0, previous: 0 });
+    const { email } = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
+    const client = new StaffClient(t.url);
+    await client.signIn(email);
+    const html = await (await client.get('/espace/indicateurs?du=2026-02-01&au=2026-02-28')).text();
+    expect(html).toMatch(/<th scope="row">Refusés par l’acheteur — Satisfaction<\/th>\s*<td>1<\/td>/);
+  });
+
   it('counts a network’s period beside the previous one, as computed by hand', async () => {
     const { facilitatorId } = await seedIndicators(t.dataSource);
     const auth = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
@@ -72,6 +91,7 @@ describe('indicators', () => {
 
     const rates = Object.fromEntries(d.surveys.responseRates.map((w: { code: string; current: number }) => [w.code, w.current]));
     expect(rates).toEqual({ satisfaction: 0.5, impact: 1 });
+    expect(d.surveys.responseRates[0].declined).toMatchObject({ current: 0, previous: 0 });
     expect(d.surveys.answers.current).toBe(1);
     expect(d.surveys.usefulness.map((u: { code: string; current: number }) => [u.code, u.current])).toEqual([
       ['yes', 1],

@@ -22,7 +22,7 @@ export interface RequestCounts {
 }
 
 export interface SurveyCounts {
-  sent: Array<{ period: PeriodName; wave: SurveyWave; sent: number; completed: number }>;
+  sent: Array<{ period: PeriodName; wave: SurveyWave; sent: number; completed: number; declined: number }>;
   usefulness: Array<{ period: PeriodName; usefulness: Usefulness; n: number }>;
   contracts: Array<{ period: PeriodName; contracts: number; environmental: number; social: number }>;
 }
@@ -117,7 +117,7 @@ export class IndicatorsRepository {
   }
 
   /**
-   * Surveys: sent in either period with how many were completed (response rates); completed in either period
+   * Surveys: sent in either period with how many were completed (response rates) or declined; completed in either period
    * for usefulness (satisfaction) and the considerations of signed or published contracts (impact).
    */
   async surveyCounts(periods: PeriodPair, networkCode: string | null): Promise<SurveyCounts> {
@@ -126,7 +126,8 @@ export class IndicatorsRepository {
     const periodOf = (column: string) => `CASE WHEN ${column} >= ${START('$2')} THEN 'current' ELSE 'previous' END`;
     const [sent, answers] = await Promise.all([
       this.read<SurveyCounts['sent'][number]>(
-        `SELECT ${periodOf('s.sent_at')} AS period, s.wave, count(*)::int AS sent, count(s.completed_at)::int AS completed
+        `SELECT ${periodOf('s.sent_at')} AS period, s.wave, count(*)::int AS sent, count(s.completed_at)::int AS completed,
+                count(*) FILTER (WHERE s.status = 'declined')::int AS declined
            FROM surveys s ${join}
           WHERE s.wave IN ('satisfaction', 'impact') AND s.sent_at >= ${START('$1')} AND s.sent_at < ${END('$3')}
           GROUP BY 1, 2`,

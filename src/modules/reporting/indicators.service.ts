@@ -227,6 +227,7 @@ export class IndicatorsService {
             code: wave,
             label: WAVE_LABELS[wave],
             sent: figure(rows.current?.sent ?? 0, rows.previous?.sent ?? 0),
+            declined: figure(rows.current?.declined ?? 0, rows.previous?.declined ?? 0),
             ...figure(
               share(rows.current?.completed ?? 0, rows.current?.sent ?? 0),
               share(rows.previous?.completed ?? 0, rows.previous?.sent ?? 0),

@@ -42,6 +42,12 @@ export class DashboardTimingsDto extends StatisticsTimingsDto {
 export class ResponseRateDto extends LabelledFigureDto {
   @ApiProperty({ type: FigureDto, description: 'Questionnaires envoyés pendant la période (le taux : remplis / envoyés)' })
   sent!: FigureDto;
+
+  @ApiProperty({
+    type: FigureDto,
+    description: 'Parmi eux, ceux que l’acheteur a refusés (lien « Ne plus recevoir de questionnaire pour cette demande »)',
+  })
+  declined!: FigureDto;
 }
 
 export class DashboardSurveysDto extends StatisticsSurveysDto {
