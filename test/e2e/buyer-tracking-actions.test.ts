@@ -539,7 +539,7 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
       expect(html).toContain('Page introuvable');
       expect(html).toContain('href="/suivi">Retrouver mes demandes</a>');
     }
-    // Each with the body it takes (a field it does not take is refused first, whatever the token: 400).
+    // Each with the body it takes, or one it would refuse (a field it does not take, a text body): the token comes first.
     const bodies = {
       clarification: { message: 'Bonjour' },
       replies: { message: 'Bonjour' },
@@ -548,9 +548,19 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
       resolution: {},
     };
     for (const [action, body] of Object.entries(bodies)) {
-      const response = await api(request, action, body, wrong);
-      expect(response.status).toBe(404);
-      expect((await response.json()).code).toBe('not_found');
+      for (const sent of [
+        api(request, action, body, wrong),
+        api(request, action, { ...body, unknownField: 1 }, wrong),
+        fetch(`${t.url}/api/v1/requests/${request.reference}/${action}`, {
+          method: 'POST',
+          headers: { 'content-type': 'text/plain', 'x-tracking-token': wrong },
+          body: 'Bonjour',
+        }),
+      ]) {
+        const response = await sent;
+        expect(response.status).toBe(404);
+        expect((await response.json()).code).toBe('not_found');
+      }
     }
     expect(await state(request)).toEqual({ status: 'awaiting_buyer', close_reason: null });
   });

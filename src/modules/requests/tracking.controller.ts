@@ -1,4 +1,4 @@
-import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -24,12 +24,17 @@ import { BUYER_MESSAGE_MAX, TrackingActionsService } from './tracking-actions.se
 import { TrackedRequestDto } from './dto/tracked-request.dto';
 import { TrackingService } from './tracking.service';
 import { JsonBody } from '../../common/json-body.decorator';
+import { BuyerTokenGuard } from './buyer-token.guard';
 
 type PageBody = Record<string, unknown> | undefined;
 
-/** What every buyer action may answer besides its own refusals: its body, if any, must be JSON within the size limit. */
-const BuyerActionErrors = () =>
+/**
+ * Every buyer action of the API: its token checked first (404), then its body, if any, JSON within the size limit —
+ * what it may answer besides its own refusals.
+ */
+const BuyerAction = () =>
   applyDecorators(
+    UseGuards(BuyerTokenGuard),
     ApiUnsupportedMediaTypeResponse({ type: ErrorResponseDto, description: 'Le corps, s’il y en a un, doit être en application/json' }),
     ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: 'Corps de plus de 100 Ko' }),
   );
@@ -82,7 +87,7 @@ export class TrackingController {
 
   @Post('api/v1/requests/:reference/clarification')
   @HttpCode(200)
-  @BuyerActionErrors()
+  @BuyerAction()
   @ApiOperation({ summary: 'Apporter la précision demandée', description: 'Possible quand la demande attend votre précision.' })
   @ApiBody(MESSAGE_BODY)
   @ApiIdempotencyKey(REPEATED_MESSAGE)
@@ -102,7 +107,7 @@ export class TrackingController {
 
   @Post('api/v1/requests/:reference/replies')
   @HttpCode(200)
-  @BuyerActionErrors()
+  @BuyerAction()
   @ApiOperation({ summary: 'Répondre à la réponse', description: 'Possible pendant le délai de réponse ; rouvre la demande.' })
   @ApiBody(MESSAGE_BODY)
   @ApiIdempotencyKey(REPEATED_MESSAGE)
@@ -122,7 +127,7 @@ export class TrackingController {
 
   @Post('api/v1/requests/:reference/information')
   @HttpCode(200)
-  @BuyerActionErrors()
+  @BuyerAction()
   @ApiOperation({
     summary: 'Ajouter une information',
     description:
@@ -146,7 +151,7 @@ export class TrackingController {
 
   @Post('api/v1/requests/:reference/withdrawal')
   @HttpCode(200)
-  @BuyerActionErrors()
+  @BuyerAction()
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Un champ dans le corps : cette action n’en prend aucun' })
   @ApiOperation({ summary: 'Retirer la demande', description: 'La demande est clôturée avec le motif « retirée ».' })
   @ApiOkResponse({ type: TrackedRequestDto, description: 'La demande à jour' })
@@ -165,7 +170,7 @@ export class TrackingController {
 
   @Post('api/v1/requests/:reference/resolution')
   @HttpCode(200)
-  @BuyerActionErrors()
+  @BuyerAction()
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Un champ dans le corps : cette action n’en prend aucun' })
   @ApiOperation({
     summary: 'Indiquer que la réponse a résolu la question',
