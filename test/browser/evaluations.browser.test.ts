@@ -83,7 +83,11 @@ describe.each([
     const file = await download;
     expect(file.suggestedFilename()).toMatch(/^evaluations-\d{4}-\d{2}-\d{2}\.csv$/);
     const csv = readFileSync((await file.path())!, 'utf8');
-    expect(csv.startsWith('\uFEFFDemande;Questionnaire;Répondu le (heure de Paris);')).toBe(true);
+    expect(
+      csv.startsWith(
+        '\uFEFFDemande;Questionnaire;Demande déposée le (heure de Paris);Demande clôturée le (heure de Paris);Envoyé le (heure de Paris);Répondu le (heure de Paris);',
+      ),
+    ).toBe(true);
     const lines = csv.split('\r\n').filter(Boolean);
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain(`${useful.reference};Satisfaction;`);

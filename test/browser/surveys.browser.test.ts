@@ -148,7 +148,11 @@ it('the buyer answers both waves from the e-mailed links, with and without JavaS
   await page.getByRole('link', { name: /^Exporter en CSV \(/ }).click();
   const csv = readFileSync((await (await download).path())!, 'utf8');
   const lines = csv.split('\r\n').filter(Boolean);
-  expect(lines[0].startsWith('\uFEFFDemande;Questionnaire;Répondu le (heure de Paris);')).toBe(true);
+  expect(
+    lines[0].startsWith(
+      '\uFEFFDemande;Questionnaire;Demande déposée le (heure de Paris);Demande clôturée le (heure de Paris);Envoyé le (heure de Paris);Répondu le (heure de Paris);',
+    ),
+  ).toBe(true);
   expect(lines.slice(1).sort()).toEqual([
     expect.stringContaining(`${request.reference};Impact sur le marché;`),
     expect.stringContaining(`${request.reference};Satisfaction;`),

@@ -125,7 +125,8 @@ describe('CSV exports of requests and evaluations', () => {
   it('exports the evaluations with the list’s filters and access rules, answers in French', async () => {
     const alix = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Alix' });
     const a = await insertClosedRequest(t.dataSource, { facilitatorId: alix });
-    const b = await insertClosedRequest(t.dataSource, { facilitatorId: alix, kind: 'social_clause' });
+    const b = await insertClosedRequest(t.dataSource, { facilitatorId: alix, kind: 'social_clause', createdAt: '2026-01-05T09:00:00Z' });
+    await t.dataSource.query(`UPDATE requests SET closed_at = '2026-01-20T15:30:00Z' WHERE id = $1`, [b.id]);
     const c = await insertClosedRequest(t.dataSource, { department: '75', network: 'maximilien' });
     await insertCompletedSurvey(t.dataSource, a.id, {
       facilitatorId: alix,
@@ -147,6 +148,7 @@ describe('CSV exports of requests and evaluations', () => {
       wouldUseAgain: true,
       completedAt: '2026-06-01T12:00:00Z',
     });
+    await t.dataSource.query(`UPDATE surveys SET sent_at = '2026-05-20T08:00:00Z' WHERE id = $1`, [impact]);
     await insertCompletedSurvey(t.dataSource, c.id);
     const client = await signedIn({ role: 'animator', networks: ['aura-ee'] });
 
@@ -154,7 +156,9 @@ describe('CSV exports of requests and evaluations', () => {
     expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="evaluations-\d{4}-\d{2}-\d{2}\.csv"$/);
     const all = lines(await response.text());
     expect(all).toHaveLength(3);
-    expect(all[0]).toContain('Demande;Questionnaire;Répondu le (heure de Paris);');
+    expect(all[0]).toContain(
+      'Demande;Questionnaire;Demande déposée le (heure de Paris);Demande clôturée le (heure de Paris);Envoyé le (heure de Paris);Répondu le (heure de Paris);',
+    );
     expect(all.join('\n')).not.toContain(c.reference);
     expect(all.find((l) => l.startsWith(a.reference))).toContain(`;Oui;"'+33 6 00 00 00 00 ; rappelez-moi";`);
 
@@ -164,6 +168,9 @@ describe('CSV exports of requests and evaluations', () => {
       [
         b.reference,
         'Impact sur le marché',
+        '2026-01-05 10:00',
+        '2026-01-20 16:30',
+        '2026-05-20 10:00',
         '2026-06-01 14:00',
         'Clauses sociales',
         'Fournitures de bureau',

@@ -25,8 +25,10 @@ const paris = (column: string) => `to_char(${column} AT TIME ZONE 'Europe/Paris'
 export class ExportRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Requests this person sees, oldest first; buyers' names and contact details stay out of the file. */
-  /** `now`: the moment against which « late » is judged (the queue's clock). */
+  /**
+   * Requests this person sees, oldest first; buyers' names and contact details stay out of the file. `now`: the moment
+   * against which « late » is judged (the queue's clock).
+   */
   requestsQuery(staff: StaffPrincipal, filters: RequestExportFilters, now: Date): SqlStatement {
     const params = new SqlParams();
     const where = [
@@ -61,7 +63,8 @@ export class ExportRepository {
     const params = new SqlParams();
     const where = evaluationsWhere(staff, filters, params);
     return {
-      sql: `SELECT r.reference, s.wave, ${paris('s.completed_at')} AS "completedAt", r.kind, r.segment_code AS "segmentCode",
+      sql: `SELECT r.reference, s.wave, ${paris('r.created_at')} AS "createdAt", ${paris('r.closed_at')} AS "closedAt",
+                   ${paris('s.sent_at')} AS "sentAt", ${paris('s.completed_at')} AS "completedAt", r.kind, r.segment_code AS "segmentCode",
                    r.department_code AS "departmentCode", r.network_code AS "networkCode", f.first_name || ' ' || f.last_name AS "facilitatorName",
                    s.usefulness, s.quick_enough AS "quickEnough", s.contract_outcome AS "contractOutcome",
                    to_char(s.contract_date, 'YYYY-MM-DD') AS "contractDate", s.contract_reference AS "contractReference", s.levers,

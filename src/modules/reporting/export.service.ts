@@ -93,6 +93,10 @@ export class ExportService {
     const evaluation: Column[] = [
       { header: 'Demande', value: (r) => r.reference },
       { header: 'Questionnaire', value: (r) => WAVE_LABELS[r.wave as keyof typeof WAVE_LABELS] },
+      // The request's own dates beside the survey's: how long after the advice the buyer was asked, and answered.
+      { header: atParisTime('Demande déposée le'), value: (r) => r.createdAt },
+      { header: atParisTime('Demande clôturée le'), value: (r) => r.closedAt },
+      { header: atParisTime('Envoyé le'), value: (r) => r.sentAt },
       { header: atParisTime('Répondu le'), value: (r) => r.completedAt },
       ...common,
       ...[...SATISFACTION_ANSWERS, ...IMPACT_ANSWERS].map((a) => ({ header: a.label, value: (r: Row) => a.value(r as SurveyAnswers) })),
