@@ -228,8 +228,16 @@ describe('the animators’ review of evaluations', () => {
     expect((await strict.json()).errors).toEqual([
       { field: 'zzz', message: expect.stringContaining('Paramètre inconnu') },
       { field: 'du', message: 'Une seule valeur attendue.' },
-      { field: 'reseau', message: 'Réseau inconnu : code attendu, par exemple aura-ee ou reseco.' },
+      { field: 'reseau', message: 'Réseau inconnu ou hors de vos réseaux : code attendu, par exemple aura-ee ou reseco.' },
       { field: 'page', message: 'Numéro de page attendu : un entier à partir de 1.' },
+    ]);
+    // A network one does not see reads as one that does not exist (it would list nothing), as in the requests API.
+    const aura = await tokenOf((await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] })).id);
+    expect((await bodyOf(api('?reseau=aura-ee', aura))).total).toBe(2);
+    const foreign = await api('?reseau=maximilien', aura);
+    expect(foreign.status).toBe(400);
+    expect((await foreign.json()).errors).toEqual([
+      { field: 'reseau', message: 'Réseau inconnu ou hors de vos réseaux : code attendu, par exemple aura-ee ou reseco.' },
     ]);
     // The page keeps its lenient reading: an old bookmark still opens.
     const lenient = await signedIn({ role: 'admin' });

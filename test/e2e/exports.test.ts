@@ -71,6 +71,13 @@ describe('CSV exports of requests and evaluations', () => {
     );
     expect(first).toContain(';2026-02-04 09:15;2026-02-05 11:00;Oui;');
     expect(text).not.toContain('camille.martin@example.fr');
+    // Another network's file is refused with the reason, never an empty file that reads as « nothing happened there ».
+    for (const path of ['/espace/export/demandes.csv?reseau=maximilien', '/espace/export/evaluations.csv?reseau=maximilien']) {
+      const foreign = await client.get(path);
+      expect(foreign.status).toBe(400);
+      expect(foreign.headers.get('content-type')).toContain('text/html');
+      expect(await foreign.text()).toContain('Réseau inconnu ou hors de vos réseaux');
+    }
 
     const comma = await (await client.get('/espace/export/demandes.csv?separateur=virgule&status=in_progress')).text();
     expect(lines(comma)).toHaveLength(2);
@@ -102,7 +109,6 @@ describe('CSV exports of requests and evaluations', () => {
     expect(period).toContain(tricky.reference);
     expect(period).not.toContain(open.reference);
     expect(lines(await (await client.get('/espace/export/demandes.csv?department=69')).text())).toHaveLength(2);
-    expect(lines(await (await client.get('/espace/export/demandes.csv?reseau=maximilien')).text())).toHaveLength(1);
     // The queue's search box: the same words, the same requests (closed ones too), % taken literally.
     const searched = await (await client.get(`/espace/export/demandes.csv?q=${encodeURIComponent('RECYCLÉ')}`)).text();
     expect(searched).toContain(tricky.reference);

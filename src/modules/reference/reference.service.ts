@@ -86,6 +86,14 @@ export class ReferenceService implements OnModuleInit {
     isNetwork: (code) => this.networks.has(code),
   };
 
+  /**
+   * The same, for someone who sees only these networks (null: all): a network they do not see is no value their
+   * filters take — it would list nothing beside figures of their own.
+   */
+  knownCodesWithin(networks: readonly string[] | null): KnownCodes {
+    return { ...this.knownCodes, isNetwork: (code) => this.networks.has(code) && (networks === null || networks.includes(code)) };
+  }
+
   /** The networks within `scope` (null: all), as a list's choices by name. */
   networkOptions(scope: readonly string[] | null): Array<{ value: string; label: string }> {
     return this.allNetworks()

@@ -44,7 +44,7 @@ export class EvaluationsApiController {
   })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Filtre non compris (erreurs par champ)' })
   async list(@CurrentStaff() staff: StaffPrincipal, @Query() query: Json): Promise<EvaluationsPageDto> {
-    return this.evaluations.list(staff, this.evaluations.apiFilters(query));
+    return this.evaluations.list(staff, this.evaluations.apiFilters(staff, query));
   }
 
   @Get(':id')

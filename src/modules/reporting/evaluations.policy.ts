@@ -152,7 +152,7 @@ export function evaluationQueryProblems(query: Record<string, unknown>, known: K
     // Dates are judged by parseEvaluationFilters, in the page's words.
     du: READ_ELSEWHERE,
     au: READ_ELSEWHERE,
-    reseau: { accepts: known.isNetwork, message: 'Réseau inconnu : code attendu, par exemple aura-ee ou reseco.' },
+    reseau: { accepts: known.isNetwork, message: NETWORK_OUT_OF_REACH },
     kind: oneOf(REQUEST_KINDS),
     segment: { accepts: known.isSegment, message: 'Segment d’achat inconnu.' },
     department: { accepts: known.isDepartment, message: 'Département inconnu : code INSEE attendu, par exemple 38, 2A ou 971.' },
@@ -162,6 +162,13 @@ export function evaluationQueryProblems(query: Record<string, unknown>, known: K
     reviewed: oneOf(['oui', 'non']),
     page: PAGE_CHECK,
   });
+}
+
+const NETWORK_OUT_OF_REACH = 'Réseau inconnu ou hors de vos réseaux : code attendu, par exemple aura-ee ou reseco.';
+
+/** An export's network filter (read leniently, as the page's) naming a network one does not see: refused, not an empty file. */
+export function networkOutOfReach(network: string | null, visible: readonly string[] | null): FieldError[] {
+  return network !== null && visible !== null && !visible.includes(network) ? [{ field: 'reseau', message: NETWORK_OUT_OF_REACH }] : [];
 }
 
 /** Filters that could not be read: a 400 with their field errors (API) or a French page. */

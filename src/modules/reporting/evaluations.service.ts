@@ -6,6 +6,7 @@ import { AppError, NotFound, ValidationFailed } from '../../common/errors/app-er
 import { isUuid, typedText } from '../../common/validation';
 import { AppConfig } from '../../config/app-config';
 import { runAsOne, SqlStatement } from '../../database/sql-statement';
+import { visibleNetworks } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { MailService } from '../mail/mail.service';
 import { RequestMessagesRepository, staffMessageView } from '../requests/request-messages.repository';
@@ -48,8 +49,8 @@ export class EvaluationsService {
   ) {}
 
   /** The API's filters, read strictly (the page's are read leniently, parseEvaluationFilters alone). */
-  apiFilters(query: Record<string, unknown>): EvaluationFilters {
-    const problems = evaluationQueryProblems(query, this.reference.knownCodes);
+  apiFilters(staff: StaffPrincipal, query: Record<string, unknown>): EvaluationFilters {
+    const problems = evaluationQueryProblems(query, this.reference.knownCodesWithin(visibleNetworks(staff)));
     const { filters, errors } = parseEvaluationFilters(query);
     const refused = [...problems, ...errors.filter((error) => !problems.some((problem) => problem.field === error.field))];
     if (!refused.length) return filters;

@@ -10,6 +10,7 @@ import { LOGGER } from '../../common/logging/logging.module';
 import { AppConfig } from '../../config/app-config';
 import { SqlStatement } from '../../database/sql-statement';
 import type { StaffPrincipal } from '../accounts/accounts.types';
+import { visibleNetworks } from '../accounts/access.policy';
 import { ReferenceService } from '../reference/reference.service';
 import {
   CLOSE_REASON_LABELS,
@@ -20,7 +21,7 @@ import {
 } from '../requests/request.types';
 import { CSV_BOM, csvFileName, csvLine, CsvSeparator, CsvValue } from './csv-format.policy';
 import { IMPACT_ANSWERS, SATISFACTION_ANSWERS, SurveyAnswers, WAVE_LABELS, yesNo } from './evaluation-labels';
-import type { EvaluationFilters } from './evaluations.policy';
+import { EvaluationFilters, filtersRefused, networkOutOfReach } from './evaluations.policy';
 import { ExportRepository } from './export.repository';
 import type { RequestExportFilters } from './export.policy';
 
@@ -114,10 +115,12 @@ export class ExportService {
   }
 
   requests(res: Response, staff: StaffPrincipal, filters: RequestExportFilters, separator: CsvSeparator): Promise<void> {
+    refuseNetworkOutOfReach(staff, filters.network);
     return this.send(res, 'demandes', this.requestColumns, this.exports.requestsQuery(staff, filters, this.clock.now()), separator);
   }
 
   evaluations(res: Response, staff: StaffPrincipal, filters: EvaluationFilters, separator: CsvSeparator): Promise<void> {
+    refuseNetworkOutOfReach(staff, filters.network);
     const columns = staff.role === 'facilitator' ? this.sharedEvaluationColumns : this.evaluationColumns;
     return this.send(res, 'evaluations', columns, this.exports.evaluationsQuery(staff, filters), separator);
   }
@@ -171,4 +174,10 @@ export class ExportService {
       res.destroy();
     }
   }
+}
+
+/** A network one does not see, named in an export's filters: refused (400), not an empty file. */
+function refuseNetworkOutOfReach(staff: StaffPrincipal, network: string | null): void {
+  const refused = networkOutOfReach(network, visibleNetworks(staff));
+  if (refused.length) throw filtersRefused(refused);
 }

@@ -112,12 +112,7 @@ export class WorkspaceService {
    * one does not see is such a value: it would list nothing beside counts of one's own.
    */
   apiQueueFilters(staff: StaffPrincipal, query: Record<string, unknown>): QueueFilters {
-    const networks = visibleNetworks(staff);
-    const known = this.reference.knownCodes;
-    const problems = queueFilterProblems(query, {
-      ...known,
-      isNetwork: (code) => known.isNetwork(code) && (networks === null || networks.includes(code)),
-    });
+    const problems = queueFilterProblems(query, this.reference.knownCodesWithin(visibleNetworks(staff)));
     if (problems.length) throw new ValidationFailed(problems);
     return parseQueueFilters(query);
   }
