@@ -5,7 +5,7 @@ import IORedis, { RedisOptions } from 'ioredis';
  * indefinitely, as BullMQ requires.
  */
 export function createRedis(url: string, role: 'producer' | 'worker', extra: RedisOptions = {}): IORedis {
-  return new IORedis(url, {
+  const redis = new IORedis(url, {
     maxRetriesPerRequest: role === 'worker' ? null : 1,
     enableOfflineQueue: role === 'worker',
     connectTimeout: 2000,
@@ -13,4 +13,8 @@ export function createRedis(url: string, role: 'producer' | 'worker', extra: Red
     lazyConnect: false,
     ...extra,
   });
+  // Each failed reconnection is an `error` event: without a listener ioredis prints it raw on stderr (no JSON), and
+  // the failures surface anyway where the connection is used (commands rejected, the relay's and workers' lines).
+  redis.on('error', () => undefined);
+  return redis;
 }

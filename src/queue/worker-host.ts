@@ -32,6 +32,8 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
   private connection?: IORedis;
   private readonly handlers: JobHandlers;
   private readonly logger: Logger;
+  /** While Redis is away: since when, and how many errors went unlogged (one line when lost, one when back). */
+  private trouble: { since: number; errors: number } | null = null;
 
   constructor(
     @Inject(JOB_PROCESSORS) processors: JobProcessor[],
@@ -47,6 +49,7 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
 
   onApplicationBootstrap(): void {
     this.connection = createRedis(this.config.REDIS_URL, 'worker');
+    this.connection.on('ready', () => this.connectionBack());
     const consumed = consumedQueues(this.handlers);
     for (const queue of consumed) {
       const worker = new Worker(queue, (job) => this.run(job.name as JobName, job.data), {
@@ -63,7 +66,7 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
           'tâche en échec',
         ),
       );
-      worker.on('error', (error) => this.logger.warn({ queue, err: error.message }, 'connexion de la file perturbée'));
+      worker.on('error', (error) => this.connectionTrouble(queue, error));
       this.workers.push(worker);
     }
     // Jobs already running finish; no new one starts until HTTP has room again.
@@ -75,6 +78,26 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
     });
     const idle = QUEUE_NAMES.filter((q) => !consumed.includes(q));
     this.logger.info({ consumed, producedOnly: idle }, 'files consommées');
+  }
+
+  /**
+   * Every worker reports every failed reconnection (several a second while Redis is down): the first is logged, the
+   * rest counted until the connection is back. The outbox relay's error lines say what waits meanwhile.
+   */
+  private connectionTrouble(queue: string, error: Error): void {
+    if (this.trouble) {
+      this.trouble.errors++;
+      return;
+    }
+    this.trouble = { since: Date.now(), errors: 1 };
+    this.logger.warn({ queue, err: error.message }, 'connexion des files à Redis perdue : les tâches attendent son retour');
+  }
+
+  private connectionBack(): void {
+    if (!this.trouble) return;
+    const { since, errors } = this.trouble;
+    this.trouble = null;
+    this.logger.info({ downSeconds: Math.round((Date.now() - since) / 1000), errors }, 'connexion des files à Redis rétablie');
   }
 
   private async run(name: JobName, data: unknown): Promise<void> {

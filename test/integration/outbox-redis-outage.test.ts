@@ -99,5 +99,11 @@ describe('outbox: a submission survives a Redis outage', () => {
       10_000,
       'accusé de réception envoyé',
     );
+    // The workers said it once when Redis was lost and once when it came back, not at each failed reconnection.
+    const lost = outage.logs.filter((line) => line.includes('connexion des files à Redis perdue'));
+    expect(lost).toHaveLength(1);
+    const back = outage.logs.filter((line) => line.includes('connexion des files à Redis rétablie')).map((line) => JSON.parse(line));
+    expect(back).toEqual([expect.objectContaining({ level: 30, errors: expect.any(Number), downSeconds: expect.any(Number) })]);
+    expect(back[0].errors).toBeGreaterThan(1);
   });
 });

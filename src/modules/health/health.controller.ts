@@ -18,7 +18,6 @@ export class HealthController implements OnApplicationShutdown {
     @Inject(AppConfig) config: AppConfig,
   ) {
     this.redis = createRedis(config.REDIS_URL, 'producer');
-    this.redis.on('error', () => undefined);
   }
 
   @Get('live')

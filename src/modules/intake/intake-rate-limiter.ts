@@ -32,7 +32,6 @@ export class IntakeRateLimiter implements OnApplicationShutdown {
   ) {
     // Submissions arriving together share one write to Redis (one system call instead of one each).
     const redis = createRedis(config.REDIS_URL, 'producer', { enableAutoPipelining: true });
-    redis.on('error', () => undefined);
     // Sent by its digest (EVALSHA), the script's text only once.
     redis.defineCommand('countInWindow', { numberOfKeys: 1, lua: COUNT_IN_WINDOW });
     this.redis = redis as typeof this.redis;
