@@ -154,17 +154,35 @@ describe('npm run cli -- facilitators:import', () => {
       /En-tête invalide \(colonnes manquantes : capacity\)/,
     ],
     ['an empty file', '', /Le fichier est vide/],
-    [
-      'a file that is not UTF-8',
-      Buffer.from(`${HEADER}\nx@example.org;H\xe9l\xe8ne;Petit;environmental;aura-ee;;10;;no\n`, 'latin1'),
-      /n’est pas encodé en UTF-8/,
-    ],
   ])('exits with code 2 on %s, writing nothing', async (_label, content, message) => {
     const run = await importFile(await writeCsv('mauvais.csv', content));
     expect(run.code).toBe(2);
     expect(run.err).toMatch(message);
     expect(run.out).toBe('');
     expect(await facilitators()).toEqual([]);
+  });
+
+  it('reads French Excel’s plain « CSV » (Windows-1252) and codes typed in capitals', async () => {
+    // é is one byte (0xE9), the apostrophe ’ too (0x92): no UTF-8 reader takes them.
+    const excel = Buffer.from(
+      `${HEADER}\r\nhelene.dupre@example.org;H\xe9l\xe8ne;Dupr\xe9 d\x92Aubign\xe9;Environmental;AURA-EE;38 73;10;CATERING;Non\r\n`,
+      'latin1',
+    );
+    const run = await importFile(await writeCsv('excel.csv', excel));
+    expect(run.code).toBe(0);
+    expect(run.out).toContain('Fichier lu en Windows-1252 (le « CSV » d’Excel), faute d’être en UTF-8.');
+    expect(run.out).toContain('Résumé : créés 1, mis à jour 0, inchangés 0, rejetés 0.');
+    expect(await facilitators()).toEqual([
+      expect.objectContaining({
+        email: 'helene.dupre@example.org',
+        first_name: 'Hélène',
+        last_name: 'Dupré d’Aubigné',
+        kind: 'environmental',
+        network_code: 'aura-ee',
+        segments: ['catering'],
+        departments: ['38', '73'],
+      }),
+    ]);
   });
 
   it('exits with code 2 when the file cannot be read', async () => {

@@ -94,10 +94,11 @@ export function readFacilitatorRecord(fields: string[], header: CsvHeader): Reco
     email: email ?? undefined,
     firstName: value('first_name') || undefined,
     lastName: value('last_name') || undefined,
-    kind: value('kind') || undefined,
-    networkCode: value('network') || undefined,
-    departmentCodes: codes(value('departements')),
-    segments: codes(value('segments')),
+    // Codes as people type them in a spreadsheet: « RESECO », « Environmental », « 2a ».
+    kind: value('kind').toLowerCase() || undefined,
+    networkCode: value('network').toLowerCase() || undefined,
+    departmentCodes: codes(value('departements').toUpperCase()),
+    segments: codes(value('segments').toLowerCase()),
     // A non-integer is passed on as text, so the API's own message about capacity applies.
     capacity: /^[+-]?\d+$/.test(capacity) ? Number(capacity) : capacity || undefined,
     isCoordinator: YES.has(coordinator),

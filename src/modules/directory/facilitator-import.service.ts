@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import iconv from 'iconv-lite';
+import { isUtf8 } from 'node:buffer';
 import { CsvError, Info, parse } from 'csv-parse/sync';
 import { AppError } from '../../common/errors/app-errors';
 import { DirectoryService, UpsertOutcome } from './directory.service';
@@ -17,9 +19,11 @@ export interface ImportedRow {
 export interface ImportReport {
   rows: ImportedRow[];
   counts: Record<RowOutcome, number>;
+  /** How the file was read: UTF-8, or Windows-1252 (what French Excel writes as « CSV (séparateur : point-virgule) »). */
+  encoding: 'utf-8' | 'windows-1252';
 }
 
-/** The file as a whole cannot be imported: not UTF-8, empty, or a header without the expected columns. */
+/** The file as a whole cannot be imported: empty, or a header without the expected columns. */
 export class ImportFileError extends Error {}
 
 /**
@@ -32,7 +36,7 @@ export class FacilitatorImportService {
 
   /** onProgress is called with 0 done before the first record, then after each one. */
   async importCsv(content: Buffer, onProgress: (done: number, total: number) => void = () => undefined): Promise<ImportReport> {
-    const { header, records, unreadable } = this.parseFile(content);
+    const { header, records, unreadable, encoding } = this.parseFile(content);
     const rows: ImportedRow[] = [...unreadable];
     const firstLineOf = new Map<string, number>();
     onProgress(0, records.length);
@@ -44,7 +48,7 @@ export class FacilitatorImportService {
     rows.sort((a, b) => a.line - b.line);
     const counts: Record<RowOutcome, number> = { created: 0, updated: 0, unchanged: 0, rejected: 0 };
     for (const row of rows) counts[row.outcome] += 1;
-    return { rows, counts };
+    return { rows, counts, encoding };
   }
 
   private async importRecord(fields: string[], line: number, header: CsvHeader, firstLineOf: Map<string, number>): Promise<ImportedRow> {
@@ -70,12 +74,10 @@ export class FacilitatorImportService {
   }
 
   private parseFile(content: Buffer) {
-    let text: string;
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(content);
-    } catch {
-      throw new ImportFileError('Le fichier n’est pas encodé en UTF-8 : enregistrez-le en « CSV UTF-8 ».');
-    }
+    // Bytes that are not UTF-8 are read as Windows-1252, the encoding of French Excel's plain « CSV » (é as one byte).
+    const encoding = isUtf8(content) ? 'utf-8' : 'windows-1252';
+    // iconv-lite: Node 20's TextDecoder reads « windows-1252 » as Latin-1 (’ « » € would become control characters).
+    const text = encoding === 'utf-8' ? content.toString('utf8') : iconv.decode(content, 'win1252');
     const unreadable = new Map<number, ImportedRow>();
     // With info, csv-parse yields { record, info } pairs; its typings only know plain records.
     const parsed = parse(text, {
@@ -101,6 +103,7 @@ export class FacilitatorImportService {
       // info.lines is where the record ends; quoted fields may span lines.
       records: rest.map(({ record, info }) => ({ fields: record, line: info.lines - record.join('').split('\n').length + 1 })),
       unreadable: [...unreadable.values()],
-    };
+      encoding,
+    } as const;
   }
 }
