@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { existsSync } from 'node:fs';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -249,7 +250,14 @@ function expected(constraints: Record<string, string>): string {
   return constraints.isInt ?? [...new Set(Object.values(constraints))].join(' ; ');
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+/** The process's environment, completed by a `.env` file in the working directory if there is one (see .env.example). */
+function environment(): NodeJS.ProcessEnv {
+  // What the environment sets wins over the file; tests configure themselves, whatever a developer's .env says.
+  if (process.env.NODE_ENV !== 'test' && existsSync('.env')) process.loadEnvFile('.env');
+  return process.env;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = environment()): AppConfig {
   const known = Object.keys(new AppConfig());
   const provided = Object.fromEntries(known.filter((key) => env[key] !== undefined && env[key] !== '').map((key) => [key, env[key]]));
   const config = plainToInstance(AppConfig, provided);

@@ -1,0 +1,38 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const CLI = join(__dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
+
+/** `.env.example` says to copy it to `.env`: the built command reads that file from its working directory. */
+describe('a .env file in the working directory', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'gv-env-'));
+    await writeFile(join(dir, '.env'), 'PORT=pas-un-port\nINTAKE_RATE_LIMIT=-1\n');
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  /** Runs a command that reads the configuration first, outside tests (which never read .env). */
+  const run = (env: Record<string, string>) =>
+    promisify(execFile)('node', [CLI, 'mail:undelivered'], {
+      cwd: dir,
+      env: { PATH: process.env.PATH!, NODE_ENV: 'development', DATABASE_URL: process.env.DATABASE_URL!, ...env },
+    }).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => ({ code: error.code, stderr: error.stderr }),
+    );
+
+  it('is read at start, and what the environment sets wins over it', async () => {
+    const fromFile = await run({});
+    expect(fromFile.code).toBe(78);
+    expect(fromFile.stderr).toContain('PORT : attendu');
+    expect(fromFile.stderr).toContain('INTAKE_RATE_LIMIT : attendu');
+    const overridden = await run({ PORT: '3000' });
+    expect(overridden.code).toBe(78);
+    expect(overridden.stderr).not.toContain('PORT');
+    expect(overridden.stderr).toContain('INTAKE_RATE_LIMIT : attendu');
+  });
+});
