@@ -84,7 +84,12 @@ async function createDatabaseIfMissing(databaseUrl: string, logger?: Logger): Pr
     await probe.connect();
     return;
   } catch (error) {
-    if ((error as { code?: string }).code !== '3D000') throw error;
+    if ((error as { code?: string }).code !== '3D000') {
+      // pg's own words name neither the server nor the setting to check (« role "nobody" does not exist »).
+      throw new Error(
+        `PostgreSQL refuse la connexion ou ne répond pas (DATABASE_URL : ${withoutPassword(databaseUrl)}) : ${(error as Error).message}`,
+      );
+    }
   } finally {
     await probe.end().catch(() => undefined);
   }
@@ -101,5 +106,16 @@ async function createDatabaseIfMissing(databaseUrl: string, logger?: Logger): Pr
     if ((error as { code?: string }).code !== '42P04') throw error;
   } finally {
     await admin.end();
+  }
+}
+
+/** The connection URL as a log may show it. */
+function withoutPassword(databaseUrl: string): string {
+  try {
+    const url = new URL(databaseUrl);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return '(adresse illisible)';
   }
 }

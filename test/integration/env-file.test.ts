@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-const CLI = join(__dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
+const DIST = join(__dirname, '..', '..', 'dist', 'src');
+const CLI = join(DIST, 'cli', 'main.js');
 
 /** `.env.example` says to copy it to `.env`: the built command reads that file from its working directory. */
 describe('a .env file in the working directory', () => {
@@ -34,5 +35,27 @@ describe('a .env file in the working directory', () => {
     expect(overridden.code).toBe(78);
     expect(overridden.stderr).not.toContain('PORT');
     expect(overridden.stderr).toContain('INTAKE_RATE_LIMIT : attendu');
+  });
+});
+
+describe('a PostgreSQL that refuses the connection at start', () => {
+  it('stops the service with a line naming DATABASE_URL, its password masked', async () => {
+    const failed = await promisify(execFile)('node', [join(DIST, 'main.js')], {
+      env: {
+        PATH: process.env.PATH!,
+        NODE_ENV: 'development',
+        PORT: '3197',
+        DATABASE_URL: 'postgres://personne:motdepasse@127.0.0.1:5432/x',
+      },
+    }).then(
+      () => null,
+      (error: { code: number; stdout: string }) => error,
+    );
+    expect(failed?.code).toBe(1);
+    const line = JSON.parse(failed!.stdout.split('\n').find((l) => l.includes('démarrage impossible'))!);
+    expect(line.err.message).toMatch(
+      /^PostgreSQL refuse la connexion ou ne répond pas \(DATABASE_URL : postgres:\/\/personne:\*\*\*@127\.0\.0\.1:5432\/x\) : /,
+    );
+    expect(failed!.stdout).not.toContain('motdepasse');
   });
 });
