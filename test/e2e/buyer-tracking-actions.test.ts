@@ -247,10 +247,23 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     );
     expect(items[1].file.downloadPath).toBe(`/suivi/${request.reference}/pieces-jointes/${fileId}`);
 
+    // The first answer's deadline, long past by the time the buyer replies (the answer came late, or weeks ago).
+    await t.dataSource.query(
+      `UPDATE request_assignments SET answer_due_at = now() - interval '5 days' WHERE request_id = $1 AND ended_at IS NULL`,
+      [request.id],
+    );
     const response = await api(request, 'replies', { message: 'Merci, et pour le lot 3 ?' });
     expect(response.status).toBe(200);
     expect(await state(request)).toEqual({ status: 'in_progress', close_reason: null });
-    expect((await mailsTo(t, 'facilitator-buyer-message'))[0].subject).toContain('rouverte');
+    const [told] = await mailsTo(t, 'facilitator-buyer-message');
+    expect(told.subject).toContain('rouverte');
+    // A new answer is owed from now: not late at once, and the facilitator reads by when.
+    const [{ due }] = await t.dataSource.query(
+      `SELECT answer_due_at > now() + interval '5 days' AS due FROM request_assignments WHERE request_id = $1 AND ended_at IS NULL`,
+      [request.id],
+    );
+    expect(due).toBe(true);
+    expect(told.text_body).toContain('Une nouvelle réponse est attendue d’ici le');
 
     // Answered again, then the window passes.
     await staffWrites(t, request, 'answer', 'Pour le lot 3, même chose.');
@@ -293,6 +306,7 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
       [request.id],
     );
     expect(current).toEqual([{ facilitator_id: request.facilitatorId, taken: true, due: true }]);
+    expect((await mailsTo(t, 'facilitator-buyer-message')).at(-1)!.text_body).toContain('Une nouvelle réponse est attendue d’ici le');
   });
 
   it('a reply after closure, once its facilitator has left the directory, goes to routing: another facilitator gets it', async () => {

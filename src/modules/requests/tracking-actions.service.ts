@@ -90,10 +90,12 @@ export class TrackingActionsService {
       if (!permission.allowed) throw new AppError('conflict', permission.message, [{ field: 'message', message: permission.message }]);
       const to = nextStatus(locked, 'buyer_replied_to_answer');
       if (locked.status !== 'closed') {
+        const reopened = await this.routing.answerReopened(manager, locked);
         return [
           ...this.buyerMessage(locked.id, messageId, 'buyer_reply', body),
           ...this.change(locked, to, 'buyer_replied'),
-          ...(await this.facilitatorMail(manager, locked, { what: 'reply', body })),
+          ...reopened.statements,
+          ...(await this.facilitatorMail(manager, locked, { what: 'reply', body, answerDueAt: reopened.answerDueAt })),
         ];
       }
       // A closed request had freed its facilitator's place: they take it again — or, once they have left the
@@ -110,12 +112,13 @@ export class TrackingActionsService {
           await this.routing.rerouteReopenedStatements(manager, locked.id),
         ];
       }
+      const deadline = this.routing.reopenedDeadline(locked.departmentCode);
       return [
         ...this.buyerMessage(locked.id, messageId, 'buyer_reply', body),
         ...this.change(locked, to, 'buyer_replied'),
-        ...(holderId ? this.routing.reclaimStatements(locked.id, locked.departmentCode, holderId) : []),
+        ...(holderId ? this.routing.reclaimStatements(locked.id, locked.departmentCode, holderId, deadline) : []),
         ...this.surveys.cancelStatements(locked.id),
-        ...(await this.facilitatorMail(manager, locked, { what: 'reply', body })),
+        ...(await this.facilitatorMail(manager, locked, { what: 'reply', body, answerDueAt: holderId ? deadline.dueAt : null })),
       ];
     });
   }

@@ -238,16 +238,41 @@ export class RoutingService {
    * A closed request comes back to the facilitator who handled it (the buyer replied within the window): their
    * place is taken again, with an assignment already taken in charge. Statements to run with the reopening.
    */
-  reclaimStatements(requestId: string, departmentCode: string, facilitatorId: string): SqlStatement[] {
+  reclaimStatements(
+    requestId: string,
+    departmentCode: string,
+    facilitatorId: string,
+    deadline = this.reopenedDeadline(departmentCode),
+  ): SqlStatement[] {
     const now = this.clock.now();
     return [
       this.routing.claimCapacityStatement(new Map([[facilitatorId, 1]]), now),
       this.routing.insertTakenAssignmentStatement(
         { id: randomUUID(), requestId, facilitatorId, assignedAt: now, takeChargeDueAt: now, takeChargeReminderAt: null },
         now,
-        this.answerDeadline(now, [], departmentCode, now),
+        deadline,
       ),
     ];
+  }
+
+  /**
+   * The buyer replied to the answer before closure: the facilitator owes a new one, due as after a reopening of a
+   * closed request — the first answer's deadline, long past, would mark it late at once. Nothing if never taken.
+   */
+  async answerReopened(
+    manager: EntityManager,
+    request: Pick<RoutableRequest, 'id' | 'departmentCode'>,
+  ): Promise<{ statements: SqlStatement[]; answerDueAt: Date | null }> {
+    const current = await this.routing.currentAssignment(manager, request.id);
+    if (!current?.takenAt) return { statements: [], answerDueAt: null };
+    const deadline = this.reopenedDeadline(request.departmentCode);
+    return { statements: [this.routing.answerDueStatement(current.id, deadline)], answerDueAt: deadline.dueAt };
+  }
+
+  /** A reopened request's answer is due as a first one is after taking in charge, counted from now. */
+  reopenedDeadline(departmentCode: string): AnswerDeadline {
+    const now = this.clock.now();
+    return this.answerDeadline(now, [], departmentCode, now);
   }
 
   /** The reason a reopening routed afresh records in the history (rerouteReopenedStatements). */
