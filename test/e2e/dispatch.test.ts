@@ -7,7 +7,7 @@ import { sentMailFile } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
 import { bearerFor, csrfIn, insertStaff, StaffClient } from '../support/staff';
 import { BuyerNotificationsService } from '../../src/modules/buyer-notifications/buyer-notifications.service';
-import { bodyOf, submitRequest, TestApp, useTestApp, waitFor } from '../support/test-app';
+import { bodyOf, submitRequest, TestApp, useTestApp, validRequestBody, waitFor } from '../support/test-app';
 
 const QUESTION =
   'Nous voulons aussi intégrer une clause d’insertion dans le marché de nettoyage des locaux : comment fixer le nombre d’heures réservées ?';
@@ -106,6 +106,45 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     expect(await back.json()).toEqual({ reference, kind: 'environmental', status: 'submitted' });
     await routedTo(reference, green);
     expect(await openCount(social)).toBe(0);
+  });
+
+  it('never gives a private company’s question to the environmental desk: no transfer there, no split topic of that kind', async () => {
+    const social = await insertFacilitator(t.dataSource, { kind: 'social_clause', network: 'aura-ee', departments: ['38'] });
+    await insertFacilitator(t.dataSource, { network: 'aura-ee' });
+    const company = {
+      ...(validRequestBody(8).buyer as object),
+      organisationName: 'Nettoyage Dauphiné SARL',
+      organisationType: 'private_not_subject',
+    };
+    delete (company as { siret?: string }).siret;
+    const reference = await submit(8, { kind: 'social_clause', segment: 'cleaning', buyer: company });
+    await routedTo(reference, social);
+    const holder = await signedIn({ role: 'facilitator', facilitatorId: social });
+
+    const page = await (await holder.get(`/espace/demandes/${reference}`)).text();
+    expect(page).not.toContain('/transfert"');
+    expect(page).toContain(`href="/espace/demandes/${reference}/scission">Scinder</a>`);
+    const animator = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
+    const transfer = await api(`/requests/${reference}/transfer`, animator, { reason: 'Question de réemploi' });
+    expect(transfer.status).toBe(409);
+    expect((await transfer.json()).message).toContain('le guichet environnemental ne peut pas traiter sa question');
+
+    const topic = (kind: string) => ({
+      subject: 'Produits de nettoyage écolabellisés',
+      question:
+        'Pour le même marché de nettoyage, comment exiger des produits écolabellisés et vérifier les fiches techniques des candidats sans écarter les petites entreprises locales ?',
+      kind,
+      segment: 'cleaning',
+    });
+    const split = await api(`/requests/${reference}/split`, animator, { topics: [topic('environmental')] });
+    expect(split.status).toBe(400);
+    expect((await split.json()).errors).toEqual([
+      { field: 'topics.0.kind', message: expect.stringContaining('Nouvelle demande 1 : L’acheteur est une entreprise privée non soumise') },
+    ]);
+    expect(await requestRow(reference)).toMatchObject({ kind: 'social_clause', status: 'assigned' });
+    const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM requests`);
+    expect(n).toBe(1);
+    expect((await api(`/requests/${reference}/split`, animator, { topics: [topic('social_clause')] })).status).toBe(200);
   });
 
   it('splits: new requests routed on their own, one buyer e-mail whose links open each request', async () => {

@@ -11,6 +11,7 @@ import { runAsOne } from '../../database/sql-statement';
 import { OutboxRepository } from '../../queue/outbox.repository';
 import { canRedirect, canReassign, canTakeFromPool, RequestScope, visibleNetworks } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
+import { kindRefusedFor } from '../intake/eligibility.policy';
 import { MailService } from '../mail/mail.service';
 import { ReferenceService } from '../reference/reference.service';
 import { whyNotEligible } from '../routing/ranking.policy';
@@ -19,7 +20,7 @@ import { RoutingService } from '../routing/routing.service';
 import { parisYear } from '../requests/reference-number';
 import { AdviceRequest } from '../requests/request.entities';
 import { nextStatus } from '../requests/request-state.policy';
-import { KIND_LABELS, RequestKind, RequestStatus } from '../requests/request.types';
+import { KIND_LABELS, otherKind, RequestStatus } from '../requests/request.types';
 import { RequestsRepository } from '../requests/requests.repository';
 import { sealTrackingToken, trackingUrl } from '../requests/tracking-url';
 import { StaffRequestsRepository } from '../workspace/staff-requests.repository';
@@ -94,7 +95,9 @@ export class DispatchService {
     const { kind, freed } = await transactionRetryingDeadlocks(this.dataSource, async (manager) => {
       const { request, current } = await this.lock(manager, visible.id);
       nextStatus(request, 'transfer');
-      const kind: RequestKind = request.kind === 'environmental' ? 'social_clause' : 'environmental';
+      const kind = otherKind(request.kind);
+      const refused = kindRefusedFor(request.organisationType, kind);
+      if (refused) throw new AppError('conflict', refused);
       await runAsOne(manager, [
         this.dispatch.kindStatement(request.id, kind),
         // A new job id: the intake's own job for this request may still sit in the queue as completed.
@@ -142,6 +145,11 @@ export class DispatchService {
       const already = await this.dispatch.splitOffAlready(manager, ids);
       if (already.length) return already;
       const status = nextStatus(original, 'split');
+      const refused = topics.flatMap((topic, i) => {
+        const problem = kindRefusedFor(original.organisationType, topic.kind);
+        return problem ? [{ field: `topics.${i}.kind`, message: `Nouvelle demande ${i + 1} : ${problem}` }] : [];
+      });
+      if (refused.length) throw new ValidationFailed(refused);
       const created = topics.map((topic, i) => this.splitOff(original, topic, references[i], ids[i]));
       await runAsOne(manager, [
         ...created.flatMap(({ request }) => [

@@ -82,3 +82,13 @@ export function decideEligibility(input: EligibilityInput): EligibilityDecision 
   }
   return { eligible: true };
 }
+
+/**
+ * The same rule in staff's words, for a request changing kind (a transfer, a topic split off): null when that kind's
+ * desk may serve this buyer.
+ */
+export function kindRefusedFor(organisationType: OrganisationType, kind: RequestKind): string | null {
+  return decideEligibility({ organisationType, kind }).eligible
+    ? null
+    : 'L’acheteur est une entreprise privée non soumise au code de la commande publique : le guichet environnemental ne peut pas traiter sa question. Si elle ne relève pas des clauses sociales, clôturez la demande comme réorientée, en lui indiquant vers qui se tourner (CCI, « Les entreprises s’engagent »).';
+}

@@ -2,6 +2,11 @@
 export const REQUEST_KINDS = ['environmental', 'social_clause'] as const;
 export type RequestKind = (typeof REQUEST_KINDS)[number];
 
+/** The kind a transfer gives a request: the other desk's. */
+export function otherKind(kind: RequestKind): RequestKind {
+  return kind === 'environmental' ? 'social_clause' : 'environmental';
+}
+
 export const ORGANISATION_TYPES = [
   'state_administration',
   'state_public_body',

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { columnsOf, SqlStatement } from '../../database/sql-statement';
-import type { RequestKind, RequestStatus } from '../requests/request.types';
+import type { OrganisationType, RequestKind, RequestStatus } from '../requests/request.types';
 import type { FacilitatorCandidate } from './ranking.policy';
 import type { AssignmentEndReason, DeclineReason } from './request-assignment.entity';
 
@@ -20,6 +20,8 @@ export interface RoutableRequest {
   createdAt: Date;
   /** The day the buyer needs the answer by (YYYY-MM-DD), told to the facilitator it is given to. */
   neededBy?: string | null;
+  /** Who may be served by which kind (a transfer or a split must not give a question to a desk that cannot take it). */
+  organisationType: OrganisationType;
 }
 
 export interface CurrentAssignment {
@@ -96,7 +98,8 @@ function isWaiting(request: Pick<RoutableRequest, 'status'>): boolean {
 
 const ROUTABLE_COLUMNS = `r.id, r.reference, r.status, r.kind, r.department_code AS "departmentCode", d.region_code AS "regionCode",
        r.network_code AS "networkCode", r.segment_code AS "segmentCode", r.subject,
-       r.deadline_misses AS "deadlineMisses", r.created_at AS "createdAt", to_char(r.needed_by, 'YYYY-MM-DD') AS "neededBy"`;
+       r.deadline_misses AS "deadlineMisses", r.created_at AS "createdAt", to_char(r.needed_by, 'YYYY-MM-DD') AS "neededBy",
+       r.organisation_type AS "organisationType"`;
 
 @Injectable()
 export class RoutingRepository {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import type { AssignmentEndReason } from '../routing/request-assignment.entity';
-import type { CloseReason, RequestKind, RequestStatus } from '../requests/request.types';
+import type { CloseReason, OrganisationType, RequestKind, RequestStatus } from '../requests/request.types';
 import { APPLICABLE_DEADLINE } from '../requests/requests.repository';
 import { visibleRequestsCondition } from './staff-requests.repository';
 import { containsPattern, listedStatuses, QueueFilters, QueueSort } from './workspace-queue.policy';
@@ -94,7 +94,7 @@ export interface RequestDetail {
   buyerEmail: string;
   buyerPhone: string | null;
   organisationName: string;
-  organisationType: string;
+  organisationType: OrganisationType;
   siret: string | null;
   departmentCode: string;
   segmentCode: string;

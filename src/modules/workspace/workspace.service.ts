@@ -25,7 +25,17 @@ import { autoCloseAt } from '../requests/reply-window.policy';
 import { MessageKind, STAFF_TEXT_MAX } from '../requests/request-message.types';
 import { RequestMessagesRepository, staffMessageView } from '../requests/request-messages.repository';
 import { allowedActions, closeReasonsFor, nextStatus } from '../requests/request-state.policy';
-import { CLOSE_REASON_LABELS, CLOSE_REASONS, CloseReason, RequestAction, RequestStatus } from '../requests/request.types';
+import {
+  CLOSE_REASON_LABELS,
+  CLOSE_REASONS,
+  CloseReason,
+  OrganisationType,
+  otherKind,
+  RequestAction,
+  RequestKind,
+  RequestStatus,
+} from '../requests/request.types';
+import { kindRefusedFor } from '../intake/eligibility.policy';
 import { NewRequestEvent, RequestsRepository } from '../requests/requests.repository';
 import type { DeclineReason } from '../routing/request-assignment.entity';
 import { RoutableRequest, RoutingRepository } from '../routing/routing.repository';
@@ -169,6 +179,8 @@ export class WorkspaceService {
       status: request.status,
       closeReason: request.closeReason,
       anonymisedAt: request.anonymisedAt,
+      kind: request.kind,
+      organisationType: request.organisationType,
     });
     // A facilitator sees their network's whole pool; what they may not take says why instead of offering it.
     const poolRefusal =
@@ -223,7 +235,15 @@ export class WorkspaceService {
     };
   }
 
-  permitted(staff: StaffPrincipal, request: Visible & { closeReason: CloseReason | null; anonymisedAt: Date | null }): PermittedActions {
+  permitted(
+    staff: StaffPrincipal,
+    request: Visible & {
+      closeReason: CloseReason | null;
+      anonymisedAt: Date | null;
+      kind: RequestKind;
+      organisationType: OrganisationType;
+    },
+  ): PermittedActions {
     const holder = isHolder(staff, request);
     const possible = new Set<RequestAction>(allowedActions({ status: request.status as RequestStatus, closeReason: request.closeReason }));
     return {
@@ -234,7 +254,9 @@ export class WorkspaceService {
       closeReasons: answersFor(staff, request) ? closeReasonsFor(request.status as RequestStatus) : [],
       note: true,
       // The holder, and the network's animators (as their pages and API already allow).
-      transfer: canRedirect(staff, request) && possible.has('transfer'),
+      // Not offered towards a desk that cannot serve this buyer (the environmental one, for a private company).
+      transfer:
+        canRedirect(staff, request) && possible.has('transfer') && !kindRefusedFor(request.organisationType, otherKind(request.kind)),
       split: canRedirect(staff, request) && possible.has('split'),
       reassign: canReassign(staff, request) && possible.has('reassign'),
       takeFromPool: canTakeFromPool(staff, request),
