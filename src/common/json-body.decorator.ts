@@ -24,12 +24,17 @@ const jsonBody = createParamDecorator((fields: string[], context: ExecutionConte
   // (`curl -X POST`, fetch without a body: `Content-Length: 0`) is no body either.
   if (req.headers['content-length'] !== '0' && req.is('application/json') === false) throw notJson('le corps de la requête');
   const body = (req.body ?? {}) as Record<string, unknown>;
+  refuseUnknownFields(body, fields);
+  return body;
+});
+
+/** A field the action does not take, each named (400): a misspelt one would otherwise be silently ignored. */
+export function refuseUnknownFields(body: Record<string, unknown>, fields: readonly string[]): void {
   const unknown = Object.keys(body).filter((key) => !fields.includes(key) && !ALWAYS_ALLOWED.includes(key));
   if (unknown.length) {
     throw new AppError('validation_failed', 'La demande contient des erreurs.', unknown.map(unknownField));
   }
-  return body;
-});
+}
 
 /** `@JsonBody('reason', 'message')`: the fields the action takes. */
 export const JsonBody = (...fields: string[]): ParameterDecorator => jsonBody(fields);

@@ -647,6 +647,13 @@ describe('the facilitator workspace', () => {
       'items[1].bogus',
     ]);
     expect((await call(`/${reference}/answer`, { body: 'Voici la réponse.', items: 'x' })).status).toBe(400);
+    // A field the answer does not take (a misspelt `item`, a figure it has no place for): refused, not sent without it.
+    const misspelt = await call(`/${reference}/answer`, { body: 'Voici la réponse.', item: [{ type: 'guide' }], insertionHours: 350 });
+    expect(misspelt.status).toBe(400);
+    expect((await misspelt.json()).errors).toEqual([
+      { field: 'item', message: expect.stringContaining('inconnu') },
+      { field: 'insertionHours', message: expect.stringContaining('inconnu') },
+    ]);
     expect((await t.dataSource.query(`SELECT count(*)::int AS n FROM request_messages WHERE kind = 'answer'`))[0].n).toBe(0);
     expect((await call(`/${reference}/notes`, { body: 'note' })).status).toBe(201);
     // A retry under its Idempotency-Key stores it once.

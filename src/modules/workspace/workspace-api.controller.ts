@@ -33,7 +33,7 @@ import { QueuePageDto } from './dto/queue-page.dto';
 import { StaffRequestPageDto } from './dto/staff-request-page.dto';
 import { QUEUE_SORTS, QUEUE_TABS } from './workspace-queue.policy';
 import { WorkspaceService } from './workspace.service';
-import { JsonBody } from '../../common/json-body.decorator';
+import { JsonBody, refuseUnknownFields } from '../../common/json-body.decorator';
 import { BuyerContactDto } from '../intake/dto/create-request.dto';
 
 type Json = Record<string, unknown>;
@@ -179,6 +179,8 @@ export class WorkspaceApiController {
   ) {
     const body = (req.body ?? {}) as Json;
     this.csrf.assertValid(session, body[CSRF_FIELD] ?? req.header(CSRF_HEADER));
+    // JSON or multipart: the fields either way (a form's `items[0][type]` arrives as `items`).
+    refuseUnknownFields(body, ['body', 'items']);
     await this.workspace.answer(staff, reference, body, files);
     return this.status(staff, reference);
   }
