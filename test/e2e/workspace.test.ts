@@ -664,6 +664,13 @@ describe('the facilitator workspace', () => {
       { body: 'note rejouée' },
     ]);
     expect((await bodyOf(call(`/${reference}/clarification`, { body: 'Précisez' }))).status).toBe('awaiting_buyer');
+    // Seconds after the precision is asked, « no news from the buyer » would cut their time short: the window's end sets it.
+    const early = await call(`/${reference}/close`, { reason: 'no_reply' });
+    expect(early.status).toBe(400);
+    expect((await early.json()).errors).toEqual([
+      { field: 'reason', message: expect.stringContaining('est posé automatiquement quand l’acheteur laisse passer son délai') },
+    ]);
+    expect((await t.dataSource.query(`SELECT status FROM requests WHERE reference = $1`, [reference]))[0].status).toBe('awaiting_buyer');
     const notText = await call(`/${reference}/close`, { reason: 'withdrawn', message: 42 });
     expect(notText.status).toBe(400);
     expect((await notText.json()).errors).toEqual([{ field: 'message', message: 'Écrivez un texte.' }]);
@@ -675,7 +682,7 @@ describe('the facilitator workspace', () => {
     expect(close.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/StaffActionResultDto' });
     expect(Object.keys(closed).sort()).toEqual(Object.keys(document.components.schemas.StaffActionResultDto.properties).sort());
     expect(close.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/CloseBodyDto' });
-    expect(document.components.schemas.CloseBodyDto.properties.reason.enum).toEqual([...CLOSE_REASONS]);
+    expect(document.components.schemas.CloseBodyDto.properties.reason.enum).toEqual(CLOSE_REASONS.filter((r) => r !== 'no_reply'));
     const answer = document.paths['/api/v1/staff/requests/{reference}/answer'].post;
     expect(Object.keys(answer.requestBody.content).sort()).toEqual(['application/json', 'multipart/form-data']);
     expect(Object.keys(document.components.schemas.HelpItemBodyDto.properties).sort()).toEqual(

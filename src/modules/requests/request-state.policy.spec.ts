@@ -126,8 +126,9 @@ describe('request state machine', () => {
   });
 
   it('lists the close reasons a status allows, for the closing form', () => {
-    expect(closeReasonsFor('awaiting_buyer')).toEqual(['redirected', 'duplicate', 'withdrawn', 'no_reply']);
-    expect(closeReasonsFor('answered')).toEqual(['answered', 'redirected', 'duplicate', 'withdrawn', 'no_reply']);
+    // « Sans nouvelle » is the reply window's end, never a person's choice: it would cut the buyer's time short.
+    expect(closeReasonsFor('awaiting_buyer')).toEqual(['redirected', 'duplicate', 'withdrawn']);
+    expect(closeReasonsFor('answered')).toEqual(['answered', 'redirected', 'duplicate', 'withdrawn']);
     expect(closeReasonsFor('closed')).toEqual([]);
   });
 });

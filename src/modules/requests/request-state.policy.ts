@@ -5,8 +5,9 @@
  * - split keeps the original request where it is: the facilitator goes on answering its first topic and
  *   keeps its history and the buyer's tracking link; the other topics become new requests, routed on their own.
  * - close reasons: `answered` only once answered; `no_reply` once answered (reply window over) or while
- *   awaiting the buyer (the precision never came); `redirected`, `duplicate` and `withdrawn` (the buyer said
- *   so by e-mail or phone) from any open status. The buyer withdraws from the tracking page (`withdraw`).
+ *   awaiting the buyer (the precision never came) — set by the reply window's end alone, never chosen by staff, who
+ *   would cut the buyer's time short; `redirected`, `duplicate` and `withdrawn` (the buyer said so by e-mail or
+ *   phone) from any open status. The buyer withdraws from the tracking page (`withdraw`).
  * - a buyer's reply reopens a closed request only if it was closed after an answer (`answered`, `no_reply`);
  *   whether the reply window is still open is the caller's decision (it knows the calendar).
  * - the buyer may add information (a forgotten detail) while nothing is asked of them and no answer came yet:
@@ -138,9 +139,12 @@ export function allowedActions(request: RequestState, actor?: ActionActor): Requ
   );
 }
 
-/** The reasons a request in this status may be closed with, for the closing form's choices. */
+/** Set when the buyer's time ran out (auto-close), not by a person. */
+export const SYSTEM_CLOSE_REASONS: readonly CloseReason[] = ['no_reply'];
+
+/** The reasons staff may close a request in this status with, for the closing form's choices. */
 export function closeReasonsFor(status: RequestStatus): CloseReason[] {
-  return CLOSE_REASONS.filter((reason) => CLOSE_FROM[reason].includes(status));
+  return CLOSE_REASONS.filter((reason) => CLOSE_FROM[reason].includes(status) && !SYSTEM_CLOSE_REASONS.includes(reason));
 }
 
 function refusalMessage(status: RequestStatus, statusLabel: string): string {

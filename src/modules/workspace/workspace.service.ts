@@ -24,7 +24,7 @@ import { checkHelpItems, helpItemInputs } from '../requests/help-item.policy';
 import { autoCloseAt } from '../requests/reply-window.policy';
 import { MessageKind, STAFF_TEXT_MAX } from '../requests/request-message.types';
 import { RequestMessagesRepository, staffMessageView } from '../requests/request-messages.repository';
-import { allowedActions, closeReasonsFor, nextStatus } from '../requests/request-state.policy';
+import { allowedActions, closeReasonsFor, nextStatus, SYSTEM_CLOSE_REASONS } from '../requests/request-state.policy';
 import {
   CLOSE_REASON_LABELS,
   CLOSE_REASONS,
@@ -379,8 +379,18 @@ export class WorkspaceService {
   async close(staff: StaffPrincipal, reference: string, reason: unknown, message?: unknown): Promise<void> {
     const request = await this.find(staff, reference);
     if (!isHolder(staff, request) && !canReassign(staff, request)) throw new NotFound();
-    const chosen = CLOSE_REASONS.find((r) => r === reason);
-    const errors: FieldError[] = chosen ? [] : [{ field: 'reason', message: 'Choisissez le motif de clôture.' }];
+    const chosen = CLOSE_REASONS.find((r) => r === reason && !SYSTEM_CLOSE_REASONS.includes(r));
+    const errors: FieldError[] = chosen
+      ? []
+      : [
+          {
+            field: 'reason',
+            message:
+              reason === 'no_reply'
+                ? `« ${CLOSE_REASON_LABELS.no_reply} » est posé automatiquement quand l’acheteur laisse passer son délai (${this.config.REPLY_WINDOW_WORKING_DAYS} jours ouvrés) : la demande se clôturera d’elle-même.`
+                : 'Choisissez le motif de clôture.',
+          },
+        ];
     const text = optionalText(message, 'message', errors);
     if (errors.length || !chosen) throw new ValidationFailed(errors);
     const networks = request.assignedFacilitatorId ? await this.routingRepository.networksServedBy(request.assignedFacilitatorId) : [];

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { HELP_ITEM_TYPES, REFERRAL_TARGETS, STAFF_TEXT_MAX } from '../../requests/request-message.types';
+import { SYSTEM_CLOSE_REASONS } from '../../requests/request-state.policy';
 import { CLOSE_REASONS, REQUEST_STATUSES } from '../../requests/request.types';
 import { DECLINE_REASONS } from '../workspace.service';
 
@@ -45,7 +46,11 @@ export class DeclineBodyDto {
 }
 
 export class CloseBodyDto {
-  @ApiProperty({ enum: CLOSE_REASONS, description: '`answered` seulement une fois la réponse envoyée' })
+  @ApiProperty({
+    enum: CLOSE_REASONS.filter((reason) => !SYSTEM_CLOSE_REASONS.includes(reason)),
+    description:
+      '`answered` seulement une fois la réponse envoyée ; `no_reply` est posé par le service seul, à la fin du délai laissé à l’acheteur',
+  })
   reason!: string;
 
   @ApiPropertyOptional({
