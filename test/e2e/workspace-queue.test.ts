@@ -219,7 +219,9 @@ describe('the workspace queue', () => {
     const { email } = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
     expect((await animator.signIn(email)).status).toBe(303);
     const notice = async (path: string) => /role="status"><p>([^<]*)</.exec(await (await animator.get(path)).text())?.[1] ?? null;
-    expect(await notice('/espace?fait=declin')).toBe('Vous avez décliné la demande : elle est confiée à quelqu’un d’autre.');
+    expect(await notice('/espace?fait=declin')).toBe(
+      'Vous avez décliné la demande : elle est attribuée de nouveau, à un collègue ou, si personne ne peut la prendre, à la réserve du réseau.',
+    );
     expect(await notice('/espace?fait=transfert')).toContain('La demande est transférée');
     expect(await notice('/espace?fait=toString')).toBeNull();
     for (const [done, text] of [

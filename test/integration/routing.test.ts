@@ -77,6 +77,11 @@ describe('routing worker', () => {
     expect((await settled(first.id, 'assigned')).facilitatorId).toBe(local);
     const second = await submit(4, { kind: 'social_clause' });
     expect((await settled(second.id, 'assigned')).facilitatorId).toBe(coordinator);
+    // The coordinator's e-mail says why a département not theirs comes to them; the local facilitator's does not.
+    expect(await sentMailFile(t, 'facilitator-assignment', `facilitateur-${coordinator}@example.org`)).toContain(
+      'elle vous revient comme coordinateur régional',
+    );
+    expect(await sentMailFile(t, 'facilitator-assignment', `facilitateur-${local}@example.org`)).not.toContain('coordinateur régional');
   });
 
   it('puts a request nobody can take in the network pool, alerts the network, and drains the pool when capacity frees', async () => {

@@ -71,7 +71,7 @@ export function referenceParts(text: string): Array<{ text: string; reference: b
 export const ASSIGNMENT_END_LABELS: Record<AssignmentEndReason, string> = {
   declined: 'A décliné',
   deadline_missed: 'Délai de prise en charge dépassé',
-  absence: 'Absent : confiée à un autre',
+  absence: 'Absent : attribuée de nouveau',
   reassigned: 'Réaffectée par le réseau',
   withdrawn: 'Remise en attribution automatique',
   transferred: 'Transférée vers l’autre type',

@@ -59,7 +59,8 @@ export function requestForm(name: RequestFormName, values?: Record<string, unkno
 /** What an action's redirect (`?fait=`) tells the person on the page it leads to. */
 const DONE_NOTICES: Record<string, string> = {
   'prise-en-charge': 'Vous avez pris cette demande en charge.',
-  declin: 'Vous avez décliné la demande : elle est confiée à quelqu’un d’autre.',
+  declin:
+    'Vous avez décliné la demande : elle est attribuée de nouveau, à un collègue ou, si personne ne peut la prendre, à la réserve du réseau.',
   note: 'La note interne est enregistrée.',
   precision: 'Votre question est envoyée à l’acheteur. Le délai de réponse est suspendu jusqu’à sa précision.',
   reponse: 'Votre réponse est envoyée à l’acheteur.',
