@@ -84,6 +84,23 @@ describe('routing worker', () => {
     expect(await sentMailFile(t, 'facilitator-assignment', `facilitateur-${local}@example.org`)).not.toContain('coordinateur régional');
   });
 
+  it('a coordinator listing départements is the fallback of their région only; one listing none, of the whole network', async () => {
+    // RESECO spans Bretagne, Pays de la Loire and Centre-Val de Loire; this coordinator covers Bretagne.
+    const breton = await insertFacilitator(t.dataSource, {
+      kind: 'social_clause',
+      network: 'reseco',
+      coordinator: true,
+      departments: ['22', '29', '35', '56'],
+    });
+    const fromCher = await submit(40, { kind: 'social_clause', departmentCode: '18' });
+    await settled(fromCher.id, 'unassigned');
+    const fromMorbihan = await submit(41, { kind: 'social_clause', departmentCode: '56' });
+    expect((await settled(fromMorbihan.id, 'assigned')).facilitatorId).toBe(breton);
+    const wholeNetwork = await insertFacilitator(t.dataSource, { kind: 'social_clause', network: 'reseco', coordinator: true });
+    const fromLoirEtCher = await submit(42, { kind: 'social_clause', departmentCode: '41' });
+    expect((await settled(fromLoirEtCher.id, 'assigned')).facilitatorId).toBe(wholeNetwork);
+  });
+
   it('puts a request nobody can take in the network pool, alerts the network, and drains the pool when capacity frees', async () => {
     const only = await insertFacilitator(t.dataSource, { email: 'seul@example.org', capacity: 1 });
     const first = await submit(5);

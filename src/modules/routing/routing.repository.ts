@@ -96,6 +96,15 @@ function isWaiting(request: Pick<RoutableRequest, 'status'>): boolean {
   return request.status === 'submitted';
 }
 
+/**
+ * The régions a social-clause coordinator is the fallback of: those of the départements they cover, or, listing none,
+ * every région of their network (a network spanning three régions has a coordinator for each).
+ */
+const COORDINATED_REGIONS = `COALESCE(
+  (SELECT array_agg(DISTINCT d.region_code) FROM facilitator_departments fd JOIN departments d ON d.code = fd.department_code
+    WHERE fd.facilitator_id = f.id),
+  (SELECT array_agg(rg.code) FROM regions rg WHERE rg.network_code = f.network_code))::text[]`;
+
 const ROUTABLE_COLUMNS = `r.id, r.reference, r.status, r.kind, r.department_code AS "departmentCode", d.region_code AS "regionCode",
        r.network_code AS "networkCode", r.segment_code AS "segmentCode", r.subject,
        r.deadline_misses AS "deadlineMisses", r.created_at AS "createdAt", to_char(r.needed_by, 'YYYY-MM-DD') AS "neededBy",
@@ -198,14 +207,14 @@ export class RoutingRepository {
       `SELECT f.id, f.kind, f.network_code AS "networkCode", f.is_coordinator AS "isCoordinator", f.active, f.capacity,
               f.open_count AS "openCount", f.segments, f.last_assigned_at AS "lastAssignedAt", f.email, f.first_name AS "firstName",
               f.last_name AS "lastName", COALESCE((SELECT array_agg(fd.department_code) FROM facilitator_departments fd WHERE fd.facilitator_id = f.id), '{}') AS "departmentCodes",
-              COALESCE((SELECT array_agg(rg.code) FROM regions rg WHERE rg.network_code = f.network_code), '{}') AS "regionCodes",
+              COALESCE(${COORDINATED_REGIONS}, '{}') AS "regionCodes",
               EXISTS (SELECT 1 FROM facilitator_absences a WHERE a.facilitator_id = f.id AND $4::date BETWEEN a.starts_on AND a.ends_on) AS "absentToday"
          FROM facilitators f
         WHERE f.active
           AND (f.kind = 'environmental' AND f.network_code = ANY($1::text[])
                OR f.kind = 'social_clause'
                   AND (EXISTS (SELECT 1 FROM facilitator_departments fd WHERE fd.facilitator_id = f.id AND fd.department_code = ANY($2::text[]))
-                       OR f.is_coordinator AND EXISTS (SELECT 1 FROM regions rg WHERE rg.network_code = f.network_code AND rg.code = ANY($3::text[]))))
+                       OR f.is_coordinator AND ${COORDINATED_REGIONS} && $3::text[]))
         ORDER BY f.id
           ${lock}`,
       [
