@@ -523,6 +523,48 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     expect(withAccess).not.toContain('id="sans-acces"');
   });
 
+  it('invites in one click every facilitator of the network given requests without an account (after a CSV import)', async () => {
+    const imported = await Promise.all(
+      ['Inès', 'Jules'].map((firstName, i) =>
+        insertFacilitator(t.dataSource, { network: 'aura-ee', firstName, email: `importe-${i}@example.org` }),
+      ),
+    );
+    // Not given requests, or in another network: left alone; an address already an animator's: named, with why.
+    await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Retiré', active: false });
+    await insertFacilitator(t.dataSource, { network: 'reseco', firstName: 'Étrangère' });
+    await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'], email: 'double@example.org' });
+    await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Double', email: 'double@example.org' });
+    const animator = await signedIn({ role: 'animator', networks: ['aura-ee'] });
+    const page = await (await animator.get('/espace/facilitateurs')).text();
+    expect(page).toContain('Inviter les 3 facilitateurs sans compte</button>');
+
+    const done = await animator.submit('/espace/facilitateurs', '/espace/facilitateurs/invitations', {});
+    expect(done.status).toBe(200);
+    const html = (await done.text()).replace(/\s+/g, ' ');
+    expect(html).toContain('2 invitations envoyées : Inès Test, Jules Test.');
+    expect(html).toContain('Double Test — Un compte existe déjà pour cette adresse, avec le rôle « animateur de réseau ».');
+    const accounts = await t.dataSource.query(
+      `SELECT u.facilitator_id, u.password_hash IS NULL AS pending FROM staff_users u WHERE u.facilitator_id = ANY($1) ORDER BY u.email`,
+      [imported],
+    );
+    expect(accounts).toEqual(imported.map((id) => ({ facilitator_id: id, pending: true })));
+    const mails: Array<{ recipient: string }> = await t.dataSource.query(
+      `SELECT recipient FROM mail_messages WHERE template = 'staff-invitation' ORDER BY recipient`,
+    );
+    expect(mails.map((m) => m.recipient)).toEqual(['importe-0@example.org', 'importe-1@example.org']);
+    // Sent again, it invites nobody twice: those invited wait for « Renvoyer l’invitation ».
+    const again = (await (await animator.submit('/espace/facilitateurs', '/espace/facilitateurs/invitations', {})).text()).replace(
+      /\s+/g,
+      ' ',
+    );
+    expect(again).toContain('Aucune invitation envoyée.');
+    const facilitator = await signedIn({
+      role: 'facilitator',
+      facilitatorId: await insertFacilitator(t.dataSource, { network: 'aura-ee' }),
+    });
+    expect((await facilitator.submit('/espace', '/espace/facilitateurs/invitations', {})).status).toBe(404);
+  });
+
   it('answers 404 to foreign-network staff and wrong roles on every route, and refuses forms without the CSRF token', async () => {
     const green = await insertFacilitator(t.dataSource, { network: 'aura-ee' });
     const reference = await submit(7);

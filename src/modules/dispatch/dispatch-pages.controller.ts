@@ -105,6 +105,22 @@ export class DispatchPagesController {
   @Get('facilitateurs')
   @StaffRoles('admin', 'animator')
   async loads(@CurrentStaff() staff: StaffPrincipal, @Res() res: Response, @Query('reseau') network: unknown) {
+    await this.renderLoads(res, staff, network);
+  }
+
+  /** « Inviter les facilitateurs sans compte »: the page again, saying who was invited and who could not be. */
+  @Post('facilitateurs/invitations')
+  @StaffRoles('admin', 'animator')
+  async inviteWithoutAccount(@CurrentStaff() staff: StaffPrincipal, @Res() res: Response) {
+    await this.renderLoads(res, staff, null, await this.dispatch.inviteWithoutAccount(staff));
+  }
+
+  private async renderLoads(
+    res: Response,
+    staff: StaffPrincipal,
+    network: unknown,
+    invitations?: { invited: string[]; refused: Array<{ name: string; reason: string }> },
+  ) {
     // Someone who sees several networks (an admin, an animator of more than one) may list one of them.
     const networkOptions = this.reference.networkOptions(visibleNetworks(staff));
     const chosen = typeof network === 'string' && network ? network : null;
@@ -122,6 +138,8 @@ export class DispatchPagesController {
       title: 'Charge des facilitateurs',
       facilitators,
       withoutAccess: facilitators.filter((f) => f.withoutAccess).length,
+      neverInvited: facilitators.filter((f) => f.withoutAccess && f.account === 'none').length,
+      invitations,
       allNetworks: staff.role === 'admin' && chosen === null,
       networkOptions: networkOptions.length > 1 ? networkOptions : [],
       form: formModel({ reseau: known ? chosen : '' }, known ? [] : [{ field: 'reseau', message: 'Choisissez un réseau de la liste.' }]),

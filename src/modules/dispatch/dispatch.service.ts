@@ -11,6 +11,7 @@ import { runAsOne } from '../../database/sql-statement';
 import { OutboxRepository } from '../../queue/outbox.repository';
 import { canRedirect, canReassign, canTakeFromPool, RequestScope, visibleNetworks } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
+import { AccountsService } from '../accounts/accounts.service';
 import { kindRefusedFor } from '../intake/eligibility.policy';
 import { MailService } from '../mail/mail.service';
 import { ReferenceService } from '../reference/reference.service';
@@ -51,6 +52,7 @@ export interface ReassignChoice {
 @Injectable()
 export class DispatchService {
   constructor(
+    private readonly accounts: AccountsService,
     private readonly staffRequests: StaffRequestsRepository,
     private readonly dispatch: DispatchRepository,
     private readonly routing: RoutingService,
@@ -294,6 +296,27 @@ export class DispatchService {
   }
 
   /** The facilitators of the animator's networks (all for an admin) and their load. */
+  /**
+   * Invites, each by the usual e-mail, every facilitator of these networks who receives requests without an account
+   * (imported by CSV, or added without their invitation): what they are given would otherwise wait unseen. One whose
+   * address is another account's is named, with why; one already invited is left to « Renvoyer l’invitation ».
+   */
+  async inviteWithoutAccount(staff: StaffPrincipal): Promise<{ invited: string[]; refused: Array<{ name: string; reason: string }> }> {
+    const invited: string[] = [];
+    const refused: Array<{ name: string; reason: string }> = [];
+    for (const facilitator of (await this.loads(staff)).filter((f) => f.active && f.account === 'none')) {
+      const name = `${facilitator.firstName} ${facilitator.lastName}`;
+      try {
+        await this.accounts.invite({ email: facilitator.email, role: 'facilitator' }, staff);
+        invited.push(name);
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        refused.push({ name, reason: error.errors[0]?.message ?? error.message });
+      }
+    }
+    return { invited, refused };
+  }
+
   loads(staff: StaffPrincipal): Promise<FacilitatorLoadDto[]> {
     const now = this.clock.now();
     return this.dispatch.loads(visibleNetworks(staff), parisDay(now), now);
