@@ -55,6 +55,29 @@ describe('« Retrouver mes demandes »: tracking links sent again by e-mail', ()
     expect(mail.text_body).not.toContain(erased);
   });
 
+  it('leaves out, with an error line for the operator, a link sealed under a secret the service does not know', async () => {
+    const readable = await submitRequest(t, 6, buyerWith(6, 'alex@example.fr'));
+    const resealedElsewhere = await submitRequest(t, 7, buyerWith(7, 'alex@example.fr'));
+    // As after `secret:reseal` run with a new APP_SECRET before the service was restarted with it.
+    await t.dataSource.query(`UPDATE requests SET tracking_token_sealed = $2 WHERE reference = $1`, [
+      resealedElsewhere,
+      Buffer.alloc(60, 7),
+    ]);
+    const answer = await ask('alex@example.fr');
+    expect(answer.status).toBe(200);
+    expect(await answer.text()).toContain(SENT);
+    const [mail] = await linkMails();
+    expect(mail.text_body).toContain(readable);
+    expect(mail.text_body).not.toContain(resealedElsewhere);
+    const [{ id }] = await t.dataSource.query(`SELECT id FROM requests WHERE reference = $1`, [resealedElsewhere]);
+    const errors = t.logs.filter((line) => line.includes('lien de suivi illisible')).map((line) => JSON.parse(line));
+    expect(errors).toEqual([expect.objectContaining({ level: 50, requestId: id })]);
+    // Its only request unreadable, an address is answered as one with none.
+    await t.dataSource.query(`UPDATE requests SET tracking_token_sealed = $2 WHERE reference = $1`, [readable, Buffer.alloc(60, 7)]);
+    expect((await ask('alex@example.fr')).status).toBe(200);
+    expect(await linkMails()).toHaveLength(1);
+  });
+
   it('refuses what is not an address, sends at most 3 a hour to one address, and answers 429 to a client asking too often', async () => {
     await submitRequest(t, 6, buyerWith(6, 'alix@example.fr'));
     const wrong = await ask('alix@');

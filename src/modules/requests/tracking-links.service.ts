@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { ValidationFailed } from '../../common/errors/app-errors';
+import { LOGGER } from '../../common/logging/logging.module';
 import { AppConfig } from '../../config/app-config';
 import { runAsOne } from '../../database/sql-statement';
 import { emailProblem, normalizeEmail } from '../accounts/credentials.policy';
@@ -8,7 +10,7 @@ import { ThrottleService } from '../accounts/throttle.service';
 import { MailService } from '../mail/mail.service';
 import { STATUS_LABELS } from './request.types';
 import { RequestsRepository } from './requests.repository';
-import { trackingLinkOf } from './tracking-url';
+import { LinkedRequest, trackingLinkOf } from './tracking-url';
 
 /** The e-mail lists this many requests at most, the latest first: older ones are closed and rarely wanted. */
 const MAX_LINKS = 20;
@@ -25,6 +27,7 @@ export class TrackingLinksService {
     private readonly mail: MailService,
     private readonly throttle: ThrottleService,
     @Inject(AppConfig) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   /** Throws ValidationFailed for an address that cannot be one, AppError rate_limited (429) for too many asks. */
@@ -34,14 +37,21 @@ export class TrackingLinksService {
     if (problem) throw new ValidationFailed([{ field: 'email', message: problem }]);
     if (!(await this.throttle.allowEmailedLink('tracking_links', email, clientAddress))) return;
     const requests = await this.requests.linkedToBuyerEmail(email, MAX_LINKS);
-    if (!requests.length) return;
-    const links = requests.map((request) => ({
-      reference: request.reference,
-      subject: request.subject,
-      statusLabel: STATUS_LABELS[request.status],
-      createdAt: request.createdAt,
-      url: trackingLinkOf(this.config, request),
-    }));
+    const links = requests.flatMap((request) => {
+      const url = this.readableLink(request);
+      return url
+        ? [
+            {
+              reference: request.reference,
+              subject: request.subject,
+              statusLabel: STATUS_LABELS[request.status],
+              createdAt: request.createdAt,
+              url,
+            },
+          ]
+        : [];
+    });
+    if (!links.length) return;
     await this.dataSource.transaction((manager) =>
       runAsOne(
         manager,
@@ -55,5 +65,21 @@ export class TrackingLinksService {
         }),
       ),
     );
+  }
+
+  /**
+   * A link sealed under a secret this process does not know (`secret:reseal` run before the service was restarted with
+   * the new APP_SECRET) is left out and said to the operator: an error here would answer this address unlike any other.
+   */
+  private readableLink(request: LinkedRequest & { id: string }): string | null {
+    try {
+      return trackingLinkOf(this.config, request);
+    } catch {
+      this.logger.error(
+        { requestId: request.id },
+        'lien de suivi illisible avec APP_SECRET et APP_SECRET_PREVIOUS : redémarrez le service avec le secret qui a servi à secret:reseal',
+      );
+      return null;
+    }
   }
 }
