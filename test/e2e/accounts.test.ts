@@ -377,6 +377,14 @@ describe('staff accounts', () => {
       expect(await recordActive(leaving)).toBe(false);
       expect(await routingChanges(leaving)).toBe(1);
       expect(await (await c.get('/espace/comptes?fait=desactivation-routage')).text()).toContain('sa fiche ne reçoit plus de demandes');
+      // Given back, the account leads to its record, whose « Reçoit des demandes » the reactivation does not tick by itself.
+      const accountsPage = await (await c.get('/espace/comptes')).text();
+      const returned = await c.post(`/espace/comptes/${leavingAccount.id}/reactivation`, { _csrf: csrfIn(accountsPage) });
+      expect(returned.headers.get('location')).toBe(`/espace/facilitateurs/${leaving}/fiche?fait=reactivation`);
+      expect(await (await c.get(returned.headers.get('location')!)).text()).toContain(
+        'Le compte est réactivé. Sa fiche ne reçoit toujours pas de demandes : cochez « Reçoit des demandes » ci-dessous',
+      );
+      expect(await recordActive(leaving)).toBe(false);
       const staying = await insertFacilitator(t.dataSource, { network: 'aura-ee' });
       const stayingAccount = await insertStaff(t.dataSource, { role: 'facilitator', facilitatorId: staying });
       const unticked = await c.post(`/espace/comptes/${stayingAccount.id}/desactivation`, { _csrf: csrfIn(confirm) });

@@ -189,8 +189,10 @@ export class AccountPagesController {
   @Post('comptes/:id/reactivation')
   @StaffRoles('admin', 'animator')
   async reactivate(@CurrentStaff() staff: StaffPrincipal, @Res() res: Response, @Param('id') id: string) {
-    const { invited } = await this.accounts.reactivate(staff, id);
-    res.redirect(303, `/espace/comptes?fait=${invited ? 'reactivation-invitation' : 'reactivation'}`);
+    const { invited, routingOff } = await this.accounts.reactivate(staff, id);
+    const done = invited ? 'reactivation-invitation' : 'reactivation';
+    // Straight to the record whose « Reçoit des demandes » is still unticked, rather than let it be forgotten.
+    res.redirect(303, routingOff ? `/espace/facilitateurs/${routingOff}/fiche?fait=${done}` : `/espace/comptes?fait=${done}`);
   }
 
   private async renderMyAccount(res: Response, staff: StaffPrincipal, status: number, parts: Record<string, unknown>) {

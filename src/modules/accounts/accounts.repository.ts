@@ -57,6 +57,12 @@ export class AccountsRepository {
     await manager.query(`SELECT 1 FROM staff_users WHERE id = $1 FOR UPDATE`, [id]);
   }
 
+  /** Whether the facilitator record receives requests (« Reçoit des demandes »). */
+  async receivesRequests(manager: EntityManager, facilitatorId: string): Promise<boolean> {
+    const rows: Array<{ active: boolean }> = await manager.query(`SELECT active FROM facilitators WHERE id = $1`, [facilitatorId]);
+    return rows[0]?.active ?? false;
+  }
+
   async facilitatorByEmail(
     db: DataSource | EntityManager,
     email: string,

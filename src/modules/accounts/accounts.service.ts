@@ -236,16 +236,22 @@ export class AccountsService {
    * Gives a deactivated account its access back: its password works again; one never chosen gets a fresh
    * invitation link by e-mail. Whether a link was sent is returned for the manager's notice.
    */
-  async reactivate(by: StaffPrincipal, userId: string): Promise<{ invited: boolean }> {
+  /**
+   * `routingOff`: the facilitator's record the deactivation took out of routing still receives no request — giving the
+   * account back does not decide that; the page says so and leads to the record.
+   */
+  async reactivate(by: StaffPrincipal, userId: string): Promise<{ invited: boolean; routingOff: string | null }> {
     return this.dataSource.transaction(async (manager) => {
       if (!isUuid(userId)) throw new NotFound();
       await this.accounts.lockById(manager, userId);
       const target = await this.manageableAccount(by, userId, manager);
-      if (target.active) return { invited: false };
+      if (target.active) return { invited: false, routingOff: null };
       await this.accounts.setActive(manager, target.id, true);
-      if (target.passwordHash !== null) return { invited: false };
+      const routingOff =
+        target.facilitatorId && !(await this.accounts.receivesRequests(manager, target.facilitatorId)) ? target.facilitatorId : null;
+      if (target.passwordHash !== null) return { invited: false, routingOff };
       await this.mailInvitation(manager, target, by);
-      return { invited: true };
+      return { invited: true, routingOff };
     });
   }
 

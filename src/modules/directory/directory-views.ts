@@ -23,6 +23,11 @@ const NOTICES: Record<string, string> = {
   suppression: 'L’absence est supprimée.',
   creation: 'Le facilitateur est ajouté à l’annuaire : le routage peut lui confier des demandes.',
   modification: 'La fiche est enregistrée.',
+  // After « Réactiver » on the accounts page, for a record the deactivation took out of routing.
+  reactivation:
+    'Le compte est réactivé. Sa fiche ne reçoit toujours pas de demandes : cochez « Reçoit des demandes » ci-dessous si elle doit en recevoir de nouveau.',
+  'reactivation-invitation':
+    'Le compte est réactivé et une invitation à choisir un mot de passe lui est envoyée. Sa fiche ne reçoit toujours pas de demandes : cochez « Reçoit des demandes » ci-dessous si elle doit en recevoir de nouveau.',
   retrait:
     'La fiche est enregistrée : ce facilitateur ne reçoit plus de nouvelles demandes. Celles qu’il n’avait pas encore prises en charge repartent en attribution ; celles qu’il suit restent à lui, à réaffecter depuis leur page si besoin.',
 };
