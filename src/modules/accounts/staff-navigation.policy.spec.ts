@@ -43,6 +43,7 @@ describe('staffNavigation', () => {
         'Facilitateurs /espace/facilitateurs',
         'Modèles de réponse /espace/modeles',
         'Comptes /espace/comptes',
+        'Files de traitement /admin/queues',
       ],
     ],
   ])('lists what %s may open', (_label, staff, expected) => {

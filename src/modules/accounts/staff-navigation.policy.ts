@@ -39,6 +39,8 @@ export function staffNavigation(staff: Pick<StaffPrincipal, 'role' | 'facilitato
           { label: 'Modèles de réponse', href: '/espace/modeles', contains: under('/espace/modeles') },
           { label: 'Comptes', href: '/espace/comptes', contains: under('/espace/comptes') },
         ]),
+    // The queues' dashboard (Bull Board, its own page outside the workspace's layout) is the admins' alone.
+    ...(staff.role === 'admin' ? [{ label: 'Files de traitement', href: '/admin/queues', contains: () => false }] : []),
   ];
   const trimmed = path.length > 1 ? path.replace(/\/+$/, '') : path;
   return sections.map(({ label, href, contains }) => ({

@@ -41,6 +41,13 @@ export class MailTransport {
         'SMTP_URL non défini en production : les courriels sont écrits dans des fichiers, aucun ne part',
       );
     }
+    // The development sender's domain exists nowhere: receiving servers refuse or bin what it sends.
+    if (this.smtp && config.isProduction && /\.localhost>?\s*$/i.test(config.MAIL_FROM)) {
+      logger.warn(
+        { mailFrom: config.MAIL_FROM },
+        'MAIL_FROM garde son domaine de développement (.localhost) : les messages seront refusés',
+      );
+    }
   }
 
   async send(mail: OutgoingMail): Promise<void> {
