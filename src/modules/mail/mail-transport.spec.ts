@@ -10,32 +10,24 @@ const PRODUCTION = {
   REDIS_URL: 'redis://cache:6379',
 };
 
+const SENDING = { ...PRODUCTION, SMTP_URL: 'smtp://mail.example.fr:587' };
+const NO_SMTP = 'aucun ne part';
+const DEV_SENDER = 'MAIL_FROM garde son domaine';
+
 describe('MailTransport at boot', () => {
   it.each([
-    ['production without SMTP_URL: one warning', PRODUCTION, 1],
-    ['production with SMTP_URL: none', { ...PRODUCTION, SMTP_URL: 'smtp://mail.example.fr:587' }, 0],
-    ['development without SMTP_URL: none (files are the newcomer’s mailbox)', {}, 0],
-  ])('%s', async (_case, env, warnings) => {
+    ['production without SMTP_URL: one warning', PRODUCTION, NO_SMTP, 1],
+    ['production with SMTP_URL: none', SENDING, NO_SMTP, 0],
+    ['development without SMTP_URL: none (files are the newcomer’s mailbox)', {}, NO_SMTP, 0],
+    ['production, the development sender kept: one warning', SENDING, DEV_SENDER, 1],
+    ['production, a real sender: none', { ...SENDING, MAIL_FROM: 'Guichet vert <ne-pas-repondre@guichet-vert.fr>' }, DEV_SENDER, 0],
+    ['development, the development sender: none', { SMTP_URL: 'smtp://127.0.0.1:1025' }, DEV_SENDER, 0],
+  ])('%s', async (_case, env, message, warnings) => {
     const lines: string[] = [];
     const transport = new MailTransport(loadConfig(env), capturingLogger(lines));
     await transport.close();
-    const warned = lines.map((line) => JSON.parse(line)).filter((entry) => entry.msg.includes('aucun ne part'));
+    const warned = lines.map((line) => JSON.parse(line)).filter((entry) => entry.msg.includes(message));
     expect(warned).toHaveLength(warnings);
     for (const entry of warned) expect(entry.level).toBe(40);
-  });
-});
-
-describe('MailTransport at boot: the sender', () => {
-  const SENDING = { ...PRODUCTION, SMTP_URL: 'smtp://mail.example.fr:587' };
-  it.each([
-    ['production, the development sender kept: one warning', SENDING, 1],
-    ['production, a real sender: none', { ...SENDING, MAIL_FROM: 'Guichet vert <ne-pas-repondre@guichet-vert.fr>' }, 0],
-    ['development, the development sender: none', { SMTP_URL: 'smtp://127.0.0.1:1025' }, 0],
-  ])('%s', async (_case, env, warnings) => {
-    const lines: string[] = [];
-    const transport = new MailTransport(loadConfig(env), capturingLogger(lines));
-    await transport.close();
-    const warned = lines.map((line) => JSON.parse(line)).filter((entry) => entry.msg.includes('MAIL_FROM garde son domaine'));
-    expect(warned).toHaveLength(warnings);
   });
 });
