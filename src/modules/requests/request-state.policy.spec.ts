@@ -98,16 +98,25 @@ describe('request state machine', () => {
     expect(transition({ status: 'closed', closeReason }, 'reopen').allowed).toBe(byStaff);
   });
 
-  it('refuses with a conflict carrying a French message', () => {
+  it.each([
+    [
+      'answer',
+      'assigned',
+      'Prenez d’abord la demande en charge : vous pourrez ensuite demander une précision à l’acheteur ou lui répondre.',
+    ],
+    [
+      'take_charge',
+      'awaiting_buyer',
+      'Cette action n’est pas possible pour une demande « En attente de l’acheteur ». La page a peut-être changé entre-temps : rechargez-la.',
+    ],
+  ] as const)('refuses %s from %s with a conflict carrying a French message', (action, status, message) => {
     try {
-      nextStatus({ status: 'assigned' }, 'answer');
+      nextStatus({ status }, action);
       throw new Error('should have refused');
     } catch (error) {
       expect(error).toBeInstanceOf(AppError);
       expect((error as AppError).code).toBe('conflict');
-      expect((error as AppError).message).toBe(
-        'Cette action n’est pas possible pour une demande « Confiée à un facilitateur ». La page a peut-être changé entre-temps : rechargez-la.',
-      );
+      expect((error as AppError).message).toBe(message);
     }
   });
 

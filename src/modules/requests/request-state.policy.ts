@@ -109,7 +109,7 @@ export function transition(request: RequestState, action: RequestAction, reason?
   }
   const move = MOVES[action];
   if (!move) return refuse('Action inconnue.');
-  if (!move.from.includes(status)) return refuse(refusalMessage(status, statusLabel));
+  if (!move.from.includes(status)) return refuse(refusalMessage(status, statusLabel, action));
   if (
     action === 'buyer_replied_to_answer' &&
     status === 'closed' &&
@@ -147,7 +147,11 @@ export function closeReasonsFor(status: RequestStatus): CloseReason[] {
   return CLOSE_REASONS.filter((reason) => CLOSE_FROM[reason].includes(status) && !SYSTEM_CLOSE_REASONS.includes(reason));
 }
 
-function refusalMessage(status: RequestStatus, statusLabel: string): string {
+function refusalMessage(status: RequestStatus, statusLabel: string, action: RequestAction): string {
   if (status === 'closed') return 'Cette demande est clôturée : cette action n’est plus possible.';
+  // The usual API client's slip: writing to the buyer before taking the request in charge.
+  if (status === 'assigned' && (action === 'request_clarification' || action === 'answer')) {
+    return 'Prenez d’abord la demande en charge : vous pourrez ensuite demander une précision à l’acheteur ou lui répondre.';
+  }
   return `Cette action n’est pas possible pour une demande « ${statusLabel} ». La page a peut-être changé entre-temps : rechargez-la.`;
 }
