@@ -17,6 +17,10 @@ describe('checkHelpItems', () => {
     ],
     ['peer with a form checkbox', { type: 'peer', peerName: 'A', peerOrganisation: 'B', peerContact: 'C', peerConsent: 'on' }],
     ['referral to a network', { type: 'referral', referralTarget: 'circular_economy' }],
+    // The social-clause side refers too: to inclusive structures, employment services, or the environmental desk.
+    ['referral to inclusive structures', { type: 'referral', referralTarget: 'inclusion_structures' }],
+    ['referral to employment services', { type: 'referral', referralTarget: 'employment_services' }],
+    ['referral to an environmental adviser', { type: 'referral', referralTarget: 'environmental_adviser' }],
     ['referral elsewhere, said where', { type: 'referral', referralTarget: 'other', details: 'La CCI de votre région' }],
   ])('accepts %s', (_label, input) => {
     const { items, errors } = check(input);

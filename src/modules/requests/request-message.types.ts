@@ -54,12 +54,24 @@ export const HELP_ITEM_TYPE_LABELS: Record<HelpItemType, string> = {
   referral: 'Orientation vers un autre réseau',
 };
 
-export const REFERRAL_TARGETS = ['circular_economy', 'social_clause', 'place_des_entreprises', 'other'] as const;
+/** Where an answer may refer the buyer, from either desk: the environmental one's partners and the inclusion side's. */
+export const REFERRAL_TARGETS = [
+  'circular_economy',
+  'social_clause',
+  'environmental_adviser',
+  'inclusion_structures',
+  'employment_services',
+  'place_des_entreprises',
+  'other',
+] as const;
 export type ReferralTarget = (typeof REFERRAL_TARGETS)[number];
 
 export const REFERRAL_TARGET_LABELS: Record<ReferralTarget, string> = {
   circular_economy: 'Réseau d’économie circulaire',
   social_clause: 'Facilitateur de clauses sociales',
+  environmental_adviser: 'Conseiller environnemental du réseau régional',
+  inclusion_structures: 'Structures inclusives (SIAE, entreprises adaptées, ESAT)',
+  employment_services: 'Maison de l’emploi, PLIE ou France Travail',
   place_des_entreprises: 'Conseillers-Entreprises (Place des Entreprises)',
   other: 'Autre',
 };
