@@ -48,6 +48,10 @@ export const usersCreate: CliCommand = async (context, args, io) => {
       },
       null,
     );
+    if (link === null) {
+      io.stdout.write(`Compte animateur existant : ${account.email} ; sa fiche de facilitateur lui est rattachée (rien à envoyer).\n`);
+      return 0;
+    }
     io.stdout.write(
       [
         `Compte ${created ? 'créé' : 'existant, sans mot de passe'} : ${account.email} (${account.role}${account.networkCodes.length ? `, ${account.networkCodes.join(' ')}` : ''})`,

@@ -5,7 +5,7 @@ import { StaffAuthService } from '../../src/modules/accounts/staff-auth.service'
 import { mailsTo } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
 import { csrfIn, insertStaff, STAFF_PASSWORD, StaffClient } from '../support/staff';
-import { startTestApp, TestApp, useTestApp } from '../support/test-app';
+import { startTestApp, submitRequest, TestApp, useTestApp } from '../support/test-app';
 
 const WRONG = 'Adresse électronique ou mot de passe incorrect.';
 const HOUR = 3600 * 1000;
@@ -229,6 +229,47 @@ describe('staff accounts', () => {
   });
 
   describe('invitations and password links', () => {
+    it('an animator who answers requests too: their account takes the facilitator record of their address, no second account', async () => {
+      const animator = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'], email: 'camille.anim@example.org' });
+      const record = await insertFacilitator(t.dataSource, { network: 'aura-ee', email: 'camille.anim@example.org' });
+      const admin = await insertStaff(t.dataSource, { role: 'admin' });
+      const c = await signedIn(admin.email);
+      const linked = await c.submit('/espace/comptes', '/espace/comptes', { email: 'camille.anim@example.org', role: 'facilitator' });
+      expect(linked.headers.get('location')).toBe('/espace/comptes?fait=rattachement');
+      expect(await (await c.get('/espace/comptes?fait=rattachement')).text()).toContain('sa fiche de facilitateur lui est rattachée');
+      expect(await t.dataSource.query(`SELECT role, facilitator_id FROM staff_users WHERE id = $1`, [animator.id])).toEqual([
+        { role: 'animator', facilitator_id: record },
+      ]);
+      expect(await lastMail('staff-invitation')).toBeUndefined();
+
+      // What routing gives the record, the animator takes in charge and answers with their own account.
+      const reference = await submitRequest(t, 31);
+      await t.dataSource.query(
+        `WITH r AS (UPDATE requests SET status = 'assigned', assigned_facilitator_id = $2 WHERE reference = $1 RETURNING id)
+         INSERT INTO request_assignments (id, request_id, facilitator_id, assigned_at, take_charge_due_at)
+         SELECT gen_random_uuid(), r.id, $2, now(), now() + interval '2 days' FROM r`,
+        [reference, record],
+      );
+      await t.dataSource.query(`UPDATE facilitators SET open_count = 1 WHERE id = $1`, [record]);
+      const bearer = `Bearer ${await t.app.get(StaffAuthService).createApiToken(animator.id, 'tests')}`;
+      const act = (action: string, body: unknown) =>
+        fetch(`${t.url}/api/v1/staff/requests/${reference}/${action}`, {
+          method: 'POST',
+          headers: { authorization: bearer, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      expect((await act('take-charge', {})).status).toBe(200);
+      expect((await act('answer', { body: 'Voici la réponse de l’animatrice.' })).status).toBe(200);
+      expect((await t.dataSource.query(`SELECT status FROM requests WHERE reference = $1`, [reference]))[0].status).toBe('answered');
+
+      // An animator of another network keeps the usual refusal: one address, one account, one role.
+      await insertStaff(t.dataSource, { role: 'animator', networks: ['reseco'], email: 'autre.anim@example.org' });
+      await insertFacilitator(t.dataSource, { network: 'aura-ee', email: 'autre.anim@example.org' });
+      const refused = await c.submit('/espace/comptes', '/espace/comptes', { email: 'autre.anim@example.org', role: 'facilitator' });
+      expect(refused.status).toBe(400);
+      expect(await refused.text()).toContain('Un compte existe déjà pour cette adresse, avec le rôle « animateur de réseau »');
+    });
+
     it('admin invites: e-mail with a single-use link, password set, signed in, then signs in again', async () => {
       const admin = await insertStaff(t.dataSource, { role: 'admin' });
       const c = await signedIn(admin.email);

@@ -529,20 +529,25 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
         insertFacilitator(t.dataSource, { network: 'aura-ee', firstName, email: `importe-${i}@example.org` }),
       ),
     );
-    // Not given requests, or in another network: left alone; an address already an animator's: named, with why.
+    // Not given requests, or in another network: left alone. An address already the network's animator's: that account
+    // takes the record; an admin's: named, with why.
     await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Retiré', active: false });
     await insertFacilitator(t.dataSource, { network: 'reseco', firstName: 'Étrangère' });
-    await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'], email: 'double@example.org' });
+    const double = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'], email: 'double@example.org' });
     await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Double', email: 'double@example.org' });
+    await insertStaff(t.dataSource, { role: 'admin', email: 'patron@example.org' });
+    await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Patron', email: 'patron@example.org' });
     const animator = await signedIn({ role: 'animator', networks: ['aura-ee'] });
     const page = await (await animator.get('/espace/facilitateurs')).text();
-    expect(page).toContain('Inviter les 3 facilitateurs sans compte</button>');
+    expect(page).toContain('Inviter les 4 facilitateurs sans compte</button>');
 
     const done = await animator.submit('/espace/facilitateurs', '/espace/facilitateurs/invitations', {});
     expect(done.status).toBe(200);
     const html = (await done.text()).replace(/\s+/g, ' ');
-    expect(html).toContain('2 invitations envoyées : Inès Test, Jules Test.');
-    expect(html).toContain('Double Test — Un compte existe déjà pour cette adresse, avec le rôle « animateur de réseau ».');
+    expect(html).toContain('3 invitations envoyées : Double Test (son compte d’animateur, rattaché à sa fiche), Inès Test, Jules Test.');
+    expect(html).toContain('Patron Test — Un compte existe déjà pour cette adresse.');
+    const [{ facilitator_id: linked }] = await t.dataSource.query(`SELECT facilitator_id FROM staff_users WHERE id = $1`, [double.id]);
+    expect(linked).not.toBeNull();
     const accounts = await t.dataSource.query(
       `SELECT u.facilitator_id, u.password_hash IS NULL AS pending FROM staff_users u WHERE u.facilitator_id = ANY($1) ORDER BY u.email`,
       [imported],

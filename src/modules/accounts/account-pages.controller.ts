@@ -20,6 +20,8 @@ const NOTICES: Record<string, string> = {
   'mot-de-passe': 'Votre mot de passe est changé. Vos autres sessions sont fermées.',
   revocation: 'Le jeton est révoqué : il ne donne plus accès à l’API.',
   invitation: 'L’invitation est envoyée par courriel. Le lien est valable 7 jours.',
+  rattachement:
+    'Cette adresse est celle d’un compte animateur du réseau : sa fiche de facilitateur lui est rattachée. Avec ce même compte, la personne prend en charge et répond aux demandes que le routage lui confie.',
   desactivation: 'Le compte est désactivé : ses sessions et jetons ne fonctionnent plus.',
   reseaux: 'Les réseaux animés sont enregistrés : ils s’appliquent dès la page suivante de la personne.',
   'desactivation-routage':
@@ -122,7 +124,7 @@ export class AccountPagesController {
           staff,
         ),
       (errors) => this.renderAccounts(res, staff, 400, formModel({ ...body, networkCodes }, errors)),
-      () => res.redirect(303, '/espace/comptes?fait=invitation'),
+      ({ link }) => res.redirect(303, `/espace/comptes?fait=${link === null ? 'rattachement' : 'invitation'}`),
     );
   }
 

@@ -6,7 +6,11 @@ import type { AccountLinkPurpose, StaffRole, ThrottleKind } from './accounts.typ
 /** A person who works in the desk: facilitator (of the directory, same e-mail), animator or admin. */
 @Entity('staff_users')
 @Check('staff_users_role_check', `"role" IN ('facilitator', 'animator', 'admin')`)
-@Check('staff_users_facilitator_check', `("role" = 'facilitator') = ("facilitator_id" IS NOT NULL)`)
+// A facilitator's account is their directory record's; an animator's may be too (one who answers requests); an admin's never.
+@Check(
+  'staff_users_facilitator_check',
+  `("role" <> 'facilitator' OR "facilitator_id" IS NOT NULL) AND ("role" <> 'admin' OR "facilitator_id" IS NULL)`,
+)
 export class StaffUser {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;

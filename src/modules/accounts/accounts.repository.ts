@@ -57,6 +57,11 @@ export class AccountsRepository {
     await manager.query(`SELECT 1 FROM staff_users WHERE id = $1 FOR UPDATE`, [id]);
   }
 
+  /** An animator's account takes the facilitator record of the same address (see AccountsService.invite). */
+  async linkFacilitator(manager: EntityManager, userId: string, facilitatorId: string): Promise<void> {
+    await manager.query(`UPDATE staff_users SET facilitator_id = $2 WHERE id = $1`, [userId, facilitatorId]);
+  }
+
   /** Whether the facilitator record receives requests (« Reçoit des demandes »). */
   async receivesRequests(manager: EntityManager, facilitatorId: string): Promise<boolean> {
     const rows: Array<{ active: boolean }> = await manager.query(`SELECT active FROM facilitators WHERE id = $1`, [facilitatorId]);

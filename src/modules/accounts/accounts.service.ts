@@ -17,6 +17,13 @@ import { AccountLinkPurpose, ROLE_LABELS, STAFF_ROLES, StaffPrincipal, StaffRole
 import { emailProblem, normalizeEmail, passwordProblems } from './credentials.policy';
 import { PasswordHasher } from './password-hasher';
 
+/** `link` null: an animator's account took the facilitator record of the same address (nothing to send). */
+export interface Invitation {
+  account: StoredAccount;
+  link: string | null;
+  created: boolean;
+}
+
 export interface AccountInput {
   email: string;
   firstName?: string;
@@ -49,7 +56,9 @@ export class AccountsService {
    * single-use link to set the password; older links stop working. `by` null: the command line,
    * which prints the link instead of mailing it.
    */
-  async invite(input: AccountInput, by: StaffPrincipal | null): Promise<{ account: StoredAccount; link: string; created: boolean }> {
+  async invite(input: AccountInput, by: StaffPrincipal | null): Promise<Invitation> {
+    const animator = await this.linkedAnimator(input, by);
+    if (animator) return { account: animator, link: null, created: false };
     const draft = await this.resolve(input, by);
     if (by && !canManageAccount(by, draft)) throw new NotFound();
     return this.dataSource.transaction(async (manager) => {
@@ -67,6 +76,27 @@ export class AccountsService {
       }
       const link = by ? await this.mailInvitation(manager, account, by) : await this.issueLink(manager, account.id, 'invitation');
       return { account, link: link.url, created };
+    });
+  }
+
+  /**
+   * A facilitator of the directory whose address is an animator's account of that network — small networks' animators
+   * answer requests too: the account takes the record (`link` null), and with it what routing gives the record; one
+   * address, one account, no invitation. Anything else goes the usual way (and an animator of another network is refused).
+   */
+  private async linkedAnimator(input: AccountInput, by: StaffPrincipal | null): Promise<StoredAccount | null> {
+    const email = normalizeEmail(input.email);
+    if (input.role !== 'facilitator' || emailProblem(email)) return null;
+    const animator = await this.accounts.findByEmail(email);
+    if (animator?.role !== 'animator') return null;
+    const record = await this.accounts.facilitatorByEmail(this.dataSource, email);
+    if (!record || !animator.networkCodes.includes(record.networkCode)) return null;
+    if (by && (!canManageAccount(by, animator) || !canManageFacilitator(by, record.networkCode))) throw accountOutOfReach();
+    if (!animator.active) throw accountDeactivated();
+    return this.dataSource.transaction(async (manager) => {
+      await this.accounts.lockById(manager, animator.id);
+      await this.accounts.linkFacilitator(manager, animator.id, record.id);
+      return (await this.accounts.findByEmail(email, manager))!;
     });
   }
 

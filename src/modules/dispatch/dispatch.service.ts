@@ -307,8 +307,8 @@ export class DispatchService {
     for (const facilitator of (await this.loads(staff)).filter((f) => f.active && f.account === 'none')) {
       const name = `${facilitator.firstName} ${facilitator.lastName}`;
       try {
-        await this.accounts.invite({ email: facilitator.email, role: 'facilitator' }, staff);
-        invited.push(name);
+        const { link } = await this.accounts.invite({ email: facilitator.email, role: 'facilitator' }, staff);
+        invited.push(link === null ? `${name} (son compte d’animateur, rattaché à sa fiche)` : name);
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         refused.push({ name, reason: error.errors[0]?.message ?? error.message });
