@@ -270,6 +270,47 @@ describe('staff accounts', () => {
       expect(await refused.text()).toContain('Un compte existe déjà pour cette adresse, avec le rôle « animateur de réseau »');
     });
 
+    it('the list says when each account last signed in, and sends a pending invitation again with a fresh link', async () => {
+      const admin = await insertStaff(t.dataSource, { role: 'admin' });
+      const c = await signedIn(admin.email);
+      expect(
+        (
+          await c.submit('/espace/comptes', '/espace/comptes', {
+            email: 'lent@example.org',
+            role: 'animator',
+            firstName: 'Léo',
+            lastName: 'Lent',
+            networkCodes: 'reseco',
+          })
+        ).status,
+      ).toBe(303);
+      const firstLink = linkIn((await lastMail('staff-invitation'))!.text_body);
+      const seen = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
+      await signedIn(seen.email);
+      await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
+      const list = (await (await c.get('/espace/comptes')).text()).replace(/\s+/g, ' ');
+      // Who signed in and when, who never did, and the one invited whose invitation may be sent again.
+      expect(list).toMatch(/actif<br><span class="fr-text--sm">dernière connexion le \d{1,2} \S+ \d{4}<\/span>/);
+      expect(list).toContain('actif<br><span class="fr-text--sm">jamais connecté</span>');
+      expect(list).toContain('Renvoyer l’invitation<span class="fr-sr-only"> de Léo Lent</span>');
+
+      expect(
+        (await c.submit('/espace/comptes', '/espace/comptes', { email: 'lent@example.org', role: 'animator', networkCodes: 'reseco' }))
+          .status,
+      ).toBe(303);
+      const mails = await mailsTo(t, 'staff-invitation');
+      expect(mails.map((m) => m.recipient)).toEqual(['lent@example.org', 'lent@example.org']);
+      const secondLink = linkIn(mails[1].text_body);
+      expect(secondLink).not.toBe(firstLink);
+      expect((await client().get(firstLink)).status).toBe(404);
+      expect((await client().get(secondLink)).status).toBe(200);
+      expect(
+        await t.dataSource.query(
+          `SELECT array_agg(n.network_code::text) AS network_codes FROM staff_user_networks n JOIN staff_users u ON u.id = n.user_id WHERE u.email = 'lent@example.org'`,
+        ),
+      ).toEqual([{ network_codes: ['reseco'] }]);
+    });
+
     it('admin invites: e-mail with a single-use link, password set, signed in, then signs in again', async () => {
       const admin = await insertStaff(t.dataSource, { role: 'admin' });
       const c = await signedIn(admin.email);

@@ -250,6 +250,7 @@ export class AccountPagesController {
       accounts: filterAccounts(manageable, filters).map((account) => ({
         ...account,
         roleLabel: ROLE_LABELS[account.role],
+        state: accountState(account),
         stateLabel: ACCOUNT_STATE_LABELS[accountState(account)],
         networkNames: account.networkCodes.map((code) => this.reference.network(code)?.name ?? code),
       })),

@@ -295,7 +295,6 @@ export class DispatchService {
     return { reference: visible.reference, status: 'assigned', facilitatorId: staff.facilitatorId };
   }
 
-  /** The facilitators of the animator's networks (all for an admin) and their load. */
   /**
    * Invites, each by the usual e-mail, every facilitator of these networks who receives requests without an account
    * (imported by CSV, or added without their invitation): what they are given would otherwise wait unseen. One whose
@@ -317,6 +316,7 @@ export class DispatchService {
     return { invited, refused };
   }
 
+  /** The facilitators of the animator's networks (all for an admin) and their load. */
   loads(staff: StaffPrincipal): Promise<FacilitatorLoadDto[]> {
     const now = this.clock.now();
     return this.dispatch.loads(visibleNetworks(staff), parisDay(now), now);
