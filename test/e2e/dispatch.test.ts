@@ -393,6 +393,17 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     expect(page).toContain('Aucun facilitateur ne peut la recevoir');
     expect(page).toContain('ne traite ce type de question (Clauses sociales) sur le territoire de la demande');
     expect(page).toContain(`href="/espace/demandes/${reference}/transfert">transférez-la</a>`);
+    expect(page).not.toContain('id="personne-de-libre"');
+
+    // Someone covers the territory, but is away today: the page says it waits, and how not to.
+    const away = await insertFacilitator(t.dataSource, { kind: 'social_clause', network: 'aura-ee', departments: ['38'] });
+    await t.dataSource.query(
+      `INSERT INTO facilitator_absences (id, facilitator_id, starts_on, ends_on) VALUES (gen_random_uuid(), $1, current_date - 1, current_date + 30)`,
+      [away],
+    );
+    const waiting = await (await animator.get(`/espace/demandes/${reference}/reaffectation`)).text();
+    expect(waiting).not.toContain('id="aucun-facilitateur"');
+    expect(waiting).toContain('Personne n’est libre aujourd’hui sur ce territoire');
   });
 
   it('never exceeds a chosen facilitator’s capacity when reassignments race', async () => {

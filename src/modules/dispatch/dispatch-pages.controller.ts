@@ -193,6 +193,8 @@ export class DispatchPagesController {
       request: this.described(request),
       // Nobody of its kind covers its département in the network: the pool would keep it, the page says what to do.
       nobody: choices.length === 0,
+      // Everyone of its territory absent or full today: the page says it waits, and how not to.
+      noneFree: choices.length > 0 && choices.every((choice) => choice.unavailable !== null),
       options,
       form,
     });
