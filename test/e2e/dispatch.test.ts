@@ -147,6 +147,39 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     expect((await api(`/requests/${reference}/split`, animator, { topics: [topic('social_clause')] })).status).toBe(200);
   });
 
+  it('a split may refocus the original’s subject on its first topic; each new topic starts as the request’s kind and segment', async () => {
+    const green = await insertFacilitator(t.dataSource, { network: 'aura-ee' });
+    const reference = await submit(12);
+    await routedTo(reference, green);
+    const holder = await signedIn({ role: 'facilitator', facilitatorId: green });
+    const path = `/espace/demandes/${reference}/scission`;
+    const form = await (await holder.get(path)).text();
+    expect(form).toContain('value="Fournitures de bureau et loi AGEC 12"');
+    expect(form).toMatch(/<option value="environmental" selected>/);
+    expect(form).toMatch(/<option value="office_supplies" selected>/);
+
+    const short = await holder.submit(path, path, { subject: 'AGEC', 'topics.0.subject': 'Papier recyclé', 'topics.0.question': QUESTION });
+    expect(short.status).toBe(400);
+    expect(await short.text()).toContain('Objet de cette demande : donnez un objet d’une ligne, de 5 à 150 caractères.');
+    const done = await holder.submit(path, path, {
+      subject: 'Fournitures de bureau : réemploi (loi AGEC)',
+      'topics.0.subject': 'Papier recyclé pour les imprimantes',
+      'topics.0.question': QUESTION,
+      'topics.0.kind': 'environmental',
+      'topics.0.segment': 'office_supplies',
+      // Prefilled slots left without subject nor question create nothing.
+      'topics.1.kind': 'environmental',
+      'topics.1.segment': 'office_supplies',
+    });
+    expect(done.status).toBe(303);
+    const original = await row(`SELECT id, subject FROM requests WHERE reference = $1`, [reference]);
+    expect(original.subject).toBe('Fournitures de bureau : réemploi (loi AGEC)');
+    const event = await row(`SELECT reason FROM request_events WHERE request_id = $1 AND type = 'split'`, [original.id]);
+    expect(event.reason).toMatch(
+      /^Scindée en GV-\d{4}-\d{6} ; objet recentré : « Fournitures de bureau : réemploi \(loi AGEC\) » \(était « Fournitures de bureau et loi AGEC 12 »\)$/,
+    );
+  });
+
   it('splits: new requests routed on their own, one buyer e-mail whose links open each request', async () => {
     const green = await insertFacilitator(t.dataSource, { network: 'aura-ee' });
     const social = await insertFacilitator(t.dataSource, { kind: 'social_clause', network: 'aura-ee', departments: ['38'] });

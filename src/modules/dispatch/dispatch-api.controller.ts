@@ -49,6 +49,12 @@ export class DispatchApiController {
       type: 'object',
       required: ['topics'],
       properties: {
+        subject: {
+          type: 'string',
+          minLength: 5,
+          maxLength: 150,
+          description: 'Facultatif : l’objet de cette demande, recentré sur son premier sujet (l’historique garde l’ancien)',
+        },
         topics: {
           type: 'array',
           minItems: 1,
@@ -75,7 +81,7 @@ export class DispatchApiController {
   split(
     @CurrentStaff() staff: StaffPrincipal,
     @Param('ref') ref: string,
-    @JsonBody('topics') body: Body,
+    @JsonBody('topics', 'subject') body: Body,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
   ): Promise<SplitResultDto> {
     return this.dispatch.split(staff, ref, objectOf(body), apiRepeatKey(idempotencyKey));

@@ -50,7 +50,13 @@ export class DispatchPagesController {
 
   @Get('demandes/:ref/scission')
   async splitForm(@CurrentStaff() staff: StaffPrincipal, @Param('ref') ref: string, @Res() res: Response) {
-    this.renderSplit(res, 200, await this.dispatch.redirectable(staff, ref), formModel({ formToken: randomToken() }));
+    const request = await this.dispatch.redirectable(staff, ref);
+    // Each new topic starts as the request's kind and segment, the subject as the buyer wrote it: most splits keep them.
+    const slots = Array.from({ length: MAX_SPLIT_TOPICS }, (_, i) => [
+      [`topics.${i}.kind`, request.kind],
+      [`topics.${i}.segment`, request.segmentCode],
+    ]).flat();
+    this.renderSplit(res, 200, request, formModel({ formToken: randomToken(), subject: request.subject, ...Object.fromEntries(slots) }));
   }
 
   @Post('demandes/:ref/scission')
@@ -59,7 +65,7 @@ export class DispatchPagesController {
       Object.fromEntries(SPLIT_TOPIC_FIELDS.map((name) => [name, body[`topics.${i}.${name}`]])),
     );
     await onFieldErrors(
-      () => this.dispatch.split(staff, ref, { topics }, formRepeatKey(body.formToken)),
+      () => this.dispatch.split(staff, ref, { topics, subject: body.subject }, formRepeatKey(body.formToken)),
       async (errors) => this.renderSplit(res, 400, await this.dispatch.redirectable(staff, ref), formModel(body, errors)),
       () => res.redirect(303, `/espace/demandes/${encodeURIComponent(ref)}?fait=scission`),
     );

@@ -41,6 +41,11 @@ export class DispatchRepository {
     return manager.query(`SELECT reference, kind, subject FROM requests WHERE id = ANY($1::uuid[]) ORDER BY reference`, [ids]);
   }
 
+  /** The original's subject once a split took its other topics away. */
+  subjectStatement(requestId: string, subject: string): SqlStatement {
+    return { sql: `UPDATE requests SET subject = $2, updated_at = now() WHERE id = $1`, params: [requestId, subject] };
+  }
+
   kindStatement(requestId: string, kind: RequestKind): SqlStatement {
     return { sql: `UPDATE requests SET kind = $2, updated_at = now() WHERE id = $1`, params: [requestId, kind] };
   }

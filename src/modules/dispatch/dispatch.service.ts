@@ -27,7 +27,7 @@ import { sealTrackingToken, trackingUrl } from '../requests/tracking-url';
 import { StaffRequestsRepository } from '../workspace/staff-requests.repository';
 import { DispatchRepository, DispatchSummary } from './dispatch.repository';
 import { FacilitatorLoadDto, ReassignResultDto, SplitResultDto, TransferResultDto } from './dto/dispatch-results.dto';
-import { parseSplitTopics, reasonProblem, SplitTopic } from './split.policy';
+import { parseSplitTopics, reasonProblem, refocusedSubject, SplitTopic } from './split.policy';
 import { transactionRetryingDeadlocks } from '../../database/deadlock-retry';
 
 type Visible = RequestScope & { id: string; reference: string };
@@ -136,6 +136,8 @@ export class DispatchService {
     const visible = await this.find(staff, reference, canRedirect);
     const segments = new Set(this.reference.allSegments().map((s) => s.code));
     const { topics, errors } = parseSplitTopics(body.topics, segments);
+    const refocused = refocusedSubject(body.subject, (await this.summaryOf(visible)).subject);
+    errors.push(...refocused.errors);
     if (errors.length) throw new ValidationFailed(errors);
     // Named by the form's token or the API's key: the same split sent again finds the requests it made.
     const ids = topics.map((_, i) => repeatableId(this.config.APP_SECRET, repeatKey, 'split', visible.id, String(i)));
@@ -167,6 +169,7 @@ export class DispatchService {
           }),
           this.outbox.addStatement('request.submitted', { requestId: request.id }, `request-submitted-${request.id}`),
         ]),
+        ...(refocused.subject ? [this.dispatch.subjectStatement(original.id, refocused.subject)] : []),
         this.requests.eventStatement({
           requestId: original.id,
           type: 'split',
@@ -174,7 +177,7 @@ export class DispatchService {
           toStatus: status,
           actorType: 'staff',
           actorId: staff.id,
-          reason: `Scindée en ${references.join(', ')}`,
+          reason: `Scindée en ${references.join(', ')}${refocused.subject ? ` ; objet recentré : « ${refocused.subject} » (était « ${original.subject} »)` : ''}`,
           isPublic: true,
         }),
         ...this.mail.prepare({
@@ -185,7 +188,7 @@ export class DispatchService {
           context: {
             firstName: original.buyerFirstName,
             reference: original.reference,
-            subject: original.subject,
+            subject: refocused.subject ?? original.subject,
             created: created.map(({ request, link }) => ({ reference: request.reference, subject: request.subject, trackingUrl: link })),
           },
         }),

@@ -1,4 +1,4 @@
-import { parseSplitTopics, reasonProblem } from './split.policy';
+import { parseSplitTopics, reasonProblem, refocusedSubject } from './split.policy';
 
 const segments = new Set(['office_supplies', 'catering']);
 const question =
@@ -9,6 +9,18 @@ describe('split policy', () => {
   it.each([
     ['one topic', [good], 1, []],
     ['empty slots are skipped', [good, { subject: '', question: '', kind: '', segment: '' }, good], 2, []],
+    [
+      'a slot with only its prefilled kind and segment is skipped',
+      [good, { subject: '', question: '', kind: 'environmental', segment: 'catering' }],
+      1,
+      [],
+    ],
+    [
+      'a subject alone is a topic begun',
+      [{ subject: 'Lot nettoyage', question: '', kind: 'environmental', segment: 'catering' }],
+      0,
+      ['topics.0.question'],
+    ],
     ['nothing filled in', [{ subject: '' }], 0, ['topics.0.subject']],
     ['not a list', 'x', 0, ['topics']],
     ['no topics at all', undefined, 0, ['topics.0.subject']],
@@ -35,6 +47,18 @@ describe('split policy', () => {
     ['mot '.repeat(1300), 'Nouvelle demande 1 : la question fait au plus 5\u202f000 caractères.'],
   ])('speaks to the staff member who splits about the question (%#)', (text, message) => {
     expect(parseSplitTopics([{ ...good, question: text }], segments).errors).toEqual([{ field: 'topics.0.question', message }]);
+  });
+
+  it.each([
+    ['left empty', '', null, []],
+    ['unchanged', 'Restauration et nettoyage', null, []],
+    ['refocused', '  Restauration scolaire bio  ', 'Restauration scolaire bio', []],
+    ['too short', 'Bio', null, ['subject']],
+    ['on two lines', 'Restauration\nscolaire', null, ['subject']],
+  ])('the original’s subject, %s', (_label, input, subject, fields) => {
+    const result = refocusedSubject(input, 'Restauration et nettoyage');
+    expect(result.subject).toBe(subject);
+    expect(result.errors.map((e) => e.field)).toEqual(fields);
   });
 
   it('keeps trimmed values', () => {

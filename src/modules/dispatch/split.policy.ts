@@ -48,14 +48,12 @@ export function parseSplitTopics(input: unknown, segmentCodes: ReadonlySet<strin
         .map((key) => unknownField(`topics.${index}.${key}`)),
     );
     const topic = { subject: text(raw.subject), question: text(raw.question), kind: text(raw.kind), segment: text(raw.segment) };
-    if (!topic.subject && !topic.question && !topic.kind && !topic.segment) return;
+    // The form prefills each slot's kind and segment with the request's: a slot without subject nor question is unused.
+    if (!topic.subject && !topic.question) return;
     const field = (name: string) => `topics.${index}.${name}`;
     const problems: FieldError[] = [];
-    if (topic.subject.length < 5 || topic.subject.length > 150 || /[\r\n]/.test(topic.subject)) {
-      problems.push({
-        field: field('subject'),
-        message: `Nouvelle demande ${index + 1} : donnez un objet d’une ligne, de 5 à 150 caractères.`,
-      });
+    if (!isSubjectLine(topic.subject)) {
+      problems.push({ field: field('subject'), message: `Nouvelle demande ${index + 1} : ${SUBJECT_RULE}` });
     }
     // The intake's rules, in staff's words: the question is the buyer's, rewritten for this topic.
     const questionIssue =
@@ -77,6 +75,21 @@ export function parseSplitTopics(input: unknown, segmentCodes: ReadonlySet<strin
     errors.push({ field: 'topics.0.subject', message: 'Décrivez au moins un autre sujet à détacher de la demande.' });
   }
   return { topics: errors.length ? [] : topics, errors };
+}
+
+const SUBJECT_RULE = 'donnez un objet d’une ligne, de 5 à 150 caractères.';
+const isSubjectLine = (subject: string) => subject.length >= 5 && subject.length <= 150 && !/[\r\n]/.test(subject);
+
+/**
+ * The original request's subject once its other topics leave it (optional: absent or unchanged, it stays as the buyer
+ * wrote it), or the error.
+ */
+export function refocusedSubject(input: unknown, current: string): { subject: string | null; errors: FieldError[] } {
+  const subject = text(input);
+  if (!subject || subject === current) return { subject: null, errors: [] };
+  return isSubjectLine(subject)
+    ? { subject, errors: [] }
+    : { subject: null, errors: [{ field: 'subject', message: `Objet de cette demande : ${SUBJECT_RULE}` }] };
 }
 
 /** The why of a transfer or reassignment, kept in the history; required. */
