@@ -57,7 +57,8 @@ it('scission et réaffectation : aucune violation axe, vides ou avec erreurs', a
   await expectNoAxeViolations(page, 'scission');
   await page.fill('#f-topics-0-subject', 'abc');
   expect(await submit(page, 'Créer les nouvelles demandes')).toBe(400);
-  expect(await page.locator('#resume-erreurs').textContent()).toContain('Nouvelle demande 1 : choisissez le type de question.');
+  // Kind and segment come prefilled with the request's: what is left to fix is the subject and the question.
+  expect(await page.locator('#resume-erreurs').textContent()).toContain('Nouvelle demande 1 : donnez un objet d’une ligne');
   await expectNoAxeViolations(page, 'scission avec erreurs');
 
   await goTo(page, `/espace/demandes/${reference}/reaffectation`);
