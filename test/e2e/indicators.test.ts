@@ -59,6 +59,22 @@ describe('indicators', () => {
     expect(html).toMatch(/<th scope="row">Refusés par l’acheteur — Satisfaction<\/th>\s*<td>1<\/td>/);
   });
 
+  it('totals the insertion hours the contracts of the period provide for, as their impact surveys say', async () => {
+    await seedIndicators(t.dataSource);
+    // The social-clause contract signed in February: 400 hours; a contract not yet signed counts for none.
+    await t.dataSource.query(
+      `UPDATE surveys SET insertion_hours = 400, levers = '{insertion_clause}' WHERE wave = 'impact' AND social_considerations = '{social_clause}'`,
+    );
+    const auth = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
+    const d = await bodyOf(fetch(`${t.url}/api/v1/staff/indicators?${PERIOD}`, { headers: { authorization: auth } }));
+    expect(d.surveys.insertionHours).toMatchObject({ current: 400, previous: 0 });
+    const { email } = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
+    const client = new StaffClient(t.url);
+    await client.signIn(email);
+    const html = await (await client.get('/espace/indicateurs?du=2026-02-01&au=2026-02-28')).text();
+    expect(html).toMatch(/<th scope="row">Heures d’insertion prévues \(clauses d’insertion\)<\/th><td>400<\/td><td>0<\/td>/);
+  });
+
   it('counts a network’s period beside the previous one, as computed by hand', async () => {
     const { facilitatorId } = await seedIndicators(t.dataSource);
     const auth = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });

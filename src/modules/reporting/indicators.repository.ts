@@ -24,7 +24,7 @@ export interface RequestCounts {
 export interface SurveyCounts {
   sent: Array<{ period: PeriodName; wave: SurveyWave; sent: number; completed: number; declined: number }>;
   usefulness: Array<{ period: PeriodName; usefulness: Usefulness; n: number }>;
-  contracts: Array<{ period: PeriodName; contracts: number; environmental: number; social: number }>;
+  contracts: Array<{ period: PeriodName; contracts: number; environmental: number; social: number; insertionHours: number }>;
 }
 
 export interface RequestMilestoneTimes {
@@ -135,14 +135,15 @@ export class IndicatorsRepository {
       ),
       this.read<
         { period: PeriodName; wave: SurveyWave; usefulness: Usefulness | null } & Record<
-          'n' | 'contracts' | 'environmental' | 'social',
+          'n' | 'contracts' | 'environmental' | 'social' | 'insertionHours',
           number
         >
       >(
         `SELECT ${periodOf('s.completed_at')} AS period, s.wave, s.usefulness, count(*)::int AS n,
                 count(*) FILTER (WHERE s.contract_outcome = 'yes')::int AS contracts,
                 count(*) FILTER (WHERE s.contract_outcome = 'yes' AND s.environmental_considerations && $${params.length + 1}::varchar[])::int AS environmental,
-                count(*) FILTER (WHERE s.contract_outcome = 'yes' AND s.social_considerations && $${params.length + 2}::varchar[])::int AS social
+                count(*) FILTER (WHERE s.contract_outcome = 'yes' AND s.social_considerations && $${params.length + 2}::varchar[])::int AS social,
+                COALESCE(sum(s.insertion_hours) FILTER (WHERE s.contract_outcome = 'yes'), 0)::int AS "insertionHours"
            FROM surveys s ${join}
           WHERE s.wave IN ('satisfaction', 'impact') AND s.completed_at >= ${START('$1')} AND s.completed_at < ${END('$3')}
           GROUP BY 1, 2, 3`,
@@ -151,7 +152,7 @@ export class IndicatorsRepository {
     ]);
     const rows = answers as Array<
       { period: PeriodName; wave: SurveyWave; usefulness: Usefulness | null } & Record<
-        'n' | 'contracts' | 'environmental' | 'social',
+        'n' | 'contracts' | 'environmental' | 'social' | 'insertionHours',
         number
       >
     >;
@@ -162,7 +163,13 @@ export class IndicatorsRepository {
         .map((r) => ({ period: r.period, usefulness: r.usefulness!, n: r.n })),
       contracts: rows
         .filter((r) => r.wave === 'impact')
-        .map((r) => ({ period: r.period, contracts: r.contracts, environmental: r.environmental, social: r.social })),
+        .map(({ period, contracts, environmental, social, insertionHours }) => ({
+          period,
+          contracts,
+          environmental,
+          social,
+          insertionHours,
+        })),
     };
   }
 

@@ -249,6 +249,10 @@ export class IndicatorsService {
         ),
         environmental: this.withTarget(considerationShare('environmental'), PLAN_TARGETS.environmental),
         social: this.withTarget(considerationShare('social'), PLAN_TARGETS.social),
+        insertionHours: figure(
+          sum(contracts.current, (c) => c.insertionHours),
+          sum(contracts.previous, (c) => c.insertionHours),
+        ),
       },
     };
   }

@@ -53,6 +53,12 @@ export class ResponseRateDto extends LabelledFigureDto {
 export class DashboardSurveysDto extends StatisticsSurveysDto {
   @ApiProperty({ type: [ResponseRateDto], description: 'Taux de réponse par questionnaire (satisfaction, impact)' })
   responseRates!: ResponseRateDto[];
+
+  @ApiProperty({
+    type: FigureDto,
+    description: 'Heures d’insertion prévues par ces marchés (clause d’insertion), d’après les questionnaires d’impact',
+  })
+  insertionHours!: FigureDto;
 }
 
 export class AlertSubjectDto {
