@@ -9,6 +9,7 @@ import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 import { createLogger, PinoNestLogger } from './common/logging/logger';
 import { dataSourceOptions } from './database/data-source-options';
 import { prepareDatabase } from './database/prepare-database';
+import { placeholderContacts } from './modules/reference/reference.seed';
 import { configureHttp } from './web/http-setup';
 import { ExpressClassesAdapter } from './web/express-adapter';
 import { isWorkersThread, lowerThisThreadPriority, onApiThreadMessage } from './queue/workers-thread';
@@ -72,6 +73,14 @@ export async function migrateAndSeed(config: AppConfig, logger?: Logger): Promis
   const dataSource = await new DataSource(dataSourceOptions(config)).initialize();
   try {
     await prepareDatabase(dataSource, { runMigrations: config.RUN_MIGRATIONS });
+    if (config.isProduction) {
+      for (const network of await placeholderContacts(dataSource)) {
+        logger?.warn(
+          { network: network.code, contactEmail: network.contactEmail },
+          'adresse de contact d’exemple : sans animateur, ce réseau ne reçoit pas ses alertes (réserve, retards) ; corrigez src/modules/reference/seed/networks.json',
+        );
+      }
+    }
   } finally {
     await dataSource.destroy();
   }

@@ -1,4 +1,5 @@
 import { prepareDatabase } from '../../src/database/prepare-database';
+import { placeholderContacts } from '../../src/modules/reference/reference.seed';
 import { TestApp, useTestApp } from '../support/test-app';
 
 /** What every instance does at boot, run again here on a database in use. */
@@ -47,5 +48,9 @@ describe('reference data loaded at boot', () => {
     );
     expect(names).toEqual([{ name: 'Côte-d’Or' }, { name: 'Provence-Alpes-Côte d’Azur' }, { name: 'Val-d’Oise' }]);
     expect(await t.dataSource.query(`SELECT count(*)::int AS n FROM departments WHERE name LIKE '%''%'`)).toEqual([{ n: 0 }]);
+  });
+
+  it('names the networks whose contact address is still a placeholder (warned of at boot in production)', async () => {
+    expect(await placeholderContacts(t.dataSource)).toEqual([{ code: 'national', contactEmail: 'contact@guichet-vert.localhost' }]);
   });
 });

@@ -50,6 +50,14 @@ async function upsertByCode<T extends ObjectLiteral & { code: string }>(
     .execute();
 }
 
+/**
+ * Networks whose contact address is still a development placeholder (`.localhost`): what they are sent while they
+ * have no animator — pool alerts, overdue digests — reaches no one. Said at boot in production.
+ */
+export async function placeholderContacts(db: Pick<EntityManager, 'query'>): Promise<Array<{ code: string; contactEmail: string }>> {
+  return db.query(`SELECT code, contact_email AS "contactEmail" FROM networks WHERE contact_email ILIKE '%.localhost' ORDER BY code`);
+}
+
 /** Upserts the reference data; safe to run at every boot and from several processes (caller holds a lock). */
 export async function seedReferenceData(manager: EntityManager): Promise<void> {
   const networkOfRegion = new Map<string, string>();
