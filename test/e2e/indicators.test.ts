@@ -75,6 +75,32 @@ describe('indicators', () => {
     expect(html).toMatch(/<th scope="row">Heures d’insertion prévues \(clauses d’insertion\)<\/th><td>400<\/td><td>0<\/td>/);
   });
 
+  it('narrows the figures to one kind of question, page and API, the alerts staying whole', async () => {
+    await seedIndicators(t.dataSource);
+    const auth = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
+    const get = (query: string) => fetch(`${t.url}/api/v1/staff/indicators?${PERIOD}${query}`, { headers: { authorization: auth } });
+    const all = await bodyOf(get(''));
+    const social = await bodyOf(get('&kind=social_clause'));
+    expect(social.scope).toEqual({ network: 'aura-ee', kind: 'social_clause', label: 'AURA-EE / RREDD — Clauses sociales' });
+    // The seeded February: 3 environmental and 2 social-clause requests (see « counts a network’s period »).
+    expect(all.requests.total.current).toBe(5);
+    expect(social.requests.total.current).toBe(2);
+    expect(social.requests.byKind.find((k: { code: string }) => k.code === 'environmental').current).toBe(0);
+    expect(social.alerts).toEqual(all.alerts);
+    const bad = await get('&kind=insertion');
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).errors).toEqual([{ field: 'kind', message: 'Valeurs possibles : environmental, social_clause.' }]);
+
+    const { email } = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
+    const client = new StaffClient(t.url);
+    await client.signIn(email);
+    const html = await (await client.get('/espace/indicateurs?type=social_clause&du=2026-02-01&au=2026-02-28')).text();
+    expect(html).toContain('<option value="social_clause" selected>');
+    expect(html).toContain('AURA-EE / RREDD — Clauses sociales — demandes reçues du');
+    // The period shortcuts keep the kind chosen.
+    expect(html).toMatch(/href="\/espace\/indicateurs\?reseau=aura-ee&amp;type=social_clause&amp;du=/);
+  });
+
   it('counts a network’s period beside the previous one, as computed by hand', async () => {
     const { facilitatorId } = await seedIndicators(t.dataSource);
     const auth = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
@@ -82,7 +108,7 @@ describe('indicators', () => {
     expect(response.status).toBe(200);
     const d = await bodyOf(response);
 
-    expect(d.scope).toEqual({ network: 'aura-ee', label: 'AURA-EE / RREDD' });
+    expect(d.scope).toEqual({ network: 'aura-ee', kind: null, label: 'AURA-EE / RREDD' });
     expect(d.period).toEqual({ from: '2026-02-01', to: '2026-02-28' });
     expect(d.previousPeriod).toEqual({ from: '2026-01-01', to: '2026-01-31' });
     expect(d.requests.total).toEqual({ current: 5, previous: 2, delta: 3, trend: 'up' });

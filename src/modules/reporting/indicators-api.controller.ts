@@ -1,3 +1,4 @@
+import { REQUEST_KINDS } from '../requests/request.types';
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { StaffPrincipal } from '../accounts/accounts.types';
@@ -24,6 +25,7 @@ export class IndicatorsApiController {
     required: false,
     description: 'Code du réseau, ou « all » pour tous les réseaux (administrateurs) ; par défaut le premier de vos réseaux',
   })
+  @ApiQuery({ name: 'kind', required: false, enum: REQUEST_KINDS, description: 'Un type de question seulement ; par défaut les deux' })
   @ApiQuery({ name: 'from', required: false, description: 'Premier jour (AAAA-MM-JJ) ; par défaut le dernier trimestre complet' })
   @ApiQuery({ name: 'to', required: false, description: 'Dernier jour inclus (AAAA-MM-JJ)' })
   @ApiOkResponse({

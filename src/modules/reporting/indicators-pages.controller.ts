@@ -3,12 +3,15 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AppError } from '../../common/errors/app-errors';
 import { formModel } from '../../web/form-model';
+import { isRequestKind, KIND_LABELS, REQUEST_KINDS } from '../requests/request.types';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { CurrentStaff, StaffGuard, StaffRoles } from '../accounts/staff.guard';
 import { barChart } from './charts';
 import { ALL_NETWORKS, IndicatorsService } from './indicators.service';
 
 const FIELDS = { from: 'du', to: 'au' };
+/** Both kinds (the page reads an unknown value as both), or one. */
+const KIND_OPTIONS = [{ value: '', label: 'Les deux' }, ...REQUEST_KINDS.map((kind) => ({ value: kind, label: KIND_LABELS[kind] }))];
 
 /** The animators' dashboard: a GET form (network, period), figures, charts and alerts; no script needed. */
 @ApiExcludeController()
@@ -22,6 +25,7 @@ export class IndicatorsPagesController {
   async show(
     @CurrentStaff() staff: StaffPrincipal,
     @Query('reseau') network: unknown,
+    @Query('type') kind: unknown,
     @Query('du') from: unknown,
     @Query('au') to: unknown,
     @Res() res: Response,
@@ -29,12 +33,13 @@ export class IndicatorsPagesController {
     const networks = this.indicators.choices(staff);
     const shortcuts = this.indicators.periodShortcuts();
     const scope = this.indicators.scope(staff, network);
-    const values = { reseau: scope ?? ALL_NETWORKS, du: from ?? '', au: to ?? '' };
+    const values = { reseau: scope ?? ALL_NETWORKS, type: isRequestKind(kind) ? kind : '', du: from ?? '', au: to ?? '' };
     try {
-      const dashboard = await this.indicators.dashboard(staff, { network, from, to }, FIELDS);
+      const dashboard = await this.indicators.dashboard(staff, { network, kind, from, to }, FIELDS);
       res.render('indicators', {
         title: 'Indicateurs',
         networks,
+        kinds: KIND_OPTIONS,
         shortcuts,
         form: formModel({ ...values, du: dashboard.period.from, au: dashboard.period.to }),
         dashboard,
@@ -46,9 +51,14 @@ export class IndicatorsPagesController {
       });
     } catch (error) {
       if (!(error instanceof AppError) || error.code !== 'validation_failed') throw error;
-      res
-        .status(400)
-        .render('indicators', { title: 'Indicateurs', networks, shortcuts, form: formModel(values, error.errors), dashboard: null });
+      res.status(400).render('indicators', {
+        title: 'Indicateurs',
+        networks,
+        kinds: KIND_OPTIONS,
+        shortcuts,
+        form: formModel(values, error.errors),
+        dashboard: null,
+      });
     }
   }
 }

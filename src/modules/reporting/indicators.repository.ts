@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { RequestKind } from '../requests/request.types';
 import { ENVIRONMENTAL_CONSIDERATIONS, SOCIAL_CONSIDERATIONS, SurveyWave, Usefulness } from '../surveys/survey.types';
 import type { AlertSample } from './alerts.policy';
 import type { Period } from './indicators.policy';
@@ -59,6 +60,20 @@ const AGGREGATE_SETTINGS = `SELECT set_config('jit', 'off', true), set_config('w
  * reads one period pair in one scan of a covering index, and returns distributions small enough for the
  * policy to compute medians and shares.
  */
+/** Whose figures: a network's (null: all) and a kind of question's (null: both). */
+export interface FiguresScope {
+  networkCode: string | null;
+  kind: RequestKind | null;
+}
+
+/** `AND …` on the request's network and kind as the scope asks, their values appended to `params`. */
+function scopeConditions(scope: FiguresScope, params: unknown[], alias: string): string {
+  const conditions: string[] = [];
+  if (scope.networkCode) conditions.push(`AND ${alias}network_code = $${params.push(scope.networkCode)}`);
+  if (scope.kind) conditions.push(`AND ${alias}kind = $${params.push(scope.kind)}`);
+  return conditions.join(' ');
+}
+
 @Injectable()
 export class IndicatorsRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -68,9 +83,9 @@ export class IndicatorsRepository {
    * that PostgreSQL runs in parallel: the categories grouped first (a few thousand rows), then rolled up; the
    * take-charge and answer times as two histograms.
    */
-  async requestCounts(periods: PeriodPair, networkCode: string | null): Promise<RequestCounts> {
-    const params = [periods.previous.from, periods.current.from, periods.current.to, ...(networkCode ? [networkCode] : [])];
-    const inPeriods = `created_at >= ${START('$1')} AND created_at < ${END('$3')} ${networkCode ? 'AND network_code = $4' : ''}`;
+  async requestCounts(periods: PeriodPair, scope: FiguresScope): Promise<RequestCounts> {
+    const params: unknown[] = [periods.previous.from, periods.current.from, periods.current.to];
+    const inPeriods = `created_at >= ${START('$1')} AND created_at < ${END('$3')} ${scopeConditions(scope, params, '')}`;
     const period = `CASE WHEN created_at >= ${START('$2')} THEN 'current' ELSE 'previous' END`;
     const [categories, durations] = await Promise.all([
       this.read<{ period: PeriodName; g: number; code: string | null; n: number; misses: number }>(
@@ -120,9 +135,10 @@ export class IndicatorsRepository {
    * Surveys: sent in either period with how many were completed (response rates) or declined; completed in either period
    * for usefulness (satisfaction) and the considerations of signed or published contracts (impact).
    */
-  async surveyCounts(periods: PeriodPair, networkCode: string | null): Promise<SurveyCounts> {
-    const params = [periods.previous.from, periods.current.from, periods.current.to, ...(networkCode ? [networkCode] : [])];
-    const join = networkCode ? 'JOIN requests r ON r.id = s.request_id AND r.network_code = $4' : '';
+  async surveyCounts(periods: PeriodPair, scope: FiguresScope): Promise<SurveyCounts> {
+    const params: unknown[] = [periods.previous.from, periods.current.from, periods.current.to];
+    const conditions = scopeConditions(scope, params, 'r.');
+    const join = conditions ? `JOIN requests r ON r.id = s.request_id ${conditions}` : '';
     const periodOf = (column: string) => `CASE WHEN ${column} >= ${START('$2')} THEN 'current' ELSE 'previous' END`;
     const [sent, answers] = await Promise.all([
       this.read<SurveyCounts['sent'][number]>(

@@ -6,7 +6,7 @@ import { NotFound, ValidationFailed } from '../../common/errors/app-errors';
 import { queryProblems, READ_ELSEWHERE } from '../../common/query-parameters';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { ReferenceService } from '../reference/reference.service';
-import { KIND_LABELS, REQUEST_KINDS, REQUEST_STATUSES, STAFF_STATUS_LABELS } from '../requests/request.types';
+import { isRequestKind, KIND_LABELS, REQUEST_KINDS, REQUEST_STATUSES, STAFF_STATUS_LABELS } from '../requests/request.types';
 import { USEFULNESS_LABELS } from '../surveys/survey-labels';
 import { WAVE_LABELS } from './evaluation-labels';
 import { SURVEY_WAVES, USEFULNESS } from '../surveys/survey.types';
@@ -31,11 +31,13 @@ import {
 import { milestoneOf } from '../requests/milestone.policy';
 import type { IndicatorsDashboardDto } from './dto/indicators-dashboard.dto';
 import type { PublicStatisticsDto } from './dto/public-statistics.dto';
-import { IndicatorsRepository, PeriodName, PeriodPair, RequestMilestoneTimes } from './indicators.repository';
+import { FiguresScope, IndicatorsRepository, PeriodName, PeriodPair, RequestMilestoneTimes } from './indicators.repository';
 
 /** `network` as asked: a network code, `national` (admins), or nothing (the person's default). */
 export interface IndicatorsQuery {
   network?: unknown;
+  /** `environmental` or `social_clause`; absent or empty: both. */
+  kind?: unknown;
   from?: unknown;
   to?: unknown;
 }
@@ -101,21 +103,31 @@ export class IndicatorsService {
         accepts: (code) => code === ALL_NETWORKS || this.reference.knownCodes.isNetwork(code),
         message: `Réseau inconnu : code attendu, par exemple aura-ee, ou « ${ALL_NETWORKS} ».`,
       },
+      kind: { accepts: (code) => isRequestKind(code), message: `Valeurs possibles : ${REQUEST_KINDS.join(', ')}.` },
       // Judged with the period (parsePeriod), in the same words as the page's.
       from: READ_ELSEWHERE,
       to: READ_ELSEWHERE,
     });
     if (problems.length) throw new ValidationFailed(problems);
-    return this.dashboard(staff, { network: query.network, from: query.from, to: query.to }, { from: 'from', to: 'to' });
+    return this.dashboard(staff, { network: query.network, kind: query.kind, from: query.from, to: query.to }, { from: 'from', to: 'to' });
   }
 
   async dashboard(staff: StaffPrincipal, query: IndicatorsQuery, fields: PeriodFields): Promise<IndicatorsDashboardDto> {
     const networkCode = this.scope(staff, query.network);
+    const kind = isRequestKind(query.kind) ? query.kind : null;
     const current = this.period(query, fields);
     const alertPeriod = lastFullQuarter(this.today());
-    const [figures, samples] = await Promise.all([this.figures(current, networkCode), this.alertSamples(alertPeriod, networkCode)]);
+    // Alerts are about people and networks whatever the kind of question: the quarter's, unfiltered.
+    const [figures, samples] = await Promise.all([
+      this.figures(current, { networkCode, kind }),
+      this.alertSamples(alertPeriod, networkCode),
+    ]);
     return {
-      scope: { network: networkCode, label: networkCode ? this.networkName(networkCode) : 'Tous les réseaux' },
+      scope: {
+        network: networkCode,
+        kind,
+        label: `${networkCode ? this.networkName(networkCode) : 'Tous les réseaux'}${kind ? ` — ${KIND_LABELS[kind]}` : ''}`,
+      },
       ...figures,
       alerts: { period: alertPeriod, items: await this.describe(alertsOf(samples), alertPeriod) },
     };
@@ -129,36 +141,37 @@ export class IndicatorsService {
   publicStatistics(): Promise<PublicStatisticsDto> {
     const period = lastTwelveMonths(this.today());
     return this.publicCache.get(period.from, PUBLIC_STATISTICS_CACHE_MS, () =>
-      Promise.all([this.figures(period, null), this.indicators.monthlyCounts(previousPeriod(period).from, period.to)]).then(
-        ([{ period: year, previousPeriod: yearBefore, requests, timings, surveys }, monthly]) => ({
-          // Named one by one: a figure added to the dashboard stays off the public page until chosen for it.
-          period: year,
-          previousPeriod: yearBefore,
-          requests: { total: requests.total, byKind: requests.byKind, byMonth: monthByMonth(period, monthly) },
-          timings: {
-            takeChargeMedianDays: timings.takeChargeMedianDays,
-            answerMedianDays: timings.answerMedianDays,
-            takenWithin2Days: timings.takenWithin2Days,
-            answeredOnTime: timings.answeredOnTime,
-            answerDeadlineDays: timings.answerDeadlineDays,
-          },
-          surveys: {
-            answers: surveys.answers,
-            usefulness: surveys.usefulness,
-            contracts: surveys.contracts,
-            environmental: surveys.environmental,
-            social: surveys.social,
-          },
-        }),
-      ),
+      Promise.all([
+        this.figures(period, { networkCode: null, kind: null }),
+        this.indicators.monthlyCounts(previousPeriod(period).from, period.to),
+      ]).then(([{ period: year, previousPeriod: yearBefore, requests, timings, surveys }, monthly]) => ({
+        // Named one by one: a figure added to the dashboard stays off the public page until chosen for it.
+        period: year,
+        previousPeriod: yearBefore,
+        requests: { total: requests.total, byKind: requests.byKind, byMonth: monthByMonth(period, monthly) },
+        timings: {
+          takeChargeMedianDays: timings.takeChargeMedianDays,
+          answerMedianDays: timings.answerMedianDays,
+          takenWithin2Days: timings.takenWithin2Days,
+          answeredOnTime: timings.answeredOnTime,
+          answerDeadlineDays: timings.answerDeadlineDays,
+        },
+        surveys: {
+          answers: surveys.answers,
+          usefulness: surveys.usefulness,
+          contracts: surveys.contracts,
+          environmental: surveys.environmental,
+          social: surveys.social,
+        },
+      })),
     );
   }
 
-  private async figures(current: Period, networkCode: string | null) {
+  private async figures(current: Period, scope: FiguresScope) {
     const periods: PeriodPair = { current, previous: previousPeriod(current) };
     const [requests, surveys] = await Promise.all([
-      this.indicators.requestCounts(periods, networkCode),
-      this.indicators.surveyCounts(periods, networkCode),
+      this.indicators.requestCounts(periods, scope),
+      this.indicators.surveyCounts(periods, scope),
     ]);
     const both = <T>(of: (period: PeriodName) => T) => ({ current: of('current'), previous: of('previous') });
     const total = both((p) => requests.totals.find((t) => t.period === p)?.n ?? 0);

@@ -2,6 +2,10 @@
 export const REQUEST_KINDS = ['environmental', 'social_clause'] as const;
 export type RequestKind = (typeof REQUEST_KINDS)[number];
 
+export function isRequestKind(value: unknown): value is RequestKind {
+  return (REQUEST_KINDS as readonly unknown[]).includes(value);
+}
+
 /** The kind a transfer gives a request: the other desk's. */
 export function otherKind(kind: RequestKind): RequestKind {
   return kind === 'environmental' ? 'social_clause' : 'environmental';

@@ -1,3 +1,4 @@
+import { REQUEST_KINDS } from '../../requests/request.types';
 import { ApiProperty } from '@nestjs/swagger';
 import { ALERT_METRICS } from '../alerts.policy';
 import { FigureDto, LabelledFigureDto, PeriodDto, StatisticsSurveysDto, StatisticsTimingsDto } from './public-statistics.dto';
@@ -7,7 +8,10 @@ export class DashboardScopeDto {
   @ApiProperty({ type: String, nullable: true, description: 'Code du réseau ; null : tous les réseaux', example: 'aura-ee' })
   network!: string | null;
 
-  @ApiProperty({ example: 'AURA-EE / RREDD' })
+  @ApiProperty({ type: String, nullable: true, enum: REQUEST_KINDS, description: 'Type de question ; null : les deux' })
+  kind!: string | null;
+
+  @ApiProperty({ example: 'AURA-EE / RREDD — Clauses sociales' })
   label!: string;
 }
 
