@@ -15,6 +15,13 @@ describe('indicators', () => {
   useTestApp((app) => (t = app), { INDICATORS_ALERTS_CACHE_SECONDS: '0' });
 
   const PERIOD = 'from=2026-02-01&to=2026-02-28';
+  /** The dashboard page of February, as an animator of aura-ee reads it (`query`: more parameters). */
+  const februaryPage = async (query = '') => {
+    const { email } = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
+    const client = new StaffClient(t.url);
+    await client.signIn(email);
+    return (await client.get(`/espace/indicateurs?${query}du=2026-02-01&au=2026-02-28`)).text();
+  };
   it('answers exactly what OpenAPI documents, field by field, alerts included', async () => {
     await seedIndicators(t.dataSource);
     const auth = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
@@ -52,10 +59,7 @@ describe('indicators', () => {
     const [satisfaction, impact] = d.surveys.responseRates;
     expect(satisfaction).toMatchObject({ code: 'satisfaction', current: 0.5, sent: { current: 2 }, declined: { current: 1, previous: 0 } });
     expect(impact.declined).toMatchObject({ current: 0, previous: 0 });
-    const { email } = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
-    const client = new StaffClient(t.url);
-    await client.signIn(email);
-    const html = await (await client.get('/espace/indicateurs?du=2026-02-01&au=2026-02-28')).text();
+    const html = await februaryPage();
     expect(html).toMatch(/<th scope="row">Refusés par l’acheteur — Satisfaction<\/th>\s*<td>1<\/td>/);
   });
 
@@ -68,10 +72,7 @@ describe('indicators', () => {
     const auth = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
     const d = await bodyOf(fetch(`${t.url}/api/v1/staff/indicators?${PERIOD}`, { headers: { authorization: auth } }));
     expect(d.surveys.insertionHours).toMatchObject({ current: 400, previous: 0 });
-    const { email } = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
-    const client = new StaffClient(t.url);
-    await client.signIn(email);
-    const html = await (await client.get('/espace/indicateurs?du=2026-02-01&au=2026-02-28')).text();
+    const html = await februaryPage();
     expect(html).toMatch(/<th scope="row">Heures d’insertion prévues \(clauses d’insertion\)<\/th><td>400<\/td><td>0<\/td>/);
   });
 
@@ -91,10 +92,7 @@ describe('indicators', () => {
     expect(bad.status).toBe(400);
     expect((await bad.json()).errors).toEqual([{ field: 'kind', message: 'Valeurs possibles : environmental, social_clause.' }]);
 
-    const { email } = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
-    const client = new StaffClient(t.url);
-    await client.signIn(email);
-    const html = await (await client.get('/espace/indicateurs?type=social_clause&du=2026-02-01&au=2026-02-28')).text();
+    const html = await februaryPage('type=social_clause&');
     expect(html).toContain('<option value="social_clause" selected>');
     expect(html).toContain('AURA-EE / RREDD — Clauses sociales — demandes reçues du');
     // The period shortcuts keep the kind chosen.
