@@ -321,7 +321,9 @@ describe('directory pages: records (animators, admins) and absences (the facilit
     expect(mail.subject).toBe('Absence de Maëlle Test : 1 demande à vérifier');
     expect(mail.text_body).toContain(`- ${taken} «`);
     expect(mail.text_body).not.toContain(untaken);
-    expect(mail.text_body).toContain('passent à un collègue du réseau, ou à la réserve, dès le premier jour de l’absence');
+    expect(mail.text_body).toContain(
+      'passent à un collègue du même territoire (pour les clauses sociales, à défaut, au coordinateur régional), ou à la réserve, dès le premier jour de l’absence',
+    );
   });
 
   it('announces an absence declared far ahead once it comes within 14 days, once, and only while requests are held', async () => {

@@ -158,6 +158,7 @@ export class DispatchPagesController {
       title: `Transférer la demande ${request.reference}`,
       request: this.described(request),
       targetLabel: KIND_LABELS[target],
+      targetPerson: target === 'environmental' ? 'un conseiller environnemental du réseau' : 'un facilitateur de clauses sociales',
       form,
     });
   }
