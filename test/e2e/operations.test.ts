@@ -47,6 +47,9 @@ describe('operations: /metrics and the queue dashboard', () => {
         'échéance de prise en charge en file',
       );
       expect(sample(text, 'guichet_outbox_pending')).toBeGreaterThanOrEqual(0);
+      expect(sample(text, 'guichet_outbox_oldest_pending_seconds')).toBeGreaterThanOrEqual(0);
+      expect(sample(text, 'guichet_requests_overdue{deadline="take_charge"}')).toBe(0);
+      expect(sample(text, 'guichet_requests_overdue{deadline="answer"}')).toBe(0);
       expect(sample(text, 'guichet_requests_unassigned{network="maximilien"}')).toBe(1);
       expect(sample(text, 'guichet_requests_unassigned{network="aura-ee"}')).toBe(0);
       for (const status of ['queued', 'sending', 'failed', 'abandoned']) {
@@ -66,6 +69,10 @@ describe('operations: /metrics and the queue dashboard', () => {
       expect(sample(text, 'guichet_scrape_error{source="postgres"}')).toBe(0);
       expect(text).toMatch(/^guichet_process_cpu_user_seconds_total /m);
       expect(text).toMatch(/^guichet_nodejs_eventloop_lag_seconds /m);
+
+      // The routed request's take-charge deadline passes: counted overdue, as the queue marks it late.
+      await t.dataSource.query(`UPDATE request_assignments SET take_charge_due_at = now() - interval '1 hour' WHERE ended_at IS NULL`);
+      expect(sample(await metrics(), 'guichet_requests_overdue{deadline="take_charge"}')).toBe(1);
 
       expect(text).not.toMatch(EMAIL);
       expect(text).not.toContain(routed);
@@ -95,6 +102,9 @@ describe('operations: /metrics and the queue dashboard', () => {
         expect(sample(text, 'guichet_scrape_error{source="postgres"}')).toBe(0);
         expect(text).not.toMatch(/^guichet_queue_jobs\{/m);
         expect(sample(text, 'guichet_outbox_pending')).toBeGreaterThanOrEqual(0);
+        expect(sample(text, 'guichet_outbox_oldest_pending_seconds')).toBeGreaterThanOrEqual(0);
+        expect(sample(text, 'guichet_requests_overdue{deadline="take_charge"}')).toBe(0);
+        expect(sample(text, 'guichet_requests_overdue{deadline="answer"}')).toBe(0);
         expect(sample(text, 'guichet_routing_latency_seconds_count')).toBeGreaterThanOrEqual(0);
       } finally {
         await noRedis.close();

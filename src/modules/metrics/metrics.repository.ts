@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { APPLICABLE_DEADLINE } from '../requests/requests.repository';
 
 export interface UnassignedCount {
   network: string;
@@ -27,6 +28,29 @@ export class MetricsRepository {
         GROUP BY n.code
         ORDER BY n.code`,
     );
+  }
+
+  /** Age of the oldest event the relay has not published yet (0: none waits): grows while the relay is stuck or Redis away. */
+  async oldestPendingOutboxSeconds(): Promise<number> {
+    // The pending index is on id, ascending as created: the first row is the oldest.
+    const [row]: Array<{ seconds: number }> = await this.dataSource.query(
+      `SELECT COALESCE((SELECT GREATEST(extract(epoch FROM now() - created_at), 0) FROM outbox_events
+                         WHERE published_at IS NULL ORDER BY id LIMIT 1), 0)::float8 AS seconds`,
+    );
+    return row.seconds;
+  }
+
+  /** Requests held past the deadline that applies to them now (taking in charge, then answering), as the queue marks them. */
+  async overdueByDeadline(): Promise<Array<{ deadline: 'take_charge' | 'answer'; count: number }>> {
+    const [row]: Array<{ take_charge: number; answer: number }> = await this.dataSource.query(
+      `SELECT count(*) FILTER (WHERE r.status = 'assigned')::int AS take_charge, count(*) FILTER (WHERE r.status = 'in_progress')::int AS answer
+         FROM request_assignments ra JOIN requests r ON r.id = ra.request_id
+        WHERE ra.ended_at IS NULL AND ${APPLICABLE_DEADLINE} < now()`,
+    );
+    return [
+      { deadline: 'take_charge', count: row.take_charge },
+      { deadline: 'answer', count: row.answer },
+    ];
   }
 
   /** E-mails not sent, by status; every status appears, with 0 when none is in it. */

@@ -77,6 +77,17 @@ export class MetricsService implements OnModuleDestroy {
     help: 'Événements de la boîte d’envoi (outbox) pas encore publiés dans Redis',
     registers: [this.registry],
   });
+  private readonly outboxOldest = new Gauge({
+    name: 'guichet_outbox_oldest_pending_seconds',
+    help: 'Âge en secondes du plus ancien événement de la boîte d’envoi pas encore publié (0 : aucun) : le relais ou Redis est en panne s’il grandit',
+    registers: [this.registry],
+  });
+  private readonly overdue = new Gauge({
+    name: 'guichet_requests_overdue',
+    help: 'Demandes dont le délai en cours est dépassé, par délai (take_charge : prise en charge, answer : réponse)',
+    labelNames: ['deadline'] as const,
+    registers: [this.registry],
+  });
   private readonly undeliveredMail = new Gauge({
     name: 'guichet_mail_undelivered',
     help: 'Courriels pas encore envoyés, par état (abandoned : refusés pour de bon ou pas partis en 48 h, à examiner)',
@@ -146,20 +157,26 @@ export class MetricsService implements OnModuleDestroy {
   }
 
   private async collectDatabase(): Promise<unknown> {
-    const [pending, unassigned, latency, mail] = await Promise.allSettled([
+    const [pending, unassigned, latency, mail, oldest, overdue] = await Promise.allSettled([
       withTimeout(this.outbox.countPending()),
       withTimeout(this.repository.unassignedByNetwork()),
       withTimeout(this.repository.routingLatency(LATENCY_BUCKETS, LATENCY_WINDOW_SECONDS)),
       withTimeout(this.repository.undeliveredMail()),
+      withTimeout(this.repository.oldestPendingOutboxSeconds()),
+      withTimeout(this.repository.overdueByDeadline()),
     ]);
     if (pending.status === 'fulfilled') this.outboxPending.set(pending.value);
     else this.outboxPending.remove();
+    if (oldest.status === 'fulfilled') this.outboxOldest.set(oldest.value);
+    else this.outboxOldest.remove();
+    this.overdue.reset();
+    if (overdue.status === 'fulfilled') for (const { deadline, count } of overdue.value) this.overdue.set({ deadline }, count);
     this.unassigned.reset();
     if (unassigned.status === 'fulfilled') for (const { network, count } of unassigned.value) this.unassigned.set({ network }, count);
     this.routingLatency.snapshot = latency.status === 'fulfilled' ? latency.value : null;
     this.undeliveredMail.reset();
     if (mail.status === 'fulfilled') for (const { status, count } of mail.value) this.undeliveredMail.set({ status }, count);
-    return [pending, unassigned, latency, mail].find((r) => r.status === 'rejected')?.reason;
+    return [pending, unassigned, latency, mail, oldest, overdue].find((r) => r.status === 'rejected')?.reason;
   }
 
   /** Sets the error gauge, and logs when a source starts or stops failing (not at every scrape). */
