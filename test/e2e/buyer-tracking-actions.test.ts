@@ -5,6 +5,7 @@ import { replyWindowEnd } from '../../src/modules/requests/reply-window.policy';
 import { helpItemOf } from '../../src/modules/requests/request-message.types';
 import { mailsTo, staffWrites, submittedAndTaken, TrackedTestRequest } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
+import { bearerFor } from '../support/staff';
 import { samplePdf } from '../support/sample-files';
 import { TestApp, useTestApp } from '../support/test-app';
 
@@ -249,7 +250,8 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
 
     // The first answer's deadline, long past by the time the buyer replies (the answer came late, or weeks ago).
     await t.dataSource.query(
-      `UPDATE request_assignments SET answer_due_at = now() - interval '5 days' WHERE request_id = $1 AND ended_at IS NULL`,
+      `UPDATE request_assignments SET taken_at = now() - interval '30 days', answer_due_at = now() - interval '5 days'
+        WHERE request_id = $1 AND ended_at IS NULL`,
       [request.id],
     );
     const response = await api(request, 'replies', { message: 'Merci, et pour le lot 3 ?' });
@@ -264,6 +266,13 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     );
     expect(due).toBe(true);
     expect(told.text_body).toContain('Une nouvelle réponse est attendue d’ici le');
+    // The facilitator's page and API read that deadline too, not one recomputed from the first taking in charge.
+    const bearer = await bearerFor(t, { role: 'facilitator', facilitatorId: request.facilitatorId, networks: ['aura-ee'] });
+    const staffView = await (
+      await fetch(`${t.url}/api/v1/staff/requests/${request.reference}`, { headers: { authorization: bearer } })
+    ).json();
+    expect(staffView.deadlines.late).toBe(false);
+    expect(new Date(staffView.deadlines.answerDueAt).getTime()).toBeGreaterThan(Date.now() + 5 * DAY_MS);
 
     // Answered again, then the window passes.
     await staffWrites(t, request, 'answer', 'Pour le lot 3, même chose.');

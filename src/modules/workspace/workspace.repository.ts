@@ -111,6 +111,8 @@ export interface RequestDetail {
   anonymisedAt: Date | null;
   assignmentId: string | null;
   takeChargeDueAt: Date | null;
+  /** As the current assignment keeps it: moved by pauses and reset by a buyer's reply to the answer. */
+  answerDueAt: Date | null;
   takenAt: Date | null;
 }
 
@@ -238,7 +240,7 @@ export class WorkspaceRepository {
               r.siret, r.department_code AS "departmentCode", r.segment_code AS "segmentCode", r.subject, r.question,
               r.purchase_stage AS "purchaseStage", r.estimated_amount AS "estimatedAmount", to_char(r.needed_by, 'YYYY-MM-DD') AS "neededBy",
               r.created_at AS "createdAt", r.closed_at AS "closedAt", r.answered_at AS "answeredAt", r.anonymised_at AS "anonymisedAt", ra.id AS "assignmentId",
-              ra.take_charge_due_at AS "takeChargeDueAt",
+              ra.take_charge_due_at AS "takeChargeDueAt", ra.answer_due_at AS "answerDueAt",
               -- A closure ends the assignment: a closed request still says when its last holder took it in charge.
               COALESCE(ra.taken_at, CASE WHEN r.status = 'closed' THEN
                 (SELECT max(taken_at) FROM request_assignments WHERE request_id = r.id) END) AS "takenAt"

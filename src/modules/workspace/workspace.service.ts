@@ -197,9 +197,14 @@ export class WorkspaceService {
       visible.assignedFacilitatorId !== null &&
       (await this.routing.canReclaim(this.dataSource.manager, visible.assignedFacilitatorId));
     const pauses = pausesFromHistory(history);
-    const answerDue = request.takenAt
-      ? answerDueAt(request.takenAt, pauses, request.departmentCode, this.config.ANSWER_WORKING_DAYS)
-      : null;
+    // In progress, the deadline the assignment keeps (a reply to the answer set a new one, which history cannot tell);
+    // otherwise as the history gives it, for a closed request's record.
+    const answerDue =
+      request.status === 'in_progress' && request.answerDueAt
+        ? request.answerDueAt
+        : request.takenAt
+          ? answerDueAt(request.takenAt, pauses, request.departmentCode, this.config.ANSWER_WORKING_DAYS)
+          : null;
     // The deadline that applies now, as the queue reads it: taking in charge while assigned, answering while in progress.
     const pending: Deadline =
       request.status === 'assigned' && request.takeChargeDueAt
