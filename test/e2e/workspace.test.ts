@@ -94,7 +94,8 @@ describe('the facilitator workspace', () => {
     expect(onTime).not.toContain('id="echeance-depassee"');
     // Taken in charge a month ago: the answer is overdue, and the page says so beside the deadline.
     await t.dataSource.query(
-      `UPDATE request_assignments SET taken_at = taken_at - interval '30 days' WHERE request_id = (SELECT id FROM requests WHERE reference = $1)`,
+      `UPDATE request_assignments SET taken_at = taken_at - interval '30 days', answer_due_at = answer_due_at - interval '30 days'
+        WHERE request_id = (SELECT id FROM requests WHERE reference = $1)`,
       [reference],
     );
     expect(await (await client.get(`/espace/demandes/${reference}`)).text()).toMatch(

@@ -163,7 +163,8 @@ export class WorkspaceService {
   /** The request page's content; NotFound for what this person may not see. */
   async requestPage(staff: StaffPrincipal, reference: string) {
     const visible = await this.find(staff, reference);
-    const request = (await this.workspace.detail(visible.id))!;
+    // The kept answer deadline reaches the page as `deadlines.answerDueAt`, not as a field of the request.
+    const { answerDueAt: keptAnswerDueAt, ...request } = (await this.workspace.detail(visible.id))!;
     const similarity = request.anonymisedAt ? null : similarityQuery(request.subject, request.question);
     const [history, assignments, messages, attachments, buyerRequests, similarRequests, undeliveredToBuyer] = await Promise.all([
       this.workspace.history(request.id),
@@ -200,8 +201,8 @@ export class WorkspaceService {
     // In progress, the deadline the assignment keeps (a reply to the answer set a new one, which history cannot tell);
     // otherwise as the history gives it, for a closed request's record.
     const answerDue =
-      request.status === 'in_progress' && request.answerDueAt
-        ? request.answerDueAt
+      request.status === 'in_progress' && keptAnswerDueAt
+        ? keptAnswerDueAt
         : request.takenAt
           ? answerDueAt(request.takenAt, pauses, request.departmentCode, this.config.ANSWER_WORKING_DAYS)
           : null;
