@@ -124,10 +124,19 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     const page = await (await holder.get(`/espace/demandes/${reference}`)).text();
     expect(page).not.toContain('/transfert"');
     expect(page).toContain(`href="/espace/demandes/${reference}/scission">Scinder</a>`);
+    // Its transfer page says so at once, with no form; a form posted anyway is refused with the reason shown.
+    const transferPage = await (await holder.get(`/espace/demandes/${reference}/transfert`)).text();
+    expect(transferPage).toContain('<h2 class="fr-alert__title">Transfert impossible</h2>');
+    expect(transferPage).not.toContain('name="reason"');
+    const posted = await holder.post(`/espace/demandes/${reference}/transfert`, { _csrf: csrfIn(transferPage), reason: 'Réemploi' });
+    expect(posted.status).toBe(409);
+    expect(await posted.text()).toContain('le guichet environnemental ne peut pas traiter sa question');
     const animator = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
     const transfer = await api(`/requests/${reference}/transfer`, animator, { reason: 'Question de réemploi' });
     expect(transfer.status).toBe(409);
-    expect((await transfer.json()).message).toContain('le guichet environnemental ne peut pas traiter sa question');
+    expect((await transfer.json()).errors).toEqual([
+      { field: 'reason', message: expect.stringContaining('le guichet environnemental ne peut pas traiter sa question') },
+    ]);
 
     const topic = (kind: string) => ({
       subject: 'Produits de nettoyage écolabellisés',
@@ -139,7 +148,10 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     const split = await api(`/requests/${reference}/split`, animator, { topics: [topic('environmental')] });
     expect(split.status).toBe(400);
     expect((await split.json()).errors).toEqual([
-      { field: 'topics.0.kind', message: expect.stringContaining('Nouvelle demande 1 : L’acheteur est une entreprise privée non soumise') },
+      {
+        field: 'topics.0.kind',
+        message: expect.stringMatching(/^Nouvelle demande 1 : L’acheteur est une entreprise privée non soumise .* ce sujet\. Indiquez-lui/),
+      },
     ]);
     expect(await requestRow(reference)).toMatchObject({ kind: 'social_clause', status: 'assigned' });
     const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM requests`);

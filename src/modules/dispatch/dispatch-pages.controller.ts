@@ -8,7 +8,8 @@ import { visibleNetworks } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { CurrentStaff, StaffGuard, StaffRoles } from '../accounts/staff.guard';
 import { ReferenceService } from '../reference/reference.service';
-import { KIND_LABELS, REQUEST_KINDS, STATUS_LABELS } from '../requests/request.types';
+import { KIND_LABELS, otherKind, REQUEST_KINDS, STATUS_LABELS } from '../requests/request.types';
+import { kindRefusedFor } from '../intake/eligibility.policy';
 import { RequestPageRenderer } from '../workspace/request-page.renderer';
 import type { DispatchSummary } from './dispatch.repository';
 import { DispatchService } from './dispatch.service';
@@ -38,7 +39,8 @@ export class DispatchPagesController {
   async transfer(@CurrentStaff() staff: StaffPrincipal, @Param('ref') ref: string, @Res() res: Response, @Body() body: Form = {}) {
     await onFieldErrors(
       () => this.dispatch.transfer(staff, ref, body),
-      async (errors) => this.renderTransfer(res, 400, await this.dispatch.redirectable(staff, ref), formModel(body, errors)),
+      async (errors, error) =>
+        this.renderTransfer(res, error.status, await this.dispatch.redirectable(staff, ref), formModel(body, errors)),
       // The holder no longer sees a transferred request: back to the queue.
       () =>
         res.redirect(
@@ -153,8 +155,10 @@ export class DispatchPagesController {
   }
 
   private renderTransfer(res: Response, status: number, request: DispatchSummary, form: FormModel) {
-    const target = request.kind === 'environmental' ? 'social_clause' : 'environmental';
+    const target = otherKind(request.kind);
     res.status(status).render('dispatch-transfer', {
+      // The other desk cannot serve this buyer: said at once, no form to fill in vain.
+      refusal: kindRefusedFor(request.organisationType, target),
       title: `Transférer la demande ${request.reference}`,
       request: this.described(request),
       targetLabel: KIND_LABELS[target],

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { SqlStatement } from '../../database/sql-statement';
 import { AdviceRequest } from '../requests/request.entities';
-import type { RequestKind, RequestStatus } from '../requests/request.types';
+import type { OrganisationType, RequestKind, RequestStatus } from '../requests/request.types';
 import { APPLICABLE_DEADLINE } from '../requests/requests.repository';
 import type { FacilitatorLoadDto } from './dto/dispatch-results.dto';
 
@@ -14,6 +14,7 @@ export interface DispatchSummary {
   kind: RequestKind;
   status: RequestStatus;
   segmentCode: string;
+  organisationType: OrganisationType;
   holder: string | null;
 }
 
@@ -23,7 +24,7 @@ export class DispatchRepository {
 
   async summary(requestId: string): Promise<DispatchSummary | null> {
     const rows = await this.dataSource.query(
-      `SELECT r.id, r.reference, r.subject, r.kind, r.status, r.segment_code AS "segmentCode",
+      `SELECT r.id, r.reference, r.subject, r.kind, r.status, r.segment_code AS "segmentCode", r.organisation_type AS "organisationType",
               CASE WHEN f.id IS NULL THEN NULL ELSE f.first_name || ' ' || f.last_name END AS holder
          FROM requests r LEFT JOIN facilitators f ON f.id = r.assigned_facilitator_id WHERE r.id = $1`,
       [requestId],

@@ -99,7 +99,7 @@ export class DispatchService {
       nextStatus(request, 'transfer');
       const kind = otherKind(request.kind);
       const refused = kindRefusedFor(request.organisationType, kind);
-      if (refused) throw new AppError('conflict', refused);
+      if (refused) throw new AppError('conflict', refused, [{ field: 'reason', message: refused }]);
       await runAsOne(manager, [
         this.dispatch.kindStatement(request.id, kind),
         // A new job id: the intake's own job for this request may still sit in the queue as completed.
@@ -150,7 +150,7 @@ export class DispatchService {
       if (already.length) return already;
       const status = nextStatus(original, 'split');
       const refused = topics.flatMap((topic, i) => {
-        const problem = kindRefusedFor(original.organisationType, topic.kind);
+        const problem = kindRefusedFor(original.organisationType, topic.kind, 'split');
         return problem ? [{ field: `topics.${i}.kind`, message: `Nouvelle demande ${i + 1} : ${problem}` }] : [];
       });
       if (refused.length) throw new ValidationFailed(refused);

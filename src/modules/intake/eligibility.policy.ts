@@ -84,11 +84,18 @@ export function decideEligibility(input: EligibilityInput): EligibilityDecision 
 }
 
 /**
- * The same rule in staff's words, for a request changing kind (a transfer, a topic split off): null when that kind's
- * desk may serve this buyer.
+ * The same rule in staff's words, for a request changing kind: null when that kind's desk may serve this buyer. A
+ * transfer would move the whole request (better closed as redirected); a split topic is one to answer otherwise.
  */
-export function kindRefusedFor(organisationType: OrganisationType, kind: RequestKind): string | null {
-  return decideEligibility({ organisationType, kind }).eligible
-    ? null
-    : 'L’acheteur est une entreprise privée non soumise au code de la commande publique : le guichet environnemental ne peut pas traiter sa question. Si elle ne relève pas des clauses sociales, clôturez la demande comme réorientée, en lui indiquant vers qui se tourner (CCI, « Les entreprises s’engagent »).';
+export function kindRefusedFor(
+  organisationType: OrganisationType,
+  kind: RequestKind,
+  change: 'transfer' | 'split' = 'transfer',
+): string | null {
+  if (decideEligibility({ organisationType, kind }).eligible) return null;
+  const why =
+    'L’acheteur est une entreprise privée non soumise au code de la commande publique : le guichet environnemental ne peut pas traiter';
+  return change === 'transfer'
+    ? `${why} sa question. Si elle ne relève pas des clauses sociales, clôturez la demande comme réorientée, en lui indiquant vers qui se tourner (CCI, « Les entreprises s’engagent »).`
+    : `${why} ce sujet. Indiquez-lui dans votre réponse vers qui se tourner (CCI, « Les entreprises s’engagent »).`;
 }
