@@ -262,6 +262,26 @@ describe('staff accounts', () => {
       expect((await act('answer', { body: 'Voici la réponse de l’animatrice.' })).status).toBe(200);
       expect((await t.dataSource.query(`SELECT status FROM requests WHERE reference = $1`, [reference]))[0].status).toBe('answered');
 
+      // A record added later at an animator's address of its network is theirs at once: nothing to invite.
+      const later = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'], email: 'dominique.anim@example.org' });
+      const added = await fetch(`${t.url}/api/v1/facilitators`, {
+        method: 'POST',
+        headers: { authorization: bearer, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          email: 'dominique.anim@example.org',
+          firstName: 'Dominique',
+          lastName: 'Anim',
+          kind: 'environmental',
+          networkCode: 'aura-ee',
+          capacity: 5,
+        }),
+      });
+      expect(added.status).toBe(201);
+      const { id: addedRecord } = await added.json();
+      expect(await t.dataSource.query(`SELECT facilitator_id FROM staff_users WHERE id = $1`, [later.id])).toEqual([
+        { facilitator_id: addedRecord },
+      ]);
+
       // An animator of another network keeps the usual refusal: one address, one account, one role.
       await insertStaff(t.dataSource, { role: 'animator', networks: ['reseco'], email: 'autre.anim@example.org' });
       await insertFacilitator(t.dataSource, { network: 'aura-ee', email: 'autre.anim@example.org' });

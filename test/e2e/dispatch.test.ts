@@ -595,12 +595,13 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Patron', email: 'patron@example.org' });
     const animator = await signedIn({ role: 'animator', networks: ['aura-ee'] });
     const page = await (await animator.get('/espace/facilitateurs')).text();
-    expect(page).toContain('Inviter les 4 facilitateurs sans compte</button>');
+    expect(page).toContain('Inviter les 4 facilitateurs jamais invités</button>');
 
     const done = await animator.submit('/espace/facilitateurs', '/espace/facilitateurs/invitations', {});
     expect(done.status).toBe(200);
     const html = (await done.text()).replace(/\s+/g, ' ');
-    expect(html).toContain('3 invitations envoyées : Double Test (son compte d’animateur, rattaché à sa fiche), Inès Test, Jules Test.');
+    expect(html).toContain('2 invitations envoyées : Inès Test, Jules Test.');
+    expect(html).toContain('Rattaché à son compte d’animateur, sans invitation : Double Test.');
     expect(html).toContain('Patron Test — Un compte existe déjà pour cette adresse.');
     const [{ facilitator_id: linked }] = await t.dataSource.query(`SELECT facilitator_id FROM staff_users WHERE id = $1`, [double.id]);
     expect(linked).not.toBeNull();

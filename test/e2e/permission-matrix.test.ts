@@ -172,6 +172,7 @@ describe('permission matrix of the staff endpoints', () => {
     { method: 'GET', route: '/espace/facilitateurs', expected: managers('page', 200) },
     // Inviting those without an account: the page again, with who was invited (managers only).
     { method: 'POST', route: '/espace/facilitateurs/invitations', expected: managers('page', 200) },
+    { method: 'GET', route: '/espace/facilitateurs/invitations', expected: managers('page', 303) },
     // Directory pages: records changed by the animators of the network and admins; blank forms refused (400) to them.
     { method: 'GET', route: '/espace/facilitateurs/nouveau', expected: managers('page', 200) },
     { method: 'POST', route: '/espace/facilitateurs/nouveau', body: {}, expected: managers('page', 400) },

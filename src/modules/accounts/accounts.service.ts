@@ -79,6 +79,11 @@ export class AccountsService {
     });
   }
 
+  /** A record just added to the directory, at an animator's address of its network: that account takes it at once. */
+  async attachToAnimator(email: string): Promise<boolean> {
+    return (await this.linkedAnimator({ email, role: 'facilitator' }, null)) !== null;
+  }
+
   /**
    * A facilitator of the directory whose address is an animator's account of that network — small networks' animators
    * answer requests too: the account takes the record (`link` null), and with it what routing gives the record; one

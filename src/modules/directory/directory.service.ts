@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AppError, FieldError, ValidationFailed } from '../../common/errors/app-errors';
 import { isUuid, validateBody } from '../../common/validation';
 import { isSelfOrManager } from '../accounts/access.policy';
+import { AccountsService } from '../accounts/accounts.service';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { Clock, parisDay } from '../../common/clock';
 import { ReferenceService } from '../reference/reference.service';
@@ -36,6 +37,7 @@ export class DirectoryService {
     private readonly changes: FacilitatorChangesService,
     private readonly reference: ReferenceService,
     private readonly absenceAnnouncements: AbsenceAnnouncementsService,
+    private readonly accounts: AccountsService,
     private readonly clock: Clock,
   ) {}
 
@@ -99,6 +101,8 @@ export class DirectoryService {
   async create(input: NewFacilitator, scope: NetworkScope = null): Promise<FacilitatorDto> {
     if (!inScope(scope, input.networkCode)) throw networkNotManaged();
     const id = await this.transaction((manager) => this.insert(manager, input));
+    // An animator who answers requests too: their account takes the record, no invitation to wait for.
+    await this.accounts.attachToAnimator(input.email);
     return this.get(id);
   }
 
@@ -111,7 +115,7 @@ export class DirectoryService {
 
   /** The import's and demo data's write: by e-mail, and nothing at all when the record is already so. */
   async upsertByEmail(input: NewFacilitator): Promise<UpsertOutcome> {
-    return this.transaction(async (manager) => {
+    const outcome = await this.transaction(async (manager): Promise<UpsertOutcome> => {
       const current = await this.facilitators.lockByEmail(manager, input.email.trim().toLowerCase());
       if (!current) {
         await this.insert(manager, input);
@@ -119,6 +123,8 @@ export class DirectoryService {
       }
       return (await this.applyChanges(manager, current, input)) ? 'updated' : 'unchanged';
     });
+    if (outcome === 'created') await this.accounts.attachToAnimator(input.email);
+    return outcome;
   }
 
   /**

@@ -12,7 +12,7 @@ import { KIND_LABELS, otherKind, REQUEST_KINDS, STATUS_LABELS } from '../request
 import { kindRefusedFor } from '../intake/eligibility.policy';
 import { RequestPageRenderer } from '../workspace/request-page.renderer';
 import type { DispatchSummary } from './dispatch.repository';
-import { DispatchService } from './dispatch.service';
+import { DispatchService, Invitations } from './dispatch.service';
 import { MAX_SPLIT_TOPICS, SPLIT_TOPIC_FIELDS } from './split.policy';
 
 type Form = Record<string, unknown>;
@@ -116,6 +116,13 @@ export class DispatchPagesController {
     await this.renderLoads(res, staff, network);
   }
 
+  /** The invitations' page reloaded, or its address bookmarked: the load page. */
+  @Get('facilitateurs/invitations')
+  @StaffRoles('admin', 'animator')
+  invitationsAgain(@Res() res: Response) {
+    res.redirect(303, '/espace/facilitateurs');
+  }
+
   /** « Inviter les facilitateurs sans compte »: the page again, saying who was invited and who could not be. */
   @Post('facilitateurs/invitations')
   @StaffRoles('admin', 'animator')
@@ -123,12 +130,7 @@ export class DispatchPagesController {
     await this.renderLoads(res, staff, null, await this.dispatch.inviteWithoutAccount(staff));
   }
 
-  private async renderLoads(
-    res: Response,
-    staff: StaffPrincipal,
-    network: unknown,
-    invitations?: { invited: string[]; refused: Array<{ name: string; reason: string }> },
-  ) {
+  private async renderLoads(res: Response, staff: StaffPrincipal, network: unknown, invitations?: Invitations) {
     // Someone who sees several networks (an admin, an animator of more than one) may list one of them.
     const networkOptions = this.reference.networkOptions(visibleNetworks(staff));
     const chosen = typeof network === 'string' && network ? network : null;

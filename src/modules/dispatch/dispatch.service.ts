@@ -32,6 +32,13 @@ import { transactionRetryingDeadlocks } from '../../database/deadlock-retry';
 
 type Visible = RequestScope & { id: string; reference: string };
 
+/** What « Inviter les facilitateurs sans compte » did: invited by e-mail, animators' accounts given their record, refused. */
+export interface Invitations {
+  invited: string[];
+  linked: string[];
+  refused: Array<{ name: string; reason: string }>;
+}
+
 /** A facilitator staff may choose on the reassignment form, and why not if they cannot take it now. */
 export interface ReassignChoice {
   id: string;
@@ -303,20 +310,21 @@ export class DispatchService {
    * (imported by CSV, or added without their invitation): what they are given would otherwise wait unseen. One whose
    * address is another account's is named, with why; one already invited is left to « Renvoyer l’invitation ».
    */
-  async inviteWithoutAccount(staff: StaffPrincipal): Promise<{ invited: string[]; refused: Array<{ name: string; reason: string }> }> {
+  async inviteWithoutAccount(staff: StaffPrincipal): Promise<Invitations> {
     const invited: string[] = [];
+    const linked: string[] = [];
     const refused: Array<{ name: string; reason: string }> = [];
     for (const facilitator of (await this.loads(staff)).filter((f) => f.active && f.account === 'none')) {
       const name = `${facilitator.firstName} ${facilitator.lastName}`;
       try {
         const { link } = await this.accounts.invite({ email: facilitator.email, role: 'facilitator' }, staff);
-        invited.push(link === null ? `${name} (son compte d’animateur, rattaché à sa fiche)` : name);
+        (link === null ? linked : invited).push(name);
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         refused.push({ name, reason: error.errors[0]?.message ?? error.message });
       }
     }
-    return { invited, refused };
+    return { invited, linked, refused };
   }
 
   /** The facilitators of the animator's networks (all for an admin) and their load. */
