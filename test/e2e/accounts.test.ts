@@ -310,7 +310,7 @@ describe('staff accounts', () => {
       await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
       const list = (await (await c.get('/espace/comptes')).text()).replace(/\s+/g, ' ');
       // Who signed in and when, who never did, and the one invited whose invitation may be sent again.
-      expect(list).toMatch(/actif<br><span class="fr-text--sm">dernière connexion le \d{1,2} \S+ \d{4}<\/span>/);
+      expect(list).toMatch(/actif<br><span class="fr-text--sm">dernière connexion le \d{1,2}(er)? \S+ \d{4} à \d{1,2}:\d{2}<\/span>/);
       expect(list).toContain('actif<br><span class="fr-text--sm">jamais connecté</span>');
       expect(list).toContain('Renvoyer l’invitation<span class="fr-sr-only"> de Léo Lent</span>');
 

@@ -95,6 +95,10 @@ describe('indicators', () => {
     const html = await februaryPage('type=social_clause&');
     expect(html).toContain('<option value="social_clause" selected>');
     expect(html).toContain('AURA-EE / RREDD — Clauses sociales — demandes reçues du');
+    // One kind shown: no breakdown by kind, and the insertion hours only where the social clauses count.
+    expect(html).not.toContain('id="par-type"');
+    expect(html).toContain('Heures d’insertion prévues');
+    expect(await februaryPage('type=environmental&')).not.toContain('Heures d’insertion prévues');
     // The period shortcuts keep the kind chosen.
     expect(html).toMatch(/href="\/espace\/indicateurs\?reseau=aura-ee&amp;type=social_clause&amp;du=/);
   });
