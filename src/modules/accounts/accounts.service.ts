@@ -14,7 +14,7 @@ import { canManageAccount, canManageFacilitator } from './access.policy';
 import { AccountsRepository, ApiTokenRow, StoredAccount } from './accounts.repository';
 import { chosenNetworks } from './account-networks.policy';
 import { AccountLinkPurpose, ROLE_LABELS, STAFF_ROLES, StaffPrincipal, StaffRole } from './accounts.types';
-import { emailProblem, normalizeEmail, passwordProblems } from './credentials.policy';
+import { emailProblem, normalizeEmail, passwordProblems, staffEmailProblem } from './credentials.policy';
 import { PasswordHasher } from './password-hasher';
 
 /** `link` null: an animator's account took the facilitator record of the same address (nothing to send). */
@@ -327,7 +327,7 @@ export class AccountsService {
   private async resolve(input: AccountInput, by: StaffPrincipal | null) {
     const errors: FieldError[] = [];
     const email = normalizeEmail(input.email);
-    const problem = emailProblem(email);
+    const problem = staffEmailProblem(email);
     if (problem) errors.push({ field: 'email', message: problem });
     const role = STAFF_ROLES.find((r) => r === input.role);
     if (!role) errors.push({ field: 'role', message: 'Choisissez un rôle : facilitateur, animateur ou administrateur.' });

@@ -1,4 +1,4 @@
-import { emailProblem, normalizeEmail, passwordProblems, safeReturnPath } from './credentials.policy';
+import { emailProblem, normalizeEmail, passwordProblems, safeReturnPath, staffEmailProblem } from './credentials.policy';
 
 describe('passwordProblems', () => {
   it.each([
@@ -53,5 +53,23 @@ describe('emailProblem', () => {
     ['over 254 characters', `${'a'.repeat(64)}@${'b'.repeat(60)}.${'c'.repeat(60)}.${'d'.repeat(60)}.${'e'.repeat(60)}.fr`, invalid],
   ])('%s', (_label, email, expected) => {
     expect(emailProblem(email)).toBe(expected);
+  });
+});
+
+describe('staffEmailProblem', () => {
+  it.each([
+    ['an address', 'helene.dupre@example.fr', null],
+    ['not an address', 'helene.dupre@', 'Indiquez une adresse électronique valide, par exemple nom@exemple.fr.'],
+    // A buyer may have one (emailProblem takes it); a staff account or directory record may not.
+    [
+      'accents before the @',
+      'hélène.dupré@example.fr',
+      'Adresse électronique sans lettre accentuée avant le @, par exemple helene.dupre@exemple.fr.',
+    ],
+  ])('%s', (_label, email, expected) => {
+    expect(staffEmailProblem(email)).toBe(expected);
+  });
+  it('lets a buyer keep the accents the staff rule refuses', () => {
+    expect(emailProblem('hélène.dupré@example.fr')).toBeNull();
   });
 });

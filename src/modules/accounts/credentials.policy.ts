@@ -36,7 +36,23 @@ export function normalizeEmail(value: unknown): string {
   return typeof value === 'string' ? value.trim().toLowerCase() : '';
 }
 
+/**
+ * Staff and directory addresses: letters with accents before the @ are refused — few mail servers take them, and
+ * they are mostly a name typed as spoken (« hélène.dupré@… ») for an address that has none.
+ */
+export const STAFF_EMAIL_OPTIONS = { allow_utf8_local_part: false };
+
 /** The French message for an address that cannot be one (over 254 characters included), or null. */
 export function emailProblem(email: string): string | null {
   return isEmail(email) ? null : 'Indiquez une adresse électronique valide, par exemple nom@exemple.fr.';
+}
+
+/** emailProblem, for a staff account's address (see STAFF_EMAIL_OPTIONS). */
+export function staffEmailProblem(email: string): string | null {
+  return (
+    emailProblem(email) ??
+    (isEmail(email, STAFF_EMAIL_OPTIONS)
+      ? null
+      : 'Adresse électronique sans lettre accentuée avant le @, par exemple helene.dupre@exemple.fr.')
+  );
 }

@@ -105,6 +105,11 @@ describe('readFacilitatorRecord', () => {
 
   it.each<[string, Partial<typeof VALID>, string[]]>([
     ['a bad e-mail', { email: 'claire.dupont' }, ['Indiquez une adresse électronique valide, par exemple nom@exemple.fr.']],
+    [
+      'accents before the @',
+      { email: 'hélène.dupré@example.org' },
+      ['Indiquez une adresse électronique valide, par exemple nom@exemple.fr.'],
+    ],
     ['no first name', { first_name: '' }, ['Indiquez le prénom.']],
     ['no last name', { last_name: '' }, ['Indiquez le nom.']],
     [

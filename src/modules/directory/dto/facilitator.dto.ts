@@ -14,6 +14,7 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
+import { STAFF_EMAIL_OPTIONS } from '../../accounts/credentials.policy';
 import { REQUEST_KINDS, RequestKind } from '../../requests/request.types';
 import { AbsenceDto } from './absence.dto';
 
@@ -28,7 +29,7 @@ export class CreateFacilitatorDto {
   @IsDefined({ message: 'Indiquez l’adresse électronique.' })
   @IsString({ message: 'L’adresse électronique doit être un texte.' })
   @MaxLength(254, { message: 'L’adresse électronique ne doit pas dépasser 254 caractères.' })
-  @IsEmail({}, { message: 'Indiquez une adresse électronique valide, par exemple nom@exemple.fr.' })
+  @IsEmail(STAFF_EMAIL_OPTIONS, { message: 'Indiquez une adresse électronique valide, par exemple nom@exemple.fr.' })
   email!: string;
 
   @ApiProperty({ example: 'Claire', maxLength: 100 })
