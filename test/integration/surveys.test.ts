@@ -252,25 +252,33 @@ describe('follow-up surveys: scheduling, sending, reminder, expiry', () => {
       { type: 'survey_declined', reason: 'satisfaction', actor_type: 'buyer', is_public: false, from_status: null, to_status: null },
     ]);
     expect(await (await fetch(declineLink)).text()).toContain('<h1>C’est noté</h1>');
-    const form = await fetch(link);
-    expect(form.status).toBe(200);
-    expect(await form.text()).toContain('Vous avez indiqué ne pas souhaiter répondre aux questionnaires de cette demande');
-    const answered = await fetch(link, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'usefulness=yes&quickEnough=yes',
-    });
-    expect(answered.status).toBe(409);
+    // The link still opens the form, saying so, and offers no second refusal.
+    const form = await (await fetch(link)).text();
+    expect(form).toContain('Vous avez indiqué ne plus vouloir recevoir de questionnaire pour cette demande');
+    expect(form).not.toContain('/refus">');
 
     // A reopening and a new closure do not bring them back; no reminder, and the impact wave never leaves.
     expect((await buyerReplies(request, 'Une dernière précision, merci.')).status).toBe(200);
     await staffWrites(t, request, 'answer', 'Voici la précision.');
     await closeAs(t, request, 'answered');
     expect((await surveysOf(t, request.id)).map((s) => s.status)).toEqual(['declined', 'declined']);
+    time.forward(10 * DAY_MS);
+    await sweep.run();
+    expect(await surveyMails()).toHaveLength(1);
+
+    // A change of mind before the link expires: the buyer answers after all; the impact wave stays declined.
+    const answered = await fetch(link, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'usefulness=yes&quickEnough=yes',
+    });
+    expect(answered.status).toBe(303);
+    expect((await surveysOf(t, request.id)).map((s) => s.status)).toEqual(['completed', 'declined']);
     time.forward(200 * DAY_MS);
     await sweep.run();
     expect(await surveyMails()).toHaveLength(1);
-    expect((await eventsOf(request)).map((e: { type: string }) => e.type)).toEqual(['survey_sent', 'survey_declined']);
+    expect((await eventsOf(request)).map((e: { type: string }) => e.type)).toEqual(['survey_sent', 'survey_declined', 'survey_completed']);
   });
 
   it('a survey already answered stays answered when the request reopens', async () => {

@@ -7,7 +7,7 @@ import { COMMENT_MAX } from './survey-answers.policy';
 import { postedValues, preselectedValues, savedValues, SURVEY_OPTIONS } from './survey-form';
 import { SURVEY_WAVE_LABELS } from './survey-labels';
 import { SurveyWithRequest } from './surveys.repository';
-import { SurveyClosed, SurveyDeclined, SurveysService, SurveyWithdrawn } from './surveys.service';
+import { SurveyClosed, SurveysService, SurveyWithdrawn } from './surveys.service';
 
 type PageBody = Record<string, unknown> | undefined;
 
@@ -26,8 +26,8 @@ export class SurveyPagesController {
     try {
       found = await this.surveys.open(token);
     } catch (error) {
-      // Suspended (the link will work again) or refused by its buyer: the page itself is no error.
-      if (error instanceof SurveyWithdrawn || error instanceof SurveyDeclined) return renderEnded(res, error, 200);
+      // Suspended, the link will work again: the page itself is no error.
+      if (error instanceof SurveyWithdrawn) return renderEnded(res, error, 200);
       if (error instanceof SurveyClosed) return renderEnded(res, error, error.status);
       throw error;
     }
@@ -44,9 +44,7 @@ export class SurveyPagesController {
         () => res.redirect(303, `/questionnaire/${encodeURIComponent(token)}?enregistre=1`),
       );
     } catch (error) {
-      if (error instanceof SurveyWithdrawn || error instanceof SurveyClosed || error instanceof SurveyDeclined) {
-        return renderEnded(res, error, error.status);
-      }
+      if (error instanceof SurveyWithdrawn || error instanceof SurveyClosed) return renderEnded(res, error, error.status);
       throw error;
     }
   }
@@ -56,7 +54,7 @@ export class SurveyPagesController {
   async declinePage(@Param('token') token: string, @Res() res: Response) {
     let found: SurveyWithRequest;
     try {
-      found = await this.surveys.open(token, 'accept');
+      found = await this.surveys.open(token);
     } catch (error) {
       if (error instanceof SurveyWithdrawn) return renderEnded(res, error, 200);
       if (error instanceof SurveyClosed) return renderEnded(res, error, error.status);
@@ -86,14 +84,9 @@ export class SurveyPagesController {
   }
 }
 
-/** The link of a survey withdrawn by a reopening, past its date or refused: said plainly, not as a missing page. */
-function renderEnded(res: Response, error: SurveyWithdrawn | SurveyClosed | SurveyDeclined, status: number): void {
-  const title =
-    error instanceof SurveyClosed
-      ? 'Questionnaire clos'
-      : error instanceof SurveyDeclined
-        ? 'Questionnaire refusé'
-        : 'Questionnaire suspendu';
+/** The link of a survey withdrawn by a reopening, or past its date: said plainly, not as a missing page. */
+function renderEnded(res: Response, error: SurveyWithdrawn | SurveyClosed, status: number): void {
+  const title = error instanceof SurveyClosed ? 'Questionnaire clos' : 'Questionnaire suspendu';
   res.status(status).render('error', { title, heading: title, message: error.message });
 }
 
@@ -113,6 +106,7 @@ function render(
       label: SURVEY_WAVE_LABELS[survey.wave],
       expiresAt: survey.expiresAt,
       completed: survey.completedAt !== null,
+      declined: survey.status === 'declined',
     },
     request: { reference: request.reference, subject: request.subject, networkName: request.networkName },
     action: `/questionnaire/${encodeURIComponent(token)}`,

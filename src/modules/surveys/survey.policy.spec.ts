@@ -86,7 +86,10 @@ describe('survey policy', () => {
     ['expired', AFTER, false],
     ['scheduled', null, false],
     ['cancelled', null, false],
-    ['declined', AFTER, false],
+    // Declined after it was sent: the buyer may still answer until expiry; declined before, it has no link.
+    ['declined', AFTER, true],
+    ['declined', NOW, false],
+    ['declined', null, false],
   ] as const)('a %s survey expiring at %s is open: %s', (status, expiresAt, open) => {
     expect(isOpen({ status, expiresAt }, NOW)).toBe(open);
   });

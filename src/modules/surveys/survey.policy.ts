@@ -86,13 +86,19 @@ export function isWithdrawn(survey: { status: SurveyStatus; sentAt: Date | null 
   return survey.sentAt !== null && (survey.status === 'cancelled' || survey.status === 'scheduled');
 }
 
+/**
+ * Statuses whose link opens the form until expiry: sent, reminded, answered (editable), and declined after it was sent —
+ * a buyer who said no may still answer (a click by mistake, a change of mind).
+ */
+const LINKED_STATUSES: readonly SurveyStatus[] = ['sent', 'reminded', 'completed', 'declined'];
+
 /** Sent, and past its closing date (marked expired by the sweep, or not yet): its link says it is over rather than « not found ». */
 export function isClosed(survey: { status: SurveyStatus; expiresAt: Date | null }, now: Date): boolean {
   if (survey.status === 'expired') return true;
-  return ['sent', 'reminded', 'completed'].includes(survey.status) && survey.expiresAt !== null && now >= survey.expiresAt;
+  return LINKED_STATUSES.includes(survey.status) && survey.expiresAt !== null && now >= survey.expiresAt;
 }
 
 /** The link opens the form while the survey was sent and has not expired; a completed survey stays editable until then. */
 export function isOpen(survey: { status: SurveyStatus; expiresAt: Date | null }, now: Date): boolean {
-  return ['sent', 'reminded', 'completed'].includes(survey.status) && survey.expiresAt !== null && now < survey.expiresAt;
+  return LINKED_STATUSES.includes(survey.status) && survey.expiresAt !== null && now < survey.expiresAt;
 }

@@ -52,16 +52,6 @@ export class SurveyClosed extends AppError {
   }
 }
 
-/** The link of a survey its buyer refused: said plainly, with no form. */
-export class SurveyDeclined extends AppError {
-  constructor() {
-    super(
-      'conflict',
-      'Vous avez indiqué ne pas souhaiter répondre aux questionnaires de cette demande : aucun ne vous sera plus envoyé à son sujet.',
-    );
-  }
-}
-
 /**
  * The two follow-up waves of a request closed as answered: scheduled in the closing transaction, then sent,
  * reminded once and expired by timers and a sweep, each step one transaction under the survey's lock with its
@@ -142,15 +132,11 @@ export class SurveysService {
 
   /**
    * The survey a link opens: a malformed, unknown or expired token is the same 404; a link withdrawn by a
-   * reopening (the survey cancelled, or scheduled again for the next closure) or refused by its buyer says so to its
-   * holder — the refusal page itself (`declined: 'accept'`) opens on a refused survey.
+   * reopening (the survey cancelled, or scheduled again for the next closure) says so to its holder. A survey its
+   * buyer declined still opens until expiry: they may answer after all.
    */
-  async open(token: unknown, declined: 'refuse' | 'accept' = 'refuse'): Promise<SurveyWithRequest> {
+  async open(token: unknown): Promise<SurveyWithRequest> {
     const found = typeof token === 'string' && TOKEN_SHAPE.test(token) ? await this.surveys.findByTokenHash(sha256(token)) : null;
-    if (found?.survey.status === 'declined') {
-      if (declined === 'accept') return found;
-      throw new SurveyDeclined();
-    }
     if (found && isWithdrawn(found.survey)) throw new SurveyWithdrawn();
     if (found && isClosed(found.survey, this.clock.now())) throw new SurveyClosed(found.survey.completedAt !== null);
     if (!found || !isOpen(found.survey, this.clock.now())) throw new NotFound();
@@ -183,7 +169,7 @@ export class SurveysService {
    * one history line. Answers already given stay. Idempotent: a second refusal changes nothing.
    */
   async decline(token: unknown): Promise<void> {
-    const { survey } = await this.open(token, 'accept');
+    const { survey } = await this.open(token);
     await this.dataSource.transaction(async (manager) => {
       if (!(await this.surveys.lockWithRequest(manager, survey.id))) throw new NotFound();
       if ((await this.surveys.declineUnanswered(manager, survey.requestId)) > 0) {
