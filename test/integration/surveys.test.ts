@@ -26,6 +26,14 @@ describe('follow-up surveys: scheduling, sending, reminder, expiry', () => {
       headers: { 'content-type': 'application/json', 'x-tracking-token': request.token },
       body: JSON.stringify({ message }),
     });
+  /** The buyer's satisfaction answers, posted from the survey's page. */
+  const answerSatisfaction = (link: string) =>
+    fetch(link, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'usefulness=yes&quickEnough=yes',
+    });
   const near = (actual: Date, expected: number) => expect(Math.abs(new Date(actual).getTime() - expected)).toBeLessThan(60_000);
 
   it('a closure as answered schedules both waves in its transaction, for the facilitator who held it, with timers', async () => {
@@ -186,11 +194,7 @@ describe('follow-up surveys: scheduling, sending, reminder, expiry', () => {
     const withdrawnPage = await withdrawn.text();
     expect(withdrawnPage).toContain('<h1>Questionnaire suspendu</h1>');
     expect(withdrawnPage).toContain('Votre demande a été rouverte : ce questionnaire est suspendu.');
-    const answered = await fetch(link, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'usefulness=yes&quickEnough=yes',
-    });
+    const answered = await answerSatisfaction(link);
     expect(answered.status).toBe(409);
     expect(await answered.text()).toContain('ce questionnaire est suspendu');
     expect((await surveysOf(t, request.id))[0].completed_at).toBeNull();
@@ -267,12 +271,7 @@ describe('follow-up surveys: scheduling, sending, reminder, expiry', () => {
     expect(await surveyMails()).toHaveLength(1);
 
     // A change of mind before the link expires: the buyer answers after all; the impact wave stays declined.
-    const answered = await fetch(link, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'usefulness=yes&quickEnough=yes',
-    });
+    const answered = await answerSatisfaction(link);
     expect(answered.status).toBe(303);
     expect((await surveysOf(t, request.id)).map((s) => s.status)).toEqual(['completed', 'declined']);
     time.forward(200 * DAY_MS);
@@ -286,12 +285,7 @@ describe('follow-up surveys: scheduling, sending, reminder, expiry', () => {
     time.forward(3 * DAY_MS + 60_000);
     await t.app.get(SurveysSweepService).run();
     const link = surveyLinkIn((await surveyMails())[0].text_body);
-    const saved = await fetch(link, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'usefulness=yes&quickEnough=yes',
-    });
+    const saved = await answerSatisfaction(link);
     expect(saved.status).toBe(303);
     expect((await buyerReplies(request, 'Merci, une dernière question.')).status).toBe(200);
     expect((await surveysOf(t, request.id)).map((s) => s.status)).toEqual(['completed', 'cancelled']);
