@@ -1,7 +1,9 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import pino, { Logger } from 'pino';
+import type { Logger } from 'pino';
 
 export const LOGGER = Symbol('LOGGER');
+
+const FLUSH_WAIT_MS = 2000;
 
 /** Provides the process's pino logger, created by the entry point before Nest starts. */
 @Global()
@@ -15,14 +17,21 @@ export class LoggingModule implements OnApplicationShutdown {
 
   /**
    * pino writes asynchronously: the lines of a shutdown (« thread des files arrêté ») were lost, now and then, when the
-   * signal was raised again to end the process. Written out before that, once every other hook has logged its last.
+   * signal was raised again to end the process — a write still in flight dies with it, which a synchronous flush does
+   * not wait for. Drained before that (bounded: an output gone must not hold the exit), once every other hook has logged.
    */
-  onApplicationShutdown(): void {
-    const stream = (this.logger as unknown as Record<symbol, { flushSync?: () => void } | undefined>)[pino.symbols.streamSym];
-    try {
-      stream?.flushSync?.();
-    } catch {
-      // Nothing buffered yet, or the output is gone: nothing left to keep.
-    }
+  async onApplicationShutdown(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, FLUSH_WAIT_MS).unref();
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      try {
+        this.logger.flush(done);
+      } catch {
+        done(); // Nothing written yet, or the output is gone: nothing left to keep.
+      }
+    });
   }
 }
