@@ -50,8 +50,9 @@ describe('the all-in-one process (npm start)', () => {
       env: { ...process.env, PORT: String(port), LOG_LEVEL: 'info', OUTBOX_POLL_MS: '100' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    service.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    service.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    // Decoded as streams: a chunk may end inside a character (the « ê » of « arrêté »), which chunk.toString() would garble.
+    service.stdout!.setEncoding('utf8').on('data', (chunk: string) => output.push(chunk));
+    service.stderr!.setEncoding('utf8').on('data', (chunk: string) => output.push(chunk));
     // 'close', not 'exit': the last log lines may still be in the pipes when the process has exited.
     const exited = once(service, 'close');
     const url = `http://127.0.0.1:${port}`;
