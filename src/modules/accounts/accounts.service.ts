@@ -269,11 +269,9 @@ export class AccountsService {
 
   /**
    * Gives a deactivated account its access back: its password works again; one never chosen gets a fresh
-   * invitation link by e-mail. Whether a link was sent is returned for the manager's notice.
-   */
-  /**
-   * `routingOff`: the facilitator's record the deactivation took out of routing still receives no request — giving the
-   * account back does not decide that; the page says so and leads to the record.
+   * invitation link by e-mail. Whether a link was sent is returned for the manager's notice; `routingOff`, the
+   * facilitator record the deactivation took out of routing, still receiving no request — giving the account back
+   * does not decide that: the page says so and leads to the record.
    */
   async reactivate(by: StaffPrincipal, userId: string): Promise<{ invited: boolean; routingOff: string | null }> {
     return this.dataSource.transaction(async (manager) => {

@@ -9,7 +9,7 @@ import type { StaffPrincipal } from '../accounts/accounts.types';
 import { CurrentStaff, StaffGuard, StaffRoles } from '../accounts/staff.guard';
 import { ReferenceService } from '../reference/reference.service';
 import { KIND_LABELS, otherKind, REQUEST_KINDS, STATUS_LABELS } from '../requests/request.types';
-import { kindRefusedFor } from '../intake/eligibility.policy';
+import { transferRefusal } from '../intake/eligibility.policy';
 import { RequestPageRenderer } from '../workspace/request-page.renderer';
 import type { DispatchSummary } from './dispatch.repository';
 import { DispatchService, Invitations } from './dispatch.service';
@@ -160,7 +160,7 @@ export class DispatchPagesController {
     const target = otherKind(request.kind);
     res.status(status).render('dispatch-transfer', {
       // The other desk cannot serve this buyer: said at once, no form to fill in vain.
-      refusal: kindRefusedFor(request.organisationType, target),
+      refusal: transferRefusal(request),
       title: `Transférer la demande ${request.reference}`,
       request: this.described(request),
       targetLabel: KIND_LABELS[target],

@@ -12,7 +12,7 @@ import { OutboxRepository } from '../../queue/outbox.repository';
 import { canRedirect, canReassign, canTakeFromPool, RequestScope, visibleNetworks } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { AccountsService } from '../accounts/accounts.service';
-import { kindRefusedFor } from '../intake/eligibility.policy';
+import { kindRefusedFor, transferRefusal } from '../intake/eligibility.policy';
 import { MailService } from '../mail/mail.service';
 import { ReferenceService } from '../reference/reference.service';
 import { whyNotEligible } from '../routing/ranking.policy';
@@ -105,7 +105,7 @@ export class DispatchService {
       const { request, current } = await this.lock(manager, visible.id);
       nextStatus(request, 'transfer');
       const kind = otherKind(request.kind);
-      const refused = kindRefusedFor(request.organisationType, kind);
+      const refused = transferRefusal(request);
       if (refused) throw new AppError('conflict', refused, [{ field: 'reason', message: refused }]);
       await runAsOne(manager, [
         this.dispatch.kindStatement(request.id, kind),

@@ -6,7 +6,7 @@ import { frenchNumber } from '../../common/french-format';
 import type { FieldError } from '../../common/errors/app-errors';
 import { unknownField } from '../../common/validation';
 import { QUESTION_MAX_LENGTH, QUESTION_MIN_LENGTH, QUESTION_MIN_WORDS, questionProblem } from '../intake/eligibility.policy';
-import { REQUEST_KINDS, RequestKind } from '../requests/request.types';
+import { isRequestKind, RequestKind } from '../requests/request.types';
 
 export const MAX_SPLIT_TOPICS = 5;
 export const REASON_MAX_LENGTH = 1000;
@@ -62,7 +62,7 @@ export function parseSplitTopics(input: unknown, segmentCodes: ReadonlySet<strin
         : questionProblem(topic.question) &&
           `reprenez la question de l’acheteur sur ce sujet en quelques phrases (au moins ${QUESTION_MIN_LENGTH} caractères et ${QUESTION_MIN_WORDS} mots différents).`;
     if (questionIssue) problems.push({ field: field('question'), message: `Nouvelle demande ${index + 1} : ${questionIssue}` });
-    if (!(REQUEST_KINDS as readonly string[]).includes(topic.kind)) {
+    if (!isRequestKind(topic.kind)) {
       problems.push({ field: field('kind'), message: `Nouvelle demande ${index + 1} : choisissez le type de question.` });
     }
     if (!segmentCodes.has(topic.segment)) {

@@ -1,5 +1,5 @@
 import type { Pointer } from '../../common/errors/app-errors';
-import type { OrganisationType, RequestKind } from '../requests/request.types';
+import { OrganisationType, otherKind, RequestKind } from '../requests/request.types';
 
 /** The text the form shows as an example; a question left as is asks nothing. */
 export const QUESTION_PLACEHOLDER =
@@ -98,4 +98,9 @@ export function kindRefusedFor(
   return change === 'transfer'
     ? `${why} sa question. Si elle ne relève pas des clauses sociales, clôturez la demande comme réorientée, en lui indiquant vers qui se tourner (CCI, « Les entreprises s’engagent »).`
     : `${why} ce sujet. Indiquez-lui dans votre réponse vers qui se tourner (CCI, « Les entreprises s’engagent »).`;
+}
+
+/** Why a request may not be transferred to the other desk, or null: that desk must be able to serve its buyer. */
+export function transferRefusal(request: { organisationType: OrganisationType; kind: RequestKind }): string | null {
+  return kindRefusedFor(request.organisationType, otherKind(request.kind));
 }

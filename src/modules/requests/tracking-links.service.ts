@@ -71,7 +71,7 @@ export class TrackingLinksService {
    * A link sealed under a secret this process does not know (`secret:reseal` run before the service was restarted with
    * the new APP_SECRET) is left out and said to the operator: an error here would answer this address unlike any other.
    */
-  private readableLink(request: LinkedRequest & { id: string }): string | null {
+  private readableLink(request: LinkedRequest): string | null {
     try {
       return trackingLinkOf(this.config, request);
     } catch {

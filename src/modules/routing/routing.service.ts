@@ -47,6 +47,9 @@ export interface HandOver {
 }
 
 /** An assignment decided in memory, with what its e-mail needs. */
+/** A moved answer deadline: the statement that keeps it, and the new date to tell the facilitator (null: never taken). */
+type MovedAnswerDeadline = { statements: SqlStatement[]; answerDueAt: Date | null };
+
 type PlannedAssignment = NewAssignment & { request: RoutableRequest; facilitator: ClaimableFacilitator };
 
 /** The deadlines a facilitator is reminded of (reminders.policy), each with its e-mail. */
@@ -259,14 +262,8 @@ export class RoutingService {
    * The buyer replied to the answer before closure: the facilitator owes a new one, due as after a reopening of a
    * closed request — the first answer's deadline, long past, would mark it late at once. Nothing if never taken.
    */
-  async answerReopened(
-    manager: EntityManager,
-    request: Pick<RoutableRequest, 'id' | 'departmentCode'>,
-  ): Promise<{ statements: SqlStatement[]; answerDueAt: Date | null }> {
-    const current = await this.routing.currentAssignment(manager, request.id);
-    if (!current?.takenAt) return { statements: [], answerDueAt: null };
-    const deadline = this.reopenedDeadline(request.departmentCode);
-    return { statements: [this.routing.answerDueStatement(current.id, deadline)], answerDueAt: deadline.dueAt };
+  answerReopened(manager: EntityManager, request: Pick<RoutableRequest, 'id' | 'departmentCode'>): Promise<MovedAnswerDeadline> {
+    return this.movedAnswerDeadline(manager, request.id, async () => this.reopenedDeadline(request.departmentCode));
   }
 
   /** A reopened request's answer is due as a first one is after taking in charge, counted from now. */
@@ -311,18 +308,25 @@ export class RoutingService {
    * on the assignment moves by the working time the pause took, and is returned to tell the facilitator. Nothing
    * if the request was never taken.
    */
-  async pauseEnded(
+  pauseEnded(manager: EntityManager, request: Pick<RoutableRequest, 'id' | 'departmentCode'>, now: Date): Promise<MovedAnswerDeadline> {
+    return this.movedAnswerDeadline(manager, request.id, async (takenAt) => {
+      const events = [
+        ...(await this.requests.pauseEvents(manager, request.id)),
+        { fromStatus: 'awaiting_buyer', toStatus: 'in_progress', createdAt: now },
+      ];
+      return this.answerDeadline(takenAt, pausesFromHistory(events), request.departmentCode, now);
+    });
+  }
+
+  /** The current assignment's answer deadline set anew (`deadlineFor` its taking in charge); nothing if never taken. */
+  private async movedAnswerDeadline(
     manager: EntityManager,
-    request: Pick<RoutableRequest, 'id' | 'departmentCode'>,
-    now: Date,
-  ): Promise<{ statements: SqlStatement[]; answerDueAt: Date | null }> {
-    const current = await this.routing.currentAssignment(manager, request.id);
+    requestId: string,
+    deadlineFor: (takenAt: Date) => Promise<AnswerDeadline>,
+  ): Promise<MovedAnswerDeadline> {
+    const current = await this.routing.currentAssignment(manager, requestId);
     if (!current?.takenAt) return { statements: [], answerDueAt: null };
-    const events = [
-      ...(await this.requests.pauseEvents(manager, request.id)),
-      { fromStatus: 'awaiting_buyer', toStatus: 'in_progress', createdAt: now },
-    ];
-    const deadline = this.answerDeadline(current.takenAt, pausesFromHistory(events), request.departmentCode, now);
+    const deadline = await deadlineFor(current.takenAt);
     return { statements: [this.routing.answerDueStatement(current.id, deadline)], answerDueAt: deadline.dueAt };
   }
 

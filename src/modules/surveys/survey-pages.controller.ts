@@ -22,15 +22,8 @@ export class SurveyPagesController {
 
   @Get(':token')
   async page(@Param('token') token: string, @Query() query: Record<string, unknown>, @Res() res: Response) {
-    let found: SurveyWithRequest;
-    try {
-      found = await this.surveys.open(token);
-    } catch (error) {
-      // Suspended, the link will work again: the page itself is no error.
-      if (error instanceof SurveyWithdrawn) return renderEnded(res, error, 200);
-      if (error instanceof SurveyClosed) return renderEnded(res, error, error.status);
-      throw error;
-    }
+    const found = await this.openedOrEnded(token, res);
+    if (!found) return;
     const values = found.survey.completedAt ? savedValues(found.survey) : preselectedValues(found.survey.wave, query);
     render(res, 200, token, found, values, [], query.enregistre === '1');
   }
@@ -44,7 +37,16 @@ export class SurveyPagesController {
         () => res.redirect(303, `/questionnaire/${encodeURIComponent(token)}?enregistre=1`),
       );
     } catch (error) {
-      if (error instanceof SurveyWithdrawn || error instanceof SurveyClosed) return renderEnded(res, error, error.status);
+      if (!renderedEnded(res, error, 'action')) throw error;
+    }
+  }
+
+  /** The survey a GET opens, or null once its page said the survey is suspended or over. */
+  private async openedOrEnded(token: string, res: Response): Promise<SurveyWithRequest | null> {
+    try {
+      return await this.surveys.open(token);
+    } catch (error) {
+      if (renderedEnded(res, error, 'page')) return null;
       throw error;
     }
   }
@@ -52,14 +54,8 @@ export class SurveyPagesController {
   /** « Ne plus recevoir de questionnaire » : a GET asks to confirm (mail scanners follow links), then says it is done. */
   @Get(':token/refus')
   async declinePage(@Param('token') token: string, @Res() res: Response) {
-    let found: SurveyWithRequest;
-    try {
-      found = await this.surveys.open(token);
-    } catch (error) {
-      if (error instanceof SurveyWithdrawn) return renderEnded(res, error, 200);
-      if (error instanceof SurveyClosed) return renderEnded(res, error, error.status);
-      throw error;
-    }
+    const found = await this.openedOrEnded(token, res);
+    if (!found) return;
     const { survey, request } = found;
     res.status(200).render('survey-decline', {
       title: `Ne plus recevoir de questionnaire — demande ${request.reference}`,
@@ -77,17 +73,23 @@ export class SurveyPagesController {
     try {
       await this.surveys.decline(token);
     } catch (error) {
-      if (error instanceof SurveyWithdrawn || error instanceof SurveyClosed) return renderEnded(res, error, error.status);
-      throw error;
+      if (!renderedEnded(res, error, 'action')) throw error;
+      return;
     }
     res.redirect(303, `/questionnaire/${encodeURIComponent(token)}/refus`);
   }
 }
 
-/** The link of a survey withdrawn by a reopening, or past its date: said plainly, not as a missing page. */
-function renderEnded(res: Response, error: SurveyWithdrawn | SurveyClosed, status: number): void {
+/**
+ * The link of a survey withdrawn by a reopening, or past its date, said plainly rather than as a missing page; false for
+ * any other error. A page of a suspended survey is no error (200: the link will work again); an action on it is refused.
+ */
+function renderedEnded(res: Response, error: unknown, on: 'page' | 'action'): boolean {
+  if (!(error instanceof SurveyWithdrawn || error instanceof SurveyClosed)) return false;
   const title = error instanceof SurveyClosed ? 'Questionnaire clos' : 'Questionnaire suspendu';
+  const status = error instanceof SurveyWithdrawn && on === 'page' ? 200 : error.status;
   res.status(status).render('error', { title, heading: title, message: error.message });
+  return true;
 }
 
 function render(

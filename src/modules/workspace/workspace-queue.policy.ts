@@ -8,7 +8,7 @@ import { isCalendarDay, isoDayOf, isUuid } from '../../common/validation';
 import { FilterReader } from '../reporting/evaluations.policy';
 import { lastDayOf } from '../../common/working-days.policy';
 import { OPEN_STATUSES } from '../requests/request-state.policy';
-import { REQUEST_KINDS, REQUEST_STATUSES, RequestKind, RequestStatus } from '../requests/request.types';
+import { isRequestKind, REQUEST_KINDS, REQUEST_STATUSES, RequestKind, RequestStatus } from '../requests/request.types';
 
 export const QUEUE_TABS = ['mine', 'pool'] as const;
 export type QueueTab = (typeof QUEUE_TABS)[number];
@@ -77,7 +77,7 @@ export function queueFilterProblems(query: Record<string, unknown>, known: Known
       accepts: (v) => (REQUEST_STATUSES as readonly string[]).includes(v),
       message: `Statut inconnu ; valeurs possibles : ${REQUEST_STATUSES.join(', ')}.`,
     },
-    kind: { accepts: (v) => (REQUEST_KINDS as readonly string[]).includes(v), message: `Valeurs possibles : ${REQUEST_KINDS.join(', ')}.` },
+    kind: { accepts: isRequestKind, message: `Valeurs possibles : ${REQUEST_KINDS.join(', ')}.` },
     segment: { accepts: known.isSegment, message: 'Segment d’achat inconnu.' },
     department: { accepts: known.isDepartment, message: 'Département inconnu : code INSEE attendu, par exemple 38, 2A ou 971.' },
     network: { accepts: known.isNetwork, message: 'Réseau inconnu ou hors de vos réseaux : code attendu, par exemple aura-ee ou reseco.' },

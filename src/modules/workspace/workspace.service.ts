@@ -30,12 +30,11 @@ import {
   CLOSE_REASONS,
   CloseReason,
   OrganisationType,
-  otherKind,
   RequestAction,
   RequestKind,
   RequestStatus,
 } from '../requests/request.types';
-import { kindRefusedFor } from '../intake/eligibility.policy';
+import { transferRefusal } from '../intake/eligibility.policy';
 import { NewRequestEvent, RequestsRepository } from '../requests/requests.repository';
 import type { DeclineReason } from '../routing/request-assignment.entity';
 import { RoutableRequest, RoutingRepository } from '../routing/routing.repository';
@@ -261,8 +260,7 @@ export class WorkspaceService {
       note: true,
       // The holder, and the network's animators (as their pages and API already allow).
       // Not offered towards a desk that cannot serve this buyer (the environmental one, for a private company).
-      transfer:
-        canRedirect(staff, request) && possible.has('transfer') && !kindRefusedFor(request.organisationType, otherKind(request.kind)),
+      transfer: canRedirect(staff, request) && possible.has('transfer') && !transferRefusal(request),
       split: canRedirect(staff, request) && possible.has('split'),
       reassign: canReassign(staff, request) && possible.has('reassign'),
       takeFromPool: canTakeFromPool(staff, request),
@@ -279,6 +277,13 @@ export class WorkspaceService {
     nextStatus({ status: request.status as RequestStatus }, 'take_charge');
     const detail = await this.workspace.detail(request.id);
     if (!detail?.assignmentId || !(await this.routing.takeCharge(request.id, detail.assignmentId))) throw pageChanged();
+  }
+
+  /** Why a closing reason is refused: none chosen, or one only the reply window's end sets. */
+  private closeReasonRefusal(reason: unknown): string {
+    return reason === 'no_reply'
+      ? `« ${CLOSE_REASON_LABELS.no_reply} » est posé automatiquement quand l’acheteur laisse passer son délai (${this.config.REPLY_WINDOW_WORKING_DAYS} jours ouvrés) : la demande se clôturera d’elle-même.`
+      : 'Choisissez le motif de clôture.';
   }
 
   /** Before taking in charge only: the request goes to someone else (routing decides whom). */
@@ -386,17 +391,7 @@ export class WorkspaceService {
     const request = await this.find(staff, reference);
     if (!isHolder(staff, request) && !canReassign(staff, request)) throw new NotFound();
     const chosen = CLOSE_REASONS.find((r) => r === reason && !SYSTEM_CLOSE_REASONS.includes(r));
-    const errors: FieldError[] = chosen
-      ? []
-      : [
-          {
-            field: 'reason',
-            message:
-              reason === 'no_reply'
-                ? `« ${CLOSE_REASON_LABELS.no_reply} » est posé automatiquement quand l’acheteur laisse passer son délai (${this.config.REPLY_WINDOW_WORKING_DAYS} jours ouvrés) : la demande se clôturera d’elle-même.`
-                : 'Choisissez le motif de clôture.',
-          },
-        ];
+    const errors: FieldError[] = chosen ? [] : [{ field: 'reason', message: this.closeReasonRefusal(reason) }];
     const text = optionalText(message, 'message', errors);
     if (errors.length || !chosen) throw new ValidationFailed(errors);
     const networks = request.assignedFacilitatorId ? await this.routingRepository.networksServedBy(request.assignedFacilitatorId) : [];
