@@ -141,9 +141,10 @@ describe('acknowledgement e-mail through the mail queue', () => {
         oneClick: [],
       },
     };
+    // The messages without their jobs: the test delivers them itself, before any worker could.
     await runAsOne(t.dataSource, [
-      ...mail.prepare({ requestId: null, recipient: 'enquete@example.fr', ...survey }),
-      ...mail.prepare({ requestId: null, recipient: 'accuse@example.fr', ...acknowledgementMessage() }),
+      mail.prepare({ requestId: null, recipient: 'enquete@example.fr', ...survey })[0],
+      mail.prepare({ requestId: null, recipient: 'accuse@example.fr', ...acknowledgementMessage() })[0],
     ]);
     const ids: Array<{ id: string; recipient: string }> = await t.dataSource.query(`SELECT id, recipient FROM mail_messages`);
     const headersOf = async (recipient: string) => {

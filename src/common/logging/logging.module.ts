@@ -1,9 +1,15 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import type { Logger } from 'pino';
+import pino, { Logger } from 'pino';
 
 export const LOGGER = Symbol('LOGGER');
 
 const FLUSH_WAIT_MS = 2000;
+
+/** What of pino's default destination (sonic-boom) the shutdown reads: whether a write is in flight, and its end. */
+interface WritingStream {
+  _writing?: boolean;
+  once(event: 'drain', listener: () => void): unknown;
+}
 
 /** Provides the process's pino logger, created by the entry point before Nest starts. */
 @Global()
@@ -16,22 +22,20 @@ export class LoggingModule implements OnApplicationShutdown {
   }
 
   /**
-   * pino writes asynchronously: the lines of a shutdown (« thread des files arrêté ») were lost, now and then, when the
-   * signal was raised again to end the process — a write still in flight dies with it, which a synchronous flush does
-   * not wait for. Drained before that (bounded: an output gone must not hold the exit), once every other hook has logged.
+   * pino writes asynchronously: the last lines of a shutdown (« thread des files arrêté ») were lost, now and then,
+   * when the signal was raised again to end the process with a write still in flight. Waits for that write and those
+   * queued behind it (sonic-boom says 'drain' once its buffer is written; bounded: an output gone must not hold the
+   * exit), once every other hook has logged. sonic-boom's own flush() returns at once when it keeps no minimum length.
    */
   async onApplicationShutdown(): Promise<void> {
+    const stream = (this.logger as unknown as Record<symbol, WritingStream | undefined>)[pino.symbols.streamSym];
+    if (!stream?._writing) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, FLUSH_WAIT_MS).unref();
-      const done = () => {
+      stream.once('drain', () => {
         clearTimeout(timer);
         resolve();
-      };
-      try {
-        this.logger.flush(done);
-      } catch {
-        done(); // Nothing written yet, or the output is gone: nothing left to keep.
-      }
+      });
     });
   }
 }
