@@ -58,7 +58,7 @@ describe('routing worker', () => {
     const token = new URL(request.trackingUrl).searchParams.get('t')!;
     const tracked = await bodyOf(fetch(`${t.url}/api/v1/requests/${request.reference}`, { headers: { 'x-tracking-token': token } }));
     expect(tracked.status).toBe('assigned');
-    expect(tracked.facilitator).toEqual({ firstName: 'Aurélie', network: 'AURA-EE / RREDD', tookCharge: false });
+    expect(tracked.facilitator).toEqual({ firstName: 'Aurélie', network: 'AURA-EE / RREDD', kind: 'environmental', tookCharge: false });
     expect(tracked.history.map((h: { type: string }) => h.type)).toEqual(['submitted', 'assigned']);
   });
 
@@ -75,6 +75,10 @@ describe('routing worker', () => {
     await insertFacilitator(t.dataSource, { kind: 'social_clause', network: 'reseco', coordinator: true });
     const first = await submit(3, { kind: 'social_clause' });
     expect((await settled(first.id, 'assigned')).facilitatorId).toBe(local);
+    // A territorial facilitator is not presented to the buyer as one of the environmental network's.
+    const page = await (await fetch(first.trackingUrl)).text();
+    expect(page).toMatch(/<strong>[^<]+<\/strong>, qui anime les clauses sociales sur votre territoire\./);
+    expect(page).not.toContain('du réseau');
     const second = await submit(4, { kind: 'social_clause' });
     expect((await settled(second.id, 'assigned')).facilitatorId).toBe(coordinator);
     // The coordinator's e-mail says why a département not theirs comes to them; the local facilitator's does not.

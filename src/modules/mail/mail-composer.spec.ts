@@ -94,6 +94,21 @@ describe('MailComposer, buyer-update', () => {
     }
   });
 
+  it('names the environmental adviser by network, the social-clause facilitator by their role on the territory', () => {
+    const adviser = update({
+      takenBy: { firstName: 'Dominique', network: 'AURA-EE / RREDD', kind: 'environmental' },
+      changes: [{ kind: 'taken' }],
+    });
+    const social = update({
+      takenBy: { firstName: 'Camille', network: 'AURA-EE / RREDD', kind: 'social_clause' },
+      changes: [{ kind: 'taken' }],
+    });
+    expect(adviser.text).toContain('Dominique, du réseau AURA-EE / RREDD, a pris votre demande en charge.');
+    expect(social.text).toContain('Camille, qui anime les clauses sociales sur votre territoire, a pris votre demande en charge.');
+    expect(social.html).toContain('<strong>Camille</strong>, qui anime les clauses sociales sur votre territoire, a pris');
+    expect(social.html).not.toContain('du réseau AURA-EE');
+  });
+
   it('a closure reads as one letter and offers the page to consult, not to reply', () => {
     const { text } = update({ statusLabel: 'Clôturée', closeReasonLabel: 'Sans nouvelle de votre part', changes: [{ kind: 'closed' }] });
     expect(text).toContain('a évolué.\n\n--- Demande clôturée ---\nMotif : Sans nouvelle de votre part.');

@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { columnsOf, SqlStatement } from '../../database/sql-statement';
 import { ensureReferenceSequence, REFERENCE_BLOCK, referenceSequence } from './reference-number';
 import { AdviceRequest, RequestEvent } from './request.entities';
-import type { CloseReason, RequestStatus } from './request.types';
+import type { CloseReason, RequestKind, RequestStatus } from './request.types';
 import type { LinkedRequest } from './tracking-url';
 
 /** A history line to write; `assigneeId` only on the events that give the request to a facilitator. */
@@ -224,9 +224,9 @@ export class RequestsRepository {
   async facilitatorShownToBuyer(
     facilitatorId: string,
     db: DataSource | EntityManager = this.dataSource,
-  ): Promise<{ firstName: string; network: string } | null> {
+  ): Promise<{ firstName: string; network: string; kind: RequestKind } | null> {
     const rows = await db.query(
-      `SELECT f.first_name AS "firstName", n.name AS network FROM facilitators f JOIN networks n ON n.code = f.network_code WHERE f.id = $1`,
+      `SELECT f.first_name AS "firstName", n.name AS network, f.kind FROM facilitators f JOIN networks n ON n.code = f.network_code WHERE f.id = $1`,
       [facilitatorId],
     );
     return rows[0] ?? null;

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { HELP_ITEM_TYPES, BUYER_VISIBLE_KINDS, REFERRAL_TARGETS } from '../request-message.types';
-import { REQUEST_KINDS, REQUEST_STATUSES } from '../request.types';
+import { REQUEST_KINDS, REQUEST_STATUSES, type RequestKind } from '../request.types';
 import { NEXT_STEP_KINDS } from '../next-step.policy';
 
 /**
@@ -155,6 +155,12 @@ export class TrackedFacilitatorDto {
 
   @ApiProperty({ description: 'Réseau du facilitateur', example: 'AURA-EE / RREDD' })
   network!: string;
+
+  @ApiProperty({
+    enum: REQUEST_KINDS,
+    description: 'Conseiller environnemental du réseau, ou facilitateur des clauses sociales du territoire de l’achat',
+  })
+  kind!: RequestKind;
 
   @ApiProperty({
     description: 'Vrai s’il a pris la demande en charge ; faux si elle lui est seulement confiée (ou l’était avant son retrait)',
