@@ -96,6 +96,10 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     ]);
     expect(history).toMatchObject({ from_status: 'assigned', to_status: 'submitted' });
     expect(history.reason).toContain('Question de clause d’insertion');
+    // The receiver's e-mail says where the request comes from, and why.
+    expect(await sentMailFile(t, 'facilitator-assignment', `facilitateur-${social}@example.org`)).toContain(
+      'Elle vient de l’autre domaine du guichet. Transférée de « Considérations environnementales » vers « Clauses sociales » par',
+    );
     // The former holder no longer sees it.
     expect((await holder.get(`/espace/demandes/${reference}/transfert`)).status).toBe(404);
 

@@ -22,6 +22,8 @@ export interface RoutableRequest {
   neededBy?: string | null;
   /** Who may be served by which kind (a transfer or a split must not give a question to a desk that cannot take it). */
   organisationType: OrganisationType;
+  /** The last transfer's history line (from which desk, by whom, why): whoever it is given to next reads where it comes from. */
+  transferNote?: string | null;
 }
 
 export interface CurrentAssignment {
@@ -108,7 +110,8 @@ const COORDINATED_REGIONS = `COALESCE(
 const ROUTABLE_COLUMNS = `r.id, r.reference, r.status, r.kind, r.department_code AS "departmentCode", d.region_code AS "regionCode",
        r.network_code AS "networkCode", r.segment_code AS "segmentCode", r.subject,
        r.deadline_misses AS "deadlineMisses", r.created_at AS "createdAt", to_char(r.needed_by, 'YYYY-MM-DD') AS "neededBy",
-       r.organisation_type AS "organisationType"`;
+       r.organisation_type AS "organisationType",
+       (SELECT e.reason FROM request_events e WHERE e.request_id = r.id AND e.type = 'transferred' ORDER BY e.id DESC LIMIT 1) AS "transferNote"`;
 
 @Injectable()
 export class RoutingRepository {

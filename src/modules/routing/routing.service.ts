@@ -516,6 +516,7 @@ export class RoutingService {
             neededBy: request.neededBy ?? null,
             actionUrl: `${this.config.PUBLIC_URL}/espace/demandes/${encodeURIComponent(request.reference)}`,
             handOver: handOver ?? null,
+            transferNote: request.transferNote ?? null,
             // The regional fallback says so: the coordinator would otherwise wonder why a département not theirs.
             asCoordinator:
               request.kind === 'social_clause' &&
