@@ -347,9 +347,20 @@ describe('mail the server refuses, over SMTP', () => {
       expect(await mailUndelivered(sender.app, [], listing)).toBe(0);
       expect(listing.out()).toMatch(/^2 messages abandonnés :\n/);
       expect(listing.out()).toContain(
-        `  ${refused}  —  request-acknowledgement  camille.martin@example.fr\n    Message failed: 554 5.7.1 message refused`,
+        `  ${refused}  —  request-acknowledgement  camille.martin@example.fr\n    refusé définitivement — Message failed: 554 5.7.1 message refused`,
       );
+      expect(listing.out()).toContain(`  ${stale}  —  request-acknowledgement  camille.martin@example.fr\n    pas envoyé à temps — `);
       expect(listing.out()).toContain('npm run cli -- mail:resend');
+
+      // Without ids, what the mail server refused for good stays given up: sent unchanged, it would be refused again.
+      const all = captureIo();
+      expect(await mailResend(sender.app, [], all)).toBe(0);
+      expect(all.out()).toBe(
+        '1 message remis en file : les workers les envoient dans les minutes qui viennent.\n' +
+          '1 message refusé définitivement par le serveur de messagerie (adresse inconnue…) non renvoyé : corrigez l’adresse, ' +
+          'puis nommez-le avec --id (liste : npm run cli -- mail:undelivered).\n',
+      );
+      expect([(await row(refused)).status, (await row(stale)).status]).toEqual(['abandoned', 'queued']);
 
       const wrong = captureIo();
       expect(await mailResend(sender.app, ['--id', 'pas-un-identifiant'], wrong)).toBe(2);
@@ -365,10 +376,10 @@ describe('mail the server refuses, over SMTP', () => {
       const jobs = await sender.dataSource.query(`SELECT job_id FROM outbox_events WHERE payload->>'mailId' = $1`, [refused]);
       expect(jobs).toEqual([{ job_id: expect.stringMatching(new RegExp(`^mail-${refused}-resent-\\d+$`)) }]);
 
-      // The rest; the stale one's retry time starts anew: a passing trouble now is tried again, not given up.
       const rest = captureIo();
       expect(await mailResend(sender.app, [], rest)).toBe(0);
-      expect(rest.out()).toBe('1 message remis en file : les workers les envoient dans les minutes qui viennent.\n');
+      expect(rest.out()).toBe('Aucun message abandonné à renvoyer.\n');
+      // The stale one's retry time started anew: a passing trouble now is tried again, not given up.
       smtp.behave({ afterData: '451 4.3.0 try again later' });
       await expect(mail.deliver(stale)).rejects.toThrow('451 4.3.0');
       expect(await row(stale)).toMatchObject({ status: 'failed' });

@@ -53,6 +53,10 @@ export class MailMessage {
   @Column({ type: 'timestamptz', nullable: true })
   sentAt!: Date | null;
 
+  /** Why it was given up: the mail server refused it for good (`permanent`), or it was not sent in time (`expired`). */
+  @Column({ type: 'varchar', length: 10, nullable: true })
+  abandonedBecause!: 'permanent' | 'expired' | null;
+
   /** When an operator sent an abandoned message again (`npm run cli -- mail:resend`): its retry time starts anew. */
   @Column({ type: 'timestamptz', nullable: true })
   resentAt!: Date | null;

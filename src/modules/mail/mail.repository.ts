@@ -24,6 +24,7 @@ export interface AbandonedMail {
   recipient: string;
   reference: string | null;
   lastError: string | null;
+  abandonedBecause: 'permanent' | 'expired' | null;
   createdAt: Date;
   abandonedAt: Date;
 }
@@ -98,7 +99,7 @@ export class MailRepository {
   /** The messages given up, latest first, and how many there are in all. */
   async abandoned(limit: number): Promise<{ messages: AbandonedMail[]; total: number }> {
     const messages: Array<AbandonedMail & { total: number }> = await this.dataSource.query(
-      `SELECT m.id, m.template, m.recipient, r.reference, m.last_error AS "lastError", m.created_at AS "createdAt",
+      `SELECT m.id, m.template, m.recipient, r.reference, m.last_error AS "lastError", m.abandoned_because AS "abandonedBecause", m.created_at AS "createdAt",
               m.updated_at AS "abandonedAt", count(*) OVER ()::int AS total
          FROM mail_messages m LEFT JOIN requests r ON r.id = m.request_id
         WHERE m.status = 'abandoned'
@@ -119,15 +120,26 @@ export class MailRepository {
     return rows.filter((row) => row.status === 'abandoned').map((row) => row.id);
   }
 
-  /** Puts given-up messages (all, or those of `ids`) back in the queue, their retry time starting now. */
+  /**
+   * Puts given-up messages back in the queue, their retry time starting now: those of `ids`, or all but those the
+   * mail server refused for good (sent again unchanged, they would be refused again).
+   */
   async requeueAbandoned(manager: EntityManager, ids: string[] | null): Promise<string[]> {
     const rows: [Array<{ id: string }>, number] = await manager.query(
-      `UPDATE mail_messages SET status = 'queued', resent_at = now(), updated_at = now()
-        WHERE status = 'abandoned' AND ($1::uuid[] IS NULL OR id = ANY($1::uuid[]))
+      `UPDATE mail_messages SET status = 'queued', abandoned_because = NULL, resent_at = now(), updated_at = now()
+        WHERE status = 'abandoned'
+          AND CASE WHEN $1::uuid[] IS NULL THEN abandoned_because IS DISTINCT FROM 'permanent' ELSE id = ANY($1::uuid[]) END
         RETURNING id`,
       [ids],
     );
     return rows[0].map((row) => row.id);
+  }
+
+  async countRefusedForGood(): Promise<number> {
+    const [{ n }] = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM mail_messages WHERE status = 'abandoned' AND abandoned_because = 'permanent'`,
+    );
+    return n;
   }
 
   /**
@@ -145,11 +157,19 @@ export class MailRepository {
     return deleted;
   }
 
-  /** `failed`: to be tried again; `abandoned`: given up. */
-  markUndeliveredStatement(id: string, status: 'failed' | 'abandoned', error: string): SqlStatement {
+  markFailedStatement(id: string, error: string): SqlStatement {
+    return this.markUndeliveredStatement(id, error, 'failed', null);
+  }
+
+  markAbandonedStatement(id: string, error: string, because: 'permanent' | 'expired'): SqlStatement {
+    return this.markUndeliveredStatement(id, error, 'abandoned', because);
+  }
+
+  /** `failed`: to be tried again; `abandoned`: given up, and why. */
+  private markUndeliveredStatement(id: string, error: string, status: 'failed' | 'abandoned', because: string | null): SqlStatement {
     return {
-      sql: `UPDATE mail_messages SET status = $3, locked_until = NULL, last_error = $2, updated_at = now() WHERE id = $1`,
-      params: [id, error.slice(0, 500), status],
+      sql: `UPDATE mail_messages SET status = $3, abandoned_because = $4, locked_until = NULL, last_error = $2, updated_at = now() WHERE id = $1`,
+      params: [id, error.slice(0, 500), status, because],
     };
   }
 }

@@ -62,11 +62,12 @@ export class MailService {
   }
 
   /**
-   * Sends again messages given up (all of them, or those of `ids`), once the cause is mended: each is tried anew for
-   * MAIL_RETRY_HOURS. Answers the ids requeued.
+   * Sends again messages given up, once the cause is mended: those of `ids`, or all but the ones refused for good
+   * (counted in `leftRefused`). Each is tried anew for MAIL_RETRY_HOURS.
    */
-  async resendAbandoned(ids: string[] | null): Promise<string[]> {
-    return this.dataSource.transaction((manager) => this.requeue(manager, ids));
+  async resendAbandoned(ids: string[] | null): Promise<{ requeued: string[]; leftRefused: number }> {
+    const requeued = await this.dataSource.transaction((manager) => this.requeue(manager, ids));
+    return { requeued, leftRefused: ids ? 0 : await this.mails.countRefusedForGood() };
   }
 
   /**
@@ -180,7 +181,7 @@ export class MailService {
     const reason = scrubPersonalData(error.message);
     const verdict = afterFailure(error, mail.queuedAt, new Date());
     if (!verdict.retry) {
-      await runAsOne(this.dataSource, [this.mails.markUndeliveredStatement(mail.id, 'abandoned', reason)]);
+      await runAsOne(this.dataSource, [this.mails.markAbandonedStatement(mail.id, reason, verdict.why)]);
       this.logger.error(
         { mailId: mail.id, attempt: mail.attempts, err: reason, why: verdict.why },
         verdict.why === 'permanent'
@@ -192,7 +193,7 @@ export class MailService {
     const retry = ofBatch
       ? [this.outbox.addStatement('mail.send', { mailId: mail.id }, `mail-${mail.id}-retry-${mail.attempts}`, retryDelayMs(mail.attempts))]
       : [];
-    await runAsOne(this.dataSource, [this.mails.markUndeliveredStatement(mail.id, 'failed', reason), ...retry]);
+    await runAsOne(this.dataSource, [this.mails.markFailedStatement(mail.id, reason), ...retry]);
     this.logger.warn({ mailId: mail.id, attempt: mail.attempts, err: reason }, 'envoi du message en échec, nouvel essai prévu');
     return true;
   }
