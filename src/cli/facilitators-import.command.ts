@@ -10,8 +10,8 @@ const READ_ERRORS: Record<string, string> = {
 };
 
 /**
- * `facilitators:import <file.csv>`: exit code 0 once the file is read, whatever its rejected rows;
- * 2 when the file cannot be read or its header is wrong.
+ * `facilitators:import <file.csv>`: imports every valid row; exit code 0 when none was rejected, 1 when some were
+ * (a script or a scheduler notices), 2 when the file cannot be read or its header is wrong.
  */
 export const facilitatorsImport: CliCommand = async (context, [file], io) => {
   let content: Buffer;
@@ -39,7 +39,7 @@ export const facilitatorsImport: CliCommand = async (context, [file], io) => {
     bar?.stop();
   }
   io.stdout.write(formatImportReport(file, report));
-  return 0;
+  return report.counts.rejected ? 1 : 0;
 };
 
 export function formatImportReport(file: string, report: ImportReport): string {

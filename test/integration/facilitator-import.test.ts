@@ -65,7 +65,8 @@ describe('npm run cli -- facilitators:import', () => {
     const file = await writeCsv('facilitateurs.csv', `\uFEFF${[HEADER, ...ROWS].join('\r\n')}\r\n`);
 
     const first = await importFile(file);
-    expect(first.code).toBe(0);
+    // The valid rows are in; the code tells a script that some were not.
+    expect(first.code).toBe(1);
     expect(first.err).toBe('');
     expect(first.out).toBe(
       [
@@ -115,7 +116,7 @@ describe('npm run cli -- facilitators:import', () => {
     expect(await changeEvents()).toBe(4);
 
     const second = await importFile(file);
-    expect(second.code).toBe(0);
+    expect(second.code).toBe(1);
     expect(second.out).toContain(REJECTED_LINES.join('\n'));
     expect(second.out).toContain(
       'Résumé : créés 0, mis à jour 0, inchangés 4, rejetés 7.\nAucun changement : l’annuaire était déjà à jour pour toutes les lignes valides.\n',
@@ -191,14 +192,20 @@ describe('npm run cli -- facilitators:import', () => {
   });
 
   it('runs as a command: npm run cli -- facilitators:import docs/facilitators.example.csv', async () => {
-    const { stdout } = await promisify(execFile)(
+    // Its one bad row (shown on purpose) makes the exit code 1.
+    const failure = await promisify(execFile)(
       'npm',
       ['run', '--silent', 'cli', '--', 'facilitators:import', 'docs/facilitators.example.csv'],
       {
         cwd: join(__dirname, '..', '..'),
         env: process.env,
       },
+    ).then(
+      () => null,
+      (error: { code: number; stdout: string }) => error,
     );
+    expect(failure?.code).toBe(1);
+    const stdout = failure!.stdout;
     expect(stdout).toContain('ligne 6 — pas-une-adresse — Indiquez une adresse électronique valide');
     expect(stdout).toContain('Résumé : créés 4, mis à jour 0, inchangés 0, rejetés 1.');
     expect((await facilitators()).map((f: { email: string }) => f.email)).toEqual([
