@@ -134,6 +134,15 @@ describe('/api/v1/facilitators', () => {
       expect(await ids('?network=aura-ee&active=false')).toEqual([inactive.id]);
     });
 
+    it('refuses an animator’s filter on a network not theirs, rather than answer an empty list', async () => {
+      await create({ email: 'r@example.org', networkCode: 'reseco', departmentCodes: [], kind: 'social_clause', isCoordinator: true });
+      const animator = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
+      const foreign = await call('GET', '?network=reseco', undefined, { authorization: animator });
+      expect(foreign.status).toBe(400);
+      expect((await bodyOf(foreign)).errors).toEqual([{ field: 'network', message: 'Réseau hors de vos réseaux : « reseco ».' }]);
+      expect((await call('GET', '?network=aura-ee', undefined, { authorization: animator })).status).toBe(200);
+    });
+
     it.each([
       ['?network=atlantis', 'network', 'Réseau inconnu : « atlantis ».'],
       ['?kind=green', 'kind', 'Type inconnu : environmental ou social_clause.'],

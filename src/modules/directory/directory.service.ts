@@ -45,6 +45,10 @@ export class DirectoryService {
     if (query.network !== undefined && !this.territory().networkCodes().includes(query.network)) {
       throw new ValidationFailed([{ field: 'network', message: `Réseau inconnu : « ${query.network} ».` }]);
     }
+    // Refused rather than an empty list, which would read as « nobody there ».
+    if (query.network !== undefined && !inScope(scope, query.network)) {
+      throw new ValidationFailed([{ field: 'network', message: `Réseau hors de vos réseaux : « ${query.network} ».` }]);
+    }
     const facilitators = await this.facilitators.list({
       networkCode: query.network,
       kind: query.kind,
