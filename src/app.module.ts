@@ -26,6 +26,7 @@ import { RequestsModule } from './modules/requests/requests.module';
 import { RetentionWorkerModule } from './modules/retention/retention.module';
 import { WorkspaceModule } from './modules/workspace/workspace.module';
 import { AnswerTemplatesModule } from './modules/answer-templates/answer-templates.module';
+import { NetworksModule } from './modules/networks/networks.module';
 import { TrackingModule } from './modules/requests/tracking.module';
 import { AutoCloseProcessor } from './modules/auto-close/auto-close.processor';
 import { AutoCloseModule, AutoCloseWorkerModule } from './modules/auto-close/auto-close.module';
@@ -90,6 +91,7 @@ class WorkerRoleModule {}
     AttachmentsModule,
     WorkspaceModule,
     AnswerTemplatesModule,
+    NetworksModule,
     DispatchModule,
     SurveyPagesModule,
     EvaluationsModule,

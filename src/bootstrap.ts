@@ -77,7 +77,7 @@ export async function migrateAndSeed(config: AppConfig, logger?: Logger): Promis
       for (const network of await placeholderContacts(dataSource)) {
         logger?.warn(
           { network: network.code, contactEmail: network.contactEmail },
-          'adresse de contact d’exemple : sans animateur, ce réseau ne reçoit pas ses alertes (réserve, retards) ; corrigez src/modules/reference/seed/networks.json',
+          'adresse de contact d’exemple : sans animateur, ce réseau ne reçoit pas ses alertes (réserve, retards) ; un administrateur la corrige dans l’espace, page « Réseaux » (/espace/reseaux)',
         );
       }
     }

@@ -242,6 +242,10 @@ describe('permission matrix of the staff endpoints', () => {
       route: '/espace/comptes/:id/reactivation',
       expected: answers('page', { holder: 404, peer: 404, stranger: 404, animator: 303, foreignAnimator: 404, admin: 303 }),
     },
+    // The networks' page: the request's network (aura-ee) for its animators and admins.
+    { method: 'GET', route: '/espace/reseaux', expected: managers('page', 200) },
+    { method: 'GET', route: '/espace/reseaux/:code', expected: network('page', 200) },
+    { method: 'POST', route: '/espace/reseaux/:code', body: {}, expected: network('page', 400) },
     // Workspace API.
     { method: 'GET', route: '/api/v1/staff/requests', expected: everyone('api', 200) },
     { method: 'GET', route: '/api/v1/staff/requests/:reference', expected: seers('api', 200) },
@@ -307,6 +311,7 @@ describe('permission matrix of the staff endpoints', () => {
         .replace(/pieces-jointes\/:id/, `pieces-jointes/${ids.attachmentId}`)
         .replace(/jetons\/:id/, `jetons/${ids.tokenId}`)
         .replace(/comptes\/:id/, `comptes/${ids.accountId}`)
+        .replace(/reseaux\/:code/, 'reseaux/aura-ee')
         .replace(/facilitators\/:id/, `facilitators/${ids.facilitatorId}`)
         .replace(/facilitateurs\/:id/, `facilitateurs/${ids.facilitatorId}`)
         .replace(/:absenceId/, ids.absenceId)

@@ -31,6 +31,7 @@ describe('staffNavigation', () => {
         'Facilitateurs /espace/facilitateurs',
         'Modèles de réponse /espace/modeles',
         'Comptes /espace/comptes',
+        'Réseaux /espace/reseaux',
       ],
     ],
     [
@@ -43,6 +44,7 @@ describe('staffNavigation', () => {
         'Facilitateurs /espace/facilitateurs',
         'Modèles de réponse /espace/modeles',
         'Comptes /espace/comptes',
+        'Réseaux /espace/reseaux',
         'Files de traitement /admin/queues',
       ],
     ],
@@ -64,6 +66,7 @@ describe('staffNavigation', () => {
     ['one’s absences', facilitator, '/espace/facilitateurs/f1/absences', 'Mes absences', 'page'],
     ['the accounts', admin, '/espace/comptes', 'Comptes', 'page'],
     ['a template being edited', animator, '/espace/modeles/abc', 'Modèles de réponse', 'true'],
+    ['a network’s contact address', animator, '/espace/reseaux/aura-ee', 'Réseaux', 'true'],
   ])('marks %s', (_label, staff, path, label, current) => {
     expect(
       staffNavigation(staff, path)

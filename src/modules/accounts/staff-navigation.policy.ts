@@ -38,6 +38,7 @@ export function staffNavigation(staff: Pick<StaffPrincipal, 'role' | 'facilitato
           { label: 'Facilitateurs', href: '/espace/facilitateurs', contains: under('/espace/facilitateurs') },
           { label: 'Modèles de réponse', href: '/espace/modeles', contains: under('/espace/modeles') },
           { label: 'Comptes', href: '/espace/comptes', contains: under('/espace/comptes') },
+          { label: 'Réseaux', href: '/espace/reseaux', contains: under('/espace/reseaux') },
         ]),
     // The queues' dashboard (Bull Board, its own page outside the workspace's layout) is the admins' alone.
     ...(staff.role === 'admin' ? [{ label: 'Files de traitement', href: '/admin/queues', contains: () => false }] : []),

@@ -71,7 +71,7 @@ export class DirectoryService {
   async contactsOf(networkCode: string): Promise<Array<{ name: string | null; email: string }>> {
     const animators = await this.facilitators.networkAnimators(networkCode);
     if (animators.length) return animators;
-    const contact = this.reference.network(networkCode)?.contactEmail;
+    const contact = await this.reference.networkContactEmail(networkCode);
     return contact ? [{ name: null, email: contact }] : [];
   }
 

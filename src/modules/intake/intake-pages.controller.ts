@@ -72,17 +72,17 @@ export class IntakePagesController {
   }
 
   @Get('confidentialite')
-  privacy(@Res() res: Response) {
+  async privacy(@Res() res: Response) {
     res.render('privacy', {
       title: 'Données personnelles',
       retentionYears: this.config.PERSONAL_DATA_RETENTION_YEARS,
-      networks: this.reference.networkContacts(),
+      networks: await this.reference.networkContacts(),
     });
   }
 
   @Get('accessibilite')
-  accessibility(@Res() res: Response) {
-    res.render('accessibility', { title: 'Accessibilité', networks: this.reference.networkContacts() });
+  async accessibility(@Res() res: Response) {
+    res.render('accessibility', { title: 'Accessibilité', networks: await this.reference.networkContacts() });
   }
 
   /** `?suite=<reference>&t=<token>` (the buyer's tracking link): the form starts from that request's buyer. */

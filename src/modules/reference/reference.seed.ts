@@ -30,16 +30,18 @@ export const SEGMENT_CODES = segmentsSeed.map((s) => s.code);
  * Adds missing rows and rewrites those that differ from the seed, by code. The code itself is left
  * out of the update: rewriting a key, even to the same value, locks the row as a delete would, and
  * every submission referencing it (a foreign-key share lock) would wait for the seed, or deadlock
- * with it when an instance boots under load.
+ * with it when an instance boots under load. `insertOnly`: properties the seed gives a new row only
+ * (people edit them afterwards in the service).
  */
 async function upsertByCode<T extends ObjectLiteral & { code: string }>(
   manager: EntityManager,
   entity: EntityTarget<T>,
   rows: T[],
+  insertOnly: ReadonlyArray<keyof T> = [],
 ): Promise<void> {
   const metadata = manager.connection.getMetadata(entity);
   const columns = Object.keys(rows[0])
-    .filter((property) => property !== 'code')
+    .filter((property) => property !== 'code' && !insertOnly.includes(property))
     .map((property) => metadata.findColumnWithPropertyName(property)!.databaseName);
   await manager
     .createQueryBuilder()
@@ -67,6 +69,8 @@ export async function seedReferenceData(manager: EntityManager): Promise<void> {
     manager,
     Network,
     networksSeed.map((n) => ({ code: n.code, name: n.name, contactEmail: n.contactEmail, isNational: n.national === true })),
+    // Kept on the « Réseaux » page: a restart must not bring the seed's address back.
+    ['contactEmail'],
   );
   await upsertByCode(
     manager,

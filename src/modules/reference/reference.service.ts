@@ -114,20 +114,31 @@ export class ReferenceService implements OnModuleInit {
     return [...this.networks.values()];
   }
 
-  /** Whom a buyer writes to about their data or a page they cannot use: each network with its régions and address. */
-  networkContacts(): Array<{ name: string; email: string; regions: string[] }> {
+  /**
+   * Whom a buyer writes to about their data or a page they cannot use: each network with its régions and address.
+   * Addresses are read from the database, where the « Réseaux » page changes them (this memory holds the boot's).
+   */
+  async networkContacts(): Promise<Array<{ name: string; email: string; regions: string[] }>> {
     const regionsOf = new Map<string, Set<string>>();
     for (const department of this.departments.values()) {
       regionsOf.set(department.networkCode, (regionsOf.get(department.networkCode) ?? new Set()).add(department.regionName));
     }
-    return this.allNetworks()
-      .filter((network) => network.contactEmail)
-      .map((network) => ({
-        name: network.name,
-        email: network.contactEmail!,
-        regions: [...(regionsOf.get(network.code) ?? [])].sort((a, b) => a.localeCompare(b, 'fr')),
+    const contacts: Array<{ code: string; email: string }> = await this.dataSource.query(
+      `SELECT code, contact_email AS email FROM networks WHERE contact_email IS NOT NULL`,
+    );
+    return contacts
+      .map(({ code, email }) => ({
+        name: this.networks.get(code)?.name ?? code,
+        email,
+        regions: [...(regionsOf.get(code) ?? [])].sort((a, b) => a.localeCompare(b, 'fr')),
       }))
       .sort((a, b) => a.name.localeCompare(b.name, 'fr'));
+  }
+
+  /** A network's contact address as the « Réseaux » page keeps it (see networkContacts), or null. */
+  async networkContactEmail(code: string): Promise<string | null> {
+    const [row] = await this.dataSource.query(`SELECT contact_email AS email FROM networks WHERE code = $1`, [code]);
+    return row?.email ?? null;
   }
 
   allSegments(): Segment[] {
