@@ -1,6 +1,6 @@
 import { submittedAndTaken } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
-import { bearerFor, insertStaff, StaffClient, type StaffSeed } from '../support/staff';
+import { bearerFor, type StaffSeed, signedInStaff } from '../support/staff';
 import { TestApp, useTestApp } from '../support/test-app';
 
 const XSS = '<script>alert(1)</script>';
@@ -10,12 +10,7 @@ describe('answer templates', () => {
   let t!: TestApp;
   useTestApp((app) => (t = app));
 
-  async function signedIn(seed: StaffSeed): Promise<StaffClient> {
-    const { email } = await insertStaff(t.dataSource, seed);
-    const client = new StaffClient(t.url);
-    expect((await client.signIn(email)).status).toBe(303);
-    return client;
-  }
+  const signedIn = (seed: StaffSeed) => signedInStaff(t, seed);
   const templates = () =>
     t.dataSource.query(
       `SELECT id, network_code AS "networkCode", title, body, kind, updated_by_id IS NOT NULL AS signed FROM answer_templates`,

@@ -3,7 +3,7 @@ import { parisDay } from '../../src/common/clock';
 import { AbsenceAnnouncementsService } from '../../src/modules/directory/absence-announcements.service';
 import { insertFacilitator } from '../support/facilitators';
 import { mailsTo } from '../support/conversation';
-import { csrfIn, insertStaff, StaffClient } from '../support/staff';
+import { csrfIn, insertStaff, StaffClient, signedInStaff, type StaffSeed } from '../support/staff';
 import { submitRequest, TestApp, useTestApp, waitFor } from '../support/test-app';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -20,12 +20,7 @@ describe('directory pages: records (animators, admins) and absences (the facilit
       [facilitatorId],
     );
 
-  async function signedIn(seed: Parameters<typeof insertStaff>[1]): Promise<StaffClient> {
-    const { email } = await insertStaff(t.dataSource, seed);
-    const client = new StaffClient(t.url);
-    expect((await client.signIn(email)).status).toBe(303);
-    return client;
-  }
+  const signedIn = (seed: StaffSeed) => signedInStaff(t, seed);
 
   async function declare(client: StaffClient, facilitatorId: string, form: Record<string, string>): Promise<Response> {
     const csrf = csrfIn(await (await client.get(page(facilitatorId))).text());

@@ -1,7 +1,7 @@
 import { StaffAuthService } from '../../src/modules/accounts/staff-auth.service';
 import { mailsTo } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
-import { insertStaff, StaffClient } from '../support/staff';
+import { insertStaff, StaffClient, signedInStaff, type StaffSeed } from '../support/staff';
 import { insertAnswer, insertClosedRequest, insertCompletedSurvey } from '../support/survey-seeds';
 import { bodyOf, TestApp, useTestApp } from '../support/test-app';
 
@@ -17,12 +17,7 @@ describe('the animators’ review of evaluations', () => {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
 
-  async function signedIn(seed: Parameters<typeof insertStaff>[1]): Promise<StaffClient> {
-    const { email } = await insertStaff(t.dataSource, seed);
-    const client = new StaffClient(t.url);
-    expect((await client.signIn(email)).status).toBe(303);
-    return client;
-  }
+  const signedIn = (seed: StaffSeed) => signedInStaff(t, seed);
 
   /** Two networks: Alix and Bea answer in AURA, Chris in Île-de-France; three completed evaluations. */
   async function world() {

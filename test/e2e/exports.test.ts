@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { insertFacilitator } from '../support/facilitators';
-import { insertStaff, StaffClient } from '../support/staff';
+import { insertStaff, StaffClient, signedInStaff, type StaffSeed } from '../support/staff';
 import { insertClosedRequest, insertClosedRequests, insertCompletedSurvey } from '../support/survey-seeds';
 import { submitRequest, TestApp, useTestApp, waitFor } from '../support/test-app';
 
@@ -11,12 +11,7 @@ describe('CSV exports of requests and evaluations', () => {
   let t!: TestApp;
   useTestApp((app) => (t = app));
 
-  async function signedIn(seed: Parameters<typeof insertStaff>[1]): Promise<StaffClient> {
-    const { email } = await insertStaff(t.dataSource, seed);
-    const client = new StaffClient(t.url);
-    expect((await client.signIn(email)).status).toBe(303);
-    return client;
-  }
+  const signedIn = (seed: StaffSeed) => signedInStaff(t, seed);
 
   const lines = (text: string) => text.split('\r\n').slice(0, -1);
 

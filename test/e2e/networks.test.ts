@@ -4,7 +4,7 @@
  */
 import { seedReferenceData } from '../../src/modules/reference/reference.seed';
 import { insertFacilitator } from '../support/facilitators';
-import { insertStaff, StaffClient } from '../support/staff';
+import { insertStaff, signedInStaff, type StaffSeed } from '../support/staff';
 import { TestApp, useTestApp } from '../support/test-app';
 
 describe('/espace/reseaux', () => {
@@ -16,12 +16,7 @@ describe('/espace/reseaux', () => {
   // Reference rows outlive each test's reset: the seed's addresses come back for the next suites.
   afterEach(() => t.dataSource.query(`UPDATE networks SET contact_email = 'contact@reseco.fr' WHERE code = 'reseco'`));
 
-  async function signedIn(seed: Parameters<typeof insertStaff>[1]): Promise<StaffClient> {
-    const { email } = await insertStaff(t.dataSource, seed);
-    const client = new StaffClient(t.url);
-    expect((await client.signIn(email)).status).toBe(303);
-    return client;
-  }
+  const signedIn = (seed: StaffSeed) => signedInStaff(t, seed);
 
   it('lists every network to an admin, with its territory, people and contact; the new address holds over a restart', async () => {
     await insertFacilitator(t.dataSource, { network: 'reseco', firstName: 'Nina' });

@@ -238,6 +238,17 @@ describe('permission matrix of the staff endpoints', () => {
       expected: answers('page', { holder: 404, peer: 404, stranger: 404, animator: 409, foreignAnimator: 404, admin: 409 }),
     },
     {
+      method: 'GET',
+      route: '/espace/comptes/:id/adresse',
+      expected: answers('page', { holder: 404, peer: 404, stranger: 404, animator: 200, foreignAnimator: 404, admin: 200 }),
+    },
+    {
+      method: 'POST',
+      route: '/espace/comptes/:id/adresse',
+      body: {},
+      expected: answers('page', { holder: 404, peer: 404, stranger: 404, animator: 400, foreignAnimator: 404, admin: 400 }),
+    },
+    {
       method: 'POST',
       route: '/espace/comptes/:id/reactivation',
       expected: answers('page', { holder: 404, peer: 404, stranger: 404, animator: 303, foreignAnimator: 404, admin: 303 }),

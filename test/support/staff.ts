@@ -107,6 +107,14 @@ export class StaffClient {
   }
 }
 
+/** An account of that role, signed in on its own client (the sign-in asserted). */
+export async function signedInStaff(app: TestApp, seed: StaffSeed): Promise<StaffClient> {
+  const { email } = await insertStaff(app.dataSource, seed);
+  const client = new StaffClient(app.url);
+  expect((await client.signIn(email)).status).toBe(303);
+  return client;
+}
+
 /** An account of that role and a bearer token for it, as `Authorization` header value. */
 export async function bearerFor(app: TestApp, seed: StaffSeed): Promise<string> {
   const { id } = await insertStaff(app.dataSource, seed);

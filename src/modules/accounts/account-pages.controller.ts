@@ -23,6 +23,11 @@ const NOTICES: Record<string, string> = {
   rattachement:
     'Cette adresse est celle d’un compte animateur du réseau : sa fiche de facilitateur lui est rattachée. Avec ce même compte, la personne prend en charge et répond aux demandes que le routage lui confie.',
   desactivation: 'Le compte est désactivé : ses sessions et jetons ne fonctionnent plus.',
+  adresse:
+    'L’adresse est changée : la personne se connecte désormais avec elle (sa fiche de facilitateur aussi, s’il en a une) ; un message le lui dit à l’ancienne et à la nouvelle adresse.',
+  'adresse-invitation':
+    'L’adresse est changée et l’invitation envoyée de nouveau à cette adresse ; le lien envoyé à l’ancienne ne fonctionne plus.',
+  'adresse-inchangee': 'C’était déjà l’adresse de ce compte : rien n’a changé.',
   reseaux: 'Les réseaux animés sont enregistrés : ils s’appliquent dès la page suivante de la personne.',
   'desactivation-routage':
     'Le compte est désactivé et sa fiche ne reçoit plus de demandes : celles qu’il n’avait pas prises en charge passent à un collègue ; réaffectez celles qu’il suivait.',
@@ -153,6 +158,25 @@ export class AccountPagesController {
     );
   }
 
+  @Get('comptes/:id/adresse')
+  @StaffRoles('admin', 'animator')
+  async emailForm(@CurrentStaff() staff: StaffPrincipal, @Res() res: Response, @Param('id') id: string) {
+    const account = await this.accounts.manageableAccount(staff, id);
+    renderEmail(res, 200, account, formModel({ email: account.email }));
+  }
+
+  @Post('comptes/:id/adresse')
+  @StaffRoles('admin', 'animator')
+  async saveEmail(@CurrentStaff() staff: StaffPrincipal, @Res() res: Response, @Param('id') id: string, @Body() body: Form = {}) {
+    const account = await this.accounts.manageableAccount(staff, id);
+    await onFieldErrors(
+      () => this.accounts.changeEmail(staff, account.id, body.email),
+      (errors, error) => renderEmail(res, error.status, account, formModel(body, errors)),
+      ({ changed, invited }) =>
+        res.redirect(303, `/espace/comptes?fait=${!changed ? 'adresse-inchangee' : invited ? 'adresse-invitation' : 'adresse'}`),
+    );
+  }
+
   /** Deactivating cuts someone off at once: the list's « Désactiver » leads here first. */
   @Get('comptes/:id/desactivation')
   @StaffRoles('admin', 'animator')
@@ -269,4 +293,13 @@ const ACCOUNT_STATE_LABELS: Record<AccountState, string> = {
 
 function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
+}
+
+function renderEmail(res: Response, status: number, account: StoredAccount, form: FormModel): void {
+  const { id, firstName, lastName, facilitatorId, passwordHash } = account;
+  res.status(status).render('account-email', {
+    title: `Adresse de connexion de ${firstName} ${lastName}`,
+    account: { id, facilitatorId, hasPassword: passwordHash !== null },
+    form,
+  });
 }

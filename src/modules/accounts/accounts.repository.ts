@@ -92,6 +92,21 @@ export class AccountsRepository {
     await manager.query(`INSERT INTO staff_user_networks (user_id, network_code) SELECT $1, unnest($2::text[])`, [userId, networkCodes]);
   }
 
+  /** The account's address, and its facilitator record's when it holds one: one person, one address. */
+  async setEmail(manager: EntityManager, userId: string, facilitatorId: string | null, email: string): Promise<void> {
+    await manager.query(`UPDATE staff_users SET email = $2 WHERE id = $1`, [userId, email]);
+    if (facilitatorId) await manager.query(`UPDATE facilitators SET email = $2, updated_at = now() WHERE id = $1`, [facilitatorId, email]);
+  }
+
+  /** The account holding this facilitator record, if any. */
+  async findByFacilitator(manager: EntityManager, facilitatorId: string): Promise<StoredAccount | null> {
+    return (await manager.query(`${ACCOUNT_VIEW} WHERE u.facilitator_id = $1`, [facilitatorId]))[0] ?? null;
+  }
+
+  async facilitatorEmailTaken(manager: EntityManager, email: string, exceptId: string): Promise<boolean> {
+    return (await manager.query(`SELECT 1 FROM facilitators WHERE email = $1 AND id <> $2`, [email, exceptId])).length > 0;
+  }
+
   async updateNames(userId: string, firstName: string, lastName: string): Promise<void> {
     await this.dataSource.query(`UPDATE staff_users SET first_name = $2, last_name = $3 WHERE id = $1`, [userId, firstName, lastName]);
   }

@@ -288,6 +288,64 @@ export class AccountsService {
     });
   }
 
+  /**
+   * A new address for an account `by` manages (a typo in the invitation, a new domain): sign-in, e-mails and, for an
+   * account holding a facilitator record, the record's, together. An invitation not used yet goes again to the new
+   * address (the old link stops working); otherwise the person is told at both addresses.
+   */
+  async changeEmail(by: StaffPrincipal, userId: string, value: unknown): Promise<{ changed: boolean; invited: boolean }> {
+    const email = normalizeEmail(value);
+    const problem = staffEmailProblem(email);
+    if (problem) throw new ValidationFailed([{ field: 'email', message: problem }]);
+    return this.dataSource.transaction(async (manager) => {
+      if (!isUuid(userId)) throw new NotFound();
+      await this.accounts.lockById(manager, userId);
+      const target = await this.manageableAccount(by, userId, manager);
+      if (target.email === email) return { changed: false, invited: false };
+      await this.readdress(manager, target, email);
+      if (target.passwordHash === null && target.active) {
+        await this.accounts.voidLinksOf(manager, target.id, this.clock.now());
+        await this.mailInvitation(manager, { ...target, email }, by);
+        return { changed: true, invited: true };
+      }
+      return { changed: true, invited: false };
+    });
+  }
+
+  /**
+   * In the caller's transaction (a directory record's address changed): the account holding the record follows it, so
+   * that the person signs in with the address they receive requests at.
+   */
+  async followRecordEmail(manager: EntityManager, facilitatorId: string, email: string): Promise<void> {
+    const account = await this.accounts.findByFacilitator(manager, facilitatorId);
+    if (!account || account.email === email) return;
+    await this.accounts.lockById(manager, account.id);
+    await this.readdress(manager, account, email);
+  }
+
+  /** Moves the account (and its record) to `email`, refused when another account or record has it; tells both addresses. */
+  private async readdress(manager: EntityManager, account: StoredAccount, email: string): Promise<void> {
+    const other = await this.accounts.findByEmail(email, manager);
+    if (other && other.id !== account.id) throw addressTaken('Cette adresse est déjà celle d’un autre compte de l’espace.');
+    if (account.facilitatorId && (await this.accounts.facilitatorEmailTaken(manager, email, account.facilitatorId))) {
+      throw addressTaken('Cette adresse est déjà celle d’une autre fiche de facilitateur.');
+    }
+    await this.accounts.setEmail(manager, account.id, account.facilitatorId, email);
+    if (account.passwordHash === null || !account.active) return;
+    await runAsOne(
+      manager,
+      this.mail.prepareMany(
+        [account.email, email].map((recipient) => ({
+          requestId: null,
+          template: 'staff-email-changed',
+          recipient,
+          subject: 'Votre adresse de connexion à l’espace du guichet vert a changé',
+          context: { firstName: account.firstName, previous: account.email, next: email, toPrevious: recipient === account.email },
+        })),
+      ),
+    );
+  }
+
   async activeAccount(email: string): Promise<StoredAccount | null> {
     const account = await this.accounts.findByEmail(email);
     return account?.active ? account : null;
@@ -378,6 +436,10 @@ function accountExists(): AppError {
 /** An account another network's animator may not see: that it exists, nothing more (one address, one account). */
 function accountOutOfReach(): AppError {
   const message = 'Un compte existe déjà pour cette adresse.';
+  return new AppError('conflict', message, [{ field: 'email', message }]);
+}
+
+function addressTaken(message: string): AppError {
   return new AppError('conflict', message, [{ field: 'email', message }]);
 }
 

@@ -188,6 +188,7 @@ export class DirectoryService {
       id,
       Object.fromEntries(changed.map((field) => [field, after[field]])) as Partial<FacilitatorProfile>,
     );
+    if (changed.includes('email')) await this.accounts.followRecordEmail(manager, id, after.email);
     if (affectsRouting(changed)) await this.changes.announce(manager, id);
     return true;
   }

@@ -1,0 +1,129 @@
+/**
+ * Changing a staff account's address (a typo in the invitation, a new domain): sign-in, e-mails and the facilitator
+ * record move together, by the accounts page or by the record's own address in the directory.
+ */
+import { AccountsService } from '../../src/modules/accounts/accounts.service';
+import { insertFacilitator } from '../support/facilitators';
+import { bearerFor, insertStaff, StaffClient, signedInStaff, type StaffSeed } from '../support/staff';
+import { TestApp, useTestApp } from '../support/test-app';
+
+describe('a staff account’s address', () => {
+  let t!: TestApp;
+  useTestApp((app) => (t = app));
+
+  const emailOf = async (table: 'staff_users' | 'facilitators', id: string) =>
+    (await t.dataSource.query(`SELECT email FROM ${table} WHERE id = $1`, [id]))[0].email as string;
+  const mails = async (template: string) =>
+    (await t.dataSource.query(`SELECT recipient FROM mail_messages WHERE template = $1 ORDER BY recipient`, [template])).map(
+      (row: { recipient: string }) => row.recipient,
+    );
+
+  const signedIn = (seed: StaffSeed) => signedInStaff(t, seed);
+
+  it('moves a facilitator’s sign-in and record to the new address, and tells both addresses', async () => {
+    const facilitatorId = await insertFacilitator(t.dataSource, { network: 'aura-ee', email: 'alix@ancien.example.org' });
+    const { id } = await insertStaff(t.dataSource, {
+      role: 'facilitator',
+      facilitatorId,
+      email: 'alix@ancien.example.org',
+      networks: ['aura-ee'],
+    });
+    const animator = await signedIn({ role: 'animator', networks: ['aura-ee'] });
+    expect(await (await animator.get('/espace/comptes')).text()).toContain(`href="/espace/comptes/${id}/adresse">Changer`);
+
+    const form = await (await animator.get(`/espace/comptes/${id}/adresse`)).text();
+    expect(form).toContain('value="alix@ancien.example.org"');
+    expect(form).toContain('c’est aussi celle de sa fiche de facilitateur');
+    const done = await animator.submit(`/espace/comptes/${id}/adresse`, `/espace/comptes/${id}/adresse`, {
+      email: ' Alix@Nouveau.example.org ',
+    });
+    expect(done.status).toBe(303);
+    expect(done.headers.get('location')).toBe('/espace/comptes?fait=adresse');
+    expect(await emailOf('staff_users', id)).toBe('alix@nouveau.example.org');
+    expect(await emailOf('facilitators', facilitatorId)).toBe('alix@nouveau.example.org');
+    expect(await mails('staff-email-changed')).toEqual(['alix@ancien.example.org', 'alix@nouveau.example.org']);
+    expect((await new StaffClient(t.url).signIn('alix@nouveau.example.org')).status).toBe(303);
+    expect((await new StaffClient(t.url).signIn('alix@ancien.example.org')).status).toBe(401);
+
+    const again = await animator.submit(`/espace/comptes/${id}/adresse`, `/espace/comptes/${id}/adresse`, {
+      email: 'alix@nouveau.example.org',
+    });
+    expect(again.headers.get('location')).toBe('/espace/comptes?fait=adresse-inchangee');
+    expect(await mails('staff-email-changed')).toHaveLength(2);
+  });
+
+  it('sends an invitation not used yet again to the corrected address; the first link stops working', async () => {
+    const accounts = t.app.get(AccountsService);
+    const { account, link } = await accounts.invite(
+      { email: 'camile@exemple.org', firstName: 'Camille', lastName: 'Roux', role: 'animator', networkCodes: ['aura-ee'] },
+      null,
+    );
+    const admin = await signedIn({ role: 'admin' });
+    const done = await admin.submit(`/espace/comptes/${account.id}/adresse`, `/espace/comptes/${account.id}/adresse`, {
+      email: 'camille@exemple.org',
+    });
+    expect(done.headers.get('location')).toBe('/espace/comptes?fait=adresse-invitation');
+    expect(await mails('staff-invitation')).toEqual(['camille@exemple.org']);
+    expect(await mails('staff-email-changed')).toEqual([]);
+    await expect(accounts.accountOfLink(link!.split('/').pop()!)).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('refuses an address taken by another account or record, or that cannot be one; another network’s account does not exist', async () => {
+    const facilitatorId = await insertFacilitator(t.dataSource, { network: 'aura-ee', email: 'dominique@example.org' });
+    const { id } = await insertStaff(t.dataSource, {
+      role: 'facilitator',
+      facilitatorId,
+      email: 'dominique@example.org',
+      networks: ['aura-ee'],
+    });
+    await insertStaff(t.dataSource, { role: 'animator', email: 'animation@example.org', networks: ['reseco'] });
+    await insertFacilitator(t.dataSource, { network: 'aura-ee', email: 'sans-compte@example.org' });
+    const admin = await signedIn({ role: 'admin' });
+    for (const [email, status, message] of [
+      ['animation@example.org', 409, 'Cette adresse est déjà celle d’un autre compte de l’espace.'],
+      ['sans-compte@example.org', 409, 'Cette adresse est déjà celle d’une autre fiche de facilitateur.'],
+      ['dominique.example.org', 400, 'Indiquez une adresse électronique valide, par exemple nom@exemple.fr.'],
+    ] as const) {
+      const refused = await admin.submit(`/espace/comptes/${id}/adresse`, `/espace/comptes/${id}/adresse`, { email });
+      expect(refused.status).toBe(status);
+      const html = await refused.text();
+      expect(html).toContain(message);
+      expect(html).toContain(`value="${email}"`);
+    }
+    expect(await emailOf('staff_users', id)).toBe('dominique@example.org');
+    expect(await mails('staff-email-changed')).toEqual([]);
+
+    const foreign = await signedIn({ role: 'animator', networks: ['reseco'] });
+    expect((await foreign.get(`/espace/comptes/${id}/adresse`)).status).toBe(404);
+    const own = await insertStaff(t.dataSource, { role: 'admin', email: 'moi@example.org' });
+    expect((await admin.get(`/espace/comptes/${own.id}/adresse`)).status).toBe(200);
+  });
+
+  it('a record’s new address in the directory moves the account that holds it, unless another account has it', async () => {
+    const facilitatorId = await insertFacilitator(t.dataSource, { network: 'aura-ee', email: 'sacha@example.org' });
+    const { id } = await insertStaff(t.dataSource, {
+      role: 'facilitator',
+      facilitatorId,
+      email: 'sacha@example.org',
+      networks: ['aura-ee'],
+    });
+    await insertStaff(t.dataSource, { role: 'admin', email: 'pris@example.org' });
+    const authorization = await bearerFor(t, { role: 'admin' });
+    const patch = (email: string) =>
+      fetch(`${t.url}/api/v1/facilitators/${facilitatorId}`, {
+        method: 'PATCH',
+        headers: { authorization, 'content-type': 'application/json' },
+        body: JSON.stringify({ email }),
+      });
+    expect((await patch('sacha.martin@example.org')).status).toBe(200);
+    expect(await emailOf('staff_users', id)).toBe('sacha.martin@example.org');
+    expect(await mails('staff-email-changed')).toEqual(['sacha.martin@example.org', 'sacha@example.org']);
+
+    const taken = await patch('pris@example.org');
+    expect(taken.status).toBe(409);
+    expect((await taken.json()).errors).toEqual([
+      { field: 'email', message: 'Cette adresse est déjà celle d’un autre compte de l’espace.' },
+    ]);
+    expect(await emailOf('facilitators', facilitatorId)).toBe('sacha.martin@example.org');
+  });
+});
