@@ -31,7 +31,10 @@ export async function onFieldErrors<T>(
   try {
     result = await work();
   } catch (error) {
-    if (error instanceof AppError && FIELD_ERROR_CODES.includes(error.code)) return refuse(error.errors, error);
+    // A limit reached is shown on the form only where the service named the field it concerns.
+    const onAField =
+      error instanceof AppError && (FIELD_ERROR_CODES.includes(error.code) || (error.code === 'rate_limited' && error.errors.length > 0));
+    if (onAField) return refuse(error.errors, error);
     throw error;
   }
   done(result);

@@ -1,3 +1,4 @@
+import argon2 from 'argon2';
 import { Writable } from 'node:stream';
 import { usersCreate, usersToken } from '../../src/cli/users.command';
 import { Clock } from '../../src/common/clock';
@@ -744,6 +745,20 @@ describe('staff accounts', () => {
       expect((await c.get('/espace/compte')).status).toBe(200);
       expect((await other.get('/espace/compte')).status).toBe(303);
       expect((await client().signIn(email, 'nouvelle-phrase-ok')).status).toBe(303);
+    });
+
+    it('counts a wrong current password as a failed sign-in: after five, even the right one waits', async () => {
+      const { email } = await insertStaff(t.dataSource, { role: 'admin' });
+      const c = await signedIn(email);
+      const change = (currentPassword: string) =>
+        c.submit('/espace/compte', '/espace/compte/mot-de-passe', { currentPassword, newPassword: 'nouvelle-phrase-ok' });
+      for (let i = 0; i < 5; i++) expect((await change(`mauvais-${i}-mot-de-passe`)).status).toBe(400);
+      const throttled = await change(STAFF_PASSWORD);
+      expect(throttled.status).toBe(429);
+      expect(await throttled.text()).toMatch(/Trop de tentatives\. Par sécurité, réessayez dans \d+ minutes?\./);
+      expect((await client().signIn(email)).status).toBe(429);
+      const [{ hash }] = await t.dataSource.query(`SELECT password_hash AS hash FROM staff_users WHERE email = $1`, [email]);
+      expect(await argon2.verify(hash, STAFF_PASSWORD)).toBe(true);
     });
 
     it('creates an API token shown once, usable as a bearer, then revoked', async () => {

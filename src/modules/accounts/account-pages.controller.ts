@@ -1,6 +1,6 @@
-import { Body, Controller, Get, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { ofPhrase } from '../../common/french-format';
 import { renderConfirmAction } from '../../web/confirm-action';
 import { ACCOUNT_STATES, AccountFilters, AccountState, accountState, filterAccounts, parseAccountFilters } from './account-list.policy';
@@ -66,12 +66,13 @@ export class AccountPagesController {
   async changePassword(
     @CurrentStaff() staff: StaffPrincipal,
     @CurrentStaffSession() session: StaffSessionRef,
+    @Req() req: Request,
     @Res() res: Response,
     @Body() body: Form = {},
   ) {
     await onFieldErrors(
-      () => this.accounts.changePassword(staff, session.id, body.currentPassword, body.newPassword),
-      (errors) => this.renderMyAccount(res, staff, 400, { password: formModel({}, errors) }),
+      () => this.accounts.changePassword(staff, session.id, body.currentPassword, body.newPassword, req.ip ?? 'unknown'),
+      (errors, error) => this.renderMyAccount(res, staff, error.status, { password: formModel({}, errors) }),
       () => res.redirect(303, '/espace/compte?fait=mot-de-passe'),
     );
   }

@@ -16,6 +16,8 @@ import { chosenNetworks } from './account-networks.policy';
 import { AccountLinkPurpose, ROLE_LABELS, STAFF_ROLES, StaffPrincipal, StaffRole } from './accounts.types';
 import { emailProblem, normalizeEmail, passwordProblems, staffEmailProblem } from './credentials.policy';
 import { PasswordHasher } from './password-hasher';
+import { SIGN_IN_LIMITS } from './throttle.policy';
+import { ThrottleService } from './throttle.service';
 
 /** `link` null: an animator's account took the facilitator record of the same address (nothing to send). */
 export interface Invitation {
@@ -48,6 +50,7 @@ export class AccountsService {
     private readonly reference: ReferenceService,
     private readonly clock: Clock,
     private readonly facilitatorChanges: FacilitatorChangesService,
+    private readonly throttle: ThrottleService,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
@@ -185,10 +188,27 @@ export class AccountsService {
     });
   }
 
-  async changePassword(principal: StaffPrincipal, sessionId: string | null, current: unknown, next: unknown): Promise<void> {
+  /**
+   * A wrong current password counts as a failed sign-in, under the same throttle: a session left open on a shared
+   * computer must not let anyone try passwords at will.
+   */
+  async changePassword(
+    principal: StaffPrincipal,
+    sessionId: string | null,
+    current: unknown,
+    next: unknown,
+    clientAddress: string,
+  ): Promise<void> {
     const account = await this.accounts.findById(principal.id);
+    if (!account) throw new NotFound();
+    await this.throttle.refuseWhenThrottled('sign_in_failure', account.email, clientAddress, SIGN_IN_LIMITS).catch((error: unknown) => {
+      // Said beside the field, as its other errors are.
+      if (!(error instanceof AppError)) throw error;
+      throw new AppError(error.code, error.message, [{ field: 'currentPassword', message: error.message }], error.extra);
+    });
     const errors: FieldError[] = [];
-    if (!account || typeof current !== 'string' || !(await this.hasher.verify(account.passwordHash, current))) {
+    if (typeof current !== 'string' || !(await this.hasher.verify(account.passwordHash, current))) {
+      await this.throttle.record('sign_in_failure', account.email, clientAddress);
       errors.push({ field: 'currentPassword', message: 'Le mot de passe actuel est incorrect.' });
     }
     errors.push(...passwordProblems(next, principal.email, 'newPassword'));
