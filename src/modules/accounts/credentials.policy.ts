@@ -1,3 +1,4 @@
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { isEmail } from 'class-validator';
 import type { FieldError } from '../../common/errors/app-errors';
 
@@ -5,7 +6,31 @@ export const PASSWORD_MIN_LENGTH = 12;
 /** argon2 works on bytes; past this a long paste is refused rather than hashed. */
 export const PASSWORD_MAX_LENGTH = 200;
 
-/** The password rule, with French field errors (none when the password is acceptable). */
+/** zxcvbn's scale: 3 is « safely unguessable » (about 10^10 guesses), what it advises against offline attacks too. */
+const MIN_STRENGTH = 3;
+
+let estimator: ZxcvbnFactory | undefined;
+function passwordEstimator(): ZxcvbnFactory {
+  if (!estimator) {
+    // Loaded on the first password checked, not at import: its dictionaries take some 35 MB, in every process else.
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { ZxcvbnFactory: Factory } = require('@zxcvbn-ts/core') as typeof import('@zxcvbn-ts/core');
+    const common = require('@zxcvbn-ts/language-common') as typeof import('@zxcvbn-ts/language-common');
+    const french = require('@zxcvbn-ts/language-fr') as typeof import('@zxcvbn-ts/language-fr');
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    estimator = new Factory({
+      dictionary: { ...common.dictionary, ...french.dictionary },
+      graphs: common.adjacencyGraphs,
+      translations: french.translations,
+    });
+  }
+  return estimator;
+}
+
+/**
+ * The password rule, with French field errors (none when the password is acceptable): long enough, and not easy to
+ * guess — repeated characters, keyboard rows, common words and passwords, the person's own address (zxcvbn).
+ */
 export function passwordProblems(password: unknown, email: string, field = 'password'): FieldError[] {
   if (typeof password !== 'string' || password === '') return [{ field, message: 'Saisissez un mot de passe.' }];
   if ([...password].length < PASSWORD_MIN_LENGTH) {
@@ -17,7 +42,25 @@ export function passwordProblems(password: unknown, email: string, field = 'pass
   if (password.trim().toLowerCase() === email.trim().toLowerCase()) {
     return [{ field, message: 'Le mot de passe ne doit pas être votre adresse électronique.' }];
   }
+  const { score, feedback } = passwordEstimator().check(
+    password,
+    email
+      .toLowerCase()
+      .split(/[@.\-_+]/)
+      .filter(Boolean),
+  );
+  if (score < MIN_STRENGTH) {
+    const advice = [feedback.warning, ...feedback.suggestions].filter(Boolean).map((text) => sentence(text!));
+    const hint = advice.length ? advice.join(' ') : 'Allongez-le, par exemple avec une phrase de plusieurs mots.';
+    return [{ field, message: `Ce mot de passe est trop facile à deviner. ${hint}` }];
+  }
   return [];
+}
+
+/** zxcvbn's French advice, as a sentence of the message: French quotes, a final stop. */
+function sentence(text: string): string {
+  const quoted = text.replace(/'([^']+)'/g, '« $1 »');
+  return /[.!?]$/.test(quoted) ? quoted : `${quoted}.`;
 }
 
 const DEFAULT_RETURN = '/espace';
