@@ -498,6 +498,28 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     expect(await mailsTo(t, 'facilitator-buyer-message')).toHaveLength(2);
   });
 
+  it('takes at most five added informations an hour (each e-mails the facilitator): the sixth waits, said on the form and by the API', async () => {
+    const request = await submittedAndTaken(t, 8, { email: 'sacha@example.org' });
+    for (let i = 1; i <= 5; i++) expect((await api(request, 'information', { message: `Détail numéro ${i} du lot.` })).status).toBe(200);
+    const limited = await api(request, 'information', { message: 'Détail numéro 6 du lot.' });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(3000);
+    const message =
+      'Vous avez déjà ajouté 5 informations dans l’heure, que le facilitateur a reçues : pour en ajouter une autre, attendez 60 minutes, ou regroupez-les.';
+    expect((await limited.json()).errors).toEqual([{ field: 'message', message }]);
+    const form = await postForm(request, 'information', { t: request.token, formToken: 'jeton-du-formulaire-6', message: 'Détail 6.' });
+    expect(form.status).toBe(429);
+    const html = await form.text();
+    expect(html).toContain(message);
+    expect(html).toContain('Détail 6.');
+    expect(await mailsTo(t, 'facilitator-buyer-message')).toHaveLength(5);
+    // An hour on, one more goes.
+    await t.dataSource.query(`UPDATE request_messages SET created_at = created_at - interval '61 minutes' WHERE request_id = $1`, [
+      request.id,
+    ]);
+    expect((await api(request, 'information', { message: 'Détail numéro 6 du lot.' })).status).toBe(200);
+  });
+
   it('API: a message sent again under its Idempotency-Key is stored, recorded and e-mailed once; another text under it is a 422', async () => {
     const request = await submittedAndTaken(t, 9, { email: 'camille.f@example.org' });
     const detail = 'Le lot 2 comprend aussi les serviettes.';

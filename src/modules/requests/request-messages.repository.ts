@@ -100,6 +100,16 @@ export class RequestMessagesRepository {
   }
 
   /** When the latest message of this kind was written (the latest answer opens the buyer's reply window). */
+  /** When the n-th most recent message of this kind since `since` was written (null: fewer), for a limit on them. */
+  async nthLatestAt(db: DataSource | EntityManager, requestId: string, kind: MessageKind, since: Date, n: number): Promise<Date | null> {
+    const rows: Array<{ at: Date }> = await db.query(
+      `SELECT created_at AS at FROM request_messages WHERE request_id = $1 AND kind = $2 AND created_at > $3
+        ORDER BY created_at DESC OFFSET $4 LIMIT 1`,
+      [requestId, kind, since, n - 1],
+    );
+    return rows[0]?.at ?? null;
+  }
+
   async latestAt(db: DataSource | EntityManager, requestId: string, kind: MessageKind): Promise<Date | null> {
     const rows: Array<{ at: Date }> = await db.query(
       `SELECT max(created_at) AS at FROM request_messages WHERE request_id = $1 AND kind = $2`,

@@ -1,6 +1,7 @@
 import { frenchNumber } from '../../common/french-format';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { secondsUntilAllowed, ThrottleLimit, windowStart } from '../accounts/throttle.policy';
 import { AppConfig } from '../../config/app-config';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-errors';
@@ -129,6 +130,15 @@ export class TrackingActionsService {
     const body = validMessage(input.message, 'information');
     await this.inTransaction(request, this.messageOf(request.id, input, body), async (manager, locked, messageId) => {
       const to = nextStatus(locked, 'buyer_added_information');
+      // Each one e-mails the facilitator: whoever holds the link must not be able to flood their mailbox.
+      const now = this.clock.now();
+      const since = windowStart(INFORMATION_LIMIT, now);
+      const wait = secondsUntilAllowed(
+        INFORMATION_LIMIT,
+        await this.messages.nthLatestAt(manager, locked.id, 'buyer_information', since, INFORMATION_LIMIT.max),
+        now,
+      );
+      if (wait) throw informationLimited(wait);
       return [
         ...this.buyerMessage(locked.id, messageId, 'buyer_information', body),
         this.requests.eventStatement(this.eventOf(locked, to, 'buyer_added_information', null)),
@@ -265,6 +275,15 @@ export class TrackingActionsService {
       },
     });
   }
+}
+
+/** Information the buyer adds, at most this many in a sliding hour: enough for what was forgotten, not a chat. */
+const INFORMATION_LIMIT: ThrottleLimit = { max: 5, windowMinutes: 60 };
+
+function informationLimited(seconds: number): AppError {
+  const minutes = Math.ceil(seconds / 60);
+  const message = `Vous avez déjà ajouté ${INFORMATION_LIMIT.max} informations dans l’heure, que le facilitateur a reçues : pour en ajouter une autre, attendez ${minutes} minute${minutes > 1 ? 's' : ''}, ou regroupez-les.`;
+  return new AppError('rate_limited', message, [{ field: 'message', message }], { retryAfterSeconds: seconds });
 }
 
 /** What the buyer writes, as the form's label names it (« Votre précision »): the errors use the same word. */

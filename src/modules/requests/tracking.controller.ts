@@ -277,8 +277,8 @@ export class TrackingController {
       try {
         await act();
       } catch (error) {
-        if (!(error instanceof AppError) || error.code !== 'validation_failed') throw error;
-        return this.render(res, 400, reference, body?.t, {
+        if (!(error instanceof AppError) || !['validation_failed', 'rate_limited'].includes(error.code)) throw error;
+        return this.render(res, error.status, reference, body?.t, {
           message: body?.message,
           errors: error.errors,
           formToken: body?.formToken,
