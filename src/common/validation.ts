@@ -80,6 +80,12 @@ export async function validateBody<T extends object>(dtoClass: ClassConstructor<
   return dto;
 }
 
+/**
+ * An address as mail is sent to it: no quoted local part (`"a b"@exemple.fr` is valid but delivered to another
+ * mailbox than the one typed by most mail software, and lets markup into headers).
+ */
+export const MAILBOX_OPTIONS = { blacklisted_chars: '"' };
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** An id as PostgreSQL's uuid type reads it (any version): checked before a lookup, so a malformed id is a 404 or a field error, not a cast error. */

@@ -63,6 +63,8 @@ describe('emailProblem', () => {
     ['an address', 'camille.martin@example.fr', null],
     ['no domain', 'camille.martin@', invalid],
     ['empty', '', invalid],
+    ['a quoted local part', '"<script>"@example.org', invalid],
+    ['a quoted local part with a comma', '"a,b@evil.example"@example.org', invalid],
     ['over 254 characters', `${'a'.repeat(64)}@${'b'.repeat(60)}.${'c'.repeat(60)}.${'d'.repeat(60)}.${'e'.repeat(60)}.fr`, invalid],
   ])('%s', (_label, email, expected) => {
     expect(emailProblem(email)).toBe(expected);

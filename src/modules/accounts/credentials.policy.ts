@@ -1,6 +1,7 @@
 import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { isEmail } from 'class-validator';
 import type { FieldError } from '../../common/errors/app-errors';
+import { MAILBOX_OPTIONS } from '../../common/validation';
 
 export const PASSWORD_MIN_LENGTH = 12;
 /** argon2 works on bytes; past this a long paste is refused rather than hashed. */
@@ -83,11 +84,11 @@ export function normalizeEmail(value: unknown): string {
  * Staff and directory addresses: letters with accents before the @ are refused — few mail servers take them, and
  * they are mostly a name typed as spoken (« hélène.dupré@… ») for an address that has none.
  */
-export const STAFF_EMAIL_OPTIONS = { allow_utf8_local_part: false };
+export const STAFF_EMAIL_OPTIONS = { ...MAILBOX_OPTIONS, allow_utf8_local_part: false };
 
 /** The French message for an address that cannot be one (over 254 characters included), or null. */
 export function emailProblem(email: string): string | null {
-  return isEmail(email) ? null : 'Indiquez une adresse électronique valide, par exemple nom@exemple.fr.';
+  return isEmail(email, MAILBOX_OPTIONS) ? null : 'Indiquez une adresse électronique valide, par exemple nom@exemple.fr.';
 }
 
 /** emailProblem, for a staff account's address (see STAFF_EMAIL_OPTIONS). */

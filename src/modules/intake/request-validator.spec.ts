@@ -174,6 +174,12 @@ describe('RequestValidator.validate', () => {
       { field: 'buyer.email', message: 'Indiquez une adresse électronique valide, par exemple nom@exemple.fr.' },
     ],
     [
+      'quoted e-mail',
+      {},
+      { email: '"<script>"@example.org' },
+      { field: 'buyer.email', message: 'Indiquez une adresse électronique valide, par exemple nom@exemple.fr.' },
+    ],
+    [
       'bad phone',
       {},
       { phone: 'appelez-moi' },

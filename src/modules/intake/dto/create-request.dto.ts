@@ -1,4 +1,5 @@
 import { frenchNumber } from '../../../common/french-format';
+import { MAILBOX_OPTIONS } from '../../../common/validation';
 import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -61,7 +62,7 @@ export class BuyerDto {
   @IsDefined({ message: 'Indiquez votre adresse électronique.' })
   @IsString({ message: 'L’adresse électronique doit être un texte.' })
   @MaxLength(254, { message: 'L’adresse électronique ne doit pas dépasser 254 caractères.' })
-  @IsEmail({}, { message: 'Indiquez une adresse électronique valide, par exemple nom@exemple.fr.' })
+  @IsEmail(MAILBOX_OPTIONS, { message: 'Indiquez une adresse électronique valide, par exemple nom@exemple.fr.' })
   email!: string;
 
   @ApiPropertyOptional({ example: '+33 4 76 00 00 00', maxLength: 30, pattern: PHONE.source, description: '9 à 15 chiffres' })
