@@ -43,6 +43,9 @@ function warnOfUntrustedProxy(logger: Logger) {
   };
 }
 
+/** No page uses the camera, the microphone, the location or payments: an injected script could not either. */
+const PERMISSIONS_POLICY = 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()';
+
 /** Everything an HTTP process needs around the controllers; shared by main.ts and the tests. */
 export function configureHttp(app: NestExpressApplication, config: AppConfig, logger: Logger): void {
   app.set('trust proxy', config.TRUST_PROXY);
@@ -58,6 +61,8 @@ export function configureHttp(app: NestExpressApplication, config: AppConfig, lo
           // Swagger UI sets inline styles; pages themselves use none.
           styleSrc: ["'self'", "'unsafe-inline'"],
           imgSrc: ["'self'", 'data:'],
+          // The State's fonts are served from /dsfr: helmet's default also allows any https origin.
+          fontSrc: ["'self'", 'data:'],
           upgradeInsecureRequests: config.isProduction ? [] : null,
         },
       },
@@ -71,6 +76,7 @@ export function configureHttp(app: NestExpressApplication, config: AppConfig, lo
   // default, so a new page cannot forget it; the static files below say how long they may be kept.
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (!STATIC_FILES.test(req.path)) res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Permissions-Policy', PERMISSIONS_POLICY);
     next();
   });
   if (!config.TRUST_PROXY) app.use(warnOfUntrustedProxy(logger));

@@ -38,4 +38,10 @@ describe('what browsers and proxies may keep', () => {
     const script = await fetch(`${t.url}/assets/notice.js`);
     expect([script.status, script.headers.get('cache-control')]).toEqual([200, 'public, max-age=3600']);
   });
+
+  it('lets no page use the camera, the microphone or the location, nor fonts from elsewhere', async () => {
+    const page = await fetch(`${t.url}/demande`);
+    expect(page.headers.get('permissions-policy')).toBe('camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()');
+    expect(page.headers.get('content-security-policy')).toContain("font-src 'self' data:;");
+  });
 });
