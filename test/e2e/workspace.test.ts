@@ -589,6 +589,21 @@ describe('the facilitator workspace', () => {
     ]);
     expect(await written()).toEqual(nothing);
 
+    // A file under another field's name: the client reads which field takes files.
+    const misnamed = new FormData();
+    misnamed.append('body', 'Voici');
+    misnamed.append('piece', new Blob([new Uint8Array(samplePdf())], { type: 'application/pdf' }), 'DCE.pdf');
+    const wrongField = await fetch(`${t.url}/api/v1/staff/requests/${reference}/answer`, {
+      method: 'POST',
+      headers: { authorization: token },
+      body: misnamed,
+    });
+    expect(wrongField.status).toBe(400);
+    expect((await wrongField.json()).errors).toEqual([
+      { field: 'fichiers', message: 'Les fichiers s’envoient dans le champ « fichiers » : le champ « piece » n’en reçoit pas.' },
+    ]);
+    expect(await written()).toEqual(nothing);
+
     const blank = await answer('', [{ name: 'DCE.pdf', data: samplePdf() }]);
     expect(blank.status).toBe(400);
     expect((await blank.json()).errors.map((e: { field: string }) => e.field)).toEqual(['body']);

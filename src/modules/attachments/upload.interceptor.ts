@@ -78,8 +78,13 @@ export function uploadError(error: unknown, config: AppConfig): AppError {
       return fileTooLarge((error as multer.MulterError & { filename?: string }).filename ?? '', config.ATTACHMENT_MAX_BYTES);
     case 'LIMIT_FILE_COUNT':
       return refuse(`Joignez au plus ${config.ATTACHMENTS_PER_MESSAGE} fichiers.`);
-    case 'LIMIT_UNEXPECTED_FILE':
-      return refuse(`Joignez au plus ${config.ATTACHMENTS_PER_MESSAGE} fichiers, avec le bouton prévu pour cela.`);
+    // multer says so both of one file too many and of a file sent under another field's name (an API client's slip).
+    case 'LIMIT_UNEXPECTED_FILE': {
+      const field = (error as multer.MulterError).field;
+      return field && field !== FILES_FIELD
+        ? refuse(`Les fichiers s’envoient dans le champ « ${FILES_FIELD} » : le champ « ${field} » n’en reçoit pas.`)
+        : refuse(`Joignez au plus ${config.ATTACHMENTS_PER_MESSAGE} fichiers, avec le bouton prévu pour cela.`);
+    }
     case null:
       return new AppError('malformed_body', 'Le formulaire envoyé est incomplet ou mal formé. Réessayez.', [
         { field: '', message: 'Le formulaire envoyé est incomplet ou mal formé. Réessayez.' },
