@@ -82,6 +82,7 @@ describe('pages du personnel', () => {
     await goTo(page, '/espace/compte');
     expect(await page.locator('header').textContent()).toContain('Ada Lovelace');
     await page.fill('#f-label', 'Tableau de bord');
+    await page.fill('#f-password', 'la-phrase-secrete-d-ada');
     expect(await submit(page, 'Créer un jeton')).toBe(201);
     expect(await page.locator('#nouveau-jeton').textContent()).toMatch(/^gvt_[A-Za-z0-9_-]{43}$/);
     expect(await submit(page, 'Se déconnecter')).toBe(303);
@@ -102,6 +103,9 @@ describe('pages du personnel', () => {
     await submit(page, 'Enregistrer et me connecter');
     await goTo(page, '/espace/compte');
     await page.fill('#f-label', 'Script');
+    expect(await submit(page, 'Créer un jeton')).toBe(400);
+    await expectNoAxeViolations(page, 'mon compte, jeton sans mot de passe');
+    await page.fill('#f-password', 'la-phrase-secrete-de-grace');
     expect(await submit(page, 'Créer un jeton')).toBe(201);
     await expectNoAxeViolations(page, 'mon compte avec un jeton');
     await goTo(page, '/espace/comptes');

@@ -441,7 +441,7 @@ describe('staff accounts', () => {
       const admin = await insertStaff(t.dataSource, { role: 'admin' });
       const target = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
       const victim = await signedIn(target.email);
-      const created = await victim.submit('/espace/compte', '/espace/compte/jetons', { label: 'Script' });
+      const created = await victim.submit('/espace/compte', '/espace/compte/jetons', { label: 'Script', password: STAFF_PASSWORD });
       const token = (await created.text()).match(/gvt_[A-Za-z0-9_-]{43}/)![0];
       await t.dataSource.query(`UPDATE staff_users SET first_name = 'Élise' WHERE id = $1`, [target.id]);
       const c = await signedIn(admin.email);
@@ -764,7 +764,19 @@ describe('staff accounts', () => {
     it('creates an API token shown once, usable as a bearer, then revoked', async () => {
       const { email } = await insertStaff(t.dataSource, { role: 'admin' });
       const c = await signedIn(email);
-      const created = await c.submit('/espace/compte', '/espace/compte/jetons', { label: 'Tableau de bord' });
+      // The password first: a token outlives a password change, a session left open must not leave one behind.
+      for (const [password, message] of [
+        ['', 'Saisissez votre mot de passe actuel.'],
+        ['pas-le-bon-mot-de-passe', 'Le mot de passe actuel est incorrect.'],
+      ]) {
+        const refused = await c.submit('/espace/compte', '/espace/compte/jetons', { label: 'Tableau de bord', password });
+        expect(refused.status).toBe(400);
+        const html = await refused.text();
+        expect(html).toContain(message);
+        expect(html).toContain('value="Tableau de bord"');
+      }
+      expect(await t.dataSource.query(`SELECT id FROM api_tokens`)).toEqual([]);
+      const created = await c.submit('/espace/compte', '/espace/compte/jetons', { label: 'Tableau de bord', password: STAFF_PASSWORD });
       expect(created.status).toBe(201);
       const token = (await created.text()).match(/gvt_[A-Za-z0-9_-]{43}/)![0];
       const api = (authorization: string) => fetch(`${t.url}/api/v1/facilitators`, { headers: { authorization } });
@@ -880,7 +892,7 @@ describe('staff accounts', () => {
   it('never logs passwords, tokens or cookies', async () => {
     const { email } = await insertStaff(t.dataSource, { role: 'admin' });
     const c = await signedIn(email);
-    const created = await c.submit('/espace/compte', '/espace/compte/jetons', { label: 'Script' });
+    const created = await c.submit('/espace/compte', '/espace/compte/jetons', { label: 'Script', password: STAFF_PASSWORD });
     const token = (await created.text()).match(/gvt_[A-Za-z0-9_-]{43}/)![0];
     await fetch(`${t.url}/api/v1/facilitators`, { headers: { authorization: `Bearer ${token}` } });
     const logs = t.logs.join('\n');

@@ -1,4 +1,4 @@
-import { csrfIn, insertStaff, StaffClient } from '../support/staff';
+import { csrfIn, insertStaff, STAFF_PASSWORD, StaffClient } from '../support/staff';
 import { TestApp, useTestApp } from '../support/test-app';
 
 /** A shared office computer keeps nothing private: no page from its cache, nor through the back button after sign-out. */
@@ -29,7 +29,7 @@ describe('what browsers and proxies may keep', () => {
     }
     // The answer that shows a new API token, once.
     const account = await c.get('/espace/compte?onglet=jetons');
-    const token = await c.post('/espace/compte/jetons', { _csrf: csrfIn(await account.text()), label: 'Script' });
+    const token = await c.post('/espace/compte/jetons', { _csrf: csrfIn(await account.text()), label: 'Script', password: STAFF_PASSWORD });
     expect(await token.text()).toMatch(/gvt_\S+/);
     expect(token.headers.get('cache-control')).toBe('no-store');
 

@@ -10,7 +10,6 @@ import { ReferenceService } from '../reference/reference.service';
 import type { StoredAccount } from './accounts.repository';
 import { AccountsService } from './accounts.service';
 import { ROLE_LABELS, STAFF_ROLES, StaffPrincipal, StaffSessionRef } from './accounts.types';
-import { StaffAuthService } from './staff-auth.service';
 import { CurrentStaff, CurrentStaffSession, StaffGuard, StaffRoles } from './staff.guard';
 
 type Form = Record<string, unknown>;
@@ -44,7 +43,6 @@ const NOTICES: Record<string, string> = {
 export class AccountPagesController {
   constructor(
     private readonly accounts: AccountsService,
-    private readonly auth: StaffAuthService,
     private readonly reference: ReferenceService,
   ) {}
 
@@ -79,14 +77,12 @@ export class AccountPagesController {
 
   /** The token is shown on this answer only; afterwards only its label and dates are. */
   @Post('compte/jetons')
-  async createToken(@CurrentStaff() staff: StaffPrincipal, @Res() res: Response, @Body() body: Form = {}) {
-    const label = typeof body.label === 'string' ? body.label.trim() : '';
-    if (!label || label.length > 100) {
-      const message = 'Donnez au jeton un nom de 100 caractères au plus, par exemple « Script de suivi ».';
-      return this.renderMyAccount(res, staff, 400, { token: formModel(body, [{ field: 'label', message }]) });
-    }
-    const newToken = await this.auth.createApiToken(staff.id, label);
-    await this.renderMyAccount(res, staff, 201, { newToken: { label, value: newToken } });
+  async createToken(@CurrentStaff() staff: StaffPrincipal, @Req() req: Request, @Res() res: Response, @Body() body: Form = {}) {
+    await onFieldErrors(
+      () => this.accounts.createApiToken(staff, body.label, body.password, req.ip ?? 'unknown'),
+      (errors, error) => this.renderMyAccount(res, staff, error.status, { token: formModel({ label: body.label }, errors) }),
+      (newToken) => this.renderMyAccount(res, staff, 201, { newToken: { label: String(body.label).trim(), value: newToken } }),
+    );
   }
 
   @Post('compte/jetons/:id/revocation')

@@ -18,6 +18,7 @@ import { emailProblem, normalizeEmail, passwordProblems, staffEmailProblem } fro
 import { PasswordHasher } from './password-hasher';
 import { SIGN_IN_LIMITS } from './throttle.policy';
 import { ThrottleService } from './throttle.service';
+import { StaffAuthService } from './staff-auth.service';
 
 /** `link` null: an animator's account took the facilitator record of the same address (nothing to send). */
 export interface Invitation {
@@ -51,6 +52,7 @@ export class AccountsService {
     private readonly clock: Clock,
     private readonly facilitatorChanges: FacilitatorChangesService,
     private readonly throttle: ThrottleService,
+    private readonly auth: StaffAuthService,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
@@ -188,10 +190,6 @@ export class AccountsService {
     });
   }
 
-  /**
-   * A wrong current password counts as a failed sign-in, under the same throttle: a session left open on a shared
-   * computer must not let anyone try passwords at will.
-   */
   async changePassword(
     principal: StaffPrincipal,
     sessionId: string | null,
@@ -199,18 +197,7 @@ export class AccountsService {
     next: unknown,
     clientAddress: string,
   ): Promise<void> {
-    const account = await this.accounts.findById(principal.id);
-    if (!account) throw new NotFound();
-    await this.throttle.refuseWhenThrottled('sign_in_failure', account.email, clientAddress, SIGN_IN_LIMITS).catch((error: unknown) => {
-      // Said beside the field, as its other errors are.
-      if (!(error instanceof AppError)) throw error;
-      throw new AppError(error.code, error.message, [{ field: 'currentPassword', message: error.message }], error.extra);
-    });
-    const errors: FieldError[] = [];
-    if (typeof current !== 'string' || !(await this.hasher.verify(account.passwordHash, current))) {
-      await this.throttle.record('sign_in_failure', account.email, clientAddress);
-      errors.push({ field: 'currentPassword', message: 'Le mot de passe actuel est incorrect.' });
-    }
+    const errors = await this.currentPasswordProblems(principal, current, clientAddress, 'currentPassword');
     errors.push(...passwordProblems(next, principal.email, 'newPassword'));
     if (!errors.length && next === current) {
       errors.push({ field: 'newPassword', message: 'Choisissez un nouveau mot de passe, différent de l’actuel.' });
@@ -220,6 +207,43 @@ export class AccountsService {
       await this.accounts.setPassword(manager, principal.id, await this.hasher.hash(next as string));
       await this.accounts.revokeSessionsOf(manager, principal.id, this.clock.now(), sessionId);
     });
+  }
+
+  /**
+   * An API token outlives a password change unless revoked: creating one asks the password again, so that a session
+   * left open on a shared computer cannot leave a lasting key behind.
+   */
+  async createApiToken(principal: StaffPrincipal, label: unknown, password: unknown, clientAddress: string): Promise<string> {
+    const name = typeof label === 'string' ? label.trim() : '';
+    const errors = await this.currentPasswordProblems(principal, password, clientAddress, 'password');
+    if (!name || name.length > 100) {
+      errors.unshift({ field: 'label', message: 'Donnez au jeton un nom de 100 caractères au plus, par exemple « Script de suivi ».' });
+    }
+    if (errors.length) throw new ValidationFailed(errors);
+    return this.auth.createApiToken(principal.id, name);
+  }
+
+  /**
+   * The person's own password, asked again before a sensitive change: a wrong one counts as a failed sign-in, under
+   * the same throttle (a session left open must not let anyone try passwords at will).
+   */
+  private async currentPasswordProblems(
+    principal: StaffPrincipal,
+    typed: unknown,
+    clientAddress: string,
+    field: string,
+  ): Promise<FieldError[]> {
+    const account = await this.accounts.findById(principal.id);
+    if (!account) throw new NotFound();
+    await this.throttle.refuseWhenThrottled('sign_in_failure', account.email, clientAddress, SIGN_IN_LIMITS).catch((error: unknown) => {
+      // Said beside the field, as its other errors are.
+      if (!(error instanceof AppError)) throw error;
+      throw new AppError(error.code, error.message, [{ field, message: error.message }], error.extra);
+    });
+    if (typeof typed !== 'string' || typed === '') return [{ field, message: 'Saisissez votre mot de passe actuel.' }];
+    if (await this.hasher.verify(account.passwordHash, typed)) return [];
+    await this.throttle.record('sign_in_failure', account.email, clientAddress);
+    return [{ field, message: 'Le mot de passe actuel est incorrect.' }];
   }
 
   async updateNames(principal: StaffPrincipal, firstName: unknown, lastName: unknown): Promise<void> {
