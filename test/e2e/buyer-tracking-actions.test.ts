@@ -1,6 +1,7 @@
 import { Environment } from 'nunjucks';
 import { Clock } from '../../src/common/clock';
 import { addFrenchFilters } from '../../src/common/french-format';
+import { workingEndOf } from '../../src/common/working-days.policy';
 import { replyWindowEnd } from '../../src/modules/requests/reply-window.policy';
 import { helpItemOf } from '../../src/modules/requests/request-message.types';
 import { mailsTo, staffWrites, submittedAndTaken, TrackedTestRequest } from '../support/conversation';
@@ -62,6 +63,11 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
       '<strong>Prochaine étape :</strong>\n    Inès prépare sa réponse écrite, attendue d’ici le 15 janvier 2027.',
     );
     expect(await nextStep()).toEqual({ kind: 'answer', expectedBy: '2027-01-15T10:00:00.000Z' });
+    // Due at Monday 00:00 (days counted over a weekend): the API says Friday at 24:00, as the page does.
+    await t.dataSource.query(`UPDATE request_assignments SET answer_due_at = '2026-12-20T23:00:00Z' WHERE request_id = $1`, [request.id]);
+    expect(await (await page(request)).text()).toContain('attendue d’ici le 18 décembre 2026.');
+    expect(await nextStep()).toEqual({ kind: 'answer', expectedBy: '2026-12-18T23:00:00.000Z' });
+    await t.dataSource.query(`UPDATE request_assignments SET answer_due_at = '2027-01-15T10:00:00Z' WHERE request_id = $1`, [request.id]);
     // What the buyer gave beside the question, as they wrote it, the French way.
     const html = await (await page(request)).text();
     expect(html).toContain('<th scope="row">Montant estimé</th><td>120\u202f000 € HT</td>');
@@ -110,7 +116,10 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
       `SELECT created_at AS "askedAt" FROM request_events WHERE request_id = $1 AND to_status = 'awaiting_buyer'`,
       [request.id],
     );
-    expect(tracked.actions.clarifyUntil).toBe(replyWindowEnd(askedAt, '38', t.config.REPLY_WINDOW_WORKING_DAYS).toISOString());
+    // Written as the page writes it: a window ending at Monday 00:00 ends on the Friday, at 24:00.
+    expect(tracked.actions.clarifyUntil).toBe(
+      workingEndOf(replyWindowEnd(askedAt, '38', t.config.REPLY_WINDOW_WORKING_DAYS), '38').toISOString(),
+    );
     const until = addFrenchFilters(new Environment()).renderString('{{ at | frDeadline("38") }}', { at: tracked.actions.clarifyUntil });
     expect(html).toContain(`<p id="delai-precision">Répondez d’ici le ${until} : sans réponse, la demande sera clôturée.</p>`);
 

@@ -4,6 +4,7 @@ import { Clock } from '../../common/clock';
 import { NotFound } from '../../common/errors/app-errors';
 import { tokenMatches } from '../../common/tokens';
 import { authorShownToBuyer } from './message-author.policy';
+import { workingEndOf } from '../../common/working-days.policy';
 import { nextStepFor } from './next-step.policy';
 import { autoCloseAt, replyPermission } from './reply-window.policy';
 import { allowedActions } from './request-state.policy';
@@ -55,7 +56,8 @@ export class TrackingService {
     ]);
     return {
       ...toTracked(request, history, facilitator),
-      nextStep: nextStepFor(request.status, deadline),
+      // Read as the pages write it: a time limit at Monday 00:00 ends « vendredi à 24:00 », not two days later.
+      nextStep: nextStepFor(request.status, deadline && workingEndOf(deadline, request.departmentCode)),
       conversation: conversation.map((message) => toTrackedMessage(request.reference, message)),
       actions: this.actionsOf(request, conversation, history),
     };
@@ -91,9 +93,9 @@ export class TrackingService {
       : null;
     return {
       clarify,
-      clarifyUntil: clarifyUntil?.toISOString() ?? null,
+      clarifyUntil: clarifyUntil ? workingEndOf(clarifyUntil, request.departmentCode).toISOString() : null,
       reply: reply?.allowed ?? false,
-      replyUntil: reply?.allowed ? reply.until.toISOString() : null,
+      replyUntil: reply?.allowed ? workingEndOf(reply.until, request.departmentCode).toISOString() : null,
       // Only worth saying once there was an answer to reply to.
       replyRefusal: reply && !reply.allowed && answeredAt ? reply.message : null,
       addInformation: possible.includes('buyer_added_information'),

@@ -176,7 +176,13 @@ export class NextStepDto {
   })
   kind!: (typeof NEXT_STEP_KINDS)[number];
 
-  @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'Échéance, quand un délai court' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    format: 'date-time',
+    description:
+      'Échéance, quand un délai court ; comme les pages l’écrivent : un délai qui finit après des jours chômés finit avec le dernier jour ouvré (« 18 décembre à 24:00 » : 2026-12-18T23:00:00Z, non le lundi 00:00)',
+  })
   expectedBy!: string | null;
 }
 
