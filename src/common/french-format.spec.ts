@@ -1,5 +1,5 @@
 import { Environment } from 'nunjucks';
-import { addFrenchFilters, ofPhrase } from './french-format';
+import { addFrenchFilters, ofPhrase, afterNetworkWord } from './french-format';
 
 const env = addFrenchFilters(new Environment());
 const render = (template: string, value: unknown) => env.renderString(template, { value });
@@ -109,5 +109,18 @@ describe('ofPhrase', () => {
     ['lemon', 'de lemon'],
   ])('%j → %j', (text, expected) => {
     expect(ofPhrase(text)).toBe(expected);
+  });
+});
+
+describe('afterNetworkWord', () => {
+  it.each([
+    ['RESECO', 'RESECO'],
+    ['Réseau Grand Est', 'Grand Est'],
+    ['Réseau de La Réunion', 'de La Réunion'],
+    ['Réseau national', 'national'],
+    ['AURA-EE / RREDD', 'AURA-EE / RREDD'],
+  ])('« du réseau … » for %j', (name, expected) => {
+    expect(afterNetworkWord(name)).toBe(expected);
+    expect(render('du réseau {{ value | afterNetworkWord }}', name)).toBe(`du réseau ${expected}`);
   });
 });

@@ -64,6 +64,14 @@ export function ofPhrase(text: string): string {
 }
 
 /**
+ * A network's name after the word « réseau » of a sentence: « Réseau Grand Est » is « du réseau Grand Est », not « du
+ * réseau Réseau Grand Est »; « RESECO » stays as it is.
+ */
+export function afterNetworkWord(name: string): string {
+  return name.replace(/^réseau\s+/i, '');
+}
+
+/**
  * The full stop after a quotation that ends a sentence: none when the quotation ends with its own
  * (« … la garde. » and « … ? » close the sentence already).
  */
@@ -76,6 +84,7 @@ export function stopAfterQuote(quoted: string): string {
  * time, or in a département's own when its code follows (`{{ at | frDateTime(request.departmentCode) }}`).
  */
 export function addFrenchFilters(env: Environment): Environment {
+  env.addFilter('afterNetworkWord', (value: string) => afterNetworkWord(String(value ?? '')));
   env.addFilter('frDate', (value: string | Date, departmentCode?: unknown) =>
     value ? frenchDate(localFormat(departmentCode, false), value) : '',
   );

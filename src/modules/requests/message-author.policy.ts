@@ -1,3 +1,4 @@
+import { afterNetworkWord } from '../../common/french-format';
 import type { StaffRole } from '../accounts/accounts.types';
 import type { MessageAuthorType } from './request-message.types';
 
@@ -20,8 +21,8 @@ export interface MessageAuthor {
 export function authorShownToBuyer(author: MessageAuthor): string {
   if (author.type === 'buyer') return 'Vous';
   if (author.role === 'facilitator' && author.firstName) {
-    return author.networkName ? `${author.firstName}, du réseau ${author.networkName}` : author.firstName;
+    return author.networkName ? `${author.firstName}, du réseau ${afterNetworkWord(author.networkName)}` : author.firstName;
   }
-  if (author.role === 'animator' && author.networkName) return `L’équipe d’animation du réseau ${author.networkName}`;
+  if (author.role === 'animator' && author.networkName) return `L’équipe d’animation du réseau ${afterNetworkWord(author.networkName)}`;
   return 'L’équipe du Guichet vert';
 }

@@ -1,3 +1,4 @@
+import { afterNetworkWord } from '../../common/french-format';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
@@ -85,7 +86,7 @@ export class OverdueAnswersService {
         subject:
           overdue.length === 1
             ? `Demande ${overdue[0].reference} : réponse en retard`
-            : `${overdue.length} réponses en retard dans le réseau ${network!.networkName}`,
+            : `${overdue.length} réponses en retard dans le réseau ${afterNetworkWord(network!.networkName)}`,
         context: { networkName: network!.networkName, total: overdue.length, requests: listed.slice(0, DIGEST_NAMED), queueUrl },
       }));
       // Each facilitator hears of their own overdue answers the same morning, in one message.

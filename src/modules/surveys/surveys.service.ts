@@ -1,3 +1,4 @@
+import { afterNetworkWord } from '../../common/french-format';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
@@ -240,7 +241,7 @@ export class SurveysService {
     const subject =
       survey.wave === 'satisfaction'
         ? `Demande ${request.reference} : la réponse vous a-t-elle été utile ?`
-        : `Demande ${request.reference} : qu’est devenu votre achat ? (réseau ${request.networkName})`;
+        : `Demande ${request.reference} : qu’est devenu votre achat ? (réseau ${afterNetworkWord(request.networkName)})`;
     return this.mail.prepare({
       requestId: request.id,
       template: 'survey',
