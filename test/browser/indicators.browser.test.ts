@@ -45,6 +45,18 @@ it('indicateurs : aucune violation axe, avec chiffres, graphiques et alertes, ou
   await page.close();
 });
 
+it('sur un téléphone (375 px), les tableaux qui défilent se parcourent au clavier : aucune violation axe', async () => {
+  const page = await signedIn(session.forAudit);
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.goto(`${session.testApp.url}/espace/indicateurs?du=2026-02-01&au=2026-02-28`);
+  await expectNoAxeViolations(page, 'indicateurs, téléphone');
+  const [{ reference }] = await session.testApp.dataSource.query(`SELECT reference FROM requests ORDER BY reference LIMIT 1`);
+  await page.goto(`${session.testApp.url}/espace/demandes/${reference}`);
+  expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain(reference);
+  await expectNoAxeViolations(page, 'demande, téléphone');
+  await page.close();
+});
+
 it('sans JavaScript, le formulaire change la période', async () => {
   const page = await signedIn(session.withoutJs);
   await page.goto(`${session.testApp.url}/espace/indicateurs`);
