@@ -634,6 +634,52 @@ describe('the facilitator workspace', () => {
     expect(keys(detail.attachments[0])).toEqual(documented('StaffAttachmentDto'));
   });
 
+  it('answers while awaiting the buyer’s precision (given by phone): the wait ends, counted as a pause; the buyer gets the answer', async () => {
+    const { reference, client, staff, trackingUrl } = await assigned();
+    const token = `Bearer ${await t.app.get(StaffAuthService).createApiToken(staff.id, 'tests')}`;
+    const call = (path: string, body: unknown) =>
+      fetch(`${t.url}/api/v1/staff/requests/${reference}${path}`, {
+        method: 'POST',
+        headers: { authorization: token, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect((await call('/take-charge', {})).status).toBe(200);
+    expect((await call('/clarification', { body: 'Quel est le volume annuel ?' })).status).toBe(200);
+    // The buyer's time counts as a pause: the answer deadline passed meanwhile, the answer is still on time.
+    await t.dataSource.query(
+      `UPDATE request_assignments SET taken_at = now() - interval '30 days', answer_due_at = now() - interval '20 days'
+        WHERE request_id = (SELECT id FROM requests WHERE reference = $1)`,
+      [reference],
+    );
+    await t.dataSource.query(
+      `UPDATE request_events SET created_at = now() - interval '29 days'
+        WHERE request_id = (SELECT id FROM requests WHERE reference = $1) AND to_status = 'awaiting_buyer'`,
+      [reference],
+    );
+    const page = await (await client.get(`/espace/demandes/${reference}`)).text();
+    expect(page).toContain('id="reponse-sans-precision"');
+    const answered = await postAnswer(client, reference, { body: 'Au téléphone, vous m’avez donné 2 000 ramettes : voici nos conseils.' });
+    expect(answered.status).toBe(303);
+    expect(await status(reference)).toEqual({ status: 'answered', close_reason: null });
+    const [milestones] = await t.dataSource.query(
+      `SELECT r.answered_on_time AS "onTime", ra.answer_due_at > now() AS "movedOn"
+         FROM requests r JOIN request_assignments ra ON ra.request_id = r.id AND ra.ended_at IS NULL WHERE r.reference = $1`,
+      [reference],
+    );
+    expect(milestones).toEqual({ onTime: true, movedOn: true });
+    const events = await t.dataSource.query(
+      `SELECT type, from_status, to_status FROM request_events WHERE request_id = (SELECT id FROM requests WHERE reference = $1) ORDER BY id`,
+      [reference],
+    );
+    expect(events.at(-1)).toEqual({ type: 'answered', from_status: 'awaiting_buyer', to_status: 'answered' });
+    const tracked = await bodyOf(
+      fetch(`${t.url}/api/v1/requests/${reference}`, { headers: { 'x-tracking-token': new URL(trackingUrl).searchParams.get('t')! } }),
+    );
+    expect(tracked.status).toBe('answered');
+    expect(tracked.conversation.map((m: { kind: string }) => m.kind)).toEqual(['clarification_question', 'answer']);
+    expect(tracked.actions).toMatchObject({ clarify: false, reply: true });
+  });
+
   it('offers the same actions to scripts with a bearer token', async () => {
     const { reference, staff } = await assigned();
     const token = `Bearer ${await t.app.get(StaffAuthService).createApiToken(staff.id, 'tests')}`;

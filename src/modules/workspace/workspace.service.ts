@@ -365,8 +365,11 @@ export class WorkspaceService {
     await this.act(request.id, 'answer', async (status, to, manager, locked) => {
       const now = this.clock.now();
       const current = await this.routingRepository.currentAssignment(manager, request.id);
-      const onTime = answeredOnTime(now, current?.answerDueAt ?? null);
+      // Answered while awaiting the buyer: the wait counts as a pause, as if the precision had come now.
+      const resumed = status === 'awaiting_buyer' ? await this.routing.pauseEnded(manager, locked, now) : null;
+      const onTime = answeredOnTime(now, resumed ? resumed.answerDueAt : (current?.answerDueAt ?? null));
       return [
+        ...(resumed?.statements ?? []),
         ...this.messages.insertStatements(
           { id: messageId, requestId: request.id, kind: 'answer', authorType: 'staff', authorId: staff.id, body: text },
           checked.items,
