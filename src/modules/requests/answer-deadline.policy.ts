@@ -59,7 +59,8 @@ export function pausesFromHistory(events: ReadonlyArray<{ fromStatus: string | n
 
 /**
  * Whether the first answer came within its deadline, for the indicators: null when no deadline was set (never
- * taken in charge). Answers leave from in progress only, where the deadline already counts every pause.
+ * taken in charge). The deadline given must count every pause: an answer sent while awaiting the buyer ends that
+ * pause first (the caller moves the deadline, as the buyer's precision would).
  */
 export function answeredOnTime(answeredAt: Date, dueAt: Date | null): boolean | null {
   return dueAt ? answeredAt <= dueAt : null;
