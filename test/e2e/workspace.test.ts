@@ -310,7 +310,14 @@ describe('the facilitator workspace', () => {
     expect(assignments.filter((a: { endedAt: Date | null }) => a.endedAt === null)).toEqual([
       { facilitatorId, endedAt: null, taken: true, due: true },
     ]);
+    // Its first taking in charge is kept; the one the reopening gave follows it.
+    await t.dataSource.query(
+      `UPDATE request_assignments SET taken_at = taken_at - interval '2 hours'
+        WHERE ended_at IS NOT NULL AND request_id = (SELECT id FROM requests WHERE reference = $1)`,
+      [reference],
+    );
     const html = await (await client.get(reopened.headers.get('location')!)).text();
+    expect(html).toMatch(/<li>Prise en charge le [^<]+, reprise le [^<]+ après sa réouverture<\/li>/);
     expect(html).toContain('La demande est rouverte');
     expect(html).toContain('Rouverte');
     expect(html).not.toContain('Rouvrir la demande');

@@ -123,7 +123,7 @@ export class RoutingService {
         request,
         current,
         'deadline_missed',
-        { type: 'deadline_missed', reason: `Délai de prise en charge dépassé (${misses}ᵉ fois)` },
+        { type: 'deadline_missed', reason: `Délai de prise en charge dépassé (${misses === 1 ? '1re' : `${misses}e`} fois)` },
         { deadlineMisses: misses },
       );
       const facilitator = await this.routing.facilitatorContact(manager, current.facilitatorId);

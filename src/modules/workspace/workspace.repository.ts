@@ -114,6 +114,10 @@ export interface RequestDetail {
   /** As the current assignment keeps it: moved by pauses and reset by a buyer's reply to the answer. */
   answerDueAt: Date | null;
   takenAt: Date | null;
+  /** When its holder first took it in charge: a reopening gives it back to them, as a new taking (`takenAt`). */
+  firstTakenAt: Date | null;
+  /** The latest answer's time, when the buyer's reply brought a second one. */
+  lastAnsweredAt: Date | null;
 }
 
 /** Each order ends on a unique key, so paging never repeats or skips a line. */
@@ -243,7 +247,10 @@ export class WorkspaceRepository {
               ra.take_charge_due_at AS "takeChargeDueAt", ra.answer_due_at AS "answerDueAt",
               -- A closure ends the assignment: a closed request still says when its last holder took it in charge.
               COALESCE(ra.taken_at, CASE WHEN r.status = 'closed' THEN
-                (SELECT max(taken_at) FROM request_assignments WHERE request_id = r.id) END) AS "takenAt"
+                (SELECT max(taken_at) FROM request_assignments WHERE request_id = r.id) END) AS "takenAt",
+              (SELECT min(taken_at) FROM request_assignments
+                WHERE request_id = r.id AND facilitator_id = r.assigned_facilitator_id) AS "firstTakenAt",
+              (SELECT max(created_at) FROM request_messages WHERE request_id = r.id AND kind = 'answer') AS "lastAnsweredAt"
          FROM requests r
          LEFT JOIN facilitators f ON f.id = r.assigned_facilitator_id
          LEFT JOIN request_assignments ra ON ra.request_id = r.id AND ra.ended_at IS NULL

@@ -87,8 +87,14 @@ export class StaffRequestDto {
   @ApiProperty(nullableInstant('Prise en charge attendue avant'))
   takeChargeDueAt!: Date | null;
 
-  @ApiProperty(nullableInstant('Prise en charge'))
+  @ApiProperty(nullableInstant('Prise en charge (la reprise, après une réouverture)'))
   takenAt!: Date | null;
+
+  @ApiProperty(nullableInstant('Première prise en charge par le facilitateur qui la suit'))
+  firstTakenAt!: Date | null;
+
+  @ApiProperty(nullableInstant('Dernière réponse (une réponse de l’acheteur en a amené une autre)'))
+  lastAnsweredAt!: Date | null;
 }
 
 export class RequestDeadlinesDto {
