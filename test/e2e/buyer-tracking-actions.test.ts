@@ -448,7 +448,7 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     expect((await postForm(request, 'retrait', { t: request.token, formToken: FORM_TOKEN })).status).toBe(303);
     expect(await mailsTo(t, 'facilitator-buyer-message')).toHaveLength(1);
     const html = await (await page(request)).text();
-    expect(html).toContain('Retirée par l’acheteur');
+    expect(html).toContain('Retirée à votre demande');
     expect(html).not.toContain('lien-retrait');
     expect(html).toContain('Votre demande a été suivie par <strong>');
     expect(html).toContain('Aucun échange avec le guichet.');

@@ -11,7 +11,7 @@ import { MailService } from '../mail/mail.service';
 import { AdviceRequest } from '../requests/request.entities';
 import { HelpItemView, MessageView, RequestMessagesRepository } from '../requests/request-messages.repository';
 import { HELP_ITEM_TYPE_LABELS, MessageKind, REFERRAL_TARGET_LABELS } from '../requests/request-message.types';
-import { CLOSE_REASON_LABELS, STATUS_LABELS } from '../requests/request.types';
+import { BUYER_CLOSE_REASON_LABELS, STATUS_LABELS } from '../requests/request.types';
 import { replyWindowEnd } from '../requests/reply-window.policy';
 import { RequestsRepository } from '../requests/requests.repository';
 import { trackingLinkOf } from '../requests/tracking-url';
@@ -130,7 +130,8 @@ export class BuyerNotificationsService {
         subject: request.subject,
         departmentCode: request.departmentCode,
         statusLabel: STATUS_LABELS[request.status],
-        closeReasonLabel: request.closeReason ? CLOSE_REASON_LABELS[request.closeReason] : null,
+        closeReasonLabel: request.closeReason ? BUYER_CLOSE_REASON_LABELS[request.closeReason] : null,
+        closedForNoReply: request.closeReason === 'no_reply',
         trackingUrl: link,
         // Said only where no date is known (a message queued before the dates below were given).
         replyWindowDays: this.config.REPLY_WINDOW_WORKING_DAYS,

@@ -109,6 +109,20 @@ describe('MailComposer, buyer-update', () => {
     expect(social.html).not.toContain('du réseau AURA-EE');
   });
 
+  it('a closure for want of the buyer’s reply says so to them, and what to do if their question still stands', () => {
+    const { text, html } = update({
+      statusLabel: 'Clôturée',
+      closeReasonLabel: 'Sans réponse de votre part dans le délai',
+      closedForNoReply: true,
+      changes: [{ kind: 'closed' }],
+    });
+    for (const body of [text, html]) {
+      expect(body).toContain(
+        'Motif : Sans réponse de votre part dans le délai. Votre question tient toujours ? Déposez une nouvelle demande depuis votre page de suivi : vos coordonnées y sont reprises.',
+      );
+    }
+  });
+
   it('a closure reads as one letter and offers the page to consult, not to reply', () => {
     const { text } = update({ statusLabel: 'Clôturée', closeReasonLabel: 'Sans nouvelle de votre part', changes: [{ kind: 'closed' }] });
     expect(text).toContain('a évolué.\n\n--- Demande clôturée ---\nMotif : Sans nouvelle de votre part.');

@@ -85,6 +85,15 @@ export const CLOSE_REASON_LABELS: Record<CloseReason, string> = {
   no_reply: 'Sans nouvelle de l’acheteur',
 };
 
+/** The same reasons as the buyer reads them, addressed to them (« de votre part », not « de l’acheteur »). */
+export const BUYER_CLOSE_REASON_LABELS: Record<CloseReason, string> = {
+  answered: 'Réponse apportée',
+  redirected: 'Réorientée (hors du champ du guichet)',
+  duplicate: 'Doublon d’une autre de vos demandes',
+  withdrawn: 'Retirée à votre demande',
+  no_reply: 'Sans réponse de votre part dans le délai',
+};
+
 /** What can happen to a request, with its French label; request-state.policy.ts says from which status and to which. */
 export const ACTION_LABELS = {
   route_assigned: 'Confier à un facilitateur',

@@ -11,7 +11,7 @@ import { allowedActions } from './request-state.policy';
 import { AdviceRequest, RequestEvent } from './request.entities';
 import { HelpItemView, MessageFile, MessageView, RequestMessagesRepository } from './request-messages.repository';
 import { BUYER_MESSAGE_KIND_LABELS, HELP_ITEM_TYPE_LABELS, REFERRAL_TARGET_LABELS } from './request-message.types';
-import { CLOSE_REASON_LABELS, HANDED_OVER_EVENT, KIND_LABELS, PURCHASE_STAGE_LABELS, STATUS_LABELS } from './request.types';
+import { BUYER_CLOSE_REASON_LABELS, HANDED_OVER_EVENT, KIND_LABELS, PURCHASE_STAGE_LABELS, STATUS_LABELS } from './request.types';
 import { RequestsRepository } from './requests.repository';
 import { BuyerActionsDto, TrackedFileDto, TrackedHelpItemDto, TrackedMessageDto, TrackedRequestDto } from './dto/tracked-request.dto';
 
@@ -114,7 +114,7 @@ function toTracked(
     reference: request.reference,
     status: request.status,
     statusLabel: STATUS_LABELS[request.status],
-    closeReasonLabel: request.status === 'closed' && request.closeReason ? CLOSE_REASON_LABELS[request.closeReason] : null,
+    closeReasonLabel: request.status === 'closed' && request.closeReason ? BUYER_CLOSE_REASON_LABELS[request.closeReason] : null,
     kind: request.kind,
     kindLabel: KIND_LABELS[request.kind],
     segment: request.segmentCode,
