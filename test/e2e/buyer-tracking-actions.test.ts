@@ -62,11 +62,18 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     expect(await (await page(request)).text()).toContain(
       '<strong>Prochaine étape :</strong>\n    Inès prépare sa réponse écrite, attendue d’ici le 15 janvier 2027.',
     );
-    expect(await nextStep()).toEqual({ kind: 'answer', expectedBy: '2027-01-15T10:00:00.000Z' });
+    expect(await nextStep()).toEqual({ kind: 'answer', expectedBy: '2027-01-15T10:00:00.000Z', late: false });
     // Due at Monday 00:00 (days counted over a weekend): the API says Friday at 24:00, as the page does.
     await t.dataSource.query(`UPDATE request_assignments SET answer_due_at = '2026-12-20T23:00:00Z' WHERE request_id = $1`, [request.id]);
     expect(await (await page(request)).text()).toContain('attendue d’ici le 18 décembre 2026.');
-    expect(await nextStep()).toEqual({ kind: 'answer', expectedBy: '2026-12-18T23:00:00.000Z' });
+    expect(await nextStep()).toEqual({ kind: 'answer', expectedBy: '2026-12-18T23:00:00.000Z', late: false });
+    await t.dataSource.query(`UPDATE request_assignments SET answer_due_at = '2027-01-15T10:00:00Z' WHERE request_id = $1`, [request.id]);
+    // Past its deadline: said so, not a past date read as a promise.
+    await t.dataSource.query(`UPDATE request_assignments SET answer_due_at = now() - interval '1 day' WHERE request_id = $1`, [request.id]);
+    expect((await nextStep()).late).toBe(true);
+    expect(await (await page(request)).text()).toContain(
+      'Ce délai est dépassé : l’animation du réseau en est prévenue et veille à ce que la réponse vous parvienne.',
+    );
     await t.dataSource.query(`UPDATE request_assignments SET answer_due_at = '2027-01-15T10:00:00Z' WHERE request_id = $1`, [request.id]);
     // What the buyer gave beside the question, as they wrote it, the French way.
     const html = await (await page(request)).text();
@@ -79,7 +86,7 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
       [request.id],
     );
     expect(await (await page(request)).text()).toContain('la prise en charge de votre demande par Inès, prévue d’ici le 12 janvier 2027.');
-    expect(await nextStep()).toEqual({ kind: 'take_charge', expectedBy: '2027-01-12T10:00:00.000Z' });
+    expect(await nextStep()).toEqual({ kind: 'take_charge', expectedBy: '2027-01-12T10:00:00.000Z', late: false });
 
     // In the network's pool: no date can be promised, but what happens next is said.
     await t.dataSource.query(`UPDATE requests SET status = 'unassigned' WHERE id = $1`, [request.id]);
@@ -87,7 +94,7 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     const pooled = await (await page(request)).text();
     expect(pooled).toContain('l’attribution de votre demande à un facilitateur. Aucun n’est disponible pour le moment');
     expect(pooled).toContain('Vous recevrez un courriel quand un facilitateur l’aura prise en charge.');
-    expect(await nextStep()).toEqual({ kind: 'assignment', expectedBy: null });
+    expect(await nextStep()).toEqual({ kind: 'assignment', expectedBy: null, late: false });
     await t.dataSource.query(`UPDATE request_assignments SET ended_at = NULL, end_reason = NULL WHERE request_id = $1`, [request.id]);
 
     // The hand is the buyer's: nothing to wait for.

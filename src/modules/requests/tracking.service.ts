@@ -57,7 +57,7 @@ export class TrackingService {
     return {
       ...toTracked(request, history, facilitator),
       // Read as the pages write it: a time limit at Monday 00:00 ends « vendredi à 24:00 », not two days later.
-      nextStep: nextStepFor(request.status, deadline && workingEndOf(deadline, request.departmentCode)),
+      nextStep: nextStepFor(request.status, deadline && workingEndOf(deadline, request.departmentCode), this.clock.now()),
       conversation: conversation.map((message) => toTrackedMessage(request.reference, message)),
       actions: this.actionsOf(request, conversation, history),
     };

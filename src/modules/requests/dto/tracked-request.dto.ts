@@ -184,6 +184,11 @@ export class NextStepDto {
       'Échéance, quand un délai court ; comme les pages l’écrivent : un délai qui finit après des jours chômés finit avec le dernier jour ouvré (« 18 décembre à 24:00 » : 2026-12-18T23:00:00Z, non le lundi 00:00)',
   })
   expectedBy!: string | null;
+
+  @ApiProperty({
+    description: 'Vrai quand l’échéance est passée : le guichet le dit à l’acheteur plutôt que de lui donner une date passée',
+  })
+  late!: boolean;
 }
 
 export class TrackedRequestDto {
