@@ -36,6 +36,7 @@ describe('staff navigation', () => {
       'Facilitateurs /espace/facilitateurs (true)',
       'Modèles de réponse /espace/modeles',
       'Comptes /espace/comptes',
+      'Réseaux /espace/reseaux',
     ]);
     expect(navigationOf(await (await asAnimator.get('/espace')).text())[0]).toBe('Demandes /espace (page)');
     expect(navigationOf(await (await asAnimator.get('/espace/compte')).text()).filter((item) => item.endsWith(')'))).toEqual([]);
