@@ -383,6 +383,23 @@ describe('the facilitator workspace', () => {
     expect(history).toContain('Rouverte');
   });
 
+  it('reopens to routing when the facilitator’s leave starts tomorrow and covers the new deadline; a day off on the way does not', async () => {
+    const { reference, client, facilitatorId } = await assigned();
+    await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/prise-en-charge`, {});
+    await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/cloture`, { reason: 'duplicate' });
+    const absence = (from: number, to: number) =>
+      t.dataSource.query(
+        `INSERT INTO facilitator_absences (id, facilitator_id, starts_on, ends_on) VALUES (gen_random_uuid(), $1, current_date + $2::int, current_date + $3::int)`,
+        [facilitatorId, from, to],
+      );
+    const page = () => client.get(`/espace/demandes/${reference}`).then((r) => r.text());
+    await absence(3, 3);
+    expect(await page()).toContain('Clôturée par erreur ? Elle revient en cours chez');
+    await t.dataSource.query(`DELETE FROM facilitator_absences WHERE facilitator_id = $1`, [facilitatorId]);
+    await absence(1, 30);
+    expect(await page()).toContain('n’est pas disponible (absent ou parti) : elle sera confiée de nouveau par l’attribution automatique');
+  });
+
   it('never reopens the buyer’s withdrawal, nor a request nobody held (409, in French)', async () => {
     const { reference, staff } = await assigned();
     const token = `Bearer ${await t.app.get(StaffAuthService).createApiToken(staff.id, 'tests')}`;

@@ -102,7 +102,7 @@ export class TrackingActionsService {
       // A closed request had freed its facilitator's place: they take it again — or, once they have left the
       // directory or while absent, routing gives it to another; its surveys wait for its next closure.
       const holderId = locked.assignedFacilitatorId;
-      if (holderId && !(await this.routing.canReclaim(manager, holderId))) {
+      if (holderId && !(await this.routing.canReclaim(manager, holderId, locked.departmentCode))) {
         return [
           [
             ...this.buyerMessage(locked.id, messageId, 'buyer_reply', body),

@@ -480,6 +480,23 @@ export class RoutingRepository {
     return rows[0]?.unavailable ?? false;
   }
 
+  /**
+   * Whether the facilitator cannot be given a request due on `lastDay`: left routing, absent today or that day, or
+   * absent for at least half of the days from today to then.
+   */
+  async facilitatorAwayBefore(facilitatorId: string, today: string, lastDay: string, db: DataSource | EntityManager): Promise<boolean> {
+    const rows: Array<{ away: boolean }> = await db.query(
+      `SELECT NOT f.active
+              OR EXISTS (SELECT 1 FROM facilitator_absences a
+                          WHERE a.facilitator_id = f.id AND ($2::date BETWEEN a.starts_on AND a.ends_on OR $3::date BETWEEN a.starts_on AND a.ends_on))
+              OR 2 * (SELECT coalesce(sum(LEAST(a.ends_on, $3::date) - GREATEST(a.starts_on, $2::date) + 1), 0) FROM facilitator_absences a
+                       WHERE a.facilitator_id = f.id AND a.starts_on <= $3::date AND a.ends_on >= $2::date) >= $3::date - $2::date + 1 AS away
+         FROM facilitators f WHERE f.id = $1`,
+      [facilitatorId, today, lastDay],
+    );
+    return rows[0]?.away ?? false;
+  }
+
   /** Whether anyone who could serve this network's requests has a free place: else draining is pointless. */
   async networkHasFreeCapacity(networkCode: string): Promise<boolean> {
     const rows: Array<{ free: boolean }> = await this.dataSource.query(

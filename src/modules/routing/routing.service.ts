@@ -1,3 +1,4 @@
+import { lastDayOf } from '../../common/working-days.policy';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -275,9 +276,15 @@ export class RoutingService {
   /** The reason a reopening routed afresh records in the history (rerouteReopenedStatements). */
   static readonly REROUTED_REOPENING = 'Le facilitateur qui la suivait n’est pas disponible (parti ou absent) : attribution de nouveau';
 
-  /** Whether a reopened request can go back to the facilitator who handled it: not once they left, nor while absent. */
-  async canReclaim(manager: EntityManager, facilitatorId: string): Promise<boolean> {
-    return !(await this.routing.facilitatorUnavailableToday(facilitatorId, parisDay(this.clock.now()), manager));
+  /**
+   * Whether a reopened request can go back to the facilitator who handled it: not once they left, nor while absent —
+   * nor when they will be away the day its new answer falls due, or most of the time until then (leave starting
+   * tomorrow: the buyer would wait for their return).
+   */
+  async canReclaim(manager: EntityManager, facilitatorId: string, departmentCode: string): Promise<boolean> {
+    // Every answer deadline has a date (null is the type of one never set): the reopening sets it now.
+    const lastDay = lastDayOf(departmentCode, this.reopenedDeadline(departmentCode).dueAt!);
+    return !(await this.routing.facilitatorAwayBefore(facilitatorId, parisDay(this.clock.now()), lastDay, manager));
   }
 
   /**

@@ -195,7 +195,7 @@ export class WorkspaceService {
     const reopenReturnsToHolder =
       actions.reopen &&
       visible.assignedFacilitatorId !== null &&
-      (await this.routing.canReclaim(this.dataSource.manager, visible.assignedFacilitatorId));
+      (await this.routing.canReclaim(this.dataSource.manager, visible.assignedFacilitatorId, request.departmentCode));
     const pauses = pausesFromHistory(history);
     // In progress, the deadline the assignment keeps (a reply to the answer set a new one, which history cannot tell);
     // otherwise as the history gives it, for a closed request's record.
@@ -445,7 +445,7 @@ export class WorkspaceService {
         throw new ActionRefused('Aucun facilitateur ne suivait cette demande : faites-la déposer de nouveau par l’acheteur.');
       }
       const now = this.clock.now();
-      const reclaimed = await this.routing.canReclaim(manager, locked.assignedFacilitatorId);
+      const reclaimed = await this.routing.canReclaim(manager, locked.assignedFacilitatorId, locked.departmentCode);
       const status = reclaimed ? to : 'submitted';
       // Told only when someone else reopened it: the holder knows what they did.
       const facilitator =
