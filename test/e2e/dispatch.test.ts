@@ -267,7 +267,12 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
       const link = new RegExp(`(http://[^\\s"<]+/suivi/${c.reference}\\?t=[^\\s"<]+)`).exec(eml)![1];
       const tracking = await fetch(link);
       expect(tracking.status).toBe(200);
-      expect(await tracking.text()).toContain(c.reference);
+      const page = await tracking.text();
+      expect(page).toContain(c.reference);
+      // The buyer reads where it comes from, and that the facilitator wrote its question.
+      expect(page).toContain('Votre question, telle que le facilitateur l’a reprise');
+      expect(page).toContain(`Elle faisait partie de votre demande ${reference} : le guichet traite une question par demande`);
+      expect(page).toContain(`Demande créée à partir de votre demande ${reference}, pour traiter cette question à part`);
       // The token kept for later e-mails (news, reminders, « Retrouver mes demandes ») opens to the same link.
       expect(trackingLinkOf(t.config, c)).toBe(link);
     }

@@ -30,9 +30,19 @@ const EVENT_LABELS: Record<string, string> = {
   [HANDED_OVER_EVENT]: 'Transmise à un autre facilitateur',
 };
 
+/** The request a split made this one from (its history line says « Créée par scission de GV-… »), or null. */
+function splitFromOf(events: RequestEvent[]): string | null {
+  const event = events.find((e) => e.type === 'split_from');
+  return event?.reason?.match(/GV-\d{4}-\d+/)?.[0] ?? null;
+}
+
 /** A reopening whose facilitator has left or is absent goes to routing again: the buyer is not told they resume it. */
 function eventLabel(event: RequestEvent): string {
   if (event.type === 'reopened' && event.toStatus === 'submitted') return 'Rouverte : elle sera confiée de nouveau à un facilitateur';
+  if (event.type === 'split_from') {
+    const origin = splitFromOf([event]);
+    return `Demande créée à partir de votre demande ${origin ?? 'précédente'}, pour traiter cette question à part`;
+  }
   return EVENT_LABELS[event.type] ?? (event.toStatus ? STATUS_LABELS[event.toStatus] : event.type);
 }
 
@@ -126,6 +136,7 @@ function toTracked(
     neededBy: request.neededBy,
     subject: request.subject,
     question: request.question,
+    splitFrom: splitFromOf(events),
     submittedAt: request.createdAt.toISOString(),
     history: events.map((e) => ({
       at: e.createdAt.toISOString(),

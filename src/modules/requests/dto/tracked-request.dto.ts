@@ -237,6 +237,15 @@ export class TrackedRequestDto {
   @ApiProperty()
   question!: string;
 
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'GV-2026-000053',
+    description:
+      'La demande dont celle-ci a été détachée par le facilitateur (une question par demande) ; sa question est alors reformulée par lui',
+  })
+  splitFrom!: string | null;
+
   @ApiProperty({ format: 'date-time' })
   submittedAt!: string;
 
