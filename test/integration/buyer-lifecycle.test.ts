@@ -7,6 +7,8 @@ import type { StaffPrincipal } from '../../src/modules/accounts/accounts.types';
 import { AutoCloseService } from '../../src/modules/auto-close/auto-close.service';
 import { LifecycleSweepService } from '../../src/modules/auto-close/lifecycle-sweep.service';
 import { BuyerNotificationsService } from '../../src/modules/buyer-notifications/buyer-notifications.service';
+import { PrecisionRemindersService } from '../../src/modules/buyer-notifications/precision-reminders.service';
+import { clarificationReminderAt, replyWindowEnd } from '../../src/modules/requests/reply-window.policy';
 import { helpItemOf } from '../../src/modules/requests/request-message.types';
 import { RequestsRepository } from '../../src/modules/requests/requests.repository';
 import { WorkspaceService } from '../../src/modules/workspace/workspace.service';
@@ -312,6 +314,41 @@ describe('buyer e-mails (debounced, never twice) and automatic closure', () => {
       expect((await buyerMails())[1].subject).toContain('demande clôturée');
     } finally {
       clock.travel(-past);
+    }
+  });
+
+  it('reminds once a buyer who still owes the precision, three working days before the request closes without it', async () => {
+    const clock = t.app.get(Clock);
+    const reminders = t.app.get(PrecisionRemindersService);
+    const silent = await submittedAndTaken(t, 7);
+    await staffWrites(t, silent, 'clarification_question', 'Quel est le <b>volume</b> annuel ?');
+    // Too early: nothing.
+    expect(await reminders.remindDue(50)).toBe(0);
+    const [{ askedAt }] = await t.dataSource.query(
+      `SELECT created_at AS "askedAt" FROM request_events WHERE request_id = $1 AND to_status = 'awaiting_buyer'`,
+      [silent.id],
+    );
+    const due = clarificationReminderAt(askedAt, '38', t.config.REPLY_WINDOW_WORKING_DAYS)!;
+    const travel = due.getTime() - clock.now().getTime() + 60_000;
+    clock.travel(travel);
+    try {
+      expect(await reminders.remindDue(50)).toBe(1);
+      expect(await reminders.remindDue(50)).toBe(0);
+      const [mail] = await mailsTo(t, 'buyer-precision-reminder');
+      expect(mail.recipient).toBe((await t.dataSource.query(`SELECT buyer_email AS e FROM requests WHERE id = $1`, [silent.id]))[0].e);
+      expect(mail.subject).toBe(`Votre demande ${silent.reference} : une précision vous est toujours demandée — Guichet vert`);
+      expect(mail.text_body).toContain('Quel est le <b>volume</b> annuel ?');
+      expect(mail.html_body).toContain('Quel est le &lt;b&gt;volume&lt;/b&gt; annuel ?');
+      const closesAt = replyWindowEnd(askedAt, '38', t.config.REPLY_WINDOW_WORKING_DAYS);
+      expect(mail.text_body).toContain(`avant le ${frenchFilters.renderString('{{ at | frDeadline("38") }}', { at: closesAt })}`);
+      expect(mail.text_body).toContain(`/suivi/${silent.reference}?t=`);
+      const [event] = await t.dataSource.query(
+        `SELECT is_public FROM request_events WHERE request_id = $1 AND type = 'precision_reminded'`,
+        [silent.id],
+      );
+      expect(event).toEqual({ is_public: false });
+    } finally {
+      clock.travel(-travel);
     }
   });
 

@@ -4,10 +4,11 @@ import { RequestsModule } from '../requests/requests.module';
 import { BuyerNotificationsProcessor } from './buyer-notifications.processor';
 import { BuyerNotificationsRepository } from './buyer-notifications.repository';
 import { BuyerNotificationsService } from './buyer-notifications.service';
+import { PrecisionRemindersService } from './precision-reminders.service';
 
 @Module({
   imports: [RequestsModule, MailModule],
-  providers: [BuyerNotificationsService, BuyerNotificationsRepository, BuyerNotificationsProcessor],
-  exports: [BuyerNotificationsService, BuyerNotificationsProcessor],
+  providers: [BuyerNotificationsService, BuyerNotificationsRepository, BuyerNotificationsProcessor, PrecisionRemindersService],
+  exports: [BuyerNotificationsService, BuyerNotificationsProcessor, PrecisionRemindersService],
 })
 export class BuyerNotificationsModule {}

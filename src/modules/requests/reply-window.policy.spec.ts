@@ -1,4 +1,4 @@
-import { autoClose, autoCloseAt, replyPermission, replyWindowEnd } from './reply-window.policy';
+import { autoClose, autoCloseAt, replyPermission, replyWindowEnd, clarificationReminderAt } from './reply-window.policy';
 import type { RequestState } from './request-state.policy';
 
 // Monday 2 June 2025, 10:00 Paris; ten working days later is Tuesday 17 June (9 June is Whit Monday).
@@ -47,5 +47,18 @@ describe('reply window', () => {
     expect(permission.allowed).toBe(allowed);
     if (permission.allowed) expect(permission.until).toEqual(END);
     else expect(permission.message).toMatch(message!);
+  });
+});
+
+describe('clarificationReminderAt', () => {
+  // Asked on Monday 7 December 2026 at 10:00 in Paris.
+  const asked = new Date('2026-12-07T09:00:00Z');
+  it.each([
+    [10, '2026-12-16T09:00:00.000Z'], // 7 working days later: three are left before the closure
+    [4, '2026-12-08T09:00:00.000Z'],
+    [3, null],
+    [1, null],
+  ])('with a window of %i working days: %s', (days, expected) => {
+    expect(clarificationReminderAt(asked, '38', days)?.toISOString() ?? null).toBe(expected);
   });
 });

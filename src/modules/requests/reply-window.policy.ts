@@ -11,6 +11,17 @@ export function replyWindowEnd(since: Date, departmentCode: string, days: number
   return addWorkingDays(since, days, departmentCode);
 }
 
+/** A buyer who still owes the precision asked is reminded when this many working days of their window are left. */
+export const CLARIFICATION_REMINDER_DAYS_LEFT = 3;
+
+/**
+ * When the buyer asked for a precision at `since` is reminded that the request closes without it: three working days
+ * before the window's end; null when the window is too short for a reminder to be of use.
+ */
+export function clarificationReminderAt(since: Date, departmentCode: string, days: number): Date | null {
+  return days > CLARIFICATION_REMINDER_DAYS_LEFT ? replyWindowEnd(since, departmentCode, days - CLARIFICATION_REMINDER_DAYS_LEFT) : null;
+}
+
 /** The closure the end of the window brings to a request in this status, if any. */
 const AUTO_CLOSE_REASONS: Partial<Record<RequestStatus, CloseReason>> = { answered: 'answered', awaiting_buyer: 'no_reply' };
 

@@ -35,6 +35,9 @@ export interface Milestone {
   holderId?: string | null;
 }
 
+/** The history event of a reminder of the precision asked, sent to the buyer once per question. */
+export const PRECISION_REMINDED_EVENT = 'precision_reminded';
+
 @Injectable()
 export class RequestsRepository {
   private readonly referenceBlocks = new Map<number, { next: number; end: number }>();
@@ -207,6 +210,37 @@ export class RequestsRepository {
       [requestId, status],
     );
     return rows[0]?.at ?? null;
+  }
+
+  /**
+   * Requests awaiting the buyer's precision since before `enteredBefore` whose buyer was not reminded of it since it
+   * was asked (a reminder is a history event after the question's), oldest first.
+   */
+  async awaitingPrecisionUnreminded(
+    enteredBefore: Date,
+    limit: number,
+    db: DataSource | EntityManager = this.dataSource,
+  ): Promise<string[]> {
+    const rows: Array<{ id: string }> = await db.query(
+      `SELECT r.id FROM requests r
+         JOIN LATERAL (SELECT id, created_at FROM request_events e WHERE e.request_id = r.id AND e.to_status = 'awaiting_buyer' ORDER BY e.id DESC LIMIT 1) e ON true
+        WHERE r.status = 'awaiting_buyer' AND e.created_at <= $1
+          AND NOT EXISTS (SELECT 1 FROM request_events x WHERE x.request_id = r.id AND x.type = '${PRECISION_REMINDED_EVENT}' AND x.id > e.id)
+        ORDER BY e.created_at LIMIT $2`,
+      [enteredBefore, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Whether the buyer was reminded of the precision asked since it was (under the request's lock). */
+  async remindedOfPrecision(db: EntityManager, requestId: string): Promise<boolean> {
+    const rows = await db.query(
+      `SELECT 1 FROM request_events x
+        WHERE x.request_id = $1 AND x.type = '${PRECISION_REMINDED_EVENT}'
+          AND x.id > (SELECT max(id) FROM request_events e WHERE e.request_id = $1 AND e.to_status = 'awaiting_buyer')`,
+      [requestId],
+    );
+    return rows.length > 0;
   }
 
   /** Requests waiting on the buyer (answered, or a precision asked) since before `enteredBefore`, oldest first. */

@@ -11,6 +11,7 @@ const EVENT_LABELS: Record<string, string> = {
   declined: 'Déclinée',
   deadline_missed: 'Délai de prise en charge dépassé',
   clarification_requested: 'Précision demandée à l’acheteur',
+  precision_reminded: 'Acheteur relancé : sa précision est toujours attendue',
   buyer_clarified: 'Précision apportée par l’acheteur',
   answered: 'Réponse envoyée',
   buyer_replied: 'Réponse de l’acheteur, demande rouverte',
