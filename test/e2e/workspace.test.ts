@@ -658,6 +658,20 @@ describe('the facilitator workspace', () => {
     expect(keys(detail.attachments[0])).toEqual(documented('StaffAttachmentDto'));
   });
 
+  it('shows a State buyer’s answer about their internal referent; the footer leads staff to sign in', async () => {
+    const { reference, client } = await assigned((body) => {
+      (body.buyer as Record<string, unknown>).organisationType = 'state_administration';
+      body.internalReferentConsulted = true;
+    });
+    const page = await (await client.get(`/espace/demandes/${reference}`)).text();
+    expect(page).toContain('<li id="referent-interne">Référent achats responsables de son administration consulté d’abord : oui</li>');
+    expect(await (await fetch(`${t.url}/`)).text()).toContain(
+      '<a class="fr-footer__bottom-link" href="/connexion">Espace de l’équipe du guichet</a>',
+    );
+    const other = await assigned();
+    expect(await (await other.client.get(`/espace/demandes/${other.reference}`)).text()).not.toContain('referent-interne');
+  });
+
   it('answers while awaiting the buyer’s precision (given by phone): the wait ends, counted as a pause; the buyer gets the answer', async () => {
     const { reference, client, staff, trackingUrl } = await assigned();
     const token = `Bearer ${await t.app.get(StaffAuthService).createApiToken(staff.id, 'tests')}`;

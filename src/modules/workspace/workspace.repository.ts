@@ -105,6 +105,8 @@ export interface RequestDetail {
   neededBy: string | null;
   createdAt: Date;
   closedAt: Date | null;
+  /** A State buyer's answer to « did you first ask your internal referent? » (null for other buyers). */
+  internalReferentConsulted: boolean | null;
   /** When first answered; kept if the buyer's reply reopened it. */
   answeredAt: Date | null;
   /** Set once the retention period was over: names, contact, question and messages are erased. */
@@ -243,6 +245,7 @@ export class WorkspaceRepository {
               r.buyer_phone AS "buyerPhone", r.organisation_name AS "organisationName", r.organisation_type AS "organisationType",
               r.siret, r.department_code AS "departmentCode", r.segment_code AS "segmentCode", r.subject, r.question,
               r.purchase_stage AS "purchaseStage", r.estimated_amount AS "estimatedAmount", to_char(r.needed_by, 'YYYY-MM-DD') AS "neededBy",
+              r.internal_referent_consulted AS "internalReferentConsulted",
               r.created_at AS "createdAt", r.closed_at AS "closedAt", r.answered_at AS "answeredAt", r.anonymised_at AS "anonymisedAt", ra.id AS "assignmentId",
               ra.take_charge_due_at AS "takeChargeDueAt", ra.answer_due_at AS "answerDueAt",
               -- A closure ends the assignment: a closed request still says when its last holder took it in charge.

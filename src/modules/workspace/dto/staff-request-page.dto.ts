@@ -78,6 +78,13 @@ export class StaffRequestDto {
   @ApiProperty(nullableInstant('Clôture'))
   closedAt!: Date | null;
 
+  @ApiProperty({
+    type: Boolean,
+    nullable: true,
+    description: 'Acheteur de l’État : a d’abord consulté son référent achats responsables (null pour les autres acheteurs)',
+  })
+  internalReferentConsulted!: boolean | null;
+
   @ApiProperty(nullableInstant('Première réponse (gardée si l’acheteur a fait rouvrir la demande)'))
   answeredAt!: Date | null;
 
