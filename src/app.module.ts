@@ -27,6 +27,7 @@ import { RetentionWorkerModule } from './modules/retention/retention.module';
 import { WorkspaceModule } from './modules/workspace/workspace.module';
 import { AnswerTemplatesModule } from './modules/answer-templates/answer-templates.module';
 import { NetworksModule } from './modules/networks/networks.module';
+import { AuditPagesModule } from './modules/audit/audit-pages.module';
 import { TrackingModule } from './modules/requests/tracking.module';
 import { AutoCloseProcessor } from './modules/auto-close/auto-close.processor';
 import { AutoCloseModule, AutoCloseWorkerModule } from './modules/auto-close/auto-close.module';
@@ -92,6 +93,7 @@ class WorkerRoleModule {}
     WorkspaceModule,
     AnswerTemplatesModule,
     NetworksModule,
+    AuditPagesModule,
     DispatchModule,
     SurveyPagesModule,
     EvaluationsModule,

@@ -1,4 +1,5 @@
 import { AnswerTemplate } from '../modules/answer-templates/answer-template.entity';
+import { AuditEvent } from '../modules/audit/audit-event.entity';
 import { Department, LegalReference, Network, Region, Segment } from '../modules/reference/reference.entities';
 import { AdviceRequest, RequestEvent } from '../modules/requests/request.entities';
 import { MailMessage } from '../modules/mail/mail-message.entity';
@@ -38,4 +39,5 @@ export const ENTITIES = [
   ThrottleEvent,
   Survey,
   AnswerTemplate,
+  AuditEvent,
 ];

@@ -26,6 +26,10 @@ it('un administrateur corrige l’adresse de contact d’un réseau', async () =
   expect(await submitByButton(page, 'Enregistrer l’adresse')).toBe(303);
   expect(await page.locator('#confirmation').textContent()).toContain('L’adresse de contact est enregistrée');
   expect(await page.locator('#reseau-arnia').textContent()).toContain('animation@arnia.fr');
+  // The change is in the journal, audited too.
+  await page.getByRole('link', { name: 'Journal', exact: true }).click();
+  expect(await page.locator('main').textContent()).toContain('Adresse de contact du réseau ARNia : contact@arnia.fr → animation@arnia.fr');
+  await expectNoAxeViolations(page, 'journal');
   await closePage(page);
   // Reference rows outlive each test's reset: the seed's address comes back for the next suites.
   await t.dataSource.query(`UPDATE networks SET contact_email = 'contact@arnia.fr' WHERE code = 'arnia'`);

@@ -257,6 +257,7 @@ describe('permission matrix of the staff endpoints', () => {
     { method: 'GET', route: '/espace/reseaux', expected: managers('page', 200) },
     { method: 'GET', route: '/espace/reseaux/:code', expected: network('page', 200) },
     { method: 'POST', route: '/espace/reseaux/:code', body: {}, expected: network('page', 400) },
+    { method: 'GET', route: '/espace/journal', expected: managers('page', 200) },
     // Workspace API.
     { method: 'GET', route: '/api/v1/staff/requests', expected: everyone('api', 200) },
     { method: 'GET', route: '/api/v1/staff/requests/:reference', expected: seers('api', 200) },

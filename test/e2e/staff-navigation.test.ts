@@ -37,6 +37,7 @@ describe('staff navigation', () => {
       'Modèles de réponse /espace/modeles',
       'Comptes /espace/comptes',
       'Réseaux /espace/reseaux',
+      'Journal /espace/journal',
     ]);
     expect(navigationOf(await (await asAnimator.get('/espace')).text())[0]).toBe('Demandes /espace (page)');
     expect(navigationOf(await (await asAnimator.get('/espace/compte')).text()).filter((item) => item.endsWith(')'))).toEqual([]);

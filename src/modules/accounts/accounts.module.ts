@@ -1,3 +1,4 @@
+import { AuditModule } from '../audit/audit.module';
 import { Module } from '@nestjs/common';
 import { FacilitatorsModule } from '../directory/facilitators.module';
 import { MailModule } from '../mail/mail.module';
@@ -18,7 +19,7 @@ import { ThrottleService } from './throttle.service';
  * @UseGuards(StaffGuard), @CurrentStaff() and CsrfService.
  */
 @Module({
-  imports: [MailModule, FacilitatorsModule],
+  imports: [MailModule, FacilitatorsModule, AuditModule],
   providers: [
     AccountsRepository,
     AccountsService,

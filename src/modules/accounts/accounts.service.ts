@@ -15,6 +15,7 @@ import { AccountsRepository, ApiTokenRow, StoredAccount } from './accounts.repos
 import { chosenNetworks } from './account-networks.policy';
 import { AccountLinkPurpose, ROLE_LABELS, STAFF_ROLES, StaffPrincipal, StaffRole } from './accounts.types';
 import { emailProblem, normalizeEmail, passwordProblems, staffEmailProblem } from './credentials.policy';
+import { AuditService } from '../audit/audit.service';
 import { PasswordHasher } from './password-hasher';
 import { SIGN_IN_LIMITS } from './throttle.policy';
 import { ThrottleService } from './throttle.service';
@@ -53,6 +54,7 @@ export class AccountsService {
     private readonly facilitatorChanges: FacilitatorChangesService,
     private readonly throttle: ThrottleService,
     private readonly auth: StaffAuthService,
+    private readonly audit: AuditService,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
@@ -80,6 +82,13 @@ export class AccountsService {
         account = (await this.accounts.findByEmail(draft.email, manager))!;
       }
       const link = by ? await this.mailInvitation(manager, account, by) : await this.issueLink(manager, account.id, 'invitation');
+      await this.audit.record(
+        manager,
+        by,
+        'account_invited',
+        account.networkCodes,
+        `${created ? 'Invitation' : 'Nouvelle invitation'} de ${nameAndEmail(account)} comme ${ROLE_LABELS[account.role].toLowerCase()}${this.networksSaid(account.networkCodes)}`,
+      );
       return { account, link: link.url, created };
     });
   }
@@ -220,7 +229,17 @@ export class AccountsService {
       errors.unshift({ field: 'label', message: 'Donnez au jeton un nom de 100 caractères au plus, par exemple « Script de suivi ».' });
     }
     if (errors.length) throw new ValidationFailed(errors);
-    return this.auth.createApiToken(principal.id, name);
+    return this.dataSource.transaction(async (manager) => {
+      const token = await this.auth.createApiToken(principal.id, name, manager);
+      await this.audit.record(
+        manager,
+        principal,
+        'api_token_created',
+        principal.networkCodes,
+        `Jeton d’API « ${name} » créé pour son compte`,
+      );
+      return token;
+    });
   }
 
   /**
@@ -281,6 +300,13 @@ export class AccountsService {
       await this.accounts.voidLinksOf(manager, target.id, now);
       const routingStopped =
         options.stopRouting && target.facilitatorId !== null && (await this.facilitatorChanges.stopRouting(manager, target.facilitatorId));
+      await this.audit.record(
+        manager,
+        by,
+        'account_deactivated',
+        target.networkCodes,
+        `Compte de ${nameAndEmail(target)} désactivé${routingStopped ? ' ; sa fiche ne reçoit plus de demandes' : ''}`,
+      );
       return { routingStopped };
     });
   }
@@ -308,6 +334,13 @@ export class AccountsService {
       const chosen = chosenNetworks(input, allowed);
       if (chosen.errors.length) throw new ValidationFailed(chosen.errors);
       await this.accounts.setNetworks(manager, target.id, chosen.networkCodes);
+      await this.audit.record(
+        manager,
+        by,
+        'account_networks_changed',
+        [...target.networkCodes, ...chosen.networkCodes],
+        `Réseaux animés par ${nameAndEmail(target)} : ${this.networkNames(chosen.networkCodes)} (avant : ${this.networkNames(target.networkCodes)})`,
+      );
     });
   }
 
@@ -324,6 +357,7 @@ export class AccountsService {
       const target = await this.manageableAccount(by, userId, manager);
       if (target.active) return { invited: false, routingOff: null };
       await this.accounts.setActive(manager, target.id, true);
+      await this.audit.record(manager, by, 'account_reactivated', target.networkCodes, `Compte de ${nameAndEmail(target)} réactivé`);
       const routingOff =
         target.facilitatorId && !(await this.accounts.receivesRequests(manager, target.facilitatorId)) ? target.facilitatorId : null;
       if (target.passwordHash !== null) return { invited: false, routingOff };
@@ -347,6 +381,13 @@ export class AccountsService {
       const target = await this.manageableAccount(by, userId, manager);
       if (target.email === email) return { changed: false, invited: false };
       await this.readdress(manager, target, email);
+      await this.audit.record(
+        manager,
+        by,
+        'account_email_changed',
+        target.networkCodes,
+        `Adresse du compte de ${target.firstName} ${target.lastName} : ${target.email} → ${email}`,
+      );
       if (target.passwordHash === null && target.active) {
         await this.accounts.voidLinksOf(manager, target.id, this.clock.now());
         await this.mailInvitation(manager, { ...target, email }, by);
@@ -388,6 +429,15 @@ export class AccountsService {
         })),
       ),
     );
+  }
+
+  /** « (réseaux RESECO, 3AR) » for a journal line; nothing when there are none (an admin's account). */
+  private networksSaid(codes: readonly string[]): string {
+    return codes.length ? ` (${codes.length > 1 ? 'réseaux' : 'réseau'} ${this.networkNames(codes)})` : '';
+  }
+
+  private networkNames(codes: readonly string[]): string {
+    return codes.length ? codes.map((code) => this.reference.network(code)?.name ?? code).join(', ') : 'aucun';
   }
 
   async activeAccount(email: string): Promise<StoredAccount | null> {
@@ -481,6 +531,10 @@ function accountExists(): AppError {
 function accountOutOfReach(): AppError {
   const message = 'Un compte existe déjà pour cette adresse.';
   return new AppError('conflict', message, [{ field: 'email', message }]);
+}
+
+function nameAndEmail(account: Pick<StoredAccount, 'firstName' | 'lastName' | 'email'>): string {
+  return `${account.firstName} ${account.lastName} (${account.email})`.trim();
 }
 
 function addressTaken(message: string): AppError {

@@ -32,6 +32,7 @@ describe('staffNavigation', () => {
         'Modèles de réponse /espace/modeles',
         'Comptes /espace/comptes',
         'Réseaux /espace/reseaux',
+        'Journal /espace/journal',
       ],
     ],
     [
@@ -45,6 +46,7 @@ describe('staffNavigation', () => {
         'Modèles de réponse /espace/modeles',
         'Comptes /espace/comptes',
         'Réseaux /espace/reseaux',
+        'Journal /espace/journal',
         'Files de traitement /admin/queues',
       ],
     ],

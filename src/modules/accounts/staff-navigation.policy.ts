@@ -39,6 +39,7 @@ export function staffNavigation(staff: Pick<StaffPrincipal, 'role' | 'facilitato
           { label: 'Modèles de réponse', href: '/espace/modeles', contains: under('/espace/modeles') },
           { label: 'Comptes', href: '/espace/comptes', contains: under('/espace/comptes') },
           { label: 'Réseaux', href: '/espace/reseaux', contains: under('/espace/reseaux') },
+          { label: 'Journal', href: '/espace/journal', contains: under('/espace/journal') },
         ]),
     // The queues' dashboard (Bull Board, its own page outside the workspace's layout) is the admins' alone.
     ...(staff.role === 'admin' ? [{ label: 'Files de traitement', href: '/admin/queues', contains: () => false }] : []),

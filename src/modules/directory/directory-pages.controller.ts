@@ -41,7 +41,7 @@ export class DirectoryPagesController {
   async create(@CurrentStaff() staff: StaffPrincipal, @Res() res: Response, @Body() body: Form = {}) {
     const values = pickFacilitatorForm(body);
     await onFieldErrors(
-      async () => this.directory.create(await this.directory.checkedForm(formToFacilitator(values)), visibleNetworks(staff)),
+      async () => this.directory.create(await this.directory.checkedForm(formToFacilitator(values)), visibleNetworks(staff), staff),
       (errors, error) =>
         res.status(error.status).render('facilitator-profile', this.views.profilePage(staff, undefined, formModel({ ...values }, errors))),
       (created) => res.redirect(303, `${profilePath(created)}?fait=creation`),
@@ -71,7 +71,7 @@ export class DirectoryPagesController {
     await onFieldErrors(
       async () =>
         // The form holds the whole record: a field emptied is an error, not « unchanged » as in the API's PATCH.
-        this.directory.update(facilitator.id, await this.directory.checkedForm(formToFacilitator(values)), visibleNetworks(staff)),
+        this.directory.update(facilitator.id, await this.directory.checkedForm(formToFacilitator(values)), visibleNetworks(staff), staff),
       (errors, error) =>
         res
           .status(error.status)

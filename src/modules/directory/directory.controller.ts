@@ -63,7 +63,7 @@ export class DirectoryController {
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Champs invalides, un message par champ' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Adresse électronique déjà utilisée' })
   async create(@CurrentStaff() staff: StaffPrincipal, @Body() body: unknown): Promise<FacilitatorDto> {
-    return this.directory.create(await validateBody(CreateFacilitatorDto, body), visibleNetworks(staff));
+    return this.directory.create(await validateBody(CreateFacilitatorDto, body), visibleNetworks(staff), staff);
   }
 
   @Patch(':id')
@@ -76,7 +76,7 @@ export class DirectoryController {
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Champs invalides, un message par champ' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Adresse électronique déjà utilisée' })
   async update(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string, @Body() body: unknown): Promise<FacilitatorDto> {
-    return this.directory.update(id, await validateBody(UpdateFacilitatorDto, body), visibleNetworks(staff));
+    return this.directory.update(id, await validateBody(UpdateFacilitatorDto, body), visibleNetworks(staff), staff);
   }
 
   @Post(':id/absences')

@@ -1,3 +1,4 @@
+import { AuditModule } from '../audit/audit.module';
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
 import { AbsenceSweepService } from './absence-sweep.service';
@@ -11,7 +12,7 @@ import { FacilitatorsModule } from './facilitators.module';
 
 /** Facilitators, their coverage and absences: JSON API, workspace pages, CSV import and demo data. */
 @Module({
-  imports: [AccountsModule, FacilitatorsModule],
+  imports: [AccountsModule, FacilitatorsModule, AuditModule],
   providers: [DirectoryService, DirectoryViews, FacilitatorImportService, DemoFacilitatorsService],
   controllers: [DirectoryController, DirectoryPagesController],
   exports: [DirectoryService, FacilitatorImportService, DemoFacilitatorsService],

@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AppError, FieldError, ValidationFailed } from '../../common/errors/app-errors';
 import { isUuid, validateBody } from '../../common/validation';
 import { isSelfOrManager } from '../accounts/access.policy';
+import { AuditActor, AuditService } from '../audit/audit.service';
 import { AccountsService } from '../accounts/accounts.service';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { Clock, parisDay } from '../../common/clock';
@@ -38,6 +39,7 @@ export class DirectoryService {
     private readonly reference: ReferenceService,
     private readonly absenceAnnouncements: AbsenceAnnouncementsService,
     private readonly accounts: AccountsService,
+    private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
 
@@ -102,18 +104,37 @@ export class DirectoryService {
   }
 
   /** A facilitator goes into one of the caller's networks (the others are named, not theirs to fill: a field error). */
-  async create(input: NewFacilitator, scope: NetworkScope = null): Promise<FacilitatorDto> {
+  async create(input: NewFacilitator, scope: NetworkScope = null, actor: AuditActor = null): Promise<FacilitatorDto> {
     if (!inScope(scope, input.networkCode)) throw networkNotManaged();
-    const id = await this.transaction((manager) => this.insert(manager, input));
+    const id = await this.transaction(async (manager) => {
+      const created = await this.insert(manager, input);
+      const name = `${input.firstName} ${input.lastName} (${input.email.trim().toLowerCase()})`;
+      await this.audit.record(manager, actor, 'facilitator_created', [input.networkCode], `Fiche de facilitateur créée : ${name}`);
+      return created;
+    });
     // An animator who answers requests too: their account takes the record, no invitation to wait for.
     await this.accounts.attachToAnimator(input.email);
     return this.get(id);
   }
 
   /** Only the fields given change; the result must still satisfy every rule as a whole. */
-  async update(id: string, patch: Partial<FacilitatorProfile>, scope: NetworkScope = null): Promise<FacilitatorDto> {
+  async update(
+    id: string,
+    patch: Partial<FacilitatorProfile>,
+    scope: NetworkScope = null,
+    actor: AuditActor = null,
+  ): Promise<FacilitatorDto> {
     if (patch.networkCode !== undefined && !inScope(scope, patch.networkCode)) throw networkNotManaged();
-    await this.transaction(async (manager) => this.applyChanges(manager, await this.lock(manager, id, scope), patch));
+    await this.transaction(async (manager) => {
+      const current = await this.lock(manager, id, scope);
+      const changed = await this.applyChanges(manager, current, patch);
+      if (changed.length) {
+        const name = `${current.firstName} ${current.lastName} (${current.email})`;
+        const what = changed.map((field) => PROFILE_FIELD_LABELS[field]).join(', ');
+        const networks = [current.networkCode, patch.networkCode ?? current.networkCode];
+        await this.audit.record(manager, actor, 'facilitator_updated', networks, `Fiche de ${name} modifiée : ${what}`);
+      }
+    });
     return this.get(id);
   }
 
@@ -125,7 +146,7 @@ export class DirectoryService {
         await this.insert(manager, input);
         return 'created';
       }
-      return (await this.applyChanges(manager, current, input)) ? 'updated' : 'unchanged';
+      return (await this.applyChanges(manager, current, input)).length ? 'updated' : 'unchanged';
     });
     if (outcome === 'created') await this.accounts.attachToAnimator(input.email);
     return outcome;
@@ -176,12 +197,16 @@ export class DirectoryService {
     return id;
   }
 
-  /** Returns whether anything changed. */
-  private async applyChanges(manager: EntityManager, current: StoredFacilitator, patch: Partial<FacilitatorProfile>): Promise<boolean> {
+  /** Returns the fields that changed (none: nothing written). */
+  private async applyChanges(
+    manager: EntityManager,
+    current: StoredFacilitator,
+    patch: Partial<FacilitatorProfile>,
+  ): Promise<Array<keyof FacilitatorProfile>> {
     const { id, ...before } = current;
     const after = this.resolve({ ...before, ...definedOnly(patch) });
     const changed = changedFields(before, after);
-    if (!changed.length) return false;
+    if (!changed.length) return [];
     if (changed.includes('email') && (await this.facilitators.emailTaken(manager, after.email, id))) throw emailTaken();
     await this.facilitators.update(
       manager,
@@ -190,7 +215,7 @@ export class DirectoryService {
     );
     if (changed.includes('email')) await this.accounts.followRecordEmail(manager, id, after.email);
     if (affectsRouting(changed)) await this.changes.announce(manager, id);
-    return true;
+    return changed;
   }
 
   private resolve(draft: FacilitatorProfile): FacilitatorProfile {
@@ -255,6 +280,20 @@ export class DirectoryService {
 function networkNotManaged(): ValidationFailed {
   return new ValidationFailed([{ field: 'networkCode', message: 'Choisissez un réseau que vous animez.' }]);
 }
+
+/** A record's fields as the journal names what changed. */
+const PROFILE_FIELD_LABELS: Record<keyof FacilitatorProfile, string> = {
+  email: 'adresse',
+  firstName: 'prénom',
+  lastName: 'nom',
+  kind: 'type',
+  networkCode: 'réseau',
+  departmentCodes: 'départements',
+  segments: 'segments',
+  capacity: 'capacité',
+  isCoordinator: 'coordination régionale',
+  active: '« Reçoit des demandes »',
+};
 
 function facilitatorNotFound(): AppError {
   return new AppError('not_found', 'Facilitateur introuvable.');

@@ -1,3 +1,4 @@
+import { AuditModule } from '../audit/audit.module';
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
 import { NetworksPagesController } from './networks-pages.controller';
@@ -6,7 +7,7 @@ import { NetworksService } from './networks.service';
 
 /** The networks' page: territory, people, and the contact address kept by their animators and admins. */
 @Module({
-  imports: [AccountsModule],
+  imports: [AccountsModule, AuditModule],
   providers: [NetworksRepository, NetworksService],
   controllers: [NetworksPagesController],
 })

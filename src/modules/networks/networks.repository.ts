@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 
 /** A network as its page lists it: territory, people and the address its alerts go to without an animator. */
 export interface NetworkOverview {
@@ -35,7 +35,7 @@ export class NetworksRepository {
     );
   }
 
-  async setContactEmail(code: string, email: string): Promise<void> {
-    await this.dataSource.query(`UPDATE networks SET contact_email = $2 WHERE code = $1`, [code, email]);
+  async setContactEmail(manager: EntityManager, code: string, email: string): Promise<void> {
+    await manager.query(`UPDATE networks SET contact_email = $2 WHERE code = $1`, [code, email]);
   }
 }

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
 import { AppError, ValidationFailed } from '../../common/errors/app-errors';
 import { visibleNetworks } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
@@ -11,7 +13,11 @@ import { NetworkOverview, NetworksRepository } from './networks.repository';
  */
 @Injectable()
 export class NetworksService {
-  constructor(private readonly networks: NetworksRepository) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly networks: NetworksRepository,
+    private readonly audit: AuditService,
+  ) {}
 
   overview(staff: StaffPrincipal): Promise<NetworkOverview[]> {
     return this.networks.overview(visibleNetworks(staff));
@@ -32,6 +38,16 @@ export class NetworksService {
       ? staffEmailProblem(email)
       : 'Indiquez l’adresse de contact du réseau : elle reçoit ses alertes tant qu’il n’a pas d’animateur.';
     if (problem) throw new ValidationFailed([{ field: 'contactEmail', message: problem }]);
-    await this.networks.setContactEmail(network.code, email);
+    if (email === network.contactEmail) return;
+    await this.dataSource.transaction(async (manager) => {
+      await this.networks.setContactEmail(manager, network.code, email);
+      await this.audit.record(
+        manager,
+        staff,
+        'network_contact_changed',
+        [network.code],
+        `Adresse de contact du réseau ${network.name} : ${network.contactEmail ?? 'aucune'} → ${email}`,
+      );
+    });
   }
 }

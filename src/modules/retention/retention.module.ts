@@ -1,3 +1,4 @@
+import { AuditModule } from '../audit/audit.module';
 import { Module } from '@nestjs/common';
 import { RequestsModule } from '../requests/requests.module';
 import { RetentionRepository } from './retention.repository';
@@ -9,5 +10,5 @@ import { RetentionService } from './retention.service';
 export class RetentionModule {}
 
 /** The worker role adds the sweep. */
-@Module({ imports: [RetentionModule], providers: [RetentionSweepService], exports: [RetentionModule] })
+@Module({ imports: [RetentionModule, AuditModule], providers: [RetentionSweepService], exports: [RetentionModule] })
 export class RetentionWorkerModule {}

@@ -1,0 +1,71 @@
+/**
+ * « Journal »: who changed what among accounts, directory and networks — each line written with its change, read by
+ * admins (all) and animators (their networks'), newest first, kept a year.
+ */
+import { AuditService } from '../../src/modules/audit/audit.service';
+import { insertFacilitator } from '../support/facilitators';
+import { bearerFor, insertStaff, signedInStaff, type StaffSeed } from '../support/staff';
+import { TestApp, useTestApp } from '../support/test-app';
+
+describe('/espace/journal', () => {
+  let t!: TestApp;
+  useTestApp((app) => (t = app));
+  const signedIn = (seed: StaffSeed) => signedInStaff(t, seed);
+  const rowsOf = (html: string) =>
+    [...html.matchAll(/<tr>\s*<td>[^<]*<\/td>\s*<td>([^<]*)<\/td>\s*<td>([^<]*)<\/td>/g)].map((m) => [m[1], m[2]]);
+
+  it('tells who deactivated an account, changed a record and a network’s address; each network’s animators read theirs', async () => {
+    const facilitatorId = await insertFacilitator(t.dataSource, { network: 'aura-ee', email: 'alix@example.org', firstName: 'Alix' });
+    const account = await insertStaff(t.dataSource, {
+      role: 'facilitator',
+      facilitatorId,
+      email: 'alix@example.org',
+      networks: ['aura-ee'],
+    });
+    const admin = await signedIn({ role: 'admin', email: 'admin@example.org' });
+    await admin.submit(`/espace/comptes/${account.id}/desactivation`, `/espace/comptes/${account.id}/desactivation`, {});
+    const authorization = await bearerFor(t, { role: 'admin', email: 'script@example.org' });
+    const patched = await fetch(`${t.url}/api/v1/facilitators/${facilitatorId}`, {
+      method: 'PATCH',
+      headers: { authorization, 'content-type': 'application/json' },
+      body: JSON.stringify({ capacity: 3, segments: ['catering'] }),
+    });
+    expect(patched.status).toBe(200);
+    await admin.submit('/espace/reseaux/reseco', '/espace/reseaux/reseco', { contactEmail: 'animation@reseco.fr' });
+    await t.dataSource.query(`UPDATE networks SET contact_email = 'contact@reseco.fr' WHERE code = 'reseco'`);
+
+    const all = rowsOf(await (await admin.get('/espace/journal')).text());
+    expect(all).toEqual([
+      ['Sam Essai (admin@example.org)', 'Adresse de contact du réseau RESECO : contact@reseco.fr → animation@reseco.fr'],
+      ['Sam Essai (script@example.org)', 'Fiche de Alix Test (alix@example.org) modifiée : capacité, segments'],
+      ['Sam Essai (admin@example.org)', 'Compte de Sam Essai (alix@example.org) désactivé'],
+    ]);
+    const auraAnimator = await signedIn({ role: 'animator', networks: ['aura-ee'] });
+    expect(rowsOf(await (await auraAnimator.get('/espace/journal')).text()).map(([, what]) => what)).toEqual([
+      'Fiche de Alix Test (alix@example.org) modifiée : capacité, segments',
+      'Compte de Sam Essai (alix@example.org) désactivé',
+    ]);
+    const facilitator = await signedIn({ role: 'facilitator', facilitatorId: await insertFacilitator(t.dataSource, {}) });
+    expect((await facilitator.get('/espace/journal')).status).toBe(404);
+  });
+
+  it('pages back 100 lines at a time; a year-old line is erased', async () => {
+    const audit = t.app.get(AuditService);
+    await t.dataSource.query(
+      `INSERT INTO audit_events (actor_name, action, network_codes, summary, created_at)
+       SELECT 'Ligne de commande (exploitation)', 'test', '{aura-ee}', 'Ligne ' || n, now() - make_interval(mins => 200 - n) FROM generate_series(1, 150) n`,
+    );
+    const admin = await signedIn({ role: 'admin' });
+    const first = await (await admin.get('/espace/journal')).text();
+    expect(rowsOf(first)).toHaveLength(100);
+    expect(rowsOf(first)[0][1]).toBe('Ligne 150');
+    const older = /href="\/espace\/journal\?avant=(\d+)">Changements plus anciens/.exec(first)![1];
+    const second = await (await admin.get(`/espace/journal?avant=${older}`)).text();
+    expect(rowsOf(second).map(([, what]) => what)).toEqual(Array.from({ length: 50 }, (_, i) => `Ligne ${50 - i}`));
+    expect(second).not.toContain('Changements plus anciens');
+    expect((await admin.get('/espace/journal?avant=pas-un-nombre')).status).toBe(200);
+
+    await t.dataSource.query(`UPDATE audit_events SET created_at = now() - interval '367 days' WHERE summary = 'Ligne 1'`);
+    expect(await audit.purgeExpired()).toBe(1);
+  });
+});
