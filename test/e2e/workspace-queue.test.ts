@@ -239,8 +239,12 @@ describe('the workspace queue', () => {
     const client = new StaffClient(t.url);
     expect((await client.signIn(staff.email)).status).toBe(303);
     const csrf = csrfIn(await (await client.get(`/espace/demandes/${request.reference}`)).text());
-    // Meanwhile, from another tab: a question to the buyer.
-    await staffWrites(t, request, 'clarification_question', 'Quel volume ?');
+    // Meanwhile, the buyer withdrew the request.
+    const withdrawn = await fetch(`${t.url}/api/v1/requests/${request.reference}/withdrawal`, {
+      method: 'POST',
+      headers: { 'x-tracking-token': request.token },
+    });
+    expect(withdrawn.status).toBe(200);
     const form = new FormData();
     form.append('_csrf', csrf);
     form.append('body', 'Ma réponse détaillée,\nsur deux lignes.');
