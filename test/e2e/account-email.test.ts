@@ -119,6 +119,19 @@ describe('a staff account’s address', () => {
     expect(await emailOf('staff_users', id)).toBe('sacha.martin@example.org');
     expect(await mails('staff-email-changed')).toEqual(['sacha.martin@example.org', 'sacha@example.org']);
 
+    // Invited but not signed in yet: the corrected record's address gets the invitation again, the old link stops.
+    const pendingRecord = await insertFacilitator(t.dataSource, { network: 'aura-ee', email: 'noa@exmple.org' });
+    const { account, link } = await t.app.get(AccountsService).invite({ email: 'noa@exmple.org', role: 'facilitator' }, null);
+    const corrected = await fetch(`${t.url}/api/v1/facilitators/${pendingRecord}`, {
+      method: 'PATCH',
+      headers: { authorization, 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'noa@example.org' }),
+    });
+    expect(corrected.status).toBe(200);
+    expect(await emailOf('staff_users', account.id)).toBe('noa@example.org');
+    expect(await mails('staff-invitation')).toEqual(['noa@example.org']);
+    await expect(t.app.get(AccountsService).accountOfLink(link!.split('/').pop()!)).rejects.toMatchObject({ code: 'not_found' });
+
     const taken = await patch('pris@example.org');
     expect(taken.status).toBe(409);
     expect((await taken.json()).errors).toEqual([

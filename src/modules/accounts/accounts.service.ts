@@ -15,7 +15,7 @@ import { AccountsRepository, ApiTokenRow, StoredAccount } from './accounts.repos
 import { chosenNetworks } from './account-networks.policy';
 import { AccountLinkPurpose, ROLE_LABELS, STAFF_ROLES, StaffPrincipal, StaffRole } from './accounts.types';
 import { emailProblem, normalizeEmail, passwordProblems, staffEmailProblem } from './credentials.policy';
-import { AuditService } from '../audit/audit.service';
+import { AuditActor, AuditService } from '../audit/audit.service';
 import { PasswordHasher } from './password-hasher';
 import { SIGN_IN_LIMITS } from './throttle.policy';
 import { ThrottleService } from './throttle.service';
@@ -120,7 +120,7 @@ export class AccountsService {
   }
 
   /** A fresh single-use link to choose the password, mailed to the account by the person inviting. */
-  private async mailInvitation(manager: EntityManager, account: StoredAccount, by: StaffPrincipal) {
+  private async mailInvitation(manager: EntityManager, account: StoredAccount, by: NonNullable<AuditActor>) {
     const link = await this.issueLink(manager, account.id, 'invitation');
     await runAsOne(
       manager,
@@ -401,11 +401,16 @@ export class AccountsService {
    * In the caller's transaction (a directory record's address changed): the account holding the record follows it, so
    * that the person signs in with the address they receive requests at.
    */
-  async followRecordEmail(manager: EntityManager, facilitatorId: string, email: string): Promise<void> {
+  async followRecordEmail(manager: EntityManager, facilitatorId: string, email: string, by: AuditActor): Promise<void> {
     const account = await this.accounts.findByFacilitator(manager, facilitatorId);
     if (!account || account.email === email) return;
     await this.accounts.lockById(manager, account.id);
     await this.readdress(manager, account, email);
+    // An invitation not used yet went to the old address (often the typo being mended): a fresh one goes to the new.
+    if (account.passwordHash === null && account.active && by) {
+      await this.accounts.voidLinksOf(manager, account.id, this.clock.now());
+      await this.mailInvitation(manager, { ...account, email }, by);
+    }
   }
 
   /** Moves the account (and its record) to `email`, refused when another account or record has it; tells both addresses. */

@@ -127,7 +127,7 @@ export class DirectoryService {
     if (patch.networkCode !== undefined && !inScope(scope, patch.networkCode)) throw networkNotManaged();
     await this.transaction(async (manager) => {
       const current = await this.lock(manager, id, scope);
-      const changed = await this.applyChanges(manager, current, patch);
+      const changed = await this.applyChanges(manager, current, patch, actor);
       if (changed.length) {
         const name = `${current.firstName} ${current.lastName} (${current.email})`;
         const what = changed.map((field) => PROFILE_FIELD_LABELS[field]).join(', ');
@@ -202,6 +202,7 @@ export class DirectoryService {
     manager: EntityManager,
     current: StoredFacilitator,
     patch: Partial<FacilitatorProfile>,
+    actor: AuditActor = null,
   ): Promise<Array<keyof FacilitatorProfile>> {
     const { id, ...before } = current;
     const after = this.resolve({ ...before, ...definedOnly(patch) });
@@ -213,7 +214,7 @@ export class DirectoryService {
       id,
       Object.fromEntries(changed.map((field) => [field, after[field]])) as Partial<FacilitatorProfile>,
     );
-    if (changed.includes('email')) await this.accounts.followRecordEmail(manager, id, after.email);
+    if (changed.includes('email')) await this.accounts.followRecordEmail(manager, id, after.email, actor);
     if (affectsRouting(changed)) await this.changes.announce(manager, id);
     return changed;
   }
