@@ -388,12 +388,7 @@ export class AccountsService {
         target.networkCodes,
         `Adresse du compte de ${target.firstName} ${target.lastName} : ${target.email} → ${email}`,
       );
-      if (target.passwordHash === null && target.active) {
-        await this.accounts.voidLinksOf(manager, target.id, this.clock.now());
-        await this.mailInvitation(manager, { ...target, email }, by);
-        return { changed: true, invited: true };
-      }
-      return { changed: true, invited: false };
+      return { changed: true, invited: await this.reinviteIfPending(manager, target, email, by) };
     });
   }
 
@@ -406,11 +401,23 @@ export class AccountsService {
     if (!account || account.email === email) return;
     await this.accounts.lockById(manager, account.id);
     await this.readdress(manager, account, email);
-    // An invitation not used yet went to the old address (often the typo being mended): a fresh one goes to the new.
-    if (account.passwordHash === null && account.active && by) {
-      await this.accounts.voidLinksOf(manager, account.id, this.clock.now());
-      await this.mailInvitation(manager, { ...account, email }, by);
-    }
+    if (by) await this.reinviteIfPending(manager, account, email, by);
+  }
+
+  /**
+   * An invitation not used yet went to the old address (often the typo being mended): a fresh one goes to the new,
+   * the old link stops working. Answers whether one was sent.
+   */
+  private async reinviteIfPending(
+    manager: EntityManager,
+    account: StoredAccount,
+    email: string,
+    by: NonNullable<AuditActor>,
+  ): Promise<boolean> {
+    if (account.passwordHash !== null || !account.active) return false;
+    await this.accounts.voidLinksOf(manager, account.id, this.clock.now());
+    await this.mailInvitation(manager, { ...account, email }, by);
+    return true;
   }
 
   /** Moves the account (and its record) to `email`, refused when another account or record has it; tells both addresses. */
