@@ -188,6 +188,8 @@ describe('routing worker', () => {
     expect(await mailsTo('second@example.org', 'facilitator-assignment')).toBe(1);
     expect(await mailsTo('troisieme@example.org', 'facilitator-assignment')).toBe(1);
     expect(await mailsTo('contact@auvergnerhonealpes-ee.fr', 'network-escalation')).toBe(1);
+    // The animators read where it went, placed again before they are told.
+    expect(await sentMailFile(t, 'network-escalation', 'contact@auvergnerhonealpes-ee.fr')).toContain('Elle est maintenant confiée à ');
     clock.travel(-10 * DAY);
   });
 

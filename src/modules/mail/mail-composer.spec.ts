@@ -254,3 +254,34 @@ describe('MailComposer, assignment-withdrawn', () => {
     }
   });
 });
+
+describe('the network escalation', () => {
+  const composer = new MailComposer();
+  const escalation = (nowWith: string | null | undefined) =>
+    composer.compose({
+      template: 'network-escalation',
+      subject: 'Demande GV-2026-000042 : délai de prise en charge dépassé 2 fois',
+      context: {
+        networkName: 'Réseau Grand Est',
+        reference: 'GV-2026-000042',
+        subject: 'Cantine',
+        kindLabel: 'Considérations environnementales',
+        department: '57 — Moselle',
+        misses: 2,
+        requestUrl: 'http://localhost:3000/espace/demandes/GV-2026-000042',
+        ...(nowWith === undefined ? {} : { nowWith }),
+      },
+    });
+
+  it.each([
+    ['Dominique', 'Elle est maintenant confiée à Dominique.'],
+    [null, 'Aucun autre facilitateur ne pouvait la prendre : elle attend dans la réserve du réseau.'],
+    // Queued before the outcome was told: the former wording.
+    [undefined, 'Elle a été confiée au facilitateur suivant, ou placée dans la réserve s’il n’y en a pas.'],
+  ])('says where the request went (%s)', (nowWith, expected) => {
+    const { text, html } = escalation(nowWith);
+    expect(text).toContain(expected);
+    expect(text).toContain('du réseau Grand Est');
+    expect(html).toContain(expected.replace('Dominique', '<strong>Dominique</strong>'));
+  });
+});

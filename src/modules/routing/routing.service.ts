@@ -129,9 +129,10 @@ export class RoutingService {
       );
       const facilitator = await this.routing.facilitatorContact(manager, current.facilitatorId);
       if (facilitator) statements.push(...this.withdrawnMail(request, facilitator, 'deadline'));
-      if (misses >= ESCALATION_MISSES) statements.push(...(await this.escalation(manager, request, misses)));
       await runAsOne(manager, statements);
       await this.assign(manager, [{ ...request, status: 'submitted', deadlineMisses: misses }]);
+      // After the new placing: the animators read where the request went, not a guess.
+      if (misses >= ESCALATION_MISSES) await runAsOne(manager, await this.escalation(manager, request, misses));
       return current.facilitatorId;
     });
     if (freed) await this.scheduleDrains(freed);
@@ -671,13 +672,15 @@ export class RoutingService {
     ];
   }
 
-  /** The request missed its take-charge deadline again: the network's animators step in. */
+  /** The request missed its take-charge deadline again: the network's animators step in, told where it went. */
   private async escalation(manager: EntityManager, request: RoutableRequest, misses: number): Promise<SqlStatement[]> {
     const network = await this.routing.networkRecipients(manager, request.networkCode);
     if (!network?.emails.length) {
       this.logger.warn({ networkCode: request.networkCode }, 'réseau sans animateur ni adresse de contact : escalade non envoyée');
       return [];
     }
+    const placed = await this.routing.currentAssignment(manager, request.id);
+    const holder = placed && (await this.routing.facilitatorContact(manager, placed.facilitatorId));
     return this.mail.prepareMany(
       network.emails.map((recipient) => ({
         requestId: request.id,
@@ -691,6 +694,8 @@ export class RoutingService {
           kindLabel: KIND_LABELS[request.kind],
           department: this.reference.departmentLabel(request.departmentCode),
           misses,
+          // Null: nobody else could take it, it waits in the network's pool.
+          nowWith: holder ? holder.firstName : null,
           requestUrl: `${this.config.PUBLIC_URL}/espace/demandes/${request.reference}`,
         },
       })),
