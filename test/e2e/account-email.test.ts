@@ -19,15 +19,15 @@ describe('a staff account’s address', () => {
     );
 
   const signedIn = (seed: StaffSeed) => signedInStaff(t, seed);
+  /** A facilitator of aura-ee and the account that holds their record, at one address. */
+  async function facilitatorWithAccount(email: string): Promise<{ facilitatorId: string; id: string }> {
+    const facilitatorId = await insertFacilitator(t.dataSource, { network: 'aura-ee', email });
+    const { id } = await insertStaff(t.dataSource, { role: 'facilitator', facilitatorId, email, networks: ['aura-ee'] });
+    return { facilitatorId, id };
+  }
 
   it('moves a facilitator’s sign-in and record to the new address, and tells both addresses', async () => {
-    const facilitatorId = await insertFacilitator(t.dataSource, { network: 'aura-ee', email: 'alix@ancien.example.org' });
-    const { id } = await insertStaff(t.dataSource, {
-      role: 'facilitator',
-      facilitatorId,
-      email: 'alix@ancien.example.org',
-      networks: ['aura-ee'],
-    });
+    const { facilitatorId, id } = await facilitatorWithAccount('alix@ancien.example.org');
     const animator = await signedIn({ role: 'animator', networks: ['aura-ee'] });
     expect(await (await animator.get('/espace/comptes')).text()).toContain(`href="/espace/comptes/${id}/adresse">Changer`);
 
@@ -69,13 +69,7 @@ describe('a staff account’s address', () => {
   });
 
   it('refuses an address taken by another account or record, or that cannot be one; another network’s account does not exist', async () => {
-    const facilitatorId = await insertFacilitator(t.dataSource, { network: 'aura-ee', email: 'dominique@example.org' });
-    const { id } = await insertStaff(t.dataSource, {
-      role: 'facilitator',
-      facilitatorId,
-      email: 'dominique@example.org',
-      networks: ['aura-ee'],
-    });
+    const { id } = await facilitatorWithAccount('dominique@example.org');
     await insertStaff(t.dataSource, { role: 'animator', email: 'animation@example.org', networks: ['reseco'] });
     await insertFacilitator(t.dataSource, { network: 'aura-ee', email: 'sans-compte@example.org' });
     const admin = await signedIn({ role: 'admin' });
@@ -100,21 +94,16 @@ describe('a staff account’s address', () => {
   });
 
   it('a record’s new address in the directory moves the account that holds it, unless another account has it', async () => {
-    const facilitatorId = await insertFacilitator(t.dataSource, { network: 'aura-ee', email: 'sacha@example.org' });
-    const { id } = await insertStaff(t.dataSource, {
-      role: 'facilitator',
-      facilitatorId,
-      email: 'sacha@example.org',
-      networks: ['aura-ee'],
-    });
+    const { facilitatorId, id } = await facilitatorWithAccount('sacha@example.org');
     await insertStaff(t.dataSource, { role: 'admin', email: 'pris@example.org' });
     const authorization = await bearerFor(t, { role: 'admin' });
-    const patch = (email: string) =>
-      fetch(`${t.url}/api/v1/facilitators/${facilitatorId}`, {
+    const patchRecord = (record: string, email: string) =>
+      fetch(`${t.url}/api/v1/facilitators/${record}`, {
         method: 'PATCH',
         headers: { authorization, 'content-type': 'application/json' },
         body: JSON.stringify({ email }),
       });
+    const patch = (email: string) => patchRecord(facilitatorId, email);
     expect((await patch('sacha.martin@example.org')).status).toBe(200);
     expect(await emailOf('staff_users', id)).toBe('sacha.martin@example.org');
     expect(await mails('staff-email-changed')).toEqual(['sacha.martin@example.org', 'sacha@example.org']);
@@ -122,11 +111,7 @@ describe('a staff account’s address', () => {
     // Invited but not signed in yet: the corrected record's address gets the invitation again, the old link stops.
     const pendingRecord = await insertFacilitator(t.dataSource, { network: 'aura-ee', email: 'noa@exmple.org' });
     const { account, link } = await t.app.get(AccountsService).invite({ email: 'noa@exmple.org', role: 'facilitator' }, null);
-    const corrected = await fetch(`${t.url}/api/v1/facilitators/${pendingRecord}`, {
-      method: 'PATCH',
-      headers: { authorization, 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'noa@example.org' }),
-    });
+    const corrected = await patchRecord(pendingRecord, 'noa@example.org');
     expect(corrected.status).toBe(200);
     expect(await emailOf('staff_users', account.id)).toBe('noa@example.org');
     expect(await mails('staff-invitation')).toEqual(['noa@example.org']);

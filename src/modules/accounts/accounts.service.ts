@@ -15,11 +15,14 @@ import { AccountsRepository, ApiTokenRow, StoredAccount } from './accounts.repos
 import { chosenNetworks } from './account-networks.policy';
 import { AccountLinkPurpose, ROLE_LABELS, STAFF_ROLES, StaffPrincipal, StaffRole } from './accounts.types';
 import { emailProblem, normalizeEmail, passwordProblems, staffEmailProblem } from './credentials.policy';
-import { AuditActor, AuditService } from '../audit/audit.service';
+import { AuditService, nameAndEmail } from '../audit/audit.service';
 import { PasswordHasher } from './password-hasher';
 import { SIGN_IN_LIMITS } from './throttle.policy';
 import { ThrottleService } from './throttle.service';
 import { StaffAuthService } from './staff-auth.service';
+
+/** Who an invitation names as inviting (a staff member; the command line prints its link instead). */
+type Inviter = Pick<StaffPrincipal, 'firstName' | 'lastName'>;
 
 /** `link` null: an animator's account took the facilitator record of the same address (nothing to send). */
 export interface Invitation {
@@ -120,7 +123,7 @@ export class AccountsService {
   }
 
   /** A fresh single-use link to choose the password, mailed to the account by the person inviting. */
-  private async mailInvitation(manager: EntityManager, account: StoredAccount, by: NonNullable<AuditActor>) {
+  private async mailInvitation(manager: EntityManager, account: StoredAccount, by: Inviter) {
     const link = await this.issueLink(manager, account.id, 'invitation');
     await runAsOne(
       manager,
@@ -396,7 +399,7 @@ export class AccountsService {
    * In the caller's transaction (a directory record's address changed): the account holding the record follows it, so
    * that the person signs in with the address they receive requests at.
    */
-  async followRecordEmail(manager: EntityManager, facilitatorId: string, email: string, by: AuditActor): Promise<void> {
+  async followRecordEmail(manager: EntityManager, facilitatorId: string, email: string, by: Inviter | null): Promise<void> {
     const account = await this.accounts.findByFacilitator(manager, facilitatorId);
     if (!account || account.email === email) return;
     await this.accounts.lockById(manager, account.id);
@@ -408,12 +411,7 @@ export class AccountsService {
    * An invitation not used yet went to the old address (often the typo being mended): a fresh one goes to the new,
    * the old link stops working. Answers whether one was sent.
    */
-  private async reinviteIfPending(
-    manager: EntityManager,
-    account: StoredAccount,
-    email: string,
-    by: NonNullable<AuditActor>,
-  ): Promise<boolean> {
+  private async reinviteIfPending(manager: EntityManager, account: StoredAccount, email: string, by: Inviter): Promise<boolean> {
     if (account.passwordHash !== null || !account.active) return false;
     await this.accounts.voidLinksOf(manager, account.id, this.clock.now());
     await this.mailInvitation(manager, { ...account, email }, by);
@@ -543,10 +541,6 @@ function accountExists(): AppError {
 function accountOutOfReach(): AppError {
   const message = 'Un compte existe déjà pour cette adresse.';
   return new AppError('conflict', message, [{ field: 'email', message }]);
-}
-
-function nameAndEmail(account: Pick<StoredAccount, 'firstName' | 'lastName' | 'email'>): string {
-  return `${account.firstName} ${account.lastName} (${account.email})`.trim();
 }
 
 function addressTaken(message: string): AppError {

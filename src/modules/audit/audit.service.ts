@@ -8,6 +8,11 @@ import { AuditEntry, AuditRepository } from './audit.repository';
 /** Who, for the journal: the person and their address then; null is an operator at the command line. */
 export type AuditActor = Pick<StaffPrincipal, 'id' | 'firstName' | 'lastName' | 'email'> | null;
 
+/** A person as a journal line names them: « Camille Roux (camille.roux@exemple.fr) ». */
+export function nameAndEmail(person: { firstName: string; lastName: string; email: string }): string {
+  return `${person.firstName} ${person.lastName} (${person.email})`.trim();
+}
+
 /** A journal line is kept a year (CNIL's usual length for access traces), then erased by the retention sweep. */
 export const AUDIT_RETENTION_DAYS = 366;
 const PAGE_SIZE = 100;
@@ -24,7 +29,7 @@ export class AuditService {
     await runAsOne(manager, [
       this.audit.insertStatement({
         actorId: actor?.id ?? null,
-        actorName: actor ? `${actor.firstName} ${actor.lastName} (${actor.email})`.trim() : 'Ligne de commande (exploitation)',
+        actorName: actor ? nameAndEmail(actor) : 'Ligne de commande (exploitation)',
         action,
         networkCodes: [...new Set(networkCodes)],
         summary,

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AppError, FieldError, ValidationFailed } from '../../common/errors/app-errors';
 import { isUuid, validateBody } from '../../common/validation';
 import { isSelfOrManager } from '../accounts/access.policy';
-import { AuditActor, AuditService } from '../audit/audit.service';
+import { AuditActor, AuditService, nameAndEmail } from '../audit/audit.service';
 import { AccountsService } from '../accounts/accounts.service';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { Clock, parisDay } from '../../common/clock';
@@ -108,7 +108,7 @@ export class DirectoryService {
     if (!inScope(scope, input.networkCode)) throw networkNotManaged();
     const id = await this.transaction(async (manager) => {
       const created = await this.insert(manager, input);
-      const name = `${input.firstName} ${input.lastName} (${input.email.trim().toLowerCase()})`;
+      const name = nameAndEmail({ ...input, email: input.email.trim().toLowerCase() });
       await this.audit.record(manager, actor, 'facilitator_created', [input.networkCode], `Fiche de facilitateur créée : ${name}`);
       return created;
     });
@@ -129,7 +129,7 @@ export class DirectoryService {
       const current = await this.lock(manager, id, scope);
       const changed = await this.applyChanges(manager, current, patch, actor);
       if (changed.length) {
-        const name = `${current.firstName} ${current.lastName} (${current.email})`;
+        const name = nameAndEmail(current);
         const what = changed.map((field) => PROFILE_FIELD_LABELS[field]).join(', ');
         const networks = [current.networkCode, patch.networkCode ?? current.networkCode];
         await this.audit.record(manager, actor, 'facilitator_updated', networks, `Fiche de ${name} modifiée : ${what}`);

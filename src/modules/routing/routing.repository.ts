@@ -466,25 +466,17 @@ export class RoutingRepository {
     return rows.map((r) => r.code);
   }
 
-  /** Gone from the directory, or absent that day. Within a transaction, pass its manager. */
-  async facilitatorUnavailableToday(
-    facilitatorId: string,
-    today: string,
-    db: DataSource | EntityManager = this.dataSource,
-  ): Promise<boolean> {
-    const rows: Array<{ unavailable: boolean }> = await db.query(
-      `SELECT NOT f.active OR EXISTS (SELECT 1 FROM facilitator_absences a WHERE a.facilitator_id = f.id AND $2::date BETWEEN a.starts_on AND a.ends_on) AS unavailable
-         FROM facilitators f WHERE f.id = $1`,
-      [facilitatorId, today],
-    );
-    return rows[0]?.unavailable ?? false;
-  }
-
   /**
    * Whether the facilitator cannot be given a request due on `lastDay`: left routing, absent today or that day, or
-   * absent for at least half of the days from today to then.
+   * absent for at least half of the days from today to then. With `lastDay` today: gone, or absent today. Within a
+   * transaction, pass its manager.
    */
-  async facilitatorAwayBefore(facilitatorId: string, today: string, lastDay: string, db: DataSource | EntityManager): Promise<boolean> {
+  async facilitatorAwayBefore(
+    facilitatorId: string,
+    today: string,
+    lastDay: string = today,
+    db: DataSource | EntityManager = this.dataSource,
+  ): Promise<boolean> {
     const rows: Array<{ away: boolean }> = await db.query(
       `SELECT NOT f.active
               OR EXISTS (SELECT 1 FROM facilitator_absences a

@@ -343,7 +343,7 @@ export class RoutingService {
    * taken in charge move on; in every case the pools they serve may now drain.
    */
   async facilitatorChanged(facilitatorId: string): Promise<void> {
-    if (await this.routing.facilitatorUnavailableToday(facilitatorId, parisDay(this.clock.now()))) {
+    if (await this.routing.facilitatorAwayBefore(facilitatorId, parisDay(this.clock.now()))) {
       for (const requestId of await this.routing.untakenRequestsOf(facilitatorId)) {
         await this.dataSource.transaction(async (manager) => {
           const request = await this.routing.lockRequest(manager, requestId);
