@@ -564,6 +564,76 @@ describe('the facilitator workspace', () => {
     expect(['unassigned', 'submitted']).toContain((await status(reference)).status);
   });
 
+  it('gives back a request taken in charge, with a word the next facilitator reads; the buyer is told', async () => {
+    const { reference, trackingUrl, client, facilitatorId } = await assigned();
+    const page = `/espace/demandes/${reference}`;
+    expect((await client.submit(page, `${page}/prise-en-charge`, {})).status).toBe(303);
+    expect(await (await client.get(page)).text()).toContain('Rendre la demande : motif');
+    const next = await insertFacilitator(t.dataSource, { capacity: 5, firstName: 'Alix' });
+
+    const missing = await client.submit(page, `${page}/declin`, {});
+    expect(missing.status).toBe(400);
+    const refused = await missing.text();
+    expect(refused).toContain('Choisissez pourquoi vous rendez la demande.');
+    expect(refused).toContain('Dites au facilitateur suivant où en est la demande.');
+    expect((await status(reference)).status).toBe('in_progress');
+
+    const word = 'Arrêt maladie imprévu. L’acheteur attend surtout un exemple de DCE <b>récent</b>';
+    const given = await client.submit(page, `${page}/declin`, { reason: 'unavailable', note: word });
+    expect(given.status).toBe(303);
+    expect(given.headers.get('location')).toBe('/espace?fait=rendue');
+    expect(await (await client.get('/espace?fait=rendue')).text()).toContain('Vous avez rendu la demande');
+    expect((await client.get(page)).status).toBe(404);
+
+    // Routed again at once, never to the one who gave it back: the only other facilitator gets it, and the word.
+    const [moved] = await t.dataSource.query(
+      `SELECT r.status, r.assigned_facilitator_id AS holder, a.end_reason, a.decline_reason,
+              (SELECT reason FROM request_events e WHERE e.request_id = r.id AND e.type = 'given_back') AS history
+         FROM requests r JOIN request_assignments a ON a.request_id = r.id AND a.facilitator_id = $2
+        WHERE r.reference = $1`,
+      [reference, facilitatorId],
+    );
+    expect(moved).toEqual({
+      status: 'assigned',
+      holder: next,
+      end_reason: 'declined',
+      decline_reason: 'unavailable',
+      history: `Indisponible : ${word}`,
+    });
+    const mail = await sentMailFile(t, 'facilitator-assignment', `facilitateur-${next}@example.org`);
+    expect(mail).toContain('Un collègue l’avait prise en charge puis l’a rendue ; son mot : « Indisponible : Arrêt maladie imprévu.');
+    expect(mail).toContain('&lt;b&gt;récent&lt;/b&gt;');
+    expect(await (await fetch(trackingUrl)).text()).toContain('— Transmise à un autre facilitateur</li>');
+
+    // Their next try, from a page left open, says it is no longer theirs.
+    const again = await client.post(`${page}/declin`, { _csrf: csrfIn(refused), reason: 'unavailable', note: word });
+    expect(again.status).toBe(409);
+  });
+
+  it('gives back through the API: the note is required once taken in charge, the pool takes it when no one else can', async () => {
+    const { reference, staff } = await assigned();
+    const token = `Bearer ${await t.app.get(StaffAuthService).createApiToken(staff.id, 'tests')}`;
+    const call = (path: string, body?: unknown) =>
+      fetch(`${t.url}/api/v1/staff/requests/${reference}${path}`, {
+        method: 'POST',
+        headers: { authorization: token, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+    expect((await call('/take-charge')).status).toBe(200);
+    const shown = await (await fetch(`${t.url}/api/v1/staff/requests/${reference}`, { headers: { authorization: token } })).json();
+    expect(shown.actions).toMatchObject({ decline: false, giveBack: true });
+
+    const noNote = await call('/decline', { reason: 'not_my_expertise' });
+    expect(noNote.status).toBe(400);
+    expect((await noNote.json()).errors).toEqual([{ field: 'note', message: 'Dites au facilitateur suivant où en est la demande.' }]);
+    expect((await call('/decline', { reason: 'not_my_expertise', note: 'x', comment: 'y' })).status).toBe(400);
+
+    const given = await call('/decline', { reason: 'not_my_expertise', note: 'Question de droit du travail, pas d’achat durable.' });
+    expect(given.status).toBe(200);
+    expect(await given.json()).toEqual({ reference, declined: true, givenBack: true });
+    expect((await status(reference)).status).toBe('unassigned');
+  });
+
   it('answers with files through the API (multipart, bearer): 413, 415 and 400 by field, nothing half-written', async () => {
     const { reference, staff } = await assigned();
     const token = `Bearer ${await t.app.get(StaffAuthService).createApiToken(staff.id, 'tests')}`;

@@ -17,11 +17,11 @@ import { MailService } from '../mail/mail.service';
 import { ReferenceService } from '../reference/reference.service';
 import { whyNotEligible } from '../routing/ranking.policy';
 import { ClaimableFacilitator, CurrentAssignment, RoutableRequest, RoutingRepository } from '../routing/routing.repository';
-import { RoutingService } from '../routing/routing.service';
+import { handedOverReason, RoutingService } from '../routing/routing.service';
 import { parisYear } from '../requests/reference-number';
 import { AdviceRequest } from '../requests/request.entities';
 import { nextStatus } from '../requests/request-state.policy';
-import { KIND_LABELS, otherKind, RequestStatus } from '../requests/request.types';
+import { KIND_LABELS, otherKind } from '../requests/request.types';
 import { RequestsRepository } from '../requests/requests.repository';
 import { sealTrackingToken, trackingUrl } from '../requests/tracking-url';
 import { StaffRequestsRepository } from '../workspace/staff-requests.repository';
@@ -407,14 +407,4 @@ function choiceOf(f: ClaimableFacilitator, request: RoutableRequest, declinedBef
 
 function nameOf(staff: StaffPrincipal): string {
   return `${staff.firstName} ${staff.lastName}`;
-}
-
-/**
- * What the buyer reads when the network gives their request to someone else: only once it was taken in charge
- * (before, the buyer has heard of no one in particular, the acknowledgement covers it).
- */
-function handedOverReason(request: { status: RequestStatus }): string | undefined {
-  return ['in_progress', 'awaiting_buyer'].includes(request.status)
-    ? 'Votre demande est confiée à un autre facilitateur du réseau, qui en reprend le traitement.'
-    : undefined;
 }

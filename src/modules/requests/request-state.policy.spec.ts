@@ -13,6 +13,7 @@ const MATRIX: Record<Exclude<RequestAction, 'close'>, string> = {
   route_assigned: '         assigned   assigned  -         -            -              -         -',
   route_unassigned: '       unassigned -          -         -            -              -         -',
   take_charge: '            -          -          in_progress -         -              -         -',
+  give_back: '              -          -          -         submitted    submitted      -         -',
   request_clarification: '  -          -          -         awaiting_buyer -             -         -',
   buyer_clarified: '        -          -          -         -            in_progress    -         -',
   answer: '                 -          -          -         answered     answered       -         -',
@@ -109,6 +110,11 @@ describe('request state machine', () => {
       'awaiting_buyer',
       'Cette action n’est pas possible pour une demande « En attente de l’acheteur ». La page a peut-être changé entre-temps : rechargez-la.',
     ],
+    [
+      'give_back',
+      'answered',
+      'Vous avez déjà répondu : pour confier la suite à un collègue, demandez à l’animateur de votre réseau de réaffecter la demande.',
+    ],
   ] as const)('refuses %s from %s with a conflict carrying a French message', (action, status, message) => {
     try {
       nextStatus({ status }, action);
@@ -121,10 +127,10 @@ describe('request state machine', () => {
   });
 
   it.each([
-    ['in_progress', 'facilitator', ['request_clarification', 'answer', 'close', 'transfer', 'split']],
+    ['in_progress', 'facilitator', ['give_back', 'request_clarification', 'answer', 'close', 'transfer', 'split']],
     ['assigned', 'facilitator', ['take_charge', 'close', 'transfer', 'split']],
     ['answered', 'facilitator', ['close']],
-    ['awaiting_buyer', 'facilitator', ['answer', 'close', 'transfer']],
+    ['awaiting_buyer', 'facilitator', ['give_back', 'answer', 'close', 'transfer']],
     ['closed', 'facilitator', ['reopen']],
     ['awaiting_buyer', 'buyer', ['buyer_clarified', 'withdraw']],
     ['answered', 'buyer', ['buyer_replied_to_answer', 'buyer_resolved']],

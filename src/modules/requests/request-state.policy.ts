@@ -15,6 +15,8 @@
  * - the buyer may add information (a forgotten detail) while nothing is asked of them and no answer came yet:
  *   submitted to in progress; the status stays. Awaiting them, they give the precision; answered, they reply, or
  *   say their question is resolved (`buyer_resolved`): closed as `answered` at once, as the reply window would.
+ * - the facilitator who took a request in charge may give it back before answering (an unforeseen absence, a
+ *   question outside their expertise): it is routed again, never to them; once answered, the network reassigns.
  * - staff may reopen a closure made by mistake, whatever its reason but the buyer's own withdrawal: the request
  *   goes back in progress to the facilitator who held it (the caller checks there is one, and data not erased).
  *   A reopening (staff's or the buyer's reply) whose facilitator has left the directory or is absent goes to
@@ -39,6 +41,7 @@ export const ACTION_ACTORS: Record<RequestAction, ActionActor> = {
   route_assigned: 'system',
   route_unassigned: 'system',
   take_charge: 'facilitator',
+  give_back: 'facilitator',
   request_clarification: 'facilitator',
   buyer_clarified: 'buyer',
   answer: 'facilitator',
@@ -78,6 +81,8 @@ const MOVES: Record<Exclude<RequestAction, 'close'>, { from: readonly RequestSta
   route_assigned: { from: ['submitted', 'unassigned'], to: 'assigned' },
   route_unassigned: { from: ['submitted'], to: 'unassigned' },
   take_charge: { from: ['assigned'], to: 'in_progress' },
+  // Taken in charge, not answered yet: the facilitator hands it on (routing chooses someone else, never them).
+  give_back: { from: ['in_progress', 'awaiting_buyer'], to: 'submitted' },
   request_clarification: { from: ['in_progress'], to: 'awaiting_buyer' },
   buyer_clarified: { from: ['awaiting_buyer'], to: 'in_progress' },
   // Awaiting the buyer too: the precision may come another way (a phone call) — the answer then ends the wait.
@@ -155,6 +160,9 @@ function refusalMessage(status: RequestStatus, statusLabel: string, action: Requ
   // The usual API client's slip: writing to the buyer before taking the request in charge.
   if (status === 'assigned' && (action === 'request_clarification' || action === 'answer')) {
     return 'Prenez d’abord la demande en charge : vous pourrez ensuite demander une précision à l’acheteur ou lui répondre.';
+  }
+  if (status === 'answered' && action === 'give_back') {
+    return 'Vous avez déjà répondu : pour confier la suite à un collègue, demandez à l’animateur de votre réseau de réaffecter la demande.';
   }
   return `Cette action n’est pas possible pour une demande « ${statusLabel} ». La page a peut-être changé entre-temps : rechargez-la.`;
 }

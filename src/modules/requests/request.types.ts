@@ -99,6 +99,7 @@ export const ACTION_LABELS = {
   route_assigned: 'Confier à un facilitateur',
   route_unassigned: 'Mettre en attente d’un facilitateur disponible',
   take_charge: 'Prendre en charge',
+  give_back: 'Rendre la demande',
   request_clarification: 'Demander une précision à l’acheteur',
   buyer_clarified: 'Précision apportée par l’acheteur',
   answer: 'Répondre',

@@ -24,6 +24,8 @@ export interface RoutableRequest {
   organisationType: OrganisationType;
   /** The last transfer's history line (from which desk, by whom, why): whoever it is given to next reads where it comes from. */
   transferNote?: string | null;
+  /** The last give-back's history line (why, and where the request stood): the next facilitator reads it too. */
+  givenBackNote?: string | null;
 }
 
 export interface CurrentAssignment {
@@ -111,7 +113,8 @@ const ROUTABLE_COLUMNS = `r.id, r.reference, r.status, r.kind, r.department_code
        r.network_code AS "networkCode", r.segment_code AS "segmentCode", r.subject,
        r.deadline_misses AS "deadlineMisses", r.created_at AS "createdAt", to_char(r.needed_by, 'YYYY-MM-DD') AS "neededBy",
        r.organisation_type AS "organisationType",
-       (SELECT e.reason FROM request_events e WHERE e.request_id = r.id AND e.type = 'transferred' ORDER BY e.id DESC LIMIT 1) AS "transferNote"`;
+       (SELECT e.reason FROM request_events e WHERE e.request_id = r.id AND e.type = 'transferred' ORDER BY e.id DESC LIMIT 1) AS "transferNote",
+       (SELECT e.reason FROM request_events e WHERE e.request_id = r.id AND e.type = 'given_back' ORDER BY e.id DESC LIMIT 1) AS "givenBackNote"`;
 
 @Injectable()
 export class RoutingRepository {

@@ -14,6 +14,7 @@ import { milestoneOf } from '../requests/milestone.policy';
 import { ReferenceService } from '../reference/reference.service';
 import { answerDueAt, Pause, pausesFromHistory } from '../requests/answer-deadline.policy';
 import { HANDED_OVER_EVENT, KIND_LABELS, RequestStatus } from '../requests/request.types';
+import { transition } from '../requests/request-state.policy';
 import { NewRequestEvent, RequestsRepository } from '../requests/requests.repository';
 import { AppError } from '../../common/errors/app-errors';
 import { IneligibilityReason, rankFacilitators, whyNotEligible } from './ranking.policy';
@@ -177,23 +178,34 @@ export class RoutingService {
     });
   }
 
-  /** The facilitator declines from the workspace; the request goes to someone else. */
-  async decline(requestId: string, assignmentId: string, reason: DeclineReason): Promise<boolean> {
+  /**
+   * The facilitator declines from the workspace: before taking it in charge, or after (gives it back, `handOver`
+   * telling the next one where it stands, and the buyer told). It goes to someone else, never back to them. False
+   * when the page changed meanwhile (taken in charge since the form showed, no longer theirs, answered).
+   */
+  async decline(requestId: string, assignmentId: string, reason: DeclineReason, handOver: string | null = null): Promise<boolean> {
     const freed = await this.dataSource.transaction(async (manager) => {
       const request = await this.routing.lockRequest(manager, requestId);
       const current = request && (await this.routing.currentAssignment(manager, requestId));
-      if (!request || !current || current.id !== assignmentId || current.takenAt) return null;
+      if (!request || !current || current.id !== assignmentId) return null;
+      const givingBack = current.takenAt !== null;
+      if (givingBack !== (handOver !== null) || (givingBack && !transition(request, 'give_back').allowed)) return null;
+      const actor = { actorType: 'staff', actorId: current.facilitatorId } as const;
       await runAsOne(
         manager,
         this.release(
           request,
           current,
           'declined',
-          { type: 'declined', reason: DECLINE_LABELS[reason], actorType: 'staff', actorId: current.facilitatorId },
-          { declineReason: reason },
+          givingBack
+            ? { type: 'given_back', reason: `${GIVE_BACK_LABELS[reason]} : ${handOver}`, ...actor }
+            : { type: 'declined', reason: DECLINE_LABELS[reason], ...actor },
+          { declineReason: reason, buyerReason: handedOverReason(request) },
         ),
       );
-      await this.assign(manager, [{ ...request, status: 'submitted' }]);
+      // Read again: the next facilitator's e-mail quotes the give-back's history line, written just now.
+      const released = givingBack ? await this.routing.lockRequest(manager, requestId) : null;
+      await this.assign(manager, [released ?? { ...request, status: 'submitted' }]);
       return current.facilitatorId;
     });
     if (freed) await this.scheduleDrains(freed);
@@ -525,6 +537,7 @@ export class RoutingService {
             actionUrl: `${this.config.PUBLIC_URL}/espace/demandes/${encodeURIComponent(request.reference)}`,
             handOver: handOver ?? null,
             transferNote: request.transferNote ?? null,
+            givenBackNote: request.givenBackNote ?? null,
             // The regional fallback says so: the coordinator would otherwise wonder why a département not theirs.
             asCoordinator:
               request.kind === 'social_clause' &&
@@ -739,6 +752,23 @@ const DECLINE_LABELS: Record<DeclineReason, string> = {
   not_my_expertise: 'Décliné : hors de mon expertise',
   unavailable: 'Décliné : indisponible',
 };
+
+/** A give-back's reason, followed in its history line by the facilitator's word on where the request stands. */
+const GIVE_BACK_LABELS: Record<DeclineReason, string> = {
+  not_my_territory: 'Hors de son territoire',
+  not_my_expertise: 'Hors de son expertise',
+  unavailable: 'Indisponible',
+};
+
+/**
+ * What the buyer reads when their request moves to another facilitator: only once it was taken in charge (before,
+ * the buyer has heard of no one in particular, the acknowledgement covers it).
+ */
+export function handedOverReason(request: { status: RequestStatus }): string | undefined {
+  return ['in_progress', 'awaiting_buyer'].includes(request.status)
+    ? 'Votre demande est confiée à un autre facilitateur du réseau, qui en reprend le traitement.'
+    : undefined;
+}
 
 function oldestFirst(a: RoutableRequest, b: RoutableRequest): number {
   return a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1);

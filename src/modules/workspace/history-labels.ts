@@ -9,6 +9,7 @@ const EVENT_LABELS: Record<string, string> = {
   unassigned: 'En attente dans la réserve',
   taken_in_charge: 'Prise en charge',
   declined: 'Déclinée',
+  given_back: 'Rendue par le facilitateur après sa prise en charge',
   deadline_missed: 'Délai de prise en charge dépassé',
   clarification_requested: 'Précision demandée à l’acheteur',
   precision_reminded: 'Acheteur relancé : sa précision est toujours attendue',

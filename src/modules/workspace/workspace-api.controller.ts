@@ -112,16 +112,19 @@ export class WorkspaceApiController {
   @Post(':reference/decline')
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Décliner une demande confiée, avec son motif',
-    description: 'Elle repart en attribution vers un autre facilitateur.',
+    summary: 'Décliner une demande confiée, ou la rendre après l’avoir prise en charge',
+    description:
+      'Elle repart en attribution vers un autre facilitateur (jamais vous), ou attend dans la réserve du réseau. ' +
+      'Après la prise en charge et avant la réponse, `note` est requis : ce que le facilitateur suivant doit savoir ; ' +
+      'l’acheteur est prévenu qu’un autre facilitateur reprend sa demande.',
   })
   @ApiBody({ type: DeclineBodyDto })
   @ApiOkResponse({ type: DeclineResultDto })
-  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Motif absent ou inconnu' })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'La demande n’attend plus sa prise en charge, ou a changé entre-temps' })
-  async decline(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string, @JsonBody('reason') body: Json) {
-    await this.workspace.decline(staff, reference, body.reason);
-    return { reference, declined: true };
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Motif absent ou inconnu ; note absente après la prise en charge' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'La demande a déjà reçu sa réponse, ou a changé entre-temps' })
+  async decline(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string, @JsonBody('reason', 'note') body: Json) {
+    const outcome = await this.workspace.decline(staff, reference, body);
+    return { reference, declined: true, givenBack: outcome === 'given_back' };
   }
 
   @Post(':reference/notes')

@@ -81,15 +81,15 @@ export class WorkspacePagesController {
     @Body() body: Form = {},
     @Res() res: Response,
   ) {
-    // Declined: the request is no longer this person's, its page would answer 404; the notice shows on the queue.
+    // Declined or given back: the request is no longer this person's, its page would answer 404; the notice shows on the queue.
     await this.perform(
       res,
       staff,
       reference,
       'decline',
       body,
-      () => this.workspace.decline(staff, reference, body.reason),
-      '/espace?fait=declin',
+      () => this.workspace.decline(staff, reference, body),
+      (outcome) => (outcome === 'given_back' ? '/espace?fait=rendue' : '/espace?fait=declin'),
     );
   }
 

@@ -61,6 +61,8 @@ const DONE_NOTICES: Record<string, string> = {
   'prise-en-charge': 'Vous avez pris cette demande en charge.',
   declin:
     'Vous avez décliné la demande : elle est attribuée de nouveau, à un collègue ou, si personne ne peut la prendre, à la réserve du réseau.',
+  rendue:
+    'Vous avez rendu la demande : elle est attribuée de nouveau, à un collègue ou, si personne ne peut la prendre, à la réserve du réseau. L’acheteur est prévenu qu’un autre facilitateur la reprend.',
   note: 'La note interne est enregistrée.',
   precision: 'Votre question est envoyée à l’acheteur. Le délai de réponse est suspendu jusqu’à sa précision.',
   reponse: 'Votre réponse est envoyée à l’acheteur.',
@@ -252,9 +254,9 @@ function queryString(values: Record<string, string | null>): string {
 
 /** The request page's « Aller à » links: the sections of forms this person may use, and the history. */
 function requestPageJumps(actions: PermittedActions): Array<{ id: string; label: string }> {
-  const { takeCharge, decline, takeFromPool, transfer, split, reassign, clarify, answer, closeReasons, reopen } = actions;
+  const { takeCharge, decline, giveBack, takeFromPool, transfer, split, reassign, clarify, answer, closeReasons, reopen } = actions;
   return [
-    { id: 'titre-actions', label: 'Actions', shown: takeCharge || decline || takeFromPool || transfer || split || reassign },
+    { id: 'titre-actions', label: 'Actions', shown: takeCharge || decline || giveBack || takeFromPool || transfer || split || reassign },
     { id: 'titre-precision', label: 'Demander une précision', shown: clarify },
     { id: 'titre-reponse', label: 'Répondre', shown: answer },
     { id: 'titre-note', label: 'Note interne', shown: true },

@@ -69,6 +69,8 @@ type Visible = RequestScope & { id: string; reference: string };
 export interface PermittedActions {
   takeCharge: boolean;
   decline: boolean;
+  /** Taken in charge, not answered yet: hand it on (routing chooses the next facilitator), with a word for them. */
+  giveBack: boolean;
   clarify: boolean;
   answer: boolean;
   closeReasons: CloseReason[];
@@ -254,6 +256,7 @@ export class WorkspaceService {
     return {
       takeCharge: holder && possible.has('take_charge'),
       decline: holder && possible.has('take_charge'),
+      giveBack: holder && possible.has('give_back'),
       clarify: holder && possible.has('request_clarification'),
       answer: holder && possible.has('answer'),
       closeReasons: answersFor(staff, request) ? closeReasonsFor(request.status as RequestStatus) : [],
@@ -286,14 +289,30 @@ export class WorkspaceService {
       : 'Choisissez le motif de clôture.';
   }
 
-  /** Before taking in charge only: the request goes to someone else (routing decides whom). */
-  async decline(staff: StaffPrincipal, reference: string, reason: unknown): Promise<void> {
+  /**
+   * The request goes to someone else (routing decides whom): declined before taking it in charge, given back after
+   * — then with a word for the next facilitator on where it stands. Says which of the two it was.
+   */
+  async decline(staff: StaffPrincipal, reference: string, body: { reason?: unknown; note?: unknown }): Promise<'declined' | 'given_back'> {
     const request = await this.holderOnly(staff, reference);
-    const chosen = DECLINE_REASONS.find((r) => r === reason);
-    if (!chosen) throw new ValidationFailed([{ field: 'reason', message: 'Choisissez le motif de votre refus.' }]);
-    nextStatus({ status: request.status as RequestStatus }, 'take_charge');
+    const givingBack = request.status !== 'assigned';
+    const errors: FieldError[] = [];
+    const chosen = DECLINE_REASONS.find((r) => r === body.reason);
+    if (!chosen) {
+      errors.push({
+        field: 'reason',
+        message: givingBack ? 'Choisissez pourquoi vous rendez la demande.' : 'Choisissez le motif de votre refus.',
+      });
+    }
+    const note = givingBack ? optionalText(body.note, 'note', errors) : null;
+    if (givingBack && note === null && !errors.some((e) => e.field === 'note')) {
+      errors.push({ field: 'note', message: 'Dites au facilitateur suivant où en est la demande.' });
+    }
+    if (errors.length || !chosen) throw new ValidationFailed(errors);
+    nextStatus({ status: request.status as RequestStatus }, givingBack ? 'give_back' : 'take_charge');
     const detail = await this.workspace.detail(request.id);
-    if (!detail?.assignmentId || !(await this.routing.decline(request.id, detail.assignmentId, chosen))) throw pageChanged();
+    if (!detail?.assignmentId || !(await this.routing.decline(request.id, detail.assignmentId, chosen, note))) throw pageChanged();
+    return givingBack ? 'given_back' : 'declined';
   }
 
   /** Staff only, on any request this person sees, open or closed; the status does not change. */

@@ -22,6 +22,9 @@ export class DeclineResultDto {
 
   @ApiProperty({ example: true, description: 'La demande repart en attribution, vers un autre facilitateur' })
   declined!: boolean;
+
+  @ApiProperty({ example: false, description: 'Rendue après sa prise en charge (l’acheteur est prévenu du changement)' })
+  givenBack!: boolean;
 }
 
 export class ErasureResultDto {
@@ -43,6 +46,13 @@ export class TextBodyDto {
 export class DeclineBodyDto {
   @ApiProperty({ enum: DECLINE_REASONS })
   reason!: string;
+
+  @ApiProperty({
+    required: false,
+    maxLength: 10000,
+    description: 'Requis pour rendre une demande prise en charge : où elle en est, pour le facilitateur suivant',
+  })
+  note?: string;
 }
 
 export class CloseBodyDto {

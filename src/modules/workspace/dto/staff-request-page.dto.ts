@@ -281,6 +281,9 @@ export class PermittedActionsDto {
   @ApiProperty()
   decline!: boolean;
 
+  @ApiProperty({ description: 'Rendre la demande prise en charge, avant sa réponse (action `decline` avec une note)' })
+  giveBack!: boolean;
+
   @ApiProperty()
   clarify!: boolean;
 
