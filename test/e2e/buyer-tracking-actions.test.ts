@@ -6,8 +6,8 @@ import { replyWindowEnd } from '../../src/modules/requests/reply-window.policy';
 import { helpItemOf } from '../../src/modules/requests/request-message.types';
 import { mailsTo, staffWrites, submittedAndTaken, TrackedTestRequest } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
-import { bearerFor } from '../support/staff';
-import { samplePdf } from '../support/sample-files';
+import { bearerFor, insertStaff, StaffClient } from '../support/staff';
+import { sampleExe, samplePdf } from '../support/sample-files';
 import { TestApp, useTestApp } from '../support/test-app';
 
 const FORM_TOKEN = 'A'.repeat(43);
@@ -512,6 +512,75 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     html = await (await page(request)).text();
     expect(html).not.toContain(`action="/suivi/${request.reference}/information?`);
     expect(await mailsTo(t, 'facilitator-buyer-message')).toHaveLength(2);
+  });
+
+  it('takes files with a precision (multipart form): stored with it once, named to the facilitator, downloadable by both; a refused file writes nothing', async () => {
+    const request = await submittedAndTaken(t, 8, { email: 'dominique@example.org' });
+    await staffWrites(t, request, 'clarification_question', 'Pouvez-vous joindre votre CCTP ?');
+    const html = await (await page(request)).text();
+    expect(html).toContain('enctype="multipart/form-data"');
+    expect(html).toContain('Documents utiles au facilitateur (facultatif)');
+    const send = (message: string, files: Array<{ name: string; content: Buffer }>) => {
+      const form = new FormData();
+      for (const [name, value] of Object.entries({ t: request.token, formToken: FORM_TOKEN, message })) form.append(name, value);
+      for (const file of files) form.append('fichiers', new Blob([new Uint8Array(file.content)], { type: 'application/pdf' }), file.name);
+      return fetch(`${t.url}/suivi/${request.reference}/precision`, {
+        method: 'POST',
+        redirect: 'manual',
+        body: form,
+        headers: { accept: 'text/html' },
+      });
+    };
+    const stored = () =>
+      t.dataSource.query(
+        `SELECT a.id, a.file_name, a.uploaded_by_type, m.kind FROM attachments a JOIN request_messages m ON m.id = a.message_id
+          WHERE a.request_id = $1`,
+        [request.id],
+      );
+
+    // A program renamed .pdf: the form again with the text as typed and the file named; nothing written.
+    const program = await send('Voici notre CCTP.', [{ name: 'CCTP.pdf', content: sampleExe() }]);
+    expect(program.status).toBe(415);
+    const programHtml = await program.text();
+    expect(programHtml).toContain('« CCTP.pdf »');
+    expect(programHtml).toContain('Voici notre CCTP.</textarea>');
+    const big = await send('Voici notre CCTP.', [{ name: 'CCTP.pdf', content: Buffer.alloc(10 * 1024 * 1024 + 1) }]);
+    expect(big.status).toBe(413);
+    const bigHtml = await big.text();
+    expect(bigHtml).toContain('Le fichier « CCTP.pdf » dépasse la taille maximale de 10 Mo.');
+    expect(bigHtml).toContain('Voici notre CCTP.</textarea>');
+    // The text missing beside a good file: the file is asked for again (a browser does not keep it).
+    const noText = await send(' ', [{ name: 'CCTP.pdf', content: samplePdf() }]);
+    expect(noText.status).toBe(400);
+    expect(await noText.text()).toContain('Choisissez de nouveau votre fichier (CCTP.pdf)');
+    expect(await stored()).toEqual([]);
+    expect(await state(request)).toEqual({ status: 'awaiting_buyer', close_reason: null });
+
+    for (let i = 0; i < 2; i++) expect((await send('Voici notre CCTP.', [{ name: 'CCTP.pdf', content: samplePdf() }])).status).toBe(303);
+    const files = await stored();
+    expect(files).toEqual([{ id: expect.any(String), file_name: 'CCTP.pdf', uploaded_by_type: 'buyer', kind: 'buyer_clarification' }]);
+    expect(await state(request)).toEqual({ status: 'in_progress', close_reason: null });
+    const mails = await mailsTo(t, 'facilitator-buyer-message');
+    expect(mails).toHaveLength(1);
+    expect(mails[0].text_body).toContain('Fichier joint, à télécharger depuis votre espace : CCTP.pdf.');
+
+    // The buyer finds it under their precision; the facilitator on the request's page.
+    const path = `/suivi/${request.reference}/pieces-jointes/${files[0].id}`;
+    expect(await (await page(request)).text()).toContain(`href="${path}?t=${encodeURIComponent(request.token)}"`);
+    const mine = await fetch(`${t.url}${path}?t=${encodeURIComponent(request.token)}`);
+    expect(mine.status).toBe(200);
+    expect(Buffer.from(await mine.arrayBuffer())).toEqual(samplePdf());
+    const facilitator = await insertStaff(t.dataSource, {
+      role: 'facilitator',
+      facilitatorId: request.facilitatorId,
+      networks: ['aura-ee'],
+    });
+    const client = new StaffClient(t.url);
+    expect((await client.signIn(facilitator.email)).status).toBe(303);
+    expect(await (await client.get(`/espace/demandes/${request.reference}`)).text()).toContain('CCTP.pdf</a> (PDF');
+    const theirs = await client.get(`/espace/demandes/${request.reference}/pieces-jointes/${files[0].id}`);
+    expect(theirs.status).toBe(200);
+    expect(Buffer.from(await theirs.arrayBuffer())).toEqual(samplePdf());
   });
 
   it('takes at most five added informations an hour (each e-mails the facilitator): the sixth waits, said on the form and by the API', async () => {

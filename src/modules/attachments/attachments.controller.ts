@@ -9,7 +9,7 @@ import { AttachmentsService } from './attachments.service';
 export class AttachmentsController {
   constructor(private readonly attachments: AttachmentsService) {}
 
-  /** The files of the answers, from the buyer's private link; anything else answers the tracking page's 404. */
+  /** The files of the answers and the buyer's own, from their private link; anything else answers the tracking page's 404. */
   @Get('suivi/:reference/pieces-jointes/:id')
   async buyerDownload(@Param('reference') reference: string, @Param('id') id: string, @Query('t') token: unknown, @Res() res: Response) {
     sendAttachment(res, await this.attachments.readForBuyer(reference, token, id));

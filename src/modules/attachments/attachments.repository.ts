@@ -49,15 +49,15 @@ export class AttachmentsRepository {
     );
   }
 
-  /** One file of this request; with `answersOnly`, only if it came with an answer already sent. */
-  async findDownload(requestId: string, attachmentId: string, answersOnly: boolean): Promise<AttachmentDownload | null> {
+  /** One file of this request; `forBuyer`: only one the buyer may read — of an answer already sent, or their own. */
+  async findDownload(requestId: string, attachmentId: string, forBuyer: boolean): Promise<AttachmentDownload | null> {
     const rows: AttachmentDownload[] = await this.dataSource.query(
       `SELECT a.file_name AS "fileName", a.media_type AS "mediaType", c.content
          FROM attachments a
          JOIN attachment_contents c ON c.attachment_id = a.id
          LEFT JOIN request_messages m ON m.id = a.message_id
-        WHERE a.id = $1 AND a.request_id = $2 AND (NOT $3 OR m.kind = 'answer')`,
-      [attachmentId, requestId, answersOnly],
+        WHERE a.id = $1 AND a.request_id = $2 AND (NOT $3 OR m.kind = 'answer' OR a.uploaded_by_type = 'buyer')`,
+      [attachmentId, requestId, forBuyer],
     );
     return rows[0] ?? null;
   }

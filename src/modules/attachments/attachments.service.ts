@@ -95,7 +95,7 @@ export class AttachmentsService {
     return this.found(isUuid(attachmentId) ? await this.attachments.findDownload(requestId, attachmentId, false) : null);
   }
 
-  /** For the buyer's private link: only files of answers already sent; anything else is the tracking page's 404. */
+  /** For the buyer's private link: files of answers already sent, and their own; anything else is the tracking page's 404. */
   async readForBuyer(reference: unknown, token: unknown, attachmentId: string): Promise<AttachmentDownload> {
     const request = await this.tracking.authorise(reference, token);
     return this.found(isUuid(attachmentId) ? await this.attachments.findDownload(request.id, attachmentId, true) : null);
@@ -105,6 +105,11 @@ export class AttachmentsService {
     if (!download) throw new NotFound();
     return download;
   }
+}
+
+/** The limits an upload field states in its hint. */
+export function uploadLimitsOf(config: AppConfig): { files: number; megabytes: number } {
+  return { files: config.ATTACHMENTS_PER_MESSAGE, megabytes: megabytesOf(config.ATTACHMENT_MAX_BYTES) };
 }
 
 /** ATTACHMENT_MAX_BYTES as people read it: whole megabytes, at least 1. */

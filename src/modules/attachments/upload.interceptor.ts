@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import multer from 'multer';
 import { Observable } from 'rxjs';
 import { AppConfig } from '../../config/app-config';
-import { AppError } from '../../common/errors/app-errors';
+import { AppError, FieldError } from '../../common/errors/app-errors';
 import { refused, unsafeFields } from '../../web/input-guard';
 import { fileTooLarge } from './attachments.service';
 
@@ -92,4 +92,14 @@ export function uploadError(error: unknown, config: AppConfig): AppError {
     default:
       return refuse('Le formulaire envoyé est trop volumineux : raccourcissez le texte ou envoyez moins de champs.');
   }
+}
+
+/** A browser cannot be given back the files of a form sent back with errors: the summary asks for them again. */
+export function filesToChooseAgain(chosenFiles: string[], errors: FieldError[]): FieldError[] {
+  if (!chosenFiles.length || errors.some((error) => error.field === FILES_FIELD)) return [];
+  const message =
+    chosenFiles.length > 1
+      ? `Choisissez de nouveau vos fichiers (${chosenFiles.join(', ')}) : ils ne sont pas gardés quand le formulaire revient avec une erreur.`
+      : `Choisissez de nouveau votre fichier (${chosenFiles[0]}) : il n’est pas gardé quand le formulaire revient avec une erreur.`;
+  return [{ field: FILES_FIELD, message }];
 }

@@ -8,6 +8,7 @@ import { AppError } from '../../common/errors/app-errors';
 import { repeatableId } from '../../common/idempotency-key';
 import { typedText } from '../../common/validation';
 import { runAsOne, SqlStatement } from '../../database/sql-statement';
+import { AttachmentsService, PreparedAttachment, UploadedFile } from '../attachments/attachments.service';
 import { MailService } from '../mail/mail.service';
 import { RoutingRepository } from '../routing/routing.repository';
 import { RoutingService } from '../routing/routing.service';
@@ -31,10 +32,15 @@ const BUYER_MESSAGE_MIN = 2;
 export interface BuyerMessageInput {
   message: unknown;
   repeatKey?: string;
+  /** Files sent with it from the tracking page's form (checked as a facilitator's are). */
+  files?: UploadedFile[];
 }
 
-/** A buyer's message about to be stored: `keyed` when an API client named it with an Idempotency-Key. */
-type BuyerMessage = { id: string; body: string; keyed: boolean };
+/**
+ * A buyer's message about to be stored, with its files: `keyed` when an API client named it with an Idempotency-Key.
+ * The files' statements run only with a message not stored yet: a form sent twice stores them once.
+ */
+type BuyerMessage = { id: string; body: string; keyed: boolean; files: PreparedAttachment[]; fileStatements: SqlStatement[] };
 
 type FacilitatorNews = {
   what: 'clarification' | 'reply' | 'information' | 'withdrawn' | 'resolved';
@@ -60,6 +66,7 @@ export class TrackingActionsService {
     private readonly routingRepository: RoutingRepository,
     private readonly mail: MailService,
     private readonly surveys: SurveysService,
+    private readonly attachments: AttachmentsService,
     private readonly clock: Clock,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
@@ -68,14 +75,15 @@ export class TrackingActionsService {
   async clarify(reference: string, token: unknown, input: BuyerMessageInput): Promise<void> {
     const request = await this.tracking.authorise(reference, token);
     const body = validMessage(input.message, 'précision');
-    await this.inTransaction(request, this.messageOf(request.id, input, body), async (manager, locked, messageId) => {
+    const message = this.messageOf(request.id, input, body);
+    await this.inTransaction(request, message, async (manager, locked) => {
       const to = nextStatus(locked, 'buyer_clarified');
       const resumed = await this.routing.pauseEnded(manager, locked, this.clock.now());
       return [
-        ...this.buyerMessage(locked.id, messageId, 'buyer_clarification', body),
+        ...this.buyerMessage(locked.id, message, 'buyer_clarification'),
         ...this.change(locked, to, 'buyer_clarified'),
         ...resumed.statements,
-        ...(await this.facilitatorMail(manager, locked, { what: 'clarification', body, answerDueAt: resumed.answerDueAt })),
+        ...(await this.facilitatorMail(manager, locked, { what: 'clarification', body, answerDueAt: resumed.answerDueAt }, message)),
       ];
     });
   }
@@ -84,7 +92,8 @@ export class TrackingActionsService {
   async reply(reference: string, token: unknown, input: BuyerMessageInput): Promise<void> {
     const request = await this.tracking.authorise(reference, token);
     const body = validMessage(input.message, 'réponse');
-    await this.inTransaction(request, this.messageOf(request.id, input, body), async (manager, locked, messageId) => {
+    const message = this.messageOf(request.id, input, body);
+    await this.inTransaction(request, message, async (manager, locked) => {
       const answeredAt = await this.messages.latestAt(manager, locked.id, 'answer');
       const days = this.config.REPLY_WINDOW_WORKING_DAYS;
       const permission = replyPermission(locked, answeredAt, this.clock.now(), locked.departmentCode, days);
@@ -93,10 +102,10 @@ export class TrackingActionsService {
       if (locked.status !== 'closed') {
         const reopened = await this.routing.answerReopened(manager, locked);
         return [
-          ...this.buyerMessage(locked.id, messageId, 'buyer_reply', body),
+          ...this.buyerMessage(locked.id, message, 'buyer_reply'),
           ...this.change(locked, to, 'buyer_replied'),
           ...reopened.statements,
-          ...(await this.facilitatorMail(manager, locked, { what: 'reply', body, answerDueAt: reopened.answerDueAt })),
+          ...(await this.facilitatorMail(manager, locked, { what: 'reply', body, answerDueAt: reopened.answerDueAt }, message)),
         ];
       }
       // A closed request had freed its facilitator's place: they take it again — or, once they have left the
@@ -105,7 +114,7 @@ export class TrackingActionsService {
       if (holderId && !(await this.routing.canReclaim(manager, holderId, locked.departmentCode))) {
         return [
           [
-            ...this.buyerMessage(locked.id, messageId, 'buyer_reply', body),
+            ...this.buyerMessage(locked.id, message, 'buyer_reply'),
             this.requests.statusStatement(locked.id, 'submitted'),
             this.requests.eventStatement(this.eventOf(locked, 'submitted', 'buyer_replied', RoutingService.REROUTED_REOPENING)),
             ...this.surveys.cancelStatements(locked.id),
@@ -115,11 +124,11 @@ export class TrackingActionsService {
       }
       const deadline = this.routing.reopenedDeadline(locked.departmentCode);
       return [
-        ...this.buyerMessage(locked.id, messageId, 'buyer_reply', body),
+        ...this.buyerMessage(locked.id, message, 'buyer_reply'),
         ...this.change(locked, to, 'buyer_replied'),
         ...(holderId ? this.routing.reclaimStatements(locked.id, locked.departmentCode, holderId, deadline) : []),
         ...this.surveys.cancelStatements(locked.id),
-        ...(await this.facilitatorMail(manager, locked, { what: 'reply', body, answerDueAt: holderId ? deadline.dueAt : null })),
+        ...(await this.facilitatorMail(manager, locked, { what: 'reply', body, answerDueAt: holderId ? deadline.dueAt : null }, message)),
       ];
     });
   }
@@ -128,7 +137,8 @@ export class TrackingActionsService {
   async addInformation(reference: string, token: unknown, input: BuyerMessageInput): Promise<void> {
     const request = await this.tracking.authorise(reference, token);
     const body = validMessage(input.message, 'information');
-    await this.inTransaction(request, this.messageOf(request.id, input, body), async (manager, locked, messageId) => {
+    const message = this.messageOf(request.id, input, body);
+    await this.inTransaction(request, message, async (manager, locked) => {
       const to = nextStatus(locked, 'buyer_added_information');
       // Each one e-mails the facilitator: whoever holds the link must not be able to flood their mailbox.
       const now = this.clock.now();
@@ -140,9 +150,9 @@ export class TrackingActionsService {
       );
       if (wait) throw informationLimited(wait);
       return [
-        ...this.buyerMessage(locked.id, messageId, 'buyer_information', body),
+        ...this.buyerMessage(locked.id, message, 'buyer_information'),
         this.requests.eventStatement(this.eventOf(locked, to, 'buyer_added_information', null)),
-        ...(await this.facilitatorMail(manager, locked, { what: 'information', body })),
+        ...(await this.facilitatorMail(manager, locked, { what: 'information', body }, message)),
       ];
     });
   }
@@ -205,7 +215,7 @@ export class TrackingActionsService {
   private async inTransaction(
     request: AdviceRequest,
     message: BuyerMessage,
-    build: (manager: EntityManager, locked: AdviceRequest, messageId: string) => Promise<SqlStatement[] | SqlStatement[][]>,
+    build: (manager: EntityManager, locked: AdviceRequest) => Promise<SqlStatement[] | SqlStatement[][]>,
   ): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const locked = (await this.requests.lockForChange(manager, request.id))!;
@@ -214,20 +224,35 @@ export class TrackingActionsService {
         if (message.keyed && stored !== message.body) throw keyReused();
         return;
       }
-      const built = await build(manager, locked, message.id);
+      const built = await build(manager, locked);
       const batches = built.length && Array.isArray(built[0]) ? (built as SqlStatement[][]) : [built as SqlStatement[]];
       for (const batch of batches) await runAsOne(manager, batch);
     });
   }
 
-  private buyerMessage(requestId: string, id: string, kind: MessageKind, body: string): SqlStatement[] {
-    return this.messages.insertStatements({ id, requestId, kind, authorType: 'buyer', authorId: null, body });
+  /** The message, then its files (they name it). */
+  private buyerMessage(requestId: string, message: BuyerMessage, kind: MessageKind): SqlStatement[] {
+    return [
+      ...this.messages.insertStatements({ id: message.id, requestId, kind, authorType: 'buyer', authorId: null, body: message.body }),
+      ...message.fileStatements,
+    ];
   }
 
-  /** The page form's one-time token, or the API's key, names the message, so one sent twice is stored once. */
+  /**
+   * The page form's one-time token, or the API's key, names the message, so one sent twice is stored once. Its files
+   * are checked now, before anything is written: a refused one refuses the message (413, 415 or 400 by file).
+   */
   private messageOf(requestId: string, input: BuyerMessageInput, body: string): BuyerMessage {
     const id = repeatableId(this.config.APP_SECRET, input.repeatKey, 'buyer-message', requestId);
-    return { id, body, keyed: input.repeatKey?.startsWith('api:') ?? false };
+    const owner = { requestId, messageId: id, uploadedByType: 'buyer' as const, uploadedById: null };
+    const prepared = this.attachments.prepare(input.files ?? [], owner);
+    return {
+      id,
+      body,
+      keyed: input.repeatKey?.startsWith('api:') ?? false,
+      files: prepared.attachments,
+      fileStatements: prepared.statements,
+    };
   }
 
   private change(request: AdviceRequest, to: AdviceRequest['status'], type: string): SqlStatement[] {
@@ -247,7 +272,12 @@ export class TrackingActionsService {
     };
   }
 
-  private async facilitatorMail(manager: EntityManager, request: AdviceRequest, news: FacilitatorNews): Promise<SqlStatement[]> {
+  private async facilitatorMail(
+    manager: EntityManager,
+    request: AdviceRequest,
+    news: FacilitatorNews,
+    message?: BuyerMessage,
+  ): Promise<SqlStatement[]> {
     const facilitator =
       request.assignedFacilitatorId && (await this.routingRepository.facilitatorContact(manager, request.assignedFacilitatorId));
     if (!facilitator) return [];
@@ -269,6 +299,7 @@ export class TrackingActionsService {
         subject: request.subject,
         what: news.what,
         body: news.body,
+        fileNames: message?.files.map((file) => file.fileName) ?? [],
         answerDueAt: news.answerDueAt ?? null,
         departmentCode: request.departmentCode,
         workspaceUrl: `${this.config.PUBLIC_URL}/espace/demandes/${encodeURIComponent(request.reference)}`,

@@ -1,4 +1,20 @@
-import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import {
+  applyDecorators,
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+  UploadedFiles,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -13,14 +29,17 @@ import {
   ApiUnsupportedMediaTypeResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { UploadedFile, uploadLimitsOf } from '../attachments/attachments.service';
+import { AppConfig } from '../../config/app-config';
+import { FILES_FIELD, filesToChooseAgain, UploadInterceptor, uploadRefusalOf } from '../attachments/upload.interceptor';
 import { AppError, NotFound } from '../../common/errors/app-errors';
 import { ErrorResponseDto } from '../../common/errors/error-response.dto';
 import { ApiIdempotencyKey, apiRepeatKey, formRepeatKey } from '../../common/idempotency-key';
 import { randomToken } from '../../common/tokens';
 import { noticeOf } from '../../web/notices';
 import { SurveysService } from '../surveys/surveys.service';
-import { BUYER_MESSAGE_MAX, TrackingActionsService } from './tracking-actions.service';
+import { BUYER_MESSAGE_MAX, BuyerMessageInput, TrackingActionsService } from './tracking-actions.service';
 import { TrackedRequestDto } from './dto/tracked-request.dto';
 import { TrackingService } from './tracking.service';
 import { JsonBody } from '../../common/json-body.decorator';
@@ -60,6 +79,9 @@ const NOTICES = {
   retrait: 'Votre demande est retirée. Vous pouvez en déposer une nouvelle à tout moment.',
 } as const;
 
+/** The refusals a message form shows on itself, beside the field at fault; any other is the page's. */
+const FORM_ERRORS: readonly string[] = ['validation_failed', 'rate_limited', 'unsupported_media_type', 'payload_too_large'];
+
 const FORM_NOUNS: Record<'precision' | 'reponse' | 'information', string> = {
   precision: 'votre précision',
   reponse: 'votre réponse',
@@ -76,6 +98,7 @@ export class TrackingController {
     private readonly tracking: TrackingService,
     private readonly actions: TrackingActionsService,
     private readonly surveys: SurveysService,
+    @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
   @Get('api/v1/requests/:reference')
@@ -206,26 +229,38 @@ export class TrackingController {
 
   @Post('suivi/:reference/precision')
   @ApiExcludeEndpoint()
-  async clarifyPage(@Param('reference') reference: string, @Body() body: PageBody, @Res() res: Response) {
-    await this.fromForm(res, reference, body, 'precision', () =>
-      this.actions.clarify(reference, body?.t, { message: body?.message, repeatKey: formRepeatKey(body?.formToken) }),
-    );
+  @UseInterceptors(UploadInterceptor(FILES_FIELD, { keepForm: true }))
+  async clarifyPage(
+    @Param('reference') reference: string,
+    @Req() req: Request,
+    @UploadedFiles() files: UploadedFile[] = [],
+    @Res() res: Response,
+  ) {
+    await this.fromForm(req, res, reference, 'precision', files, (input) => this.actions.clarify(reference, req.body?.t, input));
   }
 
   @Post('suivi/:reference/reponse')
   @ApiExcludeEndpoint()
-  async replyPage(@Param('reference') reference: string, @Body() body: PageBody, @Res() res: Response) {
-    await this.fromForm(res, reference, body, 'reponse', () =>
-      this.actions.reply(reference, body?.t, { message: body?.message, repeatKey: formRepeatKey(body?.formToken) }),
-    );
+  @UseInterceptors(UploadInterceptor(FILES_FIELD, { keepForm: true }))
+  async replyPage(
+    @Param('reference') reference: string,
+    @Req() req: Request,
+    @UploadedFiles() files: UploadedFile[] = [],
+    @Res() res: Response,
+  ) {
+    await this.fromForm(req, res, reference, 'reponse', files, (input) => this.actions.reply(reference, req.body?.t, input));
   }
 
   @Post('suivi/:reference/information')
   @ApiExcludeEndpoint()
-  async addInformationPage(@Param('reference') reference: string, @Body() body: PageBody, @Res() res: Response) {
-    await this.fromForm(res, reference, body, 'information', () =>
-      this.actions.addInformation(reference, body?.t, { message: body?.message, repeatKey: formRepeatKey(body?.formToken) }),
-    );
+  @UseInterceptors(UploadInterceptor(FILES_FIELD, { keepForm: true }))
+  async addInformationPage(
+    @Param('reference') reference: string,
+    @Req() req: Request,
+    @UploadedFiles() files: UploadedFile[] = [],
+    @Res() res: Response,
+  ) {
+    await this.fromForm(req, res, reference, 'information', files, (input) => this.actions.addInformation(reference, req.body?.t, input));
   }
 
   @Get('suivi/:reference/retrait')
@@ -265,22 +300,35 @@ export class TrackingController {
     }
   }
 
-  /** Success leads back to the page (303); a wrong text shows the page again with the error summary (400). */
+  /**
+   * Success leads back to the page (303); a wrong text or file shows the page again with the error summary, the text
+   * as typed (400, 413, 415). The form is multipart (its files): its fields are read once the upload is parsed.
+   */
   private async fromForm(
+    req: Request,
     res: Response,
     reference: string,
-    body: PageBody,
     done: keyof typeof FORM_NOUNS,
-    act: () => Promise<void>,
+    files: UploadedFile[],
+    act: (input: BuyerMessageInput) => Promise<void>,
   ): Promise<void> {
+    const body = req.body as PageBody;
     await this.unlessRefused(res, reference, body?.t, async () => {
       try {
-        await act();
+        const refusal = uploadRefusalOf(req);
+        if (refusal) throw refusal;
+        await act({ message: body?.message, repeatKey: formRepeatKey(body?.formToken), files });
       } catch (error) {
-        if (!(error instanceof AppError) || !['validation_failed', 'rate_limited'].includes(error.code)) throw error;
+        if (!(error instanceof AppError) || !FORM_ERRORS.includes(error.code)) throw error;
         return this.render(res, error.status, reference, body?.t, {
           message: body?.message,
-          errors: error.errors,
+          errors: [
+            ...error.errors,
+            ...filesToChooseAgain(
+              files.map((file) => file.originalname),
+              error.errors,
+            ),
+          ],
           formToken: body?.formToken,
           what: FORM_NOUNS[done],
         });
@@ -308,6 +356,7 @@ export class TrackingController {
       notice,
       refusal,
       surveys: await this.surveys.openSurveyLinks(request.reference),
+      uploadLimits: uploadLimitsOf(this.config),
       formToken: typeof failed?.formToken === 'string' ? failed.formToken : randomToken(),
       // Named as its form's label names it, in the error summary's title (« l’envoi de votre précision »).
       failedWhat: failed?.what ?? 'votre message',

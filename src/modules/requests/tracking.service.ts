@@ -157,8 +157,9 @@ function toTrackedMessage(reference: string, message: MessageView): TrackedMessa
     body: message.body,
     at: new Date(message.createdAt).toISOString(),
     items: message.items.map((item) => toTrackedItem(reference, item)),
-    // The buyer may download the files of answers only (AttachmentsRepository.findDownload): no other is listed.
-    files: message.kind === 'answer' ? message.otherFiles.map((file) => toTrackedFile(reference, file)) : [],
+    // The buyer may download the files of answers and their own (AttachmentsRepository.findDownload): no other is listed.
+    files:
+      message.kind === 'answer' || message.authorType === 'buyer' ? message.otherFiles.map((file) => toTrackedFile(reference, file)) : [],
   };
 }
 

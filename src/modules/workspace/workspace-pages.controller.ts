@@ -3,13 +3,13 @@ import { formRepeatKey } from '../../common/idempotency-key';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { onFieldErrors } from '../../web/form-model';
-import { FieldError, NotFound } from '../../common/errors/app-errors';
+import { NotFound } from '../../common/errors/app-errors';
 import type { StaffPrincipal, StaffSessionRef } from '../accounts/accounts.types';
 import { CSRF_FIELD, CsrfService } from '../accounts/csrf.service';
 import { CsrfCheckedInHandler, CurrentStaff, CurrentStaffSession, StaffGuard } from '../accounts/staff.guard';
 import { sendAttachment } from '../attachments/attachment-download';
 import { AttachmentsService } from '../attachments/attachments.service';
-import { FILES_FIELD, UploadInterceptor, uploadRefusalOf } from '../attachments/upload.interceptor';
+import { FILES_FIELD, filesToChooseAgain, UploadInterceptor, uploadRefusalOf } from '../attachments/upload.interceptor';
 import { typedHelpItemLines } from '../requests/help-item.policy';
 import { RequestPageRenderer } from './request-page.renderer';
 import { doneNotice, requestForm, RequestFormName, WorkspaceViews } from './workspace-views';
@@ -258,14 +258,4 @@ export class WorkspacePagesController {
 
 function doneAt(reference: string, what: string): string {
   return `/espace/demandes/${encodeURIComponent(reference)}?fait=${what}`;
-}
-
-/** A browser cannot be given back the files of a form sent back with errors: the summary asks for them again. */
-function filesToChooseAgain(chosenFiles: string[], errors: FieldError[]): FieldError[] {
-  if (!chosenFiles.length || errors.some((error) => error.field === 'fichiers')) return [];
-  const message =
-    chosenFiles.length > 1
-      ? `Choisissez de nouveau vos fichiers (${chosenFiles.join(', ')}) : ils ne sont pas gardés quand le formulaire revient avec une erreur.`
-      : `Choisissez de nouveau votre fichier (${chosenFiles[0]}) : il n’est pas gardé quand le formulaire revient avec une erreur.`;
-  return [{ field: 'fichiers', message }];
 }

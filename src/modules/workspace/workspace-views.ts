@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
-import { megabytesOf } from '../attachments/attachments.service';
+import { uploadLimitsOf } from '../attachments/attachments.service';
 import { randomToken } from '../../common/tokens';
 import { visibleNetworks } from '../accounts/access.policy';
 import { ROLE_LABELS, StaffPrincipal } from '../accounts/accounts.types';
@@ -226,7 +226,7 @@ export class WorkspaceViews {
       itemSlots: [...Array(ITEM_SLOTS).keys()],
       itemSlotsShown: ITEM_SLOTS_SHOWN,
       itemFieldTypes: ITEM_FIELD_TYPES,
-      uploadLimits: { files: this.config.ATTACHMENTS_PER_MESSAGE, megabytes: megabytesOf(this.config.ATTACHMENT_MAX_BYTES) },
+      uploadLimits: uploadLimitsOf(this.config),
       forms: Object.fromEntries(REQUEST_FORMS.map((name) => [name, requestForm(name, initialValues(name, request))])) as Record<
         RequestFormName,
         FormModel
