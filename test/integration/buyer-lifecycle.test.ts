@@ -352,6 +352,45 @@ describe('buyer e-mails (debounced, never twice) and automatic closure', () => {
     }
   });
 
+  it('a note written while the request waits on the buyer moves neither its closure nor its reminder', async () => {
+    const clock = t.app.get(Clock);
+    const answered = await submittedAndTaken(t, 8);
+    await staffWrites(t, answered, 'answer', 'La réponse.');
+    const asking = await submittedAndTaken(t, 9);
+    await staffWrites(t, asking, 'clarification_question', 'Quel volume ?');
+    // A line that keeps the status (an internal note), written days after the answer or question.
+    const noteLater = (r: TrackedTestRequest, status: string) =>
+      t.dataSource.query(
+        `INSERT INTO request_events (request_id, type, from_status, to_status, actor_type, is_public, created_at)
+         VALUES ($1, 'internal_note', $2, $2, 'staff', false, now() + interval '5 days')`,
+        [r.id, status],
+      );
+    await noteLater(answered, 'answered');
+    const reminders = t.app.get(PrecisionRemindersService);
+    const [{ askedAt }] = await t.dataSource.query(
+      `SELECT created_at AS "askedAt" FROM request_events WHERE request_id = $1 AND to_status = 'awaiting_buyer'`,
+      [asking.id],
+    );
+    const remindAt = clarificationReminderAt(askedAt, '38', t.config.REPLY_WINDOW_WORKING_DAYS)!.getTime() - clock.now().getTime() + 60_000;
+    clock.travel(remindAt);
+    try {
+      expect(await reminders.remindDue(50)).toBe(1);
+      await noteLater(asking, 'awaiting_buyer');
+      expect(await reminders.remindDue(50)).toBe(0);
+    } finally {
+      clock.travel(-remindAt);
+    }
+    const past = pastReplyWindow(t);
+    clock.travel(past);
+    try {
+      await t.app.get(LifecycleSweepService).run();
+      expect(await state(answered)).toEqual(expect.objectContaining({ status: 'closed', close_reason: 'answered' }));
+      expect(await state(asking)).toEqual(expect.objectContaining({ status: 'closed', close_reason: 'no_reply' }));
+    } finally {
+      clock.travel(-past);
+    }
+  });
+
   it('closes a precision never given as no_reply through its timer job; a request the buyer answered is left alone', async () => {
     const clock = t.app.get(Clock);
     const silent = await submittedAndTaken(t, 5);

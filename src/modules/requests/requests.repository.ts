@@ -38,6 +38,12 @@ export interface Milestone {
 /** The history event of a reminder of the precision asked, sent to the buyer once per question. */
 export const PRECISION_REMINDED_EVENT = 'precision_reminded';
 
+/**
+ * A history event `e` that moved the request into its `to_status`: lines written while it stays there (a note, a
+ * corrected address) must not restart the buyer's window, nor delay its closure.
+ */
+const ENTERS_STATUS = `e.from_status IS DISTINCT FROM e.to_status`;
+
 @Injectable()
 export class RequestsRepository {
   private readonly referenceBlocks = new Map<number, { next: number; end: number }>();
@@ -203,10 +209,10 @@ export class RequestsRepository {
     return manager.getRepository(AdviceRequest).findOne({ where: { id: requestId }, lock: { mode: 'pessimistic_write' } });
   }
 
-  /** When the request last entered this status (its latest history event to it). */
+  /** When the request last entered this status (its latest history event to it from another: not a note written meanwhile). */
   async enteredStatusAt(db: DataSource | EntityManager, requestId: string, status: RequestStatus): Promise<Date | null> {
     const rows: Array<{ at: Date }> = await db.query(
-      `SELECT created_at AS at FROM request_events WHERE request_id = $1 AND to_status = $2 ORDER BY id DESC LIMIT 1`,
+      `SELECT created_at AS at FROM request_events e WHERE request_id = $1 AND to_status = $2 AND ${ENTERS_STATUS} ORDER BY id DESC LIMIT 1`,
       [requestId, status],
     );
     return rows[0]?.at ?? null;
@@ -223,7 +229,8 @@ export class RequestsRepository {
   ): Promise<string[]> {
     const rows: Array<{ id: string }> = await db.query(
       `SELECT r.id FROM requests r
-         JOIN LATERAL (SELECT id, created_at FROM request_events e WHERE e.request_id = r.id AND e.to_status = 'awaiting_buyer' ORDER BY e.id DESC LIMIT 1) e ON true
+         JOIN LATERAL (SELECT id, created_at FROM request_events e WHERE e.request_id = r.id AND e.to_status = 'awaiting_buyer' AND ${ENTERS_STATUS}
+                        ORDER BY e.id DESC LIMIT 1) e ON true
         WHERE r.status = 'awaiting_buyer' AND e.created_at <= $1
           AND NOT EXISTS (SELECT 1 FROM request_events x WHERE x.request_id = r.id AND x.type = '${PRECISION_REMINDED_EVENT}' AND x.id > e.id)
         ORDER BY e.created_at LIMIT $2`,
@@ -237,7 +244,7 @@ export class RequestsRepository {
     const rows = await db.query(
       `SELECT 1 FROM request_events x
         WHERE x.request_id = $1 AND x.type = '${PRECISION_REMINDED_EVENT}'
-          AND x.id > (SELECT max(id) FROM request_events e WHERE e.request_id = $1 AND e.to_status = 'awaiting_buyer')`,
+          AND x.id > (SELECT max(id) FROM request_events e WHERE e.request_id = $1 AND e.to_status = 'awaiting_buyer' AND ${ENTERS_STATUS})`,
       [requestId],
     );
     return rows.length > 0;
@@ -247,7 +254,8 @@ export class RequestsRepository {
   async waitingOnBuyerSince(enteredBefore: Date, limit: number): Promise<string[]> {
     const rows: Array<{ id: string }> = await this.dataSource.query(
       `SELECT r.id FROM requests r
-         JOIN LATERAL (SELECT created_at FROM request_events e WHERE e.request_id = r.id AND e.to_status = r.status ORDER BY e.id DESC LIMIT 1) e ON true
+         JOIN LATERAL (SELECT created_at FROM request_events e WHERE e.request_id = r.id AND e.to_status = r.status AND ${ENTERS_STATUS}
+                        ORDER BY e.id DESC LIMIT 1) e ON true
         WHERE r.status IN ('answered', 'awaiting_buyer') AND e.created_at <= $1
         ORDER BY e.created_at LIMIT $2`,
       [enteredBefore, limit],
