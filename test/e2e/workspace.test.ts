@@ -610,6 +610,28 @@ describe('the facilitator workspace', () => {
     expect(again.status).toBe(409);
   });
 
+  it('completes a sent answer from the page: the form says so, the status stays, the notice says the buyer’s time starts again', async () => {
+    const { reference, client } = await assigned();
+    const page = `/espace/demandes/${reference}`;
+    expect((await client.submit(page, `${page}/prise-en-charge`, {})).status).toBe(303);
+    expect((await postAnswer(client, reference, { body: 'Voici la réponse.' })).status).toBe(303);
+    const html = await (await client.get(page)).text();
+    expect(html).toContain('<h2 id="titre-reponse">Compléter la réponse</h2>');
+    expect(html).toContain('Envoyer le complément');
+    const sent = await postAnswer(client, reference, { body: 'Et le guide promis.' }, [
+      { name: 'guide.pdf', data: samplePdf(), type: 'application/pdf' },
+    ]);
+    expect(sent.status).toBe(303);
+    expect(sent.headers.get('location')).toBe(`${page}?fait=complement`);
+    expect(await (await client.get(`${page}?fait=complement`)).text()).toContain('Votre complément est envoyé à l’acheteur');
+    expect(await status(reference)).toEqual({ status: 'answered', close_reason: null });
+    const [{ answers }] = await t.dataSource.query(
+      `SELECT count(*)::int AS answers FROM request_messages m JOIN requests r ON r.id = m.request_id WHERE r.reference = $1 AND m.kind = 'answer'`,
+      [reference],
+    );
+    expect(answers).toBe(2);
+  });
+
   it('gives back through the API: the note is required once taken in charge, the pool takes it when no one else can', async () => {
     const { reference, staff } = await assigned();
     const token = `Bearer ${await t.app.get(StaffAuthService).createApiToken(staff.id, 'tests')}`;

@@ -151,7 +151,7 @@ describe('buyer e-mails (debounced, never twice) and automatic closure', () => {
     const [{ context }] = await t.dataSource.query(`SELECT context FROM mail_messages WHERE recipient = $1 AND template = 'buyer-update'`, [
       recipient,
     ]);
-    expect(context.changes[0].answer.files).toEqual([{ name: 'guide.pdf', detail: `PDF – ${samplePdf().length} octets` }]);
+    expect(context.changes[0].answers[0].files).toEqual([{ name: 'guide.pdf', detail: `PDF – ${samplePdf().length} octets` }]);
 
     const tracked = await bodyOf(
       fetch(`${t.url}/api/v1/requests/${request.reference}`, { headers: { 'x-tracking-token': request.token } }),
@@ -185,17 +185,20 @@ describe('buyer e-mails (debounced, never twice) and automatic closure', () => {
     }
   });
 
+  /** The facilitator who holds the request, as the workspace knows them once signed in. */
+  const holderOf = (request: TrackedTestRequest): StaffPrincipal => ({
+    id: randomUUID(),
+    email: 'facilitateur@example.org',
+    firstName: 'Dominique',
+    lastName: 'Test',
+    role: 'facilitator',
+    facilitatorId: request.facilitatorId,
+    networkCodes: ['aura-ee'],
+  });
+
   it('closing with a message: the buyer reads it, escaped, in the e-mail and in the tracking API', async () => {
     const request = await submittedAndTaken(t, 20);
-    const staff: StaffPrincipal = {
-      id: randomUUID(),
-      email: 'facilitateur@example.org',
-      firstName: 'Dominique',
-      lastName: 'Test',
-      role: 'facilitator',
-      facilitatorId: request.facilitatorId,
-      networkCodes: ['aura-ee'],
-    };
+    const staff = holderOf(request);
     const message = 'Adressez-vous à la CCI de l’Isère, qui accompagne les entreprises. <b>Bonne suite</b>';
     await t.app.get(WorkspaceService).close(staff, request.reference, 'redirected', message);
 
@@ -213,6 +216,38 @@ describe('buyer e-mails (debounced, never twice) and automatic closure', () => {
     expect(tracked.status).toBe('closed');
     expect(tracked.conversation).toEqual([
       expect.objectContaining({ kind: 'closing_message', kindLabel: 'Message de clôture', fromBuyer: false, body: message }),
+    ]);
+  });
+
+  it('a complement to the answer: the status stays, the buyer’s time to reply starts again, the e-mail names it', async () => {
+    const request = await submittedAndTaken(t, 21);
+    const workspace = t.app.get(WorkspaceService);
+    const recipient = 'camille.martin+21@example.fr';
+    const mailsToBuyer = async () => (await buyerMails()).filter((m) => m.recipient === recipient);
+    expect(await workspace.answer(holderOf(request), request.reference, { body: 'Voici la réponse.' }, [])).toBe('answer');
+    await waitFor(async () => (await mailsToBuyer()).length === 1, 10_000, 'courriel de réponse');
+    // Answered weeks ago: its window would be over.
+    for (const table of ['request_events', 'request_messages']) {
+      await t.dataSource.query(`UPDATE ${table} SET created_at = created_at - interval '30 days' WHERE request_id = $1`, [request.id]);
+    }
+
+    const file = { originalname: 'guide.pdf', buffer: samplePdf() };
+    expect(await workspace.answer(holderOf(request), request.reference, { body: 'J’ai oublié le guide.' }, [file])).toBe('complement');
+    expect(await state(request)).toEqual(expect.objectContaining({ status: 'answered', close_reason: null }));
+    expect(await t.app.get(AutoCloseService).closeIfDue(request.id)).toBe(false);
+    await waitFor(async () => (await mailsToBuyer()).length === 2, 10_000, 'courriel du complément');
+    const mail = (await mailsToBuyer())[1];
+    expect(mail.subject).toBe(`Votre demande ${request.reference} : complément à la réponse du facilitateur — Guichet vert`);
+    expect(mail.text_body).toContain('--- Complément à la réponse de Dominique ---');
+    expect(mail.text_body).toContain('J’ai oublié le guide.');
+    expect(mail.text_body).toContain('guide.pdf (PDF');
+    expect(mail.text_body).not.toContain('Voici la réponse.');
+    const tracked = await bodyOf(
+      fetch(`${t.url}/api/v1/requests/${request.reference}`, { headers: { 'x-tracking-token': request.token } }),
+    );
+    expect(tracked.conversation.map((m: { kind: string; body: string }) => [m.kind, m.body])).toEqual([
+      ['answer', 'Voici la réponse.'],
+      ['answer', 'J’ai oublié le guide.'],
     ]);
   });
 

@@ -23,10 +23,11 @@ const SWEEP_LOOKBACK_IDS = 1000n;
 /** The safety net of the incremental sweeps: a pass over the whole history this often. */
 const FULL_SWEEP_MS = 3600_000;
 
-const SUBJECTS: Record<BuyerChange['kind'], string> = {
+const SUBJECTS: Record<BuyerChange['kind'] | 'complement', string> = {
   taken: 'prise en charge par un facilitateur',
   question: 'une précision vous est demandée',
   answer: 'la réponse du facilitateur',
+  complement: 'complément à la réponse du facilitateur',
   closed: 'demande clôturée',
   reopened: 'demande rouverte',
   transferred: 'demande transmise à un autre facilitateur',
@@ -123,7 +124,7 @@ export class BuyerNotificationsService {
       requestId: request.id,
       template: 'buyer-update',
       recipient: request.buyerEmail,
-      subject: `Votre demande ${request.reference} : ${SUBJECTS[headlineChange(changes).kind]} — Guichet vert`,
+      subject: `Votre demande ${request.reference} : ${SUBJECTS[headlineOf(changes)]} — Guichet vert`,
       context: {
         firstName: request.buyerFirstName,
         reference: request.reference,
@@ -147,7 +148,7 @@ export class BuyerNotificationsService {
           ...change,
           statusLabel: change.kind === 'other' && change.toStatus ? STATUS_LABELS[change.toStatus] : null,
           question: change.kind === 'question' ? question?.body : null,
-          answer: change.kind === 'answer' ? answerView(answer) : null,
+          answers: change.kind === 'answer' ? answersShown(conversation, change) : null,
           // A closing message is the conversation's last word: a reopening needs the buyer's reply after it.
           message: change.kind === 'closed' && lastWord?.kind === 'closing_message' ? lastWord.body : null,
         })),
@@ -156,9 +157,20 @@ export class BuyerNotificationsService {
   }
 }
 
+/** The subject's news: a complement is named so, the buyer having read the answer it completes. */
+function headlineOf(changes: BuyerChange[]): BuyerChange['kind'] | 'complement' {
+  const headline = headlineChange(changes);
+  return headline.kind === 'answer' && headline.complement ? 'complement' : headline.kind;
+}
+
+/** The answers the e-mail gives in full, the latest `count`; each after the first (or all, after one read) a complement. */
+function answersShown(conversation: MessageView[], change: Extract<BuyerChange, { kind: 'answer' }>) {
+  const answers = conversation.filter((message) => message.kind === 'answer').slice(-change.count);
+  return answers.map((message, index) => ({ ...answerView(message), complement: change.complement || index > 0 }));
+}
+
 /** An answer as the e-mail lists it: the text, each help item with its French label, all its files as the site names them. */
-function answerView(answer: MessageView | null) {
-  if (!answer) return null;
+function answerView(answer: MessageView) {
   const files = [...answer.items.flatMap((item) => (item.attachment ? [item.attachment] : [])), ...answer.otherFiles];
   return {
     body: answer.body,

@@ -132,6 +132,15 @@ describe('buyer update: what the buyer is told', () => {
     ]);
   });
 
+  it('counts the answers of one e-mail, and says when the first completes one the buyer already read', () => {
+    const answer = event({ fromStatus: 'in_progress', toStatus: 'answered' });
+    const complement = event({ fromStatus: 'answered', toStatus: 'answered' });
+    expect(buyerChanges([answer])).toEqual([{ kind: 'answer', count: 1, complement: false }]);
+    expect(buyerChanges([answer, complement])).toEqual([{ kind: 'answer', count: 2, complement: false }]);
+    expect(buyerChanges([complement])).toEqual([{ kind: 'answer', count: 1, complement: true }]);
+    expect(buyerChanges([complement, complement])).toEqual([{ kind: 'answer', count: 2, complement: true }]);
+  });
+
   it('keeps the reason written for the buyer of a hand-over', () => {
     const reason = 'Votre demande est transmise à un facilitateur « Clauses sociales ».';
     expect(buyerChanges([event({ type: HANDED_OVER_EVENT, fromStatus: 'in_progress', toStatus: 'submitted', reason })])).toEqual([

@@ -17,7 +17,11 @@ export type BuyerChange =
   /** A facilitator took the request in charge: the buyer learns who follows it. */
   | { kind: 'taken' }
   | { kind: 'question' }
-  | { kind: 'answer' }
+  /**
+   * `count` answers in this e-mail, the latest ones (an answer and its complement sent minutes apart); `complement`:
+   * the first of them completes an answer the buyer already read.
+   */
+  | { kind: 'answer'; count: number; complement: boolean }
   | { kind: 'closed' }
   /** rerouted: its facilitator had left the directory or was absent, so another one (or the network's pool) takes it. */
   | { kind: 'reopened'; rerouted: boolean }
@@ -55,8 +59,13 @@ export function buyerChanges(events: readonly PublicEvent[]): BuyerChange[] {
       if (!change.rerouted) continue;
     }
     const seen = changes.findIndex((c) => c.kind === change.kind && c.kind !== 'other');
-    if (seen >= 0) changes.splice(seen, 1);
-    changes.push(change);
+    const earlier = seen >= 0 ? changes.splice(seen, 1)[0] : null;
+    // Answers add up (each is read in full); a later question or closure replaces the one before.
+    changes.push(
+      earlier?.kind === 'answer' && change.kind === 'answer'
+        ? { kind: 'answer', count: earlier.count + 1, complement: earlier.complement }
+        : change,
+    );
   }
   // Who took it in charge is news only while nothing has happened since (a question, an answer, a hand-over).
   return changes.at(-1)?.kind === 'taken' ? changes : changes.filter((change) => change.kind !== 'taken');
@@ -66,7 +75,7 @@ function changeOf(event: PublicEvent): BuyerChange {
   if (event.type === 'taken_in_charge') return { kind: 'taken' };
   if (event.type === HANDED_OVER_EVENT) return { kind: 'transferred', reason: event.reason };
   if (event.toStatus === 'awaiting_buyer') return { kind: 'question' };
-  if (event.toStatus === 'answered') return { kind: 'answer' };
+  if (event.toStatus === 'answered') return { kind: 'answer', count: 1, complement: event.fromStatus === 'answered' };
   if (event.toStatus === 'closed') return { kind: 'closed' };
   if (event.toStatus === 'in_progress' && (event.fromStatus === 'answered' || event.fromStatus === 'closed')) {
     return { kind: 'reopened', rerouted: false };

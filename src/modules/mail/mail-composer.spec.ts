@@ -141,6 +141,21 @@ describe('MailComposer, buyer-update', () => {
     }
   });
 
+  it('gives an answer and its complement in full, each under its heading; a complement alone is named so', () => {
+    const answer = { body: 'Voici la réponse.', items: [], files: [], complement: false };
+    const complement = { body: 'J’ai oublié le guide.', items: [], files: [{ name: 'guide.pdf', detail: 'PDF – 1 Ko' }], complement: true };
+    const both = update({ facilitatorName: 'Dominique', changes: [{ kind: 'answer', answers: [answer, complement] }] });
+    for (const body of [both.text, both.html]) {
+      expect(body).toContain('La réponse de Dominique');
+      expect(body).toContain('Complément à la réponse de Dominique');
+      expect(body.indexOf('Voici la réponse.')).toBeLessThan(body.indexOf('J’ai oublié le guide.'));
+      expect(body).toContain('guide.pdf (PDF – 1 Ko)');
+    }
+    const alone = update({ facilitatorName: 'Dominique', changes: [{ kind: 'answer', answers: [complement] }] });
+    expect(alone.text).toContain('--- Complément à la réponse de Dominique ---');
+    expect(alone.text).not.toContain('--- La réponse');
+  });
+
   it('formats a precision asked and a closing word as the tracking page does, not as raw Markdown', () => {
     const typed = 'Précisez le **montant** et lisez [le guide](https://www.ecologie.gouv.fr/guide).';
     for (const change of [

@@ -16,7 +16,7 @@ const MATRIX: Record<Exclude<RequestAction, 'close'>, string> = {
   give_back: '              -          -          -         submitted    submitted      -         -',
   request_clarification: '  -          -          -         awaiting_buyer -             -         -',
   buyer_clarified: '        -          -          -         -            in_progress    -         -',
-  answer: '                 -          -          -         answered     answered       -         -',
+  answer: '                 -          -          -         answered     answered       answered  -',
   buyer_replied_to_answer: '-         -          -         -            -              in_progress in_progress',
   buyer_added_information: 'submitted unassigned assigned  in_progress  -              -         -',
   buyer_resolved: '         -          -          -         -            -              closed    -',
@@ -129,7 +129,7 @@ describe('request state machine', () => {
   it.each([
     ['in_progress', 'facilitator', ['give_back', 'request_clarification', 'answer', 'close', 'transfer', 'split']],
     ['assigned', 'facilitator', ['take_charge', 'close', 'transfer', 'split']],
-    ['answered', 'facilitator', ['close']],
+    ['answered', 'facilitator', ['answer', 'close']],
     ['awaiting_buyer', 'facilitator', ['give_back', 'answer', 'close', 'transfer']],
     ['closed', 'facilitator', ['reopen']],
     ['awaiting_buyer', 'buyer', ['buyer_clarified', 'withdraw']],

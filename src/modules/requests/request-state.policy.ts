@@ -11,7 +11,8 @@
  * - a buyer's reply reopens a closed request only if it was closed after an answer (`answered`, `no_reply`);
  *   whether the reply window is still open is the caller's decision (it knows the calendar).
  * - the facilitator may answer while awaiting the buyer's precision (given by phone, or found elsewhere): the answer
- *   ends the wait, as the precision would have.
+ *   ends the wait, as the precision would have. Once answered, they may complete their answer (a forgotten file, a
+ *   correction) until the closure: the status stays, the buyer's time to reply starts again.
  * - the buyer may add information (a forgotten detail) while nothing is asked of them and no answer came yet:
  *   submitted to in progress; the status stays. Awaiting them, they give the precision; answered, they reply, or
  *   say their question is resolved (`buyer_resolved`): closed as `answered` at once, as the reply window would.
@@ -86,7 +87,8 @@ const MOVES: Record<Exclude<RequestAction, 'close'>, { from: readonly RequestSta
   request_clarification: { from: ['in_progress'], to: 'awaiting_buyer' },
   buyer_clarified: { from: ['awaiting_buyer'], to: 'in_progress' },
   // Awaiting the buyer too: the precision may come another way (a phone call) — the answer then ends the wait.
-  answer: { from: ['in_progress', 'awaiting_buyer'], to: 'answered' },
+  // Answered too: a complement (a forgotten file, a correction), which restarts the buyer's time to reply.
+  answer: { from: ['in_progress', 'awaiting_buyer', 'answered'], to: 'answered' },
   buyer_replied_to_answer: { from: ['answered', 'closed'], to: 'in_progress' },
   buyer_added_information: { from: ['submitted', 'unassigned', 'assigned', 'in_progress'], to: 'same' },
   buyer_resolved: { from: ['answered'], to: 'closed' },

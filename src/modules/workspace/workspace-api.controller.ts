@@ -161,7 +161,10 @@ export class WorkspaceApiController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Répondre par écrit, avec des aides typées et des fichiers',
-    description: 'En JSON, ou en multipart/form-data avec les fichiers dans `fichiers` et les aides en `items[0][type]`…',
+    description:
+      'En JSON, ou en multipart/form-data avec les fichiers dans `fichiers` et les aides en `items[0][type]`… ' +
+      'Une fois la demande répondue et jusqu’à sa clôture, complète la réponse (fichier oublié, correction) : le statut reste ' +
+      '`answered`, l’acheteur reçoit le complément et son délai pour répondre repart.',
   })
   @ApiConsumes('application/json', 'multipart/form-data')
   @ApiBody({ type: AnswerBodyDto })

@@ -150,7 +150,7 @@ export class WorkspacePagesController {
         if (refusal) throw refusal;
         return this.workspace.answer(staff, reference, body, files);
       },
-      doneAt(reference, 'reponse'),
+      (sent) => doneAt(reference, sent === 'complement' ? 'complement' : 'reponse'),
       files.map((file) => file.originalname),
     );
   }

@@ -66,6 +66,7 @@ const DONE_NOTICES: Record<string, string> = {
   note: 'La note interne est enregistrée.',
   precision: 'Votre question est envoyée à l’acheteur. Le délai de réponse est suspendu jusqu’à sa précision.',
   reponse: 'Votre réponse est envoyée à l’acheteur.',
+  complement: 'Votre complément est envoyé à l’acheteur ; son délai pour vous répondre repart d’aujourd’hui.',
   cloture: 'La demande est clôturée.',
   reouverture: 'La demande est rouverte : elle est de nouveau en cours, chez le facilitateur qui la suivait. L’acheteur est prévenu.',
   'reouverture-routage':
@@ -219,7 +220,7 @@ export class WorkspaceViews {
       referralLabels: REFERRAL_TARGET_LABELS,
       declineReasons: DECLINE_REASONS.map((value) => ({ value, label: DECLINE_LABELS[value] })),
       closeReasons: page.actions.closeReasons.map((value) => ({ value, label: CLOSE_REASON_LABELS[value] })),
-      jumps: requestPageJumps(page.actions),
+      jumps: requestPageJumps(page.actions, page.request.status === 'answered'),
       helpItemTypes: HELP_ITEM_TYPES.map((value) => ({ value, label: HELP_ITEM_TYPE_LABELS[value] })),
       referralTargets: REFERRAL_TARGETS.map((value) => ({ value, label: REFERRAL_TARGET_LABELS[value] })),
       legalReferences: this.reference.allLegalReferences().map((l) => ({ value: l.code, label: l.label })),
@@ -253,12 +254,12 @@ function queryString(values: Record<string, string | null>): string {
 }
 
 /** The request page's « Aller à » links: the sections of forms this person may use, and the history. */
-function requestPageJumps(actions: PermittedActions): Array<{ id: string; label: string }> {
+function requestPageJumps(actions: PermittedActions, answered: boolean): Array<{ id: string; label: string }> {
   const { takeCharge, decline, giveBack, takeFromPool, transfer, split, reassign, clarify, answer, closeReasons, reopen } = actions;
   return [
     { id: 'titre-actions', label: 'Actions', shown: takeCharge || decline || giveBack || takeFromPool || transfer || split || reassign },
     { id: 'titre-precision', label: 'Demander une précision', shown: clarify },
-    { id: 'titre-reponse', label: 'Répondre', shown: answer },
+    { id: 'titre-reponse', label: answered ? 'Compléter la réponse' : 'Répondre', shown: answer },
     { id: 'titre-note', label: 'Note interne', shown: true },
     { id: 'titre-cloture', label: 'Clôturer', shown: closeReasons.length > 0 },
     { id: 'titre-reouverture', label: 'Rouvrir', shown: reopen },

@@ -345,10 +345,11 @@ export class WorkspaceService {
 
   /**
    * Text, typed help items and files, all or nothing. A help item points to an uploaded file by its name
-   * (`attachmentId` holding the file's name as chosen on the computer).
+   * (`attachmentId` holding the file's name as chosen on the computer). Sent once answered, it completes the answer.
    */
-  async answer(staff: StaffPrincipal, reference: string, input: AnswerInput, files: UploadedFile[]): Promise<void> {
+  async answer(staff: StaffPrincipal, reference: string, input: AnswerInput, files: UploadedFile[]): Promise<'answer' | 'complement'> {
     const request = await this.holderOnly(staff, reference);
+    let complement = false;
     nextStatus({ status: request.status as RequestStatus }, 'answer');
     const errors: FieldError[] = [];
     const text = typedText(input.body);
@@ -382,6 +383,7 @@ export class WorkspaceService {
     errors.push(...checked.errors);
     if (errors.length) throw new ValidationFailed(errors);
     await this.act(request.id, 'answer', async (status, to, manager, locked) => {
+      complement = status === 'answered';
       const now = this.clock.now();
       const current = await this.routingRepository.currentAssignment(manager, request.id);
       // Answered while awaiting the buyer: the wait counts as a pause, as if the precision had come now.
@@ -403,6 +405,7 @@ export class WorkspaceService {
         ...this.buyerToldAndTimed(locked),
       ];
     });
+    return complement ? 'complement' : 'answer';
   }
 
   /**
