@@ -18,15 +18,30 @@ export function notJson(what = 'la demande'): AppError {
  * read as empty, and its message said « absent »), or with a field the action does not take (400, each named: a
  * misspelt field was silently ignored). No body at all reads as `{}`.
  */
-const jsonBody = createParamDecorator((fields: string[], context: ExecutionContext): Record<string, unknown> => {
-  const req = context.switchToHttp().getRequest<Request>();
-  // `req.is` answers null when the request has no body, false when its type is another; an empty body of no type
-  // (`curl -X POST`, fetch without a body: `Content-Length: 0`) is no body either.
-  if (req.headers['content-length'] !== '0' && req.is('application/json') === false) throw notJson('le corps de la requête');
-  const body = (req.body ?? {}) as Record<string, unknown>;
-  refuseUnknownFields(body, fields);
-  return body;
-});
+const jsonBody = createParamDecorator(
+  ({ fields, withFiles }: { fields: string[]; withFiles: boolean }, context: ExecutionContext): Record<string, unknown> => {
+    const req = context.switchToHttp().getRequest<Request>();
+    // `req.is` answers null when the request has no body, false when its type is another; an empty body of no type
+    // (`curl -X POST`, fetch without a body: `Content-Length: 0`) is no body either.
+    const types = withFiles ? ['application/json', 'multipart/form-data'] : ['application/json'];
+    if (req.headers['content-length'] !== '0' && req.is(types) === false) {
+      throw withFiles ? notJsonNorMultipart() : notJson('le corps de la requête');
+    }
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    refuseUnknownFields(body, fields);
+    return body;
+  },
+);
+
+/** A body neither JSON nor a form with files (415). */
+function notJsonNorMultipart(): AppError {
+  const message = 'Content-Type attendu : application/json, ou multipart/form-data avec des fichiers.';
+  return new AppError(
+    'unsupported_media_type',
+    `Envoyez le corps de la requête en JSON, ou en multipart/form-data pour joindre des fichiers.`,
+    [{ field: '', message }],
+  );
+}
 
 /** A field the action does not take, each named (400): a misspelt one would otherwise be silently ignored. */
 export function refuseUnknownFields(body: Record<string, unknown>, fields: readonly string[]): void {
@@ -37,4 +52,7 @@ export function refuseUnknownFields(body: Record<string, unknown>, fields: reado
 }
 
 /** `@JsonBody('reason', 'message')`: the fields the action takes. */
-export const JsonBody = (...fields: string[]): ParameterDecorator => jsonBody(fields);
+export const JsonBody = (...fields: string[]): ParameterDecorator => jsonBody({ fields, withFiles: false });
+
+/** The same, a multipart form with files also taken (parsed before by UploadInterceptor): its text fields. */
+export const JsonOrMultipartBody = (...fields: string[]): ParameterDecorator => jsonBody({ fields, withFiles: true });

@@ -583,6 +583,36 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     expect(Buffer.from(await theirs.arrayBuffer())).toEqual(samplePdf());
   });
 
+  it('API: an information with files as multipart (the same checks), text alone as JSON; any other body is a 415', async () => {
+    const request = await submittedAndTaken(t, 9);
+    const multipart = (files: Array<{ name: string; content: Buffer }>) => {
+      const form = new FormData();
+      form.append('message', 'Notre CCTP actuel, pour comparer.');
+      for (const file of files) form.append('fichiers', new Blob([new Uint8Array(file.content)]), file.name);
+      return fetch(`${t.url}/api/v1/requests/${request.reference}/information`, {
+        method: 'POST',
+        headers: { 'x-tracking-token': request.token, 'idempotency-key': 'cctp-envoi-1' },
+        body: form,
+      });
+    };
+    const program = await multipart([{ name: 'cctp.pdf', content: sampleExe() }]);
+    expect(program.status).toBe(415);
+    expect((await program.json()).errors).toEqual([{ field: 'fichiers', message: expect.stringContaining('« cctp.pdf »') }]);
+    const sent = await multipart([{ name: 'cctp.pdf', content: samplePdf() }]);
+    expect(sent.status).toBe(200);
+    const [message] = (await sent.json()).conversation.filter((m: { fromBuyer: boolean }) => m.fromBuyer);
+    expect(message.files).toEqual([expect.objectContaining({ fileName: 'cctp.pdf', mediaType: 'application/pdf' })]);
+    expect((await multipart([{ name: 'cctp.pdf', content: samplePdf() }])).status).toBe(200);
+    const [{ files }] = await t.dataSource.query(`SELECT count(*)::int AS files FROM attachments WHERE request_id = $1`, [request.id]);
+    expect(files).toBe(1);
+    const text = await fetch(`${t.url}/api/v1/requests/${request.reference}/information`, {
+      method: 'POST',
+      headers: { 'x-tracking-token': request.token, 'content-type': 'text/plain' },
+      body: 'message=x',
+    });
+    expect(text.status).toBe(415);
+  });
+
   it('takes at most five added informations an hour (each e-mails the facilitator): the sixth waits, said on the form and by the API', async () => {
     const request = await submittedAndTaken(t, 8, { email: 'sacha@example.org' });
     for (let i = 1; i <= 5; i++) expect((await api(request, 'information', { message: `Détail numéro ${i} du lot.` })).status).toBe(200);

@@ -144,9 +144,10 @@ describe('unsafe input is refused before it reaches PostgreSQL', () => {
     const buyer = { 'x-tracking-token': request.token };
     const information = `/api/v1/requests/${request.reference}/information`;
     const notes = `/api/v1/staff/requests/${request.reference}/notes`;
-    for (const [path, headers] of [
-      [information, buyer],
-      [notes, staff],
+    // The buyer's messages take files too (multipart): their refusal names both formats.
+    for (const [path, headers, expected] of [
+      [information, buyer, 'Envoyez le corps de la requête en JSON, ou en multipart/form-data pour joindre des fichiers.'],
+      [notes, staff, 'Envoyez le corps de la requête en JSON, avec l’en-tête Content-Type: application/json.'],
     ] as const) {
       const text = await fetch(`${t.url}${path}`, {
         method: 'POST',
@@ -154,7 +155,7 @@ describe('unsafe input is refused before it reaches PostgreSQL', () => {
         body: 'message=Bonjour',
       });
       expect([path, text.status]).toEqual([path, 415]);
-      expect((await bodyOf(text)).message).toBe('Envoyez le corps de la requête en JSON, avec l’en-tête Content-Type: application/json.');
+      expect((await bodyOf(text)).message).toBe(expected);
       const form = await fetch(`${t.url}${path}`, {
         method: 'POST',
         headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },

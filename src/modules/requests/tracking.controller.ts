@@ -18,6 +18,7 @@ import {
 import {
   ApiBadRequestResponse,
   ApiBody,
+  ApiConsumes,
   ApiConflictResponse,
   ApiExcludeEndpoint,
   ApiHeader,
@@ -42,7 +43,7 @@ import { SurveysService } from '../surveys/surveys.service';
 import { BUYER_MESSAGE_MAX, BuyerMessageInput, TrackingActionsService } from './tracking-actions.service';
 import { TrackedRequestDto } from './dto/tracked-request.dto';
 import { TrackingService } from './tracking.service';
-import { JsonBody } from '../../common/json-body.decorator';
+import { JsonBody, JsonOrMultipartBody } from '../../common/json-body.decorator';
 import { BuyerTokenGuard } from './buyer-token.guard';
 
 type PageBody = Record<string, unknown> | undefined;
@@ -61,13 +62,33 @@ const BuyerAction = () =>
 const REPEATED_MESSAGE =
   'un nouvel envoi avec la même clé et le même texte n’est pas transmis une seconde fois (même texte : 200 et la demande, autre texte : 422).';
 
-const MESSAGE_BODY = {
-  schema: {
-    type: 'object',
-    required: ['message'],
-    properties: { message: { type: 'string', minLength: 2, maxLength: BUYER_MESSAGE_MAX } },
-  },
-};
+const MESSAGE = { type: 'string', minLength: 2, maxLength: BUYER_MESSAGE_MAX } as const;
+
+/** A buyer's message: JSON, or multipart with files in `fichiers` (the answer's limits and content checks). */
+const MessageWithFiles = () =>
+  applyDecorators(
+    UseInterceptors(UploadInterceptor()),
+    ApiConsumes('application/json', 'multipart/form-data'),
+    ApiBody({
+      schema: {
+        type: 'object',
+        required: ['message'],
+        properties: {
+          message: MESSAGE,
+          [FILES_FIELD]: {
+            type: 'array',
+            items: { type: 'string', format: 'binary' },
+            description: 'En multipart/form-data seulement : PDF, images, documents bureautiques',
+          },
+        },
+      },
+    }),
+    ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: 'Un fichier dépasse la taille maximale' }),
+    ApiUnsupportedMediaTypeResponse({
+      type: ErrorResponseDto,
+      description: 'Un fichier d’un type refusé, ou un corps ni JSON ni multipart',
+    }),
+  );
 
 /** What the buyer reads back on the page after each action (`?fait=`). */
 const NOTICES = {
@@ -112,7 +133,7 @@ export class TrackingController {
   @HttpCode(200)
   @BuyerAction()
   @ApiOperation({ summary: 'Apporter la précision demandée', description: 'Possible quand la demande attend votre précision.' })
-  @ApiBody(MESSAGE_BODY)
+  @MessageWithFiles()
   @ApiIdempotencyKey(REPEATED_MESSAGE)
   @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'Clé d’idempotence déjà utilisée avec un autre texte' })
   @ApiOkResponse({ type: TrackedRequestDto, description: 'La demande à jour' })
@@ -121,10 +142,11 @@ export class TrackingController {
   async clarify(
     @Param('reference') reference: string,
     @Headers('x-tracking-token') token: string | undefined,
-    @JsonBody('message') body: PageBody,
+    @JsonOrMultipartBody('message') body: PageBody,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @UploadedFiles() files: UploadedFile[] = [],
   ) {
-    await this.actions.clarify(reference, token, { message: body?.message, repeatKey: apiRepeatKey(idempotencyKey) });
+    await this.actions.clarify(reference, token, { message: body?.message, repeatKey: apiRepeatKey(idempotencyKey), files });
     return this.tracking.findForBuyer(reference, token);
   }
 
@@ -132,7 +154,7 @@ export class TrackingController {
   @HttpCode(200)
   @BuyerAction()
   @ApiOperation({ summary: 'Répondre à la réponse', description: 'Possible pendant le délai de réponse ; rouvre la demande.' })
-  @ApiBody(MESSAGE_BODY)
+  @MessageWithFiles()
   @ApiIdempotencyKey(REPEATED_MESSAGE)
   @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'Clé d’idempotence déjà utilisée avec un autre texte' })
   @ApiOkResponse({ type: TrackedRequestDto, description: 'La demande à jour' })
@@ -141,10 +163,11 @@ export class TrackingController {
   async reply(
     @Param('reference') reference: string,
     @Headers('x-tracking-token') token: string | undefined,
-    @JsonBody('message') body: PageBody,
+    @JsonOrMultipartBody('message') body: PageBody,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @UploadedFiles() files: UploadedFile[] = [],
   ) {
-    await this.actions.reply(reference, token, { message: body?.message, repeatKey: apiRepeatKey(idempotencyKey) });
+    await this.actions.reply(reference, token, { message: body?.message, repeatKey: apiRepeatKey(idempotencyKey), files });
     return this.tracking.findForBuyer(reference, token);
   }
 
@@ -156,7 +179,7 @@ export class TrackingController {
     description:
       'Un élément oublié, tant qu’aucune précision ne vous est demandée et qu’aucune réponse n’est venue ; transmis au facilitateur.',
   })
-  @ApiBody(MESSAGE_BODY)
+  @MessageWithFiles()
   @ApiIdempotencyKey(REPEATED_MESSAGE)
   @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'Clé d’idempotence déjà utilisée avec un autre texte' })
   @ApiOkResponse({ type: TrackedRequestDto, description: 'La demande à jour' })
@@ -165,10 +188,11 @@ export class TrackingController {
   async addInformation(
     @Param('reference') reference: string,
     @Headers('x-tracking-token') token: string | undefined,
-    @JsonBody('message') body: PageBody,
+    @JsonOrMultipartBody('message') body: PageBody,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @UploadedFiles() files: UploadedFile[] = [],
   ) {
-    await this.actions.addInformation(reference, token, { message: body?.message, repeatKey: apiRepeatKey(idempotencyKey) });
+    await this.actions.addInformation(reference, token, { message: body?.message, repeatKey: apiRepeatKey(idempotencyKey), files });
     return this.tracking.findForBuyer(reference, token);
   }
 
