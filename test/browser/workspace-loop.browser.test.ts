@@ -123,8 +123,13 @@ it('de la demande à la réponse téléchargée, par les vraies pages', async ()
   await staffPage.fill('#f-answer-items-3-details', 'La chambre régionale d’agriculture');
   expect([await visible('#f-answer-items-4-type'), await visible('#f-answer-items-5-type')]).toEqual([true, false]);
   await staffPage.fill('#f-answer-items-1-title', 'CCTP d’un département voisin');
-  await staffPage.fill('#f-answer-items-1-attachmentId', 'Exemple de DCE.pdf');
   await staffPage.setInputFiles('#reponse-fichiers', { name: 'Exemple de DCE.pdf', mimeType: 'application/pdf', buffer: samplePdf() });
+  // The file chosen is offered in the item's file field; named without its extension, it is found all the same.
+  expect(
+    await staffPage.locator('#fichiers-choisis option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value)),
+  ).toEqual(['Exemple de DCE.pdf']);
+  expect(await staffPage.getAttribute('#f-answer-items-1-attachmentId', 'list')).toBe('fichiers-choisis');
+  await staffPage.fill('#f-answer-items-1-attachmentId', 'exemple de DCE');
   expect(await submitByButton(staffPage, 'Envoyer la réponse')).toBe(303);
   expect(await staffPage.getByRole('status').textContent()).toContain('Votre réponse est envoyée à l’acheteur.');
   expect(await statusOf(reference)).toBe('answered');

@@ -1,4 +1,4 @@
-import { checkHelpItems, HelpItemInput, helpItemInputs, MAX_HELP_ITEMS, typedHelpItemLines } from './help-item.policy';
+import { checkHelpItems, HelpItemInput, helpItemInputs, MAX_HELP_ITEMS, namedFileIndex, typedHelpItemLines } from './help-item.policy';
 import { helpItemOf } from './request-message.types';
 
 const FILE = '6f1c0a4e-2b1d-4c6e-9a51-0d3f2e7b8c90';
@@ -141,6 +141,22 @@ describe('a file named in an item that none of the answer’s files matches', ()
     expect(checkHelpItems([item], new Set(), known).errors).toEqual([
       { field: 'items[0].attachmentId', message: 'Joignez ci-dessous le fichier « cctp-textile.pdf », ou retirez son nom.' },
     ]);
+  });
+});
+
+describe('namedFileIndex: which sent file a help item names', () => {
+  const files = ['CCTP restauration.pdf', 'Guide ADEME.PDF', 'annexe.pdf', 'annexe.docx'];
+  it.each<[string, string, number | undefined]>([
+    ['its exact name', 'CCTP restauration.pdf', 0],
+    ['another case, spaces around', '  guide ademe.pdf ', 1],
+    ['the name without its extension', 'CCTP restauration', 0],
+    ['without extension, in another case', 'guide ademe', 1],
+    ['a stem two files share: neither', 'annexe', undefined],
+    ['one of those by its full name', 'annexe.docx', 3],
+    ['a name no file has', 'CCTP.pdf', undefined],
+    ['nothing typed', '   ', undefined],
+  ])('%s', (_label, typed, expected) => {
+    expect(namedFileIndex(typed, files)).toBe(expected);
   });
 });
 

@@ -169,6 +169,22 @@ function cleaned(input: HelpItemInput, type: HelpItemType): HelpItem {
   };
 }
 
+/**
+ * Which of the files sent with an answer a help item names (`typed`, as written in its file field): the file's name,
+ * whatever the case and surrounding spaces, or that name without its extension when no other file shares it
+ * (« CCTP » for « CCTP.pdf »). The index of the file, or undefined.
+ */
+export function namedFileIndex(typed: string, fileNames: readonly string[]): number | undefined {
+  const wanted = typed.trim().toLowerCase();
+  if (!wanted) return undefined;
+  const names = fileNames.map((name) => name.trim().toLowerCase());
+  const exact = names.indexOf(wanted);
+  if (exact >= 0) return exact;
+  const stems = names.map((name) => name.replace(/\.[^.]+$/, ''));
+  const matching = stems.flatMap((stem, index) => (stem === wanted ? [index] : []));
+  return matching.length === 1 ? matching[0] : undefined;
+}
+
 /** A file named in an item that none of the answer's files matches: which names would. */
 function unmatchedFile(typed: string, attachedNames: readonly string[]): string {
   if (!attachedNames.length) return `Joignez ci-dessous le fichier « ${typed} », ou retirez son nom.`;

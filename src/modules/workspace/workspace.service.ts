@@ -20,7 +20,7 @@ import { MailService } from '../mail/mail.service';
 import { milestoneOf } from '../requests/milestone.policy';
 import { ReferenceService } from '../reference/reference.service';
 import { answerDueAt, answeredOnTime, pausesFromHistory } from '../requests/answer-deadline.policy';
-import { checkHelpItems, helpItemInputs } from '../requests/help-item.policy';
+import { checkHelpItems, helpItemInputs, namedFileIndex } from '../requests/help-item.policy';
 import { autoCloseAt } from '../requests/reply-window.policy';
 import { MessageKind, STAFF_TEXT_MAX } from '../requests/request-message.types';
 import { RequestMessagesRepository, staffMessageView } from '../requests/request-messages.repository';
@@ -367,12 +367,12 @@ export class WorkspaceService {
     }
     const messageId = randomUUID();
     const prepared = this.attachments.prepare(files, { requestId: request.id, messageId, uploadedByType: 'staff', uploadedById: staff.id });
-    const byName = new Map(files.map((file, index) => [file.originalname.trim().toLowerCase(), prepared.attachments[index].id]));
     const received = helpItemInputs(input.items);
     errors.push(...received.errors);
+    const fileNames = files.map((file) => file.originalname);
     const inputs = received.inputs.map((item) => {
-      const named = typeof item.attachmentId === 'string' ? byName.get(item.attachmentId.trim().toLowerCase()) : undefined;
-      return named ? { ...item, attachmentId: named } : item;
+      const index = typeof item.attachmentId === 'string' ? namedFileIndex(item.attachmentId, fileNames) : undefined;
+      return index === undefined ? item : { ...item, attachmentId: prepared.attachments[index].id };
     });
     const checked = checkHelpItems(
       inputs,

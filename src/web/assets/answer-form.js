@@ -1,6 +1,6 @@
 // Progressive enhancement of the answer form: each help item shows the fields of the type chosen, and the next
 // item appears once the one before has a type, up to the form's last slot. Without JavaScript the first three items
-// show every field, and the server keeps only the chosen type's fields.
+// show every field, and the server keeps only the chosen type's fields. The files chosen are offered by name.
 (function () {
   var items = document.querySelectorAll('[data-help-item]');
   function update() {
@@ -15,6 +15,19 @@
       }
       previousChosen = Boolean(chosen);
     }
+  }
+  // The files chosen are offered in the help items' file fields (the server matches the name, with or without extension).
+  var upload = document.getElementById('reponse-fichiers');
+  var chosen = document.getElementById('fichiers-choisis');
+  if (upload && chosen) {
+    upload.addEventListener('change', function () {
+      chosen.textContent = '';
+      for (var f = 0; f < upload.files.length; f++) {
+        var option = document.createElement('option');
+        option.value = upload.files[f].name;
+        chosen.appendChild(option);
+      }
+    });
   }
   for (var k = 0; k < items.length; k++) {
     var select = items[k].querySelector('[data-item-type] select');
