@@ -520,11 +520,12 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     const html = await (await page(request)).text();
     expect(html).toContain('enctype="multipart/form-data"');
     expect(html).toContain('Documents utiles au facilitateur (facultatif)');
-    const send = (message: string, files: Array<{ name: string; content: Buffer }>) => {
+    // As the page's form sends it: the token in its address too, read before the files are.
+    const send = (message: string, files: Array<{ name: string; content: Buffer }>, token = request.token) => {
       const form = new FormData();
-      for (const [name, value] of Object.entries({ t: request.token, formToken: FORM_TOKEN, message })) form.append(name, value);
+      for (const [name, value] of Object.entries({ t: token, formToken: FORM_TOKEN, message })) form.append(name, value);
       for (const file of files) form.append('fichiers', new Blob([new Uint8Array(file.content)], { type: 'application/pdf' }), file.name);
-      return fetch(`${t.url}/suivi/${request.reference}/precision`, {
+      return fetch(`${t.url}/suivi/${request.reference}/precision?t=${encodeURIComponent(token)}`, {
         method: 'POST',
         redirect: 'manual',
         body: form,
@@ -538,6 +539,9 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
         [request.id],
       );
 
+    // Without the link's token, nothing is read: the page's 404.
+    const stranger = await send('Voici notre CCTP.', [{ name: 'CCTP.pdf', content: Buffer.alloc(10 * 1024 * 1024) }], 'x'.repeat(43));
+    expect(stranger.status).toBe(404);
     // A program renamed .pdf: the form again with the text as typed and the file named; nothing written.
     const program = await send('Voici notre CCTP.', [{ name: 'CCTP.pdf', content: sampleExe() }]);
     expect(program.status).toBe(415);

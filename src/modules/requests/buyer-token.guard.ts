@@ -16,3 +16,19 @@ export class BuyerTokenGuard implements CanActivate {
     return true;
   }
 }
+
+/**
+ * The tracking page's message forms, which take files: the link's token (in the form's address, or a field of a
+ * form without files) is checked before the upload is read, so no one without it has megabytes held in memory.
+ */
+@Injectable()
+export class BuyerFormTokenGuard implements CanActivate {
+  constructor(private readonly tracking: TrackingService) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<Request>();
+    const body = req.body as Record<string, unknown> | undefined;
+    await this.tracking.authorise(req.params.reference, req.query.t ?? body?.t);
+    return true;
+  }
+}

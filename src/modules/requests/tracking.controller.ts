@@ -44,7 +44,7 @@ import { BUYER_MESSAGE_MAX, BuyerMessageInput, TrackingActionsService } from './
 import { TrackedRequestDto } from './dto/tracked-request.dto';
 import { TrackingService } from './tracking.service';
 import { JsonBody, JsonOrMultipartBody } from '../../common/json-body.decorator';
-import { BuyerTokenGuard } from './buyer-token.guard';
+import { BuyerFormTokenGuard, BuyerTokenGuard } from './buyer-token.guard';
 
 type PageBody = Record<string, unknown> | undefined;
 
@@ -253,6 +253,7 @@ export class TrackingController {
 
   @Post('suivi/:reference/precision')
   @ApiExcludeEndpoint()
+  @UseGuards(BuyerFormTokenGuard)
   @UseInterceptors(UploadInterceptor(FILES_FIELD, { keepForm: true }))
   async clarifyPage(
     @Param('reference') reference: string,
@@ -265,6 +266,7 @@ export class TrackingController {
 
   @Post('suivi/:reference/reponse')
   @ApiExcludeEndpoint()
+  @UseGuards(BuyerFormTokenGuard)
   @UseInterceptors(UploadInterceptor(FILES_FIELD, { keepForm: true }))
   async replyPage(
     @Param('reference') reference: string,
@@ -277,6 +279,7 @@ export class TrackingController {
 
   @Post('suivi/:reference/information')
   @ApiExcludeEndpoint()
+  @UseGuards(BuyerFormTokenGuard)
   @UseInterceptors(UploadInterceptor(FILES_FIELD, { keepForm: true }))
   async addInformationPage(
     @Param('reference') reference: string,
