@@ -603,6 +603,13 @@ describe('the facilitator workspace', () => {
     const mail = await sentMailFile(t, 'facilitator-assignment', `facilitateur-${next}@example.org`);
     expect(mail).toContain('Un collègue l’avait prise en charge puis l’a rendue ; son mot : « Indisponible : Arrêt maladie imprévu.');
     expect(mail).toContain('&lt;b&gt;récent&lt;/b&gt;');
+    // The request's page, as the network reads it: who gave it back, and their word in the history.
+    const animator = new StaffClient(t.url);
+    const network = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
+    expect((await animator.signIn(network.email)).status).toBe(303);
+    const seen = await (await animator.get(page)).text();
+    expect(seen).toContain('A rendu la demande');
+    expect(seen).toContain('Rendue par le facilitateur après sa prise en charge');
     expect(await (await fetch(trackingUrl)).text()).toContain('— Transmise à un autre facilitateur</li>');
 
     // Their next try, from a page left open, says it is no longer theirs.

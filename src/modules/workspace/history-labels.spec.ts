@@ -1,4 +1,4 @@
-import { historyEventLabel, referenceParts } from './history-labels';
+import { assignmentEndLabel, historyEventLabel, referenceParts } from './history-labels';
 
 describe('historyEventLabel', () => {
   it.each([
@@ -12,6 +12,18 @@ describe('historyEventLabel', () => {
     ['unknown_event', null, 'unknown_event'],
   ])('%s given to %s reads « %s »', (type, assigneeName, expected) => {
     expect(historyEventLabel(type, assigneeName)).toBe(expected);
+  });
+});
+
+describe('assignmentEndLabel', () => {
+  const taken = new Date('2026-12-01T09:00:00Z');
+  it.each([
+    ['declined before taking it in charge', { endReason: 'declined' as const, takenAt: null }, 'A décliné'],
+    ['declined once taken in charge: given back', { endReason: 'declined' as const, takenAt: taken }, 'A rendu la demande'],
+    ['finished', { endReason: 'finished' as const, takenAt: taken }, 'Clôturée'],
+    ['still held', { endReason: null, takenAt: taken }, null],
+  ])('%s', (_label, assignment, expected) => {
+    expect(assignmentEndLabel(assignment)).toBe(expected);
   });
 });
 

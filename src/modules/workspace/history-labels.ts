@@ -79,3 +79,9 @@ export const ASSIGNMENT_END_LABELS: Record<AssignmentEndReason, string> = {
   transferred: 'Transférée vers l’autre type',
   finished: 'Clôturée',
 };
+
+/** An assignment's end as the page says it: declined once taken in charge is a request given back. */
+export function assignmentEndLabel(assignment: { endReason: AssignmentEndReason | null; takenAt: Date | null }): string | null {
+  if (!assignment.endReason) return null;
+  return assignment.endReason === 'declined' && assignment.takenAt ? 'A rendu la demande' : ASSIGNMENT_END_LABELS[assignment.endReason];
+}

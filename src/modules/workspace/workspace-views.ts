@@ -27,7 +27,7 @@ import {
   REQUEST_STATUSES,
   STAFF_STATUS_LABELS,
 } from '../requests/request.types';
-import { ASSIGNMENT_END_LABELS, historyEventLabel, historyReasonLabel, referenceParts } from './history-labels';
+import { assignmentEndLabel, historyEventLabel, historyReasonLabel, referenceParts } from './history-labels';
 import { listsOpenOnly, QUEUE_SORTS, QueueFilters, QueueSort } from './workspace-queue.policy';
 import { DECLINE_REASONS, PermittedActions, WorkspaceService } from './workspace.service';
 
@@ -203,7 +203,7 @@ export class WorkspaceViews {
         label: historyEventLabel(event.type, event.assigneeName),
         reasonParts: referenceParts(historyReasonLabel(event.reason) ?? ''),
       })),
-      assignments: page.assignments.map((a) => ({ ...a, endLabel: a.endReason ? ASSIGNMENT_END_LABELS[a.endReason] : null })),
+      assignments: page.assignments.map((a) => ({ ...a, endLabel: assignmentEndLabel(a) })),
       closeReasonLabel: request.closeReason ? CLOSE_REASON_LABELS[request.closeReason] : null,
       buyerRequests: page.buyerRequests.map((other) => ({ ...other, statusLabel: STAFF_STATUS_LABELS[other.status] })),
       similarRequests: page.similarRequests.map((similar) => ({
