@@ -34,14 +34,14 @@ describe('the buyer is told when their request changes hands', () => {
     return { reference, alix, token, buyer };
   }
 
-  async function expectOneMailTelling(buyer: string, reference: string, reason: string): Promise<void> {
+  async function expectOneMailTelling(buyer: string, reference: string, reason: string, heading = 'Demande transmise'): Promise<void> {
     const mail = await sentMailFile(t, 'buyer-update', buyer, 2);
     expect(mail).toContain(reason);
-    expect(mail).toContain('Demande transmise');
+    expect(mail).toContain(heading);
     // Staff names and the staff's own motive stay inside.
     for (const hidden of ['Alix', 'Sam', 'Essai', 'motif interne']) expect(mail).not.toContain(hidden);
     const tracking = await (await fetch(trackingLinkIn(mail, reference))).text();
-    expect(tracking).toContain('Transmise à un autre facilitateur');
+    expect(tracking).toContain(heading === 'Demande transmise' ? 'Transmise à un autre facilitateur' : heading);
     // Routing it again is no news of its own: still one e-mail about it a moment later.
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(await mailsTo(t, 'buyer-update')).toHaveLength(2);
@@ -80,5 +80,20 @@ describe('the buyer is told when their request changes hands', () => {
     expect(given).not.toContain('congés. ».');
     expect(given).toContain('Un collègue l’avait déjà commencée');
     await expectOneMailTelling(buyer, reference, 'confiée à un autre facilitateur du réseau');
+  });
+
+  it('tells of a give-back no other facilitator could take yet: it waits for one, said as such', async () => {
+    const { reference, token, buyer } = await takenByAlix(3);
+    const given = await post(`${reference}/decline`, token, { reason: 'unavailable', note: 'motif interne : arrêt maladie.' });
+    expect(given.status).toBe(200);
+    expect(await holderOf(reference)).toEqual({ id: null, status: 'unassigned' });
+    await expectOneMailTelling(
+      buyer,
+      reference,
+      'attend qu’un autre facilitateur du réseau se libère',
+      'En attente d’un autre facilitateur',
+    );
+    const [mail] = (await mailsTo(t, 'buyer-update')).filter((m) => m.recipient === buyer).slice(-1);
+    expect(mail.subject).toBe(`Votre demande ${reference} : en attente d’un autre facilitateur — Guichet vert`);
   });
 });

@@ -23,11 +23,12 @@ const SWEEP_LOOKBACK_IDS = 1000n;
 /** The safety net of the incremental sweeps: a pass over the whole history this often. */
 const FULL_SWEEP_MS = 3600_000;
 
-const SUBJECTS: Record<BuyerChange['kind'] | 'complement', string> = {
+const SUBJECTS: Record<BuyerChange['kind'] | 'complement' | 'waiting', string> = {
   taken: 'prise en charge par un facilitateur',
   question: 'une précision vous est demandée',
   answer: 'la réponse du facilitateur',
   complement: 'complément à la réponse du facilitateur',
+  waiting: 'en attente d’un autre facilitateur',
   closed: 'demande clôturée',
   reopened: 'demande rouverte',
   transferred: 'demande transmise à un autre facilitateur',
@@ -157,10 +158,11 @@ export class BuyerNotificationsService {
   }
 }
 
-/** The subject's news: a complement is named so, the buyer having read the answer it completes. */
-function headlineOf(changes: BuyerChange[]): BuyerChange['kind'] | 'complement' {
+/** The subject's news: a complement is named so (the buyer read the answer it completes), and a wait for a facilitator. */
+function headlineOf(changes: BuyerChange[]): keyof typeof SUBJECTS {
   const headline = headlineChange(changes);
-  return headline.kind === 'answer' && headline.complement ? 'complement' : headline.kind;
+  if (headline.kind === 'answer' && headline.complement) return 'complement';
+  return headline.kind === 'transferred' && headline.waiting ? 'waiting' : headline.kind;
 }
 
 /** The answers the e-mail gives in full, the latest `count`; each after the first (or all, after one read) a complement. */

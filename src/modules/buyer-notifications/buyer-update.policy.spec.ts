@@ -144,7 +144,10 @@ describe('buyer update: what the buyer is told', () => {
   it('keeps the reason written for the buyer of a hand-over', () => {
     const reason = 'Votre demande est transmise à un facilitateur « Clauses sociales ».';
     expect(buyerChanges([event({ type: HANDED_OVER_EVENT, fromStatus: 'in_progress', toStatus: 'submitted', reason })])).toEqual([
-      { kind: 'transferred', reason },
+      { kind: 'transferred', reason, waiting: false },
+    ]);
+    expect(buyerChanges([event({ type: HANDED_OVER_EVENT, fromStatus: 'in_progress', toStatus: 'unassigned', reason })])).toEqual([
+      { kind: 'transferred', reason, waiting: true },
     ]);
   });
 });

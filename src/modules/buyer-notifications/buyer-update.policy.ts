@@ -25,7 +25,8 @@ export type BuyerChange =
   | { kind: 'closed' }
   /** rerouted: its facilitator had left the directory or was absent, so another one (or the network's pool) takes it. */
   | { kind: 'reopened'; rerouted: boolean }
-  | { kind: 'transferred'; reason: string | null }
+  /** waiting: no other facilitator could take it yet, it waits in the network's pool. */
+  | { kind: 'transferred'; reason: string | null; waiting: boolean }
   | { kind: 'other'; toStatus: RequestStatus | null; reason: string | null };
 
 /** Public events that make no e-mail of their own (the acknowledgement and the tracking page cover them). */
@@ -73,7 +74,7 @@ export function buyerChanges(events: readonly PublicEvent[]): BuyerChange[] {
 
 function changeOf(event: PublicEvent): BuyerChange {
   if (event.type === 'taken_in_charge') return { kind: 'taken' };
-  if (event.type === HANDED_OVER_EVENT) return { kind: 'transferred', reason: event.reason };
+  if (event.type === HANDED_OVER_EVENT) return { kind: 'transferred', reason: event.reason, waiting: event.toStatus === 'unassigned' };
   if (event.toStatus === 'awaiting_buyer') return { kind: 'question' };
   if (event.toStatus === 'answered') return { kind: 'answer', count: 1, complement: event.fromStatus === 'answered' };
   if (event.toStatus === 'closed') return { kind: 'closed' };
@@ -81,7 +82,7 @@ function changeOf(event: PublicEvent): BuyerChange {
     return { kind: 'reopened', rerouted: false };
   }
   if (event.toStatus === 'submitted' && event.fromStatus === 'closed') return { kind: 'reopened', rerouted: true };
-  if (event.toStatus === 'submitted' && event.fromStatus !== 'submitted') return { kind: 'transferred', reason: null };
+  if (event.toStatus === 'submitted' && event.fromStatus !== 'submitted') return { kind: 'transferred', reason: null, waiting: false };
   return { kind: 'other', toStatus: event.toStatus, reason: event.reason };
 }
 

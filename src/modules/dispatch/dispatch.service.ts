@@ -17,7 +17,7 @@ import { MailService } from '../mail/mail.service';
 import { ReferenceService } from '../reference/reference.service';
 import { whyNotEligible } from '../routing/ranking.policy';
 import { ClaimableFacilitator, CurrentAssignment, RoutableRequest, RoutingRepository } from '../routing/routing.repository';
-import { handedOverReason, RoutingService } from '../routing/routing.service';
+import { followedByFacilitator, handedOverReason, RoutingService } from '../routing/routing.service';
 import { parisYear } from '../requests/reference-number';
 import { AdviceRequest } from '../requests/request.entities';
 import { nextStatus } from '../requests/request-state.policy';
@@ -223,21 +223,19 @@ export class DispatchService {
       if (!chosenId) {
         nextStatus(request, 'reroute');
         await runAsOne(manager, [
-          ...this.routing.release(
-            request,
-            current,
-            'withdrawn',
-            {
-              type: 'rerouted',
-              actorType: 'staff',
-              actorId: staff.id,
-              reason: `Remise en attribution automatique par ${nameOf(staff)}${previous ? ` (retirée à ${previous.firstName})` : ''} : ${reason}`,
-            },
-            { buyerReason: handedOverReason(request) },
-          ),
+          ...this.routing.release(request, current, 'withdrawn', {
+            type: 'rerouted',
+            actorType: 'staff',
+            actorId: staff.id,
+            reason: `Remise en attribution automatique par ${nameOf(staff)}${previous ? ` (retirée à ${previous.firstName})` : ''} : ${reason}`,
+          }),
           ...withdrawn,
         ]);
         const [outcome] = await this.routing.assign(manager, [{ ...request, status: 'submitted' }]);
+        if (followedByFacilitator(request)) {
+          const placed = outcome === 'assigned';
+          await runAsOne(manager, this.routing.handedOverStatements(request, placed ? 'assigned' : 'unassigned', handedOverReason(placed)));
+        }
         const holder = (await this.routingRepository.currentAssignment(manager, request.id))?.facilitatorId ?? null;
         return {
           status: outcome === 'assigned' ? 'assigned' : 'unassigned',
@@ -275,8 +273,9 @@ export class DispatchService {
         },
         { by: nameOf(staff), reason, resumed: request.status === 'in_progress' || request.status === 'awaiting_buyer' },
       );
-      const buyerReason = handedOverReason(request);
-      if (buyerReason) await runAsOne(manager, this.routing.handedOverStatements(request, 'assigned', buyerReason));
+      if (followedByFacilitator(request)) {
+        await runAsOne(manager, this.routing.handedOverStatements(request, 'assigned', handedOverReason(true)));
+      }
       return { status: 'assigned', facilitatorId: chosenId, freed: current?.facilitatorId ?? null } as const;
     });
     if (result.freed) await this.routing.scheduleDrains(result.freed);

@@ -82,8 +82,9 @@ const MOVES: Record<Exclude<RequestAction, 'close'>, { from: readonly RequestSta
   route_assigned: { from: ['submitted', 'unassigned'], to: 'assigned' },
   route_unassigned: { from: ['submitted'], to: 'unassigned' },
   take_charge: { from: ['assigned'], to: 'in_progress' },
-  // Taken in charge, not answered yet: the facilitator hands it on (routing chooses someone else, never them).
-  give_back: { from: ['in_progress', 'awaiting_buyer'], to: 'submitted' },
+  // Taken in charge, not answered yet: the facilitator hands it on (routing chooses someone else, never them). Not
+  // while a precision is asked: the buyer would be left answering a question no one holds.
+  give_back: { from: ['in_progress'], to: 'submitted' },
   request_clarification: { from: ['in_progress'], to: 'awaiting_buyer' },
   buyer_clarified: { from: ['awaiting_buyer'], to: 'in_progress' },
   // Awaiting the buyer too: the precision may come another way (a phone call) — the answer then ends the wait.
@@ -162,6 +163,9 @@ function refusalMessage(status: RequestStatus, statusLabel: string, action: Requ
   // The usual API client's slip: writing to the buyer before taking the request in charge.
   if (status === 'assigned' && (action === 'request_clarification' || action === 'answer')) {
     return 'Prenez d’abord la demande en charge : vous pourrez ensuite demander une précision à l’acheteur ou lui répondre.';
+  }
+  if (status === 'awaiting_buyer' && action === 'give_back') {
+    return 'La demande attend la précision de l’acheteur : vous pourrez la rendre une fois sa précision reçue, ou y répondre si vous l’avez eue autrement.';
   }
   if (status === 'answered' && action === 'give_back') {
     return 'Vous avez déjà répondu : pour confier la suite à un collègue, demandez à l’animateur de votre réseau de réaffecter la demande.';

@@ -39,6 +39,8 @@ function splitFromOf(events: RequestEvent[]): string | null {
 /** A reopening whose facilitator has left or is absent goes to routing again: the buyer is not told they resume it. */
 function eventLabel(event: RequestEvent): string {
   if (event.type === 'reopened' && event.toStatus === 'submitted') return 'Rouverte : elle sera confiée de nouveau à un facilitateur';
+  // Its facilitator let it go and no other could take it yet: it waits in the network's pool.
+  if (event.type === HANDED_OVER_EVENT && event.toStatus === 'unassigned') return 'En attente d’un autre facilitateur';
   if (event.type === 'split_from') {
     const origin = splitFromOf([event]);
     return `Demande créée à partir de votre demande ${origin ?? 'précédente'}, pour traiter cette question à part`;

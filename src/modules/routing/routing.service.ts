@@ -200,12 +200,16 @@ export class RoutingService {
           givingBack
             ? { type: 'given_back', reason: `${GIVE_BACK_LABELS[reason]} : ${handOver}`, ...actor }
             : { type: 'declined', reason: DECLINE_LABELS[reason], ...actor },
-          { declineReason: reason, buyerReason: handedOverReason(request) },
+          { declineReason: reason },
         ),
       );
       // Read again: the next facilitator's e-mail quotes the give-back's history line, written just now.
       const released = givingBack ? await this.routing.lockRequest(manager, requestId) : null;
-      await this.assign(manager, [released ?? { ...request, status: 'submitted' }]);
+      const [outcome] = await this.assign(manager, [released ?? { ...request, status: 'submitted' }]);
+      // The buyer saw it in progress: told who takes it over, or that it waits for someone.
+      const placed = outcome === 'assigned';
+      if (givingBack)
+        await runAsOne(manager, this.handedOverStatements(request, placed ? 'assigned' : 'unassigned', handedOverReason(placed)));
       return current.facilitatorId;
     });
     if (freed) await this.scheduleDrains(freed);
@@ -761,13 +765,18 @@ const GIVE_BACK_LABELS: Record<DeclineReason, string> = {
 };
 
 /**
- * What the buyer reads when their request moves to another facilitator: only once it was taken in charge (before,
- * the buyer has heard of no one in particular, the acknowledgement covers it).
+ * What the buyer reads when their request, once taken in charge, leaves its facilitator: another one has it now, or
+ * it waits in the network's pool for one (before a taking in charge the buyer heard of no one: nothing to tell).
  */
-export function handedOverReason(request: { status: RequestStatus }): string | undefined {
-  return ['in_progress', 'awaiting_buyer'].includes(request.status)
+export function handedOverReason(placed: boolean): string {
+  return placed
     ? 'Votre demande est confiée à un autre facilitateur du réseau, qui en reprend le traitement.'
-    : undefined;
+    : 'Votre demande attend qu’un autre facilitateur du réseau se libère pour en reprendre le traitement : vous recevrez un courriel quand il l’aura prise en charge.';
+}
+
+/** Whether the buyer has heard of a facilitator following their request (taken in charge): a hand-over is news then. */
+export function followedByFacilitator(request: { status: RequestStatus }): boolean {
+  return request.status === 'in_progress' || request.status === 'awaiting_buyer';
 }
 
 function oldestFirst(a: RoutableRequest, b: RoutableRequest): number {

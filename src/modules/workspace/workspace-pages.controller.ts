@@ -235,7 +235,9 @@ export class WorkspacePagesController {
           ? { [form]: requestForm(form, body, conflict ? [] : [...errors, ...filesToChooseAgain(chosenFiles, errors)]) }
           : {};
         // The form may be gone with the state that allowed it: the typed text is shown with the message, to copy.
-        const typed = typeof body.body === 'string' && body.body.trim() ? body.body : null;
+        // The text of the form: a message's body, or a give-back's note.
+        const text = body.body ?? body.note;
+        const typed = typeof text === 'string' && text.trim() ? text : null;
         const refusal = conflict ? { message: error.message, typed, typedItems: typedHelpItemLines(body.items) } : null;
         try {
           await this.page.render(res, staff, reference, error.status, { forms, conflict: refusal });

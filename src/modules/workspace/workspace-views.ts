@@ -62,7 +62,7 @@ const DONE_NOTICES: Record<string, string> = {
   declin:
     'Vous avez décliné la demande : elle est attribuée de nouveau, à un collègue ou, si personne ne peut la prendre, à la réserve du réseau.',
   rendue:
-    'Vous avez rendu la demande : elle est attribuée de nouveau, à un collègue ou, si personne ne peut la prendre, à la réserve du réseau. L’acheteur est prévenu qu’un autre facilitateur la reprend.',
+    'Vous avez rendu la demande : elle est attribuée de nouveau, à un collègue ou, si personne ne peut la prendre, à la réserve du réseau. L’acheteur est prévenu du changement.',
   note: 'La note interne est enregistrée.',
   precision: 'Votre question est envoyée à l’acheteur. Le délai de réponse est suspendu jusqu’à sa précision.',
   reponse: 'Votre réponse est envoyée à l’acheteur.',

@@ -296,6 +296,8 @@ export class WorkspaceService {
   async decline(staff: StaffPrincipal, reference: string, body: { reason?: unknown; note?: unknown }): Promise<'declined' | 'given_back'> {
     const request = await this.holderOnly(staff, reference);
     const givingBack = request.status !== 'assigned';
+    // What the status refuses first (already answered): no use asking for a note that could not be sent.
+    nextStatus({ status: request.status as RequestStatus }, givingBack ? 'give_back' : 'take_charge');
     const errors: FieldError[] = [];
     const chosen = DECLINE_REASONS.find((r) => r === body.reason);
     if (!chosen) {
@@ -309,7 +311,6 @@ export class WorkspaceService {
       errors.push({ field: 'note', message: 'Dites au facilitateur suivant où en est la demande.' });
     }
     if (errors.length || !chosen) throw new ValidationFailed(errors);
-    nextStatus({ status: request.status as RequestStatus }, givingBack ? 'give_back' : 'take_charge');
     const detail = await this.workspace.detail(request.id);
     if (!detail?.assignmentId || !(await this.routing.decline(request.id, detail.assignmentId, chosen, note))) throw pageChanged();
     return givingBack ? 'given_back' : 'declined';
