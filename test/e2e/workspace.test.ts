@@ -625,7 +625,17 @@ describe('the facilitator workspace', () => {
     const html = await (await client.get(page)).text();
     expect(html).toContain('<h2 id="titre-reponse">Compléter la réponse</h2>');
     expect(html).toContain('Envoyer le complément');
-    const sent = await postAnswer(client, reference, { body: 'Et le guide promis.' }, [
+    expect(html).toContain('<input type="hidden" name="complement" value="true">');
+    // Written from a page left open while the buyer replied: not sent, their message first, the text given back.
+    const [{ id }] = await t.dataSource.query(`SELECT id FROM requests WHERE reference = $1`, [reference]);
+    await t.dataSource.query(`UPDATE requests SET status = 'in_progress' WHERE id = $1`, [id]);
+    const stale = await postAnswer(client, reference, { body: 'Et le guide promis.', complement: 'true' });
+    expect(stale.status).toBe(409);
+    const staleHtml = await stale.text();
+    expect(staleHtml).toContain('L’acheteur a répondu entre-temps : votre complément n’est pas envoyé.');
+    expect(staleHtml).toContain('Et le guide promis.');
+    await t.dataSource.query(`UPDATE requests SET status = 'answered' WHERE id = $1`, [id]);
+    const sent = await postAnswer(client, reference, { body: 'Et le guide promis.', complement: 'true' }, [
       { name: 'guide.pdf', data: samplePdf(), type: 'application/pdf' },
     ]);
     expect(sent.status).toBe(303);

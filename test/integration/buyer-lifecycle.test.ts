@@ -245,10 +245,11 @@ describe('buyer e-mails (debounced, never twice) and automatic closure', () => {
     const tracked = await bodyOf(
       fetch(`${t.url}/api/v1/requests/${request.reference}`, { headers: { 'x-tracking-token': request.token } }),
     );
-    expect(tracked.conversation.map((m: { kind: string; body: string }) => [m.kind, m.body])).toEqual([
-      ['answer', 'Voici la réponse.'],
-      ['answer', 'J’ai oublié le guide.'],
+    expect(tracked.conversation.map((m: { kind: string; kindLabel: string; body: string }) => [m.kind, m.kindLabel, m.body])).toEqual([
+      ['answer', 'Réponse', 'Voici la réponse.'],
+      ['answer', 'Complément à la réponse', 'J’ai oublié le guide.'],
     ]);
+    expect(tracked.history.at(-1)).toEqual(expect.objectContaining({ type: 'answer_completed', label: 'Complément à la réponse reçu' }));
   });
 
   it('a job delivered again, or the sweep after it, sends nothing more', async () => {

@@ -33,6 +33,20 @@ export const MESSAGE_KIND_LABELS: Record<MessageKind, string> = {
   internal_note: 'Note interne',
 };
 
+/** How an answer that completes the one before it is named, on both sides. */
+export const COMPLEMENT_LABEL = 'Complément à la réponse';
+
+/** An answer right after an answer (no buyer message between them, internal notes aside) completes it. */
+export function completesAnswer(messages: ReadonlyArray<{ kind: MessageKind }>, index: number): boolean {
+  if (messages[index]?.kind !== 'answer') return false;
+  return (
+    messages
+      .slice(0, index)
+      .filter((message) => message.kind !== 'internal_note')
+      .at(-1)?.kind === 'answer'
+  );
+}
+
 /** The same, on the buyer's own page, where their messages are signed « Vous » (« Vous — Précision »). */
 export const BUYER_MESSAGE_KIND_LABELS: Record<MessageKind, string> = {
   ...MESSAGE_KIND_LABELS,

@@ -10,7 +10,13 @@ import { autoCloseAt, replyPermission } from './reply-window.policy';
 import { allowedActions } from './request-state.policy';
 import { AdviceRequest, RequestEvent } from './request.entities';
 import { HelpItemView, MessageFile, MessageView, RequestMessagesRepository } from './request-messages.repository';
-import { BUYER_MESSAGE_KIND_LABELS, HELP_ITEM_TYPE_LABELS, REFERRAL_TARGET_LABELS } from './request-message.types';
+import {
+  BUYER_MESSAGE_KIND_LABELS,
+  COMPLEMENT_LABEL,
+  completesAnswer,
+  HELP_ITEM_TYPE_LABELS,
+  REFERRAL_TARGET_LABELS,
+} from './request-message.types';
 import { BUYER_CLOSE_REASON_LABELS, HANDED_OVER_EVENT, KIND_LABELS, PURCHASE_STAGE_LABELS, STATUS_LABELS } from './request.types';
 import { RequestsRepository } from './requests.repository';
 import { BuyerActionsDto, TrackedFileDto, TrackedHelpItemDto, TrackedMessageDto, TrackedRequestDto } from './dto/tracked-request.dto';
@@ -28,6 +34,7 @@ const EVENT_LABELS: Record<string, string> = {
   auto_closed: 'Clôturée à la fin du délai de réponse',
   reopened: 'Rouverte : le facilitateur reprend votre demande',
   [HANDED_OVER_EVENT]: 'Transmise à un autre facilitateur',
+  answer_completed: 'Complément à la réponse reçu',
 };
 
 /** The request a split made this one from (its history line says « Créée par scission de GV-… »), or null. */
@@ -70,7 +77,9 @@ export class TrackingService {
       ...toTracked(request, history, facilitator),
       // Read as the pages write it: a time limit at Monday 00:00 ends « vendredi à 24:00 », not two days later.
       nextStep: nextStepFor(request.status, deadline && workingEndOf(deadline, request.departmentCode), this.clock.now()),
-      conversation: conversation.map((message) => toTrackedMessage(request.reference, message)),
+      conversation: conversation.map((message, index) =>
+        toTrackedMessage(request.reference, message, completesAnswer(conversation, index)),
+      ),
       actions: this.actionsOf(request, conversation, history),
     };
   }
@@ -150,10 +159,10 @@ function toTracked(
   };
 }
 
-function toTrackedMessage(reference: string, message: MessageView): TrackedMessageDto {
+function toTrackedMessage(reference: string, message: MessageView, complement: boolean): TrackedMessageDto {
   return {
     kind: message.kind,
-    kindLabel: BUYER_MESSAGE_KIND_LABELS[message.kind],
+    kindLabel: complement ? COMPLEMENT_LABEL : BUYER_MESSAGE_KIND_LABELS[message.kind],
     fromBuyer: message.authorType === 'buyer',
     author: authorShownToBuyer(message.author),
     body: message.body,

@@ -9,6 +9,7 @@ describe('historyEventLabel', () => {
     // Taking from the pool: the taker is already named as the one who acted.
     ['taken_from_pool', 'Alix Test', 'Prise dans la réserve'],
     ['answered', null, 'Réponse envoyée'],
+    ['answer_completed', null, 'Complément à la réponse envoyé'],
     ['unknown_event', null, 'unknown_event'],
   ])('%s given to %s reads « %s »', (type, assigneeName, expected) => {
     expect(historyEventLabel(type, assigneeName)).toBe(expected);

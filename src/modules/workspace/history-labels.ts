@@ -15,6 +15,7 @@ const EVENT_LABELS: Record<string, string> = {
   precision_reminded: 'Acheteur relancé : sa précision est toujours attendue',
   buyer_clarified: 'Précision apportée par l’acheteur',
   answered: 'Réponse envoyée',
+  answer_completed: 'Complément à la réponse envoyé',
   buyer_replied: 'Réponse de l’acheteur, demande rouverte',
   buyer_added_information: 'Information ajoutée par l’acheteur',
   buyer_resolved: 'Clôturée : l’acheteur indique que sa question est résolue',

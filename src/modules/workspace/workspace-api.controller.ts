@@ -186,7 +186,7 @@ export class WorkspaceApiController {
     const body = (req.body ?? {}) as Json;
     this.csrf.assertValid(session, body[CSRF_FIELD] ?? req.header(CSRF_HEADER));
     // JSON or multipart: the fields either way (a form's `items[0][type]` arrives as `items`).
-    refuseUnknownFields(body, ['body', 'items']);
+    refuseUnknownFields(body, ['body', 'items', 'complement']);
     await this.workspace.answer(staff, reference, body, files);
     return this.status(staff, reference);
   }

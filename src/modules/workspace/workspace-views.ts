@@ -10,6 +10,8 @@ import { noticeOf } from '../../web/notices';
 import { ReferenceService } from '../reference/reference.service';
 import { HELP_ITEM_FIELDS } from '../requests/help-item.policy';
 import {
+  COMPLEMENT_LABEL,
+  completesAnswer,
   HELP_ITEM_TYPE_LABELS,
   HELP_ITEM_TYPES,
   MESSAGE_KIND_LABELS,
@@ -193,6 +195,10 @@ export class WorkspaceViews {
     const { request } = page;
     return {
       ...page,
+      messages: page.messages.map((message, index, all) => ({
+        ...message,
+        kindLabel: completesAnswer(all, index) ? COMPLEMENT_LABEL : MESSAGE_KIND_LABELS[message.kind],
+      })),
       title: `Demande ${request.reference}`,
       // A request waiting in the network's pool was opened from the « Réserve » tab: back to it.
       listUrl: request.status === 'unassigned' ? '/espace?tab=pool' : '/espace',
@@ -215,7 +221,6 @@ export class WorkspaceViews {
       segment: this.reference.segmentLabel(request.segmentCode),
       stage: PURCHASE_STAGE_LABELS[request.purchaseStage as PurchaseStage],
       organisationType: ORGANISATION_TYPE_LABELS[request.organisationType as OrganisationType],
-      messageKindLabels: MESSAGE_KIND_LABELS,
       helpItemLabels: HELP_ITEM_TYPE_LABELS,
       referralLabels: REFERRAL_TARGET_LABELS,
       declineReasons: DECLINE_REASONS.map((value) => ({ value, label: DECLINE_LABELS[value] })),

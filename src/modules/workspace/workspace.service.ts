@@ -90,7 +90,13 @@ export interface PermittedActions {
 export interface AnswerInput {
   body?: unknown;
   items?: unknown;
+  /** Written as a complement to the answer sent: refused if the buyer replied meanwhile (it would answer them unread). */
+  complement?: unknown;
 }
+
+/** A complement written against an answer the buyer has replied to since: their message is to be read first. */
+const REPLIED_MEANWHILE =
+  'L’acheteur a répondu entre-temps : votre complément n’est pas envoyé. Lisez son message, puis répondez-lui ; votre texte est repris ci-dessous.';
 
 /**
  * The facilitator's work on a request: queue, request page and every action, each action one transaction
@@ -383,8 +389,10 @@ export class WorkspaceService {
     );
     errors.push(...checked.errors);
     if (errors.length) throw new ValidationFailed(errors);
+    const meantAsComplement = input.complement === true || input.complement === 'true' || input.complement === '1';
     await this.act(request.id, 'answer', async (status, to, manager, locked) => {
       complement = status === 'answered';
+      if (meantAsComplement && !complement) throw new ActionRefused(REPLIED_MEANWHILE);
       const now = this.clock.now();
       const current = await this.routingRepository.currentAssignment(manager, request.id);
       // Answered while awaiting the buyer: the wait counts as a pause, as if the precision had come now.
@@ -402,7 +410,7 @@ export class WorkspaceService {
           onTime,
           holderId: current?.facilitatorId ?? null,
         }),
-        this.requests.eventStatement(this.event(request.id, staff, 'answered', status, to, true)),
+        this.requests.eventStatement(this.event(request.id, staff, complement ? 'answer_completed' : 'answered', status, to, true)),
         ...this.buyerToldAndTimed(locked),
       ];
     });

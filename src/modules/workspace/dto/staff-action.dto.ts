@@ -118,4 +118,11 @@ export class HelpItemBodyDto {
 export class AnswerBodyDto extends TextBodyDto {
   @ApiProperty({ type: [HelpItemBodyDto], required: false, maxItems: 20, description: 'Aides typées jointes à la réponse' })
   items?: HelpItemBodyDto[];
+
+  @ApiProperty({
+    required: false,
+    description:
+      'true : un complément à la réponse envoyée ; refusé (409) si l’acheteur a répondu entre-temps, pour ne pas lui répondre sans l’avoir lu',
+  })
+  complement?: boolean;
 }
