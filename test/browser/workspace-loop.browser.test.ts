@@ -123,7 +123,7 @@ it('de la demande à la réponse téléchargée, par les vraies pages', async ()
   await staffPage.fill('#f-answer-items-3-details', 'La chambre régionale d’agriculture');
   expect([await visible('#f-answer-items-4-type'), await visible('#f-answer-items-5-type')]).toEqual([true, false]);
   await staffPage.fill('#f-answer-items-1-title', 'CCTP d’un département voisin');
-  await staffPage.setInputFiles('#reponse-fichiers', { name: 'Exemple de DCE.pdf', mimeType: 'application/pdf', buffer: samplePdf() });
+  await staffPage.setInputFiles('#f-answer-fichiers', { name: 'Exemple de DCE.pdf', mimeType: 'application/pdf', buffer: samplePdf() });
   // The file chosen is offered in the item's file field; named without its extension, it is found all the same.
   expect(
     await staffPage.locator('#fichiers-choisis option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value)),

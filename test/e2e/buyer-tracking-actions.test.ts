@@ -548,6 +548,10 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     const programHtml = await program.text();
     expect(programHtml).toContain('« CCTP.pdf »');
     expect(programHtml).toContain('Voici notre CCTP.</textarea>');
+    // The summary leads to the file chooser itself, which says which types it takes.
+    expect(programHtml).toContain('<a href="#f-fichiers">');
+    expect(programHtml).toContain('fr-upload-group--error');
+    expect(programHtml).toMatch(/<input class="fr-upload" type="file" id="f-fichiers" name="fichiers" multiple accept="\.pdf,[^"]*\.docx/);
     const big = await send('Voici notre CCTP.', [{ name: 'CCTP.pdf', content: Buffer.alloc(10 * 1024 * 1024 + 1) }]);
     expect(big.status).toBe(413);
     const bigHtml = await big.text();

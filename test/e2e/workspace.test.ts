@@ -502,7 +502,7 @@ describe('the facilitator workspace', () => {
     const bigHtml = await big.text();
     expect(bigHtml).toContain('Le fichier « gros.pdf » dépasse la taille maximale de 10 Mo.');
     expect(bigHtml).toContain('>Ma réponse détaillée</textarea>');
-    expect(bigHtml).toContain('5 fichiers au plus, de 10 Mo au plus chacun.');
+    expect(bigHtml).toContain('5 fichiers au plus, de 10 Mo au plus chacun : PDF, PNG, JPEG, ODT, ODS, DOCX ou XLSX.');
     const six = Array.from({ length: 6 }, (_, i) => ({ name: `guide-${i}.pdf`, data: samplePdf(), type: 'application/pdf' }));
     const tooMany = await postAnswer(client, reference, { body: 'Ma réponse détaillée' }, six);
     expect(tooMany.status).toBe(400);

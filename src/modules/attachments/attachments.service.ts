@@ -9,7 +9,7 @@ import type { MessageAuthorType } from '../requests/request-message.types';
 import { TrackingService } from '../requests/tracking.service';
 import { AttachmentDownload, AttachmentsRepository, AttachmentSummary } from './attachments.repository';
 import { cleanFileName, displayFileName } from './file-name.policy';
-import { detectFileType } from './file-type.policy';
+import { ACCEPTED_TYPES, detectFileType } from './file-type.policy';
 
 /** A file as the upload interceptor hands it over (a subset of Express.Multer.File). */
 export interface UploadedFile {
@@ -107,9 +107,10 @@ export class AttachmentsService {
   }
 }
 
-/** The limits an upload field states in its hint. */
-export function uploadLimitsOf(config: AppConfig): { files: number; megabytes: number } {
-  return { files: config.ATTACHMENTS_PER_MESSAGE, megabytes: megabytesOf(config.ATTACHMENT_MAX_BYTES) };
+/** The limits an upload field states in its hint, and the types its file chooser offers (the content decides). */
+export function uploadLimitsOf(config: AppConfig): { files: number; megabytes: number; accept: string } {
+  const accept = [...Object.values(ACCEPTED_TYPES).map((type) => `.${type.extension}`), '.jpeg'].join(',');
+  return { files: config.ATTACHMENTS_PER_MESSAGE, megabytes: megabytesOf(config.ATTACHMENT_MAX_BYTES), accept };
 }
 
 /** ATTACHMENT_MAX_BYTES as people read it: whole megabytes, at least 1. */

@@ -1,4 +1,4 @@
-import { autoClose, autoCloseAt, replyPermission, replyWindowEnd, clarificationReminderAt } from './reply-window.policy';
+import { autoClose, autoCloseAt, replyPermission, replyWindowEnd, clarificationReminderAt, enteredStatusAt } from './reply-window.policy';
 import type { RequestState } from './request-state.policy';
 
 // Monday 2 June 2025, 10:00 Paris; ten working days later is Tuesday 17 June (9 June is Whit Monday).
@@ -47,6 +47,29 @@ describe('reply window', () => {
     expect(permission.allowed).toBe(allowed);
     if (permission.allowed) expect(permission.until).toEqual(END);
     else expect(permission.message).toMatch(message!);
+  });
+});
+
+describe('enteredStatusAt: when the buyer’s wait began', () => {
+  const at = (day: number) => new Date(Date.UTC(2026, 11, day, 10));
+  const event = (type: string, fromStatus: string | null, toStatus: string | null, day: number) => ({
+    type,
+    fromStatus,
+    toStatus,
+    createdAt: at(day),
+  });
+  it.each<[string, ReturnType<typeof event>[], Date | null]>([
+    ['the answer', [event('taken_in_charge', 'assigned', 'in_progress', 1), event('answered', 'in_progress', 'answered', 2)], at(2)],
+    [
+      'not a note written since',
+      [event('answered', 'in_progress', 'answered', 2), event('internal_note', 'answered', 'answered', 5)],
+      at(2),
+    ],
+    ['a complement since', [event('answered', 'in_progress', 'answered', 2), event('answer_completed', 'answered', 'answered', 6)], at(6)],
+    ['not a line of no status', [event('answered', 'in_progress', 'answered', 2), event('precision_reminded', null, null, 7)], at(2)],
+    ['never entered', [event('taken_in_charge', 'assigned', 'in_progress', 1)], null],
+  ])('%s', (_label, history, expected) => {
+    expect(enteredStatusAt(history, 'answered')).toEqual(expected);
   });
 });
 

@@ -28,6 +28,21 @@ const AUTO_CLOSE_REASONS: Partial<Record<RequestStatus, CloseReason>> = { answer
 export type AutoClose = { close: false } | { close: true; reason: CloseReason };
 
 /**
+ * When the request last entered `status`, from its history (oldest first): the latest event into it from another
+ * status, or a complement to the answer (which starts the buyer's time again) — a note written meanwhile keeps the
+ * status and moves nothing. RequestsRepository's ENTERS_STATUS says the same in SQL.
+ */
+export function enteredStatusAt(
+  history: ReadonlyArray<{ type: string; fromStatus: string | null; toStatus: string | null; createdAt: Date }>,
+  status: RequestStatus,
+): Date | null {
+  const entering = [...history]
+    .reverse()
+    .find((event) => event.toStatus === status && (event.fromStatus !== event.toStatus || event.type === 'answer_completed'));
+  return entering?.createdAt ?? null;
+}
+
+/**
  * When a request in `status` since `since` will close by itself (what `autoClose` decides), or null for a status
  * that does not wait on the buyer.
  */

@@ -41,6 +41,7 @@ export const PRECISION_REMINDED_EVENT = 'precision_reminded';
 /**
  * A history event `e` that moved the request into its `to_status`, or started its wait again there (a complement to
  * the answer): lines written while it stays there (a note, a corrected address) must not restart the buyer's window.
+ * The same rule as reply-window.policy's enteredStatusAt, for the queries.
  */
 const ENTERS_STATUS = `(e.from_status IS DISTINCT FROM e.to_status OR e.type = 'answer_completed')`;
 

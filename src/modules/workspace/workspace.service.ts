@@ -21,7 +21,7 @@ import { milestoneOf } from '../requests/milestone.policy';
 import { ReferenceService } from '../reference/reference.service';
 import { answerDueAt, answeredOnTime, pausesFromHistory } from '../requests/answer-deadline.policy';
 import { checkHelpItems, helpItemInputs, namedFileIndex } from '../requests/help-item.policy';
-import { autoCloseAt } from '../requests/reply-window.policy';
+import { autoCloseAt, enteredStatusAt } from '../requests/reply-window.policy';
 import { MessageKind, STAFF_TEXT_MAX } from '../requests/request-message.types';
 import { RequestMessagesRepository, staffMessageView } from '../requests/request-messages.repository';
 import { allowedActions, closeReasonsFor, nextStatus, SYSTEM_CLOSE_REASONS } from '../requests/request-state.policy';
@@ -230,7 +230,7 @@ export class WorkspaceService {
         // Waiting on the buyer (a precision asked, or answered): the moment it closes by itself, as the closure counts it.
         closesAt: autoCloseAt(
           request.status,
-          [...history].reverse().find((event) => event.toStatus === request.status)?.createdAt ?? null,
+          enteredStatusAt(history, request.status as RequestStatus),
           request.departmentCode,
           this.config.REPLY_WINDOW_WORKING_DAYS,
         ),

@@ -17,7 +17,7 @@
     }
   }
   // The files chosen are offered in the help items' file fields (the server matches the name, with or without extension).
-  var upload = document.getElementById('reponse-fichiers');
+  var upload = document.getElementById('f-answer-fichiers');
   var chosen = document.getElementById('fichiers-choisis');
   if (upload && chosen) {
     upload.addEventListener('change', function () {
