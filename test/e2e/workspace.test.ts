@@ -601,7 +601,7 @@ describe('the facilitator workspace', () => {
       history: `Indisponible : ${word}`,
     });
     const mail = await sentMailFile(t, 'facilitator-assignment', `facilitateur-${next}@example.org`);
-    expect(mail).toContain('Un collègue l’avait prise en charge puis l’a rendue ; son mot : « Indisponible : Arrêt maladie imprévu.');
+    expect(mail).toContain('Dominique l’avait prise en charge puis l’a rendue ; son mot : « Indisponible : Arrêt maladie imprévu.');
     expect(mail).toContain('&lt;b&gt;récent&lt;/b&gt;');
     // The request's page, as the network reads it: who gave it back, and their word in the history.
     const animator = new StaffClient(t.url);
@@ -615,6 +615,17 @@ describe('the facilitator workspace', () => {
     // Their next try, from a page left open, says it is no longer theirs.
     const again = await client.post(`${page}/declin`, { _csrf: csrfIn(refused), reason: 'unavailable', note: word });
     expect(again.status).toBe(409);
+
+    // Handed back to them later by the network: their own note is not quoted to them.
+    const reassigned = await fetch(`${t.url}/api/v1/staff/requests/${reference}/reassign`, {
+      method: 'POST',
+      headers: { authorization: await bearerFor(t, { role: 'animator', networks: ['aura-ee'] }), 'content-type': 'application/json' },
+      body: JSON.stringify({ facilitatorId, reason: 'De retour plus tôt que prévu.' }),
+    });
+    expect(reassigned.status).toBe(200);
+    const back = await sentMailFile(t, 'facilitator-assignment', `facilitateur-${facilitatorId}@example.org`, 2);
+    expect(back).toContain('vous la confie : « De retour plus tôt que prévu. »');
+    expect(back).not.toContain('l’a rendue');
   });
 
   it('completes a sent answer from the page: the form says so, the status stays, the notice says the buyer’s time starts again', async () => {

@@ -24,8 +24,8 @@ export interface RoutableRequest {
   organisationType: OrganisationType;
   /** The last transfer's history line (from which desk, by whom, why): whoever it is given to next reads where it comes from. */
   transferNote?: string | null;
-  /** The last give-back's history line (why, and where the request stood): the next facilitator reads it too. */
-  givenBackNote?: string | null;
+  /** The last give-back: who (their facilitator id and first name) and their line (why, where the request stood). */
+  givenBack?: { byId: string; by: string | null; note: string } | null;
 }
 
 export interface CurrentAssignment {
@@ -114,7 +114,9 @@ const ROUTABLE_COLUMNS = `r.id, r.reference, r.status, r.kind, r.department_code
        r.deadline_misses AS "deadlineMisses", r.created_at AS "createdAt", to_char(r.needed_by, 'YYYY-MM-DD') AS "neededBy",
        r.organisation_type AS "organisationType",
        (SELECT e.reason FROM request_events e WHERE e.request_id = r.id AND e.type = 'transferred' ORDER BY e.id DESC LIMIT 1) AS "transferNote",
-       (SELECT e.reason FROM request_events e WHERE e.request_id = r.id AND e.type = 'given_back' ORDER BY e.id DESC LIMIT 1) AS "givenBackNote"`;
+       (SELECT json_build_object('byId', e.actor_id, 'by', f.first_name, 'note', e.reason)
+          FROM request_events e LEFT JOIN facilitators f ON f.id = e.actor_id
+         WHERE e.request_id = r.id AND e.type = 'given_back' ORDER BY e.id DESC LIMIT 1) AS "givenBack"`;
 
 @Injectable()
 export class RoutingRepository {

@@ -541,7 +541,8 @@ export class RoutingService {
             actionUrl: `${this.config.PUBLIC_URL}/espace/demandes/${encodeURIComponent(request.reference)}`,
             handOver: handOver ?? null,
             transferNote: request.transferNote ?? null,
-            givenBackNote: request.givenBackNote ?? null,
+            // Not their own give-back, handed back to them later: they know their note.
+            givenBack: request.givenBack && request.givenBack.byId !== facilitator.id ? request.givenBack : null,
             // The regional fallback says so: the coordinator would otherwise wonder why a département not theirs.
             asCoordinator:
               request.kind === 'social_clause' &&
