@@ -136,7 +136,13 @@ describe('attachments: upload limits and checks, storage, the buyer’s download
       ]);
       expect(response.status).toBe(415);
       const body = await response.json();
-      expect(body.errors).toEqual([{ field: 'fichiers', message: `« facture.pdf » : ${REFUSALS.executable}` }]);
+      // The good one is not kept either, and the message says so: the browser forgets it with the form.
+      expect(body.errors).toEqual([
+        {
+          field: 'fichiers',
+          message: `« facture.pdf » : ${REFUSALS.executable} « ok.pdf » n’est pas enregistré non plus : choisissez-le de nouveau.`,
+        },
+      ]);
       expect(await dataSource.query(`SELECT id FROM attachments`)).toEqual([]);
     });
 

@@ -76,7 +76,15 @@ export class AttachmentsService {
         content: file.buffer,
       };
     });
-    if (refused.length) throw new AppError('unsupported_media_type', refused.map((r) => r.message).join(' '), refused);
+    if (refused.length) {
+      // The others are not kept either (all or nothing): the browser forgets them with the form, so say it.
+      const others = files.filter((_file, index) => prepared[index] !== null).map((file) => `« ${cleanFileName(file.originalname)} »`);
+      if (others.length) {
+        const last = refused[refused.length - 1];
+        last.message += ` ${others.length > 1 ? `Les autres fichiers (${others.join(', ')}) ne sont pas enregistrés non plus : choisissez-les de nouveau.` : `${others[0]} n’est pas enregistré non plus : choisissez-le de nouveau.`}`;
+      }
+      throw new AppError('unsupported_media_type', refused.map((r) => r.message).join(' '), refused);
+    }
     const accepted = prepared as Array<PreparedAttachment & { content: Buffer }>;
     return {
       attachments: accepted.map(({ content: _content, ...attachment }) => attachment),
