@@ -660,6 +660,45 @@ describe('the facilitator workspace', () => {
     expect(answers).toBe(2);
   });
 
+  it('gives back to a colleague of their choice, among those who can take it now; one who cannot is refused, nothing moves', async () => {
+    const { reference, client, staff } = await assigned();
+    const page = `/espace/demandes/${reference}`;
+    expect((await client.submit(page, `${page}/prise-en-charge`, {})).status).toBe(303);
+    const alix = await insertFacilitator(t.dataSource, { capacity: 5, firstName: 'Alix' });
+    const full = await insertFacilitator(t.dataSource, { capacity: 1, firstName: 'Camille' });
+    await t.dataSource.query(`UPDATE facilitators SET open_count = 1 WHERE id = $1`, [full]);
+    const html = await (await client.get(page)).text();
+    expect(html).toContain(`<option value="${alix}">Alix Test (0 en cours sur 5)</option>`);
+    expect(html).not.toContain(`<option value="${full}">`);
+
+    // Through the API, the same list; a colleague who is full meanwhile is refused by field, the request stays.
+    const token = `Bearer ${await t.app.get(StaffAuthService).createApiToken(staff.id, 'tests')}`;
+    const shown = await (await fetch(`${t.url}/api/v1/staff/requests/${reference}`, { headers: { authorization: token } })).json();
+    expect(shown.colleagues).toEqual([{ id: alix, name: 'Alix Test', openCount: 0, capacity: 5 }]);
+    const decline = (body: unknown) =>
+      fetch(`${t.url}/api/v1/staff/requests/${reference}/decline`, {
+        method: 'POST',
+        headers: { authorization: token, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const note = 'Alix connaît bien la restauration collective.';
+    expect((await decline({ reason: 'not_my_expertise', note, facilitatorId: 'alix' })).status).toBe(400);
+    const refused = await decline({ reason: 'not_my_expertise', note, facilitatorId: full });
+    expect(refused.status).toBe(409);
+    expect((await refused.json()).errors).toEqual([{ field: 'facilitatorId', message: expect.any(String) }]);
+    expect((await status(reference)).status).toBe('in_progress');
+
+    const given = await client.submit(page, `${page}/declin`, { reason: 'not_my_expertise', note, facilitatorId: alix });
+    expect(given.status).toBe(303);
+    const [held] = await t.dataSource.query(`SELECT status, assigned_facilitator_id AS holder FROM requests WHERE reference = $1`, [
+      reference,
+    ]);
+    expect(held).toEqual({ status: 'assigned', holder: alix });
+    const mail = await sentMailFile(t, 'facilitator-assignment', `facilitateur-${alix}@example.org`);
+    expect(mail).toContain(`Dominique vous la confie : « ${note} »`);
+    expect(mail).not.toContain('l’a rendue');
+  });
+
   it('gives back through the API: the note is required once taken in charge, the pool takes it when no one else can', async () => {
     const { reference, staff } = await assigned();
     const token = `Bearer ${await t.app.get(StaffAuthService).createApiToken(staff.id, 'tests')}`;

@@ -41,6 +41,14 @@ const POOL_BATCHES = 4;
 
 export type RoutingOutcome = 'assigned' | 'unassigned' | 'unchanged';
 
+/** A colleague a request may be handed to, as the give-back form lists them. */
+export interface Colleague {
+  id: string;
+  name: string;
+  openCount: number;
+  capacity: number;
+}
+
 /** A request staff gave to a chosen facilitator: by whom, why, and whether someone had already begun it. */
 export interface HandOver {
   by: string;
@@ -183,7 +191,13 @@ export class RoutingService {
    * telling the next one where it stands, and the buyer told). It goes to someone else, never back to them. False
    * when the page changed meanwhile (taken in charge since the form showed, no longer theirs, answered).
    */
-  async decline(requestId: string, assignmentId: string, reason: DeclineReason, handOver: string | null = null): Promise<boolean> {
+  async decline(
+    requestId: string,
+    assignmentId: string,
+    reason: DeclineReason,
+    handOver: string | null = null,
+    colleagueId: string | null = null,
+  ): Promise<boolean> {
     const freed = await this.dataSource.transaction(async (manager) => {
       const request = await this.routing.lockRequest(manager, requestId);
       const current = request && (await this.routing.currentAssignment(manager, requestId));
@@ -205,7 +219,10 @@ export class RoutingService {
       );
       // Read again: the next facilitator's e-mail quotes the give-back's history line, written just now.
       const released = givingBack ? await this.routing.lockRequest(manager, requestId) : null;
-      const [outcome] = await this.assign(manager, [released ?? { ...request, status: 'submitted' }]);
+      const [outcome] =
+        colleagueId && released && handOver
+          ? [await this.handToColleague(manager, released, colleagueId, current.facilitatorId, handOver)]
+          : await this.assign(manager, [released ?? { ...request, status: 'submitted' }]);
       // The buyer saw it in progress: told who takes it over, or that it waits for someone.
       const placed = outcome === 'assigned';
       if (givingBack)
@@ -214,6 +231,44 @@ export class RoutingService {
     });
     if (freed) await this.scheduleDrains(freed);
     return freed !== null;
+  }
+
+  /**
+   * The colleagues a holder giving a request back may hand it to themself: able to take it now (kind, territory,
+   * active, present, with room), not them, none who let it go before. Read without locks: assignChosen decides again.
+   */
+  async colleaguesFor(requestId: string, holderId: string): Promise<Colleague[]> {
+    const request = await this.routing.readRequest(requestId);
+    if (!request) return [];
+    const [candidates, exclusions] = await Promise.all([
+      this.routing.readCandidates(request, parisDay(this.clock.now())),
+      this.routing.exclusions(this.dataSource.manager, [requestId]),
+    ]);
+    const excluded = exclusions.get(requestId) ?? new Set<string>();
+    return candidates
+      .filter((f) => f.id !== holderId && !excluded.has(f.id) && whyNotEligible(request, f) === null)
+      .map((f) => ({ id: f.id, name: `${f.firstName} ${f.lastName}`, openCount: f.openCount, capacity: f.capacity }))
+      .sort((a, b) => a.name.localeCompare(b.name, 'fr'));
+  }
+
+  /** A give-back to a colleague the holder chose: refused (409, by field) if they cannot take it now. */
+  private async handToColleague(
+    manager: EntityManager,
+    request: RoutableRequest,
+    colleagueId: string,
+    holderId: string,
+    note: string,
+  ): Promise<RoutingOutcome> {
+    const holder = await this.routing.facilitatorContact(manager, holderId);
+    const by = holder?.firstName ?? 'Un collègue';
+    await this.assignChosen(
+      manager,
+      request,
+      colleagueId,
+      { type: 'reassigned', actorType: 'staff', actorId: holderId, reason: `Confiée par ${by}, qui l’a rendue` },
+      { by, reason: note, resumed: true },
+    );
+    return 'assigned';
   }
 
   /** From the workspace: assigned → in progress (false if the assignment is no longer the current, untaken one). */
@@ -542,7 +597,7 @@ export class RoutingService {
             handOver: handOver ?? null,
             transferNote: request.transferNote ?? null,
             // Not their own give-back, handed back to them later: they know their note.
-            givenBack: request.givenBack && request.givenBack.byId !== facilitator.id ? request.givenBack : null,
+            givenBack: request.givenBack && request.givenBack.byId !== facilitator.id && !handOver ? request.givenBack : null,
             // The regional fallback says so: the coordinator would otherwise wonder why a département not theirs.
             asCoordinator:
               request.kind === 'social_clause' &&

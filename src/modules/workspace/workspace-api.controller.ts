@@ -122,7 +122,11 @@ export class WorkspaceApiController {
   @ApiOkResponse({ type: DeclineResultDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Motif absent ou inconnu ; note absente après la prise en charge' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'La demande a déjà reçu sa réponse, ou a changé entre-temps' })
-  async decline(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string, @JsonBody('reason', 'note') body: Json) {
+  async decline(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Param('reference') reference: string,
+    @JsonBody('reason', 'note', 'facilitatorId') body: Json,
+  ) {
     const outcome = await this.workspace.decline(staff, reference, body);
     return { reference, declined: true, givenBack: outcome === 'given_back' };
   }

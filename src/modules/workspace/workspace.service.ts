@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { ActionRefused, AppError, FieldError, NotFound, ValidationFailed } from '../../common/errors/app-errors';
-import { typedText, validateBody } from '../../common/validation';
+import { isUuid, typedText, validateBody } from '../../common/validation';
 import { BuyerContactDto } from '../intake/dto/create-request.dto';
 import { AutoCloseService } from '../auto-close/auto-close.service';
 import { BuyerNotificationsService } from '../buyer-notifications/buyer-notifications.service';
@@ -245,6 +245,8 @@ export class WorkspaceService {
       actions,
       poolRefusal,
       reopenReturnsToHolder,
+      // Whom a give-back may go to, by the holder's choice (else routing chooses).
+      colleagues: actions.giveBack && staff.facilitatorId ? await this.routing.colleaguesFor(request.id, staff.facilitatorId) : [],
     };
   }
 
@@ -299,7 +301,11 @@ export class WorkspaceService {
    * The request goes to someone else (routing decides whom): declined before taking it in charge, given back after
    * — then with a word for the next facilitator on where it stands. Says which of the two it was.
    */
-  async decline(staff: StaffPrincipal, reference: string, body: { reason?: unknown; note?: unknown }): Promise<'declined' | 'given_back'> {
+  async decline(
+    staff: StaffPrincipal,
+    reference: string,
+    body: { reason?: unknown; note?: unknown; facilitatorId?: unknown },
+  ): Promise<'declined' | 'given_back'> {
     const request = await this.holderOnly(staff, reference);
     const givingBack = request.status !== 'assigned';
     // What the status refuses first (already answered): no use asking for a note that could not be sent.
@@ -316,9 +322,13 @@ export class WorkspaceService {
     if (givingBack && note === null && !errors.some((e) => e.field === 'note')) {
       errors.push({ field: 'note', message: 'Dites au facilitateur suivant où en est la demande.' });
     }
+    // Given back to a colleague of their choice (the form's list), or to routing's.
+    const colleague = givingBack && typeof body.facilitatorId === 'string' && body.facilitatorId !== '' ? body.facilitatorId : null;
+    if (colleague !== null && !isUuid(colleague)) errors.push({ field: 'facilitatorId', message: 'Choisissez un collègue de la liste.' });
     if (errors.length || !chosen) throw new ValidationFailed(errors);
     const detail = await this.workspace.detail(request.id);
-    if (!detail?.assignmentId || !(await this.routing.decline(request.id, detail.assignmentId, chosen, note))) throw pageChanged();
+    if (!detail?.assignmentId || !(await this.routing.decline(request.id, detail.assignmentId, chosen, note, colleague)))
+      throw pageChanged();
     return givingBack ? 'given_back' : 'declined';
   }
 

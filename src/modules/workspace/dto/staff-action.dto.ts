@@ -53,6 +53,14 @@ export class DeclineBodyDto {
     description: 'Requis pour rendre une demande prise en charge : où elle en est, pour le facilitateur suivant',
   })
   note?: string;
+
+  @ApiProperty({
+    required: false,
+    format: 'uuid',
+    description:
+      'En la rendant : le collègue à qui la confier (parmi `colleagues` de la page de la demande) ; absent, l’attribution choisit',
+  })
+  facilitatorId?: string;
 }
 
 export class CloseBodyDto {

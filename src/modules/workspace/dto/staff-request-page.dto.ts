@@ -353,6 +353,20 @@ export class UndeliveredMailDto {
   at!: Date;
 }
 
+export class ColleagueDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ example: 'Alix Martin' })
+  name!: string;
+
+  @ApiProperty({ description: 'Demandes en cours' })
+  openCount!: number;
+
+  @ApiProperty()
+  capacity!: number;
+}
+
 export class StaffRequestPageDto {
   @ApiProperty({ type: StaffRequestDto })
   request!: StaffRequestDto;
@@ -401,4 +415,11 @@ export class StaffRequestPageDto {
       'Pour un facilitateur devant une demande de la réserve : pourquoi il ne peut pas la prendre (autre type, territoire, capacité, absence…) ; null s’il le peut ou si la question ne se pose pas',
   })
   poolRefusal!: string | null;
+
+  @ApiProperty({
+    type: [ColleagueDto],
+    description:
+      'Quand vous pouvez rendre la demande : les collègues qui peuvent la prendre maintenant, à choisir (facilitatorId de l’action decline) plutôt que l’attribution automatique',
+  })
+  colleagues!: ColleagueDto[];
 }
