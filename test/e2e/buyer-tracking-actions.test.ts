@@ -435,8 +435,10 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     const request = await submittedAndTaken(t, 5, { email: 'dominique@example.org' });
     const confirmation = await fetch(`${t.url}/suivi/${request.reference}/retrait?t=${encodeURIComponent(request.token)}`);
     expect(confirmation.status).toBe(200);
-    expect(await confirmation.text()).toContain('Oui, retirer ma demande');
-    const response = await postForm(request, 'retrait', { t: request.token, formToken: FORM_TOKEN });
+    const confirmationHtml = await confirmation.text();
+    expect(confirmationHtml).toContain('Oui, retirer ma demande');
+    expect(confirmationHtml).toContain('Pourquoi la retirez-vous ? (facultatif)');
+    const response = await postForm(request, 'retrait', { t: request.token, formToken: FORM_TOKEN, reason: 'too_slow' });
     expect(response.status).toBe(303);
     expect(await state(request)).toEqual({ status: 'closed', close_reason: 'withdrawn' });
     const [{ open_count }] = await t.dataSource.query(`SELECT open_count FROM facilitators WHERE id = $1`, [request.facilitatorId]);
@@ -448,6 +450,11 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     expect(mail).toEqual(
       expect.objectContaining({ recipient: 'dominique@example.org', subject: `Demande ${request.reference} retirée par l’acheteur` }),
     );
+    // The buyer's reason reaches the facilitator, and the history (for the network's review).
+    expect(mail.text_body).toContain('Raison indiquée : La réponse tarde trop pour mon calendrier.');
+    expect(
+      await t.dataSource.query(`SELECT reason FROM request_events WHERE request_id = $1 AND type = 'withdrawn'`, [request.id]),
+    ).toEqual([{ reason: 'too_slow' }]);
     expect(await t.dataSource.query(`SELECT job_name FROM outbox_events WHERE job_name = 'routing.drain-pool'`)).toEqual([
       { job_name: 'routing.drain-pool' },
     ]);
@@ -464,6 +471,16 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     await t.dataSource.query(`UPDATE request_assignments SET taken_at = NULL WHERE request_id = $1`, [untaken.id]);
     await t.dataSource.query(`UPDATE requests SET status = 'assigned' WHERE id = $1`, [untaken.id]);
     expect(await (await page(untaken)).text()).toContain('Votre demande est confiée à <strong>');
+    // Through the API, a reason is one of the list's, or none.
+    const api = (body: unknown) =>
+      fetch(`${t.url}/api/v1/requests/${untaken.reference}/withdrawal`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-tracking-token': untaken.token },
+        body: JSON.stringify(body),
+      });
+    const unknownReason = await api({ reason: 'bored' });
+    expect(unknownReason.status).toBe(400);
+    expect((await unknownReason.json()).errors).toEqual([{ field: 'reason', message: 'Choisissez une raison de la liste, ou aucune.' }]);
     expect((await postForm(untaken, 'retrait', { t: untaken.token, formToken: FORM_TOKEN })).status).toBe(303);
     expect(await (await page(untaken)).text()).toContain('Votre demande avait été confiée à <strong>');
     // A reference typed in lower case opens the same page.
@@ -673,10 +690,10 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     expect((await buyerEvents(request)).filter((e: { type: string }) => e.type === 'buyer_added_information')).toHaveLength(2);
     expect(await mailsTo(t, 'facilitator-buyer-message')).toHaveLength(2);
 
-    // An action that takes no field refuses one, rather than ignore it.
+    // A withdrawal's reason is one of the list's codes: free text is refused, and nothing is closed.
     const withReason = await api(request, 'withdrawal', { reason: 'Plus besoin' });
     expect(withReason.status).toBe(400);
-    expect((await withReason.json()).errors).toEqual([{ field: 'reason', message: 'Champ inconnu : « reason ».' }]);
+    expect((await withReason.json()).errors).toEqual([{ field: 'reason', message: 'Choisissez une raison de la liste, ou aucune.' }]);
     expect(await state(request)).toEqual({ status: 'in_progress', close_reason: null });
     expect((await api(request, 'withdrawal')).status).toBe(200);
   });

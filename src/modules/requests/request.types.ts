@@ -94,6 +94,18 @@ export const BUYER_CLOSE_REASON_LABELS: Record<CloseReason, string> = {
   no_reply: 'Sans réponse de votre part dans le délai',
 };
 
+/** Why a buyer withdraws (optional, asked on the confirmation page): the network learns what it loses requests to. */
+export const WITHDRAWAL_REASONS = ['answered_elsewhere', 'purchase_dropped', 'too_slow', 'other'] as const;
+export type WithdrawalReason = (typeof WITHDRAWAL_REASONS)[number];
+
+/** As the buyer chooses them, and as staff read them in the history and the facilitator's e-mail. */
+export const WITHDRAWAL_REASON_LABELS: Record<WithdrawalReason, string> = {
+  answered_elsewhere: 'J’ai trouvé la réponse ailleurs',
+  purchase_dropped: 'Le projet d’achat est abandonné ou reporté',
+  too_slow: 'La réponse tarde trop pour mon calendrier',
+  other: 'Une autre raison',
+};
+
 /** What can happen to a request, with its French label; request-state.policy.ts says from which status and to which. */
 export const ACTION_LABELS = {
   route_assigned: 'Confier à un facilitateur',

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { secondsUntilAllowed, ThrottleLimit, windowStart } from '../accounts/throttle.policy';
 import { AppConfig } from '../../config/app-config';
 import { Clock } from '../../common/clock';
-import { AppError } from '../../common/errors/app-errors';
+import { AppError, ValidationFailed } from '../../common/errors/app-errors';
 import { repeatableId } from '../../common/idempotency-key';
 import { typedText } from '../../common/validation';
 import { runAsOne, SqlStatement } from '../../database/sql-statement';
@@ -17,7 +17,7 @@ import { replyPermission } from './reply-window.policy';
 import type { MessageKind } from './request-message.types';
 import { nextStatus } from './request-state.policy';
 import { AdviceRequest } from './request.entities';
-import type { CloseReason, RequestAction } from './request.types';
+import { CloseReason, RequestAction, WITHDRAWAL_REASON_LABELS, WITHDRAWAL_REASONS } from './request.types';
 import { RequestMessagesRepository } from './request-messages.repository';
 import { RequestsRepository } from './requests.repository';
 import { TrackingService } from './tracking.service';
@@ -165,8 +165,19 @@ export class TrackingActionsService {
   }
 
   /** Any open status → closed as withdrawn; the facilitator, if any, is told and gets their place back. */
-  async withdraw(reference: string, token: unknown): Promise<void> {
-    await this.closeOnBuyersWord(reference, token, { action: 'withdraw', reason: 'withdrawn', event: 'withdrawn', news: 'withdrawn' });
+  /** Closed as withdrawn, with the buyer's reason if they gave one (a code of WITHDRAWAL_REASONS; anything else is a 400). */
+  async withdraw(reference: string, token: unknown, why?: unknown): Promise<void> {
+    const given = why === undefined || why === null || why === '' ? null : WITHDRAWAL_REASONS.find((reason) => reason === why);
+    if (given === undefined) throw new ValidationFailed([{ field: 'reason', message: 'Choisissez une raison de la liste, ou aucune.' }]);
+    await this.closeOnBuyersWord(reference, token, {
+      action: 'withdraw',
+      reason: 'withdrawn',
+      event: 'withdrawn',
+      news: 'withdrawn',
+      // The history line keeps the buyer's reason when given (its label in French for staff), else the closure's.
+      eventReason: given ?? 'withdrawn',
+      body: given ? `Raison indiquée : ${WITHDRAWAL_REASON_LABELS[given]}.` : null,
+    });
   }
 
   /**
@@ -186,7 +197,14 @@ export class TrackingActionsService {
   private async closeOnBuyersWord(
     reference: string,
     token: unknown,
-    closing: { action: RequestAction; reason: CloseReason; event: string; news: FacilitatorNews['what'] },
+    closing: {
+      action: RequestAction;
+      reason: CloseReason;
+      event: string;
+      news: FacilitatorNews['what'];
+      eventReason?: string;
+      body?: string | null;
+    },
   ): Promise<void> {
     const request = await this.tracking.authorise(reference, token);
     const freed = await this.dataSource.transaction(async (manager) => {
@@ -197,10 +215,10 @@ export class TrackingActionsService {
       const release = await this.routing.releaseStatements(manager, locked.id);
       await runAsOne(manager, [
         this.requests.statusStatement(locked.id, to, closing.reason),
-        this.requests.eventStatement(this.eventOf(locked, to, closing.event, closing.reason)),
+        this.requests.eventStatement(this.eventOf(locked, to, closing.event, closing.eventReason ?? closing.reason)),
         ...release.statements,
         ...this.surveys.scheduleStatements(locked.id, closing.reason, release.facilitatorId ?? locked.assignedFacilitatorId),
-        ...(await this.facilitatorMail(manager, locked, { what: closing.news, body: null })),
+        ...(await this.facilitatorMail(manager, locked, { what: closing.news, body: closing.body ?? null })),
       ]);
       return release.facilitatorId;
     });

@@ -42,6 +42,8 @@ import { noticeOf } from '../../web/notices';
 import { SurveysService } from '../surveys/surveys.service';
 import { BUYER_MESSAGE_MAX, BuyerMessageInput, TrackingActionsService } from './tracking-actions.service';
 import { TrackedRequestDto } from './dto/tracked-request.dto';
+import { WITHDRAWAL_REASON_LABELS, WITHDRAWAL_REASONS } from './request.types';
+import { formModel } from '../../web/form-model';
 import { TrackingService } from './tracking.service';
 import { JsonBody, JsonOrMultipartBody } from '../../common/json-body.decorator';
 import { BuyerFormTokenGuard, BuyerTokenGuard } from './buyer-token.guard';
@@ -199,8 +201,15 @@ export class TrackingController {
   @Post('api/v1/requests/:reference/withdrawal')
   @HttpCode(200)
   @BuyerAction()
-  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Un champ dans le corps : cette action n’en prend aucun' })
-  @ApiOperation({ summary: 'Retirer la demande', description: 'La demande est clôturée avec le motif « retirée ».' })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Raison inconnue, ou champ inconnu' })
+  @ApiOperation({
+    summary: 'Retirer la demande',
+    description: 'La demande est clôturée avec le motif « retirée » ; `reason`, facultatif, dit pourquoi (transmis au facilitateur).',
+  })
+  @ApiBody({
+    required: false,
+    schema: { type: 'object', properties: { reason: { type: 'string', enum: [...WITHDRAWAL_REASONS] } } },
+  })
   @ApiOkResponse({ type: TrackedRequestDto, description: 'La demande à jour' })
   @ApiConflictResponse({
     type: ErrorResponseDto,
@@ -209,9 +218,9 @@ export class TrackingController {
   async withdrawApi(
     @Param('reference') reference: string,
     @Headers('x-tracking-token') token: string | undefined,
-    @JsonBody() _body: PageBody,
+    @JsonBody('reason') body: PageBody,
   ) {
-    await this.actions.withdraw(reference, token);
+    await this.actions.withdraw(reference, token, body?.reason);
     return this.tracking.findForBuyer(reference, token);
   }
 
@@ -295,7 +304,14 @@ export class TrackingController {
   async withdrawConfirmation(@Param('reference') reference: string, @Query('t') token: unknown, @Res() res: Response) {
     await this.unlessRefused(res, reference, token, async () => {
       const request = await this.actions.assertWithdrawable(reference, token);
-      res.render('tracking-withdraw', { title: `Retirer la demande ${request.reference}`, request, token, formToken: randomToken() });
+      res.render('tracking-withdraw', {
+        title: `Retirer la demande ${request.reference}`,
+        request,
+        token,
+        formToken: randomToken(),
+        form: formModel(),
+        reasons: WITHDRAWAL_REASONS.map((value) => ({ value, label: WITHDRAWAL_REASON_LABELS[value] })),
+      });
     });
   }
 
@@ -312,7 +328,7 @@ export class TrackingController {
   @ApiExcludeEndpoint()
   async withdrawPage(@Param('reference') reference: string, @Body() body: PageBody, @Res() res: Response) {
     await this.unlessRefused(res, reference, body?.t, async () => {
-      await this.actions.withdraw(reference, body?.t);
+      await this.actions.withdraw(reference, body?.t, body?.reason);
       res.redirect(303, trackingPath(reference, body?.t, 'retrait'));
     });
   }

@@ -1,5 +1,5 @@
 import type { AssignmentEndReason } from '../routing/request-assignment.entity';
-import { CLOSE_REASON_LABELS } from '../requests/request.types';
+import { CLOSE_REASON_LABELS, WITHDRAWAL_REASON_LABELS } from '../requests/request.types';
 import { SURVEY_WAVE_LABELS } from '../surveys/survey-labels';
 
 /** What each history event means, as staff read it on the request page (the buyer's wording is in tracking). */
@@ -50,7 +50,13 @@ const ERASURE_REASON_LABELS: Record<string, string> = {
   buyer_request: 'À la demande de l’acheteur',
 };
 /** Reasons stored as codes (closure, survey wave, erasure) read in French; free-text reasons are shown as written. */
-const REASON_LABELS: Record<string, string> = { ...CLOSE_REASON_LABELS, ...SURVEY_WAVE_LABELS, ...ERASURE_REASON_LABELS };
+const REASON_LABELS: Record<string, string> = {
+  ...CLOSE_REASON_LABELS,
+  ...SURVEY_WAVE_LABELS,
+  ...ERASURE_REASON_LABELS,
+  // The buyer's own reason for a withdrawal, as they chose it.
+  ...Object.fromEntries(Object.entries(WITHDRAWAL_REASON_LABELS).map(([code, label]) => [code, `Raison de l’acheteur : ${label}`])),
+};
 
 /** The event in French; a request given to someone names them (taking from the pool names its taker as actor already). */
 export function historyEventLabel(type: string, assigneeName: string | null = null): string {
