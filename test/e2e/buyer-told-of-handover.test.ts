@@ -4,6 +4,7 @@
  */
 import { mailsTo, sentMailFile, trackingLinkIn } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
+import { RoutingService } from '../../src/modules/routing/routing.service';
 import { bearerFor } from '../support/staff';
 import { submitRequest, TestApp, useTestApp, waitFor } from '../support/test-app';
 
@@ -95,5 +96,10 @@ describe('the buyer is told when their request changes hands', () => {
     );
     const [mail] = (await mailsTo(t, 'buyer-update')).filter((m) => m.recipient === buyer).slice(-1);
     expect(mail.subject).toBe(`Votre demande ${reference} : en attente d’un autre facilitateur — Guichet vert`);
+    // The network's pool digest says who gave it back, and why.
+    await t.app.get(RoutingService).poolAlert('aura-ee');
+    const [digest] = await mailsTo(t, 'network-pool-alert');
+    expect(digest.text_body).toContain(`${reference} «`);
+    expect(digest.text_body).toContain('Rendue par Alix : « Indisponible : motif interne : arrêt maladie. »');
   });
 });

@@ -678,6 +678,8 @@ export class RoutingService {
                 kindLabel: KIND_LABELS[r.kind],
                 department: this.reference.departmentLabel(r.departmentCode),
                 createdAt: r.createdAt,
+                // Given back by its facilitator: who, and their word, so the animators know why it waits.
+                givenBack: r.givenBack ? { by: r.givenBack.by, note: r.givenBack.note } : null,
               })),
               workspaceUrl: `${this.config.PUBLIC_URL}/espace?tab=pool`,
             },
