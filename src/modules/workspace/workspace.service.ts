@@ -366,7 +366,6 @@ export class WorkspaceService {
    */
   async answer(staff: StaffPrincipal, reference: string, input: AnswerInput, files: UploadedFile[]): Promise<'answer' | 'complement'> {
     const request = await this.holderOnly(staff, reference);
-    let complement = false;
     nextStatus({ status: request.status as RequestStatus }, 'answer');
     const errors: FieldError[] = [];
     const text = typedText(input.body);
@@ -400,8 +399,8 @@ export class WorkspaceService {
     errors.push(...checked.errors);
     if (errors.length) throw new ValidationFailed(errors);
     const meantAsComplement = input.complement === true || input.complement === 'true' || input.complement === '1';
-    await this.act(request.id, 'answer', async (status, to, manager, locked) => {
-      complement = status === 'answered';
+    const before = await this.act(request.id, 'answer', async (status, to, manager, locked) => {
+      const complement = status === 'answered';
       if (meantAsComplement && !complement) throw new ActionRefused(REPLIED_MEANWHILE);
       const now = this.clock.now();
       const current = await this.routingRepository.currentAssignment(manager, request.id);
@@ -424,7 +423,7 @@ export class WorkspaceService {
         ...this.buyerToldAndTimed(locked),
       ];
     });
-    return complement ? 'complement' : 'answer';
+    return before === 'answered' ? 'complement' : 'answer';
   }
 
   /**
@@ -584,7 +583,10 @@ export class WorkspaceService {
     throw new NotFound();
   }
 
-  /** One transaction under the request's lock: the state policy decides (409 when it refuses), then everything is written at once. */
+  /**
+   * One transaction under the request's lock: the state policy decides (409 when it refuses), then everything is
+   * written at once. Returns the status the request was in.
+   */
   private async act(
     requestId: string,
     action: RequestAction | null,
@@ -595,12 +597,13 @@ export class WorkspaceService {
       locked: RoutableRequest,
     ) => SqlStatement[] | Promise<SqlStatement[]>,
     reason?: CloseReason,
-  ): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+  ): Promise<RequestStatus> {
+    return this.dataSource.transaction(async (manager) => {
       const locked = await this.routingRepository.lockRequest(manager, requestId);
       if (!locked) throw new NotFound();
       const to = action ? nextStatus({ status: locked.status }, action, reason) : locked.status;
       await runAsOne(manager, await statements(locked.status, to, manager, locked));
+      return locked.status;
     });
   }
 
