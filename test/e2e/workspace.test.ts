@@ -661,7 +661,7 @@ describe('the facilitator workspace', () => {
   });
 
   it('gives back to a colleague of their choice, among those who can take it now; one who cannot is refused, nothing moves', async () => {
-    const { reference, client, staff } = await assigned();
+    const { reference, client, staff, facilitatorId: holderId } = await assigned();
     const page = `/espace/demandes/${reference}`;
     expect((await client.submit(page, `${page}/prise-en-charge`, {})).status).toBe(303);
     const alix = await insertFacilitator(t.dataSource, { capacity: 5, firstName: 'Alix' });
@@ -683,6 +683,27 @@ describe('the facilitator workspace', () => {
       });
     const note = 'Alix connaît bien la restauration collective.';
     expect((await decline({ reason: 'not_my_expertise', note, facilitatorId: 'alix' })).status).toBe(400);
+    const unknown = await decline({ reason: 'not_my_expertise', note, facilitatorId: '00000000-0000-4000-8000-000000000000' });
+    expect([unknown.status, (await unknown.json()).errors]).toEqual([
+      400,
+      [{ field: 'facilitatorId', message: 'Choisissez un collègue de la liste.' }],
+    ]);
+    // One who let it go before (here declined it): neither listed nor accepted.
+    const sacha = await insertFacilitator(t.dataSource, { capacity: 5, firstName: 'Sacha' });
+    await t.dataSource.query(
+      `INSERT INTO request_assignments (id, request_id, facilitator_id, assigned_at, take_charge_due_at, ended_at, end_reason)
+       SELECT gen_random_uuid(), id, $2, now(), now(), now(), 'declined' FROM requests WHERE reference = $1`,
+      [reference, sacha],
+    );
+    expect(
+      (await (await fetch(`${t.url}/api/v1/staff/requests/${reference}`, { headers: { authorization: token } })).json()).colleagues,
+    ).toEqual([{ id: alix, name: 'Alix Test', openCount: 0, capacity: 5 }]);
+    const excluded = await decline({ reason: 'not_my_expertise', note, facilitatorId: sacha });
+    expect(excluded.status).toBe(409);
+    expect((await excluded.json()).message).toContain('Ce collègue a déjà eu cette demande et l’a laissée');
+    const self = await decline({ reason: 'not_my_expertise', note, facilitatorId: holderId });
+    expect(self.status).toBe(409);
+    expect((await self.json()).message).toContain('Vous ne pouvez pas vous la confier');
     const refused = await decline({ reason: 'not_my_expertise', note, facilitatorId: full });
     expect(refused.status).toBe(409);
     expect((await refused.json()).errors).toEqual([{ field: 'facilitatorId', message: expect.any(String) }]);
@@ -690,6 +711,7 @@ describe('the facilitator workspace', () => {
 
     const given = await client.submit(page, `${page}/declin`, { reason: 'not_my_expertise', note, facilitatorId: alix });
     expect(given.status).toBe(303);
+    expect(given.headers.get('location')).toBe('/espace?fait=rendue');
     const [held] = await t.dataSource.query(`SELECT status, assigned_facilitator_id AS holder FROM requests WHERE reference = $1`, [
       reference,
     ]);

@@ -16,7 +16,7 @@ import { answerDueAt, Pause, pausesFromHistory } from '../requests/answer-deadli
 import { HANDED_OVER_EVENT, KIND_LABELS, RequestStatus } from '../requests/request.types';
 import { transition } from '../requests/request-state.policy';
 import { NewRequestEvent, RequestsRepository } from '../requests/requests.repository';
-import { AppError } from '../../common/errors/app-errors';
+import { AppError, ValidationFailed } from '../../common/errors/app-errors';
 import { IneligibilityReason, rankFacilitators, whyNotEligible } from './ranking.policy';
 import { answerReminderAt, takeChargeReminderAt } from './reminders.policy';
 import type { AssignmentEndReason, DeclineReason } from './request-assignment.entity';
@@ -188,8 +188,9 @@ export class RoutingService {
 
   /**
    * The facilitator declines from the workspace: before taking it in charge, or after (gives it back, `handOver`
-   * telling the next one where it stands, and the buyer told). It goes to someone else, never back to them. False
-   * when the page changed meanwhile (taken in charge since the form showed, no longer theirs, answered).
+   * telling the next one where it stands, and the buyer told). It goes to someone else, never back to them: whether
+   * someone has it now or it waits in the pool; null when the page changed meanwhile (taken in charge since the form
+   * showed, no longer theirs, answered).
    */
   async decline(
     requestId: string,
@@ -197,8 +198,8 @@ export class RoutingService {
     reason: DeclineReason,
     handOver: string | null = null,
     colleagueId: string | null = null,
-  ): Promise<boolean> {
-    const freed = await this.dataSource.transaction(async (manager) => {
+  ): Promise<'assigned' | 'unassigned' | null> {
+    const done = await this.dataSource.transaction(async (manager) => {
       const request = await this.routing.lockRequest(manager, requestId);
       const current = request && (await this.routing.currentAssignment(manager, requestId));
       if (!request || !current || current.id !== assignmentId) return null;
@@ -227,10 +228,11 @@ export class RoutingService {
       const placed = outcome === 'assigned';
       if (givingBack)
         await runAsOne(manager, this.handedOverStatements(request, placed ? 'assigned' : 'unassigned', handedOverReason(placed)));
-      return current.facilitatorId;
+      return { freed: current.facilitatorId, placed };
     });
-    if (freed) await this.scheduleDrains(freed);
-    return freed !== null;
+    if (!done) return null;
+    await this.scheduleDrains(done.freed);
+    return done.placed ? 'assigned' : 'unassigned';
   }
 
   /**
@@ -259,6 +261,16 @@ export class RoutingService {
     holderId: string,
     note: string,
   ): Promise<RoutingOutcome> {
+    const refuse = (message: string) => new AppError('conflict', message, [{ field: 'facilitatorId', message }]);
+    if (colleagueId === holderId)
+      throw refuse('Vous ne pouvez pas vous la confier : choisissez un collègue, ou l’attribution automatique.');
+    if (!(await this.routing.facilitatorContact(manager, colleagueId))) {
+      throw new ValidationFailed([{ field: 'facilitatorId', message: 'Choisissez un collègue de la liste.' }]);
+    }
+    // As the list leaves them out: whoever let it go before (declined, gave it back, let its deadline pass).
+    if ((await this.routing.exclusions(manager, [request.id])).get(request.id)?.has(colleagueId)) {
+      throw refuse('Ce collègue a déjà eu cette demande et l’a laissée : choisissez-en un autre, ou l’attribution automatique.');
+    }
     const holder = await this.routing.facilitatorContact(manager, holderId);
     const by = holder?.firstName ?? 'Un collègue';
     await this.assignChosen(

@@ -128,7 +128,7 @@ export class WorkspaceApiController {
     @JsonBody('reason', 'note', 'facilitatorId') body: Json,
   ) {
     const outcome = await this.workspace.decline(staff, reference, body);
-    return { reference, declined: true, givenBack: outcome === 'given_back' };
+    return { reference, declined: true, givenBack: outcome !== 'declined' };
   }
 
   @Post(':reference/notes')

@@ -89,7 +89,7 @@ export class WorkspacePagesController {
       'decline',
       body,
       () => this.workspace.decline(staff, reference, body),
-      (outcome) => (outcome === 'given_back' ? '/espace?fait=rendue' : '/espace?fait=declin'),
+      (outcome) => `/espace?fait=${{ declined: 'declin', given_back: 'rendue', given_back_to_pool: 'rendue-reserve' }[outcome]}`,
     );
   }
 

@@ -63,8 +63,9 @@ const DONE_NOTICES: Record<string, string> = {
   'prise-en-charge': 'Vous avez pris cette demande en charge.',
   declin:
     'Vous avez décliné la demande : elle est attribuée de nouveau, à un collègue ou, si personne ne peut la prendre, à la réserve du réseau.',
-  rendue:
-    'Vous avez rendu la demande : elle est attribuée de nouveau, à un collègue ou, si personne ne peut la prendre, à la réserve du réseau. L’acheteur est prévenu du changement.',
+  rendue: 'Vous avez rendu la demande : elle est confiée à un collègue. L’acheteur est prévenu du changement.',
+  'rendue-reserve':
+    'Vous avez rendu la demande : personne d’autre ne peut la prendre maintenant, elle attend dans la réserve du réseau, dont l’animation est prévenue. L’acheteur aussi.',
   note: 'La note interne est enregistrée.',
   precision: 'Votre question est envoyée à l’acheteur. Le délai de réponse est suspendu jusqu’à sa précision.',
   reponse: 'Votre réponse est envoyée à l’acheteur.',

@@ -95,8 +95,7 @@ export interface AnswerInput {
 }
 
 /** A complement written against an answer the buyer has replied to since: their message is to be read first. */
-const REPLIED_MEANWHILE =
-  'L’acheteur a répondu entre-temps : votre complément n’est pas envoyé. Lisez son message, puis répondez-lui ; votre texte est repris ci-dessous.';
+const REPLIED_MEANWHILE = 'L’acheteur a répondu entre-temps : votre complément n’est pas envoyé. Lisez son message, puis répondez-lui.';
 
 /**
  * The facilitator's work on a request: queue, request page and every action, each action one transaction
@@ -299,13 +298,13 @@ export class WorkspaceService {
 
   /**
    * The request goes to someone else (routing decides whom): declined before taking it in charge, given back after
-   * — then with a word for the next facilitator on where it stands. Says which of the two it was.
+   * — then with a word for the next facilitator on where it stands. Says which it was, and whether someone has it.
    */
   async decline(
     staff: StaffPrincipal,
     reference: string,
     body: { reason?: unknown; note?: unknown; facilitatorId?: unknown },
-  ): Promise<'declined' | 'given_back'> {
+  ): Promise<'declined' | 'given_back' | 'given_back_to_pool'> {
     const request = await this.holderOnly(staff, reference);
     const givingBack = request.status !== 'assigned';
     // What the status refuses first (already answered): no use asking for a note that could not be sent.
@@ -327,9 +326,10 @@ export class WorkspaceService {
     if (colleague !== null && !isUuid(colleague)) errors.push({ field: 'facilitatorId', message: 'Choisissez un collègue de la liste.' });
     if (errors.length || !chosen) throw new ValidationFailed(errors);
     const detail = await this.workspace.detail(request.id);
-    if (!detail?.assignmentId || !(await this.routing.decline(request.id, detail.assignmentId, chosen, note, colleague)))
-      throw pageChanged();
-    return givingBack ? 'given_back' : 'declined';
+    const outcome = detail?.assignmentId ? await this.routing.decline(request.id, detail.assignmentId, chosen, note, colleague) : null;
+    if (!outcome) throw pageChanged();
+    if (!givingBack) return 'declined';
+    return outcome === 'assigned' ? 'given_back' : 'given_back_to_pool';
   }
 
   /** Staff only, on any request this person sees, open or closed; the status does not change. */
