@@ -187,24 +187,23 @@ export class RoutingService {
   }
 
   /**
-   * The facilitator declines from the workspace: before taking it in charge, or after (gives it back, `handOver`
-   * telling the next one where it stands, and the buyer told). It goes to someone else, never back to them: whether
-   * someone has it now or it waits in the pool; null when the page changed meanwhile (taken in charge since the form
-   * showed, no longer theirs, answered).
+   * The facilitator declines from the workspace: before taking it in charge, or after (`givingBack`: its note tells
+   * the next one where it stands; to a colleague of their choice, or routing's; the buyer is told). It goes to someone
+   * else, never back to them. Answers whether someone has it now or it waits in the pool; null when the page changed
+   * meanwhile (taken in charge since the form showed, no longer theirs, answered).
    */
   async decline(
     requestId: string,
     assignmentId: string,
     reason: DeclineReason,
-    handOver: string | null = null,
-    colleagueId: string | null = null,
+    givingBack: { note: string; colleagueId: string | null } | null = null,
   ): Promise<'assigned' | 'unassigned' | null> {
     const done = await this.dataSource.transaction(async (manager) => {
       const request = await this.routing.lockRequest(manager, requestId);
       const current = request && (await this.routing.currentAssignment(manager, requestId));
       if (!request || !current || current.id !== assignmentId) return null;
-      const givingBack = current.takenAt !== null;
-      if (givingBack !== (handOver !== null) || (givingBack && !transition(request, 'give_back').allowed)) return null;
+      // Taken in charge since the form showed (or not yet), or answered meanwhile: the page changed.
+      if ((current.takenAt !== null) !== (givingBack !== null) || (givingBack && !transition(request, 'give_back').allowed)) return null;
       const actor = { actorType: 'staff', actorId: current.facilitatorId } as const;
       await runAsOne(
         manager,
@@ -213,21 +212,25 @@ export class RoutingService {
           current,
           'declined',
           givingBack
-            ? { type: 'given_back', reason: `${GIVE_BACK_LABELS[reason]} : ${handOver}`, ...actor }
+            ? { type: 'given_back', reason: `${GIVE_BACK_LABELS[reason]} : ${givingBack.note}`, ...actor }
             : { type: 'declined', reason: DECLINE_LABELS[reason], ...actor },
           { declineReason: reason },
         ),
       );
+      if (!givingBack) {
+        const [outcome] = await this.assign(manager, [{ ...request, status: 'submitted' }]);
+        return { freed: current.facilitatorId, placed: outcome === 'assigned' };
+      }
       // Read again: the next facilitator's e-mail quotes the give-back's history line, written just now.
-      const released = givingBack ? await this.routing.lockRequest(manager, requestId) : null;
-      const [outcome] =
-        colleagueId && released && handOver
-          ? [await this.handToColleague(manager, released, colleagueId, current.facilitatorId, handOver)]
-          : await this.assign(manager, [released ?? { ...request, status: 'submitted' }]);
+      const released = (await this.routing.lockRequest(manager, requestId))!;
+      let placed = true;
+      if (givingBack.colleagueId) {
+        await this.handToColleague(manager, released, givingBack.colleagueId, current.facilitatorId, givingBack.note);
+      } else {
+        placed = (await this.assign(manager, [released]))[0] === 'assigned';
+      }
       // The buyer saw it in progress: told who takes it over, or that it waits for someone.
-      const placed = outcome === 'assigned';
-      if (givingBack)
-        await runAsOne(manager, this.handedOverStatements(request, placed ? 'assigned' : 'unassigned', handedOverReason(placed)));
+      await runAsOne(manager, this.handedOverStatements(request, placed ? 'assigned' : 'unassigned', handedOverReason(placed)));
       return { freed: current.facilitatorId, placed };
     });
     if (!done) return null;
@@ -260,7 +263,7 @@ export class RoutingService {
     colleagueId: string,
     holderId: string,
     note: string,
-  ): Promise<RoutingOutcome> {
+  ): Promise<void> {
     const refuse = (message: string) => new AppError('conflict', message, [{ field: 'facilitatorId', message }]);
     if (colleagueId === holderId)
       throw refuse('Vous ne pouvez pas vous la confier : choisissez un collègue, ou l’attribution automatique.');
@@ -280,7 +283,6 @@ export class RoutingService {
       { type: 'reassigned', actorType: 'staff', actorId: holderId, reason: `Confiée par ${by}, qui l’a rendue` },
       { by, reason: note, resumed: true },
     );
-    return 'assigned';
   }
 
   /** From the workspace: assigned → in progress (false if the assignment is no longer the current, untaken one). */

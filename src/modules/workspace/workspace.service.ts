@@ -326,7 +326,8 @@ export class WorkspaceService {
     if (colleague !== null && !isUuid(colleague)) errors.push({ field: 'facilitatorId', message: 'Choisissez un collègue de la liste.' });
     if (errors.length || !chosen) throw new ValidationFailed(errors);
     const detail = await this.workspace.detail(request.id);
-    const outcome = detail?.assignmentId ? await this.routing.decline(request.id, detail.assignmentId, chosen, note, colleague) : null;
+    const givenBack = note === null ? null : { note, colleagueId: colleague };
+    const outcome = detail?.assignmentId ? await this.routing.decline(request.id, detail.assignmentId, chosen, givenBack) : null;
     if (!outcome) throw pageChanged();
     if (!givingBack) return 'declined';
     return outcome === 'assigned' ? 'given_back' : 'given_back_to_pool';
