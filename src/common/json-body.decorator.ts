@@ -38,7 +38,7 @@ function notJsonNorMultipart(): AppError {
   const message = 'Content-Type attendu : application/json, ou multipart/form-data avec des fichiers.';
   return new AppError(
     'unsupported_media_type',
-    `Envoyez le corps de la requête en JSON, ou en multipart/form-data pour joindre des fichiers.`,
+    'Envoyez le corps de la requête en JSON, ou en multipart/form-data pour joindre des fichiers.',
     [{ field: '', message }],
   );
 }

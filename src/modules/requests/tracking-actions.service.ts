@@ -32,7 +32,7 @@ const BUYER_MESSAGE_MIN = 2;
 export interface BuyerMessageInput {
   message: unknown;
   repeatKey?: string;
-  /** Files sent with it from the tracking page's form (checked as a facilitator's are). */
+  /** Files sent with it (the tracking page's form, or the API as multipart), checked as a facilitator's are. */
   files?: UploadedFile[];
 }
 
@@ -164,8 +164,10 @@ export class TrackingActionsService {
     return request;
   }
 
-  /** Any open status → closed as withdrawn; the facilitator, if any, is told and gets their place back. */
-  /** Closed as withdrawn, with the buyer's reason if they gave one (a code of WITHDRAWAL_REASONS; anything else is a 400). */
+  /**
+   * Any open status → closed as withdrawn, with the buyer's reason if they gave one (a code of WITHDRAWAL_REASONS,
+   * anything else a 400); the facilitator, if any, is told and gets their place back.
+   */
   async withdraw(reference: string, token: unknown, why?: unknown): Promise<void> {
     const given = why === undefined || why === null || why === '' ? null : WITHDRAWAL_REASONS.find((reason) => reason === why);
     if (given === undefined) throw new ValidationFailed([{ field: 'reason', message: 'Choisissez une raison de la liste, ou aucune.' }]);
