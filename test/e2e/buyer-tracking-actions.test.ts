@@ -438,6 +438,7 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     const confirmationHtml = await confirmation.text();
     expect(confirmationHtml).toContain('Oui, retirer ma demande');
     expect(confirmationHtml).toContain('Pourquoi la retirez-vous ? (facultatif)');
+    expect(confirmationHtml).toContain('Le facilitateur en est informé et ne la traitera plus.');
     const response = await postForm(request, 'retrait', { t: request.token, formToken: FORM_TOKEN, reason: 'too_slow' });
     expect(response.status).toBe(303);
     expect(await state(request)).toEqual({ status: 'closed', close_reason: 'withdrawn' });
@@ -471,6 +472,13 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     await t.dataSource.query(`UPDATE request_assignments SET taken_at = NULL WHERE request_id = $1`, [untaken.id]);
     await t.dataSource.query(`UPDATE requests SET status = 'assigned' WHERE id = $1`, [untaken.id]);
     expect(await (await page(untaken)).text()).toContain('Votre demande est confiée à <strong>');
+    // Waiting in the pool, it has no facilitator to tell: the page promises none.
+    const pooled = await submittedAndTaken(t, 60);
+    await t.dataSource.query(`UPDATE requests SET status = 'unassigned', assigned_facilitator_id = NULL WHERE id = $1`, [pooled.id]);
+    const pooledHtml = await (await fetch(`${t.url}/suivi/${pooled.reference}/retrait?t=${encodeURIComponent(pooled.token)}`)).text();
+    expect(pooledHtml).toContain('Votre demande sera clôturée. Elle ne sera pas traitée.');
+    expect(pooledHtml).not.toContain('Le facilitateur en est informé');
+    expect(pooledHtml).not.toContain('transmise au facilitateur');
     // Through the API, a reason is one of the list's, or none.
     const api = (body: unknown) =>
       fetch(`${t.url}/api/v1/requests/${untaken.reference}/withdrawal`, {
