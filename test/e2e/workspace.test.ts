@@ -219,6 +219,23 @@ describe('the facilitator workspace', () => {
     expect(history.replace(/\s+/g, ' ')).toMatch(/<td>En cours de traitement<\/td> <td>inchangé<\/td> <td>Note interne<\/td>/);
   });
 
+  it('shows a buyer’s message as typed, never as formatting: a markdown link stays text', async () => {
+    const { reference, trackingUrl, client } = await assigned();
+    const disguised = 'Voir [le cahier des charges](https://hameçon.example/connexion) et *surtout* : prix &amp; TVA';
+    const sent = await fetch(`${t.url}/api/v1/requests/${reference}/information`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-tracking-token': new URL(trackingUrl).searchParams.get('t')! },
+      body: JSON.stringify({ message: disguised }),
+    });
+    expect(sent.status).toBe(200);
+    const page = await (await client.get(`/espace/demandes/${reference}`)).text();
+    expect(page).toContain(
+      '<p class="gv-question">Voir [le cahier des charges](https://hameçon.example/connexion) et *surtout* : prix &amp;amp; TVA</p>',
+    );
+    expect(page).not.toContain('href="https://hameçon.example');
+    expect(page).not.toContain('<em>surtout</em>');
+  });
+
   it('closes with a message to the buyer, shown escaped on the request page; an over-long one writes nothing', async () => {
     const { reference, client } = await assigned();
     await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/prise-en-charge`, {});
