@@ -29,6 +29,11 @@ export function formRepeatKey(formToken: unknown): string | undefined {
   return isFormToken(formToken) ? `form:${formToken}` : undefined;
 }
 
+/** Whether the key came from a page's form (whose « Retour » gives it a new token), not from an API client. */
+export function isFormRepeatKey(repeatKey: string | undefined): boolean {
+  return repeatKey?.startsWith('form:') ?? false;
+}
+
 export function apiRepeatKey(idempotencyKeyHeader: string | undefined): string | undefined {
   const key = checkedIdempotencyKey(idempotencyKeyHeader);
   return key === undefined ? undefined : `api:${key}`;

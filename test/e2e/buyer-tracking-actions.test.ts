@@ -514,6 +514,17 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
       const sent = await postForm(request, 'information', { t: request.token, formToken: FORM_TOKEN, message: detail });
       expect(sent.status).toBe(303);
     }
+    // « Retour » gives the page a new token: the same text again within minutes is still the one sent.
+    const resent = await postForm(request, 'information', { t: request.token, formToken: 'B'.repeat(43), message: detail });
+    expect(resent.status).toBe(303);
+    // « Retour », then the text edited under the first token: not lost, the form gives it back with a new token.
+    const edited = await postForm(request, 'information', { t: request.token, formToken: FORM_TOKEN, message: 'Le lot 2 : 45 000 € HT.' });
+    expect(edited.status).toBe(400);
+    const editedHtml = await edited.text();
+    expect(editedHtml).toContain('Ce formulaire a déjà servi à envoyer un autre texte, que vous retrouvez dans les échanges.');
+    expect(editedHtml).toContain('Le lot 2 : 45 000 € HT.</textarea>');
+    expect(editedHtml).toMatch(/name="formToken" value="[A-Za-z0-9_-]{43}"/);
+    expect(editedHtml).not.toContain(`name="formToken" value="${FORM_TOKEN}"`);
     expect(await state(request)).toEqual({ status: 'in_progress', close_reason: null });
     expect(
       await t.dataSource.query(`SELECT kind, body FROM request_messages WHERE request_id = $1 AND author_type = 'buyer'`, [request.id]),

@@ -92,14 +92,22 @@ export class RequestMessagesRepository {
     ];
   }
 
-  /** Whether a message with this id is stored: a form sent twice carries the same id. */
-  /** The text of a message already stored under this id, or null. */
+  /** The text of a message already stored under this id (a form sent twice carries the same id), or null. */
   async bodyOf(manager: EntityManager, messageId: string): Promise<string | null> {
     const rows: Array<{ body: string }> = await manager.query(`SELECT body FROM request_messages WHERE id = $1`, [messageId]);
     return rows[0]?.body ?? null;
   }
 
-  /** When the latest message of this kind was written (the latest answer opens the buyer's reply window). */
+  /** Whether the buyer sent this very text as this kind of message since `since`. */
+  async buyerSentSince(manager: EntityManager, requestId: string, kind: MessageKind, body: string, since: Date): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `SELECT 1 FROM request_messages
+        WHERE request_id = $1 AND kind = $2 AND author_type = 'buyer' AND body = $3 AND created_at > $4 LIMIT 1`,
+      [requestId, kind, body, since],
+    );
+    return rows.length > 0;
+  }
+
   /** When the n-th most recent message of this kind since `since` was written (null: fewer), for a limit on them. */
   async nthLatestAt(db: DataSource | EntityManager, requestId: string, kind: MessageKind, since: Date, n: number): Promise<Date | null> {
     const rows: Array<{ at: Date }> = await db.query(
@@ -110,6 +118,7 @@ export class RequestMessagesRepository {
     return rows[0]?.at ?? null;
   }
 
+  /** When the latest message of this kind was written (the latest answer opens the buyer's reply window). */
   async latestAt(db: DataSource | EntityManager, requestId: string, kind: MessageKind): Promise<Date | null> {
     const rows: Array<{ at: Date }> = await db.query(
       `SELECT max(created_at) AS at FROM request_messages WHERE request_id = $1 AND kind = $2`,

@@ -5,7 +5,7 @@ import { secondsUntilAllowed, ThrottleLimit, windowStart } from '../accounts/thr
 import { AppConfig } from '../../config/app-config';
 import { Clock } from '../../common/clock';
 import { AppError, ValidationFailed } from '../../common/errors/app-errors';
-import { repeatableId } from '../../common/idempotency-key';
+import { isFormRepeatKey, repeatableId } from '../../common/idempotency-key';
 import { typedText } from '../../common/validation';
 import { runAsOne, SqlStatement } from '../../database/sql-statement';
 import { AttachmentsService, PreparedAttachment, UploadedFile } from '../attachments/attachments.service';
@@ -37,10 +37,10 @@ export interface BuyerMessageInput {
 }
 
 /**
- * A buyer's message about to be stored, with its files: `keyed` when an API client named it with an Idempotency-Key.
- * The files' statements run only with a message not stored yet: a form sent twice stores them once.
+ * A buyer's message about to be stored, with its files, and whether the tracking page sent it. The files' statements
+ * run only with a message not stored yet: a form sent twice stores them once.
  */
-type BuyerMessage = { id: string; body: string; keyed: boolean; files: PreparedAttachment[]; fileStatements: SqlStatement[] };
+type BuyerMessage = { id: string; body: string; fromPage: boolean; files: PreparedAttachment[]; fileStatements: SqlStatement[] };
 
 type FacilitatorNews = {
   what: 'clarification' | 'reply' | 'information' | 'withdrawn' | 'resolved';
@@ -142,6 +142,12 @@ export class TrackingActionsService {
       const to = nextStatus(locked, 'buyer_added_information');
       // Each one e-mails the facilitator: whoever holds the link must not be able to flood their mailbox.
       const now = this.clock.now();
+      // The same text again within minutes is the page sent anew after « Retour » (with a new form token): kept once.
+      // An API client says with its Idempotency-Key whether a sending is new.
+      const repeatedSince = new Date(now.getTime() - REPEATED_INFORMATION_MINUTES * 60_000);
+      if (message.fromPage && (await this.messages.buyerSentSince(manager, locked.id, 'buyer_information', body, repeatedSince))) {
+        return [];
+      }
       const since = windowStart(INFORMATION_LIMIT, now);
       const wait = secondsUntilAllowed(
         INFORMATION_LIMIT,
@@ -230,7 +236,7 @@ export class TrackingActionsService {
   /**
    * Runs the statements `build` returns under the request's lock — or its batches one after the other, when a
    * later one must see what an earlier one wrote. A message already stored (form or API call sent twice) does
-   * nothing; an API key already used for another text is refused, as the intake refuses one.
+   * nothing; a key or form token already used for another text is refused, as the intake refuses one.
    */
   private async inTransaction(
     request: AdviceRequest,
@@ -241,7 +247,7 @@ export class TrackingActionsService {
       const locked = (await this.requests.lockForChange(manager, request.id))!;
       const stored = await this.messages.bodyOf(manager, message.id);
       if (stored !== null) {
-        if (message.keyed && stored !== message.body) throw keyReused();
+        if (stored !== message.body) throw keyReused();
         return;
       }
       const built = await build(manager, locked);
@@ -269,7 +275,7 @@ export class TrackingActionsService {
     return {
       id,
       body,
-      keyed: input.repeatKey?.startsWith('api:') ?? false,
+      fromPage: isFormRepeatKey(input.repeatKey),
       files: prepared.attachments,
       fileStatements: prepared.statements,
     };
@@ -327,6 +333,9 @@ export class TrackingActionsService {
     });
   }
 }
+
+/** From the page, within this time, an information with the very text of one already sent is that one sent again. */
+const REPEATED_INFORMATION_MINUTES = 15;
 
 /** Information the buyer adds, at most this many in a sliding hour: enough for what was forgotten, not a chat. */
 const INFORMATION_LIMIT: ThrottleLimit = { max: 5, windowMinutes: 60 };

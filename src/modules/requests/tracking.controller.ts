@@ -361,7 +361,10 @@ export class TrackingController {
         const refusal = uploadRefusalOf(req);
         if (refusal) throw refusal;
         await act({ message: body?.message, repeatKey: formRepeatKey(body?.formToken), files });
-      } catch (error) {
+      } catch (caught) {
+        // The page's token already sent another text (« Retour », then edited): this one stays on the form, under a new token.
+        const reused = caught instanceof AppError && caught.code === 'idempotency_key_reused';
+        const error = reused ? formAlreadyUsed() : caught;
         if (!(error instanceof AppError) || !FORM_ERRORS.includes(error.code)) throw error;
         return this.render(res, error.status, reference, body?.t, {
           message: body?.message,
@@ -372,7 +375,7 @@ export class TrackingController {
               error.errors,
             ),
           ],
-          formToken: body?.formToken,
+          formToken: reused ? randomToken() : body?.formToken,
           what: FORM_NOUNS[done],
         });
       }
@@ -410,6 +413,12 @@ export class TrackingController {
       },
     });
   }
+}
+
+function formAlreadyUsed(): AppError {
+  const message =
+    'Ce formulaire a déjà servi à envoyer un autre texte, que vous retrouvez dans les échanges. Si celui-ci est un nouveau message, envoyez-le de nouveau.';
+  return new AppError('validation_failed', 'Formulaire déjà envoyé.', [{ field: 'message', message }]);
 }
 
 function trackingPath(reference: string, token: unknown, done?: keyof typeof NOTICES): string {
