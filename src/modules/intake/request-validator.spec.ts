@@ -165,7 +165,15 @@ describe('RequestValidator.validate', () => {
     ['missing subject', { subject: undefined }, {}, { field: 'subject', message: 'Indiquez l’objet de votre demande.' }],
     ['missing question', { question: undefined }, {}, { field: 'question', message: 'Posez votre question.' }],
     ['missing purchaseStage', { purchaseStage: undefined }, {}, { field: 'purchaseStage', message: 'Choisissez l’étape de votre achat.' }],
-    ['missing consent', { consent: undefined }, {}, { field: 'consent', message: 'Votre accord est nécessaire pour traiter la demande.' }],
+    [
+      'missing consent',
+      { consent: undefined },
+      {},
+      {
+        field: 'consent',
+        message: 'Cochez la case pour confirmer que vous avez pris connaissance du traitement de vos données personnelles.',
+      },
+    ],
     // values
     [
       'bad e-mail',
@@ -286,8 +294,24 @@ describe('RequestValidator.validate', () => {
       {},
       { field: 'estimatedAmount', message: 'Le montant estimé est un nombre entier d’euros hors taxes.' },
     ],
-    ['consent false', { consent: false }, {}, { field: 'consent', message: 'Votre accord est nécessaire pour traiter la demande.' }],
-    ['consent "yes"', { consent: 'yes' }, {}, { field: 'consent', message: 'Votre accord est nécessaire pour traiter la demande.' }],
+    [
+      'consent false',
+      { consent: false },
+      {},
+      {
+        field: 'consent',
+        message: 'Cochez la case pour confirmer que vous avez pris connaissance du traitement de vos données personnelles.',
+      },
+    ],
+    [
+      'consent "yes"',
+      { consent: 'yes' },
+      {},
+      {
+        field: 'consent',
+        message: 'Cochez la case pour confirmer que vous avez pris connaissance du traitement de vos données personnelles.',
+      },
+    ],
     [
       'internalReferentConsulted "yes"',
       { internalReferentConsulted: 'yes' },
@@ -454,7 +478,12 @@ describe('RequestValidator.validate', () => {
     it('checks the shape before eligibility', async () => {
       const error = await rejection(bodyWith({ consent: false }, { organisationType: 'private_not_subject' }));
       expect(error).toBeInstanceOf(ValidationFailed);
-      expect(error.errors).toEqual([{ field: 'consent', message: 'Votre accord est nécessaire pour traiter la demande.' }]);
+      expect(error.errors).toEqual([
+        {
+          field: 'consent',
+          message: 'Cochez la case pour confirmer que vous avez pris connaissance du traitement de vos données personnelles.',
+        },
+      ]);
     });
   });
 

@@ -39,6 +39,7 @@ const VISIBLE = /[\p{L}\p{N}]/u;
 /** 9 to 15 digits (a French number has 10, an international one at most 15), with the usual separators. */
 const PHONE = /^\+?(?:[ .()-]*\d){9,15}[ .()-]*$/;
 
+const CONSENT_REQUIRED = 'Cochez la case pour confirmer que vous avez pris connaissance du traitement de vos données personnelles.';
 export class BuyerDto {
   @ApiProperty({ example: 'Camille', minLength: 1, maxLength: 100, description: 'Une seule ligne, au moins une lettre' })
   @IsDefined({ message: 'Indiquez votre prénom.' })
@@ -175,11 +176,13 @@ export class CreateRequestDto {
   @ApiProperty({
     type: Boolean,
     enum: [true],
-    description: 'Consentement au traitement des données personnelles : `true` seulement',
+    description:
+      'L’acheteur a pris connaissance du traitement de ses données personnelles (notice /confidentialite ; base légale : mission d’intérêt public) : `true` seulement',
     example: true,
   })
-  @IsDefined({ message: 'Votre accord est nécessaire pour traiter la demande.' })
-  @Equals(true, { message: 'Votre accord est nécessaire pour traiter la demande.' })
+  // The processing rests on a public-interest mission (RGPD art. 6.1.e), not on consent: the box attests the buyer was told.
+  @IsDefined({ message: CONSENT_REQUIRED })
+  @Equals(true, { message: CONSENT_REQUIRED })
   consent!: boolean;
 }
 
