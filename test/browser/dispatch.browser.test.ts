@@ -88,3 +88,31 @@ it('scission puis réaffectation sans JavaScript', async () => {
   expect(row.id).not.toBe(holder);
   await page.close();
 });
+
+/** How wide the page's content is, beyond the window when something overflows. */
+const pageWidthIn = () =>
+  (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth;
+
+it('les listes de l’animateur tiennent dans la page, sur un écran de bureau comme sur un téléphone', async () => {
+  const page = await forAudit.newPage();
+  for (const width of [1280, 375]) {
+    await page.setViewportSize({ width, height: 800 });
+    for (const path of ['/espace', '/espace/facilitateurs', '/espace/comptes', '/espace/modeles']) {
+      await goTo(page, path);
+      // A visually hidden text in a cell used to sit past the table's edge and widen the whole page.
+      const pageWidth = await page.evaluate(pageWidthIn);
+      expect({ path, width, pageWidth }).toEqual({ path, width, pageWidth: width });
+    }
+  }
+  // The request page on a phone, the contact correction open: its fields stay within their column.
+  await goTo(page, `/espace/demandes/${reference}`);
+  await page.locator('summary', { hasText: 'Corriger les coordonnées' }).click();
+  expect(await page.evaluate(pageWidthIn)).toBe(375);
+  // On a desktop screen the queue's columns wrap rather than hide its status and deadline past the table's edge.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await goTo(page, '/espace');
+  const container = page.locator('.fr-table__container').first();
+  const overflow = await container.evaluate((element) => element.scrollWidth - element.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await page.close();
+});

@@ -148,8 +148,8 @@ describe('directory pages: records (animators, admins) and absences (the facilit
     const animator = await signedIn({ role: 'animator', networks: ['aura-ee'] });
     const page = await (await animator.get(profilePage(id))).text();
     expect(page).toContain('<h1>Fiche d’Ophélie Test</h1>');
-    // The sign-in address is the account's: changing this one does not move it (nobody takes an account over this way).
-    expect(page).toContain('l’adresse de connexion de son compte, s’il en a un, ne change pas');
+    // The sign-in address follows the record's (accounts.service followRecordEmail): the hint says so.
+    expect(page).toContain('s’il a un compte, son adresse de connexion change avec elle');
     expect(page).toContain('value="10"');
     expect(page).toContain(`href="/espace/facilitateurs/${id}/absences"`);
     const before = await record(id);
