@@ -354,6 +354,11 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     const unknown = await animator.submit(path, path, { facilitatorId: '00000000-0000-4000-8000-000000000000', reason: 'Rééquilibrage' });
     expect(unknown.status).toBe(400);
     expect(await unknown.text()).toContain('Ce facilitateur n’est pas dans l’annuaire : choisissez-en un de la liste.');
+    // Another network's facilitator is answered the same: the animator learns nothing of other directories.
+    const elsewhere = await insertFacilitator(t.dataSource, { network: '3ar', firstName: 'Eden' });
+    const foreign = await animator.submit(path, path, { facilitatorId: elsewhere, reason: 'Rééquilibrage' });
+    expect(foreign.status).toBe(400);
+    expect(await foreign.text()).toContain('Ce facilitateur n’est pas dans l’annuaire : choisissez-en un de la liste.');
     expect(await requestRow(reference)).toMatchObject({ status: 'assigned', holder: holderId });
 
     const done = await animator.submit(path, path, { facilitatorId: free, reason: 'Rééquilibrage de la charge' });

@@ -9,7 +9,7 @@ import { repeatableId } from '../../common/idempotency-key';
 import { AppConfig } from '../../config/app-config';
 import { runAsOne } from '../../database/sql-statement';
 import { OutboxRepository } from '../../queue/outbox.repository';
-import { canRedirect, canReassign, canTakeFromPool, RequestScope, visibleNetworks } from '../accounts/access.policy';
+import { canManageFacilitator, canRedirect, canReassign, canTakeFromPool, RequestScope, visibleNetworks } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { AccountsService } from '../accounts/accounts.service';
 import { kindRefusedFor, transferRefusal } from '../intake/eligibility.policy';
@@ -87,8 +87,8 @@ export class DispatchService {
       this.routingRepository.exclusions(this.dataSource.manager, [visible.id]),
     ]);
     const declined = exclusions.get(visible.id) ?? new Set<string>();
-    const choices = candidates
-      .filter((f) => f.id !== visible.assignedFacilitatorId && !['kind', 'territory'].includes(whyNotEligible(routable, f) ?? ''))
+    const choices = offeredFor(routable, candidates)
+      .filter((f) => f.id !== visible.assignedFacilitatorId)
       .map((f) => choiceOf(f, routable, declined.has(f.id)))
       .sort((a, b) => a.name.localeCompare(b.name, 'fr'));
     return { request: await this.summaryOf(visible), choices };
@@ -249,7 +249,9 @@ export class DispatchService {
         throw new AppError('conflict', message, [{ field: 'facilitatorId', message }]);
       }
       const chosen = await this.routingRepository.facilitatorContact(manager, chosenId);
-      if (!chosen) {
+      // Another network's facilitator whom the request's territory does not offer answers as an unknown id: an
+      // animator learns nothing of who is in other networks' directories.
+      if (!chosen || !(canManageFacilitator(staff, chosen.networkCode) || (await this.offers(manager, request, chosenId)))) {
         throw new ValidationFailed([
           { field: 'facilitatorId', message: 'Ce facilitateur n’est pas dans l’annuaire : choisissez-en un de la liste.' },
         ]);
@@ -355,6 +357,12 @@ export class DispatchService {
     return summary;
   }
 
+  /** Whether the reassignment page offers this facilitator for the request (its kind and territory). */
+  private async offers(manager: EntityManager, request: RoutableRequest, facilitatorId: string): Promise<boolean> {
+    const candidates = await this.routingRepository.readCandidates(request, parisDay(this.clock.now()), manager);
+    return offeredFor(request, candidates).some((f) => f.id === facilitatorId);
+  }
+
   private async lock(manager: EntityManager, requestId: string): Promise<{ request: RoutableRequest; current: CurrentAssignment | null }> {
     const request = await this.routingRepository.lockRequest(manager, requestId);
     if (!request) throw new NotFound();
@@ -406,4 +414,9 @@ function choiceOf(f: ClaimableFacilitator, request: RoutableRequest, declinedBef
 
 function nameOf(staff: StaffPrincipal): string {
   return `${staff.firstName} ${staff.lastName}`;
+}
+
+/** The candidates a reassignment may choose among: the request's kind and territory, whatever their load today. */
+function offeredFor(request: RoutableRequest, candidates: ClaimableFacilitator[]): ClaimableFacilitator[] {
+  return candidates.filter((f) => !['kind', 'territory'].includes(whyNotEligible(request, f) ?? ''));
 }
