@@ -125,6 +125,9 @@ describe('routing in batches', () => {
     for (const { reference } of references.slice(100)) expect(digest.text_body).not.toContain(reference);
     expect(digest.text_body).toContain('… et 3 autres, les plus récentes, à voir dans la réserve de votre espace.');
     expect(digest.html_body).toContain('… et 3 autres, les plus récentes, à voir dans <a href=');
+    // Each thing to do where it is done: the pool to hand a request on, the facilitators' page for people and places.
+    expect(digest.text_body).toMatch(/confier vous-même une demande, depuis la réserve de votre espace : \S+\/espace\?tab=pool ;/);
+    expect(digest.text_body).toMatch(/augmenter une capacité, depuis la page des facilitateurs : \S+\/espace\/facilitateurs$/m);
     // All 103 are announced: the next digest speaks of newcomers only, and of the pool's total.
     const unannounced = await t.dataSource.query(`SELECT count(*)::int AS n FROM requests WHERE pool_alerted_at IS NULL`);
     expect(unannounced[0].n).toBe(0);

@@ -126,6 +126,8 @@ describe('routing worker', () => {
     await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'], email: 'animatrice@example.org' });
     await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'], email: 'parti@example.org', active: false });
     await insertStaff(t.dataSource, { role: 'animator', networks: ['reseco'], email: 'ailleurs@example.org' });
+    // Invited, not signed up yet: the address may be a typo, and the digest names requests.
+    await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'], email: 'invitee@example.org', password: null });
     const [first, second] = [await submit(7), await submit(8)];
     await waitFor(
       async () => (await t.dataSource.query(`SELECT count(*)::int AS n FROM requests WHERE pool_alerted_at IS NOT NULL`))[0].n === 2,

@@ -359,14 +359,15 @@ export class RoutingRepository {
   }
 
   /**
-   * Who hears of the network's pool and escalations: its active animators; the network's contact
-   * address from the reference data when it has none yet.
+   * Who hears of the network's pool and escalations: its active animators who have signed up (an invitation's address
+   * may be mistyped); the network's contact address from the reference data when it has none yet.
    */
   async networkRecipients(manager: EntityManager, networkCode: string): Promise<{ networkName: string; emails: string[] } | null> {
     const rows: Array<{ name: string; emails: string[] }> = await manager.query(
       `SELECT n.name,
               COALESCE(NULLIF(ARRAY(SELECT u.email FROM staff_users u JOIN staff_user_networks un ON un.user_id = u.id
-                                     WHERE un.network_code = n.code AND u.role = 'animator' AND u.active ORDER BY u.email), '{}'),
+                                     WHERE un.network_code = n.code AND u.role = 'animator' AND u.active
+                                       AND u.password_hash IS NOT NULL ORDER BY u.email), '{}'),
                        CASE WHEN n.contact_email IS NULL THEN '{}'::text[] ELSE ARRAY[n.contact_email]::text[] END) AS emails
          FROM networks n WHERE n.code = $1`,
       [networkCode],
@@ -374,7 +375,6 @@ export class RoutingRepository {
     return rows[0] ? { networkName: rows[0].name, emails: rows[0].emails } : null;
   }
 
-  /** Requests of the network's pool not yet announced, oldest first, locked for this transaction. */
   /**
    * Marks every pool request of the network not yet announced as announced now (those a routing holds are
    * left for it), and returns the `listed` oldest of them with how many it marked and how many wait in all.

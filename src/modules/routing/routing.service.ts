@@ -696,6 +696,7 @@ export class RoutingService {
                 givenBack: r.givenBack ? { by: r.givenBack.by, note: r.givenBack.note } : null,
               })),
               workspaceUrl: `${this.config.PUBLIC_URL}/espace?tab=pool`,
+              facilitatorsUrl: `${this.config.PUBLIC_URL}/espace/facilitateurs`,
             },
           })),
         ),
