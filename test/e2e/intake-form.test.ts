@@ -101,6 +101,15 @@ describe('the HTML form at /demande', () => {
     const later = await post({ ...VALID_FORM, subject: 'Une autre question', neededBy: inDays(90), formToken: tokenOf(await get()) });
     expect(later.status).toBe(201);
     expect(await later.text()).not.toContain('id="date-souhaitee"');
+    // The acknowledgement says it too, with the same days; and only for the request whose date the pace misses.
+    const contexts: Array<{ subject: string; context: { neededBy?: string; usualAnswerDay?: string } }> = await t.dataSource.query(
+      `SELECT r.subject, m.context FROM mail_messages m JOIN requests r ON r.id = m.request_id
+        WHERE m.template = 'request-acknowledgement' ORDER BY m.created_at`,
+    );
+    expect(contexts.map((c) => [c.subject, c.context.neededBy, typeof c.context.usualAnswerDay])).toEqual([
+      [VALID_FORM.subject, inDays(3), 'string'],
+      ['Une autre question', undefined, 'undefined'],
+    ]);
   });
 
   it('gives the page back, values kept, when it is sent again with other answers: the first request stands, a new question is one more send', async () => {

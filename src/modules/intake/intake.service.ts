@@ -16,6 +16,7 @@ import { TrackingService } from '../requests/tracking.service';
 import { sealTrackingToken, trackingUrl } from '../requests/tracking-url';
 import { CreateRequestDto } from './dto/create-request.dto';
 import { IdempotencyRepository } from './idempotency.repository';
+import { usualAnswerDayAfterNeed } from './needed-by.policy';
 
 export interface SubmissionResult {
   reference: string;
@@ -110,6 +111,7 @@ export class IntakeService {
           trackingUrl: result.trackingUrl,
           takeChargeDays: this.config.TAKE_CHARGE_WORKING_DAYS,
           answerDays: this.config.ANSWER_WORKING_DAYS,
+          ...this.neededByNotice(dto.neededBy, request.departmentCode),
         },
       }),
       this.outbox.addStatement('request.submitted', { requestId: request.id }, `request-submitted-${request.id}`),
@@ -174,6 +176,13 @@ export class IntakeService {
           ),
         ) as SubmissionResult)
       : null;
+  }
+
+  /** The day the buyer needs the answer by and the usual pace's last day, when that pace misses it (as the page says). */
+  private neededByNotice(neededBy: string | undefined, departmentCode: string): { neededBy?: string; usualAnswerDay?: string } {
+    const workingDays = this.config.TAKE_CHARGE_WORKING_DAYS + this.config.ANSWER_WORKING_DAYS;
+    const usualAnswerDay = usualAnswerDayAfterNeed(neededBy, new Date(), departmentCode, workingDays);
+    return usualAnswerDay ? { neededBy, usualAnswerDay } : {};
   }
 
   private buildRequest(dto: CreateRequestDto, reference: string, token: string): AdviceRequest {

@@ -60,6 +60,19 @@ describe('MailComposer, request-acknowledgement', () => {
     );
   });
 
+  it('says the answer comes after the taking in charge, and warns when that pace misses the day the buyer needs it', () => {
+    const late = composer.compose(acknowledgementMessage({ neededBy: '2027-03-01', usualAnswerDay: '2027-03-12' }));
+    for (const body of [late.text, late.html]) {
+      expect(body).toContain('Une réponse écrite vous parvient en général dans les 15 jours ouvrés qui suivent.');
+      expect(body).toMatch(
+        /Vous avez besoin de la réponse d’ici le 1er mars 2027(<\/strong>)? : à ce rythme, elle peut n’arriver que le 12 mars 2027\./,
+      );
+    }
+    const onTime = composer.compose(acknowledgementMessage());
+    expect(onTime.text).not.toContain('Vous avez besoin de la réponse');
+    expect(onTime.html).not.toContain('Vous avez besoin de la réponse');
+  });
+
   it('a message queued before the question was copied reads without it', () => {
     const { text, html } = composer.compose(acknowledgementMessage({ question: undefined }));
     expect(text).toContain('« Papier recyclé ».\n\nUn facilitateur');
