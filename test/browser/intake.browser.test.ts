@@ -325,6 +325,10 @@ describe('accessibilité (axe-core)', () => {
     expect(await page.title()).toBe('Demande non recevable — Poser une question — Guichet vert');
     expect(await page.evaluate(() => (globalThis as unknown as InPage).document.activeElement?.id)).toBe('non-eligible');
     await expectNoAxeViolations(page, 'formulaire non éligible');
+    // Its link leads to the answer that decided it, the organisation type kept as chosen.
+    await page.locator('#non-eligible-champ a').click();
+    expect(await page.evaluate(() => (globalThis as unknown as InPage).document.activeElement?.id)).toBe('f-buyer-organisationType');
+    expect(await page.locator('#f-buyer-organisationType').inputValue()).toBe('private_not_subject');
     await closePage(page);
   });
 

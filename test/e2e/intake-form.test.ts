@@ -233,12 +233,19 @@ describe('the HTML form at /demande', () => {
     expect(html).toContain('id="non-eligible"');
     expect(html).toContain('référent achats responsables interne');
     expect(html).toContain('https://www.economie.gouv.fr/dae');
+    // The answer that decided it is one link away.
+    expect(html).toContain('<a href="#f-internalReferentConsulted-no">Revoir votre réponse sur le référent interne</a>');
     expect(await requests()).toBe(0);
   });
 
   it('refuses a filled honeypot and stores nothing', async () => {
     const response = await post({ ...VALID_FORM, formToken: tokenOf(await get()), website: 'http://spam.example' });
     expect(response.status).toBe(400);
+    // A person whose browser filled it is led to the button that sends again (the field comes back empty).
+    const html = await response.text();
+    expect(html).toContain('Cet envoi n’a pas été reconnu : vérifiez vos réponses, puis envoyez de nouveau le formulaire.');
+    expect(html).not.toContain('href="#f-website"');
+    expect(html).toContain('id="f-website" name="website" tabindex="-1" autocomplete="off" value=""');
     expect(await requests()).toBe(0);
   });
 

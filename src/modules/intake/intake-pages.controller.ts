@@ -110,18 +110,15 @@ export class IntakePagesController {
             pageToken,
             values,
             error.errors,
-            error.code === 'not_eligible' ? { reason: error.message, pointers: error.extra.pointers ?? [] } : undefined,
+            error.code === 'not_eligible'
+              ? { reason: error.message, pointers: error.extra.pointers ?? [], field: error.errors[0]?.field }
+              : undefined,
           ),
         );
 
-    if (typeof body?.website === 'string' && body.website !== '') {
-      return refuse(
-        new AppError('validation_failed', 'Envoi refusé.', [
-          { field: 'website', message: 'Envoi refusé : un champ réservé aux robots a été rempli.' },
-        ]),
-      );
-    }
-    if (!isFormToken(body?.formToken)) return refuse(formNotRecognised());
+    // The honeypot filled (a robot, or a browser's autofill): the person is told what they can do — send again, the
+    // field comes back empty — not about a field they cannot see.
+    if ((typeof body?.website === 'string' && body.website !== '') || !isFormToken(body?.formToken)) return refuse(formNotRecognised());
     try {
       const dto = await this.validator.validate(formToRequestBody(values));
       const idempotency: IdempotencyInput = { scope: 'form', key: token };

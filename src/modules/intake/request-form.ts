@@ -95,11 +95,18 @@ export function formToRequestBody(values: FormValues): Record<string, unknown> {
   return JSON.parse(JSON.stringify(body));
 }
 
+export interface Ineligibility {
+  reason: string;
+  pointers: Pointer[];
+  field?: string;
+}
+
 export interface FormPageModel {
   title: string;
   formToken: string;
   form: { values: FormValues; errors: Record<string, string>; errorList: FieldError[] };
-  ineligible?: { reason: string; pointers: Pointer[] };
+  /** Why the desk cannot take the request, where to look, and the answer that decided it (its form field). */
+  ineligible?: Ineligibility;
   departments: Array<{ value: string; label: string }>;
   segments: Array<{ value: string; label: string }>;
   organisationTypes: Array<{ value: string; label: string }>;
@@ -120,7 +127,7 @@ export function formPageModel(
   formToken: string,
   values: FormValues = {},
   errors: FieldError[] = [],
-  ineligible?: { reason: string; pointers: Pointer[] },
+  ineligible?: Ineligibility,
 ): FormPageModel {
   // The eligibility refusal has its own callout; it is not repeated in the error summary, which follows the page's order.
   const fieldErrors = ineligible ? [] : inPageOrder(inFormWords(errors));
