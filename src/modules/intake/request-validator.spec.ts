@@ -282,6 +282,12 @@ describe('RequestValidator.validate', () => {
     ['neededBy 30 February', { neededBy: '2027-02-30' }, {}, { field: 'neededBy', message: 'Cette date n’existe pas.' }],
     ['neededBy month 13', { neededBy: `${NEXT_YEAR}-13-01` }, {}, { field: 'neededBy', message: 'Cette date n’existe pas.' }],
     [
+      'neededBy in 1850',
+      { neededBy: '1850-01-01' },
+      {},
+      { field: 'neededBy', message: 'La date souhaitée de réponse ne peut pas être passée.' },
+    ],
+    [
       'neededBy in French order',
       { neededBy: `01/03/${NEXT_YEAR}` },
       {},

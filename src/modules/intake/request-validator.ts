@@ -67,7 +67,8 @@ export class RequestValidator {
     // Not before « today » where the buyer is: an overseas département's day starts and ends hours from Paris's.
     if (ok('neededBy', dto.neededBy)) {
       const neededBy = String(dto.neededBy);
-      if (!isCalendarDay(neededBy)) {
+      // A day before 1900 is outside the calendar the service checks, and long past: said as past.
+      if (!isCalendarDay(neededBy) && neededBy >= '1900') {
         problems.push({ field: 'neededBy', message: 'Cette date n’existe pas.' });
       } else if (neededBy < localDay(department?.code, new Date())) {
         problems.push({ field: 'neededBy', message: 'La date souhaitée de réponse ne peut pas être passée.' });
