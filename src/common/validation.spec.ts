@@ -3,7 +3,17 @@ import { Type } from 'class-transformer';
 import { plainToInstance } from 'class-transformer';
 import { IsDefined, IsInt, IsString, MinLength, ValidateNested, validateSync, ValidationError } from 'class-validator';
 import { ValidationFailed } from './errors/app-errors';
-import { flattenValidationErrors, inFormWords, isCalendarDay, isoDayOf, isUuid, trimStrings, typedText, validateBody } from './validation';
+import {
+  flattenValidationErrors,
+  inFormWords,
+  isCalendarDay,
+  isoDayOf,
+  isUuid,
+  notInList,
+  trimStrings,
+  typedText,
+  validateBody,
+} from './validation';
 
 function error(property: string, constraints?: Record<string, string>, children: ValidationError[] = []): ValidationError {
   return Object.assign(new ValidationError(), { property, constraints, children });
@@ -248,6 +258,7 @@ describe('inFormWords', () => {
       'Date de début : saisissez une date au format JJ/MM/AAAA.',
     ],
     ['Indiquez votre adresse électronique.', 'Indiquez votre adresse électronique.'],
+    [notInList('Choisissez une étape de la liste', ['need_definition', 'sourcing']), 'Choisissez une étape de la liste.'],
   ])('%s', (message, shown) => {
     expect(inFormWords([{ field: 'du', message }])).toEqual([{ field: 'du', message: shown }]);
   });

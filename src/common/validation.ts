@@ -12,8 +12,16 @@ const PRIORITY = ['isDefined', 'whitelistValidation', 'isString', 'isIn', 'isInt
 export function inFormWords(errors: FieldError[]): FieldError[] {
   return errors.map((error) => ({
     ...error,
-    message: error.message.replace(/ dans le formulaire, AAAA-MM-JJ dans l’API\.$/, '.').replace(/ \(AAAA-MM-JJ dans l’API\)\.$/, '.'),
+    message: error.message
+      .replace(/ dans le formulaire, AAAA-MM-JJ dans l’API\.$/, '.')
+      .replace(/ \(AAAA-MM-JJ dans l’API\)\.$/, '.')
+      .replace(/ \(codes de l’API : [^)]*\)\.$/, '.'),
   }));
+}
+
+/** A choice refused: the form's words, then the codes an API client may send (inFormWords leaves them out). */
+export function notInList(message: string, codes: readonly string[]): string {
+  return `${message} (codes de l’API : ${codes.join(', ')}).`;
 }
 
 /** A field no one asked for, named as the API names fields. */

@@ -209,7 +209,12 @@ describe('RequestValidator.validate', () => {
       'unknown organisationType',
       {},
       { organisationType: 'company' },
-      { field: 'buyer.organisationType', message: 'Choisissez un type d’organisation de la liste.' },
+      {
+        field: 'buyer.organisationType',
+        message: expect.stringMatching(
+          /^Choisissez un type d’organisation de la liste \(codes de l’API : state_administration, .*, private_not_subject\)\.$/,
+        ),
+      },
     ],
     [
       'unknown département',
@@ -223,9 +228,31 @@ describe('RequestValidator.validate', () => {
       {},
       { field: 'departmentCode', message: 'Choisissez un département de la liste (code INSEE, par exemple 38, 2A ou 971).' },
     ],
-    ['unknown segment', { segment: 'spaceships' }, {}, { field: 'segment', message: 'Choisissez un segment d’achat de la liste.' }],
-    ['unknown kind', { kind: 'legal' }, {}, { field: 'kind', message: 'Choisissez « environnemental » ou « clauses sociales ».' }],
-    ['unknown purchaseStage', { purchaseStage: 'later' }, {}, { field: 'purchaseStage', message: 'Choisissez une étape de la liste.' }],
+    [
+      'unknown segment',
+      { segment: 'spaceships' },
+      {},
+      {
+        field: 'segment',
+        message: expect.stringMatching(/^Choisissez un segment d’achat de la liste \(codes de l’API : .*office_supplies.*\)\.$/),
+      },
+    ],
+    [
+      'unknown kind',
+      { kind: 'legal' },
+      {},
+      { field: 'kind', message: 'Choisissez « environnemental » ou « clauses sociales » (codes de l’API : environmental, social_clause).' },
+    ],
+    [
+      'unknown purchaseStage',
+      { purchaseStage: 'later' },
+      {},
+      {
+        field: 'purchaseStage',
+        message:
+          'Choisissez une étape de la liste (codes de l’API : need_definition, sourcing, drafting_tender, consultation_published, bid_analysis, contract_execution).',
+      },
+    ],
     [
       'placeholder question',
       {

@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { AppError, FieldError, ValidationFailed } from '../../common/errors/app-errors';
-import { flattenValidationErrors, isCalendarDay, trimStrings } from '../../common/validation';
+import { flattenValidationErrors, isCalendarDay, notInList, trimStrings } from '../../common/validation';
 import { localDay } from '../../common/local-clock';
+import { SEGMENT_CODES } from '../reference/reference.seed';
 import { ReferenceService } from '../reference/reference.service';
 import { CreateRequestDto } from './dto/create-request.dto';
 import { decideEligibility, isStateBuyer, questionProblem } from './eligibility.policy';
@@ -58,7 +59,10 @@ export class RequestValidator {
       problems.push({ field: 'departmentCode', message: 'Choisissez un département de la liste (code INSEE, par exemple 38, 2A ou 971).' });
     }
     if (ok('segment', dto.segment) && !this.reference.segment(dto.segment)) {
-      problems.push({ field: 'segment', message: 'Choisissez un segment d’achat de la liste.' });
+      problems.push({
+        field: 'segment',
+        message: notInList('Choisissez un segment d’achat de la liste', SEGMENT_CODES),
+      });
     }
     if (ok('question', dto.question)) {
       const problem = questionProblem(dto.question);

@@ -1,5 +1,5 @@
 import { frenchNumber } from '../../../common/french-format';
-import { MAILBOX_OPTIONS } from '../../../common/validation';
+import { MAILBOX_OPTIONS, notInList } from '../../../common/validation';
 import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -84,7 +84,7 @@ export class BuyerDto {
 
   @ApiProperty({ enum: ORGANISATION_TYPES })
   @IsDefined({ message: 'Choisissez le type de votre organisation.' })
-  @IsIn(ORGANISATION_TYPES, { message: 'Choisissez un type d’organisation de la liste.' })
+  @IsIn(ORGANISATION_TYPES, { message: notInList('Choisissez un type d’organisation de la liste', ORGANISATION_TYPES) })
   organisationType!: OrganisationType;
 
   @ApiPropertyOptional({ example: '22380001400019', description: '14 chiffres, clé de contrôle vérifiée' })
@@ -108,12 +108,12 @@ export class CreateRequestDto {
 
   @ApiProperty({ enum: REQUEST_KINDS })
   @IsDefined({ message: 'Choisissez le type de question.' })
-  @IsIn(REQUEST_KINDS, { message: 'Choisissez « environnemental » ou « clauses sociales ».' })
+  @IsIn(REQUEST_KINDS, { message: notInList('Choisissez « environnemental » ou « clauses sociales »', REQUEST_KINDS) })
   kind!: RequestKind;
 
   @ApiProperty({ enum: SEGMENT_CODES, example: 'office_supplies', description: 'Code du segment d’achat' })
   @IsDefined({ message: 'Choisissez le segment d’achat.' })
-  @IsString({ message: 'Le segment d’achat doit être un code de la liste.' })
+  @IsString({ message: notInList('Choisissez un segment d’achat de la liste', SEGMENT_CODES) })
   segment!: string;
 
   @ApiProperty({ example: 'Fournitures de bureau et loi AGEC', minLength: 5, maxLength: 150, description: 'Une seule ligne' })
@@ -138,7 +138,7 @@ export class CreateRequestDto {
 
   @ApiProperty({ enum: PURCHASE_STAGES })
   @IsDefined({ message: 'Choisissez l’étape de votre achat.' })
-  @IsIn(PURCHASE_STAGES, { message: 'Choisissez une étape de la liste.' })
+  @IsIn(PURCHASE_STAGES, { message: notInList('Choisissez une étape de la liste', PURCHASE_STAGES) })
   purchaseStage!: PurchaseStage;
 
   @ApiPropertyOptional({
