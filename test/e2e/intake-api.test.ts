@@ -240,6 +240,11 @@ describe('POST /api/v1/requests and GET /api/v1/requests/:reference', () => {
     expect(intake.consent.enum).toEqual([true]);
     expect(intake.subject.minLength).toBe(5);
     expect(typeof intake.question.example).toBe('string');
+    // The headers a client reads back: a replay's mark on the 201, the wait on the 429.
+    const responses = doc.paths['/api/v1/requests'].post.responses;
+    expect(responses['201'].description).toContain('Idempotent-Replayed');
+    expect(Object.keys(responses['201'].headers)).toEqual(['Idempotent-Replayed']);
+    expect(Object.keys(responses['429'].headers)).toEqual(['Retry-After']);
     // Each operation names a header once (the decorator and the handler's parameter meet), and no field reads as an object by mistake.
     for (const [path, operations] of Object.entries(
       doc.paths as Record<string, Record<string, { parameters?: Array<{ in: string; name: string }> }>>,

@@ -36,7 +36,17 @@ export class IntakeApiController {
   })
   @ApiIdempotencyKey('un nouvel envoi avec la même clé renvoie la première demande.')
   @ApiBody({ type: CreateRequestDto })
-  @ApiCreatedResponse({ type: CreatedRequestDto })
+  @ApiCreatedResponse({
+    type: CreatedRequestDto,
+    description:
+      'La demande est enregistrée : sa référence, son statut et le lien de suivi privé de l’acheteur. Un nouvel envoi avec la même clé d’idempotence et le même contenu renvoie la même réponse (201), avec l’en-tête Idempotent-Replayed.',
+    headers: {
+      'Idempotent-Replayed': {
+        description: '`true` quand la réponse est celle d’un envoi précédent avec la même clé',
+        schema: { type: 'string', enum: ['true'] },
+      },
+    },
+  })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Champs invalides, un message par champ' })
   @ApiUnprocessableEntityResponse({
     type: ErrorResponseDto,
@@ -44,7 +54,11 @@ export class IntakeApiController {
   })
   @ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: 'Corps de plus de 100 Ko' })
   @ApiUnsupportedMediaTypeResponse({ type: ErrorResponseDto, description: 'Le corps doit être en application/json' })
-  @ApiTooManyRequestsResponse({ type: ErrorResponseDto, description: 'Trop de demandes depuis cette adresse (en-tête Retry-After)' })
+  @ApiTooManyRequestsResponse({
+    type: ErrorResponseDto,
+    description: 'Trop de demandes depuis cette adresse',
+    headers: { 'Retry-After': { description: 'Secondes à attendre avant un nouvel envoi', schema: { type: 'integer' } } },
+  })
   async create(
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,

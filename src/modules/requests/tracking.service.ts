@@ -142,6 +142,7 @@ function toTracked(
     segmentLabel: request.segment?.label ?? request.segmentCode,
     departmentCode: request.departmentCode,
     departmentName: request.department?.name ?? '',
+    purchaseStage: request.purchaseStage,
     purchaseStageLabel: PURCHASE_STAGE_LABELS[request.purchaseStage],
     estimatedAmount: request.estimatedAmount === null ? null : Number(request.estimatedAmount),
     neededBy: request.neededBy,

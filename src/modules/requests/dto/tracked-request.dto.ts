@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { HELP_ITEM_TYPES, BUYER_VISIBLE_KINDS, REFERRAL_TARGETS } from '../request-message.types';
-import { REQUEST_KINDS, REQUEST_STATUSES, type RequestKind } from '../request.types';
+import { PURCHASE_STAGES, REQUEST_KINDS, REQUEST_STATUSES, type RequestKind } from '../request.types';
 import { NEXT_STEP_KINDS } from '../next-step.policy';
 
 /**
@@ -221,6 +221,9 @@ export class TrackedRequestDto {
 
   @ApiProperty({ example: 'Isère' })
   departmentName!: string;
+
+  @ApiProperty({ enum: PURCHASE_STAGES })
+  purchaseStage!: string;
 
   @ApiProperty({ example: 'Définition du besoin' })
   purchaseStageLabel!: string;
