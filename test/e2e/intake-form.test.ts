@@ -63,6 +63,12 @@ describe('the HTML form at /demande', () => {
     const page = await first.text();
     const reference = /id="reference">(GV-\d{4}-\d{6})</.exec(page)![1];
     expect(page).toContain('/suivi/' + reference + '?t=');
+    // « Poser une autre question » starts from this buyer, as the tracking page's link does.
+    const next = /id="lien-autre-question" href="([^"]+)"/.exec(page)![1].replace(/&amp;/g, '&');
+    expect(next).toMatch(new RegExp(`^/demande\\?suite=${reference}&t=[A-Za-z0-9_-]+`));
+    const nextForm = await (await fetch(`${t.url}${next}`)).text();
+    expect(nextForm).toContain('id="suite-de-demande"');
+    expect(nextForm).toContain(`value="${VALID_FORM['buyer.email']}"`);
 
     const again = await post({ ...VALID_FORM, formToken: token });
     expect(await again.text()).toContain(reference);

@@ -132,6 +132,8 @@ export class IntakePagesController {
       res.status(201).render('confirmation', {
         title: `Demande ${result.reference} enregistrée`,
         result,
+        // The next question starts from this one's buyer, as the tracking page's link does.
+        nextRequestUrl: `/demande?${new URLSearchParams({ suite: result.reference, t: new URL(result.trackingUrl).searchParams.get('t') ?? '' })}`,
         takeChargeDays: this.config.TAKE_CHARGE_WORKING_DAYS,
         answerDays: this.config.ANSWER_WORKING_DAYS,
         neededBy: dto.neededBy ?? null,
