@@ -16,7 +16,7 @@ it('un administrateur corrige l’adresse de contact d’un réseau', async () =
   await signInStaff(page, t.url, admin.email);
   await page.getByRole('link', { name: 'Réseaux', exact: true }).click();
   await expectNoAxeViolations(page, 'réseaux');
-  await page.getByRole('link', { name: 'Modifier l’adresse de contact de ARNia' }).click();
+  await page.getByRole('link', { name: 'Modifier l’adresse de contact d’ARNia' }).click();
   await expectNoAxeViolations(page, 'adresse de contact');
   await page.fill('#f-contactEmail', 'pas-une-adresse');
   expect(await submitByButton(page, 'Enregistrer l’adresse')).toBe(400);

@@ -169,7 +169,7 @@ describe('directory pages: records (animators, admins) and absences (the facilit
     expect(saved.headers.get('location')).toBe(`${profilePage(id)}?fait=retrait`);
     expect(await record(id)).toMatchObject({ capacity: 3, active: false, departmentCodes: ['01', '38', '73'] });
     const withdrawn = await (await animator.get(`${profilePage(id)}?fait=retrait`)).text();
-    expect(withdrawn).toContain('ce facilitateur ne reçoit plus de nouvelles demandes');
+    expect(withdrawn).toContain('La fiche est enregistrée et ne reçoit plus de nouvelles demandes.');
     // No request held: nothing to reassign. No account yet: how to give one.
     expect(withdrawn).not.toContain('Voir les demandes qu’il suit');
     expect(withdrawn).toContain('Il n’a pas encore de compte');

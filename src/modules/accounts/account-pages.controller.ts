@@ -29,7 +29,7 @@ const NOTICES: Record<string, string> = {
   'adresse-inchangee': 'C’était déjà l’adresse de ce compte : rien n’a changé.',
   reseaux: 'Les réseaux animés sont enregistrés : ils s’appliquent dès la page suivante de la personne.',
   'desactivation-routage':
-    'Le compte est désactivé et sa fiche ne reçoit plus de demandes : celles qu’il n’avait pas prises en charge passent à un collègue ; réaffectez celles qu’il suivait.',
+    'Le compte est désactivé et sa fiche ne reçoit plus de demandes : celles qui n’étaient pas prises en charge passent à un collègue ; réaffectez celles en cours.',
   reactivation:
     'Le compte est réactivé : la personne se connecte avec son mot de passe (ou le choisit de nouveau par « Mot de passe oublié »).',
   'reactivation-invitation':
@@ -193,7 +193,7 @@ export class AccountPagesController {
         ? {
             name: 'routage',
             label: 'Ne plus lui confier de demandes',
-            hint: 'Décoche « Reçoit des demandes » sur sa fiche de facilitateur : celles qu’il n’a pas encore prises en charge passent à un collègue ; celles qu’il suit restent à réaffecter depuis leur page.',
+            hint: 'Décoche « Reçoit des demandes » sur sa fiche de facilitateur : les demandes pas encore prises en charge passent à un collègue ; celles en cours restent à réaffecter depuis leur page.',
           }
         : undefined,
       action: `/espace/comptes/${account.id}/desactivation`,

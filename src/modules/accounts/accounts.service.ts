@@ -5,6 +5,7 @@ import { Clock } from '../../common/clock';
 import { ActionRefused, AppError, FieldError, NotFound, ValidationFailed } from '../../common/errors/app-errors';
 import { randomToken, sha256 } from '../../common/tokens';
 import { isUuid } from '../../common/validation';
+import { ofPhrase } from '../../common/french-format';
 import { AppConfig } from '../../config/app-config';
 import { runAsOne } from '../../database/sql-statement';
 import { FacilitatorChangesService } from '../directory/facilitator-changes.service';
@@ -90,7 +91,7 @@ export class AccountsService {
         by,
         'account_invited',
         account.networkCodes,
-        `${created ? 'Invitation' : 'Nouvelle invitation'} de ${nameAndEmail(account)} comme ${ROLE_LABELS[account.role].toLowerCase()}${this.networksSaid(account.networkCodes)}`,
+        `${created ? 'Invitation' : 'Nouvelle invitation'} ${ofPhrase(nameAndEmail(account))} comme ${ROLE_LABELS[account.role].toLowerCase()}${this.networksSaid(account.networkCodes)}`,
       );
       return { account, link: link.url, created };
     });
@@ -308,7 +309,7 @@ export class AccountsService {
         by,
         'account_deactivated',
         target.networkCodes,
-        `Compte de ${nameAndEmail(target)} désactivé${routingStopped ? ' ; sa fiche ne reçoit plus de demandes' : ''}`,
+        `Compte ${ofPhrase(nameAndEmail(target))} désactivé${routingStopped ? ' ; sa fiche ne reçoit plus de demandes' : ''}`,
       );
       return { routingStopped };
     });
@@ -360,7 +361,7 @@ export class AccountsService {
       const target = await this.manageableAccount(by, userId, manager);
       if (target.active) return { invited: false, routingOff: null };
       await this.accounts.setActive(manager, target.id, true);
-      await this.audit.record(manager, by, 'account_reactivated', target.networkCodes, `Compte de ${nameAndEmail(target)} réactivé`);
+      await this.audit.record(manager, by, 'account_reactivated', target.networkCodes, `Compte ${ofPhrase(nameAndEmail(target))} réactivé`);
       const routingOff =
         target.facilitatorId && !(await this.accounts.receivesRequests(manager, target.facilitatorId)) ? target.facilitatorId : null;
       if (target.passwordHash !== null) return { invited: false, routingOff };
@@ -389,7 +390,7 @@ export class AccountsService {
         by,
         'account_email_changed',
         target.networkCodes,
-        `Adresse du compte de ${target.firstName} ${target.lastName} : ${target.email} → ${email}`,
+        `Adresse du compte ${ofPhrase(`${target.firstName} ${target.lastName}`)} : ${target.email} → ${email}`,
       );
       return { changed: true, invited: await this.reinviteIfPending(manager, target, email, by) };
     });

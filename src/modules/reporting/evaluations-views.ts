@@ -30,7 +30,7 @@ export class EvaluationsViews {
     facilitators: Array<{ id: string; name: string }>,
     errors: FieldError[],
   ) {
-    const link = (change: Record<string, string | number | null>) => `/espace/evaluations?${evaluationQuery(filters, change)}`;
+    const link = (change: Record<string, string | number | null>) => withQuery('/espace/evaluations', evaluationQuery(filters, change));
     const networks = visibleNetworks(staff);
     return {
       impactMonths: this.config.SURVEY_IMPACT_DELAY_MONTHS,
@@ -72,7 +72,7 @@ export class EvaluationsViews {
           return { value, label: usefulness ? USEFULNESS_LABELS[usefulness] : CONTRACT_OUTCOME_LABELS[outcome!] };
         }),
       })),
-      exportUrl: `/espace/export/evaluations.csv?${evaluationQuery(filters)}`,
+      exportUrl: withQuery('/espace/export/evaluations.csv', evaluationQuery(filters)),
       exportCommaUrl: `/espace/export/evaluations.csv?${evaluationQuery(filters, { separateur: 'virgule' })}`,
       previousUrl: list.page > 1 ? link({ page: list.page - 1 }) : null,
       nextUrl: list.page < list.pages ? link({ page: list.page + 1 }) : null,
