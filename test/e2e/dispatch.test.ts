@@ -433,9 +433,12 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     expect(poolForm).toContain('L’a déjà eue (déclinée, délai passé ou retirée) : l’attribution automatique ne la lui rend pas');
     expect(poolForm).toContain('Le routage choisit le facilitateur disponible le mieux placé. Sans facilitateur disponible');
     const token = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
+    // Announced to the animators meanwhile: sent from the pool to routing and back, it is not announced again.
+    await t.dataSource.query(`UPDATE requests SET pool_alerted_at = now() WHERE id = $1`, [id]);
     const rerouted = await api(`/requests/${reference}/reassign`, token, { reason: 'Toujours personne' });
     expect(rerouted.status).toBe(200);
     expect(await rerouted.json()).toMatchObject({ status: 'unassigned', facilitatorId: null });
+    expect(await row(`SELECT pool_alerted_at IS NOT NULL AS announced FROM requests WHERE id = $1`, [id])).toEqual({ announced: true });
     const chosen = await api(`/requests/${reference}/reassign`, token, { facilitatorId: only, reason: 'Eden est revenu' });
     expect(chosen.status).toBe(200);
     expect(await chosen.json()).toMatchObject({ status: 'assigned', facilitatorId: only });

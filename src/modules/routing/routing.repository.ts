@@ -336,9 +336,14 @@ export class RoutingRepository {
   /** The routing outcome of a batch: each request's new status and facilitator, in one statement. */
   routedStatesStatement(states: Array<{ requestId: string; status: RequestStatus; assignedFacilitatorId: string | null }>): SqlStatement {
     return {
-      // A request falling into the pool (again) is to be announced (again).
+      // A request falling into the pool is to be announced — again if someone held it since its last announcement,
+      // not when an animator sent it from the pool to routing and it came back (they know; nothing changed).
       sql: `UPDATE requests r SET status = s.status, assigned_facilitator_id = s.facilitator_id, updated_at = now(),
-                  pool_alerted_at = CASE WHEN s.status = 'unassigned' THEN NULL ELSE r.pool_alerted_at END
+                  pool_alerted_at = CASE
+                    WHEN s.status = 'unassigned'
+                     AND (r.pool_alerted_at IS NULL OR EXISTS (SELECT 1 FROM request_assignments a
+                                                                WHERE a.request_id = r.id AND a.assigned_at > r.pool_alerted_at))
+                    THEN NULL ELSE r.pool_alerted_at END
               FROM unnest($1::uuid[], $2::text[], $3::uuid[]) AS s(id, status, facilitator_id) WHERE r.id = s.id`,
       params: [states.map((s) => s.requestId), states.map((s) => s.status), states.map((s) => s.assignedFacilitatorId)],
     };

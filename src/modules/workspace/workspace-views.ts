@@ -77,7 +77,7 @@ const DONE_NOTICES: Record<string, string> = {
   transfert: 'La demande est transférée : elle est de nouveau attribuée, selon son nouveau type.',
   scission: 'La demande est scindée : les nouvelles demandes sont attribuées chacune de leur côté, l’acheteur est prévenu.',
   reaffectation: 'La demande est réaffectée.',
-  'mise-en-reserve': 'Aucun autre facilitateur ne peut la prendre maintenant : la demande attend dans la réserve du réseau.',
+  'mise-en-reserve': 'Aucun facilitateur ne peut la prendre maintenant : la demande attend dans la réserve du réseau.',
   reserve: 'Vous avez pris cette demande dans la réserve : elle vous est attribuée.',
   effacement: 'Les données personnelles de l’acheteur sont effacées.',
   coordonnees:
