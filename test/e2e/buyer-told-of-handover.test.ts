@@ -5,7 +5,7 @@
 import { mailsTo, sentMailFile, trackingLinkIn } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
 import { RoutingService } from '../../src/modules/routing/routing.service';
-import { bearerFor } from '../support/staff';
+import { bearerFor, insertStaff, StaffClient } from '../support/staff';
 import { submitRequest, TestApp, useTestApp, waitFor } from '../support/test-app';
 
 describe('the buyer is told when their request changes hands', () => {
@@ -81,6 +81,12 @@ describe('the buyer is told when their request changes hands', () => {
     expect(given).not.toContain('congés. ».');
     expect(given).toContain('Un collègue l’avait déjà commencée');
     await expectOneMailTelling(buyer, reference, 'confiée à un autre facilitateur du réseau');
+    // In the staff history, what the buyer was told follows the change without repeating its statuses.
+    const admin = new StaffClient(t.url);
+    expect((await admin.signIn((await insertStaff(t.dataSource, { role: 'admin' })).email)).status).toBe(303);
+    const history = await (await admin.get(`/espace/demandes/${reference}`)).text();
+    expect(history).toMatch(/<td>[^—<][^<]*<\/td>\s*<td>[^—<][^<]*<\/td>\s*<td>Réaffectée/);
+    expect(history).toMatch(/<td>—<\/td>\s*<td>—<\/td>\s*<td>Acheteur informé du changement de facilitateur/);
   });
 
   it('tells of a give-back no other facilitator could take yet: it waits for one, said as such', async () => {
