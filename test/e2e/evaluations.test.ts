@@ -237,6 +237,13 @@ describe('the animators’ review of evaluations', () => {
     // The page keeps its lenient reading: an old bookmark still opens.
     const lenient = await signedIn({ role: 'admin' });
     expect((await lenient.get('/espace/evaluations?zzz=1&page=-1')).status).toBe(200);
+    // Another network's on the page: said as the API says it, the list of one's own networks shown, not « 0 ».
+    const auraPage = await signedIn({ role: 'animator', networks: ['aura-ee'] });
+    const foreignPage = await auraPage.get('/espace/evaluations?reseau=maximilien');
+    expect(foreignPage.status).toBe(400);
+    const foreignHtml = await foreignPage.text();
+    expect(foreignHtml).toContain('Réseau inconnu ou hors de vos réseaux');
+    expect(foreignHtml).toMatch(/2 évaluations/);
 
     // 30 more in AURA: two pages, the filters kept in the paging links.
     for (let i = 0; i < 30; i++) {

@@ -3,10 +3,11 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AppError } from '../../common/errors/app-errors';
 import { formModel } from '../../web/form-model';
+import { visibleNetworks } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { CurrentStaff, StaffGuard } from '../accounts/staff.guard';
 import { EvaluationsViews } from './evaluations-views';
-import { evaluationQuery, parseEvaluationFilters } from './evaluations.policy';
+import { evaluationQuery, networkOutOfReach, parseEvaluationFilters } from './evaluations.policy';
 import { EvaluationsService } from './evaluations.service';
 
 type Form = Record<string, unknown>;
@@ -26,10 +27,16 @@ export class EvaluationsPagesController {
     private readonly views: EvaluationsViews,
   ) {}
 
-  /** Unreadable filters are dropped and listed in an error summary (400), the rest still applies. */
+  /**
+   * Unreadable filters are dropped and listed in an error summary (400), the rest still applies; so is a network out of
+   * one's reach (as the export refuses it), rather than an empty list that reads as « no evaluation there ».
+   */
   @Get('evaluations')
   async list(@CurrentStaff() staff: StaffPrincipal, @Query() query: Form, @Res() res: Response) {
-    const { filters, errors } = parseEvaluationFilters(query);
+    const parsed = parseEvaluationFilters(query);
+    const outOfReach = networkOutOfReach(parsed.filters.network, visibleNetworks(staff));
+    const filters = outOfReach.length ? { ...parsed.filters, network: null } : parsed.filters;
+    const errors = [...parsed.errors, ...outOfReach];
     const [list, facilitators] = await Promise.all([this.evaluations.list(staff, filters), this.evaluations.facilitatorChoices(staff)]);
     res.status(errors.length ? 400 : 200).render('evaluations-list', this.views.listPage(staff, filters, list, facilitators, errors));
   }
