@@ -359,6 +359,23 @@ describe('the facilitator workspace', () => {
     expect(await openCount()).toBe(1);
   });
 
+  it('reopened by its own facilitator while absent: rerouted, and they are told so on their queue, not « Page introuvable »', async () => {
+    const { reference, client, facilitatorId, network } = await assigned();
+    await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/prise-en-charge`, {});
+    await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/cloture`, { reason: 'duplicate' });
+    await t.dataSource.query(
+      `INSERT INTO facilitator_absences (id, facilitator_id, starts_on, ends_on) VALUES (gen_random_uuid(), $1, current_date, current_date + 14)`,
+      [facilitatorId],
+    );
+    await insertFacilitator(t.dataSource, { capacity: 5, network });
+    const reopened = await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/reouverture`, {});
+    expect(reopened.headers.get('location')).toBe('/espace?fait=reouverture-ailleurs');
+    const queue = await client.get(reopened.headers.get('location')!);
+    expect(queue.status).toBe(200);
+    expect(await queue.text()).toContain('Une absence est déclarée pour vous, ou votre fiche ne reçoit plus de demandes');
+    expect(await status(reference)).toEqual({ status: 'assigned', close_reason: null });
+  });
+
   it('reopens to routing while the facilitator who held it is absent: another one gets it, the buyer is told', async () => {
     const { reference, client, facilitatorId, network } = await assigned();
     await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/prise-en-charge`, {});

@@ -177,7 +177,14 @@ export class WorkspacePagesController {
       null,
       {},
       () => this.workspace.reopen(staff, reference),
-      (outcome) => doneAt(reference, outcome === 'rerouted' ? 'reouverture-routage' : 'reouverture'),
+      // Rerouted from its facilitator reopening it (absent, or no longer receiving): no longer theirs to see, the
+      // notice shows on their queue.
+      (outcome) =>
+        outcome !== 'rerouted'
+          ? doneAt(reference, 'reouverture')
+          : staff.role === 'facilitator'
+            ? '/espace?fait=reouverture-ailleurs'
+            : doneAt(reference, 'reouverture-routage'),
     );
   }
 

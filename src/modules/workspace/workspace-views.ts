@@ -74,6 +74,8 @@ const DONE_NOTICES: Record<string, string> = {
   reouverture: 'La demande est rouverte : elle est de nouveau en cours, chez le facilitateur qui la suivait. L’acheteur est prévenu.',
   'reouverture-routage':
     'La demande est rouverte. Le facilitateur qui la suivait n’est pas disponible (parti de l’annuaire ou absent) : elle est attribuée de nouveau, ou attend dans la réserve du réseau. L’acheteur est prévenu.',
+  'reouverture-ailleurs':
+    'La demande est rouverte. Une absence est déclarée pour vous, ou votre fiche ne reçoit plus de demandes : elle est attribuée à un collègue, ou attend dans la réserve du réseau. L’acheteur est prévenu.',
   transfert: 'La demande est transférée : elle est de nouveau attribuée, selon son nouveau type.',
   scission: 'La demande est scindée : les nouvelles demandes sont attribuées chacune de leur côté, l’acheteur est prévenu.',
   reaffectation: 'La demande est réaffectée.',
