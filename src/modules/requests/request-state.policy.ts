@@ -18,7 +18,8 @@
  *   say their question is resolved (`buyer_resolved`): closed as `answered` at once, as the reply window would.
  * - the facilitator who took a request in charge may give it back before answering (an unforeseen absence, a
  *   question outside their expertise): it is routed again, never to them; once answered, the network reassigns.
- * - staff may reopen a closure made by mistake, whatever its reason but the buyer's own withdrawal: the request
+ * - staff may reopen a closure made by mistake, whatever its reason but a withdrawal (the buyer's own, or recorded by
+ *   staff for them: the policy cannot tell them apart, and the buyer files a new request): the request
  *   goes back in progress to the facilitator who held it (the caller checks there is one, and data not erased).
  *   A reopening (staff's or the buyer's reply) whose facilitator has left the directory or is absent goes to
  *   `submitted` instead, and routing places it at once: the caller reads the directory.
