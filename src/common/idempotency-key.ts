@@ -34,6 +34,14 @@ export function isFormRepeatKey(repeatKey: string | undefined): boolean {
   return repeatKey?.startsWith('form:') ?? false;
 }
 
+/** From a page, within this time, a message with the very text of one its author sent is that one sent again. */
+const REPEATED_PAGE_MINUTES = 15;
+
+/** Since when a text written again from a page reads as the same sending (see REPEATED_PAGE_MINUTES). */
+export function repeatedPageSince(now: Date): Date {
+  return new Date(now.getTime() - REPEATED_PAGE_MINUTES * 60_000);
+}
+
 export function apiRepeatKey(idempotencyKeyHeader: string | undefined): string | undefined {
   const key = checkedIdempotencyKey(idempotencyKeyHeader);
   return key === undefined ? undefined : `api:${key}`;

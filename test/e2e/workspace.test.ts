@@ -111,6 +111,12 @@ describe('the facilitator workspace', () => {
     for (let i = 0; i < 2; i++) expect((await client.post(`/espace/demandes/${reference}/notes`, noteForm)).status).toBe(303);
     const notes = () => t.dataSource.query(`SELECT body FROM request_messages WHERE kind = 'internal_note'`);
     expect(await notes()).toEqual([{ body: 'Rappeler lundi' }]);
+    // « Retour », the text restored, the page's token new: the same note by the same person, still once.
+    const reloaded = await (await client.get(`/espace/demandes/${reference}`)).text();
+    const resent = { ...noteForm, _csrf: csrfIn(reloaded), formToken: /name="formToken" value="([^"]+)"/.exec(reloaded)![1] };
+    expect(resent.formToken).not.toBe(noteForm.formToken);
+    expect((await client.post(`/espace/demandes/${reference}/notes`, resent)).status).toBe(303);
+    expect(await notes()).toEqual([{ body: 'Rappeler lundi' }]);
 
     expect(
       (await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/precision`, { body: 'Quel volume ?' })).status,

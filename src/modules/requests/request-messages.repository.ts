@@ -98,12 +98,20 @@ export class RequestMessagesRepository {
     return rows[0]?.body ?? null;
   }
 
-  /** Whether the buyer sent this very text as this kind of message since `since`. */
-  async buyerSentSince(manager: EntityManager, requestId: string, kind: MessageKind, body: string, since: Date): Promise<boolean> {
+  /**
+   * Whether this author wrote this very text as this kind of message on the request since `since`: a page sent anew
+   * after « Retour » (whose form token is new) repeats it.
+   */
+  async writtenSince(
+    manager: EntityManager,
+    message: Pick<NewRequestMessage, 'requestId' | 'kind' | 'authorType' | 'authorId' | 'body'>,
+    since: Date,
+  ): Promise<boolean> {
     const rows: unknown[] = await manager.query(
       `SELECT 1 FROM request_messages
-        WHERE request_id = $1 AND kind = $2 AND author_type = 'buyer' AND body = $3 AND created_at > $4 LIMIT 1`,
-      [requestId, kind, body, since],
+        WHERE request_id = $1 AND kind = $2 AND author_type = $3 AND author_id IS NOT DISTINCT FROM $4 AND body = $5
+          AND created_at > $6 LIMIT 1`,
+      [message.requestId, message.kind, message.authorType, message.authorId, message.body, since],
     );
     return rows.length > 0;
   }

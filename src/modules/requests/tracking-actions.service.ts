@@ -5,7 +5,7 @@ import { secondsUntilAllowed, ThrottleLimit, windowStart } from '../accounts/thr
 import { AppConfig } from '../../config/app-config';
 import { Clock } from '../../common/clock';
 import { AppError, ValidationFailed } from '../../common/errors/app-errors';
-import { isFormRepeatKey, repeatableId } from '../../common/idempotency-key';
+import { isFormRepeatKey, repeatableId, repeatedPageSince } from '../../common/idempotency-key';
 import { typedText } from '../../common/validation';
 import { runAsOne, SqlStatement } from '../../database/sql-statement';
 import { AttachmentsService, PreparedAttachment, UploadedFile } from '../attachments/attachments.service';
@@ -144,10 +144,8 @@ export class TrackingActionsService {
       const now = this.clock.now();
       // The same text again within minutes is the page sent anew after « Retour » (with a new form token): kept once.
       // An API client says with its Idempotency-Key whether a sending is new.
-      const repeatedSince = new Date(now.getTime() - REPEATED_INFORMATION_MINUTES * 60_000);
-      if (message.fromPage && (await this.messages.buyerSentSince(manager, locked.id, 'buyer_information', body, repeatedSince))) {
-        return [];
-      }
+      const sameText = { requestId: locked.id, kind: 'buyer_information' as const, authorType: 'buyer' as const, authorId: null, body };
+      if (message.fromPage && (await this.messages.writtenSince(manager, sameText, repeatedPageSince(now)))) return [];
       const since = windowStart(INFORMATION_LIMIT, now);
       const wait = secondsUntilAllowed(
         INFORMATION_LIMIT,
@@ -333,9 +331,6 @@ export class TrackingActionsService {
     });
   }
 }
-
-/** From the page, within this time, an information with the very text of one already sent is that one sent again. */
-const REPEATED_INFORMATION_MINUTES = 15;
 
 /** Information the buyer adds, at most this many in a sliding hour: enough for what was forgotten, not a chat. */
 const INFORMATION_LIMIT: ThrottleLimit = { max: 5, windowMinutes: 60 };

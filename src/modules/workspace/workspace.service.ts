@@ -1,5 +1,5 @@
 import { frenchNumber } from '../../common/french-format';
-import { repeatableId } from '../../common/idempotency-key';
+import { isFormRepeatKey, repeatableId, repeatedPageSince } from '../../common/idempotency-key';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
@@ -333,14 +333,25 @@ export class WorkspaceService {
     return outcome === 'assigned' ? 'given_back' : 'given_back_to_pool';
   }
 
-  /** Staff only, on any request this person sees, open or closed; the status does not change. */
-  /** A note named by the form's token or the API's key is stored once, however often it is sent. */
+  /**
+   * Staff only, on any request this person sees, open or closed; the status does not change. A note named by the
+   * form's token or the API's key is stored once, however often it is sent; from the page, the same text by the same
+   * person within minutes too (« Retour » gives the form a new token).
+   */
   async addNote(staff: StaffPrincipal, reference: string, body: unknown, repeatKey?: string): Promise<void> {
     const request = await this.find(staff, reference);
     const text = requiredText(body, 'body', 'Écrivez la note.');
     const id = repeatableId(this.config.APP_SECRET, repeatKey, 'note', request.id);
+    const sameText = {
+      requestId: request.id,
+      kind: 'internal_note' as const,
+      authorType: 'staff' as const,
+      authorId: staff.id,
+      body: text,
+    };
     await this.act(request.id, null, async (status, _to, manager) =>
-      (await this.messages.bodyOf(manager, id)) !== null
+      (await this.messages.bodyOf(manager, id)) !== null ||
+      (isFormRepeatKey(repeatKey) && (await this.messages.writtenSince(manager, sameText, repeatedPageSince(this.clock.now()))))
         ? []
         : [
             ...this.messageStatements(request.id, staff, 'internal_note', text, id),
