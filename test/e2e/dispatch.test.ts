@@ -173,6 +173,10 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     expect(form).toContain('value="Fournitures de bureau et loi AGEC 12"');
     expect(form).toMatch(/<option value="environmental" selected>/);
     expect(form).toMatch(/<option value="office_supplies" selected>/);
+    // The question it divides is on the page, open.
+    const [{ question }] = await t.dataSource.query(`SELECT question FROM requests WHERE reference = $1`, [reference]);
+    expect(form).toContain('<details class="fr-mt-2w" open>');
+    expect(form).toContain(`id="question-acheteur">${question.replace(/'/g, '&#39;')}</p>`);
 
     const short = await holder.submit(path, path, { subject: 'AGEC', 'topics.0.subject': 'Papier recyclé', 'topics.0.question': QUESTION });
     expect(short.status).toBe(400);

@@ -173,6 +173,7 @@ export class DispatchPagesController {
     res.status(status).render('dispatch-split', {
       title: `Scinder la demande ${request.reference}`,
       request: this.described(request),
+      questionOpen: true,
       slots: Array.from({ length: MAX_SPLIT_TOPICS }, (_, i) => i),
       kinds: REQUEST_KINDS.map((kind) => ({ value: kind, label: KIND_LABELS[kind] })),
       segments: this.reference.segmentOptions(),

@@ -11,6 +11,8 @@ export interface DispatchSummary {
   id: string;
   reference: string;
   subject: string;
+  /** The buyer's question, which a split divides and a reassignment or transfer passes on. */
+  question: string;
   kind: RequestKind;
   status: RequestStatus;
   segmentCode: string;
@@ -24,7 +26,7 @@ export class DispatchRepository {
 
   async summary(requestId: string): Promise<DispatchSummary | null> {
     const rows = await this.dataSource.query(
-      `SELECT r.id, r.reference, r.subject, r.kind, r.status, r.segment_code AS "segmentCode", r.organisation_type AS "organisationType",
+      `SELECT r.id, r.reference, r.subject, r.question, r.kind, r.status, r.segment_code AS "segmentCode", r.organisation_type AS "organisationType",
               CASE WHEN f.id IS NULL THEN NULL ELSE f.first_name || ' ' || f.last_name END AS holder
          FROM requests r LEFT JOIN facilitators f ON f.id = r.assigned_facilitator_id WHERE r.id = $1`,
       [requestId],
