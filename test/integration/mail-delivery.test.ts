@@ -157,6 +157,9 @@ describe('acknowledgement e-mail through the mail queue', () => {
     expect(surveyHeaders).toContain(`List-Unsubscribe: <${declineUrl}>`);
     expect(surveyHeaders).toContain('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
     expect(await headersOf('accuse@example.fr')).not.toContain('List-Unsubscribe');
+    // Every message says a program sent it, so out-of-office replies leave it alone.
+    expect(surveyHeaders).toContain('Auto-Submitted: auto-generated');
+    expect(await headersOf('accuse@example.fr')).toContain('Auto-Submitted: auto-generated');
   });
 });
 

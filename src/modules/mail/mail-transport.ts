@@ -59,10 +59,14 @@ export class MailTransport {
       html: mail.html,
       // A stable Message-ID lets mail systems drop a copy re-sent after a crash mid-delivery.
       messageId: `<${mail.id}@guichet-vert>`,
-      // One-click unsubscribe (RFC 8058), which large mailbox providers expect of messages people did not ask for.
-      ...(mail.unsubscribeUrl
-        ? { headers: { 'List-Unsubscribe': `<${mail.unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } }
-        : {}),
+      headers: {
+        // Sent by a program (RFC 3834): out-of-office replies and other robots do not answer it.
+        'Auto-Submitted': 'auto-generated',
+        // One-click unsubscribe (RFC 8058), which large mailbox providers expect of messages people did not ask for.
+        ...(mail.unsubscribeUrl
+          ? { 'List-Unsubscribe': `<${mail.unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' }
+          : {}),
+      },
     };
     if (this.smtp) {
       await this.smtp.sendMail(message);
