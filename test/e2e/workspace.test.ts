@@ -610,6 +610,13 @@ describe('the facilitator workspace', () => {
     expect((await client.submit(page, `${page}/prise-en-charge`, {})).status).toBe(303);
     expect(await (await client.get(page)).text()).toContain('Rendre la demande : motif');
     const next = await insertFacilitator(t.dataSource, { capacity: 5, firstName: 'Alix' });
+    // It had come from the other desk before: that older hand-over's word is not repeated after the give-back.
+    await t.dataSource.query(
+      `INSERT INTO request_events (request_id, type, from_status, to_status, actor_type, reason, is_public)
+       SELECT id, 'transferred', 'in_progress', 'submitted', 'staff', 'Transférée depuis les clauses sociales : hors sujet.', false
+         FROM requests WHERE reference = $1`,
+      [reference],
+    );
 
     const missing = await client.submit(page, `${page}/declin`, {});
     expect(missing.status).toBe(400);
@@ -643,6 +650,7 @@ describe('the facilitator workspace', () => {
     const mail = await sentMailFile(t, 'facilitator-assignment', `facilitateur-${next}@example.org`);
     expect(mail).toContain('Dominique l’avait prise en charge puis l’a rendue ; son mot : « Indisponible : Arrêt maladie imprévu.');
     expect(mail).toContain('&lt;b&gt;récent&lt;/b&gt;');
+    expect(mail).not.toContain('Transférée depuis les clauses sociales');
     // The request's page, as the network reads it: who gave it back, and their word in the history.
     const animator = new StaffClient(t.url);
     const network = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });

@@ -22,9 +22,12 @@ export interface RoutableRequest {
   neededBy?: string | null;
   /** Who may be served by which kind (a transfer or a split must not give a question to a desk that cannot take it). */
   organisationType: OrganisationType;
-  /** The last transfer's history line (from which desk, by whom, why): whoever it is given to next reads where it comes from. */
+  /**
+   * The last transfer's history line (from which desk, by whom, why): whoever it is given to next reads where it comes
+   * from. Of a transfer and a give-back, only the later is said: the earlier hand-over's word is stale.
+   */
   transferNote?: string | null;
-  /** The last give-back: who (their facilitator id and first name) and their line (why, where the request stood). */
+  /** The last give-back, unless a transfer followed: who (facilitator id, first name) and their line (why, where it stood). */
   givenBack?: { byId: string; by: string | null; note: string } | null;
 }
 
@@ -113,10 +116,11 @@ const ROUTABLE_COLUMNS = `r.id, r.reference, r.status, r.kind, r.department_code
        r.network_code AS "networkCode", r.segment_code AS "segmentCode", r.subject,
        r.deadline_misses AS "deadlineMisses", r.created_at AS "createdAt", to_char(r.needed_by, 'YYYY-MM-DD') AS "neededBy",
        r.organisation_type AS "organisationType",
-       (SELECT e.reason FROM request_events e WHERE e.request_id = r.id AND e.type = 'transferred' ORDER BY e.id DESC LIMIT 1) AS "transferNote",
-       (SELECT json_build_object('byId', e.actor_id, 'by', f.first_name, 'note', e.reason)
+       (SELECT CASE WHEN e.type = 'transferred' THEN e.reason END FROM request_events e
+         WHERE e.request_id = r.id AND e.type IN ('transferred', 'given_back') ORDER BY e.id DESC LIMIT 1) AS "transferNote",
+       (SELECT CASE WHEN e.type = 'given_back' THEN json_build_object('byId', e.actor_id, 'by', f.first_name, 'note', e.reason) END
           FROM request_events e LEFT JOIN facilitators f ON f.id = e.actor_id
-         WHERE e.request_id = r.id AND e.type = 'given_back' ORDER BY e.id DESC LIMIT 1) AS "givenBack"`;
+         WHERE e.request_id = r.id AND e.type IN ('transferred', 'given_back') ORDER BY e.id DESC LIMIT 1) AS "givenBack"`;
 
 @Injectable()
 export class RoutingRepository {
