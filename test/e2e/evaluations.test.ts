@@ -380,6 +380,9 @@ describe('the animators’ review of evaluations', () => {
     expect(list).toContain(w.requests.a.reference);
     // Their own answers, shared with them: nothing of the animators' review to follow there.
     expect(list).toMatch(/<h2>1 évaluation<\/h2>/);
+    expect(list).toContain(
+      'Vous voyez ici les évaluations de vos demandes que l’animation de votre réseau a relues et partagées avec vous.',
+    );
     expect(list).not.toMatch(/à revoir|name="reviewed"|<th scope="col">Suivi<\/th>/i);
 
     // By the API: the notice is required there too.
