@@ -730,7 +730,7 @@ describe('staff accounts', () => {
         newPassword: 'nouvelle-phrase-ok',
       });
       expect(wrong.status).toBe(400);
-      expect(await wrong.text()).toContain('Le mot de passe actuel est incorrect.');
+      expect(await wrong.text()).toContain('Ce n’est pas votre mot de passe.');
       const same = await c.submit('/espace/compte', '/espace/compte/mot-de-passe', {
         currentPassword: STAFF_PASSWORD,
         newPassword: STAFF_PASSWORD,
@@ -766,8 +766,8 @@ describe('staff accounts', () => {
       const c = await signedIn(email);
       // The password first: a token outlives a password change, a session left open must not leave one behind.
       for (const [password, message] of [
-        ['', 'Saisissez votre mot de passe actuel.'],
-        ['pas-le-bon-mot-de-passe', 'Le mot de passe actuel est incorrect.'],
+        ['', 'Saisissez votre mot de passe.'],
+        ['pas-le-bon-mot-de-passe', 'Ce n’est pas votre mot de passe.'],
       ]) {
         const refused = await c.submit('/espace/compte', '/espace/compte/jetons', { label: 'Tableau de bord', password });
         expect(refused.status).toBe(400);

@@ -263,10 +263,10 @@ export class AccountsService {
       if (!(error instanceof AppError)) throw error;
       throw new AppError(error.code, error.message, [{ field, message: error.message }], error.extra);
     });
-    if (typeof typed !== 'string' || typed === '') return [{ field, message: 'Saisissez votre mot de passe actuel.' }];
+    if (typeof typed !== 'string' || typed === '') return [{ field, message: 'Saisissez votre mot de passe.' }];
     if (await this.hasher.verify(account.passwordHash, typed)) return [];
     await this.throttle.record('sign_in_failure', account.email, clientAddress);
-    return [{ field, message: 'Le mot de passe actuel est incorrect.' }];
+    return [{ field, message: 'Ce n’est pas votre mot de passe.' }];
   }
 
   async updateNames(principal: StaffPrincipal, firstName: unknown, lastName: unknown): Promise<void> {
