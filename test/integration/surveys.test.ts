@@ -280,6 +280,40 @@ describe('follow-up surveys: scheduling, sending, reminder, expiry', () => {
     expect((await eventsOf(request)).map((e: { type: string }) => e.type)).toEqual(['survey_sent', 'survey_declined', 'survey_completed']);
   });
 
+  it('a refusal link still works once its survey is suspended by a reopening or over: nothing more is sent', async () => {
+    const sweep = t.app.get(SurveysSweepService);
+    const refuse = (link: string) =>
+      fetch(`${link}/refus`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    // Suspended: the buyer replied after the closure.
+    const reopened = await closedAsAnswered(t, 14);
+    time.forward(3 * DAY_MS + 60_000);
+    await sweep.run();
+    const suspendedLink = surveyLinkIn((await surveyMails())[0].text_body);
+    expect((await buyerReplies(reopened, 'Une précision encore, merci.')).status).toBe(200);
+    const ask = await (await fetch(`${suspendedLink}/refus`)).text();
+    expect(ask).toContain('<h1>Ne plus recevoir de questionnaire</h1>');
+    expect(ask).not.toContain('Répondre au questionnaire');
+    expect((await refuse(suspendedLink)).status).toBe(303);
+    expect((await surveysOf(t, reopened.id)).map((s) => s.status)).toEqual(['declined', 'declined']);
+    expect(await (await fetch(`${suspendedLink}/refus`)).text()).toContain('<h1>C’est noté</h1>');
+    await staffWrites(t, reopened, 'answer', 'Voici la précision.');
+    await closeAs(t, reopened, 'answered');
+    time.forward(3 * DAY_MS + 60_000);
+    await sweep.run();
+    expect(await surveyMails()).toHaveLength(1);
+
+    // Over: the satisfaction survey expired unanswered; its link still stops the impact wave months away.
+    const expired = await closedAsAnswered(t, 15);
+    time.forward(3 * DAY_MS + 60_000);
+    await sweep.run();
+    const expiredLink = surveyLinkIn((await surveyMails())[1].text_body);
+    time.forward(90 * DAY_MS);
+    await sweep.run();
+    expect((await surveysOf(t, expired.id)).map((s) => s.status)).toEqual(['expired', 'scheduled']);
+    expect((await refuse(expiredLink)).status).toBe(303);
+    expect((await surveysOf(t, expired.id)).map((s) => s.status)).toEqual(['expired', 'declined']);
+  });
+
   it('a survey already answered stays answered when the request reopens', async () => {
     const request = await closedAsAnswered(t, 10);
     time.forward(3 * DAY_MS + 60_000);

@@ -54,13 +54,13 @@ export class SurveyPagesController {
   /** « Ne plus recevoir de questionnaire » : a GET asks to confirm (mail scanners follow links), then says it is done. */
   @Get(':token/refus')
   async declinePage(@Param('token') token: string, @Res() res: Response) {
-    const found = await this.openedOrEnded(token, res);
-    if (!found) return;
-    const { survey, request } = found;
+    const { survey, request, anyLeft, answerable } = await this.surveys.declinable(token);
     res.status(200).render('survey-decline', {
       title: `Ne plus recevoir de questionnaire — demande ${request.reference}`,
-      declined: survey.status === 'declined',
+      // Nothing left to send (refused, or every wave answered or over): said as done.
+      declined: !anyLeft,
       answered: survey.completedAt !== null,
+      answerable,
       request: { reference: request.reference, subject: request.subject, networkName: request.networkName },
       action: `/questionnaire/${encodeURIComponent(token)}/refus`,
       surveyUrl: `/questionnaire/${encodeURIComponent(token)}`,

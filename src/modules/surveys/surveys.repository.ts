@@ -99,6 +99,15 @@ export class SurveysRepository {
     return ended;
   }
 
+  /** Whether a survey of the request may still be sent or answered (none left: the buyer will be asked nothing more). */
+  async anyDeclinable(requestId: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM surveys WHERE request_id = $1 AND status = ANY($2::varchar[]) LIMIT 1`,
+      [requestId, [...DECLINABLE_STATUSES]],
+    );
+    return rows.length > 0;
+  }
+
   /** Locks the survey's request, then the survey: the order every change of a request takes, so none deadlocks. */
   async lockWithRequest(manager: EntityManager, surveyId: string): Promise<SurveyWithRequest | null> {
     const requests = await manager.query(

@@ -165,12 +165,27 @@ export class SurveysService {
   }
 
   /**
+   * The survey a refusal link names, whatever became of it: suspended by a reopening or past its date, its e-mail's
+   * « no more questionnaires » still works (the privacy notice promises it for each one). Unknown: 404. With whether
+   * anything is left to refuse, and whether this one may be answered now (not while suspended or once over).
+   */
+  async declinable(token: unknown): Promise<SurveyWithRequest & { anyLeft: boolean; answerable: boolean }> {
+    const found = typeof token === 'string' && TOKEN_SHAPE.test(token) ? await this.surveys.findByTokenHash(sha256(token)) : null;
+    if (!found || found.request.anonymisedAt) throw new NotFound();
+    return {
+      ...found,
+      anyLeft: await this.surveys.anyDeclinable(found.request.id),
+      answerable: isOpen(found.survey, this.clock.now()) && !isWithdrawn(found.survey),
+    };
+  }
+
+  /**
    * The buyer's « no more questionnaires for this request », from the link of any of its e-mails (or a mail client's
    * one-click unsubscribe): every wave not answered yet ends for good, the impact survey months away included, with
    * one history line. Answers already given stay. Idempotent: a second refusal changes nothing.
    */
   async decline(token: unknown): Promise<void> {
-    const { survey } = await this.open(token);
+    const { survey } = await this.declinable(token);
     await this.dataSource.transaction(async (manager) => {
       if (!(await this.surveys.lockWithRequest(manager, survey.id))) throw new NotFound();
       if ((await this.surveys.declineUnanswered(manager, survey.requestId)) > 0) {
