@@ -70,12 +70,7 @@ export class SurveyPagesController {
   /** The confirmation, or a mail client's one-click unsubscribe (RFC 8058: a POST to the List-Unsubscribe address, any body). */
   @Post(':token/refus')
   async decline(@Param('token') token: string, @Res() res: Response) {
-    try {
-      await this.surveys.decline(token);
-    } catch (error) {
-      if (!renderedEnded(res, error, 'action')) throw error;
-      return;
-    }
+    await this.surveys.decline(token);
     res.redirect(303, `/questionnaire/${encodeURIComponent(token)}/refus`);
   }
 }
