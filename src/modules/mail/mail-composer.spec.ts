@@ -68,6 +68,8 @@ describe('MailComposer, request-acknowledgement', () => {
         /Vous avez besoin de la réponse d’ici le 1er mars 2027(<\/strong>)? : à ce rythme, elle peut n’arriver que le 12 mars 2027\./,
       );
     }
+    // The link spelled out for a mail client without buttons wraps anywhere: a token has no place to break a line.
+    expect(late.html).toMatch(/overflow-wrap: anywhere;">Ce lien est personnel[^<]*http:\/\/localhost:3000\/suivi\//);
     const onTime = composer.compose(acknowledgementMessage());
     expect(onTime.text).not.toContain('Vous avez besoin de la réponse');
     expect(onTime.html).not.toContain('Vous avez besoin de la réponse');
