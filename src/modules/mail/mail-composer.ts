@@ -38,7 +38,11 @@ export class MailComposer {
     const mailFooter = FOOTERS[message.template === 'survey' ? 'survey' : BUYER_TEMPLATES.has(message.template) ? 'buyer' : 'staff'];
     const context = { ...message.context, mailSubject: message.subject, mailFooter };
     return {
-      text: `${this.text.render(`${message.template}.text.njk`, context).trimEnd()}\n\n-- \n${mailFooter}\n`,
+      // Sections a message leaves out (no help items, no files) leave their line breaks: one blank line at most.
+      text: `${this.text
+        .render(`${message.template}.text.njk`, context)
+        .replace(/\n{3,}/g, '\n\n')
+        .trimEnd()}\n\n-- \n${mailFooter}\n`,
       html: this.html.render(`${message.template}.html.njk`, context),
       ...(typeof message.context.declineUrl === 'string' ? { unsubscribeUrl: message.context.declineUrl } : {}),
     };
