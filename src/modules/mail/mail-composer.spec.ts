@@ -75,24 +75,6 @@ describe('MailComposer, request-acknowledgement', () => {
     expect(onTime.html).not.toContain('Vous avez besoin de la réponse');
   });
 
-  it('an answer without help items or files reads without runs of blank lines', () => {
-    const { text } = new MailComposer().compose({
-      template: 'buyer-update',
-      subject: 'Votre demande GV-2026-000042 : du nouveau — Guichet vert',
-      context: {
-        firstName: 'Camille',
-        reference: 'GV-2026-000042',
-        subject: 'Papier recyclé',
-        trackingUrl: 'http://localhost:3000/suivi/GV-2026-000042?t=jeton',
-        answerDays: 10,
-        facilitatorName: 'Alex',
-        changes: [{ kind: 'answer', answers: [{ body: 'Voici la réponse.', items: [], files: [] }] }],
-      },
-    });
-    expect(text).toContain('--- La réponse d’Alex ---\n\nVoici la réponse.\n\n');
-    expect(text).not.toMatch(/\n\n\n/);
-  });
-
   it('a message queued before the question was copied reads without it', () => {
     const { text, html } = composer.compose(acknowledgementMessage({ question: undefined }));
     expect(text).toContain('« Papier recyclé ».\n\nUn facilitateur');
@@ -116,6 +98,15 @@ describe('MailComposer, buyer-update', () => {
         ...context,
       },
     });
+
+  it('an answer without help items or files reads without runs of blank lines', () => {
+    const { text } = update({
+      facilitatorName: 'Alex',
+      changes: [{ kind: 'answer', answers: [{ body: 'Voici la réponse.', items: [], files: [] }] }],
+    });
+    expect(text).toContain('--- La réponse d’Alex ---\n\nVoici la réponse.\n\n');
+    expect(text).not.toMatch(/\n\n\n/);
+  });
 
   it('the taking in charge names no pronoun for whoever follows the request', () => {
     const { text, html } = update({ takenBy: { firstName: 'Dominique', network: 'Auvergne-Rhône-Alpes' }, changes: [{ kind: 'taken' }] });
