@@ -227,6 +227,23 @@ describe('POST /api/v1/requests and GET /api/v1/requests/:reference', () => {
     }
   });
 
+  it('counts only new requests against the limit: refused bodies and replays give their count back', async () => {
+    const limited = await startTestApp({ INTAKE_RATE_LIMIT: '2', QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}rg` });
+    try {
+      const send = (body: unknown, headers: Record<string, string> = {}) => fetch(`${limited.url}/api/v1/requests`, json(body, headers));
+      for (let attempt = 0; attempt < 3; attempt++) expect((await send({ buyer: {} })).status).toBe(400);
+      expect((await send(validRequestBody(1), { 'idempotency-key': 'give-back-1' })).status).toBe(201);
+      const replay = await send(validRequestBody(1), { 'idempotency-key': 'give-back-1' });
+      expect(replay.headers.get('idempotent-replayed')).toBe('true');
+      expect((await send(validRequestBody(2), { 'idempotency-key': 'give-back-1' })).status).toBe(422);
+      expect((await send(validRequestBody(3))).status).toBe(201);
+      expect((await send(validRequestBody(4))).status).toBe(429);
+    } finally {
+      await limited.close();
+      await flushQueues(`${process.env.QUEUE_PREFIX}rg`);
+    }
+  });
+
   it('documents the API in OpenAPI and answers health checks', async () => {
     const doc = await bodyOf(fetch(`${t.url}/api/docs-json`));
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/requests', '/api/v1/requests/{reference}', '/health/ready']));

@@ -68,7 +68,8 @@ export class IntakeApiController {
     if (!req.is('application/json')) throw notJson();
     const key = checkedIdempotencyKey(idempotencyKey);
     // The count travels to Redis while the body is checked; over the limit still answers 429 first.
-    const [limit, validation] = await Promise.allSettled([this.rateLimiter.consume(req.ip ?? 'unknown'), this.validator.validate(body)]);
+    const clientAddress = req.ip ?? 'unknown';
+    const [limit, validation] = await Promise.allSettled([this.rateLimiter.consume(clientAddress), this.validator.validate(body)]);
     const idempotency: IdempotencyInput | undefined = key ? { scope: 'api', key } : undefined;
     if (limit.status === 'rejected') {
       // A retry of a request already recorded still gets its first answer: the limit stops new requests, not replies.
@@ -77,8 +78,17 @@ export class IntakeApiController {
       if (!firstResult) throw limit.reason;
       return createdBody(res, firstResult);
     }
-    if (validation.status === 'rejected') throw validation.reason;
-    return createdBody(res, await this.intake.submit(validation.value, idempotency));
+    // Only a new request uses up the allowance: a refused body, a replay or a conflict gives its count back.
+    if (validation.status === 'rejected') {
+      await this.rateLimiter.giveBack(clientAddress);
+      throw validation.reason;
+    }
+    const result = await this.intake.submit(validation.value, idempotency).catch(async (error: unknown) => {
+      await this.rateLimiter.giveBack(clientAddress);
+      throw error;
+    });
+    if (result.replayed) await this.rateLimiter.giveBack(clientAddress);
+    return createdBody(res, result);
   }
 }
 

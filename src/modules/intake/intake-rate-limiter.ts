@@ -13,6 +13,11 @@ const COUNT_IN_WINDOW = `
 local count = redis.call('INCR', KEYS[1])
 if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return { count, redis.call('TTL', KEYS[1]) }`;
+/** Gives a counted submission back, never below zero (the window may have ended in between). */
+const GIVE_BACK = `
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+if count > 0 then return redis.call('DECR', KEYS[1]) end
+return 0`;
 /** Keys of recent addresses, kept in this process's memory only: an HMAC per submission took 3 % of the api's time at full intake. */
 const MAX_REMEMBERED_KEYS = 10_000;
 
@@ -24,7 +29,10 @@ const MAX_REMEMBERED_KEYS = 10_000;
 @Injectable()
 export class IntakeRateLimiter implements OnApplicationShutdown {
   private readonly keys = new Map<string, string>();
-  private readonly redis: IORedis & { countInWindow(key: string, windowSeconds: number): Promise<[number, number]> };
+  private readonly redis: IORedis & {
+    countInWindow(key: string, windowSeconds: number): Promise<[number, number]>;
+    giveBack(key: string): Promise<number>;
+  };
 
   constructor(
     @Inject(AppConfig) private readonly config: AppConfig,
@@ -34,6 +42,7 @@ export class IntakeRateLimiter implements OnApplicationShutdown {
     const redis = createRedis(config.REDIS_URL, 'producer', { enableAutoPipelining: true });
     // Sent by its digest (EVALSHA), the script's text only once.
     redis.defineCommand('countInWindow', { numberOfKeys: 1, lua: COUNT_IN_WINDOW });
+    redis.defineCommand('giveBack', { numberOfKeys: 1, lua: GIVE_BACK });
     this.redis = redis as typeof this.redis;
   }
 
@@ -54,6 +63,18 @@ export class IntakeRateLimiter implements OnApplicationShutdown {
         [],
         { retryAfterSeconds: Math.max(ttl, 1) },
       );
+    }
+  }
+
+  /**
+   * Undoes a `consume` whose submission created no request (refused body, replay, conflict): the API counts while it
+   * checks the body, but only new requests use up the hour's allowance, as on the form.
+   */
+  async giveBack(clientAddress: string): Promise<void> {
+    try {
+      await this.redis.giveBack(this.keyOf(clientAddress));
+    } catch (error) {
+      this.logger.warn({ err: (error as Error).message }, 'limitation de débit indisponible, envoi non décompté');
     }
   }
 
