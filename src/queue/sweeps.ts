@@ -4,15 +4,13 @@ import { LOGGER } from '../common/logging/logging.module';
 import { Clock } from '../common/clock';
 import { AccountsRepository } from '../modules/accounts/accounts.repository';
 import { IdempotencyRepository } from '../modules/intake/idempotency.repository';
-import { MailRepository } from '../modules/mail/mail.repository';
+import { MailRepository, UNATTACHED_MAIL_RETENTION_DAYS } from '../modules/mail/mail.repository';
 import { OutboxRepository } from './outbox.repository';
 import { QueueService } from './queue.service';
 
 const SWEEP_INTERVAL_MS = 5 * 60 * 1000;
 const IDEMPOTENCY_RETENTION_HOURS = 24;
 const OUTBOX_RETENTION_DAYS = 7;
-/** A delivery record of a message tied to no request: long enough to answer « was it sent? », short for an address. */
-const UNATTACHED_MAIL_RETENTION_DAYS = 90;
 
 /**
  * Re-derives queued work from PostgreSQL, so a Redis that lost its data, or a job that ran out of

@@ -286,6 +286,9 @@ describe('the HTML form at /demande', () => {
     expect(notice).toContain('tant qu’elle attend qu’un facilitateur se libère, les facilitateurs du réseau');
     expect(notice).toContain('mission d’intérêt public');
     expect(notice).toContain('refuser le questionnaire de suivi');
+    // What « Retrouver mes demandes » keeps, and for how long, as the purges do.
+    expect(notice).toContain('l’adresse électronique saisie est gardée un jour');
+    expect(notice).toContain('le courriel qui vous les envoie 90 jours');
     // The home page says how long each step takes, from the configuration the deadlines use.
     const home = await (await fetch(`${t.url}/`)).text();
     expect(home).toContain('la prend en charge sous 2 jours ouvrés');

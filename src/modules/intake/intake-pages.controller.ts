@@ -14,6 +14,7 @@ import { IdempotencyInput, IntakeService } from './intake.service';
 import { usualAnswerDayAfterNeed } from './needed-by.policy';
 import { followUpValues, formPageModel, formToRequestBody, pickFormValues } from './request-form';
 import { RequestValidator } from './request-validator';
+import { UNATTACHED_MAIL_RETENTION_DAYS } from '../mail/mail.repository';
 
 // A form sent without the page's token (a scripted post, a tampered page) could not be told from its repeat.
 const formNotRecognised = () =>
@@ -76,6 +77,7 @@ export class IntakePagesController {
     res.render('privacy', {
       title: 'Données personnelles',
       retentionYears: this.config.PERSONAL_DATA_RETENTION_YEARS,
+      unattachedMailDays: UNATTACHED_MAIL_RETENTION_DAYS,
       networks: await this.reference.networkContacts(),
     });
   }

@@ -32,6 +32,12 @@ export interface AbandonedMail {
 /** How long a worker may hold a message while sending it before another may take it over. */
 const CLAIM_SECONDS = 300;
 
+/**
+ * A delivery record of a message tied to no request: long enough to answer « was it sent? », short for an address.
+ * The privacy notice states it.
+ */
+export const UNATTACHED_MAIL_RETENTION_DAYS = 90;
+
 @Injectable()
 export class MailRepository {
   constructor(private readonly dataSource: DataSource) {}
