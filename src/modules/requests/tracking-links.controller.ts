@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { AppError, FieldError } from '../../common/errors/app-errors';
 import { formModel } from '../../web/form-model';
 import { CSRF_FIELD, CsrfService } from '../accounts/csrf.service';
+import { EMAILED_LINK_LIMITS } from '../accounts/throttle.policy';
 import { TrackingLinksService } from './tracking-links.service';
 
 type Form = Record<string, unknown>;
@@ -36,7 +37,8 @@ export class TrackingLinksController {
       const errors = error.errors.length ? error.errors : [{ field: 'email', message: error.message }];
       return this.render(req, res, error.status, { email: body.email }, errors);
     }
-    res.render('tracking-links-sent', { title: 'Liens de suivi envoyés' });
+    // Past the limit nothing is sent and the page cannot say so (it would tell who asked for an address): it says the rule.
+    res.render('tracking-links-sent', { title: 'Liens de suivi envoyés', perHour: EMAILED_LINK_LIMITS.tracking_links.perEmail.max });
   }
 
   private render(req: Request, res: Response, status: number, values: Form, errors: FieldError[] = []) {
