@@ -109,6 +109,15 @@ describe('buyer e-mails (debounced, never twice) and automatic closure', () => {
       expect(body).not.toContain('Répondez depuis votre page de suivi');
       expect(body).not.toContain('Vous pouvez répondre au facilitateur');
     }
+    // Closed by a person before the buyer's time was over: that time still runs, as the reply action counts it.
+    const tracked = await bodyOf(
+      fetch(`${t.url}/api/v1/requests/${request.reference}`, { headers: { 'x-tracking-token': request.token } }),
+    );
+    const until = frenchFilters.renderString('{{ at | frDeadline }}', { at: tracked.actions.replyUntil });
+    expect(until).toMatch(/^\d{1,2}(er)? \S+ \d{4} à \d\d:\d\d \(heure de Paris\)$/);
+    expect(mail.text_body).toContain(
+      `Une remarque sur la réponse ? Vous pouvez encore y répondre depuis votre page de suivi jusqu’au ${until} : la demande sera rouverte.`,
+    );
     expect(mail.text_body).toContain('Alex Durand, Ville de Grenoble, alex@example.org');
     expect(mail.html_body).toContain('Alex Durand, Ville de Grenoble, <a href="mailto:alex@example.org">alex@example.org</a>');
     expect(mail.text_body).toContain(link);
@@ -207,6 +216,7 @@ describe('buyer e-mails (debounced, never twice) and automatic closure', () => {
     const mail = (await buyerMails()).find((m) => m.recipient === recipient)!;
     expect(mail.subject).toBe(`Votre demande ${request.reference} : demande clôturée — Guichet vert`);
     expect(mail.text_body).toContain('Motif : Réorientée (hors du champ du guichet).');
+    expect(mail.text_body).not.toContain('Vous pouvez encore y répondre');
     expect(mail.text_body).toContain(message);
     expect(mail.html_body).toContain('Adressez-vous à la CCI de l’Isère, qui accompagne les entreprises. &lt;b&gt;Bonne suite&lt;/b&gt;');
 
@@ -347,7 +357,12 @@ describe('buyer e-mails (debounced, never twice) and automatic closure', () => {
       // A second pass, or the timer arriving late, changes nothing.
       expect(await t.app.get(AutoCloseService).closeIfDue(request.id)).toBe(false);
       await waitFor(async () => (await buyerMails()).length === 2, 10_000, 'courriel de clôture');
-      expect((await buyerMails())[1].subject).toContain('demande clôturée');
+      const closure = (await buyerMails())[1];
+      expect(closure.subject).toContain('demande clôturée');
+      expect(closure.text_body).toContain(
+        'Motif : Réponse apportée. Le délai pour réagir à la réponse est passé sans message de votre part.',
+      );
+      expect(closure.text_body).not.toContain('Vous pouvez encore y répondre');
     } finally {
       clock.travel(-past);
     }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
+import { Clock } from '../../common/clock';
 import { LOGGER } from '../../common/logging/logging.module';
 import { AppConfig } from '../../config/app-config';
 import { eachApart } from '../../queue/interval-sweep';
@@ -12,7 +13,7 @@ import { AdviceRequest } from '../requests/request.entities';
 import { HelpItemView, MessageView, RequestMessagesRepository } from '../requests/request-messages.repository';
 import { HELP_ITEM_TYPE_LABELS, MessageKind, REFERRAL_TARGET_LABELS } from '../requests/request-message.types';
 import { BUYER_CLOSE_REASON_LABELS, STATUS_LABELS } from '../requests/request.types';
-import { replyWindowEnd } from '../requests/reply-window.policy';
+import { replyPermission, replyWindowEnd } from '../requests/reply-window.policy';
 import { RequestsRepository } from '../requests/requests.repository';
 import { trackingLinkOf } from '../requests/tracking-url';
 import { BuyerChange, buyerChanges, headlineChange } from './buyer-update.policy';
@@ -52,6 +53,7 @@ export class BuyerNotificationsService {
     private readonly messages: RequestMessagesRepository,
     private readonly outbox: OutboxRepository,
     private readonly mail: MailService,
+    private readonly clock: Clock,
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -121,6 +123,16 @@ export class BuyerNotificationsService {
     // The day the buyer's window ends, counted from the message as the tracking page and the automatic closure count it.
     const replyBy = (message: MessageView | null) =>
       message ? replyWindowEnd(message.createdAt, request.departmentCode, this.config.REPLY_WINDOW_WORKING_DAYS) : null;
+    const replyAfterClosure =
+      request.status === 'closed'
+        ? replyPermission(
+            request,
+            answer?.createdAt ?? null,
+            this.clock.now(),
+            request.departmentCode,
+            this.config.REPLY_WINDOW_WORKING_DAYS,
+          )
+        : null;
     return this.mail.prepare({
       requestId: request.id,
       template: 'buyer-update',
@@ -145,6 +157,8 @@ export class BuyerNotificationsService {
         waitingForAnswerReply: request.status === 'answered',
         questionReplyBy: request.status === 'awaiting_buyer' ? replyBy(question) : null,
         answerReplyUntil: request.status === 'answered' ? replyBy(answer) : null,
+        // Closed by a person before the buyer's time to reply was over: that time still runs, and a reply reopens it.
+        closedReplyUntil: replyAfterClosure?.allowed ? replyAfterClosure.until : null,
         changes: changes.map((change) => ({
           ...change,
           statusLabel: change.kind === 'other' && change.toStatus ? STATUS_LABELS[change.toStatus] : null,

@@ -132,6 +132,13 @@ describe('buyer update: what the buyer is told', () => {
     ]);
   });
 
+  it('says whether a closure came with the end of the buyer’s window or from a person', () => {
+    expect(buyerChanges([event({ fromStatus: 'answered', toStatus: 'closed', actorType: 'system' })])).toEqual([
+      { kind: 'closed', automatic: true },
+    ]);
+    expect(buyerChanges([event({ fromStatus: 'answered', toStatus: 'closed' })])).toEqual([{ kind: 'closed', automatic: false }]);
+  });
+
   it('counts the answers of one e-mail, and says when the first completes one the buyer already read', () => {
     const answer = event({ fromStatus: 'in_progress', toStatus: 'answered' });
     const complement = event({ fromStatus: 'answered', toStatus: 'answered' });

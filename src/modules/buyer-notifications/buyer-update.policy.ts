@@ -22,7 +22,8 @@ export type BuyerChange =
    * the first of them completes an answer the buyer already read.
    */
   | { kind: 'answer'; count: number; complement: boolean }
-  | { kind: 'closed' }
+  /** automatic: closed by the end of the buyer's window, not by a person. */
+  | { kind: 'closed'; automatic: boolean }
   /** rerouted: its facilitator had left the directory or was absent, so another one (or the network's pool) takes it. */
   | { kind: 'reopened'; rerouted: boolean }
   /** waiting: no other facilitator could take it yet, it waits in the network's pool. */
@@ -77,7 +78,7 @@ function changeOf(event: PublicEvent): BuyerChange {
   if (event.type === HANDED_OVER_EVENT) return { kind: 'transferred', reason: event.reason, waiting: event.toStatus === 'unassigned' };
   if (event.toStatus === 'awaiting_buyer') return { kind: 'question' };
   if (event.toStatus === 'answered') return { kind: 'answer', count: 1, complement: event.fromStatus === 'answered' };
-  if (event.toStatus === 'closed') return { kind: 'closed' };
+  if (event.toStatus === 'closed') return { kind: 'closed', automatic: event.actorType === 'system' };
   if (event.toStatus === 'in_progress' && (event.fromStatus === 'answered' || event.fromStatus === 'closed')) {
     return { kind: 'reopened', rerouted: false };
   }

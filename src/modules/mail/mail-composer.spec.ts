@@ -147,6 +147,32 @@ describe('MailComposer, buyer-update', () => {
     }
   });
 
+  it('a closure at the end of the buyer’s window says no message came; one by a person gives the time left to reply', () => {
+    const automatic = update({
+      statusLabel: 'Clôturée',
+      closeReasonLabel: 'Réponse apportée',
+      changes: [{ kind: 'closed', automatic: true }],
+    });
+    const early = update({
+      statusLabel: 'Clôturée',
+      closeReasonLabel: 'Réponse apportée',
+      departmentCode: '38',
+      closedReplyUntil: '2027-01-12T23:00:00Z',
+      changes: [{ kind: 'closed', automatic: false, message: 'Bonne continuation.' }],
+    });
+    for (const body of [automatic.text, automatic.html]) {
+      expect(body).toContain('Motif : Réponse apportée. Le délai pour réagir à la réponse est passé sans message de votre part.');
+      expect(body).not.toContain('Vous pouvez encore y répondre');
+    }
+    for (const body of [early.text, early.html]) {
+      expect(body).not.toContain('Le délai pour réagir');
+      expect(body).toContain(
+        'Une remarque sur la réponse ? Vous pouvez encore y répondre depuis votre page de suivi jusqu’au 12 janvier 2027 à 24:00 (heure de Paris) : la demande sera rouverte.',
+      );
+    }
+    expect(early.text).toContain('Motif : Réponse apportée.\n\nBonne continuation.\n\nUne remarque sur la réponse ?');
+  });
+
   it('a closure reads as one letter and offers the page to consult, not to reply', () => {
     const { text } = update({ statusLabel: 'Clôturée', closeReasonLabel: 'Sans nouvelle de votre part', changes: [{ kind: 'closed' }] });
     expect(text).toContain('a évolué.\n\n--- Demande clôturée ---\nMotif : Sans nouvelle de votre part.');
