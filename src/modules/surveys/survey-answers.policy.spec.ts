@@ -78,6 +78,24 @@ describe('survey answers', () => {
     ['an unknown lever', 'impact', { ...IMPACT, levers: ['label', 'bribe'] }, ['levers']],
     ['"none" with a clause', 'impact', { ...IMPACT, socialConsiderations: ['none', 'social_clause'] }, ['socialConsiderations']],
     ['a contract without considerations', 'impact', { ...IMPACT, environmentalConsiderations: [] }, ['environmentalConsiderations']],
+    [
+      'an insertion clause in a contract said to have no social consideration',
+      'impact',
+      { ...IMPACT, socialConsiderations: 'none' },
+      ['socialConsiderations'],
+    ],
+    [
+      'a reserved contract with no social consideration',
+      'impact',
+      { ...IMPACT, levers: ['reserved_contract'], socialConsiderations: 'none' },
+      ['socialConsiderations'],
+    ],
+    [
+      'an award criterion in a contract with neither environmental nor social consideration',
+      'impact',
+      { ...IMPACT, levers: ['award_criterion'], environmentalConsiderations: 'none', socialConsiderations: 'none' },
+      ['environmentalConsiderations'],
+    ],
     ['an amount in words', 'impact', { ...IMPACT, contractAmount: 'cent mille' }, ['contractAmount']],
     ['a negative amount', 'impact', { ...IMPACT, contractAmount: '-80 000' }, ['contractAmount']],
     ['a reference too long', 'impact', { ...IMPACT, contractReference: 'R'.repeat(101) }, ['contractReference']],
@@ -121,6 +139,15 @@ describe('survey answers', () => {
       const result = checkAnswers('impact', { ...IMPACT, contractOutcome, contractDate: '2030-01-01' }, TODAY);
       expect(result.ok && [result.answers.contractOutcome, result.answers.contractDate]).toEqual([contractOutcome, null]);
     }
+  });
+
+  it('a lever agrees with the considerations that do not deny it: an award criterion on social grounds alone', () => {
+    const body = { ...IMPACT, levers: ['award_criterion'], environmentalConsiderations: 'none', socialConsiderations: 'social_criterion' };
+    expect(checkAnswers('impact', body, TODAY).ok).toBe(true);
+    const refused = checkAnswers('impact', { ...IMPACT, socialConsiderations: 'none' }, TODAY);
+    expect(!refused.ok && refused.errors[0].message).toBe(
+      'Vous avez coché le levier « Clause d’insertion » : cochez « Clause sociale », ou décochez ce levier.',
+    );
   });
 
   it('weights and hours are ignored when their lever is not chosen', () => {

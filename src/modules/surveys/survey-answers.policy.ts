@@ -1,5 +1,6 @@
 import { frenchNumber } from '../../common/french-format';
 import type { FieldError } from '../../common/errors/app-errors';
+import { ENVIRONMENTAL_CONSIDERATION_LABELS, LEVER_LABELS, SOCIAL_CONSIDERATION_LABELS } from './survey-labels';
 import { isCalendarDay, isoDayOf, typedEuros, typedText, withoutSpaces } from '../../common/validation';
 import {
   CONTRACT_OUTCOMES,
@@ -130,6 +131,8 @@ export function checkAnswers(wave: SurveyWave, body: Record<string, unknown>, to
     }
     answers.environmentalConsiderations = environmental ?? [];
     answers.socialConsiderations = social ?? [];
+    const contradiction = leverDenied(answers);
+    if (contradiction && !errors.some((error) => error.field === contradiction.field)) fail(contradiction.field, contradiction.message);
 
     const amount = typedNumber(body.contractAmount);
     if (amount) {
@@ -155,6 +158,30 @@ export function checkAnswers(wave: SurveyWave, body: Record<string, unknown>, to
     );
   answers.comment = comment || null;
   return errors.length ? { ok: false, errors } : { ok: true, answers };
+}
+
+/**
+ * A lever used that the considerations deny, in the DECP's own terms: an insertion clause is a social clause, a reserved
+ * contract a social consideration, an award criterion weighs the environment or the social. The indicators count both.
+ */
+function leverDenied(answers: SurveyAnswers): FieldError | null {
+  const socialDenied = answers.socialConsiderations.includes('none');
+  for (const [lever, consideration] of [
+    ['insertion_clause', 'social_clause'],
+    ['reserved_contract', 'reserved_contract'],
+  ] as const) {
+    if (socialDenied && answers.levers.includes(lever))
+      return {
+        field: 'socialConsiderations',
+        message: `Vous avez coché le levier « ${LEVER_LABELS[lever]} » : cochez « ${SOCIAL_CONSIDERATION_LABELS[consideration]} », ou décochez ce levier.`,
+      };
+  }
+  if (answers.levers.includes('award_criterion') && answers.environmentalConsiderations.includes('none') && socialDenied)
+    return {
+      field: 'environmentalConsiderations',
+      message: `Vous avez coché le levier « ${LEVER_LABELS.award_criterion} » : cochez « ${ENVIRONMENTAL_CONSIDERATION_LABELS.environmental_criterion} » ou « ${SOCIAL_CONSIDERATION_LABELS.social_criterion} », selon ce qu’il évalue, ou décochez ce levier.`,
+    };
+  return null;
 }
 
 function text(value: unknown): string {
