@@ -2,8 +2,19 @@ import { ClassConstructor, plainToInstance } from 'class-transformer';
 import { validate, ValidationError } from 'class-validator';
 import { FieldError, ValidationFailed } from './errors/app-errors';
 
-/** Which message to show when a field breaks several rules: missing, then wrong type, then the rest. */
-const PRIORITY = ['isDefined', 'whitelistValidation', 'isString', 'isIn', 'isInt', 'isBoolean', 'isNotEmptyObject', 'nestedValidation'];
+/** Which message to show when a field breaks several rules: missing, then wrong type, then length, then the rest. */
+const PRIORITY = [
+  'isDefined',
+  'whitelistValidation',
+  'isString',
+  'isIn',
+  'isInt',
+  'isBoolean',
+  'isNotEmptyObject',
+  'nestedValidation',
+  'minLength',
+  'maxLength',
+];
 
 /**
  * Field errors as a page shows them: a message shared with the API names the API's date format beside the form's

@@ -70,6 +70,7 @@ describe('RequestValidator.validate', () => {
       expect(dto.buyer.firstName).toBe('Camille');
       expect(dto.buyer.email).toBe('camille.martin@example.fr');
       expect(dto.departmentCode).toBe('2A');
+      expect((await validator.validate(bodyWith({ departmentCode: '2a' }))).departmentCode).toBe('2A');
       expect(dto.segment).toBe('other');
       expect(dto.subject).toBe('Fournitures de bureau et loi AGEC');
       expect(dto.question).toBe(QUESTION);
@@ -95,6 +96,7 @@ describe('RequestValidator.validate', () => {
       ['with a blank SIRET (treated as absent)', bodyWith({}, { siret: '   ' })],
       ['with an international phone number', bodyWith({}, { phone: '+33 (0)4 76.00.00.00' })],
       ['with a phone number of La Réunion', bodyWith({}, { phone: '0262 12 34 56' })],
+      ['with a phone number typed with no-break spaces', bodyWith({}, { phone: '04\u00a076\u00a000\u00a000\u00a000' })],
       [
         'from a State buyer who consulted its referent',
         bodyWith({ internalReferentConsulted: true }, { organisationType: 'state_administration' }),
@@ -219,12 +221,6 @@ describe('RequestValidator.validate', () => {
     [
       'unknown département',
       { departmentCode: '99' },
-      {},
-      { field: 'departmentCode', message: 'Choisissez un département de la liste (code INSEE, par exemple 38, 2A ou 971).' },
-    ],
-    [
-      'lower-case Corsican département',
-      { departmentCode: '2a' },
       {},
       { field: 'departmentCode', message: 'Choisissez un département de la liste (code INSEE, par exemple 38, 2A ou 971).' },
     ],
@@ -406,20 +402,51 @@ describe('RequestValidator.validate', () => {
       'a first name of zero-width spaces',
       {},
       { firstName: '\u200b\u200b' },
-      { field: 'buyer.firstName', message: 'Indiquez votre prénom.' },
+      { field: 'buyer.firstName', message: 'Indiquez votre prénom, en lettres.' },
     ],
-    ['a last name of a braille blank', {}, { lastName: '\u2800' }, { field: 'buyer.lastName', message: 'Indiquez votre nom.' }],
+    ['a last name of a braille blank', {}, { lastName: '\u2800' }, { field: 'buyer.lastName', message: 'Indiquez votre nom, en lettres.' }],
     [
       'an organisation of combining marks alone',
       {},
       { organisationName: '\u0301\u0301\u0301' },
-      { field: 'buyer.organisationName', message: 'Indiquez le nom de votre organisation.' },
+      { field: 'buyer.organisationName', message: 'Indiquez le nom de votre organisation, en lettres ou en chiffres.' },
     ],
     [
       'a subject of zero-width spaces',
       { subject: '\u200b'.repeat(8) },
       {},
-      { field: 'subject', message: 'Indiquez l’objet de votre demande.' },
+      { field: 'subject', message: 'Indiquez l’objet de votre demande, en lettres ou en chiffres.' },
+    ],
+    [
+      'a subject of emoji alone',
+      { subject: '🌱🌱🌱🌱🌱' },
+      {},
+      { field: 'subject', message: 'Indiquez l’objet de votre demande, en lettres ou en chiffres.' },
+    ],
+    ['a first name of digits', {}, { firstName: '123' }, { field: 'buyer.firstName', message: 'Indiquez votre prénom, en lettres.' }],
+    [
+      'an organisation of one character',
+      {},
+      { organisationName: 'a' },
+      { field: 'buyer.organisationName', message: 'Le nom de l’organisation doit faire au moins 2 caractères.' },
+    ],
+    [
+      'an address over 254 characters',
+      {},
+      { email: `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(62)}.fr` },
+      { field: 'buyer.email', message: 'L’adresse électronique ne doit pas dépasser 254 caractères.' },
+    ],
+    [
+      'a subject whose direction a control character reverses',
+      { subject: 'Achat \u202etxt.exe\u202c durable' },
+      {},
+      { field: 'subject', message: 'Ce champ contient un caractère invisible qui inverse le sens du texte : retirez-le.' },
+    ],
+    [
+      'a last name with a direction isolate',
+      {},
+      { lastName: 'Martin\u2066x\u2069' },
+      { field: 'buyer.lastName', message: 'Ce champ contient un caractère invisible qui inverse le sens du texte : retirez-le.' },
     ],
     [
       'a subject broken by a Unicode line separator',

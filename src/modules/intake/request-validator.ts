@@ -96,11 +96,13 @@ export class RequestValidator {
   }
 }
 
-/** Optional fields sent empty, as form-like clients do: absent, as the form reads them (the SIRET already was). */
+/** Optional fields sent empty, as form-like clients do: absent, as the form reads them (the SIRET already was); the département's code in capitals. */
 function withoutEmptyOptionals(plain: Record<string, unknown>): Record<string, unknown> {
   const blank = (value: unknown) => value === '';
   const buyer = plain.buyer;
   for (const field of ['neededBy', 'estimatedAmount']) if (blank(plain[field])) delete plain[field];
+  // Corsica's codes as people type them: « 2a » is 2A.
+  if (typeof plain.departmentCode === 'string') plain.departmentCode = plain.departmentCode.toUpperCase();
   if (buyer && typeof buyer === 'object' && !Array.isArray(buyer)) {
     for (const field of ['phone', 'siret'])
       if (blank((buyer as Record<string, unknown>)[field])) delete (buyer as Record<string, unknown>)[field];

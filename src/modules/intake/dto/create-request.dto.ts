@@ -34,10 +34,18 @@ import { exampleRequestBody } from './create-request.example';
 const REQUIRED = 'Ce champ est obligatoire.';
 /** A name or an object: a line break in it would break the lines of the e-mails that quote it. */
 const ONE_LINE = /^[^\r\n]*$/;
-/** A name or a subject made only of invisible characters (zero-width spaces, combining marks alone) names nothing. */
+/** An organisation or a subject made only of invisible characters (zero-width spaces, combining marks alone) or emoji names nothing. */
 const VISIBLE = /[\p{L}\p{N}]/u;
-/** 9 to 15 digits (a French number has 10, an international one at most 15), with the usual separators. */
-const PHONE = /^\+?(?:[ .()-]*\d){9,15}[ .()-]*$/;
+/** A person's name has a letter (« 123 » is no name). */
+const LETTER = /\p{L}/u;
+/**
+ * Characters that reverse or isolate the direction of what follows (U+202A–U+202E, U+2066–U+2069): in a one-line field
+ * they make a subject or a name read otherwise than it is stored (« Achat \u202Etxt.exe »). Direction marks stay.
+ */
+const NO_BIDI_CONTROL = /^[^\u202a-\u202e\u2066-\u2069]*$/;
+const BIDI_CONTROL_MESSAGE = 'Ce champ contient un caractère invisible qui inverse le sens du texte : retirez-le.';
+/** 9 to 15 digits (a French number has 10, an international one at most 15), with the usual separators (spaces too). */
+const PHONE = /^\+?(?:[ \u00a0\u202f.()-]*\d){9,15}[ \u00a0\u202f.()-]*$/;
 
 const CONSENT_REQUIRED = 'Cochez la case pour confirmer que vous avez pris connaissance du traitement de vos données personnelles.';
 export class BuyerDto {
@@ -47,7 +55,8 @@ export class BuyerDto {
   @MinLength(1, { message: 'Indiquez votre prénom.' })
   @MaxLength(100, { message: 'Le prénom ne doit pas dépasser 100 caractères.' })
   @Matches(ONE_LINE, { message: 'Le prénom tient sur une seule ligne.' })
-  @Matches(VISIBLE, { message: 'Indiquez votre prénom.' })
+  @Matches(LETTER, { message: 'Indiquez votre prénom, en lettres.' })
+  @Matches(NO_BIDI_CONTROL, { message: BIDI_CONTROL_MESSAGE })
   firstName!: string;
 
   @ApiProperty({ example: 'Martin', minLength: 1, maxLength: 100, description: 'Une seule ligne, au moins une lettre' })
@@ -56,7 +65,8 @@ export class BuyerDto {
   @MinLength(1, { message: 'Indiquez votre nom.' })
   @MaxLength(100, { message: 'Le nom ne doit pas dépasser 100 caractères.' })
   @Matches(ONE_LINE, { message: 'Le nom tient sur une seule ligne.' })
-  @Matches(VISIBLE, { message: 'Indiquez votre nom.' })
+  @Matches(LETTER, { message: 'Indiquez votre nom, en lettres.' })
+  @Matches(NO_BIDI_CONTROL, { message: BIDI_CONTROL_MESSAGE })
   lastName!: string;
 
   @ApiProperty({ example: 'camille.martin@example.fr', format: 'email', maxLength: 254 })
@@ -66,20 +76,32 @@ export class BuyerDto {
   @IsEmail(MAILBOX_OPTIONS, { message: 'Indiquez une adresse électronique valide, par exemple nom@exemple.fr.' })
   email!: string;
 
-  @ApiPropertyOptional({ example: '+33 4 76 00 00 00', maxLength: 30, pattern: PHONE.source, description: '9 à 15 chiffres' })
+  @ApiPropertyOptional({
+    example: '+33 4 76 00 00 00',
+    maxLength: 30,
+    pattern: PHONE.source,
+    description: '9 à 15 chiffres',
+    nullable: true,
+  })
   @IsOptional()
   @IsString({ message: 'Le téléphone doit être un texte.' })
   @MaxLength(30, { message: 'Indiquez un numéro de téléphone valide, par exemple 04 76 00 00 00.' })
   @Matches(PHONE, { message: 'Indiquez un numéro de téléphone valide, par exemple 04 76 00 00 00.' })
   phone?: string;
 
-  @ApiProperty({ example: 'Département de l’Isère', minLength: 2, maxLength: 200, description: 'Une seule ligne' })
+  @ApiProperty({
+    example: 'Département de l’Isère',
+    minLength: 2,
+    maxLength: 200,
+    description: 'Une seule ligne, au moins une lettre ou un chiffre',
+  })
   @IsDefined({ message: 'Indiquez le nom de votre organisation.' })
   @IsString({ message: 'Le nom de l’organisation doit être un texte.' })
-  @MinLength(2, { message: 'Indiquez le nom de votre organisation.' })
+  @MinLength(2, { message: 'Le nom de l’organisation doit faire au moins 2 caractères.' })
   @MaxLength(200, { message: 'Le nom de l’organisation ne doit pas dépasser 200 caractères.' })
   @Matches(ONE_LINE, { message: 'Le nom de l’organisation tient sur une seule ligne.' })
-  @Matches(VISIBLE, { message: 'Indiquez le nom de votre organisation.' })
+  @Matches(VISIBLE, { message: 'Indiquez le nom de votre organisation, en lettres ou en chiffres.' })
+  @Matches(NO_BIDI_CONTROL, { message: BIDI_CONTROL_MESSAGE })
   organisationName!: string;
 
   @ApiProperty({ enum: ORGANISATION_TYPES })
@@ -87,7 +109,7 @@ export class BuyerDto {
   @IsIn(ORGANISATION_TYPES, { message: notInList('Choisissez un type d’organisation de la liste', ORGANISATION_TYPES) })
   organisationType!: OrganisationType;
 
-  @ApiPropertyOptional({ example: '22380001400019', description: '14 chiffres, clé de contrôle vérifiée' })
+  @ApiPropertyOptional({ example: '22380001400019', description: '14 chiffres (espaces admis), clé de contrôle vérifiée', nullable: true })
   @IsOptional()
   @IsString({ message: 'Le SIRET doit être un texte de 14 chiffres.' })
   siret?: string;
@@ -101,7 +123,7 @@ export class CreateRequestDto {
   @Type(() => BuyerDto)
   buyer!: BuyerDto;
 
-  @ApiProperty({ enum: DEPARTMENT_CODES, example: '38', description: 'Code INSEE du département (01, 2A, 971…)' })
+  @ApiProperty({ enum: DEPARTMENT_CODES, example: '38', description: 'Code INSEE du département (01, 2A, 971…) ; « 2a » est lu « 2A »' })
   @IsDefined({ message: 'Choisissez le département de l’achat.' })
   @IsString({ message: 'Le département doit être un code INSEE, par exemple "38" ou "2A".' })
   departmentCode!: string;
@@ -116,13 +138,19 @@ export class CreateRequestDto {
   @IsString({ message: notInList('Choisissez un segment d’achat de la liste', SEGMENT_CODES) })
   segment!: string;
 
-  @ApiProperty({ example: 'Fournitures de bureau et loi AGEC', minLength: 5, maxLength: 150, description: 'Une seule ligne' })
+  @ApiProperty({
+    example: 'Fournitures de bureau et loi AGEC',
+    minLength: 5,
+    maxLength: 150,
+    description: 'Une seule ligne, au moins une lettre ou un chiffre',
+  })
   @IsDefined({ message: 'Indiquez l’objet de votre demande.' })
   @IsString({ message: 'L’objet doit être un texte.' })
   @MinLength(5, { message: 'L’objet doit faire au moins 5 caractères.' })
   @MaxLength(150, { message: 'L’objet ne doit pas dépasser 150 caractères.' })
   @Matches(ONE_LINE, { message: 'L’objet tient sur une seule ligne.' })
-  @Matches(VISIBLE, { message: 'Indiquez l’objet de votre demande.' })
+  @Matches(VISIBLE, { message: 'Indiquez l’objet de votre demande, en lettres ou en chiffres.' })
+  @Matches(NO_BIDI_CONTROL, { message: BIDI_CONTROL_MESSAGE })
   subject!: string;
 
   @ApiProperty({
@@ -147,6 +175,7 @@ export class CreateRequestDto {
     maximum: 100_000_000_000,
     example: 120000,
     description: 'Montant estimé en euros hors taxes, entier',
+    nullable: true,
   })
   @IsOptional()
   @IsInt({ message: 'Le montant estimé est un nombre entier d’euros hors taxes.' })
@@ -158,6 +187,7 @@ export class CreateRequestDto {
     example: '2027-03-01',
     format: 'date',
     description: 'Date à laquelle la réponse est nécessaire ; pas avant aujourd’hui (dans le fuseau du département)',
+    nullable: true,
   })
   @IsOptional()
   @IsString({ message: 'Date non valide : écrivez-la JJ/MM/AAAA dans le formulaire, AAAA-MM-JJ dans l’API.' })
@@ -190,7 +220,7 @@ export class CreatedRequestDto {
   @ApiProperty({ example: 'GV-2026-000123' })
   reference!: string;
 
-  @ApiProperty({ example: 'submitted' })
+  @ApiProperty({ enum: ['submitted'], description: 'Le statut à l’enregistrement ; un rejeu renvoie la première réponse telle quelle' })
   status!: string;
 
   @ApiProperty({ example: 'https://guichet-vert.example.fr/suivi/GV-2026-000123?t=…' })
