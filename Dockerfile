@@ -21,6 +21,8 @@ COPY package.json package-lock.json ./
 RUN (npm ci --omit=dev --no-audit --no-fund || npm install --omit=dev --no-audit --no-fund) \
  && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# The boot's configuration errors point to it.
+COPY .env.example ./
 # var/ (mail files when SMTP_URL is empty, local storage) must be writable by the unprivileged user.
 RUN mkdir -p var/mail && chown -R node:node var
 USER node

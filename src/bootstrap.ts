@@ -69,7 +69,7 @@ export async function createHttpApp(roles: Roles, config: AppConfig, logger: Log
 }
 
 export async function migrateAndSeed(config: AppConfig, logger?: Logger): Promise<void> {
-  await createDatabaseIfMissing(config.DATABASE_URL, logger);
+  await createDatabaseIfMissing(config.DATABASE_URL, !config.isProduction, logger);
   const dataSource = await new DataSource(dataSourceOptions(config)).initialize();
   try {
     await prepareDatabase(dataSource, { runMigrations: config.RUN_MIGRATIONS });
@@ -86,8 +86,11 @@ export async function migrateAndSeed(config: AppConfig, logger?: Logger): Promis
   }
 }
 
-/** A newcomer's first `npm start` creates its database, if the server lets this user do it. */
-async function createDatabaseIfMissing(databaseUrl: string, logger?: Logger): Promise<void> {
+/**
+ * A newcomer's first `npm start` creates its database, if the server lets this user do it. Not in production: there a
+ * missing database is a mistyped DATABASE_URL, and the desk would start on an empty one.
+ */
+async function createDatabaseIfMissing(databaseUrl: string, create: boolean, logger?: Logger): Promise<void> {
   const probe = new Client({ connectionString: databaseUrl });
   try {
     await probe.connect();
@@ -104,6 +107,11 @@ async function createDatabaseIfMissing(databaseUrl: string, logger?: Logger): Pr
   }
   const url = new URL(databaseUrl);
   const name = decodeURIComponent(url.pathname.slice(1));
+  if (!create) {
+    throw new Error(
+      `la base de données « ${name} » n’existe pas (DATABASE_URL : ${withoutPassword(databaseUrl)}) : corrigez DATABASE_URL, ou créez-la (createdb). Hors production, le premier démarrage la crée.`,
+    );
+  }
   url.pathname = '/postgres';
   const admin = new Client({ connectionString: url.toString() });
   await admin.connect();

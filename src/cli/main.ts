@@ -25,9 +25,22 @@ const COMMANDS: Record<string, { usage: string; arity: number | 'options'; run: 
 /** `npm run cli -- <command> [arguments]`: migrates and seeds like the service, then runs one task. */
 async function main([name = '', ...args]: string[]): Promise<number> {
   const command = COMMANDS[name];
-  if (!command || (command.arity !== 'options' && args.length !== command.arity)) {
-    const usages = Object.values(COMMANDS).map((c) => `  npm run cli -- ${c.usage}`);
-    process.stderr.write(`Usage :\n${usages.join('\n')}\n`);
+  const usage = `Usage :\n${Object.values(COMMANDS)
+    .map((c) => `  npm run cli -- ${c.usage}`)
+    .join('\n')}\n(dans l’image Docker : node dist/src/cli/main.js <commande>)\n`;
+  if (['--help', '-h', 'help'].includes(name)) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  const problem = !name
+    ? 'Indiquez une commande.'
+    : !command
+      ? `Commande inconnue : « ${name} ».`
+      : command.arity !== 'options' && args.length !== command.arity
+        ? `« ${name} » ${command.arity === 0 ? 'ne prend aucun argument' : `prend ${command.arity} argument${command.arity > 1 ? 's' : ''}`} (reçu : ${args.length}).`
+        : null;
+  if (problem) {
+    process.stderr.write(`${problem}\n${usage}`);
     return 2;
   }
   let config: AppConfig;

@@ -2,6 +2,7 @@ import { AppError } from '../common/errors/app-errors';
 import { AccountsService } from '../modules/accounts/accounts.service';
 import { StaffAuthService } from '../modules/accounts/staff-auth.service';
 import { normalizeEmail } from '../modules/accounts/credentials.policy';
+import { STAFF_ROLES, StaffRole } from '../modules/accounts/accounts.types';
 import type { CliCommand, CliIo } from './cli-context';
 
 type Options = Record<string, string[]>;
@@ -25,6 +26,9 @@ export function refuse(io: CliIo, problem: string, usage: string): number {
   return 2;
 }
 
+/** The option that carries each field of an account, for the errors the accounts service gives by field. */
+const OPTION_OF_FIELD: Record<string, string> = { firstName: 'first-name', lastName: 'last-name', networkCodes: 'network' };
+
 export const USERS_CREATE_USAGE =
   'users:create --role admin|animator|facilitator --email <adresse> [--first-name <prénom>] [--last-name <nom>] [--network <code>]…';
 export const USERS_TOKEN_USAGE = 'users:token --email <adresse> --label <nom du jeton>';
@@ -37,6 +41,9 @@ export const usersCreate: CliCommand = async (context, args, io) => {
   const options = parseOptions(args, ['role', 'email', 'first-name', 'last-name', 'network']);
   if (typeof options === 'string') return refuse(io, options, USERS_CREATE_USAGE);
   if (!options.role || !options.email) return refuse(io, '--role et --email sont obligatoires.', USERS_CREATE_USAGE);
+  if (!STAFF_ROLES.includes(options.role[0] as StaffRole)) {
+    return refuse(io, `--role prend admin, animator ou facilitator (reçu : « ${options.role[0]} »).`, USERS_CREATE_USAGE);
+  }
   try {
     const { account, link, created } = await context.get(AccountsService).invite(
       {
@@ -63,7 +70,11 @@ export const usersCreate: CliCommand = async (context, args, io) => {
     return 0;
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    io.stderr.write(`${[error.message, ...error.errors.map((e) => `  ${e.field} : ${e.message}`)].join('\n')}\n`);
+    // Field errors name the option at fault; the API's heading (« La demande contient des erreurs. ») would read oddly here.
+    const lines = error.errors.length
+      ? error.errors.map((e) => `--${OPTION_OF_FIELD[e.field] ?? e.field} : ${e.message}`)
+      : [error.message];
+    io.stderr.write(`${lines.join('\n')}\n`);
     return 1;
   }
 };

@@ -79,6 +79,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ RUN_MIGRATIONS: value }).RUN_MIGRATIONS).toBe(expected);
   });
 
+  it('takes a sender address alone or with its name', () => {
+    expect(loadConfig({ MAIL_FROM: 'ne-pas-repondre@guichet-vert.example.fr' }).MAIL_FROM).toBe('ne-pas-repondre@guichet-vert.example.fr');
+    expect(loadConfig({ MAIL_FROM: 'Guichet vert — Isère <gv@isere.example.fr>' }).MAIL_FROM).toBe(
+      'Guichet vert — Isère <gv@isere.example.fr>',
+    );
+  });
+
   it('lists every bad key at once', () => {
     const problems = problemsOf({ PORT: 'abc', DATABASE_URL: 'mysql://x', INTAKE_RATE_LIMIT: '0', LOG_LEVEL: 'loud' });
     expect(problems).toHaveLength(4);
@@ -115,6 +122,11 @@ describe('loadConfig', () => {
     ['DATABASE_POOL_SIZE', 'many'],
     ['SMTP_URL', 'mail.example.fr'],
     ['PUBLIC_URL', 'guichet-vert.example.fr'],
+    ['PUBLIC_URL', 'ftp://guichet-vert.example.fr'],
+    ['PUBLIC_URL', 'https://guichet-vert.example.fr/#accueil'],
+    ['PUBLIC_URL', 'https://guichet-vert.example.fr/?source=mail'],
+    ['MAIL_FROM', 'abc'],
+    ['MAIL_FROM', 'Guichet vert <ne-pas-repondre>'],
     ['TRUST_PROXY', '-1'],
     ['QUEUE_PREFIX', 'Guichet Vert'],
     ['OUTBOX_POLL_MS', '10'],
@@ -134,6 +146,9 @@ describe('loadConfig', () => {
     ['METRICS_TOKEN', 'short-token', 'short-token', 'une valeur masquée de 11 caractères'],
     ['DATABASE_URL', 'mysql://app:s3cr3t@db:3306/gv', 's3cr3t', '« mysql://app:***@db:3306/gv »'],
     ['SMTP_URL', 'smtpx://mailer:p@ss@smtp.example.fr', 'p@ss', '« smtpx://mailer:***@smtp.example.fr »'],
+    ['DATABASE_URL', 'postgres//admin:Sup3rS3cret@db/x', 'Sup3rS3cret', '« postgres//admin:***@db/x »'],
+    ['REDIS_URL', 'redis:admin:Sup3rS3cret@host', 'Sup3rS3cret', '« redis:***@host »'],
+    ['PUBLIC_URL', 'https://user:Sup3rS3cret@guichet-vert.example.fr', 'Sup3rS3cret', '« https://user:***@guichet-vert.example.fr »'],
   ])('refuses %s without writing the secret it holds', (key, value, secret, shown) => {
     const problems = problemsOf({ [key]: value });
     expect(problems).toEqual([

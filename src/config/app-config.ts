@@ -21,6 +21,8 @@ const toBool = ({ value }: { value: unknown }) =>
   value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
 
 const DEV_SECRET = 'dev-only-secret-change-me-in-production-0000';
+/** An e-mail address, alone or as « Name <address> ». */
+const MAILBOX = /^(?:[^<>@]*<[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+)$/;
 
 /**
  * Every setting the service reads, with its default. Built once from the environment;
@@ -57,15 +59,27 @@ export class AppConfig {
   @Matches(/^smtps?:\/\/.+/, { message: 'une URL smtp://[utilisateur:motdepasse@]hôte:port ou vide' })
   SMTP_URL?: string;
 
-  @IsString()
-  @MinLength(3, { message: 'une adresse d’expéditeur, par exemple "Guichet vert <ne-pas-repondre@exemple.fr>"' })
+  @Matches(MAILBOX, {
+    message: 'une adresse d’expéditeur, par exemple "Guichet vert <ne-pas-repondre@exemple.fr>" ou ne-pas-repondre@exemple.fr',
+  })
   MAIL_FROM = 'Guichet vert <ne-pas-repondre@guichet-vert.localhost>';
 
   @IsString()
   MAIL_DIR = 'var/mail';
 
   @ValidateIf((config: AppConfig) => config.PUBLIC_URL !== '')
-  @IsUrl({ require_tld: false, require_protocol: true }, { message: 'une URL absolue, par exemple https://guichet-vert.exemple.fr' })
+  @IsUrl(
+    // Links in e-mails are built on it: a scheme a browser opens, and nothing a link would carry to everyone (credentials).
+    {
+      protocols: ['http', 'https'],
+      require_protocol: true,
+      require_tld: false,
+      disallow_auth: true,
+      allow_fragments: false,
+      allow_query_components: false,
+    },
+    { message: 'une URL http(s) absolue, sans identifiants, paramètres ni ancre, par exemple https://guichet-vert.exemple.fr' },
+  )
   PUBLIC_URL = '';
 
   /** Keys HMACs and the encryption of idempotent replies; must be set in production. */
@@ -219,7 +233,9 @@ const SECRET_KEYS = new Set(['APP_SECRET', 'APP_SECRET_PREVIOUS', 'METRICS_TOKEN
 function received(key: string, value: string): string {
   if (SECRET_KEYS.has(key)) return `une valeur masquée de ${value.length} caractères`;
   // A connection URL may carry a password (up to its last @: one typed unencoded may hold an @ itself).
-  return `« ${value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):.*@/i, '$1:***@')} »`;
+  const masked = value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):.*@/i, '$1:***@');
+  // A mistyped one (« postgres//admin:secret@db ») too: everything from its first colon to its last @.
+  return `« ${masked === value ? value.replace(/:.*@/, ':***@') : masked} »`;
 }
 
 function previousSecrets(list: string): string[] {

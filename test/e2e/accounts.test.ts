@@ -867,11 +867,10 @@ describe('staff accounts', () => {
 
     it('users:create checks the role, the networks of an animator and the directory entry of a facilitator', async () => {
       const cases: Array<[string[], string]> = [
-        [['--role', 'chef', '--email', 'a@example.org'], 'Choisissez un rôle'],
         [['--role', 'animator', '--email', 'a@example.org', '--first-name', 'A', '--last-name', 'B'], 'Choisissez au moins un réseau.'],
         [
           ['--role', 'animator', '--email', 'a@example.org', '--first-name', 'A', '--last-name', 'B', '--network', 'nulle-part'],
-          'Réseau inconnu : nulle-part.',
+          '--network : Réseau inconnu : nulle-part.',
         ],
         [['--role', 'facilitator', '--email', 'a@example.org'], 'Aucun facilitateur de l’annuaire'],
       ];
@@ -879,7 +878,11 @@ describe('staff accounts', () => {
         const out = capture();
         expect(await usersCreate(t.app, args, out.io)).toBe(1);
         expect(out.out()).toContain(message);
+        expect(out.out()).not.toContain('La demande contient des erreurs');
       }
+      const role = capture();
+      expect(await usersCreate(t.app, ['--role', 'administrateur', '--email', 'a@example.org'], role.io)).toBe(2);
+      expect(role.out()).toContain('--role prend admin, animator ou facilitator (reçu : « administrateur »).');
       const usage = capture();
       expect(await usersCreate(t.app, ['--email'], usage.io)).toBe(2);
       await insertFacilitator(t.dataSource, { email: 'fac@example.org', network: 'res-occ', firstName: 'Lou' });

@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { Client } from 'pg';
 
 const DIST = join(__dirname, '..', '..', 'dist', 'src');
 const CLI = join(DIST, 'cli', 'main.js');
@@ -57,5 +58,57 @@ describe('a PostgreSQL that refuses the connection at start', () => {
       /^PostgreSQL refuse la connexion ou ne répond pas \(DATABASE_URL : postgres:\/\/personne:\*\*\*@127\.0\.0\.1:5432\/x\) : /,
     );
     expect(failed!.stdout).not.toContain('motdepasse');
+  });
+});
+
+describe('a database that does not exist, in production', () => {
+  it('stops the service naming it, and creates nothing: a mistyped DATABASE_URL must not start the desk on an empty base', async () => {
+    const name = `gv_absent_${process.pid}`;
+    const url = new URL(process.env.DATABASE_URL!);
+    url.pathname = `/${name}`;
+    const failed = await promisify(execFile)('node', [join(DIST, 'main.js')], {
+      env: {
+        PATH: process.env.PATH!,
+        NODE_ENV: 'production',
+        PORT: '3198',
+        APP_SECRET: 'x'.repeat(40),
+        PUBLIC_URL: 'https://guichet-vert.example.fr',
+        REDIS_URL: 'redis://127.0.0.1:6379',
+        DATABASE_URL: url.toString(),
+      },
+    }).then(
+      () => null,
+      (error: { code: number; stdout: string }) => error,
+    );
+    expect(failed?.code).toBe(1);
+    const line = JSON.parse(failed!.stdout.split('\n').find((l) => l.includes('démarrage impossible'))!);
+    expect(line.err.message).toContain(`la base de données « ${name} » n’existe pas`);
+    const admin = new Client({ connectionString: process.env.DATABASE_URL });
+    await admin.connect();
+    try {
+      expect((await admin.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [name])).rowCount).toBe(0);
+    } finally {
+      await admin.end();
+    }
+  });
+});
+
+describe('the command line, before any connection', () => {
+  const cli = (...args: string[]) =>
+    promisify(execFile)('node', [CLI, ...args], { env: { PATH: process.env.PATH!, NODE_ENV: 'development' } }).then(
+      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+
+  it('prints its usage on --help, and says what is wrong with a command it cannot run', async () => {
+    const help = await cli('--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('npm run cli -- users:create --role admin|animator|facilitator');
+    const unknown = await cli('foo');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr.split('\n')[0]).toBe('Commande inconnue : « foo ».');
+    const extra = await cli('indicators:backfill', 'extra');
+    expect(extra.code).toBe(2);
+    expect(extra.stderr.split('\n')[0]).toBe('« indicators:backfill » ne prend aucun argument (reçu : 1).');
   });
 });

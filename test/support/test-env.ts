@@ -6,8 +6,8 @@ export function testEnv(): Record<string, string> {
   const run = process.env.GV_TEST_RUN ?? 'local';
   return {
     NODE_ENV: 'test',
-    DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${testDatabase(run)}`,
-    REDIS_URL: 'redis://127.0.0.1:6379',
+    DATABASE_URL: testServerUrl(testDatabase(run)),
+    REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
     QUEUE_PREFIX: `gvtest${run}`,
     MAIL_DIR: `var/test-mail/${run}`,
     LOG_LEVEL: 'silent',
@@ -21,4 +21,14 @@ export function testEnv(): Record<string, string> {
 
 export function testDatabase(run: string): string {
   return `guichet_vert_test_${run}`;
+}
+
+/**
+ * A database of the PostgreSQL server tests use: TEST_DATABASE_URL's (user, password, host; its database is replaced),
+ * else the local server with trust authentication, as on a fresh development machine.
+ */
+export function testServerUrl(database: string): string {
+  const url = new URL(process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+  url.pathname = `/${database}`;
+  return url.toString();
 }
