@@ -18,7 +18,12 @@ export function checkedIdempotencyKey(value: string | undefined): string | undef
 
 /** The header as OpenAPI documents it; `repeated` says what a second sending with the same key gives. */
 export function ApiIdempotencyKey(repeated: string): MethodDecorator & ClassDecorator {
-  return ApiHeader({ name: 'idempotency-key', required: false, description: `8 à 200 caractères visibles ; ${repeated}` });
+  return ApiHeader({
+    name: 'idempotency-key',
+    required: false,
+    description: `8 à 200 caractères visibles (ASCII, sans espace) ; ${repeated}`,
+    schema: { type: 'string', minLength: 8, maxLength: 200, pattern: IDEMPOTENCY_KEY.source },
+  });
 }
 
 /**

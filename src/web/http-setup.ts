@@ -16,6 +16,7 @@ import { StaffAuthService } from '../modules/accounts/staff-auth.service';
 import { staffOnlyMiddleware } from '../modules/accounts/staff.guard';
 import { QUEUE_NAMES } from '../queue/queue.registry';
 import { QueueService } from '../queue/queue.service';
+import { finishApiDocument } from './api-document';
 import { inputGuard, refuseMalformedUtf8 } from './input-guard';
 import { configureViews } from './nunjucks';
 
@@ -91,16 +92,22 @@ export function configureHttp(app: NestExpressApplication, config: AppConfig, lo
   app.use('/assets', express.static(join(__dirname, 'assets'), { maxAge: '1h', index: false }));
   configureViews(app, config.isProduction);
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Guichet vert — API')
-      .setDescription(
-        'Dépôt et suivi des demandes de conseil en achat public durable. Les messages d’erreur sont en français, un par champ.',
-      )
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Jeton d’API `gvt_…` : « Mon compte » de l’espace, ou `users:token`' })
-      .build(),
+  const document = finishApiDocument(
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Guichet vert — API')
+        .setDescription(
+          'Dépôt et suivi des demandes de conseil en achat public durable. Les messages d’erreur sont en français, un par champ.',
+        )
+        .setVersion('1')
+        .addBearerAuth({
+          type: 'http',
+          scheme: 'bearer',
+          description: 'Jeton d’API `gvt_…` : « Mon compte » de l’espace, ou `users:token`',
+        })
+        .build(),
+    ),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json', customSiteTitle: 'Guichet vert — API' });
 

@@ -21,6 +21,8 @@ describe('POST /api/v1/requests and GET /api/v1/requests/:reference', () => {
     const body = await bodyOf(response);
     expect(Object.keys(body).sort()).toEqual(['reference', 'status', 'trackingUrl']);
     expect(body.reference).toMatch(/^GV-\d{4}-\d{6}$/);
+    // Where the request is read back, as REST clients expect of a 201 (with the token in its header).
+    expect(response.headers.get('location')).toBe(`/api/v1/requests/${body.reference}`);
     expect(body.status).toBe('submitted');
     expect(body.trackingUrl).toMatch(new RegExp(`^${t.url}/suivi/${body.reference}\\?t=[A-Za-z0-9_-]{43}$`));
 
@@ -260,8 +262,19 @@ describe('POST /api/v1/requests and GET /api/v1/requests/:reference', () => {
     // The headers a client reads back: a replay's mark on the 201, the wait on the 429.
     const responses = doc.paths['/api/v1/requests'].post.responses;
     expect(responses['201'].description).toContain('Idempotent-Replayed');
-    expect(Object.keys(responses['201'].headers)).toEqual(['Idempotent-Replayed']);
+    expect(Object.keys(responses['201'].headers)).toEqual(['Location', 'Idempotent-Replayed']);
     expect(Object.keys(responses['429'].headers)).toEqual(['Retry-After']);
+    // What the server refuses, a generated client refuses too: unknown fields at every level, a malformed key.
+    expect(doc.components.schemas.CreateRequestDto.additionalProperties).toBe(false);
+    expect(doc.components.schemas.BuyerDto.additionalProperties).toBe(false);
+    expect(doc.components.schemas.BuyerDto.properties.phone.nullable).toBe(true);
+    const key = doc.paths['/api/v1/requests'].post.parameters.find((p: { name: string }) => p.name === 'idempotency-key');
+    expect(key.schema).toMatchObject({ minLength: 8, maxLength: 200 });
+    // A buyer's message as JSON names no files (multipart only); adding information may answer 429.
+    const information = doc.paths['/api/v1/requests/{reference}/information'].post;
+    expect(Object.keys(information.requestBody.content['application/json'].schema.properties)).toEqual(['message']);
+    expect(Object.keys(information.requestBody.content['multipart/form-data'].schema.properties)).toEqual(['message', 'fichiers']);
+    expect(information.responses['429'].headers).toHaveProperty('Retry-After');
     // Each operation names a header once (the decorator and the handler's parameter meet), and no field reads as an object by mistake.
     for (const [path, operations] of Object.entries(
       doc.paths as Record<string, Record<string, { parameters?: Array<{ in: string; name: string }> }>>,

@@ -34,13 +34,14 @@ export class IntakeApiController {
     summary: 'Déposer une demande de conseil',
     description: 'Une question sur un achat. Renvoie la référence et le lien de suivi privé.',
   })
-  @ApiIdempotencyKey('un nouvel envoi avec la même clé renvoie la première demande.')
+  @ApiIdempotencyKey('un nouvel envoi avec la même clé renvoie la première demande, pendant 24 heures.')
   @ApiBody({ type: CreateRequestDto })
   @ApiCreatedResponse({
     type: CreatedRequestDto,
     description:
       'La demande est enregistrée : sa référence, son statut et le lien de suivi privé de l’acheteur. Un nouvel envoi avec la même clé d’idempotence et le même contenu renvoie la même réponse (201), avec l’en-tête Idempotent-Replayed.',
     headers: {
+      Location: { description: 'Le suivi de la demande dans l’API : /api/v1/requests/{reference}', schema: { type: 'string' } },
       'Idempotent-Replayed': {
         description: '`true` quand la réponse est celle d’un envoi précédent avec la même clé',
         schema: { type: 'string', enum: ['true'] },
@@ -56,7 +57,8 @@ export class IntakeApiController {
   @ApiUnsupportedMediaTypeResponse({ type: ErrorResponseDto, description: 'Le corps doit être en application/json' })
   @ApiTooManyRequestsResponse({
     type: ErrorResponseDto,
-    description: 'Trop de demandes depuis cette adresse',
+    description:
+      'Plus de nouvelles demandes en une heure depuis cette adresse que le service n’en accepte (INTAKE_RATE_LIMIT) ; un corps refusé, un rejeu ou une clé en conflit n’en comptent pas. Un rejeu d’une demande enregistrée reçoit toujours sa réponse.',
     headers: { 'Retry-After': { description: 'Secondes à attendre avant un nouvel envoi', schema: { type: 'integer' } } },
   })
   async create(
@@ -93,6 +95,7 @@ export class IntakeApiController {
 }
 
 function createdBody(res: Response, result: SubmissionResult): CreatedRequestDto {
+  res.setHeader('Location', `/api/v1/requests/${result.reference}`);
   if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
   return { reference: result.reference, status: result.status, trackingUrl: result.trackingUrl };
 }

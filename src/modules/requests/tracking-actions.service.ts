@@ -333,7 +333,7 @@ export class TrackingActionsService {
 }
 
 /** Information the buyer adds, at most this many in a sliding hour: enough for what was forgotten, not a chat. */
-const INFORMATION_LIMIT: ThrottleLimit = { max: 5, windowMinutes: 60 };
+export const INFORMATION_LIMIT: ThrottleLimit = { max: 5, windowMinutes: 60 };
 
 function informationLimited(seconds: number): AppError {
   const minutes = Math.ceil(seconds / 60);

@@ -29,6 +29,7 @@ import {
   ApiPayloadTooLargeResponse,
   ApiUnsupportedMediaTypeResponse,
   ApiTags,
+  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { UploadedFile, uploadLimitsOf } from '../attachments/attachments.service';
@@ -40,7 +41,7 @@ import { ApiIdempotencyKey, apiRepeatKey, formRepeatKey } from '../../common/ide
 import { randomToken } from '../../common/tokens';
 import { noticeOf } from '../../web/notices';
 import { SurveysService } from '../surveys/surveys.service';
-import { BUYER_MESSAGE_MAX, BuyerMessageInput, TrackingActionsService } from './tracking-actions.service';
+import { BUYER_MESSAGE_MAX, BuyerMessageInput, INFORMATION_LIMIT, TrackingActionsService } from './tracking-actions.service';
 import { TrackedRequestDto } from './dto/tracked-request.dto';
 import { WITHDRAWAL_REASON_LABELS, WITHDRAWAL_REASONS } from './request.types';
 import { formModel } from '../../web/form-model';
@@ -187,6 +188,11 @@ export class TrackingController {
   @ApiOkResponse({ type: TrackedRequestDto, description: 'La demande à jour' })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Message absent ou trop long (erreur par champ)' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Une précision vous est demandée, ou la demande a reçu sa réponse' })
+  @ApiTooManyRequestsResponse({
+    type: ErrorResponseDto,
+    description: `Plus de ${INFORMATION_LIMIT.max} informations ajoutées dans l’heure : regroupez-les, ou attendez`,
+    headers: { 'Retry-After': { description: 'Secondes à attendre avant un nouvel ajout', schema: { type: 'integer' } } },
+  })
   async addInformation(
     @Param('reference') reference: string,
     @Headers('x-tracking-token') token: string | undefined,
