@@ -36,7 +36,7 @@ export async function start(roles: Roles): Promise<void> {
     if (roles.api) {
       const app = await createHttpApp(roles, config, logger);
       await app.listen(config.PORT);
-      logger.info({ port: config.PORT, roles }, 'service démarré');
+      logger.info({ port: config.PORT, publicUrl: config.PUBLIC_URL, roles }, `service démarré : ${config.PUBLIC_URL}`);
     } else {
       const context = await NestFactory.createApplicationContext(AppModule.forRoles(roles, config, logger), {
         logger: new PinoNestLogger(logger),
@@ -54,6 +54,14 @@ export async function start(roles: Roles): Promise<void> {
       logger.info({ roles, thread: inWorkersThread }, 'worker démarré');
     }
   } catch (error) {
+    // The usual first-start mistake, said plainly: a stack trace would hide it.
+    if ((error as { code?: string }).code === 'EADDRINUSE') {
+      logger.fatal(
+        { port: config.PORT },
+        `démarrage impossible : le port ${config.PORT} est déjà pris (un autre service, ou une instance déjà lancée) ; arrêtez-le ou choisissez un autre PORT`,
+      );
+      process.exit(1);
+    }
     logger.fatal({ err: { message: (error as Error).message, stack: (error as Error).stack } }, 'démarrage impossible');
     process.exit(1);
   }

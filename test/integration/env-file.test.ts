@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -110,5 +112,39 @@ describe('the command line, before any connection', () => {
     const extra = await cli('indicators:backfill', 'extra');
     expect(extra.code).toBe(2);
     expect(extra.stderr.split('\n')[0]).toBe('« indicators:backfill » ne prend aucun argument (reçu : 1).');
+  });
+});
+
+describe('a port already taken at start', () => {
+  it('stops with one line naming the port, after a start-up log without Nest’s inventory of modules and routes', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '0.0.0.0', resolve));
+    const port = String((taken.address() as AddressInfo).port);
+    try {
+      const failed = await promisify(execFile)('node', [join(DIST, 'main.js')], {
+        env: {
+          PATH: process.env.PATH!,
+          NODE_ENV: 'development',
+          PORT: port,
+          DATABASE_URL: process.env.DATABASE_URL!,
+          QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}port`,
+        },
+      }).then(
+        () => null,
+        (error: { code: number; stdout: string }) => error,
+      );
+      expect(failed?.code).toBe(1);
+      const lines = failed!.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line));
+      expect(lines.at(-1).msg).toBe(
+        `démarrage impossible : le port ${port} est déjà pris (un autre service, ou une instance déjà lancée) ; arrêtez-le ou choisissez un autre PORT`,
+      );
+      expect(lines.at(-1)).not.toHaveProperty('err');
+      expect(lines.filter((line) => ['InstanceLoader', 'RoutesResolver', 'RouterExplorer'].includes(line.context))).toEqual([]);
+    } finally {
+      taken.close();
+    }
   });
 });

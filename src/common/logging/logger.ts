@@ -46,11 +46,15 @@ export function createLogger(level: string, name: string): Logger {
 }
 
 /** Nest's own log lines (boot, routes) go through the same JSON logger. */
+const NEST_INVENTORY = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer']);
+
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
 
   log(message: unknown, context?: string) {
-    this.logger.info({ context }, String(message));
+    // Nest's own start-up inventory (a line per module, controller and route: two hundred of them) is for debugging.
+    if (context && NEST_INVENTORY.has(context)) this.logger.debug({ context }, String(message));
+    else this.logger.info({ context }, String(message));
   }
   error(message: unknown, trace?: string, context?: string) {
     this.logger.error({ context, trace: trace && scrubPersonalData(trace) }, scrubPersonalData(String(message)));
