@@ -303,6 +303,11 @@ describe('POST /api/v1/requests and GET /api/v1/requests/:reference', () => {
       const response = await fetch(`${broken.url}/health/ready`);
       expect(response.status).toBe(503);
       expect(await bodyOf(response)).toEqual({ status: 'unavailable', checks: { postgres: 'ok', redis: 'down' } });
+      // Why is the operator's to read, once per change however often the probe asks.
+      expect((await fetch(`${broken.url}/health/ready`)).status).toBe(503);
+      const said = broken.logs.map((line) => JSON.parse(line)).filter((line) => line.msg === 'disponibilité : dépendance hors service');
+      expect(said).toHaveLength(1);
+      expect(said[0]).toMatchObject({ dependency: 'redis', reason: expect.any(String) });
     } finally {
       await broken.close();
     }

@@ -29,13 +29,18 @@ const BODY_PARSER_ERRORS: Record<string, { code: ErrorCode; message: string }> =
   'parameters.too.many': { code: 'payload_too_large', message: 'Le formulaire envoyé compte trop de champs.' },
 };
 /**
- * PostgreSQL out of reach or restarting: its connection errors (class 08, 57P01–03: shut down, starting up), the
- * socket's, or pg's own words for a connection lost. A passing outage: 503 and when to try again, not a 500.
+ * PostgreSQL out of reach or restarting: its connection errors (class 08, 57P01–03: shut down, starting up; 53300: no
+ * connection slot left; 3D000, 28000, 28P01: its database gone or its password changed under the running service), the
+ * socket's, or pg's own words for a connection lost. An outage: 503 and when to try again, not a 500.
  */
 const DATABASE_AWAY_CODES = new Set([
   '57P01',
   '57P02',
   '57P03',
+  '53300',
+  '3D000',
+  '28000',
+  '28P01',
   'ECONNREFUSED',
   'ECONNRESET',
   'ETIMEDOUT',
