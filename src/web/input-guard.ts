@@ -10,6 +10,8 @@ const TOO_DEEP_MESSAGE = 'Ce champ imbrique trop de niveaux d’objets ou de lis
 const NOT_AN_OBJECT = 'Le corps de la requête doit être un objet JSON.';
 /** What a person reads on the error page (an API client reads the fields). */
 const REFUSED = 'Le contenu envoyé comporte un caractère non autorisé, un champ inconnu ou trop imbriqué : il n’a pas été enregistré.';
+/** A reading (GET) records nothing: its refusal says so in its own words. */
+const REFUSED_READING = 'L’adresse demandée comporte un caractère non autorisé ou un paramètre inconnu.';
 /**
  * Names no field of this service has, which object mappers treat specially rather than as unknown fields: every member
  * of Object.prototype (class-validator's whitelist finds `toString` or `valueOf` there and lets them through).
@@ -36,7 +38,7 @@ export function inputGuard(req: Request, _res: Response, next: NextFunction): vo
   // Requests without a query string (the intake, health checks) skip its parsing.
   if (req.url.includes('?')) {
     const inQuery = unsafeFields(req.query);
-    if (inQuery.length) return next(refused(inQuery));
+    if (inQuery.length) return next(refused(inQuery, req.method === 'GET' || req.method === 'HEAD'));
   }
   const body: unknown = req.body;
   if (body === undefined) return next();
@@ -57,8 +59,8 @@ export function refuseMalformedUtf8(_req: unknown, _res: unknown, body: Buffer, 
   }
 }
 
-export function refused(errors: FieldError[]): AppError {
-  return new AppError('validation_failed', REFUSED, errors);
+export function refused(errors: FieldError[], reading = false): AppError {
+  return new AppError('validation_failed', reading ? REFUSED_READING : REFUSED, errors);
 }
 
 function decodesCleanly(path: string): boolean {

@@ -94,7 +94,10 @@ describe('unsafe input is refused before it reaches PostgreSQL', () => {
     const token = await bearerFor(t, { role: 'admin' });
     const search = await fetch(`${t.url}/api/v1/staff/requests?q=a%00`, { headers: { authorization: token } });
     expect(search.status).toBe(400);
-    expect((await bodyOf(search)).errors).toEqual([{ field: 'q', message: NUL }]);
+    const refusedSearch = await bodyOf(search);
+    expect(refusedSearch.errors).toEqual([{ field: 'q', message: NUL }]);
+    // A reading records nothing, and its refusal does not speak of recording.
+    expect(refusedSearch.message).toBe('L’adresse demandée comporte un caractère non autorisé ou un paramètre inconnu.');
     expect(errorLines()).toEqual([]);
   });
 
