@@ -686,6 +686,8 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     for (let i = 0; i < 3; i++) {
       const sent = await keyed(detail, 'info-2026-0001');
       expect(sent.status).toBe(200);
+      // The retries say they found the message stored, as the intake's replays do.
+      expect(sent.headers.get('idempotent-replayed')).toBe(i === 0 ? null : 'true');
       expect((await sent.json()).conversation).toHaveLength(1);
     }
     const reused = await keyed('Un tout autre texte.', 'info-2026-0001');

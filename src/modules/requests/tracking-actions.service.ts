@@ -72,11 +72,11 @@ export class TrackingActionsService {
   ) {}
 
   /** awaiting_buyer → in_progress, with the buyer's precision. */
-  async clarify(reference: string, token: unknown, input: BuyerMessageInput): Promise<void> {
+  async clarify(reference: string, token: unknown, input: BuyerMessageInput): Promise<Sending> {
     const request = await this.tracking.authorise(reference, token);
     const body = validMessage(input.message, 'précision');
     const message = this.messageOf(request.id, input, body);
-    await this.inTransaction(request, message, async (manager, locked) => {
+    return this.inTransaction(request, message, async (manager, locked) => {
       const to = nextStatus(locked, 'buyer_clarified');
       const resumed = await this.routing.pauseEnded(manager, locked, this.clock.now());
       return [
@@ -89,11 +89,11 @@ export class TrackingActionsService {
   }
 
   /** answered (or closed after an answer, within the window) → in_progress, with the buyer's reply. */
-  async reply(reference: string, token: unknown, input: BuyerMessageInput): Promise<void> {
+  async reply(reference: string, token: unknown, input: BuyerMessageInput): Promise<Sending> {
     const request = await this.tracking.authorise(reference, token);
     const body = validMessage(input.message, 'réponse');
     const message = this.messageOf(request.id, input, body);
-    await this.inTransaction(request, message, async (manager, locked) => {
+    return this.inTransaction(request, message, async (manager, locked) => {
       const answeredAt = await this.messages.latestAt(manager, locked.id, 'answer');
       const days = this.config.REPLY_WINDOW_WORKING_DAYS;
       const permission = replyPermission(locked, answeredAt, this.clock.now(), locked.departmentCode, days);
@@ -134,11 +134,11 @@ export class TrackingActionsService {
   }
 
   /** A detail the buyer forgot, before any answer: the status stays; the facilitator, if any, is told. */
-  async addInformation(reference: string, token: unknown, input: BuyerMessageInput): Promise<void> {
+  async addInformation(reference: string, token: unknown, input: BuyerMessageInput): Promise<Sending> {
     const request = await this.tracking.authorise(reference, token);
     const body = validMessage(input.message, 'information');
     const message = this.messageOf(request.id, input, body);
-    await this.inTransaction(request, message, async (manager, locked) => {
+    return this.inTransaction(request, message, async (manager, locked) => {
       const to = nextStatus(locked, 'buyer_added_information');
       // Each one e-mails the facilitator: whoever holds the link must not be able to flood their mailbox.
       const now = this.clock.now();
@@ -240,17 +240,18 @@ export class TrackingActionsService {
     request: AdviceRequest,
     message: BuyerMessage,
     build: (manager: EntityManager, locked: AdviceRequest) => Promise<SqlStatement[] | SqlStatement[][]>,
-  ): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+  ): Promise<Sending> {
+    return this.dataSource.transaction(async (manager) => {
       const locked = (await this.requests.lockForChange(manager, request.id))!;
       const stored = await this.messages.bodyOf(manager, message.id);
       if (stored !== null) {
         if (stored !== message.body) throw keyReused();
-        return;
+        return { replayed: true };
       }
       const built = await build(manager, locked);
       const batches = built.length && Array.isArray(built[0]) ? (built as SqlStatement[][]) : [built as SqlStatement[]];
       for (const batch of batches) await runAsOne(manager, batch);
+      return { replayed: false };
     });
   }
 
@@ -333,6 +334,11 @@ export class TrackingActionsService {
 }
 
 /** Information the buyer adds, at most this many in a sliding hour: enough for what was forgotten, not a chat. */
+/** replayed: the message was already stored under this key (an API client's retry): nothing done again. */
+export interface Sending {
+  replayed: boolean;
+}
+
 export const INFORMATION_LIMIT: ThrottleLimit = { max: 5, windowMinutes: 60 };
 
 function informationLimited(seconds: number): AppError {

@@ -31,6 +31,7 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
+import type { HeadersObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import type { Request, Response } from 'express';
 import { UploadedFile, uploadLimitsOf } from '../attachments/attachments.service';
 import { AppConfig } from '../../config/app-config';
@@ -41,7 +42,7 @@ import { ApiIdempotencyKey, apiRepeatKey, formRepeatKey } from '../../common/ide
 import { randomToken } from '../../common/tokens';
 import { noticeOf } from '../../web/notices';
 import { SurveysService } from '../surveys/surveys.service';
-import { BUYER_MESSAGE_MAX, BuyerMessageInput, INFORMATION_LIMIT, TrackingActionsService } from './tracking-actions.service';
+import { BUYER_MESSAGE_MAX, BuyerMessageInput, INFORMATION_LIMIT, Sending, TrackingActionsService } from './tracking-actions.service';
 import { TrackedRequestDto } from './dto/tracked-request.dto';
 import { WITHDRAWAL_REASON_LABELS, WITHDRAWAL_REASONS } from './request.types';
 import { formModel } from '../../web/form-model';
@@ -66,6 +67,13 @@ const REPEATED_MESSAGE =
   'un nouvel envoi avec la même clé et le même texte n’est pas transmis une seconde fois (même texte : 200 et la demande, autre texte : 422).';
 
 const MESSAGE = { type: 'string', minLength: 2, maxLength: BUYER_MESSAGE_MAX } as const;
+
+const REPLAYED_HEADER: HeadersObject = {
+  'Idempotent-Replayed': {
+    description: '`true` quand le message était déjà enregistré sous cette clé d’idempotence : rien n’est envoyé de nouveau',
+    schema: { type: 'string', enum: ['true'] },
+  },
+};
 
 /** A buyer's message: JSON, or multipart with files in `fichiers` (the answer's limits and content checks). */
 const MessageWithFiles = () =>
@@ -139,18 +147,23 @@ export class TrackingController {
   @MessageWithFiles()
   @ApiIdempotencyKey(REPEATED_MESSAGE)
   @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'Clé d’idempotence déjà utilisée avec un autre texte' })
-  @ApiOkResponse({ type: TrackedRequestDto, description: 'La demande à jour' })
+  @ApiOkResponse({ type: TrackedRequestDto, description: 'La demande à jour', headers: REPLAYED_HEADER })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Message absent ou trop long (erreur par champ)' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Aucune précision n’est attendue' })
   async clarify(
     @Param('reference') reference: string,
     @Headers('x-tracking-token') token: string | undefined,
+    @Res({ passthrough: true }) res: Response,
     @JsonOrMultipartBody('message') body: PageBody,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @UploadedFiles() files: UploadedFile[] = [],
   ) {
-    await this.actions.clarify(reference, token, { message: body?.message, repeatKey: apiRepeatKey(idempotencyKey), files });
-    return this.tracking.findForBuyer(reference, token);
+    const sending = await this.actions.clarify(reference, token, {
+      message: body?.message,
+      repeatKey: apiRepeatKey(idempotencyKey),
+      files,
+    });
+    return this.answered(res, sending, reference, token);
   }
 
   @Post('api/v1/requests/:reference/replies')
@@ -160,18 +173,19 @@ export class TrackingController {
   @MessageWithFiles()
   @ApiIdempotencyKey(REPEATED_MESSAGE)
   @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'Clé d’idempotence déjà utilisée avec un autre texte' })
-  @ApiOkResponse({ type: TrackedRequestDto, description: 'La demande à jour' })
+  @ApiOkResponse({ type: TrackedRequestDto, description: 'La demande à jour', headers: REPLAYED_HEADER })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Message absent ou trop long (erreur par champ)' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Pas de réponse à laquelle répondre, ou délai dépassé' })
   async reply(
     @Param('reference') reference: string,
     @Headers('x-tracking-token') token: string | undefined,
+    @Res({ passthrough: true }) res: Response,
     @JsonOrMultipartBody('message') body: PageBody,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @UploadedFiles() files: UploadedFile[] = [],
   ) {
-    await this.actions.reply(reference, token, { message: body?.message, repeatKey: apiRepeatKey(idempotencyKey), files });
-    return this.tracking.findForBuyer(reference, token);
+    const sending = await this.actions.reply(reference, token, { message: body?.message, repeatKey: apiRepeatKey(idempotencyKey), files });
+    return this.answered(res, sending, reference, token);
   }
 
   @Post('api/v1/requests/:reference/information')
@@ -185,7 +199,7 @@ export class TrackingController {
   @MessageWithFiles()
   @ApiIdempotencyKey(REPEATED_MESSAGE)
   @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'Clé d’idempotence déjà utilisée avec un autre texte' })
-  @ApiOkResponse({ type: TrackedRequestDto, description: 'La demande à jour' })
+  @ApiOkResponse({ type: TrackedRequestDto, description: 'La demande à jour', headers: REPLAYED_HEADER })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Message absent ou trop long (erreur par champ)' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Une précision vous est demandée, ou la demande a reçu sa réponse' })
   @ApiTooManyRequestsResponse({
@@ -196,12 +210,17 @@ export class TrackingController {
   async addInformation(
     @Param('reference') reference: string,
     @Headers('x-tracking-token') token: string | undefined,
+    @Res({ passthrough: true }) res: Response,
     @JsonOrMultipartBody('message') body: PageBody,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @UploadedFiles() files: UploadedFile[] = [],
   ) {
-    await this.actions.addInformation(reference, token, { message: body?.message, repeatKey: apiRepeatKey(idempotencyKey), files });
-    return this.tracking.findForBuyer(reference, token);
+    const sending = await this.actions.addInformation(reference, token, {
+      message: body?.message,
+      repeatKey: apiRepeatKey(idempotencyKey),
+      files,
+    });
+    return this.answered(res, sending, reference, token);
   }
 
   @Post('api/v1/requests/:reference/withdrawal')
@@ -340,6 +359,12 @@ export class TrackingController {
   }
 
   /** An action the request's state no longer allows (409) shows the request's page with why, not a dead-end error page. */
+  /** The request as it now stands; a retry of a message already stored says so, as the intake's replays do. */
+  private answered(res: Response, sending: Sending, reference: string, token: string | undefined): Promise<TrackedRequestDto> {
+    if (sending.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    return this.tracking.findForBuyer(reference, token);
+  }
+
   private async unlessRefused(res: Response, reference: string, token: unknown, act: () => Promise<void>): Promise<void> {
     try {
       await act();
@@ -359,7 +384,7 @@ export class TrackingController {
     reference: string,
     done: keyof typeof FORM_NOUNS,
     files: UploadedFile[],
-    act: (input: BuyerMessageInput) => Promise<void>,
+    act: (input: BuyerMessageInput) => Promise<unknown>,
   ): Promise<void> {
     const body = req.body as PageBody;
     await this.unlessRefused(res, reference, body?.t, async () => {
