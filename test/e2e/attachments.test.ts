@@ -218,6 +218,23 @@ describe('attachments: upload limits and checks, storage, the buyer’s download
       expect(response.headers.get('cache-control')).toBe('private, no-store');
     });
 
+    it('sends the same file to a program with the token in its header; a wrong one is the API’s JSON 404', async () => {
+      const request = await submit(1);
+      const id = await messageWithFile(request.id, 'answer');
+      const path = `/api/v1/requests/${request.reference}/files/${id}`;
+      const response = await fetch(`${url}${path}`, { headers: { 'x-tracking-token': request.token } });
+      expect(response.status).toBe(200);
+      expect(Buffer.compare(Buffer.from(await response.arrayBuffer()), samplePdf())).toBe(0);
+      expect(response.headers.get('cache-control')).toBe('private, no-store');
+      for (const headers of [{ 'x-tracking-token': 'faux' }, {}] as Array<Record<string, string>>) {
+        const refused = await fetch(`${url}${path}`, { headers });
+        expect(refused.status).toBe(404);
+        expect(refused.headers.get('content-type')).toMatch(/^application\/json/);
+      }
+      // The token in the URL is the browser's way, not the API's.
+      expect((await fetch(`${url}${path}?t=${encodeURIComponent(request.token)}`)).status).toBe(404);
+    });
+
     it('answers the same 404 for a wrong or missing token, another request’s file, a file not in a sent answer, a bad id', async () => {
       const mine = await submit(1);
       const other = await submit(2);
@@ -275,7 +292,13 @@ describe('attachments: upload limits and checks, storage, the buyer’s download
       const unnamed = `/suivi/${request.reference}/pieces-jointes/${attachments[1].id}`;
       expect(tracked.conversation[0].items[0].file.fileName).toBe('Exemple de DCE.pdf');
       expect(tracked.conversation[0].files).toEqual([
-        { fileName: 'Guide <cantine>.pdf', mediaType: 'application/pdf', size: samplePdf().length, downloadPath: unnamed },
+        {
+          fileName: 'Guide <cantine>.pdf',
+          mediaType: 'application/pdf',
+          size: samplePdf().length,
+          downloadPath: unnamed,
+          apiDownloadPath: `/api/v1/requests/${request.reference}/files/${attachments[1].id}`,
+        },
       ]);
       const page = await (await fetch(`${url}/suivi/${request.reference}?t=${encodeURIComponent(request.token)}`)).text();
       expect(page).toContain('Fichiers joints');

@@ -176,7 +176,8 @@ function toTrackedMessage(reference: string, message: MessageView, complement: b
 }
 
 function toTrackedFile(reference: string, { id, ...file }: MessageFile): TrackedFileDto {
-  return { ...file, downloadPath: `/suivi/${encodeURIComponent(reference)}/pieces-jointes/${id}` };
+  const ref = encodeURIComponent(reference);
+  return { ...file, downloadPath: `/suivi/${ref}/pieces-jointes/${id}`, apiDownloadPath: `/api/v1/requests/${ref}/files/${id}` };
 }
 
 function toTrackedItem(reference: string, item: HelpItemView): TrackedHelpItemDto {

@@ -28,8 +28,14 @@ export class FileDto {
 }
 
 export class TrackedFileDto extends FileDto {
-  @ApiProperty({ description: 'Chemin de téléchargement, à appeler avec le jeton de suivi (paramètre t)' })
+  @ApiProperty({ description: 'Chemin de téléchargement pour un navigateur, avec le jeton de suivi en paramètre t' })
   downloadPath!: string;
+
+  @ApiProperty({
+    description: 'Chemin de téléchargement pour un programme, avec le jeton de suivi dans l’en-tête X-Tracking-Token',
+    example: '/api/v1/requests/GV-2026-000123/files/3f1c…',
+  })
+  apiDownloadPath!: string;
 }
 
 export class TrackedPeerDto {
