@@ -15,6 +15,8 @@ const frenchFilters = addFrenchFilters(new Environment());
 
 const XSS = '"><img src=x onerror=alert(1)><script>alert(2)</script>';
 
+/** A duplicate's closing word to the buyer, which the closure requires. */
+const GOES_ON = 'Votre question se poursuit dans la demande GV-2026-000001.';
 describe('the facilitator workspace', () => {
   let t!: TestApp;
   useTestApp((app) => (t = app), {}, { api: true, worker: true });
@@ -305,12 +307,29 @@ describe('the facilitator workspace', () => {
     expect(html).not.toContain('Essai'); // the animator's account (insertStaff's name)
   });
 
+  it('a duplicate is closed with the word to the buyer of which request goes on', async () => {
+    const { reference, client } = await assigned();
+    await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/prise-en-charge`, {});
+    const refused = await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/cloture`, { reason: 'duplicate' });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('Pour un doublon, dites à l’acheteur quelle demande se poursuit (sa référence).');
+    expect(await status(reference)).toEqual({ status: 'in_progress', close_reason: null });
+    await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/cloture`, {
+      reason: 'duplicate',
+      message: GOES_ON,
+    });
+    expect(await status(reference)).toEqual({ status: 'closed', close_reason: 'duplicate' });
+  });
+
   it('reopens a closure made by mistake: back in progress to its facilitator, with a new answer deadline', async () => {
     const { reference, client, facilitatorId, network } = await assigned();
     await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/prise-en-charge`, {});
     const page = () => client.get(`/espace/demandes/${reference}`).then((r) => r.text());
     expect(await page()).not.toContain('Rouvrir la demande');
-    await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/cloture`, { reason: 'duplicate' });
+    await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/cloture`, {
+      reason: 'duplicate',
+      message: GOES_ON,
+    });
     const openCount = async () =>
       (await t.dataSource.query(`SELECT open_count AS n FROM facilitators WHERE id = $1`, [facilitatorId]))[0].n;
     expect(await openCount()).toBe(0);
@@ -368,7 +387,10 @@ describe('the facilitator workspace', () => {
   it('reopened by its own facilitator while absent: rerouted, and they are told so on their queue, not « Page introuvable »', async () => {
     const { reference, client, facilitatorId, network } = await assigned();
     await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/prise-en-charge`, {});
-    await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/cloture`, { reason: 'duplicate' });
+    await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/cloture`, {
+      reason: 'duplicate',
+      message: GOES_ON,
+    });
     await t.dataSource.query(
       `INSERT INTO facilitator_absences (id, facilitator_id, starts_on, ends_on) VALUES (gen_random_uuid(), $1, current_date, current_date + 14)`,
       [facilitatorId],
@@ -385,7 +407,10 @@ describe('the facilitator workspace', () => {
   it('reopens to routing while the facilitator who held it is absent: another one gets it, the buyer is told', async () => {
     const { reference, client, facilitatorId, network } = await assigned();
     await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/prise-en-charge`, {});
-    await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/cloture`, { reason: 'duplicate' });
+    await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/cloture`, {
+      reason: 'duplicate',
+      message: GOES_ON,
+    });
     await t.dataSource.query(
       `INSERT INTO facilitator_absences (id, facilitator_id, starts_on, ends_on) VALUES (gen_random_uuid(), $1, current_date - 1, current_date + 14)`,
       [facilitatorId],
@@ -426,7 +451,10 @@ describe('the facilitator workspace', () => {
   it('reopens to routing when the facilitator’s leave starts tomorrow and covers the new deadline; a day off on the way does not', async () => {
     const { reference, client, facilitatorId } = await assigned();
     await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/prise-en-charge`, {});
-    await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/cloture`, { reason: 'duplicate' });
+    await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/cloture`, {
+      reason: 'duplicate',
+      message: GOES_ON,
+    });
     const absence = (from: number, to: number) =>
       t.dataSource.query(
         `INSERT INTO facilitator_absences (id, facilitator_id, starts_on, ends_on) VALUES (gen_random_uuid(), $1, current_date + $2::int, current_date + $3::int)`,

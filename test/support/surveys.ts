@@ -21,7 +21,8 @@ export async function closeAs(t: TestApp, request: TrackedTestRequest, reason: C
   const response = await fetch(`${t.url}/api/v1/staff/requests/${request.reference}/close`, {
     method: 'POST',
     headers: { authorization: bearer, 'content-type': 'application/json' },
-    body: JSON.stringify({ reason }),
+    // A duplicate's closure tells the buyer which request goes on.
+    body: JSON.stringify(reason === 'duplicate' ? { reason, message: 'Elle se poursuit dans la demande GV-2026-000001.' } : { reason }),
   });
   if (!response.ok) throw new Error(`clôture refusée : ${response.status} ${await response.text()}`);
 }

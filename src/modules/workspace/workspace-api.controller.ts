@@ -203,7 +203,7 @@ export class WorkspaceApiController {
   })
   @ApiBody({ type: CloseBodyDto })
   @ApiOkResponse({ type: StaffActionResultDto })
-  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Motif absent ou inconnu, message trop long' })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Motif absent ou inconnu, message trop long, ou absent pour un doublon' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Motif impossible dans l’état actuel de la demande' })
   async close(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string, @JsonBody('reason', 'message') body: Json) {
     await this.workspace.close(staff, reference, body.reason, body.message);

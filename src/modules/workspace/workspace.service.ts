@@ -448,6 +448,9 @@ export class WorkspaceService {
     const chosen = CLOSE_REASONS.find((r) => r === reason && !SYSTEM_CLOSE_REASONS.includes(r));
     const errors: FieldError[] = chosen ? [] : [{ field: 'reason', message: this.closeReasonRefusal(reason) }];
     const text = optionalText(message, 'message', errors);
+    // The buyer of a duplicate must learn which of their requests goes on: without it they wait on neither.
+    if (chosen === 'duplicate' && !text && !errors.some((error) => error.field === 'message'))
+      errors.push({ field: 'message', message: 'Pour un doublon, dites à l’acheteur quelle demande se poursuit (sa référence).' });
     if (errors.length || !chosen) throw new ValidationFailed(errors);
     const networks = request.assignedFacilitatorId ? await this.routingRepository.networksServedBy(request.assignedFacilitatorId) : [];
     await this.act(

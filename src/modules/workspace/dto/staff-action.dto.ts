@@ -74,7 +74,7 @@ export class CloseBodyDto {
   @ApiPropertyOptional({
     maxLength: STAFF_TEXT_MAX,
     description:
-      'Message à l’acheteur, joint à la clôture (page de suivi et courriel) : vers qui se tourner après une réorientation, quelle demande se poursuit pour un doublon',
+      'Message à l’acheteur, joint à la clôture (page de suivi et courriel) : vers qui se tourner après une réorientation ; obligatoire pour un doublon (`duplicate`) : quelle demande se poursuit',
   })
   message?: string;
 }
