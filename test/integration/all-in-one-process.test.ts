@@ -102,5 +102,6 @@ describe('the all-in-one process (npm start)', () => {
     const stopping = log.indexOf('arrêt du thread des files : les tâches en cours se terminent');
     expect(stopping).toBeGreaterThan(-1);
     expect(log.indexOf('thread des files arrêté')).toBeGreaterThan(stopping);
-  });
+    // Its waits (start, thread, e-mail, stop) can each take most of the default 30 s on a loaded two-core machine.
+  }, 120_000);
 });
