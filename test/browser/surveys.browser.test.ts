@@ -198,6 +198,7 @@ it('the buyer declines from the e-mail’s link, without JavaScript: asked to co
   expect(await page.locator('h1').textContent()).toBe('Ne plus recevoir de questionnaire');
   expect(await submitByButton(page, 'Ne plus recevoir de questionnaire pour cette demande')).toBe(303);
   expect(await page.locator('h1').textContent()).toBe('C’est noté');
+  expect(await page.title()).toBe(`C’est noté : plus de questionnaire — demande ${request.reference} — Guichet vert`);
   expect(await page.locator('#refus-enregistre').textContent()).toContain(request.reference);
   await closePage(page);
   const statuses = await t.dataSource.query(`SELECT status FROM surveys WHERE request_id = $1`, [request.id]);

@@ -70,7 +70,10 @@ describe.each([
       request,
       'answer',
       `Appliquez l’article ci-dessous. ${PAYLOADS}`,
-      [helpItemOf('regulation', { legalReferenceCode: 'ccp-l2111-1' })],
+      [
+        helpItemOf('regulation', { legalReferenceCode: 'ccp-l2111-1' }),
+        helpItemOf('guide', { title: 'Guide EGAlim', url: 'https://ma-cantine.agriculture.gouv.fr/' }),
+      ],
       [{ name: 'Exemple de DCE.pdf', content: samplePdf() }],
     );
     await page.goto(link);
@@ -94,6 +97,9 @@ describe.each([
     );
     const legal = page.locator('.gv-help-item[data-type="regulation"] a');
     expect(await legal.getAttribute('href')).toMatch(/^https:\/\/www\.legifrance\.gouv\.fr\//);
+    // A guide's link reads as its title, not as its address (RGAA 6.1).
+    const guide = page.getByRole('link', { name: 'Guide EGAlim' });
+    expect(await guide.getAttribute('href')).toBe('https://ma-cantine.agriculture.gouv.fr/');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /Exemple de DCE\.pdf/ }).click()]);
     expect(download.suggestedFilename()).toBe('Exemple de DCE.pdf');
     const path = await download.path();

@@ -588,6 +588,8 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     expect(programHtml).toContain('<a href="#f-fichiers">');
     expect(programHtml).toContain('fr-upload-group--error');
     expect(programHtml).toMatch(/<input class="fr-upload" type="file" id="f-fichiers" name="fichiers" multiple accept="\.pdf,[^"]*\.docx/);
+    // Marked invalid, as text fields in error are (RGAA 11.10).
+    expect(programHtml).toContain('aria-invalid="true" aria-describedby="f-fichiers-error"');
     const big = await send('Voici notre CCTP.', [{ name: 'CCTP.pdf', content: Buffer.alloc(10 * 1024 * 1024 + 1) }]);
     expect(big.status).toBe(413);
     const bigHtml = await big.text();

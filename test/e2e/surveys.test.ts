@@ -36,6 +36,11 @@ describe('the buyer’s survey pages', () => {
       expect(response.status).toBe(200);
       expect(response.headers.get('cache-control')).toBe('no-store');
     }
+    // Each one-click link of the e-mail says what it answers, read alone in a list of links (RGAA 6.1).
+    const [invitation] = await mailsTo(t, 'survey');
+    for (const label of ['Oui, elle m’a été utile', 'En partie utile', 'Non, pas utile']) {
+      expect(invitation.html_body).toMatch(new RegExp(`<a href="[^"]+\\?usefulness=[a-z]+"[^>]*>${label}</a>`));
+    }
     const html = await (await fetch(`${links[0]}?usefulness=partly`)).text();
     expect(html).toMatch(/id="f-usefulness-partly" name="usefulness" value="partly" checked/);
     expect(html).not.toMatch(/value="yes" checked/);
@@ -79,15 +84,17 @@ describe('the buyer’s survey pages', () => {
 
     const saved = await post(link, { usefulness: 'partly', quickEnough: 'yes', comment: XSS });
     expect(saved.status).toBe(303);
-    expect(saved.headers.get('location')).toBe(`${new URL(link).pathname}?enregistre=1`);
+    expect(saved.headers.get('location')).toBe(`${new URL(link).pathname}?fait=enregistre`);
     const [first] = await t.dataSource.query(
       `SELECT status, usefulness, quick_enough, comment, completed_at, answered_at FROM surveys WHERE request_id = $1 AND wave = 'satisfaction'`,
       [request.id],
     );
     expect(first).toEqual(expect.objectContaining({ status: 'completed', usefulness: 'partly', quick_enough: true, comment: XSS }));
     expect(first.completed_at).toEqual(first.answered_at);
-    const page = await (await fetch(`${link}?enregistre=1`)).text();
+    const page = await (await fetch(`${link}?fait=enregistre`)).text();
     expect(page).toContain('Merci, vos réponses sont enregistrées');
+    // The outcome is the page's title too, what a screen reader announces first.
+    expect(page).toContain(`<title>Réponses enregistrées — Questionnaire de satisfaction — demande ${request.reference}`);
     expect(page).toMatch(/value="partly" checked/);
 
     time.forward(10 * DAY_MS);

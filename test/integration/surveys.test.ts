@@ -248,7 +248,7 @@ describe('follow-up surveys: scheduling, sending, reminder, expiry', () => {
       });
     const declined = await oneClick();
     expect(declined.status).toBe(303);
-    expect(declined.headers.get('location')).toBe(new URL(declineLink).pathname);
+    expect(declined.headers.get('location')).toBe(`${new URL(declineLink).pathname}?fait=refus`);
     expect((await surveysOf(t, request.id)).map((s) => s.status)).toEqual(['declined', 'declined']);
     expect((await oneClick()).status).toBe(303);
     expect(await eventsOf(request)).toEqual([

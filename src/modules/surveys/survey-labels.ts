@@ -21,6 +21,13 @@ export const USEFULNESS_LABELS: Record<Usefulness, string> = {
   no: 'Non',
 };
 
+/** The one-click answers of the invitation e-mail: each link says what it answers, read alone in a list of links. */
+export const ONE_CLICK_USEFULNESS_LABELS: Record<Usefulness, string> = {
+  yes: 'Oui, elle m’a été utile',
+  partly: 'En partie utile',
+  no: 'Non, pas utile',
+};
+
 export const CONTRACT_OUTCOME_LABELS: Record<ContractOutcome, string> = {
   yes: 'Oui, la consultation est publiée ou le marché est signé',
   not_yet: 'Pas encore',

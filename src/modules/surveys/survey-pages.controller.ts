@@ -25,7 +25,7 @@ export class SurveyPagesController {
     const found = await this.openedOrEnded(token, res);
     if (!found) return;
     const values = found.survey.completedAt ? savedValues(found.survey) : preselectedValues(found.survey.wave, query);
-    render(res, 200, token, found, values, [], query.enregistre === '1');
+    render(res, 200, token, found, values, [], query.fait === 'enregistre');
   }
 
   @Post(':token')
@@ -34,7 +34,8 @@ export class SurveyPagesController {
       await onFieldErrors(
         () => this.surveys.answer(token, body ?? {}),
         async (errors) => render(res, 400, token, await this.surveys.open(token), postedValues(body ?? {}), errors),
-        () => res.redirect(303, `/questionnaire/${encodeURIComponent(token)}?enregistre=1`),
+        // `fait`: the page announces the outcome once, its notice taking the focus (notice.js), then forgets it.
+        () => res.redirect(303, `/questionnaire/${encodeURIComponent(token)}?fait=enregistre`),
       );
     } catch (error) {
       if (!renderedEnded(res, error, 'action')) throw error;
@@ -56,7 +57,9 @@ export class SurveyPagesController {
   async declinePage(@Param('token') token: string, @Res() res: Response) {
     const { survey, request, anyLeft, answerable } = await this.surveys.declinable(token);
     res.status(200).render('survey-decline', {
-      title: `Ne plus recevoir de questionnaire — demande ${request.reference}`,
+      title: anyLeft
+        ? `Ne plus recevoir de questionnaire — demande ${request.reference}`
+        : `C’est noté : plus de questionnaire — demande ${request.reference}`,
       // Nothing left to send (refused, or every wave answered or over): said as done.
       declined: !anyLeft,
       answered: survey.completedAt !== null,
@@ -71,7 +74,7 @@ export class SurveyPagesController {
   @Post(':token/refus')
   async decline(@Param('token') token: string, @Res() res: Response) {
     await this.surveys.decline(token);
-    res.redirect(303, `/questionnaire/${encodeURIComponent(token)}/refus`);
+    res.redirect(303, `/questionnaire/${encodeURIComponent(token)}/refus?fait=refus`);
   }
 }
 
@@ -97,7 +100,8 @@ function render(
   saved = false,
 ): void {
   res.status(status).render('survey', {
-    title: `${SURVEY_WAVE_LABELS[survey.wave]} — demande ${request.reference}`,
+    // The tab's title says the outcome too: the first thing a screen reader announces of the page.
+    title: `${saved ? 'Réponses enregistrées — ' : ''}${SURVEY_WAVE_LABELS[survey.wave]} — demande ${request.reference}`,
     survey: {
       wave: survey.wave,
       label: SURVEY_WAVE_LABELS[survey.wave],

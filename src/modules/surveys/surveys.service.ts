@@ -14,7 +14,7 @@ import { MailService } from '../mail/mail.service';
 import type { CloseReason } from '../requests/request.types';
 import { NewRequestEvent, RequestsRepository } from '../requests/requests.repository';
 import { checkAnswers } from './survey-answers.policy';
-import { SURVEY_WAVE_LABELS, USEFULNESS_LABELS } from './survey-labels';
+import { ONE_CLICK_USEFULNESS_LABELS, SURVEY_WAVE_LABELS } from './survey-labels';
 import {
   isClosed,
   isOpen,
@@ -275,7 +275,7 @@ export class SurveysService {
         declineUrl: `${url}/refus`,
         oneClick:
           survey.wave === 'satisfaction'
-            ? USEFULNESS.map((code) => ({ label: USEFULNESS_LABELS[code], url: `${url}?usefulness=${code}` }))
+            ? USEFULNESS.map((code) => ({ label: ONE_CLICK_USEFULNESS_LABELS[code], url: `${url}?usefulness=${code}` }))
             : [],
       },
     });
