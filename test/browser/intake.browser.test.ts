@@ -290,6 +290,7 @@ describe('accessibilité (axe-core)', () => {
     ['formulaire', '/demande', 200],
     ['données personnelles', '/confidentialite', 200],
     ['accessibilité', '/accessibilite', 200],
+    ['plan du site', '/plan-du-site', 200],
     ['statistiques', '/statistiques', 200],
     ['page introuvable', '/cette-page-n-existe-pas', 404],
     ['suivi avec un faux jeton', '/suivi/GV-2020-000001?t=faux', 404],

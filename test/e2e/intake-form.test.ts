@@ -268,7 +268,7 @@ describe('the HTML form at /demande', () => {
   });
 
   it('serves the home, privacy and accessibility pages in French, and a French 404', async () => {
-    for (const path of ['/', '/confidentialite', '/accessibilite']) {
+    for (const path of ['/', '/confidentialite', '/accessibilite', '/plan-du-site']) {
       const response = await fetch(`${t.url}${path}`);
       expect(response.status).toBe(200);
       expect(await response.text()).toContain('<html lang="fr"');

@@ -82,6 +82,12 @@ export class IntakePagesController {
     });
   }
 
+  /** A second way through the public pages beside the footer's links (RGAA 12.1). */
+  @Get('plan-du-site')
+  siteMap(@Res() res: Response) {
+    res.render('site-map', { title: 'Plan du site' });
+  }
+
   @Get('accessibilite')
   async accessibility(@Res() res: Response) {
     res.render('accessibility', { title: 'Accessibilité', networks: await this.reference.networkContacts() });
