@@ -6,6 +6,7 @@ import { Clock } from './common/clock';
 import { RoutingModule, RoutingWorkerModule } from './modules/routing/routing.module';
 import { RoutingProcessor } from './modules/routing/routing.processor';
 import { LoggingModule } from './common/logging/logging.module';
+import { PoolClientErrors } from './database/pool-client-errors';
 import { dataSourceOptions } from './database/data-source-options';
 import { GroupCommit } from './database/group-commit';
 import { AttachmentsModule } from './modules/attachments/attachments.module';
@@ -121,6 +122,7 @@ export class AppModule {
         { provide: AppConfig, useValue: config },
         Clock,
         GroupCommit,
+        PoolClientErrors,
         { provide: HTTP_NEIGHBOUR, useValue: httpNeighbour(roles) },
         ...(roles.worker === 'thread' ? [WorkersThread] : []),
       ],

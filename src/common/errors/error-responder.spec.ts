@@ -66,6 +66,8 @@ describe('respondWithError, PostgreSQL away', () => {
     ['a connection lost mid-query', away({}, 'Connection terminated unexpectedly')],
     ['no free connection in time', away({}, 'timeout exceeded when trying to connect')],
     ['wrapped by TypeORM', away({ driverError: away({ code: '57P01' }) }, 'QueryFailedError')],
+    ['a transaction whose connection was ended under it', away({ name: 'QueryRunnerAlreadyReleasedError' })],
+    ['a query runner released by its lost connection', away({ name: 'QueryRunnerProviderAlreadyReleasedError' })],
   ])('%s: 503 with Retry-After, a warning rather than an error', (_label, error) => {
     const lines: Array<Record<string, unknown>> = [];
     const headers: Record<string, string> = {};

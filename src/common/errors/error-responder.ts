@@ -50,11 +50,19 @@ const DATABASE_AWAY_CODES = new Set([
   'EAI_AGAIN',
 ]);
 const DATABASE_AWAY_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|not queryable/;
+/** TypeORM's words for a transaction whose connection PostgreSQL ended under it (its listener released it). */
+const CONNECTION_RELEASED_UNDER_IT = new Set(['QueryRunnerAlreadyReleasedError', 'QueryRunnerProviderAlreadyReleasedError']);
 const DATABASE_AWAY_RETRY_SECONDS = 30;
 
 function databaseAway(error: unknown): boolean {
-  const { code, message, driverError } = (error ?? {}) as { code?: unknown; message?: unknown; driverError?: unknown };
+  const { code, message, driverError, name } = (error ?? {}) as {
+    code?: unknown;
+    message?: unknown;
+    driverError?: unknown;
+    name?: unknown;
+  };
   if (typeof code === 'string' && (DATABASE_AWAY_CODES.has(code) || code.startsWith('08'))) return true;
+  if (typeof name === 'string' && CONNECTION_RELEASED_UNDER_IT.has(name)) return true;
   if (typeof message === 'string' && DATABASE_AWAY_MESSAGE.test(message)) return true;
   return driverError !== undefined && databaseAway(driverError);
 }
