@@ -1,5 +1,4 @@
-import type { OpenAPIObject } from '@nestjs/swagger';
-import type { ReferenceObject, RequestBodyObject, SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import type { OpenAPIObject, ReferenceObject, RequestBodyObject, SchemaObject } from '@nestjs/swagger';
 import { FILES_FIELD } from '../modules/attachments/upload.interceptor';
 
 type Schema = SchemaObject | ReferenceObject;

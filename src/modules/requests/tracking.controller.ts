@@ -31,7 +31,7 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import type { HeadersObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import type { HeadersObject } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { UploadedFile, uploadLimitsOf } from '../attachments/attachments.service';
 import { AppConfig } from '../../config/app-config';
