@@ -23,7 +23,7 @@ export class RequestValidator {
     if (!body || typeof body !== 'object' || Array.isArray(body)) {
       throw new ValidationFailed([{ field: '', message: 'Le corps de la requête doit être un objet JSON.' }]);
     }
-    const plain = withoutEmptyOptionals(trimStrings(body) as Record<string, unknown>);
+    const plain = normalised(trimStrings(body) as Record<string, unknown>);
     const dto = plainToInstance(CreateRequestDto, plain);
     const errors = flattenValidationErrors(await validate(dto, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true }));
     errors.push(...this.checkDomain(dto, errors));
@@ -97,7 +97,7 @@ export class RequestValidator {
 }
 
 /** Optional fields sent empty, as form-like clients do: absent, as the form reads them (the SIRET already was); the département's code in capitals. */
-function withoutEmptyOptionals(plain: Record<string, unknown>): Record<string, unknown> {
+function normalised(plain: Record<string, unknown>): Record<string, unknown> {
   const blank = (value: unknown) => value === '';
   const buyer = plain.buyer;
   for (const field of ['neededBy', 'estimatedAmount']) if (blank(plain[field])) delete plain[field];

@@ -75,7 +75,10 @@ const REPLAYED_HEADER: HeadersObject = {
   },
 };
 
-/** A buyer's message: JSON, or multipart with files in `fichiers` (the answer's limits and content checks). */
+/**
+ * A buyer's message: JSON, or multipart with files in `fichiers` (the answer's limits and content checks), named by its
+ * Idempotency-Key; answers the request as it now stands.
+ */
 const MessageWithFiles = () =>
   applyDecorators(
     UseInterceptors(UploadInterceptor()),
@@ -99,7 +102,16 @@ const MessageWithFiles = () =>
       type: ErrorResponseDto,
       description: 'Un fichier d’un type refusé, ou un corps ni JSON ni multipart',
     }),
+    ApiIdempotencyKey(REPEATED_MESSAGE),
+    ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'Clé d’idempotence déjà utilisée avec un autre texte' }),
+    ApiOkResponse({ type: TrackedRequestDto, description: 'La demande à jour', headers: REPLAYED_HEADER }),
+    ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Message absent ou trop long (erreur par champ)' }),
   );
+
+/** A message sent through the API: its text, its files, and the key that names it. */
+function apiMessage(body: PageBody, idempotencyKey: string | undefined, files: UploadedFile[]): BuyerMessageInput {
+  return { message: body?.message, repeatKey: apiRepeatKey(idempotencyKey), files };
+}
 
 /** What the buyer reads back on the page after each action (`?fait=`). */
 const NOTICES = {
@@ -145,10 +157,6 @@ export class TrackingController {
   @BuyerAction()
   @ApiOperation({ summary: 'Apporter la précision demandée', description: 'Possible quand la demande attend votre précision.' })
   @MessageWithFiles()
-  @ApiIdempotencyKey(REPEATED_MESSAGE)
-  @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'Clé d’idempotence déjà utilisée avec un autre texte' })
-  @ApiOkResponse({ type: TrackedRequestDto, description: 'La demande à jour', headers: REPLAYED_HEADER })
-  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Message absent ou trop long (erreur par champ)' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Aucune précision n’est attendue' })
   async clarify(
     @Param('reference') reference: string,
@@ -158,12 +166,7 @@ export class TrackingController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @UploadedFiles() files: UploadedFile[] = [],
   ) {
-    const sending = await this.actions.clarify(reference, token, {
-      message: body?.message,
-      repeatKey: apiRepeatKey(idempotencyKey),
-      files,
-    });
-    return this.answered(res, sending, reference, token);
+    return this.answered(res, await this.actions.clarify(reference, token, apiMessage(body, idempotencyKey, files)), reference, token);
   }
 
   @Post('api/v1/requests/:reference/replies')
@@ -171,10 +174,6 @@ export class TrackingController {
   @BuyerAction()
   @ApiOperation({ summary: 'Répondre à la réponse', description: 'Possible pendant le délai de réponse ; rouvre la demande.' })
   @MessageWithFiles()
-  @ApiIdempotencyKey(REPEATED_MESSAGE)
-  @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'Clé d’idempotence déjà utilisée avec un autre texte' })
-  @ApiOkResponse({ type: TrackedRequestDto, description: 'La demande à jour', headers: REPLAYED_HEADER })
-  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Message absent ou trop long (erreur par champ)' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Pas de réponse à laquelle répondre, ou délai dépassé' })
   async reply(
     @Param('reference') reference: string,
@@ -184,8 +183,7 @@ export class TrackingController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @UploadedFiles() files: UploadedFile[] = [],
   ) {
-    const sending = await this.actions.reply(reference, token, { message: body?.message, repeatKey: apiRepeatKey(idempotencyKey), files });
-    return this.answered(res, sending, reference, token);
+    return this.answered(res, await this.actions.reply(reference, token, apiMessage(body, idempotencyKey, files)), reference, token);
   }
 
   @Post('api/v1/requests/:reference/information')
@@ -197,10 +195,6 @@ export class TrackingController {
       'Un élément oublié, tant qu’aucune précision ne vous est demandée et qu’aucune réponse n’est venue ; transmis au facilitateur.',
   })
   @MessageWithFiles()
-  @ApiIdempotencyKey(REPEATED_MESSAGE)
-  @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'Clé d’idempotence déjà utilisée avec un autre texte' })
-  @ApiOkResponse({ type: TrackedRequestDto, description: 'La demande à jour', headers: REPLAYED_HEADER })
-  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Message absent ou trop long (erreur par champ)' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Une précision vous est demandée, ou la demande a reçu sa réponse' })
   @ApiTooManyRequestsResponse({
     type: ErrorResponseDto,
@@ -215,12 +209,12 @@ export class TrackingController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @UploadedFiles() files: UploadedFile[] = [],
   ) {
-    const sending = await this.actions.addInformation(reference, token, {
-      message: body?.message,
-      repeatKey: apiRepeatKey(idempotencyKey),
-      files,
-    });
-    return this.answered(res, sending, reference, token);
+    return this.answered(
+      res,
+      await this.actions.addInformation(reference, token, apiMessage(body, idempotencyKey, files)),
+      reference,
+      token,
+    );
   }
 
   @Post('api/v1/requests/:reference/withdrawal')
