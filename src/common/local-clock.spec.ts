@@ -1,4 +1,4 @@
-import { clockOf, localDay, sharedClockDepartment } from './local-clock';
+import { clockOf, localDay, sharedClockDepartment, wallClock, zoneOffset } from './local-clock';
 
 describe('clockOf', () => {
   it.each([
@@ -36,5 +36,58 @@ describe('localDay', () => {
     ['an unknown code keeps Paris', '999', '2026-12-04T23:30:00Z', '2026-12-05'],
   ])('%s → %s', (_label, code, instant, expected) => {
     expect(localDay(code, new Date(instant))).toBe(expected);
+  });
+});
+
+describe('wallClock', () => {
+  /** What Intl reads, asked afresh each time: the offsets kept per quarter hour must never differ from it. */
+  function intlReading(zone: string, instant: number) {
+    const format = new Intl.DateTimeFormat('en-GB', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      ...{ year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' },
+    } as const);
+    const parts = Object.fromEntries(format.formatToParts(instant).map((part) => [part.type, part.value]));
+    return ['year', 'month', 'day', 'hour', 'minute', 'second'].map((field) => Number(parts[field]) % (field === 'hour' ? 24 : Infinity));
+  }
+  const reading = (zone: string, instant: number) => {
+    const clock = wallClock(zone, instant);
+    return [clock.year, clock.month, clock.day, clock.hour, clock.minute, clock.second];
+  };
+
+  it.each([
+    ['Paris, the spring change (02:00 → 03:00)', 'Europe/Paris', '2026-03-29T00:00:00Z'],
+    ['Paris, the autumn change (03:00 → 02:00)', 'Europe/Paris', '2026-10-25T00:00:00Z'],
+    ['Paris, the year 2000 (spring)', 'Europe/Paris', '2000-03-26T00:00:00Z'],
+    ['Guadeloupe, no summer time', 'America/Guadeloupe', '2026-03-29T00:00:00Z'],
+    ['La Réunion, New Year', 'Indian/Reunion', '2026-12-31T18:00:00Z'],
+    ['a half-hour zone changing (Adelaide, April)', 'Australia/Adelaide', '2026-04-04T15:00:00Z'],
+    ['a quarter-hour zone (Kathmandu)', 'Asia/Kathmandu', '2026-06-30T17:00:00Z'],
+  ])('%s: the same as Intl every 7 minutes 30.5 seconds for 4 hours, read in any order', (_label, zone, from) => {
+    const start = Date.parse(from);
+    const instants = Array.from({ length: 33 }, (_, i) => start + i * 450_500);
+    for (const instant of [...instants].reverse().concat(instants)) {
+      expect([new Date(instant).toISOString(), reading(zone, instant)]).toEqual([
+        new Date(instant).toISOString(),
+        intlReading(zone, instant),
+      ]);
+    }
+  });
+
+  it('keeps the milliseconds out of the offset: an instant and the one 999 ms later read the same second', () => {
+    const instant = Date.parse('2026-12-05T10:15:30.000Z');
+    expect(zoneOffset('Europe/Paris', instant + 999)).toBe(3_600_000);
+    expect(reading('Europe/Paris', instant + 999)).toEqual([2026, 12, 5, 11, 15, 30]);
+  });
+
+  it('reads instants before 1970 from Intl itself: Paris left its mean time (9 min 21 s ahead) at 23:51:39 UTC, mid-quarter', () => {
+    const instants = ['1911-03-10T23:45:00Z', '1911-03-10T23:51:38Z', '1911-03-10T23:51:40Z', '1911-03-10T23:55:00Z'].map(Date.parse);
+    for (const instant of instants) expect(reading('Europe/Paris', instant)).toEqual(intlReading('Europe/Paris', instant));
+    expect(reading('Europe/Paris', instants[0])).toEqual([1911, 3, 10, 23, 54, 21]);
+    expect(reading('Europe/Paris', instants[3])).toEqual([1911, 3, 10, 23, 55, 0]);
+  });
+
+  it('refuses an invalid date, as Intl does', () => {
+    expect(() => wallClock('Europe/Paris', Number.NaN)).toThrow(RangeError);
   });
 });

@@ -7,7 +7,7 @@
  * ones of Alsace-Moselle and of each overseas département (the abolition of slavery, Good Friday in some).
  */
 import Holidays from 'date-holidays';
-import { clockOf, lastMinuteOf, localDay } from './local-clock';
+import { clockOf, lastMinuteOf, localDay, wallClock, zoneOffset } from './local-clock';
 
 const DAY_MS = 86_400_000;
 
@@ -45,7 +45,7 @@ function daysOf(departmentCode: string): Calendar {
 /** Whether the local calendar day of `date` is worked in the département: not a Saturday, a Sunday or a public holiday there. */
 export function isWorkingDay(date: Date, departmentCode: string): boolean {
   const calendar = daysOf(departmentCode);
-  const { year, month, day } = wallParts(calendar.zone, instantOf(date));
+  const { year, month, day } = wallClock(calendar.zone, instantOf(date));
   return isWorkingCivilDay(civilDayNumber(year, month, day), calendar);
 }
 
@@ -61,7 +61,7 @@ export function addWorkingDays(start: Date, days: number, departmentCode: string
   if (!Number.isInteger(days) || days < 0) throw new RangeError(`days must be a non-negative integer, got ${days}`);
   const calendar = daysOf(departmentCode);
   const t = instantOf(start);
-  const p = wallParts(calendar.zone, t);
+  const p = wallClock(calendar.zone, t);
   let dayNumber = civilDayNumber(p.year, p.month, p.day);
   let timeOfDayMs = ((p.hour * 60 + p.minute) * 60 + p.second) * 1000 + mod(t, 1000);
   if (!isWorkingCivilDay(dayNumber, calendar)) {
@@ -79,7 +79,7 @@ export function addWorkingDays(start: Date, days: number, departmentCode: string
  */
 export function workingEndOf(deadline: Date, departmentCode: string | null | undefined): Date {
   const calendar = daysOf(departmentCode ?? '');
-  const p = wallParts(calendar.zone, instantOf(deadline));
+  const p = wallClock(calendar.zone, instantOf(deadline));
   if (p.hour !== 0 || p.minute !== 0) return deadline;
   const dayNumber = civilDayNumber(p.year, p.month, p.day);
   let end = dayNumber;
@@ -100,7 +100,7 @@ export function latestWorkingDayAt(now: Date, hour: number, departmentCode: stri
   const timeOfDayMs = hourOfDayMs(hour);
   const calendar = daysOf(departmentCode);
   const t = instantOf(now);
-  const p = wallParts(calendar.zone, t);
+  const p = wallClock(calendar.zone, t);
   let dayNumber = civilDayNumber(p.year, p.month, p.day);
   while (!isWorkingCivilDay(dayNumber, calendar) || wallClockToInstant(calendar.zone, dayNumber, timeOfDayMs) > t) dayNumber--;
   return new Date(wallClockToInstant(calendar.zone, dayNumber, timeOfDayMs));
@@ -111,7 +111,7 @@ export function notBeforeHour(date: Date, hour: number, departmentCode: string):
   const timeOfDayMs = hourOfDayMs(hour);
   const { zone } = clockOf(departmentCode);
   const t = instantOf(date);
-  const p = wallParts(zone, t);
+  const p = wallClock(zone, t);
   return p.hour >= hour ? date : new Date(wallClockToInstant(zone, civilDayNumber(p.year, p.month, p.day), timeOfDayMs));
 }
 
@@ -125,8 +125,8 @@ export function workingDaysBetween(from: Date, to: Date, departmentCode: string)
   const b = instantOf(to);
   if (b <= a) return 0;
   const calendar = daysOf(departmentCode);
-  const pa = wallParts(calendar.zone, a);
-  const pb = wallParts(calendar.zone, b);
+  const pa = wallClock(calendar.zone, a);
+  const pb = wallClock(calendar.zone, b);
   const first = civilDayNumber(pa.year, pa.month, pa.day);
   const last = civilDayNumber(pb.year, pb.month, pb.day);
   const fraction = (dayNumber: number, sliceStart: number, sliceEnd: number): number => {
@@ -180,56 +180,6 @@ function holidaysOf(year: number, calendar: string): ReadonlySet<number> {
     holidayCache.set(key, set);
   }
   return set;
-}
-
-// --- a time zone's wall clock ---
-
-interface WallClock {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
-
-const wallFormats = new Map<string, Intl.DateTimeFormat>();
-
-function wallFormat(zone: string): Intl.DateTimeFormat {
-  let format = wallFormats.get(zone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-GB', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    wallFormats.set(zone, format);
-  }
-  return format;
-}
-
-function wallParts(zone: string, instant: number): WallClock {
-  const parts: Record<string, number> = {};
-  for (const part of wallFormat(zone).formatToParts(instant)) if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  return {
-    year: parts.year,
-    month: parts.month,
-    day: parts.day,
-    hour: parts.hour % 24, // some ICU versions print midnight as 24
-    minute: parts.minute,
-    second: parts.second,
-  };
-}
-
-/** The zone's UTC offset (ms) in force at `instant`. */
-function zoneOffset(zone: string, instant: number): number {
-  const p = wallParts(zone, instant);
-  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - (instant - mod(instant, 1000));
 }
 
 /**
