@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { Client, escapeIdentifier } from 'pg';
 import { DataSource } from 'typeorm';
 import { AppModule, Roles } from './app.module';
-import { AppConfig, ConfigError, loadConfig } from './config/app-config';
+import { AppConfig, ConfigError, loadConfig, misspeltEnvironmentKeys, misspeltKeyWarning } from './config/app-config';
 import { createLogger, PinoNestLogger } from './common/logging/logger';
 import { dataSourceOptions } from './database/data-source-options';
 import { prepareDatabase } from './database/prepare-database';
@@ -32,7 +32,10 @@ export async function start(roles: Roles): Promise<void> {
   try {
     // The api's thread has migrated and seeded before starting this one.
     if (inWorkersThread) lowerThisThreadPriority(logger);
-    else await migrateAndSeed(config, logger);
+    else {
+      for (const misspelt of misspeltEnvironmentKeys()) logger.warn(misspelt, misspeltKeyWarning(misspelt));
+      await migrateAndSeed(config, logger);
+    }
     if (roles.api) {
       const app = await createHttpApp(roles, config, logger);
       await app.listen(config.PORT);

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { migrateAndSeed } from '../bootstrap';
 import { createLogger } from '../common/logging/logger';
-import { AppConfig, ConfigError, loadConfig } from '../config/app-config';
+import { AppConfig, ConfigError, loadConfig, misspeltEnvironmentKeys, misspeltKeyWarning } from '../config/app-config';
 import { CliCommand, createCliContext } from './cli-context';
 import { demoSeed } from './demo-seed.command';
 import { facilitatorsImport } from './facilitators-import.command';
@@ -51,6 +51,7 @@ async function main([name = '', ...args]: string[]): Promise<number> {
     process.stderr.write(`${error.message}\nVoir .env.example pour la liste des variables.\n`);
     return 78;
   }
+  for (const misspelt of misspeltEnvironmentKeys()) process.stderr.write(`Attention : ${misspeltKeyWarning(misspelt)}\n`);
   // The command's report goes to stdout: only problems are logged there too.
   const logger = createLogger(['error', 'fatal', 'silent'].includes(config.LOG_LEVEL) ? config.LOG_LEVEL : 'warn', 'guichet-vert-cli');
   await migrateAndSeed(config);

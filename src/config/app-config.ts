@@ -15,6 +15,7 @@ import {
   validateSync,
   ValidateIf,
 } from 'class-validator';
+import { MisspeltKey, misspeltKeys } from './misspelt-keys.policy';
 
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value);
 const toBool = ({ value }: { value: unknown }) =>
@@ -271,6 +272,16 @@ function environment(): NodeJS.ProcessEnv {
   // What the environment sets wins over the file; tests configure themselves, whatever a developer's .env says.
   if (process.env.NODE_ENV !== 'test' && existsSync('.env')) process.loadEnvFile('.env');
   return process.env;
+}
+
+/** The environment's variables that look like the service's mistyped (their value is not read), with the one meant. */
+export function misspeltEnvironmentKeys(env: NodeJS.ProcessEnv = process.env): MisspeltKey[] {
+  return misspeltKeys(Object.keys(env), Object.keys(new AppConfig()));
+}
+
+/** What to tell whoever started the service about a mistyped variable; never its value, which may be a secret. */
+export function misspeltKeyWarning({ key, meant }: MisspeltKey): string {
+  return `variable d’environnement ${key} inconnue, sa valeur n’est pas lue : vouliez-vous dire ${meant} ? (si elle sert à un autre programme, ignorez ce message)`;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = environment()): AppConfig {

@@ -63,6 +63,46 @@ describe('a PostgreSQL that refuses the connection at start', () => {
   });
 });
 
+describe('a variable that reads like one of the service’s, mistyped', () => {
+  it('is named at start with the one meant, never with its value (the service then stops here on its refused database)', async () => {
+    const failed = await promisify(execFile)('node', [join(DIST, 'main.js')], {
+      env: {
+        PATH: process.env.PATH!,
+        NODE_ENV: 'development',
+        PORT: '3196',
+        DATABASE_URL: 'postgres://personne@127.0.0.1:5432/x',
+        DATABSE_URL: 'postgres://admin:motdepasse@db/guichet',
+        smtp_url: 'smtp://relais',
+      },
+    }).then(
+      () => null,
+      (error: { stdout: string }) => error,
+    );
+    const warnings = failed!.stdout
+      .split('\n')
+      .filter((line) => line.includes('inconnue'))
+      .map((line) => JSON.parse(line) as { level: number; key: string; meant: string; msg: string });
+    expect(warnings.map(({ level, key, meant }) => ({ level, key, meant }))).toEqual([
+      { level: 40, key: 'DATABSE_URL', meant: 'DATABASE_URL' },
+      { level: 40, key: 'smtp_url', meant: 'SMTP_URL' },
+    ]);
+    expect(warnings[0].msg).toBe(
+      'variable d’environnement DATABSE_URL inconnue, sa valeur n’est pas lue : vouliez-vous dire DATABASE_URL ? (si elle sert à un autre programme, ignorez ce message)',
+    );
+    expect(failed!.stdout).not.toContain('motdepasse');
+  });
+
+  it('is named by a command too, on its error output, and the command runs', async () => {
+    const { stdout, stderr } = await promisify(execFile)('node', [CLI, 'mail:undelivered'], {
+      env: { PATH: process.env.PATH!, NODE_ENV: 'development', DATABASE_URL: process.env.DATABASE_URL!, LOGLEVEL: 'debug' },
+    });
+    expect(stderr).toBe(
+      'Attention : variable d’environnement LOGLEVEL inconnue, sa valeur n’est pas lue : vouliez-vous dire LOG_LEVEL ? (si elle sert à un autre programme, ignorez ce message)\n',
+    );
+    expect(stdout).not.toBe('');
+  });
+});
+
 describe('a database that does not exist, in production', () => {
   it('stops the service naming it, and creates nothing: a mistyped DATABASE_URL must not start the desk on an empty base', async () => {
     const name = `gv_absent_${process.pid}`;
