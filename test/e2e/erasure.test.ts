@@ -109,4 +109,48 @@ describe('erasure on the buyer’s request', () => {
     expect(await erased.json()).toMatchObject({ reference: closed.reference, status: 'closed' });
     expect((await tracking(closed)).status).toBe(404);
   });
+
+  it('takes no more notes, on the request or on its evaluation: no sweep would ever reach a person’s words written then', async () => {
+    const request = await closedAsAnswered(t, 4);
+    // An answered evaluation in place of the one the closure scheduled.
+    await t.dataSource.query(`DELETE FROM surveys WHERE request_id = $1`, [request.id]);
+    const evaluationId = await insertCompletedSurvey(t.dataSource, request.id);
+    const { client } = await signedIn({ role: 'animator', networks: ['aura-ee'] });
+    expect(await (await client.get(page(request.reference))).text()).toContain('Ajouter une note interne');
+    const staleCsrf = csrfIn(await (await client.get(page(request.reference))).text());
+    expect((await erase(client, request.reference, { confirm: '1' })).status).toBe(303);
+
+    const html = await (await client.get(page(request.reference))).text();
+    expect(html).not.toContain('Ajouter une note interne');
+    const refusal = 'Les données de cette demande sont effacées : aucune note ne peut plus y être ajoutée.';
+    const fromOldPage = await client.post(`${page(request.reference)}/notes`, { _csrf: staleCsrf, body: 'Mme Zorglub a rappelé.' });
+    expect(fromOldPage.status).toBe(409);
+    expect(await fromOldPage.text()).toContain(refusal);
+    const animator = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
+    const post = (path: string, body: unknown) =>
+      fetch(`${t.url}/api/v1/staff/${path}`, {
+        method: 'POST',
+        headers: { authorization: animator, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const byApi = await post(`requests/${request.reference}/notes`, { body: 'zorglub@example.org' });
+    expect(byApi.status).toBe(409);
+    expect(await byApi.json()).toMatchObject({ message: refusal });
+    expect(
+      await t.dataSource.query(`SELECT id FROM request_messages WHERE request_id = $1 AND kind = 'internal_note'`, [request.id]),
+    ).toEqual([]);
+
+    const evaluationPage = await (await client.get(`/espace/evaluations/${evaluationId}`)).text();
+    expect(evaluationPage).toContain('Les données de cette demande sont effacées : la revue s’enregistre sans note.');
+    expect(evaluationPage).not.toContain('name="note"');
+    const withNote = await post(`evaluations/${evaluationId}/review`, { note: 'Mme Zorglub très contente' });
+    expect(withNote.status).toBe(400);
+    expect((await withNote.json()).errors).toEqual([
+      { field: 'note', message: 'Les données de cette demande sont effacées : la revue s’enregistre sans note.' },
+    ]);
+    expect((await post(`evaluations/${evaluationId}/review`, {})).status).toBe(200);
+    expect(
+      await t.dataSource.query(`SELECT review_note, reviewed_at IS NOT NULL AS reviewed FROM surveys WHERE id = $1`, [evaluationId]),
+    ).toEqual([{ review_note: null, reviewed: true }]);
+  });
 });

@@ -305,7 +305,7 @@ describe('the workspace queue', () => {
     expect(mine).toContain('<option value="deadline" selected>Par échéance</option>');
     expect((await t.dataSource.query(`SELECT status FROM requests WHERE reference = $1`, [reference]))[0].status).toBe('unassigned');
   });
-  it('searches the reference, subject, organisation and buyer’s name, closed requests included, within what the person may see', async () => {
+  it('searches the reference, subject, organisation and buyer’s name and address, closed requests included, within what the person may see', async () => {
     const facilitatorId = await insertFacilitator(t.dataSource, { network: 'aura-ee' });
     const staff = await insertStaff(t.dataSource, { role: 'facilitator', facilitatorId, networks: ['aura-ee'] });
     const canteen = await submitRequest(t, 1, { subject: 'Cantine scolaire : 100% bio ?' });
@@ -328,6 +328,9 @@ describe('the workspace queue', () => {
     expect(await found(cleaning.slice(-6))).toEqual([cleaning]);
     expect(await found('syndicat des')).toEqual([cleaning]);
     expect(await found('camille martin')).toEqual([canteen, cleaning, closed]);
+    // A buyer asking to see or erase their data is found by their address.
+    await t.dataSource.query(`UPDATE requests SET buyer_email = 'Dominique.Petit@mairie-exemple.fr' WHERE reference = $1`, [closed]);
+    expect(await found('dominique.petit@mairie-exemple.fr')).toEqual([closed]);
     // Accents or not, either way: French is often typed without them.
     await t.dataSource.query(`UPDATE requests SET subject = 'Éclairage des écoles' WHERE reference = $1`, [canteen]);
     expect(await found('eclairage des ecoles')).toEqual([canteen]);

@@ -124,6 +124,7 @@ export interface LockedEvaluation extends EvaluationScope {
   wave: SurveyWave;
   reference: string;
   requestStatus: RequestStatus;
+  anonymisedAt: Date | null;
 }
 
 const FROM = `FROM surveys s JOIN requests r ON r.id = s.request_id LEFT JOIN facilitators f ON f.id = s.facilitator_id`;
@@ -186,7 +187,7 @@ export class EvaluationsRepository {
     const [row] = await manager.query(
       `SELECT s.id, s.request_id AS "requestId", s.wave, s.facilitator_id AS "facilitatorId",
               s.shared_with_facilitator_at AS "sharedWithFacilitatorAt", r.network_code AS "networkCode",
-              r.reference, r.status AS "requestStatus"
+              r.reference, r.status AS "requestStatus", r.anonymised_at AS "anonymisedAt"
          FROM surveys s JOIN requests r ON r.id = s.request_id
         WHERE ${visible}
           FOR UPDATE OF s`,

@@ -104,6 +104,11 @@ export class EvaluationsService {
     await this.act(staff, id, 'review', (evaluation, now) => {
       if (text.length > NOTE_MAX)
         throw new ValidationFailed([{ field: 'note', message: `La note ne doit pas dépasser ${frenchNumber(NOTE_MAX)} caractères.` }]);
+      // Its personal data erased, no sweep would ever reach a note written now: the review is marked without one.
+      if (text && evaluation.anonymisedAt)
+        throw new ValidationFailed([
+          { field: 'note', message: 'Les données de cette demande sont effacées : la revue s’enregistre sans note.' },
+        ]);
       return [
         this.evaluations.reviewStatement(evaluation.id, staff.id, text || null, now),
         this.requests.eventStatement(

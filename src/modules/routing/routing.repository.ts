@@ -29,6 +29,8 @@ export interface RoutableRequest {
   transferNote?: string | null;
   /** The last give-back, unless a transfer followed: who (facilitator id, first name) and their line (why, where it stood). */
   givenBack?: { byId: string; by: string | null; note: string } | null;
+  /** Set once its personal data are erased: nothing may be written on it any more. */
+  anonymisedAt?: Date | null;
 }
 
 export interface CurrentAssignment {
@@ -115,7 +117,7 @@ const COORDINATED_REGIONS = `COALESCE(
 const ROUTABLE_COLUMNS = `r.id, r.reference, r.status, r.kind, r.department_code AS "departmentCode", d.region_code AS "regionCode",
        r.network_code AS "networkCode", r.segment_code AS "segmentCode", r.subject,
        r.deadline_misses AS "deadlineMisses", r.created_at AS "createdAt", to_char(r.needed_by, 'YYYY-MM-DD') AS "neededBy",
-       r.organisation_type AS "organisationType",
+       r.organisation_type AS "organisationType", r.anonymised_at AS "anonymisedAt",
        (SELECT CASE WHEN e.type = 'transferred' THEN e.reason END FROM request_events e
          WHERE e.request_id = r.id AND e.type IN ('transferred', 'given_back') ORDER BY e.id DESC LIMIT 1) AS "transferNote",
        (SELECT CASE WHEN e.type = 'given_back' THEN json_build_object('byId', e.actor_id, 'by', f.first_name, 'note', e.reason) END

@@ -70,7 +70,7 @@ export class WorkspaceApiController {
     name: 'q',
     required: false,
     description:
-      'Recherche (100 caractères au plus) dans la référence, l’objet, l’organisation et le nom de l’acheteur ; sans status, clôturées comprises',
+      'Recherche (100 caractères au plus) dans la référence, l’objet, l’organisation, le nom et l’adresse électronique de l’acheteur ; sans status, clôturées comprises',
   })
   @ApiQuery({ name: 'facilitator', required: false, description: 'Identifiant (UUID) du facilitateur qui suit les demandes' })
   @ApiQuery({

@@ -9,13 +9,14 @@ import { containsPattern, listedStatuses, QueueFilters, QueueSort } from './work
 
 /**
  * Request `r` matches the words typed in the search box (parameter `param`, a containsPattern or null for no
- * search): reference, subject, organisation or buyer’s name, accents or not (« eclairage » finds « Éclairage »). The queue
- * and its CSV export list the same requests.
+ * search): reference, subject, organisation, buyer’s name or address, accents or not (« eclairage » finds « Éclairage »).
+ * The address finds a buyer's requests when they ask to see or erase their data. The queue and its CSV export list the
+ * same requests.
  */
 export function searchCondition(param: string): string {
   return `(${param}::text IS NULL OR r.reference ILIKE ${param} OR unaccent(r.subject) ILIKE unaccent(${param})
            OR unaccent(r.organisation_name) ILIKE unaccent(${param})
-           OR unaccent(r.buyer_first_name || ' ' || r.buyer_last_name) ILIKE unaccent(${param}))`;
+           OR unaccent(r.buyer_first_name || ' ' || r.buyer_last_name) ILIKE unaccent(${param}) OR r.buyer_email ILIKE ${param})`;
 }
 
 /** A queue line: what the table shows, with the deadline that applies now (if any). */

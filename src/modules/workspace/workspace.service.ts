@@ -349,15 +349,18 @@ export class WorkspaceService {
       authorId: staff.id,
       body: text,
     };
-    await this.act(request.id, null, async (status, _to, manager) =>
-      (await this.messages.bodyOf(manager, id)) !== null ||
-      (isFormRepeatKey(repeatKey) && (await this.messages.writtenSince(manager, sameText, repeatedPageSince(this.clock.now()))))
+    await this.act(request.id, null, async (status, _to, manager, locked) => {
+      // Erased for good: a note written now would keep a person's words that no sweep would ever reach.
+      if (locked.anonymisedAt)
+        throw new ActionRefused('Les données de cette demande sont effacées : aucune note ne peut plus y être ajoutée.');
+      return (await this.messages.bodyOf(manager, id)) !== null ||
+        (isFormRepeatKey(repeatKey) && (await this.messages.writtenSince(manager, sameText, repeatedPageSince(this.clock.now()))))
         ? []
         : [
             ...this.messageStatements(request.id, staff, 'internal_note', text, id),
             this.requests.eventStatement(this.event(request.id, staff, 'internal_note', status, status, false)),
-          ],
-    );
+          ];
+    });
   }
 
   /** Awaiting the buyer: the answer deadline pauses until the buyer's precision (its first event after this one). */
