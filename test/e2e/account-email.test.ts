@@ -3,6 +3,7 @@
  * record move together, by the accounts page or by the record's own address in the directory.
  */
 import { AccountsService } from '../../src/modules/accounts/accounts.service';
+import { mailsTo } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
 import { bearerFor, insertStaff, StaffClient, signedInStaff, type StaffSeed } from '../support/staff';
 import { TestApp, useTestApp } from '../support/test-app';
@@ -50,6 +51,24 @@ describe('a staff account’s address', () => {
     });
     expect(again.headers.get('location')).toBe('/espace/comptes?fait=adresse-inchangee');
     expect(await mails('staff-email-changed')).toHaveLength(2);
+  });
+
+  it('voids a password-reset link sent to the old address: that mailbox may be someone else’s now', async () => {
+    const { id } = await facilitatorWithAccount('dominique@ancien.example.org');
+    const reset = await new StaffClient(t.url).submit('/mot-de-passe/oubli', '/mot-de-passe/oubli', {
+      email: 'dominique@ancien.example.org',
+    });
+    expect(reset.status).toBe(200);
+    const [{ text_body: text }] = await mailsTo(t, 'password-reset');
+    const link = new URL(text.match(/http:\/\/\S+\/mot-de-passe\/nouveau\/\S+/)![0]).pathname;
+    expect((await new StaffClient(t.url).get(link)).status).toBe(200);
+
+    const animator = await signedIn({ role: 'animator', networks: ['aura-ee'] });
+    const done = await animator.submit(`/espace/comptes/${id}/adresse`, `/espace/comptes/${id}/adresse`, {
+      email: 'dominique@nouveau.example.org',
+    });
+    expect(done.status).toBe(303);
+    expect((await new StaffClient(t.url).get(link)).status).toBe(404);
   });
 
   it('sends an invitation not used yet again to the corrected address; the first link stops working', async () => {

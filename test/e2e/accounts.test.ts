@@ -721,8 +721,11 @@ describe('staff accounts', () => {
       }
     });
 
-    it('changes the password with the current one, and closes the other sessions', async () => {
+    it('changes the password with the current one, and closes the other sessions and the reset links asked before', async () => {
       const { email } = await insertStaff(t.dataSource, { role: 'admin' });
+      await client().submit('/mot-de-passe/oubli', '/mot-de-passe/oubli', { email });
+      const resetLink = linkIn((await lastMail('password-reset'))!.text_body);
+      expect((await client().get(resetLink)).status).toBe(200);
       const other = await signedIn(email);
       const c = await signedIn(email);
       const wrong = await c.submit('/espace/compte', '/espace/compte/mot-de-passe', {
@@ -745,6 +748,8 @@ describe('staff accounts', () => {
       expect((await c.get('/espace/compte')).status).toBe(200);
       expect((await other.get('/espace/compte')).status).toBe(303);
       expect((await client().signIn(email, 'nouvelle-phrase-ok')).status).toBe(303);
+      // Whoever asked for that link (the reason to change the password, perhaps) cannot undo the change with it.
+      expect((await client().get(resetLink)).status).toBe(404);
     });
 
     it('counts a wrong current password as a failed sign-in: after five, even the right one waits', async () => {

@@ -219,6 +219,8 @@ export class AccountsService {
     await this.dataSource.transaction(async (manager) => {
       await this.accounts.setPassword(manager, principal.id, await this.hasher.hash(next as string));
       await this.accounts.revokeSessionsOf(manager, principal.id, this.clock.now(), sessionId);
+      // A reset link asked before, perhaps by whoever the password is changed against, must not undo the change.
+      await this.accounts.voidLinksOf(manager, principal.id, this.clock.now());
     });
   }
 
@@ -409,12 +411,11 @@ export class AccountsService {
   }
 
   /**
-   * An invitation not used yet went to the old address (often the typo being mended): a fresh one goes to the new,
-   * the old link stops working. Answers whether one was sent.
+   * An invitation not used yet went to the old address (often the typo being mended): a fresh one goes to the new (the
+   * move voided the old link). Answers whether one was sent.
    */
   private async reinviteIfPending(manager: EntityManager, account: StoredAccount, email: string, by: Inviter): Promise<boolean> {
     if (account.passwordHash !== null || !account.active) return false;
-    await this.accounts.voidLinksOf(manager, account.id, this.clock.now());
     await this.mailInvitation(manager, { ...account, email }, by);
     return true;
   }
@@ -427,6 +428,8 @@ export class AccountsService {
       throw addressTaken('Cette adresse est déjà celle d’une autre fiche de facilitateur.');
     }
     await this.accounts.setEmail(manager, account.id, account.facilitatorId, email);
+    // A link sent to the old address (a reset, an invitation) would still open the account: that mailbox may be another's now.
+    await this.accounts.voidLinksOf(manager, account.id, this.clock.now());
     if (account.passwordHash === null || !account.active) return;
     await runAsOne(
       manager,
