@@ -17,6 +17,7 @@ import { staffOnlyMiddleware } from '../modules/accounts/staff.guard';
 import { QUEUE_NAMES } from '../queue/queue.registry';
 import { QueueService } from '../queue/queue.service';
 import { finishApiDocument } from './api-document';
+import { HTTPS_ONLY_COOKIES } from '../modules/accounts/cookies';
 import { inputGuard, refuseMalformedUtf8 } from './input-guard';
 import { configureViews } from './nunjucks';
 
@@ -50,6 +51,7 @@ const PERMISSIONS_POLICY = 'camera=(), microphone=(), geolocation=(), payment=()
 /** Everything an HTTP process needs around the controllers; shared by main.ts and the tests. */
 export function configureHttp(app: NestExpressApplication, config: AppConfig, logger: Logger): void {
   app.set('trust proxy', config.TRUST_PROXY);
+  app.set(HTTPS_ONLY_COOKIES, config.PUBLIC_URL.startsWith('https:'));
   app.disable('x-powered-by');
   // API replies are never cached by clients; hashing every body for an ETag costs for nothing.
   app.set('etag', false);

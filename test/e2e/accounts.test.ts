@@ -82,6 +82,22 @@ describe('staff accounts', () => {
       }
     });
 
+    it('marks the cookies Secure when the service’s address is https, its proxy untrusted (TRUST_PROXY left at 0)', async () => {
+      const https = await startTestApp({ PUBLIC_URL: 'https://guichet-vert.example.fr' });
+      try {
+        const { email } = await insertStaff(https.dataSource, { role: 'admin' });
+        const c = new StaffClient(https.url);
+        const page = await c.get('/connexion');
+        expect(page.headers.getSetCookie().find((line) => line.startsWith('gv_presession='))).toMatch(/; Secure/);
+        const response = await c.post('/connexion', { _csrf: csrfIn(await page.text()), email, password: STAFF_PASSWORD });
+        expect(response.headers.getSetCookie().find((line) => line.startsWith('gv_session='))).toMatch(/; Secure/);
+      } finally {
+        await https.close();
+      }
+      // An http address, as a newcomer's: none.
+      expect((await client().get('/connexion')).headers.getSetCookie().join('\n')).not.toMatch(/Secure/);
+    });
+
     it.each([['//evil.example/'], ['https://evil.example/'], ['/\\evil.example']])('ignores the return address %s', async (retour) => {
       const { email } = await insertStaff(t.dataSource, { role: 'admin' });
       expect((await client().signIn(email, STAFF_PASSWORD, retour)).headers.get('location')).toBe('/espace');

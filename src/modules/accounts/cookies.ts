@@ -15,9 +15,16 @@ export function readCookie(req: Request, name: string): string | undefined {
   return undefined;
 }
 
-/** HttpOnly, SameSite=Lax, Secure whenever the request came over HTTPS (req.secure honours TRUST_PROXY). */
+/** The Express setting that says the service is reached over HTTPS (its PUBLIC_URL), whatever a request says. */
+export const HTTPS_ONLY_COOKIES = 'https only cookies';
+
+/**
+ * HttpOnly, SameSite=Lax, Secure whenever the request came over HTTPS (req.secure honours TRUST_PROXY) or the service's
+ * address is https: the TLS proxy in front of it may not be trusted to say so (TRUST_PROXY left at 0).
+ */
 export function cookieOptions(req: Request, maxAgeMs?: number): CookieOptions {
-  return { httpOnly: true, sameSite: 'lax', path: '/', secure: req.secure, ...(maxAgeMs ? { maxAge: maxAgeMs } : {}) };
+  const secure = req.secure || req.app.get(HTTPS_ONLY_COOKIES) === true;
+  return { httpOnly: true, sameSite: 'lax', path: '/', secure, ...(maxAgeMs ? { maxAge: maxAgeMs } : {}) };
 }
 
 export function setCookie(req: Request, res: Response, name: string, value: string, maxAgeMs?: number): void {
