@@ -27,6 +27,8 @@ const QUEUE_DASHBOARD_PATH = '/admin/queues';
 
 /** Where express.static serves the design system's and the pages' own files, with their own cache lifetimes. */
 const STATIC_FILES = /^\/(dsfr|assets)\//;
+/** Pages behind a private link, a sign-in or a token, and the API: a link shared or leaked is never indexed. */
+const NOT_FOR_SEARCH_ENGINES = /^\/(suivi|questionnaire|espace|connexion|mot-de-passe|api|metrics|health)(\/|$)/;
 
 /**
  * A proxy in front while TRUST_PROXY is 0: every client seems to come from the proxy, so the limits per client address
@@ -80,6 +82,7 @@ export function configureHttp(app: NestExpressApplication, config: AppConfig, lo
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (!STATIC_FILES.test(req.path)) res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Permissions-Policy', PERMISSIONS_POLICY);
+    if (NOT_FOR_SEARCH_ENGINES.test(req.path)) res.setHeader('X-Robots-Tag', 'noindex, nofollow');
     next();
   });
   if (!config.TRUST_PROXY) app.use(warnOfUntrustedProxy(logger));

@@ -39,6 +39,29 @@ describe('what browsers and proxies may keep', () => {
     expect([script.status, script.headers.get('cache-control')]).toEqual([200, 'public, max-age=3600']);
   });
 
+  it('keeps private links, staff pages and the API out of search engines; the public pages stay open to them', async () => {
+    for (const path of [
+      '/suivi',
+      '/suivi/GV-2026-000001?t=x',
+      '/questionnaire/x',
+      '/espace',
+      '/connexion',
+      '/mot-de-passe/oubli',
+      '/api/v1/requests',
+    ]) {
+      expect([path, (await fetch(`${t.url}${path}`, { redirect: 'manual' })).headers.get('x-robots-tag')]).toEqual([
+        path,
+        'noindex, nofollow',
+      ]);
+    }
+    for (const path of ['/', '/demande', '/confidentialite', '/statistiques', '/suivies']) {
+      expect([path, (await fetch(`${t.url}${path}`)).headers.get('x-robots-tag')]).toEqual([path, null]);
+    }
+    const robots = await fetch(`${t.url}/robots.txt`);
+    expect([robots.status, robots.headers.get('content-type')]).toEqual([200, 'text/plain; charset=utf-8']);
+    expect(await robots.text()).toBe('User-agent: *\nDisallow: /espace\nDisallow: /api/\nDisallow: /metrics\nDisallow: /health/\n');
+  });
+
   it('lets no page use the camera, the microphone or the location, nor fonts from elsewhere', async () => {
     const page = await fetch(`${t.url}/demande`);
     expect(page.headers.get('permissions-policy')).toBe('camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()');

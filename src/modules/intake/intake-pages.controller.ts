@@ -88,6 +88,12 @@ export class IntakePagesController {
     res.render('site-map', { title: 'Plan du site' });
   }
 
+  /** Public pages may be indexed; the staff's area and the machines' API need no crawler (private links say noindex). */
+  @Get('robots.txt')
+  robots(@Res() res: Response) {
+    res.type('text/plain').send('User-agent: *\nDisallow: /espace\nDisallow: /api/\nDisallow: /metrics\nDisallow: /health/\n');
+  }
+
   @Get('accessibilite')
   async accessibility(@Res() res: Response) {
     res.render('accessibility', { title: 'Accessibilité', networks: await this.reference.networkContacts() });
