@@ -289,6 +289,15 @@ describe('the HTML form at /demande', () => {
     // What « Retrouver mes demandes » keeps, and for how long, as the purges do.
     expect(notice).toContain('l’adresse électronique saisie est gardée un jour');
     expect(notice).toContain('le courriel qui vous les envoie 90 jours');
+    // Which answers are required, and the one cookie a buyer may get (article 13 of the GDPR; the ePrivacy exemption).
+    expect(notice).toContain('Le téléphone, le numéro SIRET, le montant estimé et la date souhaitée de réponse sont facultatifs.');
+    expect(notice).toContain('Un seul cookie, « gv_presession », est déposé si vous ouvrez « Retrouver mes demandes »');
+    for (const path of ['/', '/demande', '/confidentialite', '/statistiques']) {
+      expect([path, (await fetch(`${t.url}${path}`)).headers.getSetCookie()]).toEqual([path, []]);
+    }
+    const retrieve = (await fetch(`${t.url}/suivi`)).headers.getSetCookie();
+    expect(retrieve.map((line) => line.split('=')[0])).toEqual(['gv_presession']);
+    expect(retrieve[0]).toContain('Max-Age=86400');
     // The home page says how long each step takes, from the configuration the deadlines use.
     const home = await (await fetch(`${t.url}/`)).text();
     expect(home).toContain('la prend en charge sous 2 jours ouvrés');
