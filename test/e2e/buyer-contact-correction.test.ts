@@ -1,4 +1,5 @@
-import { submittedAndTaken } from '../support/conversation';
+import { mailsTo, submittedAndTaken } from '../support/conversation';
+import { StaffAuthService } from '../../src/modules/accounts/staff-auth.service';
 import { bearerFor, insertStaff, StaffClient } from '../support/staff';
 import { TestApp, useTestApp } from '../support/test-app';
 
@@ -53,10 +54,12 @@ describe('correcting the buyer’s contact details', () => {
       phone: null,
       organisationName: 'Département de l’Isère',
     });
-    const [mail] = await t.dataSource.query(`SELECT id, recipient, status, resent_at FROM mail_messages WHERE request_id = $1`, [
-      request.id,
-    ]);
+    const [mail] = await t.dataSource.query(
+      `SELECT id, recipient, status, resent_at FROM mail_messages WHERE request_id = $1 AND template = 'request-acknowledgement'`,
+      [request.id],
+    );
     expect(mail).toMatchObject({ recipient: 'camille.martin@example.org', status: 'queued', resent_at: expect.any(Date) });
+    expect((await mailsTo(t, 'buyer-email-changed')).map((notice) => notice.recipient)).toEqual(['camille.martin+1@example.fr']);
     const jobs = await t.dataSource.query(`SELECT job_id FROM outbox_events WHERE payload->>'mailId' = $1 AND job_id LIKE '%-resent-%'`, [
       mail.id,
     ]);
@@ -70,6 +73,60 @@ describe('correcting the buyer’s contact details', () => {
     const after = await (await c.get(`${page}?fait=coordonnees`)).text();
     expect(after).toContain('Les coordonnées de l’acheteur sont corrigées');
     expect(after).toContain('Coordonnées de l’acheteur corrigées');
+  });
+
+  it('a new address is told to the former one, masked, with the reference; a phone, a name or a change of case tells no one', async () => {
+    const request = await submittedAndTaken(t, 3);
+    const holder = await insertStaff(t.dataSource, { role: 'facilitator', facilitatorId: request.facilitatorId, networks: ['aura-ee'] });
+    const token = `Bearer ${await t.app.get(StaffAuthService).createApiToken(holder.id, 'tests')}`;
+    const contact = { firstName: 'Camille', lastName: 'Martin', email: 'camille.martin+3@example.fr', organisationName: 'Isère' };
+    const correct = async (changes: Record<string, string>) => {
+      const response = await fetch(`${t.url}/api/v1/staff/requests/${request.reference}/buyer-contact`, {
+        method: 'POST',
+        headers: { authorization: token, 'content-type': 'application/json' },
+        body: JSON.stringify({ ...contact, ...changes }),
+      });
+      expect(response.status).toBe(200);
+    };
+    const notices = () => mailsTo(t, 'buyer-email-changed');
+
+    await correct({ phone: '04 76 00 00 02' });
+    expect(await notices()).toEqual([]);
+
+    await correct({ email: 'dominique.durand@autre-exemple.fr' });
+    const [notice, ...more] = await notices();
+    expect(more).toEqual([]);
+    expect(notice.recipient).toBe('camille.martin+3@example.fr');
+    expect(notice.subject).toBe(`Demande ${request.reference} : l’adresse électronique de suivi a changé — Guichet vert`);
+    for (const body of [notice.text_body, notice.html_body]) {
+      expect(body).toContain(request.reference);
+      expect(body).toContain('d•••@autre-exemple.fr');
+      expect(body).toContain('par le guichet vert (réseau AURA-EE / RREDD)');
+      expect(body).toContain('contact@auvergnerhonealpes-ee.fr');
+      // Neither the new address in full nor who made the change.
+      expect(body).not.toContain('dominique.durand');
+      expect(body).not.toContain(holder.email);
+    }
+    // Queued with the change, and left at the old address while the acknowledgement not sent yet follows the new one.
+    const queued = await t.dataSource.query(
+      `SELECT m.template, m.recipient, count(o.*)::int AS jobs FROM mail_messages m
+         LEFT JOIN outbox_events o ON o.payload->>'mailId' = m.id::text
+        WHERE m.request_id = $1 GROUP BY m.id ORDER BY m.template`,
+      [request.id],
+    );
+    expect(queued).toEqual([
+      { template: 'buyer-email-changed', recipient: 'camille.martin+3@example.fr', jobs: 1 },
+      { template: 'request-acknowledgement', recipient: 'dominique.durand@autre-exemple.fr', jobs: 1 },
+    ]);
+
+    await correct({ email: 'Dominique.Durand@autre-exemple.fr', firstName: 'Dominique', lastName: 'Durand' });
+    expect(await notices()).toHaveLength(1);
+    // Each correction in the history, under its author's name.
+    const events = await t.dataSource.query(
+      `SELECT actor_type AS "actorType", actor_id AS "actorId" FROM request_events WHERE request_id = $1 AND type = 'buyer_contact_corrected'`,
+      [request.id],
+    );
+    expect(events).toEqual(Array(3).fill({ actorType: 'staff', actorId: holder.id }));
   });
 
   it('the API: the network’s animator corrects with the intake’s rules; another network gets 404, an erased request 409', async () => {

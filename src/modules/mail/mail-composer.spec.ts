@@ -29,6 +29,23 @@ const survey = {
   },
 };
 
+/** The notice to a buyer's former address, with the context's fields given over a complete one. */
+const addressChanged = (context: Record<string, unknown> = {}) => ({
+  template: 'buyer-email-changed',
+  subject: 'Demande GV-2026-000042 : l’adresse électronique de suivi a changé — Guichet vert',
+  context: {
+    firstName: 'Camille',
+    reference: 'GV-2026-000042',
+    subject: 'Papier recyclé',
+    changedAt: '2026-03-31T21:30:00Z',
+    departmentCode: '38',
+    networkName: 'Réseau Grand Est',
+    contactEmail: 'contact@achats-responsables-grandest.fr',
+    newAddress: 'c•••@exemple.fr',
+    ...context,
+  },
+});
+
 describe('MailComposer', () => {
   const composer = new MailComposer();
 
@@ -37,6 +54,8 @@ describe('MailComposer', () => {
     [invitation, 'agissez depuis l’espace du guichet vert.'],
     // It carries no tracking link to point to.
     [survey, 'le questionnaire a une place pour vos commentaires.'],
+    // Its tracking link may be in other hands now.
+    [addressChanged(), 'écrivez à votre réseau, comme indiqué ci-dessus.'],
   ])('ends both parts of %s with the footer for its reader', (message, advice) => {
     const { text, html } = composer.compose(message);
     expect(
@@ -348,5 +367,37 @@ describe('the network escalation', () => {
     expect(text).toContain(expected);
     expect(text).toContain('du réseau Grand Est');
     expect(html).toContain(expected.replace('Dominique', '<strong>Dominique</strong>'));
+  });
+});
+
+describe('MailComposer, buyer-email-changed', () => {
+  const composer = new MailComposer();
+
+  it('tells the former address which request, when, by which network, to which masked address, and whom to write to', () => {
+    const { text, html } = composer.compose(addressChanged());
+    expect(text).toContain(
+      'L’adresse électronique qui sert à suivre votre demande GV-2026-000042 (« Papier recyclé ») a été changée le 31 mars 2026 par le guichet vert (réseau Grand Est). Les messages sur cette demande, et son lien de suivi, vont désormais à c•••@exemple.fr, et plus à cette adresse.',
+    );
+    expect(text).toContain(
+      'Vous ne l’avez pas demandé ? Écrivez sans attendre au réseau Grand Est, à contact@achats-responsables-grandest.fr, en indiquant la référence GV-2026-000042, pour que votre adresse soit rétablie.',
+    );
+    expect(html).toContain('vont désormais à <strong>c•••@exemple.fr</strong>, et plus à cette adresse.');
+    expect(html).toContain(
+      '<a href="mailto:contact@achats-responsables-grandest.fr">contact@achats-responsables-grandest.fr</a>, en indiquant la référence <strong>GV-2026-000042</strong>',
+    );
+  });
+
+  it('dates the change in the request’s own time', () => {
+    const { text, html } = composer.compose(addressChanged({ departmentCode: '974' }));
+    expect(text).toContain('a été changée le 1er avril 2026 par');
+    expect(html).toContain('a été changée le <strong>1er avril 2026</strong> par');
+  });
+
+  it('a network without a contact address is still named as the one to tell', () => {
+    const { text, html } = composer.compose(addressChanged({ contactEmail: null }));
+    for (const body of [text, html]) {
+      expect(body).toContain('Vous ne l’avez pas demandé ? Signalez-le sans attendre au réseau Grand Est, en indiquant la référence');
+      expect(body).not.toContain('Écrivez sans attendre');
+    }
   });
 });

@@ -11,7 +11,14 @@ export interface ComposedMail {
 }
 
 /** The e-mails a buyer receives; the others go to staff. */
-const BUYER_TEMPLATES = new Set(['request-acknowledgement', 'buyer-update', 'buyer-split', 'survey', 'tracking-links']);
+const BUYER_TEMPLATES = new Set([
+  'request-acknowledgement',
+  'buyer-update',
+  'buyer-split',
+  'survey',
+  'tracking-links',
+  'buyer-email-changed',
+]);
 
 const ORIGIN = 'Ce message vous est envoyé par le guichet vert des réseaux régionaux de l’achat public durable.';
 // Replies go to a no-reply address: each reader is told where their answer is read instead.
@@ -20,7 +27,11 @@ const FOOTERS = {
   // The survey's e-mail carries no tracking link: its questionnaire has room for a comment.
   survey: `${ORIGIN} Merci de ne pas y répondre directement : le questionnaire a une place pour vos commentaires.`,
   staff: `${ORIGIN} Merci de ne pas y répondre directement : agissez depuis l’espace du guichet vert.`,
+  // Told to the buyer's former address: its tracking link may be in other hands now, their network is whom to write to.
+  network: `${ORIGIN} Merci de ne pas y répondre directement : écrivez à votre réseau, comme indiqué ci-dessus.`,
 };
+/** Templates whose reader gets another footer than the buyer's or staff's. */
+const OWN_FOOTERS: Partial<Record<string, keyof typeof FOOTERS>> = { survey: 'survey', 'buyer-email-changed': 'network' };
 
 /** Renders a template pair: `<name>.text.njk` as plain text and `<name>.html.njk` escaped, each with the footer for its reader. */
 export class MailComposer {
@@ -35,7 +46,7 @@ export class MailComposer {
 
   /** A queued message as it is sent: its template, given its context and its subject. */
   compose(message: { template: string; subject: string; context: Record<string, unknown> }): ComposedMail {
-    const mailFooter = FOOTERS[message.template === 'survey' ? 'survey' : BUYER_TEMPLATES.has(message.template) ? 'buyer' : 'staff'];
+    const mailFooter = FOOTERS[OWN_FOOTERS[message.template] ?? (BUYER_TEMPLATES.has(message.template) ? 'buyer' : 'staff')];
     const context = { ...message.context, mailSubject: message.subject, mailFooter };
     return {
       // Sections a message leaves out (no help items, no files) leave their line breaks: one blank line at most.

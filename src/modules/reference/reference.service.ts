@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { KnownCodes } from '../../common/query-parameters';
 import { Department, LegalReference, Network, Segment } from './reference.entities';
 
@@ -135,9 +135,9 @@ export class ReferenceService implements OnModuleInit {
       .sort((a, b) => a.name.localeCompare(b.name, 'fr'));
   }
 
-  /** A network's contact address as the « Réseaux » page keeps it (see networkContacts), or null. */
-  async networkContactEmail(code: string): Promise<string | null> {
-    const [row] = await this.dataSource.query(`SELECT contact_email AS email FROM networks WHERE code = $1`, [code]);
+  /** A network's contact address as the « Réseaux » page keeps it (see networkContacts), or null; `db`: a caller's transaction. */
+  async networkContactEmail(code: string, db: DataSource | EntityManager = this.dataSource): Promise<string | null> {
+    const [row] = await db.query(`SELECT contact_email AS email FROM networks WHERE code = $1`, [code]);
     return row?.email ?? null;
   }
 

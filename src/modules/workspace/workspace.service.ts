@@ -1,4 +1,5 @@
 import { frenchNumber } from '../../common/french-format';
+import { maskedEmail } from '../../common/masked-email';
 import { isFormRepeatKey, repeatableId, repeatedPageSince } from '../../common/idempotency-key';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -35,6 +36,7 @@ import {
   RequestStatus,
 } from '../requests/request.types';
 import { transferRefusal } from '../intake/eligibility.policy';
+import type { AdviceRequest } from '../requests/request.entities';
 import { NewRequestEvent, RequestsRepository } from '../requests/requests.repository';
 import type { DeclineReason } from '../routing/request-assignment.entity';
 import { RoutableRequest, RoutingRepository } from '../routing/routing.repository';
@@ -557,7 +559,7 @@ export class WorkspaceService {
   /**
    * The buyer's contact details corrected (a mistyped address, a name changed), checked by the intake's own rules; the
    * history says who did it, never what was there. Messages not sent yet to the old address go to the new one, and
-   * those it refused are sent again.
+   * those it refused are sent again; the old address is told, since the new one now receives the tracking link.
    */
   async correctBuyer(staff: StaffPrincipal, reference: string, body: Record<string, unknown>): Promise<void> {
     const request = await this.find(staff, reference);
@@ -580,6 +582,33 @@ export class WorkspaceService {
         this.requests.eventStatement(this.event(request.id, staff, 'buyer_contact_corrected', locked.status, locked.status, false)),
       ]);
       if (contact.email !== locked.buyerEmail) await this.mail.readdressUnsent(manager, request.id, locked.buyerEmail, contact.email);
+      // After the readdressing, which would send it to the new address too. A change of case is the same mailbox.
+      if (contact.email.toLowerCase() !== locked.buyerEmail.toLowerCase()) {
+        await runAsOne(manager, await this.addressChangedNotice(manager, locked, contact.email));
+      }
+    });
+  }
+
+  /**
+   * To the buyer's former address: whoever holds the new one can have the tracking link sent there (« Retrouver mes
+   * demandes »), so the owner learns of it, and whom to tell if they did not ask for it.
+   */
+  private async addressChangedNotice(manager: EntityManager, request: AdviceRequest, email: string): Promise<SqlStatement[]> {
+    return this.mail.prepare({
+      requestId: request.id,
+      template: 'buyer-email-changed',
+      recipient: request.buyerEmail,
+      subject: `Demande ${request.reference} : l’adresse électronique de suivi a changé — Guichet vert`,
+      context: {
+        firstName: request.buyerFirstName,
+        reference: request.reference,
+        subject: request.subject,
+        changedAt: this.clock.now(),
+        departmentCode: request.departmentCode,
+        networkName: this.reference.network(request.networkCode)?.name ?? request.networkCode,
+        contactEmail: await this.reference.networkContactEmail(request.networkCode, manager),
+        newAddress: maskedEmail(email),
+      },
     });
   }
 
