@@ -1,5 +1,7 @@
 import { acknowledgementMessage } from '../../../test/support/mail-fixtures';
-import { MailComposer } from './mail-composer';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { MailComposer, TEMPLATE_FOOTERS } from './mail-composer';
 
 const acknowledgement = acknowledgementMessage();
 
@@ -48,6 +50,30 @@ const addressChanged = (context: Record<string, unknown> = {}) => ({
 
 describe('MailComposer', () => {
   const composer = new MailComposer();
+
+  it('knows the reader of every template it holds, and of no other', () => {
+    const templates = new Set(
+      readdirSync(join(__dirname, 'templates'))
+        .filter((file) => file !== 'layout.html.njk')
+        .map((file) => file.replace(/\.(text|html)\.njk$/, '')),
+    );
+    expect(Object.keys(TEMPLATE_FOOTERS).sort()).toEqual([...templates].sort());
+  });
+
+  it('ends the buyer’s reminder of a precision with the buyer’s footer, not the staff’s', () => {
+    const { text } = composer.compose({
+      template: 'buyer-precision-reminder',
+      subject: 'Rappel',
+      context: {
+        firstName: 'Camille',
+        reference: 'GV-2026-000042',
+        subject: 'Papier',
+        closesAt: '2026-12-08T23:00:00Z',
+        trackingUrl: 'http://x',
+      },
+    });
+    expect(text).toContain('Merci de ne pas y répondre directement : utilisez le lien de suivi de votre demande.');
+  });
 
   it.each([
     [acknowledgement, 'utilisez le lien de suivi de votre demande.'],

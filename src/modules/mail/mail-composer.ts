@@ -10,16 +10,6 @@ export interface ComposedMail {
   unsubscribeUrl?: string;
 }
 
-/** The e-mails a buyer receives; the others go to staff. */
-const BUYER_TEMPLATES = new Set([
-  'request-acknowledgement',
-  'buyer-update',
-  'buyer-split',
-  'survey',
-  'tracking-links',
-  'buyer-email-changed',
-]);
-
 const ORIGIN = 'Ce message vous est envoyé par le guichet vert des réseaux régionaux de l’achat public durable.';
 // Replies go to a no-reply address: each reader is told where their answer is read instead.
 const FOOTERS = {
@@ -30,8 +20,35 @@ const FOOTERS = {
   // Told to the buyer's former address: its tracking link may be in other hands now, their network is whom to write to.
   network: `${ORIGIN} Merci de ne pas y répondre directement : écrivez à votre réseau, comme indiqué ci-dessus.`,
 };
-/** Templates whose reader gets another footer than the buyer's or staff's. */
-const OWN_FOOTERS: Partial<Record<string, keyof typeof FOOTERS>> = { survey: 'survey', 'buyer-email-changed': 'network' };
+
+/**
+ * Every template with the footer its reader gets. Named one by one, none by default: a buyer's message ending « agissez
+ * depuis l’espace » (a precision reminder did) tells them of a place they cannot enter.
+ */
+export const TEMPLATE_FOOTERS: Readonly<Record<string, keyof typeof FOOTERS>> = {
+  'request-acknowledgement': 'buyer',
+  'buyer-update': 'buyer',
+  'buyer-split': 'buyer',
+  'buyer-precision-reminder': 'buyer',
+  'tracking-links': 'buyer',
+  survey: 'survey',
+  'buyer-email-changed': 'network',
+  'answer-reminder': 'staff',
+  'assignment-withdrawn': 'staff',
+  'evaluation-shared': 'staff',
+  'facilitator-assignment': 'staff',
+  'facilitator-buyer-message': 'staff',
+  'facilitator-overdue-answers': 'staff',
+  'network-absence': 'staff',
+  'network-escalation': 'staff',
+  'network-overdue-answers': 'staff',
+  'network-pool-alert': 'staff',
+  'password-reset': 'staff',
+  'request-reopened': 'staff',
+  'staff-email-changed': 'staff',
+  'staff-invitation': 'staff',
+  'take-charge-reminder': 'staff',
+};
 
 /** Renders a template pair: `<name>.text.njk` as plain text and `<name>.html.njk` escaped, each with the footer for its reader. */
 export class MailComposer {
@@ -46,7 +63,9 @@ export class MailComposer {
 
   /** A queued message as it is sent: its template, given its context and its subject. */
   compose(message: { template: string; subject: string; context: Record<string, unknown> }): ComposedMail {
-    const mailFooter = FOOTERS[OWN_FOOTERS[message.template] ?? (BUYER_TEMPLATES.has(message.template) ? 'buyer' : 'staff')];
+    const reader = TEMPLATE_FOOTERS[message.template];
+    if (!reader) throw new Error(`Modèle de courriel sans lecteur déclaré : ${message.template}`);
+    const mailFooter = FOOTERS[reader];
     const context = { ...message.context, mailSubject: message.subject, mailFooter };
     return {
       // Sections a message leaves out (no help items, no files) leave their line breaks: one blank line at most.
