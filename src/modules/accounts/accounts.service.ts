@@ -196,7 +196,7 @@ export class AccountsService {
           requestId: null,
           template: 'password-reset',
           recipient: account.email,
-          subject: 'Choisir un nouveau mot de passe — guichet vert',
+          subject: 'Choisir un nouveau mot de passe — Guichet vert',
           context: { firstName: account.firstName, link: link.url, expiresAt: link.expiresAt },
         }),
       );

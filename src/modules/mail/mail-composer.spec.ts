@@ -1,5 +1,5 @@
 import { acknowledgementMessage } from '../../../test/support/mail-fixtures';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MailComposer, TEMPLATE_FOOTERS } from './mail-composer';
 
@@ -60,6 +60,12 @@ describe('MailComposer', () => {
     expect(Object.keys(TEMPLATE_FOOTERS).sort()).toEqual([...templates].sort());
   });
 
+  it('breaks people’s lines with <br>, never with a style some mail clients strip', () => {
+    for (const file of readdirSync(join(__dirname, 'templates'))) {
+      expect([file, readFileSync(join(__dirname, 'templates', file), 'utf8').includes('white-space')]).toEqual([file, false]);
+    }
+  });
+
   it('ends the buyer’s reminder of a precision with the buyer’s footer, not the staff’s', () => {
     const { text } = composer.compose({
       template: 'buyer-precision-reminder',
@@ -101,7 +107,7 @@ describe('MailComposer, request-acknowledgement', () => {
     const { text, html } = composer.compose(acknowledgementMessage({ question }));
     expect(text).toContain(`Votre question, telle que vous l’avez posée :\n\n${question}\n\nUn facilitateur`);
     expect(html).toContain(
-      'white-space: pre-line;">Peut-on exiger &lt;b&gt;du papier&lt;/b&gt; recyclé ?\nEt pour les enveloppes &amp; cartons ?</blockquote>',
+      '#000091;">Peut-on exiger &lt;b&gt;du papier&lt;/b&gt; recyclé ?<br />\nEt pour les enveloppes &amp; cartons ?</blockquote>',
     );
   });
 
@@ -272,7 +278,9 @@ describe('MailComposer, buyer-update', () => {
       replyWindowDays: 10,
       changes: [{ kind: 'question', question: 'Quel montant ?' }],
     });
-    expect(text).toContain('Répondez depuis votre page de suivi dans les 10 jours ouvrés : sans réponse, la demande sera clôturée.');
+    expect(text).toContain(
+      'Répondez depuis votre page de suivi dans les 10 jours ouvrés : sans réponse, la demande sera clôturée. Une réponse envoyée à ce courriel ne parviendrait pas au facilitateur.',
+    );
   });
 });
 
