@@ -50,7 +50,7 @@ describe('erasure on the buyer’s request', () => {
         [request.id],
       ),
     ).toEqual([{ actor_type: 'staff', actor_id: id, reason: 'buyer_request' }]);
-    expect((await tracking(request)).status).toBe(404);
+    expect((await tracking(request)).status).toBe(410);
     // Lists and the evaluation say the data are gone, rather than showing blanks.
     const closedList = await (await client.get('/espace?status=closed')).text();
     expect(closedList).toContain(request.reference);
@@ -107,7 +107,7 @@ describe('erasure on the buyer’s request', () => {
     const erased = await call(closed.reference, admin, { confirm: true });
     expect(erased.status).toBe(200);
     expect(await erased.json()).toMatchObject({ reference: closed.reference, status: 'closed' });
-    expect((await tracking(closed)).status).toBe(404);
+    expect((await tracking(closed)).status).toBe(410);
   });
 
   it('takes no more notes, on the request or on its evaluation: no sweep would ever reach a person’s words written then', async () => {

@@ -112,7 +112,16 @@ describe('retention: personal data erased once the period after closure is over'
         [old.id],
       ),
     ).toEqual([{ actor_type: 'system', actor_id: null, reason: 'retention_period', is_public: false }]);
-    expect((await tracking(old)).status).toBe(404);
+    // The buyer's own link says why it opens nothing more; the page likewise, any other token still reads 404.
+    const gone = await tracking(old);
+    expect(gone.status).toBe(410);
+    expect((await gone.json()).message).toBe(
+      'Les données personnelles de cette demande ont été effacées : sa page de suivi n’est plus disponible. Pour une nouvelle question, déposez une nouvelle demande.',
+    );
+    const erasedPage = await fetch(`${t.url}/suivi/${old.reference}?t=${old.token}`);
+    expect(erasedPage.status).toBe(410);
+    expect(await erasedPage.text()).toContain('sa page de suivi n’est plus disponible');
+    expect((await fetch(`${t.url}/suivi/${old.reference}?t=${'x'.repeat(43)}`)).status).toBe(404);
 
     // Staff still find the request, with its category, place and dates, and are told why the rest is gone.
     const admin = await bearerFor(t, { role: 'admin' });

@@ -21,6 +21,7 @@ import {
   ApiConsumes,
   ApiConflictResponse,
   ApiExcludeEndpoint,
+  ApiGoneResponse,
   ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -136,6 +137,7 @@ const FORM_NOUNS: Record<'precision' | 'reponse' | 'information', string> = {
 @ApiTags('Demandes')
 @ApiHeader({ name: 'x-tracking-token', required: true, description: 'Le paramètre t du lien de suivi' })
 @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Référence inconnue ou jeton faux (même réponse dans les deux cas)' })
+@ApiGoneResponse({ type: ErrorResponseDto, description: 'Le bon jeton, mais les données personnelles de la demande sont effacées' })
 @Controller()
 export class TrackingController {
   constructor(

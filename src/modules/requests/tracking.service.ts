@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { Clock } from '../../common/clock';
-import { NotFound } from '../../common/errors/app-errors';
+import { AppError, NotFound } from '../../common/errors/app-errors';
 import { tokenMatches } from '../../common/tokens';
 import { authorShownToBuyer } from './message-author.policy';
 import { workingEndOf } from '../../common/working-days.policy';
@@ -55,6 +55,16 @@ function eventLabel(event: RequestEvent): string {
   return EVENT_LABELS[event.type] ?? (event.toStatus ? STATUS_LABELS[event.toStatus] : event.type);
 }
 
+/** The buyer's own link to a request whose personal data are erased: told so, where any other link reads 404. */
+export class RequestErased extends AppError {
+  constructor() {
+    super(
+      'gone',
+      'Les données personnelles de cette demande ont été effacées : sa page de suivi n’est plus disponible. Pour une nouvelle question, déposez une nouvelle demande.',
+    );
+  }
+}
+
 @Injectable()
 export class TrackingService {
   constructor(
@@ -98,6 +108,7 @@ export class TrackingService {
     const request =
       typeof reference === 'string' && reference.length <= 20 ? await this.requests.findByReference(reference.toUpperCase()) : null;
     if (!request || typeof token !== 'string' || !token || !tokenMatches(token, request.trackingTokenHash)) throw new NotFound();
+    if (request.anonymisedAt) throw new RequestErased();
     return request;
   }
 

@@ -29,15 +29,15 @@ export class RetentionRepository {
    * Erases the buyer's identity and the conversation of these requests: names, e-mail, phone, organisation,
    * the question and every message, the peers' contacts given in answers, files, e-mails, the survey's free
    * text and links, the history's reasons.
-   * The tracking link stops working (no token hashes to an empty value).
+   * The tracking link opens no more than a notice of the erasure: its hash stays (a random value's, nothing personal),
+   * so that a buyer following an old link is told why, rather than that it never existed.
    */
   anonymiseStatements(requestIds: string[], now: Date): SqlStatement[] {
     const ids = [requestIds];
     return [
       {
         sql: `UPDATE requests SET buyer_first_name = '', buyer_last_name = '', buyer_email = '', buyer_phone = NULL,
-                organisation_name = '', siret = NULL, subject = $2, question = '', tracking_token_hash = '\\x'::bytea,
-                tracking_token_sealed = NULL, anonymised_at = $3, updated_at = $3
+                organisation_name = '', siret = NULL, subject = $2, question = '', tracking_token_sealed = NULL, anonymised_at = $3, updated_at = $3
               WHERE id = ANY($1::uuid[])`,
         params: [...ids, ANONYMISED_SUBJECT, now],
       },
