@@ -1,5 +1,5 @@
 import { insertFacilitator } from '../support/facilitators';
-import { bearerFor } from '../support/staff';
+import { bearerFor, insertStaff } from '../support/staff';
 import { bodyOf, TestApp, useTestApp } from '../support/test-app';
 
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
@@ -308,6 +308,81 @@ describe('/api/v1/facilitators', () => {
         { field: 'openCount', message: 'Champ inconnu : « openCount ».' },
         { field: 'capacity', message: 'Indiquez la capacité.' },
       ]);
+    });
+  });
+
+  describe('the address of a staff account', () => {
+    const OUT_OF_REACH =
+      'Cette adresse est celle d’un compte de l’espace qui ne peut pas tenir cette fiche : un administrateur, ou un compte d’un autre réseau que « 3AR — Association Aquitaine des Achats publics Responsables », n’ouvrirait pas les demandes qu’elle reçoit. Indiquez l’adresse de la personne qui les traitera.';
+    const in3ar = (email: string) => adviser({ email, networkCode: '3ar', departmentCodes: [], segments: [] });
+    const holderOf = async (accountId: string) =>
+      (await t.dataSource.query(`SELECT facilitator_id AS "facilitatorId" FROM staff_users WHERE id = $1`, [accountId]))[0].facilitatorId;
+    beforeEach(async () => {
+      auth = await bearerFor(t, { role: 'animator', networks: ['3ar'] });
+    });
+
+    it('refuses a record at the address of an account that could not open its requests: an admin, another network’s animator', async () => {
+      const admin = await insertStaff(t.dataSource, { role: 'admin', email: 'demo.admin@example.org' });
+      const elsewhere = await insertStaff(t.dataSource, { role: 'animator', networks: ['apure'], email: 'anim.apure@example.org' });
+      for (const email of ['Demo.Admin@example.org', 'anim.apure@example.org']) {
+        const response = await call('POST', '', in3ar(email));
+        expect(response.status).toBe(409);
+        expect(await bodyOf(response)).toMatchObject({ code: 'conflict', errors: [{ field: 'email', message: OUT_OF_REACH }] });
+      }
+      expect(await t.dataSource.query('SELECT id FROM facilitators')).toEqual([]);
+      expect(await changeEvents()).toEqual([]);
+      expect([await holderOf(admin.id), await holderOf(elsewhere.id)]).toEqual([null, null]);
+
+      // Nor may a record nobody holds move to such an address.
+      const created = await bodyOf(call('POST', '', in3ar('claire.dupont@example.org')));
+      const moved = await call('PATCH', `/${created.id}`, { email: 'demo.admin@example.org', active: true });
+      expect(moved.status).toBe(409);
+      expect((await bodyOf(moved)).errors).toEqual([{ field: 'email', message: OUT_OF_REACH }]);
+      expect(await bodyOf(call('GET', `/${created.id}`))).toMatchObject({ email: 'claire.dupont@example.org' });
+    });
+
+    it('gives a record at its address to an animator of its network, created or readdressed; not to a deactivated one', async () => {
+      const answering = await insertStaff(t.dataSource, { role: 'animator', networks: ['apure', '3ar'], email: 'anim.un@example.org' });
+      const created = await call('POST', '', in3ar('anim.un@example.org'));
+      expect(created.status).toBe(201);
+      expect(await holderOf(answering.id)).toBe((await bodyOf(created)).id);
+
+      const later = await insertStaff(t.dataSource, { role: 'animator', networks: ['3ar'], email: 'anim.deux@example.org' });
+      const record = await bodyOf(call('POST', '', in3ar('claire.dupont@example.org')));
+      expect((await call('PATCH', `/${record.id}`, { email: 'anim.deux@example.org' })).status).toBe(200);
+      expect(await holderOf(later.id)).toBe(record.id);
+
+      const away = await insertStaff(t.dataSource, { role: 'animator', networks: ['3ar'], email: 'anim.parti@example.org', active: false });
+      const refused = await call('POST', '', in3ar('anim.parti@example.org'));
+      expect(refused.status).toBe(409);
+      expect((await bodyOf(refused)).errors).toEqual([
+        {
+          field: 'email',
+          message:
+            'Cette adresse est celle d’un compte désactivé de l’espace : réactivez-le d’abord depuis la page des comptes pour qu’il tienne cette fiche, ou indiquez une autre adresse.',
+        },
+      ]);
+      expect(await holderOf(away.id)).toBeNull();
+      expect(Number((await t.dataSource.query('SELECT count(*) AS n FROM facilitators'))[0].n)).toBe(2);
+    });
+
+    it('keeps an animator’s record in the networks they animate', async () => {
+      auth = await bearerFor(t, { role: 'admin' });
+      const record = await insertFacilitator(t.dataSource, { network: '3ar', email: 'anim.un@example.org' });
+      await insertStaff(t.dataSource, { role: 'animator', networks: ['3ar'], email: 'anim.un@example.org', facilitatorId: record });
+      const response = await call('PATCH', `/${record}`, { networkCode: 'apure' });
+      expect(response.status).toBe(409);
+      expect((await bodyOf(response)).errors).toEqual([
+        {
+          field: 'networkCode',
+          message:
+            'Dans le réseau « APuRe (avec le CERDD et le CD2E) », cette fiche serait à l’adresse d’un compte de l’espace qui ne peut pas la tenir : il n’ouvrirait pas les demandes qu’elle reçoit. Changez d’abord l’adresse de la fiche, ou les réseaux de ce compte.',
+        },
+      ]);
+      // A facilitator's account goes with their record: its network is the record's.
+      const facilitated = await insertFacilitator(t.dataSource, { network: '3ar', email: 'fac@example.org' });
+      await insertStaff(t.dataSource, { role: 'facilitator', email: 'fac@example.org', facilitatorId: facilitated });
+      expect(await bodyOf(call('PATCH', `/${facilitated}`, { networkCode: 'apure' }))).toMatchObject({ networkCode: 'apure' });
     });
   });
 

@@ -143,6 +143,32 @@ describe('directory pages: records (animators, admins) and absences (the facilit
     expect(await facilitatorCount()).toBe(1);
   });
 
+  it('refuses a record at the address of an account that could not open its requests, on the address field, keeping what was typed', async () => {
+    await insertStaff(t.dataSource, { role: 'admin', email: 'demo.admin@example.org' });
+    await insertStaff(t.dataSource, { role: 'animator', networks: ['apure'], email: 'anim.apure@example.org' });
+    const animator = await signedIn({ role: 'animator', networks: ['3ar'] });
+    const message = 'Cette adresse est celle d’un compte de l’espace qui ne peut pas tenir cette fiche';
+    const filled = { firstName: 'Camille', lastName: 'Essai', kind: 'environmental', networkCode: '3ar', capacity: '5', active: 'true' };
+
+    const created = await postForm(animator, NEW, NEW, { ...filled, email: 'demo.admin@example.org' });
+    expect(created.status).toBe(409);
+    const html = await created.text();
+    expect(html).toContain('1 erreur empêche');
+    expect(html).toContain('href="#f-email"');
+    expect(html).toContain(message);
+    expect(html).toContain('value="demo.admin@example.org"');
+    expect(html).toContain('value="Camille"');
+    expect(await facilitatorCount()).toBe(0);
+
+    const id = await insertFacilitator(t.dataSource, { network: '3ar', email: 'camille.essai@example.org', firstName: 'Camille' });
+    const readdressed = await postForm(animator, profilePage(id), profilePage(id), { ...filled, email: 'anim.apure@example.org' });
+    expect(readdressed.status).toBe(409);
+    const readdressedHtml = await readdressed.text();
+    expect(readdressedHtml).toContain(message);
+    expect(readdressedHtml).toContain('value="anim.apure@example.org"');
+    expect(await record(id)).toMatchObject({ email: 'camille.essai@example.org' });
+  });
+
   it('lets an animator change a record; the facilitator themself reads it; other networks get 404', async () => {
     const id = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Ophélie', capacity: 10, departments: ['38'] });
     const animator = await signedIn({ role: 'animator', networks: ['aura-ee'] });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { facilitatorsImport } from '../../src/cli/facilitators-import.command';
 import { captureIo } from '../support/cli';
+import { insertStaff } from '../support/staff';
 import { TestApp, useTestApp } from '../support/test-app';
 
 const HEADER = 'email;first_name;last_name;kind;network;departements;capacity;segments;coordinator';
@@ -146,6 +147,34 @@ describe('npm run cli -- facilitators:import', () => {
       expect.objectContaining({ email: 'nina.roux@example.org', active: false }),
     ]);
     expect(await changeEvents()).toBe(3);
+  });
+
+  it('rejects a line at the address of an account that could not hold its record; an animator of its network takes theirs', async () => {
+    await insertStaff(t.dataSource, { role: 'admin', email: 'demo.admin@example.org' });
+    await insertStaff(t.dataSource, { role: 'animator', networks: ['apure'], email: 'anim.apure@example.org' });
+    const answering = await insertStaff(t.dataSource, { role: 'animator', networks: ['3ar'], email: 'anim.3ar@example.org' });
+    const file = await writeCsv(
+      'comptes.csv',
+      [
+        HEADER,
+        'demo.admin@example.org;Camille;Admin;environmental;3ar;;10;;no',
+        'anim.apure@example.org;Noé;Apure;environmental;3ar;;10;;no',
+        'anim.3ar@example.org;Sam;Essai;environmental;3ar;;10;;no',
+        '',
+      ].join('\n'),
+    );
+    const run = await importFile(file);
+    expect(run.code).toBe(1);
+    const refusal =
+      'Cette adresse est celle d’un compte de l’espace qui ne peut pas tenir cette fiche : un administrateur, ou un compte d’un autre réseau que « 3AR — Association Aquitaine des Achats publics Responsables », n’ouvrirait pas les demandes qu’elle reçoit. Indiquez l’adresse de la personne qui les traitera.';
+    expect(run.out).toContain(`  ligne 2 — demo.admin@example.org — ${refusal}\n  ligne 3 — anim.apure@example.org — ${refusal}\n`);
+    expect(run.out).toContain('Résumé : créés 1, mis à jour 0, inchangés 0, rejetés 2.');
+    expect((await facilitators()).map((row: { email: string }) => row.email)).toEqual(['anim.3ar@example.org']);
+    expect(
+      await t.dataSource.query(`SELECT f.email FROM staff_users u JOIN facilitators f ON f.id = u.facilitator_id WHERE u.id = $1`, [
+        answering.id,
+      ]),
+    ).toEqual([{ email: 'anim.3ar@example.org' }]);
   });
 
   it.each<[string, string | Buffer, RegExp]>([

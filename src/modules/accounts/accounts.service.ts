@@ -18,6 +18,7 @@ import { AccountLinkPurpose, ROLE_LABELS, STAFF_ROLES, StaffPrincipal, StaffRole
 import { emailProblem, normalizeEmail, passwordProblems, staffEmailProblem } from './credentials.policy';
 import { AuditService, nameAndEmail } from '../audit/audit.service';
 import { PasswordHasher } from './password-hasher';
+import { recordHolding } from './record-holding.policy';
 import { SIGN_IN_LIMITS } from './throttle.policy';
 import { ThrottleService } from './throttle.service';
 import { StaffAuthService } from './staff-auth.service';
@@ -97,9 +98,24 @@ export class AccountsService {
     });
   }
 
-  /** A record just added to the directory, at an animator's address of its network: that account takes it at once. */
-  async attachToAnimator(email: string): Promise<boolean> {
-    return (await this.linkedAnimator({ email, role: 'facilitator' }, null)) !== null;
+  /**
+   * In the caller's transaction, a directory record just written (new, or its address or network changed): the account
+   * of its address, if any, must be able to hold it, since the record's e-mails go there; an animator of its network who
+   * answers requests too takes it at once, no invitation to wait for. `field`: what changed, where a refusal is said.
+   */
+  async holdRecord(
+    manager: EntityManager,
+    record: { id: string; email: string; networkCode: string },
+    field: 'email' | 'networkCode',
+  ): Promise<void> {
+    const found = await this.accounts.findByEmail(record.email, manager);
+    if (!found) return;
+    await this.accounts.lockById(manager, found.id);
+    const account = await this.accounts.findByEmail(record.email, manager);
+    const networkName = this.reference.network(record.networkCode)?.name ?? record.networkCode;
+    const holding = recordHolding(account, { ...record, networkName }, field);
+    if (holding.kind === 'refused') throw new AppError('conflict', holding.error.message, [holding.error]);
+    if (holding.kind === 'link') await this.accounts.linkFacilitator(manager, holding.accountId, record.id);
   }
 
   /**

@@ -112,8 +112,6 @@ export class DirectoryService {
       await this.audit.record(manager, actor, 'facilitator_created', [input.networkCode], `Fiche de facilitateur créée : ${name}`);
       return created;
     });
-    // An animator who answers requests too: their account takes the record, no invitation to wait for.
-    await this.accounts.attachToAnimator(input.email);
     return this.get(id);
   }
 
@@ -140,7 +138,7 @@ export class DirectoryService {
 
   /** The import's and demo data's write: by e-mail, and nothing at all when the record is already so. */
   async upsertByEmail(input: NewFacilitator): Promise<UpsertOutcome> {
-    const outcome = await this.transaction(async (manager): Promise<UpsertOutcome> => {
+    return this.transaction(async (manager): Promise<UpsertOutcome> => {
       const current = await this.facilitators.lockByEmail(manager, input.email.trim().toLowerCase());
       if (!current) {
         await this.insert(manager, input);
@@ -148,8 +146,6 @@ export class DirectoryService {
       }
       return (await this.applyChanges(manager, current, input)).length ? 'updated' : 'unchanged';
     });
-    if (outcome === 'created') await this.accounts.attachToAnimator(input.email);
-    return outcome;
   }
 
   /**
@@ -193,6 +189,8 @@ export class DirectoryService {
     const profile = this.resolve({ ...identity, departmentCodes, segments, isCoordinator, active });
     const id = randomUUID();
     await this.facilitators.insert(manager, id, profile);
+    // After the insert: an address another record has is said as such, not as an account's.
+    await this.accounts.holdRecord(manager, { id, email: profile.email, networkCode: profile.networkCode }, 'email');
     await this.changes.announce(manager, id);
     return id;
   }
@@ -215,6 +213,11 @@ export class DirectoryService {
       Object.fromEntries(changed.map((field) => [field, after[field]])) as Partial<FacilitatorProfile>,
     );
     if (changed.includes('email')) await this.accounts.followRecordEmail(manager, id, after.email, actor);
+    // After the holder followed: the account now at the address must be one that can hold the record there.
+    if (changed.includes('email') || changed.includes('networkCode')) {
+      const field = changed.includes('email') ? 'email' : 'networkCode';
+      await this.accounts.holdRecord(manager, { id, email: after.email, networkCode: after.networkCode }, field);
+    }
     if (affectsRouting(changed)) await this.changes.announce(manager, id);
     return changed;
   }
