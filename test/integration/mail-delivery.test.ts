@@ -7,7 +7,7 @@ import { MailRepository } from '../../src/modules/mail/mail.repository';
 import { MailTransport } from '../../src/modules/mail/mail-transport';
 import { QueueService } from '../../src/queue/queue.service';
 import { Sweeps } from '../../src/queue/sweeps';
-import { bodyOf, startTestApp, TestApp, validRequestBody, waitFor, useTestApp } from '../support/test-app';
+import { bodyOf, startTestApp, submitRequest, TestApp, validRequestBody, waitFor, useTestApp } from '../support/test-app';
 import { startSmtpStub } from '../support/smtp-stub';
 import { captureIo } from '../support/cli';
 import { mailResend, mailUndelivered } from '../../src/cli/mail.command';
@@ -17,7 +17,15 @@ describe('acknowledgement e-mail through the mail queue', () => {
   let t!: TestApp;
   const mailFiles = async () => (await readdir(resolve(t.config.MAIL_DIR)).catch(() => [] as string[])).filter((f) => f.endsWith('.eml'));
 
-  useTestApp((app) => (t = app), { MAIL_DIR: `${process.env.MAIL_DIR}/delivery` }, { api: true, worker: true });
+  // A sender of its own: the ids in the headers must take its domain.
+  const MAIL_FROM = 'Guichet vert — Essais <ne-pas-repondre@essais.guichet-vert.test>';
+  const DOMAIN = 'essais.guichet-vert.test';
+  useTestApp((app) => (t = app), { MAIL_DIR: `${process.env.MAIL_DIR}/delivery`, MAIL_FROM }, { api: true, worker: true });
+  /** The message's headers as written to its file, each on one line. */
+  const headersOf = async (id: string) => {
+    const eml = await readFile(resolve(t.config.MAIL_DIR, `${id}.eml`), 'utf8');
+    return eml.slice(0, eml.indexOf('\r\n\r\n')).replace(/\r\n[ \t]+/g, ' ');
+  };
 
   it('sends one French message with the reference and the link, records it, then drops its content', async () => {
     const created = await bodyOf(
@@ -43,7 +51,7 @@ describe('acknowledgement e-mail through the mail queue', () => {
     const eml = await readFile(resolve(t.config.MAIL_DIR, `${mail.id}.eml`), 'utf8');
     expect(eml).toContain('Content-Type: text/plain');
     expect(eml).toContain('Content-Type: text/html');
-    expect(eml).toContain(`Message-ID: <${mail.id}@guichet-vert>`);
+    expect(eml).toContain(`Message-ID: <${mail.id}@${DOMAIN}>`);
     const decoded = eml.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, hex) => String.fromCharCode(parseInt(hex, 16)));
     const text = Buffer.from(decoded, 'latin1').toString('utf8');
     expect(text).toContain('Nous avons bien reçu votre demande');
@@ -147,19 +155,61 @@ describe('acknowledgement e-mail through the mail queue', () => {
       mail.prepare({ requestId: null, recipient: 'accuse@example.fr', ...acknowledgementMessage() })[0],
     ]);
     const ids: Array<{ id: string; recipient: string }> = await t.dataSource.query(`SELECT id, recipient FROM mail_messages`);
-    const headersOf = async (recipient: string) => {
+    const sentHeaders = async (recipient: string) => {
       const { id } = ids.find((row) => row.recipient === recipient)!;
       await mail.deliver(id);
-      const eml = await readFile(resolve(t.config.MAIL_DIR, `${id}.eml`), 'utf8');
-      return eml.slice(0, eml.indexOf('\r\n\r\n'));
+      return headersOf(id);
     };
-    const surveyHeaders = await headersOf('enquete@example.fr');
+    const surveyHeaders = await sentHeaders('enquete@example.fr');
     expect(surveyHeaders).toContain(`List-Unsubscribe: <${declineUrl}>`);
     expect(surveyHeaders).toContain('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
-    expect(await headersOf('accuse@example.fr')).not.toContain('List-Unsubscribe');
+    expect(await sentHeaders('accuse@example.fr')).not.toContain('List-Unsubscribe');
     // Every message says a program sent it, so out-of-office replies leave it alone.
     expect(surveyHeaders).toContain('Auto-Submitted: auto-generated');
-    expect(await headersOf('accuse@example.fr')).toContain('Auto-Submitted: auto-generated');
+    expect(await sentHeaders('accuse@example.fr')).toContain('Auto-Submitted: auto-generated');
+  });
+
+  it('threads the messages of one request in mail clients by one opaque id of the sender’s domain; a message of no request has none', async () => {
+    const reference = await submitRequest(t, 9);
+    const [request] = await t.dataSource.query(`SELECT id FROM requests WHERE reference = $1`, [reference]);
+    const acknowledgement = await waitFor(
+      async () => {
+        const [row] = await t.dataSource.query(
+          `SELECT id FROM mail_messages WHERE request_id = $1 AND template = 'request-acknowledgement' AND status = 'sent'`,
+          [request.id],
+        );
+        return row;
+      },
+      10_000,
+      'accusé de réception envoyé',
+    );
+    // A staff message of the same request, and one of no request (an invitation, a digest), without their jobs.
+    const mail = t.app.get(MailService);
+    await runAsOne(t.dataSource, [
+      mail.prepare({ requestId: request.id, recipient: 'conseillere@example.fr', ...acknowledgementMessage() })[0],
+      mail.prepare({ requestId: null, recipient: 'invitation@example.fr', ...acknowledgementMessage() })[0],
+    ]);
+    const [staff, unattached]: Array<{ id: string }> = await t.dataSource.query(
+      `SELECT id FROM mail_messages WHERE recipient IN ('conseillere@example.fr', 'invitation@example.fr') ORDER BY recipient`,
+    );
+    await mail.deliver(staff.id);
+    await mail.deliver(unattached.id);
+
+    const conversation = `<${request.id}@${DOMAIN}>`;
+    for (const id of [acknowledgement.id, staff.id]) {
+      const headers = await headersOf(id);
+      expect(headers).toContain(`Message-ID: <${id}@${DOMAIN}>`);
+      expect(headers).toContain(`In-Reply-To: ${conversation}`);
+      expect(headers).toContain(`References: ${conversation}`);
+    }
+    // Nothing of the buyer in the id every recipient of the request sees: the request's UUID alone.
+    const thread = (await headersOf(acknowledgement.id)).match(/^References: <(.*)>$/m)![1];
+    expect(thread).toBe(`${request.id}@${DOMAIN}`);
+    for (const personal of ['camille', 'martin', 'example.fr', reference.toLowerCase()]) expect(thread).not.toContain(personal);
+
+    const unattachedHeaders = await headersOf(unattached.id);
+    expect(unattachedHeaders).toContain(`Message-ID: <${unattached.id}@${DOMAIN}>`);
+    expect(unattachedHeaders).not.toMatch(/^(In-Reply-To|References):/im);
   });
 });
 

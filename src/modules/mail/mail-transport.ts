@@ -6,9 +6,12 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Logger } from 'pino';
 import { AppConfig } from '../../config/app-config';
 import { LOGGER } from '../../common/logging/logging.module';
+import { senderDomain } from './sender-domain';
 
 export interface OutgoingMail {
   id: string;
+  /** The request it is about, if any: all of its messages are one conversation in mail clients. */
+  requestId: string | null;
   to: string;
   subject: string;
   text: string;
@@ -26,6 +29,7 @@ const SMTP_TIMEOUTS_MS = { connectionTimeout: 30_000, greetingTimeout: 30_000, s
 export class MailTransport {
   private readonly smtp?: Transporter;
   private folderReady?: Promise<unknown>;
+  private readonly domain: string;
 
   constructor(
     @Inject(AppConfig) private readonly config: AppConfig,
@@ -34,6 +38,7 @@ export class MailTransport {
     // Pooled: messages go out one after another over kept-open connections (`?pool=false` in the URL opts out).
     // Bounded waits: nodemailer's own allow a silent server ten minutes, holding a worker and its shutdown that long.
     this.smtp = config.SMTP_URL ? nodemailer.createTransport({ url: config.SMTP_URL, pool: true, ...SMTP_TIMEOUTS_MS }) : undefined;
+    this.domain = senderDomain(config.MAIL_FROM);
     // Files are the newcomer's mailbox; in production they mean buyers and facilitators receive nothing.
     if (!this.smtp && config.isProduction) {
       logger.warn(
@@ -42,7 +47,7 @@ export class MailTransport {
       );
     }
     // The development sender's domain exists nowhere: receiving servers refuse or bin what it sends.
-    if (this.smtp && config.isProduction && /\.localhost>?\s*$/i.test(config.MAIL_FROM)) {
+    if (this.smtp && config.isProduction && this.domain.endsWith('.localhost')) {
       logger.warn(
         { mailFrom: config.MAIL_FROM },
         'MAIL_FROM garde son domaine de développement (.localhost) : les messages seront refusés',
@@ -51,6 +56,8 @@ export class MailTransport {
   }
 
   async send(mail: OutgoingMail): Promise<void> {
+    // The request's UUID: nothing of the buyer in it, so its buyer's and its staff's messages can share it.
+    const conversation = mail.requestId ? `<${mail.requestId}@${this.domain}>` : undefined;
     const message = {
       from: this.config.MAIL_FROM,
       to: mail.to,
@@ -58,7 +65,9 @@ export class MailTransport {
       text: mail.text,
       html: mail.html,
       // A stable Message-ID lets mail systems drop a copy re-sent after a crash mid-delivery.
-      messageId: `<${mail.id}@guichet-vert>`,
+      messageId: `<${mail.id}@${this.domain}>`,
+      // Each message of a request answers the same absent one: mail clients thread them, whatever their subjects.
+      ...(conversation ? { inReplyTo: conversation, references: conversation } : {}),
       headers: {
         // Sent by a program (RFC 3834): out-of-office replies and other robots do not answer it.
         'Auto-Submitted': 'auto-generated',

@@ -5,6 +5,7 @@ import { MailMessage } from './mail-message.entity';
 
 export interface ClaimedMail {
   id: string;
+  requestId: string | null;
   recipient: string;
   subject: string;
   template: string;
@@ -71,7 +72,7 @@ export class MailRepository {
                  WHERE id = ANY($1::uuid[])
                    AND CASE status WHEN 'queued' THEN true WHEN 'failed' THEN $3 WHEN 'sending' THEN locked_until < now() ELSE false END
                    FOR UPDATE SKIP LOCKED))
-        RETURNING id, recipient, subject, template, context, text_body AS "textBody", html_body AS "htmlBody", attempts,
+        RETURNING id, request_id AS "requestId", recipient, subject, template, context, text_body AS "textBody", html_body AS "htmlBody", attempts,
                   COALESCE(resent_at, created_at) AS "queuedAt"`,
       [ids, CLAIM_SECONDS, retryFailed],
     );

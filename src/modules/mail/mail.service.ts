@@ -162,7 +162,13 @@ export class MailService {
   }
 
   private async send(mail: ClaimedMail): Promise<void> {
-    await this.transport.send({ id: mail.id, to: mail.recipient, subject: mail.subject, ...this.contentOf(mail) });
+    await this.transport.send({
+      id: mail.id,
+      requestId: mail.requestId,
+      to: mail.recipient,
+      subject: mail.subject,
+      ...this.contentOf(mail),
+    });
   }
 
   private contentOf(mail: ClaimedMail): ComposedMail {
