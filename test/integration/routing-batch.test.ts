@@ -142,6 +142,61 @@ describe('routing in batches', () => {
     expect(next.text_body).not.toContain('autres, les plus récentes');
   });
 
+  it('a request the escalation puts in the pool is told once, by the escalation; another path or a later return, by the digest', async () => {
+    await insertFacilitator(t.dataSource, { email: 'lente@example.org' });
+    const [late] = await submitMany(1);
+    // No social-clause facilitator: this one falls into the pool at routing, the ordinary way.
+    const [unplaced] = await submitMany(1, { kind: 'social_clause' });
+    const routing = t.app.get(RoutingService);
+    await routing.routeAll([late, unplaced]);
+    const currentAssignment = async (requestId: string) =>
+      (await t.dataSource.query(`SELECT id FROM request_assignments WHERE request_id = $1 AND ended_at IS NULL`, [requestId]))[0].id;
+    const referenceOf = async (requestId: string) =>
+      (await t.dataSource.query(`SELECT reference FROM requests WHERE id = $1`, [requestId]))[0].reference;
+
+    // Its second missed deadline, and the facilitator who let it pass is the only one: it goes to the pool.
+    await t.dataSource.query(`UPDATE requests SET deadline_misses = 1 WHERE id = $1`, [late]);
+    await t.dataSource.query(`UPDATE request_assignments SET take_charge_due_at = now() - interval '1 minute' WHERE request_id = $1`, [
+      late,
+    ]);
+    await routing.deadlineReached(late, await currentAssignment(late));
+    expect(await statuses([late])).toEqual([{ status: 'unassigned', facilitatorId: null }]);
+    const [escalation, ...otherEscalations] = await mailsTo(t, 'network-escalation');
+    expect(otherEscalations).toEqual([]);
+    expect(escalation.text_body).toContain('elle attend dans la réserve du réseau');
+
+    // The digest announces the other one only; delivered again, nothing more.
+    await routing.poolAlert('aura-ee');
+    await routing.poolAlert('aura-ee');
+    const lateReference = await referenceOf(late);
+    expect((await mailsTo(t, 'network-pool-alert')).map((m) => m.subject)).toEqual([
+      `Demande ${await referenceOf(unplaced)} en attente : aucun facilitateur disponible`,
+    ]);
+
+    // Taken from the pool, then declined by the only one free: a new stay in the pool, announced.
+    await insertFacilitator(t.dataSource, { email: 'relais@example.org' });
+    expect(await routing.drainPool('aura-ee')).toBe(1);
+    expect(await routing.decline(late, await currentAssignment(late), 'unavailable')).toBe('unassigned');
+    await routing.poolAlert('aura-ee');
+    const [, back, ...more] = await mailsTo(t, 'network-pool-alert');
+    expect(more).toEqual([]);
+    expect(back.subject).toBe(`Demande ${lateReference} en attente : aucun facilitateur disponible`);
+    expect((await mailsTo(t, 'network-escalation')).length).toBe(1);
+  });
+
+  it('the pool digest dates a request of La Réunion in its own time, and says so', async () => {
+    const [id] = await submitMany(1, { departmentCode: '974' });
+    const routing = t.app.get(RoutingService);
+    await routing.routeAll([id]);
+    await routing.poolAlert('reunion');
+    const [{ created_at: createdAt }] = await t.dataSource.query(`SELECT created_at FROM requests WHERE id = $1`, [id]);
+    const local = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Indian/Reunion', dateStyle: 'long', timeStyle: 'short' })
+      .format(createdAt)
+      .replace(/^1 /, '1er ');
+    const [digest] = await mailsTo(t, 'network-pool-alert');
+    expect(digest.text_body).toContain(`déposée le ${local} (heure de La Réunion)`);
+  });
+
   it('a batch job routes the requests it lists that still wait, oldest first, and leaves pooled ones to the pool', async () => {
     await insertFacilitator(t.dataSource, { email: 'one@example.org', capacity: 1 });
     const ids = await submitMany(3);

@@ -404,6 +404,43 @@ describe('the network escalation', () => {
   });
 });
 
+describe('the network pool alert', () => {
+  const composer = new MailComposer();
+  const waitingRequest = (reference: string, departmentCode?: string) => ({
+    reference,
+    subject: 'Cantine',
+    kindLabel: 'Considérations environnementales',
+    department: departmentCode === '974' ? '974 — La Réunion' : '38 — Isère',
+    ...(departmentCode ? { departmentCode } : {}),
+    createdAt: '2027-12-20T09:00:00Z',
+    givenBack: null,
+  });
+  const digest = (requests: Array<ReturnType<typeof waitingRequest>>) =>
+    composer.compose({
+      template: 'network-pool-alert',
+      subject: `${requests.length} nouvelles demandes en attente : aucun facilitateur disponible`,
+      context: {
+        networkName: 'Réseau Grand Est',
+        announced: requests.length,
+        unlisted: 0,
+        waiting: requests.length,
+        requests,
+        workspaceUrl: 'http://localhost:3000/espace?tab=pool',
+        facilitatorsUrl: 'http://localhost:3000/espace/facilitateurs',
+      },
+    });
+
+  it('dates each submission in its département’s time, named when it is not Paris’s; a message queued before, in Paris time', () => {
+    const { text, html } = digest([waitingRequest('GV-2027-000001', '974'), waitingRequest('GV-2027-000002', '38')]);
+    for (const body of [text, html]) {
+      expect(body).toContain('La Réunion, déposée le 20 décembre 2027 à 13:00 (heure de La Réunion)');
+      expect(body).toContain('Isère, déposée le 20 décembre 2027 à 10:00');
+      expect(body).not.toContain('10:00 (heure');
+    }
+    expect(digest([waitingRequest('GV-2027-000003')]).text).toContain('déposée le 20 décembre 2027 à 10:00\n');
+  });
+});
+
 describe('MailComposer, buyer-email-changed', () => {
   const composer = new MailComposer();
 

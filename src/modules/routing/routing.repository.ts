@@ -355,6 +355,11 @@ export class RoutingRepository {
     };
   }
 
+  /** The request's stay in the pool is announced as of `now`: the pool digest leaves it out. */
+  poolAnnouncedStatement(requestId: string, now: Date): SqlStatement {
+    return { sql: `UPDATE requests SET pool_alerted_at = $2 WHERE id = $1 AND status = 'unassigned'`, params: [requestId, now] };
+  }
+
   /** A facilitator's kind and whether it receives requests, whatever the request: why routing did not list it as a candidate. */
   async facilitatorKind(manager: EntityManager, facilitatorId: string): Promise<{ kind: RequestKind; active: boolean } | null> {
     const rows = await manager.query(`SELECT kind, active FROM facilitators WHERE id = $1`, [facilitatorId]);

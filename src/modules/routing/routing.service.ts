@@ -691,6 +691,7 @@ export class RoutingService {
                 subject: r.subject,
                 kindLabel: KIND_LABELS[r.kind],
                 department: this.reference.departmentLabel(r.departmentCode),
+                departmentCode: r.departmentCode,
                 createdAt: r.createdAt,
                 // Given back by its facilitator: who, and their word, so the animators know why it waits.
                 givenBack: r.givenBack ? { by: r.givenBack.by, note: r.givenBack.note } : null,
@@ -771,25 +772,29 @@ export class RoutingService {
     }
     const placed = await this.routing.currentAssignment(manager, request.id);
     const holder = placed && (await this.routing.facilitatorContact(manager, placed.facilitatorId));
-    return this.mail.prepareMany(
-      network.emails.map((recipient) => ({
-        requestId: request.id,
-        template: 'network-escalation',
-        recipient,
-        subject: `Demande ${request.reference} : délai de prise en charge dépassé ${misses} fois`,
-        context: {
-          networkName: network.networkName,
-          reference: request.reference,
-          subject: request.subject,
-          kindLabel: KIND_LABELS[request.kind],
-          department: this.reference.departmentLabel(request.departmentCode),
-          misses,
-          // Null: nobody else could take it, it waits in the network's pool.
-          nowWith: holder ? holder.firstName : null,
-          requestUrl: `${this.config.PUBLIC_URL}/espace/demandes/${request.reference}`,
-        },
-      })),
-    );
+    return [
+      // Saying it waits in the pool announces it there: the pool digest must not tell the same animators again.
+      ...(placed ? [] : [this.routing.poolAnnouncedStatement(request.id, this.clock.now())]),
+      ...this.mail.prepareMany(
+        network.emails.map((recipient) => ({
+          requestId: request.id,
+          template: 'network-escalation',
+          recipient,
+          subject: `Demande ${request.reference} : délai de prise en charge dépassé ${misses} fois`,
+          context: {
+            networkName: network.networkName,
+            reference: request.reference,
+            subject: request.subject,
+            kindLabel: KIND_LABELS[request.kind],
+            department: this.reference.departmentLabel(request.departmentCode),
+            misses,
+            // Null: nobody else could take it, it waits in the network's pool.
+            nowWith: holder ? holder.firstName : null,
+            requestUrl: `${this.config.PUBLIC_URL}/espace/demandes/${request.reference}`,
+          },
+        })),
+      ),
+    ];
   }
 
   /** Capacity freed somewhere: the pools of the networks this facilitator serves get a chance. After commit. */
