@@ -127,6 +127,9 @@ describe('loadConfig', () => {
     ['PUBLIC_URL', 'https://guichet-vert.example.fr/?source=mail'],
     ['MAIL_FROM', 'abc'],
     ['MAIL_FROM', 'Guichet vert <ne-pas-repondre>'],
+    // The envelope takes an address alone: a name would make the SMTP exchange fail.
+    ['MAIL_RETURN_PATH', 'Rebonds <rebonds@exemple.fr>'],
+    ['MAIL_RETURN_PATH', 'rebonds'],
     ['TRUST_PROXY', '-1'],
     ['QUEUE_PREFIX', 'Guichet Vert'],
     ['OUTBOX_POLL_MS', '10'],

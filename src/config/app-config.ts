@@ -65,6 +65,11 @@ export class AppConfig {
   })
   MAIL_FROM = 'Guichet vert <ne-pas-repondre@guichet-vert.localhost>';
 
+  /** Where receiving servers return what they accept and cannot deliver later (the envelope's sender); MAIL_FROM's address if empty. */
+  @ValidateIf((config: AppConfig) => config.MAIL_RETURN_PATH !== '')
+  @Matches(/^[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+$/, { message: 'une adresse seule, lue par quelqu’un, par exemple rebonds@exemple.fr' })
+  MAIL_RETURN_PATH = '';
+
   @IsString()
   MAIL_DIR = 'var/mail';
 

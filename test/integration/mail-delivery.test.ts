@@ -381,6 +381,24 @@ describe('mail the server refuses, over SMTP', () => {
     }
   });
 
+  it('gives the envelope MAIL_RETURN_PATH as its sender, so late bounces reach a read mailbox; MAIL_FROM’s address without it', async () => {
+    const smtp = await startSmtpStub();
+    const returning = await startTestApp({ SMTP_URL: smtp.url, MAIL_RETURN_PATH: 'rebonds@guichet-vert.example.fr' });
+    const plain = await startTestApp({ SMTP_URL: smtp.url, MAIL_FROM: 'Guichet vert <ne-pas-repondre@guichet-vert.example.fr>' });
+    try {
+      await returning.app.get(MailService).deliver(await queued());
+      await plain.app.get(MailService).deliver(await queued());
+      expect(smtp.envelopeSenders).toEqual(['rebonds@guichet-vert.example.fr', 'ne-pas-repondre@guichet-vert.example.fr']);
+      // The reader still sees the desk's sender.
+      expect(smtp.accepted[0]).toContain('From: Guichet vert <ne-pas-repondre@');
+      expect(smtp.accepted[0]).toContain('To: camille.martin@example.fr');
+    } finally {
+      await returning.close();
+      await plain.close();
+      await smtp.close();
+    }
+  });
+
   it('lists the messages given up for the operator, and sends them again once the cause is mended (mail:resend)', async () => {
     const smtp = await startSmtpStub();
     const sender = await startTestApp({ SMTP_URL: smtp.url });

@@ -15,6 +15,8 @@ export interface SmtpStub {
   url: string;
   /** The messages it accepted, raw. */
   accepted: string[];
+  /** The envelope's sender of each message begun (`MAIL FROM:<…>`), in order. */
+  envelopeSenders: string[];
   behave(behaviour: SmtpBehaviour): void;
   close(): Promise<void>;
 }
@@ -26,6 +28,7 @@ export interface SmtpStub {
 export async function startSmtpStub(): Promise<SmtpStub> {
   let behaviour: SmtpBehaviour = {};
   const accepted: string[] = [];
+  const envelopeSenders: string[] = [];
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);
@@ -56,8 +59,10 @@ export async function startSmtpStub(): Promise<SmtpStub> {
         const verb = line.slice(0, 4).toUpperCase();
         if (verb === 'EHLO' || verb === 'HELO') reply(behaviour.auth ? '250-stub\r\n250 AUTH PLAIN' : '250 stub');
         else if (verb === 'AUTH') reply(behaviour.auth ?? '503 5.5.1 no login offered');
-        else if (verb === 'MAIL') reply(behaviour.mailFrom ?? '250 2.1.0 OK');
-        else if (verb === 'RCPT') reply(behaviour.rcpt ?? '250 2.1.5 OK');
+        else if (verb === 'MAIL') {
+          envelopeSenders.push(/<([^>]*)>/.exec(line)?.[1] ?? '');
+          reply(behaviour.mailFrom ?? '250 2.1.0 OK');
+        } else if (verb === 'RCPT') reply(behaviour.rcpt ?? '250 2.1.5 OK');
         else if (verb === 'DATA') {
           data = '';
           reply('354 go ahead');
@@ -73,6 +78,7 @@ export async function startSmtpStub(): Promise<SmtpStub> {
   return {
     url: `smtp://127.0.0.1:${port}`,
     accepted,
+    envelopeSenders,
     behave: (next) => (behaviour = next),
     close: async () => {
       for (const socket of sockets) socket.destroy();

@@ -61,6 +61,8 @@ export class MailTransport {
     const message = {
       from: this.config.MAIL_FROM,
       to: mail.to,
+      // A relay accepts, then bounces hours later to the envelope's sender: a no-reply box would swallow it.
+      ...(this.config.MAIL_RETURN_PATH ? { envelope: { from: this.config.MAIL_RETURN_PATH, to: mail.to } } : {}),
       subject: mail.subject,
       text: mail.text,
       html: mail.html,
