@@ -378,6 +378,12 @@ describe('the facilitator workspace', () => {
     // Read once sent (this app's workers send it at once, its context then gone), from the file written for it.
     const mail = await sentMailFile(t, 'request-reopened', email);
     expect(mail).toContain('a été rouverte par Sam Essai'); // insertStaff's name
+    // The new deadline, as the request's page gives it.
+    const [{ answer_due_at: due }] = await t.dataSource.query(
+      `SELECT answer_due_at FROM request_assignments WHERE facilitator_id = $1 ORDER BY assigned_at DESC LIMIT 1`,
+      [facilitatorId],
+    );
+    expect(mail).toContain(`avec un nouveau délai de réponse : ${frenchFilters.getFilter('frDeadline')(due, '38')}.`);
     expect(mail).toContain(`/espace/demandes/${reference}`);
     const [{ subject }] = await t.dataSource.query(`SELECT subject FROM mail_messages WHERE template = 'request-reopened'`);
     expect(subject).toBe(`Demande ${reference} rouverte : elle vous revient`);

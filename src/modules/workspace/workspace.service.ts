@@ -507,6 +507,7 @@ export class WorkspaceService {
       const now = this.clock.now();
       const reclaimed = await this.routing.canReclaim(manager, locked.assignedFacilitatorId, locked.departmentCode);
       const status = reclaimed ? to : 'submitted';
+      const deadline = this.routing.reopenedDeadline(locked.departmentCode);
       // Told only when someone else reopened it: the holder knows what they did.
       const facilitator =
         reclaimed && !isHolder(staff, request)
@@ -518,7 +519,7 @@ export class WorkspaceService {
           ...this.event(locked.id, staff, 'reopened', locked.status, status, true),
           reason: reclaimed ? null : RoutingService.REROUTED_REOPENING,
         }),
-        ...(reclaimed ? this.routing.reclaimStatements(locked.id, locked.departmentCode, locked.assignedFacilitatorId) : []),
+        ...(reclaimed ? this.routing.reclaimStatements(locked.id, locked.departmentCode, locked.assignedFacilitatorId, deadline) : []),
         ...this.surveys.cancelStatements(locked.id),
         ...this.buyerNotifications.scheduleStatements(locked.id, now),
         ...(facilitator
@@ -532,6 +533,8 @@ export class WorkspaceService {
                 reference: locked.reference,
                 subject: locked.subject,
                 reopenedBy: `${staff.firstName} ${staff.lastName}`.trim(),
+                answerDueAt: deadline.dueAt,
+                departmentCode: locked.departmentCode,
                 actionUrl: `${this.config.PUBLIC_URL}/espace/demandes/${encodeURIComponent(locked.reference)}`,
               },
             })
