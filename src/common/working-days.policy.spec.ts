@@ -5,6 +5,7 @@ import {
   lastDayOf,
   latestWorkingDayAt,
   notBeforeHour,
+  withinOfficeHours,
   workingDaysBetween,
   workingEndOf,
 } from './working-days.policy';
@@ -225,6 +226,37 @@ describe('notBeforeHour', () => {
     ['midnight in 974 waits for 08:00 there', '2026-12-08T00:00:00+04:00', '2026-12-08T08:00:00+04:00', '974'],
   ])('%s: %s → %s', (_label, date, expected, code = '75') => {
     expect(notBeforeHour(at(date), 8, code).toISOString()).toBe(at(expected).toISOString());
+  });
+});
+
+describe('withinOfficeHours', () => {
+  it.each([
+    ['a weekday morning stays', '2026-12-08T10:00:00+01:00', '75', '2026-12-08T10:00:00+01:00'],
+    ['09:00 sharp stays', '2026-12-08T09:00:00+01:00', '75', '2026-12-08T09:00:00+01:00'],
+    ['16:59:59 stays', '2026-12-08T16:59:59+01:00', '75', '2026-12-08T16:59:59+01:00'],
+    ['the night waits for 09:00 the same day', '2026-12-08T02:11:00+01:00', '75', '2026-12-08T09:00:00+01:00'],
+    ['08:59:59 waits a second', '2026-12-08T08:59:59+01:00', '75', '2026-12-08T09:00:00+01:00'],
+    ['17:00 is closed: the next morning', '2026-12-08T17:00:00+01:00', '75', '2026-12-09T09:00:00+01:00'],
+    ['late evening: the next morning', '2026-12-08T23:30:00+01:00', '75', '2026-12-09T09:00:00+01:00'],
+    ['Friday evening: Monday morning', '2026-12-11T17:30:00+01:00', '75', '2026-12-14T09:00:00+01:00'],
+    ['Saturday afternoon: Monday morning', '2026-12-12T14:00:00+01:00', '75', '2026-12-14T09:00:00+01:00'],
+    ['Christmas Eve evening: past 25 December and the weekend', '2026-12-24T18:00:00+01:00', '75', '2026-12-28T09:00:00+01:00'],
+    ['1 May, a Friday: Monday 4 May', '2026-05-01T10:00:00+02:00', '75', '2026-05-04T09:00:00+02:00'],
+    ['26 December 2025 is worked in Paris', '2025-12-26T10:00:00+01:00', '75', '2025-12-26T10:00:00+01:00'],
+    ['26 December 2025 is off in Moselle: Monday 29', '2025-12-26T10:00:00+01:00', '57', '2025-12-29T09:00:00+01:00'],
+    ['26 December 2025 is off in Bas-Rhin: Monday 29', '2025-12-25T20:00:00+01:00', '67', '2025-12-29T09:00:00+01:00'],
+    ['10:00 in Paris is 13:00 in La Réunion: stays', '2026-12-08T10:00:00+01:00', '974', '2026-12-08T10:00:00+01:00'],
+    ['14:00 in Paris is 17:00 in La Réunion: its next morning', '2026-12-08T14:00:00+01:00', '974', '2026-12-09T09:00:00+04:00'],
+    ['06:00 in Paris is 09:00 in La Réunion: open there', '2026-12-08T06:00:00+01:00', '974', '2026-12-08T06:00:00+01:00'],
+    ['20 December 2027 is off in La Réunion', '2027-12-20T10:00:00+04:00', '974', '2027-12-21T09:00:00+04:00'],
+    ['20 December 2027 is worked in Paris', '2027-12-20T10:00:00+01:00', '75', '2027-12-20T10:00:00+01:00'],
+    ['09:30 in Paris is 04:30 in Guadeloupe: 09:00 there', '2026-12-08T09:30:00+01:00', '971', '2026-12-08T09:00:00-04:00'],
+    ['the spring DST weekend: Monday 09:00 summer time', '2026-03-28T10:00:00+01:00', '75', '2026-03-30T09:00:00+02:00'],
+    ['in the spring gap itself (Sunday 02:30)', '2026-03-29T01:30:00Z', '75', '2026-03-30T09:00:00+02:00'],
+    ['the autumn DST weekend: Monday 09:00 winter time', '2026-10-23T18:00:00+02:00', '75', '2026-10-26T09:00:00+01:00'],
+    ['in the autumn overlap itself (Sunday 02:30, twice)', '2026-10-25T01:30:00Z', '75', '2026-10-26T09:00:00+01:00'],
+  ])('%s: %s in %s → %s', (_label, date, code, expected) => {
+    expect(withinOfficeHours(at(date), code).toISOString()).toBe(at(expected).toISOString());
   });
 });
 

@@ -115,6 +115,27 @@ export function notBeforeHour(date: Date, hour: number, departmentCode: string):
   return p.hour >= hour ? date : new Date(wallClockToInstant(zone, civilDayNumber(p.year, p.month, p.day), timeOfDayMs));
 }
 
+/** A desk's office hours, local time: from 09:00 until 17:00 (17:00 itself is closed). */
+const OFFICE_OPENS_MS = hourOfDayMs(9);
+const OFFICE_CLOSES_MS = hourOfDayMs(17);
+
+/**
+ * `date` when it falls within the département's office hours (a working day of its calendar, 09:00 to 17:00 its
+ * time), otherwise the next opening: 09:00 the same day before it, or of the next working day. A buyer's follow-up
+ * e-mail due at night, on a weekend or a public holiday waits for the office to open.
+ */
+export function withinOfficeHours(date: Date, departmentCode: string): Date {
+  const calendar = daysOf(departmentCode);
+  const t = instantOf(date);
+  const p = wallClock(calendar.zone, t);
+  const dayNumber = civilDayNumber(p.year, p.month, p.day);
+  const working = isWorkingCivilDay(dayNumber, calendar);
+  const opens = wallClockToInstant(calendar.zone, dayNumber, OFFICE_OPENS_MS);
+  if (working && t >= opens && t < wallClockToInstant(calendar.zone, dayNumber, OFFICE_CLOSES_MS)) return date;
+  const openingDay = working && t < opens ? dayNumber : nextWorkingDay(dayNumber, calendar);
+  return new Date(wallClockToInstant(calendar.zone, openingDay, OFFICE_OPENS_MS));
+}
+
 /**
  * Elapsed working days between two instants, fractional (6 hours of a working day = 0.25): only the time
  * falling within the département's working days counts, each day weighing its real length. 0 if `to <= from`.

@@ -12,7 +12,7 @@ import { Page } from 'playwright-core';
 import { MailService } from '../../src/modules/mail/mail.service';
 import { closePage, expectNoAxeViolations, openPage, signInStaff, submitByButton, tick, useBrowserApp } from '../support/browser';
 import { insertStaff } from '../support/staff';
-import { closedAsAnswered, DAY_MS, runDueSurveys, timeMachine } from '../support/surveys';
+import { closedAsAnswered, DAY_MS, pastDue, runDueSurveys, timeMachine } from '../support/surveys';
 
 jest.setTimeout(60_000);
 
@@ -187,7 +187,7 @@ it('passes axe on both survey pages, blank, refused and saved', async () => {
 it('the buyer declines from the e-mail’s link, without JavaScript: asked to confirm, then told; axe on both', async () => {
   const t = session.testApp;
   const request = await closedAsAnswered(t, 3);
-  time.forward(3 * DAY_MS + 60_000);
+  await pastDue(t, time, request.id);
   await runDueSurveys(t);
   const [invitation] = (await surveyEmails()).slice(-1);
   const declineLink = linkIn(invitation.eml, '/refus');

@@ -1,5 +1,5 @@
 import { mailsTo } from '../support/conversation';
-import { closedAsAnswered, DAY_MS, runDueSurveys, surveyLinkIn, surveysOf, timeMachine } from '../support/surveys';
+import { closedAsAnswered, DAY_MS, pastDue, runDueSurveys, surveyLinkIn, surveysOf, timeMachine } from '../support/surveys';
 import { TestApp, useTestApp } from '../support/test-app';
 
 const XSS = '"><img src=x onerror=alert(1)><script>alert(2)</script>';
@@ -11,9 +11,9 @@ describe('the buyer’s survey pages', () => {
   afterEach(() => time.back());
 
   /** A request closed as answered, its survey(s) sent: the links of the e-mails, satisfaction first. */
-  async function sentSurveys(n: number, days = 3) {
+  async function sentSurveys(n: number, wave: 'satisfaction' | 'impact' = 'satisfaction') {
     const request = await closedAsAnswered(t, n);
-    time.forward(days * DAY_MS + 60_000);
+    await pastDue(t, time, request.id, wave);
     await runDueSurveys(t);
     const mails = await mailsTo(t, 'survey');
     return { request, links: mails.map((m) => surveyLinkIn(m.text_body)) };
@@ -127,7 +127,7 @@ describe('the buyer’s survey pages', () => {
   });
 
   it('records every field of the impact survey', async () => {
-    const { request, links } = await sentSurveys(3, 190);
+    const { request, links } = await sentSurveys(3, 'impact');
     const impact = links[1]; // sent after the satisfaction one, both being due
     // « Obligatoires sauf mention » : every group one may leave empty says so.
     const form = await (await fetch(impact)).text();

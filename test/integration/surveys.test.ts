@@ -1,11 +1,15 @@
 import { Clock } from '../../src/common/clock';
+import { withinOfficeHours } from '../../src/common/working-days.policy';
 import { AutoCloseService } from '../../src/modules/auto-close/auto-close.service';
+import { addMonths } from '../../src/modules/surveys/survey.policy';
 import { SurveysSweepService } from '../../src/modules/surveys/surveys-sweep.service';
 import { SurveysService } from '../../src/modules/surveys/surveys.service';
 import { QueueService } from '../../src/queue/queue.service';
 import { mailsTo, pastReplyWindow, staffWrites, submittedAndTaken, TrackedTestRequest } from '../support/conversation';
-import { closeAs, closedAsAnswered, DAY_MS, surveyLinkIn, surveysOf, timeMachine } from '../support/surveys';
+import { closeAs, closedAsAnswered, DAY_MS, pastDue, surveyLinkIn, surveysOf, timeMachine } from '../support/surveys';
 import { flushQueues, TestApp, useTestApp, waitFor } from '../support/test-app';
+
+const NIGHT_MS = 71 * 60_000;
 
 describe('follow-up surveys: scheduling, sending, reminder, expiry', () => {
   let t!: TestApp;
@@ -34,10 +38,22 @@ describe('follow-up surveys: scheduling, sending, reminder, expiry', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: 'usefulness=yes&quickEnough=yes',
     });
+  /** Forward to the next night, 01:11 UTC (02:11 or 03:11 in Paris), whatever the hour the suite runs. */
+  const toNight = () => time.forward((DAY_MS - ((t.app.get(Clock).now().getTime() - NIGHT_MS) % DAY_MS)) % DAY_MS);
+  /** Answered, then closed at night. */
+  async function closedAtNight(n: number): Promise<TrackedTestRequest> {
+    const request = await submittedAndTaken(t, n);
+    await staffWrites(t, request, 'answer', 'Voici la réponse.');
+    toNight();
+    await closeAs(t, request, 'answered');
+    return request;
+  }
+  const parisTime = (at: Date) =>
+    new Date(at).toLocaleTimeString('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' });
   const near = (actual: Date, expected: number) => expect(Math.abs(new Date(actual).getTime() - expected)).toBeLessThan(60_000);
 
   it('a closure as answered schedules both waves in its transaction, for the facilitator who held it, with timers', async () => {
-    const request = await closedAsAnswered(t, 1);
+    const request = await closedAtNight(1);
     const closedAt = t.app.get(Clock).now().getTime();
     const [satisfaction, impact] = await surveysOf(t, request.id);
     expect([satisfaction.wave, satisfaction.status, satisfaction.facilitator_id]).toEqual([
@@ -46,13 +62,14 @@ describe('follow-up surveys: scheduling, sending, reminder, expiry', () => {
       request.facilitatorId,
     ]);
     expect([impact.wave, impact.status, impact.facilitator_id]).toEqual(['impact', 'scheduled', request.facilitatorId]);
-    near(satisfaction.due_at, closedAt + 3 * DAY_MS);
-    const sixMonths = new Date(closedAt);
-    sixMonths.setUTCMonth(sixMonths.getUTCMonth() + 6);
-    expect(Math.abs(new Date(impact.due_at).getTime() - sixMonths.getTime())).toBeLessThan(4 * DAY_MS); // month ends are clamped
+    // Three days and six months later, still at night: both wait for 09:00 in Isère, on its next working day.
+    expect(new Date(satisfaction.due_at)).toEqual(withinOfficeHours(new Date(closedAt + 3 * DAY_MS), '38'));
+    expect(new Date(impact.due_at)).toEqual(withinOfficeHours(addMonths(new Date(closedAt), 6), '38'));
+    for (const { due_at } of [satisfaction, impact]) expect(parisTime(due_at)).toBe('09:00');
+    expect(new Date(satisfaction.due_at).getTime()).toBeGreaterThan(closedAt + 3 * DAY_MS);
     const timers = await t.dataSource.query(`SELECT payload, delay_ms FROM outbox_events WHERE job_name = 'survey.due' ORDER BY delay_ms`);
     expect(timers.map((r: { payload: { surveyId: string } }) => r.payload.surveyId)).toEqual([satisfaction.id, impact.id]);
-    expect(timers[0].delay_ms).toBeGreaterThan(3 * DAY_MS - 60_000);
+    near(new Date(closedAt + Number(timers[0].delay_ms)), new Date(satisfaction.due_at).getTime());
     expect(timers[1].delay_ms).toBe(7 * DAY_MS); // capped: the sweep covers longer waits
     // Nothing leaves before it is due, whoever asks.
     expect(await t.app.get(SurveysService).step(satisfaction.id)).toBe('nothing');
@@ -91,18 +108,22 @@ describe('follow-up surveys: scheduling, sending, reminder, expiry', () => {
   });
 
   it('sends after a Redis loss, reminds once with the same link, then expires: each step a private event', async () => {
-    const request = await closedAsAnswered(t, 5);
+    const request = await closedAtNight(5);
     await waitFor(async () => (await t.dataSource.query(`SELECT 1 FROM outbox_events WHERE published_at IS NULL`)).length === 0);
     await flushQueues(); // the timers are gone with Redis
     const sweep = t.app.get(SurveysSweepService);
 
-    time.forward(3 * DAY_MS + 60_000);
+    // The sweep sends it late, in the evening (18:00 in Paris): its reminder waits for a morning, its expiry does not.
+    await pastDue(t, time, request.id);
+    time.forward(9 * 3600_000 - 60_000);
     await sweep.run();
     let [satisfaction, impact] = await surveysOf(t, request.id);
     expect([satisfaction.status, impact.status]).toEqual(['sent', 'scheduled']);
     const sentAt = new Date(satisfaction.sent_at!).getTime();
-    near(satisfaction.expires_at!, sentAt + 60 * DAY_MS);
-    near(satisfaction.due_at, sentAt + 14 * DAY_MS);
+    expect(parisTime(satisfaction.sent_at!)).toBe('18:00');
+    expect(new Date(satisfaction.expires_at!)).toEqual(new Date(sentAt + 60 * DAY_MS));
+    expect(new Date(satisfaction.due_at)).toEqual(withinOfficeHours(new Date(sentAt + 14 * DAY_MS), '38'));
+    expect(parisTime(satisfaction.due_at)).toBe('09:00');
     let mails = await surveyMails();
     expect(mails).toHaveLength(1);
     expect(mails[0].recipient).toBe('camille.martin+5@example.fr');
@@ -112,7 +133,7 @@ describe('follow-up surveys: scheduling, sending, reminder, expiry', () => {
     expect(mails[0].html_body).toContain(link);
 
     await sweep.run(); // nothing more is due
-    time.forward(14 * DAY_MS);
+    await pastDue(t, time, request.id);
     await sweep.run();
     [satisfaction] = await surveysOf(t, request.id);
     expect(satisfaction.status).toBe('reminded');
@@ -164,24 +185,27 @@ describe('follow-up surveys: scheduling, sending, reminder, expiry', () => {
     const [first] = await surveysOf(t, request.id);
     expect((await buyerReplies(request, 'Une question encore.')).status).toBe(200);
     expect((await surveysOf(t, request.id)).map((s) => s.status)).toEqual(['cancelled', 'cancelled']);
-    time.forward(4 * DAY_MS);
+    await pastDue(t, time, request.id);
     await t.app.get(SurveysSweepService).run();
     expect(await surveyMails()).toEqual([]);
 
     await staffWrites(t, request, 'answer', 'Voici le complément.');
+    toNight();
     await closeAs(t, request, 'answered');
     const again = await surveysOf(t, request.id);
     expect(again.map((s) => [s.id, s.status])).toEqual([
       [first.id, 'scheduled'],
       [again[1].id, 'scheduled'],
     ]);
-    near(again[0].due_at, t.app.get(Clock).now().getTime() + 3 * DAY_MS);
+    // Counted from the new closure, at night: 09:00 of a working day.
+    expect(new Date(again[0].due_at)).toEqual(withinOfficeHours(new Date(t.app.get(Clock).now().getTime() + 3 * DAY_MS), '38'));
+    expect(parisTime(again[0].due_at)).toBe('09:00');
   });
 
   it('a reopening withdraws a survey sent but not answered: its link says so, no reminder goes, the next closure sends a new link', async () => {
     const request = await closedAsAnswered(t, 9);
     const sweep = t.app.get(SurveysSweepService);
-    time.forward(3 * DAY_MS + 60_000);
+    await pastDue(t, time, request.id);
     await sweep.run();
     const [first] = await surveyMails();
     const link = surveyLinkIn(first.text_body);
@@ -207,7 +231,7 @@ describe('follow-up surveys: scheduling, sending, reminder, expiry', () => {
     await closeAs(t, request, 'answered');
     expect((await surveysOf(t, request.id)).map((s) => s.status)).toEqual(['scheduled', 'scheduled']);
     expect(await (await fetch(link)).text()).toContain('Questionnaire suspendu');
-    time.forward(3 * DAY_MS + 60_000);
+    await pastDue(t, time, request.id);
     await sweep.run();
     const mails = await surveyMails();
     expect(mails).toHaveLength(2);
@@ -221,7 +245,7 @@ describe('follow-up surveys: scheduling, sending, reminder, expiry', () => {
   it('a buyer who declines from the e-mail is never surveyed about that request again, across a reopening', async () => {
     const request = await closedAsAnswered(t, 11);
     const sweep = t.app.get(SurveysSweepService);
-    time.forward(3 * DAY_MS + 60_000);
+    await pastDue(t, time, request.id);
     await sweep.run();
     const [invitation] = await surveyMails();
     const link = surveyLinkIn(invitation.text_body);
@@ -286,7 +310,7 @@ describe('follow-up surveys: scheduling, sending, reminder, expiry', () => {
       fetch(`${link}/refus`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     // Suspended: the buyer replied after the closure.
     const reopened = await closedAsAnswered(t, 14);
-    time.forward(3 * DAY_MS + 60_000);
+    await pastDue(t, time, reopened.id);
     await sweep.run();
     const suspendedLink = surveyLinkIn((await surveyMails())[0].text_body);
     expect((await buyerReplies(reopened, 'Une précision encore, merci.')).status).toBe(200);
@@ -298,13 +322,13 @@ describe('follow-up surveys: scheduling, sending, reminder, expiry', () => {
     expect(await (await fetch(`${suspendedLink}/refus`)).text()).toContain('<h1>C’est noté</h1>');
     await staffWrites(t, reopened, 'answer', 'Voici la précision.');
     await closeAs(t, reopened, 'answered');
-    time.forward(3 * DAY_MS + 60_000);
+    await pastDue(t, time, reopened.id);
     await sweep.run();
     expect(await surveyMails()).toHaveLength(1);
 
     // Over: the satisfaction survey expired unanswered; its link still stops the impact wave months away.
     const expired = await closedAsAnswered(t, 15);
-    time.forward(3 * DAY_MS + 60_000);
+    await pastDue(t, time, expired.id);
     await sweep.run();
     const expiredLink = surveyLinkIn((await surveyMails())[1].text_body);
     time.forward(90 * DAY_MS);
@@ -316,7 +340,7 @@ describe('follow-up surveys: scheduling, sending, reminder, expiry', () => {
 
   it('a survey already answered stays answered when the request reopens', async () => {
     const request = await closedAsAnswered(t, 10);
-    time.forward(3 * DAY_MS + 60_000);
+    await pastDue(t, time, request.id);
     await t.app.get(SurveysSweepService).run();
     const link = surveyLinkIn((await surveyMails())[0].text_body);
     const saved = await answerSatisfaction(link);
@@ -329,7 +353,7 @@ describe('follow-up surveys: scheduling, sending, reminder, expiry', () => {
   it('concurrent jobs and sweeps send a survey once', async () => {
     const request = await closedAsAnswered(t, 8);
     const [satisfaction] = await surveysOf(t, request.id);
-    time.forward(3 * DAY_MS + 60_000);
+    await pastDue(t, time, request.id);
     const queue = t.app.get(QueueService).queue('surveys');
     const service = t.app.get(SurveysService);
     const steps = await Promise.all([

@@ -60,16 +60,35 @@ export function surveysOf(t: TestApp, requestId: string): Promise<SurveyRow[]> {
 /** Moves the app's clock; `back()` (in afterEach) undoes every move of the test. */
 export function timeMachine(t: () => TestApp) {
   let travelled = 0;
+  const forward = (ms: number) => {
+    t().app.get(Clock).travel(ms);
+    travelled += ms;
+  };
   return {
-    forward(ms: number) {
-      t().app.get(Clock).travel(ms);
-      travelled += ms;
+    forward,
+    /** A minute past `instant` (staying put if already there). */
+    past(instant: Date) {
+      forward(Math.max(0, instant.getTime() + 60_000 - t().app.get(Clock).now().getTime()));
     },
     back() {
       t().app.get(Clock).travel(-travelled);
       travelled = 0;
     },
   };
+}
+
+/**
+ * A minute past the wave's next step (its sending, then its reminder, then its expiry): due times wait for office
+ * hours, so a fixed number of days after the closure may not reach them.
+ */
+export async function pastDue(
+  t: TestApp,
+  time: ReturnType<typeof timeMachine>,
+  requestId: string,
+  wave: 'satisfaction' | 'impact' = 'satisfaction',
+): Promise<void> {
+  const survey = (await surveysOf(t, requestId)).find((s) => s.wave === wave)!;
+  time.past(new Date(survey.due_at));
 }
 
 /** The survey link in an e-mail body (text or HTML). */

@@ -68,7 +68,7 @@ export class AutoCloseService {
         }),
         ...release.statements,
         ...this.notifications.scheduleStatements(requestId, now),
-        ...this.surveys.scheduleStatements(requestId, decision.reason, release.facilitatorId ?? request.assignedFacilitatorId),
+        ...this.surveys.scheduleStatements(request, decision.reason, release.facilitatorId ?? request.assignedFacilitatorId),
       ]);
       return { facilitatorId: release.facilitatorId };
     });

@@ -223,7 +223,7 @@ export class TrackingActionsService {
         this.requests.statusStatement(locked.id, to, closing.reason),
         this.requests.eventStatement(this.eventOf(locked, to, closing.event, closing.eventReason ?? closing.reason)),
         ...release.statements,
-        ...this.surveys.scheduleStatements(locked.id, closing.reason, release.facilitatorId ?? locked.assignedFacilitatorId),
+        ...this.surveys.scheduleStatements(locked, closing.reason, release.facilitatorId ?? locked.assignedFacilitatorId),
         ...(await this.facilitatorMail(manager, locked, { what: closing.news, body: closing.body ?? null })),
       ]);
       return release.facilitatorId;

@@ -26,13 +26,21 @@ describe('survey policy', () => {
     },
   );
 
+  // Instants with their local offset, so the table reads as the département's wall clock.
   it.each([
-    ['satisfaction', '2026-01-31T10:00:00Z', '2026-02-03T10:00:00Z'],
-    ['impact', '2026-01-15T10:00:00Z', '2026-07-15T10:00:00Z'],
-    ['impact', '2025-08-31T10:00:00Z', '2026-02-28T10:00:00Z'],
-    ['impact', '2027-08-31T10:00:00Z', '2028-02-29T10:00:00Z'],
-  ] as const)('%s after a closure on %s is due on %s', (wave, closedAt, due) => {
-    expect(sendingDueAt(wave, new Date(closedAt), DELAYS)).toEqual(new Date(due));
+    ['in office hours: 3 days later', 'satisfaction', '2026-01-31T11:00:00+01:00', '75', '2026-02-03T11:00:00+01:00'],
+    ['closed at night: the morning', 'satisfaction', '2026-12-06T02:11:00+01:00', '75', '2026-12-09T09:00:00+01:00'],
+    ['due Monday 18:30: Tuesday morning', 'satisfaction', '2026-12-04T18:30:00+01:00', '75', '2026-12-08T09:00:00+01:00'],
+    ['on 25 December: after it and the weekend', 'satisfaction', '2026-12-22T15:00:00+01:00', '75', '2026-12-28T09:00:00+01:00'],
+    ['26 December is worked in Paris', 'satisfaction', '2025-12-23T10:00:00+01:00', '75', '2025-12-26T10:00:00+01:00'],
+    ['26 December is off in Alsace', 'satisfaction', '2025-12-23T10:00:00+01:00', '67', '2025-12-29T09:00:00+01:00'],
+    ['La Réunion’s 20 December', 'satisfaction', '2027-12-17T10:00:00+04:00', '974', '2027-12-21T09:00:00+04:00'],
+    ['in office hours: 6 months later', 'impact', '2026-01-15T11:00:00+01:00', '75', '2026-07-15T12:00:00+02:00'],
+    ['closed at night: the morning, summer time', 'impact', '2026-12-08T02:11:00+01:00', '75', '2027-06-08T09:00:00+02:00'],
+    ['clamped to Saturday 28 February: Monday', 'impact', '2025-08-31T12:00:00+02:00', '75', '2026-03-02T09:00:00+01:00'],
+    ['clamped to 29 February', 'impact', '2027-08-31T12:00:00+02:00', '75', '2028-02-29T11:00:00+01:00'],
+  ] as const)('%s: %s after a closure on %s in %s is due on %s', (_label, wave, closedAt, code, due) => {
+    expect(sendingDueAt(wave, new Date(closedAt), DELAYS, code).toISOString()).toBe(new Date(due).toISOString());
   });
 
   it('adds months across a year', () => {
@@ -70,12 +78,23 @@ describe('survey policy', () => {
     expect(nextStep(survey, NOW)).toBe(step);
   });
 
-  it('a sent survey expires after the expiry delay and is reminded before', () => {
-    expect(sentSchedule(NOW, DELAYS)).toEqual({
-      expiresAt: new Date('2026-05-09T09:00:00Z'),
-      reminderAt: new Date('2026-03-24T09:00:00Z'),
-    });
-  });
+  it.each([
+    ['in office hours', NOW.toISOString(), '75', '2026-05-09T09:00:00Z', '2026-03-24T09:00:00Z'],
+    [
+      'reminder on 8 May at 17:30: Monday morning',
+      '2026-04-24T17:30:00+02:00',
+      '75',
+      '2026-06-23T17:30:00+02:00',
+      '2026-05-11T09:00:00+02:00',
+    ],
+    ['17:30 in La Réunion: its next morning', '2026-12-08T17:30:00+04:00', '974', '2027-02-06T17:30:00+04:00', '2026-12-23T09:00:00+04:00'],
+    ['the same instant, 14:30 in Paris', '2026-12-08T17:30:00+04:00', '75', '2027-02-06T17:30:00+04:00', '2026-12-22T17:30:00+04:00'],
+  ])(
+    'a survey sent %s (%s in %s) expires 60 days later (%s), its reminder in office hours (%s)',
+    (_label, sentAt, code, expiresAt, reminderAt) => {
+      expect(sentSchedule(new Date(sentAt), DELAYS, code)).toEqual({ expiresAt: new Date(expiresAt), reminderAt: new Date(reminderAt) });
+    },
+  );
 
   it.each([
     ['sent', AFTER, true],

@@ -1,3 +1,4 @@
+import { withinOfficeHours } from '../../common/working-days.policy';
 import type { CloseReason } from '../requests/request.types';
 import type { SurveyStatus, SurveyWave } from './survey.types';
 
@@ -20,11 +21,16 @@ export function surveyedWaves(closeReason: CloseReason | null): SurveyWave[] {
   return closeReason === 'answered' ? ['satisfaction', 'impact'] : [];
 }
 
-/** When a wave leaves after a closure: satisfaction a few days later, impact months later (once the contract may exist). */
-export function sendingDueAt(wave: SurveyWave, closedAt: Date, delays: SurveyDelays): Date {
-  return wave === 'satisfaction'
-    ? new Date(closedAt.getTime() + delays.satisfactionDelayDays * DAY_MS)
-    : addMonths(closedAt, delays.impactDelayMonths);
+/**
+ * When a wave leaves after a closure: satisfaction a few days later, impact months later (once the contract may
+ * exist), within the office hours of the request's département (a closure at 02:11 is not asked about at 02:11).
+ */
+export function sendingDueAt(wave: SurveyWave, closedAt: Date, delays: SurveyDelays, departmentCode: string): Date {
+  const due =
+    wave === 'satisfaction'
+      ? new Date(closedAt.getTime() + delays.satisfactionDelayDays * DAY_MS)
+      : addMonths(closedAt, delays.impactDelayMonths);
+  return withinOfficeHours(due, departmentCode);
 }
 
 /** Calendar months, kept on the last day of a shorter month (31 August + 6 months = 28 or 29 February). */
@@ -73,11 +79,14 @@ export function nextStep(survey: SurveyState, now: Date): SurveyStep {
   return 'expire';
 }
 
-/** The dates a sent survey starts with: its link expires, its reminder is due first. */
-export function sentSchedule(now: Date, delays: SurveyDelays): { expiresAt: Date; reminderAt: Date } {
+/**
+ * The dates a sent survey starts with: its link expires, counted from the sending; its reminder is due first, within
+ * the office hours of the request's département.
+ */
+export function sentSchedule(now: Date, delays: SurveyDelays, departmentCode: string): { expiresAt: Date; reminderAt: Date } {
   return {
     expiresAt: new Date(now.getTime() + delays.expiryDays * DAY_MS),
-    reminderAt: new Date(now.getTime() + delays.reminderDays * DAY_MS),
+    reminderAt: withinOfficeHours(new Date(now.getTime() + delays.reminderDays * DAY_MS), departmentCode),
   };
 }
 

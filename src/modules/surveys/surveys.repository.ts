@@ -28,6 +28,7 @@ export interface SurveyWithRequest {
     buyerFirstName: string;
     anonymisedAt: Date | null;
     networkName: string;
+    departmentCode: string;
   };
 }
 
@@ -60,6 +61,12 @@ const ANSWER_COLUMNS: Array<[keyof SurveyAnswers, string]> = [
   ['wouldUseAgain', 'boolean'],
   ['reuseConsent', 'boolean'],
 ];
+
+/** What a survey needs of its request (SurveyWithRequest['request']), read by both queries that give one. */
+const REQUEST_WITH_NETWORK = `SELECT r.id, r.reference, r.subject, r.status, r.close_reason AS "closeReason", r.buyer_email AS "buyerEmail",
+  r.buyer_first_name AS "buyerFirstName", r.anonymised_at AS "anonymisedAt", n.name AS "networkName",
+  r.department_code AS "departmentCode"
+  FROM requests r JOIN networks n ON n.code = r.network_code`;
 
 const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
@@ -111,9 +118,7 @@ export class SurveysRepository {
   /** Locks the survey's request, then the survey: the order every change of a request takes, so none deadlocks. */
   async lockWithRequest(manager: EntityManager, surveyId: string): Promise<SurveyWithRequest | null> {
     const requests = await manager.query(
-      `SELECT r.id, r.reference, r.subject, r.status, r.close_reason AS "closeReason", r.buyer_email AS "buyerEmail",
-              r.buyer_first_name AS "buyerFirstName", r.anonymised_at AS "anonymisedAt", n.name AS "networkName"
-         FROM requests r JOIN networks n ON n.code = r.network_code
+      `${REQUEST_WITH_NETWORK}
         WHERE r.id = (SELECT request_id FROM surveys WHERE id = $1)
           FOR UPDATE OF r`,
       [surveyId],
@@ -143,12 +148,7 @@ export class SurveysRepository {
   async findByTokenHash(tokenHash: Buffer): Promise<SurveyWithRequest | null> {
     const survey = await this.dataSource.getRepository(Survey).findOne({ where: { tokenHash } });
     if (!survey) return null;
-    const [request] = await this.dataSource.query(
-      `SELECT r.id, r.reference, r.subject, r.status, r.close_reason AS "closeReason", r.buyer_email AS "buyerEmail",
-              r.buyer_first_name AS "buyerFirstName", r.anonymised_at AS "anonymisedAt", n.name AS "networkName"
-         FROM requests r JOIN networks n ON n.code = r.network_code WHERE r.id = $1`,
-      [survey.requestId],
-    );
+    const [request] = await this.dataSource.query(`${REQUEST_WITH_NETWORK} WHERE r.id = $1`, [survey.requestId]);
     return { survey, request };
   }
 

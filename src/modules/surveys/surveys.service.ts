@@ -73,18 +73,23 @@ export class SurveysService {
 
   /**
    * To run in the transaction that closes the request: both waves scheduled from now (nothing for a closure that
-   * is not surveyed), for the facilitator who held the request, each with its timer.
+   * is not surveyed), in the office hours of the request's département, for the facilitator who held the request,
+   * each with its timer.
    */
-  scheduleStatements(requestId: string, closeReason: CloseReason | null, facilitatorId: string | null): SqlStatement[] {
+  scheduleStatements(
+    request: { id: string; departmentCode: string },
+    closeReason: CloseReason | null,
+    facilitatorId: string | null,
+  ): SqlStatement[] {
     const waves = surveyedWaves(closeReason);
     if (!waves.length) return [];
     const now = this.clock.now();
     const surveys = waves.map((wave) => ({
-      id: surveyIdOf(requestId, wave),
-      requestId,
+      id: surveyIdOf(request.id, wave),
+      requestId: request.id,
       wave,
       facilitatorId,
-      dueAt: sendingDueAt(wave, now, this.delays),
+      dueAt: sendingDueAt(wave, now, this.delays, request.departmentCode),
     }));
     return [this.surveys.scheduleStatement(surveys), ...surveys.map((s) => this.timerStatement(s.id, s.dueAt))];
   }
@@ -214,7 +219,7 @@ export class SurveysService {
     switch (step) {
       case 'send': {
         const token = randomToken();
-        const { expiresAt, reminderAt } = sentSchedule(now, this.delays);
+        const { expiresAt, reminderAt } = sentSchedule(now, this.delays, request.departmentCode);
         return [
           this.surveys.stepStatement(survey.id, {
             status: 'sent',

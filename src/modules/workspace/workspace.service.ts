@@ -461,7 +461,7 @@ export class WorkspaceService {
     await this.act(
       request.id,
       'close',
-      async (status, to, manager) => {
+      async (status, to, manager, locked) => {
         const current = await this.routingRepository.currentAssignment(manager, request.id);
         return [
           ...(text ? this.messageStatements(request.id, staff, 'closing_message', text) : []),
@@ -471,7 +471,7 @@ export class WorkspaceService {
             reason: CLOSE_REASON_LABELS[chosen],
           }),
           ...this.buyerNotifications.scheduleStatements(request.id, this.clock.now()),
-          ...this.surveys.scheduleStatements(request.id, chosen, current?.facilitatorId ?? request.assignedFacilitatorId),
+          ...this.surveys.scheduleStatements(locked, chosen, current?.facilitatorId ?? request.assignedFacilitatorId),
           ...(current
             ? [
                 this.routingRepository.endAssignmentStatement(current.id, 'finished', this.clock.now(), null),
