@@ -15,12 +15,20 @@ function viewFolders(): string[] {
   return [join(__dirname, 'views'), ...moduleViews];
 }
 
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+/** A form model sent back with its errors (formModel's errorList). */
+const isFailedForm = (value: unknown) => isObject(value) && Array.isArray(value.errorList) && value.errorList.length > 0;
+
 /** Autoescape is on for every page: user text is always shown as typed, never as markup. */
 export function configureViews(app: NestExpressApplication, production: boolean): nunjucks.Environment {
   const env = nunjucks.configure(viewFolders(), { autoescape: true, express: app, noCache: !production, throwOnUndefined: false });
   addFrenchFilters(env);
   addRichTextFilter(env, true);
   env.addFilter('downloadDetail', (file: { mediaType: string; size: number }) => downloadDetail(file.mediaType, Number(file.size)));
+  // Whatever its forms are called (form, invite, password, forms.share…): a page sent back with errors says so in its title.
+  env.addGlobal('sentBackWithErrors', function (this: { ctx: Record<string, unknown> }) {
+    return Object.values(this.ctx).some((value) => isFailedForm(value) || (isObject(value) && Object.values(value).some(isFailedForm)));
+  });
   app.setViewEngine('njk');
   return env;
 }

@@ -340,7 +340,9 @@ describe('the animators’ review of evaluations', () => {
 
     const unticked = await client.submit(path, `${path}/partage`, {});
     expect(unticked.status).toBe(400);
-    expect(await unticked.text()).toContain('Cochez l’avertissement sur la réutilisation des propos de l’acheteur pour partager.');
+    const untickedHtml = await unticked.text();
+    expect(untickedHtml).toContain('Cochez l’avertissement sur la réutilisation des propos de l’acheteur pour partager.');
+    expect(untickedHtml).toMatch(/<title>Erreur — Évaluation/);
     expect((await client.post(`${path}/partage`, { notice: 'on' })).status).toBe(400); // no CSRF token
     expect((await t.dataSource.query(`SELECT shared_with_facilitator_at FROM surveys WHERE id = $1`, [w.evaluations.a]))[0]).toEqual({
       shared_with_facilitator_at: null,

@@ -32,12 +32,11 @@ export class RequestPageRenderer {
     const answerTemplates = page.actions.answer ? await this.templates.forRequest(page.request.networkCode, page.request.kind) : [];
     const chosen = answerTemplates.find((t) => t.id === templateId);
     const started = chosen ? { answer: requestForm('answer', { body: chosen.body }) } : {};
-    // A form sent back with errors, or an action refused: the title says so first, as on the buyer's pages.
-    const failed = Object.values(forms ?? {}).some((form) => form.errorList.length > 0) || Boolean(rest.conflict);
     res.status(status).render('workspace-request', {
       ...model,
       ...rest,
-      title: failed ? `Erreur — ${model.title}` : model.title,
+      // An action refused: the title says so first, as the layout does for a form sent back with errors.
+      refused: Boolean(rest.conflict),
       answerTemplates: answerTemplates.map((t) => ({ id: t.id, title: t.title })),
       chosenTemplateId: chosen?.id ?? null,
       forms: { ...model.forms, ...started, ...forms },
