@@ -112,6 +112,32 @@ describe('a staff account’s address', () => {
     expect((await admin.get(`/espace/comptes/${own.id}/adresse`)).status).toBe(200);
   });
 
+  it('moves an account holding no record to a record’s address only when it can hold it, and then it does', async () => {
+    const record = await insertFacilitator(t.dataSource, { network: 'reseco', email: 'sans-titulaire@example.org' });
+    const admin = await signedIn({ role: 'admin' });
+    const other = await insertStaff(t.dataSource, { role: 'admin' });
+    const foreign = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
+    for (const { id } of [other, foreign]) {
+      const refused = await admin.submit(`/espace/comptes/${id}/adresse`, `/espace/comptes/${id}/adresse`, {
+        email: 'sans-titulaire@example.org',
+      });
+      expect(refused.status).toBe(409);
+      expect(await refused.text()).toContain('Cette adresse est celle d’une fiche de facilitateur du réseau « RESECO »');
+      expect(await emailOf('staff_users', id)).not.toBe('sans-titulaire@example.org');
+    }
+    expect(await mails('staff-email-changed')).toEqual([]);
+
+    const animator = await insertStaff(t.dataSource, { role: 'animator', networks: ['reseco'] });
+    const moved = await admin.submit(`/espace/comptes/${animator.id}/adresse`, `/espace/comptes/${animator.id}/adresse`, {
+      email: 'sans-titulaire@example.org',
+    });
+    expect(moved.headers.get('location')).toBe('/espace/comptes?fait=adresse');
+    expect(await t.dataSource.query(`SELECT email, facilitator_id FROM staff_users WHERE id = $1`, [animator.id])).toEqual([
+      { email: 'sans-titulaire@example.org', facilitator_id: record },
+    ]);
+    expect(await emailOf('facilitators', record)).toBe('sans-titulaire@example.org');
+  });
+
   it('a record’s new address in the directory moves the account that holds it, unless another account has it', async () => {
     const { facilitatorId, id } = await facilitatorWithAccount('sacha@example.org');
     await insertStaff(t.dataSource, { role: 'admin', email: 'pris@example.org' });

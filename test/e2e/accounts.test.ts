@@ -2,6 +2,7 @@ import argon2 from 'argon2';
 import { Writable } from 'node:stream';
 import { usersCreate, usersToken } from '../../src/cli/users.command';
 import { Clock } from '../../src/common/clock';
+import { AccountsService } from '../../src/modules/accounts/accounts.service';
 import { StaffAuthService } from '../../src/modules/accounts/staff-auth.service';
 import { mailsTo } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
@@ -315,6 +316,71 @@ describe('staff accounts', () => {
       const refused = await c.submit('/espace/comptes', '/espace/comptes', { email: 'autre.anim@example.org', role: 'facilitator' });
       expect(refused.status).toBe(400);
       expect(await refused.text()).toContain('Un compte existe déjà pour cette adresse, avec le rôle « animateur de réseau »');
+    });
+
+    it('an animator holding a record keeps its network: taking it away is refused, naming it', async () => {
+      const record = await insertFacilitator(t.dataSource, { network: 'reseco', email: 'lou.anim@example.org' });
+      const animator = await insertStaff(t.dataSource, {
+        role: 'animator',
+        networks: ['aura-ee', 'reseco'],
+        email: 'lou.anim@example.org',
+        facilitatorId: record,
+      });
+      const networksOf = async () =>
+        (await t.dataSource.query(`SELECT network_code FROM staff_user_networks WHERE user_id = $1 ORDER BY 1`, [animator.id])).map(
+          (row: { network_code: string }) => row.network_code,
+        );
+      const c = await signedIn((await insertStaff(t.dataSource, { role: 'admin' })).email);
+      const path = `/espace/comptes/${animator.id}/reseaux`;
+      const refused = await c.submit(path, path, { networkCodes: 'aura-ee' });
+      expect(refused.status).toBe(409);
+      const html = await refused.text();
+      expect(html).toContain('Ce compte tient la fiche de facilitateur de son adresse, du réseau « RESECO » : gardez ce réseau');
+      expect(html).toContain('href="#f-networkCodes"');
+      expect(await networksOf()).toEqual(['aura-ee', 'reseco']);
+      // Another network may go, the record's staying.
+      expect((await c.submit(path, path, { networkCodes: 'reseco' })).status).toBe(303);
+      expect(await networksOf()).toEqual(['reseco']);
+    });
+
+    it('invites an admin or an animator at a record’s address only when the account can hold it, and then it does', async () => {
+      const record = await insertFacilitator(t.dataSource, { network: 'reseco', email: 'fiche@example.org' });
+      const c = await signedIn((await insertStaff(t.dataSource, { role: 'admin' })).email);
+      const invite = (form: Record<string, string>) =>
+        c.submit('/espace/comptes', '/espace/comptes', { email: 'fiche@example.org', firstName: 'Noé', lastName: 'Fiche', ...form });
+      for (const form of [{ role: 'admin' }, { role: 'animator', networkCodes: 'aura-ee' }] as Array<Record<string, string>>) {
+        // The invitation form shows every refusal with 400, as it always has; the service's is a conflict on the address.
+        const refused = await invite(form);
+        expect(refused.status).toBe(400);
+        expect(await refused.text()).toContain('Cette adresse est celle d’une fiche de facilitateur du réseau « RESECO »');
+      }
+      await expect(
+        t.app.get(AccountsService).invite({ email: 'fiche@example.org', role: 'admin', firstName: 'N', lastName: 'F' }, null),
+      ).rejects.toMatchObject({
+        code: 'conflict',
+        errors: [{ field: 'email', message: expect.stringContaining('« RESECO »') }],
+      });
+      expect(await t.dataSource.query(`SELECT 1 FROM staff_users WHERE email = 'fiche@example.org'`)).toEqual([]);
+      // Another network's animator inviting learns that the address is taken, not whose directory has it.
+      const foreign = await signedIn((await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] })).email);
+      const hidden = await foreign.submit('/espace/comptes', '/espace/comptes', {
+        email: 'fiche@example.org',
+        firstName: 'Noé',
+        lastName: 'Fiche',
+        role: 'animator',
+        networkCodes: 'aura-ee',
+      });
+      expect(hidden.status).toBe(400);
+      const hiddenHtml = await hidden.text();
+      expect(hiddenHtml).toContain('Cette adresse est déjà celle d’une fiche de facilitateur de l’annuaire.');
+      expect(hiddenHtml).not.toContain('RESECO');
+      // An animator of the record's network is invited as usual, and their account holds it.
+      const linked = await invite({ role: 'animator', networkCodes: 'reseco' });
+      expect(linked.headers.get('location')).toBe('/espace/comptes?fait=invitation');
+      expect(await t.dataSource.query(`SELECT role, facilitator_id FROM staff_users WHERE email = 'fiche@example.org'`)).toEqual([
+        { role: 'animator', facilitator_id: record },
+      ]);
+      expect((await lastMail('staff-invitation'))?.recipient).toBe('fiche@example.org');
     });
 
     it('the list says when each account last signed in, and sends a pending invitation again with a fresh link', async () => {

@@ -29,6 +29,14 @@ const ACCOUNT_VIEW = `
 
 export const SESSION_IDLE_HOURS = 8;
 
+/** A facilitator record of the directory, as accounts see it. */
+export interface DirectoryRecord {
+  id: string;
+  firstName: string;
+  lastName: string;
+  networkCode: string;
+}
+
 /** Whose attempts a throttle counts: those typed for an account, those from a client address, or both at once. */
 export type ThrottledBy = { accountKey: string; clientAddress?: string } | { accountKey?: string; clientAddress: string };
 
@@ -68,13 +76,19 @@ export class AccountsRepository {
     return rows[0]?.active ?? false;
   }
 
-  async facilitatorByEmail(
-    db: DataSource | EntityManager,
-    email: string,
-  ): Promise<{ id: string; firstName: string; lastName: string; networkCode: string } | null> {
+  async facilitatorByEmail(db: DataSource | EntityManager, email: string): Promise<DirectoryRecord | null> {
+    return this.facilitatorWhere(db, 'email', email);
+  }
+
+  /** The record an account holds (its network decides who may hold it). */
+  async facilitatorById(db: DataSource | EntityManager, id: string): Promise<DirectoryRecord | null> {
+    return this.facilitatorWhere(db, 'id', id);
+  }
+
+  private async facilitatorWhere(db: DataSource | EntityManager, column: 'email' | 'id', value: string): Promise<DirectoryRecord | null> {
     const rows = await db.query(
-      `SELECT id, first_name AS "firstName", last_name AS "lastName", network_code AS "networkCode" FROM facilitators WHERE email = $1`,
-      [email],
+      `SELECT id, first_name AS "firstName", last_name AS "lastName", network_code AS "networkCode" FROM facilitators WHERE ${column} = $1`,
+      [value],
     );
     return rows[0] ?? null;
   }

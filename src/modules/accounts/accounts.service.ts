@@ -18,7 +18,7 @@ import { AccountLinkPurpose, ROLE_LABELS, STAFF_ROLES, StaffPrincipal, StaffRole
 import { emailProblem, normalizeEmail, passwordProblems, staffEmailProblem } from './credentials.policy';
 import { AuditService, nameAndEmail } from '../audit/audit.service';
 import { PasswordHasher } from './password-hasher';
-import { recordHolding } from './record-holding.policy';
+import { AccountAtAddress, HoldingChange, RecordHolding, recordHolding } from './record-holding.policy';
 import { SIGN_IN_LIMITS } from './throttle.policy';
 import { ThrottleService } from './throttle.service';
 import { StaffAuthService } from './staff-auth.service';
@@ -83,7 +83,10 @@ export class AccountsService {
         if (!account.active) throw accountDeactivated();
         if (account.passwordHash !== null) throw accountExists();
       } else {
-        await this.accounts.insert(manager, { id: randomUUID(), ...draft });
+        const id = randomUUID();
+        // The address may be a record's no account holds: the new account must be one that can hold it, and then does.
+        const taken = await this.recordToTake(manager, { ...draft, id, active: true }, draft.email, by);
+        await this.accounts.insert(manager, { id, ...draft, facilitatorId: taken ?? draft.facilitatorId });
         account = (await this.accounts.findByEmail(draft.email, manager))!;
       }
       const link = by ? await this.mailInvitation(manager, account, by) : await this.issueLink(manager, account.id, 'invitation');
@@ -106,16 +109,41 @@ export class AccountsService {
   async holdRecord(
     manager: EntityManager,
     record: { id: string; email: string; networkCode: string },
-    field: 'email' | 'networkCode',
+    change: 'recordEmail' | 'recordNetwork',
   ): Promise<void> {
     const found = await this.accounts.findByEmail(record.email, manager);
     if (!found) return;
     await this.accounts.lockById(manager, found.id);
     const account = await this.accounts.findByEmail(record.email, manager);
-    const networkName = this.reference.network(record.networkCode)?.name ?? record.networkCode;
-    const holding = recordHolding(account, { ...record, networkName }, field);
-    if (holding.kind === 'refused') throw new AppError('conflict', holding.error.message, [holding.error]);
+    const holding = this.holding(account, record, change);
+    if (holding.kind === 'refused') throw holdingRefused(holding.error);
     if (holding.kind === 'link') await this.accounts.linkFacilitator(manager, holding.accountId, record.id);
+  }
+
+  /**
+   * The record at `email` that `account` (new there, or moving there) takes, if any; refused (409 on the address) when
+   * it could not hold it. Another network's record is not `by`'s to see: that the address is taken, nothing more.
+   */
+  private async recordToTake(
+    manager: EntityManager,
+    account: AccountAtAddress,
+    email: string,
+    by: StaffPrincipal | null,
+  ): Promise<string | null> {
+    const record = await this.accounts.facilitatorByEmail(manager, email);
+    if (!record) return null;
+    const holding = this.holding(account, record, 'accountEmail');
+    if (holding.kind === 'refused' && by && !canManageFacilitator(by, record.networkCode)) {
+      throw addressTaken('Cette adresse est déjà celle d’une fiche de facilitateur de l’annuaire.');
+    }
+    if (holding.kind === 'refused') throw holdingRefused(holding.error);
+    return holding.kind === 'link' ? record.id : null;
+  }
+
+  /** record-holding.policy's answer, the record's network named as people know it. */
+  private holding(account: AccountAtAddress | null, record: { id: string; networkCode: string }, change: HoldingChange): RecordHolding {
+    const networkName = this.reference.network(record.networkCode)?.name ?? record.networkCode;
+    return recordHolding(account, { id: record.id, networkCode: record.networkCode, networkName }, change);
   }
 
   /**
@@ -355,6 +383,12 @@ export class AccountsService {
       const allowed = by.role === 'admin' ? this.reference.allNetworks().map((network) => network.code) : by.networkCodes;
       const chosen = chosenNetworks(input, allowed);
       if (chosen.errors.length) throw new ValidationFailed(chosen.errors);
+      // The record this animator holds has its requests' e-mails sent to them: its network must stay theirs.
+      const held = target.facilitatorId && (await this.accounts.facilitatorById(manager, target.facilitatorId));
+      if (held) {
+        const holding = this.holding({ ...target, networkCodes: chosen.networkCodes }, held, 'accountNetworks');
+        if (holding.kind === 'refused') throw holdingRefused(holding.error);
+      }
       await this.accounts.setNetworks(manager, target.id, chosen.networkCodes);
       await this.audit.record(
         manager,
@@ -402,7 +436,7 @@ export class AccountsService {
       await this.accounts.lockById(manager, userId);
       const target = await this.manageableAccount(by, userId, manager);
       if (target.email === email) return { changed: false, invited: false };
-      await this.readdress(manager, target, email);
+      await this.readdress(manager, target, email, by);
       await this.audit.record(
         manager,
         by,
@@ -422,7 +456,8 @@ export class AccountsService {
     const account = await this.accounts.findByFacilitator(manager, facilitatorId);
     if (!account || account.email === email) return;
     await this.accounts.lockById(manager, account.id);
-    await this.readdress(manager, account, email);
+    // No `by` to hide another network's record from: a holder's new address is never another record's (see readdress).
+    await this.readdress(manager, account, email, null);
     if (by) await this.reinviteIfPending(manager, account, email, by);
   }
 
@@ -436,14 +471,19 @@ export class AccountsService {
     return true;
   }
 
-  /** Moves the account (and its record) to `email`, refused when another account or record has it; tells both addresses. */
-  private async readdress(manager: EntityManager, account: StoredAccount, email: string): Promise<void> {
+  /**
+   * Moves the account (and its record) to `email`, refused when another account or record has it — unless the account,
+   * holding none, may hold that record, and then takes it; tells both addresses.
+   */
+  private async readdress(manager: EntityManager, account: StoredAccount, email: string, by: StaffPrincipal | null): Promise<void> {
     const other = await this.accounts.findByEmail(email, manager);
     if (other && other.id !== account.id) throw addressTaken('Cette adresse est déjà celle d’un autre compte de l’espace.');
     if (account.facilitatorId && (await this.accounts.facilitatorEmailTaken(manager, email, account.facilitatorId))) {
       throw addressTaken('Cette adresse est déjà celle d’une autre fiche de facilitateur.');
     }
+    const taken = account.facilitatorId ? null : await this.recordToTake(manager, account, email, by);
     await this.accounts.setEmail(manager, account.id, account.facilitatorId, email);
+    if (taken) await this.accounts.linkFacilitator(manager, account.id, taken);
     // A link sent to the old address (a reset, an invitation) would still open the account: that mailbox may be another's now.
     await this.accounts.voidLinksOf(manager, account.id, this.clock.now());
     if (account.passwordHash === null || !account.active) return;
@@ -565,6 +605,11 @@ function accountOutOfReach(): AppError {
 
 function addressTaken(message: string): AppError {
   return new AppError('conflict', message, [{ field: 'email', message }]);
+}
+
+/** What record-holding.policy refused, as a 409 on the field changed. */
+function holdingRefused(error: FieldError): AppError {
+  return new AppError('conflict', error.message, [error]);
 }
 
 function accountDeactivated(): AppError {

@@ -190,7 +190,7 @@ export class DirectoryService {
     const id = randomUUID();
     await this.facilitators.insert(manager, id, profile);
     // After the insert: an address another record has is said as such, not as an account's.
-    await this.accounts.holdRecord(manager, { id, email: profile.email, networkCode: profile.networkCode }, 'email');
+    await this.accounts.holdRecord(manager, { id, email: profile.email, networkCode: profile.networkCode }, 'recordEmail');
     await this.changes.announce(manager, id);
     return id;
   }
@@ -215,8 +215,8 @@ export class DirectoryService {
     if (changed.includes('email')) await this.accounts.followRecordEmail(manager, id, after.email, actor);
     // After the holder followed: the account now at the address must be one that can hold the record there.
     if (changed.includes('email') || changed.includes('networkCode')) {
-      const field = changed.includes('email') ? 'email' : 'networkCode';
-      await this.accounts.holdRecord(manager, { id, email: after.email, networkCode: after.networkCode }, field);
+      const change = changed.includes('email') ? 'recordEmail' : 'recordNetwork';
+      await this.accounts.holdRecord(manager, { id, email: after.email, networkCode: after.networkCode }, change);
     }
     if (affectsRouting(changed)) await this.changes.announce(manager, id);
     return changed;
