@@ -104,7 +104,7 @@ export class AccountsService {
   /**
    * In the caller's transaction, a directory record just written (new, or its address or network changed): the account
    * of its address, if any, must be able to hold it, since the record's e-mails go there; an animator of its network who
-   * answers requests too takes it at once, no invitation to wait for. `field`: what changed, where a refusal is said.
+   * answers requests too takes it at once, no invitation to wait for. `change`: what changed, where a refusal is said.
    */
   async holdRecord(
     manager: EntityManager,
@@ -114,6 +114,7 @@ export class AccountsService {
     const found = await this.accounts.findByEmail(record.email, manager);
     if (!found) return;
     await this.accounts.lockById(manager, found.id);
+    // Read again under its lock: its role, networks or record may have changed meanwhile.
     const account = await this.accounts.findByEmail(record.email, manager);
     const holding = this.holding(account, record, change);
     if (holding.kind === 'refused') throw holdingRefused(holding.error);
