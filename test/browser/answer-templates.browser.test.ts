@@ -52,5 +52,7 @@ it('un animateur écrit un modèle de réponse ; le facilitateur part de ce mod�
     `${t.url}/espace/demandes/${request.reference}?modele=${(await t.dataSource.query('SELECT id FROM answer_templates'))[0].id}`,
   );
   await expectNoAxeViolations(audit, 'réponse partie d’un modèle');
+  // The notice that the answer now holds the template has the focus: the answer's field comes next.
+  expect(await audit.evaluate(() => document.activeElement?.id)).toBe('modele-repris');
   await closePage(audit);
 });

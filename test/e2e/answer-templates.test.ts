@@ -130,6 +130,11 @@ describe('answer templates', () => {
     const started = await (await holder.get(`${page}?modele=${own}`)).text();
     expect(started).toContain(`Bonjour,\nvoici les taux. &lt;script&gt;alert(1)&lt;/script&gt;</textarea>`);
     expect(started).toContain('— repris ci-dessous');
+    // Said where the answer begins: the page reloaded, nothing else tells that the text changed (RGAA 7.5).
+    expect(started).toMatch(
+      /role="status" id="modele-repris"><p>Le modèle « [^»]+ » est repris dans votre réponse ci-dessous : adaptez-le à la demande avant de l’envoyer\.<\/p>/,
+    );
+    expect(plain).not.toContain('id="modele-repris"');
     const elsewhere = await (await holder.get(`${page}?modele=${other}`)).text();
     expect(elsewhere).not.toContain('Ailleurs');
   });
