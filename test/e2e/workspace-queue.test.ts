@@ -157,8 +157,18 @@ describe('the workspace queue', () => {
     expect(byNeed).toContain('Mes demandes, par date souhaitée par l’acheteur (page 1 sur 1)');
     const today = day(inDays(0));
     const byDay = await (await client.get(`/espace?du=${today}`)).text();
-    expect(byDay).toContain(`id="filtre-du" name="du" value="${today}"`);
+    expect(byDay).toContain(`id="f-du" name="du" value="${today}"`);
     expect(byDay).toContain(`href="/espace/export/demandes.csv?ouvertes=1&amp;du=${today}"`);
+    // A period in the wrong order is said, not answered with an empty list: the list goes on without it.
+    const reversed = await client.get(`/espace?du=${day(inDays(10))}&au=${today}`);
+    expect(reversed.status).toBe(400);
+    const reversedHtml = (await reversed.text()).replace(/\s+/g, ' ');
+    expect(reversedHtml).toContain('<title>Erreur — Mes demandes — Guichet vert</title>');
+    expect(reversedHtml).toContain('<li><a href="#f-du">La date de début doit précéder la date de fin.</a></li>');
+    expect(reversedHtml).toContain('aria-invalid="true" aria-describedby="f-du-error"');
+    expect(reversedHtml).toContain(`id="f-au" name="au" value="${today}"`);
+    expect(reversedHtml).toContain(`>${soon}<`);
+    expect((await client.get('/espace?du=abc')).status).toBe(400);
     expect([soon, later, undated].map((reference) => byNeed.indexOf(`>${reference}<`))).toEqual(
       [...[soon, later, undated].map((reference) => byNeed.indexOf(`>${reference}<`))].sort((a, b) => a - b),
     );

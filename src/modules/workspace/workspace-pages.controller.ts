@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Post, Query, Req, Res, UploadedFiles, Use
 import { formRepeatKey } from '../../common/idempotency-key';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { onFieldErrors } from '../../web/form-model';
+import { formModel, onFieldErrors } from '../../web/form-model';
 import { NotFound } from '../../common/errors/app-errors';
 import type { StaffPrincipal, StaffSessionRef } from '../accounts/accounts.types';
 import { CSRF_FIELD, CsrfService } from '../accounts/csrf.service';
@@ -14,7 +14,7 @@ import { typedHelpItemLines } from '../requests/help-item.policy';
 import { RequestPageRenderer } from './request-page.renderer';
 import { doneNotice, requestForm, RequestFormName, WorkspaceViews } from './workspace-views';
 import { WorkspaceService } from './workspace.service';
-import { parseQueueFilters } from './workspace-queue.policy';
+import { parseQueueFilters, queuePeriodProblems } from './workspace-queue.policy';
 
 type Form = Record<string, unknown>;
 
@@ -33,9 +33,12 @@ export class WorkspacePagesController {
 
   @Get()
   async queue(@CurrentStaff() staff: StaffPrincipal, @Query() query: Form, @Res() res: Response) {
-    const filters = parseQueueFilters(query);
+    const periodErrors = queuePeriodProblems(query);
+    // A period mistyped lists as if none were asked, and the form says why.
+    const filters = { ...parseQueueFilters(query), ...(periodErrors.length ? { from: null, to: null } : {}) };
     const page = this.views.queuePage(staff, filters, await this.workspace.queue(staff, filters));
-    res.render('workspace-queue', { ...page, notice: doneNotice(query.fait) });
+    const period = formModel(periodErrors.length ? { du: query.du, au: query.au } : { du: filters.from, au: filters.to }, periodErrors);
+    res.status(periodErrors.length ? 400 : 200).render('workspace-queue', { ...page, period, notice: doneNotice(query.fait) });
   }
 
   @Get('demandes/:reference')

@@ -1,4 +1,12 @@
-import { containsPattern, isLate, listedStatuses, neededSooner, parseQueueFilters, queueFilterProblems } from './workspace-queue.policy';
+import {
+  containsPattern,
+  isLate,
+  listedStatuses,
+  neededSooner,
+  parseQueueFilters,
+  queueFilterProblems,
+  queuePeriodProblems,
+} from './workspace-queue.policy';
 
 const at = (iso: string) => new Date(iso);
 describe('parseQueueFilters', () => {
@@ -73,6 +81,27 @@ describe('queueFilterProblems (the API’s strict reading)', () => {
     const problems = queueFilterProblems(query as Record<string, unknown>, known);
     expect(problems.map((p) => p.field)).toEqual(fields);
     for (const problem of problems) expect(problem.message).toMatch(/^[A-ZÀ-Ý].*\.$/u);
+  });
+});
+
+describe('queuePeriodProblems (the page’s period)', () => {
+  const notADay = 'Date attendue : AAAA-MM-JJ (ou JJ/MM/AAAA).';
+  it.each([
+    ['no period', {}, []],
+    ['empty fields, as the form sends them', { du: '', au: '' }, []],
+    ['one day', { du: '2026-12-01' }, []],
+    ['in order, as typed in French', { du: '01/12/2026', au: '10/12/2026' }, []],
+    ['the same day twice', { du: '2026-12-01', au: '2026-12-01' }, []],
+    ['reversed', { du: '2026-12-10', au: '2026-12-01' }, [{ field: 'du', message: 'La date de début doit précéder la date de fin.' }]],
+    ['not a day', { du: 'abc' }, [{ field: 'du', message: notADay }]],
+    [
+      'a day that does not exist, the other reversed from nothing',
+      { du: '2026-12-10', au: '31/02/2026' },
+      [{ field: 'au', message: notADay }],
+    ],
+    ['other filters are not its business', { department: '999', sort: 'urgence' }, []],
+  ])('%s', (_label, query, expected) => {
+    expect(queuePeriodProblems(query)).toEqual(expected);
   });
 });
 

@@ -89,12 +89,25 @@ export function queueFilterProblems(query: Record<string, unknown>, known: Known
     au: DAY_CHECK,
     page: PAGE_CHECK,
   });
-  // Each day may be right and the two in the wrong order: an empty list would say « nothing » rather than « mistyped ».
-  const [from, to] = [query.du, query.au].map((v) => (typeof v === 'string' ? isoDayOf(v) : null));
-  if (from && to && from > to && !problems.some((p) => p.field === 'du' || p.field === 'au')) {
-    problems.push({ field: 'du', message: 'La date de début doit précéder la date de fin.' });
-  }
+  if (!problems.some((p) => p.field === 'du' || p.field === 'au')) problems.push(...periodOrderProblems(query));
   return problems;
+}
+
+/**
+ * The period as the page's form sends it: each a day, the first not after the last. The page, lenient with the rest
+ * of its filters, says what is wrong here: an empty list would say « nothing » rather than « mistyped ».
+ */
+export function queuePeriodProblems(query: Record<string, unknown>): FieldError[] {
+  const problems = (['du', 'au'] as const)
+    .filter((field) => typeof query[field] === 'string' && query[field] !== '' && !DAY_CHECK.accepts(query[field] as string))
+    .map((field) => ({ field, message: DAY_CHECK.message }));
+  return problems.length ? problems : periodOrderProblems(query);
+}
+
+/** Each day may be right and the two in the wrong order. */
+function periodOrderProblems(query: Record<string, unknown>): FieldError[] {
+  const [from, to] = [query.du, query.au].map((v) => (typeof v === 'string' ? isoDayOf(v) : null));
+  return from && to && from > to ? [{ field: 'du', message: 'La date de début doit précéder la date de fin.' }] : [];
 }
 
 /**
