@@ -34,3 +34,16 @@ it('un administrateur corrige l’adresse de contact d’un réseau', async () =
   // Reference rows outlive each test's reset: the seed's address comes back for the next suites.
   await t.dataSource.query(`UPDATE networks SET contact_email = 'contact@arnia.fr' WHERE code = 'arnia'`);
 });
+
+it('à 200 % du texte, le menu d’un administrateur tient dans la page sans défilement horizontal (RGAA 10.4)', async () => {
+  const t = session.testApp;
+  const admin = await insertStaff(t.dataSource, { role: 'admin' });
+  const page = await openPage(session.forAudit);
+  await signInStaff(page, t.url, admin.email);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.evaluate(() => (document.documentElement.style.fontSize = '200%'));
+  const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, window: window.innerWidth }));
+  expect(widths.page).toBeLessThanOrEqual(widths.window);
+  for (const name of ['Réseaux', 'Journal']) expect(await page.getByRole('link', { name, exact: true }).isVisible()).toBe(true);
+  await closePage(page);
+});
