@@ -95,7 +95,7 @@ describe('queuePeriodProblems (the page’s period)', () => {
     ['reversed', { du: '2026-12-10', au: '2026-12-01' }, [{ field: 'du', message: 'La date de début doit précéder la date de fin.' }]],
     ['not a day', { du: 'abc' }, [{ field: 'du', message: notADay }]],
     [
-      'a day that does not exist, the other reversed from nothing',
+      'a day that does not exist (31 February): said, the order not weighed',
       { du: '2026-12-10', au: '31/02/2026' },
       [{ field: 'au', message: notADay }],
     ],
