@@ -22,8 +22,10 @@ const toBool = ({ value }: { value: unknown }) =>
   value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
 
 const DEV_SECRET = 'dev-only-secret-change-me-in-production-0000';
+/** An e-mail address alone, as an SMTP envelope takes it. */
+const ADDRESS = /[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+/.source;
 /** An e-mail address, alone or as « Name <address> ». */
-const MAILBOX = /^(?:[^<>@]*<[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+)$/;
+const MAILBOX = new RegExp(`^(?:[^<>@]*<${ADDRESS}>|${ADDRESS})$`);
 
 /**
  * Every setting the service reads, with its default. Built once from the environment;
@@ -67,7 +69,7 @@ export class AppConfig {
 
   /** Where receiving servers return what they accept and cannot deliver later (the envelope's sender); MAIL_FROM's address if empty. */
   @ValidateIf((config: AppConfig) => config.MAIL_RETURN_PATH !== '')
-  @Matches(/^[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+$/, { message: 'une adresse seule, lue par quelqu’un, par exemple rebonds@exemple.fr' })
+  @Matches(new RegExp(`^${ADDRESS}$`), { message: 'une adresse seule, lue par quelqu’un, par exemple rebonds@exemple.fr' })
   MAIL_RETURN_PATH = '';
 
   @IsString()
