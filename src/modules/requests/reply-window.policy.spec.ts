@@ -84,4 +84,15 @@ describe('clarificationReminderAt', () => {
   ])('with a window of %i working days: %s', (days, expected) => {
     expect(clarificationReminderAt(asked, '38', days)?.toISOString() ?? null).toBe(expected);
   });
+
+  // A question asked out of office hours is reminded when the buyer's office opens, in the buyer's own time.
+  it.each([
+    ['Monday 20:00 in Paris, window of 4: Wednesday 09:00', '2026-12-07T19:00:00Z', '38', 4, '2026-12-09T08:00:00.000Z'],
+    ['Friday 18:30 in Paris, window of 4: Tuesday 09:00', '2026-12-11T17:30:00Z', '38', 4, '2026-12-15T08:00:00.000Z'],
+    ['Thursday 07:00 in Paris, window of 4: Friday 09:00', '2026-12-10T06:00:00Z', '38', 4, '2026-12-11T08:00:00.000Z'],
+    ['Monday 16:59 in Paris, window of 4: Tuesday 16:59, open', '2026-12-07T15:59:00Z', '38', 4, '2026-12-08T15:59:00.000Z'],
+    ['Monday 18:00 on La Réunion, window of 4: Wednesday 09:00 there', '2026-12-07T14:00:00Z', '974', 4, '2026-12-09T05:00:00.000Z'],
+  ])('%s', (_label, askedAt, department, days, expected) => {
+    expect(clarificationReminderAt(new Date(askedAt), department, days)?.toISOString()).toBe(expected);
+  });
 });

@@ -2,7 +2,7 @@
  * How long the request waits on the buyer (pure): after an answer, the buyer may reply for a number of working
  * days, then the request closes by itself as answered; a precision asked and never given closes it as no_reply.
  */
-import { addWorkingDays } from '../../common/working-days.policy';
+import { addWorkingDays, withinOfficeHours } from '../../common/working-days.policy';
 import { RequestState, transition } from './request-state.policy';
 import type { CloseReason, RequestStatus } from './request.types';
 
@@ -16,10 +16,13 @@ export const CLARIFICATION_REMINDER_DAYS_LEFT = 3;
 
 /**
  * When the buyer asked for a precision at `since` is reminded that the request closes without it: three working days
- * before the window's end; null when the window is too short for a reminder to be of use.
+ * before the window's end, within the buyer's office hours (a question asked in the evening is not reminded at night);
+ * null when the window is too short for a reminder to be of use.
  */
 export function clarificationReminderAt(since: Date, departmentCode: string, days: number): Date | null {
-  return days > CLARIFICATION_REMINDER_DAYS_LEFT ? replyWindowEnd(since, departmentCode, days - CLARIFICATION_REMINDER_DAYS_LEFT) : null;
+  return days > CLARIFICATION_REMINDER_DAYS_LEFT
+    ? withinOfficeHours(replyWindowEnd(since, departmentCode, days - CLARIFICATION_REMINDER_DAYS_LEFT), departmentCode)
+    : null;
 }
 
 /** The closure the end of the window brings to a request in this status, if any. */
