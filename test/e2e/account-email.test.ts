@@ -29,7 +29,7 @@ describe('a staff account’s address', () => {
 
   it('moves a facilitator’s sign-in and record to the new address, and tells both addresses', async () => {
     const { facilitatorId, id } = await facilitatorWithAccount('alix@ancien.example.org');
-    const animator = await signedIn({ role: 'animator', networks: ['aura-ee'] });
+    const animator = await signedIn({ role: 'animator', networks: ['aura-ee'], email: 'anim.aura@example.org' });
     expect(await (await animator.get('/espace/comptes')).text()).toContain(`href="/espace/comptes/${id}/adresse">Changer`);
 
     const form = await (await animator.get(`/espace/comptes/${id}/adresse`)).text();
@@ -43,6 +43,11 @@ describe('a staff account’s address', () => {
     expect(await emailOf('staff_users', id)).toBe('alix@nouveau.example.org');
     expect(await emailOf('facilitators', facilitatorId)).toBe('alix@nouveau.example.org');
     expect(await mails('staff-email-changed')).toEqual(['alix@ancien.example.org', 'alix@nouveau.example.org']);
+    // Both addresses read who to question about a change they did not expect.
+    for (const mail of await mailsTo(t, 'staff-email-changed')) {
+      expect(mail.text_body).toContain('Sam Essai (anim.aura@example.org) a fait ce changement : si vous ne l’attendiez pas, écrivez-lui.');
+      expect(mail.html_body).toContain('Sam Essai (anim.aura@example.org) a fait ce changement');
+    }
     expect((await new StaffClient(t.url).signIn('alix@nouveau.example.org')).status).toBe(303);
     expect((await new StaffClient(t.url).signIn('alix@ancien.example.org')).status).toBe(401);
 
@@ -152,6 +157,8 @@ describe('a staff account’s address', () => {
     expect((await patch('sacha.martin@example.org')).status).toBe(200);
     expect(await emailOf('staff_users', id)).toBe('sacha.martin@example.org');
     expect(await mails('staff-email-changed')).toEqual(['sacha.martin@example.org', 'sacha@example.org']);
+    const [toOld] = (await mailsTo(t, 'staff-email-changed')).filter((mail) => mail.recipient === 'sacha@example.org');
+    expect(toOld.text_body).toMatch(/Sam Essai \(admin-[0-9a-f]{8}@example\.org\) a fait ce changement/);
 
     // Invited but not signed in yet: the corrected record's address gets the invitation again, the old link stops.
     const pendingRecord = await insertFacilitator(t.dataSource, { network: 'aura-ee', email: 'noa@exmple.org' });

@@ -16,7 +16,7 @@ import { AccountsRepository, ApiTokenRow, StoredAccount } from './accounts.repos
 import { chosenNetworks } from './account-networks.policy';
 import { AccountLinkPurpose, ROLE_LABELS, STAFF_ROLES, StaffPrincipal, StaffRole } from './accounts.types';
 import { emailProblem, normalizeEmail, passwordProblems, staffEmailProblem } from './credentials.policy';
-import { AuditService, nameAndEmail } from '../audit/audit.service';
+import { AuditActor, AuditService, nameAndEmail } from '../audit/audit.service';
 import { PasswordHasher } from './password-hasher';
 import { AccountAtAddress, HoldingChange, RecordHolding, recordHolding } from './record-holding.policy';
 import { SIGN_IN_LIMITS } from './throttle.policy';
@@ -437,7 +437,7 @@ export class AccountsService {
       await this.accounts.lockById(manager, userId);
       const target = await this.manageableAccount(by, userId, manager);
       if (target.email === email) return { changed: false, invited: false };
-      await this.readdress(manager, target, email, by);
+      await this.readdress(manager, target, email, by, by);
       await this.audit.record(
         manager,
         by,
@@ -453,12 +453,12 @@ export class AccountsService {
    * In the caller's transaction (a directory record's address changed): the account holding the record follows it, so
    * that the person signs in with the address they receive requests at.
    */
-  async followRecordEmail(manager: EntityManager, facilitatorId: string, email: string, by: Inviter | null): Promise<void> {
+  async followRecordEmail(manager: EntityManager, facilitatorId: string, email: string, by: AuditActor): Promise<void> {
     const account = await this.accounts.findByFacilitator(manager, facilitatorId);
     if (!account || account.email === email) return;
     await this.accounts.lockById(manager, account.id);
     // No `by` to hide another network's record from: a holder's new address is never another record's (see readdress).
-    await this.readdress(manager, account, email, null);
+    await this.readdress(manager, account, email, null, by);
     if (by) await this.reinviteIfPending(manager, account, email, by);
   }
 
@@ -474,9 +474,16 @@ export class AccountsService {
 
   /**
    * Moves the account (and its record) to `email`, refused when another account or record has it — unless the account,
-   * holding none, may hold that record, and then takes it; tells both addresses.
+   * holding none, may hold that record, and then takes it; tells both addresses who made the change (`changedBy`; null: an
+   * import of the directory from the command line), so an unexpected one can be questioned.
    */
-  private async readdress(manager: EntityManager, account: StoredAccount, email: string, by: StaffPrincipal | null): Promise<void> {
+  private async readdress(
+    manager: EntityManager,
+    account: StoredAccount,
+    email: string,
+    by: StaffPrincipal | null,
+    changedBy: AuditActor,
+  ): Promise<void> {
     const other = await this.accounts.findByEmail(email, manager);
     if (other && other.id !== account.id) throw addressTaken('Cette adresse est déjà celle d’un autre compte de l’espace.');
     if (account.facilitatorId && (await this.accounts.facilitatorEmailTaken(manager, email, account.facilitatorId))) {
@@ -496,7 +503,13 @@ export class AccountsService {
           template: 'staff-email-changed',
           recipient,
           subject: 'Votre adresse de connexion à l’espace du guichet vert a changé',
-          context: { firstName: account.firstName, previous: account.email, next: email, toPrevious: recipient === account.email },
+          context: {
+            firstName: account.firstName,
+            previous: account.email,
+            next: email,
+            toPrevious: recipient === account.email,
+            changedBy: changedBy && nameAndEmail(changedBy),
+          },
         })),
       ),
     );
