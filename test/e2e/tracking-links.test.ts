@@ -44,6 +44,17 @@ describe('« Retrouver mes demandes »: tracking links sent again by e-mail', ()
     expect(await linkMails()).toHaveLength(1);
   });
 
+  it('dates each request on the buyer’s own calendar, as the tracking page does', async () => {
+    // Filed at 01:30 on 1 December on La Réunion, when Paris still read 30 November.
+    const reunion = await submitRequest(t, 8, { ...buyerWith(8, 'sasha@example.re'), departmentCode: '974' });
+    await t.dataSource.query(`UPDATE requests SET created_at = '2026-11-30T21:30:00Z' WHERE reference = $1`, [reunion]);
+    await ask('sasha@example.re');
+    const [mail] = await linkMails();
+    expect(mail.text_body).toContain(`${reunion} « ${exampleRequestBody(8).subject as string} » — `);
+    expect(mail.text_body).toContain('déposée le 1er décembre 2026');
+    expect(mail.html_body).toContain('déposée le 1er décembre 2026');
+  });
+
   it('leaves out requests whose personal data are erased', async () => {
     const kept = await submitRequest(t, 4, buyerWith(4, 'dominique@example.fr'));
     const erased = await submitRequest(t, 5, buyerWith(5, 'dominique@example.fr'));

@@ -20,6 +20,8 @@ export interface BuyerLinkedRequest extends LinkedRequest {
   subject: string;
   status: RequestStatus;
   createdAt: Date;
+  /** Whose day the filing date is told in, as on the tracking page. */
+  departmentCode: string;
   /** As the buyer typed it on that request. */
   buyerEmail: string;
 }
@@ -298,7 +300,7 @@ export class RequestsRepository {
   /** A buyer's requests that still have a link (not anonymised), by e-mail address in any case, the latest first. */
   async linkedToBuyerEmail(email: string, limit: number): Promise<BuyerLinkedRequest[]> {
     return this.dataSource.query(
-      `SELECT id, reference, subject, status, created_at AS "createdAt", buyer_email AS "buyerEmail",
+      `SELECT id, reference, subject, status, created_at AS "createdAt", department_code AS "departmentCode", buyer_email AS "buyerEmail",
               tracking_token_sealed AS "trackingTokenSealed"
          FROM requests WHERE lower(buyer_email) = lower($1) AND tracking_token_sealed IS NOT NULL
         ORDER BY created_at DESC LIMIT $2`,

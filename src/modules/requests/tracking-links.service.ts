@@ -46,6 +46,7 @@ export class TrackingLinksService {
               subject: request.subject,
               statusLabel: STATUS_LABELS[request.status],
               createdAt: request.createdAt,
+              departmentCode: request.departmentCode,
               url,
             },
           ]
