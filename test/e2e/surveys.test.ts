@@ -1,3 +1,5 @@
+import { Clock } from '../../src/common/clock';
+import { localDay } from '../../src/common/local-clock';
 import { mailsTo } from '../support/conversation';
 import { closedAsAnswered, DAY_MS, pastDue, runDueSurveys, surveyLinkIn, surveysOf, timeMachine } from '../support/surveys';
 import { TestApp, useTestApp } from '../support/test-app';
@@ -187,6 +189,33 @@ describe('the buyer’s survey pages', () => {
     const page = await (await fetch(impact)).text();
     expect(page).toMatch(/value="reserved_contract" checked/);
     expect(page).toContain('value="250000"');
+  });
+
+  it('takes « today » for the contract date on the buyer’s calendar, not Paris’s', async () => {
+    const { request, links } = await sentSurveys(5, 'impact');
+    await t.dataSource.query(`UPDATE requests SET department_code = '974' WHERE id = $1`, [request.id]);
+    // 21:30 UTC: 01:30 the next day on La Réunion, still 22:30 the day before in Paris.
+    const now = t.app.get(Clock).now();
+    const evening = new Date(now);
+    evening.setUTCHours(21, 30, 0, 0);
+    if (evening <= now) evening.setUTCDate(evening.getUTCDate() + 1);
+    time.past(evening);
+    const reunionToday = localDay('974', t.app.get(Clock).now());
+    expect(reunionToday > localDay('75', t.app.get(Clock).now())).toBe(true);
+    const saved = await post(links[1], {
+      contractOutcome: 'yes',
+      contractDate: reunionToday,
+      levers: 'label',
+      environmentalConsiderations: 'environmental_criterion',
+      socialConsiderations: 'social_clause',
+      wouldUseAgain: 'yes',
+    });
+    expect(saved.status).toBe(303);
+    const [{ date }] = await t.dataSource.query(
+      `SELECT contract_date::text AS date FROM surveys WHERE request_id = $1 AND wave = 'impact'`,
+      [request.id],
+    );
+    expect(date).toBe(reunionToday);
   });
 
   it('a wrong, unknown or malformed token is the same French 404, and tokens never reach the logs', async () => {

@@ -3,7 +3,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
-import { Clock, parisDay } from '../../common/clock';
+import { Clock } from '../../common/clock';
+import { localDay } from '../../common/local-clock';
 import { AppError, NotFound, ValidationFailed } from '../../common/errors/app-errors';
 import { LOGGER } from '../../common/logging/logging.module';
 import { randomToken, sealFor, sha256, unsealForAny, uuidFromDigest } from '../../common/tokens';
@@ -151,8 +152,9 @@ export class SurveysService {
 
   /** Records the buyer's answers (field errors: nothing written); the first answer completes the survey, with its history event. */
   async answer(token: unknown, body: Record<string, unknown>): Promise<void> {
-    const { survey } = await this.open(token);
-    const checked = checkAnswers(survey.wave, body, parisDay(this.clock.now()));
+    const { survey, request } = await this.open(token);
+    // « Not after today » on the buyer's calendar: on La Réunion at 01:30 it is already tomorrow in Paris's terms.
+    const checked = checkAnswers(survey.wave, body, localDay(request.departmentCode, this.clock.now()));
     if (!checked.ok) throw new ValidationFailed(checked.errors);
     await this.dataSource.transaction(async (manager) => {
       // Checked again under the lock: the survey may have expired since the link was opened.
