@@ -137,6 +137,18 @@ export function withinOfficeHours(date: Date, departmentCode: string): Date {
 }
 
 /**
+ * The local midnight that ends the day `date` falls on in the département, or ends the next working day when that day
+ * is off: a time limit told by its day (« jusqu’au 7 février ») lasts all of a day its reader may act on.
+ */
+export function endOfWorkingDayOf(date: Date, departmentCode: string): Date {
+  const calendar = daysOf(departmentCode);
+  const p = wallClock(calendar.zone, instantOf(date));
+  let dayNumber = civilDayNumber(p.year, p.month, p.day);
+  if (!isWorkingCivilDay(dayNumber, calendar)) dayNumber = nextWorkingDay(dayNumber, calendar);
+  return new Date(wallClockToInstant(calendar.zone, dayNumber + 1, 0));
+}
+
+/**
  * Elapsed working days between two instants, fractional (6 hours of a working day = 0.25): only the time
  * falling within the département's working days counts, each day weighing its real length. 0 if `to <= from`.
  * Whole days in between are counted on day numbers alone, so spans of years stay cheap.

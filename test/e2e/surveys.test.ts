@@ -1,6 +1,6 @@
 import { Clock } from '../../src/common/clock';
 import { localDay } from '../../src/common/local-clock';
-import { mailsTo } from '../support/conversation';
+import { frenchFilters, mailsTo } from '../support/conversation';
 import { closedAsAnswered, DAY_MS, pastDue, runDueSurveys, surveyLinkIn, surveysOf, timeMachine } from '../support/surveys';
 import { TestApp, useTestApp } from '../support/test-app';
 
@@ -60,7 +60,8 @@ describe('the buyer’s survey pages', () => {
     expect(html).toContain(
       `href="${links[0]}">Répondre au questionnaire<span class="fr-sr-only"> : Questionnaire de satisfaction</span></a>`,
     );
-    time.forward(61 * DAY_MS);
+    const [{ expires_at: expiresAt }] = await surveysOf(t, request.id);
+    time.past(new Date(expiresAt!));
     expect(await (await fetch(tracking)).text()).not.toContain('/questionnaire/');
     // Expired unanswered, once the sweep has marked it so: its link says it is closed.
     await runDueSurveys(t);
@@ -68,6 +69,28 @@ describe('the buyer’s survey pages', () => {
     const closed = await fetch(links[0]);
     expect(closed.status).toBe(410);
     expect(await closed.text()).toContain('Ce questionnaire est clos : il ne reçoit plus de réponses.');
+  });
+
+  it('stays open all of the day its e-mail and page announce, in the buyer’s time', async () => {
+    const request = await closedAsAnswered(t, 6);
+    await t.dataSource.query(`UPDATE requests SET department_code = '974' WHERE id = $1`, [request.id]);
+    await pastDue(t, time, request.id);
+    await runDueSurveys(t);
+    const [mail] = await mailsTo(t, 'survey');
+    const link = surveyLinkIn(mail.text_body);
+    const [{ expires_at: expiresAt }] = await surveysOf(t, request.id);
+    const lastDay = localDay('974', new Date(new Date(expiresAt!).getTime() - 60_000));
+    const said = frenchFilters.renderString('{{ at | frDate("974") }}', { at: `${lastDay}T12:00:00+04:00` });
+    expect(mail.text_body).toContain(`jusqu’au ${said}.`);
+    // 23:00 on La Réunion on the day announced: the page names that day, and takes answers.
+    time.past(new Date(`${lastDay}T23:00:00+04:00`));
+    const page = await fetch(link);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain(`Vous pouvez répondre jusqu’au ${said}.`);
+    expect((await post(link, { usefulness: 'yes', quickEnough: 'yes' })).status).toBe(303);
+    // Midnight passed there: closed.
+    time.past(new Date(expiresAt!));
+    expect((await fetch(link)).status).toBe(410);
   });
 
   it('records on POST, refuses a wrong answer with the form kept, and stays editable until expiry', async () => {
@@ -117,7 +140,7 @@ describe('the buyer’s survey pages', () => {
     // A completed survey is never reminded, and its link closes at expiry.
     await runDueSurveys(t);
     expect(await mailsTo(t, 'survey')).toHaveLength(1);
-    time.forward(51 * DAY_MS);
+    time.past(new Date((await surveysOf(t, request.id))[0].expires_at!));
     // Closed, said so: the link was right (410, not « not found »).
     const closed = await fetch(link);
     expect(closed.status).toBe(410);

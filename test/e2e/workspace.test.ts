@@ -1,17 +1,13 @@
-import { Environment } from 'nunjucks';
-import { addFrenchFilters } from '../../src/common/french-format';
 import { StaffAuthService } from '../../src/modules/accounts/staff-auth.service';
 import { BuyerNotificationsService } from '../../src/modules/buyer-notifications/buyer-notifications.service';
 import { HELP_ITEM_FIELDS } from '../../src/modules/requests/help-item.policy';
 import { replyWindowEnd } from '../../src/modules/requests/reply-window.policy';
 import { CLOSE_REASONS } from '../../src/modules/requests/request.types';
-import { mailsTo, sentMailFile } from '../support/conversation';
+import { frenchFilters, mailsTo, sentMailFile } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
 import { samplePdf, sampleExe } from '../support/sample-files';
 import { bearerFor, csrfIn, insertStaff, StaffClient } from '../support/staff';
 import { bodyOf, TestApp, useTestApp, validRequestBody, waitFor } from '../support/test-app';
-
-const frenchFilters = addFrenchFilters(new Environment());
 
 const XSS = '"><img src=x onerror=alert(1)><script>alert(2)</script>';
 

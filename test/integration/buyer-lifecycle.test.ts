@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Environment } from 'nunjucks';
 import { Clock } from '../../src/common/clock';
-import { addFrenchFilters } from '../../src/common/french-format';
 import { runAsOne } from '../../src/database/sql-statement';
 import type { StaffPrincipal } from '../../src/modules/accounts/accounts.types';
 import { AutoCloseService } from '../../src/modules/auto-close/auto-close.service';
@@ -13,12 +11,11 @@ import { helpItemOf } from '../../src/modules/requests/request-message.types';
 import { RequestsRepository } from '../../src/modules/requests/requests.repository';
 import { WorkspaceService } from '../../src/modules/workspace/workspace.service';
 import { QueueService } from '../../src/queue/queue.service';
-import { mailsTo, pastReplyWindow, staffWrites, submittedAndTaken, TrackedTestRequest } from '../support/conversation';
+import { frenchFilters, mailsTo, pastReplyWindow, staffWrites, submittedAndTaken, TrackedTestRequest } from '../support/conversation';
 import { samplePdf } from '../support/sample-files';
 import { bodyOf, flushQueues, TestApp, useTestApp, waitFor } from '../support/test-app';
 
 const DEBOUNCE_SECONDS = 1;
-const frenchFilters = addFrenchFilters(new Environment());
 
 describe('buyer e-mails (debounced, never twice) and automatic closure', () => {
   let t!: TestApp;

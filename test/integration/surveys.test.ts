@@ -1,5 +1,5 @@
 import { Clock } from '../../src/common/clock';
-import { withinOfficeHours } from '../../src/common/working-days.policy';
+import { endOfWorkingDayOf, withinOfficeHours } from '../../src/common/working-days.policy';
 import { AutoCloseService } from '../../src/modules/auto-close/auto-close.service';
 import { addMonths } from '../../src/modules/surveys/survey.policy';
 import { SurveysSweepService } from '../../src/modules/surveys/surveys-sweep.service';
@@ -113,7 +113,7 @@ describe('follow-up surveys: scheduling, sending, reminder, expiry', () => {
     await flushQueues(); // the timers are gone with Redis
     const sweep = t.app.get(SurveysSweepService);
 
-    // The sweep sends it late, in the evening (18:00 in Paris): its reminder waits for a morning, its expiry does not.
+    // The sweep sends it late, in the evening (18:00 in Paris): its reminder waits for a morning, its expiry for the end of its day.
     await pastDue(t, time, request.id);
     time.forward(9 * 3600_000 - 60_000);
     await sweep.run();
@@ -121,7 +121,7 @@ describe('follow-up surveys: scheduling, sending, reminder, expiry', () => {
     expect([satisfaction.status, impact.status]).toEqual(['sent', 'scheduled']);
     const sentAt = new Date(satisfaction.sent_at!).getTime();
     expect(parisTime(satisfaction.sent_at!)).toBe('18:00');
-    expect(new Date(satisfaction.expires_at!)).toEqual(new Date(sentAt + 60 * DAY_MS));
+    expect(new Date(satisfaction.expires_at!)).toEqual(endOfWorkingDayOf(new Date(sentAt + 60 * DAY_MS), '38'));
     expect(new Date(satisfaction.due_at)).toEqual(withinOfficeHours(new Date(sentAt + 14 * DAY_MS), '38'));
     expect(parisTime(satisfaction.due_at)).toBe('09:00');
     let mails = await surveyMails();
@@ -137,7 +137,7 @@ describe('follow-up surveys: scheduling, sending, reminder, expiry', () => {
     await sweep.run();
     [satisfaction] = await surveysOf(t, request.id);
     expect(satisfaction.status).toBe('reminded');
-    near(satisfaction.due_at, sentAt + 60 * DAY_MS);
+    near(satisfaction.due_at, endOfWorkingDayOf(new Date(sentAt + 60 * DAY_MS), '38').getTime());
     mails = await surveyMails();
     expect(mails).toHaveLength(2);
     expect(mails[1].subject).toBe(`Rappel — Demande ${request.reference} : la réponse vous a-t-elle été utile ? — Guichet vert`);

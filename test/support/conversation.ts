@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Environment } from 'nunjucks';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { runAsOne, SqlStatement } from '../../src/database/sql-statement';
@@ -12,6 +13,7 @@ import type { RequestStatus } from '../../src/modules/requests/request.types';
 import { RequestsRepository } from '../../src/modules/requests/requests.repository';
 import { replyWindowEnd } from '../../src/modules/requests/reply-window.policy';
 import { Clock } from '../../src/common/clock';
+import { addFrenchFilters } from '../../src/common/french-format';
 import { insertFacilitator } from './facilitators';
 import { TestApp, validRequestBody, waitFor } from './test-app';
 
@@ -115,6 +117,9 @@ export async function mailsTo(
 }
 
 const composer = new MailComposer();
+
+/** The pages' and e-mails' date and number filters, to write what a test expects as the product writes it. */
+export const frenchFilters = addFrenchFilters(new Environment());
 
 /**
  * The nth e-mail (from 1) of that template to that address, once sent, as written under MAIL_DIR

@@ -109,7 +109,12 @@ function render(
       completed: survey.completedAt !== null,
       declined: survey.status === 'declined',
     },
-    request: { reference: request.reference, subject: request.subject, networkName: request.networkName },
+    request: {
+      reference: request.reference,
+      subject: request.subject,
+      networkName: request.networkName,
+      departmentCode: request.departmentCode,
+    },
     action: `/questionnaire/${encodeURIComponent(token)}`,
     declineUrl: `/questionnaire/${encodeURIComponent(token)}/refus`,
     saved,

@@ -79,18 +79,21 @@ describe('survey policy', () => {
   });
 
   it.each([
-    ['in office hours', NOW.toISOString(), '75', '2026-05-09T09:00:00Z', '2026-03-24T09:00:00Z'],
+    // The 60th day a Saturday: open until the end of Monday.
+    ['in office hours', NOW.toISOString(), '75', '2026-05-12T00:00:00+02:00', '2026-03-24T09:00:00Z'],
     [
       'reminder on 8 May at 17:30: Monday morning',
       '2026-04-24T17:30:00+02:00',
       '75',
-      '2026-06-23T17:30:00+02:00',
+      '2026-06-24T00:00:00+02:00',
       '2026-05-11T09:00:00+02:00',
     ],
-    ['17:30 in La Réunion: its next morning', '2026-12-08T17:30:00+04:00', '974', '2027-02-06T17:30:00+04:00', '2026-12-23T09:00:00+04:00'],
-    ['the same instant, 14:30 in Paris', '2026-12-08T17:30:00+04:00', '75', '2027-02-06T17:30:00+04:00', '2026-12-22T17:30:00+04:00'],
+    ['17:30 in La Réunion: its next morning', '2026-12-08T17:30:00+04:00', '974', '2027-02-09T00:00:00+04:00', '2026-12-23T09:00:00+04:00'],
+    ['the same instant, 14:30 in Paris', '2026-12-08T17:30:00+04:00', '75', '2027-02-09T00:00:00+01:00', '2026-12-22T17:30:00+04:00'],
+    // The 60th day, 14 July, is a public holiday: open until the end of the 15th.
+    ['on 15 May', '2026-05-15T10:00:00+02:00', '75', '2026-07-16T00:00:00+02:00', '2026-05-29T10:00:00+02:00'],
   ])(
-    'a survey sent %s (%s in %s) expires 60 days later (%s), its reminder in office hours (%s)',
+    'a survey sent %s (%s in %s) stays open to the end of its 60th day, or of the next working day (%s), its reminder in office hours (%s)',
     (_label, sentAt, code, expiresAt, reminderAt) => {
       expect(sentSchedule(new Date(sentAt), DELAYS, code)).toEqual({ expiresAt: new Date(expiresAt), reminderAt: new Date(reminderAt) });
     },

@@ -1,4 +1,4 @@
-import { withinOfficeHours } from '../../common/working-days.policy';
+import { endOfWorkingDayOf, withinOfficeHours } from '../../common/working-days.policy';
 import type { CloseReason } from '../requests/request.types';
 import type { SurveyStatus, SurveyWave } from './survey.types';
 
@@ -80,12 +80,13 @@ export function nextStep(survey: SurveyState, now: Date): SurveyStep {
 }
 
 /**
- * The dates a sent survey starts with: its link expires, counted from the sending; its reminder is due first, within
- * the office hours of the request's département.
+ * The dates a sent survey starts with: its link expires, counted from the sending, at the end of that day (of the next
+ * working day when it is off) in the request's département — the buyer is told « jusqu’au » that day, and it closed
+ * that morning; its reminder is due first, within the office hours of the request's département.
  */
 export function sentSchedule(now: Date, delays: SurveyDelays, departmentCode: string): { expiresAt: Date; reminderAt: Date } {
   return {
-    expiresAt: new Date(now.getTime() + delays.expiryDays * DAY_MS),
+    expiresAt: endOfWorkingDayOf(new Date(now.getTime() + delays.expiryDays * DAY_MS), departmentCode),
     reminderAt: withinOfficeHours(new Date(now.getTime() + delays.reminderDays * DAY_MS), departmentCode),
   };
 }

@@ -278,6 +278,7 @@ export class SurveysService {
         networkName: request.networkName,
         reminder,
         expiresAt,
+        departmentCode: request.departmentCode,
         surveyUrl: url,
         declineUrl: `${url}/refus`,
         oneClick:
