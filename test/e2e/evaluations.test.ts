@@ -263,6 +263,9 @@ describe('the animators’ review of evaluations', () => {
     const client = await signedIn({ role: 'animator', networks: ['aura-ee', 'maximilien'] });
     const html = await (await client.get('/espace/evaluations?wave=satisfaction&reseau=aura-ee')).text();
     expect(html).toContain('href="/espace/evaluations?reseau=aura-ee&amp;wave=satisfaction&amp;page=2"');
+    expect(html).toContain('<title>Évaluations — page 1 sur 2 — Guichet vert</title>');
+    const pageTwo = await (await client.get('/espace/evaluations?wave=satisfaction&reseau=aura-ee&page=2')).text();
+    expect(pageTwo).toContain('<title>Évaluations — page 2 sur 2 — Guichet vert</title>');
     expect(html).toContain('href="/espace/export/evaluations.csv?reseau=aura-ee&amp;wave=satisfaction"');
     expect(html).toMatch(/31 évaluations, dont 30 à revoir/);
     const errorPage = await client.get('/espace/evaluations?du=hier');

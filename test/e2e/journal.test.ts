@@ -63,6 +63,9 @@ describe('/espace/journal', () => {
     const second = await (await admin.get(`/espace/journal?avant=${older}`)).text();
     expect(rowsOf(second).map(([, what]) => what)).toEqual(Array.from({ length: 50 }, (_, i) => `Ligne ${50 - i}`));
     expect(second).not.toContain('Changements plus anciens');
+    // Each page's title tells it apart (RGAA 8.6).
+    expect(first).toContain('<title>Journal des changements — Guichet vert</title>');
+    expect(second).toContain('<title>Journal des changements, plus anciens — Guichet vert</title>');
     expect((await admin.get('/espace/journal?avant=pas-un-nombre')).status).toBe(200);
 
     await t.dataSource.query(`UPDATE audit_events SET created_at = now() - interval '367 days' WHERE summary = 'Ligne 1'`);

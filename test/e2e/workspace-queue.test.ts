@@ -103,9 +103,14 @@ describe('the workspace queue', () => {
     expect(html).toContain('Mes demandes : 28 demandes');
     expect(html).toContain('href="/espace?tab=mine&amp;kind=environmental&amp;department=38&amp;page=2"');
     expect(html.match(/En retard<\/p>/g)).toHaveLength(3);
+    // Each page's title says which it is (RGAA 8.6).
+    expect(html).toContain('<title>Mes demandes — page 1 sur 2 — Guichet vert</title>');
     const pageTwo = await (await client.get('/espace?kind=environmental&department=38&page=2')).text();
     expect(pageTwo).toContain('href="/espace?tab=mine&amp;kind=environmental&amp;department=38&amp;page=1"');
     expect(pageTwo).toContain('page 2 sur 2');
+    expect(pageTwo).toContain('<title>Mes demandes — page 2 sur 2 — Guichet vert</title>');
+    // A list of one page says no page.
+    expect(await (await client.get('/espace?late=1')).text()).toContain('<title>Mes demandes — Guichet vert</title>');
   });
 
   it('says beside the deadline the day the buyer needs the answer, flagged when it comes before the deadline', async () => {

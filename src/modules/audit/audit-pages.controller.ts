@@ -17,7 +17,8 @@ export class AuditPagesController {
   async journal(@CurrentStaff() staff: StaffPrincipal, @Query('avant') before: unknown, @Res() res: Response) {
     const { entries, olderFrom } = await this.audit.page(staff, before);
     res.render('journal', {
-      title: 'Journal des changements',
+      // The older changes' page has a title of its own (RGAA 8.6): paged by date, it has no page number to give.
+      title: before === undefined ? 'Journal des changements' : 'Journal des changements, plus anciens',
       entries,
       olderFrom,
       paged: before !== undefined,

@@ -76,6 +76,7 @@ export class EvaluationsViews {
       exportCommaUrl: `/espace/export/evaluations.csv?${evaluationQuery(filters, { separateur: 'virgule' })}`,
       previousUrl: list.page > 1 ? link({ page: list.page - 1 }) : null,
       nextUrl: list.page < list.pages ? link({ page: list.page + 1 }) : null,
+      paging: { page: list.page, pages: list.pages },
     };
   }
 

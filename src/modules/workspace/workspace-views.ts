@@ -191,6 +191,7 @@ export class WorkspaceViews {
       })}`,
       previousUrl: queue.page > 1 ? query({ page: queue.page - 1 }) : null,
       nextUrl: queue.page < queue.pages ? query({ page: queue.page + 1 }) : null,
+      paging: { page: queue.page, pages: queue.pages },
     };
   }
 
