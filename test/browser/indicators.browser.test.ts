@@ -3,7 +3,7 @@
  * without JavaScript (the GET form changes the period).
  */
 import type { Page } from 'playwright-core';
-import { expectNoAxeViolations, useBrowserApp } from '../support/browser';
+import { expectNamedScrollingTables, expectNoAxeViolations, useBrowserApp } from '../support/browser';
 import { seedIndicators } from '../support/indicators';
 import { insertStaff, STAFF_PASSWORD } from '../support/staff';
 
@@ -50,10 +50,18 @@ it('sur un téléphone (375 px), les tableaux qui défilent se parcourent au cla
   await page.setViewportSize({ width: 375, height: 800 });
   await page.goto(`${session.testApp.url}/espace/indicateurs?du=2026-02-01&au=2026-02-28`);
   await expectNoAxeViolations(page, 'indicateurs, téléphone');
+  // Tabbing into a table box says which table it is.
+  expect(await expectNamedScrollingTables(page)).toEqual(
+    expect.arrayContaining(['Demandes reçues', 'Par statut actuel', 'Délais de prise en charge et de réponse']),
+  );
   const [{ reference }] = await session.testApp.dataSource.query(`SELECT reference FROM requests ORDER BY reference LIMIT 1`);
   await page.goto(`${session.testApp.url}/espace/demandes/${reference}`);
   expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain(reference);
   await expectNoAxeViolations(page, 'demande, téléphone');
+  expect(await expectNamedScrollingTables(page)).toContain('Historique complet de la demande');
+  await page.goto(`${session.testApp.url}/espace`);
+  expect(await expectNamedScrollingTables(page)).toEqual([expect.stringMatching(/^Demandes attribuées de mes réseaux, /)]);
+  await expectNoAxeViolations(page, 'file des demandes, téléphone');
   await page.close();
 });
 

@@ -89,6 +89,25 @@ export async function expectNoAxeViolations(page: Page, label: string): Promise<
   expect(passes).toBeGreaterThan(10);
 }
 
+/**
+ * A table box that scrolls takes a tab stop (tabindex="0"): a screen reader landing on it must hear what it holds, so
+ * each is a region named by its table's caption (or an aria-label). Returns the names, for the test to check.
+ */
+export async function expectNamedScrollingTables(page: Page): Promise<string[]> {
+  const boxes = await page.locator('.fr-table__container[tabindex="0"]').evaluateAll((elements) =>
+    elements.map((box) => {
+      const labelledBy = (box.getAttribute('aria-labelledby') ?? '').split(/\s+/).filter(Boolean);
+      const name = labelledBy.length
+        ? labelledBy.map((id) => box.ownerDocument.getElementById(id)?.textContent ?? '').join(' ')
+        : (box.getAttribute('aria-label') ?? '');
+      return { role: box.getAttribute('role'), name: name.replace(/\s+/g, ' ').trim() };
+    }),
+  );
+  expect(boxes.length).toBeGreaterThan(0);
+  for (const box of boxes) expect(box).toEqual({ role: 'region', name: expect.stringMatching(/\S/) });
+  return boxes.map((box) => box.name);
+}
+
 /** The three ways each browser test looks at pages. */
 export interface BrowserContexts {
   browser: Browser;
