@@ -69,7 +69,8 @@ describe('answer templates', () => {
     expect(blank.status).toBe(400);
     const blankHtml = await blank.text();
     expect(blankHtml).toContain('Donnez un titre au modèle.');
-    expect(blankHtml).toContain('1 erreur empêche l’envoi du modèle');
+    // Right under the page's <h1>, the summary's heading stays an <h2>.
+    expect(blankHtml).toContain('<h2 class="fr-alert__title">1 erreur empêche l’envoi du modèle</h2>');
     expect(
       await animator.submit(editPath, editPath, { networkCode: 'aura-ee', title: 'Loi AGEC : réemploi', body: 'Nouveau texte' }),
     ).toMatchObject({

@@ -404,7 +404,8 @@ describe('directory pages: records (animators, admins) and absences (the facilit
     const blank = await declare(client, id, { startsOn: '', endsOn: '', reason: '' });
     expect(blank.status).toBe(400);
     const blankHtml = await blank.text();
-    expect(blankHtml).toContain('2 erreurs empêchent l’envoi de l’absence');
+    // Under « Déclarer une absence » (<h2>): the summary's heading is an <h3>.
+    expect(blankHtml).toContain('<h3 class="fr-alert__title">2 erreurs empêchent l’envoi de l’absence</h3>');
     expect(blankHtml).toContain('<title>Erreur — Mes absences — Guichet vert</title>');
     expect(blankHtml).toContain('Indiquez le premier jour d’absence.');
     expect(blankHtml).toContain('Indiquez le dernier jour d’absence.');

@@ -102,7 +102,12 @@ describe('the facilitator workspace', () => {
 
     const emptyNote = await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/notes`, { body: '' });
     expect(emptyNote.status).toBe(400);
-    expect(await emptyNote.text()).toContain('Écrivez la note.');
+    const emptyNoteHtml = await emptyNote.text();
+    expect(emptyNoteHtml).toContain('Écrivez la note.');
+    // The summary's heading sits under its section's <h2>, not beside it.
+    expect(emptyNoteHtml).toMatch(
+      /<h2 id="titre-note">Ajouter une note interne<\/h2>\s*<div class="fr-alert fr-alert--error fr-mb-4w" role="alert" id="resume-erreurs" tabindex="-1">\s*<h3 class="fr-alert__title">1 erreur empêche l’envoi de votre note<\/h3>/,
+    );
     // Sent twice (a double click, a resend): the form's one-time token stores it once.
     const notePage = await (await client.get(`/espace/demandes/${reference}`)).text();
     const noteForm = { _csrf: csrfIn(notePage), formToken: /name="formToken" value="([^"]+)"/.exec(notePage)![1], body: 'Rappeler lundi' };
