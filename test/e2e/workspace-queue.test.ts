@@ -102,7 +102,8 @@ describe('the workspace queue', () => {
     expect(html).not.toContain('75 — Paris');
     expect(html).toContain('Mes demandes : 28 demandes');
     expect(html).toContain('href="/espace?tab=mine&amp;kind=environmental&amp;department=38&amp;page=2"');
-    expect(html.match(/En retard<\/p>/g)).toHaveLength(3);
+    // Each late request is flagged twice: in the deadline column and, for phones, under its reference.
+    expect(html.match(/En retard<\/p>/g)).toHaveLength(6);
     // Each page's title says which it is (RGAA 8.6).
     expect(html).toContain('<title>Mes demandes — page 1 sur 2 — Guichet vert</title>');
     const pageTwo = await (await client.get('/espace?kind=environmental&department=38&page=2')).text();
@@ -313,7 +314,7 @@ describe('the workspace queue', () => {
     expect(pool).toContain('<option value="unassigned">En attente d’un facilitateur disponible (1)</option>');
     expect(pool).not.toContain('<option value="in_progress"');
     // How long each has waited: the day it was submitted, under its subject.
-    expect(pool).toMatch(/<br><span class="fr-text--xs">déposée le \d{1,2}(er)? \S+ \d{4}<\/span><\/td>/);
+    expect(pool).toMatch(/<br><span class="fr-text--xs">déposée le \d{1,2}(er)? \S+ \d{4}<\/span>\s*<div class="gv-file-echeance">/);
     // No deadline there yet: first come, first served, and no order by deadline offered.
     expect(pool).toContain('<option value="submitted" selected>Par date de dépôt</option>');
     expect(pool).not.toContain('<option value="deadline"');
