@@ -22,7 +22,13 @@ it('sur un téléphone (375 px), l’échéance de la première demande se lit s
   await signInStaff(page, t.url, 'alix@example.org');
   expect(new URL(page.url()).pathname).toBe('/espace');
 
+  // The filters fold away under « Filtres »: the first request shows in the first screen.
+  const filters = page.locator('summary', { hasText: 'Filtres' });
+  expect(await filters.isVisible()).toBe(true);
+  expect(await page.getByLabel('Rechercher').isVisible()).toBe(false);
   const firstRow = page.locator('tbody tr').first();
+  const rowTop = (await firstRow.boundingBox())!.y;
+  expect(rowTop).toBeLessThan(800);
   expect(await firstRow.getByRole('link').first().textContent()).toBe(reference);
   const deadline = firstRow.getByText(/Réponse : /).filter({ visible: true });
   await deadline.scrollIntoViewIfNeeded();
@@ -36,5 +42,11 @@ it('sur un téléphone (375 px), l’échéance de la première demande se lit s
   await page.setViewportSize({ width: 1280, height: 800 });
   expect(await page.getByRole('columnheader', { name: /Échéance/ }).isVisible()).toBe(true);
   expect(await firstRow.locator('.gv-file-echeance').isVisible()).toBe(false);
+  expect(await filters.isVisible()).toBe(false);
+  expect(await page.getByLabel('Rechercher').isVisible()).toBe(true);
+  // Back on a phone, the disclosure opens on a tap.
+  await page.setViewportSize({ width: 375, height: 800 });
+  await filters.click();
+  expect(await page.getByLabel('Rechercher').isVisible()).toBe(true);
   await closePage(page);
 });

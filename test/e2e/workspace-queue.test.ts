@@ -97,6 +97,8 @@ describe('the workspace queue', () => {
     expect((await client.signIn(staff.email)).status).toBe(303);
     const html = await (await client.get('/espace?kind=environmental&department=38')).text();
     expect(html).toContain('Mes demandes (28)');
+    // Filters applied: their disclosure (folded on a phone) comes open, showing them.
+    expect(html).toContain('<details class="gv-filtres fr-mb-4w" open>');
     // The département filter offers the network's départements only (AURA-EE: Isère yes, Paris no).
     expect(html).toContain('<option value="38" selected>38 — Isère</option>');
     expect(html).not.toContain('75 — Paris');

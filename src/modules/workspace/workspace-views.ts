@@ -135,6 +135,18 @@ export class WorkspaceViews {
       title: filters.tab === 'pool' ? 'Réserve' : mineLabel,
       heading: `Espace ${ROLE_LABELS[staff.role].toLowerCase()}`,
       filters,
+      filtered: Boolean(
+        filters.status ||
+        filters.kind ||
+        filters.segment ||
+        filters.department ||
+        filters.network ||
+        filters.lateOnly ||
+        filters.search ||
+        filters.facilitator ||
+        filters.from ||
+        filters.to,
+      ),
       // Animators and admins see who holds each request, and may list one facilitator's; in the pool, no one holds any.
       showFacilitator: staff.role !== 'facilitator' && filters.tab !== 'pool',
       facilitatorOptions: queue.facilitators.map((f) => ({ value: f.id, label: f.name })),
