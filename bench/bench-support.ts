@@ -6,6 +6,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 
@@ -19,6 +20,14 @@ export function percentile(values: ArrayLike<number>, q: number): number {
   if (!values.length) return 0;
   const sorted = Array.from(values).sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}
+
+/** Runs one stage of a bench and prints how long it took. */
+export async function step<T>(label: string, work: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  const result = await work();
+  console.log(`  ${label}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return result;
 }
 
 /** The node flags of `npm start` (heap limit…), so the bench measures the service as users run it. */
@@ -177,4 +186,24 @@ export async function waitUntilReady(s: ServiceProcess, baseUrl: string, timeout
     await sleep(250);
   }
   throw new Error(`/health/ready pas prêt après ${timeoutMs / 1000} s (dernier: ${lastStatus})\n${logTail(s.logFile)}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Seeding
+
+/**
+ * Lookup tables for set-based seeding, numbered from 0 so that a random draw is a join on an integer:
+ * bench_departments (i, code, network_code) and bench_segments (i, code); returns how many rows each has.
+ */
+export async function createDrawTables(
+  rowsOf: (sql: string) => Promise<Array<Record<string, number>>>,
+): Promise<{ departments: number; segments: number }> {
+  await rowsOf(`CREATE UNLOGGED TABLE bench_departments AS
+    SELECT row_number() OVER (ORDER BY d.code) - 1 AS i, d.code, r.network_code
+      FROM departments d JOIN regions r ON r.code = d.region_code`);
+  await rowsOf(`CREATE UNLOGGED TABLE bench_segments AS SELECT row_number() OVER (ORDER BY position, code) - 1 AS i, code FROM segments`);
+  const [counts] = await rowsOf(
+    `SELECT (SELECT count(*) FROM bench_departments)::int AS departments, (SELECT count(*) FROM bench_segments)::int AS segments`,
+  );
+  return { departments: counts.departments, segments: counts.segments };
 }

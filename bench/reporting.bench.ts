@@ -22,11 +22,13 @@ import { Client } from 'pg';
 import {
   benchServiceEnv,
   clearRedisKeys,
+  createDrawTables,
   percentile,
   recreateDatabase,
   ROOT,
   ServiceProcess,
   spawnService,
+  step,
   stopService,
   waitUntilReady,
 } from './bench-support';
@@ -54,13 +56,6 @@ const mb = (kb: number) => Math.round(kb / 1024);
 
 let db: Client;
 
-async function step<T>(label: string, work: () => Promise<T>): Promise<T> {
-  const started = performance.now();
-  const result = await work();
-  console.log(`  ${label}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  return result;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Seeding, set-based: generate_series, with the distributions drawn by PostgreSQL itself.
 
@@ -75,18 +70,9 @@ async function seed(): Promise<void> {
       [FACILITATORS_PER_NETWORK],
     ),
   );
-  // Lookup tables numbered from 0, so that a random draw is a join on an integer.
-  await db.query(`CREATE UNLOGGED TABLE bench_departments AS
-    SELECT row_number() OVER (ORDER BY d.code) - 1 AS i, d.code, r.network_code
-      FROM departments d JOIN regions r ON r.code = d.region_code`);
-  await db.query(`CREATE UNLOGGED TABLE bench_segments AS SELECT row_number() OVER (ORDER BY position, code) - 1 AS i, code FROM segments`);
+  const { departments, segments } = await createDrawTables(async (sql) => (await db.query(sql)).rows);
   await db.query(`CREATE UNLOGGED TABLE bench_facilitators AS
     SELECT network_code, row_number() OVER (PARTITION BY network_code ORDER BY email) - 1 AS k, id FROM facilitators`);
-  const [{ departments, segments }] = (
-    await db.query(
-      `SELECT (SELECT count(*) FROM bench_departments)::int AS departments, (SELECT count(*) FROM bench_segments)::int AS segments`,
-    )
-  ).rows;
 
   for (let first = 1; first <= REQUESTS; first += SEED_CHUNK) {
     const last = Math.min(REQUESTS, first + SEED_CHUNK - 1);
