@@ -116,6 +116,59 @@ describe('the workspace queue', () => {
     expect(await (await client.get('/espace?late=1')).text()).toContain('<title>Mes demandes — Guichet vert</title>');
   });
 
+  it('lists requests without deadlines (closed, the pool) oldest first on every page, and counts the closed apart, whoever asks', async () => {
+    const held = await insertFacilitator(t.dataSource, { network: 'aura-ee' });
+    const other = await insertFacilitator(t.dataSource, { network: 'aura-ee' });
+    const elsewhere = await insertFacilitator(t.dataSource, { network: 'reseco' });
+    // Closed requests submitted in an order unlike their references', two at the same instant (then by id).
+    const closed: string[] = [];
+    for (let n = 1; n <= 30; n++) closed.push(await submitRequest(t, n, n % 10 === 0 ? { departmentCode: '35' } : {}));
+    for (const [i, reference] of closed.entries()) {
+      const holder = i % 10 === 9 ? elsewhere : i % 3 === 0 ? other : held;
+      const day = i === 7 ? 11 : (i * 7) % 30;
+      await t.dataSource.query(
+        `UPDATE requests SET status = 'closed', close_reason = 'answered', closed_at = now(), assigned_facilitator_id = $2,
+                created_at = now() - make_interval(days => 60 - $3) WHERE reference = $1`,
+        [reference, holder, day],
+      );
+    }
+    const pool = [await submitRequest(t, 31), await submitRequest(t, 32)];
+    await t.dataSource.query(`UPDATE requests SET status = 'unassigned', created_at = now() - interval '1 day' WHERE reference = $1`, [
+      pool[1],
+    ]);
+    await t.dataSource.query(`UPDATE requests SET status = 'unassigned' WHERE reference = $1`, [pool[0]]);
+    const dated = await submitRequest(t, 33);
+    await place(dated, held, 'in_progress', new Date(Date.now() + DAY));
+    const oldestFirst = (
+      await t.dataSource.query(
+        `SELECT reference, network_code AS network, assigned_facilitator_id AS holder FROM requests WHERE status = 'closed' ORDER BY created_at, id`,
+      )
+    ).map((r: { reference: string; network: string; holder: string }) => r);
+
+    const asks = [
+      { token: await bearerFor(t, { role: 'admin' }), sees: () => true },
+      { token: await bearerFor(t, { role: 'animator', networks: ['aura-ee'] }), sees: (r: { network: string }) => r.network === 'aura-ee' },
+      {
+        token: await bearerFor(t, { role: 'facilitator', facilitatorId: held, networks: ['aura-ee'] }),
+        sees: (r: { holder: string }) => r.holder === held,
+      },
+    ];
+    for (const { token, sees } of asks) {
+      const list = (query: string) => bodyOf(fetch(`${t.url}/api/v1/staff/requests?${query}`, { headers: { authorization: token } }));
+      const expected = oldestFirst.filter(sees).map((r: { reference: string }) => r.reference);
+      const pages = [];
+      for (let page = 1; page <= Math.ceil(expected.length / QUEUE_PAGE_SIZE); page++) pages.push(await list(`status=closed&page=${page}`));
+      expect(pages[0]).toMatchObject({ total: expected.length, pages: pages.length });
+      expect(pages.flatMap((p) => p.items.map((i: { reference: string }) => i.reference))).toEqual(expected);
+      // Nothing without a deadline is late; the closed are counted beside the open ones, not in « mine ».
+      expect(await list('status=closed&late=1')).toMatchObject({ total: 0, items: [] });
+      expect(pages[0].counts).toMatchObject({ mine: 1, pool: 2, byStatus: { closed: expected.length, in_progress: 1 } });
+      const open = await list('tab=pool');
+      expect(open.items.map((i: { reference: string }) => i.reference)).toEqual([pool[1], pool[0]]);
+      expect(open.counts.byStatus).toEqual({ unassigned: 2 });
+    }
+  });
+
   it('says beside the deadline the day the buyer needs the answer, flagged when it comes before the deadline', async () => {
     const facilitatorId = await insertFacilitator(t.dataSource, { network: 'aura-ee' });
     const token = await bearerFor(t, { role: 'admin' });

@@ -3,6 +3,7 @@ import {
   isLate,
   listedStatuses,
   neededSooner,
+  ordersBySubmission,
   parseQueueFilters,
   queueFilterProblems,
   queuePeriodProblems,
@@ -114,6 +115,26 @@ describe('listedStatuses', () => {
     ['a search within a status', { status: 'answered', search: 'GV-2026' }, ['answered']],
   ] as const)('%s', (_label, filters, statuses) => {
     expect([...listedStatuses(filters)].sort()).toEqual([...statuses].sort());
+  });
+});
+
+describe('ordersBySubmission', () => {
+  const base = { tab: 'mine', status: null, search: null, sort: 'deadline', lateOnly: false } as const;
+  it.each([
+    [{}, false],
+    [{ sort: 'submitted' }, true],
+    [{ sort: 'submitted', lateOnly: true }, false],
+    [{ status: 'closed' }, true],
+    [{ status: 'answered' }, true],
+    [{ status: 'awaiting_buyer', lateOnly: true }, true],
+    [{ status: 'closed', sort: 'needed_by' }, false],
+    [{ status: 'assigned' }, false],
+    [{ status: 'in_progress', sort: 'submitted' }, true],
+    [{ search: 'cantine' }, false],
+    [{ tab: 'pool' }, true],
+    [{ tab: 'pool', sort: 'needed_by' }, false],
+  ] as const)('%j → %s', (filters, expected) => {
+    expect(ordersBySubmission({ ...base, ...filters })).toBe(expected);
   });
 });
 

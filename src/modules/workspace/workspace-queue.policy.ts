@@ -124,6 +124,19 @@ export function listsOpenOnly(filters: Pick<QueueFilters, 'status' | 'search'>):
   return listedStatuses(filters) === OPEN_STATUSES;
 }
 
+/** The statuses with a deadline (APPLICABLE_DEADLINE): taking in charge, then answering. */
+export const STATUSES_WITH_DEADLINE: readonly RequestStatus[] = ['assigned', 'in_progress'];
+
+/**
+ * Whether the list's order is the order of submission (oldest first): asked for, or by deadline when none of its
+ * lines has one (the pool, closed or answered requests…). The page then comes from an index, however far it is.
+ * A list of late requests alone needs the deadlines, and so does the buyer's date among them.
+ */
+export function ordersBySubmission(filters: Pick<QueueFilters, 'tab' | 'status' | 'search' | 'sort' | 'lateOnly'>): boolean {
+  const undated = filters.tab === 'pool' || !listedStatuses(filters).some((s) => STATUSES_WITH_DEADLINE.includes(s));
+  return undated ? filters.sort !== 'needed_by' : filters.sort === 'submitted' && !filters.lateOnly;
+}
+
 /** A LIKE pattern matching the words anywhere, the typed % and _ taken literally. */
 export function containsPattern(search: string): string {
   return `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

@@ -5,7 +5,7 @@ import type { AssignmentEndReason } from '../routing/request-assignment.entity';
 import type { CloseReason, OrganisationType, RequestKind, RequestStatus } from '../requests/request.types';
 import { APPLICABLE_DEADLINE } from '../requests/requests.repository';
 import { visibleRequestsCondition } from './staff-requests.repository';
-import { containsPattern, listedStatuses, QueueFilters, QueueSort } from './workspace-queue.policy';
+import { containsPattern, listedStatuses, ordersBySubmission, QueueFilters, QueueSort } from './workspace-queue.policy';
 
 /**
  * Request `r` matches the words typed in the search box (parameter `param`, a containsPattern or null for no
@@ -131,6 +131,16 @@ const QUEUE_ORDERS: Record<QueueSort, string> = {
   submitted: `"createdAt", id`,
 };
 
+/** A queue line's columns (QueueRow), from `requests r` and QUEUE_JOINS. */
+const QUEUE_COLUMNS = `r.id, r.reference, r.status, r.kind, r.subject, r.buyer_first_name || ' ' || r.buyer_last_name AS "buyerName",
+  r.organisation_name AS "organisationName", r.anonymised_at AS "anonymisedAt", f.first_name || ' ' || f.last_name AS "facilitatorName",
+  r.department_code AS "departmentCode", r.segment_code AS "segmentCode", r.created_at AS "createdAt",
+  to_char(r.needed_by, 'YYYY-MM-DD') AS "neededBy",
+  CASE r.status WHEN 'assigned' THEN 'take_charge' WHEN 'in_progress' THEN 'answer' END AS "deadlineKind",
+  ${APPLICABLE_DEADLINE} AS "dueAt"`;
+const QUEUE_JOINS = `LEFT JOIN request_assignments ra ON ra.request_id = r.id AND ra.ended_at IS NULL
+  LEFT JOIN facilitators f ON f.id = r.assigned_facilitator_id`;
+
 /** The tab's own condition, ANDed with what the person may see. */
 function tabCondition(tab: QueueFilters['tab']): string {
   return tab === 'pool' ? `r.status = 'unassigned' AND r.assigned_facilitator_id IS NULL` : `r.status <> 'unassigned'`;
@@ -171,50 +181,49 @@ export class WorkspaceRepository {
     page: { size: number; offset: number },
   ): Promise<{ rows: QueueRow[]; total: number }> {
     const visible = visibleRequestsCondition(staff, 1);
-    const next = visible.params.length + 1;
-    const matching = `
-      WITH matching AS (
-        SELECT r.id, r.reference, r.status, r.kind, r.subject, r.buyer_first_name || ' ' || r.buyer_last_name AS "buyerName",
-               r.organisation_name AS "organisationName", r.anonymised_at AS "anonymisedAt",
-               f.first_name || ' ' || f.last_name AS "facilitatorName",
-               r.department_code AS "departmentCode", r.segment_code AS "segmentCode", r.created_at AS "createdAt",
-               to_char(r.needed_by, 'YYYY-MM-DD') AS "neededBy",
-               CASE r.status WHEN 'assigned' THEN 'take_charge' WHEN 'in_progress' THEN 'answer' END AS "deadlineKind",
-               ${APPLICABLE_DEADLINE} AS "dueAt"
-          FROM requests r
-          LEFT JOIN request_assignments ra ON ra.request_id = r.id AND ra.ended_at IS NULL
-          LEFT JOIN facilitators f ON f.id = r.assigned_facilitator_id
-         WHERE ${visible.sql} AND ${tabCondition(filters.tab)}
-           AND r.status = ANY($${next}::text[])
-           AND ($${next + 1}::text IS NULL OR r.kind = $${next + 1})
-           AND ($${next + 2}::text IS NULL OR r.segment_code = $${next + 2})
-           AND ($${next + 3}::text IS NULL OR r.department_code = $${next + 3})
-           AND ${searchCondition(`$${next + 6}`)}
-           AND ($${next + 7}::uuid IS NULL OR r.assigned_facilitator_id = $${next + 7})
-           AND ($${next + 8}::text IS NULL OR r.network_code = $${next + 8})
-           AND ($${next + 9}::date IS NULL OR r.created_at >= $${next + 9}::date::timestamp AT TIME ZONE 'Europe/Paris')
-           AND ($${next + 10}::date IS NULL OR r.created_at < ($${next + 10}::date + 1)::timestamp AT TIME ZONE 'Europe/Paris')
-      )
-      SELECT * FROM matching WHERE NOT $${next + 4}::boolean OR "dueAt" < $${next + 5}`;
-    const params = [
-      ...visible.params,
-      listedStatuses(filters),
-      filters.kind,
-      filters.segment,
-      filters.department,
-      filters.lateOnly,
-      now,
-      filters.search ? containsPattern(filters.search) : null,
-      filters.facilitator,
-      filters.network,
-      filters.from,
-      filters.to,
+    const params: unknown[] = [...visible.params];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    const statuses = listedStatuses(filters);
+    const conditions = [
+      visible.sql,
+      tabCondition(filters.tab),
+      // One status as an equality: requests_status_created_idx then serves its order of submission.
+      statuses.length === 1 ? `r.status = ${param(statuses[0])}::text` : `r.status = ANY(${param(statuses)}::text[])`,
     ];
-    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM (${matching}) counted`, params);
-    const rows = await this.dataSource.query(
-      `${matching} ORDER BY ${QUEUE_ORDERS[filters.sort]} LIMIT $${next + 11} OFFSET $${next + 12}`,
-      [...params, page.size, page.offset],
-    );
+    if (filters.kind) conditions.push(`r.kind = ${param(filters.kind)}`);
+    if (filters.segment) conditions.push(`r.segment_code = ${param(filters.segment)}`);
+    if (filters.department) conditions.push(`r.department_code = ${param(filters.department)}`);
+    if (filters.search) conditions.push(searchCondition(`${param(containsPattern(filters.search))}::text`));
+    if (filters.facilitator) conditions.push(`r.assigned_facilitator_id = ${param(filters.facilitator)}::uuid`);
+    if (filters.network) conditions.push(`r.network_code = ${param(filters.network)}`);
+    if (filters.from) conditions.push(`r.created_at >= ${param(filters.from)}::date::timestamp AT TIME ZONE 'Europe/Paris'`);
+    if (filters.to) conditions.push(`r.created_at < (${param(filters.to)}::date + 1)::timestamp AT TIME ZONE 'Europe/Paris'`);
+    const where = conditions.join(' AND ');
+    // After every condition's parameters: the page's size and offset follow them.
+    const paged = () => `LIMIT $${params.length + 1} OFFSET $${params.length + 2}`;
+
+    let total: number;
+    let rows: QueueRow[];
+    if (ordersBySubmission(filters)) {
+      // Without deadlines nothing is late.
+      if (filters.lateOnly) return { rows: [], total: 0 };
+      // The page's ids alone walk the index, however far the page; then only its lines are joined.
+      [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM requests r WHERE ${where}`, params);
+      rows = await this.dataSource.query(
+        `WITH page AS (SELECT r.id FROM requests r WHERE ${where} ORDER BY r.created_at, r.id ${paged()})
+         SELECT ${QUEUE_COLUMNS} FROM page JOIN requests r ON r.id = page.id ${QUEUE_JOINS} ORDER BY r.created_at, r.id`,
+        [...params, page.size, page.offset],
+      );
+    } else {
+      const late = filters.lateOnly ? `WHERE "dueAt" < ${param(now)}` : '';
+      const matching = `WITH matching AS (SELECT ${QUEUE_COLUMNS} FROM requests r ${QUEUE_JOINS} WHERE ${where}) SELECT * FROM matching ${late}`;
+      [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM (${matching}) counted`, params);
+      rows = await this.dataSource.query(`${matching} ORDER BY ${QUEUE_ORDERS[filters.sort]} ${paged()}`, [
+        ...params,
+        page.size,
+        page.offset,
+      ]);
+    }
     return { rows: rows.map((row: QueueRow) => ({ ...row, deadlineKind: row.dueAt ? row.deadlineKind : null })), total };
   }
 
@@ -231,9 +240,12 @@ export class WorkspaceRepository {
   /** Requests per tab and per status, with the same visibility (filters aside): the tabs' and statuses' counts. */
   async counts(staff: StaffPrincipal): Promise<Array<{ tab: QueueFilters['tab']; status: RequestStatus; n: number }>> {
     const visible = visibleRequestsCondition(staff, 1);
+    // The open ones through requests_open_idx, the closed history (always in « mine ») counted apart from an index.
     return this.dataSource.query(
       `SELECT CASE WHEN ${tabCondition('pool')} THEN 'pool' ELSE 'mine' END AS tab, r.status, count(*)::int AS n
-         FROM requests r WHERE ${visible.sql} GROUP BY 1, 2`,
+         FROM requests r WHERE ${visible.sql} AND r.status <> 'closed' GROUP BY 1, 2
+       UNION ALL
+       SELECT 'mine', 'closed', count(*)::int FROM requests r WHERE ${visible.sql} AND r.status = 'closed' HAVING count(*) > 0`,
       visible.params,
     );
   }
