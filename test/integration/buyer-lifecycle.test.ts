@@ -1,15 +1,21 @@
 import { randomUUID } from 'node:crypto';
+import { LOGGER } from '../../src/common/logging/logging.module';
+import { AppConfig } from '../../src/config/app-config';
 import { Clock } from '../../src/common/clock';
 import { runAsOne } from '../../src/database/sql-statement';
 import type { StaffPrincipal } from '../../src/modules/accounts/accounts.types';
 import { AutoCloseService } from '../../src/modules/auto-close/auto-close.service';
 import { LifecycleSweepService } from '../../src/modules/auto-close/lifecycle-sweep.service';
+import { BuyerNotificationsRepository } from '../../src/modules/buyer-notifications/buyer-notifications.repository';
 import { BuyerNotificationsService } from '../../src/modules/buyer-notifications/buyer-notifications.service';
+import { MailService } from '../../src/modules/mail/mail.service';
 import { PrecisionRemindersService } from '../../src/modules/buyer-notifications/precision-reminders.service';
 import { clarificationReminderAt, replyWindowEnd } from '../../src/modules/requests/reply-window.policy';
 import { helpItemOf } from '../../src/modules/requests/request-message.types';
+import { RequestMessagesRepository } from '../../src/modules/requests/request-messages.repository';
 import { RequestsRepository } from '../../src/modules/requests/requests.repository';
 import { WorkspaceService } from '../../src/modules/workspace/workspace.service';
+import { OutboxRepository } from '../../src/queue/outbox.repository';
 import { QueueService } from '../../src/queue/queue.service';
 import { frenchFilters, mailsTo, pastReplyWindow, staffWrites, submittedAndTaken, TrackedTestRequest } from '../support/conversation';
 import { samplePdf } from '../support/sample-files';
@@ -329,6 +335,54 @@ describe('buyer e-mails (debounced, never twice) and automatic closure', () => {
       clock.travel(-3600_000);
     }
     expect((await buyerMails()).map((m) => m.recipient)).toEqual(['camille.martin+8@example.fr', 'camille.martin+7@example.fr']);
+  });
+
+  it('the hourly pass reads the last two days of history, a worker’s first pass all of it: news whose job was lost goes out', async () => {
+    const clock = t.app.get(Clock);
+    const sweep = t.app.get(LifecycleSweepService);
+    /** The sweep's state lives in memory: a worker just started has its own. */
+    const startedWorker = () =>
+      new BuyerNotificationsService(
+        t.dataSource,
+        t.app.get(BuyerNotificationsRepository),
+        t.app.get(RequestsRepository),
+        t.app.get(RequestMessagesRepository),
+        t.app.get(OutboxRepository),
+        t.app.get(MailService),
+        clock,
+        t.app.get(AppConfig),
+        t.app.get(LOGGER),
+      );
+    const threeDaysOld = (r: TrackedTestRequest) =>
+      t.dataSource.query(`UPDATE request_events SET created_at = now() - interval '3 days' WHERE request_id = $1`, [r.id]);
+    sweep.onApplicationShutdown(); // this test runs every pass itself
+    try {
+      const worker = startedWorker();
+      await worker.sendOverdue(clock.now(), 500); // its first pass: nothing to send yet
+      const old = await submittedAndTaken(t, 9);
+      await changeWithoutJob(old);
+      await threeDaysOld(old);
+      const [{ id: oldEventId }] = await t.dataSource.query(`SELECT max(id) AS id FROM request_events WHERE request_id = $1`, [old.id]);
+      await t.dataSource.query(`SELECT setval('request_events_id_seq', $1)`, [Number(oldEventId) + 5000]);
+      const quiet = await submittedAndTaken(t, 10); // no news; its history, also three days old, ends where the hourly pass starts
+      await threeDaysOld(quiet);
+      const recent = await submittedAndTaken(t, 11);
+      await changeWithoutJob(recent);
+      await flushQueues();
+      await new Promise((resolve) => setTimeout(resolve, DEBOUNCE_SECONDS * 1000 + 100));
+
+      clock.travel(3600_000);
+      try {
+        await worker.sendOverdue(clock.now(), 500);
+      } finally {
+        clock.travel(-3600_000);
+      }
+      expect((await buyerMails()).map((m) => m.recipient)).toEqual(['camille.martin+11@example.fr']);
+      await startedWorker().sendOverdue(clock.now(), 500);
+      expect((await buyerMails()).map((m) => m.recipient)).toEqual(['camille.martin+11@example.fr', 'camille.martin+9@example.fr']);
+    } finally {
+      sweep.onApplicationBootstrap();
+    }
   });
 
   it('closes an answered request at the end of the reply window as answered: place freed, system event, buyer told', async () => {

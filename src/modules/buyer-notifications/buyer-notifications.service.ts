@@ -21,8 +21,13 @@ import { BuyerNotificationsRepository } from './buyer-notifications.repository';
 
 /** Events may commit out of id order: an incremental sweep looks this many ids below where the last one ended. */
 const SWEEP_LOOKBACK_IDS = 1000n;
-/** The safety net of the incremental sweeps: a pass over the whole history this often. */
+/** The safety net of the incremental sweeps: a pass over the recent history this often. */
 const FULL_SWEEP_MS = 3600_000;
+/**
+ * How far back the hourly pass reads: news whose job was lost, or whose e-mail failed, is retried this long (48 passes);
+ * older history is read by each worker's first pass only, as it grows with every request ever made.
+ */
+const FULL_SWEEP_HISTORY_MS = 2 * 86_400_000;
 
 const SUBJECTS: Record<BuyerChange['kind'] | 'complement' | 'waiting', string> = {
   taken: 'prise en charge par un facilitateur',
@@ -86,12 +91,14 @@ export class BuyerNotificationsService {
 
   /**
    * Requests whose e-mail is overdue (their job lost) are e-mailed now. A sweep reads the history written since
-   * the last clean one, not the whole history each minute; once an hour it reads everything.
+   * the last clean one, not the whole history each minute; once an hour it reads the last two days', and the
+   * worker's first pass everything.
    */
   async sendOverdue(now: Date, limit: number): Promise<number> {
     const before = new Date(now.getTime() - this.config.BUYER_MAIL_DEBOUNCE_SECONDS * 1000);
     const full = now.getTime() - this.lastFullSweepAt >= FULL_SWEEP_MS;
-    const fromId = full || this.sweptUpTo <= SWEEP_LOOKBACK_IDS ? 0n : this.sweptUpTo - SWEEP_LOOKBACK_IDS;
+    const startId = await this.sweepStart(now, full);
+    const fromId = startId <= SWEEP_LOOKBACK_IDS ? 0n : startId - SWEEP_LOOKBACK_IDS;
     const upTo = await this.repository.lastEventBefore(before, fromId);
     const pending = await this.repository.pending(before, limit, fromId);
     const sent = await eachApart(
@@ -106,6 +113,13 @@ export class BuyerNotificationsService {
       if (full) this.lastFullSweepAt = now.getTime();
     }
     return sent;
+  }
+
+  /** After the last clean sweep; for the hourly pass, the last event over two days old; for the worker's first pass, the beginning. */
+  private async sweepStart(now: Date, full: boolean): Promise<bigint> {
+    if (!full) return this.sweptUpTo;
+    if (this.lastFullSweepAt === -Infinity) return 0n;
+    return (await this.repository.lastEventBefore(new Date(now.getTime() - FULL_SWEEP_HISTORY_MS), 0n)) ?? 0n;
   }
 
   private async updateMail(manager: EntityManager, request: AdviceRequest, changes: BuyerChange[]): Promise<SqlStatement[]> {
