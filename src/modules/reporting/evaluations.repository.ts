@@ -25,10 +25,9 @@ export class SqlParams {
     return condition.sql;
   }
 
-  /** `column = value`, or no condition when the value is null. */
+  /** `column = value`, or no condition when the value is null (nor mention of the column: its table may be left out). */
   equals(column: string, value: unknown, type: string): string {
-    const p = this.add(value);
-    return `(${p}::${type} IS NULL OR ${column} = ${p})`;
+    return value === null || value === undefined ? 'TRUE' : `${column} = ${this.add(value)}::${type}`;
   }
 
   /** The filters on the request (`r`), its period read on `dateColumn`. */
@@ -129,6 +128,12 @@ export interface LockedEvaluation extends EvaluationScope {
 
 const FROM = `FROM surveys s JOIN requests r ON r.id = s.request_id LEFT JOIN facilitators f ON f.id = s.facilitator_id`;
 
+/**
+ * What a count reads: never the facilitators (named on the page only), the request only when a condition is on it (each
+ * survey has its request, a foreign key); both indexes then answer it alone (the facilitators' join kept it off them).
+ */
+const countFrom = (where: string) => `FROM surveys s${/\br\./.test(where) ? ' JOIN requests r ON r.id = s.request_id' : ''}`;
+
 /** Reads and writes of the animators' review; visibility always from evaluationsWhere. */
 @Injectable()
 export class EvaluationsRepository {
@@ -138,7 +143,7 @@ export class EvaluationsRepository {
     const params = new SqlParams();
     const where = evaluationsWhere(staff, filters, params);
     const [row] = await this.dataSource.query(
-      `SELECT count(*)::int AS total, count(*) FILTER (WHERE s.reviewed_at IS NULL)::int AS unreviewed ${FROM} WHERE ${where}`,
+      `SELECT count(*)::int AS total, count(*) FILTER (WHERE s.reviewed_at IS NULL)::int AS unreviewed ${countFrom(where)} WHERE ${where}`,
       params.values,
     );
     return row;

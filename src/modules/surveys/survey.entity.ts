@@ -21,8 +21,10 @@ import type {
 @Index('surveys_request_wave_idx', ['requestId', 'wave'], { unique: true })
 // The sweep finds surveys due to be sent, reminded or expired.
 @Index('surveys_pending_idx', ['status', 'dueAt'], { where: "status IN ('scheduled', 'sent', 'reminded')" })
-// Evaluations are listed and counted by when they were answered.
+// The indicators count evaluations by wave and when they were answered.
 @Index('surveys_completed_idx', ['wave', 'completedAt'], { where: 'completed_at IS NOT NULL' })
+// The review lists them the latest first, both waves, and counts them (DESC and INCLUDE: see migration ReviewAndIndicatorsIndexes).
+@Index('surveys_review_idx', { synchronize: false })
 // Response rates count the surveys sent in a period (INCLUDE, which TypeORM cannot declare: see migration RequestMilestones).
 @Index('surveys_sent_idx', { synchronize: false })
 export class Survey {
