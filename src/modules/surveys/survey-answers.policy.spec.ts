@@ -76,6 +76,8 @@ describe('survey answers', () => {
     ['a weight over 100', 'impact', { ...IMPACT, awardCriterionWeight: '120' }, ['awardCriterionWeight']],
     ['insertion hours not a number', 'impact', { ...IMPACT, insertionHours: '12,5' }, ['insertionHours']],
     ['an unknown lever', 'impact', { ...IMPACT, levers: ['label', 'bribe'] }, ['levers']],
+    ['a weight typed, its lever unticked', 'impact', { ...IMPACT, levers: ['label', 'insertion_clause'] }, ['awardCriterionWeight']],
+    ['insertion hours typed, their lever unticked', 'impact', { ...IMPACT, levers: ['label', 'award_criterion'] }, ['insertionHours']],
     ['"none" with a clause', 'impact', { ...IMPACT, socialConsiderations: ['none', 'social_clause'] }, ['socialConsiderations']],
     ['a contract without considerations', 'impact', { ...IMPACT, environmentalConsiderations: [] }, ['environmentalConsiderations']],
     [
@@ -87,13 +89,13 @@ describe('survey answers', () => {
     [
       'a reserved contract with no social consideration',
       'impact',
-      { ...IMPACT, levers: ['reserved_contract'], socialConsiderations: 'none' },
+      { ...IMPACT, levers: ['reserved_contract'], awardCriterionWeight: '', insertionHours: '', socialConsiderations: 'none' },
       ['socialConsiderations'],
     ],
     [
       'an award criterion in a contract with neither environmental nor social consideration',
       'impact',
-      { ...IMPACT, levers: ['award_criterion'], environmentalConsiderations: 'none', socialConsiderations: 'none' },
+      { ...IMPACT, levers: ['award_criterion'], insertionHours: '', environmentalConsiderations: 'none', socialConsiderations: 'none' },
       ['environmentalConsiderations'],
     ],
     ['an amount in words', 'impact', { ...IMPACT, contractAmount: 'cent mille' }, ['contractAmount']],
@@ -142,7 +144,13 @@ describe('survey answers', () => {
   });
 
   it('a lever agrees with the considerations that do not deny it: an award criterion on social grounds alone', () => {
-    const body = { ...IMPACT, levers: ['award_criterion'], environmentalConsiderations: 'none', socialConsiderations: 'social_criterion' };
+    const body = {
+      ...IMPACT,
+      levers: ['award_criterion'],
+      insertionHours: '',
+      environmentalConsiderations: 'none',
+      socialConsiderations: 'social_criterion',
+    };
     expect(checkAnswers('impact', body, TODAY).ok).toBe(true);
     const refused = checkAnswers('impact', { ...IMPACT, socialConsiderations: 'none' }, TODAY);
     expect(!refused.ok && refused.errors[0].message).toBe(
@@ -150,8 +158,19 @@ describe('survey answers', () => {
     );
   });
 
-  it('weights and hours are ignored when their lever is not chosen', () => {
-    const result = checkAnswers('impact', { ...IMPACT, levers: ['label'], awardCriterionWeight: 'x', insertionHours: 'y' }, TODAY);
-    expect(result.ok && [result.answers.awardCriterionWeight, result.answers.insertionHours]).toEqual([null, null]);
+  it('a weight or hours typed without their lever are refused, never dropped; left empty they are no answer', () => {
+    const result = checkAnswers('impact', { ...IMPACT, levers: ['label'], awardCriterionWeight: '20 %', insertionHours: 'y' }, TODAY);
+    expect(!result.ok && result.errors).toEqual([
+      {
+        field: 'awardCriterionWeight',
+        message: 'Vous avez indiqué ce nombre sans cocher le levier « Critère d’attribution » : cochez-le, ou effacez ce nombre.',
+      },
+      {
+        field: 'insertionHours',
+        message: 'Vous avez indiqué ce nombre sans cocher le levier « Clause d’insertion » : cochez-le, ou effacez ce nombre.',
+      },
+    ]);
+    const empty = checkAnswers('impact', { ...IMPACT, levers: ['label'], awardCriterionWeight: ' ', insertionHours: '' }, TODAY);
+    expect(empty.ok && [empty.answers.awardCriterionWeight, empty.answers.insertionHours]).toEqual([null, null]);
   });
 });

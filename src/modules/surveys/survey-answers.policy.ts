@@ -113,6 +113,14 @@ export function checkAnswers(wave: SurveyWave, body: Record<string, unknown>, to
       answers.insertionHours = wholeNumber(typedNumber(body.insertionHours).replace(/h$/i, ''), 1, HOURS_MAX);
       if (answers.insertionHours === null) fail('insertionHours', 'Indiquez le nombre d’heures d’insertion, un nombre entier.');
     }
+    // A figure typed for a lever left unticked was dropped without a word: the buyer is asked which of the two is right.
+    for (const [field, lever] of [
+      ['awardCriterionWeight', 'award_criterion'],
+      ['insertionHours', 'insertion_clause'],
+    ] as const) {
+      if (levers && !levers.includes(lever) && typedNumber(body[field]) !== '')
+        fail(field, `Vous avez indiqué ce nombre sans cocher le levier « ${LEVER_LABELS[lever]} » : cochez-le, ou effacez ce nombre.`);
+    }
     const themes = someOf(THEMES, body.themes);
     if (!themes) fail('themes', 'Choisissez parmi les thèmes proposés.');
     answers.themes = themes ?? [];
