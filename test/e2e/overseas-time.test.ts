@@ -1,4 +1,5 @@
-import { insertStaff, StaffClient } from '../support/staff';
+import { insertStaff, signedInStaff, StaffClient } from '../support/staff';
+import { insertClosedRequest } from '../support/survey-seeds';
 import { TestApp, useTestApp, validRequestBody } from '../support/test-app';
 
 const at = (zone: string, instant: Date) =>
@@ -38,6 +39,31 @@ describe('a request from an overseas département, in its own time', () => {
     const [{ created_at: otherCreatedAt }] = await t.dataSource.query(`SELECT created_at FROM requests WHERE reference = $1`, [other]);
     expect(await (await staff.get(`/espace/demandes/${other}`)).text()).toContain(
       `<li>Déposée le ${at('Europe/Paris', otherCreatedAt)}</li>`,
+    );
+  });
+
+  // Moments just past midnight overseas, still the evening before in Paris: a Paris date would be a day early.
+  const justPastMidnight = { mayotte: '2026-11-30T21:30:00Z', reunion: '2026-12-06T21:15:00Z' };
+
+  it('staff read the other requests of the buyer, similar answers and undelivered mails on their own day', async () => {
+    const shown = await insertClosedRequest(t.dataSource, { department: '974' });
+    const other = await insertClosedRequest(t.dataSource, { department: '976', createdAt: justPastMidnight.mayotte });
+    await t.dataSource.query(`UPDATE requests SET answered_at = $2 WHERE id = $1`, [other.id, '2026-12-05T21:30:00Z']);
+    await t.dataSource.query(
+      `INSERT INTO mail_messages (id, request_id, template, recipient, subject, text_body, html_body, status, updated_at)
+       VALUES (gen_random_uuid(), $1, 'buyer-update', 'camille.martin@example.fr', 'Votre demande', 'texte', '<p>html</p>', 'abandoned', $2)`,
+      [shown.id, justPastMidnight.reunion],
+    );
+    const staff = await signedInStaff(t, { role: 'admin' });
+
+    const page = await (await staff.get(`/espace/demandes/${shown.reference}`)).text();
+    expect(page).toContain(`déposée le 1er décembre 2026)</li>`);
+    expect(page).toContain(`réponse du 6 décembre 2026`);
+    expect(page).toContain(`abandonné le 7 décembre 2026 à 01:15 (heure de La Réunion)`);
+
+    await t.dataSource.query(`UPDATE requests SET anonymised_at = $2 WHERE id = $1`, [shown.id, justPastMidnight.reunion]);
+    expect(await (await staff.get(`/espace/demandes/${shown.reference}`)).text()).toContain(
+      `Données personnelles effacées le 7 décembre 2026 (l’historique`,
     );
   });
 });

@@ -46,6 +46,8 @@ export interface SameBuyerRequest {
   subject: string;
   status: RequestStatus;
   createdAt: Date;
+  /** Its dates are shown in its own département's time. */
+  departmentCode: string;
 }
 
 /** A request like the one shown, already answered: what its holder may reuse. */
@@ -54,6 +56,8 @@ export interface SimilarRequest {
   subject: string;
   segmentCode: string;
   answeredAt: Date;
+  /** Its dates are shown in its own département's time. */
+  departmentCode: string;
   /** Who held it when answered; null once the facilitator record is gone. */
   facilitatorName: string | null;
 }
@@ -283,7 +287,8 @@ export class WorkspaceRepository {
   sameBuyer(staff: StaffPrincipal, requestId: string, buyerEmail: string, limit: number): Promise<SameBuyerRequest[]> {
     const visible = visibleRequestsCondition(staff, 4);
     return this.dataSource.query(
-      `SELECT r.reference, r.subject, r.status, r.created_at AS "createdAt" FROM requests r
+      `SELECT r.reference, r.subject, r.status, r.created_at AS "createdAt", r.department_code AS "departmentCode"
+         FROM requests r
         WHERE lower(r.buyer_email) = lower($1) AND r.id <> $2 AND ${visible.sql}
         ORDER BY r.created_at DESC LIMIT $3`,
       [buyerEmail, requestId, limit, ...visible.params],
@@ -304,14 +309,14 @@ export class WorkspaceRepository {
     const visible = visibleRequestsCondition(staff, 6);
     return this.dataSource.query(
       `WITH candidates AS (
-         SELECT r.reference, r.subject, r.segment_code, r.answered_at, r.assigned_facilitator_id,
+         SELECT r.reference, r.subject, r.segment_code, r.answered_at, r.department_code, r.assigned_facilitator_id,
                 to_tsvector('french', r.subject || ' ' || coalesce(r.question, '')) AS words
            FROM requests r
           WHERE r.kind = $2 AND r.id <> $1 AND r.answered_at IS NOT NULL AND r.anonymised_at IS NULL AND ${visible.sql}
           ORDER BY r.created_at DESC LIMIT 500
        )
        SELECT c.reference, c.subject, c.segment_code AS "segmentCode", c.answered_at AS "answeredAt",
-              f.first_name || ' ' || f.last_name AS "facilitatorName"
+              c.department_code AS "departmentCode", f.first_name || ' ' || f.last_name AS "facilitatorName"
          FROM candidates c CROSS JOIN websearch_to_tsquery('french', $4) q
          LEFT JOIN facilitators f ON f.id = c.assigned_facilitator_id
         WHERE c.words @@ q

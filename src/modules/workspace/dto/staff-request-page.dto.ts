@@ -254,6 +254,9 @@ export class SameBuyerRequestDto {
 
   @ApiProperty({ type: String, format: 'date-time' })
   createdAt!: Date;
+
+  @ApiProperty({ example: '974', description: 'Code INSEE de son département, dont l’heure date la demande' })
+  departmentCode!: string;
 }
 
 export class SimilarRequestDto {
@@ -268,6 +271,9 @@ export class SimilarRequestDto {
 
   @ApiProperty({ type: String, format: 'date-time' })
   answeredAt!: Date;
+
+  @ApiProperty({ example: '974', description: 'Code INSEE de son département, dont l’heure date la réponse' })
+  departmentCode!: string;
 
   @ApiProperty(nullableText('Qui la suivait à sa réponse'))
   facilitatorName!: string | null;
