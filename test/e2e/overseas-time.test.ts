@@ -1,5 +1,5 @@
 import { insertStaff, signedInStaff, StaffClient } from '../support/staff';
-import { insertClosedRequest } from '../support/survey-seeds';
+import { insertAnswer, insertClosedRequest, insertCompletedSurvey } from '../support/survey-seeds';
 import { TestApp, useTestApp, validRequestBody } from '../support/test-app';
 
 const at = (zone: string, instant: Date) =>
@@ -65,5 +65,33 @@ describe('a request from an overseas département, in its own time', () => {
     expect(await (await staff.get(`/espace/demandes/${shown.reference}`)).text()).toContain(
       `Données personnelles effacées le 7 décembre 2026 (l’historique`,
     );
+  });
+
+  it('staff read an evaluation, its answer and its request in the request’s time, named', async () => {
+    const request = await insertClosedRequest(t.dataSource, { department: '976', createdAt: justPastMidnight.mayotte });
+    await insertAnswer(t, request.id, null, 'Exigez des fibres recyclées.');
+    await t.dataSource.query(`UPDATE request_messages SET created_at = $2 WHERE request_id = $1`, [request.id, '2026-12-06T04:32:00Z']);
+    await t.dataSource.query(`UPDATE requests SET closed_at = $2 WHERE id = $1`, [request.id, '2026-12-01T22:00:00Z']);
+    const evaluation = await insertCompletedSurvey(t.dataSource, request.id, {
+      completedAt: '2026-12-06T22:10:00Z',
+      reviewedAt: new Date('2026-12-07T21:05:00Z'),
+      sharedWithFacilitatorAt: new Date('2026-12-07T21:05:00Z'),
+    });
+    await t.dataSource.query(`UPDATE surveys SET answered_at = $2 WHERE id = $1`, [evaluation, '2026-12-08T21:20:00Z']);
+    const staff = await signedInStaff(t, { role: 'admin' });
+    const detailPage = async () => (await (await staff.get(`/espace/evaluations/${evaluation}`)).text()).replace(/\s+/g, ' ');
+
+    const detail = await detailPage();
+    expect(detail).toContain(
+      `Répondu le 7 décembre 2026 à 01:10 (heure de Mayotte), modifié le 9 décembre 2026 à 00:20 (heure de Mayotte).`,
+    );
+    expect(detail).toContain(`Revue le 8 décembre 2026`);
+    expect(detail).toContain(`Partagée avec le facilitateur le 8 décembre 2026`);
+    expect(detail).toContain(`Le 6 décembre 2026 à 07:32 (heure de Mayotte)</p>`);
+    expect(detail).toContain(`<li>Déposée le 1er décembre 2026, clôturée le 2 décembre 2026`);
+    expect(await (await staff.get(`/espace/evaluations`)).text()).toContain(`<br>le 7 décembre 2026</td>`);
+
+    await t.dataSource.query(`UPDATE requests SET anonymised_at = $2 WHERE id = $1`, [request.id, '2026-12-09T21:30:00Z']);
+    expect(await detailPage()).toContain(`données personnelles effacées le 10 décembre 2026</li>`);
   });
 });
