@@ -3,7 +3,8 @@
  * requests over 730 days across every network, about 96 % closed, with their assignments, events, facilitators and
  * staff accounts) in set-based SQL, ANALYZEs, then times the queue's reads as the app runs them (WorkspaceRepository's
  * methods on the app's DataSource) for a facilitator, an animator and an admin: the open queue's first page, the closed
- * list's first page and a far one, the tabs' and statuses' counts, and the request page's similar answered requests.
+ * list's first page and a far one, the tabs' and statuses' counts, the request page's similar answered requests, and
+ * the search box (a reference, a subject's word, a buyer's address).
  *
  *   npm run bench:workspace
  *
@@ -91,7 +92,7 @@ async function seed(): Promise<void> {
                              department_code, network_code, segment_code, subject, question, purchase_stage, consented_at,
                              assigned_facilitator_id, deadline_misses, close_reason, closed_at, tracking_token_hash, created_at, updated_at,
                              taken_at, take_charge_working_days, answered_at, answer_working_days, answered_on_time, answer_holder_id)
-       SELECT gen_random_uuid(), 'GVB-' || g, c.status, c.kind, 'Camille', 'Acheteur ' || g, 'acheteur' || g || '@commune' || (g % 3000) || '.example',
+       SELECT gen_random_uuid(), 'GV-' || to_char(c.created_at, 'YYYY') || '-' || lpad(g::text, 6, '0'), c.status, c.kind, 'Camille', 'Acheteur ' || g, 'acheteur' || g || '@commune' || (g % 3000) || '.example',
               'Commune n° ' || (g % 3000), 'local_authority', c.department_code, c.network_code, c.segment_code,
               (ARRAY['Restauration scolaire bio', 'Rénovation énergétique des écoles', 'Clause d’insertion pour le nettoyage',
                      'Achat de véhicules électriques', 'Mobilier de réemploi', 'Papier recyclé', 'Travaux de voirie',
@@ -193,6 +194,7 @@ async function casesFor(repository: WorkspaceRepository, staff: StaffPrincipal):
   const page = (n: number) => ({ size: QUEUE_PAGE_SIZE, offset: (n - 1) * QUEUE_PAGE_SIZE });
   const open = parseQueueFilters({});
   const closed = parseQueueFilters({ status: 'closed' });
+  const searched = (q: string) => parseQueueFilters({ q });
   const { total } = await repository.queue(staff, closed, now, page(1));
   // Four fifths down the closed list: the pages a hand-typed address or the API's paging reach.
   const far = Math.max(1, Math.floor((0.8 * total) / QUEUE_PAGE_SIZE));
@@ -206,6 +208,10 @@ async function casesFor(repository: WorkspaceRepository, staff: StaffPrincipal):
     { label: `closes p. ${far}`, run: () => repository.queue(staff, { ...closed, page: far }, now, page(far)) },
     { label: 'compteurs', run: () => repository.counts(staff) },
     { label: 'similaires', run: () => repository.similarAnswered(staff, shown, similarity, 5) },
+    // The search box: a whole reference, a subject's word typed without its accent, a buyer's address.
+    { label: 'recherche référence', run: () => repository.queue(staff, searched(shown.reference), now, page(1)) },
+    { label: 'recherche « reemploi »', run: () => repository.queue(staff, searched('reemploi'), now, page(1)) },
+    { label: 'recherche adresse', run: () => repository.queue(staff, searched(shown.buyerEmail), now, page(1)) },
   ];
 }
 

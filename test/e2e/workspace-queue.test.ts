@@ -423,6 +423,36 @@ describe('the workspace queue', () => {
     expect(tooLong.status).toBe(400);
     expect((await tooLong.json()).errors).toEqual([{ field: 'q', message: 'Recherche de 100 caractères au plus.' }]);
   });
+  it('finds each searched column across accents and case, and a whole reference typed in any case names its request alone', async () => {
+    const token = await bearerFor(t, { role: 'admin' });
+    const [marked, plain, erased] = [await submitRequest(t, 1), await submitRequest(t, 2), await submitRequest(t, 3)];
+    await t.dataSource.query(
+      `UPDATE requests SET subject = $2, organisation_name = 'Mairie de Pontoise-Étréchy', buyer_first_name = 'Zoé',
+              buyer_last_name = 'Lefèvre-Noël', buyer_email = 'zoe.lefevre@pontoise-etrechy.example' WHERE reference = $1`,
+      [marked, `Suite de ${plain} : réfectoire`],
+    );
+    await t.dataSource.query(
+      `UPDATE requests SET buyer_first_name = '', buyer_last_name = '', buyer_email = '', organisation_name = '',
+              anonymised_at = now() WHERE reference = $1`,
+      [erased],
+    );
+    const found = async (q: string) => {
+      const body = await bodyOf(fetch(`${t.url}/api/v1/staff/requests?q=${encodeURIComponent(q)}`, { headers: { authorization: token } }));
+      return body.items.map((i: { reference: string }) => i.reference).sort();
+    };
+
+    for (const q of ['REFECTOIRE', 'pontoise-etrechy', 'MAIRIE DE PONTOISE-ÉTRÉCHY', 'zoe lefevre-noel', 'LEFÈVRE', 'Zoe.Lefevre@']) {
+      expect([q, await found(q)]).toEqual([q, [marked]]);
+    }
+    // Nothing matches across two columns: the subject's end and the organisation's start are not one phrase.
+    expect(await found('réfectoire Mairie')).toEqual([]);
+    // Erased, the buyer's fields are empty but the request is still found by its reference.
+    expect(await found(erased.slice(1).toLowerCase())).toEqual([erased]);
+    // A whole reference, in any case: that request, not another whose subject mentions it.
+    expect(await found(plain.toLowerCase())).toEqual([plain]);
+    expect(await found(` ${plain} `)).toEqual([plain]);
+    expect(await found(plain.slice(3))).toEqual([marked, plain].sort());
+  });
   it('shows animators who holds each request and lists one facilitator’s, within their networks (page, CSV, API)', async () => {
     const alix = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Alix' });
     const bao = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Bao' });

@@ -8,7 +8,6 @@ import { SqlStatement } from '../../database/sql-statement';
 import { APPLICABLE_DEADLINE } from '../requests/requests.repository';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { visibleRequestsCondition } from '../workspace/staff-requests.repository';
-import { containsPattern } from '../workspace/workspace-queue.policy';
 import { searchCondition } from '../workspace/workspace.repository';
 import type { EvaluationFilters } from './evaluations.policy';
 import { evaluationsWhere, SqlParams } from './evaluations.repository';
@@ -36,7 +35,7 @@ export class ExportRepository {
       ...params.requestFilters(filters, 'r.created_at'),
       params.equals('r.status', filters.status, 'text'),
       filters.openOnly ? `r.status <> 'closed'` : 'true',
-      searchCondition(params.add(filters.search && containsPattern(filters.search))),
+      searchCondition(filters.search, (value) => params.add(value)),
       params.equals('r.assigned_facilitator_id', filters.facilitator, 'uuid'),
       // Only when asked: the whole export keeps its plan (no join over the assignments for a million rows).
       filters.lateOnly

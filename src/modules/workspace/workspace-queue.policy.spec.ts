@@ -7,6 +7,7 @@ import {
   parseQueueFilters,
   queueFilterProblems,
   queuePeriodProblems,
+  searchedReference,
 } from './workspace-queue.policy';
 
 const at = (iso: string) => new Date(iso);
@@ -146,6 +147,20 @@ describe('containsPattern', () => {
     ['a\\b', '%a\\\\b%'],
   ])('%s → %s', (search, pattern) => {
     expect(containsPattern(search)).toBe(pattern);
+  });
+});
+
+describe('searchedReference', () => {
+  it.each([
+    ['GV-2026-000123', 'GV-2026-000123'],
+    ['gv-2026-000123', 'GV-2026-000123'],
+    ['GV-2026-1234567', 'GV-2026-1234567'],
+    ['GV-2026-00012', null],
+    ['000123', null],
+    ['GV-2026-000123 cantine', null],
+    ['XGV-2026-000123', null],
+  ])('%s → %s', (search, reference) => {
+    expect(searchedReference(search)).toBe(reference);
   });
 });
 

@@ -137,6 +137,14 @@ export function ordersBySubmission(filters: Pick<QueueFilters, 'tab' | 'status' 
   return undated ? filters.sort !== 'needed_by' : filters.sort === 'submitted' && !filters.lateOnly;
 }
 
+/** A request's reference, as nextReference writes it. */
+const REFERENCE_SHAPE = /^GV-\d{4}-\d{6,}$/i;
+
+/** A whole reference typed (« gv-2026-000123 » too) names one request: the reference to look up, else null. */
+export function searchedReference(search: string): string | null {
+  return REFERENCE_SHAPE.test(search) ? search.toUpperCase() : null;
+}
+
 /** A LIKE pattern matching the words anywhere, the typed % and _ taken literally. */
 export function containsPattern(search: string): string {
   return `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

@@ -5,18 +5,26 @@ import type { AssignmentEndReason } from '../routing/request-assignment.entity';
 import type { CloseReason, OrganisationType, RequestKind, RequestStatus } from '../requests/request.types';
 import { APPLICABLE_DEADLINE } from '../requests/requests.repository';
 import { visibleRequestsCondition } from './staff-requests.repository';
-import { containsPattern, listedStatuses, ordersBySubmission, QueueFilters, QueueSort } from './workspace-queue.policy';
+import { containsPattern, listedStatuses, ordersBySubmission, QueueFilters, QueueSort, searchedReference } from './workspace-queue.policy';
 
 /**
- * Request `r` matches the words typed in the search box (parameter `param`, a containsPattern or null for no
- * search): reference, subject, organisation, buyer’s name or address, accents or not (« eclairage » finds « Éclairage »).
- * The address finds a buyer's requests when they ask to see or erase their data. The queue and its CSV export list the
- * same requests.
+ * What the search box reads of request `r`, accents removed: reference, subject, organisation, buyer’s name and address.
+ * Exactly requests_search_idx's expression (migration StaffSearchIndex), or PostgreSQL scans every request.
  */
-export function searchCondition(param: string): string {
-  return `(${param}::text IS NULL OR r.reference ILIKE ${param} OR unaccent(r.subject) ILIKE unaccent(${param})
-           OR unaccent(r.organisation_name) ILIKE unaccent(${param})
-           OR unaccent(r.buyer_first_name || ' ' || r.buyer_last_name) ILIKE unaccent(${param}) OR r.buyer_email ILIKE ${param})`;
+const SEARCHED_TEXT = `gv_unaccent(r.reference || E'\\n' || r.subject || E'\\n' || r.organisation_name || E'\\n' ||
+  r.buyer_first_name || ' ' || r.buyer_last_name || E'\\n' || r.buyer_email)`;
+
+/**
+ * Request `r` matches the words typed in the search box (none: every request), accents or not (« eclairage » finds
+ * « Éclairage »), through the trigram index; a whole reference is its request alone, through the unique index. The
+ * address finds a buyer's requests when they ask to see or erase their data. The queue and its CSV export list the same
+ * requests. `param` adds a parameter and names it.
+ */
+export function searchCondition(search: string | null, param: (value: unknown) => string): string {
+  if (!search) return 'true';
+  const reference = searchedReference(search);
+  if (reference) return `r.reference = ${param(reference)}::text`;
+  return `${SEARCHED_TEXT} ILIKE gv_unaccent(${param(containsPattern(search))}::text)`;
 }
 
 /** A queue line: what the table shows, with the deadline that applies now (if any). */
@@ -197,7 +205,7 @@ export class WorkspaceRepository {
     if (filters.kind) conditions.push(`r.kind = ${param(filters.kind)}`);
     if (filters.segment) conditions.push(`r.segment_code = ${param(filters.segment)}`);
     if (filters.department) conditions.push(`r.department_code = ${param(filters.department)}`);
-    if (filters.search) conditions.push(searchCondition(`${param(containsPattern(filters.search))}::text`));
+    conditions.push(searchCondition(filters.search, param));
     if (filters.facilitator) conditions.push(`r.assigned_facilitator_id = ${param(filters.facilitator)}::uuid`);
     if (filters.network) conditions.push(`r.network_code = ${param(filters.network)}`);
     if (filters.from) conditions.push(`r.created_at >= ${param(filters.from)}::date::timestamp AT TIME ZONE 'Europe/Paris'`);
