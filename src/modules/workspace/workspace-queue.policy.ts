@@ -124,6 +124,12 @@ export function listsOpenOnly(filters: Pick<QueueFilters, 'status' | 'search'>):
   return listedStatuses(filters) === OPEN_STATUSES;
 }
 
+/** Whether any filter narrows the list (the tab, the order and the page aside): the page then shows its filters unfolded. */
+export function narrowsList(filters: QueueFilters): boolean {
+  const { tab: _tab, sort: _sort, page: _page, ...narrowing } = filters;
+  return Object.values(narrowing).some(Boolean);
+}
+
 /** The statuses with a deadline (APPLICABLE_DEADLINE): taking in charge, then answering. */
 export const STATUSES_WITH_DEADLINE: readonly RequestStatus[] = ['assigned', 'in_progress'];
 

@@ -30,7 +30,7 @@ import {
   STAFF_STATUS_LABELS,
 } from '../requests/request.types';
 import { assignmentEndLabel, historyEventLabel, historyReasonLabel, referenceParts } from './history-labels';
-import { listsOpenOnly, QUEUE_SORTS, QueueFilters, QueueSort } from './workspace-queue.policy';
+import { listsOpenOnly, narrowsList, QUEUE_SORTS, QueueFilters, QueueSort } from './workspace-queue.policy';
 import { DECLINE_REASONS, PermittedActions, WorkspaceService } from './workspace.service';
 
 const DECLINE_LABELS = {
@@ -135,18 +135,7 @@ export class WorkspaceViews {
       title: filters.tab === 'pool' ? 'Réserve' : mineLabel,
       heading: `Espace ${ROLE_LABELS[staff.role].toLowerCase()}`,
       filters,
-      filtered: Boolean(
-        filters.status ||
-        filters.kind ||
-        filters.segment ||
-        filters.department ||
-        filters.network ||
-        filters.lateOnly ||
-        filters.search ||
-        filters.facilitator ||
-        filters.from ||
-        filters.to,
-      ),
+      filtered: narrowsList(filters),
       // Animators and admins see who holds each request, and may list one facilitator's; in the pool, no one holds any.
       showFacilitator: staff.role !== 'facilitator' && filters.tab !== 'pool',
       facilitatorOptions: queue.facilitators.map((f) => ({ value: f.id, label: f.name })),
