@@ -163,10 +163,6 @@ function tabCondition(tab: QueueFilters['tab']): string {
 export class WorkspaceRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /**
-   * One page of the tab matching the filters, in the order asked: by default soonest deadline first (late ones at the
-   * top), then those without one, oldest first; and how many lines match in all (the deadline: APPLICABLE_DEADLINE).
-   */
   /** Whether this facilitator once held the request (an assignment of theirs, ended since). */
   async heldBefore(facilitatorId: string, reference: string): Promise<boolean> {
     const rows = await this.dataSource.query(
@@ -186,6 +182,10 @@ export class WorkspaceRepository {
     );
   }
 
+  /**
+   * One page of the tab matching the filters, in the order asked: by default soonest deadline first (late ones at the
+   * top), then those without one, oldest first; and how many lines match in all (the deadline: APPLICABLE_DEADLINE).
+   */
   async queue(
     staff: StaffPrincipal,
     filters: QueueFilters,
