@@ -81,8 +81,8 @@ export function nextStep(survey: SurveyState, now: Date): SurveyStep {
 
 /**
  * The dates a sent survey starts with: its link expires, counted from the sending, at the end of that day (of the next
- * working day when it is off) in the request's département — the buyer is told « jusqu’au » that day, and it closed
- * that morning; its reminder is due first, within the office hours of the request's département.
+ * working day when it is off) in the request's département, since the buyer is told « jusqu’au » that day; its reminder
+ * is due first, within the office hours of the request's département.
  */
 export function sentSchedule(now: Date, delays: SurveyDelays, departmentCode: string): { expiresAt: Date; reminderAt: Date } {
   return {
