@@ -1,6 +1,8 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { localDay, sharedClockDepartment } from '../../common/local-clock';
 import type { KnownCodes } from '../../common/query-parameters';
+import type { NetworkDays } from './network-days';
 import { Department, LegalReference, Network, Segment } from './reference.entities';
 
 export interface DepartmentRef {
@@ -20,6 +22,7 @@ export class ReferenceService implements OnModuleInit {
   private segments = new Map<string, Segment>();
   private networks = new Map<string, Network>();
   private legalReferences = new Map<string, LegalReference>();
+  private clockDepartments = new Map<string, string>();
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -41,6 +44,7 @@ export class ReferenceService implements OnModuleInit {
     this.segments = new Map(segments.map((s) => [s.code, s]));
     const networks = await this.dataSource.getRepository(Network).find({ order: { name: 'ASC' } });
     this.networks = new Map(networks.map((n) => [n.code, n]));
+    this.clockDepartments = new Map(networks.map((n) => [n.code, sharedClockDepartment(this.departmentsOf(n.code).map((d) => d.code))]));
     const legalReferences = await this.dataSource.getRepository(LegalReference).find({ order: { position: 'ASC' } });
     this.legalReferences = new Map(legalReferences.map((r) => [r.code, r]));
   }
@@ -108,6 +112,23 @@ export class ReferenceService implements OnModuleInit {
   /** The départements a network covers (those of its régions). */
   departmentsOf(networkCode: string): DepartmentRef[] {
     return this.allDepartments().filter((department) => department.networkCode === networkCode);
+  }
+
+  /**
+   * The département whose clock and calendar a network's days follow (sharedClockDepartment): La Réunion's for its
+   * network, Paris's for one spanning several zones.
+   */
+  clockDepartmentOf(networkCode: string): string {
+    return this.clockDepartments.get(networkCode) ?? sharedClockDepartment([]);
+  }
+
+  /** Every network's day at `instant`, on its own clock: its facilitators' « today » (absences). */
+  networkDays(instant: Date): NetworkDays {
+    return Object.fromEntries(this.allNetworks().map((network) => [network.code, this.networkDay(network.code, instant)]));
+  }
+
+  networkDay(networkCode: string, instant: Date): string {
+    return localDay(this.clockDepartmentOf(networkCode), instant);
   }
 
   allNetworks(): Network[] {

@@ -4,7 +4,6 @@ import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { LOGGER } from '../../common/logging/logging.module';
-import { sharedClockDepartment } from '../../common/local-clock';
 import { latestWorkingDayAt } from '../../common/working-days.policy';
 import { AppConfig } from '../../config/app-config';
 import { runAsOne } from '../../database/sql-statement';
@@ -37,12 +36,11 @@ export class OverdueAnswersService {
 
   /**
    * The digest of every network with answers overdue at this morning's digest hour (or the last working day's), each
-   * network on its own clock and calendar (sharedClockDepartment: La Réunion's at 08:00 there).
+   * network on its own clock and calendar (clockDepartmentOf: La Réunion's at 08:00 there).
    */
   async announceAll(): Promise<void> {
     const now = this.clock.now();
-    const cutOf = (networkCode: string) =>
-      latestWorkingDayAt(now, DIGEST_HOUR, sharedClockDepartment(this.reference.departmentsOf(networkCode).map((d) => d.code)));
+    const cutOf = (networkCode: string) => latestWorkingDayAt(now, DIGEST_HOUR, this.reference.clockDepartmentOf(networkCode));
     const cuts = new Map(this.reference.allNetworks().map((network) => [network.code, cutOf(network.code)]));
     const latest = new Date(Math.max(...[...cuts.values()].map((cut) => cut.getTime())));
     for (const networkCode of await this.routing.networksWithUntoldOverdueAnswers(latest)) {
