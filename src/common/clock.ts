@@ -18,7 +18,7 @@ export class Clock {
   }
 }
 
-/** The calendar day in France (YYYY-MM-DD), for absences and other whole-day facts. */
+/** The calendar day in Paris (YYYY-MM-DD), for national whole-day facts; absences follow each network's (networkDays). */
 export function parisDay(date: Date): string {
   return localDay(null, date);
 }

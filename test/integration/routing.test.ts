@@ -6,6 +6,7 @@ import { RoutingSweepService } from '../../src/modules/routing/routing-sweep.ser
 import { answerReminderAt, takeChargeReminderAt } from '../../src/modules/routing/reminders.policy';
 import { sentMailFile } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
+import { timeMachine } from '../support/surveys';
 import { bearerFor, insertStaff } from '../support/staff';
 import { bodyOf, TestApp, useTestApp, validRequestBody, waitFor } from '../support/test-app';
 
@@ -415,6 +416,64 @@ describe('routing worker', () => {
     expect(await mailsTo('animation@example.org', 'network-overdue-answers')).toBe(0);
     const [{ context }] = await t.dataSource.query(`SELECT context FROM mail_messages WHERE recipient = 'reunion@example.org'`);
     expect(context.requests).toEqual([expect.objectContaining({ reference: overseas.reference, departmentCode: '974' })]);
+  });
+
+  it('counts absences on the facilitator’s network’s day: past midnight in La Réunion, still the evening before in Paris', async () => {
+    const reunionAway = await insertFacilitator(t.dataSource, {
+      network: 'reunion',
+      email: 'absente@example.re',
+      segments: ['office_supplies'],
+    });
+    const reunionPresent = await insertFacilitator(t.dataSource, { network: 'reunion', email: 'presente@example.re' });
+    const parisAway = await insertFacilitator(t.dataSource, { email: 'absente-demain@example.org', segments: ['office_supplies'] });
+    const parisPresent = await insertFacilitator(t.dataSource, { email: 'presente@example.org' });
+    for (const facilitatorId of [reunionAway, parisAway]) {
+      await t.dataSource.query(
+        `INSERT INTO facilitator_absences (id, facilitator_id, starts_on, ends_on) VALUES (gen_random_uuid(), $1, '2026-12-08', '2026-12-08')`,
+        [facilitatorId],
+      );
+    }
+    // Monday 7 December 2026, 19:30 UTC: 23:30 in La Réunion, the absence not begun there.
+    const time = timeMachine(() => t);
+    time.forward(Date.parse('2026-12-07T19:30:00Z') - t.app.get(Clock).now().getTime());
+    try {
+      const held = await submit(59, { departmentCode: '974' });
+      expect(await settled(held.id, 'assigned')).toMatchObject({ facilitatorId: reunionAway });
+
+      // 21:30 UTC: 01:30 on the 8th in La Réunion, 22:30 on the 7th in Paris.
+      time.forward(2 * 3600_000);
+      const [overseas, metropolitan] = [await submit(60, { departmentCode: '974' }), await submit(61)];
+      expect(await settled(overseas.id, 'assigned')).toMatchObject({ facilitatorId: reunionPresent });
+      expect(await settled(metropolitan.id, 'assigned')).toMatchObject({ facilitatorId: parisAway });
+      // The sweep moves what the absent one has not taken in charge; the one absent tomorrow in Paris keeps theirs.
+      await t.app.get(RoutingSweepService).run();
+      expect(await stateOf(held.id)).toMatchObject({ status: 'assigned', facilitatorId: reunionPresent });
+      expect(await stateOf(metropolitan.id)).toMatchObject({ status: 'assigned', facilitatorId: parisAway });
+
+      const admin = await bearerFor(t, { role: 'admin' });
+      const absentToday = async (path: string) =>
+        Object.fromEntries(
+          (await bodyOf(fetch(`${t.url}/api/v1/${path}`, { headers: { authorization: admin } }))).map(
+            (f: { id: string; absentToday: boolean }) => [f.id, f.absentToday],
+          ),
+        );
+      const expected = { [reunionAway]: true, [reunionPresent]: false, [parisAway]: false, [parisPresent]: false };
+      // The directory, and the load page animators reassign from.
+      expect(await absentToday('facilitators')).toMatchObject(expected);
+      expect(await absentToday('staff/facilitators/load')).toMatchObject(expected);
+
+      // The form's « already over » is the same day: the 7th is past in La Réunion, still today in Paris.
+      const declare = (facilitatorId: string) =>
+        fetch(`${t.url}/api/v1/facilitators/${facilitatorId}/absences`, {
+          method: 'POST',
+          headers: { authorization: admin, 'content-type': 'application/json' },
+          body: JSON.stringify({ startsOn: '2026-12-07', endsOn: '2026-12-07' }),
+        });
+      expect((await declare(reunionPresent)).status).toBe(400);
+      expect((await declare(parisPresent)).status).toBe(201);
+    } finally {
+      time.back();
+    }
   });
 
   it('re-routes the requests of a facilitator whose absence starts, but not those already taken in charge', async () => {

@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Clock, parisDay } from '../../common/clock';
+import { Clock } from '../../common/clock';
 import { ofPhrase } from '../../common/french-format';
 import { AppConfig } from '../../config/app-config';
 import { runAsOne } from '../../database/sql-statement';
 import { MailService } from '../mail/mail.service';
+import { ReferenceService } from '../reference/reference.service';
 import { RoutingRepository } from '../routing/routing.repository';
 import { announcementHorizon, shouldAnnounceAbsence } from './absence.policy';
 import type { AbsenceDto } from './dto/absence.dto';
@@ -23,16 +24,17 @@ export class AbsenceAnnouncementsService {
     private readonly facilitators: FacilitatorsRepository,
     private readonly routing: RoutingRepository,
     private readonly mail: MailService,
+    private readonly reference: ReferenceService,
     private readonly clock: Clock,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
   /**
    * Within the transaction that holds the facilitator's row: announces the absence if it is due today
-   * (shouldAnnounceAbsence) and records it; returns whether it did.
+   * (shouldAnnounceAbsence, on the facilitator's network's day) and records it; returns whether it did.
    */
   async announceIfDue(manager: EntityManager, facilitator: StoredFacilitator, absence: AbsenceDto): Promise<boolean> {
-    const today = parisDay(this.clock.now());
+    const today = this.reference.networkDay(facilitator.networkCode, this.clock.now());
     // Once the absence has begun, routing moves what is not yet taken in charge: only the rest is the animators' to check.
     const held = await this.facilitators.heldRequests(manager, facilitator.id, absence.startsOn <= today);
     if (!shouldAnnounceAbsence(absence, today, held.length)) return false;
@@ -76,9 +78,11 @@ export class AbsenceAnnouncementsService {
    * facilitator's row locked first as the directory's writes do, so concurrent workers announce it once.
    */
   async announceComing(): Promise<number> {
-    const today = parisDay(this.clock.now());
+    // From the earliest network's day to the latest's horizon: announceIfDue decides each on its facilitator's day.
+    const days = Object.values(this.reference.networkDays(this.clock.now())).sort();
+    const [earliest, latest] = [days[0], days[days.length - 1]];
     let announced = 0;
-    for (const { id, facilitatorId } of await this.facilitators.comingUnannouncedAbsences(today, announcementHorizon(today))) {
+    for (const { id, facilitatorId } of await this.facilitators.comingUnannouncedAbsences(earliest, announcementHorizon(latest))) {
       await this.dataSource.transaction(async (manager) => {
         const facilitator = await this.facilitators.lockById(manager, facilitatorId);
         const absence = facilitator && (await this.facilitators.lockUnannouncedAbsence(manager, id));

@@ -55,7 +55,7 @@ export function overlapMessage(other: AbsencePeriod): string {
  */
 export const ANNOUNCE_WITHIN_DAYS = 14;
 
-/** The last day an absence may start on to be announced today (days as YYYY-MM-DD, in Paris). */
+/** The last day an absence may start on to be announced today (days as YYYY-MM-DD, on the facilitator's network's clock). */
 export function announcementHorizon(today: string): string {
   const horizon = new Date(`${today}T00:00:00Z`);
   horizon.setUTCDate(horizon.getUTCDate() + ANNOUNCE_WITHIN_DAYS);

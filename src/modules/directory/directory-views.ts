@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { parisDay } from '../../common/clock';
+import { Clock } from '../../common/clock';
 import { ofPhrase } from '../../common/french-format';
 import { lastDayOf } from '../../common/working-days.policy';
 import { FormModel } from '../../web/form-model';
@@ -43,7 +43,10 @@ export function absencesPath(facilitator: { id: string }): string {
 /** Labels and choices for the directory pages: the templates only lay them out. */
 @Injectable()
 export class DirectoryViews {
-  constructor(private readonly reference: ReferenceService) {}
+  constructor(
+    private readonly reference: ReferenceService,
+    private readonly clock: Clock,
+  ) {}
 
   /** The form of a new facilitator (no `facilitator`) or of an existing one, for their managers. */
   /** `invite`: the facilitator has no account yet, so the page says how to give them one. */
@@ -99,7 +102,8 @@ export class DirectoryViews {
       facilitator,
       pageUrl: absencesPath(facilitator),
       announceWithinDays: ANNOUNCE_WITHIN_DAYS,
-      today: parisDay(new Date()),
+      // The facilitator's day, as the form's check and routing count their absences.
+      today: this.reference.networkDay(facilitator.networkCode, this.clock.now()),
       notice: noticeOf(NOTICES, done),
       form,
     };

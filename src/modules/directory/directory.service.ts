@@ -7,7 +7,7 @@ import { isSelfOrManager } from '../accounts/access.policy';
 import { AuditActor, AuditService, nameAndEmail } from '../audit/audit.service';
 import { AccountsService } from '../accounts/accounts.service';
 import type { StaffPrincipal } from '../accounts/accounts.types';
-import { Clock, parisDay } from '../../common/clock';
+import { Clock } from '../../common/clock';
 import { ReferenceService } from '../reference/reference.service';
 import { AbsenceAnnouncementsService } from './absence-announcements.service';
 import { absencePeriodProblems, overlapMessage } from './absence.policy';
@@ -51,18 +51,26 @@ export class DirectoryService {
     if (query.network !== undefined && !inScope(scope, query.network)) {
       throw new ValidationFailed([{ field: 'network', message: `Réseau hors de vos réseaux : « ${query.network} ».` }]);
     }
-    const facilitators = await this.facilitators.list({
-      networkCode: query.network,
-      kind: query.kind,
-      active: query.active === undefined ? undefined : query.active === 'true',
-    });
+    const facilitators = await this.facilitators.list(
+      {
+        networkCode: query.network,
+        kind: query.kind,
+        active: query.active === undefined ? undefined : query.active === 'true',
+      },
+      this.reference.networkDays(this.clock.now()),
+    );
     return facilitators.filter((facilitator) => inScope(scope, facilitator.networkCode));
   }
 
   async get(id: string, scope: NetworkScope = null): Promise<FacilitatorDto> {
-    const facilitator = isUuid(id) ? await this.facilitators.view(id) : null;
+    const facilitator = await this.find(id);
     if (!facilitator || !inScope(scope, facilitator.networkCode)) throw facilitatorNotFound();
     return facilitator;
+  }
+
+  /** The facilitator as the directory shows them, absences on their network's day; null for an id that is none. */
+  private async find(id: string): Promise<FacilitatorDto | null> {
+    return isUuid(id) ? this.facilitators.view(id, this.reference.networkDays(this.clock.now())) : null;
   }
 
   hasAccount(facilitatorId: string): Promise<boolean> {
@@ -79,7 +87,7 @@ export class DirectoryService {
 
   /** The workspace's record and absence pages: for anyone but the facilitator and their managers, there is no such facilitator. */
   async forSelfOrManager(staff: StaffPrincipal, id: string): Promise<FacilitatorDto> {
-    const facilitator = isUuid(id) ? await this.facilitators.view(id) : null;
+    const facilitator = await this.find(id);
     if (!facilitator || !isSelfOrManager(staff, facilitator)) throw facilitatorNotFound();
     return facilitator;
   }
@@ -157,7 +165,7 @@ export class DirectoryService {
     await this.transaction(async (manager) => {
       const facilitator = await this.lock(manager, id, scope);
       // After the lookup: someone else's facilitator is a 404 whatever the dates.
-      const problems = absencePeriodProblems(input, parisDay(this.clock.now()));
+      const problems = absencePeriodProblems(input, this.reference.networkDay(facilitator.networkCode, this.clock.now()));
       if (problems.length) throw new ValidationFailed(problems);
       // The facilitator's row lock makes this check and the insert one step for concurrent writers.
       const overlapping = await this.facilitators.findOverlappingAbsence(manager, id, absence);

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { facilitatorToday, NetworkDays } from '../reference/network-days';
 import { OPEN_STATUSES } from '../requests/request-state.policy';
 import type { RequestKind, RequestStatus } from '../requests/request.types';
 import { APPLICABLE_DEADLINE } from '../requests/requests.repository';
@@ -27,20 +28,18 @@ export interface StoredFacilitator extends FacilitatorProfile {
   id: string;
 }
 
-/** Absences are whole days in France, whatever the server's time zone. */
-const TODAY = `(now() AT TIME ZONE 'Europe/Paris')::date`;
-
 const PROFILE_COLUMNS = `f.id, f.email, f.first_name AS "firstName", f.last_name AS "lastName", f.kind, f.network_code AS "networkCode",
        f.is_coordinator AS "isCoordinator", f.capacity, f.active, f.segments,
        ARRAY(SELECT fd.department_code::text FROM facilitator_departments fd WHERE fd.facilitator_id = f.id ORDER BY 1) AS "departmentCodes"`;
 
-const VIEW = `SELECT ${PROFILE_COLUMNS}, f.open_count AS "openCount", f.last_assigned_at AS "lastAssignedAt",
+/** The facilitators as the directory shows them, their absences read on their network's day (NetworkDays as `days`). */
+const view = (days: string) => `SELECT ${PROFILE_COLUMNS}, f.open_count AS "openCount", f.last_assigned_at AS "lastAssignedAt",
        f.created_at AS "createdAt", f.updated_at AS "updatedAt",
        COALESCE((SELECT json_agg(json_build_object('id', a.id, 'startsOn', a.starts_on, 'endsOn', a.ends_on, 'reason', a.reason)
                                   ORDER BY a.starts_on)
-                   FROM facilitator_absences a WHERE a.facilitator_id = f.id AND a.ends_on >= ${TODAY}), '[]') AS absences,
+                   FROM facilitator_absences a WHERE a.facilitator_id = f.id AND a.ends_on >= ${facilitatorToday(days)}), '[]') AS absences,
        EXISTS (SELECT 1 FROM facilitator_absences a
-                WHERE a.facilitator_id = f.id AND ${TODAY} BETWEEN a.starts_on AND a.ends_on) AS "absentToday"
+                WHERE a.facilitator_id = f.id AND ${facilitatorToday(days)} BETWEEN a.starts_on AND a.ends_on) AS "absentToday"
   FROM facilitators f`;
 
 /** Columns an update may write; open_count and last_assigned_at are routing's alone. */
@@ -60,17 +59,17 @@ const UPDATABLE_COLUMNS: Record<Exclude<keyof FacilitatorProfile, 'departmentCod
 export class FacilitatorsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async list(filter: FacilitatorFilter): Promise<FacilitatorDto[]> {
+  async list(filter: FacilitatorFilter, days: NetworkDays): Promise<FacilitatorDto[]> {
     return this.dataSource.query(
-      `${VIEW}
+      `${view('$4')}
         WHERE ($1::text IS NULL OR f.network_code = $1) AND ($2::text IS NULL OR f.kind = $2) AND ($3::boolean IS NULL OR f.active = $3)
         ORDER BY f.network_code, f.kind, f.last_name, f.first_name, f.id`,
-      [filter.networkCode ?? null, filter.kind ?? null, filter.active ?? null],
+      [filter.networkCode ?? null, filter.kind ?? null, filter.active ?? null, days],
     );
   }
 
-  async view(id: string): Promise<FacilitatorDto | null> {
-    const rows = await this.dataSource.query(`${VIEW} WHERE f.id = $1`, [id]);
+  async view(id: string, days: NetworkDays): Promise<FacilitatorDto | null> {
+    const rows = await this.dataSource.query(`${view('$2')} WHERE f.id = $1`, [id, days]);
     return rows[0] ?? null;
   }
 

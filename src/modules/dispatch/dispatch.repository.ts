@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { SqlStatement } from '../../database/sql-statement';
+import { facilitatorToday, NetworkDays } from '../reference/network-days';
 import { AdviceRequest } from '../requests/request.entities';
 import type { OrganisationType, RequestKind, RequestStatus } from '../requests/request.types';
 import { APPLICABLE_DEADLINE } from '../requests/requests.repository';
@@ -56,9 +57,9 @@ export class DispatchRepository {
   /**
    * Facilitators of these networks (null: all) with their load and whether they can sign in to take what they get;
    * late means holding a request past the deadline that applies to it (APPLICABLE_DEADLINE: taking in charge, then
-   * answering), as the queue marks it.
+   * answering), as the queue marks it. Absences are read on each facilitator's network's day.
    */
-  loads(networkCodes: string[] | null, today: string, now: Date): Promise<FacilitatorLoadDto[]> {
+  loads(networkCodes: string[] | null, days: NetworkDays, now: Date): Promise<FacilitatorLoadDto[]> {
     return this.dataSource.query(
       `SELECT f.id, f.first_name AS "firstName", f.last_name AS "lastName", f.kind, f.network_code AS "networkCode", f.active,
               f.open_count AS "openCount", f.capacity, f.last_assigned_at AS "lastAssignedAt", f.email,
@@ -66,16 +67,16 @@ export class DispatchRepository {
                           FROM staff_users u WHERE u.facilitator_id = f.id AND u.active), 'none') AS "account",
               COALESCE((SELECT array_agg(fd.department_code ORDER BY fd.department_code) FROM facilitator_departments fd
                          WHERE fd.facilitator_id = f.id), '{}') AS "departmentCodes",
-              EXISTS (SELECT 1 FROM facilitator_absences a WHERE a.facilitator_id = f.id AND $2::date BETWEEN a.starts_on AND a.ends_on) AS "absentToday",
+              EXISTS (SELECT 1 FROM facilitator_absences a WHERE a.facilitator_id = f.id AND ${facilitatorToday('$2')} BETWEEN a.starts_on AND a.ends_on) AS "absentToday",
               (SELECT json_build_object('startsOn', to_char(a.starts_on, 'YYYY-MM-DD'), 'endsOn', to_char(a.ends_on, 'YYYY-MM-DD'))
-                 FROM facilitator_absences a WHERE a.facilitator_id = f.id AND a.ends_on >= $2::date
+                 FROM facilitator_absences a WHERE a.facilitator_id = f.id AND a.ends_on >= ${facilitatorToday('$2')}
                 ORDER BY a.starts_on LIMIT 1) AS "absence",
               (SELECT count(*)::int FROM request_assignments ra JOIN requests r ON r.id = ra.request_id
                 WHERE ra.facilitator_id = f.id AND ra.ended_at IS NULL AND ${APPLICABLE_DEADLINE} < $3) AS "lateCount"
          FROM facilitators f
         WHERE $1::text[] IS NULL OR f.network_code = ANY($1::text[])
         ORDER BY f.network_code, f.kind, f.last_name, f.first_name, f.id`,
-      [networkCodes, today, now],
+      [networkCodes, days, now],
     );
   }
 }

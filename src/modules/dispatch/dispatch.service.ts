@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { Clock, parisDay } from '../../common/clock';
+import { Clock } from '../../common/clock';
 import { ActionRefused, AppError, NotFound, ValidationFailed } from '../../common/errors/app-errors';
 import { queryProblems } from '../../common/query-parameters';
 import { randomToken, sha256 } from '../../common/tokens';
@@ -83,7 +83,7 @@ export class DispatchService {
     const visible = await this.find(staff, reference, canReassign);
     const routable = (await this.routingRepository.readRequest(visible.id))!;
     const [candidates, exclusions] = await Promise.all([
-      this.routingRepository.readCandidates(routable, parisDay(this.clock.now())),
+      this.routingRepository.readCandidates(routable, this.reference.networkDays(this.clock.now())),
       this.routingRepository.exclusions(this.dataSource.manager, [visible.id]),
     ]);
     const declined = exclusions.get(visible.id) ?? new Set<string>();
@@ -331,7 +331,7 @@ export class DispatchService {
   /** The facilitators of the animator's networks (all for an admin) and their load. */
   loads(staff: StaffPrincipal): Promise<FacilitatorLoadDto[]> {
     const now = this.clock.now();
-    return this.dispatch.loads(visibleNetworks(staff), parisDay(now), now);
+    return this.dispatch.loads(visibleNetworks(staff), this.reference.networkDays(now), now);
   }
 
   /** The same for an API client, who may send no parameter: one sent (a `network` filter) must not read as applied. */
@@ -359,7 +359,7 @@ export class DispatchService {
 
   /** Whether the reassignment page offers this facilitator for the request (its kind and territory). */
   private async offers(manager: EntityManager, request: RoutableRequest, facilitatorId: string): Promise<boolean> {
-    const candidates = await this.routingRepository.readCandidates(request, parisDay(this.clock.now()), manager);
+    const candidates = await this.routingRepository.readCandidates(request, this.reference.networkDays(this.clock.now()), manager);
     return offeredFor(request, candidates).some((f) => f.id === facilitatorId);
   }
 

@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { Clock, parisDay } from '../../common/clock';
+import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
 import { LOGGER } from '../../common/logging/logging.module';
 import { IntervalSweep } from '../../queue/interval-sweep';
+import { ReferenceService } from '../reference/reference.service';
 import { OverdueAnswersService } from './overdue-answers.service';
 import { RoutingRepository } from './routing.repository';
 import { RoutingService } from './routing.service';
@@ -24,6 +25,7 @@ export class RoutingSweepService extends IntervalSweep {
     private readonly routing: RoutingService,
     private readonly repository: RoutingRepository,
     private readonly overdueAnswers: OverdueAnswersService,
+    private readonly reference: ReferenceService,
     private readonly clock: Clock,
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(LOGGER) logger: Logger,
@@ -44,7 +46,7 @@ export class RoutingSweepService extends IntervalSweep {
       await this.routing.remind(requestId, assignmentId, 'answer');
     }
     await this.overdueAnswers.announceAll();
-    for (const facilitatorId of await this.repository.unavailableHolders(parisDay(now))) {
+    for (const facilitatorId of await this.repository.unavailableHolders(this.reference.networkDays(now))) {
       await this.routing.facilitatorChanged(facilitatorId);
     }
     for (const networkCode of await this.repository.networksWithPool()) await this.routing.drainPool(networkCode);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { columnsOf, SqlStatement } from '../../database/sql-statement';
+import { facilitatorToday, NetworkDays } from '../reference/network-days';
 import type { OrganisationType, RequestKind, RequestStatus } from '../requests/request.types';
 import type { FacilitatorCandidate } from './ranking.policy';
 import type { AssignmentEndReason, DeclineReason } from './request-assignment.entity';
@@ -193,26 +194,26 @@ export class RoutingRepository {
 
   /**
    * Every active facilitator who could serve one of these requests (kind and territory), with what
-   * the ranking policy needs, locked in id order: their load is current until commit, and batches
-   * running side by side queue on the same rows in the same order, so they never deadlock.
+   * the ranking policy needs (absent on their network's day), locked in id order: their load is current until commit,
+   * and batches running side by side queue on the same rows in the same order, so they never deadlock.
    */
-  lockCandidates(manager: EntityManager, requests: readonly RoutableRequest[], today: string): Promise<ClaimableFacilitator[]> {
-    return this.candidates(manager, requests, today, 'FOR UPDATE OF f');
+  lockCandidates(manager: EntityManager, requests: readonly RoutableRequest[], days: NetworkDays): Promise<ClaimableFacilitator[]> {
+    return this.candidates(manager, requests, days, 'FOR UPDATE OF f');
   }
 
   /** The same candidates without locking them: what a page lists before anyone chooses. */
   readCandidates(
     request: RoutableRequest,
-    today: string,
+    days: NetworkDays,
     manager: EntityManager = this.dataSource.manager,
   ): Promise<ClaimableFacilitator[]> {
-    return this.candidates(manager, [request], today, '');
+    return this.candidates(manager, [request], days, '');
   }
 
   private async candidates(
     manager: EntityManager,
     requests: readonly RoutableRequest[],
-    today: string,
+    days: NetworkDays,
     lock: 'FOR UPDATE OF f' | '',
   ): Promise<ClaimableFacilitator[]> {
     const environmental = requests.filter((r) => r.kind === 'environmental');
@@ -222,7 +223,7 @@ export class RoutingRepository {
               f.open_count AS "openCount", f.segments, f.last_assigned_at AS "lastAssignedAt", f.email, f.first_name AS "firstName",
               f.last_name AS "lastName", COALESCE((SELECT array_agg(fd.department_code) FROM facilitator_departments fd WHERE fd.facilitator_id = f.id), '{}') AS "departmentCodes",
               COALESCE(${COORDINATED_REGIONS}, '{}') AS "regionCodes",
-              EXISTS (SELECT 1 FROM facilitator_absences a WHERE a.facilitator_id = f.id AND $4::date BETWEEN a.starts_on AND a.ends_on) AS "absentToday"
+              EXISTS (SELECT 1 FROM facilitator_absences a WHERE a.facilitator_id = f.id AND ${facilitatorToday('$4')} BETWEEN a.starts_on AND a.ends_on) AS "absentToday"
          FROM facilitators f
         WHERE f.active
           AND (f.kind = 'environmental' AND f.network_code = ANY($1::text[])
@@ -235,7 +236,7 @@ export class RoutingRepository {
         distinct(environmental.map((r) => r.networkCode)),
         distinct(social.map((r) => r.departmentCode)),
         distinct(social.map((r) => r.regionCode)),
-        today,
+        days,
       ],
     );
   }
@@ -488,24 +489,27 @@ export class RoutingRepository {
   }
 
   /**
-   * Whether the facilitator cannot be given a request due on `lastDay`: left routing, absent today or that day, or
-   * absent for at least half of the days from today to then. With `lastDay` today: gone, or absent today. Within a
-   * transaction, pass its manager.
+   * Whether the facilitator cannot be given a request due on `lastDay`: left routing, absent today (their network's
+   * day) or that day, or absent for at least half of the days from today to then. Without `lastDay`: gone, or absent
+   * today. Within a transaction, pass its manager.
    */
   async facilitatorAwayBefore(
     facilitatorId: string,
-    today: string,
-    lastDay: string = today,
+    days: NetworkDays,
+    lastDay: string | null = null,
     db: DataSource | EntityManager = this.dataSource,
   ): Promise<boolean> {
     const rows: Array<{ away: boolean }> = await db.query(
       `SELECT NOT f.active
               OR EXISTS (SELECT 1 FROM facilitator_absences a
-                          WHERE a.facilitator_id = f.id AND ($2::date BETWEEN a.starts_on AND a.ends_on OR $3::date BETWEEN a.starts_on AND a.ends_on))
-              OR 2 * (SELECT coalesce(sum(LEAST(a.ends_on, $3::date) - GREATEST(a.starts_on, $2::date) + 1), 0) FROM facilitator_absences a
-                       WHERE a.facilitator_id = f.id AND a.starts_on <= $3::date AND a.ends_on >= $2::date) >= $3::date - $2::date + 1 AS away
-         FROM facilitators f WHERE f.id = $1`,
-      [facilitatorId, today, lastDay],
+                          WHERE a.facilitator_id = f.id AND (t.today BETWEEN a.starts_on AND a.ends_on OR l.last BETWEEN a.starts_on AND a.ends_on))
+              OR 2 * (SELECT coalesce(sum(LEAST(a.ends_on, l.last) - GREATEST(a.starts_on, t.today) + 1), 0) FROM facilitator_absences a
+                       WHERE a.facilitator_id = f.id AND a.starts_on <= l.last AND a.ends_on >= t.today) >= l.last - t.today + 1 AS away
+         FROM facilitators f
+              CROSS JOIN LATERAL (SELECT ${facilitatorToday('$2')} AS today) t
+              CROSS JOIN LATERAL (SELECT COALESCE($3::date, t.today) AS last) l
+        WHERE f.id = $1`,
+      [facilitatorId, days, lastDay],
     );
     return rows[0]?.away ?? false;
   }
@@ -581,12 +585,13 @@ export class RoutingRepository {
     );
   }
 
-  /** Facilitators absent or inactive today who still hold requests not taken in charge. */
-  async unavailableHolders(today: string): Promise<string[]> {
+  /** Facilitators absent today (their network's day) or inactive who still hold requests not taken in charge. */
+  async unavailableHolders(days: NetworkDays): Promise<string[]> {
     const rows: Array<{ id: string }> = await this.dataSource.query(
       `SELECT DISTINCT f.id FROM facilitators f JOIN request_assignments ra ON ra.facilitator_id = f.id AND ra.ended_at IS NULL AND ra.taken_at IS NULL
-        WHERE NOT f.active OR EXISTS (SELECT 1 FROM facilitator_absences a WHERE a.facilitator_id = f.id AND $1::date BETWEEN a.starts_on AND a.ends_on)`,
-      [today],
+        WHERE NOT f.active
+           OR EXISTS (SELECT 1 FROM facilitator_absences a WHERE a.facilitator_id = f.id AND ${facilitatorToday('$1')} BETWEEN a.starts_on AND a.ends_on)`,
+      [days],
     );
     return rows.map((r) => r.id);
   }

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
-import { Clock, parisDay } from '../../common/clock';
+import { Clock } from '../../common/clock';
 import { LOGGER } from '../../common/logging/logging.module';
 import { runAsOne, SqlStatement } from '../../database/sql-statement';
 import { OutboxRepository, timerDelayMs } from '../../queue/outbox.repository';
@@ -246,7 +246,7 @@ export class RoutingService {
     const request = await this.routing.readRequest(requestId);
     if (!request) return [];
     const [candidates, exclusions] = await Promise.all([
-      this.routing.readCandidates(request, parisDay(this.clock.now())),
+      this.routing.readCandidates(request, this.reference.networkDays(this.clock.now())),
       this.routing.exclusions(this.dataSource.manager, [requestId]),
     ]);
     const excluded = exclusions.get(requestId) ?? new Set<string>();
@@ -370,7 +370,7 @@ export class RoutingService {
   async canReclaim(manager: EntityManager, facilitatorId: string, departmentCode: string): Promise<boolean> {
     // Every answer deadline has a date (null is the type of one never set): the reopening sets it now.
     const lastDay = lastDayOf(departmentCode, this.reopenedDeadline(departmentCode).dueAt!);
-    return !(await this.routing.facilitatorAwayBefore(facilitatorId, parisDay(this.clock.now()), lastDay, manager));
+    return !(await this.routing.facilitatorAwayBefore(facilitatorId, this.reference.networkDays(this.clock.now()), lastDay, manager));
   }
 
   /**
@@ -428,7 +428,7 @@ export class RoutingService {
    * taken in charge move on; in every case the pools they serve may now drain.
    */
   async facilitatorChanged(facilitatorId: string): Promise<void> {
-    if (await this.routing.facilitatorAwayBefore(facilitatorId, parisDay(this.clock.now()))) {
+    if (await this.routing.facilitatorAwayBefore(facilitatorId, this.reference.networkDays(this.clock.now()))) {
       for (const requestId of await this.routing.untakenRequestsOf(facilitatorId)) {
         await this.dataSource.transaction(async (manager) => {
           const request = await this.routing.lockRequest(manager, requestId);
@@ -481,7 +481,7 @@ export class RoutingService {
   ): Promise<{ outcomes: RoutingOutcome[]; statements: SqlStatement[] }> {
     if (!requests.length) return { outcomes: [], statements: [] };
     const now = this.clock.now();
-    const facilitators = (await this.routing.lockCandidates(manager, requests, parisDay(now))).map((f) => ({ ...f }));
+    const facilitators = (await this.routing.lockCandidates(manager, requests, this.reference.networkDays(now))).map((f) => ({ ...f }));
     const exclusions = await this.routing.exclusions(
       manager,
       requests.map((r) => r.id),
@@ -525,7 +525,9 @@ export class RoutingService {
     handOver?: HandOver,
   ): Promise<ClaimableFacilitator> {
     const now = this.clock.now();
-    const facilitator = (await this.routing.lockCandidates(manager, [request], parisDay(now))).find((f) => f.id === facilitatorId);
+    const facilitator = (await this.routing.lockCandidates(manager, [request], this.reference.networkDays(now))).find(
+      (f) => f.id === facilitatorId,
+    );
     const refusal = facilitator ? whyNotEligible(request, facilitator) : await this.whyNotCandidate(manager, request, facilitatorId);
     if (refusal) {
       const message = CHOSEN_REFUSALS[refusal];
@@ -543,7 +545,7 @@ export class RoutingService {
    * without locks, for the page and before trying: assignChosen decides again under them.
    */
   async poolRefusal(manager: EntityManager, request: RoutableRequest, facilitatorId: string): Promise<string | null> {
-    const facilitator = (await this.routing.readCandidates(request, parisDay(this.clock.now()), manager)).find(
+    const facilitator = (await this.routing.readCandidates(request, this.reference.networkDays(this.clock.now()), manager)).find(
       (f) => f.id === facilitatorId,
     );
     const refusal = facilitator ? whyNotEligible(request, facilitator) : await this.whyNotCandidate(manager, request, facilitatorId);

@@ -149,7 +149,7 @@ export class FacilitatorDto {
   @ApiProperty()
   active!: boolean;
 
-  @ApiProperty({ description: 'Absent aujourd’hui (jour de Paris)' })
+  @ApiProperty({ description: 'Absent aujourd’hui (le jour à l’heure de son réseau)' })
   absentToday!: boolean;
 
   @ApiProperty({ type: [AbsenceDto], description: 'Absences en cours et à venir, de la plus proche à la plus lointaine' })
