@@ -11,6 +11,29 @@ describe('reply window', () => {
     expect(replyWindowEnd(MONDAY, '38', 10)).toEqual(END);
   });
 
+  // The request closes then and e-mails the buyer: never out of the buyer's office hours (09:00 to 17:00, their time).
+  it.each([
+    ['Friday 6 June 22:40 in Paris: Monday 23 June is past 17:00, Tuesday 09:00', '2025-06-06T20:40:00Z', '38', '2025-06-24T07:00:00.000Z'],
+    [
+      'Saturday 7 June in Paris: counted from Tuesday 10 June 00:00, 09:00 ten days on',
+      '2025-06-07T12:00:00Z',
+      '38',
+      '2025-06-24T07:00:00.000Z',
+    ],
+    ['Monday 2 June 16:59 in Paris: at that time, still open', '2025-06-02T14:59:00Z', '38', '2025-06-17T14:59:00.000Z'],
+    ['Monday 2 June 17:00 in Paris: closed, the next day at 09:00', '2025-06-02T15:00:00Z', '38', '2025-06-18T07:00:00.000Z'],
+    ['Monday 2 June 07:30 in Paris: at 09:00 that day', '2025-06-02T05:30:00Z', '38', '2025-06-17T07:00:00.000Z'],
+    ['Friday 6 June 22:40 on La Réunion: Tuesday 24 June 09:00 there', '2025-06-06T18:40:00Z', '974', '2025-06-24T05:00:00.000Z'],
+    [
+      'Monday 2 June 16:00 in Paris, 18:00 on La Réunion: the next day at 09:00 there',
+      '2025-06-02T14:00:00Z',
+      '974',
+      '2025-06-18T05:00:00.000Z',
+    ],
+  ])('within office hours: %s', (_label, since, department, expected) => {
+    expect(replyWindowEnd(new Date(since), department, 10).toISOString()).toBe(expected);
+  });
+
   it.each([
     ['answered', MONDAY, END, { close: true, reason: 'answered' }],
     ['answered', MONDAY, BEFORE_END, { close: false }],

@@ -6,9 +6,13 @@ import { addWorkingDays, withinOfficeHours } from '../../common/working-days.pol
 import { RequestState, transition } from './request-state.policy';
 import type { CloseReason, RequestStatus } from './request.types';
 
-/** The end of the window opened at `since` (an answer sent, a precision asked): `days` working days later. */
+/**
+ * The end of the window opened at `since` (an answer sent, a precision asked): `days` working days later, at that time
+ * of day when the buyer's office is open then, else at its next opening. The request closes then and e-mails the
+ * buyer: an answer sent at 22:40 on a Friday closes at 09:00, not at night, and the buyer, told that hour, gets more.
+ */
 export function replyWindowEnd(since: Date, departmentCode: string, days: number): Date {
-  return addWorkingDays(since, days, departmentCode);
+  return withinOfficeHours(addWorkingDays(since, days, departmentCode), departmentCode);
 }
 
 /** A buyer who still owes the precision asked is reminded when this many working days of their window are left. */
@@ -16,13 +20,11 @@ export const CLARIFICATION_REMINDER_DAYS_LEFT = 3;
 
 /**
  * When the buyer asked for a precision at `since` is reminded that the request closes without it: three working days
- * before the window's end, within the buyer's office hours (a question asked in the evening is not reminded at night);
- * null when the window is too short for a reminder to be of use.
+ * before the window's end, within the buyer's office hours as that end is (a question asked in the evening is not
+ * reminded at night); null when the window is too short for a reminder to be of use.
  */
 export function clarificationReminderAt(since: Date, departmentCode: string, days: number): Date | null {
-  return days > CLARIFICATION_REMINDER_DAYS_LEFT
-    ? withinOfficeHours(replyWindowEnd(since, departmentCode, days - CLARIFICATION_REMINDER_DAYS_LEFT), departmentCode)
-    : null;
+  return days > CLARIFICATION_REMINDER_DAYS_LEFT ? replyWindowEnd(since, departmentCode, days - CLARIFICATION_REMINDER_DAYS_LEFT) : null;
 }
 
 /** The closure the end of the window brings to a request in this status, if any. */
