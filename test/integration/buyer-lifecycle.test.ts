@@ -17,6 +17,9 @@ import { RequestsRepository } from '../../src/modules/requests/requests.reposito
 import { WorkspaceService } from '../../src/modules/workspace/workspace.service';
 import { OutboxRepository } from '../../src/queue/outbox.repository';
 import { QueueService } from '../../src/queue/queue.service';
+import { addWorkingDays, isWorkingDay, withinOfficeHours } from '../../src/common/working-days.policy';
+import { wallClock, zoneOffset } from '../../src/common/local-clock';
+import { timeMachine } from '../support/surveys';
 import { frenchFilters, mailsTo, pastReplyWindow, staffWrites, submittedAndTaken, TrackedTestRequest } from '../support/conversation';
 import { samplePdf } from '../support/sample-files';
 import { bodyOf, flushQueues, TestApp, useTestApp, waitFor } from '../support/test-app';
@@ -337,7 +340,7 @@ describe('buyer e-mails (debounced, never twice) and automatic closure', () => {
     expect((await buyerMails()).map((m) => m.recipient)).toEqual(['camille.martin+8@example.fr', 'camille.martin+7@example.fr']);
   });
 
-  it('the hourly pass reads the last two days of history, a worker’s first pass all of it: news whose job was lost goes out', async () => {
+  it('the hourly pass reads the last week of history, a worker’s first pass all of it: news whose job was lost goes out', async () => {
     const clock = t.app.get(Clock);
     const sweep = t.app.get(LifecycleSweepService);
     /** The sweep's state lives in memory: a worker just started has its own. */
@@ -353,19 +356,29 @@ describe('buyer e-mails (debounced, never twice) and automatic closure', () => {
         t.app.get(AppConfig),
         t.app.get(LOGGER),
       );
-    const threeDaysOld = (r: TrackedTestRequest) =>
-      t.dataSource.query(`UPDATE request_events SET created_at = now() - interval '3 days' WHERE request_id = $1`, [r.id]);
+    const daysOld = (r: TrackedTestRequest, days: number) =>
+      t.dataSource.query(`UPDATE request_events SET created_at = now() - $2 * interval '1 day' WHERE request_id = $1`, [r.id, days]);
+    const jumpIds = async (r: TrackedTestRequest) => {
+      const [{ id }] = await t.dataSource.query(`SELECT max(id) AS id FROM request_events WHERE request_id = $1`, [r.id]);
+      await t.dataSource.query(`SELECT setval('request_events_id_seq', $1)`, [Number(id) + 5000]);
+    };
     sweep.onApplicationShutdown(); // this test runs every pass itself
     try {
       const worker = startedWorker();
       await worker.sendOverdue(clock.now(), 500); // its first pass: nothing to send yet
       const old = await submittedAndTaken(t, 9);
       await changeWithoutJob(old);
-      await threeDaysOld(old);
-      const [{ id: oldEventId }] = await t.dataSource.query(`SELECT max(id) AS id FROM request_events WHERE request_id = $1`, [old.id]);
-      await t.dataSource.query(`SELECT setval('request_events_id_seq', $1)`, [Number(oldEventId) + 5000]);
-      const quiet = await submittedAndTaken(t, 10); // no news; its history, also three days old, ends where the hourly pass starts
-      await threeDaysOld(quiet);
+      await daysOld(old, 8);
+      await jumpIds(old);
+      const quiet = await submittedAndTaken(t, 10); // no news; its history, also eight days old, ends where the hourly pass starts
+      await daysOld(quiet, 8);
+      // News of three days ago (an automatic closure held over a long weekend, its job lost): still within reach.
+      const held = await submittedAndTaken(t, 12);
+      await changeWithoutJob(held);
+      await daysOld(held, 3);
+      await jumpIds(held);
+      const quietSince = await submittedAndTaken(t, 13); // no news, two and a half days old
+      await daysOld(quietSince, 2.5);
       const recent = await submittedAndTaken(t, 11);
       await changeWithoutJob(recent);
       await flushQueues();
@@ -377,9 +390,9 @@ describe('buyer e-mails (debounced, never twice) and automatic closure', () => {
       } finally {
         clock.travel(-3600_000);
       }
-      expect((await buyerMails()).map((m) => m.recipient)).toEqual(['camille.martin+11@example.fr']);
+      expect((await buyerMails()).map((m) => m.recipient).sort()).toEqual(['camille.martin+11@example.fr', 'camille.martin+12@example.fr']);
       await startedWorker().sendOverdue(clock.now(), 500);
-      expect((await buyerMails()).map((m) => m.recipient)).toEqual(['camille.martin+11@example.fr', 'camille.martin+9@example.fr']);
+      expect((await buyerMails()).map((m) => m.recipient).slice(2)).toEqual(['camille.martin+9@example.fr']);
     } finally {
       sweep.onApplicationBootstrap();
     }
@@ -418,6 +431,97 @@ describe('buyer e-mails (debounced, never twice) and automatic closure', () => {
       clock.travel(-past);
     }
   });
+
+  it.each([
+    ['38', 'Europe/Paris', 'heure de Paris', 40],
+    ['974', 'Indian/Reunion', 'heure de La Réunion', 42],
+  ] as const)(
+    'a request answered at 22:40 on a Friday (département %s) closes, and its buyer is e-mailed, only within office hours',
+    async (department, zone, clockLabel, n) => {
+      const clock = t.app.get(Clock);
+      const time = timeMachine(() => t);
+      /** `hour`:`minute` on the zone's clock, `days` after the calendar day of `from` there. */
+      const localAt = (from: Date, days: number, hour: number, minute: number) => {
+        const { year, month, day } = wallClock(zone, from.getTime());
+        const wall = Date.UTC(year, month - 1, day + days, hour, minute);
+        return new Date(wall - zoneOffset(zone, wall));
+      };
+      // A Friday some weeks ahead whose Thursday and Friday are worked there.
+      let friday = localAt(clock.now(), 14, 22, 40);
+      while (new Date(friday.getTime() + zoneOffset(zone, friday.getTime())).getUTCDay() !== 5 || !isWorkingDay(friday, department)) {
+        friday = localAt(friday, 1, 22, 40);
+      }
+      const thursday = localAt(friday, -1, 22, 40);
+      expect(isWorkingDay(thursday, department)).toBe(true);
+
+      const answered = await submittedAndTaken(t, n);
+      const asking = await submittedAndTaken(t, n + 1);
+      const mailsOf = async (r: TrackedTestRequest) =>
+        (await buyerMails()).filter((m) => m.recipient === `camille.martin+${r.id === answered.id ? n : n + 1}@example.fr`);
+      for (const r of [answered, asking])
+        await t.dataSource.query(`UPDATE requests SET department_code = $2 WHERE id = $1`, [r.id, department]);
+      await staffWrites(t, answered, 'answer', 'La réponse.');
+      await staffWrites(t, asking, 'clarification_question', 'Quel volume ?');
+      for (const r of [answered, asking]) await waitFor(async () => (await mailsOf(r)).length === 1, 10_000, 'premier courriel');
+      // Answered on Friday at 22:40, the precision asked on Thursday at 22:40, the buyer's time.
+      for (const [r, at] of [
+        [answered, friday],
+        [asking, thursday],
+      ] as const) {
+        for (const table of ['request_events', 'request_messages']) {
+          await t.dataSource.query(`UPDATE ${table} SET created_at = $2 WHERE request_id = $1`, [r.id, at]);
+        }
+      }
+      const days = t.config.REPLY_WINDOW_WORKING_DAYS;
+      const answeredEnd = replyWindowEnd(friday, department, days);
+      const askingEnd = replyWindowEnd(thursday, department, days);
+      // Told the hour it closes, at the opening of the buyer's office: the hour the closure keeps.
+      const tracked = await bodyOf(
+        fetch(`${t.url}/api/v1/requests/${answered.reference}`, { headers: { 'x-tracking-token': answered.token } }),
+      );
+      expect(tracked.actions.replyUntil).toBe(answeredEnd.toISOString());
+      expect(frenchFilters.renderString('{{ at | frDeadline(d) }}', { at: tracked.actions.replyUntil, d: department })).toMatch(
+        new RegExp(`à 09:00 \\(${clockLabel}\\)$`),
+      );
+      try {
+        // The evening of the day the precision's window ended at 09:00 (a worker down all day): it closes, but the
+        // buyer's e-mail waits for the morning, whether its job or a sweep comes to it.
+        time.forward(localAt(askingEnd, 0, 17, 30).getTime() - clock.now().getTime());
+        await t.app.get(LifecycleSweepService).run();
+        expect(await state(asking)).toEqual(expect.objectContaining({ status: 'closed', close_reason: 'no_reply' }));
+        await settle();
+        await t.app.get(LifecycleSweepService).run();
+        expect(await t.app.get(BuyerNotificationsService).notify(asking.id)).toBe(false);
+        expect(await mailsOf(asking)).toHaveLength(1);
+
+        // 22:41 ten working days after the answer, when the answer's window used to end: still open.
+        time.forward(addWorkingDays(friday, days, department).getTime() + 60_000 - clock.now().getTime());
+        await t.app.get(LifecycleSweepService).run();
+        expect(await state(answered)).toEqual(expect.objectContaining({ status: 'answered', close_reason: null }));
+        await settle();
+        expect(await mailsOf(asking)).toHaveLength(1);
+
+        // The buyer's office opens: the answered request closes, and each buyer is e-mailed once.
+        time.past(answeredEnd);
+        expect(withinOfficeHours(clock.now(), department)).toEqual(clock.now());
+        await t.app.get(LifecycleSweepService).run();
+        expect(await state(answered)).toEqual(expect.objectContaining({ status: 'closed', close_reason: 'answered' }));
+        await waitFor(async () => (await mailsOf(answered)).length === 2, 10_000, 'courriel de clôture');
+        await waitFor(async () => (await mailsOf(asking)).length === 2, 10_000, 'courriel de clôture retenu');
+        await settle();
+        await t.app.get(LifecycleSweepService).run();
+        for (const r of [answered, asking]) {
+          const mails = await mailsOf(r);
+          expect(mails).toHaveLength(2);
+          expect(mails[1].subject).toContain('demande clôturée');
+        }
+        expect((await mailsOf(asking))[1].text_body).toContain('Motif :');
+        expect(askingEnd.getTime()).toBeLessThan(answeredEnd.getTime());
+      } finally {
+        time.back();
+      }
+    },
+  );
 
   it('reminds once a buyer who still owes the precision, three working days before the request closes without it', async () => {
     const clock = t.app.get(Clock);

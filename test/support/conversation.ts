@@ -14,6 +14,7 @@ import { RequestsRepository } from '../../src/modules/requests/requests.reposito
 import { replyWindowEnd } from '../../src/modules/requests/reply-window.policy';
 import { Clock } from '../../src/common/clock';
 import { addFrenchFilters } from '../../src/common/french-format';
+import { withinOfficeHours } from '../../src/common/working-days.policy';
 import { insertFacilitator } from './facilitators';
 import { TestApp, validRequestBody, waitFor } from './test-app';
 
@@ -152,12 +153,13 @@ export function trackingLinkIn(mail: string, reference: string): string {
 }
 
 /**
- * How far the app's clock must move for a reply window opened now to be over, in the test requests' département:
- * a fixed number of days falls short when today is a Saturday (counting starts Monday) or holidays follow.
+ * How far the app's clock must move for a reply window opened now to be over, in the test requests' département: a
+ * fixed number of days falls short when today is a Saturday (counting starts Monday) or holidays follow. A minute past
+ * its end, within the buyer's office hours: the closure's e-mail waits for them.
  */
 export function pastReplyWindow(t: TestApp): number {
   const now = t.app.get(Clock).now();
-  return (
-    replyWindowEnd(now, String(validRequestBody(1).departmentCode), t.config.REPLY_WINDOW_WORKING_DAYS).getTime() - now.getTime() + 60_000
-  );
+  const department = String(validRequestBody(1).departmentCode);
+  const end = replyWindowEnd(now, department, t.config.REPLY_WINDOW_WORKING_DAYS);
+  return withinOfficeHours(new Date(end.getTime() + 60_000), department).getTime() - now.getTime();
 }

@@ -67,7 +67,7 @@ export class AutoCloseService {
           isPublic: true,
         }),
         ...release.statements,
-        ...this.notifications.scheduleStatements(requestId, now),
+        ...this.notifications.scheduleAutoClosureStatements(requestId, now, request.departmentCode),
         ...this.surveys.scheduleStatements(request, decision.reason, release.facilitatorId ?? request.assignedFacilitatorId),
       ]);
       return { facilitatorId: release.facilitatorId };

@@ -6,7 +6,7 @@ import { LOGGER } from '../../common/logging/logging.module';
 import { AppConfig } from '../../config/app-config';
 import { eachApart } from '../../queue/interval-sweep';
 import { runAsOne, SqlStatement } from '../../database/sql-statement';
-import { OutboxRepository } from '../../queue/outbox.repository';
+import { OutboxRepository, timerDelayMs } from '../../queue/outbox.repository';
 import { downloadDetail } from '../attachments/file-type.policy';
 import { MailService } from '../mail/mail.service';
 import { AdviceRequest } from '../requests/request.entities';
@@ -16,7 +16,7 @@ import { BUYER_CLOSE_REASON_LABELS, STATUS_LABELS } from '../requests/request.ty
 import { replyPermission, replyWindowEnd } from '../requests/reply-window.policy';
 import { RequestsRepository } from '../requests/requests.repository';
 import { trackingLinkOf } from '../requests/tracking-url';
-import { BuyerChange, buyerChanges, headlineChange } from './buyer-update.policy';
+import { BuyerChange, buyerChanges, buyerMailAt, headlineChange } from './buyer-update.policy';
 import { BuyerNotificationsRepository } from './buyer-notifications.repository';
 
 /** Events may commit out of id order: an incremental sweep looks this many ids below where the last one ended. */
@@ -24,10 +24,11 @@ const SWEEP_LOOKBACK_IDS = 1000n;
 /** The safety net of the incremental sweeps: a pass over the recent history this often. */
 const FULL_SWEEP_MS = 3600_000;
 /**
- * How far back the hourly pass reads: news whose job was lost, or whose e-mail failed, is retried this long (48 passes);
- * older history is read by each worker's first pass only, as it grows with every request ever made.
+ * How far back the hourly pass reads: news whose job was lost, or whose e-mail failed, is retried this long, two days
+ * and more after an automatic closure held for the buyer's office hours may leave (Alsace's Easter holds one made on
+ * Thursday evening until Tuesday); older history is read by each worker's first pass only, as it grows with every request.
  */
-const FULL_SWEEP_HISTORY_MS = 2 * 86_400_000;
+const FULL_SWEEP_HISTORY_MS = 7 * 86_400_000;
 
 const SUBJECTS: Record<BuyerChange['kind'] | 'complement' | 'waiting', string> = {
   taken: 'prise en charge par un facilitateur',
@@ -73,6 +74,17 @@ export class BuyerNotificationsService {
     return [this.outbox.addStatement('buyer.notify', { requestId }, `buyer-notify-${requestId}-${slot}`, delayMs)];
   }
 
+  /**
+   * To run in the transaction of a closure by the end of the buyer's window: its e-mail, debounced as any news, or
+   * when that falls outside the buyer's office hours a job of its own at their opening (the slot's would find it held).
+   */
+  scheduleAutoClosureStatements(requestId: string, now: Date, departmentCode: string): SqlStatement[] {
+    const due = new Date(now.getTime() + this.config.BUYER_MAIL_DEBOUNCE_SECONDS * 1000);
+    const at = buyerMailAt([{ kind: 'closed', automatic: true }], due, departmentCode);
+    if (at.getTime() === due.getTime()) return this.scheduleStatements(requestId, now);
+    return [this.outbox.addStatement('buyer.notify', { requestId }, `buyer-notify-${requestId}-at-${at.getTime()}`, timerDelayMs(at, now))];
+  }
+
   /** Idempotent: the mark moves with the e-mail, so a job delivered twice (or a sweep after it) sends nothing more. */
   async notify(requestId: string): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
@@ -82,6 +94,9 @@ export class BuyerNotificationsService {
       if (!events.length) return false;
       // Once its personal data are erased, there is no one left to tell: the news is marked as handled, nothing sent.
       const changes = request.anonymisedAt ? [] : buyerChanges(events);
+      // News held for the buyer's office hours stays unmarked: the job at their opening, or a sweep after it, sends it.
+      const now = this.clock.now();
+      if (buyerMailAt(changes, now, request.departmentCode) > now) return false;
       const statements = [this.repository.markStatement(requestId, events[events.length - 1].id)];
       if (changes.length) statements.push(...(await this.updateMail(manager, request, changes)));
       await runAsOne(manager, statements);
@@ -91,7 +106,7 @@ export class BuyerNotificationsService {
 
   /**
    * Requests whose e-mail is overdue (their job lost) are e-mailed now. A sweep reads the history written since
-   * the last clean one, not the whole history each minute; once an hour it reads the last two days', and the
+   * the last clean one, not the whole history each minute; once an hour it reads the last week's, and the
    * worker's first pass everything.
    */
   async sendOverdue(now: Date, limit: number): Promise<number> {
@@ -115,7 +130,7 @@ export class BuyerNotificationsService {
     return sent;
   }
 
-  /** After the last clean sweep; for the hourly pass, the last event over two days old; for the worker's first pass, the beginning. */
+  /** After the last clean sweep; for the hourly pass, the last event over a week old; for the worker's first pass, the beginning. */
   private async sweepStart(now: Date, full: boolean): Promise<bigint> {
     if (!full) return this.sweptUpTo;
     if (this.lastFullSweepAt === -Infinity) return 0n;

@@ -1,5 +1,5 @@
 import { HANDED_OVER_EVENT } from '../requests/request.types';
-import { BuyerChange, buyerChanges, headlineChange, PublicEvent } from './buyer-update.policy';
+import { BuyerChange, buyerChanges, buyerMailAt, headlineChange, PublicEvent } from './buyer-update.policy';
 
 let id = 0;
 function event(fields: Partial<PublicEvent>): PublicEvent {
@@ -170,5 +170,53 @@ describe('headlineChange: what the e-mail’s subject names', () => {
     ['a single change', of('closed'), 'closed'],
   ])('%s', (_label, changes, expected) => {
     expect(headlineChange(changes).kind).toBe(expected);
+  });
+});
+
+describe('buyerMailAt: when the e-mail may leave', () => {
+  const closedByWindow: BuyerChange = { kind: 'closed', automatic: true };
+  const answer: BuyerChange = { kind: 'answer', count: 1, complement: false };
+  // Friday 6 June 2025; Monday 9 June is Whit Monday, off in Paris and on La Réunion alike.
+  it.each<[string, BuyerChange[], string, string, string]>([
+    [
+      'a closure by the window on Friday 22:40 in Paris: Tuesday 09:00',
+      [closedByWindow],
+      '2025-06-06T20:40:00Z',
+      '38',
+      '2025-06-10T07:00:00.000Z',
+    ],
+    [
+      'a closure by the window at 17:01 in Paris: Tuesday 09:00',
+      [answer, closedByWindow],
+      '2025-06-06T15:01:00Z',
+      '38',
+      '2025-06-10T07:00:00.000Z',
+    ],
+    ['a closure by the window at 10:00 in Paris: at once', [closedByWindow], '2025-06-06T08:00:00Z', '38', '2025-06-06T08:00:00.000Z'],
+    ['a closure by the window at 07:30 in Paris: 09:00', [closedByWindow], '2025-06-05T05:30:00Z', '38', '2025-06-05T07:00:00.000Z'],
+    [
+      'a closure by a person at 22:40: at once',
+      [{ kind: 'closed', automatic: false }],
+      '2025-06-06T20:40:00Z',
+      '38',
+      '2025-06-06T20:40:00.000Z',
+    ],
+    ['an answer at 22:40: at once', [answer], '2025-06-06T20:40:00Z', '38', '2025-06-06T20:40:00.000Z'],
+    [
+      'a closure by the window at 15:00 Paris, 17:00 on La Réunion: Tuesday 09:00 there',
+      [closedByWindow],
+      '2025-06-06T13:00:00Z',
+      '974',
+      '2025-06-10T05:00:00.000Z',
+    ],
+    [
+      'a closure by the window at 08:00 Paris, 10:00 on La Réunion: at once',
+      [closedByWindow],
+      '2025-06-06T06:00:00Z',
+      '974',
+      '2025-06-06T06:00:00.000Z',
+    ],
+  ])('%s', (_label, changes, at, department, expected) => {
+    expect(buyerMailAt(changes, new Date(at), department).toISOString()).toBe(expected);
   });
 });

@@ -2,6 +2,7 @@
  * What a buyer is told about (pure): from the public history events since the last e-mail, the changes worth
  * one message. The buyer's own actions and routing's moves (the acknowledgement announced them) are not news.
  */
+import { withinOfficeHours } from '../../common/working-days.policy';
 import { HANDED_OVER_EVENT, RequestStatus } from '../requests/request.types';
 
 export interface PublicEvent {
@@ -94,4 +95,13 @@ function changeOf(event: PublicEvent): BuyerChange {
 export function headlineChange(changes: readonly BuyerChange[]): BuyerChange {
   const last = changes[changes.length - 1];
   return changes.find((c) => c.kind === 'answer') ?? (last.kind === 'closed' ? last : changes.find((c) => c.kind === 'question')) ?? last;
+}
+
+/**
+ * When an e-mail telling `changes`, due at `at`, may leave: a closure by the end of the buyer's window waits for their
+ * office hours (closed at 16:59, or by a sweep after a night's outage, it would be told at night); any other news
+ * leaves when due, as a facilitator answering late sends the answer then.
+ */
+export function buyerMailAt(changes: readonly BuyerChange[], at: Date, departmentCode: string): Date {
+  return changes.some((change) => change.kind === 'closed' && change.automatic) ? withinOfficeHours(at, departmentCode) : at;
 }
