@@ -1,6 +1,7 @@
 /**
  * A request taken in charge that moves to another facilitator (transfer to the other kind, reassignment by the
  * network) tells its buyer: one public event with a reason written for them, one debounced e-mail, no staff names.
+ * A precision asked stays awaited through a reassignment: the buyer gives it to the new facilitator.
  */
 import { mailsTo, sentMailFile, trackingLinkIn } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
@@ -107,5 +108,95 @@ describe('the buyer is told when their request changes hands', () => {
     const [digest] = await mailsTo(t, 'network-pool-alert');
     expect(digest.text_body).toContain(`${reference} «`);
     expect(digest.text_body).toContain('Rendue par Alix : « Indisponible : motif interne : arrêt maladie. »');
+  });
+
+  /** Alix asks the buyer a precision; the buyer's e-mail about it gives the tracking link. */
+  async function precisionAskedByAlix(n: number) {
+    const taken = await takenByAlix(n);
+    const asked = await post(`${taken.reference}/clarification`, taken.token, { body: 'Quel est le montant du lot 2 ?' });
+    expect(asked.status).toBe(200);
+    const link = trackingLinkIn(await sentMailFile(t, 'buyer-update', taken.buyer, 2), taken.reference);
+    return { ...taken, link, tracking: new URL(link).searchParams.get('t')! };
+  }
+
+  const tracked = async (reference: string, token: string) =>
+    (await fetch(`${t.url}/api/v1/requests/${reference}`, { headers: { 'x-tracking-token': token } })).json();
+
+  it('keeps a precision asked awaited through a reassignment: the buyer gives it on the tracking page, the new facilitator gets it', async () => {
+    const { reference, alix, buyer, link, tracking } = await precisionAskedByAlix(4);
+    const before = (await tracked(reference, tracking)).actions.clarifyUntil;
+    expect(before).not.toBeNull();
+    const dominique = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Dominique' });
+    const animator = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
+    const moved = await post(`${reference}/reassign`, animator, { facilitatorId: dominique, reason: 'motif interne : congés.' });
+    expect(moved.status).toBe(200);
+    expect((await moved.json()).status).toBe('awaiting_buyer');
+    expect(await holderOf(reference)).toEqual({ id: dominique, status: 'awaiting_buyer' });
+
+    // Dominique has it in charge, awaiting the buyer: nothing to take in charge, no take-charge deadline.
+    const [{ email }] = await t.dataSource.query(`SELECT email FROM facilitators WHERE id = $1`, [dominique]);
+    const given = await sentMailFile(t, 'facilitator-assignment', email);
+    expect(given).toContain('Elle attend la précision demandée à l’acheteur');
+    expect(given).not.toContain('Prenez-la en charge');
+    // The buyer is told it changed hands and that the precision is still awaited, by the same date.
+    const told = await sentMailFile(t, 'buyer-update', buyer, 3);
+    expect(told).toContain('La précision qui vous a été demandée reste attendue');
+    expect(told).toContain('Statut actuel : En attente de votre précision.');
+    for (const hidden of ['Alix', 'Dominique', 'motif interne']) expect(told).not.toContain(hidden);
+    const page = await (await fetch(link)).text();
+    expect(page).toContain(`action="/suivi/${reference}/precision?t=${encodeURIComponent(tracking)}"`);
+    expect(page).toContain('Transmise à un autre facilitateur');
+    const after = await tracked(reference, tracking);
+    expect([after.status, after.actions.clarify, after.actions.clarifyUntil]).toEqual(['awaiting_buyer', true, before]);
+
+    const sent = await fetch(`${t.url}/suivi/${reference}/precision`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+      body: new URLSearchParams({ t: tracking, formToken: 'B'.repeat(43), message: 'Environ 80 000 € HT.' }).toString(),
+    });
+    expect(sent.status).toBe(303);
+    expect(await holderOf(reference)).toEqual({ id: dominique, status: 'in_progress' });
+    // The precision reaches Dominique, with the time to answer counted from it; Alix hears nothing more of it.
+    const precision = await sentMailFile(t, 'facilitator-buyer-message', email);
+    expect(precision).toContain('Environ 80 000');
+    const [{ answerDueAt }] = await t.dataSource.query(
+      `SELECT answer_due_at AS "answerDueAt" FROM request_assignments WHERE facilitator_id = $1 AND ended_at IS NULL`,
+      [dominique],
+    );
+    expect(answerDueAt).not.toBeNull();
+    const [{ n }] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM mail_messages m JOIN facilitators f ON f.email = m.recipient
+        WHERE f.id = $1 AND m.template = 'facilitator-buyer-message'`,
+      [alix],
+    );
+    expect(n).toBe(0);
+    const shown = await (
+      await fetch(`${t.url}/api/v1/staff/requests/${reference}`, {
+        headers: { authorization: await bearerFor(t, { role: 'facilitator', facilitatorId: dominique, networks: ['aura-ee'] }) },
+      })
+    ).json();
+    expect(shown.request.status).toBe('in_progress');
+    expect(shown.messages.map((m: { body: string }) => m.body)).toEqual(
+      expect.arrayContaining(['Quel est le montant du lot 2 ?', 'Environ 80 000 € HT.']),
+    );
+    expect(shown.actions).toEqual(expect.objectContaining({ answer: true, clarify: true, takeCharge: false }));
+  });
+
+  it('reroutes a request awaiting a precision to the best free facilitator, still awaiting; refuses when nobody is free', async () => {
+    const { reference, alix, buyer, tracking } = await precisionAskedByAlix(5);
+    const animator = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
+    // Alix aside (held it), nobody else of the territory: the pool would leave the question with no one.
+    const refused = await post(`${reference}/reassign`, animator, { reason: 'motif interne : départ.' });
+    expect(refused.status).toBe(409);
+    expect((await refused.json()).message).toContain('elle attend la précision de l’acheteur');
+    expect(await holderOf(reference)).toEqual({ id: alix, status: 'awaiting_buyer' });
+
+    const camille = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Camille' });
+    const moved = await post(`${reference}/reassign`, animator, { reason: 'motif interne : départ.' });
+    expect(moved.status).toBe(200);
+    expect(await holderOf(reference)).toEqual({ id: camille, status: 'awaiting_buyer' });
+    expect((await tracked(reference, tracking)).actions.clarify).toBe(true);
+    expect(await sentMailFile(t, 'buyer-update', buyer, 3)).toContain('La précision qui vous a été demandée reste attendue');
   });
 });

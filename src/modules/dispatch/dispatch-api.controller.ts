@@ -93,7 +93,8 @@ export class DispatchApiController {
   @ApiOperation({
     summary: 'Réaffecter : à un facilitateur choisi, ou sans facilitatorId, remise en attribution automatique',
     description:
-      'En attribution automatique, le routage ne propose plus la demande au facilitateur qui la tenait ; sans autre facilitateur disponible, elle attend dans la réserve du réseau (statut unassigned).',
+      'En attribution automatique, le routage ne propose plus la demande au facilitateur qui la tenait ; sans autre facilitateur disponible, elle attend dans la réserve du réseau (statut unassigned). ' +
+      'Une demande en attente de la précision de l’acheteur le reste (statut awaiting_buyer) : le nouveau facilitateur la tient prise en charge et reçoit la précision ; en attribution automatique sans autre facilitateur disponible, la réaffectation est refusée (409).',
   })
   @ApiBody({
     schema: {

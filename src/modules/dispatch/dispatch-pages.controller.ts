@@ -197,9 +197,7 @@ export class DispatchPagesController {
     options.push({
       value: AUTOMATIC,
       label: 'Remettre en attribution automatique',
-      hint: request.holder
-        ? 'Le routage choisit le facilitateur disponible le mieux placé, sauf celui qui la tient. Sans autre facilitateur disponible, la demande attend dans la réserve du réseau.'
-        : 'Le routage choisit le facilitateur disponible le mieux placé. Sans facilitateur disponible, la demande reste dans la réserve du réseau.',
+      hint: automaticHint(request),
     });
     res.status(status).render('dispatch-reassign', {
       // From the pool nobody holds it: it is given, not taken back from someone.
@@ -222,4 +220,15 @@ export class DispatchPagesController {
       segmentLabel: this.reference.segmentLabel(request.segmentCode),
     };
   }
+}
+
+/** What « Remettre en attribution automatique » does to this request, said beside it. */
+function automaticHint(request: DispatchSummary): string {
+  if (request.status === 'awaiting_buyer') {
+    // Kept awaiting the buyer's precision: the pool would leave the question with nobody (request-state.policy).
+    return 'Le routage choisit le facilitateur disponible le mieux placé, sauf celui qui la tient : il la reçoit prise en charge, la précision demandée à l’acheteur lui parviendra. Sans autre facilitateur disponible, la réaffectation est refusée.';
+  }
+  return request.holder
+    ? 'Le routage choisit le facilitateur disponible le mieux placé, sauf celui qui la tient. Sans autre facilitateur disponible, la demande attend dans la réserve du réseau.'
+    : 'Le routage choisit le facilitateur disponible le mieux placé. Sans facilitateur disponible, la demande reste dans la réserve du réseau.';
 }

@@ -125,7 +125,8 @@ export class DispatchService {
             reason: `Transférée de « ${KIND_LABELS[request.kind]} » vers « ${KIND_LABELS[kind]} » par ${nameOf(staff)} : ${reason}`,
           },
           {
-            buyerReason: `Votre question relève plutôt du domaine « ${KIND_LABELS[kind]} » : elle est transmise à un facilitateur de ce domaine, qui la prendra en charge.`,
+            // The other desk starts afresh from the request (request-state.policy): the precision asked is no longer awaited.
+            buyerReason: `Votre question relève plutôt du domaine « ${KIND_LABELS[kind]} » : elle est transmise à un facilitateur de ce domaine, qui la prendra en charge.${request.status === 'awaiting_buyer' ? ' La précision qui vous avait été demandée n’est plus attendue : ce facilitateur vous en demandera une s’il en a besoin.' : ''}`,
           },
         ),
       );
@@ -207,7 +208,8 @@ export class DispatchService {
 
   /**
    * The network gives the request to a chosen facilitator (a place claimed under lock, refused if
-   * full or absent), or lets routing choose again (no facilitatorId).
+   * full or absent), or lets routing choose again (no facilitatorId). Awaiting the buyer's precision, it stays
+   * awaiting with the new holder (request-state.policy), whom routing must then find now: the pool would lose it.
    */
   async reassign(staff: StaffPrincipal, reference: string, body: Record<string, unknown>): Promise<ReassignResultDto> {
     const visible = await this.find(staff, reference, canReassign);
@@ -220,65 +222,73 @@ export class DispatchService {
       const { request, current } = await this.lock(manager, visible.id);
       const previous = current && (await this.routingRepository.facilitatorContact(manager, current.facilitatorId));
       const withdrawn = previous ? this.routing.withdrawnMail(request, previous, 'reassigned') : [];
-      if (!chosenId) {
-        nextStatus(request, 'reroute');
+      const to = nextStatus(request, chosenId ? 'reassign' : 'reroute');
+      if (!chosenId && to === 'submitted') {
         await runAsOne(manager, [
           ...this.routing.release(request, current, 'withdrawn', {
             type: 'rerouted',
             actorType: 'staff',
             actorId: staff.id,
-            reason: `Remise en attribution automatique par ${nameOf(staff)}${previous ? ` (retirée à ${previous.firstName})` : ''} : ${reason}`,
+            reason: `${reroutedBy(staff, previous)} : ${reason}`,
           }),
           ...withdrawn,
         ]);
         const [outcome] = await this.routing.assign(manager, [{ ...request, status: 'submitted' }]);
+        const placed = outcome === 'assigned' ? 'assigned' : 'unassigned';
         if (followedByFacilitator(request)) {
-          const placed = outcome === 'assigned';
-          await runAsOne(manager, this.routing.handedOverStatements(request, placed ? 'assigned' : 'unassigned', handedOverReason(placed)));
+          await runAsOne(manager, this.routing.handedOverStatements(request, placed, handedOverReason(placed)));
         }
         const holder = (await this.routingRepository.currentAssignment(manager, request.id))?.facilitatorId ?? null;
-        return {
-          status: outcome === 'assigned' ? 'assigned' : 'unassigned',
-          facilitatorId: holder,
-          freed: current?.facilitatorId ?? null,
-        } as const;
+        return { status: placed, facilitatorId: holder, freed: current?.facilitatorId ?? null } as const;
       }
-      nextStatus(request, 'reassign');
       if (current?.facilitatorId === chosenId) {
         const message = 'Cette demande est déjà confiée à ce facilitateur.';
         throw new AppError('conflict', message, [{ field: 'facilitatorId', message }]);
       }
-      const chosen = await this.routingRepository.facilitatorContact(manager, chosenId);
+      const chosen = chosenId && (await this.routingRepository.facilitatorContact(manager, chosenId));
       // Another network's facilitator whom the request's territory does not offer answers as an unknown id: an
       // animator learns nothing of who is in other networks' directories.
-      if (!chosen || !(canManageFacilitator(staff, chosen.networkCode) || (await this.offers(manager, request, chosenId)))) {
+      if (chosenId && (!chosen || !(canManageFacilitator(staff, chosen.networkCode) || (await this.offers(manager, request, chosenId))))) {
         throw new ValidationFailed([
           { field: 'facilitatorId', message: 'Ce facilitateur n’est pas dans l’annuaire : choisissez-en un de la liste.' },
         ]);
       }
       if (current) {
         await runAsOne(manager, [
-          this.routingRepository.endAssignmentStatement(current.id, 'reassigned', this.clock.now(), null),
+          // Withdrawn by a rerouting, as the one above: routing will not offer it to them again.
+          this.routingRepository.endAssignmentStatement(current.id, chosenId ? 'reassigned' : 'withdrawn', this.clock.now(), null),
           this.routingRepository.releaseCapacityStatement(current.facilitatorId),
           ...withdrawn,
         ]);
       }
+      const holderId = chosenId ?? (await this.routing.bestCandidate(manager, request));
+      if (!holderId) throw new AppError('conflict', NO_ONE_FOR_PRECISION, [{ field: 'facilitatorId', message: NO_ONE_FOR_PRECISION }]);
+      const holder = chosen || (await this.routingRepository.facilitatorContact(manager, holderId))!;
+      const placed = to === 'awaiting_buyer' ? to : 'assigned';
       await this.routing.assignChosen(
         manager,
         request,
-        chosenId,
-        {
-          type: 'reassigned',
-          actorType: 'staff',
-          actorId: staff.id,
-          reason: `Confiée à ${chosen.firstName} par ${nameOf(staff)}${previous ? `, retirée à ${previous.firstName}` : ''} : ${reason}`,
-        },
-        { by: nameOf(staff), reason, resumed: request.status === 'in_progress' || request.status === 'awaiting_buyer' },
+        holderId,
+        chosenId
+          ? {
+              type: 'reassigned',
+              actorType: 'staff',
+              actorId: staff.id,
+              reason: `Confiée à ${holder.firstName} par ${nameOf(staff)}${previous ? `, retirée à ${previous.firstName}` : ''} : ${reason}`,
+            }
+          : {
+              type: 'rerouted',
+              actorType: 'staff',
+              actorId: staff.id,
+              reason: `${reroutedBy(staff, previous)}, confiée à ${holder.firstName} : ${reason}`,
+            },
+        { by: nameOf(staff), reason, resumed: followedByFacilitator(request) },
+        placed,
       );
       if (followedByFacilitator(request)) {
-        await runAsOne(manager, this.routing.handedOverStatements(request, 'assigned', handedOverReason(true)));
+        await runAsOne(manager, this.routing.handedOverStatements(request, placed, handedOverReason(placed)));
       }
-      return { status: 'assigned', facilitatorId: chosenId, freed: current?.facilitatorId ?? null } as const;
+      return { status: placed, facilitatorId: holderId, freed: current?.facilitatorId ?? null } as const;
     });
     if (result.freed) await this.routing.scheduleDrains(result.freed);
     return { reference: visible.reference, status: result.status, facilitatorId: result.facilitatorId };
@@ -410,6 +420,15 @@ function choiceOf(f: ClaimableFacilitator, request: RoutableRequest, declinedBef
     unavailable: why === 'absent' || why === 'full' ? why : null,
     declinedBefore,
   };
+}
+
+/** Why a rerouting of a request awaiting its buyer's precision is refused: the pool would leave the question unheld. */
+const NO_ONE_FOR_PRECISION =
+  'Aucun autre facilitateur ne peut la recevoir maintenant (absents ou à pleine capacité) : elle attend la précision de l’acheteur, que personne ne recevrait dans la réserve du réseau. Choisissez un facilitateur, ou libérez une place, puis recommencez.';
+
+/** The history's words for a rerouting by staff, and whom it took the request from. */
+function reroutedBy(staff: StaffPrincipal, previous: { firstName: string } | null): string {
+  return `Remise en attribution automatique par ${nameOf(staff)}${previous ? ` (retirée à ${previous.firstName})` : ''}`;
 }
 
 function nameOf(staff: StaffPrincipal): string {

@@ -23,8 +23,8 @@ const MATRIX: Record<Exclude<RequestAction, 'close'>, string> = {
   withdraw: '               closed     closed     closed    closed       closed         -         -',
   transfer: '               -          submitted  submitted submitted    submitted      -         -',
   split: '                  -          -          assigned  in_progress  -              -         -',
-  reassign: '               -          assigned   assigned  assigned     assigned       -         -',
-  reroute: '                -          submitted  submitted submitted    submitted      -         -',
+  reassign: '               -          assigned   assigned  assigned     awaiting_buyer -         -',
+  reroute: '                -          submitted  submitted submitted    awaiting_buyer -         -',
   reopen: '                 -          -          -         -            -              -         in_progress',
 };
 

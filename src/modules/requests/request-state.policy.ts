@@ -23,6 +23,11 @@
  *   goes back in progress to the facilitator who held it (the caller checks there is one, and data not erased).
  *   A reopening (staff's or the buyer's reply) whose facilitator has left the directory or is absent goes to
  *   `submitted` instead, and routing places it at once: the caller reads the directory.
+ * - the network moving a request awaiting the buyer's precision to another facilitator (`reassign`, `reroute`) keeps
+ *   it awaiting: the new holder has it in charge at once, the buyer still gives the precision (their window, reminder
+ *   and automatic closure run on from the question) and it reaches the new holder. A rerouting that finds no one free
+ *   is refused rather than pooled: waiting in the pool, nobody would hold the question. A `transfer` to the other kind
+ *   ends the wait: the other desk starts afresh from the request and asks its own precision if it needs one.
  */
 import { ActionRefused } from '../../common/errors/app-errors';
 import {
@@ -104,6 +109,9 @@ const MOVES: Record<Exclude<RequestAction, 'close'>, { from: readonly RequestSta
   reopen: { from: ['closed'], to: 'in_progress' },
 };
 
+/** Staff's moves to another facilitator of the same kind: a precision asked stays awaited, from the new holder. */
+const KEEP_PRECISION_ASKED: readonly RequestAction[] = ['reassign', 'reroute'];
+
 export type Transition = { allowed: true; to: RequestStatus } | { allowed: false; message: string };
 
 /** Where `action` leads from `request`, or why it cannot happen (French, shown to the person who tried). */
@@ -132,7 +140,8 @@ export function transition(request: RequestState, action: RequestAction, reason?
   if (action === 'reopen' && request.closeReason === 'withdrawn') {
     return refuse('L’acheteur a retiré cette demande : elle ne se rouvre pas ; il peut en déposer une nouvelle.');
   }
-  return { allowed: true, to: move.to === 'same' ? status : move.to };
+  if (move.to === 'same' || (status === 'awaiting_buyer' && KEEP_PRECISION_ASKED.includes(action))) return { allowed: true, to: status };
+  return { allowed: true, to: move.to };
 }
 
 /** Like transition(), for callers that act: a refused move is a 409 with its French message. */

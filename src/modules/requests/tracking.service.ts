@@ -6,7 +6,7 @@ import { tokenMatches } from '../../common/tokens';
 import { authorShownToBuyer } from './message-author.policy';
 import { workingEndOf } from '../../common/working-days.policy';
 import { nextStepFor } from './next-step.policy';
-import { autoCloseAt, replyPermission } from './reply-window.policy';
+import { autoCloseAt, enteredStatusAt, replyPermission } from './reply-window.policy';
 import { allowedActions } from './request-state.policy';
 import { AdviceRequest, RequestEvent } from './request.entities';
 import { HelpItemView, MessageFile, MessageView, RequestMessagesRepository } from './request-messages.repository';
@@ -115,8 +115,9 @@ export class TrackingService {
   private actionsOf(request: AdviceRequest, conversation: MessageView[], history: RequestEvent[]): BuyerActionsDto {
     const possible = allowedActions(request, 'buyer');
     const clarify = possible.includes('buyer_clarified');
-    // A precision asked closes the request if left unanswered: the buyer reads until when, as the e-mail said.
-    const askedAt = clarify ? ([...history].reverse().find((event) => event.toStatus === 'awaiting_buyer')?.createdAt ?? null) : null;
+    // A precision asked closes the request if left unanswered: the buyer reads until when, as the e-mail said (counted
+    // from the question, as the closure counts it: a hand-over to another facilitator meanwhile moves nothing).
+    const askedAt = clarify ? enteredStatusAt(history, 'awaiting_buyer') : null;
     const clarifyUntil = autoCloseAt(request.status, askedAt, request.departmentCode, this.config.REPLY_WINDOW_WORKING_DAYS);
     const answers = conversation.filter((m) => m.kind === 'answer');
     const answeredAt = answers.length ? answers[answers.length - 1].createdAt : null;

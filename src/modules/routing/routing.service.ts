@@ -230,7 +230,8 @@ export class RoutingService {
         placed = (await this.assign(manager, [released]))[0] === 'assigned';
       }
       // The buyer saw it in progress: told who takes it over, or that it waits for someone.
-      await runAsOne(manager, this.handedOverStatements(request, placed ? 'assigned' : 'unassigned', handedOverReason(placed)));
+      const to = placed ? 'assigned' : 'unassigned';
+      await runAsOne(manager, this.handedOverStatements(request, to, handedOverReason(to)));
       return { freed: current.facilitatorId, placed };
     });
     if (!done) return null;
@@ -515,7 +516,8 @@ export class RoutingService {
    * Staff chose the facilitator (reassignment, a facilitator taking from the pool): the same claim as
    * a routed assignment, under the same row locks, refused (409, French) if that facilitator cannot
    * take it now. The request must be locked by the caller's transaction and hold no current assignment.
-   * `handOver`: who chose them and why, which their e-mail tells them.
+   * `handOver`: who chose them and why, which their e-mail tells them. `to`: awaiting_buyer for a request whose
+   * precision asked stays awaited (request-state.policy): the new holder has it in charge at once.
    */
   async assignChosen(
     manager: EntityManager,
@@ -523,6 +525,7 @@ export class RoutingService {
     facilitatorId: string,
     history: Pick<NewRequestEvent, 'type' | 'actorType' | 'actorId' | 'reason'>,
     handOver?: HandOver,
+    to: 'assigned' | 'awaiting_buyer' = 'assigned',
   ): Promise<ClaimableFacilitator> {
     const now = this.clock.now();
     const facilitator = (await this.routing.lockCandidates(manager, [request], this.reference.networkDays(now))).find(
@@ -533,11 +536,25 @@ export class RoutingService {
       const message = CHOSEN_REFUSALS[refusal];
       throw new AppError('conflict', message, [{ field: 'facilitatorId', message }]);
     }
+    const claims = new Map([[facilitatorId, 1]]);
+    const planned = this.plan(request, facilitator!, now);
     await runAsOne(
       manager,
-      this.assignmentStatements([this.plan(request, facilitator!, now)], new Map([[facilitatorId, 1]]), now, history, handOver),
+      to === 'assigned'
+        ? this.assignmentStatements([planned], claims, now, history, handOver)
+        : this.awaitingBuyerStatements(planned, claims, now, history, handOver),
     );
     return facilitator!;
+  }
+
+  /**
+   * Whom routing would give the request to now (kind, territory, present, with room, none who let it go before), or
+   * null: for a move that must not leave it in the pool. Under the request's lock; assignChosen claims the place.
+   */
+  async bestCandidate(manager: EntityManager, request: RoutableRequest): Promise<string | null> {
+    const facilitators = await this.routing.lockCandidates(manager, [request], this.reference.networkDays(this.clock.now()));
+    const exclusions = await this.routing.exclusions(manager, [request.id]);
+    return rankFacilitators(request, facilitators, exclusions.get(request.id))[0]?.id ?? null;
   }
 
   /**
@@ -592,36 +609,7 @@ export class RoutingService {
       this.requests.eventsStatement(
         assignments.map((a) => event(a.request, 'assigned', 'assigned', { isPublic: true, ...history, assigneeId: a.facilitatorId })),
       ),
-      ...this.mail.prepareMany(
-        assignments.map(({ request, facilitator, takeChargeDueAt }) => ({
-          requestId: request.id,
-          template: 'facilitator-assignment',
-          recipient: facilitator.email,
-          subject: `Nouvelle demande ${request.reference} : ${request.subject}`,
-          context: {
-            firstName: facilitator.firstName,
-            reference: request.reference,
-            subject: request.subject,
-            kindLabel: KIND_LABELS[request.kind],
-            department: this.reference.departmentLabel(request.departmentCode),
-            segment: this.reference.segmentLabel(request.segmentCode),
-            dueAt: takeChargeDueAt,
-            answerDays: this.config.ANSWER_WORKING_DAYS,
-            departmentCode: request.departmentCode,
-            neededBy: request.neededBy ?? null,
-            actionUrl: `${this.config.PUBLIC_URL}/espace/demandes/${encodeURIComponent(request.reference)}`,
-            handOver: handOver ?? null,
-            transferNote: request.transferNote ?? null,
-            // Not their own give-back, handed back to them later: they know their note.
-            givenBack: request.givenBack && request.givenBack.byId !== facilitator.id && !handOver ? request.givenBack : null,
-            // The regional fallback says so: the coordinator would otherwise wonder why a département not theirs.
-            asCoordinator:
-              request.kind === 'social_clause' &&
-              facilitator.isCoordinator &&
-              !facilitator.departmentCodes.includes(request.departmentCode),
-          },
-        })),
-      ),
+      ...this.assignmentMails(assignments, handOver),
       this.outbox.addManyStatement(
         'routing.deadline',
         assignments.map(({ id, requestId, takeChargeDueAt }) => ({
@@ -630,6 +618,65 @@ export class RoutingService {
           delayMs: timerDelayMs(takeChargeDueAt, now),
         })),
       ),
+    ];
+  }
+
+  /** The e-mails telling facilitators of requests just given to them (`handOver`: by staff, who and why). */
+  private assignmentMails(assignments: PlannedAssignment[], handOver?: HandOver, awaitingBuyer = false): SqlStatement[] {
+    return this.mail.prepareMany(
+      assignments.map(({ request, facilitator, takeChargeDueAt }) => ({
+        requestId: request.id,
+        template: 'facilitator-assignment',
+        recipient: facilitator.email,
+        subject: `Nouvelle demande ${request.reference} : ${request.subject}`,
+        context: {
+          firstName: facilitator.firstName,
+          reference: request.reference,
+          subject: request.subject,
+          kindLabel: KIND_LABELS[request.kind],
+          department: this.reference.departmentLabel(request.departmentCode),
+          segment: this.reference.segmentLabel(request.segmentCode),
+          // Awaiting the buyer, nothing to take in charge: the precision comes first, then their time to answer.
+          dueAt: awaitingBuyer ? null : takeChargeDueAt,
+          awaitingBuyer,
+          answerDays: this.config.ANSWER_WORKING_DAYS,
+          departmentCode: request.departmentCode,
+          neededBy: request.neededBy ?? null,
+          actionUrl: `${this.config.PUBLIC_URL}/espace/demandes/${encodeURIComponent(request.reference)}`,
+          handOver: handOver ?? null,
+          transferNote: request.transferNote ?? null,
+          // Not their own give-back, handed back to them later: they know their note.
+          givenBack: request.givenBack && request.givenBack.byId !== facilitator.id && !handOver ? request.givenBack : null,
+          // The regional fallback says so: the coordinator would otherwise wonder why a département not theirs.
+          asCoordinator:
+            request.kind === 'social_clause' && facilitator.isCoordinator && !facilitator.departmentCodes.includes(request.departmentCode),
+        },
+      })),
+    );
+  }
+
+  /**
+   * A request awaiting its buyer's precision, given by staff to another facilitator: theirs and in their charge at once
+   * (the next move is the buyer's, nothing to take in charge, no take-charge timer); its answer falls due once the
+   * precision comes (pauseEnded). A private history line: the hand-over event tells the buyer.
+   */
+  private awaitingBuyerStatements(
+    planned: PlannedAssignment,
+    claims: Map<string, number>,
+    now: Date,
+    history: Partial<NewRequestEvent>,
+    handOver?: HandOver,
+  ): SqlStatement[] {
+    const { request, facilitator } = planned;
+    return [
+      this.routing.claimCapacityStatement(claims, now),
+      this.routing.insertTakenAssignmentStatement({ ...planned, takeChargeDueAt: now, takeChargeReminderAt: null }, now, {
+        dueAt: null,
+        reminderAt: null,
+      }),
+      this.routing.requestStateStatement(request.id, { status: 'awaiting_buyer', assignedFacilitatorId: facilitator.id }),
+      this.requests.eventStatement(event(request, 'assigned', 'awaiting_buyer', { ...history, assigneeId: facilitator.id })),
+      ...this.assignmentMails([planned], handOver, true),
     ];
   }
 
@@ -845,12 +892,17 @@ const GIVE_BACK_LABELS: Record<DeclineReason, string> = {
 };
 
 /**
- * What the buyer reads when their request, once taken in charge, leaves its facilitator: another one has it now, or
- * it waits in the network's pool for one (before a taking in charge the buyer heard of no one: nothing to tell).
+ * What the buyer reads when their request, once taken in charge, leaves its facilitator: another one has it now (still
+ * awaiting the precision asked, which reaches them), or it waits in the network's pool for one (before a taking in
+ * charge the buyer heard of no one: nothing to tell).
  */
-export function handedOverReason(placed: boolean): string {
-  return placed
-    ? 'Votre demande est confiée à un autre facilitateur du réseau, qui en reprend le traitement.'
+export function handedOverReason(to: 'assigned' | 'unassigned' | 'awaiting_buyer'): string {
+  const placed = 'Votre demande est confiée à un autre facilitateur du réseau, qui en reprend le traitement.';
+  if (to === 'awaiting_buyer') {
+    return `${placed} La précision qui vous a été demandée reste attendue : donnez-la depuis votre page de suivi, elle lui parviendra.`;
+  }
+  return to === 'assigned'
+    ? placed
     : 'Votre demande attend qu’un autre facilitateur du réseau se libère pour en reprendre le traitement : vous recevrez un courriel quand il l’aura prise en charge.';
 }
 
