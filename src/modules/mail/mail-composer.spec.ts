@@ -99,6 +99,57 @@ describe('MailComposer', () => {
   });
 });
 
+describe('MailComposer, the preview line', () => {
+  const composer = new MailComposer();
+  /** The hidden line at the top of the body, which mail clients show beside the subject in the inbox. */
+  const preheader = (html: string) =>
+    /<body[^>]*>\s*<span style="display: none; max-height: 0; max-width: 0; overflow: hidden;[^"]*">([^<]*)<\/span>/.exec(html)?.[1];
+
+  it('every template says in one line what the message brings, before any other text of the body', () => {
+    for (const file of readdirSync(join(__dirname, 'templates')).filter((f) => f.endsWith('.html.njk') && f !== 'layout.html.njk')) {
+      const source = readFileSync(join(__dirname, 'templates', file), 'utf8');
+      expect([file, /\{% block preheader %\}[^\n]{20,}\{% endblock %\}/.test(source)]).toEqual([file, true]);
+    }
+  });
+
+  it.each([
+    [
+      acknowledgement,
+      'Demande GV-2026-000042 reçue : prise en charge sous 5 jours ouvrés. Votre lien de suivi personnel est dans ce message.',
+    ],
+    [
+      invitation,
+      'Ada Lovelace vous invite comme animateur : choisissez votre mot de passe avant le 11 décembre 2026 à 11:00 (heure de Paris).',
+    ],
+    [survey, 'Demande GV-2026-000123 : qu’est devenu cet achat ? Quelques questions, 5 minutes.'],
+    [
+      {
+        template: 'buyer-update',
+        subject: 'Votre demande GV-2026-000042 : la réponse — Guichet vert',
+        context: {
+          reference: 'GV-2026-000042',
+          statusLabel: 'Répondue',
+          changes: [{ kind: 'taken' }, { kind: 'answer', answers: [{ body: 'Voici.', items: [], files: [] }] }],
+        },
+      },
+      'Demande GV-2026-000042 : prise en charge, la réponse du facilitateur. Statut actuel : Répondue.',
+    ],
+  ])('%#: hides its summary at the top of the HTML part, and leaves the text part as it was', (message, line) => {
+    const { text, html } = composer.compose(message);
+    expect(preheader(html)).toBe(line);
+    expect(text).not.toContain(line.slice(0, 30));
+  });
+
+  it('escapes what people typed in it', () => {
+    const { html } = composer.compose({
+      template: 'request-reopened',
+      subject: 'Demande rouverte',
+      context: { firstName: 'Sacha', reference: 'GV-2026-000042', subject: 'Papier', reopenedBy: 'Ada <b>L</b>', actionUrl: 'http://x' },
+    });
+    expect(preheader(html)).toBe('Demande GV-2026-000042 rouverte par Ada &lt;b&gt;L&lt;/b&gt; : elle vous revient.');
+  });
+});
+
 describe('MailComposer, request-acknowledgement', () => {
   const composer = new MailComposer();
 
