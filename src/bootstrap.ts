@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { AppModule, Roles } from './app.module';
 import { AppConfig, ConfigError, loadConfig, misspeltEnvironmentKeys, misspeltKeyWarning } from './config/app-config';
 import { createLogger, PinoNestLogger } from './common/logging/logger';
+import { withoutPassword } from './database/connection-failure.policy';
 import { dataSourceOptions } from './database/data-source-options';
 import { prepareDatabase } from './database/prepare-database';
 import { placeholderContacts } from './modules/reference/reference.seed';
@@ -134,16 +135,5 @@ async function createDatabaseIfMissing(databaseUrl: string, create: boolean, log
     if ((error as { code?: string }).code !== '42P04') throw error;
   } finally {
     await admin.end();
-  }
-}
-
-/** The connection URL as a log may show it. */
-function withoutPassword(databaseUrl: string): string {
-  try {
-    const url = new URL(databaseUrl);
-    if (url.password) url.password = '***';
-    return url.toString();
-  } catch {
-    return '(adresse illisible)';
   }
 }
