@@ -98,6 +98,11 @@ export function benchServiceEnv(settings: {
     APP_SECRET: settings.appSecret,
     SMTP_URL: '',
     RUN_MIGRATIONS: 'true',
+    // Production requires them; the bench shows no privacy notice to anyone.
+    OPERATOR_NAME: 'Banc d’essai',
+    OPERATOR_ADDRESS: 'sans adresse',
+    DPO_CONTACT: 'dpo@bench.localhost',
+    HOSTING_PROVIDER: 'cette machine',
     ...settings.extra,
   };
 }

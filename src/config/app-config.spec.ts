@@ -1,3 +1,4 @@
+import { OPERATOR_ENV } from '../../test/support/production-env';
 import { AppConfig, ConfigError, loadConfig } from './app-config';
 
 function problemsOf(env: NodeJS.ProcessEnv): string[] {
@@ -31,7 +32,21 @@ describe('loadConfig', () => {
     });
     expect(config.SMTP_URL).toBeUndefined();
     expect(config.isProduction).toBe(false);
+    // A newcomer's desk says on its privacy notice that it is a demonstration.
+    expect(config).toMatchObject({
+      OPERATOR_NAME: 'Guichet vert (démonstration)',
+      OPERATOR_ADDRESS: 'adresse non renseignée (déploiement de démonstration)',
+      DPO_CONTACT: 'dpo@guichet-vert.localhost',
+      HOSTING_PROVIDER: 'hébergeur non renseigné (déploiement de démonstration)',
+    });
   });
+
+  it.each(['dpo@region-exemple.fr', 'https://www.region-exemple.fr/contact-dpo', 'http://intranet.exemple/dpo'])(
+    'takes DPO_CONTACT=%s (an address, or the page of a contact form)',
+    (value) => {
+      expect(loadConfig({ DPO_CONTACT: value }).DPO_CONTACT).toBe(value);
+    },
+  );
 
   it('treats empty values as unset', () => {
     expect(loadConfig({ PORT: '', PUBLIC_URL: '', LOG_LEVEL: '' })).toMatchObject({
@@ -138,6 +153,12 @@ describe('loadConfig', () => {
     ['RUN_MIGRATIONS', 'yes'],
     ['PERSONAL_DATA_RETENTION_YEARS', '0'],
     ['PERSONAL_DATA_RETENTION_YEARS', '11'],
+    ['OPERATOR_NAME', 'X'],
+    ['OPERATOR_ADDRESS', 'a'.repeat(301)],
+    ['HOSTING_PROVIDER', 'h'.repeat(301)],
+    ['DPO_CONTACT', 'dpo'],
+    ['DPO_CONTACT', 'Délégué <dpo@exemple.fr>'],
+    ['DPO_CONTACT', 'ftp://exemple.fr/dpo'],
   ])('refuses %s=%s', (key, value) => {
     const problems = problemsOf({ [key]: value });
     expect(problems).toHaveLength(1);
@@ -179,6 +200,7 @@ describe('loadConfig', () => {
     PUBLIC_URL: 'https://guichet-vert.example.fr',
     DATABASE_URL: 'postgresql://gv:pw@db:5432/gv',
     REDIS_URL: 'redis://cache:6379',
+    ...OPERATOR_ENV,
   };
 
   // Empty is what docker-compose.yml passes when the shell and its .env leave APP_SECRET unset.
@@ -214,6 +236,19 @@ describe('loadConfig', () => {
       'DATABASE_URL : obligatoire en production (l’URL de la base PostgreSQL, par exemple postgres://utilisateur:motdepasse@hôte:5432/guichet_vert)',
     ],
     ['REDIS_URL', '', 'REDIS_URL : obligatoire en production (l’URL de Redis, par exemple redis://hôte:6379)'],
+    // The privacy notice would name a demonstration as the buyers' data controller.
+    [
+      'OPERATOR_NAME',
+      undefined,
+      'OPERATOR_NAME : obligatoire en production (l’organisme qui exploite le guichet, responsable du traitement nommé par la page « Données personnelles »)',
+    ],
+    ['OPERATOR_ADDRESS', '', 'OPERATOR_ADDRESS : obligatoire en production (son adresse postale)'],
+    [
+      'DPO_CONTACT',
+      undefined,
+      'DPO_CONTACT : obligatoire en production (l’adresse électronique ou l’URL où écrire à son délégué à la protection des données)',
+    ],
+    ['HOSTING_PROVIDER', '', 'HOSTING_PROVIDER : obligatoire en production (le nom et l’adresse de l’hébergeur du service)'],
   ])('refuses production without %s (%j)', (key, value, problem) => {
     expect(problemsOf({ ...PRODUCTION, [key]: value })).toEqual([problem]);
   });
@@ -224,6 +259,10 @@ describe('loadConfig', () => {
       'PUBLIC_URL',
       'DATABASE_URL',
       'REDIS_URL',
+      'OPERATOR_NAME',
+      'OPERATOR_ADDRESS',
+      'DPO_CONTACT',
+      'HOSTING_PROVIDER',
     ]);
   });
 

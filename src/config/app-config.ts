@@ -10,6 +10,7 @@ import {
   IsUrl,
   Matches,
   Max,
+  MaxLength,
   Min,
   MinLength,
   validateSync,
@@ -201,6 +202,27 @@ export class AppConfig {
   @Max(10, { message: 'au plus 10' })
   PERSONAL_DATA_RETENTION_YEARS = 3;
 
+  /**
+   * Who answers for the buyers' data, where to write to its data protection officer, and who hosts the service: the privacy
+   * notice names them (RGPD, article 13). The defaults say a demonstration; production requires real ones.
+   */
+  @MinLength(2, { message: 'le nom de l’organisme qui exploite le guichet' })
+  @MaxLength(200, { message: 'au plus 200 caractères' })
+  OPERATOR_NAME = 'Guichet vert (démonstration)';
+
+  @MinLength(2, { message: 'l’adresse postale de l’organisme qui exploite le guichet' })
+  @MaxLength(300, { message: 'au plus 300 caractères' })
+  OPERATOR_ADDRESS = 'adresse non renseignée (déploiement de démonstration)';
+
+  @Matches(new RegExp(`^(?:${ADDRESS}|https?://\\S+)$`), {
+    message: 'l’adresse électronique du délégué à la protection des données (dpo@exemple.fr) ou l’URL https:// de son formulaire',
+  })
+  DPO_CONTACT = 'dpo@guichet-vert.localhost';
+
+  @MinLength(2, { message: 'le nom et l’adresse de l’hébergeur' })
+  @MaxLength(300, { message: 'au plus 300 caractères' })
+  HOSTING_PROVIDER = 'hébergeur non renseigné (déploiement de démonstration)';
+
   /** The dashboard's alerts (a closed quarter, slow to change) are counted again after this many seconds; 0: every time. */
   @Transform(toInt)
   @IsInt({ message: 'un nombre entier de secondes' })
@@ -254,13 +276,18 @@ function previousSecrets(list: string): string[] {
 }
 
 /**
- * Left to their defaults in production, links e-mailed to buyers would lead to localhost, and an empty URL (a
- * deployment template whose variable was not filled) would quietly reach a database or Redis on the same host.
+ * Left to their defaults in production, links e-mailed to buyers would lead to localhost, an empty URL (a deployment
+ * template whose variable was not filled) would quietly reach a database or Redis on the same host, and the privacy
+ * notice would name a demonstration as the buyers' data controller.
  */
 const REQUIRED_IN_PRODUCTION: Record<string, string> = {
   PUBLIC_URL: 'l’adresse publique du service, par exemple https://guichet-vert.exemple.fr : les liens des courriels en partent',
   DATABASE_URL: 'l’URL de la base PostgreSQL, par exemple postgres://utilisateur:motdepasse@hôte:5432/guichet_vert',
   REDIS_URL: 'l’URL de Redis, par exemple redis://hôte:6379',
+  OPERATOR_NAME: 'l’organisme qui exploite le guichet, responsable du traitement nommé par la page « Données personnelles »',
+  OPERATOR_ADDRESS: 'son adresse postale',
+  DPO_CONTACT: 'l’adresse électronique ou l’URL où écrire à son délégué à la protection des données',
+  HOSTING_PROVIDER: 'le nom et l’adresse de l’hébergeur du service',
 };
 
 export class ConfigError extends Error {

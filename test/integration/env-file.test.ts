@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
+import { OPERATOR_ENV } from '../support/production-env';
 
 const DIST = join(__dirname, '..', '..', 'dist', 'src');
 const CLI = join(DIST, 'cli', 'main.js');
@@ -117,6 +118,7 @@ describe('a database that does not exist, in production', () => {
         PUBLIC_URL: 'https://guichet-vert.example.fr',
         REDIS_URL: 'redis://127.0.0.1:6379',
         DATABASE_URL: url.toString(),
+        ...OPERATOR_ENV,
       },
     }).then(
       () => null,

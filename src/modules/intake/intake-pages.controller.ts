@@ -79,6 +79,14 @@ export class IntakePagesController {
       retentionYears: this.config.PERSONAL_DATA_RETENTION_YEARS,
       unattachedMailDays: UNATTACHED_MAIL_RETENTION_DAYS,
       networks: await this.reference.networkContacts(),
+      operator: {
+        name: this.config.OPERATOR_NAME,
+        address: this.config.OPERATOR_ADDRESS,
+        dpo: this.config.DPO_CONTACT,
+        // The configuration takes an e-mail address or a web address, nothing else.
+        dpoHref: /^https?:\/\//.test(this.config.DPO_CONTACT) ? this.config.DPO_CONTACT : `mailto:${this.config.DPO_CONTACT}`,
+        host: this.config.HOSTING_PROVIDER,
+      },
     });
   }
 

@@ -1,4 +1,5 @@
 import { loadConfig } from '../../config/app-config';
+import { OPERATOR_ENV } from '../../../test/support/production-env';
 import { capturingLogger } from '../../../test/support/test-app';
 import { MailTransport } from './mail-transport';
 
@@ -8,6 +9,7 @@ const PRODUCTION = {
   PUBLIC_URL: 'https://guichet-vert.example.fr',
   DATABASE_URL: 'postgres://gv@db:5432/gv',
   REDIS_URL: 'redis://cache:6379',
+  ...OPERATOR_ENV,
 };
 
 const SENDING = { ...PRODUCTION, SMTP_URL: 'smtp://mail.example.fr:587' };
