@@ -138,6 +138,7 @@ describe('the buyer is told when their request changes hands', () => {
     const given = await sentMailFile(t, 'facilitator-assignment', email);
     expect(given).toContain('Elle attend la précision demandée à l’acheteur');
     expect(given).not.toContain('Prenez-la en charge');
+    expect(given).not.toContain('à prendre en charge ou décliner');
     // The buyer is told it changed hands and that the precision is still awaited, by the same date.
     const told = await sentMailFile(t, 'buyer-update', buyer, 3);
     expect(told).toContain('La précision qui vous a été demandée reste attendue');
