@@ -28,6 +28,8 @@ import type { CloseReason, OrganisationType, PurchaseStage, RequestKind, Request
 @Index('requests_answered_holder_idx', { synchronize: false })
 // A buyer who lost their links asks by e-mail address, in whatever case they type it (see migration TrackingLinks).
 @Index('requests_buyer_email_idx', { synchronize: false })
+// The staff search box's trigram index on search_text (an operator class, which TypeORM cannot declare either).
+@Index('requests_search_idx', { synchronize: false })
 export class AdviceRequest {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
@@ -172,6 +174,20 @@ export class AdviceRequest {
 
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt!: Date;
+
+  /**
+   * What the staff search box reads (reference, subject, organisation, buyer's name and address), unaccented and
+   * lower-cased by PostgreSQL on each write (migration StoredSearchText): never written from here, nor loaded.
+   */
+  @Column({
+    type: 'text',
+    generatedType: 'STORED',
+    asExpression: `lower(gv_unaccent(reference || E'\\n' || subject || E'\\n' || organisation_name || E'\\n' || buyer_first_name || ' ' || buyer_last_name || E'\\n' || buyer_email))`,
+    insert: false,
+    update: false,
+    select: false,
+  })
+  searchText?: string;
 }
 
 export type ActorType = 'buyer' | 'system' | 'staff';
