@@ -30,6 +30,10 @@ import type { CloseReason, OrganisationType, PurchaseStage, RequestKind, Request
 @Index('requests_buyer_email_idx', { synchronize: false })
 // The staff search box's trigram index on search_text (an operator class, which TypeORM cannot declare either).
 @Index('requests_search_idx', { synchronize: false })
+// The staff lists' indexes (one covering with INCLUDE: see migration StaffQueueIndexes), declared there alone.
+@Index('requests_facilitator_idx', { synchronize: false })
+@Index('requests_open_idx', { synchronize: false })
+@Index('requests_status_created_idx', { synchronize: false })
 export class AdviceRequest {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
