@@ -31,8 +31,10 @@ export class StoredSearchText1796540000000 implements MigrationInterface {
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
-    // No other generated column nor view: the table held this line alone.
-    await queryRunner.query(`DROP TABLE "typeorm_metadata"`);
+    // The table is TypeORM's (it creates it before running migrations whenever an entity has a generated column).
+    await queryRunner.query(
+      `DELETE FROM "typeorm_metadata" WHERE "type" = 'GENERATED_COLUMN' AND "table" = 'requests' AND "name" = 'search_text'`,
+    );
     await queryRunner.query(`DROP INDEX "public"."requests_search_idx"`);
     await queryRunner.query(`ALTER TABLE "requests" DROP COLUMN "search_text"`);
     await queryRunner.query(`CREATE INDEX "requests_search_idx" ON "requests" USING gin (gv_unaccent(${JOINED}) gin_trgm_ops)`);
