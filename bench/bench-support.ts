@@ -98,11 +98,12 @@ export function benchServiceEnv(settings: {
     APP_SECRET: settings.appSecret,
     SMTP_URL: '',
     RUN_MIGRATIONS: 'true',
-    // Production requires them; the bench shows no privacy notice to anyone.
+    // Production requires them; the bench shows no privacy or legal notice to anyone.
     OPERATOR_NAME: 'Banc d’essai',
     OPERATOR_ADDRESS: 'sans adresse',
     DPO_CONTACT: 'dpo@bench.localhost',
     HOSTING_PROVIDER: 'cette machine',
+    PUBLICATION_DIRECTOR: 'personne',
     ...settings.extra,
   };
 }

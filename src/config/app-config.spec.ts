@@ -32,12 +32,13 @@ describe('loadConfig', () => {
     });
     expect(config.SMTP_URL).toBeUndefined();
     expect(config.isProduction).toBe(false);
-    // A newcomer's desk says on its privacy notice that it is a demonstration.
+    // A newcomer's desk says on its privacy and legal notices that it is a demonstration.
     expect(config).toMatchObject({
       OPERATOR_NAME: 'Guichet vert (démonstration)',
       OPERATOR_ADDRESS: 'adresse non renseignée (déploiement de démonstration)',
       DPO_CONTACT: 'dpo@guichet-vert.localhost',
       HOSTING_PROVIDER: 'hébergeur non renseigné (déploiement de démonstration)',
+      PUBLICATION_DIRECTOR: 'directeur de la publication non renseigné (déploiement de démonstration)',
     });
   });
 
@@ -156,6 +157,8 @@ describe('loadConfig', () => {
     ['OPERATOR_NAME', 'X'],
     ['OPERATOR_ADDRESS', 'a'.repeat(301)],
     ['HOSTING_PROVIDER', 'h'.repeat(301)],
+    ['PUBLICATION_DIRECTOR', 'X'],
+    ['PUBLICATION_DIRECTOR', 'd'.repeat(201)],
     ['DPO_CONTACT', 'dpo'],
     ['DPO_CONTACT', 'Délégué <dpo@exemple.fr>'],
     ['DPO_CONTACT', 'ftp://exemple.fr/dpo'],
@@ -249,6 +252,12 @@ describe('loadConfig', () => {
       'DPO_CONTACT : obligatoire en production (l’adresse électronique ou l’URL où écrire à son délégué à la protection des données)',
     ],
     ['HOSTING_PROVIDER', '', 'HOSTING_PROVIDER : obligatoire en production (le nom et l’adresse de l’hébergeur du service)'],
+    // The legal notice would name nobody as answering for what the site publishes.
+    [
+      'PUBLICATION_DIRECTOR',
+      undefined,
+      'PUBLICATION_DIRECTOR : obligatoire en production (le nom et la fonction du directeur de la publication, que nomme la page « Mentions légales »)',
+    ],
   ])('refuses production without %s (%j)', (key, value, problem) => {
     expect(problemsOf({ ...PRODUCTION, [key]: value })).toEqual([problem]);
   });
@@ -263,6 +272,7 @@ describe('loadConfig', () => {
       'OPERATOR_ADDRESS',
       'DPO_CONTACT',
       'HOSTING_PROVIDER',
+      'PUBLICATION_DIRECTOR',
     ]);
   });
 

@@ -223,6 +223,11 @@ export class AppConfig {
   @MaxLength(300, { message: 'au plus 300 caractères' })
   HOSTING_PROVIDER = 'hébergeur non renseigné (déploiement de démonstration)';
 
+  /** The legal notice names who answers for what the site publishes (loi pour la confiance dans l’économie numérique). */
+  @MinLength(2, { message: 'le nom et la fonction du directeur de la publication' })
+  @MaxLength(200, { message: 'au plus 200 caractères' })
+  PUBLICATION_DIRECTOR = 'directeur de la publication non renseigné (déploiement de démonstration)';
+
   /** The dashboard's alerts (a closed quarter, slow to change) are counted again after this many seconds; 0: every time. */
   @Transform(toInt)
   @IsInt({ message: 'un nombre entier de secondes' })
@@ -278,7 +283,7 @@ function previousSecrets(list: string): string[] {
 /**
  * Left to their defaults in production, links e-mailed to buyers would lead to localhost, an empty URL (a deployment
  * template whose variable was not filled) would quietly reach a database or Redis on the same host, and the privacy
- * notice would name a demonstration as the buyers' data controller.
+ * notice and the legal notice would name a demonstration as the buyers' data controller and the site's publisher.
  */
 const REQUIRED_IN_PRODUCTION: Record<string, string> = {
   PUBLIC_URL: 'l’adresse publique du service, par exemple https://guichet-vert.exemple.fr : les liens des courriels en partent',
@@ -288,6 +293,7 @@ const REQUIRED_IN_PRODUCTION: Record<string, string> = {
   OPERATOR_ADDRESS: 'son adresse postale',
   DPO_CONTACT: 'l’adresse électronique ou l’URL où écrire à son délégué à la protection des données',
   HOSTING_PROVIDER: 'le nom et l’adresse de l’hébergeur du service',
+  PUBLICATION_DIRECTOR: 'le nom et la fonction du directeur de la publication, que nomme la page « Mentions légales »',
 };
 
 export class ConfigError extends Error {

@@ -288,6 +288,7 @@ describe('accessibilité (axe-core)', () => {
   it.each([
     ['accueil', '/', 200],
     ['formulaire', '/demande', 200],
+    ['mentions légales', '/mentions-legales', 200],
     ['données personnelles', '/confidentialite', 200],
     ['accessibilité', '/accessibilite', 200],
     ['plan du site', '/plan-du-site', 200],

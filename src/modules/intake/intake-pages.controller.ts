@@ -79,14 +79,18 @@ export class IntakePagesController {
       retentionYears: this.config.PERSONAL_DATA_RETENTION_YEARS,
       unattachedMailDays: UNATTACHED_MAIL_RETENTION_DAYS,
       networks: await this.reference.networkContacts(),
-      operator: {
-        name: this.config.OPERATOR_NAME,
-        address: this.config.OPERATOR_ADDRESS,
-        dpo: this.config.DPO_CONTACT,
-        // The configuration takes an e-mail address or a web address, nothing else.
-        dpoHref: /^https?:\/\//.test(this.config.DPO_CONTACT) ? this.config.DPO_CONTACT : `mailto:${this.config.DPO_CONTACT}`,
-        host: this.config.HOSTING_PROVIDER,
-      },
+      operator: this.operator(),
+    });
+  }
+
+  /** What the law asks a site to say of who publishes it and who hosts it (LCEN); the networks are whom to write to. */
+  @Get('mentions-legales')
+  async legalNotice(@Res() res: Response) {
+    res.render('legal-notice', {
+      title: 'Mentions légales',
+      operator: this.operator(),
+      publicationDirector: this.config.PUBLICATION_DIRECTOR,
+      networks: await this.reference.networkContacts(),
     });
   }
 
@@ -105,6 +109,18 @@ export class IntakePagesController {
   @Get('accessibilite')
   async accessibility(@Res() res: Response) {
     res.render('accessibility', { title: 'Accessibilité', networks: await this.reference.networkContacts() });
+  }
+
+  /** Who runs the desk and who hosts it, as configured: the privacy and legal notices name them. */
+  private operator() {
+    return {
+      name: this.config.OPERATOR_NAME,
+      address: this.config.OPERATOR_ADDRESS,
+      dpo: this.config.DPO_CONTACT,
+      // The configuration takes an e-mail address or a web address, nothing else.
+      dpoHref: /^https?:\/\//.test(this.config.DPO_CONTACT) ? this.config.DPO_CONTACT : `mailto:${this.config.DPO_CONTACT}`,
+      host: this.config.HOSTING_PROVIDER,
+    };
   }
 
   /** `?suite=<reference>&t=<token>` (the buyer's tracking link): the form starts from that request's buyer. */
