@@ -46,6 +46,9 @@ export function formatImportReport(file: string, report: ImportReport): string {
   const { created, updated, unchanged, rejected } = report.counts;
   const lines = [`Import des facilitateurs : ${file}`];
   if (report.encoding === 'windows-1252') lines.push('Fichier lu en Windows-1252 (le « CSV » d’Excel), faute d’être en UTF-8.');
+  if (report.ignoredColumns.length) {
+    lines.push(`${report.ignoredColumns.length > 1 ? 'Colonnes ignorées' : 'Colonne ignorée'} : ${report.ignoredColumns.join(', ')}.`);
+  }
   const rejectedRows = report.rows.filter((row) => row.outcome === 'rejected');
   if (rejectedRows.length) {
     lines.push('Lignes rejetées :');

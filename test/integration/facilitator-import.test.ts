@@ -181,7 +181,7 @@ describe('npm run cli -- facilitators:import', () => {
     [
       'a header with a missing column',
       'email;first_name;last_name;kind;network;departements;segments;coordinator\n',
-      /En-tête invalide \(colonnes manquantes : capacity\)/,
+      /En-tête invalide \(colonnes manquantes : capacity \(ou Capacité\)\)/,
     ],
     ['an empty file', '', /Le fichier est vide/],
   ])('exits with code 2 on %s, writing nothing', async (_label, content, message) => {
@@ -211,6 +211,81 @@ describe('npm run cli -- facilitators:import', () => {
         network_code: 'aura-ee',
         segments: ['catering'],
         departments: ['38', '73'],
+      }),
+    ]);
+  });
+
+  it.each([
+    ['LF', '\n'],
+    ['CRLF', '\r\n'],
+  ])(
+    'names the line of a misplaced quote and imports the rows after it; a cell over two lines keeps the next lines’ numbers (%s)',
+    async (_label, eol) => {
+      const lines = [
+        HEADER,
+        /* 2 */ 'paul.dupont@example.org;Paul;"Dupont',
+        /* 3 */ 'second";social_clause;reseco;22;2;;non',
+        /* 4 */ 'claire.dupont@example.org;Claire;Dupont;environmental;aura-ee;"38',
+        /* 5 */ '73";10;;no',
+        /* 6 */ 'pas-une-adresse;X;Y;social_clause;reseco;22;2;;non',
+        /* 7 */ 'x@example.org;A;"B""C;social_clause;reseco;22;2;;non',
+        /* 8 */ 'apres@example.org;Anne;Après;social_clause;reseco;22;2;;non',
+        /* 9 */ 'Yann.Le-Goff@Example.org;Yann;Le Goff;social_clause;reseco;35 56;3;;non',
+      ];
+      const run = await importFile(await writeCsv('guillemets.csv', `${lines.join(eol)}${eol}`));
+      expect(run.code).toBe(1);
+      expect(run.out).toBe(
+        [
+          `Import des facilitateurs : ${join(dir, 'guillemets.csv')}`,
+          'Lignes rejetées :',
+          '  ligne 2 — paul.dupont@example.org — Colonne last_name : le texte tient sur plusieurs lignes (« Dupont » puis « second ») ; écrivez-le sur une seule ligne.',
+          '  ligne 6 — pas-une-adresse — Indiquez une adresse électronique valide, par exemple nom@exemple.fr.',
+          '  ligne 7 — — — Ligne illisible : guillemets mal placés. Un champ entre guillemets se referme juste avant le séparateur suivant, et un guillemet dans un texte s’écrit "".',
+          'Résumé : créés 3, mis à jour 0, inchangés 0, rejetés 3.',
+          '',
+        ].join('\n'),
+      );
+      expect(await facilitators()).toEqual([
+        expect.objectContaining({ email: 'apres@example.org', last_name: 'Après', departments: ['22'] }),
+        expect.objectContaining({ email: 'claire.dupont@example.org', departments: ['38', '73'] }),
+        expect.objectContaining({ email: 'yann.le-goff@example.org', departments: ['35', '56'] }),
+      ]);
+    },
+  );
+
+  it('reads what French Excel makes of a sheet: French headers, an extra column, codes as people type them', async () => {
+    const excel = Buffer.from(
+      [
+        'E-mail;Pr\xe9nom;Nom;Type;R\xe9seau;D\xe9partements;Capacit\xe9;Segments;Coordinateur;T\xe9l\xe9phone',
+        'helene.lefevre@example.org;H\xe9l\xe8ne;Lef\xe8vre;clauses sociales;reseco;"35, 56";3;;non;02 99 00 00 00',
+        'francoise.coeur@example.org;Fran\xe7oise;C\x9cur;Clause sociale;reseco;"35;56";3;Restauration collective;non;',
+        'zoe.ain@example.org;Zo\xe9;Ain;environnement;aura-ee;1 7;5;Mobilier, it_equipment;non;04 00 00 00 00',
+      ].join('\r\n') + '\r\n',
+      'latin1',
+    );
+    const run = await importFile(await writeCsv('excel-fr.csv', excel));
+    expect(run.code).toBe(0);
+    expect(run.out).toContain('Fichier lu en Windows-1252 (le « CSV » d’Excel), faute d’être en UTF-8.\nColonne ignorée : Téléphone.\n');
+    expect(run.out).toContain('Résumé : créés 3, mis à jour 0, inchangés 0, rejetés 0.');
+    expect(await facilitators()).toEqual([
+      expect.objectContaining({
+        email: 'francoise.coeur@example.org',
+        last_name: 'Cœur',
+        kind: 'social_clause',
+        departments: ['35', '56'],
+        segments: ['catering'],
+      }),
+      expect.objectContaining({
+        email: 'helene.lefevre@example.org',
+        first_name: 'Hélène',
+        kind: 'social_clause',
+        departments: ['35', '56'],
+      }),
+      expect.objectContaining({
+        email: 'zoe.ain@example.org',
+        kind: 'environmental',
+        departments: ['01', '07'],
+        segments: ['furniture', 'it_equipment'],
       }),
     ]);
   });

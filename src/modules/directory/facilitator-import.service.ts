@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import iconv from 'iconv-lite';
 import { isUtf8 } from 'node:buffer';
-import { CsvError, Info, parse } from 'csv-parse/sync';
 import { AppError } from '../../common/errors/app-errors';
+import { ReferenceService } from '../reference/reference.service';
 import { DirectoryService, UpsertOutcome } from './directory.service';
-import { CsvHeader, detectDelimiter, readFacilitatorRecord, readHeader } from './facilitator-csv.policy';
+import { CsvHeader, readCsvRecords, readFacilitatorRecord, readHeader } from './facilitator-csv.policy';
 
 export type RowOutcome = UpsertOutcome | 'rejected';
 
@@ -21,6 +21,8 @@ export interface ImportReport {
   counts: Record<RowOutcome, number>;
   /** How the file was read: UTF-8, or Windows-1252 (what French Excel writes as « CSV (séparateur : point-virgule) »). */
   encoding: 'utf-8' | 'windows-1252';
+  /** Headers of the file's columns that are not imported (« Téléphone »), as typed. */
+  ignoredColumns: string[];
 }
 
 /** The file as a whole cannot be imported: empty, or a header without the expected columns. */
@@ -32,7 +34,10 @@ export class ImportFileError extends Error {}
  */
 @Injectable()
 export class FacilitatorImportService {
-  constructor(private readonly directory: DirectoryService) {}
+  constructor(
+    private readonly directory: DirectoryService,
+    private readonly reference: ReferenceService,
+  ) {}
 
   /** onProgress is called with 0 done before the first record, then after each one. */
   async importCsv(content: Buffer, onProgress: (done: number, total: number) => void = () => undefined): Promise<ImportReport> {
@@ -48,11 +53,11 @@ export class FacilitatorImportService {
     rows.sort((a, b) => a.line - b.line);
     const counts: Record<RowOutcome, number> = { created: 0, updated: 0, unchanged: 0, rejected: 0 };
     for (const row of rows) counts[row.outcome] += 1;
-    return { rows, counts, encoding };
+    return { rows, counts, encoding, ignoredColumns: header.ignored };
   }
 
   private async importRecord(fields: string[], line: number, header: CsvHeader, firstLineOf: Map<string, number>): Promise<ImportedRow> {
-    const reading = readFacilitatorRecord(fields, header);
+    const reading = readFacilitatorRecord(fields, header, this.reference.allSegments());
     if (!reading.ok) return { line, email: reading.email, outcome: 'rejected', reasons: reading.reasons };
     const earlier = firstLineOf.get(reading.email);
     if (earlier !== undefined) {
@@ -78,31 +83,17 @@ export class FacilitatorImportService {
     const encoding = isUtf8(content) ? 'utf-8' : 'windows-1252';
     // iconv-lite: Node 20's TextDecoder reads « windows-1252 » as Latin-1 (’ « » € would become control characters).
     const text = encoding === 'utf-8' ? content.toString('utf8') : iconv.decode(content, 'win1252');
-    const unreadable = new Map<number, ImportedRow>();
-    // With info, csv-parse yields { record, info } pairs; its typings only know plain records.
-    const parsed = parse(text, {
-      bom: true,
-      delimiter: detectDelimiter(text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/, 1)[0]),
-      info: true,
-      trim: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      skip_records_with_error: true,
-      on_skip: (error: CsvError | undefined) => {
-        const line = Number(error?.lines ?? 0);
-        unreadable.set(line, { line, email: null, outcome: 'rejected', reasons: ['Ligne illisible : guillemets mal placés.'] });
-        return undefined;
-      },
-    }) as unknown as Array<{ record: string[]; info: Info }>;
-    const [first, ...rest] = parsed;
+    const [first, ...rest] = readCsvRecords(text);
     if (!first) throw new ImportFileError('Le fichier est vide : la première ligne doit nommer les colonnes.');
-    const reading = readHeader(first.record);
+    if (!first.fields) throw new ImportFileError(`En-tête illisible (ligne ${first.line}) : ${first.problem}`);
+    const reading = readHeader(first.fields);
     if (!reading.ok) throw new ImportFileError(reading.problem);
     return {
       header: reading.header,
-      // info.lines is where the record ends; quoted fields may span lines.
-      records: rest.map(({ record, info }) => ({ fields: record, line: info.lines - record.join('').split('\n').length + 1 })),
-      unreadable: [...unreadable.values()],
+      records: rest.flatMap(({ line, fields }) => (fields ? [{ fields, line }] : [])),
+      unreadable: rest.flatMap((record): ImportedRow[] =>
+        record.fields ? [] : [{ line: record.line, email: null, outcome: 'rejected', reasons: [`Ligne illisible : ${record.problem}`] }],
+      ),
       encoding,
     } as const;
   }
