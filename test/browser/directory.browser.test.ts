@@ -1,7 +1,9 @@
 /**
  * The directory pages in a real browser: « Mes absences » reached from the workspace, a facilitator added and
- * changed by an animator; audited by axe-core (blank, with errors, filled), used without JavaScript.
+ * changed by an animator, facilitators imported from a CSV file; audited by axe-core (blank, with errors, filled),
+ * used without JavaScript.
  */
+import { readFile } from 'node:fs/promises';
 import { parisDay } from '../../src/common/clock';
 import { closePage, expectNoAxeViolations, openPage, signInStaff, submitByButton, tick, useBrowserApp } from '../support/browser';
 import { insertFacilitator } from '../support/facilitators';
@@ -93,5 +95,52 @@ it('ajoute un facilitateur à l’annuaire du réseau, puis modifie sa fiche', a
   expect(await page.isChecked('#f-segments-cleaning')).toBe(true);
   await page.goto(`${t.url}/espace/facilitateurs`);
   expect(await page.getByRole('cell', { name: 'Camille Roux', exact: true }).count()).toBe(1);
+  await closePage(page);
+});
+
+it('importe des facilitateurs depuis un fichier CSV : vérification, puis import', async () => {
+  const t = session.testApp;
+  const { email } = await insertStaff(t.dataSource, { role: 'animator', networks: ['reseco'] });
+  const file = {
+    name: 'annuaire.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(
+      'email;first_name;last_name;kind;network;departements;capacity;segments;coordinator\r\n' +
+        'yann.le-goff@example.org;Yann;Le Goff;environmental;reseco;35 29;6;;non\r\n' +
+        'ailleurs@example.org;Ali;Ailleurs;environmental;aura-ee;;6;;non\r\n',
+    ),
+  };
+
+  const audited = await openPage(session.forAudit);
+  await signInStaff(audited, t.url, email);
+  await audited.goto(`${t.url}/espace/facilitateurs`);
+  await audited.getByRole('link', { name: 'Importer des facilitateurs (CSV)' }).click();
+  await audited.getByRole('heading', { level: 1, name: 'Importer des facilitateurs (CSV)' }).waitFor();
+  await expectNoAxeViolations(audited, 'import de facilitateurs');
+  expect(await submitByButton(audited, 'Vérifier le fichier')).toBe(400);
+  await audited.getByRole('link', { name: 'Choisissez le fichier CSV des facilitateurs.' }).waitFor();
+  await expectNoAxeViolations(audited, 'import de facilitateurs, sans fichier');
+  await audited.setInputFiles('#f-fichiers', file);
+  expect(await submitByButton(audited, 'Vérifier le fichier')).toBe(200);
+  await audited.getByRole('heading', { level: 2, name: 'Vérification du fichier « annuaire.csv »' }).waitFor();
+  await audited.getByRole('cell', { name: 'Réseau « aura-ee » : vous n’animez pas ce réseau.' }).waitFor();
+  await expectNoAxeViolations(audited, 'import de facilitateurs, vérification');
+  await closePage(audited);
+  expect(await t.dataSource.query(`SELECT id FROM facilitators WHERE email = 'yann.le-goff@example.org'`)).toEqual([]);
+
+  // Without JavaScript: the model downloaded, then the file imported.
+  const page = await openPage(session.withoutJs);
+  await signInStaff(page, t.url, email);
+  await page.goto(`${t.url}/espace/facilitateurs/import`);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /Télécharger le modèle/ }).click()]);
+  expect(download.suggestedFilename()).toBe('facilitateurs-modele.csv');
+  expect((await readFile((await download.path())!, 'utf8')).split('\r\n')[0]).toBe(
+    '\uFEFFemail;first_name;last_name;kind;network;departements;capacity;segments;coordinator',
+  );
+  await page.setInputFiles('#f-fichiers', file);
+  expect(await submitByButton(page, 'Importer')).toBe(200);
+  await page.getByText('Import terminé. 1 fiche créée, 0 fiche mise à jour, 0 fiche inchangée, 1 ligne rejetée.').waitFor();
+  await page.getByRole('link', { name: 'Voir la liste des facilitateurs' }).click();
+  expect(await page.getByRole('cell', { name: 'Yann Le Goff', exact: true }).count()).toBe(1);
   await closePage(page);
 });

@@ -176,6 +176,10 @@ describe('permission matrix of the staff endpoints', () => {
     // Directory pages: records changed by the animators of the network and admins; blank forms refused (400) to them.
     { method: 'GET', route: '/espace/facilitateurs/nouveau', expected: managers('page', 200) },
     { method: 'POST', route: '/espace/facilitateurs/nouveau', body: {}, expected: managers('page', 400) },
+    // The CSV import: each animator into their networks, admins into all; without a file, refused (400) to them.
+    { method: 'GET', route: '/espace/facilitateurs/import', expected: managers('page', 200) },
+    { method: 'GET', route: '/espace/facilitateurs/import/modele.csv', expected: managers('page', 200) },
+    { method: 'POST', route: '/espace/facilitateurs/import', multipart: true, expected: managers('page', 400) },
     // The facilitator themself reads their record (no form); managers get the form.
     { method: 'GET', route: '/espace/facilitateurs/:id/fiche', expected: selfOrNetwork('page', 200) },
     { method: 'POST', route: '/espace/facilitateurs/:id/fiche', body: {}, expected: network('page', 400) },

@@ -21,19 +21,26 @@ const MAX_FIELDS = 200;
  * Guards run before interceptors: a guard reading a form field (a CSRF token) sees an empty body on these routes.
  * `keepForm` (pages): a file over a limit does not end the request with an error page; its refusal is left for the
  * handler (`uploadRefusalOf`), which gives the form back with the text typed before the files (read by then).
+ * `maxBytes`: a route whose files are no attachments (a CSV import) has its own size limit.
  */
-export function UploadInterceptor(field: string = FILES_FIELD, options: { keepForm?: boolean } = {}): Type<NestInterceptor> {
+export function UploadInterceptor(
+  field: string = FILES_FIELD,
+  options: { keepForm?: boolean; maxBytes?: number } = {},
+): Type<NestInterceptor> {
   @Injectable()
   class MultipartUpload implements NestInterceptor {
     private readonly parse: ReturnType<multer.Multer['array']>;
 
+    private readonly maxBytes: number;
+
     constructor(@Inject(AppConfig) private readonly config: AppConfig) {
+      this.maxBytes = options.maxBytes ?? config.ATTACHMENT_MAX_BYTES;
       this.parse = multer({
         storage: multer.memoryStorage(),
         // Browsers send file names as UTF-8 without saying so.
         defParamCharset: 'utf8',
         limits: {
-          fileSize: config.ATTACHMENT_MAX_BYTES,
+          fileSize: this.maxBytes,
           files: config.ATTACHMENTS_PER_MESSAGE,
           fieldSize: FIELD_MAX_BYTES,
           fields: MAX_FIELDS,
@@ -47,7 +54,7 @@ export function UploadInterceptor(field: string = FILES_FIELD, options: { keepFo
       await new Promise<void>((resolve, reject) =>
         this.parse(req, http.getResponse<Response>(), (error: unknown) => {
           if (!error) return resolve();
-          const refusal = uploadError(error, this.config);
+          const refusal = uploadError(error, this.config, this.maxBytes);
           if (!options.keepForm || refusal.code === 'malformed_body') return reject(refusal);
           Object.assign(req, { files: [], [REFUSAL]: refusal });
           resolve();
@@ -70,12 +77,12 @@ export function uploadRefusalOf(req: Request): AppError | undefined {
 }
 
 /** multer's and busboy's errors, in French and with the right status. */
-export function uploadError(error: unknown, config: AppConfig): AppError {
+export function uploadError(error: unknown, config: AppConfig, maxBytes = config.ATTACHMENT_MAX_BYTES): AppError {
   const code = error instanceof multer.MulterError ? error.code : null;
   const refuse = (message: string) => new AppError('validation_failed', message, [{ field: FILES_FIELD, message }]);
   switch (code) {
     case 'LIMIT_FILE_SIZE':
-      return fileTooLarge((error as multer.MulterError & { filename?: string }).filename ?? '', config.ATTACHMENT_MAX_BYTES);
+      return fileTooLarge((error as multer.MulterError & { filename?: string }).filename ?? '', maxBytes);
     case 'LIMIT_FILE_COUNT':
       return refuse(`Joignez au plus ${config.ATTACHMENTS_PER_MESSAGE} fichiers.`);
     // multer says so both of one file too many and of a file sent under another field's name (an API client's slip).

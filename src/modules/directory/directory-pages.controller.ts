@@ -1,15 +1,21 @@
-import { Body, Controller, Get, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Req, Res, UploadedFiles, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { AppError } from '../../common/errors/app-errors';
 import { isoDayOf, validateBody } from '../../common/validation';
 import { formModel, onFieldErrors } from '../../web/form-model';
 import { visibleNetworks } from '../accounts/access.policy';
-import type { StaffPrincipal } from '../accounts/accounts.types';
-import { CurrentStaff, StaffGuard, StaffRoles } from '../accounts/staff.guard';
-import { absencesPath, DirectoryViews, profilePath } from './directory-views';
+import type { StaffPrincipal, StaffSessionRef } from '../accounts/accounts.types';
+import { CSRF_FIELD, CsrfService } from '../accounts/csrf.service';
+import { CsrfCheckedInHandler, CurrentStaff, CurrentStaffSession, StaffGuard, StaffRoles } from '../accounts/staff.guard';
+import { cleanFileName } from '../attachments/file-name.policy';
+import { FILES_FIELD, UploadInterceptor, uploadRefusalOf } from '../attachments/upload.interceptor';
+import { absencesPath, DirectoryViews, IMPORT_MAX_BYTES, ImportOutcome, profilePath } from './directory-views';
 import { DirectoryService } from './directory.service';
 import { CreateAbsenceDto } from './dto/absence.dto';
+import { csvFileProblem } from './facilitator-csv-file.policy';
 import { facilitatorFormOf, FacilitatorFormValues, formToFacilitator, pickFacilitatorForm } from './facilitator-form';
+import { FacilitatorImportService, ImportFileError } from './facilitator-import.service';
 
 type Form = Record<string, unknown>;
 
@@ -25,7 +31,56 @@ export class DirectoryPagesController {
   constructor(
     private readonly directory: DirectoryService,
     private readonly views: DirectoryViews,
+    private readonly importer: FacilitatorImportService,
+    private readonly csrf: CsrfService,
   ) {}
+
+  @Get('import')
+  @StaffRoles('admin', 'animator')
+  importForm(@CurrentStaff() staff: StaffPrincipal, @Res() res: Response) {
+    res.render('facilitators-import', this.views.importPage(staff, formModel()));
+  }
+
+  @Get('import/modele.csv')
+  @StaffRoles('admin', 'animator')
+  importModel(@CurrentStaff() staff: StaffPrincipal, @Res() res: Response) {
+    res.attachment('facilitateurs-modele.csv').type('text/csv; charset=utf-8').send(this.views.importModel(staff));
+  }
+
+  /**
+   * « Vérifier le fichier » runs every row as the import would, then rolls each back; « Importer » writes the valid
+   * ones. Either way the page comes back with the report (no redirect: it would lose it; importing the same file twice
+   * changes nothing the second time). Multipart: the guard cannot read the CSRF field, checked here once parsed.
+   */
+  @Post('import')
+  @StaffRoles('admin', 'animator')
+  @CsrfCheckedInHandler()
+  @UseInterceptors(UploadInterceptor(FILES_FIELD, { keepForm: true, maxBytes: IMPORT_MAX_BYTES }))
+  async import(
+    @CurrentStaff() staff: StaffPrincipal,
+    @CurrentStaffSession() session: StaffSessionRef,
+    @Req() req: Request,
+    @UploadedFiles() files: Express.Multer.File[] = [],
+    @Res() res: Response,
+  ) {
+    const body = (req.body ?? {}) as Form;
+    this.csrf.assertValid(session, body[CSRF_FIELD]);
+    const mode = body.action === 'importer' ? 'import' : 'check';
+    await onFieldErrors(
+      async (): Promise<ImportOutcome> => {
+        const file = chosenCsv(files, uploadRefusalOf(req));
+        try {
+          const write = { scope: visibleNetworks(staff), actor: staff, dryRun: mode === 'check' };
+          return { mode, fileName: cleanFileName(file.originalname), report: await this.importer.importCsv(file.buffer, undefined, write) };
+        } catch (error) {
+          throw error instanceof ImportFileError ? fileRefused(error.message) : error;
+        }
+      },
+      // A file refused for its size as for its content: the form is what is wrong, said as such (400).
+      (errors) => res.status(400).render('facilitators-import', this.views.importPage(staff, formModel({}, errors))),
+      (outcome) => res.status(200).render('facilitators-import', this.views.importPage(staff, formModel(), outcome)),
+    );
+  }
 
   @Get('nouveau')
   @StaffRoles('admin', 'animator')
@@ -119,6 +174,20 @@ export class DirectoryPagesController {
     await this.directory.removeAbsence(facilitator.id, absenceId, [facilitator.networkCode]);
     res.redirect(303, `${absencesPath(facilitator)}?fait=suppression`);
   }
+}
+
+/** The one CSV file of the import form, or why it cannot be read. */
+function chosenCsv(files: Express.Multer.File[], refusal: AppError | undefined): Express.Multer.File {
+  if (refusal) throw refusal;
+  if (files.length !== 1)
+    throw fileRefused(files.length ? 'Choisissez un seul fichier CSV.' : 'Choisissez le fichier CSV des facilitateurs.');
+  const problem = csvFileProblem(files[0].buffer);
+  if (problem) throw fileRefused(problem);
+  return files[0];
+}
+
+function fileRefused(message: string): AppError {
+  return new AppError('validation_failed', message, [{ field: FILES_FIELD, message }]);
 }
 
 function filled(value: unknown): unknown {

@@ -8,8 +8,11 @@ import { visibleNetworks } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { ReferenceService } from '../reference/reference.service';
 import { REQUEST_KINDS, RequestKind, STAFF_STATUS_LABELS } from '../requests/request.types';
+import { megabytesOf } from '../attachments/attachments.service';
 import { absenceOn, ANNOUNCE_WITHIN_DAYS } from './absence.policy';
 import { FacilitatorDto } from './dto/facilitator.dto';
+import { CSV_COLUMNS, CsvColumn } from './facilitator-csv.policy';
+import type { ImportReport, RowOutcome } from './facilitator-import.service';
 import type { HeldRequest } from './facilitators.repository';
 
 /** Who the facilitator is, rather than what a request is about (KIND_LABELS). */
@@ -30,6 +33,50 @@ const NOTICES: Record<string, string> = {
     'Le compte est réactivé et une invitation à choisir un mot de passe lui est envoyée. Sa fiche ne reçoit toujours pas de demandes : cochez « Reçoit des demandes » ci-dessous si elle doit en recevoir de nouveau.',
   retrait:
     'La fiche est enregistrée et ne reçoit plus de nouvelles demandes. Celles qui n’étaient pas encore prises en charge repartent en attribution ; celles en cours restent à la même personne, à réaffecter depuis leur page si besoin.',
+};
+
+/** A directory in a file: a few hundred lines weigh some tens of kilobytes, and the web request writes them row by row. */
+export const IMPORT_MAX_BYTES = 1024 * 1024;
+
+/** « Vérifier le fichier » writes nothing; « Importer » writes the valid rows. */
+export type ImportMode = 'check' | 'import';
+
+export interface ImportOutcome {
+  mode: ImportMode;
+  fileName: string;
+  report: ImportReport;
+}
+
+/** What each column holds, as the import page explains it. */
+const COLUMN_HELP: Record<CsvColumn, string> = {
+  email:
+    'Adresse électronique du facilitateur : une fiche existante à cette adresse est mise à jour, sinon une fiche est créée. Une seule ligne par adresse.',
+  first_name: 'Prénom.',
+  last_name: 'Nom.',
+  kind: '« environmental » (conseiller environnemental du guichet vert) ou « social_clause » (facilitateur de clauses sociales).',
+  network: 'Code du réseau (voir la liste ci-dessous).',
+  departements:
+    'Codes INSEE des départements couverts, séparés par des espaces (« 38 73 », « 2A »), tous dans le réseau. Vide : tout le réseau.',
+  capacity: 'Nombre maximal de demandes ouvertes à la fois, entier de 0 à 200.',
+  segments: 'Codes des segments d’achat d’expertise, séparés par des espaces (voir la liste ci-dessous). Vide : aucun en particulier.',
+  coordinator:
+    '« yes » ou « no » (ou « oui », « non » ; vide : non) : coordinateur régional de clauses sociales, relais de tout le réseau.',
+};
+
+/** How each outcome reads in the report, in its table (row) and its counts (one, many): what a check foresees, what an import did. */
+const OUTCOME_LABELS: Record<ImportMode, Record<RowOutcome, { row: string; one: string; many: string }>> = {
+  check: {
+    created: { row: 'à créer', one: 'fiche à créer', many: 'fiches à créer' },
+    updated: { row: 'à mettre à jour', one: 'fiche à mettre à jour', many: 'fiches à mettre à jour' },
+    unchanged: { row: 'inchangée', one: 'fiche inchangée', many: 'fiches inchangées' },
+    rejected: { row: 'rejetée', one: 'ligne rejetée', many: 'lignes rejetées' },
+  },
+  import: {
+    created: { row: 'créée', one: 'fiche créée', many: 'fiches créées' },
+    updated: { row: 'mise à jour', one: 'fiche mise à jour', many: 'fiches mises à jour' },
+    unchanged: { row: 'inchangée', one: 'fiche inchangée', many: 'fiches inchangées' },
+    rejected: { row: 'rejetée', one: 'ligne rejetée', many: 'lignes rejetées' },
+  },
 };
 
 export function profilePath(facilitator: { id: string }): string {
@@ -107,6 +154,50 @@ export class DirectoryViews {
       notice: noticeOf(NOTICES, done),
       form,
     };
+  }
+
+  /** The import's page: what the file holds, the form, and the report of the file just checked or imported. */
+  importPage(staff: StaffPrincipal, form: FormModel, outcome?: ImportOutcome) {
+    return {
+      title: 'Importer des facilitateurs (CSV)',
+      columns: CSV_COLUMNS.map((name) => ({ name, help: COLUMN_HELP[name] })),
+      networks: this.networkOptions(staff),
+      allNetworks: staff.role === 'admin',
+      segments: this.reference.segmentOptions(),
+      maxMegabytes: megabytesOf(IMPORT_MAX_BYTES),
+      form,
+      result: outcome && this.importResult(outcome),
+    };
+  }
+
+  private importResult(outcome: ImportOutcome) {
+    const labels = OUTCOME_LABELS[outcome.mode];
+    const { counts } = outcome.report;
+    return {
+      ...outcome,
+      counts: (['created', 'updated', 'unchanged', 'rejected'] as const).map(
+        (key) => `${counts[key]} ${counts[key] > 1 ? labels[key].many : labels[key].one}`,
+      ),
+      rows: outcome.report.rows.map((row) => ({ ...row, label: labels[row.outcome].row })),
+    };
+  }
+
+  /** The model file: the header and one row that the person's own import would take (their network, one of its départements). */
+  importModel(staff: StaffPrincipal): string {
+    const network = this.networkOptions(staff).find((option) => this.reference.departmentsOf(option.value).length > 0)?.value ?? '';
+    const example: Record<CsvColumn, string> = {
+      email: 'camille.martin@exemple.fr',
+      first_name: 'Camille',
+      last_name: 'Martin',
+      kind: 'environmental',
+      network,
+      departements: this.reference.departmentsOf(network)[0]?.code ?? '',
+      capacity: '10',
+      segments: this.reference.segmentOptions()[0]?.value ?? '',
+      coordinator: 'non',
+    };
+    // BOM and semicolons: French Excel opens it in columns, accents and all.
+    return `\uFEFF${CSV_COLUMNS.join(';')}\r\n${CSV_COLUMNS.map((column) => example[column]).join(';')}\r\n`;
   }
 
   /** The networks the person may put a facilitator in: an admin's all, an animator's own. */

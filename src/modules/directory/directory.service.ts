@@ -24,6 +24,20 @@ export type NetworkScope = string[] | null;
 
 const inScope = (scope: NetworkScope, networkCode: string) => scope === null || scope.includes(networkCode);
 
+/** How an import writes a row (upsertByEmail). */
+export interface UpsertOptions {
+  scope?: NetworkScope;
+  actor?: AuditActor;
+  dryRun?: boolean;
+}
+
+/** Thrown out of a dry run's transaction so that it rolls back, carrying what the row would have done. */
+class RolledBack extends Error {
+  constructor(readonly outcome: UpsertOutcome) {
+    super('dry run');
+  }
+}
+
 const UNIQUE_VIOLATION = '23505';
 
 /**
@@ -116,8 +130,7 @@ export class DirectoryService {
     if (!inScope(scope, input.networkCode)) throw networkNotManaged();
     const id = await this.transaction(async (manager) => {
       const created = await this.insert(manager, input);
-      const name = nameAndEmail({ ...input, email: input.email.trim().toLowerCase() });
-      await this.audit.record(manager, actor, 'facilitator_created', [input.networkCode], `Fiche de facilitateur créée : ${name}`);
+      await this.journalCreated(manager, actor, input, '');
       return created;
     });
     return this.get(id);
@@ -134,26 +147,41 @@ export class DirectoryService {
     await this.transaction(async (manager) => {
       const current = await this.lock(manager, id, scope);
       const changed = await this.applyChanges(manager, current, patch, actor);
-      if (changed.length) {
-        const name = nameAndEmail(current);
-        const what = changed.map((field) => PROFILE_FIELD_LABELS[field]).join(', ');
-        const networks = [current.networkCode, patch.networkCode ?? current.networkCode];
-        await this.audit.record(manager, actor, 'facilitator_updated', networks, `Fiche de ${name} modifiée : ${what}`);
-      }
+      await this.journalUpdated(manager, actor, current, patch, changed, '');
     });
     return this.get(id);
   }
 
-  /** The import's and demo data's write: by e-mail, and nothing at all when the record is already so. */
-  async upsertByEmail(input: NewFacilitator): Promise<UpsertOutcome> {
-    return this.transaction(async (manager): Promise<UpsertOutcome> => {
-      const current = await this.facilitators.lockByEmail(manager, input.email.trim().toLowerCase());
-      if (!current) {
-        await this.insert(manager, input);
-        return 'created';
-      }
-      return (await this.applyChanges(manager, current, input)).length ? 'updated' : 'unchanged';
-    });
+  /**
+   * The import's and demo data's write: by e-mail, and nothing at all when the record is already so. `scope`: the
+   * networks the row may go into and whose record it may change; `actor`: given, each change is journaled as theirs
+   * (the workspace's import); `dryRun`: every check and write of the real thing, then rolled back (« Vérifier »).
+   */
+  async upsertByEmail(input: NewFacilitator, { scope = null, actor, dryRun = false }: UpsertOptions = {}): Promise<UpsertOutcome> {
+    if (!inScope(scope, input.networkCode)) {
+      throw new ValidationFailed([{ field: 'networkCode', message: `Réseau « ${input.networkCode} » : vous n’animez pas ce réseau.` }]);
+    }
+    try {
+      return await this.transaction(async (manager): Promise<UpsertOutcome> => {
+        const current = await this.facilitators.lockByEmail(manager, input.email.trim().toLowerCase());
+        // Another network's record: that the address is taken, nothing more (as when adding one by the form).
+        if (current && !inScope(scope, current.networkCode)) throw emailTaken();
+        let outcome: UpsertOutcome = 'created';
+        if (!current) {
+          await this.insert(manager, input);
+          if (actor !== undefined) await this.journalCreated(manager, actor, input, ' par import CSV');
+        } else {
+          const changed = await this.applyChanges(manager, current, input, actor);
+          if (actor !== undefined) await this.journalUpdated(manager, actor, current, input, changed, ' par import CSV');
+          outcome = changed.length ? 'updated' : 'unchanged';
+        }
+        if (dryRun) throw new RolledBack(outcome);
+        return outcome;
+      });
+    } catch (error) {
+      if (error instanceof RolledBack) return error.outcome;
+      throw error;
+    }
   }
 
   /**
@@ -228,6 +256,26 @@ export class DirectoryService {
     }
     if (affectsRouting(changed)) await this.changes.announce(manager, id);
     return changed;
+  }
+
+  /** `via`: how, when not by the record's own form (« par import CSV »). */
+  private async journalCreated(manager: EntityManager, actor: AuditActor, input: NewFacilitator, via: string): Promise<void> {
+    const name = nameAndEmail({ ...input, email: input.email.trim().toLowerCase() });
+    await this.audit.record(manager, actor, 'facilitator_created', [input.networkCode], `Fiche de facilitateur créée${via} : ${name}`);
+  }
+
+  private async journalUpdated(
+    manager: EntityManager,
+    actor: AuditActor,
+    current: StoredFacilitator,
+    patch: Partial<FacilitatorProfile>,
+    changed: Array<keyof FacilitatorProfile>,
+    via: string,
+  ): Promise<void> {
+    if (!changed.length) return;
+    const what = changed.map((field) => PROFILE_FIELD_LABELS[field]).join(', ');
+    const networks = [current.networkCode, patch.networkCode ?? current.networkCode];
+    await this.audit.record(manager, actor, 'facilitator_updated', networks, `Fiche de ${nameAndEmail(current)} modifiée${via} : ${what}`);
   }
 
   private resolve(draft: FacilitatorProfile): FacilitatorProfile {

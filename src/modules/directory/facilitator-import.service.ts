@@ -3,7 +3,7 @@ import iconv from 'iconv-lite';
 import { isUtf8 } from 'node:buffer';
 import { AppError } from '../../common/errors/app-errors';
 import { ReferenceService } from '../reference/reference.service';
-import { DirectoryService, UpsertOutcome } from './directory.service';
+import { DirectoryService, UpsertOptions, UpsertOutcome } from './directory.service';
 import { CsvHeader, readCsvRecords, readFacilitatorRecord, readHeader } from './facilitator-csv.policy';
 
 export type RowOutcome = UpsertOutcome | 'rejected';
@@ -39,15 +39,19 @@ export class FacilitatorImportService {
     private readonly reference: ReferenceService,
   ) {}
 
-  /** onProgress is called with 0 done before the first record, then after each one. */
-  async importCsv(content: Buffer, onProgress: (done: number, total: number) => void = () => undefined): Promise<ImportReport> {
+  /** onProgress is called with 0 done before the first record, then after each one; `write`: how each row is written. */
+  async importCsv(
+    content: Buffer,
+    onProgress: (done: number, total: number) => void = () => undefined,
+    write: UpsertOptions = {},
+  ): Promise<ImportReport> {
     const { header, records, unreadable, encoding } = this.parseFile(content);
     const rows: ImportedRow[] = [...unreadable];
     const firstLineOf = new Map<string, number>();
     onProgress(0, records.length);
     for (const [index, { fields, line }] of records.entries()) {
       // Spreadsheets export blank rows as a line of separators: nothing to import, nothing to report.
-      if (fields.some((field) => field !== '')) rows.push(await this.importRecord(fields, line, header, firstLineOf));
+      if (fields.some((field) => field !== '')) rows.push(await this.importRecord(fields, line, header, firstLineOf, write));
       onProgress(index + 1, records.length);
     }
     rows.sort((a, b) => a.line - b.line);
@@ -56,7 +60,13 @@ export class FacilitatorImportService {
     return { rows, counts, encoding, ignoredColumns: header.ignored };
   }
 
-  private async importRecord(fields: string[], line: number, header: CsvHeader, firstLineOf: Map<string, number>): Promise<ImportedRow> {
+  private async importRecord(
+    fields: string[],
+    line: number,
+    header: CsvHeader,
+    firstLineOf: Map<string, number>,
+    write: UpsertOptions,
+  ): Promise<ImportedRow> {
     const reading = readFacilitatorRecord(fields, header, this.reference.allSegments());
     if (!reading.ok) return { line, email: reading.email, outcome: 'rejected', reasons: reading.reasons };
     const earlier = firstLineOf.get(reading.email);
@@ -70,7 +80,7 @@ export class FacilitatorImportService {
     }
     firstLineOf.set(reading.email, line);
     try {
-      return { line, email: reading.email, outcome: await this.directory.upsertByEmail(reading.facilitator), reasons: [] };
+      return { line, email: reading.email, outcome: await this.directory.upsertByEmail(reading.facilitator, write), reasons: [] };
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       const reasons = error.errors.length ? error.errors.map((e) => e.message) : [error.message];
