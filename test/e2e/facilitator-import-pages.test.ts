@@ -68,7 +68,9 @@ describe('facilitators CSV import page: check, then import (animators of their n
     expect(pageHtml).toContain('enctype="multipart/form-data"');
     expect(pageHtml).toContain('Le fichier est importé ligne par ligne');
     expect(pageHtml).toContain('Windows-1252');
-    expect(pageHtml).toContain('<code>departements</code>');
+    // The columns as French Excel users name them, which the import reads as well.
+    expect(pageHtml).toContain('<code>departements</code> ou « Départements »');
+    expect(pageHtml).toContain('<code>first_name</code> ou « Prénom »');
     expect(pageHtml).toContain('Vous importez dans votre réseau seulement');
     expect(pageHtml).toContain('<code>aura-ee</code>');
     expect(pageHtml).not.toContain('<code>reseco</code>');
@@ -182,7 +184,7 @@ describe('facilitators CSV import page: check, then import (animators of their n
         'Le fichier « enorme.csv » dépasse la taille maximale de 1 Mo.',
       ],
       [{ name: 'vide.csv', content: '' }, 'Le fichier est vide : la première ligne doit nommer les colonnes.'],
-      [{ name: 'entete.csv', content: 'email;prenom\nx@example.org;X' }, 'En-tête invalide (colonnes manquantes : first_name'],
+      [{ name: 'entete.csv', content: 'email;telephone\nx@example.org;0102030405' }, 'En-tête invalide (colonnes manquantes : first_name'],
     ];
     for (const [file, message] of cases) {
       for (const action of ['verifier', 'importer'] as const) {

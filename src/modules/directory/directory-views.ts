@@ -11,7 +11,7 @@ import { REQUEST_KINDS, RequestKind, STAFF_STATUS_LABELS } from '../requests/req
 import { megabytesOf } from '../attachments/attachments.service';
 import { absenceOn, ANNOUNCE_WITHIN_DAYS } from './absence.policy';
 import { FacilitatorDto } from './dto/facilitator.dto';
-import { CSV_COLUMNS, CsvColumn } from './facilitator-csv.policy';
+import { CSV_COLUMNS, CsvColumn, FRENCH_NAMES } from './facilitator-csv.policy';
 import type { ImportReport, RowOutcome } from './facilitator-import.service';
 import type { HeldRequest } from './facilitators.repository';
 
@@ -53,12 +53,13 @@ const COLUMN_HELP: Record<CsvColumn, string> = {
     'Adresse électronique du facilitateur : une fiche existante à cette adresse est mise à jour, sinon une fiche est créée. Une seule ligne par adresse.',
   first_name: 'Prénom.',
   last_name: 'Nom.',
-  kind: '« environmental » (conseiller environnemental du guichet vert) ou « social_clause » (facilitateur de clauses sociales).',
+  kind: '« environmental » ou « environnement » (conseiller environnemental du guichet vert), « social_clause » ou « clauses sociales » (facilitateur de clauses sociales).',
   network: 'Code du réseau (voir la liste ci-dessous).',
   departements:
-    'Codes INSEE des départements couverts, séparés par des espaces (« 38 73 », « 2A »), tous dans le réseau. Vide : tout le réseau.',
+    'Codes INSEE des départements couverts, séparés par des espaces, des virgules ou des points-virgules (« 38 73 », « 38, 73 », « 2A » ; « 1 » vaut « 01 »), tous dans le réseau. Vide : tout le réseau.',
   capacity: 'Nombre maximal de demandes ouvertes à la fois, entier de 0 à 200.',
-  segments: 'Codes des segments d’achat d’expertise, séparés par des espaces (voir la liste ci-dessous). Vide : aucun en particulier.',
+  segments:
+    'Segments d’achat d’expertise, par code ou par nom (« catering » ou « Restauration collective » : voir la liste ci-dessous), séparés par des espaces, des virgules ou des points-virgules. Vide : aucun en particulier.',
   coordinator:
     '« yes » ou « no » (ou « oui », « non » ; vide : non) : coordinateur régional de clauses sociales, relais de tout le réseau.',
 };
@@ -160,7 +161,7 @@ export class DirectoryViews {
   importPage(staff: StaffPrincipal, form: FormModel, outcome?: ImportOutcome) {
     return {
       title: 'Importer des facilitateurs (CSV)',
-      columns: CSV_COLUMNS.map((name) => ({ name, help: COLUMN_HELP[name] })),
+      columns: CSV_COLUMNS.map((name) => ({ name, french: FRENCH_NAMES[name], help: COLUMN_HELP[name] })),
       networks: this.networkOptions(staff),
       allNetworks: staff.role === 'admin',
       segments: this.reference.segmentOptions(),

@@ -25,8 +25,8 @@ export const CSV_COLUMNS = [
 ] as const;
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
 
-/** The French header of each column, as French Excel users name them (shown when a column is missing). */
-const FRENCH_NAMES: Record<CsvColumn, string> = {
+/** The French header of each column, as French Excel users name them (shown when a column is missing, and on the import page). */
+export const FRENCH_NAMES: Record<CsvColumn, string> = {
   email: 'E-mail',
   first_name: 'Prénom',
   last_name: 'Nom',
