@@ -558,6 +558,46 @@ describe('buyer e-mails (debounced, never twice) and automatic closure', () => {
     }
   });
 
+  it('a reminder due at 10:00 while the worker was down is not sent by the sweep at 22:00, but once at the next opening', async () => {
+    const clock = t.app.get(Clock);
+    const time = timeMachine(() => t);
+    const silent = await submittedAndTaken(t, 44);
+    const remindersOf = async () =>
+      (await mailsTo(t, 'buyer-precision-reminder')).filter((m) => m.recipient === 'camille.martin+44@example.fr');
+    await staffWrites(t, silent, 'clarification_question', 'Quel volume ?');
+    /** `hour`:00 in Paris, `days` after the calendar day of `from` there. */
+    const parisAt = (from: Date, days: number, hour: number) => {
+      const { year, month, day } = wallClock('Europe/Paris', from.getTime());
+      const wall = Date.UTC(year, month - 1, day + days, hour);
+      return new Date(wall - zoneOffset('Europe/Paris', wall));
+    };
+    // Asked at 10:00 on a working day some weeks ahead: reminded at 10:00, seven working days later.
+    let askedAt = parisAt(clock.now(), 14, 10);
+    while (!isWorkingDay(askedAt, '38')) askedAt = parisAt(askedAt, 1, 10);
+    for (const table of ['request_events', 'request_messages']) {
+      await t.dataSource.query(`UPDATE ${table} SET created_at = $2 WHERE request_id = $1`, [silent.id, askedAt]);
+    }
+    const due = clarificationReminderAt(askedAt, '38', t.config.REPLY_WINDOW_WORKING_DAYS)!;
+    expect(wallClock('Europe/Paris', due.getTime()).hour).toBe(10);
+    try {
+      // The worker is down from 10:00 until 22:00: its first sweep finds the reminder due, and leaves it for the morning.
+      time.forward(parisAt(due, 0, 22).getTime() - clock.now().getTime());
+      await t.app.get(LifecycleSweepService).run();
+      expect(await remindersOf()).toHaveLength(0);
+
+      // The buyer's office opens: one reminder, and no second at the next sweep.
+      const opening = withinOfficeHours(clock.now(), '38');
+      expect(wallClock('Europe/Paris', opening.getTime()).hour).toBe(9);
+      time.past(opening);
+      await t.app.get(LifecycleSweepService).run();
+      await t.app.get(LifecycleSweepService).run();
+      expect(await remindersOf()).toHaveLength(1);
+      expect(await state(silent)).toEqual(expect.objectContaining({ status: 'awaiting_buyer' }));
+    } finally {
+      time.back();
+    }
+  });
+
   it('a note written while the request waits on the buyer moves neither its closure nor its reminder', async () => {
     const clock = t.app.get(Clock);
     const answered = await submittedAndTaken(t, 8);

@@ -7,7 +7,7 @@ import { AppConfig } from '../../config/app-config';
 import { runAsOne } from '../../database/sql-statement';
 import { eachApart } from '../../queue/interval-sweep';
 import { MailService } from '../mail/mail.service';
-import { CLARIFICATION_REMINDER_DAYS_LEFT, clarificationReminderAt, replyWindowEnd } from '../requests/reply-window.policy';
+import { CLARIFICATION_REMINDER_DAYS_LEFT, clarificationReminderDue, replyWindowEnd } from '../requests/reply-window.policy';
 import { RequestMessagesRepository } from '../requests/request-messages.repository';
 import { PRECISION_REMINDED_EVENT, RequestsRepository } from '../requests/requests.repository';
 import { trackingLinkOf } from '../requests/tracking-url';
@@ -41,18 +41,19 @@ export class PrecisionRemindersService {
     );
   }
 
-  /** Idempotent: a request no longer awaiting the buyer, already reminded, or not yet due is left as it is. */
+  /**
+   * Idempotent: a request no longer awaiting the buyer, already reminded, or not yet due (nor out of office hours) is
+   * left as it is; the sweep finds it again at the next pass.
+   */
   async remindIfDue(requestId: string): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
       const request = await this.requests.lockForChange(manager, requestId);
       if (request?.status !== 'awaiting_buyer' || !request.buyerEmail) return false;
       const since = await this.requests.enteredStatusAt(manager, requestId, 'awaiting_buyer');
       const days = this.config.REPLY_WINDOW_WORKING_DAYS;
-      const remindAt = since && clarificationReminderAt(since, request.departmentCode, days);
-      const now = this.clock.now();
-      if (!since || !remindAt || now < remindAt || (await this.requests.remindedOfPrecision(manager, requestId))) return false;
+      if (!since || !clarificationReminderDue(since, this.clock.now(), request.departmentCode, days)) return false;
+      if (await this.requests.remindedOfPrecision(manager, requestId)) return false;
       const closesAt = replyWindowEnd(since, request.departmentCode, days);
-      if (now >= closesAt) return false;
       const question = [...(await this.messages.messagesOf(requestId, 'buyer', manager))]
         .reverse()
         .find((message) => message.kind === 'clarification_question');

@@ -1,4 +1,12 @@
-import { autoClose, autoCloseAt, replyPermission, replyWindowEnd, clarificationReminderAt, enteredStatusAt } from './reply-window.policy';
+import {
+  autoClose,
+  autoCloseAt,
+  replyPermission,
+  replyWindowEnd,
+  clarificationReminderAt,
+  clarificationReminderDue,
+  enteredStatusAt,
+} from './reply-window.policy';
 import type { RequestState } from './request-state.policy';
 
 // Monday 2 June 2025, 10:00 Paris; ten working days later is Tuesday 17 June (9 June is Whit Monday).
@@ -117,5 +125,30 @@ describe('clarificationReminderAt', () => {
     ['Monday 18:00 on La Réunion, window of 4: Wednesday 09:00 there', '2026-12-07T14:00:00Z', '974', 4, '2026-12-09T05:00:00.000Z'],
   ])('%s', (_label, askedAt, department, days, expected) => {
     expect(clarificationReminderAt(new Date(askedAt), department, days)?.toISOString()).toBe(expected);
+  });
+});
+
+describe('clarificationReminderDue', () => {
+  // Asked on Monday 7 December 2026 at 10:00 in Paris, window of 10: reminded from Wednesday 16 December 10:00,
+  // closed on Monday 21 December at 10:00.
+  const asked = new Date('2026-12-07T09:00:00Z');
+  it.each([
+    ['Wednesday 16 December 09:59 in Paris: not yet', '2026-12-16T08:59:00Z', '38', false],
+    ['Wednesday 16 December 10:00 in Paris: due', '2026-12-16T09:00:00Z', '38', true],
+    ['Wednesday 16 December 16:59 in Paris: still open', '2026-12-16T15:59:00Z', '38', true],
+    ['Wednesday 16 December 17:00 in Paris: closed, waits for the morning', '2026-12-16T16:00:00Z', '38', false],
+    ['Wednesday 16 December 22:00 in Paris, after an outage: waits for the morning', '2026-12-16T21:00:00Z', '38', false],
+    ['Thursday 17 December 08:59 in Paris: not yet open', '2026-12-17T07:59:00Z', '38', false],
+    ['Thursday 17 December 09:00 in Paris: the opening', '2026-12-17T08:00:00Z', '38', true],
+    ['Saturday 19 December 11:00 in Paris: a day off', '2026-12-19T10:00:00Z', '38', false],
+    ['Monday 21 December 09:59 in Paris: the last minutes', '2026-12-21T08:59:00Z', '38', true],
+    ['Monday 21 December 10:00 in Paris: the window has ended', '2026-12-21T09:00:00Z', '38', false],
+    ['Wednesday 16 December 16:00 in Paris, 19:00 on La Réunion: closed there', '2026-12-16T15:00:00Z', '974', false],
+  ])('%s', (_label, now, department, expected) => {
+    expect(clarificationReminderDue(asked, new Date(now), department, 10)).toBe(expected);
+  });
+
+  it('never with a window too short for a reminder', () => {
+    expect(clarificationReminderDue(asked, new Date('2026-12-09T09:00:00Z'), '38', 3)).toBe(false);
   });
 });

@@ -27,6 +27,20 @@ export function clarificationReminderAt(since: Date, departmentCode: string, day
   return days > CLARIFICATION_REMINDER_DAYS_LEFT ? replyWindowEnd(since, departmentCode, days - CLARIFICATION_REMINDER_DAYS_LEFT) : null;
 }
 
+/**
+ * Whether the reminder of a precision asked at `since` may leave at `now`: past its time, before the window ends, and
+ * within the buyer's office hours — a sweep catching up after a worker's outage at night leaves it for the opening.
+ */
+export function clarificationReminderDue(since: Date, now: Date, departmentCode: string, days: number): boolean {
+  const remindAt = clarificationReminderAt(since, departmentCode, days);
+  return (
+    remindAt !== null &&
+    now >= remindAt &&
+    now < replyWindowEnd(since, departmentCode, days) &&
+    withinOfficeHours(now, departmentCode).getTime() === now.getTime()
+  );
+}
+
 /** The closure the end of the window brings to a request in this status, if any. */
 const AUTO_CLOSE_REASONS: Partial<Record<RequestStatus, CloseReason>> = { answered: 'answered', awaiting_buyer: 'no_reply' };
 
