@@ -110,6 +110,51 @@ describe('the buyer is told when their request changes hands', () => {
     expect(digest.text_body).toContain('Rendue par Alix : « Indisponible : motif interne : arrêt maladie. »');
   });
 
+  /** What the buyer reads in their request's history, through the tracking JSON (its link from their e-mail). */
+  async function historyRead(reference: string, buyer: string): Promise<string[]> {
+    const link = trackingLinkIn(await sentMailFile(t, 'request-acknowledgement', buyer), reference);
+    const body = await (
+      await fetch(`${t.url}/api/v1/requests/${reference}`, { headers: { 'x-tracking-token': new URL(link).searchParams.get('t')! } })
+    ).json();
+    return body.history.map((line: { label: string }) => line.label);
+  }
+
+  it('a reassignment after the taking in charge is one line of the buyer’s history; before it, one more « Confiée » as a new routing', async () => {
+    const animator = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
+    // Not yet taken in charge: the buyer heard of no one by name, no hand-over is told; the new holder reads as a routing.
+    const first = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Alix', capacity: 1 });
+    const untaken = await submitRequest(t, 9);
+    await waitFor(async () => (await holderOf(untaken)).id === first, 10_000, 'attribuée à Alix');
+    const dominique = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Dominique' });
+    expect((await post(`${untaken}/reassign`, animator, { facilitatorId: dominique, reason: 'motif interne' })).status).toBe(200);
+    expect(await historyRead(untaken, 'camille.martin+9@example.fr')).toEqual([
+      'Demande reçue',
+      'Confiée à un facilitateur',
+      'Confiée à un facilitateur',
+    ]);
+
+    // Taken in charge by Alix, then given by the network to Dominique: the buyer reads that it changed hands, once.
+    const taken = await takenByAlix(6);
+    expect((await post(`${taken.reference}/reassign`, animator, { facilitatorId: dominique, reason: 'motif interne' })).status).toBe(200);
+    const received = ['Demande reçue', 'Confiée à un facilitateur', 'Prise en charge par le facilitateur'];
+    expect(await historyRead(taken.reference, taken.buyer)).toEqual([...received, 'Transmise à un autre facilitateur']);
+
+    // Let routing choose: the same single line.
+    const rerouted = await takenByAlix(7);
+    expect((await post(`${rerouted.reference}/reassign`, animator, { reason: 'motif interne' })).status).toBe(200);
+    expect((await holderOf(rerouted.reference)).status).toBe('assigned');
+    expect(await historyRead(rerouted.reference, rerouted.buyer)).toEqual([...received, 'Transmise à un autre facilitateur']);
+
+    // Given back by Alix, nobody else active: one line says it waits for another facilitator.
+    const givenBack = await takenByAlix(8);
+    await t.dataSource.query(`UPDATE facilitators SET active = false WHERE id <> $1`, [givenBack.alix]);
+    expect((await post(`${givenBack.reference}/decline`, givenBack.token, { reason: 'unavailable', note: 'motif interne' })).status).toBe(
+      200,
+    );
+    expect(await holderOf(givenBack.reference)).toEqual({ id: null, status: 'unassigned' });
+    expect(await historyRead(givenBack.reference, givenBack.buyer)).toEqual([...received, 'En attente d’un autre facilitateur']);
+  });
+
   /** Alix asks the buyer a precision; the buyer's e-mail about it gives the tracking link. */
   async function precisionAskedByAlix(n: number) {
     const taken = await takenByAlix(n);

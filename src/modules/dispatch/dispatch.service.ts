@@ -223,6 +223,8 @@ export class DispatchService {
       const previous = current && (await this.routingRepository.facilitatorContact(manager, current.facilitatorId));
       const withdrawn = previous ? this.routing.withdrawnMail(request, previous, 'reassigned') : [];
       const to = nextStatus(request, chosenId ? 'reassign' : 'reroute');
+      // Taken in charge: the buyer reads one line, the hand-over's; the new assignment's stays in staff's history.
+      const handedOver = followedByFacilitator(request);
       if (!chosenId && to === 'submitted') {
         await runAsOne(manager, [
           ...this.routing.release(request, current, 'withdrawn', {
@@ -233,9 +235,9 @@ export class DispatchService {
           }),
           ...withdrawn,
         ]);
-        const [outcome] = await this.routing.assign(manager, [{ ...request, status: 'submitted' }]);
+        const [outcome] = await this.routing.assign(manager, [{ ...request, status: 'submitted' }], { handedOver });
         const placed = outcome === 'assigned' ? 'assigned' : 'unassigned';
-        if (followedByFacilitator(request)) {
+        if (handedOver) {
           await runAsOne(manager, this.routing.handedOverStatements(request, placed, handedOverReason(placed)));
         }
         const holder = (await this.routingRepository.currentAssignment(manager, request.id))?.facilitatorId ?? null;
@@ -275,17 +277,19 @@ export class DispatchService {
               actorType: 'staff',
               actorId: staff.id,
               reason: `Confiée à ${holder.firstName} par ${nameOf(staff)}${previous ? `, retirée à ${previous.firstName}` : ''} : ${reason}`,
+              isPublic: !handedOver,
             }
           : {
               type: 'rerouted',
               actorType: 'staff',
               actorId: staff.id,
               reason: `${reroutedBy(staff, previous)}, confiée à ${holder.firstName} : ${reason}`,
+              isPublic: !handedOver,
             },
-        { by: nameOf(staff), reason, resumed: followedByFacilitator(request) },
+        { by: nameOf(staff), reason, resumed: handedOver },
         placed,
       );
-      if (followedByFacilitator(request)) {
+      if (handedOver) {
         await runAsOne(manager, this.routing.handedOverStatements(request, placed, handedOverReason(placed)));
       }
       return { status: placed, facilitatorId: holderId, freed: current?.facilitatorId ?? null } as const;

@@ -227,7 +227,7 @@ export class RoutingService {
       if (givingBack.colleagueId) {
         await this.handToColleague(manager, released, givingBack.colleagueId, current.facilitatorId, givingBack.note);
       } else {
-        placed = (await this.assign(manager, [released]))[0] === 'assigned';
+        placed = (await this.assign(manager, [released], { handedOver: true }))[0] === 'assigned';
       }
       // The buyer saw it in progress: told who takes it over, or that it waits for someone.
       const to = placed ? 'assigned' : 'unassigned';
@@ -281,7 +281,7 @@ export class RoutingService {
       manager,
       request,
       colleagueId,
-      { type: 'reassigned', actorType: 'staff', actorId: holderId, reason: `Confiée par ${by}, qui l’a rendue` },
+      { type: 'reassigned', actorType: 'staff', actorId: holderId, reason: `Confiée par ${by}, qui l’a rendue`, isPublic: false },
       { by, reason: note, resumed: true },
     );
   }
@@ -467,10 +467,11 @@ export class RoutingService {
   /**
    * Offers each request, oldest first, to the best facilitator the policy allows, counting the
    * places taken by the requests before it; writes every outcome in one statement. The requests
-   * must be locked by the caller's transaction.
+   * must be locked by the caller's transaction. `handedOver`: they leave a facilitator who had taken them in charge,
+   * whose buyer reads the hand-over's line (handedOverStatements), not the routing's besides.
    */
-  async assign(manager: EntityManager, requests: RoutableRequest[]): Promise<RoutingOutcome[]> {
-    const { outcomes, statements } = await this.plannedAssignments(manager, requests);
+  async assign(manager: EntityManager, requests: RoutableRequest[], { handedOver = false } = {}): Promise<RoutingOutcome[]> {
+    const { outcomes, statements } = await this.plannedAssignments(manager, requests, handedOver);
     await runAsOne(manager, statements);
     return outcomes;
   }
@@ -479,6 +480,7 @@ export class RoutingService {
   private async plannedAssignments(
     manager: EntityManager,
     requests: RoutableRequest[],
+    handedOver = false,
   ): Promise<{ outcomes: RoutingOutcome[]; statements: SqlStatement[] }> {
     if (!requests.length) return { outcomes: [], statements: [] };
     const now = this.clock.now();
@@ -506,8 +508,8 @@ export class RoutingService {
     return {
       outcomes,
       statements: [
-        ...(assignments.length ? this.assignmentStatements(assignments, claims, now) : []),
-        ...(unplaced.length ? this.poolStatements(unplaced) : []),
+        ...(assignments.length ? this.assignmentStatements(assignments, claims, now, { isPublic: !handedOver }) : []),
+        ...(unplaced.length ? this.poolStatements(unplaced, !handedOver) : []),
       ],
     };
   }
@@ -517,13 +519,14 @@ export class RoutingService {
    * a routed assignment, under the same row locks, refused (409, French) if that facilitator cannot
    * take it now. The request must be locked by the caller's transaction and hold no current assignment.
    * `handOver`: who chose them and why, which their e-mail tells them. `to`: awaiting_buyer for a request whose
-   * precision asked stays awaited (request-state.policy): the new holder has it in charge at once.
+   * precision asked stays awaited (request-state.policy): the new holder has it in charge at once. `history.isPublic`
+   * false: the buyer reads a hand-over's line instead (handedOverStatements).
    */
   async assignChosen(
     manager: EntityManager,
     request: RoutableRequest,
     facilitatorId: string,
-    history: Pick<NewRequestEvent, 'type' | 'actorType' | 'actorId' | 'reason'>,
+    history: Pick<NewRequestEvent, 'type' | 'actorType' | 'actorId' | 'reason'> & Partial<Pick<NewRequestEvent, 'isPublic'>>,
     handOver?: HandOver,
     to: 'assigned' | 'awaiting_buyer' = 'assigned',
   ): Promise<ClaimableFacilitator> {
@@ -682,18 +685,16 @@ export class RoutingService {
 
   /**
    * No one can take these requests now: they wait in their network's pool. The network's animators
-   * hear of them in one digest per period, not one message per request.
+   * hear of them in one digest per period, not one message per request. `isPublic`: as for assign's `handedOver`.
    */
-  private poolStatements(requests: RoutableRequest[]): SqlStatement[] {
+  private poolStatements(requests: RoutableRequest[], isPublic: boolean): SqlStatement[] {
     const period = this.config.POOL_ALERT_DIGEST_SECONDS * 1000;
     const now = this.clock.now().getTime();
     const periodEnd = (Math.floor(now / period) + 1) * period;
     return [
       this.routing.routedStatesStatement(requests.map((r) => ({ requestId: r.id, status: 'unassigned', assignedFacilitatorId: null }))),
       this.requests.eventsStatement(
-        requests.map((r) =>
-          event(r, 'unassigned', 'unassigned', { isPublic: true, reason: 'Aucun facilitateur disponible pour le moment' }),
-        ),
+        requests.map((r) => event(r, 'unassigned', 'unassigned', { isPublic, reason: 'Aucun facilitateur disponible pour le moment' })),
       ),
       this.outbox.addManyStatement(
         'routing.pool-alert',
