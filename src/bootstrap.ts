@@ -7,13 +7,16 @@ import { DataSource } from 'typeorm';
 import { AppModule, Roles } from './app.module';
 import { AppConfig, ConfigError, loadConfig, misspeltEnvironmentKeys, misspeltKeyWarning } from './config/app-config';
 import { createLogger, PinoNestLogger } from './common/logging/logger';
-import { withoutPassword } from './database/connection-failure.policy';
+import { connectionFailure, withoutPassword } from './database/connection-failure.policy';
 import { dataSourceOptions } from './database/data-source-options';
 import { prepareDatabase } from './database/prepare-database';
 import { placeholderContacts } from './modules/reference/reference.seed';
 import { configureHttp } from './web/http-setup';
 import { ExpressClassesAdapter } from './web/express-adapter';
 import { isWorkersThread, lowerThisThreadPriority, onApiThreadMessage } from './queue/workers-thread';
+
+/** PostgreSQL out of reach or refusing the user at start: one line saying what to check, as `npm run migration:run` says it. */
+class DatabaseUnreachable extends Error {}
 
 /** Validates the configuration, migrates and seeds, then starts the roles this process plays. */
 export async function start(roles: Roles): Promise<void> {
@@ -66,6 +69,10 @@ export async function start(roles: Roles): Promise<void> {
       );
       process.exit(1);
     }
+    if (error instanceof DatabaseUnreachable) {
+      logger.fatal(`démarrage impossible : ${error.message}`);
+      process.exit(1);
+    }
     logger.fatal({ err: { message: (error as Error).message, stack: (error as Error).stack } }, 'démarrage impossible');
     process.exit(1);
   }
@@ -109,7 +116,9 @@ async function createDatabaseIfMissing(databaseUrl: string, create: boolean, log
     return;
   } catch (error) {
     if ((error as { code?: string }).code !== '3D000') {
-      // pg's own words name neither the server nor the setting to check (« role "nobody" does not exist »).
+      const known = connectionFailure(databaseUrl, error);
+      if (known) throw new DatabaseUnreachable(known);
+      // pg's own words for another failure name neither the server nor the setting to check.
       throw new Error(
         `PostgreSQL refuse la connexion ou ne répond pas (DATABASE_URL : ${withoutPassword(databaseUrl)}) : ${(error as Error).message}`,
       );
