@@ -8,7 +8,7 @@ import { AppModule, Roles } from './app.module';
 import { AppConfig, ConfigError, loadConfig, misspeltEnvironmentKeys, misspeltKeyWarning } from './config/app-config';
 import { createLogger, PinoNestLogger } from './common/logging/logger';
 import { connectionFailure, withoutPassword } from './database/connection-failure.policy';
-import { dataSourceOptions } from './database/data-source-options';
+import { DATABASE_CONNECT_TIMEOUT_MS, migrationDataSourceOptions } from './database/data-source-options';
 import { prepareDatabase } from './database/prepare-database';
 import { placeholderContacts } from './modules/reference/reference.seed';
 import { configureHttp } from './web/http-setup';
@@ -89,7 +89,7 @@ export async function createHttpApp(roles: Roles, config: AppConfig, logger: Log
 
 export async function migrateAndSeed(config: AppConfig, logger?: Logger): Promise<void> {
   await createDatabaseIfMissing(config.DATABASE_URL, !config.isProduction, logger);
-  const dataSource = await new DataSource(dataSourceOptions(config)).initialize();
+  const dataSource = await new DataSource(migrationDataSourceOptions(config)).initialize();
   try {
     await prepareDatabase(dataSource, { runMigrations: config.RUN_MIGRATIONS });
     if (config.isProduction) {
@@ -110,7 +110,7 @@ export async function migrateAndSeed(config: AppConfig, logger?: Logger): Promis
  * missing database is a mistyped DATABASE_URL, and the desk would start on an empty one.
  */
 async function createDatabaseIfMissing(databaseUrl: string, create: boolean, logger?: Logger): Promise<void> {
-  const probe = new Client({ connectionString: databaseUrl });
+  const probe = new Client({ connectionString: databaseUrl, connectionTimeoutMillis: DATABASE_CONNECT_TIMEOUT_MS });
   try {
     await probe.connect();
     return;

@@ -44,12 +44,25 @@ describe('connectionFailure', () => {
     expect(connectionFailure(url, failing(code))).toBe(line);
   });
 
-  it.each([[new Error('relation "x" does not exist')], [failing('42P01')], [null], ['texte']])(
-    'leaves any other error to its own words (%p)',
-    (error) => {
-      expect(connectionFailure('postgres://gv@db/gv', error)).toBeNull();
-    },
-  );
+  // pg's own time limit to connect (connectTimeoutMS) ends with no code: said as the system's ETIMEDOUT.
+  it.each([
+    ['a client', 'timeout expired'],
+    ['a pool (TypeORM)', 'Connection terminated due to connection timeout'],
+  ])('pg’s time limit to connect, for %s', (_case, message) => {
+    expect(connectionFailure('postgres://gv@10.0.0.9:5432/gv', new Error(message))).toBe(
+      'PostgreSQL ne répond pas à temps sur 10.0.0.9:5432 : vérifiez le réseau, un pare-feu, et l’hôte et le port de DATABASE_URL (DATABASE_URL : postgres://gv@10.0.0.9:5432/gv)',
+    );
+  });
+
+  it.each([
+    [new Error('relation "x" does not exist')],
+    [failing('42P01')],
+    [Object.assign(new Error('timeout expired'), { code: 'XX' })],
+    [null],
+    ['texte'],
+  ])('leaves any other error to its own words (%p)', (error) => {
+    expect(connectionFailure('postgres://gv@db/gv', error)).toBeNull();
+  });
 
   it.each([
     ['postgres://gv:s3cret@db/gv', 'postgres://gv:***@db/gv'],

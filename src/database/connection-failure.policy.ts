@@ -37,12 +37,21 @@ const CHECKS: Record<string, (at: Target) => string> = {
     `la base de données « ${database} » n’existe pas sur ${host}:${port} : corrigez DATABASE_URL, ou créez-la (createdb ${database})`,
 };
 
+/** pg's own words when its time limit to connect (connectionTimeoutMillis) ran out, the client's and its pool's: no code. */
+const PG_TIMEOUTS = new Set(['timeout expired', 'Connection terminated due to connection timeout']);
+
+/** The code of a failed connection: the system's or the server's, or ETIMEDOUT for pg's own time limit. */
+function codeOf(error: unknown): string {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === undefined && PG_TIMEOUTS.has(String(message)) ? 'ETIMEDOUT' : String(code);
+}
+
 /**
  * One line saying why PostgreSQL could not be reached or refused the connection, and what to check; null for any other
  * error. Node's own for a closed port (an AggregateError, one per address tried) has no message at all.
  */
 export function connectionFailure(databaseUrl: string, error: unknown): string | null {
-  const check = CHECKS[String((error as { code?: unknown } | null)?.code)];
+  const check = CHECKS[codeOf(error)];
   if (!check) return null;
   let at: Target = { host: 'localhost', port: '5432', user: '', database: '' };
   try {

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { AppConfig, ConfigError, loadConfig } from '../config/app-config';
 import { connectionFailure } from './connection-failure.policy';
-import { dataSourceOptions } from './data-source-options';
+import { migrationDataSourceOptions } from './data-source-options';
 
 // The command as typed (migration:run, migration:revert…), to head its one line.
 const command = process.argv.find((arg) => arg.startsWith('migration:')) ?? 'migration';
@@ -37,4 +37,4 @@ function config(): AppConfig {
 }
 
 /** Used by the TypeORM CLI (npm run migration:*). */
-export default new MigrationDataSource(dataSourceOptions(config()));
+export default new MigrationDataSource(migrationDataSourceOptions(config()));
