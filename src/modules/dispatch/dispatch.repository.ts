@@ -5,6 +5,7 @@ import { facilitatorToday, NetworkDays } from '../reference/network-days';
 import { AdviceRequest } from '../requests/request.entities';
 import type { OrganisationType, RequestKind, RequestStatus } from '../requests/request.types';
 import { APPLICABLE_DEADLINE } from '../requests/requests.repository';
+import { COORDINATED_REGIONS } from '../routing/routing.repository';
 import type { FacilitatorLoadDto } from './dto/dispatch-results.dto';
 
 /** What the dispatch pages show of the request. */
@@ -67,6 +68,9 @@ export class DispatchRepository {
                           FROM staff_users u WHERE u.facilitator_id = f.id AND u.active), 'none') AS "account",
               COALESCE((SELECT array_agg(fd.department_code ORDER BY fd.department_code) FROM facilitator_departments fd
                          WHERE fd.facilitator_id = f.id), '{}') AS "departmentCodes",
+              COALESCE(CASE WHEN f.kind = 'social_clause' AND f.is_coordinator
+                   THEN (SELECT array_agg(rg.name ORDER BY rg.name) FROM regions rg WHERE rg.code = ANY(${COORDINATED_REGIONS})) END,
+                 '{}') AS "coordinatedRegions",
               EXISTS (SELECT 1 FROM facilitator_absences a WHERE a.facilitator_id = f.id AND ${facilitatorToday('$2')} BETWEEN a.starts_on AND a.ends_on) AS "absentToday",
               (SELECT json_build_object('startsOn', to_char(a.starts_on, 'YYYY-MM-DD'), 'endsOn', to_char(a.ends_on, 'YYYY-MM-DD'))
                  FROM facilitator_absences a WHERE a.facilitator_id = f.id AND a.ends_on >= ${facilitatorToday('$2')}

@@ -83,7 +83,7 @@ export class DispatchService {
     const visible = await this.find(staff, reference, canReassign);
     const routable = (await this.routingRepository.readRequest(visible.id))!;
     const [candidates, exclusions] = await Promise.all([
-      this.routingRepository.readCandidates(routable, this.reference.networkDays(this.clock.now())),
+      this.routingRepository.readCandidates([routable], this.reference.networkDays(this.clock.now())),
       this.routingRepository.exclusions(this.dataSource.manager, [visible.id]),
     ]);
     const declined = exclusions.get(visible.id) ?? new Set<string>();
@@ -373,7 +373,7 @@ export class DispatchService {
 
   /** Whether the reassignment page offers this facilitator for the request (its kind and territory). */
   private async offers(manager: EntityManager, request: RoutableRequest, facilitatorId: string): Promise<boolean> {
-    const candidates = await this.routingRepository.readCandidates(request, this.reference.networkDays(this.clock.now()), manager);
+    const candidates = await this.routingRepository.readCandidates([request], this.reference.networkDays(this.clock.now()), manager);
     return offeredFor(request, candidates).some((f) => f.id === facilitatorId);
   }
 

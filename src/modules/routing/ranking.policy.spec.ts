@@ -1,4 +1,17 @@
-import { FacilitatorCandidate, IneligibilityReason, rankFacilitators, RoutingRequest, whyNotEligible } from './ranking.policy';
+import {
+  coordinatorFallbackText,
+  FacilitatorCandidate,
+  IneligibilityReason,
+  rankFacilitators,
+  RoutingRequest,
+  WAITING_REASONS,
+  WaitingReason,
+  waitingReasonText,
+  waitsForSomeone,
+  whyCoordinatorFallback,
+  whyNotEligible,
+  whyWaiting,
+} from './ranking.policy';
 
 // Isère (38) is in Auvergne-Rhône-Alpes (84); Corse-du-Sud (2A) in Corse (94).
 const ENV: RoutingRequest = { kind: 'environmental', departmentCode: '38', regionCode: '84', networkCode: 'aura', segmentCode: 'cleaning' };
@@ -437,5 +450,71 @@ describe('rankFacilitators', () => {
       expect(seen.socialFallback).toBeGreaterThan(0);
       expect(seen.idTieBreak).toBeGreaterThan(0);
     });
+  });
+});
+
+const full = { openCount: 5 };
+const away = { absentToday: true };
+
+describe('whyWaiting', () => {
+  it.each<[string, RoutingRequest, FacilitatorCandidate[], string[], WaitingReason | null]>([
+    ['someone can take it', ENV, [facilitator('a', full), facilitator('b')], [], null],
+    ['nobody at all', SOCIAL, [], [], 'uncovered'],
+    ['only the other kind', SOCIAL, [facilitator('a', { networkCode: 'corse' })], [], 'uncovered'],
+    ['only another département', SOCIAL, [local('a', { departmentCodes: ['2B'] })], [], 'uncovered'],
+    ['only another network', ENV, [facilitator('a', { networkCode: 'bfc' })], [], 'uncovered'],
+    ['the coordinator no longer receives requests', SOCIAL, [coordinator('c', { active: false })], [], 'uncovered'],
+    ['a coordinator of another région', SOCIAL, [coordinator('c', { regionCodes: ['93'] })], [], 'uncovered'],
+    ['every one who covers it let it go', ENV, [facilitator('a'), facilitator('b', full)], ['a', 'b'], 'let_go'],
+    ['all absent', ENV, [facilitator('a', away), facilitator('b', away)], [], 'absent'],
+    ['all full', SOCIAL, [local('a', full), coordinator('c', full)], [], 'full'],
+    ['some absent, some full', SOCIAL, [local('a', away), coordinator('c', full)], [], 'unavailable'],
+    ['absent and full at once counts as absent', ENV, [facilitator('a', { ...away, ...full })], [], 'absent'],
+    ['the one who let it go aside, the other absent', ENV, [facilitator('a'), facilitator('b', away)], ['a'], 'absent'],
+    ['the département absent, the coordinator free', SOCIAL, [local('a', away), coordinator('c')], [], null],
+  ])('%s', (_label, request, candidates, excluded, expected) => {
+    expect(whyWaiting(request, candidates, new Set(excluded))).toBe(expected);
+    // Waiting exactly when the ranking offers nobody.
+    expect(rankFacilitators(request, candidates, new Set(excluded)).length === 0).toBe(expected !== null);
+  });
+});
+
+describe('whyCoordinatorFallback', () => {
+  it.each<[string, FacilitatorCandidate, FacilitatorCandidate[], string[], WaitingReason | null]>([
+    ['nobody covers the département', coordinator('c'), [coordinator('c')], [], 'uncovered'],
+    ['its facilitator is absent', coordinator('c'), [local('a', away), coordinator('c')], [], 'absent'],
+    ['its facilitators are absent or full', coordinator('c'), [local('a', away), local('b', full), coordinator('c')], [], 'unavailable'],
+    ['its facilitator let it go', coordinator('c'), [local('a'), coordinator('c')], ['a'], 'let_go'],
+    ['the coordinator lists the département itself', coordinator('c', { departmentCodes: ['2A'] }), [], [], null],
+    ['a département facilitator', local('a'), [local('a')], [], null],
+  ])('%s', (_label, chosen, candidates, excluded, expected) => {
+    expect(whyCoordinatorFallback(SOCIAL, chosen, candidates, new Set(excluded))).toBe(expected);
+  });
+
+  it('is never one for an environmental request', () => {
+    expect(whyCoordinatorFallback(ENV, facilitator('a', { isCoordinator: true, regionCodes: ['84'] }), [], new Set())).toBeNull();
+  });
+});
+
+describe('the words of a wait', () => {
+  it.each<[WaitingReason, boolean, string]>([
+    ['uncovered', true, 'Aucun facilitateur ne couvre ce département pour les clauses sociales'],
+    ['let_go', true, 'l’ont tous déjà eue et laissée'],
+    ['absent', false, 'au retour du premier'],
+    ['full', false, 'dès qu’une place se libère'],
+    ['unavailable', false, 'absents ou à pleine capacité'],
+  ])('%s: waits for someone to act: %s', (reason, stuck, words) => {
+    expect(waitsForSomeone(reason)).toBe(stuck);
+    expect(waitingReasonText(reason, 'social_clause')).toContain(words);
+    // What will leave the pool by itself says so; the rest says it will not.
+    expect(waitingReasonText(reason, 'social_clause').includes('elle partira d’elle-même')).toBe(!stuck);
+  });
+
+  it('names the kind, and has a coordinator line for every reason', () => {
+    expect(waitingReasonText('uncovered', 'environmental')).toContain('pour les considérations environnementales');
+    for (const reason of WAITING_REASONS) expect(coordinatorFallbackText(reason)).toMatch(/^Au coordinateur régional : \S/);
+    expect(coordinatorFallbackText('uncovered')).toBe(
+      'Au coordinateur régional : aucun facilitateur de clauses sociales ne couvre ce département',
+    );
   });
 });

@@ -1,7 +1,7 @@
 import type { RequestKind } from '../requests/request.types';
 
 /**
- * Who may take a request, and in which order to offer it. Pure: the caller loads the facilitators,
+ * Who may take a request, in which order to offer it, and why nobody can. Pure: the caller loads the facilitators,
  * their load and today's absences, and keeps the claim itself (concurrency) elsewhere.
  */
 
@@ -111,4 +111,89 @@ function lastAssignedRank(candidate: FacilitatorCandidate): number {
 /** Plain code-unit order, not localeCompare, so the result does not depend on the server's locale. */
 function compare<T extends number | string>(x: T, y: T): number {
   return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * Why nobody can take a request now, which tells the animators whether it will leave the pool by itself:
+ * never when no active facilitator receiving requests covers it (`uncovered`) or all who do let it go before
+ * (`let_go`: routing does not offer it to them again); when one comes back (`absent`), a place frees (`full`), or
+ * either (`unavailable`: some absent, some full).
+ */
+export const WAITING_REASONS = ['uncovered', 'let_go', 'absent', 'full', 'unavailable'] as const;
+export type WaitingReason = (typeof WAITING_REASONS)[number];
+
+/**
+ * Why none of the candidates can take the request (null: one can). A social-clause coordinator of the request's
+ * région covers it as rankFacilitators' fallback does.
+ */
+export function whyWaiting(
+  request: RoutingRequest,
+  candidates: readonly FacilitatorCandidate[],
+  excluded: ReadonlySet<string> = NOBODY,
+): WaitingReason | null {
+  const covering = candidates.filter((c) => !['kind', 'territory', 'inactive'].includes(whyNotEligible(request, c) ?? ''));
+  if (!covering.length) return 'uncovered';
+  const offered = covering.filter((c) => !excluded.has(c.id));
+  if (!offered.length) return 'let_go';
+  const reasons = new Set(offered.map((c) => whyNotEligible(request, c)));
+  if (reasons.has(null)) return null;
+  return reasons.size > 1 ? 'unavailable' : (reasons.values().next().value as 'absent' | 'full');
+}
+
+/**
+ * Why the request went to `chosen` as the région's social-clause coordinator (the département's facilitators, if
+ * any, could not take it); null when `chosen` covers the département itself.
+ */
+export function whyCoordinatorFallback(
+  request: RoutingRequest,
+  chosen: FacilitatorCandidate,
+  candidates: readonly FacilitatorCandidate[],
+  excluded: ReadonlySet<string> = NOBODY,
+): WaitingReason | null {
+  if (request.kind !== 'social_clause' || coversDepartment(request, chosen)) return null;
+  return whyWaiting(
+    request,
+    candidates.filter((c) => coversDepartment(request, c)),
+    excluded,
+  );
+}
+
+const KIND_PHRASES: Record<RequestKind, string> = {
+  environmental: 'les considérations environnementales',
+  social_clause: 'les clauses sociales',
+};
+
+/** Why a request waits in the pool, and what to do, as staff read it (history, pool digest, request page). */
+export function waitingReasonText(reason: WaitingReason, kind: RequestKind): string {
+  const covering = `Les facilitateurs qui couvrent ce département pour ${KIND_PHRASES[kind]}`;
+  switch (reason) {
+    case 'uncovered':
+      return `Aucun facilitateur ne couvre ce département pour ${KIND_PHRASES[kind]} (aucun actif qui reçoit des demandes) : elle ne sortira pas seule de la réserve. Ajoutez-en un à l’annuaire ou étendez le territoire d’un facilitateur ; si la question relève de l’autre type, transférez-la.`;
+    case 'let_go':
+      return `${covering} l’ont tous déjà eue et laissée (déclinée, délai passé ou retirée) : elle ne leur reviendra pas d’elle-même. Confiez-la à l’un d’eux ou ajoutez un facilitateur à l’annuaire.`;
+    case 'absent':
+      return `${covering} sont tous absents : elle partira d’elle-même au retour du premier.`;
+    case 'full':
+      return `${covering} sont tous à pleine capacité : elle partira d’elle-même dès qu’une place se libère.`;
+    case 'unavailable':
+      return `${covering} sont absents ou à pleine capacité : elle partira d’elle-même au premier qui se libère (retour d’absence, place libérée).`;
+  }
+}
+
+/** Whether a request waiting for this reason stays in the pool until someone acts. */
+export function waitsForSomeone(reason: WaitingReason): boolean {
+  return reason === 'uncovered' || reason === 'let_go';
+}
+
+/** Why a social-clause request went to the regional coordinator, as its history line says it. */
+export function coordinatorFallbackText(reason: WaitingReason): string {
+  const local = 'les facilitateurs de clauses sociales du département';
+  const detail: Record<WaitingReason, string> = {
+    uncovered: 'aucun facilitateur de clauses sociales ne couvre ce département',
+    let_go: `${local} l’ont tous déjà eue et laissée`,
+    absent: `${local} sont tous absents`,
+    full: `${local} sont tous à pleine capacité`,
+    unavailable: `${local} sont absents ou à pleine capacité`,
+  };
+  return `Au coordinateur régional : ${detail[reason]}`;
 }

@@ -108,9 +108,9 @@ function isWaiting(request: Pick<RoutableRequest, 'status'>): boolean {
 
 /**
  * The régions a social-clause coordinator is the fallback of: those of the départements they cover, or, listing none,
- * every région of their network (a network spanning three régions has a coordinator for each).
+ * every région of their network (a network spanning three régions has a coordinator for each). Facilitator `f`.
  */
-const COORDINATED_REGIONS = `COALESCE(
+export const COORDINATED_REGIONS = `COALESCE(
   (SELECT array_agg(DISTINCT d.region_code) FROM facilitator_departments fd JOIN departments d ON d.code = fd.department_code
     WHERE fd.facilitator_id = f.id),
   (SELECT array_agg(rg.code) FROM regions rg WHERE rg.network_code = f.network_code))::text[]`;
@@ -201,13 +201,13 @@ export class RoutingRepository {
     return this.candidates(manager, requests, days, 'FOR UPDATE OF f');
   }
 
-  /** The same candidates without locking them: what a page lists before anyone chooses. */
+  /** The same candidates without locking them: what a page or a digest lists before anyone chooses. */
   readCandidates(
-    request: RoutableRequest,
+    requests: readonly RoutableRequest[],
     days: NetworkDays,
     manager: EntityManager = this.dataSource.manager,
   ): Promise<ClaimableFacilitator[]> {
-    return this.candidates(manager, [request], days, '');
+    return this.candidates(manager, requests, days, '');
   }
 
   private async candidates(

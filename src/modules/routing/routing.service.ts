@@ -17,7 +17,17 @@ import { HANDED_OVER_EVENT, KIND_LABELS, RequestStatus } from '../requests/reque
 import { transition } from '../requests/request-state.policy';
 import { NewRequestEvent, RequestsRepository } from '../requests/requests.repository';
 import { AppError, ValidationFailed } from '../../common/errors/app-errors';
-import { IneligibilityReason, rankFacilitators, whyNotEligible } from './ranking.policy';
+import {
+  coordinatorFallbackText,
+  IneligibilityReason,
+  rankFacilitators,
+  waitingReasonText,
+  WaitingReason,
+  waitsForSomeone,
+  whyCoordinatorFallback,
+  whyNotEligible,
+  whyWaiting,
+} from './ranking.policy';
 import { answerReminderAt, takeChargeReminderAt } from './reminders.policy';
 import type { AssignmentEndReason, DeclineReason } from './request-assignment.entity';
 import {
@@ -60,7 +70,17 @@ export interface HandOver {
 /** A moved answer deadline: the statement that keeps it, and the new date to tell the facilitator (null: never taken). */
 type MovedAnswerDeadline = { statements: SqlStatement[]; answerDueAt: Date | null };
 
-type PlannedAssignment = NewAssignment & { request: RoutableRequest; facilitator: ClaimableFacilitator };
+/** `fallback`: why routing gave a social-clause request to the région's coordinator, for its history line. */
+type PlannedAssignment = NewAssignment & { request: RoutableRequest; facilitator: ClaimableFacilitator; fallback?: WaitingReason | null };
+
+/** A request falling into the pool, and why nobody could take it. */
+type Unplaced = { request: RoutableRequest; reason: WaitingReason };
+
+/** Why a pooled request waits, as staff read it; `stuck`: it will not leave the pool until someone acts. */
+export interface WaitingExplained {
+  text: string;
+  stuck: boolean;
+}
 
 /** The deadlines a facilitator is reminded of (reminders.policy), each with its e-mail. */
 export type Reminder = 'take_charge' | 'answer';
@@ -247,7 +267,7 @@ export class RoutingService {
     const request = await this.routing.readRequest(requestId);
     if (!request) return [];
     const [candidates, exclusions] = await Promise.all([
-      this.routing.readCandidates(request, this.reference.networkDays(this.clock.now())),
+      this.routing.readCandidates([request], this.reference.networkDays(this.clock.now())),
       this.routing.exclusions(this.dataSource.manager, [requestId]),
     ]);
     const excluded = exclusions.get(requestId) ?? new Set<string>();
@@ -491,18 +511,22 @@ export class RoutingService {
     );
     const claims = new Map<string, number>();
     const assignments: PlannedAssignment[] = [];
-    const unplaced: RoutableRequest[] = [];
+    const unplaced: Unplaced[] = [];
     const outcomes = requests.map((request): RoutingOutcome => {
-      const [facilitator] = rankFacilitators(request, facilitators, exclusions.get(request.id));
+      const excluded = exclusions.get(request.id);
+      const [facilitator] = rankFacilitators(request, facilitators, excluded);
       if (!facilitator) {
         if (request.status === 'unassigned') return 'unchanged';
-        unplaced.push(request);
+        // Nobody ranked: the policy names why, from the same facilitators and exclusions.
+        unplaced.push({ request, reason: whyWaiting(request, facilitators, excluded)! });
         return 'unassigned';
       }
+      // Before this request's place is counted: the département's facilitators as the ranking saw them.
+      const fallback = whyCoordinatorFallback(request, facilitator, facilitators, excluded);
       facilitator.openCount++;
       facilitator.lastAssignedAt = now;
       claims.set(facilitator.id, (claims.get(facilitator.id) ?? 0) + 1);
-      assignments.push(this.plan(request, facilitator, now));
+      assignments.push({ ...this.plan(request, facilitator, now), fallback });
       return 'assigned';
     });
     return {
@@ -565,7 +589,7 @@ export class RoutingService {
    * without locks, for the page and before trying: assignChosen decides again under them.
    */
   async poolRefusal(manager: EntityManager, request: RoutableRequest, facilitatorId: string): Promise<string | null> {
-    const facilitator = (await this.routing.readCandidates(request, this.reference.networkDays(this.clock.now()), manager)).find(
+    const facilitator = (await this.routing.readCandidates([request], this.reference.networkDays(this.clock.now()), manager)).find(
       (f) => f.id === facilitatorId,
     );
     const refusal = facilitator ? whyNotEligible(request, facilitator) : await this.whyNotCandidate(manager, request, facilitatorId);
@@ -610,7 +634,15 @@ export class RoutingService {
         assignments.map((a) => ({ requestId: a.requestId, status: 'assigned', assignedFacilitatorId: a.facilitatorId })),
       ),
       this.requests.eventsStatement(
-        assignments.map((a) => event(a.request, 'assigned', 'assigned', { isPublic: true, ...history, assigneeId: a.facilitatorId })),
+        assignments.map((a) =>
+          event(a.request, 'assigned', 'assigned', {
+            isPublic: true,
+            // Staff read why a coordinator has it (their e-mail says it too); the buyer's page shows no reason.
+            reason: a.fallback ? coordinatorFallbackText(a.fallback) : null,
+            ...history,
+            assigneeId: a.facilitatorId,
+          }),
+        ),
       ),
       ...this.assignmentMails(assignments, handOver),
       this.outbox.addManyStatement(
@@ -687,14 +719,17 @@ export class RoutingService {
    * No one can take these requests now: they wait in their network's pool. The network's animators
    * hear of them in one digest per period, not one message per request. `isPublic`: as for assign's `handedOver`.
    */
-  private poolStatements(requests: RoutableRequest[], isPublic: boolean): SqlStatement[] {
+  private poolStatements(unplaced: Unplaced[], isPublic: boolean): SqlStatement[] {
     const period = this.config.POOL_ALERT_DIGEST_SECONDS * 1000;
     const now = this.clock.now().getTime();
     const periodEnd = (Math.floor(now / period) + 1) * period;
+    const requests = unplaced.map((u) => u.request);
     return [
       this.routing.routedStatesStatement(requests.map((r) => ({ requestId: r.id, status: 'unassigned', assignedFacilitatorId: null }))),
       this.requests.eventsStatement(
-        requests.map((r) => event(r, 'unassigned', 'unassigned', { isPublic, reason: 'Aucun facilitateur disponible pour le moment' })),
+        unplaced.map(({ request, reason }) =>
+          event(request, 'unassigned', 'unassigned', { isPublic, reason: waitingReasonText(reason, request.kind) }),
+        ),
       ),
       this.outbox.addManyStatement(
         'routing.pool-alert',
@@ -716,6 +751,7 @@ export class RoutingService {
     await this.dataSource.transaction(async (manager) => {
       const { requests, announced, waiting } = await this.routing.announcePool(manager, networkCode, POOL_ALERT_LIMIT, this.clock.now());
       if (!announced) return;
+      const why = await this.waitingReasons(requests, manager);
       const network = await this.routing.networkRecipients(manager, networkCode);
       if (!network?.emails.length) {
         this.logger.warn({ networkCode }, 'réseau sans animateur ni adresse de contact : réserve non signalée');
@@ -736,6 +772,8 @@ export class RoutingService {
               announced,
               unlisted: announced - requests.length,
               waiting,
+              // Listed ones that will not leave the pool by itself: the digest does not promise them to routing.
+              stuck: requests.filter((r) => why.get(r.id)?.stuck).length,
               requests: requests.map((r) => ({
                 reference: r.reference,
                 subject: r.subject,
@@ -745,6 +783,8 @@ export class RoutingService {
                 createdAt: r.createdAt,
                 // Given back by its facilitator: who, and their word, so the animators know why it waits.
                 givenBack: r.givenBack ? { by: r.givenBack.by, note: r.givenBack.note } : null,
+                // As of now (null: a place freed meanwhile, the next drain places it).
+                why: why.get(r.id)?.text ?? null,
               })),
               workspaceUrl: `${this.config.PUBLIC_URL}/espace?tab=pool`,
               facilitatorsUrl: `${this.config.PUBLIC_URL}/espace/facilitateurs`,
@@ -753,6 +793,29 @@ export class RoutingService {
         ),
       );
     });
+  }
+
+  /**
+   * Why each of these pooled requests waits now, read without locks (no entry: someone could take it now, the next
+   * drain places it): for the pool digest and the request page.
+   */
+  async waitingReasons(
+    requests: RoutableRequest[],
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Map<string, WaitingExplained>> {
+    if (!requests.length) return new Map();
+    // One after the other: the digest's manager is a transaction, one connection.
+    const candidates = await this.routing.readCandidates(requests, this.reference.networkDays(this.clock.now()), manager);
+    const exclusions = await this.routing.exclusions(
+      manager,
+      requests.map((r) => r.id),
+    );
+    const explained = new Map<string, WaitingExplained>();
+    for (const request of requests) {
+      const reason = whyWaiting(request, candidates, exclusions.get(request.id));
+      if (reason) explained.set(request.id, { text: waitingReasonText(reason, request.kind), stuck: waitsForSomeone(reason) });
+    }
+    return explained;
   }
 
   /**

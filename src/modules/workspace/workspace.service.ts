@@ -200,6 +200,11 @@ export class WorkspaceService {
             staff.facilitatorId,
           )
         : null;
+    // In the pool: why nobody takes it, as of now, so that staff know whether to wait or act.
+    const waiting =
+      request.status === 'unassigned'
+        ? ((await this.routing.waitingReasons([(await this.routingRepository.readRequest(request.id))!])).get(request.id) ?? null)
+        : null;
     // A reopening gives the request back to its facilitator, or routes it afresh when they are absent or gone.
     const reopenReturnsToHolder =
       actions.reopen &&
@@ -245,6 +250,7 @@ export class WorkspaceService {
       undeliveredToBuyer,
       actions,
       poolRefusal,
+      waiting,
       reopenReturnsToHolder,
       // Whom a give-back may go to, by the holder's choice (else routing chooses).
       colleagues: actions.giveBack && staff.facilitatorId ? await this.routing.colleaguesFor(request.id, staff.facilitatorId) : [],

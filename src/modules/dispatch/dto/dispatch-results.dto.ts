@@ -76,6 +76,14 @@ export class FacilitatorLoadDto {
   @ApiProperty()
   active!: boolean;
 
+  @ApiProperty({
+    type: [String],
+    description:
+      'Coordinateur régional de clauses sociales : les régions dont il reçoit les demandes qu’aucun facilitateur du département ne peut prendre ; vide sinon',
+    example: ['Grand Est'],
+  })
+  coordinatedRegions!: string[];
+
   @ApiProperty({ description: 'Demandes ouvertes qu’il tient' })
   openCount!: number;
 

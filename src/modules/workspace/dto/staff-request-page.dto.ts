@@ -373,6 +373,21 @@ export class ColleagueDto {
   capacity!: number;
 }
 
+/** Why a request of the pool waits (routing's waiting-reason.policy), in staff's words. */
+export class WaitingReasonDto {
+  @ApiProperty({
+    description: 'Pourquoi elle attend, et quoi faire',
+    example:
+      'Aucun facilitateur ne couvre ce département pour les clauses sociales (aucun actif qui reçoit des demandes) : elle ne sortira pas seule de la réserve. …',
+  })
+  text!: string;
+
+  @ApiProperty({
+    description: 'Vrai : elle ne sera pas attribuée d’elle-même (personne ne couvre son territoire, ou tous l’ont déjà laissée)',
+  })
+  stuck!: boolean;
+}
+
 export class StaffRequestPageDto {
   @ApiProperty({ type: StaffRequestDto })
   request!: StaffRequestDto;
@@ -421,6 +436,14 @@ export class StaffRequestPageDto {
       'Pour un facilitateur devant une demande de la réserve : pourquoi il ne peut pas la prendre (autre type, territoire, capacité, absence…) ; null s’il le peut ou si la question ne se pose pas',
   })
   poolRefusal!: string | null;
+
+  @ApiProperty({
+    type: WaitingReasonDto,
+    nullable: true,
+    description:
+      'Pour une demande de la réserve : pourquoi personne ne peut la prendre maintenant, et si elle en sortira d’elle-même ; null hors de la réserve, ou si une place vient de se libérer (la prochaine attribution la place)',
+  })
+  waiting!: WaitingReasonDto | null;
 
   @ApiProperty({
     type: [ColleagueDto],

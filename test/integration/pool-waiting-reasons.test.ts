@@ -1,0 +1,119 @@
+import { RoutingService } from '../../src/modules/routing/routing.service';
+import { mailsTo } from '../support/conversation';
+import { insertFacilitator } from '../support/facilitators';
+import { signedInStaff } from '../support/staff';
+import { submitRequest, TestApp, useTestApp } from '../support/test-app';
+
+/** The api alone: the test routes each submission itself, as the routing job would, and reads why it waits. */
+describe('why a request waits in the pool, and why a coordinator has it', () => {
+  let t!: TestApp;
+  useTestApp((app) => (t = app), {}, { api: true, worker: false });
+
+  const BAS_RHIN = { kind: 'social_clause', departmentCode: '67' };
+
+  async function routed(n: number, overrides: Record<string, unknown> = {}): Promise<{ id: string; reference: string }> {
+    const reference = await submitRequest(t, n, overrides);
+    const [{ id }] = await t.dataSource.query(`SELECT id FROM requests WHERE reference = $1`, [reference]);
+    await t.app.get(RoutingService).route(id);
+    return { id, reference };
+  }
+
+  const lastEvent = async (requestId: string) =>
+    (
+      await t.dataSource.query(
+        `SELECT e.type, e.reason, f.first_name AS "assignee" FROM request_events e LEFT JOIN facilitators f ON f.id = e.assignee_id
+          WHERE e.request_id = $1 ORDER BY e.id DESC LIMIT 1`,
+        [requestId],
+      )
+    )[0];
+
+  it('nobody covers the département: the history, the digest and the request page say it will not leave the pool by itself', async () => {
+    // Grand Est's coordinator no longer ticks « Reçoit des demandes »; a social-clause facilitator of Haut-Rhin only.
+    await insertFacilitator(t.dataSource, { kind: 'social_clause', network: 'grand-est', coordinator: true, active: false });
+    await insertFacilitator(t.dataSource, { kind: 'social_clause', network: 'grand-est', departments: ['68'] });
+    const { id, reference } = await routed(1, BAS_RHIN);
+
+    const event = await lastEvent(id);
+    expect(event.type).toBe('unassigned');
+    expect(event.reason).toContain('Aucun facilitateur ne couvre ce département pour les clauses sociales');
+    expect(event.reason).toContain('elle ne sortira pas seule de la réserve');
+
+    await t.app.get(RoutingService).poolAlert('grand-est');
+    const [digest] = await mailsTo(t, 'network-pool-alert');
+    expect(digest.text_body).toContain('Pourquoi elle attend : Aucun facilitateur ne couvre ce département pour les clauses sociales');
+    expect(digest.text_body).toContain('Elle ne sera pas attribuée d’elle-même');
+    expect(digest.text_body).not.toContain('dès qu’une place se libère');
+
+    const animator = await signedInStaff(t, { role: 'animator', networks: ['grand-est'] });
+    const page = await (await animator.get(`/espace/demandes/${reference}`)).text();
+    expect(page).toMatch(/id="pourquoi-en-reserve"[\s\S]*Aucun facilitateur ne couvre ce département pour les clauses sociales/);
+    expect(page).toContain('fr-alert--warning fr-alert--sm fr-mb-4w" id="pourquoi-en-reserve"');
+  });
+
+  it.each<[string, { absent?: boolean; capacity?: number }, string]>([
+    ['all absent', { absent: true }, 'sont tous absents : elle partira d’elle-même au retour du premier'],
+    ['all at capacity', { capacity: 0 }, 'sont tous à pleine capacité : elle partira d’elle-même dès qu’une place se libère'],
+  ])('%s: the pool empties by itself, and the digest still promises it', async (_label, state, words) => {
+    const only = await insertFacilitator(t.dataSource, { capacity: state.capacity ?? 10 });
+    if (state.absent) {
+      await t.dataSource.query(
+        `INSERT INTO facilitator_absences (id, facilitator_id, starts_on, ends_on) VALUES (gen_random_uuid(), $1, current_date - 1, current_date + 7)`,
+        [only],
+      );
+    }
+    const { id, reference } = await routed(2);
+    expect((await lastEvent(id)).reason).toBe(
+      `Les facilitateurs qui couvrent ce département pour les considérations environnementales ${words}.`,
+    );
+    await t.app.get(RoutingService).poolAlert('aura-ee');
+    const [digest] = await mailsTo(t, 'network-pool-alert');
+    expect(digest.text_body).toContain(`Pourquoi elle attend : Les facilitateurs qui couvrent ce département`);
+    expect(digest.text_body).toContain('Elle sera attribuée automatiquement dès qu’une place se libère');
+    const animator = await signedInStaff(t, { role: 'animator', networks: ['aura-ee'] });
+    const page = await (await animator.get(`/espace/demandes/${reference}`)).text();
+    expect(page).toContain('fr-alert--info fr-alert--sm fr-mb-4w" id="pourquoi-en-reserve"');
+    expect(page).toContain(words);
+  });
+
+  it('the coordinator fallback is in the request’s history, and the facilitators’ page names the coordinator', async () => {
+    const coordinator = await insertFacilitator(t.dataSource, {
+      kind: 'social_clause',
+      network: 'grand-est',
+      coordinator: true,
+      firstName: 'Claude',
+      lastName: 'Coordonne',
+    });
+    const { id, reference } = await routed(3, BAS_RHIN);
+    const event = await lastEvent(id);
+    expect(event).toEqual({
+      type: 'assigned',
+      assignee: 'Claude',
+      reason: 'Au coordinateur régional : aucun facilitateur de clauses sociales ne couvre ce département',
+    });
+    const animator = await signedInStaff(t, { role: 'animator', networks: ['grand-est'] });
+    const page = await (await animator.get(`/espace/demandes/${reference}`)).text();
+    expect(page).toContain('Au coordinateur régional : aucun facilitateur de clauses sociales ne couvre ce département');
+    expect(page).not.toContain('id="pourquoi-en-reserve"');
+
+    // A département facilitator away today: the coordinator has it, and the history says why it is not theirs.
+    const local = await insertFacilitator(t.dataSource, { kind: 'social_clause', network: 'grand-est', departments: ['67'] });
+    await t.dataSource.query(
+      `INSERT INTO facilitator_absences (id, facilitator_id, starts_on, ends_on) VALUES (gen_random_uuid(), $1, current_date - 1, current_date + 7)`,
+      [local],
+    );
+    const second = await routed(4, BAS_RHIN);
+    expect(await lastEvent(second.id)).toEqual({
+      type: 'assigned',
+      assignee: 'Claude',
+      reason: 'Au coordinateur régional : les facilitateurs de clauses sociales du département sont tous absents',
+    });
+    expect((await t.dataSource.query(`SELECT assigned_facilitator_id AS id FROM requests WHERE id = $1`, [second.id]))[0].id).toBe(
+      coordinator,
+    );
+
+    const loads = await (await animator.get('/espace/facilitateurs')).text();
+    expect(loads).toContain('coordinateur régional — Grand Est');
+    // The département facilitator is listed by its département, not as a coordinator.
+    expect(loads.match(/coordinateur régional/g)).toHaveLength(1);
+  });
+});
