@@ -5,7 +5,7 @@ import { facilitatorToday, NetworkDays } from '../reference/network-days';
 import { AdviceRequest } from '../requests/request.entities';
 import type { OrganisationType, RequestKind, RequestStatus } from '../requests/request.types';
 import { APPLICABLE_DEADLINE } from '../requests/requests.repository';
-import { COORDINATED_REGIONS } from '../routing/routing.repository';
+import { COORDINATED_REGIONS, FACILITATOR_ACCOUNT } from '../routing/routing.repository';
 import type { FacilitatorLoadDto } from './dto/dispatch-results.dto';
 
 /** What the dispatch pages show of the request. */
@@ -64,8 +64,7 @@ export class DispatchRepository {
     return this.dataSource.query(
       `SELECT f.id, f.first_name AS "firstName", f.last_name AS "lastName", f.kind, f.network_code AS "networkCode", f.active,
               f.open_count AS "openCount", f.capacity, f.last_assigned_at AS "lastAssignedAt", f.email,
-              COALESCE((SELECT CASE WHEN u.password_hash IS NULL THEN 'invited' ELSE 'active' END
-                          FROM staff_users u WHERE u.facilitator_id = f.id AND u.active), 'none') AS "account",
+              ${FACILITATOR_ACCOUNT} AS "account",
               COALESCE((SELECT array_agg(fd.department_code ORDER BY fd.department_code) FROM facilitator_departments fd
                          WHERE fd.facilitator_id = f.id), '{}') AS "departmentCodes",
               COALESCE(CASE WHEN f.kind = 'social_clause' AND f.is_coordinator

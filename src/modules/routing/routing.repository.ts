@@ -5,6 +5,7 @@ import { facilitatorToday, NetworkDays } from '../reference/network-days';
 import type { OrganisationType, RequestKind, RequestStatus } from '../requests/request.types';
 import type { FacilitatorCandidate } from './ranking.policy';
 import type { AssignmentEndReason, DeclineReason } from './request-assignment.entity';
+import type { FacilitatorAccountState } from '../dispatch/dto/dispatch-results.dto';
 
 /** What routing needs to know of a request, read under its row lock. */
 export interface RoutableRequest {
@@ -57,6 +58,8 @@ export interface ClaimableFacilitator extends FacilitatorCandidate {
   readonly email: string;
   readonly firstName: string;
   readonly lastName: string;
+  /** Routed all the same (the take-charge deadline moves an untaken request on): their e-mail says how to get in. */
+  readonly account: FacilitatorAccountState;
 }
 
 /** The answer deadline kept on an assignment, and when its reminder is due. */
@@ -114,6 +117,13 @@ export const COORDINATED_REGIONS = `COALESCE(
   (SELECT array_agg(DISTINCT d.region_code) FROM facilitator_departments fd JOIN departments d ON d.code = fd.department_code
     WHERE fd.facilitator_id = f.id),
   (SELECT array_agg(rg.code) FROM regions rg WHERE rg.network_code = f.network_code))::text[]`;
+
+/**
+ * Whether facilitator `f` can sign in to take what it is given: 'active', 'invited' (password not chosen yet) or 'none'
+ * (no active account: imported or added without an invitation).
+ */
+export const FACILITATOR_ACCOUNT = `COALESCE((SELECT CASE WHEN u.password_hash IS NULL THEN 'invited' ELSE 'active' END
+                 FROM staff_users u WHERE u.facilitator_id = f.id AND u.active), 'none')`;
 
 const ROUTABLE_COLUMNS = `r.id, r.reference, r.status, r.kind, r.department_code AS "departmentCode", d.region_code AS "regionCode",
        r.network_code AS "networkCode", r.segment_code AS "segmentCode", r.subject,
@@ -221,7 +231,8 @@ export class RoutingRepository {
     return manager.query(
       `SELECT f.id, f.kind, f.network_code AS "networkCode", f.is_coordinator AS "isCoordinator", f.active, f.capacity,
               f.open_count AS "openCount", f.segments, f.last_assigned_at AS "lastAssignedAt", f.email, f.first_name AS "firstName",
-              f.last_name AS "lastName", COALESCE((SELECT array_agg(fd.department_code) FROM facilitator_departments fd WHERE fd.facilitator_id = f.id), '{}') AS "departmentCodes",
+              f.last_name AS "lastName", ${FACILITATOR_ACCOUNT} AS "account",
+              COALESCE((SELECT array_agg(fd.department_code) FROM facilitator_departments fd WHERE fd.facilitator_id = f.id), '{}') AS "departmentCodes",
               COALESCE(${COORDINATED_REGIONS}, '{}') AS "regionCodes",
               EXISTS (SELECT 1 FROM facilitator_absences a WHERE a.facilitator_id = f.id AND ${facilitatorToday('$4')} BETWEEN a.starts_on AND a.ends_on) AS "absentToday"
          FROM facilitators f

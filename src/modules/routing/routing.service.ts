@@ -685,6 +685,8 @@ export class RoutingService {
           // The regional fallback says so: the coordinator would otherwise wonder why a département not theirs.
           asCoordinator:
             request.kind === 'social_clause' && facilitator.isCoordinator && !facilitator.departmentCodes.includes(request.departmentCode),
+          // Without a password yet, « connexion demandée » would be a dead end: the e-mail says how to get in.
+          account: facilitator.account,
         },
       })),
     );
