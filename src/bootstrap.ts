@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { AppModule, Roles } from './app.module';
 import { AppConfig, ConfigError, loadConfig, misspeltEnvironmentKeys, misspeltKeyWarning } from './config/app-config';
 import { createLogger, PinoNestLogger } from './common/logging/logger';
+import { logsWritten } from './common/logging/logging.module';
 import { connectionFailure, withoutPassword } from './database/connection-failure.policy';
 import { DATABASE_CONNECT_TIMEOUT_MS, migrationDataSourceOptions } from './database/data-source-options';
 import { prepareDatabase } from './database/prepare-database';
@@ -61,21 +62,24 @@ export async function start(roles: Roles): Promise<void> {
       logger.info({ roles, thread: inWorkersThread }, 'worker démarré');
     }
   } catch (error) {
-    // The usual first-start mistake, said plainly: a stack trace would hide it.
-    if ((error as { code?: string }).code === 'EADDRINUSE') {
-      logger.fatal(
-        { port: config.PORT },
-        `démarrage impossible : le port ${config.PORT} est déjà pris (un autre service, ou une instance déjà lancée) ; arrêtez-le ou choisissez un autre PORT`,
-      );
-      process.exit(1);
-    }
-    if (error instanceof DatabaseUnreachable) {
-      logger.fatal(`démarrage impossible : ${error.message}`);
-      process.exit(1);
-    }
-    logger.fatal({ err: { message: (error as Error).message, stack: (error as Error).stack } }, 'démarrage impossible');
+    // pino writes a fatal line at once, past a write still in flight (Nest's « successfully started »): that one first,
+    // so the last line of a failed start says why.
+    await logsWritten(logger);
+    logger.fatal(...startFailure(error, config.PORT));
     process.exit(1);
   }
+}
+
+/** The fatal line of a failed start: the usual first-start mistakes said plainly, a stack trace would hide them. */
+function startFailure(error: unknown, port: number): [object, string] {
+  if ((error as { code?: string }).code === 'EADDRINUSE') {
+    return [
+      { port },
+      `démarrage impossible : le port ${port} est déjà pris (un autre service, ou une instance déjà lancée) ; arrêtez-le ou choisissez un autre PORT`,
+    ];
+  }
+  if (error instanceof DatabaseUnreachable) return [{}, `démarrage impossible : ${error.message}`];
+  return [{ err: { message: (error as Error).message, stack: (error as Error).stack } }, 'démarrage impossible'];
 }
 
 export async function createHttpApp(roles: Roles, config: AppConfig, logger: Logger): Promise<NestExpressApplication> {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { scrubPersonalData } from '../common/logging/logger';
-import { LOGGER } from '../common/logging/logging.module';
+import { LOGGER, logsWritten } from '../common/logging/logging.module';
 import { watchSaturation } from './event-loop-saturation';
 
 /** What the api's thread tells the workers' thread. */
@@ -76,8 +76,11 @@ export class WorkersThread implements OnApplicationBootstrap, BeforeApplicationS
     );
     worker.on('exit', (code) => {
       if (this.stopping) return;
-      this.logger.fatal({ code }, 'le thread des files s’est arrêté : arrêt du service');
-      process.exit(1);
+      // The fatal line last, after the lines still being written (logsWritten).
+      void logsWritten(this.logger).then(() => {
+        this.logger.fatal({ code }, 'le thread des files s’est arrêté : arrêt du service');
+        process.exit(1);
+      });
     });
     this.stopWatching = watchSaturation((saturated) => this.post({ type: 'http-saturated', saturated }));
     this.worker = worker;

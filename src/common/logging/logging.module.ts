@@ -21,21 +21,26 @@ export class LoggingModule implements OnApplicationShutdown {
     return { module: LoggingModule, providers: [{ provide: LOGGER, useValue: logger }], exports: [LOGGER] };
   }
 
-  /**
-   * pino writes asynchronously: the last lines of a shutdown (« thread des files arrêté ») were lost, now and then,
-   * when the signal was raised again to end the process with a write still in flight. Waits for that write and those
-   * queued behind it (sonic-boom says 'drain' once its buffer is written; bounded: an output gone must not hold the
-   * exit), once every other hook has logged. sonic-boom's own flush() returns at once when it keeps no minimum length.
-   */
+  /** The last lines of a shutdown (« thread des files arrêté ») are written before the process ends (logsWritten). */
   async onApplicationShutdown(): Promise<void> {
-    const stream = (this.logger as unknown as Record<symbol, WritingStream | undefined>)[pino.symbols.streamSym];
-    if (!stream?._writing) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, FLUSH_WAIT_MS).unref();
-      stream.once('drain', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    await logsWritten(this.logger);
   }
+}
+
+/**
+ * pino writes asynchronously: a process ended right after its last lines (a shutdown's) lost them now and then, and a
+ * fatal line, which pino writes at once, went out before a line still being written. Waits for the write in flight and those queued behind it (sonic-boom says 'drain' once its
+ * buffer is written; bounded: an output gone must not hold the exit). sonic-boom's own flush() returns at once when it
+ * keeps no minimum length.
+ */
+export async function logsWritten(logger: Logger): Promise<void> {
+  const stream = (logger as unknown as Record<symbol, WritingStream | undefined>)[pino.symbols.streamSym];
+  if (!stream?._writing) return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, FLUSH_WAIT_MS).unref();
+    stream.once('drain', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
