@@ -93,6 +93,9 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     await t.dataSource.query(`UPDATE request_assignments SET ended_at = now(), end_reason = 'absence' WHERE request_id = $1`, [request.id]);
     const pooled = await (await page(request)).text();
     expect(pooled).toContain('l’attribution de votre demande à un facilitateur. Aucun n’est disponible pour le moment');
+    // No promise that a place freeing up will do it: when nobody covers the territory, the network's animation must act.
+    expect(pooled).toContain('l’animation du réseau en est informée et la confiera à un facilitateur dès que possible.');
+    expect(pooled).not.toContain('place se libère');
     expect(pooled).toContain('Vous recevrez un courriel quand un facilitateur l’aura prise en charge.');
     expect(await nextStep()).toEqual({ kind: 'assignment', expectedBy: null, late: false });
     await t.dataSource.query(`UPDATE request_assignments SET ended_at = NULL, end_reason = NULL WHERE request_id = $1`, [request.id]);
