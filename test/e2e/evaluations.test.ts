@@ -402,6 +402,6 @@ describe('the animators’ review of evaluations', () => {
     const client = await signedIn({ role: 'animator', networks: ['aura-ee'] });
     const html = await (await client.get('/espace')).text();
     expect(html).toContain('href="/espace/evaluations"');
-    expect(html).toContain('href="/espace/export/demandes.csv?ouvertes=1"');
+    expect(html).toContain('href="/espace/export/demandes.csv?tab=mine&amp;ouvertes=1"');
   });
 });

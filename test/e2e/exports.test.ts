@@ -87,7 +87,9 @@ describe('CSV exports of requests and evaluations', () => {
     );
     const late = lines(await (await client.get('/espace/export/demandes.csv?late=1')).text());
     expect(late.map((line) => line.split(';')[0])).toEqual(['Demande', open.reference]);
-    expect(await (await client.get('/espace?late=1')).text()).toContain('href="/espace/export/demandes.csv?ouvertes=1&amp;late=1"');
+    expect(await (await client.get('/espace?late=1')).text()).toContain(
+      'href="/espace/export/demandes.csv?tab=mine&amp;ouvertes=1&amp;late=1"',
+    );
     // The queue lists open requests alone by default: its export link says so, and leaves the closed one out as the list does.
     const listedOnly = lines(await (await client.get('/espace/export/demandes.csv?ouvertes=1')).text());
     expect(listedOnly.map((line) => line.split(';')[0])).toEqual(['Demande', open.reference]);
@@ -110,7 +112,7 @@ describe('CSV exports of requests and evaluations', () => {
     expect(searched).not.toContain(open.reference);
     expect(lines(await (await client.get('/espace/export/demandes.csv?q=%25')).text())).toHaveLength(1);
     const queuePage = await (await client.get('/espace?q=recycl%C3%A9&kind=environmental')).text();
-    expect(queuePage).toContain('href="/espace/export/demandes.csv?kind=environmental&amp;q=recycl%C3%A9"');
+    expect(queuePage).toContain('href="/espace/export/demandes.csv?tab=mine&amp;kind=environmental&amp;q=recycl%C3%A9"');
     expect(queuePage).toContain(tricky.reference);
 
     const bad = await client.get('/espace/export/demandes.csv?du=2026-13-01');
@@ -121,6 +123,49 @@ describe('CSV exports of requests and evaluations', () => {
     expect(await longSearch.text()).toContain('Recherche de 100 caractères au plus.');
     // Signed out: to the sign-in page, never a file.
     expect((await new StaffClient(t.url).get('/espace/export/demandes.csv')).status).toBe(303);
+  });
+
+  it('exports from each tab of the queue exactly the requests that tab lists (filters and search kept)', async () => {
+    const network = { department: '67', network: 'grand-est' };
+    const pool = await insertClosedRequests(t.dataSource, 2, { ...network, status: 'unassigned', subject: 'Papier recyclé' });
+    await insertClosedRequest(t.dataSource, { status: 'unassigned' });
+    const client = await signedIn({ role: 'animator', networks: ['grand-est'] });
+    const references = (text: string) => [...text.matchAll(/>(GV-\d{4}-\d+)<\/a>/g)].map((m) => m[1]).sort();
+    /** The page's list and its export's, side by side. */
+    const listedAndExported = async (query: string) => {
+      const page = await (await client.get(`/espace${query}`)).text();
+      const link = /href="(\/espace\/export\/demandes\.csv[^"]*)"/.exec(page)![1].replace(/&amp;/g, '&');
+      const exported = lines(await (await client.get(link)).text())
+        .slice(1)
+        .map((line) => line.split(';')[0]);
+      return { listed: references(page), exported: exported.sort() };
+    };
+    const tabs = async (expected: Record<string, string[]>) => {
+      for (const [query, listed] of Object.entries(expected)) {
+        expect(await listedAndExported(query)).toEqual({ listed: listed.sort(), exported: listed.sort() });
+      }
+    };
+    // « Demandes attribuées (0) »: nothing listed, nothing exported; the pool's two in « Réserve » only.
+    await tabs({ '': [], '?tab=pool': pool.map((r) => r.reference) });
+
+    const bao = await insertFacilitator(t.dataSource, { network: 'grand-est', firstName: 'Bao' });
+    const held = await insertClosedRequest(t.dataSource, {
+      ...network,
+      status: 'in_progress',
+      facilitatorId: bao,
+      subject: 'Papier recyclé',
+    });
+    const closed = await insertClosedRequest(t.dataSource, { ...network, facilitatorId: bao, subject: 'Papier recyclé' });
+    await tabs({
+      '': [held.reference],
+      '?tab=pool': pool.map((r) => r.reference),
+      // A search lists closed requests too, each in its own tab.
+      '?tab=mine&q=recycl%C3%A9': [held.reference, closed.reference],
+      '?tab=pool&q=recycl%C3%A9': pool.map((r) => r.reference),
+      '?tab=mine&status=closed': [closed.reference],
+      [`?tab=mine&facilitator=${bao}`]: [held.reference],
+      '?tab=pool&department=68': [],
+    });
   });
 
   it('exports the evaluations with the list’s filters and access rules, answers in French', async () => {

@@ -219,7 +219,7 @@ describe('the workspace queue', () => {
     const today = day(inDays(0));
     const byDay = await (await client.get(`/espace?du=${today}`)).text();
     expect(byDay).toContain(`id="f-du" name="du" value="${today}"`);
-    expect(byDay).toContain(`href="/espace/export/demandes.csv?ouvertes=1&amp;du=${today}"`);
+    expect(byDay).toContain(`href="/espace/export/demandes.csv?tab=mine&amp;ouvertes=1&amp;du=${today}"`);
     // A period in the wrong order is said, not answered with an empty list: the list goes on without it.
     const reversed = await client.get(`/espace?du=${day(inDays(10))}&au=${today}`);
     expect(reversed.status).toBe(400);
@@ -481,7 +481,7 @@ describe('the workspace queue', () => {
     const alixOnly = await (await client.get(`/espace?facilitator=${alix}`)).text();
     expect(listed(alixOnly)).toEqual([first]);
     expect(alixOnly).toContain(`<option value="${alix}" selected>Alix Test</option>`);
-    expect(alixOnly).toContain(`href="/espace/export/demandes.csv?ouvertes=1&amp;facilitator=${alix}"`);
+    expect(alixOnly).toContain(`href="/espace/export/demandes.csv?tab=mine&amp;ouvertes=1&amp;facilitator=${alix}"`);
     const csv = await (await client.get(`/espace/export/demandes.csv?ouvertes=1&facilitator=${alix}`)).text();
     expect(csv).toContain(first);
     expect(csv).not.toContain(second);
@@ -521,7 +521,7 @@ describe('the workspace queue', () => {
     const reseco = await (await adminClient.get('/espace?network=reseco')).text();
     expect(listed(reseco)).toEqual([foreign]);
     expect(reseco).toContain('<option value="reseco" selected>RESECO</option>');
-    expect(reseco).toContain('href="/espace/export/demandes.csv?ouvertes=1&amp;reseau=reseco"');
+    expect(reseco).toContain('href="/espace/export/demandes.csv?tab=mine&amp;ouvertes=1&amp;reseau=reseco"');
     const adminToken = `Bearer ${await t.app.get(StaffAuthService).createApiToken(admin.id, 'réseaux')}`;
     const byNetwork = await bodyOf(fetch(`${t.url}/api/v1/staff/requests?network=aura-ee`, { headers: { authorization: adminToken } }));
     expect(byNetwork.items.map((i: { reference: string }) => i.reference).sort()).toEqual([first, second].sort());

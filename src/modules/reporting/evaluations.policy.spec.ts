@@ -114,12 +114,15 @@ describe('export.policy', () => {
         facilitator: null,
         lateOnly: false,
         openOnly: false,
+        tab: null,
       },
       errors: [],
     });
     expect(parseRequestExportFilters({ q: '  recyclé  ' }).filters.search).toBe('recyclé');
     expect(parseRequestExportFilters({ late: '1' }).filters.lateOnly).toBe(true);
     expect(parseRequestExportFilters({ ouvertes: '1' }).filters.openOnly).toBe(true);
+    expect(parseRequestExportFilters({ tab: 'pool' }).filters.tab).toBe('pool');
+    expect(parseRequestExportFilters({ tab: 'reserve' }).errors.map((e) => e.field)).toEqual(['tab']);
     expect(parseRequestExportFilters({ status: 'lost', q: 'x'.repeat(101), late: 'oui' }).errors.map((e) => e.field)).toEqual([
       'status',
       'q',

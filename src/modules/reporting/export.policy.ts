@@ -1,6 +1,7 @@
 /** The requests export's filters (pure); the evaluations export reads the evaluation list's own. */
 import type { FieldError } from '../../common/errors/app-errors';
 import { REQUEST_STATUSES, RequestStatus } from '../requests/request.types';
+import { QUEUE_TABS, QueueTab } from '../workspace/workspace-queue.policy';
 import { FilterReader, RequestFilters } from './evaluations.policy';
 
 /** The period is the requests' creation; `search` (`q`) and `facilitator`, the queue's. */
@@ -13,6 +14,8 @@ export interface RequestExportFilters extends RequestFilters {
   lateOnly: boolean;
   /** Only those not closed, as the queue lists them by default. */
   openOnly: boolean;
+  /** The queue's tab the export was asked from (its requests alone); null: both tabs. */
+  tab: QueueTab | null;
 }
 
 export function parseRequestExportFilters(query: Record<string, unknown>): { filters: RequestExportFilters; errors: FieldError[] } {
@@ -24,6 +27,7 @@ export function parseRequestExportFilters(query: Record<string, unknown>): { fil
     facilitator: read.uuid('facilitator', 'Facilitateur'),
     lateOnly: read.oneOf('late', ['1', '0'] as const, 'En retard seulement') === '1',
     openOnly: read.oneOf('ouvertes', ['1', '0'] as const, 'Demandes ouvertes seulement') === '1',
+    tab: read.oneOf('tab', QUEUE_TABS, 'Onglet'),
   };
   return { filters, errors: read.errors };
 }

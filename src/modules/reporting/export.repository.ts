@@ -8,7 +8,7 @@ import { SqlStatement } from '../../database/sql-statement';
 import { APPLICABLE_DEADLINE } from '../requests/requests.repository';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { visibleRequestsCondition } from '../workspace/staff-requests.repository';
-import { searchCondition } from '../workspace/workspace.repository';
+import { searchCondition, tabCondition } from '../workspace/workspace.repository';
 import type { EvaluationFilters } from './evaluations.policy';
 import { evaluationsWhere, SqlParams } from './evaluations.repository';
 import type { RequestExportFilters } from './export.policy';
@@ -34,6 +34,7 @@ export class ExportRepository {
       params.take((first) => visibleRequestsCondition(staff, first)),
       ...params.requestFilters(filters, 'r.created_at'),
       params.equals('r.status', filters.status, 'text'),
+      filters.tab ? tabCondition(filters.tab) : 'true',
       filters.openOnly ? `r.status <> 'closed'` : 'true',
       searchCondition(filters.search, (value) => params.add(value)),
       params.equals('r.assigned_facilitator_id', filters.facilitator, 'uuid'),

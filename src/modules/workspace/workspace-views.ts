@@ -176,8 +176,9 @@ export class WorkspaceViews {
       // Only for someone who sees several networks: an admin, or an animator of more than one.
       networkOptions:
         staff.role !== 'facilitator' && visibleNetworks(staff)?.length !== 1 ? this.reference.networkOptions(visibleNetworks(staff)) : [],
-      // The list's requests: open ones alone as the list shows them, unless a status is chosen or a search made.
+      // The list's requests, its tab's alone: open ones as the list shows them, unless a status is chosen or a search made.
       exportUrl: `/espace/export/demandes.csv${queryString({
+        tab: filters.tab,
         ouvertes: listsOpenOnly(filters) ? '1' : null,
         status: filters.status,
         kind: filters.kind,

@@ -148,8 +148,8 @@ const QUEUE_COLUMNS = `r.id, r.reference, r.status, r.kind, r.subject, r.buyer_f
 const QUEUE_JOINS = `LEFT JOIN request_assignments ra ON ra.request_id = r.id AND ra.ended_at IS NULL
   LEFT JOIN facilitators f ON f.id = r.assigned_facilitator_id`;
 
-/** The tab's own condition, ANDed with what the person may see. */
-function tabCondition(tab: QueueFilters['tab']): string {
+/** The tab's own condition, ANDed with what the person may see: the queue's and its export's. */
+export function tabCondition(tab: QueueFilters['tab']): string {
   return tab === 'pool' ? `r.status = 'unassigned' AND r.assigned_facilitator_id IS NULL` : `r.status <> 'unassigned'`;
 }
 
