@@ -186,7 +186,7 @@ describe('CSV exports of requests and evaluations', () => {
       contractDate: '2026-05-02',
       levers: ['label', 'award_criterion'],
       awardCriterionWeight: 15,
-      themes: ['carbon', 'waste'],
+      themes: ['carbon', 'insertion_disability', 'waste'],
       environmentalConsiderations: ['environmental_criterion'],
       socialConsiderations: ['social_clause'],
       contractAmount: '250000',
@@ -228,10 +228,10 @@ describe('CSV exports of requests and evaluations', () => {
         'Consultation publiée ou marché signé',
         '2026-05-02',
         '',
-        'Label, Critère d’attribution',
+        'Label | Critère d’attribution',
         '15',
         '',
-        'Carbone, Déchets',
+        'Carbone | Insertion, handicap | Déchets',
         'Critère environnemental',
         'Clause sociale',
         '250000',
@@ -243,6 +243,12 @@ describe('CSV exports of requests and evaluations', () => {
         '',
         '',
       ].join(';'),
+    );
+    // Multi-valued cells are joined by « | »: a label's own comma (« Insertion, handicap ») is never a second value, and
+    // with commas between cells the whole cell is quoted.
+    const withCommas = lines(await (await client.get('/espace/export/evaluations.csv?wave=impact&separateur=virgule')).text());
+    expect(withCommas[1]).toContain(
+      ',Label | Critère d’attribution,15,,"Carbone | Insertion, handicap | Déchets",Critère environnemental,',
     );
     expect(impact).toBeTruthy();
     const facilitator = await signedIn({ role: 'facilitator', facilitatorId: alix, networks: ['aura-ee'] });

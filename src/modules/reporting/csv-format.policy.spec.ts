@@ -22,6 +22,11 @@ describe('csv-format.policy', () => {
     ['CR guarded and quoted', '\rcmd', ';', '"\'\rcmd"'],
     ['= inside text untouched', 'a=b', ';', 'a=b'],
     ['accents kept', 'Île-de-France — été', ';', 'Île-de-France — été'],
+    // A label's own comma never reads as a second value, whatever the separator.
+    ['labels joined by |', ['Carbone', 'Insertion, handicap'], ';', 'Carbone | Insertion, handicap'],
+    ['labels joined by |, quoted for commas', ['Carbone', 'Insertion, handicap'], ',', '"Carbone | Insertion, handicap"'],
+    ['no label, empty cell', [], ';', ''],
+    ['joined labels guarded', ['=1+1', 'Carbone'], ';', "'=1+1 | Carbone"],
   ])('%s', (_label, value, separator, expected) => {
     expect(csvCell(value as never, separator as ';' | ',')).toBe(expected);
   });

@@ -6,7 +6,15 @@ export const CSV_BOM = '\uFEFF';
 
 export type CsvSeparator = ';' | ',';
 
-export type CsvValue = string | number | boolean | null | undefined;
+/** A multi-valued cell (several labels): its values, joined by CSV_LIST_SEPARATOR. */
+export type CsvValue = string | number | boolean | readonly string[] | null | undefined;
+
+/**
+ * Between the values of a multi-valued cell, in every export: a label may hold a comma (« Insertion, handicap »), and
+ * a `;` would read as the file's own separator to the eye; « | » is seen at once, needs no quoting, and Excel's
+ * « Convertir » splits on it.
+ */
+export const CSV_LIST_SEPARATOR = ' | ';
 
 /** `?separateur=virgule` asks for commas; anything else keeps the French default. */
 export function csvSeparator(query: Record<string, unknown>): CsvSeparator {
@@ -18,9 +26,13 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 
 export function csvCell(value: CsvValue, separator: CsvSeparator): string {
   if (value === null || value === undefined) return '';
-  let text = typeof value === 'boolean' ? (value ? 'Oui' : 'Non') : String(value);
-  if (typeof value === 'string' && FORMULA_START.test(text)) text = `'${text}`;
+  let text = typeof value === 'boolean' ? (value ? 'Oui' : 'Non') : isList(value) ? value.join(CSV_LIST_SEPARATOR) : String(value);
+  if (typeof value !== 'number' && FORMULA_START.test(text)) text = `'${text}`;
   return text.includes(separator) || /["\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function isList(value: CsvValue): value is readonly string[] {
+  return Array.isArray(value);
 }
 
 /** One record, CRLF-terminated as RFC 4180 asks. */

@@ -29,9 +29,9 @@ export const CONTRACT_OUTCOME_LABELS: Record<ContractOutcome, string> = {
   abandoned: 'Achat abandonné',
 };
 
-/** A list of codes as one French phrase ("Label, Carbone"); unknown codes are shown as stored. */
-export function labelList<C extends string>(codes: readonly C[] | null, labels: Record<C, string>): string {
-  return (codes ?? []).map((code) => labels[code] ?? code).join(', ');
+/** A list of codes as their labels, for a page to join or a CSV cell (csvCell); unknown codes are shown as stored. */
+export function labelList<C extends string>(codes: readonly C[] | null, labels: Record<C, string>): string[] {
+  return (codes ?? []).map((code) => labels[code] ?? code);
 }
 
 /** Yes / no / not answered, for booleans of the survey. */
@@ -60,7 +60,8 @@ export type SurveyAnswers = Pick<
 
 export interface AnswerColumn {
   label: string;
-  value: (answers: SurveyAnswers) => string | number | null;
+  /** A list for a multi-valued answer (several labels). */
+  value: (answers: SurveyAnswers) => string | number | string[] | null;
   /** An ISO day: kept so in the CSV, written out in French on the page. */
   isDate?: true;
 }
