@@ -164,7 +164,7 @@ describe('the buyer’s survey pages', () => {
     const html = await refused.text();
     for (const message of [
       'Indiquez la date de publication ou de signature.',
-      'Indiquez le poids du critère, en pourcentage entre 1 et 100.',
+      'Indiquez le poids du critère en pourcentage : un nombre entier de 1 à 100, sans décimale.',
       'Indiquez les considérations environnementales du marché',
     ])
       expect(html).toContain(message);

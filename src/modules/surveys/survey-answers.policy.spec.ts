@@ -158,6 +158,16 @@ describe('survey answers', () => {
     );
   });
 
+  it.each(['12,5', '12.5', '0', '120', ''])('a weight of « %s » is refused with the rule: a whole number from 1 to 100', (weight) => {
+    const refused = checkAnswers('impact', { ...IMPACT, awardCriterionWeight: weight }, TODAY);
+    expect(!refused.ok && refused.errors).toEqual([
+      {
+        field: 'awardCriterionWeight',
+        message: 'Indiquez le poids du critère en pourcentage : un nombre entier de 1 à 100, sans décimale.',
+      },
+    ]);
+  });
+
   it('a weight or hours typed without their lever are refused, never dropped; left empty they are no answer', () => {
     const result = checkAnswers('impact', { ...IMPACT, levers: ['label'], awardCriterionWeight: '20 %', insertionHours: 'y' }, TODAY);
     expect(!result.ok && result.errors).toEqual([

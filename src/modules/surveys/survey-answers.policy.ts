@@ -107,7 +107,8 @@ export function checkAnswers(wave: SurveyWave, body: Record<string, unknown>, to
     if (answers.levers.includes('award_criterion')) {
       answers.awardCriterionWeight = wholeNumber(typedNumber(body.awardCriterionWeight).replace(/%$/, ''), 1, 100);
       if (answers.awardCriterionWeight === null)
-        fail('awardCriterionWeight', 'Indiquez le poids du critère, en pourcentage entre 1 et 100.');
+        // « 12,5 » is a percentage too: the message says the rule it breaks, a whole number.
+        fail('awardCriterionWeight', 'Indiquez le poids du critère en pourcentage : un nombre entier de 1 à 100, sans décimale.');
     }
     if (answers.levers.includes('insertion_clause')) {
       answers.insertionHours = wholeNumber(typedNumber(body.insertionHours).replace(/h$/i, ''), 1, HOURS_MAX);
