@@ -47,6 +47,84 @@ describe('indicators', () => {
     }
   });
 
+  it('exports the page’s figures as CSV, the API’s own, with the page’s filters and the exports’ conventions', async () => {
+    await seedIndicators(t.dataSource);
+    const auth = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
+    const d = await bodyOf(fetch(`${t.url}/api/v1/staff/indicators?${PERIOD}`, { headers: { authorization: auth } }));
+    const { email } = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
+    const client = new StaffClient(t.url);
+    await client.signIn(email);
+    const page = await (await client.get('/espace/indicateurs?du=2026-02-01&au=2026-02-28')).text();
+    const link = /href="(\/espace\/export\/indicateurs\.csv[^"]*)"[^>]*>Exporter ces indicateurs \(CSV\)/.exec(page)![1];
+    expect(link).toBe('/espace/export/indicateurs.csv?reseau=aura-ee&amp;du=2026-02-01&amp;au=2026-02-28');
+
+    const response = await client.get(link.replace(/&amp;/g, '&'));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="indicateurs-\d{4}-\d{2}-\d{2}\.csv"$/);
+    const bytes = Buffer.from(await response.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = bytes.toString('utf8').slice(1);
+    expect(text.endsWith('\r\n')).toBe(true);
+    const [header, ...rows] = text
+      .split('\r\n')
+      .slice(0, -1)
+      .map((line) => line.split(';'));
+    expect(header.join(';')).toBe(
+      'Périmètre;Du;Au;Rubrique;Indicateur;Unité;Valeur;Période précédente du;Période précédente au;Valeur de la période précédente',
+    );
+    const row = (label: string) => rows.find((r) => r[4] === label)!;
+    const values = (label: string) => row(label).slice(5, 7).concat(row(label)[9]);
+    expect(row('Demandes reçues').slice(0, 4)).toEqual([d.scope.label, '2026-02-01', '2026-02-28', 'Demandes']);
+    expect(row('Demandes reçues').slice(7, 9)).toEqual([d.previousPeriod.from, d.previousPeriod.to]);
+    // As the API (and the page, to one decimal): working days with a decimal comma, shares in %.
+    const french = (value: number) => String(value).replace('.', ',');
+    expect(values('Demandes reçues')).toEqual(['nombre', String(d.requests.total.current), String(d.requests.total.previous)]);
+    expect(values('Délai médian de prise en charge')).toEqual([
+      'jours ouvrés',
+      french(d.timings.takeChargeMedianDays.current),
+      french(d.timings.takeChargeMedianDays.previous),
+    ]);
+    expect(values('Délai médian de prise en charge')).toEqual(['jours ouvrés', '1,5', '3']);
+    expect(values('Délai médian de réponse')).toEqual(['jours ouvrés', '3,5', '7']);
+    expect(values('Prises en charge en 2 jours ouvrés ou moins')).toEqual(['%', '66,7', '0']);
+    expect(page).toMatch(/<th scope="row">Prises en charge en 2 jours ouvrés ou moins<\/th>\s*<td>66,7 %<\/td>/);
+    expect(values(`Premières réponses données dans leur délai (${d.timings.answerDeadlineDays} jours ouvrés)`)).toEqual([
+      '%',
+      french(d.timings.answeredOnTime.current * 100),
+      french(d.timings.answeredOnTime.previous * 100),
+    ]);
+    expect(values('Demandes ayant dépassé un délai de prise en charge')).toEqual([
+      'nombre',
+      String(d.timings.deadlineMisses.current),
+      String(d.timings.deadlineMisses.previous),
+    ]);
+    // Each breakdown line, as the API counts it.
+    for (const [section, figures] of [
+      ['Demandes par statut actuel', d.requests.byStatus],
+      ['Demandes par segment d’achat', d.requests.bySegment],
+      ['Demandes par département', d.requests.byDepartment],
+    ] as const) {
+      const lines = rows.filter((r) => r[3] === section).map((r) => [r[4], r[6], r[9]]);
+      expect(lines).toEqual(
+        figures.map((f: { label: string; current: number; previous: number }) => [f.label, String(f.current), String(f.previous)]),
+      );
+    }
+    expect(values('Avec au moins une considération environnementale')).toEqual([
+      '%',
+      french(d.surveys.environmental.current * 100),
+      d.surveys.environmental.previous === null ? '' : french(d.surveys.environmental.previous * 100),
+    ]);
+    // The page's filters: another kind, another period; a network not theirs does not exist for them.
+    const social = await client.get('/espace/export/indicateurs.csv?reseau=aura-ee&type=social_clause&du=2026-01-01&au=2026-01-31');
+    const socialRows = (await social.text()).split('\r\n').map((line) => line.split(';'));
+    expect(socialRows[1].slice(0, 3)).toEqual(['AURA-EE / RREDD — Clauses sociales', '2026-01-01', '2026-01-31']);
+    expect(socialRows.some((r) => r[3] === 'Demandes par type')).toBe(false);
+    expect((await client.get('/espace/export/indicateurs.csv?reseau=reseco')).status).toBe(404);
+    const bad = await client.get('/espace/export/indicateurs.csv?du=2026-02-30');
+    expect(bad.status).toBe(400);
+  });
+
   it('counts the surveys their buyer declined among those sent; the response rate is unchanged', async () => {
     await seedIndicators(t.dataSource);
     // The unanswered satisfaction survey sent in February: its buyer followed « Ne plus recevoir de questionnaire ».

@@ -311,6 +311,7 @@ describe('permission matrix of the staff endpoints', () => {
     // Indicators: animators (their networks) and admins; not facilitators.
     { method: 'GET', route: '/espace/indicateurs', expected: managers('page', 200) },
     { method: 'GET', route: '/api/v1/staff/indicators', expected: managers('api', 200) },
+    { method: 'GET', route: '/espace/export/indicateurs.csv', expected: managers('page', 200) },
     // The queue dashboard (plain Express mount): admins only.
     {
       method: 'GET',

@@ -22,6 +22,9 @@ describe('csv-format.policy', () => {
     ['CR guarded and quoted', '\rcmd', ';', '"\'\rcmd"'],
     ['= inside text untouched', 'a=b', ';', 'a=b'],
     ['accents kept', 'Île-de-France — été', ';', 'Île-de-France — été'],
+    ['decimal comma with ;', 2.5, ';', '2,5'],
+    ['decimal point with , (the comma separates)', 2.5, ',', '2.5'],
+    ['negative decimal', -0.5, ';', '-0,5'],
     // A label's own comma never reads as a second value, whatever the separator.
     ['labels joined by |', ['Carbone', 'Insertion, handicap'], ';', 'Carbone | Insertion, handicap'],
     ['labels joined by |, quoted for commas', ['Carbone', 'Insertion, handicap'], ',', '"Carbone | Insertion, handicap"'],

@@ -26,13 +26,23 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 
 export function csvCell(value: CsvValue, separator: CsvSeparator): string {
   if (value === null || value === undefined) return '';
-  let text = typeof value === 'boolean' ? (value ? 'Oui' : 'Non') : isList(value) ? value.join(CSV_LIST_SEPARATOR) : String(value);
+  let text = cellText(value, separator);
   if (typeof value !== 'number' && FORMULA_START.test(text)) text = `'${text}`;
   return text.includes(separator) || /["\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-function isList(value: CsvValue): value is readonly string[] {
-  return Array.isArray(value);
+function cellText(value: Exclude<CsvValue, null | undefined>, separator: CsvSeparator): string {
+  if (typeof value === 'boolean') return value ? 'Oui' : 'Non';
+  if (typeof value === 'number') return decimal(value, separator);
+  return typeof value === 'string' ? value : value.join(CSV_LIST_SEPARATOR);
+}
+
+/**
+ * A number as the file's spreadsheet reads it: a decimal comma in a `;` file (French Excel would take « 2.5 » for a
+ * date or text), a point in a `,` file (the comma is then the separator, and the software reading it English).
+ */
+function decimal(value: number, separator: CsvSeparator): string {
+  return separator === ';' ? String(value).replace('.', ',') : String(value);
 }
 
 /** One record, CRLF-terminated as RFC 4180 asks. */

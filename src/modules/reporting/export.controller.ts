@@ -2,7 +2,7 @@ import { Controller, Get, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { StaffPrincipal } from '../accounts/accounts.types';
-import { CurrentStaff, StaffGuard } from '../accounts/staff.guard';
+import { CurrentStaff, StaffGuard, StaffRoles } from '../accounts/staff.guard';
 import { csvSeparator } from './csv-format.policy';
 import { filtersRefused, parseEvaluationFilters } from './evaluations.policy';
 import { parseRequestExportFilters } from './export.policy';
@@ -29,5 +29,17 @@ export class ExportController {
     const { filters, errors } = parseEvaluationFilters(query);
     if (errors.length) throw filtersRefused(errors);
     await this.exports.evaluations(res, staff, filters, csvSeparator(query));
+  }
+
+  /** The dashboard's figures, with the page's filters (`reseau`, `type`, `du`, `au`): the dashboard's own readers. */
+  @Get('indicateurs.csv')
+  @StaffRoles('admin', 'animator')
+  async indicators(@CurrentStaff() staff: StaffPrincipal, @Query() query: Query, @Res() res: Response) {
+    await this.exports.indicators(
+      res,
+      staff,
+      { network: query.reseau, kind: query.type, from: query.du, to: query.au },
+      csvSeparator(query),
+    );
   }
 }

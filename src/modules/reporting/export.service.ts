@@ -23,6 +23,8 @@ import { CSV_BOM, csvFileName, csvLine, CsvSeparator, CsvValue } from './csv-for
 import { IMPACT_ANSWERS, SATISFACTION_ANSWERS, SurveyAnswers, WAVE_LABELS, yesNo } from './evaluation-labels';
 import { EvaluationFilters, filtersRefused, networkOutOfReach } from './evaluations.policy';
 import { ExportRepository } from './export.repository';
+import { indicatorLines } from './indicators-export.policy';
+import { IndicatorsQuery, IndicatorsService, PAGE_PERIOD_FIELDS } from './indicators.service';
 import type { RequestExportFilters } from './export.policy';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -56,6 +58,7 @@ export class ExportService {
 
   constructor(
     private readonly exports: ExportRepository,
+    private readonly indicatorsService: IndicatorsService,
     private readonly reference: ReferenceService,
     private readonly clock: Clock,
     @Inject(AppConfig) config: AppConfig,
@@ -125,6 +128,48 @@ export class ExportService {
     return this.send(res, 'evaluations', columns, this.exports.evaluationsQuery(staff, filters), separator);
   }
 
+  /**
+   * The dashboard's figures, from the page's own call: a few dozen lines, written at once. The scope and both periods
+   * on every line, so that quarterly files pasted one under the other still say which is which.
+   */
+  async indicators(res: Response, staff: StaffPrincipal, query: IndicatorsQuery, separator: CsvSeparator): Promise<void> {
+    const dashboard = await this.indicatorsService.dashboard(staff, query, PAGE_PERIOD_FIELDS);
+    const { scope, period, previousPeriod } = dashboard;
+    const header = [
+      'Périmètre',
+      'Du',
+      'Au',
+      'Rubrique',
+      'Indicateur',
+      'Unité',
+      'Valeur',
+      'Période précédente du',
+      'Période précédente au',
+      'Valeur de la période précédente',
+    ];
+    const rows = indicatorLines(dashboard).map((line) => [
+      scope.label,
+      period.from,
+      period.to,
+      line.section,
+      line.label,
+      line.unit,
+      line.current,
+      previousPeriod.from,
+      previousPeriod.to,
+      line.previous,
+    ]);
+    this.startFile(res, 'indicateurs');
+    res.end(CSV_BOM + [header, ...rows].map((values) => csvLine(values, separator)).join(''));
+  }
+
+  /** The download's headers: a CSV file named after the export and the day. */
+  private startFile(res: Response, prefix: string): void {
+    res.status(200);
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="${csvFileName(prefix, this.clock.now())}"`);
+  }
+
   private async send(res: Response, prefix: string, columns: Column[], query: SqlStatement, separator: CsvSeparator): Promise<void> {
     if (this.streaming >= this.maxStreaming) {
       throw new AppError('service_unavailable', 'D’autres exports sont en cours : réessayez dans quelques secondes.', [], {
@@ -155,9 +200,7 @@ export class ExportService {
     try {
       await this.exports.stream(query, async (rows) => {
         started = true;
-        res.status(200);
-        res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-        res.setHeader('Content-Disposition', `attachment; filename="${csvFileName(prefix, this.clock.now())}"`);
+        this.startFile(res, prefix);
         lines.push(
           CSV_BOM +
             csvLine(

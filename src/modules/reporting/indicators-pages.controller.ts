@@ -7,9 +7,8 @@ import { isRequestKind, KIND_LABELS, REQUEST_KINDS } from '../requests/request.t
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { CurrentStaff, StaffGuard, StaffRoles } from '../accounts/staff.guard';
 import { barChart } from './charts';
-import { ALL_NETWORKS, IndicatorsService } from './indicators.service';
+import { ALL_NETWORKS, IndicatorsService, PAGE_PERIOD_FIELDS } from './indicators.service';
 
-const FIELDS = { from: 'du', to: 'au' };
 /** Both kinds (the page reads an unknown value as both), or one. */
 const KIND_OPTIONS = [{ value: '', label: 'Les deux' }, ...REQUEST_KINDS.map((kind) => ({ value: kind, label: KIND_LABELS[kind] }))];
 
@@ -35,7 +34,7 @@ export class IndicatorsPagesController {
     const scope = this.indicators.scope(staff, network);
     const values = { reseau: scope ?? ALL_NETWORKS, type: isRequestKind(kind) ? kind : '', du: from ?? '', au: to ?? '' };
     try {
-      const dashboard = await this.indicators.dashboard(staff, { network, kind, from, to }, FIELDS);
+      const dashboard = await this.indicators.dashboard(staff, { network, kind, from, to }, PAGE_PERIOD_FIELDS);
       res.render('indicators', {
         title: 'Indicateurs',
         networks,
@@ -43,6 +42,13 @@ export class IndicatorsPagesController {
         shortcuts,
         form: formModel({ ...values, du: dashboard.period.from, au: dashboard.period.to }),
         dashboard,
+        // The figures shown, in a file: the same network, kind and period.
+        exportUrl: `/espace/export/indicateurs.csv?${new URLSearchParams({
+          reseau: values.reseau,
+          ...(values.type ? { type: values.type } : {}),
+          du: dashboard.period.from,
+          au: dashboard.period.to,
+        }).toString()}`,
         charts: {
           status: barChart(dashboard.requests.byStatus),
           kind: barChart(dashboard.requests.byKind),

@@ -44,6 +44,8 @@ export interface IndicatorsQuery {
 
 /** Field names of the period, as the page's form or the API calls them (errors name them). */
 export type PeriodFields = { from: string; to: string };
+/** The period's fields as the page's form (and its CSV export's link) name them. */
+export const PAGE_PERIOD_FIELDS: PeriodFields = { from: 'du', to: 'au' };
 
 /** `network` value for every network at once (admins); not a network code (one network is called `national`). */
 export const ALL_NETWORKS = 'all';

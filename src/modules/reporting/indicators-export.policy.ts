@@ -1,0 +1,69 @@
+/**
+ * The dashboard's figures as the lines of its CSV export (pure): one line a figure, in the page's order and words,
+ * each with its unit and the value the page shows (shares in %, durations in working days, both to one decimal), so
+ * that a quarterly report quotes the same numbers as the screen.
+ */
+import type { IndicatorsDashboardDto } from './dto/indicators-dashboard.dto';
+import { roundTo } from './indicators.policy';
+
+type Unit = 'count' | 'days' | 'share';
+
+export const UNIT_LABELS: Record<Unit, string> = { count: 'nombre', days: 'jours ouvrés', share: '%' };
+
+export interface IndicatorLine {
+  section: string;
+  label: string;
+  unit: string;
+  current: number | null;
+  previous: number | null;
+}
+
+/** As the page's figure macros round them: a share as a percentage and a duration to one decimal, a count as is. */
+function shown(value: number | null, unit: Unit): number | null {
+  if (value === null) return null;
+  if (unit === 'share') return roundTo(value * 100, 1);
+  return unit === 'days' ? roundTo(value, 1) : value;
+}
+
+export function indicatorLines(d: IndicatorsDashboardDto): IndicatorLine[] {
+  const lines: IndicatorLine[] = [];
+  const add = (section: string, label: string, figure: { current: number | null; previous: number | null }, unit: Unit = 'count') =>
+    lines.push({ section, label, unit: UNIT_LABELS[unit], current: shown(figure.current, unit), previous: shown(figure.previous, unit) });
+  const breakdown = (section: string, rows: IndicatorsDashboardDto['requests']['byStatus']) =>
+    rows.forEach((row) => add(section, row.label, row));
+
+  add('Demandes', 'Demandes reçues', d.requests.total);
+  breakdown('Demandes par statut actuel', d.requests.byStatus);
+  // One kind chosen: the page shows no breakdown by kind, nor the file.
+  if (!d.scope.kind) breakdown('Demandes par type', d.requests.byKind);
+  breakdown('Demandes par segment d’achat', d.requests.bySegment);
+  breakdown('Demandes par département', d.requests.byDepartment);
+
+  const t = d.timings;
+  add('Délais', 'Délai médian de prise en charge', t.takeChargeMedianDays, 'days');
+  add('Délais', 'Délai médian de réponse', t.answerMedianDays, 'days');
+  add('Délais', 'Prises en charge en 2 jours ouvrés ou moins', t.takenWithin2Days, 'share');
+  add('Délais', 'Prises en charge en 5 jours ouvrés ou moins', t.takenWithin5Days, 'share');
+  add('Délais', `Premières réponses données dans leur délai (${t.answerDeadlineDays} jours ouvrés)`, t.answeredOnTime, 'share');
+  add('Délais', 'Demandes ayant dépassé un délai de prise en charge', t.deadlineMisses);
+  add('Délais', 'Part des demandes ayant dépassé un délai de prise en charge', t.deadlineMissShare, 'share');
+
+  const s = d.surveys;
+  for (const wave of s.responseRates) {
+    add('Questionnaires de suivi', `Envoyés — ${wave.label}`, wave.sent);
+    add('Questionnaires de suivi', `Taux de réponse — ${wave.label}`, wave, 'share');
+    add('Questionnaires de suivi', `Refusés par l’acheteur — ${wave.label}`, wave.declined);
+  }
+  add('Utilité de la réponse', 'Réponses', s.answers);
+  for (const usefulness of s.usefulness) add('Utilité de la réponse', usefulness.label, usefulness, 'share');
+  add('Marchés', 'Marchés suivis', s.contracts);
+  for (const [label, figure] of [
+    ['considération environnementale', s.environmental],
+    ['considération sociale', s.social],
+  ] as const) {
+    add('Marchés', `Avec au moins une ${label}`, figure, 'share');
+    add('Marchés', `Cible du PNAD — au moins une ${label}`, { current: figure.target, previous: figure.target }, 'share');
+  }
+  if (d.scope.kind !== 'environmental') add('Marchés', 'Heures d’insertion prévues (clauses d’insertion)', s.insertionHours);
+  return lines;
+}
