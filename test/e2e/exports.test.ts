@@ -62,9 +62,9 @@ describe('CSV exports of requests and evaluations', () => {
     expect(first).toContain(';Alix Test;');
     expect(first).toContain(';38 — Isère;AURA-EE / RREDD;');
     expect(lines(text)[0]).toMatch(
-      /;Prise en charge le \(heure de Paris\);Première réponse le \(heure de Paris\);Réponse dans le délai;Clôturée le \(heure de Paris\)$/,
+      /;Prise en charge le \(heure de Paris\);Première réponse le \(heure de Paris\);Délai de prise en charge \(jours ouvrés\);Délai de première réponse \(jours ouvrés\);Réponse dans le délai;Délai de prise en charge dépassé;Clôturée le \(heure de Paris\)$/,
     );
-    expect(first).toContain(';2026-02-04 09:15;2026-02-05 11:00;Oui;');
+    expect(first).toContain(';2026-02-04 09:15;2026-02-05 11:00;;;Oui;Non;');
     expect(text).not.toContain('camille.martin@example.fr');
     // Another network's file is refused with the reason, never an empty file that reads as « nothing happened there ».
     for (const path of ['/espace/export/demandes.csv?reseau=maximilien', '/espace/export/evaluations.csv?reseau=maximilien']) {
@@ -291,12 +291,13 @@ describe('CSV exports of requests and evaluations', () => {
     expect(crlf).toBe(true);
 
     const pool = (t.dataSource.driver as PostgresDriver).master as Pool;
+    // Known by its start: pg_stat_activity keeps only the first kilobyte of a query (track_activity_query_size).
     const exporting = async () =>
       Number(
         (
           await t.dataSource.query(
             `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
-                AND state IN ('active', 'idle in transaction') AND query ILIKE '%FROM requests r%'`,
+                AND state IN ('active', 'idle in transaction') AND query LIKE 'SELECT r.reference, %'`,
           )
         )[0].n,
       );

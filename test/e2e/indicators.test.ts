@@ -1,5 +1,5 @@
 import { parisDay } from '../../src/common/clock';
-import { lastFullQuarter } from '../../src/modules/reporting/indicators.policy';
+import { lastFullQuarter, medianOf } from '../../src/modules/reporting/indicators.policy';
 import { insertFacilitator } from '../support/facilitators';
 import { seedIndicators } from '../support/indicators';
 import { bearerFor, insertStaff, StaffClient } from '../support/staff';
@@ -115,6 +115,23 @@ describe('indicators', () => {
       french(d.surveys.environmental.current * 100),
       d.surveys.environmental.previous === null ? '' : french(d.surveys.environmental.previous * 100),
     ]);
+    // The requests' file carries the stored durations and misses: the dashboard's medians and shares, recomputed from it.
+    const requests = (await (await client.get('/espace/export/demandes.csv?reseau=aura-ee&du=2026-02-01&au=2026-02-28')).text())
+      .split('\r\n')
+      .slice(0, -1)
+      .map((line) => line.split(';'));
+    const column = (name: string) => requests.slice(1).map((r) => r[requests[0].indexOf(name)]);
+    const days = (name: string) =>
+      column(name)
+        .filter(Boolean)
+        .map((value) => ({ days: Number(value.replace(',', '.')), n: 1 }));
+    expect(requests).toHaveLength(1 + d.requests.total.current);
+    expect(column('Délai de prise en charge (jours ouvrés)')).toContain('1,5');
+    expect(medianOf(days('Délai de prise en charge (jours ouvrés)'))).toBe(d.timings.takeChargeMedianDays.current);
+    expect(medianOf(days('Délai de première réponse (jours ouvrés)'))).toBe(d.timings.answerMedianDays.current);
+    expect(column('Délai de prise en charge dépassé').filter((v) => v === 'Oui')).toHaveLength(d.timings.deadlineMisses.current);
+    const judged = column('Réponse dans le délai').filter(Boolean);
+    expect(judged.filter((v) => v === 'Oui').length / judged.length).toBe(d.timings.answeredOnTime.current);
     // The page's filters: another kind, another period; a network not theirs does not exist for them.
     const social = await client.get('/espace/export/indicateurs.csv?reseau=aura-ee&type=social_clause&du=2026-01-01&au=2026-01-31');
     const socialRows = (await social.text()).split('\r\n').map((line) => line.split(';'));

@@ -49,6 +49,8 @@ export class ExportRepository {
                    r.organisation_name AS "organisationName", r.organisation_type AS "organisationType", r.purchase_stage AS "purchaseStage",
                    r.estimated_amount AS "estimatedAmount", r.subject, f.first_name || ' ' || f.last_name AS "facilitatorName",
                    ${paris('r.taken_at')} AS "takenAt", ${paris('r.answered_at')} AS "answeredAt", r.answered_on_time AS "answeredOnTime",
+                   r.take_charge_working_days::float8 AS "takeChargeWorkingDays", r.answer_working_days::float8 AS "answerWorkingDays",
+                   r.deadline_misses > 0 AS "missedTakeCharge",
                    ${paris('r.closed_at')} AS "closedAt"
               FROM requests r
               LEFT JOIN facilitators f ON f.id = r.assigned_facilitator_id

@@ -91,7 +91,11 @@ export class ExportService {
       { header: 'Objet', value: (r) => r.subject },
       { header: atParisTime('Prise en charge le'), value: (r) => r.takenAt },
       { header: atParisTime('Première réponse le'), value: (r) => r.answeredAt },
+      // The dashboard's stored durations and misses, so that its medians and shares can be recomputed from the file.
+      { header: 'Délai de prise en charge (jours ouvrés)', value: (r) => r.takeChargeWorkingDays },
+      { header: 'Délai de première réponse (jours ouvrés)', value: (r) => r.answerWorkingDays },
       { header: 'Réponse dans le délai', value: (r) => yesNo(r.answeredOnTime) },
+      { header: 'Délai de prise en charge dépassé', value: (r) => yesNo(r.missedTakeCharge) },
       { header: atParisTime('Clôturée le'), value: (r) => r.closedAt },
     ];
     const evaluation: Column[] = [
