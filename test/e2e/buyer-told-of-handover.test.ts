@@ -235,7 +235,9 @@ describe('the buyer is told when their request changes hands', () => {
     // Alix aside (held it), nobody else of the territory: the pool would leave the question with no one.
     const refused = await post(`${reference}/reassign`, animator, { reason: 'motif interne : départ.' });
     expect(refused.status).toBe(409);
-    expect((await refused.json()).message).toContain('elle attend la précision de l’acheteur');
+    const { message } = await refused.json();
+    expect(message).toContain('elle attend la précision de l’acheteur');
+    expect(message).toContain('Aucun autre facilitateur ne couvre ce département pour les considérations environnementales');
     expect(await holderOf(reference)).toEqual({ id: alix, status: 'awaiting_buyer' });
 
     const camille = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Camille' });
@@ -244,5 +246,36 @@ describe('the buyer is told when their request changes hands', () => {
     expect(await holderOf(reference)).toEqual({ id: camille, status: 'awaiting_buyer' });
     expect((await tracked(reference, tracking)).actions.clarify).toBe(true);
     expect(await sentMailFile(t, 'buyer-update', buyer, 3)).toContain('La précision qui vous a été demandée reste attendue');
+  });
+
+  it('refuses to reroute a request awaiting a precision when the only colleague had it taken from them, saying so; staff pages read the staff’s status', async () => {
+    // Bastien had it first; the network rerouted it to Alix, who took it in charge and asked the buyer a precision.
+    const bastien = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Bastien' });
+    const reference = await submitRequest(t, 10);
+    await waitFor(async () => (await holderOf(reference)).id === bastien, 10_000, 'attribuée à Bastien');
+    const alix = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Alix' });
+    const animator = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
+    expect((await post(`${reference}/reassign`, animator, { reason: 'motif interne : rééquilibrage.' })).status).toBe(200);
+    expect((await holderOf(reference)).id).toBe(alix);
+    const token = await bearerFor(t, { role: 'facilitator', facilitatorId: alix, networks: ['aura-ee'] });
+    expect((await post(`${reference}/take-charge`, token)).status).toBe(200);
+    expect((await post(`${reference}/clarification`, token, { body: 'Quel est le montant du lot 2 ?' })).status).toBe(200);
+
+    const refused = await post(`${reference}/reassign`, animator, { reason: 'motif interne : départ.' });
+    expect(refused.status).toBe(409);
+    const { message } = await refused.json();
+    expect(message).toContain('l’ont tous déjà eue et laissée');
+    expect(message).toContain('elle attend la précision de l’acheteur');
+    expect(message).not.toContain('absents ou à pleine capacité');
+    expect(await holderOf(reference)).toEqual({ id: alix, status: 'awaiting_buyer' });
+
+    // The reassignment and transfer pages are staff pages: the status as staff read it, not the buyer's « votre précision ».
+    const staff = new StaffClient(t.url);
+    expect((await staff.signIn((await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] })).email)).status).toBe(303);
+    for (const page of ['reaffectation', 'transfert']) {
+      const html = await (await staff.get(`/espace/demandes/${reference}/${page}`)).text();
+      expect(html).toContain('Statut : En attente de l’acheteur');
+      expect(html).not.toContain('votre précision');
+    }
   });
 });

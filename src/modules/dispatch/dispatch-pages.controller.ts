@@ -8,7 +8,7 @@ import { visibleNetworks } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { CurrentStaff, StaffGuard, StaffRoles } from '../accounts/staff.guard';
 import { ReferenceService } from '../reference/reference.service';
-import { KIND_LABELS, otherKind, REQUEST_KINDS, STATUS_LABELS } from '../requests/request.types';
+import { KIND_LABELS, otherKind, REQUEST_KINDS, STAFF_STATUS_LABELS } from '../requests/request.types';
 import { transferRefusal } from '../intake/eligibility.policy';
 import { RequestPageRenderer } from '../workspace/request-page.renderer';
 import type { DispatchSummary } from './dispatch.repository';
@@ -216,7 +216,7 @@ export class DispatchPagesController {
     return {
       ...request,
       kindLabel: KIND_LABELS[request.kind],
-      statusLabel: STATUS_LABELS[request.status],
+      statusLabel: STAFF_STATUS_LABELS[request.status],
       segmentLabel: this.reference.segmentLabel(request.segmentCode),
     };
   }

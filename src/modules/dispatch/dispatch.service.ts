@@ -15,7 +15,7 @@ import { AccountsService } from '../accounts/accounts.service';
 import { kindRefusedFor, transferRefusal } from '../intake/eligibility.policy';
 import { MailService } from '../mail/mail.service';
 import { ReferenceService } from '../reference/reference.service';
-import { whyNotEligible } from '../routing/ranking.policy';
+import { precisionRerouteRefusal, whyNotEligible } from '../routing/ranking.policy';
 import { ClaimableFacilitator, CurrentAssignment, RoutableRequest, RoutingRepository } from '../routing/routing.repository';
 import { followedByFacilitator, handedOverReason, RoutingService } from '../routing/routing.service';
 import { parisYear } from '../requests/reference-number';
@@ -263,8 +263,13 @@ export class DispatchService {
           ...withdrawn,
         ]);
       }
-      const holderId = chosenId ?? (await this.routing.bestCandidate(manager, request));
-      if (!holderId) throw new AppError('conflict', NO_ONE_FOR_PRECISION, [{ field: 'facilitatorId', message: NO_ONE_FOR_PRECISION }]);
+      const best = chosenId ? { id: chosenId } : await this.routing.bestCandidate(manager, request, current?.facilitatorId ?? null);
+      if ('waiting' in best) {
+        // Awaiting the buyer, the pool would leave the question with no one: refused, saying why nobody else can take it.
+        const message = precisionRerouteRefusal(best.waiting, request.kind);
+        throw new AppError('conflict', message, [{ field: 'facilitatorId', message }]);
+      }
+      const holderId = best.id;
       const holder = chosen || (await this.routingRepository.facilitatorContact(manager, holderId))!;
       const placed = to === 'awaiting_buyer' ? to : 'assigned';
       await this.routing.assignChosen(
@@ -425,10 +430,6 @@ function choiceOf(f: ClaimableFacilitator, request: RoutableRequest, declinedBef
     declinedBefore,
   };
 }
-
-/** Why a rerouting of a request awaiting its buyer's precision is refused: the pool would leave the question unheld. */
-const NO_ONE_FOR_PRECISION =
-  'Aucun autre facilitateur ne peut la recevoir maintenant (absents ou à pleine capacité) : elle attend la précision de l’acheteur, que personne ne recevrait dans la réserve du réseau. Choisissez un facilitateur, ou libérez une place, puis recommencez.';
 
 /** The history's words for a rerouting by staff, and whom it took the request from. */
 function reroutedBy(staff: StaffPrincipal, previous: { firstName: string } | null): string {

@@ -6,6 +6,7 @@ import {
   RoutingRequest,
   WAITING_REASONS,
   WaitingReason,
+  precisionRerouteRefusal,
   waitingReasonText,
   waitsForSomeone,
   whyCoordinatorFallback,
@@ -516,5 +517,20 @@ describe('the words of a wait', () => {
     expect(coordinatorFallbackText('uncovered')).toBe(
       'Au coordinateur régional : aucun facilitateur de clauses sociales ne couvre ce département',
     );
+  });
+});
+
+describe('the refusal of a rerouting awaiting the buyer’s precision', () => {
+  it.each<[WaitingReason, string, string]>([
+    ['uncovered', 'Aucun autre facilitateur ne couvre ce département pour les clauses sociales', 'Ajoutez un facilitateur à l’annuaire'],
+    ['let_go', 'l’ont tous déjà eue et laissée', 'Choisissez l’un d’eux dans la liste'],
+    ['absent', 'sont tous absents', 'attendez le retour du premier'],
+    ['full', 'sont tous à pleine capacité', 'libérez une place'],
+    ['unavailable', 'sont absents ou à pleine capacité', 'libérez une place'],
+  ])('%s: says why nobody else, and what to do', (reason, why, todo) => {
+    const text = precisionRerouteRefusal(reason, 'social_clause');
+    expect(text).toContain(why);
+    expect(text).toContain(todo);
+    expect(text).toContain('elle attend la précision de l’acheteur');
   });
 });

@@ -180,6 +180,29 @@ export function waitingReasonText(reason: WaitingReason, kind: RequestKind): str
   }
 }
 
+/**
+ * Why a rerouting of a request awaiting its buyer's precision is refused, the holder aside: the pool would leave the
+ * question with nobody to receive it, so routing must find someone now; the reason says whom to choose, or what to free.
+ */
+export function precisionRerouteRefusal(reason: WaitingReason, kind: RequestKind): string {
+  const others = 'Les autres facilitateurs qui couvrent ce département';
+  const why: Record<WaitingReason, string> = {
+    uncovered: `Aucun autre facilitateur ne couvre ce département pour ${KIND_PHRASES[kind]} (aucun actif qui reçoit des demandes)`,
+    let_go: `${others} l’ont tous déjà eue et laissée (déclinée, délai passé ou retirée) : le routage ne la leur rend pas`,
+    absent: `${others} sont tous absents`,
+    full: `${others} sont tous à pleine capacité`,
+    unavailable: `${others} sont absents ou à pleine capacité`,
+  };
+  const todo: Record<WaitingReason, string> = {
+    uncovered: 'Ajoutez un facilitateur à l’annuaire ou étendez le territoire d’un facilitateur',
+    let_go: 'Choisissez l’un d’eux dans la liste, ou ajoutez un facilitateur à l’annuaire',
+    absent: 'Choisissez un facilitateur dans la liste, ou attendez le retour du premier',
+    full: 'Choisissez un facilitateur dans la liste, ou libérez une place',
+    unavailable: 'Choisissez un facilitateur dans la liste, ou libérez une place',
+  };
+  return `${why[reason]} : elle attend la précision de l’acheteur, que personne ne recevrait dans la réserve du réseau. ${todo[reason]}, puis recommencez.`;
+}
+
 /** Whether a request waiting for this reason stays in the pool until someone acts. */
 export function waitsForSomeone(reason: WaitingReason): boolean {
   return reason === 'uncovered' || reason === 'let_go';

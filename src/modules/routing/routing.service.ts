@@ -575,13 +575,21 @@ export class RoutingService {
   }
 
   /**
-   * Whom routing would give the request to now (kind, territory, present, with room, none who let it go before), or
-   * null: for a move that must not leave it in the pool. Under the request's lock; assignChosen claims the place.
+   * Whom routing would give the request to now (kind, territory, present, with room, none who let it go before), but
+   * `apart`, or why nobody (ranking.policy): for a move that must not leave it in the pool. Under the request's lock; assignChosen claims the place.
    */
-  async bestCandidate(manager: EntityManager, request: RoutableRequest): Promise<string | null> {
-    const facilitators = await this.routing.lockCandidates(manager, [request], this.reference.networkDays(this.clock.now()));
-    const exclusions = await this.routing.exclusions(manager, [request.id]);
-    return rankFacilitators(request, facilitators, exclusions.get(request.id))[0]?.id ?? null;
+  async bestCandidate(
+    manager: EntityManager,
+    request: RoutableRequest,
+    apart: string | null,
+  ): Promise<{ id: string } | { waiting: WaitingReason }> {
+    // The one it is taken from counts as nobody: « let go » would misname a territory only they cover.
+    const facilitators = (await this.routing.lockCandidates(manager, [request], this.reference.networkDays(this.clock.now()))).filter(
+      (f) => f.id !== apart,
+    );
+    const excluded = (await this.routing.exclusions(manager, [request.id])).get(request.id);
+    const [best] = rankFacilitators(request, facilitators, excluded);
+    return best ? { id: best.id } : { waiting: whyWaiting(request, facilitators, excluded)! };
   }
 
   /**
