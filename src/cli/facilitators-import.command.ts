@@ -1,6 +1,7 @@
 import { SingleBar } from 'cli-progress';
 import { readFile } from 'node:fs/promises';
 import { FacilitatorImportService, ImportFileError, ImportReport } from '../modules/directory/facilitator-import.service';
+import { ignoredColumnsText } from '../modules/directory/facilitator-csv.policy';
 import type { CliCommand } from './cli-context';
 
 const READ_ERRORS: Record<string, string> = {
@@ -46,9 +47,8 @@ export function formatImportReport(file: string, report: ImportReport): string {
   const { created, updated, unchanged, rejected } = report.counts;
   const lines = [`Import des facilitateurs : ${file}`];
   if (report.encoding === 'windows-1252') lines.push('Fichier lu en Windows-1252 (le « CSV » d’Excel), faute d’être en UTF-8.');
-  if (report.ignoredColumns.length) {
-    lines.push(`${report.ignoredColumns.length > 1 ? 'Colonnes ignorées' : 'Colonne ignorée'} : ${report.ignoredColumns.join(', ')}.`);
-  }
+  const ignored = ignoredColumnsText(report.ignoredColumns);
+  if (ignored) lines.push(ignored);
   const rejectedRows = report.rows.filter((row) => row.outcome === 'rejected');
   if (rejectedRows.length) {
     lines.push('Lignes rejetées :');

@@ -155,18 +155,26 @@ describe('facilitators CSV import page: check, then import (animators of their n
     expect(lines[0]).toBe(`\uFEFF${HEADER}`);
     expect(lines[1]).toMatch(/^camille\.martin@exemple\.fr;Camille;Martin;environmental;reseco;\d\d;10;[a-z_]+;non$/);
     expect(lines.slice(2)).toEqual(['']);
-    expect((await send(animator, 'verifier', { name: 'modele.csv', content })).html).toContain(
-      '1 fiche à créer, 0 fiche à mettre à jour, 0 fiche inchangée, 0 ligne rejetée.',
-    );
+    const modelChecked = (await send(animator, 'verifier', { name: 'modele.csv', content })).html;
+    expect(modelChecked).toContain('1 fiche à créer, 0 fiche à mettre à jour, 0 fiche inchangée, 0 ligne rejetée.');
+    expect(modelChecked).not.toContain('ignorée');
 
     const admin = await signedInStaff(t, { role: 'admin' });
     const adminPage = await (await admin.get(IMPORT)).text();
     expect(adminPage).toContain('<code>reseco</code>');
     expect(adminPage).not.toContain('importez dans');
-    const imported = await send(admin, 'importer', {
+    // A column the import does not know is left out, and both reports say so, as the CLI does.
+    const twoNetworks = {
       name: 'deux-reseaux.csv',
-      content: [HEADER, 'a@example.org;A;A;environmental;reseco;;5;;no', 'b@example.org;B;B;social_clause;aura-ee;38;5;;no'].join('\n'),
-    });
+      content: [
+        `${HEADER};Téléphone`,
+        'a@example.org;A;A;environmental;reseco;;5;;no;04 00 00 00 01',
+        'b@example.org;B;B;social_clause;aura-ee;38;5;;no;04 00 00 00 02',
+      ].join('\n'),
+    };
+    expect((await send(admin, 'verifier', twoNetworks)).html).toContain('<p>Colonne ignorée : Téléphone.</p>');
+    const imported = await send(admin, 'importer', twoNetworks);
+    expect(imported.html).toContain('<p>Colonne ignorée : Téléphone.</p>');
     expect(imported.html).toContain('2 fiches créées, 0 fiche mise à jour, 0 fiche inchangée, 0 ligne rejetée.');
     expect((await directory()).map((f) => `${f.email} ${f.network}`)).toEqual(['a@example.org reseco', 'b@example.org aura-ee']);
   });

@@ -11,7 +11,7 @@ import { REQUEST_KINDS, RequestKind, STAFF_STATUS_LABELS } from '../requests/req
 import { megabytesOf } from '../attachments/attachments.service';
 import { absenceOn, ANNOUNCE_WITHIN_DAYS } from './absence.policy';
 import { FacilitatorDto } from './dto/facilitator.dto';
-import { CSV_COLUMNS, CsvColumn, FRENCH_NAMES } from './facilitator-csv.policy';
+import { CSV_COLUMNS, CsvColumn, FRENCH_NAMES, ignoredColumnsText } from './facilitator-csv.policy';
 import type { ImportReport, RowOutcome } from './facilitator-import.service';
 import type { HeldRequest } from './facilitators.repository';
 
@@ -180,6 +180,7 @@ export class DirectoryViews {
         (key) => `${counts[key]} ${counts[key] > 1 ? labels[key].many : labels[key].one}`,
       ),
       rows: outcome.report.rows.map((row) => ({ ...row, label: labels[row.outcome].row })),
+      ignoredColumns: ignoredColumnsText(outcome.report.ignoredColumns),
     };
   }
 

@@ -143,6 +143,12 @@ function recordFields(record: string, delimiter: string): string[] | null {
   }
 }
 
+/** The report's line naming the file's columns the import leaves out (« Colonne ignorée : Téléphone. »), or null: CLI and page alike. */
+export function ignoredColumnsText(ignored: readonly string[]): string | null {
+  if (!ignored.length) return null;
+  return `${ignored.length > 1 ? 'Colonnes ignorées' : 'Colonne ignorée'} : ${ignored.join(', ')}.`;
+}
+
 /**
  * Every column once, in any order, under its English key or its French name (accents, case, spaces and dashes
  * ignored: « E-mail », « Départements »); other columns are ignored and listed.
