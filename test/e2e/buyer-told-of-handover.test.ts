@@ -278,4 +278,26 @@ describe('the buyer is told when their request changes hands', () => {
       expect(html).not.toContain('votre précision');
     }
   });
+
+  it('a transfer while a precision is awaited: the form warns it will no longer be awaited, and the buyer’s page no longer asks for it', async () => {
+    const social = await insertFacilitator(t.dataSource, { kind: 'social_clause', network: 'aura-ee', departments: ['38'] });
+    const { reference, alix, link, tracking } = await precisionAskedByAlix(11);
+    const holder = new StaffClient(t.url);
+    const [{ email }] = await t.dataSource.query(`SELECT email FROM staff_users WHERE facilitator_id = $1`, [alix]);
+    expect((await holder.signIn(email)).status).toBe(303);
+    const path = `/espace/demandes/${reference}/transfert`;
+    expect(await (await holder.get(path)).text()).toContain('La précision demandée à l’acheteur ne sera plus attendue');
+    expect((await holder.submit(path, path, { reason: 'motif interne : clause d’insertion' })).status).toBe(303);
+    await waitFor(async () => (await holderOf(reference)).id === social, 10_000, 'attribuée au facilitateur de clauses sociales');
+
+    // The question stays in the exchange, said no longer asked; no form to give it, no alert asking for it.
+    const page = await (await fetch(link)).text();
+    expect(page).toContain('Alix, du réseau AURA-EE / RREDD — Demande de précision (plus attendue)</h3>');
+    expect(page).toContain('Quel est le montant du lot 2 ?');
+    expect(page).not.toContain('id="precision-attendue"');
+    expect(page).not.toContain('/precision?t=');
+    const after = await tracked(reference, tracking);
+    expect(after.actions.clarify).toBe(false);
+    expect(after.conversation.map((m: { kindLabel: string }) => m.kindLabel)).toEqual(['Demande de précision (plus attendue)']);
+  });
 });

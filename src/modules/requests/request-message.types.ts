@@ -47,6 +47,20 @@ export function completesAnswer(messages: ReadonlyArray<{ kind: MessageKind }>, 
   );
 }
 
+/** How a precision asked and never given reads once the request no longer awaits it: not as a question still pending. */
+export const DROPPED_QUESTION_LABEL = 'Demande de précision (plus attendue)';
+
+/**
+ * A precision asked that no buyer message followed, the request no longer awaiting it (transferred to the other
+ * kind, answered or closed meanwhile): the question stays in the exchange, no longer asked.
+ */
+export function questionDropped(messages: ReadonlyArray<{ kind: MessageKind }>, index: number, awaitingBuyer: boolean): boolean {
+  if (awaitingBuyer || messages[index]?.kind !== 'clarification_question') return false;
+  return !messages.slice(index + 1).some((message) => BUYER_KINDS.includes(message.kind));
+}
+
+const BUYER_KINDS: readonly MessageKind[] = ['buyer_clarification', 'buyer_reply', 'buyer_information'];
+
 /** The same, on the buyer's own page, where their messages are signed « Vous » (« Vous — Précision »). */
 export const BUYER_MESSAGE_KIND_LABELS: Record<MessageKind, string> = {
   ...MESSAGE_KIND_LABELS,

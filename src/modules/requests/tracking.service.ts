@@ -14,7 +14,9 @@ import {
   BUYER_MESSAGE_KIND_LABELS,
   COMPLEMENT_LABEL,
   completesAnswer,
+  DROPPED_QUESTION_LABEL,
   HELP_ITEM_TYPE_LABELS,
+  questionDropped,
   REFERRAL_TARGET_LABELS,
 } from './request-message.types';
 import { BUYER_CLOSE_REASON_LABELS, HANDED_OVER_EVENT, KIND_LABELS, PURCHASE_STAGE_LABELS, STATUS_LABELS } from './request.types';
@@ -88,7 +90,7 @@ export class TrackingService {
       // Read as the pages write it: a time limit at Monday 00:00 ends « vendredi à 24:00 », not two days later.
       nextStep: nextStepFor(request.status, deadline && workingEndOf(deadline, request.departmentCode), this.clock.now()),
       conversation: conversation.map((message, index) =>
-        toTrackedMessage(request.reference, message, completesAnswer(conversation, index)),
+        toTrackedMessage(request.reference, message, kindLabelOf(conversation, index, request.status === 'awaiting_buyer')),
       ),
       actions: this.actionsOf(request, conversation, history),
     };
@@ -172,10 +174,17 @@ function toTracked(
   };
 }
 
-function toTrackedMessage(reference: string, message: MessageView, complement: boolean): TrackedMessageDto {
+/** A message's kind as the buyer reads it: an answer completing the one before, a question no longer asked, or its own. */
+function kindLabelOf(conversation: MessageView[], index: number, awaitingBuyer: boolean): string {
+  if (completesAnswer(conversation, index)) return COMPLEMENT_LABEL;
+  if (questionDropped(conversation, index, awaitingBuyer)) return DROPPED_QUESTION_LABEL;
+  return BUYER_MESSAGE_KIND_LABELS[conversation[index].kind];
+}
+
+function toTrackedMessage(reference: string, message: MessageView, kindLabel: string): TrackedMessageDto {
   return {
     kind: message.kind,
-    kindLabel: complement ? COMPLEMENT_LABEL : BUYER_MESSAGE_KIND_LABELS[message.kind],
+    kindLabel,
     fromBuyer: message.authorType === 'buyer',
     author: authorShownToBuyer(message.author),
     body: message.body,
