@@ -44,6 +44,13 @@ function deadlineText(value: string | Date, departmentCode: unknown, withTime: b
   return withTime ? `${dayBefore} à 24:00` : dayBefore;
 }
 
+const calendarDays = new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', dateStyle: 'long' });
+
+/** A calendar day ('YYYY-MM-DD', no time, no zone) written out in French: « 1er décembre 2026 ». */
+export function frenchDay(day: string): string {
+  return frenchDate(calendarDays, `${day}T00:00:00Z`);
+}
+
 /** A count as French writes it: « 10 000 », a narrow no-break space between thousands. */
 export function frenchNumber(value: number): string {
   return value.toLocaleString('fr-FR');

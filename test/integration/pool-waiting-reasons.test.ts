@@ -1,3 +1,4 @@
+import { frenchDay } from '../../src/common/french-format';
 import { RoutingService } from '../../src/modules/routing/routing.service';
 import { mailsTo } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
@@ -51,15 +52,23 @@ describe('why a request waits in the pool, and why a coordinator has it', () => 
   });
 
   it.each<[string, { absent?: boolean; capacity?: number }, string]>([
-    ['all absent', { absent: true }, 'sont tous absents : elle partira d’elle-même au retour du premier'],
+    // The day the first of them is back: the day after the earliest end of their absences.
+    ['all absent', { absent: true }, 'sont tous absents : elle partira d’elle-même au retour du premier, le {back}'],
     ['all at capacity', { capacity: 0 }, 'sont tous à pleine capacité : elle partira d’elle-même dès qu’une place se libère'],
-  ])('%s: the pool empties by itself, and the digest still promises it', async (_label, state, words) => {
+  ])('%s: the pool empties by itself, and the digest still promises it', async (_label, state, expected) => {
     const only = await insertFacilitator(t.dataSource, { capacity: state.capacity ?? 10 });
+    let words = expected;
     if (state.absent) {
-      await t.dataSource.query(
-        `INSERT INTO facilitator_absences (id, facilitator_id, starts_on, ends_on) VALUES (gen_random_uuid(), $1, current_date - 1, current_date + 7)`,
-        [only],
-      );
+      const later = await insertFacilitator(t.dataSource, { email: 'plus-tard@example.org' });
+      const absent = (facilitatorId: string, days: number) =>
+        t.dataSource.query(
+          `INSERT INTO facilitator_absences (id, facilitator_id, starts_on, ends_on) VALUES (gen_random_uuid(), $1, current_date - 1, current_date + $2::int)`,
+          [facilitatorId, days],
+        );
+      await absent(later, 20);
+      await absent(only, 7);
+      const [{ back }] = await t.dataSource.query(`SELECT (current_date + 8)::text AS back`);
+      words = expected.replace('{back}', frenchDay(back));
     }
     const { id, reference } = await routed(2);
     expect((await lastEvent(id)).reason).toBe(
@@ -68,6 +77,7 @@ describe('why a request waits in the pool, and why a coordinator has it', () => 
     await t.app.get(RoutingService).poolAlert('aura-ee');
     const [digest] = await mailsTo(t, 'network-pool-alert');
     expect(digest.text_body).toContain(`Pourquoi elle attend : Les facilitateurs qui couvrent ce département`);
+    expect(digest.text_body).toContain(words);
     expect(digest.text_body).toContain('Elle sera attribuée automatiquement dès qu’une place se libère');
     const animator = await signedInStaff(t, { role: 'animator', networks: ['aura-ee'] });
     const page = await (await animator.get(`/espace/demandes/${reference}`)).text();

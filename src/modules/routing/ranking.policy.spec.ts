@@ -1,5 +1,6 @@
 import {
   coordinatorFallbackText,
+  firstBackOn,
   FacilitatorCandidate,
   IneligibilityReason,
   rankFacilitators,
@@ -34,6 +35,7 @@ function facilitator(id: string, overrides: Partial<FacilitatorCandidate> = {}):
     isCoordinator: false,
     active: true,
     absentToday: false,
+    backOn: null,
     capacity: 5,
     openCount: 0,
     segments: [],
@@ -455,7 +457,7 @@ describe('rankFacilitators', () => {
 });
 
 const full = { openCount: 5 };
-const away = { absentToday: true };
+const away = { absentToday: true, backOn: '2026-12-15' };
 
 describe('whyWaiting', () => {
   it.each<[string, RoutingRequest, FacilitatorCandidate[], string[], WaitingReason | null]>([
@@ -477,6 +479,27 @@ describe('whyWaiting', () => {
     expect(whyWaiting(request, candidates, new Set(excluded))).toBe(expected);
     // Waiting exactly when the ranking offers nobody.
     expect(rankFacilitators(request, candidates, new Set(excluded)).length === 0).toBe(expected !== null);
+  });
+});
+
+describe('firstBackOn: when the first of the absent is back', () => {
+  const backOn = (day: string) => ({ absentToday: true, backOn: day });
+  it.each<[string, RoutingRequest, FacilitatorCandidate[], string[], string | null]>([
+    ['nobody absent', ENV, [facilitator('a', full)], [], null],
+    ['the one absent', ENV, [facilitator('a', backOn('2026-12-15'))], [], '2026-12-15'],
+    ['the earliest of several', ENV, [facilitator('a', backOn('2027-01-04')), facilitator('b', backOn('2026-12-21'))], [], '2026-12-21'],
+    ['not one who let it go', ENV, [facilitator('a', backOn('2026-12-08')), facilitator('b', backOn('2026-12-21'))], ['a'], '2026-12-21'],
+    ['not one of the other kind', SOCIAL, [facilitator('a', backOn('2026-12-08')), local('b', backOn('2026-12-21'))], [], '2026-12-21'],
+    ['not one who no longer receives requests', ENV, [facilitator('a', { ...backOn('2026-12-08'), active: false })], [], null],
+    [
+      'the coordinator covering the département',
+      SOCIAL,
+      [coordinator('c', backOn('2026-12-09')), local('b', backOn('2026-12-21'))],
+      [],
+      '2026-12-09',
+    ],
+  ])('%s', (_label, request, candidates, excluded, expected) => {
+    expect(firstBackOn(request, candidates, new Set(excluded))).toBe(expected);
   });
 });
 
@@ -509,6 +532,15 @@ describe('the words of a wait', () => {
     expect(waitingReasonText(reason, 'social_clause')).toContain(words);
     // What will leave the pool by itself says so; the rest says it will not.
     expect(waitingReasonText(reason, 'social_clause').includes('elle partira d’elle-même')).toBe(!stuck);
+  });
+
+  it.each<[string | null, string]>([
+    ['2026-12-15', 'au retour du premier, le 15 décembre 2026'],
+    ['2027-01-01', 'au retour du premier, le 1er janvier 2027'],
+    [null, 'au retour du premier'],
+  ])('all absent, back on %s: the pool and a refused rerouting say when', (backOn, words) => {
+    expect(waitingReasonText('absent', 'environmental', backOn)).toContain(`elle partira d’elle-même ${words}.`);
+    expect(precisionRerouteRefusal('absent', 'environmental', backOn)).toContain(`attendez le ${words.slice(3)}, puis recommencez.`);
   });
 
   it('names the kind, and has a coordinator line for every reason', () => {

@@ -1,3 +1,4 @@
+import { frenchDay } from '../../common/french-format';
 import type { RequestKind } from '../requests/request.types';
 
 /**
@@ -28,6 +29,8 @@ export interface FacilitatorCandidate {
   readonly isCoordinator: boolean;
   readonly active: boolean;
   readonly absentToday: boolean;
+  /** Absent today: the day they are back, the day after their absence ends ('YYYY-MM-DD'); otherwise null. */
+  readonly backOn: string | null;
   /** Most open requests at once. */
   readonly capacity: number;
   readonly openCount: number;
@@ -131,13 +134,31 @@ export function whyWaiting(
   candidates: readonly FacilitatorCandidate[],
   excluded: ReadonlySet<string> = NOBODY,
 ): WaitingReason | null {
-  const covering = candidates.filter((c) => !['kind', 'territory', 'inactive'].includes(whyNotEligible(request, c) ?? ''));
+  const covering = coveringCandidates(request, candidates);
   if (!covering.length) return 'uncovered';
   const offered = covering.filter((c) => !excluded.has(c.id));
   if (!offered.length) return 'let_go';
   const reasons = new Set(offered.map((c) => whyNotEligible(request, c)));
   if (reasons.has(null)) return null;
   return reasons.size > 1 ? 'unavailable' : (reasons.values().next().value as 'absent' | 'full');
+}
+
+/**
+ * The day the first of the absent candidates who would be offered the request is back (null: none is absent): when
+ * a request waiting because all are absent leaves the pool by itself.
+ */
+export function firstBackOn(
+  request: RoutingRequest,
+  candidates: readonly FacilitatorCandidate[],
+  excluded: ReadonlySet<string> = NOBODY,
+): string | null {
+  const days = coveringCandidates(request, candidates).flatMap((c) => (c.backOn && !excluded.has(c.id) ? [c.backOn] : []));
+  return days.length ? days.reduce((first, day) => (day < first ? day : first)) : null;
+}
+
+/** The candidates who cover the request and receive requests, whatever their day (absent, full) or past with it. */
+function coveringCandidates<C extends FacilitatorCandidate>(request: RoutingRequest, candidates: readonly C[]): C[] {
+  return candidates.filter((c) => !['kind', 'territory', 'inactive'].includes(whyNotEligible(request, c) ?? ''));
 }
 
 /**
@@ -163,8 +184,11 @@ const KIND_PHRASES: Record<RequestKind, string> = {
   social_clause: 'les clauses sociales',
 };
 
-/** Why a request waits in the pool, and what to do, as staff read it (history, pool digest, request page). */
-export function waitingReasonText(reason: WaitingReason, kind: RequestKind): string {
+/**
+ * Why a request waits in the pool, and what to do, as staff read it (history, pool digest, request page). `backOn`:
+ * all absent, the day the first is back (firstBackOn).
+ */
+export function waitingReasonText(reason: WaitingReason, kind: RequestKind, backOn: string | null = null): string {
   const covering = `Les facilitateurs qui couvrent ce département pour ${KIND_PHRASES[kind]}`;
   switch (reason) {
     case 'uncovered':
@@ -172,7 +196,7 @@ export function waitingReasonText(reason: WaitingReason, kind: RequestKind): str
     case 'let_go':
       return `${covering} l’ont tous déjà eue et laissée (déclinée, délai passé ou retirée) : elle ne leur reviendra pas d’elle-même. Confiez-la à l’un d’eux ou ajoutez un facilitateur à l’annuaire.`;
     case 'absent':
-      return `${covering} sont tous absents : elle partira d’elle-même au retour du premier.`;
+      return `${covering} sont tous absents : elle partira d’elle-même au ${firstReturn(backOn)}.`;
     case 'full':
       return `${covering} sont tous à pleine capacité : elle partira d’elle-même dès qu’une place se libère.`;
     case 'unavailable':
@@ -184,7 +208,7 @@ export function waitingReasonText(reason: WaitingReason, kind: RequestKind): str
  * Why a rerouting of a request awaiting its buyer's precision is refused, the holder aside: the pool would leave the
  * question with nobody to receive it, so routing must find someone now; the reason says whom to choose, or what to free.
  */
-export function precisionRerouteRefusal(reason: WaitingReason, kind: RequestKind): string {
+export function precisionRerouteRefusal(reason: WaitingReason, kind: RequestKind, backOn: string | null = null): string {
   const others = 'Les autres facilitateurs qui couvrent ce département';
   const why: Record<WaitingReason, string> = {
     uncovered: `Aucun autre facilitateur ne couvre ce département pour ${KIND_PHRASES[kind]} (aucun actif qui reçoit des demandes)`,
@@ -196,11 +220,16 @@ export function precisionRerouteRefusal(reason: WaitingReason, kind: RequestKind
   const todo: Record<WaitingReason, string> = {
     uncovered: 'Ajoutez un facilitateur à l’annuaire ou étendez le territoire d’un facilitateur',
     let_go: 'Choisissez l’un d’eux dans la liste, ou ajoutez un facilitateur à l’annuaire',
-    absent: 'Choisissez un facilitateur dans la liste, ou attendez le retour du premier',
+    absent: `Choisissez un facilitateur dans la liste, ou attendez le ${firstReturn(backOn)}`,
     full: 'Choisissez un facilitateur dans la liste, ou libérez une place',
     unavailable: 'Choisissez un facilitateur dans la liste, ou libérez une place',
   };
   return `${why[reason]} : elle attend la précision de l’acheteur, que personne ne recevrait dans la réserve du réseau. ${todo[reason]}, puis recommencez.`;
+}
+
+/** « retour du premier », and its day when known. */
+function firstReturn(backOn: string | null): string {
+  return `retour du premier${backOn ? `, le ${frenchDay(backOn)}` : ''}`;
 }
 
 /** Whether a request waiting for this reason stays in the pool until someone acts. */

@@ -234,7 +234,9 @@ export class RoutingRepository {
               f.last_name AS "lastName", ${FACILITATOR_ACCOUNT} AS "account",
               COALESCE((SELECT array_agg(fd.department_code) FROM facilitator_departments fd WHERE fd.facilitator_id = f.id), '{}') AS "departmentCodes",
               COALESCE(${COORDINATED_REGIONS}, '{}') AS "regionCodes",
-              EXISTS (SELECT 1 FROM facilitator_absences a WHERE a.facilitator_id = f.id AND ${facilitatorToday('$4')} BETWEEN a.starts_on AND a.ends_on) AS "absentToday"
+              EXISTS (SELECT 1 FROM facilitator_absences a WHERE a.facilitator_id = f.id AND ${facilitatorToday('$4')} BETWEEN a.starts_on AND a.ends_on) AS "absentToday",
+              (SELECT max(a.ends_on) + 1 FROM facilitator_absences a
+                WHERE a.facilitator_id = f.id AND ${facilitatorToday('$4')} BETWEEN a.starts_on AND a.ends_on)::text AS "backOn"
          FROM facilitators f
         WHERE f.active
           AND (f.kind = 'environmental' AND f.network_code = ANY($1::text[])

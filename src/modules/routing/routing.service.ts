@@ -19,6 +19,7 @@ import { NewRequestEvent, RequestsRepository } from '../requests/requests.reposi
 import { AppError, ValidationFailed } from '../../common/errors/app-errors';
 import {
   coordinatorFallbackText,
+  firstBackOn,
   IneligibilityReason,
   rankFacilitators,
   waitingReasonText,
@@ -74,7 +75,8 @@ type MovedAnswerDeadline = { statements: SqlStatement[]; answerDueAt: Date | nul
 type PlannedAssignment = NewAssignment & { request: RoutableRequest; facilitator: ClaimableFacilitator; fallback?: WaitingReason | null };
 
 /** A request falling into the pool, and why nobody could take it. */
-type Unplaced = { request: RoutableRequest; reason: WaitingReason };
+/** `backOn`: all absent, the day the first of them is back (ranking.policy firstBackOn). */
+type Unplaced = { request: RoutableRequest; reason: WaitingReason; backOn: string | null };
 
 /** Why a pooled request waits, as staff read it; `stuck`: it will not leave the pool until someone acts. */
 export interface WaitingExplained {
@@ -518,7 +520,11 @@ export class RoutingService {
       if (!facilitator) {
         if (request.status === 'unassigned') return 'unchanged';
         // Nobody ranked: the policy names why, from the same facilitators and exclusions.
-        unplaced.push({ request, reason: whyWaiting(request, facilitators, excluded)! });
+        unplaced.push({
+          request,
+          reason: whyWaiting(request, facilitators, excluded)!,
+          backOn: firstBackOn(request, facilitators, excluded),
+        });
         return 'unassigned';
       }
       // Before this request's place is counted: the département's facilitators as the ranking saw them.
@@ -576,20 +582,23 @@ export class RoutingService {
 
   /**
    * Whom routing would give the request to now (kind, territory, present, with room, none who let it go before), but
-   * `apart`, or why nobody (ranking.policy): for a move that must not leave it in the pool. Under the request's lock; assignChosen claims the place.
+   * `apart`, or why nobody (ranking.policy): for a move that must not leave it in the pool. Under the request's lock;
+   * assignChosen claims the place.
    */
   async bestCandidate(
     manager: EntityManager,
     request: RoutableRequest,
     apart: string | null,
-  ): Promise<{ id: string } | { waiting: WaitingReason }> {
+  ): Promise<{ id: string } | { waiting: WaitingReason; backOn: string | null }> {
     // The one it is taken from counts as nobody: « let go » would misname a territory only they cover.
     const facilitators = (await this.routing.lockCandidates(manager, [request], this.reference.networkDays(this.clock.now()))).filter(
       (f) => f.id !== apart,
     );
     const excluded = (await this.routing.exclusions(manager, [request.id])).get(request.id);
     const [best] = rankFacilitators(request, facilitators, excluded);
-    return best ? { id: best.id } : { waiting: whyWaiting(request, facilitators, excluded)! };
+    return best
+      ? { id: best.id }
+      : { waiting: whyWaiting(request, facilitators, excluded)!, backOn: firstBackOn(request, facilitators, excluded) };
   }
 
   /**
@@ -737,8 +746,8 @@ export class RoutingService {
     return [
       this.routing.routedStatesStatement(requests.map((r) => ({ requestId: r.id, status: 'unassigned', assignedFacilitatorId: null }))),
       this.requests.eventsStatement(
-        unplaced.map(({ request, reason }) =>
-          event(request, 'unassigned', 'unassigned', { isPublic, reason: waitingReasonText(reason, request.kind) }),
+        unplaced.map(({ request, reason, backOn }) =>
+          event(request, 'unassigned', 'unassigned', { isPublic, reason: waitingReasonText(reason, request.kind, backOn) }),
         ),
       ),
       this.outbox.addManyStatement(
@@ -822,8 +831,12 @@ export class RoutingService {
     );
     const explained = new Map<string, WaitingExplained>();
     for (const request of requests) {
-      const reason = whyWaiting(request, candidates, exclusions.get(request.id));
-      if (reason) explained.set(request.id, { text: waitingReasonText(reason, request.kind), stuck: waitsForSomeone(reason) });
+      const excluded = exclusions.get(request.id);
+      const reason = whyWaiting(request, candidates, excluded);
+      if (reason) {
+        const text = waitingReasonText(reason, request.kind, firstBackOn(request, candidates, excluded));
+        explained.set(request.id, { text, stuck: waitsForSomeone(reason) });
+      }
     }
     return explained;
   }
