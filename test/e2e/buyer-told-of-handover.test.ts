@@ -301,3 +301,64 @@ describe('the buyer is told when their request changes hands', () => {
     expect(after.conversation.map((m: { kindLabel: string }) => m.kindLabel)).toEqual(['Demande de précision (plus attendue)']);
   });
 });
+
+describe('the buyer’s e-mail names who wrote, when the request changed hands before it left', () => {
+  let t!: TestApp;
+  // Long enough for a message and the reassignment that follows it to fall in one e-mail.
+  useTestApp((app) => (t = app), { BUYER_MAIL_DEBOUNCE_SECONDS: '3' }, { api: true, worker: true });
+
+  const post = (path: string, authorization: string, body: unknown = {}) =>
+    fetch(`${t.url}/api/v1/${path}`, {
+      method: 'POST',
+      headers: { authorization, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  /** A request Alix took in charge (its first e-mail to the buyer sent), and Dominique, to whom the network may give it. */
+  async function takenByAlix(n: number) {
+    const alix = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Alix' });
+    const reference = await submitRequest(t, n);
+    await waitFor(
+      async () =>
+        (await t.dataSource.query(`SELECT 1 FROM requests WHERE reference = $1 AND assigned_facilitator_id = $2`, [reference, alix]))
+          .length,
+      10_000,
+      'attribuée à Alix',
+    );
+    const token = await bearerFor(t, { role: 'facilitator', facilitatorId: alix, networks: ['aura-ee'] });
+    expect((await post(`staff/requests/${reference}/take-charge`, token)).status).toBe(200);
+    const buyer = `camille.martin+${n}@example.fr`;
+    await sentMailFile(t, 'buyer-update', buyer);
+    const dominique = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Dominique' });
+    const animator = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
+    const reassign = () => post(`staff/requests/${reference}/reassign`, animator, { facilitatorId: dominique, reason: 'motif interne' });
+    return { reference, token, buyer, reassign };
+  }
+
+  it('a precision Alix asked, then the request given to Dominique: the one e-mail says Alix asks it', async () => {
+    const { reference, token, buyer, reassign } = await takenByAlix(1);
+    expect((await post(`staff/requests/${reference}/clarification`, token, { body: 'Quel est le montant du lot 2 ?' })).status).toBe(200);
+    expect((await reassign()).status).toBe(200);
+    const mail = await sentMailFile(t, 'buyer-update', buyer, 2);
+    expect(mail).toContain('Alix vous demande une précision');
+    expect(mail).toContain('Demande transmise');
+    expect(mail).not.toContain('Dominique');
+  });
+
+  it('an answer Alix wrote, replied to, then the request given to Dominique: the one e-mail gives Alix’s answer', async () => {
+    const { reference, token, buyer, reassign } = await takenByAlix(2);
+    const link = trackingLinkIn(await sentMailFile(t, 'request-acknowledgement', buyer), reference);
+    expect((await post(`staff/requests/${reference}/answer`, token, { body: 'Voici la réponse.' })).status).toBe(200);
+    const replied = await fetch(`${t.url}/api/v1/requests/${reference}/replies`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-tracking-token': new URL(link).searchParams.get('t')! },
+      body: JSON.stringify({ message: 'Et pour le lot 3 ?' }),
+    });
+    expect(replied.status).toBe(200);
+    expect((await reassign()).status).toBe(200);
+    const mail = await sentMailFile(t, 'buyer-update', buyer, 2);
+    expect(mail).toContain('La réponse d’Alix');
+    expect(mail).toContain('Demande transmise');
+    expect(mail).not.toContain('Dominique');
+  });
+});

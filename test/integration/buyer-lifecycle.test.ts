@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { LOGGER } from '../../src/common/logging/logging.module';
 import { AppConfig } from '../../src/config/app-config';
 import { Clock } from '../../src/common/clock';
@@ -22,6 +21,7 @@ import { wallClock, zoneOffset } from '../../src/common/local-clock';
 import { timeMachine } from '../support/surveys';
 import { frenchFilters, mailsTo, pastReplyWindow, staffWrites, submittedAndTaken, TrackedTestRequest } from '../support/conversation';
 import { samplePdf } from '../support/sample-files';
+import { insertStaff } from '../support/staff';
 import { bodyOf, flushQueues, TestApp, useTestApp, waitFor } from '../support/test-app';
 
 const DEBOUNCE_SECONDS = 1;
@@ -201,8 +201,9 @@ describe('buyer e-mails (debounced, never twice) and automatic closure', () => {
   });
 
   /** The facilitator who holds the request, as the workspace knows them once signed in. */
-  const holderOf = (request: TrackedTestRequest): StaffPrincipal => ({
-    id: randomUUID(),
+  /** The holder's own account: the buyer's e-mail names a message's author from it. */
+  const holderOf = async (request: TrackedTestRequest): Promise<StaffPrincipal> => ({
+    id: (await insertStaff(t.dataSource, { role: 'facilitator', facilitatorId: request.facilitatorId })).id,
     email: 'facilitateur@example.org',
     firstName: 'Dominique',
     lastName: 'Test',
@@ -213,7 +214,7 @@ describe('buyer e-mails (debounced, never twice) and automatic closure', () => {
 
   it('closing with a message: the buyer reads it, escaped, in the e-mail and in the tracking API', async () => {
     const request = await submittedAndTaken(t, 20);
-    const staff = holderOf(request);
+    const staff = await holderOf(request);
     const message = 'Adressez-vous à la CCI de l’Isère, qui accompagne les entreprises. <b>Bonne suite</b>';
     await t.app.get(WorkspaceService).close(staff, request.reference, 'redirected', message);
 
@@ -240,7 +241,7 @@ describe('buyer e-mails (debounced, never twice) and automatic closure', () => {
     const workspace = t.app.get(WorkspaceService);
     const recipient = 'camille.martin+21@example.fr';
     const mailsToBuyer = async () => (await buyerMails()).filter((m) => m.recipient === recipient);
-    expect(await workspace.answer(holderOf(request), request.reference, { body: 'Voici la réponse.' }, [])).toBe('answer');
+    expect(await workspace.answer(await holderOf(request), request.reference, { body: 'Voici la réponse.' }, [])).toBe('answer');
     await waitFor(async () => (await mailsToBuyer()).length === 1, 10_000, 'courriel de réponse');
     // Answered weeks ago: its window would be over.
     for (const table of ['request_events', 'request_messages']) {
@@ -248,7 +249,9 @@ describe('buyer e-mails (debounced, never twice) and automatic closure', () => {
     }
 
     const file = { originalname: 'guide.pdf', buffer: samplePdf() };
-    expect(await workspace.answer(holderOf(request), request.reference, { body: 'J’ai oublié le guide.' }, [file])).toBe('complement');
+    expect(await workspace.answer(await holderOf(request), request.reference, { body: 'J’ai oublié le guide.' }, [file])).toBe(
+      'complement',
+    );
     expect(await state(request)).toEqual(expect.objectContaining({ status: 'answered', close_reason: null }));
     expect(await t.app.get(AutoCloseService).closeIfDue(request.id)).toBe(false);
     await waitFor(async () => (await mailsToBuyer()).length === 2, 10_000, 'courriel du complément');

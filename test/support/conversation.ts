@@ -16,6 +16,7 @@ import { Clock } from '../../src/common/clock';
 import { addFrenchFilters } from '../../src/common/french-format';
 import { withinOfficeHours } from '../../src/common/working-days.policy';
 import { insertFacilitator } from './facilitators';
+import { insertStaff } from './staff';
 import { TestApp, validRequestBody, waitFor } from './test-app';
 
 export interface TrackedTestRequest {
@@ -66,6 +67,11 @@ export async function staffWrites(
   const to: RequestStatus = kind === 'answer' ? 'answered' : 'awaiting_buyer';
   const [{ status }] = await t.dataSource.query(`SELECT status FROM requests WHERE id = $1`, [request.id]);
   const messageId = randomUUID();
+  // Written from the facilitator's account, as in the workspace: the buyer's e-mail names its author from it.
+  const [account]: Array<{ id: string }> = await t.dataSource.query(`SELECT id FROM staff_users WHERE facilitator_id = $1`, [
+    request.facilitatorId,
+  ]);
+  const authorId = account?.id ?? (await insertStaff(t.dataSource, { role: 'facilitator', facilitatorId: request.facilitatorId })).id;
   const prepared = t.app.get(AttachmentsService).prepare(
     files.map((f) => ({ originalname: f.name, buffer: f.content })),
     { requestId: request.id, messageId, uploadedByType: 'staff', uploadedById: request.facilitatorId },
@@ -77,10 +83,7 @@ export async function staffWrites(
     ...prepared.statements,
     ...t.app
       .get(RequestMessagesRepository)
-      .insertStatements({ id: messageId, requestId: request.id, kind, authorType: 'staff', authorId: request.facilitatorId, body }, [
-        ...items,
-        ...fileItems,
-      ]),
+      .insertStatements({ id: messageId, requestId: request.id, kind, authorType: 'staff', authorId, body }, [...items, ...fileItems]),
     requests.statusStatement(request.id, to),
     requests.eventStatement({
       requestId: request.id,

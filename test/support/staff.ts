@@ -28,14 +28,21 @@ export async function insertStaff(dataSource: DataSource, seed: StaffSeed): Prom
       : password === STAFF_PASSWORD
         ? await (cachedHash ??= argon2.hash(STAFF_PASSWORD))
         : await argon2.hash(password);
-  await dataSource.query(
-    `INSERT INTO staff_users (id, email, first_name, last_name, role, facilitator_id, password_hash, active) VALUES ($1, $2, 'Sam', 'Essai', $3, $4, $5, $6)`,
+  // A facilitator given an account by staffWrites (the author of its messages) keeps it, with the seed's settings.
+  const [{ id: saved }]: Array<{ id: string }> = await dataSource.query(
+    `INSERT INTO staff_users (id, email, first_name, last_name, role, facilitator_id, password_hash, active) VALUES ($1, $2, 'Sam', 'Essai', $3, $4, $5, $6)
+     ON CONFLICT (facilitator_id) WHERE facilitator_id IS NOT NULL
+     DO UPDATE SET email = EXCLUDED.email, role = EXCLUDED.role, password_hash = EXCLUDED.password_hash, active = EXCLUDED.active
+     RETURNING id`,
     [id, email, seed.role, seed.facilitatorId ?? null, hash, seed.active ?? true],
   );
   for (const network of seed.networks ?? []) {
-    await dataSource.query(`INSERT INTO staff_user_networks (user_id, network_code) VALUES ($1, $2)`, [id, network]);
+    await dataSource.query(`INSERT INTO staff_user_networks (user_id, network_code) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
+      saved,
+      network,
+    ]);
   }
-  return { id, email };
+  return { id: saved, email };
 }
 
 /** A tiny cookie jar: what the browser would send back. */

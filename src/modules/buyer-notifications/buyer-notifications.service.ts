@@ -11,6 +11,7 @@ import { downloadDetail } from '../attachments/file-type.policy';
 import { MailService } from '../mail/mail.service';
 import { AdviceRequest } from '../requests/request.entities';
 import { HelpItemView, MessageView, RequestMessagesRepository } from '../requests/request-messages.repository';
+import { facilitatorFirstName } from '../requests/message-author.policy';
 import { HELP_ITEM_TYPE_LABELS, MessageKind, REFERRAL_TARGET_LABELS } from '../requests/request-message.types';
 import { BUYER_CLOSE_REASON_LABELS, STATUS_LABELS } from '../requests/request.types';
 import { replyPermission, replyWindowEnd } from '../requests/reply-window.policy';
@@ -139,7 +140,7 @@ export class BuyerNotificationsService {
 
   private async updateMail(manager: EntityManager, request: AdviceRequest, changes: BuyerChange[]): Promise<SqlStatement[]> {
     const conversation = await this.messages.messagesOf(request.id, 'buyer', manager);
-    // Named as the tracking page names them: by first name, in every part of the e-mail that is theirs.
+    // Who follows it now, by first name as the tracking page names them; a question or an answer is signed by its author.
     const facilitator = request.assignedFacilitatorId
       ? await this.requests.facilitatorShownToBuyer(request.assignedFacilitatorId, manager)
       : null;
@@ -180,7 +181,6 @@ export class BuyerNotificationsService {
         replyWindowDays: this.config.REPLY_WINDOW_WORKING_DAYS,
         answerDays: this.config.ANSWER_WORKING_DAYS,
         takenBy,
-        facilitatorName: facilitator?.firstName ?? null,
         // A question or an answer invites a reply only while the request still waits for it (not once closed).
         waitingForQuestionReply: request.status === 'awaiting_buyer',
         waitingForAnswerReply: request.status === 'answered',
@@ -192,6 +192,8 @@ export class BuyerNotificationsService {
           ...change,
           statusLabel: change.kind === 'other' && change.toStatus ? STATUS_LABELS[change.toStatus] : null,
           question: change.kind === 'question' ? question?.body : null,
+          // Asked before a hand-over, the question is still the first holder's: named as the tracking page names them.
+          askedBy: change.kind === 'question' && question ? facilitatorFirstName(question.author) : null,
           answers: change.kind === 'answer' ? answersShown(conversation, change) : null,
           // A closing message is the conversation's last word: a reopening needs the buyer's reply after it.
           message: change.kind === 'closed' && lastWord?.kind === 'closing_message' ? lastWord.body : null,
@@ -219,6 +221,7 @@ function answerView(answer: MessageView) {
   const files = [...answer.items.flatMap((item) => (item.attachment ? [item.attachment] : [])), ...answer.otherFiles];
   return {
     body: answer.body,
+    authorName: facilitatorFirstName(answer.author),
     items: answer.items.map(itemView),
     files: files.map((file) => ({ name: file.fileName, detail: downloadDetail(file.mediaType, file.size) })),
   };

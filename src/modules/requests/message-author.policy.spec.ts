@@ -1,4 +1,4 @@
-import { authorShownToBuyer, MessageAuthor } from './message-author.policy';
+import { authorShownToBuyer, facilitatorFirstName, MessageAuthor } from './message-author.policy';
 
 describe('authorShownToBuyer', () => {
   it.each<[string, MessageAuthor, string]>([
@@ -30,5 +30,20 @@ describe('authorShownToBuyer', () => {
     ],
   ])('%s', (_case, author, expected) => {
     expect(authorShownToBuyer(author)).toBe(expected);
+  });
+});
+
+describe('facilitatorFirstName', () => {
+  it.each<[string, MessageAuthor, string | null]>([
+    [
+      'a facilitator',
+      { type: 'staff', role: 'facilitator', staffName: 'Sam Essai', firstName: 'Dominique', networkName: 'RESECO' },
+      'Dominique',
+    ],
+    ['an animator', { type: 'staff', role: 'animator', staffName: 'Sam Essai', firstName: 'Dominique', networkName: 'RESECO' }, null],
+    ['an account since removed', { type: 'staff', role: null, staffName: null, firstName: null, networkName: 'RESECO' }, null],
+    ['the buyer', { type: 'buyer', role: null, staffName: null, firstName: null, networkName: null }, null],
+  ])('%s', (_case, author, expected) => {
+    expect(facilitatorFirstName(author)).toBe(expected);
   });
 });

@@ -20,9 +20,13 @@ export interface MessageAuthor {
  */
 export function authorShownToBuyer(author: MessageAuthor): string {
   if (author.type === 'buyer') return 'Vous';
-  if (author.role === 'facilitator' && author.firstName) {
-    return author.networkName ? `${author.firstName}, du réseau ${afterNetworkWord(author.networkName)}` : author.firstName;
-  }
+  const firstName = facilitatorFirstName(author);
+  if (firstName) return author.networkName ? `${firstName}, du réseau ${afterNetworkWord(author.networkName)}` : firstName;
   if (author.role === 'animator' && author.networkName) return `L’équipe d’animation du réseau ${afterNetworkWord(author.networkName)}`;
   return 'L’équipe du Guichet vert';
+}
+
+/** The first name the buyer knows a message's author by: a facilitator's only (null for anyone else, or an account gone). */
+export function facilitatorFirstName(author: MessageAuthor): string | null {
+  return author.role === 'facilitator' ? author.firstName : null;
 }
