@@ -342,6 +342,10 @@ describe('the buyer’s e-mail names who wrote, when the request changed hands b
     const mail = await sentMailFile(t, 'buyer-update', buyer, 2);
     expect(mail).toContain('Alix vous demande une précision');
     expect(mail).toContain('Demande transmise');
+    // The preview line names the news in the subject's words and ends with the date to answer by, the status said already.
+    expect(mail).toMatch(
+      /: une précision vous est demandée, demande transmise à un autre facilitateur\. Répondez d’ici le \d+ \S+ \d{4} à \d\d:\d\d \(heure de Paris\)\./,
+    );
     expect(mail).not.toContain('Dominique');
   });
 

@@ -17,7 +17,7 @@ import { BUYER_CLOSE_REASON_LABELS, STATUS_LABELS } from '../requests/request.ty
 import { replyPermission, replyWindowEnd } from '../requests/reply-window.policy';
 import { RequestsRepository } from '../requests/requests.repository';
 import { trackingLinkOf } from '../requests/tracking-url';
-import { BuyerChange, buyerChanges, buyerMailAt, headlineChange } from './buyer-update.policy';
+import { BuyerChange, buyerChanges, buyerMailAt, headlineChange, statusTold } from './buyer-update.policy';
 import { BuyerNotificationsRepository } from './buyer-notifications.repository';
 
 /** Events may commit out of id order: an incremental sweep looks this many ids below where the last one ended. */
@@ -174,6 +174,8 @@ export class BuyerNotificationsService {
         subject: request.subject,
         departmentCode: request.departmentCode,
         statusLabel: STATUS_LABELS[request.status],
+        // The preview line gives the status only where no news already says it (« demande clôturée. Statut : Clôturée. »).
+        statusInNews: statusTold(changes, request.status),
         closeReasonLabel: request.closeReason ? BUYER_CLOSE_REASON_LABELS[request.closeReason] : null,
         closedForNoReply: request.closeReason === 'no_reply',
         trackingUrl: link,
@@ -190,6 +192,8 @@ export class BuyerNotificationsService {
         closedReplyUntil: replyAfterClosure?.allowed ? replyAfterClosure.until : null,
         changes: changes.map((change) => ({
           ...change,
+          // The preview line names each piece of news in the subject's words (a complement as such).
+          label: change.kind === 'other' ? null : SUBJECTS[newsOf(change)],
           statusLabel: change.kind === 'other' && change.toStatus ? STATUS_LABELS[change.toStatus] : null,
           question: change.kind === 'question' ? question?.body : null,
           // Asked before a hand-over, the question is still the first holder's: named as the tracking page names them.
@@ -203,11 +207,14 @@ export class BuyerNotificationsService {
   }
 }
 
-/** The subject's news: a complement is named so (the buyer read the answer it completes), and a wait for a facilitator. */
+/** A piece of news as the subject names it: a complement so (the buyer read the answer it completes), and a wait for a facilitator. */
+function newsOf(change: BuyerChange): keyof typeof SUBJECTS {
+  if (change.kind === 'answer' && change.complement) return 'complement';
+  return change.kind === 'transferred' && change.waiting ? 'waiting' : change.kind;
+}
+
 function headlineOf(changes: BuyerChange[]): keyof typeof SUBJECTS {
-  const headline = headlineChange(changes);
-  if (headline.kind === 'answer' && headline.complement) return 'complement';
-  return headline.kind === 'transferred' && headline.waiting ? 'waiting' : headline.kind;
+  return newsOf(headlineChange(changes));
 }
 
 /** The answers the e-mail gives in full, the latest `count`; each after the first (or all, after one read) a complement. */

@@ -1,5 +1,5 @@
-import { HANDED_OVER_EVENT } from '../requests/request.types';
-import { BuyerChange, buyerChanges, buyerMailAt, headlineChange, PublicEvent } from './buyer-update.policy';
+import { HANDED_OVER_EVENT, RequestStatus } from '../requests/request.types';
+import { BuyerChange, buyerChanges, buyerMailAt, headlineChange, PublicEvent, statusTold } from './buyer-update.policy';
 
 let id = 0;
 function event(fields: Partial<PublicEvent>): PublicEvent {
@@ -218,5 +218,27 @@ describe('buyerMailAt: when the e-mail may leave', () => {
     ],
   ])('%s', (_label, changes, at, department, expected) => {
     expect(buyerMailAt(changes, new Date(at), department).toISOString()).toBe(expected);
+  });
+});
+
+describe('statusTold: whether the news already says the current status', () => {
+  it.each<[string, BuyerChange[], RequestStatus, boolean]>([
+    ['a closure, closed', [{ kind: 'closed', automatic: false }], 'closed', true],
+    [
+      'an answer then a closure, closed',
+      [
+        { kind: 'answer', count: 1, complement: false },
+        { kind: 'closed', automatic: true },
+      ],
+      'closed',
+      true,
+    ],
+    ['a precision asked, awaiting it', [{ kind: 'question' }], 'awaiting_buyer', true],
+    ['an answer, answered', [{ kind: 'answer', count: 1, complement: true }], 'answered', true],
+    ['a hand-over, the precision still awaited', [{ kind: 'transferred', reason: null, waiting: false }], 'awaiting_buyer', false],
+    ['a taking in charge', [{ kind: 'taken' }], 'in_progress', false],
+    ['a reopening', [{ kind: 'reopened', rerouted: false }], 'in_progress', false],
+  ])('%s', (_label, changes, status, expected) => {
+    expect(statusTold(changes, status)).toBe(expected);
   });
 });

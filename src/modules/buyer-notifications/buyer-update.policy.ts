@@ -97,6 +97,18 @@ export function headlineChange(changes: readonly BuyerChange[]): BuyerChange {
   return changes.find((c) => c.kind === 'answer') ?? (last.kind === 'closed' ? last : changes.find((c) => c.kind === 'question')) ?? last;
 }
 
+/** The status a piece of news already puts the request in: the preview need not say it again (« demande clôturée »). */
+const STATUS_TOLD: Partial<Record<BuyerChange['kind'], RequestStatus>> = {
+  question: 'awaiting_buyer',
+  answer: 'answered',
+  closed: 'closed',
+};
+
+/** Whether the news told already says the request's current status. */
+export function statusTold(changes: readonly BuyerChange[], status: RequestStatus): boolean {
+  return changes.some((change) => STATUS_TOLD[change.kind] === status);
+}
+
 /**
  * When an e-mail telling `changes`, due at `at`, may leave: a closure by the end of the buyer's window waits for their
  * office hours (closed at 16:59, or by a sweep after a night's outage, it would be told at night); any other news

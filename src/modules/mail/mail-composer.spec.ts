@@ -101,6 +101,12 @@ describe('MailComposer', () => {
 
 describe('MailComposer, the preview line', () => {
   const composer = new MailComposer();
+  /** A buyer's update in Isère, as the service words it (`label`, `statusInNews`). */
+  const buyerUpdate = (context: Record<string, unknown>) => ({
+    template: 'buyer-update',
+    subject: 'Votre demande GV-2026-000042 — Guichet vert',
+    context: { reference: 'GV-2026-000042', departmentCode: '38', ...context },
+  });
   /** The hidden line at the top of the body, which mail clients show beside the subject in the inbox. */
   const preheader = (html: string) =>
     /<body[^>]*>\s*<span style="display: none; max-height: 0; max-width: 0; overflow: hidden;[^"]*">([^<]*)<\/span>/.exec(html)?.[1];
@@ -133,6 +139,42 @@ describe('MailComposer, the preview line', () => {
         },
       },
       'Demande GV-2026-000042 : prise en charge, la réponse du facilitateur. Statut actuel : Répondue.',
+    ],
+    [
+      buyerUpdate({
+        statusInNews: true,
+        statusLabel: 'Réponse envoyée',
+        waitingForAnswerReply: true,
+        answerReplyUntil: '2027-01-12T23:00:00Z',
+        changes: [{ kind: 'answer', label: 'complément à la réponse du facilitateur', answers: [] }],
+      }),
+      'Demande GV-2026-000042 : complément à la réponse du facilitateur. Vous pouvez répondre jusqu’au 12 janvier 2027 à 24:00 (heure de Paris).',
+    ],
+    [
+      buyerUpdate({
+        statusInNews: true,
+        statusLabel: 'En attente de votre précision',
+        waitingForQuestionReply: true,
+        questionReplyBy: '2027-01-12T23:00:00Z',
+        changes: [
+          { kind: 'question', label: 'une précision vous est demandée', question: 'Quel montant ?' },
+          { kind: 'transferred', label: 'demande transmise à un autre facilitateur' },
+        ],
+      }),
+      'Demande GV-2026-000042 : une précision vous est demandée, demande transmise à un autre facilitateur. Répondez d’ici le 12 janvier 2027 à 24:00 (heure de Paris).',
+    ],
+    [
+      buyerUpdate({
+        statusLabel: 'En attente de votre précision',
+        waitingForQuestionReply: true,
+        questionReplyBy: '2027-01-12T23:00:00Z',
+        changes: [{ kind: 'transferred', label: 'demande transmise à un autre facilitateur' }],
+      }),
+      'Demande GV-2026-000042 : demande transmise à un autre facilitateur. Statut actuel : En attente de votre précision. Répondez d’ici le 12 janvier 2027 à 24:00 (heure de Paris).',
+    ],
+    [
+      buyerUpdate({ statusInNews: true, statusLabel: 'Clôturée', changes: [{ kind: 'closed', label: 'demande clôturée' }] }),
+      'Demande GV-2026-000042 : demande clôturée.',
     ],
   ])('%#: hides its summary at the top of the HTML part, and leaves the text part as it was', (message, line) => {
     const { text, html } = composer.compose(message);
