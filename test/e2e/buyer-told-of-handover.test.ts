@@ -183,6 +183,13 @@ describe('the buyer is told when their request changes hands', () => {
     const given = await sentMailFile(t, 'facilitator-assignment', email);
     expect(given).toContain('Elle attend la précision demandée à l’acheteur');
     expect(given).not.toContain('Prenez-la en charge');
+    // The day it closes without the precision: the buyer's window, opened when Alix asked.
+    expect(given).toMatch(/sans précision d’ici le \d+ \S+ \d{4} à \d\d:\d\d \(heure de Paris\), la demande se clôturera d’elle-même/);
+    // Alix reads why it was taken from them, as the animator typed it.
+    const [{ email: alixEmail }] = await t.dataSource.query(`SELECT email FROM facilitators WHERE id = $1`, [alix]);
+    expect(await sentMailFile(t, 'assignment-withdrawn', alixEmail)).toContain(
+      'elle la confie à un autre facilitateur ou la remet en attribution. Son motif : « motif interne : congés. »',
+    );
     expect(given).not.toContain('à prendre en charge ou décliner');
     // The buyer is told it changed hands and that the precision is still awaited, by the same date.
     const told = await sentMailFile(t, 'buyer-update', buyer, 3);
@@ -244,6 +251,13 @@ describe('the buyer is told when their request changes hands', () => {
     const moved = await post(`${reference}/reassign`, animator, { reason: 'motif interne : départ.' });
     expect(moved.status).toBe(200);
     expect(await holderOf(reference)).toEqual({ id: camille, status: 'awaiting_buyer' });
+    // Routing chose Camille, not the animator: their e-mail says so.
+    const [{ email }] = await t.dataSource.query(`SELECT email FROM facilitators WHERE id = $1`, [camille]);
+    const given = await sentMailFile(t, 'facilitator-assignment', email);
+    expect(given).toContain(
+      'Sam Essai l’a rendue à l’attribution automatique, qui vous l’a confiée. Son motif : « motif interne : départ. »',
+    );
+    expect(given).not.toContain('vous la confie');
     expect((await tracked(reference, tracking)).actions.clarify).toBe(true);
     expect(await sentMailFile(t, 'buyer-update', buyer, 3)).toContain('La précision qui vous a été demandée reste attendue');
   });

@@ -221,7 +221,7 @@ export class DispatchService {
     const result = await transactionRetryingDeadlocks(this.dataSource, async (manager) => {
       const { request, current } = await this.lock(manager, visible.id);
       const previous = current && (await this.routingRepository.facilitatorContact(manager, current.facilitatorId));
-      const withdrawn = previous ? this.routing.withdrawnMail(request, previous, 'reassigned') : [];
+      const withdrawn = previous ? this.routing.withdrawnMail(request, previous, 'reassigned', reason) : [];
       const to = nextStatus(request, chosenId ? 'reassign' : 'reroute');
       // Taken in charge: the buyer reads one line, the hand-over's; the new assignment's stays in staff's history.
       const handedOver = followedByFacilitator(request);
@@ -291,7 +291,7 @@ export class DispatchService {
               reason: `${reroutedBy(staff, previous)}, confiée à ${holder.firstName} : ${reason}`,
               isPublic: !handedOver,
             },
-        { by: nameOf(staff), reason, resumed: handedOver },
+        { by: nameOf(staff), reason, resumed: handedOver, rerouted: !chosenId },
         placed,
       );
       if (handedOver) {

@@ -439,6 +439,22 @@ describe('MailComposer, facilitator-assignment', () => {
     expect(withContext({}).text).not.toContain('Une fois prise en charge');
   });
 
+  it('says routing chose them when staff let it choose, not that staff gave it to them', () => {
+    const { text, html } = withContext({ handOver: { by: 'Sam Essai', reason: 'départ', resumed: false, rerouted: true } });
+    for (const body of [text, html]) {
+      expect(body).toContain('Sam Essai l’a rendue à l’attribution automatique, qui vous l’a confiée. Son motif : « départ ».');
+      expect(body).not.toContain('vous la confie');
+    }
+  });
+
+  it('awaiting the buyer, says the day it closes without the precision; a message queued before it, « dans son délai »', () => {
+    const dated = withContext({ awaitingBuyer: true, departmentCode: '38', closesAt: '2027-01-12T08:00:00Z', answerDays: 10 });
+    for (const body of [dated.text, dated.html.replace(/<\/?strong>/g, '')]) {
+      expect(body).toContain('sans précision d’ici le 12 janvier 2027 à 09:00 (heure de Paris), la demande se clôturera d’elle-même.');
+    }
+    expect(withContext({ awaitingBuyer: true, answerDays: 10 }).text).toContain('sans précision dans son délai, la demande se clôturera');
+  });
+
   it('says the day the buyer needs the answer by, when they gave one', () => {
     const needed = withContext({ neededBy: '2026-12-15' });
     expect(needed.text).toContain('L’acheteur a besoin de la réponse d’ici le 15 décembre 2026.');
@@ -449,6 +465,15 @@ describe('MailComposer, facilitator-assignment', () => {
 
 describe('MailComposer, assignment-withdrawn', () => {
   const composer = new MailComposer();
+  it('gives the network’s reason for taking it away, as its animator typed it', () => {
+    const { text, html } = composer.compose({
+      template: 'assignment-withdrawn',
+      subject: 'Demande GV-2026-000042 : elle vous est retirée',
+      context: { firstName: 'Sacha', reference: 'GV-2026-000042', subject: 'Papier recyclé', why: 'reassigned', reason: 'congés' },
+    });
+    for (const body of [text, html]) expect(body).toContain('ou la remet en attribution. Son motif : « congés ».');
+  });
+
   it.each([
     ['deadline', 'n’a pas été prise en charge dans le délai prévu'],
     ['reassigned', 'L’animation du réseau vous a retiré la demande'],

@@ -15,6 +15,7 @@ import { ReferenceService } from '../reference/reference.service';
 import { answerDueAt, Pause, pausesFromHistory } from '../requests/answer-deadline.policy';
 import { HANDED_OVER_EVENT, KIND_LABELS, RequestStatus } from '../requests/request.types';
 import { transition } from '../requests/request-state.policy';
+import { autoCloseAt } from '../requests/reply-window.policy';
 import { NewRequestEvent, RequestsRepository } from '../requests/requests.repository';
 import { AppError, ValidationFailed } from '../../common/errors/app-errors';
 import {
@@ -60,11 +61,15 @@ export interface Colleague {
   capacity: number;
 }
 
-/** A request staff gave to a chosen facilitator: by whom, why, and whether someone had already begun it. */
+/**
+ * A request staff gave to a facilitator: by whom, why, whether someone had already begun it, and whether staff let
+ * routing choose (`rerouted`: the e-mail must not say they chose this facilitator).
+ */
 export interface HandOver {
   by: string;
   reason: string;
   resumed: boolean;
+  rerouted: boolean;
 }
 
 /** An assignment decided in memory, with what its e-mail needs. */
@@ -304,7 +309,7 @@ export class RoutingService {
       request,
       colleagueId,
       { type: 'reassigned', actorType: 'staff', actorId: holderId, reason: `Confiée par ${by}, qui l’a rendue`, isPublic: false },
-      { by, reason: note, resumed: true },
+      { by, reason: note, resumed: true, rerouted: false },
     );
   }
 
@@ -575,9 +580,15 @@ export class RoutingService {
       manager,
       to === 'assigned'
         ? this.assignmentStatements([planned], claims, now, history, handOver)
-        : this.awaitingBuyerStatements(planned, claims, now, history, handOver),
+        : this.awaitingBuyerStatements(planned, claims, now, history, handOver, await this.closesWithoutPrecisionAt(manager, request)),
     );
     return facilitator!;
+  }
+
+  /** When a request awaiting its buyer's precision closes without it: the window opened when the precision was asked. */
+  private async closesWithoutPrecisionAt(manager: EntityManager, request: RoutableRequest): Promise<Date | null> {
+    const askedAt = await this.requests.enteredStatusAt(manager, request.id, 'awaiting_buyer');
+    return autoCloseAt('awaiting_buyer', askedAt, request.departmentCode, this.config.REPLY_WINDOW_WORKING_DAYS);
   }
 
   /**
@@ -673,8 +684,15 @@ export class RoutingService {
     ];
   }
 
-  /** The e-mails telling facilitators of requests just given to them (`handOver`: by staff, who and why). */
-  private assignmentMails(assignments: PlannedAssignment[], handOver?: HandOver, awaitingBuyer = false): SqlStatement[] {
+  /**
+   * The e-mails telling facilitators of requests just given to them (`handOver`: by staff, who and why; `awaitingBuyer`:
+   * the precision asked is still awaited, and when the request closes without it).
+   */
+  private assignmentMails(
+    assignments: PlannedAssignment[],
+    handOver?: HandOver,
+    awaitingBuyer: { closesAt: Date | null } | null = null,
+  ): SqlStatement[] {
     return this.mail.prepareMany(
       assignments.map(({ request, facilitator, takeChargeDueAt }) => ({
         requestId: request.id,
@@ -690,7 +708,8 @@ export class RoutingService {
           segment: this.reference.segmentLabel(request.segmentCode),
           // Awaiting the buyer, nothing to take in charge: the precision comes first, then their time to answer.
           dueAt: awaitingBuyer ? null : takeChargeDueAt,
-          awaitingBuyer,
+          awaitingBuyer: awaitingBuyer !== null,
+          closesAt: awaitingBuyer?.closesAt ?? null,
           answerDays: this.config.ANSWER_WORKING_DAYS,
           departmentCode: request.departmentCode,
           neededBy: request.neededBy ?? null,
@@ -719,7 +738,8 @@ export class RoutingService {
     claims: Map<string, number>,
     now: Date,
     history: Partial<NewRequestEvent>,
-    handOver?: HandOver,
+    handOver: HandOver | undefined,
+    closesAt: Date | null,
   ): SqlStatement[] {
     const { request, facilitator } = planned;
     return [
@@ -730,7 +750,7 @@ export class RoutingService {
       }),
       this.routing.requestStateStatement(request.id, { status: 'awaiting_buyer', assignedFacilitatorId: facilitator.id }),
       this.requests.eventStatement(event(request, 'assigned', 'awaiting_buyer', { ...history, assigneeId: facilitator.id })),
-      ...this.assignmentMails([planned], handOver, true),
+      ...this.assignmentMails([planned], handOver, { closesAt }),
     ];
   }
 
@@ -843,19 +863,21 @@ export class RoutingService {
 
   /**
    * The facilitator's e-mail when a request is taken from them: its deadline passed, the network withdrew it, or they
-   * became unavailable (an absence, no longer receiving requests) before taking it in charge.
+   * became unavailable (an absence, no longer receiving requests) before taking it in charge. `reason`: the network's,
+   * as its animator typed it (staff to staff).
    */
   withdrawnMail(
     request: RoutableRequest,
     facilitator: { email: string; firstName: string },
     why: 'deadline' | 'reassigned' | 'unavailable',
+    reason: string | null = null,
   ): SqlStatement[] {
     return this.mail.prepare({
       requestId: request.id,
       template: 'assignment-withdrawn',
       recipient: facilitator.email,
       subject: `Demande ${request.reference} : elle vous est retirée`,
-      context: { firstName: facilitator.firstName, reference: request.reference, subject: request.subject, why },
+      context: { firstName: facilitator.firstName, reference: request.reference, subject: request.subject, why, reason },
     });
   }
 
