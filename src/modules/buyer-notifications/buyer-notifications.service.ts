@@ -11,7 +11,7 @@ import { downloadDetail } from '../attachments/file-type.policy';
 import { MailService } from '../mail/mail.service';
 import { AdviceRequest } from '../requests/request.entities';
 import { HelpItemView, MessageView, RequestMessagesRepository } from '../requests/request-messages.repository';
-import { facilitatorFirstName } from '../requests/message-author.policy';
+import { atSentenceStart, authorNamedInBuyerMail } from '../requests/message-author.policy';
 import { HELP_ITEM_TYPE_LABELS, MessageKind, REFERRAL_TARGET_LABELS } from '../requests/request-message.types';
 import { BUYER_CLOSE_REASON_LABELS, STATUS_LABELS } from '../requests/request.types';
 import { replyPermission, replyWindowEnd } from '../requests/reply-window.policy';
@@ -196,8 +196,9 @@ export class BuyerNotificationsService {
           label: change.kind === 'other' ? null : SUBJECTS[newsOf(change)],
           statusLabel: change.kind === 'other' && change.toStatus ? STATUS_LABELS[change.toStatus] : null,
           question: change.kind === 'question' ? question?.body : null,
-          // Asked before a hand-over, the question is still the first holder's: named as the tracking page names them.
-          askedBy: change.kind === 'question' && question ? facilitatorFirstName(question.author) : null,
+          // Asked before a hand-over, or by the network's animation, the question is its author's: named as the tracking
+          // page names them, never after the request's present holder.
+          askedBy: change.kind === 'question' && question ? atSentenceStart(authorNamedInBuyerMail(question.author)) : null,
           answers: change.kind === 'answer' ? answersShown(conversation, change) : null,
           // A closing message is the conversation's last word: a reopening needs the buyer's reply after it.
           message: change.kind === 'closed' && lastWord?.kind === 'closing_message' ? lastWord.body : null,
@@ -228,7 +229,7 @@ function answerView(answer: MessageView) {
   const files = [...answer.items.flatMap((item) => (item.attachment ? [item.attachment] : [])), ...answer.otherFiles];
   return {
     body: answer.body,
-    authorName: facilitatorFirstName(answer.author),
+    authorName: authorNamedInBuyerMail(answer.author),
     items: answer.items.map(itemView),
     files: files.map((file) => ({ name: file.fileName, detail: downloadDetail(file.mediaType, file.size) })),
   };

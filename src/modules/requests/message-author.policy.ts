@@ -22,8 +22,26 @@ export function authorShownToBuyer(author: MessageAuthor): string {
   if (author.type === 'buyer') return 'Vous';
   const firstName = facilitatorFirstName(author);
   if (firstName) return author.networkName ? `${firstName}, du réseau ${afterNetworkWord(author.networkName)}` : firstName;
-  if (author.role === 'animator' && author.networkName) return `L’équipe d’animation du réseau ${afterNetworkWord(author.networkName)}`;
-  return 'L’équipe du Guichet vert';
+  return atSentenceStart(teamOf(author));
+}
+
+/**
+ * How an e-mail to the buyer names a staff message's author inside a sentence (« La réponse d’Alix », « de l’équipe
+ * d’animation du réseau … »): as the tracking page does, a facilitator by first name, anyone else as their team.
+ */
+export function authorNamedInBuyerMail(author: MessageAuthor): string {
+  return facilitatorFirstName(author) ?? teamOf(author);
+}
+
+/** The team a staff author who is not a facilitator (or whose account is gone) writes for, lower-cased for mid-sentence. */
+function teamOf(author: MessageAuthor): string {
+  if (author.role === 'animator' && author.networkName) return `l’équipe d’animation du réseau ${afterNetworkWord(author.networkName)}`;
+  return 'l’équipe du Guichet vert';
+}
+
+/** A phrase as the start of a sentence: its first letter in capital. */
+export function atSentenceStart(phrase: string): string {
+  return phrase.charAt(0).toUpperCase() + phrase.slice(1);
 }
 
 /** The first name the buyer knows a message's author by: a facilitator's only (null for anyone else, or an account gone). */
