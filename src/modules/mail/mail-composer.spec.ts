@@ -453,6 +453,10 @@ describe('MailComposer, facilitator-assignment', () => {
       expect(body).toContain('sans précision d’ici le 12 janvier 2027 à 09:00 (heure de Paris), la demande se clôturera d’elle-même.');
     }
     expect(withContext({ awaitingBuyer: true, answerDays: 10 }).text).toContain('sans précision dans son délai, la demande se clôturera');
+    // The inbox's preview line says it too, and no take-charge deadline.
+    expect(dated.html).toMatch(
+      /<span style="display: none;[^"]*">Demande [^<]* : elle attend la précision demandée à l’acheteur, qui vous parviendra \(sans elle, clôture le 12 janvier 2027 à 09:00 \(heure de Paris\)\)\.<\/span>/,
+    );
   });
 
   it('says the day the buyer needs the answer by, when they gave one', () => {
