@@ -52,7 +52,7 @@ describe('why a request waits in the pool, and why a coordinator has it', () => 
   });
 
   it.each<[string, { absent?: boolean; capacity?: number }, string]>([
-    // The day the first of them is back: the day after the earliest end of their absences.
+    // The day the first of them is back: the first day none of their absences covers (one may follow another).
     ['all absent', { absent: true }, 'sont tous absents : elle partira d’elle-même au retour du premier, le {back}'],
     ['all at capacity', { capacity: 0 }, 'sont tous à pleine capacité : elle partira d’elle-même dès qu’une place se libère'],
   ])('%s: the pool empties by itself, and the digest still promises it', async (_label, state, expected) => {
@@ -60,14 +60,17 @@ describe('why a request waits in the pool, and why a coordinator has it', () => 
     let words = expected;
     if (state.absent) {
       const later = await insertFacilitator(t.dataSource, { email: 'plus-tard@example.org' });
-      const absent = (facilitatorId: string, days: number) =>
+      const absent = (facilitatorId: string, from: number, to: number) =>
         t.dataSource.query(
-          `INSERT INTO facilitator_absences (id, facilitator_id, starts_on, ends_on) VALUES (gen_random_uuid(), $1, current_date - 1, current_date + $2::int)`,
-          [facilitatorId, days],
+          `INSERT INTO facilitator_absences (id, facilitator_id, starts_on, ends_on)
+           VALUES (gen_random_uuid(), $1, current_date + $2::int, current_date + $3::int)`,
+          [facilitatorId, from, to],
         );
-      await absent(later, 20);
-      await absent(only, 7);
-      const [{ back }] = await t.dataSource.query(`SELECT (current_date + 8)::text AS back`);
+      await absent(later, -1, 20);
+      // A week off, then a training course from the next day on: back after the course, not between the two.
+      await absent(only, -1, 7);
+      await absent(only, 8, 10);
+      const [{ back }] = await t.dataSource.query(`SELECT (current_date + 11)::text AS back`);
       words = expected.replace('{back}', frenchDay(back));
     }
     const { id, reference } = await routed(2);

@@ -235,8 +235,12 @@ export class RoutingRepository {
               COALESCE((SELECT array_agg(fd.department_code) FROM facilitator_departments fd WHERE fd.facilitator_id = f.id), '{}') AS "departmentCodes",
               COALESCE(${COORDINATED_REGIONS}, '{}') AS "regionCodes",
               EXISTS (SELECT 1 FROM facilitator_absences a WHERE a.facilitator_id = f.id AND ${facilitatorToday('$4')} BETWEEN a.starts_on AND a.ends_on) AS "absentToday",
-              (SELECT max(a.ends_on) + 1 FROM facilitator_absences a
-                WHERE a.facilitator_id = f.id AND ${facilitatorToday('$4')} BETWEEN a.starts_on AND a.ends_on)::text AS "backOn"
+              -- Absent today, the first day no absence covers: the end of one absence + 1, unless another (chained) covers it.
+              (SELECT min(a.ends_on + 1) FROM facilitator_absences a
+                WHERE a.facilitator_id = f.id AND a.ends_on >= ${facilitatorToday('$4')}
+                  AND NOT EXISTS (SELECT 1 FROM facilitator_absences b WHERE b.facilitator_id = f.id AND a.ends_on + 1 BETWEEN b.starts_on AND b.ends_on)
+                  AND EXISTS (SELECT 1 FROM facilitator_absences c
+                               WHERE c.facilitator_id = f.id AND ${facilitatorToday('$4')} BETWEEN c.starts_on AND c.ends_on))::text AS "backOn"
          FROM facilitators f
         WHERE f.active
           AND (f.kind = 'environmental' AND f.network_code = ANY($1::text[])
