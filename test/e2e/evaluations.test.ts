@@ -52,6 +52,7 @@ describe('the animators’ review of evaluations', () => {
         contractOutcome: 'not_yet',
         contractDate: '2026-11-01',
         levers: ['insertion_clause'],
+        themes: ['reuse_recycled', 'insertion_disability'],
         insertionHours: 700,
         contractAmount: '250000',
         completedAt: '2026-01-15T10:00:00Z',
@@ -290,6 +291,8 @@ describe('the animators’ review of evaluations', () => {
     expect(html).not.toContain('camille.martin@example.fr');
     const impact = await (await client.get(`/espace/evaluations/${w.evaluations.b}`)).text();
     expect(impact).toContain('L’acheteur n’a pas consenti à la réutilisation de ses propos');
+    // Several values as a list: labels holding a comma stay apart.
+    expect(impact).toContain('<ul class="fr-mb-0"><li>Réemploi, matières recyclées</li><li>Insertion, handicap</li></ul>');
     // A satisfaction answered before the question was asked in that wave: not read as a refusal.
     await t.dataSource.query(`UPDATE surveys SET reuse_consent = NULL WHERE id = $1`, [w.evaluations.a]);
     const notAsked = (await (await client.get(`/espace/evaluations/${w.evaluations.a}`)).text()).replace(/\s+/g, ' ');

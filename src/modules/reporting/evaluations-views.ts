@@ -8,14 +8,7 @@ import { ReferenceService } from '../reference/reference.service';
 import { HELP_ITEM_TYPE_LABELS, REFERRAL_TARGET_LABELS } from '../requests/request-message.types';
 import { CLOSE_REASON_LABELS, KIND_LABELS, ORGANISATION_TYPE_LABELS, OrganisationType, REQUEST_KINDS } from '../requests/request.types';
 import { SURVEY_WAVES } from '../surveys/survey.types';
-import {
-  AnswerColumn,
-  CONTRACT_OUTCOME_LABELS,
-  IMPACT_ANSWERS,
-  SATISFACTION_ANSWERS,
-  USEFULNESS_LABELS,
-  WAVE_LABELS,
-} from './evaluation-labels';
+import { CONTRACT_OUTCOME_LABELS, IMPACT_ANSWERS, SATISFACTION_ANSWERS, USEFULNESS_LABELS, WAVE_LABELS } from './evaluation-labels';
 import { EvaluationFilters, evaluationQuery, SCORES, scoreColumns } from './evaluations.policy';
 import type { EvaluationsService } from './evaluations.service';
 
@@ -104,19 +97,16 @@ export class EvaluationsViews {
       closeReasonLabel: request.closeReason ? CLOSE_REASON_LABELS[request.closeReason] : null,
       helpItemLabels: HELP_ITEM_TYPE_LABELS,
       referralLabels: REFERRAL_TARGET_LABELS,
-      answers: (e.wave === 'satisfaction' ? SATISFACTION_ANSWERS : IMPACT_ANSWERS).map((a) => ({
-        label: a.label,
-        value: pageValue(a.value(e)),
-        isDate: a.isDate,
-      })),
+      answers: (e.wave === 'satisfaction' ? SATISFACTION_ANSWERS : IMPACT_ANSWERS).map((a) => {
+        const value = a.value(e);
+        // Several values as a list: a label may hold a comma (« Insertion, handicap »).
+        return Array.isArray(value)
+          ? { label: a.label, value: null, values: value.length ? value : null, isDate: a.isDate }
+          : { label: a.label, value, values: null, isDate: a.isDate };
+      }),
       forms: { review: forms.review ?? formModel({ note: e.reviewNote ?? '' }), share: forms.share ?? formModel() },
     };
   }
-}
-
-/** A multi-valued answer as one phrase (« Label, Carbone ») on the page; none: empty, shown as « — ». */
-function pageValue(value: ReturnType<AnswerColumn['value']>): string | number | null {
-  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 /** A path and its query, without a bare « ? » when the query is empty. */
