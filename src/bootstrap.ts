@@ -26,7 +26,7 @@ export async function start(roles: Roles): Promise<void> {
     config = loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\nVoir .env.example pour la liste des variables.\n`);
+      process.stderr.write(`${error.report}\n`);
       process.exit(78);
     }
     throw error;

@@ -48,7 +48,7 @@ async function main([name = '', ...args]: string[]): Promise<number> {
     config = loadConfig();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\nVoir .env.example pour la liste des variables.\n`);
+    process.stderr.write(`${error.report}\n`);
     return 78;
   }
   for (const misspelt of misspeltEnvironmentKeys()) process.stderr.write(`Attention : ${misspeltKeyWarning(misspelt)}\n`);

@@ -300,6 +300,11 @@ export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Configuration invalide :\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
+
+  /** What every entry point (service, CLI, migrations) prints before exiting with 78: the bad keys, then where to read. */
+  get report(): string {
+    return `${this.message}\nVoir .env.example pour la liste des variables.`;
+  }
 }
 
 /** What a bad value should have been: its type when that is what fails (« abc » is no port, whatever its range), each rule once. */

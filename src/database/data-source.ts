@@ -19,7 +19,7 @@ class MigrationDataSource extends DataSource {
     try {
       return await super.initialize();
     } catch (error) {
-      const problem = connectionFailure(String(this.options.type === 'postgres' ? this.options.url : ''), error);
+      const problem = connectionFailure(settings.DATABASE_URL, error);
       if (problem) stop(problem, 1);
       throw error;
     }
@@ -31,10 +31,12 @@ function config(): AppConfig {
     return loadConfig();
   } catch (error) {
     // 78 as at the service's start: the configuration, not the database.
-    if (error instanceof ConfigError) stop(`${error.message}\nVoir .env.example pour la liste des variables.`, 78);
+    if (error instanceof ConfigError) stop(error.report, 78);
     throw error;
   }
 }
 
+const settings = config();
+
 /** Used by the TypeORM CLI (npm run migration:*). */
-export default new MigrationDataSource(migrationDataSourceOptions(config()));
+export default new MigrationDataSource(migrationDataSourceOptions(settings));

@@ -74,7 +74,7 @@ export async function staffWrites(
   const authorId = account?.id ?? (await insertStaff(t.dataSource, { role: 'facilitator', facilitatorId: request.facilitatorId })).id;
   const prepared = t.app.get(AttachmentsService).prepare(
     files.map((f) => ({ originalname: f.name, buffer: f.content })),
-    { requestId: request.id, messageId, uploadedByType: 'staff', uploadedById: request.facilitatorId },
+    { requestId: request.id, messageId, uploadedByType: 'staff', uploadedById: authorId },
   );
   const fileItems = prepared.attachments.map((a) => helpItemOf('tender_file', { title: a.fileName, attachmentId: a.id }));
   const requests = t.app.get(RequestsRepository);

@@ -5,7 +5,6 @@ import { facilitatorToday, NetworkDays } from '../reference/network-days';
 import type { OrganisationType, RequestKind, RequestStatus } from '../requests/request.types';
 import type { FacilitatorCandidate } from './ranking.policy';
 import type { AssignmentEndReason, DeclineReason } from './request-assignment.entity';
-import type { FacilitatorAccountState } from '../dispatch/dto/dispatch-results.dto';
 
 /** What routing needs to know of a request, read under its row lock. */
 export interface RoutableRequest {
@@ -117,6 +116,9 @@ export const COORDINATED_REGIONS = `COALESCE(
   (SELECT array_agg(DISTINCT d.region_code) FROM facilitator_departments fd JOIN departments d ON d.code = fd.department_code
     WHERE fd.facilitator_id = f.id),
   (SELECT array_agg(rg.code) FROM regions rg WHERE rg.network_code = f.network_code))::text[]`;
+
+export const FACILITATOR_ACCOUNT_STATES = ['active', 'invited', 'none'] as const;
+export type FacilitatorAccountState = (typeof FACILITATOR_ACCOUNT_STATES)[number];
 
 /**
  * Whether facilitator `f` can sign in to take what it is given: 'active', 'invited' (password not chosen yet) or 'none'
@@ -234,14 +236,19 @@ export class RoutingRepository {
               f.last_name AS "lastName", ${FACILITATOR_ACCOUNT} AS "account",
               COALESCE((SELECT array_agg(fd.department_code) FROM facilitator_departments fd WHERE fd.facilitator_id = f.id), '{}') AS "departmentCodes",
               COALESCE(${COORDINATED_REGIONS}, '{}') AS "regionCodes",
-              EXISTS (SELECT 1 FROM facilitator_absences a WHERE a.facilitator_id = f.id AND ${facilitatorToday('$4')} BETWEEN a.starts_on AND a.ends_on) AS "absentToday",
+              t.absent AS "absentToday",
               -- Absent today, the first day no absence covers: the end of one absence + 1, unless another (chained) covers it.
-              (SELECT min(a.ends_on + 1) FROM facilitator_absences a
-                WHERE a.facilitator_id = f.id AND a.ends_on >= ${facilitatorToday('$4')}
-                  AND NOT EXISTS (SELECT 1 FROM facilitator_absences b WHERE b.facilitator_id = f.id AND a.ends_on + 1 BETWEEN b.starts_on AND b.ends_on)
-                  AND EXISTS (SELECT 1 FROM facilitator_absences c
-                               WHERE c.facilitator_id = f.id AND ${facilitatorToday('$4')} BETWEEN c.starts_on AND c.ends_on))::text AS "backOn"
+              CASE WHEN t.absent THEN
+                (SELECT min(a.ends_on + 1) FROM facilitator_absences a
+                  WHERE a.facilitator_id = f.id AND a.ends_on >= t.today
+                    AND NOT EXISTS (SELECT 1 FROM facilitator_absences b
+                                     WHERE b.facilitator_id = f.id AND a.ends_on + 1 BETWEEN b.starts_on AND b.ends_on))::text
+              END AS "backOn"
          FROM facilitators f
+              CROSS JOIN LATERAL (SELECT ${facilitatorToday('$4')} AS today) d
+              CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM facilitator_absences a
+                                                  WHERE a.facilitator_id = f.id AND d.today BETWEEN a.starts_on AND a.ends_on) AS absent,
+                                         d.today) t
         WHERE f.active
           AND (f.kind = 'environmental' AND f.network_code = ANY($1::text[])
                OR f.kind = 'social_clause'

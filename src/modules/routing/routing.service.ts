@@ -79,8 +79,7 @@ type MovedAnswerDeadline = { statements: SqlStatement[]; answerDueAt: Date | nul
 /** `fallback`: why routing gave a social-clause request to the région's coordinator, for its history line. */
 type PlannedAssignment = NewAssignment & { request: RoutableRequest; facilitator: ClaimableFacilitator; fallback?: WaitingReason | null };
 
-/** A request falling into the pool, and why nobody could take it. */
-/** `backOn`: all absent, the day the first of them is back (ranking.policy firstBackOn). */
+/** A request falling into the pool, and why nobody could take it; `backOn`: all absent, the day the first is back (firstBackOn). */
 type Unplaced = { request: RoutableRequest; reason: WaitingReason; backOn: string | null };
 
 /** Why a pooled request waits, as staff read it; `stuck`: it will not leave the pool until someone acts. */

@@ -191,20 +191,14 @@ export class WorkspaceService {
       kind: request.kind,
       organisationType: request.organisationType,
     });
-    // A facilitator sees their network's whole pool; what they may not take says why instead of offering it.
+    // In the pool, read once: why nobody takes it, as of now, so that staff know whether to wait or act; and a
+    // facilitator, who sees their network's whole pool, reads why they may not take it instead of being offered it.
+    const pooled = request.status === 'unassigned' ? await this.routingRepository.readRequest(request.id) : null;
     const poolRefusal =
-      actions.takeFromPool && staff.facilitatorId
-        ? await this.routing.poolRefusal(
-            this.dataSource.manager,
-            (await this.routingRepository.readRequest(request.id))!,
-            staff.facilitatorId,
-          )
+      pooled && actions.takeFromPool && staff.facilitatorId
+        ? await this.routing.poolRefusal(this.dataSource.manager, pooled, staff.facilitatorId)
         : null;
-    // In the pool: why nobody takes it, as of now, so that staff know whether to wait or act.
-    const waiting =
-      request.status === 'unassigned'
-        ? ((await this.routing.waitingReasons([(await this.routingRepository.readRequest(request.id))!])).get(request.id) ?? null)
-        : null;
+    const waiting = pooled ? ((await this.routing.waitingReasons([pooled])).get(request.id) ?? null) : null;
     // A reopening gives the request back to its facilitator, or routes it afresh when they are absent or gone.
     const reopenReturnsToHolder =
       actions.reopen &&

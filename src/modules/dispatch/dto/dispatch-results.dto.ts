@@ -1,8 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { REQUEST_KINDS, REQUEST_STATUSES, RequestKind, RequestStatus } from '../../requests/request.types';
-
-export const FACILITATOR_ACCOUNT_STATES = ['active', 'invited', 'none'] as const;
-export type FacilitatorAccountState = (typeof FACILITATOR_ACCOUNT_STATES)[number];
+import { FACILITATOR_ACCOUNT_STATES, type FacilitatorAccountState } from '../../routing/routing.repository';
 
 /** What the dispatch actions answer (JSON API), documented for OpenAPI; the service returns these shapes. */
 export class TransferResultDto {
