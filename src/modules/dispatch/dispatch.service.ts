@@ -266,7 +266,7 @@ export class DispatchService {
       const best = chosenId ? { id: chosenId } : await this.routing.bestCandidate(manager, request, current?.facilitatorId ?? null);
       if ('waiting' in best) {
         // Awaiting the buyer, the pool would leave the question with no one: refused, saying why nobody else can take it.
-        const message = precisionRerouteRefusal(best.waiting, request.kind, best.backOn);
+        const message = precisionRerouteRefusal(best.waiting, request.kind);
         throw new AppError('conflict', message, [{ field: 'facilitatorId', message }]);
       }
       const holderId = best.id;

@@ -1,6 +1,5 @@
 import {
   coordinatorFallbackText,
-  firstBackOn,
   FacilitatorCandidate,
   IneligibilityReason,
   rankFacilitators,
@@ -476,13 +475,13 @@ describe('whyWaiting', () => {
     ['the one who let it go aside, the other absent', ENV, [facilitator('a'), facilitator('b', away)], ['a'], 'absent'],
     ['the département absent, the coordinator free', SOCIAL, [local('a', away), coordinator('c')], [], null],
   ])('%s', (_label, request, candidates, excluded, expected) => {
-    expect(whyWaiting(request, candidates, new Set(excluded))).toBe(expected);
+    expect(whyWaiting(request, candidates, new Set(excluded))?.reason ?? null).toBe(expected);
     // Waiting exactly when the ranking offers nobody.
     expect(rankFacilitators(request, candidates, new Set(excluded)).length === 0).toBe(expected !== null);
   });
 });
 
-describe('firstBackOn: when the first of the absent is back', () => {
+describe('whyWaiting: when the first of the absent is back', () => {
   const backOn = (day: string) => ({ absentToday: true, backOn: day });
   it.each<[string, RoutingRequest, FacilitatorCandidate[], string[], string | null]>([
     ['nobody absent', ENV, [facilitator('a', full)], [], null],
@@ -499,7 +498,7 @@ describe('firstBackOn: when the first of the absent is back', () => {
       '2026-12-09',
     ],
   ])('%s', (_label, request, candidates, excluded, expected) => {
-    expect(firstBackOn(request, candidates, new Set(excluded))).toBe(expected);
+    expect(whyWaiting(request, candidates, new Set(excluded))?.backOn).toBe(expected);
   });
 });
 
@@ -529,9 +528,9 @@ describe('the words of a wait', () => {
     ['unavailable', false, 'absents ou à pleine capacité'],
   ])('%s: waits for someone to act: %s', (reason, stuck, words) => {
     expect(waitsForSomeone(reason)).toBe(stuck);
-    expect(waitingReasonText(reason, 'social_clause')).toContain(words);
+    expect(waitingReasonText({ reason, backOn: null }, 'social_clause')).toContain(words);
     // What will leave the pool by itself says so; the rest says it will not.
-    expect(waitingReasonText(reason, 'social_clause').includes('elle partira d’elle-même')).toBe(!stuck);
+    expect(waitingReasonText({ reason, backOn: null }, 'social_clause').includes('elle partira d’elle-même')).toBe(!stuck);
   });
 
   it.each<[string | null, string]>([
@@ -539,12 +538,16 @@ describe('the words of a wait', () => {
     ['2027-01-01', 'au retour du premier, le 1er janvier 2027'],
     [null, 'au retour du premier'],
   ])('all absent, back on %s: the pool and a refused rerouting say when', (backOn, words) => {
-    expect(waitingReasonText('absent', 'environmental', backOn)).toContain(`elle partira d’elle-même ${words}.`);
-    expect(precisionRerouteRefusal('absent', 'environmental', backOn)).toContain(`attendez le ${words.slice(3)}, puis recommencez.`);
+    expect(waitingReasonText({ reason: 'absent', backOn }, 'environmental')).toContain(`elle partira d’elle-même ${words}.`);
+    expect(precisionRerouteRefusal({ reason: 'absent', backOn }, 'environmental')).toContain(
+      `attendez le ${words.slice(3)}, puis recommencez.`,
+    );
   });
 
   it('names the kind, and has a coordinator line for every reason', () => {
-    expect(waitingReasonText('uncovered', 'environmental')).toContain('pour les considérations environnementales');
+    expect(waitingReasonText({ reason: 'uncovered', backOn: null }, 'environmental')).toContain(
+      'pour les considérations environnementales',
+    );
     for (const reason of WAITING_REASONS) expect(coordinatorFallbackText(reason)).toMatch(/^Au coordinateur régional : \S/);
     expect(coordinatorFallbackText('uncovered')).toBe(
       'Au coordinateur régional : aucun facilitateur de clauses sociales ne couvre ce département',
@@ -560,7 +563,7 @@ describe('the refusal of a rerouting awaiting the buyer’s precision', () => {
     ['full', 'sont tous à pleine capacité', 'libérez une place'],
     ['unavailable', 'sont absents ou à pleine capacité', 'libérez une place'],
   ])('%s: says why nobody else, and what to do', (reason, why, todo) => {
-    const text = precisionRerouteRefusal(reason, 'social_clause');
+    const text = precisionRerouteRefusal({ reason, backOn: null }, 'social_clause');
     expect(text).toContain(why);
     expect(text).toContain(todo);
     expect(text).toContain('elle attend la précision de l’acheteur');

@@ -125,6 +125,12 @@ function compare<T extends number | string>(x: T, y: T): number {
 export const WAITING_REASONS = ['uncovered', 'let_go', 'absent', 'full', 'unavailable'] as const;
 export type WaitingReason = (typeof WAITING_REASONS)[number];
 
+/** Why a request waits in the pool; `backOn`: the day the first of the absent who would be offered it is back (null: none is absent). */
+export interface PoolWait {
+  reason: WaitingReason;
+  backOn: string | null;
+}
+
 /**
  * Why none of the candidates can take the request (null: one can). A social-clause coordinator of the request's
  * région covers it as rankFacilitators' fallback does.
@@ -133,27 +139,21 @@ export function whyWaiting(
   request: RoutingRequest,
   candidates: readonly FacilitatorCandidate[],
   excluded: ReadonlySet<string> = NOBODY,
-): WaitingReason | null {
+): PoolWait | null {
   const covering = coveringCandidates(request, candidates);
-  if (!covering.length) return 'uncovered';
   const offered = covering.filter((c) => !excluded.has(c.id));
+  const reason = covering.length ? offeredReason(request, offered) : 'uncovered';
+  if (!reason) return null;
+  const days = offered.flatMap((c) => (c.backOn ? [c.backOn] : []));
+  return { reason, backOn: days.length ? days.reduce((first, day) => (day < first ? day : first)) : null };
+}
+
+/** Why none of those covering the request to whom routing would offer it can take it (null: one can). */
+function offeredReason(request: RoutingRequest, offered: readonly FacilitatorCandidate[]): WaitingReason | null {
   if (!offered.length) return 'let_go';
   const reasons = new Set(offered.map((c) => whyNotEligible(request, c)));
   if (reasons.has(null)) return null;
   return reasons.size > 1 ? 'unavailable' : (reasons.values().next().value as 'absent' | 'full');
-}
-
-/**
- * The day the first of the absent candidates who would be offered the request is back (null: none is absent): when
- * a request waiting because all are absent leaves the pool by itself.
- */
-export function firstBackOn(
-  request: RoutingRequest,
-  candidates: readonly FacilitatorCandidate[],
-  excluded: ReadonlySet<string> = NOBODY,
-): string | null {
-  const days = coveringCandidates(request, candidates).flatMap((c) => (c.backOn && !excluded.has(c.id) ? [c.backOn] : []));
-  return days.length ? days.reduce((first, day) => (day < first ? day : first)) : null;
 }
 
 /** The candidates who cover the request and receive requests, whatever their day (absent, full) or past with it. */
@@ -172,10 +172,12 @@ export function whyCoordinatorFallback(
   excluded: ReadonlySet<string> = NOBODY,
 ): WaitingReason | null {
   if (request.kind !== 'social_clause' || coversDepartment(request, chosen)) return null;
-  return whyWaiting(
-    request,
-    candidates.filter((c) => coversDepartment(request, c)),
-    excluded,
+  return (
+    whyWaiting(
+      request,
+      candidates.filter((c) => coversDepartment(request, c)),
+      excluded,
+    )?.reason ?? null
   );
 }
 
@@ -185,10 +187,9 @@ const KIND_PHRASES: Record<RequestKind, string> = {
 };
 
 /**
- * Why a request waits in the pool, and what to do, as staff read it (history, pool digest, request page). `backOn`:
- * all absent, the day the first is back (firstBackOn).
+ * Why a request waits in the pool, and what to do, as staff read it (history, pool digest, request page).
  */
-export function waitingReasonText(reason: WaitingReason, kind: RequestKind, backOn: string | null = null): string {
+export function waitingReasonText({ reason, backOn }: PoolWait, kind: RequestKind): string {
   const covering = `Les facilitateurs qui couvrent ce département pour ${KIND_PHRASES[kind]}`;
   switch (reason) {
     case 'uncovered':
@@ -208,7 +209,7 @@ export function waitingReasonText(reason: WaitingReason, kind: RequestKind, back
  * Why a rerouting of a request awaiting its buyer's precision is refused, the holder aside: the pool would leave the
  * question with nobody to receive it, so routing must find someone now; the reason says whom to choose, or what to free.
  */
-export function precisionRerouteRefusal(reason: WaitingReason, kind: RequestKind, backOn: string | null = null): string {
+export function precisionRerouteRefusal({ reason, backOn }: PoolWait, kind: RequestKind): string {
   const others = 'Les autres facilitateurs qui couvrent ce département';
   const why: Record<WaitingReason, string> = {
     uncovered: `Aucun autre facilitateur ne couvre ce département pour ${KIND_PHRASES[kind]} (aucun actif qui reçoit des demandes)`,

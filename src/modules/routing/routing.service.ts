@@ -20,11 +20,11 @@ import { NewRequestEvent, RequestsRepository } from '../requests/requests.reposi
 import { AppError, ValidationFailed } from '../../common/errors/app-errors';
 import {
   coordinatorFallbackText,
-  firstBackOn,
   IneligibilityReason,
   rankFacilitators,
   waitingReasonText,
   WaitingReason,
+  PoolWait,
   waitsForSomeone,
   whyCoordinatorFallback,
   whyNotEligible,
@@ -79,8 +79,8 @@ type MovedAnswerDeadline = { statements: SqlStatement[]; answerDueAt: Date | nul
 /** `fallback`: why routing gave a social-clause request to the région's coordinator, for its history line. */
 type PlannedAssignment = NewAssignment & { request: RoutableRequest; facilitator: ClaimableFacilitator; fallback?: WaitingReason | null };
 
-/** A request falling into the pool, and why nobody could take it; `backOn`: all absent, the day the first is back (firstBackOn). */
-type Unplaced = { request: RoutableRequest; reason: WaitingReason; backOn: string | null };
+/** A request falling into the pool, and why nobody could take it. */
+type Unplaced = { request: RoutableRequest; wait: PoolWait };
 
 /** Why a pooled request waits, as staff read it; `stuck`: it will not leave the pool until someone acts. */
 export interface WaitingExplained {
@@ -524,11 +524,7 @@ export class RoutingService {
       if (!facilitator) {
         if (request.status === 'unassigned') return 'unchanged';
         // Nobody ranked: the policy names why, from the same facilitators and exclusions.
-        unplaced.push({
-          request,
-          reason: whyWaiting(request, facilitators, excluded)!,
-          backOn: firstBackOn(request, facilitators, excluded),
-        });
+        unplaced.push({ request, wait: whyWaiting(request, facilitators, excluded)! });
         return 'unassigned';
       }
       // Before this request's place is counted: the département's facilitators as the ranking saw them.
@@ -599,16 +595,14 @@ export class RoutingService {
     manager: EntityManager,
     request: RoutableRequest,
     apart: string | null,
-  ): Promise<{ id: string } | { waiting: WaitingReason; backOn: string | null }> {
+  ): Promise<{ id: string } | { waiting: PoolWait }> {
     // The one it is taken from counts as nobody: « let go » would misname a territory only they cover.
     const facilitators = (await this.routing.lockCandidates(manager, [request], this.reference.networkDays(this.clock.now()))).filter(
       (f) => f.id !== apart,
     );
     const excluded = (await this.routing.exclusions(manager, [request.id])).get(request.id);
     const [best] = rankFacilitators(request, facilitators, excluded);
-    return best
-      ? { id: best.id }
-      : { waiting: whyWaiting(request, facilitators, excluded)!, backOn: firstBackOn(request, facilitators, excluded) };
+    return best ? { id: best.id } : { waiting: whyWaiting(request, facilitators, excluded)! };
   }
 
   /**
@@ -765,8 +759,8 @@ export class RoutingService {
     return [
       this.routing.routedStatesStatement(requests.map((r) => ({ requestId: r.id, status: 'unassigned', assignedFacilitatorId: null }))),
       this.requests.eventsStatement(
-        unplaced.map(({ request, reason, backOn }) =>
-          event(request, 'unassigned', 'unassigned', { isPublic, reason: waitingReasonText(reason, request.kind, backOn) }),
+        unplaced.map(({ request, wait }) =>
+          event(request, 'unassigned', 'unassigned', { isPublic, reason: waitingReasonText(wait, request.kind) }),
         ),
       ),
       this.outbox.addManyStatement(
@@ -851,11 +845,8 @@ export class RoutingService {
     const explained = new Map<string, WaitingExplained>();
     for (const request of requests) {
       const excluded = exclusions.get(request.id);
-      const reason = whyWaiting(request, candidates, excluded);
-      if (reason) {
-        const text = waitingReasonText(reason, request.kind, firstBackOn(request, candidates, excluded));
-        explained.set(request.id, { text, stuck: waitsForSomeone(reason) });
-      }
+      const wait = whyWaiting(request, candidates, excluded);
+      if (wait) explained.set(request.id, { text: waitingReasonText(wait, request.kind), stuck: waitsForSomeone(wait.reason) });
     }
     return explained;
   }
