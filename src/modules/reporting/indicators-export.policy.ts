@@ -4,6 +4,7 @@
  * that a quarterly report quotes the same numbers as the screen.
  */
 import type { IndicatorsDashboardDto } from './dto/indicators-dashboard.dto';
+import { FIGURE_LABELS as L } from './indicator-labels';
 import { roundTo } from './indicators.policy';
 
 type Unit = 'count' | 'days' | 'share';
@@ -32,7 +33,7 @@ export function indicatorLines(d: IndicatorsDashboardDto): IndicatorLine[] {
   const breakdown = (section: string, rows: IndicatorsDashboardDto['requests']['byStatus']) =>
     rows.forEach((row) => add(section, row.label, row));
 
-  add('Demandes', 'Demandes reçues', d.requests.total);
+  add('Demandes', L.received, d.requests.total);
   breakdown('Demandes par statut actuel', d.requests.byStatus);
   // One kind chosen: the page shows no breakdown by kind, nor the file.
   if (!d.scope.kind) breakdown('Demandes par type', d.requests.byKind);
@@ -40,30 +41,31 @@ export function indicatorLines(d: IndicatorsDashboardDto): IndicatorLine[] {
   breakdown('Demandes par département', d.requests.byDepartment);
 
   const t = d.timings;
-  add('Délais', 'Délai médian de prise en charge', t.takeChargeMedianDays, 'days');
-  add('Délais', 'Délai médian de réponse', t.answerMedianDays, 'days');
-  add('Délais', 'Prises en charge en 2 jours ouvrés ou moins', t.takenWithin2Days, 'share');
-  add('Délais', 'Prises en charge en 5 jours ouvrés ou moins', t.takenWithin5Days, 'share');
-  add('Délais', `Premières réponses données dans leur délai (${t.answerDeadlineDays} jours ouvrés)`, t.answeredOnTime, 'share');
-  add('Délais', 'Demandes ayant dépassé un délai de prise en charge', t.deadlineMisses);
-  add('Délais', 'Part des demandes ayant dépassé un délai de prise en charge', t.deadlineMissShare, 'share');
+  add('Délais', L.takeChargeMedianDays, t.takeChargeMedianDays, 'days');
+  add('Délais', L.answerMedianDays, t.answerMedianDays, 'days');
+  add('Délais', L.takenWithin2Days, t.takenWithin2Days, 'share');
+  add('Délais', L.takenWithin5Days, t.takenWithin5Days, 'share');
+  // The page explains the deadline beside its table; the file has only the label to say it.
+  add('Délais', `${L.answeredOnTime} (${t.answerDeadlineDays} jours ouvrés)`, t.answeredOnTime, 'share');
+  add('Délais', L.deadlineMisses, t.deadlineMisses);
+  add('Délais', L.deadlineMissShare, t.deadlineMissShare, 'share');
 
   const s = d.surveys;
   for (const wave of s.responseRates) {
-    add('Questionnaires de suivi', `Envoyés — ${wave.label}`, wave.sent);
-    add('Questionnaires de suivi', `Taux de réponse — ${wave.label}`, wave, 'share');
-    add('Questionnaires de suivi', `Refusés par l’acheteur — ${wave.label}`, wave.declined);
+    add('Questionnaires de suivi', `${L.surveysSent} — ${wave.label}`, wave.sent);
+    add('Questionnaires de suivi', `${L.responseRate} — ${wave.label}`, wave, 'share');
+    add('Questionnaires de suivi', `${L.surveysDeclined} — ${wave.label}`, wave.declined);
   }
-  add('Utilité de la réponse', 'Réponses', s.answers);
+  add('Utilité de la réponse', L.surveyAnswers, s.answers);
   for (const usefulness of s.usefulness) add('Utilité de la réponse', usefulness.label, usefulness, 'share');
-  add('Marchés', 'Marchés suivis', s.contracts);
-  for (const [label, figure] of [
-    ['considération environnementale', s.environmental],
-    ['considération sociale', s.social],
+  add('Marchés', L.contracts, s.contracts);
+  for (const [label, target, figure] of [
+    [L.environmental, L.environmentalTarget, s.environmental],
+    [L.social, L.socialTarget, s.social],
   ] as const) {
-    add('Marchés', `Avec au moins une ${label}`, figure, 'share');
-    add('Marchés', `Cible du PNAD — au moins une ${label}`, { current: figure.target, previous: figure.target }, 'share');
+    add('Marchés', label, figure, 'share');
+    add('Marchés', target, { current: figure.target, previous: figure.target }, 'share');
   }
-  if (d.scope.kind !== 'environmental') add('Marchés', 'Heures d’insertion prévues (clauses d’insertion)', s.insertionHours);
+  if (d.scope.kind !== 'environmental') add('Marchés', L.insertionHours, s.insertionHours);
   return lines;
 }

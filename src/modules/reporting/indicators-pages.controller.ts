@@ -7,6 +7,7 @@ import { isRequestKind, KIND_LABELS, REQUEST_KINDS } from '../requests/request.t
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { CurrentStaff, StaffGuard, StaffRoles } from '../accounts/staff.guard';
 import { barChart } from './charts';
+import { FIGURE_LABELS } from './indicator-labels';
 import { ALL_NETWORKS, IndicatorsService, PAGE_PERIOD_FIELDS } from './indicators.service';
 
 /** Both kinds (the page reads an unknown value as both), or one. */
@@ -42,6 +43,7 @@ export class IndicatorsPagesController {
         shortcuts,
         form: formModel({ ...values, du: dashboard.period.from, au: dashboard.period.to }),
         dashboard,
+        labels: FIGURE_LABELS,
         // The figures shown, in a file: the same network, kind and period.
         exportUrl: `/espace/export/indicateurs.csv?${new URLSearchParams({
           reseau: values.reseau,

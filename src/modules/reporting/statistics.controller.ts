@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import { barChart } from './charts';
 import { PublicStatisticsDto } from './dto/public-statistics.dto';
 import { IndicatorsService } from './indicators.service';
+import { FIGURE_LABELS } from './indicator-labels';
 
 /** The desk's public statistics, for everyone and without sign-in: the page, and the same figures as open data. */
 @ApiTags('Statistiques publiques')
@@ -18,6 +19,7 @@ export class StatisticsController {
     res.render('statistics', {
       title: 'Statistiques',
       statistics,
+      labels: FIGURE_LABELS,
       kindChart: barChart(statistics.requests.byKind),
       monthChart: barChart(statistics.requests.byMonth),
     });
