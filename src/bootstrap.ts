@@ -16,8 +16,11 @@ import { configureHttp } from './web/http-setup';
 import { ExpressClassesAdapter } from './web/express-adapter';
 import { isWorkersThread, lowerThisThreadPriority, onApiThreadMessage } from './queue/workers-thread';
 
-/** PostgreSQL out of reach or refusing the user at start: one line saying what to check, as `npm run migration:run` says it. */
-class DatabaseUnreachable extends Error {}
+/**
+ * PostgreSQL out of reach, refusing the user, or without the database at start: one line saying what to check, as
+ * `npm run migration:run` says it; a stack trace would only bury it.
+ */
+class DatabaseStartFailure extends Error {}
 
 /** Validates the configuration, migrates and seeds, then starts the roles this process plays. */
 export async function start(roles: Roles): Promise<void> {
@@ -78,7 +81,7 @@ function startFailure(error: unknown, port: number): [object, string] {
       `démarrage impossible : le port ${port} est déjà pris (un autre service, ou une instance déjà lancée) ; arrêtez-le ou choisissez un autre PORT`,
     ];
   }
-  if (error instanceof DatabaseUnreachable) return [{}, `démarrage impossible : ${error.message}`];
+  if (error instanceof DatabaseStartFailure) return [{}, `démarrage impossible : ${error.message}`];
   return [{ err: { message: (error as Error).message, stack: (error as Error).stack } }, 'démarrage impossible'];
 }
 
@@ -121,9 +124,9 @@ async function createDatabaseIfMissing(databaseUrl: string, create: boolean, log
   } catch (error) {
     if ((error as { code?: string }).code !== '3D000') {
       const known = connectionFailure(databaseUrl, error);
-      if (known) throw new DatabaseUnreachable(known);
+      if (known) throw new DatabaseStartFailure(known);
       // pg's own words for another failure name neither the server nor the setting to check.
-      throw new Error(
+      throw new DatabaseStartFailure(
         `PostgreSQL refuse la connexion ou ne répond pas (DATABASE_URL : ${withoutPassword(databaseUrl)}) : ${(error as Error).message}`,
       );
     }
@@ -133,7 +136,7 @@ async function createDatabaseIfMissing(databaseUrl: string, create: boolean, log
   const url = new URL(databaseUrl);
   const name = decodeURIComponent(url.pathname.slice(1));
   if (!create) {
-    throw new Error(
+    throw new DatabaseStartFailure(
       `la base de données « ${name} » n’existe pas (DATABASE_URL : ${withoutPassword(databaseUrl)}) : corrigez DATABASE_URL, ou créez-la (createdb). Hors production, le premier démarrage la crée.`,
     );
   }
