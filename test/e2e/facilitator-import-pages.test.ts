@@ -135,7 +135,7 @@ describe('facilitators CSV import page: check, then import (animators of their n
         actorName: `Sam Essai (${animatorEmail})`,
         action: 'facilitator_updated',
         networks: ['aura-ee'],
-        summary: 'Fiche de Eva Existe (existante@example.org) modifiée par import CSV : capacité',
+        summary: 'Fiche d’Eva Existe (existante@example.org) modifiée par import CSV : capacité : 6 (avant : 4)',
       },
     ]);
 

@@ -37,12 +37,15 @@ describe('/espace/journal', () => {
     const all = rowsOf(await (await admin.get('/espace/journal')).text());
     expect(all).toEqual([
       ['Sam Essai (admin@example.org)', 'Adresse de contact du réseau RESECO : contact@reseco.fr → animation@reseco.fr'],
-      ['Sam Essai (script@example.org)', 'Fiche de Alix Test (alix@example.org) modifiée : capacité, segments'],
+      [
+        'Sam Essai (script@example.org)',
+        'Fiche d’Alix Test (alix@example.org) modifiée : capacité : 3 (avant : 10), segments : + catering',
+      ],
       ['Sam Essai (admin@example.org)', 'Compte de Sam Essai (alix@example.org) désactivé'],
     ]);
     const auraAnimator = await signedIn({ role: 'animator', networks: ['aura-ee'] });
     expect(rowsOf(await (await auraAnimator.get('/espace/journal')).text()).map(([, what]) => what)).toEqual([
-      'Fiche de Alix Test (alix@example.org) modifiée : capacité, segments',
+      'Fiche d’Alix Test (alix@example.org) modifiée : capacité : 3 (avant : 10), segments : + catering',
       'Compte de Sam Essai (alix@example.org) désactivé',
     ]);
     const facilitator = await signedIn({ role: 'facilitator', facilitatorId: await insertFacilitator(t.dataSource, {}) });

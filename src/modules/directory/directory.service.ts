@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppError, FieldError, ValidationFailed } from '../../common/errors/app-errors';
+import { ofPhrase } from '../../common/french-format';
 import { isUuid, validateBody } from '../../common/validation';
 import { isSelfOrManager } from '../accounts/access.policy';
 import { AuditActor, AuditService, nameAndEmail } from '../audit/audit.service';
@@ -13,7 +14,16 @@ import { AbsenceAnnouncementsService } from './absence-announcements.service';
 import { absencePeriodProblems, overlapMessage } from './absence.policy';
 import { AbsenceDto, CreateAbsenceDto } from './dto/absence.dto';
 import { CreateFacilitatorDto, FacilitatorDto, FacilitatorQueryDto } from './dto/facilitator.dto';
-import { affectsRouting, changedFields, FacilitatorProfile, NewFacilitator, resolveProfile, Territory } from './facilitator.policy';
+import {
+  affectsRouting,
+  changedFields,
+  changeSummary,
+  FacilitatorProfile,
+  NewFacilitator,
+  ProfileChange,
+  resolveProfile,
+  Territory,
+} from './facilitator.policy';
 import { FacilitatorChangesService } from './facilitator-changes.service';
 import { FacilitatorsRepository, HeldRequest, StoredFacilitator } from './facilitators.repository';
 
@@ -146,8 +156,7 @@ export class DirectoryService {
     if (patch.networkCode !== undefined && !inScope(scope, patch.networkCode)) throw networkNotManaged();
     await this.transaction(async (manager) => {
       const current = await this.lock(manager, id, scope);
-      const changed = await this.applyChanges(manager, current, patch, actor);
-      await this.journalUpdated(manager, actor, current, patch, changed, '');
+      await this.journalUpdated(manager, actor, await this.applyChanges(manager, current, patch, actor), '');
     });
     return this.get(id);
   }
@@ -171,9 +180,9 @@ export class DirectoryService {
           await this.insert(manager, input);
           if (actor !== undefined) await this.journalCreated(manager, actor, input, ' par import CSV');
         } else {
-          const changed = await this.applyChanges(manager, current, input, actor);
-          if (actor !== undefined) await this.journalUpdated(manager, actor, current, input, changed, ' par import CSV');
-          outcome = changed.length ? 'updated' : 'unchanged';
+          const change = await this.applyChanges(manager, current, input, actor);
+          if (actor !== undefined) await this.journalUpdated(manager, actor, change, ' par import CSV');
+          outcome = change.changed.length ? 'updated' : 'unchanged';
         }
         if (dryRun) throw new RolledBack(outcome);
         return outcome;
@@ -237,11 +246,11 @@ export class DirectoryService {
     current: StoredFacilitator,
     patch: Partial<FacilitatorProfile>,
     actor: AuditActor = null,
-  ): Promise<Array<keyof FacilitatorProfile>> {
+  ): Promise<ProfileChange> {
     const { id, ...before } = current;
     const after = this.resolve({ ...before, ...definedOnly(patch) });
     const changed = changedFields(before, after);
-    if (!changed.length) return [];
+    if (!changed.length) return { before, after, changed };
     if (changed.includes('email') && (await this.facilitators.emailTaken(manager, after.email, id))) throw emailTaken();
     await this.facilitators.update(
       manager,
@@ -255,7 +264,7 @@ export class DirectoryService {
       await this.accounts.holdRecord(manager, { id, email: after.email, networkCode: after.networkCode }, change);
     }
     if (affectsRouting(changed)) await this.changes.announce(manager, id);
-    return changed;
+    return { before, after, changed };
   }
 
   /** `via`: how, when not by the record's own form (« par import CSV »). */
@@ -264,18 +273,17 @@ export class DirectoryService {
     await this.audit.record(manager, actor, 'facilitator_created', [input.networkCode], `Fiche de facilitateur créée${via} : ${name}`);
   }
 
-  private async journalUpdated(
-    manager: EntityManager,
-    actor: AuditActor,
-    current: StoredFacilitator,
-    patch: Partial<FacilitatorProfile>,
-    changed: Array<keyof FacilitatorProfile>,
-    via: string,
-  ): Promise<void> {
-    if (!changed.length) return;
-    const what = changed.map((field) => PROFILE_FIELD_LABELS[field]).join(', ');
-    const networks = [current.networkCode, patch.networkCode ?? current.networkCode];
-    await this.audit.record(manager, actor, 'facilitator_updated', networks, `Fiche de ${nameAndEmail(current)} modifiée${via} : ${what}`);
+  private async journalUpdated(manager: EntityManager, actor: AuditActor, change: ProfileChange, via: string): Promise<void> {
+    if (!change.changed.length) return;
+    const { before, after } = change;
+    const what = changeSummary(change, (code) => this.reference.network(code)?.name ?? code);
+    await this.audit.record(
+      manager,
+      actor,
+      'facilitator_updated',
+      [before.networkCode, after.networkCode],
+      `Fiche ${ofPhrase(nameAndEmail(before))} modifiée${via} : ${what}`,
+    );
   }
 
   private resolve(draft: FacilitatorProfile): FacilitatorProfile {
@@ -342,19 +350,6 @@ function networkNotManaged(): ValidationFailed {
 }
 
 /** A record's fields as the journal names what changed. */
-const PROFILE_FIELD_LABELS: Record<keyof FacilitatorProfile, string> = {
-  email: 'adresse',
-  firstName: 'prénom',
-  lastName: 'nom',
-  kind: 'type',
-  networkCode: 'réseau',
-  departmentCodes: 'départements',
-  segments: 'segments',
-  capacity: 'capacité',
-  isCoordinator: 'coordination régionale',
-  active: '« Reçoit des demandes »',
-};
-
 function facilitatorNotFound(): AppError {
   return new AppError('not_found', 'Facilitateur introuvable.');
 }

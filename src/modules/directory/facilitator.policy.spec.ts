@@ -1,4 +1,4 @@
-import { affectsRouting, changedFields, FacilitatorProfile, resolveProfile, Territory } from './facilitator.policy';
+import { affectsRouting, changedFields, changeSummary, FacilitatorProfile, resolveProfile, Territory } from './facilitator.policy';
 
 const DEPARTMENTS: Record<string, string> = { '38': 'aura-ee', '69': 'aura-ee', '73': 'aura-ee', '35': 'reseco', '44': 'reseco' };
 const territory: Territory = {
@@ -104,5 +104,25 @@ describe('changedFields and affectsRouting', () => {
     const after = { ...before, departmentCodes: ['73', '38'], segments: ['furniture', 'catering'], ...change };
     expect(changedFields(before, after)).toEqual(fields);
     expect(affectsRouting(fields)).toBe(routing);
+  });
+});
+
+describe('changeSummary: the journal says from what to what', () => {
+  it.each<[string, Partial<FacilitatorProfile>, string]>([
+    ['the network, by name', { networkCode: 'reseco' }, 'réseau : RESECO (avant : AURA-EE / RREDD)'],
+    ['the kind', { kind: 'social_clause' }, 'type : Clauses sociales (avant : Considérations environnementales)'],
+    ['the capacity', { capacity: 3 }, 'capacité : 3 (avant : 10)'],
+    ['départements gained and lost', { departmentCodes: ['69', '38'] }, 'départements : + 69 − 73'],
+    ['segments emptied', { segments: [] }, 'segments : − catering furniture'],
+    [
+      'the flags',
+      { isCoordinator: true, active: false },
+      'coordination régionale : oui (avant : non), « Reçoit des demandes » : non (avant : oui)',
+    ],
+    ['names and address, named only', { firstName: 'Claude', email: 'claude@example.org' }, 'adresse, prénom'],
+  ])('%s', (_label, patch, expected) => {
+    const before = { ...adviser, departmentCodes: ['38', '73'], segments: ['catering', 'furniture'] };
+    const after = { ...before, ...patch };
+    expect(changeSummary({ before, after, changed: changedFields(before, after) }, territory.networkName)).toBe(expected);
   });
 });

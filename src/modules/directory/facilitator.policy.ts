@@ -1,5 +1,5 @@
 import type { FieldError } from '../../common/errors/app-errors';
-import type { RequestKind } from '../requests/request.types';
+import { KIND_LABELS, type RequestKind } from '../requests/request.types';
 
 /**
  * What a facilitator's record must satisfy beyond the shape of each field, and what a change means
@@ -110,6 +110,60 @@ export function changedFields(before: FacilitatorProfile, after: FacilitatorProf
     const [a, b] = [before[field], after[field]];
     return Array.isArray(a) && Array.isArray(b) ? uniqueSorted(a).join(' ') !== uniqueSorted(b).join(' ') : a !== b;
   });
+}
+
+/** A change of a record, as the journal tells it. */
+export interface ProfileChange {
+  before: FacilitatorProfile;
+  after: FacilitatorProfile;
+  changed: Array<keyof FacilitatorProfile>;
+}
+
+const CHANGE_LABELS: Record<keyof FacilitatorProfile, string> = {
+  email: 'adresse',
+  firstName: 'prénom',
+  lastName: 'nom',
+  kind: 'type',
+  networkCode: 'réseau',
+  departmentCodes: 'départements',
+  segments: 'segments',
+  capacity: 'capacité',
+  isCoordinator: 'coordination régionale',
+  active: '« Reçoit des demandes »',
+};
+
+/**
+ * The journal's words for a change: each field with its new value and the former one, so an animator reading
+ * « réseau » knows from where to where; the address and names are in the line already (whose record it is).
+ */
+export function changeSummary({ before, after, changed }: ProfileChange, networkName: (code: string) => string): string {
+  const yesNo = (value: boolean) => (value ? 'oui' : 'non');
+  const was = (field: keyof FacilitatorProfile): string => {
+    switch (field) {
+      case 'networkCode':
+        return `${networkName(after.networkCode)} (avant : ${networkName(before.networkCode)})`;
+      case 'kind':
+        return `${KIND_LABELS[after.kind]} (avant : ${KIND_LABELS[before.kind]})`;
+      case 'capacity':
+        return `${after.capacity} (avant : ${before.capacity})`;
+      case 'isCoordinator':
+      case 'active':
+        return `${yesNo(after[field])} (avant : ${yesNo(before[field])})`;
+      case 'departmentCodes':
+      case 'segments':
+        return listChange(before[field], after[field]);
+      default:
+        return '';
+    }
+  };
+  return changed.map((field) => [CHANGE_LABELS[field], was(field)].filter(Boolean).join(' : ')).join(', ');
+}
+
+/** « + 2A, 2B − 20 »: what a list gained and lost; « aucun » for an emptied list. */
+function listChange(before: readonly string[], after: readonly string[]): string {
+  const added = uniqueSorted(after.filter((code) => !before.includes(code)));
+  const removed = uniqueSorted(before.filter((code) => !after.includes(code)));
+  return [added.length ? `+ ${added.join(' ')}` : '', removed.length ? `− ${removed.join(' ')}` : ''].filter(Boolean).join(' ');
 }
 
 export function affectsRouting(fields: ReadonlyArray<keyof FacilitatorProfile>): boolean {
