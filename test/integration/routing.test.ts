@@ -113,6 +113,10 @@ describe('routing worker', () => {
     const second = await submit(6);
     await settled(second.id, 'unassigned');
     await waitFor(async () => (await mailsTo('contact@auvergnerhonealpes-ee.fr', 'network-pool-alert')) === 1, 10_000, 'alerte au réseau');
+    // Its reader has no account: told how to get one, the links ask for it.
+    expect(await sentMailFile(t, 'network-pool-alert', 'contact@auvergnerhonealpes-ee.fr')).toContain(
+      'envoyé à l’adresse de contact du réseau, qui n’a pas encore d’animateur inscrit : pour agir depuis l’espace du guichet vert (confier une demande, ajouter un facilitateur), demandez un compte d’animateur',
+    );
 
     // The first is declined by its facilitator: capacity frees, the pool drains by itself, oldest first.
     const [assignment] = await t.dataSource.query(`SELECT id FROM request_assignments WHERE request_id = $1`, [first.id]);
@@ -140,6 +144,7 @@ describe('routing worker', () => {
       `SELECT recipient, subject FROM mail_messages WHERE template = 'network-pool-alert'`,
     );
     expect(new Set(all.map((d) => d.recipient))).toEqual(new Set(['animatrice@example.org']));
+    expect(await sentMailFile(t, 'network-pool-alert', 'animatrice@example.org', all.length)).not.toContain('adresse de contact du réseau');
     // Each request announced exactly once, in a digest of its period (both in one message when they share it).
     const listed = all.map((d) => (d.subject.startsWith('Demande ') ? 1 : Number.parseInt(d.subject, 10)));
     expect(listed.reduce((a, b) => a + b, 0)).toBe(2);
@@ -194,6 +199,7 @@ describe('routing worker', () => {
     expect(await mailsTo('contact@auvergnerhonealpes-ee.fr', 'network-escalation')).toBe(1);
     // The animators read where it went, placed again before they are told.
     expect(await sentMailFile(t, 'network-escalation', 'contact@auvergnerhonealpes-ee.fr')).toContain('Elle est maintenant confiée à ');
+    expect(await sentMailFile(t, 'network-escalation', 'contact@auvergnerhonealpes-ee.fr')).toContain('demandez un compte d’animateur');
     clock.travel(-10 * DAY);
   });
 

@@ -52,6 +52,7 @@ export class AbsenceAnnouncementsService {
             context: {
               name,
               networkName: network.networkName,
+              toNetworkContact: network.toContact,
               startsOn: absence.startsOn,
               endsOn: absence.endsOn,
               reason: absence.reason,

@@ -19,6 +19,8 @@ const FOOTERS = {
   staff: `${ORIGIN} Merci de ne pas y répondre directement : agissez depuis l’espace du guichet vert.`,
   // Told to the buyer's former address: its tracking link may be in other hands now, their network is whom to write to.
   network: `${ORIGIN} Merci de ne pas y répondre directement : écrivez à votre réseau, comme indiqué ci-dessus.`,
+  // A network's message sent to its contact address: its reader has no account to act with, the links ask for one.
+  networkContact: `${ORIGIN} Il est envoyé à l’adresse de contact du réseau, qui n’a pas encore d’animateur inscrit : pour agir depuis l’espace du guichet vert (confier une demande, ajouter un facilitateur), demandez un compte d’animateur à un administrateur du guichet vert. Merci de ne pas répondre directement à ce message.`,
 };
 
 /**
@@ -65,7 +67,7 @@ export class MailComposer {
   compose(message: { template: string; subject: string; context: Record<string, unknown> }): ComposedMail {
     const reader = TEMPLATE_FOOTERS[message.template];
     if (!reader) throw new Error(`Modèle de courriel sans lecteur déclaré : ${message.template}`);
-    const mailFooter = FOOTERS[reader];
+    const mailFooter = FOOTERS[message.context.toNetworkContact === true ? 'networkContact' : reader];
     const context = { ...message.context, mailSubject: message.subject, mailFooter };
     return {
       // Sections a message leaves out (no help items, no files) leave their line breaks: one blank line at most.

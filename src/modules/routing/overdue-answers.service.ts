@@ -85,7 +85,13 @@ export class OverdueAnswersService {
           overdue.length === 1
             ? `Demande ${overdue[0].reference} : réponse en retard`
             : `${overdue.length} réponses en retard dans le réseau ${afterNetworkWord(network!.networkName)}`,
-        context: { networkName: network!.networkName, total: overdue.length, requests: listed.slice(0, DIGEST_NAMED), queueUrl },
+        context: {
+          networkName: network!.networkName,
+          total: overdue.length,
+          requests: listed.slice(0, DIGEST_NAMED),
+          queueUrl,
+          toNetworkContact: network!.toContact,
+        },
       }));
       // Each facilitator hears of their own overdue answers the same morning, in one message.
       const toFacilitators = [...byFacilitator.values()].map((indexes) => {

@@ -137,6 +137,12 @@ const ROUTABLE_COLUMNS = `r.id, r.reference, r.status, r.kind, r.department_code
           FROM request_events e LEFT JOIN facilitators f ON f.id = e.actor_id
          WHERE e.request_id = r.id AND e.type IN ('transferred', 'given_back') ORDER BY e.id DESC LIMIT 1) AS "givenBack"`;
 
+/** Who hears of a network's pool, escalations and absences; `toContact`: its contact address, for want of an animator. */
+export interface NetworkRecipients {
+  networkName: string;
+  emails: string[];
+  toContact: boolean;
+}
 @Injectable()
 export class RoutingRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -401,19 +407,21 @@ export class RoutingRepository {
 
   /**
    * Who hears of the network's pool and escalations: its active animators who have signed up (an invitation's address
-   * may be mistyped); the network's contact address from the reference data when it has none yet.
+   * may be mistyped); the network's contact address from the reference data when it has none yet (`toContact`).
    */
-  async networkRecipients(manager: EntityManager, networkCode: string): Promise<{ networkName: string; emails: string[] } | null> {
-    const rows: Array<{ name: string; emails: string[] }> = await manager.query(
-      `SELECT n.name,
-              COALESCE(NULLIF(ARRAY(SELECT u.email FROM staff_users u JOIN staff_user_networks un ON un.user_id = u.id
-                                     WHERE un.network_code = n.code AND u.role = 'animator' AND u.active
-                                       AND u.password_hash IS NOT NULL ORDER BY u.email), '{}'),
-                       CASE WHEN n.contact_email IS NULL THEN '{}'::text[] ELSE ARRAY[n.contact_email]::text[] END) AS emails
+  async networkRecipients(manager: EntityManager, networkCode: string): Promise<NetworkRecipients | null> {
+    const rows: Array<{ name: string; animators: string[]; contactEmail: string | null }> = await manager.query(
+      `SELECT n.name, n.contact_email AS "contactEmail",
+              ARRAY(SELECT u.email FROM staff_users u JOIN staff_user_networks un ON un.user_id = u.id
+                     WHERE un.network_code = n.code AND u.role = 'animator' AND u.active
+                       AND u.password_hash IS NOT NULL ORDER BY u.email) AS animators
          FROM networks n WHERE n.code = $1`,
       [networkCode],
     );
-    return rows[0] ? { networkName: rows[0].name, emails: rows[0].emails } : null;
+    if (!rows[0]) return null;
+    const { name, animators, contactEmail } = rows[0];
+    if (animators.length) return { networkName: name, emails: animators, toContact: false };
+    return { networkName: name, emails: contactEmail ? [contactEmail] : [], toContact: true };
   }
 
   /**

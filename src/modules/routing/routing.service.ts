@@ -801,6 +801,7 @@ export class RoutingService {
                 : `${announced} nouvelles demandes en attente : aucun facilitateur disponible`,
             context: {
               networkName: network!.networkName,
+              toNetworkContact: network!.toContact,
               announced,
               unlisted: announced - requests.length,
               waiting,
@@ -931,6 +932,7 @@ export class RoutingService {
           subject: `Demande ${request.reference} : délai de prise en charge dépassé ${misses} fois`,
           context: {
             networkName: network.networkName,
+            toNetworkContact: network.toContact,
             reference: request.reference,
             subject: request.subject,
             kindLabel: KIND_LABELS[request.kind],
