@@ -115,6 +115,8 @@ describe('pages du personnel', () => {
     await page.locator('label', { hasText: 'AURA-EE' }).click();
     expect(await submit(page, 'Enregistrer les réseaux')).toBe(400);
     await expectNoAxeViolations(page, 'réseaux d’un animateur, aucun coché');
+    await goTo(page, '/espace/journal?quoi=comptes&q=jeton');
+    await expectNoAxeViolations(page, 'journal filtré');
     await goTo(page, '/mot-de-passe/oubli');
     await expectNoAxeViolations(page, 'mot de passe oublié');
     await page.close();

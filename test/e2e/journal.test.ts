@@ -74,4 +74,50 @@ describe('/espace/journal', () => {
     await t.dataSource.query(`UPDATE audit_events SET created_at = now() - interval '367 days' WHERE summary = 'Ligne 1'`);
     expect(await audit.purgeExpired()).toBe(1);
   });
+
+  it('narrows to words (accents or not), a kind of change and one of the reader’s networks; the older page keeps them', async () => {
+    await t.dataSource.query(
+      `INSERT INTO audit_events (actor_name, action, network_codes, summary) VALUES
+         ('Zoé Admin (zoe@example.org)', 'account_invited', '{aura-ee}', 'Invitation d’Hélène Bérard (helene@example.org)'),
+         ('Zoé Admin (zoe@example.org)', 'facilitator_updated', '{aura-ee}', 'Fiche d’Hélène Bérard (helene@example.org) modifiée : capacité : 3 (avant : 10)'),
+         ('Zoé Admin (zoe@example.org)', 'facilitator_updated', '{reseco}', 'Fiche de Paul Breton (paul@example.org) modifiée : segments : + catering'),
+         ('Yves Ailleurs (yves@example.org)', 'network_contact_changed', '{3ar}', 'Adresse de contact du réseau 3AR : a@3ar.fr → b@3ar.fr')`,
+    );
+    const admin = await signedIn({ role: 'admin' });
+    const summaries = async (client: typeof admin, query: string) =>
+      rowsOf(await (await client.get(`/espace/journal${query}`)).text()).map(([, what]) => what);
+
+    expect(await summaries(admin, '?q=helene')).toEqual([
+      'Fiche d’Hélène Bérard (helene@example.org) modifiée : capacité : 3 (avant : 10)',
+      'Invitation d’Hélène Bérard (helene@example.org)',
+    ]);
+    // The author's name is searched too.
+    expect(await summaries(admin, '?q=Yves')).toEqual(['Adresse de contact du réseau 3AR : a@3ar.fr → b@3ar.fr']);
+    expect(await summaries(admin, '?quoi=annuaire&q=%25')).toEqual([]);
+    expect(await summaries(admin, '?quoi=annuaire')).toEqual([
+      'Fiche de Paul Breton (paul@example.org) modifiée : segments : + catering',
+      'Fiche d’Hélène Bérard (helene@example.org) modifiée : capacité : 3 (avant : 10)',
+    ]);
+    expect(await summaries(admin, '?reseau=reseco')).toEqual(['Fiche de Paul Breton (paul@example.org) modifiée : segments : + catering']);
+
+    const animator = await signedIn({ role: 'animator', networks: ['aura-ee', 'reseco'] });
+    const page = await (await animator.get('/espace/journal?reseau=3ar')).text();
+    // Another's network is not a filter they may use: their own networks' lines, never 3AR's.
+    expect(rowsOf(page)).toHaveLength(3);
+    expect(page).toContain('<option value="reseco">RESECO</option>');
+    expect(page).not.toContain('value="3ar"');
+    expect(await summaries(animator, '?q=3AR')).toEqual([]);
+
+    await t.dataSource.query(
+      `INSERT INTO audit_events (actor_name, action, network_codes, summary)
+       SELECT 'Ligne de commande (exploitation)', 'facilitator_created', '{aura-ee}', 'Fiche créée ' || n FROM generate_series(1, 120) n`,
+    );
+    const first = await (await admin.get('/espace/journal?quoi=annuaire&reseau=aura-ee')).text();
+    const older = /href="([^"]+)">Changements plus anciens/.exec(first)![1].replace(/&amp;/g, '&');
+    expect(older).toMatch(/^\/espace\/journal\?quoi=annuaire&reseau=aura-ee&avant=\d+$/);
+    expect(rowsOf(await (await admin.get(older)).text()).map(([, what]) => what)).toEqual([
+      ...Array.from({ length: 20 }, (_, i) => `Fiche créée ${20 - i}`),
+      'Fiche d’Hélène Bérard (helene@example.org) modifiée : capacité : 3 (avant : 10)',
+    ]);
+  });
 });

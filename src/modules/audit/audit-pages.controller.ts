@@ -3,7 +3,9 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { CurrentStaff, StaffGuard, StaffRoles } from '../accounts/staff.guard';
+import { ReferenceService } from '../reference/reference.service';
 import { AUDIT_RETENTION_DAYS, AuditService } from './audit.service';
+import { CHANGE_KINDS, journalFilters, journalUrl } from './journal-filters.policy';
 
 /** « Journal »: who changed what among accounts, directory and networks — admins all, animators their networks'. */
 @ApiExcludeController()
@@ -11,16 +13,32 @@ import { AUDIT_RETENTION_DAYS, AuditService } from './audit.service';
 @StaffRoles('admin', 'animator')
 @Controller('espace/journal')
 export class AuditPagesController {
-  constructor(private readonly audit: AuditService) {}
+  constructor(
+    private readonly audit: AuditService,
+    private readonly reference: ReferenceService,
+  ) {}
 
   @Get()
-  async journal(@CurrentStaff() staff: StaffPrincipal, @Query('avant') before: unknown, @Res() res: Response) {
-    const { entries, olderFrom } = await this.audit.page(staff, before);
+  async journal(@CurrentStaff() staff: StaffPrincipal, @Query() query: Record<string, unknown>, @Res() res: Response) {
+    const networks = this.reference.allNetworks().filter((n) => staff.role === 'admin' || staff.networkCodes.includes(n.code));
+    const filters = journalFilters(
+      query,
+      networks.map((n) => n.code),
+    );
+    const before = query.avant;
+    const { entries, olderFrom } = await this.audit.page(staff, filters, before);
+    const filtered = Boolean(filters.search || filters.kind || filters.network);
     res.render('journal', {
       // The older changes' page has a title of its own (RGAA 8.6): paged by date, it has no page number to give.
-      title: before === undefined ? 'Journal des changements' : 'Journal des changements, plus anciens',
+      title: `Journal des changements${before === undefined ? '' : ', plus anciens'}${filtered ? ' (filtré)' : ''}`,
       entries,
-      olderFrom,
+      filters,
+      filtered,
+      kindOptions: Object.entries(CHANGE_KINDS).map(([value, kind]) => ({ value, label: kind.label })),
+      // One network has nothing to choose between.
+      networkOptions: networks.length > 1 ? networks.map((n) => ({ value: n.code, label: n.name })) : [],
+      olderUrl: olderFrom ? journalUrl(filters, olderFrom) : null,
+      newestUrl: journalUrl(filters),
       paged: before !== undefined,
       retentionDays: AUDIT_RETENTION_DAYS,
     });

@@ -4,6 +4,7 @@ import { runAsOne } from '../../database/sql-statement';
 import { visibleNetworks } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { AuditEntry, AuditRepository } from './audit.repository';
+import { CHANGE_KINDS, JournalFilters } from './journal-filters.policy';
 
 /** Who, for the journal: the person and their address then; null is an operator at the command line. */
 export type AuditActor = Pick<StaffPrincipal, 'id' | 'firstName' | 'lastName' | 'email'> | null;
@@ -37,10 +38,22 @@ export class AuditService {
     ]);
   }
 
-  /** A page of the journal for this person, and the id to continue from (null: no older line). */
-  async page(staff: StaffPrincipal, before: unknown): Promise<{ entries: AuditEntry[]; olderFrom: string | null }> {
+  /** A page of the journal for this person, as filtered, and the id to continue from (null: no older line). */
+  async page(
+    staff: StaffPrincipal,
+    filters: JournalFilters,
+    before: unknown,
+  ): Promise<{ entries: AuditEntry[]; olderFrom: string | null }> {
     const beforeId = typeof before === 'string' && /^[1-9]\d{0,17}$/.test(before) ? before : null;
-    const entries = await this.audit.page(visibleNetworks(staff), beforeId, PAGE_SIZE + 1);
+    const entries = await this.audit.page(
+      {
+        networks: filters.network ? [filters.network] : visibleNetworks(staff),
+        actions: filters.kind ? CHANGE_KINDS[filters.kind].actions : null,
+        search: filters.search,
+      },
+      beforeId,
+      PAGE_SIZE + 1,
+    );
     const shown = entries.slice(0, PAGE_SIZE);
     return { entries: shown, olderFrom: entries.length > PAGE_SIZE ? shown[shown.length - 1].id : null };
   }
