@@ -44,6 +44,7 @@ export const demoSeed: CliCommand = async (context, args, io) => {
       '  facilitator chaque adresse de facilitateur ci-dessus',
       `Comptes créés : ${accounts.filter((a) => a.created).length}, déjà présents : ${accounts.filter((a) => !a.created).length}.`,
       `Mot de passe de tous ces comptes (affiché une seule fois) : ${password}`,
+      ...replacedPasswordNotice(accounts.filter((a) => !a.created).length),
       '',
       `Modèles de réponse de démonstration (un par type de demande et par réseau, sur /espace/modeles) : ${templates} ajouté(s).`,
       '',
@@ -55,6 +56,14 @@ export const demoSeed: CliCommand = async (context, args, io) => {
   );
   return 0;
 };
+
+/** A second run sets the password again: those who signed in with the first must be told theirs changed. */
+function replacedPasswordNotice(existing: number): string[] {
+  if (!existing) return [];
+  return [
+    `Attention : il remplace celui des ${existing} comptes déjà présents, l’ancien ne fonctionne plus (relancez avec --password <mot de passe> pour le choisir).`,
+  ];
+}
 
 function describeRequest(r: DemoRequest): string[] {
   const state = r.created ? 'créée' : 'présente';

@@ -70,6 +70,10 @@ describe('npm run cli -- demo:seed', () => {
 
     const again = await run(['--password', 'un-autre-mot-de-passe']);
     expect(again.out).toContain('Comptes créés : 0');
+    expect(first.out).not.toContain('Attention : il remplace');
+    expect(again.out).toContain(
+      `Mot de passe de tous ces comptes (affiché une seule fois) : un-autre-mot-de-passe\nAttention : il remplace celui des ${13 + facilitators} comptes déjà présents, l’ancien ne fonctionne plus`,
+    );
     expect(Number((await t.dataSource.query(`SELECT count(*) AS n FROM staff_users`))[0].n)).toBe(13 + facilitators);
   });
 
