@@ -98,7 +98,10 @@ export async function migrateAndSeed(config: AppConfig, logger?: Logger): Promis
   await createDatabaseIfMissing(config.DATABASE_URL, !config.isProduction, logger);
   const dataSource = await new DataSource(migrationDataSourceOptions(config)).initialize();
   try {
-    await prepareDatabase(dataSource, { runMigrations: config.RUN_MIGRATIONS });
+    const realigned = await prepareDatabase(dataSource, { runMigrations: config.RUN_MIGRATIONS });
+    if (realigned.moved) {
+      logger?.info(realigned, 'demandes ouvertes rattachées au nouveau réseau de leur territoire (données de référence modifiées)');
+    }
     if (config.isProduction) {
       for (const network of await placeholderContacts(dataSource)) {
         logger?.warn(

@@ -1,4 +1,5 @@
 import { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { realignOpenRequests, RealignmentSummary } from '../routing/network-realignment';
 import { Department, LegalReference, Network, Region, Segment } from './reference.entities';
 import legalReferencesSeed from './seed/legal-references.json';
 import networksSeed from './seed/networks.json';
@@ -60,15 +61,31 @@ export async function placeholderContacts(db: Pick<EntityManager, 'query'>): Pro
   return db.query(`SELECT code, contact_email AS "contactEmail" FROM networks WHERE contact_email ILIKE '%.localhost' ORDER BY code`);
 }
 
-/** Upserts the reference data; safe to run at every boot and from several processes (caller holds a lock). */
-export async function seedReferenceData(manager: EntityManager): Promise<void> {
+/** A network as the seed file describes it: the régions it covers (none: the national network's fallback). */
+export interface NetworkSeed {
+  code: string;
+  name: string;
+  contactEmail: string;
+  national?: boolean;
+  regions: string[];
+}
+
+/**
+ * Upserts the reference data; safe to run at every boot and from several processes (caller holds a lock). When a
+ * région changed network, the open requests of its territory follow (realignOpenRequests): what moved is returned
+ * for the boot to log. `networks`: the seed file's, unless a test changes the map.
+ */
+export async function seedReferenceData(
+  manager: EntityManager,
+  networks: readonly NetworkSeed[] = networksSeed,
+): Promise<RealignmentSummary> {
   const networkOfRegion = new Map<string, string>();
-  for (const network of networksSeed) for (const region of network.regions) networkOfRegion.set(region, network.code);
+  for (const network of networks) for (const region of network.regions) networkOfRegion.set(region, network.code);
 
   await upsertByCode(
     manager,
     Network,
-    networksSeed.map((n) => ({ code: n.code, name: n.name, contactEmail: n.contactEmail, isNational: n.national === true })),
+    networks.map((n) => ({ code: n.code, name: n.name, contactEmail: n.contactEmail, isNational: n.national === true })),
     // Kept on the « Réseaux » page: a restart must not bring the seed's address back.
     ['contactEmail'],
   );
@@ -96,6 +113,7 @@ export async function seedReferenceData(manager: EntityManager): Promise<void> {
     LegalReference,
     legalReferencesSeed.map((r, position) => ({ code: r.code, label: r.label, url: r.url, position })),
   );
+  return realignOpenRequests(manager);
 }
 
 /** « Côte-d’Or », « Provence-Alpes-Côte d’Azur »: the site's apostrophe, not the data file's straight one. */

@@ -4,9 +4,11 @@ import { AdviceRequest } from '../requests/request.entities';
 
 /**
  * `reassigned`: staff gave the request to someone they chose; `withdrawn`: staff took it away and let
- * routing choose, so routing never offers it to that facilitator again (as after a decline or a miss).
+ * routing choose, so routing never offers it to that facilitator again (as after a decline or a miss); `realigned`: its
+ * territory moved to another network before anyone took it in charge (network-realignment).
  */
-export type AssignmentEndReason = 'declined' | 'deadline_missed' | 'absence' | 'reassigned' | 'withdrawn' | 'transferred' | 'finished';
+export type AssignmentEndReason =
+  'declined' | 'deadline_missed' | 'absence' | 'reassigned' | 'withdrawn' | 'transferred' | 'realigned' | 'finished';
 export type DeclineReason = 'not_my_territory' | 'not_my_expertise' | 'unavailable';
 
 /**

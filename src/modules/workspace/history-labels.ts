@@ -29,6 +29,7 @@ const EVENT_LABELS: Record<string, string> = {
   split_from: 'Issue d’une scission',
   reassigned: 'Réaffectée',
   rerouted: 'Renvoyée à l’attribution',
+  network_changed: 'Rattachée à un autre réseau',
   taken_from_pool: 'Prise dans la réserve',
   // The public line written for the buyer beside staff's own: its reason is what the buyer reads.
   handed_over: 'Acheteur informé du changement de facilitateur (motif tel qu’il le lit)',
@@ -84,6 +85,7 @@ export const ASSIGNMENT_END_LABELS: Record<AssignmentEndReason, string> = {
   reassigned: 'Réaffectée par le réseau',
   withdrawn: 'Remise en attribution automatique',
   transferred: 'Transférée vers l’autre type',
+  realigned: 'Territoire passé à un autre réseau : attribuée de nouveau',
   finished: 'Clôturée',
 };
 
