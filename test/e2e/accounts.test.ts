@@ -46,6 +46,39 @@ describe('staff accounts', () => {
     travelled = 0;
   });
 
+  describe('the accounts list', () => {
+    it('orders names as a French reader expects, counts them, and pages them 50 at a time, keeping the filters', async () => {
+      const names = ['Zidane', 'Œuvray', 'Étienne', 'Émery', 'Ében', 'Çelik', 'd’Arcy', 'de La Tour'];
+      // 50 more, after them all: 58 animator accounts, two pages.
+      await t.dataSource.query(
+        `INSERT INTO staff_users (id, email, first_name, last_name, role, active)
+         SELECT gen_random_uuid(), 'compte-' || n || '@example.org', 'Lou', name, 'animator', true
+           FROM unnest($1::text[]) WITH ORDINALITY AS named(name, n)
+         UNION ALL
+         SELECT gen_random_uuid(), 'suite-' || n || '@example.org', 'Lou', 'Zz' || lpad(n::text, 2, '0'), 'animator', true
+           FROM generate_series(1, 50) AS n`,
+        [names],
+      );
+      const { email } = await insertStaff(t.dataSource, { role: 'admin' });
+      const admin = await signedIn(email);
+      const listed = (html: string) => [...html.matchAll(/<tr>\s*<td>Lou ([^<]+)<\/td>/g)].map((m) => m[1]);
+
+      const first = await (await admin.get('/espace/comptes?role=animator')).text();
+      expect(first).toContain('Comptes que vous gérez : 58 sur 58 (page 1 sur 2)');
+      expect(listed(first)).toHaveLength(50);
+      expect(listed(first).slice(0, 9)).toEqual(['Çelik', 'd’Arcy', 'de La Tour', 'Ében', 'Émery', 'Étienne', 'Œuvray', 'Zidane', 'Zz01']);
+      expect(first).toContain('href="/espace/comptes?role=animator&amp;page=2">Page suivante');
+      expect(first).not.toContain('Page précédente');
+
+      const second = await (await admin.get('/espace/comptes?role=animator&page=2')).text();
+      expect(listed(second)).toEqual(['Zz43', 'Zz44', 'Zz45', 'Zz46', 'Zz47', 'Zz48', 'Zz49', 'Zz50']);
+      expect(second).toContain('href="/espace/comptes?role=animator">Page précédente');
+      expect(second).not.toContain('Page suivante');
+      // A page past the end shows the last one.
+      expect(listed(await (await admin.get('/espace/comptes?page=9')).text())).toHaveLength(8);
+    });
+  });
+
   describe('sign-in', () => {
     it('opens a session with a safe cookie and goes back to the page asked for', async () => {
       const { email } = await insertStaff(t.dataSource, { role: 'admin' });

@@ -4,6 +4,9 @@
  */
 import { STAFF_ROLES, StaffRole } from './accounts.types';
 
+/** Accounts on one page of the list. */
+export const ACCOUNTS_PAGE_SIZE = 50;
+
 export const ACCOUNT_STATES = ['active', 'pending', 'inactive'] as const;
 export type AccountState = (typeof ACCOUNT_STATES)[number];
 
@@ -32,6 +35,19 @@ export function parseAccountFilters(query: Record<string, unknown>): AccountFilt
     network: text(query.reseau),
     state: ACCOUNT_STATES.find((state) => state === query.etat) ?? null,
   };
+}
+
+/** The list's address with these filters, at that page (the first page needs no number). */
+export function accountListUrl(filters: AccountFilters, page = 1): string {
+  const values = {
+    q: filters.search,
+    role: filters.role,
+    reseau: filters.network,
+    etat: filters.state,
+    page: page > 1 ? String(page) : null,
+  };
+  const params = new URLSearchParams(Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== null));
+  return params.size ? `/espace/comptes?${params.toString()}` : '/espace/comptes';
 }
 
 /** Active, invited without a password chosen yet, or deactivated: what the list's « État » column says. */

@@ -1,9 +1,19 @@
+import { pageOf, pagingLinks, requestedPage } from '../../web/paging';
 import { Body, Controller, Get, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ofPhrase } from '../../common/french-format';
 import { renderConfirmAction } from '../../web/confirm-action';
-import { ACCOUNT_STATES, AccountFilters, AccountState, accountState, filterAccounts, parseAccountFilters } from './account-list.policy';
+import {
+  ACCOUNT_STATES,
+  AccountFilters,
+  accountListUrl,
+  ACCOUNTS_PAGE_SIZE,
+  AccountState,
+  accountState,
+  filterAccounts,
+  parseAccountFilters,
+} from './account-list.policy';
 import { FormModel, formModel, onFieldErrors } from '../../web/form-model';
 import { noticeOf } from '../../web/notices';
 import { ReferenceService } from '../reference/reference.service';
@@ -106,7 +116,7 @@ export class AccountPagesController {
       email: typeof email === 'string' ? email.slice(0, 254) : undefined,
       networkCodes: staff.role === 'animator' && staff.networkCodes.length === 1 ? staff.networkCodes : [],
     });
-    await this.renderAccounts(res, staff, 200, invite, noticeOf(NOTICES, done), parseAccountFilters(query));
+    await this.renderAccounts(res, staff, 200, invite, noticeOf(NOTICES, done), parseAccountFilters(query), requestedPage(query.page));
   }
 
   @Post('comptes')
@@ -254,21 +264,26 @@ export class AccountPagesController {
     invite: ReturnType<typeof formModel>,
     notice?: string,
     filters: AccountFilters = parseAccountFilters({}),
+    requested = 1,
   ) {
     const manageable = await this.accounts.manageable(staff);
+    const listed = filterAccounts(manageable, filters);
+    const paged = pageOf(listed.length, requested, ACCOUNTS_PAGE_SIZE);
     res.status(status).render('accounts', {
       title: 'Comptes',
       notice,
       filters,
       filtered: Object.values(filters).some((value) => value !== null),
       total: manageable.length,
+      listed: listed.length,
+      ...pagingLinks(paged, (page) => accountListUrl(filters, page)),
       stateOptions: ACCOUNT_STATES.map((value) => ({ value, label: ACCOUNT_STATE_LABELS[value] })),
       // The roles of the accounts this person manages: an animator's list holds no admin.
       roleOptions: STAFF_ROLES.filter((role) => manageable.some((account) => account.role === role)).map((value) => ({
         value,
         label: ROLE_LABELS[value],
       })),
-      accounts: filterAccounts(manageable, filters).map((account) => ({
+      accounts: listed.slice(paged.offset, paged.offset + ACCOUNTS_PAGE_SIZE).map((account) => ({
         ...account,
         roleLabel: ROLE_LABELS[account.role],
         state: accountState(account),

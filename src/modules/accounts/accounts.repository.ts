@@ -52,11 +52,14 @@ export class AccountsRepository {
     return (await db.query(`${ACCOUNT_VIEW} WHERE u.id = $1`, [id]))[0] ?? null;
   }
 
-  /** Every account, or those whose networks meet the given ones; the policy then decides which may be managed. */
+  /**
+   * Every account, or those whose networks meet the given ones; the policy then decides which may be managed. By name
+   * as a French reader expects (« de La Tour » among the D, « Émery » among the E), whatever the database's collation.
+   */
   async list(networkCodes: string[] | null): Promise<StoredAccount[]> {
     return this.dataSource.query(
       `SELECT * FROM (${ACCOUNT_VIEW}) a WHERE $1::text[] IS NULL OR a."networkCodes" && $1::text[]
-        ORDER BY a.active DESC, a."lastName", a."firstName", a.email`,
+        ORDER BY a.active DESC, a."lastName" COLLATE "fr-x-icu", a."firstName" COLLATE "fr-x-icu", a.email`,
       [networkCodes],
     );
   }

@@ -63,7 +63,7 @@ export class FacilitatorsRepository {
     return this.dataSource.query(
       `${view('$4')}
         WHERE ($1::text IS NULL OR f.network_code = $1) AND ($2::text IS NULL OR f.kind = $2) AND ($3::boolean IS NULL OR f.active = $3)
-        ORDER BY f.network_code, f.kind, f.last_name, f.first_name, f.id`,
+        ORDER BY f.network_code, f.kind, f.last_name COLLATE "fr-x-icu", f.first_name COLLATE "fr-x-icu", f.id`,
       [filter.networkCode ?? null, filter.kind ?? null, filter.active ?? null, days],
     );
   }
@@ -190,7 +190,7 @@ export class FacilitatorsRepository {
       `SELECT u.first_name || ' ' || u.last_name AS name, u.email FROM staff_users u
          JOIN staff_user_networks un ON un.user_id = u.id
         WHERE un.network_code = $1 AND u.role = 'animator' AND u.active
-        ORDER BY u.last_name, u.first_name`,
+        ORDER BY u.last_name COLLATE "fr-x-icu", u.first_name COLLATE "fr-x-icu"`,
       [networkCode],
     );
   }

@@ -1,3 +1,4 @@
+import { pagingLinks } from '../../web/paging';
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import type { FieldError } from '../../common/errors/app-errors';
@@ -74,9 +75,7 @@ export class EvaluationsViews {
       })),
       exportUrl: withQuery('/espace/export/evaluations.csv', evaluationQuery(filters)),
       exportCommaUrl: `/espace/export/evaluations.csv?${evaluationQuery(filters, { separateur: 'virgule' })}`,
-      previousUrl: list.page > 1 ? link({ page: list.page - 1 }) : null,
-      nextUrl: list.page < list.pages ? link({ page: list.page + 1 }) : null,
-      paging: { page: list.page, pages: list.pages },
+      ...pagingLinks(list, (page) => link({ page })),
     };
   }
 

@@ -1,3 +1,4 @@
+import { pageOf } from '../../web/paging';
 import { frenchNumber } from '../../common/french-format';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
@@ -61,9 +62,8 @@ export class EvaluationsService {
 
   async list(staff: StaffPrincipal, filters: EvaluationFilters) {
     const { total, unreviewed } = await this.evaluations.count(staff, filters);
-    const pages = Math.max(1, Math.ceil(total / EVALUATIONS_PAGE_SIZE));
-    const page = Math.min(filters.page, pages);
-    const items = total ? await this.evaluations.page(staff, filters, EVALUATIONS_PAGE_SIZE, (page - 1) * EVALUATIONS_PAGE_SIZE) : [];
+    const { page, pages, offset } = pageOf(total, filters.page, EVALUATIONS_PAGE_SIZE);
+    const items = total ? await this.evaluations.page(staff, filters, EVALUATIONS_PAGE_SIZE, offset) : [];
     return { items, total, unreviewed, page, pages };
   }
 

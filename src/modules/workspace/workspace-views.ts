@@ -1,3 +1,4 @@
+import { pagingLinks } from '../../web/paging';
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { uploadLimitsOf } from '../attachments/attachments.service';
@@ -191,9 +192,7 @@ export class WorkspaceViews {
         du: filters.from,
         au: filters.to,
       })}`,
-      previousUrl: queue.page > 1 ? query({ page: queue.page - 1 }) : null,
-      nextUrl: queue.page < queue.pages ? query({ page: queue.page + 1 }) : null,
-      paging: { page: queue.page, pages: queue.pages },
+      ...pagingLinks(queue, (page) => query({ page })),
     };
   }
 

@@ -239,7 +239,7 @@ export class WorkspaceRepository {
     return this.dataSource.query(
       `SELECT id, first_name || ' ' || last_name AS name FROM facilitators
         WHERE $1::text[] IS NULL OR network_code = ANY($1::text[])
-        ORDER BY last_name, first_name, id`,
+        ORDER BY last_name COLLATE "fr-x-icu", first_name COLLATE "fr-x-icu", id`,
       [networkCodes],
     );
   }

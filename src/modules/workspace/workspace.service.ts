@@ -1,3 +1,4 @@
+import { pageOf } from '../../web/paging';
 import { frenchNumber } from '../../common/french-format';
 import { maskedEmail } from '../../common/masked-email';
 import { isFormRepeatKey, repeatableId, repeatedPageSince } from '../../common/idempotency-key';
@@ -142,9 +143,7 @@ export class WorkspaceService {
       this.workspace.queue(staff, filters, now, { size: QUEUE_PAGE_SIZE, offset: (page - 1) * QUEUE_PAGE_SIZE });
     const first = await read(filters.page);
     const total = first.total;
-    const pages = Math.max(1, Math.ceil(total / QUEUE_PAGE_SIZE));
-    // A page past the end (the list shrank meanwhile, or a hand-typed address) shows the last one.
-    const page = Math.min(filters.page, pages);
+    const { page, pages } = pageOf(total, filters.page, QUEUE_PAGE_SIZE);
     const rows = page === filters.page ? first.rows : (await read(page)).rows;
     const counts = await this.workspace.counts(staff);
     // A facilitator's own queue needs no one else's name.
