@@ -228,6 +228,32 @@ describe('the facilitator workspace', () => {
     expect(history.replace(/\s+/g, ' ')).toMatch(/<td>En cours de traitement<\/td> <td>inchangé<\/td> <td>Note interne<\/td>/);
   });
 
+  it('offers in the answer form the legal texts of the request’s kind and those common to both, not the other kind’s', async () => {
+    const { reference, client } = await assigned();
+    await t.dataSource.query(`UPDATE requests SET status = 'in_progress' WHERE reference = $1`, [reference]);
+    const offered = async () => {
+      const page = await (await client.get(`/espace/demandes/${reference}`)).text();
+      const select = /<select class="fr-select" id="f-answer-items-0-legalReferenceCode"[^>]*>([\s\S]*?)<\/select>/.exec(page)![1];
+      return [...select.matchAll(/<option value="([^"]+)"/g)].map((m) => m[1]);
+    };
+    const environmental = await offered();
+    expect(environmental).toEqual(expect.arrayContaining(['agec-art-58', 'egalim-art-24', 'ccp-r2111-13', 'ccp-l2111-1', 'ccp-l2152-7']));
+    expect(environmental).not.toContain('ccp-l2113-13');
+
+    await t.dataSource.query(`UPDATE requests SET kind = 'social_clause' WHERE reference = $1`, [reference]);
+    expect(await offered()).toEqual([
+      'ccp-l2111-1',
+      'ccp-l2111-3',
+      'ccp-l2112-2',
+      'ccp-l2112-2-1',
+      'ccp-l2113-12',
+      'ccp-l2113-13',
+      'ccp-l2113-15',
+      'ccp-l2152-7',
+      'ccp-r2152-7',
+    ]);
+  });
+
   it('shows a buyer’s message as typed, never as formatting: a markdown link stays text', async () => {
     const { reference, trackingUrl, client } = await assigned();
     const disguised = 'Voir [le cahier des charges](https://hameçon.example/connexion) et *surtout* : prix &amp; TVA';

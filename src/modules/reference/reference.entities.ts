@@ -1,4 +1,5 @@
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import type { RequestKind } from '../requests/request.types';
 
 @Entity('networks')
 export class Network {
@@ -75,6 +76,10 @@ export class LegalReference {
 
   @Column({ type: 'varchar', length: 500 })
   url!: string;
+
+  /** The requests it serves: one kind's facilitators are offered it, not the other's; null for both. */
+  @Column({ type: 'varchar', length: 20, nullable: true })
+  kind!: RequestKind | null;
 
   @Column({ type: 'smallint' })
   position!: number;

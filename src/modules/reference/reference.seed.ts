@@ -1,4 +1,5 @@
 import { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { RequestKind } from '../requests/request.types';
 import { realignOpenRequests, RealignmentSummary } from '../routing/network-realignment';
 import { Department, LegalReference, Network, Region, Segment } from './reference.entities';
 import legalReferencesSeed from './seed/legal-references.json';
@@ -111,7 +112,13 @@ export async function seedReferenceData(
   await upsertByCode(
     manager,
     LegalReference,
-    legalReferencesSeed.map((r, position) => ({ code: r.code, label: r.label, url: r.url, position })),
+    legalReferencesSeed.map((r, position) => ({
+      code: r.code,
+      label: r.label,
+      url: r.url,
+      kind: (r.kind ?? null) as RequestKind | null,
+      position,
+    })),
   );
   return realignOpenRequests(manager);
 }

@@ -2,6 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { localDay, sharedClockDepartment } from '../../common/local-clock';
 import type { KnownCodes } from '../../common/query-parameters';
+import type { RequestKind } from '../requests/request.types';
 import type { NetworkDays } from './network-days';
 import { Department, LegalReference, Network, Segment } from './reference.entities';
 
@@ -170,9 +171,9 @@ export class ReferenceService implements OnModuleInit {
     return this.legalReferences.get(code);
   }
 
-  /** In the seed's order, for the answer form's list. */
-  allLegalReferences(): LegalReference[] {
-    return [...this.legalReferences.values()];
+  /** For the answer form's list, in the seed's order: those of the request's kind and those common to both kinds. */
+  legalReferencesFor(kind: RequestKind): LegalReference[] {
+    return [...this.legalReferences.values()].filter((reference) => reference.kind === null || reference.kind === kind);
   }
 }
 

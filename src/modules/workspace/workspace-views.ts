@@ -233,7 +233,7 @@ export class WorkspaceViews {
       jumps: requestPageJumps(page.actions, page.request.status === 'answered'),
       helpItemTypes: HELP_ITEM_TYPES.map((value) => ({ value, label: HELP_ITEM_TYPE_LABELS[value] })),
       referralTargets: REFERRAL_TARGETS.map((value) => ({ value, label: REFERRAL_TARGET_LABELS[value] })),
-      legalReferences: this.reference.allLegalReferences().map((l) => ({ value: l.code, label: l.label })),
+      legalReferences: this.reference.legalReferencesFor(request.kind).map((l) => ({ value: l.code, label: l.label })),
       itemSlots: [...Array(ITEM_SLOTS).keys()],
       itemSlotsShown: ITEM_SLOTS_SHOWN,
       itemFieldTypes: ITEM_FIELD_TYPES,
