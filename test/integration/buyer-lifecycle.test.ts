@@ -108,7 +108,8 @@ describe('buyer e-mails (debounced, never twice) and automatic closure', () => {
       expect(body).toContain('Dominique vous demande une précision');
       expect(body).toContain('La réponse de Dominique');
       expect(body).toContain('Demande clôturée');
-      expect(body).toContain('Réseau d’économie circulaire');
+      // A referral's type says « structure »: PLIE or France Travail, among its targets, are no networks.
+      expect(body).toContain('Orientation vers une autre structure : Réseau d’économie circulaire');
       expect(body).toContain('Exemple de DCE.pdf');
       expect(body).toContain('https://www.legifrance.gouv.fr/');
       // Closed in the same e-mail: no invitation to reply to the question or the answer any more.
@@ -120,7 +121,7 @@ describe('buyer e-mails (debounced, never twice) and automatic closure', () => {
       fetch(`${t.url}/api/v1/requests/${request.reference}`, { headers: { 'x-tracking-token': request.token } }),
     );
     const until = frenchFilters.renderString('{{ at | frDeadline }}', { at: tracked.actions.replyUntil });
-    expect(until).toMatch(/^\d{1,2}(er)? \S+ \d{4} à \d\d:\d\d \(heure de Paris\)$/);
+    expect(until).toMatch(/^\d{1,2}(er)? \S+ \d{4} (à \d\d:\d\d|au soir) \(heure de Paris\)$/);
     expect(mail.text_body).toContain(
       `Une remarque sur la réponse ? Vous pouvez encore y répondre depuis votre page de suivi jusqu’au ${until} : la demande sera rouverte.`,
     );
@@ -172,7 +173,7 @@ describe('buyer e-mails (debounced, never twice) and automatic closure', () => {
       fetch(`${t.url}/api/v1/requests/${request.reference}`, { headers: { 'x-tracking-token': request.token } }),
     );
     const until = frenchFilters.renderString('{{ at | frDeadline }}', { at: tracked.actions.replyUntil });
-    expect(until).toMatch(/^\d{1,2}(er)? \S+ \d{4} à \d\d:\d\d \(heure de Paris\)$/);
+    expect(until).toMatch(/^\d{1,2}(er)? \S+ \d{4} (à \d\d:\d\d|au soir) \(heure de Paris\)$/);
     for (const body of [mail.text_body, mail.html_body.replace(/<\/?strong>/g, '')]) {
       expect(body).toContain(
         `Vous pouvez répondre au facilitateur depuis votre page de suivi jusqu’au ${until} ; ensuite, la demande sera clôturée.`,

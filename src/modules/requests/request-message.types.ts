@@ -79,7 +79,8 @@ export const HELP_ITEM_TYPE_LABELS: Record<HelpItemType, string> = {
   tender_file: 'Exemple de DCE',
   regulation: 'Rappel réglementaire',
   peer: 'Mise en relation avec un acheteur pair',
-  referral: 'Orientation vers un autre réseau',
+  // PLIE, maison de l’emploi or France Travail are no networks: the label fits every referral target.
+  referral: 'Orientation vers une autre structure',
 };
 
 /** Where an answer may refer the buyer, from either desk: the environmental one's partners and the inclusion side's. */

@@ -72,7 +72,7 @@ export class TrackedHelpItemDto {
   @ApiProperty({ type: TrackedPeerDto, nullable: true, description: 'Mise en relation avec un acheteur pair' })
   peer!: TrackedPeerDto | null;
 
-  @ApiProperty({ type: String, nullable: true, enum: REFERRAL_TARGETS, description: 'Orientation vers un autre réseau' })
+  @ApiProperty({ type: String, nullable: true, enum: REFERRAL_TARGETS, description: 'Orientation vers une autre structure' })
   referral!: string | null;
 
   @ApiProperty({ type: String, nullable: true })
@@ -187,7 +187,7 @@ export class NextStepDto {
     nullable: true,
     format: 'date-time',
     description:
-      'Échéance, quand un délai court ; comme les pages l’écrivent : un délai qui finit après des jours chômés finit avec le dernier jour ouvré (« 18 décembre à 24:00 » : 2026-12-18T23:00:00Z, non le lundi 00:00)',
+      'Échéance, quand un délai court ; comme les pages l’écrivent : un délai qui finit après des jours chômés finit avec le dernier jour ouvré (« 18 décembre au soir » : 2026-12-18T23:00:00Z, non le lundi 00:00)',
   })
   expectedBy!: string | null;
 
