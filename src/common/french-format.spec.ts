@@ -16,18 +16,18 @@ describe('French filters', () => {
     ['frDate', '2026-10-11T09:00:00Z', '11 octobre 2026'],
     ['frDeadline', '2027-01-01T08:00:00Z', '1er janvier 2027 à 09:00 (heure de Paris)'],
     // A limit at midnight (counting began at the start of a working day) is the end of the day before.
-    ['frDeadline', '2026-12-08T23:00:00Z', '8 décembre 2026 à 24:00 (heure de Paris)'],
-    ['frDeadline', '2026-06-30T22:00:00Z', '30 juin 2026 à 24:00 (heure de Paris)'],
+    ['frDeadline', '2026-12-08T23:00:00Z', '8 décembre 2026 au soir (heure de Paris)'],
+    ['frDeadline', '2026-06-30T22:00:00Z', '30 juin 2026 au soir (heure de Paris)'],
     ['frDeadline', '2026-12-08T23:01:00Z', '9 décembre 2026 à 00:01 (heure de Paris)'],
     ['frDueDate', '2026-12-08T23:00:00Z', '8 décembre 2026'],
     ['frDueDate', '2026-12-01T23:00:00Z', '1er décembre 2026'],
     ['frDueDate', '2026-12-09T13:00:00Z', '9 décembre 2026'],
     ['frDueDate', '', ''],
     // After days off (counting began on a Saturday, a holiday), the end of the last working day before them.
-    ['frDeadline', '2026-12-06T23:00:00Z', '4 décembre 2026 à 24:00 (heure de Paris)'],
+    ['frDeadline', '2026-12-06T23:00:00Z', '4 décembre 2026 au soir (heure de Paris)'],
     ['frDueDate', '2026-12-27T23:00:00Z', '24 décembre 2026'],
     ['frDeadline', '2026-12-07T08:00:00Z', '7 décembre 2026 à 09:00 (heure de Paris)'],
-    ['frLocalDeadline', '2026-12-08T23:00:00Z', '8 décembre 2026 à 24:00'],
+    ['frLocalDeadline', '2026-12-08T23:00:00Z', '8 décembre 2026 au soir'],
     ['frLocalDeadline', '2026-12-09T13:00:00Z', '9 décembre 2026 à 14:00'],
     ['frDate', '2026-12-08T23:00:00Z', '9 décembre 2026'],
     ['de', 'le modèle', 'du modèle'],
@@ -62,7 +62,7 @@ describe('French filters in a département’s time', () => {
   it('ends a limit at local midnight on the day before, in the département’s time', () => {
     // 22 December 00:00 at La Réunion (20:00 UTC the day before).
     expect(inDepartment('{{ value | frDeadline(code) }}', '2027-12-21T20:00:00Z', '974')).toBe(
-      '21 décembre 2027 à 24:00 (heure de La Réunion)',
+      '21 décembre 2027 au soir (heure de La Réunion)',
     );
     expect(inDepartment('{{ value | frDueDate(code) }}', '2027-12-21T20:00:00Z', '974')).toBe('21 décembre 2027');
     // 21 December 00:00 there follows the island's own holiday (Monday 20, abolition of slavery) and a weekend.

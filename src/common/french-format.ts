@@ -31,7 +31,7 @@ function frenchDate(format: Intl.DateTimeFormat, value: string | Date): string {
 
 /**
  * A time limit in a département's time. One that falls at the stroke of midnight ends the day before: written as that
- * day (`withTime`: « à 24:00 », as French procedure counts a delay's last day), never as the next day « à 00:00 »;
+ * day (`withTime`: « au soir », the whole of that day, where « à 24:00 » read oddly), never as the next day « à 00:00 »;
  * after days off, as the last working day before them (`workingEndOf`).
  */
 function deadlineText(value: string | Date, departmentCode: unknown, withTime: boolean): string {
@@ -41,7 +41,7 @@ function deadlineText(value: string | Date, departmentCode: unknown, withTime: b
   const atMidnight = time.length === 2 && time.every((part) => Number(part.value) === 0);
   if (!atMidnight) return frenchDate(withTime ? timed : localFormat(departmentCode, false), instant);
   const dayBefore = frenchDate(localFormat(departmentCode, false), lastMinuteOf(instant));
-  return withTime ? `${dayBefore} à 24:00` : dayBefore;
+  return withTime ? `${dayBefore} au soir` : dayBefore;
 }
 
 const calendarDays = new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', dateStyle: 'long' });

@@ -63,7 +63,7 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
       '<strong>Prochaine étape :</strong>\n    Inès prépare sa réponse écrite, attendue d’ici le 15 janvier 2027.',
     );
     expect(await nextStep()).toEqual({ kind: 'answer', expectedBy: '2027-01-15T10:00:00.000Z', late: false });
-    // Due at Monday 00:00 (days counted over a weekend): the API says Friday at 24:00, as the page does.
+    // Due at Monday 00:00 (days counted over a weekend): the API says Friday evening, as the page does.
     await t.dataSource.query(`UPDATE request_assignments SET answer_due_at = '2026-12-20T23:00:00Z' WHERE request_id = $1`, [request.id]);
     expect(await (await page(request)).text()).toContain('attendue d’ici le 18 décembre 2026.');
     expect(await nextStep()).toEqual({ kind: 'answer', expectedBy: '2026-12-18T23:00:00.000Z', late: false });
@@ -126,7 +126,7 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
       `SELECT created_at AS "askedAt" FROM request_events WHERE request_id = $1 AND to_status = 'awaiting_buyer'`,
       [request.id],
     );
-    // Written as the page writes it: a window ending at Monday 00:00 ends on the Friday, at 24:00.
+    // Written as the page writes it: a window ending at Monday 00:00 ends on the Friday evening.
     expect(tracked.actions.clarifyUntil).toBe(
       workingEndOf(replyWindowEnd(askedAt, '38', t.config.REPLY_WINDOW_WORKING_DAYS), '38').toISOString(),
     );

@@ -87,7 +87,7 @@ export class TrackingService {
     ]);
     return {
       ...toTracked(request, history, facilitator),
-      // Read as the pages write it: a time limit at Monday 00:00 ends « vendredi à 24:00 », not two days later.
+      // Read as the pages write it: a time limit at Monday 00:00 ends « vendredi au soir », not two days later.
       nextStep: nextStepFor(request.status, deadline && workingEndOf(deadline, request.departmentCode), this.clock.now()),
       conversation: conversation.map((message, index) =>
         toTrackedMessage(request.reference, message, kindLabelOf(conversation, index, request.status === 'awaiting_buyer')),
