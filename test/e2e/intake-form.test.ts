@@ -43,8 +43,28 @@ describe('the HTML form at /demande', () => {
     expect(html).toContain('<option value="2A">2A — Corse-du-Sud</option>');
     expect(html).toContain('<option value="976">976 — Mayotte</option>');
     expect((html.match(/<option value="(\d{2}|2[AB]|97\d)"/g) ?? []).length).toBe(101);
-    expect(html).toContain('ne rédige ni ne relit de DCE');
+    expect(html).toContain('ne rédige ni ne relit votre DCE et ne fournit pas de listes commerciales de fournisseurs');
+    // True for both desks: social-clause facilitators point to inclusive structures.
+    expect(html).toContain(
+      'peut vous indiquer des structures inclusives de votre territoire (structures d’insertion, entreprises adaptées, ESAT)',
+    );
     expect(html).toContain('href="/confidentialite"');
+  });
+
+  it('tells a private company not subject to the code, before it sends, that it may ask social-clause questions only', async () => {
+    const html = await get();
+    const hintOf = (label: string) => new RegExp(`${label}\\s*<span class="fr-hint-text">([^<]*)</span>`).exec(html)?.[1];
+    expect(hintOf('Type d’organisation')).toBe(
+      'Une entreprise privée non soumise au code de la commande publique ne peut poser qu’une question de clauses sociales.',
+    );
+    expect(hintOf('Clauses sociales')).toBe(
+      'Facilitateur de clauses sociales de votre territoire : clauses d’insertion, marchés réservés aux structures d’insertion, entreprises adaptées ou ESAT, critères sociaux. Ouvert aussi aux entreprises privées non soumises au code de la commande publique.',
+    );
+    expect(hintOf('Considérations environnementales')).toContain('pour les acheteurs soumis au code de la commande publique');
+    // A native date picker, or a text box where the browser has none: the hint is true of both.
+    expect(hintOf('Date à laquelle vous avez besoin de la réponse \\(facultatif\\)')).toBe(
+      'Choisissez-la dans le calendrier, ou saisissez-la au format JJ/MM/AAAA',
+    );
   });
 
   it('says in the question’s hint how long it must be, before any error (the figures the validation checks)', async () => {
@@ -63,6 +83,12 @@ describe('the HTML form at /demande', () => {
     const page = await first.text();
     const reference = /id="reference">(GV-\d{4}-\d{6})</.exec(page)![1];
     expect(page).toContain('/suivi/' + reference + '?t=');
+    // The address the acknowledgement goes to, for a typo to be seen.
+    expect(page).toContain('Un accusé de réception part à <strong id="adresse-accuse">camille.martin@example.fr</strong>');
+    // On a phone the reference stays on one line (it is shown with .gv-reference).
+    expect(page).toContain('<strong class="gv-reference" id="reference">');
+    const css = await (await fetch(`${t.url}/assets/app.css`)).text();
+    expect(/\.gv-reference \{[^}]*white-space: nowrap;/.exec(css)).not.toBeNull();
     // « Poser une autre question » starts from this buyer, as the tracking page's link does.
     const next = /id="lien-autre-question" href="([^"]+)"/.exec(page)![1].replace(/&amp;/g, '&');
     expect(next).toMatch(new RegExp(`^/demande\\?suite=${reference}&t=[A-Za-z0-9_-]+`));

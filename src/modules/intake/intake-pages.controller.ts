@@ -170,6 +170,8 @@ export class IntakePagesController {
       res.status(201).render('confirmation', {
         title: `Demande ${result.reference} enregistrée`,
         result,
+        // Shown so that a mistyped address is seen while the buyer is still here.
+        buyerEmail: dto.buyer.email,
         // The next question starts from this one's buyer, as the tracking page's link does.
         nextRequestUrl: `/demande?${new URLSearchParams({ suite: result.reference, t: new URL(result.trackingUrl).searchParams.get('t') ?? '' })}`,
         takeChargeDays: this.config.TAKE_CHARGE_WORKING_DAYS,

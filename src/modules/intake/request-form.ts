@@ -118,8 +118,10 @@ export interface FormPageModel {
 }
 
 const KIND_HINTS = {
-  environmental: 'Conseiller du réseau régional de l’achat public durable',
-  social_clause: 'Facilitateur de clauses sociales de votre territoire',
+  environmental: 'Conseiller du réseau régional de l’achat public durable, pour les acheteurs soumis au code de la commande publique',
+  // What « clauses sociales » covers, said where the kind is chosen; the one kind a private company not subject to the code may ask.
+  social_clause:
+    'Facilitateur de clauses sociales de votre territoire : clauses d’insertion, marchés réservés aux structures d’insertion, entreprises adaptées ou ESAT, critères sociaux. Ouvert aussi aux entreprises privées non soumises au code de la commande publique.',
 };
 
 export function formPageModel(
