@@ -9,6 +9,8 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Page } from 'playwright-core';
+import { Clock } from '../../src/common/clock';
+import { localDay } from '../../src/common/local-clock';
 import { MailService } from '../../src/modules/mail/mail.service';
 import { closePage, expectNoAxeViolations, openPage, signInStaff, submitByButton, tick, useBrowserApp } from '../support/browser';
 import { insertStaff } from '../support/staff';
@@ -86,7 +88,8 @@ it('the buyer answers both waves from the e-mailed links, with and without JavaS
   expect(summary).toContain('Indiquez la date de publication ou de signature.');
   expect(summary).toContain('Indiquez le poids du critère');
   await page.locator('#resume-erreurs a[href="#f-contractDate"]').click();
-  await page.fill('#f-contractDate', '2026-05-04');
+  // Signed after the request (months ago, by the app's clock), before today.
+  await page.fill('#f-contractDate', localDay(null, new Date(session.testApp.app.get(Clock).now().getTime() - 7 * DAY_MS)));
   await page.fill('#f-awardCriterionWeight', '20');
   await tick(page, 'f-levers-label');
   await tick(page, 'f-themes-carbon');

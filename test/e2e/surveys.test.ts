@@ -170,9 +170,11 @@ describe('the buyer’s survey pages', () => {
       expect(html).toContain(message);
     expect(html).toMatch(/id="f-levers-award_criterion" name="levers" value="award_criterion" checked/);
 
+    // Signed after the request, before today.
+    const contractDate = localDay(null, new Date(t.app.get(Clock).now().getTime() - 7 * DAY_MS));
     const saved = await post(impact, {
       contractOutcome: 'yes',
-      contractDate: '2026-05-04',
+      contractDate,
       contractReference: 'AO-2026-17',
       levers: ['label', 'award_criterion', 'insertion_clause'],
       awardCriterionWeight: '15',
@@ -208,10 +210,87 @@ describe('the buyer’s survey pages', () => {
       }),
     );
     const [{ date }] = await t.dataSource.query(`SELECT contract_date::text AS date FROM surveys WHERE id = $1`, [row.id]);
-    expect(date).toBe('2026-05-04');
+    expect(date).toBe(contractDate);
     const page = await (await fetch(impact)).text();
     expect(page).toMatch(/value="reserved_contract" checked/);
     expect(page).toContain('value="250000"');
+  });
+
+  it('a social-clause request’s impact survey asks and requires its social considerations only; a company outside the code reads of its own contract', async () => {
+    const { request, links } = await sentSurveys(7, 'impact');
+    const impact = links[1];
+    await t.dataSource.query(`UPDATE requests SET kind = 'social_clause' WHERE id = $1`, [request.id]);
+    const form = await (await fetch(impact)).text();
+    expect(form).not.toContain('Considérations environnementales');
+    expect(form).not.toContain('name="environmentalConsiderations"');
+    expect(form).toContain('Considérations sociales du marché (si la consultation est publiée ou le marché signé)');
+    expect(form).toContain('Au sens des données essentielles de la commande publique.');
+    // The walk-through's answer: an insertion clause of 1 800 hours, nothing environmental.
+    const contractDate = localDay(null, new Date(t.app.get(Clock).now().getTime() - DAY_MS));
+    const answer = {
+      contractOutcome: 'yes',
+      contractDate,
+      levers: 'insertion_clause',
+      insertionHours: '1 800',
+      socialConsiderations: 'social_clause',
+      wouldUseAgain: 'yes',
+    };
+    expect((await post(impact, answer)).status).toBe(303);
+    const [row] = await t.dataSource.query(
+      `SELECT insertion_hours, environmental_considerations, social_considerations FROM surveys WHERE request_id = $1 AND wave = 'impact'`,
+      [request.id],
+    );
+    expect(row).toEqual({ insertion_hours: 1800, environmental_considerations: [], social_considerations: ['social_clause'] });
+
+    await t.dataSource.query(`UPDATE requests SET organisation_type = 'private_not_subject' WHERE id = $1`, [request.id]);
+    const privateForm = await (await fetch(impact)).text();
+    expect(privateForm).toContain('Vos réponses mesurent ce que le conseil a changé dans votre marché ou contrat.');
+    expect(privateForm).toContain('Considérations sociales de votre marché ou contrat');
+    for (const publicOnly of ['marchés publics', 'données essentielles', 'avis de publication', 'Considérations environnementales'])
+      expect(privateForm).not.toContain(publicOnly);
+    const decline = await (await fetch(`${impact}/refus`)).text();
+    expect(decline).not.toContain('marchés publics');
+  });
+
+  it('refuses a contract dated before the request was received, in French on the field', async () => {
+    const { request, links } = await sentSurveys(8, 'impact');
+    const [{ received }] = await t.dataSource.query(
+      `SELECT to_char(created_at AT TIME ZONE 'Europe/Paris' - interval '1 day', 'DD/MM/YYYY') AS received FROM requests WHERE id = $1`,
+      [request.id],
+    );
+    const refused = await post(links[1], {
+      contractOutcome: 'yes',
+      contractDate: received,
+      levers: 'label',
+      environmentalConsiderations: 'environmental_clause',
+      socialConsiderations: 'none',
+      wouldUseAgain: 'yes',
+    });
+    expect(refused.status).toBe(400);
+    const html = await refused.text();
+    expect(html).toMatch(
+      /La date de publication ou de signature ne peut pas précéder votre demande, reçue par le guichet vert le \d+(er)? \S+ \d{4}\./,
+    );
+    expect(html).toContain(`value="${received}"`);
+    expect((await surveysOf(t, request.id)).find((s) => s.wave === 'impact')!.completed_at).toBeNull();
+  });
+
+  it('once answered, the page says when the answers were saved, offers no refusal, and an e-mail button does not hide it', async () => {
+    const { links } = await sentSurveys(9);
+    const decline = 'Ne plus recevoir de questionnaire pour cette demande';
+    expect(await (await fetch(links[0])).text()).toContain(decline);
+    expect((await post(links[0], { usefulness: 'yes', quickEnough: 'yes' })).status).toBe(303);
+    const said = frenchFilters.renderString('{{ at | frDate("75") }}', { at: t.app.get(Clock).now() });
+    // Reopened through the e-mail's « Non, pas utile »: the saved answer shows, and the page says it is one.
+    const page = await (await fetch(`${links[0]}?usefulness=no`)).text();
+    expect(page).toContain(`Vous avez déjà répondu : vos réponses ont été enregistrées le ${said}.`);
+    expect(page).toContain('vous pouvez les modifier avec ce même lien jusqu’au');
+    expect(page).toMatch(/value="yes" checked/);
+    expect(page).not.toContain(decline);
+    // Just saved: the success notice alone.
+    const saved = await (await fetch(`${links[0]}?fait=enregistre`)).text();
+    expect(saved).toContain('Merci, vos réponses sont enregistrées');
+    expect(saved).not.toContain('Vous avez déjà répondu');
   });
 
   it('takes « today » for the contract date on the buyer’s calendar, not Paris’s', async () => {

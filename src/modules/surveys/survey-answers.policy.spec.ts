@@ -1,6 +1,10 @@
-import { checkAnswers, EMPTY_ANSWERS, SurveyAnswers } from './survey-answers.policy';
+import { AnswerContext, checkAnswers, EMPTY_ANSWERS, impactQuestionsOf, SurveyAnswers } from './survey-answers.policy';
 
 const TODAY = '2026-12-05';
+/** An environmental request of a public buyer, received in January: the survey asks everything. */
+const ON = { today: TODAY, receivedOn: '2026-01-15', questions: { environmental: true, publicProcurement: true } };
+/** A social-clause request's survey: its social considerations only. */
+const SOCIAL: AnswerContext = { ...ON, questions: { environmental: false, publicProcurement: true } };
 const IMPACT = {
   contractOutcome: 'yes',
   contractDate: '2026-04-02',
@@ -20,11 +24,11 @@ const IMPACT = {
 
 describe('survey answers', () => {
   it('keeps a full satisfaction answer, the other wave empty, and asks for consent to quote it too', () => {
-    expect(checkAnswers('satisfaction', { usefulness: 'partly', quickEnough: 'no', comment: '  Bien.\r\nMerci ' }, TODAY)).toEqual({
+    expect(checkAnswers('satisfaction', { usefulness: 'partly', quickEnough: 'no', comment: '  Bien.\r\nMerci ' }, ON)).toEqual({
       ok: true,
       answers: { ...EMPTY_ANSWERS, usefulness: 'partly', quickEnough: false, comment: 'Bien.\nMerci', reuseConsent: false },
     });
-    expect(checkAnswers('satisfaction', { usefulness: 'yes', quickEnough: 'yes', reuseConsent: 'yes' }, TODAY)).toMatchObject({
+    expect(checkAnswers('satisfaction', { usefulness: 'yes', quickEnough: 'yes', reuseConsent: 'yes' }, ON)).toMatchObject({
       answers: { reuseConsent: true },
     });
   });
@@ -47,11 +51,11 @@ describe('survey answers', () => {
       comment: 'Merci.',
       reuseConsent: true,
     };
-    expect(checkAnswers('impact', IMPACT, TODAY)).toEqual({ ok: true, answers: expected });
+    expect(checkAnswers('impact', IMPACT, ON)).toEqual({ ok: true, answers: expected });
   });
 
   it('a purchase not yet made needs no date nor considerations; no consent means false', () => {
-    const result = checkAnswers('impact', { contractOutcome: 'not_yet', wouldUseAgain: 'no', obstacles: ['cost', 'legal_risk'] }, TODAY);
+    const result = checkAnswers('impact', { contractOutcome: 'not_yet', wouldUseAgain: 'no', obstacles: ['cost', 'legal_risk'] }, ON);
     expect(result).toEqual({
       ok: true,
       answers: {
@@ -64,6 +68,85 @@ describe('survey answers', () => {
     });
   });
 
+  it.each([
+    ['environmental', 'local_authority', { environmental: true, publicProcurement: true }],
+    ['environmental', 'private_subject', { environmental: true, publicProcurement: true }],
+    ['social_clause', 'hospital', { environmental: false, publicProcurement: true }],
+    ['social_clause', 'private_not_subject', { environmental: false, publicProcurement: false }],
+  ] as const)('a %s request of a %s buyer asks %j', (kind, organisationType, questions) => {
+    expect(impactQuestionsOf({ kind, organisationType })).toEqual(questions);
+  });
+
+  const socialSurvey: Array<[string, Record<string, unknown>, Partial<SurveyAnswers> | string[]]> = [
+    ['saves the social part alone', { ...IMPACT, environmentalConsiderations: [] }, { socialConsiderations: ['social_clause'] }],
+    // A form of before, or an API client, sending the block anyway: not asked, not kept.
+    ['ignores an environmental block sent anyway', IMPACT, { environmentalConsiderations: [] }],
+    [
+      'ignores even an unknown environmental code',
+      { ...IMPACT, environmentalConsiderations: 'bribe' },
+      { environmentalConsiderations: [] },
+    ],
+    ['requires the social considerations of a contract', { ...IMPACT, socialConsiderations: [] }, ['socialConsiderations']],
+    [
+      'says an award criterion can only be social there',
+      { ...IMPACT, levers: ['award_criterion'], insertionHours: '', socialConsiderations: 'none' },
+      ['socialConsiderations'],
+    ],
+  ];
+  it.each(socialSurvey)('a social-clause survey %s', (_label, body, expected) => {
+    const result = checkAnswers('impact', body, SOCIAL);
+    if (Array.isArray(expected)) expect(!result.ok && result.errors.map((e) => e.field)).toEqual(expected);
+    else expect(result.ok && result.answers).toEqual(expect.objectContaining(expected));
+  });
+
+  it('the walk-through case: « Clause d’insertion » and 1 800 hours, nothing environmental, saves on a social-clause request only', () => {
+    const body = {
+      contractOutcome: 'yes',
+      contractDate: '2026-12-01',
+      levers: 'insertion_clause',
+      insertionHours: '1 800',
+      socialConsiderations: 'social_clause',
+      wouldUseAgain: 'yes',
+    };
+    expect(checkAnswers('impact', body, SOCIAL)).toMatchObject({
+      ok: true,
+      answers: { insertionHours: 1800, environmentalConsiderations: [] },
+    });
+    expect(checkAnswers('impact', body, ON)).toEqual({
+      ok: false,
+      errors: [
+        {
+          field: 'environmentalConsiderations',
+          message: 'Indiquez les considérations environnementales du marché, ou « Pas de considération ».',
+        },
+      ],
+    });
+    const refused = checkAnswers(
+      'impact',
+      { ...body, levers: ['award_criterion'], awardCriterionWeight: '20', insertionHours: '', socialConsiderations: 'none' },
+      SOCIAL,
+    );
+    expect(!refused.ok && refused.errors[0].message).toBe(
+      'Vous avez coché le levier « Critère d’attribution » : cochez « Critère social », ou décochez ce levier.',
+    );
+  });
+
+  it.each([
+    ['the day before the request', '2026-01-14', false],
+    ['the day the request was received', '2026-01-15', true],
+  ])('a contract dated %s is %s', (_label, contractDate, ok) => {
+    const result = checkAnswers('impact', { ...IMPACT, contractDate }, ON);
+    expect(result.ok).toBe(ok);
+    if (!result.ok)
+      expect(result.errors).toEqual([
+        {
+          field: 'contractDate',
+          message:
+            'La date de publication ou de signature ne peut pas précéder votre demande, reçue par le guichet vert le 15 janvier 2026.',
+        },
+      ]);
+  });
+
   const refusals: Array<[string, 'satisfaction' | 'impact', Record<string, unknown>, string[]]> = [
     ['nothing chosen (satisfaction)', 'satisfaction', {}, ['usefulness', 'quickEnough']],
     ['an unknown usefulness', 'satisfaction', { usefulness: 'maybe', quickEnough: 'yes' }, ['usefulness']],
@@ -72,6 +155,7 @@ describe('survey answers', () => {
     ['a contract without date', 'impact', { ...IMPACT, contractDate: '' }, ['contractDate']],
     ['an impossible date', 'impact', { ...IMPACT, contractDate: '2026-02-30' }, ['contractDate']],
     ['a date after today', 'impact', { ...IMPACT, contractDate: '2026-12-06' }, ['contractDate']],
+    ['a date before the request was received', 'impact', { ...IMPACT, contractDate: '15/01/2025' }, ['contractDate']],
     ['an award criterion without weight', 'impact', { ...IMPACT, awardCriterionWeight: '' }, ['awardCriterionWeight']],
     ['a weight over 100', 'impact', { ...IMPACT, awardCriterionWeight: '120' }, ['awardCriterionWeight']],
     ['insertion hours not a number', 'impact', { ...IMPACT, insertionHours: '12,5' }, ['insertionHours']],
@@ -103,7 +187,7 @@ describe('survey answers', () => {
     ['a reference too long', 'impact', { ...IMPACT, contractReference: 'R'.repeat(101) }, ['contractReference']],
   ];
   it.each(refusals)('refuses %s', (_label, wave, body, fields) => {
-    const result = checkAnswers(wave, body, TODAY);
+    const result = checkAnswers(wave, body, ON);
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.errors.map((e) => e.field)).toEqual(fields);
@@ -125,7 +209,7 @@ describe('survey answers', () => {
       [20, 1500, '1250000', '2026-03-01'],
     ],
   ])('reads numbers and dates as people type them: %j', (typed, expected) => {
-    const result = checkAnswers('impact', { ...IMPACT, ...typed }, TODAY);
+    const result = checkAnswers('impact', { ...IMPACT, ...typed }, ON);
     expect(
       result.ok && [
         result.answers.awardCriterionWeight,
@@ -138,7 +222,7 @@ describe('survey answers', () => {
 
   it('a date typed before choosing « Pas encore » or « Abandonné » is not kept, whatever it is', () => {
     for (const contractOutcome of ['not_yet', 'abandoned']) {
-      const result = checkAnswers('impact', { ...IMPACT, contractOutcome, contractDate: '2030-01-01' }, TODAY);
+      const result = checkAnswers('impact', { ...IMPACT, contractOutcome, contractDate: '2030-01-01' }, ON);
       expect(result.ok && [result.answers.contractOutcome, result.answers.contractDate]).toEqual([contractOutcome, null]);
     }
   });
@@ -151,15 +235,15 @@ describe('survey answers', () => {
       environmentalConsiderations: 'none',
       socialConsiderations: 'social_criterion',
     };
-    expect(checkAnswers('impact', body, TODAY).ok).toBe(true);
-    const refused = checkAnswers('impact', { ...IMPACT, socialConsiderations: 'none' }, TODAY);
+    expect(checkAnswers('impact', body, ON).ok).toBe(true);
+    const refused = checkAnswers('impact', { ...IMPACT, socialConsiderations: 'none' }, ON);
     expect(!refused.ok && refused.errors[0].message).toBe(
       'Vous avez coché le levier « Clause d’insertion » : cochez « Clause sociale », ou décochez ce levier.',
     );
   });
 
   it.each(['12,5', '12.5', '0', '120', ''])('a weight of « %s » is refused with the rule: a whole number from 1 to 100', (weight) => {
-    const refused = checkAnswers('impact', { ...IMPACT, awardCriterionWeight: weight }, TODAY);
+    const refused = checkAnswers('impact', { ...IMPACT, awardCriterionWeight: weight }, ON);
     expect(!refused.ok && refused.errors).toEqual([
       {
         field: 'awardCriterionWeight',
@@ -169,7 +253,7 @@ describe('survey answers', () => {
   });
 
   it('a weight or hours typed without their lever are refused, never dropped; left empty they are no answer', () => {
-    const result = checkAnswers('impact', { ...IMPACT, levers: ['label'], awardCriterionWeight: '20 %', insertionHours: 'y' }, TODAY);
+    const result = checkAnswers('impact', { ...IMPACT, levers: ['label'], awardCriterionWeight: '20 %', insertionHours: 'y' }, ON);
     expect(!result.ok && result.errors).toEqual([
       {
         field: 'awardCriterionWeight',
@@ -180,7 +264,7 @@ describe('survey answers', () => {
         message: 'Vous avez indiqué ce nombre sans cocher le levier « Clause d’insertion » : cochez-le, ou effacez ce nombre.',
       },
     ]);
-    const empty = checkAnswers('impact', { ...IMPACT, levers: ['label'], awardCriterionWeight: ' ', insertionHours: '' }, TODAY);
+    const empty = checkAnswers('impact', { ...IMPACT, levers: ['label'], awardCriterionWeight: ' ', insertionHours: '' }, ON);
     expect(empty.ok && [empty.answers.awardCriterionWeight, empty.answers.insertionHours]).toEqual([null, null]);
   });
 });

@@ -1,5 +1,6 @@
-import { frenchNumber } from '../../common/french-format';
+import { frenchDay, frenchNumber } from '../../common/french-format';
 import type { FieldError } from '../../common/errors/app-errors';
+import type { OrganisationType, RequestKind } from '../requests/request.types';
 import { ENVIRONMENTAL_CONSIDERATION_LABELS, LEVER_LABELS, SOCIAL_CONSIDERATION_LABELS } from './survey-labels';
 import { isCalendarDay, isoDayOf, typedEuros, typedText, withoutSpaces } from '../../common/validation';
 import {
@@ -64,14 +65,38 @@ export const EMPTY_ANSWERS: SurveyAnswers = {
   reuseConsent: null,
 };
 
+/** What a request's impact survey asks its buyer: survey-form words it, checkAnswers requires it. */
+export interface ImpactQuestions {
+  /** An environmental request's survey asks both kinds of consideration; a social-clause one, the social ones only. */
+  environmental: boolean;
+  /** False for a company outside the public-procurement code: its contract or subcontract has no DECP, no notice. */
+  publicProcurement: boolean;
+}
+
+export function impactQuestionsOf(request: { kind: RequestKind; organisationType: OrganisationType }): ImpactQuestions {
+  return { environmental: request.kind === 'environmental', publicProcurement: request.organisationType !== 'private_not_subject' };
+}
+
+/** The buyer's calendar: today, and the day the desk received the request (a contract dated before it owes nothing to the advice). */
+export interface AnswerContext {
+  today: string;
+  receivedOn: string;
+  questions: ImpactQuestions;
+}
+
 export type AnswersCheck = { ok: true; answers: SurveyAnswers } | { ok: false; errors: FieldError[] };
 
 /**
  * Checks a posted form (or JSON body) for one wave: closed vocabularies, the figures a lever needs (the award
- * criterion's weight, the insertion hours), a date when the contract exists, "none" alone in a DECP list.
+ * criterion's weight, the insertion hours), a date when the contract exists (between the request and today), the
+ * considerations the request's survey asks, "none" alone in a DECP list.
  * French messages, one per field, in the order of the form.
  */
-export function checkAnswers(wave: SurveyWave, body: Record<string, unknown>, today: string): AnswersCheck {
+export function checkAnswers(
+  wave: SurveyWave,
+  body: Record<string, unknown>,
+  { today, receivedOn, questions }: AnswerContext,
+): AnswersCheck {
   const errors: FieldError[] = [];
   const fail = (field: string, message: string) => errors.push({ field, message });
   const answers: SurveyAnswers = {
@@ -95,6 +120,11 @@ export function checkAnswers(wave: SurveyWave, body: Record<string, unknown>, to
     const date = answers.contractOutcome === 'yes' ? isoDayOf(text(body.contractDate)) : '';
     if (date && !isCalendarDay(date)) fail('contractDate', 'Saisissez une date valide (jour, mois, année).');
     else if (date > today) fail('contractDate', 'La date de publication ou de signature ne peut pas être postérieure à aujourd’hui.');
+    else if (date && date < receivedOn)
+      fail(
+        'contractDate',
+        `La date de publication ou de signature ne peut pas précéder votre demande, reçue par le guichet vert le ${frenchDay(receivedOn)}.`,
+      );
     else if (answers.contractOutcome === 'yes' && !date) fail('contractDate', 'Indiquez la date de publication ou de signature.');
     else answers.contractDate = date || null;
     answers.contractReference = text(body.contractReference) || null;
@@ -126,12 +156,13 @@ export function checkAnswers(wave: SurveyWave, body: Record<string, unknown>, to
     if (!themes) fail('themes', 'Choisissez parmi les thèmes proposés.');
     answers.themes = themes ?? [];
 
-    const environmental = someOf(ENVIRONMENTAL_CONSIDERATIONS, body.environmentalConsiderations);
+    // Not asked, not read: a social-clause survey has no environmental block to fill (nor to send back).
+    const environmental = questions.environmental ? someOf(ENVIRONMENTAL_CONSIDERATIONS, body.environmentalConsiderations) : [];
     const social = someOf(SOCIAL_CONSIDERATIONS, body.socialConsiderations);
     for (const [field, chosen, what] of [
-      ['environmentalConsiderations', environmental, 'environnementales'],
-      ['socialConsiderations', social, 'sociales'],
-    ] as const) {
+      ...(questions.environmental ? ([['environmentalConsiderations', environmental, 'environnementales']] as const) : []),
+      ['socialConsiderations', social, 'sociales'] as const,
+    ]) {
       if (!chosen) fail(field, `Choisissez parmi les considérations ${what} proposées.`);
       else if (chosen.includes('none') && chosen.length > 1)
         fail(field, `« Pas de considération » ne se combine pas avec une autre réponse.`);
@@ -140,7 +171,7 @@ export function checkAnswers(wave: SurveyWave, body: Record<string, unknown>, to
     }
     answers.environmentalConsiderations = environmental ?? [];
     answers.socialConsiderations = social ?? [];
-    const contradiction = leverDenied(answers);
+    const contradiction = leverDenied(answers, questions);
     if (contradiction && !errors.some((error) => error.field === contradiction.field)) fail(contradiction.field, contradiction.message);
 
     const amount = typedNumber(body.contractAmount);
@@ -173,7 +204,7 @@ export function checkAnswers(wave: SurveyWave, body: Record<string, unknown>, to
  * A lever used that the considerations deny, in the DECP's own terms: an insertion clause is a social clause, a reserved
  * contract a social consideration, an award criterion weighs the environment or the social. The indicators count both.
  */
-function leverDenied(answers: SurveyAnswers): FieldError | null {
+function leverDenied(answers: SurveyAnswers, questions: ImpactQuestions): FieldError | null {
   const socialDenied = answers.socialConsiderations.includes('none');
   for (const [lever, consideration] of [
     ['insertion_clause', 'social_clause'],
@@ -185,7 +216,14 @@ function leverDenied(answers: SurveyAnswers): FieldError | null {
         message: `Vous avez coché le levier « ${LEVER_LABELS[lever]} » : cochez « ${SOCIAL_CONSIDERATION_LABELS[consideration]} », ou décochez ce levier.`,
       };
   }
-  if (answers.levers.includes('award_criterion') && answers.environmentalConsiderations.includes('none') && socialDenied)
+  if (!answers.levers.includes('award_criterion') || !socialDenied) return null;
+  // Social considerations alone asked: the criterion can only be social.
+  if (!questions.environmental)
+    return {
+      field: 'socialConsiderations',
+      message: `Vous avez coché le levier « ${LEVER_LABELS.award_criterion} » : cochez « ${SOCIAL_CONSIDERATION_LABELS.social_criterion} », ou décochez ce levier.`,
+    };
+  if (answers.environmentalConsiderations.includes('none'))
     return {
       field: 'environmentalConsiderations',
       message: `Vous avez coché le levier « ${LEVER_LABELS.award_criterion} » : cochez « ${ENVIRONMENTAL_CONSIDERATION_LABELS.environmental_criterion} » ou « ${SOCIAL_CONSIDERATION_LABELS.social_criterion} », selon ce qu’il évalue, ou décochez ce levier.`,

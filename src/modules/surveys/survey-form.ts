@@ -1,3 +1,4 @@
+import type { ImpactQuestions } from './survey-answers.policy';
 import type { Survey } from './survey.entity';
 import {
   CONTRACT_OUTCOME_LABELS,
@@ -29,6 +30,40 @@ export const SURVEY_OPTIONS = {
   socialConsiderations: optionsOf(SOCIAL_CONSIDERATION_LABELS),
   obstacles: optionsOf(OBSTACLE_LABELS),
 };
+
+/**
+ * The impact survey's words for its buyer: a public buyer's contract in the terms of public procurement (DECP,
+ * publication notice); a company outside the code, its own contract or subcontract, none of those terms.
+ */
+export function impactWording({ publicProcurement }: ImpactQuestions) {
+  if (publicProcurement)
+    return {
+      intro: 'Vos réponses mesurent ce que le conseil a changé dans les marchés publics.',
+      contractOutcome: 'La consultation a-t-elle été publiée ou le marché signé ?',
+      contractOutcomeOptions: SURVEY_OPTIONS.contractOutcome,
+      whenContract: 'si la consultation est publiée ou le marché signé',
+      contractDate: 'Date de publication ou de signature',
+      contractReference: 'Référence du marché ou de la consultation',
+      contractReferenceHint: 'Par exemple le numéro de l’avis de publication.',
+      considerationsHint: 'Au sens des données essentielles de la commande publique.',
+      contractNoun: 'du marché',
+      contractAmount: 'Montant estimé du marché, en euros hors taxes',
+    };
+  return {
+    intro: 'Vos réponses mesurent ce que le conseil a changé dans votre marché ou contrat.',
+    contractOutcome: 'La consultation a-t-elle été lancée ou votre marché ou contrat signé ?',
+    contractOutcomeOptions: SURVEY_OPTIONS.contractOutcome.map((option) =>
+      option.value === 'yes' ? { ...option, label: 'Oui, la consultation est lancée ou le marché ou contrat est signé' } : option,
+    ),
+    whenContract: 'si la consultation est lancée ou le marché ou contrat signé',
+    contractDate: 'Date de lancement ou de signature',
+    contractReference: 'Référence de votre marché ou contrat',
+    contractReferenceHint: '',
+    considerationsHint: '',
+    contractNoun: 'de votre marché ou contrat',
+    contractAmount: 'Montant estimé de votre marché ou contrat, en euros hors taxes',
+  };
+}
 
 type FormValues = Record<string, unknown>;
 

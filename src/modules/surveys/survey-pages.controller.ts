@@ -3,8 +3,8 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { FieldError } from '../../common/errors/app-errors';
 import { formModel, onFieldErrors } from '../../web/form-model';
-import { COMMENT_MAX } from './survey-answers.policy';
-import { postedValues, preselectedValues, savedValues, SURVEY_OPTIONS } from './survey-form';
+import { COMMENT_MAX, impactQuestionsOf } from './survey-answers.policy';
+import { impactWording, postedValues, preselectedValues, savedValues, SURVEY_OPTIONS } from './survey-form';
 import { SURVEY_WAVE_LABELS } from './survey-labels';
 import { SurveyWithRequest } from './surveys.repository';
 import { SurveyClosed, SurveysService, SurveyWithdrawn } from './surveys.service';
@@ -64,6 +64,7 @@ export class SurveyPagesController {
       declined: !anyLeft,
       answered: survey.completedAt !== null,
       answerable,
+      publicProcurement: impactQuestionsOf(request).publicProcurement,
       request: { reference: request.reference, subject: request.subject, networkName: request.networkName },
       action: `/questionnaire/${encodeURIComponent(token)}/refus`,
       surveyUrl: `/questionnaire/${encodeURIComponent(token)}`,
@@ -99,6 +100,7 @@ function render(
   errors: FieldError[],
   saved = false,
 ): void {
+  const questions = impactQuestionsOf(request);
   res.status(status).render('survey', {
     // The tab's title says the outcome too: the first thing a screen reader announces of the page.
     title: `${saved ? 'Réponses enregistrées — ' : ''}${SURVEY_WAVE_LABELS[survey.wave]} — demande ${request.reference}`,
@@ -107,6 +109,7 @@ function render(
       label: SURVEY_WAVE_LABELS[survey.wave],
       expiresAt: survey.expiresAt,
       completed: survey.completedAt !== null,
+      answeredAt: survey.answeredAt,
       declined: survey.status === 'declined',
     },
     request: {
@@ -119,6 +122,8 @@ function render(
     declineUrl: `/questionnaire/${encodeURIComponent(token)}/refus`,
     saved,
     options: SURVEY_OPTIONS,
+    questions,
+    words: impactWording(questions),
     commentMax: COMMENT_MAX,
     form: formModel(values, errors),
   });

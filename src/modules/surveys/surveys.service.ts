@@ -14,7 +14,7 @@ import { OutboxRepository, timerDelayMs } from '../../queue/outbox.repository';
 import { MailService } from '../mail/mail.service';
 import type { CloseReason } from '../requests/request.types';
 import { NewRequestEvent, RequestsRepository } from '../requests/requests.repository';
-import { checkAnswers } from './survey-answers.policy';
+import { checkAnswers, impactQuestionsOf } from './survey-answers.policy';
 import { ONE_CLICK_USEFULNESS_LABELS, SURVEY_WAVE_LABELS } from './survey-labels';
 import {
   isClosed,
@@ -154,7 +154,11 @@ export class SurveysService {
   async answer(token: unknown, body: Record<string, unknown>): Promise<void> {
     const { survey, request } = await this.open(token);
     // « Not after today » on the buyer's calendar: on La Réunion at 01:30 it is already tomorrow in Paris's terms.
-    const checked = checkAnswers(survey.wave, body, localDay(request.departmentCode, this.clock.now()));
+    const checked = checkAnswers(survey.wave, body, {
+      today: localDay(request.departmentCode, this.clock.now()),
+      receivedOn: localDay(request.departmentCode, request.receivedAt),
+      questions: impactQuestionsOf(request),
+    });
     if (!checked.ok) throw new ValidationFailed(checked.errors);
     await this.dataSource.transaction(async (manager) => {
       // Checked again under the lock: the survey may have expired since the link was opened.
