@@ -1,7 +1,7 @@
 import { parisDay } from '../../src/common/clock';
 import { lastFullQuarter, medianOf } from '../../src/modules/reporting/indicators.policy';
 import { insertFacilitator } from '../support/facilitators';
-import { seedIndicators } from '../support/indicators';
+import { seedIndicators, seedRequest, seedSurvey } from '../support/indicators';
 import { bearerFor, insertStaff, StaffClient } from '../support/staff';
 import { bodyOf, TestApp, useTestApp } from '../support/test-app';
 
@@ -169,6 +169,52 @@ describe('indicators', () => {
     expect(d.surveys.insertionHours).toMatchObject({ current: 400, previous: 0 });
     const html = await februaryPage();
     expect(html).toMatch(/<th scope="row">Heures d’insertion prévues \(clauses d’insertion\)<\/th><td>400<\/td><td>0<\/td>/);
+  });
+
+  it('compares public contracts only with the PNAD, and shows no environmental share for the social clauses alone (page, CSV, API)', async () => {
+    await seedIndicators(t.dataSource);
+    // Social-clause requests' contracts: a company outside the code (not counted in the shares) and a public buyer.
+    const company = await seedRequest(t.dataSource, 'aura-ee', '69', '2026-01-10T10:00:00+01:00', {
+      status: 'closed',
+      kind: 'social_clause',
+    });
+    await t.dataSource.query(`UPDATE requests SET organisation_type = 'private_not_subject' WHERE id = $1`, [company]);
+    await seedSurvey(t.dataSource, company, 'impact', '2026-02-17T10:00:00+01:00', { contract: 'yes', social: ['none'] });
+    const hospital = await seedRequest(t.dataSource, 'aura-ee', '69', '2026-01-11T10:00:00+01:00', {
+      status: 'closed',
+      kind: 'social_clause',
+    });
+    await seedSurvey(t.dataSource, hospital, 'impact', '2026-02-17T10:00:00+01:00', { contract: 'yes', social: ['social_clause'] });
+    const auth = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
+    const get = (query: string) =>
+      bodyOf(fetch(`${t.url}/api/v1/staff/indicators?${PERIOD}${query}`, { headers: { authorization: auth } }));
+
+    const all = await get('');
+    expect(all.surveys.contracts.current).toBe(4);
+    // Environmental: 1 of the 2 environmental requests' contracts (the social-clause surveys do not ask it); social: 2 of the 3 public ones.
+    expect(all.surveys.environmental).toMatchObject({ current: 0.5, target: 1 });
+    expect(all.surveys.social.current).toBeCloseTo(2 / 3, 10);
+    const social = await get('&kind=social_clause');
+    expect(social.surveys.contracts.current).toBe(2);
+    expect(social.surveys).not.toHaveProperty('environmental');
+    expect(social.surveys.social).toMatchObject({ current: 1, target: 0.3, gap: 0.7 });
+    const environmental = await get('&kind=environmental');
+    expect(environmental.surveys.environmental).toMatchObject({ current: 0.5 });
+    expect(environmental.surveys.social).toMatchObject({ current: 0.5 });
+
+    const html = await februaryPage('type=social_clause&');
+    expect(html).not.toContain('Avec au moins une considération environnementale');
+    expect(html).toContain('Avec au moins une considération sociale');
+    expect(html).toContain('pas les contrats des entreprises privées qui n’y sont pas soumises');
+    expect(await februaryPage()).toContain('Avec au moins une considération environnementale');
+    const { email } = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
+    const client = new StaffClient(t.url);
+    await client.signIn(email);
+    const csv = await (
+      await client.get('/espace/export/indicateurs.csv?reseau=aura-ee&type=social_clause&du=2026-02-01&au=2026-02-28')
+    ).text();
+    expect(csv).not.toContain('environnementale');
+    expect(csv).toContain('Cible du PNAD — au moins une considération sociale');
   });
 
   it('narrows the figures to one kind of question, page and API, the alerts staying whole', async () => {

@@ -63,6 +63,8 @@ export function indicatorLines(d: IndicatorsDashboardDto): IndicatorLine[] {
     [L.environmental, L.environmentalTarget, s.environmental],
     [L.social, L.socialTarget, s.social],
   ] as const) {
+    // Absent as on the page: no environmental share for the social clauses alone.
+    if (!figure) continue;
     add('Marchés', label, figure, 'share');
     add('Marchés', target, { current: figure.target, previous: figure.target }, 'share');
   }

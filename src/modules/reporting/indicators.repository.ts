@@ -25,7 +25,17 @@ export interface RequestCounts {
 export interface SurveyCounts {
   sent: Array<{ period: PeriodName; wave: SurveyWave; sent: number; completed: number; declined: number }>;
   usefulness: Array<{ period: PeriodName; usefulness: Usefulness; n: number }>;
-  contracts: Array<{ period: PeriodName; contracts: number; environmental: number; social: number; insertionHours: number }>;
+  /**
+   * `publicContracts`: those of buyers under the public-procurement code, the ones the PNAD targets are about (the social
+   * share's base); `environmentalAsked`: those of them whose survey asks the environmental considerations (the
+   * environmental share's base: an environmental request's). `environmental` and `social` count within those bases.
+   */
+  contracts: Array<
+    { period: PeriodName } & Record<
+      'contracts' | 'publicContracts' | 'environmentalAsked' | 'environmental' | 'social' | 'insertionHours',
+      number
+    >
+  >;
 }
 
 export interface RequestMilestoneTimes {
@@ -139,6 +149,9 @@ export class IndicatorsRepository {
     const params: unknown[] = [periods.previous.from, periods.current.from, periods.current.to];
     const conditions = scopeConditions(scope, params, 'r.');
     const join = conditions ? `JOIN requests r ON r.id = s.request_id ${conditions}` : '';
+    // The contracts read the request's organisation type and kind, whatever the scope.
+    const publicContract = `s.contract_outcome = 'yes' AND r.organisation_type <> 'private_not_subject'`;
+    const asksEnvironmental = `${publicContract} AND r.kind = 'environmental'`;
     const periodOf = (column: string) => `CASE WHEN ${column} >= ${START('$2')} THEN 'current' ELSE 'previous' END`;
     const [sent, answers] = await Promise.all([
       this.read<SurveyCounts['sent'][number]>(
@@ -151,16 +164,18 @@ export class IndicatorsRepository {
       ),
       this.read<
         { period: PeriodName; wave: SurveyWave; usefulness: Usefulness | null } & Record<
-          'n' | 'contracts' | 'environmental' | 'social' | 'insertionHours',
+          'n' | 'contracts' | 'publicContracts' | 'environmentalAsked' | 'environmental' | 'social' | 'insertionHours',
           number
         >
       >(
         `SELECT ${periodOf('s.completed_at')} AS period, s.wave, s.usefulness, count(*)::int AS n,
                 count(*) FILTER (WHERE s.contract_outcome = 'yes')::int AS contracts,
-                count(*) FILTER (WHERE s.contract_outcome = 'yes' AND s.environmental_considerations && $${params.length + 1}::varchar[])::int AS environmental,
-                count(*) FILTER (WHERE s.contract_outcome = 'yes' AND s.social_considerations && $${params.length + 2}::varchar[])::int AS social,
+                count(*) FILTER (WHERE ${publicContract})::int AS "publicContracts",
+                count(*) FILTER (WHERE ${asksEnvironmental})::int AS "environmentalAsked",
+                count(*) FILTER (WHERE ${asksEnvironmental} AND s.environmental_considerations && $${params.length + 1}::varchar[])::int AS environmental,
+                count(*) FILTER (WHERE ${publicContract} AND s.social_considerations && $${params.length + 2}::varchar[])::int AS social,
                 COALESCE(sum(s.insertion_hours) FILTER (WHERE s.contract_outcome = 'yes'), 0)::int AS "insertionHours"
-           FROM surveys s ${join}
+           FROM surveys s JOIN requests r ON r.id = s.request_id ${conditions}
           WHERE s.wave IN ('satisfaction', 'impact') AND s.completed_at >= ${START('$1')} AND s.completed_at < ${END('$3')}
           GROUP BY 1, 2, 3`,
         [...params, considered(ENVIRONMENTAL_CONSIDERATIONS), considered(SOCIAL_CONSIDERATIONS)],
@@ -168,7 +183,7 @@ export class IndicatorsRepository {
     ]);
     const rows = answers as Array<
       { period: PeriodName; wave: SurveyWave; usefulness: Usefulness | null } & Record<
-        'n' | 'contracts' | 'environmental' | 'social' | 'insertionHours',
+        'n' | 'contracts' | 'publicContracts' | 'environmentalAsked' | 'environmental' | 'social' | 'insertionHours',
         number
       >
     >;
@@ -179,9 +194,11 @@ export class IndicatorsRepository {
         .map((r) => ({ period: r.period, usefulness: r.usefulness!, n: r.n })),
       contracts: rows
         .filter((r) => r.wave === 'impact')
-        .map(({ period, contracts, environmental, social, insertionHours }) => ({
+        .map(({ period, contracts, publicContracts, environmentalAsked, environmental, social, insertionHours }) => ({
           period,
           contracts,
+          publicContracts,
+          environmentalAsked,
           environmental,
           social,
           insertionHours,

@@ -200,11 +200,12 @@ export class IndicatorsService {
       ),
     );
     const contracts = both((p) => surveys.contracts.filter((c) => c.period === p));
-    const considerationShare = (key: 'environmental' | 'social') =>
+    // Against the PNAD's targets, public contracts only; the environmental share over the surveys that ask it.
+    const considerationShare = (key: 'environmental' | 'social', base: 'environmentalAsked' | 'publicContracts') =>
       both((p) =>
         share(
           sum(contracts[p], (c) => c[key]),
-          sum(contracts[p], (c) => c.contracts),
+          sum(contracts[p], (c) => c[base]),
         ),
       );
 
@@ -262,8 +263,11 @@ export class IndicatorsService {
           sum(contracts.current, (c) => c.contracts),
           sum(contracts.previous, (c) => c.contracts),
         ),
-        environmental: this.withTarget(considerationShare('environmental'), PLAN_TARGETS.environmental),
-        social: this.withTarget(considerationShare('social'), PLAN_TARGETS.social),
+        // A social-clause request's survey asks no environmental consideration: no share to show, nor target.
+        ...(scope.kind === 'social_clause'
+          ? {}
+          : { environmental: this.withTarget(considerationShare('environmental', 'environmentalAsked'), PLAN_TARGETS.environmental) }),
+        social: this.withTarget(considerationShare('social', 'publicContracts'), PLAN_TARGETS.social),
         insertionHours: figure(
           sum(contracts.current, (c) => c.insertionHours),
           sum(contracts.previous, (c) => c.insertionHours),

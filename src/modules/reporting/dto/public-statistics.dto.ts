@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { Figure, Period } from '../indicators.policy';
 
 /** The documented shape of the public statistics (GET /api/v1/statistics), which the service returns as is. */
@@ -84,10 +84,18 @@ export class StatisticsSurveysDto {
   @ApiProperty({ type: FigureDto, description: 'Marchés signés ou consultations publiées, d’après les questionnaires d’impact' })
   contracts!: FigureDto;
 
-  @ApiProperty({ type: TargetFigureDto, description: 'Part de ces marchés avec au moins une considération environnementale' })
-  environmental!: TargetFigureDto;
+  @ApiPropertyOptional({
+    type: TargetFigureDto,
+    description:
+      'Part des marchés publics des demandes de considérations environnementales (seules interrogées à ce sujet) avec au moins une considération environnementale ; absente pour les seules clauses sociales',
+  })
+  environmental?: TargetFigureDto;
 
-  @ApiProperty({ type: TargetFigureDto, description: 'Part de ces marchés avec au moins une considération sociale' })
+  @ApiProperty({
+    type: TargetFigureDto,
+    description:
+      'Part des marchés publics avec au moins une considération sociale (hors contrats des entreprises non soumises au code de la commande publique)',
+  })
   social!: TargetFigureDto;
 }
 
