@@ -252,20 +252,21 @@ describe('the buyer’s survey pages', () => {
     expect(decline).not.toContain('marchés publics');
   });
 
-  it('refuses a contract dated before the request was received, in French on the field', async () => {
+  it('refuses a contract dated before a request made before publication, in French on the field; not one asked about a signed contract', async () => {
     const { request, links } = await sentSurveys(8, 'impact');
     const [{ received }] = await t.dataSource.query(
       `SELECT to_char(created_at AT TIME ZONE 'Europe/Paris' - interval '1 day', 'DD/MM/YYYY') AS received FROM requests WHERE id = $1`,
       [request.id],
     );
-    const refused = await post(links[1], {
+    const datedBefore = {
       contractOutcome: 'yes',
       contractDate: received,
       levers: 'label',
       environmentalConsiderations: 'environmental_clause',
       socialConsiderations: 'none',
       wouldUseAgain: 'yes',
-    });
+    };
+    const refused = await post(links[1], datedBefore);
     expect(refused.status).toBe(400);
     const html = await refused.text();
     expect(html).toMatch(
@@ -273,6 +274,10 @@ describe('the buyer’s survey pages', () => {
     );
     expect(html).toContain(`value="${received}"`);
     expect((await surveysOf(t, request.id)).find((s) => s.wave === 'impact')!.completed_at).toBeNull();
+
+    // A buyer who asked about a contract already signed gives its real date, before the request.
+    await t.dataSource.query(`UPDATE requests SET purchase_stage = 'contract_execution' WHERE id = $1`, [request.id]);
+    expect((await post(links[1], datedBefore)).status).toBe(303);
   });
 
   it('once answered, the page says when the answers were saved, offers no refusal, and an e-mail button does not hide it', async () => {

@@ -1,4 +1,4 @@
-import { AnswerContext, checkAnswers, EMPTY_ANSWERS, impactQuestionsOf, SurveyAnswers } from './survey-answers.policy';
+import { AnswerContext, checkAnswers, earliestContractDay, EMPTY_ANSWERS, impactQuestionsOf, SurveyAnswers } from './survey-answers.policy';
 
 const TODAY = '2026-12-05';
 /** An environmental request of a public buyer, received in January: the survey asks everything. */
@@ -145,6 +145,22 @@ describe('survey answers', () => {
             'La date de publication ou de signature ne peut pas précéder votre demande, reçue par le guichet vert le 15 janvier 2026.',
         },
       ]);
+  });
+
+  it('takes any date before today once the buyer came with a consultation already published (earliestContractDay null)', () => {
+    expect(checkAnswers('impact', { ...IMPACT, contractDate: '2025-06-01' }, { ...ON, receivedOn: null }).ok).toBe(true);
+  });
+
+  it.each<[Parameters<typeof earliestContractDay>[0], string | null]>([
+    ['need_definition', '2026-01-15'],
+    ['sourcing', '2026-01-15'],
+    ['drafting_tender', '2026-01-15'],
+    // Published, or signed, before the buyer asked: its date is theirs to give.
+    ['consultation_published', null],
+    ['bid_analysis', null],
+    ['contract_execution', null],
+  ])('a request at stage %s: no contract dated before %s', (stage, earliest) => {
+    expect(earliestContractDay(stage, '2026-01-15')).toBe(earliest);
   });
 
   const refusals: Array<[string, 'satisfaction' | 'impact', Record<string, unknown>, string[]]> = [

@@ -1,6 +1,6 @@
 import { frenchDay, frenchNumber } from '../../common/french-format';
 import type { FieldError } from '../../common/errors/app-errors';
-import type { OrganisationType, RequestKind } from '../requests/request.types';
+import type { OrganisationType, PurchaseStage, RequestKind } from '../requests/request.types';
 import { ENVIRONMENTAL_CONSIDERATION_LABELS, LEVER_LABELS, SOCIAL_CONSIDERATION_LABELS } from './survey-labels';
 import { isCalendarDay, isoDayOf, typedEuros, typedText, withoutSpaces } from '../../common/validation';
 import {
@@ -77,11 +77,25 @@ export function impactQuestionsOf(request: { kind: RequestKind; organisationType
   return { environmental: request.kind === 'environmental', publicProcurement: request.organisationType !== 'private_not_subject' };
 }
 
-/** The buyer's calendar: today, and the day the desk received the request (a contract dated before it owes nothing to the advice). */
+/**
+ * The buyer's calendar: today, and the earliest day a published or signed contract may bear (null: any day before
+ * today; earliestContractDay).
+ */
 export interface AnswerContext {
   today: string;
-  receivedOn: string;
+  receivedOn: string | null;
   questions: ImpactQuestions;
+}
+
+/** Stages before a consultation is published: its publication and its signature can only come after the request. */
+const BEFORE_PUBLICATION: readonly PurchaseStage[] = ['need_definition', 'sourcing', 'drafting_tender'];
+
+/**
+ * The day the desk received the request when the purchase was not yet published then (a contract dated before it owes
+ * nothing to the advice); null once published: the buyer asked about a consultation or a contract already dated.
+ */
+export function earliestContractDay(purchaseStage: PurchaseStage, receivedOn: string): string | null {
+  return BEFORE_PUBLICATION.includes(purchaseStage) ? receivedOn : null;
 }
 
 export type AnswersCheck = { ok: true; answers: SurveyAnswers } | { ok: false; errors: FieldError[] };
@@ -120,7 +134,7 @@ export function checkAnswers(
     const date = answers.contractOutcome === 'yes' ? isoDayOf(text(body.contractDate)) : '';
     if (date && !isCalendarDay(date)) fail('contractDate', 'Saisissez une date valide (jour, mois, année).');
     else if (date > today) fail('contractDate', 'La date de publication ou de signature ne peut pas être postérieure à aujourd’hui.');
-    else if (date && date < receivedOn)
+    else if (date && receivedOn && date < receivedOn)
       fail(
         'contractDate',
         `La date de publication ou de signature ne peut pas précéder votre demande, reçue par le guichet vert le ${frenchDay(receivedOn)}.`,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { columnsOf, SqlStatement } from '../../database/sql-statement';
-import type { CloseReason, OrganisationType, RequestKind, RequestStatus } from '../requests/request.types';
+import type { CloseReason, OrganisationType, PurchaseStage, RequestKind, RequestStatus } from '../requests/request.types';
 import { Survey } from './survey.entity';
 import { DECLINABLE_STATUSES, UNANSWERED_STATUSES } from './survey.policy';
 import type { SurveyAnswers } from './survey-answers.policy';
@@ -31,8 +31,9 @@ export interface SurveyWithRequest {
     departmentCode: string;
     kind: RequestKind;
     organisationType: OrganisationType;
-    /** When the desk received the request: a contract the advice changed comes after it. */
+    /** When the desk received the request, and where the purchase stood then (a consultation already published?). */
     receivedAt: Date;
+    purchaseStage: PurchaseStage;
   };
 }
 
@@ -69,7 +70,8 @@ const ANSWER_COLUMNS: Array<[keyof SurveyAnswers, string]> = [
 /** What a survey needs of its request (SurveyWithRequest['request']), read by both queries that give one. */
 const REQUEST_WITH_NETWORK = `SELECT r.id, r.reference, r.subject, r.status, r.close_reason AS "closeReason", r.buyer_email AS "buyerEmail",
   r.buyer_first_name AS "buyerFirstName", r.anonymised_at AS "anonymisedAt", n.name AS "networkName",
-  r.department_code AS "departmentCode", r.kind, r.organisation_type AS "organisationType", r.created_at AS "receivedAt"
+  r.department_code AS "departmentCode", r.kind, r.organisation_type AS "organisationType", r.created_at AS "receivedAt",
+  r.purchase_stage AS "purchaseStage"
   FROM requests r JOIN networks n ON n.code = r.network_code`;
 
 const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);

@@ -14,7 +14,7 @@ import { OutboxRepository, timerDelayMs } from '../../queue/outbox.repository';
 import { MailService } from '../mail/mail.service';
 import type { CloseReason } from '../requests/request.types';
 import { NewRequestEvent, RequestsRepository } from '../requests/requests.repository';
-import { checkAnswers, impactQuestionsOf } from './survey-answers.policy';
+import { checkAnswers, earliestContractDay, impactQuestionsOf } from './survey-answers.policy';
 import { ONE_CLICK_USEFULNESS_LABELS, SURVEY_WAVE_LABELS } from './survey-labels';
 import {
   isClosed,
@@ -156,7 +156,7 @@ export class SurveysService {
     // « Not after today » on the buyer's calendar: on La Réunion at 01:30 it is already tomorrow in Paris's terms.
     const checked = checkAnswers(survey.wave, body, {
       today: localDay(request.departmentCode, this.clock.now()),
-      receivedOn: localDay(request.departmentCode, request.receivedAt),
+      receivedOn: earliestContractDay(request.purchaseStage, localDay(request.departmentCode, request.receivedAt)),
       questions: impactQuestionsOf(request),
     });
     if (!checked.ok) throw new ValidationFailed(checked.errors);
