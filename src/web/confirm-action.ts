@@ -10,6 +10,8 @@ export interface ConfirmAction {
   back: { href: string; label: string };
   /** A second effect the person may choose with the first, posted as `name=oui` when ticked (ticked at first). */
   option?: { name: string; label: string; hint: string };
+  /** Requests the action leaves to someone (a facilitator's account deactivated), each linked to its page. */
+  held?: { intro: string; requests: Array<{ reference: string; subject: string; statusLabel: string }> };
 }
 
 export function renderConfirmAction(res: Response, page: ConfirmAction): void {

@@ -4,7 +4,8 @@ import { usersCreate, usersToken } from '../../src/cli/users.command';
 import { Clock } from '../../src/common/clock';
 import { AccountsService } from '../../src/modules/accounts/accounts.service';
 import { StaffAuthService } from '../../src/modules/accounts/staff-auth.service';
-import { mailsTo } from '../support/conversation';
+import { RoutingService } from '../../src/modules/routing/routing.service';
+import { mailsTo, submittedAndTaken } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
 import { csrfIn, insertStaff, STAFF_PASSWORD, StaffClient } from '../support/staff';
 import { startTestApp, submitRequest, TestApp, useTestApp } from '../support/test-app';
@@ -622,6 +623,75 @@ describe('staff accounts', () => {
       // Already deactivated: nothing to confirm.
       const again = await c.get(path);
       expect([again.status, again.headers.get('location')]).toEqual([303, '/espace/comptes']);
+    });
+
+    it('deactivating a facilitator lists the open requests they hold (linked, as the animator may see them), and marks them as gone', async () => {
+      const leaving = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Lou', lastName: 'Partie' });
+      const account = await insertStaff(t.dataSource, { role: 'facilitator', facilitatorId: leaving });
+      await t.dataSource.query(`UPDATE staff_users SET first_name = 'Lou', last_name = 'Partie' WHERE id = $1`, [account.id]);
+      const heldBy = async (n: number, change: string) => {
+        const request = await submittedAndTaken(t, n);
+        await t.dataSource.query(`UPDATE request_assignments SET facilitator_id = $2 WHERE request_id = $1`, [request.id, leaving]);
+        await t.dataSource.query(`UPDATE requests SET assigned_facilitator_id = $2${change} WHERE id = $1`, [request.id, leaving]);
+        return request;
+      };
+      const inProgress = await heldBy(51, '');
+      const untaken = await heldBy(52, `, status = 'assigned'`);
+      await t.dataSource.query(
+        `UPDATE request_assignments SET taken_at = NULL, take_charge_due_at = now() + interval '7 days' WHERE request_id = $1`,
+        [untaken.id],
+      );
+      const elsewhere = await heldBy(53, `, network_code = 'reseco'`);
+      const animator = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
+      const c = await signedIn(animator.email);
+      const path = `/espace/comptes/${account.id}/desactivation`;
+
+      const confirm = await (await c.get(path)).text();
+      expect(confirm).toContain('Lou Partie suit en ce moment 2 demandes ouvertes :');
+      expect(confirm).toContain(`<a href="/espace/demandes/${inProgress.reference}">${inProgress.reference}</a>`);
+      expect(confirm).toContain(`<a href="/espace/demandes/${untaken.reference}">${untaken.reference}</a>`);
+      expect(confirm).toMatch(new RegExp(`${inProgress.reference}</a>[^<]*</td>\\s*<td>En cours de traitement</td>`));
+      // Another network's request is not this animator's to see; another network's animator, a wrong id: no such page.
+      expect(confirm).not.toContain(elsewhere.reference);
+      const stranger = await signedIn((await insertStaff(t.dataSource, { role: 'animator', networks: ['reseco'] })).email);
+      expect((await stranger.get(path)).status).toBe(404);
+      expect((await c.get('/espace/comptes/00000000-0000-4000-8000-000000000000/desactivation')).status).toBe(404);
+
+      const done = await c.post(path, { _csrf: csrfIn(confirm), routage: 'oui' });
+      expect(done.headers.get('location')).toBe(`${path}?fait=desactivation-routage`);
+      const after = await (await c.get(done.headers.get('location')!)).text();
+      expect(after).toContain('<h1>Compte de Lou Partie désactivé</h1>');
+      expect(after).toContain('sa fiche ne reçoit plus de demandes');
+      expect(after).toContain(`<a href="/espace/demandes/${inProgress.reference}">${inProgress.reference}</a>`);
+      expect(after).not.toContain(elsewhere.reference);
+
+      // Routing hears of it: the request not taken in charge leaves them, recorded as a departure, not an absence.
+      await t.app.get(RoutingService).facilitatorChanged(leaving);
+      expect(
+        await t.dataSource.query(`SELECT end_reason FROM request_assignments WHERE request_id = $1 AND facilitator_id = $2`, [
+          untaken.id,
+          leaving,
+        ]),
+      ).toEqual([{ end_reason: 'departed' }]);
+      expect(
+        await t.dataSource.query(`SELECT reason FROM request_events WHERE request_id = $1 AND type = 'reassigned'`, [untaken.id]),
+      ).toEqual([{ reason: 'Facilitateur parti (compte désactivé)' }]);
+      expect(await mailsTo(t, 'assignment-withdrawn')).toEqual([]);
+      const untakenPage = await (await c.get(`/espace/demandes/${untaken.reference}`)).text();
+      expect(untakenPage).toContain('<td>Parti (compte désactivé) : attribuée de nouveau</td>');
+      expect(untakenPage).not.toContain('Absent : attribuée de nouveau');
+
+      // The one in progress stays theirs until someone gives it to another: its page and the queue say they left.
+      const held = await (await c.get(`/espace/demandes/${inProgress.reference}`)).text();
+      expect(held).toContain(
+        'facilitateur : Lou Partie <span class="fr-badge fr-badge--warning fr-badge--sm" id="titulaire-parti">compte désactivé</span>',
+      );
+      expect(held).toContain('id="titulaire-parti-alerte"');
+      expect(await (await c.get('/espace')).text()).toMatch(
+        new RegExp(
+          `${inProgress.reference}[\\s\\S]*?<td>Lou Partie <p class="fr-badge fr-badge--warning fr-badge--sm">compte désactivé</p></td>`,
+        ),
+      );
     });
 
     it('refuses to invite an address that has an account under another role, or an admin with networks', async () => {

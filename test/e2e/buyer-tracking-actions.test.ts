@@ -375,6 +375,69 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     expect(html).toContain('Confiée à un facilitateur');
   });
 
+  it('a reply to the answer, once its facilitator has left (account deactivated), goes to routing as after closure', async () => {
+    const request = await submittedAndTaken(t, 36, { email: 'partie@example.org' });
+    await staffWrites(t, request, 'answer', 'Réponse.');
+    // Deactivated with « Ne plus lui confier de demandes »: the account and the record.
+    await t.dataSource.query(`UPDATE staff_users SET active = false WHERE facilitator_id = $1`, [request.facilitatorId]);
+    await t.dataSource.query(`UPDATE facilitators SET active = false WHERE id = $1`, [request.facilitatorId]);
+    const successor = await insertFacilitator(t.dataSource, { email: 'successeur-reponse@example.org' });
+
+    expect((await api(request, 'replies', { message: 'Une question sur votre réponse.' })).status).toBe(200);
+    expect(await state(request)).toEqual({ status: 'assigned', close_reason: null });
+    expect((await buyerEvents(request)).at(-1)).toEqual({
+      type: 'buyer_replied',
+      from_status: 'answered',
+      to_status: 'submitted',
+      is_public: true,
+    });
+    expect(
+      await t.dataSource.query(`SELECT reason FROM request_events WHERE request_id = $1 AND type = 'buyer_replied'`, [request.id]),
+    ).toEqual([{ reason: 'Le facilitateur qui la suivait n’est pas disponible (parti ou absent) : attribution de nouveau' }]);
+    // The one who left lets it go, as a departure, their place freed; the successor has it to take in charge.
+    expect(
+      await t.dataSource.query(
+        `SELECT facilitator_id, end_reason, taken_at IS NULL AS waiting FROM request_assignments WHERE request_id = $1 ORDER BY assigned_at`,
+        [request.id],
+      ),
+    ).toEqual([
+      { facilitator_id: request.facilitatorId, end_reason: 'departed', waiting: false },
+      { facilitator_id: successor, end_reason: null, waiting: true },
+    ]);
+    const [{ open_count }] = await t.dataSource.query(`SELECT open_count FROM facilitators WHERE id = $1`, [request.facilitatorId]);
+    expect(open_count).toBe(0);
+    // Nothing to the departed mailbox; the successor hears of it as of any request routed to them.
+    expect(await mailsTo(t, 'facilitator-buyer-message')).toEqual([]);
+    expect(
+      await t.dataSource.query(`SELECT recipient FROM mail_messages WHERE request_id = $1 AND template = 'facilitator-assignment'`, [
+        request.id,
+      ]),
+    ).toEqual([{ recipient: 'successeur-reponse@example.org' }]);
+  });
+
+  it('a reply to the answer while nobody can take it over waits in the pool, its animators told', async () => {
+    const request = await submittedAndTaken(t, 37);
+    await staffWrites(t, request, 'answer', 'Réponse.');
+    await t.dataSource.query(`UPDATE facilitators SET active = false WHERE id = $1`, [request.facilitatorId]);
+
+    expect((await api(request, 'replies', { message: 'Une question sur votre réponse.' })).status).toBe(200);
+    expect(await state(request)).toEqual({ status: 'unassigned', close_reason: null });
+    // Only a record out of routing, no account deactivated: said as such.
+    expect(
+      await t.dataSource.query(`SELECT end_reason FROM request_assignments WHERE request_id = $1 AND facilitator_id = $2`, [
+        request.id,
+        request.facilitatorId,
+      ]),
+    ).toEqual([{ end_reason: 'inactive' }]);
+    const [{ n }] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM outbox_events
+        WHERE job_name = 'routing.pool-alert' AND payload->>'networkCode' = (SELECT network_code FROM requests WHERE id = $1)`,
+      [request.id],
+    );
+    expect(n).toBeGreaterThan(0);
+    expect(await mailsTo(t, 'facilitator-buyer-message')).toEqual([]);
+  });
+
   it('closes on the buyer’s word that the answer resolved their question: as answered, surveys planned, facilitator told', async () => {
     const request = await submittedAndTaken(t, 7, { email: 'alix@example.org' });
     expect(await (await page(request)).text()).not.toContain('question-resolue');

@@ -107,6 +107,10 @@ describe('why a request waits in the pool, and why a coordinator has it', () => 
     const page = await (await animator.get(`/espace/demandes/${reference}`)).text();
     expect(page).toContain('Au coordinateur régional : aucun facilitateur de clauses sociales ne couvre ce département');
     expect(page).not.toContain('id="pourquoi-en-reserve"');
+    // « Facilitateurs successifs » says why the coordinator has it, not « — ».
+    expect(page).toMatch(
+      /<td>Claude Coordonne<\/td>[\s\S]*?<td>en cours<\/td>\s*<td>Au coordinateur régional : aucun facilitateur de clauses sociales ne couvre ce département<\/td>/,
+    );
 
     // A département facilitator away today: the coordinator has it, and the history says why it is not theirs.
     const local = await insertFacilitator(t.dataSource, { kind: 'social_clause', network: 'grand-est', departments: ['67'] });

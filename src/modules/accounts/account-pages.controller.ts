@@ -20,6 +20,7 @@ import { ReferenceService } from '../reference/reference.service';
 import type { StoredAccount } from './accounts.repository';
 import { AccountsService } from './accounts.service';
 import { ROLE_LABELS, STAFF_ROLES, StaffPrincipal, StaffSessionRef } from './accounts.types';
+import { STAFF_STATUS_LABELS } from '../requests/request.types';
 import { CurrentStaff, CurrentStaffSession, StaffGuard, StaffRoles } from './staff.guard';
 
 type Form = Record<string, unknown>;
@@ -184,13 +185,30 @@ export class AccountPagesController {
     );
   }
 
-  /** Deactivating cuts someone off at once: the list's « Désactiver » leads here first. */
+  /**
+   * Deactivating cuts someone off at once: the list's « Désactiver » leads here first. Once done, the same address
+   * lists what the person still holds, to give to others (without any, the accounts list says it is done).
+   */
   @Get('comptes/:id/desactivation')
   @StaffRoles('admin', 'animator')
-  async confirmDeactivation(@CurrentStaff() staff: StaffPrincipal, @Res() res: Response, @Param('id') id: string) {
+  async confirmDeactivation(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Res() res: Response,
+    @Param('id') id: string,
+    @Query('fait') done: unknown,
+  ) {
     const account = await this.accounts.manageableAccount(staff, id);
-    if (!account.active) return res.redirect(303, '/espace/comptes');
+    const held = (await this.accounts.heldRequests(staff, account)).map((r) => ({ ...r, statusLabel: STAFF_STATUS_LABELS[r.status] }));
     const name = `${account.firstName} ${account.lastName}`;
+    if (!account.active) {
+      if (!held.length) return res.redirect(303, '/espace/comptes');
+      return res.render('account-deactivated', {
+        title: `Compte ${ofPhrase(name)} désactivé`,
+        notice: noticeOf(NOTICES, done),
+        name,
+        held,
+      });
+    }
     renderConfirmAction(res, {
       title: `Désactiver le compte ${ofPhrase(name)}`,
       explanation: [
@@ -198,12 +216,13 @@ export class AccountPagesController {
         'Les demandes et l’historique restent tels quels.',
         'Vous pourrez lui rendre l’accès avec « Réactiver ».',
       ],
+      held: held.length ? { intro: `${name} suit en ce moment ${heldCount(held.length)} :`, requests: held } : undefined,
       // The account rules access only; the record, who receives requests: someone leaving needs both.
       option: account.facilitatorId
         ? {
             name: 'routage',
             label: 'Ne plus lui confier de demandes',
-            hint: 'Décoche « Reçoit des demandes » sur sa fiche de facilitateur : les demandes pas encore prises en charge passent à un collègue ; celles en cours restent à réaffecter depuis leur page.',
+            hint: 'Décoche « Reçoit des demandes » sur sa fiche de facilitateur : les demandes pas encore prises en charge passent à un collègue ; celles en cours restent à confier à un autre depuis leur page, listée ci-dessus et après la désactivation.',
           }
         : undefined,
       action: `/espace/comptes/${account.id}/desactivation`,
@@ -216,7 +235,10 @@ export class AccountPagesController {
   @StaffRoles('admin', 'animator')
   async deactivate(@CurrentStaff() staff: StaffPrincipal, @Res() res: Response, @Param('id') id: string, @Body() body: Form = {}) {
     const { routingStopped } = await this.accounts.deactivate(staff, id, { stopRouting: body.routage === 'oui' });
-    res.redirect(303, `/espace/comptes?fait=${routingStopped ? 'desactivation-routage' : 'desactivation'}`);
+    const done = routingStopped ? 'desactivation-routage' : 'desactivation';
+    // What they still hold is listed at the same address, to give to others; with nothing, back to the list.
+    const held = await this.accounts.heldRequests(staff, await this.accounts.manageableAccount(staff, id));
+    res.redirect(303, held.length ? `/espace/comptes/${id}/desactivation?fait=${done}` : `/espace/comptes?fait=${done}`);
   }
 
   @Post('comptes/:id/reactivation')
@@ -314,4 +336,9 @@ function renderEmail(res: Response, status: number, account: StoredAccount, form
     account: { id, facilitatorId, hasPassword: passwordHash !== null },
     form,
   });
+}
+
+/** « 1 demande ouverte », « 3 demandes ouvertes ». */
+function heldCount(count: number): string {
+  return count > 1 ? `${count} demandes ouvertes` : '1 demande ouverte';
 }

@@ -1,6 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import type { RequestStatus } from '../requests/request.types';
+import { visibleRequestsCondition } from '../workspace/staff-requests.repository';
 import type { AccountLinkPurpose, StaffPrincipal, ThrottleKind } from './accounts.types';
+
+/** A request a facilitator still holds, as the deactivation pages list it. */
+export interface HeldRequest {
+  reference: string;
+  subject: string;
+  status: RequestStatus;
+}
 
 export interface StoredAccount extends StaffPrincipal {
   passwordHash: string | null;
@@ -74,6 +83,17 @@ export class AccountsRepository {
   }
 
   /** Whether the facilitator record receives requests (« Reçoit des demandes »). */
+  /** The open requests the facilitator holds that `by` may see (an animator: their networks'), oldest first. */
+  heldRequests(by: StaffPrincipal, facilitatorId: string): Promise<HeldRequest[]> {
+    const visible = visibleRequestsCondition(by, 2);
+    return this.dataSource.query(
+      `SELECT r.reference, r.subject, r.status FROM requests r
+        WHERE r.assigned_facilitator_id = $1 AND r.status <> 'closed' AND ${visible.sql}
+        ORDER BY r.created_at, r.id`,
+      [facilitatorId, ...visible.params],
+    );
+  }
+
   async receivesRequests(manager: EntityManager, facilitatorId: string): Promise<boolean> {
     const rows: Array<{ active: boolean }> = await manager.query(`SELECT active FROM facilitators WHERE id = $1`, [facilitatorId]);
     return rows[0]?.active ?? false;

@@ -12,7 +12,7 @@ import { FacilitatorChangesService } from '../directory/facilitator-changes.serv
 import { MailService } from '../mail/mail.service';
 import { ReferenceService } from '../reference/reference.service';
 import { canManageAccount, canManageFacilitator } from './access.policy';
-import { AccountsRepository, ApiTokenRow, StoredAccount } from './accounts.repository';
+import { AccountsRepository, ApiTokenRow, HeldRequest, StoredAccount } from './accounts.repository';
 import { chosenNetworks } from './account-networks.policy';
 import { AccountLinkPurpose, ROLE_LABELS, STAFF_ROLES, StaffPrincipal, StaffRole } from './accounts.types';
 import { emailProblem, normalizeEmail, passwordProblems, staffEmailProblem } from './credentials.policy';
@@ -333,6 +333,14 @@ export class AccountsService {
     const target = isUuid(userId) ? await this.accounts.findById(userId, manager) : null;
     if (!target || target.id === by.id || !canManageAccount(by, target)) throw new NotFound();
     return target;
+  }
+
+  /**
+   * The open requests a facilitator's account still holds, as `by` may see them: what someone leaving leaves to give to
+   * others (none for an account without a record).
+   */
+  heldRequests(by: StaffPrincipal, account: StoredAccount): Promise<HeldRequest[]> {
+    return account.facilitatorId ? this.accounts.heldRequests(by, account.facilitatorId) : Promise.resolve([]);
   }
 
   /** Deactivation ends every session, token and pending link of the account at once. */

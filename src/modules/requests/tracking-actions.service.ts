@@ -99,6 +99,24 @@ export class TrackingActionsService {
       const permission = replyPermission(locked, answeredAt, this.clock.now(), locked.departmentCode, days);
       if (!permission.allowed) throw new AppError('conflict', permission.message, [{ field: 'message', message: permission.message }]);
       const to = nextStatus(locked, 'buyer_replied_to_answer');
+      // The facilitator who answered takes it again — or, once they have left routing or while absent, routing gives it
+      // to another (answered: their assignment ends now; closed: it ended with the closure); surveys wait for its next
+      // closure.
+      const holderId = locked.assignedFacilitatorId;
+      const away = holderId ? await this.routing.whyNotReclaimable(manager, holderId, locked.departmentCode) : null;
+      if (away) {
+        const left = locked.status === 'closed' ? { statements: [] } : await this.routing.releaseStatements(manager, locked.id, away);
+        return [
+          [
+            ...this.buyerMessage(locked.id, message, 'buyer_reply'),
+            ...left.statements,
+            this.requests.statusStatement(locked.id, 'submitted'),
+            this.requests.eventStatement(this.eventOf(locked, 'submitted', 'buyer_replied', RoutingService.REROUTED_REOPENING)),
+            ...this.surveys.cancelStatements(locked.id),
+          ],
+          await this.routing.rerouteReopenedStatements(manager, locked.id),
+        ];
+      }
       if (locked.status !== 'closed') {
         const reopened = await this.routing.answerReopened(manager, locked);
         return [
@@ -106,20 +124,6 @@ export class TrackingActionsService {
           ...this.change(locked, to, 'buyer_replied'),
           ...reopened.statements,
           ...(await this.facilitatorMail(manager, locked, { what: 'reply', body, answerDueAt: reopened.answerDueAt }, message)),
-        ];
-      }
-      // A closed request had freed its facilitator's place: they take it again — or, once they have left the
-      // directory or while absent, routing gives it to another; its surveys wait for its next closure.
-      const holderId = locked.assignedFacilitatorId;
-      if (holderId && !(await this.routing.canReclaim(manager, holderId, locked.departmentCode))) {
-        return [
-          [
-            ...this.buyerMessage(locked.id, message, 'buyer_reply'),
-            this.requests.statusStatement(locked.id, 'submitted'),
-            this.requests.eventStatement(this.eventOf(locked, 'submitted', 'buyer_replied', RoutingService.REROUTED_REOPENING)),
-            ...this.surveys.cancelStatements(locked.id),
-          ],
-          await this.routing.rerouteReopenedStatements(manager, locked.id),
         ];
       }
       const deadline = this.routing.reopenedDeadline(locked.departmentCode);

@@ -4,11 +4,21 @@ import { AdviceRequest } from '../requests/request.entities';
 
 /**
  * `reassigned`: staff gave the request to someone they chose; `withdrawn`: staff took it away and let
- * routing choose, so routing never offers it to that facilitator again (as after a decline or a miss); `realigned`: its
- * territory moved to another network before anyone took it in charge (network-realignment).
+ * routing choose, so routing never offers it to that facilitator again (as after a decline or a miss). `absence`,
+ * `inactive` (record out of routing), `departed` (account deactivated too): the holder became unavailable (AwayCause).
+ * `realigned`: its territory moved to another network before anyone took it in charge (network-realignment).
  */
 export type AssignmentEndReason =
-  'declined' | 'deadline_missed' | 'absence' | 'reassigned' | 'withdrawn' | 'transferred' | 'realigned' | 'finished';
+  | 'declined'
+  | 'deadline_missed'
+  | 'absence'
+  | 'inactive'
+  | 'departed'
+  | 'reassigned'
+  | 'withdrawn'
+  | 'transferred'
+  | 'realigned'
+  | 'finished';
 export type DeclineReason = 'not_my_territory' | 'not_my_expertise' | 'unavailable';
 
 /**

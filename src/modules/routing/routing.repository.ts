@@ -127,6 +127,15 @@ export type FacilitatorAccountState = (typeof FACILITATOR_ACCOUNT_STATES)[number
 export const FACILITATOR_ACCOUNT = `COALESCE((SELECT CASE WHEN u.password_hash IS NULL THEN 'invited' ELSE 'active' END
                  FROM staff_users u WHERE u.facilitator_id = f.id AND u.active), 'none')`;
 
+/**
+ * Whether facilitator `f` left: their record's account is deactivated (an imported record, never given one, did not).
+ * Staff pages mark such a holder « compte désactivé »: what they hold waits for someone to give it to another.
+ */
+export const FACILITATOR_DEPARTED = `EXISTS (SELECT 1 FROM staff_users u WHERE u.facilitator_id = f.id AND NOT u.active)`;
+
+/** Why a facilitator cannot be given a request (whyAway): left with their account, record out of routing, absent. */
+export type AwayCause = 'departed' | 'inactive' | 'absence';
+
 const ROUTABLE_COLUMNS = `r.id, r.reference, r.status, r.kind, r.department_code AS "departmentCode", d.region_code AS "regionCode",
        r.network_code AS "networkCode", r.segment_code AS "segmentCode", r.subject,
        r.deadline_misses AS "deadlineMisses", r.created_at AS "createdAt", to_char(r.needed_by, 'YYYY-MM-DD') AS "neededBy",
@@ -521,29 +530,30 @@ export class RoutingRepository {
   }
 
   /**
-   * Whether the facilitator cannot be given a request due on `lastDay`: left routing, absent today (their network's
-   * day) or that day, or absent for at least half of the days from today to then. Without `lastDay`: gone, or absent
-   * today. Within a transaction, pass its manager.
+   * Why the facilitator cannot be given a request due on `lastDay`, or null: left routing (`departed` with their
+   * account deactivated, `inactive` otherwise), absent today (their network's day) or that day, or absent for at least
+   * half of the days from today to then. Without `lastDay`: gone, or absent today. Within a transaction, pass its manager.
    */
-  async facilitatorAwayBefore(
+  async whyAway(
     facilitatorId: string,
     days: NetworkDays,
     lastDay: string | null = null,
     db: DataSource | EntityManager = this.dataSource,
-  ): Promise<boolean> {
-    const rows: Array<{ away: boolean }> = await db.query(
-      `SELECT NOT f.active
-              OR EXISTS (SELECT 1 FROM facilitator_absences a
+  ): Promise<AwayCause | null> {
+    const rows: Array<{ away: AwayCause | null }> = await db.query(
+      `SELECT CASE WHEN NOT f.active THEN CASE WHEN ${FACILITATOR_DEPARTED} THEN 'departed' ELSE 'inactive' END
+              WHEN EXISTS (SELECT 1 FROM facilitator_absences a
                           WHERE a.facilitator_id = f.id AND (t.today BETWEEN a.starts_on AND a.ends_on OR l.last BETWEEN a.starts_on AND a.ends_on))
-              OR 2 * (SELECT coalesce(sum(LEAST(a.ends_on, l.last) - GREATEST(a.starts_on, t.today) + 1), 0) FROM facilitator_absences a
-                       WHERE a.facilitator_id = f.id AND a.starts_on <= l.last AND a.ends_on >= t.today) >= l.last - t.today + 1 AS away
+                OR 2 * (SELECT coalesce(sum(LEAST(a.ends_on, l.last) - GREATEST(a.starts_on, t.today) + 1), 0) FROM facilitator_absences a
+                         WHERE a.facilitator_id = f.id AND a.starts_on <= l.last AND a.ends_on >= t.today) >= l.last - t.today + 1
+              THEN 'absence' END AS away
          FROM facilitators f
               CROSS JOIN LATERAL (SELECT ${facilitatorToday('$2')} AS today) t
               CROSS JOIN LATERAL (SELECT COALESCE($3::date, t.today) AS last) l
         WHERE f.id = $1`,
       [facilitatorId, days, lastDay],
     );
-    return rows[0]?.away ?? false;
+    return rows[0]?.away ?? null;
   }
 
   /** Whether anyone who could serve this network's requests has a free place: else draining is pointless. */

@@ -34,6 +34,7 @@ import { answerReminderAt, takeChargeReminderAt } from './reminders.policy';
 import type { AssignmentEndReason, DeclineReason } from './request-assignment.entity';
 import {
   AnswerDeadline,
+  AwayCause,
   ClaimableFacilitator,
   CurrentAssignment,
   NewAssignment,
@@ -332,19 +333,21 @@ export class RoutingService {
   }
 
   /**
-   * The request leaves its facilitator for good (closed, withdrawn): the current assignment ends and its place
-   * is freed. Statements to run with the closure, under the request's lock; once committed, call
-   * scheduleDrains(facilitatorId) so the freed place serves the pool. Nothing to do without a current assignment.
+   * The request leaves its facilitator for good (closed, withdrawn; `why` another: reopened while they are away): the
+   * current assignment ends and its place is freed. Statements to run with the closure, under the request's lock; once
+   * committed, call scheduleDrains(facilitatorId) so the freed place serves the pool. Nothing to do without a current
+   * assignment.
    */
   async releaseStatements(
     manager: EntityManager,
     requestId: string,
+    why: AssignmentEndReason = 'finished',
   ): Promise<{ statements: SqlStatement[]; facilitatorId: string | null }> {
     const current = await this.routing.currentAssignment(manager, requestId);
     if (!current) return { statements: [], facilitatorId: null };
     return {
       statements: [
-        this.routing.endAssignmentStatement(current.id, 'finished', this.clock.now(), null),
+        this.routing.endAssignmentStatement(current.id, why, this.clock.now(), null),
         this.routing.releaseCapacityStatement(current.facilitatorId),
       ],
       facilitatorId: current.facilitatorId,
@@ -395,13 +398,18 @@ export class RoutingService {
    * tomorrow: the buyer would wait for their return).
    */
   async canReclaim(manager: EntityManager, facilitatorId: string, departmentCode: string): Promise<boolean> {
+    return (await this.whyNotReclaimable(manager, facilitatorId, departmentCode)) === null;
+  }
+
+  /** Why a reopened request cannot go back to the facilitator who handled it (canReclaim), or null: it can. */
+  whyNotReclaimable(manager: EntityManager, facilitatorId: string, departmentCode: string): Promise<AwayCause | null> {
     // Every answer deadline has a date (null is the type of one never set): the reopening sets it now.
     const lastDay = lastDayOf(departmentCode, this.reopenedDeadline(departmentCode).dueAt!);
-    return !(await this.routing.facilitatorAwayBefore(facilitatorId, this.reference.networkDays(this.clock.now()), lastDay, manager));
+    return this.routing.whyAway(facilitatorId, this.reference.networkDays(this.clock.now()), lastDay, manager);
   }
 
   /**
-   * A closed request reopened while its facilitator cannot take it back (canReclaim): routed afresh, as a declined
+   * A request reopened (closed, or answered) while its facilitator cannot take it back (canReclaim): routed afresh, as a declined
    * one is (another facilitator, or the network's pool). Under the request's lock; the statements run after the ones
    * that bring it back to `submitted` (a later runAsOne: both update the request).
    */
@@ -455,7 +463,8 @@ export class RoutingService {
    * taken in charge move on; in every case the pools they serve may now drain.
    */
   async facilitatorChanged(facilitatorId: string): Promise<void> {
-    if (await this.routing.facilitatorAwayBefore(facilitatorId, this.reference.networkDays(this.clock.now()))) {
+    const away = await this.routing.whyAway(facilitatorId, this.reference.networkDays(this.clock.now()));
+    if (away) {
       for (const requestId of await this.routing.untakenRequestsOf(facilitatorId)) {
         await this.dataSource.transaction(async (manager) => {
           const request = await this.routing.lockRequest(manager, requestId);
@@ -463,9 +472,10 @@ export class RoutingService {
           if (!request || !current || current.facilitatorId !== facilitatorId || current.takenAt) return;
           const facilitator = await this.routing.facilitatorContact(manager, facilitatorId);
           await runAsOne(manager, [
-            ...this.release(request, current, 'absence', { type: 'reassigned', reason: 'Facilitateur absent ou indisponible' }),
-            // Told, so that a second « Nouvelle demande » for the same request later reads as what it is.
-            ...(facilitator ? this.withdrawnMail(request, facilitator, 'unavailable') : []),
+            ...this.release(request, current, away, { type: 'reassigned', reason: AWAY_REASONS[away] }),
+            // Told, so that a second « Nouvelle demande » for the same request later reads as what it is; not once
+            // gone: the mailbox of someone who left is no one's.
+            ...(facilitator && away !== 'departed' ? this.withdrawnMail(request, facilitator, 'unavailable') : []),
           ]);
           await this.assign(manager, [{ ...request, status: 'submitted' }]);
         });
@@ -977,6 +987,13 @@ const OWN_REFUSALS: Record<IneligibilityReason, string> = {
   absent: 'une absence est déclarée pour vous aujourd’hui.',
   full: 'vous avez atteint votre capacité ; clôturez ou confiez une demande pour libérer une place.',
   excluded: 'elle vous a déjà été confiée et vous l’avez laissée.',
+};
+
+/** Why requests not taken in charge left a facilitator who became unavailable, as their history line says it. */
+const AWAY_REASONS: Record<AwayCause, string> = {
+  departed: 'Facilitateur parti (compte désactivé)',
+  inactive: 'Le facilitateur ne reçoit plus de demandes',
+  absence: 'Facilitateur absent',
 };
 
 const DECLINE_LABELS: Record<DeclineReason, string> = {

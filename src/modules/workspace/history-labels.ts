@@ -82,6 +82,8 @@ export const ASSIGNMENT_END_LABELS: Record<AssignmentEndReason, string> = {
   declined: 'A décliné',
   deadline_missed: 'Délai de prise en charge dépassé',
   absence: 'Absent : attribuée de nouveau',
+  inactive: 'Ne reçoit plus de demandes : attribuée de nouveau',
+  departed: 'Parti (compte désactivé) : attribuée de nouveau',
   reassigned: 'Réaffectée par le réseau',
   withdrawn: 'Remise en attribution automatique',
   transferred: 'Transférée vers l’autre type',

@@ -4,6 +4,7 @@ import type { StaffPrincipal } from '../accounts/accounts.types';
 import type { AssignmentEndReason } from '../routing/request-assignment.entity';
 import type { CloseReason, OrganisationType, RequestKind, RequestStatus } from '../requests/request.types';
 import { APPLICABLE_DEADLINE } from '../requests/requests.repository';
+import { FACILITATOR_DEPARTED } from '../routing/routing.repository';
 import { visibleRequestsCondition } from './staff-requests.repository';
 import { containsPattern, listedStatuses, ordersBySubmission, QueueFilters, QueueSort, searchedReference } from './workspace-queue.policy';
 
@@ -35,6 +36,8 @@ export interface QueueRow {
   anonymisedAt: Date | null;
   /** Who holds the request; null in the pool. */
   facilitatorName: string | null;
+  /** Its holder left (account deactivated): someone must give it to another. */
+  holderDeparted: boolean;
   departmentCode: string;
   segmentCode: string;
   createdAt: Date;
@@ -72,6 +75,8 @@ export interface AssignmentPeriod {
   takenAt: Date | null;
   endedAt: Date | null;
   endReason: AssignmentEndReason | null;
+  /** Why routing chose them, when its history line said so (the région's coordinator as fallback); null otherwise. */
+  routedWhy: string | null;
 }
 
 export interface HistoryEvent {
@@ -97,6 +102,8 @@ export interface RequestDetail {
   networkCode: string;
   assignedFacilitatorId: string | null;
   facilitatorName: string | null;
+  /** Its holder left (account deactivated): someone must give it to another. */
+  holderDeparted: boolean;
   buyerFirstName: string;
   buyerLastName: string;
   buyerEmail: string;
@@ -141,7 +148,7 @@ const QUEUE_ORDERS: Record<QueueSort, string> = {
 /** A queue line's columns (QueueRow), from `requests r` and QUEUE_JOINS. */
 const QUEUE_COLUMNS = `r.id, r.reference, r.status, r.kind, r.subject, r.buyer_first_name || ' ' || r.buyer_last_name AS "buyerName",
   r.organisation_name AS "organisationName", r.anonymised_at AS "anonymisedAt", f.first_name || ' ' || f.last_name AS "facilitatorName",
-  r.department_code AS "departmentCode", r.segment_code AS "segmentCode", r.created_at AS "createdAt",
+  ${FACILITATOR_DEPARTED} AS "holderDeparted", r.department_code AS "departmentCode", r.segment_code AS "segmentCode", r.created_at AS "createdAt",
   to_char(r.needed_by, 'YYYY-MM-DD') AS "neededBy",
   CASE r.status WHEN 'assigned' THEN 'take_charge' WHEN 'in_progress' THEN 'answer' END AS "deadlineKind",
   ${APPLICABLE_DEADLINE} AS "dueAt"`;
@@ -261,6 +268,7 @@ export class WorkspaceRepository {
     const rows = await this.dataSource.query(
       `SELECT r.id, r.reference, r.status, r.close_reason AS "closeReason", r.kind, r.network_code AS "networkCode",
               r.assigned_facilitator_id AS "assignedFacilitatorId", f.first_name || ' ' || f.last_name AS "facilitatorName",
+              ${FACILITATOR_DEPARTED} AS "holderDeparted",
               r.buyer_first_name AS "buyerFirstName", r.buyer_last_name AS "buyerLastName", r.buyer_email AS "buyerEmail",
               r.buyer_phone AS "buyerPhone", r.organisation_name AS "organisationName", r.organisation_type AS "organisationType",
               r.siret, r.department_code AS "departmentCode", r.segment_code AS "segmentCode", r.subject, r.question,
@@ -329,14 +337,30 @@ export class WorkspaceRepository {
     );
   }
 
-  /** Who held the request, in turn, oldest first, with when each took it in charge and why they let it go. */
+  /**
+   * Who held the request, in turn, oldest first, with when each took it in charge and why they let it go — and why
+   * routing gave it to them when it said so (a social-clause coordinator as the région's fallback): the reason of the
+   * event that gave it. Each assignment made by routing or staff has one such event (assignee, to `assigned`), written
+   * with it; those taken in charge at once (a reopening, a move while awaiting the buyer) have none, or another status.
+   * Paired per facilitator from the latest back.
+   */
   assignments(requestId: string): Promise<AssignmentPeriod[]> {
     return this.dataSource.query(
-      `SELECT f.first_name || ' ' || f.last_name AS "facilitatorName", ra.assigned_at AS "assignedAt", ra.taken_at AS "takenAt",
-              ra.ended_at AS "endedAt", ra.end_reason AS "endReason"
-         FROM request_assignments ra JOIN facilitators f ON f.id = ra.facilitator_id
-        WHERE ra.request_id = $1
-        ORDER BY ra.assigned_at, ra.id`,
+      `WITH givings AS (
+         SELECT e.assignee_id, CASE WHEN e.type = 'assigned' AND e.actor_type = 'system' THEN e.reason END AS reason,
+                row_number() OVER (PARTITION BY e.assignee_id ORDER BY e.id DESC) AS turn
+           FROM request_events e WHERE e.request_id = $1 AND e.assignee_id IS NOT NULL AND e.to_status = 'assigned'
+       ), periods AS (
+         SELECT ra.*, CASE WHEN ra.taken_at IS DISTINCT FROM ra.assigned_at
+                      THEN row_number() OVER (PARTITION BY ra.facilitator_id, ra.taken_at IS DISTINCT FROM ra.assigned_at
+                                              ORDER BY ra.assigned_at DESC, ra.id DESC) END AS turn
+           FROM request_assignments ra WHERE ra.request_id = $1
+       )
+       SELECT f.first_name || ' ' || f.last_name AS "facilitatorName", p.assigned_at AS "assignedAt", p.taken_at AS "takenAt",
+              p.ended_at AS "endedAt", p.end_reason AS "endReason", g.reason AS "routedWhy"
+         FROM periods p JOIN facilitators f ON f.id = p.facilitator_id
+         LEFT JOIN givings g ON g.assignee_id = p.facilitator_id AND g.turn = p.turn
+        ORDER BY p.assigned_at, p.id`,
       [requestId],
     );
   }

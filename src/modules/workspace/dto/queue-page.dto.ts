@@ -36,6 +36,9 @@ export class QueueItemDto {
   @ApiProperty({ type: String, nullable: true, example: 'Dominique Durand', description: 'Qui suit la demande ; null dans la réserve' })
   facilitatorName!: string | null;
 
+  @ApiProperty({ description: 'Le compte de ce facilitateur est désactivé (parti) : la demande est à confier à un autre' })
+  holderDeparted!: boolean;
+
   @ApiProperty({ example: '38', description: 'Code INSEE du département' })
   departmentCode!: string;
 

@@ -30,6 +30,9 @@ export class StaffRequestDto {
   @ApiProperty(nullableText('Son nom'))
   facilitatorName!: string | null;
 
+  @ApiProperty({ description: 'Le compte de ce facilitateur est désactivé (parti) : la demande est à confier à un autre' })
+  holderDeparted!: boolean;
+
   @ApiProperty({ description: 'Vide une fois les données personnelles effacées, comme les cinq champs suivants' })
   buyerFirstName!: string;
 
@@ -346,6 +349,14 @@ export class AssignmentPeriodDto {
     enum: Object.keys(ASSIGNMENT_END_LABELS),
   })
   endReason!: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'Au coordinateur régional : les facilitateurs de clauses sociales du département sont tous absents',
+    description: 'Pourquoi l’attribution automatique la lui a confiée, quand elle le dit (coordinateur régional en secours) ; null sinon',
+  })
+  routedWhy!: string | null;
 }
 
 export class UndeliveredMailDto {
