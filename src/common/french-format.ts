@@ -56,8 +56,30 @@ export function frenchNumber(value: number): string {
   return value.toLocaleString('fr-FR');
 }
 
-// Names and nouns starting with a vowel take « d’ »; h is left alone (« de Hugues » and « d’Hélène » both occur).
-const ELIDED = /^[aeiouyàâäéèêëîïôöùûüœæ]/i;
+const VOWEL = 'aeiouàâäéèêëîïôöùûüœæ';
+/**
+ * What « de » elides before: a vowel; a y sounded [i], before a consonant (« d’Yves », but « de Yann », « de Yolande »);
+ * a mute h, as in the first names below (« d’Hélène », « d’Henri »). Spelling cannot tell a mute h from an aspirated
+ * one (« de Hugues », « de Haute-Savoie »): any other h keeps « de ».
+ */
+const ELIDED = new RegExp(
+  `^([${VOWEL}]|y[^${VOWEL}y\\s]|h(?:${[
+    'adrien',
+    'armonie',
+    'ector',
+    'élène',
+    'éloïse',
+    'enri',
+    'ermine',
+    'ervé',
+    'ippolyte',
+    'onoré',
+    'ortense',
+    'ubert',
+    'ugo\\b',
+  ].join('|')}))`,
+  'i',
+);
 
 /**
  * « de » joined to what follows as French writes it: « du modèle », « des filtres », « d’Élise », « de la fiche ».

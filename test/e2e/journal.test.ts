@@ -3,6 +3,7 @@
  * admins (all) and animators (their networks'), newest first, kept a year.
  */
 import { AuditService } from '../../src/modules/audit/audit.service';
+import { mailsTo } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
 import { bearerFor, insertStaff, signedInStaff, type StaffSeed } from '../support/staff';
 import { TestApp, useTestApp } from '../support/test-app';
@@ -50,6 +51,33 @@ describe('/espace/journal', () => {
     ]);
     const facilitator = await signedIn({ role: 'facilitator', facilitatorId: await insertFacilitator(t.dataSource, {}) });
     expect((await facilitator.get('/espace/journal')).status).toBe(404);
+  });
+
+  it('names a « Réseau … » network once after the word « réseau », and elides « de » as French does', async () => {
+    const admin = await signedIn({ role: 'admin', email: 'admin@example.org' });
+    for (const [firstName, lastName] of [
+      ['Hélène', 'Bérard'],
+      ['Yann', 'Zidane'],
+    ]) {
+      const email = `${firstName.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '')}@example.org`;
+      const invited = await admin.submit('/espace/comptes', '/espace/comptes', {
+        email,
+        firstName,
+        lastName,
+        role: 'animator',
+        networkCodes: 'grand-est',
+      });
+      expect(invited.status).toBe(303);
+    }
+    await admin.submit('/espace/reseaux/grand-est', '/espace/reseaux/grand-est', { contactEmail: 'animation@grandest.fr' });
+
+    expect(rowsOf(await (await admin.get('/espace/journal')).text()).map(([, what]) => what)).toEqual([
+      'Adresse de contact du réseau Grand Est : contact@achats-responsables-grandest.fr → animation@grandest.fr',
+      'Invitation de Yann Zidane (yann@example.org) comme animateur de réseau (réseau Grand Est)',
+      'Invitation d’Hélène Bérard (helene@example.org) comme animateur de réseau (réseau Grand Est)',
+    ]);
+    const [mail] = await mailsTo(t, 'staff-invitation');
+    for (const body of [mail.text_body, mail.html_body]) expect(body).toContain('comme animateur de réseau (réseau Grand Est).');
   });
 
   it('pages back 100 lines at a time; a year-old line is erased', async () => {

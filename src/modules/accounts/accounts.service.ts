@@ -5,7 +5,7 @@ import { Clock } from '../../common/clock';
 import { ActionRefused, AppError, FieldError, NotFound, ValidationFailed } from '../../common/errors/app-errors';
 import { randomToken, sha256 } from '../../common/tokens';
 import { isUuid } from '../../common/validation';
-import { ofPhrase } from '../../common/french-format';
+import { afterNetworkWord, ofPhrase } from '../../common/french-format';
 import { AppConfig } from '../../config/app-config';
 import { runAsOne } from '../../database/sql-statement';
 import { FacilitatorChangesService } from '../directory/facilitator-changes.service';
@@ -183,7 +183,7 @@ export class AccountsService {
           inviter: `${by.firstName} ${by.lastName}`.trim(),
           roleLabel: ROLE_LABELS[account.role],
           // Whom they will work with: an animator's networks, a facilitator's own (admins: all).
-          networks: account.role === 'admin' ? [] : account.networkCodes.map((code) => this.reference.network(code)?.name ?? code),
+          networks: account.role === 'admin' ? [] : account.networkCodes.map((code) => this.networkName(code)),
           link: link.url,
           expiresAt: link.expiresAt,
         },
@@ -523,13 +523,18 @@ export class AccountsService {
     );
   }
 
-  /** « (réseaux RESECO, 3AR) » for a journal line; nothing when there are none (an admin's account). */
+  /** « (réseaux RESECO, Grand Est) » for a journal line; nothing when there are none (an admin's account). */
   private networksSaid(codes: readonly string[]): string {
-    return codes.length ? ` (${codes.length > 1 ? 'réseaux' : 'réseau'} ${this.networkNames(codes)})` : '';
+    const names = codes.map((code) => afterNetworkWord(this.networkName(code)));
+    return codes.length ? ` (${codes.length > 1 ? 'réseaux' : 'réseau'} ${names.join(', ')})` : '';
   }
 
   private networkNames(codes: readonly string[]): string {
-    return codes.length ? codes.map((code) => this.reference.network(code)?.name ?? code).join(', ') : 'aucun';
+    return codes.length ? codes.map((code) => this.networkName(code)).join(', ') : 'aucun';
+  }
+
+  private networkName(code: string): string {
+    return this.reference.network(code)?.name ?? code;
   }
 
   async activeAccount(email: string): Promise<StoredAccount | null> {

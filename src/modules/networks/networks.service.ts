@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AppError, ValidationFailed } from '../../common/errors/app-errors';
+import { afterNetworkWord } from '../../common/french-format';
 import { visibleNetworks } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { normalizeEmail, staffEmailProblem } from '../accounts/credentials.policy';
@@ -46,7 +47,7 @@ export class NetworksService {
         staff,
         'network_contact_changed',
         [network.code],
-        `Adresse de contact du réseau ${network.name} : ${network.contactEmail ?? 'aucune'} → ${email}`,
+        `Adresse de contact du réseau ${afterNetworkWord(network.name)} : ${network.contactEmail ?? 'aucune'} → ${email}`,
       );
     });
   }
