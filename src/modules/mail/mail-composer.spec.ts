@@ -100,6 +100,77 @@ describe('MailComposer', () => {
   });
 });
 
+describe('MailComposer, long words', () => {
+  const composer = new MailComposer();
+  const LONG = `https://www.marches-publics.gouv.fr/entreprise/consultation/${'0123456789'.repeat(12)}`;
+  const note = { by: 'Alix', note: LONG, reason: LONG };
+  /** Every text a person typed, and every link, one long unbroken word: the fields of all templates at once. */
+  const everyText = {
+    ...Object.fromEntries(
+      ['subject', 'question', 'body', 'reason', 'transferNote', 'previous', 'next', 'newAddress'].map((field) => [field, LONG]),
+    ),
+    ...Object.fromEntries(
+      ['actionUrl', 'trackingUrl', 'link', 'surveyUrl', 'declineUrl', 'workspaceUrl', 'requestUrl', 'queueUrl'].map((field) => [
+        field,
+        LONG,
+      ]),
+    ),
+    firstName: 'Camille',
+    reference: 'GV-2026-000042',
+    givenBack: note,
+    handOver: note,
+    wave: 'impact',
+    changes: [
+      { kind: 'question', question: LONG },
+      { kind: 'answer', answers: [{ body: LONG, items: [{ typeLabel: 'Guide', url: LONG }], files: [] }] },
+      { kind: 'closed', message: LONG },
+      { kind: 'transferred', reason: LONG },
+    ],
+    requests: [{ reference: 'GV-2026-000042', subject: LONG, givenBack: note }],
+    created: [{ reference: 'GV-2026-000043', subject: LONG, trackingUrl: LONG }],
+    links: [{ reference: 'GV-2026-000042', subject: LONG, url: LONG }],
+  };
+
+  /** The style attributes of the elements around each place `word` is read in `html` (its text, not its attributes). */
+  function stylesAround(html: string, word: string): string[][] {
+    const open: Array<{ tag: string; style: string }> = [];
+    const found: string[][] = [];
+    for (const part of html.split(/(<[^>]*>)/)) {
+      const tag = /^<(\/?)([a-z][a-z0-9]*)([^>]*)>$/i.exec(part);
+      if (!tag) {
+        if (part.includes(word)) found.push(open.map((element) => element.style));
+      } else if (tag[1]) {
+        open.length = Math.max(open.map((element) => element.tag).lastIndexOf(tag[2].toLowerCase()), 0);
+      } else if (!['br', 'hr', 'meta', 'img'].includes(tag[2].toLowerCase())) {
+        open.push({ tag: tag[2].toLowerCase(), style: /style="([^"]*)"/.exec(tag[3])?.[1] ?? '' });
+      }
+    }
+    return found;
+  }
+
+  it('breaks a long link typed in any message rather than make a phone scroll sideways (RGAA 10.11)', () => {
+    const wraps = (styles: string[]) => styles.some((style) => /overflow-wrap: anywhere;.*word-break: break-word/.test(style));
+    const shown: string[] = [];
+    for (const template of Object.keys(TEMPLATE_FOOTERS)) {
+      const places = stylesAround(composer.compose({ template, subject: 'Sujet', context: everyText }).html, LONG);
+      if (places.length) shown.push(template);
+      expect([template, places.filter((styles) => !wraps(styles)).length]).toEqual([template, 0]);
+    }
+    // The quotations of what a buyer or a colleague typed are among them.
+    expect(shown).toEqual(
+      expect.arrayContaining([
+        'request-acknowledgement',
+        'buyer-update',
+        'buyer-precision-reminder',
+        'facilitator-buyer-message',
+        'facilitator-assignment',
+        'network-pool-alert',
+        'assignment-withdrawn',
+      ]),
+    );
+  });
+});
+
 describe('MailComposer, the preview line', () => {
   const composer = new MailComposer();
   /** A buyer's update in Isère, as the service words it (`label`, `statusInNews`). */
@@ -222,8 +293,6 @@ describe('MailComposer, request-acknowledgement', () => {
         /Vous avez besoin de la réponse d’ici le 1er mars 2027(<\/strong>)? : à ce rythme, elle peut n’arriver que le 12 mars 2027\./,
       );
     }
-    // The link spelled out for a mail client without buttons wraps anywhere: a token has no place to break a line.
-    expect(late.html).toMatch(/overflow-wrap: anywhere;">Ce lien est personnel[^<]*http:\/\/localhost:3000\/suivi\//);
     const onTime = composer.compose(acknowledgementMessage());
     expect(onTime.text).not.toContain('Vous avez besoin de la réponse');
     expect(onTime.html).not.toContain('Vous avez besoin de la réponse');
