@@ -266,6 +266,11 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
       }),
     );
     expect(items[1].file.downloadPath).toBe(`/suivi/${request.reference}/pieces-jointes/${fileId}`);
+    // The answer is the news, said at the top of the page with a link down to it (the first message here).
+    expect(api1.latestAnswer).toEqual({ position: 1, announcement: 'La réponse de Dominique est arrivée', news: true });
+    const announced = await (await page(request)).text();
+    expect(announced).toContain('<h2 class="fr-alert__title">La réponse de Dominique est arrivée</h2>');
+    expect(/id="message-1">[\s\S]*?(<h3[^>]*>)/.exec(announced)![1]).toBe('<h3 class="fr-card__title" id="reponse">');
 
     // The first answer's deadline, long past by the time the buyer replies (the answer came late, or weeks ago).
     await t.dataSource.query(
@@ -276,6 +281,10 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     const response = await api(request, 'replies', { message: 'Merci, et pour le lot 3 ?' });
     expect(response.status).toBe(200);
     expect(await state(request)).toEqual({ status: 'in_progress', close_reason: null });
+    // Replied to, the answer is no longer news; it keeps its anchor.
+    const replied = await (await page(request)).text();
+    expect(replied).not.toContain('id="reponse-arrivee"');
+    expect(replied).toContain('<h3 class="fr-card__title" id="reponse">');
     const [told] = await mailsTo(t, 'facilitator-buyer-message');
     expect(told.subject).toContain('rouverte');
     // A new answer is owed from now: not late at once, and the facilitator reads by when.

@@ -19,7 +19,15 @@ import { QueueService } from '../../src/queue/queue.service';
 import { addWorkingDays, isWorkingDay, withinOfficeHours } from '../../src/common/working-days.policy';
 import { wallClock, zoneOffset } from '../../src/common/local-clock';
 import { timeMachine } from '../support/surveys';
-import { frenchFilters, mailsTo, pastReplyWindow, staffWrites, submittedAndTaken, TrackedTestRequest } from '../support/conversation';
+import {
+  frenchFilters,
+  mailsTo,
+  pastReplyWindow,
+  staffWrites,
+  submittedAndTaken,
+  trackingLinkIn,
+  TrackedTestRequest,
+} from '../support/conversation';
 import { samplePdf } from '../support/sample-files';
 import { insertStaff } from '../support/staff';
 import { bodyOf, flushQueues, TestApp, useTestApp, waitFor } from '../support/test-app';
@@ -168,6 +176,15 @@ describe('buyer e-mails (debounced, never twice) and automatic closure', () => {
       recipient,
     ]);
     expect(context.changes[0].answers[0].files).toEqual([{ name: 'guide.pdf', detail: `PDF – ${samplePdf().length} octets` }]);
+
+    // Its link lands on the answer, which the tracking page, long on a phone, announces at its top.
+    const link = trackingLinkIn(mail.text_body, request.reference);
+    expect(new URL(link).hash).toBe('#reponse');
+    expect(mail.html_body).toContain(`href="${link}"`);
+    const html = await (await fetch(link)).text();
+    expect(html).toContain('<h2 class="fr-alert__title">La réponse de Dominique est arrivée</h2>');
+    expect(html).toContain('<a href="#reponse">Aller à la réponse</a>');
+    expect(html).toMatch(/<h3 class="fr-card__title" id="reponse">Dominique, du réseau [^<]+ — Réponse<\/h3>/);
 
     const tracked = await bodyOf(
       fetch(`${t.url}/api/v1/requests/${request.reference}`, { headers: { 'x-tracking-token': request.token } }),

@@ -178,7 +178,8 @@ export class BuyerNotificationsService {
         statusInNews: statusTold(changes, request.status),
         closeReasonLabel: request.closeReason ? BUYER_CLOSE_REASON_LABELS[request.closeReason] : null,
         closedForNoReply: request.closeReason === 'no_reply',
-        trackingUrl: link,
+        // News of an answer lands on it (its anchor on the tracking page), not at the top of a long page.
+        trackingUrl: link && changes.some((change) => change.kind === 'answer') ? `${link}#reponse` : link,
         // Said only where no date is known (a message queued before the dates below were given).
         replyWindowDays: this.config.REPLY_WINDOW_WORKING_DAYS,
         answerDays: this.config.ANSWER_WORKING_DAYS,

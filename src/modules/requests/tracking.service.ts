@@ -3,7 +3,9 @@ import { AppConfig } from '../../config/app-config';
 import { Clock } from '../../common/clock';
 import { AppError, NotFound } from '../../common/errors/app-errors';
 import { tokenMatches } from '../../common/tokens';
-import { authorShownToBuyer } from './message-author.policy';
+import { authorNamedInBuyerMail, authorShownToBuyer } from './message-author.policy';
+import { answerIsNews } from './answer-news.policy';
+import { ofPhrase } from '../../common/french-format';
 import { workingEndOf } from '../../common/working-days.policy';
 import { nextStepFor } from './next-step.policy';
 import { autoCloseAt, enteredStatusAt, replyPermission } from './reply-window.policy';
@@ -21,7 +23,14 @@ import {
 } from './request-message.types';
 import { BUYER_CLOSE_REASON_LABELS, HANDED_OVER_EVENT, KIND_LABELS, PURCHASE_STAGE_LABELS, STATUS_LABELS } from './request.types';
 import { RequestsRepository } from './requests.repository';
-import { BuyerActionsDto, TrackedFileDto, TrackedHelpItemDto, TrackedMessageDto, TrackedRequestDto } from './dto/tracked-request.dto';
+import {
+  BuyerActionsDto,
+  LatestAnswerDto,
+  TrackedFileDto,
+  TrackedHelpItemDto,
+  TrackedMessageDto,
+  TrackedRequestDto,
+} from './dto/tracked-request.dto';
 
 const EVENT_LABELS: Record<string, string> = {
   submitted: 'Demande reçue',
@@ -92,6 +101,7 @@ export class TrackingService {
       conversation: conversation.map((message, index) =>
         toTrackedMessage(request.reference, message, kindLabelOf(conversation, index, request.status === 'awaiting_buyer')),
       ),
+      latestAnswer: latestAnswerOf(conversation, history, request.status === 'awaiting_buyer'),
       actions: this.actionsOf(request, conversation, history),
     };
   }
@@ -144,7 +154,7 @@ function toTracked(
   request: AdviceRequest,
   events: RequestEvent[],
   facilitator: TrackedRequestDto['facilitator'],
-): Omit<TrackedRequestDto, 'conversation' | 'actions' | 'nextStep'> {
+): Omit<TrackedRequestDto, 'conversation' | 'latestAnswer' | 'actions' | 'nextStep'> {
   return {
     reference: request.reference,
     status: request.status,
@@ -171,6 +181,20 @@ function toTracked(
       toStatus: e.toStatus,
     })),
     facilitator,
+  };
+}
+
+/** The latest answer: where it is in the conversation, who wrote it, and whether it is the buyer's latest news. */
+function latestAnswerOf(conversation: MessageView[], history: RequestEvent[], awaitingBuyer: boolean): LatestAnswerDto | null {
+  const index = conversation.map((message) => message.kind === 'answer').lastIndexOf(true);
+  if (index < 0) return null;
+  const author = ofPhrase(authorNamedInBuyerMail(conversation[index].author));
+  return {
+    position: index + 1,
+    announcement: completesAnswer(conversation, index)
+      ? `Le complément à la réponse ${author} est arrivé`
+      : `La réponse ${author} est arrivée`,
+    news: answerIsNews(history, awaitingBuyer),
   };
 }
 

@@ -197,6 +197,20 @@ export class NextStepDto {
   late!: boolean;
 }
 
+export class LatestAnswerDto {
+  @ApiProperty({ description: 'Son rang dans conversation, à partir de 1 ; la page de suivi l’ancre en #reponse' })
+  position!: number;
+
+  @ApiProperty({ example: 'La réponse d’Alix est arrivée' })
+  announcement!: string;
+
+  @ApiProperty({
+    description:
+      'Vrai tant qu’elle est la dernière nouvelle : l’acheteur n’a rien envoyé ni fait depuis, et aucune précision ne lui est demandée',
+  })
+  news!: boolean;
+}
+
 export class TrackedRequestDto {
   @ApiProperty({ example: 'GV-2026-000123' })
   reference!: string;
@@ -273,6 +287,9 @@ export class TrackedRequestDto {
 
   @ApiProperty({ type: [TrackedMessageDto], description: 'Échanges visibles de l’acheteur' })
   conversation!: TrackedMessageDto[];
+
+  @ApiProperty({ type: LatestAnswerDto, nullable: true, description: 'La dernière réponse (ou son complément) ; null avant la première' })
+  latestAnswer!: LatestAnswerDto | null;
 
   @ApiProperty({ type: BuyerActionsDto })
   actions!: BuyerActionsDto;
