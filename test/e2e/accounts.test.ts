@@ -78,6 +78,25 @@ describe('staff accounts', () => {
       // A page past the end shows the last one.
       expect(listed(await (await admin.get('/espace/comptes?page=9')).text())).toHaveLength(8);
     });
+
+    it('warns an admin of the networks no signed-up animator runs, whose alerts go to a contact address', async () => {
+      const { email } = await insertStaff(t.dataSource, { role: 'admin' });
+      const admin = await signedIn(email);
+      const warning = async () =>
+        /id="reseaux-sans-animateur">([\s\S]*?)<\/div>/.exec(await (await admin.get('/espace/comptes')).text())?.[1];
+      expect(await warning()).toContain('12 réseaux sans animateur inscrit');
+
+      const { email: animatorEmail } = await insertStaff(t.dataSource, { role: 'animator', networks: ['reseco'] });
+      await insertStaff(t.dataSource, { role: 'animator', networks: ['3ar'], password: null });
+      const after = await warning();
+      expect(after).toContain('11 réseaux sans animateur inscrit');
+      expect(after).not.toContain('RESECO');
+      // Invited, not signed up yet: the alerts still go to the contact address.
+      expect(after).toContain('3AR');
+      expect(after).toContain('<a href="#titre-invitation">Invitez un animateur</a> pour chacun.');
+      // An animator runs their networks: nothing to warn them of.
+      expect(await (await (await signedIn(animatorEmail)).get('/espace/comptes')).text()).not.toContain('reseaux-sans-animateur');
+    });
   });
 
   describe('sign-in', () => {

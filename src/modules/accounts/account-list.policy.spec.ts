@@ -1,4 +1,4 @@
-import { accountState, filterAccounts, parseAccountFilters } from './account-list.policy';
+import { accountState, filterAccounts, networksWithoutAnimator, parseAccountFilters } from './account-list.policy';
 
 const account = (overrides: Partial<Parameters<typeof filterAccounts>[0][number]> = {}) => ({
   firstName: 'Élise',
@@ -58,5 +58,27 @@ describe('filterAccounts', () => {
     ['every filter at once', { search: 'martin', role: 'facilitator' as const, network: 'aura-ee', state: 'active' as const }, [elise]],
   ])('%s', (_label, filters, expected) => {
     expect(filterAccounts(all, filters)).toEqual(expected);
+  });
+});
+
+describe('networksWithoutAnimator: whose alerts go to a contact address nobody signs in with', () => {
+  const animator = (networkCodes: string[], active = true, passwordHash: string | null = 'hash') => ({
+    firstName: 'A',
+    lastName: 'B',
+    email: 'a@example.org',
+    role: 'animator' as const,
+    networkCodes,
+    active,
+    passwordHash,
+  });
+  it.each<[string, ReturnType<typeof animator>[], string[]]>([
+    ['nobody', [], ['reseco', '3ar']],
+    ['one animator for one', [animator(['reseco'])], ['3ar']],
+    ['one animator for both', [animator(['reseco', '3ar'])], []],
+    ['an invitation not yet accepted runs nothing', [animator(['reseco'], true, null)], ['reseco', '3ar']],
+    ['a deactivated animator runs nothing', [animator(['reseco'], false)], ['reseco', '3ar']],
+    ['a facilitator is no animator', [{ ...animator(['reseco']), role: 'facilitator' as never }], ['reseco', '3ar']],
+  ])('%s', (_label, accounts, expected) => {
+    expect(networksWithoutAnimator(accounts, ['reseco', '3ar'])).toEqual(expected);
   });
 });

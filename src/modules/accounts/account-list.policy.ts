@@ -71,3 +71,12 @@ export function filterAccounts<A extends ListedAccount>(accounts: readonly A[], 
 function folded(text: string): string {
   return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
+
+/**
+ * The networks, among these, that no signed-up animator runs: their alerts (pool, delays, absences) go to their
+ * contact address, whose reader has no account to act with (networkRecipients). `accounts` must hold every animator.
+ */
+export function networksWithoutAnimator(accounts: readonly ListedAccount[], networkCodes: readonly string[]): string[] {
+  const run = new Set(accounts.filter((a) => a.role === 'animator' && accountState(a) === 'active').flatMap((a) => a.networkCodes));
+  return networkCodes.filter((code) => !run.has(code));
+}

@@ -12,6 +12,7 @@ import {
   AccountState,
   accountState,
   filterAccounts,
+  networksWithoutAnimator,
   parseAccountFilters,
 } from './account-list.policy';
 import { FormModel, formModel, onFieldErrors } from '../../web/form-model';
@@ -314,6 +315,14 @@ export class AccountPagesController {
       })),
       roles: this.accounts.invitableRoles(staff).map((role) => ({ value: role, label: ROLE_LABELS[role] })),
       networks: this.networkOptions(staff),
+      // An admin manages every animator: the list tells which networks none runs (an animator runs theirs).
+      withoutAnimator:
+        staff.role === 'admin'
+          ? networksWithoutAnimator(
+              manageable,
+              this.reference.allNetworks().map((n) => n.code),
+            ).map((code) => this.reference.network(code)?.name ?? code)
+          : [],
       invite,
     });
   }
