@@ -1,5 +1,5 @@
 import { Environment } from 'nunjucks';
-import { addFrenchFilters, ofPhrase, afterNetworkWord } from './french-format';
+import { addFrenchFilters, ofPhrase, afterNetworkWord, ofOrganisation } from './french-format';
 
 const env = addFrenchFilters(new Environment());
 const render = (template: string, value: unknown) => env.renderString(template, { value });
@@ -122,6 +122,28 @@ describe('ofPhrase', () => {
     ['lemon', 'de lemon'],
   ])('%j → %j', (text, expected) => {
     expect(ofPhrase(text)).toBe(expected);
+  });
+});
+
+describe('ofOrganisation', () => {
+  it.each([
+    ['Maison de l’emploi de Carcassonne', 'de la Maison de l’emploi de Carcassonne'],
+    ['PLIE du Grand Narbonne', 'du PLIE du Grand Narbonne'],
+    ['Département de l’Aude', 'du Département de l’Aude'],
+    ['Conseil départemental de l’Hérault', 'du Conseil départemental de l’Hérault'],
+    ['Communauté d’agglomération Hérault-Méditerranée', 'de la Communauté d’agglomération Hérault-Méditerranée'],
+    ['Grand Narbonne', 'du Grand Narbonne'],
+    ['Agence d’attractivité', 'de l’Agence d’attractivité'],
+    ['Établissement public territorial', 'de l’Établissement public territorial'],
+    ['EPCI Sud Vendée', 'de l’EPCI Sud Vendée'],
+    ['La Mission locale jeunes', 'de la Mission locale jeunes'],
+    ['Le Pays de Lunel', 'du Pays de Lunel'],
+    ['L’Union des entreprises', 'de l’Union des entreprises'],
+    ['Les Ateliers de la Baie', 'des Ateliers de la Baie'],
+    ['France Travail', 'de France Travail'],
+    ['Emploi 11', 'd’Emploi 11'],
+  ])('%j → %j', (name, expected) => {
+    expect(ofOrganisation(name)).toBe(expected);
   });
 });
 

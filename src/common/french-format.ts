@@ -93,6 +93,38 @@ export function ofPhrase(text: string): string {
 }
 
 /**
+ * The article of the nouns structures are named by (« Maison de l’emploi de Carcassonne », « PLIE du Grand Narbonne »),
+ * by their first word, without accents and lower-cased: the name alone does not say whether it takes « du » or « de la ».
+ */
+const MASCULINE_STRUCTURES = ['plie', 'departement', 'conseil', 'gip', 'ccas', 'cias', 'epci', 'esat', 'syndicat', 'centre'];
+const MORE_MASCULINE = ['groupement', 'service', 'comite', 'etablissement', 'office', 'pays', 'grand'];
+const FEMININE_STRUCTURES = ['maison', 'mission', 'communaute', 'metropole', 'agglomeration', 'agglo', 'region', 'ville', 'mairie'];
+const MORE_FEMININE = ['commune', 'collectivite', 'direction', 'agence', 'association', 'union', 'federation', 'plateforme', 'chambre'];
+const STRUCTURE_ARTICLES = new Map<string, 'le' | 'la'>([
+  ...[...MASCULINE_STRUCTURES, ...MORE_MASCULINE].map((noun) => [noun, 'le'] as const),
+  ...[...FEMININE_STRUCTURES, ...MORE_FEMININE].map((noun) => [noun, 'la'] as const),
+]);
+
+/**
+ * « de » before a structure's name, with the article its first noun takes: « de la Maison de l’emploi de Carcassonne »,
+ * « du PLIE du Grand Narbonne », « de l’Agence… »; a name typed with its article keeps it (« La Mission locale »); any
+ * other name is read as a proper name, without article (« de France Travail », « d’Ensemble »).
+ */
+export function ofOrganisation(name: string): string {
+  const article = /^(le|la|les) (.*)$/i.exec(name) ?? /^(l)[’'](.*)$/i.exec(name);
+  if (article) return ofPhrase(`${article[1].toLowerCase()}${article[1].length === 1 ? '’' : ' '}${article[2]}`);
+  const noun = name
+    .split(/[\s’'-]/)[0]
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase();
+  const known = STRUCTURE_ARTICLES.get(noun);
+  if (known === undefined) return ofPhrase(name);
+  if (ELIDED.test(name)) return `de l’${name}`;
+  return known === 'le' ? `du ${name}` : `de la ${name}`;
+}
+
+/**
  * A network's name after the word « réseau » of a sentence: « Réseau Grand Est » is « du réseau Grand Est », not « du
  * réseau Réseau Grand Est »; « RESECO » stays as it is.
  */

@@ -84,6 +84,7 @@ describe('/api/v1/facilitators', () => {
         firstName: 'Claire',
         lastName: 'Dupont',
         kind: 'environmental',
+        organisation: null,
         networkCode: 'aura-ee',
         departmentCodes: ['38', '73'],
         segments: ['catering'],
@@ -308,6 +309,53 @@ describe('/api/v1/facilitators', () => {
         { field: 'openCount', message: 'Champ inconnu : « openCount ».' },
         { field: 'capacity', message: 'Indiquez la capacité.' },
       ]);
+    });
+  });
+
+  describe('the structure that employs a facilitator', () => {
+    it('is set on creation (trimmed), changed and removed by PATCH, and journaled from what to what', async () => {
+      const created = await create({ kind: 'social_clause', organisation: '  Maison de l’emploi de Carcassonne ' });
+      expect(created.organisation).toBe('Maison de l’emploi de Carcassonne');
+      const before = (await changeEvents()).length;
+      const changed = await bodyOf(call('PATCH', `/${created.id}`, { organisation: 'PLIE du Grand Narbonne' }));
+      expect(changed).toMatchObject({ organisation: 'PLIE du Grand Narbonne', capacity: 10 });
+      // Who the buyer is told about, not who receives what: routing is not asked again.
+      expect((await changeEvents()).length).toBe(before);
+      expect(await bodyOf(call('PATCH', `/${created.id}`, { capacity: 4 }))).toMatchObject({ organisation: 'PLIE du Grand Narbonne' });
+      expect(await bodyOf(call('PATCH', `/${created.id}`, { organisation: null }))).toMatchObject({ organisation: null });
+      await call('PATCH', `/${created.id}`, { organisation: 'PLIE du Grand Narbonne' });
+      expect(await bodyOf(call('PATCH', `/${created.id}`, { organisation: '  ' }))).toMatchObject({ organisation: null });
+      const journal: Array<{ summary: string }> = await t.dataSource.query(
+        `SELECT summary FROM audit_events WHERE action = 'facilitator_updated' ORDER BY id`,
+      );
+      expect(journal[0].summary).toContain('structure : « PLIE du Grand Narbonne » (avant : « Maison de l’emploi de Carcassonne »)');
+      expect(journal[2].summary).toContain('structure : aucune (avant : « PLIE du Grand Narbonne »)');
+    });
+
+    it.each([
+      ['too long', 'x'.repeat(151), 'Le nom de la structure ne doit pas dépasser 150 caractères.'],
+      ['over two lines', 'Maison de l’emploi\nde Carcassonne', 'Le nom de la structure tient sur une seule ligne.'],
+      [
+        'with a line separator pasted from a word processor',
+        'Maison de l’emploi\u2028de Carcassonne',
+        'Le nom de la structure tient sur une seule ligne.',
+      ],
+      ['not a text', 42, 'La structure doit être un texte.'],
+    ])('is refused %s, with a French message on its field, on creation and by PATCH', async (_label, organisation, message) => {
+      const refused = await call('POST', '', adviser({ organisation }));
+      expect(refused.status).toBe(400);
+      expect((await bodyOf(refused)).errors).toEqual([{ field: 'organisation', message }]);
+      const created = await create({ organisation: 'PLIE du Grand Narbonne' });
+      const patch = await call('PATCH', `/${created.id}`, { organisation });
+      expect(patch.status).toBe(400);
+      expect((await bodyOf(patch)).errors).toEqual([{ field: 'organisation', message }]);
+      expect(await bodyOf(call('GET', `/${created.id}`))).toMatchObject({ organisation: 'PLIE du Grand Narbonne' });
+    });
+
+    it('is documented in OpenAPI, nullable and bounded', async () => {
+      const document = await bodyOf(fetch(`${t.url}/api/docs-json`));
+      expect(document.components.schemas.CreateFacilitatorDto.properties.organisation).toMatchObject({ maxLength: 150, nullable: true });
+      expect(document.components.schemas.FacilitatorDto.required).toContain('organisation');
     });
   });
 

@@ -152,8 +152,9 @@ describe('facilitators CSV import page: check, then import (animators of their n
     expect(model.headers.get('content-disposition')).toBe('attachment; filename="facilitateurs-modele.csv"');
     const content = Buffer.from(await model.arrayBuffer());
     const lines = content.toString('utf8').split('\r\n');
-    expect(lines[0]).toBe(`\uFEFF${HEADER}`);
-    expect(lines[1]).toMatch(/^camille\.martin@exemple\.fr;Camille;Martin;environmental;reseco;\d\d;10;[a-z_]+;non$/);
+    // The model names the optional structure too, empty for a conseiller of the network itself.
+    expect(lines[0]).toBe(`\uFEFF${HEADER};organisation`);
+    expect(lines[1]).toMatch(/^camille\.martin@exemple\.fr;Camille;Martin;environmental;reseco;\d\d;10;[a-z_]+;non;$/);
     expect(lines.slice(2)).toEqual(['']);
     const modelChecked = (await send(animator, 'verifier', { name: 'modele.csv', content })).html;
     expect(modelChecked).toContain('1 fiche à créer, 0 fiche à mettre à jour, 0 fiche inchangée, 0 ligne rejetée.');
@@ -162,6 +163,7 @@ describe('facilitators CSV import page: check, then import (animators of their n
     const admin = await signedInStaff(t, { role: 'admin' });
     const adminPage = await (await admin.get(IMPORT)).text();
     expect(adminPage).toContain('<code>reseco</code>');
+    expect(adminPage).toContain('<code>organisation</code> ou « Structure »');
     expect(adminPage).not.toContain('importez dans');
     // A column the import does not know is left out, and both reports say so, as the CLI does.
     const twoNetworks = {

@@ -290,6 +290,36 @@ describe('npm run cli -- facilitators:import', () => {
     ]);
   });
 
+  it('reads the structure under « Structure », leaves it as it is in a file without the column, and clears it from an empty cell', async () => {
+    const structures = async () =>
+      (await t.dataSource.query(`SELECT email, organisation FROM facilitators ORDER BY email`)) as Array<{
+        email: string;
+        organisation: string | null;
+      }>;
+    const french = 'E-mail;Prénom;Nom;Type;Réseau;Départements;Capacité;Segments;Coordinateur;Structure';
+    const file = await writeCsv(
+      'structures.csv',
+      `${french}\ncamille.roux@example.org;Camille;Roux;clauses sociales;res-occ;11;5;;non; Maison de l’emploi de Carcassonne \n` +
+        `nina.roux@example.org;Nina;Roux;environmental;reseco;;8;;non;\n` +
+        `paul.long@example.org;Paul;Long;clauses sociales;res-occ;11;5;;non;${'x'.repeat(151)}\n`,
+    );
+    const run = await importFile(file);
+    expect(run.out).toContain('Résumé : créés 2, mis à jour 0, inchangés 0, rejetés 1.');
+    expect(run.out).toContain('ligne 4 — paul.long@example.org — Le nom de la structure ne doit pas dépasser 150 caractères.');
+    expect(await structures()).toEqual([
+      { email: 'camille.roux@example.org', organisation: 'Maison de l’emploi de Carcassonne' },
+      { email: 'nina.roux@example.org', organisation: null },
+    ]);
+
+    await writeFile(file, `${HEADER}\ncamille.roux@example.org;Camille;Roux;social_clause;res-occ;11;5;;no\n`);
+    expect((await importFile(file)).out).toContain('Résumé : créés 0, mis à jour 0, inchangés 1, rejetés 0.');
+    expect((await structures())[0].organisation).toBe('Maison de l’emploi de Carcassonne');
+
+    await writeFile(file, `${HEADER};organisation\ncamille.roux@example.org;Camille;Roux;social_clause;res-occ;11;5;;no;\n`);
+    expect((await importFile(file)).out).toContain('Résumé : créés 0, mis à jour 1, inchangés 0, rejetés 0.');
+    expect((await structures())[0].organisation).toBeNull();
+  });
+
   it('exits with code 2 when the file cannot be read', async () => {
     const run = await importFile(join(dir, 'absent.csv'));
     expect(run).toEqual({ code: 2, out: '', err: `Fichier illisible : ${join(dir, 'absent.csv')} (fichier introuvable).\n` });

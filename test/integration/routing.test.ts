@@ -59,7 +59,14 @@ describe('routing worker', () => {
     const token = new URL(request.trackingUrl).searchParams.get('t')!;
     const tracked = await bodyOf(fetch(`${t.url}/api/v1/requests/${request.reference}`, { headers: { 'x-tracking-token': token } }));
     expect(tracked.status).toBe('assigned');
-    expect(tracked.facilitator).toEqual({ firstName: 'Aurélie', network: 'AURA-EE / RREDD', kind: 'environmental', tookCharge: false });
+    expect(tracked.facilitator).toEqual({
+      firstName: 'Aurélie',
+      network: 'AURA-EE / RREDD',
+      kind: 'environmental',
+      organisation: null,
+      affiliation: 'du réseau AURA-EE / RREDD',
+      tookCharge: false,
+    });
     expect(tracked.history.map((h: { type: string }) => h.type)).toEqual(['submitted', 'assigned']);
   });
 
@@ -87,6 +94,22 @@ describe('routing worker', () => {
       'elle vous revient comme coordinateur régional',
     );
     expect(await sentMailFile(t, 'facilitator-assignment', `facilitateur-${local}@example.org`)).not.toContain('coordinateur régional');
+  });
+
+  it('presents a social-clause facilitator by the structure that employs them, when their record names one', async () => {
+    await insertFacilitator(t.dataSource, {
+      kind: 'social_clause',
+      network: 'aura-ee',
+      departments: ['38'],
+      firstName: 'Camille',
+      organisation: 'Maison de l’emploi de Carcassonne',
+    });
+    const request = await submit(70, { kind: 'social_clause' });
+    await settled(request.id, 'assigned');
+    const page = await (await fetch(request.trackingUrl)).text();
+    expect(page).toContain('<strong>Camille</strong>, de la Maison de l’emploi de Carcassonne.</p>');
+    expect(page).not.toContain('qui anime les clauses sociales');
+    expect(page).not.toContain('du réseau AURA-EE');
   });
 
   it('a coordinator listing départements is the fallback of their région only; one listing none, of the whole network', async () => {

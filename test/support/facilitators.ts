@@ -12,14 +12,15 @@ export interface FacilitatorSeed {
   firstName?: string;
   lastName?: string;
   email?: string;
+  organisation?: string | null;
 }
 
 /** Writes a facilitator straight into the directory tables, as an import would. */
 export async function insertFacilitator(dataSource: DataSource | EntityManager, seed: FacilitatorSeed = {}): Promise<string> {
   const id = randomUUID();
   await dataSource.query(
-    `INSERT INTO facilitators (id, email, first_name, last_name, kind, network_code, is_coordinator, capacity, active, segments)
-     VALUES ($1, $2, $3, $10, $4, $5, $6, $7, $8, $9)`,
+    `INSERT INTO facilitators (id, email, first_name, last_name, kind, network_code, is_coordinator, capacity, active, segments, organisation)
+     VALUES ($1, $2, $3, $10, $4, $5, $6, $7, $8, $9, $11)`,
     [
       id,
       seed.email ?? `facilitateur-${id}@example.org`,
@@ -31,6 +32,7 @@ export async function insertFacilitator(dataSource: DataSource | EntityManager, 
       seed.active ?? true,
       seed.segments ?? [],
       seed.lastName ?? 'Test',
+      seed.organisation ?? null,
     ],
   );
   for (const department of seed.departments ?? []) {

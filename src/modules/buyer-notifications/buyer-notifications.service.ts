@@ -11,7 +11,7 @@ import { downloadDetail } from '../attachments/file-type.policy';
 import { MailService } from '../mail/mail.service';
 import { AdviceRequest } from '../requests/request.entities';
 import { HelpItemView, MessageView, RequestMessagesRepository } from '../requests/request-messages.repository';
-import { atSentenceStart, authorNamedInBuyerMail } from '../requests/message-author.policy';
+import { affiliationOf, atSentenceStart, authorNamedInBuyerMail } from '../requests/message-author.policy';
 import { HELP_ITEM_TYPE_LABELS, MessageKind, REFERRAL_TARGET_LABELS } from '../requests/request-message.types';
 import { BUYER_CLOSE_REASON_LABELS, STATUS_LABELS } from '../requests/request.types';
 import { replyPermission, replyWindowEnd } from '../requests/reply-window.policy';
@@ -144,7 +144,8 @@ export class BuyerNotificationsService {
     const facilitator = request.assignedFacilitatorId
       ? await this.requests.facilitatorShownToBuyer(request.assignedFacilitatorId, manager)
       : null;
-    const takenBy = changes.some((change) => change.kind === 'taken') ? facilitator : null;
+    const takenBy =
+      facilitator && changes.some((change) => change.kind === 'taken') ? { ...facilitator, affiliation: affiliationOf(facilitator) } : null;
     const link = trackingLinkOf(this.config, request);
     const latest = (kind: MessageKind) => [...conversation].reverse().find((m) => m.kind === kind) ?? null;
     const lastWord = conversation.at(-1);

@@ -62,6 +62,8 @@ const COLUMN_HELP: Record<CsvColumn, string> = {
     'Segments d’achat d’expertise, par code ou par nom (« catering » ou « Restauration collective » : voir la liste ci-dessous), séparés par des espaces, des virgules ou des points-virgules. Vide : aucun en particulier.',
   coordinator:
     '« yes » ou « no » (ou « oui », « non » ; vide : non) : coordinateur régional de clauses sociales, relais de tout le réseau.',
+  organisation:
+    'Facultative : l’organisme qui emploie le facilitateur, nommé à l’acheteur (« PLIE du Grand Narbonne », « Maison de l’emploi de Carcassonne »), sur une ligne, 150 caractères au plus. Vide : le réseau. Sans cette colonne, la structure des fiches existantes ne change pas.',
 };
 
 /** How each outcome reads in the report, in its table (row) and its counts (one, many): what a check foresees, what an import did. */
@@ -197,6 +199,8 @@ export class DirectoryViews {
       capacity: '10',
       segments: this.reference.segmentOptions()[0]?.value ?? '',
       coordinator: 'non',
+      // A conseiller of the network itself: no structure of its own.
+      organisation: '',
     };
     // BOM and semicolons: French Excel opens it in columns, accents and all.
     return `\uFEFF${CSV_COLUMNS.join(';')}\r\n${CSV_COLUMNS.map((column) => example[column]).join(';')}\r\n`;

@@ -1,6 +1,7 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { Department, Network } from '../reference/reference.entities';
 import type { RequestKind } from '../requests/request.types';
+import { ORGANISATION_MAX } from './facilitator.policy';
 
 /** An adviser who answers requests: environmental (regional network) or social clause (territory). */
 @Entity('facilitators')
@@ -23,6 +24,10 @@ export class Facilitator {
 
   @Column({ type: 'varchar', length: 20 })
   kind!: RequestKind;
+
+  /** The structure that employs a social-clause facilitator (PLIE, maison de l’emploi…); null: the network itself. */
+  @Column({ type: 'varchar', length: ORGANISATION_MAX, nullable: true })
+  organisation!: string | null;
 
   @ManyToOne(() => Network, { nullable: false })
   @JoinColumn({ name: 'network_code' })

@@ -230,8 +230,8 @@ export class DirectoryService {
   }
 
   private async insert(manager: EntityManager, input: NewFacilitator): Promise<string> {
-    const { departmentCodes = [], segments = [], isCoordinator = false, active = true, ...identity } = input;
-    const profile = this.resolve({ ...identity, departmentCodes, segments, isCoordinator, active });
+    const { organisation = null, departmentCodes = [], segments = [], isCoordinator = false, active = true, ...identity } = input;
+    const profile = this.resolve({ ...identity, organisation, departmentCodes, segments, isCoordinator, active });
     const id = randomUUID();
     await this.facilitators.insert(manager, id, profile);
     // After the insert: an address another record has is said as such, not as an account's.
@@ -318,6 +318,7 @@ export class DirectoryService {
       firstName: '',
       lastName: '',
       kind: raw.kind === 'social_clause' ? 'social_clause' : 'environmental',
+      organisation: null,
       networkCode: raw.networkCode,
       departmentCodes: texts(raw.departmentCodes),
       segments: texts(raw.segments),

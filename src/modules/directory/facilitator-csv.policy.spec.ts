@@ -26,6 +26,7 @@ const VALID = {
   capacity: '10',
   segments: 'catering',
   coordinator: 'no',
+  organisation: '',
 };
 const row = (change: Partial<typeof VALID> = {}) => CSV_COLUMNS.map((column) => ({ ...VALID, ...change })[column]);
 
@@ -138,20 +139,21 @@ describe('readCsvRecords', () => {
   });
 });
 
-const FRENCH_HEADER = ['E-mail', 'Prénom', 'Nom', 'Type', 'Réseau', 'Départements', 'Capacité', 'Segments', 'Coordinateur'];
+const FRENCH_HEADER = ['E-mail', 'Prénom', 'Nom', 'Type', 'Réseau', 'Départements', 'Capacité', 'Segments', 'Coordinateur', 'Structure'];
 
 describe('readHeader', () => {
   it.each<[string, string[], number, string[]]>([
-    ['the columns in order', [...CSV_COLUMNS], 9, []],
-    ['another order', [...CSV_COLUMNS].reverse(), 9, []],
+    ['the columns in order', [...CSV_COLUMNS], 10, []],
+    ['another order', [...CSV_COLUMNS].reverse(), 10, []],
     [
       'capitals, accents and spaces',
       [' EMAIL ', 'First_Name', 'last_name', 'kind', 'network', 'Départements', 'capacity', 'segments', 'coordinator'],
       9,
       [],
     ],
-    ['empty columns at the end', [...CSV_COLUMNS, '', ''], 9, []],
-    ['French Excel’s names', FRENCH_HEADER, 9, []],
+    ['empty columns at the end', [...CSV_COLUMNS, '', ''], 10, []],
+    ['French Excel’s names', FRENCH_HEADER, 10, []],
+    ['without the optional structure', FRENCH_HEADER.slice(0, 9), 9, []],
     [
       'other French names',
       [
@@ -168,9 +170,9 @@ describe('readHeader', () => {
       9,
       [],
     ],
-    ['« Courriel »', ['Courriel', ...CSV_COLUMNS.slice(1)], 9, []],
-    ['an unknown column, ignored', [...CSV_COLUMNS, 'Téléphone'], 10, ['Téléphone']],
-    ['an untitled column in the middle, ignored', ['email', '', ...CSV_COLUMNS.slice(1)], 10, ['colonne 2 sans titre']],
+    ['« Courriel »', ['Courriel', ...CSV_COLUMNS.slice(1)], 10, []],
+    ['an unknown column, ignored', [...CSV_COLUMNS, 'Téléphone'], 11, ['Téléphone']],
+    ['an untitled column in the middle, ignored', ['email', '', ...CSV_COLUMNS.slice(1)], 11, ['colonne 2 sans titre']],
   ])('accepts %s', (_label, fields, width, ignored) => {
     const reading = readHeader(fields);
     expect(reading.ok && reading.header.width).toBe(width);
@@ -197,7 +199,7 @@ describe('readHeader', () => {
     expect(reading.ok).toBe(false);
     expect(!reading.ok && reading.problem).toMatch(problem);
     expect(!reading.ok && reading.problem).toContain(
-      'Colonnes attendues : email,first_name,last_name,kind,network,departements,capacity,segments,coordinator (ou E-mail, Prénom, Nom, Type, Réseau, Départements, Capacité, Segments, Coordinateur), séparées par « , » ou « ; ».',
+      'Colonnes attendues : email,first_name,last_name,kind,network,departements,capacity,segments,coordinator (ou E-mail, Prénom, Nom, Type, Réseau, Départements, Capacité, Segments, Coordinateur), séparées par « , » ou « ; » ; facultative : organisation (ou Structure).',
     );
   });
 });
@@ -215,6 +217,7 @@ describe('readFacilitatorRecord', () => {
         firstName: 'Claire',
         lastName: 'Dupont',
         kind: 'environmental',
+        organisation: null,
         networkCode: 'aura-ee',
         departmentCodes: ['38', '73'],
         segments: ['catering'],
@@ -232,6 +235,8 @@ describe('readFacilitatorRecord', () => {
       { departmentCodes: ['38', '73'], segments: ['catering', 'furniture'] },
     ],
     ['no segment', { segments: '' }, { segments: [] }],
+    ['a structure, trimmed', { organisation: ' PLIE du Grand Narbonne ' }, { organisation: 'PLIE du Grand Narbonne' }],
+    ['an empty structure: none (the network)', { organisation: '' }, { organisation: null }],
     ['coordinator yes', { kind: 'social_clause', coordinator: 'yes' }, { isCoordinator: true }],
     ['coordinator oui', { kind: 'social_clause', coordinator: 'Oui' }, { isCoordinator: true }],
     ['coordinator non', { coordinator: 'non' }, { isCoordinator: false }],
@@ -318,6 +323,14 @@ describe('readFacilitatorRecord', () => {
       ['Colonne email : le texte tient sur plusieurs lignes (« claire.dupont@ » puis « example.org ») ; écrivez-le sur une seule ligne.'],
     ],
     [
+      'a structure over two lines',
+      { organisation: 'Maison de l’emploi\nde Carcassonne' },
+      [
+        'Colonne organisation : le texte tient sur plusieurs lignes (« Maison de l’emploi » puis « de Carcassonne ») ; écrivez-le sur une seule ligne.',
+      ],
+    ],
+    ['a structure too long', { organisation: 'x'.repeat(151) }, ['Le nom de la structure ne doit pas dépasser 150 caractères.']],
+    [
       'several problems at once',
       { email: '', capacity: 'abc', coordinator: 'x' },
       [
@@ -332,8 +345,8 @@ describe('readFacilitatorRecord', () => {
   });
 
   it.each([
-    ['too few fields', row().slice(0, 8), 'La ligne a 8 colonnes au lieu de 9.'],
-    ['extra fields with values', [...row(), 'surplus'], 'La ligne a 10 colonnes au lieu de 9.'],
+    ['too few fields', row().slice(0, 8), 'La ligne a 8 colonnes au lieu de 10.'],
+    ['extra fields with values', [...row(), 'surplus'], 'La ligne a 11 colonnes au lieu de 10.'],
   ])('refuses a row with %s, keeping its e-mail for the report', (_label, fields, reason) => {
     expect(read(fields)).toEqual({ ok: false, email: 'claire.dupont@example.org', reasons: [reason] });
   });
@@ -354,5 +367,19 @@ describe('readFacilitatorRecord', () => {
       ],
     });
     expect(read([...row(), '02 99 00 00 00'], french).ok).toBe(true);
+  });
+
+  it('reads a file without the structure column as leaving each record’s structure unchanged', () => {
+    const withoutStructure = headerOf(FRENCH_HEADER.slice(0, 9));
+    const reading = read(row().slice(0, 9), withoutStructure);
+    expect(reading.ok && reading.facilitator).toMatchObject({ email: 'claire.dupont@example.org', organisation: undefined });
+  });
+
+  it('reads « Structure » in the French header', () => {
+    const french = headerOf(FRENCH_HEADER);
+    expect(read(row({ organisation: 'Département de l’Aude' }), french)).toMatchObject({
+      ok: true,
+      facilitator: { organisation: 'Département de l’Aude' },
+    });
   });
 });

@@ -22,8 +22,12 @@ export const CSV_COLUMNS = [
   'capacity',
   'segments',
   'coordinator',
+  'organisation',
 ] as const;
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
+
+/** Columns a file may leave out: older files have no structure, and their import leaves each record's as it is. */
+export const OPTIONAL_COLUMNS: readonly CsvColumn[] = ['organisation'];
 
 /** The French header of each column, as French Excel users name them (shown when a column is missing, and on the import page). */
 export const FRENCH_NAMES: Record<CsvColumn, string> = {
@@ -36,6 +40,7 @@ export const FRENCH_NAMES: Record<CsvColumn, string> = {
   capacity: 'Capacité',
   segments: 'Segments',
   coordinator: 'Coordinateur',
+  organisation: 'Structure',
 };
 
 /** Every header read as each column, simplified (see simplified()). */
@@ -49,10 +54,12 @@ const HEADER_NAMES: Record<CsvColumn, readonly string[]> = {
   capacity: ['capacity', 'capacite'],
   segments: ['segments', 'segment', 'segments d achat'],
   coordinator: ['coordinator', 'coordinateur', 'coordinatrice', 'coordination'],
+  organisation: ['organisation', 'organization', 'structure', 'structure employeuse', 'organisme', 'employeur'],
 };
 
 /** Where each column sits in a record, its header as typed (for messages), and how many fields a record has. */
 export interface CsvHeader {
+  /** -1 for an optional column the file leaves out. */
   positions: Record<CsvColumn, number>;
   labels: Record<CsvColumn, string>;
   width: number;
@@ -161,7 +168,7 @@ export function readHeader(fields: string[]): HeaderReading {
   const columns = typed.slice(0, width).map((name) => CSV_COLUMNS.find((column) => HEADER_NAMES[column].includes(simplified(name))));
   const ignored = typed.slice(0, width).flatMap((name, index) => (columns[index] ? [] : [name || `colonne ${index + 1} sans titre`]));
   const repeated = CSV_COLUMNS.filter((column) => columns.filter((c) => c === column).length > 1);
-  const missing = CSV_COLUMNS.filter((column) => !columns.includes(column));
+  const missing = CSV_COLUMNS.filter((column) => !columns.includes(column) && !OPTIONAL_COLUMNS.includes(column));
   const problems = [
     missing.length ? `colonnes manquantes : ${missing.map((column) => `${column} (ou ${FRENCH_NAMES[column]})`).join(', ')}` : '',
     // A column missing and another not recognised: most likely a misspelt name.
@@ -171,9 +178,10 @@ export function readHeader(fields: string[]): HeaderReading {
       : '',
   ].filter(Boolean);
   if (problems.length) {
+    const required = CSV_COLUMNS.filter((column) => !OPTIONAL_COLUMNS.includes(column));
     return {
       ok: false,
-      problem: `En-tête invalide (${problems.join(' ; ')}). Colonnes attendues : ${CSV_COLUMNS.join(',')} (ou ${CSV_COLUMNS.map((column) => FRENCH_NAMES[column]).join(', ')}), séparées par « , » ou « ; ».`,
+      problem: `En-tête invalide (${problems.join(' ; ')}). Colonnes attendues : ${required.join(',')} (ou ${required.map((column) => FRENCH_NAMES[column]).join(', ')}), séparées par « , » ou « ; » ; facultative : ${OPTIONAL_COLUMNS.map((column) => `${column} (ou ${FRENCH_NAMES[column]})`).join(', ')}.`,
     };
   }
   const positions = Object.fromEntries(CSV_COLUMNS.map((column) => [column, columns.indexOf(column)])) as Record<CsvColumn, number>;
@@ -181,7 +189,10 @@ export function readHeader(fields: string[]): HeaderReading {
     ok: true,
     header: {
       positions,
-      labels: Object.fromEntries(CSV_COLUMNS.map((column) => [column, typed[positions[column]]])) as Record<CsvColumn, string>,
+      labels: Object.fromEntries(CSV_COLUMNS.map((column) => [column, typed[positions[column]] ?? FRENCH_NAMES[column]])) as Record<
+        CsvColumn,
+        string
+      >,
       width,
       ignored,
     },
@@ -196,7 +207,7 @@ export function readFacilitatorRecord(fields: string[], header: CsvHeader, segme
   }
   const reasons: string[] = [];
   // A line break typed in a cell (Alt+Entrée) would be stored in the name, or spoil the address.
-  const broken = (['email', 'first_name', 'last_name'] as const).filter((column) => /[\r\n]/.test(value(column)));
+  const broken = (['email', 'first_name', 'last_name', 'organisation'] as const).filter((column) => /[\r\n]/.test(value(column)));
   for (const column of broken) {
     const parts = value(column)
       .split(/\s*[\r\n]+\s*/)
@@ -224,6 +235,8 @@ export function readFacilitatorRecord(fields: string[], header: CsvHeader, segme
     lastName: value('last_name') || undefined,
     // Codes as people type them in a spreadsheet: « RESECO », « Environmental », « clauses sociales », « 2a ».
     kind: KINDS[simplified(kind)] ?? (kind.toLowerCase() || undefined),
+    // Left out of the file: unchanged; an empty cell: none (the network).
+    organisation: header.positions.organisation < 0 ? undefined : value('organisation') || null,
     networkCode: value('network').toLowerCase() || undefined,
     departmentCodes: departmentCodes(value('departements')),
     segments: segmentReading.codes,
@@ -246,6 +259,7 @@ export function readFacilitatorRecord(fields: string[], header: CsvHeader, segme
       firstName: dto.firstName,
       lastName: dto.lastName,
       kind: dto.kind,
+      organisation: plain.organisation,
       networkCode: dto.networkCode,
       departmentCodes: plain.departmentCodes,
       segments: plain.segments,
@@ -256,7 +270,7 @@ export function readFacilitatorRecord(fields: string[], header: CsvHeader, segme
 }
 
 /** The API's field of each column whose line breaks are refused. */
-const FIELDS = { email: 'email', first_name: 'firstName', last_name: 'lastName' } as const;
+const FIELDS = { email: 'email', first_name: 'firstName', last_name: 'lastName', organisation: 'organisation' } as const;
 
 /**
  * Codes separated by spaces, « , » or « ; »; none means the whole network. A single digit is a code whose leading

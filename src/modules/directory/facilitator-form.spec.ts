@@ -6,6 +6,7 @@ const FILLED: FacilitatorFormValues = {
   firstName: 'Claire',
   lastName: 'Dupont',
   kind: 'social_clause',
+  organisation: ' PLIE du Grand Narbonne ',
   networkCode: 'aura-ee',
   departmentCodes: '38 73',
   segments: ['catering', 'cleaning'],
@@ -21,6 +22,7 @@ describe('formToFacilitator', () => {
       firstName: 'Claire',
       lastName: 'Dupont',
       kind: 'social_clause',
+      organisation: 'PLIE du Grand Narbonne',
       networkCode: 'aura-ee',
       departmentCodes: ['38', '73'],
       segments: ['catering', 'cleaning'],
@@ -32,6 +34,7 @@ describe('formToFacilitator', () => {
 
   it.each([
     ['blank texts are absent', { email: '  ', firstName: '' }, { email: undefined, firstName: undefined }],
+    ['a blank structure is none: the network', { organisation: '  ' }, { organisation: null }],
     [
       'codes split on spaces, commas and semicolons, upper-cased',
       { departmentCodes: ' 2a, 2B;38  73 ' },
@@ -64,6 +67,7 @@ describe('facilitatorFormOf', () => {
     firstName: 'Claire',
     lastName: 'Dupont',
     kind: 'environmental',
+    organisation: null,
     networkCode: 'aura-ee',
     departmentCodes: ['38', '73'],
     segments: ['catering'],
@@ -76,5 +80,7 @@ describe('facilitatorFormOf', () => {
     const form = facilitatorFormOf(stored);
     expect(form).toMatchObject({ departmentCodes: '38 73', capacity: '10', isCoordinator: undefined, active: 'true' });
     expect(formToFacilitator(form)).toEqual(stored);
+    const employed = { ...stored, organisation: 'Maison de l’emploi de Carcassonne' };
+    expect(formToFacilitator(facilitatorFormOf(employed))).toEqual(employed);
   });
 });

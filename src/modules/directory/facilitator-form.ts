@@ -6,6 +6,7 @@ export interface FacilitatorFormValues {
   firstName?: string;
   lastName?: string;
   kind?: string;
+  organisation?: string;
   networkCode?: string;
   /** INSEE codes as typed: "38 73", "38, 73"… */
   departmentCodes?: string;
@@ -20,6 +21,7 @@ const TEXT_FIELDS = [
   'firstName',
   'lastName',
   'kind',
+  'organisation',
   'networkCode',
   'departmentCodes',
   'capacity',
@@ -36,8 +38,8 @@ export function pickFacilitatorForm(body: Record<string, unknown>): FacilitatorF
 }
 
 /**
- * Turns the form's strings into the API's shape, so one validation serves both: empty means absent, the
- * codes a list, the capacity a number when it is one (otherwise left as typed, for a clear error), the
+ * Turns the form's strings into the API's shape, so one validation serves both: empty means absent (a structure: none),
+ * the codes a list, the capacity a number when it is one (otherwise left as typed, for a clear error), the
  * boxes booleans (an unticked box is not sent, so it means false).
  */
 export function formToFacilitator(values: FacilitatorFormValues): Record<string, unknown> {
@@ -48,6 +50,7 @@ export function formToFacilitator(values: FacilitatorFormValues): Record<string,
     firstName: present(values.firstName),
     lastName: present(values.lastName),
     kind: present(values.kind),
+    organisation: present(values.organisation) ?? null,
     networkCode: present(values.networkCode),
     departmentCodes: (values.departmentCodes ?? '')
       .split(/[\s,;]+/)
@@ -67,6 +70,7 @@ export function facilitatorFormOf(profile: FacilitatorProfile): FacilitatorFormV
     firstName: profile.firstName,
     lastName: profile.lastName,
     kind: profile.kind,
+    organisation: profile.organisation ?? undefined,
     networkCode: profile.networkCode,
     departmentCodes: profile.departmentCodes.join(' '),
     segments: profile.segments,

@@ -1,4 +1,12 @@
-import { affectsRouting, changedFields, changeSummary, FacilitatorProfile, resolveProfile, Territory } from './facilitator.policy';
+import {
+  affectsRouting,
+  changedFields,
+  changeSummary,
+  FacilitatorProfile,
+  organisationOf,
+  resolveProfile,
+  Territory,
+} from './facilitator.policy';
 
 const DEPARTMENTS: Record<string, string> = { '38': 'aura-ee', '69': 'aura-ee', '73': 'aura-ee', '35': 'reseco', '44': 'reseco' };
 const territory: Territory = {
@@ -14,6 +22,7 @@ const adviser: FacilitatorProfile = {
   firstName: 'Claire',
   lastName: 'Dupont',
   kind: 'environmental',
+  organisation: null,
   networkCode: 'aura-ee',
   departmentCodes: [],
   segments: [],
@@ -26,6 +35,12 @@ const socialClause: FacilitatorProfile = { ...adviser, kind: 'social_clause', de
 describe('resolveProfile', () => {
   it.each<[string, FacilitatorProfile, Partial<FacilitatorProfile>]>([
     ['lower-cases and trims the e-mail', { ...adviser, email: ' Claire.DUPONT@Example.org ' }, { email: 'claire.dupont@example.org' }],
+    [
+      'trims a structure and makes its inner spaces single',
+      { ...adviser, organisation: '  PLIE  du Grand\tNarbonne ' },
+      { organisation: 'PLIE du Grand Narbonne' },
+    ],
+    ['takes a blank structure for none (the network)', { ...adviser, organisation: '   ' }, { organisation: null }],
     ['keeps an environmental adviser without départements (whole network)', adviser, { departmentCodes: [] }],
     ['sorts départements and drops repeats', { ...adviser, departmentCodes: ['73', '38', '73'] }, { departmentCodes: ['38', '73'] }],
     [
@@ -86,11 +101,23 @@ describe('resolveProfile', () => {
   });
 });
 
+describe('organisationOf', () => {
+  it.each<[string | null, string | null]>([
+    [null, null],
+    ['', null],
+    [' \t ', null],
+    [' Maison de l’emploi  de Carcassonne ', 'Maison de l’emploi de Carcassonne'],
+  ])('%j is stored as %j', (typed, stored) => {
+    expect(organisationOf(typed)).toBe(stored);
+  });
+});
+
 describe('changedFields and affectsRouting', () => {
   it.each<[string, Partial<FacilitatorProfile>, Array<keyof FacilitatorProfile>, boolean]>([
     ['nothing but the order of the lists', {}, [], false],
     ['the first name', { firstName: 'Claude' }, ['firstName'], false],
     ['the e-mail', { email: 'claire@example.org' }, ['email'], false],
+    ['the structure', { organisation: 'PLIE du Grand Narbonne' }, ['organisation'], false],
     ['the capacity', { capacity: 3 }, ['capacity'], true],
     ['the active flag', { active: false }, ['active'], true],
     ['the kind', { kind: 'social_clause' }, ['kind'], true],
@@ -119,10 +146,20 @@ describe('changeSummary: the journal says from what to what', () => {
       { isCoordinator: true, active: false },
       'coordination régionale : oui (avant : non), « Reçoit des demandes » : non (avant : oui)',
     ],
+    ['a structure given', { organisation: 'PLIE du Grand Narbonne' }, 'structure : « PLIE du Grand Narbonne » (avant : aucune)'],
     ['names and address, named only', { firstName: 'Claude', email: 'claude@example.org' }, 'adresse, prénom'],
   ])('%s', (_label, patch, expected) => {
     const before = { ...adviser, departmentCodes: ['38', '73'], segments: ['catering', 'furniture'] };
     const after = { ...before, ...patch };
+    expect(changeSummary({ before, after, changed: changedFields(before, after) }, territory.networkName)).toBe(expected);
+  });
+
+  it.each([
+    ['PLIE du Grand Narbonne', 'structure : « PLIE du Grand Narbonne » (avant : « Maison de l’emploi de Carcassonne »)'],
+    [null, 'structure : aucune (avant : « Maison de l’emploi de Carcassonne »)'],
+  ])('a structure changed or removed: %j', (organisation, expected) => {
+    const before = { ...adviser, organisation: 'Maison de l’emploi de Carcassonne' };
+    const after = { ...before, organisation };
     expect(changeSummary({ before, after, changed: changedFields(before, after) }, territory.networkName)).toBe(expected);
   });
 });

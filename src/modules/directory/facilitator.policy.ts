@@ -12,6 +12,8 @@ export interface FacilitatorProfile {
   firstName: string;
   lastName: string;
   kind: RequestKind;
+  /** The structure that employs them (« PLIE du Grand Narbonne »), as the buyer reads it; null: the network. */
+  organisation: string | null;
   networkCode: string;
   /** Empty: the whole network (environmental advisers) or fallback only (social-clause coordinators). */
   departmentCodes: string[];
@@ -21,9 +23,18 @@ export interface FacilitatorProfile {
   active: boolean;
 }
 
-/** What a creation needs; the lists and flags have defaults (none, not coordinator, active). */
-export type NewFacilitator = Omit<FacilitatorProfile, 'departmentCodes' | 'segments' | 'isCoordinator' | 'active'> &
-  Partial<Pick<FacilitatorProfile, 'departmentCodes' | 'segments' | 'isCoordinator' | 'active'>>;
+/** What a creation needs; the others have defaults (no structure, none, not coordinator, active). */
+export type NewFacilitator = Omit<FacilitatorProfile, 'organisation' | 'departmentCodes' | 'segments' | 'isCoordinator' | 'active'> &
+  Partial<Pick<FacilitatorProfile, 'organisation' | 'departmentCodes' | 'segments' | 'isCoordinator' | 'active'>>;
+
+/** A structure's name fits on one line of a sentence: « Camille, de la Maison de l’emploi de Carcassonne ». */
+export const ORGANISATION_MAX = 150;
+
+/** A structure as stored: trimmed, its inner spaces single; empty is none (the network). */
+export function organisationOf(typed: string | null): string | null {
+  const text = typed?.replace(/\s+/g, ' ').trim() ?? '';
+  return text === '' ? null : text;
+}
 
 /** The reference data the rules need. */
 export interface Territory {
@@ -58,6 +69,7 @@ export function resolveProfile(draft: FacilitatorProfile, territory: Territory):
   const profile: FacilitatorProfile = {
     ...draft,
     email: draft.email.trim().toLowerCase(),
+    organisation: organisationOf(draft.organisation),
     departmentCodes: uniqueSorted(draft.departmentCodes),
     segments: uniqueSorted(draft.segments),
   };
@@ -124,6 +136,7 @@ const CHANGE_LABELS: Record<keyof FacilitatorProfile, string> = {
   firstName: 'prénom',
   lastName: 'nom',
   kind: 'type',
+  organisation: 'structure',
   networkCode: 'réseau',
   departmentCodes: 'départements',
   segments: 'segments',
@@ -146,6 +159,8 @@ export function changeSummary({ before, after, changed }: ProfileChange, network
         return `${KIND_LABELS[after.kind]} (avant : ${KIND_LABELS[before.kind]})`;
       case 'capacity':
         return `${after.capacity} (avant : ${before.capacity})`;
+      case 'organisation':
+        return `${quoted(after.organisation)} (avant : ${quoted(before.organisation)})`;
       case 'isCoordinator':
       case 'active':
         return `${yesNo(after[field])} (avant : ${yesNo(before[field])})`;
@@ -157,6 +172,11 @@ export function changeSummary({ before, after, changed }: ProfileChange, network
     }
   };
   return changed.map((field) => [CHANGE_LABELS[field], was(field)].filter(Boolean).join(' : ')).join(', ');
+}
+
+/** A structure in the journal: its name in quotes, or « aucune » (the network). */
+function quoted(organisation: string | null): string {
+  return organisation === null ? 'aucune' : `« ${organisation} »`;
 }
 
 /** « + 2A, 2B − 20 »: what a list gained and lost; « aucun » for an emptied list. */

@@ -28,8 +28,8 @@ export interface StoredFacilitator extends FacilitatorProfile {
   id: string;
 }
 
-const PROFILE_COLUMNS = `f.id, f.email, f.first_name AS "firstName", f.last_name AS "lastName", f.kind, f.network_code AS "networkCode",
-       f.is_coordinator AS "isCoordinator", f.capacity, f.active, f.segments,
+const PROFILE_COLUMNS = `f.id, f.email, f.first_name AS "firstName", f.last_name AS "lastName", f.kind, f.organisation,
+       f.network_code AS "networkCode", f.is_coordinator AS "isCoordinator", f.capacity, f.active, f.segments,
        ARRAY(SELECT fd.department_code::text FROM facilitator_departments fd WHERE fd.facilitator_id = f.id ORDER BY 1) AS "departmentCodes"`;
 
 /** The facilitators as the directory shows them, their absences read on their network's day (NetworkDays as `days`). */
@@ -48,6 +48,7 @@ const UPDATABLE_COLUMNS: Record<Exclude<keyof FacilitatorProfile, 'departmentCod
   firstName: 'first_name',
   lastName: 'last_name',
   kind: 'kind',
+  organisation: 'organisation',
   networkCode: 'network_code',
   segments: 'segments',
   capacity: 'capacity',
@@ -91,8 +92,9 @@ export class FacilitatorsRepository {
 
   async insert(manager: EntityManager, id: string, profile: FacilitatorProfile): Promise<void> {
     await manager.query(
-      `INSERT INTO facilitators (id, email, first_name, last_name, kind, network_code, is_coordinator, capacity, open_count, active, segments)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10)`,
+      `INSERT INTO facilitators (id, email, first_name, last_name, kind, network_code, is_coordinator, capacity, open_count, active, segments,
+                                 organisation)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11)`,
       [
         id,
         profile.email,
@@ -104,6 +106,7 @@ export class FacilitatorsRepository {
         profile.capacity,
         profile.active,
         profile.segments,
+        profile.organisation,
       ],
     );
     await this.replaceDepartments(manager, id, profile.departmentCodes);

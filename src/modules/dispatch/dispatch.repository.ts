@@ -62,7 +62,8 @@ export class DispatchRepository {
    */
   loads(networkCodes: string[] | null, days: NetworkDays, now: Date): Promise<FacilitatorLoadDto[]> {
     return this.dataSource.query(
-      `SELECT f.id, f.first_name AS "firstName", f.last_name AS "lastName", f.kind, f.network_code AS "networkCode", f.active,
+      `SELECT f.id, f.first_name AS "firstName", f.last_name AS "lastName", f.kind, f.organisation, f.network_code AS "networkCode",
+              f.active,
               f.open_count AS "openCount", f.capacity, f.last_assigned_at AS "lastAssignedAt", f.email,
               ${FACILITATOR_ACCOUNT} AS "account",
               COALESCE((SELECT array_agg(fd.department_code ORDER BY fd.department_code) FROM facilitator_departments fd

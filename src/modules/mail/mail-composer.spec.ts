@@ -1,6 +1,7 @@
 import { acknowledgementMessage } from '../../../test/support/mail-fixtures';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { affiliationOf, FacilitatorShown } from '../requests/message-author.policy';
 import { MailComposer, TEMPLATE_FOOTERS } from './mail-composer';
 
 const acknowledgement = acknowledgementMessage();
@@ -50,6 +51,18 @@ const addressChanged = (context: Record<string, unknown> = {}) => ({
 
 describe('MailComposer', () => {
   const composer = new MailComposer();
+
+  it('the impact survey stays the network’s, and names who advised the buyer when they work for a structure of their own', () => {
+    const advisedBy = 'Camille, de la Maison de l’emploi de Carcassonne';
+    const employed = composer.compose({ ...survey, context: { ...survey.context, networkName: 'Rés’Occ', advisedBy } });
+    const network = composer.compose({ ...survey, context: { ...survey.context, networkName: 'Rés’Occ', advisedBy: null } });
+    for (const body of [employed.text, employed.html]) {
+      expect(body).toContain(
+        'Au nom des animateurs du réseau Rés’Occ : il y a quelques mois, Camille, de la Maison de l’emploi de Carcassonne, vous a conseillé pour votre demande',
+      );
+    }
+    expect(network.text).toContain('Au nom des animateurs du réseau Rés’Occ : il y a quelques mois, le guichet vert vous a conseillé pour');
+  });
 
   it('knows the reader of every template it holds, and of no other', () => {
     const templates = new Set(
@@ -307,6 +320,8 @@ describe('MailComposer, request-acknowledgement', () => {
 
 describe('MailComposer, buyer-update', () => {
   const composer = new MailComposer();
+  // Who took the request in charge, as the notifications service gives them.
+  const shown = (facilitator: FacilitatorShown) => ({ ...facilitator, affiliation: affiliationOf(facilitator) });
   const update = (context: Record<string, unknown>) =>
     composer.compose({
       template: 'buyer-update',
@@ -332,7 +347,8 @@ describe('MailComposer, buyer-update', () => {
   });
 
   it('the taking in charge names no pronoun for whoever follows the request', () => {
-    const { text, html } = update({ takenBy: { firstName: 'Dominique', network: 'Auvergne-Rhône-Alpes' }, changes: [{ kind: 'taken' }] });
+    const takenBy = shown({ firstName: 'Dominique', network: 'Auvergne-Rhône-Alpes', kind: 'environmental', organisation: null });
+    const { text, html } = update({ takenBy, changes: [{ kind: 'taken' }] });
     for (const body of [text, html]) {
       expect(body).toContain(
         'Sa réponse écrite vous parvient en général sous 10 jours ouvrés ; une précision peut d’abord vous être demandée.',
@@ -341,15 +357,27 @@ describe('MailComposer, buyer-update', () => {
     }
   });
 
-  it('names the environmental adviser by network, the social-clause facilitator by their role on the territory', () => {
+  it('names the environmental adviser by network, the social-clause facilitator by their structure, else their role on the territory', () => {
     const adviser = update({
-      takenBy: { firstName: 'Dominique', network: 'AURA-EE / RREDD', kind: 'environmental' },
+      takenBy: shown({ firstName: 'Dominique', network: 'AURA-EE / RREDD', kind: 'environmental', organisation: null }),
       changes: [{ kind: 'taken' }],
     });
     const social = update({
-      takenBy: { firstName: 'Camille', network: 'AURA-EE / RREDD', kind: 'social_clause' },
+      takenBy: shown({ firstName: 'Camille', network: 'AURA-EE / RREDD', kind: 'social_clause', organisation: null }),
       changes: [{ kind: 'taken' }],
     });
+    const employed = update({
+      takenBy: shown({
+        firstName: 'Camille',
+        network: 'Rés’Occ',
+        kind: 'social_clause',
+        organisation: 'Maison de l’emploi de Carcassonne',
+      }),
+      changes: [{ kind: 'taken' }],
+    });
+    expect(employed.text).toContain('Camille, de la Maison de l’emploi de Carcassonne, a pris votre demande en charge.');
+    expect(employed.html).toContain('<strong>Camille</strong>, de la Maison de l’emploi de Carcassonne, a pris');
+    expect(employed.text).not.toContain('Rés’Occ');
     expect(adviser.text).toContain('Dominique, du réseau AURA-EE / RREDD, a pris votre demande en charge.');
     expect(social.text).toContain('Camille, qui anime les clauses sociales sur votre territoire, a pris votre demande en charge.');
     expect(social.html).toContain('<strong>Camille</strong>, qui anime les clauses sociales sur votre territoire, a pris');

@@ -1,6 +1,7 @@
-import { afterNetworkWord } from '../../common/french-format';
+import { afterNetworkWord, ofOrganisation } from '../../common/french-format';
 import type { StaffRole } from '../accounts/accounts.types';
 import type { MessageAuthorType } from './request-message.types';
+import type { RequestKind } from './request.types';
 
 /** What is known of a message's author; all but the type are null for the buyer and once the account is gone. */
 export interface MessageAuthor {
@@ -12,6 +13,25 @@ export interface MessageAuthor {
   firstName: string | null;
   /** The facilitator's network; for anyone else on the staff, the request's. */
   networkName: string | null;
+  /** The structure that employs the facilitator (a PLIE, a maison de l’emploi…); null: none, or not a facilitator. */
+  organisation: string | null;
+}
+
+/** A facilitator as the buyer is told who follows their request. */
+export interface FacilitatorShown {
+  firstName: string;
+  network: string;
+  kind: RequestKind;
+  organisation: string | null;
+}
+
+/**
+ * What follows the facilitator's first name for the buyer: their own structure when the record names one (a
+ * social-clause facilitator is not part of the regional network), else their role or their network.
+ */
+export function affiliationOf({ kind, network, organisation }: Omit<FacilitatorShown, 'firstName'>): string {
+  if (organisation) return ofOrganisation(organisation);
+  return kind === 'social_clause' ? 'qui anime les clauses sociales sur votre territoire' : `du réseau ${afterNetworkWord(network)}`;
 }
 
 /**
@@ -21,6 +41,7 @@ export interface MessageAuthor {
 export function authorShownToBuyer(author: MessageAuthor): string {
   if (author.type === 'buyer') return 'Vous';
   const firstName = facilitatorFirstName(author);
+  if (firstName && author.organisation) return `${firstName}, ${ofOrganisation(author.organisation)}`;
   if (firstName) return author.networkName ? `${firstName}, du réseau ${afterNetworkWord(author.networkName)}` : firstName;
   return atSentenceStart(teamOf(author));
 }

@@ -145,7 +145,7 @@ export class RequestMessagesRepository {
     const rows: MessageRow[] = await db.query(
       `SELECT m.id, m.kind, m.author_type AS "authorType", m.author_id AS "authorId", m.body, m.created_at AS "createdAt",
               su.role AS "authorRole", su.first_name || ' ' || su.last_name AS "authorStaffName",
-              f.first_name AS "authorFirstName", COALESCE(fn.name, rn.name) AS "authorNetworkName"
+              f.first_name AS "authorFirstName", COALESCE(fn.name, rn.name) AS "authorNetworkName", f.organisation AS "authorOrganisation"
          FROM request_messages m
          JOIN requests r ON r.id = m.request_id
          JOIN networks rn ON rn.code = r.network_code
@@ -156,7 +156,7 @@ export class RequestMessagesRepository {
         ORDER BY m.created_at, m.id`,
       [requestId, kinds],
     );
-    const messages = rows.map(({ authorRole, authorStaffName, authorFirstName, authorNetworkName, ...message }) => ({
+    const messages = rows.map(({ authorRole, authorStaffName, authorFirstName, authorNetworkName, authorOrganisation, ...message }) => ({
       ...message,
       author: {
         type: message.authorType,
@@ -164,6 +164,7 @@ export class RequestMessagesRepository {
         staffName: authorStaffName,
         firstName: authorFirstName,
         networkName: authorNetworkName,
+        organisation: authorOrganisation,
       },
     }));
     if (!messages.length) return [];
@@ -203,6 +204,7 @@ type MessageRow = Omit<MessageView, 'items' | 'author' | 'otherFiles'> & {
   authorStaffName: string | null;
   authorFirstName: string | null;
   authorNetworkName: string | null;
+  authorOrganisation: string | null;
 };
 
 /** A help item as read, with its legal reference and file joined. */

@@ -3,7 +3,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { columnsOf, SqlStatement } from '../../database/sql-statement';
 import { ensureReferenceSequence, REFERENCE_BLOCK, referenceSequence } from './reference-number';
 import { AdviceRequest, RequestEvent } from './request.entities';
-import type { CloseReason, RequestKind, RequestStatus } from './request.types';
+import type { FacilitatorShown } from './message-author.policy';
+import type { CloseReason, RequestStatus } from './request.types';
 import type { LinkedRequest } from './tracking-url';
 
 /** A history line to write; `assigneeId` only on the events that give the request to a facilitator. */
@@ -266,12 +267,10 @@ export class RequestsRepository {
     return rows.map((r) => r.id);
   }
 
-  async facilitatorShownToBuyer(
-    facilitatorId: string,
-    db: DataSource | EntityManager = this.dataSource,
-  ): Promise<{ firstName: string; network: string; kind: RequestKind } | null> {
+  async facilitatorShownToBuyer(facilitatorId: string, db: DataSource | EntityManager = this.dataSource): Promise<FacilitatorShown | null> {
     const rows = await db.query(
-      `SELECT f.first_name AS "firstName", n.name AS network, f.kind FROM facilitators f JOIN networks n ON n.code = f.network_code WHERE f.id = $1`,
+      `SELECT f.first_name AS "firstName", n.name AS network, f.kind, f.organisation
+         FROM facilitators f JOIN networks n ON n.code = f.network_code WHERE f.id = $1`,
       [facilitatorId],
     );
     return rows[0] ?? null;

@@ -3,7 +3,7 @@ import { AppConfig } from '../../config/app-config';
 import { Clock } from '../../common/clock';
 import { AppError, NotFound } from '../../common/errors/app-errors';
 import { tokenMatches } from '../../common/tokens';
-import { authorNamedInBuyerMail, authorShownToBuyer } from './message-author.policy';
+import { affiliationOf, authorNamedInBuyerMail, authorShownToBuyer } from './message-author.policy';
 import { answerIsNews } from './answer-news.policy';
 import { ofPhrase } from '../../common/french-format';
 import { workingEndOf } from '../../common/working-days.policy';
@@ -111,7 +111,7 @@ export class TrackingService {
       this.requests.facilitatorShownToBuyer(facilitatorId),
       this.requests.tookCharge(requestId, facilitatorId),
     ]);
-    return shown && { ...shown, tookCharge };
+    return shown && { ...shown, affiliation: affiliationOf(shown), tookCharge };
   }
 
   /** The request the buyer's link opens; anything else is the same 404, for every route the link leads to. */

@@ -1,4 +1,4 @@
-import { afterNetworkWord } from '../../common/french-format';
+import { afterNetworkWord, ofOrganisation } from '../../common/french-format';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
@@ -280,6 +280,11 @@ export class SurveysService {
         subject: request.subject,
         wave: survey.wave,
         networkName: request.networkName,
+        // The survey stays the network's; the buyer also reads who advised them, when not the network's own adviser.
+        advisedBy:
+          request.adviserFirstName && request.adviserOrganisation
+            ? `${request.adviserFirstName}, ${ofOrganisation(request.adviserOrganisation)}`
+            : null,
         reminder,
         expiresAt,
         departmentCode: request.departmentCode,

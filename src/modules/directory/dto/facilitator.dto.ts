@@ -8,6 +8,7 @@ import {
   IsIn,
   IsInt,
   IsString,
+  Matches,
   Max,
   MaxLength,
   Min,
@@ -16,6 +17,7 @@ import {
 } from 'class-validator';
 import { STAFF_EMAIL_OPTIONS } from '../../accounts/credentials.policy';
 import { REQUEST_KINDS, RequestKind } from '../../requests/request.types';
+import { ORGANISATION_MAX } from '../facilitator.policy';
 import { AbsenceDto } from './absence.dto';
 
 export const CAPACITY_MAX = 200;
@@ -23,6 +25,9 @@ const CAPACITY_MESSAGE = `La capacité est un nombre entier de 0 à ${CAPACITY_M
 
 /** Optional, but null is refused rather than silently taken for "unchanged". */
 const Optional = () => ValidateIf((_object, value) => value !== undefined);
+
+const ORGANISATION_DESCRIPTION =
+  'Structure qui emploie le facilitateur (PLIE, maison de l’emploi, Département…), nommée à l’acheteur ; une seule ligne. null ou vide : le réseau.';
 
 export class CreateFacilitatorDto {
   @ApiProperty({ example: 'claire.dupont@example.org', maxLength: 254, description: 'Unique ; enregistrée en minuscules' })
@@ -50,6 +55,20 @@ export class CreateFacilitatorDto {
   @IsDefined({ message: 'Indiquez le type de facilitateur.' })
   @IsIn(REQUEST_KINDS, { message: 'Type inconnu : environmental (conseiller environnemental) ou social_clause (clauses sociales).' })
   kind!: RequestKind;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    maxLength: ORGANISATION_MAX,
+    example: 'PLIE du Grand Narbonne',
+    description: ORGANISATION_DESCRIPTION,
+  })
+  // null is a value here: no structure (the network), as the record gives it back.
+  @ValidateIf((_object, value) => value !== undefined && value !== null)
+  @IsString({ message: 'La structure doit être un texte.' })
+  @MaxLength(ORGANISATION_MAX, { message: `Le nom de la structure ne doit pas dépasser ${ORGANISATION_MAX} caractères.` })
+  @Matches(/^[^\r\n]*$/, { message: 'Le nom de la structure tient sur une seule ligne.' })
+  organisation?: string | null;
 
   @ApiProperty({ example: 'aura-ee', description: 'Code du réseau (reseco, 3ar, aura-ee, national…)' })
   @IsDefined({ message: 'Indiquez le code du réseau.' })
@@ -95,6 +114,15 @@ export class CreateFacilitatorDto {
 
 export class UpdateFacilitatorDto extends PartialType(CreateFacilitatorDto, { skipNullProperties: false }) {}
 
+/** A record's structure as the API gives it back (the directory's, the loads'). */
+export const ApiOrganisation = () =>
+  ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'PLIE du Grand Narbonne',
+    description: 'Structure qui l’emploie ; null : le réseau',
+  });
+
 export class FacilitatorQueryDto {
   @ApiPropertyOptional({ example: 'aura-ee' })
   @Optional()
@@ -127,6 +155,9 @@ export class FacilitatorDto {
 
   @ApiProperty({ enum: REQUEST_KINDS })
   kind!: RequestKind;
+
+  @ApiOrganisation()
+  organisation!: string | null;
 
   @ApiProperty({ example: 'aura-ee' })
   networkCode!: string;

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ApiOrganisation } from '../../directory/dto/facilitator.dto';
 import { REQUEST_KINDS, REQUEST_STATUSES, RequestKind, RequestStatus } from '../../requests/request.types';
 import { FACILITATOR_ACCOUNT_STATES, type FacilitatorAccountState } from '../../routing/routing.repository';
 
@@ -64,6 +65,9 @@ export class FacilitatorLoadDto {
 
   @ApiProperty({ enum: REQUEST_KINDS })
   kind!: RequestKind;
+
+  @ApiOrganisation()
+  organisation!: string | null;
 
   @ApiProperty({ example: 'aura-ee' })
   networkCode!: string;

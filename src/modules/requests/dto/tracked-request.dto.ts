@@ -169,6 +169,20 @@ export class TrackedFacilitatorDto {
   kind!: RequestKind;
 
   @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Structure qui l’emploie ; null : le réseau',
+    example: 'PLIE du Grand Narbonne',
+  })
+  organisation!: string | null;
+
+  @ApiProperty({
+    description: 'Ce que la page de suivi écrit après son prénom : sa structure, sinon son rôle ou son réseau',
+    example: 'de la Maison de l’emploi de Carcassonne',
+  })
+  affiliation!: string;
+
+  @ApiProperty({
     description: 'Vrai s’il a pris la demande en charge ; faux si elle lui est seulement confiée (ou l’était avant son retrait)',
   })
   tookCharge!: boolean;
