@@ -135,7 +135,7 @@ it('importe des facilitateurs depuis un fichier CSV : vérification, puis import
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /Télécharger le modèle/ }).click()]);
   expect(download.suggestedFilename()).toBe('facilitateurs-modele.csv');
   expect((await readFile((await download.path())!, 'utf8')).split('\r\n')[0]).toBe(
-    '\uFEFFemail;first_name;last_name;kind;network;departements;capacity;segments;coordinator',
+    '\uFEFFemail;first_name;last_name;kind;network;departements;capacity;segments;coordinator;organisation',
   );
   await page.setInputFiles('#f-fichiers', file);
   expect(await submitByButton(page, 'Importer')).toBe(200);
