@@ -112,6 +112,21 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     expect(await openCount(social)).toBe(0);
   });
 
+  it('back from the other kind, a request goes to another facilitator than the one it was transferred away from, when there is one', async () => {
+    const green = await insertFacilitator(t.dataSource, { network: 'aura-ee', email: 'vert@example.org', segments: ['office_supplies'] });
+    const other = await insertFacilitator(t.dataSource, { network: 'aura-ee', email: 'autre@example.org' });
+    const social = await insertFacilitator(t.dataSource, { kind: 'social_clause', network: 'aura-ee', departments: ['38'] });
+    const reference = await submit(2);
+    await routedTo(reference, green);
+    const holder = await bearerFor(t, { role: 'facilitator', facilitatorId: green });
+    expect((await api(`/requests/${reference}/transfer`, holder, { reason: 'Clause d’insertion' })).status).toBe(200);
+    await routedTo(reference, social);
+    const animator = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
+    expect((await api(`/requests/${reference}/transfer`, animator, { reason: 'Finalement environnemental' })).status).toBe(200);
+    // Green's expertise would have won: they let it go to the other kind, it goes to their colleague.
+    await routedTo(reference, other);
+  });
+
   it('never gives a private company’s question to the environmental desk: no transfer there, no split topic of that kind', async () => {
     const social = await insertFacilitator(t.dataSource, { kind: 'social_clause', network: 'aura-ee', departments: ['38'] });
     await insertFacilitator(t.dataSource, { network: 'aura-ee' });

@@ -195,6 +195,17 @@ describe('rankFacilitators', () => {
       expect(ids(rankFacilitators(ENV, candidates))).toEqual(expected);
     });
 
+    it.each<[string, FacilitatorCandidate[], string[]]>([
+      [
+        'others before the one it was transferred away from',
+        [facilitator('a', { segments: ['cleaning'] }), facilitator('b', { openCount: 4 })],
+        ['b', 'a'],
+      ],
+      ['them still, when nobody else can take it', [facilitator('a'), facilitator('b', { absentToday: true })], ['a']],
+    ])('back from the other kind: %s', (_label, candidates, expected) => {
+      expect(ids(rankFacilitators({ ...ENV, transferredOutBy: ['a'] }, candidates))).toEqual(expected);
+    });
+
     it('gives the same order whatever the input order, and leaves the input alone', () => {
       const candidates = [
         facilitator('c'),

@@ -15,6 +15,11 @@ export interface RoutingRequest {
   /** The network covering the région. */
   readonly networkCode: string;
   readonly segmentCode: string;
+  /**
+   * Who held it when it went to the other kind: back to this one, it goes to them only if nobody else can take it
+   * (they, or their network, judged it was not theirs).
+   */
+  readonly transferredOutBy?: readonly string[];
 }
 
 /** A facilitator as routing sees it, with its load and today's absence already computed by the caller. */
@@ -95,9 +100,14 @@ function isRegionalFallback(request: RoutingRequest, candidate: FacilitatorCandi
   return request.kind === 'social_clause' && candidate.isCoordinator && candidate.regionCodes.includes(request.regionCode);
 }
 
-/** Expertise, then load, then longest wait since the last assignment, then id so the order never depends on input order. */
+/**
+ * Not the one it was transferred away from, then expertise, then load, then longest wait since the last assignment,
+ * then id so the order never depends on input order.
+ */
 function compareCandidates(request: RoutingRequest, a: FacilitatorCandidate, b: FacilitatorCandidate): number {
+  const transferredOut = (c: FacilitatorCandidate) => Number(request.transferredOutBy?.includes(c.id) ?? false);
   return (
+    transferredOut(a) - transferredOut(b) ||
     Number(b.segments.includes(request.segmentCode)) - Number(a.segments.includes(request.segmentCode)) ||
     // Cross-multiplied so equal ratios (1/2, 2/4) tie exactly; capacities are positive once eligible.
     a.openCount * b.capacity - b.openCount * a.capacity ||

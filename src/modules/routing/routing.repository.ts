@@ -32,6 +32,8 @@ export interface RoutableRequest {
   givenBack?: { byId: string; by: string | null; note: string } | null;
   /** Set once its personal data are erased: nothing may be written on it any more. */
   anonymisedAt?: Date | null;
+  /** Who held it when it went to the other kind (RoutingRequest): offered it again last. */
+  transferredOutBy?: string[];
 }
 
 export interface CurrentAssignment {
@@ -140,6 +142,8 @@ const ROUTABLE_COLUMNS = `r.id, r.reference, r.status, r.kind, r.department_code
        r.network_code AS "networkCode", r.segment_code AS "segmentCode", r.subject,
        r.deadline_misses AS "deadlineMisses", r.created_at AS "createdAt", to_char(r.needed_by, 'YYYY-MM-DD') AS "neededBy",
        r.organisation_type AS "organisationType", r.anonymised_at AS "anonymisedAt",
+       ARRAY(SELECT a.facilitator_id::text FROM request_assignments a
+              WHERE a.request_id = r.id AND a.end_reason = 'transferred') AS "transferredOutBy",
        (SELECT CASE WHEN e.type = 'transferred' THEN e.reason END FROM request_events e
          WHERE e.request_id = r.id AND e.type IN ('transferred', 'given_back') ORDER BY e.id DESC LIMIT 1) AS "transferNote",
        (SELECT CASE WHEN e.type = 'given_back' THEN json_build_object('byId', e.actor_id, 'by', f.first_name, 'note', e.reason) END
