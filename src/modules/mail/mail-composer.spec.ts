@@ -64,6 +64,15 @@ describe('MailComposer', () => {
     expect(network.text).toContain('Au nom des animateurs du réseau Rés’Occ : il y a quelques mois, le guichet vert vous a conseillé pour');
   });
 
+  it('the impact survey speaks of a signed contract to a company outside the public-procurement code', () => {
+    const asked = (publicProcurement: boolean) => composer.compose({ ...survey, context: { ...survey.context, publicProcurement } });
+    for (const body of [asked(false).text, asked(false).html]) {
+      expect(body).toContain('pour mesurer ce que le conseil a changé : contrat signé, clauses');
+      expect(body).not.toContain('consultation publiée');
+    }
+    expect(asked(true).text).toContain('pour mesurer ce que le conseil a changé : consultation publiée ou marché signé, clauses');
+  });
+
   it('knows the reader of every template it holds, and of no other', () => {
     const templates = new Set(
       readdirSync(join(__dirname, 'templates'))

@@ -279,6 +279,8 @@ export class SurveysService {
         reference: request.reference,
         subject: request.subject,
         wave: survey.wave,
+        // A company outside the public-procurement code signs a contract, it publishes no consultation.
+        publicProcurement: impactQuestionsOf(request).publicProcurement,
         networkName: request.networkName,
         // The survey stays the network's; the buyer also reads who advised them, when not the network's own adviser.
         advisedBy:
