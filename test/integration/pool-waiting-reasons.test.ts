@@ -119,11 +119,18 @@ describe('why a request waits in the pool, and why a coordinator has it', () => 
       [local],
     );
     const second = await routed(4, BAS_RHIN);
-    expect(await lastEvent(second.id)).toEqual({
-      type: 'assigned',
-      assignee: 'Claude',
-      reason: 'Au coordinateur régional : les facilitateurs de clauses sociales du département sont tous absents',
-    });
+    const fallback = await lastEvent(second.id);
+    expect(fallback).toMatchObject({ type: 'assigned', assignee: 'Claude' });
+    // With the day the first is back: how long the département goes without its facilitator.
+    expect(fallback.reason).toMatch(
+      /^Au coordinateur régional : les facilitateurs de clauses sociales du département sont tous absents \(retour du premier, le \d{1,2}(er)? \S+ \d{4}\)$/,
+    );
+    // The coordinator's e-mail gives the same reason (its text: mail-composer.spec).
+    const [mail] = await t.dataSource.query(
+      `SELECT context->>'fallbackWhy' AS why FROM mail_messages WHERE request_id = $1 AND template = 'facilitator-assignment'`,
+      [second.id],
+    );
+    expect(`Au coordinateur régional : ${mail.why}`).toBe(fallback.reason);
     expect((await t.dataSource.query(`SELECT assigned_facilitator_id AS id FROM requests WHERE id = $1`, [second.id]))[0].id).toBe(
       coordinator,
     );

@@ -91,7 +91,7 @@ describe('routing worker', () => {
     expect((await settled(second.id, 'assigned')).facilitatorId).toBe(coordinator);
     // The coordinator's e-mail says why a département not theirs comes to them; the local facilitator's does not.
     expect(await sentMailFile(t, 'facilitator-assignment', `facilitateur-${coordinator}@example.org`)).toContain(
-      'elle vous revient comme coordinateur régional',
+      'Elle vous revient comme coordinateur régional : les facilitateurs de clauses sociales du département sont tous à pleine capacité.',
     );
     expect(await sentMailFile(t, 'facilitator-assignment', `facilitateur-${local}@example.org`)).not.toContain('coordinateur régional');
   });

@@ -530,6 +530,17 @@ describe('MailComposer, facilitator-assignment', () => {
     }
   });
 
+  it('tells a coordinator why the département’s facilitators could not take it, when routing chose them', () => {
+    const why = 'les facilitateurs de clauses sociales du département sont tous absents (retour du premier, le 31 décembre 2026)';
+    const routed = withContext({ asCoordinator: true, fallbackWhy: why });
+    expect(routed.text).toContain(`Elle vous revient comme coordinateur régional : ${why}.`);
+    expect(routed.html).toContain(`Elle vous revient comme <strong>coordinateur régional</strong> : ${why}.`);
+    // Given by staff: no reason of routing's.
+    expect(withContext({ asCoordinator: true }).text).toContain(
+      'Aucun facilitateur de clauses sociales du département n’est disponible pour elle : elle vous revient comme coordinateur régional.',
+    );
+  });
+
   it('quotes a subject ending with a question mark without adding a full stop', () => {
     expect(assignment('congés', 'Papier recyclé ?').text).toContain('vous est confiée : « Papier recyclé ? »\n');
   });

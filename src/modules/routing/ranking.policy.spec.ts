@@ -522,7 +522,7 @@ describe('whyCoordinatorFallback', () => {
     ['the coordinator lists the département itself', coordinator('c', { departmentCodes: ['2A'] }), [], [], null],
     ['a département facilitator', local('a'), [local('a')], [], null],
   ])('%s', (_label, chosen, candidates, excluded, expected) => {
-    expect(whyCoordinatorFallback(SOCIAL, chosen, candidates, new Set(excluded))).toBe(expected);
+    expect(whyCoordinatorFallback(SOCIAL, chosen, candidates, new Set(excluded))?.reason ?? null).toBe(expected);
   });
 
   it('is never one for an environmental request', () => {
@@ -559,9 +559,13 @@ describe('the words of a wait', () => {
     expect(waitingReasonText({ reason: 'uncovered', backOn: null }, 'environmental')).toContain(
       'pour les considérations environnementales',
     );
-    for (const reason of WAITING_REASONS) expect(coordinatorFallbackText(reason)).toMatch(/^Au coordinateur régional : \S/);
-    expect(coordinatorFallbackText('uncovered')).toBe(
+    for (const reason of WAITING_REASONS)
+      expect(coordinatorFallbackText({ reason, backOn: null })).toMatch(/^Au coordinateur régional : \S/);
+    expect(coordinatorFallbackText({ reason: 'uncovered', backOn: null })).toBe(
       'Au coordinateur régional : aucun facilitateur de clauses sociales ne couvre ce département',
+    );
+    expect(coordinatorFallbackText({ reason: 'absent', backOn: '2026-12-31' })).toBe(
+      'Au coordinateur régional : les facilitateurs de clauses sociales du département sont tous absents (retour du premier, le 31 décembre 2026)',
     );
   });
 });

@@ -180,14 +180,12 @@ export function whyCoordinatorFallback(
   chosen: FacilitatorCandidate,
   candidates: readonly FacilitatorCandidate[],
   excluded: ReadonlySet<string> = NOBODY,
-): WaitingReason | null {
+): PoolWait | null {
   if (request.kind !== 'social_clause' || coversDepartment(request, chosen)) return null;
-  return (
-    whyWaiting(
-      request,
-      candidates.filter((c) => coversDepartment(request, c)),
-      excluded,
-    )?.reason ?? null
+  return whyWaiting(
+    request,
+    candidates.filter((c) => coversDepartment(request, c)),
+    excluded,
   );
 }
 
@@ -248,15 +246,21 @@ export function waitsForSomeone(reason: WaitingReason): boolean {
   return reason === 'uncovered' || reason === 'let_go';
 }
 
-/** Why a social-clause request went to the regional coordinator, as its history line says it. */
-export function coordinatorFallbackText(reason: WaitingReason): string {
+/** Why the département's facilitators could not take it, as the coordinator's e-mail and the history read it. */
+export function coordinatorFallbackDetail({ reason, backOn }: PoolWait): string {
   const local = 'les facilitateurs de clauses sociales du département';
   const detail: Record<WaitingReason, string> = {
     uncovered: 'aucun facilitateur de clauses sociales ne couvre ce département',
     let_go: `${local} l’ont tous déjà eue et laissée`,
-    absent: `${local} sont tous absents`,
+    // The day the first is back tells the coordinator how long the département goes without them.
+    absent: `${local} sont tous absents${backOn ? ` (${firstReturn(backOn)})` : ''}`,
     full: `${local} sont tous à pleine capacité`,
     unavailable: `${local} sont absents ou à pleine capacité`,
   };
-  return `Au coordinateur régional : ${detail[reason]}`;
+  return detail[reason];
+}
+
+/** Why a social-clause request went to the regional coordinator, as its history line says it. */
+export function coordinatorFallbackText(wait: PoolWait): string {
+  return `Au coordinateur régional : ${coordinatorFallbackDetail(wait)}`;
 }

@@ -19,11 +19,11 @@ import { autoCloseAt } from '../requests/reply-window.policy';
 import { NewRequestEvent, RequestsRepository } from '../requests/requests.repository';
 import { AppError, ValidationFailed } from '../../common/errors/app-errors';
 import {
+  coordinatorFallbackDetail,
   coordinatorFallbackText,
   IneligibilityReason,
   rankFacilitators,
   waitingReasonText,
-  WaitingReason,
   PoolWait,
   waitsForSomeone,
   whyCoordinatorFallback,
@@ -78,7 +78,7 @@ export interface HandOver {
 type MovedAnswerDeadline = { statements: SqlStatement[]; answerDueAt: Date | null };
 
 /** `fallback`: why routing gave a social-clause request to the région's coordinator, for its history line. */
-type PlannedAssignment = NewAssignment & { request: RoutableRequest; facilitator: ClaimableFacilitator; fallback?: WaitingReason | null };
+type PlannedAssignment = NewAssignment & { request: RoutableRequest; facilitator: ClaimableFacilitator; fallback?: PoolWait | null };
 
 /** A request falling into the pool, and why nobody could take it. */
 type Unplaced = { request: RoutableRequest; wait: PoolWait };
@@ -697,7 +697,7 @@ export class RoutingService {
     awaitingBuyer: { closesAt: Date | null } | null = null,
   ): SqlStatement[] {
     return this.mail.prepareMany(
-      assignments.map(({ request, facilitator, takeChargeDueAt }) => ({
+      assignments.map(({ request, facilitator, takeChargeDueAt, fallback }) => ({
         requestId: request.id,
         template: 'facilitator-assignment',
         recipient: facilitator.email,
@@ -724,6 +724,8 @@ export class RoutingService {
           // The regional fallback says so: the coordinator would otherwise wonder why a département not theirs.
           asCoordinator:
             request.kind === 'social_clause' && facilitator.isCoordinator && !facilitator.departmentCodes.includes(request.departmentCode),
+          // Routing's reason, when routing chose them (a staff choice has none).
+          fallbackWhy: fallback ? coordinatorFallbackDetail(fallback) : null,
           // Without a password yet, « connexion demandée » would be a dead end: the e-mail says how to get in.
           account: facilitator.account,
         },
