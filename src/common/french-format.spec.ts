@@ -142,6 +142,9 @@ describe('ofOrganisation', () => {
     ['Les Ateliers de la Baie', 'des Ateliers de la Baie'],
     ['France Travail', 'de France Travail'],
     ['Emploi 11', 'd’Emploi 11'],
+    ['Hôpital de Narbonne', 'de l’Hôpital de Narbonne'],
+    ['Services de l’État', 'des Services de l’État'],
+    ['Ateliers de la Baie', 'des Ateliers de la Baie'],
   ])('%j → %j', (name, expected) => {
     expect(ofOrganisation(name)).toBe(expected);
   });

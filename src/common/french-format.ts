@@ -97,10 +97,14 @@ export function ofPhrase(text: string): string {
  * by their first word, without accents and lower-cased: the name alone does not say whether it takes « du » or « de la ».
  */
 const MASCULINE_STRUCTURES = ['plie', 'departement', 'conseil', 'gip', 'ccas', 'cias', 'epci', 'esat', 'syndicat', 'centre'];
-const MORE_MASCULINE = ['groupement', 'service', 'comite', 'etablissement', 'office', 'pays', 'grand'];
+const MORE_MASCULINE = ['groupement', 'service', 'comite', 'etablissement', 'office', 'pays', 'grand', 'hopital', 'institut'];
+/** Mute h: « de l’Hôpital ». */
+const MUTE_H_STRUCTURES = ['hopital'];
+const PLURAL_STRUCTURES = ['services', 'ateliers', 'chantiers'];
 const FEMININE_STRUCTURES = ['maison', 'mission', 'communaute', 'metropole', 'agglomeration', 'agglo', 'region', 'ville', 'mairie'];
 const MORE_FEMININE = ['commune', 'collectivite', 'direction', 'agence', 'association', 'union', 'federation', 'plateforme', 'chambre'];
-const STRUCTURE_ARTICLES = new Map<string, 'le' | 'la'>([
+const STRUCTURE_ARTICLES = new Map<string, 'le' | 'la' | 'les'>([
+  ...PLURAL_STRUCTURES.map((noun) => [noun, 'les'] as const),
   ...[...MASCULINE_STRUCTURES, ...MORE_MASCULINE].map((noun) => [noun, 'le'] as const),
   ...[...FEMININE_STRUCTURES, ...MORE_FEMININE].map((noun) => [noun, 'la'] as const),
 ]);
@@ -120,7 +124,8 @@ export function ofOrganisation(name: string): string {
     .toLowerCase();
   const known = STRUCTURE_ARTICLES.get(noun);
   if (known === undefined) return ofPhrase(name);
-  if (ELIDED.test(name)) return `de l’${name}`;
+  if (known === 'les') return `des ${name}`;
+  if (ELIDED.test(name) || MUTE_H_STRUCTURES.includes(noun)) return `de l’${name}`;
   return known === 'le' ? `du ${name}` : `de la ${name}`;
 }
 

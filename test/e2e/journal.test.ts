@@ -40,13 +40,13 @@ describe('/espace/journal', () => {
       ['Sam Essai (admin@example.org)', 'Adresse de contact du réseau RESECO : contact@reseco.fr → animation@reseco.fr'],
       [
         'Sam Essai (script@example.org)',
-        'Fiche d’Alix Test (alix@example.org) modifiée : capacité : 3 (avant : 10), segments : + catering',
+        'Fiche d’Alix Test (alix@example.org) modifiée : capacité : 3 (avant : 10), segments : + Restauration collective',
       ],
       ['Sam Essai (admin@example.org)', 'Compte de Sam Essai (alix@example.org) désactivé'],
     ]);
     const auraAnimator = await signedIn({ role: 'animator', networks: ['aura-ee'] });
     expect(rowsOf(await (await auraAnimator.get('/espace/journal')).text()).map(([, what]) => what)).toEqual([
-      'Fiche d’Alix Test (alix@example.org) modifiée : capacité : 3 (avant : 10), segments : + catering',
+      'Fiche d’Alix Test (alix@example.org) modifiée : capacité : 3 (avant : 10), segments : + Restauration collective',
       'Compte de Sam Essai (alix@example.org) désactivé',
     ]);
     const facilitator = await signedIn({ role: 'facilitator', facilitatorId: await insertFacilitator(t.dataSource, {}) });

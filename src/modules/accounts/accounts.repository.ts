@@ -82,7 +82,6 @@ export class AccountsRepository {
     await manager.query(`UPDATE staff_users SET facilitator_id = $2 WHERE id = $1`, [userId, facilitatorId]);
   }
 
-  /** Whether the facilitator record receives requests (« Reçoit des demandes »). */
   /** The open requests the facilitator holds that `by` may see (an animator: their networks'), oldest first. */
   heldRequests(by: StaffPrincipal, facilitatorId: string): Promise<HeldRequest[]> {
     const visible = visibleRequestsCondition(by, 2);
@@ -94,6 +93,7 @@ export class AccountsRepository {
     );
   }
 
+  /** Whether the facilitator record receives requests (« Reçoit des demandes »). */
   async receivesRequests(manager: EntityManager, facilitatorId: string): Promise<boolean> {
     const rows: Array<{ active: boolean }> = await manager.query(`SELECT active FROM facilitators WHERE id = $1`, [facilitatorId]);
     return rows[0]?.active ?? false;

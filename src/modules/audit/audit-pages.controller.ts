@@ -1,6 +1,7 @@
 import { Controller, Get, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { visibleNetworks } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { CurrentStaff, StaffGuard, StaffRoles } from '../accounts/staff.guard';
 import { ReferenceService } from '../reference/reference.service';
@@ -20,10 +21,10 @@ export class AuditPagesController {
 
   @Get()
   async journal(@CurrentStaff() staff: StaffPrincipal, @Query() query: Record<string, unknown>, @Res() res: Response) {
-    const networks = this.reference.allNetworks().filter((n) => staff.role === 'admin' || staff.networkCodes.includes(n.code));
+    const networks = this.reference.networkOptions(visibleNetworks(staff));
     const filters = journalFilters(
       query,
-      networks.map((n) => n.code),
+      networks.map((n) => n.value),
     );
     const before = query.avant;
     const { entries, olderFrom } = await this.audit.page(staff, filters, before);
@@ -36,7 +37,7 @@ export class AuditPagesController {
       filtered,
       kindOptions: Object.entries(CHANGE_KINDS).map(([value, kind]) => ({ value, label: kind.label })),
       // One network has nothing to choose between.
-      networkOptions: networks.length > 1 ? networks.map((n) => ({ value: n.code, label: n.name })) : [],
+      networkOptions: networks.length > 1 ? networks : [],
       olderUrl: olderFrom ? journalUrl(filters, olderFrom) : null,
       newestUrl: journalUrl(filters),
       paged: before !== undefined,

@@ -276,7 +276,10 @@ export class DirectoryService {
   private async journalUpdated(manager: EntityManager, actor: AuditActor, change: ProfileChange, via: string): Promise<void> {
     if (!change.changed.length) return;
     const { before, after } = change;
-    const what = changeSummary(change, (code) => this.reference.network(code)?.name ?? code);
+    const what = changeSummary(change, {
+      network: (code) => this.reference.network(code)?.name ?? code,
+      segment: (code) => this.reference.segmentLabel(code),
+    });
     await this.audit.record(
       manager,
       actor,
@@ -350,7 +353,6 @@ function networkNotManaged(): ValidationFailed {
   return new ValidationFailed([{ field: 'networkCode', message: 'Choisissez un réseau que vous animez.' }]);
 }
 
-/** A record's fields as the journal names what changed. */
 function facilitatorNotFound(): AppError {
   return new AppError('not_found', 'Facilitateur introuvable.');
 }

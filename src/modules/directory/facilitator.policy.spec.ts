@@ -135,12 +135,16 @@ describe('changedFields and affectsRouting', () => {
 });
 
 describe('changeSummary: the journal says from what to what', () => {
+  const NAMES = {
+    network: territory.networkName,
+    segment: (code: string) => ({ catering: 'Restauration', furniture: 'Mobilier' })[code] ?? code,
+  };
   it.each<[string, Partial<FacilitatorProfile>, string]>([
     ['the network, by name', { networkCode: 'reseco' }, 'réseau : RESECO (avant : AURA-EE / RREDD)'],
     ['the kind', { kind: 'social_clause' }, 'type : Clauses sociales (avant : Considérations environnementales)'],
     ['the capacity', { capacity: 3 }, 'capacité : 3 (avant : 10)'],
     ['départements gained and lost', { departmentCodes: ['69', '38'] }, 'départements : + 69 − 73'],
-    ['segments emptied', { segments: [] }, 'segments : − catering furniture'],
+    ['segments emptied, by label', { segments: [] }, 'segments : − Restauration ; Mobilier'],
     [
       'the flags',
       { isCoordinator: true, active: false },
@@ -151,7 +155,7 @@ describe('changeSummary: the journal says from what to what', () => {
   ])('%s', (_label, patch, expected) => {
     const before = { ...adviser, departmentCodes: ['38', '73'], segments: ['catering', 'furniture'] };
     const after = { ...before, ...patch };
-    expect(changeSummary({ before, after, changed: changedFields(before, after) }, territory.networkName)).toBe(expected);
+    expect(changeSummary({ before, after, changed: changedFields(before, after) }, NAMES)).toBe(expected);
   });
 
   it.each([
@@ -160,6 +164,6 @@ describe('changeSummary: the journal says from what to what', () => {
   ])('a structure changed or removed: %j', (organisation, expected) => {
     const before = { ...adviser, organisation: 'Maison de l’emploi de Carcassonne' };
     const after = { ...before, organisation };
-    expect(changeSummary({ before, after, changed: changedFields(before, after) }, territory.networkName)).toBe(expected);
+    expect(changeSummary({ before, after, changed: changedFields(before, after) }, NAMES)).toBe(expected);
   });
 });

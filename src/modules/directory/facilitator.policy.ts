@@ -149,12 +149,15 @@ const CHANGE_LABELS: Record<keyof FacilitatorProfile, string> = {
  * The journal's words for a change: each field with its new value and the former one, so an animator reading
  * « réseau » knows from where to where; the address and names are in the line already (whose record it is).
  */
-export function changeSummary({ before, after, changed }: ProfileChange, networkName: (code: string) => string): string {
+export function changeSummary(
+  { before, after, changed }: ProfileChange,
+  names: { network: (code: string) => string; segment: (code: string) => string },
+): string {
   const yesNo = (value: boolean) => (value ? 'oui' : 'non');
   const was = (field: keyof FacilitatorProfile): string => {
     switch (field) {
       case 'networkCode':
-        return `${networkName(after.networkCode)} (avant : ${networkName(before.networkCode)})`;
+        return `${names.network(after.networkCode)} (avant : ${names.network(before.networkCode)})`;
       case 'kind':
         return `${KIND_LABELS[after.kind]} (avant : ${KIND_LABELS[before.kind]})`;
       case 'capacity':
@@ -165,8 +168,10 @@ export function changeSummary({ before, after, changed }: ProfileChange, network
       case 'active':
         return `${yesNo(after[field])} (avant : ${yesNo(before[field])})`;
       case 'departmentCodes':
+        return listChange(before.departmentCodes, after.departmentCodes);
       case 'segments':
-        return listChange(before[field], after[field]);
+        // Labels may hold spaces and commas: « ; » between them.
+        return listChange(before.segments, after.segments, names.segment, ' ; ');
       default:
         return '';
     }
@@ -179,11 +184,17 @@ function quoted(organisation: string | null): string {
   return organisation === null ? 'aucune' : `« ${organisation} »`;
 }
 
-/** « + 2A, 2B − 20 »: what a list gained and lost; « aucun » for an emptied list. */
-function listChange(before: readonly string[], after: readonly string[]): string {
-  const added = uniqueSorted(after.filter((code) => !before.includes(code)));
-  const removed = uniqueSorted(before.filter((code) => !after.includes(code)));
-  return [added.length ? `+ ${added.join(' ')}` : '', removed.length ? `− ${removed.join(' ')}` : ''].filter(Boolean).join(' ');
+/** « + 2A 2B − 20 »: what a list gained and lost, each code as `named` says it. */
+function listChange(
+  before: readonly string[],
+  after: readonly string[],
+  named: (code: string) => string = (code) => code,
+  separator = ' ',
+): string {
+  const said = (codes: string[]) => uniqueSorted(codes).map(named).join(separator);
+  const added = after.filter((code) => !before.includes(code));
+  const removed = before.filter((code) => !after.includes(code));
+  return [added.length ? `+ ${said(added)}` : '', removed.length ? `− ${said(removed)}` : ''].filter(Boolean).join(' ');
 }
 
 export function affectsRouting(fields: ReadonlyArray<keyof FacilitatorProfile>): boolean {

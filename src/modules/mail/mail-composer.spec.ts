@@ -393,6 +393,14 @@ describe('MailComposer, buyer-update', () => {
     expect(social.html).not.toContain('du réseau AURA-EE');
   });
 
+  it('a message queued before structures were named (its context without « affiliation ») still names the network', () => {
+    const queued = update({
+      takenBy: { firstName: 'Dominique', network: 'AURA-EE / RREDD', kind: 'environmental' },
+      changes: [{ kind: 'taken' }],
+    });
+    expect(queued.text).toContain('Dominique, du réseau AURA-EE / RREDD, a pris votre demande en charge.');
+  });
+
   it('a closure for want of the buyer’s reply says so to them, and what to do if their question still stands', () => {
     const { text, html } = update({
       statusLabel: 'Clôturée',

@@ -114,7 +114,7 @@ export class TrackingActionsService {
             this.requests.eventStatement(this.eventOf(locked, 'submitted', 'buyer_replied', RoutingService.REROUTED_REOPENING)),
             ...this.surveys.cancelStatements(locked.id),
           ],
-          await this.routing.rerouteReopenedStatements(manager, locked.id),
+          await this.routing.rerouteReopenedStatements(manager, locked.id, holderId),
         ];
       }
       if (locked.status !== 'closed') {

@@ -413,9 +413,9 @@ export class RoutingService {
    * one is (another facilitator, or the network's pool). Under the request's lock; the statements run after the ones
    * that bring it back to `submitted` (a later runAsOne: both update the request).
    */
-  async rerouteReopenedStatements(manager: EntityManager, requestId: string): Promise<SqlStatement[]> {
+  async rerouteReopenedStatements(manager: EntityManager, requestId: string, apart: string | null): Promise<SqlStatement[]> {
     const request = await this.routing.lockRequest(manager, requestId);
-    return request ? (await this.plannedAssignments(manager, [{ ...request, status: 'submitted' }])).statements : [];
+    return request ? (await this.plannedAssignments(manager, [{ ...request, status: 'submitted' }], false, apart)).statements : [];
   }
 
   /** Taken in charge now: the answer is due that many working days later (pauses to come move it when they end). */
@@ -517,10 +517,14 @@ export class RoutingService {
     manager: EntityManager,
     requests: RoutableRequest[],
     handedOver = false,
+    apart: string | null = null,
   ): Promise<{ outcomes: RoutingOutcome[]; statements: SqlStatement[] }> {
     if (!requests.length) return { outcomes: [], statements: [] };
     const now = this.clock.now();
-    const facilitators = (await this.routing.lockCandidates(manager, requests, this.reference.networkDays(now))).map((f) => ({ ...f }));
+    // `apart`: the holder a reopening is taken from, away by a rule routing's « today » does not see (absent tomorrow).
+    const facilitators = (await this.routing.lockCandidates(manager, requests, this.reference.networkDays(now)))
+      .filter((f) => f.id !== apart)
+      .map((f) => ({ ...f }));
     const exclusions = await this.routing.exclusions(
       manager,
       requests.map((r) => r.id),

@@ -2,7 +2,7 @@ import { AnswerContext, checkAnswers, earliestContractDay, EMPTY_ANSWERS, impact
 
 const TODAY = '2026-12-05';
 /** An environmental request of a public buyer, received in January: the survey asks everything. */
-const ON = { today: TODAY, receivedOn: '2026-01-15', questions: { environmental: true, publicProcurement: true } };
+const ON = { today: TODAY, notBefore: '2026-01-15', questions: { environmental: true, publicProcurement: true } };
 /** A social-clause request's survey: its social considerations only. */
 const SOCIAL: AnswerContext = { ...ON, questions: { environmental: false, publicProcurement: true } };
 const IMPACT = {
@@ -147,8 +147,19 @@ describe('survey answers', () => {
       ]);
   });
 
+  it('speaks of the contract of a company outside the code in the form’s words', () => {
+    const outside: AnswerContext = { ...SOCIAL, questions: { environmental: false, publicProcurement: false } };
+    const missing = checkAnswers('impact', { ...IMPACT, contractDate: '', socialConsiderations: '' }, outside);
+    expect(!missing.ok && missing.errors.map((e) => e.message)).toEqual(
+      expect.arrayContaining([
+        'Indiquez la date de lancement ou de signature.',
+        'Indiquez les considérations sociales de votre marché ou contrat, ou « Pas de considération ».',
+      ]),
+    );
+  });
+
   it('takes any date before today once the buyer came with a consultation already published (earliestContractDay null)', () => {
-    expect(checkAnswers('impact', { ...IMPACT, contractDate: '2025-06-01' }, { ...ON, receivedOn: null }).ok).toBe(true);
+    expect(checkAnswers('impact', { ...IMPACT, contractDate: '2025-06-01' }, { ...ON, notBefore: null }).ok).toBe(true);
   });
 
   it.each<[Parameters<typeof earliestContractDay>[0], string | null]>([
@@ -161,6 +172,8 @@ describe('survey answers', () => {
     ['contract_execution', null],
   ])('a request at stage %s: no contract dated before %s', (stage, earliest) => {
     expect(earliestContractDay(stage, '2026-01-15')).toBe(earliest);
+    // Split off another request on that day: the buyer asked before it.
+    expect(earliestContractDay(stage, '2026-01-15', true)).toBeNull();
   });
 
   const refusals: Array<[string, 'satisfaction' | 'impact', Record<string, unknown>, string[]]> = [

@@ -78,12 +78,12 @@ export function impactQuestionsOf(request: { kind: RequestKind; organisationType
 }
 
 /**
- * The buyer's calendar: today, and the earliest day a published or signed contract may bear (null: any day before
- * today; earliestContractDay).
+ * The buyer's calendar: today, and the earliest day a published or signed contract may bear — the day the desk
+ * received the request, when the purchase was not yet published then (null: any day before today; earliestContractDay).
  */
 export interface AnswerContext {
   today: string;
-  receivedOn: string | null;
+  notBefore: string | null;
   questions: ImpactQuestions;
 }
 
@@ -92,10 +92,11 @@ const BEFORE_PUBLICATION: readonly PurchaseStage[] = ['need_definition', 'sourci
 
 /**
  * The day the desk received the request when the purchase was not yet published then (a contract dated before it owes
- * nothing to the advice); null once published: the buyer asked about a consultation or a contract already dated.
+ * nothing to the advice); null once published: the buyer asked about a consultation or a contract already dated. Null
+ * too for a request split off another: its row was made on the split, the buyer asked earlier.
  */
-export function earliestContractDay(purchaseStage: PurchaseStage, receivedOn: string): string | null {
-  return BEFORE_PUBLICATION.includes(purchaseStage) ? receivedOn : null;
+export function earliestContractDay(purchaseStage: PurchaseStage, receivedOn: string, splitOff = false): string | null {
+  return BEFORE_PUBLICATION.includes(purchaseStage) && !splitOff ? receivedOn : null;
 }
 
 export type AnswersCheck = { ok: true; answers: SurveyAnswers } | { ok: false; errors: FieldError[] };
@@ -109,7 +110,7 @@ export type AnswersCheck = { ok: true; answers: SurveyAnswers } | { ok: false; e
 export function checkAnswers(
   wave: SurveyWave,
   body: Record<string, unknown>,
-  { today, receivedOn, questions }: AnswerContext,
+  { today, notBefore, questions }: AnswerContext,
 ): AnswersCheck {
   const errors: FieldError[] = [];
   const fail = (field: string, message: string) => errors.push({ field, message });
@@ -132,14 +133,13 @@ export function checkAnswers(
     if (!answers.contractOutcome) fail('contractOutcome', 'Indiquez où en est votre achat.');
     // The date belongs to a published or signed contract; typed before choosing « Pas encore », it is not kept.
     const date = answers.contractOutcome === 'yes' ? isoDayOf(text(body.contractDate)) : '';
+    // In the words of the form's labels (impactWording): a company outside the code launches, it does not publish.
+    const dateOf = questions.publicProcurement ? 'date de publication ou de signature' : 'date de lancement ou de signature';
     if (date && !isCalendarDay(date)) fail('contractDate', 'Saisissez une date valide (jour, mois, année).');
-    else if (date > today) fail('contractDate', 'La date de publication ou de signature ne peut pas être postérieure à aujourd’hui.');
-    else if (date && receivedOn && date < receivedOn)
-      fail(
-        'contractDate',
-        `La date de publication ou de signature ne peut pas précéder votre demande, reçue par le guichet vert le ${frenchDay(receivedOn)}.`,
-      );
-    else if (answers.contractOutcome === 'yes' && !date) fail('contractDate', 'Indiquez la date de publication ou de signature.');
+    else if (date > today) fail('contractDate', `La ${dateOf} ne peut pas être postérieure à aujourd’hui.`);
+    else if (date && notBefore && date < notBefore)
+      fail('contractDate', `La ${dateOf} ne peut pas précéder votre demande, reçue par le guichet vert le ${frenchDay(notBefore)}.`);
+    else if (answers.contractOutcome === 'yes' && !date) fail('contractDate', `Indiquez la ${dateOf}.`);
     else answers.contractDate = date || null;
     answers.contractReference = text(body.contractReference) || null;
     if ((answers.contractReference?.length ?? 0) > REFERENCE_MAX)
@@ -181,7 +181,10 @@ export function checkAnswers(
       else if (chosen.includes('none') && chosen.length > 1)
         fail(field, `« Pas de considération » ne se combine pas avec une autre réponse.`);
       else if (answers.contractOutcome === 'yes' && !chosen.length)
-        fail(field, `Indiquez les considérations ${what} du marché, ou « Pas de considération ».`);
+        fail(
+          field,
+          `Indiquez les considérations ${what} ${questions.publicProcurement ? 'du marché' : 'de votre marché ou contrat'}, ou « Pas de considération ».`,
+        );
     }
     answers.environmentalConsiderations = environmental ?? [];
     answers.socialConsiderations = social ?? [];

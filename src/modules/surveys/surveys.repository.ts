@@ -34,6 +34,8 @@ export interface SurveyWithRequest {
     /** When the desk received the request, and where the purchase stood then (a consultation already published?). */
     receivedAt: Date;
     purchaseStage: PurchaseStage;
+    /** Made by splitting another request: its row's day is the split's, not the buyer's. */
+    splitOff: boolean;
     /** A social-clause request's facilitator who works for a structure of their own: named in the impact survey. */
     adviserFirstName: string | null;
     adviserOrganisation: string | null;
@@ -74,7 +76,9 @@ const ANSWER_COLUMNS: Array<[keyof SurveyAnswers, string]> = [
 const REQUEST_WITH_NETWORK = `SELECT r.id, r.reference, r.subject, r.status, r.close_reason AS "closeReason", r.buyer_email AS "buyerEmail",
   r.buyer_first_name AS "buyerFirstName", r.anonymised_at AS "anonymisedAt", n.name AS "networkName",
   r.department_code AS "departmentCode", r.kind, r.organisation_type AS "organisationType", r.created_at AS "receivedAt",
-  r.purchase_stage AS "purchaseStage", adviser.first_name AS "adviserFirstName", adviser.organisation AS "adviserOrganisation"
+  r.purchase_stage AS "purchaseStage",
+  EXISTS (SELECT 1 FROM request_events e WHERE e.request_id = r.id AND e.type = 'split_from') AS "splitOff",
+  adviser.first_name AS "adviserFirstName", adviser.organisation AS "adviserOrganisation"
   FROM requests r JOIN networks n ON n.code = r.network_code
   LEFT JOIN LATERAL (SELECT f.first_name, f.organisation FROM surveys s JOIN facilitators f ON f.id = s.facilitator_id
                       WHERE s.request_id = r.id AND s.wave = 'impact' AND r.kind = 'social_clause' AND f.organisation IS NOT NULL) adviser ON true`;

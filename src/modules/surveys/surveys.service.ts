@@ -156,7 +156,7 @@ export class SurveysService {
     // « Not after today » on the buyer's calendar: on La Réunion at 01:30 it is already tomorrow in Paris's terms.
     const checked = checkAnswers(survey.wave, body, {
       today: localDay(request.departmentCode, this.clock.now()),
-      receivedOn: earliestContractDay(request.purchaseStage, localDay(request.departmentCode, request.receivedAt)),
+      notBefore: earliestContractDay(request.purchaseStage, localDay(request.departmentCode, request.receivedAt), request.splitOff),
       questions: impactQuestionsOf(request),
     });
     if (!checked.ok) throw new ValidationFailed(checked.errors);

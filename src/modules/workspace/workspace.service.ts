@@ -540,7 +540,7 @@ export class WorkspaceService {
           : []),
       ]);
       if (reclaimed) return 'reclaimed';
-      await runAsOne(manager, await this.routing.rerouteReopenedStatements(manager, locked.id));
+      await runAsOne(manager, await this.routing.rerouteReopenedStatements(manager, locked.id, locked.assignedFacilitatorId));
       return 'rerouted';
     });
   }
