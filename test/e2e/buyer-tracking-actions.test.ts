@@ -447,6 +447,24 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     expect(await mailsTo(t, 'facilitator-buyer-message')).toEqual([]);
   });
 
+  it('a reply to the answer of a facilitator absent from tomorrow on never goes back to them, though routing sees them here today', async () => {
+    const request = await submittedAndTaken(t, 38);
+    await staffWrites(t, request, 'answer', 'Réponse.');
+    await t.dataSource.query(
+      `INSERT INTO facilitator_absences (id, facilitator_id, starts_on, ends_on) VALUES (gen_random_uuid(), $1, current_date + 1, current_date + 40)`,
+      [request.facilitatorId],
+    );
+
+    expect((await api(request, 'replies', { message: 'Une question sur votre réponse.' })).status).toBe(200);
+    // Nobody else covers it: the pool, not a fresh assignment to the one about to leave.
+    expect(await state(request)).toEqual({ status: 'unassigned', close_reason: null });
+    expect(
+      await t.dataSource.query(`SELECT count(*)::int AS n FROM request_assignments WHERE request_id = $1 AND end_reason IS NULL`, [
+        request.id,
+      ]),
+    ).toEqual([{ n: 0 }]);
+  });
+
   it('closes on the buyer’s word that the answer resolved their question: as answered, surveys planned, facilitator told', async () => {
     const request = await submittedAndTaken(t, 7, { email: 'alix@example.org' });
     expect(await (await page(request)).text()).not.toContain('question-resolue');

@@ -296,6 +296,10 @@ describe('the buyer’s survey pages', () => {
     const saved = await (await fetch(`${links[0]}?fait=enregistre`)).text();
     expect(saved).toContain('Merci, vos réponses sont enregistrées');
     expect(saved).not.toContain('Vous avez déjà répondu');
+    // Sent back with errors, the fields hold what was just typed: no « Les voici ».
+    const refused = await post(links[0], { usefulness: 'peut-être', quickEnough: 'yes' });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).not.toContain('Vous avez déjà répondu');
   });
 
   it('takes « today » for the contract date on the buyer’s calendar, not Paris’s', async () => {
