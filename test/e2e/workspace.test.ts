@@ -251,6 +251,14 @@ describe('the facilitator workspace', () => {
       'ccp-l2113-15',
       'ccp-l2152-7',
       'ccp-r2152-7',
+      // Specifications and labels serve social characteristics too (fair trade, insertion).
+      'ccp-r2111-10',
+      'ccp-r2111-12',
+      'ccp-r2111-13',
+      'ccp-r2111-14',
+      'ccp-r2111-15',
+      'ccp-r2111-16',
+      'ccp-r2111-17',
     ]);
   });
 

@@ -16,8 +16,9 @@ export interface RoutingRequest {
   readonly networkCode: string;
   readonly segmentCode: string;
   /**
-   * Who held it when it went to the other kind: back to this one, it goes to them only if nobody else can take it
-   * (they, or their network, judged it was not theirs).
+   * Who held it when it went to the other kind: back to this one, they are offered it after the others of the same rank
+   * (they, or their network, judged it was not theirs) — for a social clause, after the département's others but still
+   * before the regional coordinator, who is offered only when no one of the département can take it.
    */
   readonly transferredOutBy?: readonly string[];
 }
