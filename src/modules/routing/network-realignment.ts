@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { JOB_QUEUES } from '../../queue/queue.registry';
+import { runAsOne } from '../../database/sql-statement';
+import { OutboxRepository } from '../../queue/outbox.repository';
 import type { RequestStatus } from '../requests/request.types';
 import { realignmentOf } from './realignment.policy';
 
@@ -85,15 +87,20 @@ export async function realignOpenRequests(manager: EntityManager): Promise<Reali
     ],
   );
   // New job ids: the submission's own job may still sit in the queue as completed.
-  await manager.query(
-    `INSERT INTO outbox_events (queue, job_name, job_id, payload, delay_ms)
-     SELECT $1, 'request.submitted', 'request-submitted-' || id || '-' || gen_random_uuid(), jsonb_build_object('requestId', id), 0
-       FROM unnest($2::uuid[]) AS id
-     UNION ALL
-     SELECT $3, 'routing.drain-pool', 'drain-' || code || '-' || gen_random_uuid(), jsonb_build_object('networkCode', code), 0
-       FROM (SELECT DISTINCT unnest($4::text[]) AS code) freed`,
-    [JOB_QUEUES['request.submitted'], rerouted.map((row) => row.id), JOB_QUEUES['routing.drain-pool'], released.map((row) => row.from)],
-  );
+  const outbox = new OutboxRepository(manager.connection);
+  await runAsOne(manager, [
+    outbox.addManyStatement(
+      'request.submitted',
+      rerouted.map((row) => ({ payload: { requestId: row.id }, jobId: `request-submitted-${row.id}-${randomUUID()}` })),
+    ),
+    outbox.addManyStatement(
+      'routing.drain-pool',
+      [...new Set(released.map((row) => row.from))].map((code) => ({
+        payload: { networkCode: code },
+        jobId: `drain-${code}-${randomUUID()}`,
+      })),
+    ),
+  ]);
 
   const moves = new Map<string, { from: string; to: string; count: number }>();
   for (const row of movedRows) {
