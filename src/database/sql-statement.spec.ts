@@ -1,4 +1,4 @@
-import { combine, mergeRows, SqlStatement } from './sql-statement';
+import { combine, containsPattern, mergeRows, SqlStatement } from './sql-statement';
 
 describe('combine', () => {
   it('keeps a single statement as is', () => {
@@ -78,5 +78,16 @@ describe('mergeRows', () => {
     mergeRows([first, second]);
     expect(first.params).toEqual([['a'], [1]]);
     expect(second.params).toEqual([['b'], [2]]);
+  });
+});
+
+describe('containsPattern', () => {
+  it.each([
+    ['cantine', '%cantine%'],
+    ['100%', '%100\\%%'],
+    ['lot_2', '%lot\\_2%'],
+    ['a\\b', '%a\\\\b%'],
+  ])('%s → %s', (search, pattern) => {
+    expect(containsPattern(search)).toBe(pattern);
   });
 });

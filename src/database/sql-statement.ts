@@ -100,3 +100,8 @@ function pgClientOf(db: DataSource | EntityManager): Pool | PoolClient {
   if (!runner?.databaseConnection) throw new Error('runAsOne: the manager has no open transaction');
   return runner.databaseConnection;
 }
+
+/** A LIKE pattern matching the words anywhere, the typed % and _ taken literally. */
+export function containsPattern(search: string): string {
+  return `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { SqlStatement } from '../../database/sql-statement';
-import { containsPattern } from '../workspace/workspace-queue.policy';
+import { containsPattern, type SqlStatement } from '../../database/sql-statement';
+import type { AuditAction } from './journal-filters.policy';
 
 export interface NewAuditEvent {
   actorId: string | null;
   actorName: string;
-  action: string;
+  action: AuditAction;
   networkCodes: string[];
   summary: string;
 }

@@ -4,7 +4,7 @@ import { runAsOne } from '../../database/sql-statement';
 import { visibleNetworks } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { AuditEntry, AuditRepository } from './audit.repository';
-import { CHANGE_KINDS, JournalFilters } from './journal-filters.policy';
+import { AuditAction, CHANGE_KINDS, JournalFilters } from './journal-filters.policy';
 
 /** Who, for the journal: the person and their address then; null is an operator at the command line. */
 export type AuditActor = Pick<StaffPrincipal, 'id' | 'firstName' | 'lastName' | 'email'> | null;
@@ -26,7 +26,13 @@ const PAGE_SIZE = 100;
 export class AuditService {
   constructor(private readonly audit: AuditRepository) {}
 
-  async record(manager: EntityManager, actor: AuditActor, action: string, networkCodes: readonly string[], summary: string): Promise<void> {
+  async record(
+    manager: EntityManager,
+    actor: AuditActor,
+    action: AuditAction,
+    networkCodes: readonly string[],
+    summary: string,
+  ): Promise<void> {
     await runAsOne(manager, [
       this.audit.insertStatement({
         actorId: actor?.id ?? null,

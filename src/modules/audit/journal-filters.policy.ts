@@ -21,6 +21,8 @@ export const CHANGE_KINDS = {
   reseaux: { label: 'Réseaux (adresse de contact)', actions: ['network_contact_changed'] },
 } as const;
 export type ChangeKind = keyof typeof CHANGE_KINDS;
+/** Every action the journal writes: one outside the kinds above would match no reader's filter. */
+export type AuditAction = (typeof CHANGE_KINDS)[ChangeKind]['actions'][number];
 
 export interface JournalFilters {
   /** Words sought in the line and its author's name, as typed (trimmed; null: none). */

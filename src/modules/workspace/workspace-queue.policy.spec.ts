@@ -1,5 +1,4 @@
 import {
-  containsPattern,
   isLate,
   listedStatuses,
   narrowsList,
@@ -157,17 +156,6 @@ describe('ordersBySubmission', () => {
     [{ tab: 'pool', sort: 'needed_by' }, false],
   ] as const)('%j → %s', (filters, expected) => {
     expect(ordersBySubmission({ ...base, ...filters })).toBe(expected);
-  });
-});
-
-describe('containsPattern', () => {
-  it.each([
-    ['cantine', '%cantine%'],
-    ['100%', '%100\\%%'],
-    ['lot_2', '%lot\\_2%'],
-    ['a\\b', '%a\\\\b%'],
-  ])('%s → %s', (search, pattern) => {
-    expect(containsPattern(search)).toBe(pattern);
   });
 });
 

@@ -151,11 +151,6 @@ export function searchedReference(search: string): string | null {
   return REFERENCE_SHAPE.test(search) ? search.toUpperCase() : null;
 }
 
-/** A LIKE pattern matching the words anywhere, the typed % and _ taken literally. */
-export function containsPattern(search: string): string {
-  return `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 export function isLate(deadline: Deadline, now: Date): boolean {
   return deadline !== null && deadline.dueAt.getTime() < now.getTime();
 }

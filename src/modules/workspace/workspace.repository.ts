@@ -6,7 +6,8 @@ import type { CloseReason, OrganisationType, RequestKind, RequestStatus } from '
 import { APPLICABLE_DEADLINE } from '../requests/requests.repository';
 import { FACILITATOR_DEPARTED } from '../routing/routing.repository';
 import { visibleRequestsCondition } from './staff-requests.repository';
-import { containsPattern, listedStatuses, ordersBySubmission, QueueFilters, QueueSort, searchedReference } from './workspace-queue.policy';
+import { listedStatuses, ordersBySubmission, QueueFilters, QueueSort, searchedReference } from './workspace-queue.policy';
+import { containsPattern } from '../../database/sql-statement';
 
 /**
  * Request `r` matches the words typed in the search box (none: every request), accents or not (« eclairage » finds
