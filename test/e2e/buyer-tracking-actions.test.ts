@@ -244,6 +244,8 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
   it('replies to the answer within the window (reopens), and no longer after it', async () => {
     const clock = t.app.get(Clock);
     const request = await submittedAndTaken(t, 3);
+    // Before any answer, no word on an answer's scope.
+    expect(await (await page(request)).text()).not.toContain('id="portee-du-conseil"');
     const [fileId] = await staffWrites(
       t,
       request,

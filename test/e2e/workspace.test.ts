@@ -239,10 +239,13 @@ describe('the facilitator workspace', () => {
     const environmental = await offered();
     expect(environmental).toEqual(expect.arrayContaining(['agec-art-58', 'egalim-art-24', 'ccp-r2111-13', 'ccp-l2111-1', 'ccp-l2152-7']));
     expect(environmental).not.toContain('ccp-l2113-13');
+    // The social execution conditions above the EU thresholds bind an environmental request's contract too.
+    expect(environmental).toContain('ccp-l2112-2-1');
 
     await t.dataSource.query(`UPDATE requests SET kind = 'social_clause' WHERE reference = $1`, [reference]);
     expect(await offered()).toEqual([
       'ccp-l2111-1',
+      'ccp-l2111-2',
       'ccp-l2111-3',
       'ccp-l2112-2',
       'ccp-l2112-2-1',

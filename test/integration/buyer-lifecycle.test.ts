@@ -185,6 +185,10 @@ describe('buyer e-mails (debounced, never twice) and automatic closure', () => {
     expect(html).toContain('<h2 class="fr-alert__title">La réponse de Dominique est arrivée</h2>');
     expect(html).toContain('<a href="#reponse">Aller à la réponse</a>');
     expect(html).toMatch(/<h3 class="fr-card__title" id="reponse">Dominique, du réseau [^<]+ — Réponse<\/h3>/);
+    // Advice, not a legal opinion: said under the answer, on the page and in the e-mail.
+    const scope = 'il ne constitue pas une consultation juridique, et les choix de votre marché restent de votre responsabilité.';
+    expect(html).toContain(scope);
+    for (const body of [mail.text_body, mail.html_body]) expect(body).toContain(scope);
 
     const tracked = await bodyOf(
       fetch(`${t.url}/api/v1/requests/${request.reference}`, { headers: { 'x-tracking-token': request.token } }),

@@ -38,7 +38,7 @@ describe('passageToComplete', () => {
     ['without the accent, any case', 'Le taux est de [a COMPLETER] %.', '[a COMPLETER]'],
     ['with spaces inside the brackets', 'Voir [ à compléter : article ].', '[ à compléter : article ]'],
     ['the first of several', '[À compléter : lot] puis [À compléter : taux]', '[À compléter : lot]'],
-    ['an answer written through', 'Le décret n° 2021-254 fixe les taux.', null],
+    ['an answer written through', 'Le décret n° 2024-134 fixe les taux.', null],
     ['other brackets', 'Selon le guide [1], à compléter par vos propres mesures [sic].', null],
     ['a bracket never closed on its line', '[À compléter\nsuite]', null],
   ] as const)('%s', (_label, text, expected) => {

@@ -12,7 +12,7 @@ const DEMO_TEMPLATES: ReadonlyArray<Omit<TemplateInput, 'networkCode'>> = [
     body: [
       'Bonjour,',
       '',
-      'Merci pour votre question. L’article 58 de la loi n° 2020-105 du 10 février 2020 (dite AGEC) impose aux achats de l’État et des collectivités une part minimale de produits issus du réemploi, de la réutilisation ou intégrant des matières recyclées ; le décret n° 2021-254 du 9 mars 2021 en fixe le taux, produit par produit.',
+      'Merci pour votre question. L’article 58 de la loi n° 2020-105 du 10 février 2020 (dite AGEC) impose aux achats de l’État et des collectivités une part minimale de produits issus du réemploi, de la réutilisation ou intégrant des matières recyclées ; le décret n° 2024-134 du 21 février 2024 en fixe le taux, catégorie de produits par catégorie, en part de la dépense annuelle de l’acheteur.',
       '',
       'Pour votre achat :',
       '- vérifiez si vos produits figurent à l’annexe du décret, et le taux qui s’y applique ;',
