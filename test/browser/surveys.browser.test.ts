@@ -85,7 +85,7 @@ it('the buyer answers both waves from the e-mailed links, with and without JavaS
   await tick(page, 'f-wouldUseAgain-yes');
   expect(await submitByButton(page, 'Enregistrer mes réponses')).toBe(400);
   const summary = await page.locator('#resume-erreurs').textContent();
-  expect(summary).toContain('Indiquez la date de publication ou de signature.');
+  expect(summary).toContain('Indiquez la date de publication ou de notification.');
   expect(summary).toContain('Indiquez le poids du critère');
   await page.locator('#resume-erreurs a[href="#f-contractDate"]').click();
   // Signed after the request (months ago, by the app's clock), before today.

@@ -303,7 +303,7 @@ describe('the animators’ review of evaluations', () => {
     expect(impact).toContain('700');
     expect(impact).toContain('Heures d’insertion');
     expect(impact).toMatch(/Montant du marché \(€ HT\)<\/dt><dd class="fr-mb-1w">250\s000</);
-    expect(impact).toContain('Date de publication ou de signature</dt><dd class="fr-mb-1w">1er novembre 2026</dd>');
+    expect(impact).toContain('Date de publication, de notification ou de signature</dt><dd class="fr-mb-1w">1er novembre 2026</dd>');
   });
 
   it('marks an evaluation reviewed with a note: CSRF required, one transaction with a private history event', async () => {

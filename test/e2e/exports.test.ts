@@ -225,7 +225,7 @@ describe('CSV exports of requests and evaluations', () => {
         'Alix Test',
         '',
         '',
-        'Consultation publiée ou marché signé',
+        'Consultation publiée ou marché notifié',
         '2026-05-02',
         '',
         'Label | Critère d’attribution',

@@ -157,13 +157,13 @@ describe('the buyer’s survey pages', () => {
     // « Obligatoires sauf mention » : every group one may leave empty says so.
     const form = await (await fetch(impact)).text();
     expect(form).toContain('Quels leviers avez-vous utilisés ? (facultatif)');
-    expect(form).toContain('Considérations environnementales du marché (si la consultation est publiée ou le marché signé)');
-    expect(form).toContain('Considérations sociales du marché (si la consultation est publiée ou le marché signé)');
+    expect(form).toContain('Considérations environnementales du marché (si la consultation est publiée ou le marché notifié)');
+    expect(form).toContain('Considérations sociales du marché (si la consultation est publiée ou le marché notifié)');
     const refused = await post(impact, { contractOutcome: 'yes', levers: ['award_criterion'], wouldUseAgain: 'yes' });
     expect(refused.status).toBe(400);
     const html = await refused.text();
     for (const message of [
-      'Indiquez la date de publication ou de signature.',
+      'Indiquez la date de publication ou de notification.',
       'Indiquez le poids du critère en pourcentage : un nombre entier de 1 à 100, sans décimale.',
       'Indiquez les considérations environnementales du marché',
     ])
@@ -223,7 +223,7 @@ describe('the buyer’s survey pages', () => {
     const form = await (await fetch(impact)).text();
     expect(form).not.toContain('Considérations environnementales');
     expect(form).not.toContain('name="environmentalConsiderations"');
-    expect(form).toContain('Considérations sociales du marché (si la consultation est publiée ou le marché signé)');
+    expect(form).toContain('Considérations sociales du marché (si la consultation est publiée ou le marché notifié)');
     expect(form).toContain('Au sens des données essentielles de la commande publique.');
     // The walk-through's answer: an insertion clause of 1 800 hours, nothing environmental.
     const contractDate = localDay(null, new Date(t.app.get(Clock).now().getTime() - DAY_MS));
@@ -270,7 +270,7 @@ describe('the buyer’s survey pages', () => {
     expect(refused.status).toBe(400);
     const html = await refused.text();
     expect(html).toMatch(
-      /La date de publication ou de signature ne peut pas précéder votre demande, reçue par le guichet vert le \d+(er)? \S+ \d{4}\./,
+      /La date de publication ou de notification ne peut pas précéder votre demande, reçue par le guichet vert le \d+(er)? \S+ \d{4}\./,
     );
     expect(html).toContain(`value="${received}"`);
     expect((await surveysOf(t, request.id)).find((s) => s.wave === 'impact')!.completed_at).toBeNull();

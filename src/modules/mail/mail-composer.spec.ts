@@ -70,7 +70,7 @@ describe('MailComposer', () => {
       expect(body).toContain('pour mesurer ce que le conseil a changé : contrat signé, clauses');
       expect(body).not.toContain('consultation publiée');
     }
-    expect(asked(true).text).toContain('pour mesurer ce que le conseil a changé : consultation publiée ou marché signé, clauses');
+    expect(asked(true).text).toContain('pour mesurer ce que le conseil a changé : consultation publiée ou marché notifié, clauses');
   });
 
   it('knows the reader of every template it holds, and of no other', () => {

@@ -24,7 +24,7 @@ export const USEFULNESS_LABELS: Record<Usefulness, string> = {
 };
 
 export const CONTRACT_OUTCOME_LABELS: Record<ContractOutcome, string> = {
-  yes: 'Consultation publiée ou marché signé',
+  yes: 'Consultation publiée ou marché notifié',
   not_yet: 'Pas encore',
   abandoned: 'Achat abandonné',
 };
@@ -74,7 +74,7 @@ export const SATISFACTION_ANSWERS: AnswerColumn[] = [
 
 export const IMPACT_ANSWERS: AnswerColumn[] = [
   { label: 'Consultation ou marché', value: (a) => (a.contractOutcome ? CONTRACT_OUTCOME_LABELS[a.contractOutcome] : null) },
-  { label: 'Date de publication ou de signature', value: (a) => a.contractDate, isDate: true },
+  { label: 'Date de publication, de notification ou de signature', value: (a) => a.contractDate, isDate: true },
   { label: 'Référence du marché', value: (a) => a.contractReference },
   { label: 'Leviers utilisés', value: (a) => labelList(a.levers, LEVER_LABELS) },
   { label: 'Poids du critère d’attribution (%)', value: (a) => a.awardCriterionWeight },

@@ -142,7 +142,7 @@ describe('survey answers', () => {
         {
           field: 'contractDate',
           message:
-            'La date de publication ou de signature ne peut pas précéder votre demande, reçue par le guichet vert le 15 janvier 2026.',
+            'La date de publication ou de notification ne peut pas précéder votre demande, reçue par le guichet vert le 15 janvier 2026.',
         },
       ]);
   });

@@ -134,7 +134,7 @@ export function checkAnswers(
     // The date belongs to a published or signed contract; typed before choosing « Pas encore », it is not kept.
     const date = answers.contractOutcome === 'yes' ? isoDayOf(text(body.contractDate)) : '';
     // In the words of the form's labels (impactWording): a company outside the code launches, it does not publish.
-    const dateOf = questions.publicProcurement ? 'date de publication ou de signature' : 'date de lancement ou de signature';
+    const dateOf = questions.publicProcurement ? 'date de publication ou de notification' : 'date de lancement ou de signature';
     if (date && !isCalendarDay(date)) fail('contractDate', 'Saisissez une date valide (jour, mois, année).');
     else if (date > today) fail('contractDate', `La ${dateOf} ne peut pas être postérieure à aujourd’hui.`);
     else if (date && notBefore && date < notBefore)

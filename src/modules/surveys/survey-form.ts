@@ -39,10 +39,10 @@ export function impactWording({ publicProcurement }: ImpactQuestions) {
   if (publicProcurement)
     return {
       intro: 'Vos réponses mesurent ce que le conseil a changé dans les marchés publics.',
-      contractOutcome: 'La consultation a-t-elle été publiée ou le marché signé ?',
+      contractOutcome: 'La consultation a-t-elle été publiée ou le marché notifié ?',
       contractOutcomeOptions: SURVEY_OPTIONS.contractOutcome,
-      whenContract: 'si la consultation est publiée ou le marché signé',
-      contractDate: 'Date de publication ou de signature',
+      whenContract: 'si la consultation est publiée ou le marché notifié',
+      contractDate: 'Date de publication ou de notification',
       contractReference: 'Référence du marché ou de la consultation',
       contractReferenceHint: 'Par exemple le numéro de l’avis de publication.',
       considerationsHint: 'Au sens des données essentielles de la commande publique.',

@@ -29,7 +29,7 @@ export const ONE_CLICK_USEFULNESS_LABELS: Record<Usefulness, string> = {
 };
 
 export const CONTRACT_OUTCOME_LABELS: Record<ContractOutcome, string> = {
-  yes: 'Oui, la consultation est publiée ou le marché est signé',
+  yes: 'Oui, la consultation est publiée ou le marché est notifié',
   not_yet: 'Pas encore',
   abandoned: 'Le projet d’achat est abandonné',
 };

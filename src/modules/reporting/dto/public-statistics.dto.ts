@@ -81,7 +81,10 @@ export class StatisticsSurveysDto {
   @ApiProperty({ type: [LabelledFigureDto], description: 'Utilité de la réponse (parts entre 0 et 1)' })
   usefulness!: LabelledFigureDto[];
 
-  @ApiProperty({ type: FigureDto, description: 'Marchés signés ou consultations publiées, d’après les questionnaires d’impact' })
+  @ApiProperty({
+    type: FigureDto,
+    description: 'Marchés notifiés ou signés, ou consultations publiées, d’après les questionnaires d’impact',
+  })
   contracts!: FigureDto;
 
   @ApiPropertyOptional({
