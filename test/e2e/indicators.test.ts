@@ -244,6 +244,21 @@ describe('indicators', () => {
     expect(html).toMatch(/href="\/espace\/indicateurs\?reseau=aura-ee&amp;type=social_clause&amp;du=/);
   });
 
+  it('reads a year so far against the same stretch of last year, not all that followed it', async () => {
+    const previous = await seedRequest(t.dataSource, 'aura-ee', '69', '2025-01-02T10:00:00+01:00', { status: 'closed' });
+    const between = await seedRequest(t.dataSource, 'aura-ee', '69', '2025-06-15T10:00:00+02:00', { status: 'closed' });
+    await seedRequest(t.dataSource, 'aura-ee', '69', '2026-01-03T10:00:00+01:00', { status: 'assigned' });
+    await seedSurvey(t.dataSource, previous, 'satisfaction', '2025-01-03T10:00:00+01:00', { usefulness: 'yes' });
+    await seedSurvey(t.dataSource, between, 'satisfaction', '2025-06-20T10:00:00+02:00', { usefulness: 'no' });
+    const auth = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
+    const d = await bodyOf(fetch(`${t.url}/api/v1/staff/indicators?from=2026-01-01&to=2026-01-04`, { headers: { authorization: auth } }));
+
+    expect(d.previousPeriod).toEqual({ from: '2025-01-01', to: '2025-01-04' });
+    expect(d.requests.total).toMatchObject({ current: 1, previous: 1 });
+    const satisfaction = d.surveys.responseRates.find((rate: { code: string }) => rate.code === 'satisfaction');
+    expect(satisfaction.sent).toMatchObject({ current: 0, previous: 1 });
+  });
+
   it('counts a network’s period beside the previous one, as computed by hand', async () => {
     const { facilitatorId } = await seedIndicators(t.dataSource);
     const auth = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });

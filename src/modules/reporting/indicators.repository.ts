@@ -8,7 +8,7 @@ import type { Period } from './indicators.policy';
 export type PeriodName = 'current' | 'previous';
 export type RequestDimension = 'status' | 'kind' | 'segment' | 'department';
 
-/** Both periods at once: the previous one ends where the current one starts. */
+/** Both periods at once, read in one range; the previous one may end before the current one starts (a year so far). */
 export interface PeriodPair {
   current: Period;
   previous: Period;
@@ -49,6 +49,12 @@ export interface RequestMilestoneTimes {
 /** A Paris calendar day as the instant it starts (and the day after `to`, as the exclusive end). */
 const START = (param: string) => `(${param}::date)::timestamp AT TIME ZONE 'Europe/Paris'`;
 const END = (param: string) => `(${param}::date + 1)::timestamp AT TIME ZONE 'Europe/Paris'`;
+/**
+ * `column` within either period ($1–$4: previous from, current from, current to, previous to): one range the index
+ * serves, less the gap between them — a year so far reads against the same stretch of last year, not all that followed.
+ */
+const inEither = (column: string) =>
+  `${column} >= ${START('$1')} AND ${column} < ${END('$3')} AND (${column} >= ${START('$2')} OR ${column} < ${END('$4')})`;
 
 /** GROUPING() bits of the category roll-up, in the order of its arguments (1: not grouped by that column). */
 const GROUPED_BY: Record<number, RequestDimension | 'total'> = {
@@ -94,8 +100,8 @@ export class IndicatorsRepository {
    * take-charge and answer times as two histograms.
    */
   async requestCounts(periods: PeriodPair, scope: FiguresScope): Promise<RequestCounts> {
-    const params: unknown[] = [periods.previous.from, periods.current.from, periods.current.to];
-    const inPeriods = `created_at >= ${START('$1')} AND created_at < ${END('$3')} ${scopeConditions(scope, params, '')}`;
+    const params: unknown[] = [periods.previous.from, periods.current.from, periods.current.to, periods.previous.to];
+    const inPeriods = `${inEither('created_at')} ${scopeConditions(scope, params, '')}`;
     const period = `CASE WHEN created_at >= ${START('$2')} THEN 'current' ELSE 'previous' END`;
     const [categories, durations] = await Promise.all([
       this.read<{ period: PeriodName; g: number; code: string | null; n: number; misses: number }>(
@@ -146,7 +152,7 @@ export class IndicatorsRepository {
    * for usefulness (satisfaction) and the considerations of signed or published contracts (impact).
    */
   async surveyCounts(periods: PeriodPair, scope: FiguresScope): Promise<SurveyCounts> {
-    const params: unknown[] = [periods.previous.from, periods.current.from, periods.current.to];
+    const params: unknown[] = [periods.previous.from, periods.current.from, periods.current.to, periods.previous.to];
     const conditions = scopeConditions(scope, params, 'r.');
     const join = conditions ? `JOIN requests r ON r.id = s.request_id ${conditions}` : '';
     // The contracts read the request's organisation type and kind, whatever the scope.
@@ -158,7 +164,7 @@ export class IndicatorsRepository {
         `SELECT ${periodOf('s.sent_at')} AS period, s.wave, count(*)::int AS sent, count(s.completed_at)::int AS completed,
                 count(*) FILTER (WHERE s.status = 'declined')::int AS declined
            FROM surveys s ${join}
-          WHERE s.wave IN ('satisfaction', 'impact') AND s.sent_at >= ${START('$1')} AND s.sent_at < ${END('$3')}
+          WHERE s.wave IN ('satisfaction', 'impact') AND ${inEither('s.sent_at')}
           GROUP BY 1, 2`,
         params,
       ),
@@ -176,7 +182,7 @@ export class IndicatorsRepository {
                 count(*) FILTER (WHERE ${publicContract} AND s.social_considerations && $${params.length + 2}::varchar[])::int AS social,
                 COALESCE(sum(s.insertion_hours) FILTER (WHERE s.contract_outcome = 'yes'), 0)::int AS "insertionHours"
            FROM surveys s JOIN requests r ON r.id = s.request_id ${conditions}
-          WHERE s.wave IN ('satisfaction', 'impact') AND s.completed_at >= ${START('$1')} AND s.completed_at < ${END('$3')}
+          WHERE s.wave IN ('satisfaction', 'impact') AND ${inEither('s.completed_at')}
           GROUP BY 1, 2, 3`,
         [...params, considered(ENVIRONMENTAL_CONSIDERATIONS), considered(SOCIAL_CONSIDERATIONS)],
       ),
