@@ -228,6 +228,27 @@ describe('the facilitator workspace', () => {
     expect(history.replace(/\s+/g, ' ')).toMatch(/<td>En cours de traitement<\/td> <td>inchangé<\/td> <td>Note interne<\/td>/);
   });
 
+  it('reminds the facilitator of the European threshold the buyer’s estimated amount reaches, and of what it brings', async () => {
+    const { reference, client } = await assigned();
+    // Dated within the thresholds' table (2026-2027), whatever the day the test runs.
+    const notice = async () =>
+      /<p[^>]*id="seuil-europeen">([^<]*)<\/p>/.exec(await (await client.get(`/espace/demandes/${reference}`)).text())?.[1];
+    await t.dataSource.query(
+      `UPDATE requests SET estimated_amount = 100000, organisation_type = 'local_authority', created_at = '2026-12-01T10:00:00+01:00' WHERE reference = $1`,
+      [reference],
+    );
+    expect(await notice()).toBeUndefined();
+    await t.dataSource.query(`UPDATE requests SET estimated_amount = 450000 WHERE reference = $1`, [reference]);
+    expect(await notice()).toMatch(
+      /^Seuil européen atteint \(216\s000\s€ HT, fournitures et services des autres acheteurs, 2026-2027\) : procédure formalisée ; .*\(art\. L2112-2-1/,
+    );
+    // A company outside the code follows none of it.
+    await t.dataSource.query(`UPDATE requests SET organisation_type = 'private_not_subject', kind = 'social_clause' WHERE reference = $1`, [
+      reference,
+    ]);
+    expect(await notice()).toBeUndefined();
+  });
+
   it('offers in the answer form the legal texts of the request’s kind and those common to both, not the other kind’s', async () => {
     const { reference, client } = await assigned();
     await t.dataSource.query(`UPDATE requests SET status = 'in_progress' WHERE reference = $1`, [reference]);

@@ -30,6 +30,8 @@ import {
   REQUEST_STATUSES,
   STAFF_STATUS_LABELS,
 } from '../requests/request.types';
+import { parisDay } from '../../common/clock';
+import { euThresholdNotice } from './eu-threshold.policy';
 import { assignmentEndLabel, historyEventLabel, historyReasonLabel, referenceParts } from './history-labels';
 import { listsOpenOnly, narrowsList, QUEUE_SORTS, QueueFilters, QueueSort } from './workspace-queue.policy';
 import { DECLINE_REASONS, PermittedActions, WorkspaceService } from './workspace.service';
@@ -226,6 +228,14 @@ export class WorkspaceViews {
       segment: this.reference.segmentLabel(request.segmentCode),
       stage: PURCHASE_STAGE_LABELS[request.purchaseStage as PurchaseStage],
       organisationType: ORGANISATION_TYPE_LABELS[request.organisationType as OrganisationType],
+      thresholdNotice: euThresholdNotice(
+        {
+          estimatedAmount: request.estimatedAmount === null ? null : Number(request.estimatedAmount),
+          organisationType: request.organisationType as OrganisationType,
+          segmentCode: request.segmentCode,
+        },
+        parisDay(new Date(request.createdAt)),
+      ),
       helpItemLabels: HELP_ITEM_TYPE_LABELS,
       referralLabels: REFERRAL_TARGET_LABELS,
       declineReasons: DECLINE_REASONS.map((value) => ({ value, label: DECLINE_LABELS[value] })),
