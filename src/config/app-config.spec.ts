@@ -114,6 +114,21 @@ describe('loadConfig', () => {
     expect(problems.find((p) => p.startsWith('DATABASE_URL'))).toContain('« mysql://x »');
   });
 
+  it('bounds staff sessions by idle minutes and a maximum in hours, the idle time within the maximum', () => {
+    expect(loadConfig({})).toMatchObject({ STAFF_SESSION_IDLE_MINUTES: 120, STAFF_SESSION_MAX_HOURS: 12 });
+    expect(loadConfig({ STAFF_SESSION_IDLE_MINUTES: '480', STAFF_SESSION_MAX_HOURS: '8' })).toMatchObject({
+      STAFF_SESSION_IDLE_MINUTES: 480,
+      STAFF_SESSION_MAX_HOURS: 8,
+    });
+    expect(problemsOf({ STAFF_SESSION_IDLE_MINUTES: '600', STAFF_SESSION_MAX_HOURS: '8' })).toEqual([
+      'STAFF_SESSION_IDLE_MINUTES : attendu au plus STAFF_SESSION_MAX_HOURS × 60 (une session finit au plus tard à sa durée maximale)',
+    ]);
+    expect(problemsOf({ STAFF_SESSION_IDLE_MINUTES: '2', STAFF_SESSION_MAX_HOURS: '200' })).toEqual([
+      'STAFF_SESSION_IDLE_MINUTES : attendu au moins 5 (reçu « 2 »)',
+      'STAFF_SESSION_MAX_HOURS : attendu au plus 168 (une semaine) (reçu « 200 »)',
+    ]);
+  });
+
   it('puts every problem in the error message', () => {
     let caught: unknown;
     try {

@@ -235,6 +235,24 @@ export class AppConfig {
   @Max(86_400, { message: 'au plus 86400 (un jour)' })
   INDICATORS_ALERTS_CACHE_SECONDS = 300;
 
+  /**
+   * A staff session ends after this many minutes without a request, and STAFF_SESSION_MAX_HOURS after sign-in whatever
+   * the activity. ANSSI's guidance on authentication asks for both bounds, set from the risk: password-only accounts
+   * reading buyers’ personal data on office computers. 2 h idle keeps a lunch break or a meeting, not an afternoon
+   * away from an unlocked screen; 12 h is one working day: one sign-in a day, never a week-old session.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'un nombre entier de minutes' })
+  @Min(5, { message: 'au moins 5' })
+  @Max(24 * 60, { message: 'au plus 1440 (un jour)' })
+  STAFF_SESSION_IDLE_MINUTES = 120;
+
+  @Transform(toInt)
+  @IsInt({ message: 'un nombre entier d’heures' })
+  @Min(1, { message: 'au moins 1' })
+  @Max(7 * 24, { message: 'au plus 168 (une semaine)' })
+  STAFF_SESSION_MAX_HOURS = 12;
+
   /** Per file; the bytes are kept in PostgreSQL. */
   @Transform(toInt)
   @IsInt({ message: 'une taille entière en octets' })
@@ -347,6 +365,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = environment()): AppConfig {
   }
   if (previousSecrets(config.APP_SECRET_PREVIOUS).some((secret) => secret.length < 32)) {
     problems.push('APP_SECRET_PREVIOUS : attendu les secrets précédents, séparés par des virgules, chacun d’au moins 32 caractères');
+  }
+  if (config.STAFF_SESSION_IDLE_MINUTES > config.STAFF_SESSION_MAX_HOURS * 60) {
+    problems.push(
+      'STAFF_SESSION_IDLE_MINUTES : attendu au plus STAFF_SESSION_MAX_HOURS × 60 (une session finit au plus tard à sa durée maximale)',
+    );
   }
   if (config.SURVEY_REMINDER_DAYS >= config.SURVEY_EXPIRY_DAYS) {
     problems.push('SURVEY_REMINDER_DAYS : attendu moins de jours que SURVEY_EXPIRY_DAYS (la relance part avant l’expiration)');

@@ -24,8 +24,11 @@ const ACTORS = ['anonymous', 'holder', 'peer', 'stranger', 'animator', 'foreignA
 type Actor = (typeof ACTORS)[number];
 type Expected = Record<Actor, number>;
 
-/** Signed in or not, what a page or API route answers to whom. */
-const NOT_SIGNED_IN = { page: 303, api: 401 } as const;
+/**
+ * Signed in or not, what a page, a page's form or an API route answers to whom. Without a session, a page sends to
+ * sign in (303); a form sent gets the sign-in page in its place (401), with what it held; the API answers 401.
+ */
+const NOT_SIGNED_IN = { page: 303, form: 401, api: 401 } as const;
 type Surface = keyof typeof NOT_SIGNED_IN;
 
 function answers(surface: Surface, signedIn: Omit<Expected, 'anonymous'>): Expected {
@@ -148,65 +151,65 @@ describe('permission matrix of the staff endpoints', () => {
     { method: 'GET', route: '/espace', expected: everyone('page', 200) },
     { method: 'GET', route: '/espace/demandes/:reference', expected: seers('page', 200) },
     { method: 'GET', route: '/espace/demandes/:reference/pieces-jointes/:id', expected: seers('page', 200) },
-    { method: 'POST', route: '/espace/demandes/:reference/prise-en-charge', expected: holderOnly('page', 409) },
-    { method: 'POST', route: '/espace/demandes/:reference/declin', body: {}, expected: holderOnly('page', 400) },
-    { method: 'POST', route: '/espace/demandes/:reference/notes', body: { body: '' }, expected: seers('page', 400) },
-    { method: 'POST', route: '/espace/demandes/:reference/precision', body: { body: '' }, expected: holderOnly('page', 400) },
-    { method: 'POST', route: '/espace/demandes/:reference/reponse', multipart: true, expected: holderOnly('page', 400) },
-    { method: 'POST', route: '/espace/demandes/:reference/cloture', body: {}, expected: seers('page', 400) },
+    { method: 'POST', route: '/espace/demandes/:reference/prise-en-charge', expected: holderOnly('form', 409) },
+    { method: 'POST', route: '/espace/demandes/:reference/declin', body: {}, expected: holderOnly('form', 400) },
+    { method: 'POST', route: '/espace/demandes/:reference/notes', body: { body: '' }, expected: seers('form', 400) },
+    { method: 'POST', route: '/espace/demandes/:reference/precision', body: { body: '' }, expected: holderOnly('form', 400) },
+    { method: 'POST', route: '/espace/demandes/:reference/reponse', multipart: true, expected: holderOnly('form', 400) },
+    { method: 'POST', route: '/espace/demandes/:reference/cloture', body: {}, expected: seers('form', 400) },
     // Reopening an open request: refused by its state (409) for those who may reopen, 404 for everyone else.
-    { method: 'POST', route: '/espace/demandes/:reference/reouverture', expected: seers('page', 409) },
+    { method: 'POST', route: '/espace/demandes/:reference/reouverture', expected: seers('form', 409) },
     // Erasure on the buyer's request: the network's side only; unconfirmed here (400) before any state is looked at.
-    { method: 'POST', route: '/espace/demandes/:reference/effacement', body: {}, expected: network('page', 400) },
+    { method: 'POST', route: '/espace/demandes/:reference/effacement', body: {}, expected: network('form', 400) },
     // Correcting the buyer's contact details: whoever answers for the request; empty here, so refused field by field.
-    { method: 'POST', route: '/espace/demandes/:reference/coordonnees', body: {}, expected: seers('page', 400) },
+    { method: 'POST', route: '/espace/demandes/:reference/coordonnees', body: {}, expected: seers('form', 400) },
     // Dispatch pages.
     { method: 'GET', route: '/espace/demandes/:ref/transfert', expected: seers('page', 200) },
-    { method: 'POST', route: '/espace/demandes/:ref/transfert', body: {}, expected: seers('page', 400) },
+    { method: 'POST', route: '/espace/demandes/:ref/transfert', body: {}, expected: seers('form', 400) },
     { method: 'GET', route: '/espace/demandes/:ref/scission', expected: seers('page', 200) },
-    { method: 'POST', route: '/espace/demandes/:ref/scission', body: {}, expected: seers('page', 400) },
+    { method: 'POST', route: '/espace/demandes/:ref/scission', body: {}, expected: seers('form', 400) },
     { method: 'GET', route: '/espace/demandes/:ref/reaffectation', expected: network('page', 200) },
-    { method: 'POST', route: '/espace/demandes/:ref/reaffectation', body: {}, expected: network('page', 400) },
+    { method: 'POST', route: '/espace/demandes/:ref/reaffectation', body: {}, expected: network('form', 400) },
     // Taking from the pool: refused for lack of room (409) to those who may try.
-    { method: 'POST', route: '/espace/demandes/:ref/prise-en-reserve', pool: true, expected: poolNetworkFacilitators('page', 409) },
+    { method: 'POST', route: '/espace/demandes/:ref/prise-en-reserve', pool: true, expected: poolNetworkFacilitators('form', 409) },
     { method: 'GET', route: '/espace/facilitateurs', expected: managers('page', 200) },
     // Inviting those without an account: the page again, with who was invited (managers only).
-    { method: 'POST', route: '/espace/facilitateurs/invitations', expected: managers('page', 200) },
+    { method: 'POST', route: '/espace/facilitateurs/invitations', expected: managers('form', 200) },
     { method: 'GET', route: '/espace/facilitateurs/invitations', expected: managers('page', 303) },
     // Directory pages: records changed by the animators of the network and admins; blank forms refused (400) to them.
     { method: 'GET', route: '/espace/facilitateurs/nouveau', expected: managers('page', 200) },
-    { method: 'POST', route: '/espace/facilitateurs/nouveau', body: {}, expected: managers('page', 400) },
+    { method: 'POST', route: '/espace/facilitateurs/nouveau', body: {}, expected: managers('form', 400) },
     // The CSV import: each animator into their networks, admins into all; without a file, refused (400) to them.
     { method: 'GET', route: '/espace/facilitateurs/import', expected: managers('page', 200) },
     { method: 'GET', route: '/espace/facilitateurs/import/modele.csv', expected: managers('page', 200) },
-    { method: 'POST', route: '/espace/facilitateurs/import', multipart: true, expected: managers('page', 400) },
+    { method: 'POST', route: '/espace/facilitateurs/import', multipart: true, expected: managers('form', 400) },
     // The facilitator themself reads their record (no form); managers get the form.
     { method: 'GET', route: '/espace/facilitateurs/:id/fiche', expected: selfOrNetwork('page', 200) },
-    { method: 'POST', route: '/espace/facilitateurs/:id/fiche', body: {}, expected: network('page', 400) },
+    { method: 'POST', route: '/espace/facilitateurs/:id/fiche', body: {}, expected: network('form', 400) },
     // Absence pages, on the holder's facilitator record: blank dates are refused (400) to those who may declare.
     { method: 'GET', route: '/espace/facilitateurs/:id/absences', expected: selfOrNetwork('page', 200) },
-    { method: 'POST', route: '/espace/facilitateurs/:id/absences', body: {}, expected: selfOrNetwork('page', 400) },
+    { method: 'POST', route: '/espace/facilitateurs/:id/absences', body: {}, expected: selfOrNetwork('form', 400) },
     // An absence nobody recorded: missing (404) for those who manage the absences, as the facilitator is for anyone else.
-    { method: 'POST', route: '/espace/facilitateurs/:id/absences/:absenceId/suppression', expected: selfOrNetwork('page', 404) },
+    { method: 'POST', route: '/espace/facilitateurs/:id/absences/:absenceId/suppression', expected: selfOrNetwork('form', 404) },
     // Account pages.
     { method: 'GET', route: '/espace/compte', expected: everyone('page', 200) },
-    { method: 'POST', route: '/espace/compte/profil', body: { firstName: '', lastName: '' }, expected: everyone('page', 400) },
-    { method: 'POST', route: '/espace/compte/mot-de-passe', body: {}, expected: everyone('page', 400) },
-    { method: 'POST', route: '/espace/compte/jetons', body: { label: '' }, expected: everyone('page', 400) },
+    { method: 'POST', route: '/espace/compte/profil', body: { firstName: '', lastName: '' }, expected: everyone('form', 400) },
+    { method: 'POST', route: '/espace/compte/mot-de-passe', body: {}, expected: everyone('form', 400) },
+    { method: 'POST', route: '/espace/compte/jetons', body: { label: '' }, expected: everyone('form', 400) },
     {
       method: 'POST',
       route: '/espace/compte/jetons/:id/revocation',
       // Someone else's token does not exist for them; its owner's revocation is tested in accounts.test.ts.
-      expected: answers('page', { holder: 303, peer: 404, stranger: 404, animator: 404, foreignAnimator: 404, admin: 404 }),
+      expected: answers('form', { holder: 303, peer: 404, stranger: 404, animator: 404, foreignAnimator: 404, admin: 404 }),
     },
     // Answer templates: each animator their networks', admins all; a template outside them does not exist.
     { method: 'GET', route: '/espace/modeles', expected: managers('page', 200) },
-    { method: 'POST', route: '/espace/modeles', body: {}, expected: managers('page', 400) },
+    { method: 'POST', route: '/espace/modeles', body: {}, expected: managers('form', 400) },
     { method: 'GET', route: '/espace/modeles/:id', expected: network('page', 200) },
-    { method: 'POST', route: '/espace/modeles/:id', body: {}, expected: network('page', 400) },
+    { method: 'POST', route: '/espace/modeles/:id', body: {}, expected: network('form', 400) },
     { method: 'GET', route: '/espace/modeles/:id/suppression', expected: network('page', 200) },
     // An unknown template (deleting the real one would change the rows after it): 404 to all, facilitators by role.
-    { method: 'POST', route: '/espace/modeles/:id/suppression', expected: everyone('page', 404) },
+    { method: 'POST', route: '/espace/modeles/:id/suppression', expected: everyone('form', 404) },
     // The same by the API; every facilitator reads their own network's.
     { method: 'GET', route: '/api/v1/staff/answer-templates', expected: everyone('api', 200) },
     { method: 'POST', route: '/api/v1/staff/answer-templates', body: {}, expected: managers('api', 400) },
@@ -218,7 +221,7 @@ describe('permission matrix of the staff endpoints', () => {
     { method: 'PATCH', route: '/api/v1/staff/answer-templates/:id', body: { title: '' }, expected: network('api', 400) },
     { method: 'DELETE', route: '/api/v1/staff/answer-templates/:id', expected: everyone('api', 404) },
     { method: 'GET', route: '/espace/comptes', expected: managers('page', 200) },
-    { method: 'POST', route: '/espace/comptes', body: {}, expected: managers('page', 400) },
+    { method: 'POST', route: '/espace/comptes', body: {}, expected: managers('form', 400) },
     {
       method: 'GET',
       route: '/espace/comptes/:id/desactivation',
@@ -227,7 +230,7 @@ describe('permission matrix of the staff endpoints', () => {
     {
       method: 'POST',
       route: '/espace/comptes/:id/desactivation',
-      expected: answers('page', { holder: 404, peer: 404, stranger: 404, animator: 303, foreignAnimator: 404, admin: 303 }),
+      expected: answers('form', { holder: 404, peer: 404, stranger: 404, animator: 303, foreignAnimator: 404, admin: 303 }),
     },
     // The target is a facilitator's account: no networks to choose (409) for those who manage it.
     {
@@ -239,7 +242,7 @@ describe('permission matrix of the staff endpoints', () => {
       method: 'POST',
       route: '/espace/comptes/:id/reseaux',
       body: {},
-      expected: answers('page', { holder: 404, peer: 404, stranger: 404, animator: 409, foreignAnimator: 404, admin: 409 }),
+      expected: answers('form', { holder: 404, peer: 404, stranger: 404, animator: 409, foreignAnimator: 404, admin: 409 }),
     },
     {
       method: 'GET',
@@ -250,17 +253,17 @@ describe('permission matrix of the staff endpoints', () => {
       method: 'POST',
       route: '/espace/comptes/:id/adresse',
       body: {},
-      expected: answers('page', { holder: 404, peer: 404, stranger: 404, animator: 400, foreignAnimator: 404, admin: 400 }),
+      expected: answers('form', { holder: 404, peer: 404, stranger: 404, animator: 400, foreignAnimator: 404, admin: 400 }),
     },
     {
       method: 'POST',
       route: '/espace/comptes/:id/reactivation',
-      expected: answers('page', { holder: 404, peer: 404, stranger: 404, animator: 303, foreignAnimator: 404, admin: 303 }),
+      expected: answers('form', { holder: 404, peer: 404, stranger: 404, animator: 303, foreignAnimator: 404, admin: 303 }),
     },
     // The networks' page: the request's network (aura-ee) for its animators and admins.
     { method: 'GET', route: '/espace/reseaux', expected: managers('page', 200) },
     { method: 'GET', route: '/espace/reseaux/:code', expected: network('page', 200) },
-    { method: 'POST', route: '/espace/reseaux/:code', body: {}, expected: network('page', 400) },
+    { method: 'POST', route: '/espace/reseaux/:code', body: {}, expected: network('form', 400) },
     { method: 'GET', route: '/espace/journal', expected: managers('page', 200) },
     // Workspace API.
     { method: 'GET', route: '/api/v1/staff/requests', expected: everyone('api', 200) },
@@ -298,9 +301,9 @@ describe('permission matrix of the staff endpoints', () => {
     // Evaluations: the request's network and admins review; its facilitator reads it once shared.
     { method: 'GET', route: '/espace/evaluations', expected: everyone('page', 200) },
     { method: 'GET', route: '/espace/evaluations/:id', expected: seers('page', 200) },
-    { method: 'POST', route: '/espace/evaluations/:id/revue', body: { note: 'x'.repeat(5001) }, expected: network('page', 400) },
+    { method: 'POST', route: '/espace/evaluations/:id/revue', body: { note: 'x'.repeat(5001) }, expected: network('form', 400) },
     // Already shared: refused as such (409) to those who may share.
-    { method: 'POST', route: '/espace/evaluations/:id/partage', body: {}, expected: network('page', 409) },
+    { method: 'POST', route: '/espace/evaluations/:id/partage', body: {}, expected: network('form', 409) },
     { method: 'GET', route: '/api/v1/staff/evaluations', expected: everyone('api', 200) },
     { method: 'GET', route: '/api/v1/staff/evaluations/:id', expected: seers('api', 200) },
     { method: 'POST', route: '/api/v1/staff/evaluations/:id/review', body: { note: 'x'.repeat(5001) }, expected: network('api', 400) },
@@ -356,8 +359,9 @@ describe('permission matrix of the staff endpoints', () => {
       body = api ? JSON.stringify(fields) : new URLSearchParams(fields as Record<string, string>).toString();
     }
     const response = await fetch(`${t.url}${pathOf(row)}`, { method: row.method, headers, body, redirect: 'manual' });
-    await response.arrayBuffer();
+    const text = await response.text();
     if (response.status === 303 && actor === 'anonymous') expect(response.headers.get('location')).toMatch(/^\/connexion\?retour=/);
+    if (response.status === 401 && actor === 'anonymous' && !api) expect(text).toContain('<form method="post" action="/connexion"');
     return response.status;
   }
 

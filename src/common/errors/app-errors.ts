@@ -31,12 +31,18 @@ export interface Pointer {
   url: string;
 }
 
+/** A page shown to a person instead of the error page (the sign-in page, when a session ended under a form). */
+export interface ErrorPage {
+  view: string;
+  locals: Record<string, unknown>;
+}
+
 export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
     readonly errors: FieldError[] = [],
-    readonly extra: { pointers?: Pointer[]; retryAfterSeconds?: number; redirectTo?: string } = {},
+    readonly extra: { pointers?: Pointer[]; retryAfterSeconds?: number; redirectTo?: string; page?: ErrorPage } = {},
   ) {
     super(message);
   }

@@ -1,8 +1,9 @@
 import { HttpException } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
+import { formLeftBehind } from '../../web/form-left-behind';
 import { scrubPersonalData } from '../logging/logger';
-import { AppError, ErrorCode } from './app-errors';
+import { AppError, ErrorCode, ErrorPage } from './app-errors';
 
 const HTTP_MESSAGES: Record<number, string> = {
   400: 'La requête est invalide.',
@@ -78,7 +79,7 @@ interface ErrorBody {
   pointers?: Array<{ label: string; url: string }>;
 }
 
-function toErrorBody(error: unknown): { body: ErrorBody; retryAfter?: number; redirectTo?: string } {
+function toErrorBody(error: unknown): { body: ErrorBody; retryAfter?: number; redirectTo?: string; page?: ErrorPage } {
   if (error instanceof AppError) {
     return {
       body: {
@@ -90,6 +91,7 @@ function toErrorBody(error: unknown): { body: ErrorBody; retryAfter?: number; re
       },
       retryAfter: error.extra.retryAfterSeconds,
       redirectTo: error.extra.redirectTo,
+      page: error.extra.page,
     };
   }
   if (error instanceof HttpException) {
@@ -123,7 +125,7 @@ function wantsJson(req: Request): boolean {
  * page for people. Unexpected errors are logged without any personal data.
  */
 export function respondWithError(error: unknown, req: Request, res: Response, logger: Logger): void {
-  const { body, retryAfter, redirectTo } = toErrorBody(error);
+  const { body, retryAfter, redirectTo, page } = toErrorBody(error);
   if (body.statusCode >= 500) {
     const err = error as Error;
     // An outage answered 503 is the operator's to see too, once per request but not as a fault of the code.
@@ -148,12 +150,18 @@ export function respondWithError(error: unknown, req: Request, res: Response, lo
     res.redirect(303, redirectTo);
     return;
   }
+  if (page) {
+    res.render(page.view, page.locals);
+    return;
+  }
   // Staff pages lead back to the workspace; a buyer's link cut short in an e-mail, to the way to get it again.
   const inWorkspace = req.path === '/espace' || req.path.startsWith('/espace/');
   res.render('error', {
     title: body.statusCode === 404 ? 'Page introuvable' : 'Erreur',
     inWorkspace,
     notFound: body.statusCode === 404,
+    // What the form held, to copy, and the way back to it: sending it again would only repeat the stale token.
+    leftBehind: body.code === 'form_expired' ? formLeftBehind(req, res) : null,
     heading:
       body.statusCode === 404
         ? 'Page introuvable'

@@ -1,5 +1,6 @@
 import { AuditModule } from '../audit/audit.module';
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { FacilitatorsModule } from '../directory/facilitators.module';
 import { MailModule } from '../mail/mail.module';
 import { AccountPagesController } from './account-pages.controller';
@@ -7,6 +8,7 @@ import { AccountsRepository } from './accounts.repository';
 import { AccountsService } from './accounts.service';
 import { CsrfService } from './csrf.service';
 import { DemoStaffService } from './demo-staff.service';
+import { PageRoutes } from './page-routes';
 import { PasswordHasher } from './password-hasher';
 import { SignInPagesController } from './sign-in-pages.controller';
 import { SignInService } from './sign-in.service';
@@ -19,11 +21,12 @@ import { ThrottleService } from './throttle.service';
  * @UseGuards(StaffGuard), @CurrentStaff() and CsrfService.
  */
 @Module({
-  imports: [MailModule, FacilitatorsModule, AuditModule],
+  imports: [MailModule, FacilitatorsModule, AuditModule, DiscoveryModule],
   providers: [
     AccountsRepository,
     AccountsService,
     CsrfService,
+    PageRoutes,
     PasswordHasher,
     SignInService,
     StaffAuthService,
@@ -32,6 +35,6 @@ import { ThrottleService } from './throttle.service';
     DemoStaffService,
   ],
   controllers: [SignInPagesController, AccountPagesController],
-  exports: [AccountsService, CsrfService, StaffAuthService, StaffGuard, ThrottleService, DemoStaffService],
+  exports: [AccountsService, CsrfService, PageRoutes, StaffAuthService, StaffGuard, ThrottleService, DemoStaffService],
 })
 export class AccountsModule {}

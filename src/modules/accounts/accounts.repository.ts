@@ -36,8 +36,6 @@ const ACCOUNT_VIEW = `
          u.password_hash AS "passwordHash", u.active, u.created_at AS "createdAt", u.last_sign_in_at AS "lastSignInAt"
     FROM staff_users u LEFT JOIN facilitators f ON f.id = u.facilitator_id`;
 
-export const SESSION_IDLE_HOURS = 8;
-
 /** A facilitator record of the directory, as accounts see it. */
 export interface DirectoryRecord {
   id: string;
@@ -173,13 +171,17 @@ export class AccountsRepository {
   }
 
   /** The live session of an active account: not revoked, within its absolute end and idle timeout. */
-  async findLiveSession(tokenHash: Buffer, now: Date): Promise<{ sessionId: string; lastSeenAt: Date; principal: StaffPrincipal } | null> {
+  async findLiveSession(
+    tokenHash: Buffer,
+    now: Date,
+    idleMs: number,
+  ): Promise<{ sessionId: string; lastSeenAt: Date; principal: StaffPrincipal } | null> {
     const rows = await this.dataSource.query(
       `SELECT s.id AS "sessionId", s.last_seen_at AS "lastSeenAt", a.*
          FROM staff_sessions s JOIN (${ACCOUNT_VIEW}) a ON a.id = s.user_id
         WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2
-          AND s.last_seen_at > $2 - make_interval(hours => $3) AND a.active`,
-      [tokenHash, now, SESSION_IDLE_HOURS],
+          AND s.last_seen_at > $2 - make_interval(secs => $3) AND a.active`,
+      [tokenHash, now, idleMs / 1000],
     );
     if (!rows[0]) return null;
     const { sessionId, lastSeenAt, ...account } = rows[0];
@@ -312,13 +314,13 @@ export class AccountsRepository {
     await this.dataSource.query(`DELETE FROM throttle_events WHERE kind = $1 AND account_key = $2`, [kind, accountKey]);
   }
 
-  /** Ended sessions, used or expired links, revoked tokens and throttle counts older than a day. */
+  /**
+   * Ended sessions, used or expired links, revoked tokens and throttle counts older than a day. A session ended by
+   * its idle time goes at its maximum age (expires_at), hours later at most: the sweep need not know the idle time.
+   */
   async purgeExpired(now: Date): Promise<void> {
     const dayAgo = new Date(now.getTime() - 24 * 3600 * 1000);
-    await this.dataSource.query(
-      `DELETE FROM staff_sessions WHERE expires_at < $1 OR revoked_at < $1 OR last_seen_at < $1 - make_interval(hours => $2)`,
-      [now, SESSION_IDLE_HOURS],
-    );
+    await this.dataSource.query(`DELETE FROM staff_sessions WHERE expires_at < $1 OR revoked_at < $1`, [now]);
     await this.dataSource.query(`DELETE FROM account_links WHERE expires_at < $1 OR used_at < $1`, [dayAgo]);
     await this.dataSource.query(`DELETE FROM api_tokens WHERE revoked_at < $1`, [dayAgo]);
     await this.dataSource.query(`DELETE FROM throttle_events WHERE created_at < $1`, [dayAgo]);

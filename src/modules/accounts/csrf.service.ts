@@ -14,7 +14,7 @@ export const CSRF_HEADER = 'x-csrf-token';
 const PRE_SESSION_MAX_AGE_MS = 24 * 3600 * 1000;
 
 export function formExpired(): AppError {
-  return new AppError('form_expired', 'Le formulaire a expiré. Rechargez la page, puis envoyez-le à nouveau.');
+  return new AppError('form_expired', 'Le formulaire a expiré. Ce que vous avez envoyé n’a pas été enregistré.');
 }
 
 /**

@@ -2,10 +2,12 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppError, FieldError } from '../../common/errors/app-errors';
+import { rememberFormPage } from '../../web/form-left-behind';
 import { formModel } from '../../web/form-model';
 import { AccountsService } from './accounts.service';
 import { emailProblem, normalizeEmail, safeReturnPath } from './credentials.policy';
 import { CSRF_FIELD, CsrfService } from './csrf.service';
+import { signInPage } from './sign-in-page';
 import { SignInService } from './sign-in.service';
 import { StaffAuthService, StaffRequest } from './staff-auth.service';
 
@@ -46,6 +48,8 @@ export class SignInPagesController {
   @Post('deconnexion')
   async signOut(@Req() req: StaffRequest, @Res() res: Response, @Body() body: Form = {}) {
     const auth = await this.auth.authenticate(req, res);
+    // The sign-out button sits on every staff page: a stale one leads back to the workspace.
+    rememberFormPage(res, '/espace');
     if (auth) this.csrf.assertValid(auth.session, body[CSRF_FIELD]);
     await this.auth.closeSession(req, res);
     res.redirect(303, '/connexion?deconnecte=1');
@@ -95,13 +99,9 @@ export class SignInPagesController {
     res.render('password-forgot-sent', { title: 'Demande envoyée' });
   }
 
-  private renderSignIn(req: Request, res: Response, status: number, values: Form, errors: FieldError[] = []) {
-    res.status(status).render('sign-in', {
-      title: 'Connexion',
-      form: formModel(values, errors),
-      csrf: this.csrf.preSessionToken(req, res),
-      signedOut: req.query.deconnecte === '1',
-    });
+  private renderSignIn(req: Request, res: Response, status: number, values: { email: string; retour: string }, errors: FieldError[] = []) {
+    const page = signInPage(this.csrf, req, res, values, errors);
+    res.status(status).render(page.view, page.locals);
   }
 
   private async renderNewPassword(

@@ -1,17 +1,18 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { randomToken, sha256 } from '../../common/tokens';
+import { AppConfig } from '../../config/app-config';
 import { AccountsRepository } from './accounts.repository';
 import type { StaffPrincipal, StaffSessionRef } from './accounts.types';
 import { clearCookie, readCookie, SESSION_COOKIE, setCookie } from './cookies';
 import { CsrfService } from './csrf.service';
+import { renewalDue, SessionLifetime, sessionLifetime } from './session-lifetime.policy';
 import { staffNavigation } from './staff-navigation.policy';
 
-export const SESSION_ABSOLUTE_MS = 7 * 24 * 3600 * 1000;
-/** last_seen_at is written at most this often: not one UPDATE per page view. */
+/** An API token's last_used_at is written at most this often: not one UPDATE per call. */
 const TOUCH_EVERY_MS = 60_000;
 /** Bearer tokens carry a prefix so that a leaked one is easy to recognise (secret scanners, logs). */
 export const API_TOKEN_PREFIX = 'gvt_';
@@ -30,12 +31,17 @@ export type StaffRequest = Request & { staffAuth?: StaffAuth | null };
  */
 @Injectable()
 export class StaffAuthService {
+  private readonly lifetime: SessionLifetime;
+
   constructor(
     private readonly accounts: AccountsRepository,
     private readonly csrf: CsrfService,
     private readonly clock: Clock,
     private readonly dataSource: DataSource,
-  ) {}
+    @Inject(AppConfig) config: AppConfig,
+  ) {
+    this.lifetime = sessionLifetime(config);
+  }
 
   async authenticate(req: StaffRequest, res: Response): Promise<StaffAuth | null> {
     if (req.staffAuth !== undefined) return req.staffAuth;
@@ -50,7 +56,10 @@ export class StaffAuthService {
     return auth;
   }
 
-  /** A new session for the account, replacing the browser's current one (no session fixation). */
+  /**
+   * A new session for the account, replacing the browser's current one (no session fixation). Sliding: each use
+   * renews its idle time (fromCookie), up to its maximum age, which is also the cookie's.
+   */
   async openSession(req: StaffRequest, res: Response, userId: string, db: DataSource | EntityManager = this.dataSource): Promise<void> {
     await this.closeSession(req, res);
     const token = randomToken();
@@ -60,17 +69,17 @@ export class StaffAuthService {
       tokenHash: sha256(token),
       userId,
       now,
-      expiresAt: new Date(now.getTime() + SESSION_ABSOLUTE_MS),
+      expiresAt: new Date(now.getTime() + this.lifetime.maxMs),
     });
     await this.accounts.recordSignIn(db, userId, now);
-    setCookie(req, res, SESSION_COOKIE, token, SESSION_ABSOLUTE_MS);
+    setCookie(req, res, SESSION_COOKIE, token, this.lifetime.maxMs);
   }
 
   /** Sign-out: the session row is revoked, not only the cookie dropped. */
   async closeSession(req: StaffRequest, res: Response): Promise<void> {
     const token = readCookie(req, SESSION_COOKIE);
     if (!token) return;
-    const live = await this.accounts.findLiveSession(sha256(token), this.clock.now());
+    const live = await this.accounts.findLiveSession(sha256(token), this.clock.now(), this.lifetime.idleMs);
     if (live) await this.accounts.revokeSession(live.sessionId, this.clock.now());
     clearCookie(req, res, SESSION_COOKIE);
     req.staffAuth = undefined;
@@ -87,9 +96,9 @@ export class StaffAuthService {
     const token = readCookie(req, SESSION_COOKIE);
     if (!token) return null;
     const now = this.clock.now();
-    const live = await this.accounts.findLiveSession(sha256(token), now);
+    const live = await this.accounts.findLiveSession(sha256(token), now, this.lifetime.idleMs);
     if (!live) return null;
-    if (now.getTime() - new Date(live.lastSeenAt).getTime() > TOUCH_EVERY_MS) await this.accounts.touchSession(live.sessionId, now);
+    if (renewalDue(new Date(live.lastSeenAt), now, this.lifetime.idleMs)) await this.accounts.touchSession(live.sessionId, now);
     return { principal: live.principal, session: { id: live.sessionId } };
   }
 

@@ -4,8 +4,12 @@ import { Reflector } from '@nestjs/core';
 import type { NextFunction, Request, Response } from 'express';
 import { AppError, NotFound } from '../../common/errors/app-errors';
 import { ErrorResponseDto } from '../../common/errors/error-response.dto';
+import { formLeftBehind, readUnreadForm, rememberFormPage } from '../../web/form-left-behind';
+import { formPagePath } from '../../web/form-left-behind.policy';
 import type { StaffPrincipal, StaffRole, StaffSessionRef } from './accounts.types';
 import { CSRF_FIELD, CSRF_HEADER, CsrfService } from './csrf.service';
+import { PageRoutes } from './page-routes';
+import { signInPage } from './sign-in-page';
 import { StaffAuth, StaffAuthService, StaffRequest } from './staff-auth.service';
 
 const ROLES_KEY = 'gv:staff-roles';
@@ -46,8 +50,9 @@ function authOf(context: ExecutionContext): StaffAuth {
 
 /**
  * Staff-only routes. No valid identity: pages redirect (303) to /connexion?retour=<path>, /api/
- * routes answer 401 JSON. Wrong role: 404. Unsafe methods from a session must carry the CSRF
- * token (hidden field _csrf, or header X-CSRF-Token for scripts).
+ * routes answer 401 JSON, and a form sent from a page gets the sign-in page (401) with what it held and its page to
+ * return to. Wrong role: 404. Unsafe methods from a session must carry the CSRF token (hidden field _csrf, or header
+ * X-CSRF-Token for scripts).
  */
 @Injectable()
 export class StaffGuard implements CanActivate {
@@ -55,13 +60,21 @@ export class StaffGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly auth: StaffAuthService,
     private readonly csrf: CsrfService,
+    private readonly pages: PageRoutes,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<StaffRequest>();
     const res = context.switchToHttp().getResponse<Response>();
+    const fromForm = !SAFE_METHODS.has(req.method) && !isApi(req) && !!req.is(['application/x-www-form-urlencoded', 'multipart/form-data']);
+    // Whatever happens to the form (an ended session, a stale token), the person is led back to its page.
+    if (fromForm)
+      rememberFormPage(
+        res,
+        formPagePath(req.path, (path) => this.pages.has(path)),
+      );
     const auth = await this.auth.authenticate(req, res);
-    if (!auth) throw signInRequired(req, res);
+    if (!auth) throw fromForm ? await this.sessionEndedUnderForm(req, res) : signInRequired(req, res);
     const roles = this.reflector.getAllAndOverride<StaffRole[] | undefined>(ROLES_KEY, [context.getHandler(), context.getClass()]);
     if (roles && !roles.includes(auth.principal.role)) throw new NotFound();
     const checkedInHandler = this.reflector.getAllAndOverride<boolean>(CSRF_IN_HANDLER_KEY, [context.getHandler(), context.getClass()]);
@@ -69,6 +82,15 @@ export class StaffGuard implements CanActivate {
       this.csrf.assertValid(auth.session, (req.body as Record<string, unknown> | undefined)?.[CSRF_FIELD] ?? req.header(CSRF_HEADER));
     }
     return true;
+  }
+
+  /** Nothing of the form was taken: the sign-in page says so, shows its text to copy, and returns to its page. */
+  private async sessionEndedUnderForm(req: Request, res: Response): Promise<AppError> {
+    await readUnreadForm(req, res);
+    const leftBehind = formLeftBehind(req, res);
+    return new AppError('unauthorized', 'Votre session a expiré : ce que vous avez envoyé n’a pas été enregistré.', [], {
+      page: signInPage(this.csrf, req, res, { email: '', retour: leftBehind.page }, [], leftBehind),
+    });
   }
 }
 
@@ -84,8 +106,12 @@ export function staffOnlyMiddleware(auth: () => StaffAuthService, role: StaffRol
   };
 }
 
+function isApi(req: Request): boolean {
+  return req.originalUrl.startsWith('/api/');
+}
+
 function signInRequired(req: Request, res: Response): AppError {
-  if (req.originalUrl.startsWith('/api/')) {
+  if (isApi(req)) {
     res.setHeader('WWW-Authenticate', 'Bearer realm="Guichet vert"');
     return new AppError('unauthorized', 'Authentification requise : jeton d’accès (Authorization: Bearer …) ou session.');
   }

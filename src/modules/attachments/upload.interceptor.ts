@@ -4,14 +4,12 @@ import multer from 'multer';
 import { Observable } from 'rxjs';
 import { AppConfig } from '../../config/app-config';
 import { AppError, FieldError } from '../../common/errors/app-errors';
+import { MULTIPART_FIELD_MAX_BYTES, MULTIPART_MAX_FIELDS } from '../../web/form-left-behind';
 import { refused, unsafeFields } from '../../web/input-guard';
 import { fileTooLarge } from './attachments.service';
 
 /** The form field files are sent in, unless a route names another. */
 export const FILES_FIELD = 'fichiers';
-/** Text fields of a multipart form: the same bound as urlencoded bodies (100 KB). */
-const FIELD_MAX_BYTES = 100 * 1024;
-const MAX_FIELDS = 200;
 
 /**
  * Parses a multipart/form-data body for one route (body parsing is global for JSON and urlencoded only):
@@ -42,8 +40,8 @@ export function UploadInterceptor(
         limits: {
           fileSize: this.maxBytes,
           files: config.ATTACHMENTS_PER_MESSAGE,
-          fieldSize: FIELD_MAX_BYTES,
-          fields: MAX_FIELDS,
+          fieldSize: MULTIPART_FIELD_MAX_BYTES,
+          fields: MULTIPART_MAX_FIELDS,
         },
       }).array(field, config.ATTACHMENTS_PER_MESSAGE);
     }
