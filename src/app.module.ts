@@ -38,6 +38,7 @@ import { SurveysProcessor } from './modules/surveys/surveys.processor';
 import { OutboxRelay } from './queue/outbox.relay';
 import { QueueModule } from './queue/queue.module';
 import { Sweeps } from './queue/sweeps';
+import { StaffActionKeysRepository } from './modules/accounts/staff-action-keys.repository';
 import { HTTP_NEIGHBOUR, HttpFirst, HttpNeighbour } from './queue/http-first';
 import { JOB_PROCESSORS, WorkerHost } from './queue/worker-host';
 import { isWorkersThread, WorkersThread } from './queue/workers-thread';
@@ -59,6 +60,7 @@ function httpNeighbour(roles: Roles): HttpNeighbour {
   providers: [
     // Only for the sweep's purges of old keys, sessions and links: the worker needs none of their HTTP side.
     IdempotencyRepository,
+    StaffActionKeysRepository,
     AccountsRepository,
     HttpFirst,
     OutboxRelay,

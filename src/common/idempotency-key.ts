@@ -16,6 +16,10 @@ export function checkedIdempotencyKey(value: string | undefined): string | undef
   return value;
 }
 
+/** What the key does on a staff write that names itself by nothing else (RepeatedActionInterceptor). */
+export const SENT_ONCE =
+  'un nouvel envoi avec la même clé (pendant 24 heures) reçoit la réponse du premier, sans que l’action soit faite une seconde fois.';
+
 /** The header as OpenAPI documents it; `repeated` says what a second sending with the same key gives. */
 export function ApiIdempotencyKey(repeated: string): MethodDecorator & ClassDecorator {
   return ApiHeader({

@@ -10,6 +10,7 @@ import { RequestAssignment } from '../modules/routing/request-assignment.entity'
 import { AnswerHelpItem, RequestMessage } from '../modules/requests/request-message.entities';
 import { Attachment, AttachmentContent } from '../modules/attachments/attachment.entities';
 import { Survey } from '../modules/surveys/survey.entity';
+import { StaffActionKey } from '../modules/accounts/staff-action-key.entity';
 import { AccountLink, ApiToken, ThrottleEvent, StaffSession, StaffUser, StaffUserNetwork } from '../modules/accounts/accounts.entities';
 
 export const ENTITIES = [
@@ -21,6 +22,7 @@ export const ENTITIES = [
   RequestEvent,
   MailMessage,
   IdempotencyKey,
+  StaffActionKey,
   OutboxEvent,
   Facilitator,
   FacilitatorDepartment,

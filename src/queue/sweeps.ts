@@ -4,6 +4,7 @@ import { LOGGER } from '../common/logging/logging.module';
 import { Clock } from '../common/clock';
 import { AccountsRepository } from '../modules/accounts/accounts.repository';
 import { IdempotencyRepository } from '../modules/intake/idempotency.repository';
+import { StaffActionKeysRepository } from '../modules/accounts/staff-action-keys.repository';
 import { MailRepository, UNATTACHED_MAIL_RETENTION_DAYS } from '../modules/mail/mail.repository';
 import { OutboxRepository } from './outbox.repository';
 import { QueueService } from './queue.service';
@@ -24,6 +25,7 @@ export class Sweeps implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     private readonly mails: MailRepository,
     private readonly idempotency: IdempotencyRepository,
+    private readonly staffActionKeys: StaffActionKeysRepository,
     private readonly accounts: AccountsRepository,
     private readonly clock: Clock,
     private readonly queues: QueueService,
@@ -39,6 +41,7 @@ export class Sweeps implements OnApplicationBootstrap, OnApplicationShutdown {
     try {
       await this.requeueUndeliveredMail();
       await this.idempotency.purgeOlderThan(IDEMPOTENCY_RETENTION_HOURS);
+      await this.staffActionKeys.purgeOlderThan(IDEMPOTENCY_RETENTION_HOURS);
       await this.accounts.purgeExpired(this.clock.now());
       await this.outbox.purgePublished(OUTBOX_RETENTION_DAYS);
       await this.mails.purgeUnattached(UNATTACHED_MAIL_RETENTION_DAYS);

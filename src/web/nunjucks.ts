@@ -5,6 +5,7 @@ import nunjucks from 'nunjucks';
 import { addFrenchFilters } from '../common/french-format';
 import { downloadDetail } from '../modules/attachments/file-type.policy';
 import { addRichTextFilter } from '../modules/requests/rich-text';
+import { randomToken } from '../common/tokens';
 
 /** The shared layout lives in web/views; each feature module keeps its pages in its own views/ folder. */
 function viewFolders(): string[] {
@@ -29,6 +30,8 @@ export function configureViews(app: NestExpressApplication, production: boolean)
   env.addGlobal('sentBackWithErrors', function (this: { ctx: Record<string, unknown> }) {
     return Object.values(this.ctx).some((value) => isFailedForm(value) || (isObject(value) && Object.values(value).some(isFailedForm)));
   });
+  // A staff form's one-time token, new at each showing: sent twice, it acts once (RepeatedActionInterceptor).
+  env.addGlobal('newFormToken', () => randomToken());
   app.setViewEngine('njk');
   return env;
 }

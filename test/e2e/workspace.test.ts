@@ -7,7 +7,8 @@ import { frenchFilters, mailsTo, sentMailFile } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
 import { samplePdf, sampleExe } from '../support/sample-files';
 import { bearerFor, csrfIn, insertStaff, StaffClient } from '../support/staff';
-import { bodyOf, TestApp, useTestApp, validRequestBody, waitFor } from '../support/test-app';
+import { bodyOf, TestApp, useTestApp, validRequestBody } from '../support/test-app';
+import { assignedToSignedIn } from '../support/workspace';
 
 const XSS = '"><img src=x onerror=alert(1)><script>alert(2)</script>';
 
@@ -18,30 +19,7 @@ describe('the facilitator workspace', () => {
   useTestApp((app) => (t = app), {}, { api: true, worker: true });
 
   /** A submitted request routed to a facilitator who has an account, signed in. */
-  async function assigned(change: (body: ReturnType<typeof validRequestBody>) => void = () => undefined) {
-    const facilitatorId = await insertFacilitator(t.dataSource, { capacity: 5 });
-    const [{ network_code: network }] = await t.dataSource.query(`SELECT network_code FROM facilitators WHERE id = $1`, [facilitatorId]);
-    const staff = await insertStaff(t.dataSource, { role: 'facilitator', facilitatorId, networks: [network] });
-    const response = await fetch(`${t.url}/api/v1/requests`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(
-        (() => {
-          const body = validRequestBody(1);
-          change(body);
-          return body;
-        })(),
-      ),
-    });
-    expect(response.status).toBe(201);
-    const { reference, trackingUrl } = await response.json();
-    await waitFor(
-      async () => (await t.dataSource.query(`SELECT 1 FROM requests WHERE reference = $1 AND status = 'assigned'`, [reference])).length > 0,
-    );
-    const client = new StaffClient(t.url);
-    expect((await client.signIn(staff.email)).status).toBe(303);
-    return { reference, trackingUrl: trackingUrl as string, client, facilitatorId, network, staff };
-  }
+  const assigned = (change?: (body: ReturnType<typeof validRequestBody>) => void) => assignedToSignedIn(t, change);
 
   const status = async (reference: string) =>
     (await t.dataSource.query(`SELECT status, close_reason FROM requests WHERE reference = $1`, [reference]))[0];

@@ -1,6 +1,8 @@
 import { AuditModule } from '../audit/audit.module';
 import { Module } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
+import { APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
+import { RepeatedActionInterceptor } from './repeated-action.interceptor';
+import { StaffActionKeysRepository } from './staff-action-keys.repository';
 import { FacilitatorsModule } from '../directory/facilitators.module';
 import { MailModule } from '../mail/mail.module';
 import { AccountPagesController } from './account-pages.controller';
@@ -33,6 +35,9 @@ import { ThrottleService } from './throttle.service';
     StaffGuard,
     ThrottleService,
     DemoStaffService,
+    StaffActionKeysRepository,
+    // Every staff write named by a form token or an Idempotency-Key acts once (whichever module's route it is).
+    { provide: APP_INTERCEPTOR, useClass: RepeatedActionInterceptor },
   ],
   controllers: [SignInPagesController, AccountPagesController],
   exports: [AccountsService, CsrfService, PageRoutes, StaffAuthService, StaffGuard, ThrottleService, DemoStaffService],

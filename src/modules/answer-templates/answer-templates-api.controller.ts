@@ -1,3 +1,4 @@
+import { ApiIdempotencyKey, SENT_ONCE } from '../../common/idempotency-key';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -45,6 +46,7 @@ export class AnswerTemplatesApiController {
   }
 
   @Post()
+  @ApiIdempotencyKey(SENT_ONCE)
   @HttpCode(201)
   @StaffRoles('admin', 'animator')
   @ApiOperation({ summary: 'Créer un modèle de réponse' })
@@ -56,6 +58,7 @@ export class AnswerTemplatesApiController {
   }
 
   @Patch(':id')
+  @ApiIdempotencyKey(SENT_ONCE)
   @StaffRoles('admin', 'animator')
   @ApiOperation({ summary: 'Modifier un modèle de réponse', description: 'Seuls les champs envoyés changent.' })
   @ApiBody({ type: UpdateAnswerTemplateDto })
@@ -67,6 +70,7 @@ export class AnswerTemplatesApiController {
   }
 
   @Delete(':id')
+  @ApiIdempotencyKey(SENT_ONCE)
   @HttpCode(204)
   @StaffRoles('admin', 'animator')
   @ApiOperation({ summary: 'Supprimer un modèle de réponse' })

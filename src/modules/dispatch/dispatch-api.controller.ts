@@ -14,7 +14,7 @@ import { ErrorResponseDto } from '../../common/errors/error-response.dto';
 import { DispatchService } from './dispatch.service';
 import { FacilitatorLoadDto, ReassignResultDto, SplitResultDto, TransferResultDto } from './dto/dispatch-results.dto';
 import { JsonBody } from '../../common/json-body.decorator';
-import { ApiIdempotencyKey, apiRepeatKey } from '../../common/idempotency-key';
+import { ApiIdempotencyKey, apiRepeatKey, SENT_ONCE } from '../../common/idempotency-key';
 import { SPLIT_TOPIC_FIELDS } from './split.policy';
 
 type Body = Record<string, unknown>;
@@ -33,6 +33,7 @@ export class DispatchApiController {
   constructor(private readonly dispatch: DispatchService) {}
 
   @Post('requests/:ref/transfer')
+  @ApiIdempotencyKey(SENT_ONCE)
   @HttpCode(200)
   @ApiOperation({ summary: 'Transférer vers l’autre type de facilitateur (environnemental ⇄ clauses sociales)' })
   @ApiBody({ schema: { type: 'object', required: ['reason'], properties: { reason: { type: 'string', maxLength: 1000 } } } })
@@ -88,6 +89,7 @@ export class DispatchApiController {
   }
 
   @Post('requests/:ref/reassign')
+  @ApiIdempotencyKey(SENT_ONCE)
   @HttpCode(200)
   @StaffRoles('admin', 'animator')
   @ApiOperation({
@@ -113,6 +115,7 @@ export class DispatchApiController {
   }
 
   @Post('requests/:ref/take-from-pool')
+  @ApiIdempotencyKey(SENT_ONCE)
   @HttpCode(200)
   @StaffRoles('facilitator')
   @ApiOperation({ summary: 'Prendre une demande de la réserve de son réseau (dans la limite de sa capacité)' })

@@ -1,3 +1,4 @@
+import { ApiIdempotencyKey, SENT_ONCE } from '../../common/idempotency-key';
 import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { StaffPrincipal } from '../accounts/accounts.types';
@@ -55,6 +56,7 @@ export class EvaluationsApiController {
   }
 
   @Post(':id/review')
+  @ApiIdempotencyKey(SENT_ONCE)
   @HttpCode(200)
   @ApiOperation({ summary: 'Marquer l’évaluation comme revue, avec une note interne facultative' })
   @ApiBody({
@@ -68,6 +70,7 @@ export class EvaluationsApiController {
   }
 
   @Post(':id/share')
+  @ApiIdempotencyKey(SENT_ONCE)
   @HttpCode(200)
   @ApiOperation({
     summary: 'Partager l’évaluation avec le facilitateur',

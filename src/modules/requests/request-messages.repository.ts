@@ -98,6 +98,27 @@ export class RequestMessagesRepository {
     return rows[0]?.body ?? null;
   }
 
+  /** The buyer's latest message on the request (its id), or null: what a facilitator writing an answer has read. */
+  async latestFromBuyer(manager: EntityManager, requestId: string): Promise<string | null> {
+    const rows: Array<{ id: string }> = await manager.query(
+      `SELECT id FROM request_messages WHERE request_id = $1 AND author_type = 'buyer' ORDER BY created_at DESC, id DESC LIMIT 1`,
+      [requestId],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  /** Whether this message is the request's first of its kind (the answer itself, not a complement to it). */
+  async isFirstOfKind(manager: EntityManager, messageId: string): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `SELECT 1 FROM request_messages m
+        WHERE m.id = $1 AND NOT EXISTS (
+          SELECT 1 FROM request_messages e
+           WHERE e.request_id = m.request_id AND e.kind = m.kind AND (e.created_at, e.id) < (m.created_at, m.id))`,
+      [messageId],
+    );
+    return rows.length > 0;
+  }
+
   /**
    * Whether this author wrote this very text as this kind of message on the request since `since`: a page sent anew
    * after « Retour » (whose form token is new) repeats it.

@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, HttpCode, Param, Post, Query, Req, UploadedFiles, UseGuards, UseInterceptors } from '@nestjs/common';
-import { ApiIdempotencyKey, apiRepeatKey } from '../../common/idempotency-key';
+import { ApiIdempotencyKey, apiRepeatKey, SENT_ONCE } from '../../common/idempotency-key';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -100,6 +100,7 @@ export class WorkspaceApiController {
   }
 
   @Post(':reference/take-charge')
+  @ApiIdempotencyKey(SENT_ONCE)
   @HttpCode(200)
   @ApiOperation({ summary: 'Prendre en charge une demande qui vous est confiée' })
   @ApiOkResponse({ type: StaffActionResultDto })
@@ -110,6 +111,7 @@ export class WorkspaceApiController {
   }
 
   @Post(':reference/decline')
+  @ApiIdempotencyKey(SENT_ONCE)
   @HttpCode(200)
   @ApiOperation({
     summary: 'Décliner une demande confiée, ou la rendre après l’avoir prise en charge',
@@ -149,6 +151,7 @@ export class WorkspaceApiController {
   }
 
   @Post(':reference/clarification')
+  @ApiIdempotencyKey(SENT_ONCE)
   @HttpCode(200)
   @ApiOperation({ summary: 'Demander une précision à l’acheteur', description: 'Le délai de réponse est suspendu jusqu’à sa précision.' })
   @ApiBody({ type: TextBodyDto })
@@ -178,6 +181,7 @@ export class WorkspaceApiController {
     description: 'Texte absent ou trop long, aide incomplète, fichier refusé (erreurs par champ)',
   })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'La demande n’est pas en cours de traitement' })
+  @ApiIdempotencyKey('un nouvel envoi avec la même clé n’envoie pas la réponse une seconde fois (ni comme complément).')
   @CsrfCheckedInHandler()
   @UseInterceptors(UploadInterceptor())
   async answer(
@@ -185,17 +189,19 @@ export class WorkspaceApiController {
     @CurrentStaffSession() session: StaffSessionRef,
     @Param('reference') reference: string,
     @Req() req: Request,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
     @UploadedFiles() files: Express.Multer.File[] = [],
   ) {
     const body = (req.body ?? {}) as Json;
     this.csrf.assertValid(session, body[CSRF_FIELD] ?? req.header(CSRF_HEADER));
     // JSON or multipart: the fields either way (a form's `items[0][type]` arrives as `items`).
-    refuseUnknownFields(body, ['body', 'items', 'complement']);
-    await this.workspace.answer(staff, reference, body, files);
+    refuseUnknownFields(body, ['body', 'items', 'complement', 'buyerMessageSeen']);
+    await this.workspace.answer(staff, reference, body, files, apiRepeatKey(idempotencyKey));
     return this.status(staff, reference);
   }
 
   @Post(':reference/close')
+  @ApiIdempotencyKey(SENT_ONCE)
   @HttpCode(200)
   @ApiOperation({
     summary: 'Clôturer la demande, avec son motif',
@@ -211,6 +217,7 @@ export class WorkspaceApiController {
   }
 
   @Post(':reference/reopen')
+  @ApiIdempotencyKey(SENT_ONCE)
   @HttpCode(200)
   @ApiOperation({
     summary: 'Rouvrir une demande clôturée par erreur',
@@ -229,6 +236,7 @@ export class WorkspaceApiController {
 
   /** The buyer's right to rectification: their contact details, checked as the intake checks them. */
   @Post(':reference/buyer-contact')
+  @ApiIdempotencyKey(SENT_ONCE)
   @HttpCode(200)
   @ApiOperation({
     summary: 'Corriger les coordonnées de l’acheteur (droit de rectification)',
@@ -250,6 +258,7 @@ export class WorkspaceApiController {
 
   /** The buyer's right to erasure: `{"confirm": true}`; a closed request only, by its network's animators or an admin. */
   @Post(':reference/erase-personal-data')
+  @ApiIdempotencyKey(SENT_ONCE)
   @HttpCode(200)
   @ApiOperation({
     summary: 'Effacer les données personnelles de l’acheteur (droit à l’effacement)',

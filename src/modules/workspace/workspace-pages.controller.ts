@@ -151,7 +151,7 @@ export class WorkspacePagesController {
       async () => {
         const refusal = uploadRefusalOf(req);
         if (refusal) throw refusal;
-        return this.workspace.answer(staff, reference, body, files);
+        return this.workspace.answer(staff, reference, body, files, formRepeatKey(body.formToken));
       },
       (sent) => doneAt(reference, sent === 'complement' ? 'complement' : 'reponse'),
       files.map((file) => file.originalname),

@@ -206,6 +206,8 @@ export class WorkspaceViews {
         ...message,
         kindLabel: completesAnswer(all, index) ? COMPLEMENT_LABEL : MESSAGE_KIND_LABELS[message.kind],
       })),
+      // The answer form says which buyer message its writer had before them (the page's, even when sent back as typed).
+      lastBuyerMessageId: [...page.messages].reverse().find((message) => message.authorType === 'buyer')?.id ?? '',
       title: `Demande ${request.reference}`,
       // A request waiting in the network's pool was opened from the « Réserve » tab: back to it.
       listUrl: request.status === 'unassigned' ? '/espace?tab=pool' : '/espace',
@@ -257,11 +259,11 @@ export class WorkspaceViews {
 }
 
 /**
- * What a request page's form starts with: a note changes no status, so nothing else stops it being stored twice — its
- * form carries a one-time token; the buyer's contact form starts from what is recorded.
+ * What a request page's form starts with: a note changes no status and a complement none either, so nothing else stops
+ * them being stored twice — their forms carry a one-time token; the buyer's contact form starts from what is recorded.
  */
 function initialValues(name: RequestFormName, request: Page['request']): Record<string, unknown> | undefined {
-  if (name === 'note') return { formToken: randomToken() };
+  if (name === 'note' || name === 'answer') return { formToken: randomToken() };
   if (name !== 'contact') return undefined;
   const { buyerFirstName, buyerLastName, buyerEmail, buyerPhone, organisationName } = request;
   return { firstName: buyerFirstName, lastName: buyerLastName, email: buyerEmail, phone: buyerPhone ?? '', organisationName };

@@ -93,12 +93,23 @@ export interface PermittedActions {
 export interface AnswerInput {
   body?: unknown;
   items?: unknown;
-  /** Written as a complement to the answer sent: refused if the buyer replied meanwhile (it would answer them unread). */
+  /**
+   * Written as a complement to the answer sent: refused if the buyer replied meanwhile (it would answer them unread).
+   * Said false (the page's first answer): refused once answered, by another tab or person, rather than sent as a complement.
+   */
   complement?: unknown;
+  /** The buyer's latest message when the writer opened the form ('' for none): refused if the buyer wrote since. */
+  buyerMessageSeen?: unknown;
 }
 
 /** A complement written against an answer the buyer has replied to since: their message is to be read first. */
 const REPLIED_MEANWHILE = 'L’acheteur a répondu entre-temps : votre complément n’est pas envoyé. Lisez son message, puis répondez-lui.';
+/** A first answer written while the buyer wrote again: it would answer them without what they just said. */
+const BUYER_WROTE_MEANWHILE =
+  'L’acheteur a écrit entre-temps : votre réponse n’est pas envoyée. Lisez son nouveau message ci-dessus, puis envoyez-la (votre texte est gardé).';
+/** A first answer from a page left open while the answer went (another tab, a colleague): sending it would complete it blindly. */
+const ALREADY_ANSWERED =
+  'La réponse a déjà été envoyée (depuis un autre onglet ou par une autre personne) : ce texte n’est pas envoyé. Relisez la réponse envoyée, puis complétez-la si besoin.';
 
 /**
  * The facilitator's work on a request: queue, request page and every action, each action one transaction
@@ -379,8 +390,15 @@ export class WorkspaceService {
   /**
    * Text, typed help items and files, all or nothing. A help item points to an uploaded file by its name
    * (`attachmentId` holding the file's name as chosen on the computer). Sent once answered, it completes the answer.
+   * Named by the form's token or the API's key, it is sent once however often it comes, and says what the first sending was.
    */
-  async answer(staff: StaffPrincipal, reference: string, input: AnswerInput, files: UploadedFile[]): Promise<'answer' | 'complement'> {
+  async answer(
+    staff: StaffPrincipal,
+    reference: string,
+    input: AnswerInput,
+    files: UploadedFile[],
+    repeatKey?: string,
+  ): Promise<'answer' | 'complement'> {
     const request = await this.holderOnly(staff, reference);
     nextStatus({ status: request.status as RequestStatus }, 'answer');
     const errors: FieldError[] = [];
@@ -397,7 +415,7 @@ export class WorkspaceService {
         });
       }
     }
-    const messageId = randomUUID();
+    const messageId = repeatableId(this.config.APP_SECRET, repeatKey, 'answer', request.id);
     const prepared = this.attachments.prepare(files, { requestId: request.id, messageId, uploadedByType: 'staff', uploadedById: staff.id });
     const received = helpItemInputs(input.items);
     errors.push(...received.errors);
@@ -415,9 +433,24 @@ export class WorkspaceService {
     errors.push(...checked.errors);
     if (errors.length) throw new ValidationFailed(errors);
     const meantAsComplement = input.complement === true || input.complement === 'true' || input.complement === '1';
-    const before = await this.act(request.id, 'answer', async (status, to, manager, locked) => {
+    const meantAsFirst = input.complement === false || input.complement === 'false' || input.complement === '0';
+    const first: { sent?: 'answer' | 'complement' } = {};
+    const before = await this.act(request.id, null, async (status, _same, manager, locked) => {
+      // Sent again (a retry, a double click): under the lock the first sending is seen, and nothing is written twice.
+      if ((await this.messages.bodyOf(manager, messageId)) !== null) {
+        first.sent = (await this.messages.isFirstOfKind(manager, messageId)) ? 'answer' : 'complement';
+        return [];
+      }
+      const to = nextStatus({ status }, 'answer');
       const complement = status === 'answered';
       if (meantAsComplement && !complement) throw new ActionRefused(REPLIED_MEANWHILE);
+      if (meantAsFirst && complement) throw new ActionRefused(ALREADY_ANSWERED);
+      if (
+        typeof input.buyerMessageSeen === 'string' &&
+        input.buyerMessageSeen !== ((await this.messages.latestFromBuyer(manager, request.id)) ?? '')
+      ) {
+        throw new ActionRefused(BUYER_WROTE_MEANWHILE);
+      }
       const now = this.clock.now();
       const current = await this.routingRepository.currentAssignment(manager, request.id);
       // Answered while awaiting the buyer: the wait counts as a pause, as if the precision had come now.
@@ -439,7 +472,7 @@ export class WorkspaceService {
         ...this.buyerToldAndTimed(locked),
       ];
     });
-    return before === 'answered' ? 'complement' : 'answer';
+    return first.sent ?? (before === 'answered' ? 'complement' : 'answer');
   }
 
   /**

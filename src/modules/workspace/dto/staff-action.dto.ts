@@ -130,7 +130,15 @@ export class AnswerBodyDto extends TextBodyDto {
   @ApiProperty({
     required: false,
     description:
-      'true : un complément à la réponse envoyée ; refusé (409) si l’acheteur a répondu entre-temps, pour ne pas lui répondre sans l’avoir lu',
+      'true : un complément à la réponse envoyée ; refusé (409) si l’acheteur a répondu entre-temps, pour ne pas lui répondre sans l’avoir lu. ' +
+      'false : la première réponse ; refusée (409) si la demande est déjà répondue, plutôt qu’envoyée comme complément',
   })
   complement?: boolean;
+
+  @ApiProperty({
+    required: false,
+    description:
+      'Identifiant du dernier message de l’acheteur lu par l’auteur (chaîne vide : aucun) ; refusé (409) s’il en a écrit un autre depuis',
+  })
+  buyerMessageSeen?: string;
 }

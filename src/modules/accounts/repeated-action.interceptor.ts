@@ -1,0 +1,84 @@
+import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
+import type { Response } from 'express';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { catchError, concatMap, from, Observable, of, throwError } from 'rxjs';
+import { ActionRefused, AppError } from '../../common/errors/app-errors';
+import { hmac, sha256 } from '../../common/tokens';
+import { AppConfig } from '../../config/app-config';
+import { askedFields, outcomeToKeep, sendingKey } from './repeated-action.policy';
+import type { StaffRequest } from './staff-auth.service';
+import type { RepeatableOutcome } from './staff-action-key.entity';
+import { StaffActionKeysRepository } from './staff-action-keys.repository';
+
+/** How long a repeat waits for the first sending still under way, and how often it looks. */
+const WAIT_FOR_FIRST_MS = 10_000;
+const LOOK_EVERY_MS = 100;
+
+const STILL_UNDER_WAY = 'Cet envoi est déjà en cours de traitement : rechargez la page dans un instant pour voir où en est la demande.';
+const ALREADY_DONE = 'C’est déjà fait : ce formulaire a été envoyé une première fois. Rechargez la page pour voir où en est la demande.';
+const FORM_ALREADY_SENT = 'Ce formulaire a déjà été envoyé : rechargez la page, puis envoyez de nouveau ce que vous voulez changer.';
+
+/**
+ * Every staff write sent with a one-time form token or an API `Idempotency-Key` acts once: a repeat (a proxy's retry, a
+ * double click, a second tab of the same page) is answered as the first was — its redirect and notice, or its JSON —
+ * and, while the first is under way, waits for it. A sending that did nothing (errors, refusal) frees its key.
+ */
+@Injectable()
+export class RepeatedActionInterceptor implements NestInterceptor {
+  constructor(
+    private readonly keys: StaffActionKeysRepository,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
+
+  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    if (context.getType() !== 'http') return next.handle();
+    const req = context.switchToHttp().getRequest<StaffRequest>();
+    const res = context.switchToHttp().getResponse<Response>();
+    // Staff only (the guard has run): a buyer's forms name their sending in their own services.
+    const staff = req.staffAuth?.principal;
+    const key = staff ? sendingKey(req.method, req.body, req.header('idempotency-key')) : undefined;
+    if (!staff || !key) return next.handle();
+    const keyHash = hmac(this.config.APP_SECRET, ['staff-action', staff.id, req.method, req.path, key].join(':'));
+    const fingerprint = sha256(JSON.stringify(askedFields(req.body)));
+    const first = await this.firstSending(keyHash, fingerprint, key.startsWith('form:'));
+    if (first) return of(this.replay(first, res));
+    return next.handle().pipe(
+      concatMap(async (value: unknown) => {
+        const location = res.getHeader('location');
+        const outcome = outcomeToKeep({ headersSent: res.headersSent, statusCode: res.statusCode, location: location?.toString() }, value);
+        await (outcome ? this.keys.complete(keyHash, outcome) : this.keys.release(keyHash));
+        return value;
+      }),
+      // Refused or failed: nothing was done, the same form may come again.
+      catchError((error: unknown) => from(this.keys.release(keyHash)).pipe(concatMap(() => throwError(() => error)))),
+    );
+  }
+
+  /** Null when this sending is the first (the key is now held); else how the first was answered, once it is. */
+  private async firstSending(keyHash: Buffer, fingerprint: Buffer, fromForm: boolean): Promise<RepeatableOutcome | null> {
+    for (let waited = 0; ; waited += LOOK_EVERY_MS) {
+      if (await this.keys.reserve(keyHash, fingerprint)) return null;
+      const held = await this.keys.find(keyHash);
+      // Released meanwhile (the first did nothing): claim it again.
+      if (!held) continue;
+      if (!held.fingerprint.equals(fingerprint)) {
+        if (fromForm) throw new ActionRefused(FORM_ALREADY_SENT);
+        throw new AppError('idempotency_key_reused', 'Clé déjà utilisée avec un contenu différent.', [
+          { field: 'Idempotency-Key', message: 'Clé déjà utilisée avec un contenu différent.' },
+        ]);
+      }
+      if (held.outcome) return held.outcome;
+      if (waited >= WAIT_FOR_FIRST_MS) throw new ActionRefused(STILL_UNDER_WAY);
+      await sleep(LOOK_EVERY_MS);
+    }
+  }
+
+  private replay(first: RepeatableOutcome, res: Response): unknown {
+    if ('redirect' in first) {
+      res.redirect(first.status, first.redirect);
+      return undefined;
+    }
+    if ('value' in first) return first.value;
+    throw new ActionRefused(ALREADY_DONE);
+  }
+}

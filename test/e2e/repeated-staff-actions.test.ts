@@ -1,0 +1,159 @@
+import { StaffAuthService } from '../../src/modules/accounts/staff-auth.service';
+import { insertFacilitator } from '../support/facilitators';
+import { csrfIn, insertStaff, StaffClient } from '../support/staff';
+import { submitRequest, TestApp, useTestApp, waitFor } from '../support/test-app';
+import { assignedToSignedIn } from '../support/workspace';
+
+/** A staff action sent again — a proxy's retry, a double click, a second tab — acts once and answers as the first did. */
+describe('staff actions sent twice', () => {
+  let t!: TestApp;
+  useTestApp((app) => (t = app), {}, { api: true, worker: true });
+
+  const row = async (sql: string, params: unknown[] = []) => (await t.dataSource.query(sql, params))[0];
+  const count = async (sql: string, params: unknown[]) => (await row(`SELECT count(*)::int AS n FROM ${sql}`, params)).n as number;
+  const hidden = (html: string, name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1];
+
+  /** A request taken in charge by a facilitator signed in on the page, with an API token too. */
+  async function inProgress() {
+    const { reference, trackingUrl, client, staff } = await assignedToSignedIn(t);
+    const page = `/espace/demandes/${reference}`;
+    expect((await client.submit(page, `${page}/prise-en-charge`, {})).status).toBe(303);
+    const token = `Bearer ${await t.app.get(StaffAuthService).createApiToken(staff.id, 'tests')}`;
+    const { id } = await row(`SELECT id FROM requests WHERE reference = $1`, [reference]);
+    return {
+      id: id as string,
+      reference: reference as string,
+      page,
+      client,
+      token,
+      trackingToken: new URL(trackingUrl).searchParams.get('t')!,
+    };
+  }
+
+  /** The answer form's hidden fields, as the page gives them. */
+  function answerFields(html: string): Record<string, string> {
+    const form = html.slice(html.indexOf('/reponse" enctype="multipart/form-data"'));
+    return {
+      _csrf: csrfIn(html),
+      formToken: hidden(form, 'formToken')!,
+      complement: hidden(form, 'complement')!,
+      buyerMessageSeen: hidden(form, 'buyerMessageSeen')!,
+    };
+  }
+
+  function postAnswer(client: StaffClient, reference: string, fields: Record<string, string>) {
+    const form = new FormData();
+    for (const [name, value] of Object.entries(fields)) form.append(name, value);
+    return fetch(`${t.url}/espace/demandes/${reference}/reponse`, {
+      method: 'POST',
+      body: form,
+      redirect: 'manual',
+      headers: { cookie: client.jar.header() },
+    });
+  }
+
+  const answers = (id: string) => count(`request_messages WHERE request_id = $1 AND kind = 'answer'`, [id]);
+  const events = (id: string, type: string) => count(`request_events WHERE request_id = $1 AND type = $2`, [id, type]);
+
+  it('sends an answer posted twice at once, then once more, once: each sending is told « réponse envoyée »', async () => {
+    const { id, reference, page, client } = await inProgress();
+    const fields: Record<string, string> = {
+      ...answerFields(await (await client.get(page)).text()),
+      body: 'Voici la réponse, une seule fois.',
+    };
+    const together = await Promise.all([postAnswer(client, reference, fields), postAnswer(client, reference, fields)]);
+    const again = await postAnswer(client, reference, fields);
+    for (const sent of [...together, again]) {
+      expect(sent.status).toBe(303);
+      expect(sent.headers.get('location')).toBe(`${page}?fait=reponse`);
+    }
+    expect(await answers(id)).toBe(1);
+    expect(await events(id, 'answered')).toBe(1);
+    expect(await events(id, 'answer_completed')).toBe(0);
+    // The form says it is a first answer: sent from it again under another token, it would be refused, not completed.
+    expect(fields.complement).toBe('false');
+    // The buyer's tracking page reads one answer, no complement.
+    expect(await count(`request_events WHERE request_id = $1 AND is_public AND type LIKE 'answer%'`, [id])).toBe(1);
+  });
+
+  it('sends an API answer repeated with its Idempotency-Key once, each repeat answered as the first', async () => {
+    const { id, reference, token } = await inProgress();
+    const post = () =>
+      fetch(`${t.url}/api/v1/staff/requests/${reference}/answer`, {
+        method: 'POST',
+        headers: { authorization: token, 'content-type': 'application/json', 'idempotency-key': 'reponse-unique-0001' },
+        body: JSON.stringify({ body: 'Réponse par l’API.' }),
+      });
+    const responses = [...(await Promise.all([post(), post()])), await post()];
+    const bodies = await Promise.all(responses.map((r) => r.json()));
+    for (const [i, response] of responses.entries()) {
+      expect(response.status).toBe(200);
+      expect(bodies[i]).toEqual(bodies[0]);
+    }
+    expect(bodies[0]).toMatchObject({ status: 'answered' });
+    expect(await answers(id)).toBe(1);
+    expect(await events(id, 'answer_completed')).toBe(0);
+  });
+
+  it('refuses a first answer from a page left open once the answer went from another tab: nothing sent as a complement', async () => {
+    const { id, reference, page, client } = await inProgress();
+    const firstTab = answerFields(await (await client.get(page)).text());
+    const secondTab = answerFields(await (await client.get(page)).text());
+    expect((await postAnswer(client, reference, { ...firstTab, body: 'Réponse du premier onglet.' })).status).toBe(303);
+    const stale = await postAnswer(client, reference, { ...secondTab, body: 'Réponse du second onglet.' });
+    expect(stale.status).toBe(409);
+    const html = await stale.text();
+    expect(html).toContain('La réponse a déjà été envoyée');
+    expect(html).toContain('Réponse du second onglet.');
+    expect(await answers(id)).toBe(1);
+    expect(await events(id, 'answer_completed')).toBe(0);
+  });
+
+  it('sends no first answer when the buyer wrote meanwhile: their message shown, the text kept, sent once read', async () => {
+    const { id, reference, page, client, trackingToken } = await inProgress();
+    const opened = answerFields(await (await client.get(page)).text());
+    const added = await fetch(`${t.url}/api/v1/requests/${reference}/information`, {
+      method: 'POST',
+      headers: { 'x-tracking-token': trackingToken, 'content-type': 'application/json' },
+      body: JSON.stringify({ message: 'Précision : le marché compte deux lots.' }),
+    });
+    expect(added.status).toBe(200);
+    const refused = await postAnswer(client, reference, { ...opened, body: 'Ma réponse écrite avant sa précision.' });
+    expect(refused.status).toBe(409);
+    const html = await refused.text();
+    expect(html).toContain('L’acheteur a écrit entre-temps : votre réponse n’est pas envoyée.');
+    expect(html).toContain('Précision : le marché compte deux lots.');
+    expect(html).toContain('Ma réponse écrite avant sa précision.');
+    expect(await answers(id)).toBe(0);
+    // Sent from the page as it came back (which knows the buyer's message now): it goes.
+    const read = answerFields(html);
+    expect(read.buyerMessageSeen).not.toBe(opened.buyerMessageSeen);
+    const sent = await postAnswer(client, reference, { ...read, body: 'Ma réponse, sa précision lue.' });
+    expect(sent.status).toBe(303);
+    expect(sent.headers.get('location')).toBe(`${page}?fait=reponse`);
+    expect(await answers(id)).toBe(1);
+  });
+
+  it('puts a request back to automatic routing once when the form is sent twice, at once or one after the other', async () => {
+    await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Eden' });
+    const reference = await submitRequest(t, 4);
+    await waitFor(async () => (await row(`SELECT status FROM requests WHERE reference = $1`, [reference])).status === 'assigned');
+    const { email } = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
+    const animator = new StaffClient(t.url);
+    expect((await animator.signIn(email)).status).toBe(303);
+    const path = `/espace/demandes/${reference}/reaffectation`;
+    const form = await (await animator.get(path)).text();
+    const fields = { _csrf: csrfIn(form), formToken: hidden(form, 'formToken')!, facilitatorId: 'auto', reason: 'Eden part en formation' };
+    const sent = [...(await Promise.all([animator.post(path, fields), animator.post(path, fields)])), await animator.post(path, fields)];
+    // Whoever routing chose, or the pool: every sending is told what the first did.
+    const first = sent[0].headers.get('location');
+    expect(first).toMatch(new RegExp(`^/espace/demandes/${reference}\\?fait=`));
+    for (const response of sent) {
+      expect(response.status).toBe(303);
+      expect(response.headers.get('location')).toBe(first);
+    }
+    const { id } = await row(`SELECT id FROM requests WHERE reference = $1`, [reference]);
+    expect(await events(id, 'rerouted')).toBe(1);
+    expect(await events(id, 'unassigned')).toBeLessThanOrEqual(1);
+  });
+});
