@@ -1,3 +1,4 @@
+import { StaffActionKeysRepository } from '../../src/modules/accounts/staff-action-keys.repository';
 import { StaffAuthService } from '../../src/modules/accounts/staff-auth.service';
 import { insertFacilitator } from '../support/facilitators';
 import { csrfIn, insertStaff, StaffClient } from '../support/staff';
@@ -155,5 +156,20 @@ describe('staff actions sent twice', () => {
     const { id } = await row(`SELECT id FROM requests WHERE reference = $1`, [reference]);
     expect(await events(id, 'rerouted')).toBe(1);
     expect(await events(id, 'unassigned')).toBeLessThanOrEqual(1);
+  });
+
+  it('takes over a claim its sending left without outcome two minutes ago (a process that died), never a live one', async () => {
+    const keys = t.app.get(StaffActionKeysRepository);
+    const [live, dead] = [Buffer.from('live-key'), Buffer.from('dead-key')];
+    const fingerprint = Buffer.from('same content');
+    expect(await keys.reserve(live, fingerprint)).toBe(true);
+    expect(await keys.reserve(live, fingerprint)).toBe(false);
+    expect(await keys.reserve(dead, fingerprint)).toBe(true);
+    await t.dataSource.query(`UPDATE staff_action_keys SET created_at = now() - interval '3 minutes' WHERE key_hash = $1`, [dead]);
+    expect(await keys.reserve(dead, fingerprint)).toBe(true);
+    // A finished sending keeps its outcome however old: a repeat is answered by it.
+    await keys.complete(dead, { status: 303, redirect: '/espace' });
+    await t.dataSource.query(`UPDATE staff_action_keys SET created_at = now() - interval '3 minutes' WHERE key_hash = $1`, [dead]);
+    expect(await keys.reserve(dead, fingerprint)).toBe(false);
   });
 });

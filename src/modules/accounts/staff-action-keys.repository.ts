@@ -6,10 +6,18 @@ import { RepeatableOutcome, StaffActionKey } from './staff-action-key.entity';
 export class StaffActionKeysRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Claims the key, committed at once so that a concurrent repeat sees it; false when a sending already holds it. */
+  /**
+   * Claims the key, committed at once so that a concurrent repeat sees it; false when a sending already holds it. A claim
+   * left without outcome for two minutes is taken over: its process died mid-sending, and the key must not refuse
+   * every retry for a day. (Had it applied its action just before dying, a retry may apply it once more — the answer,
+   * named by its key, never is.)
+   */
   async reserve(keyHash: Buffer, fingerprint: Buffer): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(
-      `INSERT INTO staff_action_keys (key_hash, fingerprint) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING key_hash`,
+      `INSERT INTO staff_action_keys (key_hash, fingerprint) VALUES ($1, $2)
+       ON CONFLICT (key_hash) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, created_at = now()
+        WHERE staff_action_keys.outcome IS NULL AND staff_action_keys.created_at < now() - interval '2 minutes'
+       RETURNING key_hash`,
       [keyHash, fingerprint],
     );
     return rows.length === 1;
