@@ -552,12 +552,18 @@ describe('the workspace queue', () => {
     await place(earlier, mine, 'closed', null);
     await place(colleagues, colleague, 'in_progress', new Date(Date.now() + DAY));
     await place(stranger, mine, 'in_progress', new Date(Date.now() + DAY));
+    await t.dataSource.query(`UPDATE requests SET close_reason = 'withdrawn' WHERE reference = $1`, [earlier]);
+    const nameOf = async (id: string) =>
+      (await t.dataSource.query(`SELECT first_name || ' ' || last_name AS name FROM facilitators WHERE id = $1`, [id]))[0].name as string;
 
     const client = new StaffClient(t.url);
     await client.signIn(staff.email);
     const html = await (await client.get(`/espace/demandes/${current}`)).text();
     expect(html).toContain('Autres demandes de cet acheteur');
-    expect(html).toContain(`<a href="/espace/demandes/${earlier}">${earlier}</a> — Papier recyclé (Clôturée, déposée le`);
+    // Why it closed, and who answered it: the withdrawn one is no earlier answer to build on.
+    expect(html).toContain(
+      `<a href="/espace/demandes/${earlier}">${earlier}</a> — Papier recyclé (Clôturée : retirée par l’acheteur, traitée par ${await nameOf(mine)}, déposée le`,
+    );
     expect(html).not.toContain(colleagues);
     expect(html).not.toContain(stranger);
 
@@ -566,6 +572,9 @@ describe('the workspace queue', () => {
     const seen = await (await animator.get(`/espace/demandes/${current}`)).text();
     expect(seen).toContain(`/espace/demandes/${earlier}`);
     expect(seen).toContain(`/espace/demandes/${colleagues}`);
+    expect(seen).toContain(
+      `${colleagues}</a> — Mobilier de bureau (En cours de traitement, suivie par ${await nameOf(colleague)}, déposée le`,
+    );
     expect(seen).not.toContain(`/espace/demandes/${current}"`);
     // The same list in the API, as OpenAPI documents it.
     const token = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });

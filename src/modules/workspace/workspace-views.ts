@@ -220,7 +220,12 @@ export class WorkspaceViews {
       })),
       assignments: page.assignments.map((a) => ({ ...a, endLabel: assignmentEndLabel(a) })),
       closeReasonLabel: request.closeReason ? CLOSE_REASON_LABELS[request.closeReason] : null,
-      buyerRequests: page.buyerRequests.map((other) => ({ ...other, statusLabel: STAFF_STATUS_LABELS[other.status] })),
+      buyerRequests: page.buyerRequests.map((other) => ({
+        ...other,
+        statusLabel: other.closeReason
+          ? `Clôturée : ${CLOSE_REASON_LABELS[other.closeReason].toLowerCase()}`
+          : STAFF_STATUS_LABELS[other.status],
+      })),
       similarRequests: page.similarRequests.map((similar) => ({
         ...similar,
         segment: this.reference.segmentLabel(similar.segmentCode),

@@ -52,6 +52,9 @@ export interface SameBuyerRequest {
   reference: string;
   subject: string;
   status: RequestStatus;
+  closeReason: CloseReason | null;
+  /** Who holds it, or held it when it closed (null: nobody yet). */
+  facilitatorName: string | null;
   createdAt: Date;
   /** Its dates are shown in its own département's time. */
   departmentCode: string;
@@ -299,8 +302,9 @@ export class WorkspaceRepository {
   sameBuyer(staff: StaffPrincipal, requestId: string, buyerEmail: string, limit: number): Promise<SameBuyerRequest[]> {
     const visible = visibleRequestsCondition(staff, 4);
     return this.dataSource.query(
-      `SELECT r.reference, r.subject, r.status, r.created_at AS "createdAt", r.department_code AS "departmentCode"
-         FROM requests r
+      `SELECT r.reference, r.subject, r.status, r.close_reason AS "closeReason", r.created_at AS "createdAt",
+              r.department_code AS "departmentCode", f.first_name || ' ' || f.last_name AS "facilitatorName"
+         FROM requests r LEFT JOIN facilitators f ON f.id = r.assigned_facilitator_id
         WHERE lower(r.buyer_email) = lower($1) AND r.id <> $2 AND ${visible.sql}
         ORDER BY r.created_at DESC LIMIT $3`,
       [buyerEmail, requestId, limit, ...visible.params],

@@ -255,6 +255,12 @@ export class SameBuyerRequestDto {
   @ApiProperty({ enum: REQUEST_STATUSES })
   status!: string;
 
+  @ApiProperty({ type: String, enum: CLOSE_REASONS, nullable: true, description: 'Motif de clôture (null : ouverte)' })
+  closeReason!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'Dominique Bernard', description: 'Qui la suit, ou la suivait à sa clôture' })
+  facilitatorName!: string | null;
+
   @ApiProperty({ type: String, format: 'date-time' })
   createdAt!: Date;
 
