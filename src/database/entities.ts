@@ -11,6 +11,7 @@ import { AnswerHelpItem, RequestMessage } from '../modules/requests/request-mess
 import { Attachment, AttachmentContent } from '../modules/attachments/attachment.entities';
 import { Survey } from '../modules/surveys/survey.entity';
 import { StaffActionKey } from '../modules/accounts/staff-action-key.entity';
+import { SurveyOptOut } from '../modules/surveys/survey-opt-out.entity';
 import { AccountLink, ApiToken, ThrottleEvent, StaffSession, StaffUser, StaffUserNetwork } from '../modules/accounts/accounts.entities';
 
 export const ENTITIES = [
@@ -40,6 +41,7 @@ export const ENTITIES = [
   AccountLink,
   ThrottleEvent,
   Survey,
+  SurveyOptOut,
   AnswerTemplate,
   AuditEvent,
 ];

@@ -163,6 +163,9 @@ describe('permission matrix of the staff endpoints', () => {
     { method: 'POST', route: '/espace/demandes/:reference/effacement', body: {}, expected: network('form', 400) },
     // Correcting the buyer's contact details: whoever answers for the request; empty here, so refused field by field.
     { method: 'POST', route: '/espace/demandes/:reference/coordonnees', body: {}, expected: seers('form', 400) },
+    // The buyer's objection to surveys: those who answer for the request; for another network's facilitator it does not
+    // exist. No body to refuse: the first who may act records it (the request has no survey yet), the others find it done.
+    { method: 'POST', route: '/espace/demandes/:reference/questionnaires-refuses', expected: seers('form', 303) },
     // Dispatch pages.
     { method: 'GET', route: '/espace/demandes/:ref/transfert', expected: seers('page', 200) },
     { method: 'POST', route: '/espace/demandes/:ref/transfert', body: {}, expected: seers('form', 400) },
@@ -277,6 +280,7 @@ describe('permission matrix of the staff endpoints', () => {
     { method: 'POST', route: '/api/v1/staff/requests/:reference/reopen', expected: seers('api', 409) },
     { method: 'POST', route: '/api/v1/staff/requests/:reference/erase-personal-data', body: {}, expected: network('api', 400) },
     { method: 'POST', route: '/api/v1/staff/requests/:reference/buyer-contact', body: {}, expected: seers('api', 400) },
+    { method: 'POST', route: '/api/v1/staff/requests/:reference/refuse-surveys', expected: seers('api', 200) },
     // Dispatch API.
     { method: 'POST', route: '/api/v1/staff/requests/:ref/transfer', body: {}, expected: seers('api', 400) },
     { method: 'POST', route: '/api/v1/staff/requests/:ref/split', body: {}, expected: seers('api', 400) },

@@ -42,7 +42,7 @@ export async function startTestApp(env: Record<string, string> = {}, roles: Role
 }
 
 const TRUNCATE_ALL =
-  'TRUNCATE surveys, throttle_events, account_links, api_tokens, staff_sessions, staff_user_networks, staff_users, attachment_contents, attachments, answer_help_items, request_messages, requests, request_events, mail_messages, outbox_events, idempotency_keys, request_assignments, facilitator_absences, facilitator_departments, facilitators, answer_templates, audit_events CASCADE';
+  'TRUNCATE surveys, survey_opt_outs, throttle_events, account_links, api_tokens, staff_sessions, staff_user_networks, staff_users, attachment_contents, attachments, answer_help_items, request_messages, requests, request_events, mail_messages, outbox_events, idempotency_keys, request_assignments, facilitator_absences, facilitator_departments, facilitators, answer_templates, audit_events CASCADE';
 
 export async function resetDatabase(dataSource: DataSource): Promise<void> {
   // The app's own sweeps may be mid-transaction on these tables: PostgreSQL can then pick the TRUNCATE as the

@@ -116,6 +116,14 @@ export class MailRepository {
     return { messages: messages.map(({ total: _total, ...message }) => message), total: messages[0]?.total ?? 0 };
   }
 
+  /** The messages of these requests and template not sent yet, dropped (a claimed one, being sent, is past stopping). */
+  dropUnsentStatement(requestIds: string[], template: string): SqlStatement {
+    return {
+      sql: `DELETE FROM mail_messages WHERE request_id = ANY($1::uuid[]) AND template = $2 AND status IN ('queued', 'failed', 'abandoned')`,
+      params: [requestIds, template],
+    };
+  }
+
   /** The request's messages not sent yet to `from` go to `to` instead (a buyer's address corrected); answers those given up. */
   async readdressUnsent(manager: EntityManager, requestId: string, from: string, to: string): Promise<string[]> {
     const [rows]: [Array<{ id: string; status: string }>, number] = await manager.query(

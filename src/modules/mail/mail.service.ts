@@ -70,6 +70,11 @@ export class MailService {
     return { requeued, leftRefused: ids ? 0 : await this.mails.countRefusedForGood() };
   }
 
+  /** In the caller's transaction: these requests' messages of one template not sent yet will not go (the buyer said no). */
+  dropUnsentStatement(requestIds: string[], template: string): SqlStatement {
+    return this.mails.dropUnsentStatement(requestIds, template);
+  }
+
   /**
    * In the caller's transaction: the request's messages not sent yet to the buyer's old address go to the corrected
    * one, and those given up (the old address refused them) are sent again.

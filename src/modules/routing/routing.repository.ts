@@ -32,6 +32,8 @@ export interface RoutableRequest {
   givenBack?: { byId: string; by: string | null; note: string } | null;
   /** Set once its personal data are erased: nothing may be written on it any more. */
   anonymisedAt?: Date | null;
+  /** Whose surveys a closure schedules, unless that address opted out of them. */
+  buyerEmail: string;
   /** Who held it when it went to the other kind (RoutingRequest): offered it again last. */
   transferredOutBy?: string[];
 }
@@ -141,7 +143,7 @@ export type AwayCause = 'departed' | 'inactive' | 'absence';
 const ROUTABLE_COLUMNS = `r.id, r.reference, r.status, r.kind, r.department_code AS "departmentCode", d.region_code AS "regionCode",
        r.network_code AS "networkCode", r.segment_code AS "segmentCode", r.subject,
        r.deadline_misses AS "deadlineMisses", r.created_at AS "createdAt", to_char(r.needed_by, 'YYYY-MM-DD') AS "neededBy",
-       r.organisation_type AS "organisationType", r.anonymised_at AS "anonymisedAt",
+       r.organisation_type AS "organisationType", r.anonymised_at AS "anonymisedAt", r.buyer_email AS "buyerEmail",
        ARRAY(SELECT a.facilitator_id::text FROM request_assignments a
               WHERE a.request_id = r.id AND a.end_reason = 'transferred') AS "transferredOutBy",
        (SELECT CASE WHEN e.type = 'transferred' THEN e.reason END FROM request_events e

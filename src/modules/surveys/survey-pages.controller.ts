@@ -55,13 +55,17 @@ export class SurveyPagesController {
   /** « Ne plus recevoir de questionnaire » : a GET asks to confirm (mail scanners follow links), then says it is done. */
   @Get(':token/refus')
   async declinePage(@Param('token') token: string, @Res() res: Response) {
-    const { survey, request, anyLeft, answerable } = await this.surveys.declinable(token);
+    const { survey, request, anyLeft, answerable, addressOptedOut } = await this.surveys.declinable(token);
     res.status(200).render('survey-decline', {
-      title: anyLeft
-        ? `Ne plus recevoir de questionnaire — demande ${request.reference}`
-        : `C’est noté : plus de questionnaire — demande ${request.reference}`,
+      title: addressOptedOut
+        ? 'C’est noté : plus aucun questionnaire à cette adresse'
+        : anyLeft
+          ? `Ne plus recevoir de questionnaire — demande ${request.reference}`
+          : `C’est noté : plus de questionnaire — demande ${request.reference}`,
       // Nothing left to send (refused, or every wave answered or over): said as done.
       declined: !anyLeft,
+      // Nothing will ever be sent to this address: said as done, and nothing more to offer.
+      addressOptedOut,
       answered: survey.completedAt !== null,
       answerable,
       publicProcurement: impactQuestionsOf(request).publicProcurement,
@@ -71,10 +75,15 @@ export class SurveyPagesController {
     });
   }
 
-  /** The confirmation, or a mail client's one-click unsubscribe (RFC 8058: a POST to the List-Unsubscribe address, any body). */
+  /**
+   * The confirmation, or a mail client's one-click unsubscribe (RFC 8058: a POST to the List-Unsubscribe address, any body).
+   * The page's second button (`portee=adresse`) refuses every survey to the address; the one-click, which the buyer
+   * cannot read before it acts, refuses this request's only, as its e-mail's link says.
+   */
   @Post(':token/refus')
-  async decline(@Param('token') token: string, @Res() res: Response) {
-    await this.surveys.decline(token);
+  async decline(@Param('token') token: string, @Body() body: PageBody, @Res() res: Response) {
+    if (body?.portee === 'adresse') await this.surveys.declineAddress(token);
+    else await this.surveys.decline(token);
     res.redirect(303, `/questionnaire/${encodeURIComponent(token)}/refus?fait=refus`);
   }
 }

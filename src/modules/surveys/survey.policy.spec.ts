@@ -47,11 +47,18 @@ describe('survey policy', () => {
     expect(addMonths(new Date('2026-10-05T00:00:00Z'), 6)).toEqual(new Date('2027-04-05T00:00:00Z'));
   });
 
-  const state = (status: SurveyState['status'], dueAt: Date, expiresAt: Date | null = null, buyerMayBeAsked = true): SurveyState => ({
+  const state = (
+    status: SurveyState['status'],
+    dueAt: Date,
+    expiresAt: Date | null = null,
+    buyerMayBeAsked = true,
+    optedOut = false,
+  ): SurveyState => ({
     status,
     dueAt,
     expiresAt,
     buyerMayBeAsked,
+    optedOut,
   });
   const far = new Date(NOW.getTime() + 40 * 86_400_000);
   const cases: Array<[string, SurveyState, SurveyStep]> = [
@@ -73,6 +80,16 @@ describe('survey policy', () => {
     ['cancelled, request closed again', state('cancelled', BEFORE), 'nothing'],
     ['declined by the buyer, reminder past', state('declined', BEFORE, far), 'nothing'],
     ['declined by the buyer, request reopened', state('declined', BEFORE, far, false), 'nothing'],
+    // The address opted out of every survey after this one was queued: it never leaves, nor is reminded.
+    ['scheduled and due, address opted out', state('scheduled', NOW, null, true, true), 'decline'],
+    ['scheduled, not yet due, address opted out', state('scheduled', AFTER, null, true, true), 'decline'],
+    ['scheduled, request reopened, address opted out', state('scheduled', BEFORE, null, false, true), 'decline'],
+    ['sent, reminder due, address opted out', state('sent', BEFORE, far, true, true), 'decline'],
+    ['reminded, expiry due, address opted out', state('reminded', NOW, NOW, true, true), 'decline'],
+    ['completed, address opted out', state('completed', BEFORE, far, true, true), 'nothing'],
+    ['expired, address opted out', state('expired', BEFORE, BEFORE, true, true), 'nothing'],
+    ['cancelled, address opted out', state('cancelled', BEFORE, null, true, true), 'nothing'],
+    ['declined, address opted out', state('declined', BEFORE, far, true, true), 'nothing'],
   ];
   it.each(cases)('%s → %s', (_label, survey, step) => {
     expect(nextStep(survey, NOW)).toBe(step);

@@ -54,9 +54,11 @@ export interface SurveyState {
    * closes again — and its personal data are not erased.
    */
   buyerMayBeAsked: boolean;
+  /** The buyer's address wants no survey at all (their choice, or staff on their word): checked again before each e-mail. */
+  optedOut: boolean;
 }
 
-export type SurveyStep = 'send' | 'remind' | 'expire' | 'cancel' | 'nothing';
+export type SurveyStep = 'send' | 'remind' | 'expire' | 'cancel' | 'decline' | 'nothing';
 
 /** Not answered yet: a reopening withdraws these until the next closure. */
 export const UNANSWERED_STATUSES: readonly SurveyStatus[] = ['scheduled', 'sent', 'reminded'];
@@ -69,9 +71,12 @@ export const DECLINABLE_STATUSES: readonly SurveyStatus[] = [...UNANSWERED_STATU
  * been stopped longer than the reminder delay). Completed, expired, cancelled and declined surveys never move. A survey
  * not answered yet of a request no longer closed as answered, or erased, is cancelled: the buyer is not asked to judge
  * advice still being given, nor asked at all once forgotten (a reopening and an erasure cancel it at once; this
- * catches any other path).
+ * catches any other path). One not answered yet of an address that opted out of every survey is declined for good,
+ * queued or not: no e-mail goes after the opt-out.
  */
 export function nextStep(survey: SurveyState, now: Date): SurveyStep {
+  // For good, before a reopening's cancel: the next closure would not schedule it again either.
+  if (UNANSWERED_STATUSES.includes(survey.status) && survey.optedOut) return 'decline';
   if (UNANSWERED_STATUSES.includes(survey.status) && !survey.buyerMayBeAsked) return 'cancel';
   if (!['scheduled', 'sent', 'reminded'].includes(survey.status) || now < survey.dueAt) return 'nothing';
   if (survey.status === 'scheduled') return 'send';

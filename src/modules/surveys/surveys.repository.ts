@@ -93,15 +93,54 @@ export class SurveysRepository {
    * Both waves of a closure, scheduled. A survey already sent, answered or expired is kept as it is: a request
    * closed again after a reopening is not surveyed twice; a cancelled one is scheduled again.
    */
-  scheduleStatement(surveys: NewSurvey[]): SqlStatement {
+  scheduleStatement(surveys: NewSurvey[], optOutHashes: Buffer[]): SqlStatement {
     return {
+      // Nothing at all for an address that opted out of every survey (its keys: surveyOptOutHashes).
       sql: `INSERT INTO surveys (id, request_id, wave, facilitator_id, due_at, status)
             SELECT s.*, 'scheduled' FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::uuid[], $5::timestamptz[]) AS s
+             WHERE NOT EXISTS (SELECT 1 FROM survey_opt_outs WHERE email_hash = ANY($6::bytea[]))
             ON CONFLICT (request_id, wave) DO UPDATE
               SET status = 'scheduled', due_at = EXCLUDED.due_at, facilitator_id = EXCLUDED.facilitator_id, updated_at = now()
               WHERE surveys.status IN ('scheduled', 'cancelled')`,
-      params: columnsOf(surveys, ['id', 'requestId', 'wave', 'facilitatorId', 'dueAt']),
+      params: [...columnsOf(surveys, ['id', 'requestId', 'wave', 'facilitatorId', 'dueAt']), optOutHashes],
     };
+  }
+
+  /** Whether the address opted out of every survey, under any of its keys (one per secret a rotation accepts). */
+  async optedOut(manager: EntityManager, optOutHashes: Buffer[]): Promise<boolean> {
+    if (!optOutHashes.length) return false;
+    const rows: unknown[] = await manager.query(`SELECT 1 FROM survey_opt_outs WHERE email_hash = ANY($1::bytea[]) LIMIT 1`, [
+      optOutHashes,
+    ]);
+    return rows.length > 0;
+  }
+
+  /** Records the address's opt-out under its current key; false when it was already there. */
+  async recordOptOut(manager: EntityManager, emailHash: Buffer, source: 'buyer' | 'staff'): Promise<boolean> {
+    const inserted: unknown[] = await manager.query(
+      `INSERT INTO survey_opt_outs (email_hash, source) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`,
+      [emailHash, source],
+    );
+    return inserted.length > 0;
+  }
+
+  /** The request's buyer address as it stands (empty once erased), null for no such request. */
+  async buyerEmailOf(manager: EntityManager, requestId: string): Promise<string | null> {
+    const rows: Array<{ buyerEmail: string }> = await manager.query(`SELECT buyer_email AS "buyerEmail" FROM requests WHERE id = $1`, [
+      requestId,
+    ]);
+    return rows[0]?.buyerEmail ?? null;
+  }
+
+  /**
+   * Locks every request of the address (any case), in id order like every batch that locks several: the surveys of
+   * each then change under its request's lock, the order every change of a request takes.
+   */
+  async lockRequestsOf(manager: EntityManager, email: string): Promise<Array<{ id: string; reference: string }>> {
+    return manager.query(
+      `SELECT id, reference FROM requests WHERE lower(buyer_email) = lower($1) AND anonymised_at IS NULL ORDER BY id FOR UPDATE`,
+      [email],
+    );
   }
 
   /** A reopened request's surveys not answered yet wait for its next closure. */
@@ -114,11 +153,17 @@ export class SurveysRepository {
 
   /** The buyer's refusal, under the request's lock: how many surveys it ended (none when already declined). */
   async declineUnanswered(manager: EntityManager, requestId: string): Promise<number> {
-    const [, ended]: [unknown, number] = await manager.query(
-      `UPDATE surveys SET status = 'declined', updated_at = now() WHERE request_id = $1 AND status = ANY($2::varchar[])`,
-      [requestId, [...DECLINABLE_STATUSES]],
+    return (await this.declineUnansweredOf(manager, [requestId])).length;
+  }
+
+  /** The refusal of several requests, under their locks: the requests whose surveys it ended, once per survey. */
+  async declineUnansweredOf(manager: EntityManager, requestIds: string[]): Promise<string[]> {
+    const [rows]: [Array<{ requestId: string }>, number] = await manager.query(
+      `UPDATE surveys SET status = 'declined', updated_at = now() WHERE request_id = ANY($1::uuid[]) AND status = ANY($2::varchar[])
+       RETURNING request_id AS "requestId"`,
+      [requestIds, [...DECLINABLE_STATUSES]],
     );
-    return ended;
+    return rows.map((row) => row.requestId);
   }
 
   /** Whether a survey of the request may still be sent or answered (none left: the buyer will be asked nothing more). */

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { Clock } from '../../common/clock';
 import { localDay } from '../../common/local-clock';
-import { AppError, NotFound, ValidationFailed } from '../../common/errors/app-errors';
+import { ActionRefused, AppError, NotFound, ValidationFailed } from '../../common/errors/app-errors';
 import { LOGGER } from '../../common/logging/logging.module';
 import { randomToken, sealFor, sha256, unsealForAny, uuidFromDigest } from '../../common/tokens';
 import { runAsOne, SqlStatement } from '../../database/sql-statement';
@@ -16,6 +16,7 @@ import type { CloseReason } from '../requests/request.types';
 import { NewRequestEvent, RequestsRepository } from '../requests/requests.repository';
 import { checkAnswers, earliestContractDay, impactQuestionsOf } from './survey-answers.policy';
 import { ONE_CLICK_USEFULNESS_LABELS, SURVEY_WAVE_LABELS } from './survey-labels';
+import { surveyOptOutHashes } from './survey-opt-out.policy';
 import {
   isClosed,
   isOpen,
@@ -75,10 +76,10 @@ export class SurveysService {
   /**
    * To run in the transaction that closes the request: both waves scheduled from now (nothing for a closure that
    * is not surveyed), in the office hours of the request's département, for the facilitator who held the request,
-   * each with its timer.
+   * each with its timer. None for an address that opted out of every survey (their timers then find nothing).
    */
   scheduleStatements(
-    request: { id: string; departmentCode: string },
+    request: { id: string; departmentCode: string; buyerEmail: string },
     closeReason: CloseReason | null,
     facilitatorId: string | null,
   ): SqlStatement[] {
@@ -92,7 +93,10 @@ export class SurveysService {
       facilitatorId,
       dueAt: sendingDueAt(wave, now, this.delays, request.departmentCode),
     }));
-    return [this.surveys.scheduleStatement(surveys), ...surveys.map((s) => this.timerStatement(s.id, s.dueAt))];
+    return [
+      this.surveys.scheduleStatement(surveys, this.optOutHashes(request.buyerEmail)),
+      ...surveys.map((s) => this.timerStatement(s.id, s.dueAt)),
+    ];
   }
 
   /**
@@ -117,6 +121,8 @@ export class SurveysService {
           dueAt: survey.dueAt,
           expiresAt: survey.expiresAt,
           buyerMayBeAsked: request.status === 'closed' && request.closeReason === 'answered' && request.anonymisedAt === null,
+          // Read under the request's lock, which an opt-out takes too: a survey queued before it does not leave after it.
+          optedOut: await this.surveys.optedOut(manager, this.optOutHashes(request.buyerEmail)),
         },
         now,
       );
@@ -180,12 +186,13 @@ export class SurveysService {
    * « no more questionnaires » still works (the privacy notice promises it for each one). Unknown: 404. With whether
    * anything is left to refuse, and whether this one may be answered now (not while suspended or once over).
    */
-  async declinable(token: unknown): Promise<SurveyWithRequest & { anyLeft: boolean; answerable: boolean }> {
+  async declinable(token: unknown): Promise<SurveyWithRequest & { anyLeft: boolean; answerable: boolean; addressOptedOut: boolean }> {
     const found = typeof token === 'string' && TOKEN_SHAPE.test(token) ? await this.surveys.findByTokenHash(sha256(token)) : null;
     if (!found || found.request.anonymisedAt) throw new NotFound();
     return {
       ...found,
       anyLeft: await this.surveys.anyDeclinable(found.request.id),
+      addressOptedOut: await this.addressOptedOut(found.request.buyerEmail),
       answerable: isOpen(found.survey, this.clock.now()) && !isWithdrawn(found.survey),
     };
   }
@@ -203,6 +210,57 @@ export class SurveysService {
         await runAsOne(manager, [this.requests.eventStatement(surveyEvent(survey.requestId, 'survey_declined', survey.wave, 'buyer'))]);
       }
     });
+  }
+
+  /**
+   * The buyer's « no more questionnaires from the desk at this address », from a survey e-mail's page: every survey
+   * of every request of that address not answered yet ends for good, and none is scheduled again.
+   */
+  async declineAddress(token: unknown): Promise<void> {
+    const { request } = await this.declinable(token);
+    await this.optOut(request.id, { actorType: 'buyer', actorId: null });
+  }
+
+  /**
+   * The address of the request wants no survey at all (the buyer's word, on a survey's page or to staff): recorded under
+   * its keyed hash, and every survey of that address's requests (any case) not answered yet ends for good, with its
+   * unsent e-mail; a private history line on this request, and on each other whose surveys it ended. False when
+   * nothing changed (already recorded, nothing left to end). Refused once the request's data are erased.
+   */
+  async optOut(requestId: string, by: { actorType: 'buyer' | 'staff'; actorId: string | null }): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      const email = await this.surveys.buyerEmailOf(manager, requestId);
+      if (email === null) throw new NotFound();
+      const [hash] = this.optOutHashes(email);
+      const locked = hash ? await this.surveys.lockRequestsOf(manager, email) : [];
+      // Erased, or its address corrected between the read and the lock: nothing of that address to act on.
+      if (!locked.some((request) => request.id === requestId)) {
+        throw new ActionRefused('Les données personnelles de cette demande sont effacées ou ont changé : rechargez la page.');
+      }
+      const ids = locked.map((request) => request.id);
+      const recorded = await this.surveys.recordOptOut(manager, hash, by.actorType);
+      const ended = new Set(await this.surveys.declineUnansweredOf(manager, ids));
+      if (!recorded && !ended.size) return false;
+      const event = (id: string): NewRequestEvent => ({
+        requestId: id,
+        type: 'survey_opt_out',
+        fromStatus: null,
+        toStatus: null,
+        ...by,
+        reason: null,
+        isPublic: false,
+      });
+      await runAsOne(manager, [
+        this.requests.eventsStatement([requestId, ...[...ended].filter((id) => id !== requestId)].map(event)),
+        this.mail.dropUnsentStatement(ids, 'survey'),
+      ]);
+      return true;
+    });
+  }
+
+  /** Whether the address opted out of every survey (an erased request's empty one never did). */
+  async addressOptedOut(email: string): Promise<boolean> {
+    return this.surveys.optedOut(this.dataSource.manager, this.optOutHashes(email));
   }
 
   /** Every survey of the request still open (the satisfaction one stays editable once the impact one is sent), latest first. */
@@ -256,6 +314,9 @@ export class SurveysService {
         ];
       case 'cancel':
         return [this.surveys.stepStatement(survey.id, { status: 'cancelled' })];
+      // Quietly: the opt-out's own history line says why (this one was queued meanwhile, or its address corrected into it).
+      case 'decline':
+        return [this.surveys.stepStatement(survey.id, { status: 'declined' })];
       case 'nothing':
         return [];
     }
@@ -298,6 +359,10 @@ export class SurveysService {
             : [],
       },
     });
+  }
+
+  private optOutHashes(email: string): Buffer[] {
+    return surveyOptOutHashes(this.config.openingSecrets, email);
   }
 
   private surveyUrl(token: string): string {

@@ -39,6 +39,7 @@ const EVENT_LABELS: Record<string, string> = {
   survey_completed: 'Questionnaire rempli',
   survey_expired: 'Questionnaire expiré',
   survey_declined: 'Questionnaires refusés par l’acheteur',
+  survey_opt_out: 'L’acheteur ne veut plus de questionnaires : plus aucun à son adresse, pour aucune de ses demandes',
   evaluation_reviewed: 'Évaluation revue',
   evaluation_shared: 'Évaluation partagée avec le facilitateur',
   personal_data_erased: 'Données personnelles effacées',

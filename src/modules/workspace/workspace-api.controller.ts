@@ -256,6 +256,21 @@ export class WorkspaceApiController {
     return this.status(staff, reference);
   }
 
+  /** The buyer's right to object to the follow-up surveys: no body; for their address, all their requests. */
+  @Post(':reference/refuse-surveys')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'L’acheteur ne veut plus de questionnaires (droit d’opposition)',
+    description:
+      'Par le facilitateur qui suit la demande, les animateurs de son réseau ou un administrateur, tant que ses données ne sont pas effacées. Pour l’adresse électronique de l’acheteur (quelle que soit la casse) : les questionnaires de suivi pas encore remplis de toutes ses demandes sont annulés, et aucun ne sera plus programmé ni envoyé. Une ligne de l’historique, réservée à l’équipe. Sans effet la seconde fois.',
+  })
+  @ApiOkResponse({ type: StaffActionResultDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Données personnelles effacées : plus d’adresse pour laquelle s’opposer' })
+  async refuseSurveys(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string) {
+    await this.workspace.refuseSurveys(staff, reference);
+    return this.status(staff, reference);
+  }
+
   /** The buyer's right to erasure: `{"confirm": true}`; a closed request only, by its network's animators or an admin. */
   @Post(':reference/erase-personal-data')
   @ApiIdempotencyKey(SENT_ONCE)

@@ -209,6 +209,19 @@ export class WorkspacePagesController {
     );
   }
 
+  @Post('demandes/:reference/questionnaires-refuses')
+  async refuseSurveys(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string, @Res() res: Response) {
+    await this.perform(
+      res,
+      staff,
+      reference,
+      null,
+      {},
+      () => this.workspace.refuseSurveys(staff, reference),
+      doneAt(reference, 'questionnaires-refuses'),
+    );
+  }
+
   @Post('demandes/:reference/effacement')
   async erase(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string, @Body() body: Form = {}, @Res() res: Response) {
     await this.perform(

@@ -85,6 +85,8 @@ const DONE_NOTICES: Record<string, string> = {
   'mise-en-reserve': 'Aucun facilitateur ne peut la prendre maintenant : la demande attend dans la réserve du réseau.',
   reserve: 'Vous avez pris cette demande dans la réserve : elle vous est attribuée.',
   effacement: 'Les données personnelles de l’acheteur sont effacées.',
+  'questionnaires-refuses':
+    'C’est noté : l’acheteur ne recevra plus aucun questionnaire de suivi à cette adresse ; ceux qui restaient à venir, pour toutes ses demandes, sont annulés.',
   coordonnees:
     'Les coordonnées de l’acheteur sont corrigées ; les courriels qui ne lui étaient pas encore parvenus partent à la nouvelle adresse.',
 };

@@ -88,6 +88,8 @@ export interface PermittedActions {
   reopen: boolean;
   /** Correct the buyer's contact details (the right to rectification): the holder and the network, until erased. */
   correctBuyer: boolean;
+  /** Record that the buyer wants no more surveys (their right to object): the holder and the network, until erased or done. */
+  refuseSurveys: boolean;
 }
 
 export interface AnswerInput {
@@ -184,15 +186,17 @@ export class WorkspaceService {
     // The kept answer deadline reaches the page as `deadlines.answerDueAt`, not as a field of the request.
     const { answerDueAt: keptAnswerDueAt, ...request } = (await this.workspace.detail(visible.id))!;
     const similarity = request.anonymisedAt ? null : similarityQuery(request.subject, request.question);
-    const [history, assignments, messages, attachments, buyerRequests, similarRequests, undeliveredToBuyer] = await Promise.all([
-      this.workspace.history(request.id),
-      this.workspace.assignments(request.id),
-      this.messages.messagesOf(request.id, 'staff'),
-      this.attachments.listForRequest(request.id),
-      request.buyerEmail ? this.workspace.sameBuyer(staff, request.id, request.buyerEmail, SAME_BUYER_SHOWN) : [],
-      similarity ? this.workspace.similarAnswered(staff, request, similarity, SIMILAR_SHOWN) : [],
-      request.buyerEmail ? this.workspace.undeliveredToBuyer(request.id, request.buyerEmail) : [],
-    ]);
+    const [history, assignments, messages, attachments, buyerRequests, similarRequests, undeliveredToBuyer, surveysRefused] =
+      await Promise.all([
+        this.workspace.history(request.id),
+        this.workspace.assignments(request.id),
+        this.messages.messagesOf(request.id, 'staff'),
+        this.attachments.listForRequest(request.id),
+        request.buyerEmail ? this.workspace.sameBuyer(staff, request.id, request.buyerEmail, SAME_BUYER_SHOWN) : [],
+        similarity ? this.workspace.similarAnswered(staff, request, similarity, SIMILAR_SHOWN) : [],
+        request.buyerEmail ? this.workspace.undeliveredToBuyer(request.id, request.buyerEmail) : [],
+        this.surveys.addressOptedOut(request.buyerEmail),
+      ]);
     const actions = this.permitted(staff, {
       ...visible,
       status: request.status,
@@ -200,6 +204,7 @@ export class WorkspaceService {
       anonymisedAt: request.anonymisedAt,
       kind: request.kind,
       organisationType: request.organisationType,
+      surveysRefused,
     });
     // In the pool, read once: why nobody takes it, as of now, so that staff know whether to wait or act; and a
     // facilitator, who sees their network's whole pool, reads why they may not take it instead of being offered it.
@@ -252,6 +257,7 @@ export class WorkspaceService {
       buyerRequests,
       similarRequests,
       undeliveredToBuyer,
+      surveysRefused,
       actions,
       poolRefusal,
       waiting,
@@ -268,6 +274,8 @@ export class WorkspaceService {
       anonymisedAt: Date | null;
       kind: RequestKind;
       organisationType: OrganisationType;
+      /** The buyer's address already opted out of every survey. */
+      surveysRefused: boolean;
     },
   ): PermittedActions {
     const holder = isHolder(staff, request);
@@ -290,6 +298,7 @@ export class WorkspaceService {
       reopen:
         answersFor(staff, request) && possible.has('reopen') && request.assignedFacilitatorId !== null && request.anonymisedAt === null,
       correctBuyer: answersFor(staff, request) && request.anonymisedAt === null,
+      refuseSurveys: answersFor(staff, request) && request.anonymisedAt === null && !request.surveysRefused,
     };
   }
 
@@ -589,6 +598,17 @@ export class WorkspaceService {
       throw new ValidationFailed([{ field: 'confirm', message: 'Cochez la case pour confirmer : l’effacement est définitif.' }]);
     }
     return this.retention.eraseOnRequest(request.id, staff.id);
+  }
+
+  /**
+   * The buyer told the network they want no more follow-up surveys (the privacy notice's right to object): the holder
+   * or the network records it for the buyer's address, which ends the surveys to come of all its requests and stops any
+   * later one. False when it was already recorded. Refused once the data are erased (no address left to object for).
+   */
+  async refuseSurveys(staff: StaffPrincipal, reference: string): Promise<boolean> {
+    const request = await this.find(staff, reference);
+    if (!answersFor(staff, request)) throw new NotFound();
+    return this.surveys.optOut(request.id, { actorType: 'staff', actorId: staff.id });
   }
 
   /**

@@ -334,6 +334,12 @@ export class PermittedActionsDto {
       'Corriger les coordonnées de l’acheteur (POST …/buyer-contact) : le facilitateur qui suit la demande, son réseau, tant qu’elles ne sont pas effacées',
   })
   correctBuyer!: boolean;
+
+  @ApiProperty({
+    description:
+      'Noter que l’acheteur ne veut plus de questionnaires (POST …/refuse-surveys) : le facilitateur qui suit la demande, son réseau, tant que ses données ne sont pas effacées et que ce n’est pas déjà noté',
+  })
+  refuseSurveys!: boolean;
 }
 
 export class AssignmentPeriodDto {
@@ -436,6 +442,12 @@ export class StaffRequestPageDto {
       'Les courriels à l’acheteur abandonnés (refusés pour de bon, ou pas partis en 48 h) : il n’a peut-être pas son lien de suivi',
   })
   undeliveredToBuyer!: UndeliveredMailDto[];
+
+  @ApiProperty({
+    description:
+      'Vrai quand l’adresse de l’acheteur ne veut plus aucun questionnaire de suivi (son choix depuis un questionnaire, ou noté par l’équipe) : aucun ne lui est plus envoyé',
+  })
+  surveysRefused!: boolean;
 
   @ApiProperty({ type: PermittedActionsDto })
   actions!: PermittedActionsDto;
