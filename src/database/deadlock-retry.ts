@@ -6,8 +6,9 @@ const ATTEMPTS = 3;
 
 /**
  * A transaction run again from the start when PostgreSQL ends it as a deadlock's victim (everything it did was rolled
- * back): staff's moves lock a request, then a facilitator they free and those they choose among, while routing batches
- * lock theirs in another order; the person who asked gets the move done, not a 500.
+ * back). Facilitator rows are locked in one ordered statement (RoutingRepository.lockPlaces), but a candidate appearing
+ * between two statements (a directory edit) can still close a cycle: the person who asked gets the move done, not a
+ * 500, and a routing job is not failed.
  */
 export async function transactionRetryingDeadlocks<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {

@@ -1,18 +1,13 @@
 import { Client } from 'pg';
 import { transactionRetryingDeadlocks } from '../../src/database/deadlock-retry';
-import { TestApp, useTestApp, waitFor } from '../support/test-app';
+import { sessionsWaitingOnLocks, TestApp, useTestApp, waitFor } from '../support/test-app';
 
 /** Two transactions locking two rows in opposite orders, on the real PostgreSQL: the victim is run again, whole. */
 describe('a transaction ended as a deadlock’s victim', () => {
   let t!: TestApp;
   useTestApp((app) => (t = app), {}, { api: true, worker: false });
 
-  const waitingOnLocks = async (): Promise<number> =>
-    (
-      await t.dataSource.query(
-        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-      )
-    )[0].n;
+  const waitingOnLocks = () => sessionsWaitingOnLocks(t.dataSource);
 
   it('is run again from the start and commits once, its first attempt rolled back', async () => {
     await t.dataSource.query(`CREATE TABLE deadlock_probe (id int PRIMARY KEY, n int NOT NULL, attempts text[] NOT NULL DEFAULT '{}')`);

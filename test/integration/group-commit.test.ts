@@ -1,7 +1,7 @@
 import { GroupCommit } from '../../src/database/group-commit';
 import { SqlStatement } from '../../src/database/sql-statement';
 import { OutboxRepository } from '../../src/queue/outbox.repository';
-import { bodyOf, TestApp, useTestApp, validRequestBody, waitFor } from '../support/test-app';
+import { bodyOf, sessionsWaitingOnLocks, TestApp, useTestApp, validRequestBody, waitFor } from '../support/test-app';
 
 /** The api alone: what the submissions write stays in the tables for the test to read. */
 describe('group commit of concurrent writes', () => {
@@ -13,12 +13,7 @@ describe('group commit of concurrent writes', () => {
     sql: `INSERT INTO outbox_events (queue, job_name, job_id, payload, delay_ms) VALUES ('mail', 'mail.send', 'faulty', $1::jsonb, 0)`,
     params: ['{not json'],
   };
-  const waitingOnLocks = async (): Promise<number> => {
-    const [{ n }] = await t.dataSource.query(
-      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-    );
-    return n;
-  };
+  const waitingOnLocks = () => sessionsWaitingOnLocks(t.dataSource);
   const transactionsOf = async (): Promise<{ rows: number; transactions: number }> => {
     const [row] = await t.dataSource.query(
       `SELECT count(*)::int AS rows, count(DISTINCT xmin::text)::int AS transactions FROM outbox_events WHERE job_id LIKE 'probe-%'`,

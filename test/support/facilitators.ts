@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 
 export interface FacilitatorSeed {
+  /** A chosen id, for a test that needs the directory's id order (routing locks facilitators by id). */
+  id?: string;
   kind?: 'environmental' | 'social_clause';
   network?: string;
   departments?: string[];
@@ -17,7 +19,7 @@ export interface FacilitatorSeed {
 
 /** Writes a facilitator straight into the directory tables, as an import would. */
 export async function insertFacilitator(dataSource: DataSource | EntityManager, seed: FacilitatorSeed = {}): Promise<string> {
-  const id = randomUUID();
+  const id = seed.id ?? randomUUID();
   await dataSource.query(
     `INSERT INTO facilitators (id, email, first_name, last_name, kind, network_code, is_coordinator, capacity, active, segments, organisation)
      VALUES ($1, $2, $3, $10, $4, $5, $6, $7, $8, $9, $11)`,

@@ -57,6 +57,14 @@ export async function resetDatabase(dataSource: DataSource): Promise<void> {
   }
 }
 
+/** Sessions of the test database waiting for a lock: to line transactions up before letting them go. */
+export async function sessionsWaitingOnLocks(dataSource: DataSource): Promise<number> {
+  const [{ n }] = await dataSource.query(
+    `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+  );
+  return n;
+}
+
 export async function flushQueues(prefix = process.env.QUEUE_PREFIX!): Promise<void> {
   const redis = new IORedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
   let cursor = '0';

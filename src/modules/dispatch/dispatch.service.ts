@@ -150,7 +150,9 @@ export class DispatchService {
     // Named by the form's token or the API's key: the same split sent again finds the requests it made.
     const ids = topics.map((_, i) => repeatableId(this.config.APP_SECRET, repeatKey, 'split', visible.id, String(i)));
     const references: string[] = [];
-    while (references.length < topics.length) references.push(await this.requests.nextReference(parisYear(this.clock.now())));
+    // The new requests are dated by the instant their references' year is read (see IntakeService.submit).
+    const now = this.clock.now();
+    while (references.length < topics.length) references.push(await this.requests.nextReference(parisYear(now)));
     const created = await transactionRetryingDeadlocks(this.dataSource, async (manager) => {
       const original = await this.dispatch.lockFull(manager, visible.id);
       if (!original) throw new NotFound();
@@ -162,7 +164,7 @@ export class DispatchService {
         return problem ? [{ field: `topics.${i}.kind`, message: `Nouvelle demande ${i + 1} : ${problem}` }] : [];
       });
       if (refused.length) throw new ValidationFailed(refused);
-      const created = topics.map((topic, i) => this.splitOff(original, topic, references[i], ids[i]));
+      const created = topics.map((topic, i) => this.splitOff(original, topic, references[i], ids[i], now));
       await runAsOne(manager, [
         ...created.flatMap(({ request }) => [
           ...this.requests.insertStatements(request, {
@@ -220,6 +222,8 @@ export class DispatchService {
     }
     const result = await transactionRetryingDeadlocks(this.dataSource, async (manager) => {
       const { request, current } = await this.lock(manager, visible.id);
+      // Before the holder's place is freed, with whom routing or staff may choose: in one ordered lock, as routing does.
+      await this.routingRepository.lockPlaces(manager, [request], current ? [current.facilitatorId] : []);
       const previous = current && (await this.routingRepository.facilitatorContact(manager, current.facilitatorId));
       const withdrawn = previous ? this.routing.withdrawnMail(request, previous, 'reassigned', reason) : [];
       const to = nextStatus(request, chosenId ? 'reassign' : 'reroute');
@@ -395,7 +399,13 @@ export class DispatchService {
   }
 
   /** A new request for one topic: same buyer, organisation and territory; its own reference and private link. */
-  private splitOff(original: AdviceRequest, topic: SplitTopic, reference: string, id: string): { request: AdviceRequest; link: string } {
+  private splitOff(
+    original: AdviceRequest,
+    topic: SplitTopic,
+    reference: string,
+    id: string,
+    createdAt: Date,
+  ): { request: AdviceRequest; link: string } {
     const token = randomToken();
     const request = Object.assign(new AdviceRequest(), {
       ...original,
@@ -410,6 +420,7 @@ export class DispatchService {
       deadlineMisses: 0,
       closeReason: null,
       closedAt: null,
+      createdAt,
       trackingTokenHash: sha256(token),
       // Sealed under the new request's id: the original's sealed token would open under no other.
       trackingTokenSealed: sealTrackingToken(this.config.APP_SECRET, id, token),

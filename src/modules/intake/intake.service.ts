@@ -75,8 +75,10 @@ export class IntakeService {
     // Only a new request goes past here: a caller's check that must not count a replay (the form's hourly limit).
     if (beforeRecording) await beforeRecording();
 
-    const year = parisYear();
-    const reference = await this.requests.nextReference(year);
+    // One instant for the reference's year and the request's date: at midnight on 31 December, a GV-2026 request
+    // committed a moment later must still be counted in 2026 by the indicators.
+    const now = new Date();
+    const reference = await this.requests.nextReference(parisYear(now));
     const token = randomToken();
     const result: SubmissionResult = {
       reference,
@@ -84,7 +86,7 @@ export class IntakeService {
       trackingUrl: trackingUrl(this.config.PUBLIC_URL, reference, token),
       replayed: false,
     };
-    const request = this.buildRequest(dto, reference, token);
+    const request = this.buildRequest(dto, reference, token, now);
 
     const statements = [
       ...this.requests.insertStatements(request, {
@@ -185,7 +187,7 @@ export class IntakeService {
     return usualAnswerDay ? { neededBy, usualAnswerDay } : {};
   }
 
-  private buildRequest(dto: CreateRequestDto, reference: string, token: string): AdviceRequest {
+  private buildRequest(dto: CreateRequestDto, reference: string, token: string, now: Date): AdviceRequest {
     const department = this.reference.department(dto.departmentCode)!;
     const id = randomUUID();
     return Object.assign(new AdviceRequest(), {
@@ -209,7 +211,8 @@ export class IntakeService {
       purchaseStage: dto.purchaseStage,
       estimatedAmount: dto.estimatedAmount == null ? null : String(dto.estimatedAmount),
       neededBy: dto.neededBy ?? null,
-      consentedAt: new Date(),
+      consentedAt: now,
+      createdAt: now,
       trackingTokenHash: sha256(token),
       trackingTokenSealed: sealTrackingToken(this.config.APP_SECRET, id, token),
     } satisfies Partial<AdviceRequest>);

@@ -79,16 +79,20 @@ export class RequestsRepository {
     }
   }
 
-  /** The new request and its first history event, to run as one with the rest of the submission. */
+  /**
+   * The new request and its first history event, to run as one with the rest of the submission. Its created_at is the
+   * caller's, the instant its reference's year was read: the database's now() at commit may be in the next year.
+   */
   insertStatements(request: AdviceRequest, event: NewRequestEvent): SqlStatement[] {
     return [
       {
         sql: `INSERT INTO requests (id, reference, status, kind, buyer_first_name, buyer_last_name, buyer_email, buyer_phone,
                 organisation_name, organisation_type, siret, internal_referent_consulted, department_code, network_code,
-                segment_code, subject, question, purchase_stage, estimated_amount, needed_by, consented_at, tracking_token_hash, tracking_token_sealed)
+                segment_code, subject, question, purchase_stage, estimated_amount, needed_by, consented_at, tracking_token_hash, tracking_token_sealed,
+                created_at)
               SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
                 $9::text[], $10::text[], $11::text[], $12::boolean[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[],
-                $18::text[], $19::bigint[], $20::date[], $21::timestamptz[], $22::bytea[], $23::bytea[])`,
+                $18::text[], $19::bigint[], $20::date[], $21::timestamptz[], $22::bytea[], $23::bytea[], $24::timestamptz[])`,
         params: columnsOf(
           [request],
           [
@@ -115,6 +119,7 @@ export class RequestsRepository {
             'consentedAt',
             'trackingTokenHash',
             'trackingTokenSealed',
+            'createdAt',
           ],
         ),
         rowsFrom: 0,

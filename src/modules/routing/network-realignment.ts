@@ -56,6 +56,10 @@ export async function realignOpenRequests(manager: EntityManager): Promise<Reali
   await manager.query(`UPDATE request_assignments SET ended_at = now(), end_reason = 'realigned' WHERE id = ANY($1::uuid[])`, [
     released.map((row) => row.assignmentId),
   ]);
+  // In id order, as routing locks them: an UPDATE of several rows takes them in no set order.
+  await manager.query(`SELECT 1 FROM facilitators WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [
+    released.map((row) => row.holderId),
+  ]);
   await manager.query(
     `UPDATE facilitators f SET open_count = greatest(f.open_count - freed.places, 0)
        FROM (SELECT id, count(*)::int AS places FROM unnest($1::uuid[]) AS id GROUP BY id) freed

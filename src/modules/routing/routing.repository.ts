@@ -228,7 +228,8 @@ export class RoutingRepository {
   /**
    * Every active facilitator who could serve one of these requests (kind and territory), with what
    * the ranking policy needs (absent on their network's day), locked in id order: their load is current until commit,
-   * and batches running side by side queue on the same rows in the same order, so they never deadlock.
+   * and batches running side by side queue on the same rows in the same order, so they never deadlock. A transaction
+   * that frees a holder's place first locks them with these rows (lockPlaces): a row updated before would break the order.
    */
   lockCandidates(manager: EntityManager, requests: readonly RoutableRequest[], days: NetworkDays): Promise<ClaimableFacilitator[]> {
     return this.candidates(manager, requests, days, 'FOR UPDATE OF f');
@@ -249,8 +250,6 @@ export class RoutingRepository {
     days: NetworkDays,
     lock: 'FOR UPDATE OF f' | '',
   ): Promise<ClaimableFacilitator[]> {
-    const environmental = requests.filter((r) => r.kind === 'environmental');
-    const social = requests.filter((r) => r.kind === 'social_clause');
     return manager.query(
       `SELECT f.id, f.kind, f.network_code AS "networkCode", f.is_coordinator AS "isCoordinator", f.active, f.capacity,
               f.open_count AS "openCount", f.segments, f.last_assigned_at AS "lastAssignedAt", f.email, f.first_name AS "firstName",
@@ -270,20 +269,24 @@ export class RoutingRepository {
               CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM facilitator_absences a
                                                   WHERE a.facilitator_id = f.id AND d.today BETWEEN a.starts_on AND a.ends_on) AS absent,
                                          d.today) t
-        WHERE f.active
-          AND (f.kind = 'environmental' AND f.network_code = ANY($1::text[])
-               OR f.kind = 'social_clause'
-                  AND (EXISTS (SELECT 1 FROM facilitator_departments fd WHERE fd.facilitator_id = f.id AND fd.department_code = ANY($2::text[]))
-                       OR f.is_coordinator AND ${COORDINATED_REGIONS} && $3::text[]))
+        WHERE ${CANDIDATE}
         ORDER BY f.id
           ${lock}`,
-      [
-        distinct(environmental.map((r) => r.networkCode)),
-        distinct(social.map((r) => r.departmentCode)),
-        distinct(social.map((r) => r.regionCode)),
-        days,
-      ],
+      [...candidateParams(requests), days],
     );
+  }
+
+  /**
+   * Locks, in one statement and in id order, every facilitator row a transaction that frees places and routes again may
+   * touch: the holders whose places it frees and the candidates of these requests (lockCandidates, later in the same
+   * transaction, then waits for none). Run before any of those rows is updated: two such transactions each holding its
+   * holder's row while locking the other's as a candidate deadlock.
+   */
+  async lockPlaces(manager: EntityManager, requests: readonly RoutableRequest[], holders: readonly string[]): Promise<void> {
+    await manager.query(`SELECT f.id FROM facilitators f WHERE f.id = ANY($4::uuid[]) OR ${CANDIDATE} ORDER BY f.id FOR UPDATE OF f`, [
+      ...candidateParams(requests),
+      holders,
+    ]);
   }
 
   /** Who declined each request, let its deadline pass or had it withdrawn by staff: they are not offered it again. */
@@ -643,6 +646,24 @@ export class RoutingRepository {
     );
     return rows.map((r) => r.id);
   }
+}
+
+/** Facilitator `f` may serve one of the requests whose candidateParams are $1 to $3: active, their kind and territory. */
+const CANDIDATE = `f.active
+          AND (f.kind = 'environmental' AND f.network_code = ANY($1::text[])
+               OR f.kind = 'social_clause'
+                  AND (EXISTS (SELECT 1 FROM facilitator_departments fd WHERE fd.facilitator_id = f.id AND fd.department_code = ANY($2::text[]))
+                       OR f.is_coordinator AND ${COORDINATED_REGIONS} && $3::text[]))`;
+
+/** CANDIDATE's parameters: the environmental requests' networks, the social-clause ones' départements and régions. */
+function candidateParams(requests: readonly RoutableRequest[]): [string[], string[], string[]] {
+  const environmental = requests.filter((r) => r.kind === 'environmental');
+  const social = requests.filter((r) => r.kind === 'social_clause');
+  return [
+    distinct(environmental.map((r) => r.networkCode)),
+    distinct(social.map((r) => r.departmentCode)),
+    distinct(social.map((r) => r.regionCode)),
+  ];
 }
 
 function distinct(values: string[]): string[] {

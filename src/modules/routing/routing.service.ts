@@ -6,6 +6,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { Clock } from '../../common/clock';
 import { LOGGER } from '../../common/logging/logging.module';
+import { transactionRetryingDeadlocks } from '../../database/deadlock-retry';
 import { runAsOne, SqlStatement } from '../../database/sql-statement';
 import { OutboxRepository, timerDelayMs } from '../../queue/outbox.repository';
 import { BuyerNotificationsService } from '../buyer-notifications/buyer-notifications.service';
@@ -141,20 +142,23 @@ export class RoutingService {
 
   /** Routes those of these requests still waiting, oldest first; their outcomes in that order. */
   private async routeBatch(requestIds: string[]): Promise<RoutingOutcome[]> {
-    return this.dataSource.transaction(async (manager) =>
+    return transactionRetryingDeadlocks(this.dataSource, async (manager) =>
       this.assign(manager, (await this.routing.lockSubmitted(manager, requestIds)).sort(oldestFirst)),
     );
   }
 
   /** The take-charge deadline fired: if still not taken, the request moves to the next facilitator. */
   async deadlineReached(requestId: string, assignmentId: string): Promise<void> {
-    const freed = await this.dataSource.transaction(async (manager) => {
+    // Deadlines falling due together (a weekend's requests, a sweep after downtime) route side by side: a deadlock
+    // the lock order below should prevent is run again rather than failing the job.
+    const freed = await transactionRetryingDeadlocks(this.dataSource, async (manager) => {
       const request = await this.routing.lockRequest(manager, requestId);
       const current = request && (await this.routing.currentAssignment(manager, requestId));
       if (!request || !current || current.id !== assignmentId || current.takenAt) return null;
       const now = this.clock.now();
       // A job delivered early (or a clock moved back) changes nothing; the sweep comes back later.
       if (current.takeChargeDueAt > now) return null;
+      await this.routing.lockPlaces(manager, [request], [current.facilitatorId]);
       const misses = request.deadlineMisses + 1;
       const statements = this.release(
         request,
@@ -225,12 +229,13 @@ export class RoutingService {
     reason: DeclineReason,
     givingBack: { note: string; colleagueId: string | null } | null = null,
   ): Promise<'assigned' | 'unassigned' | null> {
-    const done = await this.dataSource.transaction(async (manager) => {
+    const done = await transactionRetryingDeadlocks(this.dataSource, async (manager) => {
       const request = await this.routing.lockRequest(manager, requestId);
       const current = request && (await this.routing.currentAssignment(manager, requestId));
       if (!request || !current || current.id !== assignmentId) return null;
       // Taken in charge since the form showed (or not yet), or answered meanwhile: the page changed.
       if ((current.takenAt !== null) !== (givingBack !== null) || (givingBack && !transition(request, 'give_back').allowed)) return null;
+      await this.routing.lockPlaces(manager, [request], [current.facilitatorId]);
       const actor = { actorType: 'staff', actorId: current.facilitatorId } as const;
       await runAsOne(
         manager,
@@ -415,7 +420,10 @@ export class RoutingService {
    */
   async rerouteReopenedStatements(manager: EntityManager, requestId: string, apart: string | null): Promise<SqlStatement[]> {
     const request = await this.routing.lockRequest(manager, requestId);
-    return request ? (await this.plannedAssignments(manager, [{ ...request, status: 'submitted' }], false, apart)).statements : [];
+    if (!request) return [];
+    // `apart` with the candidates: a buyer's reply frees their place in this transaction, after these statements are made.
+    await this.routing.lockPlaces(manager, [request], apart ? [apart] : []);
+    return (await this.plannedAssignments(manager, [{ ...request, status: 'submitted' }], false, apart)).statements;
   }
 
   /** Taken in charge now: the answer is due that many working days later (pauses to come move it when they end). */
@@ -466,10 +474,11 @@ export class RoutingService {
     const away = await this.routing.whyAway(facilitatorId, this.reference.networkDays(this.clock.now()));
     if (away) {
       for (const requestId of await this.routing.untakenRequestsOf(facilitatorId)) {
-        await this.dataSource.transaction(async (manager) => {
+        await transactionRetryingDeadlocks(this.dataSource, async (manager) => {
           const request = await this.routing.lockRequest(manager, requestId);
           const current = request && (await this.routing.currentAssignment(manager, requestId));
           if (!request || !current || current.facilitatorId !== facilitatorId || current.takenAt) return;
+          await this.routing.lockPlaces(manager, [request], [facilitatorId]);
           const facilitator = await this.routing.facilitatorContact(manager, facilitatorId);
           await runAsOne(manager, [
             ...this.release(request, current, away, { type: 'reassigned', reason: AWAY_REASONS[away] }),
@@ -488,7 +497,7 @@ export class RoutingService {
   async drainPool(networkCode: string): Promise<number> {
     let assigned = 0;
     for (let batches = 0; batches < POOL_BATCHES && (await this.routing.networkHasFreeCapacity(networkCode)); batches++) {
-      const outcomes = await this.dataSource.transaction(async (manager) =>
+      const outcomes = await transactionRetryingDeadlocks(this.dataSource, async (manager) =>
         this.assign(manager, await this.routing.lockPool(manager, networkCode, ROUTING_BATCH)),
       );
       const placed = outcomes.filter((outcome) => outcome === 'assigned').length;
