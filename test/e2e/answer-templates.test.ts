@@ -1,6 +1,7 @@
 import { submittedAndTaken } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
-import { bearerFor, type StaffSeed, signedInStaff } from '../support/staff';
+import { samplePdf } from '../support/sample-files';
+import { bearerFor, csrfIn, type StaffSeed, signedInStaff } from '../support/staff';
 import { TestApp, useTestApp } from '../support/test-app';
 
 const XSS = '<script>alert(1)</script>';
@@ -123,8 +124,10 @@ describe('answer templates', () => {
     const plain = await (await holder.get(page)).text();
     // An environmental request: its kind's template first, then the one for both; never the other kind's.
     expect(plain).toContain('Partir d’un modèle de réponse du réseau (2)');
-    expect(plain.indexOf(`href="${page}?modele=${own}#titre-reponse"`)).toBeGreaterThan(-1);
-    expect(plain.indexOf(`href="${page}?modele=${both}#titre-reponse"`)).toBeGreaterThan(plain.indexOf(`?modele=${own}#`));
+    // Buttons of the answer form (the text typed goes with the choice), no longer links that dropped it.
+    expect(plain.indexOf(`name="modele" value="${own}"`)).toBeGreaterThan(-1);
+    expect(plain.indexOf(`name="modele" value="${both}"`)).toBeGreaterThan(plain.indexOf(`name="modele" value="${own}"`));
+    expect(plain).not.toContain('?modele=');
     expect(plain).not.toContain('Clause d’insertion : repères');
     expect(plain).not.toContain('Modèle d’un autre réseau');
 
@@ -138,6 +141,64 @@ describe('answer templates', () => {
     expect(plain).not.toContain('id="modele-repris"');
     const elsewhere = await (await holder.get(`${page}?modele=${other}`)).text();
     expect(elsewhere).not.toContain('Ailleurs');
+  });
+
+  it('a template chosen while writing goes after the text typed, nothing sent, the help items kept and the files asked again', async () => {
+    const request = await submittedAndTaken(t, 3);
+    const [{ network }] = await t.dataSource.query(`SELECT network_code AS network FROM requests WHERE id = $1`, [request.id]);
+    const template = await insertTemplate(network, 'Loi AGEC : réemploi', 'Les taux minimaux de réemploi\nsont fixés par décret.');
+    const other = await insertTemplate('reseco', 'Modèle d’un autre réseau', 'Ailleurs');
+    const holder = await signedIn({ role: 'facilitator', facilitatorId: request.facilitatorId, networks: [network] });
+    const page = `/espace/demandes/${request.reference}`;
+    const choose = async (modele: string, fields: Record<string, string>, fileName?: string) => {
+      const form = new FormData();
+      form.append('_csrf', csrfIn(await (await holder.get(page)).text()));
+      for (const [name, value] of Object.entries(fields)) form.append(name, value);
+      if (fileName) form.append('fichiers', new Blob([new Uint8Array(samplePdf())], { type: 'application/pdf' }), fileName);
+      form.append('modele', modele);
+      return fetch(`${t.url}${page}/reponse`, { method: 'POST', body: form, redirect: 'manual', headers: { cookie: holder.jar.header() } });
+    };
+
+    const typed = 'Bonjour,\nvoici ce que j’ai déjà écrit.';
+    const chosen = await choose(template, { body: typed, 'items[0][type]': 'guide', 'items[0][title]': 'Guide AGEC' }, 'CCTP.pdf');
+    expect(chosen.status).toBe(200);
+    const html = (await chosen.text()).replace(/\r\n/g, '\n');
+    expect(html).toContain(`>${typed}\n\nLes taux minimaux de réemploi\nsont fixés par décret.</textarea>`);
+    expect(html).toContain(
+      'id="modele-repris"><p>Le modèle « Loi AGEC : réemploi » est ajouté à la suite de votre texte ci-dessous : adaptez-le à la demande avant de l’envoyer.</p>',
+    );
+    expect(html).toContain('value="Guide AGEC"');
+    expect(html).toContain('<p id="fichiers-non-envoyes">Le fichier « CCTP.pdf » n’a pas été envoyé : joignez-le de nouveau.</p>');
+    expect(await t.dataSource.query(`SELECT 1 FROM request_messages WHERE request_id = $1`, [request.id])).toEqual([]);
+    expect((await t.dataSource.query(`SELECT status FROM requests WHERE id = $1`, [request.id]))[0].status).toBe('in_progress');
+
+    // Nothing typed yet: the template alone, as before. Another network's: the text typed comes back, nothing added.
+    const alone = (await (await choose(template, { body: '' })).text()).replace(/\r\n/g, '\n');
+    expect(alone).toContain('>Les taux minimaux de réemploi\nsont fixés par décret.</textarea>');
+    expect(alone).toContain('est repris dans votre réponse ci-dessous');
+    const elsewhere = (await (await choose(other, { body: typed })).text()).replace(/\r\n/g, '\n');
+    expect(elsewhere).toContain(`>${typed}</textarea>`);
+    expect(elsewhere).not.toContain('Ailleurs');
+
+    // Sent back to the pool while they wrote: refused as the answer would be (409), what was typed given back.
+    const csrf = csrfIn(await (await holder.get(page)).text());
+    await t.dataSource.query(`UPDATE requests SET status = 'unassigned', assigned_facilitator_id = NULL WHERE id = $1`, [request.id]);
+    const form = new FormData();
+    form.append('_csrf', csrf);
+    form.append('body', typed);
+    form.append('fichiers', new Blob([new Uint8Array(samplePdf())], { type: 'application/pdf' }), 'CCTP.pdf');
+    form.append('modele', template);
+    const late = await fetch(`${t.url}${page}/reponse`, {
+      method: 'POST',
+      body: form,
+      redirect: 'manual',
+      headers: { cookie: holder.jar.header() },
+    });
+    expect(late.status).toBe(409);
+    const lateHtml = (await late.text()).replace(/\r\n/g, '\n');
+    expect(lateHtml).toContain('Cette demande ne vous est plus confiée');
+    expect(lateHtml).toContain(`<blockquote id="texte-saisi" style="white-space: pre-line">${typed}</blockquote>`);
+    expect(lateHtml).toContain('Le fichier « CCTP.pdf » n’a pas été envoyé : joignez-le de nouveau.');
   });
 
   it('an answer still holding a template’s passage to complete is refused by field, nothing sent; completed, it goes', async () => {

@@ -602,6 +602,81 @@ describe('the facilitator workspace', () => {
     expect((await postAnswer(stranger.client, reference, { body: 'x' })).status).toBe(404);
   });
 
+  it('an over-long text is never cut: the limit said in the hint, the server’s refusal gives back the whole text (400)', async () => {
+    const { reference, client } = await assigned();
+    await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/prise-en-charge`, {});
+    const page = await (await client.get(`/espace/demandes/${reference}`)).text();
+    // No hard limit in the browser (it would cut a pasted text unseen): the hint says it, the server holds it.
+    expect(page).not.toMatch(/<textarea[^>]*maxlength/);
+    expect(page).toContain('Mise en forme simple : **gras**, listes, liens. 10\u202f000 caractères au plus.</span>');
+    expect(page).toContain('aria-live="polite"');
+
+    const long = `${'Voici une réponse longue. '.repeat(480)}\n\nCordialement,\nCamille, facilitatrice`;
+    expect(long.length).toBeGreaterThan(12_000);
+    const refused = await postAnswer(client, reference, { body: long });
+    expect(refused.status).toBe(400);
+    const html = await refused.text();
+    expect(html).toContain('La réponse ne doit pas dépasser 10\u202f000 caractères.');
+    // Whole, its signature too (the browser's line breaks are \r\n).
+    expect(html.replace(/\r\n/g, '\n')).toContain(`>${long}</textarea>`);
+    expect(await t.dataSource.query(`SELECT 1 FROM request_messages WHERE kind = 'answer'`)).toEqual([]);
+
+    // A note too: the whole text comes back with the limit it went over.
+    const note = await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/notes`, {
+      body: `${'Note interne détaillée. '.repeat(450)}Fin de la note.`,
+    });
+    expect(note.status).toBe(400);
+    const noteHtml = await note.text();
+    expect(noteHtml).toContain('Le texte ne doit pas dépasser 10\u202f000 caractères.');
+    expect(noteHtml).toContain('Note interne détaillée. Fin de la note.</textarea>');
+  });
+
+  it('a conflict page gives back the help items by their labels and asks for the files again, page still visible or not (409)', async () => {
+    const { reference, client } = await assigned();
+    await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/prise-en-charge`, {});
+    const typed = {
+      body: 'Voici ma réponse, avec ses références.',
+      'items[0][type]': 'regulation',
+      'items[0][legalReferenceCode]': 'ccp-l2111-3',
+      'items[0][details]': 'Votre SPASER',
+      'items[1][type]': 'referral',
+      'items[1][referralTarget]': 'circular_economy',
+      'items[2][type]': 'tender_file',
+      'items[2][attachmentId]': 'CCTP.pdf',
+    };
+    const files = [{ name: 'CCTP.pdf', data: samplePdf(), type: 'application/pdf' }];
+    const expectGivenBack = (html: string) => {
+      expect(html).toContain(
+        '<ul id="aides-saisies"><li>Rappel réglementaire : Code de la commande publique, art. L2111-3 — Schéma de promotion des achats publics socialement et écologiquement responsables (SPASER) — Votre SPASER</li>' +
+          '<li>Orientation vers une autre structure : Réseau d’économie circulaire</li><li>Exemple de DCE : CCTP.pdf</li></ul>',
+      );
+      expect(html).not.toContain('ccp-l2111-3');
+      expect(html).not.toContain('circular_economy');
+      expect(html).toContain('<p id="fichiers-non-envoyes">Le fichier « CCTP.pdf » n’a pas été envoyé : joignez-le de nouveau.</p>');
+    };
+    // Back to the pool while they wrote: the page, still theirs to see, says so above the form.
+    await t.dataSource.query(`UPDATE requests SET status = 'unassigned', assigned_facilitator_id = NULL WHERE reference = $1`, [reference]);
+    const late = await postAnswer(client, reference, typed, files);
+    expect(late.status).toBe(409);
+    expectGivenBack(await late.text());
+
+    // Given to a colleague: the error page, no longer the request's, gives back as much.
+    const colleague = await insertFacilitator(t.dataSource, { capacity: 5 });
+    await t.dataSource.query(`UPDATE requests SET status = 'in_progress', assigned_facilitator_id = $2 WHERE reference = $1`, [
+      reference,
+      colleague,
+    ]);
+    const gone = await postAnswer(client, reference, typed, files);
+    expect(gone.status).toBe(409);
+    const goneHtml = await gone.text();
+    expect(goneHtml).toContain('Cette demande ne vous est plus confiée');
+    expect(goneHtml).toContain(
+      '<blockquote id="texte-saisi" style="white-space: pre-line">Voici ma réponse, avec ses références.</blockquote>',
+    );
+    expectGivenBack(goneHtml);
+    expect(await t.dataSource.query(`SELECT 1 FROM request_messages WHERE kind = 'answer'`)).toEqual([]);
+  });
+
   it('refuses a file over 10 MB (413) and a renamed program (415) through the answer form, French', async () => {
     const { reference, client } = await assigned();
     await client.submit(`/espace/demandes/${reference}`, `/espace/demandes/${reference}/prise-en-charge`, {});

@@ -1,4 +1,4 @@
-import { checkTemplate, passageToComplete } from './answer-template.policy';
+import { checkTemplate, passageToComplete, withTemplate } from './answer-template.policy';
 
 const valid = { networkCode: 'aura-ee', title: 'Loi AGEC : taux de réemploi', body: 'Les taux minimaux sont fixés par le décret…' };
 
@@ -43,5 +43,21 @@ describe('passageToComplete', () => {
     ['a bracket never closed on its line', '[À compléter\nsuite]', null],
   ] as const)('%s', (_label, text, expected) => {
     expect(passageToComplete(text)).toBe(expected);
+  });
+});
+
+describe('withTemplate', () => {
+  it.each<[string, unknown, string]>([
+    ['an empty answer: the template alone', '', 'Bonjour,\nle modèle.'],
+    ['nothing sent: the template alone', undefined, 'Bonjour,\nle modèle.'],
+    ['blank typed: the template alone', ' \r\n ', 'Bonjour,\nle modèle.'],
+    [
+      'typed text kept first, a blank line between',
+      'Ma réponse,\r\ndéjà écrite.\r\n\r\n',
+      'Ma réponse,\ndéjà écrite.\n\nBonjour,\nle modèle.',
+    ],
+    ['indentation typed first kept', '  - un point', '  - un point\n\nBonjour,\nle modèle.'],
+  ])('%s', (_label, typed, expected) => {
+    expect(withTemplate(typed, 'Bonjour,\nle modèle.')).toBe(expected);
   });
 });

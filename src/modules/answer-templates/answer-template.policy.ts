@@ -53,3 +53,12 @@ const PASSAGE_TO_COMPLETE = /\[\s*[àa]\s+compl[ée]ter[^\]\n]{0,200}\]/i;
 export function passageToComplete(text: string): string | null {
   return PASSAGE_TO_COMPLETE.exec(text)?.[0] ?? null;
 }
+
+/**
+ * The answer's text once a template is taken in: after what was already typed, a blank line between, so that nothing
+ * typed is ever lost to a template; the template alone in an empty answer.
+ */
+export function withTemplate(typed: unknown, template: string): string {
+  const text = typeof typed === 'string' ? typed.replace(/\r\n?/g, '\n').replace(/\s+$/, '') : '';
+  return text.trim() ? `${text}\n\n${template}` : template;
+}

@@ -1,4 +1,4 @@
-import { displayFileName } from './file-name.policy';
+import { displayFileName, filesNotSentNotice } from './file-name.policy';
 
 describe('displayFileName', () => {
   it.each([
@@ -17,5 +17,16 @@ describe('displayFileName', () => {
     ['x'.repeat(300) + '.pdf', 'pdf', 'x'.repeat(146) + '.pdf'],
   ])('%j as %s → %j', (given, extension, expected) => {
     expect(displayFileName(given, extension)).toBe(expected);
+  });
+});
+
+describe('filesNotSentNotice', () => {
+  it.each<[string[], string | null]>([
+    [[], null],
+    [['CCTP.pdf'], 'Le fichier « CCTP.pdf » n’a pas été envoyé : joignez-le de nouveau.'],
+    [['a.pdf', 'b.odt'], 'Les fichiers « a.pdf » et « b.odt » n’ont pas été envoyés : joignez-les de nouveau.'],
+    [['a.pdf', 'b.odt', 'c.png'], 'Les fichiers « a.pdf », « b.odt » et « c.png » n’ont pas été envoyés : joignez-les de nouveau.'],
+  ])('%j → %j', (names, notice) => {
+    expect(filesNotSentNotice(names)).toBe(notice);
   });
 });

@@ -15,3 +15,15 @@ export function displayFileName(given: string, extension: string): string {
   const stem = (ownExtension ? base.slice(0, ownExtension.index) : base).replace(/^\.+/, '').trim() || 'piece-jointe';
   return `${[...stem].slice(0, MAX_LENGTH - extension.length - 1).join('')}${ownExtension ? ownExtension[0] : `.${extension}`}`;
 }
+
+/**
+ * The files chosen with a form that was not sent (a conflict, a template taken in): nothing of them was kept, and the
+ * person must know to attach them again. Null when none was chosen.
+ */
+export function filesNotSentNotice(chosenFiles: string[]): string | null {
+  if (!chosenFiles.length) return null;
+  const names = chosenFiles.map((name) => `« ${name} »`);
+  return names.length === 1
+    ? `Le fichier ${names[0]} n’a pas été envoyé : joignez-le de nouveau.`
+    : `Les fichiers ${names.slice(0, -1).join(', ')} et ${names[names.length - 1]} n’ont pas été envoyés : joignez-les de nouveau.`;
+}

@@ -161,18 +161,41 @@ describe('namedFileIndex: which sent file a help item names', () => {
 });
 
 describe('typedHelpItemLines', () => {
+  const labels: Record<string, string> = { 'ccp-l2111-3': 'Code de la commande publique, art. L2111-3 — SPASER' };
+  const label = (code: string) => labels[code];
+
   it('gives each typed item as a line to copy, its fields in the form’s order, blank slots and ticked boxes left out', () => {
     expect(
-      typedHelpItemLines([
-        { type: 'guide', url: 'https://exemple.fr/guide', title: ' Guide de l’éclairage ', details: '' },
-        { type: '', title: 'oublié' },
-        { type: 'peer', peerName: 'Alex Durand', peerContact: 'alex@example.org', peerConsent: 'on' },
-        null,
-      ]),
+      typedHelpItemLines(
+        [
+          { type: 'guide', url: 'https://exemple.fr/guide', title: ' Guide de l’éclairage ', details: '' },
+          { type: '', title: 'oublié' },
+          { type: 'peer', peerName: 'Alex Durand', peerContact: 'alex@example.org', peerConsent: 'on' },
+          null,
+        ],
+        label,
+      ),
     ).toEqual([
       'Guide ou document : Guide de l’éclairage — https://exemple.fr/guide',
       'Mise en relation avec un acheteur pair : Alex Durand — alex@example.org',
     ]);
-    expect(typedHelpItemLines(undefined)).toEqual([]);
+    expect(typedHelpItemLines(undefined, label)).toEqual([]);
+  });
+
+  it.each<[string, Record<string, string>, string]>([
+    [
+      'a legal text by its label',
+      { type: 'regulation', legalReferenceCode: 'ccp-l2111-3', details: 'Voir le SPASER' },
+      'Rappel réglementaire : Code de la commande publique, art. L2111-3 — SPASER — Voir le SPASER',
+    ],
+    ['a legal text unknown, as sent', { type: 'regulation', legalReferenceCode: 'inconnu' }, 'Rappel réglementaire : inconnu'],
+    [
+      'a referral by its label',
+      { type: 'referral', referralTarget: 'circular_economy' },
+      'Orientation vers une autre structure : Réseau d’économie circulaire',
+    ],
+    ['a referral unknown, as sent', { type: 'referral', referralTarget: 'ailleurs' }, 'Orientation vers une autre structure : ailleurs'],
+  ])('shows %s, never an internal code', (_label, item, line) => {
+    expect(typedHelpItemLines([item], label)).toEqual([line]);
   });
 });

@@ -1,7 +1,14 @@
 import { frenchNumber } from '../../common/french-format';
 import type { FieldError } from '../../common/errors/app-errors';
 import { unknownField } from '../../common/validation';
-import { HELP_ITEM_TYPE_LABELS, HELP_ITEM_TYPES, HelpItem, HelpItemType, REFERRAL_TARGETS } from './request-message.types';
+import {
+  HELP_ITEM_TYPE_LABELS,
+  HELP_ITEM_TYPES,
+  HelpItem,
+  HelpItemType,
+  REFERRAL_TARGET_LABELS,
+  REFERRAL_TARGETS,
+} from './request-message.types';
 
 /** As received from a form or the API: anything may be missing or of the wrong type. */
 export interface HelpItemInput {
@@ -193,15 +200,25 @@ function unmatchedFile(typed: string, attachedNames: readonly string[]): string 
 
 /**
  * The help items as typed, one line each (« Guide ou document : Titre — https://… »): shown to copy when the answer
- * form is gone with the state that allowed it. Items without a type, and boxes ticked, say nothing.
+ * form is gone with the state that allowed it. A chosen text or referral reads as the form showed it, by its label
+ * (`legalReferenceLabel`, from the seeded list), never by its internal code. Items without a type, and boxes ticked,
+ * say nothing.
  */
-export function typedHelpItemLines(items: unknown): string[] {
+export function typedHelpItemLines(items: unknown, legalReferenceLabel: (code: string) => string | undefined): string[] {
   return helpItemInputs(items).inputs.flatMap((input) => {
     const type = HELP_ITEM_TYPES.find((t) => t === input.type);
     if (!type) return [];
-    const typed = FORM_ORDER.map((field) => input[field]).filter(
-      (value): value is string => typeof value === 'string' && value.trim() !== '' && value !== 'on',
-    );
-    return [`${HELP_ITEM_TYPE_LABELS[type]} : ${typed.map((value) => value.trim()).join(' — ')}`];
+    const typed = FORM_ORDER.flatMap((field) => {
+      const value = input[field];
+      if (typeof value !== 'string' || value.trim() === '' || value === 'on') return [];
+      const text = value.trim();
+      if (field === 'legalReferenceCode') return [legalReferenceLabel(text) ?? text];
+      if (field === 'referralTarget') {
+        const target = REFERRAL_TARGETS.find((t) => t === text);
+        return [target ? REFERRAL_TARGET_LABELS[target] : text];
+      }
+      return [text];
+    });
+    return [`${HELP_ITEM_TYPE_LABELS[type]} : ${typed.join(' — ')}`];
   });
 }

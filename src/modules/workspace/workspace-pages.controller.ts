@@ -9,8 +9,8 @@ import { CSRF_FIELD, CsrfService } from '../accounts/csrf.service';
 import { CsrfCheckedInHandler, CurrentStaff, CurrentStaffSession, StaffGuard } from '../accounts/staff.guard';
 import { sendAttachment } from '../attachments/attachment-download';
 import { AttachmentsService } from '../attachments/attachments.service';
+import { filesNotSentNotice } from '../attachments/file-name.policy';
 import { FILES_FIELD, filesToChooseAgain, UploadInterceptor, uploadRefusalOf } from '../attachments/upload.interceptor';
-import { typedHelpItemLines } from '../requests/help-item.policy';
 import { RequestPageRenderer } from './request-page.renderer';
 import { doneNotice, requestForm, RequestFormName, WorkspaceViews } from './workspace-views';
 import { WorkspaceService } from './workspace.service';
@@ -141,20 +141,33 @@ export class WorkspacePagesController {
   ) {
     const body = (req.body ?? {}) as Form;
     this.csrf.assertValid(session, body[CSRF_FIELD]);
+    const fileNames = files.map((file) => file.originalname);
+    const { [CSRF_FIELD]: _csrf, modele, ...typedAnswer } = body;
     await this.perform(
       res,
       staff,
       reference,
       'answer',
       body,
-      // A file over a limit: the form comes back with the text as typed, and the limit said beside the files.
       async () => {
+        // A template button of the form: nothing is sent, the page comes back with the template after the text typed;
+        // a request no longer answerable meanwhile is refused as the answer would be, what was typed given back.
+        if (typeof modele === 'string' && modele) {
+          await this.workspace.answerable(staff, reference);
+          await this.page.render(res, staff, reference, 200, {
+            templateId: modele,
+            typedAnswer,
+            filesNotSent: filesNotSentNotice(fileNames),
+          });
+          return null;
+        }
+        // A file over a limit: the form comes back with the text as typed, and the limit said beside the files.
         const refusal = uploadRefusalOf(req);
         if (refusal) throw refusal;
         return this.workspace.answer(staff, reference, body, files, formRepeatKey(body.formToken));
       },
-      (sent) => doneAt(reference, sent === 'complement' ? 'complement' : 'reponse'),
-      files.map((file) => file.originalname),
+      (sent) => sent && doneAt(reference, sent === 'complement' ? 'complement' : 'reponse'),
+      fileNames,
     );
   }
 
@@ -236,7 +249,7 @@ export class WorkspacePagesController {
   }
 
   /**
-   * Runs an action, then redirects to `done` (a page with its notice). Field errors (400, 413,
+   * Runs an action, then redirects to `done` (a page with its notice; null: `work` showed a page itself). Field errors (400, 413,
    * 415) and a change made meanwhile (409) re-render the request page with the form as typed and a French summary.
    * `chosenFiles`: the names of the files sent with the form (filesToChooseAgain).
    */
@@ -247,7 +260,7 @@ export class WorkspacePagesController {
     form: RequestFormName | null,
     body: Form,
     work: () => Promise<T>,
-    done: string | ((result: T) => string),
+    done: string | ((result: T) => string | null),
     chosenFiles: string[] = [],
   ) {
     await onFieldErrors(
@@ -261,7 +274,15 @@ export class WorkspacePagesController {
         // The text of the form: a message's body, or a give-back's note.
         const text = body.body ?? body.note;
         const typed = typeof text === 'string' && text.trim() ? text : null;
-        const refusal = conflict ? { message: error.message, typed, typedItems: typedHelpItemLines(body.items) } : null;
+        // Help items by the labels the form showed; the files chosen were not kept: the person is told to attach them again.
+        const refusal = conflict
+          ? {
+              message: error.message,
+              typed,
+              typedItems: this.views.typedHelpItems(body.items),
+              filesNotSent: filesNotSentNotice(chosenFiles),
+            }
+          : null;
         try {
           await this.page.render(res, staff, reference, error.status, { forms, conflict: refusal });
         } catch (hidden) {
@@ -272,11 +293,16 @@ export class WorkspacePagesController {
             heading: 'Action impossible',
             message: refusal.message,
             typed,
+            typedItems: refusal.typedItems,
+            filesNotSent: refusal.filesNotSent,
             inWorkspace: true,
           });
         }
       },
-      (result) => res.redirect(303, typeof done === 'string' ? done : done(result)),
+      (result) => {
+        const to = typeof done === 'string' ? done : done(result);
+        if (to !== null) res.redirect(303, to);
+      },
     );
   }
 }

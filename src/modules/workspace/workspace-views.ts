@@ -9,7 +9,7 @@ import { FieldError } from '../../common/errors/app-errors';
 import { formModel, FormModel } from '../../web/form-model';
 import { noticeOf } from '../../web/notices';
 import { ReferenceService } from '../reference/reference.service';
-import { HELP_ITEM_FIELDS } from '../requests/help-item.policy';
+import { HELP_ITEM_FIELDS, typedHelpItemLines } from '../requests/help-item.policy';
 import {
   COMPLEMENT_LABEL,
   completesAnswer,
@@ -198,6 +198,11 @@ export class WorkspaceViews {
       })}`,
       ...pagingLinks(queue, (page) => query({ page })),
     };
+  }
+
+  /** The help items of an answer form not sent, one line each, by the labels the form showed (typedHelpItemLines). */
+  typedHelpItems(items: unknown): string[] {
+    return typedHelpItemLines(items, (code) => this.reference.legalReference(code)?.label);
   }
 
   requestPage(page: Page) {

@@ -397,6 +397,16 @@ export class WorkspaceService {
   }
 
   /**
+   * The refusals an answer meets before its content is read: the request no longer theirs, or in a state that takes
+   * no answer (409). Also asked before a template is taken into an answer being written, which sends nothing.
+   */
+  async answerable(staff: StaffPrincipal, reference: string): Promise<Visible> {
+    const request = await this.holderOnly(staff, reference);
+    nextStatus({ status: request.status as RequestStatus }, 'answer');
+    return request;
+  }
+
+  /**
    * Text, typed help items and files, all or nothing. A help item points to an uploaded file by its name
    * (`attachmentId` holding the file's name as chosen on the computer). Sent once answered, it completes the answer.
    * Named by the form's token or the API's key, it is sent once however often it comes, and says what the first sending was.
@@ -408,8 +418,7 @@ export class WorkspaceService {
     files: UploadedFile[],
     repeatKey?: string,
   ): Promise<'answer' | 'complement'> {
-    const request = await this.holderOnly(staff, reference);
-    nextStatus({ status: request.status as RequestStatus }, 'answer');
+    const request = await this.answerable(staff, reference);
     const errors: FieldError[] = [];
     const text = typedText(input.body);
     if (!text) errors.push({ field: 'body', message: 'Écrivez votre réponse.' });

@@ -34,6 +34,20 @@
     if (select) select.addEventListener('change', update);
   }
   update();
+  // Leaving the page with an answer written and not sent loses it: the browser asks first. Sending the form (the answer,
+  // or a template button, which brings the text back) is no leaving.
+  var answer = document.getElementById('f-answer-body');
+  if (answer && answer.form) {
+    var sending = false;
+    answer.form.addEventListener('submit', function () { sending = true; });
+    // Back to this page from the browser's cache: it is being written again.
+    window.addEventListener('pageshow', function () { sending = false; });
+    window.addEventListener('beforeunload', function (event) {
+      if (sending || !answer.value.trim()) return;
+      event.preventDefault();
+      event.returnValue = '';
+    });
+  }
   // A template just taken into the answer (the page reloaded with it): its notice takes the focus, the answer follows it.
   var templateTaken = document.getElementById('modele-repris');
   if (templateTaken) {

@@ -1,0 +1,44 @@
+// Progressive enhancement of every text box with a limit (form-macros' textarea): the characters left, shown as typed
+// and said to screen readers once typing pauses (each keystroke announced would drown what is typed). Nothing cuts
+// the text: over the limit, the count says by how much, and the server refuses it whole, to shorten.
+(function () {
+  var boxes = document.querySelectorAll('textarea[data-max-length]');
+  var format = new Intl.NumberFormat('fr-FR');
+  function characters(n) {
+    return format.format(n) + (n > 1 ? ' caractères' : ' caractère');
+  }
+  // Counted as the server does: line breaks as one character, the text trimmed, accents composed.
+  function length(box) {
+    return box.value.replace(/\r\n?/g, '\n').trim().normalize('NFC').length;
+  }
+  function message(box, max) {
+    var left = max - length(box);
+    if (left >= 0) return { over: false, text: 'Il vous reste ' + characters(left) + ' sur ' + format.format(max) + '.' };
+    return { over: true, text: characters(-left) + ' de trop : raccourcissez le texte à ' + format.format(max) + ' caractères au plus.' };
+  }
+  Array.prototype.forEach.call(boxes, function (box) {
+    var max = Number(box.getAttribute('data-max-length'));
+    var shown = document.getElementById(box.id + '-count');
+    var live = document.getElementById(box.id + '-count-live');
+    if (!max || !shown || !live) return;
+    var described = (box.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
+    described.push(shown.id);
+    box.setAttribute('aria-describedby', described.join(' '));
+    var timer = null;
+    function show() {
+      var current = message(box, max);
+      shown.textContent = current.text;
+      shown.className = 'fr-message ' + (current.over ? 'fr-message--error' : 'fr-message--info');
+      shown.hidden = false;
+      return current.text;
+    }
+    box.addEventListener('input', function () {
+      var text = show();
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        if (live.textContent !== text) live.textContent = text;
+      }, 1000);
+    });
+    show();
+  });
+})();
