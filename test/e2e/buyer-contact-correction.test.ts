@@ -116,6 +116,7 @@ describe('correcting the buyer’s contact details', () => {
     );
     expect(queued).toEqual([
       { template: 'buyer-email-changed', recipient: 'camille.martin+3@example.fr', jobs: 1 },
+      { template: 'buyer-tracking-link', recipient: 'dominique.durand@autre-exemple.fr', jobs: 1 },
       { template: 'request-acknowledgement', recipient: 'dominique.durand@autre-exemple.fr', jobs: 1 },
     ]);
 
@@ -127,6 +128,101 @@ describe('correcting the buyer’s contact details', () => {
       [request.id],
     );
     expect(events).toEqual(Array(3).fill({ actorType: 'staff', actorId: holder.id }));
+  });
+
+  it('a new address gets a new tracking link, the old link answers 404, the old address is told without one; staff read what went where', async () => {
+    const request = await submittedAndTaken(t, 4);
+    // The acknowledgement has already gone, to the mistyped address: nothing left to readdress.
+    await t.dataSource.query(`UPDATE mail_messages SET status = 'sent', context = NULL WHERE request_id = $1`, [request.id]);
+    const oldLink = `${t.url}/suivi/${request.reference}?t=${encodeURIComponent(request.token)}`;
+    expect((await fetch(oldLink)).status).toBe(200);
+    const holder = await insertStaff(t.dataSource, { role: 'facilitator', facilitatorId: request.facilitatorId, networks: ['aura-ee'] });
+    const c = new StaffClient(t.url);
+    expect((await c.signIn(holder.email)).status).toBe(303);
+    const page = `/espace/demandes/${request.reference}`;
+    const contact = { firstName: 'Camille', lastName: 'Martin', email: 'camille.martin@example.org', phone: '', organisationName: 'Isère' };
+    const corrected = await c.submit(page, `${page}/coordonnees`, contact);
+    expect([corrected.status, corrected.headers.get('location')]).toEqual([303, `${page}?fait=coordonnees`]);
+    const notice = await (await c.get(`${page}?fait=coordonnees`)).text();
+    expect(notice).toContain(
+      'Sa nouvelle adresse reçoit un courriel avec la référence et un nouveau lien de suivi ; l’ancien lien ne fonctionne plus. L’ancienne adresse est prévenue du changement, sans lien.',
+    );
+
+    // Whoever holds the mistyped mailbox can no longer read, withdraw or write: the same 404 as any wrong token.
+    expect((await fetch(oldLink)).status).toBe(404);
+    const apiWithOld = await fetch(`${t.url}/api/v1/requests/${request.reference}`, { headers: { 'x-tracking-token': request.token } });
+    expect(apiWithOld.status).toBe(404);
+    const withdrawWithOld = await fetch(`${t.url}/api/v1/requests/${request.reference}/withdrawal`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-tracking-token': request.token },
+      body: '{}',
+    });
+    expect(withdrawWithOld.status).toBe(404);
+
+    // The new address: the reference and the new link, in French, text and HTML, through the outbox.
+    const [fresh, ...more] = await mailsTo(t, 'buyer-tracking-link');
+    expect(more).toEqual([]);
+    expect(fresh.recipient).toBe('camille.martin@example.org');
+    expect(fresh.subject).toBe(`Demande ${request.reference} : votre lien de suivi — Guichet vert`);
+    const newLink = new RegExp(`${t.url}/suivi/${request.reference}\\?t=([A-Za-z0-9_-]{43})`).exec(fresh.text_body)!;
+    expect(newLink[1]).not.toBe(request.token);
+    for (const body of [fresh.text_body, fresh.html_body]) {
+      expect(body).toContain(request.reference);
+      expect(body).toContain(newLink[0]);
+      expect(body).toContain('Ce lien remplace celui envoyé auparavant, qui ne fonctionne plus.');
+    }
+    expect((await fetch(newLink[0])).status).toBe(200);
+    const jobs = await t.dataSource.query(
+      `SELECT count(o.*)::int AS jobs FROM mail_messages m JOIN outbox_events o ON o.payload->>'mailId' = m.id::text
+        WHERE m.template = 'buyer-tracking-link'`,
+    );
+    expect(jobs).toEqual([{ jobs: 1 }]);
+    // The old address: told of the change and that its link is dead, never given one.
+    const [told] = await mailsTo(t, 'buyer-email-changed');
+    expect(told.recipient).toBe('camille.martin+4@example.fr');
+    for (const body of [told.text_body, told.html_body]) {
+      expect(body).toContain('Le lien de suivi reçu à cette adresse ne fonctionne plus');
+      expect(body).not.toContain('/suivi/');
+      expect(body).not.toContain(newLink[1]);
+    }
+
+    // The same correction sent again (a second click): nothing more sent, the new link still opens.
+    expect((await c.submit(page, `${page}/coordonnees`, contact)).headers.get('location')).toBe(`${page}?fait=coordonnees-meme-adresse`);
+    expect(await (await c.get(`${page}?fait=coordonnees-meme-adresse`)).text()).toContain(
+      'Son adresse électronique et son lien de suivi restent les mêmes.',
+    );
+    expect(await mailsTo(t, 'buyer-tracking-link')).toHaveLength(1);
+    expect(await mailsTo(t, 'buyer-email-changed')).toHaveLength(1);
+    expect((await fetch(newLink[0])).status).toBe(200);
+  });
+
+  it('messages not sent yet follow the new address with the new link; the API says whether a new link went', async () => {
+    const request = await submittedAndTaken(t, 5);
+    const animator = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
+    const post = (email: string) =>
+      fetch(`${t.url}/api/v1/staff/requests/${request.reference}/buyer-contact`, {
+        method: 'POST',
+        headers: { authorization: animator, 'content-type': 'application/json' },
+        body: JSON.stringify({ firstName: 'Camille', lastName: 'Martin', email, organisationName: 'Isère' }),
+      });
+    const moved = await post('c.martin@example.org');
+    expect(moved.status).toBe(200);
+    expect(await moved.json()).toMatchObject({ reference: request.reference, newTrackingLinkSent: true });
+    // The acknowledgement, still queued, goes to the new address with a link that opens the request.
+    const [ack] = await t.dataSource.query(
+      `SELECT recipient, context->>'trackingUrl' AS link FROM mail_messages WHERE request_id = $1 AND template = 'request-acknowledgement'`,
+      [request.id],
+    );
+    expect(ack.recipient).toBe('c.martin@example.org');
+    expect(ack.link).not.toContain(request.token);
+    const [fresh] = await mailsTo(t, 'buyer-tracking-link');
+    expect(fresh.text_body).toContain(ack.link);
+    expect((await fetch(ack.link)).status).toBe(200);
+    // A change of case: the same mailbox, the same link.
+    const cased = await post('C.Martin@example.org');
+    expect(await cased.json()).toMatchObject({ newTrackingLinkSent: false });
+    expect((await fetch(ack.link)).status).toBe(200);
+    expect(await mailsTo(t, 'buyer-tracking-link')).toHaveLength(1);
   });
 
   it('the API: the network’s animator corrects with the intake’s rules; another network gets 404, an erased request 409', async () => {

@@ -121,6 +121,40 @@ describe('the HTML form at /demande', () => {
     expect(await requests()).toBe(2);
   });
 
+  it('takes the same question asked again after a withdrawal, a redirection or a duplicate closure as a new request; an open one stays its twin', async () => {
+    const first = await post({ ...VALID_FORM, formToken: tokenOf(await get()) });
+    expect(first.status).toBe(201);
+    const firstPage = await first.text();
+    const withdrawn = /id="reference">(GV-\d{4}-\d{6})</.exec(firstPage)![1];
+    const token = new RegExp(`/suivi/${withdrawn}\\?t=([A-Za-z0-9_-]+)`).exec(firstPage)![1];
+    // Withdrawn from the tracking page, which says a new one may be sent at any time.
+    const withdrawal = await fetch(`${t.url}/suivi/${withdrawn}/retrait`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+      body: new URLSearchParams({ t: token, formToken: 'A'.repeat(43) }).toString(),
+    });
+    expect(withdrawal.status).toBe(303);
+    const again = await post({ ...VALID_FORM, formToken: tokenOf(await get()) });
+    expect(again.status).toBe(201);
+    expect(await again.text()).not.toContain('Cette demande est déjà enregistrée');
+    expect(await requests()).toBe(2);
+    // Closed by staff as redirected, then as a duplicate: asked again, recorded again.
+    for (const reason of ['redirected', 'duplicate']) {
+      await t.dataSource.query(`UPDATE requests SET status = 'closed', close_reason = $1, closed_at = now() WHERE status <> 'closed'`, [
+        reason,
+      ]);
+      expect((await post({ ...VALID_FORM, formToken: tokenOf(await get()) })).status).toBe(201);
+    }
+    expect(await requests()).toBe(4);
+    // The one still open is the twin.
+    const [{ reference: open }] = await t.dataSource.query(`SELECT reference FROM requests WHERE status <> 'closed'`);
+    const twin = await post({ ...VALID_FORM, formToken: tokenOf(await get()) });
+    expect(twin.status).toBe(200);
+    expect(await twin.text()).toContain(`id="reference">${open}<`);
+    expect(await requests()).toBe(4);
+  });
+
   it('says on the confirmation when the usual pace may end after the day the buyer needs the answer', async () => {
     const inDays = (days: number) => parisDay(new Date(Date.now() + days * 24 * 3600 * 1000));
     const soon = await post({ ...VALID_FORM, neededBy: inDays(3), formToken: tokenOf(await get()) });

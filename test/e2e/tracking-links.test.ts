@@ -44,6 +44,64 @@ describe('« Retrouver mes demandes »: tracking links sent again by e-mail', ()
     expect(await linkMails()).toHaveLength(1);
   });
 
+  it('groups the requests into « en cours » and « clôturées », a closed one with how it ended', async () => {
+    const open = await submitRequest(t, 11, buyerWith(11, 'noa@example.fr'));
+    const withdrawn = await submitRequest(t, 12, buyerWith(12, 'noa@example.fr'));
+    const answered = await submitRequest(t, 13, buyerWith(13, 'noa@example.fr'));
+    await t.dataSource.query(`UPDATE requests SET status = 'closed', close_reason = 'withdrawn', closed_at = now() WHERE reference = $1`, [
+      withdrawn,
+    ]);
+    await t.dataSource.query(`UPDATE requests SET status = 'answered' WHERE reference = $1`, [answered]);
+    await ask('noa@example.fr');
+    const [mail] = await linkMails();
+    const text = mail.text_body;
+    const [current, closed] = [text.indexOf('En cours :'), text.indexOf('Clôturées :')];
+    expect(current).toBeGreaterThan(-1);
+    expect(closed).toBeGreaterThan(current);
+    for (const reference of [answered, open]) expect(text.indexOf(reference)).toBeGreaterThan(current);
+    for (const reference of [answered, open]) expect(text.indexOf(reference)).toBeLessThan(closed);
+    expect(text.indexOf(withdrawn)).toBeGreaterThan(closed);
+    expect(text).toContain(`${withdrawn} « ${exampleRequestBody(12).subject as string} » — Retirée à votre demande, déposée le`);
+    expect(text).toContain(`${answered} « ${exampleRequestBody(13).subject as string} » — Réponse envoyée, déposée le`);
+    const html = mail.html_body;
+    expect(html.indexOf('<strong>En cours :</strong>')).toBeLessThan(html.indexOf(open));
+    expect(html.indexOf('<strong>Clôturées :</strong>')).toBeLessThan(html.indexOf(withdrawn));
+    expect(html.indexOf('<strong>Clôturées :</strong>')).toBeGreaterThan(html.indexOf(open));
+    // All closed: no empty « en cours » heading.
+    await t.dataSource.query(`UPDATE requests SET status = 'closed', close_reason = 'answered', closed_at = now() WHERE reference <> $1`, [
+      withdrawn,
+    ]);
+    await ask('noa@example.fr');
+    const [, allClosed] = await linkMails();
+    expect(allClosed.text_body).not.toContain('En cours :');
+    expect(allClosed.text_body).toContain('Clôturées :');
+  });
+
+  it('tells an address with no request that none is known under it, within the same limits; the page says the same', async () => {
+    await submitRequest(t, 14, buyerWith(14, 'connue@example.fr'));
+    const none = () => mailsTo(t, 'tracking-links-none');
+    const answer = await ask('Inconnue@Example.fr');
+    expect(answer.status).toBe(200);
+    const known = await ask('connue@example.fr');
+    // The same page whatever the address.
+    expect(await answer.text()).toEqual(await known.text());
+    const [mail, ...more] = await none();
+    expect(more).toEqual([]);
+    expect(mail.recipient).toBe('inconnue@example.fr');
+    expect(mail.subject).toBe('Aucune demande à cette adresse — Guichet vert');
+    for (const body of [mail.text_body, mail.html_body]) {
+      expect(body).toContain('Aucune demande n’est enregistrée à cette adresse.');
+      expect(body).toContain('Vous avez peut-être déposé votre demande avec une autre adresse');
+      expect(body).toContain(`${t.url}/suivi`);
+    }
+    expect(mail.text_body).not.toContain('utilisez le lien de suivi');
+    // The known address got its links, not this message.
+    expect((await linkMails()).map((m) => m.recipient)).toEqual(['connue@example.fr']);
+    // Three a hour for one address, as for links.
+    for (let i = 0; i < 3; i++) expect((await ask('inconnue@example.fr')).status).toBe(200);
+    expect(await none()).toHaveLength(3);
+  });
+
   it('dates each request on the buyer’s own calendar, as the tracking page does', async () => {
     // Filed at 01:30 on 1 December on La Réunion, when Paris still read 30 November.
     const reunion = await submitRequest(t, 8, { ...buyerWith(8, 'sasha@example.re'), departmentCode: '974' });

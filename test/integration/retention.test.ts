@@ -121,6 +121,10 @@ describe('retention: personal data erased once the period after closure is over'
     const erasedPage = await fetch(`${t.url}/suivi/${old.reference}?t=${old.token}`);
     expect(erasedPage.status).toBe(410);
     expect(await erasedPage.text()).toContain('sa page de suivi n’est plus disponible');
+    // Titled for what it is, not as an error.
+    const erasedHtml = await (await fetch(`${t.url}/suivi/${old.reference}?t=${old.token}`)).text();
+    expect(erasedHtml).toContain('<h1>Données effacées</h1>');
+    expect(erasedHtml).not.toContain('Une erreur est survenue');
     expect((await fetch(`${t.url}/suivi/${old.reference}?t=${'x'.repeat(43)}`)).status).toBe(404);
 
     // Staff still find the request, with its category, place and dates, and are told why the rest is gone.

@@ -42,7 +42,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly errors: FieldError[] = [],
-    readonly extra: { pointers?: Pointer[]; retryAfterSeconds?: number; redirectTo?: string; page?: ErrorPage } = {},
+    /** `heading`: the page's title for people, where the status' own would misname what happened (a 410 the buyer asked for). */
+    readonly extra: { pointers?: Pointer[]; retryAfterSeconds?: number; redirectTo?: string; heading?: string; page?: ErrorPage } = {},
   ) {
     super(message);
   }

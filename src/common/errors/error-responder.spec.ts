@@ -1,6 +1,8 @@
 import type { Request, Response } from 'express';
 import pino from 'pino';
 import { Writable } from 'node:stream';
+import { RequestErased } from '../../modules/requests/tracking.service';
+import { ActionRefused, AppError, NotFound } from './app-errors';
 import { respondWithError } from './error-responder';
 
 /** A pino logger writing its JSON lines into `lines`, as the service's does to stdout. */
@@ -91,5 +93,47 @@ describe('respondWithError, PostgreSQL away', () => {
     const { req, res, sent } = jsonExchange('req-9');
     respondWithError(Object.assign(new Error('duplicate key'), { code: '23505' }), req, res, capturingLogger([]));
     expect(sent.status).toBe(500);
+  });
+});
+
+/** The parts of Express' request and response the responder reads for a person's page, and what it renders. */
+function pageExchange(path: string) {
+  const sent: { status?: number; view?: string; locals?: Record<string, unknown> } = {};
+  const req = { path, accepts: (type: string) => type === 'html' } as unknown as Request;
+  const res = {
+    headersSent: false,
+    getHeader: () => undefined,
+    setHeader: () => undefined,
+    status(code: number) {
+      sent.status = code;
+      return this;
+    },
+    render(view: string, locals: Record<string, unknown>) {
+      sent.view = view;
+      sent.locals = locals;
+    },
+  } as unknown as Response;
+  return { req, res, sent };
+}
+
+describe('respondWithError, pages for people', () => {
+  it.each([
+    // The buyer's link to a request whose data were erased: what they (or the retention period) asked for.
+    ['an erased request’s link', 'Données effacées', new RequestErased()],
+    ['another page no longer there', 'Page plus disponible', new AppError('gone', 'Ce lien ne sert plus.')],
+    ['a page not found', 'Page introuvable', new NotFound()],
+    ['a change the state refuses', 'Une erreur est survenue', new ActionRefused('Déjà clôturée.')],
+  ])('%s is titled « %s »', (_label, heading, error) => {
+    const { req, res, sent } = pageExchange('/suivi/GV-2026-000001');
+    respondWithError(error, req, res, capturingLogger([]));
+    expect([sent.view, sent.locals?.heading]).toEqual(['error', heading]);
+  });
+
+  it('an erased request’s page says so in its title and heading, with the message, and is no « erreur »', () => {
+    const { req, res, sent } = pageExchange('/suivi/GV-2026-000001');
+    respondWithError(new RequestErased(), req, res, capturingLogger([]));
+    expect(sent.status).toBe(410);
+    expect(sent.locals).toMatchObject({ title: 'Données effacées', heading: 'Données effacées' });
+    expect(sent.locals?.message).toContain('Les données personnelles de cette demande ont été effacées');
   });
 });

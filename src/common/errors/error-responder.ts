@@ -79,7 +79,7 @@ interface ErrorBody {
   pointers?: Array<{ label: string; url: string }>;
 }
 
-function toErrorBody(error: unknown): { body: ErrorBody; retryAfter?: number; redirectTo?: string; page?: ErrorPage } {
+function toErrorBody(error: unknown): { body: ErrorBody; retryAfter?: number; redirectTo?: string; heading?: string; page?: ErrorPage } {
   if (error instanceof AppError) {
     return {
       body: {
@@ -92,6 +92,7 @@ function toErrorBody(error: unknown): { body: ErrorBody; retryAfter?: number; re
       retryAfter: error.extra.retryAfterSeconds,
       redirectTo: error.extra.redirectTo,
       page: error.extra.page,
+      heading: error.extra.heading,
     };
   }
   if (error instanceof HttpException) {
@@ -120,12 +121,21 @@ function wantsJson(req: Request): boolean {
   return req.path.startsWith('/api/') || req.path.startsWith('/health') || (!req.accepts('html') && !!req.accepts('json'));
 }
 
+/** The title of an error page for people, by status. */
+function pageHeading(body: ErrorBody): string {
+  if (body.statusCode === 404) return 'Page introuvable';
+  if (body.statusCode === 410) return 'Page plus disponible';
+  if (body.statusCode === 429) return 'Trop de demandes';
+  if (body.code === 'form_expired') return 'Formulaire expiré';
+  return 'Une erreur est survenue';
+}
+
 /**
  * The single place an error becomes a response: JSON with field errors for API clients, a French
  * page for people. Unexpected errors are logged without any personal data.
  */
 export function respondWithError(error: unknown, req: Request, res: Response, logger: Logger): void {
-  const { body, retryAfter, redirectTo, page } = toErrorBody(error);
+  const { body, retryAfter, redirectTo, page, heading } = toErrorBody(error);
   if (body.statusCode >= 500) {
     const err = error as Error;
     // An outage answered 503 is the operator's to see too, once per request but not as a fault of the code.
@@ -156,20 +166,15 @@ export function respondWithError(error: unknown, req: Request, res: Response, lo
   }
   // Staff pages lead back to the workspace; a buyer's link cut short in an e-mail, to the way to get it again.
   const inWorkspace = req.path === '/espace' || req.path.startsWith('/espace/');
+  const shownHeading = heading ?? pageHeading(body);
   res.render('error', {
-    title: body.statusCode === 404 ? 'Page introuvable' : 'Erreur',
+    // A page the person was right to open (410) is no « Erreur » in the tab either.
+    title: body.statusCode === 404 || body.statusCode === 410 || heading ? shownHeading : 'Erreur',
     inWorkspace,
     notFound: body.statusCode === 404,
     // What the form held, to copy, and the way back to it: sending it again would only repeat the stale token.
     leftBehind: body.code === 'form_expired' ? formLeftBehind(req, res) : null,
-    heading:
-      body.statusCode === 404
-        ? 'Page introuvable'
-        : body.statusCode === 429
-          ? 'Trop de demandes'
-          : body.code === 'form_expired'
-            ? 'Formulaire expiré'
-            : 'Une erreur est survenue',
+    heading: shownHeading,
     message:
       body.statusCode !== 404
         ? body.message

@@ -17,6 +17,8 @@ const FOOTERS = {
   // The survey's e-mail carries no tracking link: its questionnaire has room for a comment.
   survey: `${ORIGIN} Merci de ne pas y répondre directement : le questionnaire a une place pour vos commentaires.`,
   staff: `${ORIGIN} Merci de ne pas y répondre directement : agissez depuis l’espace du guichet vert.`,
+  // An address that has no request: no tracking link to point to.
+  noRequest: `${ORIGIN} Merci de ne pas y répondre directement : pour une question, déposez une demande sur le site du guichet vert.`,
   // Told to the buyer's former address: its tracking link may be in other hands now, their network is whom to write to.
   network: `${ORIGIN} Merci de ne pas y répondre directement : écrivez à votre réseau, comme indiqué ci-dessus.`,
   // A network's message sent to its contact address: its reader has no account to act with, the links ask for one.
@@ -32,7 +34,9 @@ export const TEMPLATE_FOOTERS: Readonly<Record<string, keyof typeof FOOTERS>> = 
   'buyer-update': 'buyer',
   'buyer-split': 'buyer',
   'buyer-precision-reminder': 'buyer',
+  'buyer-tracking-link': 'buyer',
   'tracking-links': 'buyer',
+  'tracking-links-none': 'noRequest',
   survey: 'survey',
   'buyer-email-changed': 'network',
   'answer-reminder': 'staff',

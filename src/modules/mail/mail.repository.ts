@@ -124,13 +124,24 @@ export class MailRepository {
     };
   }
 
-  /** The request's messages not sent yet to `from` go to `to` instead (a buyer's address corrected); answers those given up. */
-  async readdressUnsent(manager: EntityManager, requestId: string, from: string, to: string): Promise<string[]> {
+  /**
+   * The request's messages not sent yet to `from` go to `to` instead (a buyer's address corrected), their context's text
+   * rewritten where it matches `rewrite` (a tracking link replaced); answers those given up.
+   */
+  async readdressUnsent(
+    manager: EntityManager,
+    requestId: string,
+    from: string,
+    to: string,
+    rewrite: { pattern: string; replacement: string } | null,
+  ): Promise<string[]> {
     const [rows]: [Array<{ id: string; status: string }>, number] = await manager.query(
-      `UPDATE mail_messages SET recipient = $3, updated_at = now()
-        WHERE request_id = $1 AND recipient = $2 AND status <> 'sent'
+      `UPDATE mail_messages SET recipient = $3, updated_at = now(),
+              context = CASE WHEN $4::text IS NULL OR context IS NULL THEN context
+                             ELSE regexp_replace(context::text, $4, $5, 'g')::jsonb END
+        WHERE request_id = $1 AND lower(recipient) = lower($2) AND status <> 'sent'
         RETURNING id, status`,
-      [requestId, from, to],
+      [requestId, from, to, rewrite?.pattern ?? null, rewrite?.replacement ?? null],
     );
     return rows.filter((row) => row.status === 'abandoned').map((row) => row.id);
   }

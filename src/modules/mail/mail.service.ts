@@ -77,10 +77,16 @@ export class MailService {
 
   /**
    * In the caller's transaction: the request's messages not sent yet to the buyer's old address go to the corrected
-   * one, and those given up (the old address refused them) are sent again.
+   * one, and those given up (the old address refused them) are sent again; `rewrite` changes their text (a new link).
    */
-  async readdressUnsent(manager: EntityManager, requestId: string, from: string, to: string): Promise<void> {
-    const refused = await this.mails.readdressUnsent(manager, requestId, from, to);
+  async readdressUnsent(
+    manager: EntityManager,
+    requestId: string,
+    from: string,
+    to: string,
+    rewrite: { pattern: string; replacement: string } | null = null,
+  ): Promise<void> {
+    const refused = await this.mails.readdressUnsent(manager, requestId, from, to, rewrite);
     if (refused.length) await this.requeue(manager, refused);
   }
 

@@ -95,7 +95,7 @@ export const BUYER_CLOSE_REASON_LABELS: Record<CloseReason, string> = {
 };
 
 /** Why a buyer withdraws (optional, asked on the confirmation page): the network learns what it loses requests to. */
-export const WITHDRAWAL_REASONS = ['answered_elsewhere', 'purchase_dropped', 'too_slow', 'other'] as const;
+export const WITHDRAWAL_REASONS = ['answered_elsewhere', 'purchase_dropped', 'too_slow', 'sent_twice', 'other'] as const;
 export type WithdrawalReason = (typeof WITHDRAWAL_REASONS)[number];
 
 /** As the buyer chooses them, and as staff read them in the history and the facilitator's e-mail. */
@@ -103,6 +103,8 @@ export const WITHDRAWAL_REASON_LABELS: Record<WithdrawalReason, string> = {
   answered_elsewhere: 'J’ai trouvé la réponse ailleurs',
   purchase_dropped: 'Le projet d’achat est abandonné ou reporté',
   too_slow: 'La réponse tarde trop pour mon calendrier',
+  // The same question sent twice (a double click, a second tab): the other request is the one to follow.
+  sent_twice: 'Envoyée en double',
   other: 'Une autre raison',
 };
 

@@ -5,6 +5,7 @@ import { ensureReferenceSequence, REFERENCE_BLOCK, referenceSequence } from './r
 import { AdviceRequest, RequestEvent } from './request.entities';
 import type { FacilitatorShown } from './message-author.policy';
 import type { CloseReason, RequestStatus } from './request.types';
+import { OPEN_STATUSES } from './request-state.policy';
 import type { LinkedRequest } from './tracking-url';
 
 /** A history line to write; `assigneeId` only on the events that give the request to a facilitator. */
@@ -20,6 +21,7 @@ export const APPLICABLE_DEADLINE = `CASE r.status WHEN 'assigned' THEN ra.take_c
 export interface BuyerLinkedRequest extends LinkedRequest {
   subject: string;
   status: RequestStatus;
+  closeReason: CloseReason | null;
   createdAt: Date;
   /** Whose day the filing date is told in, as on the tracking page. */
   departmentCode: string;
@@ -141,15 +143,30 @@ export class RequestsRepository {
   }
 
   /** The buyer's contact details as staff corrected them. */
+  /**
+   * The buyer's contact details, and with a new address a new tracking token (`token`, its hash and sealed form): the
+   * former link answers 404 from this commit on. One UPDATE: two in one statement would not both change the row.
+   */
   buyerContactStatement(
     requestId: string,
     contact: { firstName: string; lastName: string; email: string; phone: string | null; organisationName: string },
+    token: { hash: Buffer; sealed: Buffer } | null = null,
   ): SqlStatement {
     return {
       sql: `UPDATE requests SET buyer_first_name = $2, buyer_last_name = $3, buyer_email = $4, buyer_phone = $5, organisation_name = $6,
+                   tracking_token_hash = coalesce($7, tracking_token_hash), tracking_token_sealed = coalesce($8, tracking_token_sealed),
                    updated_at = now()
              WHERE id = $1`,
-      params: [requestId, contact.firstName, contact.lastName, contact.email, contact.phone, contact.organisationName],
+      params: [
+        requestId,
+        contact.firstName,
+        contact.lastName,
+        contact.email,
+        contact.phone,
+        contact.organisationName,
+        token?.hash ?? null,
+        token?.sealed ?? null,
+      ],
     };
   }
 
@@ -304,7 +321,8 @@ export class RequestsRepository {
   /** A buyer's requests that still have a link (not anonymised), by e-mail address in any case, the latest first. */
   async linkedToBuyerEmail(email: string, limit: number): Promise<BuyerLinkedRequest[]> {
     return this.dataSource.query(
-      `SELECT id, reference, subject, status, created_at AS "createdAt", department_code AS "departmentCode", buyer_email AS "buyerEmail",
+      `SELECT id, reference, subject, status, close_reason AS "closeReason", created_at AS "createdAt", department_code AS "departmentCode",
+              buyer_email AS "buyerEmail",
               tracking_token_sealed AS "trackingTokenSealed"
          FROM requests WHERE lower(buyer_email) = lower($1) AND tracking_token_sealed IS NOT NULL
         ORDER BY created_at DESC LIMIT $2`,
@@ -312,7 +330,10 @@ export class RequestsRepository {
     );
   }
 
-  /** The reference of a request with this buyer's address and exactly this purchase and question, made within the last day, or null. */
+  /**
+   * The reference of an open request with this buyer's address and exactly this purchase and question, made within the
+   * last day, or null. A closed one (withdrawn, redirected, a duplicate) is no twin: asking again is a new request.
+   */
   async twinOfLastDay(twin: {
     buyerEmail: string;
     departmentCode: string;
@@ -324,9 +345,9 @@ export class RequestsRepository {
     const rows: Array<{ reference: string }> = await this.dataSource.query(
       `SELECT reference FROM requests
         WHERE lower(buyer_email) = lower($1) AND department_code = $2 AND kind = $3 AND segment_code = $4
-          AND subject = $5 AND question = $6 AND created_at >= now() - interval '1 day'
+          AND subject = $5 AND question = $6 AND created_at >= now() - interval '1 day' AND status = ANY($7)
         ORDER BY created_at LIMIT 1`,
-      [twin.buyerEmail, twin.departmentCode, twin.kind, twin.segment, twin.subject, twin.question],
+      [twin.buyerEmail, twin.departmentCode, twin.kind, twin.segment, twin.subject, twin.question, [...OPEN_STATUSES]],
     );
     return rows[0]?.reference ?? null;
   }

@@ -7,8 +7,8 @@ import { AppConfig } from '../../config/app-config';
 import { runAsOne } from '../../database/sql-statement';
 import { emailProblem, normalizeEmail } from '../accounts/credentials.policy';
 import { ThrottleService } from '../accounts/throttle.service';
-import { MailService } from '../mail/mail.service';
-import { STATUS_LABELS } from './request.types';
+import { MailService, MailToQueue } from '../mail/mail.service';
+import { BUYER_CLOSE_REASON_LABELS, STATUS_LABELS } from './request.types';
 import { RequestsRepository } from './requests.repository';
 import { LinkedRequest, trackingLinkOf } from './tracking-url';
 
@@ -37,14 +37,18 @@ export class TrackingLinksService {
     if (problem) throw new ValidationFailed([{ field: 'email', message: problem }]);
     if (!(await this.throttle.allowEmailedLink('tracking_links', email, clientAddress))) return;
     const requests = await this.requests.linkedToBuyerEmail(email, MAX_LINKS);
+    if (!requests.length) return this.send(this.noRequestMail(email));
     const links = requests.flatMap((request) => {
       const url = this.readableLink(request);
+      const closed = request.status === 'closed';
       return url
         ? [
             {
               reference: request.reference,
               subject: request.subject,
-              statusLabel: STATUS_LABELS[request.status],
+              // The template lists them in two groups, « en cours » and « clôturées »; a closed one says how it ended.
+              closed,
+              statusLabel: closed && request.closeReason ? BUYER_CLOSE_REASON_LABELS[request.closeReason] : STATUS_LABELS[request.status],
               createdAt: request.createdAt,
               departmentCode: request.departmentCode,
               url,
@@ -52,20 +56,34 @@ export class TrackingLinksService {
           ]
         : [];
     });
+    // Requests there are, none readable: the operator is told (readableLink); « none known » would be untrue.
     if (!links.length) return;
-    await this.dataSource.transaction((manager) =>
-      runAsOne(
-        manager,
-        this.mail.prepare({
-          requestId: null,
-          template: 'tracking-links',
-          recipient: requests[0].buyerEmail,
-          subject:
-            links.length === 1 ? 'Le lien de suivi de votre demande — Guichet vert' : 'Les liens de suivi de vos demandes — Guichet vert',
-          context: { links, more: requests.length === MAX_LINKS },
-        }),
-      ),
-    );
+    await this.send({
+      requestId: null,
+      template: 'tracking-links',
+      recipient: requests[0].buyerEmail,
+      subject:
+        links.length === 1 ? 'Le lien de suivi de votre demande — Guichet vert' : 'Les liens de suivi de vos demandes — Guichet vert',
+      context: { links, more: requests.length === MAX_LINKS },
+    });
+  }
+
+  /**
+   * An address with no request gets its answer too, so that a buyer who used another one (a colleague's, a former
+   * one) learns where to look; only that mailbox reads it, so it tells no one else whether the address is known.
+   */
+  private noRequestMail(email: string): MailToQueue {
+    return {
+      requestId: null,
+      template: 'tracking-links-none',
+      recipient: email,
+      subject: 'Aucune demande à cette adresse — Guichet vert',
+      context: { email, searchUrl: `${this.config.PUBLIC_URL}/suivi`, newRequestUrl: `${this.config.PUBLIC_URL}/demande` },
+    };
+  }
+
+  private async send(mail: MailToQueue): Promise<void> {
+    await this.dataSource.transaction((manager) => runAsOne(manager, this.mail.prepare(mail)));
   }
 
   /**

@@ -10,6 +10,18 @@ export function sealTrackingToken(secret: string, requestId: string, token: stri
   return sealFor(secret, 'tracking', requestId, token);
 }
 
+/**
+ * Any tracking link of this request as a queued e-mail's context holds it (a PostgreSQL regular expression, whatever
+ * the token) and the same link with `token`: messages not sent yet are given the new link when the token changes.
+ */
+export function trackingLinkRewrite(reference: string, token: string): { pattern: string; replacement: string } {
+  const path = `/suivi/${encodeURIComponent(reference)}?t=`;
+  return {
+    pattern: `${path.replace(/[^A-Za-z0-9/]/g, (c) => `\\${c}`)}[A-Za-z0-9_.~%-]+`,
+    replacement: `${path}${encodeURIComponent(token)}`,
+  };
+}
+
 export interface LinkedRequest {
   id: string;
   reference: string;

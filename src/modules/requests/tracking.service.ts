@@ -72,6 +72,9 @@ export class RequestErased extends AppError {
     super(
       'gone',
       'Les données personnelles de cette demande ont été effacées : sa page de suivi n’est plus disponible. Pour une nouvelle question, déposez une nouvelle demande.',
+      [],
+      // What the buyer (or the retention period they were told of) asked for, not an error.
+      { heading: 'Données effacées' },
     );
   }
 }

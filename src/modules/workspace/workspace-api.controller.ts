@@ -26,6 +26,7 @@ import {
   DeclineResultDto,
   ErasureBodyDto,
   ErasureResultDto,
+  BuyerContactResultDto,
   StaffActionResultDto,
   TextBodyDto,
 } from './dto/staff-action.dto';
@@ -241,10 +242,10 @@ export class WorkspaceApiController {
   @ApiOperation({
     summary: 'Corriger les coordonnées de l’acheteur (droit de rectification)',
     description:
-      'Par le facilitateur qui suit la demande, les animateurs de son réseau ou un administrateur, tant que ses données ne sont pas effacées. Les courriels qui ne lui sont pas encore parvenus partent à la nouvelle adresse ; ceux que l’ancienne a refusés sont envoyés de nouveau.',
+      'Par le facilitateur qui suit la demande, les animateurs de son réseau ou un administrateur, tant que ses données ne sont pas effacées. Une nouvelle adresse (autre que par la casse) reçoit la référence et un nouveau lien de suivi, l’ancien lien ne fonctionne plus, et l’ancienne adresse est prévenue du changement, sans lien. Les courriels qui ne lui sont pas encore parvenus partent à la nouvelle adresse ; ceux que l’ancienne a refusés sont envoyés de nouveau.',
   })
   @ApiBody({ type: BuyerContactDto })
-  @ApiOkResponse({ type: StaffActionResultDto })
+  @ApiOkResponse({ type: BuyerContactResultDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Champ absent, trop long ou invalide (les règles du dépôt)' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Données personnelles déjà effacées' })
   async correctBuyer(
@@ -252,8 +253,8 @@ export class WorkspaceApiController {
     @Param('reference') reference: string,
     @JsonBody('firstName', 'lastName', 'email', 'phone', 'organisationName') body: Json,
   ) {
-    await this.workspace.correctBuyer(staff, reference, body);
-    return this.status(staff, reference);
+    const { newTrackingLinkSent } = await this.workspace.correctBuyer(staff, reference, body);
+    return { ...(await this.status(staff, reference)), newTrackingLinkSent };
   }
 
   /** The buyer's right to object to the follow-up surveys: no body; for their address, all their requests. */

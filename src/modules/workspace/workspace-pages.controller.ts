@@ -218,7 +218,7 @@ export class WorkspacePagesController {
       'contact',
       body,
       () => this.workspace.correctBuyer(staff, reference, body),
-      doneAt(reference, 'coordonnees'),
+      ({ newTrackingLinkSent }) => doneAt(reference, newTrackingLinkSent ? 'coordonnees' : 'coordonnees-meme-adresse'),
     );
   }
 

@@ -87,8 +87,11 @@ const DONE_NOTICES: Record<string, string> = {
   effacement: 'Les données personnelles de l’acheteur sont effacées.',
   'questionnaires-refuses':
     'C’est noté : l’acheteur ne recevra plus aucun questionnaire de suivi à cette adresse ; ceux qui restaient à venir, pour toutes ses demandes, sont annulés.',
+  // What went where, so that staff can tell the buyer where to look.
   coordonnees:
-    'Les coordonnées de l’acheteur sont corrigées ; les courriels qui ne lui étaient pas encore parvenus partent à la nouvelle adresse.',
+    'Les coordonnées de l’acheteur sont corrigées. Sa nouvelle adresse reçoit un courriel avec la référence et un nouveau lien de suivi ; l’ancien lien ne fonctionne plus. L’ancienne adresse est prévenue du changement, sans lien. Les courriels qui ne lui étaient pas encore parvenus partent à la nouvelle adresse.',
+  'coordonnees-meme-adresse':
+    'Les coordonnées de l’acheteur sont corrigées. Son adresse électronique et son lien de suivi restent les mêmes.',
 };
 
 const QUEUE_SORT_LABELS: Record<QueueSort, string> = {

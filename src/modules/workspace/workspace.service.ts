@@ -1,6 +1,8 @@
 import { pageOf } from '../../web/paging';
 import { frenchNumber } from '../../common/french-format';
 import { maskedEmail } from '../../common/masked-email';
+import { randomToken, sha256 } from '../../common/tokens';
+import { sealTrackingToken, trackingLinkRewrite, trackingUrl } from '../requests/tracking-url';
 import { isFormRepeatKey, repeatableId, repeatedPageSince } from '../../common/idempotency-key';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -623,9 +625,10 @@ export class WorkspaceService {
   /**
    * The buyer's contact details corrected (a mistyped address, a name changed), checked by the intake's own rules; the
    * history says who did it, never what was there. Messages not sent yet to the old address go to the new one, and
-   * those it refused are sent again; the old address is told, since the new one now receives the tracking link.
+   * those it refused are sent again. A new address gets a new tracking link (whoever holds the old one, the owner of a
+   * mistyped mailbox, loses it) in a message of its own, and the old address is told, without any link.
    */
-  async correctBuyer(staff: StaffPrincipal, reference: string, body: Record<string, unknown>): Promise<void> {
+  async correctBuyer(staff: StaffPrincipal, reference: string, body: Record<string, unknown>): Promise<{ newTrackingLinkSent: boolean }> {
     const request = await this.find(staff, reference);
     if (!answersFor(staff, request)) throw new NotFound();
     const contact = await validateBody(BuyerContactDto, {
@@ -636,44 +639,72 @@ export class WorkspaceService {
       phone: typeof body.phone === 'string' && !body.phone.trim() ? undefined : body.phone,
       organisationName: body.organisationName,
     });
-    await this.dataSource.transaction(async (manager) => {
+    return this.dataSource.transaction(async (manager) => {
       const locked = await this.requests.lockForChange(manager, request.id);
       if (!locked) throw new NotFound();
       if (locked.anonymisedAt)
         throw new ActionRefused('Les données personnelles de cette demande sont effacées : il n’y a plus rien à corriger.');
+      // A change of case is the same mailbox: same link, no one to tell.
+      const token = contact.email.toLowerCase() !== locked.buyerEmail.toLowerCase() ? randomToken() : null;
       await runAsOne(manager, [
-        this.requests.buyerContactStatement(request.id, { ...contact, phone: contact.phone ?? null }),
+        this.requests.buyerContactStatement(
+          request.id,
+          { ...contact, phone: contact.phone ?? null },
+          token ? { hash: sha256(token), sealed: sealTrackingToken(this.config.APP_SECRET, request.id, token) } : null,
+        ),
         this.requests.eventStatement(this.event(request.id, staff, 'buyer_contact_corrected', locked.status, locked.status, false)),
       ]);
-      if (contact.email !== locked.buyerEmail) await this.mail.readdressUnsent(manager, request.id, locked.buyerEmail, contact.email);
-      // After the readdressing, which would send it to the new address too. A change of case is the same mailbox.
-      if (contact.email.toLowerCase() !== locked.buyerEmail.toLowerCase()) {
-        await runAsOne(manager, await this.addressChangedNotice(manager, locked, contact.email));
+      // Their links are rewritten too: sent with the old token, they would open nothing.
+      if (contact.email !== locked.buyerEmail) {
+        await this.mail.readdressUnsent(
+          manager,
+          request.id,
+          locked.buyerEmail,
+          contact.email,
+          token ? trackingLinkRewrite(locked.reference, token) : null,
+        );
       }
+      // After the readdressing, which would send them to the new address too.
+      if (token) await runAsOne(manager, await this.addressChangedMessages(manager, locked, contact, token));
+      return { newTrackingLinkSent: token !== null };
     });
   }
 
   /**
    * To the buyer's former address: whoever holds the new one can have the tracking link sent there (« Retrouver mes
-   * demandes »), so the owner learns of it, and whom to tell if they did not ask for it.
+   * demandes »), so the owner learns of it, and whom to tell if they did not ask for it; no link, it may be the wrong
+   * mailbox. To the new one: the reference and the new link, which the acknowledgement gave the old one.
    */
-  private async addressChangedNotice(manager: EntityManager, request: AdviceRequest, email: string): Promise<SqlStatement[]> {
-    return this.mail.prepare({
-      requestId: request.id,
-      template: 'buyer-email-changed',
-      recipient: request.buyerEmail,
-      subject: `Demande ${request.reference} : l’adresse électronique de suivi a changé — Guichet vert`,
-      context: {
-        firstName: request.buyerFirstName,
-        reference: request.reference,
-        subject: request.subject,
-        changedAt: this.clock.now(),
-        departmentCode: request.departmentCode,
-        networkName: this.reference.network(request.networkCode)?.name ?? request.networkCode,
-        contactEmail: await this.reference.networkContactEmail(request.networkCode, manager),
-        newAddress: maskedEmail(email),
+  private async addressChangedMessages(
+    manager: EntityManager,
+    request: AdviceRequest,
+    contact: { firstName: string; email: string },
+    token: string,
+  ): Promise<SqlStatement[]> {
+    const common = {
+      reference: request.reference,
+      subject: request.subject,
+      changedAt: this.clock.now(),
+      departmentCode: request.departmentCode,
+      networkName: this.reference.network(request.networkCode)?.name ?? request.networkCode,
+      contactEmail: await this.reference.networkContactEmail(request.networkCode, manager),
+    };
+    return this.mail.prepareMany([
+      {
+        requestId: request.id,
+        template: 'buyer-email-changed',
+        recipient: request.buyerEmail,
+        subject: `Demande ${request.reference} : l’adresse électronique de suivi a changé — Guichet vert`,
+        context: { ...common, firstName: request.buyerFirstName, newAddress: maskedEmail(contact.email), linkRenewed: true },
       },
-    });
+      {
+        requestId: request.id,
+        template: 'buyer-tracking-link',
+        recipient: contact.email,
+        subject: `Demande ${request.reference} : votre lien de suivi — Guichet vert`,
+        context: { ...common, firstName: contact.firstName, trackingUrl: trackingUrl(this.config.PUBLIC_URL, request.reference, token) },
+      },
+    ]);
   }
 
   private async find(staff: StaffPrincipal, reference: string): Promise<Visible> {

@@ -16,6 +16,15 @@ export class StaffActionResultDto {
   closeReason!: string | null;
 }
 
+export class BuyerContactResultDto extends StaffActionResultDto {
+  @ApiProperty({
+    example: true,
+    description:
+      'L’adresse électronique a changé : la nouvelle a reçu un nouveau lien de suivi (l’ancien ne fonctionne plus), l’ancienne est prévenue, sans lien',
+  })
+  newTrackingLinkSent!: boolean;
+}
+
 export class DeclineResultDto {
   @ApiProperty({ example: 'GV-2026-000123' })
   reference!: string;
