@@ -1,5 +1,7 @@
 import { QUESTION_MAX_LENGTH, QUESTION_MIN_LENGTH, QUESTION_MIN_WORDS } from '../../src/modules/intake/eligibility.policy';
 import { parisDay } from '../../src/common/clock';
+import { usualPace } from '../../src/modules/intake/needed-by.policy';
+import { frenchFilters, mailsTo } from '../support/conversation';
 import { flushQueues, startTestApp, TestApp, useTestApp } from '../support/test-app';
 
 function formBody(values: Record<string, string>): string {
@@ -176,6 +178,23 @@ describe('the HTML form at /demande', () => {
       [VALID_FORM.subject, inDays(3), 'string'],
       ['Une autre question', undefined, 'undefined'],
     ]);
+  });
+
+  it('dates the usual delays on the confirmation and in the acknowledgement, as the buyer’s département counts working days', async () => {
+    const sent = await post({ ...VALID_FORM, formToken: tokenOf(await get()) });
+    expect(sent.status).toBe(201);
+    const pace = usualPace(new Date(), VALID_FORM.departmentCode, 2, 10);
+    const [takeChargeDay, answerDay] = [pace.takeChargeDay, pace.answerDay].map((day) =>
+      frenchFilters.renderString('{{ d | frDate }}', { d: day }),
+    );
+    expect(await sent.text()).toContain(
+      `la prendra en charge sous 2 jours ouvrés, d’ici le ${takeChargeDay} ; la réponse écrite arrive en général dans les 10 jours ouvrés qui suivent, soit d’ici le ${answerDay}.`,
+    );
+    const [mail] = await mailsTo(t, 'request-acknowledgement');
+    for (const body of [mail.text_body, mail.html_body])
+      expect(body).toContain(
+        `sous 2 jours ouvrés, d’ici le ${takeChargeDay}. Une réponse écrite vous parvient en général dans les 10 jours ouvrés qui suivent, soit d’ici le ${answerDay}.`,
+      );
   });
 
   it('gives the page back, values kept, when it is sent again with other answers: the first request stands, a new question is one more send', async () => {

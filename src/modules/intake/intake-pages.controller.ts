@@ -11,7 +11,7 @@ import { ReferenceService } from '../reference/reference.service';
 import { IndicatorsService } from '../reporting/indicators.service';
 import { IntakeRateLimiter } from './intake-rate-limiter';
 import { IdempotencyInput, IntakeService } from './intake.service';
-import { usualAnswerDayAfterNeed } from './needed-by.policy';
+import { answerDayAfterNeed, usualPace } from './needed-by.policy';
 import { followUpValues, formPageModel, formToRequestBody, pickFormValues } from './request-form';
 import { RequestValidator } from './request-validator';
 import { UNATTACHED_MAIL_RETENTION_DAYS } from '../mail/mail.repository';
@@ -166,7 +166,7 @@ export class IntakePagesController {
         if (twin) throw new AlreadyRecorded(twin);
         await this.rateLimiter.consume(req.ip ?? 'unknown');
       });
-      const usualDays = this.config.TAKE_CHARGE_WORKING_DAYS + this.config.ANSWER_WORKING_DAYS;
+      const pace = usualPace(new Date(), dto.departmentCode, this.config.TAKE_CHARGE_WORKING_DAYS, this.config.ANSWER_WORKING_DAYS);
       res.status(201).render('confirmation', {
         title: `Demande ${result.reference} enregistrée`,
         result,
@@ -177,7 +177,8 @@ export class IntakePagesController {
         takeChargeDays: this.config.TAKE_CHARGE_WORKING_DAYS,
         answerDays: this.config.ANSWER_WORKING_DAYS,
         neededBy: dto.neededBy ?? null,
-        usualAnswerDay: usualAnswerDayAfterNeed(dto.neededBy, new Date(), dto.departmentCode, usualDays),
+        ...pace,
+        usualAnswerDay: answerDayAfterNeed(dto.neededBy, pace),
       });
     } catch (error) {
       // Its tracking link is not shown: it was e-mailed, and the same text typed by someone else must not open it.

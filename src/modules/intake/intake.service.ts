@@ -16,7 +16,7 @@ import { TrackingService } from '../requests/tracking.service';
 import { sealTrackingToken, trackingUrl } from '../requests/tracking-url';
 import { CreateRequestDto } from './dto/create-request.dto';
 import { IdempotencyRepository } from './idempotency.repository';
-import { usualAnswerDayAfterNeed } from './needed-by.policy';
+import { answerDayAfterNeed, usualPace } from './needed-by.policy';
 
 export interface SubmissionResult {
   reference: string;
@@ -113,7 +113,7 @@ export class IntakeService {
           trackingUrl: result.trackingUrl,
           takeChargeDays: this.config.TAKE_CHARGE_WORKING_DAYS,
           answerDays: this.config.ANSWER_WORKING_DAYS,
-          ...this.neededByNotice(dto.neededBy, request.departmentCode),
+          ...this.paceNotice(dto.neededBy, request.departmentCode, now),
         },
       }),
       this.outbox.addStatement('request.submitted', { requestId: request.id }, `request-submitted-${request.id}`),
@@ -180,11 +180,14 @@ export class IntakeService {
       : null;
   }
 
-  /** The day the buyer needs the answer by and the usual pace's last day, when that pace misses it (as the page says). */
-  private neededByNotice(neededBy: string | undefined, departmentCode: string): { neededBy?: string; usualAnswerDay?: string } {
-    const workingDays = this.config.TAKE_CHARGE_WORKING_DAYS + this.config.ANSWER_WORKING_DAYS;
-    const usualAnswerDay = usualAnswerDayAfterNeed(neededBy, new Date(), departmentCode, workingDays);
-    return usualAnswerDay ? { neededBy, usualAnswerDay } : {};
+  /**
+   * The last days of taking in charge and answering at the usual pace (the acknowledgement dates its delays: over
+   * holidays « 2 jours ouvrés » reads shorter than it is), and the day the buyer needs the answer by when that pace misses it.
+   */
+  private paceNotice(neededBy: string | undefined, departmentCode: string, now: Date) {
+    const pace = usualPace(now, departmentCode, this.config.TAKE_CHARGE_WORKING_DAYS, this.config.ANSWER_WORKING_DAYS);
+    const usualAnswerDay = answerDayAfterNeed(neededBy, pace);
+    return { ...pace, ...(usualAnswerDay ? { neededBy, usualAnswerDay } : {}) };
   }
 
   private buildRequest(dto: CreateRequestDto, reference: string, token: string, now: Date): AdviceRequest {

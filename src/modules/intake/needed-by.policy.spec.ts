@@ -1,9 +1,6 @@
-import { usualAnswerDayAfterNeed } from './needed-by.policy';
+import { answerDayAfterNeed, usualPace } from './needed-by.policy';
 
-/** 2 working days to be taken in charge, then 10 to be answered. */
-const USUAL_DAYS = 12;
-
-describe('usualAnswerDayAfterNeed', () => {
+describe('answerDayAfterNeed at the usual pace (2 working days to be taken in charge, then 10 to be answered)', () => {
   it.each<[string, string | undefined, string, string, string | null]>([
     // Monday 7 December 2026, 10:00 in Paris: twelve working days end on Wednesday 23 December at 10:00.
     ['needed on the 15th: the usual pace ends on the 23rd', '2026-12-15', '2026-12-07T09:00:00Z', '38', '2026-12-23'],
@@ -14,6 +11,19 @@ describe('usualAnswerDayAfterNeed', () => {
     ['asked on a Saturday, needed on the 22nd', '2026-12-22', '2026-12-05T14:00:00Z', '38', null],
     ['asked on a Saturday, needed on the 21st', '2026-12-21', '2026-12-05T14:00:00Z', '38', '2026-12-22'],
   ])('%s', (_label, neededBy, submittedAt, departmentCode, expected) => {
-    expect(usualAnswerDayAfterNeed(neededBy, new Date(submittedAt), departmentCode, USUAL_DAYS)).toBe(expected);
+    expect(answerDayAfterNeed(neededBy, usualPace(new Date(submittedAt), departmentCode, 2, 10))).toBe(expected);
+  });
+});
+
+describe('usualPace', () => {
+  it.each([
+    // Monday 7 December 2026, 10:00 in Paris: taken by Wednesday 9, answered by Wednesday 23.
+    ['a Monday', '2026-12-07T09:00:00Z', '38', '2026-12-09', '2026-12-23'],
+    // Thursday 31 December, 17:00: 1 January is off, then the weekend: Tuesday 5 January, then Tuesday 19.
+    ['New Year’s Eve', '2026-12-31T16:00:00Z', '75', '2027-01-05', '2027-01-19'],
+    // Saturday: counting starts Monday 7 at 00:00 and ends Wednesday 9 at 00:00, the end of Tuesday 8.
+    ['a Saturday', '2026-12-05T14:00:00Z', '38', '2026-12-08', '2026-12-22'],
+  ])('asked %s', (_label, submittedAt, departmentCode, takeChargeDay, answerDay) => {
+    expect(usualPace(new Date(submittedAt), departmentCode, 2, 10)).toEqual({ takeChargeDay, answerDay });
   });
 });
