@@ -9,7 +9,11 @@ import { OPEN_STATUSES } from './request-state.policy';
 import type { LinkedRequest } from './tracking-url';
 
 /** A history line to write; `assigneeId` only on the events that give the request to a facilitator. */
-export type NewRequestEvent = Omit<RequestEvent, 'id' | 'createdAt' | 'request' | 'assigneeId'> & { assigneeId?: string | null };
+/** `createdAt`: the instant it happened when the caller read it (a submission's), else the database's now(). */
+export type NewRequestEvent = Omit<RequestEvent, 'id' | 'createdAt' | 'request' | 'assigneeId'> & {
+  assigneeId?: string | null;
+  createdAt?: Date;
+};
 
 /**
  * The deadline that applies now to request `r` under its current assignment `ra`: taking in charge while assigned,
@@ -82,7 +86,7 @@ export class RequestsRepository {
   }
 
   /**
-   * The new request and its first history event, to run as one with the rest of the submission. Its created_at is the
+   * The new request and its first history event, to run as one with the rest of the submission. Their created_at is the
    * caller's, the instant its reference's year was read: the database's now() at commit may be in the next year.
    */
   insertStatements(request: AdviceRequest, event: NewRequestEvent): SqlStatement[] {
@@ -126,7 +130,7 @@ export class RequestsRepository {
         ),
         rowsFrom: 0,
       },
-      this.eventStatement(event),
+      this.eventStatement({ ...event, createdAt: request.createdAt }),
     ];
   }
 
@@ -177,8 +181,12 @@ export class RequestsRepository {
   /** History lines in one statement, in the given order (their ids follow it). */
   eventsStatement(events: NewRequestEvent[]): SqlStatement {
     return {
-      sql: `INSERT INTO request_events (request_id, type, from_status, to_status, actor_type, actor_id, reason, is_public, assignee_id)
-            SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[], $8::boolean[], $9::uuid[])`,
+      sql: `INSERT INTO request_events (request_id, type, from_status, to_status, actor_type, actor_id, reason, is_public, assignee_id, created_at)
+            SELECT e.request_id, e.type, e.from_status, e.to_status, e.actor_type, e.actor_id, e.reason, e.is_public, e.assignee_id,
+                   COALESCE(e.created_at, now())
+              FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[], $8::boolean[], $9::uuid[],
+                          $10::timestamptz[])
+                AS e(request_id, type, from_status, to_status, actor_type, actor_id, reason, is_public, assignee_id, created_at)`,
       params: columnsOf(events, [
         'requestId',
         'type',
@@ -189,6 +197,7 @@ export class RequestsRepository {
         'reason',
         'isPublic',
         'assigneeId',
+        'createdAt',
       ]),
       rowsFrom: 0,
     };
