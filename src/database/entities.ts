@@ -1,3 +1,4 @@
+import { AnswerDraft } from '../modules/answer-drafts/answer-draft.entity';
 import { AnswerTemplate } from '../modules/answer-templates/answer-template.entity';
 import { AuditEvent } from '../modules/audit/audit-event.entity';
 import { Department, LegalReference, Network, Region, Segment } from '../modules/reference/reference.entities';
@@ -43,5 +44,6 @@ export const ENTITIES = [
   Survey,
   SurveyOptOut,
   AnswerTemplate,
+  AnswerDraft,
   AuditEvent,
 ];

@@ -57,7 +57,7 @@ const managers = (surface: Surface, code: number) =>
   answers(surface, { holder: 404, peer: 404, stranger: 404, animator: code, foreignAnimator: code, admin: code });
 
 interface Row {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** As Nest declares it: the coverage check matches on it. */
   route: string;
   /** On the pool's request rather than the one in progress. */
@@ -156,6 +156,9 @@ describe('permission matrix of the staff endpoints', () => {
     { method: 'POST', route: '/espace/demandes/:reference/notes', body: { body: '' }, expected: seers('form', 400) },
     { method: 'POST', route: '/espace/demandes/:reference/precision', body: { body: '' }, expected: holderOnly('form', 400) },
     { method: 'POST', route: '/espace/demandes/:reference/reponse', multipart: true, expected: holderOnly('form', 400) },
+    // A draft is saved through the answer's form (its « Enregistrer le brouillon » button); discarding one the holder does
+    // not have changes nothing.
+    { method: 'POST', route: '/espace/demandes/:reference/brouillon/suppression', expected: holderOnly('form', 303) },
     { method: 'POST', route: '/espace/demandes/:reference/cloture', body: {}, expected: seers('form', 400) },
     // Reopening an open request: refused by its state (409) for those who may reopen, 404 for everyone else.
     { method: 'POST', route: '/espace/demandes/:reference/reouverture', expected: seers('form', 409) },
@@ -276,6 +279,15 @@ describe('permission matrix of the staff endpoints', () => {
     { method: 'POST', route: '/api/v1/staff/requests/:reference/notes', body: {}, expected: seers('api', 400) },
     { method: 'POST', route: '/api/v1/staff/requests/:reference/clarification', body: {}, expected: holderOnly('api', 400) },
     { method: 'POST', route: '/api/v1/staff/requests/:reference/answer', body: {}, expected: holderOnly('api', 400) },
+    { method: 'GET', route: '/api/v1/staff/requests/:reference/answer-draft', expected: holderOnly('api', 200) },
+    // Over the answer's limit: refused before anything is written.
+    {
+      method: 'PUT',
+      route: '/api/v1/staff/requests/:reference/answer-draft',
+      body: { body: 'x'.repeat(10_001) },
+      expected: holderOnly('api', 400),
+    },
+    { method: 'DELETE', route: '/api/v1/staff/requests/:reference/answer-draft', expected: holderOnly('api', 204) },
     { method: 'POST', route: '/api/v1/staff/requests/:reference/close', body: {}, expected: seers('api', 400) },
     { method: 'POST', route: '/api/v1/staff/requests/:reference/reopen', expected: seers('api', 409) },
     { method: 'POST', route: '/api/v1/staff/requests/:reference/erase-personal-data', body: {}, expected: network('api', 400) },

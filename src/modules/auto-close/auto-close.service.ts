@@ -1,3 +1,4 @@
+import { draftsDeletedStatement } from '../answer-drafts/answer-drafts.repository';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
@@ -56,6 +57,7 @@ export class AutoCloseService {
       const release = await this.routing.releaseStatements(manager, requestId);
       await runAsOne(manager, [
         this.requests.statusStatement(requestId, to, decision.reason),
+        draftsDeletedStatement([requestId]),
         this.requests.eventStatement({
           requestId,
           type: 'auto_closed',

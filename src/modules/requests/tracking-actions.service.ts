@@ -1,3 +1,4 @@
+import { draftsDeletedStatement } from '../answer-drafts/answer-drafts.repository';
 import { frenchNumber } from '../../common/french-format';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
@@ -225,6 +226,7 @@ export class TrackingActionsService {
       const release = await this.routing.releaseStatements(manager, locked.id);
       await runAsOne(manager, [
         this.requests.statusStatement(locked.id, to, closing.reason),
+        draftsDeletedStatement([locked.id]),
         this.requests.eventStatement(this.eventOf(locked, to, closing.event, closing.eventReason ?? closing.reason)),
         ...release.statements,
         ...this.surveys.scheduleStatements(locked, closing.reason, release.facilitatorId ?? locked.assignedFacilitatorId),

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { SqlStatement } from '../../database/sql-statement';
+import { draftsDeletedStatement } from '../answer-drafts/answer-drafts.repository';
 
 /** The subject an anonymised request shows in lists and exports, its own words gone. */
 const ANONYMISED_SUBJECT = 'Demande anonymisée';
@@ -55,6 +56,8 @@ export class RetentionRepository {
       },
       { sql: `DELETE FROM attachments WHERE request_id = ANY($1::uuid[])`, params: ids },
       { sql: `DELETE FROM mail_messages WHERE request_id = ANY($1::uuid[])`, params: ids },
+      // Closing deletes them already: this is for a draft that outlived it, whatever the path.
+      draftsDeletedStatement(requestIds),
       {
         // A survey not answered yet is called off: there is no one left to ask, and no link to send.
         sql: `UPDATE surveys SET comment = NULL, review_note = NULL, contract_reference = NULL, token_hash = NULL, token_sealed = NULL,

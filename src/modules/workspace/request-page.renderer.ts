@@ -4,6 +4,7 @@ import type { FormModel } from '../../web/form-model';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { AnswerTemplatesService } from '../answer-templates/answer-templates.service';
 import { withTemplate } from '../answer-templates/answer-template.policy';
+import { draftSavedAt, FILES_NOT_KEPT } from '../answer-drafts/answer-draft.policy';
 import { requestForm, WorkspaceViews } from './workspace-views';
 import { WorkspaceService } from './workspace.service';
 
@@ -18,6 +19,8 @@ export interface RequestPageExtras {
   typedAnswer?: Record<string, unknown>;
   /** Files chosen with that form, not kept: the notice asks for them again. */
   filesNotSent?: string | null;
+  /** The answer form just saved as a draft (`at` null: nothing typed, no draft left), and the files chosen with it, not kept. */
+  draftSaved?: { at: Date | null; filesChosen: string | null };
 }
 
 /** Renders one request's page (404 for whoever may not see it), for the workspace's and dispatch's page actions. */
@@ -31,14 +34,21 @@ export class RequestPageRenderer {
 
   async render(res: Response, staff: StaffPrincipal, reference: string, status: number, extra: RequestPageExtras = {}): Promise<void> {
     const page = await this.workspace.requestPage(staff, reference);
-    const { forms, templateId, typedAnswer, filesNotSent, ...rest } = extra;
+    const { forms, templateId, typedAnswer, filesNotSent, draftSaved, ...rest } = extra;
     const model = this.views.requestPage(page);
     // Whoever may answer picks a template of the request's network: it fills the answer's text, to adapt.
     const answerTemplates = page.actions.answer ? await this.templates.forRequest(page.request.networkCode, page.request.kind) : [];
     const chosen = answerTemplates.find((t) => t.id === templateId);
-    const typedBody = typeof typedAnswer?.body === 'string' && typedAnswer.body.trim() !== '';
-    const answerValues = chosen ? { ...typedAnswer, body: withTemplate(typedAnswer?.body, chosen.body) } : typedAnswer;
+    // Nothing typed on this visit: the answer form starts from this person's draft, with the page's new form token.
+    const fromDraft =
+      !typedAnswer && page.draft
+        ? { body: page.draft.body, items: page.draft.items, formToken: model.forms.answer.values.formToken }
+        : null;
+    const typed = typedAnswer ?? fromDraft ?? undefined;
+    const typedBody = typeof typed?.body === 'string' && typed.body.trim() !== '';
+    const answerValues = chosen ? { ...typed, body: withTemplate(typed?.body, chosen.body) } : typed;
     const started = answerValues ? { answer: requestForm('answer', answerValues) } : {};
+    const department = page.request.departmentCode;
     res.status(status).render('workspace-request', {
       ...model,
       ...rest,
@@ -49,6 +59,19 @@ export class RequestPageRenderer {
       // Said in the notice: the template follows the text typed, or stands alone.
       templateAfterTyped: Boolean(chosen) && typedBody,
       filesNotSent: filesNotSent ?? null,
+      // The draft notice: just saved, or taken up on opening the page; then when, and that files are not in it.
+      draftNotice:
+        draftSaved?.at || page.draft
+          ? {
+              saved: Boolean(draftSaved),
+              restored: Boolean(fromDraft),
+              ...draftSavedAt(draftSaved?.at ?? page.draft!.savedAt, department),
+              filesNotKept: FILES_NOT_KEPT,
+              filesChosen: draftSaved?.filesChosen ?? null,
+            }
+          : null,
+      draftEmptied: Boolean(draftSaved && !draftSaved.at),
+      othersDrafts: page.othersDrafts.map((d) => ({ authorName: d.authorName, ...draftSavedAt(d.savedAt, department) })),
       forms: { ...model.forms, ...started, ...forms },
     });
   }

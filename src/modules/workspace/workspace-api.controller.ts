@@ -1,4 +1,18 @@
-import { Controller, Get, Headers, HttpCode, Param, Post, Query, Req, UploadedFiles, UseGuards, UseInterceptors } from '@nestjs/common';
+import {
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Put,
+  Query,
+  Req,
+  UploadedFiles,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
 import { ApiIdempotencyKey, apiRepeatKey, SENT_ONCE } from '../../common/idempotency-key';
 import {
   ApiBadRequestResponse,
@@ -6,6 +20,7 @@ import {
   ApiConflictResponse,
   ApiConsumes,
   ApiCreatedResponse,
+  ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -21,6 +36,8 @@ import { ErrorResponseDto } from '../../common/errors/error-response.dto';
 import { REQUEST_KINDS, REQUEST_STATUSES } from '../requests/request.types';
 import {
   AnswerBodyDto,
+  AnswerDraftBodyDto,
+  AnswerDraftDto,
   CloseBodyDto,
   DeclineBodyDto,
   DeclineResultDto,
@@ -95,7 +112,8 @@ export class WorkspaceApiController {
   })
   @ApiOkResponse({ type: StaffRequestPageDto, description: 'La demande et ce que la page montre' })
   async show(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string): Promise<StaffRequestPageDto> {
-    const { request, ...page } = await this.workspace.requestPage(staff, reference);
+    // A draft has its own route (`answer-draft`): the page's copy of it stays the page's.
+    const { request, draft: _draft, othersDrafts: _others, ...page } = await this.workspace.requestPage(staff, reference);
     const { id: _id, assignmentId: _assignment, ...shown } = request;
     return { request: shown, ...page };
   }
@@ -199,6 +217,44 @@ export class WorkspaceApiController {
     refuseUnknownFields(body, ['body', 'items', 'complement', 'buyerMessageSeen']);
     await this.workspace.answer(staff, reference, body, files, apiRepeatKey(idempotencyKey));
     return this.status(staff, reference);
+  }
+
+  @Get(':reference/answer-draft')
+  @ApiOperation({
+    summary: 'Lire mon brouillon de réponse',
+    description: 'Le brouillon de la personne connectée, qui détient la demande ; `savedAt` null : aucun brouillon.',
+  })
+  @ApiOkResponse({ type: AnswerDraftDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'La demande ne prend plus de réponse' })
+  async draft(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string) {
+    const draft = await this.workspace.draftOf(staff, reference);
+    return draft ?? { body: '', items: [], savedAt: null };
+  }
+
+  @Put(':reference/answer-draft')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Enregistrer mon brouillon de réponse',
+    description:
+      'Remplace le brouillon de la personne connectée (une par demande et par personne) ; rien n’est envoyé. ' +
+      'Sans texte ni aide, le brouillon est supprimé. Les fichiers ne sont pas gardés. Supprimé à l’envoi de la réponse, ' +
+      'à la clôture de la demande et à l’effacement de ses données.',
+  })
+  @ApiBody({ type: AnswerDraftBodyDto })
+  @ApiOkResponse({ type: AnswerDraftDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Texte plus long que la réponse ne peut l’être, aide mal formée' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'La demande ne prend plus de réponse' })
+  async saveDraft(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string, @JsonBody('body', 'items') body: Json) {
+    await this.workspace.saveDraft(staff, reference, body);
+    return (await this.workspace.draftOf(staff, reference)) ?? { body: '', items: [], savedAt: null };
+  }
+
+  @Delete(':reference/answer-draft')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Supprimer mon brouillon de réponse' })
+  @ApiNoContentResponse({ description: 'Supprimé (ou il n’y en avait pas)' })
+  async discardDraft(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string): Promise<void> {
+    await this.workspace.discardDraft(staff, reference);
   }
 
   @Post(':reference/close')

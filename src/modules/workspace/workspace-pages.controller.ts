@@ -142,7 +142,7 @@ export class WorkspacePagesController {
     const body = (req.body ?? {}) as Form;
     this.csrf.assertValid(session, body[CSRF_FIELD]);
     const fileNames = files.map((file) => file.originalname);
-    const { [CSRF_FIELD]: _csrf, modele, ...typedAnswer } = body;
+    const { [CSRF_FIELD]: _csrf, modele, brouillon, ...typedAnswer } = body;
     await this.perform(
       res,
       staff,
@@ -161,6 +161,19 @@ export class WorkspacePagesController {
           });
           return null;
         }
+        // « Enregistrer le brouillon », or the form's script saving as one types (JSON back): kept, nothing sent, no files.
+        if (typeof brouillon === 'string' && brouillon) {
+          const savedAt = await this.workspace.saveDraft(staff, reference, typedAnswer, formRepeatKey(body.formToken));
+          if (req.accepts(['html', 'json']) === 'json') {
+            res.status(200).json({ savedAt });
+            return null;
+          }
+          await this.page.render(res, staff, reference, 200, {
+            typedAnswer,
+            draftSaved: { at: savedAt, filesChosen: filesNotSentNotice(fileNames) },
+          });
+          return null;
+        }
         // A file over a limit: the form comes back with the text as typed, and the limit said beside the files.
         const refusal = uploadRefusalOf(req);
         if (refusal) throw refusal;
@@ -168,6 +181,20 @@ export class WorkspacePagesController {
       },
       (sent) => sent && doneAt(reference, sent === 'complement' ? 'complement' : 'reponse'),
       fileNames,
+    );
+  }
+
+  /** The holder throws their draft away: the page comes back with an empty answer form. */
+  @Post('demandes/:reference/brouillon/suppression')
+  async discardDraft(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string, @Res() res: Response) {
+    await this.perform(
+      res,
+      staff,
+      reference,
+      null,
+      {},
+      () => this.workspace.discardDraft(staff, reference),
+      doneAt(reference, 'brouillon-supprime'),
     );
   }
 

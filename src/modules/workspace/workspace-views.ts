@@ -74,6 +74,7 @@ const DONE_NOTICES: Record<string, string> = {
   reponse: 'Votre réponse est envoyée à l’acheteur.',
   complement: 'Votre complément est envoyé à l’acheteur ; son délai pour vous répondre repart d’aujourd’hui.',
   cloture: 'La demande est clôturée.',
+  'brouillon-supprime': 'Le brouillon de votre réponse est supprimé.',
   reouverture: 'La demande est rouverte : elle est de nouveau en cours, chez le facilitateur qui la suivait. L’acheteur est prévenu.',
   'reouverture-routage':
     'La demande est rouverte. Le facilitateur qui la suivait n’est pas disponible (parti de l’annuaire ou absent) : elle est attribuée de nouveau, ou attend dans la réserve du réseau. L’acheteur est prévenu.',

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AutoCloseModule } from '../auto-close/auto-close.module';
 import { AccountsModule } from '../accounts/accounts.module';
 import { AttachmentsModule } from '../attachments/attachments.module';
+import { AnswerDraftsModule } from '../answer-drafts/answer-drafts.module';
 import { AnswerTemplatesModule } from '../answer-templates/answer-templates.module';
 import { MailModule } from '../mail/mail.module';
 import { RequestsModule } from '../requests/requests.module';
@@ -20,6 +21,7 @@ import { WorkspaceViews } from './workspace-views';
 @Module({
   imports: [
     AccountsModule,
+    AnswerDraftsModule,
     AnswerTemplatesModule,
     AttachmentsModule,
     AutoCloseModule,

@@ -20,6 +20,8 @@ import { canRedirect, canReassign, canTakeFromPool, RequestScope, visibleNetwork
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { passageToComplete } from '../answer-templates/answer-template.policy';
 import { AttachmentsService, UploadedFile } from '../attachments/attachments.service';
+import { draftContent } from '../answer-drafts/answer-draft.policy';
+import { AnswerDraftsRepository, draftsDeletedStatement } from '../answer-drafts/answer-drafts.repository';
 import { MailService } from '../mail/mail.service';
 import { milestoneOf } from '../requests/milestone.policy';
 import { ReferenceService } from '../reference/reference.service';
@@ -137,6 +139,7 @@ export class WorkspaceService {
     private readonly surveys: SurveysService,
     private readonly retention: RetentionService,
     private readonly mail: MailService,
+    private readonly drafts: AnswerDraftsRepository,
     private readonly clock: Clock,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
@@ -237,8 +240,15 @@ export class WorkspaceService {
         : request.status === 'in_progress' && answerDue
           ? { kind: 'answer', dueAt: answerDue }
           : null;
+    // The writer's own draft fills their answer form; colleagues learn only that one is in progress, by whom and when.
+    const [draft, othersDrafts] = await Promise.all([
+      actions.answer ? this.drafts.find(request.id, staff.id) : null,
+      this.drafts.othersOn(request.id, staff.id),
+    ]);
     return {
       request,
+      draft,
+      othersDrafts,
       deadlines: {
         takeChargeDueAt: request.takeChargeDueAt,
         answerDueAt: answerDue,
@@ -490,9 +500,44 @@ export class WorkspaceService {
         }),
         this.requests.eventStatement(this.event(request.id, staff, complement ? 'answer_completed' : 'answered', status, to, true)),
         ...this.buyerToldAndTimed(locked),
+        this.drafts.deleteStatement(request.id, staff.id),
       ];
     });
     return first.sent ?? (before === 'answered' ? 'complement' : 'answer');
+  }
+
+  /**
+   * The answer being written, kept for this person (the holder, while the request takes an answer): its text and typed
+   * help items, never its files. Nothing typed discards it. Saved under the request's lock, after the form was sent as
+   * the answer (an autosave overtaken by the sending, same form token), it is not written again. Returns when it was saved,
+   * null when there is no draft left.
+   */
+  async saveDraft(staff: StaffPrincipal, reference: string, input: AnswerInput, repeatKey?: string): Promise<Date | null> {
+    const request = await this.answerable(staff, reference);
+    const { content, errors } = draftContent(input);
+    if (errors.length) throw new ValidationFailed(errors);
+    const messageId = repeatKey ? repeatableId(this.config.APP_SECRET, repeatKey, 'answer', request.id) : null;
+    const now = this.clock.now();
+    let saved: Date | null = null;
+    await this.act(request.id, 'answer', async (_status, _to, manager) => {
+      if (messageId && (await this.messages.bodyOf(manager, messageId)) !== null) return [];
+      if (!content) return [this.drafts.deleteStatement(request.id, staff.id)];
+      saved = now;
+      return [this.drafts.saveStatement(request.id, staff.id, content, now)];
+    });
+    return saved;
+  }
+
+  /** This person's draft of a request they hold, thrown away (nothing to do when there is none). */
+  async discardDraft(staff: StaffPrincipal, reference: string): Promise<void> {
+    const request = await this.holderOnly(staff, reference);
+    await runAsOne(this.dataSource, [this.drafts.deleteStatement(request.id, staff.id)]);
+  }
+
+  /** This person's draft of a request they may answer (null: none), for the API. */
+  async draftOf(staff: StaffPrincipal, reference: string) {
+    const request = await this.answerable(staff, reference);
+    return this.drafts.find(request.id, staff.id);
   }
 
   /**
@@ -518,6 +563,7 @@ export class WorkspaceService {
         return [
           ...(text ? this.messageStatements(request.id, staff, 'closing_message', text) : []),
           this.requests.statusStatement(request.id, to, chosen),
+          draftsDeletedStatement([request.id]),
           this.requests.eventStatement({
             ...this.event(request.id, staff, 'closed', status, to, true),
             reason: CLOSE_REASON_LABELS[chosen],

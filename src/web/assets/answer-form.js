@@ -1,6 +1,7 @@
 // Progressive enhancement of the answer form: each help item shows the fields of the type chosen, and the next
 // item appears once the one before has a type, up to the form's last slot. Without JavaScript the first three items
-// show every field, and the server keeps only the chosen type's fields. The files chosen are offered by name.
+// show every field, and the server keeps only the chosen type's fields. The files chosen are offered by name. What is
+// typed is saved as a draft 30 s after a change, as the « Enregistrer le brouillon » button does without script.
 (function () {
   var items = document.querySelectorAll('[data-help-item]');
   function update() {
@@ -38,15 +39,57 @@
   // or a template button, which brings the text back) is no leaving.
   var answer = document.getElementById('f-answer-body');
   if (answer && answer.form) {
+    var form = answer.form;
     var sending = false;
-    answer.form.addEventListener('submit', function () { sending = true; });
+    // Typed since the last draft saved (the page's text is the draft's when it just came from it): what leaving would lose.
+    var unsaved = !form.hasAttribute('data-draft-current');
+    var timer = null;
+    var status = document.getElementById('brouillon-statut');
+    form.addEventListener('submit', function () {
+      sending = true;
+      clearTimeout(timer);
+      timer = null;
+    });
     // Back to this page from the browser's cache: it is being written again.
     window.addEventListener('pageshow', function () { sending = false; });
     window.addEventListener('beforeunload', function (event) {
-      if (sending || !answer.value.trim()) return;
+      if (sending || !unsaved || !answer.value.trim()) return;
       event.preventDefault();
       event.returnValue = '';
     });
+    // Autosave: 30 s after the first change not saved, the form goes as « Enregistrer le brouillon » would send it,
+    // without its files (never kept in a draft), and the answer is JSON; the page stays as it is.
+    var saveDraft = function () {
+      timer = null;
+      if (sending) return;
+      var data = new FormData(form);
+      data.delete('fichiers');
+      data.set('brouillon', '1');
+      unsaved = false;
+      fetch(form.getAttribute('action'), { method: 'POST', body: data, headers: { Accept: 'application/json' }, credentials: 'same-origin' })
+        .then(function (response) {
+          if (!response.ok) throw new Error(String(response.status));
+          return response.json();
+        })
+        .then(function (saved) {
+          if (!status) return;
+          if (!saved.savedAt) { status.textContent = 'Rien n’est écrit : aucun brouillon n’est gardé.'; return; }
+          var at = new Date(saved.savedAt);
+          var minutes = at.getMinutes();
+          status.textContent = 'Brouillon enregistré à ' + at.getHours() + ' h ' + (minutes < 10 ? '0' : '') + minutes;
+        })
+        .catch(function () {
+          unsaved = true;
+          if (status) status.textContent = 'Le brouillon n’a pas pu être enregistré : utilisez le bouton « Enregistrer le brouillon », ou envoyez la réponse.';
+        });
+    };
+    var changed = function (event) {
+      if (event.target && event.target.type === 'file') return;
+      unsaved = true;
+      if (!timer && !sending) timer = setTimeout(saveDraft, 30000);
+    };
+    form.addEventListener('input', changed);
+    form.addEventListener('change', changed);
   }
   // A template just taken into the answer (the page reloaded with it): its notice takes the focus, the answer follows it.
   var templateTaken = document.getElementById('modele-repris');

@@ -151,3 +151,31 @@ export class AnswerBodyDto extends TextBodyDto {
   })
   buyerMessageSeen?: string;
 }
+
+export class AnswerDraftBodyDto {
+  @ApiProperty({
+    required: false,
+    maxLength: 10000,
+    description: 'Le texte de la réponse en cours ; vide, avec aucune aide : le brouillon est supprimé',
+  })
+  body?: string;
+
+  @ApiProperty({
+    type: [HelpItemBodyDto],
+    required: false,
+    maxItems: 20,
+    description: 'Les aides saisies, gardées telles quelles (non vérifiées) ; un fichier n’y est jamais gardé',
+  })
+  items?: HelpItemBodyDto[];
+}
+
+export class AnswerDraftDto {
+  @ApiProperty({ description: 'Le texte gardé (vide sans brouillon)' })
+  body!: string;
+
+  @ApiProperty({ type: [HelpItemBodyDto], description: 'Les aides saisies, telles quelles' })
+  items!: HelpItemBodyDto[];
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Enregistré à ce moment ; null : aucun brouillon' })
+  savedAt!: Date | null;
+}

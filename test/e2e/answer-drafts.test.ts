@@ -1,0 +1,238 @@
+import { submittedAndTaken } from '../support/conversation';
+import { insertFacilitator } from '../support/facilitators';
+import { samplePdf } from '../support/sample-files';
+import { bearerFor, csrfIn, insertStaff, StaffClient } from '../support/staff';
+import { TestApp, useTestApp } from '../support/test-app';
+
+/**
+ * Answer drafts: the holder saves what they are writing (text and help items, no files), finds it on coming back,
+ * discards it; sending the answer, closing the request or erasing its data deletes it; nobody else reads it.
+ */
+describe('answer drafts', () => {
+  let t!: TestApp;
+  useTestApp((app) => (t = app));
+
+  const page = (reference: string) => `/espace/demandes/${reference}`;
+  const drafts = (requestId: string) =>
+    t.dataSource.query(
+      `SELECT d.body, d.items, u.facilitator_id AS "facilitatorId" FROM answer_drafts d JOIN staff_users u ON u.id = d.staff_user_id
+        WHERE d.request_id = $1 ORDER BY d.saved_at`,
+      [requestId],
+    );
+  async function signedIn(seed: Parameters<typeof insertStaff>[1], firstName?: string): Promise<{ client: StaffClient; id: string }> {
+    const { id, email } = await insertStaff(t.dataSource, seed);
+    if (firstName) await t.dataSource.query(`UPDATE staff_users SET first_name = $2, last_name = 'Martin' WHERE id = $1`, [id, firstName]);
+    const client = new StaffClient(t.url);
+    expect((await client.signIn(email)).status).toBe(303);
+    return { client, id };
+  }
+  async function holderOf(n: number) {
+    const request = await submittedAndTaken(t, n);
+    const [{ network }] = await t.dataSource.query(`SELECT network_code AS network FROM requests WHERE id = $1`, [request.id]);
+    const holder = await signedIn({ role: 'facilitator', facilitatorId: request.facilitatorId, networks: [network] }, 'Camille');
+    return { request, network: network as string, holder: holder.client };
+  }
+  /** The answer form as the page posts it (multipart), with `extra` buttons' names and a file when given. */
+  async function postAnswerForm(
+    client: StaffClient,
+    reference: string,
+    fields: Record<string, string>,
+    options: { fileName?: string; json?: boolean; tokensFrom?: string } = {},
+  ): Promise<Response> {
+    const html = await (await client.get(options.tokensFrom ?? page(reference))).text();
+    const form = new FormData();
+    form.append('_csrf', csrfIn(html));
+    form.append('formToken', answerToken(html) ?? '');
+    for (const [name, value] of Object.entries(fields)) form.append(name, value);
+    if (options.fileName) form.append('fichiers', new Blob([new Uint8Array(samplePdf())], { type: 'application/pdf' }), options.fileName);
+    return fetch(`${t.url}${page(reference)}/reponse`, {
+      method: 'POST',
+      body: form,
+      redirect: 'manual',
+      headers: { cookie: client.jar.header(), ...(options.json ? { accept: 'application/json' } : {}) },
+    });
+  }
+  /** The answer form's one-time token (the page's other forms have theirs). */
+  const answerToken = (html: string) => html.slice(html.indexOf('id="formulaire-reponse"')).match(/name="formToken" value="([^"]+)"/)?.[1];
+  const draftFields = {
+    brouillon: '1',
+    body: 'Bonjour,\nvoici un début de réponse.',
+    'items[0][type]': 'guide',
+    'items[0][title]': 'Guide AGEC',
+    'items[1][type]': '',
+  };
+
+  it('saves the text and help items (never the files), brings them back on the page, and discards them', async () => {
+    const { request, holder } = await holderOf(1);
+    const saved = await postAnswerForm(holder, request.reference, draftFields, { fileName: 'CCTP.pdf' });
+    expect(saved.status).toBe(200);
+    const html = (await saved.text()).replace(/\r\n/g, '\n');
+    expect(html).toMatch(
+      /role="status" id="brouillon">\s*<p>Brouillon enregistré le \d{1,2}(er)? \S+ \d{4} à \d{1,2} h \d{2}\. Les fichiers ne sont pas gardés dans le brouillon/,
+    );
+    expect(html).toContain('<p id="brouillon-fichiers">Le fichier « CCTP.pdf » n’a pas été envoyé : joignez-le de nouveau.</p>');
+    expect(html).toContain('>Bonjour,\nvoici un début de réponse.</textarea>');
+    expect(await drafts(request.id)).toEqual([
+      {
+        body: 'Bonjour,\nvoici un début de réponse.',
+        items: [{ type: 'guide', title: 'Guide AGEC' }],
+        facilitatorId: request.facilitatorId,
+      },
+    ]);
+    // Nothing sent, no file stored.
+    expect(await t.dataSource.query(`SELECT 1 FROM request_messages WHERE request_id = $1`, [request.id])).toEqual([]);
+    expect(await t.dataSource.query(`SELECT 1 FROM attachments WHERE request_id = $1`, [request.id])).toEqual([]);
+
+    // Coming back the next day: the form starts from the draft, with a way to discard it.
+    const later = (await (await holder.get(page(request.reference))).text()).replace(/\r\n/g, '\n');
+    expect(later).toContain('>Bonjour,\nvoici un début de réponse.</textarea>');
+    expect(later).toContain('value="Guide AGEC"');
+    expect(later).toMatch(/Brouillon enregistré le .+ à \d{1,2} h \d{2} : votre réponse ci-dessous le reprend\./);
+    expect(later).toContain('Supprimer le brouillon');
+
+    // The script's autosave: same POST, JSON back.
+    const auto = await postAnswerForm(holder, request.reference, { ...draftFields, body: 'Texte enregistré tout seul' }, { json: true });
+    expect(auto.status).toBe(200);
+    expect(new Date((await auto.json()).savedAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
+    expect((await drafts(request.id))[0].body).toBe('Texte enregistré tout seul');
+
+    const discarded = await holder.submit(page(request.reference), `${page(request.reference)}/brouillon/suppression`, {});
+    expect(discarded.status).toBe(303);
+    expect(discarded.headers.get('location')).toBe(`${page(request.reference)}?fait=brouillon-supprime`);
+    expect(await drafts(request.id)).toEqual([]);
+    const after = await (await holder.get(`${page(request.reference)}?fait=brouillon-supprime`)).text();
+    expect(after).toContain('Le brouillon de votre réponse est supprimé.');
+    expect(after).not.toContain('Texte enregistré tout seul');
+    expect(after).not.toContain('id="brouillon"');
+  });
+
+  it('refuses a draft longer than the answer may be, and keeps nothing when nothing is typed', async () => {
+    const { request, holder } = await holderOf(2);
+    const long = await postAnswerForm(holder, request.reference, { brouillon: '1', body: 'a'.repeat(10_001) });
+    expect(long.status).toBe(400);
+    expect(await long.text()).toContain('Le brouillon ne doit pas dépasser 10\u202f000 caractères, comme la réponse.');
+    expect(await drafts(request.id)).toEqual([]);
+
+    await postAnswerForm(holder, request.reference, draftFields);
+    const emptied = await postAnswerForm(holder, request.reference, { brouillon: '1', body: '  ', 'items[0][type]': '' });
+    expect(await emptied.text()).toContain('Rien n’est écrit : aucun brouillon n’est gardé.');
+    expect(await drafts(request.id)).toEqual([]);
+  });
+
+  it('is deleted with the answer sent, and an autosave overtaken by the sending does not bring it back', async () => {
+    const { request, holder } = await holderOf(3);
+    await postAnswerForm(holder, request.reference, draftFields);
+    expect(await drafts(request.id)).toHaveLength(1);
+    const html = await (await holder.get(page(request.reference))).text();
+    const formToken = answerToken(html)!;
+    const send = async (extra: Record<string, string>) => {
+      const form = new FormData();
+      form.append('_csrf', csrfIn(html));
+      form.append('formToken', formToken);
+      form.append('complement', 'false');
+      form.append('buyerMessageSeen', '');
+      form.append('body', 'Voici ma réponse complète.');
+      for (const [name, value] of Object.entries(extra)) form.append(name, value);
+      return fetch(`${t.url}${page(request.reference)}/reponse`, {
+        method: 'POST',
+        body: form,
+        redirect: 'manual',
+        headers: { cookie: holder.jar.header(), accept: 'application/json' },
+      });
+    };
+    expect((await send({})).status).toBe(303);
+    expect(await drafts(request.id)).toEqual([]);
+    // The script's save of the same form, arriving after the answer went: nothing to keep.
+    const late = await send({ brouillon: '1' });
+    expect(late.status).toBe(200);
+    expect(await late.json()).toEqual({ savedAt: null });
+    expect(await drafts(request.id)).toEqual([]);
+  });
+
+  it('is the writer’s alone: a colleague taking over starts blank, and staff see only who has a draft and when', async () => {
+    const { request, network, holder } = await holderOf(4);
+    await postAnswerForm(holder, request.reference, { ...draftFields, body: 'Texte confidentiel de Camille' });
+
+    // The network's animator: told a draft is in progress, by whom and when, never what it says; may not save one.
+    const animator = await signedIn({ role: 'animator', networks: [network] });
+    const seen = await (await animator.client.get(page(request.reference))).text();
+    expect(seen).toMatch(/Brouillon de réponse en cours de Camille Martin, enregistré le .+ à \d{1,2} h \d{2}/);
+    expect(seen).not.toContain('Texte confidentiel de Camille');
+    expect((await postAnswerForm(animator.client, request.reference, draftFields)).status).toBe(404);
+    expect((await animator.client.submit(page(request.reference), `${page(request.reference)}/brouillon/suppression`, {})).status).toBe(
+      404,
+    );
+    // Another network's facilitator: the request does not exist for them.
+    const strangerFacilitator = await insertFacilitator(t.dataSource, { network: 'reseco' });
+    const stranger = await signedIn({ role: 'facilitator', facilitatorId: strangerFacilitator, networks: ['reseco'] });
+    // Their page of it is a 404 too: the session's token is taken from their queue.
+    expect((await postAnswerForm(stranger.client, request.reference, draftFields, { tokensFrom: '/espace' })).status).toBe(404);
+
+    // Given to a colleague: their page starts blank, says Camille had a draft, and their own draft is their own.
+    const colleagueId = await insertFacilitator(t.dataSource, {});
+    await t.dataSource.query(`UPDATE request_assignments SET facilitator_id = $2 WHERE request_id = $1`, [request.id, colleagueId]);
+    await t.dataSource.query(`UPDATE requests SET assigned_facilitator_id = $2 WHERE id = $1`, [request.id, colleagueId]);
+    const colleague = await signedIn({ role: 'facilitator', facilitatorId: colleagueId, networks: [network] }, 'Dominique');
+    const theirs = (await (await colleague.client.get(page(request.reference))).text()).replace(/\r\n/g, '\n');
+    expect(theirs).not.toContain('Texte confidentiel de Camille');
+    expect(theirs).not.toContain('value="Guide AGEC"');
+    expect(theirs).toMatch(/Brouillon de réponse en cours de Camille Martin/);
+    expect(theirs).not.toContain('id="brouillon"');
+    await postAnswerForm(colleague.client, request.reference, { brouillon: '1', body: 'Ma propre réponse' });
+    expect((await drafts(request.id)).map((d: { body: string }) => d.body)).toEqual(['Texte confidentiel de Camille', 'Ma propre réponse']);
+    // The former holder may no longer save onto it.
+    expect((await postAnswerForm(holder, request.reference, draftFields, { tokensFrom: '/espace' })).status).toBe(404);
+    expect(await drafts(request.id)).toHaveLength(2);
+  });
+
+  it('goes with the request’s closure, and with the erasure of its personal data', async () => {
+    const { request, network, holder } = await holderOf(5);
+    await postAnswerForm(holder, request.reference, draftFields);
+    const closed = await holder.submit(page(request.reference), `${page(request.reference)}/cloture`, {
+      reason: 'redirected',
+      message: 'Voyez la CCI.',
+    });
+    expect(closed.status).toBe(303);
+    expect(await drafts(request.id)).toEqual([]);
+
+    // One left behind by any path: the erasure takes it with the rest.
+    const [{ id: staffId }] = await t.dataSource.query(`SELECT id FROM staff_users WHERE facilitator_id = $1`, [request.facilitatorId]);
+    await t.dataSource.query(
+      `INSERT INTO answer_drafts (request_id, staff_user_id, body, items, saved_at) VALUES ($1, $2, 'Oublié', '[]', now())`,
+      [request.id, staffId],
+    );
+    const animator = await signedIn({ role: 'animator', networks: [network] });
+    const erased = await animator.client.submit(page(request.reference), `${page(request.reference)}/effacement`, { confirm: '1' });
+    expect(erased.status).toBe(303);
+    expect(await drafts(request.id)).toEqual([]);
+  });
+
+  it('is read, saved and discarded by the API, for the holder alone', async () => {
+    const request = await submittedAndTaken(t, 6);
+    const [{ network }] = await t.dataSource.query(`SELECT network_code AS network FROM requests WHERE id = $1`, [request.id]);
+    const holder = await bearerFor(t, { role: 'facilitator', facilitatorId: request.facilitatorId, networks: [network] });
+    const animator = await bearerFor(t, { role: 'animator', networks: [network] });
+    const url = `${t.url}/api/v1/staff/requests/${request.reference}/answer-draft`;
+    const call = (authorization: string, method = 'GET', body?: unknown) =>
+      fetch(url, {
+        method,
+        headers: { authorization, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+
+    expect(await (await call(holder)).json()).toEqual({ body: '', items: [], savedAt: null });
+    const put = await call(holder, 'PUT', { body: 'Début de réponse', items: [{ type: 'referral', referralTarget: 'other' }] });
+    expect(put.status).toBe(200);
+    expect(await put.json()).toMatchObject({ body: 'Début de réponse', items: [{ type: 'referral', referralTarget: 'other' }] });
+    expect((await (await call(holder)).json()).body).toBe('Début de réponse');
+    expect((await call(animator)).status).toBe(404);
+    expect((await call(animator, 'PUT', { body: 'Pris' })).status).toBe(404);
+    expect((await call(animator, 'DELETE')).status).toBe(404);
+    expect(await drafts(request.id)).toHaveLength(1);
+    expect((await call(holder, 'DELETE')).status).toBe(204);
+    expect(await drafts(request.id)).toEqual([]);
+
+    const document = await (await fetch(`${t.url}/api/docs-json`)).json();
+    expect(Object.keys(document.paths['/api/v1/staff/requests/{reference}/answer-draft']).sort()).toEqual(['delete', 'get', 'put']);
+  });
+});
