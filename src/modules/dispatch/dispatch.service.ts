@@ -417,6 +417,8 @@ export class DispatchService {
       subject: topic.subject,
       question: topic.question,
       assignedFacilitatorId: null,
+      // Its own topic, perhaps another purchase: it stands apart from the request the original followed (splitFrom ties it).
+      followsUpRequestId: null,
       deadlineMisses: 0,
       closeReason: null,
       closedAt: null,

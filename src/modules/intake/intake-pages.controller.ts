@@ -5,14 +5,22 @@ import { Inject } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { AppConfig } from '../../config/app-config';
 import { LOGGER } from '../../common/logging/logging.module';
-import { AppError } from '../../common/errors/app-errors';
+import { AppError, ValidationFailed } from '../../common/errors/app-errors';
 import { isFormToken, randomToken } from '../../common/tokens';
 import { ReferenceService } from '../reference/reference.service';
 import { IndicatorsService } from '../reporting/indicators.service';
 import { IntakeRateLimiter } from './intake-rate-limiter';
 import { IdempotencyInput, IntakeService } from './intake.service';
 import { answerDayAfterNeed, usualPace } from './needed-by.policy';
-import { followUpValues, formPageModel, formToRequestBody, pickFormValues } from './request-form';
+import {
+  followUpChoiceProblem,
+  followUpLink,
+  followUpValues,
+  formPageModel,
+  formToRequestBody,
+  pickFormValues,
+  withoutFollowUp,
+} from './request-form';
 import { RequestValidator } from './request-validator';
 import { UNATTACHED_MAIL_RETENTION_DAYS } from '../mail/mail.repository';
 
@@ -123,20 +131,33 @@ export class IntakePagesController {
     };
   }
 
-  /** `?suite=<reference>&t=<token>` (the buyer's tracking link): the form starts from that request's buyer. */
+  /**
+   * `?suite=<reference>&t=<token>` (the buyer's tracking link): the form starts from that request's buyer, and asks
+   * whether the question is about the same purchase (then linked to it) or another.
+   */
   @Get('demande')
   async form(@Query('suite') reference: unknown, @Query('t') token: unknown, @Res() res: Response) {
     const previous = reference === undefined ? null : await this.intake.previousRequest(reference, token);
-    res.render('request-form', {
-      ...formPageModel(this.reference, randomToken(), previous ? followUpValues(previous) : {}),
-      followsUp: previous?.reference ?? null,
-    });
+    res.render(
+      'request-form',
+      formPageModel(
+        this.reference,
+        randomToken(),
+        previous ? { ...followUpValues(previous), ...followUpLink(previous.reference, token as string) } : {},
+      ),
+    );
   }
 
   /** The form token makes a double click or a resent form show the first confirmation again. */
   @Post('demande')
   async submit(@Req() req: Request, @Res() res: Response, @Body() body: Record<string, unknown>) {
-    const values = pickFormValues(body ?? {});
+    const typed = pickFormValues(body ?? {});
+    // The link proven again, as its page was: a wrong token (a tampered page, a link since renewed) simply links nothing.
+    const followed =
+      typed['followsUp.reference'] !== undefined
+        ? await this.intake.followedRequest(typed['followsUp.reference'], typed['followsUp.trackingToken'])
+        : null;
+    const values = followed ? typed : withoutFollowUp(typed);
     const token = isFormToken(body?.formToken) ? body.formToken : randomToken();
     const refuse = (error: AppError, pageToken = token, status = 400) =>
       res
@@ -158,7 +179,12 @@ export class IntakePagesController {
     // field comes back empty — not about a field they cannot see.
     if ((typeof body?.website === 'string' && body.website !== '') || !isFormToken(body?.formToken)) return refuse(formNotRecognised());
     try {
-      const dto = await this.validator.validate(formToRequestBody(values));
+      // The same purchase or another: asked with the other answers, its error among theirs.
+      const choice = followUpChoiceProblem(values);
+      const dto = await this.validator.validate(formToRequestBody(values)).catch((error: unknown) => {
+        throw choice && error instanceof ValidationFailed ? new ValidationFailed([choice, ...error.errors]) : error;
+      });
+      if (choice) throw new ValidationFailed([choice]);
       const idempotency: IdempotencyInput = { scope: 'form', key: token };
       // Only a new request counts: a buyer's mistakes, and the same page sent twice, do not use up the hour's allowance.
       const result = await this.intake.submit(dto, idempotency, async () => {

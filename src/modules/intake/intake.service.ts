@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
-import { AppError, NotFound } from '../../common/errors/app-errors';
+import { AppError, NotFound, ValidationFailed } from '../../common/errors/app-errors';
 import { hmac, randomToken, seal, sha256, unseal } from '../../common/tokens';
 import { GroupCommit } from '../../database/group-commit';
 import { runAsOne } from '../../database/sql-statement';
@@ -12,9 +12,9 @@ import { ReferenceService } from '../reference/reference.service';
 import { AdviceRequest } from '../requests/request.entities';
 import { parisYear } from '../requests/reference-number';
 import { RequestsRepository } from '../requests/requests.repository';
-import { TrackingService } from '../requests/tracking.service';
+import { RequestErased, TrackingService } from '../requests/tracking.service';
 import { sealTrackingToken, trackingUrl } from '../requests/tracking-url';
-import { CreateRequestDto } from './dto/create-request.dto';
+import { CreateRequestDto, FollowsUpDto } from './dto/create-request.dto';
 import { IdempotencyRepository } from './idempotency.repository';
 import { answerDayAfterNeed, usualPace } from './needed-by.policy';
 
@@ -62,6 +62,31 @@ export class IntakeService {
   }
 
   /**
+   * The earlier request a new one may follow up, proven by its tracking token as its page is; null for a wrong link or
+   * an erased request (nothing left to link to), silently: the caller decides what a wrong link means.
+   */
+  followedRequest(reference: unknown, token: unknown): Promise<AdviceRequest | null> {
+    return this.tracking.authorise(reference, token).catch((error: unknown) => {
+      if (error instanceof NotFound || error instanceof RequestErased) return null;
+      throw error;
+    });
+  }
+
+  /** The id of the earlier request `followsUp` names; a field error when its link proves none (unknown, wrong token: the same). */
+  private async followedRequestId(followsUp: FollowsUpDto): Promise<string> {
+    const followed = await this.followedRequest(followsUp.reference, followsUp.trackingToken);
+    if (!followed) {
+      throw new ValidationFailed([
+        {
+          field: 'followsUp',
+          message: 'Demande précédente introuvable : vérifiez sa référence et le jeton de son lien de suivi.',
+        },
+      ]);
+    }
+    return followed.id;
+  }
+
+  /**
    * Stores a validated request with its history event, acknowledgement e-mail and routing job,
    * all or nothing, in one statement (shared with submissions arriving at the same moment).
    * A repeated submission with the same key returns the first result.
@@ -72,6 +97,8 @@ export class IntakeService {
       const replay = await this.replay(key.hashes, key.fingerprint, key.passphrase);
       if (replay) return replay;
     }
+    // Before the caller's check: a wrong link is the buyer's mistake, which must not use up the hour's allowance.
+    const followsUpRequestId = dto.followsUp ? await this.followedRequestId(dto.followsUp) : null;
     // Only a new request goes past here: a caller's check that must not count a replay (the form's hourly limit).
     if (beforeRecording) await beforeRecording();
 
@@ -86,7 +113,7 @@ export class IntakeService {
       trackingUrl: trackingUrl(this.config.PUBLIC_URL, reference, token),
       replayed: false,
     };
-    const request = this.buildRequest(dto, reference, token, now);
+    const request = this.buildRequest(dto, reference, token, now, followsUpRequestId);
 
     const statements = [
       ...this.requests.insertStatements(request, {
@@ -190,7 +217,13 @@ export class IntakeService {
     return { ...pace, ...(usualAnswerDay ? { neededBy, usualAnswerDay } : {}) };
   }
 
-  private buildRequest(dto: CreateRequestDto, reference: string, token: string, now: Date): AdviceRequest {
+  private buildRequest(
+    dto: CreateRequestDto,
+    reference: string,
+    token: string,
+    now: Date,
+    followsUpRequestId: string | null,
+  ): AdviceRequest {
     const department = this.reference.department(dto.departmentCode)!;
     const id = randomUUID();
     return Object.assign(new AdviceRequest(), {
@@ -214,6 +247,7 @@ export class IntakeService {
       purchaseStage: dto.purchaseStage,
       estimatedAmount: dto.estimatedAmount == null ? null : String(dto.estimatedAmount),
       neededBy: dto.neededBy ?? null,
+      followsUpRequestId,
       consentedAt: now,
       createdAt: now,
       trackingTokenHash: sha256(token),

@@ -33,13 +33,41 @@ export const FORM_FIELDS = [
   'consent',
 ] as const;
 
-export type FormValues = Partial<Record<(typeof FORM_FIELDS)[number], string>>;
+/**
+ * The form reached from a tracking link: the buyer's choice (`samePurchase`, « yes » when the question is about the
+ * same purchase), and that request's reference and token in hidden fields, proven again when the form is sent.
+ * First on the page, before the buyer's fields.
+ */
+export const FOLLOW_UP_FIELDS = ['samePurchase', 'followsUp.reference', 'followsUp.trackingToken'] as const;
+
+export type FormValues = Partial<Record<(typeof FORM_FIELDS)[number] | (typeof FOLLOW_UP_FIELDS)[number], string>>;
 
 /** Keeps only the known fields, as the buyer typed them, to show them back on error. */
 export function pickFormValues(body: Record<string, unknown>): FormValues {
   const values: FormValues = {};
-  for (const field of FORM_FIELDS) if (typeof body[field] === 'string') values[field] = body[field] as string;
+  for (const field of [...FOLLOW_UP_FIELDS, ...FORM_FIELDS]) if (typeof body[field] === 'string') values[field] = body[field] as string;
   return values;
+}
+
+/** The hidden link of a form reached from a tracking page: the earlier request, proven by its token. */
+export function followUpLink(reference: string, token: string): FormValues {
+  return { 'followsUp.reference': reference, 'followsUp.trackingToken': token };
+}
+
+/** Without its link (a wrong token, a form not reached from a tracking page) the choice means nothing: dropped. */
+export function withoutFollowUp(values: FormValues): FormValues {
+  const { samePurchase: _choice, 'followsUp.reference': _reference, 'followsUp.trackingToken': _token, ...rest } = values;
+  return rest;
+}
+
+/** A form reached from a tracking link asks whether it is the same purchase: the buyer must say (null: answered, or not asked). */
+export function followUpChoiceProblem(values: FormValues): FieldError | null {
+  const reference = values['followsUp.reference'];
+  if (!reference || values.samePurchase === 'yes' || values.samePurchase === 'no') return null;
+  return {
+    field: 'samePurchase',
+    message: `Indiquez si votre question porte sur le même achat que votre demande ${reference} ou sur un autre achat.`,
+  };
 }
 
 type PreviousRequest = Pick<
@@ -91,6 +119,11 @@ export function formToRequestBody(values: FormValues): Record<string, unknown> {
     neededBy: isoDayOf(present(values.neededBy)),
     internalReferentConsulted: yesNo(values.internalReferentConsulted),
     consent: values.consent === 'yes' ? true : undefined,
+    // The same purchase: linked to the earlier request, by its reference and token (checked again when recorded).
+    followsUp:
+      values.samePurchase === 'yes' && present(values['followsUp.reference']) && present(values['followsUp.trackingToken'])
+        ? { reference: values['followsUp.reference'], trackingToken: values['followsUp.trackingToken'] }
+        : undefined,
   };
   return JSON.parse(JSON.stringify(body));
 }
@@ -151,9 +184,10 @@ export function formPageModel(
 
 /** Field errors in the order the form shows its fields (the validator reports them in its own). */
 export function inPageOrder(errors: FieldError[]): FieldError[] {
+  const order: readonly string[] = [...FOLLOW_UP_FIELDS, ...FORM_FIELDS];
   const position = (field: string) => {
-    const index = (FORM_FIELDS as readonly string[]).indexOf(field);
-    return index < 0 ? FORM_FIELDS.length : index;
+    const index = order.indexOf(field);
+    return index < 0 ? order.length : index;
   };
   return [...errors].sort((a, b) => position(a.field) - position(b.field));
 }

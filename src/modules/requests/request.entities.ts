@@ -34,6 +34,8 @@ import type { CloseReason, OrganisationType, PurchaseStage, RequestKind, Request
 @Index('requests_facilitator_idx', { synchronize: false })
 @Index('requests_open_idx', { synchronize: false })
 @Index('requests_status_created_idx', { synchronize: false })
+// The later questions about the same purchase, listed on the earlier request's page: a few requests among all.
+@Index('requests_follows_up_idx', ['followsUpRequestId'], { where: 'follows_up_request_id IS NOT NULL' })
 export class AdviceRequest {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
@@ -113,6 +115,17 @@ export class AdviceRequest {
 
   @Column({ type: 'timestamptz' })
   consentedAt!: Date;
+
+  /**
+   * The earlier request about the same purchase that this one follows (the buyer's choice on the form reached from that
+   * request's tracking link, or the API's `followsUp` with its token); null for a new purchase.
+   */
+  @ManyToOne(() => AdviceRequest, { nullable: true, onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'follows_up_request_id' })
+  followsUp?: AdviceRequest | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  followsUpRequestId!: string | null;
 
   /** The facilitator holding the request now (see request_assignments for the whole story). */
   @Column({ type: 'uuid', nullable: true })

@@ -95,10 +95,10 @@ export class RequestsRepository {
         sql: `INSERT INTO requests (id, reference, status, kind, buyer_first_name, buyer_last_name, buyer_email, buyer_phone,
                 organisation_name, organisation_type, siret, internal_referent_consulted, department_code, network_code,
                 segment_code, subject, question, purchase_stage, estimated_amount, needed_by, consented_at, tracking_token_hash, tracking_token_sealed,
-                created_at)
+                created_at, follows_up_request_id)
               SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
                 $9::text[], $10::text[], $11::text[], $12::boolean[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[],
-                $18::text[], $19::bigint[], $20::date[], $21::timestamptz[], $22::bytea[], $23::bytea[], $24::timestamptz[])`,
+                $18::text[], $19::bigint[], $20::date[], $21::timestamptz[], $22::bytea[], $23::bytea[], $24::timestamptz[], $25::uuid[])`,
         params: columnsOf(
           [request],
           [
@@ -126,6 +126,7 @@ export class RequestsRepository {
             'trackingTokenHash',
             'trackingTokenSealed',
             'createdAt',
+            'followsUpRequestId',
           ],
         ),
         rowsFrom: 0,
@@ -237,6 +238,12 @@ export class RequestsRepository {
       where: { reference },
       relations: { department: true, segment: true, network: true },
     });
+  }
+
+  /** A request's reference (null: it is gone). */
+  async referenceOf(requestId: string): Promise<string | null> {
+    const rows: Array<{ reference: string }> = await this.dataSource.query(`SELECT reference FROM requests WHERE id = $1`, [requestId]);
+    return rows[0]?.reference ?? null;
   }
 
   /** The request, locked for the caller's transaction: every change to it is decided by one transaction at a time. */

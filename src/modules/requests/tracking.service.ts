@@ -91,14 +91,16 @@ export class TrackingService {
   /** Unknown reference and wrong token answer alike, so a reference alone reveals nothing. */
   async findForBuyer(reference: string, token: string | undefined): Promise<TrackedRequestDto> {
     const request = await this.authorise(reference, token);
-    const [history, facilitator, conversation, deadline] = await Promise.all([
+    const [history, facilitator, conversation, deadline, followsUp] = await Promise.all([
       this.requests.publicHistory(request.id),
       request.assignedFacilitatorId ? this.facilitatorOf(request.id, request.assignedFacilitatorId) : null,
       this.messages.messagesOf(request.id, 'buyer'),
       this.requests.applicableDeadline(request.id),
+      request.followsUpRequestId ? this.requests.referenceOf(request.followsUpRequestId) : null,
     ]);
     return {
       ...toTracked(request, history, facilitator),
+      followsUp,
       // Read as the pages write it: a time limit at Monday 00:00 ends « vendredi au soir », not two days later.
       nextStep: nextStepFor(request.status, deadline && workingEndOf(deadline, request.departmentCode), this.clock.now()),
       conversation: conversation.map((message, index) =>
@@ -157,7 +159,7 @@ function toTracked(
   request: AdviceRequest,
   events: RequestEvent[],
   facilitator: TrackedRequestDto['facilitator'],
-): Omit<TrackedRequestDto, 'conversation' | 'latestAnswer' | 'actions' | 'nextStep'> {
+): Omit<TrackedRequestDto, 'conversation' | 'latestAnswer' | 'actions' | 'nextStep' | 'followsUp'> {
   return {
     reference: request.reference,
     status: request.status,

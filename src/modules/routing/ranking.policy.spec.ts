@@ -1,6 +1,7 @@
 import {
   coordinatorFallbackText,
   FacilitatorCandidate,
+  followUpHolderText,
   IneligibilityReason,
   rankFacilitators,
   RoutingRequest,
@@ -204,6 +205,81 @@ describe('rankFacilitators', () => {
       ['them still, when nobody else can take it', [facilitator('a'), facilitator('b', { absentToday: true })], ['a']],
     ])('back from the other kind: %s', (_label, candidates, expected) => {
       expect(ids(rankFacilitators({ ...ENV, transferredOutBy: ['a'] }, candidates))).toEqual(expected);
+    });
+
+    // The buyer said it is about the same purchase as GV-2026-000012, which 'held' took in charge.
+    const FOLLOW_UP: RoutingRequest = { ...ENV, followsUp: { reference: 'GV-2026-000012', heldBy: 'held' } };
+    it.each<[string, RoutingRequest, FacilitatorCandidate[], string[]]>([
+      [
+        'its holder first, before expertise and a lighter load',
+        FOLLOW_UP,
+        [facilitator('expert', { segments: ['cleaning'] }), facilitator('held', { openCount: 4 })],
+        ['held', 'expert'],
+      ],
+      [
+        'the usual order when its holder is absent',
+        FOLLOW_UP,
+        [facilitator('expert', { segments: ['cleaning'] }), facilitator('held', { absentToday: true }), facilitator('other')],
+        ['expert', 'other'],
+      ],
+      [
+        'the usual order when its holder is full',
+        FOLLOW_UP,
+        [
+          facilitator('other', { openCount: 3 }),
+          facilitator('held', { capacity: 2, openCount: 2 }),
+          facilitator('expert', { segments: ['cleaning'] }),
+        ],
+        ['expert', 'other'],
+      ],
+      [
+        'the usual order when its holder does not cover the département',
+        FOLLOW_UP,
+        [facilitator('held', { departmentCodes: ['69'] }), facilitator('other', { openCount: 2 })],
+        ['other'],
+      ],
+      ['the usual order when its holder is inactive', FOLLOW_UP, [facilitator('held', { active: false }), facilitator('other')], ['other']],
+      [
+        'the usual order when its holder is of the other kind',
+        FOLLOW_UP,
+        [local('held', { networkCode: 'aura', departmentCodes: ['38'] }), facilitator('other')],
+        ['other'],
+      ],
+      [
+        'the usual order when nobody held the earlier request',
+        { ...ENV, followsUp: { reference: 'GV-2026-000012', heldBy: null } },
+        [facilitator('b', { openCount: 1 }), facilitator('a', { openCount: 2 })],
+        ['b', 'a'],
+      ],
+      [
+        'after the others when it was transferred away from them',
+        { ...FOLLOW_UP, transferredOutBy: ['held'] },
+        [facilitator('held'), facilitator('other', { openCount: 4 })],
+        ['other', 'held'],
+      ],
+      [
+        'social clause: a coordinator holder still waits behind the département’s facilitators',
+        { ...SOCIAL, followsUp: { reference: 'GV-2026-000012', heldBy: 'c' } },
+        [coordinator('c'), local('a', { openCount: 4 })],
+        ['a'],
+      ],
+      [
+        'social clause: a département facilitator holder first',
+        { ...SOCIAL, followsUp: { reference: 'GV-2026-000012', heldBy: 'held' } },
+        [local('a', { segments: ['catering'] }), local('held', { openCount: 3 })],
+        ['held', 'a'],
+      ],
+    ])('a follow-up: %s', (_label, request, candidates, expected) => {
+      expect(ids(rankFacilitators(request, candidates))).toEqual(expected);
+    });
+
+    it.each<[string, RoutingRequest, string, string | null]>([
+      ['given to the holder', FOLLOW_UP, 'held', 'Suite de GV-2026-000012, confiée au même facilitateur'],
+      ['given to another', FOLLOW_UP, 'other', null],
+      ['nobody held the earlier one', { ...ENV, followsUp: { reference: 'GV-2026-000012', heldBy: null } }, 'other', null],
+      ['no follow-up', ENV, 'held', null],
+    ])('the history line of a follow-up %s', (_label, request, chosen, expected) => {
+      expect(followUpHolderText(request, facilitator(chosen))).toBe(expected);
     });
 
     it('gives the same order whatever the input order, and leaves the input alone', () => {

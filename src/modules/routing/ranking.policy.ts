@@ -21,6 +21,17 @@ export interface RoutingRequest {
    * before the regional coordinator, who is offered only when no one of the département can take it.
    */
   readonly transferredOutBy?: readonly string[];
+  /**
+   * The earlier request about the same purchase (the buyer said so) and who held it — the facilitator who last took it
+   * in charge — if anyone did: offered it first when eligible, since they already know the file.
+   */
+  readonly followsUp?: FollowedRequest | null;
+}
+
+/** The earlier request a follow-up names: its reference, and the facilitator who held it (null: nobody took it in charge). */
+export interface FollowedRequest {
+  readonly reference: string;
+  readonly heldBy: string | null;
 }
 
 /** A facilitator as routing sees it, with its load and today's absence already computed by the caller. */
@@ -102,19 +113,33 @@ function isRegionalFallback(request: RoutingRequest, candidate: FacilitatorCandi
 }
 
 /**
- * Not the one it was transferred away from, then expertise, then load, then longest wait since the last assignment,
- * then id so the order never depends on input order.
+ * Not the one it was transferred away from, then the holder of the earlier request it follows up, then expertise, then
+ * load, then longest wait since the last assignment, then id so the order never depends on input order.
  */
 function compareCandidates(request: RoutingRequest, a: FacilitatorCandidate, b: FacilitatorCandidate): number {
   const transferredOut = (c: FacilitatorCandidate) => Number(request.transferredOutBy?.includes(c.id) ?? false);
   return (
     transferredOut(a) - transferredOut(b) ||
+    Number(heldFollowedRequest(request, b)) - Number(heldFollowedRequest(request, a)) ||
     Number(b.segments.includes(request.segmentCode)) - Number(a.segments.includes(request.segmentCode)) ||
     // Cross-multiplied so equal ratios (1/2, 2/4) tie exactly; capacities are positive once eligible.
     a.openCount * b.capacity - b.openCount * a.capacity ||
     compare(lastAssignedRank(a), lastAssignedRank(b)) ||
     compare(a.id, b.id)
   );
+}
+
+/** Whether the candidate held the earlier request this one follows up. */
+function heldFollowedRequest(request: RoutingRequest, candidate: FacilitatorCandidate): boolean {
+  return !!request.followsUp?.heldBy && request.followsUp.heldBy === candidate.id;
+}
+
+/**
+ * Why routing gave a follow-up to `chosen`, as its history line says it: the holder of the earlier request, eligible
+ * and so ranked first; null when it went to someone else (the holder absent, full, or not covering it).
+ */
+export function followUpHolderText(request: RoutingRequest, chosen: FacilitatorCandidate): string | null {
+  return heldFollowedRequest(request, chosen) ? `Suite de ${request.followsUp!.reference}, confiée au même facilitateur` : null;
 }
 
 /** Never assigned waits longest. */

@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { columnsOf, SqlStatement } from '../../database/sql-statement';
 import { facilitatorToday, NetworkDays } from '../reference/network-days';
 import type { OrganisationType, RequestKind, RequestStatus } from '../requests/request.types';
-import type { FacilitatorCandidate } from './ranking.policy';
+import type { FacilitatorCandidate, FollowedRequest } from './ranking.policy';
 import type { AssignmentEndReason, DeclineReason } from './request-assignment.entity';
 
 /** What routing needs to know of a request, read under its row lock. */
@@ -36,6 +36,8 @@ export interface RoutableRequest {
   buyerEmail: string;
   /** Who held it when it went to the other kind (RoutingRequest): offered it again last. */
   transferredOutBy?: string[];
+  /** The earlier request about the same purchase, and who held it (RoutingRequest): offered it first when they may take it. */
+  followsUp?: FollowedRequest | null;
 }
 
 export interface CurrentAssignment {
@@ -140,12 +142,22 @@ export const FACILITATOR_DEPARTED = `EXISTS (SELECT 1 FROM staff_users u WHERE u
 /** Why a facilitator cannot be given a request (whyAway): left with their account, record out of routing, absent. */
 export type AwayCause = 'departed' | 'inactive' | 'absence';
 
+/**
+ * Who held the earlier request `p` a follow-up names: the facilitator of its latest assignment taken in charge and not
+ * let go (still held, or ended by the closure) — the one who read the file and answered it; null when nobody did.
+ */
+const FOLLOWED_HOLDER = `(SELECT a.facilitator_id FROM request_assignments a
+   WHERE a.request_id = p.id AND a.taken_at IS NOT NULL AND (a.ended_at IS NULL OR a.end_reason = 'finished')
+   ORDER BY a.assigned_at DESC, a.id DESC LIMIT 1)`;
+
 const ROUTABLE_COLUMNS = `r.id, r.reference, r.status, r.kind, r.department_code AS "departmentCode", d.region_code AS "regionCode",
        r.network_code AS "networkCode", r.segment_code AS "segmentCode", r.subject,
        r.deadline_misses AS "deadlineMisses", r.created_at AS "createdAt", to_char(r.needed_by, 'YYYY-MM-DD') AS "neededBy",
        r.organisation_type AS "organisationType", r.anonymised_at AS "anonymisedAt", r.buyer_email AS "buyerEmail",
        ARRAY(SELECT a.facilitator_id::text FROM request_assignments a
               WHERE a.request_id = r.id AND a.end_reason = 'transferred') AS "transferredOutBy",
+       (SELECT json_build_object('reference', p.reference, 'heldBy', ${FOLLOWED_HOLDER}) FROM requests p
+         WHERE p.id = r.follows_up_request_id) AS "followsUp",
        (SELECT CASE WHEN e.type = 'transferred' THEN e.reason END FROM request_events e
          WHERE e.request_id = r.id AND e.type IN ('transferred', 'given_back') ORDER BY e.id DESC LIMIT 1) AS "transferNote",
        (SELECT CASE WHEN e.type = 'given_back' THEN json_build_object('byId', e.actor_id, 'by', f.first_name, 'note', e.reason) END

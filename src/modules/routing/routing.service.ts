@@ -22,6 +22,7 @@ import { AppError, ValidationFailed } from '../../common/errors/app-errors';
 import {
   coordinatorFallbackDetail,
   coordinatorFallbackText,
+  followUpHolderText,
   IneligibilityReason,
   rankFacilitators,
   waitingReasonText,
@@ -79,7 +80,19 @@ export interface HandOver {
 type MovedAnswerDeadline = { statements: SqlStatement[]; answerDueAt: Date | null };
 
 /** `fallback`: why routing gave a social-clause request to the région's coordinator, for its history line. */
-type PlannedAssignment = NewAssignment & { request: RoutableRequest; facilitator: ClaimableFacilitator; fallback?: PoolWait | null };
+type PlannedAssignment = NewAssignment & {
+  request: RoutableRequest;
+  facilitator: ClaimableFacilitator;
+  fallback?: PoolWait | null;
+  /** Routing gave a follow-up to the holder of the earlier request: its history line says so. */
+  followUp?: string | null;
+};
+
+/** Why routing chose this facilitator, when it says so: the follow-up's holder, the région's coordinator; null otherwise. */
+function routedWhy(a: PlannedAssignment): string | null {
+  const reasons = [a.followUp, a.fallback && coordinatorFallbackText(a.fallback)].filter((reason): reason is string => !!reason);
+  return reasons.length ? reasons.join('. ') : null;
+}
 
 /** A request falling into the pool, and why nobody could take it. */
 type Unplaced = { request: RoutableRequest; wait: PoolWait };
@@ -555,7 +568,7 @@ export class RoutingService {
       facilitator.openCount++;
       facilitator.lastAssignedAt = now;
       claims.set(facilitator.id, (claims.get(facilitator.id) ?? 0) + 1);
-      assignments.push({ ...this.plan(request, facilitator, now), fallback });
+      assignments.push({ ...this.plan(request, facilitator, now), fallback, followUp: followUpHolderText(request, facilitator) });
       return 'assigned';
     });
     return {
@@ -681,8 +694,9 @@ export class RoutingService {
         assignments.map((a) =>
           event(a.request, 'assigned', 'assigned', {
             isPublic: true,
-            // Staff read why a coordinator has it (their e-mail says it too); the buyer's page shows no reason.
-            reason: a.fallback ? coordinatorFallbackText(a.fallback) : null,
+            // Staff read why the follow-up went back to its holder, or a coordinator has it (their e-mail says that too); the
+            // buyer's page shows no reason.
+            reason: routedWhy(a),
             ...history,
             assigneeId: a.facilitatorId,
           }),

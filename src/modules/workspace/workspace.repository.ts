@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { RequestScope } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import type { AssignmentEndReason } from '../routing/request-assignment.entity';
 import type { CloseReason, OrganisationType, RequestKind, RequestStatus } from '../requests/request.types';
@@ -58,6 +59,13 @@ export interface SameBuyerRequest {
   createdAt: Date;
   /** Its dates are shown in its own département's time. */
   departmentCode: string;
+}
+
+/** A request linked to the one shown as a follow-up about the same purchase, with what access needs to know of it. */
+export interface LinkedRequest extends RequestScope {
+  reference: string;
+  /** `earlier`: the one the shown request follows; `later`: one that follows it. */
+  side: 'earlier' | 'later';
 }
 
 /** A request like the one shown, already answered: what its holder may reuse. */
@@ -308,6 +316,18 @@ export class WorkspaceRepository {
         WHERE lower(r.buyer_email) = lower($1) AND r.id <> $2 AND ${visible.sql}
         ORDER BY r.created_at DESC LIMIT $3`,
       [buyerEmail, requestId, limit, ...visible.params],
+    );
+  }
+
+  /** The request this one follows up (same purchase), and those that follow it up, oldest first. */
+  followUps(requestId: string): Promise<LinkedRequest[]> {
+    return this.dataSource.query(
+      `SELECT side, reference, network_code AS "networkCode", assigned_facilitator_id AS "assignedFacilitatorId", status
+         FROM (SELECT 'earlier' AS side, p.* FROM requests r JOIN requests p ON p.id = r.follows_up_request_id WHERE r.id = $1
+               UNION ALL
+               SELECT 'later' AS side, n.* FROM requests n WHERE n.follows_up_request_id = $1) linked
+        ORDER BY created_at, reference`,
+      [requestId],
     );
   }
 

@@ -16,7 +16,7 @@ import { BuyerNotificationsService } from '../buyer-notifications/buyer-notifica
 import { AppConfig } from '../../config/app-config';
 import { runAsOne, SqlStatement } from '../../database/sql-statement';
 import { OutboxRepository } from '../../queue/outbox.repository';
-import { canRedirect, canReassign, canTakeFromPool, RequestScope, visibleNetworks } from '../accounts/access.policy';
+import { canRedirect, canReassign, canSeeRequest, canTakeFromPool, RequestScope, visibleNetworks } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { passageToComplete } from '../answer-templates/answer-template.policy';
 import { AttachmentsService, UploadedFile } from '../attachments/attachments.service';
@@ -59,7 +59,7 @@ import {
   queueFilterProblems,
 } from './workspace-queue.policy';
 import { similarityQuery } from './similar-requests.policy';
-import { WorkspaceRepository } from './workspace.repository';
+import { LinkedRequest, WorkspaceRepository } from './workspace.repository';
 
 export const DECLINE_REASONS: readonly DeclineReason[] = ['not_my_territory', 'not_my_expertise', 'unavailable'];
 /** The buyer's other requests listed on a request page: enough to see a pattern, not a file. */
@@ -191,7 +191,7 @@ export class WorkspaceService {
     // The kept answer deadline reaches the page as `deadlines.answerDueAt`, not as a field of the request.
     const { answerDueAt: keptAnswerDueAt, ...request } = (await this.workspace.detail(visible.id))!;
     const similarity = request.anonymisedAt ? null : similarityQuery(request.subject, request.question);
-    const [history, assignments, messages, attachments, buyerRequests, similarRequests, undeliveredToBuyer, surveysRefused] =
+    const [history, assignments, messages, attachments, buyerRequests, similarRequests, undeliveredToBuyer, surveysRefused, linked] =
       await Promise.all([
         this.workspace.history(request.id),
         this.workspace.assignments(request.id),
@@ -201,7 +201,10 @@ export class WorkspaceService {
         similarity ? this.workspace.similarAnswered(staff, request, similarity, SIMILAR_SHOWN) : [],
         request.buyerEmail ? this.workspace.undeliveredToBuyer(request.id, request.buyerEmail) : [],
         this.surveys.addressOptedOut(request.buyerEmail),
+        this.workspace.followUps(request.id),
       ]);
+    // Linked requests are named to everyone who sees this one, opened (a link) only by those who may see them.
+    const followUpOf = ({ reference, ...scope }: LinkedRequest) => ({ reference, visible: canSeeRequest(staff, scope) });
     const actions = this.permitted(staff, {
       ...visible,
       status: request.status,
@@ -266,6 +269,8 @@ export class WorkspaceService {
       assignments,
       messages: messages.map(staffMessageView),
       attachments,
+      followsUp: linked.filter((l) => l.side === 'earlier').map(followUpOf)[0] ?? null,
+      followedBy: linked.filter((l) => l.side === 'later').map(followUpOf),
       buyerRequests,
       similarRequests,
       undeliveredToBuyer,

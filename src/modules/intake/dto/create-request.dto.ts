@@ -115,6 +115,26 @@ export class BuyerDto {
   siret?: string;
 }
 
+const FOLLOWS_UP_SHAPE = 'Indiquez la référence de la demande précédente et le jeton de son lien de suivi.';
+
+/** The earlier request about the same purchase, proven by its tracking token as its page is. */
+export class FollowsUpDto {
+  @ApiProperty({ example: 'GV-2026-000098', maxLength: 20, description: 'Référence de la demande précédente' })
+  @IsDefined({ message: FOLLOWS_UP_SHAPE })
+  @IsString({ message: FOLLOWS_UP_SHAPE })
+  @MaxLength(20, { message: 'Une référence s’écrit GV-AAAA-NNNNNN.' })
+  reference!: string;
+
+  @ApiProperty({
+    maxLength: 200,
+    description: 'Son jeton de suivi : le paramètre `t` de son lien de suivi (l’en-tête X-Tracking-Token de son suivi dans l’API)',
+  })
+  @IsDefined({ message: FOLLOWS_UP_SHAPE })
+  @IsString({ message: FOLLOWS_UP_SHAPE })
+  @MaxLength(200, { message: 'Ce jeton de suivi n’est pas valide.' })
+  trackingToken!: string;
+}
+
 export class CreateRequestDto {
   @ApiProperty({ type: BuyerDto })
   @IsDefined({ message: REQUIRED })
@@ -214,6 +234,17 @@ export class CreateRequestDto {
   @IsDefined({ message: CONSENT_REQUIRED })
   @Equals(true, { message: CONSENT_REQUIRED })
   consent!: boolean;
+
+  @ApiPropertyOptional({
+    type: FollowsUpDto,
+    description:
+      'Une nouvelle question sur le même achat qu’une demande précédente : sa référence et son jeton de suivi. La nouvelle demande est liée à la précédente (l’équipe voit les deux, et la confie de préférence au facilitateur qui a traité la précédente s’il peut la prendre). Une référence inconnue ou un jeton faux : erreur 400 sur `followsUp`. Absent pour une question sur un autre achat.',
+  })
+  @IsOptional()
+  @IsNotEmptyObject({}, { message: FOLLOWS_UP_SHAPE })
+  @ValidateNested()
+  @Type(() => FollowsUpDto)
+  followsUp?: FollowsUpDto;
 }
 
 export class CreatedRequestDto {

@@ -283,6 +283,14 @@ export class TrackedRequestDto {
   })
   splitFrom!: string | null;
 
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'GV-2026-000041',
+    description: 'La demande précédente sur le même achat, dont celle-ci est la suite (le choix de l’acheteur en la déposant)',
+  })
+  followsUp!: string | null;
+
   @ApiProperty({ format: 'date-time' })
   submittedAt!: string;
 

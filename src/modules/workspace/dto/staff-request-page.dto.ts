@@ -411,6 +411,15 @@ export class WaitingReasonDto {
   stuck!: boolean;
 }
 
+/** A request about the same purchase, linked by the buyer as a follow-up. */
+export class LinkedRequestDto {
+  @ApiProperty({ example: 'GV-2026-000041' })
+  reference!: string;
+
+  @ApiProperty({ description: 'Vrai quand vous pouvez consulter cette demande ; sinon, seule sa référence est donnée' })
+  visible!: boolean;
+}
+
 export class StaffRequestPageDto {
   @ApiProperty({ type: StaffRequestDto })
   request!: StaffRequestDto;
@@ -429,6 +438,16 @@ export class StaffRequestPageDto {
 
   @ApiProperty({ type: [StaffAttachmentDto] })
   attachments!: StaffAttachmentDto[];
+
+  @ApiProperty({
+    type: LinkedRequestDto,
+    nullable: true,
+    description: 'La demande précédente sur le même achat, dont celle-ci est la suite (le choix de l’acheteur) ; null sinon',
+  })
+  followsUp!: LinkedRequestDto | null;
+
+  @ApiProperty({ type: [LinkedRequestDto], description: 'Les demandes qui en sont la suite (même achat), la plus ancienne d’abord' })
+  followedBy!: LinkedRequestDto[];
 
   @ApiProperty({ type: [SameBuyerRequestDto], description: 'Les autres demandes du même acheteur que vous voyez' })
   buyerRequests!: SameBuyerRequestDto[];
