@@ -236,7 +236,8 @@ export class AppConfig {
   INDICATORS_ALERTS_CACHE_SECONDS = 300;
 
   /**
-   * A staff session ends after this many minutes without a request, and STAFF_SESSION_MAX_HOURS after sign-in whatever
+   * A staff session ends this many minutes after its last recorded use (use is recorded at most every quarter of it, and
+   * at most hourly: a 2 h session may end 1 h 30 after the last page), and STAFF_SESSION_MAX_HOURS after sign-in whatever
    * the activity. ANSSI's guidance on authentication asks for both bounds, set from the risk: password-only accounts
    * reading buyers’ personal data on office computers. 2 h idle keeps a lunch break or a meeting, not an afternoon
    * away from an unlocked screen; 12 h is one working day: one sign-in a day, never a week-old session.

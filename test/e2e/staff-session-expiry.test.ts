@@ -56,6 +56,14 @@ describe('staff sessions: sliding, capped, and a form sent after their end', () 
     expect((await c.get('/espace/compte')).status).toBe(303);
   });
 
+  it('ends a session older than the cap whatever its stored end (one opened under a longer cap, before a deploy)', async () => {
+    const { c } = await signedIn();
+    await t.dataSource.query(
+      `UPDATE staff_sessions SET created_at = now() - interval '13 hours', expires_at = now() + interval '6 days', last_seen_at = now()`,
+    );
+    expect((await c.get('/espace/compte')).status).toBe(303);
+  });
+
   it('sets the session cookie for the 12 hours at most', async () => {
     const { email } = await insertStaff(t.dataSource, { role: 'admin' });
     const c = new StaffClient(t.url);

@@ -174,14 +174,15 @@ export class AccountsRepository {
   async findLiveSession(
     tokenHash: Buffer,
     now: Date,
-    idleMs: number,
+    lifetime: { idleMs: number; maxMs: number },
   ): Promise<{ sessionId: string; lastSeenAt: Date; principal: StaffPrincipal } | null> {
+    // The age cap read from created_at too: a session opened under a longer one (before a deploy) ends at today's.
     const rows = await this.dataSource.query(
       `SELECT s.id AS "sessionId", s.last_seen_at AS "lastSeenAt", a.*
          FROM staff_sessions s JOIN (${ACCOUNT_VIEW}) a ON a.id = s.user_id
         WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2
-          AND s.last_seen_at > $2 - make_interval(secs => $3) AND a.active`,
-      [tokenHash, now, idleMs / 1000],
+          AND s.last_seen_at > $2 - make_interval(secs => $3) AND s.created_at > $2 - make_interval(secs => $4) AND a.active`,
+      [tokenHash, now, lifetime.idleMs / 1000, lifetime.maxMs / 1000],
     );
     if (!rows[0]) return null;
     const { sessionId, lastSeenAt, ...account } = rows[0];

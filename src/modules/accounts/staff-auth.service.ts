@@ -79,7 +79,7 @@ export class StaffAuthService {
   async closeSession(req: StaffRequest, res: Response): Promise<void> {
     const token = readCookie(req, SESSION_COOKIE);
     if (!token) return;
-    const live = await this.accounts.findLiveSession(sha256(token), this.clock.now(), this.lifetime.idleMs);
+    const live = await this.accounts.findLiveSession(sha256(token), this.clock.now(), this.lifetime);
     if (live) await this.accounts.revokeSession(live.sessionId, this.clock.now());
     clearCookie(req, res, SESSION_COOKIE);
     req.staffAuth = undefined;
@@ -96,7 +96,7 @@ export class StaffAuthService {
     const token = readCookie(req, SESSION_COOKIE);
     if (!token) return null;
     const now = this.clock.now();
-    const live = await this.accounts.findLiveSession(sha256(token), now, this.lifetime.idleMs);
+    const live = await this.accounts.findLiveSession(sha256(token), now, this.lifetime);
     if (!live) return null;
     if (renewalDue(new Date(live.lastSeenAt), now, this.lifetime.idleMs)) await this.accounts.touchSession(live.sessionId, now);
     return { principal: live.principal, session: { id: live.sessionId } };
