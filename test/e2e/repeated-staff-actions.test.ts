@@ -1,7 +1,8 @@
 import { StaffActionKeysRepository } from '../../src/modules/accounts/staff-action-keys.repository';
 import { StaffAuthService } from '../../src/modules/accounts/staff-auth.service';
 import { insertFacilitator } from '../support/facilitators';
-import { csrfIn, insertStaff, StaffClient } from '../support/staff';
+import { sha256 } from '../../src/common/tokens';
+import { csrfIn, insertStaff, STAFF_PASSWORD, StaffClient } from '../support/staff';
 import { submitRequest, TestApp, useTestApp, waitFor } from '../support/test-app';
 import { assignedToSignedIn } from '../support/workspace';
 
@@ -156,6 +157,30 @@ describe('staff actions sent twice', () => {
     const { id } = await row(`SELECT id FROM requests WHERE reference = $1`, [reference]);
     expect(await events(id, 'rerouted')).toBe(1);
     expect(await events(id, 'unassigned')).toBeLessThanOrEqual(1);
+  });
+
+  it('refuses a note sent again from a copy of its page with other text, and gives that text back', async () => {
+    const { page, client } = await inProgress();
+    const html = await (await client.get(page)).text();
+    const noteForm = html.slice(html.indexOf('/notes"'));
+    const fields = { _csrf: csrfIn(html), formToken: hidden(noteForm, 'formToken')! };
+    expect((await client.post(`${page}/notes`, { ...fields, body: 'Première note.' })).status).toBe(303);
+    const again = await client.post(`${page}/notes`, { ...fields, body: 'Seconde note, écrite dans un onglet dupliqué.' });
+    expect(again.status).toBe(409);
+    const refused = await again.text();
+    expect(refused).toContain('ce que vous venez d’envoyer n’est pas enregistré');
+    expect(refused).toContain('Seconde note, écrite dans un onglet dupliqué.');
+    expect(refused).toContain(`href="${page}"`);
+  });
+
+  it('keeps no password in the clear or under a plain hash in the repeat keys (a new API token’s form)', async () => {
+    const { client } = await inProgress();
+    const html = await (await client.get('/espace/compte')).text();
+    const form = html.slice(html.indexOf('action="/espace/compte/jetons"'));
+    const fields = { _csrf: csrfIn(html), formToken: hidden(form, 'formToken')!, label: 'Tableur', password: STAFF_PASSWORD };
+    expect((await client.post('/espace/compte/jetons', fields)).status).toBeLessThan(400);
+    const [{ fingerprint }] = await t.dataSource.query(`SELECT fingerprint FROM staff_action_keys ORDER BY created_at DESC LIMIT 1`);
+    expect(fingerprint.equals(sha256(JSON.stringify({ label: 'Tableur', password: STAFF_PASSWORD })))).toBe(false);
   });
 
   it('takes over a claim its sending left without outcome two minutes ago (a process that died), never a live one', async () => {

@@ -16,6 +16,8 @@ export const ERROR_STATUS = {
   unauthorized: HttpStatus.UNAUTHORIZED,
   not_found: HttpStatus.NOT_FOUND,
   conflict: HttpStatus.CONFLICT,
+  /** A one-time form sent again with other content (a duplicated tab): refused, its text given back. */
+  form_already_sent: HttpStatus.CONFLICT,
   /** What a link opened and no longer does, said so rather than « not found » (a survey past its date). */
   gone: HttpStatus.GONE,
   payload_too_large: HttpStatus.PAYLOAD_TOO_LARGE,

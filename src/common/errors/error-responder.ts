@@ -173,7 +173,7 @@ export function respondWithError(error: unknown, req: Request, res: Response, lo
     inWorkspace,
     notFound: body.statusCode === 404,
     // What the form held, to copy, and the way back to it: sending it again would only repeat the stale token.
-    leftBehind: body.code === 'form_expired' ? formLeftBehind(req, res) : null,
+    leftBehind: body.code === 'form_expired' || body.code === 'form_already_sent' ? formLeftBehind(req, res) : null,
     heading: shownHeading,
     message:
       body.statusCode !== 404

@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { catchError, concatMap, from, Observable, of, throwError } from 'rxjs';
 import { ActionRefused, AppError } from '../../common/errors/app-errors';
-import { hmac, sha256 } from '../../common/tokens';
+import { hmac } from '../../common/tokens';
 import { AppConfig } from '../../config/app-config';
 import { askedFields, outcomeToKeep, sendingKey } from './repeated-action.policy';
 import type { StaffRequest } from './staff-auth.service';
@@ -14,12 +14,13 @@ import { StaffActionKeysRepository } from './staff-action-keys.repository';
 const WAIT_FOR_FIRST_MS = 10_000;
 const LOOK_EVERY_MS = 100;
 
-const STILL_UNDER_WAY = 'Cet envoi est déjà en cours de traitement : rechargez la page dans un instant pour voir où en est la demande.';
-const ALREADY_DONE = 'C’est déjà fait : ce formulaire a été envoyé une première fois. Rechargez la page pour voir où en est la demande.';
-const FORM_ALREADY_SENT = 'Ce formulaire a déjà été envoyé : rechargez la page, puis envoyez de nouveau ce que vous voulez changer.';
+const STILL_UNDER_WAY = 'Cet envoi est déjà en cours de traitement : rechargez la page dans un instant pour voir ce qui a été fait.';
+const ALREADY_DONE = 'C’est déjà fait : ce formulaire a été envoyé une première fois. Rechargez la page pour voir ce qui a été fait.';
+const FORM_ALREADY_SENT =
+  'Ce formulaire a déjà été envoyé une première fois, avec un autre contenu : ce que vous venez d’envoyer n’est pas enregistré. Revenez au formulaire pour l’envoyer de nouveau.';
 
 /**
- * Every staff write sent with a one-time form token or an API `Idempotency-Key` acts once: a repeat (a proxy's retry, a
+ * Every staff write sent with a one-time form token or an API `Idempotency-Key` (urlencoded or JSON) acts once: a repeat (a proxy's retry, a
  * double click, a second tab of the same page) is answered as the first was — its redirect and notice, or its JSON —
  * and, while the first is under way, waits for it. A sending that did nothing (errors, refusal) frees its key.
  */
@@ -36,10 +37,14 @@ export class RepeatedActionInterceptor implements NestInterceptor {
     const res = context.switchToHttp().getResponse<Response>();
     // Staff only (the guard has run): a buyer's forms name their sending in their own services.
     const staff = req.staffAuth?.principal;
-    const key = staff ? sendingKey(req.method, req.body, req.header('idempotency-key')) : undefined;
-    if (!staff || !key) return next.handle();
+    // A multipart body is read by its route's upload interceptor, after this one: the answer names its repeats itself
+    // (WorkspaceService.answer), the facilitators' import rewrites the same rows.
+    if (!staff || req.is('multipart/form-data')) return next.handle();
+    const key = sendingKey(req.method, req.body, req.header('idempotency-key'));
+    if (!key) return next.handle();
     const keyHash = hmac(this.config.APP_SECRET, ['staff-action', staff.id, req.method, req.path, key].join(':'));
-    const fingerprint = sha256(JSON.stringify(askedFields(req.body)));
+    // Keyed: a form's fields may hold a password (a new API token's, a password change's), kept a day in this table.
+    const fingerprint = hmac(this.config.APP_SECRET, JSON.stringify(askedFields(req.body)));
     const first = await this.firstSending(keyHash, fingerprint, key.startsWith('form:'));
     if (first) return of(this.replay(first, res));
     return next.handle().pipe(
@@ -62,7 +67,7 @@ export class RepeatedActionInterceptor implements NestInterceptor {
       // Released meanwhile (the first did nothing): claim it again.
       if (!held) continue;
       if (!held.fingerprint.equals(fingerprint)) {
-        if (fromForm) throw new ActionRefused(FORM_ALREADY_SENT);
+        if (fromForm) throw new AppError('form_already_sent', FORM_ALREADY_SENT, [{ field: 'action', message: FORM_ALREADY_SENT }]);
         throw new AppError('idempotency_key_reused', 'Clé déjà utilisée avec un contenu différent.', [
           { field: 'Idempotency-Key', message: 'Clé déjà utilisée avec un contenu différent.' },
         ]);
