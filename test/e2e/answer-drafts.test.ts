@@ -106,6 +106,17 @@ describe('answer drafts', () => {
     expect(after).not.toContain('id="brouillon"');
   });
 
+  it('gives back what was typed, not the draft, when a sending is refused, and leaves the leave-page guard on', async () => {
+    const { request, holder } = await holderOf(3);
+    expect((await postAnswerForm(holder, request.reference, draftFields)).status).toBe(200);
+    const long = await postAnswerForm(holder, request.reference, { body: `Une réponse bien trop longue. ${'a'.repeat(10_001)}` });
+    expect(long.status).toBe(400);
+    const html = await long.text();
+    expect(html).toContain('Une réponse bien trop longue.');
+    expect(html).not.toContain('votre réponse ci-dessous le reprend');
+    expect(html).not.toMatch(/id="formulaire-reponse"[^>]*data-draft-current/);
+  });
+
   it('refuses a draft longer than the answer may be, and keeps nothing when nothing is typed', async () => {
     const { request, holder } = await holderOf(2);
     const long = await postAnswerForm(holder, request.reference, { brouillon: '1', body: 'a'.repeat(10_001) });

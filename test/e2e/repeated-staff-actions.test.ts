@@ -78,6 +78,18 @@ describe('staff actions sent twice', () => {
     expect(await count(`request_events WHERE request_id = $1 AND is_public AND type LIKE 'answer%'`, [id])).toBe(1);
   });
 
+  it('refuses the same answer form sent again with words added (Back after sending), giving them back', async () => {
+    const { id, reference, page, client } = await inProgress();
+    const fields = answerFields(await (await client.get(page)).text());
+    expect((await postAnswer(client, reference, { ...fields, body: 'Voici la réponse.' })).status).toBe(303);
+    const more = await postAnswer(client, reference, { ...fields, body: 'Voici la réponse.\n\nEt un paragraphe oublié.' });
+    expect(more.status).toBe(409);
+    const html = await more.text();
+    expect(html).toContain('Ce formulaire a déjà été envoyé, avec un autre texte');
+    expect(html).toContain('Et un paragraphe oublié.');
+    expect(await answers(id)).toBe(1);
+  });
+
   it('sends an API answer repeated with its Idempotency-Key once, each repeat answered as the first', async () => {
     const { id, reference, token } = await inProgress();
     const post = () =>

@@ -39,9 +39,10 @@ export class RequestPageRenderer {
     // Whoever may answer picks a template of the request's network: it fills the answer's text, to adapt.
     const answerTemplates = page.actions.answer ? await this.templates.forRequest(page.request.networkCode, page.request.kind) : [];
     const chosen = answerTemplates.find((t) => t.id === templateId);
-    // Nothing typed on this visit: the answer form starts from this person's draft, with the page's new form token.
+    // Nothing typed on this visit (neither given back nor sent back with errors): the answer form starts from this
+    // person's draft, with the page's new form token.
     const fromDraft =
-      !typedAnswer && page.draft
+      !typedAnswer && !forms?.answer && page.draft
         ? { body: page.draft.body, items: page.draft.items, formToken: model.forms.answer.values.formToken }
         : null;
     const typed = typedAnswer ?? fromDraft ?? undefined;
@@ -64,7 +65,8 @@ export class RequestPageRenderer {
         draftSaved?.at || page.draft
           ? {
               saved: Boolean(draftSaved),
-              restored: Boolean(fromDraft),
+              // The form shows the draft as saved (not with a template added): nothing unsaved for the leave-page guard.
+              restored: Boolean(fromDraft) && !chosen,
               ...draftSavedAt(draftSaved?.at ?? page.draft!.savedAt, department),
               filesNotKept: FILES_NOT_KEPT,
               filesChosen: draftSaved?.filesChosen ?? null,

@@ -116,6 +116,8 @@ const BUYER_WROTE_MEANWHILE =
 /** A first answer from a page left open while the answer went (another tab, a colleague): sending it would complete it blindly. */
 const ALREADY_ANSWERED =
   'La réponse a déjà été envoyée (depuis un autre onglet ou par une autre personne) : ce texte n’est pas envoyé. Relisez la réponse envoyée, puis complétez-la si besoin.';
+const SENT_WITH_OTHER_TEXT =
+  'Ce formulaire a déjà été envoyé, avec un autre texte : ce que vous venez d’écrire n’est pas envoyé. Rechargez la demande pour relire ce qui est parti, puis envoyez un complément si besoin.';
 
 /**
  * The facilitator's work on a request: queue, request page and every action, each action one transaction
@@ -472,7 +474,10 @@ export class WorkspaceService {
     const first: { sent?: 'answer' | 'complement' } = {};
     const before = await this.act(request.id, null, async (status, _same, manager, locked) => {
       // Sent again (a retry, a double click): under the lock the first sending is seen, and nothing is written twice.
-      if ((await this.messages.bodyOf(manager, messageId)) !== null) {
+      const sentBody = await this.messages.bodyOf(manager, messageId);
+      if (sentBody !== null) {
+        // The same page sent again with words added (Back after sending): those words would be lost in silence.
+        if (sentBody !== text) throw new ActionRefused(SENT_WITH_OTHER_TEXT);
         first.sent = (await this.messages.isFirstOfKind(manager, messageId)) ? 'answer' : 'complement';
         return [];
       }
