@@ -593,10 +593,10 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     expect(await again.text()).toContain('id="action-impossible"');
   });
 
-  it('offers « Envoyée en double » among the reasons to withdraw, on the page and through the API', async () => {
+  it('offers « Je l’ai envoyée en double » among the reasons to withdraw, on the page and through the API', async () => {
     const request = await submittedAndTaken(t, 61, { email: 'dominique@example.org' });
     const confirmation = await (await fetch(`${t.url}/suivi/${request.reference}/retrait?t=${encodeURIComponent(request.token)}`)).text();
-    expect(confirmation).toMatch(/value="sent_twice"[^>]*>[\s\S]*?Envoyée en double/);
+    expect(confirmation).toMatch(/value="sent_twice"[^>]*>[\s\S]*?Je l’ai envoyée en double/);
     const response = await api(request, 'withdrawal', { reason: 'sent_twice' });
     expect(response.status).toBe(200);
     expect(await state(request)).toEqual({ status: 'closed', close_reason: 'withdrawn' });
@@ -604,7 +604,7 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
       await t.dataSource.query(`SELECT reason FROM request_events WHERE request_id = $1 AND type = 'withdrawn'`, [request.id]),
     ).toEqual([{ reason: 'sent_twice' }]);
     const [mail] = await mailsTo(t, 'facilitator-buyer-message');
-    expect(mail.text_body).toContain('Raison indiquée : Envoyée en double.');
+    expect(mail.text_body).toContain('Raison indiquée : Je l’ai envoyée en double.');
   });
 
   it('takes a forgotten detail before the answer (form sent twice: once), tells the facilitator, keeps the status; no longer once a precision is asked', async () => {

@@ -218,7 +218,7 @@ describe('the facilitator workspace', () => {
     expect(await notice()).toBeUndefined();
     await t.dataSource.query(`UPDATE requests SET estimated_amount = 450000 WHERE reference = $1`, [reference]);
     expect(await notice()).toMatch(
-      /^Seuil européen atteint \(216\s000\s€ HT, fournitures et services des autres acheteurs, 2026-2027\) : procédure formalisée ; .*\(art\. L2112-2-1/,
+      /^Seuil européen atteint \(216\s000\s€ HT, fournitures et services des autres acheteurs, 2026–2027\) : procédure formalisée ; .*\(art\. L2112-2-1/,
     );
     // A company outside the code follows none of it.
     await t.dataSource.query(`UPDATE requests SET organisation_type = 'private_not_subject', kind = 'social_clause' WHERE reference = $1`, [

@@ -104,7 +104,7 @@ export const WITHDRAWAL_REASON_LABELS: Record<WithdrawalReason, string> = {
   purchase_dropped: 'Le projet d’achat est abandonné ou reporté',
   too_slow: 'La réponse tarde trop pour mon calendrier',
   // The same question sent twice (a double click, a second tab): the other request is the one to follow.
-  sent_twice: 'Envoyée en double',
+  sent_twice: 'Je l’ai envoyée en double',
   other: 'Une autre raison',
 };
 

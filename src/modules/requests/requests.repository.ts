@@ -147,7 +147,6 @@ export class RequestsRepository {
     );
   }
 
-  /** The buyer's contact details as staff corrected them. */
   /**
    * The buyer's contact details, and with a new address a new tracking token (`token`, its hash and sealed form): the
    * former link answers 404 from this commit on. One UPDATE: two in one statement would not both change the row.

@@ -694,8 +694,8 @@ export class RoutingService {
         assignments.map((a) =>
           event(a.request, 'assigned', 'assigned', {
             isPublic: true,
-            // Staff read why the follow-up went back to its holder, or a coordinator has it (their e-mail says that too); the
-            // buyer's page shows no reason.
+            // Staff read why the follow-up went back to its holder, or a coordinator has it (the coordinator's e-mail says
+            // that too); the buyer's page shows no reason.
             reason: routedWhy(a),
             ...history,
             assigneeId: a.facilitatorId,

@@ -29,7 +29,7 @@ describe('euThresholdNotice', () => {
     expect(euThresholdNotice(request(300_000, 'state_administration'), '2026-12-06')).toEqual({
       threshold: 140_000,
       scope: 'fournitures et services de l’État et de ses établissements publics (hors EPIC)',
-      period: '2026-2027',
+      period: '2026–2027',
     });
   });
 });

@@ -31,7 +31,7 @@ export function euThresholdNotice(
   if (request.estimatedAmount === null || request.organisationType === 'private_not_subject') return null;
   const thresholds = EU_THRESHOLDS.find((period) => period.from <= day && day <= period.to);
   if (!thresholds) return null;
-  const period = `${thresholds.from.slice(0, 4)}-${thresholds.to.slice(0, 4)}`;
+  const period = `${thresholds.from.slice(0, 4)}–${thresholds.to.slice(0, 4)}`;
   const notice =
     request.segmentCode === 'construction'
       ? { threshold: thresholds.works, scope: 'marchés de travaux' }
