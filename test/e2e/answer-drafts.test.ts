@@ -156,7 +156,7 @@ describe('answer drafts', () => {
     // The script's save of the same form, arriving after the answer went: nothing to keep.
     const late = await send({ brouillon: '1' });
     expect(late.status).toBe(200);
-    expect(await late.json()).toEqual({ savedAt: null });
+    expect(await late.json()).toEqual({ savedAt: null, alreadySent: true });
     expect(await drafts(request.id)).toEqual([]);
   });
 

@@ -163,14 +163,14 @@ export class WorkspacePagesController {
         }
         // « Enregistrer le brouillon », or the form's script saving as one types (JSON back): kept, nothing sent, no files.
         if (typeof brouillon === 'string' && brouillon) {
-          const savedAt = await this.workspace.saveDraft(staff, reference, typedAnswer, formRepeatKey(body.formToken));
+          const saved = await this.workspace.saveDraft(staff, reference, typedAnswer, formRepeatKey(body.formToken));
           if (req.accepts(['html', 'json']) === 'json') {
-            res.status(200).json({ savedAt });
+            res.status(200).json(saved);
             return null;
           }
           await this.page.render(res, staff, reference, 200, {
             typedAnswer,
-            draftSaved: { at: savedAt, filesChosen: filesNotSentNotice(fileNames) },
+            draftSaved: { at: saved.savedAt, filesChosen: filesNotSentNotice(fileNames) },
           });
           return null;
         }

@@ -519,23 +519,30 @@ export class WorkspaceService {
   /**
    * The answer being written, kept for this person (the holder, while the request takes an answer): its text and typed
    * help items, never its files. Nothing typed discards it. Saved under the request's lock, after the form was sent as
-   * the answer (an autosave overtaken by the sending, same form token), it is not written again. Returns when it was saved,
-   * null when there is no draft left.
+   * the answer (an autosave overtaken by the sending, same form token), it is not written again (`alreadySent`). Returns
+   * when it was saved, null when there is no draft left.
    */
-  async saveDraft(staff: StaffPrincipal, reference: string, input: AnswerInput, repeatKey?: string): Promise<Date | null> {
+  async saveDraft(
+    staff: StaffPrincipal,
+    reference: string,
+    input: AnswerInput,
+    repeatKey?: string,
+  ): Promise<{ savedAt: Date | null; alreadySent?: true }> {
     const request = await this.answerable(staff, reference);
     const { content, errors } = draftContent(input);
     if (errors.length) throw new ValidationFailed(errors);
     const messageId = repeatKey ? repeatableId(this.config.APP_SECRET, repeatKey, 'answer', request.id) : null;
     const now = this.clock.now();
     let saved: Date | null = null;
+    let alreadySent = false;
     await this.act(request.id, 'answer', async (_status, _to, manager) => {
-      if (messageId && (await this.messages.bodyOf(manager, messageId)) !== null) return [];
+      alreadySent = messageId !== null && (await this.messages.bodyOf(manager, messageId)) !== null;
+      if (alreadySent) return [];
       if (!content) return [this.drafts.deleteStatement(request.id, staff.id)];
       saved = now;
       return [this.drafts.saveStatement(request.id, staff.id, content, now)];
     });
-    return saved;
+    return alreadySent ? { savedAt: null, alreadySent: true } : { savedAt: saved };
   }
 
   /** This person's draft of a request they hold, thrown away (nothing to do when there is none). */

@@ -72,7 +72,10 @@
           return response.json();
         })
         .then(function (saved) {
+          // This very form went as the answer (Back after sending): what was typed since is neither sent nor kept.
+          if (saved.alreadySent) unsaved = true;
           if (!status) return;
+          if (saved.alreadySent) { status.textContent = 'Cette réponse est déjà envoyée depuis cette page : ce texte n’est pas gardé en brouillon. Rechargez la demande pour relire ce qui est parti.'; return; }
           if (!saved.savedAt) { status.textContent = 'Rien n’est écrit : aucun brouillon n’est gardé.'; return; }
           var at = new Date(saved.savedAt);
           var minutes = at.getMinutes();
