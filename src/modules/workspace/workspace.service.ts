@@ -548,7 +548,8 @@ export class WorkspaceService {
   /** This person's draft of a request they hold, thrown away (nothing to do when there is none). */
   async discardDraft(staff: StaffPrincipal, reference: string): Promise<void> {
     const request = await this.holderOnly(staff, reference);
-    await runAsOne(this.dataSource, [this.drafts.deleteStatement(request.id, staff.id)]);
+    // Under the request's lock, as a save is: an autosave in flight cannot bring the draft back after this.
+    await this.act(request.id, null, async () => [this.drafts.deleteStatement(request.id, staff.id)]);
   }
 
   /** This person's draft of a request they may answer (null: none), for the API. */
