@@ -46,5 +46,13 @@ export async function readUnreadForm(req: Request, res: Response): Promise<void>
 export function formLeftBehind(req: Request, res: Response): FormLeftBehind {
   // Forms outside the workspace (sign-in, password, tracking links) are sent to their own page.
   const page = typeof res.locals[FORM_PAGE] === 'string' ? (res.locals[FORM_PAGE] as string) : formPagePath(req.path, () => true);
-  return { texts: typedTexts(req.body), page };
+  return { texts: postedFromThisSite(req) ? typedTexts(req.body) : [], page };
+}
+
+/**
+ * Only a form of this site is given back: another site posting here would have its words shown on our pages. Browsers
+ * say where a form came from (Sec-Fetch-Site); one that does not is taken as this site's.
+ */
+export function postedFromThisSite(req: Request): boolean {
+  return (req.header('sec-fetch-site') ?? 'same-origin') === 'same-origin';
 }

@@ -111,6 +111,16 @@ describe('staff sessions: sliding, capped, and a form sent after their end', () 
     expect(await token.text()).toContain('name="retour" value="/espace/compte"');
   });
 
+  it('shows no text posted from another site (Sec-Fetch-Site): only this site’s forms are given back', async () => {
+    const { c } = await signedIn();
+    time.forward(2 * HOUR + MINUTE);
+    const planted = await c.post(`${REQUEST_PAGE}/notes`, { body: 'Appelez vite le 08 99 00 00 00.' }, { 'sec-fetch-site': 'cross-site' });
+    expect(planted.status).toBe(401);
+    const html = await planted.text();
+    expect(html).not.toContain('08 99 00 00 00');
+    expect(html).toContain(`name="retour" value="${REQUEST_PAGE}"`);
+  });
+
   it('refuses a return path to another site, from the form or the sign-in', async () => {
     const { c, email } = await signedIn();
     time.forward(2 * HOUR + MINUTE);

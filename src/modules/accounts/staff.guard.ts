@@ -4,7 +4,7 @@ import { Reflector } from '@nestjs/core';
 import type { NextFunction, Request, Response } from 'express';
 import { AppError, NotFound } from '../../common/errors/app-errors';
 import { ErrorResponseDto } from '../../common/errors/error-response.dto';
-import { formLeftBehind, readUnreadForm, rememberFormPage } from '../../web/form-left-behind';
+import { formLeftBehind, postedFromThisSite, readUnreadForm, rememberFormPage } from '../../web/form-left-behind';
 import { formPagePath } from '../../web/form-left-behind.policy';
 import type { StaffPrincipal, StaffRole, StaffSessionRef } from './accounts.types';
 import { CSRF_FIELD, CSRF_HEADER, CsrfService } from './csrf.service';
@@ -86,7 +86,7 @@ export class StaffGuard implements CanActivate {
 
   /** Nothing of the form was taken: the sign-in page says so, shows its text to copy, and returns to its page. */
   private async sessionEndedUnderForm(req: Request, res: Response): Promise<AppError> {
-    await readUnreadForm(req, res);
+    if (postedFromThisSite(req)) await readUnreadForm(req, res);
     const leftBehind = formLeftBehind(req, res);
     return new AppError('unauthorized', 'Votre session a expiré : ce que vous avez envoyé n’a pas été enregistré.', [], {
       page: signInPage(this.csrf, req, res, { email: '', retour: leftBehind.page }, [], leftBehind),
