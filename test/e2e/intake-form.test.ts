@@ -197,6 +197,19 @@ describe('the HTML form at /demande', () => {
       );
   });
 
+  it('dates the usual delays of a form sent again days later from the first sending, as its acknowledgement did', async () => {
+    const token = tokenOf(await get());
+    expect((await post({ ...VALID_FORM, formToken: token })).status).toBe(201);
+    // The same page sent again (a reopened tab) after a week: the request, and its e-mail, are dated a week ago.
+    const weekAgo = new Date(Date.now() - 7 * 24 * 3600 * 1000);
+    await t.dataSource.query(`UPDATE requests SET created_at = $1`, [weekAgo]);
+    const again = await post({ ...VALID_FORM, formToken: token });
+    expect(again.status).toBe(201);
+    const pace = usualPace(weekAgo, VALID_FORM.departmentCode, 2, 10);
+    const answerDay = frenchFilters.renderString('{{ d | frDate }}', { d: pace.answerDay });
+    expect(await again.text()).toContain(`dans les 10 jours ouvrés qui suivent, soit d’ici le ${answerDay}.`);
+  });
+
   it('gives the page back, values kept, when it is sent again with other answers: the first request stands, a new question is one more send', async () => {
     const token = tokenOf(await get());
     expect((await post({ ...VALID_FORM, formToken: token })).status).toBe(201);

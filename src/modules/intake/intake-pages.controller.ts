@@ -192,7 +192,7 @@ export class IntakePagesController {
         if (twin) throw new AlreadyRecorded(twin);
         await this.rateLimiter.consume(req.ip ?? 'unknown');
       });
-      const pace = usualPace(new Date(), dto.departmentCode, this.config.TAKE_CHARGE_WORKING_DAYS, this.config.ANSWER_WORKING_DAYS);
+      const pace = usualPace(result.submittedAt, dto.departmentCode, this.config.TAKE_CHARGE_WORKING_DAYS, this.config.ANSWER_WORKING_DAYS);
       res.status(201).render('confirmation', {
         title: `Demande ${result.reference} enregistrée`,
         result,

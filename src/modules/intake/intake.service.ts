@@ -24,6 +24,8 @@ export interface SubmissionResult {
   trackingUrl: string;
   /** True when this answers a repeated submission with the first one's result. */
   replayed: boolean;
+  /** The first submission's instant, from which the usual delays are dated: a form replayed a day later shows the acknowledgement's dates. */
+  submittedAt: Date;
 }
 
 /** Where the repeat-protection key comes from: the API header, the form's one-time token, or the demo data's fixed keys. */
@@ -112,6 +114,7 @@ export class IntakeService {
       status: 'submitted',
       trackingUrl: trackingUrl(this.config.PUBLIC_URL, reference, token),
       replayed: false,
+      submittedAt: now,
     };
     const request = this.buildRequest(dto, reference, token, now, followsUpRequestId);
 
@@ -152,7 +155,8 @@ export class IntakeService {
     try {
       await this.dataSource.transaction(async (manager) => {
         if (!(await this.idempotency.reserve(manager, key.hash, key.fingerprint))) throw new ConcurrentSubmission();
-        const sealed = seal(this.config.APP_SECRET, key.passphrase, JSON.stringify({ ...result, replayed: true }));
+        const { reference, status, trackingUrl } = result;
+        const sealed = seal(this.config.APP_SECRET, key.passphrase, JSON.stringify({ reference, status, trackingUrl, replayed: true }));
         await runAsOne(manager, [...statements, this.idempotency.completeStatement(key.hash, request.id, sealed)]);
       });
     } catch (error) {
@@ -196,15 +200,12 @@ export class IntakeService {
         [{ field: 'Idempotency-Key', message: 'Clé déjà utilisée avec un contenu différent.' }],
       );
     }
-    return existing.sealedResponse
-      ? (JSON.parse(
-          unseal(
-            this.config.openingSecrets[keyHashes.findIndex((hash) => hash.equals(existing.keyHash))],
-            passphrase,
-            existing.sealedResponse,
-          ),
-        ) as SubmissionResult)
-      : null;
+    if (!existing.sealedResponse) return null;
+    const first = JSON.parse(
+      unseal(this.config.openingSecrets[keyHashes.findIndex((hash) => hash.equals(existing.keyHash))], passphrase, existing.sealedResponse),
+    ) as Omit<SubmissionResult, 'submittedAt'>;
+    const submittedAt = existing.requestId ? await this.requests.createdAtOf(existing.requestId) : null;
+    return { ...first, submittedAt: submittedAt ?? new Date() };
   }
 
   /**

@@ -245,6 +245,14 @@ export class RequestsRepository {
     return rows[0]?.reference ?? null;
   }
 
+  /** When the request was submitted (null: it is gone). */
+  async createdAtOf(requestId: string): Promise<Date | null> {
+    const rows: Array<{ createdAt: Date }> = await this.dataSource.query(`SELECT created_at AS "createdAt" FROM requests WHERE id = $1`, [
+      requestId,
+    ]);
+    return rows[0]?.createdAt ?? null;
+  }
+
   /** The request, locked for the caller's transaction: every change to it is decided by one transaction at a time. */
   lockForChange(manager: EntityManager, requestId: string): Promise<AdviceRequest | null> {
     return manager.getRepository(AdviceRequest).findOne({ where: { id: requestId }, lock: { mode: 'pessimistic_write' } });
