@@ -1,3 +1,4 @@
+import { NO_REQUEST_MAILS_LIMIT } from '../../src/modules/accounts/throttle.policy';
 import { exampleRequestBody } from '../../src/modules/intake/dto/create-request.example';
 import { mailsTo } from '../support/conversation';
 import { StaffClient } from '../support/staff';
@@ -100,6 +101,27 @@ describe('« Retrouver mes demandes »: tracking links sent again by e-mail', ()
     // Three a hour for one address, as for links.
     for (let i = 0; i < 3; i++) expect((await ask('inconnue@example.fr')).status).toBe(200);
     expect(await none()).toHaveLength(3);
+  });
+
+  it('stops sending « aucune demande » past an hourly number over every address, the page unchanged', async () => {
+    // An hour's worth already sent to strangers' addresses from many client addresses: the per-client limits let them through.
+    await t.dataSource.query(
+      `INSERT INTO throttle_events (kind, account_key, client_address, created_at)
+       SELECT 'tracking_links_none', 'inconnu' || n || '@example.fr', '10.0.' || n || '.1', now() - interval '30 minutes'
+         FROM generate_series(1, ${NO_REQUEST_MAILS_LIMIT.max}) n`,
+    );
+    const answer = await ask('encore.une@example.fr');
+    expect(answer.status).toBe(200);
+    expect(await answer.text()).toContain(SENT);
+    expect(await mailsTo(t, 'tracking-links-none')).toEqual([]);
+    // A known address still gets its links.
+    await submitRequest(t, 15, buyerWith(15, 'connue@example.fr'));
+    await ask('connue@example.fr');
+    expect((await linkMails()).map((m) => m.recipient)).toEqual(['connue@example.fr']);
+    // An hour later, the number counts again from nothing.
+    await t.dataSource.query(`UPDATE throttle_events SET created_at = created_at - interval '1 hour' WHERE kind = 'tracking_links_none'`);
+    await ask('encore.une@example.fr');
+    expect((await mailsTo(t, 'tracking-links-none')).map((m) => m.recipient)).toEqual(['encore.une@example.fr']);
   });
 
   it('dates each request on the buyer’s own calendar, as the tracking page does', async () => {

@@ -44,8 +44,11 @@ export interface DirectoryRecord {
   networkCode: string;
 }
 
-/** Whose attempts a throttle counts: those typed for an account, those from a client address, or both at once. */
-export type ThrottledBy = { accountKey: string; clientAddress?: string } | { accountKey?: string; clientAddress: string };
+/** Whose attempts a throttle counts: those typed for an account, those from a client address, both at once, or (neither) all of the kind. */
+export type ThrottledBy =
+  | { accountKey: string; clientAddress?: string }
+  | { accountKey?: string; clientAddress: string }
+  | { accountKey?: undefined; clientAddress?: undefined };
 
 @Injectable()
 export class AccountsRepository {

@@ -9,10 +9,10 @@ export const ROLE_LABELS: Record<StaffRole, string> = {
 
 export type AccountLinkPurpose = 'invitation' | 'password_reset';
 
-export const THROTTLE_KINDS = ['sign_in_failure', 'password_reset', 'tracking_links'] as const;
+export const THROTTLE_KINDS = ['sign_in_failure', 'password_reset', 'tracking_links', 'tracking_links_none'] as const;
 export type ThrottleKind = (typeof THROTTLE_KINDS)[number];
 /** Requests that e-mail a link to an address as typed: a staff password reset, a buyer's tracking links. */
-export type EmailedLinkKind = Exclude<ThrottleKind, 'sign_in_failure'>;
+export type EmailedLinkKind = 'password_reset' | 'tracking_links';
 
 /**
  * The signed-in person as every staff page and API sees it. networkCodes: an animator's networks,

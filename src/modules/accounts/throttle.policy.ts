@@ -25,6 +25,12 @@ export const EMAILED_LINK_LIMITS: Record<EmailedLinkKind, { perAddress: Throttle
   tracking_links: { perAddress: { max: 10, windowMinutes: 15 }, perEmail: { max: 3, windowMinutes: 60 } },
 };
 
+/**
+ * « Aucune demande à cette adresse » goes to any address typed: from many client addresses, the per-client limits
+ * would let the desk mail strangers by the thousand and spoil its sender's reputation. Past this, none is sent.
+ */
+export const NO_REQUEST_MAILS_LIMIT: ThrottleLimit = { max: 100, windowMinutes: 60 };
+
 export function windowStart(limit: ThrottleLimit, now: Date): Date {
   return new Date(now.getTime() - limit.windowMinutes * 60_000);
 }

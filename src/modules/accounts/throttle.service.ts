@@ -51,6 +51,13 @@ export class ThrottleService {
     return wait === null;
   }
 
+  /** Whether one more of this kind fits under the limit counted over every address and client; counted when it does. */
+  async allowOverall(kind: ThrottleKind, limit: ThrottleLimit, email: string, clientAddress: string): Promise<boolean> {
+    if ((await this.wait(kind, {}, limit, this.clock.now())) !== null) return false;
+    await this.record(kind, email, clientAddress);
+    return true;
+  }
+
   async record(kind: ThrottleKind, email: string, clientAddress: string): Promise<void> {
     await this.accounts.recordThrottleEvent(kind, email, clientAddress, this.clock.now());
   }

@@ -6,6 +6,7 @@ import { LOGGER } from '../../common/logging/logging.module';
 import { AppConfig } from '../../config/app-config';
 import { runAsOne } from '../../database/sql-statement';
 import { emailProblem, normalizeEmail } from '../accounts/credentials.policy';
+import { NO_REQUEST_MAILS_LIMIT } from '../accounts/throttle.policy';
 import { ThrottleService } from '../accounts/throttle.service';
 import { MailService, MailToQueue } from '../mail/mail.service';
 import { BUYER_CLOSE_REASON_LABELS, STATUS_LABELS } from './request.types';
@@ -37,7 +38,7 @@ export class TrackingLinksService {
     if (problem) throw new ValidationFailed([{ field: 'email', message: problem }]);
     if (!(await this.throttle.allowEmailedLink('tracking_links', email, clientAddress))) return;
     const requests = await this.requests.linkedToBuyerEmail(email, MAX_LINKS);
-    if (!requests.length) return this.send(this.noRequestMail(email));
+    if (!requests.length) return this.sendNoRequestMail(email, clientAddress);
     const links = requests.flatMap((request) => {
       const url = this.readableLink(request);
       const closed = request.status === 'closed';
@@ -80,6 +81,12 @@ export class TrackingLinksService {
       subject: 'Aucune demande à cette adresse — Guichet vert',
       context: { email, searchUrl: `${this.config.PUBLIC_URL}/suivi`, newRequestUrl: `${this.config.PUBLIC_URL}/demande` },
     };
+  }
+
+  private async sendNoRequestMail(email: string, clientAddress: string): Promise<void> {
+    if (await this.throttle.allowOverall('tracking_links_none', NO_REQUEST_MAILS_LIMIT, email, clientAddress))
+      return this.send(this.noRequestMail(email));
+    this.logger.warn('« Aucune demande à cette adresse » non envoyé : plafond horaire atteint (demandes de liens en nombre inhabituel)');
   }
 
   private async send(mail: MailToQueue): Promise<void> {
