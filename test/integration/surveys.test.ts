@@ -6,7 +6,7 @@ import { SurveysSweepService } from '../../src/modules/surveys/surveys-sweep.ser
 import { SurveysService } from '../../src/modules/surveys/surveys.service';
 import { QueueService } from '../../src/queue/queue.service';
 import { mailsTo, pastReplyWindow, staffWrites, submittedAndTaken, TrackedTestRequest } from '../support/conversation';
-import { closeAs, closedAsAnswered, DAY_MS, pastDue, surveyLinkIn, surveysOf, timeMachine } from '../support/surveys';
+import { answerSatisfaction, closeAs, closedAsAnswered, DAY_MS, pastDue, surveyLinkIn, surveysOf, timeMachine } from '../support/surveys';
 import { flushQueues, TestApp, useTestApp, waitFor } from '../support/test-app';
 
 const NIGHT_MS = 71 * 60_000;
@@ -29,14 +29,6 @@ describe('follow-up surveys: scheduling, sending, reminder, expiry', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-tracking-token': request.token },
       body: JSON.stringify({ message }),
-    });
-  /** The buyer's satisfaction answers, posted from the survey's page. */
-  const answerSatisfaction = (link: string) =>
-    fetch(link, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'usefulness=yes&quickEnough=yes',
     });
   /** Forward to the next night, 01:11 UTC (02:11 or 03:11 in Paris), whatever the hour the suite runs. */
   const toNight = () => time.forward((DAY_MS - ((t.app.get(Clock).now().getTime() - NIGHT_MS) % DAY_MS)) % DAY_MS);

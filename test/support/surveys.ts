@@ -98,6 +98,16 @@ export function surveyLinkIn(body: string): string {
   return match[1];
 }
 
+/** The buyer's satisfaction answers, posted from the survey's page. */
+export function answerSatisfaction(link: string): Promise<Response> {
+  return fetch(link, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'usefulness=yes&quickEnough=yes',
+  });
+}
+
 /** Runs every due step at once, as the worker's sweep does. */
 export function runDueSurveys(t: TestApp): Promise<number> {
   return t.app.get(SurveysService).runDue(100);

@@ -116,12 +116,20 @@ export class MailRepository {
     return { messages: messages.map(({ total: _total, ...message }) => message), total: messages[0]?.total ?? 0 };
   }
 
-  /** The messages of these requests and template not sent yet, dropped (a claimed one, being sent, is past stopping). */
+  /**
+   * The messages of these requests and template not sent yet, dropped. A claimed one, being sent, is past stopping, but
+   * its row goes too: were its worker to die mid-send, nothing would send it again once its claim lapsed.
+   */
   dropUnsentStatement(requestIds: string[], template: string): SqlStatement {
     return {
-      sql: `DELETE FROM mail_messages WHERE request_id = ANY($1::uuid[]) AND template = $2 AND status IN ('queued', 'failed', 'abandoned')`,
+      sql: `DELETE FROM mail_messages WHERE request_id = ANY($1::uuid[]) AND template = $2 AND status <> 'sent'`,
       params: [requestIds, template],
     };
+  }
+
+  /** A claimed message that will not go after all: dropped, as if never queued. */
+  dropStatement(id: string): SqlStatement {
+    return { sql: `DELETE FROM mail_messages WHERE id = $1::uuid`, params: [id] };
   }
 
   /**

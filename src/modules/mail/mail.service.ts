@@ -21,6 +21,12 @@ const SENT_MEMORY = 20_000;
 /** Waits between tries at recording a message as sent: about two minutes in all, well within its five-minute lease. */
 const RECORD_DELAYS_MS = [250, 500, 1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000];
 
+/**
+ * A template's last word on a claimed message, just before it goes: true withholds it (its owner records why).
+ * Thrown errors count as a failed sending, tried again.
+ */
+export type MailWithholding = (mail: Pick<ClaimedMail, 'requestId' | 'recipient' | 'context'>) => Promise<boolean>;
+
 export interface MailToQueue {
   requestId: string | null;
   template: string;
@@ -33,6 +39,7 @@ export interface MailToQueue {
 export class MailService {
   private readonly composer = new MailComposer();
   private readonly sentHere = new Set<string>();
+  private readonly withholding = new Map<string, MailWithholding>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -42,6 +49,14 @@ export class MailService {
     private readonly groupCommit: GroupCommit,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
+
+  /**
+   * Registered by the module that owns a template: checked as each of its messages goes, since what held when it was
+   * queued may not hold any more (a survey's recipient opted out meanwhile).
+   */
+  withholdWhen(template: string, rule: MailWithholding): void {
+    this.withholding.set(template, rule);
+  }
 
   /** The message and its delivery job, to run with the change that causes them. */
   prepare(mail: MailToQueue): SqlStatement[] {
@@ -133,6 +148,7 @@ export class MailService {
     let recordingError: unknown;
     for (const mail of batch) {
       try {
+        if (await this.withheld(mail)) continue;
         await this.send(mail);
       } catch (error) {
         failures.set(mail.id, error as Error);
@@ -170,6 +186,15 @@ export class MailService {
         await sleep(RECORD_DELAYS_MS[attempt]);
       }
     }
+  }
+
+  /** A message its template's rule withholds is dropped unsent: a job or a sweep that comes back for it finds nothing. */
+  private async withheld(mail: ClaimedMail): Promise<boolean> {
+    const rule = this.withholding.get(mail.template);
+    if (!rule || !(await rule(mail))) return false;
+    await runAsOne(this.dataSource, [this.mails.dropStatement(mail.id)]);
+    this.logger.info({ mailId: mail.id, template: mail.template }, 'message retenu au moment de partir');
+    return true;
   }
 
   private async send(mail: ClaimedMail): Promise<void> {

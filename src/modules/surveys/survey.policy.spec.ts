@@ -1,6 +1,7 @@
 import { CLOSE_REASONS } from '../requests/request.types';
 import {
   addMonths,
+  awaitsAnswer,
   isClosed,
   isOpen,
   isWithdrawn,
@@ -143,6 +144,20 @@ describe('survey policy', () => {
     ['cancelled', BEFORE, false],
   ] as const)('a %s survey expiring at %s is closed (its link says so): %s', (status, expiresAt, closed) => {
     expect(isClosed({ status, expiresAt }, NOW)).toBe(closed);
+  });
+
+  it.each([
+    ['sent', AFTER, true],
+    ['reminded', AFTER, true],
+    ['sent', NOW, false],
+    ['reminded', NOW, false],
+    ['completed', AFTER, false],
+    ['declined', AFTER, false],
+    ['expired', BEFORE, false],
+    ['scheduled', null, false],
+    ['cancelled', AFTER, false],
+  ] as const)('a %s survey expiring at %s awaits its answer (a new address is asked): %s', (status, expiresAt, awaits) => {
+    expect(awaitsAnswer({ status, expiresAt }, NOW)).toBe(awaits);
   });
 });
 

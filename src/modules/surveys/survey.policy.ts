@@ -117,3 +117,8 @@ export function isClosed(survey: { status: SurveyStatus; expiresAt: Date | null 
 export function isOpen(survey: { status: SurveyStatus; expiresAt: Date | null }, now: Date): boolean {
   return LINKED_STATUSES.includes(survey.status) && survey.expiresAt !== null && now < survey.expiresAt;
 }
+
+/** Asked and not answered, its link still open: a new address of the buyer is asked in its turn, with a new link. */
+export function awaitsAnswer(survey: { status: SurveyStatus; expiresAt: Date | null }, now: Date): boolean {
+  return (survey.status === 'sent' || survey.status === 'reminded') && isOpen(survey, now);
+}

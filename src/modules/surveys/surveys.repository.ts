@@ -175,6 +175,21 @@ export class SurveysRepository {
     return rows.length > 0;
   }
 
+  /** The request's surveys that have a link (sent once, whatever became of them since). */
+  async linkedIds(manager: EntityManager, requestId: string): Promise<string[]> {
+    const rows: Array<{ id: string }> = await manager.query(
+      `SELECT id FROM surveys WHERE request_id = $1 AND token_hash IS NOT NULL ORDER BY id`,
+      [requestId],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /** Whether that link (its token's hash) still opens a survey of the request. */
+  async linkStands(manager: EntityManager, requestId: string, tokenHash: Buffer): Promise<boolean> {
+    const rows: unknown[] = await manager.query(`SELECT 1 FROM surveys WHERE request_id = $1 AND token_hash = $2`, [requestId, tokenHash]);
+    return rows.length > 0;
+  }
+
   /** Locks the survey's request, then the survey: the order every change of a request takes, so none deadlocks. */
   async lockWithRequest(manager: EntityManager, surveyId: string): Promise<SurveyWithRequest | null> {
     const requests = await manager.query(

@@ -1,7 +1,7 @@
 import { afterNetworkWord, ofOrganisation } from '../../common/french-format';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { Clock } from '../../common/clock';
 import { localDay } from '../../common/local-clock';
@@ -11,13 +11,14 @@ import { randomToken, sealFor, sha256, unsealForAny, uuidFromDigest } from '../.
 import { runAsOne, SqlStatement } from '../../database/sql-statement';
 import { eachApart } from '../../queue/interval-sweep';
 import { OutboxRepository, timerDelayMs } from '../../queue/outbox.repository';
-import { MailService } from '../mail/mail.service';
+import { MailService, MailWithholding } from '../mail/mail.service';
 import type { CloseReason } from '../requests/request.types';
 import { NewRequestEvent, RequestsRepository } from '../requests/requests.repository';
 import { checkAnswers, earliestContractDay, impactQuestionsOf } from './survey-answers.policy';
 import { ONE_CLICK_USEFULNESS_LABELS, SURVEY_WAVE_LABELS } from './survey-labels';
 import { surveyOptOutHashes } from './survey-opt-out.policy';
 import {
+  awaitsAnswer,
   isClosed,
   isOpen,
   isWithdrawn,
@@ -28,7 +29,7 @@ import {
   SurveyStep,
   surveyedWaves,
 } from './survey.policy';
-import { USEFULNESS, SurveyWave } from './survey.types';
+import { SURVEY_WAVES, USEFULNESS, SurveyWave } from './survey.types';
 import { SurveyWithRequest, SurveysRepository } from './surveys.repository';
 
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
@@ -61,7 +62,7 @@ export class SurveyClosed extends AppError {
  * (private) history event and its e-mail. The buyer answers through the private link of the e-mail.
  */
 @Injectable()
-export class SurveysService {
+export class SurveysService implements OnModuleInit {
   constructor(
     private readonly dataSource: DataSource,
     private readonly surveys: SurveysRepository,
@@ -72,6 +73,10 @@ export class SurveysService {
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
+
+  onModuleInit(): void {
+    this.mail.withholdWhen('survey', (mail) => this.recipientOptedOut(mail));
+  }
 
   /**
    * To run in the transaction that closes the request: both waves scheduled from now (nothing for a closure that
@@ -106,6 +111,28 @@ export class SurveysService {
    */
   cancelStatements(requestId: string): SqlStatement[] {
     return [this.surveys.cancelUnansweredStatement(requestId)];
+  }
+
+  /**
+   * To run in the transaction that corrects the buyer's address, under the request's lock, once the new address is
+   * written: every survey link of the request is renewed, so whoever holds the former (maybe mistyped) mailbox can no
+   * more answer than refuse for the new one, and the survey e-mails not sent yet, which carry the old links, are dropped.
+   * A survey asked and not answered goes to the new address with its new link, unless that address opted out (its next
+   * step then declines it); one not sent yet leaves later for the new address with a link of its own.
+   */
+  async newAddressStatements(manager: EntityManager, requestId: string): Promise<SqlStatement[]> {
+    const now = this.clock.now();
+    // Run as one, the drop does not see the e-mails queued beside it.
+    const statements = [this.mail.dropUnsentStatement([requestId], 'survey')];
+    for (const id of await this.surveys.linkedIds(manager, requestId)) {
+      const locked = (await this.surveys.lockWithRequest(manager, id))!;
+      const token = randomToken();
+      statements.push(this.surveys.stepStatement(id, { status: locked.survey.status, ...this.linkOf(id, token) }));
+      if (awaitsAnswer(locked.survey, now) && !(await this.surveys.optedOut(manager, this.optOutHashes(locked.request.buyerEmail)))) {
+        statements.push(...this.surveyMail(locked, token, locked.survey.expiresAt!, false));
+      }
+    }
+    return statements;
   }
 
   /** Idempotent: the survey is locked and its step decided afresh, so a job delivered twice and the sweep act once. */
@@ -218,16 +245,17 @@ export class SurveysService {
    */
   async declineAddress(token: unknown): Promise<void> {
     const { request } = await this.declinable(token);
-    await this.optOut(request.id, { actorType: 'buyer', actorId: null });
+    await this.optOut(request.id, { actorType: 'buyer', actorId: null }, sha256(token as string));
   }
 
   /**
    * The address of the request wants no survey at all (the buyer's word, on a survey's page or to staff): recorded under
    * its keyed hash, and every survey of that address's requests (any case) not answered yet ends for good, with its
    * unsent e-mail; a private history line on this request, and on each other whose surveys it ended. False when
-   * nothing changed (already recorded, nothing left to end). Refused once the request's data are erased.
+   * nothing changed (already recorded, nothing left to end). Refused once the request's data are erased. From a survey's
+   * link (`linkHash`), only for the address that link was sent to: 404 once a correction of the address renewed it.
    */
-  async optOut(requestId: string, by: { actorType: 'buyer' | 'staff'; actorId: string | null }): Promise<boolean> {
+  async optOut(requestId: string, by: { actorType: 'buyer' | 'staff'; actorId: string | null }, linkHash?: Buffer): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
       const email = await this.surveys.buyerEmailOf(manager, requestId);
       if (email === null) throw new NotFound();
@@ -237,6 +265,8 @@ export class SurveysService {
       if (!locked.some((request) => request.id === requestId)) {
         throw new ActionRefused('Les données personnelles de cette demande sont effacées ou ont changé : rechargez la page.');
       }
+      // Under the lock a correction takes to renew the links with the address: standing, it was sent to this one.
+      if (linkHash && !(await this.surveys.linkStands(manager, requestId, linkHash))) throw new NotFound();
       const ids = locked.map((request) => request.id);
       const recorded = await this.surveys.recordOptOut(manager, hash, by.actorType);
       const ended = new Set(await this.surveys.declineUnansweredOf(manager, ids));
@@ -290,8 +320,7 @@ export class SurveysService {
             sentAt: now,
             expiresAt,
             dueAt: reminderAt,
-            tokenHash: sha256(token),
-            tokenSealed: sealFor(this.config.APP_SECRET, 'survey', survey.id, token),
+            ...this.linkOf(survey.id, token),
           }),
           this.requests.eventStatement(surveyEvent(request.id, 'survey_sent', survey.wave)),
           ...this.surveyMail({ survey, request }, token, expiresAt, false),
@@ -359,6 +388,22 @@ export class SurveysService {
             : [],
       },
     });
+  }
+
+  /**
+   * A survey e-mail about to go to an address that opted out since it was queued does not go; its survey's next step,
+   * decided now, declines it as it does for a survey queued before the opt-out.
+   */
+  private async recipientOptedOut({ requestId, recipient, context }: Parameters<MailWithholding>[0]): Promise<boolean> {
+    if (!(await this.addressOptedOut(recipient))) return false;
+    const wave = SURVEY_WAVES.find((known) => known === context?.wave);
+    if (requestId && wave) await this.step(surveyIdOf(requestId, wave));
+    return true;
+  }
+
+  /** The columns of a survey's link: its token's hash, to find it, and the token sealed, for the reminder to carry. */
+  private linkOf(surveyId: string, token: string): { tokenHash: Buffer; tokenSealed: Buffer } {
+    return { tokenHash: sha256(token), tokenSealed: sealFor(this.config.APP_SECRET, 'survey', surveyId, token) };
   }
 
   private optOutHashes(email: string): Buffer[] {

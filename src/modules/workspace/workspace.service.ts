@@ -690,7 +690,8 @@ export class WorkspaceService {
    * The buyer's contact details corrected (a mistyped address, a name changed), checked by the intake's own rules; the
    * history says who did it, never what was there. Messages not sent yet to the old address go to the new one, and
    * those it refused are sent again. A new address gets a new tracking link (whoever holds the old one, the owner of a
-   * mistyped mailbox, loses it) in a message of its own, and the old address is told, without any link.
+   * mistyped mailbox, loses it) in a message of its own, and the old address is told, without any link; the survey
+   * links are renewed too, a survey waiting for its answer going to the new address.
    */
   async correctBuyer(staff: StaffPrincipal, reference: string, body: Record<string, unknown>): Promise<{ newTrackingLinkSent: boolean }> {
     const request = await this.find(staff, reference);
@@ -718,6 +719,8 @@ export class WorkspaceService {
         ),
         this.requests.eventStatement(this.event(request.id, staff, 'buyer_contact_corrected', locked.status, locked.status, false)),
       ]);
+      // Before the readdressing: the survey e-mails not sent yet carry the old survey links, they are replaced, not moved.
+      if (token) await runAsOne(manager, await this.surveys.newAddressStatements(manager, request.id));
       // Their links are rewritten too: sent with the old token, they would open nothing.
       if (contact.email !== locked.buyerEmail) {
         await this.mail.readdressUnsent(

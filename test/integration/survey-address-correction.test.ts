@@ -1,0 +1,167 @@
+import { sha256 } from '../../src/common/tokens';
+import { NotFound } from '../../src/common/errors/app-errors';
+import { MailService } from '../../src/modules/mail/mail.service';
+import { surveyOptOutHashes } from '../../src/modules/surveys/survey-opt-out.policy';
+import { SurveysService } from '../../src/modules/surveys/surveys.service';
+import { TrackedTestRequest } from '../support/conversation';
+import { bearerFor } from '../support/staff';
+import {
+  answerSatisfaction,
+  closedAsAnswered,
+  DAY_MS,
+  pastDue,
+  runDueSurveys,
+  surveyLinkIn,
+  surveysOf,
+  timeMachine,
+} from '../support/surveys';
+import { TestApp, useTestApp } from '../support/test-app';
+
+/** A buyer's address corrected by staff: the survey links follow the mailbox, not the mistyped one. */
+describe('follow-up surveys after a correction of the buyer’s address', () => {
+  let t!: TestApp;
+  useTestApp((app) => (t = app), { MAIL_DIR: `${process.env.MAIL_DIR}/survey-correction` });
+  const time = timeMachine(() => t);
+  afterEach(() => time.back());
+
+  const NEW_ADDRESS = 'camille.martin@example.org';
+  const correct = async (request: TrackedTestRequest, email = NEW_ADDRESS) => {
+    const response = await fetch(`${t.url}/api/v1/staff/requests/${request.reference}/buyer-contact`, {
+      method: 'POST',
+      headers: { authorization: await bearerFor(t, { role: 'animator', networks: ['aura-ee'] }), 'content-type': 'application/json' },
+      body: JSON.stringify({ firstName: 'Camille', lastName: 'Martin', email, organisationName: 'Isère' }),
+    });
+    expect(response.status).toBe(200);
+  };
+  /** Closed as answered, its satisfaction survey sent (its e-mail queued, not delivered). */
+  async function surveySent(n: number): Promise<TrackedTestRequest> {
+    const request = await closedAsAnswered(t, n);
+    await pastDue(t, time, request.id);
+    await runDueSurveys(t);
+    return request;
+  }
+  /** The survey e-mails, queued or gone, with the link each carries while not delivered. */
+  const surveyMails = async (): Promise<Array<{ id: string; recipient: string; status: string; link: string | null }>> =>
+    (
+      await t.dataSource.query(
+        `SELECT id, recipient, status, context->>'surveyUrl' AS url FROM mail_messages WHERE template = 'survey' ORDER BY created_at, id`,
+      )
+    ).map(({ url, ...mail }: { url: string | null; id: string; recipient: string; status: string }) => ({
+      ...mail,
+      link: url && surveyLinkIn(url),
+    }));
+  /** Every survey e-mail delivered, each twice, as a job delivered again or a sweep would: what went, and to whom. */
+  const deliverAll = async (): Promise<string[]> => {
+    const mail = t.app.get(MailService);
+    for (const { id } of await surveyMails()) {
+      await mail.deliver(id);
+      await mail.deliverAll([id]);
+    }
+    return (await surveyMails()).filter((m) => m.status === 'sent').map((m) => m.recipient);
+  };
+  const refuseAll = (link: string) =>
+    fetch(`${link}/refus`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'portee=adresse',
+    });
+  const optedOut = async (email: string) => {
+    const [hash] = surveyOptOutHashes(t.config.openingSecrets, email);
+    return (await t.dataSource.query(`SELECT 1 FROM survey_opt_outs WHERE email_hash = $1`, [hash])).length > 0;
+  };
+  const optOut = (email: string) =>
+    t.dataSource.query(`INSERT INTO survey_opt_outs (email_hash, source) VALUES ($1, 'buyer')`, [
+      surveyOptOutHashes(t.config.openingSecrets, email)[0],
+    ]);
+  const statuses = async (request: TrackedTestRequest) => (await surveysOf(t, request.id)).map((s) => s.status);
+
+  it('a survey already sent: its old link answers 404 like a wrong one, the new address gets it once with a new link', async () => {
+    const request = await surveySent(1);
+    const [{ link: oldLink }] = await surveyMails();
+    expect(await deliverAll()).toEqual(['camille.martin+1@example.fr']);
+    expect((await fetch(oldLink!)).status).toBe(200);
+
+    await correct(request);
+    const wrongLink = oldLink!.replace(/.{43}$/, 'x'.repeat(43));
+    for (const link of [oldLink!, wrongLink]) {
+      expect((await fetch(link)).status).toBe(404);
+      expect((await fetch(`${link}/refus`)).status).toBe(404);
+      expect((await answerSatisfaction(link)).status).toBe(404);
+    }
+
+    // The new address is asked with a link of its own; delivered twice over, one e-mail goes.
+    const [, fresh, ...more] = await surveyMails();
+    expect(more).toEqual([]);
+    expect([fresh.recipient, fresh.status]).toEqual([NEW_ADDRESS, 'queued']);
+    expect(fresh.link).not.toBe(oldLink);
+    expect(await deliverAll()).toEqual(['camille.martin+1@example.fr', NEW_ADDRESS]);
+    expect((await fetch(fresh.link!)).status).toBe(200);
+    expect((await answerSatisfaction(fresh.link!)).status).toBe(303);
+    expect(await statuses(request)).toEqual(['completed', 'scheduled']);
+
+    // The impact survey, not sent yet, goes months later to the new address with a link of its own.
+    time.forward(200 * DAY_MS);
+    await runDueSurveys(t);
+    const impact = (await surveyMails()).at(-1)!;
+    expect(impact.recipient).toBe(NEW_ADDRESS);
+    expect((await fetch(impact.link!)).status).toBe(200);
+  });
+
+  it('a survey e-mail not delivered yet, even one a dead worker held, is replaced: one e-mail, to the new address only', async () => {
+    const request = await surveySent(2);
+    const [queued] = await surveyMails();
+    // Claimed by a worker that died mid-send: its claim has lapsed, a sweep would take it up again.
+    await t.dataSource.query(
+      `UPDATE mail_messages SET status = 'sending', attempts = 1, locked_until = now() - interval '1 minute' WHERE id = $1`,
+      [queued.id],
+    );
+
+    await correct(request);
+    const [fresh, ...more] = await surveyMails();
+    expect(more).toEqual([]);
+    expect(fresh.recipient).toBe(NEW_ADDRESS);
+    expect(fresh.link).not.toBe(queued.link);
+    expect((await fetch(queued.link!)).status).toBe(404);
+    expect((await fetch(fresh.link!)).status).toBe(200);
+    expect(await deliverAll()).toEqual([NEW_ADDRESS]);
+  });
+
+  it('the refusal of every survey from the old link ends nothing of the corrected address; from the new one it does', async () => {
+    const request = await surveySent(3);
+    const [{ link: oldLink }] = await surveyMails();
+
+    await correct(request);
+    expect((await refuseAll(oldLink!)).status).toBe(404);
+    // A refusal whose link was checked just before the correction committed: checked again under the request's lock.
+    const inFlight = t.app.get(SurveysService).optOut(request.id, { actorType: 'buyer', actorId: null }, sha256(oldLink!.slice(-43)));
+    await expect(inFlight).rejects.toBeInstanceOf(NotFound);
+    expect(await optedOut(NEW_ADDRESS)).toBe(false);
+    expect(await statuses(request)).toEqual(['sent', 'scheduled']);
+
+    const [{ link: newLink }] = await surveyMails();
+    expect((await refuseAll(newLink!)).status).toBe(303);
+    expect(await optedOut(NEW_ADDRESS)).toBe(true);
+    expect(await statuses(request)).toEqual(['declined', 'declined']);
+  });
+
+  it('a survey e-mail is not sent to an address that opted out, were it corrected into it or opting out after it was queued', async () => {
+    // Queued for the old address, which is corrected into one that opted out.
+    const corrected = await surveySent(4);
+    await optOut(NEW_ADDRESS);
+    await correct(corrected);
+    // Queued, and its address opts out before it goes.
+    const queued = await surveySent(5);
+    await optOut('camille.martin+5@example.fr');
+
+    expect(await deliverAll()).toEqual([]);
+    expect(await surveyMails()).toEqual([]);
+    // Declined, as the next step of a survey of an address that opted out is.
+    expect(await statuses(queued)).toEqual(['declined', 'scheduled']);
+    time.forward(200 * DAY_MS);
+    await runDueSurveys(t);
+    expect(await surveyMails()).toEqual([]);
+    expect(await statuses(corrected)).toEqual(['declined', 'declined']);
+    expect(await statuses(queued)).toEqual(['declined', 'declined']);
+  });
+});
