@@ -1,6 +1,7 @@
 /**
  * Answer templates in a real browser: an animator writes one (its error summary first), audited by axe-core; the
- * facilitator holding a request of that network starts the answer from it, without JavaScript.
+ * facilitator holding a request of that network starts the answer from it, without JavaScript, and is told when it
+ * was deleted meanwhile.
  */
 import { closePage, expectNoAxeViolations, openPage, signInStaff, submitByButton, useBrowserApp } from '../support/browser';
 import { submittedAndTaken } from '../support/conversation';
@@ -56,4 +57,23 @@ it('un animateur écrit un modèle de réponse ; le facilitateur part de ce mod�
   // The notice that the answer now holds the template has the focus: the answer's field comes next.
   expect(await audit.evaluate(() => document.activeElement?.id)).toBe('modele-repris');
   await closePage(audit);
+
+  // Deleted by the animator while the page was open: the choice brings back what was typed, and the alert saying why has the focus.
+  const stale = await openPage(session.forAudit);
+  await signInStaff(stale, t.url, email);
+  await stale.goto(`${t.url}/espace/demandes/${request.reference}`);
+  await stale.fill('#f-answer-body', 'Bonjour, déjà écrit.');
+  await stale.getByText('Partir d’un modèle de réponse du réseau (1)').click();
+  expect(await submitByButton(stale, 'Loi AGEC : taux de réemploi')).toBe(200);
+  // Taken in by the button, the page comes back at #titre-reponse: once loaded, its notice has the focus all the same.
+  const focusedOn = (id: string) => stale.waitForFunction((expected) => document.activeElement?.id === expected, id, { timeout: 5000 });
+  await focusedOn('modele-repris');
+  await stale.fill('#f-answer-body', 'Bonjour, déjà écrit.');
+  await t.dataSource.query('DELETE FROM answer_templates');
+  expect(await submitByButton(stale, 'Loi AGEC : taux de réemploi')).toBe(409);
+  await focusedOn('modele-introuvable');
+  expect(await stale.locator('#modele-introuvable').textContent()).toContain('Le modèle choisi n’existe plus');
+  expect(await stale.locator('#f-answer-body').inputValue()).toBe('Bonjour, déjà écrit.');
+  await expectNoAxeViolations(stale, 'modèle supprimé entre-temps');
+  await closePage(stale);
 });

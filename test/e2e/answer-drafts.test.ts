@@ -187,13 +187,63 @@ describe('answer drafts', () => {
     const theirs = (await (await colleague.client.get(page(request.reference))).text()).replace(/\r\n/g, '\n');
     expect(theirs).not.toContain('Texte confidentiel de Camille');
     expect(theirs).not.toContain('value="Guide AGEC"');
-    expect(theirs).toMatch(/Brouillon de réponse en cours de Camille Martin/);
+    expect(theirs).toMatch(/Brouillon de réponse inachevé laissé par Camille Martin avant de passer la main/);
+    expect(theirs).not.toContain('en cours de Camille Martin');
     expect(theirs).not.toContain('id="brouillon"');
     await postAnswerForm(colleague.client, request.reference, { brouillon: '1', body: 'Ma propre réponse' });
     expect((await drafts(request.id)).map((d: { body: string }) => d.body)).toEqual(['Texte confidentiel de Camille', 'Ma propre réponse']);
     // The former holder may no longer save onto it.
     expect((await postAnswerForm(holder, request.reference, draftFields, { tokensFrom: '/espace' })).status).toBe(404);
     expect(await drafts(request.id)).toHaveLength(2);
+  });
+
+  it('taken from its writer: they still read and copy it (never send it), and the next holder is told it was left unfinished', async () => {
+    const { request, network, holder } = await holderOf(7);
+    await postAnswerForm(holder, request.reference, { ...draftFields, body: 'Texte de Camille, à ne pas perdre' });
+    const animator = await bearerFor(t, { role: 'animator', networks: [network] });
+    const reassign = (body: Record<string, string>) =>
+      fetch(`${t.url}/api/v1/staff/requests/${request.reference}/reassign`, {
+        method: 'POST',
+        headers: { authorization: animator, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    // Nobody else of the network can take it: put back to routing by the animator, it waits in the network's pool.
+    await t.dataSource.query(`UPDATE facilitators SET active = false WHERE network_code = $1 AND id <> $2`, [
+      network,
+      request.facilitatorId,
+    ]);
+    const pooled = await reassign({ reason: 'Camille est absente' });
+    expect(pooled.status).toBe(200);
+    expect((await pooled.json()).status).toBe('unassigned');
+
+    // Camille sees her network's pool, so this request: her draft is there to read and copy, not an answer form to send it.
+    const hers = (await (await holder.get(page(request.reference))).text()).replace(/\r\n/g, '\n');
+    expect(hers).toContain('Votre brouillon de réponse, enregistré le ');
+    expect(hers).toContain('Cette demande ne vous est plus confiée : ce brouillon ne peut plus être envoyé.');
+    expect(hers).toContain(
+      '<textarea class="fr-input" id="mon-brouillon-texte" rows="8" readonly>Texte de Camille, à ne pas perdre</textarea>',
+    );
+    expect(hers).toContain('<li>Guide ou document : Guide AGEC</li>');
+    expect(hers).not.toContain('id="formulaire-reponse"');
+    const sent = await postAnswerForm(holder, request.reference, { body: 'Texte de Camille, à ne pas perdre' });
+    expect(sent.status).toBe(409);
+    expect(await t.dataSource.query(`SELECT 1 FROM request_messages WHERE request_id = $1 AND kind = 'answer'`, [request.id])).toEqual([]);
+
+    // Given by the animator to a colleague: they and the network read that Camille left it unfinished, never what it says.
+    const colleagueId = await insertFacilitator(t.dataSource, { network });
+    expect((await reassign({ facilitatorId: colleagueId, reason: 'Reprise' })).status).toBe(200);
+    const colleague = await signedIn({ role: 'facilitator', facilitatorId: colleagueId, networks: [network] }, 'Dominique');
+    const watcher = await signedIn({ role: 'animator', networks: [network] });
+    for (const client of [colleague.client, watcher.client]) {
+      const seen = await (await client.get(page(request.reference))).text();
+      expect(seen).toMatch(
+        /Brouillon de réponse inachevé laissé par Camille Martin avant de passer la main, enregistré le .+ à \d{1,2} h \d{2} : personne ne l’écrit plus/,
+      );
+      expect(seen).not.toContain('Brouillon de réponse en cours');
+      expect(seen).not.toContain('Texte de Camille');
+      expect(seen).not.toContain('id="mon-brouillon-laisse"');
+    }
+    expect(await drafts(request.id)).toEqual([expect.objectContaining({ body: 'Texte de Camille, à ne pas perdre' })]);
   });
 
   it('goes with the request’s closure, and with the erasure of its personal data', async () => {

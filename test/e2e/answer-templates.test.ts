@@ -136,7 +136,7 @@ describe('answer templates', () => {
     expect(started).toContain('— repris ci-dessous');
     // Said where the answer begins: the page reloaded, nothing else tells that the text changed (RGAA 7.5).
     expect(started).toMatch(
-      /role="status" id="modele-repris"><p>Le modèle « [^»]+ » est repris dans votre réponse ci-dessous : adaptez-le à la demande avant de l’envoyer\.<\/p>/,
+      /role="status" id="modele-repris" tabindex="-1" data-focus-on-load><p>Le modèle « [^»]+ » est repris dans votre réponse ci-dessous : adaptez-le à la demande avant de l’envoyer\.<\/p>/,
     );
     expect(plain).not.toContain('id="modele-repris"');
     const elsewhere = await (await holder.get(`${page}?modele=${other}`)).text();
@@ -165,7 +165,7 @@ describe('answer templates', () => {
     const html = (await chosen.text()).replace(/\r\n/g, '\n');
     expect(html).toContain(`>${typed}\n\nLes taux minimaux de réemploi\nsont fixés par décret.</textarea>`);
     expect(html).toContain(
-      'id="modele-repris"><p>Le modèle « Loi AGEC : réemploi » est ajouté à la suite de votre texte ci-dessous : adaptez-le à la demande avant de l’envoyer.</p>',
+      'id="modele-repris" tabindex="-1" data-focus-on-load><p>Le modèle « Loi AGEC : réemploi » est ajouté à la suite de votre texte ci-dessous : adaptez-le à la demande avant de l’envoyer.</p>',
     );
     expect(html).toContain('value="Guide AGEC"');
     expect(html).toContain('<p id="fichiers-non-envoyes">Le fichier « CCTP.pdf » n’a pas été envoyé : joignez-le de nouveau.</p>');
@@ -199,6 +199,76 @@ describe('answer templates', () => {
     expect(lateHtml).toContain('Cette demande ne vous est plus confiée');
     expect(lateHtml).toContain(`<blockquote id="texte-saisi" style="white-space: pre-line">${typed}</blockquote>`);
     expect(lateHtml).toContain('Le fichier « CCTP.pdf » n’a pas été envoyé : joignez-le de nouveau.');
+  });
+
+  it('a template deleted or moved away meanwhile is said gone (named when still seen), what was typed kept, nothing added', async () => {
+    const request = await submittedAndTaken(t, 4);
+    const [{ network }] = await t.dataSource.query(`SELECT network_code AS network FROM requests WHERE id = $1`, [request.id]);
+    const deleted = await insertTemplate(network, 'Loi AGEC : réemploi', 'Texte supprimé');
+    const otherKind = await insertTemplate(network, 'Accueil : ce que fait le guichet', 'Texte réservé');
+    const moved = await insertTemplate(network, 'Label : repères', 'Texte déplacé');
+    await insertTemplate(network, 'Repères du réseau', 'Texte gardé');
+    const holder = await signedIn({ role: 'facilitator', facilitatorId: request.facilitatorId, networks: [network] });
+    const page = `/espace/demandes/${request.reference}`;
+    // The holder's page, opened with the three buttons, before the network's animator (and an admin) change the templates.
+    const opened = await (await holder.get(page)).text();
+    for (const id of [deleted, otherKind, moved]) expect(opened).toContain(`name="modele" value="${id}"`);
+    const animator = await bearerFor(t, { role: 'animator', networks: [network] });
+    const admin = await bearerFor(t, { role: 'admin' });
+    const call = async (authorization: string, method: string, id: string, body?: unknown) =>
+      (
+        await fetch(`${t.url}/api/v1/staff/answer-templates/${id}`, {
+          method,
+          headers: { authorization, 'content-type': 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        })
+      ).status;
+    expect(await call(animator, 'DELETE', deleted)).toBe(204);
+    expect(await call(animator, 'PATCH', otherKind, { kind: 'social_clause' })).toBe(200);
+    expect(await call(admin, 'PATCH', moved, { networkCode: 'reseco' })).toBe(200);
+
+    const typed = 'Bonjour,\nvoici ce que j’ai déjà écrit.';
+    const choose = (modele: string) => {
+      const form = new FormData();
+      form.append('_csrf', csrfIn(opened));
+      form.append('body', typed);
+      form.append('items[0][type]', 'guide');
+      form.append('items[0][title]', 'Guide AGEC');
+      form.append('fichiers', new Blob([new Uint8Array(samplePdf())], { type: 'application/pdf' }), 'CCTP.pdf');
+      form.append('modele', modele);
+      return fetch(`${t.url}${page}/reponse`, { method: 'POST', body: form, redirect: 'manual', headers: { cookie: holder.jar.header() } });
+    };
+    const gone = await choose(deleted);
+    expect(gone.status).toBe(409);
+    const html = (await gone.text()).replace(/\r\n/g, '\n');
+    // Said where the page opens, as an alert the page focuses on load; its title says something went wrong.
+    expect(html).toContain(
+      '<div class="fr-alert fr-alert--warning fr-alert--sm fr-mb-3w" role="alert" id="modele-introuvable" tabindex="-1" data-focus-on-load>\n' +
+        '    <p>Le modèle choisi n’existe plus : il a été supprimé, ou réservé à d’autres demandes, entre-temps. Rien n’est ajouté à votre réponse, gardée telle que vous l’aviez écrite ; choisissez un autre modèle si besoin.</p>',
+    );
+    expect(html).toMatch(/<title>Erreur — /);
+    expect(html).toContain('<p id="fichiers-non-envoyes">Le fichier « CCTP.pdf » n’a pas été envoyé : joignez-le de nouveau.</p>');
+    expect(html).toContain(`>${typed}</textarea>`);
+    expect(html).toContain('value="Guide AGEC"');
+    expect(html).not.toContain('Texte supprimé');
+    expect(html).not.toContain('id="modele-repris"');
+    expect(await t.dataSource.query(`SELECT 1 FROM request_messages WHERE request_id = $1`, [request.id])).toEqual([]);
+
+    // Kept for the other kind of request: it still exists for the facilitator, who is told which one.
+    const reserved = (await (await choose(otherKind)).text()).replace(/\r\n/g, '\n');
+    expect(reserved).toContain('<p>Le modèle « Accueil : ce que fait le guichet » n’existe plus : il a été supprimé');
+    expect(reserved).toContain(`>${typed}</textarea>`);
+    expect(reserved).not.toContain('Texte réservé');
+    // Moved to another network: it no longer exists for them, not even by its title.
+    const elsewhere = await choose(moved);
+    expect(elsewhere.status).toBe(409);
+    const elsewhereHtml = await elsewhere.text();
+    expect(elsewhereHtml).toContain('<p>Le modèle choisi n’existe plus');
+    expect(elsewhereHtml).not.toContain('Label : repères');
+    // The same by the page's address.
+    const linked = await holder.get(`${page}?modele=${deleted}`);
+    expect(linked.status).toBe(409);
+    expect(await linked.text()).toContain('id="modele-introuvable"');
   });
 
   it('an answer still holding a template’s passage to complete is refused by field, nothing sent; completed, it goes', async () => {

@@ -12,6 +12,8 @@ export interface DraftInProgress {
   staffUserId: string;
   authorName: string;
   savedAt: Date;
+  /** Its author no longer holds the request (transferred, reassigned, rerouted): left unfinished, nobody writes it. */
+  leftBehind: boolean;
 }
 
 /**
@@ -34,11 +36,12 @@ export class AnswerDraftsRepository {
     return rows[0] ?? null;
   }
 
-  /** The drafts of this request but this person's, latest first, with their authors' names. */
+  /** The drafts of this request but this person's, latest first, with their authors' names and whether they still hold it. */
   othersOn(requestId: string, staffUserId: string): Promise<DraftInProgress[]> {
     return this.dataSource.query(
-      `SELECT d.staff_user_id AS "staffUserId", u.first_name || ' ' || u.last_name AS "authorName", d.saved_at AS "savedAt"
-         FROM answer_drafts d JOIN staff_users u ON u.id = d.staff_user_id
+      `SELECT d.staff_user_id AS "staffUserId", u.first_name || ' ' || u.last_name AS "authorName", d.saved_at AS "savedAt",
+              u.facilitator_id IS DISTINCT FROM r.assigned_facilitator_id AS "leftBehind"
+         FROM answer_drafts d JOIN staff_users u ON u.id = d.staff_user_id JOIN requests r ON r.id = d.request_id
         WHERE d.request_id = $1 AND d.staff_user_id <> $2
         ORDER BY d.saved_at DESC`,
       [requestId, staffUserId],

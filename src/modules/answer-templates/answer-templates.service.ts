@@ -27,10 +27,16 @@ export class AnswerTemplatesService {
   }
 
   async get(staff: StaffPrincipal, id: string): Promise<AnswerTemplate> {
-    const template = isUuid(id) ? await this.templates.find(id) : null;
-    const networks = visibleNetworks(staff);
-    if (!template || (networks !== null && !networks.includes(template.networkCode))) throw new NotFound();
+    const template = await this.findVisible(staff, id);
+    if (!template) throw new NotFound();
     return template;
+  }
+
+  /** The template if it exists for this person (their networks'), else null: one outside them is never named. */
+  async findVisible(staff: StaffPrincipal, id: unknown): Promise<AnswerTemplate | null> {
+    const template = typeof id === 'string' && isUuid(id) ? await this.templates.find(id) : null;
+    const networks = visibleNetworks(staff);
+    return template && (networks === null || networks.includes(template.networkCode)) ? template : null;
   }
 
   async create(staff: StaffPrincipal, raw: Record<string, unknown>): Promise<AnswerTemplate> {

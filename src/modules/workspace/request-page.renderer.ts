@@ -39,6 +39,12 @@ export class RequestPageRenderer {
     // Whoever may answer picks a template of the request's network: it fills the answer's text, to adapt.
     const answerTemplates = page.actions.answer ? await this.templates.forRequest(page.request.networkCode, page.request.kind) : [];
     const chosen = answerTemplates.find((t) => t.id === templateId);
+    // Chosen on a page left open while an animator deleted it or kept it for other requests: the answer stays as it was,
+    // and the page says why nothing was added (named when the person may still see it), 409 as any change made meanwhile.
+    const templateGone =
+      page.actions.answer && typeof templateId === 'string' && templateId !== '' && !chosen
+        ? { title: (await this.templates.findVisible(staff, templateId))?.title ?? null }
+        : null;
     // Nothing typed on this visit (neither given back nor sent back with errors): the answer form starts from this
     // person's draft, with the page's new form token.
     const fromDraft =
@@ -50,13 +56,14 @@ export class RequestPageRenderer {
     const answerValues = chosen ? { ...typed, body: withTemplate(typed?.body, chosen.body) } : typed;
     const started = answerValues ? { answer: requestForm('answer', answerValues) } : {};
     const department = page.request.departmentCode;
-    res.status(status).render('workspace-request', {
+    res.status(templateGone && status < 400 ? 409 : status).render('workspace-request', {
       ...model,
       ...rest,
       // An action refused: the title says so first, as the layout does for a form sent back with errors.
-      refused: Boolean(rest.conflict),
+      refused: Boolean(rest.conflict || templateGone),
       answerTemplates: answerTemplates.map((t) => ({ id: t.id, title: t.title })),
       chosenTemplateId: chosen?.id ?? null,
+      templateGone,
       // Said in the notice: the template follows the text typed, or stands alone.
       templateAfterTyped: Boolean(chosen) && typedBody,
       filesNotSent: filesNotSent ?? null,
@@ -73,7 +80,19 @@ export class RequestPageRenderer {
             }
           : null,
       draftEmptied: Boolean(draftSaved && !draftSaved.at),
-      othersDrafts: page.othersDrafts.map((d) => ({ authorName: d.authorName, ...draftSavedAt(d.savedAt, department) })),
+      othersDrafts: page.othersDrafts.map((d) => ({
+        authorName: d.authorName,
+        leftBehind: d.leftBehind,
+        ...draftSavedAt(d.savedAt, department),
+      })),
+      // Their own draft from when the request was theirs: its text, and its help items as the form showed them.
+      leftDraft: page.leftDraft
+        ? {
+            body: page.leftDraft.body,
+            items: this.views.typedHelpItems(page.leftDraft.items),
+            ...draftSavedAt(page.leftDraft.savedAt, department),
+          }
+        : null,
       forms: { ...model.forms, ...started, ...forms },
     });
   }

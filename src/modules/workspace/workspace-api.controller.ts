@@ -113,7 +113,7 @@ export class WorkspaceApiController {
   @ApiOkResponse({ type: StaffRequestPageDto, description: 'La demande et ce que la page montre' })
   async show(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string): Promise<StaffRequestPageDto> {
     // A draft has its own route (`answer-draft`): the page's copy of it stays the page's.
-    const { request, draft: _draft, othersDrafts: _others, ...page } = await this.workspace.requestPage(staff, reference);
+    const { request, draft: _draft, leftDraft: _left, othersDrafts: _others, ...page } = await this.workspace.requestPage(staff, reference);
     const { id: _id, assignmentId: _assignment, ...shown } = request;
     return { request: shown, ...page };
   }

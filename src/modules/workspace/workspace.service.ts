@@ -245,14 +245,16 @@ export class WorkspaceService {
         : request.status === 'in_progress' && answerDue
           ? { kind: 'answer', dueAt: answerDue }
           : null;
-    // The writer's own draft fills their answer form; colleagues learn only that one is in progress, by whom and when.
-    const [draft, othersDrafts] = await Promise.all([
-      actions.answer ? this.drafts.find(request.id, staff.id) : null,
+    // The writer's own draft fills their answer form; colleagues learn only that one exists, by whom and when. Taken
+    // from them while they wrote (and still seen, in the pool): their words stay theirs to read and copy, not to send.
+    const [ownDraft, othersDrafts] = await Promise.all([
+      this.drafts.find(request.id, staff.id),
       this.drafts.othersOn(request.id, staff.id),
     ]);
     return {
       request,
-      draft,
+      draft: actions.answer ? ownDraft : null,
+      leftDraft: isHolder(staff, visible) ? null : ownDraft,
       othersDrafts,
       deadlines: {
         takeChargeDueAt: request.takeChargeDueAt,

@@ -94,10 +94,4 @@
     form.addEventListener('input', changed);
     form.addEventListener('change', changed);
   }
-  // A template just taken into the answer (the page reloaded with it): its notice takes the focus, the answer follows it.
-  var templateTaken = document.getElementById('modele-repris');
-  if (templateTaken) {
-    templateTaken.setAttribute('tabindex', '-1');
-    templateTaken.focus();
-  }
 })();

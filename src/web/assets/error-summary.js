@@ -4,7 +4,11 @@
 (function () {
   var summary = document.getElementById('resume-erreurs');
   var notice = summary || document.querySelector('[data-focus-on-load]');
-  if (notice) notice.focus();
+  if (notice) {
+    notice.focus();
+    // Reached at a fragment (a button's `#titre-reponse`): once loaded, the browser moves the focus there; the notice takes it back.
+    if (window.location.hash) window.addEventListener('load', function () { setTimeout(function () { notice.focus(); }, 0); });
+  }
   if (!summary) return;
   // A link to a group of radios or boxes lands on its legend; the focus goes on to its chosen (or first) option,
   // as on a single field, so the keyboard can answer at once.
