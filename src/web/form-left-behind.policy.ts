@@ -15,14 +15,22 @@ const FREE_TEXT_LABELS: Record<string, string> = {
   reason: 'Motif',
 };
 const SPLIT_QUESTION = /^topics\.(\d{1,2})\.question$/;
-/** The close form's `reason` is a list's code (`no_reply`), not a text: only the transfer's and reassignment's are typed. */
-const CODE = /^[a-z_]+$/;
+/**
+ * The forms that send one of these names as a choice of a list (radios), by the action they post to: the close's and the
+ * decline's `reason` is a code (`no_reply`). Told by the form, never by the value: a transfer's reason may be one word.
+ */
+const CHOICE_FIELDS: Record<string, readonly string[]> = {
+  cloture: ['reason'],
+  declin: ['reason'],
+};
 
-/** What the person had typed in the form's textareas, in the form's order; blank ones say nothing. */
-export function typedTexts(body: unknown): TypedText[] {
+/** What the person had typed in the textareas of the form posted to `postPath`, in the form's order; blank ones say nothing. */
+export function typedTexts(body: unknown, postPath: string): TypedText[] {
   if (!body || typeof body !== 'object') return [];
+  const action = postPath.replace(/\/+$/, '').split('/').pop() ?? '';
+  const choices = Object.hasOwn(CHOICE_FIELDS, action) ? CHOICE_FIELDS[action] : [];
   return Object.entries(body as Record<string, unknown>).flatMap(([name, value]) => {
-    if (typeof value !== 'string' || value.trim() === '' || (name === 'reason' && CODE.test(value))) return [];
+    if (typeof value !== 'string' || value.trim() === '' || choices.includes(name)) return [];
     const question = SPLIT_QUESTION.exec(name);
     const label = question ? `Question ${Number(question[1]) + 1}` : Object.hasOwn(FREE_TEXT_LABELS, name) ? FREE_TEXT_LABELS[name] : null;
     return label ? [{ label, text: value }] : [];

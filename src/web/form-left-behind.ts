@@ -46,7 +46,7 @@ export async function readUnreadForm(req: Request, res: Response): Promise<void>
 export function formLeftBehind(req: Request, res: Response): FormLeftBehind {
   // Forms outside the workspace (sign-in, password, tracking links) are sent to their own page.
   const page = typeof res.locals[FORM_PAGE] === 'string' ? (res.locals[FORM_PAGE] as string) : formPagePath(req.path, () => true);
-  return { texts: postedFromThisSite(req) ? typedTexts(req.body) : [], page };
+  return { texts: postedFromThisSite(req) ? typedTexts(req.body, req.path) : [], page };
 }
 
 /**

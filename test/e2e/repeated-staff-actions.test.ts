@@ -199,14 +199,41 @@ describe('staff actions sent twice', () => {
     const keys = t.app.get(StaffActionKeysRepository);
     const [live, dead] = [Buffer.from('live-key'), Buffer.from('dead-key')];
     const fingerprint = Buffer.from('same content');
-    expect(await keys.reserve(live, fingerprint)).toBe(true);
-    expect(await keys.reserve(live, fingerprint)).toBe(false);
-    expect(await keys.reserve(dead, fingerprint)).toBe(true);
+    expect(await keys.reserve(live, fingerprint)).not.toBeNull();
+    expect(await keys.reserve(live, fingerprint)).toBeNull();
+    expect(await keys.reserve(dead, fingerprint)).not.toBeNull();
     await t.dataSource.query(`UPDATE staff_action_keys SET created_at = now() - interval '3 minutes' WHERE key_hash = $1`, [dead]);
-    expect(await keys.reserve(dead, fingerprint)).toBe(true);
+    const retry = await keys.reserve(dead, fingerprint);
+    expect(retry).not.toBeNull();
     // A finished sending keeps its outcome however old: a repeat is answered by it.
-    await keys.complete(dead, { status: 303, redirect: '/espace' });
+    await keys.complete(dead, retry!, { status: 303, redirect: '/espace' });
     await t.dataSource.query(`UPDATE staff_action_keys SET created_at = now() - interval '3 minutes' WHERE key_hash = $1`, [dead]);
-    expect(await keys.reserve(dead, fingerprint)).toBe(false);
+    expect(await keys.reserve(dead, fingerprint)).toBeNull();
+  });
+
+  it('leaves the claim of a retry that took over alone when the slow first sending ends: its release or outcome counts no more', async () => {
+    const keys = t.app.get(StaffActionKeysRepository);
+    const key = Buffer.from('slow-key');
+    const fingerprint = Buffer.from('same content');
+    const claimOf = async () => (await row(`SELECT claim, outcome FROM staff_action_keys WHERE key_hash = $1`, [key])) ?? null;
+    const slow = (await keys.reserve(key, fingerprint))!;
+    // Still waiting for a lock two minutes on: a retry takes the key over.
+    await t.dataSource.query(`UPDATE staff_action_keys SET created_at = now() - interval '3 minutes' WHERE key_hash = $1`, [key]);
+    const retry = (await keys.reserve(key, fingerprint))!;
+    expect(retry).not.toBeNull();
+    expect(retry).not.toBe(slow);
+
+    // The first one fails: the retry's claim stays, a third sending still waits for it.
+    await keys.release(key, slow);
+    expect(await claimOf()).toEqual({ claim: retry, outcome: null });
+    expect(await keys.reserve(key, fingerprint)).toBeNull();
+    // Or it ends well: its outcome does not stand for the retry's.
+    await keys.complete(key, slow, { status: 303, redirect: '/espace?fait=premier' });
+    expect(await claimOf()).toEqual({ claim: retry, outcome: null });
+
+    await keys.complete(key, retry, { status: 303, redirect: '/espace?fait=relance' });
+    expect(await claimOf()).toEqual({ claim: retry, outcome: { status: 303, redirect: '/espace?fait=relance' } });
+    await keys.release(key, slow);
+    expect((await keys.find(key))?.outcome).toEqual({ status: 303, redirect: '/espace?fait=relance' });
   });
 });

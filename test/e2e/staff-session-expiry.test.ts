@@ -111,6 +111,17 @@ describe('staff sessions: sliding, capped, and a form sent after their end', () 
     expect(await token.text()).toContain('name="retour" value="/espace/compte"');
   });
 
+  it('gives back a one-word reason typed in the transfer form: a text, though it looks like a list’s code', async () => {
+    const { c } = await signedIn();
+    time.forward(2 * HOUR + MINUTE);
+    const transfer = await c.post(`${REQUEST_PAGE}/transfert`, { _csrf: 'stale', formToken: 'jeton', reason: 'doublon' });
+    expect(transfer.status).toBe(401);
+    const html = await transfer.text();
+    expect(html).toContain('<label class="fr-label" for="texte-saisi-1">Motif</label>');
+    expect(typedIn(html)).toBe('doublon');
+    expect(html).not.toContain('jeton');
+  });
+
   it('shows no text posted from another site (Sec-Fetch-Site): only this site’s forms are given back', async () => {
     const { c } = await signedIn();
     time.forward(2 * HOUR + MINUTE);

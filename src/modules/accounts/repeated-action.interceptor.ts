@@ -45,24 +45,30 @@ export class RepeatedActionInterceptor implements NestInterceptor {
     const keyHash = hmac(this.config.APP_SECRET, ['staff-action', staff.id, req.method, req.path, key].join(':'));
     // Keyed: a form's fields may hold a password (a new API token's, a password change's), kept a day in this table.
     const fingerprint = hmac(this.config.APP_SECRET, JSON.stringify(askedFields(req.body)));
-    const first = await this.firstSending(keyHash, fingerprint, key.startsWith('form:'));
-    if (first) return of(this.replay(first, res));
+    const sending = await this.claimOrFirst(keyHash, fingerprint, key.startsWith('form:'));
+    if ('first' in sending) return of(this.replay(sending.first, res));
+    const { claim } = sending;
     return next.handle().pipe(
       concatMap(async (value: unknown) => {
         const location = res.getHeader('location');
         const outcome = outcomeToKeep({ headersSent: res.headersSent, statusCode: res.statusCode, location: location?.toString() }, value);
-        await (outcome ? this.keys.complete(keyHash, outcome) : this.keys.release(keyHash));
+        await (outcome ? this.keys.complete(keyHash, claim, outcome) : this.keys.release(keyHash, claim));
         return value;
       }),
       // Refused or failed: nothing was done, the same form may come again.
-      catchError((error: unknown) => from(this.keys.release(keyHash)).pipe(concatMap(() => throwError(() => error)))),
+      catchError((error: unknown) => from(this.keys.release(keyHash, claim)).pipe(concatMap(() => throwError(() => error)))),
     );
   }
 
-  /** Null when this sending is the first (the key is now held); else how the first was answered, once it is. */
-  private async firstSending(keyHash: Buffer, fingerprint: Buffer, fromForm: boolean): Promise<RepeatableOutcome | null> {
+  /** This sending's claim when it is the first (the key is now held); else how the first was answered, once it is. */
+  private async claimOrFirst(
+    keyHash: Buffer,
+    fingerprint: Buffer,
+    fromForm: boolean,
+  ): Promise<{ claim: string } | { first: RepeatableOutcome }> {
     for (let waited = 0; ; waited += LOOK_EVERY_MS) {
-      if (await this.keys.reserve(keyHash, fingerprint)) return null;
+      const claim = await this.keys.reserve(keyHash, fingerprint);
+      if (claim) return { claim };
       const held = await this.keys.find(keyHash);
       // Released meanwhile (the first did nothing): claim it again.
       if (!held) continue;
@@ -72,7 +78,7 @@ export class RepeatedActionInterceptor implements NestInterceptor {
           { field: 'Idempotency-Key', message: 'Clé déjà utilisée avec un contenu différent.' },
         ]);
       }
-      if (held.outcome) return held.outcome;
+      if (held.outcome) return { first: held.outcome };
       if (waited >= WAIT_FOR_FIRST_MS) throw new ActionRefused(STILL_UNDER_WAY);
       await sleep(LOOK_EVERY_MS);
     }

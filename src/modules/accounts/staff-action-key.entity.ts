@@ -14,6 +14,10 @@ export class StaffActionKey {
   @Column({ type: 'bytea' })
   fingerprint!: Buffer;
 
+  /** Drawn anew at each reservation: only the sending holding the key now may complete or release it. */
+  @Column({ type: 'uuid' })
+  claim!: string;
+
   /** How the first sending was answered (a redirect, or the API's body); null while it is being done. */
   @Column({ type: 'jsonb', nullable: true })
   outcome!: RepeatableOutcome | null;
