@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /**
  * The answer editor never loses text, in a real browser: a long text pasted is kept whole and counted live (the count
- * said to screen readers), the server's refusal gives it back; a template chosen goes after what was typed; leaving
+ * said to screen readers near the limit), the server's refusal gives it back; a template chosen goes after what was typed; leaving
  * the page with an answer not sent asks first; Enter in a help item's field sends the answer, never a template.
  */
 import { closePage, expectNoAxeViolations, openPage, signInStaff, submitByButton, useBrowserApp } from '../support/browser';
@@ -24,12 +24,21 @@ it('un long texte collé n’est pas tronqué : le compteur le dit, le serveur l
 
   const box = page.locator('#f-answer-body');
   const count = page.locator('#f-answer-body-count');
+  const live = page.locator('#f-answer-body-count-live');
   expect(await count.textContent()).toBe('Il vous reste 10\u202f000 caractères sur 10\u202f000.');
-  expect(await box.getAttribute('aria-describedby')).toContain('f-answer-body-count');
+  // The label already says « 10 000 caractères au plus »: the count does not describe the box again.
+  expect(await box.getAttribute('aria-describedby')).toBeNull();
   await box.pressSequentially('Bonjour');
   expect(await count.textContent()).toBe('Il vous reste 9\u202f993 caractères sur 10\u202f000.');
-  // Screen readers hear the count once typing pauses.
-  await page.waitForFunction(() => document.getElementById('f-answer-body-count-live')?.textContent?.includes('9\u202f993'));
+  // Far from the limit, screen readers hear nothing once typing pauses; in its last tenth, they hear what is left.
+  await page.waitForTimeout(1_500);
+  expect(await live.textContent()).toBe('');
+  await box.fill('a'.repeat(9_500));
+  await page.waitForFunction(
+    () => document.getElementById('f-answer-body-count-live')?.textContent === 'Il vous reste 500 caractères sur 10\u202f000.',
+  );
+  await box.fill('Bonjour');
+  await page.waitForFunction(() => document.getElementById('f-answer-body-count-live')?.textContent === '');
 
   // 13 000 characters pasted, the signature last: none cut, the count says by how much it is over.
   const signature = '\n\nCordialement,\nCamille, facilitatrice';
@@ -43,6 +52,7 @@ it('un long texte collé n’est pas tronqué : le compteur le dit, le serveur l
   expect(pasted.endsWith('Camille, facilitatrice')).toBe(true);
   expect(await count.textContent()).toBe('3\u202f000 caractères de trop : raccourcissez le texte à 10\u202f000 caractères au plus.');
   expect(await count.getAttribute('class')).toBe('fr-message fr-message--error');
+  await page.waitForFunction(() => document.getElementById('f-answer-body-count-live')?.textContent?.includes('de trop'));
 
   // Sent, refused: the whole text comes back with the server's message, counted again.
   expect(await submitByButton(page, 'Envoyer la réponse')).toBe(400);

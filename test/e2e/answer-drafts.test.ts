@@ -65,13 +65,25 @@ describe('answer drafts', () => {
   it('saves the text and help items (never the files), brings them back on the page, and discards them', async () => {
     const { request, holder } = await holderOf(1);
     const saved = await postAnswerForm(holder, request.reference, draftFields, { fileName: 'CCTP.pdf' });
-    expect(saved.status).toBe(200);
-    const html = (await saved.text()).replace(/\r\n/g, '\n');
-    expect(html).toMatch(
-      /role="status" id="brouillon">\s*<p>Brouillon enregistré le \d{1,2}(er)? \S+ \d{4} à \d{1,2} h \d{2}\. Les fichiers ne sont pas gardés dans le brouillon/,
+    // Post/redirect/get: the request's page at the draft's notice, which a reload does not send again.
+    expect(saved.status).toBe(303);
+    expect(saved.headers.get('location')).toBe(`${page(request.reference)}?fait=brouillon-sans-fichiers#brouillon`);
+    const html = (await (await holder.get(`${page(request.reference)}?fait=brouillon-sans-fichiers`)).text()).replace(/\r\n/g, '\n');
+    expect(html).toContain(`<title>Brouillon enregistré — Demande ${request.reference} — Guichet vert</title>`);
+    expect(html.replace(/\s+/g, ' ')).toMatch(
+      /role="status" tabindex="-1" id="brouillon"> <p><span id="brouillon-date">Brouillon enregistré le \d{1,2}(er)? \S+ \d{4} à \d{1,2} h \d{2}<\/span><span data-draft-state="restored"> : votre réponse ci-dessous le reprend<\/span>\. <\/p>/,
     );
-    expect(html).toContain('<p id="brouillon-fichiers">Le fichier « CCTP.pdf » n’a pas été envoyé : joignez-le de nouveau.</p>');
+    expect(html).toContain(
+      '<p id="brouillon-fichiers">Les fichiers que vous aviez choisis ne sont pas dans le brouillon : joignez-les de nouveau au moment d’envoyer la réponse.</p>',
+    );
     expect(html).toContain('>Bonjour,\nvoici un début de réponse.</textarea>');
+    expect(html).toMatch(/id="formulaire-reponse"[^>]*data-draft-current/);
+    // Without files chosen, the notice says they are never kept.
+    const plain = await postAnswerForm(holder, request.reference, draftFields);
+    expect(plain.headers.get('location')).toBe(`${page(request.reference)}?fait=brouillon#brouillon`);
+    expect(await (await holder.get(`${page(request.reference)}?fait=brouillon`)).text()).toContain(
+      'Les fichiers ne sont pas gardés dans le brouillon',
+    );
     expect(await drafts(request.id)).toEqual([
       {
         body: 'Bonjour,\nvoici un début de réponse.',
@@ -87,13 +99,25 @@ describe('answer drafts', () => {
     const later = (await (await holder.get(page(request.reference))).text()).replace(/\r\n/g, '\n');
     expect(later).toContain('>Bonjour,\nvoici un début de réponse.</textarea>');
     expect(later).toContain('value="Guide AGEC"');
-    expect(later).toMatch(/Brouillon enregistré le .+ à \d{1,2} h \d{2} : votre réponse ci-dessous le reprend\./);
+    expect(later.replace(/<\/?span[^>]*>/g, '')).toMatch(
+      /Brouillon enregistré le .+ à \d{1,2} h \d{2} : votre réponse ci-dessous le reprend\./,
+    );
     expect(later).toContain('Supprimer le brouillon');
 
-    // The script's autosave: same POST, JSON back.
+    // The script's autosave: same POST, JSON back, with the time as the page says it, on the request's clock (La Réunion's
+    // here, not the browser's nor Paris's).
+    await t.dataSource.query(`UPDATE requests SET department_code = '974' WHERE id = $1`, [request.id]);
     const auto = await postAnswerForm(holder, request.reference, { ...draftFields, body: 'Texte enregistré tout seul' }, { json: true });
     expect(auto.status).toBe(200);
-    expect(new Date((await auto.json()).savedAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
+    const autosaved = await auto.json();
+    const savedAt = new Date(autosaved.savedAt);
+    expect(savedAt.getTime()).toBeGreaterThan(Date.now() - 60_000);
+    const reunion = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Indian/Reunion', hour: 'numeric', minute: '2-digit' }).formatToParts(
+      savedAt,
+    );
+    const part = (type: string) => reunion.find((p) => p.type === type)!.value;
+    expect(autosaved.time).toBe(`${Number(part('hour'))} h ${part('minute')}`);
+    expect(autosaved.day).toMatch(/^\d{1,2}(er)? \S+ \d{4}$/);
     expect((await drafts(request.id))[0].body).toBe('Texte enregistré tout seul');
 
     const discarded = await holder.submit(page(request.reference), `${page(request.reference)}/brouillon/suppression`, {});
@@ -106,9 +130,31 @@ describe('answer drafts', () => {
     expect(after).not.toContain('id="brouillon"');
   });
 
+  it('says after a template that the form below is not the draft saved, and ties the templates’ hint to their buttons', async () => {
+    const { request, network, holder } = await holderOf(8);
+    const [{ id }] = await t.dataSource.query(
+      `INSERT INTO answer_templates (id, network_code, title, body) VALUES (gen_random_uuid(), $1, 'Loi AGEC', 'Le réemploi est obligatoire.') RETURNING id`,
+      [network],
+    );
+    await postAnswerForm(holder, request.reference, draftFields);
+    const taken = await postAnswerForm(holder, request.reference, { modele: id, body: 'Bonjour,\nvoici un début de réponse.' });
+    expect(taken.status).toBe(200);
+    const html = (await taken.text()).replace(/\s+/g, ' ');
+    expect(html).toMatch(
+      /<span id="brouillon-date">Brouillon enregistré le [^<]+<\/span><span data-draft-state="template">, sans le modèle : votre réponse ci-dessous n’est pas encore enregistrée<\/span>\./,
+    );
+    expect(html).not.toContain('le reprend');
+    expect(html).not.toMatch(/id="formulaire-reponse"[^>]*data-draft-current/);
+    // Each template button is described by the hint saying what a press does.
+    expect(html).toContain(
+      '<p class="fr-hint-text fr-mt-1w" id="modeles-reponse-aide">Le texte du modèle s’ajoute à la suite de ce que vous avez écrit',
+    );
+    expect(html).toMatch(new RegExp(`name="modele" value="${id}"[^>]*aria-describedby="modeles-reponse-aide"`));
+  });
+
   it('gives back what was typed, not the draft, when a sending is refused, and leaves the leave-page guard on', async () => {
     const { request, holder } = await holderOf(3);
-    expect((await postAnswerForm(holder, request.reference, draftFields)).status).toBe(200);
+    expect((await postAnswerForm(holder, request.reference, draftFields)).status).toBe(303);
     const long = await postAnswerForm(holder, request.reference, { body: `Une réponse bien trop longue. ${'a'.repeat(10_001)}` });
     expect(long.status).toBe(400);
     const html = await long.text();
@@ -126,7 +172,10 @@ describe('answer drafts', () => {
 
     await postAnswerForm(holder, request.reference, draftFields);
     const emptied = await postAnswerForm(holder, request.reference, { brouillon: '1', body: '  ', 'items[0][type]': '' });
-    expect(await emptied.text()).toContain('Rien n’est écrit : aucun brouillon n’est gardé.');
+    expect(emptied.headers.get('location')).toBe(`${page(request.reference)}?fait=brouillon-vide#brouillon`);
+    const after = await (await holder.get(`${page(request.reference)}?fait=brouillon-vide`)).text();
+    expect(after).toContain(`<title>Aucun brouillon gardé — Demande ${request.reference} — Guichet vert</title>`);
+    expect(after).toContain('role="status" tabindex="-1" id="brouillon"><p>Rien n’est écrit : aucun brouillon n’est gardé.</p>');
     expect(await drafts(request.id)).toEqual([]);
   });
 

@@ -135,8 +135,19 @@ describe('staff actions sent twice', () => {
     const refused = await postAnswer(client, reference, { ...opened, body: 'Ma réponse écrite avant sa précision.' });
     expect(refused.status).toBe(409);
     const html = await refused.text();
-    expect(html).toContain('L’acheteur a écrit entre-temps : votre réponse n’est pas envoyée.');
+    expect(html).toContain('L’acheteur a écrit entre-temps : votre réponse n’est pas envoyée. Lisez son nouveau message, puis');
     expect(html).toContain('Précision : le marché compte deux lots.');
+    // Their message is below, among the exchanges: the notice links to it, and the page's jumps lead there.
+    const [{ id: messageId }] = await t.dataSource.query(
+      `SELECT id FROM request_messages WHERE request_id = $1 AND author_type = 'buyer' ORDER BY created_at DESC LIMIT 1`,
+      [id],
+    );
+    expect(html).toMatch(
+      new RegExp(`<p id="nouveau-message-acheteur"><a href="#message-${messageId}">Lire le nouveau message de l’acheteur, du `),
+    );
+    expect(html).toMatch(new RegExp(`id="message-${messageId}" tabindex="-1">[\\s\\S]*Précision : le marché compte deux lots\\.`));
+    expect(html.indexOf('id="resume-erreurs"')).toBeLessThan(html.indexOf(`id="message-${messageId}"`));
+    expect(html).toContain('<a class="fr-link fr-link--sm" href="#titre-echanges">Échanges</a>');
     expect(html).toContain('Ma réponse écrite avant sa précision.');
     expect(await answers(id)).toBe(0);
     // Sent from the page as it came back (which knows the buyer's message now): it goes.

@@ -5,22 +5,29 @@ import type { StaffPrincipal } from '../accounts/accounts.types';
 import { AnswerTemplatesService } from '../answer-templates/answer-templates.service';
 import { withTemplate } from '../answer-templates/answer-template.policy';
 import { draftSavedAt, FILES_NOT_KEPT } from '../answer-drafts/answer-draft.policy';
-import { requestForm, WorkspaceViews } from './workspace-views';
+import { DraftSaved, requestForm, WorkspaceViews } from './workspace-views';
 import { WorkspaceService } from './workspace.service';
 
 /** What an action adds to the request page: a notice, forms as typed with their errors, or a refused move. */
 export interface RequestPageExtras {
   forms?: Record<string, FormModel>;
   notice?: string;
-  conflict?: { message: string; typed: string | null; typedItems?: string[]; filesNotSent?: string | null } | null;
+  conflict?: {
+    message: string;
+    typed: string | null;
+    typedItems?: string[];
+    filesNotSent?: string | null;
+    /** The buyer's latest message the refused answer form had seen ('' none): a later one is linked from the notice. */
+    buyerMessageSeen?: unknown;
+  } | null;
   /** An answer template of the request's network to take into the answer (`?modele=`, or the form's template button). */
   templateId?: unknown;
   /** The answer form as posted with a template button: the template goes after its text, nothing typed is lost. */
   typedAnswer?: Record<string, unknown>;
   /** Files chosen with that form, not kept: the notice asks for them again. */
   filesNotSent?: string | null;
-  /** The answer form just saved as a draft (`at` null: nothing typed, no draft left), and the files chosen with it, not kept. */
-  draftSaved?: { at: Date | null; filesChosen: string | null };
+  /** The answer form just saved as a draft by its button (the redirect's `?fait=`). */
+  draftSaved?: DraftSaved;
 }
 
 /** Renders one request's page (404 for whoever may not see it), for the workspace's and dispatch's page actions. */
@@ -34,7 +41,7 @@ export class RequestPageRenderer {
 
   async render(res: Response, staff: StaffPrincipal, reference: string, status: number, extra: RequestPageExtras = {}): Promise<void> {
     const page = await this.workspace.requestPage(staff, reference);
-    const { forms, templateId, typedAnswer, filesNotSent, draftSaved, ...rest } = extra;
+    const { forms, templateId, typedAnswer, filesNotSent, draftSaved, conflict, ...rest } = extra;
     const model = this.views.requestPage(page);
     // Whoever may answer picks a template of the request's network: it fills the answer's text, to adapt.
     const answerTemplates = page.actions.answer ? await this.templates.forRequest(page.request.networkCode, page.request.kind) : [];
@@ -56,30 +63,44 @@ export class RequestPageRenderer {
     const answerValues = chosen ? { ...typed, body: withTemplate(typed?.body, chosen.body) } : typed;
     const started = answerValues ? { answer: requestForm('answer', answerValues) } : {};
     const department = page.request.departmentCode;
+    // The answer refused because the buyer wrote since its form was opened: the notice links to what they wrote.
+    const seen = conflict?.buyerMessageSeen;
+    const unreadBuyerMessage =
+      typeof seen === 'string' && seen !== model.lastBuyerMessageId ? model.messages.find((m) => m.id === model.lastBuyerMessageId) : null;
+    // Told where the answer form is, focused: the draft just saved by the button (a reload would not say it again).
+    const draftJustSaved = !draftSaved
+      ? null
+      : draftSaved.kept && page.draft
+        ? 'Brouillon enregistré'
+        : !draftSaved.kept && !page.draft
+          ? 'Aucun brouillon gardé'
+          : null;
     res.status(templateGone && status < 400 ? 409 : status).render('workspace-request', {
       ...model,
       ...rest,
+      title: draftJustSaved ? `${draftJustSaved} — ${model.title}` : model.title,
+      conflict: conflict ? { ...conflict, unreadBuyerMessage: unreadBuyerMessage ?? null } : null,
       // An action refused: the title says so first, as the layout does for a form sent back with errors.
-      refused: Boolean(rest.conflict || templateGone),
+      refused: Boolean(conflict || templateGone),
       answerTemplates: answerTemplates.map((t) => ({ id: t.id, title: t.title })),
       chosenTemplateId: chosen?.id ?? null,
       templateGone,
       // Said in the notice: the template follows the text typed, or stands alone.
       templateAfterTyped: Boolean(chosen) && typedBody,
       filesNotSent: filesNotSent ?? null,
-      // The draft notice: just saved, or taken up on opening the page; then when, and that files are not in it.
-      draftNotice:
-        draftSaved?.at || page.draft
-          ? {
-              saved: Boolean(draftSaved),
-              // The form shows the draft as saved (not with a template added): nothing unsaved for the leave-page guard.
-              restored: Boolean(fromDraft) && !chosen,
-              ...draftSavedAt(draftSaved?.at ?? page.draft!.savedAt, department),
-              filesNotKept: FILES_NOT_KEPT,
-              filesChosen: draftSaved?.filesChosen ?? null,
-            }
-          : null,
-      draftEmptied: Boolean(draftSaved && !draftSaved.at),
+      // The draft notice: just saved, or taken up on opening the page; then when, whether the form below is the draft
+      // (taken up as saved) or is not (a template added), and that files are not in it.
+      draftNotice: page.draft
+        ? {
+            saved: Boolean(draftJustSaved),
+            // The form shows the draft as saved: nothing unsaved for the leave-page guard.
+            state: chosen ? 'template' : fromDraft ? 'restored' : null,
+            ...draftSavedAt(page.draft.savedAt, department),
+            filesNotKept: FILES_NOT_KEPT,
+            filesDropped: Boolean(draftSaved?.filesDropped),
+          }
+        : null,
+      draftEmptied: Boolean(draftJustSaved && !page.draft),
       othersDrafts: page.othersDrafts.map((d) => ({
         authorName: d.authorName,
         leftBehind: d.leftBehind,

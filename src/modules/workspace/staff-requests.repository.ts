@@ -28,15 +28,21 @@ export function visibleRequestsCondition(staff: StaffPrincipal, firstParam: numb
   }
 }
 
+export type VisibleRequest = RequestScope & { id: string; reference: string; departmentCode: string };
+
 /** Looks requests up for staff: what they may not see does not exist for them. */
 @Injectable()
 export class StaffRequestsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** The request's id and access scope if this person may see it, else null (the caller answers 404). */
-  async findVisible(staff: StaffPrincipal, reference: string): Promise<(RequestScope & { id: string; reference: string }) | null> {
-    const rows: Array<RequestScope & { id: string; reference: string }> = await this.dataSource.query(
-      `SELECT id, reference, network_code AS "networkCode", assigned_facilitator_id AS "assignedFacilitatorId", status
+  /**
+   * The request's id and access scope if this person may see it, else null (the caller answers 404); with its
+   * département, whose clock says the times of an action's outcome.
+   */
+  async findVisible(staff: StaffPrincipal, reference: string): Promise<VisibleRequest | null> {
+    const rows: VisibleRequest[] = await this.dataSource.query(
+      `SELECT id, reference, network_code AS "networkCode", assigned_facilitator_id AS "assignedFacilitatorId", status,
+              department_code AS "departmentCode"
          FROM requests WHERE reference = $1`,
       [reference],
     );

@@ -12,7 +12,7 @@ import { AttachmentsService } from '../attachments/attachments.service';
 import { filesNotSentNotice } from '../attachments/file-name.policy';
 import { FILES_FIELD, filesToChooseAgain, UploadInterceptor, uploadRefusalOf } from '../attachments/upload.interceptor';
 import { RequestPageRenderer } from './request-page.renderer';
-import { doneNotice, requestForm, RequestFormName, WorkspaceViews } from './workspace-views';
+import { doneNotice, draftSavedDone, draftSavedOf, requestForm, RequestFormName, WorkspaceViews } from './workspace-views';
 import { WorkspaceService } from './workspace.service';
 import { parseQueueFilters, queuePeriodProblems } from './workspace-queue.policy';
 
@@ -49,7 +49,7 @@ export class WorkspacePagesController {
     @Query('modele') templateId: unknown,
     @Res() res: Response,
   ) {
-    await this.page.render(res, staff, reference, 200, { notice: doneNotice(done), templateId });
+    await this.page.render(res, staff, reference, 200, { notice: doneNotice(done), draftSaved: draftSavedOf(done), templateId });
   }
 
   /** Staff who see the request may download any of its files. */
@@ -161,25 +161,24 @@ export class WorkspacePagesController {
           });
           return null;
         }
-        // « Enregistrer le brouillon », or the form's script saving as one types (JSON back): kept, nothing sent, no files.
+        // « Enregistrer le brouillon », or the form's script saving as one types (JSON back, the time as the page says
+        // it): kept, nothing sent, no files. The button's page is the request's, at the draft's notice (a reload sends nothing).
         if (typeof brouillon === 'string' && brouillon) {
           const saved = await this.workspace.saveDraft(staff, reference, typedAnswer, formRepeatKey(body.formToken));
           if (req.accepts(['html', 'json']) === 'json') {
             res.status(200).json(saved);
             return null;
           }
-          await this.page.render(res, staff, reference, 200, {
-            typedAnswer,
-            draftSaved: { at: saved.savedAt, filesChosen: filesNotSentNotice(fileNames) },
-          });
-          return null;
+          return `${doneAt(reference, draftSavedDone(saved.savedAt !== null, fileNames.length > 0))}#brouillon`;
         }
         // A file over a limit: the form comes back with the text as typed, and the limit said beside the files.
         const refusal = uploadRefusalOf(req);
         if (refusal) throw refusal;
-        return this.workspace.answer(staff, reference, body, files, formRepeatKey(body.formToken));
+        const sent = await this.workspace.answer(staff, reference, body, files, formRepeatKey(body.formToken));
+        return doneAt(reference, sent === 'complement' ? 'complement' : 'reponse');
       },
-      (sent) => sent && doneAt(reference, sent === 'complement' ? 'complement' : 'reponse'),
+      // Where the answer, or the draft, went: its page; null, a page shown in place.
+      (to) => to,
       fileNames,
     );
   }
@@ -308,6 +307,7 @@ export class WorkspacePagesController {
               typed,
               typedItems: this.views.typedHelpItems(body.items),
               filesNotSent: filesNotSentNotice(chosenFiles),
+              buyerMessageSeen: body.buyerMessageSeen,
             }
           : null;
         try {

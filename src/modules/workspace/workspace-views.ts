@@ -105,6 +105,28 @@ export function doneNotice(done: unknown): string | undefined {
   return noticeOf(DONE_NOTICES, done);
 }
 
+/** The answer form just saved as a draft by its button: kept (or nothing typed, none left), files chosen with it dropped. */
+export interface DraftSaved {
+  kept: boolean;
+  filesDropped: boolean;
+}
+
+/** What « Enregistrer le brouillon »'s redirect (`?fait=`) tells the draft's notice, which shows it in the answer section. */
+const DRAFT_SAVED: Record<string, DraftSaved> = {
+  brouillon: { kept: true, filesDropped: false },
+  'brouillon-sans-fichiers': { kept: true, filesDropped: true },
+  'brouillon-vide': { kept: false, filesDropped: false },
+};
+
+export function draftSavedOf(done: unknown): DraftSaved | undefined {
+  return noticeOf(DRAFT_SAVED, done);
+}
+
+/** The `?fait=` word of a draft saved by the button (DRAFT_SAVED's keys). */
+export function draftSavedDone(kept: boolean, filesDropped: boolean): string {
+  return !kept ? 'brouillon-vide' : filesDropped ? 'brouillon-sans-fichiers' : 'brouillon';
+}
+
 type Queue = Awaited<ReturnType<WorkspaceService['queue']>>;
 type Page = Awaited<ReturnType<WorkspaceService['requestPage']>>;
 
@@ -291,11 +313,12 @@ function queryString(values: Record<string, string | null>): string {
   return params.size ? `?${params.toString()}` : '';
 }
 
-/** The request page's « Aller à » links: the sections of forms this person may use, and the history. */
+/** The request page's « Aller à » links: the exchanges, the sections of forms this person may use, and the history. */
 function requestPageJumps(actions: PermittedActions, answered: boolean): Array<{ id: string; label: string }> {
   const { takeCharge, decline, giveBack, takeFromPool, transfer, split, reassign, clarify, answer, closeReasons, reopen } = actions;
   return [
     { id: 'titre-actions', label: 'Actions', shown: takeCharge || decline || giveBack || takeFromPool || transfer || split || reassign },
+    { id: 'titre-echanges', label: 'Échanges', shown: true },
     { id: 'titre-precision', label: 'Demander une précision', shown: clarify },
     { id: 'titre-reponse', label: answered ? 'Compléter la réponse' : 'Répondre', shown: answer },
     { id: 'titre-note', label: 'Note interne', shown: true },

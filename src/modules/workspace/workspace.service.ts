@@ -20,7 +20,7 @@ import { canRedirect, canReassign, canSeeRequest, canTakeFromPool, RequestScope,
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { passageToComplete } from '../answer-templates/answer-template.policy';
 import { AttachmentsService, UploadedFile } from '../attachments/attachments.service';
-import { draftContent } from '../answer-drafts/answer-draft.policy';
+import { draftContent, draftSavedAt } from '../answer-drafts/answer-draft.policy';
 import { AnswerDraftsRepository, draftsDeletedStatement } from '../answer-drafts/answer-drafts.repository';
 import { MailService } from '../mail/mail.service';
 import { milestoneOf } from '../requests/milestone.policy';
@@ -48,7 +48,7 @@ import { RoutableRequest, RoutingRepository } from '../routing/routing.repositor
 import { RoutingService } from '../routing/routing.service';
 import { RetentionService } from '../retention/retention.service';
 import { SurveysService } from '../surveys/surveys.service';
-import { StaffRequestsRepository } from './staff-requests.repository';
+import { StaffRequestsRepository, VisibleRequest } from './staff-requests.repository';
 import {
   Deadline,
   isLate,
@@ -70,7 +70,7 @@ const SIMILAR_SHOWN = 5;
 const NO_LONGER_YOURS =
   'Cette demande ne vous est plus confiée (remise en attribution ou confiée à quelqu’un d’autre pendant que vous écriviez) : rien n’a été enregistré.';
 
-type Visible = RequestScope & { id: string; reference: string };
+type Visible = VisibleRequest;
 
 /** What this person may do on this request now: the page's forms and links, the API's refusals. */
 export interface PermittedActions {
@@ -112,7 +112,7 @@ export interface AnswerInput {
 const REPLIED_MEANWHILE = 'L’acheteur a répondu entre-temps : votre complément n’est pas envoyé. Lisez son message, puis répondez-lui.';
 /** A first answer written while the buyer wrote again: it would answer them without what they just said. */
 const BUYER_WROTE_MEANWHILE =
-  'L’acheteur a écrit entre-temps : votre réponse n’est pas envoyée. Lisez son nouveau message ci-dessus, puis envoyez-la (votre texte est gardé).';
+  'L’acheteur a écrit entre-temps : votre réponse n’est pas envoyée. Lisez son nouveau message, puis envoyez-la (votre texte est gardé).';
 /** A first answer from a page left open while the answer went (another tab, a colleague): sending it would complete it blindly. */
 const ALREADY_ANSWERED =
   'La réponse a déjà été envoyée (depuis un autre onglet ou par une autre personne) : ce texte n’est pas envoyé. Relisez la réponse envoyée, puis complétez-la si besoin.';
@@ -522,14 +522,15 @@ export class WorkspaceService {
    * The answer being written, kept for this person (the holder, while the request takes an answer): its text and typed
    * help items, never its files. Nothing typed discards it. Saved under the request's lock, after the form was sent as
    * the answer (an autosave overtaken by the sending, same form token), it is not written again (`alreadySent`). Returns
-   * when it was saved, null when there is no draft left.
+   * when it was saved, null when there is no draft left, and that time as the page says it (the request's clock, not
+   * the browser's).
    */
   async saveDraft(
     staff: StaffPrincipal,
     reference: string,
     input: AnswerInput,
     repeatKey?: string,
-  ): Promise<{ savedAt: Date | null; alreadySent?: true }> {
+  ): Promise<{ savedAt: Date | null; day?: string; time?: string; alreadySent?: true }> {
     const request = await this.answerable(staff, reference);
     const { content, errors } = draftContent(input);
     if (errors.length) throw new ValidationFailed(errors);
@@ -544,7 +545,8 @@ export class WorkspaceService {
       saved = now;
       return [this.drafts.saveStatement(request.id, staff.id, content, now)];
     });
-    return alreadySent ? { savedAt: null, alreadySent: true } : { savedAt: saved };
+    if (alreadySent) return { savedAt: null, alreadySent: true };
+    return saved ? { savedAt: saved, ...draftSavedAt(saved, request.departmentCode) } : { savedAt: null };
   }
 
   /** This person's draft of a request they hold, thrown away (nothing to do when there is none). */

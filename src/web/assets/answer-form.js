@@ -45,6 +45,24 @@
     var unsaved = !form.hasAttribute('data-draft-current');
     var timer = null;
     var status = document.getElementById('brouillon-statut');
+    // The draft's notice above the form, kept true: typed into, the form is no longer the draft as saved; saved again,
+    // the notice says when (no longer announced itself: the status line says it).
+    var notice = document.getElementById('brouillon');
+    var noticeState = function (state) {
+      var clause = notice && notice.querySelector('[data-draft-state="' + state + '"]');
+      if (clause) clause.remove();
+    };
+    var noticeSaved = function (saved) {
+      if (!notice) return;
+      notice.removeAttribute('role');
+      var when = document.getElementById('brouillon-date');
+      // No draft left, or the notice said none was kept: hidden, the status line says what is.
+      notice.hidden = !saved.savedAt || !when;
+      if (notice.hidden) return;
+      when.textContent = 'Brouillon enregistré le ' + saved.day + ' à ' + saved.time;
+      noticeState('restored');
+      noticeState('template');
+    };
     form.addEventListener('submit', function () {
       sending = true;
       clearTimeout(timer);
@@ -74,12 +92,12 @@
         .then(function (saved) {
           // This very form went as the answer (Back after sending): what was typed since is neither sent nor kept.
           if (saved.alreadySent) unsaved = true;
+          else noticeSaved(saved);
           if (!status) return;
           if (saved.alreadySent) { status.textContent = 'Cette réponse est déjà envoyée depuis cette page : ce texte n’est pas gardé en brouillon. Rechargez la demande pour relire ce qui est parti.'; return; }
           if (!saved.savedAt) { status.textContent = 'Rien n’est écrit : aucun brouillon n’est gardé.'; return; }
-          var at = new Date(saved.savedAt);
-          var minutes = at.getMinutes();
-          status.textContent = 'Brouillon enregistré à ' + at.getHours() + ' h ' + (minutes < 10 ? '0' : '') + minutes;
+          // The time as the server says it, on the request's clock (the browser's may be another time zone's).
+          status.textContent = 'Brouillon enregistré à ' + saved.time;
         })
         .catch(function () {
           unsaved = true;
@@ -89,6 +107,7 @@
     var changed = function (event) {
       if (event.target && event.target.type === 'file') return;
       unsaved = true;
+      noticeState('restored');
       if (!timer && !sending) timer = setTimeout(saveDraft, 30000);
     };
     form.addEventListener('input', changed);

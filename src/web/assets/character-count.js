@@ -1,6 +1,7 @@
-// Progressive enhancement of every text box with a limit (form-macros' textarea): the characters left, shown as typed
-// and said to screen readers once typing pauses (each keystroke announced would drown what is typed). Nothing cuts
-// the text: over the limit, the count says by how much, and the server refuses it whole, to shorten.
+// Progressive enhancement of every text box with a limit (form-macros' textarea): the characters left, shown as typed.
+// Screen readers hear it only near the limit (the last tenth) or past it, once typing pauses: each keystroke announced
+// would drown what is typed, and far from the limit the label's « N caractères au plus » says enough. Nothing cuts the
+// text: over the limit, the count says by how much, and the server refuses it whole, to shorten.
 (function () {
   var boxes = document.querySelectorAll('textarea[data-max-length]');
   var format = new Intl.NumberFormat('fr-FR');
@@ -13,30 +14,29 @@
   }
   function message(box, max) {
     var left = max - length(box);
-    if (left >= 0) return { over: false, text: 'Il vous reste ' + characters(left) + ' sur ' + format.format(max) + '.' };
-    return { over: true, text: characters(-left) + ' de trop : raccourcissez le texte à ' + format.format(max) + ' caractères au plus.' };
+    if (left >= 0) return { over: false, near: left <= max / 10, text: 'Il vous reste ' + characters(left) + ' sur ' + format.format(max) + '.' };
+    return { over: true, near: true, text: characters(-left) + ' de trop : raccourcissez le texte à ' + format.format(max) + ' caractères au plus.' };
   }
   Array.prototype.forEach.call(boxes, function (box) {
     var max = Number(box.getAttribute('data-max-length'));
     var shown = document.getElementById(box.id + '-count');
     var live = document.getElementById(box.id + '-count-live');
     if (!max || !shown || !live) return;
-    var described = (box.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
-    described.push(shown.id);
-    box.setAttribute('aria-describedby', described.join(' '));
     var timer = null;
     function show() {
       var current = message(box, max);
       shown.textContent = current.text;
       shown.className = 'fr-message ' + (current.over ? 'fr-message--error' : 'fr-message--info');
       shown.hidden = false;
-      return current.text;
+      return current;
     }
     box.addEventListener('input', function () {
-      var text = show();
+      var current = show();
       clearTimeout(timer);
       timer = setTimeout(function () {
-        if (live.textContent !== text) live.textContent = text;
+        // Back far from the limit: emptied silently, so that coming near it again is said again.
+        var said = current.near ? current.text : '';
+        if (live.textContent !== said) live.textContent = said;
       }, 1000);
     });
     show();
