@@ -255,6 +255,9 @@ describe('directory pages: records (animators, admins) and absences (the facilit
     const empty = await (await client.get(page(away))).text();
     expect(empty).toContain('<h1>Mes absences</h1>');
     expect(empty).toContain('Aucune absence en cours ni à venir.');
+    // Native date pickers, which show the browser's own format: no format in their hints.
+    expect(empty).toMatch(/Premier jour d’absence\s*<\/label>\s*<input class="fr-input" type="date"/);
+    expect(empty).toMatch(/Dernier jour d’absence\s*<span class="fr-hint-text">Inclus<\/span>/);
     expect(empty).toContain('quand l’absence approche (14 jours avant son début, ou dès que vous la déclarez si elle est plus proche)');
 
     const today = dayFromToday(0);
@@ -345,6 +348,46 @@ describe('directory pages: records (animators, admins) and absences (the facilit
     expect(mail.text_body).toContain(
       'passent à un collègue du même territoire (pour les clauses sociales, à défaut, au coordinateur régional), ou à la réserve, dès le premier jour de l’absence',
     );
+  });
+
+  it('an absence declared today by an admin: the page says how many untaken requests are being handed over, not listed as kept', async () => {
+    const away = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Alex' });
+    const [taken, ...untaken] = [await submitRequest(t, 15), await submitRequest(t, 16), await submitRequest(t, 17)];
+    for (const reference of [taken, ...untaken]) expect(await holderOf(reference)).toBe(away);
+    const holder = await signedIn({ role: 'facilitator', facilitatorId: away, networks: ['aura-ee'] });
+    expect((await holder.submit(`/espace/demandes/${taken}`, `/espace/demandes/${taken}/prise-en-charge`, {})).status).toBe(303);
+    const colleague = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Corentin' });
+    const admin = await signedIn({ role: 'admin' });
+
+    // The untaken requests' rows held: routing's hand-over, queued by the absence, waits as a busy queue would make it.
+    const busy = t.dataSource.createQueryRunner();
+    await busy.connect();
+    await busy.startTransaction();
+    try {
+      await busy.query(`SELECT 1 FROM requests WHERE reference = ANY($1) FOR UPDATE`, [untaken]);
+      const saved = await declare(admin, away, { startsOn: dayFromToday(0), endsOn: dayFromToday(3) });
+      expect(saved.headers.get('location')).toBe(`${page(away)}?fait=ajout`);
+      const confirmed = await (await admin.get(`${page(away)}?fait=ajout`)).text();
+      expect(confirmed).toContain(
+        'L’absence est enregistrée : aucune nouvelle demande ne sera confiée pendant ces jours. 2 demandes qui lui étaient confiées sans être encore prises en charge passent à un collègue ou à la réserve du réseau : leur réaffectation est en cours.',
+      );
+      expect(confirmed).toContain('Suit en ce moment 1 demande ouverte');
+      expect(confirmed).toContain(`>${taken}</a>`);
+      for (const reference of untaken) expect(confirmed).not.toContain(reference);
+      // Seen again before routing is done: said above the list, once.
+      const later = await (await admin.get(page(away))).text();
+      expect(later.match(/2 demandes qui lui étaient confiées sans être encore prises en charge/g)).toHaveLength(1);
+    } finally {
+      await busy.rollbackTransaction();
+      await busy.release();
+    }
+    await waitFor(async () => {
+      const holders = await t.dataSource.query(`SELECT assigned_facilitator_id AS id FROM requests WHERE reference = ANY($1)`, [untaken]);
+      return holders.every((row: { id: string }) => row.id === colleague);
+    });
+    const done = await (await admin.get(`${page(away)}?fait=ajout`)).text();
+    expect(done).toContain('L’absence est enregistrée : aucune nouvelle demande ne sera confiée pendant ces jours.</p>');
+    expect(done).not.toContain('réaffectation est en cours');
   });
 
   it('announces an absence declared far ahead once it comes within 14 days, once, and only while requests are held', async () => {

@@ -1,4 +1,4 @@
-import { submittedAndTaken, TrackedTestRequest } from '../support/conversation';
+import { sentMailFile, submittedAndTaken, TrackedTestRequest } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
 import { bearerFor, insertStaff, signedInStaff, StaffClient } from '../support/staff';
 import { bodyOf, TestApp, useTestApp, validRequestBody, waitFor } from '../support/test-app';
@@ -161,6 +161,10 @@ describe('a later question about the same purchase (follow-up)', () => {
     const created = await bodyOf(submitApi(2, { followsUp: { reference: earlier.reference, trackingToken: earlier.token } }));
     expect((await assigned(created.reference)).facilitatorId).toBe(earlier.facilitatorId);
     expect(await assignedReason(created.reference)).toBe(`Suite de ${earlier.reference}, confiée au même facilitateur`);
+    // Their e-mail names the earlier request, where their answer is.
+    expect((await sentMailFile(t, 'facilitator-assignment', 'titulaire-1@example.org')).replace(/\s+/g, ' ')).toContain(
+      `Elle fait suite à la demande ${earlier.reference}, sur le même achat, que vous avez prise en charge : retrouvez-y votre réponse`,
+    );
   });
 
   it.each([
@@ -176,6 +180,8 @@ describe('a later question about the same purchase (follow-up)', () => {
     const created = await bodyOf(submitApi(2, { followsUp: { reference: earlier.reference, trackingToken: earlier.token } }));
     expect((await assigned(created.reference)).facilitatorId).toBe(expert);
     expect(await assignedReason(created.reference)).toBeNull();
+    // Another facilitator: not their earlier request, not a word of it.
+    expect(await sentMailFile(t, 'facilitator-assignment', 'expert@example.org')).not.toContain('fait suite');
   });
 
   it('links both requests on the staff pages and API, as links only for those who may open them', async () => {

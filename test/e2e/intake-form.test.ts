@@ -63,10 +63,8 @@ describe('the HTML form at /demande', () => {
       'Facilitateur de clauses sociales de votre territoire : clauses d’insertion, marchés réservés aux structures d’insertion, entreprises adaptées ou ESAT, critères sociaux. Ouvert aussi aux entreprises privées non soumises au code de la commande publique.',
     );
     expect(hintOf('Considérations environnementales')).toContain('pour les acheteurs soumis au code de la commande publique');
-    // A native date picker, or a text box where the browser has none: the hint is true of both.
-    expect(hintOf('Date à laquelle vous avez besoin de la réponse \\(facultatif\\)')).toBe(
-      'Choisissez-la dans le calendrier, ou saisissez-la au format JJ/MM/AAAA',
-    );
+    // A native date picker shows the date in the browser's own format: the hint names none.
+    expect(hintOf('Date à laquelle vous avez besoin de la réponse \\(facultatif\\)')).toBe('Choisissez-la dans le calendrier');
   });
 
   it('says in the question’s hint how long it must be, before any error (the figures the validation checks)', async () => {

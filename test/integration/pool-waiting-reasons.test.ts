@@ -2,8 +2,8 @@ import { frenchDay } from '../../src/common/french-format';
 import { RoutingService } from '../../src/modules/routing/routing.service';
 import { mailsTo } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
-import { signedInStaff } from '../support/staff';
-import { submitRequest, TestApp, useTestApp } from '../support/test-app';
+import { bearerFor, signedInStaff } from '../support/staff';
+import { bodyOf, submitRequest, TestApp, useTestApp } from '../support/test-app';
 
 /** The api alone: the test routes each submission itself, as the routing job would, and reads why it waits. */
 describe('why a request waits in the pool, and why a coordinator has it', () => {
@@ -139,5 +139,66 @@ describe('why a request waits in the pool, and why a coordinator has it', () => 
     expect(loads).toContain('coordinateur régional — Grand Est');
     // The département facilitator is listed by its département, not as a coordinator.
     expect(loads.match(/coordinateur régional/g)).toHaveLength(1);
+  });
+
+  describe('a coordinator given a request by staff', () => {
+    const reassign = async (reference: string, body: Record<string, string>) =>
+      bodyOf(
+        fetch(`${t.url}/api/v1/staff/requests/${reference}/reassign`, {
+          method: 'POST',
+          headers: {
+            authorization: await bearerFor(t, { role: 'animator', networks: ['grand-est'] }),
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify(body),
+        }),
+      );
+    /** Grand Est's social-clause coordinator, and a facilitator of Bas-Rhin with that many places. */
+    const insertCoordinator = () =>
+      insertFacilitator(t.dataSource, {
+        kind: 'social_clause',
+        network: 'grand-est',
+        coordinator: true,
+        email: 'coordination@example.org',
+      });
+    const insertLocal = (capacity: number) =>
+      insertFacilitator(t.dataSource, { kind: 'social_clause', network: 'grand-est', departments: ['67'], capacity });
+    const coordinatorMail = async (email: string) => (await mailsTo(t, 'facilitator-assignment')).find((m) => m.recipient === email)!;
+
+    it('chosen by staff while the département’s facilitator has room: the e-mail tells that choice, no fallback', async () => {
+      const coordinator = await insertCoordinator();
+      const local = await insertLocal(8);
+      const { reference } = await routed(5, BAS_RHIN);
+      expect(await reassign(reference, { facilitatorId: coordinator, reason: 'Course A' })).toMatchObject({ facilitatorId: coordinator });
+      expect((await t.dataSource.query(`SELECT open_count AS n FROM facilitators WHERE id = $1`, [local]))[0].n).toBe(0);
+
+      const mail = await coordinatorMail('coordination@example.org');
+      for (const body of [mail.text_body, mail.html_body]) {
+        expect(body).toContain('vous la confie : « Course A ».');
+        expect(body).not.toContain('coordinateur régional');
+        expect(body).not.toContain('disponible');
+      }
+    });
+
+    it('left to routing, which falls back to the coordinator: the e-mail says why, as routing’s own', async () => {
+      await insertCoordinator();
+      const local = await insertLocal(1);
+      const { id, reference } = await routed(6, BAS_RHIN);
+      // Its only département facilitator took it and asked the buyer a precision: a rerouting must find someone now.
+      await t.dataSource.query(`UPDATE request_assignments SET taken_at = now() WHERE request_id = $1 AND facilitator_id = $2`, [
+        id,
+        local,
+      ]);
+      await t.dataSource.query(`UPDATE requests SET status = 'awaiting_buyer' WHERE id = $1`, [id]);
+      expect(await reassign(reference, { reason: 'Départ en formation' })).toMatchObject({ status: 'awaiting_buyer' });
+
+      const mail = await coordinatorMail('coordination@example.org');
+      expect(mail.text_body).toContain(
+        'l’a rendue à l’attribution automatique, qui vous l’a confiée. Son motif : « Départ en formation ».',
+      );
+      expect(mail.text_body).toContain(
+        'Elle vous revient comme coordinateur régional : les facilitateurs de clauses sociales du département l’ont tous déjà eue et laissée.',
+      );
+    });
   });
 });

@@ -35,6 +35,13 @@ const NOTICES: Record<string, string> = {
     'La fiche est enregistrée et ne reçoit plus de nouvelles demandes. Celles qui n’étaient pas encore prises en charge repartent en attribution ; celles en cours restent à la même personne, à réaffecter depuis leur page si besoin.',
 };
 
+/** How many requests given to the absent facilitator, not taken in charge, routing is handing over; null for none. */
+function handingOverText(count: number, own: boolean): string | null {
+  if (!count) return null;
+  const many = count > 1;
+  return `${count} demande${many ? 's' : ''} qui ${own ? 'vous' : 'lui'} ${many ? 'étaient confiées' : 'était confiée'} sans être encore prise${many ? 's' : ''} en charge ${many ? 'passent' : 'passe'} à un collègue ou à la réserve du réseau : ${many ? 'leur' : 'sa'} réaffectation est en cours.`;
+}
+
 /** A directory in a file: a few hundred lines weigh some tens of kilobytes, and the web request writes them row by row. */
 export const IMPORT_MAX_BYTES = 1024 * 1024;
 
@@ -141,20 +148,28 @@ export class DirectoryViews {
 
   absencesPage(staff: StaffPrincipal, facilitator: FacilitatorDto, held: HeldRequest[], form: FormModel, done?: unknown) {
     const own = staff.facilitatorId === facilitator.id;
+    // The facilitator's day, as the form's check and routing count their absences.
+    const today = this.reference.networkDay(facilitator.networkCode, this.clock.now());
+    // Away today, those not taken in charge are no longer theirs: routing hands them over through its queue, maybe not
+    // yet done; the page counts them as leaving rather than list them as kept.
+    const away = absenceOn(today, facilitator.absences) !== null;
+    const kept = held.filter((request) => request.taken || !away);
+    const handingOver = handingOverText(held.length - kept.length, own);
     return {
-      held: held.map((request) => ({
+      held: kept.map((request) => ({
         ...request,
         statusLabel: STAFF_STATUS_LABELS[request.status],
         dueDuring: request.dueAt && absenceOn(lastDayOf(request.departmentCode, request.dueAt), facilitator.absences),
       })),
+      // Said once: in the confirmation of the absence just saved, else above the list.
+      handingOver: done === 'ajout' ? null : handingOver,
       title: own ? 'Mes absences' : `Absences ${ofPhrase(`${facilitator.firstName} ${facilitator.lastName}`)}`,
       own,
       facilitator,
       pageUrl: absencesPath(facilitator),
       announceWithinDays: ANNOUNCE_WITHIN_DAYS,
-      // The facilitator's day, as the form's check and routing count their absences.
-      today: this.reference.networkDay(facilitator.networkCode, this.clock.now()),
-      notice: noticeOf(NOTICES, done),
+      today,
+      notice: done === 'ajout' && handingOver ? `${NOTICES.ajout} ${handingOver}` : noticeOf(NOTICES, done),
       form,
     };
   }

@@ -21,6 +21,8 @@ export interface HeldRequest {
   status: RequestStatus;
   departmentCode: string;
   dueAt: Date | null;
+  /** Taken in charge: it stays theirs through an absence; the others go to a colleague once it has begun. */
+  taken: boolean;
 }
 
 /** A facilitator as stored, with its id: what a change is compared against. */
@@ -204,7 +206,8 @@ export class FacilitatorsRepository {
    */
   async heldRequests(manager: EntityManager, facilitatorId: string, takenOnly: boolean): Promise<HeldRequest[]> {
     return manager.query(
-      `SELECT r.reference, r.subject, r.status, r.department_code AS "departmentCode", ${APPLICABLE_DEADLINE} AS "dueAt"
+      `SELECT r.reference, r.subject, r.status, r.department_code AS "departmentCode", ${APPLICABLE_DEADLINE} AS "dueAt",
+              ra.taken_at IS NOT NULL AS taken
          FROM request_assignments ra JOIN requests r ON r.id = ra.request_id
         WHERE ra.facilitator_id = $1 AND ra.ended_at IS NULL AND r.status = ANY($2::varchar[])
           AND (NOT $3 OR ra.taken_at IS NOT NULL)

@@ -540,13 +540,20 @@ describe('MailComposer, facilitator-assignment', () => {
 
   it('tells a coordinator why the département’s facilitators could not take it, when routing chose them', () => {
     const why = 'les facilitateurs de clauses sociales du département sont tous absents (retour du premier, le 31 décembre 2026)';
-    const routed = withContext({ asCoordinator: true, fallbackWhy: why });
+    const routed = withContext({ fallbackWhy: why });
     expect(routed.text).toContain(`Elle vous revient comme coordinateur régional : ${why}.`);
     expect(routed.html).toContain(`Elle vous revient comme <strong>coordinateur régional</strong> : ${why}.`);
-    // Given by staff: no reason of routing's.
-    expect(withContext({ asCoordinator: true }).text).toContain(
-      'Aucun facilitateur de clauses sociales du département n’est disponible pour elle : elle vous revient comme coordinateur régional.',
+    // Chosen by staff: the hand-over says so, and nothing of a routing that did not happen.
+    for (const body of Object.values(assignment('Course A'))) expect(body).not.toContain('coordinateur régional');
+  });
+
+  it('names the earlier request a follow-up comes after, to the facilitator who held it', () => {
+    const { text, html } = withContext({ followsUp: 'GV-2026-000012' });
+    expect(text).toContain(
+      'Elle fait suite à la demande GV-2026-000012, sur le même achat, que vous avez prise en charge : retrouvez-y votre réponse depuis la page de la demande.',
     );
+    expect(html).toContain('Elle fait suite à la demande <strong style="white-space: nowrap">GV-2026-000012</strong>, sur le même achat');
+    expect(withContext({}).text).not.toContain('fait suite');
   });
 
   it('quotes a subject ending with a question mark without adding a full stop', () => {

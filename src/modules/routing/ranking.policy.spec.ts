@@ -1,6 +1,7 @@
 import {
   coordinatorFallbackText,
   FacilitatorCandidate,
+  followedReferenceHeldBy,
   followUpHolderText,
   IneligibilityReason,
   rankFacilitators,
@@ -278,8 +279,9 @@ describe('rankFacilitators', () => {
       ['given to another', FOLLOW_UP, 'other', null],
       ['nobody held the earlier one', { ...ENV, followsUp: { reference: 'GV-2026-000012', heldBy: null } }, 'other', null],
       ['no follow-up', ENV, 'held', null],
-    ])('the history line of a follow-up %s', (_label, request, chosen, expected) => {
+    ])('the history line of a follow-up %s, and the earlier reference its e-mail names', (_label, request, chosen, expected) => {
       expect(followUpHolderText(request, facilitator(chosen))).toBe(expected);
+      expect(followedReferenceHeldBy(request, facilitator(chosen))).toBe(expected && 'GV-2026-000012');
     });
 
     it('gives the same order whatever the input order, and leaves the input alone', () => {

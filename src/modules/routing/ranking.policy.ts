@@ -135,11 +135,20 @@ function heldFollowedRequest(request: RoutingRequest, candidate: FacilitatorCand
 }
 
 /**
+ * The earlier request's reference when `facilitator` held it: their e-mail names it, for them to find their answer
+ * there; null when the request follows none up or someone else held it.
+ */
+export function followedReferenceHeldBy(request: RoutingRequest, facilitator: FacilitatorCandidate): string | null {
+  return heldFollowedRequest(request, facilitator) ? request.followsUp!.reference : null;
+}
+
+/**
  * Why routing gave a follow-up to `chosen`, as its history line says it: the holder of the earlier request, eligible
  * and so ranked first; null when it went to someone else (the holder absent, full, or not covering it).
  */
 export function followUpHolderText(request: RoutingRequest, chosen: FacilitatorCandidate): string | null {
-  return heldFollowedRequest(request, chosen) ? `Suite de ${request.followsUp!.reference}, confiée au même facilitateur` : null;
+  const reference = followedReferenceHeldBy(request, chosen);
+  return reference && `Suite de ${reference}, confiée au même facilitateur`;
 }
 
 /** Never assigned waits longest. */

@@ -22,6 +22,7 @@ import { AppError, ValidationFailed } from '../../common/errors/app-errors';
 import {
   coordinatorFallbackDetail,
   coordinatorFallbackText,
+  followedReferenceHeldBy,
   followUpHolderText,
   IneligibilityReason,
   rankFacilitators,
@@ -66,7 +67,7 @@ export interface Colleague {
 
 /**
  * A request staff gave to a facilitator: by whom, why, whether someone had already begun it, and whether staff let
- * routing choose (`rerouted`: the e-mail must not say they chose this facilitator).
+ * routing choose (`rerouted`: the e-mail must not say they chose this facilitator, and tells a regional fallback).
  */
 export interface HandOver {
   by: string;
@@ -79,7 +80,7 @@ export interface HandOver {
 /** A moved answer deadline: the statement that keeps it, and the new date to tell the facilitator (null: never taken). */
 type MovedAnswerDeadline = { statements: SqlStatement[]; answerDueAt: Date | null };
 
-/** `fallback`: why routing gave a social-clause request to the région's coordinator, for its history line. */
+/** `fallback`: why routing gave a social-clause request to the région's coordinator, for its history line and e-mail. */
 type PlannedAssignment = NewAssignment & {
   request: RoutableRequest;
   facilitator: ClaimableFacilitator;
@@ -597,16 +598,19 @@ export class RoutingService {
     to: 'assigned' | 'awaiting_buyer' = 'assigned',
   ): Promise<ClaimableFacilitator> {
     const now = this.clock.now();
-    const facilitator = (await this.routing.lockCandidates(manager, [request], this.reference.networkDays(now))).find(
-      (f) => f.id === facilitatorId,
-    );
+    const candidates = await this.routing.lockCandidates(manager, [request], this.reference.networkDays(now));
+    const facilitator = candidates.find((f) => f.id === facilitatorId);
     const refusal = facilitator ? whyNotEligible(request, facilitator) : await this.whyNotCandidate(manager, request, facilitatorId);
     if (refusal) {
       const message = CHOSEN_REFUSALS[refusal];
       throw new AppError('conflict', message, [{ field: 'facilitatorId', message }]);
     }
     const claims = new Map([[facilitatorId, 1]]);
-    const planned = this.plan(request, facilitator!, now);
+    // Routing chose when staff let it: a regional coordinator is told why, as when routing assigns; a staff choice is not.
+    const fallback = handOver?.rerouted
+      ? whyCoordinatorFallback(request, facilitator!, candidates, (await this.routing.exclusions(manager, [request.id])).get(request.id))
+      : null;
+    const planned = { ...this.plan(request, facilitator!, now), fallback };
     await runAsOne(
       manager,
       to === 'assigned'
@@ -748,11 +752,11 @@ export class RoutingService {
           transferNote: request.transferNote ?? null,
           // Not their own give-back, handed back to them later: they know their note.
           givenBack: request.givenBack && request.givenBack.byId !== facilitator.id && !handOver ? request.givenBack : null,
-          // The regional fallback says so: the coordinator would otherwise wonder why a département not theirs.
-          asCoordinator:
-            request.kind === 'social_clause' && facilitator.isCoordinator && !facilitator.departmentCodes.includes(request.departmentCode),
-          // Routing's reason, when routing chose them (a staff choice has none).
+          // Routing fell back to the région's coordinator, and why: a département not theirs, given by routing (never by
+          // staff's choice, which the hand-over tells).
           fallbackWhy: fallback ? coordinatorFallbackDetail(fallback) : null,
+          // The earlier request they held, where their answer is.
+          followsUp: followedReferenceHeldBy(request, facilitator),
           // Without a password yet, « connexion demandée » would be a dead end: the e-mail says how to get in.
           account: facilitator.account,
         },
