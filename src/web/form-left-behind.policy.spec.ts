@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formPagePath, typedTexts } from './form-left-behind.policy';
+import { carriesHelpItems, formPagePath, formReturnPath, typedTexts } from './form-left-behind.policy';
 
 describe('typedTexts', () => {
   const request = '/espace/demandes/GV-1';
@@ -9,28 +9,35 @@ describe('typedTexts', () => {
       'an answer',
       `${request}/reponse`,
       { _csrf: 't', body: 'Ma réponse\nsur deux lignes', 'items[0][type]': 'guide' },
-      [{ label: 'Texte', text: 'Ma réponse\nsur deux lignes' }],
+      [{ label: 'Votre réponse', text: 'Ma réponse\nsur deux lignes' }],
     ],
+    ['a note', `${request}/notes`, { body: 'Rappelé.' }, [{ label: 'Note (jamais montrée à l’acheteur)', text: 'Rappelé.' }]],
+    ['a question to the buyer', `${request}/precision`, { body: 'Quel lot ?' }, [{ label: 'Votre question', text: 'Quel lot ?' }]],
     [
       'a close with its message',
       `${request}/cloture`,
       { reason: 'redirected', message: 'Voyez la CCI.' },
-      [{ label: 'Message', text: 'Voyez la CCI.' }],
+      [{ label: 'Message à l’acheteur', text: 'Voyez la CCI.' }],
     ],
     ['a decline’s choice', `${request}/declin`, { reason: 'not_my_territory', note: '' }, []],
     [
       'a transfer’s reason',
       `${request}/transfert`,
       { reason: 'Hors de mon territoire.' },
-      [{ label: 'Motif', text: 'Hors de mon territoire.' }],
+      [{ label: 'Motif du transfert', text: 'Hors de mon territoire.' }],
     ],
-    ['a transfer’s one-word reason', `${request}/transfert`, { reason: 'doublon' }, [{ label: 'Motif', text: 'doublon' }]],
-    ['a reassignment’s one-word reason', `${request}/reaffectation/`, { reason: 'urgent' }, [{ label: 'Motif', text: 'urgent' }]],
+    ['a transfer’s one-word reason', `${request}/transfert`, { reason: 'doublon' }, [{ label: 'Motif du transfert', text: 'doublon' }]],
+    [
+      'a reassignment’s one-word reason',
+      `${request}/reaffectation/`,
+      { reason: 'urgent' },
+      [{ label: 'Motif de la réaffectation', text: 'urgent' }],
+    ],
     [
       'a give-back note',
       `${request}/declin`,
       { reason: 'unavailable', note: 'Acheteur rappelé.' },
-      [{ label: 'Note', text: 'Acheteur rappelé.' }],
+      [{ label: 'Pour le facilitateur suivant : où en est la demande', text: 'Acheteur rappelé.' }],
     ],
     [
       'a split',
@@ -41,8 +48,10 @@ describe('typedTexts', () => {
         { label: 'Question 2', text: 'Voirie ?' },
       ],
     ],
+    ['a split’s question name on another form', `${request}/notes`, { 'topics.0.question': 'Éclairage ?' }, []],
     ['blank texts', `${request}/notes`, { body: '  \n ' }, []],
     ['passwords and tokens', '/espace/compte/jetons', { password: 'secret', currentPassword: 'secret', _csrf: 'x', label: 'Script' }, []],
+    ['a form of no known page', '/espace/x', { body: 'Un texte.' }, []],
     ['no body', `${request}/notes`, undefined, []],
   ])('%s', (_label, path, body, expected) => {
     expect(typedTexts(body, path)).toEqual(expected);
@@ -62,26 +71,69 @@ describe('typedTexts', () => {
         }
       });
   }
+  /** A form's action as it posts: a request's page, an evaluation's or a template's for their template expressions. */
+  const posted = (action: string) =>
+    action
+      .replace(/\{\{ request\.reference[^}]*\}\}/g, 'GV-2026-000001')
+      .replace(/\{\{ (evaluation|template|a)\.id \}\}/g, 'abc')
+      .replace(/\{\{ page \}\}/g, '/espace/modeles')
+      .replace(/\{\{ pageUrl \}\}/g, '/espace/facilitateurs/abc/absences')
+      .replace(/\{\{ actionQuery \}\}/g, '');
+  /** Each staff form's fields with their labels as the form shows them: `"A" if … else "B"` gives both. */
+  const staffForms = () =>
+    staffViews().flatMap((view) =>
+      [...view.matchAll(/<form[^>]*\saction="([^"]+)"[^>]*>([\s\S]*?)<\/form>/g)].map(([, action, form]) => ({
+        action: posted(action),
+        form,
+      })),
+    );
 
-  it('knows every textarea of the staff pages', () => {
-    const names = staffViews().flatMap((view) => [
-      ...[...view.matchAll(/textarea\([^,]+,\s*"([^"]+)"(?:\s*\+\s*\w+\s*\+\s*"([^"]+)")?/g)].map((m) => (m[2] ? `${m[1]}0${m[2]}` : m[1])),
-      ...[...view.matchAll(/<textarea[^>]*\sname="([^"]+)"/g)].map((m) => m[1]),
+  it('gives back every textarea of the staff forms, labelled as on its form', () => {
+    const fields = staffForms().flatMap(({ action, form }) => [
+      ...[...form.matchAll(/textarea\([^,]+,\s*"([^"]+)"(?:\s*\+\s*\w+\s*\+\s*"([^"]+)")?,\s*"([^"]+)"(?: if [^,]+ else "([^"]+)")?/g)].map(
+        (m) => ({ action, name: m[2] ? `${m[1]}0${m[2]}` : m[1], labels: m[2] ? ['Question 1'] : [m[3], m[4]].filter(Boolean) }),
+      ),
+      ...[
+        ...form.matchAll(/<label[^>]*>([^<(]+?)\s*(?:\(facultatif\))?\s*(?:<span[\s\S]*?)?<\/label>\s*<textarea[^>]*\sname="([^"]+)"/g),
+      ].map((m) => ({
+        action,
+        name: m[2],
+        labels: [m[1].trim()],
+      })),
     ]);
-    expect(names.length).toBeGreaterThan(5);
-    for (const name of names)
-      expect([name, typedTexts({ [name]: 'Un texte.' }, '/espace/x')]).toEqual([name, [expect.objectContaining({ text: 'Un texte.' })]]);
+    expect(fields.length).toBeGreaterThan(8);
+    for (const { action, name, labels } of fields) {
+      const [given] = typedTexts({ [name]: 'Un texte.' }, action);
+      expect([action, name, labels]).toEqual([action, name, expect.arrayContaining([given?.label])]);
+    }
   });
 
   it('gives back no choice of a list sent by a staff form, even one named like a text elsewhere', () => {
-    const choices = staffViews().flatMap((view) =>
-      [...view.matchAll(/<form[^>]*\saction="([^"]+)"[^>]*>([\s\S]*?)<\/form>/g)].flatMap(([, action, form]) =>
-        [...form.matchAll(/\b(?:radios|checkboxes|select)\([^,]+,\s*"([^"]+)"/g)].map((m) => ({ action, name: m[1] })),
-      ),
+    const choices = staffForms().flatMap(({ action, form }) =>
+      [...form.matchAll(/\b(?:radios|checkboxes|select)\([^,]+,\s*"([^"]+)"/g)].map((m) => ({ action, name: m[1] })),
     );
-    expect(choices).toContainEqual({ action: '/espace/demandes/{{ request.reference }}/cloture', name: 'reason' });
+    expect(choices).toContainEqual({ action: '/espace/demandes/GV-2026-000001/cloture', name: 'reason' });
     for (const { action, name } of choices) expect([action, name, typedTexts({ [name]: 'a_code' }, action)]).toEqual([action, name, []]);
   });
+});
+
+describe('formReturnPath', () => {
+  const pages = new Set(['/espace', '/espace/demandes/GV-1', '/espace/demandes/GV-1/transfert']);
+  it.each([
+    ['the answer, at its section', '/espace/demandes/GV-1/reponse', '/espace/demandes/GV-1#titre-reponse'],
+    ['a note, at its section', '/espace/demandes/GV-1/notes', '/espace/demandes/GV-1#titre-note'],
+    ['a form of its own page', '/espace/demandes/GV-1/transfert', '/espace/demandes/GV-1/transfert'],
+    ['an action of no section', '/espace/demandes/GV-1/prise-en-charge', '/espace/demandes/GV-1'],
+  ])('%s', (_label, path, to) => {
+    expect(formReturnPath(path, (candidate) => pages.has(candidate))).toBe(to);
+  });
+});
+
+describe('carriesHelpItems', () => {
+  it.each([
+    ['/espace/demandes/GV-1/reponse', true],
+    ['/espace/demandes/GV-1/notes', false],
+  ])('%s: %s', (path, expected) => expect(carriesHelpItems(path)).toBe(expected));
 });
 
 describe('formPagePath', () => {

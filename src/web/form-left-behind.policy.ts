@@ -5,36 +5,66 @@ export interface TypedText {
 }
 
 /**
- * The free-text fields of the staff forms (their textareas), by name; a split's questions are `topics.<n>.question`.
- * Only these come back: never a password, a token or a hidden field.
+ * The staff forms whose free text (their textareas, and the absence's reason) is given back, by the path they post to:
+ * each field labelled as on its form (the spec reads the views to keep them so), and the section of the request's page
+ * the form sits in, to return to. A choice of a list (the close's `reason`, a code) is not among them; nor is a password,
+ * a token or a hidden field. A split's questions are `topics.<n>.question`.
  */
-const FREE_TEXT_LABELS: Record<string, string> = {
-  body: 'Texte',
-  note: 'Note',
-  message: 'Message',
-  reason: 'Motif',
-};
+interface StaffForm {
+  action: RegExp;
+  labels: Record<string, string>;
+  section?: string;
+  /** The answer's: its help items are given back too. */
+  helpItems?: true;
+  splitQuestions?: true;
+}
+const ON_REQUEST = '^/espace/demandes/[^/]+/';
+const STAFF_FORMS: readonly StaffForm[] = [
+  { action: new RegExp(`${ON_REQUEST}reponse$`), labels: { body: 'Votre réponse' }, section: 'titre-reponse', helpItems: true },
+  { action: new RegExp(`${ON_REQUEST}precision$`), labels: { body: 'Votre question' }, section: 'titre-precision' },
+  { action: new RegExp(`${ON_REQUEST}notes$`), labels: { body: 'Note (jamais montrée à l’acheteur)' }, section: 'titre-note' },
+  {
+    action: new RegExp(`${ON_REQUEST}declin$`),
+    labels: { note: 'Pour le facilitateur suivant : où en est la demande' },
+    section: 'titre-actions',
+  },
+  { action: new RegExp(`${ON_REQUEST}cloture$`), labels: { message: 'Message à l’acheteur' }, section: 'titre-cloture' },
+  { action: new RegExp(`${ON_REQUEST}transfert$`), labels: { reason: 'Motif du transfert' } },
+  { action: new RegExp(`${ON_REQUEST}reaffectation$`), labels: { reason: 'Motif de la réaffectation' } },
+  { action: new RegExp(`${ON_REQUEST}scission$`), labels: {}, splitQuestions: true },
+  { action: /^\/espace\/evaluations\/[^/]+\/revue$/, labels: { note: 'Note interne' } },
+  { action: /^\/espace\/modeles(\/[^/]+)?$/, labels: { body: 'Texte' } },
+  { action: /^\/espace\/facilitateurs\/[^/]+\/absences$/, labels: { reason: 'Motif' } },
+];
 const SPLIT_QUESTION = /^topics\.(\d{1,2})\.question$/;
-/**
- * The forms that send one of these names as a choice of a list (radios), by the action they post to: the close's and the
- * decline's `reason` is a code (`no_reply`). Told by the form, never by the value: a transfer's reason may be one word.
- */
-const CHOICE_FIELDS: Record<string, readonly string[]> = {
-  cloture: ['reason'],
-  declin: ['reason'],
-};
 
-/** What the person had typed in the textareas of the form posted to `postPath`, in the form's order; blank ones say nothing. */
+function staffFormOf(postPath: string): StaffForm | undefined {
+  const action = postPath.replace(/\/+$/, '');
+  return STAFF_FORMS.find((form) => form.action.test(action));
+}
+
+/** What the person had typed in the free-text fields of the form posted to `postPath`, in the form's order; blank ones say nothing. */
 export function typedTexts(body: unknown, postPath: string): TypedText[] {
-  if (!body || typeof body !== 'object') return [];
-  const action = postPath.replace(/\/+$/, '').split('/').pop() ?? '';
-  const choices = Object.hasOwn(CHOICE_FIELDS, action) ? CHOICE_FIELDS[action] : [];
+  const form = staffFormOf(postPath);
+  if (!form || !body || typeof body !== 'object') return [];
   return Object.entries(body as Record<string, unknown>).flatMap(([name, value]) => {
-    if (typeof value !== 'string' || value.trim() === '' || choices.includes(name)) return [];
-    const question = SPLIT_QUESTION.exec(name);
-    const label = question ? `Question ${Number(question[1]) + 1}` : Object.hasOwn(FREE_TEXT_LABELS, name) ? FREE_TEXT_LABELS[name] : null;
+    if (typeof value !== 'string' || value.trim() === '') return [];
+    const question = form.splitQuestions ? SPLIT_QUESTION.exec(name) : null;
+    const label = question ? `Question ${Number(question[1]) + 1}` : Object.hasOwn(form.labels, name) ? form.labels[name] : null;
     return label ? [{ label, text: value }] : [];
   });
+}
+
+/** Whether the form posted to `postPath` carries help items to give back (the answer's). */
+export function carriesHelpItems(postPath: string): boolean {
+  return staffFormOf(postPath)?.helpItems === true;
+}
+
+/** The page to go back to for the form posted to `postPath`, at the form's own section when it is one of a request page's. */
+export function formReturnPath(postPath: string, isPage: (path: string) => boolean): string {
+  const page = formPagePath(postPath, isPage);
+  const section = staffFormOf(postPath)?.section;
+  return section ? `${page}#${section}` : page;
 }
 
 /**

@@ -1,17 +1,23 @@
 import type { Request, Response } from 'express';
 import multer from 'multer';
-import { formPagePath, TypedText, typedTexts } from './form-left-behind.policy';
+import { carriesHelpItems, formPagePath, TypedText, typedTexts } from './form-left-behind.policy';
 
-/** What form-left-behind.njk shows of a form sent and not taken: its free text to copy, and where the form was. */
+/** What form-left-behind.njk shows of a form sent and not taken: its free text and help items to copy, and where the form was. */
 export interface FormLeftBehind {
   texts: TypedText[];
+  /** The answer's help items, one line each, by the labels the form showed. */
+  items: string[];
   page: string;
 }
+
+/** The help items of an answer form as lines, by the form's labels (typedHelpItemLines, with the seeded legal references). */
+export type HelpItemLines = (items: unknown) => string[];
 
 /** Text fields of a multipart form: the same bound as urlencoded bodies (100 KB). */
 export const MULTIPART_FIELD_MAX_BYTES = 100 * 1024;
 export const MULTIPART_MAX_FIELDS = 200;
 const FORM_PAGE = 'formPage';
+const HELP_ITEM_LINES = 'helpItemLines';
 
 /** Files are read through and dropped: only the text typed matters here. */
 const dropFiles: multer.StorageEngine = {
@@ -28,9 +34,13 @@ const readTextFields = multer({
   limits: { fieldSize: MULTIPART_FIELD_MAX_BYTES, fields: MULTIPART_MAX_FIELDS },
 }).any();
 
-/** The guard sets where a staff form was (formPagePath) before its token is checked; other forms post to their own page. */
-export function rememberFormPage(res: Response, page: string): void {
+/**
+ * The guard sets where a staff form was (formReturnPath), and how to name its help items, before its token is checked;
+ * other forms post to their own page.
+ */
+export function rememberFormPage(res: Response, page: string, helpItemLines?: HelpItemLines): void {
   res.locals[FORM_PAGE] = page;
+  res.locals[HELP_ITEM_LINES] = helpItemLines;
 }
 
 /**
@@ -42,11 +52,14 @@ export async function readUnreadForm(req: Request, res: Response): Promise<void>
   await new Promise<void>((resolve) => readTextFields(req, res, () => resolve()));
 }
 
-/** The form's free text, and the page it was on. */
+/** The form's free text and help items, and the page it was on. */
 export function formLeftBehind(req: Request, res: Response): FormLeftBehind {
   // Forms outside the workspace (sign-in, password, tracking links) are sent to their own page.
   const page = typeof res.locals[FORM_PAGE] === 'string' ? (res.locals[FORM_PAGE] as string) : formPagePath(req.path, () => true);
-  return { texts: postedFromThisSite(req) ? typedTexts(req.body, req.path) : [], page };
+  if (!postedFromThisSite(req)) return { texts: [], items: [], page };
+  const helpItemLines = res.locals[HELP_ITEM_LINES] as HelpItemLines | undefined;
+  const items = helpItemLines && carriesHelpItems(req.path) ? helpItemLines((req.body as Record<string, unknown> | undefined)?.items) : [];
+  return { texts: typedTexts(req.body, req.path), items, page };
 }
 
 /**

@@ -12,7 +12,7 @@ import { Page } from 'playwright-core';
 import { Clock } from '../../src/common/clock';
 import { localDay } from '../../src/common/local-clock';
 import { MailService } from '../../src/modules/mail/mail.service';
-import { closePage, expectNoAxeViolations, openPage, signInStaff, submitByButton, tick, useBrowserApp } from '../support/browser';
+import { closePage, expectNoAxeViolations, InPage, openPage, signInStaff, submitByButton, tick, useBrowserApp } from '../support/browser';
 import { insertStaff } from '../support/staff';
 import { closedAsAnswered, DAY_MS, pastDue, runDueSurveys, timeMachine } from '../support/surveys';
 
@@ -207,4 +207,20 @@ it('the buyer declines from the e-mail’s link, without JavaScript: asked to co
   const statuses = await t.dataSource.query(`SELECT status FROM surveys WHERE request_id = $1`, [request.id]);
   expect(statuses).toEqual([{ status: 'declined' }, { status: 'declined' }]);
   await closePage(await auditedPage(declineLink, 'refus du questionnaire, enregistré'));
+});
+
+it('a one-click link of the e-mail opens the page on what it means: chosen, not recorded, to confirm', async () => {
+  const t = session.testApp;
+  const request = await closedAsAnswered(t, 4);
+  await pastDue(t, time, request.id);
+  await runDueSurveys(t);
+  const [invitation] = (await surveyEmails()).slice(-1);
+  const page = await openPage(session.withJs);
+  await page.goto(linkIn(invitation.eml, '?usefulness=no'));
+  await page.waitForFunction(() => (globalThis as unknown as InPage).document.activeElement?.id === 'choix-preselectionne');
+  expect(await page.locator('#choix-preselectionne').textContent()).toContain('Votre choix est pré-sélectionné, pas encore enregistré');
+  expect(await page.locator('#f-usefulness-no').isChecked()).toBe(true);
+  const [{ status }] = await t.dataSource.query(`SELECT status FROM surveys WHERE request_id = $1 AND wave = 'satisfaction'`, [request.id]);
+  expect(status).toBe('sent');
+  await closePage(page);
 });

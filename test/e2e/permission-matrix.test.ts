@@ -167,8 +167,8 @@ describe('permission matrix of the staff endpoints', () => {
     // Correcting the buyer's contact details: whoever answers for the request; empty here, so refused field by field.
     { method: 'POST', route: '/espace/demandes/:reference/coordonnees', body: {}, expected: seers('form', 400) },
     // The buyer's objection to surveys: those who answer for the request; for another network's facilitator it does not
-    // exist. No body to refuse: the first who may act records it (the request has no survey yet), the others find it done.
-    { method: 'POST', route: '/espace/demandes/:reference/questionnaires-refuses', expected: seers('form', 303) },
+    // exist. Confirmed: the first who may act records it (the request has no survey yet), the others find it done.
+    { method: 'POST', route: '/espace/demandes/:reference/questionnaires-refuses', body: { confirm: '1' }, expected: seers('form', 303) },
     // Dispatch pages.
     { method: 'GET', route: '/espace/demandes/:ref/transfert', expected: seers('page', 200) },
     { method: 'POST', route: '/espace/demandes/:ref/transfert', body: {}, expected: seers('form', 400) },

@@ -182,8 +182,8 @@ describe('staff actions sent twice', () => {
     expect(await events(id, 'unassigned')).toBeLessThanOrEqual(1);
   });
 
-  it('refuses a note sent again from a copy of its page with other text, and gives that text back', async () => {
-    const { page, client } = await inProgress();
+  it('refuses a note sent again from a copy of its page with other text, and gives that text back, named as on its form', async () => {
+    const { reference, page, client } = await inProgress();
     const html = await (await client.get(page)).text();
     const noteForm = html.slice(html.indexOf('/notes"'));
     const fields = { _csrf: csrfIn(html), formToken: hidden(noteForm, 'formToken')! };
@@ -193,7 +193,12 @@ describe('staff actions sent twice', () => {
     const refused = await again.text();
     expect(refused).toContain('ce que vous venez d’envoyer n’est pas enregistré');
     expect(refused).toContain('Seconde note, écrite dans un onglet dupliqué.');
-    expect(refused).toContain(`href="${page}"`);
+    // The page and its tab say what happened, and to which request (RGAA 8.6); the text is labelled as its field was.
+    expect(refused).toContain(`<h1>Formulaire déjà envoyé — ${reference}</h1>`);
+    expect(refused).toContain(`<title>Formulaire déjà envoyé — ${reference} — Guichet vert</title>`);
+    expect(refused).toContain('<label class="fr-label" for="texte-saisi-1">Note (jamais montrée à l’acheteur)</label>');
+    // Back to the form itself, not the top of the request's page.
+    expect(refused).toContain(`href="${page}#titre-note">Revenir au formulaire`);
   });
 
   it('keeps no password in the clear or under a plain hash in the repeat keys (a new API token’s form)', async () => {

@@ -72,22 +72,38 @@ describe('staff sessions: sliding, capped, and a form sent after their end', () 
     expect(response.headers.getSetCookie().find((line) => line.startsWith('gv_session='))).toMatch(/Max-Age=43200;/);
   });
 
-  it('a form sent after the session ended: the sign-in page says nothing was saved, shows the text, and returns to the form’s page', async () => {
+  it('a form sent after the session ended: the sign-in page says nothing was saved, shows the text and help items, and returns to the form', async () => {
     const { c, email } = await signedIn();
     time.forward(2 * HOUR + MINUTE);
 
-    const answer = await postAnswer(c, { _csrf: 'stale', body: TYPED, 'items[0][type]': 'guide', 'items[0][title]': 'Guide' });
+    const answer = await postAnswer(c, {
+      _csrf: 'stale',
+      body: TYPED,
+      'items[0][type]': 'guide',
+      'items[0][title]': 'Guide',
+      'items[1][type]': 'regulation',
+      'items[1][legalReferenceCode]': 'ccp-l2111-1',
+      'items[1][details]': 'Votre <b>besoin</b>',
+    });
     expect(answer.status).toBe(401);
     const html = await answer.text();
     expect(html).toContain('Votre session a expiré');
     expect(html).toContain('Ce que vous venez d’envoyer n’a pas été enregistré.');
+    // The text under its field's own label, the help items chosen by the labels the form showed (never a code).
+    expect(html).toContain('<label class="fr-label" for="texte-saisi-1">Votre réponse</label>');
     expect(typedIn(html)).toBe(TYPED_ESCAPED);
     expect(html).not.toContain('<script>alert(1)');
-    expect(html).toContain(`<input type="hidden" name="retour" value="${REQUEST_PAGE}">`);
-    // Signing in from it leads back to the request's page.
-    const back = await c.post('/connexion', { _csrf: csrfIn(html), email, password: STAFF_PASSWORD, retour: REQUEST_PAGE });
+    expect(html).toContain(
+      '<ul id="aides-saisies"><li>Guide ou document : Guide</li><li>Rappel réglementaire : Code de la commande publique, art. L2111-1 — ' +
+        'Définition préalable du besoin en prenant en compte des objectifs de développement durable — Votre &lt;b&gt;besoin&lt;/b&gt;</li></ul>',
+    );
+    expect(html).not.toContain('ccp-l2111-1');
+    // Signing in from it leads back to the answer's section of the request's page.
+    const retour = `${REQUEST_PAGE}#titre-reponse`;
+    expect(html).toContain(`<input type="hidden" name="retour" value="${retour}">`);
+    const back = await c.post('/connexion', { _csrf: csrfIn(html), email, password: STAFF_PASSWORD, retour });
     expect(back.status).toBe(303);
-    expect(back.headers.get('location')).toBe(REQUEST_PAGE);
+    expect(back.headers.get('location')).toBe(retour);
   });
 
   it('a plain form too (a note, a close message), and a form sent to its own page returns there', async () => {
@@ -97,11 +113,11 @@ describe('staff sessions: sliding, capped, and a form sent after their end', () 
     expect(note.status).toBe(401);
     const noteHtml = await note.text();
     expect(noteHtml).toContain('>\nAcheteur rappelé mardi.</textarea>');
-    expect(noteHtml).toContain(`name="retour" value="${REQUEST_PAGE}"`);
+    expect(noteHtml).toContain(`name="retour" value="${REQUEST_PAGE}#titre-note"`);
 
     const close = await c.post(`${REQUEST_PAGE}/cloture`, { _csrf: 'stale', reason: 'redirected', message: 'Voyez la CCI.' });
     const closeHtml = await close.text();
-    expect(closeHtml).toContain('<label class="fr-label" for="texte-saisi-1">Message</label>');
+    expect(closeHtml).toContain('<label class="fr-label" for="texte-saisi-1">Message à l’acheteur</label>');
     expect(closeHtml).not.toContain('>\nredirected</textarea>');
 
     const transfer = await c.post(`${REQUEST_PAGE}/transfert`, { _csrf: 'stale', reason: 'Hors de mon territoire.' });
@@ -117,7 +133,7 @@ describe('staff sessions: sliding, capped, and a form sent after their end', () 
     const transfer = await c.post(`${REQUEST_PAGE}/transfert`, { _csrf: 'stale', formToken: 'jeton', reason: 'doublon' });
     expect(transfer.status).toBe(401);
     const html = await transfer.text();
-    expect(html).toContain('<label class="fr-label" for="texte-saisi-1">Motif</label>');
+    expect(html).toContain('<label class="fr-label" for="texte-saisi-1">Motif du transfert</label>');
     expect(typedIn(html)).toBe('doublon');
     expect(html).not.toContain('jeton');
   });
@@ -129,7 +145,7 @@ describe('staff sessions: sliding, capped, and a form sent after their end', () 
     expect(planted.status).toBe(401);
     const html = await planted.text();
     expect(html).not.toContain('08 99 00 00 00');
-    expect(html).toContain(`name="retour" value="${REQUEST_PAGE}"`);
+    expect(html).toContain(`name="retour" value="${REQUEST_PAGE}#titre-note"`);
   });
 
   it('refuses a return path to another site, from the form or the sign-in', async () => {
@@ -141,7 +157,7 @@ describe('staff sessions: sliding, capped, and a form sent after their end', () 
       retour: 'https://evil.example/',
     });
     const html = await expired.text();
-    expect(html).toContain(`name="retour" value="${REQUEST_PAGE}"`);
+    expect(html).toContain(`name="retour" value="${REQUEST_PAGE}#titre-note"`);
     expect(html).not.toContain('evil.example');
     for (const retour of ['https://evil.example/', '//evil.example', '/\\evil.example', 'javascript:alert(1)']) {
       const response = await c.post('/connexion', { _csrf: csrfIn(html), email, password: STAFF_PASSWORD, retour });
@@ -169,12 +185,14 @@ describe('staff sessions: sliding, capped, and a form sent after their end', () 
     expect(html).toContain('Le formulaire a expiré. Ce que vous avez envoyé n’a pas été enregistré.');
     expect(html).not.toContain('Rechargez');
     expect(typedIn(html)).toBe(TYPED_ESCAPED);
-    expect(html).toContain(`<a class="fr-btn" id="retour-formulaire" href="${REQUEST_PAGE}">Revenir au formulaire</a>`);
+    expect(html).toContain(`<a class="fr-btn" id="retour-formulaire" href="${REQUEST_PAGE}#titre-note">Revenir au formulaire</a>`);
     // The answer (multipart) is checked by its handler: the same page.
-    const answer = await postAnswer(c, { _csrf: 'stale', body: 'Ma réponse.' });
+    const answer = await postAnswer(c, { _csrf: 'stale', body: 'Ma réponse.', 'items[0][type]': 'guide', 'items[0][title]': 'Guide' });
     expect(answer.status).toBe(400);
     const answerHtml = await answer.text();
+    expect(answerHtml).toContain(`<title>Formulaire expiré — GV-2026-000042 — Guichet vert</title>`);
     expect(answerHtml).toContain('>\nMa réponse.</textarea>');
-    expect(answerHtml).toContain(`href="${REQUEST_PAGE}">Revenir au formulaire`);
+    expect(answerHtml).toContain('<ul id="aides-saisies"><li>Guide ou document : Guide</li></ul>');
+    expect(answerHtml).toContain(`href="${REQUEST_PAGE}#titre-reponse">Revenir au formulaire`);
   });
 });

@@ -43,8 +43,16 @@ describe('the buyer’s survey pages', () => {
     for (const label of ['Oui, elle m’a été utile', 'En partie utile', 'Non, pas utile']) {
       expect(invitation.html_body).toMatch(new RegExp(`<a href="[^"]+\\?usefulness=[a-z]+"[^>]*>${label}</a>`));
     }
+    // The e-mail promises no one-click answer: its buttons open the page, which asks to confirm.
+    expect(invitation.html_body).not.toContain('Un clic suffit');
+    expect(invitation.html_body).toContain('la réponse du facilitateur vous a-t-elle été utile ? Deux questions, une minute.');
     const html = await (await fetch(`${links[0]}?usefulness=partly`)).text();
     expect(html).toMatch(/id="f-usefulness-partly" name="usefulness" value="partly" checked/);
+    // The page says so first, and opens there: nothing is recorded until the form is sent.
+    expect(html).toContain('<div class="fr-alert fr-alert--info fr-mb-4w" id="choix-preselectionne" tabindex="-1" data-focus-on-load>');
+    expect(html).toContain('Votre choix est pré-sélectionné, pas encore enregistré');
+    expect(html.indexOf('id="choix-preselectionne"')).toBeLessThan(html.indexOf('<form method="post"'));
+    expect(await (await fetch(links[0])).text()).not.toContain('choix-preselectionne');
     expect(html).not.toMatch(/value="yes" checked/);
     expect(html).toContain('<legend');
     expect(html).toContain(request.reference);
@@ -291,6 +299,7 @@ describe('the buyer’s survey pages', () => {
     expect(page).toContain(`Vous avez déjà répondu : vos réponses ont été enregistrées le ${said}.`);
     expect(page).toContain('vous pouvez les modifier avec ce même lien jusqu’au');
     expect(page).toMatch(/value="yes" checked/);
+    expect(page).not.toContain('choix-preselectionne');
     expect(page).not.toContain(decline);
     // Just saved: the success notice alone.
     const saved = await (await fetch(`${links[0]}?fait=enregistre`)).text();

@@ -97,7 +97,7 @@ describe('survey opt-out of a buyer’s address', () => {
     expect(await statuses(other)).toEqual(['sent', 'sent']);
   });
 
-  it('the request page says so and offers the action, to the network’s animator too', async () => {
+  it('the request page says so and offers the action, confirmed by a box, to the network’s animator too', async () => {
     const request = await closedAsAnswered(t, 5);
     const { email } = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
     const animator = new StaffClient(t.url);
@@ -106,8 +106,22 @@ describe('survey opt-out of a buyer’s address', () => {
     const page = await (await animator.get(path)).text();
     expect(page).toContain('L’acheteur ne veut plus de questionnaires</button>');
     expect(page).not.toContain('id="questionnaires-refuses"');
+    // It cannot be undone from the workspace: the page says what it covers and who can, and asks a box ticked first.
+    expect(page).toContain('aucun autre ne lui sera jamais envoyé, pour ses demandes présentes ou à venir');
+    expect(page).toContain(
+      'Ce choix ne s’annule pas depuis l’espace : si l’acheteur change d’avis, adressez-vous à un administrateur du guichet.',
+    );
+    expect(page).toContain('id="f-refuseSurveys-confirm-1" name="confirm" value="1"');
 
-    const done = await animator.submit(path, `${path}/questionnaires-refuses`, {});
+    const unconfirmed = await animator.submit(path, `${path}/questionnaires-refuses`, {});
+    expect(unconfirmed.status).toBe(400);
+    const refused = await unconfirmed.text();
+    expect(refused).toContain('id="resume-erreurs"');
+    expect(refused).toContain('Cochez la case pour confirmer : plus aucun questionnaire ne partira à cette adresse.');
+    expect(await statuses(request)).toEqual(['scheduled', 'scheduled']);
+    expect(await optOutEvents(request)).toEqual([]);
+
+    const done = await animator.submit(path, `${path}/questionnaires-refuses`, { confirm: '1' });
     expect(done.status).toBe(303);
     expect(done.headers.get('location')).toBe(`${path}?fait=questionnaires-refuses`);
     const after = await (await animator.get(`${path}?fait=questionnaires-refuses`)).text();
@@ -144,6 +158,13 @@ describe('survey opt-out of a buyer’s address', () => {
     const told = await (await fetch(declineLink)).text();
     expect(told).toContain('id="refus-adresse-enregistre"');
     expect(told).toContain('Vous ne recevrez plus aucun questionnaire du guichet vert à cette adresse');
+    // A way on: the request's own page, by its private link; home for a request whose link is not kept.
+    const trackingLink = `${t.config.PUBLIC_URL}/suivi/${first.reference}?t=${first.token}`;
+    expect(told).toContain(`<a class="fr-btn fr-btn--secondary" href="${trackingLink}">Voir la demande`);
+    await t.dataSource.query(`UPDATE requests SET tracking_token_sealed = NULL WHERE id = $1`, [first.id]);
+    const unlinked = await (await fetch(declineLink)).text();
+    expect(unlinked).not.toContain(trackingLink);
+    expect(unlinked).toContain('<a class="fr-btn fr-btn--secondary" href="/">Page d’accueil du guichet vert</a>');
 
     // A later request of the same address is never surveyed.
     const later = await submittedAndTaken(t, 8);

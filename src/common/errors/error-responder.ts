@@ -121,13 +121,19 @@ function wantsJson(req: Request): boolean {
   return req.path.startsWith('/api/') || req.path.startsWith('/health') || (!req.accepts('html') && !!req.accepts('json'));
 }
 
-/** The title of an error page for people, by status. */
-function pageHeading(body: ErrorBody): string {
+const UNNAMED_ERROR = 'Une erreur est survenue';
+/** A form of a request's page, or of a page under it: the request it was about. */
+const REQUEST_FORM = /^\/espace\/demandes\/(GV-\d{4}-\d{6,})\//i;
+
+/** The title of an error page for people, by status, naming the request a form refused was about when known. */
+function pageHeading(body: ErrorBody, path: string): string {
   if (body.statusCode === 404) return 'Page introuvable';
   if (body.statusCode === 410) return 'Page plus disponible';
   if (body.statusCode === 429) return 'Trop de demandes';
-  if (body.code === 'form_expired') return 'Formulaire expiré';
-  return 'Une erreur est survenue';
+  const form = body.code === 'form_expired' ? 'Formulaire expiré' : body.code === 'form_already_sent' ? 'Formulaire déjà envoyé' : null;
+  if (!form) return UNNAMED_ERROR;
+  const reference = REQUEST_FORM.exec(path)?.[1];
+  return reference ? `${form} — ${reference.toUpperCase()}` : form;
 }
 
 /**
@@ -166,10 +172,10 @@ export function respondWithError(error: unknown, req: Request, res: Response, lo
   }
   // Staff pages lead back to the workspace; a buyer's link cut short in an e-mail, to the way to get it again.
   const inWorkspace = req.path === '/espace' || req.path.startsWith('/espace/');
-  const shownHeading = heading ?? pageHeading(body);
+  const shownHeading = heading ?? pageHeading(body, req.path);
   res.render('error', {
-    // A page the person was right to open (410) is no « Erreur » in the tab either.
-    title: body.statusCode === 404 || body.statusCode === 410 || heading ? shownHeading : 'Erreur',
+    // The tab says what happened as the heading does (RGAA 8.6); « Erreur » only when the heading says no more.
+    title: shownHeading === UNNAMED_ERROR ? 'Erreur' : shownHeading,
     inWorkspace,
     notFound: body.statusCode === 404,
     // What the form held, to copy, and the way back to it: sending it again would only repeat the stale token.

@@ -5,7 +5,9 @@ import type { NextFunction, Request, Response } from 'express';
 import { AppError, NotFound } from '../../common/errors/app-errors';
 import { ErrorResponseDto } from '../../common/errors/error-response.dto';
 import { formLeftBehind, postedFromThisSite, readUnreadForm, rememberFormPage } from '../../web/form-left-behind';
-import { formPagePath } from '../../web/form-left-behind.policy';
+import { formReturnPath } from '../../web/form-left-behind.policy';
+import { ReferenceService } from '../reference/reference.service';
+import { typedHelpItemLines } from '../requests/help-item.policy';
 import type { StaffPrincipal, StaffRole, StaffSessionRef } from './accounts.types';
 import { CSRF_FIELD, CSRF_HEADER, CsrfService } from './csrf.service';
 import { PageRoutes } from './page-routes';
@@ -61,17 +63,19 @@ export class StaffGuard implements CanActivate {
     private readonly auth: StaffAuthService,
     private readonly csrf: CsrfService,
     private readonly pages: PageRoutes,
+    private readonly reference: ReferenceService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<StaffRequest>();
     const res = context.switchToHttp().getResponse<Response>();
     const fromForm = !SAFE_METHODS.has(req.method) && !isApi(req) && !!req.is(['application/x-www-form-urlencoded', 'multipart/form-data']);
-    // Whatever happens to the form (an ended session, a stale token), the person is led back to its page.
+    // Whatever happens to the form (an ended session, a stale token), the person is led back to its page, at its section.
     if (fromForm)
       rememberFormPage(
         res,
-        formPagePath(req.path, (path) => this.pages.has(path)),
+        formReturnPath(req.path, (path) => this.pages.has(path)),
+        (items) => typedHelpItemLines(items, (code) => this.reference.legalReference(code)?.label),
       );
     const auth = await this.auth.authenticate(req, res);
     if (!auth) throw fromForm ? await this.sessionEndedUnderForm(req, res) : signInRequired(req, res);
@@ -84,7 +88,7 @@ export class StaffGuard implements CanActivate {
     return true;
   }
 
-  /** Nothing of the form was taken: the sign-in page says so, shows its text to copy, and returns to its page. */
+  /** Nothing of the form was taken: the sign-in page says so, shows its text and help items to copy, and returns to its page. */
   private async sessionEndedUnderForm(req: Request, res: Response): Promise<AppError> {
     if (postedFromThisSite(req)) await readUnreadForm(req, res);
     const leftBehind = formLeftBehind(req, res);

@@ -24,8 +24,9 @@ export class SurveyPagesController {
   async page(@Param('token') token: string, @Query() query: Record<string, unknown>, @Res() res: Response) {
     const found = await this.openedOrEnded(token, res);
     if (!found) return;
-    const values = found.survey.completedAt ? savedValues(found.survey) : preselectedValues(found.survey.wave, query);
-    render(res, 200, token, found, values, [], query.fait === 'enregistre');
+    const preselected = found.survey.completedAt ? {} : preselectedValues(found.survey.wave, query);
+    const values = found.survey.completedAt ? savedValues(found.survey) : preselected;
+    render(res, 200, token, found, values, [], { saved: query.fait === 'enregistre', preselected: Object.keys(preselected).length > 0 });
   }
 
   @Post(':token')
@@ -55,7 +56,7 @@ export class SurveyPagesController {
   /** « Ne plus recevoir de questionnaire » : a GET asks to confirm (mail scanners follow links), then says it is done. */
   @Get(':token/refus')
   async declinePage(@Param('token') token: string, @Res() res: Response) {
-    const { survey, request, anyLeft, answerable, addressOptedOut } = await this.surveys.declinable(token);
+    const { survey, request, anyLeft, answerable, addressOptedOut, trackingUrl } = await this.surveys.declinable(token);
     res.status(200).render('survey-decline', {
       title: addressOptedOut
         ? 'C’est noté : plus aucun questionnaire à cette adresse'
@@ -72,6 +73,7 @@ export class SurveyPagesController {
       request: { reference: request.reference, subject: request.subject, networkName: request.networkName },
       action: `/questionnaire/${encodeURIComponent(token)}/refus`,
       surveyUrl: `/questionnaire/${encodeURIComponent(token)}`,
+      trackingUrl,
     });
   }
 
@@ -107,7 +109,8 @@ function render(
   { survey, request }: SurveyWithRequest,
   values: Record<string, unknown>,
   errors: FieldError[],
-  saved = false,
+  /** `preselected`: an answer chosen in the e-mail, nothing recorded yet (a GET records nothing). */
+  { saved = false, preselected = false } = {},
 ): void {
   const questions = impactQuestionsOf(request);
   res.status(status).render('survey', {
@@ -130,6 +133,7 @@ function render(
     action: `/questionnaire/${encodeURIComponent(token)}`,
     declineUrl: `/questionnaire/${encodeURIComponent(token)}/refus`,
     saved,
+    preselected,
     options: SURVEY_OPTIONS,
     questions,
     words: impactWording(questions),

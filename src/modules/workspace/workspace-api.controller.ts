@@ -324,7 +324,8 @@ export class WorkspaceApiController {
   @ApiOkResponse({ type: StaffActionResultDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Données personnelles effacées : plus d’adresse pour laquelle s’opposer' })
   async refuseSurveys(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string) {
-    await this.workspace.refuseSurveys(staff, reference);
+    // The client chose this endpoint: its call is the confirmation the page asks a box for.
+    await this.workspace.refuseSurveys(staff, reference, true);
     return this.status(staff, reference);
   }
 

@@ -249,14 +249,19 @@ export class WorkspacePagesController {
   }
 
   @Post('demandes/:reference/questionnaires-refuses')
-  async refuseSurveys(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string, @Res() res: Response) {
+  async refuseSurveys(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Param('reference') reference: string,
+    @Body() body: Form = {},
+    @Res() res: Response,
+  ) {
     await this.perform(
       res,
       staff,
       reference,
-      null,
-      {},
-      () => this.workspace.refuseSurveys(staff, reference),
+      'refuseSurveys',
+      body,
+      () => this.workspace.refuseSurveys(staff, reference, body.confirm),
       doneAt(reference, 'questionnaires-refuses'),
     );
   }

@@ -53,7 +53,7 @@ const ITEM_FIELD_TYPES: Record<string, string> = Object.fromEntries(
 );
 
 /** The forms of the request page, each re-rendered with its own errors. */
-export const REQUEST_FORMS = ['decline', 'note', 'clarify', 'answer', 'close', 'erase', 'contact'] as const;
+export const REQUEST_FORMS = ['decline', 'note', 'clarify', 'answer', 'close', 'erase', 'contact', 'refuseSurveys'] as const;
 export type RequestFormName = (typeof REQUEST_FORMS)[number];
 
 /** One of the request page's forms; its own id prefix keeps its fields apart from the other forms' (several have a `body`). */

@@ -673,9 +673,7 @@ export class WorkspaceService {
   async erasePersonalData(staff: StaffPrincipal, reference: string, confirm: unknown): Promise<Date> {
     const request = await this.find(staff, reference);
     if (!canReassign(staff, request)) throw new NotFound();
-    if (!(confirm === true || confirm === '1' || (Array.isArray(confirm) && confirm.includes('1')))) {
-      throw new ValidationFailed([{ field: 'confirm', message: 'Cochez la case pour confirmer : l’effacement est définitif.' }]);
-    }
+    assertTicked(confirm, 'Cochez la case pour confirmer : l’effacement est définitif.');
     return this.retention.eraseOnRequest(request.id, staff.id);
   }
 
@@ -683,10 +681,12 @@ export class WorkspaceService {
    * The buyer told the network they want no more follow-up surveys (the privacy notice's right to object): the holder
    * or the network records it for the buyer's address, which ends the surveys to come of all its requests and stops any
    * later one. False when it was already recorded. Refused once the data are erased (no address left to object for).
+   * It cannot be undone from the service, so a box ticked confirms it (an API call is confirmed by its caller: `true`).
    */
-  async refuseSurveys(staff: StaffPrincipal, reference: string): Promise<boolean> {
+  async refuseSurveys(staff: StaffPrincipal, reference: string, confirm: unknown): Promise<boolean> {
     const request = await this.find(staff, reference);
     if (!answersFor(staff, request)) throw new NotFound();
+    assertTicked(confirm, 'Cochez la case pour confirmer : plus aucun questionnaire ne partira à cette adresse.');
     return this.surveys.optOut(request.id, { actorType: 'staff', actorId: staff.id });
   }
 
@@ -879,4 +879,11 @@ function optionalText(value: unknown, field: string, errors: FieldError[]): stri
   if (text.length > STAFF_TEXT_MAX)
     errors.push({ field, message: `Le texte ne doit pas dépasser ${frenchNumber(STAFF_TEXT_MAX)} caractères.` });
   return text || null;
+}
+
+/** A confirmation box of a form (`"1"`, alone or among others) or an API's `true`; else the form comes back with `message`. */
+function assertTicked(confirm: unknown, message: string): void {
+  if (!(confirm === true || confirm === '1' || (Array.isArray(confirm) && confirm.includes('1')))) {
+    throw new ValidationFailed([{ field: 'confirm', message }]);
+  }
 }
