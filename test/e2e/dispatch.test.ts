@@ -363,10 +363,12 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
       [absent, 'est absent aujourd’hui'],
     ]) {
       const refused = await animator.submit(path, path, { facilitatorId, reason: 'Rééquilibrage' });
-      expect(refused.status).toBe(400);
+      expect(refused.status).toBe(409);
       const refusedHtml = await refused.text();
-      expect(refusedHtml).toContain(message);
-      expect(refusedHtml).toContain('1 erreur empêche l’envoi de la réaffectation');
+      // A refusal of the facilitator's state, said once above the form (not again beside the list), the reason kept.
+      expect(refusedHtml.split(message).length - 1).toBe(1);
+      expect(refusedHtml).toContain('<h2 class="fr-alert__title">Action impossible</h2>');
+      expect(refusedHtml).toContain('>Rééquilibrage</textarea>');
     }
     expect(await openCount(full)).toBe(0);
     // An id the directory does not know (a page left open while the facilitator was removed): a field error.

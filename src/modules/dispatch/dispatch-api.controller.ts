@@ -16,6 +16,7 @@ import { FacilitatorLoadDto, ReassignResultDto, SplitResultDto, TransferResultDt
 import { JsonBody } from '../../common/json-body.decorator';
 import { ApiIdempotencyKey, apiRepeatKey, SENT_ONCE } from '../../common/idempotency-key';
 import { SPLIT_TOPIC_FIELDS } from './split.policy';
+import { SEEN_STATE_DESCRIPTION } from '../workspace/dto/staff-action.dto';
 
 type Body = Record<string, unknown>;
 
@@ -36,9 +37,19 @@ export class DispatchApiController {
   @ApiIdempotencyKey(SENT_ONCE)
   @HttpCode(200)
   @ApiOperation({ summary: 'Transférer vers l’autre type de facilitateur (environnemental ⇄ clauses sociales)' })
-  @ApiBody({ schema: { type: 'object', required: ['reason'], properties: { reason: { type: 'string', maxLength: 1000 } } } })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['reason'],
+      properties: { reason: { type: 'string', maxLength: 1000 }, seenState: { type: 'string', description: SEEN_STATE_DESCRIPTION } },
+    },
+  })
   @ApiOkResponse({ type: TransferResultDto, description: 'Demande remise en attribution, avec son nouveau type' })
-  transfer(@CurrentStaff() staff: StaffPrincipal, @Param('ref') ref: string, @JsonBody('reason') body: Body): Promise<TransferResultDto> {
+  transfer(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Param('ref') ref: string,
+    @JsonBody('reason', 'seenState') body: Body,
+  ): Promise<TransferResultDto> {
     return this.dispatch.transfer(staff, ref, objectOf(body));
   }
 
@@ -102,14 +113,18 @@ export class DispatchApiController {
     schema: {
       type: 'object',
       required: ['reason'],
-      properties: { facilitatorId: { type: 'string', format: 'uuid' }, reason: { type: 'string' } },
+      properties: {
+        facilitatorId: { type: 'string', format: 'uuid' },
+        reason: { type: 'string' },
+        seenState: { type: 'string', description: SEEN_STATE_DESCRIPTION },
+      },
     },
   })
   @ApiOkResponse({ type: ReassignResultDto })
   reassign(
     @CurrentStaff() staff: StaffPrincipal,
     @Param('ref') ref: string,
-    @JsonBody('facilitatorId', 'reason') body: Body,
+    @JsonBody('facilitatorId', 'reason', 'seenState') body: Body,
   ): Promise<ReassignResultDto> {
     return this.dispatch.reassign(staff, ref, objectOf(body));
   }

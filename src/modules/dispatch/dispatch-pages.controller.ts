@@ -3,12 +3,14 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { formRepeatKey } from '../../common/idempotency-key';
 import { randomToken } from '../../common/tokens';
+import type { AppError, FieldError } from '../../common/errors/app-errors';
 import { FormModel, formModel, onFieldErrors } from '../../web/form-model';
 import { visibleNetworks } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { CurrentStaff, StaffGuard, StaffRoles } from '../accounts/staff.guard';
 import { ReferenceService } from '../reference/reference.service';
 import { KIND_LABELS, otherKind, REQUEST_KINDS, STAFF_STATUS_LABELS } from '../requests/request.types';
+import { seenStateToken } from '../requests/seen-state.policy';
 import { transferRefusal } from '../intake/eligibility.policy';
 import { RequestPageRenderer } from '../workspace/request-page.renderer';
 import type { DispatchSummary } from './dispatch.repository';
@@ -40,7 +42,7 @@ export class DispatchPagesController {
     await onFieldErrors(
       () => this.dispatch.transfer(staff, ref, body),
       async (errors, error) =>
-        this.renderTransfer(res, error.status, await this.dispatch.redirectable(staff, ref), formModel(body, errors)),
+        this.renderTransfer(res, error.status, await this.dispatch.redirectable(staff, ref), ...sentBack(body, errors, error)),
       // The holder no longer sees a transferred request: back to the queue.
       () =>
         res.redirect(
@@ -89,7 +91,7 @@ export class DispatchPagesController {
     const facilitatorId = body.facilitatorId === AUTOMATIC ? undefined : body.facilitatorId;
     await onFieldErrors(
       () => this.dispatch.reassign(staff, ref, { ...body, facilitatorId }),
-      (errors) => this.renderReassign(res, 400, staff, ref, formModel(body, errors)),
+      (errors, error) => this.renderReassign(res, error.status, staff, ref, ...sentBack(body, errors, error)),
       // Rerouted with nobody else able to take it: the page says it waits in the pool.
       ({ status }) =>
         res.redirect(
@@ -156,11 +158,14 @@ export class DispatchPagesController {
     });
   }
 
-  private renderTransfer(res: Response, status: number, request: DispatchSummary, form: FormModel) {
+  private renderTransfer(res: Response, status: number, request: DispatchSummary, form: FormModel, conflict: string | null = null) {
     const target = otherKind(request.kind);
+    // The other desk cannot serve this buyer: said at once, no form to fill in vain (and said once, a form posted anyway).
+    const refusal = transferRefusal(request);
     res.status(status).render('dispatch-transfer', {
-      // The other desk cannot serve this buyer: said at once, no form to fill in vain.
-      refusal: transferRefusal(request),
+      conflict: refusal ? null : conflict,
+      refused: conflict !== null,
+      refusal,
       title: `Transférer la demande ${request.reference}`,
       request: this.described(request),
       targetLabel: KIND_LABELS[target],
@@ -181,7 +186,14 @@ export class DispatchPagesController {
     });
   }
 
-  private async renderReassign(res: Response, status: number, staff: StaffPrincipal, ref: string, form: FormModel) {
+  private async renderReassign(
+    res: Response,
+    status: number,
+    staff: StaffPrincipal,
+    ref: string,
+    form: FormModel,
+    conflict: string | null = null,
+  ) {
     const { request, choices } = await this.dispatch.reassignable(staff, ref);
     const options = choices.map((c) => ({
       value: c.id,
@@ -200,6 +212,8 @@ export class DispatchPagesController {
       hint: automaticHint(request),
     });
     res.status(status).render('dispatch-reassign', {
+      conflict,
+      refused: conflict !== null,
       // From the pool nobody holds it: it is given, not taken back from someone.
       title: `${request.holder ? 'Réaffecter' : 'Confier'} la demande ${request.reference}`,
       request: this.described(request),
@@ -218,8 +232,19 @@ export class DispatchPagesController {
       kindLabel: KIND_LABELS[request.kind],
       statusLabel: STAFF_STATUS_LABELS[request.status],
       segmentLabel: this.reference.segmentLabel(request.segmentCode),
+      // What the transfer and reassignment forms say their writer saw: refused if the request changes before they come.
+      seenState: seenStateToken(request),
     };
   }
+}
+
+/**
+ * A form sent back: a move the request's state refuses now (409: changed meanwhile, the chosen facilitator full or of
+ * another kind) is said once, above the form — beside a field it repeated the summary, under a list that may no longer
+ * hold the choice; a field's own error (400) goes beside it and in the summary. What was typed stays in the form.
+ */
+function sentBack(body: Form, errors: FieldError[], error: AppError): [FormModel, string | null] {
+  return error.code === 'conflict' ? [formModel(body), error.message] : [formModel(body, errors), null];
 }
 
 /** What « Remettre en attribution automatique » does to this request, said beside it. */

@@ -20,6 +20,7 @@ export interface DispatchSummary {
   segmentCode: string;
   organisationType: OrganisationType;
   holder: string | null;
+  holderId: string | null;
 }
 
 @Injectable()
@@ -29,7 +30,7 @@ export class DispatchRepository {
   async summary(requestId: string): Promise<DispatchSummary | null> {
     const rows = await this.dataSource.query(
       `SELECT r.id, r.reference, r.subject, r.question, r.kind, r.status, r.segment_code AS "segmentCode", r.organisation_type AS "organisationType",
-              CASE WHEN f.id IS NULL THEN NULL ELSE f.first_name || ' ' || f.last_name END AS holder
+              CASE WHEN f.id IS NULL THEN NULL ELSE f.first_name || ' ' || f.last_name END AS holder, r.assigned_facilitator_id AS "holderId"
          FROM requests r LEFT JOIN facilitators f ON f.id = r.assigned_facilitator_id WHERE r.id = $1`,
       [requestId],
     );

@@ -21,6 +21,7 @@ import { followedByFacilitator, handedOverReason, RoutingService } from '../rout
 import { parisYear } from '../requests/reference-number';
 import { AdviceRequest } from '../requests/request.entities';
 import { nextStatus } from '../requests/request-state.policy';
+import { changedMeanwhile, SeenState, seenStateOf } from '../requests/seen-state.policy';
 import { KIND_LABELS, otherKind } from '../requests/request.types';
 import { RequestsRepository } from '../requests/requests.repository';
 import { sealTrackingToken, trackingUrl } from '../requests/tracking-url';
@@ -101,13 +102,20 @@ export class DispatchService {
   async transfer(staff: StaffPrincipal, reference: string, body: Record<string, unknown>): Promise<TransferResultDto> {
     const visible = await this.find(staff, reference, canRedirect);
     const reason = this.requiredReason(body.reason);
+    const seen = seenStateOf(body.seenState);
     const { kind, freed } = await transactionRetryingDeadlocks(this.dataSource, async (manager) => {
-      const { request, current } = await this.lock(manager, visible.id);
+      const { request, current } = await this.lock(manager, visible.id, seen);
       nextStatus(request, 'transfer');
       const kind = otherKind(request.kind);
       const refused = transferRefusal(request);
       if (refused) throw new AppError('conflict', refused, [{ field: 'reason', message: refused }]);
+      // Taken from its holder by someone else (an animator): told, as a reassignment tells them.
+      const previous =
+        current && current.facilitatorId !== staff.facilitatorId
+          ? await this.routingRepository.facilitatorContact(manager, current.facilitatorId)
+          : null;
       await runAsOne(manager, [
+        ...(previous ? this.routing.withdrawnMail(request, previous, 'transferred', reason) : []),
         this.dispatch.kindStatement(request.id, kind),
         // A new job id: the intake's own job for this request may still sit in the queue as completed.
         this.outbox.addStatement('request.submitted', { requestId: request.id }, `request-submitted-${request.id}-${randomUUID()}`),
@@ -216,12 +224,13 @@ export class DispatchService {
   async reassign(staff: StaffPrincipal, reference: string, body: Record<string, unknown>): Promise<ReassignResultDto> {
     const visible = await this.find(staff, reference, canReassign);
     const reason = this.requiredReason(body.reason);
+    const seen = seenStateOf(body.seenState);
     const chosenId = typeof body.facilitatorId === 'string' && body.facilitatorId.trim() ? body.facilitatorId.trim() : null;
     if (chosenId && !/^[0-9a-f-]{36}$/i.test(chosenId)) {
       throw new ValidationFailed([{ field: 'facilitatorId', message: 'Choisissez un facilitateur de la liste.' }]);
     }
     const result = await transactionRetryingDeadlocks(this.dataSource, async (manager) => {
-      const { request, current } = await this.lock(manager, visible.id);
+      const { request, current } = await this.lock(manager, visible.id, seen);
       // Before the holder's place is freed, with whom routing or staff may choose: in one ordered lock, as routing does.
       await this.routingRepository.lockPlaces(manager, [request], current ? [current.facilitatorId] : []);
       const previous = current && (await this.routingRepository.facilitatorContact(manager, current.facilitatorId));
@@ -386,9 +395,16 @@ export class DispatchService {
     return offeredFor(request, candidates).some((f) => f.id === facilitatorId);
   }
 
-  private async lock(manager: EntityManager, requestId: string): Promise<{ request: RoutableRequest; current: CurrentAssignment | null }> {
+  /** The request under its lock and its current assignment; refused (409, what changed) if not as the form's writer `seen` it. */
+  private async lock(
+    manager: EntityManager,
+    requestId: string,
+    seen: SeenState | null = null,
+  ): Promise<{ request: RoutableRequest; current: CurrentAssignment | null }> {
     const request = await this.routingRepository.lockRequest(manager, requestId);
     if (!request) throw new NotFound();
+    const changed = seen && changedMeanwhile(seen, (await this.requests.stateNow(manager, requestId, seen.holderId))!);
+    if (changed) throw new ActionRefused(changed);
     return { request, current: await this.routingRepository.currentAssignment(manager, requestId) };
   }
 

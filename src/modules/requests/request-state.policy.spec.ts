@@ -34,7 +34,8 @@ const CLOSE_MATRIX: Record<CloseReason, RequestStatus[]> = {
   no_reply: ['awaiting_buyer', 'answered'],
   redirected: ['submitted', 'unassigned', 'assigned', 'in_progress', 'awaiting_buyer', 'answered'],
   duplicate: ['submitted', 'unassigned', 'assigned', 'in_progress', 'awaiting_buyer', 'answered'],
-  withdrawn: ['submitted', 'unassigned', 'assigned', 'in_progress', 'awaiting_buyer', 'answered'],
+  // Not once answered: the buyer no longer may either (they say it is resolved), and the survey would be skipped.
+  withdrawn: ['submitted', 'unassigned', 'assigned', 'in_progress', 'awaiting_buyer'],
 };
 
 const cases = Object.entries(MATRIX).flatMap(([action, row]) => {
@@ -149,7 +150,7 @@ describe('request state machine', () => {
   it('lists the close reasons a status allows, for the closing form', () => {
     // « Sans nouvelle » is the reply window's end, never a person's choice: it would cut the buyer's time short.
     expect(closeReasonsFor('awaiting_buyer')).toEqual(['redirected', 'duplicate', 'withdrawn']);
-    expect(closeReasonsFor('answered')).toEqual(['answered', 'redirected', 'duplicate', 'withdrawn']);
+    expect(closeReasonsFor('answered')).toEqual(['answered', 'redirected', 'duplicate']);
     expect(closeReasonsFor('closed')).toEqual([]);
   });
 });

@@ -6,8 +6,9 @@
  *   keeps its history and the buyer's tracking link; the other topics become new requests, routed on their own.
  * - close reasons: `answered` only once answered; `no_reply` once answered (reply window over) or while
  *   awaiting the buyer (the precision never came) — set by the reply window's end alone, never chosen by staff, who
- *   would cut the buyer's time short; `redirected`, `duplicate` and `withdrawn` (the buyer said so by e-mail or
- *   phone) from any open status. The buyer withdraws from the tracking page (`withdraw`).
+ *   would cut the buyer's time short; `redirected` and `duplicate` from any open status; `withdrawn` (the buyer said so
+ *   by e-mail or phone) only where the buyer could withdraw themselves (`withdraw`, from the tracking page): once
+ *   answered, staff recording it would count an answered request as withdrawn and skip its survey.
  * - a buyer's reply reopens a closed request only if it was closed after an answer (`answered`, `no_reply`);
  *   whether the reply window is still open is the caller's decision (it knows the calendar).
  * - the facilitator may answer while awaiting the buyer's precision (given by phone, or found elsewhere): the answer
@@ -72,6 +73,9 @@ export interface RequestState {
   closeReason?: CloseReason | null;
 }
 
+/** Where a withdrawal may happen, the buyer's own (`withdraw`) or recorded by staff (`close` as `withdrawn`). */
+const WITHDRAWABLE: readonly RequestStatus[] = ['submitted', 'unassigned', 'assigned', 'in_progress', 'awaiting_buyer'];
+
 /** Closed requests a buyer's reply may reopen. */
 const REOPENABLE_CLOSE_REASONS: readonly CloseReason[] = ['answered', 'no_reply'];
 
@@ -80,7 +84,7 @@ const CLOSE_FROM: Record<CloseReason, readonly RequestStatus[]> = {
   no_reply: ['answered', 'awaiting_buyer'],
   redirected: OPEN_STATUSES,
   duplicate: OPEN_STATUSES,
-  withdrawn: OPEN_STATUSES,
+  withdrawn: WITHDRAWABLE,
 };
 
 /** Fixed moves: from these statuses, to that one. `close` and `buyer_replied_to_answer` depend on more. */
@@ -101,7 +105,7 @@ const MOVES: Record<Exclude<RequestAction, 'close'>, { from: readonly RequestSta
   buyer_resolved: { from: ['answered'], to: 'closed' },
   // Once answered, the buyer closes it as resolved (« Ma question est résolue ») or lets it close: a withdrawal would
   // count an answered request as withdrawn and skip its survey.
-  withdraw: { from: ['submitted', 'unassigned', 'assigned', 'in_progress', 'awaiting_buyer'], to: 'closed' },
+  withdraw: { from: WITHDRAWABLE, to: 'closed' },
   transfer: { from: ['unassigned', 'assigned', 'in_progress', 'awaiting_buyer'], to: 'submitted' },
   split: { from: ['assigned', 'in_progress'], to: 'same' },
   reassign: { from: ['unassigned', 'assigned', 'in_progress', 'awaiting_buyer'], to: 'assigned' },

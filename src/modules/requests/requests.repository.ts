@@ -6,6 +6,7 @@ import { AdviceRequest, RequestEvent } from './request.entities';
 import type { FacilitatorShown } from './message-author.policy';
 import type { CloseReason, RequestStatus } from './request.types';
 import { OPEN_STATUSES } from './request-state.policy';
+import { MEANWHILE_EVENTS, StateNow } from './seen-state.policy';
 import type { LinkedRequest } from './tracking-url';
 
 /** A history line to write; `assigneeId` only on the events that give the request to a facilitator. */
@@ -256,6 +257,30 @@ export class RequestsRepository {
   /** The request, locked for the caller's transaction: every change to it is decided by one transaction at a time. */
   lockForChange(manager: EntityManager, requestId: string): Promise<AdviceRequest | null> {
     return manager.getRepository(AdviceRequest).findOne({ where: { id: requestId }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /**
+   * The request's status, kind and holder as its lock holder reads them, with the names a « changed meanwhile » refusal
+   * says: the holder now, the one the form saw (`seenHolderId`), and the two latest changes with their authors.
+   */
+  async stateNow(manager: EntityManager, requestId: string, seenHolderId: string | null): Promise<StateNow | null> {
+    const rows: StateNow[] = await manager.query(
+      `SELECT r.status, r.kind, r.assigned_facilitator_id AS "holderId", f.first_name || ' ' || f.last_name AS "holderName",
+              (SELECT s.first_name || ' ' || s.last_name FROM facilitators s WHERE s.id = $2::uuid) AS "seenHolderName",
+              ARRAY(SELECT json_build_object('type', e.type,
+                             'actorName', COALESCE(su.first_name || ' ' || su.last_name, af.first_name || ' ' || af.last_name),
+                             'assigneeName', a.first_name || ' ' || a.last_name)
+                      FROM request_events e
+                      LEFT JOIN staff_users su ON su.id = e.actor_id
+                      LEFT JOIN facilitators af ON af.id = e.actor_id
+                      LEFT JOIN facilitators a ON a.id = e.assignee_id
+                     WHERE e.request_id = r.id AND e.type = ANY($3::text[])
+                     ORDER BY e.id DESC LIMIT 2) AS "lastChanges"
+         FROM requests r LEFT JOIN facilitators f ON f.id = r.assigned_facilitator_id
+        WHERE r.id = $1`,
+      [requestId, seenHolderId, MEANWHILE_EVENTS],
+    );
+    return rows[0] ?? null;
   }
 
   /** When the request last entered this status (its latest history event to it from another: not a note written meanwhile). */

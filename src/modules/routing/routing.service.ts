@@ -896,14 +896,15 @@ export class RoutingService {
   }
 
   /**
-   * The facilitator's e-mail when a request is taken from them: its deadline passed, the network withdrew it, or they
+   * The facilitator's e-mail when a request is taken from them: its deadline passed, the network withdrew it (to
+   * reassign it, or transferred to the other kind), or they
    * became unavailable (an absence, no longer receiving requests) before taking it in charge. `reason`: the network's,
    * as its animator typed it (staff to staff).
    */
   withdrawnMail(
     request: RoutableRequest,
     facilitator: { email: string; firstName: string },
-    why: 'deadline' | 'reassigned' | 'unavailable',
+    why: 'deadline' | 'reassigned' | 'transferred' | 'unavailable',
     reason: string | null = null,
   ): SqlStatement[] {
     return this.mail.prepare({

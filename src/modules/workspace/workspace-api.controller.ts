@@ -268,8 +268,12 @@ export class WorkspaceApiController {
   @ApiOkResponse({ type: StaffActionResultDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Motif absent ou inconnu, message trop long, ou absent pour un doublon' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Motif impossible dans l’état actuel de la demande' })
-  async close(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string, @JsonBody('reason', 'message') body: Json) {
-    await this.workspace.close(staff, reference, body.reason, body.message);
+  async close(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Param('reference') reference: string,
+    @JsonBody('reason', 'message', 'seenState') body: Json,
+  ) {
+    await this.workspace.close(staff, reference, body.reason, body.message, body.seenState);
     return this.status(staff, reference);
   }
 

@@ -205,7 +205,7 @@ export class WorkspacePagesController {
       reference,
       'close',
       body,
-      () => this.workspace.close(staff, reference, body.reason, body.message),
+      () => this.workspace.close(staff, reference, body.reason, body.message, body.seenState),
       doneAt(reference, 'cloture'),
     );
   }
@@ -302,8 +302,8 @@ export class WorkspacePagesController {
           ? { [form]: requestForm(form, body, conflict ? [] : [...errors, ...filesToChooseAgain(chosenFiles, errors)]) }
           : {};
         // The form may be gone with the state that allowed it: the typed text is shown with the message, to copy.
-        // The text of the form: a message's body, or a give-back's note.
-        const text = body.body ?? body.note;
+        // The text of the form: a message's body, a give-back's note, or a closure's message to the buyer.
+        const text = body.body ?? body.note ?? body.message;
         const typed = typeof text === 'string' && text.trim() ? text : null;
         // Help items by the labels the form showed; the files chosen were not kept: the person is told to attach them again.
         const refusal = conflict

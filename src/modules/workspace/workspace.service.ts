@@ -31,6 +31,7 @@ import { autoCloseAt, enteredStatusAt } from '../requests/reply-window.policy';
 import { MessageKind, STAFF_TEXT_MAX } from '../requests/request-message.types';
 import { RequestMessagesRepository, staffMessageView } from '../requests/request-messages.repository';
 import { allowedActions, closeReasonsFor, nextStatus, SYSTEM_CLOSE_REASONS } from '../requests/request-state.policy';
+import { changedMeanwhile, SeenState, seenStateOf, seenStateToken } from '../requests/seen-state.policy';
 import {
   CLOSE_REASON_LABELS,
   CLOSE_REASONS,
@@ -253,6 +254,8 @@ export class WorkspaceService {
     ]);
     return {
       request,
+      // What the close, transfer and reassignment forms send back: refused if the request changed before they come.
+      seenState: seenStateToken({ status: request.status, kind: request.kind, holderId: request.assignedFacilitatorId }),
       draft: actions.answer ? ownDraft : null,
       leftDraft: isHolder(staff, visible) ? null : ownDraft,
       othersDrafts,
@@ -566,9 +569,10 @@ export class WorkspaceService {
    * Closed with a reason and, if written, a message the buyer reads with the news (where to turn after a redirection,
    * which request goes on for a duplicate); the facilitator's place is freed and the pools they serve may drain.
    */
-  async close(staff: StaffPrincipal, reference: string, reason: unknown, message?: unknown): Promise<void> {
+  async close(staff: StaffPrincipal, reference: string, reason: unknown, message?: unknown, seenState?: unknown): Promise<void> {
     const request = await this.find(staff, reference);
     if (!isHolder(staff, request) && !canReassign(staff, request)) throw new NotFound();
+    const seen = seenStateOf(seenState);
     const chosen = CLOSE_REASONS.find((r) => r === reason && !SYSTEM_CLOSE_REASONS.includes(r));
     const errors: FieldError[] = chosen ? [] : [{ field: 'reason', message: this.closeReasonRefusal(reason) }];
     const text = optionalText(message, 'message', errors);
@@ -603,7 +607,7 @@ export class WorkspaceService {
             : []),
         ];
       },
-      chosen,
+      { reason: chosen, seen },
     );
   }
 
@@ -797,8 +801,9 @@ export class WorkspaceService {
   }
 
   /**
-   * One transaction under the request's lock: the state policy decides (409 when it refuses), then everything is
-   * written at once. Returns the status the request was in.
+   * One transaction under the request's lock: the state policy decides (409 when it refuses), after the request is
+   * found as the form's writer saw it (`seen`, 409 saying what changed), then everything is written at once. Returns
+   * the status the request was in.
    */
   private async act(
     requestId: string,
@@ -809,11 +814,13 @@ export class WorkspaceService {
       manager: EntityManager,
       locked: RoutableRequest,
     ) => SqlStatement[] | Promise<SqlStatement[]>,
-    reason?: CloseReason,
+    { reason, seen }: { reason?: CloseReason; seen?: SeenState | null } = {},
   ): Promise<RequestStatus> {
     return this.dataSource.transaction(async (manager) => {
       const locked = await this.routingRepository.lockRequest(manager, requestId);
       if (!locked) throw new NotFound();
+      const changed = seen && changedMeanwhile(seen, (await this.requests.stateNow(manager, requestId, seen.holderId))!);
+      if (changed) throw new ActionRefused(changed);
       const to = action ? nextStatus({ status: locked.status }, action, reason) : locked.status;
       await runAsOne(manager, await statements(locked.status, to, manager, locked));
       return locked.status;

@@ -72,11 +72,15 @@ export class DeclineBodyDto {
   facilitatorId?: string;
 }
 
+/** The optional staleness check of the close, transfer and reassignment bodies. */
+export const SEEN_STATE_DESCRIPTION =
+  'Facultatif : l’état de la demande tel que vous l’avez lu (`seenState` de sa consultation). Si elle a changé depuis (statut, type ou facilitateur), l’action est refusée (409) avec ce qui a changé ; absent, rien n’est vérifié';
+
 export class CloseBodyDto {
   @ApiProperty({
     enum: CLOSE_REASONS.filter((reason) => !SYSTEM_CLOSE_REASONS.includes(reason)),
     description:
-      '`answered` seulement une fois la réponse envoyée ; `no_reply` est posé par le service seul, à la fin du délai laissé à l’acheteur',
+      '`answered` seulement une fois la réponse envoyée ; `withdrawn` seulement avant la réponse (ensuite, l’acheteur indique que sa question est résolue) ; `no_reply` est posé par le service seul, à la fin du délai laissé à l’acheteur',
   })
   reason!: string;
 
@@ -86,6 +90,9 @@ export class CloseBodyDto {
       'Message à l’acheteur, joint à la clôture (page de suivi et courriel) : vers qui se tourner après une réorientation ; obligatoire pour un doublon (`duplicate`) : quelle demande se poursuit',
   })
   message?: string;
+
+  @ApiPropertyOptional({ description: SEEN_STATE_DESCRIPTION })
+  seenState?: string;
 }
 
 export class ErasureBodyDto {

@@ -427,6 +427,13 @@ export class StaffRequestPageDto {
   @ApiProperty({ type: RequestDeadlinesDto })
   deadlines!: RequestDeadlinesDto;
 
+  @ApiProperty({
+    example: 'in_progress:environmental:5f0c6b1e-9a53-4c1f-8a7e-2f4b8f1d2c3a',
+    description:
+      'L’état lu (statut, type, facilitateur) : à renvoyer, facultatif, avec une clôture, un transfert ou une réaffectation (seenState), qui sont refusés (409) si la demande a changé entre-temps',
+  })
+  seenState!: string;
+
   @ApiProperty({ type: [HistoryEventDto], description: 'Toute l’histoire, la plus ancienne d’abord' })
   history!: HistoryEventDto[];
 

@@ -1,0 +1,89 @@
+import { AppError } from '../../common/errors/app-errors';
+import { changedMeanwhile, Change, SeenState, seenStateOf, seenStateToken, StateNow } from './seen-state.policy';
+
+const ALEX = '11111111-1111-4111-8111-111111111111';
+const DOMINIQUE = '22222222-2222-4222-8222-222222222222';
+const seen: SeenState = { status: 'assigned', kind: 'environmental', holderId: ALEX };
+
+const change = (type: string, actorName: string | null = 'Béa Klein', assigneeName: string | null = null): Change => ({
+  type,
+  actorName,
+  assigneeName,
+});
+const now = (state: Partial<StateNow>): StateNow => ({
+  ...seen,
+  holderName: 'Alex Test',
+  seenHolderName: 'Alex Test',
+  lastChanges: [],
+  ...state,
+});
+
+describe('seen state', () => {
+  it.each([
+    [{ status: 'assigned', kind: 'environmental', holderId: ALEX }, `assigned:environmental:${ALEX}`],
+    [{ status: 'unassigned', kind: 'social_clause', holderId: null }, 'unassigned:social_clause:'],
+  ] as const)('reads back the token it writes: %j', (state, token) => {
+    expect(seenStateToken(state)).toBe(token);
+    expect(seenStateOf(token)).toEqual(state);
+  });
+
+  it.each([undefined, null, ''])('asks for no check when absent (%j): API clients that never sent it', (value) => {
+    expect(seenStateOf(value)).toBeNull();
+  });
+
+  it.each([
+    'ouverte',
+    'assigned:environmental',
+    `assigned:nuclear:${ALEX}`,
+    `assigned:environmental:${ALEX}:x`,
+    'assigned:environmental:42',
+    42,
+  ])('refuses an unreadable state (%j) on its field', (value) => {
+    try {
+      seenStateOf(value);
+      throw new Error('should have refused');
+    } catch (error) {
+      expect((error as AppError).errors).toEqual([{ field: 'seenState', message: expect.stringContaining('seenState') }]);
+    }
+  });
+
+  // What changed, who did it (the latest change, after the person's that routing followed), and what the request is now.
+  it.each([
+    ['nothing changed', now({ lastChanges: [change('internal_note')] }), null],
+    [
+      'answered',
+      now({ status: 'answered', lastChanges: [change('answered', 'Alex Test')] }),
+      'Entre-temps, Alex Test a envoyé la réponse à l’acheteur : rien n’a été enregistré. Elle est maintenant « Réponse envoyée » (et non plus « Confiée à un facilitateur »).',
+    ],
+    [
+      'transferred, then routed',
+      now({
+        status: 'assigned',
+        kind: 'social_clause',
+        holderId: DOMINIQUE,
+        holderName: 'Claude Test',
+        lastChanges: [change('assigned', null, 'Claude Test'), change('transferred')],
+      }),
+      'Entre-temps, Béa Klein a transféré cette demande vers « Clauses sociales », puis l’attribution automatique l’a confiée à Claude Test : rien n’a été enregistré. Elle est maintenant du domaine « Clauses sociales », confiée à Claude Test (et non plus à Alex Test).',
+    ],
+    [
+      'transferred, not routed yet',
+      now({ status: 'submitted', kind: 'social_clause', holderId: null, holderName: null, lastChanges: [change('transferred')] }),
+      'Entre-temps, Béa Klein a transféré cette demande vers « Clauses sociales » : rien n’a été enregistré. Elle est maintenant « Reçue » (et non plus « Confiée à un facilitateur »), du domaine « Clauses sociales », sans facilitateur (et non plus confiée à Alex Test).',
+    ],
+    [
+      'reassigned',
+      now({ holderId: DOMINIQUE, holderName: 'Dominique Test', lastChanges: [change('reassigned', 'Annie Roux', 'Dominique Test')] }),
+      'Entre-temps, Annie Roux a confié cette demande à Dominique Test : rien n’a été enregistré. Elle est maintenant confiée à Dominique Test (et non plus à Alex Test).',
+    ],
+    [
+      'a history that says nothing of it',
+      now({ holderId: DOMINIQUE, holderName: 'Dominique Test', seenHolderName: null }),
+      'Entre-temps, la demande a changé : rien n’a été enregistré. Elle est maintenant confiée à Dominique Test (et non plus à celui que vous aviez vu).',
+    ],
+  ] as const)('%s', (_case, state, message) => {
+    const said = changedMeanwhile(seen, state);
+    if (message === null) expect(said).toBeNull();
+    else expect(said).toBe(`${message} Relisez-la ci-dessous, puis recommencez si c’est toujours utile.`);
+  });
+});
