@@ -169,6 +169,8 @@ describe('permission matrix of the staff endpoints', () => {
     // The buyer's objection to surveys: those who answer for the request; for another network's facilitator it does not
     // exist. Confirmed: the first who may act records it (the request has no survey yet), the others find it done.
     { method: 'POST', route: '/espace/demandes/:reference/questionnaires-refuses', body: { confirm: '1' }, expected: seers('form', 303) },
+    // Lifting it, by the same people: unconfirmed here (400) before anything is looked at.
+    { method: 'POST', route: '/espace/demandes/:reference/questionnaires-acceptes', body: {}, expected: seers('form', 400) },
     // Dispatch pages.
     { method: 'GET', route: '/espace/demandes/:ref/transfert', expected: seers('page', 200) },
     { method: 'POST', route: '/espace/demandes/:ref/transfert', body: {}, expected: seers('form', 400) },
@@ -293,6 +295,8 @@ describe('permission matrix of the staff endpoints', () => {
     { method: 'POST', route: '/api/v1/staff/requests/:reference/erase-personal-data', body: {}, expected: network('api', 400) },
     { method: 'POST', route: '/api/v1/staff/requests/:reference/buyer-contact', body: {}, expected: seers('api', 400) },
     { method: 'POST', route: '/api/v1/staff/requests/:reference/refuse-surveys', expected: seers('api', 200) },
+    // The first who may act lifts the opt-out just recorded, the others find nothing to lift.
+    { method: 'POST', route: '/api/v1/staff/requests/:reference/accept-surveys', expected: seers('api', 200) },
     // Dispatch API.
     { method: 'POST', route: '/api/v1/staff/requests/:ref/transfer', body: {}, expected: seers('api', 400) },
     { method: 'POST', route: '/api/v1/staff/requests/:ref/split', body: {}, expected: seers('api', 400) },

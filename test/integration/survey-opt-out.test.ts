@@ -1,7 +1,7 @@
 import { surveyOptOutHashes } from '../../src/modules/surveys/survey-opt-out.policy';
 import { SurveysProcessor } from '../../src/modules/surveys/surveys.processor';
 import { insertFacilitator } from '../support/facilitators';
-import { staffWrites, submittedAndTaken, TrackedTestRequest } from '../support/conversation';
+import { frenchFilters, staffWrites, submittedAndTaken, TrackedTestRequest } from '../support/conversation';
 import { bearerFor, insertStaff, StaffClient } from '../support/staff';
 import { closeAs, closedAsAnswered, DAY_MS, pastDue, runDueSurveys, surveyLinkIn, surveysOf, timeMachine } from '../support/surveys';
 import { TestApp, useTestApp } from '../support/test-app';
@@ -31,6 +31,9 @@ describe('survey opt-out of a buyer’s address', () => {
     bearerFor(t, { role: 'facilitator', facilitatorId: request.facilitatorId, networks: ['aura-ee'] });
   const refuseSurveys = (request: TrackedTestRequest, bearer: string) =>
     fetch(`${t.url}/api/v1/staff/requests/${request.reference}/refuse-surveys`, { method: 'POST', headers: { authorization: bearer } });
+  const acceptSurveys = (request: TrackedTestRequest, bearer: string) =>
+    fetch(`${t.url}/api/v1/staff/requests/${request.reference}/accept-surveys`, { method: 'POST', headers: { authorization: bearer } });
+  const optOutRows = async (): Promise<number> => (await t.dataSource.query(`SELECT count(*)::int AS n FROM survey_opt_outs`))[0].n;
   const staffPage = async (request: TrackedTestRequest, bearer: string) =>
     (await fetch(`${t.url}/api/v1/staff/requests/${request.reference}`, { headers: { authorization: bearer } })).json();
 
@@ -106,11 +109,12 @@ describe('survey opt-out of a buyer’s address', () => {
     const page = await (await animator.get(path)).text();
     expect(page).toContain('L’acheteur ne veut plus de questionnaires</button>');
     expect(page).not.toContain('id="questionnaires-refuses"');
-    // It cannot be undone from the workspace: the page says what it covers and who can, and asks a box ticked first.
-    expect(page).toContain('aucun autre ne lui sera jamais envoyé, pour ses demandes présentes ou à venir');
+    // The page says what it covers, that it can be lifted here, and asks a box ticked first.
+    expect(page).toContain('aucun autre ne lui sera envoyé, pour ses demandes présentes ou à venir');
     expect(page).toContain(
-      'Ce choix ne s’annule pas depuis l’espace : si l’acheteur change d’avis, adressez-vous à un administrateur du guichet.',
+      'S’il change d’avis, vous pourrez lever ce refus ici même ; les questionnaires annulés entre-temps le resteront.',
     );
+    expect(page).not.toContain('adressez-vous à un administrateur');
     expect(page).toContain('id="f-refuseSurveys-confirm-1" name="confirm" value="1"');
 
     const unconfirmed = await animator.submit(path, `${path}/questionnaires-refuses`, {});
@@ -130,6 +134,108 @@ describe('survey opt-out of a buyer’s address', () => {
     expect(after).not.toContain('L’acheteur ne veut plus de questionnaires</button>');
     expect(after).toContain('L’acheteur ne veut plus de questionnaires : plus aucun à son adresse');
     expect(await statuses(request)).toEqual(['declined', 'declined']);
+  });
+
+  it('staff lift it when the buyer changes their mind: a closure from then on is surveyed again, the surveys it ended stay declined', async () => {
+    const acted = await closedAsAnswered(t, 11);
+    const email = await emailOf(acted);
+    const later = await submittedAndTaken(t, 12);
+    await setEmail(later, email.toUpperCase());
+    const holder = await holderBearer(acted);
+    const [{ id: holderId }] = await t.dataSource.query(`SELECT id FROM staff_users WHERE facilitator_id = $1`, [acted.facilitatorId]);
+    expect((await refuseSurveys(acted, holder)).status).toBe(200);
+    expect(await statuses(acted)).toEqual(['declined', 'declined']);
+    const refused = await staffPage(acted, holder);
+    // Who recorded it and when, never the address.
+    expect(refused.surveysRefusal).toEqual({ source: 'staff', recordedAt: expect.any(String) });
+    expect([refused.surveysRefused, refused.actions.refuseSurveys, refused.actions.acceptSurveys]).toEqual([true, false, true]);
+
+    // A facilitator or an animator of another network: the action does not exist.
+    const stranger = await bearerFor(t, {
+      role: 'facilitator',
+      facilitatorId: await insertFacilitator(t.dataSource, { network: 'reunion' }),
+      networks: ['reunion'],
+    });
+    expect((await acceptSurveys(acted, stranger)).status).toBe(404);
+    expect((await acceptSurveys(acted, await bearerFor(t, { role: 'animator', networks: ['reunion'] }))).status).toBe(404);
+    expect(await optOutRows()).toBe(1);
+
+    const response = await acceptSurveys(acted, holder);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ reference: acted.reference, status: 'closed', closeReason: 'answered' });
+    expect(await optOutRows()).toBe(0);
+    // A private history line naming who lifted it; a second call finds nothing to lift and writes nothing.
+    const optInEvents = () =>
+      t.dataSource.query(`SELECT actor_type, actor_id, is_public FROM request_events WHERE request_id = $1 AND type = 'survey_opt_in'`, [
+        acted.id,
+      ]);
+    expect(await optInEvents()).toEqual([{ actor_type: 'staff', actor_id: holderId, is_public: false }]);
+    expect((await acceptSurveys(acted, holder)).status).toBe(200);
+    expect(await optInEvents()).toHaveLength(1);
+    const lifted = await staffPage(later, await holderBearer(later));
+    expect([lifted.surveysRefused, lifted.surveysRefusal, lifted.actions.refuseSurveys, lifted.actions.acceptSurveys]).toEqual([
+      false,
+      null,
+      true,
+      false,
+    ]);
+
+    // The surveys it ended stay ended; the other request of the address, closed now, is surveyed and its e-mail goes.
+    await staffWrites(t, later, 'answer', 'Voici la réponse.');
+    await closeAs(t, later, 'answered');
+    expect(await statuses(later)).toEqual(['scheduled', 'scheduled']);
+    await pastDue(t, time, later.id);
+    await runDueSurveys(t);
+    expect(await statuses(later)).toEqual(['sent', 'scheduled']);
+    expect(await statuses(acted)).toEqual(['declined', 'declined']);
+    expect(await surveyMailsTo(email)).toBe(1);
+  });
+
+  it('the request page says who refused and when, and lifts it once a box is ticked', async () => {
+    const request = await closedAsAnswered(t, 13);
+    const [hash] = surveyOptOutHashes(t.config.openingSecrets, await emailOf(request));
+    const recordedAt = new Date('2026-03-02T09:30:00Z');
+    await t.dataSource.query(`INSERT INTO survey_opt_outs (email_hash, source, created_at) VALUES ($1, 'buyer', $2)`, [hash, recordedAt]);
+    const [{ department_code: department }] = await t.dataSource.query(`SELECT department_code FROM requests WHERE id = $1`, [request.id]);
+    const { email } = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
+    const animator = new StaffClient(t.url);
+    expect((await animator.signIn(email)).status).toBe(303);
+    const path = `/espace/demandes/${request.reference}`;
+    const page = await (await animator.get(path)).text();
+    const when = frenchFilters.renderString('{{ at | frLocalDateTime(d) }}', { at: recordedAt, d: department });
+    expect(page).toContain(`pour aucune de ses demandes. Son choix, depuis un questionnaire, le ${when}.</li>`);
+    expect(page).not.toContain('L’acheteur ne veut plus de questionnaires</button>');
+    expect(page).toContain('L’acheteur accepte de nouveau les questionnaires</button>');
+    expect(page).toContain(
+      'Les questionnaires annulés pendant son refus le restent, et les demandes clôturées entre-temps n’en recevront pas.',
+    );
+    expect(page).toContain('id="f-acceptSurveys-confirm-1" name="confirm" value="1"');
+
+    const unconfirmed = await animator.submit(path, `${path}/questionnaires-acceptes`, {});
+    expect(unconfirmed.status).toBe(400);
+    const refused = await unconfirmed.text();
+    expect(refused).toContain('id="resume-erreurs"');
+    expect(refused).toContain('Cochez la case pour confirmer : les questionnaires de suivi repartiront à cette adresse.');
+    expect(await optOutRows()).toBe(1);
+
+    const done = await animator.submit(path, `${path}/questionnaires-acceptes`, { confirm: '1' });
+    expect(done.status).toBe(303);
+    expect(done.headers.get('location')).toBe(`${path}?fait=questionnaires-acceptes`);
+    const after = await (await animator.get(`${path}?fait=questionnaires-acceptes`)).text();
+    expect(after).toContain(
+      'l’acheteur recevra de nouveau les questionnaires de suivi à cette adresse, pour ses demandes clôturées à partir de maintenant',
+    );
+    expect(after).not.toContain('id="questionnaires-refuses"');
+    expect(after).not.toContain('L’acheteur accepte de nouveau les questionnaires</button>');
+    expect(after).toContain('L’acheteur ne veut plus de questionnaires</button>');
+    expect(after).toContain('L’acheteur accepte de nouveau les questionnaires : à son adresse');
+    expect(await optOutRows()).toBe(0);
+
+    // Recorded by staff, the page says so.
+    await animator.submit(path, `${path}/questionnaires-refuses`, { confirm: '1' });
+    expect(await (await animator.get(path)).text()).toContain(
+      'pour aucune de ses demandes. Noté par l’équipe du guichet, à sa demande, le ',
+    );
   });
 
   it('the buyer’s own choice from a survey e-mail covers every request of the address; the one-click still covers one', async () => {

@@ -44,6 +44,12 @@ export interface SurveyWithRequest {
   };
 }
 
+/** An address's opt-out as staff read it: never the address, which it does not keep. */
+export interface SurveyOptOutRecord {
+  source: 'buyer' | 'staff';
+  recordedAt: Date;
+}
+
 /** The columns a step writes; the others are left as they are. */
 export interface SurveyStepChange {
   status: SurveyStatus;
@@ -110,8 +116,23 @@ export class SurveysRepository {
 
   /** Whether the address opted out of every survey, under any of its keys (one per secret a rotation accepts). */
   async optedOut(manager: EntityManager, optOutHashes: Buffer[]): Promise<boolean> {
+    return (await this.optOutOf(manager, optOutHashes)) !== null;
+  }
+
+  /** The address's opt-out under any of its keys: who recorded it (the buyer, or staff on their word) and when; null for none. */
+  async optOutOf(manager: EntityManager, optOutHashes: Buffer[]): Promise<SurveyOptOutRecord | null> {
+    if (!optOutHashes.length) return null;
+    const rows: SurveyOptOutRecord[] = await manager.query(
+      `SELECT source, created_at AS "recordedAt" FROM survey_opt_outs WHERE email_hash = ANY($1::bytea[]) ORDER BY created_at LIMIT 1`,
+      [optOutHashes],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Lifts the address's opt-out, under every key it may have been stored under; false when there was none. */
+  async removeOptOut(manager: EntityManager, optOutHashes: Buffer[]): Promise<boolean> {
     if (!optOutHashes.length) return false;
-    const rows: unknown[] = await manager.query(`SELECT 1 FROM survey_opt_outs WHERE email_hash = ANY($1::bytea[]) LIMIT 1`, [
+    const [rows]: [unknown[], number] = await manager.query(`DELETE FROM survey_opt_outs WHERE email_hash = ANY($1::bytea[]) RETURNING 1`, [
       optOutHashes,
     ]);
     return rows.length > 0;

@@ -31,7 +31,7 @@ import {
   surveyedWaves,
 } from './survey.policy';
 import { SURVEY_WAVES, USEFULNESS, SurveyWave } from './survey.types';
-import { SurveyWithRequest, SurveysRepository } from './surveys.repository';
+import { SurveyOptOutRecord, SurveyWithRequest, SurveysRepository } from './surveys.repository';
 
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
@@ -246,7 +246,7 @@ export class SurveysService implements OnModuleInit {
 
   /**
    * The buyer's « no more questionnaires from the desk at this address », from a survey e-mail's page: every survey
-   * of every request of that address not answered yet ends for good, and none is scheduled again.
+   * of every request of that address not answered yet ends for good, and none is scheduled again (unless staff lift it: optIn).
    */
   async declineAddress(token: unknown): Promise<void> {
     const { request } = await this.declinable(token);
@@ -262,18 +262,10 @@ export class SurveysService implements OnModuleInit {
    */
   async optOut(requestId: string, by: { actorType: 'buyer' | 'staff'; actorId: string | null }, linkHash?: Buffer): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
-      const email = await this.surveys.buyerEmailOf(manager, requestId);
-      if (email === null) throw new NotFound();
-      const [hash] = this.optOutHashes(email);
-      const locked = hash ? await this.surveys.lockRequestsOf(manager, email) : [];
-      // Erased, or its address corrected between the read and the lock: nothing of that address to act on.
-      if (!locked.some((request) => request.id === requestId)) {
-        throw new ActionRefused('Les données personnelles de cette demande sont effacées ou ont changé : rechargez la page.');
-      }
+      const { hashes, ids } = await this.lockAddressOf(manager, requestId);
       // Under the lock a correction takes to renew the links with the address: standing, it was sent to this one.
       if (linkHash && !(await this.surveys.linkStands(manager, requestId, linkHash))) throw new NotFound();
-      const ids = locked.map((request) => request.id);
-      const recorded = await this.surveys.recordOptOut(manager, hash, by.actorType);
+      const recorded = await this.surveys.recordOptOut(manager, hashes[0], by.actorType);
       const ended = new Set(await this.surveys.declineUnansweredOf(manager, ids));
       if (!recorded && !ended.size) return false;
       const event = (id: string): NewRequestEvent => ({
@@ -293,9 +285,39 @@ export class SurveysService implements OnModuleInit {
     });
   }
 
+  /**
+   * The buyer changed their mind, told to staff: the address's opt-out is lifted, under the locks an opt-out takes, with
+   * a private history line on this request. Every request of the address closed from now on is surveyed again; the
+   * surveys the opt-out ended stay ended (never sent again out of the blue). False when there was no opt-out to lift.
+   */
+  async optIn(requestId: string, staffId: string): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      const { hashes } = await this.lockAddressOf(manager, requestId);
+      if (!(await this.surveys.removeOptOut(manager, hashes))) return false;
+      await runAsOne(manager, [
+        this.requests.eventStatement({
+          requestId,
+          type: 'survey_opt_in',
+          fromStatus: null,
+          toStatus: null,
+          actorType: 'staff',
+          actorId: staffId,
+          reason: null,
+          isPublic: false,
+        }),
+      ]);
+      return true;
+    });
+  }
+
   /** Whether the address opted out of every survey (an erased request's empty one never did). */
   async addressOptedOut(email: string): Promise<boolean> {
     return this.surveys.optedOut(this.dataSource.manager, this.optOutHashes(email));
+  }
+
+  /** The address's opt-out as staff read it (who recorded it, when), null for none. */
+  addressOptOut(email: string): Promise<SurveyOptOutRecord | null> {
+    return this.surveys.optOutOf(this.dataSource.manager, this.optOutHashes(email));
   }
 
   /** Every survey of the request still open (the satisfaction one stays editable once the impact one is sent), latest first. */
@@ -409,6 +431,21 @@ export class SurveysService implements OnModuleInit {
   /** The columns of a survey's link: its token's hash, to find it, and the token sealed, for the reminder to carry. */
   private linkOf(surveyId: string, token: string): { tokenHash: Buffer; tokenSealed: Buffer } {
     return { tokenHash: sha256(token), tokenSealed: sealFor(this.config.APP_SECRET, 'survey', surveyId, token) };
+  }
+
+  /**
+   * Locks every request of the request's address (any case), the order an opt-out and its lifting take: its keys and the
+   * requests' ids. Refused for an erased request, or one whose address was corrected between the read and the lock.
+   */
+  private async lockAddressOf(manager: EntityManager, requestId: string): Promise<{ hashes: Buffer[]; ids: string[] }> {
+    const email = await this.surveys.buyerEmailOf(manager, requestId);
+    if (email === null) throw new NotFound();
+    const hashes = this.optOutHashes(email);
+    const locked = hashes.length ? await this.surveys.lockRequestsOf(manager, email) : [];
+    if (!locked.some((request) => request.id === requestId)) {
+      throw new ActionRefused('Les données personnelles de cette demande sont effacées ou ont changé : rechargez la page.');
+    }
+    return { hashes, ids: locked.map((request) => request.id) };
   }
 
   private optOutHashes(email: string): Buffer[] {

@@ -40,6 +40,8 @@ const EVENT_LABELS: Record<string, string> = {
   survey_expired: 'Questionnaire expiré',
   survey_declined: 'Questionnaires refusés par l’acheteur',
   survey_opt_out: 'L’acheteur ne veut plus de questionnaires : plus aucun à son adresse, pour aucune de ses demandes',
+  survey_opt_in:
+    'L’acheteur accepte de nouveau les questionnaires : à son adresse, pour ses demandes clôturées désormais (ceux annulés pendant son refus le restent)',
   evaluation_reviewed: 'Évaluation revue',
   evaluation_shared: 'Évaluation partagée avec le facilitateur',
   personal_data_erased: 'Données personnelles effacées',

@@ -323,13 +323,29 @@ export class WorkspaceApiController {
   @ApiOperation({
     summary: 'L’acheteur ne veut plus de questionnaires (droit d’opposition)',
     description:
-      'Par le facilitateur qui suit la demande, les animateurs de son réseau ou un administrateur, tant que ses données ne sont pas effacées. Pour l’adresse électronique de l’acheteur (quelle que soit la casse) : les questionnaires de suivi pas encore remplis de toutes ses demandes sont annulés, et aucun ne sera plus programmé ni envoyé. Une ligne de l’historique, réservée à l’équipe. Sans effet la seconde fois.',
+      'Par le facilitateur qui suit la demande, les animateurs de son réseau ou un administrateur, tant que ses données ne sont pas effacées. Pour l’adresse électronique de l’acheteur (quelle que soit la casse) : les questionnaires de suivi pas encore remplis de toutes ses demandes sont annulés, et aucun ne sera plus programmé ni envoyé, jusqu’à ce qu’il les accepte de nouveau (POST …/accept-surveys). Une ligne de l’historique, réservée à l’équipe. Sans effet la seconde fois.',
   })
   @ApiOkResponse({ type: StaffActionResultDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Données personnelles effacées : plus d’adresse pour laquelle s’opposer' })
   async refuseSurveys(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string) {
     // The client chose this endpoint: its call is the confirmation the page asks a box for.
     await this.workspace.refuseSurveys(staff, reference, true);
+    return this.status(staff, reference);
+  }
+
+  /** The buyer changed their mind: their address's objection lifted. No body. */
+  @Post(':reference/accept-surveys')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'L’acheteur accepte de nouveau les questionnaires',
+    description:
+      'Par les mêmes personnes que le refus, tant que les données de la demande ne sont pas effacées. Le refus de l’adresse électronique de l’acheteur est levé : ses demandes clôturées à partir de maintenant, avec une réponse, reçoivent de nouveau les questionnaires de suivi. Ceux annulés pendant le refus le restent. Une ligne de l’historique, réservée à l’équipe. Sans effet quand l’adresse n’a pas de refus.',
+  })
+  @ApiOkResponse({ type: StaffActionResultDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Données personnelles effacées' })
+  async acceptSurveys(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string) {
+    // As for the refusal: the client's call is its confirmation.
+    await this.workspace.acceptSurveys(staff, reference, true);
     return this.status(staff, reference);
   }
 

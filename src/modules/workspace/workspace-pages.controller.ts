@@ -266,6 +266,24 @@ export class WorkspacePagesController {
     );
   }
 
+  @Post('demandes/:reference/questionnaires-acceptes')
+  async acceptSurveys(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Param('reference') reference: string,
+    @Body() body: Form = {},
+    @Res() res: Response,
+  ) {
+    await this.perform(
+      res,
+      staff,
+      reference,
+      'acceptSurveys',
+      body,
+      () => this.workspace.acceptSurveys(staff, reference, body.confirm),
+      doneAt(reference, 'questionnaires-acceptes'),
+    );
+  }
+
   @Post('demandes/:reference/effacement')
   async erase(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string, @Body() body: Form = {}, @Res() res: Response) {
     await this.perform(

@@ -53,7 +53,17 @@ const ITEM_FIELD_TYPES: Record<string, string> = Object.fromEntries(
 );
 
 /** The forms of the request page, each re-rendered with its own errors. */
-export const REQUEST_FORMS = ['decline', 'note', 'clarify', 'answer', 'close', 'erase', 'contact', 'refuseSurveys'] as const;
+export const REQUEST_FORMS = [
+  'decline',
+  'note',
+  'clarify',
+  'answer',
+  'close',
+  'erase',
+  'contact',
+  'refuseSurveys',
+  'acceptSurveys',
+] as const;
 export type RequestFormName = (typeof REQUEST_FORMS)[number];
 
 /** One of the request page's forms; its own id prefix keeps its fields apart from the other forms' (several have a `body`). */
@@ -88,6 +98,8 @@ const DONE_NOTICES: Record<string, string> = {
   effacement: 'Les données personnelles de l’acheteur sont effacées.',
   'questionnaires-refuses':
     'C’est noté : l’acheteur ne recevra plus aucun questionnaire de suivi à cette adresse ; ceux qui restaient à venir, pour toutes ses demandes, sont annulés.',
+  'questionnaires-acceptes':
+    'C’est noté : l’acheteur recevra de nouveau les questionnaires de suivi à cette adresse, pour ses demandes clôturées à partir de maintenant. Ceux annulés pendant son refus le restent.',
   // What went where, so that staff can tell the buyer where to look.
   coordonnees:
     'Les coordonnées de l’acheteur sont corrigées. Sa nouvelle adresse reçoit un courriel avec la référence et un nouveau lien de suivi ; l’ancien lien ne fonctionne plus. L’ancienne adresse est prévenue du changement, sans lien. Les courriels qui ne lui étaient pas encore parvenus partent à la nouvelle adresse.',

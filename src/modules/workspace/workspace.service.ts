@@ -95,6 +95,8 @@ export interface PermittedActions {
   correctBuyer: boolean;
   /** Record that the buyer wants no more surveys (their right to object): the holder and the network, until erased or done. */
   refuseSurveys: boolean;
+  /** Lift that objection when the buyer changes their mind: the same people, while the address has one. */
+  acceptSurveys: boolean;
 }
 
 export interface AnswerInput {
@@ -194,7 +196,7 @@ export class WorkspaceService {
     // The kept answer deadline reaches the page as `deadlines.answerDueAt`, not as a field of the request.
     const { answerDueAt: keptAnswerDueAt, ...request } = (await this.workspace.detail(visible.id))!;
     const similarity = request.anonymisedAt ? null : similarityQuery(request.subject, request.question);
-    const [history, assignments, messages, attachments, buyerRequests, similarRequests, undeliveredToBuyer, surveysRefused, linked] =
+    const [history, assignments, messages, attachments, buyerRequests, similarRequests, undeliveredToBuyer, surveysRefusal, linked] =
       await Promise.all([
         this.workspace.history(request.id),
         this.workspace.assignments(request.id),
@@ -203,9 +205,10 @@ export class WorkspaceService {
         request.buyerEmail ? this.workspace.sameBuyer(staff, request.id, request.buyerEmail, SAME_BUYER_SHOWN) : [],
         similarity ? this.workspace.similarAnswered(staff, request, similarity, SIMILAR_SHOWN) : [],
         request.buyerEmail ? this.workspace.undeliveredToBuyer(request.id, request.buyerEmail) : [],
-        this.surveys.addressOptedOut(request.buyerEmail),
+        this.surveys.addressOptOut(request.buyerEmail),
         this.workspace.followUps(request.id),
       ]);
+    const surveysRefused = surveysRefusal !== null;
     // Linked requests are named to everyone who sees this one, opened (a link) only by those who may see them.
     const followUpOf = ({ reference, ...scope }: LinkedRequest) => ({ reference, visible: canSeeRequest(staff, scope) });
     const actions = this.permitted(staff, {
@@ -282,6 +285,7 @@ export class WorkspaceService {
       similarRequests,
       undeliveredToBuyer,
       surveysRefused,
+      surveysRefusal,
       actions,
       poolRefusal,
       waiting,
@@ -323,6 +327,7 @@ export class WorkspaceService {
         answersFor(staff, request) && possible.has('reopen') && request.assignedFacilitatorId !== null && request.anonymisedAt === null,
       correctBuyer: answersFor(staff, request) && request.anonymisedAt === null,
       refuseSurveys: answersFor(staff, request) && request.anonymisedAt === null && !request.surveysRefused,
+      acceptSurveys: answersFor(staff, request) && request.anonymisedAt === null && request.surveysRefused,
     };
   }
 
@@ -684,14 +689,32 @@ export class WorkspaceService {
   /**
    * The buyer told the network they want no more follow-up surveys (the privacy notice's right to object): the holder
    * or the network records it for the buyer's address, which ends the surveys to come of all its requests and stops any
-   * later one. False when it was already recorded. Refused once the data are erased (no address left to object for).
-   * It cannot be undone from the service, so a box ticked confirms it (an API call is confirmed by its caller: `true`).
+   * later one until lifted (acceptSurveys). False when it was already recorded. Refused once the data are erased (no
+   * address left to object for). It reaches every request of the address, so a box ticked confirms it (an API call is
+   * confirmed by its caller: `true`).
    */
   async refuseSurveys(staff: StaffPrincipal, reference: string, confirm: unknown): Promise<boolean> {
-    const request = await this.find(staff, reference);
-    if (!answersFor(staff, request)) throw new NotFound();
+    const request = await this.answeredFor(staff, reference);
     assertTicked(confirm, 'Cochez la case pour confirmer : plus aucun questionnaire ne partira à cette adresse.');
     return this.surveys.optOut(request.id, { actorType: 'staff', actorId: staff.id });
+  }
+
+  /**
+   * The buyer changed their mind and told the network: the same people lift the objection of their address, confirmed
+   * the same way. Requests of the address closed from now on are surveyed again; the surveys it ended stay ended.
+   * False when there was none to lift.
+   */
+  async acceptSurveys(staff: StaffPrincipal, reference: string, confirm: unknown): Promise<boolean> {
+    const request = await this.answeredFor(staff, reference);
+    assertTicked(confirm, 'Cochez la case pour confirmer : les questionnaires de suivi repartiront à cette adresse.');
+    return this.surveys.optIn(request.id, staff.id);
+  }
+
+  /** The request, for those who answer for it (its holder, its network, admins); for anyone else it does not exist. */
+  private async answeredFor(staff: StaffPrincipal, reference: string): Promise<Visible> {
+    const request = await this.find(staff, reference);
+    if (!answersFor(staff, request)) throw new NotFound();
+    return request;
   }
 
   /**
@@ -702,8 +725,7 @@ export class WorkspaceService {
    * links are renewed too, a survey waiting for its answer going to the new address.
    */
   async correctBuyer(staff: StaffPrincipal, reference: string, body: Record<string, unknown>): Promise<{ newTrackingLinkSent: boolean }> {
-    const request = await this.find(staff, reference);
-    if (!answersFor(staff, request)) throw new NotFound();
+    const request = await this.answeredFor(staff, reference);
     const contact = await validateBody(BuyerContactDto, {
       firstName: body.firstName,
       lastName: body.lastName,

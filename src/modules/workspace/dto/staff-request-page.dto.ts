@@ -340,6 +340,23 @@ export class PermittedActionsDto {
       'Noter que l’acheteur ne veut plus de questionnaires (POST …/refuse-surveys) : le facilitateur qui suit la demande, son réseau, tant que ses données ne sont pas effacées et que ce n’est pas déjà noté',
   })
   refuseSurveys!: boolean;
+
+  @ApiProperty({
+    description:
+      'Noter que l’acheteur accepte de nouveau les questionnaires (POST …/accept-surveys) : les mêmes personnes, quand son adresse les a refusés',
+  })
+  acceptSurveys!: boolean;
+}
+
+export class SurveysRefusalDto {
+  @ApiProperty({
+    enum: ['buyer', 'staff'],
+    description: 'Qui l’a noté : l’acheteur depuis un questionnaire (`buyer`), ou l’équipe à sa demande (`staff`)',
+  })
+  source!: 'buyer' | 'staff';
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  recordedAt!: Date;
 }
 
 export class AssignmentPeriodDto {
@@ -474,6 +491,13 @@ export class StaffRequestPageDto {
       'Vrai quand l’adresse de l’acheteur ne veut plus aucun questionnaire de suivi (son choix depuis un questionnaire, ou noté par l’équipe) : aucun ne lui est plus envoyé',
   })
   surveysRefused!: boolean;
+
+  @ApiProperty({
+    type: SurveysRefusalDto,
+    nullable: true,
+    description: 'Ce refus, quand il y en a un : qui l’a noté et quand (l’adresse elle-même n’est pas gardée avec lui)',
+  })
+  surveysRefusal!: SurveysRefusalDto | null;
 
   @ApiProperty({ type: PermittedActionsDto })
   actions!: PermittedActionsDto;
