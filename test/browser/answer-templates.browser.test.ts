@@ -77,3 +77,32 @@ it('un animateur écrit un modèle de réponse ; le facilitateur part de ce mod�
   await expectNoAxeViolations(stale, 'modèle supprimé entre-temps');
   await closePage(stale);
 });
+
+it('un modèle changé puis supprimé par un collègue pendant qu’un animateur le modifie : chaque enregistrement le dit', async () => {
+  const t = session.testApp;
+  const animator = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
+  const [{ id }] = await t.dataSource.query(
+    `INSERT INTO answer_templates (id, network_code, title, body) VALUES (gen_random_uuid(), 'aura-ee', 'Loi AGEC', 'Texte') RETURNING id`,
+  );
+  const page = await openPage(session.forAudit);
+  await signInStaff(page, t.url, animator.email);
+  await page.goto(`${t.url}/espace/modeles/${id}`);
+  await page.fill('#f-body', 'Texte revu');
+  const focusedOn = (target: string) =>
+    page.waitForFunction((expected) => document.activeElement?.id === expected, target, { timeout: 5000 });
+
+  await t.dataSource.query(`UPDATE answer_templates SET body = 'Texte d’un collègue', version = version + 1`);
+  expect(await submitByButton(page, 'Enregistrer les modifications')).toBe(409);
+  await focusedOn('modele-modifie');
+  expect(await page.locator('#f-body').inputValue()).toBe('Texte revu');
+  await expectNoAxeViolations(page, 'modèle modifié entre-temps');
+
+  await t.dataSource.query(`DELETE FROM answer_templates`);
+  expect(await submitByButton(page, 'Enregistrer les modifications')).toBe(409);
+  await focusedOn('modele-supprime');
+  expect(await page.locator('#f-body').inputValue()).toBe('Texte revu');
+  await expectNoAxeViolations(page, 'modèle supprimé entre-temps');
+  expect(await submitByButton(page, 'Recréer le modèle')).toBe(303);
+  expect(await t.dataSource.query(`SELECT title, body FROM answer_templates`)).toEqual([{ title: 'Loi AGEC', body: 'Texte revu' }]);
+  await closePage(page);
+});

@@ -123,5 +123,19 @@ it('pages de revue : aucune violation axe, vides, remplies et avec erreurs', asy
   await expectNoAxeViolations(page, 'évaluation');
   expect(await submitByButton(page, 'Partager avec le facilitateur')).toBe(400);
   await expectNoAxeViolations(page, 'évaluation, partage refusé');
+  // A colleague reviews and shares it while this page stays open.
+  await t.dataSource.query(
+    `UPDATE surveys SET reviewed_at = now(), review_note = 'Note d’un collègue', shared_with_facilitator_at = now() WHERE id = $1`,
+    [evaluation],
+  );
+  expect(await submitByButton(page, 'Marquer comme revue')).toBe(409);
+  await page.waitForFunction(() => document.activeElement?.id === 'revue-entre-temps', undefined, { timeout: 5000 });
+  await expectNoAxeViolations(page, 'évaluation, revue entre-temps');
+  await t.dataSource.query(`UPDATE surveys SET shared_with_facilitator_at = NULL WHERE id = $1`, [evaluation]);
+  await page.goto(`${t.url}/espace/evaluations/${evaluation}`);
+  await page.check('#f-notice-on', { force: true });
+  await t.dataSource.query(`UPDATE surveys SET shared_with_facilitator_at = now() WHERE id = $1`, [evaluation]);
+  expect(await submitByButton(page, 'Partager avec le facilitateur')).toBe(409);
+  await expectNoAxeViolations(page, 'évaluation, déjà partagée');
   await closePage(page);
 });

@@ -1,7 +1,7 @@
 import { submittedAndTaken } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
 import { samplePdf } from '../support/sample-files';
-import { bearerFor, csrfIn, type StaffSeed, signedInStaff } from '../support/staff';
+import { bearerFor, csrfIn, insertStaff, StaffClient, type StaffSeed, signedInStaff } from '../support/staff';
 import { TestApp, useTestApp } from '../support/test-app';
 
 const XSS = '<script>alert(1)</script>';
@@ -88,6 +88,130 @@ describe('answer templates', () => {
     const deleted = await animator.submit(`${editPath}/suppression`, `${editPath}/suppression`, {});
     expect(deleted.headers.get('location')).toBe('/espace/modeles?fait=suppression');
     expect(await templates()).toEqual([]);
+  });
+
+  /** The edit page's hidden fields, as a browser keeps them while the page stays open. */
+  const openedForm = (html: string) => ({ _csrf: csrfIn(html), version: html.match(/name="version" value="(\d+)"/)![1] });
+
+  it('two animators at once: a save made from a page opened before a colleague’s is refused with who changed it, the text given back', async () => {
+    const id = await insertTemplate('aura-ee', 'Loi AGEC', 'Texte de départ', 'environmental');
+    const { id: claudeId, email } = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
+    await t.dataSource.query(`UPDATE staff_users SET first_name = 'Claude', last_name = 'Animateur' WHERE id = $1`, [claudeId]);
+    const claude = new StaffClient(t.url);
+    await claude.signIn(email);
+    const berenice = await signedIn({ role: 'animator', networks: ['aura-ee'] });
+    const path = `/espace/modeles/${id}`;
+    // Bérénice's page is open, then Claude changes the title.
+    const opened = openedForm(await (await berenice.get(path)).text());
+    expect(opened.version).toBe('1');
+    expect(
+      await claude.submit(path, path, {
+        networkCode: 'aura-ee',
+        title: 'Loi AGEC : réemploi',
+        body: 'Texte de départ',
+        kind: 'environmental',
+      }),
+    ).toMatchObject({ status: 303 });
+
+    const typed = 'Texte de départ,\ncomplété par Bérénice.';
+    const stale = await berenice.post(path, { ...opened, networkCode: 'aura-ee', title: 'Loi AGEC', body: typed, kind: 'environmental' });
+    expect(stale.status).toBe(409);
+    const html = (await stale.text()).replace(/\r\n/g, '\n');
+    expect(html).toMatch(/<title>Erreur — /);
+    expect(html).toMatch(
+      /<p>Claude Animateur a modifié ce modèle le \d{1,2}(er)? \S+ \d{4} à \d{2}:\d{2}, depuis que vous l’avez ouvert : vos modifications ne sont pas enregistrées\./,
+    );
+    // The template as it is now, and what she typed, to merge.
+    expect(html).toContain('<h1>Modèle « Loi AGEC : réemploi »</h1>');
+    expect(html).toContain('>Texte de départ</blockquote>');
+    expect(html).toContain(`>${typed}</textarea>`);
+    expect(html).toContain('name="version" value="2"');
+    expect(await templates()).toEqual([expect.objectContaining({ title: 'Loi AGEC : réemploi', body: 'Texte de départ' })]);
+
+    // Sent again from that page, knowing Claude's title: both changes kept.
+    const merged = await berenice.post(path, {
+      ...openedForm(html),
+      networkCode: 'aura-ee',
+      title: 'Loi AGEC : réemploi',
+      body: typed,
+      kind: 'environmental',
+    });
+    expect(merged.status).toBe(303);
+    expect(await templates()).toEqual([expect.objectContaining({ title: 'Loi AGEC : réemploi', body: typed })]);
+  });
+
+  it('a template deleted while being edited: the save says so and gives the text back in a form that creates it again', async () => {
+    const id = await insertTemplate('aura-ee', 'Loi AGEC', 'Texte de départ');
+    const claude = await signedIn({ role: 'animator', networks: ['aura-ee'] });
+    const berenice = await signedIn({ role: 'animator', networks: ['aura-ee'] });
+    const path = `/espace/modeles/${id}`;
+    const opened = openedForm(await (await claude.get(path)).text());
+    expect((await berenice.submit(`${path}/suppression`, `${path}/suppression`, {})).status).toBe(303);
+
+    const typed = 'Texte de départ,\nrevu par Claude.';
+    const late = await claude.post(path, { ...opened, networkCode: 'aura-ee', title: 'Loi AGEC : réemploi', body: typed, kind: '' });
+    expect(late.status).toBe(409);
+    const html = (await late.text()).replace(/\r\n/g, '\n');
+    expect(html).toContain('Ce modèle a été supprimé pendant que vous le modifiiez : vos modifications ne sont pas enregistrées.');
+    expect(html).toContain('<form method="post" action="/espace/modeles" novalidate>');
+    expect(html).toContain('value="Loi AGEC : réemploi"');
+    expect(html).toContain(`>${typed}</textarea>`);
+    expect(html).toContain('Recréer le modèle');
+
+    const recreated = await claude.post('/espace/modeles', {
+      _csrf: csrfIn(html),
+      networkCode: 'aura-ee',
+      title: 'Loi AGEC : réemploi',
+      body: typed,
+      kind: '',
+    });
+    expect(recreated.headers.get('location')).toBe('/espace/modeles?fait=creation');
+    expect(await templates()).toEqual([expect.objectContaining({ title: 'Loi AGEC : réemploi', body: typed })]);
+  });
+
+  it('API: a change sent with the version read (If-Match or `version`) is refused once a colleague changed it; none sent, it applies', async () => {
+    const animator = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
+    const id = await insertTemplate('aura-ee', 'Loi AGEC', 'Texte de départ');
+    const call = (method: string, authorization: string, body?: unknown, headers: Record<string, string> = {}) =>
+      fetch(`${t.url}/api/v1/staff/answer-templates/${id}`, {
+        method,
+        headers: { authorization, 'content-type': 'application/json', ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+
+    const read = await call('GET', animator);
+    expect(read.headers.get('etag')).toBe('"1"');
+    expect(await read.json()).toMatchObject({ version: 1 });
+    const changed = await call('PATCH', animator, { title: 'Loi AGEC : réemploi' }, { 'if-match': '"1"' });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('etag')).toBe('"2"');
+    expect(await changed.json()).toMatchObject({ title: 'Loi AGEC : réemploi', version: 2 });
+
+    // A colleague's client still holding version 1, by header or by field: nothing written, told why.
+    for (const [body, headers] of [
+      [{ body: 'Autre texte' }, { 'if-match': '"1"' }],
+      [{ body: 'Autre texte', version: 1 }, {}],
+    ] as const) {
+      const stale = await call('PATCH', animator, body, headers);
+      expect(stale.status).toBe(409);
+      expect((await stale.json()).errors).toEqual([
+        {
+          field: 'version',
+          message: expect.stringContaining(
+            'Ce modèle a été modifié par Sam Essai depuis que vous l’avez ouvert (il en est à sa version 2)',
+          ),
+        },
+      ]);
+    }
+    expect(await templates()).toEqual([expect.objectContaining({ title: 'Loi AGEC : réemploi', body: 'Texte de départ' })]);
+    const unreadable = await call('PATCH', animator, { body: 'Autre texte' }, { 'if-match': 'deux' });
+    expect(unreadable.status).toBe(400);
+    expect((await unreadable.json()).errors).toEqual([
+      { field: 'version', message: 'La version du modèle est un nombre entier, celle que vous avez lue.' },
+    ]);
+
+    // A client that sends no version changes it as before.
+    expect(await (await call('PATCH', animator, { body: 'Autre texte' })).json()).toMatchObject({ body: 'Autre texte', version: 3 });
   });
 
   it('another network’s animator never sees nor touches them; a facilitator has no such pages (404)', async () => {

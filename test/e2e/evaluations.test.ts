@@ -1,7 +1,7 @@
 import { StaffAuthService } from '../../src/modules/accounts/staff-auth.service';
 import { mailsTo } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
-import { insertStaff, StaffClient, signedInStaff, type StaffSeed } from '../support/staff';
+import { csrfIn, insertStaff, StaffClient, signedInStaff, type StaffSeed } from '../support/staff';
 import { insertAnswer, insertClosedRequest, insertCompletedSurvey } from '../support/survey-seeds';
 import { bodyOf, TestApp, useTestApp } from '../support/test-app';
 
@@ -399,6 +399,88 @@ describe('the animators’ review of evaluations', () => {
     expect(refused.status).toBe(400);
     expect((await refused.json()).errors).toEqual([{ field: 'notice', message: expect.stringContaining('Cochez') }]);
     expect((await bodyOf(api(`/${w.evaluations.b}/share`, token, { notice: true }))).evaluation.sharedWithFacilitatorAt).not.toBeNull();
+  });
+
+  /** Two animators of AURA at once: Claude (named) and Bérénice, each on their own client. */
+  async function twoAnimators() {
+    const { id: claudeId, email } = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
+    await t.dataSource.query(`UPDATE staff_users SET first_name = 'Claude', last_name = 'Animateur' WHERE id = $1`, [claudeId]);
+    const claude = new StaffClient(t.url);
+    await claude.signIn(email);
+    return { claudeId, claude, berenice: await signedIn({ role: 'animator', networks: ['aura-ee'] }) };
+  }
+
+  /** The review form's hidden fields, as a browser keeps them while the page stays open. */
+  const openedReview = (html: string) => ({ _csrf: csrfIn(html), reviewedAt: html.match(/name="reviewedAt" value="([^"]*)"/)![1] });
+
+  it('a review made from a page opened before a colleague’s is refused: theirs shown whole, the note typed kept, the exports unchanged', async () => {
+    const w = await world();
+    const { claudeId, claude, berenice } = await twoAnimators();
+    const path = `/espace/evaluations/${w.evaluations.a}`;
+    const opened = openedReview(await (await berenice.get(path)).text());
+    expect(opened.reviewedAt).toBe('');
+    const claudeNote = 'Vu par Claude : très bon retour, à citer en réunion.';
+    expect((await claude.submit(path, `${path}/revue`, { note: claudeNote })).status).toBe(303);
+
+    const refused = await berenice.post(`${path}/revue`, { ...opened, note: 'Revue par Bérénice.' });
+    expect(refused.status).toBe(409);
+    const html = await refused.text();
+    expect(html).toMatch(/<title>Erreur — /);
+    expect(html).toMatch(/<h3 class="fr-alert__title">Revue le \d{1,2}(er)? \S+ \d{4} à \d{2}:\d{2} par Claude Animateur<\/h3>/);
+    expect(html).toContain(
+      'Cette évaluation a été revue par Claude Animateur depuis que vous l’avez ouverte : votre revue n’est pas enregistrée, pour ne pas remplacer la sienne.',
+    );
+    expect(html).toContain(`<span id="note-entre-temps" style="white-space: pre-line">${claudeNote}</span>`);
+    expect(html).toContain('>Revue par Bérénice.</textarea>');
+    const [kept] = await t.dataSource.query(`SELECT reviewed_by, review_note FROM surveys WHERE id = $1`, [w.evaluations.a]);
+    expect(kept).toEqual({ reviewed_by: claudeId, review_note: claudeNote });
+    expect(await t.dataSource.query(`SELECT count(*)::int AS n FROM request_events WHERE request_id = $1`, [w.requests.a.id])).toEqual([
+      { n: 1 },
+    ]);
+    // Both exports say the review kept, and whose.
+    for (const query of ['', '?separateur=virgule']) {
+      const csv = await (await claude.get(`/espace/export/evaluations.csv${query}`)).text();
+      expect(csv).toContain('Revue par');
+      expect(csv).toContain(claudeNote);
+      expect(csv).toContain('Claude Animateur');
+      expect(csv).not.toContain('Revue par Bérénice.');
+    }
+
+    // Sent again from that page, Claude's review before her: her note, completed of his, is then the review's.
+    const merged = `${claudeNote}\nRevue par Bérénice.`;
+    expect((await berenice.post(`${path}/revue`, { ...openedReview(html), note: merged })).status).toBe(303);
+    expect((await t.dataSource.query(`SELECT review_note FROM surveys WHERE id = $1`, [w.evaluations.a]))[0].review_note).toBe(merged);
+
+    // By the API: the date of the review read, if sent, is checked the same way; none sent, as before.
+    const token = await tokenOf(claudeId);
+    const first = await api(`/${w.evaluations.b}/review`, token, { note: 'Lu avant', reviewedAt: null });
+    expect(first.status).toBe(200);
+    const again = await api(`/${w.evaluations.b}/review`, token, { note: 'Lu avant aussi', reviewedAt: null });
+    expect(again.status).toBe(409);
+    expect((await again.json()).errors).toEqual([
+      { field: 'reviewedAt', message: expect.stringContaining('Cette évaluation a été revue par Claude Animateur') },
+    ]);
+    expect((await bodyOf(api(`/${w.evaluations.b}/review`, token, { note: 'Sans date' }))).evaluation.reviewNote).toBe('Sans date');
+  });
+
+  it('a share a colleague already made is said, by whom and when, with no form left to try again', async () => {
+    const w = await world();
+    const { claude, berenice } = await twoAnimators();
+    const path = `/espace/evaluations/${w.evaluations.a}`;
+    const opened = csrfIn(await (await berenice.get(path)).text());
+    expect((await claude.submit(path, `${path}/partage`, { notice: 'on' })).status).toBe(303);
+
+    const late = await berenice.post(`${path}/partage`, { _csrf: opened, notice: 'on' });
+    expect(late.status).toBe(409);
+    const html = await late.text();
+    expect(html).toMatch(
+      /<p>Cette évaluation est déjà partagée avec Alix [^:]+ : Claude Animateur l’a partagée le \d{1,2}(er)? \S+ \d{4} à \d{2}:\d{2}, et le facilitateur en a été informé par courriel\. Rien n’est renvoyé\.<\/p>/,
+    );
+    expect(html).not.toContain('erreur empêche');
+    expect(html).not.toContain('name="notice"');
+    expect(html).not.toMatch(/<title>Erreur/);
+    expect(html).toMatch(/Partagée avec le facilitateur le [^<]+ par Claude Animateur<\/span>/);
+    expect(await mailsTo(t, 'evaluation-shared')).toHaveLength(1);
   });
 
   it('links the evaluations from the workspace', async () => {

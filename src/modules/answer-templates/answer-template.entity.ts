@@ -30,6 +30,10 @@ export class AnswerTemplate {
   @Column({ type: 'uuid', nullable: true })
   updatedById!: string | null;
 
+  /** One more at each save: a save prepared from an older one is refused rather than overwriting a colleague's. */
+  @Column({ type: 'integer', default: 1 })
+  version!: number;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;
 

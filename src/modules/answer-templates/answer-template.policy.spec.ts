@@ -1,4 +1,4 @@
-import { checkTemplate, passageToComplete, withTemplate } from './answer-template.policy';
+import { checkTemplate, etagOf, passageToComplete, versionSeen, withTemplate } from './answer-template.policy';
 
 const valid = { networkCode: 'aura-ee', title: 'Loi AGEC : taux de réemploi', body: 'Les taux minimaux sont fixés par le décret…' };
 
@@ -59,5 +59,24 @@ describe('withTemplate', () => {
     ['indentation typed first kept', '  - un point', '  - un point\n\nBonjour,\nle modèle.'],
   ])('%s', (_label, typed, expected) => {
     expect(withTemplate(typed, 'Bonjour,\nle modèle.')).toBe(expected);
+  });
+});
+
+describe('versionSeen', () => {
+  it.each<[string, unknown, number | null | undefined]>([
+    ['the edit form’s hidden field', '3', 3],
+    ['the API’s number', 12, 12],
+    ['an If-Match ETag', '"7"', 7],
+    ['a weak ETag', 'W/"7"', 7],
+    ['the ETag the API gives', etagOf(4), 4],
+    ['nothing said: an older client, the save overwrites', undefined, null],
+    ['an empty field', '', null],
+    ['any version, as HTTP writes it', '*', null],
+    ['a version that cannot be', '0', undefined],
+    ['not a number', 'trois', undefined],
+    ['a fraction', 2.5, undefined],
+    ['a list of ETags', '"3", "4"', undefined],
+  ])('%s', (_label, sent, expected) => {
+    expect(versionSeen(sent)).toBe(expected);
   });
 });

@@ -62,3 +62,30 @@ export function withTemplate(typed: unknown, template: string): string {
   const text = typeof typed === 'string' ? typed.replace(/\r\n?/g, '\n').replace(/\s+$/, '') : '';
   return text.trim() ? `${text}\n\n${template}` : template;
 }
+
+/** Said of a version that versionSeen cannot read (form or API). */
+export const VERSION_UNREADABLE = 'La version du modèle est un nombre entier, celle que vous avez lue.';
+
+/**
+ * The version of a template a save was prepared from: the edit form's hidden field, the API's `version`, or its
+ * If-Match ETag (`"3"`, weak or not). Null when none is said (a client from before versions, or « * »): the save
+ * overwrites as it always did. Undefined when unreadable.
+ */
+export function versionSeen(sent: unknown): number | null | undefined {
+  if (sent === undefined || sent === null || sent === '' || sent === '*') return null;
+  const text =
+    typeof sent === 'number'
+      ? String(sent)
+      : typeof sent === 'string'
+        ? sent
+            .trim()
+            .replace(/^W\//, '')
+            .replace(/^"(.*)"$/, '$1')
+        : '';
+  return /^[1-9]\d{0,8}$/.test(text) ? Number(text) : undefined;
+}
+
+/** The ETag an API client sends back as If-Match to save over this version and no other. */
+export function etagOf(version: number): string {
+  return `"${version}"`;
+}

@@ -1,20 +1,24 @@
 import { ApiIdempotencyKey, SENT_ONCE } from '../../common/idempotency-key';
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Res, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
+  ApiConflictResponse,
   ApiCreatedResponse,
+  ApiHeader,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { ErrorResponseDto } from '../../common/errors/error-response.dto';
 import { validateBody } from '../../common/validation';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { ApiStaffAccess, CurrentStaff, StaffGuard, StaffRoles } from '../accounts/staff.guard';
 import { AnswerTemplate } from './answer-template.entity';
+import { etagOf } from './answer-template.policy';
 import { AnswerTemplatesService } from './answer-templates.service';
 import { AnswerTemplateDto, CreateAnswerTemplateDto, UpdateAnswerTemplateDto } from './dto/answer-template.dto';
 
@@ -35,14 +39,18 @@ export class AnswerTemplatesApiController {
   @ApiOperation({ summary: 'Lister les modèles de réponse de vos réseaux', description: 'Par réseau puis par titre.' })
   @ApiOkResponse({ type: [AnswerTemplateDto] })
   async list(@CurrentStaff() staff: StaffPrincipal): Promise<AnswerTemplateDto[]> {
-    return (await this.templates.list(staff)).map(templateView);
+    return (await this.templates.list(staff)).map((template) => templateView(template));
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'Consulter un modèle de réponse' })
   @ApiOkResponse({ type: AnswerTemplateDto })
-  async get(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string): Promise<AnswerTemplateDto> {
-    return templateView(await this.templates.get(staff, id));
+  async get(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Param('id') id: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<AnswerTemplateDto> {
+    return templateView(await this.templates.get(staff, id), res);
   }
 
   @Post()
@@ -53,20 +61,37 @@ export class AnswerTemplatesApiController {
   @ApiBody({ type: CreateAnswerTemplateDto })
   @ApiCreatedResponse({ type: AnswerTemplateDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Champs manquants ou invalides, un message par champ' })
-  async create(@CurrentStaff() staff: StaffPrincipal, @Body() body: unknown): Promise<AnswerTemplateDto> {
-    return templateView(await this.templates.create(staff, { ...(await validateBody(CreateAnswerTemplateDto, body)) }));
+  async create(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<AnswerTemplateDto> {
+    return templateView(await this.templates.create(staff, { ...(await validateBody(CreateAnswerTemplateDto, body)) }), res);
   }
 
   @Patch(':id')
   @ApiIdempotencyKey(SENT_ONCE)
   @StaffRoles('admin', 'animator')
-  @ApiOperation({ summary: 'Modifier un modèle de réponse', description: 'Seuls les champs envoyés changent.' })
+  @ApiOperation({
+    summary: 'Modifier un modèle de réponse',
+    description:
+      'Seuls les champs envoyés changent. Pour ne pas écraser la modification d’un collègue, envoyez la version lue (`version`, ou If-Match avec l’ETag reçu).',
+  })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'L’ETag reçu avec le modèle, par exemple "3"' })
   @ApiBody({ type: UpdateAnswerTemplateDto })
   @ApiOkResponse({ type: AnswerTemplateDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Champs invalides, un message par champ' })
-  async update(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string, @Body() body: unknown): Promise<AnswerTemplateDto> {
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Le modèle a changé, ou a été supprimé, depuis la version envoyée' })
+  async update(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<AnswerTemplateDto> {
     const template = await this.templates.get(staff, id);
-    return templateView(await this.templates.patch(staff, template, await validateBody(UpdateAnswerTemplateDto, body)));
+    const { version, ...changes } = await validateBody(UpdateAnswerTemplateDto, body);
+    return templateView(await this.templates.patch(staff, template, changes, version ?? ifMatch), res);
   }
 
   @Delete(':id')
@@ -80,6 +105,11 @@ export class AnswerTemplatesApiController {
   }
 }
 
-function templateView({ id, networkCode, title, body, kind, createdAt, updatedAt }: AnswerTemplate): AnswerTemplateDto {
-  return { id, networkCode, title, body, kind, createdAt, updatedAt };
+/** The template as the API gives it, its version also as the response's ETag (for If-Match). */
+function templateView(
+  { id, networkCode, title, body, kind, version, createdAt, updatedAt }: AnswerTemplate,
+  res?: Response,
+): AnswerTemplateDto {
+  res?.setHeader('ETag', etagOf(version));
+  return { id, networkCode, title, body, kind, version, createdAt, updatedAt };
 }

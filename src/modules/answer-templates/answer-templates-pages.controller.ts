@@ -12,7 +12,8 @@ import { ReferenceService } from '../reference/reference.service';
 import { AnswerTemplate } from './answer-template.entity';
 import { STAFF_TEXT_MAX } from '../requests/request-message.types';
 import { TEMPLATE_TITLE_MAX } from './answer-template.policy';
-import { AnswerTemplatesService } from './answer-templates.service';
+import { NotFound } from '../../common/errors/app-errors';
+import { AnswerTemplatesService, TemplateChangedMeanwhile } from './answer-templates.service';
 
 type Form = Record<string, unknown>;
 
@@ -63,16 +64,39 @@ export class AnswerTemplatesPagesController {
       staff,
       200,
       template,
-      formModel({ networkCode: template.networkCode, title: template.title, body: template.body, kind: template.kind ?? '' }),
+      formModel({
+        networkCode: template.networkCode,
+        title: template.title,
+        body: template.body,
+        kind: template.kind ?? '',
+        version: template.version,
+      }),
     );
   }
 
+  /**
+   * The form carries the version it was opened from: changed since by someone else, the page shows the template as it
+   * is now beside what was typed (409); deleted since, what was typed comes back to create it again.
+   */
   @Post(':id')
   async update(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string, @Body() body: Form = {}, @Res() res: Response) {
-    const template = await this.templates.get(staff, id);
+    const template = await this.templates.findVisible(staff, id);
+    // Only an edit page sends a version: any other address stays « introuvable ».
+    if (!template && body.version === undefined) throw new NotFound();
+    if (!template) return this.renderGone(res, staff, body);
     await onFieldErrors(
-      () => this.templates.update(staff, template, body),
-      (errors, error) => this.renderEdit(res, staff, error.status, template, formModel(body, errors)),
+      () => this.templates.update(staff, template, body, body.version),
+      (errors, error) => {
+        if (!(error instanceof TemplateChangedMeanwhile))
+          return this.renderEdit(res, staff, error.status, template, formModel(body, errors));
+        if (!error.current) return this.renderGone(res, staff, body);
+        // Sent again from this page, the person's text goes over the version they now have before them.
+        const form = formModel({ ...body, version: error.current.version });
+        this.renderEdit(res, staff, error.status, error.current, form, {
+          editorName: error.editorName,
+          kind: this.kindLabel(error.current),
+        });
+      },
       () => res.redirect(303, `${PAGE}?fait=modification`),
     );
   }
@@ -107,15 +131,40 @@ export class AnswerTemplatesPagesController {
         id: t.id,
         title: t.title,
         network: this.networkName(t.networkCode),
-        kind: t.kind ? KIND_LABELS[t.kind] : 'Les deux types',
+        kind: this.kindLabel(t),
         updatedAt: t.updatedAt,
       })),
       notice: noticeOf(NOTICES, done),
     });
   }
 
-  private renderEdit(res: Response, staff: StaffPrincipal, status: number, template: AnswerTemplate, form: FormModel) {
-    res.status(status).render('answer-template', { ...this.formContext(staff, form), title: `Modèle « ${template.title} »`, template });
+  /** `changed`: set when the template changed since the person opened it, shown as it is now above their text. */
+  private renderEdit(
+    res: Response,
+    staff: StaffPrincipal,
+    status: number,
+    template: AnswerTemplate,
+    form: FormModel,
+    changed?: { editorName: string | null; kind: string },
+  ) {
+    res.status(status).render('answer-template', {
+      ...this.formContext(staff, form),
+      title: `Modèle « ${template.title} »`,
+      template,
+      changed,
+      refused: Boolean(changed),
+    });
+  }
+
+  /** Deleted while the person edited it: their text, in a form that creates it again (409). */
+  private renderGone(res: Response, staff: StaffPrincipal, body: Form) {
+    res
+      .status(409)
+      .render('answer-template', { ...this.formContext(staff, formModel(body)), title: 'Modèle supprimé', gone: true, refused: true });
+  }
+
+  private kindLabel(template: AnswerTemplate): string {
+    return template.kind ? KIND_LABELS[template.kind] : 'Les deux types';
   }
 
   private formContext(staff: StaffPrincipal, form: FormModel) {

@@ -51,8 +51,25 @@ export class AnswerTemplatesRepository {
     return rows.length > 0;
   }
 
-  async update(id: string, input: TemplateInput, byId: string): Promise<void> {
-    await this.templates.update({ id }, { ...input, updatedById: byId });
+  /** Written, one version more, if it still exists at `version` (null: at any); whether it was. */
+  async update(id: string, input: TemplateInput, byId: string, version: number | null): Promise<boolean> {
+    const query = this.templates
+      .createQueryBuilder()
+      .update()
+      .set({ ...input, updatedById: byId, version: () => 'version + 1' })
+      .where('id = :id', { id });
+    if (version !== null) query.andWhere('version = :version', { version });
+    return ((await query.execute()).affected ?? 0) > 0;
+  }
+
+  /** The name of who last changed it, if known (null for a seeded template or an account gone). */
+  async editorName(template: AnswerTemplate): Promise<string | null> {
+    if (!template.updatedById) return null;
+    const [row]: Array<{ name: string }> = await this.dataSource.query(
+      `SELECT first_name || ' ' || last_name AS name FROM staff_users WHERE id = $1`,
+      [template.updatedById],
+    );
+    return row?.name ?? null;
   }
 
   async remove(id: string): Promise<void> {

@@ -1,6 +1,15 @@
 import { ApiIdempotencyKey, SENT_ONCE } from '../../common/idempotency-key';
 import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBody, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { ApiStaffAccess, CurrentStaff, StaffGuard } from '../accounts/staff.guard';
 import { ErrorResponseDto } from '../../common/errors/error-response.dto';
@@ -60,12 +69,25 @@ export class EvaluationsApiController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Marquer l’évaluation comme revue, avec une note interne facultative' })
   @ApiBody({
-    schema: { type: 'object', properties: { note: { type: 'string', description: 'Note interne, jamais montrée à l’acheteur' } } },
+    schema: {
+      type: 'object',
+      properties: {
+        note: { type: 'string', description: 'Note interne, jamais montrée à l’acheteur' },
+        reviewedAt: {
+          type: 'string',
+          format: 'date-time',
+          nullable: true,
+          description:
+            'La date de revue lue (`evaluation.reviewedAt`, null si pas encore revue) : revue par un collègue depuis, rien n’est écrit (409). Absente : pas de vérification.',
+        },
+      },
+    },
   })
   @ApiOkResponse({ type: EvaluationDetailDto, description: 'L’évaluation à jour' })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Note trop longue' })
-  async review(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string, @JsonBody('note') body: Json) {
-    await this.evaluations.review(staff, id, body.note);
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Revue par un collègue depuis la date de revue envoyée' })
+  async review(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string, @JsonBody('note', 'reviewedAt') body: Json) {
+    await this.evaluations.review(staff, id, body.note, body.reviewedAt);
     return this.show(staff, id);
   }
 

@@ -55,7 +55,16 @@ export class EvaluationsPagesController {
     @Body() body: Form = {},
     @Res() res: Response,
   ) {
-    await this.onFieldErrors(res, staff, id, query, 'review', body, () => this.evaluations.review(staff, id, body.note), 'revue');
+    await this.onFieldErrors(
+      res,
+      staff,
+      id,
+      query,
+      'review',
+      body,
+      () => this.evaluations.review(staff, id, body.note, body.reviewedAt ?? ''),
+      'revue',
+    );
   }
 
   @Post('evaluations/:id/partage')
@@ -69,7 +78,10 @@ export class EvaluationsPagesController {
     await this.onFieldErrors(res, staff, id, query, 'share', body, () => this.evaluations.share(staff, id, body.notice), 'partage');
   }
 
-  /** Field errors and refused moves re-render the detail with the form as typed; anything else goes to the error page. */
+  /**
+   * Field errors re-render the detail with the form as typed; a move refused because a colleague acted meanwhile shows
+   * what they did instead (the note typed kept); anything else goes to the error page.
+   */
   private async onFieldErrors(
     res: Response,
     staff: StaffPrincipal,
@@ -84,8 +96,10 @@ export class EvaluationsPagesController {
       await work();
     } catch (error) {
       if (!(error instanceof AppError) || !['validation_failed', 'conflict'].includes(error.code)) throw error;
+      const refused = error.code === 'conflict';
       const page = this.views.detailPage(await this.evaluations.detail(staff, id), backQuery(query), {
-        [form]: formModel(body, error.errors),
+        [form]: formModel(body, refused ? [] : error.errors),
+        refused: refused ? { [form]: error.message } : {},
       });
       res.status(error.status).render('evaluation-detail', page);
       return;

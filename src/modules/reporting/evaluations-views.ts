@@ -79,7 +79,12 @@ export class EvaluationsViews {
     };
   }
 
-  detailPage(detail: Detail, backQuery: string, forms: { review?: FormModel; share?: FormModel } = {}) {
+  /** `forms`: as typed, when sent back; `refused`: why an action was refused, a colleague having acted meanwhile. */
+  detailPage(
+    detail: Detail,
+    backQuery: string,
+    forms: { review?: FormModel; share?: FormModel; refused?: { review?: string; share?: string } } = {},
+  ) {
     const { evaluation: e, request } = detail;
     return {
       ...detail,
@@ -104,6 +109,11 @@ export class EvaluationsViews {
           : { label: a.label, value, values: null, isDate: a.isDate };
       }),
       forms: { review: forms.review ?? formModel({ note: e.reviewNote ?? '' }), share: forms.share ?? formModel() },
+      refusals: forms.refused ?? {},
+      // Their review not written: the page's title says something went wrong (a share already made is only told).
+      refused: Boolean(forms.refused?.review),
+      // The review this page shows: one made since it was opened is not written over (reviewedMeanwhile).
+      reviewSeen: e.reviewedAt?.toISOString() ?? '',
     };
   }
 }

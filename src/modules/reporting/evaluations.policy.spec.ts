@@ -1,5 +1,5 @@
 import type { StaffPrincipal } from '../accounts/accounts.types';
-import { evaluationActions, evaluationQuery, parseEvaluationFilters, scoreColumns } from './evaluations.policy';
+import { evaluationActions, evaluationQuery, parseEvaluationFilters, reviewedMeanwhile, scoreColumns } from './evaluations.policy';
 import { parseRequestExportFilters } from './export.policy';
 
 const staff = (role: StaffPrincipal['role'], networkCodes: string[] = [], facilitatorId: string | null = null): StaffPrincipal => ({
@@ -96,6 +96,21 @@ describe('evaluations.policy', () => {
     ['facilitator who answered', staff('facilitator', ['aura-ee'], 'f1'), 'aura-ee', 'f1', new Date(), { review: false, share: false }],
   ])('%s', (_label, who, networkCode, facilitatorId, sharedWithFacilitatorAt, expected) => {
     expect(evaluationActions(who, { networkCode, facilitatorId, sharedWithFacilitatorAt })).toEqual(expected);
+  });
+});
+
+describe('reviewedMeanwhile', () => {
+  const at = new Date('2026-03-12T09:04:05.123Z');
+  it.each<[string, unknown, Date | null, boolean]>([
+    ['not reviewed when opened, nor now', '', null, false],
+    ['not reviewed when opened, reviewed since by a colleague', '', at, true],
+    ['the review the page showed, updated by its reader', at.toISOString(), at, false],
+    ['another review since the one the page showed', '2026-03-12T08:00:00.000Z', at, true],
+    ['the API’s null: not reviewed when read', null, at, true],
+    ['nothing said (an API client of before): not checked', undefined, at, false],
+    ['an unreadable date: refused, never written over', 'hier', at, true],
+  ])('%s', (_label, seen, current, expected) => {
+    expect(reviewedMeanwhile(seen, current)).toBe(expected);
   });
 });
 

@@ -212,3 +212,14 @@ export function evaluationActions(staff: StaffPrincipal, evaluation: EvaluationS
   const review = staff.role !== 'facilitator' && (networks === null || networks.includes(evaluation.networkCode));
   return { review, share: review && evaluation.facilitatorId !== null && evaluation.sharedWithFacilitatorAt === null };
 }
+
+/**
+ * Whether the review changed since the person's page showed it, so that theirs would silently replace a colleague's:
+ * `seen` is its date as the form carried it (ISO; empty or null: not reviewed then); undefined, an API client that
+ * says nothing, is not checked.
+ */
+export function reviewedMeanwhile(seen: unknown, current: Date | null): boolean {
+  if (seen === undefined) return false;
+  const shown = seen === null || seen === '' ? null : typeof seen === 'string' ? Date.parse(seen) : NaN;
+  return shown !== (current?.getTime() ?? null);
+}

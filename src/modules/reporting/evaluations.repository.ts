@@ -114,6 +114,8 @@ export interface EvaluatedRequest {
   closedAt: Date | null;
   facilitatorName: string | null;
   reviewerName: string | null;
+  /** Who shared the evaluation with the facilitator (null: not shared, or before it was kept). */
+  sharerName: string | null;
 }
 
 /** An evaluation locked for a review action, with what the rules and the history event need. */
@@ -124,9 +126,17 @@ export interface LockedEvaluation extends EvaluationScope {
   reference: string;
   requestStatus: RequestStatus;
   anonymisedAt: Date | null;
+  /** The review as it stands, to refuse one prepared before it; who made it and who shared, to say so. */
+  reviewedAt: Date | null;
+  reviewerName: string | null;
+  sharerName: string | null;
 }
 
 const FROM = `FROM surveys s JOIN requests r ON r.id = s.request_id LEFT JOIN facilitators f ON f.id = s.facilitator_id`;
+
+/** Who reviewed and who shared an evaluation, by name (staff_users joined as `reviewer` and `sharer`). */
+const STAFF_NAMES = `reviewer.first_name || ' ' || reviewer.last_name AS "reviewerName", sharer.first_name || ' ' || sharer.last_name AS "sharerName"`;
+const STAFF_JOINS = `LEFT JOIN staff_users reviewer ON reviewer.id = s.reviewed_by LEFT JOIN staff_users sharer ON sharer.id = s.shared_by`;
 
 /**
  * What a count reads: never the facilitators (named on the page only), the request only when a condition is on it (each
@@ -175,9 +185,9 @@ export class EvaluationsRepository {
               r.segment_code AS "segmentCode", r.department_code AS "departmentCode", r.network_code AS "networkCode",
               r.organisation_name AS "organisationName", r.organisation_type AS "organisationType", r.anonymised_at AS "anonymisedAt",
               r.created_at AS "createdAt", r.closed_at AS "closedAt", f.first_name || ' ' || f.last_name AS "facilitatorName",
-              su.first_name || ' ' || su.last_name AS "reviewerName"
+              ${STAFF_NAMES}
          ${FROM}
-         LEFT JOIN staff_users su ON su.id = s.reviewed_by
+         ${STAFF_JOINS}
         WHERE ${visible}`,
       params.values,
     );
@@ -192,8 +202,10 @@ export class EvaluationsRepository {
     const [row] = await manager.query(
       `SELECT s.id, s.request_id AS "requestId", s.wave, s.facilitator_id AS "facilitatorId",
               s.shared_with_facilitator_at AS "sharedWithFacilitatorAt", r.network_code AS "networkCode",
-              r.reference, r.status AS "requestStatus", r.anonymised_at AS "anonymisedAt"
+              r.reference, r.status AS "requestStatus", r.anonymised_at AS "anonymisedAt", s.reviewed_at AS "reviewedAt",
+              ${STAFF_NAMES}
          FROM surveys s JOIN requests r ON r.id = s.request_id
+         ${STAFF_JOINS}
         WHERE ${visible}
           FOR UPDATE OF s`,
       params.values,
@@ -208,8 +220,11 @@ export class EvaluationsRepository {
     };
   }
 
-  shareStatement(id: string, at: Date): SqlStatement {
-    return { sql: `UPDATE surveys SET shared_with_facilitator_at = $2, updated_at = now() WHERE id = $1`, params: [id, at] };
+  shareStatement(id: string, sharerId: string, at: Date): SqlStatement {
+    return {
+      sql: `UPDATE surveys SET shared_with_facilitator_at = $2, shared_by = $3, updated_at = now() WHERE id = $1`,
+      params: [id, at, sharerId],
+    };
   }
 
   /** The facilitators this person may filter on: those of their networks (all for admins); a facilitator needs none. */

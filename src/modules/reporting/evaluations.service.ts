@@ -23,6 +23,7 @@ import {
   evaluationQueryProblems,
   filtersRefused,
   parseEvaluationFilters,
+  reviewedMeanwhile,
 } from './evaluations.policy';
 import { ReferenceService } from '../reference/reference.service';
 import { EvaluationsRepository, LockedEvaluation } from './evaluations.repository';
@@ -97,11 +98,19 @@ export class EvaluationsService {
     };
   }
 
-  /** Marks it reviewed (again, if the note changes), with an optional internal note. */
-  async review(staff: StaffPrincipal, id: string, note: unknown): Promise<void> {
+  /**
+   * Marks it reviewed (again, if the note changes), with an optional internal note. `seen`: the review's date as the
+   * person's page showed it (reviewedMeanwhile); a colleague's review made since is refused (409), never written over.
+   */
+  async review(staff: StaffPrincipal, id: string, note: unknown, seen?: unknown): Promise<void> {
     const text = typedText(note);
     // Checked once access is: for anyone else the evaluation does not exist, whatever they send.
     await this.act(staff, id, 'review', (evaluation, now) => {
+      if (reviewedMeanwhile(seen, evaluation.reviewedAt)) {
+        const by = evaluation.reviewerName ? ` par ${evaluation.reviewerName}` : '';
+        const message = `Cette évaluation a été revue${by} depuis que vous l’avez ouverte : votre revue n’est pas enregistrée, pour ne pas remplacer la sienne.`;
+        throw new AppError('conflict', message, [{ field: 'reviewedAt', message }]);
+      }
       if (text.length > NOTE_MAX)
         throw new ValidationFailed([{ field: 'note', message: `La note ne doit pas dépasser ${frenchNumber(NOTE_MAX)} caractères.` }]);
       // Its personal data erased, no sweep would ever reach a note written now: the review is marked without one.
@@ -128,7 +137,7 @@ export class EvaluationsService {
       }
       const facilitator = await this.routing.facilitatorContact(manager, evaluation.facilitatorId!);
       return [
-        this.evaluations.shareStatement(evaluation.id, now),
+        this.evaluations.shareStatement(evaluation.id, staff.id, now),
         this.requests.eventStatement(
           this.event(
             evaluation,
@@ -169,7 +178,7 @@ export class EvaluationsService {
       if (!evaluation || !allowed || !allowed.review) throw new NotFound();
       if (action === 'share' && !allowed.share) {
         const message = evaluation.facilitatorId
-          ? 'Cette évaluation est déjà partagée avec le facilitateur.'
+          ? `Cette évaluation est déjà partagée avec le facilitateur${evaluation.sharerName ? `, par ${evaluation.sharerName}` : ''} : rien n’est renvoyé.`
           : 'Aucun facilitateur n’a répondu à cette demande : il n’y a personne avec qui partager.';
         throw new AppError('conflict', message, [{ field: SHARE_NOTICE_FIELD, message }]);
       }

@@ -74,8 +74,10 @@ export class ExportRepository {
                    s.environmental_considerations AS "environmentalConsiderations", s.social_considerations AS "socialConsiderations",
                    s.contract_amount AS "contractAmount", s.obstacles, s.would_use_again AS "wouldUseAgain", s.reuse_consent AS "reuseConsent",
                    s.comment, ${paris('s.reviewed_at')} AS "reviewedAt", ${staff.role === 'facilitator' ? 'NULL' : 's.review_note'} AS "reviewNote",
+                   ${staff.role === 'facilitator' ? 'NULL' : `reviewer.first_name || ' ' || reviewer.last_name`} AS "reviewerName",
                    ${paris('s.shared_with_facilitator_at')} AS "sharedAt"
               FROM surveys s JOIN requests r ON r.id = s.request_id LEFT JOIN facilitators f ON f.id = s.facilitator_id
+              LEFT JOIN staff_users reviewer ON reviewer.id = s.reviewed_by
              WHERE ${where}
              ORDER BY s.completed_at, s.id`,
       params: params.values,

@@ -115,6 +115,7 @@ export class ExportService {
     this.evaluationColumns = [
       ...evaluation,
       { header: atParisTime('Revue le'), value: (r) => r.reviewedAt },
+      { header: 'Revue par', value: (r) => r.reviewerName },
       { header: 'Note de revue', value: (r) => r.reviewNote },
       shared,
     ];

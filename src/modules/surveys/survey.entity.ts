@@ -146,6 +146,10 @@ export class Survey {
   @Column({ type: 'timestamptz', nullable: true })
   sharedWithFacilitatorAt!: Date | null;
 
+  /** Staff account id of who shared it (null for shares made before it was kept). */
+  @Column({ type: 'uuid', nullable: true })
+  sharedBy!: string | null;
+
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt!: Date;
 }

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsOptional, IsString, ValidateIf } from 'class-validator';
+import { IsInt, IsOptional, IsString, Min, ValidateIf } from 'class-validator';
 import { STAFF_TEXT_MAX } from '../../requests/request-message.types';
 import { REQUEST_KINDS, RequestKind } from '../../requests/request.types';
-import { TEMPLATE_TITLE_MAX } from '../answer-template.policy';
+import { TEMPLATE_TITLE_MAX, VERSION_UNREADABLE } from '../answer-template.policy';
 
 const MUST_BE_TEXT = { message: 'Ce champ doit être un texte.' };
 /** Left out, the field keeps its value; sent as null, it is refused like any value that is not text (only `kind` takes null). */
@@ -39,7 +39,17 @@ export class CreateAnswerTemplateDto {
 }
 
 /** Only the fields sent change; null is checked, not skipped, as in the creation. */
-export class UpdateAnswerTemplateDto extends PartialType(CreateAnswerTemplateDto, { skipNullProperties: false }) {}
+export class UpdateAnswerTemplateDto extends PartialType(CreateAnswerTemplateDto, { skipNullProperties: false }) {
+  @ApiPropertyOptional({
+    example: 3,
+    description:
+      'La version lue (champ `version`, ou l’en-tête If-Match avec l’ETag reçu) : si le modèle a changé depuis, rien n’est écrit (409). Absente : la modification s’applique à la version actuelle, quelle qu’elle soit.',
+  })
+  @IsOptional()
+  @IsInt({ message: VERSION_UNREADABLE })
+  @Min(1, { message: VERSION_UNREADABLE })
+  version?: number;
+}
 
 export class AnswerTemplateDto {
   @ApiProperty({ format: 'uuid' })
@@ -56,6 +66,9 @@ export class AnswerTemplateDto {
 
   @ApiProperty({ enum: REQUEST_KINDS, nullable: true, description: 'null : convient aux deux types de demande' })
   kind!: RequestKind | null;
+
+  @ApiProperty({ example: 3, description: 'Une de plus à chaque modification ; aussi l’ETag de la réponse, à renvoyer en If-Match' })
+  version!: number;
 
   @ApiProperty({ type: String, format: 'date-time' })
   createdAt!: Date;

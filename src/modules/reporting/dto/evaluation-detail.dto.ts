@@ -140,6 +140,9 @@ export class EvaluatedRequestDto extends EvaluatedRequestPlaceDto {
 
   @ApiProperty(nullable(String, 'L’animateur qui a revu l’évaluation'))
   reviewerName!: string | null;
+
+  @ApiProperty(nullable(String, 'Qui a partagé l’évaluation avec le facilitateur'))
+  sharerName!: string | null;
 }
 
 export class EvaluationActionsDto {
