@@ -2,6 +2,7 @@ import { Clock } from '../../src/common/clock';
 import { localDay } from '../../src/common/local-clock';
 import { frenchFilters, mailsTo } from '../support/conversation';
 import { closedAsAnswered, DAY_MS, pastDue, runDueSurveys, surveyLinkIn, surveysOf, timeMachine } from '../support/surveys';
+import { csrfIn, insertStaff, StaffClient } from '../support/staff';
 import { TestApp, useTestApp } from '../support/test-app';
 
 const XSS = '"><img src=x onerror=alert(1)><script>alert(2)</script>';
@@ -336,6 +337,100 @@ describe('the buyer’s survey pages', () => {
       [request.id],
     );
     expect(date).toBe(reunionToday);
+  });
+
+  it('a refused form keeps what the buyer typed, counted nowhere, until they complete it or their data are erased', async () => {
+    const { request, links } = await sentSurveys(11, 'impact');
+    const [satisfaction, impact] = links;
+    const { email } = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
+    const staff = new StaffClient(t.url);
+    await staff.signIn(email);
+    const today = localDay(null, t.app.get(Clock).now());
+    const period = `du=${localDay(null, new Date(t.app.get(Clock).now().getTime() - 400 * DAY_MS))}&au=${today}`;
+    // What staff read of the surveys: indicators, exports, evaluations.
+    const staffViews = async () =>
+      Promise.all(
+        [
+          `/espace/indicateurs?${period}`,
+          `/espace/export/indicateurs.csv?${period}`,
+          '/espace/export/evaluations.csv',
+          '/espace/evaluations',
+        ].map(async (path) => {
+          const response = await staff.get(path);
+          expect(response.status).toBe(200);
+          return (await response.text()).replace(/name="_csrf" value="[^"]*"/g, '');
+        }),
+      );
+    const before = await staffViews();
+
+    // Bruno has everything but the publication date at hand.
+    const bruno = {
+      contractOutcome: 'yes',
+      levers: ['label', 'execution_clause'],
+      themes: ['carbon', 'energy'],
+      environmentalConsiderations: 'environmental_clause',
+      socialConsiderations: 'none',
+      contractAmount: '2 400 000',
+      comment: 'Consultation publiée au BOAMP.\nMerci pour les clauses types.',
+    };
+    const refused = await post(impact, bruno);
+    expect(refused.status).toBe(400);
+    const refusedHtml = await refused.text();
+    expect(refusedHtml).toContain('Indiquez la date de publication ou de notification.');
+    expect(refusedHtml).toContain('Indiquez si vous feriez de nouveau appel au guichet.');
+    expect(refusedHtml).toContain('Vos réponses sont gardées : vous pourrez compléter plus tard avec le même lien');
+    expect((await post(satisfaction, { usefulness: 'partly', comment: 'Réponse claire.' })).status).toBe(400);
+
+    // The link reopened later: the kept answers, said not sent yet, with what they lack.
+    const reopened = await (await fetch(impact)).text();
+    expect(reopened).toContain('Vos réponses sont gardées, pas encore envoyées');
+    expect(reopened).toContain('<li><a href="#f-contractDate">Indiquez la date de publication ou de notification.</a></li>');
+    expect(reopened).toContain('<li><a href="#f-wouldUseAgain">Indiquez si vous feriez de nouveau appel au guichet.</a></li>');
+    expect(reopened).toMatch(/value="yes" checked/);
+    expect(reopened).toMatch(/name="levers" value="execution_clause" checked/);
+    expect(reopened).toMatch(/name="themes" value="energy" checked/);
+    expect(reopened).toMatch(/name="socialConsiderations" value="none" checked/);
+    expect(reopened).toContain('value="2400000"');
+    expect(reopened).toContain('Consultation publiée au BOAMP.\nMerci pour les clauses types.</textarea>');
+    expect(reopened).not.toContain('reponses-deja-enregistrees');
+    const satisfactionPage = await (await fetch(satisfaction)).text();
+    expect(satisfactionPage).toMatch(/value="partly" checked/);
+    expect(satisfactionPage).toContain('Indiquez si la réponse est arrivée assez vite.');
+
+    // Unanswered for everyone else: no completion, no history line, nothing counted, and the reminder goes.
+    expect((await surveysOf(t, request.id)).map((s) => [s.wave, s.status, s.completed_at])).toEqual([
+      ['satisfaction', 'sent', null],
+      ['impact', 'sent', null],
+    ]);
+    const [kept] = await t.dataSource.query(`SELECT contract_amount, comment FROM surveys WHERE request_id = $1 AND wave = 'impact'`, [
+      request.id,
+    ]);
+    expect(kept).toEqual({ contract_amount: null, comment: null });
+    expect(await staffViews()).toEqual(before);
+    await pastDue(t, time, request.id, 'impact');
+    await runDueSurveys(t);
+    expect((await mailsTo(t, 'survey')).filter((m) => m.subject.startsWith('Rappel — ') && m.subject.includes('votre achat'))).toHaveLength(
+      1,
+    );
+
+    // Completed with the same link: recorded as any answer, the kept ones gone.
+    const contractDate = localDay(null, new Date(t.app.get(Clock).now().getTime() - 7 * DAY_MS));
+    expect((await post(impact, { ...bruno, contractDate, wouldUseAgain: 'yes' })).status).toBe(303);
+    const [done] = await t.dataSource.query(
+      `SELECT status, contract_amount, partial_answers FROM surveys WHERE request_id = $1 AND wave = 'impact'`,
+      [request.id],
+    );
+    expect(done).toEqual({ status: 'completed', contract_amount: '2400000', partial_answers: null });
+    expect(await (await fetch(impact)).text()).not.toContain('reponses-gardees');
+
+    // Erased with the buyer's personal data (days later: signed in again).
+    await staff.signIn(email);
+    const keptOn = () => t.dataSource.query(`SELECT wave FROM surveys WHERE request_id = $1 AND partial_answers IS NOT NULL`, [request.id]);
+    expect(await keptOn()).toEqual([{ wave: 'satisfaction' }]);
+    const erase = `/espace/demandes/${request.reference}/effacement`;
+    const csrf = csrfIn(await (await staff.get(`/espace/demandes/${request.reference}`)).text());
+    expect((await staff.post(erase, { _csrf: csrf, confirm: '1' })).status).toBe(303);
+    expect(await keptOn()).toEqual([]);
   });
 
   it('a wrong, unknown or malformed token is the same French 404, and tokens never reach the logs', async () => {

@@ -60,7 +60,7 @@ export class RetentionRepository {
       draftsDeletedStatement(requestIds),
       {
         // A survey not answered yet is called off: there is no one left to ask, and no link to send.
-        sql: `UPDATE surveys SET comment = NULL, review_note = NULL, contract_reference = NULL, token_hash = NULL, token_sealed = NULL,
+        sql: `UPDATE surveys SET comment = NULL, review_note = NULL, contract_reference = NULL, partial_answers = NULL, token_hash = NULL, token_sealed = NULL,
                      status = CASE WHEN status IN ('scheduled', 'sent', 'reminded') THEN 'cancelled' ELSE status END
               WHERE request_id = ANY($1::uuid[])`,
         params: ids,

@@ -112,7 +112,7 @@ describe('survey answers', () => {
       ok: true,
       answers: { insertionHours: 1800, environmentalConsiderations: [] },
     });
-    expect(checkAnswers('impact', body, ON)).toEqual({
+    expect(checkAnswers('impact', body, ON)).toMatchObject({
       ok: false,
       errors: [
         {
@@ -295,5 +295,40 @@ describe('survey answers', () => {
     ]);
     const empty = checkAnswers('impact', { ...IMPACT, levers: ['label'], awardCriterionWeight: ' ', insertionHours: '' }, ON);
     expect(empty.ok && [empty.answers.awardCriterionWeight, empty.answers.insertionHours]).toEqual([null, null]);
+  });
+
+  const keptCases: Array<[string, 'satisfaction' | 'impact', Record<string, unknown>, Partial<SurveyAnswers> | null]> = [
+    [
+      'the walk-through case keeps all but the missing date and reuse answer',
+      'impact',
+      { ...IMPACT, contractDate: '', wouldUseAgain: '', contractAmount: '2 400 000' },
+      {
+        contractOutcome: 'yes',
+        contractDate: null,
+        levers: ['label', 'award_criterion', 'insertion_clause'],
+        contractAmount: '2400000',
+        wouldUseAgain: null,
+        comment: 'Merci.',
+      },
+    ],
+    [
+      'keeps no wrong answer',
+      'impact',
+      { ...IMPACT, contractAmount: 'beaucoup', awardCriterionWeight: '120' },
+      { contractAmount: null, awardCriterionWeight: null, insertionHours: 350 },
+    ],
+    [
+      'keeps a comment within its limit only',
+      'satisfaction',
+      { usefulness: 'yes', comment: 'x'.repeat(3001) },
+      { usefulness: 'yes', comment: null },
+    ],
+    ['keeps nothing from an empty form', 'impact', {}, null],
+    ['keeps nothing from an unticked consent alone', 'satisfaction', { reuseConsent: '' }, null],
+  ];
+  it.each(keptCases)('a refused form %s', (_label, wave, body, kept) => {
+    const refused = checkAnswers(wave, body, ON);
+    expect(refused.ok).toBe(false);
+    expect(!refused.ok && refused.kept).toEqual(kept && expect.objectContaining(kept));
   });
 });

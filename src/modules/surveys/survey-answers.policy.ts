@@ -99,7 +99,8 @@ export function earliestContractDay(purchaseStage: PurchaseStage, receivedOn: st
   return BEFORE_PUBLICATION.includes(purchaseStage) && !splitOff ? receivedOn : null;
 }
 
-export type AnswersCheck = { ok: true; answers: SurveyAnswers } | { ok: false; errors: FieldError[] };
+/** Refused, with the answers the refusal does not concern (null: none given), for the buyer to complete later. */
+export type AnswersCheck = { ok: true; answers: SurveyAnswers } | { ok: false; errors: FieldError[]; kept: SurveyAnswers | null };
 
 /**
  * Checks a posted form (or JSON body) for one wave: closed vocabularies, the figures a lever needs (the award
@@ -214,7 +215,16 @@ export function checkAnswers(
       `Votre commentaire doit faire au plus ${frenchNumber(COMMENT_MAX)} caractères (il en fait ${frenchNumber(comment.length)}).`,
     );
   answers.comment = comment || null;
-  return errors.length ? { ok: false, errors } : { ok: true, answers };
+  return errors.length ? { ok: false, errors, kept: keptAnswers(answers, errors) } : { ok: true, answers };
+}
+
+/** The answers of a refused form its errors do not concern (each error names its answer); null when none was given. */
+function keptAnswers(answers: SurveyAnswers, errors: FieldError[]): SurveyAnswers | null {
+  const kept: SurveyAnswers = { ...answers };
+  for (const { field } of errors) if (field in EMPTY_ANSWERS) Object.assign(kept, { [field]: EMPTY_ANSWERS[field as keyof SurveyAnswers] });
+  // An unticked consent is no answer either.
+  const given = Object.values(kept).some((value) => (Array.isArray(value) ? value.length > 0 : value !== null && value !== false));
+  return given ? kept : null;
 }
 
 /**

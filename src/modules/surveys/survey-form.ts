@@ -1,5 +1,4 @@
-import type { ImpactQuestions } from './survey-answers.policy';
-import type { Survey } from './survey.entity';
+import type { ImpactQuestions, SurveyAnswers } from './survey-answers.policy';
 import {
   CONTRACT_OUTCOME_LABELS,
   ENVIRONMENTAL_CONSIDERATION_LABELS,
@@ -70,8 +69,8 @@ type FormValues = Record<string, unknown>;
 const yesNo = (value: boolean | null) => (value === null ? '' : value ? 'yes' : 'no');
 const textOf = (value: unknown) => (value === null || value === undefined ? '' : String(value));
 
-/** The saved answers, as the form shows them. */
-export function savedValues(survey: Survey): FormValues {
+/** The saved answers (or those a refused form kept), as the form shows them. */
+export function savedValues(survey: SurveyAnswers): FormValues {
   return {
     usefulness: textOf(survey.usefulness),
     quickEnough: yesNo(survey.quickEnough),

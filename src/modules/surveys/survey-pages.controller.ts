@@ -2,6 +2,7 @@ import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { FieldError } from '../../common/errors/app-errors';
+import { inFormWords } from '../../common/validation';
 import { formModel, onFieldErrors } from '../../web/form-model';
 import { COMMENT_MAX, impactQuestionsOf } from './survey-answers.policy';
 import { impactWording, postedValues, preselectedValues, savedValues, SURVEY_OPTIONS } from './survey-form';
@@ -25,8 +26,13 @@ export class SurveyPagesController {
     const found = await this.openedOrEnded(token, res);
     if (!found) return;
     const preselected = found.survey.completedAt ? {} : preselectedValues(found.survey.wave, query);
-    const values = found.survey.completedAt ? savedValues(found.survey) : preselected;
-    render(res, 200, token, found, values, [], { saved: query.fait === 'enregistre', preselected: Object.keys(preselected).length > 0 });
+    const partial = this.surveys.partialAnswersOf(found);
+    const values = found.survey.completedAt ? savedValues(found.survey) : { ...(partial && savedValues(partial.answers)), ...preselected };
+    render(res, 200, token, found, values, [], {
+      saved: query.fait === 'enregistre',
+      preselected: Object.keys(preselected).length > 0,
+      missing: partial && inFormWords(partial.missing),
+    });
   }
 
   @Post(':token')
@@ -109,8 +115,11 @@ function render(
   { survey, request }: SurveyWithRequest,
   values: Record<string, unknown>,
   errors: FieldError[],
-  /** `preselected`: an answer chosen in the e-mail, nothing recorded yet (a GET records nothing). */
-  { saved = false, preselected = false } = {},
+  /**
+   * `preselected`: an answer chosen in the e-mail, nothing recorded yet (a GET records nothing). `missing`: what the
+   * answers a refused form kept still lack (null: none kept).
+   */
+  { saved = false, preselected = false, missing = null as FieldError[] | null } = {},
 ): void {
   const questions = impactQuestionsOf(request);
   res.status(status).render('survey', {
@@ -123,6 +132,8 @@ function render(
       completed: survey.completedAt !== null,
       answeredAt: survey.answeredAt,
       declined: survey.status === 'declined',
+      // A refused form kept its valid part (SurveysService.answer): its page says the buyer may complete it later.
+      partial: survey.completedAt === null && survey.partialAnswers !== null,
     },
     request: {
       reference: request.reference,
@@ -134,6 +145,7 @@ function render(
     declineUrl: `/questionnaire/${encodeURIComponent(token)}/refus`,
     saved,
     preselected,
+    missing,
     options: SURVEY_OPTIONS,
     questions,
     words: impactWording(questions),

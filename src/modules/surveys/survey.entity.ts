@@ -1,5 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { AdviceRequest } from '../requests/request.entities';
+import type { SurveyAnswers } from './survey-answers.policy';
 import type {
   ContractOutcome,
   EnvironmentalConsideration,
@@ -131,6 +132,13 @@ export class Survey {
 
   @Column({ type: 'boolean', nullable: true })
   reuseConsent!: boolean | null;
+
+  /**
+   * The valid part of a refused form, for the buyer to complete with the same link: not an answer, read by the survey's
+   * page only (JSON: never aggregated). Cleared by the answer, the expiry and the erasure of the request's data.
+   */
+  @Column({ type: 'jsonb', nullable: true })
+  partialAnswers!: SurveyAnswers | null;
 
   // The animators' review.
   @Column({ type: 'timestamptz', nullable: true })

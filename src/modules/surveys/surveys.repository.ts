@@ -59,6 +59,8 @@ export interface SurveyStepChange {
   expiresAt?: Date;
   tokenHash?: Buffer;
   tokenSealed?: Buffer;
+  /** Cleared at expiry: no one will complete them. */
+  partialAnswers?: null;
 }
 
 const ANSWER_COLUMNS: Array<[keyof SurveyAnswers, string]> = [
@@ -255,9 +257,17 @@ export class SurveysRepository {
     const sets = ANSWER_COLUMNS.map(([key, type], i) => `${snake(key)} = $${i + 3}::${type}`);
     return {
       sql: `UPDATE surveys SET ${sets.join(', ')}, status = 'completed', completed_at = COALESCE(completed_at, $2),
-              answered_at = $2, updated_at = now()
+              answered_at = $2, partial_answers = NULL, updated_at = now()
             WHERE id = $1`,
       params: [surveyId, now, ...ANSWER_COLUMNS.map(([key]) => answers[key])],
+    };
+  }
+
+  /** A refused form's valid part, kept for the buyer to complete (null: nothing to keep); the survey stays unanswered. */
+  partialAnswersStatement(surveyId: string, answers: SurveyAnswers | null): SqlStatement {
+    return {
+      sql: `UPDATE surveys SET partial_answers = $2::jsonb, updated_at = now() WHERE id = $1`,
+      params: [surveyId, answers && JSON.stringify(answers)],
     };
   }
 

@@ -5,7 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { Clock } from '../../common/clock';
 import { localDay } from '../../common/local-clock';
-import { ActionRefused, AppError, NotFound, ValidationFailed } from '../../common/errors/app-errors';
+import { ActionRefused, AppError, FieldError, NotFound, ValidationFailed } from '../../common/errors/app-errors';
 import { LOGGER } from '../../common/logging/logging.module';
 import { randomToken, sealFor, sha256, unsealForAny, uuidFromDigest } from '../../common/tokens';
 import { runAsOne, SqlStatement } from '../../database/sql-statement';
@@ -15,7 +15,7 @@ import { MailService, MailWithholding } from '../mail/mail.service';
 import type { CloseReason } from '../requests/request.types';
 import { NewRequestEvent, RequestsRepository } from '../requests/requests.repository';
 import { trackingLinkOf } from '../requests/tracking-url';
-import { checkAnswers, earliestContractDay, impactQuestionsOf } from './survey-answers.policy';
+import { AnswerContext, checkAnswers, earliestContractDay, impactQuestionsOf, SurveyAnswers } from './survey-answers.policy';
 import { ONE_CLICK_USEFULNESS_LABELS, SURVEY_WAVE_LABELS } from './survey-labels';
 import { surveyOptOutHashes } from './survey-opt-out.policy';
 import {
@@ -184,22 +184,25 @@ export class SurveysService implements OnModuleInit {
     return found;
   }
 
-  /** Records the buyer's answers (field errors: nothing written); the first answer completes the survey, with its history event. */
+  /**
+   * Records the buyer's answers; the first answer completes the survey, with its history event. Refused for field errors:
+   * a survey not answered yet keeps the valid part (partialAnswers) for the buyer to complete later with the same link;
+   * an answered one keeps its answers as they were.
+   */
   async answer(token: unknown, body: Record<string, unknown>): Promise<void> {
     const { survey, request } = await this.open(token);
-    // « Not after today » on the buyer's calendar: on La Réunion at 01:30 it is already tomorrow in Paris's terms.
-    const checked = checkAnswers(survey.wave, body, {
-      today: localDay(request.departmentCode, this.clock.now()),
-      notBefore: earliestContractDay(request.purchaseStage, localDay(request.departmentCode, request.receivedAt), request.splitOff),
-      questions: impactQuestionsOf(request),
-    });
-    if (!checked.ok) throw new ValidationFailed(checked.errors);
+    const checked = checkAnswers(survey.wave, body, this.answerContext(request));
+    if (!checked.ok && survey.completedAt) throw new ValidationFailed(checked.errors);
     await this.dataSource.transaction(async (manager) => {
       // Checked again under the lock: the survey may have expired since the link was opened.
       const locked = await this.surveys.lockWithRequest(manager, survey.id);
       const now = this.clock.now();
       if (locked && isWithdrawn(locked.survey)) throw new SurveyWithdrawn();
       if (!locked || !isOpen(locked.survey, now)) throw new NotFound();
+      if (!checked.ok) {
+        if (!locked.survey.completedAt) await runAsOne(manager, [this.surveys.partialAnswersStatement(survey.id, checked.kept)]);
+        return;
+      }
       await runAsOne(manager, [
         this.surveys.answersStatement(survey.id, checked.answers, now),
         ...(locked.survey.completedAt
@@ -207,6 +210,26 @@ export class SurveysService implements OnModuleInit {
           : [this.requests.eventStatement(surveyEvent(survey.requestId, 'survey_completed', survey.wave, 'buyer'))]),
       ]);
     });
+    if (!checked.ok) throw new ValidationFailed(checked.errors);
+  }
+
+  /**
+   * The answers a refused form kept on a survey not answered yet, with what they still lack, checked afresh (the day
+   * moved since); null when there are none.
+   */
+  partialAnswersOf({ survey, request }: SurveyWithRequest): { answers: SurveyAnswers; missing: FieldError[] } | null {
+    if (survey.completedAt || !survey.partialAnswers) return null;
+    const checked = checkAnswers(survey.wave, { ...survey.partialAnswers }, this.answerContext(request));
+    return { answers: survey.partialAnswers, missing: checked.ok ? [] : checked.errors };
+  }
+
+  /** « Not after today » on the buyer's calendar: on La Réunion at 01:30 it is already tomorrow in Paris's terms. */
+  private answerContext(request: SurveyWithRequest['request']): AnswerContext {
+    return {
+      today: localDay(request.departmentCode, this.clock.now()),
+      notBefore: earliestContractDay(request.purchaseStage, localDay(request.departmentCode, request.receivedAt), request.splitOff),
+      questions: impactQuestionsOf(request),
+    };
   }
 
   /**
@@ -365,7 +388,7 @@ export class SurveysService implements OnModuleInit {
       }
       case 'expire':
         return [
-          this.surveys.stepStatement(survey.id, { status: 'expired' }),
+          this.surveys.stepStatement(survey.id, { status: 'expired', partialAnswers: null }),
           this.requests.eventStatement(surveyEvent(request.id, 'survey_expired', survey.wave)),
         ];
       case 'cancel':
