@@ -1,5 +1,5 @@
 import { Environment } from 'nunjucks';
-import { addFrenchFilters, ofPhrase, afterNetworkWord, ofOrganisation } from './french-format';
+import { addFrenchFilters, ofPhrase, afterNetworkWord, ofOrganisation, shortened } from './french-format';
 
 const env = addFrenchFilters(new Environment());
 const render = (template: string, value: unknown) => env.renderString(template, { value });
@@ -160,5 +160,22 @@ describe('afterNetworkWord', () => {
   ])('« du réseau … » for %j', (name, expected) => {
     expect(afterNetworkWord(name)).toBe(expected);
     expect(render('du réseau {{ value | afterNetworkWord }}', name)).toBe(`du réseau ${expected}`);
+  });
+});
+
+describe('shortened', () => {
+  it.each([
+    ['Fournitures de bureau écoresponsables', 'Fournitures de bureau écoresponsables'],
+    ['  Papier\n recyclé  ', 'Papier recyclé'],
+    [
+      'Fournitures de bureau écoresponsables pour les écoles et les services techniques de la commune',
+      'Fournitures de bureau écoresponsables pour les…',
+    ],
+    ['Critères sociaux, environnementaux et clauses d’insertion du marché', 'Critères sociaux, environnementaux et clauses…'],
+    ['Marché de restauration collective : critères, produits durables et bio', 'Marché de restauration collective : critères…'],
+    ['Approvisionnement-écoresponsable-des-restaurants-scolaires du département', 'Approvisionnement-écoresponsable-des-restaurants-s…'],
+  ])('%j → %j', (text, expected) => {
+    expect(shortened(text)).toBe(expected);
+    expect(render('{{ value | shortened }}', text)).toBe(expected);
   });
 });

@@ -146,6 +146,19 @@ export function stopAfterQuote(quoted: string): string {
 }
 
 /**
+ * A buyer's text cut to `max` characters at a word, with « … », for a mail's subject or preview: a request's subject
+ * tells several mails apart, but may run to a few hundred characters.
+ */
+export function shortened(text: string, max = 50): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (flat.length <= max) return flat;
+  const cut = flat.slice(0, max);
+  const space = cut.lastIndexOf(' ');
+  // One long word: cut inside it rather than keep a stub of a few letters.
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.!?'’(«—-]+$/, '')}…`;
+}
+
+/**
  * Dates, numbers and « de » as French readers expect them, in pages and e-mails alike. Dates are written in Paris
  * time, or in a département's own when its code follows (`{{ at | frDateTime(request.departmentCode) }}`).
  */
@@ -178,6 +191,7 @@ export function addFrenchFilters(env: Environment): Environment {
     value === null || value === undefined || value === '' ? '' : frenchNumber(Number(value)),
   );
   env.addFilter('de', (text: string) => ofPhrase(String(text)));
+  env.addFilter('shortened', (text: unknown) => shortened(String(text ?? '')));
   env.addFilter('stopAfterQuote', (text: unknown) => stopAfterQuote(String(text ?? '')));
   return env;
 }

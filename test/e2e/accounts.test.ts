@@ -492,7 +492,7 @@ describe('staff accounts', () => {
       const mail = (await lastMail('staff-invitation'))!;
       expect(mail.recipient).toBe('nouvel.animateur@example.org');
       // Whom they will work with, named.
-      expect(mail.text_body).toContain('comme animateur de réseau (réseaux AURA-EE / RREDD, Rés’Occ).');
+      expect(mail.text_body).toContain('comme animateur de réseau, pour les réseaux AURA-EE / RREDD, Rés’Occ.');
       const link = linkIn(mail.text_body);
 
       const invitee = client();

@@ -101,7 +101,7 @@ describe('correcting the buyer’s contact details', () => {
     for (const body of [notice.text_body, notice.html_body]) {
       expect(body).toContain(request.reference);
       expect(body).toContain('d•••@autre-exemple.fr');
-      expect(body).toContain('par le guichet vert (réseau AURA-EE / RREDD)');
+      expect(body).toContain('par le guichet vert du réseau AURA-EE / RREDD');
       expect(body).toContain('contact@auvergnerhonealpes-ee.fr');
       // Neither the new address in full nor who made the change.
       expect(body).not.toContain('dominique.durand');

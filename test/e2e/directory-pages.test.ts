@@ -308,7 +308,7 @@ describe('directory pages: records (animators, admins) and absences (the facilit
     expect(mails.map((m) => m.recipient).sort()).toEqual([animatorAccount.email, 'second.animateur@example.org'].sort());
     const [mail] = mails;
     expect(mail.subject).toBe('Absence de Maëlle Test : 2 demandes à vérifier');
-    expect(mail.text_body).toContain('Maëlle Test (réseau AURA-EE / RREDD) a déclaré une absence du');
+    expect(mail.text_body).toContain('Maëlle Test, du réseau AURA-EE / RREDD, a déclaré une absence du');
     for (const reference of held) {
       expect(mail.text_body).toContain(`- ${reference} «`);
       expect(mail.html_body).toContain(`/espace/demandes/${reference}`);

@@ -376,14 +376,19 @@ describe('the animators’ review of evaluations', () => {
     expect(again.status).toBe(409);
     expect(await t.dataSource.query(`SELECT 1 FROM mail_messages`)).toHaveLength(1);
 
+    const alix = await signedIn({ role: 'facilitator', facilitatorId: w.alix, networks: ['aura-ee'] });
+    // The review is the animators' business: the facilitator sees the share, not whether it is reviewed yet.
+    const unreviewed = await (await alix.get(path)).text();
+    expect(unreviewed).toContain('Partagée avec le facilitateur le');
+    expect(unreviewed).not.toContain('À revoir');
     await t.dataSource.query(`UPDATE surveys SET reviewed_at = now(), review_note = 'Note des animateurs' WHERE id = $1`, [
       w.evaluations.a,
     ]);
-    const alix = await signedIn({ role: 'facilitator', facilitatorId: w.alix, networks: ['aura-ee'] });
     const html = await (await alix.get(path)).text();
     expect(html).toContain('Très utile');
     expect(html).not.toContain('Marquer comme revue');
     expect(html).not.toContain('Note des animateurs');
+    expect(html).not.toMatch(/Revue le/);
     const list = await (await alix.get('/espace/evaluations')).text();
     expect(list).toContain(w.requests.a.reference);
     // Their own answers, shared with them: nothing of the animators' review to follow there.

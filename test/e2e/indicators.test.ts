@@ -197,7 +197,15 @@ describe('indicators', () => {
     const social = await get('&kind=social_clause');
     expect(social.surveys.contracts.current).toBe(2);
     expect(social.surveys).not.toHaveProperty('environmental');
-    expect(social.surveys.social).toMatchObject({ current: 1, target: 0.3, gap: 0.7 });
+    // 1 public contract of 1: « 100 % », too few to say the target is met, and the base says so.
+    expect(social.surveys.social).toMatchObject({
+      current: 1,
+      hits: { current: 1 },
+      base: { current: 1 },
+      target: 0.3,
+      gap: null,
+      verdict: 'too_few',
+    });
     const environmental = await get('&kind=environmental');
     expect(environmental.surveys.environmental).toMatchObject({ current: 0.5 });
     expect(environmental.surveys.social).toMatchObject({ current: 0.5 });
@@ -403,7 +411,10 @@ describe('indicators', () => {
     expect(html).toMatch(/<td>100 %<\/td><td>100 %<\/td><td>\s*stable\s*<\/td>/);
     expect(html).toMatch(/<td>66,7 %<\/td><td>0 %<\/td><td>\s*<span aria-hidden="true">↗<\/span> hausse de 66,7 points/);
     expect(html).toContain('35 % de refus (7 sur 20 attributions');
-    expect(html).toContain('50 points sous la cible');
+    // 1 contract of 2: the share shows its base, and says nothing against the target.
+    expect(html).toContain('<td>50 %<br><span class="fr-text--xs">1 marché sur 2</span></td>');
+    expect(html).toContain('trop peu de réponses pour comparer à la cible');
+    expect(html).not.toMatch(/cible atteinte|sous la cible/);
 
     // One click to the usual periods, for the network shown; the default period is marked as the one shown.
     const standard = await (await client.get('/espace/indicateurs')).text();

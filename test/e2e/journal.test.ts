@@ -77,7 +77,7 @@ describe('/espace/journal', () => {
       'Invitation d’Hélène Bérard (helene@example.org) comme animateur de réseau (réseau Grand Est)',
     ]);
     const [mail] = await mailsTo(t, 'staff-invitation');
-    for (const body of [mail.text_body, mail.html_body]) expect(body).toContain('comme animateur de réseau (réseau Grand Est).');
+    for (const body of [mail.text_body, mail.html_body]) expect(body).toContain('comme animateur de réseau, pour le réseau Grand Est.');
   });
 
   it('pages back 100 lines at a time; a year-old line is erased', async () => {

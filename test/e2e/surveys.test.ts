@@ -47,6 +47,11 @@ describe('the buyer’s survey pages', () => {
     // The e-mail promises no one-click answer: its buttons open the page, which asks to confirm.
     expect(invitation.html_body).not.toContain('Un clic suffit');
     expect(invitation.html_body).toContain('la réponse du facilitateur vous a-t-elle été utile ? Deux questions, une minute.');
+    // The second question is required: only the comment is said to be optional.
+    const secondQuestion =
+      'vous confirmez votre réponse et répondez à une seconde question, courte elle aussi ; le commentaire est facultatif.';
+    expect(invitation.html_body).toContain(secondQuestion);
+    expect(invitation.text_body).toContain(secondQuestion);
     const html = await (await fetch(`${links[0]}?usefulness=partly`)).text();
     expect(html).toMatch(/id="f-usefulness-partly" name="usefulness" value="partly" checked/);
     // The page says so first, and opens there: nothing is recorded until the form is sent.
@@ -181,7 +186,7 @@ describe('the buyer’s survey pages', () => {
 
     // Signed after the request, before today.
     const contractDate = localDay(null, new Date(t.app.get(Clock).now().getTime() - 7 * DAY_MS));
-    const saved = await post(impact, {
+    const answered = {
       contractOutcome: 'yes',
       contractDate,
       contractReference: 'AO-2026-17',
@@ -191,12 +196,13 @@ describe('the buyer’s survey pages', () => {
       themes: ['reuse_recycled', 'insertion_disability'],
       environmentalConsiderations: 'environmental_criterion',
       socialConsiderations: ['social_clause', 'reserved_contract'],
-      contractAmount: '250 000',
+      contractAmount: '1 500 000',
       obstacles: 'cost',
       wouldUseAgain: 'yes',
       comment: 'Très utile.',
       reuseConsent: 'yes',
-    });
+    };
+    const saved = await post(impact, answered);
     expect(saved.status).toBe(303);
     const [row] = await t.dataSource.query(`SELECT * FROM surveys WHERE request_id = $1 AND wave = 'impact'`, [request.id]);
     expect(row).toEqual(
@@ -210,7 +216,7 @@ describe('the buyer’s survey pages', () => {
         themes: ['reuse_recycled', 'insertion_disability'],
         environmental_considerations: ['environmental_criterion'],
         social_considerations: ['social_clause', 'reserved_contract'],
-        contract_amount: '250000',
+        contract_amount: '1500000',
         obstacles: ['cost'],
         would_use_again: true,
         comment: 'Très utile.',
@@ -222,7 +228,10 @@ describe('the buyer’s survey pages', () => {
     expect(date).toBe(contractDate);
     const page = await (await fetch(impact)).text();
     expect(page).toMatch(/value="reserved_contract" checked/);
-    expect(page).toContain('value="250000"');
+    // Shown grouped as French writes it (narrow no-break spaces), and saved again as is.
+    expect(page).toContain('value="1\u202f500\u202f000"');
+    expect((await post(impact, { ...answered, contractAmount: '1\u202f500\u202f000' })).status).toBe(303);
+    expect((await t.dataSource.query(`SELECT contract_amount FROM surveys WHERE id = $1`, [row.id]))[0].contract_amount).toBe('1500000');
   });
 
   it('a social-clause request’s impact survey asks and requires its social considerations only; a company outside the code reads of its own contract', async () => {

@@ -101,6 +101,12 @@ describe('follow-up surveys: scheduling, sending, reminder, expiry', () => {
 
   it('sends after a Redis loss, reminds once with the same link, then expires: each step a private event', async () => {
     const request = await closedAtNight(5);
+    // A buyer with several requests closed tells their mails apart by the subject, cut short in the mail's own.
+    await t.dataSource.query(`UPDATE requests SET subject = $2 WHERE id = $1`, [
+      request.id,
+      'Fournitures de bureau écoresponsables pour les écoles et les services techniques de la commune',
+    ]);
+    const about = `Demande ${request.reference} « Fournitures de bureau écoresponsables pour les… »`;
     await waitFor(async () => (await t.dataSource.query(`SELECT 1 FROM outbox_events WHERE published_at IS NULL`)).length === 0);
     await flushQueues(); // the timers are gone with Redis
     const sweep = t.app.get(SurveysSweepService);
@@ -119,7 +125,8 @@ describe('follow-up surveys: scheduling, sending, reminder, expiry', () => {
     let mails = await surveyMails();
     expect(mails).toHaveLength(1);
     expect(mails[0].recipient).toBe('camille.martin+5@example.fr');
-    expect(mails[0].subject).toBe(`Demande ${request.reference} : la réponse vous a-t-elle été utile ? — Guichet vert`);
+    expect(mails[0].subject).toBe(`${about} : la réponse vous a-t-elle été utile ? — Guichet vert`);
+    expect(mails[0].html_body).toContain(`${about} : la réponse du facilitateur vous a-t-elle été utile ?`);
     const link = surveyLinkIn(mails[0].text_body);
     expect(mails[0].text_body).toContain(`${link}?usefulness=partly`);
     expect(mails[0].html_body).toContain(link);
@@ -132,7 +139,7 @@ describe('follow-up surveys: scheduling, sending, reminder, expiry', () => {
     near(satisfaction.due_at, endOfWorkingDayOf(new Date(sentAt + 60 * DAY_MS), '38').getTime());
     mails = await surveyMails();
     expect(mails).toHaveLength(2);
-    expect(mails[1].subject).toBe(`Rappel — Demande ${request.reference} : la réponse vous a-t-elle été utile ? — Guichet vert`);
+    expect(mails[1].subject).toBe(`Rappel — ${about} : la réponse vous a-t-elle été utile ? — Guichet vert`);
     expect(surveyLinkIn(mails[1].text_body)).toBe(link);
     expect((await fetch(link)).status).toBe(200);
 
@@ -157,6 +164,12 @@ describe('follow-up surveys: scheduling, sending, reminder, expiry', () => {
 
   it('the impact wave leaves months later, on behalf of the network’s animators', async () => {
     const request = await closedAsAnswered(t, 6);
+    // A name with its own parentheses is not nested in the subject's.
+    const [{ code, name: before }] = await t.dataSource.query(
+      `SELECT n.code, n.name FROM networks n JOIN requests r ON r.network_code = n.code WHERE r.id = $1`,
+      [request.id],
+    );
+    await t.dataSource.query(`UPDATE networks SET name = 'APuRe (avec le CERDD et le CD2E)' WHERE code = $1`, [code]);
     time.forward(200 * DAY_MS);
     await t.app.get(SurveysSweepService).run();
     const mails = await surveyMails();
@@ -166,10 +179,15 @@ describe('follow-up surveys: scheduling, sending, reminder, expiry', () => {
       `SELECT n.name FROM networks n JOIN requests r ON r.network_code = n.code WHERE r.id = $1`,
       [request.id],
     );
-    expect(impact.subject).toBe(`Demande ${request.reference} : qu’est devenu votre achat ? (réseau ${name}) — Guichet vert`);
+    const [{ subject }] = await t.dataSource.query(`SELECT subject FROM requests WHERE id = $1`, [request.id]);
+    expect(impact.subject).toBe(
+      `Demande ${request.reference} « ${subject} » : qu’est devenu votre achat ? — réseau APuRe (avec le CERDD et le CD2E) — Guichet vert`,
+    );
+    expect(impact.html_body).toContain(`Demande ${request.reference} « ${subject} » : qu’est devenu cet achat ?`);
     expect(impact.text_body).toContain(`Au nom des animateurs du réseau ${name}`);
     expect(impact.text_body).toContain(request.reference);
     expect(impact.text_body).not.toContain('?usefulness=');
+    await t.dataSource.query(`UPDATE networks SET name = $2 WHERE code = $1`, [code, before]);
   });
 
   it('a buyer reply that reopens the request cancels its surveys not yet sent; the next closure schedules them again', async () => {

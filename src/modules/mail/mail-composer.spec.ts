@@ -221,7 +221,7 @@ describe('MailComposer, the preview line', () => {
       invitation,
       'Ada Lovelace vous invite comme animateur : choisissez votre mot de passe avant le 11 décembre 2026 à 11:00 (heure de Paris).',
     ],
-    [survey, 'Demande GV-2026-000123 : qu’est devenu cet achat ? Quelques questions, 5 minutes.'],
+    [survey, 'Demande GV-2026-000123 « Fournitures de bureau » : qu’est devenu cet achat ? Quelques questions, 5 minutes.'],
     [
       {
         template: 'buyer-update',
@@ -711,7 +711,7 @@ describe('MailComposer, buyer-email-changed', () => {
   it('tells the former address which request, when, by which network, to which masked address, and whom to write to', () => {
     const { text, html } = composer.compose(addressChanged());
     expect(text).toContain(
-      'L’adresse électronique qui sert à suivre votre demande GV-2026-000042 (« Papier recyclé ») a été changée le 31 mars 2026 par le guichet vert (réseau Grand Est). Les messages sur cette demande, et son lien de suivi, vont désormais à c•••@exemple.fr, et plus à cette adresse.',
+      'L’adresse électronique qui sert à suivre votre demande GV-2026-000042 (« Papier recyclé ») a été changée le 31 mars 2026 par le guichet vert du réseau Grand Est. Les messages sur cette demande, et son lien de suivi, vont désormais à c•••@exemple.fr, et plus à cette adresse.',
     );
     expect(text).toContain(
       'Vous ne l’avez pas demandé ? Écrivez sans attendre au réseau Grand Est, à contact@achats-responsables-grandest.fr, en indiquant la référence GV-2026-000042, pour que votre adresse soit rétablie.',

@@ -2,6 +2,7 @@ import type { IndicatorsDashboardDto } from './dto/indicators-dashboard.dto';
 import { indicatorLines } from './indicators-export.policy';
 
 const fig = (current: number | null, previous: number | null) => ({ current, previous, delta: null, trend: null });
+const counted = (hits: number, base: number) => ({ hits: { current: hits, previous: 0 }, base: { current: base, previous: 0 } });
 const labelled = (code: string, current: number, previous: number) => ({ code, label: code, ...fig(current, previous) });
 
 function dashboard(kind: string | null): IndicatorsDashboardDto {
@@ -31,8 +32,8 @@ function dashboard(kind: string | null): IndicatorsDashboardDto {
       answers: fig(1, 0),
       usefulness: [],
       contracts: fig(2, 0),
-      environmental: { ...fig(0.5, null), target: 1, gap: -0.5 },
-      social: { ...fig(0.5, null), target: 0.3, gap: 0.2 },
+      environmental: { ...fig(0.5, null), ...counted(5, 10), target: 1, gap: -0.5, verdict: 'below' },
+      social: { ...fig(0.5, null), ...counted(5, 10), target: 0.3, gap: 0.2, verdict: 'met' },
       insertionHours: fig(400, 0),
     },
     alerts: { period: { from: '2025-10-01', to: '2025-12-31' }, items: [] },

@@ -237,8 +237,21 @@ describe('share, figure and target', () => {
     expect(figure(null, 3)).toEqual({ current: null, previous: 3, delta: null, trend: null });
   });
   it('gap to the plan target', () => {
-    expect(againstTarget(0.25, 0.3).gap).toBeCloseTo(-0.05, 10);
-    expect(againstTarget(null, 1)).toEqual({ target: 1, gap: null });
+    expect(againstTarget(0.25, 20, 0.3).gap).toBeCloseTo(-0.05, 10);
+  });
+  it.each([
+    [null, 0, 1, null, null],
+    [1, 1, 1, null, 'too_few'],
+    [0, 4, 0.3, null, 'too_few'],
+    [1, 5, 1, 0, 'met'],
+    [0.4, 5, 0.3, 0.1, 'met'],
+    [0.5, 6, 1, -0.5, 'below'],
+  ])('%s of %s contracts against %s: gap %s, %s', (value, base, target, gap, verdict) => {
+    const result = againstTarget(value, base, target);
+    expect(result.verdict).toBe(verdict);
+    expect(result.target).toBe(target);
+    if (gap === null) expect(result.gap).toBeNull();
+    else expect(result.gap).toBeCloseTo(gap, 10);
   });
 });
 

@@ -204,9 +204,25 @@ export function countsByCode(
   return all.map((code) => ({ code, ...figure(count(code, 'current'), count(code, 'previous')) }));
 }
 
-/** Consideration share against its target, and how far from it (a fraction; negative: below). */
-export function againstTarget(value: number | null, target: number): { target: number; gap: number | null } {
-  return { target, gap: value === null ? null : value - target };
+/** Fewer contracts than this and a share says nothing against a target: 1 contract of 1 is « 100 % ». */
+export const TARGET_MIN_BASE = 5;
+
+/** `too_few`: a share over fewer than TARGET_MIN_BASE contracts; null: none to compare. */
+export type TargetVerdict = 'met' | 'below' | 'too_few' | null;
+
+/**
+ * A consideration share of `base` contracts against its target: how far from it (a fraction; negative: below) and the
+ * verdict, neither when the base is too small to compare.
+ */
+export function againstTarget(
+  value: number | null,
+  base: number,
+  target: number,
+): { target: number; gap: number | null; verdict: TargetVerdict } {
+  if (value === null || base === 0) return { target, gap: null, verdict: null };
+  if (base < TARGET_MIN_BASE) return { target, gap: null, verdict: 'too_few' };
+  const gap = value - target;
+  return { target, gap, verdict: gap >= 0 ? 'met' : 'below' };
 }
 
 export function roundTo(value: number, decimals: number): number {

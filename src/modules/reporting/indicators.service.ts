@@ -201,13 +201,17 @@ export class IndicatorsService {
     );
     const contracts = both((p) => surveys.contracts.filter((c) => c.period === p));
     // Against the PNAD's targets, public contracts only; the environmental share over the surveys that ask it.
-    const considerationShare = (key: 'environmental' | 'social', base: 'environmentalAsked' | 'publicContracts') =>
-      both((p) =>
-        share(
-          sum(contracts[p], (c) => c[key]),
-          sum(contracts[p], (c) => c[base]),
-        ),
-      );
+    const considerationShare = (key: 'environmental' | 'social', base: 'environmentalAsked' | 'publicContracts', target: number) => {
+      const counts = both((p) => ({ hits: sum(contracts[p], (c) => c[key]), base: sum(contracts[p], (c) => c[base]) }));
+      const shares = both((p) => share(counts[p].hits, counts[p].base));
+      // The counts shown beside the share: a share of one contract is no sign of anything.
+      return {
+        ...figure(shares.current, shares.previous),
+        hits: both((p) => counts[p].hits),
+        base: both((p) => counts[p].base),
+        ...againstTarget(shares.current, counts.current.base, target),
+      };
+    };
 
     return {
       period: current,
@@ -266,8 +270,8 @@ export class IndicatorsService {
         // A social-clause request's survey asks no environmental consideration: no share to show, nor target.
         ...(scope.kind === 'social_clause'
           ? {}
-          : { environmental: this.withTarget(considerationShare('environmental', 'environmentalAsked'), PLAN_TARGETS.environmental) }),
-        social: this.withTarget(considerationShare('social', 'publicContracts'), PLAN_TARGETS.social),
+          : { environmental: considerationShare('environmental', 'environmentalAsked', PLAN_TARGETS.environmental) }),
+        social: considerationShare('social', 'publicContracts', PLAN_TARGETS.social),
         insertionHours: figure(
           sum(contracts.current, (c) => c.insertionHours),
           sum(contracts.previous, (c) => c.insertionHours),
@@ -301,10 +305,6 @@ export class IndicatorsService {
     return this.alertCache.get(`${period.from}:${networkCode ?? ALL_NETWORKS}`, this.config.INDICATORS_ALERTS_CACHE_SECONDS * 1000, () =>
       this.indicators.alertSamples(period, networkCode),
     );
-  }
-
-  private withTarget(values: { current: number | null; previous: number | null }, target: number) {
-    return { ...figure(values.current, values.previous), ...againstTarget(values.current, target) };
   }
 
   /** Who crossed what, in words, with the list to look at. */

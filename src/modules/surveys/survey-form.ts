@@ -1,3 +1,4 @@
+import { frenchNumber } from '../../common/french-format';
 import type { ImpactQuestions, SurveyAnswers } from './survey-answers.policy';
 import {
   CONTRACT_OUTCOME_LABELS,
@@ -80,7 +81,8 @@ export function savedValues(survey: SurveyAnswers): FormValues {
     contractReference: textOf(survey.contractReference),
     awardCriterionWeight: textOf(survey.awardCriterionWeight),
     insertionHours: textOf(survey.insertionHours),
-    contractAmount: textOf(survey.contractAmount),
+    // Grouped as typed (« 1 500 000 »): submitting the form again reads the spaces away.
+    contractAmount: survey.contractAmount === null ? '' : frenchNumber(Number(survey.contractAmount)),
     wouldUseAgain: yesNo(survey.wouldUseAgain),
     reuseConsent: survey.reuseConsent ? 'yes' : '',
     ...Object.fromEntries(LIST_FIELDS.map((field) => [field, survey[field]])),

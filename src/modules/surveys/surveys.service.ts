@@ -1,4 +1,4 @@
-import { afterNetworkWord, ofOrganisation } from '../../common/french-format';
+import { afterNetworkWord, ofOrganisation, shortened } from '../../common/french-format';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource, EntityManager } from 'typeorm';
@@ -404,10 +404,13 @@ export class SurveysService implements OnModuleInit {
   /** Wave 1 offers one-click answers: links that only preselect the answer on the page (mail scanners follow links). */
   private surveyMail({ survey, request }: SurveyWithRequest, token: string, expiresAt: Date, reminder: boolean): SqlStatement[] {
     const url = this.surveyUrl(token);
+    // The request's own subject tells apart the mails of a buyer with several requests closed at once.
+    const about = `Demande ${request.reference} « ${shortened(request.subject)} »`;
+    // After a dash, not in parentheses: a network's name may hold its own (« APuRe (avec le CERDD et le CD2E) »).
     const subject =
       survey.wave === 'satisfaction'
-        ? `Demande ${request.reference} : la réponse vous a-t-elle été utile ?`
-        : `Demande ${request.reference} : qu’est devenu votre achat ? (réseau ${afterNetworkWord(request.networkName)})`;
+        ? `${about} : la réponse vous a-t-elle été utile ?`
+        : `${about} : qu’est devenu votre achat ? — réseau ${afterNetworkWord(request.networkName)}`;
     return this.mail.prepare({
       requestId: request.id,
       template: 'survey',

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { Figure, Period } from '../indicators.policy';
+import { TARGET_MIN_BASE, type Figure, type Period, type TargetVerdict } from '../indicators.policy';
 
 /** The documented shape of the public statistics (GET /api/v1/statistics), which the service returns as is. */
 export class PeriodDto implements Period {
@@ -32,12 +32,37 @@ export class LabelledFigureDto extends FigureDto {
   label!: string;
 }
 
+export class CountPairDto {
+  @ApiProperty({ example: 3 })
+  current!: number;
+
+  @ApiProperty({ example: 5 })
+  previous!: number;
+}
+
 export class TargetFigureDto extends FigureDto {
+  @ApiProperty({ type: CountPairDto, description: 'Marchés comptés dans la part (son numérateur), par période' })
+  hits!: CountPairDto;
+
+  @ApiProperty({ type: CountPairDto, description: 'Marchés suivis sur lesquels la part est calculée (sa base), par période' })
+  base!: CountPairDto;
+
   @ApiProperty({ description: 'Cible du plan national pour les achats durables (part entre 0 et 1)', example: 1 })
   target!: number;
 
-  @ApiProperty({ type: Number, nullable: true, description: 'current − target, quand current est connu' })
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: `current − target, quand current est connu et compté sur au moins ${TARGET_MIN_BASE} marchés`,
+  })
   gap!: number | null;
+
+  @ApiProperty({
+    enum: ['met', 'below', 'too_few'],
+    nullable: true,
+    description: `Cible atteinte, non atteinte, ou trop peu de marchés (moins de ${TARGET_MIN_BASE}) pour comparer ; null sans marché`,
+  })
+  verdict!: TargetVerdict;
 }
 
 export class StatisticsRequestsDto {
