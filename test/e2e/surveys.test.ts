@@ -399,7 +399,7 @@ describe('the buyer’s survey pages', () => {
     expect(reopened).toMatch(/name="levers" value="execution_clause" checked/);
     expect(reopened).toMatch(/name="themes" value="energy" checked/);
     expect(reopened).toMatch(/name="socialConsiderations" value="none" checked/);
-    expect(reopened).toContain('value="2400000"');
+    expect(reopened).toContain(`value="${(2_400_000).toLocaleString('fr-FR')}"`);
     expect(reopened).toContain('Consultation publiée au BOAMP.\nMerci pour les clauses types.</textarea>');
     expect(reopened).not.toContain('reponses-deja-enregistrees');
     const satisfactionPage = await (await fetch(satisfaction)).text();
