@@ -185,7 +185,7 @@ describe('answer drafts', () => {
     expect(await drafts(request.id)).toHaveLength(1);
     const html = await (await holder.get(page(request.reference))).text();
     const formToken = answerToken(html)!;
-    const send = async (extra: Record<string, string>) => {
+    const send = async (extra: Record<string, string>, accept = 'application/json') => {
       const form = new FormData();
       form.append('_csrf', csrfIn(html));
       form.append('formToken', formToken);
@@ -197,7 +197,7 @@ describe('answer drafts', () => {
         method: 'POST',
         body: form,
         redirect: 'manual',
-        headers: { cookie: holder.jar.header(), accept: 'application/json' },
+        headers: { cookie: holder.jar.header(), accept },
       });
     };
     expect((await send({})).status).toBe(303);
@@ -206,6 +206,11 @@ describe('answer drafts', () => {
     const late = await send({ brouillon: '1' });
     expect(late.status).toBe(200);
     expect(await late.json()).toEqual({ savedAt: null, alreadySent: true });
+    expect(await drafts(request.id)).toEqual([]);
+    // The button, on the page come back to after sending: told the answer went, not that nothing was written.
+    const button = await send({ brouillon: '1' }, 'text/html');
+    expect(button.status).toBe(303);
+    expect(button.headers.get('location')).toBe(`${page(request.reference)}?fait=reponse`);
     expect(await drafts(request.id)).toEqual([]);
   });
 
@@ -236,7 +241,7 @@ describe('answer drafts', () => {
     const theirs = (await (await colleague.client.get(page(request.reference))).text()).replace(/\r\n/g, '\n');
     expect(theirs).not.toContain('Texte confidentiel de Camille');
     expect(theirs).not.toContain('value="Guide AGEC"');
-    expect(theirs).toMatch(/Brouillon de réponse inachevé laissé par Camille Martin avant de passer la main/);
+    expect(theirs).toMatch(/Brouillon de réponse laissé inachevé par Camille Martin, qui ne suit plus la demande/);
     expect(theirs).not.toContain('en cours de Camille Martin');
     expect(theirs).not.toContain('id="brouillon"');
     await postAnswerForm(colleague.client, request.reference, { brouillon: '1', body: 'Ma propre réponse' });
@@ -286,7 +291,7 @@ describe('answer drafts', () => {
     for (const client of [colleague.client, watcher.client]) {
       const seen = await (await client.get(page(request.reference))).text();
       expect(seen).toMatch(
-        /Brouillon de réponse inachevé laissé par Camille Martin avant de passer la main, enregistré le .+ à \d{1,2} h \d{2} : personne ne l’écrit plus/,
+        /Brouillon de réponse laissé inachevé par Camille Martin, qui ne suit plus la demande, enregistré le .+ à \d{1,2} h \d{2} : personne ne l’écrit plus/,
       );
       expect(seen).not.toContain('Brouillon de réponse en cours');
       expect(seen).not.toContain('Texte de Camille');

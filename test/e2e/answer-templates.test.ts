@@ -380,7 +380,9 @@ describe('answer templates', () => {
 
     // Kept for the other kind of request: it still exists for the facilitator, who is told which one.
     const reserved = (await (await choose(otherKind)).text()).replace(/\r\n/g, '\n');
-    expect(reserved).toContain('<p>Le modèle « Accueil : ce que fait le guichet » n’existe plus : il a été supprimé');
+    expect(reserved).toContain(
+      '<p>Le modèle « Accueil : ce que fait le guichet » est désormais réservé à d’autres demandes. Rien n’est ajouté',
+    );
     expect(reserved).toContain(`>${typed}</textarea>`);
     expect(reserved).not.toContain('Texte réservé');
     // Moved to another network: it no longer exists for them, not even by its title.

@@ -161,9 +161,9 @@ describe('a later question about the same purchase (follow-up)', () => {
     const created = await bodyOf(submitApi(2, { followsUp: { reference: earlier.reference, trackingToken: earlier.token } }));
     expect((await assigned(created.reference)).facilitatorId).toBe(earlier.facilitatorId);
     expect(await assignedReason(created.reference)).toBe(`Suite de ${earlier.reference}, confiée au même facilitateur`);
-    // Their e-mail names the earlier request, where their answer is.
+    // Their e-mail names the earlier request, where their exchanges with the buyer are.
     expect((await sentMailFile(t, 'facilitator-assignment', 'titulaire-1@example.org')).replace(/\s+/g, ' ')).toContain(
-      `Elle fait suite à la demande ${earlier.reference}, sur le même achat, que vous avez prise en charge : retrouvez-y votre réponse`,
+      `Elle fait suite à la demande ${earlier.reference}, sur le même achat, que vous avez prise en charge : retrouvez-y vos échanges avec l’acheteur`,
     );
   });
 

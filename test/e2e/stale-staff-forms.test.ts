@@ -49,13 +49,26 @@ describe('staff forms opened before a colleague changed the request: close, tran
     expect(await (await sacha.get(page)).text()).toContain('value="withdrawn"');
 
     await staffWrites(t, request, 'answer', 'Voici notre réponse.');
-    const refused = await sacha.post(`${page}/cloture`, { ...stale, reason: 'withdrawn', message: 'Il nous a écrit qu’il renonce.' });
+    // A field's error first (a duplicate says which request goes on): the form comes back still checked against what it read.
+    const incomplete = await sacha.post(`${page}/cloture`, { ...stale, reason: 'duplicate' });
+    expect(incomplete.status).toBe(400);
+    const incompleteHtml = await incomplete.text();
+    const sentBack = incompleteHtml.slice(incompleteHtml.indexOf(`action="${page}/cloture"`));
+    expect(hidden(sentBack, 'seenState')).toBe(stale.seenState);
+    const refused = await sacha.post(`${page}/cloture`, {
+      _csrf: csrfIn(incompleteHtml),
+      formToken: hidden(sentBack, 'formToken'),
+      seenState: hidden(sentBack, 'seenState'),
+      reason: 'withdrawn',
+      message: 'Il nous a écrit qu’il renonce.',
+    });
     expect(refused.status).toBe(409);
     const html = await refused.text();
     expect(html).toContain('Entre-temps, Alex Test a envoyé la réponse à l’acheteur : rien n’a été enregistré.');
     expect(html).toContain('Elle est maintenant « Réponse envoyée » (et non plus « En cours de traitement »)');
     // Said once, with what was typed given back, on the fresh page whose form offers the closure again.
     expect(occurrences(html, 'Entre-temps')).toBe(1);
+    expect(html).toContain('Relisez-la ci-dessous, puis recommencez si c’est toujours utile.');
     expect(html).toContain('Il nous a écrit qu’il renonce.');
     expect(hidden(html.slice(html.indexOf('/cloture"')), 'seenState')).toBe(`answered:environmental:${request.facilitatorId}`);
     expect(await requestRow(request.reference)).toMatchObject({ status: 'answered', closeReason: null });
@@ -88,7 +101,10 @@ describe('staff forms opened before a colleague changed the request: close, tran
     await staffWrites(t, request, 'answer', 'Voici notre réponse.');
     const stale = await api('/close', { reason: 'duplicate', message: 'Voir GV-2026-000001', seenState });
     expect(stale.status).toBe(409);
-    expect((await stale.json()).message).toContain('Entre-temps, Dominique Test a envoyé la réponse à l’acheteur');
+    const { message } = await stale.json();
+    expect(message).toContain('Entre-temps, Dominique Test a envoyé la réponse à l’acheteur');
+    // No page under it: nothing « ci-dessous » to re-read.
+    expect(message).not.toContain('ci-dessous');
     const malformed = await api('/close', { reason: 'duplicate', message: 'Voir GV-2026-000001', seenState: 'ouverte' });
     expect(malformed.status).toBe(400);
     expect((await malformed.json()).errors).toEqual([{ field: 'seenState', message: expect.stringContaining('seenState') }]);
@@ -130,7 +146,7 @@ describe('staff forms opened before a colleague changed the request: close, tran
     // Taken from Alex by someone else: told by the same e-mail as a reassignment, with the reason.
     const toAlex = await sentMailFile(t, 'assignment-withdrawn', 'alex@example.org');
     expect(toAlex).toContain('L’animation du réseau vous a retiré la demande');
-    expect(toAlex).toContain('elle la transfère à l’autre domaine du guichet');
+    expect(toAlex).toContain('elle la transfère au domaine « Clauses sociales » du guichet, dont un facilitateur la reprendra.');
     expect(toAlex).toContain('Clause d’insertion');
 
     await waitFor(async () => (await requestRow(reference)).holder === claude, 10_000, 'routée à Claude');
@@ -178,7 +194,18 @@ describe('staff forms opened before a colleague changed the request: close, tran
       reason: 'Rééquilibrage',
     });
     expect(reassigned.status).toBe(303);
-    const refused = await bea.post(transferPath, { ...staleTransfer, reason: 'Clause d’insertion' });
+    // Sent first with no reason: the form comes back (400) still checked against what it read, lest the next send
+    // wipe the reassignment after all.
+    const noReason = await bea.post(transferPath, { ...staleTransfer, reason: '' });
+    expect(noReason.status).toBe(400);
+    const again = await noReason.text();
+    expect(hidden(again, 'seenState')).toBe(staleTransfer.seenState);
+    const refused = await bea.post(transferPath, {
+      _csrf: csrfIn(again),
+      formToken: hidden(again, 'formToken'),
+      seenState: hidden(again, 'seenState'),
+      reason: 'Clause d’insertion',
+    });
     expect(refused.status).toBe(409);
     const html = await refused.text();
     expect(html).toContain('Entre-temps, Annie Roux a confié cette demande à Dominique Test : rien n’a été enregistré.');
@@ -192,6 +219,8 @@ describe('staff forms opened before a colleague changed the request: close, tran
       (await bea.post(transferPath, { _csrf: csrfIn(html), seenState: hidden(html, 'seenState'), reason: 'Clause d’insertion' })).status,
     ).toBe(303);
     expect((await requestRow(reference)).kind).toBe('social_clause');
-    expect(await sentMailFile(t, 'assignment-withdrawn', 'dominique@example.org')).toContain('elle la transfère à l’autre domaine');
+    expect(await sentMailFile(t, 'assignment-withdrawn', 'dominique@example.org')).toContain(
+      'elle la transfère au domaine « Clauses sociales »',
+    );
   });
 });

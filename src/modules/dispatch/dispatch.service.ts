@@ -21,7 +21,7 @@ import { followedByFacilitator, handedOverReason, RoutingService } from '../rout
 import { parisYear } from '../requests/reference-number';
 import { AdviceRequest } from '../requests/request.entities';
 import { nextStatus } from '../requests/request-state.policy';
-import { changedMeanwhile, SeenState, seenStateOf } from '../requests/seen-state.policy';
+import { SeenState, seenStateOf } from '../requests/seen-state.policy';
 import { KIND_LABELS, otherKind } from '../requests/request.types';
 import { RequestsRepository } from '../requests/requests.repository';
 import { sealTrackingToken, trackingUrl } from '../requests/tracking-url';
@@ -403,8 +403,7 @@ export class DispatchService {
   ): Promise<{ request: RoutableRequest; current: CurrentAssignment | null }> {
     const request = await this.routingRepository.lockRequest(manager, requestId);
     if (!request) throw new NotFound();
-    const changed = seen && changedMeanwhile(seen, (await this.requests.stateNow(manager, requestId, seen.holderId))!);
-    if (changed) throw new ActionRefused(changed);
+    await this.requests.refuseIfChangedSince(manager, requestId, seen);
     return { request, current: await this.routingRepository.currentAssignment(manager, requestId) };
   }
 

@@ -550,7 +550,7 @@ describe('MailComposer, facilitator-assignment', () => {
   it('names the earlier request a follow-up comes after, to the facilitator who held it', () => {
     const { text, html } = withContext({ followsUp: 'GV-2026-000012' });
     expect(text).toContain(
-      'Elle fait suite à la demande GV-2026-000012, sur le même achat, que vous avez prise en charge : retrouvez-y votre réponse depuis la page de la demande.',
+      'Elle fait suite à la demande GV-2026-000012, sur le même achat, que vous avez prise en charge : retrouvez-y vos échanges avec l’acheteur depuis la page de la demande.',
     );
     expect(html).toContain('Elle fait suite à la demande <strong style="white-space: nowrap">GV-2026-000012</strong>, sur le même achat');
     expect(withContext({}).text).not.toContain('fait suite');
@@ -634,6 +634,22 @@ describe('MailComposer, assignment-withdrawn', () => {
       expect(body).toContain(phrase);
       expect(body).toContain('Papier recyclé');
     }
+  });
+
+  it('names the domain a transferred request goes to, whose facilitator will take it (it may wait in the pool first)', () => {
+    const { text, html } = composer.compose({
+      template: 'assignment-withdrawn',
+      subject: 'Demande GV-2026-000042 : elle vous est retirée',
+      context: {
+        firstName: 'Sacha',
+        reference: 'GV-2026-000042',
+        subject: 'Papier recyclé',
+        why: 'transferred',
+        targetKindLabel: 'Clauses sociales',
+      },
+    });
+    for (const body of [text, html])
+      expect(body).toContain('elle la transfère au domaine « Clauses sociales » du guichet, dont un facilitateur la reprendra.');
   });
 });
 

@@ -6,7 +6,7 @@ import { AdviceRequest, RequestEvent } from './request.entities';
 import type { FacilitatorShown } from './message-author.policy';
 import type { CloseReason, RequestStatus } from './request.types';
 import { OPEN_STATUSES } from './request-state.policy';
-import { MEANWHILE_EVENTS, StateNow } from './seen-state.policy';
+import { ChangedMeanwhile, changedMeanwhile, MEANWHILE_EVENTS, SeenState, StateNow } from './seen-state.policy';
 import type { LinkedRequest } from './tracking-url';
 
 /** A history line to write; `assigneeId` only on the events that give the request to a facilitator. */
@@ -260,10 +260,19 @@ export class RequestsRepository {
   }
 
   /**
+   * Refused (409, what changed and who did it) when the request, read under the caller's lock, is no longer as the
+   * form's writer `seen` it; nothing is checked without `seen` (an API client that did not send it).
+   */
+  async refuseIfChangedSince(manager: EntityManager, requestId: string, seen: SeenState | null | undefined): Promise<void> {
+    const changed = seen && changedMeanwhile(seen, (await this.stateNow(manager, requestId, seen.holderId))!);
+    if (changed) throw new ChangedMeanwhile(changed);
+  }
+
+  /**
    * The request's status, kind and holder as its lock holder reads them, with the names a « changed meanwhile » refusal
    * says: the holder now, the one the form saw (`seenHolderId`), and the two latest changes with their authors.
    */
-  async stateNow(manager: EntityManager, requestId: string, seenHolderId: string | null): Promise<StateNow | null> {
+  private async stateNow(manager: EntityManager, requestId: string, seenHolderId: string | null): Promise<StateNow | null> {
     const rows: StateNow[] = await manager.query(
       `SELECT r.status, r.kind, r.assigned_facilitator_id AS "holderId", f.first_name || ' ' || f.last_name AS "holderName",
               (SELECT s.first_name || ' ' || s.last_name FROM facilitators s WHERE s.id = $2::uuid) AS "seenHolderName",

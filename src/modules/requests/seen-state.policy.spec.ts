@@ -1,5 +1,14 @@
-import { AppError } from '../../common/errors/app-errors';
-import { changedMeanwhile, Change, SeenState, seenStateOf, seenStateToken, StateNow } from './seen-state.policy';
+import { ActionRefused, AppError } from '../../common/errors/app-errors';
+import {
+  ChangedMeanwhile,
+  changedMeanwhile,
+  Change,
+  refusalOnPage,
+  SeenState,
+  seenStateOf,
+  seenStateToken,
+  StateNow,
+} from './seen-state.policy';
 
 const ALEX = '11111111-1111-4111-8111-111111111111';
 const DOMINIQUE = '22222222-2222-4222-8222-222222222222';
@@ -79,11 +88,42 @@ describe('seen state', () => {
     [
       'a history that says nothing of it',
       now({ holderId: DOMINIQUE, holderName: 'Dominique Test', seenHolderName: null }),
-      'Entre-temps, la demande a changé : rien n’a été enregistré. Elle est maintenant confiée à Dominique Test (et non plus à celui que vous aviez vu).',
+      'Entre-temps, la demande a changé : rien n’a été enregistré. Elle est maintenant confiée à Dominique Test (et non plus à la personne que vous aviez vue).',
+    ],
+    [
+      'rerouted, then routed: routing named once',
+      now({
+        holderId: DOMINIQUE,
+        holderName: 'Dominique Test',
+        lastChanges: [change('assigned', null, 'Dominique Test'), change('rerouted', 'Annie Roux')],
+      }),
+      'Entre-temps, Annie Roux a remis cette demande en attribution automatique, qui l’a confiée à Dominique Test : rien n’a été enregistré. Elle est maintenant confiée à Dominique Test (et non plus à Alex Test).',
+    ],
+    [
+      'its deadline missed, then pooled: one outcome, said once',
+      now({
+        status: 'unassigned',
+        holderId: null,
+        holderName: null,
+        lastChanges: [change('unassigned', null), change('deadline_missed', null)],
+      }),
+      'Entre-temps, son délai de prise en charge est passé, puis elle est passée dans la réserve du réseau : rien n’a été enregistré. Elle est maintenant « En attente d’un facilitateur disponible » (et non plus « Confiée à un facilitateur »), sans facilitateur (et non plus confiée à Alex Test).',
     ],
   ] as const)('%s', (_case, state, message) => {
     const said = changedMeanwhile(seen, state);
     if (message === null) expect(said).toBeNull();
-    else expect(said).toBe(`${message} Relisez-la ci-dessous, puis recommencez si c’est toujours utile.`);
+    else expect(said).toBe(message);
+  });
+
+  // The API's 409 message has no page under it: only the pages point to the request shown below.
+  it('sends pages, not API clients, to re-read the request below', () => {
+    const message = changedMeanwhile(seen, now({ status: 'answered' }))!;
+    expect(message).not.toContain('ci-dessous');
+    expect(refusalOnPage(new ChangedMeanwhile(message))).toBe(
+      `${message} Relisez-la ci-dessous, puis recommencez si c’est toujours utile.`,
+    );
+    expect(refusalOnPage(new ActionRefused('Ce facilitateur ne traite pas ce type de demande.'))).toBe(
+      'Ce facilitateur ne traite pas ce type de demande.',
+    );
   });
 });

@@ -3,7 +3,7 @@
  * the form came back: a close, transfer or reassignment decided on a stale page would undo a colleague's move unseen
  * (an answered request closed as withdrawn, a transfer wiping a reassignment). Like the answer's `buyerMessageSeen`.
  */
-import { ValidationFailed } from '../../common/errors/app-errors';
+import { ActionRefused, AppError, ValidationFailed } from '../../common/errors/app-errors';
 import { isUuid } from '../../common/validation';
 import { KIND_LABELS, REQUEST_KINDS, REQUEST_STATUSES, RequestKind, RequestStatus, STAFF_STATUS_LABELS } from './request.types';
 
@@ -76,7 +76,7 @@ const MEANWHILE_PHRASES: Record<string, (who: string, now: StateNow, assignee: s
   withdrawn: () => `${BUYER} a retiré sa demande`,
   assigned: (_who, _now, assignee) => `l’attribution automatique l’a confiée à ${assignee}`,
   unassigned: () => 'elle est passée dans la réserve du réseau',
-  deadline_missed: () => 'son délai de prise en charge est passé : elle a été attribuée de nouveau',
+  deadline_missed: () => 'son délai de prise en charge est passé',
   network_changed: () => 'elle a été rattachée à un autre réseau',
 };
 
@@ -92,17 +92,28 @@ export function changedMeanwhile(seen: SeenState, now: StateNow): string | null 
     seen.status !== now.status ? `« ${STAFF_STATUS_LABELS[now.status]} » (et non plus « ${STAFF_STATUS_LABELS[seen.status]} »)` : null,
     seen.kind !== now.kind ? `du domaine « ${KIND_LABELS[now.kind]} »` : null,
     seen.holderId !== now.holderId
-      ? `${now.holderName ? `confiée à ${now.holderName}` : 'sans facilitateur'}${seen.holderId ? ` (et non plus ${now.holderName ? '' : 'confiée '}à ${now.seenHolderName ?? 'celui que vous aviez vu'})` : ''}`
+      ? `${now.holderName ? `confiée à ${now.holderName}` : 'sans facilitateur'}${seen.holderId ? ` (et non plus ${now.holderName ? '' : 'confiée '}à ${now.seenHolderName ?? 'la personne que vous aviez vue'})` : ''}`
       : null,
   ].filter((change): change is string => change !== null);
   if (!changes.length) return null;
-  const said = ({ type, actorName, assigneeName }: Change) =>
-    MEANWHILE_PHRASES[type](actorName ?? 'quelqu’un', now, assigneeName ?? 'un autre facilitateur');
+  const assignee = (change: Change) => change.assigneeName ?? 'un autre facilitateur';
+  const said = (change: Change) => MEANWHILE_PHRASES[change.type](change.actorName ?? 'quelqu’un', now, assignee(change));
   const [last, before] = now.lastChanges;
   const what = !last
     ? 'la demande a changé'
     : before && FOLLOW_UPS.includes(last.type) && !FOLLOW_UPS.includes(before.type)
-      ? `${said(before)}, puis ${said(last)}`
+      ? // A rerouting already named routing: only whom it found.
+        `${said(before)}${before.type === 'rerouted' && last.type === 'assigned' ? `, qui l’a confiée à ${assignee(last)}` : `, puis ${said(last)}`}`
       : said(last);
-  return `Entre-temps, ${what} : rien n’a été enregistré. Elle est maintenant ${changes.join(', ')}. Relisez-la ci-dessous, puis recommencez si c’est toujours utile.`;
+  return `Entre-temps, ${what} : rien n’a été enregistré. Elle est maintenant ${changes.join(', ')}.`;
+}
+
+/** A move refused (409) because the request changed since its form was read: `changedMeanwhile`'s words. */
+export class ChangedMeanwhile extends ActionRefused {}
+
+/** A refusal as a page says it above the request as it is now; the API's message stays what happened, with no page to point to. */
+export function refusalOnPage(error: AppError): string {
+  return error instanceof ChangedMeanwhile
+    ? `${error.message} Relisez-la ci-dessous, puis recommencez si c’est toujours utile.`
+    : error.message;
 }

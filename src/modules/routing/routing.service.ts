@@ -14,7 +14,7 @@ import { MailService } from '../mail/mail.service';
 import { milestoneOf } from '../requests/milestone.policy';
 import { ReferenceService } from '../reference/reference.service';
 import { answerDueAt, Pause, pausesFromHistory } from '../requests/answer-deadline.policy';
-import { HANDED_OVER_EVENT, KIND_LABELS, RequestStatus } from '../requests/request.types';
+import { HANDED_OVER_EVENT, KIND_LABELS, otherKind, RequestStatus } from '../requests/request.types';
 import { transition } from '../requests/request-state.policy';
 import { autoCloseAt } from '../requests/reply-window.policy';
 import { NewRequestEvent, RequestsRepository } from '../requests/requests.repository';
@@ -899,7 +899,7 @@ export class RoutingService {
    * The facilitator's e-mail when a request is taken from them: its deadline passed, the network withdrew it (to
    * reassign it, or transferred to the other kind), or they
    * became unavailable (an absence, no longer receiving requests) before taking it in charge. `reason`: the network's,
-   * as its animator typed it (staff to staff).
+   * as its animator typed it (staff to staff). Transferred, `request` is as it was before: its domain is the other one.
    */
   withdrawnMail(
     request: RoutableRequest,
@@ -912,7 +912,15 @@ export class RoutingService {
       template: 'assignment-withdrawn',
       recipient: facilitator.email,
       subject: `Demande ${request.reference} : elle vous est retirée`,
-      context: { firstName: facilitator.firstName, reference: request.reference, subject: request.subject, why, reason },
+      context: {
+        firstName: facilitator.firstName,
+        reference: request.reference,
+        subject: request.subject,
+        why,
+        reason,
+        // Named by the template when given: e-mails queued before it was say « l’autre domaine ».
+        ...(why === 'transferred' ? { targetKindLabel: KIND_LABELS[otherKind(request.kind)] } : {}),
+      },
     });
   }
 

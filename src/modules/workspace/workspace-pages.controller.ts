@@ -11,6 +11,7 @@ import { sendAttachment } from '../attachments/attachment-download';
 import { AttachmentsService } from '../attachments/attachments.service';
 import { filesNotSentNotice } from '../attachments/file-name.policy';
 import { FILES_FIELD, filesToChooseAgain, UploadInterceptor, uploadRefusalOf } from '../attachments/upload.interceptor';
+import { refusalOnPage } from '../requests/seen-state.policy';
 import { RequestPageRenderer } from './request-page.renderer';
 import { doneNotice, draftSavedDone, draftSavedOf, requestForm, RequestFormName, WorkspaceViews } from './workspace-views';
 import { WorkspaceService } from './workspace.service';
@@ -169,6 +170,8 @@ export class WorkspacePagesController {
             res.status(200).json(saved);
             return null;
           }
+          // Its answer sent already (Back after sending, then this button): said so, not « nothing typed ».
+          if (saved.alreadySent) return doneAt(reference, 'reponse');
           return `${doneAt(reference, draftSavedDone(saved.savedAt !== null, fileNames.length > 0))}#brouillon`;
         }
         // A file over a limit: the form comes back with the text as typed, and the limit said beside the files.
@@ -326,7 +329,7 @@ export class WorkspacePagesController {
         // Help items by the labels the form showed; the files chosen were not kept: the person is told to attach them again.
         const refusal = conflict
           ? {
-              message: error.message,
+              message: refusalOnPage(error),
               typed,
               typedItems: this.views.typedHelpItems(body.items),
               filesNotSent: filesNotSentNotice(chosenFiles),
@@ -341,7 +344,7 @@ export class WorkspacePagesController {
           res.status(error.status).render('error', {
             title: 'Action impossible',
             heading: 'Action impossible',
-            message: refusal.message,
+            message: error.message,
             typed,
             typedItems: refusal.typedItems,
             filesNotSent: refusal.filesNotSent,

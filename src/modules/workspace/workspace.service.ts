@@ -31,7 +31,7 @@ import { autoCloseAt, enteredStatusAt } from '../requests/reply-window.policy';
 import { MessageKind, STAFF_TEXT_MAX } from '../requests/request-message.types';
 import { RequestMessagesRepository, staffMessageView } from '../requests/request-messages.repository';
 import { allowedActions, closeReasonsFor, nextStatus, SYSTEM_CLOSE_REASONS } from '../requests/request-state.policy';
-import { changedMeanwhile, SeenState, seenStateOf, seenStateToken } from '../requests/seen-state.policy';
+import { SeenState, seenStateOf, seenStateToken } from '../requests/seen-state.policy';
 import {
   CLOSE_REASON_LABELS,
   CLOSE_REASONS,
@@ -841,8 +841,7 @@ export class WorkspaceService {
     return this.dataSource.transaction(async (manager) => {
       const locked = await this.routingRepository.lockRequest(manager, requestId);
       if (!locked) throw new NotFound();
-      const changed = seen && changedMeanwhile(seen, (await this.requests.stateNow(manager, requestId, seen.holderId))!);
-      if (changed) throw new ActionRefused(changed);
+      await this.requests.refuseIfChangedSince(manager, requestId, seen);
       const to = action ? nextStatus({ status: locked.status }, action, reason) : locked.status;
       await runAsOne(manager, await statements(locked.status, to, manager, locked));
       return locked.status;
