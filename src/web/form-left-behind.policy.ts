@@ -20,7 +20,13 @@ interface StaffForm {
 }
 const ON_REQUEST = '^/espace/demandes/[^/]+/';
 const STAFF_FORMS: readonly StaffForm[] = [
-  { action: new RegExp(`${ON_REQUEST}reponse$`), labels: { body: 'Votre réponse' }, section: 'titre-reponse', helpItems: true },
+  // Labels that vary on the form (an answer or its complement, a pool's assignment or a reassignment) name every variant.
+  {
+    action: new RegExp(`${ON_REQUEST}reponse$`),
+    labels: { body: 'Votre réponse ou complément' },
+    section: 'titre-reponse',
+    helpItems: true,
+  },
   { action: new RegExp(`${ON_REQUEST}precision$`), labels: { body: 'Votre question' }, section: 'titre-precision' },
   { action: new RegExp(`${ON_REQUEST}notes$`), labels: { body: 'Note (jamais montrée à l’acheteur)' }, section: 'titre-note' },
   {
@@ -30,7 +36,7 @@ const STAFF_FORMS: readonly StaffForm[] = [
   },
   { action: new RegExp(`${ON_REQUEST}cloture$`), labels: { message: 'Message à l’acheteur' }, section: 'titre-cloture' },
   { action: new RegExp(`${ON_REQUEST}transfert$`), labels: { reason: 'Motif du transfert' } },
-  { action: new RegExp(`${ON_REQUEST}reaffectation$`), labels: { reason: 'Motif de la réaffectation' } },
+  { action: new RegExp(`${ON_REQUEST}reaffectation$`), labels: { reason: 'Motif' } },
   { action: new RegExp(`${ON_REQUEST}scission$`), labels: {}, splitQuestions: true },
   { action: /^\/espace\/evaluations\/[^/]+\/revue$/, labels: { note: 'Note interne' } },
   { action: /^\/espace\/modeles(\/[^/]+)?$/, labels: { body: 'Texte' } },

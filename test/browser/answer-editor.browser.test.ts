@@ -37,8 +37,11 @@ it('un long texte collé n’est pas tronqué : le compteur le dit, le serveur l
   await page.waitForFunction(
     () => document.getElementById('f-answer-body-count-live')?.textContent === 'Il vous reste 500 caractères sur 10\u202f000.',
   );
+  // Near the limit, the count describes the box: tabbing back into it says what is left.
+  expect(await box.getAttribute('aria-describedby')).toBe('f-answer-body-count');
   await box.fill('Bonjour');
   await page.waitForFunction(() => document.getElementById('f-answer-body-count-live')?.textContent === '');
+  expect(await box.getAttribute('aria-describedby')).toBeNull();
 
   // 13 000 characters pasted, the signature last: none cut, the count says by how much it is over.
   const signature = '\n\nCordialement,\nCamille, facilitatrice';
@@ -59,6 +62,8 @@ it('un long texte collé n’est pas tronqué : le compteur le dit, le serveur l
   expect((await box.inputValue()).length).toBe(13_000);
   expect(await page.locator('#resume-erreurs').textContent()).toContain('La réponse ne doit pas dépasser 10\u202f000 caractères.');
   expect(await count.textContent()).toContain('3\u202f000 caractères de trop');
+  // Opened past the limit: the server's error and the count both describe the box.
+  expect(await box.getAttribute('aria-describedby')).toBe('f-answer-body-error f-answer-body-count');
   await closePage(page);
 
   const audit = await openPage(session.forAudit);

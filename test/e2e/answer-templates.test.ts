@@ -169,6 +169,52 @@ describe('answer templates', () => {
     expect(await templates()).toEqual([expect.objectContaining({ title: 'Loi AGEC : réemploi', body: typed })]);
   });
 
+  it('a template moved meanwhile: the network it is in now is shown; moved out of the person’s networks, said so, nothing to recreate', async () => {
+    const id = await insertTemplate('aura-ee', 'Loi AGEC', 'Texte de départ');
+    const admin = await signedIn({ role: 'admin' });
+    const berenice = await signedIn({ role: 'animator', networks: ['aura-ee', 'reseco'] });
+    const path = `/espace/modeles/${id}`;
+    const fields = { networkCode: 'aura-ee', title: 'Loi AGEC', body: 'Texte de Bérénice', kind: '' };
+    const opened = openedForm(await (await berenice.get(path)).text());
+    expect((await admin.submit(path, path, { ...fields, networkCode: 'reseco', body: 'Texte de départ' })).status).toBe(303);
+
+    const stale = await berenice.post(path, { ...opened, ...fields });
+    expect(stale.status).toBe(409);
+    expect(await stale.text()).toContain('<dt class="fr-text--bold">Réseau</dt><dd class="fr-mb-1w">RESECO</dd>');
+
+    // Moved again, to a network she does not see: not « supprimé », and no form that would make a twin of it.
+    expect((await admin.submit(path, path, { ...fields, networkCode: 'maximilien', body: 'Texte de départ' })).status).toBe(303);
+    const away = await berenice.post(path, { ...opened, ...fields });
+    expect(away.status).toBe(409);
+    const html = (await away.text()).replace(/\r\n/g, '\n');
+    expect(html).toContain('il n’est plus dans vos réseaux, vos modifications ne sont pas enregistrées.');
+    expect(html).toContain('>Texte de Bérénice</blockquote>');
+    expect(html).not.toContain('supprimé');
+    expect(html).not.toContain('Recréer le modèle');
+    expect(html).not.toContain('<form method="post" action="/espace/modeles"');
+    // An address that is no template stays « introuvable », version sent or not.
+    expect((await berenice.post('/espace/modeles/pas-un-modele', { ...opened, ...fields })).status).toBe(404);
+    expect(await templates()).toEqual([expect.objectContaining({ networkCode: 'maximilien', body: 'Texte de départ' })]);
+  });
+
+  it('a tampered hidden version is taken as stale: the template as it is now, a version to save over, nothing written', async () => {
+    const id = await insertTemplate('aura-ee', 'Loi AGEC', 'Texte de départ');
+    const animator = await signedIn({ role: 'animator', networks: ['aura-ee'] });
+    const path = `/espace/modeles/${id}`;
+    const opened = openedForm(await (await animator.get(path)).text());
+    const fields = { networkCode: 'aura-ee', title: 'Loi AGEC', body: 'Texte revu', kind: '' };
+    for (const version of ['0', 'trois']) {
+      const tampered = await animator.post(path, { ...opened, ...fields, version });
+      expect(tampered.status).toBe(409);
+      const html = await tampered.text();
+      expect(html).toContain('name="version" value="1"');
+      expect(html).toContain('>Texte de départ</blockquote>');
+      expect(html).not.toContain('La version du modèle est un nombre entier');
+    }
+    expect(await templates()).toEqual([expect.objectContaining({ body: 'Texte de départ' })]);
+    expect((await animator.post(path, { ...opened, ...fields })).status).toBe(303);
+  });
+
   it('API: a change sent with the version read (If-Match or `version`) is refused once a colleague changed it; none sent, it applies', async () => {
     const animator = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
     const id = await insertTemplate('aura-ee', 'Loi AGEC', 'Texte de départ');
@@ -187,20 +233,21 @@ describe('answer templates', () => {
     expect(changed.headers.get('etag')).toBe('"2"');
     expect(await changed.json()).toMatchObject({ title: 'Loi AGEC : réemploi', version: 2 });
 
-    // A colleague's client still holding version 1, by header or by field: nothing written, told why.
-    for (const [body, headers] of [
-      [{ body: 'Autre texte' }, { 'if-match': '"1"' }],
-      [{ body: 'Autre texte', version: 1 }, {}],
-    ] as const) {
-      const stale = await call('PATCH', animator, body, headers);
-      expect(stale.status).toBe(409);
-      expect((await stale.json()).errors).toEqual([
-        {
-          field: 'version',
-          message: expect.stringContaining(
-            'Ce modèle a été modifié par Sam Essai depuis que vous l’avez ouvert (il en est à sa version 2)',
-          ),
-        },
+    // A colleague's client still holding version 1, by field (409) or by If-Match (412): nothing written, told why.
+    const stale = await call('PATCH', animator, { body: 'Autre texte', version: 1 });
+    expect(stale.status).toBe(409);
+    expect((await stale.json()).errors).toEqual([
+      {
+        field: 'version',
+        message: expect.stringContaining('Ce modèle a été modifié par Sam Essai depuis que vous l’avez ouvert (il en est à sa version 2)'),
+      },
+    ]);
+    // If-Match compares strongly (RFC 9110): a weak tag never matches, a list matches by any of its tags.
+    for (const ifMatch of ['"1"', 'W/"2"', '"1", W/"2"']) {
+      const refused = await call('PATCH', animator, { body: 'Autre texte' }, { 'if-match': ifMatch });
+      expect(refused.status).toBe(412);
+      expect((await refused.json()).errors).toEqual([
+        { field: 'version', message: expect.stringContaining('L’en-tête If-Match ne désigne pas la version actuelle de ce modèle ("2"') },
       ]);
     }
     expect(await templates()).toEqual([expect.objectContaining({ title: 'Loi AGEC : réemploi', body: 'Texte de départ' })]);
@@ -209,9 +256,42 @@ describe('answer templates', () => {
     expect((await unreadable.json()).errors).toEqual([
       { field: 'version', message: 'La version du modèle est un nombre entier, celle que vous avez lue.' },
     ]);
+    const listed = await call('PATCH', animator, { body: 'Texte de la liste' }, { 'if-match': '"1", "2"' });
+    expect(listed.status).toBe(200);
+    expect(await listed.json()).toMatchObject({ body: 'Texte de la liste', version: 3 });
 
     // A client that sends no version changes it as before.
-    expect(await (await call('PATCH', animator, { body: 'Autre texte' })).json()).toMatchObject({ body: 'Autre texte', version: 3 });
+    expect(await (await call('PATCH', animator, { body: 'Autre texte' })).json()).toMatchObject({ body: 'Autre texte', version: 4 });
+  });
+
+  it('API: a change sent with no version does not write back the fields it did not send over a colleague’s change made meanwhile', async () => {
+    const animator = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
+    const id = await insertTemplate('aura-ee', 'Loi AGEC', 'Texte de départ');
+    // A colleague's title change, still uncommitted while the PATCH reads the template, then committed before it writes.
+    const colleague = t.dataSource.createQueryRunner();
+    await colleague.connect();
+    await colleague.startTransaction();
+    try {
+      await colleague.query(`UPDATE answer_templates SET title = 'Titre du collègue', version = version + 1 WHERE id = $1`, [id]);
+      const patched = fetch(`${t.url}/api/v1/staff/answer-templates/${id}`, {
+        method: 'PATCH',
+        headers: { authorization: animator, 'content-type': 'application/json' },
+        body: JSON.stringify({ body: 'Autre texte' }),
+      });
+      // Its write waits on the colleague's row lock.
+      for (let waited = 0; waited < 100; waited++) {
+        const [{ waiting }] = await t.dataSource.query(
+          `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE 'UPDATE%answer_templates%'`,
+        );
+        if (waiting) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await colleague.commitTransaction();
+      expect((await patched).status).toBe(409);
+    } finally {
+      await colleague.release();
+    }
+    expect(await templates()).toEqual([expect.objectContaining({ title: 'Titre du collègue', body: 'Texte de départ' })]);
   });
 
   it('another network’s animator never sees nor touches them; a facilitator has no such pages (404)', async () => {

@@ -376,19 +376,30 @@ describe('the animators’ review of evaluations', () => {
     expect(again.status).toBe(409);
     expect(await t.dataSource.query(`SELECT 1 FROM mail_messages`)).toHaveLength(1);
 
+    const { claudeId } = await twoAnimators();
     const alix = await signedIn({ role: 'facilitator', facilitatorId: w.alix, networks: ['aura-ee'] });
     // The review is the animators' business: the facilitator sees the share, not whether it is reviewed yet.
     const unreviewed = await (await alix.get(path)).text();
     expect(unreviewed).toContain('Partagée avec le facilitateur le');
     expect(unreviewed).not.toContain('À revoir');
-    await t.dataSource.query(`UPDATE surveys SET reviewed_at = now(), review_note = 'Note des animateurs' WHERE id = $1`, [
-      w.evaluations.a,
-    ]);
+    await t.dataSource.query(
+      `UPDATE surveys SET reviewed_at = now(), review_note = 'Note des animateurs', reviewed_by = $2 WHERE id = $1`,
+      [w.evaluations.a, claudeId],
+    );
     const html = await (await alix.get(path)).text();
     expect(html).toContain('Très utile');
     expect(html).not.toContain('Marquer comme revue');
     expect(html).not.toContain('Note des animateurs');
     expect(html).not.toMatch(/Revue le/);
+    // Who shared it with them, on the page, by the API and in the export; never who reviewed it.
+    expect(html).toMatch(/Partagée avec le facilitateur le [^<]+ par Sam Essai<\/span>/);
+    expect(html).not.toContain('Claude Animateur');
+    const alixToken = await tokenOf((await t.dataSource.query(`SELECT id FROM staff_users WHERE facilitator_id = $1`, [w.alix]))[0].id);
+    expect((await bodyOf(api(`/${w.evaluations.a}`, alixToken))).request).toMatchObject({ reviewerName: null, sharerName: 'Sam Essai' });
+    const csv = (await (await alix.get('/espace/export/evaluations.csv')).text()).split('\r\n');
+    expect(csv[0]).toMatch(/;Partagée avec le facilitateur le \(heure de Paris\);Partagée par$/);
+    expect(csv[1]).toMatch(/;Sam Essai$/);
+    expect(csv.join('\n')).not.toContain('Claude Animateur');
     const list = await (await alix.get('/espace/evaluations')).text();
     expect(list).toContain(w.requests.a.reference);
     // Their own answers, shared with them: nothing of the animators' review to follow there.
@@ -465,6 +476,12 @@ describe('the animators’ review of evaluations', () => {
     expect((await again.json()).errors).toEqual([
       { field: 'reviewedAt', message: expect.stringContaining('Cette évaluation a été revue par Claude Animateur') },
     ]);
+    // A date the API never gave is refused as such (400), not taken for a colleague's review.
+    for (const reviewedAt of [1773306245123, 'hier', '2026-03-12']) {
+      const unreadable = await api(`/${w.evaluations.b}/review`, token, { note: 'Date illisible', reviewedAt });
+      expect(unreadable.status).toBe(400);
+      expect((await unreadable.json()).errors).toEqual([{ field: 'reviewedAt', message: expect.stringContaining('La date de revue lue') }]);
+    }
     expect((await bodyOf(api(`/${w.evaluations.b}/review`, token, { note: 'Sans date' }))).evaluation.reviewNote).toBe('Sans date');
   });
 

@@ -243,6 +243,7 @@ describe('CSV exports of requests and evaluations', () => {
         '',
         '',
         '',
+        '',
       ].join(';'),
     );
     // Multi-valued cells are joined by « | »: a label's own comma (« Insertion, handicap ») is never a second value, and
@@ -265,9 +266,13 @@ describe('CSV exports of requests and evaluations', () => {
     const animatorView = (await (await client.get('/espace/export/evaluations.csv')).text()).replace(/^\uFEFF/, '');
     expect(animatorView).toContain('Note de revue');
     expect(animatorView).toContain('À reprendre en réunion, ne pas montrer.');
+    // The columns added since the export was first built come last: the animators' spreadsheets keep theirs.
+    expect(animatorView.split('\r\n')[0]).toMatch(
+      /;Commentaire;Revue le \(heure de Paris\);Note de revue;Partagée avec le facilitateur le \(heure de Paris\);Revue par;Partagée par$/,
+    );
     const shared = lines(await (await facilitator.get('/espace/export/evaluations.csv')).text());
     expect(shared).toHaveLength(2);
-    expect(shared[0]).toMatch(/;Commentaire;Partagée avec le facilitateur le \(heure de Paris\)$/);
+    expect(shared[0]).toMatch(/;Commentaire;Partagée avec le facilitateur le \(heure de Paris\);Partagée par$/);
     expect(shared.join('\n')).not.toMatch(/Revue le|Revue par|Note de revue|ne pas montrer/);
   });
 

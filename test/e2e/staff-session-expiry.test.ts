@@ -90,7 +90,7 @@ describe('staff sessions: sliding, capped, and a form sent after their end', () 
     expect(html).toContain('Votre session a expiré');
     expect(html).toContain('Ce que vous venez d’envoyer n’a pas été enregistré.');
     // The text under its field's own label, the help items chosen by the labels the form showed (never a code).
-    expect(html).toContain('<label class="fr-label" for="texte-saisi-1">Votre réponse</label>');
+    expect(html).toContain('<label class="fr-label" for="texte-saisi-1">Votre réponse ou complément</label>');
     expect(typedIn(html)).toBe(TYPED_ESCAPED);
     expect(html).not.toContain('<script>alert(1)');
     expect(html).toContain(

@@ -18,6 +18,8 @@ export const ERROR_STATUS = {
   conflict: HttpStatus.CONFLICT,
   /** A one-time form sent again with other content (a duplicated tab): refused, its text given back. */
   form_already_sent: HttpStatus.CONFLICT,
+  /** A save whose If-Match names no longer the resource as it is (RFC 9110 §13.1.1). */
+  precondition_failed: HttpStatus.PRECONDITION_FAILED,
   /** What a link opened and no longer does, said so rather than « not found » (a survey past its date). */
   gone: HttpStatus.GONE,
   payload_too_large: HttpStatus.PAYLOAD_TOO_LARGE,

@@ -1,4 +1,4 @@
-import { checkTemplate, etagOf, passageToComplete, versionSeen, withTemplate } from './answer-template.policy';
+import { checkTemplate, etagOf, passageToComplete, saveCondition, withTemplate } from './answer-template.policy';
 
 const valid = { networkCode: 'aura-ee', title: 'Loi AGEC : taux de réemploi', body: 'Les taux minimaux sont fixés par le décret…' };
 
@@ -62,21 +62,27 @@ describe('withTemplate', () => {
   });
 });
 
-describe('versionSeen', () => {
-  it.each<[string, unknown, number | null | undefined]>([
-    ['the edit form’s hidden field', '3', 3],
-    ['the API’s number', 12, 12],
-    ['an If-Match ETag', '"7"', 7],
-    ['a weak ETag', 'W/"7"', 7],
-    ['the ETag the API gives', etagOf(4), 4],
-    ['nothing said: an older client, the save overwrites', undefined, null],
-    ['an empty field', '', null],
-    ['any version, as HTTP writes it', '*', null],
-    ['a version that cannot be', '0', undefined],
-    ['not a number', 'trois', undefined],
-    ['a fraction', 2.5, undefined],
-    ['a list of ETags', '"3", "4"', undefined],
-  ])('%s', (_label, sent, expected) => {
-    expect(versionSeen(sent)).toBe(expected);
+describe('saveCondition', () => {
+  const seen = (version: number) => ({ versions: [version], refusal: 'conflict' });
+  const ifMatch = (...versions: number[]) => ({ versions, refusal: 'precondition_failed' });
+  it.each<[string, unknown, string | undefined, object | undefined]>([
+    ['the edit form’s hidden field', '3', undefined, seen(3)],
+    ['the API’s number', 12, undefined, seen(12)],
+    ['the field before the header', 12, '"4"', seen(12)],
+    ['an If-Match ETag', undefined, '"7"', ifMatch(7)],
+    ['the ETag the API gives', undefined, etagOf(4), ifMatch(4)],
+    ['a list of ETags: any of them', undefined, '"3", "4"', ifMatch(3, 4)],
+    ['a weak ETag never matches (strong comparison)', undefined, 'W/"7"', ifMatch()],
+    ['an ETag not ours matches nothing', undefined, '"abc", W/"2", "5"', ifMatch(5)],
+    ['nothing said: an older client, the save overwrites', undefined, undefined, { versions: null, refusal: 'conflict' }],
+    ['an empty field', '', undefined, { versions: null, refusal: 'conflict' }],
+    ['any version, as HTTP writes it', undefined, '*', { versions: null, refusal: 'conflict' }],
+    ['a version that cannot be', '0', undefined, undefined],
+    ['not a number', 'trois', undefined, undefined],
+    ['a fraction', 2.5, undefined, undefined],
+    ['an If-Match that is no ETag', undefined, 'deux', undefined],
+    ['an ETag in the field', '"3"', undefined, undefined],
+  ])('%s', (_label, version, header, expected) => {
+    expect(saveCondition(version, header)).toEqual(expected);
   });
 });

@@ -63,26 +63,34 @@ export function withTemplate(typed: unknown, template: string): string {
   return text.trim() ? `${text}\n\n${template}` : template;
 }
 
-/** Said of a version that versionSeen cannot read (form or API). */
+/** Said of a version that saveCondition cannot read (form or API). */
 export const VERSION_UNREADABLE = 'La version du modèle est un nombre entier, celle que vous avez lue.';
 
+const VERSION = /^[1-9]\d{0,8}$/;
+
+/** What a save must find to be written: the versions it may go over (null: any), and how a miss is answered. */
+export interface SaveCondition {
+  versions: readonly number[] | null;
+  /** 409 for a `version` the person's page or the client sent, 412 for an If-Match (RFC 9110 §13.1.1). */
+  refusal: 'conflict' | 'precondition_failed';
+}
+
 /**
- * The version of a template a save was prepared from: the edit form's hidden field, the API's `version`, or its
- * If-Match ETag (`"3"`, weak or not). Null when none is said (a client from before versions, or « * »): the save
- * overwrites as it always did. Undefined when unreadable.
+ * The condition of a save: the edit form's hidden field or the API's `version` first, else the API's If-Match. None
+ * said (a client from before versions, or If-Match « * »): any version. Undefined when unreadable.
  */
-export function versionSeen(sent: unknown): number | null | undefined {
-  if (sent === undefined || sent === null || sent === '' || sent === '*') return null;
-  const text =
-    typeof sent === 'number'
-      ? String(sent)
-      : typeof sent === 'string'
-        ? sent
-            .trim()
-            .replace(/^W\//, '')
-            .replace(/^"(.*)"$/, '$1')
-        : '';
-  return /^[1-9]\d{0,8}$/.test(text) ? Number(text) : undefined;
+export function saveCondition(version: unknown, ifMatch?: string): SaveCondition | undefined {
+  if (version !== undefined && version !== null && version !== '') {
+    const text = typeof version === 'number' ? String(version) : typeof version === 'string' ? version.trim() : '';
+    return VERSION.test(text) ? { versions: [Number(text)], refusal: 'conflict' } : undefined;
+  }
+  const header = ifMatch?.trim() ?? '';
+  if (header === '' || header === '*') return { versions: null, refusal: 'conflict' };
+  const tags = header.split(',').map((tag) => tag.trim());
+  if (!tags.every((tag) => /^(W\/)?"[^"]*"$/.test(tag))) return undefined;
+  // Strong comparison: a weak tag never matches, one not ours neither; any of the list may.
+  const versions = tags.filter((tag) => tag.startsWith('"') && VERSION.test(tag.slice(1, -1))).map((tag) => Number(tag.slice(1, -1)));
+  return { versions, refusal: 'precondition_failed' };
 }
 
 /** The ETag an API client sends back as If-Match to save over this version and no other. */

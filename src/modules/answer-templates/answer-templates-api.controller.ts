@@ -10,6 +10,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiPreconditionFailedResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -18,7 +19,7 @@ import { validateBody } from '../../common/validation';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { ApiStaffAccess, CurrentStaff, StaffGuard, StaffRoles } from '../accounts/staff.guard';
 import { AnswerTemplate } from './answer-template.entity';
-import { etagOf } from './answer-template.policy';
+import { etagOf, saveCondition } from './answer-template.policy';
 import { AnswerTemplatesService } from './answer-templates.service';
 import { AnswerTemplateDto, CreateAnswerTemplateDto, UpdateAnswerTemplateDto } from './dto/answer-template.dto';
 
@@ -75,13 +76,22 @@ export class AnswerTemplatesApiController {
   @ApiOperation({
     summary: 'Modifier un modèle de réponse',
     description:
-      'Seuls les champs envoyés changent. Pour ne pas écraser la modification d’un collègue, envoyez la version lue (`version`, ou If-Match avec l’ETag reçu).',
+      'Seuls les champs envoyés changent. Pour ne pas écraser la modification d’un collègue, envoyez la version lue (`version`, ou If-Match avec l’ETag reçu). Sans l’une ni l’autre, les champs non envoyés gardent leur valeur lue : une modification faite entre-temps est refusée (409), jamais écrasée.',
   })
-  @ApiHeader({ name: 'If-Match', required: false, description: 'L’ETag reçu avec le modèle, par exemple "3"' })
+  @ApiHeader({
+    name: 'If-Match',
+    required: false,
+    description:
+      'L’ETag reçu avec le modèle, par exemple "3", ou une liste ("3", "4" : l’un ou l’autre). Comparaison forte (RFC 9110) : un ETag faible (W/"3") ne correspond jamais. Aucun ne désigne la version actuelle : 412.',
+  })
   @ApiBody({ type: UpdateAnswerTemplateDto })
   @ApiOkResponse({ type: AnswerTemplateDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Champs invalides, un message par champ' })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Le modèle a changé, ou a été supprimé, depuis la version envoyée' })
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description: 'Le modèle a changé, ou a été supprimé, depuis la version envoyée (`version`) ou lue',
+  })
+  @ApiPreconditionFailedResponse({ type: ErrorResponseDto, description: 'Aucun ETag de l’en-tête If-Match ne désigne la version actuelle' })
   async update(
     @CurrentStaff() staff: StaffPrincipal,
     @Param('id') id: string,
@@ -91,7 +101,7 @@ export class AnswerTemplatesApiController {
   ): Promise<AnswerTemplateDto> {
     const template = await this.templates.get(staff, id);
     const { version, ...changes } = await validateBody(UpdateAnswerTemplateDto, body);
-    return templateView(await this.templates.patch(staff, template, changes, version ?? ifMatch), res);
+    return templateView(await this.templates.patch(staff, template, changes, saveCondition(version, ifMatch)), res);
   }
 
   @Delete(':id')

@@ -11,8 +11,9 @@ import { KIND_LABELS, REQUEST_KINDS } from '../requests/request.types';
 import { ReferenceService } from '../reference/reference.service';
 import { AnswerTemplate } from './answer-template.entity';
 import { STAFF_TEXT_MAX } from '../requests/request-message.types';
-import { TEMPLATE_TITLE_MAX } from './answer-template.policy';
+import { saveCondition, TEMPLATE_TITLE_MAX } from './answer-template.policy';
 import { NotFound } from '../../common/errors/app-errors';
+import { isUuid } from '../../common/validation';
 import { AnswerTemplatesService, TemplateChangedMeanwhile } from './answer-templates.service';
 
 type Form = Record<string, unknown>;
@@ -76,25 +77,29 @@ export class AnswerTemplatesPagesController {
 
   /**
    * The form carries the version it was opened from: changed since by someone else, the page shows the template as it
-   * is now beside what was typed (409); deleted since, what was typed comes back to create it again.
+   * is now beside what was typed (409); deleted since, what was typed comes back to create it again; moved to a network
+   * outside the person's, what was typed comes back to keep, said so.
    */
   @Post(':id')
   async update(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string, @Body() body: Form = {}, @Res() res: Response) {
     const template = await this.templates.findVisible(staff, id);
     // Only an edit page sends a version: any other address stays « introuvable ».
-    if (!template && body.version === undefined) throw new NotFound();
-    if (!template) return this.renderGone(res, staff, body);
+    if (!template && (body.version === undefined || !isUuid(id))) throw new NotFound();
+    if (!template) return this.renderGone(res, staff, body, await this.templates.movedAway(id));
+    // A hidden version tampered with is no version the person could correct: taken as stale, the template as it is now is shown.
+    const condition = saveCondition(body.version) ?? { versions: [], refusal: 'conflict' };
     await onFieldErrors(
-      () => this.templates.update(staff, template, body, body.version),
+      () => this.templates.update(staff, template, body, condition),
       (errors, error) => {
         if (!(error instanceof TemplateChangedMeanwhile))
           return this.renderEdit(res, staff, error.status, template, formModel(body, errors));
-        if (!error.current) return this.renderGone(res, staff, body);
+        if (!error.current) return this.renderGone(res, staff, body, error.moved);
         // Sent again from this page, the person's text goes over the version they now have before them.
         const form = formModel({ ...body, version: error.current.version });
         this.renderEdit(res, staff, error.status, error.current, form, {
           editorName: error.editorName,
           kind: this.kindLabel(error.current),
+          network: this.networkName(error.current.networkCode),
         });
       },
       () => res.redirect(303, `${PAGE}?fait=modification`),
@@ -145,7 +150,7 @@ export class AnswerTemplatesPagesController {
     status: number,
     template: AnswerTemplate,
     form: FormModel,
-    changed?: { editorName: string | null; kind: string },
+    changed?: { editorName: string | null; kind: string; network: string },
   ) {
     res.status(status).render('answer-template', {
       ...this.formContext(staff, form),
@@ -156,11 +161,18 @@ export class AnswerTemplatesPagesController {
     });
   }
 
-  /** Deleted while the person edited it: their text, in a form that creates it again (409). */
-  private renderGone(res: Response, staff: StaffPrincipal, body: Form) {
-    res
-      .status(409)
-      .render('answer-template', { ...this.formContext(staff, formModel(body)), title: 'Modèle supprimé', gone: true, refused: true });
+  /**
+   * Deleted while the person edited it: their text, in a form that creates it again (409). Moved to a network outside
+   * theirs: their text to keep, with no form (creating it again would make a twin of the one moved).
+   */
+  private renderGone(res: Response, staff: StaffPrincipal, body: Form, moved: boolean) {
+    res.status(409).render('answer-template', {
+      ...this.formContext(staff, formModel(body)),
+      title: moved ? 'Modèle hors de vos réseaux' : 'Modèle supprimé',
+      gone: true,
+      moved,
+      refused: true,
+    });
   }
 
   private kindLabel(template: AnswerTemplate): string {

@@ -51,14 +51,14 @@ export class AnswerTemplatesRepository {
     return rows.length > 0;
   }
 
-  /** Written, one version more, if it still exists at `version` (null: at any); whether it was. */
-  async update(id: string, input: TemplateInput, byId: string, version: number | null): Promise<boolean> {
+  /** Written, one version more, if it still exists at one of `versions` (null: at any); whether it was. */
+  async update(id: string, input: TemplateInput, byId: string, versions: readonly number[] | null): Promise<boolean> {
     const query = this.templates
       .createQueryBuilder()
       .update()
       .set({ ...input, updatedById: byId, version: () => 'version + 1' })
       .where('id = :id', { id });
-    if (version !== null) query.andWhere('version = :version', { version });
+    if (versions !== null) query.andWhere('version = ANY(:versions)', { versions: [...versions] });
     return ((await query.execute()).affected ?? 0) > 0;
   }
 

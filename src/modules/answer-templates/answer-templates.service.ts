@@ -5,23 +5,30 @@ import { isUuid } from '../../common/validation';
 import { visibleNetworks } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { AnswerTemplate } from './answer-template.entity';
-import { checkTemplate, TemplateInput, VERSION_UNREADABLE, versionSeen } from './answer-template.policy';
+import { checkTemplate, etagOf, SaveCondition, TemplateInput, VERSION_UNREADABLE } from './answer-template.policy';
 import { AnswerTemplatesRepository } from './answer-templates.repository';
 import type { RequestKind } from '../requests/request.types';
 
 /**
- * A save refused (409) because the template changed or was deleted since the person opened it: `current` is what it is
- * now (null: deleted), `editorName` who changed it, when known. Nothing typed is lost: the caller gives it back.
+ * A save refused because the template changed, moved or was deleted since the person opened it: `current` is what it
+ * is now for them (null: deleted, or `moved` to a network outside theirs), `editorName` who changed it, when known.
+ * 409, or 412 for an API client's If-Match. Nothing typed is lost: the caller gives it back.
  */
 export class TemplateChangedMeanwhile extends AppError {
   constructor(
     readonly current: AnswerTemplate | null,
     readonly editorName: string | null,
+    readonly moved: boolean,
+    refusal: SaveCondition['refusal'],
   ) {
-    const message = current
-      ? `Ce modèle a été modifié${editorName ? ` par ${editorName}` : ''} depuis que vous l’avez ouvert (il en est à sa version ${current.version}) : vos modifications ne sont pas enregistrées. Relisez-le, puis enregistrez-les de nouveau.`
-      : 'Ce modèle a été supprimé depuis que vous l’avez ouvert : vos modifications ne sont pas enregistrées.';
-    super('conflict', message, [{ field: 'version', message }]);
+    const message = moved
+      ? 'Ce modèle a été déplacé depuis que vous l’avez ouvert : il n’est plus dans vos réseaux, vos modifications ne sont pas enregistrées.'
+      : !current
+        ? 'Ce modèle a été supprimé depuis que vous l’avez ouvert : vos modifications ne sont pas enregistrées.'
+        : refusal === 'precondition_failed'
+          ? `L’en-tête If-Match ne désigne pas la version actuelle de ce modèle (${etagOf(current.version)}, modifiée${editorName ? ` par ${editorName}` : ''}) : vos modifications ne sont pas enregistrées.`
+          : `Ce modèle a été modifié${editorName ? ` par ${editorName}` : ''} depuis que vous l’avez ouvert (il en est à sa version ${current.version}) : vos modifications ne sont pas enregistrées. Relisez-le, puis enregistrez-les de nouveau.`;
+    super(refusal, message, [{ field: 'version', message }]);
   }
 }
 
@@ -61,26 +68,43 @@ export class AnswerTemplatesService {
     return (await this.templates.find(id))!;
   }
 
+  /** Whether a template this person no longer sees still exists: moved to a network outside theirs, not deleted. */
+  async movedAway(id: string): Promise<boolean> {
+    return isUuid(id) && (await this.templates.find(id)) !== null;
+  }
+
   /**
-   * `template` as get() gave it to this person; `version`: the one the change was prepared from (versionSeen), refused
-   * if it has changed or gone since; none said, the change is written over whatever it is now.
+   * `template` as get() gave it to this person; `condition`: the versions the change was prepared from (saveCondition,
+   * undefined when unreadable), refused if it has changed, moved or gone since; none said, written over whatever it is now.
    */
-  async update(staff: StaffPrincipal, template: AnswerTemplate, raw: Record<string, unknown>, version?: unknown): Promise<AnswerTemplate> {
-    const seen = versionSeen(version);
-    if (seen === undefined) throw new ValidationFailed([{ field: 'version', message: VERSION_UNREADABLE }]);
-    if (!(await this.templates.update(template.id, this.checked(staff, raw), staff.id, seen))) {
+  async update(
+    staff: StaffPrincipal,
+    template: AnswerTemplate,
+    raw: Record<string, unknown>,
+    condition: SaveCondition | undefined,
+  ): Promise<AnswerTemplate> {
+    if (!condition) throw new ValidationFailed([{ field: 'version', message: VERSION_UNREADABLE }]);
+    if (!(await this.templates.update(template.id, this.checked(staff, raw), staff.id, condition.versions))) {
       const current = await this.findVisible(staff, template.id);
-      throw new TemplateChangedMeanwhile(current, current && (await this.templates.editorName(current)));
+      throw new TemplateChangedMeanwhile(
+        current,
+        current && (await this.templates.editorName(current)),
+        !current && (await this.movedAway(template.id)),
+        condition.refusal,
+      );
     }
     return (await this.templates.find(template.id))!;
   }
 
-  /** update() with only the fields sent (the API's PATCH): the others keep their value (as of the version seen, if said). */
+  /**
+   * update() with only the fields sent (the API's PATCH): the others keep their value as read. With no version said,
+   * the one read is the condition, so that a colleague's change made in between is not written back over.
+   */
   patch(
     staff: StaffPrincipal,
     template: AnswerTemplate,
     changes: Partial<Omit<TemplateInput, 'kind'>> & { kind?: string | null },
-    version?: unknown,
+    condition: SaveCondition | undefined,
   ): Promise<AnswerTemplate> {
     return this.update(
       staff,
@@ -92,7 +116,7 @@ export class AnswerTemplatesService {
         // Sent as null: for both kinds again.
         kind: changes.kind === undefined ? template.kind : changes.kind,
       },
-      version,
+      condition?.versions === null ? { versions: [template.version], refusal: 'conflict' } : condition,
     );
   }
 

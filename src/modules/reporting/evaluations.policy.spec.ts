@@ -1,5 +1,12 @@
 import type { StaffPrincipal } from '../accounts/accounts.types';
-import { evaluationActions, evaluationQuery, parseEvaluationFilters, reviewedMeanwhile, scoreColumns } from './evaluations.policy';
+import {
+  evaluationActions,
+  evaluationQuery,
+  parseEvaluationFilters,
+  reviewedMeanwhile,
+  reviewSeenReadable,
+  scoreColumns,
+} from './evaluations.policy';
 import { parseRequestExportFilters } from './export.policy';
 
 const staff = (role: StaffPrincipal['role'], networkCodes: string[] = [], facilitatorId: string | null = null): StaffPrincipal => ({
@@ -111,6 +118,22 @@ describe('reviewedMeanwhile', () => {
     ['an unreadable date: refused, never written over', 'hier', at, true],
   ])('%s', (_label, seen, current, expected) => {
     expect(reviewedMeanwhile(seen, current)).toBe(expected);
+  });
+});
+
+describe('reviewSeenReadable', () => {
+  it.each<[string, unknown, boolean]>([
+    ['the page’s date', '2026-03-12T09:04:05.123Z', true],
+    ['with an offset, no fraction', '2026-03-12T10:04:05+01:00', true],
+    ['not reviewed: the page’s empty field', '', true],
+    ['not reviewed: the API’s null', null, true],
+    ['nothing said', undefined, true],
+    ['a number', 1773306245123, false],
+    ['garbage', 'hier', false],
+    ['a bare day', '2026-03-12', false],
+    ['a date that cannot be', '2026-13-45T09:04:05Z', false],
+  ])('%s', (_label, seen, expected) => {
+    expect(reviewSeenReadable(seen)).toBe(expected);
   });
 });
 

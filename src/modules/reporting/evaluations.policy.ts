@@ -223,3 +223,16 @@ export function reviewedMeanwhile(seen: unknown, current: Date | null): boolean 
   const shown = seen === null || seen === '' ? null : typeof seen === 'string' ? Date.parse(seen) : NaN;
   return shown !== (current?.getTime() ?? null);
 }
+
+/**
+ * Whether `seen` can be a review date as a page or the API gives it (ISO timestamp; empty or null: not reviewed; left
+ * out: not checked): anything else, a number or a bare day, would read as « reviewed meanwhile » though no one did.
+ */
+export function reviewSeenReadable(seen: unknown): boolean {
+  if (seen === undefined || seen === null || seen === '') return true;
+  return (
+    typeof seen === 'string' &&
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(seen) &&
+    !Number.isNaN(Date.parse(seen))
+  );
+}

@@ -134,9 +134,15 @@ export interface LockedEvaluation extends EvaluationScope {
 
 const FROM = `FROM surveys s JOIN requests r ON r.id = s.request_id LEFT JOIN facilitators f ON f.id = s.facilitator_id`;
 
-/** Who reviewed and who shared an evaluation, by name (staff_users joined as `reviewer` and `sharer`). */
-const STAFF_NAMES = `reviewer.first_name || ' ' || reviewer.last_name AS "reviewerName", sharer.first_name || ' ' || sharer.last_name AS "sharerName"`;
-const STAFF_JOINS = `LEFT JOIN staff_users reviewer ON reviewer.id = s.reviewed_by LEFT JOIN staff_users sharer ON sharer.id = s.shared_by`;
+/**
+ * Who reviewed and who shared an evaluation, by name (staff_users joined as `reviewer` and `sharer`). A facilitator
+ * is told who shared it with them, never who reviewed it (the review is the animators' own, as its note).
+ */
+export function staffNames(staff: StaffPrincipal): string {
+  const reviewer = staff.role === 'facilitator' ? 'NULL' : `reviewer.first_name || ' ' || reviewer.last_name`;
+  return `${reviewer} AS "reviewerName", sharer.first_name || ' ' || sharer.last_name AS "sharerName"`;
+}
+export const STAFF_JOINS = `LEFT JOIN staff_users reviewer ON reviewer.id = s.reviewed_by LEFT JOIN staff_users sharer ON sharer.id = s.shared_by`;
 
 /**
  * What a count reads: never the facilitators (named on the page only), the request only when a condition is on it (each
@@ -185,7 +191,7 @@ export class EvaluationsRepository {
               r.segment_code AS "segmentCode", r.department_code AS "departmentCode", r.network_code AS "networkCode",
               r.organisation_name AS "organisationName", r.organisation_type AS "organisationType", r.anonymised_at AS "anonymisedAt",
               r.created_at AS "createdAt", r.closed_at AS "closedAt", f.first_name || ' ' || f.last_name AS "facilitatorName",
-              ${STAFF_NAMES}
+              ${staffNames(staff)}
          ${FROM}
          ${STAFF_JOINS}
         WHERE ${visible}`,
@@ -203,7 +209,7 @@ export class EvaluationsRepository {
       `SELECT s.id, s.request_id AS "requestId", s.wave, s.facilitator_id AS "facilitatorId",
               s.shared_with_facilitator_at AS "sharedWithFacilitatorAt", r.network_code AS "networkCode",
               r.reference, r.status AS "requestStatus", r.anonymised_at AS "anonymisedAt", s.reviewed_at AS "reviewedAt",
-              ${STAFF_NAMES}
+              ${staffNames(staff)}
          FROM surveys s JOIN requests r ON r.id = s.request_id
          ${STAFF_JOINS}
         WHERE ${visible}

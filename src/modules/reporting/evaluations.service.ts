@@ -24,11 +24,14 @@ import {
   filtersRefused,
   parseEvaluationFilters,
   reviewedMeanwhile,
+  reviewSeenReadable,
 } from './evaluations.policy';
 import { ReferenceService } from '../reference/reference.service';
 import { EvaluationsRepository, LockedEvaluation } from './evaluations.repository';
 
 const NOTE_MAX = 5000;
+const REVIEW_SEEN_UNREADABLE =
+  'La date de revue lue est celle que donne l’évaluation (`reviewedAt`, date et heure ISO 8601), ou null si elle n’était pas revue.';
 /** Ticking it is what the share form asks before the buyer's words leave the animators. */
 export const SHARE_NOTICE_FIELD = 'notice';
 
@@ -106,6 +109,7 @@ export class EvaluationsService {
     const text = typedText(note);
     // Checked once access is: for anyone else the evaluation does not exist, whatever they send.
     await this.act(staff, id, 'review', (evaluation, now) => {
+      if (!reviewSeenReadable(seen)) throw new ValidationFailed([{ field: 'reviewedAt', message: REVIEW_SEEN_UNREADABLE }]);
       if (reviewedMeanwhile(seen, evaluation.reviewedAt)) {
         const by = evaluation.reviewerName ? ` par ${evaluation.reviewerName}` : '';
         const message = `Cette évaluation a été revue${by} depuis que vous l’avez ouverte : votre revue n’est pas enregistrée, pour ne pas remplacer la sienne.`;

@@ -10,7 +10,7 @@ import type { StaffPrincipal } from '../accounts/accounts.types';
 import { visibleRequestsCondition } from '../workspace/staff-requests.repository';
 import { searchCondition, tabCondition } from '../workspace/workspace.repository';
 import type { EvaluationFilters } from './evaluations.policy';
-import { evaluationsWhere, SqlParams } from './evaluations.repository';
+import { evaluationsWhere, SqlParams, STAFF_JOINS, staffNames } from './evaluations.repository';
 import type { RequestExportFilters } from './export.policy';
 
 /** Rows fetched from the cursor at a time: memory stays flat whatever the export's size. */
@@ -74,10 +74,9 @@ export class ExportRepository {
                    s.environmental_considerations AS "environmentalConsiderations", s.social_considerations AS "socialConsiderations",
                    s.contract_amount AS "contractAmount", s.obstacles, s.would_use_again AS "wouldUseAgain", s.reuse_consent AS "reuseConsent",
                    s.comment, ${paris('s.reviewed_at')} AS "reviewedAt", ${staff.role === 'facilitator' ? 'NULL' : 's.review_note'} AS "reviewNote",
-                   ${staff.role === 'facilitator' ? 'NULL' : `reviewer.first_name || ' ' || reviewer.last_name`} AS "reviewerName",
-                   ${paris('s.shared_with_facilitator_at')} AS "sharedAt"
+                   ${paris('s.shared_with_facilitator_at')} AS "sharedAt", ${staffNames(staff)}
               FROM surveys s JOIN requests r ON r.id = s.request_id LEFT JOIN facilitators f ON f.id = s.facilitator_id
-              LEFT JOIN staff_users reviewer ON reviewer.id = s.reviewed_by
+              ${STAFF_JOINS}
              WHERE ${where}
              ORDER BY s.completed_at, s.id`,
       params: params.values,

@@ -112,14 +112,17 @@ export class ExportService {
       { header: 'Commentaire', value: (r) => r.comment },
     ];
     const shared: Column = { header: atParisTime('Partagée avec le facilitateur le'), value: (r) => r.sharedAt };
+    // Columns added later go last, so that the spreadsheets built on the export keep theirs where they were.
+    const sharer: Column = { header: 'Partagée par', value: (r) => r.sharerName };
     this.evaluationColumns = [
       ...evaluation,
       { header: atParisTime('Revue le'), value: (r) => r.reviewedAt },
-      { header: 'Revue par', value: (r) => r.reviewerName },
       { header: 'Note de revue', value: (r) => r.reviewNote },
       shared,
+      { header: 'Revue par', value: (r) => r.reviewerName },
+      sharer,
     ];
-    this.sharedEvaluationColumns = [...evaluation, shared];
+    this.sharedEvaluationColumns = [...evaluation, shared, sharer];
   }
 
   requests(res: Response, staff: StaffPrincipal, filters: RequestExportFilters, separator: CsvSeparator): Promise<void> {

@@ -14,8 +14,13 @@
   }
   function message(box, max) {
     var left = max - length(box);
-    if (left >= 0) return { over: false, near: left <= max / 10, text: 'Il vous reste ' + characters(left) + ' sur ' + format.format(max) + '.' };
-    return { over: true, near: true, text: characters(-left) + ' de trop : raccourcissez le texte à ' + format.format(max) + ' caractères au plus.' };
+    if (left >= 0)
+      return { over: false, near: left <= max / 10, text: 'Il vous reste ' + characters(left) + ' sur ' + format.format(max) + '.' };
+    return {
+      over: true,
+      near: true,
+      text: characters(-left) + ' de trop : raccourcissez le texte à ' + format.format(max) + ' caractères au plus.',
+    };
   }
   Array.prototype.forEach.call(boxes, function (box) {
     var max = Number(box.getAttribute('data-max-length'));
@@ -23,11 +28,19 @@
     var live = document.getElementById(box.id + '-count-live');
     if (!max || !shown || !live) return;
     var timer = null;
+    // The page's own descriptions (an error) kept; the count added only near or past the limit, so that a screen reader
+    // entering a box already there hears it, and one far from it is not told the label's limit again.
+    var described = (box.getAttribute('aria-describedby') || '').split(/\s+/).filter(function (id) {
+      return id && id !== shown.id;
+    });
     function show() {
       var current = message(box, max);
       shown.textContent = current.text;
       shown.className = 'fr-message ' + (current.over ? 'fr-message--error' : 'fr-message--info');
       shown.hidden = false;
+      var ids = current.near ? described.concat(shown.id) : described;
+      if (ids.length) box.setAttribute('aria-describedby', ids.join(' '));
+      else box.removeAttribute('aria-describedby');
       return current;
     }
     box.addEventListener('input', function () {

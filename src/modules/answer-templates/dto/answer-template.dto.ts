@@ -43,7 +43,7 @@ export class UpdateAnswerTemplateDto extends PartialType(CreateAnswerTemplateDto
   @ApiPropertyOptional({
     example: 3,
     description:
-      'La version lue (champ `version`, ou l’en-tête If-Match avec l’ETag reçu) : si le modèle a changé depuis, rien n’est écrit (409). Absente : la modification s’applique à la version actuelle, quelle qu’elle soit.',
+      'La version lue (champ `version`, ou l’en-tête If-Match avec l’ETag reçu) : si le modèle a changé depuis, rien n’est écrit (409). Absente (ni If-Match) : la version lue par cette requête même.',
   })
   @IsOptional()
   @IsInt({ message: VERSION_UNREADABLE })
