@@ -264,13 +264,11 @@ describe('survey opt-out of a buyer’s address', () => {
     const told = await (await fetch(declineLink)).text();
     expect(told).toContain('id="refus-adresse-enregistre"');
     expect(told).toContain('Vous ne recevrez plus aucun questionnaire du guichet vert à cette adresse');
-    // A way on: the request's own page, by its private link; home for a request whose link is not kept.
-    const trackingLink = `${t.config.PUBLIC_URL}/suivi/${first.reference}?t=${first.token}`;
-    expect(told).toContain(`<a class="fr-btn fr-btn--secondary" href="${trackingLink}">Voir la demande`);
-    await t.dataSource.query(`UPDATE requests SET tracking_token_sealed = NULL WHERE id = $1`, [first.id]);
-    const unlinked = await (await fetch(declineLink)).text();
-    expect(unlinked).not.toContain(trackingLink);
-    expect(unlinked).toContain('<a class="fr-btn fr-btn--secondary" href="/">Page d’accueil du guichet vert</a>');
+    // A way on, never by the request's private link: a survey's link must not open the request.
+    expect(told).toContain('<a class="fr-btn fr-btn--secondary" href="/suivi">Retrouver mes demandes</a>');
+    expect(told).toContain('href="/">Page d’accueil du guichet vert</a>');
+    expect(told).not.toContain('?t=');
+    expect(told).not.toContain(first.token);
 
     // A later request of the same address is never surveyed.
     const later = await submittedAndTaken(t, 8);

@@ -62,7 +62,7 @@ export class SurveyPagesController {
   /** « Ne plus recevoir de questionnaire » : a GET asks to confirm (mail scanners follow links), then says it is done. */
   @Get(':token/refus')
   async declinePage(@Param('token') token: string, @Res() res: Response) {
-    const { survey, request, anyLeft, answerable, addressOptedOut, trackingUrl } = await this.surveys.declinable(token);
+    const { survey, request, anyLeft, answerable, addressOptedOut } = await this.surveys.declinable(token);
     res.status(200).render('survey-decline', {
       title: addressOptedOut
         ? 'C’est noté : plus aucun questionnaire à cette adresse'
@@ -79,7 +79,6 @@ export class SurveyPagesController {
       request: { reference: request.reference, subject: request.subject, networkName: request.networkName },
       action: `/questionnaire/${encodeURIComponent(token)}/refus`,
       surveyUrl: `/questionnaire/${encodeURIComponent(token)}`,
-      trackingUrl,
     });
   }
 

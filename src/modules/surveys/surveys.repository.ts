@@ -39,8 +39,6 @@ export interface SurveyWithRequest {
     /** A social-clause request's facilitator who works for a structure of their own: named in the impact survey. */
     adviserFirstName: string | null;
     adviserOrganisation: string | null;
-    /** For the buyer's tracking link (trackingLinkOf); null for a request submitted before tokens were kept sealed. */
-    trackingTokenSealed: Buffer | null;
   };
 }
 
@@ -86,7 +84,7 @@ const ANSWER_COLUMNS: Array<[keyof SurveyAnswers, string]> = [
 const REQUEST_WITH_NETWORK = `SELECT r.id, r.reference, r.subject, r.status, r.close_reason AS "closeReason", r.buyer_email AS "buyerEmail",
   r.buyer_first_name AS "buyerFirstName", r.anonymised_at AS "anonymisedAt", n.name AS "networkName",
   r.department_code AS "departmentCode", r.kind, r.organisation_type AS "organisationType", r.created_at AS "receivedAt",
-  r.purchase_stage AS "purchaseStage", r.tracking_token_sealed AS "trackingTokenSealed",
+  r.purchase_stage AS "purchaseStage",
   EXISTS (SELECT 1 FROM request_events e WHERE e.request_id = r.id AND e.type = 'split_from') AS "splitOff",
   adviser.first_name AS "adviserFirstName", adviser.organisation AS "adviserOrganisation"
   FROM requests r JOIN networks n ON n.code = r.network_code

@@ -14,7 +14,6 @@ import { OutboxRepository, timerDelayMs } from '../../queue/outbox.repository';
 import { MailService, MailWithholding } from '../mail/mail.service';
 import type { CloseReason } from '../requests/request.types';
 import { NewRequestEvent, RequestsRepository } from '../requests/requests.repository';
-import { trackingLinkOf } from '../requests/tracking-url';
 import { AnswerContext, checkAnswers, earliestContractDay, impactQuestionsOf, SurveyAnswers } from './survey-answers.policy';
 import { ONE_CLICK_USEFULNESS_LABELS, SURVEY_WAVE_LABELS } from './survey-labels';
 import { surveyOptOutHashes } from './survey-opt-out.policy';
@@ -237,15 +236,11 @@ export class SurveysService implements OnModuleInit {
    * « no more questionnaires » still works (the privacy notice promises it for each one). Unknown: 404. With whether
    * anything is left to refuse, and whether this one may be answered now (not while suspended or once over).
    */
-  async declinable(
-    token: unknown,
-  ): Promise<SurveyWithRequest & { anyLeft: boolean; answerable: boolean; addressOptedOut: boolean; trackingUrl: string | null }> {
+  async declinable(token: unknown): Promise<SurveyWithRequest & { anyLeft: boolean; answerable: boolean; addressOptedOut: boolean }> {
     const found = typeof token === 'string' && TOKEN_SHAPE.test(token) ? await this.surveys.findByTokenHash(sha256(token)) : null;
     if (!found || found.request.anonymisedAt) throw new NotFound();
     return {
       ...found,
-      // The way on from the page once it says « c’est noté »: the request's own page.
-      trackingUrl: trackingLinkOf(this.config, found.request),
       anyLeft: await this.surveys.anyDeclinable(found.request.id),
       addressOptedOut: await this.addressOptedOut(found.request.buyerEmail),
       answerable: isOpen(found.survey, this.clock.now()) && !isWithdrawn(found.survey),
