@@ -1,4 +1,8 @@
+import { Client } from 'pg';
+import { Clock } from '../../src/common/clock';
 import { sha256 } from '../../src/common/tokens';
+import { QueueService } from '../../src/queue/queue.service';
+import { JOB_QUEUES } from '../../src/queue/queue.registry';
 import { NotFound } from '../../src/common/errors/app-errors';
 import { MailService } from '../../src/modules/mail/mail.service';
 import { surveyOptOutHashes } from '../../src/modules/surveys/survey-opt-out.policy';
@@ -15,7 +19,7 @@ import {
   surveysOf,
   timeMachine,
 } from '../support/surveys';
-import { TestApp, useTestApp } from '../support/test-app';
+import { sessionsWaitingOnLocks, TestApp, useTestApp, waitFor } from '../support/test-app';
 
 /** A buyer's address corrected by staff: the survey links follow the mailbox, not the mistyped one. */
 describe('follow-up surveys after a correction of the buyer’s address', () => {
@@ -74,6 +78,12 @@ describe('follow-up surveys after a correction of the buyer’s address', () => 
     t.dataSource.query(`INSERT INTO survey_opt_outs (email_hash, source) VALUES ($1, 'buyer')`, [
       surveyOptOutHashes(t.config.openingSecrets, email)[0],
     ]);
+  const postForm = (link: string, body: string) =>
+    fetch(link, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+  /** A timer in the outbox, or already relayed to its queue (looked for in that order, as the relay moves it). */
+  const timerArmed = async (jobId: string) =>
+    (await t.dataSource.query(`SELECT 1 FROM outbox_events WHERE job_id = $1`, [jobId])).length > 0 ||
+    (await t.app.get(QueueService).queue(JOB_QUEUES['survey.due']).getJob(jobId)) !== undefined;
   const statuses = async (request: TrackedTestRequest) => (await surveysOf(t, request.id)).map((s) => s.status);
 
   it('a survey already sent: its old link answers 404 like a wrong one, the new address gets it once with a new link', async () => {
@@ -145,11 +155,78 @@ describe('follow-up surveys after a correction of the buyer’s address', () => 
     expect(await statuses(request)).toEqual(['declined', 'declined']);
   });
 
+  it('a survey asked again at the new address starts afresh: its own dates and reminder, nothing the old mailbox typed', async () => {
+    const request = await surveySent(6);
+    const [{ link: oldLink }] = await surveyMails();
+    // The old mailbox's holder leaves a refused form (its valid part kept), and is reminded.
+    expect((await postForm(oldLink!, 'usefulness=partly')).status).toBe(400);
+    await pastDue(t, time, request.id);
+    await runDueSurveys(t);
+    expect(await statuses(request)).toEqual(['reminded', 'scheduled']);
+    time.forward(DAY_MS);
+
+    await correct(request);
+    const [survey] = await surveysOf(t, request.id);
+    const now = t.app.get(Clock).now().getTime();
+    // Sent as a fresh sending: its reminder and expiry counted from now, its reminder's timer armed.
+    expect(survey.status).toBe('sent');
+    expect(new Date(survey.due_at).getTime()).toBeGreaterThan(now + (t.config.SURVEY_REMINDER_DAYS - 1) * DAY_MS);
+    expect(new Date(survey.expires_at!).getTime()).toBeGreaterThan(now + (t.config.SURVEY_EXPIRY_DAYS - 1) * DAY_MS);
+    expect(await timerArmed(`survey-${survey.id}-${new Date(survey.due_at).getTime()}`)).toBe(true);
+    const fresh = (await surveyMails()).at(-1)!;
+    expect(fresh.recipient).toBe(NEW_ADDRESS);
+    const page = await (await fetch(fresh.link!)).text();
+    expect(page).not.toContain('reponses-gardees');
+    expect(page).not.toMatch(/value="partly" checked/);
+    expect(await t.dataSource.query(`SELECT 1 FROM surveys WHERE request_id = $1 AND partial_answers IS NOT NULL`, [request.id])).toEqual(
+      [],
+    );
+  });
+
+  it('an answer or a refusal from the old link checked just before a correction committed is refused under the lock', async () => {
+    const request = await surveySent(7);
+    const [{ link: oldLink }] = await surveyMails();
+    const token = oldLink!.slice(-43);
+    const service = t.app.get(SurveysService);
+    for (const inFlight of [
+      () => service.decline(token),
+      () => service.answer(token, { usefulness: 'yes', quickEnough: 'yes' }),
+      () => service.answer(token, { usefulness: 'partly' }),
+    ]) {
+      const [{ token_hash: before }] = await t.dataSource.query(
+        `SELECT token_hash FROM surveys WHERE request_id = $1 AND wave = 'satisfaction'`,
+        [request.id],
+      );
+      // A correction holding the request's lock, the survey's link renewed, not committed yet.
+      const correction = new Client({ connectionString: t.config.DATABASE_URL });
+      await correction.connect();
+      try {
+        await correction.query('BEGIN');
+        await correction.query(`SELECT 1 FROM requests WHERE id = $1 FOR UPDATE`, [request.id]);
+        await correction.query(`UPDATE surveys SET token_hash = $2 WHERE token_hash = $1`, [before, sha256(`renewed-${Math.random()}`)]);
+        const refused = inFlight();
+        await waitFor(async () => (await sessionsWaitingOnLocks(t.dataSource)) > 0, 5_000, 'l’action attend la correction', 20);
+        await correction.query('COMMIT');
+        await expect(refused).rejects.toBeInstanceOf(NotFound);
+      } finally {
+        await correction.end();
+      }
+      await t.dataSource.query(`UPDATE surveys SET token_hash = $1 WHERE request_id = $2 AND wave = 'satisfaction'`, [before, request.id]);
+    }
+    expect(await statuses(request)).toEqual(['sent', 'scheduled']);
+    expect(await t.dataSource.query(`SELECT 1 FROM surveys WHERE request_id = $1 AND partial_answers IS NOT NULL`, [request.id])).toEqual(
+      [],
+    );
+  });
+
   it('a survey e-mail is not sent to an address that opted out, were it corrected into it or opting out after it was queued', async () => {
     // Queued for the old address, which is corrected into one that opted out.
     const corrected = await surveySent(4);
     await optOut(NEW_ADDRESS);
     await correct(corrected);
+    // Declined at once: its page is not offered on the request's tracking page of the new address.
+    expect(await statuses(corrected)).toEqual(['declined', 'scheduled']);
+    expect(await t.app.get(SurveysService).openSurveyLinks(corrected.reference)).toEqual([]);
     // Queued, and its address opts out before it goes.
     const queued = await surveySent(5);
     await optOut('camille.martin+5@example.fr');

@@ -57,7 +57,7 @@ export interface SurveyStepChange {
   expiresAt?: Date;
   tokenHash?: Buffer;
   tokenSealed?: Buffer;
-  /** Cleared at expiry: no one will complete them. */
+  /** Cleared at expiry (no one will complete them) and when the address is corrected (typed by the old mailbox's holder). */
   partialAnswers?: null;
 }
 

@@ -30,7 +30,7 @@ import {
   surveyedWaves,
 } from './survey.policy';
 import { SURVEY_WAVES, USEFULNESS, SurveyWave } from './survey.types';
-import { SurveyOptOutRecord, SurveyWithRequest, SurveysRepository } from './surveys.repository';
+import { SurveyOptOutRecord, SurveyStepChange, SurveyWithRequest, SurveysRepository } from './surveys.repository';
 
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
@@ -117,8 +117,9 @@ export class SurveysService implements OnModuleInit {
    * To run in the transaction that corrects the buyer's address, under the request's lock, once the new address is
    * written: every survey link of the request is renewed, so whoever holds the former (maybe mistyped) mailbox can no
    * more answer than refuse for the new one, and the survey e-mails not sent yet, which carry the old links, are dropped.
-   * A survey asked and not answered goes to the new address with its new link, unless that address opted out (its next
-   * step then declines it); one not sent yet leaves later for the new address with a link of its own.
+   * What the old mailbox's holder typed into a refused form is forgotten. A survey asked and not answered goes to the new
+   * address as a fresh sending would (new dates, its reminder's timer), unless that address opted out: it is then declined
+   * at once. One not sent yet leaves later for the new address with a link of its own.
    */
   async newAddressStatements(manager: EntityManager, requestId: string): Promise<SqlStatement[]> {
     const now = this.clock.now();
@@ -126,11 +127,14 @@ export class SurveysService implements OnModuleInit {
     const statements = [this.mail.dropUnsentStatement([requestId], 'survey')];
     for (const id of await this.surveys.linkedIds(manager, requestId)) {
       const locked = (await this.surveys.lockWithRequest(manager, id))!;
-      const token = randomToken();
-      statements.push(this.surveys.stepStatement(id, { status: locked.survey.status, ...this.linkOf(id, token) }));
-      if (awaitsAnswer(locked.survey, now) && !(await this.surveys.optedOut(manager, this.optOutHashes(locked.request.buyerEmail)))) {
-        statements.push(...this.surveyMail(locked, token, locked.survey.expiresAt!, false));
+      const asked = awaitsAnswer(locked.survey, now);
+      if (asked && !(await this.surveys.optedOut(manager, this.optOutHashes(locked.request.buyerEmail)))) {
+        statements.push(...this.sendingStatements(locked, now, { partialAnswers: null }));
+        continue;
       }
+      // An asked one declined quietly, as its next step would: the opt-out's own history line says why.
+      const status = asked ? 'declined' : locked.survey.status;
+      statements.push(this.surveys.stepStatement(id, { status, partialAnswers: null, ...this.linkOf(id, randomToken()) }));
     }
     return statements;
   }
@@ -193,11 +197,12 @@ export class SurveysService implements OnModuleInit {
     const checked = checkAnswers(survey.wave, body, this.answerContext(request));
     if (!checked.ok && survey.completedAt) throw new ValidationFailed(checked.errors);
     await this.dataSource.transaction(async (manager) => {
-      // Checked again under the lock: the survey may have expired since the link was opened.
+      // Checked again under the lock: the survey may have expired, or its link been renewed, since the link was opened.
       const locked = await this.surveys.lockWithRequest(manager, survey.id);
       const now = this.clock.now();
-      if (locked && isWithdrawn(locked.survey)) throw new SurveyWithdrawn();
-      if (!locked || !isOpen(locked.survey, now)) throw new NotFound();
+      if (!locked || !opensSurvey(token, locked.survey)) throw new NotFound();
+      if (isWithdrawn(locked.survey)) throw new SurveyWithdrawn();
+      if (!isOpen(locked.survey, now)) throw new NotFound();
       if (!checked.ok) {
         if (!locked.survey.completedAt) await runAsOne(manager, [this.surveys.partialAnswersStatement(survey.id, checked.kept)]);
         return;
@@ -255,7 +260,9 @@ export class SurveysService implements OnModuleInit {
   async decline(token: unknown): Promise<void> {
     const { survey } = await this.declinable(token);
     await this.dataSource.transaction(async (manager) => {
-      if (!(await this.surveys.lockWithRequest(manager, survey.id))) throw new NotFound();
+      // Under the lock a correction of the address takes to renew the links: standing, it was sent to this address.
+      const locked = await this.surveys.lockWithRequest(manager, survey.id);
+      if (!locked || !opensSurvey(token, locked.survey)) throw new NotFound();
       if ((await this.surveys.declineUnanswered(manager, survey.requestId)) > 0) {
         await runAsOne(manager, [this.requests.eventStatement(surveyEvent(survey.requestId, 'survey_declined', survey.wave, 'buyer'))]);
       }
@@ -356,22 +363,11 @@ export class SurveysService implements OnModuleInit {
 
   private stepStatements(step: SurveyStep, { survey, request }: SurveyWithRequest, now: Date): SqlStatement[] {
     switch (step) {
-      case 'send': {
-        const token = randomToken();
-        const { expiresAt, reminderAt } = sentSchedule(now, this.delays, request.departmentCode);
+      case 'send':
         return [
-          this.surveys.stepStatement(survey.id, {
-            status: 'sent',
-            sentAt: now,
-            expiresAt,
-            dueAt: reminderAt,
-            ...this.linkOf(survey.id, token),
-          }),
+          ...this.sendingStatements({ survey, request }, now, { sentAt: now }),
           this.requests.eventStatement(surveyEvent(request.id, 'survey_sent', survey.wave)),
-          ...this.surveyMail({ survey, request }, token, expiresAt, false),
-          this.timerStatement(survey.id, reminderAt),
         ];
-      }
       case 'remind': {
         const token = unsealForAny(this.config.openingSecrets, 'survey', survey.id, survey.tokenSealed!);
         return [
@@ -394,6 +390,22 @@ export class SurveysService implements OnModuleInit {
       case 'nothing':
         return [];
     }
+  }
+
+  /** The survey sent now with a new link, its dates from now and its reminder's timer armed. */
+  private sendingStatements(
+    locked: SurveyWithRequest,
+    now: Date,
+    change: Pick<SurveyStepChange, 'sentAt' | 'partialAnswers'>,
+  ): SqlStatement[] {
+    const id = locked.survey.id;
+    const token = randomToken();
+    const { expiresAt, reminderAt } = sentSchedule(now, this.delays, locked.request.departmentCode);
+    return [
+      this.surveys.stepStatement(id, { status: 'sent', expiresAt, dueAt: reminderAt, ...this.linkOf(id, token), ...change }),
+      ...this.surveyMail(locked, token, expiresAt, false),
+      this.timerStatement(id, reminderAt),
+    ];
   }
 
   /** Wave 1 offers one-click answers: links that only preselect the answer on the page (mail scanners follow links). */
@@ -499,6 +511,11 @@ export class SurveysService implements OnModuleInit {
 /** One id per request and wave, so a closure after a reopening finds the same survey (and its timers name it). */
 function surveyIdOf(requestId: string, wave: SurveyWave): string {
   return uuidFromDigest(sha256(`survey:${requestId}:${wave}`));
+}
+
+/** Whether the token is still the survey's link: a correction of the address renews it. */
+function opensSurvey(token: unknown, survey: { tokenHash: Buffer | null }): boolean {
+  return typeof token === 'string' && survey.tokenHash !== null && survey.tokenHash.equals(sha256(token));
 }
 
 /** Private: the buyer-update e-mail follows public events only, and the request's status does not change. */
