@@ -1,8 +1,10 @@
+import { Client } from 'pg';
 import { NO_REQUEST_MAILS_LIMIT } from '../../src/modules/accounts/throttle.policy';
+import { ThrottleService } from '../../src/modules/accounts/throttle.service';
 import { exampleRequestBody } from '../../src/modules/intake/dto/create-request.example';
 import { mailsTo } from '../support/conversation';
 import { StaffClient } from '../support/staff';
-import { submitRequest, TestApp, useTestApp } from '../support/test-app';
+import { sessionsWaitingOnLocks, submitRequest, TestApp, useTestApp, waitFor } from '../support/test-app';
 
 describe('« Retrouver mes demandes »: tracking links sent again by e-mail', () => {
   let t!: TestApp;
@@ -122,6 +124,33 @@ describe('« Retrouver mes demandes »: tracking links sent again by e-mail', ()
     await t.dataSource.query(`UPDATE throttle_events SET created_at = created_at - interval '1 hour' WHERE kind = 'tracking_links_none'`);
     await ask('encore.une@example.fr');
     expect((await mailsTo(t, 'tracking-links-none')).map((m) => m.recipient)).toEqual(['encore.une@example.fr']);
+  });
+
+  it('lets one « aucune demande » through, not more, when two ask at once with one left under the hourly number', async () => {
+    await t.dataSource.query(
+      `INSERT INTO throttle_events (kind, account_key, client_address, created_at)
+       SELECT 'tracking_links_none', 'inconnu' || n || '@example.fr', '10.0.' || n || '.1', now() - interval '30 minutes'
+         FROM generate_series(2, ${NO_REQUEST_MAILS_LIMIT.max}) n`,
+    );
+    // Recording held back (reading not) until both asks are under way: each counts before the other records.
+    const holder = new Client({ connectionString: t.config.DATABASE_URL });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE throttle_events IN SHARE MODE');
+      const throttle = t.app.get(ThrottleService);
+      const asks = [1, 2].map((n) =>
+        throttle.allowOverall('tracking_links_none', NO_REQUEST_MAILS_LIMIT, `ensemble${n}@example.fr`, `10.1.${n}.1`),
+      );
+      await waitFor(async () => (await sessionsWaitingOnLocks(t.dataSource)) === 2, 5_000, 'les deux demandes attendent', 20);
+      await holder.query('COMMIT');
+      expect((await Promise.all(asks)).filter(Boolean)).toHaveLength(1);
+    } finally {
+      await holder.end();
+    }
+    expect(await t.dataSource.query(`SELECT count(*)::int AS n FROM throttle_events WHERE kind = 'tracking_links_none'`)).toEqual([
+      { n: NO_REQUEST_MAILS_LIMIT.max },
+    ]);
   });
 
   it('dates each request on the buyer’s own calendar, as the tracking page does', async () => {

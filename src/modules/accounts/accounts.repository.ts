@@ -44,11 +44,8 @@ export interface DirectoryRecord {
   networkCode: string;
 }
 
-/** Whose attempts a throttle counts: those typed for an account, those from a client address, both at once, or (neither) all of the kind. */
-export type ThrottledBy =
-  | { accountKey: string; clientAddress?: string }
-  | { accountKey?: string; clientAddress: string }
-  | { accountKey?: undefined; clientAddress?: undefined };
+/** Whose attempts a throttle counts: those typed for an account, those from a client address, or both at once. */
+export type ThrottledBy = { accountKey: string; clientAddress?: string } | { accountKey?: string; clientAddress: string };
 
 @Injectable()
 export class AccountsRepository {
@@ -301,6 +298,32 @@ export class AccountsRepository {
       clientAddress.slice(0, 64),
       now,
     ]);
+  }
+
+  /**
+   * One more event of the kind, recorded only while fewer than `max` of the kind, whatever their keys, happened since
+   * `since`: whether it was. Asks at once queue on a lock of the kind, each then counting those recorded before it: a
+   * lone INSERT … SELECT would not do, two statements' snapshots both missing the other's row.
+   */
+  async recordWithinOverallLimit(
+    kind: ThrottleKind,
+    accountKey: string,
+    clientAddress: string,
+    now: Date,
+    since: Date,
+    max: number,
+  ): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('throttle-overall'), hashtext($1))`, [kind]);
+      const inserted: unknown[] = await manager.query(
+        `INSERT INTO throttle_events (kind, account_key, client_address, created_at)
+         SELECT $1::text, $2::text, $3::text, $4::timestamptz
+          WHERE (SELECT count(*) FROM throttle_events WHERE kind = $1::text AND created_at > $5) < $6
+         RETURNING 1`,
+        [kind, accountKey.slice(0, 254), clientAddress.slice(0, 64), now, since, max],
+      );
+      return inserted.length > 0;
+    });
   }
 
   /** The time of the n-th most recent event for this key since `since`, or null when there are fewer. */

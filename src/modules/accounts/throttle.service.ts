@@ -5,7 +5,10 @@ import { AccountsRepository, ThrottledBy } from './accounts.repository';
 import type { EmailedLinkKind, ThrottleKind } from './accounts.types';
 import { EMAILED_LINK_LIMITS, secondsUntilAllowed, ThrottleLimit, windowStart } from './throttle.policy';
 
-/** Attempts counted in PostgreSQL, per e-mail address as typed and per client address, shared by every api instance. */
+/**
+ * Attempts counted in PostgreSQL, shared by every api instance: per e-mail address as typed and per client address, and
+ * for a few kinds over every address and client at once (allowOverall).
+ */
 @Injectable()
 export class ThrottleService {
   constructor(
@@ -53,9 +56,8 @@ export class ThrottleService {
 
   /** Whether one more of this kind fits under the limit counted over every address and client; counted when it does. */
   async allowOverall(kind: ThrottleKind, limit: ThrottleLimit, email: string, clientAddress: string): Promise<boolean> {
-    if ((await this.wait(kind, {}, limit, this.clock.now())) !== null) return false;
-    await this.record(kind, email, clientAddress);
-    return true;
+    const now = this.clock.now();
+    return this.accounts.recordWithinOverallLimit(kind, email, clientAddress, now, windowStart(limit, now), limit.max);
   }
 
   async record(kind: ThrottleKind, email: string, clientAddress: string): Promise<void> {
