@@ -73,8 +73,8 @@ describe('/espace/journal', () => {
 
     expect(rowsOf(await (await admin.get('/espace/journal')).text()).map(([, what]) => what)).toEqual([
       'Adresse de contact du réseau Grand Est : contact@achats-responsables-grandest.fr → animation@grandest.fr',
-      'Invitation de Yann Zidane (yann@example.org) comme animateur de réseau (réseau Grand Est)',
-      'Invitation d’Hélène Bérard (helene@example.org) comme animateur de réseau (réseau Grand Est)',
+      'Invitation de Yann Zidane (yann@example.org) comme animateur de réseau, pour le réseau Grand Est',
+      'Invitation d’Hélène Bérard (helene@example.org) comme animateur de réseau, pour le réseau Grand Est',
     ]);
     const [mail] = await mailsTo(t, 'staff-invitation');
     for (const body of [mail.text_body, mail.html_body]) expect(body).toContain('comme animateur de réseau, pour le réseau Grand Est.');

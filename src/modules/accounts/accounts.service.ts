@@ -523,10 +523,13 @@ export class AccountsService {
     );
   }
 
-  /** « (réseaux RESECO, Grand Est) » for a journal line; nothing when there are none (an admin's account). */
+  /**
+   * « , pour les réseaux RESECO, Grand Est » for a journal line, as the invitation mail says it (a parenthesis after the
+   * person's « (adresse) » read as nested); nothing when there are none (an admin's account).
+   */
   private networksSaid(codes: readonly string[]): string {
     const names = codes.map((code) => afterNetworkWord(this.networkName(code)));
-    return codes.length ? ` (${codes.length > 1 ? 'réseaux' : 'réseau'} ${names.join(', ')})` : '';
+    return codes.length ? `, pour ${codes.length > 1 ? 'les réseaux' : 'le réseau'} ${names.join(', ')}` : '';
   }
 
   private networkNames(codes: readonly string[]): string {
