@@ -71,7 +71,8 @@ describe('indicators', () => {
       .slice(0, -1)
       .map((line) => line.split(';'));
     expect(header.join(';')).toBe(
-      'Périmètre;Du;Au;Rubrique;Indicateur;Unité;Valeur;Période précédente du;Période précédente au;Valeur de la période précédente',
+      'Périmètre;Du;Au;Rubrique;Indicateur;Unité;Valeur;Période précédente du;Période précédente au;Valeur de la période précédente;' +
+        'Base (marchés);Base de la période précédente (marchés)',
     );
     const row = (label: string) => rows.find((r) => r[4] === label)!;
     const values = (label: string) => row(label).slice(5, 7).concat(row(label)[9]);
@@ -115,6 +116,14 @@ describe('indicators', () => {
       french(d.surveys.environmental.current * 100),
       d.surveys.environmental.previous === null ? '' : french(d.surveys.environmental.previous * 100),
     ]);
+    // The contracts the share is computed on, last, as the page says « 1 marché sur 2 ».
+    const environmentalRow = rows.find((r) => r[4] === 'Avec au moins une considération environnementale')!;
+    expect(environmentalRow.slice(10)).toEqual([
+      String(d.surveys.environmental.base.current),
+      String(d.surveys.environmental.base.previous),
+    ]);
+    expect(d.surveys.environmental.base.current).toBeGreaterThan(0);
+    expect(rows.find((r) => r[4] === 'Demandes reçues')!.slice(10)).toEqual(['', '']);
     // The requests' file carries the stored durations and misses: the dashboard's medians and shares, recomputed from it.
     const requests = (await (await client.get('/espace/export/demandes.csv?reseau=aura-ee&du=2026-02-01&au=2026-02-28')).text())
       .split('\r\n')

@@ -154,6 +154,9 @@ export class ExportService {
       'Période précédente du',
       'Période précédente au',
       'Valeur de la période précédente',
+      // Last, so that files pasted under older ones keep their columns.
+      'Base (marchés)',
+      'Base de la période précédente (marchés)',
     ];
     const rows = indicatorLines(dashboard).map((line) => [
       scope.label,
@@ -166,6 +169,8 @@ export class ExportService {
       previousPeriod.from,
       previousPeriod.to,
       line.previous,
+      line.base,
+      line.previousBase,
     ]);
     this.startFile(res, 'indicateurs');
     res.end(CSV_BOM + [header, ...rows].map((values) => csvLine(values, separator)).join(''));

@@ -50,6 +50,12 @@ describe('indicators-export.policy', () => {
     ['a share in %, to one decimal', 'Prises en charge en 2 jours ouvrés ou moins', { unit: '%', current: 66.7, previous: 0 }],
     ['the deadline named', 'Premières réponses données dans leur délai (10 jours ouvrés)', { unit: '%', current: 50, previous: 100 }],
     ['the plan’s target', 'Cible du PNAD — au moins une considération sociale', { unit: '%', current: 30, previous: 30 }],
+    [
+      'a target share with the contracts it counts',
+      'Avec au moins une considération sociale',
+      { unit: '%', current: 50, base: 10, previousBase: 0 },
+    ],
+    ['no base beside a count', 'Demandes reçues', { base: null, previousBase: null }],
     ['a breakdown line in its section', '38', { section: 'Demandes par département', current: 5, previous: 2 }],
   ])('%s', (_label, label, expected) => {
     expect(line(null, label)).toMatchObject(expected);

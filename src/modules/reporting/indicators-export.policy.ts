@@ -17,6 +17,9 @@ export interface IndicatorLine {
   unit: string;
   current: number | null;
   previous: number | null;
+  /** The contracts a target share is computed on, as the page shows beside it (« 1 marché sur 2 »); null elsewhere. */
+  base: number | null;
+  previousBase: number | null;
 }
 
 /** As the page's figure macros round them: a share as a percentage and a duration to one decimal, a count as is. */
@@ -28,8 +31,21 @@ function shown(value: number | null, unit: Unit): number | null {
 
 export function indicatorLines(d: IndicatorsDashboardDto): IndicatorLine[] {
   const lines: IndicatorLine[] = [];
-  const add = (section: string, label: string, figure: { current: number | null; previous: number | null }, unit: Unit = 'count') =>
-    lines.push({ section, label, unit: UNIT_LABELS[unit], current: shown(figure.current, unit), previous: shown(figure.previous, unit) });
+  const add = (
+    section: string,
+    label: string,
+    figure: { current: number | null; previous: number | null; base?: { current: number; previous: number } },
+    unit: Unit = 'count',
+  ) =>
+    lines.push({
+      section,
+      label,
+      unit: UNIT_LABELS[unit],
+      current: shown(figure.current, unit),
+      previous: shown(figure.previous, unit),
+      base: figure.base?.current ?? null,
+      previousBase: figure.base?.previous ?? null,
+    });
   const breakdown = (section: string, rows: IndicatorsDashboardDto['requests']['byStatus']) =>
     rows.forEach((row) => add(section, row.label, row));
 
