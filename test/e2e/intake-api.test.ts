@@ -1,3 +1,4 @@
+import { plansOf, readsOf } from '../support/query-plans';
 import { bodyOf, flushQueues, startTestApp, TestApp, validRequestBody, useTestApp } from '../support/test-app';
 
 const json = (body: unknown, headers: Record<string, string> = {}) => ({
@@ -98,6 +99,21 @@ describe('POST /api/v1/requests and GET /api/v1/requests/:reference', () => {
     expect(reused.status).toBe(422);
     expect((await bodyOf(reused)).errors[0].field).toBe('Idempotency-Key');
     expect(await count('requests')).toBe(1);
+  });
+
+  it('answers a retry with its first response alone, without reading the request (only the form’s confirmation dates delays)', async () => {
+    const headers = { 'idempotency-key': 'client-key-0002' };
+    const first = await bodyOf(post(validRequestBody(1), headers));
+    let retry!: Response;
+    const plans = await plansOf(t.dataSource, async () => {
+      retry = await post(validRequestBody(1), headers);
+    });
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(await bodyOf(retry)).toEqual(first);
+    const reads = plans.flatMap(readsOf);
+    expect(reads.some((read) => read.endsWith(' idempotency_keys'))).toBe(true);
+    expect(reads.filter((read) => read.endsWith(' requests'))).toEqual([]);
   });
 
   it.each([

@@ -192,7 +192,8 @@ export class IntakePagesController {
         if (twin) throw new AlreadyRecorded(twin);
         await this.rateLimiter.consume(req.ip ?? 'unknown');
       });
-      const pace = usualPace(result.submittedAt, dto.departmentCode, this.config.TAKE_CHARGE_WORKING_DAYS, this.config.ANSWER_WORKING_DAYS);
+      const submittedAt = await this.intake.submittedAt(result);
+      const pace = usualPace(submittedAt, dto.departmentCode, this.config.TAKE_CHARGE_WORKING_DAYS, this.config.ANSWER_WORKING_DAYS);
       res.status(201).render('confirmation', {
         title: `Demande ${result.reference} enregistrée`,
         result,

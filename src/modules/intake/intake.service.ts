@@ -18,15 +18,17 @@ import { CreateRequestDto, FollowsUpDto } from './dto/create-request.dto';
 import { IdempotencyRepository } from './idempotency.repository';
 import { answerDayAfterNeed, usualPace } from './needed-by.policy';
 
-export interface SubmissionResult {
+interface SubmissionReceipt {
   reference: string;
   status: string;
   trackingUrl: string;
-  /** True when this answers a repeated submission with the first one's result. */
-  replayed: boolean;
-  /** The first submission's instant, from which the usual delays are dated: a form replayed a day later shows the acknowledgement's dates. */
-  submittedAt: Date;
 }
+
+/**
+ * A new request carries its instant; a repeated submission (`replayed`) answers with the first one's receipt alone, as
+ * the API and the demo data need no more: the form's confirmation asks submittedAt for the first sending's instant.
+ */
+export type SubmissionResult = SubmissionReceipt & ({ replayed: false; submittedAt: Date } | { replayed: true });
 
 /** Where the repeat-protection key comes from: the API header, the form's one-time token, or the demo data's fixed keys. */
 export interface IdempotencyInput {
@@ -201,11 +203,18 @@ export class IntakeService {
       );
     }
     if (!existing.sealedResponse) return null;
-    const first = JSON.parse(
+    return JSON.parse(
       unseal(this.config.openingSecrets[keyHashes.findIndex((hash) => hash.equals(existing.keyHash))], passphrase, existing.sealedResponse),
-    ) as Omit<SubmissionResult, 'submittedAt'>;
-    const submittedAt = existing.requestId ? await this.requests.createdAtOf(existing.requestId) : null;
-    return { ...first, submittedAt: submittedAt ?? new Date() };
+    ) as SubmissionReceipt & { replayed: true };
+  }
+
+  /**
+   * The instant the usual delays are dated from: a replay's is the first sending's, as its acknowledgement said (a form
+   * sent again a day later), or now when that request is gone.
+   */
+  async submittedAt(result: SubmissionResult): Promise<Date> {
+    if (!result.replayed) return result.submittedAt;
+    return (await this.requests.createdAtOf(result.reference)) ?? new Date();
   }
 
   /**

@@ -247,10 +247,11 @@ export class RequestsRepository {
   }
 
   /** When the request was submitted (null: it is gone). */
-  async createdAtOf(requestId: string): Promise<Date | null> {
-    const rows: Array<{ createdAt: Date }> = await this.dataSource.query(`SELECT created_at AS "createdAt" FROM requests WHERE id = $1`, [
-      requestId,
-    ]);
+  async createdAtOf(reference: string): Promise<Date | null> {
+    const rows: Array<{ createdAt: Date }> = await this.dataSource.query(
+      `SELECT created_at AS "createdAt" FROM requests WHERE reference = $1`,
+      [reference],
+    );
     return rows[0]?.createdAt ?? null;
   }
 
