@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { carriesHelpItems, formPagePath, formReturnPath, typedTexts } from './form-left-behind.policy';
+import { carriesHelpItems, FIELD_LABELS, formPagePath, formReturnPath, typedTexts } from './form-left-behind.policy';
 
 describe('typedTexts', () => {
   const request = '/espace/demandes/GV-1';
@@ -74,7 +74,7 @@ describe('typedTexts', () => {
       .replace(/\{\{ page \}\}/g, '/espace/modeles')
       .replace(/\{\{ pageUrl \}\}/g, '/espace/facilitateurs/abc/absences')
       .replace(/\{\{ actionQuery \}\}/g, '');
-  /** Each staff form's fields with their labels as the form shows them: `"A" if … else "B"` gives both. */
+  /** Each staff form's action, as it posts, and its markup. */
   const staffForms = () =>
     staffViews().flatMap((view) =>
       [...view.matchAll(/<form[^>]*\saction="([^"]+)"[^>]*>([\s\S]*?)<\/form>/g)].map(([, action, form]) => ({
@@ -83,30 +83,43 @@ describe('typedTexts', () => {
       })),
     );
 
-  /** A label that varies on its form (`"A" if … else "B"`) is given back by one true of every variant, never by one of them. */
+  /** A label that varies on its form (`fieldLabels.a if … else fieldLabels.b`) is given back by one true of every variant. */
   const NAMING_EVERY_VARIANT: Record<string, string> = {
-    'Votre complément|Votre réponse': 'Votre réponse ou complément',
-    'Motif de la réaffectation|Motif': 'Motif',
+    'complement|answer': 'Votre réponse ou complément',
+    'reassignReason|reason': FIELD_LABELS.reason,
   };
+  /** A label as the view writes it: one of the table's, by its key; a text written in the view is kept, to fail. */
+  const LABEL = String.raw`(?:fieldLabels\.(\w+)|"([^"]+)")`;
+  const keyOf = (key: string | undefined, written: string | undefined) => key ?? `written in the view: ${written}`;
 
-  it('gives back every textarea of the staff forms, labelled as on its form', () => {
+  it('gives back every textarea of the staff forms under the label its form shows, both from one table', () => {
     const fields = staffForms().flatMap(({ action, form }) => [
-      ...[...form.matchAll(/textarea\([^,]+,\s*"([^"]+)"(?:\s*\+\s*\w+\s*\+\s*"([^"]+)")?,\s*"([^"]+)"(?: if [^,]+ else "([^"]+)")?/g)].map(
-        (m) => ({ action, name: m[2] ? `${m[1]}0${m[2]}` : m[1], labels: m[2] ? ['Question 1'] : [m[3], m[4]].filter(Boolean) }),
-      ),
       ...[
-        ...form.matchAll(/<label[^>]*>([^<(]+?)\s*(?:\(facultatif\))?\s*(?:<span[\s\S]*?)?<\/label>\s*<textarea[^>]*\sname="([^"]+)"/g),
+        ...form.matchAll(
+          new RegExp(
+            String.raw`textarea\([^,]+,\s*"([^"]+)"(?:\s*\+\s*\w+\s*\+\s*"([^"]+)")?,\s*${LABEL}(?: if [^,]+ else ${LABEL})?`,
+            'g',
+          ),
+        ),
       ].map((m) => ({
         action,
-        name: m[2],
-        labels: [m[1].trim()],
+        name: m[2] ? `${m[1]}0${m[2]}` : m[1],
+        keys: [keyOf(m[3], m[4]), ...(m[5] || m[6] ? [keyOf(m[5], m[6])] : [])],
+        numbered: Boolean(m[2]),
       })),
+      ...[
+        ...form.matchAll(
+          /<label[^>]*>\s*(?:\{\{ fieldLabels\.(\w+) \}\}|([^<{(]+?))\s*(?:\(facultatif\))?\s*(?:<span[\s\S]*?)?<\/label>\s*<textarea[^>]*\sname="([^"]+)"/g,
+        ),
+      ].map((m) => ({ action, name: m[3], keys: [keyOf(m[1], m[2]?.trim())], numbered: false })),
     ]);
     expect(fields.length).toBeGreaterThan(8);
-    for (const { action, name, labels } of fields) {
+    for (const { action, name, keys, numbered } of fields) {
       const [given] = typedTexts({ [name]: 'Un texte.' }, action);
-      const label = labels.length === 1 ? labels[0] : NAMING_EVERY_VARIANT[labels.join('|')];
-      expect([action, name, given?.label]).toEqual([action, name, label]);
+      const shown = keys.length === 1 ? FIELD_LABELS[keys[0] as keyof typeof FIELD_LABELS] : NAMING_EVERY_VARIANT[keys.join('|')];
+      // A split's first question is given back as « Question 1 ».
+      const expected = shown === undefined ? 'a label of the table' : numbered ? `${shown} 1` : shown;
+      expect([action, name, keys, given?.label]).toEqual([action, name, keys, expected]);
     }
   });
 

@@ -5,10 +5,29 @@ export interface TypedText {
 }
 
 /**
+ * The labels of the staff forms' free-text fields, the one place they are written: the forms show them (the views'
+ * `fieldLabels`) and a form sent and not taken gives its text back under them.
+ */
+export const FIELD_LABELS = {
+  answer: 'Votre réponse',
+  complement: 'Votre complément',
+  clarification: 'Votre question',
+  note: 'Note (jamais montrée à l’acheteur)',
+  handoverNote: 'Pour le facilitateur suivant : où en est la demande',
+  closeMessage: 'Message à l’acheteur',
+  transferReason: 'Motif du transfert',
+  reassignReason: 'Motif de la réaffectation',
+  reason: 'Motif',
+  reviewNote: 'Note interne',
+  templateBody: 'Texte',
+  splitQuestion: 'Question',
+} as const;
+
+/**
  * The staff forms whose free text (their textareas, and the absence's reason) is given back, by the path they post to:
- * each field labelled as on its form (the spec reads the views to keep them so), and the section of the request's page
- * the form sits in, to return to. A choice of a list (the close's `reason`, a code) is not among them; nor is a password,
- * a token or a hidden field. A split's questions are `topics.<n>.question`.
+ * each field under its form's label (the spec checks the views take it from FIELD_LABELS), and the section of the
+ * request's page the form sits in, to return to. A choice of a list (the close's `reason`, a code) is not among them;
+ * nor is a password, a token or a hidden field. A split's questions are `topics.<n>.question`.
  */
 interface StaffForm {
   action: RegExp;
@@ -23,24 +42,24 @@ const STAFF_FORMS: readonly StaffForm[] = [
   // Labels that vary on the form (an answer or its complement, a pool's assignment or a reassignment) name every variant.
   {
     action: new RegExp(`${ON_REQUEST}reponse$`),
-    labels: { body: 'Votre réponse ou complément' },
+    labels: { body: `${FIELD_LABELS.answer} ou complément` },
     section: 'titre-reponse',
     helpItems: true,
   },
-  { action: new RegExp(`${ON_REQUEST}precision$`), labels: { body: 'Votre question' }, section: 'titre-precision' },
-  { action: new RegExp(`${ON_REQUEST}notes$`), labels: { body: 'Note (jamais montrée à l’acheteur)' }, section: 'titre-note' },
+  { action: new RegExp(`${ON_REQUEST}precision$`), labels: { body: FIELD_LABELS.clarification }, section: 'titre-precision' },
+  { action: new RegExp(`${ON_REQUEST}notes$`), labels: { body: FIELD_LABELS.note }, section: 'titre-note' },
   {
     action: new RegExp(`${ON_REQUEST}declin$`),
-    labels: { note: 'Pour le facilitateur suivant : où en est la demande' },
+    labels: { note: FIELD_LABELS.handoverNote },
     section: 'titre-actions',
   },
-  { action: new RegExp(`${ON_REQUEST}cloture$`), labels: { message: 'Message à l’acheteur' }, section: 'titre-cloture' },
-  { action: new RegExp(`${ON_REQUEST}transfert$`), labels: { reason: 'Motif du transfert' } },
-  { action: new RegExp(`${ON_REQUEST}reaffectation$`), labels: { reason: 'Motif' } },
+  { action: new RegExp(`${ON_REQUEST}cloture$`), labels: { message: FIELD_LABELS.closeMessage }, section: 'titre-cloture' },
+  { action: new RegExp(`${ON_REQUEST}transfert$`), labels: { reason: FIELD_LABELS.transferReason } },
+  { action: new RegExp(`${ON_REQUEST}reaffectation$`), labels: { reason: FIELD_LABELS.reason } },
   { action: new RegExp(`${ON_REQUEST}scission$`), labels: {}, splitQuestions: true },
-  { action: /^\/espace\/evaluations\/[^/]+\/revue$/, labels: { note: 'Note interne' } },
-  { action: /^\/espace\/modeles(\/[^/]+)?$/, labels: { body: 'Texte' } },
-  { action: /^\/espace\/facilitateurs\/[^/]+\/absences$/, labels: { reason: 'Motif' } },
+  { action: /^\/espace\/evaluations\/[^/]+\/revue$/, labels: { note: FIELD_LABELS.reviewNote } },
+  { action: /^\/espace\/modeles(\/[^/]+)?$/, labels: { body: FIELD_LABELS.templateBody } },
+  { action: /^\/espace\/facilitateurs\/[^/]+\/absences$/, labels: { reason: FIELD_LABELS.reason } },
 ];
 const SPLIT_QUESTION = /^topics\.(\d{1,2})\.question$/;
 
@@ -56,7 +75,11 @@ export function typedTexts(body: unknown, postPath: string): TypedText[] {
   return Object.entries(body as Record<string, unknown>).flatMap(([name, value]) => {
     if (typeof value !== 'string' || value.trim() === '') return [];
     const question = form.splitQuestions ? SPLIT_QUESTION.exec(name) : null;
-    const label = question ? `Question ${Number(question[1]) + 1}` : Object.hasOwn(form.labels, name) ? form.labels[name] : null;
+    const label = question
+      ? `${FIELD_LABELS.splitQuestion} ${Number(question[1]) + 1}`
+      : Object.hasOwn(form.labels, name)
+        ? form.labels[name]
+        : null;
     return label ? [{ label, text: value }] : [];
   });
 }

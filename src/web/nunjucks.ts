@@ -6,6 +6,7 @@ import { addFrenchFilters } from '../common/french-format';
 import { downloadDetail } from '../modules/attachments/file-type.policy';
 import { addRichTextFilter } from '../modules/requests/rich-text';
 import { randomToken } from '../common/tokens';
+import { FIELD_LABELS } from './form-left-behind.policy';
 
 /** The shared layout lives in web/views; each feature module keeps its pages in its own views/ folder. */
 function viewFolders(): string[] {
@@ -32,6 +33,8 @@ export function configureViews(app: NestExpressApplication, production: boolean)
   });
   // A staff form's one-time token, new at each showing: sent twice, it acts once (RepeatedActionInterceptor).
   env.addGlobal('newFormToken', () => randomToken());
+  // The staff forms' free-text labels, written once: a form sent and not taken gives its text back under the same words.
+  env.addGlobal('fieldLabels', FIELD_LABELS);
   app.setViewEngine('njk');
   return env;
 }
