@@ -1,8 +1,8 @@
 import { Clock } from '../../src/common/clock';
 import { localDay } from '../../src/common/local-clock';
-import { frenchFilters, mailsTo } from '../support/conversation';
-import { closedAsAnswered, DAY_MS, pastDue, runDueSurveys, surveyLinkIn, surveysOf, timeMachine } from '../support/surveys';
-import { csrfIn, insertStaff, StaffClient } from '../support/staff';
+import { frenchFilters, mailsTo, staffWrites } from '../support/conversation';
+import { closeAs, closedAsAnswered, DAY_MS, pastDue, runDueSurveys, surveyLinkIn, surveysOf, timeMachine } from '../support/surveys';
+import { bearerFor, csrfIn, insertStaff, StaffClient } from '../support/staff';
 import { TestApp, useTestApp } from '../support/test-app';
 
 const XSS = '"><img src=x onerror=alert(1)><script>alert(2)</script>';
@@ -440,6 +440,33 @@ describe('the buyer’s survey pages', () => {
     const csrf = csrfIn(await (await staff.get(`/espace/demandes/${request.reference}`)).text());
     expect((await staff.post(erase, { _csrf: csrf, confirm: '1' })).status).toBe(303);
     expect(await keptOn()).toEqual([]);
+  });
+
+  it('a reopening drops what a refused form kept: the link sent after the next closure opens an empty form', async () => {
+    const { request, links } = await sentSurveys(12);
+    expect((await post(links[0], { usefulness: 'partly', comment: 'Réponse claire.' })).status).toBe(400);
+    const kept = () => t.dataSource.query(`SELECT wave FROM surveys WHERE request_id = $1 AND partial_answers IS NOT NULL`, [request.id]);
+    expect(await kept()).toEqual([{ wave: 'satisfaction' }]);
+
+    const reopened = await fetch(`${t.url}/api/v1/staff/requests/${request.reference}/reopen`, {
+      method: 'POST',
+      headers: { authorization: await bearerFor(t, { role: 'animator', networks: ['aura-ee'] }) },
+    });
+    expect(reopened.status).toBe(200);
+    expect((await surveysOf(t, request.id)).map((s) => s.status)).toEqual(['cancelled', 'cancelled']);
+    expect(await kept()).toEqual([]);
+
+    // Closed again: the survey leaves with a new link, its form as the buyer never touched it.
+    await staffWrites(t, request, 'answer', 'Voici le complément.');
+    await closeAs(t, request, 'answered');
+    await pastDue(t, time, request.id);
+    await runDueSurveys(t);
+    const fresh = surveyLinkIn((await mailsTo(t, 'survey')).at(-1)!.text_body);
+    expect(fresh).not.toBe(links[0]);
+    const page = await (await fetch(fresh)).text();
+    expect(page).not.toContain('reponses-gardees');
+    expect(page).not.toMatch(/value="partly" checked/);
+    expect(page).not.toContain('Réponse claire.');
   });
 
   it('a wrong, unknown or malformed token is the same French 404, and tokens never reach the logs', async () => {

@@ -85,6 +85,20 @@ describe('follow-up surveys after a correction of the buyer’s address', () => 
     (await t.dataSource.query(`SELECT 1 FROM outbox_events WHERE job_id = $1`, [jobId])).length > 0 ||
     (await t.app.get(QueueService).queue(JOB_QUEUES['survey.due']).getJob(jobId)) !== undefined;
   const statuses = async (request: TrackedTestRequest) => (await surveysOf(t, request.id)).map((s) => s.status);
+  const declinedVia = async (request: TrackedTestRequest) =>
+    (await t.dataSource.query(`SELECT declined_via FROM surveys WHERE request_id = $1 ORDER BY wave DESC`, [request.id])).map(
+      (s: { declined_via: string | null }) => s.declined_via,
+    );
+  /** The request's survey lines, as its history keeps them for staff. */
+  const surveyEvents = (request: TrackedTestRequest) =>
+    t.dataSource.query(
+      `SELECT type, reason, actor_type, is_public FROM request_events WHERE request_id = $1 AND type LIKE 'survey_%' ORDER BY id`,
+      [request.id],
+    );
+  /** The old mailbox's « no more questionnaires for this request », from its e-mail's link. */
+  const refuse = (link: string) =>
+    fetch(`${link}/refus`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  const RESENT = { type: 'survey_resent', reason: 'satisfaction', actor_type: 'system', is_public: false };
 
   it('a survey already sent: its old link answers 404 like a wrong one, the new address gets it once with a new link', async () => {
     const request = await surveySent(1);
@@ -107,6 +121,8 @@ describe('follow-up surveys after a correction of the buyer’s address', () => 
     expect(fresh.link).not.toBe(oldLink);
     expect(await deliverAll()).toEqual(['camille.martin+1@example.fr', NEW_ADDRESS]);
     expect((await fetch(fresh.link!)).status).toBe(200);
+    // A private line in the request's history, which never names the address.
+    expect(await surveyEvents(request)).toEqual([expect.objectContaining({ type: 'survey_sent' }), RESENT]);
     expect((await answerSatisfaction(fresh.link!)).status).toBe(303);
     expect(await statuses(request)).toEqual(['completed', 'scheduled']);
 
@@ -153,6 +169,79 @@ describe('follow-up surveys after a correction of the buyer’s address', () => 
     expect((await refuseAll(newLink!)).status).toBe(303);
     expect(await optedOut(NEW_ADDRESS)).toBe(true);
     expect(await statuses(request)).toEqual(['declined', 'declined']);
+  });
+
+  it('a refusal from the old mailbox’s link is not the buyer’s: the corrected address is asked, once, and its impact wave follows', async () => {
+    const request = await surveySent(8);
+    const [{ link: oldLink }] = await surveyMails();
+    expect((await refuse(oldLink!)).status).toBe(303);
+    expect(await statuses(request)).toEqual(['declined', 'declined']);
+    expect(await declinedVia(request)).toEqual(['link', 'link']);
+
+    await correct(request, 'camille.martin+8@example.org');
+    expect(await statuses(request)).toEqual(['sent', 'scheduled']);
+    expect(await declinedVia(request)).toEqual([null, null]);
+    const [survey] = await surveysOf(t, request.id);
+    const now = t.app.get(Clock).now().getTime();
+    expect(new Date(survey.expires_at!).getTime()).toBeGreaterThan(now + (t.config.SURVEY_EXPIRY_DAYS - 1) * DAY_MS);
+    expect(await timerArmed(`survey-${survey.id}-${new Date(survey.due_at).getTime()}`)).toBe(true);
+    // One e-mail, to the new address, with a new link; the old one answers 404.
+    const fresh = (await surveyMails()).at(-1)!;
+    expect(fresh.link).not.toBe(oldLink);
+    expect(await deliverAll()).toEqual(['camille.martin+8@example.org']);
+    expect((await fetch(oldLink!)).status).toBe(404);
+    const page = await (await fetch(fresh.link!)).text();
+    expect(page).not.toContain('Vous avez indiqué ne plus vouloir recevoir de questionnaire');
+    expect(await surveyEvents(request)).toEqual([
+      expect.objectContaining({ type: 'survey_sent' }),
+      expect.objectContaining({ type: 'survey_declined', actor_type: 'buyer' }),
+      RESENT,
+    ]);
+    // The impact wave, which the old mailbox's refusal ended before it left, leaves for the new address.
+    time.forward(200 * DAY_MS);
+    await runDueSurveys(t);
+    expect((await statuses(request))[1]).toBe('sent');
+    expect((await surveyMails()).at(-1)!.recipient).toBe('camille.martin+8@example.org');
+
+    // The old mailbox's refusal of every survey at its address: its own opt-out, not the new address's.
+    const wholeAddress = await surveySent(11);
+    const { link } = (await surveyMails()).find((mail) => mail.recipient === 'camille.martin+11@example.fr')!;
+    expect((await refuseAll(link!)).status).toBe(303);
+    expect(await declinedVia(wholeAddress)).toEqual(['link', 'link']);
+    await correct(wholeAddress, 'camille.martin+11@example.org');
+    expect(await statuses(wholeAddress)).toEqual(['sent', 'scheduled']);
+    expect(await optedOut('camille.martin+11@example.fr')).toBe(true);
+    expect((await surveyMails()).at(-1)!.recipient).toBe('camille.martin+11@example.org');
+  });
+
+  it('a refusal by staff, or the opt-out of the new address, stays: nothing goes to the corrected address', async () => {
+    // Staff recorded the buyer's objection (their word, not a mailbox's).
+    const byStaff = await surveySent(9);
+    const refused = await fetch(`${t.url}/api/v1/staff/requests/${byStaff.reference}/refuse-surveys`, {
+      method: 'POST',
+      headers: { authorization: await bearerFor(t, { role: 'animator', networks: ['aura-ee'] }) },
+    });
+    expect(refused.status).toBe(200);
+    expect(await declinedVia(byStaff)).toEqual(['staff', 'staff']);
+    await correct(byStaff, 'camille.martin+9@example.org');
+    expect(await statuses(byStaff)).toEqual(['declined', 'declined']);
+    // Refused from the old mailbox's link, corrected into an address that opted out.
+    const intoOptedOut = await surveySent(10);
+    const { link } = (await surveyMails()).find((mail) => mail.recipient === 'camille.martin+10@example.fr')!;
+    expect((await refuse(link!)).status).toBe(303);
+    await optOut('camille.martin+10@example.org');
+    await correct(intoOptedOut, 'camille.martin+10@example.org');
+    expect(await statuses(intoOptedOut)).toEqual(['declined', 'declined']);
+    expect(await declinedVia(intoOptedOut)).toEqual(['opt_out', 'opt_out']);
+
+    time.forward(200 * DAY_MS);
+    await runDueSurveys(t);
+    expect(await deliverAll()).toEqual([]);
+    expect(await statuses(byStaff)).toEqual(['declined', 'declined']);
+    expect(await statuses(intoOptedOut)).toEqual(['declined', 'declined']);
+    for (const request of [byStaff, intoOptedOut]) {
+      expect((await surveyEvents(request)).map((e: { type: string }) => e.type)).not.toContain('survey_resent');
+    }
   });
 
   it('a survey asked again at the new address starts afresh: its own dates and reminder, nothing the old mailbox typed', async () => {

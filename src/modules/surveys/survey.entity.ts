@@ -1,4 +1,4 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { AdviceRequest } from '../requests/request.entities';
 import type { SurveyAnswers } from './survey-answers.policy';
 import type {
@@ -7,6 +7,7 @@ import type {
   Lever,
   Obstacle,
   SocialConsideration,
+  SurveyDeclineWay,
   SurveyStatus,
   SurveyWave,
   Theme,
@@ -28,6 +29,8 @@ import type {
 @Index('surveys_review_idx', { synchronize: false })
 // Response rates count the surveys sent in a period (INCLUDE, which TypeORM cannot declare: see migration RequestMilestones).
 @Index('surveys_sent_idx', { synchronize: false })
+// Told only of a declined survey: whatever leaves `declined` (a late answer, a renewal) forgets how it came there.
+@Check('surveys_declined_via_check', `"declined_via" IS NULL OR ("status" = 'declined' AND "declined_via" IN ('link', 'staff', 'opt_out'))`)
 export class Survey {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
@@ -55,6 +58,13 @@ export class Survey {
 
   @Column({ type: 'timestamptz', nullable: true })
   sentAt!: Date | null;
+
+  /**
+   * How it was declined: a correction of the address puts back one its old mailbox refused from the link, not one staff
+   * or an opt-out ended (SURVEY_DECLINE_WAYS).
+   */
+  @Column({ type: 'varchar', length: 10, nullable: true })
+  declinedVia!: SurveyDeclineWay | null;
 
   @Column({ type: 'timestamptz', nullable: true })
   remindedAt!: Date | null;
@@ -135,7 +145,8 @@ export class Survey {
 
   /**
    * The valid part of a refused form, for the buyer to complete with the same link: not an answer, read by the survey's
-   * page only (JSON: never aggregated). Cleared by the answer, the expiry and the erasure of the request's data.
+   * page only (JSON: never aggregated). Cleared by the answer, the expiry, a reopening (the survey is sent again later
+   * with a new link), a correction of the address and the erasure of the request's data.
    */
   @Column({ type: 'jsonb', nullable: true })
   partialAnswers!: SurveyAnswers | null;

@@ -5,6 +5,8 @@ import {
   isClosed,
   isOpen,
   isWithdrawn,
+  NewAddressStep,
+  newAddressStep,
   nextStep,
   sendingDueAt,
   sentSchedule,
@@ -174,5 +176,42 @@ describe('isWithdrawn: a link sent before a reopening', () => {
     ['declined by the buyer', 'declined', sentAt, false],
   ] as const)('%s', (_label, status, sent, expected) => {
     expect(isWithdrawn({ status, sentAt: sent })).toBe(expected);
+  });
+});
+
+describe('newAddressStep: a survey when the buyer’s address is corrected', () => {
+  const sentAt = new Date('2026-03-01T09:00:00Z');
+  const open = new Date(NOW.getTime() + 86_400_000);
+  type Row = [string, Parameters<typeof newAddressStep>[0], NewAddressStep];
+  const survey = (
+    status: SurveyState['status'],
+    declinedVia: 'link' | 'staff' | 'opt_out' | null,
+    sent: Date | null,
+    expiresAt: Date | null,
+    { buyerMayBeAsked = true, optedOut = false } = {},
+  ) => ({ status, declinedVia, sentAt: sent, expiresAt, buyerMayBeAsked, optedOut });
+  it.each<Row>([
+    ['asked, its link open', survey('sent', null, sentAt, open), 'send'],
+    ['reminded, its link open', survey('reminded', null, sentAt, open), 'send'],
+    ['asked, the new address opted out', survey('sent', null, sentAt, open, { optedOut: true }), 'decline'],
+    ['asked, past its date', survey('sent', null, sentAt, BEFORE), 'relink'],
+    ['not sent yet', survey('scheduled', null, null, null), 'relink'],
+    ['answered', survey('completed', null, sentAt, open), 'relink'],
+    ['expired', survey('expired', null, sentAt, BEFORE), 'relink'],
+    ['cancelled by a reopening', survey('cancelled', null, sentAt, open, { buyerMayBeAsked: false }), 'relink'],
+    // The old mailbox's holder refused: the buyer never did.
+    ['refused from its link while open', survey('declined', 'link', sentAt, open), 'send'],
+    ['refused from another wave’s link, never sent', survey('declined', 'link', null, null), 'schedule'],
+    ['refused from its link, the request reopened since', survey('declined', 'link', sentAt, open, { buyerMayBeAsked: false }), 'cancel'],
+    ['refused, never sent, the request reopened since', survey('declined', 'link', null, null, { buyerMayBeAsked: false }), 'cancel'],
+    ['refused from its link, past its date', survey('declined', 'link', sentAt, BEFORE), 'relink'],
+    ['refused from its link, the new address opted out', survey('declined', 'link', sentAt, open, { optedOut: true }), 'decline'],
+    ['refused, never sent, the new address opted out', survey('declined', 'link', null, null, { optedOut: true }), 'decline'],
+    // The buyer's own objection, or their address's: it stays.
+    ['declined by staff', survey('declined', 'staff', sentAt, open), 'relink'],
+    ['declined by an opt-out', survey('declined', 'opt_out', sentAt, open), 'relink'],
+    ['declined, how unknown', survey('declined', null, sentAt, open), 'relink'],
+  ])('%s → %s', (_label, state, step) => {
+    expect(newAddressStep(state, NOW)).toBe(step);
   });
 });

@@ -1,6 +1,6 @@
 import { endOfWorkingDayOf, withinOfficeHours } from '../../common/working-days.policy';
 import type { CloseReason } from '../requests/request.types';
-import type { SurveyStatus, SurveyWave } from './survey.types';
+import type { SurveyDeclineWay, SurveyStatus, SurveyWave } from './survey.types';
 
 /** The delays of config (SURVEY_*), as the policy needs them. */
 export interface SurveyDelays {
@@ -121,4 +121,35 @@ export function isOpen(survey: { status: SurveyStatus; expiresAt: Date | null },
 /** Asked and not answered, its link still open: a new address of the buyer is asked in its turn, with a new link. */
 export function awaitsAnswer(survey: { status: SurveyStatus; expiresAt: Date | null }, now: Date): boolean {
   return (survey.status === 'sent' || survey.status === 'reminded') && isOpen(survey, now);
+}
+
+/**
+ * What a correction of the buyer's address does to a survey of the request, besides renewing its link: `send` it afresh
+ * to the new address, `schedule` it again (its sending still to come), `cancel` it (the request is reopened, the next
+ * closure schedules it), `decline` it (the new address opted out) or leave it as it is (`relink`).
+ */
+export type NewAddressStep = 'send' | 'schedule' | 'cancel' | 'decline' | 'relink';
+
+/**
+ * A survey asked and not answered goes to the new address. So does one refused from its link: the old mailbox's holder
+ * said no, not the buyer; it is put back as it would stand — asked afresh while its link was open, scheduled again when
+ * never sent, cancelled while the request is reopened; past its date, it is over either way. Both are declined when the
+ * new address opted out. One declined by staff or an opt-out, answered, expired or still to be sent keeps its state.
+ */
+export function newAddressStep(
+  survey: Pick<SurveyState, 'status' | 'expiresAt' | 'buyerMayBeAsked' | 'optedOut'> & {
+    declinedVia: SurveyDeclineWay | null;
+    sentAt: Date | null;
+  },
+  now: Date,
+): NewAddressStep {
+  const asked = awaitsAnswer(survey, now);
+  const refusedByOldMailbox = survey.status === 'declined' && survey.declinedVia === 'link';
+  if (!asked && !refusedByOldMailbox) return 'relink';
+  // The new address's own objection: checked before anything goes there.
+  if (survey.optedOut) return 'decline';
+  if (asked) return 'send';
+  if (!survey.buyerMayBeAsked) return 'cancel';
+  if (isOpen(survey, now)) return 'send';
+  return survey.sentAt === null ? 'schedule' : 'relink';
 }

@@ -5,7 +5,7 @@ import type { CloseReason, OrganisationType, PurchaseStage, RequestKind, Request
 import { Survey } from './survey.entity';
 import { DECLINABLE_STATUSES, UNANSWERED_STATUSES } from './survey.policy';
 import type { SurveyAnswers } from './survey-answers.policy';
-import type { SurveyStatus, SurveyWave } from './survey.types';
+import type { SurveyDeclineWay, SurveyStatus, SurveyWave } from './survey.types';
 
 export interface NewSurvey {
   id: string;
@@ -59,6 +59,8 @@ export interface SurveyStepChange {
   tokenSealed?: Buffer;
   /** Cleared at expiry (no one will complete them) and when the address is corrected (typed by the old mailbox's holder). */
   partialAnswers?: null;
+  /** Set with `declined`; cleared when a correction puts back a survey the old mailbox refused. */
+  declinedVia?: SurveyDeclineWay | null;
 }
 
 const ANSWER_COLUMNS: Array<[keyof SurveyAnswers, string]> = [
@@ -166,25 +168,30 @@ export class SurveysRepository {
     );
   }
 
-  /** A reopened request's surveys not answered yet wait for its next closure. */
+  /**
+   * A reopened request's surveys not answered yet wait for its next closure, which sends them with a new link: what a
+   * refused form kept at the old one is dropped, never to be completed.
+   */
   cancelUnansweredStatement(requestId: string): SqlStatement {
     return {
-      sql: `UPDATE surveys SET status = 'cancelled', updated_at = now() WHERE request_id = $1 AND status = ANY($2::varchar[])`,
+      sql: `UPDATE surveys SET status = 'cancelled', partial_answers = NULL, updated_at = now()
+             WHERE request_id = $1 AND status = ANY($2::varchar[])`,
       params: [requestId, [...UNANSWERED_STATUSES]],
     };
   }
 
-  /** The buyer's refusal, under the request's lock: how many surveys it ended (none when already declined). */
+  /** The buyer's refusal from a link, under the request's lock: how many surveys it ended (none when already declined). */
   async declineUnanswered(manager: EntityManager, requestId: string): Promise<number> {
-    return (await this.declineUnansweredOf(manager, [requestId])).length;
+    return (await this.declineUnansweredOf(manager, [requestId], 'link')).length;
   }
 
   /** The refusal of several requests, under their locks: the requests whose surveys it ended, once per survey. */
-  async declineUnansweredOf(manager: EntityManager, requestIds: string[]): Promise<string[]> {
+  async declineUnansweredOf(manager: EntityManager, requestIds: string[], via: SurveyDeclineWay): Promise<string[]> {
     const [rows]: [Array<{ requestId: string }>, number] = await manager.query(
-      `UPDATE surveys SET status = 'declined', updated_at = now() WHERE request_id = ANY($1::uuid[]) AND status = ANY($2::varchar[])
+      `UPDATE surveys SET status = 'declined', declined_via = $3, updated_at = now()
+        WHERE request_id = ANY($1::uuid[]) AND status = ANY($2::varchar[])
        RETURNING request_id AS "requestId"`,
-      [requestIds, [...DECLINABLE_STATUSES]],
+      [requestIds, [...DECLINABLE_STATUSES], via],
     );
     return rows.map((row) => row.requestId);
   }
@@ -198,10 +205,13 @@ export class SurveysRepository {
     return rows.length > 0;
   }
 
-  /** The request's surveys that have a link (sent once, whatever became of them since). */
-  async linkedIds(manager: EntityManager, requestId: string): Promise<string[]> {
+  /**
+   * What a correction of the request's address changes: its surveys that have a link (sent once, whatever became of them
+   * since), and those refused from a link, sent or not (the old mailbox's refusal, not the new one's).
+   */
+  async renewableIds(manager: EntityManager, requestId: string): Promise<string[]> {
     const rows: Array<{ id: string }> = await manager.query(
-      `SELECT id FROM surveys WHERE request_id = $1 AND token_hash IS NOT NULL ORDER BY id`,
+      `SELECT id FROM surveys WHERE request_id = $1 AND (token_hash IS NOT NULL OR declined_via = 'link') ORDER BY id`,
       [requestId],
     );
     return rows.map((row) => row.id);
@@ -255,7 +265,7 @@ export class SurveysRepository {
     const sets = ANSWER_COLUMNS.map(([key, type], i) => `${snake(key)} = $${i + 3}::${type}`);
     return {
       sql: `UPDATE surveys SET ${sets.join(', ')}, status = 'completed', completed_at = COALESCE(completed_at, $2),
-              answered_at = $2, partial_answers = NULL, updated_at = now()
+              answered_at = $2, partial_answers = NULL, declined_via = NULL, updated_at = now()
             WHERE id = $1`,
       params: [surveyId, now, ...ANSWER_COLUMNS.map(([key]) => answers[key])],
     };

@@ -18,10 +18,10 @@ import { AnswerContext, checkAnswers, earliestContractDay, impactQuestionsOf, Su
 import { ONE_CLICK_USEFULNESS_LABELS, SURVEY_WAVE_LABELS } from './survey-labels';
 import { surveyOptOutHashes } from './survey-opt-out.policy';
 import {
-  awaitsAnswer,
   isClosed,
   isOpen,
   isWithdrawn,
+  newAddressStep,
   nextStep,
   sendingDueAt,
   sentSchedule,
@@ -117,24 +117,46 @@ export class SurveysService implements OnModuleInit {
    * To run in the transaction that corrects the buyer's address, under the request's lock, once the new address is
    * written: every survey link of the request is renewed, so whoever holds the former (maybe mistyped) mailbox can no
    * more answer than refuse for the new one, and the survey e-mails not sent yet, which carry the old links, are dropped.
-   * What the old mailbox's holder typed into a refused form is forgotten. A survey asked and not answered goes to the new
-   * address as a fresh sending would (new dates, its reminder's timer), unless that address opted out: it is then declined
-   * at once. One not sent yet leaves later for the new address with a link of its own.
+   * What the old mailbox's holder typed into a refused form is forgotten, and what they refused from a link is put back
+   * (newAddressStep). A survey asked and not answered goes to the new address as a fresh sending would (new dates, its
+   * reminder's timer, a private history line), unless that address opted out: it is then declined at once. One not sent
+   * yet leaves later for the new address with a link of its own.
    */
   async newAddressStatements(manager: EntityManager, requestId: string): Promise<SqlStatement[]> {
     const now = this.clock.now();
     // Run as one, the drop does not see the e-mails queued beside it.
     const statements = [this.mail.dropUnsentStatement([requestId], 'survey')];
-    for (const id of await this.surveys.linkedIds(manager, requestId)) {
+    for (const id of await this.surveys.renewableIds(manager, requestId)) {
       const locked = (await this.surveys.lockWithRequest(manager, id))!;
-      const asked = awaitsAnswer(locked.survey, now);
-      if (asked && !(await this.surveys.optedOut(manager, this.optOutHashes(locked.request.buyerEmail)))) {
-        statements.push(...this.sendingStatements(locked, now, { partialAnswers: null }));
+      const { survey, request } = locked;
+      const step = newAddressStep(
+        {
+          ...survey,
+          buyerMayBeAsked: buyerMayBeAsked(request),
+          optedOut: await this.surveys.optedOut(manager, this.optOutHashes(request.buyerEmail)),
+        },
+        now,
+      );
+      if (step === 'send') {
+        statements.push(
+          ...this.sendingStatements(locked, now, { partialAnswers: null, declinedVia: null }),
+          // Never the address: the correction's own line says who changed it.
+          this.requests.eventStatement(surveyEvent(request.id, 'survey_resent', survey.wave)),
+        );
         continue;
       }
-      // An asked one declined quietly, as its next step would: the opt-out's own history line says why.
-      const status = asked ? 'declined' : locked.survey.status;
-      statements.push(this.surveys.stepStatement(id, { status, partialAnswers: null, ...this.linkOf(id, randomToken()) }));
+      // A survey refused before it was ever sent has no link to renew.
+      const link = survey.tokenHash ? this.linkOf(id, randomToken()) : {};
+      const state: Pick<SurveyStepChange, 'status' | 'declinedVia'> = {
+        relink: { status: survey.status },
+        // Declined quietly, as its next step would: the opt-out's own history line says why.
+        decline: { status: 'declined' as const, declinedVia: 'opt_out' as const },
+        schedule: { status: 'scheduled' as const, declinedVia: null },
+        cancel: { status: 'cancelled' as const, declinedVia: null },
+      }[step];
+      statements.push(this.surveys.stepStatement(id, { ...state, partialAnswers: null, ...link }));
+      // Back to its sending time (past, the next sweep sends it).
+      if (step === 'schedule') statements.push(this.timerStatement(id, survey.dueAt));
     }
     return statements;
   }
@@ -151,7 +173,7 @@ export class SurveysService implements OnModuleInit {
           status: survey.status,
           dueAt: survey.dueAt,
           expiresAt: survey.expiresAt,
-          buyerMayBeAsked: request.status === 'closed' && request.closeReason === 'answered' && request.anonymisedAt === null,
+          buyerMayBeAsked: buyerMayBeAsked(request),
           // Read under the request's lock, which an opt-out takes too: a survey queued before it does not leave after it.
           optedOut: await this.surveys.optedOut(manager, this.optOutHashes(request.buyerEmail)),
         },
@@ -291,7 +313,8 @@ export class SurveysService implements OnModuleInit {
       // Under the lock a correction takes to renew the links with the address: standing, it was sent to this one.
       if (linkHash && !(await this.surveys.linkStands(manager, requestId, linkHash))) throw new NotFound();
       const recorded = await this.surveys.recordOptOut(manager, hashes[0], by.actorType);
-      const ended = new Set(await this.surveys.declineUnansweredOf(manager, ids));
+      // The buyer's own from a survey's link: whoever held that mailbox (a correction of its address puts them back).
+      const ended = new Set(await this.surveys.declineUnansweredOf(manager, ids, by.actorType === 'buyer' ? 'link' : 'staff'));
       if (!recorded && !ended.size) return false;
       const event = (id: string): NewRequestEvent => ({
         requestId: id,
@@ -386,7 +409,7 @@ export class SurveysService implements OnModuleInit {
         return [this.surveys.stepStatement(survey.id, { status: 'cancelled' })];
       // Quietly: the opt-out's own history line says why (this one was queued meanwhile, or its address corrected into it).
       case 'decline':
-        return [this.surveys.stepStatement(survey.id, { status: 'declined' })];
+        return [this.surveys.stepStatement(survey.id, { status: 'declined', declinedVia: 'opt_out' })];
       case 'nothing':
         return [];
     }
@@ -396,7 +419,7 @@ export class SurveysService implements OnModuleInit {
   private sendingStatements(
     locked: SurveyWithRequest,
     now: Date,
-    change: Pick<SurveyStepChange, 'sentAt' | 'partialAnswers'>,
+    change: Pick<SurveyStepChange, 'sentAt' | 'partialAnswers' | 'declinedVia'>,
   ): SqlStatement[] {
     const id = locked.survey.id;
     const token = randomToken();
@@ -506,6 +529,14 @@ export class SurveysService implements OnModuleInit {
       expiryDays: this.config.SURVEY_EXPIRY_DAYS,
     };
   }
+}
+
+/**
+ * The request is (still) closed as answered — a reopened one is not surveyed until it closes again — and its personal
+ * data are not erased.
+ */
+function buyerMayBeAsked(request: SurveyWithRequest['request']): boolean {
+  return request.status === 'closed' && request.closeReason === 'answered' && request.anonymisedAt === null;
 }
 
 /** One id per request and wave, so a closure after a reopening finds the same survey (and its timers name it). */

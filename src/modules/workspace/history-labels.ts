@@ -36,6 +36,7 @@ const EVENT_LABELS: Record<string, string> = {
   status_changed: 'Statut modifié',
   survey_sent: 'Questionnaire envoyé',
   survey_reminded: 'Questionnaire relancé',
+  survey_resent: 'Questionnaire renvoyé à la nouvelle adresse de l’acheteur',
   survey_completed: 'Questionnaire rempli',
   survey_expired: 'Questionnaire expiré',
   survey_declined: 'Questionnaires refusés par l’acheteur',
