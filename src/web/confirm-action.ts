@@ -7,6 +7,8 @@ export interface ConfirmAction {
   explanation: string[];
   action: string;
   confirmLabel: string;
+  /** Posted with the confirmation as they are (the version of what the page shows, say). */
+  hidden?: Record<string, string | number>;
   back: { href: string; label: string };
   /** A second effect the person may choose with the first, posted as `name=oui` when ticked (ticked at first). */
   option?: { name: string; label: string; hint: string };

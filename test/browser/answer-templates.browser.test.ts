@@ -5,7 +5,7 @@
  */
 import { closePage, expectNoAxeViolations, openPage, signInStaff, submitByButton, useBrowserApp } from '../support/browser';
 import { submittedAndTaken } from '../support/conversation';
-import { insertStaff } from '../support/staff';
+import { bearerFor, insertStaff } from '../support/staff';
 
 jest.setTimeout(60_000);
 
@@ -69,16 +69,21 @@ it('un animateur écrit un modèle de réponse ; le facilitateur part de ce mod�
   const focusedOn = (id: string) => stale.waitForFunction((expected) => document.activeElement?.id === expected, id, { timeout: 5000 });
   await focusedOn('modele-repris');
   await stale.fill('#f-answer-body', 'Bonjour, déjà écrit.');
-  await t.dataSource.query('DELETE FROM answer_templates');
+  const [{ id: templateId }] = await t.dataSource.query('SELECT id FROM answer_templates');
+  const deleted = await fetch(`${t.url}/api/v1/staff/answer-templates/${templateId}`, {
+    method: 'DELETE',
+    headers: { authorization: await bearerFor(t, { role: 'animator', networks: [network] }) },
+  });
+  expect(deleted.status).toBe(204);
   expect(await submitByButton(stale, 'Loi AGEC : taux de réemploi')).toBe(409);
   await focusedOn('modele-introuvable');
-  expect(await stale.locator('#modele-introuvable').textContent()).toContain('Le modèle choisi n’existe plus');
+  expect(await stale.locator('#modele-introuvable').textContent()).toContain('Le modèle choisi a été supprimé par Sam Essai');
   expect(await stale.locator('#f-answer-body').inputValue()).toBe('Bonjour, déjà écrit.');
   await expectNoAxeViolations(stale, 'modèle supprimé entre-temps');
   await closePage(stale);
 });
 
-it('un modèle changé puis supprimé par un collègue pendant qu’un animateur le modifie : chaque enregistrement le dit', async () => {
+it('un modèle changé puis supprimé par un collègue pendant qu’un animateur le modifie ou le supprime : chaque refus le dit', async () => {
   const t = session.testApp;
   const animator = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
   const [{ id }] = await t.dataSource.query(
@@ -104,5 +109,15 @@ it('un modèle changé puis supprimé par un collègue pendant qu’un animateur
   await expectNoAxeViolations(page, 'modèle supprimé entre-temps');
   expect(await submitByButton(page, 'Recréer le modèle')).toBe(303);
   expect(await t.dataSource.query(`SELECT title, body FROM answer_templates`)).toEqual([{ title: 'Loi AGEC', body: 'Texte revu' }]);
+
+  // Its deletion confirmed after a colleague's change: not deleted, the template as it is now, to delete anyway or keep.
+  await page.getByRole('link', { name: 'Supprimer le modèle « Loi AGEC »' }).click();
+  await t.dataSource.query(`UPDATE answer_templates SET body = 'Texte d’un collègue', version = version + 1`);
+  expect(await submitByButton(page, 'Oui, supprimer le modèle')).toBe(409);
+  await focusedOn('modele-modifie');
+  expect(await page.locator('#version-actuelle').textContent()).toBe('Texte d’un collègue');
+  await expectNoAxeViolations(page, 'suppression refusée, modèle modifié entre-temps');
+  expect(await submitByButton(page, 'Supprimer quand même')).toBe(303);
+  expect(await t.dataSource.query(`SELECT 1 FROM answer_templates`)).toEqual([]);
   await closePage(page);
 });

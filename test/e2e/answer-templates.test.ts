@@ -24,6 +24,15 @@ describe('answer templates', () => {
       )
     )[0].id;
 
+  /** An animator of aura-ee named as the refusals and the journal name them, signed in. */
+  const claudeSignedIn = async () => {
+    const { id, email } = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
+    await t.dataSource.query(`UPDATE staff_users SET first_name = 'Claude', last_name = 'Animateur' WHERE id = $1`, [id]);
+    const client = new StaffClient(t.url);
+    await client.signIn(email);
+    return { client, email };
+  };
+
   it('an animator creates, lists, changes and deletes their network’s templates; bad input is refused by field, nothing written', async () => {
     const animator = await signedIn({ role: 'animator', networks: ['aura-ee'] });
     expect(await (await animator.get('/espace/modeles')).text()).toContain('Aucun modèle pour l’instant.');
@@ -95,10 +104,7 @@ describe('answer templates', () => {
 
   it('two animators at once: a save made from a page opened before a colleague’s is refused with who changed it, the text given back', async () => {
     const id = await insertTemplate('aura-ee', 'Loi AGEC', 'Texte de départ', 'environmental');
-    const { id: claudeId, email } = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
-    await t.dataSource.query(`UPDATE staff_users SET first_name = 'Claude', last_name = 'Animateur' WHERE id = $1`, [claudeId]);
-    const claude = new StaffClient(t.url);
-    await claude.signIn(email);
+    const { client: claude } = await claudeSignedIn();
     const berenice = await signedIn({ role: 'animator', networks: ['aura-ee'] });
     const path = `/espace/modeles/${id}`;
     // Bérénice's page is open, then Claude changes the title.
@@ -281,7 +287,7 @@ describe('answer templates', () => {
       // Its write waits on the colleague's row lock.
       for (let waited = 0; waited < 100; waited++) {
         const [{ waiting }] = await t.dataSource.query(
-          `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE 'UPDATE%answer_templates%'`,
+          `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%answer_templates%'`,
         );
         if (waiting) break;
         await new Promise((resolve) => setTimeout(resolve, 50));
@@ -405,7 +411,7 @@ describe('answer templates', () => {
     expect(lateHtml).toContain('Le fichier « CCTP.pdf » n’a pas été envoyé : joignez-le de nouveau.');
   });
 
-  it('a template deleted or moved away meanwhile is said gone (named when still seen), what was typed kept, nothing added', async () => {
+  it('a template deleted or moved away meanwhile is said gone (who deleted it, when), what was typed kept, nothing added; one never made is 404', async () => {
     const request = await submittedAndTaken(t, 4);
     const [{ network }] = await t.dataSource.query(`SELECT network_code AS network FROM requests WHERE id = $1`, [request.id]);
     const deleted = await insertTemplate(network, 'Loi AGEC : réemploi', 'Texte supprimé');
@@ -447,8 +453,11 @@ describe('answer templates', () => {
     const html = (await gone.text()).replace(/\r\n/g, '\n');
     // Said where the page opens, as an alert the page focuses on load; its title says something went wrong.
     expect(html).toContain(
-      '<div class="fr-alert fr-alert--warning fr-alert--sm fr-mb-3w" role="alert" id="modele-introuvable" tabindex="-1" data-focus-on-load>\n' +
-        '    <p>Le modèle choisi n’existe plus : il a été supprimé, ou réservé à d’autres demandes, entre-temps. Rien n’est ajouté à votre réponse, gardée telle que vous l’aviez écrite ; choisissez un autre modèle si besoin.</p>',
+      '<div class="fr-alert fr-alert--warning fr-alert--sm fr-mb-3w" role="alert" id="modele-introuvable" tabindex="-1" data-focus-on-load>\n',
+    );
+    // Who deleted it, from the network's journal.
+    expect(html).toMatch(
+      /<p>Le modèle choisi a été supprimé par Sam Essai \(animator-[0-9a-f]{8}@example\.org\) le \d{1,2}(er)? \S+ \d{4} à \d{2}:\d{2}\. Rien n’est ajouté à votre réponse, gardée telle que vous l’aviez écrite ; choisissez un autre modèle si besoin\.<\/p>/,
     );
     expect(html).toMatch(/<title>Erreur — /);
     expect(html).toContain('<p id="fichiers-non-envoyes">Le fichier « CCTP.pdf » n’a pas été envoyé : joignez-le de nouveau.</p>');
@@ -469,12 +478,17 @@ describe('answer templates', () => {
     const elsewhere = await choose(moved);
     expect(elsewhere.status).toBe(409);
     const elsewhereHtml = await elsewhere.text();
-    expect(elsewhereHtml).toContain('<p>Le modèle choisi n’existe plus');
+    expect(elsewhereHtml).toContain('<p>Le modèle choisi n’est pas proposé pour cette demande : il appartient à un autre réseau.');
     expect(elsewhereHtml).not.toContain('Label : repères');
     // The same by the page's address.
     const linked = await holder.get(`${page}?modele=${deleted}`);
     expect(linked.status).toBe(409);
-    expect(await linked.text()).toContain('id="modele-introuvable"');
+    expect(await linked.text()).toContain('a été supprimé par Sam Essai');
+    // An id no template ever had is not « supprimé »: there is no such template.
+    for (const never of ['6f1c2b1e-0000-4000-8000-000000000000', 'pas-un-modele']) {
+      expect((await choose(never)).status).toBe(404);
+      expect((await holder.get(`${page}?modele=${never}`)).status).toBe(404);
+    }
   });
 
   it('an answer still holding a template’s passage to complete is refused by field, nothing sent; completed, it goes', async () => {
@@ -565,5 +579,145 @@ describe('answer templates', () => {
     expect((await call('DELETE', `/${template.id}`, animator)).status).toBe(204);
     expect(await templates()).toEqual([]);
     expect((await call('GET', `/${template.id}`, animator)).status).toBe(404);
+  });
+
+  it('a deletion confirmed from a page opened before a colleague’s change is refused, the template as it is now shown, to delete anyway or keep', async () => {
+    const id = await insertTemplate('aura-ee', 'Loi AGEC', 'Texte de départ');
+    const { client: claude } = await claudeSignedIn();
+    const berenice = await signedIn({ role: 'animator', networks: ['aura-ee'] });
+    const path = `/espace/modeles/${id}`;
+    // Bérénice's confirmation is open, then Claude rewrites the template.
+    const confirmation = await (await berenice.get(`${path}/suppression`)).text();
+    const opened = openedForm(confirmation);
+    expect(opened.version).toBe('1');
+    const rewritten = { networkCode: 'aura-ee', title: 'Loi AGEC : réemploi', body: 'Texte réécrit par Claude', kind: '' };
+    expect((await claude.submit(path, path, rewritten)).status).toBe(303);
+
+    const stale = await berenice.post(`${path}/suppression`, opened);
+    expect(stale.status).toBe(409);
+    const html = (await stale.text()).replace(/\r\n/g, '\n');
+    expect(html).toMatch(/<title>Erreur — /);
+    expect(html).toContain('<h1>Supprimer le modèle « Loi AGEC : réemploi » ?</h1>');
+    expect(html).toMatch(
+      /<p>Claude Animateur a modifié ce modèle le \d{1,2}(er)? \S+ \d{4} à \d{2}:\d{2}, depuis que vous avez demandé sa suppression : il n’est pas supprimé\./,
+    );
+    expect(html).toContain('>Texte réécrit par Claude</blockquote>');
+    expect(html).toContain(`<form method="post" action="/espace/modeles/${id}/suppression">`);
+    expect(html).toContain('name="version" value="2"');
+    expect(html).toContain('Supprimer quand même</button>');
+    expect(html).toContain('<a class="fr-btn fr-btn--secondary" href="/espace/modeles">Garder le modèle</a>');
+    expect(await templates()).toEqual([expect.objectContaining({ body: 'Texte réécrit par Claude' })]);
+    // A tampered version is taken as stale too.
+    expect((await berenice.post(`${path}/suppression`, { ...opened, version: 'deux' })).status).toBe(409);
+
+    // « Supprimer quand même », knowing Claude's version: deleted.
+    const anyway = await berenice.post(`${path}/suppression`, openedForm(html));
+    expect(anyway.headers.get('location')).toBe('/espace/modeles?fait=suppression');
+    expect(await templates()).toEqual([]);
+  });
+
+  it('API: a deletion takes the version as a change does (field, address or If-Match); stale, nothing deleted (409, 412)', async () => {
+    const animator = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
+    const id = await insertTemplate('aura-ee', 'Loi AGEC', 'Texte de départ');
+    const call = (method: string, query = '', body?: unknown, headers: Record<string, string> = {}) =>
+      fetch(`${t.url}/api/v1/staff/answer-templates/${id}${query}`, {
+        method,
+        headers: { authorization: animator, 'content-type': 'application/json', ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    expect((await call('PATCH', '', { title: 'Loi AGEC : réemploi' })).headers.get('etag')).toBe('"2"');
+
+    // A client still holding version 1: by field or address (409), by If-Match (412), told why; nothing deleted.
+    for (const [query, body] of [
+      ['', { version: 1 }],
+      ['?version=1', undefined],
+    ] as const) {
+      const stale = await call('DELETE', query, body);
+      expect(stale.status).toBe(409);
+      expect((await stale.json()).errors).toEqual([
+        {
+          field: 'version',
+          message:
+            'Ce modèle a été modifié par Sam Essai depuis que vous l’avez ouvert (il en est à sa version 2) : il n’est pas supprimé. Relisez-le, puis supprimez-le de nouveau si besoin.',
+        },
+      ]);
+    }
+    for (const ifMatch of ['"1"', 'W/"2"']) {
+      const refused = await call('DELETE', '', undefined, { 'if-match': ifMatch });
+      expect(refused.status).toBe(412);
+      expect((await refused.json()).errors).toEqual([
+        { field: 'version', message: expect.stringContaining('L’en-tête If-Match ne désigne pas la version actuelle de ce modèle ("2"') },
+      ]);
+    }
+    for (const [query, body] of [
+      ['?version=deux', undefined],
+      ['', { version: 'deux' }],
+    ] as const) {
+      const unreadable = await call('DELETE', query, body);
+      expect(unreadable.status).toBe(400);
+      expect((await unreadable.json()).errors).toEqual([
+        { field: 'version', message: 'La version du modèle est un nombre entier, celle que vous avez lue.' },
+      ]);
+    }
+    expect(await templates()).toEqual([expect.objectContaining({ title: 'Loi AGEC : réemploi' })]);
+
+    expect((await call('DELETE', '', undefined, { 'if-match': '"2"' })).status).toBe(204);
+    expect(await templates()).toEqual([]);
+    // Documented: the address's version, If-Match, and the refusals.
+    const document = await (await fetch(`${t.url}/api/docs-json`)).json();
+    const operation = document.paths['/api/v1/staff/answer-templates/{id}'].delete;
+    expect(operation.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['If-Match', 'version']));
+    expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['204', '400', '404', '409', '412']));
+  });
+
+  it('every creation, change and deletion is a line of the network’s journal (who, which template, when), never its text', async () => {
+    const { client: claude, email } = await claudeSignedIn();
+    const api = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
+    const fields = { networkCode: 'aura-ee', title: 'Loi AGEC', body: 'Texte confidentiel du modèle', kind: '' };
+    expect((await claude.submit('/espace/modeles', '/espace/modeles', fields)).status).toBe(303);
+    const [{ id }] = await templates();
+    const path = `/espace/modeles/${id}`;
+    expect((await claude.submit(path, path, { ...fields, title: 'Loi AGEC : réemploi', body: 'Autre texte confidentiel' })).status).toBe(
+      303,
+    );
+    const deleted = await fetch(`${t.url}/api/v1/staff/answer-templates/${id}`, { method: 'DELETE', headers: { authorization: api } });
+    expect(deleted.status).toBe(204);
+
+    const lines = await t.dataSource.query(
+      `SELECT actor_name AS "actorName", action, network_codes AS "networkCodes", summary, subject_id AS "subjectId" FROM audit_events ORDER BY id`,
+    );
+    expect(lines).toEqual([
+      {
+        actorName: `Claude Animateur (${email})`,
+        action: 'template_created',
+        networkCodes: ['aura-ee'],
+        summary: 'Modèle de réponse créé : « Loi AGEC » (AURA-EE / RREDD)',
+        subjectId: id,
+      },
+      {
+        actorName: `Claude Animateur (${email})`,
+        action: 'template_updated',
+        networkCodes: ['aura-ee'],
+        summary: 'Modèle de réponse modifié : « Loi AGEC : réemploi » (AURA-EE / RREDD) — titre, auparavant « Loi AGEC » ; texte',
+        subjectId: id,
+      },
+      {
+        actorName: expect.stringMatching(/^Sam Essai \(animator-[0-9a-f]{8}@example\.org\)$/),
+        action: 'template_deleted',
+        networkCodes: ['aura-ee'],
+        summary: 'Modèle de réponse supprimé : « Loi AGEC : réemploi » (AURA-EE / RREDD)',
+        subjectId: id,
+      },
+    ]);
+    expect(JSON.stringify(lines)).not.toContain('confidentiel');
+
+    // Read where the network's animators read its changes, and found by their kind; not by another network's.
+    const journal = await (await claude.get('/espace/journal?quoi=modeles')).text();
+    expect(journal).toContain('<td>Modèle de réponse supprimé : « Loi AGEC : réemploi » (AURA-EE / RREDD)</td>');
+    expect(journal).toContain('<td>Modèle de réponse créé : « Loi AGEC » (AURA-EE / RREDD)</td>');
+    expect(journal).toContain('Modèles de réponse (créés, modifiés, supprimés)</option>');
+    expect(journal).not.toContain('confidentiel');
+    const foreign = await signedIn({ role: 'animator', networks: ['reseco'] });
+    expect(await (await foreign.get('/espace/journal')).text()).not.toContain('Loi AGEC');
   });
 });

@@ -1,4 +1,13 @@
-import { checkTemplate, etagOf, passageToComplete, saveCondition, withTemplate } from './answer-template.policy';
+import {
+  checkTemplate,
+  etagOf,
+  orAsRead,
+  passageToComplete,
+  saveCondition,
+  templateJournalLine,
+  TemplateInput,
+  withTemplate,
+} from './answer-template.policy';
 
 const valid = { networkCode: 'aura-ee', title: 'Loi AGEC : taux de réemploi', body: 'Les taux minimaux sont fixés par le décret…' };
 
@@ -84,5 +93,36 @@ describe('saveCondition', () => {
     ['an ETag in the field', '"3"', undefined, undefined],
   ])('%s', (_label, version, header, expected) => {
     expect(saveCondition(version, header)).toEqual(expected);
+  });
+});
+
+describe('orAsRead', () => {
+  it.each<[string, Parameters<typeof orAsRead>[0], object | undefined]>([
+    ['nothing said: the version this request read', { versions: null, refusal: 'conflict' }, { versions: [5], refusal: 'conflict' }],
+    ['a version said stays', { versions: [3], refusal: 'conflict' }, { versions: [3], refusal: 'conflict' }],
+    ['an If-Match stays', { versions: [3, 4], refusal: 'precondition_failed' }, { versions: [3, 4], refusal: 'precondition_failed' }],
+    ['unreadable stays unreadable', undefined, undefined],
+  ])('%s', (_label, condition, expected) => {
+    expect(orAsRead(condition, 5)).toEqual(expected);
+  });
+});
+
+describe('templateJournalLine: what the network’s journal says, never the text', () => {
+  const names: Record<string, string> = { 'aura-ee': 'AURA-EE', reseco: 'RESECO' };
+  const before: TemplateInput = { networkCode: 'aura-ee', title: 'Loi AGEC', body: 'Texte secret', kind: null };
+  it.each<[string, TemplateInput | null, TemplateInput | null, string]>([
+    ['created', null, before, 'Modèle de réponse créé : « Loi AGEC » (AURA-EE)'],
+    ['deleted', before, null, 'Modèle de réponse supprimé : « Loi AGEC » (AURA-EE)'],
+    ['its text changed', before, { ...before, body: 'Autre texte' }, 'Modèle de réponse modifié : « Loi AGEC » (AURA-EE) — texte'],
+    [
+      'renamed, moved and kept for one kind',
+      before,
+      { ...before, title: 'Loi AGEC : réemploi', networkCode: 'reseco', kind: 'environmental' },
+      'Modèle de réponse modifié : « Loi AGEC : réemploi » (RESECO) — titre, auparavant « Loi AGEC » ; réseau, de AURA-EE à RESECO ; demandes, de « Les deux types » à « Considérations environnementales »',
+    ],
+    ['saved as it was', before, before, 'Modèle de réponse modifié : « Loi AGEC » (AURA-EE) — enregistré sans changement'],
+  ])('%s', (_label, was, is, line) => {
+    expect(templateJournalLine(was, is, (code) => names[code])).toBe(line);
+    expect(line).not.toContain('Texte secret');
   });
 });

@@ -2,7 +2,7 @@ import { frenchNumber } from '../../common/french-format';
 import type { FieldError } from '../../common/errors/app-errors';
 import { typedText } from '../../common/validation';
 import { STAFF_TEXT_MAX } from '../requests/request-message.types';
-import { REQUEST_KINDS, RequestKind } from '../requests/request.types';
+import { KIND_LABELS, REQUEST_KINDS, RequestKind } from '../requests/request.types';
 
 export const TEMPLATE_TITLE_MAX = 120;
 
@@ -91,6 +91,40 @@ export function saveCondition(version: unknown, ifMatch?: string): SaveCondition
   // Strong comparison: a weak tag never matches, one not ours neither; any of the list may.
   const versions = tags.filter((tag) => tag.startsWith('"') && VERSION.test(tag.slice(1, -1))).map((tag) => Number(tag.slice(1, -1)));
   return { versions, refusal: 'precondition_failed' };
+}
+
+/**
+ * The API's rule when no version is said (nothing, or If-Match « * »): the version this very request read, so that a
+ * colleague's change made in between is refused rather than written over or deleted.
+ */
+export function orAsRead(condition: SaveCondition | undefined, read: number): SaveCondition | undefined {
+  return condition?.versions === null ? { versions: [read], refusal: 'conflict' } : condition;
+}
+
+/** The requests a template suits, as pages and the journal say it. */
+export function templateKindLabel(kind: RequestKind | null): string {
+  return kind ? KIND_LABELS[kind] : 'Les deux types';
+}
+
+/**
+ * A template's line in the network's journal (pure): created (`before` null), deleted (`after` null) or changed, by its
+ * title and network, a change saying what moved. Never the text itself: only that it changed.
+ */
+export function templateJournalLine(
+  before: TemplateInput | null,
+  after: TemplateInput | null,
+  networkName: (code: string) => string,
+): string {
+  const of = (t: TemplateInput) => `« ${t.title} » (${networkName(t.networkCode)})`;
+  if (!before) return `Modèle de réponse créé : ${of(after!)}`;
+  if (!after) return `Modèle de réponse supprimé : ${of(before)}`;
+  const changes = [
+    before.title !== after.title ? `titre, auparavant « ${before.title} »` : null,
+    before.networkCode !== after.networkCode ? `réseau, de ${networkName(before.networkCode)} à ${networkName(after.networkCode)}` : null,
+    before.kind !== after.kind ? `demandes, de « ${templateKindLabel(before.kind)} » à « ${templateKindLabel(after.kind)} »` : null,
+    before.body !== after.body ? 'texte' : null,
+  ].filter((change) => change !== null);
+  return `Modèle de réponse modifié : ${of(after)} — ${changes.length ? changes.join(' ; ') : 'enregistré sans changement'}`;
 }
 
 /** The ETag an API client sends back as If-Match to save over this version and no other. */

@@ -1,5 +1,5 @@
 import { ApiIdempotencyKey, SENT_ONCE } from '../../common/idempotency-key';
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Res, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -11,6 +11,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiPreconditionFailedResponse,
+  ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -21,7 +22,16 @@ import { ApiStaffAccess, CurrentStaff, StaffGuard, StaffRoles } from '../account
 import { AnswerTemplate } from './answer-template.entity';
 import { etagOf, saveCondition } from './answer-template.policy';
 import { AnswerTemplatesService } from './answer-templates.service';
-import { AnswerTemplateDto, CreateAnswerTemplateDto, UpdateAnswerTemplateDto } from './dto/answer-template.dto';
+import { AnswerTemplateDto, AnswerTemplateVersionDto, CreateAnswerTemplateDto, UpdateAnswerTemplateDto } from './dto/answer-template.dto';
+
+/** The version a change or deletion was prepared from, by If-Match, as PATCH and DELETE document it. */
+const IF_MATCH = {
+  name: 'If-Match',
+  required: false,
+  description:
+    'L’ETag reçu avec le modèle, par exemple "3", ou une liste ("3", "4" : l’un ou l’autre). Comparaison forte (RFC 9110) : un ETag faible (W/"3") ne correspond jamais. Aucun ne désigne la version actuelle : 412.',
+};
+const IF_MATCH_MISSED = { type: ErrorResponseDto, description: 'Aucun ETag de l’en-tête If-Match ne désigne la version actuelle' };
 
 /** The networks' answer templates for scripts (bearer token): everyone reads their networks', animators and admins keep them. */
 @ApiTags('modèles de réponse')
@@ -78,12 +88,7 @@ export class AnswerTemplatesApiController {
     description:
       'Seuls les champs envoyés changent. Pour ne pas écraser la modification d’un collègue, envoyez la version lue (`version`, ou If-Match avec l’ETag reçu). Sans l’une ni l’autre, les champs non envoyés gardent leur valeur lue : une modification faite entre-temps est refusée (409), jamais écrasée.',
   })
-  @ApiHeader({
-    name: 'If-Match',
-    required: false,
-    description:
-      'L’ETag reçu avec le modèle, par exemple "3", ou une liste ("3", "4" : l’un ou l’autre). Comparaison forte (RFC 9110) : un ETag faible (W/"3") ne correspond jamais. Aucun ne désigne la version actuelle : 412.',
-  })
+  @ApiHeader(IF_MATCH)
   @ApiBody({ type: UpdateAnswerTemplateDto })
   @ApiOkResponse({ type: AnswerTemplateDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Champs invalides, un message par champ' })
@@ -91,7 +96,7 @@ export class AnswerTemplatesApiController {
     type: ErrorResponseDto,
     description: 'Le modèle a changé, ou a été supprimé, depuis la version envoyée (`version`) ou lue',
   })
-  @ApiPreconditionFailedResponse({ type: ErrorResponseDto, description: 'Aucun ETag de l’en-tête If-Match ne désigne la version actuelle' })
+  @ApiPreconditionFailedResponse(IF_MATCH_MISSED)
   async update(
     @CurrentStaff() staff: StaffPrincipal,
     @Param('id') id: string,
@@ -108,10 +113,31 @@ export class AnswerTemplatesApiController {
   @ApiIdempotencyKey(SENT_ONCE)
   @HttpCode(204)
   @StaffRoles('admin', 'animator')
-  @ApiOperation({ summary: 'Supprimer un modèle de réponse' })
-  @ApiNoContentResponse()
-  async remove(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string): Promise<void> {
-    await this.templates.remove(staff, id);
+  @ApiOperation({
+    summary: 'Supprimer un modèle de réponse',
+    description:
+      'Comme pour la modification : pour ne pas supprimer un modèle qu’un collègue vient de changer, envoyez la version lue (`version` dans le corps ou l’adresse, ou If-Match avec l’ETag reçu). Sans aucune, le modèle est supprimé tel que cette requête le lit.',
+  })
+  @ApiHeader(IF_MATCH)
+  @ApiQuery({ name: 'version', required: false, type: Number, example: 3, description: 'La version lue, si le corps n’en donne pas' })
+  @ApiBody({ type: AnswerTemplateVersionDto, required: false })
+  @ApiNoContentResponse({ description: 'Supprimé' })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Version illisible' })
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description: 'Le modèle a changé depuis la version envoyée (`version`) : il n’est pas supprimé',
+  })
+  @ApiPreconditionFailedResponse(IF_MATCH_MISSED)
+  async remove(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Query('version') queryVersion: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+  ): Promise<void> {
+    const template = await this.templates.get(staff, id);
+    const { version } = await validateBody(AnswerTemplateVersionDto, body ?? {});
+    await this.templates.remove(staff, template, saveCondition(version ?? queryVersion, ifMatch));
   }
 }
 

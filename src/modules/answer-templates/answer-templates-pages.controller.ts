@@ -11,7 +11,7 @@ import { KIND_LABELS, REQUEST_KINDS } from '../requests/request.types';
 import { ReferenceService } from '../reference/reference.service';
 import { AnswerTemplate } from './answer-template.entity';
 import { STAFF_TEXT_MAX } from '../requests/request-message.types';
-import { saveCondition, TEMPLATE_TITLE_MAX } from './answer-template.policy';
+import { saveCondition, TEMPLATE_TITLE_MAX, templateKindLabel } from './answer-template.policy';
 import { NotFound } from '../../common/errors/app-errors';
 import { isUuid } from '../../common/validation';
 import { AnswerTemplatesService, TemplateChangedMeanwhile } from './answer-templates.service';
@@ -96,21 +96,18 @@ export class AnswerTemplatesPagesController {
         if (!error.current) return this.renderGone(res, staff, body, error.moved);
         // Sent again from this page, the person's text goes over the version they now have before them.
         const form = formModel({ ...body, version: error.current.version });
-        this.renderEdit(res, staff, error.status, error.current, form, {
-          editorName: error.editorName,
-          kind: this.kindLabel(error.current),
-          network: this.networkName(error.current.networkCode),
-        });
+        this.renderEdit(res, staff, error.status, error.current, form, this.changedBy(error, error.current));
       },
       () => res.redirect(303, `${PAGE}?fait=modification`),
     );
   }
 
-  /** A deletion cannot be undone: the list's « Supprimer » leads here first. */
+  /** A deletion cannot be undone: the list's « Supprimer » leads here first, the version it deletes in its form. */
   @Get(':id/suppression')
   async confirmRemoval(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string, @Res() res: Response) {
     const template = await this.templates.get(staff, id);
     renderConfirmAction(res, {
+      hidden: { version: template.version },
       title: `Supprimer le modèle « ${template.title} »`,
       explanation: [
         'Les facilitateurs du réseau ne le trouveront plus sous leur formulaire de réponse. Les réponses déjà écrites à partir de lui ne changent pas. La suppression est définitive.',
@@ -121,10 +118,30 @@ export class AnswerTemplatesPagesController {
     });
   }
 
+  /**
+   * Changed by a colleague since the confirmation was opened: not deleted, the template as it is now is shown with who
+   * changed it, to delete anyway (that version) or keep (409).
+   */
   @Post(':id/suppression')
-  async remove(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string, @Res() res: Response) {
-    await this.templates.remove(staff, id);
-    res.redirect(303, `${PAGE}?fait=suppression`);
+  async remove(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string, @Body() body: Form = {}, @Res() res: Response) {
+    const template = await this.templates.get(staff, id);
+    // A tampered version is taken as stale, as on the edit page.
+    const condition = saveCondition(body.version) ?? { versions: [], refusal: 'conflict' };
+    await onFieldErrors(
+      () => this.templates.remove(staff, template, condition),
+      (_errors, error) => {
+        if (!(error instanceof TemplateChangedMeanwhile) || !error.current) throw new NotFound();
+        res.status(error.status).render('answer-template', {
+          ...this.formContext(staff, formModel({})),
+          title: `Supprimer le modèle « ${error.current.title} »`,
+          template: error.current,
+          changed: this.changedBy(error, error.current),
+          removal: true,
+          refused: true,
+        });
+      },
+      () => res.redirect(303, `${PAGE}?fait=suppression`),
+    );
   }
 
   private async renderList(res: Response, staff: StaffPrincipal, status: number, form: FormModel, done?: unknown) {
@@ -136,7 +153,7 @@ export class AnswerTemplatesPagesController {
         id: t.id,
         title: t.title,
         network: this.networkName(t.networkCode),
-        kind: this.kindLabel(t),
+        kind: templateKindLabel(t.kind),
         updatedAt: t.updatedAt,
       })),
       notice: noticeOf(NOTICES, done),
@@ -175,13 +192,17 @@ export class AnswerTemplatesPagesController {
     });
   }
 
-  private kindLabel(template: AnswerTemplate): string {
-    return template.kind ? KIND_LABELS[template.kind] : 'Les deux types';
+  /** The template as it is now, beside a refused save or deletion: who changed it, its network and kind as named. */
+  private changedBy(error: TemplateChangedMeanwhile, current: AnswerTemplate) {
+    return { editorName: error.editorName, kind: templateKindLabel(current.kind), network: this.networkName(current.networkCode) };
   }
 
   private formContext(staff: StaffPrincipal, form: FormModel) {
     const networks = this.reference.networkOptions(visibleNetworks(staff));
-    const kinds = [...REQUEST_KINDS.map((kind) => ({ value: kind, label: KIND_LABELS[kind] })), { value: '', label: 'Les deux types' }];
+    const kinds = [
+      ...REQUEST_KINDS.map((kind) => ({ value: kind, label: KIND_LABELS[kind] })),
+      { value: '', label: templateKindLabel(null) },
+    ];
     return { page: PAGE, form, networks, kinds, oneNetwork: networks.length === 1, titleMax: TEMPLATE_TITLE_MAX, bodyMax: STAFF_TEXT_MAX };
   }
 

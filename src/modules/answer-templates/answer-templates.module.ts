@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
+import { AuditModule } from '../audit/audit.module';
 import { AnswerTemplatesApiController } from './answer-templates-api.controller';
 import { AnswerTemplatesPagesController } from './answer-templates-pages.controller';
 import { AnswerTemplatesRepository } from './answer-templates.repository';
@@ -8,7 +9,7 @@ import { DemoAnswerTemplatesService } from './demo-answer-templates.service';
 
 /** Networks' answer templates: kept by animators, offered to facilitators on the answer form. */
 @Module({
-  imports: [AccountsModule],
+  imports: [AccountsModule, AuditModule],
   providers: [AnswerTemplatesRepository, AnswerTemplatesService, DemoAnswerTemplatesService],
   controllers: [AnswerTemplatesPagesController, AnswerTemplatesApiController],
   exports: [AnswerTemplatesService, DemoAnswerTemplatesService],

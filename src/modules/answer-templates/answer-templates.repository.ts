@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, In, IsNull } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import type { RequestKind } from '../requests/request.types';
 import { AnswerTemplate } from './answer-template.entity';
 import type { TemplateInput } from './answer-template.policy';
@@ -35,13 +35,18 @@ export class AnswerTemplatesRepository {
     return this.templates.findOneBy({ id });
   }
 
-  async insert(id: string, input: TemplateInput, byId: string): Promise<void> {
-    await this.templates.insert({ id, ...input, updatedById: byId });
+  /** Held until the transaction ends: what a change or deletion goes over, for the journal's line (null: gone). */
+  lock(manager: EntityManager, id: string): Promise<AnswerTemplate | null> {
+    return manager.findOne(AnswerTemplate, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  async insert(manager: EntityManager, id: string, input: TemplateInput, byId: string): Promise<void> {
+    await manager.insert(AnswerTemplate, { id, ...input, updatedById: byId });
   }
 
   /** Written unless the network already has a template of that title (no author: seeded); whether it was. */
-  async insertUnlessTitled(id: string, input: TemplateInput): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
+  async insertUnlessTitled(manager: EntityManager, id: string, input: TemplateInput): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
       `INSERT INTO answer_templates (id, network_code, title, body, kind)
        SELECT $1::uuid, $2::varchar, $3::varchar, $4::text, $5::varchar
         WHERE NOT EXISTS (SELECT 1 FROM answer_templates WHERE network_code = $2 AND title = $3)
@@ -52,14 +57,24 @@ export class AnswerTemplatesRepository {
   }
 
   /** Written, one version more, if it still exists at one of `versions` (null: at any); whether it was. */
-  async update(id: string, input: TemplateInput, byId: string, versions: readonly number[] | null): Promise<boolean> {
-    const query = this.templates
+  async update(
+    manager: EntityManager,
+    id: string,
+    input: TemplateInput,
+    byId: string,
+    versions: readonly number[] | null,
+  ): Promise<boolean> {
+    const query = manager
       .createQueryBuilder()
-      .update()
+      .update(AnswerTemplate)
       .set({ ...input, updatedById: byId, version: () => 'version + 1' })
       .where('id = :id', { id });
-    if (versions !== null) query.andWhere('version = ANY(:versions)', { versions: [...versions] });
-    return ((await query.execute()).affected ?? 0) > 0;
+    return this.applied(query, versions);
+  }
+
+  /** Deleted if it still exists at one of `versions` (null: at any); whether it was. */
+  remove(manager: EntityManager, id: string, versions: readonly number[] | null): Promise<boolean> {
+    return this.applied(manager.createQueryBuilder().delete().from(AnswerTemplate).where('id = :id', { id }), versions);
   }
 
   /** The name of who last changed it, if known (null for a seeded template or an account gone). */
@@ -72,7 +87,11 @@ export class AnswerTemplatesRepository {
     return row?.name ?? null;
   }
 
-  async remove(id: string): Promise<void> {
-    await this.templates.delete({ id });
+  private async applied(
+    query: { andWhere(where: string, params: object): unknown; execute(): Promise<{ affected?: number | null }> },
+    versions: readonly number[] | null,
+  ): Promise<boolean> {
+    if (versions !== null) query.andWhere('version = ANY(:versions)', { versions: [...versions] });
+    return ((await query.execute()).affected ?? 0) > 0;
   }
 }

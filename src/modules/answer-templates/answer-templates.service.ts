@@ -1,18 +1,29 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
 import { AppError, NotFound, ValidationFailed } from '../../common/errors/app-errors';
 import { isUuid } from '../../common/validation';
 import { visibleNetworks } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
+import { AuditActor, AuditService } from '../audit/audit.service';
+import { ReferenceService } from '../reference/reference.service';
 import { AnswerTemplate } from './answer-template.entity';
-import { checkTemplate, etagOf, SaveCondition, TemplateInput, VERSION_UNREADABLE } from './answer-template.policy';
+import {
+  checkTemplate,
+  etagOf,
+  orAsRead,
+  SaveCondition,
+  TemplateInput,
+  templateJournalLine,
+  VERSION_UNREADABLE,
+} from './answer-template.policy';
 import { AnswerTemplatesRepository } from './answer-templates.repository';
 import type { RequestKind } from '../requests/request.types';
 
 /**
- * A save refused because the template changed, moved or was deleted since the person opened it: `current` is what it
- * is now for them (null: deleted, or `moved` to a network outside theirs), `editorName` who changed it, when known.
- * 409, or 412 for an API client's If-Match. Nothing typed is lost: the caller gives it back.
+ * A save (or a deletion, `deleting`) refused because the template changed, moved or was deleted since the person opened
+ * it: `current` is what it is now for them (null: deleted, or `moved` to a network outside theirs), `editorName` who
+ * changed it, when known. 409, or 412 for an API client's If-Match. Nothing typed is lost: the caller gives it back.
  */
 export class TemplateChangedMeanwhile extends AppError {
   constructor(
@@ -20,17 +31,28 @@ export class TemplateChangedMeanwhile extends AppError {
     readonly editorName: string | null,
     readonly moved: boolean,
     refusal: SaveCondition['refusal'],
+    deleting = false,
   ) {
+    const kept = deleting ? 'il n’est pas supprimé' : 'vos modifications ne sont pas enregistrées';
+    const by = editorName ? ` par ${editorName}` : '';
     const message = moved
-      ? 'Ce modèle a été déplacé depuis que vous l’avez ouvert : il n’est plus dans vos réseaux, vos modifications ne sont pas enregistrées.'
+      ? `Ce modèle a été déplacé depuis que vous l’avez ouvert : il n’est plus dans vos réseaux, ${kept}.`
       : !current
-        ? 'Ce modèle a été supprimé depuis que vous l’avez ouvert : vos modifications ne sont pas enregistrées.'
+        ? deleting
+          ? 'Ce modèle a déjà été supprimé, depuis que vous l’avez ouvert.'
+          : `Ce modèle a été supprimé depuis que vous l’avez ouvert : ${kept}.`
         : refusal === 'precondition_failed'
-          ? `L’en-tête If-Match ne désigne pas la version actuelle de ce modèle (${etagOf(current.version)}, modifiée${editorName ? ` par ${editorName}` : ''}) : vos modifications ne sont pas enregistrées.`
-          : `Ce modèle a été modifié${editorName ? ` par ${editorName}` : ''} depuis que vous l’avez ouvert (il en est à sa version ${current.version}) : vos modifications ne sont pas enregistrées. Relisez-le, puis enregistrez-les de nouveau.`;
+          ? `L’en-tête If-Match ne désigne pas la version actuelle de ce modèle (${etagOf(current.version)}, modifiée${by}) : ${kept}.`
+          : `Ce modèle a été modifié${by} depuis que vous l’avez ouvert (il en est à sa version ${current.version}) : ${kept}. ${
+              deleting ? 'Relisez-le, puis supprimez-le de nouveau si besoin.' : 'Relisez-le, puis enregistrez-les de nouveau.'
+            }`;
     super(refusal, message, [{ field: 'version', message }]);
   }
 }
+
+/** Why a template chosen on a request's page is not offered there: kept for the other kind, deleted, or in another network. */
+export type TemplateNotOffered =
+  { reason: 'reserved'; title: string } | { reason: 'deleted'; by: string; at: Date } | { reason: 'elsewhere' };
 
 /**
  * Answer templates: animators keep their networks' (admins any network's); a facilitator holding a request
@@ -38,7 +60,12 @@ export class TemplateChangedMeanwhile extends AppError {
  */
 @Injectable()
 export class AnswerTemplatesService {
-  constructor(private readonly templates: AnswerTemplatesRepository) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly templates: AnswerTemplatesRepository,
+    private readonly audit: AuditService,
+    private readonly reference: ReferenceService,
+  ) {}
 
   list(staff: StaffPrincipal): Promise<AnswerTemplate[]> {
     return this.templates.list(visibleNetworks(staff));
@@ -63,9 +90,37 @@ export class AnswerTemplatesService {
   }
 
   async create(staff: StaffPrincipal, raw: Record<string, unknown>): Promise<AnswerTemplate> {
+    const input = this.checked(staff, raw);
     const id = randomUUID();
-    await this.templates.insert(id, this.checked(staff, raw), staff.id);
+    await this.dataSource.transaction(async (manager) => {
+      await this.templates.insert(manager, id, input, staff.id);
+      await this.journal(manager, staff, id, null, input);
+    });
     return (await this.templates.find(id))!;
+  }
+
+  /** Written unless the network already has a template of that title (the demo's seed, no author); whether it was. */
+  seedUnlessTitled(input: TemplateInput): Promise<boolean> {
+    const id = randomUUID();
+    return this.dataSource.transaction(async (manager) => {
+      const written = await this.templates.insertUnlessTitled(manager, id, input);
+      if (written) await this.journal(manager, null, id, null, input);
+      return written;
+    });
+  }
+
+  /**
+   * Why a template chosen on a page left open is not among the request's: still seen by this person (kept for the
+   * other kind of request), deleted in their networks (by whom, when), or in a network outside theirs (moved there);
+   * undefined when no such template exists nor was deleted in their networks (or that line has expired).
+   */
+  async notOffered(staff: StaffPrincipal, id: unknown): Promise<TemplateNotOffered | undefined> {
+    if (typeof id !== 'string' || !isUuid(id)) return undefined;
+    const seen = await this.findVisible(staff, id);
+    if (seen) return { reason: 'reserved', title: seen.title };
+    const deletion = await this.audit.latestAbout(id, 'template_deleted', visibleNetworks(staff));
+    if (deletion) return { reason: 'deleted', by: deletion.actorName, at: deletion.createdAt };
+    return (await this.movedAway(id)) ? { reason: 'elsewhere' } : undefined;
   }
 
   /** Whether a template this person no longer sees still exists: moved to a network outside theirs, not deleted. */
@@ -84,15 +139,12 @@ export class AnswerTemplatesService {
     condition: SaveCondition | undefined,
   ): Promise<AnswerTemplate> {
     if (!condition) throw new ValidationFailed([{ field: 'version', message: VERSION_UNREADABLE }]);
-    if (!(await this.templates.update(template.id, this.checked(staff, raw), staff.id, condition.versions))) {
-      const current = await this.findVisible(staff, template.id);
-      throw new TemplateChangedMeanwhile(
-        current,
-        current && (await this.templates.editorName(current)),
-        !current && (await this.movedAway(template.id)),
-        condition.refusal,
-      );
-    }
+    const input = this.checked(staff, raw);
+    await this.writeOrRefuse(staff, template.id, condition, false, async (manager, before) => {
+      if (!(await this.templates.update(manager, template.id, input, staff.id, condition.versions))) return false;
+      await this.journal(manager, staff, template.id, before, input);
+      return true;
+    });
     return (await this.templates.find(template.id))!;
   }
 
@@ -116,12 +168,62 @@ export class AnswerTemplatesService {
         // Sent as null: for both kinds again.
         kind: changes.kind === undefined ? template.kind : changes.kind,
       },
-      condition?.versions === null ? { versions: [template.version], refusal: 'conflict' } : condition,
+      orAsRead(condition, template.version),
     );
   }
 
-  async remove(staff: StaffPrincipal, id: string): Promise<void> {
-    await this.templates.remove((await this.get(staff, id)).id);
+  /**
+   * `template` as get() gave it to this person, deleted if still at one of the condition's versions (saveCondition; none
+   * said: the one read, as patch() does); refused as update() is when it changed, moved or went meanwhile.
+   */
+  async remove(staff: StaffPrincipal, template: AnswerTemplate, condition: SaveCondition | undefined): Promise<void> {
+    const checked = orAsRead(condition, template.version);
+    if (!checked) throw new ValidationFailed([{ field: 'version', message: VERSION_UNREADABLE }]);
+    await this.writeOrRefuse(staff, template.id, checked, true, async (manager, before) => {
+      if (!(await this.templates.remove(manager, template.id, checked.versions))) return false;
+      await this.journal(manager, staff, template.id, before, null);
+      return true;
+    });
+  }
+
+  /**
+   * `write` in a transaction holding the template as it was, with its journal line (false: not at the condition's
+   * versions); refused with the template as it is now for this person when not written.
+   */
+  private async writeOrRefuse(
+    staff: StaffPrincipal,
+    id: string,
+    condition: SaveCondition,
+    deleting: boolean,
+    write: (manager: EntityManager, before: AnswerTemplate) => Promise<boolean>,
+  ): Promise<void> {
+    const written = await this.dataSource.transaction(async (manager) => {
+      const before = await this.templates.lock(manager, id);
+      return before !== null && (await write(manager, before));
+    });
+    if (written) return;
+    const current = await this.findVisible(staff, id);
+    throw new TemplateChangedMeanwhile(
+      current,
+      current && (await this.templates.editorName(current)),
+      !current && (await this.movedAway(id)),
+      condition.refusal,
+      deleting,
+    );
+  }
+
+  /** One line in the networks' journal, before and after (null: created, deleted): its networks' animators read it. */
+  private async journal(
+    manager: EntityManager,
+    actor: AuditActor,
+    id: string,
+    before: TemplateInput | null,
+    after: TemplateInput | null,
+  ): Promise<void> {
+    const line = templateJournalLine(before, after, (code) => this.reference.network(code)?.name ?? code);
+    const action = !before ? 'template_created' : !after ? 'template_deleted' : 'template_updated';
+    const networks = [before?.networkCode, after?.networkCode].filter((code) => code !== undefined);
+    await this.audit.record(manager, actor, action, networks, line, id);
   }
 
   private checked(staff: StaffPrincipal, raw: Record<string, unknown>) {

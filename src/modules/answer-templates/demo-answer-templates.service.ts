@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { ReferenceService } from '../reference/reference.service';
 import type { TemplateInput } from './answer-template.policy';
-import { AnswerTemplatesRepository } from './answer-templates.repository';
+import { AnswerTemplatesService } from './answer-templates.service';
 
 /** Beginnings of answers as networks write them: the demo's facilitators find them under their answer form. */
 const DEMO_TEMPLATES: ReadonlyArray<Omit<TemplateInput, 'networkCode'>> = [
@@ -43,7 +42,7 @@ const DEMO_TEMPLATES: ReadonlyArray<Omit<TemplateInput, 'networkCode'>> = [
 @Injectable()
 export class DemoAnswerTemplatesService {
   constructor(
-    private readonly templates: AnswerTemplatesRepository,
+    private readonly templates: AnswerTemplatesService,
     private readonly reference: ReferenceService,
   ) {}
 
@@ -52,7 +51,7 @@ export class DemoAnswerTemplatesService {
     let created = 0;
     for (const { value: networkCode } of this.reference.networkOptions(null)) {
       for (const template of DEMO_TEMPLATES) {
-        if (await this.templates.insertUnlessTitled(randomUUID(), { networkCode, ...template })) created++;
+        if (await this.templates.seedUnlessTitled({ networkCode, ...template })) created++;
       }
     }
     return created;

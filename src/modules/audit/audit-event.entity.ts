@@ -1,8 +1,9 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { StaffUser } from '../accounts/accounts.entities';
 
-/** Who did what among the desk's settings (accounts, directory, networks): read by admins and, for theirs, animators. */
+/** Who did what among the desk's settings (accounts, directory, networks, answer templates): read by admins and, for theirs, animators. */
 @Entity('audit_events')
+@Index('audit_events_subject_idx', ['subjectId'], { where: 'subject_id IS NOT NULL' })
 export class AuditEvent {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id!: string;
@@ -29,6 +30,10 @@ export class AuditEvent {
   /** The networks it concerns: their animators read it (none: admins only). */
   @Column({ type: 'text', array: true, default: () => "'{}'" })
   networkCodes!: string[];
+
+  /** What it is about, when that is looked up again (an answer template's id: who deleted it, and when). */
+  @Column({ type: 'uuid', nullable: true })
+  subjectId!: string | null;
 
   /** What changed, in French, as the journal shows it. */
   @Column({ type: 'text' })

@@ -9,6 +9,7 @@ export interface NewAuditEvent {
   action: AuditAction;
   networkCodes: string[];
   summary: string;
+  subjectId?: string | null;
 }
 
 export interface AuditEntry extends NewAuditEvent {
@@ -22,8 +23,8 @@ export class AuditRepository {
 
   insertStatement(event: NewAuditEvent): SqlStatement {
     return {
-      sql: `INSERT INTO audit_events (actor_id, actor_name, action, network_codes, summary) VALUES ($1, $2, $3, $4, $5)`,
-      params: [event.actorId, event.actorName, event.action, event.networkCodes, event.summary],
+      sql: `INSERT INTO audit_events (actor_id, actor_name, action, network_codes, summary, subject_id) VALUES ($1, $2, $3, $4, $5, $6)`,
+      params: [event.actorId, event.actorName, event.action, event.networkCodes, event.summary, event.subjectId ?? null],
     };
   }
 
@@ -47,6 +48,21 @@ export class AuditRepository {
         ORDER BY audit_events.id DESC LIMIT $3`,
       [filter.networks, beforeId, limit, filter.actions, filter.search === null ? null : containsPattern(filter.search)],
     );
+  }
+
+  /** The latest line of this action about this subject, of these networks (null: all); who and when. */
+  async latestAbout(
+    subjectId: string,
+    action: AuditAction,
+    networks: readonly string[] | null,
+  ): Promise<{ actorName: string; createdAt: Date } | null> {
+    const [row] = await this.dataSource.query(
+      `SELECT actor_name AS "actorName", created_at AS "createdAt" FROM audit_events
+        WHERE subject_id = $1 AND action = $2 AND ($3::text[] IS NULL OR network_codes && $3::text[])
+        ORDER BY id DESC LIMIT 1`,
+      [subjectId, action, networks],
+    );
+    return row ?? null;
   }
 
   async purgeOlderThan(days: number): Promise<number> {

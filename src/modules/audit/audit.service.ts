@@ -32,6 +32,7 @@ export class AuditService {
     action: AuditAction,
     networkCodes: readonly string[],
     summary: string,
+    subjectId: string | null = null,
   ): Promise<void> {
     await runAsOne(manager, [
       this.audit.insertStatement({
@@ -40,6 +41,7 @@ export class AuditService {
         action,
         networkCodes: [...new Set(networkCodes)],
         summary,
+        subjectId,
       }),
     ]);
   }
@@ -62,6 +64,11 @@ export class AuditService {
     );
     const shown = entries.slice(0, PAGE_SIZE);
     return { entries: shown, olderFrom: entries.length > PAGE_SIZE ? shown[shown.length - 1].id : null };
+  }
+
+  /** Who last did this to the subject, and when, as a reader of these networks (null: all) may see it; null if none. */
+  latestAbout(subjectId: string, action: AuditAction, networks: readonly string[] | null) {
+    return this.audit.latestAbout(subjectId, action, networks);
   }
 
   purgeExpired(): Promise<number> {

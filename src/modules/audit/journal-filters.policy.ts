@@ -19,6 +19,10 @@ export const CHANGE_KINDS = {
   },
   annuaire: { label: 'Annuaire des facilitateurs (fiches créées ou modifiées)', actions: ['facilitator_created', 'facilitator_updated'] },
   reseaux: { label: 'Réseaux (adresse de contact)', actions: ['network_contact_changed'] },
+  modeles: {
+    label: 'Modèles de réponse (créés, modifiés, supprimés)',
+    actions: ['template_created', 'template_updated', 'template_deleted'],
+  },
 } as const;
 export type ChangeKind = keyof typeof CHANGE_KINDS;
 /** Every action the journal writes: one outside the kinds above would match no reader's filter. */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Response } from 'express';
+import { NotFound } from '../../common/errors/app-errors';
 import type { FormModel } from '../../web/form-model';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { AnswerTemplatesService } from '../answer-templates/answer-templates.service';
@@ -46,12 +47,13 @@ export class RequestPageRenderer {
     // Whoever may answer picks a template of the request's network: it fills the answer's text, to adapt.
     const answerTemplates = page.actions.answer ? await this.templates.forRequest(page.request.networkCode, page.request.kind) : [];
     const chosen = answerTemplates.find((t) => t.id === templateId);
-    // Chosen on a page left open while an animator deleted it or kept it for other requests: the answer stays as it was,
-    // and the page says why nothing was added (named when the person may still see it), 409 as any change made meanwhile.
+    // Chosen on a page left open while an animator deleted it, moved it or kept it for other requests: the answer stays as
+    // it was, and the page says why nothing was added, 409 as any change made meanwhile. One that never existed: 404.
     const templateGone =
       page.actions.answer && typeof templateId === 'string' && templateId !== '' && !chosen
-        ? { title: (await this.templates.findVisible(staff, templateId))?.title ?? null }
+        ? await this.templates.notOffered(staff, templateId)
         : null;
+    if (templateGone === undefined) throw new NotFound();
     // Nothing typed on this visit (neither given back nor sent back with errors): the answer form starts from this
     // person's draft, with the page's new form token.
     const fromDraft =

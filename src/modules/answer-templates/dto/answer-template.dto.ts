@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType, PartialType } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Min, ValidateIf } from 'class-validator';
 import { STAFF_TEXT_MAX } from '../../requests/request-message.types';
 import { REQUEST_KINDS, RequestKind } from '../../requests/request.types';
@@ -38,18 +38,24 @@ export class CreateAnswerTemplateDto {
   kind?: string | null;
 }
 
-/** Only the fields sent change; null is checked, not skipped, as in the creation. */
-export class UpdateAnswerTemplateDto extends PartialType(CreateAnswerTemplateDto, { skipNullProperties: false }) {
+/** The version a change or a deletion was prepared from. */
+export class AnswerTemplateVersionDto {
   @ApiPropertyOptional({
     example: 3,
     description:
-      'La version lue (champ `version`, ou l’en-tête If-Match avec l’ETag reçu) : si le modèle a changé depuis, rien n’est écrit (409). Absente (ni If-Match) : la version lue par cette requête même.',
+      'La version lue (champ `version`, ou l’en-tête If-Match avec l’ETag reçu) : si le modèle a changé depuis, rien n’est fait (409). Absente (ni If-Match) : la version lue par cette requête même.',
   })
   @IsOptional()
   @IsInt({ message: VERSION_UNREADABLE })
   @Min(1, { message: VERSION_UNREADABLE })
   version?: number;
 }
+
+/** Only the fields sent change; null is checked, not skipped, as in the creation. */
+export class UpdateAnswerTemplateDto extends IntersectionType(
+  PartialType(CreateAnswerTemplateDto, { skipNullProperties: false }),
+  AnswerTemplateVersionDto,
+) {}
 
 export class AnswerTemplateDto {
   @ApiProperty({ format: 'uuid' })
