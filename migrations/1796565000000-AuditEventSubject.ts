@@ -4,8 +4,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * A journal line may name the thing it is about (an answer template's id): a page left open on a template since deleted
  * then says who deleted it and when, rather than that it never existed.
  */
-export class AuditEventSubject1796564000000 implements MigrationInterface {
-  name = 'AuditEventSubject1796564000000';
+export class AuditEventSubject1796565000000 implements MigrationInterface {
+  name = 'AuditEventSubject1796565000000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE "audit_events" ADD "subject_id" uuid`);
