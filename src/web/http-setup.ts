@@ -109,7 +109,10 @@ export function configureHttp(app: NestExpressApplication, config: AppConfig, lo
         .addBearerAuth({
           type: 'http',
           scheme: 'bearer',
-          description: 'Jeton d’API `gvt_…` : « Mon compte » de l’espace, ou `users:token`',
+          // The builder's default says JWT: these tokens are opaque, looked up by their hash.
+          bearerFormat: 'gvt_…',
+          description:
+            'Jeton d’API opaque (pas un JWT) : `gvt_` suivi de 43 caractères, à créer dans « Mon compte » de l’espace ou avec `users:token`',
         })
         .build(),
     ),

@@ -96,10 +96,13 @@ describe('respondWithError, PostgreSQL away', () => {
   });
 });
 
-/** The parts of Express' request and response the responder reads for a person's page, and what it renders. */
-function pageExchange(path: string) {
-  const sent: { status?: number; view?: string; locals?: Record<string, unknown> } = {};
-  const req = { path, accepts: (type: string) => type === 'html' } as unknown as Request;
+/**
+ * The parts of Express' request and response the responder reads for a browser's request (it takes HTML), and what it
+ * renders or sends as JSON.
+ */
+function pageExchange(path: string, headers: Record<string, string> = {}) {
+  const sent: { status?: number; view?: string; locals?: Record<string, unknown>; body?: unknown } = {};
+  const req = { path, headers, accepts: (type: string) => type === 'html' } as unknown as Request;
   const res = {
     headersSent: false,
     getHeader: () => undefined,
@@ -112,9 +115,38 @@ function pageExchange(path: string) {
       sent.view = view;
       sent.locals = locals;
     },
+    json(body: unknown) {
+      sent.body = body;
+    },
   } as unknown as Response;
   return { req, res, sent };
 }
+
+describe('respondWithError, JSON or page', () => {
+  const refused = () => new AppError('validation_failed', 'Filtres invalides.', [{ field: 'x', message: 'Paramètre inconnu.' }]);
+  it.each([
+    ['a browser on a page', '/espace/export/demandes.csv', {}, 'page'],
+    [
+      'a script with its bearer token, outside /api/ (the CSV exports)',
+      '/espace/export/demandes.csv',
+      { authorization: 'Bearer gvt_x' },
+      'json',
+    ],
+    ['a script on the API', '/api/v1/staff/requests', {}, 'json'],
+  ])('%s: %s', (_label, path, headers, expected) => {
+    const { req, res, sent } = pageExchange(path, headers);
+    respondWithError(refused(), req, res, capturingLogger([]));
+    expect(sent.status).toBe(400);
+    if (expected === 'json') {
+      expect(sent.body).toEqual({
+        statusCode: 400,
+        code: 'validation_failed',
+        message: 'Filtres invalides.',
+        errors: [{ field: 'x', message: 'Paramètre inconnu.' }],
+      });
+    } else expect([sent.view, sent.body]).toEqual(['error', undefined]);
+  });
+});
 
 describe('respondWithError, pages for people', () => {
   it.each([

@@ -117,8 +117,17 @@ function isHttpError(error: unknown): error is { status: number } {
   );
 }
 
+/**
+ * A program rather than a person: the API's and health checks' paths, a bearer token (a script's, on any route that
+ * takes one: the CSV exports), or a client that takes JSON and not HTML.
+ */
 function wantsJson(req: Request): boolean {
-  return req.path.startsWith('/api/') || req.path.startsWith('/health') || (!req.accepts('html') && !!req.accepts('json'));
+  return (
+    req.path.startsWith('/api/') ||
+    req.path.startsWith('/health') ||
+    /^Bearer\s/i.test(req.headers.authorization ?? '') ||
+    (!req.accepts('html') && !!req.accepts('json'))
+  );
 }
 
 const UNNAMED_ERROR = 'Une erreur est survenue';

@@ -1,8 +1,19 @@
-import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor, RequestMethod } from '@nestjs/common';
+import { METHOD_METADATA } from '@nestjs/common/constants';
+import {
+  ApiPayloadTooLargeResponse,
+  ApiUnprocessableEntityResponse,
+  ApiUnsupportedMediaTypeResponse,
+  DECORATORS,
+  type ApiResponseOptions,
+} from '@nestjs/swagger';
+import type { ParameterObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import type { Response } from 'express';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { catchError, concatMap, from, Observable, of, throwError } from 'rxjs';
 import { ActionRefused, AppError } from '../../common/errors/app-errors';
+import { ErrorResponseDto } from '../../common/errors/error-response.dto';
+import { ApiIdempotencyKey, SENT_ONCE } from '../../common/idempotency-key';
 import { hmac } from '../../common/tokens';
 import { AppConfig } from '../../config/app-config';
 import { askedFields, outcomeToKeep, sendingKey } from './repeated-action.policy';
@@ -85,6 +96,7 @@ export class RepeatedActionInterceptor implements NestInterceptor {
   }
 
   private replay(first: RepeatableOutcome, res: Response): unknown {
+    if (!('done' in first)) res.setHeader(REPLAYED, 'true');
     if ('redirect' in first) {
       res.redirect(first.status, first.redirect);
       return undefined;
@@ -92,4 +104,56 @@ export class RepeatedActionInterceptor implements NestInterceptor {
     if ('value' in first) return first.value;
     throw new ActionRefused(ALREADY_DONE);
   }
+}
+
+/** On a response that is the first sending's, given again (as the intake's and the buyer's messages say it too). */
+const REPLAYED = 'Idempotent-Replayed';
+const REPLAYED_HEADER = {
+  description: '`true` quand la réponse est celle d’un premier envoi avec la même clé d’idempotence : rien n’a été refait',
+  schema: { type: 'string', enum: ['true'] },
+};
+const WRITES: ReadonlySet<unknown> = new Set([RequestMethod.POST, RequestMethod.PUT, RequestMethod.PATCH, RequestMethod.DELETE]);
+/** What every staff write may answer besides its own refusals, unless the route describes the status itself. */
+const WRITE_REFUSALS: Record<string, () => MethodDecorator> = {
+  413: () => ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: 'Corps de plus de 100 Ko' }),
+  415: () =>
+    ApiUnsupportedMediaTypeResponse({
+      type: ErrorResponseDto,
+      description: 'Corps dans un type, un jeu de caractères ou un encodage que l’action ne lit pas (application/json en UTF-8 attendu)',
+    }),
+  422: () =>
+    ApiUnprocessableEntityResponse({
+      type: ErrorResponseDto,
+      description:
+        'Clé d’idempotence déjà utilisée, dans les 24 heures, pour un envoi au contenu différent (code `idempotency_key_reused`)',
+    }),
+};
+
+/**
+ * The OpenAPI side of RepeatedActionInterceptor, for a staff API controller (ApiStaffAccess): each of its writes takes
+ * an Idempotency-Key (SENT_ONCE, unless the route says what its own repeat gives), may answer 413, 415 and 422 as the
+ * body parsers and the interceptor do, and its success carries the Idempotent-Replayed header when replayed.
+ * A class decorator, run after the routes' own: it reads what they declared.
+ */
+export function ApiRepeatableWrites(): ClassDecorator {
+  return (target) => {
+    const prototype = target.prototype as object;
+    for (const name of Object.getOwnPropertyNames(prototype)) {
+      const descriptor = Object.getOwnPropertyDescriptor(prototype, name)!;
+      const handler: unknown = descriptor.value;
+      if (typeof handler !== 'function' || !WRITES.has(Reflect.getMetadata(METHOD_METADATA, handler))) continue;
+      const parameters = (Reflect.getMetadata(DECORATORS.API_PARAMETERS, handler) ?? []) as ParameterObject[];
+      if (!parameters.some((parameter) => parameter.in === 'header' && parameter.name === 'idempotency-key')) {
+        ApiIdempotencyKey(SENT_ONCE)(prototype, name, descriptor);
+      }
+      const own = (Reflect.getMetadata(DECORATORS.API_RESPONSE, handler) ?? {}) as Record<string, ApiResponseOptions>;
+      for (const [status, decorator] of Object.entries(WRITE_REFUSALS)) if (!own[status]) decorator()(prototype, name, descriptor);
+      const responses = Reflect.getMetadata(DECORATORS.API_RESPONSE, handler) as Record<string, ApiResponseOptions>;
+      for (const [status, response] of Object.entries(responses)) {
+        if (status.startsWith('2')) {
+          responses[status] = { ...response, headers: { ...response.headers, [REPLAYED]: REPLAYED_HEADER } } as ApiResponseOptions;
+        }
+      }
+    }
+  };
 }

@@ -11,6 +11,7 @@ import { typedHelpItemLines } from '../requests/help-item.policy';
 import type { StaffPrincipal, StaffRole, StaffSessionRef } from './accounts.types';
 import { CSRF_FIELD, CSRF_HEADER, CsrfService } from './csrf.service';
 import { PageRoutes } from './page-routes';
+import { ApiRepeatableWrites } from './repeated-action.interceptor';
 import { signInPage } from './sign-in-page';
 import { StaffAuth, StaffAuthService, StaffRequest } from './staff-auth.service';
 
@@ -27,10 +28,11 @@ export const StaffRoles = (...roles: StaffRole[]) => SetMetadata(ROLES_KEY, role
  */
 export const CsrfCheckedInHandler = () => SetMetadata(CSRF_IN_HANDLER_KEY, true);
 
-/** OpenAPI for a staff JSON controller: a bearer token (or the session), and the 401 without either. */
+/** OpenAPI for a staff JSON controller: a bearer token (or the session), the 401 without either, and what its writes share. */
 export const ApiStaffAccess = () =>
   applyDecorators(
     ApiBearerAuth(),
+    ApiRepeatableWrites(),
     ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Jeton d’accès (créé dans « Mon compte ») ou session requis' }),
   );
 

@@ -11,6 +11,9 @@ import { fileTooLarge } from './attachments.service';
 /** The form field files are sent in, unless a route names another. */
 export const FILES_FIELD = 'fichiers';
 
+/** The 413 of an API route taking JSON or files, as OpenAPI describes it. */
+export const TOO_LARGE_WITH_FILES = 'Corps JSON de plus de 100 Ko, ou un fichier au-delà de la taille maximale';
+
 /**
  * Parses a multipart/form-data body for one route (body parsing is global for JSON and urlencoded only):
  * files held in memory within ATTACHMENT_MAX_BYTES and ATTACHMENTS_PER_MESSAGE, text fields in req.body,

@@ -1,4 +1,3 @@
-import { ApiIdempotencyKey, SENT_ONCE } from '../../common/idempotency-key';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -57,7 +56,6 @@ export class DirectoryController {
   }
 
   @Post()
-  @ApiIdempotencyKey(SENT_ONCE)
   @HttpCode(201)
   @ApiOperation({ summary: 'Ajouter un facilitateur' })
   @ApiBody({ type: CreateFacilitatorDto })
@@ -69,7 +67,6 @@ export class DirectoryController {
   }
 
   @Patch(':id')
-  @ApiIdempotencyKey(SENT_ONCE)
   @ApiOperation({
     summary: 'Modifier un facilitateur',
     description: 'Seuls les champs envoyés changent. Pas de suppression : active=false.',
@@ -83,7 +80,6 @@ export class DirectoryController {
   }
 
   @Post(':id/absences')
-  @ApiIdempotencyKey(SENT_ONCE)
   @HttpCode(201)
   @ApiOperation({
     summary: 'Déclarer une absence',
@@ -98,7 +94,6 @@ export class DirectoryController {
   }
 
   @Delete(':id/absences/:absenceId')
-  @ApiIdempotencyKey(SENT_ONCE)
   @HttpCode(204)
   @ApiOperation({ summary: 'Supprimer une absence' })
   @ApiNoContentResponse()

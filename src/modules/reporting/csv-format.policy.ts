@@ -16,9 +16,12 @@ export type CsvValue = string | number | boolean | readonly string[] | null | un
  */
 export const CSV_LIST_SEPARATOR = ' | ';
 
+/** The parameter of every export that chooses its separator. */
+export const CSV_SEPARATOR_PARAMETER = 'separateur';
+
 /** `?separateur=virgule` asks for commas; anything else keeps the French default. */
 export function csvSeparator(query: Record<string, unknown>): CsvSeparator {
-  return query.separateur === 'virgule' ? ',' : ';';
+  return query[CSV_SEPARATOR_PARAMETER] === 'virgule' ? ',' : ';';
 }
 
 /** Text a spreadsheet would read as a formula (or a cell that starts with a control character) is prefixed with '. */

@@ -1,4 +1,3 @@
-import { ApiIdempotencyKey, SENT_ONCE } from '../../common/idempotency-key';
 import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -65,7 +64,6 @@ export class EvaluationsApiController {
   }
 
   @Post(':id/review')
-  @ApiIdempotencyKey(SENT_ONCE)
   @HttpCode(200)
   @ApiOperation({ summary: 'Marquer l’évaluation comme revue, avec une note interne facultative' })
   @ApiBody({
@@ -92,7 +90,6 @@ export class EvaluationsApiController {
   }
 
   @Post(':id/share')
-  @ApiIdempotencyKey(SENT_ONCE)
   @HttpCode(200)
   @ApiOperation({
     summary: 'Partager l’évaluation avec le facilitateur',

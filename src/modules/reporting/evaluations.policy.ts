@@ -54,9 +54,13 @@ const CODE = /^[0-9A-Za-z_-]{1,40}$/;
 export class FilterReader {
   readonly errors: FieldError[] = [];
 
+  /** The parameters asked for so far. */
+  private readonly names = new Set<string>();
+
   constructor(private readonly query: Query) {}
 
   private raw(field: string): string | null {
+    this.names.add(field);
     const value = this.query[field];
     return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
   }
@@ -111,8 +115,17 @@ export class FilterReader {
   }
 
   page(): number {
+    this.names.add('page');
     const page = Number.parseInt(String(this.query.page ?? '1'), 10);
     return Number.isFinite(page) && page > 0 && page < 100_000 ? page : 1;
+  }
+
+  /**
+   * Once every filter is read, a field error for each parameter none asked for (nor `readElsewhere`), or repeated: a
+   * program's misspelt filter would otherwise be silently dropped (the exports, as strict as the API's lists).
+   */
+  unreadParameters(...readElsewhere: string[]): FieldError[] {
+    return queryProblems(this.query, Object.fromEntries([...this.names, ...readElsewhere].map((name) => [name, READ_ELSEWHERE])));
   }
 
   private day(field: string, label: string): string | null {
@@ -127,8 +140,13 @@ export class FilterReader {
 /** Query string (page, API or CSV export) → the evaluation filters, and the errors of the values it could not read. */
 export function parseEvaluationFilters(query: Query): { filters: EvaluationFilters; errors: FieldError[] } {
   const read = new FilterReader(query);
+  return { filters: readEvaluationFilters(read), errors: read.errors };
+}
+
+/** The evaluation filters, their errors left in `read`. */
+export function readEvaluationFilters(read: FilterReader): EvaluationFilters {
   const reviewed = read.oneOf('reviewed', ['oui', 'non'] as const, 'Revue');
-  const filters: EvaluationFilters = {
+  return {
     ...read.requestFilters(),
     facilitator: read.uuid('facilitator', 'Facilitateur'),
     wave: read.oneOf('wave', SURVEY_WAVES, 'Questionnaire'),
@@ -136,7 +154,6 @@ export function parseEvaluationFilters(query: Query): { filters: EvaluationFilte
     reviewed: reviewed === null ? null : reviewed === 'oui',
     page: read.page(),
   };
-  return { filters, errors: read.errors };
 }
 
 /**

@@ -1,23 +1,88 @@
-import { Controller, Get, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { applyDecorators, Controller, Get, Query, Res, UseGuards } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiQueryOptions,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
+import { ErrorResponseDto } from '../../common/errors/error-response.dto';
 import type { StaffPrincipal } from '../accounts/accounts.types';
-import { CurrentStaff, StaffGuard, StaffRoles } from '../accounts/staff.guard';
-import { csvSeparator } from './csv-format.policy';
-import { filtersRefused, parseEvaluationFilters } from './evaluations.policy';
-import { parseRequestExportFilters } from './export.policy';
+import { ApiStaffAccess, CurrentStaff, StaffGuard, StaffRoles } from '../accounts/staff.guard';
+import { REQUEST_KINDS, REQUEST_STATUSES } from '../requests/request.types';
+import { SURVEY_WAVES } from '../surveys/survey.types';
+import { QUEUE_TABS } from '../workspace/workspace-queue.policy';
+import { CSV_SEPARATOR_PARAMETER, csvSeparator } from './csv-format.policy';
+import { filtersRefused, SCORES } from './evaluations.policy';
+import { parseEvaluationExportFilters, parseRequestExportFilters } from './export.policy';
 import { ExportService } from './export.service';
+import { INDICATORS_NOT_FOUND } from './indicators-api.controller';
 
 type Query = Record<string, unknown>;
 
-/** The CSV downloads behind the lists' buttons: what the person sees, with the list's filters. */
-@ApiExcludeController()
+const DAY = 'AAAA-MM-JJ (ou JJ/MM/AAAA), heure de Paris, inclus';
+
+/** Optional query parameters, as every export's are. */
+const ApiQueries = (...queries: ApiQueryOptions[]) =>
+  applyDecorators(...queries.map((query) => ApiQuery({ required: false, type: String, ...query })));
+const SEPARATOR: ApiQueryOptions = {
+  name: CSV_SEPARATOR_PARAMETER,
+  enum: ['virgule'],
+  description: '« virgule » : des virgules entre les cellules ; par défaut des points-virgules',
+};
+/** The filters both lists' exports share, and the separator. */
+const LIST_FILTERS: ApiQueryOptions[] = [
+  { name: 'reseau', description: 'Code d’un de vos réseaux, par exemple aura-ee' },
+  { name: 'kind', enum: REQUEST_KINDS },
+  { name: 'segment', description: 'Code du segment d’achat, par exemple office_supplies' },
+  { name: 'department', description: 'Code INSEE du département, par exemple 38 ou 2A' },
+  { name: 'facilitator', description: 'Identifiant (UUID) du facilitateur' },
+  SEPARATOR,
+];
+
+/**
+ * A CSV download: UTF-8 with a byte order mark, `;` between cells unless `separateur=virgule`. A bearer client's
+ * refusals are JSON (error-responder.ts); a parameter the export does not take is one of them.
+ */
+const ApiCsv = (summary: string) =>
+  applyDecorators(
+    ApiOperation({ summary }),
+    ApiOkResponse({
+      description: 'Le fichier CSV (UTF-8 avec BOM, lignes terminées par CRLF), en pièce jointe',
+      content: { 'text/csv': { schema: { type: 'string' } } },
+      headers: {
+        'Content-Disposition': { description: 'attachment; filename="….csv"', schema: { type: 'string' } },
+      },
+    }),
+    ApiBadRequestResponse({
+      type: ErrorResponseDto,
+      description: 'Paramètre inconnu, répété, ou valeur non comprise (erreurs par champ)',
+    }),
+  );
+
+/** The CSV downloads behind the lists' buttons: what the person sees, with the list's filters; scripts too (bearer token). */
+@ApiTags('Exports CSV')
+@ApiStaffAccess()
 @UseGuards(StaffGuard)
 @Controller('espace/export')
 export class ExportController {
   constructor(private readonly exports: ExportService) {}
 
   @Get('demandes.csv')
+  @ApiCsv('Exporter les demandes visibles, avec les filtres de la liste')
+  @ApiQueries(
+    { name: 'du', description: `Déposées à partir de ce jour, ${DAY}` },
+    { name: 'au', description: `Déposées jusqu’à ce jour, ${DAY}` },
+    { name: 'status', enum: REQUEST_STATUSES },
+    { name: 'q', description: 'Recherche, comme celle de la liste (100 caractères au plus)' },
+    { name: 'late', enum: ['1', '0'], description: '1 : en retard seulement' },
+    { name: 'ouvertes', enum: ['1', '0'], description: '1 : les demandes non clôturées seulement' },
+    { name: 'tab', enum: QUEUE_TABS, description: 'Les demandes d’un onglet de la liste seulement ; par défaut les deux' },
+    ...LIST_FILTERS,
+  )
   async requests(@CurrentStaff() staff: StaffPrincipal, @Query() query: Query, @Res() res: Response) {
     const { filters, errors } = parseRequestExportFilters(query);
     if (errors.length) throw filtersRefused(errors);
@@ -25,8 +90,17 @@ export class ExportController {
   }
 
   @Get('evaluations.csv')
+  @ApiCsv('Exporter les évaluations (questionnaires remplis) visibles, avec les filtres de la liste')
+  @ApiQueries(
+    { name: 'du', description: `Questionnaires remplis à partir de ce jour, ${DAY}` },
+    { name: 'au', description: `Questionnaires remplis jusqu’à ce jour, ${DAY}` },
+    { name: 'wave', enum: SURVEY_WAVES },
+    { name: 'score', enum: SCORES },
+    { name: 'reviewed', enum: ['oui', 'non'] },
+    ...LIST_FILTERS,
+  )
   async evaluations(@CurrentStaff() staff: StaffPrincipal, @Query() query: Query, @Res() res: Response) {
-    const { filters, errors } = parseEvaluationFilters(query);
+    const { filters, errors } = parseEvaluationExportFilters(query);
     if (errors.length) throw filtersRefused(errors);
     await this.exports.evaluations(res, staff, filters, csvSeparator(query));
   }
@@ -34,12 +108,16 @@ export class ExportController {
   /** The dashboard's figures, with the page's filters (`reseau`, `type`, `du`, `au`): the dashboard's own readers. */
   @Get('indicateurs.csv')
   @StaffRoles('admin', 'animator')
+  @ApiCsv('Exporter les indicateurs d’un réseau (ou nationaux), ceux de la page et de GET /api/v1/staff/indicators')
+  @ApiQueries(
+    { name: 'reseau', description: 'Code du réseau, ou « all » (administrateurs) ; par défaut le premier de vos réseaux' },
+    { name: 'type', enum: REQUEST_KINDS, description: 'Un type de question seulement ; par défaut les deux' },
+    { name: 'du', description: 'Premier jour (AAAA-MM-JJ) ; par défaut le dernier trimestre complet' },
+    { name: 'au', description: 'Dernier jour inclus (AAAA-MM-JJ)' },
+    SEPARATOR,
+  )
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: INDICATORS_NOT_FOUND })
   async indicators(@CurrentStaff() staff: StaffPrincipal, @Query() query: Query, @Res() res: Response) {
-    await this.exports.indicators(
-      res,
-      staff,
-      { network: query.reseau, kind: query.type, from: query.du, to: query.au },
-      csvSeparator(query),
-    );
+    await this.exports.indicators(res, staff, query, csvSeparator(query));
   }
 }

@@ -1,8 +1,12 @@
-/** The requests export's filters (pure); the evaluations export reads the evaluation list's own. */
+/**
+ * The exports' filters (pure): the requests' own, the evaluation list's for its export. A parameter no filter reads is
+ * refused, as the API's lists refuse it.
+ */
 import type { FieldError } from '../../common/errors/app-errors';
 import { REQUEST_STATUSES, RequestStatus } from '../requests/request.types';
 import { QUEUE_TABS, QueueTab } from '../workspace/workspace-queue.policy';
-import { FilterReader, RequestFilters } from './evaluations.policy';
+import { CSV_SEPARATOR_PARAMETER } from './csv-format.policy';
+import { EvaluationFilters, FilterReader, readEvaluationFilters, RequestFilters } from './evaluations.policy';
 
 /** The period is the requests' creation; `search` (`q`) and `facilitator`, the queue's. */
 export interface RequestExportFilters extends RequestFilters {
@@ -29,5 +33,11 @@ export function parseRequestExportFilters(query: Record<string, unknown>): { fil
     openOnly: read.oneOf('ouvertes', ['1', '0'] as const, 'Demandes ouvertes seulement') === '1',
     tab: read.oneOf('tab', QUEUE_TABS, 'Onglet'),
   };
-  return { filters, errors: read.errors };
+  return { filters, errors: [...read.errors, ...read.unreadParameters(CSV_SEPARATOR_PARAMETER)] };
+}
+
+export function parseEvaluationExportFilters(query: Record<string, unknown>): { filters: EvaluationFilters; errors: FieldError[] } {
+  const read = new FilterReader(query);
+  const filters = readEvaluationFilters(read);
+  return { filters, errors: [...read.errors, ...read.unreadParameters(CSV_SEPARATOR_PARAMETER)] };
 }

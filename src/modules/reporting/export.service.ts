@@ -19,12 +19,12 @@ import {
   PURCHASE_STAGE_LABELS,
   STAFF_STATUS_LABELS,
 } from '../requests/request.types';
-import { CSV_BOM, csvFileName, csvLine, CsvSeparator, CsvValue } from './csv-format.policy';
+import { CSV_BOM, csvFileName, csvLine, CSV_SEPARATOR_PARAMETER, CsvSeparator, CsvValue } from './csv-format.policy';
 import { IMPACT_ANSWERS, SATISFACTION_ANSWERS, SurveyAnswers, WAVE_LABELS, yesNo } from './evaluation-labels';
 import { EvaluationFilters, filtersRefused, networkOutOfReach } from './evaluations.policy';
 import { ExportRepository } from './export.repository';
 import { indicatorLines } from './indicators-export.policy';
-import { IndicatorsQuery, IndicatorsService, PAGE_PERIOD_FIELDS } from './indicators.service';
+import { IndicatorsService, PAGE_QUERY_FIELDS } from './indicators.service';
 import type { RequestExportFilters } from './export.policy';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -140,8 +140,8 @@ export class ExportService {
    * The dashboard's figures, from the page's own call: a few dozen lines, written at once. The scope and both periods
    * on every line, so that quarterly files pasted one under the other still say which is which.
    */
-  async indicators(res: Response, staff: StaffPrincipal, query: IndicatorsQuery, separator: CsvSeparator): Promise<void> {
-    const dashboard = await this.indicatorsService.dashboard(staff, query, PAGE_PERIOD_FIELDS);
+  async indicators(res: Response, staff: StaffPrincipal, query: Record<string, unknown>, separator: CsvSeparator): Promise<void> {
+    const dashboard = await this.indicatorsService.strictDashboard(staff, query, PAGE_QUERY_FIELDS, CSV_SEPARATOR_PARAMETER);
     const { scope, period, previousPeriod } = dashboard;
     const header = [
       'Périmètre',

@@ -5,13 +5,20 @@ import type { StaffPrincipal } from '../accounts/accounts.types';
 import { ApiStaffAccess, CurrentStaff, StaffGuard, StaffRoles } from '../accounts/staff.guard';
 import { ErrorResponseDto } from '../../common/errors/error-response.dto';
 import { IndicatorsDashboardDto } from './dto/indicators-dashboard.dto';
-import { IndicatorsService } from './indicators.service';
+import { API_QUERY_FIELDS, IndicatorsService } from './indicators.service';
+
+/** A network known but not the person's is no 400: theirs to see or not (the CSV export's too). */
+export const INDICATORS_NOT_FOUND =
+  'Un réseau existant qui n’est pas l’un des vôtres (ou « all » pour un animateur) ; facilitateurs : aucun indicateur';
 
 /** The dashboard's figures for scripts (bearer token), the same as the page's. */
 @ApiTags('Indicateurs')
 @ApiStaffAccess()
-@ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Réseau inconnu ou hors de vos réseaux ; facilitateurs : aucun indicateur' })
-@ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Période invalide (erreurs par champ : from, to)' })
+@ApiNotFoundResponse({ type: ErrorResponseDto, description: INDICATORS_NOT_FOUND })
+@ApiBadRequestResponse({
+  type: ErrorResponseDto,
+  description: 'Code de réseau inconnu, type inconnu, période invalide ou paramètre inconnu (erreurs par champ)',
+})
 @UseGuards(StaffGuard)
 @StaffRoles('admin', 'animator')
 @Controller('api/v1/staff/indicators')
@@ -33,6 +40,6 @@ export class IndicatorsApiController {
     description: 'Chiffres (parts entre 0 et 1, délais en jours ouvrés), période précédente, évolution, alertes',
   })
   show(@CurrentStaff() staff: StaffPrincipal, @Query() query: Record<string, unknown>) {
-    return this.indicators.apiDashboard(staff, query);
+    return this.indicators.strictDashboard(staff, query, API_QUERY_FIELDS);
   }
 }

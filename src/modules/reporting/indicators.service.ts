@@ -46,6 +46,11 @@ export interface IndicatorsQuery {
 export type PeriodFields = { from: string; to: string };
 /** The period's fields as the page's form (and its CSV export's link) name them. */
 export const PAGE_PERIOD_FIELDS: PeriodFields = { from: 'du', to: 'au' };
+/** Every parameter of the dashboard, as a query names it. */
+export type QueryFields = PeriodFields & { network: string; kind: string };
+export const API_QUERY_FIELDS: QueryFields = { network: 'network', kind: 'kind', from: 'from', to: 'to' };
+/** The page's form's names, which its CSV export's link keeps. */
+export const PAGE_QUERY_FIELDS: QueryFields = { network: 'reseau', kind: 'type', ...PAGE_PERIOD_FIELDS };
 
 /** `network` value for every network at once (admins); not a network code (one network is called `national`). */
 export const ALL_NETWORKS = 'all';
@@ -98,20 +103,31 @@ export class IndicatorsService {
     return period;
   }
 
-  /** The dashboard for an API client: its query read strictly (an unknown or repeated parameter is a field error). */
-  apiDashboard(staff: StaffPrincipal, query: Record<string, unknown>): Promise<IndicatorsDashboardDto> {
+  /**
+   * The dashboard for a program (the API, a CSV export), its query named `fields` and read strictly: an unknown code,
+   * an unknown or repeated parameter is a field error (400); a network known but not the person's stays a 404 (scope).
+   * `readElsewhere`: other parameters the route takes.
+   */
+  strictDashboard(
+    staff: StaffPrincipal,
+    query: Record<string, unknown>,
+    fields: QueryFields,
+    ...readElsewhere: string[]
+  ): Promise<IndicatorsDashboardDto> {
     const problems = queryProblems(query, {
-      network: {
+      [fields.network]: {
         accepts: (code) => code === ALL_NETWORKS || this.reference.knownCodes.isNetwork(code),
         message: `Réseau inconnu : code attendu, par exemple aura-ee, ou « ${ALL_NETWORKS} ».`,
       },
-      kind: { accepts: (code) => isRequestKind(code), message: `Valeurs possibles : ${REQUEST_KINDS.join(', ')}.` },
+      [fields.kind]: { accepts: (code) => isRequestKind(code), message: `Valeurs possibles : ${REQUEST_KINDS.join(', ')}.` },
       // Judged with the period (parsePeriod), in the same words as the page's.
-      from: READ_ELSEWHERE,
-      to: READ_ELSEWHERE,
+      [fields.from]: READ_ELSEWHERE,
+      [fields.to]: READ_ELSEWHERE,
+      ...Object.fromEntries(readElsewhere.map((name) => [name, READ_ELSEWHERE])),
     });
     if (problems.length) throw new ValidationFailed(problems);
-    return this.dashboard(staff, { network: query.network, kind: query.kind, from: query.from, to: query.to }, { from: 'from', to: 'to' });
+    const [network, kind, from, to] = [fields.network, fields.kind, fields.from, fields.to].map((name) => query[name]);
+    return this.dashboard(staff, { network, kind, from, to }, fields);
   }
 
   async dashboard(staff: StaffPrincipal, query: IndicatorsQuery, fields: PeriodFields): Promise<IndicatorsDashboardDto> {

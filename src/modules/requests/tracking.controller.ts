@@ -36,7 +36,13 @@ import type { HeadersObject } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { UploadedFile, uploadLimitsOf } from '../attachments/attachments.service';
 import { AppConfig } from '../../config/app-config';
-import { FILES_FIELD, filesToChooseAgain, UploadInterceptor, uploadRefusalOf } from '../attachments/upload.interceptor';
+import {
+  FILES_FIELD,
+  filesToChooseAgain,
+  TOO_LARGE_WITH_FILES,
+  UploadInterceptor,
+  uploadRefusalOf,
+} from '../attachments/upload.interceptor';
 import { AppError, NotFound } from '../../common/errors/app-errors';
 import { ErrorResponseDto } from '../../common/errors/error-response.dto';
 import { ApiIdempotencyKey, apiRepeatKey, formRepeatKey } from '../../common/idempotency-key';
@@ -53,15 +59,25 @@ import { BuyerFormTokenGuard, BuyerTokenGuard } from './buyer-token.guard';
 
 type PageBody = Record<string, unknown> | undefined;
 
+/** What a buyer action's body is refused for: by default JSON within the size limit; a message also takes files. */
+interface BodyRefusals {
+  tooLarge: string;
+  unsupported: string;
+}
+const JSON_BODY: BodyRefusals = {
+  tooLarge: 'Corps de plus de 100 Ko',
+  unsupported: 'Le corps, s’il y en a un, doit être en application/json',
+};
+
 /**
- * Every buyer action of the API: its token checked first (404), then its body, if any, JSON within the size limit —
- * what it may answer besides its own refusals.
+ * Every buyer action of the API: its token checked first (404), then its body — what it may answer besides its own
+ * refusals. One description per status: Nest would join two into one.
  */
-const BuyerAction = () =>
+const BuyerAction = (body: BodyRefusals = JSON_BODY) =>
   applyDecorators(
     UseGuards(BuyerTokenGuard),
-    ApiUnsupportedMediaTypeResponse({ type: ErrorResponseDto, description: 'Le corps, s’il y en a un, doit être en application/json' }),
-    ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: 'Corps de plus de 100 Ko' }),
+    ApiUnsupportedMediaTypeResponse({ type: ErrorResponseDto, description: body.unsupported }),
+    ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: body.tooLarge }),
   );
 
 const REPEATED_MESSAGE =
@@ -77,11 +93,15 @@ const REPLAYED_HEADER: HeadersObject = {
 };
 
 /**
- * A buyer's message: JSON, or multipart with files in `fichiers` (the answer's limits and content checks), named by its
- * Idempotency-Key; answers the request as it now stands.
+ * A buyer's message, a buyer action: JSON, or multipart with files in `fichiers` (the answer's limits and content
+ * checks), named by its Idempotency-Key; answers the request as it now stands.
  */
 const MessageWithFiles = () =>
   applyDecorators(
+    BuyerAction({
+      tooLarge: TOO_LARGE_WITH_FILES,
+      unsupported: 'Un corps ni en application/json ni en multipart/form-data, ou un fichier d’un type refusé',
+    }),
     UseInterceptors(UploadInterceptor()),
     ApiConsumes('application/json', 'multipart/form-data'),
     ApiBody({
@@ -97,11 +117,6 @@ const MessageWithFiles = () =>
           },
         },
       },
-    }),
-    ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: 'Un fichier dépasse la taille maximale' }),
-    ApiUnsupportedMediaTypeResponse({
-      type: ErrorResponseDto,
-      description: 'Un fichier d’un type refusé, ou un corps ni JSON ni multipart',
     }),
     ApiIdempotencyKey(REPEATED_MESSAGE),
     ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'Clé d’idempotence déjà utilisée avec un autre texte' }),
@@ -156,7 +171,6 @@ export class TrackingController {
 
   @Post('api/v1/requests/:reference/clarification')
   @HttpCode(200)
-  @BuyerAction()
   @ApiOperation({ summary: 'Apporter la précision demandée', description: 'Possible quand la demande attend votre précision.' })
   @MessageWithFiles()
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Aucune précision n’est attendue' })
@@ -173,7 +187,6 @@ export class TrackingController {
 
   @Post('api/v1/requests/:reference/replies')
   @HttpCode(200)
-  @BuyerAction()
   @ApiOperation({ summary: 'Répondre à la réponse', description: 'Possible pendant le délai de réponse ; rouvre la demande.' })
   @MessageWithFiles()
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Pas de réponse à laquelle répondre, ou délai dépassé' })
@@ -190,7 +203,6 @@ export class TrackingController {
 
   @Post('api/v1/requests/:reference/information')
   @HttpCode(200)
-  @BuyerAction()
   @ApiOperation({
     summary: 'Ajouter une information',
     description:

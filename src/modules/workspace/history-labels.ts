@@ -49,6 +49,9 @@ const EVENT_LABELS: Record<string, string> = {
   buyer_contact_corrected: 'Coordonnées de l’acheteur corrigées',
 };
 
+/** Every kind of history event there is: each has its line above (the API's enum of `type`, for staff and buyers alike). */
+export const REQUEST_EVENT_TYPES: readonly string[] = Object.keys(EVENT_LABELS);
+
 /** Who erased a request's personal data, and why (the retention sweep, or staff on the buyer's request). */
 const ERASURE_REASON_LABELS: Record<string, string> = {
   retention_period: 'Durée de conservation écoulée',

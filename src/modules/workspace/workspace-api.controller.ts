@@ -24,14 +24,16 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiPayloadTooLargeResponse,
   ApiQuery,
   ApiTags,
+  ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { StaffPrincipal, StaffSessionRef } from '../accounts/accounts.types';
 import { CSRF_FIELD, CSRF_HEADER, CsrfService } from '../accounts/csrf.service';
 import { ApiStaffAccess, CsrfCheckedInHandler, CurrentStaff, CurrentStaffSession, StaffGuard } from '../accounts/staff.guard';
-import { UploadInterceptor } from '../attachments/upload.interceptor';
+import { TOO_LARGE_WITH_FILES, UploadInterceptor } from '../attachments/upload.interceptor';
 import { ErrorResponseDto } from '../../common/errors/error-response.dto';
 import { REQUEST_KINDS, REQUEST_STATUSES } from '../requests/request.types';
 import {
@@ -130,7 +132,6 @@ export class WorkspaceApiController {
   }
 
   @Post(':reference/decline')
-  @ApiIdempotencyKey(SENT_ONCE)
   @HttpCode(200)
   @ApiOperation({
     summary: 'Décliner une demande confiée, ou la rendre après l’avoir prise en charge',
@@ -170,7 +171,6 @@ export class WorkspaceApiController {
   }
 
   @Post(':reference/clarification')
-  @ApiIdempotencyKey(SENT_ONCE)
   @HttpCode(200)
   @ApiOperation({ summary: 'Demander une précision à l’acheteur', description: 'Le délai de réponse est suspendu jusqu’à sa précision.' })
   @ApiBody({ type: TextBodyDto })
@@ -200,6 +200,11 @@ export class WorkspaceApiController {
     description: 'Texte absent ou trop long, aide incomplète, fichier refusé (erreurs par champ)',
   })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'La demande n’est pas en cours de traitement' })
+  @ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: TOO_LARGE_WITH_FILES })
+  @ApiUnsupportedMediaTypeResponse({
+    type: ErrorResponseDto,
+    description: 'Un fichier d’un type refusé, ou un corps d’un jeu de caractères ou d’un encodage que l’action ne lit pas',
+  })
   @ApiIdempotencyKey('un nouvel envoi avec la même clé n’envoie pas la réponse une seconde fois (ni comme complément).')
   @CsrfCheckedInHandler()
   @UseInterceptors(UploadInterceptor())
@@ -297,7 +302,6 @@ export class WorkspaceApiController {
 
   /** The buyer's right to rectification: their contact details, checked as the intake checks them. */
   @Post(':reference/buyer-contact')
-  @ApiIdempotencyKey(SENT_ONCE)
   @HttpCode(200)
   @ApiOperation({
     summary: 'Corriger les coordonnées de l’acheteur (droit de rectification)',
@@ -351,7 +355,6 @@ export class WorkspaceApiController {
 
   /** The buyer's right to erasure: `{"confirm": true}`; a closed request only, by its network's animators or an admin. */
   @Post(':reference/erase-personal-data')
-  @ApiIdempotencyKey(SENT_ONCE)
   @HttpCode(200)
   @ApiOperation({
     summary: 'Effacer les données personnelles de l’acheteur (droit à l’effacement)',

@@ -254,7 +254,12 @@ export class CreatedRequestDto {
   @ApiProperty({ enum: ['submitted'], description: 'Le statut à l’enregistrement ; un rejeu renvoie la première réponse telle quelle' })
   status!: string;
 
-  @ApiProperty({ example: 'https://guichet-vert.example.fr/suivi/GV-2026-000123?t=…' })
+  @ApiProperty({
+    example: 'https://guichet-vert.example.fr/suivi/GV-2026-000123?t=…',
+    description:
+      'Le lien de suivi privé de l’acheteur. Le jeton de suivi n’est donné que là, dans son paramètre `t` (encodé pour une URL) : ' +
+      'aucun autre champ ne le porte. Les routes /api/v1/requests/{reference} l’attendent, décodé, dans l’en-tête X-Tracking-Token.',
+  })
   trackingUrl!: string;
 }
 

@@ -2,6 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { HELP_ITEM_TYPES, BUYER_VISIBLE_KINDS, REFERRAL_TARGETS } from '../request-message.types';
 import { PURCHASE_STAGES, REQUEST_KINDS, REQUEST_STATUSES, type RequestKind } from '../request.types';
 import { NEXT_STEP_KINDS } from '../next-step.policy';
+import { REQUEST_EVENT_TYPES } from '../../workspace/history-labels';
 
 /**
  * What the buyer's private link shows, and nothing more (no internal notes, no staff identities): the body of
@@ -145,7 +146,11 @@ export class TrackedEventDto {
   @ApiProperty({ format: 'date-time' })
   at!: string;
 
-  @ApiProperty({ example: 'assigned' })
+  @ApiProperty({
+    enum: REQUEST_EVENT_TYPES,
+    example: 'assigned',
+    description: 'Les événements publics seulement : d’autres sont réservés à l’équipe',
+  })
   type!: string;
 
   @ApiProperty({ example: 'Confiée à un facilitateur' })

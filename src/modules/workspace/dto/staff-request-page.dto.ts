@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { FileDto, TrackedLegalReferenceDto } from '../../requests/dto/tracked-request.dto';
 import { HELP_ITEM_TYPES, MESSAGE_KINDS, REFERRAL_TARGETS } from '../../requests/request-message.types';
 import { CLOSE_REASONS, ORGANISATION_TYPES, PURCHASE_STAGES, REQUEST_KINDS, REQUEST_STATUSES } from '../../requests/request.types';
-import { ASSIGNMENT_END_LABELS } from '../history-labels';
+import { ASSIGNMENT_END_LABELS, REQUEST_EVENT_TYPES } from '../history-labels';
 
 /** A request as staff read it through the JSON API (GET /api/v1/staff/requests/{reference}), for OpenAPI. */
 const nullableInstant = (description: string) => ({ type: String, format: 'date-time', nullable: true, description });
@@ -133,7 +133,7 @@ export class HistoryEventDto {
   @ApiProperty({ type: String, enum: REQUEST_STATUSES, nullable: true })
   toStatus!: string | null;
 
-  @ApiProperty({ example: 'taken_in_charge' })
+  @ApiProperty({ enum: REQUEST_EVENT_TYPES, example: 'taken_in_charge' })
   type!: string;
 
   @ApiProperty({ enum: ['buyer', 'staff', 'system'] })
