@@ -1,6 +1,7 @@
-import { submittedAndTaken } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
 import { samplePdf } from '../support/sample-files';
+import { StaffAuthService } from '../../src/modules/accounts/staff-auth.service';
+import { mailsTo, submittedAndTaken } from '../support/conversation';
 import { bearerFor, csrfIn, insertStaff, StaffClient } from '../support/staff';
 import { TestApp, useTestApp } from '../support/test-app';
 
@@ -30,7 +31,7 @@ describe('answer drafts', () => {
     const request = await submittedAndTaken(t, n);
     const [{ network }] = await t.dataSource.query(`SELECT network_code AS network FROM requests WHERE id = $1`, [request.id]);
     const holder = await signedIn({ role: 'facilitator', facilitatorId: request.facilitatorId, networks: [network] }, 'Camille');
-    return { request, network: network as string, holder: holder.client };
+    return { request, network: network as string, holder: holder.client, holderId: holder.id };
   }
   /** The answer form as the page posts it (multipart), with `extra` buttons' names and a file when given. */
   async function postAnswerForm(
@@ -54,6 +55,14 @@ describe('answer drafts', () => {
   }
   /** The answer form's one-time token (the page's other forms have theirs). */
   const answerToken = (html: string) => html.slice(html.indexOf('id="formulaire-reponse"')).match(/name="formToken" value="([^"]+)"/)?.[1];
+  const LEFT = '/espace/brouillons';
+  /** The e-mails telling this request's first facilitator it is taken from them, as sent. */
+  async function withdrawnMailsOf(facilitatorId: string) {
+    const [{ email }] = await t.dataSource.query(`SELECT email FROM facilitators WHERE id = $1`, [facilitatorId]);
+    return (await mailsTo(t, 'assignment-withdrawn')).filter((mail) => mail.recipient === email);
+  }
+  /** Whether the workspace's navigation offers « Mes brouillons laissés » on this client's pages. */
+  const offersLeftDrafts = async (client: StaffClient) => (await (await client.get('/espace')).text()).includes(`href="${LEFT}"`);
   const draftFields = {
     brouillon: '1',
     body: 'Bonjour,\nvoici un début de réponse.',
@@ -279,6 +288,13 @@ describe('answer drafts', () => {
     );
     expect(hers).toContain('<li>Guide ou document : Guide AGEC</li>');
     expect(hers).not.toContain('id="formulaire-reponse"');
+    // Listed among her left drafts too, with its page a link away while she still sees it; and the e-mail said so.
+    expect((await (await holder.get(LEFT)).text()).replace(/\s+/g, ' ')).toContain(
+      `Cette demande vous est encore visible : <a href="/espace/demandes/${request.reference}">sa page</a> montre aussi ce brouillon.`,
+    );
+    const [told] = await withdrawnMailsOf(request.facilitatorId);
+    expect(told.text_body).toContain(`reste lisible, pour en copier le texte, dans « Mes brouillons laissés » : ${t.url}${LEFT}`);
+    expect(told.html_body).toContain(`<a href="${t.url}${LEFT}">${t.url}${LEFT}</a>`);
     const sent = await postAnswerForm(holder, request.reference, { body: 'Texte de Camille, à ne pas perdre' });
     expect(sent.status).toBe(409);
     expect(await t.dataSource.query(`SELECT 1 FROM request_messages WHERE request_id = $1 AND kind = 'answer'`, [request.id])).toEqual([]);
@@ -298,6 +314,119 @@ describe('answer drafts', () => {
       expect(seen).not.toContain('id="mon-brouillon-laisse"');
     }
     expect(await drafts(request.id)).toEqual([expect.objectContaining({ body: 'Texte de Camille, à ne pas perdre' })]);
+  });
+
+  it('taken to a colleague: its writer, who no longer sees the request, reads and copies their draft in « Mes brouillons laissés », and nothing else', async () => {
+    const { request, network, holder, holderId } = await holderOf(9);
+    // A buyer named apart from the staff (the page names its signed-in reader): their name must not show.
+    await t.dataSource.query(`UPDATE requests SET buyer_first_name = 'Apolline', buyer_last_name = 'Vasseur' WHERE id = $1`, [request.id]);
+    await postAnswerForm(holder, request.reference, { ...draftFields, body: 'Texte de Camille, parti ailleurs' });
+    // Still hers: on the request's page, not among the left ones, and no link in the navigation.
+    expect(await offersLeftDrafts(holder)).toBe(false);
+    expect(await (await holder.get(LEFT)).text()).toContain('Aucun brouillon laissé');
+
+    const animator = await bearerFor(t, { role: 'animator', networks: [network] });
+    const colleagueId = await insertFacilitator(t.dataSource, { network });
+    const reassigned = await fetch(`${t.url}/api/v1/staff/requests/${request.reference}/reassign`, {
+      method: 'POST',
+      headers: { authorization: animator, 'content-type': 'application/json' },
+      body: JSON.stringify({ facilitatorId: colleagueId, reason: 'Motif connu du seul réseau' }),
+    });
+    expect(reassigned.status).toBe(200);
+    const colleague = await signedIn({ role: 'facilitator', facilitatorId: colleagueId, networks: [network] }, 'Dominique');
+    await colleague.client.submit(page(request.reference), `${page(request.reference)}/notes`, { body: 'Note écrite après son départ' });
+    expect((await holder.get(page(request.reference))).status).toBe(404);
+
+    // The e-mail telling her it is taken says where her draft stays.
+    const [told] = await withdrawnMailsOf(request.facilitatorId);
+    expect(told.text_body).toContain(
+      `Votre brouillon de réponse à cette demande reste lisible, pour en copier le texte, dans « Mes brouillons laissés » : ${t.url}${LEFT}`,
+    );
+
+    expect(await offersLeftDrafts(holder)).toBe(true);
+    const listed = (await (await holder.get(LEFT)).text()).replace(/\r\n/g, '\n');
+    const [{ subject, buyerName, organisation, buyerEmail }] = await t.dataSource.query(
+      `SELECT subject, buyer_first_name || ' ' || buyer_last_name AS "buyerName", organisation_name AS organisation, buyer_email AS "buyerEmail" FROM requests WHERE id = $1`,
+      [request.id],
+    );
+    expect(listed).toContain('<h1>Mes brouillons laissés</h1>');
+    expect(listed).toContain('<a class="fr-nav__link" aria-current="page" href="/espace/brouillons">Mes brouillons laissés</a>');
+    expect(listed).toContain(`Demande ${request.reference} — « ${subject} »`);
+    expect(listed).toMatch(/Enregistré le \d{1,2}(er)? \S+ \d{4} à \d{1,2} h \d{2}\./);
+    expect(listed).toContain('<label class="fr-label" for="brouillon-1-texte">Texte du brouillon<span class="fr-sr-only"> de la demande');
+    expect(listed).toContain(
+      '<textarea class="fr-input" id="brouillon-1-texte" rows="8" readonly>Texte de Camille, parti ailleurs</textarea>',
+    );
+    expect(listed).toContain('<li>Guide ou document : Guide AGEC</li>');
+    expect(listed).toContain('Supprimer ce brouillon');
+    // Nothing of the request's life she did not see, nor of its buyer beyond the subject she had read.
+    for (const unseen of [buyerName, organisation, buyerEmail, 'Note écrite après son départ', 'Motif connu du seul réseau', 'Dominique'])
+      expect(listed).not.toContain(unseen);
+    expect(listed).not.toContain(`href="/espace/demandes/${request.reference}"`);
+
+    // The same for her scripts; nobody else's draft is theirs to list or delete.
+    const hersByApi = `Bearer ${await t.app.get(StaffAuthService).createApiToken(holderId, 'tests')}`;
+    const api = (authorization: string, method = 'GET', reference = '') =>
+      fetch(`${t.url}/api/v1/staff/left-answer-drafts${reference && `/${reference}`}`, { method, headers: { authorization } });
+    expect(await (await api(hersByApi)).json()).toEqual([
+      {
+        reference: request.reference,
+        subject,
+        body: 'Texte de Camille, parti ailleurs',
+        items: [{ type: 'guide', title: 'Guide AGEC' }],
+        savedAt: expect.any(String),
+        stillSeen: false,
+      },
+    ]);
+    const colleagueByApi = `Bearer ${await t.app.get(StaffAuthService).createApiToken(colleague.id, 'tests')}`;
+    expect(await (await api(colleagueByApi)).json()).toEqual([]);
+    expect((await api(colleagueByApi, 'DELETE', request.reference)).status).toBe(404);
+    expect(await (await colleague.client.get(LEFT)).text()).not.toContain('Texte de Camille');
+    expect((await colleague.client.submit(LEFT, `${LEFT}/${request.reference}/suppression`, {})).status).toBe(404);
+    expect(await drafts(request.id)).toHaveLength(1);
+
+    // Deleted by her: told so, and the navigation no longer names an empty page.
+    const deleted = await holder.submit(LEFT, `${LEFT}/${request.reference}/suppression`, {});
+    expect(deleted.status).toBe(303);
+    expect(deleted.headers.get('location')).toBe(`${LEFT}?fait=suppression`);
+    const after = await (await holder.get(`${LEFT}?fait=suppression`)).text();
+    expect(after).toContain('role="status"><p>Le brouillon est supprimé.</p>');
+    expect(after).toContain('Aucun brouillon laissé');
+    expect(await drafts(request.id)).toEqual([]);
+    expect(await offersLeftDrafts(holder)).toBe(false);
+    expect((await api(hersByApi, 'DELETE', request.reference)).status).toBe(404);
+    const document = await (await fetch(`${t.url}/api/docs-json`)).json();
+    expect(Object.keys(document.paths['/api/v1/staff/left-answer-drafts'])).toEqual(['get']);
+    expect(Object.keys(document.paths['/api/v1/staff/left-answer-drafts/{reference}'])).toEqual(['delete']);
+  });
+
+  it('keeps a left draft on a request whose data were erased out of « Mes brouillons laissés », and says nothing of a draft to the one who had none', async () => {
+    const { request, network, holder, holderId } = await holderOf(10);
+    // One that outlived the erasure, whatever the path (the erasure deletes them with the rest).
+    const colleagueId = await insertFacilitator(t.dataSource, { network });
+    await t.dataSource.query(`UPDATE requests SET assigned_facilitator_id = $2, anonymised_at = now() WHERE id = $1`, [
+      request.id,
+      colleagueId,
+    ]);
+    await t.dataSource.query(
+      `INSERT INTO answer_drafts (request_id, staff_user_id, body, items, saved_at) VALUES ($1, $2, 'Sur une demande effacée', '[]', now())`,
+      [request.id, holderId],
+    );
+    expect(await offersLeftDrafts(holder)).toBe(false);
+    expect(await (await holder.get(LEFT)).text()).not.toContain('Sur une demande effacée');
+    expect((await holder.submit(LEFT, `${LEFT}/${request.reference}/suppression`, {})).status).toBe(404);
+
+    // Reassigned without a draft: the e-mail says nothing of one.
+    const other = await holderOf(11);
+    const animator = await bearerFor(t, { role: 'animator', networks: [other.network] });
+    const otherColleague = await insertFacilitator(t.dataSource, { network: other.network });
+    await fetch(`${t.url}/api/v1/staff/requests/${other.request.reference}/reassign`, {
+      method: 'POST',
+      headers: { authorization: animator, 'content-type': 'application/json' },
+      body: JSON.stringify({ facilitatorId: otherColleague, reason: 'Reprise' }),
+    });
+    const [told] = await withdrawnMailsOf(other.request.facilitatorId);
+    expect(told.text_body).not.toContain('brouillon');
   });
 
   it('goes with the request’s closure, and with the erasure of its personal data', async () => {

@@ -159,6 +159,11 @@ describe('permission matrix of the staff endpoints', () => {
     // A draft is saved through the answer's form (its « Enregistrer le brouillon » button); discarding one the holder does
     // not have changes nothing.
     { method: 'POST', route: '/espace/demandes/:reference/brouillon/suppression', expected: holderOnly('form', 303) },
+    // « Mes brouillons laissés »: everyone's own list (empty here); a draft nobody left on the request is nobody's to delete.
+    { method: 'GET', route: '/espace/brouillons', expected: everyone('page', 200) },
+    { method: 'POST', route: '/espace/brouillons/:reference/suppression', expected: everyone('form', 404) },
+    { method: 'GET', route: '/api/v1/staff/left-answer-drafts', expected: everyone('api', 200) },
+    { method: 'DELETE', route: '/api/v1/staff/left-answer-drafts/:reference', expected: everyone('api', 404) },
     { method: 'POST', route: '/espace/demandes/:reference/cloture', body: {}, expected: seers('form', 400) },
     // Reopening an open request: refused by its state (409) for those who may reopen, 404 for everyone else.
     { method: 'POST', route: '/espace/demandes/:reference/reouverture', expected: seers('form', 409) },

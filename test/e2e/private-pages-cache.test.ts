@@ -19,6 +19,7 @@ describe('what browsers and proxies may keep', () => {
       '/espace/comptes',
       '/espace/facilitateurs',
       '/espace/modeles',
+      '/espace/brouillons',
       '/connexion',
       '/mot-de-passe/oubli',
       '/demande',

@@ -1,4 +1,5 @@
 import { AuditModule } from '../audit/audit.module';
+import { AnswerDraftsModule } from '../answer-drafts/answer-drafts.module';
 import { Module } from '@nestjs/common';
 import { APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { RepeatedActionInterceptor } from './repeated-action.interceptor';
@@ -23,7 +24,7 @@ import { ThrottleService } from './throttle.service';
  * @UseGuards(StaffGuard), @CurrentStaff() and CsrfService.
  */
 @Module({
-  imports: [MailModule, FacilitatorsModule, AuditModule, DiscoveryModule],
+  imports: [MailModule, FacilitatorsModule, AuditModule, DiscoveryModule, AnswerDraftsModule],
   providers: [
     AccountsRepository,
     AccountsService,

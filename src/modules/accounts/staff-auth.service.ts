@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
+import { AnswerDraftsRepository } from '../answer-drafts/answer-drafts.repository';
 import { randomToken, sha256 } from '../../common/tokens';
 import { AppConfig } from '../../config/app-config';
 import { AccountsRepository } from './accounts.repository';
@@ -38,6 +39,7 @@ export class StaffAuthService {
     private readonly csrf: CsrfService,
     private readonly clock: Clock,
     private readonly dataSource: DataSource,
+    private readonly drafts: AnswerDraftsRepository,
     @Inject(AppConfig) config: AppConfig,
   ) {
     this.lifetime = sessionLifetime(config);
@@ -50,7 +52,9 @@ export class StaffAuthService {
     req.staffAuth = auth;
     if (auth) {
       res.locals.staff = auth.principal;
-      res.locals.staffNavigation = staffNavigation(auth.principal, req.path);
+      // Pages come with a session; a script's call (bearer) shows no navigation, so asks nothing of the drafts.
+      const leftDrafts = auth.session.id !== null && (await this.drafts.hasLeft(auth.principal.id));
+      res.locals.staffNavigation = staffNavigation(auth.principal, req.path, leftDrafts);
       if (auth.session.id) res.locals.csrfToken = this.csrf.tokenFor(auth.session.id);
     }
     return auth;

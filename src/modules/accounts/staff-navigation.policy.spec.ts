@@ -55,6 +55,16 @@ describe('staffNavigation', () => {
   });
 
   it.each([
+    ['a facilitator', facilitator, 'Mes demandes'],
+    ['an animator', animator, 'Demandes'],
+  ])('names « Mes brouillons laissés » after the requests, for %s who left drafts behind, and only then', (_label, staff, requests) => {
+    const labels = (leftDrafts: boolean) =>
+      staffNavigation(staff, '/espace/compte', leftDrafts).map((item) => `${item.label} ${item.href}`);
+    expect(labels(true).slice(0, 2)).toEqual([`${requests} /espace`, 'Mes brouillons laissés /espace/brouillons']);
+    expect(labels(false).filter((label) => label.includes('brouillons'))).toEqual([]);
+  });
+
+  it.each([
     ['the queue', animator, '/espace', 'Demandes', 'page'],
     ['the queue, trailing slash', animator, '/espace/', 'Demandes', 'page'],
     ['a request', animator, '/espace/demandes/GV-2026-000001', 'Demandes', 'true'],
@@ -69,9 +79,10 @@ describe('staffNavigation', () => {
     ['the accounts', admin, '/espace/comptes', 'Comptes', 'page'],
     ['a template being edited', animator, '/espace/modeles/abc', 'Modèles de réponse', 'true'],
     ['a network’s contact address', animator, '/espace/reseaux/aura-ee', 'Réseaux', 'true'],
+    ['one’s left drafts', facilitator, '/espace/brouillons', 'Mes brouillons laissés', 'page'],
   ])('marks %s', (_label, staff, path, label, current) => {
     expect(
-      staffNavigation(staff, path)
+      staffNavigation(staff, path, true)
         .filter((item) => item.current)
         .map((item) => [item.label, item.current]),
     ).toEqual([[label, current]]);

@@ -1,3 +1,4 @@
+import { LEFT_DRAFTS_PATH } from '../answer-drafts/answer-draft.policy';
 import type { StaffPrincipal } from './accounts.types';
 
 export interface NavigationItem {
@@ -16,8 +17,11 @@ interface Section {
 
 const under = (prefix: string) => (path: string) => path.startsWith(`${prefix}/`);
 
-/** The staff's main navigation, as their role allows, the section of `path` marked. */
-export function staffNavigation(staff: Pick<StaffPrincipal, 'role' | 'facilitatorId'>, path: string): NavigationItem[] {
+/**
+ * The staff's main navigation, as their role allows, the section of `path` marked. « Mes brouillons laissés » only for
+ * whoever has drafts on requests taken from them (`leftDrafts`): nobody else has a use for it.
+ */
+export function staffNavigation(staff: Pick<StaffPrincipal, 'role' | 'facilitatorId'>, path: string, leftDrafts = false): NavigationItem[] {
   const own = staff.facilitatorId ? `/espace/facilitateurs/${staff.facilitatorId}` : null;
   const sections: Section[] = [
     {
@@ -25,6 +29,7 @@ export function staffNavigation(staff: Pick<StaffPrincipal, 'role' | 'facilitato
       href: '/espace',
       contains: (p) => under('/espace/demandes')(p) || under('/espace/export')(p),
     },
+    ...(leftDrafts ? [{ label: 'Mes brouillons laissés', href: LEFT_DRAFTS_PATH, contains: under(LEFT_DRAFTS_PATH) }] : []),
     { label: 'Évaluations', href: '/espace/evaluations', contains: under('/espace/evaluations') },
     ...(staff.role === 'facilitator'
       ? own

@@ -16,6 +16,9 @@ export interface DraftContent {
 /** A help item's field in a draft: as long as the longest the answer takes (an address), no more. */
 const ITEM_FIELD_MAX = 2000;
 
+/** « Mes brouillons laissés »: the drafts of requests taken from their writer, named by the navigation and the e-mail saying so. */
+export const LEFT_DRAFTS_PATH = '/espace/brouillons';
+
 /** What the notice beside the answer form says: files are never kept, they would be personal data stored for nothing sent. */
 export const FILES_NOT_KEPT = 'Les fichiers ne sont pas gardés dans le brouillon : joignez-les au moment d’envoyer la réponse.';
 

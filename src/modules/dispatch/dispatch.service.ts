@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { AnswerDraftsRepository } from '../answer-drafts/answer-drafts.repository';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
@@ -67,6 +68,7 @@ export class DispatchService {
     private readonly routingRepository: RoutingRepository,
     private readonly requests: RequestsRepository,
     private readonly mail: MailService,
+    private readonly drafts: AnswerDraftsRepository,
     private readonly outbox: OutboxRepository,
     private readonly reference: ReferenceService,
     private readonly dataSource: DataSource,
@@ -115,7 +117,15 @@ export class DispatchService {
           ? await this.routingRepository.facilitatorContact(manager, current.facilitatorId)
           : null;
       await runAsOne(manager, [
-        ...(previous ? this.routing.withdrawnMail(request, previous, 'transferred', reason) : []),
+        ...(previous
+          ? this.routing.withdrawnMail(
+              request,
+              previous,
+              'transferred',
+              reason,
+              await this.drafts.writtenBy(manager, request.id, previous.id),
+            )
+          : []),
         this.dispatch.kindStatement(request.id, kind),
         // A new job id: the intake's own job for this request may still sit in the queue as completed.
         this.outbox.addStatement('request.submitted', { requestId: request.id }, `request-submitted-${request.id}-${randomUUID()}`),
@@ -234,7 +244,9 @@ export class DispatchService {
       // Before the holder's place is freed, with whom routing or staff may choose: in one ordered lock, as routing does.
       await this.routingRepository.lockPlaces(manager, [request], current ? [current.facilitatorId] : []);
       const previous = current && (await this.routingRepository.facilitatorContact(manager, current.facilitatorId));
-      const withdrawn = previous ? this.routing.withdrawnMail(request, previous, 'reassigned', reason) : [];
+      const withdrawn = previous
+        ? this.routing.withdrawnMail(request, previous, 'reassigned', reason, await this.drafts.writtenBy(manager, request.id, previous.id))
+        : [];
       const to = nextStatus(request, chosenId ? 'reassign' : 'reroute');
       // Taken in charge: the buyer reads one line, the hand-over's; the new assignment's stays in staff's history.
       const handedOver = followedByFacilitator(request);

@@ -651,6 +651,24 @@ describe('MailComposer, assignment-withdrawn', () => {
     for (const body of [text, html])
       expect(body).toContain('elle la transfère au domaine « Clauses sociales » du guichet, dont un facilitateur la reprendra.');
   });
+
+  it.each([
+    ['a draft left: where it stays to read', 'https://guichet.example/espace/brouillons', true],
+    ['no draft: nothing said of one', undefined, false],
+  ])('%s', (_case, leftDraftsUrl, told) => {
+    const { text, html } = composer.compose({
+      template: 'assignment-withdrawn',
+      subject: 'Demande GV-2026-000042 : elle vous est retirée',
+      context: { firstName: 'Sacha', reference: 'GV-2026-000042', subject: 'Papier recyclé', why: 'reassigned', leftDraftsUrl },
+    });
+    expect(
+      text.includes(
+        'Votre brouillon de réponse à cette demande reste lisible, pour en copier le texte, dans « Mes brouillons laissés » : https://guichet.example/espace/brouillons',
+      ),
+    ).toBe(told);
+    expect(html.includes('<a href="https://guichet.example/espace/brouillons">https://guichet.example/espace/brouillons</a>')).toBe(told);
+    expect(text).not.toMatch(/\n{3,}/);
+  });
 });
 
 describe('the network escalation', () => {

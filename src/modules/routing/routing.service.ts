@@ -1,4 +1,5 @@
 import { lastDayOf } from '../../common/working-days.policy';
+import { LEFT_DRAFTS_PATH } from '../answer-drafts/answer-draft.policy';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -900,12 +901,14 @@ export class RoutingService {
    * reassign it, or transferred to the other kind), or they
    * became unavailable (an absence, no longer receiving requests) before taking it in charge. `reason`: the network's,
    * as its animator typed it (staff to staff). Transferred, `request` is as it was before: its domain is the other one.
+   * `draftLeft`: they had a draft of its answer, which stays theirs to read in « Mes brouillons laissés » (the link).
    */
   withdrawnMail(
     request: RoutableRequest,
     facilitator: { email: string; firstName: string },
     why: 'deadline' | 'reassigned' | 'transferred' | 'unavailable',
     reason: string | null = null,
+    draftLeft = false,
   ): SqlStatement[] {
     return this.mail.prepare({
       requestId: request.id,
@@ -920,6 +923,7 @@ export class RoutingService {
         reason,
         // Named by the template when given: e-mails queued before it was say « l’autre domaine ».
         ...(why === 'transferred' ? { targetKindLabel: KIND_LABELS[otherKind(request.kind)] } : {}),
+        ...(draftLeft ? { leftDraftsUrl: `${this.config.PUBLIC_URL}${LEFT_DRAFTS_PATH}` } : {}),
       },
     });
   }

@@ -9,6 +9,8 @@ import { RequestsModule } from '../requests/requests.module';
 import { RetentionModule } from '../retention/retention.module';
 import { RoutingModule } from '../routing/routing.module';
 import { SurveysModule } from '../surveys/surveys.module';
+import { LeftDraftsApiController } from './left-drafts-api.controller';
+import { LeftDraftsPagesController } from './left-drafts-pages.controller';
 import { RequestPageRenderer } from './request-page.renderer';
 import { StaffRequestsRepository } from './staff-requests.repository';
 import { WorkspaceApiController } from './workspace-api.controller';
@@ -32,7 +34,7 @@ import { WorkspaceViews } from './workspace-views';
     SurveysModule,
   ],
   providers: [StaffRequestsRepository, WorkspaceRepository, WorkspaceService, WorkspaceViews, RequestPageRenderer],
-  controllers: [WorkspacePagesController, WorkspaceApiController],
+  controllers: [WorkspacePagesController, WorkspaceApiController, LeftDraftsPagesController, LeftDraftsApiController],
   exports: [StaffRequestsRepository, WorkspaceService, RequestPageRenderer],
 })
 export class WorkspaceModule {}

@@ -186,3 +186,23 @@ export class AnswerDraftDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Enregistré à ce moment ; null : aucun brouillon' })
   savedAt!: Date | null;
 }
+
+export class LeftAnswerDraftDto {
+  @ApiProperty({ example: 'GV-2026-000042' })
+  reference!: string;
+
+  @ApiProperty({ description: 'L’objet de la demande' })
+  subject!: string;
+
+  @ApiProperty({ description: 'Le texte gardé' })
+  body!: string;
+
+  @ApiProperty({ type: [HelpItemBodyDto], description: 'Les aides saisies, telles quelles' })
+  items!: HelpItemBodyDto[];
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  savedAt!: Date;
+
+  @ApiProperty({ description: 'La demande vous est encore visible (dans la réserve de votre réseau) : sa page montre aussi ce brouillon' })
+  stillSeen!: boolean;
+}

@@ -1,0 +1,44 @@
+import { Controller, Get, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { noticeOf } from '../../web/notices';
+import type { StaffPrincipal } from '../accounts/accounts.types';
+import { CurrentStaff, StaffGuard } from '../accounts/staff.guard';
+import { draftSavedAt, LEFT_DRAFTS_PATH } from '../answer-drafts/answer-draft.policy';
+import { LeftDraftsService } from '../answer-drafts/left-drafts.service';
+import { WorkspaceViews } from './workspace-views';
+
+const NOTICES: Record<string, string> = { suppression: 'Le brouillon est supprimé.' };
+
+/** « Mes brouillons laissés »: the drafts of requests taken from their writer, to read, copy and delete. */
+@ApiExcludeController()
+@UseGuards(StaffGuard)
+@Controller('espace/brouillons')
+export class LeftDraftsPagesController {
+  constructor(
+    private readonly leftDrafts: LeftDraftsService,
+    private readonly views: WorkspaceViews,
+  ) {}
+
+  @Get()
+  async list(@CurrentStaff() staff: StaffPrincipal, @Query('fait') done: unknown, @Res() res: Response) {
+    const drafts = await this.leftDrafts.list(staff);
+    res.render('left-drafts', {
+      title: 'Mes brouillons laissés',
+      page: LEFT_DRAFTS_PATH,
+      notice: noticeOf(NOTICES, done),
+      drafts: drafts.map(({ departmentCode, items, savedAt, ...draft }) => ({
+        ...draft,
+        // Its help items as the answer form showed them, and when, as the request's page said it.
+        items: this.views.typedHelpItems(items),
+        ...draftSavedAt(savedAt, departmentCode),
+      })),
+    });
+  }
+
+  @Post(':reference/suppression')
+  async discard(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string, @Res() res: Response) {
+    await this.leftDrafts.discard(staff, reference);
+    res.redirect(303, `${LEFT_DRAFTS_PATH}?fait=suppression`);
+  }
+}
