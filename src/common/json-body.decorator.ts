@@ -51,7 +51,7 @@ export function refuseUnknownFields(body: Record<string, unknown>, fields: reado
   }
 }
 
-/** `@JsonBody('reason', 'message')`: the fields the action takes. */
+/** `@JsonBody('reason', 'message')`: the fields the action takes; `@JsonBody()`, none (no body, or `{}`). */
 export const JsonBody = (...fields: string[]): ParameterDecorator => jsonBody({ fields, withFiles: false });
 
 /** The same, a multipart form with files also taken (parsed before by UploadInterceptor): its text fields. */

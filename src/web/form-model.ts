@@ -16,7 +16,7 @@ export function formModel(values: Record<string, unknown> = {}, fieldErrors: Fie
 }
 
 /** The errors a form shows to the person (a typo, a refused move, a file too large or of a refused type). */
-const FIELD_ERROR_CODES = ['validation_failed', 'conflict', 'payload_too_large', 'unsupported_media_type'];
+const FIELD_ERROR_CODES = ['validation_failed', 'conflict', 'changed_meanwhile', 'payload_too_large', 'unsupported_media_type'];
 
 /**
  * Field errors and refused moves re-render the form (with the error's status, or one the caller chooses);

@@ -1,6 +1,6 @@
 import { insertFacilitator } from '../support/facilitators';
 import { sentMailFile, staffWrites, submittedAndTaken } from '../support/conversation';
-import { bearerFor, csrfIn, insertStaff, StaffClient } from '../support/staff';
+import { bearerFor, csrfIn, insertStaff, signedInStaff, StaffClient, StaffSeed } from '../support/staff';
 import { bodyOf, submitRequest, TestApp, useTestApp, waitFor } from '../support/test-app';
 
 /** A form's hidden field, as the page gives it. */
@@ -101,21 +101,52 @@ describe('staff forms opened before a colleague changed the request: close, tran
     await staffWrites(t, request, 'answer', 'Voici notre réponse.');
     const stale = await api('/close', { reason: 'duplicate', message: 'Voir GV-2026-000001', seenState });
     expect(stale.status).toBe(409);
-    const { message } = await stale.json();
-    expect(message).toContain('Entre-temps, Dominique Test a envoyé la réponse à l’acheteur');
+    const refusal = await stale.json();
+    expect(refusal.message).toContain('Entre-temps, Dominique Test a envoyé la réponse à l’acheteur');
     // No page under it: nothing « ci-dessous » to re-read.
-    expect(message).not.toContain('ci-dessous');
+    expect(refusal.message).not.toContain('ci-dessous');
+    // Its own code (not an « action impossible »), and the state now, to retry knowingly.
+    expect(refusal).toMatchObject({ code: 'changed_meanwhile', seenState: `answered:environmental:${request.facilitatorId}` });
+    expect(refusal.seenState).toBe((await bodyOf(api(''))).seenState);
     const malformed = await api('/close', { reason: 'duplicate', message: 'Voir GV-2026-000001', seenState: 'ouverte' });
     expect(malformed.status).toBe(400);
     expect((await malformed.json()).errors).toEqual([{ field: 'seenState', message: expect.stringContaining('seenState') }]);
-    expect((await api('/close', { reason: 'duplicate', message: 'Voir GV-2026-000001' })).status).toBe(200);
-    // The OpenAPI document says the field exists and is optional.
+    // Empty or null is a client that lost what it read, not one that asks for no check: refused, nothing closed.
+    for (const lost of ['', null]) {
+      const refused = await api('/close', { reason: 'duplicate', message: 'Voir GV-2026-000001', seenState: lost });
+      expect([lost, refused.status]).toEqual([lost, 400]);
+      expect((await refused.json()).errors).toEqual([{ field: 'seenState', message: expect.stringContaining('omettez ce champ') }]);
+    }
+    expect((await requestRow(request.reference)).status).toBe('answered');
+    // Sent again with the state now, it goes through; as it does without any.
+    expect((await api('/close', { reason: 'answered', seenState: refusal.seenState })).status).toBe(200);
+    expect((await requestRow(request.reference)).closeReason).toBe('answered');
+    const other = await submittedAndTaken(t, 7);
+    const unchecked = await fetch(`${t.url}/api/v1/staff/requests/${other.reference}/close`, {
+      method: 'POST',
+      headers: { authorization: token, 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'duplicate', message: 'Voir GV-2026-000001' }),
+    });
+    expect(unchecked.status).toBe(200);
+    // The OpenAPI document says the field exists, is optional and not nullable, and what its 409 says.
     const document = await bodyOf(fetch(`${t.url}/api/docs-json`));
-    const paths = document.paths as Record<string, Record<string, { requestBody?: { content: Record<string, { schema: unknown }> } }>>;
-    expect(JSON.stringify(paths['/api/v1/staff/requests/{ref}/transfer'].post.requestBody)).toContain('seenState');
-    expect(JSON.stringify(paths['/api/v1/staff/requests/{ref}/reassign'].post.requestBody)).toContain('seenState');
-    expect(JSON.stringify(document.components.schemas.CloseBodyDto)).toContain('seenState');
-    expect(document.components.schemas.CloseBodyDto.required).not.toContain('seenState');
+    const paths = document.paths as Record<string, Record<string, { requestBody?: unknown; responses: Record<string, unknown> }>>;
+    for (const action of ['{ref}/transfer', '{ref}/reassign', '{reference}/close', '{reference}/take-charge', '{ref}/take-from-pool']) {
+      const operation = paths[`/api/v1/staff/requests/${action}`].post;
+      // Inline, or a DTO's schema named by reference.
+      const body = JSON.stringify(operation.requestBody ?? null);
+      const named = /#\/components\/schemas\/(\w+)/.exec(body)?.[1];
+      const schema = named ? JSON.stringify(document.components.schemas[named]) : body;
+      expect([action, schema]).toEqual([action, expect.stringContaining('seenState')]);
+      expect([action, JSON.stringify(operation.responses['409'])]).toEqual([action, expect.stringContaining('changed_meanwhile')]);
+    }
+    const closeBody = document.components.schemas.CloseBodyDto;
+    expect(JSON.stringify(closeBody)).toContain('seenState');
+    expect(closeBody.required).not.toContain('seenState');
+    expect(JSON.stringify(closeBody)).not.toContain('nullable');
+    const errorBody = document.components.schemas.ErrorResponseDto;
+    expect(errorBody.properties.code.enum).toContain('changed_meanwhile');
+    expect(Object.keys(errorBody.properties)).toEqual(expect.arrayContaining(Object.keys(refusal)));
   });
 
   async function heldByAlex(n: number) {
@@ -222,5 +253,199 @@ describe('staff forms opened before a colleague changed the request: close, tran
     expect(await sentMailFile(t, 'assignment-withdrawn', 'dominique@example.org')).toContain(
       'elle la transfère au domaine « Clauses sociales »',
     );
+  });
+  /** A bearer token for staff named as the refusals will name them. */
+  async function namedToken(seed: StaffSeed, firstName: string, lastName: string): Promise<string> {
+    const email = `${firstName.toLowerCase()}.${lastName.toLowerCase()}@example.org`;
+    const token = await bearerFor(t, { ...seed, email });
+    await t.dataSource.query(`UPDATE staff_users SET first_name = $2, last_name = $3 WHERE email = $1`, [email, firstName, lastName]);
+    return token;
+  }
+
+  /** The staff API on one request: a GET without a body, a POST with JSON. */
+  const apiOn =
+    (reference: string) =>
+    (token: string, path: string, body?: unknown): Promise<Response> =>
+      fetch(`${t.url}/api/v1/staff/requests/${reference}${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { authorization: token, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+
+  it('tells the facilitator who held a request when they read it that it was given to a colleague since (409), and nobody else', async () => {
+    const request = await submittedAndTaken(t, 8, { firstName: 'Alex' });
+    const api = apiOn(request.reference);
+    const alex = await bearerFor(t, { role: 'facilitator', facilitatorId: request.facilitatorId, networks: ['aura-ee'] });
+    const annie = await namedToken({ role: 'animator', networks: ['aura-ee'] }, 'Annie', 'Roux');
+    const dominique = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Dominique', email: 'dominique@example.org' });
+    const { seenState } = await bodyOf(api(alex, ''));
+    expect((await api(annie, '/reassign', { facilitatorId: dominique, reason: 'Rééquilibrage' })).status).toBe(200);
+
+    const now = (await bodyOf(api(annie, ''))).seenState;
+    for (const [path, body] of [
+      ['/close', { reason: 'duplicate', message: 'Voir GV-2026-000001', seenState }],
+      ['/transfer', { reason: 'Clause d’insertion', seenState }],
+    ] as const) {
+      const refused = await api(alex, path, body);
+      expect([path, refused.status]).toEqual([path, 409]);
+      const error = await refused.json();
+      expect(error).toMatchObject({ code: 'changed_meanwhile', seenState: now });
+      expect(error.message).toBe(
+        'Entre-temps, Annie Roux a confié cette demande à Dominique Test : rien n’a été enregistré. Elle est maintenant « Confiée à un facilitateur » (et non plus « En cours de traitement »), confiée à Dominique Test (et non plus à Alex Test).',
+      );
+    }
+    // Saying nothing of what they saw, they learn nothing: it is no longer theirs to see.
+    expect((await api(alex, '/close', { reason: 'duplicate', message: 'Voir GV-2026-000001' })).status).toBe(404);
+    // Nor does anyone who never held it, whatever state they send: Alex's, their own as its holder, the pool's.
+    const claude = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Claude' });
+    const claudeToken = await bearerFor(t, { role: 'facilitator', facilitatorId: claude, networks: ['aura-ee'] });
+    for (const forged of [seenState, `in_progress:environmental:${claude}`, 'unassigned:environmental:']) {
+      const refused = await api(claudeToken, '/close', { reason: 'duplicate', message: 'Voir GV-2026-000001', seenState: forged });
+      expect([forged, refused.status]).toEqual([forged, 404]);
+      expect(JSON.stringify(await refused.json())).not.toContain('Dominique');
+    }
+    expect(await requestRow(request.reference)).toMatchObject({ status: 'assigned', holder: dominique, closeReason: null });
+  });
+
+  it('tells it on the error page to the holder whose close or transfer form was opened before a colleague was given the request', async () => {
+    const request = await submittedAndTaken(t, 9, { firstName: 'Alex' });
+    const page = `/espace/demandes/${request.reference}`;
+    const transferPath = `${page}/transfert`;
+    const alex = await signedInStaff(t, { role: 'facilitator', facilitatorId: request.facilitatorId, networks: ['aura-ee'] });
+    const closeForm = await formOf(alex, page, `${page}/cloture`);
+    const transferForm = await formOf(alex, transferPath, transferPath);
+    const annie = await namedToken({ role: 'animator', networks: ['aura-ee'] }, 'Annie', 'Roux');
+    const dominique = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Dominique', email: 'dominique@example.org' });
+    expect((await apiOn(request.reference)(annie, '/reassign', { facilitatorId: dominique, reason: 'Rééquilibrage' })).status).toBe(200);
+
+    for (const [path, form, typed] of [
+      [
+        `${page}/cloture`,
+        { ...closeForm, reason: 'duplicate', message: 'Elle se poursuit sous GV-2026-000001.' },
+        'Elle se poursuit sous GV-2026-000001.',
+      ],
+      [transferPath, { ...transferForm, reason: 'Une clause d’insertion, plutôt.' }, 'Une clause d’insertion, plutôt.'],
+    ] as const) {
+      const refused = await alex.post(path, form);
+      expect([path, refused.status]).toEqual([path, 409]);
+      const html = await refused.text();
+      expect(html).toContain('Action impossible');
+      expect(html).toContain('Entre-temps, Annie Roux a confié cette demande à Dominique Test : rien n’a été enregistré.');
+      // What they typed, to copy; no request below to re-read.
+      expect(html).toContain(typed);
+      expect(html).not.toContain('ci-dessous');
+    }
+    expect(await requestRow(request.reference)).toMatchObject({ kind: 'environmental', holder: dominique, closeReason: null });
+  });
+
+  it('takes a seen state with a take-charge: refused with what changed when the request went to a colleague meanwhile', async () => {
+    const { reference, alex, dominique } = await heldByAlex(10);
+    const api = apiOn(reference);
+    const alexToken = await bearerFor(t, { role: 'facilitator', facilitatorId: alex, networks: ['aura-ee'] });
+    const annie = await namedToken({ role: 'animator', networks: ['aura-ee'] }, 'Annie', 'Roux');
+    const { seenState } = await bodyOf(api(alexToken, ''));
+    expect((await api(annie, '/reassign', { facilitatorId: dominique, reason: 'Rééquilibrage' })).status).toBe(200);
+    const refused = await api(alexToken, '/take-charge', { seenState });
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toMatchObject({
+      code: 'changed_meanwhile',
+      message: expect.stringContaining('Entre-temps, Annie Roux a confié cette demande à Dominique Test : rien n’a été enregistré.'),
+      seenState: `assigned:environmental:${dominique}`,
+    });
+    // Without it, the holder's own refusal, as before.
+    const unchecked = await api(alexToken, '/take-charge', {});
+    expect(unchecked.status).toBe(409);
+    expect((await unchecked.json()).code).toBe('conflict');
+    const dominiqueToken = await bearerFor(t, { role: 'facilitator', facilitatorId: dominique, networks: ['aura-ee'] });
+    expect((await api(dominiqueToken, '/take-charge', { seenState: 'assigned:environmental:' })).status).toBe(409);
+    expect((await api(dominiqueToken, '/take-charge', { seenState: `assigned:environmental:${dominique}` })).status).toBe(200);
+    expect(await requestRow(reference)).toMatchObject({ status: 'in_progress', holder: dominique });
+  });
+
+  it('takes a seen state with a take from the pool: one who saw it there is told who took it; anyone else learns nothing', async () => {
+    const reference = await submitRequest(t, 11);
+    await waitFor(async () => (await requestRow(reference)).status === 'unassigned', 10_000, 'mise en réserve');
+    const api = apiOn(reference);
+    const alex = await bearerFor(t, {
+      role: 'facilitator',
+      facilitatorId: await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Alex' }),
+      networks: ['aura-ee'],
+    });
+    const claude = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Claude' });
+    const claudeToken = await namedToken({ role: 'facilitator', facilitatorId: claude, networks: ['aura-ee'] }, 'Claude', 'Test');
+    const { seenState } = await bodyOf(api(alex, ''));
+    expect(seenState).toBe('unassigned:environmental:');
+    expect((await api(claudeToken, '/take-from-pool', { seenState })).status).toBe(200);
+
+    const refused = await api(alex, '/take-from-pool', { seenState });
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toMatchObject({
+      code: 'changed_meanwhile',
+      message: expect.stringContaining('Entre-temps, Claude Test a pris cette demande dans la réserve : rien n’a été enregistré.'),
+      seenState: `assigned:environmental:${claude}`,
+    });
+    expect((await api(alex, '/take-from-pool', {})).status).toBe(404);
+    // Another network's facilitator never saw it in their pool.
+    const elsewhere = await bearerFor(t, {
+      role: 'facilitator',
+      facilitatorId: await insertFacilitator(t.dataSource, { network: 'reseco' }),
+      networks: ['reseco'],
+    });
+    expect((await api(elsewhere, '/take-from-pool', { seenState })).status).toBe(404);
+    expect(await requestRow(reference)).toMatchObject({ status: 'assigned', holder: claude });
+  });
+
+  it('takes no other body than JSON with its own fields on the actions without one: take-charge, reopen, surveys, take from the pool', async () => {
+    const { reference, alex } = await heldByAlex(12);
+    const api = apiOn(reference);
+    const alexToken = await bearerFor(t, { role: 'facilitator', facilitatorId: alex, networks: ['aura-ee'] });
+    const admin = await bearerFor(t, { role: 'admin' });
+    /** A body that is not JSON, and a field none of them takes: refused before anything is done. */
+    const refusesStrayBodies = async (token: string, path: string, on = reference) => {
+      const text = await fetch(`${t.url}/api/v1/staff/requests/${on}${path}`, {
+        method: 'POST',
+        headers: { authorization: token, 'content-type': 'text/plain' },
+        body: 'oui',
+      });
+      expect([path, text.status]).toEqual([path, 415]);
+      const stray = await apiOn(on)(token, path, { x: 1 });
+      expect([path, stray.status]).toEqual([path, 400]);
+      expect((await stray.json()).errors).toEqual([{ field: 'x', message: 'Champ inconnu : « x ».' }]);
+    };
+    const surveysRefused = async () => (await bodyOf(api(admin, ''))).surveysRefused;
+
+    await refusesStrayBodies(alexToken, '/take-charge');
+    expect((await requestRow(reference)).status).toBe('assigned');
+    // No body at all, as before.
+    const taken = await fetch(`${t.url}/api/v1/staff/requests/${reference}/take-charge`, {
+      method: 'POST',
+      headers: { authorization: alexToken },
+    });
+    expect(taken.status).toBe(200);
+    expect((await requestRow(reference)).status).toBe('in_progress');
+
+    await refusesStrayBodies(admin, '/refuse-surveys');
+    expect(await surveysRefused()).toBe(false);
+    expect((await api(admin, '/refuse-surveys', {})).status).toBe(200);
+    expect(await surveysRefused()).toBe(true);
+    await refusesStrayBodies(admin, '/accept-surveys');
+    expect(await surveysRefused()).toBe(true);
+    expect((await api(admin, '/accept-surveys', {})).status).toBe(200);
+    expect(await surveysRefused()).toBe(false);
+
+    expect((await api(admin, '/close', { reason: 'duplicate', message: 'Voir GV-2026-000001' })).status).toBe(200);
+    await refusesStrayBodies(admin, '/reopen');
+    expect((await requestRow(reference)).status).toBe('closed');
+    expect((await api(admin, '/reopen', {})).status).toBe(200);
+    expect((await requestRow(reference)).status).toBe('in_progress');
+
+    const pooled = await submitRequest(t, 13);
+    await t.dataSource.query(`UPDATE facilitators SET active = false`);
+    await waitFor(async () => (await requestRow(pooled)).status === 'unassigned', 10_000, 'mise en réserve');
+    await t.dataSource.query(`UPDATE facilitators SET active = true WHERE id = $1`, [alex]);
+    await refusesStrayBodies(alexToken, '/take-from-pool', pooled);
+    expect((await requestRow(pooled)).status).toBe('unassigned');
+    expect((await apiOn(pooled)(alexToken, '/take-from-pool', {})).status).toBe(200);
+    expect(await requestRow(pooled)).toMatchObject({ status: 'assigned', holder: alex });
   });
 });

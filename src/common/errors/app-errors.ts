@@ -16,6 +16,8 @@ export const ERROR_STATUS = {
   unauthorized: HttpStatus.UNAUTHORIZED,
   not_found: HttpStatus.NOT_FOUND,
   conflict: HttpStatus.CONFLICT,
+  /** A move decided on the request as it was read (`seenState`), refused because it changed since: the body gives it as it is now. */
+  changed_meanwhile: HttpStatus.CONFLICT,
   /** A one-time form sent again with other content (a duplicated tab): refused, its text given back. */
   form_already_sent: HttpStatus.CONFLICT,
   /** A save whose If-Match names no longer the resource as it is (RFC 9110 §13.1.1). */
@@ -47,7 +49,15 @@ export class AppError extends Error {
     message: string,
     readonly errors: FieldError[] = [],
     /** `heading`: the page's title for people, where the status' own would misname what happened (a 410 the buyer asked for). */
-    readonly extra: { pointers?: Pointer[]; retryAfterSeconds?: number; redirectTo?: string; heading?: string; page?: ErrorPage } = {},
+    /** `seenState`: the request as it is now, to send with a move retried knowingly (a `changed_meanwhile` refusal). */
+    readonly extra: {
+      pointers?: Pointer[];
+      retryAfterSeconds?: number;
+      redirectTo?: string;
+      heading?: string;
+      page?: ErrorPage;
+      seenState?: string;
+    } = {},
   ) {
     super(message);
   }
@@ -68,6 +78,11 @@ export class ActionRefused extends AppError {
   constructor(message: string) {
     super('conflict', message, [{ field: 'action', message }]);
   }
+}
+
+/** A move refused (409) as the request is now, said above its page or form rather than beside a field. */
+export function isRefusal(error: AppError): boolean {
+  return error.code === 'conflict' || error.code === 'changed_meanwhile';
 }
 
 export class NotFound extends AppError {

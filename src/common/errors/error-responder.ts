@@ -77,6 +77,7 @@ interface ErrorBody {
   errors: Array<{ field: string; message: string }>;
   code?: string;
   pointers?: Array<{ label: string; url: string }>;
+  seenState?: string;
 }
 
 function toErrorBody(error: unknown): { body: ErrorBody; retryAfter?: number; redirectTo?: string; heading?: string; page?: ErrorPage } {
@@ -88,6 +89,7 @@ function toErrorBody(error: unknown): { body: ErrorBody; retryAfter?: number; re
         errors: error.errors,
         code: error.code,
         ...(error.extra.pointers ? { pointers: error.extra.pointers } : {}),
+        ...(error.extra.seenState ? { seenState: error.extra.seenState } : {}),
       },
       retryAfter: error.extra.retryAfterSeconds,
       redirectTo: error.extra.redirectTo,

@@ -16,7 +16,7 @@ import { FacilitatorLoadDto, ReassignResultDto, SplitResultDto, TransferResultDt
 import { JsonBody } from '../../common/json-body.decorator';
 import { ApiIdempotencyKey, apiRepeatKey, SENT_ONCE } from '../../common/idempotency-key';
 import { SPLIT_TOPIC_FIELDS } from './split.policy';
-import { SEEN_STATE_DESCRIPTION } from '../workspace/dto/staff-action.dto';
+import { CHANGED_MEANWHILE_CONFLICT, SEEN_STATE_DESCRIPTION, SeenStateBodyDto } from '../workspace/dto/staff-action.dto';
 
 type Body = Record<string, unknown>;
 
@@ -26,7 +26,7 @@ type Body = Record<string, unknown>;
 @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Champ manquant ou invalide (erreurs par champ)' })
 @ApiConflictResponse({
   type: ErrorResponseDto,
-  description: 'Action impossible dans l’état actuel de la demande, ou facilitateur complet ou absent',
+  description: `Action impossible dans l’état actuel de la demande, ou facilitateur complet ou absent (code \`conflict\`) ; ou, pour un transfert, une réaffectation ou une prise dans la réserve, ${CHANGED_MEANWHILE_CONFLICT}`,
 })
 @UseGuards(StaffGuard)
 @Controller('api/v1/staff')
@@ -134,9 +134,14 @@ export class DispatchApiController {
   @HttpCode(200)
   @StaffRoles('facilitator')
   @ApiOperation({ summary: 'Prendre une demande de la réserve de son réseau (dans la limite de sa capacité)' })
+  @ApiBody({ type: SeenStateBodyDto, required: false })
   @ApiOkResponse({ type: ReassignResultDto })
-  takeFromPool(@CurrentStaff() staff: StaffPrincipal, @Param('ref') ref: string): Promise<ReassignResultDto> {
-    return this.dispatch.takeFromPool(staff, ref);
+  takeFromPool(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Param('ref') ref: string,
+    @JsonBody('seenState') body: Body,
+  ): Promise<ReassignResultDto> {
+    return this.dispatch.takeFromPool(staff, ref, body.seenState);
   }
 
   @Get('facilitators/load')

@@ -3,7 +3,8 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { formRepeatKey } from '../../common/idempotency-key';
 import { randomToken } from '../../common/tokens';
-import type { AppError, FieldError } from '../../common/errors/app-errors';
+import { typedText } from '../../common/validation';
+import { AppError, FieldError, isRefusal } from '../../common/errors/app-errors';
 import { FormModel, formModel, onFieldErrors } from '../../web/form-model';
 import { visibleNetworks } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
@@ -41,8 +42,11 @@ export class DispatchPagesController {
   async transfer(@CurrentStaff() staff: StaffPrincipal, @Param('ref') ref: string, @Res() res: Response, @Body() body: Form = {}) {
     await onFieldErrors(
       () => this.dispatch.transfer(staff, ref, body),
+      // Its holder's page, given to a colleague meanwhile: no longer theirs to see, the refusal and their reason still are.
       async (errors, error) =>
-        this.renderTransfer(res, error.status, await this.dispatch.redirectable(staff, ref), ...sentBack(body, errors, error)),
+        this.requestPage.orRefusalAlone(res, error, isRefusal(error) ? { typed: typedText(body.reason) || null } : null, async () =>
+          this.renderTransfer(res, error.status, await this.dispatch.redirectable(staff, ref), ...sentBack(body, errors, error)),
+        ),
       // The holder no longer sees a transferred request: back to the queue.
       () =>
         res.redirect(
@@ -244,7 +248,7 @@ export class DispatchPagesController {
  * hold the choice; a field's own error (400) goes beside it and in the summary. What was typed stays in the form.
  */
 function sentBack(body: Form, errors: FieldError[], error: AppError): [FormModel, string | null] {
-  return error.code === 'conflict' ? [formModel(body), refusalOnPage(error)] : [formModel(body, errors), null];
+  return isRefusal(error) ? [formModel(body), refusalOnPage(error)] : [formModel(body, errors), null];
 }
 
 /** What « Remettre en attribution automatique » does to this request, said beside it. */

@@ -78,12 +78,12 @@ export class DispatchService {
 
   /** What the transfer and split pages show (404 unless the person may transfer or split it). */
   async redirectable(staff: StaffPrincipal, reference: string): Promise<DispatchSummary> {
-    return this.summaryOf(await this.find(staff, reference, canRedirect));
+    return this.summaryOf(await this.staffRequests.findActionable(staff, reference, canRedirect));
   }
 
   /** What the reassignment page shows: the facilitators of the request's kind and territory, but the one holding it. */
   async reassignable(staff: StaffPrincipal, reference: string): Promise<{ request: DispatchSummary; choices: ReassignChoice[] }> {
-    const visible = await this.find(staff, reference, canReassign);
+    const visible = await this.staffRequests.findActionable(staff, reference, canReassign);
     const routable = (await this.routingRepository.readRequest(visible.id))!;
     const [candidates, exclusions] = await Promise.all([
       this.routingRepository.readCandidates([routable], this.reference.networkDays(this.clock.now())),
@@ -102,9 +102,10 @@ export class DispatchService {
    * finds the other kind's facilitator by that kind's territory rules.
    */
   async transfer(staff: StaffPrincipal, reference: string, body: Record<string, unknown>): Promise<TransferResultDto> {
-    const visible = await this.find(staff, reference, canRedirect);
-    const reason = this.requiredReason(body.reason);
     const seen = seenStateOf(body.seenState);
+    // Its holder when they read it, given to a colleague since: told so (409), not that it does not exist.
+    const visible = await this.staffRequests.findActionable(staff, reference, canRedirect, seen);
+    const reason = this.requiredReason(body.reason);
     const { kind, freed } = await transactionRetryingDeadlocks(this.dataSource, async (manager) => {
       const { request, current } = await this.lock(manager, visible.id, seen);
       nextStatus(request, 'transfer');
@@ -159,7 +160,7 @@ export class DispatchService {
    * the same buyer, routed on its own. The buyer gets one e-mail with the new private links.
    */
   async split(staff: StaffPrincipal, reference: string, body: Record<string, unknown>, repeatKey?: string): Promise<SplitResultDto> {
-    const visible = await this.find(staff, reference, canRedirect);
+    const visible = await this.staffRequests.findActionable(staff, reference, canRedirect);
     const segments = new Set(this.reference.allSegments().map((s) => s.code));
     const { topics, errors } = parseSplitTopics(body.topics, segments);
     const refocused = refocusedSubject(body.subject, (await this.summaryOf(visible)).subject);
@@ -232,9 +233,9 @@ export class DispatchService {
    * awaiting with the new holder (request-state.policy), whom routing must then find now: the pool would lose it.
    */
   async reassign(staff: StaffPrincipal, reference: string, body: Record<string, unknown>): Promise<ReassignResultDto> {
-    const visible = await this.find(staff, reference, canReassign);
-    const reason = this.requiredReason(body.reason);
     const seen = seenStateOf(body.seenState);
+    const visible = await this.staffRequests.findActionable(staff, reference, canReassign, seen);
+    const reason = this.requiredReason(body.reason);
     const chosenId = typeof body.facilitatorId === 'string' && body.facilitatorId.trim() ? body.facilitatorId.trim() : null;
     if (chosenId && !/^[0-9a-f-]{36}$/i.test(chosenId)) {
       throw new ValidationFailed([{ field: 'facilitatorId', message: 'Choisissez un facilitateur de la liste.' }]);
@@ -328,11 +329,15 @@ export class DispatchService {
     return { reference: visible.reference, status: result.status, facilitatorId: result.facilitatorId };
   }
 
-  /** A facilitator takes a request of their network's pool, within their capacity. */
-  async takeFromPool(staff: StaffPrincipal, reference: string): Promise<ReassignResultDto> {
-    const visible = await this.find(staff, reference, canTakeFromPool);
+  /**
+   * A facilitator takes a request of their network's pool, within their capacity; refused (409, what changed and who
+   * took it) if it is no longer as `seenState` says, when an API client sends it.
+   */
+  async takeFromPool(staff: StaffPrincipal, reference: string, seenState?: unknown): Promise<ReassignResultDto> {
+    const seen = seenStateOf(seenState);
+    const visible = await this.staffRequests.findActionable(staff, reference, canTakeFromPool, seen);
     await transactionRetryingDeadlocks(this.dataSource, async (manager) => {
-      const { request, current } = await this.lock(manager, visible.id);
+      const { request, current } = await this.lock(manager, visible.id, seen);
       if (request.status !== 'unassigned' || current) {
         const message = 'Cette demande n’est plus dans la réserve : un facilitateur vient de la recevoir.';
         throw new ActionRefused(message);
@@ -383,16 +388,6 @@ export class DispatchService {
     const problems = queryProblems(query, {});
     if (problems.length) throw new ValidationFailed(problems);
     return this.loads(staff);
-  }
-
-  private async find(
-    staff: StaffPrincipal,
-    reference: string,
-    may: (staff: StaffPrincipal, request: RequestScope) => boolean,
-  ): Promise<Visible> {
-    const request = await this.staffRequests.findVisible(staff, reference);
-    if (!request || !may(staff, request)) throw new NotFound();
-    return request;
   }
 
   private async summaryOf(visible: Visible): Promise<DispatchSummary> {

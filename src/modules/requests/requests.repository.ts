@@ -265,8 +265,10 @@ export class RequestsRepository {
    * form's writer `seen` it; nothing is checked without `seen` (an API client that did not send it).
    */
   async refuseIfChangedSince(manager: EntityManager, requestId: string, seen: SeenState | null | undefined): Promise<void> {
-    const changed = seen && changedMeanwhile(seen, (await this.stateNow(manager, requestId, seen.holderId))!);
-    if (changed) throw new ChangedMeanwhile(changed);
+    if (!seen) return;
+    const now = (await this.stateNow(manager, requestId, seen.holderId))!;
+    const changed = changedMeanwhile(seen, now);
+    if (changed) throw new ChangedMeanwhile(changed, now);
   }
 
   /**

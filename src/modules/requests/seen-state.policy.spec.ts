@@ -36,11 +36,14 @@ describe('seen state', () => {
     expect(seenStateOf(token)).toEqual(state);
   });
 
-  it.each([undefined, null, ''])('asks for no check when absent (%j): API clients that never sent it', (value) => {
-    expect(seenStateOf(value)).toBeNull();
+  it('asks for no check when left out: API clients that never sent it', () => {
+    expect(seenStateOf(undefined)).toBeNull();
   });
 
   it.each([
+    // Empty or null: a client that lost what it read, not one that asks for no check (the schema says a string).
+    '',
+    null,
     'ouverte',
     'assigned:environmental',
     `assigned:nuclear:${ALEX}`,
@@ -115,11 +118,16 @@ describe('seen state', () => {
     else expect(said).toBe(message);
   });
 
+  it('refuses with a code of its own, giving the state now to retry from', () => {
+    const error = new ChangedMeanwhile('Entre-temps…', { ...seen, status: 'answered' });
+    expect([error.status, error.code, error.extra.seenState]).toEqual([409, 'changed_meanwhile', `answered:environmental:${ALEX}`]);
+  });
+
   // The API's 409 message has no page under it: only the pages point to the request shown below.
   it('sends pages, not API clients, to re-read the request below', () => {
     const message = changedMeanwhile(seen, now({ status: 'answered' }))!;
     expect(message).not.toContain('ci-dessous');
-    expect(refusalOnPage(new ChangedMeanwhile(message))).toBe(
+    expect(refusalOnPage(new ChangedMeanwhile(message, { ...seen, status: 'answered' }))).toBe(
       `${message} Relisez-la ci-dessous, puis recommencez si c’est toujours utile.`,
     );
     expect(refusalOnPage(new ActionRefused('Ce facilitateur ne traite pas ce type de demande.'))).toBe(

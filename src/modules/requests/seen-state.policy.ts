@@ -3,7 +3,7 @@
  * the form came back: a close, transfer or reassignment decided on a stale page would undo a colleague's move unseen
  * (an answered request closed as withdrawn, a transfer wiping a reassignment). Like the answer's `buyerMessageSeen`.
  */
-import { ActionRefused, AppError, ValidationFailed } from '../../common/errors/app-errors';
+import { AppError, ValidationFailed } from '../../common/errors/app-errors';
 import { isUuid } from '../../common/validation';
 import { KIND_LABELS, REQUEST_KINDS, REQUEST_STATUSES, RequestKind, RequestStatus, STAFF_STATUS_LABELS } from './request.types';
 
@@ -33,9 +33,13 @@ export function seenStateToken(state: SeenState): string {
   return `${state.status}:${state.kind}:${state.holderId ?? ''}`;
 }
 
-/** The field as sent (`seenState`): null when absent, for an API client that does not ask for the check; 400 when unreadable. */
+/**
+ * The field as sent (`seenState`): null when left out, for an API client that does not ask for the check; 400 when
+ * unreadable — an empty or null one too (the OpenAPI schema says a string): a client that lost what it read would
+ * otherwise act unchecked.
+ */
 export function seenStateOf(value: unknown): SeenState | null {
-  if (value === undefined || value === null || value === '') return null;
+  if (value === undefined) return null;
   const [status, kind, holderId, ...rest] = typeof value === 'string' ? value.split(':') : [];
   const known =
     rest.length === 0 &&
@@ -46,7 +50,7 @@ export function seenStateOf(value: unknown): SeenState | null {
     throw new ValidationFailed([
       {
         field: 'seenState',
-        message: 'Renvoyez l’état de la demande tel que vous l’avez lu (champ seenState de sa consultation), ou rien.',
+        message: 'Renvoyez l’état de la demande tel que vous l’avez lu (champ seenState de sa consultation), ou omettez ce champ.',
       },
     ]);
   }
@@ -108,8 +112,15 @@ export function changedMeanwhile(seen: SeenState, now: StateNow): string | null 
   return `Entre-temps, ${what} : rien n’a été enregistré. Elle est maintenant ${changes.join(', ')}.`;
 }
 
-/** A move refused (409) because the request changed since its form was read: `changedMeanwhile`'s words. */
-export class ChangedMeanwhile extends ActionRefused {}
+/**
+ * A move refused (409, `changed_meanwhile`) because the request changed since its form was read: `changedMeanwhile`'s
+ * words, beside the action tried, and the request's state now, for a client to retry knowingly.
+ */
+export class ChangedMeanwhile extends AppError {
+  constructor(message: string, now: SeenState) {
+    super('changed_meanwhile', message, [{ field: 'action', message }], { seenState: seenStateToken(now) });
+  }
+}
 
 /** A refusal as a page says it above the request as it is now; the API's message stays what happened, with no page to point to. */
 export function refusalOnPage(error: AppError): string {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Response } from 'express';
-import { NotFound } from '../../common/errors/app-errors';
+import { AppError, NotFound } from '../../common/errors/app-errors';
 import type { FormModel } from '../../web/form-model';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { AnswerTemplatesService } from '../answer-templates/answer-templates.service';
@@ -31,6 +31,9 @@ export interface RequestPageExtras {
   draftSaved?: DraftSaved;
 }
 
+/** What a refused form held, given back to copy. */
+type TypedBack = Pick<NonNullable<RequestPageExtras['conflict']>, 'typed' | 'typedItems' | 'filesNotSent'>;
+
 /** Renders one request's page (404 for whoever may not see it), for the workspace's and dispatch's page actions. */
 @Injectable()
 export class RequestPageRenderer {
@@ -39,6 +42,29 @@ export class RequestPageRenderer {
     private readonly views: WorkspaceViews,
     private readonly templates: AnswerTemplatesService,
   ) {}
+
+  /**
+   * A page showing a refused move (`refusal`: what its form held; null for field errors), or when the request is no
+   * longer this person's to see — taken from them and given to a colleague, as the refusal says —, the refusal alone,
+   * with what they typed.
+   */
+  async orRefusalAlone(res: Response, error: AppError, refusal: TypedBack | null, page: () => Promise<void>): Promise<void> {
+    try {
+      await page();
+    } catch (hidden) {
+      if (!(hidden instanceof NotFound) || !refusal) throw hidden;
+      res.status(error.status).render('error', {
+        title: 'Action impossible',
+        heading: 'Action impossible',
+        // The page's words would point to a request shown below: there is none.
+        message: error.message,
+        typed: refusal.typed,
+        typedItems: refusal.typedItems,
+        filesNotSent: refusal.filesNotSent,
+        inWorkspace: true,
+      });
+    }
+  }
 
   async render(res: Response, staff: StaffPrincipal, reference: string, status: number, extra: RequestPageExtras = {}): Promise<void> {
     const page = await this.workspace.requestPage(staff, reference);

@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { NotFound } from '../../common/errors/app-errors';
 import { canSeeRequest, RequestScope } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
+import { RequestsRepository } from '../requests/requests.repository';
+import type { SeenState } from '../requests/seen-state.policy';
 
 /** A WHERE condition on `requests r` and its parameters, numbered from a given position. */
 export interface SqlCondition {
@@ -33,20 +36,76 @@ export type VisibleRequest = RequestScope & { id: string; reference: string; dep
 /** Looks requests up for staff: what they may not see does not exist for them. */
 @Injectable()
 export class StaffRequestsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly requests: RequestsRepository,
+  ) {}
 
   /**
    * The request's id and access scope if this person may see it, else null (the caller answers 404); with its
    * département, whose clock says the times of an action's outcome.
    */
   async findVisible(staff: StaffPrincipal, reference: string): Promise<VisibleRequest | null> {
+    const request = await this.scopeOf(reference);
+    return request && canSeeRequest(staff, request) ? request : null;
+  }
+
+  /**
+   * The request if this person sees it and `may` act on it; else 404, or the 409 of refuseIfSeenThenChanged to one
+   * who sent the state they saw it in.
+   */
+  async findActionable(
+    staff: StaffPrincipal,
+    reference: string,
+    may: (staff: StaffPrincipal, request: RequestScope) => boolean,
+    seen: SeenState | null = null,
+  ): Promise<VisibleRequest> {
+    const request = await this.findVisible(staff, reference);
+    if (request && may(staff, request)) return request;
+    await this.refuseIfSeenThenChanged(staff, reference, seen);
+    throw new NotFound();
+  }
+
+  /**
+   * For one who may no longer act on the request but saw it as `seen` says — its holder then, as their assignments
+   * record, or waiting in their network's pool, as its history records —: the 409 saying what changed and who did it
+   * (a colleague given it, someone taking it from the pool), as anyone who read it is told. Nothing for anyone else,
+   * who learns nothing of it (404 follows): a state sent is taken for true only where the record bears it out.
+   */
+  async refuseIfSeenThenChanged(staff: StaffPrincipal, reference: string, seen: SeenState | null): Promise<void> {
+    const request = seen && (await this.scopeOf(reference));
+    if (!seen || !request || !canSeeRequest(staff, { ...request, status: seen.status, assignedFacilitatorId: seen.holderId })) return;
+    const recorded =
+      seen.holderId === null
+        ? await this.enteredPool(request.id)
+        : seen.holderId === staff.facilitatorId && (await this.heldBefore(seen.holderId, reference));
+    if (recorded) await this.requests.refuseIfChangedSince(this.dataSource.manager, request.id, seen);
+  }
+
+  /** Whether this facilitator once held the request (an assignment of theirs, ended since). */
+  async heldBefore(facilitatorId: string, reference: string): Promise<boolean> {
+    const rows = await this.dataSource.query(
+      `SELECT 1 FROM request_assignments ra JOIN requests r ON r.id = ra.request_id
+        WHERE r.reference = $1 AND ra.facilitator_id = $2 LIMIT 1`,
+      [reference, facilitatorId],
+    );
+    return rows.length > 0;
+  }
+
+  private async enteredPool(requestId: string): Promise<boolean> {
+    const rows = await this.dataSource.query(`SELECT 1 FROM request_events WHERE request_id = $1 AND to_status = 'unassigned' LIMIT 1`, [
+      requestId,
+    ]);
+    return rows.length > 0;
+  }
+
+  private async scopeOf(reference: string): Promise<VisibleRequest | null> {
     const rows: VisibleRequest[] = await this.dataSource.query(
       `SELECT id, reference, network_code AS "networkCode", assigned_facilitator_id AS "assignedFacilitatorId", status,
               department_code AS "departmentCode"
          FROM requests WHERE reference = $1`,
       [reference],
     );
-    const request = rows[0];
-    return request && canSeeRequest(staff, request) ? request : null;
+    return rows[0] ?? null;
   }
 }

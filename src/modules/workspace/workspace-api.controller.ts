@@ -40,12 +40,14 @@ import {
   AnswerBodyDto,
   AnswerDraftBodyDto,
   AnswerDraftDto,
+  CHANGED_MEANWHILE_CONFLICT,
   CloseBodyDto,
   DeclineBodyDto,
   DeclineResultDto,
   ErasureBodyDto,
   ErasureResultDto,
   BuyerContactResultDto,
+  SeenStateBodyDto,
   StaffActionResultDto,
   TextBodyDto,
 } from './dto/staff-action.dto';
@@ -124,10 +126,15 @@ export class WorkspaceApiController {
   @ApiIdempotencyKey(SENT_ONCE)
   @HttpCode(200)
   @ApiOperation({ summary: 'Prendre en charge une demande qui vous est confiée' })
+  @ApiBody({ type: SeenStateBodyDto, required: false })
   @ApiOkResponse({ type: StaffActionResultDto })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'La demande n’est pas en attente de prise en charge' })
-  async takeCharge(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string) {
-    await this.workspace.takeCharge(staff, reference);
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Champ inconnu, ou `seenState` illisible' })
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description: `La demande n’est pas en attente de prise en charge, ou ne vous est plus confiée ; ou, ${CHANGED_MEANWHILE_CONFLICT}`,
+  })
+  async takeCharge(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string, @JsonBody('seenState') body: Json) {
+    await this.workspace.takeCharge(staff, reference, body.seenState);
     return this.status(staff, reference);
   }
 
@@ -272,7 +279,10 @@ export class WorkspaceApiController {
   @ApiBody({ type: CloseBodyDto })
   @ApiOkResponse({ type: StaffActionResultDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Motif absent ou inconnu, message trop long, ou absent pour un doublon' })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Motif impossible dans l’état actuel de la demande' })
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description: `Motif impossible dans l’état actuel de la demande (code \`conflict\`) ; ou, ${CHANGED_MEANWHILE_CONFLICT}`,
+  })
   async close(
     @CurrentStaff() staff: StaffPrincipal,
     @Param('reference') reference: string,
@@ -295,7 +305,7 @@ export class WorkspaceApiController {
     type: ErrorResponseDto,
     description: 'Demande ouverte, retirée par l’acheteur, sans facilitateur ou aux données effacées',
   })
-  async reopen(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string) {
+  async reopen(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string, @JsonBody() _none: Json) {
     await this.workspace.reopen(staff, reference);
     return this.status(staff, reference);
   }
@@ -331,7 +341,7 @@ export class WorkspaceApiController {
   })
   @ApiOkResponse({ type: StaffActionResultDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Données personnelles effacées : plus d’adresse pour laquelle s’opposer' })
-  async refuseSurveys(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string) {
+  async refuseSurveys(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string, @JsonBody() _none: Json) {
     // The client chose this endpoint: its call is the confirmation the page asks a box for.
     await this.workspace.refuseSurveys(staff, reference, true);
     return this.status(staff, reference);
@@ -347,7 +357,7 @@ export class WorkspaceApiController {
   })
   @ApiOkResponse({ type: StaffActionResultDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Données personnelles effacées' })
-  async acceptSurveys(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string) {
+  async acceptSurveys(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string, @JsonBody() _none: Json) {
     // As for the refusal: the client's call is its confirmation.
     await this.workspace.acceptSurveys(staff, reference, true);
     return this.status(staff, reference);

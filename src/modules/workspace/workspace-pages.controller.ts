@@ -3,7 +3,7 @@ import { formRepeatKey } from '../../common/idempotency-key';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { formModel, onFieldErrors } from '../../web/form-model';
-import { NotFound } from '../../common/errors/app-errors';
+import { isRefusal } from '../../common/errors/app-errors';
 import type { StaffPrincipal, StaffSessionRef } from '../accounts/accounts.types';
 import { CSRF_FIELD, CsrfService } from '../accounts/csrf.service';
 import { CsrfCheckedInHandler, CurrentStaff, CurrentStaffSession, StaffGuard } from '../accounts/staff.guard';
@@ -318,7 +318,7 @@ export class WorkspacePagesController {
     await onFieldErrors(
       work,
       async (errors, error) => {
-        const conflict = error.code === 'conflict';
+        const conflict = isRefusal(error);
         const forms = form
           ? { [form]: requestForm(form, body, conflict ? [] : [...errors, ...filesToChooseAgain(chosenFiles, errors)]) }
           : {};
@@ -336,21 +336,9 @@ export class WorkspacePagesController {
               buyerMessageSeen: body.buyerMessageSeen,
             }
           : null;
-        try {
-          await this.page.render(res, staff, reference, error.status, { forms, conflict: refusal });
-        } catch (hidden) {
-          // Taken from them and given to a colleague: the page is no longer theirs to see, what they typed still is.
-          if (!(hidden instanceof NotFound) || !refusal) throw hidden;
-          res.status(error.status).render('error', {
-            title: 'Action impossible',
-            heading: 'Action impossible',
-            message: error.message,
-            typed,
-            typedItems: refusal.typedItems,
-            filesNotSent: refusal.filesNotSent,
-            inWorkspace: true,
-          });
-        }
+        await this.page.orRefusalAlone(res, error, refusal, () =>
+          this.page.render(res, staff, reference, error.status, { forms, conflict: refusal }),
+        );
       },
       (result) => {
         const to = typeof done === 'string' ? done : done(result);

@@ -177,16 +177,6 @@ export function tabCondition(tab: QueueFilters['tab']): string {
 export class WorkspaceRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Whether this facilitator once held the request (an assignment of theirs, ended since). */
-  async heldBefore(facilitatorId: string, reference: string): Promise<boolean> {
-    const rows = await this.dataSource.query(
-      `SELECT 1 FROM request_assignments ra JOIN requests r ON r.id = ra.request_id
-        WHERE r.reference = $1 AND ra.facilitator_id = $2 LIMIT 1`,
-      [reference, facilitatorId],
-    );
-    return rows.length > 0;
-  }
-
   /** E-mails to the buyer given up (refused for good, or not sent in time): the buyer may lack their link. */
   undeliveredToBuyer(requestId: string, buyerEmail: string): Promise<Array<{ subject: string; reason: string | null; at: Date }>> {
     return this.dataSource.query(

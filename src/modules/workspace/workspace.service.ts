@@ -331,9 +331,14 @@ export class WorkspaceService {
     };
   }
 
-  /** Reuses routing's take-charge: the assignment is marked taken, the request moves on, the event names the facilitator. */
-  async takeCharge(staff: StaffPrincipal, reference: string): Promise<void> {
-    const request = await this.holderOnly(staff, reference);
+  /**
+   * Reuses routing's take-charge: the assignment is marked taken, the request moves on, the event names the facilitator.
+   * Refused (409, what changed) if it is no longer as `seenState` says, when an API client sends it.
+   */
+  async takeCharge(staff: StaffPrincipal, reference: string, seenState?: unknown): Promise<void> {
+    const seen = seenStateOf(seenState);
+    const request = await this.holderOnly(staff, reference, seen);
+    await this.requests.refuseIfChangedSince(this.dataSource.manager, request.id, seen);
     nextStatus({ status: request.status as RequestStatus }, 'take_charge');
     const detail = await this.workspace.detail(request.id);
     if (!detail?.assignmentId || !(await this.routing.takeCharge(request.id, detail.assignmentId))) throw pageChanged();
@@ -575,9 +580,9 @@ export class WorkspaceService {
    * which request goes on for a duplicate); the facilitator's place is freed and the pools they serve may drain.
    */
   async close(staff: StaffPrincipal, reference: string, reason: unknown, message?: unknown, seenState?: unknown): Promise<void> {
-    const request = await this.find(staff, reference);
-    if (!isHolder(staff, request) && !canReassign(staff, request)) throw new NotFound();
     const seen = seenStateOf(seenState);
+    // Its holder when they read it, given to a colleague since: told so (409), not that it does not exist.
+    const request = await this.answeredFor(staff, reference, seen);
     const chosen = CLOSE_REASONS.find((r) => r === reason && !SYSTEM_CLOSE_REASONS.includes(r));
     const errors: FieldError[] = chosen ? [] : [{ field: 'reason', message: this.closeReasonRefusal(reason) }];
     const text = optionalText(message, 'message', errors);
@@ -623,8 +628,7 @@ export class WorkspaceService {
    * and the buyer is told it is being handled again.
    */
   async reopen(staff: StaffPrincipal, reference: string): Promise<'reclaimed' | 'rerouted'> {
-    const request = await this.find(staff, reference);
-    if (!isHolder(staff, request) && !canReassign(staff, request)) throw new NotFound();
+    const request = await this.answeredFor(staff, reference);
     return this.dataSource.transaction(async (manager) => {
       const locked = await this.requests.lockForChange(manager, request.id);
       if (!locked) throw new NotFound();
@@ -710,11 +714,12 @@ export class WorkspaceService {
     return this.surveys.optIn(request.id, staff.id);
   }
 
-  /** The request, for those who answer for it (its holder, its network, admins); for anyone else it does not exist. */
-  private async answeredFor(staff: StaffPrincipal, reference: string): Promise<Visible> {
-    const request = await this.find(staff, reference);
-    if (!answersFor(staff, request)) throw new NotFound();
-    return request;
+  /**
+   * The request, for those who answer for it (its holder, its network, admins); for anyone else it does not exist —
+   * but for one who held it as `seen` says (findActionable).
+   */
+  private answeredFor(staff: StaffPrincipal, reference: string, seen: SeenState | null = null): Promise<Visible> {
+    return this.visibility.findActionable(staff, reference, answersFor, seen);
   }
 
   /**
@@ -804,21 +809,21 @@ export class WorkspaceService {
     ]);
   }
 
-  private async find(staff: StaffPrincipal, reference: string): Promise<Visible> {
-    const request = await this.visibility.findVisible(staff, reference);
-    if (!request) throw new NotFound();
-    return request;
+  private find(staff: StaffPrincipal, reference: string): Promise<Visible> {
+    return this.visibility.findActionable(staff, reference, canSeeRequest);
   }
 
   /**
    * The assigned facilitator's own actions: for anyone else the action does not exist — except for a facilitator from
-   * whom it was taken while they wrote (put back in the pool, given to a colleague): told why, with what they typed (409).
+   * whom it was taken while they wrote (put back in the pool, given to a colleague): told why, with what they typed (409);
+   * what changed and who did it, when they sent what they `seen` (changed_meanwhile).
    */
-  private async holderOnly(staff: StaffPrincipal, reference: string): Promise<Visible> {
+  private async holderOnly(staff: StaffPrincipal, reference: string, seen: SeenState | null = null): Promise<Visible> {
     const request = await this.visibility.findVisible(staff, reference);
     if (request && isHolder(staff, request)) return request;
+    await this.visibility.refuseIfSeenThenChanged(staff, reference, seen);
     if (staff.role !== 'facilitator' || staff.facilitatorId === null) throw new NotFound();
-    if (request || (await this.workspace.heldBefore(staff.facilitatorId, reference))) throw new ActionRefused(NO_LONGER_YOURS);
+    if (request || (await this.visibility.heldBefore(staff.facilitatorId, reference))) throw new ActionRefused(NO_LONGER_YOURS);
     throw new NotFound();
   }
 

@@ -72,11 +72,21 @@ export class DeclineBodyDto {
   facilitatorId?: string;
 }
 
-/** The optional staleness check of the close, transfer and reassignment bodies. */
+/** The optional staleness check of the close, transfer, reassignment and take bodies. */
 export const SEEN_STATE_DESCRIPTION =
-  'Facultatif : l’état de la demande tel que vous l’avez lu (`seenState` de sa consultation). Si elle a changé depuis (statut, type ou facilitateur), l’action est refusée (409) avec ce qui a changé ; absent, rien n’est vérifié';
+  'Facultatif : l’état de la demande tel que vous l’avez lu (`seenState` de sa consultation). Si elle a changé depuis (statut, type ou facilitateur), l’action est refusée (409, code `changed_meanwhile`) avec ce qui a changé ; absent, rien n’est vérifié ; vide ou null, refusé (400)';
 
-export class CloseBodyDto {
+/** The 409 a sent `seenState` may bring, in each of those actions' conflict description. */
+export const CHANGED_MEANWHILE_CONFLICT =
+  '`seenState` envoyé, la demande a changé depuis (code `changed_meanwhile`) : le message dit ce qui a changé et qui l’a fait — aussi à qui la tenait à ce moment-là et ne la voit plus —, `seenState` son état actuel, à renvoyer pour recommencer en connaissance de cause';
+
+/** The body of an action that takes only the optional staleness check (take in charge, take from the pool). */
+export class SeenStateBodyDto {
+  @ApiPropertyOptional({ description: SEEN_STATE_DESCRIPTION })
+  seenState?: string;
+}
+
+export class CloseBodyDto extends SeenStateBodyDto {
   @ApiProperty({
     enum: CLOSE_REASONS.filter((reason) => !SYSTEM_CLOSE_REASONS.includes(reason)),
     description:
@@ -90,9 +100,6 @@ export class CloseBodyDto {
       'Message à l’acheteur, joint à la clôture (page de suivi et courriel) : vers qui se tourner après une réorientation ; obligatoire pour un doublon (`duplicate`) : quelle demande se poursuit',
   })
   message?: string;
-
-  @ApiPropertyOptional({ description: SEEN_STATE_DESCRIPTION })
-  seenState?: string;
 }
 
 export class ErasureBodyDto {
