@@ -3,6 +3,7 @@ import { insertFacilitator } from '../support/facilitators';
 import { samplePdf } from '../support/sample-files';
 import { bearerFor, csrfIn, insertStaff, StaffClient, type StaffSeed, signedInStaff } from '../support/staff';
 import { TestApp, useTestApp } from '../support/test-app';
+import { AuditService } from '../../src/modules/audit/audit.service';
 
 const XSS = '<script>alert(1)</script>';
 
@@ -23,6 +24,31 @@ describe('answer templates', () => {
         [networkCode, title, body, kind],
       )
     )[0].id;
+
+  /**
+   * `send`'s response when a colleague's `sql` is done but not yet committed as it starts: its write waits on the
+   * colleague's row lock, then the colleague commits.
+   */
+  const meanwhile = async (sql: string, params: unknown[], send: () => Promise<Response>): Promise<Response> => {
+    const colleague = t.dataSource.createQueryRunner();
+    await colleague.connect();
+    await colleague.startTransaction();
+    try {
+      await colleague.query(sql, params);
+      const sent = send();
+      for (let waited = 0; waited < 100; waited++) {
+        const [{ waiting }] = await t.dataSource.query(
+          `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%answer_templates%'`,
+        );
+        if (waiting) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await colleague.commitTransaction();
+      return await sent;
+    } finally {
+      await colleague.release();
+    }
+  };
 
   /** An animator of aura-ee named as the refusals and the journal name them, signed in. */
   const claudeSignedIn = async () => {
@@ -253,15 +279,22 @@ describe('answer templates', () => {
       const refused = await call('PATCH', animator, { body: 'Autre texte' }, { 'if-match': ifMatch });
       expect(refused.status).toBe(412);
       expect((await refused.json()).errors).toEqual([
-        { field: 'version', message: expect.stringContaining('L’en-tête If-Match ne désigne pas la version actuelle de ce modèle ("2"') },
+        { field: 'If-Match', message: expect.stringContaining('L’en-tête If-Match ne désigne pas la version actuelle de ce modèle ("2"') },
       ]);
     }
     expect(await templates()).toEqual([expect.objectContaining({ title: 'Loi AGEC : réemploi', body: 'Texte de départ' })]);
-    const unreadable = await call('PATCH', animator, { body: 'Autre texte' }, { 'if-match': 'deux' });
-    expect(unreadable.status).toBe(400);
-    expect((await unreadable.json()).errors).toEqual([
-      { field: 'version', message: 'La version du modèle est un nombre entier, celle que vous avez lue.' },
-    ]);
+    // An If-Match that is no ETag, or an ETag without its quotes, is named as the header it is, said how to write it.
+    for (const ifMatch of ['deux', '2']) {
+      const unreadable = await call('PATCH', animator, { body: 'Autre texte' }, { 'if-match': ifMatch });
+      expect(unreadable.status).toBe(400);
+      expect((await unreadable.json()).errors).toEqual([
+        {
+          field: 'If-Match',
+          message:
+            'L’en-tête If-Match donne l’ETag reçu tel quel, entre guillemets droits (par exemple "5"), ou plusieurs séparés par des virgules.',
+        },
+      ]);
+    }
     const listed = await call('PATCH', animator, { body: 'Texte de la liste' }, { 'if-match': '"1", "2"' });
     expect(listed.status).toBe(200);
     expect(await listed.json()).toMatchObject({ body: 'Texte de la liste', version: 3 });
@@ -270,34 +303,181 @@ describe('answer templates', () => {
     expect(await (await call('PATCH', animator, { body: 'Autre texte' })).json()).toMatchObject({ body: 'Autre texte', version: 4 });
   });
 
+  it('API: If-Match is checked before `version` (RFC 9110 §13.1.1), for a change as for a deletion; naming two versions, nothing done (412)', async () => {
+    const animator = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
+    const id = await insertTemplate('aura-ee', 'Loi AGEC', 'Texte de départ');
+    const call = (method: string, body?: unknown, headers: Record<string, string> = {}) =>
+      fetch(`${t.url}/api/v1/staff/answer-templates/${id}`, {
+        method,
+        headers: { authorization: animator, 'content-type': 'application/json', ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    expect((await call('PATCH', { title: 'Loi AGEC : réemploi' })).headers.get('etag')).toBe('"2"');
+
+    // A stale If-Match with the current version in the body: the header's precondition failed, nothing written.
+    const stale = await call('PATCH', { body: 'Écrit par-dessus', version: 2 }, { 'if-match': '"1"' });
+    expect(stale.status).toBe(412);
+    expect((await stale.json()).errors).toEqual([
+      { field: 'If-Match', message: expect.stringContaining('L’en-tête If-Match ne désigne pas la version actuelle de ce modèle ("2"') },
+    ]);
+    // A current If-Match with a stale version it does not list: the two disagree, the precondition the client set fails.
+    const contradicting = await call('PATCH', { body: 'Écrit par-dessus', version: 1 }, { 'if-match': '"2"' });
+    expect(contradicting.status).toBe(412);
+    expect((await contradicting.json()).errors).toEqual([
+      {
+        field: 'If-Match',
+        message:
+          'L’en-tête If-Match désigne la version actuelle de ce modèle ("2"), le champ version une autre : vos modifications ne sont pas enregistrées. Envoyez l’un ou l’autre, ou les deux pour la même version.',
+      },
+    ]);
+    // The header lists the current version and the stale one the body names: the header passes, the version is stale (409).
+    expect((await call('PATCH', { body: 'Écrit par-dessus', version: 1 }, { 'if-match': '"1", "2"' })).status).toBe(409);
+    // Any version by If-Match (« * »): the body's version decides.
+    expect((await call('PATCH', { body: 'Écrit par-dessus', version: 1 }, { 'if-match': '*' })).status).toBe(409);
+    // A deletion reads them the same way.
+    expect((await call('DELETE', { version: 2 }, { 'if-match': '"1"' })).status).toBe(412);
+    expect((await call('DELETE', undefined, { 'if-match': '"1"' })).status).toBe(412);
+    const deletion = await fetch(`${t.url}/api/v1/staff/answer-templates/${id}?version=1`, {
+      method: 'DELETE',
+      headers: { authorization: animator, 'if-match': '"2"' },
+    });
+    expect(deletion.status).toBe(412);
+    expect((await call('DELETE', undefined, { 'if-match': '5' })).status).toBe(400);
+    expect(await templates()).toEqual([expect.objectContaining({ title: 'Loi AGEC : réemploi', body: 'Texte de départ' })]);
+
+    // Both naming the current version: written.
+    const agreed = await call('PATCH', { body: 'Texte revu', version: 2 }, { 'if-match': '"2"' });
+    expect(agreed.status).toBe(200);
+    expect(agreed.headers.get('etag')).toBe('"3"');
+    expect((await call('DELETE', { version: 3 }, { 'if-match': '"3"' })).status).toBe(204);
+    expect(await templates()).toEqual([]);
+
+    // Documented: which is checked first, and what a contradiction gives.
+    const document = await (await fetch(`${t.url}/api/docs-json`)).json();
+    for (const method of ['patch', 'delete']) {
+      const operation = document.paths['/api/v1/staff/answer-templates/{id}'][method];
+      const ifMatch = operation.parameters.find((p: { name: string }) => p.name === 'If-Match');
+      expect(ifMatch.description).toContain('Vérifié avant le champ `version`');
+      expect(operation.responses['412'].description).toContain('l’en-tête et le champ `version` désignent deux versions différentes');
+    }
+  });
+
+  it('API: a change that changes nothing writes nothing: same version and ETag, no journal line', async () => {
+    const animator = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
+    const id = await insertTemplate('aura-ee', 'Loi AGEC', 'Texte de départ', 'environmental');
+    const patch = (body: unknown, headers: Record<string, string> = {}) =>
+      fetch(`${t.url}/api/v1/staff/answer-templates/${id}`, {
+        method: 'PATCH',
+        headers: { authorization: animator, 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
+    const versionNow = async () => (await t.dataSource.query(`SELECT version FROM answer_templates WHERE id = $1`, [id]))[0].version;
+
+    for (const [body, headers] of [
+      [{}, {}],
+      [{ title: 'Loi AGEC', kind: 'environmental' }, { 'if-match': '"1"' }],
+      [{ body: 'Texte de départ', version: 1 }, {}],
+    ] as const) {
+      const same = await patch(body, headers);
+      expect(same.status).toBe(200);
+      expect(same.headers.get('etag')).toBe('"1"');
+      expect(await same.json()).toMatchObject({ title: 'Loi AGEC', version: 1 });
+    }
+    expect(await versionNow()).toBe(1);
+    // The conditions still hold for it: a stale If-Match is refused, even for nothing.
+    expect((await patch({}, { 'if-match': '"7"' })).status).toBe(412);
+    // Nor does a page saved as it was.
+    const page = await signedIn({ role: 'animator', networks: ['aura-ee'] });
+    const path = `/espace/modeles/${id}`;
+    const fields = { networkCode: 'aura-ee', title: 'Loi AGEC', body: 'Texte de départ', kind: 'environmental' };
+    expect((await page.submit(path, path, fields)).status).toBe(303);
+    expect(await versionNow()).toBe(1);
+    expect(await t.dataSource.query(`SELECT summary FROM audit_events`)).toEqual([]);
+
+    // A real change still is one, and its line.
+    expect((await patch({ body: 'Texte revu' })).headers.get('etag')).toBe('"2"');
+    expect(await t.dataSource.query(`SELECT summary FROM audit_events`)).toEqual([
+      { summary: expect.stringMatching(/^Modèle de réponse modifié : « Loi AGEC » \(.+\) — texte$/) },
+    ]);
+  });
+
   it('API: a change sent with no version does not write back the fields it did not send over a colleague’s change made meanwhile', async () => {
     const animator = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
     const id = await insertTemplate('aura-ee', 'Loi AGEC', 'Texte de départ');
     // A colleague's title change, still uncommitted while the PATCH reads the template, then committed before it writes.
-    const colleague = t.dataSource.createQueryRunner();
-    await colleague.connect();
-    await colleague.startTransaction();
-    try {
-      await colleague.query(`UPDATE answer_templates SET title = 'Titre du collègue', version = version + 1 WHERE id = $1`, [id]);
-      const patched = fetch(`${t.url}/api/v1/staff/answer-templates/${id}`, {
-        method: 'PATCH',
-        headers: { authorization: animator, 'content-type': 'application/json' },
-        body: JSON.stringify({ body: 'Autre texte' }),
-      });
-      // Its write waits on the colleague's row lock.
-      for (let waited = 0; waited < 100; waited++) {
-        const [{ waiting }] = await t.dataSource.query(
-          `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%answer_templates%'`,
-        );
-        if (waiting) break;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      await colleague.commitTransaction();
-      expect((await patched).status).toBe(409);
-    } finally {
-      await colleague.release();
-    }
+    const patched = await meanwhile(
+      `UPDATE answer_templates SET title = 'Titre du collègue', version = version + 1 WHERE id = $1`,
+      [id],
+      () =>
+        fetch(`${t.url}/api/v1/staff/answer-templates/${id}`, {
+          method: 'PATCH',
+          headers: { authorization: animator, 'content-type': 'application/json' },
+          body: JSON.stringify({ body: 'Autre texte' }),
+        }),
+    );
+    expect(patched.status).toBe(409);
     expect(await templates()).toEqual([expect.objectContaining({ title: 'Titre du collègue', body: 'Texte de départ' })]);
+  });
+
+  it('API: a change or deletion of a template deleted before, or while it ran, is 404 as reading it is, as documented', async () => {
+    const animator = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
+    const call = (method: string, id: string, body?: unknown) =>
+      fetch(`${t.url}/api/v1/staff/answer-templates/${id}`, {
+        method,
+        headers: { authorization: animator, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    const before = await insertTemplate('aura-ee', 'Loi AGEC', 'Texte');
+    expect((await call('DELETE', before)).status).toBe(204);
+    for (const [method, body] of [
+      ['GET', undefined],
+      ['PATCH', { body: 'Autre texte', version: 1 }],
+      ['DELETE', undefined],
+    ] as const)
+      expect((await call(method, before, body)).status).toBe(404);
+
+    // Deleted by a colleague while the PATCH waits for the template: 404 too, not « modifié ».
+    const during = await insertTemplate('aura-ee', 'Clause', 'Texte');
+    const patched = await meanwhile(`DELETE FROM answer_templates WHERE id = $1`, [during], () =>
+      call('PATCH', during, { body: 'Autre texte' }),
+    );
+    expect(patched.status).toBe(404);
+
+    const document = await (await fetch(`${t.url}/api/docs-json`)).json();
+    const patch = document.paths['/api/v1/staff/answer-templates/{id}'].patch;
+    expect(patch.responses['404'].description).toContain('supprimé');
+    expect(patch.responses['409'].description).not.toContain('supprimé');
+  });
+
+  it('API: the ETag is sent with a template and declared where it is (GET, POST, PATCH), a POST replayed by its Idempotency-Key too', async () => {
+    const animator = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
+    const create = () =>
+      fetch(`${t.url}/api/v1/staff/answer-templates`, {
+        method: 'POST',
+        headers: { authorization: animator, 'content-type': 'application/json', 'idempotency-key': 'creation-agec-1' },
+        body: JSON.stringify({ networkCode: 'aura-ee', title: 'Loi AGEC', body: 'Texte' }),
+      });
+    const first = await create();
+    expect(first.status).toBe(201);
+    expect(first.headers.get('etag')).toBe('"1"');
+    const replayed = await create();
+    expect(replayed.status).toBe(201);
+    expect(await replayed.json()).toEqual(await first.json());
+    expect(replayed.headers.get('etag')).toBe('"1"');
+    expect(await templates()).toHaveLength(1);
+
+    const document = await (await fetch(`${t.url}/api/docs-json`)).json();
+    const paths = document.paths;
+    for (const response of [
+      paths['/api/v1/staff/answer-templates/{id}'].get.responses['200'],
+      paths['/api/v1/staff/answer-templates'].post.responses['201'],
+      paths['/api/v1/staff/answer-templates/{id}'].patch.responses['200'],
+    ]) {
+      expect(response.headers.ETag).toEqual({
+        description: expect.stringContaining('If-Match'),
+        schema: { type: 'string', example: '"3"' },
+      });
+    }
   });
 
   it('another network’s animator never sees nor touches them; a facilitator has no such pages (404)', async () => {
@@ -411,7 +591,7 @@ describe('answer templates', () => {
     expect(lateHtml).toContain('Le fichier « CCTP.pdf » n’a pas été envoyé : joignez-le de nouveau.');
   });
 
-  it('a template deleted or moved away meanwhile is said gone (who deleted it, when), what was typed kept, nothing added; one never made is 404', async () => {
+  it('a template deleted or moved away meanwhile is said gone (who deleted it, when), what was typed kept, nothing added; one never made is « n’existe plus » on the form, 404 by a link', async () => {
     const request = await submittedAndTaken(t, 4);
     const [{ network }] = await t.dataSource.query(`SELECT network_code AS network FROM requests WHERE id = $1`, [request.id]);
     const deleted = await insertTemplate(network, 'Loi AGEC : réemploi', 'Texte supprimé');
@@ -484,11 +664,26 @@ describe('answer templates', () => {
     const linked = await holder.get(`${page}?modele=${deleted}`);
     expect(linked.status).toBe(409);
     expect(await linked.text()).toContain('a été supprimé par Sam Essai');
-    // An id no template ever had is not « supprimé »: there is no such template.
+    // An id no template ever had, or whose deletion the journal no longer keeps, is not « supprimé »: there is no such
+    // template. Chosen with the form, the text typed is still given back (409); by a link, with no text at stake, 404.
     for (const never of ['6f1c2b1e-0000-4000-8000-000000000000', 'pas-un-modele']) {
-      expect((await choose(never)).status).toBe(404);
+      const unknown = await choose(never);
+      expect(unknown.status).toBe(409);
+      const unknownHtml = (await unknown.text()).replace(/\r\n/g, '\n');
+      expect(unknownHtml).toContain('<p>Ce modèle n’existe plus. Rien n’est ajouté à votre réponse, gardée telle que vous l’aviez écrite');
+      expect(unknownHtml).toContain(`>${typed}</textarea>`);
+      expect(unknownHtml).toContain('value="Guide AGEC"');
+      expect(unknownHtml).toContain('<p id="fichiers-non-envoyes">Le fichier « CCTP.pdf » n’a pas été envoyé : joignez-le de nouveau.</p>');
       expect((await holder.get(`${page}?modele=${never}`)).status).toBe(404);
     }
+    // Its deletion past the journal's keeping: the same as one never made.
+    await t.dataSource.query(`UPDATE audit_events SET created_at = now() - interval '400 days' WHERE subject_id = $1`, [deleted]);
+    expect(await t.app.get(AuditService).purgeExpired()).toBeGreaterThan(0);
+    const forgotten = await choose(deleted);
+    expect(forgotten.status).toBe(409);
+    expect((await forgotten.text()).replace(/\r\n/g, '\n')).toContain(`>${typed}</textarea>`);
+    expect((await holder.get(`${page}?modele=${deleted}`)).status).toBe(404);
+    expect(await t.dataSource.query(`SELECT 1 FROM request_messages WHERE request_id = $1`, [request.id])).toEqual([]);
   });
 
   it('an answer still holding a template’s passage to complete is refused by field, nothing sent; completed, it goes', async () => {
@@ -646,7 +841,7 @@ describe('answer templates', () => {
       const refused = await call('DELETE', '', undefined, { 'if-match': ifMatch });
       expect(refused.status).toBe(412);
       expect((await refused.json()).errors).toEqual([
-        { field: 'version', message: expect.stringContaining('L’en-tête If-Match ne désigne pas la version actuelle de ce modèle ("2"') },
+        { field: 'If-Match', message: expect.stringContaining('L’en-tête If-Match ne désigne pas la version actuelle de ce modèle ("2"') },
       ]);
     }
     for (const [query, body] of [

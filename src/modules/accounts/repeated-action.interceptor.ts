@@ -32,8 +32,8 @@ const FORM_ALREADY_SENT =
 
 /**
  * Every staff write sent with a one-time form token or an API `Idempotency-Key` (urlencoded or JSON) acts once: a repeat (a proxy's retry, a
- * double click, a second tab of the same page) is answered as the first was — its redirect and notice, or its JSON —
- * and, while the first is under way, waits for it. A sending that did nothing (errors, refusal) frees its key.
+ * double click, a second tab of the same page) is answered as the first was — its redirect and notice, or its JSON and
+ * ETag — and, while the first is under way, waits for it. A sending that did nothing (errors, refusal) frees its key.
  */
 @Injectable()
 export class RepeatedActionInterceptor implements NestInterceptor {
@@ -61,8 +61,9 @@ export class RepeatedActionInterceptor implements NestInterceptor {
     const { claim } = sending;
     return next.handle().pipe(
       concatMap(async (value: unknown) => {
-        const location = res.getHeader('location');
-        const outcome = outcomeToKeep({ headersSent: res.headersSent, statusCode: res.statusCode, location: location?.toString() }, value);
+        const [location, etag] = [res.getHeader('location'), res.getHeader('etag')];
+        const sent = { headersSent: res.headersSent, statusCode: res.statusCode, location: location?.toString(), etag: etag?.toString() };
+        const outcome = outcomeToKeep(sent, value);
         await (outcome ? this.keys.complete(keyHash, claim, outcome) : this.keys.release(keyHash, claim));
         return value;
       }),
@@ -101,7 +102,10 @@ export class RepeatedActionInterceptor implements NestInterceptor {
       res.redirect(first.status, first.redirect);
       return undefined;
     }
-    if ('value' in first) return first.value;
+    if ('value' in first) {
+      if (first.etag) res.setHeader('ETag', first.etag);
+      return first.value;
+    }
     throw new ActionRefused(ALREADY_DONE);
   }
 }

@@ -32,20 +32,26 @@ describe('outcomeToKeep', () => {
   it.each([
     [
       'a page redirect',
-      { headersSent: true, statusCode: 303, location: '/espace?fait=x' },
+      { headersSent: true, statusCode: 303, location: '/espace?fait=x', etag: undefined },
       undefined,
       { redirect: '/espace?fait=x', status: 303 },
     ],
-    ['a form sent back with errors', { headersSent: true, statusCode: 400, location: undefined }, undefined, null],
-    ['a refusal shown on the page', { headersSent: true, statusCode: 409, location: undefined }, undefined, null],
-    ['a page shown after acting', { headersSent: true, statusCode: 200, location: undefined }, undefined, { done: true }],
+    ['a form sent back with errors', { headersSent: true, statusCode: 400, location: undefined, etag: undefined }, undefined, null],
+    ['a refusal shown on the page', { headersSent: true, statusCode: 409, location: undefined, etag: undefined }, undefined, null],
+    ['a page shown after acting', { headersSent: true, statusCode: 200, location: undefined, etag: undefined }, undefined, { done: true }],
     [
       'an API result',
-      { headersSent: false, statusCode: 200, location: undefined },
+      { headersSent: false, statusCode: 200, location: undefined, etag: undefined },
       { status: 'answered' },
       { value: { status: 'answered' } },
     ],
-    ['an API without body', { headersSent: false, statusCode: 200, location: undefined }, undefined, { value: null }],
+    ['an API without body', { headersSent: false, statusCode: 200, location: undefined, etag: undefined }, undefined, { value: null }],
+    [
+      'an API result with its ETag, given back with it',
+      { headersSent: false, statusCode: 201, location: undefined, etag: '"1"' },
+      { version: 1 },
+      { value: { version: 1 }, etag: '"1"' },
+    ],
   ])('%s', (_case, response, value, expected) => {
     expect(outcomeToKeep(response, value)).toEqual(expected);
   });

@@ -26,6 +26,8 @@ export interface SentResponse {
   headersSent: boolean;
   statusCode: number;
   location: string | undefined;
+  /** The API result's ETag (an answer template's version): a repeat gives it back with the body, for If-Match. */
+  etag: string | undefined;
 }
 
 /**
@@ -33,7 +35,7 @@ export interface SentResponse {
  * refusal), so that the same form may be sent again once corrected.
  */
 export function outcomeToKeep(response: SentResponse, value: unknown): RepeatableOutcome | null {
-  if (!response.headersSent) return { value: value ?? null };
+  if (!response.headersSent) return { value: value ?? null, ...(response.etag ? { etag: response.etag } : {}) };
   if (response.statusCode >= 400) return null;
   if (response.statusCode >= 300 && response.location) return { redirect: response.location, status: response.statusCode };
   return { done: true };

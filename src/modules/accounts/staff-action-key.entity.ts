@@ -27,5 +27,5 @@ export class StaffActionKey {
   createdAt!: Date;
 }
 
-/** What a repeat is answered with: the first's redirect, the API's result, or only that it was done (a page shown). */
-export type RepeatableOutcome = { redirect: string; status: number } | { value: unknown } | { done: true };
+/** What a repeat is answered with: the first's redirect, the API's result (and its ETag), or only that it was done (a page shown). */
+export type RepeatableOutcome = { redirect: string; status: number } | { value: unknown; etag?: string } | { done: true };

@@ -1,8 +1,12 @@
 import {
   checkTemplate,
+  ConditionRefusal,
+  conditionRefusal,
   etagOf,
+  formCondition,
   orAsRead,
   passageToComplete,
+  SaveCondition,
   saveCondition,
   templateJournalLine,
   TemplateInput,
@@ -72,45 +76,84 @@ describe('withTemplate', () => {
 });
 
 describe('saveCondition', () => {
-  const seen = (version: number) => ({ versions: [version], refusal: 'conflict' });
-  const ifMatch = (...versions: number[]) => ({ versions, refusal: 'precondition_failed' });
-  it.each<[string, unknown, string | undefined, object | undefined]>([
-    ['the edit form’s hidden field', '3', undefined, seen(3)],
-    ['the API’s number', 12, undefined, seen(12)],
-    ['the field before the header', 12, '"4"', seen(12)],
-    ['an If-Match ETag', undefined, '"7"', ifMatch(7)],
-    ['the ETag the API gives', undefined, etagOf(4), ifMatch(4)],
-    ['a list of ETags: any of them', undefined, '"3", "4"', ifMatch(3, 4)],
-    ['a weak ETag never matches (strong comparison)', undefined, 'W/"7"', ifMatch()],
-    ['an ETag not ours matches nothing', undefined, '"abc", W/"2", "5"', ifMatch(5)],
-    ['nothing said: an older client, the save overwrites', undefined, undefined, { versions: null, refusal: 'conflict' }],
-    ['an empty field', '', undefined, { versions: null, refusal: 'conflict' }],
-    ['any version, as HTTP writes it', undefined, '*', { versions: null, refusal: 'conflict' }],
-    ['a version that cannot be', '0', undefined, undefined],
-    ['not a number', 'trois', undefined, undefined],
-    ['a fraction', 2.5, undefined, undefined],
-    ['an If-Match that is no ETag', undefined, 'deux', undefined],
-    ['an ETag in the field', '"3"', undefined, undefined],
+  const said = (version: number | null, ifMatch: number[] | null = null) => ({ ifMatch, version });
+  const unreadable = (field: string) => ({ error: { field, message: expect.any(String) } });
+  it.each<[string, unknown, string | undefined, object]>([
+    ['the edit form’s hidden field', '3', undefined, said(3)],
+    ['the API’s number', 12, undefined, said(12)],
+    ['an If-Match ETag', undefined, '"7"', said(null, [7])],
+    ['the ETag the API gives', undefined, etagOf(4), said(null, [4])],
+    ['a list of ETags: any of them', undefined, '"3", "4"', said(null, [3, 4])],
+    ['a weak ETag never matches (strong comparison)', undefined, 'W/"7"', said(null, [])],
+    ['an ETag not ours matches nothing', undefined, '"abc", W/"2", "5"', said(null, [5])],
+    ['If-Match and the field naming the same version: both kept', 4, '"4"', said(4, [4])],
+    ['the field among the listed ETags', 4, '"3", "4"', said(4, [3, 4])],
+    ['If-Match and the field naming two versions: both kept, for conditionRefusal', 12, '"4"', said(12, [4])],
+    ['any version by If-Match, the field decides', 5, '*', said(5)],
+    ['nothing said: an older client', undefined, undefined, said(null)],
+    ['an empty field', '', undefined, said(null)],
+    ['any version, as HTTP writes it', undefined, '*', said(null)],
+    ['a version that cannot be', '0', undefined, unreadable('version')],
+    ['not a number', 'trois', undefined, unreadable('version')],
+    ['a fraction', 2.5, undefined, unreadable('version')],
+    ['an ETag in the field', '"3"', undefined, unreadable('version')],
+    ['an If-Match that is no ETag', undefined, 'deux', unreadable('If-Match')],
+    ['an ETag without its quotes', undefined, '5', unreadable('If-Match')],
+    ['the header read before the field', 'trois', '5', unreadable('If-Match')],
   ])('%s', (_label, version, header, expected) => {
     expect(saveCondition(version, header)).toEqual(expected);
+  });
+
+  it('says how an ETag is written', () => {
+    expect(saveCondition(undefined, '5')).toMatchObject({
+      error: { message: expect.stringContaining('entre guillemets droits (par exemple "5")') },
+    });
+  });
+});
+
+describe('formCondition: a page’s hidden version', () => {
+  it.each<[string, unknown, object]>([
+    ['as the page read it', '3', { ifMatch: null, version: 3 }],
+    ['none (an older page): any version', undefined, { ifMatch: null, version: null }],
+    ['tampered with: stale, never an error to correct', 'trois', { ifMatch: null, version: 0 }],
+  ])('%s', (_label, version, expected) => {
+    expect(formCondition(version)).toEqual(expected);
   });
 });
 
 describe('orAsRead', () => {
-  it.each<[string, Parameters<typeof orAsRead>[0], object | undefined]>([
-    ['nothing said: the version this request read', { versions: null, refusal: 'conflict' }, { versions: [5], refusal: 'conflict' }],
-    ['a version said stays', { versions: [3], refusal: 'conflict' }, { versions: [3], refusal: 'conflict' }],
-    ['an If-Match stays', { versions: [3, 4], refusal: 'precondition_failed' }, { versions: [3, 4], refusal: 'precondition_failed' }],
-    ['unreadable stays unreadable', undefined, undefined],
+  it.each<[string, Parameters<typeof orAsRead>[0], object]>([
+    ['nothing said: the version this request read', { ifMatch: null, version: null }, { ifMatch: null, version: 5 }],
+    ['a version said stays', { ifMatch: null, version: 3 }, { ifMatch: null, version: 3 }],
+    ['an If-Match stays', { ifMatch: [3, 4], version: null }, { ifMatch: [3, 4], version: null }],
+    ['unreadable stays unreadable', { error: { field: 'version', message: 'x' } }, { error: { field: 'version', message: 'x' } }],
   ])('%s', (_label, condition, expected) => {
     expect(orAsRead(condition, 5)).toEqual(expected);
+  });
+});
+
+describe('conditionRefusal: If-Match first (412), then the version (409); the two disagreeing, 412', () => {
+  it.each<[string, SaveCondition, number, ConditionRefusal | null]>([
+    ['the version read, still current', { ifMatch: null, version: 3 }, 3, null],
+    ['the version read, changed since', { ifMatch: null, version: 3 }, 4, 'stale_version'],
+    ['nothing said', { ifMatch: null, version: null }, 4, null],
+    ['an If-Match still current', { ifMatch: [3], version: null }, 3, null],
+    ['a stale If-Match', { ifMatch: [3], version: null }, 4, 'stale_if_match'],
+    ['a stale If-Match with the current version: the header decides', { ifMatch: [3], version: 4 }, 4, 'stale_if_match'],
+    ['a current If-Match with a stale version it does not list: they disagree', { ifMatch: [4], version: 3 }, 4, 'versions_differ'],
+    ['a current If-Match listing the stale version too: the version is stale', { ifMatch: [3, 4], version: 3 }, 4, 'stale_version'],
+    ['both naming the current version', { ifMatch: [4], version: 4 }, 4, null],
+    ['no strong ETag at all', { ifMatch: [], version: null }, 4, 'stale_if_match'],
+    ['a tampered page version', formCondition('trois'), 1, 'stale_version'],
+  ])('%s', (_label, condition, current, expected) => {
+    expect(conditionRefusal(condition, current)).toBe(expected);
   });
 });
 
 describe('templateJournalLine: what the network’s journal says, never the text', () => {
   const names: Record<string, string> = { 'aura-ee': 'AURA-EE', reseco: 'RESECO' };
   const before: TemplateInput = { networkCode: 'aura-ee', title: 'Loi AGEC', body: 'Texte secret', kind: null };
-  it.each<[string, TemplateInput | null, TemplateInput | null, string]>([
+  it.each<[string, TemplateInput | null, TemplateInput | null, string | null]>([
     ['created', null, before, 'Modèle de réponse créé : « Loi AGEC » (AURA-EE)'],
     ['deleted', before, null, 'Modèle de réponse supprimé : « Loi AGEC » (AURA-EE)'],
     ['its text changed', before, { ...before, body: 'Autre texte' }, 'Modèle de réponse modifié : « Loi AGEC » (AURA-EE) — texte'],
@@ -120,9 +163,9 @@ describe('templateJournalLine: what the network’s journal says, never the text
       { ...before, title: 'Loi AGEC : réemploi', networkCode: 'reseco', kind: 'environmental' },
       'Modèle de réponse modifié : « Loi AGEC : réemploi » (RESECO) — titre, auparavant « Loi AGEC » ; réseau, de AURA-EE à RESECO ; demandes, de « Les deux types » à « Considérations environnementales »',
     ],
-    ['saved as it was', before, before, 'Modèle de réponse modifié : « Loi AGEC » (AURA-EE) — enregistré sans changement'],
+    ['saved as it was: no line (nothing is written)', before, { ...before }, null],
   ])('%s', (_label, was, is, line) => {
     expect(templateJournalLine(was, is, (code) => names[code])).toBe(line);
-    expect(line).not.toContain('Texte secret');
+    expect(line ?? '').not.toContain('Texte secret');
   });
 });

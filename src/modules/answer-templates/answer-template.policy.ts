@@ -66,39 +66,74 @@ export function withTemplate(typed: unknown, template: string): string {
 /** Said of a version that saveCondition cannot read (form or API). */
 export const VERSION_UNREADABLE = 'La version du modèle est un nombre entier, celle que vous avez lue.';
 
+/** Said of an If-Match header that saveCondition cannot read: an ETag goes between double quotes. */
+export const IF_MATCH_UNREADABLE =
+  'L’en-tête If-Match donne l’ETag reçu tel quel, entre guillemets droits (par exemple "5"), ou plusieurs séparés par des virgules.';
+
 const VERSION = /^[1-9]\d{0,8}$/;
 
-/** What a save must find to be written: the versions it may go over (null: any), and how a miss is answered. */
+/** What a save must find to be written: the versions If-Match lists (null: no If-Match, or « * »), the `version` said (null: none). */
 export interface SaveCondition {
-  versions: readonly number[] | null;
-  /** 409 for a `version` the person's page or the client sent, 412 for an If-Match (RFC 9110 §13.1.1). */
-  refusal: 'conflict' | 'precondition_failed';
+  ifMatch: readonly number[] | null;
+  version: number | null;
+}
+
+/** A condition saveCondition cannot read: refused (400) on the field, or header, that holds it. */
+export interface UnreadableCondition {
+  error: FieldError;
 }
 
 /**
- * The condition of a save: the edit form's hidden field or the API's `version` first, else the API's If-Match. None
- * said (a client from before versions, or If-Match « * »): any version. Undefined when unreadable.
+ * The condition of a save, from the edit form's hidden field or the API's `version`, and the API's If-Match (strong
+ * comparison: a weak tag, or one not ours, never matches). The header is read first, as it is checked first.
  */
-export function saveCondition(version: unknown, ifMatch?: string): SaveCondition | undefined {
-  if (version !== undefined && version !== null && version !== '') {
-    const text = typeof version === 'number' ? String(version) : typeof version === 'string' ? version.trim() : '';
-    return VERSION.test(text) ? { versions: [Number(text)], refusal: 'conflict' } : undefined;
-  }
+export function saveCondition(version: unknown, ifMatch?: string): SaveCondition | UnreadableCondition {
   const header = ifMatch?.trim() ?? '';
-  if (header === '' || header === '*') return { versions: null, refusal: 'conflict' };
-  const tags = header.split(',').map((tag) => tag.trim());
-  if (!tags.every((tag) => /^(W\/)?"[^"]*"$/.test(tag))) return undefined;
-  // Strong comparison: a weak tag never matches, one not ours neither; any of the list may.
-  const versions = tags.filter((tag) => tag.startsWith('"') && VERSION.test(tag.slice(1, -1))).map((tag) => Number(tag.slice(1, -1)));
-  return { versions, refusal: 'precondition_failed' };
+  let listed: number[] | null = null;
+  if (header !== '' && header !== '*') {
+    const tags = header.split(',').map((tag) => tag.trim());
+    if (!tags.every((tag) => /^(W\/)?"[^"]*"$/.test(tag))) return { error: { field: 'If-Match', message: IF_MATCH_UNREADABLE } };
+    listed = tags.filter((tag) => tag.startsWith('"') && VERSION.test(tag.slice(1, -1))).map((tag) => Number(tag.slice(1, -1)));
+  }
+  if (version === undefined || version === null || version === '') return { ifMatch: listed, version: null };
+  const text = typeof version === 'number' ? String(version) : typeof version === 'string' ? version.trim() : '';
+  return VERSION.test(text) ? { ifMatch: listed, version: Number(text) } : { error: { field: 'version', message: VERSION_UNREADABLE } };
+}
+
+export function isUnreadable(condition: SaveCondition | UnreadableCondition): condition is UnreadableCondition {
+  return 'error' in condition;
+}
+
+/** A version no template has: a page's hidden version tampered with, refused as stale so the template as it is now is shown. */
+const STALE: SaveCondition = { ifMatch: null, version: 0 };
+
+/** The condition of a page's save or deletion: its hidden version, tampered with taken as stale (no field error to correct). */
+export function formCondition(version: unknown): SaveCondition {
+  const condition = saveCondition(version);
+  return isUnreadable(condition) ? STALE : condition;
 }
 
 /**
  * The API's rule when no version is said (nothing, or If-Match « * »): the version this very request read, so that a
  * colleague's change made in between is refused rather than written over or deleted.
  */
-export function orAsRead(condition: SaveCondition | undefined, read: number): SaveCondition | undefined {
-  return condition?.versions === null ? { versions: [read], refusal: 'conflict' } : condition;
+export function orAsRead(condition: SaveCondition | UnreadableCondition, read: number): SaveCondition | UnreadableCondition {
+  return !isUnreadable(condition) && condition.ifMatch === null && condition.version === null
+    ? { ifMatch: null, version: read }
+    : condition;
+}
+
+/**
+ * Why a save is refused by the template's version now: If-Match first (RFC 9110 §13.1.1), none of its tags current
+ * (412); then the `version` said, stale (409) — unless If-Match does not even list it: the two disagree, the client's
+ * precondition fails (412). Null: it may be written.
+ */
+export type ConditionRefusal = 'stale_if_match' | 'versions_differ' | 'stale_version';
+
+export function conditionRefusal({ ifMatch, version }: SaveCondition, current: number): ConditionRefusal | null {
+  if (ifMatch !== null && !ifMatch.includes(current)) return 'stale_if_match';
+  if (version === null || version === current) return null;
+  return ifMatch !== null && !ifMatch.includes(version) ? 'versions_differ' : 'stale_version';
 }
 
 /** The requests a template suits, as pages and the journal say it. */
@@ -108,13 +143,14 @@ export function templateKindLabel(kind: RequestKind | null): string {
 
 /**
  * A template's line in the network's journal (pure): created (`before` null), deleted (`after` null) or changed, by its
- * title and network, a change saying what moved. Never the text itself: only that it changed.
+ * title and network, a change saying what moved; null for a change that moves nothing (not written: no line, no new
+ * version). Never the text itself: only that it changed.
  */
 export function templateJournalLine(
   before: TemplateInput | null,
   after: TemplateInput | null,
   networkName: (code: string) => string,
-): string {
+): string | null {
   const of = (t: TemplateInput) => `« ${t.title} » (${networkName(t.networkCode)})`;
   if (!before) return `Modèle de réponse créé : ${of(after!)}`;
   if (!after) return `Modèle de réponse supprimé : ${of(before)}`;
@@ -124,7 +160,7 @@ export function templateJournalLine(
     before.kind !== after.kind ? `demandes, de « ${templateKindLabel(before.kind)} » à « ${templateKindLabel(after.kind)} »` : null,
     before.body !== after.body ? 'texte' : null,
   ].filter((change) => change !== null);
-  return `Modèle de réponse modifié : ${of(after)} — ${changes.length ? changes.join(' ; ') : 'enregistré sans changement'}`;
+  return changes.length ? `Modèle de réponse modifié : ${of(after)} — ${changes.join(' ; ')}` : null;
 }
 
 /** The ETag an API client sends back as If-Match to save over this version and no other. */

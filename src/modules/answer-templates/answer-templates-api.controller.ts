@@ -29,9 +29,23 @@ const IF_MATCH = {
   name: 'If-Match',
   required: false,
   description:
-    'L’ETag reçu avec le modèle, par exemple "3", ou une liste ("3", "4" : l’un ou l’autre). Comparaison forte (RFC 9110) : un ETag faible (W/"3") ne correspond jamais. Aucun ne désigne la version actuelle : 412.',
+    'L’ETag reçu avec le modèle, entre guillemets droits, par exemple "3", ou une liste ("3", "4" : l’un ou l’autre). Comparaison forte (RFC 9110) : un ETag faible (W/"3") ne correspond jamais. Vérifié avant le champ `version` : aucun ETag ne désigne la version actuelle, 412 ; envoyé avec `version`, il doit la lister, sinon 412 aussi (rien n’est fait). Sans guillemets (5) : 400.',
 };
-const IF_MATCH_MISSED = { type: ErrorResponseDto, description: 'Aucun ETag de l’en-tête If-Match ne désigne la version actuelle' };
+const IF_MATCH_MISSED = {
+  type: ErrorResponseDto,
+  description:
+    'Aucun ETag de l’en-tête If-Match ne désigne la version actuelle, ou l’en-tête et le champ `version` désignent deux versions différentes : rien n’est fait',
+};
+/** Sent with every template the API gives, one at a time (a replay of the same Idempotency-Key too). */
+const ETAG = {
+  ETag: {
+    description: 'La version du modèle entre guillemets droits, par exemple "3" : à renvoyer en If-Match pour le modifier ou le supprimer',
+    schema: { type: 'string', example: '"3"' },
+  },
+};
+/** PATCH and DELETE refused by a `version` (or, with none, by the version this request read) that is no longer the template's. */
+const VERSION_STALE =
+  'le modèle a changé depuis la version envoyée (`version`) ou, sans version ni If-Match, depuis que cette requête l’a lu';
 
 /** The networks' answer templates for scripts (bearer token): everyone reads their networks', animators and admins keep them. */
 @ApiTags('modèles de réponse')
@@ -39,7 +53,7 @@ const IF_MATCH_MISSED = { type: ErrorResponseDto, description: 'Aucun ETag de l�
 @ApiNotFoundResponse({
   type: ErrorResponseDto,
   description:
-    'Modèle introuvable ou hors de vos réseaux ; créer, modifier et supprimer sont réservés aux animateurs et aux administrateurs',
+    'Modèle introuvable, supprimé (même pendant la requête) ou hors de vos réseaux, comme une lecture le dit alors ; créer, modifier et supprimer sont réservés aux animateurs et aux administrateurs',
 })
 @UseGuards(StaffGuard)
 @Controller('api/v1/staff/answer-templates')
@@ -55,7 +69,7 @@ export class AnswerTemplatesApiController {
 
   @Get(':id')
   @ApiOperation({ summary: 'Consulter un modèle de réponse' })
-  @ApiOkResponse({ type: AnswerTemplateDto })
+  @ApiOkResponse({ type: AnswerTemplateDto, headers: ETAG })
   async get(
     @CurrentStaff() staff: StaffPrincipal,
     @Param('id') id: string,
@@ -70,7 +84,7 @@ export class AnswerTemplatesApiController {
   @StaffRoles('admin', 'animator')
   @ApiOperation({ summary: 'Créer un modèle de réponse' })
   @ApiBody({ type: CreateAnswerTemplateDto })
-  @ApiCreatedResponse({ type: AnswerTemplateDto })
+  @ApiCreatedResponse({ type: AnswerTemplateDto, headers: ETAG })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Champs manquants ou invalides, un message par champ' })
   async create(
     @CurrentStaff() staff: StaffPrincipal,
@@ -86,16 +100,16 @@ export class AnswerTemplatesApiController {
   @ApiOperation({
     summary: 'Modifier un modèle de réponse',
     description:
-      'Seuls les champs envoyés changent. Pour ne pas écraser la modification d’un collègue, envoyez la version lue (`version`, ou If-Match avec l’ETag reçu). Sans l’une ni l’autre, les champs non envoyés gardent leur valeur lue : une modification faite entre-temps est refusée (409), jamais écrasée.',
+      'Seuls les champs envoyés changent. Pour ne pas écraser la modification d’un collègue, envoyez la version lue (If-Match avec l’ETag reçu, ou `version`). Sans l’un ni l’autre, les champs non envoyés gardent leur valeur lue : une modification faite entre-temps est refusée (409), jamais écrasée. Une modification qui ne change rien (`{}`, ou les valeurs actuelles) n’écrit rien : même version, même ETag.',
   })
   @ApiHeader(IF_MATCH)
   @ApiBody({ type: UpdateAnswerTemplateDto })
-  @ApiOkResponse({ type: AnswerTemplateDto })
-  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Champs invalides, un message par champ' })
-  @ApiConflictResponse({
+  @ApiOkResponse({ type: AnswerTemplateDto, headers: ETAG })
+  @ApiBadRequestResponse({
     type: ErrorResponseDto,
-    description: 'Le modèle a changé, ou a été supprimé, depuis la version envoyée (`version`) ou lue',
+    description: 'Champs invalides, un message par champ (If-Match illisible : champ If-Match)',
   })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: `Rien n’est enregistré : ${VERSION_STALE}` })
   @ApiPreconditionFailedResponse(IF_MATCH_MISSED)
   async update(
     @CurrentStaff() staff: StaffPrincipal,
@@ -122,11 +136,8 @@ export class AnswerTemplatesApiController {
   @ApiQuery({ name: 'version', required: false, type: Number, example: 3, description: 'La version lue, si le corps n’en donne pas' })
   @ApiBody({ type: AnswerTemplateVersionDto, required: false })
   @ApiNoContentResponse({ description: 'Supprimé' })
-  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Version illisible' })
-  @ApiConflictResponse({
-    type: ErrorResponseDto,
-    description: 'Le modèle a changé depuis la version envoyée (`version`) : il n’est pas supprimé',
-  })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Version ou If-Match illisible' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: `Il n’est pas supprimé : ${VERSION_STALE}` })
   @ApiPreconditionFailedResponse(IF_MATCH_MISSED)
   async remove(
     @CurrentStaff() staff: StaffPrincipal,

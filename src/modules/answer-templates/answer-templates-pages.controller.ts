@@ -11,10 +11,10 @@ import { KIND_LABELS, REQUEST_KINDS } from '../requests/request.types';
 import { ReferenceService } from '../reference/reference.service';
 import { AnswerTemplate } from './answer-template.entity';
 import { STAFF_TEXT_MAX } from '../requests/request-message.types';
-import { saveCondition, TEMPLATE_TITLE_MAX, templateKindLabel } from './answer-template.policy';
+import { formCondition, TEMPLATE_TITLE_MAX, templateKindLabel } from './answer-template.policy';
 import { NotFound } from '../../common/errors/app-errors';
 import { isUuid } from '../../common/validation';
-import { AnswerTemplatesService, TemplateChangedMeanwhile } from './answer-templates.service';
+import { AnswerTemplatesService, TemplateChangedMeanwhile, TemplateGone } from './answer-templates.service';
 
 type Form = Record<string, unknown>;
 
@@ -86,20 +86,22 @@ export class AnswerTemplatesPagesController {
     // Only an edit page sends a version: any other address stays « introuvable ».
     if (!template && (body.version === undefined || !isUuid(id))) throw new NotFound();
     if (!template) return this.renderGone(res, staff, body, await this.templates.movedAway(id));
-    // A hidden version tampered with is no version the person could correct: taken as stale, the template as it is now is shown.
-    const condition = saveCondition(body.version) ?? { versions: [], refusal: 'conflict' };
-    await onFieldErrors(
-      () => this.templates.update(staff, template, body, condition),
-      (errors, error) => {
-        if (!(error instanceof TemplateChangedMeanwhile))
-          return this.renderEdit(res, staff, error.status, template, formModel(body, errors));
-        if (!error.current) return this.renderGone(res, staff, body, error.moved);
-        // Sent again from this page, the person's text goes over the version they now have before them.
-        const form = formModel({ ...body, version: error.current.version });
-        this.renderEdit(res, staff, error.status, error.current, form, this.changedBy(error, error.current));
-      },
-      () => res.redirect(303, `${PAGE}?fait=modification`),
-    );
+    try {
+      await onFieldErrors(
+        () => this.templates.update(staff, template, body, formCondition(body.version)),
+        (errors, error) => {
+          if (!(error instanceof TemplateChangedMeanwhile))
+            return this.renderEdit(res, staff, error.status, template, formModel(body, errors));
+          // Sent again from this page, the person's text goes over the version they now have before them.
+          const form = formModel({ ...body, version: error.current.version });
+          this.renderEdit(res, staff, error.status, error.current, form, this.changedBy(error, error.current));
+        },
+        () => res.redirect(303, `${PAGE}?fait=modification`),
+      );
+    } catch (error) {
+      if (!(error instanceof TemplateGone)) throw error;
+      this.renderGone(res, staff, body, error.moved);
+    }
   }
 
   /** A deletion cannot be undone: the list's « Supprimer » leads here first, the version it deletes in its form. */
@@ -125,12 +127,11 @@ export class AnswerTemplatesPagesController {
   @Post(':id/suppression')
   async remove(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string, @Body() body: Form = {}, @Res() res: Response) {
     const template = await this.templates.get(staff, id);
-    // A tampered version is taken as stale, as on the edit page.
-    const condition = saveCondition(body.version) ?? { versions: [], refusal: 'conflict' };
+    // Gone meanwhile (TemplateGone): 404, as the template's pages now answer.
     await onFieldErrors(
-      () => this.templates.remove(staff, template, condition),
+      () => this.templates.remove(staff, template, formCondition(body.version)),
       (_errors, error) => {
-        if (!(error instanceof TemplateChangedMeanwhile) || !error.current) throw new NotFound();
+        if (!(error instanceof TemplateChangedMeanwhile)) throw error;
         res.status(error.status).render('answer-template', {
           ...this.formContext(staff, formModel({})),
           title: `Supprimer le modèle « ${error.current.title} »`,

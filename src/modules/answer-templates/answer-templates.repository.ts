@@ -56,25 +56,19 @@ export class AnswerTemplatesRepository {
     return rows.length > 0;
   }
 
-  /** Written, one version more, if it still exists at one of `versions` (null: at any); whether it was. */
-  async update(
-    manager: EntityManager,
-    id: string,
-    input: TemplateInput,
-    byId: string,
-    versions: readonly number[] | null,
-  ): Promise<boolean> {
-    const query = manager
+  /** Written, one version more: the caller holds it (lock) and has checked the version it goes over. */
+  async update(manager: EntityManager, id: string, input: TemplateInput, byId: string): Promise<void> {
+    await manager
       .createQueryBuilder()
       .update(AnswerTemplate)
       .set({ ...input, updatedById: byId, version: () => 'version + 1' })
-      .where('id = :id', { id });
-    return this.applied(query, versions);
+      .where('id = :id', { id })
+      .execute();
   }
 
-  /** Deleted if it still exists at one of `versions` (null: at any); whether it was. */
-  remove(manager: EntityManager, id: string, versions: readonly number[] | null): Promise<boolean> {
-    return this.applied(manager.createQueryBuilder().delete().from(AnswerTemplate).where('id = :id', { id }), versions);
+  /** Deleted: the caller holds it (lock) and has checked the version it deletes. */
+  async remove(manager: EntityManager, id: string): Promise<void> {
+    await manager.delete(AnswerTemplate, { id });
   }
 
   /** The name of who last changed it, if known (null for a seeded template or an account gone). */
@@ -85,13 +79,5 @@ export class AnswerTemplatesRepository {
       [template.updatedById],
     );
     return row?.name ?? null;
-  }
-
-  private async applied(
-    query: { andWhere(where: string, params: object): unknown; execute(): Promise<{ affected?: number | null }> },
-    versions: readonly number[] | null,
-  ): Promise<boolean> {
-    if (versions !== null) query.andWhere('version = ANY(:versions)', { versions: [...versions] });
-    return ((await query.execute()).affected ?? 0) > 0;
   }
 }

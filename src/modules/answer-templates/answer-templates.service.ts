@@ -10,43 +10,53 @@ import { ReferenceService } from '../reference/reference.service';
 import { AnswerTemplate } from './answer-template.entity';
 import {
   checkTemplate,
+  ConditionRefusal,
+  conditionRefusal,
   etagOf,
+  isUnreadable,
   orAsRead,
   SaveCondition,
   TemplateInput,
   templateJournalLine,
-  VERSION_UNREADABLE,
+  UnreadableCondition,
 } from './answer-template.policy';
 import { AnswerTemplatesRepository } from './answer-templates.repository';
 import type { RequestKind } from '../requests/request.types';
 
 /**
- * A save (or a deletion, `deleting`) refused because the template changed, moved or was deleted since the person opened
- * it: `current` is what it is now for them (null: deleted, or `moved` to a network outside theirs), `editorName` who
- * changed it, when known. 409, or 412 for an API client's If-Match. Nothing typed is lost: the caller gives it back.
+ * A save (or a deletion, `deleting`) refused because the template changed since the person read it: `current` is what
+ * it is now, `editorName` who changed it, when known. 409 for a stale `version`, 412 for an API client's If-Match (not
+ * current, or not listing the `version` sent with it). Nothing typed is lost: the caller gives it back.
  */
 export class TemplateChangedMeanwhile extends AppError {
   constructor(
-    readonly current: AnswerTemplate | null,
+    readonly current: AnswerTemplate,
     readonly editorName: string | null,
-    readonly moved: boolean,
-    refusal: SaveCondition['refusal'],
+    refusal: ConditionRefusal,
     deleting = false,
   ) {
     const kept = deleting ? 'il n’est pas supprimé' : 'vos modifications ne sont pas enregistrées';
     const by = editorName ? ` par ${editorName}` : '';
-    const message = moved
-      ? `Ce modèle a été déplacé depuis que vous l’avez ouvert : il n’est plus dans vos réseaux, ${kept}.`
-      : !current
-        ? deleting
-          ? 'Ce modèle a déjà été supprimé, depuis que vous l’avez ouvert.'
-          : `Ce modèle a été supprimé depuis que vous l’avez ouvert : ${kept}.`
-        : refusal === 'precondition_failed'
-          ? `L’en-tête If-Match ne désigne pas la version actuelle de ce modèle (${etagOf(current.version)}, modifiée${by}) : ${kept}.`
-          : `Ce modèle a été modifié${by} depuis que vous l’avez ouvert (il en est à sa version ${current.version}) : ${kept}. ${
-              deleting ? 'Relisez-le, puis supprimez-le de nouveau si besoin.' : 'Relisez-le, puis enregistrez-les de nouveau.'
-            }`;
-    super(refusal, message, [{ field: 'version', message }]);
+    const etag = etagOf(current.version);
+    const message = {
+      stale_if_match: `L’en-tête If-Match ne désigne pas la version actuelle de ce modèle (${etag}, modifiée${by}) : ${kept}.`,
+      versions_differ: `L’en-tête If-Match désigne la version actuelle de ce modèle (${etag}), le champ version une autre : ${kept}. Envoyez l’un ou l’autre, ou les deux pour la même version.`,
+      stale_version: `Ce modèle a été modifié${by} depuis que vous l’avez ouvert (il en est à sa version ${current.version}) : ${kept}. ${
+        deleting ? 'Relisez-le, puis supprimez-le de nouveau si besoin.' : 'Relisez-le, puis enregistrez-les de nouveau.'
+      }`,
+    }[refusal];
+    const stale = refusal === 'stale_version';
+    super(stale ? 'conflict' : 'precondition_failed', message, [{ field: stale ? 'version' : 'If-Match', message }]);
+  }
+}
+
+/**
+ * A save or deletion whose template was deleted, or `moved` to a network outside the person's, since they read it: for
+ * them it no longer exists (404, as reading it now answers); a page gives back what was typed.
+ */
+export class TemplateGone extends NotFound {
+  constructor(readonly moved: boolean) {
+    super();
   }
 }
 
@@ -85,8 +95,7 @@ export class AnswerTemplatesService {
   /** The template if it exists for this person (their networks'), else null: one outside them is never named. */
   async findVisible(staff: StaffPrincipal, id: unknown): Promise<AnswerTemplate | null> {
     const template = typeof id === 'string' && isUuid(id) ? await this.templates.find(id) : null;
-    const networks = visibleNetworks(staff);
-    return template && (networks === null || networks.includes(template.networkCode)) ? template : null;
+    return template && this.visibleTo(staff, template) ? template : null;
   }
 
   async create(staff: StaffPrincipal, raw: Record<string, unknown>): Promise<AnswerTemplate> {
@@ -129,21 +138,22 @@ export class AnswerTemplatesService {
   }
 
   /**
-   * `template` as get() gave it to this person; `condition`: the versions the change was prepared from (saveCondition,
-   * undefined when unreadable), refused if it has changed, moved or gone since; none said, written over whatever it is now.
+   * `template` as get() gave it to this person; `condition`: the versions the change was prepared from (saveCondition),
+   * refused if it has changed, moved or gone since; none said, written over whatever it is now. A change that changes
+   * nothing (an empty PATCH, a page saved as it was) writes nothing: no new version, which would fail colleagues'
+   * If-Match, and no journal line.
    */
   async update(
     staff: StaffPrincipal,
     template: AnswerTemplate,
     raw: Record<string, unknown>,
-    condition: SaveCondition | undefined,
+    condition: SaveCondition | UnreadableCondition,
   ): Promise<AnswerTemplate> {
-    if (!condition) throw new ValidationFailed([{ field: 'version', message: VERSION_UNREADABLE }]);
+    const checked = readOrThrow(condition);
     const input = this.checked(staff, raw);
-    await this.writeOrRefuse(staff, template.id, condition, false, async (manager, before) => {
-      if (!(await this.templates.update(manager, template.id, input, staff.id, condition.versions))) return false;
-      await this.journal(manager, staff, template.id, before, input);
-      return true;
+    await this.writeOrRefuse(staff, template.id, checked, false, async (manager, before) => {
+      if (await this.journal(manager, staff, template.id, before, input))
+        await this.templates.update(manager, template.id, input, staff.id);
     });
     return (await this.templates.find(template.id))!;
   }
@@ -156,7 +166,7 @@ export class AnswerTemplatesService {
     staff: StaffPrincipal,
     template: AnswerTemplate,
     changes: Partial<Omit<TemplateInput, 'kind'>> & { kind?: string | null },
-    condition: SaveCondition | undefined,
+    condition: SaveCondition | UnreadableCondition,
   ): Promise<AnswerTemplate> {
     return this.update(
       staff,
@@ -173,57 +183,61 @@ export class AnswerTemplatesService {
   }
 
   /**
-   * `template` as get() gave it to this person, deleted if still at one of the condition's versions (saveCondition; none
-   * said: the one read, as patch() does); refused as update() is when it changed, moved or went meanwhile.
+   * `template` as get() gave it to this person, deleted if the condition holds (saveCondition; none said: the version
+   * read, as patch() does); refused as update() is when it changed, moved or went meanwhile.
    */
-  async remove(staff: StaffPrincipal, template: AnswerTemplate, condition: SaveCondition | undefined): Promise<void> {
-    const checked = orAsRead(condition, template.version);
-    if (!checked) throw new ValidationFailed([{ field: 'version', message: VERSION_UNREADABLE }]);
+  async remove(staff: StaffPrincipal, template: AnswerTemplate, condition: SaveCondition | UnreadableCondition): Promise<void> {
+    const checked = readOrThrow(orAsRead(condition, template.version));
     await this.writeOrRefuse(staff, template.id, checked, true, async (manager, before) => {
-      if (!(await this.templates.remove(manager, template.id, checked.versions))) return false;
+      await this.templates.remove(manager, template.id);
       await this.journal(manager, staff, template.id, before, null);
-      return true;
     });
   }
 
   /**
-   * `write` in a transaction holding the template as it was, with its journal line (false: not at the condition's
-   * versions); refused with the template as it is now for this person when not written.
+   * `write` in a transaction holding the template as it was, if it still is this person's and the condition holds
+   * (conditionRefusal: If-Match first, then the version); refused otherwise, with the template as it is now.
    */
   private async writeOrRefuse(
     staff: StaffPrincipal,
     id: string,
     condition: SaveCondition,
     deleting: boolean,
-    write: (manager: EntityManager, before: AnswerTemplate) => Promise<boolean>,
+    write: (manager: EntityManager, before: AnswerTemplate) => Promise<void>,
   ): Promise<void> {
-    const written = await this.dataSource.transaction(async (manager) => {
+    const refused = await this.dataSource.transaction(async (manager) => {
       const before = await this.templates.lock(manager, id);
-      return before !== null && (await write(manager, before));
+      if (!before || !this.visibleTo(staff, before)) return new TemplateGone(before !== null);
+      const refusal = conditionRefusal(condition, before.version);
+      if (refusal) return new TemplateChangedMeanwhile(before, await this.templates.editorName(before), refusal, deleting);
+      await write(manager, before);
+      return null;
     });
-    if (written) return;
-    const current = await this.findVisible(staff, id);
-    throw new TemplateChangedMeanwhile(
-      current,
-      current && (await this.templates.editorName(current)),
-      !current && (await this.movedAway(id)),
-      condition.refusal,
-      deleting,
-    );
+    if (refused) throw refused;
   }
 
-  /** One line in the networks' journal, before and after (null: created, deleted): its networks' animators read it. */
+  /**
+   * The change's line in the networks' journal, before and after (null: created, deleted), that its networks' animators
+   * read; false, nothing written, when the change moves nothing.
+   */
   private async journal(
     manager: EntityManager,
     actor: AuditActor,
     id: string,
     before: TemplateInput | null,
     after: TemplateInput | null,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const line = templateJournalLine(before, after, (code) => this.reference.network(code)?.name ?? code);
+    if (line === null) return false;
     const action = !before ? 'template_created' : !after ? 'template_deleted' : 'template_updated';
     const networks = [before?.networkCode, after?.networkCode].filter((code) => code !== undefined);
     await this.audit.record(manager, actor, action, networks, line, id);
+    return true;
+  }
+
+  private visibleTo(staff: StaffPrincipal, template: AnswerTemplate): boolean {
+    const networks = visibleNetworks(staff);
+    return networks === null || networks.includes(template.networkCode);
   }
 
   private checked(staff: StaffPrincipal, raw: Record<string, unknown>) {
@@ -231,4 +245,10 @@ export class AnswerTemplatesService {
     if (errors.length) throw new ValidationFailed(errors);
     return value;
   }
+}
+
+/** The condition saveCondition could read, else refused on the field or header that holds it (400). */
+function readOrThrow(condition: SaveCondition | UnreadableCondition): SaveCondition {
+  if (isUnreadable(condition)) throw new ValidationFailed([condition.error]);
+  return condition;
 }

@@ -74,12 +74,14 @@ export class RequestPageRenderer {
     const answerTemplates = page.actions.answer ? await this.templates.forRequest(page.request.networkCode, page.request.kind) : [];
     const chosen = answerTemplates.find((t) => t.id === templateId);
     // Chosen on a page left open while an animator deleted it, moved it or kept it for other requests: the answer stays as
-    // it was, and the page says why nothing was added, 409 as any change made meanwhile. One that never existed: 404.
-    const templateGone =
+    // it was, and the page says why nothing was added, 409 as any change made meanwhile. One no longer known at all
+    // (never made, or its deletion past the journal's keeping): the same with the form's text at stake, else a bad link (404).
+    const notOffered =
       page.actions.answer && typeof templateId === 'string' && templateId !== '' && !chosen
         ? await this.templates.notOffered(staff, templateId)
         : null;
-    if (templateGone === undefined) throw new NotFound();
+    if (notOffered === undefined && !typedAnswer) throw new NotFound();
+    const templateGone = notOffered === undefined ? { reason: 'unknown' as const } : notOffered;
     // Nothing typed on this visit (neither given back nor sent back with errors): the answer form starts from this
     // person's draft, with the page's new form token.
     const fromDraft =

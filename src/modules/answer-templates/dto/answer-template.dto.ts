@@ -43,7 +43,7 @@ export class AnswerTemplateVersionDto {
   @ApiPropertyOptional({
     example: 3,
     description:
-      'La version lue (champ `version`, ou l’en-tête If-Match avec l’ETag reçu) : si le modèle a changé depuis, rien n’est fait (409). Absente (ni If-Match) : la version lue par cette requête même.',
+      'La version lue (champ `version`, ou l’en-tête If-Match avec l’ETag reçu, vérifié d’abord) : si le modèle a changé depuis, rien n’est fait (409 ; 412 par If-Match, ou si les deux désignent des versions différentes). Absente (ni If-Match) : la version lue par cette requête même.',
   })
   @IsOptional()
   @IsInt({ message: VERSION_UNREADABLE })
