@@ -1,35 +1,36 @@
 import 'reflect-metadata';
-import { migrateAndSeed } from '../bootstrap';
+import type { Logger } from 'pino';
 import { createLogger } from '../common/logging/logger';
 import { AppConfig, ConfigError, loadConfig, misspeltEnvironmentKeys, misspeltKeyWarning } from '../config/app-config';
-import { CliCommand, createCliContext } from './cli-context';
-import { demoSeed } from './demo-seed.command';
-import { facilitatorsImport } from './facilitators-import.command';
-import { indicatorsBackfill } from './indicators-backfill.command';
-import { MAIL_RESEND_USAGE, mailResend, mailUndelivered } from './mail.command';
-import { secretReseal } from './secret-reseal.command';
-import { USERS_CREATE_USAGE, USERS_TOKEN_USAGE, usersCreate, usersToken } from './users.command';
+import { DatabaseStartFailure, migrateAndSeed, revertMigration } from '../database/migrate-and-seed';
+import type { CliCommand } from './cli-context';
+import type { CommandShape } from './context-commands';
 
-/** arity: the exact number of arguments, or 'options' for --name value pairs the command checks itself. */
-const COMMANDS: Record<string, { usage: string; arity: number | 'options'; run: CliCommand }> = {
-  'facilitators:import': { usage: 'facilitators:import <fichier.csv>', arity: 1, run: facilitatorsImport },
-  'demo:seed': { usage: 'demo:seed [--password <mot de passe>]', arity: 'options', run: demoSeed },
-  'indicators:backfill': { usage: 'indicators:backfill', arity: 0, run: indicatorsBackfill },
-  'mail:undelivered': { usage: 'mail:undelivered', arity: 0, run: mailUndelivered },
-  'mail:resend': { usage: MAIL_RESEND_USAGE, arity: 'options', run: mailResend },
-  'secret:reseal': { usage: 'secret:reseal', arity: 0, run: secretReseal },
-  'users:create': { usage: USERS_CREATE_USAGE, arity: 'options', run: usersCreate },
-  'users:token': { usage: USERS_TOKEN_USAGE, arity: 'options', run: usersToken },
+/** On the schema alone, under the boot's lock: no application context (it would expect the schema migrated). */
+type SchemaCommand = (config: AppConfig, logger: Logger) => Promise<void>;
+
+const SCHEMA_COMMANDS: Record<string, CommandShape & { schema: SchemaCommand }> = {
+  migrate: { usage: 'migrate', arity: 0, schema: (config, logger) => migrateAndSeed(config, logger, { runMigrations: true }) },
+  'migrate:revert': { usage: 'migrate:revert', arity: 0, schema: revertMigration },
 };
+
+/**
+ * The application's modules are loaded only for a command that needs them: a schema command, run from the image
+ * before a rollout, starts in a second rather than several.
+ */
+const contextCommands = () => import('./context-commands').then((module) => module.CONTEXT_COMMANDS);
 
 /** `npm run cli -- <command> [arguments]`: migrates and seeds like the service, then runs one task. */
 async function main([name = '', ...args]: string[]): Promise<number> {
-  const command = COMMANDS[name];
-  const usage = `Usage :\n${Object.values(COMMANDS)
-    .map((c) => `  npm run cli -- ${c.usage}`)
-    .join('\n')}\n(dans l’image Docker : node dist/src/cli/main.js <commande>)\n`;
+  const command: (CommandShape & ({ schema: SchemaCommand } | { run: CliCommand })) | undefined = Object.hasOwn(SCHEMA_COMMANDS, name)
+    ? SCHEMA_COMMANDS[name]
+    : (await contextCommands())[name];
+  const usage = async () =>
+    `Usage :\n${Object.values({ ...SCHEMA_COMMANDS, ...(await contextCommands()) })
+      .map((c) => `  npm run cli -- ${c.usage}`)
+      .join('\n')}\n(dans l’image Docker : node dist/src/cli/main.js <commande>)\n`;
   if (['--help', '-h', 'help'].includes(name)) {
-    process.stdout.write(usage);
+    process.stdout.write(await usage());
     return 0;
   }
   const problem = !name
@@ -40,7 +41,7 @@ async function main([name = '', ...args]: string[]): Promise<number> {
         ? `« ${name} » ${command.arity === 0 ? 'ne prend aucun argument' : `prend ${command.arity} argument${command.arity > 1 ? 's' : ''}`} (reçu : ${args.length}).`
         : null;
   if (problem) {
-    process.stderr.write(`${problem}\n${usage}`);
+    process.stderr.write(`${problem}\n${await usage()}`);
     return 2;
   }
   let config: AppConfig;
@@ -52,14 +53,26 @@ async function main([name = '', ...args]: string[]): Promise<number> {
     return 78;
   }
   for (const misspelt of misspeltEnvironmentKeys()) process.stderr.write(`Attention : ${misspeltKeyWarning(misspelt)}\n`);
-  // The command's report goes to stdout: only problems are logged there too.
-  const logger = createLogger(['error', 'fatal', 'silent'].includes(config.LOG_LEVEL) ? config.LOG_LEVEL : 'warn', 'guichet-vert-cli');
-  await migrateAndSeed(config);
-  const context = await createCliContext(config, logger);
   try {
-    return await command.run(context, args, { stdout: process.stdout, stderr: process.stderr });
-  } finally {
-    await context.close();
+    // A schema command's report is its log lines, as at boot.
+    if ('schema' in command) {
+      await command.schema(config, createLogger(config.LOG_LEVEL, 'guichet-vert-cli'));
+      return 0;
+    }
+    // The command's report goes to stdout: only problems are logged there too.
+    const logger = createLogger(['error', 'fatal', 'silent'].includes(config.LOG_LEVEL) ? config.LOG_LEVEL : 'warn', 'guichet-vert-cli');
+    await migrateAndSeed(config);
+    const { createCliContext } = await import('./cli-context');
+    const context = await createCliContext(config, logger);
+    try {
+      return await command.run(context, args, { stdout: process.stdout, stderr: process.stderr });
+    } finally {
+      await context.close();
+    }
+  } catch (error) {
+    if (!(error instanceof DatabaseStartFailure)) throw error;
+    process.stderr.write(`${name} impossible : ${error.message}\n`);
+    return 1;
   }
 }
 

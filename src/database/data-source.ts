@@ -4,7 +4,7 @@ import { AppConfig, ConfigError, loadConfig } from '../config/app-config';
 import { connectionFailure } from './connection-failure.policy';
 import { migrationDataSourceOptions } from './data-source-options';
 
-// The command as typed (migration:run, migration:revert…), to head its one line.
+// The command as typed (migration:generate…), to head its one line.
 const command = process.argv.find((arg) => arg.startsWith('migration:')) ?? 'migration';
 
 /** Whoever runs a migration by hand reads what is wrong in one line; TypeORM's CLI would print a stack trace. */
@@ -38,5 +38,5 @@ function config(): AppConfig {
 
 const settings = config();
 
-/** Used by the TypeORM CLI (npm run migration:*). */
+/** Used by the TypeORM CLI (npm run migration:generate); running and reverting go through the CLI's `migrate`, under the boot's lock. */
 export default new MigrationDataSource(migrationDataSourceOptions(settings));

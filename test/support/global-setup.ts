@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Client } from 'pg';
 import { loadConfig } from '../../src/config/app-config';
-import { migrateAndSeed } from '../../src/bootstrap';
+import { migrateAndSeed } from '../../src/database/migrate-and-seed';
 import { testDatabase, testEnv, testServerUrl } from './test-env';
 
 /** A fresh database for this run, migrated from zero; test workers inherit GV_TEST_RUN. */
