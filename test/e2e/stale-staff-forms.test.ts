@@ -281,7 +281,6 @@ describe('staff forms opened before a colleague changed the request: close, tran
     const { seenState } = await bodyOf(api(alex, ''));
     expect((await api(annie, '/reassign', { facilitatorId: dominique, reason: 'Rééquilibrage' })).status).toBe(200);
 
-    const now = (await bodyOf(api(annie, ''))).seenState;
     for (const [path, body] of [
       ['/close', { reason: 'duplicate', message: 'Voir GV-2026-000001', seenState }],
       ['/transfer', { reason: 'Clause d’insertion', seenState }],
@@ -289,10 +288,14 @@ describe('staff forms opened before a colleague changed the request: close, tran
       const refused = await api(alex, path, body);
       expect([path, refused.status]).toEqual([path, 409]);
       const error = await refused.json();
-      expect(error).toMatchObject({ code: 'changed_meanwhile', seenState: now });
-      expect(error.message).toBe(
-        'Entre-temps, Annie Roux a confié cette demande à Dominique Test : rien n’a été enregistré. Elle est maintenant « Confiée à un facilitateur » (et non plus « En cours de traitement »), confiée à Dominique Test (et non plus à Alex Test).',
-      );
+      // Who took it from them, not where it is now: no state to send back (it would meet a 404), no new holder.
+      expect(error).toEqual({
+        statusCode: 409,
+        code: 'changed_meanwhile',
+        message:
+          'Entre-temps, Annie Roux a confié cette demande à un autre facilitateur : rien n’a été enregistré. Elle ne vous est plus confiée.',
+        errors: [expect.objectContaining({ field: 'action' })],
+      });
     }
     // Saying nothing of what they saw, they learn nothing: it is no longer theirs to see.
     expect((await api(alex, '/close', { reason: 'duplicate', message: 'Voir GV-2026-000001' })).status).toBe(404);
@@ -330,7 +333,8 @@ describe('staff forms opened before a colleague changed the request: close, tran
       expect([path, refused.status]).toEqual([path, 409]);
       const html = await refused.text();
       expect(html).toContain('Action impossible');
-      expect(html).toContain('Entre-temps, Annie Roux a confié cette demande à Dominique Test : rien n’a été enregistré.');
+      expect(html).toContain('Entre-temps, Annie Roux a confié cette demande à un autre facilitateur : rien n’a été enregistré.');
+      expect(html).not.toContain('Dominique');
       // What they typed, to copy; no request below to re-read.
       expect(html).toContain(typed);
       expect(html).not.toContain('ci-dessous');
@@ -347,11 +351,13 @@ describe('staff forms opened before a colleague changed the request: close, tran
     expect((await api(annie, '/reassign', { facilitatorId: dominique, reason: 'Rééquilibrage' })).status).toBe(200);
     const refused = await api(alexToken, '/take-charge', { seenState });
     expect(refused.status).toBe(409);
-    expect(await refused.json()).toMatchObject({
+    const error = await refused.json();
+    expect(error).toMatchObject({
       code: 'changed_meanwhile',
-      message: expect.stringContaining('Entre-temps, Annie Roux a confié cette demande à Dominique Test : rien n’a été enregistré.'),
-      seenState: `assigned:environmental:${dominique}`,
+      message:
+        'Entre-temps, Annie Roux a confié cette demande à un autre facilitateur : rien n’a été enregistré. Elle ne vous est plus confiée.',
     });
+    expect(error.seenState).toBeUndefined();
     // Without it, the holder's own refusal, as before.
     const unchecked = await api(alexToken, '/take-charge', {});
     expect(unchecked.status).toBe(409);
@@ -360,6 +366,28 @@ describe('staff forms opened before a colleague changed the request: close, tran
     expect((await api(dominiqueToken, '/take-charge', { seenState: 'assigned:environmental:' })).status).toBe(409);
     expect((await api(dominiqueToken, '/take-charge', { seenState: `assigned:environmental:${dominique}` })).status).toBe(200);
     expect(await requestRow(reference)).toMatchObject({ status: 'in_progress', holder: dominique });
+  });
+
+  it('checks a take-charge’s seen state under the lock it takes the request with: a change committed while it waited refuses it', async () => {
+    const { reference, alex } = await heldByAlex(17);
+    const alexToken = await bearerFor(t, { role: 'facilitator', facilitatorId: alex, networks: ['aura-ee'] });
+    const { seenState } = await bodyOf(apiOn(reference)(alexToken, ''));
+    const { id } = await requestRow(reference);
+    const lockWaits = async () =>
+      (await t.dataSource.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).length;
+    // The answer awaited once the transaction committed (wrapped: returned bare, the transaction would await it).
+    const { pending } = await t.dataSource.transaction(async (manager) => {
+      await manager.query(`SELECT 1 FROM requests WHERE id = $1 FOR UPDATE`, [id]);
+      const pending = apiOn(reference)(alexToken, '/take-charge', { seenState });
+      await waitFor(async () => (await lockWaits()) > 0, 10_000, 'prise en charge en attente du verrou');
+      // A colleague's move, committed after the take-charge read the request and before it locked it.
+      await manager.query(`UPDATE requests SET kind = 'social_clause' WHERE id = $1`, [id]);
+      return { pending };
+    });
+    const taken = await pending;
+    expect(taken.status).toBe(409);
+    expect(await taken.json()).toMatchObject({ code: 'changed_meanwhile', seenState: `assigned:social_clause:${alex}` });
+    expect(await requestRow(reference)).toMatchObject({ status: 'assigned', holder: alex });
   });
 
   it('takes a seen state with a take from the pool: one who saw it there is told who took it; anyone else learns nothing', async () => {
@@ -379,11 +407,13 @@ describe('staff forms opened before a colleague changed the request: close, tran
 
     const refused = await api(alex, '/take-from-pool', { seenState });
     expect(refused.status).toBe(409);
-    expect(await refused.json()).toMatchObject({
+    const error = await refused.json();
+    expect(error).toMatchObject({
       code: 'changed_meanwhile',
-      message: expect.stringContaining('Entre-temps, Claude Test a pris cette demande dans la réserve : rien n’a été enregistré.'),
-      seenState: `assigned:environmental:${claude}`,
+      message:
+        'Entre-temps, Claude Test a pris cette demande dans la réserve : rien n’a été enregistré. Elle n’est plus dans la réserve du réseau.',
     });
+    expect(error.seenState).toBeUndefined();
     expect((await api(alex, '/take-from-pool', {})).status).toBe(404);
     // Another network's facilitator never saw it in their pool.
     const elsewhere = await bearerFor(t, {
@@ -393,6 +423,85 @@ describe('staff forms opened before a colleague changed the request: close, tran
     });
     expect((await api(elsewhere, '/take-from-pool', { seenState })).status).toBe(404);
     expect(await requestRow(reference)).toMatchObject({ status: 'assigned', holder: claude });
+  });
+
+  /** A request of aura-ee's pool (nobody to route it to), and a facilitator of that network who sees it there. */
+  async function pooledAndSeen(n: number) {
+    const reference = await submitRequest(t, n);
+    await waitFor(async () => (await requestRow(reference)).status === 'unassigned', 10_000, 'mise en réserve');
+    const alex = await bearerFor(t, {
+      role: 'facilitator',
+      facilitatorId: await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Alex' }),
+      networks: ['aura-ee'],
+    });
+    const { seenState } = await bodyOf(apiOn(reference)(alex, ''));
+    expect(seenState).toBe('unassigned:environmental:');
+    const claude = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Claude' });
+    const claudeToken = await namedToken({ role: 'facilitator', facilitatorId: claude, networks: ['aura-ee'] }, 'Claude', 'Test');
+    return { reference, alex, seenState, claude, claudeToken };
+  }
+
+  /** Each of the actions that take a seen state, sent with `seenState` by `token`: 404, and not a word of the request. */
+  async function learnsNothing(reference: string, token: string, seenState: string) {
+    for (const [path, body] of [
+      ['/close', { reason: 'duplicate', message: 'Voir GV-2026-000001', seenState }],
+      ['/transfer', { reason: 'Clause d’insertion', seenState }],
+      ['/take-from-pool', { seenState }],
+      ['/take-charge', { seenState }],
+    ] as const) {
+      const refused = await apiOn(reference)(token, path, body);
+      const said = await refused.text();
+      // Take-charge tells a former holder only that it is no longer theirs (409 conflict), as before any seen state.
+      const expected = path === '/take-charge' && said.includes('ne vous est plus confiée') ? 409 : 404;
+      expect([seenState, path, refused.status]).toEqual([seenState, path, expected]);
+      expect([seenState, path, said]).toEqual([seenState, path, expect.not.stringMatching(/Entre-temps|seenState|Claude|Dominique|Annie/)]);
+    }
+  }
+
+  it('tells nothing to one who saw the request in the pool when it left it before its latest change', async () => {
+    const { reference, alex, seenState, claude, claudeToken } = await pooledAndSeen(14);
+    expect((await apiOn(reference)(claudeToken, '/take-from-pool', { seenState })).status).toBe(200);
+    expect((await apiOn(reference)(claudeToken, '/take-charge', {})).status).toBe(200);
+    // In the pool once, and every request of the network's was: the latest change is not its leaving it.
+    await learnsNothing(reference, alex, seenState);
+    expect(await requestRow(reference)).toMatchObject({ status: 'in_progress', holder: claude });
+  });
+
+  it('tells nothing of a request taken from the pool to a facilitator who joined the network after', async () => {
+    const { reference, alex, seenState, claudeToken } = await pooledAndSeen(15);
+    expect((await apiOn(reference)(claudeToken, '/take-from-pool', { seenState })).status).toBe(200);
+    const eve = await bearerFor(t, {
+      role: 'facilitator',
+      facilitatorId: await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Ève' }),
+      networks: ['aura-ee'],
+    });
+    await learnsNothing(reference, eve, seenState);
+    // Who was there when it left is told.
+    expect((await apiOn(reference)(alex, '/take-from-pool', { seenState })).status).toBe(409);
+  });
+
+  it('tells nothing to a former holder once the request changed hands again, nor to one whose holding ended long ago', async () => {
+    const request = await submittedAndTaken(t, 16, { firstName: 'Alex' });
+    const api = apiOn(request.reference);
+    const alex = await bearerFor(t, { role: 'facilitator', facilitatorId: request.facilitatorId, networks: ['aura-ee'] });
+    const { seenState } = await bodyOf(api(alex, ''));
+    const annie = await namedToken({ role: 'animator', networks: ['aura-ee'] }, 'Annie', 'Roux');
+    const dominique = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Dominique', email: 'dominique@example.org' });
+    const claude = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Claude' });
+    expect((await api(annie, '/reassign', { facilitatorId: dominique, reason: 'Rééquilibrage' })).status).toBe(200);
+    // Right after, told (above); reassigned again, the change is no longer the one that took it from them.
+    expect((await api(annie, '/reassign', { facilitatorId: claude, reason: 'Rééquilibrage' })).status).toBe(200);
+    await learnsNothing(request.reference, alex, seenState);
+    // Whatever state they claim from their holding.
+    await learnsNothing(request.reference, alex, `answered:environmental:${request.facilitatorId}`);
+    await learnsNothing(request.reference, alex, `assigned:environmental:${request.facilitatorId}`);
+
+    // Dominique's holding ended by the latest change, but more done since: nothing either.
+    const dominiqueToken = await bearerFor(t, { role: 'facilitator', facilitatorId: dominique, networks: ['aura-ee'] });
+    const claudeToken = await bearerFor(t, { role: 'facilitator', facilitatorId: claude, networks: ['aura-ee'] });
+    expect((await api(claudeToken, '/take-charge', {})).status).toBe(200);
+    await learnsNothing(request.reference, dominiqueToken, `assigned:environmental:${dominique}`);
+    expect(await requestRow(request.reference)).toMatchObject({ status: 'in_progress', holder: claude });
   });
 
   it('takes no other body than JSON with its own fields on the actions without one: take-charge, reopen, surveys, take from the pool', async () => {

@@ -49,7 +49,7 @@ export class AppError extends Error {
     message: string,
     readonly errors: FieldError[] = [],
     /** `heading`: the page's title for people, where the status' own would misname what happened (a 410 the buyer asked for). */
-    /** `seenState`: the request as it is now, to send with a move retried knowingly (a `changed_meanwhile` refusal). */
+    /** `seenState`: the request as it is now, to send with a move retried knowingly (a `changed_meanwhile` refusal to one who sees it). */
     readonly extra: {
       pointers?: Pointer[];
       retryAfterSeconds?: number;

@@ -41,7 +41,7 @@ export class ErrorResponseDto {
   @ApiPropertyOptional({
     example: 'answered:environmental:5f0c6b1e-9a53-4c1f-8a7e-2f4b8f1d2c3a',
     description:
-      'Avec `changed_meanwhile` seulement : l’état de la demande maintenant (statut, type, facilitateur), à renvoyer comme `seenState` pour recommencer en connaissance de cause',
+      'Avec `changed_meanwhile` seulement, à qui voit la demande : son état maintenant (statut, type, facilitateur), à renvoyer comme `seenState` pour recommencer en connaissance de cause',
   })
   seenState?: string;
 }

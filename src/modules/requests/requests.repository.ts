@@ -4,9 +4,9 @@ import { columnsOf, SqlStatement } from '../../database/sql-statement';
 import { ensureReferenceSequence, REFERENCE_BLOCK, referenceSequence } from './reference-number';
 import { AdviceRequest, RequestEvent } from './request.entities';
 import type { FacilitatorShown } from './message-author.policy';
-import type { CloseReason, RequestStatus } from './request.types';
+import type { CloseReason, RequestKind, RequestStatus } from './request.types';
 import { OPEN_STATUSES } from './request-state.policy';
-import { ChangedMeanwhile, changedMeanwhile, MEANWHILE_EVENTS, SeenState, StateNow } from './seen-state.policy';
+import { ChangedMeanwhile, changedMeanwhile, changedOutOfSight, MEANWHILE_EVENTS, Move, SeenState, StateNow } from './seen-state.policy';
 import type { LinkedRequest } from './tracking-url';
 
 /** A history line to write; `assigneeId` only on the events that give the request to a facilitator. */
@@ -53,6 +53,20 @@ export const PRECISION_REMINDED_EVENT = 'precision_reminded';
  * the answer): lines written while it stays there (a note, a corrected address) must not restart the buyer's window.
  * The same rule as reply-window.policy's enteredStatusAt, for the queries.
  */
+/**
+ * The request `r`'s two latest events of MEANWHILE_EVENTS types ($3), the latest first, with their authors' names, the
+ * status each left and when (seen-state.policy's Move).
+ */
+const LAST_CHANGES = `ARRAY(SELECT json_build_object('type', e.type,
+                             'actorName', COALESCE(su.first_name || ' ' || su.last_name, af.first_name || ' ' || af.last_name),
+                             'assigneeName', a.first_name || ' ' || a.last_name, 'fromStatus', e.from_status, 'at', e.created_at)
+                      FROM request_events e
+                      LEFT JOIN staff_users su ON su.id = e.actor_id
+                      LEFT JOIN facilitators af ON af.id = e.actor_id
+                      LEFT JOIN facilitators a ON a.id = e.assignee_id
+                     WHERE e.request_id = r.id AND e.type = ANY($3::text[])
+                     ORDER BY e.id DESC LIMIT 2)`;
+
 const ENTERS_STATUS = `(e.from_status IS DISTINCT FROM e.to_status OR e.type = 'answer_completed')`;
 
 @Injectable()
@@ -272,6 +286,32 @@ export class RequestsRepository {
   }
 
   /**
+   * Refused (409, the latest change and who made it, not the state now) when a facilitator who no longer sees the
+   * request sent the state they saw it in and its history bears it out (changedOutOfSight); nothing otherwise.
+   */
+  async refuseIfChangedOutOfSight(
+    requestId: string,
+    seen: SeenState,
+    sender: { facilitatorId: string; networkCodes: readonly string[] },
+  ): Promise<void> {
+    const rows: Array<{ kind: RequestKind; networkCode: string; lastHolderId: string | null; since: Date | null; lastChanges: Move[] }> =
+      await this.dataSource.query(
+        `SELECT r.kind, r.network_code AS "networkCode",
+                (SELECT ra.facilitator_id FROM request_assignments ra WHERE ra.request_id = r.id AND ra.ended_at IS NOT NULL
+                  ORDER BY ra.assigned_at DESC, ra.ended_at DESC LIMIT 1) AS "lastHolderId",
+                (SELECT f.created_at FROM facilitators f WHERE f.id = $2) AS since,
+                ${LAST_CHANGES} AS "lastChanges"
+           FROM requests r WHERE r.id = $1`,
+        [requestId, sender.facilitatorId, MEANWHILE_EVENTS],
+      );
+    const trail = rows[0];
+    if (!trail?.since) return;
+    const lastChanges = trail.lastChanges.map((change) => ({ ...change, at: new Date(change.at) }));
+    const changed = changedOutOfSight(seen, { ...sender, since: trail.since }, { ...trail, lastChanges });
+    if (changed) throw new ChangedMeanwhile(changed);
+  }
+
+  /**
    * The request's status, kind and holder as its lock holder reads them, with the names a « changed meanwhile » refusal
    * says: the holder now, the one the form saw (`seenHolderId`), and the two latest changes with their authors.
    */
@@ -279,15 +319,7 @@ export class RequestsRepository {
     const rows: StateNow[] = await manager.query(
       `SELECT r.status, r.kind, r.assigned_facilitator_id AS "holderId", f.first_name || ' ' || f.last_name AS "holderName",
               (SELECT s.first_name || ' ' || s.last_name FROM facilitators s WHERE s.id = $2::uuid) AS "seenHolderName",
-              ARRAY(SELECT json_build_object('type', e.type,
-                             'actorName', COALESCE(su.first_name || ' ' || su.last_name, af.first_name || ' ' || af.last_name),
-                             'assigneeName', a.first_name || ' ' || a.last_name)
-                      FROM request_events e
-                      LEFT JOIN staff_users su ON su.id = e.actor_id
-                      LEFT JOIN facilitators af ON af.id = e.actor_id
-                      LEFT JOIN facilitators a ON a.id = e.assignee_id
-                     WHERE e.request_id = r.id AND e.type = ANY($3::text[])
-                     ORDER BY e.id DESC LIMIT 2) AS "lastChanges"
+              ${LAST_CHANGES} AS "lastChanges"
          FROM requests r LEFT JOIN facilitators f ON f.id = r.assigned_facilitator_id
         WHERE r.id = $1`,
       [requestId, seenHolderId, MEANWHILE_EVENTS],

@@ -2,12 +2,16 @@ import { ActionRefused, AppError } from '../../common/errors/app-errors';
 import {
   ChangedMeanwhile,
   changedMeanwhile,
+  changedOutOfSight,
   Change,
+  Move,
   refusalOnPage,
   SeenState,
   seenStateOf,
   seenStateToken,
+  Sender,
   StateNow,
+  Trail,
 } from './seen-state.policy';
 
 const ALEX = '11111111-1111-4111-8111-111111111111';
@@ -133,5 +137,128 @@ describe('seen state', () => {
     expect(refusalOnPage(new ActionRefused('Ce facilitateur ne traite pas ce type de demande.'))).toBe(
       'Ce facilitateur ne traite pas ce type de demande.',
     );
+  });
+
+  it('gives no state now to one who no longer sees the request: sent back, it would meet a 404', () => {
+    const error = new ChangedMeanwhile('Entre-temps…');
+    expect([error.status, error.code, error.extra.seenState]).toEqual([409, 'changed_meanwhile', undefined]);
+  });
+});
+
+describe('a state sent by a facilitator who no longer sees the request', () => {
+  const CLAUDE = '33333333-3333-4333-8333-333333333333';
+  const T = (minute: number) => new Date(Date.UTC(2026, 11, 1, 9, minute));
+  const move = (type: string, fromStatus: Move['fromStatus'], minute: number, actorName: string | null = 'Annie Roux'): Move => ({
+    type,
+    actorName,
+    assigneeName: 'Dominique Test',
+    fromStatus,
+    at: T(minute),
+  });
+  const alex: Sender = { facilitatorId: ALEX, networkCodes: ['aura-ee'], since: T(0) };
+  const trail = (lastChanges: Move[], rest: Partial<Trail> = {}): Trail => ({
+    kind: 'environmental',
+    networkCode: 'aura-ee',
+    lastChanges,
+    lastHolderId: ALEX,
+    ...rest,
+  });
+  const held = (status: SeenState['status'], kind: SeenState['kind'] = 'environmental'): SeenState => ({ status, kind, holderId: ALEX });
+  const pool = (kind: SeenState['kind'] = 'environmental'): SeenState => ({ status: 'unassigned', kind, holderId: null });
+  const REASSIGNED =
+    'Entre-temps, Annie Roux a confié cette demande à un autre facilitateur : rien n’a été enregistré. Elle ne vous est plus confiée.';
+
+  // Told only the latest change and who made it, never where the request is now; anything short of exactness: null (404).
+  it.each([
+    [
+      'its holder, the latest change taking it from them',
+      held('in_progress'),
+      alex,
+      trail([move('reassigned', 'in_progress', 5)]),
+      REASSIGNED,
+    ],
+    [
+      'its holder, a transfer routed since: the new holder left out',
+      held('assigned'),
+      alex,
+      trail([move('assigned', 'submitted', 6, null), move('transferred', 'assigned', 5)], { kind: 'social_clause' }),
+      'Entre-temps, Annie Roux a transféré cette demande vers « Clauses sociales » : rien n’a été enregistré. Elle ne vous est plus confiée.',
+    ],
+    [
+      'its holder, sending another status than the one it left',
+      held('assigned'),
+      alex,
+      trail([move('reassigned', 'in_progress', 5)]),
+      null,
+    ],
+    ['its holder, sending another kind', held('in_progress', 'social_clause'), alex, trail([move('reassigned', 'in_progress', 5)]), null],
+    [
+      'a holder before the latest holder: reassigned twice',
+      held('in_progress'),
+      alex,
+      trail([move('reassigned', 'assigned', 9), move('reassigned', 'in_progress', 5)], { lastHolderId: DOMINIQUE }),
+      null,
+    ],
+    [
+      'its holder, more done since the change that took it',
+      held('in_progress'),
+      alex,
+      trail([move('taken_in_charge', 'assigned', 9, 'Dominique Test'), move('reassigned', 'in_progress', 5)]),
+      null,
+    ],
+    ['one whose holding ended long ago, claiming a pool', pool(), alex, trail([move('taken_from_pool', 'in_progress', 5)]), null],
+    [
+      'another facilitator claiming to hold it',
+      { ...held('in_progress'), holderId: CLAUDE },
+      alex,
+      trail([move('reassigned', 'in_progress', 5)]),
+      null,
+    ],
+    [
+      'a holder claimed on a move from the pool (no holder then)',
+      held('unassigned'),
+      alex,
+      trail([move('reassigned', 'unassigned', 5)]),
+      null,
+    ],
+    [
+      'a network change keeps a holder who took it: not a taking',
+      held('in_progress'),
+      alex,
+      trail([move('network_changed', 'in_progress', 5, null)]),
+      null,
+    ],
+    [
+      'in the pool, taken from it by the latest change',
+      pool(),
+      alex,
+      trail([move('taken_from_pool', 'unassigned', 5, 'Claude Test')], { lastHolderId: null }),
+      'Entre-temps, Claude Test a pris cette demande dans la réserve : rien n’a été enregistré. Elle n’est plus dans la réserve du réseau.',
+    ],
+    [
+      'in the pool, left it before more happened',
+      pool(),
+      alex,
+      trail([move('taken_in_charge', 'assigned', 9, 'Claude Test'), move('taken_from_pool', 'unassigned', 5, 'Claude Test')]),
+      null,
+    ],
+    [
+      'in the pool, but their record is younger than the change',
+      pool(),
+      { ...alex, since: T(7) },
+      trail([move('taken_from_pool', 'unassigned', 5, 'Claude Test')]),
+      null,
+    ],
+    [
+      'in the pool of another network',
+      pool(),
+      { ...alex, networkCodes: ['reseco'] },
+      trail([move('taken_from_pool', 'unassigned', 5)]),
+      null,
+    ],
+    ['the pool, when it went to another network', pool(), alex, trail([move('network_changed', 'unassigned', 5, null)]), null],
+    ['no history', pool(), alex, trail([]), null],
+  ] as const)('%s', (_case, sent, sender, known, message) => {
+    expect(changedOutOfSight(sent, sender, known)).toBe(message);
   });
 });

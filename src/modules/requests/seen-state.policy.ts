@@ -5,7 +5,7 @@
  */
 import { AppError, ValidationFailed } from '../../common/errors/app-errors';
 import { isUuid } from '../../common/validation';
-import { KIND_LABELS, REQUEST_KINDS, REQUEST_STATUSES, RequestKind, RequestStatus, STAFF_STATUS_LABELS } from './request.types';
+import { KIND_LABELS, otherKind, REQUEST_KINDS, REQUEST_STATUSES, RequestKind, RequestStatus, STAFF_STATUS_LABELS } from './request.types';
 
 export interface Change {
   type: string;
@@ -60,7 +60,7 @@ export function seenStateOf(value: unknown): SeenState | null {
 const BUYER = 'l’acheteur';
 
 /** What each change says, `who` being its author's name. */
-const MEANWHILE_PHRASES: Record<string, (who: string, now: StateNow, assignee: string) => string> = {
+const MEANWHILE_PHRASES: Record<string, (who: string, now: Pick<StateNow, 'kind'>, assignee: string) => string> = {
   transferred: (who, now) => `${who} a transféré cette demande vers « ${KIND_LABELS[now.kind]} »`,
   reassigned: (who, _now, assignee) => `${who} a confié cette demande à ${assignee}`,
   rerouted: (who) => `${who} a remis cette demande en attribution automatique`,
@@ -90,6 +90,15 @@ const FOLLOW_UPS: readonly string[] = ['assigned', 'unassigned'];
 /** The history's event types that may change what a form saw. */
 export const MEANWHILE_EVENTS: readonly string[] = Object.keys(MEANWHILE_PHRASES);
 
+const SOMEONE = 'quelqu’un';
+const ANOTHER_FACILITATOR = 'un autre facilitateur';
+
+/** The person's move behind the latest of `lastChanges` (latest first): it, or the one routing followed up. */
+export function latestMove<C extends Change>(lastChanges: readonly C[]): C | undefined {
+  const [last, before] = lastChanges;
+  return before && FOLLOW_UPS.includes(last.type) && !FOLLOW_UPS.includes(before.type) ? before : last;
+}
+
 /** Null when the request is as the form's writer saw it; else, in French, what changed and who did it. */
 export function changedMeanwhile(seen: SeenState, now: StateNow): string | null {
   const changes = [
@@ -100,25 +109,83 @@ export function changedMeanwhile(seen: SeenState, now: StateNow): string | null 
       : null,
   ].filter((change): change is string => change !== null);
   if (!changes.length) return null;
-  const assignee = (change: Change) => change.assigneeName ?? 'un autre facilitateur';
-  const said = (change: Change) => MEANWHILE_PHRASES[change.type](change.actorName ?? 'quelqu’un', now, assignee(change));
-  const [last, before] = now.lastChanges;
-  const what = !last
-    ? 'la demande a changé'
-    : before && FOLLOW_UPS.includes(last.type) && !FOLLOW_UPS.includes(before.type)
-      ? // A rerouting already named routing: only whom it found.
-        `${said(before)}${before.type === 'rerouted' && last.type === 'assigned' ? `, qui l’a confiée à ${assignee(last)}` : `, puis ${said(last)}`}`
-      : said(last);
+  const assignee = (change: Change) => change.assigneeName ?? ANOTHER_FACILITATOR;
+  const said = (change: Change) => MEANWHILE_PHRASES[change.type](change.actorName ?? SOMEONE, now, assignee(change));
+  const [last] = now.lastChanges;
+  const move = latestMove(now.lastChanges);
+  const what =
+    !last || !move
+      ? 'la demande a changé'
+      : move !== last
+        ? // A rerouting already named routing: only whom it found.
+          `${said(move)}${move.type === 'rerouted' && last.type === 'assigned' ? `, qui l’a confiée à ${assignee(last)}` : `, puis ${said(last)}`}`
+        : said(last);
   return `Entre-temps, ${what} : rien n’a été enregistré. Elle est maintenant ${changes.join(', ')}.`;
+}
+
+/** One of the latest changes, with the status it left and when: what a state sent by one who no longer sees it is checked on. */
+export interface Move extends Change {
+  fromStatus: RequestStatus | null;
+  at: Date;
+}
+
+/** What is known of a request its reader no longer sees, to check the state they send against (changedOutOfSight). */
+export interface Trail {
+  kind: RequestKind;
+  networkCode: string;
+  /** The two latest MEANWHILE_EVENTS, the latest first. */
+  lastChanges: Move[];
+  /** The facilitator of its holding that ended last (null: none ended). */
+  lastHolderId: string | null;
+}
+
+/** The facilitator sending it: their record, its network, and since when it exists. */
+export interface Sender {
+  facilitatorId: string;
+  networkCodes: readonly string[];
+  since: Date;
+}
+
+/** The moves that end the holder's holding (a network change is left out: it keeps a holder who took it in charge). */
+const TAKES_FROM_HOLDER: readonly string[] = ['transferred', 'reassigned', 'rerouted', 'declined', 'given_back', 'deadline_missed'];
+const HOLDERLESS: readonly (RequestStatus | null)[] = [null, 'submitted', 'unassigned'];
+
+/**
+ * For a facilitator who no longer sees the request: the refusal's words when `seen` is exactly the request right before
+ * its latest change and they saw it so — its holder then, whose holding that change ended, or in their network's pool
+ * then, their record older than the change. Only that change and who made it: not who holds it now, nor its status
+ * (routing's follow-up, naming the new holder, left out). Null for any other state or sender: their 404 follows, and
+ * an old holding or a past stay in the pool tells nothing.
+ */
+export function changedOutOfSight(seen: SeenState, sender: Sender, trail: Trail): string | null {
+  const move = latestMove(trail.lastChanges);
+  if (!move || seen.status !== move.fromStatus || seen.kind !== (move.type === 'transferred' ? otherKind(trail.kind) : trail.kind)) {
+    return null;
+  }
+  const heldIt =
+    seen.holderId === sender.facilitatorId &&
+    trail.lastHolderId === sender.facilitatorId &&
+    TAKES_FROM_HOLDER.includes(move.type) &&
+    !HOLDERLESS.includes(move.fromStatus);
+  const sawItInPool =
+    seen.holderId === null &&
+    move.fromStatus === 'unassigned' &&
+    move.type !== 'network_changed' &&
+    sender.networkCodes.includes(trail.networkCode) &&
+    sender.since < move.at;
+  if (!heldIt && !sawItInPool) return null;
+  const said = MEANWHILE_PHRASES[move.type](move.actorName ?? SOMEONE, trail, ANOTHER_FACILITATOR);
+  return `Entre-temps, ${said} : rien n’a été enregistré. ${heldIt ? 'Elle ne vous est plus confiée.' : 'Elle n’est plus dans la réserve du réseau.'}`;
 }
 
 /**
  * A move refused (409, `changed_meanwhile`) because the request changed since its form was read: `changedMeanwhile`'s
- * words, beside the action tried, and the request's state now, for a client to retry knowingly.
+ * words, beside the action tried, and the request's state `now`, for a client to retry knowingly — not to one who no
+ * longer sees it (changedOutOfSight): sent back, it would only meet a 404.
  */
 export class ChangedMeanwhile extends AppError {
-  constructor(message: string, now: SeenState) {
-    super('changed_meanwhile', message, [{ field: 'action', message }], { seenState: seenStateToken(now) });
+  constructor(message: string, now?: SeenState) {
+    super('changed_meanwhile', message, [{ field: 'action', message }], now ? { seenState: seenStateToken(now) } : {});
   }
 }
 

@@ -17,6 +17,7 @@ import { ReferenceService } from '../reference/reference.service';
 import { answerDueAt, Pause, pausesFromHistory } from '../requests/answer-deadline.policy';
 import { HANDED_OVER_EVENT, KIND_LABELS, otherKind, RequestStatus } from '../requests/request.types';
 import { transition } from '../requests/request-state.policy';
+import type { SeenState } from '../requests/seen-state.policy';
 import { autoCloseAt } from '../requests/reply-window.policy';
 import { NewRequestEvent, RequestsRepository } from '../requests/requests.repository';
 import { AppError, ValidationFailed } from '../../common/errors/app-errors';
@@ -333,12 +334,17 @@ export class RoutingService {
     );
   }
 
-  /** From the workspace: assigned → in progress (false if the assignment is no longer the current, untaken one). */
-  async takeCharge(requestId: string, assignmentId: string): Promise<boolean> {
+  /**
+   * From the workspace: assigned → in progress (false if the assignment is no longer the current, untaken one); refused
+   * (409, what changed) under the lock when the request is no longer as `seen` by the API client that sent it.
+   */
+  async takeCharge(requestId: string, assignmentId: string, seen: SeenState | null = null): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
       const request = await this.routing.lockRequest(manager, requestId);
-      const current = request && (await this.routing.currentAssignment(manager, requestId));
-      if (!request || !current || current.id !== assignmentId || current.takenAt || request.status !== 'assigned') return false;
+      if (!request) return false;
+      await this.requests.refuseIfChangedSince(manager, requestId, seen);
+      const current = await this.routing.currentAssignment(manager, requestId);
+      if (!current || current.id !== assignmentId || current.takenAt || request.status !== 'assigned') return false;
       const now = this.clock.now();
       await runAsOne(manager, [
         this.takenStatement(current.id, request.departmentCode, now),

@@ -67,19 +67,22 @@ export class StaffRequestsRepository {
   }
 
   /**
-   * For one who may no longer act on the request but saw it as `seen` says — its holder then, as their assignments
-   * record, or waiting in their network's pool, as its history records —: the 409 saying what changed and who did it
-   * (a colleague given it, someone taking it from the pool), as anyone who read it is told. Nothing for anyone else,
-   * who learns nothing of it (404 follows): a state sent is taken for true only where the record bears it out.
+   * For one who may not act on the request but sent the state they read it in: the 409 saying what changed and who did
+   * it. Seeing it, they are told all and given its state now; a facilitator who no longer sees it only when the record
+   * bears out that they saw it exactly so right before its latest change (its holder then, or in their network's pool),
+   * and only that change (RequestsRepository.refuseIfChangedOutOfSight). Nothing for anyone else, who learns nothing of
+   * it (404 follows), whatever state they send.
    */
   async refuseIfSeenThenChanged(staff: StaffPrincipal, reference: string, seen: SeenState | null): Promise<void> {
     const request = seen && (await this.scopeOf(reference));
-    if (!seen || !request || !canSeeRequest(staff, { ...request, status: seen.status, assignedFacilitatorId: seen.holderId })) return;
-    const recorded =
-      seen.holderId === null
-        ? await this.enteredPool(request.id)
-        : seen.holderId === staff.facilitatorId && (await this.heldBefore(seen.holderId, reference));
-    if (recorded) await this.requests.refuseIfChangedSince(this.dataSource.manager, request.id, seen);
+    if (!seen || !request) return;
+    if (canSeeRequest(staff, request)) return this.requests.refuseIfChangedSince(this.dataSource.manager, request.id, seen);
+    if (staff.role === 'facilitator' && staff.facilitatorId !== null) {
+      await this.requests.refuseIfChangedOutOfSight(request.id, seen, {
+        facilitatorId: staff.facilitatorId,
+        networkCodes: staff.networkCodes,
+      });
+    }
   }
 
   /** Whether this facilitator once held the request (an assignment of theirs, ended since). */
@@ -89,13 +92,6 @@ export class StaffRequestsRepository {
         WHERE r.reference = $1 AND ra.facilitator_id = $2 LIMIT 1`,
       [reference, facilitatorId],
     );
-    return rows.length > 0;
-  }
-
-  private async enteredPool(requestId: string): Promise<boolean> {
-    const rows = await this.dataSource.query(`SELECT 1 FROM request_events WHERE request_id = $1 AND to_status = 'unassigned' LIMIT 1`, [
-      requestId,
-    ]);
     return rows.length > 0;
   }
 

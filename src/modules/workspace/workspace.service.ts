@@ -338,10 +338,11 @@ export class WorkspaceService {
   async takeCharge(staff: StaffPrincipal, reference: string, seenState?: unknown): Promise<void> {
     const seen = seenStateOf(seenState);
     const request = await this.holderOnly(staff, reference, seen);
-    await this.requests.refuseIfChangedSince(this.dataSource.manager, request.id, seen);
-    nextStatus({ status: request.status as RequestStatus }, 'take_charge');
     const detail = await this.workspace.detail(request.id);
-    if (!detail?.assignmentId || !(await this.routing.takeCharge(request.id, detail.assignmentId))) throw pageChanged();
+    // `seen` is checked under routing's lock, with the assignment: a change committed after this read is refused too.
+    if (detail?.assignmentId && (await this.routing.takeCharge(request.id, detail.assignmentId, seen))) return;
+    nextStatus({ status: request.status as RequestStatus }, 'take_charge');
+    throw pageChanged();
   }
 
   /** Why a closing reason is refused: none chosen, or one only the reply window's end sets. */

@@ -78,7 +78,7 @@ export const SEEN_STATE_DESCRIPTION =
 
 /** The 409 a sent `seenState` may bring, in each of those actions' conflict description. */
 export const CHANGED_MEANWHILE_CONFLICT =
-  '`seenState` envoyé, la demande a changé depuis (code `changed_meanwhile`) : le message dit ce qui a changé et qui l’a fait — aussi à qui la tenait à ce moment-là et ne la voit plus —, `seenState` son état actuel, à renvoyer pour recommencer en connaissance de cause';
+  '`seenState` envoyé, la demande a changé depuis (code `changed_meanwhile`) : le message dit ce qui a changé et qui l’a fait, `seenState` son état actuel, à renvoyer pour recommencer en connaissance de cause. À qui ne la voit plus (retirée à son facilitateur, sortie de la réserve de son réseau) et l’a lue exactement ainsi juste avant ce dernier changement : ce changement et son auteur seulement, sans `seenState` ; à tout autre, 404';
 
 /** The body of an action that takes only the optional staleness check (take in charge, take from the pool). */
 export class SeenStateBodyDto {
