@@ -1,11 +1,12 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { collectDefaultMetrics, Gauge, Metric, Registry } from 'prom-client';
+import { Gauge, Metric, Registry } from 'prom-client';
 import { LOGGER } from '../../common/logging/logging.module';
 import { OutboxRepository } from '../../queue/outbox.repository';
 import { QUEUE_NAMES } from '../../queue/queue.registry';
 import { QueueService } from '../../queue/queue.service';
 import { LatencySnapshot, MetricsRepository } from './metrics.repository';
+import { collectProcessMetrics } from './process-metrics';
 
 const JOB_STATES = ['waiting', 'delayed', 'active', 'failed'] as const;
 const LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300] as const;
@@ -114,6 +115,7 @@ export class MetricsService implements OnModuleDestroy {
   private readonly failing = new Set<Source>();
   private inFlight?: Promise<string>;
   private readonly logger: Logger;
+  private readonly stopProcessMetrics: () => void;
 
   constructor(
     private readonly queues: QueueService,
@@ -124,7 +126,7 @@ export class MetricsService implements OnModuleDestroy {
     this.logger = logger.child({ component: 'metrics' });
     // The registry only reads name, help, type, aggregator and get(): see DatabaseHistogram.
     this.registry.registerMetric(this.routingLatency as unknown as Metric);
-    collectDefaultMetrics({ register: this.registry, prefix: 'guichet_' });
+    this.stopProcessMetrics = collectProcessMetrics(this.registry, 'guichet_');
   }
 
   get contentType(): string {
@@ -191,6 +193,7 @@ export class MetricsService implements OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
+    this.stopProcessMetrics();
     this.registry.clear();
   }
 }
