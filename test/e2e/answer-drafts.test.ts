@@ -3,6 +3,7 @@ import { samplePdf } from '../support/sample-files';
 import { StaffAuthService } from '../../src/modules/accounts/staff-auth.service';
 import { mailsTo, submittedAndTaken } from '../support/conversation';
 import { bearerFor, csrfIn, insertStaff, StaffClient } from '../support/staff';
+import { plansOf } from '../support/query-plans';
 import { TestApp, useTestApp } from '../support/test-app';
 
 /**
@@ -351,7 +352,8 @@ describe('answer drafts', () => {
     );
     expect(listed).toContain('<h1>Mes brouillons laissés</h1>');
     expect(listed).toContain('<a class="fr-nav__link" aria-current="page" href="/espace/brouillons">Mes brouillons laissés</a>');
-    expect(listed).toContain(`Demande ${request.reference} — « ${subject} »`);
+    // Its subject as the request's now (a split since may have rewritten it): said so.
+    expect(listed).toContain(`>Demande ${request.reference}</h2>\n  <p>Objet actuel de la demande : « ${subject} »</p>`);
     expect(listed).toMatch(/Enregistré le \d{1,2}(er)? \S+ \d{4} à \d{1,2} h \d{2}\./);
     expect(listed).toContain('<label class="fr-label" for="brouillon-1-texte">Texte du brouillon<span class="fr-sr-only"> de la demande');
     expect(listed).toContain(
@@ -478,5 +480,66 @@ describe('answer drafts', () => {
 
     const document = await (await fetch(`${t.url}/api/docs-json`)).json();
     expect(Object.keys(document.paths['/api/v1/staff/requests/{reference}/answer-draft']).sort()).toEqual(['delete', 'get', 'put']);
+  });
+  it('deletes a draft, kept or left, only with no body: a field sent is 400, a body of another format 415, nothing deleted', async () => {
+    const { request, network, holderId } = await holderOf(12);
+    const other = await holderOf(13);
+    const insertDraft = (requestId: string) =>
+      t.dataSource.query(
+        `INSERT INTO answer_drafts (request_id, staff_user_id, body, items, saved_at) VALUES ($1, $2, 'Gardé', '[]', now())`,
+        [requestId, holderId],
+      );
+    await insertDraft(request.id);
+    // Left on a request given to a colleague: hers in « Mes brouillons laissés ».
+    const colleagueId = await insertFacilitator(t.dataSource, { network });
+    await t.dataSource.query(`UPDATE requests SET assigned_facilitator_id = $2 WHERE id = $1`, [other.request.id, colleagueId]);
+    await insertDraft(other.request.id);
+    const hers = `Bearer ${await t.app.get(StaffAuthService).createApiToken(holderId, 'tests')}`;
+    const urls = [
+      `${t.url}/api/v1/staff/requests/${request.reference}/answer-draft`,
+      `${t.url}/api/v1/staff/left-answer-drafts/${other.request.reference}`,
+    ];
+    for (const url of urls) {
+      const withField = await fetch(url, {
+        method: 'DELETE',
+        headers: { authorization: hers, 'content-type': 'application/json' },
+        body: JSON.stringify({ reason: 'en trop' }),
+      });
+      expect(withField.status).toBe(400);
+      expect((await withField.json()).errors).toEqual([expect.objectContaining({ field: 'reason' })]);
+      const asText = await fetch(url, { method: 'DELETE', headers: { authorization: hers, 'content-type': 'text/plain' }, body: 'tout' });
+      expect(asText.status).toBe(415);
+    }
+    expect(await drafts(request.id)).toHaveLength(1);
+    expect(await drafts(other.request.id)).toHaveLength(1);
+    // An empty JSON object, or no body at all: deleted.
+    const emptied = await fetch(urls[0], {
+      method: 'DELETE',
+      headers: { authorization: hers, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(emptied.status).toBe(204);
+    expect((await fetch(urls[1], { method: 'DELETE', headers: { authorization: hers } })).status).toBe(204);
+    expect(await drafts(request.id)).toEqual([]);
+    expect(await drafts(other.request.id)).toEqual([]);
+  });
+
+  it('asks whether one left drafts only on a facilitator’s pages, by an index: never on an animator’s page nor a script’s call', async () => {
+    const { request, network, holder, holderId } = await holderOf(14);
+    await postAnswerForm(holder, request.reference, draftFields);
+    const hers = `Bearer ${await t.app.get(StaffAuthService).createApiToken(holderId, 'tests')}`;
+    const animator = await signedIn({ role: 'animator', networks: [network] });
+    /** The reads of answer_drafts that `work` makes PostgreSQL do, each by the index it takes (or the scan). */
+    const draftReads = async (work: () => Promise<Response>) => {
+      let response!: Response;
+      const plans = await plansOf(t.dataSource, async () => (response = await work()));
+      expect(response.status).toBe(200);
+      return plans.flatMap((plan) =>
+        plan.filter((node) => node['Relation Name'] === 'answer_drafts').map((node) => node['Index Name'] ?? node['Node Type']),
+      );
+    };
+    expect(await draftReads(() => holder.get('/espace'))).toEqual(['answer_drafts_staff_user_idx']);
+    expect(await draftReads(() => animator.client.get('/espace'))).toEqual([]);
+    expect(await draftReads(() => fetch(`${t.url}/api/v1/staff/requests`, { headers: { authorization: hers } }))).toEqual([]);
   });
 });

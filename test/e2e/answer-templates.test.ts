@@ -637,7 +637,7 @@ describe('answer templates', () => {
     );
     // Who deleted it, from the network's journal.
     expect(html).toMatch(
-      /<p>Le modèle choisi a été supprimé par Sam Essai \(animator-[0-9a-f]{8}@example\.org\) le \d{1,2}(er)? \S+ \d{4} à \d{2}:\d{2}\. Rien n’est ajouté à votre réponse, gardée telle que vous l’aviez écrite ; choisissez un autre modèle si besoin\.<\/p>/,
+      /<p>Le modèle choisi a été supprimé par Sam Essai le \d{1,2}(er)? \S+ \d{4} à \d{2}:\d{2}\. Rien n’est ajouté à votre réponse, gardée telle que vous l’aviez écrite ; choisissez un autre modèle si besoin\.<\/p>/,
     );
     expect(html).toMatch(/<title>Erreur — /);
     expect(html).toContain('<p id="fichiers-non-envoyes">Le fichier « CCTP.pdf » n’a pas été envoyé : joignez-le de nouveau.</p>');
@@ -684,6 +684,52 @@ describe('answer templates', () => {
     expect((await forgotten.text()).replace(/\r\n/g, '\n')).toContain(`>${typed}</textarea>`);
     expect((await holder.get(`${page}?modele=${deleted}`)).status).toBe(404);
     expect(await t.dataSource.query(`SELECT 1 FROM request_messages WHERE request_id = $1`, [request.id])).toEqual([]);
+  });
+
+  it('« supprimé par » names who deleted it without their address: by their account’s name now, or, the account gone, as the journal kept it', async () => {
+    const request = await submittedAndTaken(t, 7);
+    const [{ network }] = await t.dataSource.query(`SELECT network_code AS network FROM requests WHERE id = $1`, [request.id]);
+    const id = await insertTemplate(network, 'Loi AGEC : réemploi', 'Texte supprimé');
+    const holder = await signedIn({ role: 'facilitator', facilitatorId: request.facilitatorId, networks: [network] });
+    const animator = await bearerFor(t, { role: 'animator', networks: [network] });
+    const deleted = await fetch(`${t.url}/api/v1/staff/answer-templates/${id}`, { method: 'DELETE', headers: { authorization: animator } });
+    expect(deleted.status).toBe(204);
+    const [{ actorId, actorName }] = await t.dataSource.query(
+      `SELECT actor_id AS "actorId", actor_name AS "actorName" FROM audit_events WHERE subject_id = $1`,
+      [id],
+    );
+    // The journal, for admins and animators, keeps the address.
+    expect(actorName).toMatch(/^Sam Essai \(animator-[0-9a-f]{8}@example\.org\)$/);
+    const said = async () => {
+      const html = await (await holder.get(`/espace/demandes/${request.reference}?modele=${id}`)).text();
+      return html.match(/Le modèle choisi a été supprimé par (.*?) le \d/)?.[1];
+    };
+    expect(await said()).toBe('Sam Essai');
+    // Renamed since, or deactivated: the account's name as it is.
+    await t.dataSource.query(`UPDATE staff_users SET last_name = 'Essai-Martin', active = false WHERE id = $1`, [actorId]);
+    expect(await said()).toBe('Sam Essai-Martin');
+    // The account gone (the line's author set to null): the name the line kept, still without the address.
+    await t.dataSource.query(`UPDATE audit_events SET actor_id = NULL WHERE subject_id = $1`, [id]);
+    expect(await said()).toBe('Sam Essai');
+  });
+
+  it('a template moved to another network than the request’s, though still the facilitator’s own, is said of another network, not reserved to other requests', async () => {
+    const request = await submittedAndTaken(t, 8);
+    const [{ network }] = await t.dataSource.query(`SELECT network_code AS network FROM requests WHERE id = $1`, [request.id]);
+    const otherNetwork = network === 'reseco' ? 'aura-ee' : 'reseco';
+    const moved = await insertTemplate(network, 'Repères du réseau', 'Texte déplacé');
+    const holder = await signedIn({ role: 'facilitator', facilitatorId: request.facilitatorId, networks: [network] });
+    const page = `/espace/demandes/${request.reference}`;
+    expect(await (await holder.get(page)).text()).toContain(`name="modele" value="${moved}"`);
+    // The facilitator now belongs to another network (still holding the request), where an admin moves the template.
+    await t.dataSource.query(`UPDATE facilitators SET network_code = $2 WHERE id = $1`, [request.facilitatorId, otherNetwork]);
+    await t.dataSource.query(`UPDATE answer_templates SET network_code = $2 WHERE id = $1`, [moved, otherNetwork]);
+    const chosen = await holder.get(`${page}?modele=${moved}`);
+    expect(chosen.status).toBe(409);
+    const html = await chosen.text();
+    expect(html).toContain('<p>Le modèle choisi n’est pas proposé pour cette demande : il appartient à un autre réseau.');
+    expect(html).not.toContain('réservé à d’autres demandes');
+    expect(html).not.toContain('Texte déplacé');
   });
 
   it('an answer still holding a template’s passage to complete is refused by field, nothing sent; completed, it goes', async () => {
@@ -808,6 +854,81 @@ describe('answer templates', () => {
     // « Supprimer quand même », knowing Claude's version: deleted.
     const anyway = await berenice.post(`${path}/suppression`, openedForm(html));
     expect(anyway.headers.get('location')).toBe('/espace/modeles?fait=suppression');
+    expect(await templates()).toEqual([]);
+  });
+
+  it('a deletion confirmed after a colleague deleted the template, before or while it was sent, leads to the list saying who and when', async () => {
+    const { client: claude } = await claudeSignedIn();
+    const berenice = await signedIn({ role: 'animator', networks: ['aura-ee'] });
+    const confirmBoth = async (id: string) => {
+      const path = `/espace/modeles/${id}/suppression`;
+      return { path, mine: openedForm(await (await berenice.get(path)).text()), theirs: openedForm(await (await claude.get(path)).text()) };
+    };
+    const before = await insertTemplate('aura-ee', 'Loi AGEC', 'Texte');
+    const first = await confirmBoth(before);
+    expect((await claude.post(first.path, first.theirs)).headers.get('location')).toBe('/espace/modeles?fait=suppression');
+    const late = await berenice.post(first.path, first.mine);
+    expect(late.status).toBe(303);
+    expect(late.headers.get('location')).toBe(`/espace/modeles?deja-supprime=${before}`);
+    const list = await (await berenice.get(late.headers.get('location')!)).text();
+    expect(list).toMatch(
+      /<div class="fr-alert fr-alert--info fr-alert--sm fr-mb-4w" role="status" id="modele-deja-supprime"><p>Ce modèle a déjà été supprimé par Claude Animateur le \d{1,2}(er)? \S+ \d{4} à \d{2}:\d{2}\.<\/p><\/div>/,
+    );
+
+    // Deleted while hers waited on its lock, with no journal line (as an operator's would be): it no longer exists.
+    const during = await insertTemplate('aura-ee', 'Label', 'Texte');
+    const second = await confirmBoth(during);
+    const raced = await meanwhile(`DELETE FROM answer_templates WHERE id = $1`, [during], () => berenice.post(second.path, second.mine));
+    expect(raced.headers.get('location')).toBe(`/espace/modeles?deja-supprime=${during}`);
+    expect(await (await berenice.get(raced.headers.get('location')!)).text()).toContain(
+      'id="modele-deja-supprime"><p>Ce modèle n’existe plus.</p>',
+    );
+    // Another network's template is not named by the list, nor is its deletion.
+    const elsewhere = await insertTemplate('reseco', 'Hors réseau', 'Texte');
+    const outsider = await bearerFor(t, { role: 'admin' });
+    expect(
+      (await fetch(`${t.url}/api/v1/staff/answer-templates/${elsewhere}`, { method: 'DELETE', headers: { authorization: outsider } }))
+        .status,
+    ).toBe(204);
+    expect(await (await berenice.get(`/espace/modeles?deja-supprime=${elsewhere}`)).text()).toContain('<p>Ce modèle n’existe plus.</p>');
+    // Without the confirmation's version (no page sent it), or with no id, still « introuvable ».
+    expect((await berenice.post(first.path, { _csrf: first.mine._csrf })).status).toBe(404);
+    expect((await berenice.post('/espace/modeles/pas-un-modele/suppression', first.mine)).status).toBe(404);
+  });
+
+  it('API: a deletion takes a JSON body with its own field only (415, 400); naming two versions, by field and address, it is refused on both', async () => {
+    const animator = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
+    const id = await insertTemplate('aura-ee', 'Loi AGEC', 'Texte de départ');
+    const send = (method: string, path: string, body: string, contentType = 'application/json') =>
+      fetch(`${t.url}/api/v1/staff/answer-templates${path}`, {
+        method,
+        headers: { authorization: animator, 'content-type': contentType },
+        body,
+      });
+    const asText = await send('DELETE', `/${id}`, 'version=1', 'text/plain');
+    expect(asText.status).toBe(415);
+    expect((await asText.json()).code).toBe('unsupported_media_type');
+    const stray = await send('DELETE', `/${id}`, JSON.stringify({ version: 1, motif: 'doublon' }));
+    expect(stray.status).toBe(400);
+    expect((await stray.json()).errors).toEqual([expect.objectContaining({ field: 'motif' })]);
+
+    const twoVersions = await send('DELETE', `/${id}?version=2`, JSON.stringify({ version: 1 }));
+    expect(twoVersions.status).toBe(400);
+    expect((await twoVersions.json()).errors).toEqual([
+      {
+        field: 'version',
+        message:
+          'Le champ version (1) et l’adresse (?version=2) désignent deux versions différentes : envoyez l’une ou l’autre, ou la même.',
+      },
+      {
+        field: '?version',
+        message:
+          'L’adresse (?version=2) et le champ version (1) désignent deux versions différentes : envoyez l’une ou l’autre, ou la même.',
+      },
+    ]);
+    expect(await templates()).toHaveLength(1);
+    // The same version both ways: deleted.
+    expect((await send('DELETE', `/${id}?version=1`, JSON.stringify({ version: 1 }))).status).toBe(204);
     expect(await templates()).toEqual([]);
   });
 

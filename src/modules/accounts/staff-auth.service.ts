@@ -11,7 +11,7 @@ import type { StaffPrincipal, StaffSessionRef } from './accounts.types';
 import { clearCookie, readCookie, SESSION_COOKIE, setCookie } from './cookies';
 import { CsrfService } from './csrf.service';
 import { renewalDue, SessionLifetime, sessionLifetime } from './session-lifetime.policy';
-import { staffNavigation } from './staff-navigation.policy';
+import { asksLeftDrafts, staffNavigation } from './staff-navigation.policy';
 
 /** An API token's last_used_at is written at most this often: not one UPDATE per call. */
 const TOUCH_EVERY_MS = 60_000;
@@ -52,8 +52,8 @@ export class StaffAuthService {
     req.staffAuth = auth;
     if (auth) {
       res.locals.staff = auth.principal;
-      // Pages come with a session; a script's call (bearer) shows no navigation, so asks nothing of the drafts.
-      const leftDrafts = auth.session.id !== null && (await this.drafts.hasLeft(auth.principal.id));
+      const asks = asksLeftDrafts(auth.principal, { method: req.method, path: req.originalUrl, withSession: auth.session.id !== null });
+      const leftDrafts = asks && (await this.drafts.hasLeft(auth.principal.id));
       res.locals.staffNavigation = staffNavigation(auth.principal, req.path, leftDrafts);
       if (auth.session.id) res.locals.csrfToken = this.csrf.tokenFor(auth.session.id);
     }

@@ -1,4 +1,4 @@
-import { staffNavigation } from './staff-navigation.policy';
+import { asksLeftDrafts, staffNavigation } from './staff-navigation.policy';
 
 const facilitator = { role: 'facilitator' as const, facilitatorId: 'f1' };
 const animator = { role: 'animator' as const, facilitatorId: null };
@@ -93,5 +93,22 @@ describe('staffNavigation', () => {
     ['a page outside the workspace', '/'],
   ])('marks nothing on %s', (_label, path) => {
     expect(staffNavigation(animator, path).filter((item) => item.current)).toEqual([]);
+  });
+});
+
+describe('asksLeftDrafts: only a facilitator’s page asks whether they left drafts', () => {
+  const page = { method: 'GET', path: '/espace', withSession: true };
+  it.each([
+    ['a facilitator’s page', facilitator, page, true],
+    ['a facilitator’s page with a query', facilitator, { ...page, path: '/espace?page=2' }, true],
+    ['an animator’s page', animator, page, false],
+    ['an admin’s page', admin, page, false],
+    ['a facilitator’s autosave (POST)', facilitator, { ...page, method: 'POST', path: '/espace/demandes/GV-1/brouillon' }, false],
+    ['a facilitator’s form sent (POST)', facilitator, { ...page, method: 'POST' }, false],
+    ['a facilitator’s API call with the session', facilitator, { ...page, path: '/api/v1/staff/requests' }, false],
+    ['a facilitator’s API call with a token', facilitator, { ...page, path: '/api/v1/staff/requests', withSession: false }, false],
+    ['a token on a page address', facilitator, { ...page, withSession: false }, false],
+  ])('%s', (_what, staff, request, asks) => {
+    expect(asksLeftDrafts(staff, request)).toBe(asks);
   });
 });

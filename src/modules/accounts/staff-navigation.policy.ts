@@ -15,6 +15,18 @@ interface Section {
   contains: (path: string) => boolean;
 }
 
+/**
+ * Whether `staffNavigation` needs to know of left drafts for this request: only a facilitator (nobody else writes
+ * answers) opening a page, a GET with a session outside the API. A script's call, an autosave or any other POST, and
+ * every call of an admin or animator ask nothing of the drafts.
+ */
+export function asksLeftDrafts(
+  staff: Pick<StaffPrincipal, 'role'>,
+  request: { method: string; path: string; withSession: boolean },
+): boolean {
+  return staff.role === 'facilitator' && request.withSession && request.method === 'GET' && !request.path.startsWith('/api/');
+}
+
 const under = (prefix: string) => (path: string) => path.startsWith(`${prefix}/`);
 
 /**

@@ -1,4 +1,4 @@
-import { Check, Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { StaffUser } from '../accounts/accounts.entities';
 import { AdviceRequest } from '../requests/request.entities';
 
@@ -9,6 +9,8 @@ import { AdviceRequest } from '../requests/request.entities';
 @Entity('answer_drafts')
 // The answer's own limit (STAFF_TEXT_MAX): a draft holds nothing the answer could not send.
 @Check('answer_drafts_body_length_check', `char_length("body") <= 10000`)
+// A facilitator's pages ask whether they left any (the navigation's « Mes brouillons laissés »): by author.
+@Index('answer_drafts_staff_user_idx', ['staffUserId'])
 export class AnswerDraft {
   @PrimaryColumn({ type: 'uuid' })
   requestId!: string;

@@ -2,6 +2,7 @@ import {
   checkTemplate,
   ConditionRefusal,
   conditionRefusal,
+  deletionVersion,
   etagOf,
   formCondition,
   orAsRead,
@@ -118,6 +119,22 @@ describe('formCondition: a page’s hidden version', () => {
     ['tampered with: stale, never an error to correct', 'trois', { ifMatch: null, version: 0 }],
   ])('%s', (_label, version, expected) => {
     expect(formCondition(version)).toEqual(expected);
+  });
+});
+
+describe('deletionVersion: by the body or the address, never two that differ', () => {
+  it.each<[string, number | undefined, unknown, unknown, string[]]>([
+    ['none', undefined, undefined, undefined, []],
+    ['by the body', 3, undefined, 3, []],
+    ['by the address', undefined, '3', '3', []],
+    ['by the address, empty: none', 3, '', 3, []],
+    ['both, the same', 3, ' 3 ', 3, []],
+    ['both, different', 3, '4', null, ['version', '?version']],
+    ['both, the address unreadable', 3, 'trois', null, ['version', '?version']],
+  ])('%s', (_label, inBody, inQuery, version, fields) => {
+    const said = deletionVersion(inBody, inQuery);
+    expect(said.version).toEqual(version);
+    expect(said.errors.map((e) => e.field)).toEqual(fields);
   });
 });
 

@@ -100,6 +100,30 @@ export function saveCondition(version: unknown, ifMatch?: string): SaveCondition
   return VERSION.test(text) ? { ifMatch: listed, version: Number(text) } : { error: { field: 'version', message: VERSION_UNREADABLE } };
 }
 
+/**
+ * The version an API deletion says, in its body (read as a number) or its address (?version=): either, or both alike;
+ * two that differ are refused on both (400) rather than one silently preferred.
+ */
+export function deletionVersion(inBody: number | undefined, inQuery: unknown): { version: unknown; errors: FieldError[] } {
+  const queried = inQuery !== undefined && inQuery !== '';
+  if (inBody === undefined || !queried) return { version: inBody ?? inQuery, errors: [] };
+  const shown = String(inQuery).trim();
+  if (shown === String(inBody)) return { version: inBody, errors: [] };
+  return {
+    version: null,
+    errors: [
+      {
+        field: 'version',
+        message: `Le champ version (${inBody}) et l’adresse (?version=${shown}) désignent deux versions différentes : envoyez l’une ou l’autre, ou la même.`,
+      },
+      {
+        field: '?version',
+        message: `L’adresse (?version=${shown}) et le champ version (${inBody}) désignent deux versions différentes : envoyez l’une ou l’autre, ou la même.`,
+      },
+    ],
+  };
+}
+
 export function isUnreadable(condition: SaveCondition | UnreadableCondition): condition is UnreadableCondition {
   return 'error' in condition;
 }

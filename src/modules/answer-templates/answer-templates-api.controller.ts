@@ -15,14 +15,18 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { ValidationFailed } from '../../common/errors/app-errors';
 import { ErrorResponseDto } from '../../common/errors/error-response.dto';
+import { JsonBody } from '../../common/json-body.decorator';
 import { validateBody } from '../../common/validation';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { ApiStaffAccess, CurrentStaff, StaffGuard, StaffRoles } from '../accounts/staff.guard';
 import { AnswerTemplate } from './answer-template.entity';
-import { etagOf, saveCondition } from './answer-template.policy';
+import { deletionVersion, etagOf, saveCondition } from './answer-template.policy';
 import { AnswerTemplatesService } from './answer-templates.service';
 import { AnswerTemplateDto, AnswerTemplateVersionDto, CreateAnswerTemplateDto, UpdateAnswerTemplateDto } from './dto/answer-template.dto';
+
+type Json = Record<string, unknown>;
 
 /** The version a change or deletion was prepared from, by If-Match, as PATCH and DELETE document it. */
 const IF_MATCH = {
@@ -133,22 +137,32 @@ export class AnswerTemplatesApiController {
       'Comme pour la modification : pour ne pas supprimer un modèle qu’un collègue vient de changer, envoyez la version lue (`version` dans le corps ou l’adresse, ou If-Match avec l’ETag reçu). Sans aucune, le modèle est supprimé tel que cette requête le lit.',
   })
   @ApiHeader(IF_MATCH)
-  @ApiQuery({ name: 'version', required: false, type: Number, example: 3, description: 'La version lue, si le corps n’en donne pas' })
+  @ApiQuery({
+    name: 'version',
+    required: false,
+    type: Number,
+    example: 3,
+    description: 'La version lue, au lieu du corps (les deux : la même)',
+  })
   @ApiBody({ type: AnswerTemplateVersionDto, required: false })
   @ApiNoContentResponse({ description: 'Supprimé' })
-  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Version ou If-Match illisible' })
+  @ApiBadRequestResponse({
+    type: ErrorResponseDto,
+    description: 'Version ou If-Match illisible, ou deux versions différentes dans le corps et l’adresse (champs version et ?version)',
+  })
   @ApiConflictResponse({ type: ErrorResponseDto, description: `Il n’est pas supprimé : ${VERSION_STALE}` })
   @ApiPreconditionFailedResponse(IF_MATCH_MISSED)
   async remove(
     @CurrentStaff() staff: StaffPrincipal,
     @Param('id') id: string,
-    @Body() body: unknown,
+    @JsonBody('version') body: Json,
     @Query('version') queryVersion: unknown,
     @Headers('if-match') ifMatch: string | undefined,
   ): Promise<void> {
     const template = await this.templates.get(staff, id);
-    const { version } = await validateBody(AnswerTemplateVersionDto, body ?? {});
-    await this.templates.remove(staff, template, saveCondition(version ?? queryVersion, ifMatch));
+    const said = deletionVersion((await validateBody(AnswerTemplateVersionDto, body)).version, queryVersion);
+    if (said.errors.length) throw new ValidationFailed(said.errors);
+    await this.templates.remove(staff, template, saveCondition(said.version, ifMatch));
   }
 }
 

@@ -19,6 +19,8 @@ import { AnswerTemplatesService, TemplateChangedMeanwhile, TemplateGone } from '
 type Form = Record<string, unknown>;
 
 const PAGE = '/espace/modeles';
+/** The list's parameter naming a template a deletion found already gone. */
+const GONE_PARAM = 'deja-supprime';
 const NOTICES: Record<string, string> = {
   creation: 'Le modèle est enregistré : les facilitateurs du réseau le trouvent sous leur formulaire de réponse.',
   modification: 'Le modèle est modifié.',
@@ -36,15 +38,19 @@ export class AnswerTemplatesPagesController {
     private readonly reference: ReferenceService,
   ) {}
 
+  /** `?deja-supprime=<id>`: a deletion found the template already gone; the list says who deleted it, and when. */
   @Get()
-  async list(@CurrentStaff() staff: StaffPrincipal, @Query('fait') done: unknown, @Res() res: Response) {
+  async list(@CurrentStaff() staff: StaffPrincipal, @Query() query: Record<string, unknown>, @Res() res: Response) {
     const networks = this.reference.networkOptions(visibleNetworks(staff));
+    const goneId = query[GONE_PARAM];
+    const gone = typeof goneId === 'string' && isUuid(goneId) ? ((await this.templates.deletion(staff, goneId)) ?? {}) : null;
     await this.renderList(
       res,
       staff,
       200,
       formModel({ kind: '', ...(networks.length === 1 ? { networkCode: networks[0].value } : {}) }),
-      done,
+      query.fait,
+      gone,
     );
   }
 
@@ -122,30 +128,47 @@ export class AnswerTemplatesPagesController {
 
   /**
    * Changed by a colleague since the confirmation was opened: not deleted, the template as it is now is shown with who
-   * changed it, to delete anyway (that version) or keep (409).
+   * changed it, to delete anyway (that version) or keep (409). Already deleted: the list says by whom and when (303).
    */
   @Post(':id/suppression')
   async remove(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string, @Body() body: Form = {}, @Res() res: Response) {
-    const template = await this.templates.get(staff, id);
-    // Gone meanwhile (TemplateGone): 404, as the template's pages now answer.
-    await onFieldErrors(
-      () => this.templates.remove(staff, template, formCondition(body.version)),
-      (_errors, error) => {
-        if (!(error instanceof TemplateChangedMeanwhile)) throw error;
-        res.status(error.status).render('answer-template', {
-          ...this.formContext(staff, formModel({})),
-          title: `Supprimer le modèle « ${error.current.title} »`,
-          template: error.current,
-          changed: this.changedBy(error, error.current),
-          removal: true,
-          refused: true,
-        });
-      },
-      () => res.redirect(303, `${PAGE}?fait=suppression`),
-    );
+    const template = await this.templates.findVisible(staff, id);
+    // Only the confirmation page sends a version: any other address stays « introuvable ».
+    if (!template && (body.version === undefined || !isUuid(id))) throw new NotFound();
+    // Deleted by a colleague (or moved out of this person's networks) before or while this was sent: what they asked is
+    // done or out of their hands, and the list says so rather than a bare « Page introuvable ».
+    const alreadyGone = () => res.redirect(303, `${PAGE}?${GONE_PARAM}=${id}`);
+    if (!template) return alreadyGone();
+    try {
+      await onFieldErrors(
+        () => this.templates.remove(staff, template, formCondition(body.version)),
+        (_errors, error) => {
+          if (!(error instanceof TemplateChangedMeanwhile)) throw error;
+          res.status(error.status).render('answer-template', {
+            ...this.formContext(staff, formModel({})),
+            title: `Supprimer le modèle « ${error.current.title} »`,
+            template: error.current,
+            changed: this.changedBy(error, error.current),
+            removal: true,
+            refused: true,
+          });
+        },
+        () => res.redirect(303, `${PAGE}?fait=suppression`),
+      );
+    } catch (error) {
+      if (!(error instanceof TemplateGone)) throw error;
+      alreadyGone();
+    }
   }
 
-  private async renderList(res: Response, staff: StaffPrincipal, status: number, form: FormModel, done?: unknown) {
+  private async renderList(
+    res: Response,
+    staff: StaffPrincipal,
+    status: number,
+    form: FormModel,
+    done?: unknown,
+    gone: { by?: string; at?: Date } | null = null,
+  ) {
     const templates = await this.templates.list(staff);
     res.status(status).render('answer-templates', {
       ...this.formContext(staff, form),
@@ -158,6 +181,7 @@ export class AnswerTemplatesPagesController {
         updatedAt: t.updatedAt,
       })),
       notice: noticeOf(NOTICES, done),
+      gone,
     });
   }
 

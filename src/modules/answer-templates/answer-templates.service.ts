@@ -119,17 +119,24 @@ export class AnswerTemplatesService {
   }
 
   /**
-   * Why a template chosen on a page left open is not among the request's: still seen by this person (kept for the
-   * other kind of request), deleted in their networks (by whom, when), or in a network outside theirs (moved there);
-   * undefined when no such template exists nor was deleted in their networks (or that line has expired).
+   * Why a template chosen on a page left open is not among the request's (of `requestNetwork`): still seen by this
+   * person, in the request's network (kept for the other kind of request) or another of theirs, deleted in their
+   * networks (by whom, when), or in a network outside theirs (moved there); undefined when no such template exists nor
+   * was deleted in their networks (or that line has expired).
    */
-  async notOffered(staff: StaffPrincipal, id: unknown): Promise<TemplateNotOffered | undefined> {
+  async notOffered(staff: StaffPrincipal, id: unknown, requestNetwork: string): Promise<TemplateNotOffered | undefined> {
     if (typeof id !== 'string' || !isUuid(id)) return undefined;
     const seen = await this.findVisible(staff, id);
-    if (seen) return { reason: 'reserved', title: seen.title };
-    const deletion = await this.audit.latestAbout(id, 'template_deleted', visibleNetworks(staff));
-    if (deletion) return { reason: 'deleted', by: deletion.actorName, at: deletion.createdAt };
+    if (seen) return seen.networkCode === requestNetwork ? { reason: 'reserved', title: seen.title } : { reason: 'elsewhere' };
+    const deletion = await this.deletion(staff, id);
+    if (deletion) return { reason: 'deleted', ...deletion };
     return (await this.movedAway(id)) ? { reason: 'elsewhere' } : undefined;
+  }
+
+  /** Who deleted this template, and when, if it was in this person's networks and the journal still says so. */
+  async deletion(staff: StaffPrincipal, id: string): Promise<{ by: string; at: Date } | null> {
+    const line = isUuid(id) ? await this.audit.latestAbout(id, 'template_deleted', visibleNetworks(staff)) : null;
+    return line && { by: line.actorName, at: line.createdAt };
   }
 
   /** Whether a template this person no longer sees still exists: moved to a network outside theirs, not deleted. */

@@ -50,16 +50,22 @@ export class AuditRepository {
     );
   }
 
-  /** The latest line of this action about this subject, of these networks (null: all); who and when. */
+  /**
+   * The latest line of this action about this subject, of these networks (null: all): when, and who by name only, for
+   * any staff member to read. The account's name as it is now (kept by a deactivated account); an account gone, the
+   * name the line kept, without its address.
+   */
   async latestAbout(
     subjectId: string,
     action: AuditAction,
     networks: readonly string[] | null,
   ): Promise<{ actorName: string; createdAt: Date } | null> {
     const [row] = await this.dataSource.query(
-      `SELECT actor_name AS "actorName", created_at AS "createdAt" FROM audit_events
-        WHERE subject_id = $1 AND action = $2 AND ($3::text[] IS NULL OR network_codes && $3::text[])
-        ORDER BY id DESC LIMIT 1`,
+      `SELECT COALESCE(u.first_name || ' ' || u.last_name, regexp_replace(e.actor_name, ' \\([^()]*@[^()]*\\)$', '')) AS "actorName",
+              e.created_at AS "createdAt"
+         FROM audit_events e LEFT JOIN staff_users u ON u.id = e.actor_id
+        WHERE e.subject_id = $1 AND e.action = $2 AND ($3::text[] IS NULL OR e.network_codes && $3::text[])
+        ORDER BY e.id DESC LIMIT 1`,
       [subjectId, action, networks],
     );
     return row ?? null;

@@ -66,7 +66,10 @@ export class AuditService {
     return { entries: shown, olderFrom: entries.length > PAGE_SIZE ? shown[shown.length - 1].id : null };
   }
 
-  /** Who last did this to the subject, and when, as a reader of these networks (null: all) may see it; null if none. */
+  /**
+   * Who last did this to the subject (by name, never the address: any staff member may read it), and when, as a reader of
+   * these networks (null: all) may see it; null if none.
+   */
   latestAbout(subjectId: string, action: AuditAction, networks: readonly string[] | null) {
     return this.audit.latestAbout(subjectId, action, networks);
   }

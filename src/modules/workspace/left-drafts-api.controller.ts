@@ -1,6 +1,7 @@
 import { Controller, Delete, Get, HttpCode, Param, UseGuards } from '@nestjs/common';
 import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../common/errors/error-response.dto';
+import { JsonBody } from '../../common/json-body.decorator';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { ApiStaffAccess, CurrentStaff, StaffGuard } from '../accounts/staff.guard';
 import { LeftDraftsService } from '../answer-drafts/left-drafts.service';
@@ -32,7 +33,11 @@ export class LeftDraftsApiController {
   @ApiOperation({ summary: 'Supprimer un de mes brouillons laissés' })
   @ApiNoContentResponse({ description: 'Supprimé' })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Aucun brouillon laissé par vous sur cette demande' })
-  async discard(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string): Promise<void> {
+  async discard(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Param('reference') reference: string,
+    @JsonBody() _none: Record<string, unknown>,
+  ): Promise<void> {
     await this.leftDrafts.discard(staff, reference);
   }
 }

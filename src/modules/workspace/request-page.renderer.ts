@@ -78,7 +78,7 @@ export class RequestPageRenderer {
     // (never made, or its deletion past the journal's keeping): the same with the form's text at stake, else a bad link (404).
     const notOffered =
       page.actions.answer && typeof templateId === 'string' && templateId !== '' && !chosen
-        ? await this.templates.notOffered(staff, templateId)
+        ? await this.templates.notOffered(staff, templateId, page.request.networkCode)
         : null;
     if (notOffered === undefined && !typedAnswer) throw new NotFound();
     const templateGone = notOffered === undefined ? { reason: 'unknown' as const } : notOffered;

@@ -265,7 +265,7 @@ export class WorkspaceApiController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Supprimer mon brouillon de réponse' })
   @ApiNoContentResponse({ description: 'Supprimé (ou il n’y en avait pas)' })
-  async discardDraft(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string): Promise<void> {
+  async discardDraft(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string, @JsonBody() _none: Json): Promise<void> {
     await this.workspace.discardDraft(staff, reference);
   }
 

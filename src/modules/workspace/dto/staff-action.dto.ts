@@ -198,7 +198,7 @@ export class LeftAnswerDraftDto {
   @ApiProperty({ example: 'GV-2026-000042' })
   reference!: string;
 
-  @ApiProperty({ description: 'L’objet de la demande' })
+  @ApiProperty({ description: 'L’objet actuel de la demande (une scission faite depuis peut l’avoir changé)' })
   subject!: string;
 
   @ApiProperty({ description: 'Le texte gardé' })
