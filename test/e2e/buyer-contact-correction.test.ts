@@ -1,7 +1,8 @@
 import { mailsTo, submittedAndTaken } from '../support/conversation';
 import { StaffAuthService } from '../../src/modules/accounts/staff-auth.service';
 import { bearerFor, insertStaff, StaffClient } from '../support/staff';
-import { TestApp, useTestApp } from '../support/test-app';
+import { closedAsAnswered } from '../support/surveys';
+import { bodyOf, TestApp, useTestApp } from '../support/test-app';
 
 /** The right to rectification, and the way out of a mistyped address: staff correct, the mail follows. */
 describe('correcting the buyer’s contact details', () => {
@@ -223,6 +224,58 @@ describe('correcting the buyer’s contact details', () => {
     expect(await cased.json()).toMatchObject({ newTrackingLinkSent: false });
     expect((await fetch(ack.link)).status).toBe(200);
     expect(await mailsTo(t, 'buyer-tracking-link')).toHaveLength(1);
+  });
+
+  it('a box, unticked by default, says the old address was never the buyer’s: only then are the refusals made from it undone', async () => {
+    const request = await closedAsAnswered(t, 6);
+    // Refused from a link of the old address (every survey of the address, before any was sent).
+    await t.dataSource.query(`UPDATE surveys SET status = 'declined', declined_via = 'link' WHERE request_id = $1`, [request.id]);
+    const statuses = async () =>
+      (await t.dataSource.query(`SELECT status FROM surveys WHERE request_id = $1 ORDER BY wave DESC`, [request.id])).map(
+        (s: { status: string }) => s.status,
+      );
+    const holder = await insertStaff(t.dataSource, { role: 'facilitator', facilitatorId: request.facilitatorId, networks: ['aura-ee'] });
+    const c = new StaffClient(t.url);
+    expect((await c.signIn(holder.email)).status).toBe(303);
+    const page = `/espace/demandes/${request.reference}`;
+    const box = /<input type="checkbox" id="[^"]*" name="previousAddressWasWrong" value="1"( checked)?>/;
+    const html = await (await c.get(page)).text();
+    expect(box.exec(html)?.[1]).toBeUndefined();
+    expect(html).toContain(
+      'L’ancienne adresse n’était pas celle de l’acheteur (faute de frappe) : les refus faits depuis cette adresse sont annulés',
+    );
+    const contact = { firstName: 'Camille', lastName: 'Martin', phone: '', organisationName: 'Isère' };
+    // Sent back with an error, the form keeps the box as it was.
+    const wrong = await c.submit(page, `${page}/coordonnees`, { ...contact, email: 'camille.martin@', previousAddressWasWrong: '1' });
+    expect(wrong.status).toBe(400);
+    expect(box.exec(await wrong.text())?.[1]).toBe(' checked');
+
+    // The buyer changed mailbox: unticked, what they refused from the old one stands.
+    const moved = await c.submit(page, `${page}/coordonnees`, { ...contact, email: 'camille.martin@example.org' });
+    expect(moved.status).toBe(303);
+    expect(await statuses()).toEqual(['declined', 'declined']);
+    // The API takes a boolean, nothing it would have to guess.
+    const animator = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
+    const post = (body: unknown) =>
+      fetch(`${t.url}/api/v1/staff/requests/${request.reference}/buyer-contact`, {
+        method: 'POST',
+        headers: { authorization: animator, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const guessed = await post({ ...contact, phone: undefined, email: 'c.martin@example.org', previousAddressWasWrong: 'oui' });
+    expect([guessed.status, (await guessed.json()).errors.map((e: { field: string }) => e.field)]).toEqual([
+      400,
+      ['previousAddressWasWrong'],
+    ]);
+    expect(await statuses()).toEqual(['declined', 'declined']);
+    // A typo, ticked: the refusals came from a stranger's mailbox, the surveys are scheduled again for the buyer.
+    const typo = await c.submit(page, `${page}/coordonnees`, { ...contact, email: 'c.martin@example.org', previousAddressWasWrong: '1' });
+    expect(typo.status).toBe(303);
+    expect(await statuses()).toEqual(['scheduled', 'scheduled']);
+
+    const schema = (await bodyOf(fetch(`${t.url}/api/docs-json`))).components.schemas.BuyerContactCorrectionDto;
+    expect(schema.properties.previousAddressWasWrong).toMatchObject({ type: 'boolean', default: false });
+    expect(schema.properties.previousAddressWasWrong.description).toContain('faute de frappe');
   });
 
   it('the API: the network’s animator corrects with the intake’s rules; another network gets 404, an erased request 409', async () => {

@@ -6,11 +6,13 @@ import { JOB_QUEUES } from '../../src/queue/queue.registry';
 import { NotFound } from '../../src/common/errors/app-errors';
 import { MailService } from '../../src/modules/mail/mail.service';
 import { surveyOptOutHashes } from '../../src/modules/surveys/survey-opt-out.policy';
+import { sendingDueAt, SurveyDelays } from '../../src/modules/surveys/survey.policy';
 import { SurveysService } from '../../src/modules/surveys/surveys.service';
-import { TrackedTestRequest } from '../support/conversation';
+import { staffWrites, TrackedTestRequest } from '../support/conversation';
 import { bearerFor } from '../support/staff';
 import {
   answerSatisfaction,
+  closeAs,
   closedAsAnswered,
   DAY_MS,
   pastDue,
@@ -29,11 +31,18 @@ describe('follow-up surveys after a correction of the buyer’s address', () => 
   afterEach(() => time.back());
 
   const NEW_ADDRESS = 'camille.martin@example.org';
-  const correct = async (request: TrackedTestRequest, email = NEW_ADDRESS) => {
+  /** `typo`: staff say the old address was never the buyer's (the box), not that the buyer changed mailbox. */
+  const correct = async (request: TrackedTestRequest, email = NEW_ADDRESS, { typo }: { typo?: boolean } = {}) => {
     const response = await fetch(`${t.url}/api/v1/staff/requests/${request.reference}/buyer-contact`, {
       method: 'POST',
       headers: { authorization: await bearerFor(t, { role: 'animator', networks: ['aura-ee'] }), 'content-type': 'application/json' },
-      body: JSON.stringify({ firstName: 'Camille', lastName: 'Martin', email, organisationName: 'Isère' }),
+      body: JSON.stringify({
+        firstName: 'Camille',
+        lastName: 'Martin',
+        email,
+        organisationName: 'Isère',
+        ...(typo === undefined ? {} : { previousAddressWasWrong: typo }),
+      }),
     });
     expect(response.status).toBe(200);
   };
@@ -171,14 +180,14 @@ describe('follow-up surveys after a correction of the buyer’s address', () => 
     expect(await statuses(request)).toEqual(['declined', 'declined']);
   });
 
-  it('a refusal from the old mailbox’s link is not the buyer’s: the corrected address is asked, once, and its impact wave follows', async () => {
+  it('a refusal from a mistyped mailbox’s link is not the buyer’s: the corrected address is asked, once, and its impact wave follows', async () => {
     const request = await surveySent(8);
     const [{ link: oldLink }] = await surveyMails();
     expect((await refuse(oldLink!)).status).toBe(303);
     expect(await statuses(request)).toEqual(['declined', 'declined']);
     expect(await declinedVia(request)).toEqual(['link', 'link']);
 
-    await correct(request, 'camille.martin+8@example.org');
+    await correct(request, 'camille.martin+8@example.org', { typo: true });
     expect(await statuses(request)).toEqual(['sent', 'scheduled']);
     expect(await declinedVia(request)).toEqual([null, null]);
     const [survey] = await surveysOf(t, request.id);
@@ -208,10 +217,78 @@ describe('follow-up surveys after a correction of the buyer’s address', () => 
     const { link } = (await surveyMails()).find((mail) => mail.recipient === 'camille.martin+11@example.fr')!;
     expect((await refuseAll(link!)).status).toBe(303);
     expect(await declinedVia(wholeAddress)).toEqual(['link', 'link']);
-    await correct(wholeAddress, 'camille.martin+11@example.org');
+    await correct(wholeAddress, 'camille.martin+11@example.org', { typo: true });
     expect(await statuses(wholeAddress)).toEqual(['sent', 'scheduled']);
+    // That mailbox's objection stays its own: not lifted, not moved to the corrected address.
     expect(await optedOut('camille.martin+11@example.fr')).toBe(true);
+    expect(await optedOut('camille.martin+11@example.org')).toBe(false);
     expect((await surveyMails()).at(-1)!.recipient).toBe('camille.martin+11@example.org');
+  });
+
+  it('a buyer who changed mailbox keeps what they refused from the old one: unticked, nothing goes to the new address', async () => {
+    // « Ne plus recevoir de questionnaire » for this request, then for every request of the address, from its links.
+    const forRequest = await surveySent(12);
+    const { link } = (await surveyMails()).find((mail) => mail.recipient === 'camille.martin+12@example.fr')!;
+    expect((await refuse(link!)).status).toBe(303);
+    const forAddress = await surveySent(13);
+    const { link: addressLink } = (await surveyMails()).find((mail) => mail.recipient === 'camille.martin+13@example.fr')!;
+    expect((await refuseAll(addressLink!)).status).toBe(303);
+
+    await correct(forRequest, 'camille.martin+12@example.org');
+    await correct(forAddress, 'camille.martin+13@example.org', { typo: false });
+    for (const request of [forRequest, forAddress]) {
+      expect(await statuses(request)).toEqual(['declined', 'declined']);
+      expect(await declinedVia(request)).toEqual(['link', 'link']);
+    }
+    expect(await optedOut('camille.martin+13@example.fr')).toBe(true);
+    time.forward(200 * DAY_MS);
+    await runDueSurveys(t);
+    expect((await surveyMails()).filter((mail) => mail.recipient.endsWith('@example.org'))).toEqual([]);
+    for (const request of [forRequest, forAddress]) {
+      expect(await statuses(request)).toEqual(['declined', 'declined']);
+      expect((await surveyEvents(request)).map((e: { type: string }) => e.type)).not.toContain('survey_resent');
+    }
+  });
+
+  it('a refusal from a link a reopening withdrew, the request closed again since: the typo’s correction schedules it from that closure', async () => {
+    const request = await closedAsAnswered(t, 14);
+    // Sent now, on the database's clock as well as the service's: the closure after the reopening comes later on both.
+    await t.dataSource.query(`UPDATE surveys SET due_at = now() - interval '1 minute' WHERE request_id = $1 AND wave = 'satisfaction'`, [
+      request.id,
+    ]);
+    await runDueSurveys(t);
+    const [{ link: oldLink }] = await surveyMails();
+    const replied = await fetch(`${t.url}/api/v1/requests/${request.reference}/replies`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-tracking-token': request.token },
+      body: JSON.stringify({ message: 'Une précision encore, merci.' }),
+    });
+    expect(replied.status).toBe(200);
+    expect(await statuses(request)).toEqual(['cancelled', 'cancelled']);
+    // The mistyped mailbox refuses from the withdrawn link; the request is answered and closed again.
+    expect((await refuse(oldLink!)).status).toBe(303);
+    await staffWrites(t, request, 'answer', 'Voici la précision.');
+    await closeAs(t, request, 'answered');
+    expect(await statuses(request)).toEqual(['declined', 'declined']);
+    const [{ closed_at: closedAt }] = await t.dataSource.query(`SELECT closed_at FROM requests WHERE id = $1`, [request.id]);
+
+    // Corrected once the withdrawn link's date has passed.
+    time.past(new Date((await surveysOf(t, request.id))[0].expires_at!));
+    await correct(request, 'camille.martin+14@example.org', { typo: true });
+    expect(await statuses(request)).toEqual(['scheduled', 'scheduled']);
+    const [satisfaction, impact] = await surveysOf(t, request.id);
+    // Due as that closure made them: the satisfaction wave past (the next sweep sends it), the impact one months ahead.
+    const delays: SurveyDelays = {
+      satisfactionDelayDays: t.config.SURVEY_SATISFACTION_DELAY_DAYS,
+      impactDelayMonths: t.config.SURVEY_IMPACT_DELAY_MONTHS,
+      reminderDays: t.config.SURVEY_REMINDER_DAYS,
+      expiryDays: t.config.SURVEY_EXPIRY_DAYS,
+    };
+    expect(new Date(satisfaction.due_at)).toEqual(sendingDueAt('satisfaction', closedAt, delays, '38'));
+    expect(new Date(impact.due_at)).toEqual(sendingDueAt('impact', closedAt, delays, '38'));
+    await runDueSurveys(t);
+    expect(await statuses(request)).toEqual(['sent', 'scheduled']);
+    expect((await surveyMails()).at(-1)!.recipient).toBe('camille.martin+14@example.org');
   });
 
   it('a refusal by staff, or the opt-out of the new address, stays: nothing goes to the corrected address', async () => {
@@ -223,14 +300,14 @@ describe('follow-up surveys after a correction of the buyer’s address', () => 
     });
     expect(refused.status).toBe(200);
     expect(await declinedVia(byStaff)).toEqual(['staff', 'staff']);
-    await correct(byStaff, 'camille.martin+9@example.org');
+    await correct(byStaff, 'camille.martin+9@example.org', { typo: true });
     expect(await statuses(byStaff)).toEqual(['declined', 'declined']);
-    // Refused from the old mailbox's link, corrected into an address that opted out.
+    // Refused from the mistyped mailbox's link, corrected into an address that opted out.
     const intoOptedOut = await surveySent(10);
     const { link } = (await surveyMails()).find((mail) => mail.recipient === 'camille.martin+10@example.fr')!;
     expect((await refuse(link!)).status).toBe(303);
     await optOut('camille.martin+10@example.org');
-    await correct(intoOptedOut, 'camille.martin+10@example.org');
+    await correct(intoOptedOut, 'camille.martin+10@example.org', { typo: true });
     expect(await statuses(intoOptedOut)).toEqual(['declined', 'declined']);
     expect(await declinedVia(intoOptedOut)).toEqual(['opt_out', 'opt_out']);
 

@@ -360,6 +360,24 @@ describe('follow-up surveys: scheduling, sending, reminder, expiry', () => {
     expect((await fetch(link)).status).toBe(200);
   });
 
+  it('a survey its step finds no longer askable is cancelled as a reopening cancels it: what a refused form kept is dropped', async () => {
+    const request = await closedAsAnswered(t, 16);
+    await pastDue(t, time, request.id);
+    await t.app.get(SurveysSweepService).run();
+    const link = surveyLinkIn((await surveyMails())[0].text_body);
+    // A refused form: its valid part kept for the same link.
+    expect((await answerSatisfaction(link, 'usefulness=partly')).status).toBe(400);
+    const [satisfaction] = await surveysOf(t, request.id);
+    const kept = `SELECT partial_answers FROM surveys WHERE id = $1`;
+    expect((await t.dataSource.query(kept, [satisfaction.id]))[0].partial_answers).not.toBeNull();
+    // Out of its closure by a path that did not cancel its surveys: the step catches it.
+    await t.dataSource.query(`UPDATE requests SET status = 'in_progress', close_reason = NULL, closed_at = NULL WHERE id = $1`, [
+      request.id,
+    ]);
+    expect(await t.app.get(SurveysService).step(satisfaction.id)).toBe('cancel');
+    expect(await t.dataSource.query(kept, [satisfaction.id])).toEqual([{ partial_answers: null }]);
+  });
+
   it('concurrent jobs and sweeps send a survey once', async () => {
     const request = await closedAsAnswered(t, 8);
     const [satisfaction] = await surveysOf(t, request.id);

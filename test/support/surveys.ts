@@ -98,13 +98,13 @@ export function surveyLinkIn(body: string): string {
   return match[1];
 }
 
-/** The buyer's satisfaction answers, posted from the survey's page. */
-export function answerSatisfaction(link: string): Promise<Response> {
+/** The buyer's satisfaction answers, posted from the survey's page (by default complete; `body` for a partial one). */
+export function answerSatisfaction(link: string, body = 'usefulness=yes&quickEnough=yes'): Promise<Response> {
   return fetch(link, {
     method: 'POST',
     redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: 'usefulness=yes&quickEnough=yes',
+    body,
   });
 }
 

@@ -181,8 +181,9 @@ describe('isWithdrawn: a link sent before a reopening', () => {
 
 describe('newAddressStep: a survey when the buyer’s address is corrected', () => {
   const sentAt = new Date('2026-03-01T09:00:00Z');
+  const closedAt = new Date('2026-02-20T09:00:00Z');
   const open = new Date(NOW.getTime() + 86_400_000);
-  type Row = [string, Parameters<typeof newAddressStep>[0], NewAddressStep];
+  type Row = [string, Parameters<typeof newAddressStep>[0], Parameters<typeof newAddressStep>[1], NewAddressStep];
   const survey = (
     status: SurveyState['status'],
     declinedVia: 'link' | 'staff' | 'opt_out' | null,
@@ -190,28 +191,59 @@ describe('newAddressStep: a survey when the buyer’s address is corrected', () 
     expiresAt: Date | null,
     { buyerMayBeAsked = true, optedOut = false } = {},
   ) => ({ status, declinedVia, sentAt: sent, expiresAt, buyerMayBeAsked, optedOut });
+  // Staff ticked « the old address was not the buyer’s »; or not (the buyer changed mailbox).
+  const typo = { previousAddressWasWrong: true, closedAt };
+  const moved = { previousAddressWasWrong: false, closedAt };
+  // Closed again after the link was sent: a reopening withdrew it, the old mailbox refused from the withdrawn link.
+  const closedSince = { previousAddressWasWrong: true, closedAt: new Date(sentAt.getTime() + 86_400_000) };
   it.each<Row>([
-    ['asked, its link open', survey('sent', null, sentAt, open), 'send'],
-    ['reminded, its link open', survey('reminded', null, sentAt, open), 'send'],
-    ['asked, the new address opted out', survey('sent', null, sentAt, open, { optedOut: true }), 'decline'],
-    ['asked, past its date', survey('sent', null, sentAt, BEFORE), 'relink'],
-    ['not sent yet', survey('scheduled', null, null, null), 'relink'],
-    ['answered', survey('completed', null, sentAt, open), 'relink'],
-    ['expired', survey('expired', null, sentAt, BEFORE), 'relink'],
-    ['cancelled by a reopening', survey('cancelled', null, sentAt, open, { buyerMayBeAsked: false }), 'relink'],
-    // The old mailbox's holder refused: the buyer never did.
-    ['refused from its link while open', survey('declined', 'link', sentAt, open), 'send'],
-    ['refused from another wave’s link, never sent', survey('declined', 'link', null, null), 'schedule'],
-    ['refused from its link, the request reopened since', survey('declined', 'link', sentAt, open, { buyerMayBeAsked: false }), 'cancel'],
-    ['refused, never sent, the request reopened since', survey('declined', 'link', null, null, { buyerMayBeAsked: false }), 'cancel'],
-    ['refused from its link, past its date', survey('declined', 'link', sentAt, BEFORE), 'relink'],
-    ['refused from its link, the new address opted out', survey('declined', 'link', sentAt, open, { optedOut: true }), 'decline'],
-    ['refused, never sent, the new address opted out', survey('declined', 'link', null, null, { optedOut: true }), 'decline'],
+    ['asked, its link open', survey('sent', null, sentAt, open), moved, 'send'],
+    ['reminded, its link open', survey('reminded', null, sentAt, open), moved, 'send'],
+    ['asked, the new address opted out', survey('sent', null, sentAt, open, { optedOut: true }), moved, 'decline'],
+    ['asked, past its date', survey('sent', null, sentAt, BEFORE), typo, 'relink'],
+    ['not sent yet', survey('scheduled', null, null, null), typo, 'relink'],
+    ['answered', survey('completed', null, sentAt, open), typo, 'relink'],
+    ['expired', survey('expired', null, sentAt, BEFORE), typo, 'relink'],
+    ['cancelled by a reopening', survey('cancelled', null, sentAt, open, { buyerMayBeAsked: false }), typo, 'relink'],
+    // The old mailbox's holder, a stranger, refused: the buyer never did.
+    ['refused from its link while open, a typo', survey('declined', 'link', sentAt, open), typo, 'send'],
+    ['refused from another wave’s link, never sent, a typo', survey('declined', 'link', null, null), typo, 'schedule'],
+    [
+      'refused from its link, the request reopened since',
+      survey('declined', 'link', sentAt, open, { buyerMayBeAsked: false }),
+      typo,
+      'cancel',
+    ],
+    ['refused, never sent, the request reopened since', survey('declined', 'link', null, null, { buyerMayBeAsked: false }), typo, 'cancel'],
+    ['refused from its link, past its date', survey('declined', 'link', sentAt, BEFORE), typo, 'relink'],
+    [
+      'refused from a withdrawn link, closed again since, past its date',
+      survey('declined', 'link', sentAt, BEFORE),
+      closedSince,
+      'schedule',
+    ],
+    [
+      'refused from a withdrawn link, closed again since, its date to come',
+      survey('declined', 'link', sentAt, open),
+      closedSince,
+      'schedule',
+    ],
+    ['refused from its link, the new address opted out', survey('declined', 'link', sentAt, open, { optedOut: true }), typo, 'decline'],
+    ['refused, never sent, the new address opted out', survey('declined', 'link', null, null, { optedOut: true }), typo, 'decline'],
+    // The buyer changed mailbox: what they refused from the old one is still their word.
+    ['refused from its link while open, the buyer’s own old address', survey('declined', 'link', sentAt, open), moved, 'relink'],
+    ['refused, never sent, the buyer’s own old address', survey('declined', 'link', null, null), moved, 'relink'],
+    [
+      'refused from a withdrawn link, closed again since, the buyer’s own',
+      survey('declined', 'link', sentAt, BEFORE),
+      { ...closedSince, previousAddressWasWrong: false },
+      'relink',
+    ],
     // The buyer's own objection, or their address's: it stays.
-    ['declined by staff', survey('declined', 'staff', sentAt, open), 'relink'],
-    ['declined by an opt-out', survey('declined', 'opt_out', sentAt, open), 'relink'],
-    ['declined, how unknown', survey('declined', null, sentAt, open), 'relink'],
-  ])('%s → %s', (_label, state, step) => {
-    expect(newAddressStep(state, NOW)).toBe(step);
+    ['declined by staff', survey('declined', 'staff', sentAt, open), typo, 'relink'],
+    ['declined by an opt-out', survey('declined', 'opt_out', sentAt, open), typo, 'relink'],
+    ['declined, how unknown', survey('declined', null, sentAt, open), typo, 'relink'],
+  ])('%s', (_label, state, correction, step) => {
+    expect(newAddressStep(state, correction, NOW)).toBe(step);
   });
 });

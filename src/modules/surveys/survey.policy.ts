@@ -131,25 +131,29 @@ export function awaitsAnswer(survey: { status: SurveyStatus; expiresAt: Date | n
 export type NewAddressStep = 'send' | 'schedule' | 'cancel' | 'decline' | 'relink';
 
 /**
- * A survey asked and not answered goes to the new address. So does one refused from its link: the old mailbox's holder
- * said no, not the buyer; it is put back as it would stand — asked afresh while its link was open, scheduled again when
- * never sent, cancelled while the request is reopened; past its date, it is over either way. Both are declined when the
- * new address opted out. One declined by staff or an opt-out, answered, expired or still to be sent keeps its state.
+ * A survey asked and not answered goes to the new address. One refused from a link is put back only when staff say the
+ * old address was never the buyer's (`previousAddressWasWrong`: its holder said no, not the buyer); a buyer who changed
+ * mailbox and refused from it keeps their objection, as one recorded by staff or an opt-out does. Put back, it stands as
+ * it would: asked afresh while its link was open, scheduled again when never sent — or sent before the request's latest
+ * closure (`closedAt`), a link that closure withdrew, its sending then due from it —, cancelled while the request is
+ * reopened; past its date, it is over either way. Both are declined when the new address opted out. One answered,
+ * expired or still to be sent keeps its state.
  */
 export function newAddressStep(
   survey: Pick<SurveyState, 'status' | 'expiresAt' | 'buyerMayBeAsked' | 'optedOut'> & {
     declinedVia: SurveyDeclineWay | null;
     sentAt: Date | null;
   },
+  correction: { previousAddressWasWrong: boolean; closedAt: Date | null },
   now: Date,
 ): NewAddressStep {
   const asked = awaitsAnswer(survey, now);
-  const refusedByOldMailbox = survey.status === 'declined' && survey.declinedVia === 'link';
+  const refusedByOldMailbox = survey.status === 'declined' && survey.declinedVia === 'link' && correction.previousAddressWasWrong;
   if (!asked && !refusedByOldMailbox) return 'relink';
   // The new address's own objection: checked before anything goes there.
   if (survey.optedOut) return 'decline';
   if (asked) return 'send';
   if (!survey.buyerMayBeAsked) return 'cancel';
-  if (isOpen(survey, now)) return 'send';
-  return survey.sentAt === null ? 'schedule' : 'relink';
+  if (survey.sentAt === null || (correction.closedAt !== null && survey.sentAt < correction.closedAt)) return 'schedule';
+  return isOpen(survey, now) ? 'send' : 'relink';
 }

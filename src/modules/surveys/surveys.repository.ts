@@ -24,6 +24,8 @@ export interface SurveyWithRequest {
     subject: string;
     status: RequestStatus;
     closeReason: CloseReason | null;
+    /** Its latest closure (null while open): a link sent before it was withdrawn by a reopening. */
+    closedAt: Date | null;
     buyerEmail: string;
     buyerFirstName: string;
     anonymisedAt: Date | null;
@@ -83,7 +85,8 @@ const ANSWER_COLUMNS: Array<[keyof SurveyAnswers, string]> = [
 ];
 
 /** What a survey needs of its request (SurveyWithRequest['request']), read by both queries that give one. */
-const REQUEST_WITH_NETWORK = `SELECT r.id, r.reference, r.subject, r.status, r.close_reason AS "closeReason", r.buyer_email AS "buyerEmail",
+const REQUEST_WITH_NETWORK = `SELECT r.id, r.reference, r.subject, r.status, r.close_reason AS "closeReason", r.closed_at AS "closedAt",
+  r.buyer_email AS "buyerEmail",
   r.buyer_first_name AS "buyerFirstName", r.anonymised_at AS "anonymisedAt", n.name AS "networkName",
   r.department_code AS "departmentCode", r.kind, r.organisation_type AS "organisationType", r.created_at AS "receivedAt",
   r.purchase_stage AS "purchaseStage",

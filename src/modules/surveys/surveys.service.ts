@@ -117,12 +117,13 @@ export class SurveysService implements OnModuleInit {
    * To run in the transaction that corrects the buyer's address, under the request's lock, once the new address is
    * written: every survey link of the request is renewed, so whoever holds the former (maybe mistyped) mailbox can no
    * more answer than refuse for the new one, and the survey e-mails not sent yet, which carry the old links, are dropped.
-   * What the old mailbox's holder typed into a refused form is forgotten, and what they refused from a link is put back
-   * (newAddressStep). A survey asked and not answered goes to the new address as a fresh sending would (new dates, its
-   * reminder's timer, a private history line), unless that address opted out: it is then declined at once. One not sent
-   * yet leaves later for the new address with a link of its own.
+   * What the old mailbox's holder typed into a refused form is forgotten. What was refused from a link of the old address
+   * is put back only when staff say it was never the buyer's (`previousAddressWasWrong`, a typo): a buyer who changed
+   * mailbox keeps the objection they made from it (newAddressStep). A survey asked and not answered goes to the new
+   * address as a fresh sending would (new dates, its reminder's timer, a private history line), unless that address opted
+   * out: it is then declined at once. One not sent yet leaves later for the new address with a link of its own.
    */
-  async newAddressStatements(manager: EntityManager, requestId: string): Promise<SqlStatement[]> {
+  async newAddressStatements(manager: EntityManager, requestId: string, previousAddressWasWrong: boolean): Promise<SqlStatement[]> {
     const now = this.clock.now();
     // Run as one, the drop does not see the e-mails queued beside it.
     const statements = [this.mail.dropUnsentStatement([requestId], 'survey')];
@@ -135,6 +136,7 @@ export class SurveysService implements OnModuleInit {
           buyerMayBeAsked: buyerMayBeAsked(request),
           optedOut: await this.surveys.optedOut(manager, this.optOutHashes(request.buyerEmail)),
         },
+        { previousAddressWasWrong, closedAt: request.closedAt },
         now,
       );
       if (step === 'send') {
@@ -147,16 +149,18 @@ export class SurveysService implements OnModuleInit {
       }
       // A survey refused before it was ever sent has no link to renew.
       const link = survey.tokenHash ? this.linkOf(id, randomToken()) : {};
-      const state: Pick<SurveyStepChange, 'status' | 'declinedVia'> = {
+      // Due as the request's latest closure made it (past, the next sweep sends it): one closed again since it was refused
+      // kept its former date. Closed, as `schedule` requires.
+      const dueAt = sendingDueAt(survey.wave, request.closedAt ?? now, this.delays, request.departmentCode);
+      const state: Pick<SurveyStepChange, 'status' | 'declinedVia' | 'dueAt'> = {
         relink: { status: survey.status },
         // Declined quietly, as its next step would: the opt-out's own history line says why.
         decline: { status: 'declined' as const, declinedVia: 'opt_out' as const },
-        schedule: { status: 'scheduled' as const, declinedVia: null },
+        schedule: { status: 'scheduled' as const, declinedVia: null, dueAt },
         cancel: { status: 'cancelled' as const, declinedVia: null },
       }[step];
       statements.push(this.surveys.stepStatement(id, { ...state, partialAnswers: null, ...link }));
-      // Back to its sending time (past, the next sweep sends it).
-      if (step === 'schedule') statements.push(this.timerStatement(id, survey.dueAt));
+      if (step === 'schedule') statements.push(this.timerStatement(id, dueAt));
     }
     return statements;
   }
@@ -405,8 +409,9 @@ export class SurveysService implements OnModuleInit {
           this.surveys.stepStatement(survey.id, { status: 'expired', partialAnswers: null }),
           this.requests.eventStatement(surveyEvent(request.id, 'survey_expired', survey.wave)),
         ];
+      // As a reopening's cancellation: sent again after the next closure with a new link, nothing typed at this one shown.
       case 'cancel':
-        return [this.surveys.stepStatement(survey.id, { status: 'cancelled' })];
+        return [this.surveys.stepStatement(survey.id, { status: 'cancelled', partialAnswers: null })];
       // Quietly: the opt-out's own history line says why (this one was queued meanwhile, or its address corrected into it).
       case 'decline':
         return [this.surveys.stepStatement(survey.id, { status: 'declined', declinedVia: 'opt_out' })];

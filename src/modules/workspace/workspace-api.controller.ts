@@ -46,6 +46,7 @@ import {
   DeclineResultDto,
   ErasureBodyDto,
   ErasureResultDto,
+  BuyerContactCorrectionDto,
   BuyerContactResultDto,
   SeenStateBodyDto,
   StaffActionResultDto,
@@ -56,7 +57,6 @@ import { StaffRequestPageDto } from './dto/staff-request-page.dto';
 import { QUEUE_SORTS, QUEUE_TABS } from './workspace-queue.policy';
 import { WorkspaceService } from './workspace.service';
 import { JsonBody, refuseUnknownFields } from '../../common/json-body.decorator';
-import { BuyerContactDto } from '../intake/dto/create-request.dto';
 
 type Json = Record<string, unknown>;
 
@@ -316,16 +316,16 @@ export class WorkspaceApiController {
   @ApiOperation({
     summary: 'Corriger les coordonnées de l’acheteur (droit de rectification)',
     description:
-      'Par le facilitateur qui suit la demande, les animateurs de son réseau ou un administrateur, tant que ses données ne sont pas effacées. Une nouvelle adresse (autre que par la casse) reçoit la référence et un nouveau lien de suivi, l’ancien lien ne fonctionne plus, et l’ancienne adresse est prévenue du changement, sans lien. Les courriels qui ne lui sont pas encore parvenus partent à la nouvelle adresse ; ceux que l’ancienne a refusés sont envoyés de nouveau.',
+      'Par le facilitateur qui suit la demande, les animateurs de son réseau ou un administrateur, tant que ses données ne sont pas effacées. Une nouvelle adresse (autre que par la casse) reçoit la référence et un nouveau lien de suivi, l’ancien lien ne fonctionne plus, et l’ancienne adresse est prévenue du changement, sans lien. Les courriels qui ne lui sont pas encore parvenus partent à la nouvelle adresse ; ceux que l’ancienne a refusés sont envoyés de nouveau. Les refus de questionnaire faits depuis l’ancienne adresse ne sont annulés que sur previousAddressWasWrong: true (une faute de frappe, pas un changement d’adresse de l’acheteur).',
   })
-  @ApiBody({ type: BuyerContactDto })
+  @ApiBody({ type: BuyerContactCorrectionDto })
   @ApiOkResponse({ type: BuyerContactResultDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Champ absent, trop long ou invalide (les règles du dépôt)' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Données personnelles déjà effacées' })
   async correctBuyer(
     @CurrentStaff() staff: StaffPrincipal,
     @Param('reference') reference: string,
-    @JsonBody('firstName', 'lastName', 'email', 'phone', 'organisationName') body: Json,
+    @JsonBody('firstName', 'lastName', 'email', 'phone', 'organisationName', 'previousAddressWasWrong') body: Json,
   ) {
     const { newTrackingLinkSent } = await this.workspace.correctBuyer(staff, reference, body);
     return { ...(await this.status(staff, reference)), newTrackingLinkSent };

@@ -728,7 +728,9 @@ export class WorkspaceService {
    * history says who did it, never what was there. Messages not sent yet to the old address go to the new one, and
    * those it refused are sent again. A new address gets a new tracking link (whoever holds the old one, the owner of a
    * mistyped mailbox, loses it) in a message of its own, and the old address is told, without any link; the survey
-   * links are renewed too, a survey waiting for its answer going to the new address.
+   * links are renewed too, a survey waiting for its answer going to the new address. What was refused from a survey
+   * link of the old address is put back only when staff tick that it was never the buyer's (`previousAddressWasWrong`):
+   * the same form serves a buyer who changed mailbox, whose refusals stand.
    */
   async correctBuyer(staff: StaffPrincipal, reference: string, body: Record<string, unknown>): Promise<{ newTrackingLinkSent: boolean }> {
     const request = await this.answeredFor(staff, reference);
@@ -740,6 +742,7 @@ export class WorkspaceService {
       phone: typeof body.phone === 'string' && !body.phone.trim() ? undefined : body.phone,
       organisationName: body.organisationName,
     });
+    const previousAddressWasWrong = tickedBox(body.previousAddressWasWrong, 'previousAddressWasWrong');
     return this.dataSource.transaction(async (manager) => {
       const locked = await this.requests.lockForChange(manager, request.id);
       if (!locked) throw new NotFound();
@@ -756,7 +759,7 @@ export class WorkspaceService {
         this.requests.eventStatement(this.event(request.id, staff, 'buyer_contact_corrected', locked.status, locked.status, false)),
       ]);
       // Before the readdressing: the survey e-mails not sent yet carry the old survey links, they are replaced, not moved.
-      if (token) await runAsOne(manager, await this.surveys.newAddressStatements(manager, request.id));
+      if (token) await runAsOne(manager, await this.surveys.newAddressStatements(manager, request.id, previousAddressWasWrong));
       // Their links are rewritten too: sent with the old token, they would open nothing.
       if (contact.email !== locked.buyerEmail) {
         await this.mail.readdressUnsent(
@@ -915,9 +918,19 @@ function optionalText(value: unknown, field: string, errors: FieldError[]): stri
   return text || null;
 }
 
-/** A confirmation box of a form (`"1"`, alone or among others) or an API's `true`; else the form comes back with `message`. */
+/** A form's box ticked (`"1"`, alone or among others) or an API's `true`. */
+function isTicked(value: unknown): boolean {
+  return value === true || value === '1' || (Array.isArray(value) && value.includes('1'));
+}
+
+/** A confirmation box of a form or an API's `true`; else the form comes back with `message`. */
 function assertTicked(confirm: unknown, message: string): void {
-  if (!(confirm === true || confirm === '1' || (Array.isArray(confirm) && confirm.includes('1')))) {
-    throw new ValidationFailed([{ field: 'confirm', message }]);
-  }
+  if (!isTicked(confirm)) throw new ValidationFailed([{ field: 'confirm', message }]);
+}
+
+/** An optional box: absent (or the API's `false`) is unticked; anything but a box's value or a boolean is refused, not guessed. */
+function tickedBox(value: unknown, field: string): boolean {
+  if (isTicked(value)) return true;
+  if (value === undefined || value === false) return false;
+  throw new ValidationFailed([{ field, message: 'Cochez la case ou laissez-la vide (dans l’API : true ou false).' }]);
 }

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { BuyerContactDto } from '../../intake/dto/create-request.dto';
 import { HELP_ITEM_TYPES, REFERRAL_TARGETS, STAFF_TEXT_MAX } from '../../requests/request-message.types';
 import { SYSTEM_CLOSE_REASONS } from '../../requests/request-state.policy';
 import { CLOSE_REASONS, REQUEST_STATUSES } from '../../requests/request.types';
@@ -23,6 +24,18 @@ export class BuyerContactResultDto extends StaffActionResultDto {
       'L’adresse électronique a changé : la nouvelle a reçu un nouveau lien de suivi (l’ancien ne fonctionne plus), l’ancienne est prévenue, sans lien',
   })
   newTrackingLinkSent!: boolean;
+}
+
+/** The correction's body: the intake's contact fields, and whether the old address was ever the buyer's. */
+export class BuyerContactCorrectionDto extends BuyerContactDto {
+  @ApiPropertyOptional({
+    type: Boolean,
+    default: false,
+    description:
+      'true : l’ancienne adresse n’était pas celle de l’acheteur (faute de frappe) ; les refus de questionnaire faits depuis un lien envoyé à cette adresse sont annulés (questionnaires renvoyés ou reprogrammés pour la nouvelle adresse). ' +
+      'false ou absent (l’acheteur a changé d’adresse) : ses refus restent valables. Le refus de tout questionnaire enregistré pour l’ancienne adresse reste attaché à celle-ci dans les deux cas. Sans effet si l’adresse ne change pas.',
+  })
+  previousAddressWasWrong?: boolean;
 }
 
 export class DeclineResultDto {
