@@ -27,7 +27,6 @@ const NO_FILTERS: EvaluationFilters = {
   wave: null,
   score: null,
   reviewed: null,
-  page: 1,
 };
 
 describe('the review of evaluations and the survey indicators read indexes, not two years of tables', () => {

@@ -121,9 +121,10 @@ function isHttpError(error: unknown): error is { status: number } {
 
 /**
  * A program rather than a person: the API's and health checks' paths, a bearer token (a script's, on any route that
- * takes one: the CSV exports), or a client that takes JSON and not HTML.
+ * takes one: the CSV exports), or a client that takes JSON and not HTML. The staff guard asks it too, to answer such a
+ * client's missing identity as the API does.
  */
-function wantsJson(req: Request): boolean {
+export function wantsJson(req: Request): boolean {
   return (
     req.path.startsWith('/api/') ||
     req.path.startsWith('/health') ||

@@ -4,6 +4,7 @@ import { Reflector } from '@nestjs/core';
 import type { NextFunction, Request, Response } from 'express';
 import { AppError, NotFound } from '../../common/errors/app-errors';
 import { ErrorResponseDto } from '../../common/errors/error-response.dto';
+import { wantsJson } from '../../common/errors/error-responder';
 import { formLeftBehind, postedFromThisSite, readUnreadForm, rememberFormPage } from '../../web/form-left-behind';
 import { formReturnPath } from '../../web/form-left-behind.policy';
 import { ReferenceService } from '../reference/reference.service';
@@ -53,10 +54,10 @@ function authOf(context: ExecutionContext): StaffAuth {
 }
 
 /**
- * Staff-only routes. No valid identity: pages redirect (303) to /connexion?retour=<path>, /api/
- * routes answer 401 JSON, and a form sent from a page gets the sign-in page (401) with what it held and its page to
- * return to. Wrong role: 404. Unsafe methods from a session must carry the CSRF token (hidden field _csrf, or header
- * X-CSRF-Token for scripts).
+ * Staff-only routes. No valid identity: pages redirect (303) to /connexion?retour=<path>; /api/ routes and programs
+ * (a bearer token, on the CSV exports too: wantsJson) answer 401 JSON with WWW-Authenticate; a form sent from a page
+ * gets the sign-in page (401) with what it held and its page to return to. Wrong role: 404. Unsafe methods from a
+ * session must carry the CSRF token (hidden field _csrf, or header X-CSRF-Token for scripts).
  */
 @Injectable()
 export class StaffGuard implements CanActivate {
@@ -71,7 +72,8 @@ export class StaffGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<StaffRequest>();
     const res = context.switchToHttp().getResponse<Response>();
-    const fromForm = !SAFE_METHODS.has(req.method) && !isApi(req) && !!req.is(['application/x-www-form-urlencoded', 'multipart/form-data']);
+    const fromForm =
+      !SAFE_METHODS.has(req.method) && !wantsJson(req) && !!req.is(['application/x-www-form-urlencoded', 'multipart/form-data']);
     // Whatever happens to the form (an ended session, a stale token), the person is led back to its page, at its section.
     if (fromForm)
       rememberFormPage(
@@ -112,12 +114,9 @@ export function staffOnlyMiddleware(auth: () => StaffAuthService, role: StaffRol
   };
 }
 
-function isApi(req: Request): boolean {
-  return req.originalUrl.startsWith('/api/');
-}
-
+/** A program (the API, a script's bearer token on an export) is told to authenticate; a person is sent to sign in. */
 function signInRequired(req: Request, res: Response): AppError {
-  if (isApi(req)) {
+  if (wantsJson(req)) {
     res.setHeader('WWW-Authenticate', 'Bearer realm="Guichet vert"');
     return new AppError('unauthorized', 'Authentification requise : jeton d’accès (Authorization: Bearer …) ou session.');
   }

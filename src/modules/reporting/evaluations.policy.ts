@@ -34,6 +34,10 @@ export interface EvaluationFilters extends RequestFilters {
   wave: SurveyWave | null;
   score: Score | null;
   reviewed: boolean | null;
+}
+
+/** The list's (page and API), which pages what the filters select; the export takes them all, and no page. */
+export interface EvaluationListFilters extends EvaluationFilters {
   page: number;
 }
 
@@ -137,13 +141,13 @@ export class FilterReader {
   }
 }
 
-/** Query string (page, API or CSV export) → the evaluation filters, and the errors of the values it could not read. */
-export function parseEvaluationFilters(query: Query): { filters: EvaluationFilters; errors: FieldError[] } {
+/** Query string (page or API) → the list's filters and page, and the errors of the values it could not read. */
+export function parseEvaluationFilters(query: Query): { filters: EvaluationListFilters; errors: FieldError[] } {
   const read = new FilterReader(query);
-  return { filters: readEvaluationFilters(read), errors: read.errors };
+  return { filters: { ...readEvaluationFilters(read), page: read.page() }, errors: read.errors };
 }
 
-/** The evaluation filters, their errors left in `read`. */
+/** The evaluation filters, their errors left in `read`; the page is the list's alone (an export refuses it, unread). */
 export function readEvaluationFilters(read: FilterReader): EvaluationFilters {
   const reviewed = read.oneOf('reviewed', ['oui', 'non'] as const, 'Revue');
   return {
@@ -152,7 +156,6 @@ export function readEvaluationFilters(read: FilterReader): EvaluationFilters {
     wave: read.oneOf('wave', SURVEY_WAVES, 'Questionnaire'),
     score: read.oneOf('score', SCORES, 'Appréciation'),
     reviewed: reviewed === null ? null : reviewed === 'oui',
-    page: read.page(),
   };
 }
 

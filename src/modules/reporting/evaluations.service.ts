@@ -18,8 +18,8 @@ import { EvaluationDetailDto, EvaluationDto } from './dto/evaluation-detail.dto'
 import { WAVE_LABELS } from './evaluation-labels';
 import {
   EVALUATIONS_PAGE_SIZE,
-  EvaluationFilters,
   evaluationActions,
+  EvaluationListFilters,
   evaluationQueryProblems,
   filtersRefused,
   parseEvaluationFilters,
@@ -54,7 +54,7 @@ export class EvaluationsService {
   ) {}
 
   /** The API's filters, read strictly (the page's are read leniently, parseEvaluationFilters alone). */
-  apiFilters(staff: StaffPrincipal, query: Record<string, unknown>): EvaluationFilters {
+  apiFilters(staff: StaffPrincipal, query: Record<string, unknown>): EvaluationListFilters {
     const problems = evaluationQueryProblems(query, this.reference.knownCodesWithin(visibleNetworks(staff)));
     const { filters, errors } = parseEvaluationFilters(query);
     const refused = [...problems, ...errors.filter((error) => !problems.some((problem) => problem.field === error.field))];
@@ -64,7 +64,7 @@ export class EvaluationsService {
     throw filtersRefused(refused.sort((a, b) => order.indexOf(a.field) - order.indexOf(b.field)));
   }
 
-  async list(staff: StaffPrincipal, filters: EvaluationFilters) {
+  async list(staff: StaffPrincipal, filters: EvaluationListFilters) {
     const { total, unreviewed } = await this.evaluations.count(staff, filters);
     const { page, pages, offset } = pageOf(total, filters.page, EVALUATIONS_PAGE_SIZE);
     const items = total ? await this.evaluations.page(staff, filters, EVALUATIONS_PAGE_SIZE, offset) : [];
