@@ -1,21 +1,11 @@
 import { constants, PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
-import { Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
-/** prom-client's default collectors (lib/defaultMetrics.js) but `gc`, measured below instead. */
-const DEFAULT_COLLECTORS = [
-  'processCpuTotal',
-  'processStartTime',
-  'osMemoryHeap',
-  'processOpenFileDescriptors',
-  'processMaxFileDescriptors',
-  'eventLoopLag',
-  'processResources',
-  'processHandles',
-  'processRequests',
-  'heapSizeAndUsed',
-  'heapSpacesSizeAndUsed',
-  'version',
-] as const;
+/**
+ * prom-client's default collectors (lib/metrics/<name>.js) but `gc`, measured below instead: read from its own list, so
+ * that one it adds or renames is followed rather than silently missing.
+ */
+const DEFAULT_COLLECTORS = collectDefaultMetrics.metricsList.filter((name) => name !== 'gc');
 
 type Collector = (registry: Registry, config: { prefix: string; eventLoopMonitoringPrecision: number }) => void;
 
