@@ -524,6 +524,25 @@ describe('answer drafts', () => {
     expect(await drafts(other.request.id)).toEqual([]);
   });
 
+  it('deletes a left draft sent twice (a double click, a resend) once: each sending is told it is deleted, not « introuvable »', async () => {
+    const { request, network, holder, holderId } = await holderOf(15);
+    await t.dataSource.query(
+      `INSERT INTO answer_drafts (request_id, staff_user_id, body, items, saved_at) VALUES ($1, $2, 'Laissé', '[]', now())`,
+      [request.id, holderId],
+    );
+    const colleagueId = await insertFacilitator(t.dataSource, { network });
+    await t.dataSource.query(`UPDATE requests SET assigned_facilitator_id = $2 WHERE id = $1`, [request.id, colleagueId]);
+    const html = await (await holder.get(LEFT)).text();
+    const form = html.slice(html.indexOf(`id="brouillon-${request.reference}"`));
+    const fields = { _csrf: csrfIn(html), formToken: form.match(/name="formToken" value="([^"]+)"/)?.[1] ?? '' };
+    const action = `${LEFT}/${request.reference}/suppression`;
+    for (const sent of [await holder.post(action, fields), await holder.post(action, fields)]) {
+      expect(sent.status).toBe(303);
+      expect(sent.headers.get('location')).toBe(`${LEFT}?fait=suppression`);
+    }
+    expect(await drafts(request.id)).toEqual([]);
+  });
+
   it('asks whether one left drafts only on a facilitator’s pages, by an index: never on an animator’s page nor a script’s call', async () => {
     const { request, network, holder, holderId } = await holderOf(14);
     await postAnswerForm(holder, request.reference, draftFields);

@@ -107,11 +107,13 @@ describe('answer templates', () => {
     expect(blankHtml).toContain('Donnez un titre au modèle.');
     // Right under the page's <h1>, the summary's heading stays an <h2>.
     expect(blankHtml).toContain('<h2 class="fr-alert__title">1 erreur empêche l’envoi du modèle</h2>');
-    expect(
-      await animator.submit(editPath, editPath, { networkCode: 'aura-ee', title: 'Loi AGEC : réemploi', body: 'Nouveau texte' }),
-    ).toMatchObject({
-      status: 303,
+    const changed = await animator.submit(editPath, editPath, {
+      networkCode: 'aura-ee',
+      title: 'Loi AGEC : réemploi',
+      body: 'Nouveau texte',
     });
+    expect(changed.status).toBe(303);
+    expect(changed.headers.get('location')).toBe('/espace/modeles?fait=modification');
     expect(await templates()).toEqual([expect.objectContaining({ title: 'Loi AGEC : réemploi', body: 'Nouveau texte' })]);
 
     // « Supprimer » asks first: a deletion cannot be undone.
@@ -390,7 +392,13 @@ describe('answer templates', () => {
     const page = await signedIn({ role: 'animator', networks: ['aura-ee'] });
     const path = `/espace/modeles/${id}`;
     const fields = { networkCode: 'aura-ee', title: 'Loi AGEC', body: 'Texte de départ', kind: 'environmental' };
-    expect((await page.submit(path, path, fields)).status).toBe(303);
+    const unchanged = await page.submit(path, path, fields);
+    expect(unchanged.status).toBe(303);
+    // Said so, not « modifié ».
+    expect(unchanged.headers.get('location')).toBe('/espace/modeles?fait=sans-changement');
+    const told = await (await page.get(unchanged.headers.get('location')!)).text();
+    expect(told).toContain('role="status"><p>Rien n’a changé : le modèle est tel qu’il était.</p>');
+    expect(told).not.toContain('Le modèle est modifié.');
     expect(await versionNow()).toBe(1);
     expect(await t.dataSource.query(`SELECT summary FROM audit_events`)).toEqual([]);
 
@@ -417,6 +425,26 @@ describe('answer templates', () => {
     );
     expect(patched.status).toBe(409);
     expect(await templates()).toEqual([expect.objectContaining({ title: 'Titre du collègue', body: 'Texte de départ' })]);
+  });
+
+  it('API: a change whose If-Match lists a colleague’s version made meanwhile changes only the fields it sends, over that version', async () => {
+    const animator = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
+    const id = await insertTemplate('aura-ee', 'Loi AGEC', 'Texte de départ');
+    // The PATCH reads version 1; a colleague's text, making version 2, is committed before it writes; its If-Match lists both.
+    const patched = await meanwhile(
+      `UPDATE answer_templates SET body = 'Texte du collègue', version = version + 1 WHERE id = $1`,
+      [id],
+      () =>
+        fetch(`${t.url}/api/v1/staff/answer-templates/${id}`, {
+          method: 'PATCH',
+          headers: { authorization: animator, 'content-type': 'application/json', 'if-match': '"1", "2"' },
+          body: JSON.stringify({ title: 'Loi AGEC : réemploi' }),
+        }),
+    );
+    expect(patched.status).toBe(200);
+    expect(patched.headers.get('etag')).toBe('"3"');
+    expect(await patched.json()).toMatchObject({ title: 'Loi AGEC : réemploi', body: 'Texte du collègue', version: 3 });
+    expect(await templates()).toEqual([expect.objectContaining({ title: 'Loi AGEC : réemploi', body: 'Texte du collègue' })]);
   });
 
   it('API: a change or deletion of a template deleted before, or while it ran, is 404 as reading it is, as documented', async () => {
@@ -891,6 +919,34 @@ describe('answer templates', () => {
         .status,
     ).toBe(204);
     expect(await (await berenice.get(`/espace/modeles?deja-supprime=${elsewhere}`)).text()).toContain('<p>Ce modèle n’existe plus.</p>');
+    // Moved to a network outside hers, before or while the deletion was sent: it still exists, and the list says where it went.
+    const admin = await bearerFor(t, { role: 'admin' });
+    const moveAway = (id: string) =>
+      fetch(`${t.url}/api/v1/staff/answer-templates/${id}`, {
+        method: 'PATCH',
+        headers: { authorization: admin, 'content-type': 'application/json' },
+        body: JSON.stringify({ networkCode: 'maximilien' }),
+      });
+    const movedBefore = await insertTemplate('aura-ee', 'Déplacé avant', 'Texte');
+    const third = await confirmBoth(movedBefore);
+    expect((await moveAway(movedBefore)).status).toBe(200);
+    const movedDuring = await insertTemplate('aura-ee', 'Déplacé pendant', 'Texte');
+    const fourth = await confirmBoth(movedDuring);
+    for (const sent of [
+      await berenice.post(third.path, third.mine),
+      await meanwhile(`UPDATE answer_templates SET network_code = 'maximilien' WHERE id = $1`, [movedDuring], () =>
+        berenice.post(fourth.path, fourth.mine),
+      ),
+    ]) {
+      expect(sent.headers.get('location')).toBe('/espace/modeles?deplace');
+      const said = await (await berenice.get(sent.headers.get('location')!)).text();
+      expect(said).toContain('id="modele-deja-supprime"><p>Ce modèle a été déplacé hors de vos réseaux : il n’est pas supprimé.</p>');
+      expect(said).not.toContain('Ce modèle n’existe plus.');
+    }
+    expect(await t.dataSource.query(`SELECT title FROM answer_templates WHERE network_code = 'maximilien' ORDER BY title`)).toEqual([
+      { title: 'Déplacé avant' },
+      { title: 'Déplacé pendant' },
+    ]);
     // Without the confirmation's version (no page sent it), or with no id, still « introuvable ».
     expect((await berenice.post(first.path, { _csrf: first.mine._csrf })).status).toBe(404);
     expect((await berenice.post('/espace/modeles/pas-un-modele/suppression', first.mine)).status).toBe(404);
@@ -965,14 +1021,15 @@ describe('answer templates', () => {
         { field: 'If-Match', message: expect.stringContaining('L’en-tête If-Match ne désigne pas la version actuelle de ce modèle ("2"') },
       ]);
     }
-    for (const [query, body] of [
-      ['?version=deux', undefined],
-      ['', { version: 'deux' }],
+    // Unreadable, it is refused where it was said: the address or the field.
+    for (const [query, body, field] of [
+      ['?version=deux', undefined, '?version'],
+      ['', { version: 'deux' }, 'version'],
     ] as const) {
       const unreadable = await call('DELETE', query, body);
       expect(unreadable.status).toBe(400);
       expect((await unreadable.json()).errors).toEqual([
-        { field: 'version', message: 'La version du modèle est un nombre entier, celle que vous avez lue.' },
+        { field, message: 'La version du modèle est un nombre entier, celle que vous avez lue.' },
       ]);
     }
     expect(await templates()).toEqual([expect.objectContaining({ title: 'Loi AGEC : réemploi' })]);

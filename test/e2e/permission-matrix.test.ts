@@ -52,6 +52,9 @@ const poolNetworkFacilitators = (surface: Surface, code: number) =>
 /** The facilitator themself (the holder's own record), their network's animators, admins. */
 const selfOrNetwork = (surface: Surface, code: number) =>
   answers(surface, { holder: code, peer: 404, stranger: 404, animator: code, foreignAnimator: 404, admin: code });
+/** Every facilitator, whatever the request (their own things), by role. */
+const facilitators = (surface: Surface, code: number) =>
+  answers(surface, { holder: code, peer: code, stranger: code, animator: 404, foreignAnimator: 404, admin: 404 });
 /** Animators (each for their own networks) and admins, by role. */
 const managers = (surface: Surface, code: number) =>
   answers(surface, { holder: 404, peer: 404, stranger: 404, animator: code, foreignAnimator: code, admin: code });
@@ -159,10 +162,11 @@ describe('permission matrix of the staff endpoints', () => {
     // A draft is saved through the answer's form (its « Enregistrer le brouillon » button); discarding one the holder does
     // not have changes nothing.
     { method: 'POST', route: '/espace/demandes/:reference/brouillon/suppression', expected: holderOnly('form', 303) },
-    // « Mes brouillons laissés »: everyone's own list (empty here); a draft nobody left on the request is nobody's to delete.
-    { method: 'GET', route: '/espace/brouillons', expected: everyone('page', 200) },
+    // « Mes brouillons laissés »: each facilitator's own list (empty here), nobody else's by role; a draft nobody left on
+    // the request is nobody's to delete.
+    { method: 'GET', route: '/espace/brouillons', expected: facilitators('page', 200) },
     { method: 'POST', route: '/espace/brouillons/:reference/suppression', expected: everyone('form', 404) },
-    { method: 'GET', route: '/api/v1/staff/left-answer-drafts', expected: everyone('api', 200) },
+    { method: 'GET', route: '/api/v1/staff/left-answer-drafts', expected: facilitators('api', 200) },
     { method: 'DELETE', route: '/api/v1/staff/left-answer-drafts/:reference', expected: everyone('api', 404) },
     { method: 'POST', route: '/espace/demandes/:reference/cloture', body: {}, expected: seers('form', 400) },
     // Reopening an open request: refused by its state (409) for those who may reopen, 404 for everyone else.

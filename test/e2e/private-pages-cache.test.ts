@@ -1,4 +1,5 @@
-import { csrfIn, insertStaff, STAFF_PASSWORD, StaffClient } from '../support/staff';
+import { insertFacilitator } from '../support/facilitators';
+import { csrfIn, insertStaff, signedInStaff, STAFF_PASSWORD, StaffClient } from '../support/staff';
 import { TestApp, useTestApp } from '../support/test-app';
 
 /** A shared office computer keeps nothing private: no page from its cache, nor through the back button after sign-out. */
@@ -19,7 +20,6 @@ describe('what browsers and proxies may keep', () => {
       '/espace/comptes',
       '/espace/facilitateurs',
       '/espace/modeles',
-      '/espace/brouillons',
       '/connexion',
       '/mot-de-passe/oubli',
       '/demande',
@@ -33,6 +33,15 @@ describe('what browsers and proxies may keep', () => {
     const token = await c.post('/espace/compte/jetons', { _csrf: csrfIn(await account.text()), label: 'Script', password: STAFF_PASSWORD });
     expect(await token.text()).toMatch(/gvt_\S+/);
     expect(token.headers.get('cache-control')).toBe('no-store');
+
+    // A facilitator's own page.
+    const facilitator = await signedInStaff(t, {
+      role: 'facilitator',
+      facilitatorId: await insertFacilitator(t.dataSource, { network: 'aura-ee' }),
+      networks: ['aura-ee'],
+    });
+    const drafts = await facilitator.get('/espace/brouillons');
+    expect([drafts.status, drafts.headers.get('cache-control')]).toEqual([200, 'no-store']);
 
     const css = await fetch(`${t.url}/dsfr/dsfr.min.css`);
     expect([css.status, css.headers.get('cache-control')]).toEqual([200, 'public, max-age=604800']);

@@ -105,6 +105,10 @@ describe('saveCondition', () => {
     expect(saveCondition(version, header)).toEqual(expected);
   });
 
+  it('refuses an unreadable version on the field it was said in (a deletion’s address)', () => {
+    expect(saveCondition('trois', undefined, '?version')).toEqual(unreadable('?version'));
+  });
+
   it('says how an ETag is written', () => {
     expect(saveCondition(undefined, '5')).toMatchObject({
       error: { message: expect.stringContaining('entre guillemets droits (par exemple "5")') },
@@ -123,17 +127,19 @@ describe('formCondition: a page’s hidden version', () => {
 });
 
 describe('deletionVersion: by the body or the address, never two that differ', () => {
-  it.each<[string, number | undefined, unknown, unknown, string[]]>([
-    ['none', undefined, undefined, undefined, []],
-    ['by the body', 3, undefined, 3, []],
-    ['by the address', undefined, '3', '3', []],
-    ['by the address, empty: none', 3, '', 3, []],
-    ['both, the same', 3, ' 3 ', 3, []],
-    ['both, different', 3, '4', null, ['version', '?version']],
-    ['both, the address unreadable', 3, 'trois', null, ['version', '?version']],
-  ])('%s', (_label, inBody, inQuery, version, fields) => {
+  it.each<[string, number | undefined, unknown, unknown, string, string[]]>([
+    ['none', undefined, undefined, undefined, 'version', []],
+    ['by the body', 3, undefined, 3, 'version', []],
+    ['by the address', undefined, '3', '3', '?version', []],
+    ['by the address, unreadable: refused there', undefined, 'trois', 'trois', '?version', []],
+    ['by the address, empty: none', 3, '', 3, 'version', []],
+    ['both, the same', 3, ' 3 ', 3, 'version', []],
+    ['both, different', 3, '4', null, 'version', ['version', '?version']],
+    ['both, the address unreadable', 3, 'trois', null, 'version', ['version', '?version']],
+  ])('%s', (_label, inBody, inQuery, version, field, fields) => {
     const said = deletionVersion(inBody, inQuery);
     expect(said.version).toEqual(version);
+    expect(said.field).toBe(field);
     expect(said.errors.map((e) => e.field)).toEqual(fields);
   });
 });

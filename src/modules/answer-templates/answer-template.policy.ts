@@ -84,10 +84,11 @@ export interface UnreadableCondition {
 }
 
 /**
- * The condition of a save, from the edit form's hidden field or the API's `version`, and the API's If-Match (strong
- * comparison: a weak tag, or one not ours, never matches). The header is read first, as it is checked first.
+ * The condition of a save, from the edit form's hidden field or the API's `version` (`field`: where it was said, the
+ * one an unreadable version is refused on), and the API's If-Match (strong comparison: a weak tag, or one not ours,
+ * never matches). The header is read first, as it is checked first.
  */
-export function saveCondition(version: unknown, ifMatch?: string): SaveCondition | UnreadableCondition {
+export function saveCondition(version: unknown, ifMatch?: string, field = 'version'): SaveCondition | UnreadableCondition {
   const header = ifMatch?.trim() ?? '';
   let listed: number[] | null = null;
   if (header !== '' && header !== '*') {
@@ -97,20 +98,26 @@ export function saveCondition(version: unknown, ifMatch?: string): SaveCondition
   }
   if (version === undefined || version === null || version === '') return { ifMatch: listed, version: null };
   const text = typeof version === 'number' ? String(version) : typeof version === 'string' ? version.trim() : '';
-  return VERSION.test(text) ? { ifMatch: listed, version: Number(text) } : { error: { field: 'version', message: VERSION_UNREADABLE } };
+  return VERSION.test(text) ? { ifMatch: listed, version: Number(text) } : { error: { field, message: VERSION_UNREADABLE } };
 }
 
 /**
  * The version an API deletion says, in its body (read as a number) or its address (?version=): either, or both alike;
- * two that differ are refused on both (400) rather than one silently preferred.
+ * two that differ are refused on both (400) rather than one silently preferred. `field`: where it was said, for
+ * saveCondition to refuse an unreadable one there.
  */
-export function deletionVersion(inBody: number | undefined, inQuery: unknown): { version: unknown; errors: FieldError[] } {
+export function deletionVersion(
+  inBody: number | undefined,
+  inQuery: unknown,
+): { version: unknown; field: 'version' | '?version'; errors: FieldError[] } {
   const queried = inQuery !== undefined && inQuery !== '';
-  if (inBody === undefined || !queried) return { version: inBody ?? inQuery, errors: [] };
+  if (inBody === undefined) return { version: inQuery, field: queried ? '?version' : 'version', errors: [] };
+  if (!queried) return { version: inBody, field: 'version', errors: [] };
   const shown = String(inQuery).trim();
-  if (shown === String(inBody)) return { version: inBody, errors: [] };
+  if (shown === String(inBody)) return { version: inBody, field: 'version', errors: [] };
   return {
     version: null,
+    field: 'version',
     errors: [
       {
         field: 'version',

@@ -162,7 +162,7 @@ export class AnswerTemplatesApiController {
     const template = await this.templates.get(staff, id);
     const said = deletionVersion((await validateBody(AnswerTemplateVersionDto, body)).version, queryVersion);
     if (said.errors.length) throw new ValidationFailed(said.errors);
-    await this.templates.remove(staff, template, saveCondition(said.version, ifMatch));
+    await this.templates.remove(staff, template, saveCondition(said.version, ifMatch, said.field));
   }
 }
 

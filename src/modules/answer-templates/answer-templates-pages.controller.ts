@@ -19,11 +19,13 @@ import { AnswerTemplatesService, TemplateChangedMeanwhile, TemplateGone } from '
 type Form = Record<string, unknown>;
 
 const PAGE = '/espace/modeles';
-/** The list's parameter naming a template a deletion found already gone. */
+/** The list's parameters naming a template a deletion found already gone: deleted, or moved out of the person's networks. */
 const GONE_PARAM = 'deja-supprime';
+const MOVED_PARAM = 'deplace';
 const NOTICES: Record<string, string> = {
   creation: 'Le modèle est enregistré : les facilitateurs du réseau le trouvent sous leur formulaire de réponse.',
   modification: 'Le modèle est modifié.',
+  'sans-changement': 'Rien n’a changé : le modèle est tel qu’il était.',
   suppression: 'Le modèle est supprimé.',
 };
 
@@ -38,12 +40,20 @@ export class AnswerTemplatesPagesController {
     private readonly reference: ReferenceService,
   ) {}
 
-  /** `?deja-supprime=<id>`: a deletion found the template already gone; the list says who deleted it, and when. */
+  /**
+   * `?deja-supprime=<id>`: a deletion found the template already gone; the list says who deleted it, and when.
+   * `?deplace`: it had been moved to a network outside the person's, said so (it still exists).
+   */
   @Get()
   async list(@CurrentStaff() staff: StaffPrincipal, @Query() query: Record<string, unknown>, @Res() res: Response) {
     const networks = this.reference.networkOptions(visibleNetworks(staff));
     const goneId = query[GONE_PARAM];
-    const gone = typeof goneId === 'string' && isUuid(goneId) ? ((await this.templates.deletion(staff, goneId)) ?? {}) : null;
+    const gone =
+      query[MOVED_PARAM] !== undefined
+        ? { moved: true }
+        : typeof goneId === 'string' && isUuid(goneId)
+          ? ((await this.templates.deletion(staff, goneId)) ?? {})
+          : null;
     await this.renderList(
       res,
       staff,
@@ -102,7 +112,7 @@ export class AnswerTemplatesPagesController {
           const form = formModel({ ...body, version: error.current.version });
           this.renderEdit(res, staff, error.status, error.current, form, this.changedBy(error, error.current));
         },
-        () => res.redirect(303, `${PAGE}?fait=modification`),
+        (written) => res.redirect(303, `${PAGE}?fait=${written ? 'modification' : 'sans-changement'}`),
       );
     } catch (error) {
       if (!(error instanceof TemplateGone)) throw error;
@@ -136,9 +146,9 @@ export class AnswerTemplatesPagesController {
     // Only the confirmation page sends a version: any other address stays « introuvable ».
     if (!template && (body.version === undefined || !isUuid(id))) throw new NotFound();
     // Deleted by a colleague (or moved out of this person's networks) before or while this was sent: what they asked is
-    // done or out of their hands, and the list says so rather than a bare « Page introuvable ».
-    const alreadyGone = () => res.redirect(303, `${PAGE}?${GONE_PARAM}=${id}`);
-    if (!template) return alreadyGone();
+    // done or out of their hands, and the list says which rather than a bare « Page introuvable ».
+    const alreadyGone = async (moved: boolean) => res.redirect(303, moved ? `${PAGE}?${MOVED_PARAM}` : `${PAGE}?${GONE_PARAM}=${id}`);
+    if (!template) return alreadyGone(await this.templates.movedAway(id));
     try {
       await onFieldErrors(
         () => this.templates.remove(staff, template, formCondition(body.version)),
@@ -157,7 +167,7 @@ export class AnswerTemplatesPagesController {
       );
     } catch (error) {
       if (!(error instanceof TemplateGone)) throw error;
-      alreadyGone();
+      await alreadyGone(error.moved);
     }
   }
 
@@ -167,7 +177,7 @@ export class AnswerTemplatesPagesController {
     status: number,
     form: FormModel,
     done?: unknown,
-    gone: { by?: string; at?: Date } | null = null,
+    gone: { by?: string; at?: Date; moved?: boolean } | null = null,
   ) {
     const templates = await this.templates.list(staff);
     res.status(status).render('answer-templates', {

@@ -148,45 +148,58 @@ export class AnswerTemplatesService {
    * `template` as get() gave it to this person; `condition`: the versions the change was prepared from (saveCondition),
    * refused if it has changed, moved or gone since; none said, written over whatever it is now. A change that changes
    * nothing (an empty PATCH, a page saved as it was) writes nothing: no new version, which would fail colleagues'
-   * If-Match, and no journal line.
+   * If-Match, and no journal line. Whether it wrote.
    */
-  async update(
+  update(
     staff: StaffPrincipal,
     template: AnswerTemplate,
     raw: Record<string, unknown>,
     condition: SaveCondition | UnreadableCondition,
-  ): Promise<AnswerTemplate> {
-    const checked = readOrThrow(condition);
-    const input = this.checked(staff, raw);
-    await this.writeOrRefuse(staff, template.id, checked, false, async (manager, before) => {
-      if (await this.journal(manager, staff, template.id, before, input))
-        await this.templates.update(manager, template.id, input, staff.id);
-    });
-    return (await this.templates.find(template.id))!;
+  ): Promise<boolean> {
+    return this.save(staff, template, () => raw, condition);
   }
 
   /**
-   * update() with only the fields sent (the API's PATCH): the others keep their value as read. With no version said,
-   * the one read is the condition, so that a colleague's change made in between is not written back over.
+   * update() with only the fields sent (the API's PATCH): the others keep the value they have when it is written. With
+   * no version said, the one read is the condition, so that a colleague's change made in between is not written over.
    */
-  patch(
+  async patch(
     staff: StaffPrincipal,
     template: AnswerTemplate,
     changes: Partial<Omit<TemplateInput, 'kind'>> & { kind?: string | null },
     condition: SaveCondition | UnreadableCondition,
   ): Promise<AnswerTemplate> {
-    return this.update(
-      staff,
-      template,
-      {
-        networkCode: changes.networkCode ?? template.networkCode,
-        title: changes.title ?? template.title,
-        body: changes.body ?? template.body,
-        // Sent as null: for both kinds again.
-        kind: changes.kind === undefined ? template.kind : changes.kind,
-      },
-      orAsRead(condition, template.version),
-    );
+    const merged = (current: AnswerTemplate) => ({
+      networkCode: changes.networkCode ?? current.networkCode,
+      title: changes.title ?? current.title,
+      body: changes.body ?? current.body,
+      // Sent as null: for both kinds again.
+      kind: changes.kind === undefined ? current.kind : changes.kind,
+    });
+    await this.save(staff, template, merged, orAsRead(condition, template.version));
+    return (await this.templates.find(template.id))!;
+  }
+
+  /**
+   * The change `inputOf` makes of the template: checked first against the copy read, so that bad input is refused by
+   * field before any lock; then made of the locked row, so that an If-Match listing several versions never writes an
+   * older one's fields back over a colleague's change. Whether it wrote.
+   */
+  private async save(
+    staff: StaffPrincipal,
+    template: AnswerTemplate,
+    inputOf: (current: AnswerTemplate) => Record<string, unknown>,
+    condition: SaveCondition | UnreadableCondition,
+  ): Promise<boolean> {
+    const checked = readOrThrow(condition);
+    this.checked(staff, inputOf(template));
+    let written = false;
+    await this.writeOrRefuse(staff, template.id, checked, false, async (manager, before) => {
+      const input = this.checked(staff, inputOf(before));
+      written = await this.journal(manager, staff, template.id, before, input);
+      if (written) await this.templates.update(manager, template.id, input, staff.id);
+    });
+    return written;
   }
 
   /**

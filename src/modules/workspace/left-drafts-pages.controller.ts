@@ -3,16 +3,20 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { noticeOf } from '../../web/notices';
 import type { StaffPrincipal } from '../accounts/accounts.types';
-import { CurrentStaff, StaffGuard } from '../accounts/staff.guard';
+import { CurrentStaff, StaffGuard, StaffRoles } from '../accounts/staff.guard';
 import { draftSavedAt, LEFT_DRAFTS_PATH } from '../answer-drafts/answer-draft.policy';
 import { LeftDraftsService } from '../answer-drafts/left-drafts.service';
 import { WorkspaceViews } from './workspace-views';
 
 const NOTICES: Record<string, string> = { suppression: 'Le brouillon est supprimé.' };
 
-/** « Mes brouillons laissés »: the drafts of requests taken from their writer, to read, copy and delete. */
+/**
+ * « Mes brouillons laissés »: the drafts of requests taken from their writer, to read, copy and delete. Only a facilitator
+ * writes answers, so only they have such drafts: for anyone else the page does not exist.
+ */
 @ApiExcludeController()
 @UseGuards(StaffGuard)
+@StaffRoles('facilitator')
 @Controller('espace/brouillons')
 export class LeftDraftsPagesController {
   constructor(
