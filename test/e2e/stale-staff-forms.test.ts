@@ -342,14 +342,18 @@ describe('staff forms opened before a colleague changed the request: close, tran
     expect(await requestRow(request.reference)).toMatchObject({ kind: 'environmental', holder: dominique, closeReason: null });
   });
 
-  it('takes a seen state with a take-charge: refused with what changed when the request went to a colleague meanwhile', async () => {
-    const { reference, alex, dominique } = await heldByAlex(10);
-    const api = apiOn(reference);
-    const alexToken = await bearerFor(t, { role: 'facilitator', facilitatorId: alex, networks: ['aura-ee'] });
+  /** A request held by Alex, read by them through the API (its seen state), and an animator to give it to a colleague. */
+  async function heldByAlexWhoRead(n: number) {
+    const held = await heldByAlex(n);
+    const api = apiOn(held.reference);
+    const alexToken = await bearerFor(t, { role: 'facilitator', facilitatorId: held.alex, networks: ['aura-ee'] });
     const annie = await namedToken({ role: 'animator', networks: ['aura-ee'] }, 'Annie', 'Roux');
     const { seenState } = await bodyOf(api(alexToken, ''));
-    expect((await api(annie, '/reassign', { facilitatorId: dominique, reason: 'Rééquilibrage' })).status).toBe(200);
-    const refused = await api(alexToken, '/take-charge', { seenState });
+    return { ...held, api, alexToken, annie, seenState: seenState as string };
+  }
+
+  /** Alex's take-charge refused as to one who no longer holds it: Annie's move, not whom she gave it to, no state now. */
+  async function toldGivenToAColleague(refused: Response) {
     expect(refused.status).toBe(409);
     const error = await refused.json();
     expect(error).toMatchObject({
@@ -358,6 +362,13 @@ describe('staff forms opened before a colleague changed the request: close, tran
         'Entre-temps, Annie Roux a confié cette demande à un autre facilitateur : rien n’a été enregistré. Elle ne vous est plus confiée.',
     });
     expect(error.seenState).toBeUndefined();
+    expect(JSON.stringify(error)).not.toContain('Dominique');
+  }
+
+  it('takes a seen state with a take-charge: refused with what changed when the request went to a colleague meanwhile', async () => {
+    const { reference, dominique, api, alexToken, annie, seenState } = await heldByAlexWhoRead(10);
+    expect((await api(annie, '/reassign', { facilitatorId: dominique, reason: 'Rééquilibrage' })).status).toBe(200);
+    await toldGivenToAColleague(await api(alexToken, '/take-charge', { seenState }));
     // Without it, the holder's own refusal, as before.
     const unchecked = await api(alexToken, '/take-charge', {});
     expect(unchecked.status).toBe(409);
@@ -390,7 +401,26 @@ describe('staff forms opened before a colleague changed the request: close, tran
     expect(await requestRow(reference)).toMatchObject({ status: 'assigned', holder: alex });
   });
 
-  it('takes a seen state with a take from the pool: one who saw it there is told who took it; anyone else learns nothing', async () => {
+  it('tells a take-charge that waited for the lock while the request went to a colleague only what one who no longer holds it may know', async () => {
+    const { reference, dominique, api, alexToken, annie, seenState } = await heldByAlexWhoRead(18);
+    const { id } = await requestRow(reference);
+    const lockWaits = async () =>
+      (await t.dataSource.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).length;
+    // The reassignment queues for the lock first; the take-charge, still finding Alex the holder, queues behind it.
+    const { reassigned, taken } = await t.dataSource.transaction(async (manager) => {
+      await manager.query(`SELECT 1 FROM requests WHERE id = $1 FOR UPDATE`, [id]);
+      const reassigned = api(annie, '/reassign', { facilitatorId: dominique, reason: 'Rééquilibrage' });
+      await waitFor(async () => (await lockWaits()) > 0, 10_000, 'réaffectation en attente du verrou');
+      const taken = api(alexToken, '/take-charge', { seenState });
+      await waitFor(async () => (await lockWaits()) > 1, 10_000, 'prise en charge en attente du verrou');
+      return { reassigned, taken };
+    });
+    expect((await reassigned).status).toBe(200);
+    await toldGivenToAColleague(await taken);
+    expect(await requestRow(reference)).toMatchObject({ status: 'assigned', holder: dominique });
+  });
+
+  it('takes a seen state with a take from the pool: one who saw it there is told it was taken, not by whom (they hold it now); anyone else learns nothing', async () => {
     const reference = await submitRequest(t, 11);
     await waitFor(async () => (await requestRow(reference)).status === 'unassigned', 10_000, 'mise en réserve');
     const api = apiOn(reference);
@@ -411,7 +441,7 @@ describe('staff forms opened before a colleague changed the request: close, tran
     expect(error).toMatchObject({
       code: 'changed_meanwhile',
       message:
-        'Entre-temps, Claude Test a pris cette demande dans la réserve : rien n’a été enregistré. Elle n’est plus dans la réserve du réseau.',
+        'Entre-temps, un autre facilitateur a pris cette demande dans la réserve : rien n’a été enregistré. Elle n’est plus dans la réserve du réseau.',
     });
     expect(error.seenState).toBeUndefined();
     expect((await api(alex, '/take-from-pool', {})).status).toBe(404);

@@ -49,11 +49,6 @@ export interface Milestone {
 export const PRECISION_REMINDED_EVENT = 'precision_reminded';
 
 /**
- * A history event `e` that moved the request into its `to_status`, or started its wait again there (a complement to
- * the answer): lines written while it stays there (a note, a corrected address) must not restart the buyer's window.
- * The same rule as reply-window.policy's enteredStatusAt, for the queries.
- */
-/**
  * The request `r`'s two latest events of MEANWHILE_EVENTS types ($3), the latest first, with their authors' names, the
  * status each left and when (seen-state.policy's Move).
  */
@@ -67,6 +62,11 @@ const LAST_CHANGES = `ARRAY(SELECT json_build_object('type', e.type,
                      WHERE e.request_id = r.id AND e.type = ANY($3::text[])
                      ORDER BY e.id DESC LIMIT 2)`;
 
+/**
+ * A history event `e` that moved the request into its `to_status`, or started its wait again there (a complement to
+ * the answer): lines written while it stays there (a note, a corrected address) must not restart the buyer's window.
+ * The same rule as reply-window.policy's enteredStatusAt, for the queries.
+ */
 const ENTERS_STATUS = `(e.from_status IS DISTINCT FROM e.to_status OR e.type = 'answer_completed')`;
 
 @Injectable()
@@ -293,9 +293,10 @@ export class RequestsRepository {
     requestId: string,
     seen: SeenState,
     sender: { facilitatorId: string; networkCodes: readonly string[] },
+    db: DataSource | EntityManager = this.dataSource,
   ): Promise<void> {
     const rows: Array<{ kind: RequestKind; networkCode: string; lastHolderId: string | null; since: Date | null; lastChanges: Move[] }> =
-      await this.dataSource.query(
+      await db.query(
         `SELECT r.kind, r.network_code AS "networkCode",
                 (SELECT ra.facilitator_id FROM request_assignments ra WHERE ra.request_id = r.id AND ra.ended_at IS NOT NULL
                   ORDER BY ra.assigned_at DESC, ra.ended_at DESC LIMIT 1) AS "lastHolderId",

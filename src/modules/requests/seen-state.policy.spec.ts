@@ -229,11 +229,18 @@ describe('a state sent by a facilitator who no longer sees the request', () => {
       null,
     ],
     [
-      'in the pool, taken from it by the latest change',
+      'in the pool, taken from it by the latest change: not by whom, who holds it now',
       pool(),
       alex,
       trail([move('taken_from_pool', 'unassigned', 5, 'Claude Test')], { lastHolderId: null }),
-      'Entre-temps, Claude Test a pris cette demande dans la réserve : rien n’a été enregistré. Elle n’est plus dans la réserve du réseau.',
+      'Entre-temps, un autre facilitateur a pris cette demande dans la réserve : rien n’a été enregistré. Elle n’est plus dans la réserve du réseau.',
+    ],
+    [
+      'in the pool, closed from it by the latest change: the closure is that change, its author holds nothing',
+      pool(),
+      alex,
+      trail([move('closed', 'unassigned', 5, 'Sacha Martin')], { lastHolderId: null }),
+      'Entre-temps, Sacha Martin a clôturé cette demande : rien n’a été enregistré. Elle n’est plus dans la réserve du réseau.',
     ],
     [
       'in the pool, left it before more happened',

@@ -149,11 +149,14 @@ export interface Sender {
 /** The moves that end the holder's holding (a network change is left out: it keeps a holder who took it in charge). */
 const TAKES_FROM_HOLDER: readonly string[] = ['transferred', 'reassigned', 'rerouted', 'declined', 'given_back', 'deadline_missed'];
 const HOLDERLESS: readonly (RequestStatus | null)[] = [null, 'submitted', 'unassigned'];
+/** The moves whose author holds the request after them: the latest change, its author is its holder now. */
+const AUTHOR_HOLDS_IT: readonly string[] = ['taken_from_pool'];
 
 /**
  * For a facilitator who no longer sees the request: the refusal's words when `seen` is exactly the request right before
  * its latest change and they saw it so — its holder then, whose holding that change ended, or in their network's pool
- * then, their record older than the change. Only that change and who made it: not who holds it now, nor its status
+ * then, their record older than the change. Only that change (a closure or a withdrawal is one) and who made it, unless
+ * that is who holds it now (taken from the pool: « un autre facilitateur »); not who holds it now, nor its status
  * (routing's follow-up, naming the new holder, left out). Null for any other state or sender: their 404 follows, and
  * an old holding or a past stay in the pool tells nothing.
  */
@@ -174,7 +177,8 @@ export function changedOutOfSight(seen: SeenState, sender: Sender, trail: Trail)
     sender.networkCodes.includes(trail.networkCode) &&
     sender.since < move.at;
   if (!heldIt && !sawItInPool) return null;
-  const said = MEANWHILE_PHRASES[move.type](move.actorName ?? SOMEONE, trail, ANOTHER_FACILITATOR);
+  const who = AUTHOR_HOLDS_IT.includes(move.type) ? ANOTHER_FACILITATOR : (move.actorName ?? SOMEONE);
+  const said = MEANWHILE_PHRASES[move.type](who, trail, ANOTHER_FACILITATOR);
   return `Entre-temps, ${said} : rien n’a été enregistré. ${heldIt ? 'Elle ne vous est plus confiée.' : 'Elle n’est plus dans la réserve du réseau.'}`;
 }
 

@@ -17,7 +17,6 @@ import { ReferenceService } from '../reference/reference.service';
 import { answerDueAt, Pause, pausesFromHistory } from '../requests/answer-deadline.policy';
 import { HANDED_OVER_EVENT, KIND_LABELS, otherKind, RequestStatus } from '../requests/request.types';
 import { transition } from '../requests/request-state.policy';
-import type { SeenState } from '../requests/seen-state.policy';
 import { autoCloseAt } from '../requests/reply-window.policy';
 import { NewRequestEvent, RequestsRepository } from '../requests/requests.repository';
 import { AppError, ValidationFailed } from '../../common/errors/app-errors';
@@ -335,14 +334,18 @@ export class RoutingService {
   }
 
   /**
-   * From the workspace: assigned → in progress (false if the assignment is no longer the current, untaken one); refused
-   * (409, what changed) under the lock when the request is no longer as `seen` by the API client that sent it.
+   * From the workspace: assigned → in progress (false if the assignment is no longer the current, untaken one), after
+   * `refuseIfChanged` (the workspace's seen-state check, which knows who asks and what they may learn) under the lock.
    */
-  async takeCharge(requestId: string, assignmentId: string, seen: SeenState | null = null): Promise<boolean> {
+  async takeCharge(
+    requestId: string,
+    assignmentId: string | null,
+    refuseIfChanged?: (manager: EntityManager) => Promise<void>,
+  ): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
       const request = await this.routing.lockRequest(manager, requestId);
       if (!request) return false;
-      await this.requests.refuseIfChangedSince(manager, requestId, seen);
+      await refuseIfChanged?.(manager);
       const current = await this.routing.currentAssignment(manager, requestId);
       if (!current || current.id !== assignmentId || current.takenAt || request.status !== 'assigned') return false;
       const now = this.clock.now();

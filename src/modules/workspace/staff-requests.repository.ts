@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { NotFound } from '../../common/errors/app-errors';
 import { canSeeRequest, RequestScope } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
@@ -71,17 +71,24 @@ export class StaffRequestsRepository {
    * it. Seeing it, they are told all and given its state now; a facilitator who no longer sees it only when the record
    * bears out that they saw it exactly so right before its latest change (its holder then, or in their network's pool),
    * and only that change (RequestsRepository.refuseIfChangedOutOfSight). Nothing for anyone else, who learns nothing of
-   * it (404 follows), whatever state they send.
+   * it (404 follows), whatever state they send. Read by `db`: a caller's transaction holding the request's lock.
    */
-  async refuseIfSeenThenChanged(staff: StaffPrincipal, reference: string, seen: SeenState | null): Promise<void> {
-    const request = seen && (await this.scopeOf(reference));
+  async refuseIfSeenThenChanged(
+    staff: StaffPrincipal,
+    reference: string,
+    seen: SeenState | null,
+    db: EntityManager = this.dataSource.manager,
+  ): Promise<void> {
+    const request = seen && (await this.scopeOf(reference, db));
     if (!seen || !request) return;
-    if (canSeeRequest(staff, request)) return this.requests.refuseIfChangedSince(this.dataSource.manager, request.id, seen);
+    if (canSeeRequest(staff, request)) return this.requests.refuseIfChangedSince(db, request.id, seen);
     if (staff.role === 'facilitator' && staff.facilitatorId !== null) {
-      await this.requests.refuseIfChangedOutOfSight(request.id, seen, {
-        facilitatorId: staff.facilitatorId,
-        networkCodes: staff.networkCodes,
-      });
+      await this.requests.refuseIfChangedOutOfSight(
+        request.id,
+        seen,
+        { facilitatorId: staff.facilitatorId, networkCodes: staff.networkCodes },
+        db,
+      );
     }
   }
 
@@ -95,8 +102,8 @@ export class StaffRequestsRepository {
     return rows.length > 0;
   }
 
-  private async scopeOf(reference: string): Promise<VisibleRequest | null> {
-    const rows: VisibleRequest[] = await this.dataSource.query(
+  private async scopeOf(reference: string, db: EntityManager = this.dataSource.manager): Promise<VisibleRequest | null> {
+    const rows: VisibleRequest[] = await db.query(
       `SELECT id, reference, network_code AS "networkCode", assigned_facilitator_id AS "assignedFacilitatorId", status,
               department_code AS "departmentCode"
          FROM requests WHERE reference = $1`,

@@ -339,8 +339,10 @@ export class WorkspaceService {
     const seen = seenStateOf(seenState);
     const request = await this.holderOnly(staff, reference, seen);
     const detail = await this.workspace.detail(request.id);
-    // `seen` is checked under routing's lock, with the assignment: a change committed after this read is refused too.
-    if (detail?.assignmentId && (await this.routing.takeCharge(request.id, detail.assignmentId, seen))) return;
+    // `seen` is checked under routing's lock, with the assignment: a change committed after this read is refused too,
+    // told as to one who no longer sees it if it went to someone else meanwhile.
+    const refuseIfChanged = (manager: EntityManager) => this.visibility.refuseIfSeenThenChanged(staff, reference, seen, manager);
+    if (await this.routing.takeCharge(request.id, detail?.assignmentId ?? null, refuseIfChanged)) return;
     nextStatus({ status: request.status as RequestStatus }, 'take_charge');
     throw pageChanged();
   }

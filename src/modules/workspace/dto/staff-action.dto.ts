@@ -91,7 +91,7 @@ export const SEEN_STATE_DESCRIPTION =
 
 /** The 409 a sent `seenState` may bring, in each of those actions' conflict description. */
 export const CHANGED_MEANWHILE_CONFLICT =
-  '`seenState` envoyé, la demande a changé depuis (code `changed_meanwhile`) : le message dit ce qui a changé et qui l’a fait, `seenState` son état actuel, à renvoyer pour recommencer en connaissance de cause. À qui ne la voit plus (retirée à son facilitateur, sortie de la réserve de son réseau) et l’a lue exactement ainsi juste avant ce dernier changement : ce changement et son auteur seulement, sans `seenState` ; à tout autre, 404';
+  '`seenState` envoyé, la demande a changé depuis (code `changed_meanwhile`) : le message dit ce qui a changé et qui l’a fait, `seenState` son état actuel, à renvoyer pour recommencer en connaissance de cause. À qui ne la voit plus (retirée à son facilitateur, sortie de la réserve de son réseau) et l’a lue exactement ainsi juste avant ce dernier changement : ce changement (une clôture, un retrait en sont un) et son auteur seulement, « un autre facilitateur » s’il la détient maintenant (prise dans la réserve), sans `seenState` ; à tout autre, 404 — sauf sur la prise en charge, où qui l’a détenue un jour apprend seulement qu’elle ne lui est plus confiée (409, code `conflict`)';
 
 /** The body of an action that takes only the optional staleness check (take in charge, take from the pool). */
 export class SeenStateBodyDto {
