@@ -268,6 +268,8 @@ describe('correcting the buyer’s contact details', () => {
       ['previousAddressWasWrong'],
     ]);
     expect(await statuses()).toEqual(['declined', 'declined']);
+    // A refusal from a link of the new address, one the buyer's old one made having been confirmed by the move.
+    await t.dataSource.query(`UPDATE surveys SET declined_via = 'link' WHERE request_id = $1`, [request.id]);
     // A typo, ticked: the refusals came from a stranger's mailbox, the surveys are scheduled again for the buyer.
     const typo = await c.submit(page, `${page}/coordonnees`, { ...contact, email: 'c.martin@example.org', previousAddressWasWrong: '1' });
     expect(typo.status).toBe(303);

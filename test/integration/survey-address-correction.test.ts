@@ -238,13 +238,40 @@ describe('follow-up surveys after a correction of the buyer’s address', () => 
     await correct(forAddress, 'camille.martin+13@example.org', { typo: false });
     for (const request of [forRequest, forAddress]) {
       expect(await statuses(request)).toEqual(['declined', 'declined']);
-      expect(await declinedVia(request)).toEqual(['link', 'link']);
+      // The buyer's word now, as if staff had recorded it: no later correction undoes it.
+      expect(await declinedVia(request)).toEqual(['staff', 'staff']);
     }
     expect(await optedOut('camille.martin+13@example.fr')).toBe(true);
     time.forward(200 * DAY_MS);
     await runDueSurveys(t);
     expect((await surveyMails()).filter((mail) => mail.recipient.endsWith('@example.org'))).toEqual([]);
     for (const request of [forRequest, forAddress]) {
+      expect(await statuses(request)).toEqual(['declined', 'declined']);
+      expect((await surveyEvents(request)).map((e: { type: string }) => e.type)).not.toContain('survey_resent');
+    }
+  });
+
+  it('a refusal the buyer made from an earlier address stays when a later one is corrected as a typo, or back to it', async () => {
+    // Refused from A; the buyer moved (A→B unticked); then B was mistyped (B→B′ ticked), or A was right after all (B→A ticked).
+    const requests: TrackedTestRequest[] = [];
+    for (const [n, last] of [
+      [15, 'camille.martin+15@example.net'],
+      [16, 'camille.martin+16@example.fr'],
+    ] as const) {
+      const request = await surveySent(n);
+      requests.push(request);
+      const { link } = (await surveyMails()).find((mail) => mail.recipient === `camille.martin+${n}@example.fr`)!;
+      expect((await refuse(link!)).status).toBe(303);
+      await correct(request, `camille.martin+${n}@example.org`, { typo: false });
+      await correct(request, last, { typo: true });
+      expect(await statuses(request)).toEqual(['declined', 'declined']);
+      expect(await declinedVia(request)).toEqual(['staff', 'staff']);
+    }
+    time.forward(200 * DAY_MS);
+    await runDueSurveys(t);
+    // The first e-mail of each, to A, went with the refusal; nothing since, neither to B′ nor back to A.
+    expect((await surveyMails()).filter((mail) => /\+1[56]@/.test(mail.recipient))).toEqual([]);
+    for (const request of requests) {
       expect(await statuses(request)).toEqual(['declined', 'declined']);
       expect((await surveyEvents(request)).map((e: { type: string }) => e.type)).not.toContain('survey_resent');
     }

@@ -60,8 +60,8 @@ export class Survey {
   sentAt!: Date | null;
 
   /**
-   * How it was declined: a correction of the address puts back one its old mailbox refused from the link, not one staff
-   * or an opt-out ended (SURVEY_DECLINE_WAYS).
+   * How it was declined: a correction of the address declared a typo puts back one its old mailbox refused from the link,
+   * not one staff or an opt-out ended (SURVEY_DECLINE_WAYS).
    */
   @Column({ type: 'varchar', length: 10, nullable: true })
   declinedVia!: SurveyDeclineWay | null;

@@ -230,15 +230,23 @@ describe('newAddressStep: a survey when the buyer’s address is corrected', () 
     ],
     ['refused from its link, the new address opted out', survey('declined', 'link', sentAt, open, { optedOut: true }), typo, 'decline'],
     ['refused, never sent, the new address opted out', survey('declined', 'link', null, null, { optedOut: true }), typo, 'decline'],
-    // The buyer changed mailbox: what they refused from the old one is still their word.
-    ['refused from its link while open, the buyer’s own old address', survey('declined', 'link', sentAt, open), moved, 'relink'],
-    ['refused, never sent, the buyer’s own old address', survey('declined', 'link', null, null), moved, 'relink'],
+    // The buyer changed mailbox: what they refused from the old one is still their word, which no later correction undoes.
+    ['refused from its link while open, the buyer’s own old address', survey('declined', 'link', sentAt, open), moved, 'confirm'],
+    ['refused, never sent, the buyer’s own old address', survey('declined', 'link', null, null), moved, 'confirm'],
     [
       'refused from a withdrawn link, closed again since, the buyer’s own',
       survey('declined', 'link', sentAt, BEFORE),
       { ...closedSince, previousAddressWasWrong: false },
-      'relink',
+      'confirm',
     ],
+    [
+      'refused from its link, the buyer’s own, the new address opted out',
+      survey('declined', 'link', sentAt, open, { optedOut: true }),
+      moved,
+      'confirm',
+    ],
+    // Refused from A, corrected A→B unticked (confirmed above), then B→B′ or B→A ticked: B's typo undoes nothing said from A.
+    ['refused from A, confirmed by A→B, then corrected from B as a typo', survey('declined', 'staff', sentAt, open), typo, 'relink'],
     // The buyer's own objection, or their address's: it stays.
     ['declined by staff', survey('declined', 'staff', sentAt, open), typo, 'relink'],
     ['declined by an opt-out', survey('declined', 'opt_out', sentAt, open), typo, 'relink'],

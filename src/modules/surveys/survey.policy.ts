@@ -126,14 +126,16 @@ export function awaitsAnswer(survey: { status: SurveyStatus; expiresAt: Date | n
 /**
  * What a correction of the buyer's address does to a survey of the request, besides renewing its link: `send` it afresh
  * to the new address, `schedule` it again (its sending still to come), `cancel` it (the request is reopened, the next
- * closure schedules it), `decline` it (the new address opted out) or leave it as it is (`relink`).
+ * closure schedules it), `decline` it (the new address opted out), `confirm` a refusal from its link as the buyer's own
+ * or leave it as it is (`relink`).
  */
-export type NewAddressStep = 'send' | 'schedule' | 'cancel' | 'decline' | 'relink';
+export type NewAddressStep = 'send' | 'schedule' | 'cancel' | 'decline' | 'confirm' | 'relink';
 
 /**
  * A survey asked and not answered goes to the new address. One refused from a link is put back only when staff say the
  * old address was never the buyer's (`previousAddressWasWrong`: its holder said no, not the buyer); a buyer who changed
- * mailbox and refused from it keeps their objection, as one recorded by staff or an opt-out does. Put back, it stands as
+ * mailbox and refused from it keeps their objection, as one recorded by staff or an opt-out does — confirmed as theirs, so
+ * that a later correction declaring the next address a typo does not undo a refusal made before it. Put back, it stands as
  * it would: asked afresh while its link was open, scheduled again when never sent — or sent before the request's latest
  * closure (`closedAt`), a link that closure withdrew, its sending then due from it —, cancelled while the request is
  * reopened; past its date, it is over either way. Both are declined when the new address opted out. One answered,
@@ -147,9 +149,10 @@ export function newAddressStep(
   correction: { previousAddressWasWrong: boolean; closedAt: Date | null },
   now: Date,
 ): NewAddressStep {
+  const refusedFromLink = survey.status === 'declined' && survey.declinedVia === 'link';
+  if (refusedFromLink && !correction.previousAddressWasWrong) return 'confirm';
   const asked = awaitsAnswer(survey, now);
-  const refusedByOldMailbox = survey.status === 'declined' && survey.declinedVia === 'link' && correction.previousAddressWasWrong;
-  if (!asked && !refusedByOldMailbox) return 'relink';
+  if (!asked && !refusedFromLink) return 'relink';
   // The new address's own objection: checked before anything goes there.
   if (survey.optedOut) return 'decline';
   if (asked) return 'send';

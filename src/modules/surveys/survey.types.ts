@@ -12,7 +12,7 @@ export type SurveyStatus = (typeof SURVEY_STATUSES)[number];
 /**
  * How a survey came to be `declined`: `link`, from the refusal page of a survey e-mail (for the request, or for the
  * address) — whoever held the mailbox, a stranger's when the address was mistyped; `staff`, the buyer's objection
- * recorded by staff; `opt_out`, found by a step (or a correction) to be of an address that opted out, no one refusing
+ * recorded by staff, or a `link` one staff confirmed by correcting that address without declaring it a typo; `opt_out`, found by a step (or a correction) to be of an address that opted out, no one refusing
  * this one. Null when not declined, or declined before it was recorded and nothing told how.
  */
 export const SURVEY_DECLINE_WAYS = ['link', 'staff', 'opt_out'] as const;

@@ -119,9 +119,9 @@ export class SurveysService implements OnModuleInit {
    * more answer than refuse for the new one, and the survey e-mails not sent yet, which carry the old links, are dropped.
    * What the old mailbox's holder typed into a refused form is forgotten. What was refused from a link of the old address
    * is put back only when staff say it was never the buyer's (`previousAddressWasWrong`, a typo): a buyer who changed
-   * mailbox keeps the objection they made from it (newAddressStep). A survey asked and not answered goes to the new
-   * address as a fresh sending would (new dates, its reminder's timer, a private history line), unless that address opted
-   * out: it is then declined at once. One not sent yet leaves later for the new address with a link of its own.
+   * mailbox keeps the objection they made from it, recorded then as staff's (`staff`) so that no later correction undoes it
+   * (newAddressStep). A survey asked and not answered goes to the new address as a fresh sending would (new dates, its
+   * reminder's timer, a private history line), unless that address opted out: it is then declined at once. One not sent yet leaves later for the new address with a link of its own.
    */
   async newAddressStatements(manager: EntityManager, requestId: string, previousAddressWasWrong: boolean): Promise<SqlStatement[]> {
     const now = this.clock.now();
@@ -156,6 +156,8 @@ export class SurveysService implements OnModuleInit {
         relink: { status: survey.status },
         // Declined quietly, as its next step would: the opt-out's own history line says why.
         decline: { status: 'declined' as const, declinedVia: 'opt_out' as const },
+        // Staff said the old address was the buyer's: their objection now, as if staff had recorded it.
+        confirm: { status: 'declined' as const, declinedVia: 'staff' as const },
         schedule: { status: 'scheduled' as const, declinedVia: null, dueAt },
         cancel: { status: 'cancelled' as const, declinedVia: null },
       }[step];
@@ -317,7 +319,8 @@ export class SurveysService implements OnModuleInit {
       // Under the lock a correction takes to renew the links with the address: standing, it was sent to this one.
       if (linkHash && !(await this.surveys.linkStands(manager, requestId, linkHash))) throw new NotFound();
       const recorded = await this.surveys.recordOptOut(manager, hashes[0], by.actorType);
-      // The buyer's own from a survey's link: whoever held that mailbox (a correction of its address puts them back).
+      // The buyer's own from a survey's link: whoever held that mailbox. A correction of this address puts them back when
+      // staff say it was a typo; one saying it was the buyer's makes them `staff`, which no later correction undoes.
       const ended = new Set(await this.surveys.declineUnansweredOf(manager, ids, by.actorType === 'buyer' ? 'link' : 'staff'));
       if (!recorded && !ended.size) return false;
       const event = (id: string): NewRequestEvent => ({
