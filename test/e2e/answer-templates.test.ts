@@ -25,6 +25,14 @@ describe('answer templates', () => {
       )
     )[0].id;
 
+  /** A PATCH of the template `id` through the API, as `authorization`. */
+  const patchTemplate = (authorization: string, id: string, body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${t.url}/api/v1/staff/answer-templates/${id}`, {
+      method: 'PATCH',
+      headers: { authorization, 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
+
   /**
    * `send`'s response when a colleague's `sql` is done but not yet committed as it starts: its write waits on the
    * colleague's row lock, then the colleague commits.
@@ -367,12 +375,7 @@ describe('answer templates', () => {
   it('API: a change that changes nothing writes nothing: same version and ETag, no journal line', async () => {
     const animator = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
     const id = await insertTemplate('aura-ee', 'Loi AGEC', 'Texte de départ', 'environmental');
-    const patch = (body: unknown, headers: Record<string, string> = {}) =>
-      fetch(`${t.url}/api/v1/staff/answer-templates/${id}`, {
-        method: 'PATCH',
-        headers: { authorization: animator, 'content-type': 'application/json', ...headers },
-        body: JSON.stringify(body),
-      });
+    const patch = (body: unknown, headers: Record<string, string> = {}) => patchTemplate(animator, id, body, headers);
     const versionNow = async () => (await t.dataSource.query(`SELECT version FROM answer_templates WHERE id = $1`, [id]))[0].version;
 
     for (const [body, headers] of [
@@ -416,12 +419,7 @@ describe('answer templates', () => {
     const patched = await meanwhile(
       `UPDATE answer_templates SET title = 'Titre du collègue', version = version + 1 WHERE id = $1`,
       [id],
-      () =>
-        fetch(`${t.url}/api/v1/staff/answer-templates/${id}`, {
-          method: 'PATCH',
-          headers: { authorization: animator, 'content-type': 'application/json' },
-          body: JSON.stringify({ body: 'Autre texte' }),
-        }),
+      () => patchTemplate(animator, id, { body: 'Autre texte' }),
     );
     expect(patched.status).toBe(409);
     expect(await templates()).toEqual([expect.objectContaining({ title: 'Titre du collègue', body: 'Texte de départ' })]);
@@ -434,12 +432,7 @@ describe('answer templates', () => {
     const patched = await meanwhile(
       `UPDATE answer_templates SET body = 'Texte du collègue', version = version + 1 WHERE id = $1`,
       [id],
-      () =>
-        fetch(`${t.url}/api/v1/staff/answer-templates/${id}`, {
-          method: 'PATCH',
-          headers: { authorization: animator, 'content-type': 'application/json', 'if-match': '"1", "2"' },
-          body: JSON.stringify({ title: 'Loi AGEC : réemploi' }),
-        }),
+      () => patchTemplate(animator, id, { title: 'Loi AGEC : réemploi' }, { 'if-match': '"1", "2"' }),
     );
     expect(patched.status).toBe(200);
     expect(patched.headers.get('etag')).toBe('"3"');
@@ -921,12 +914,7 @@ describe('answer templates', () => {
     expect(await (await berenice.get(`/espace/modeles?deja-supprime=${elsewhere}`)).text()).toContain('<p>Ce modèle n’existe plus.</p>');
     // Moved to a network outside hers, before or while the deletion was sent: it still exists, and the list says where it went.
     const admin = await bearerFor(t, { role: 'admin' });
-    const moveAway = (id: string) =>
-      fetch(`${t.url}/api/v1/staff/answer-templates/${id}`, {
-        method: 'PATCH',
-        headers: { authorization: admin, 'content-type': 'application/json' },
-        body: JSON.stringify({ networkCode: 'maximilien' }),
-      });
+    const moveAway = (id: string) => patchTemplate(admin, id, { networkCode: 'maximilien' });
     const movedBefore = await insertTemplate('aura-ee', 'Déplacé avant', 'Texte');
     const third = await confirmBoth(movedBefore);
     expect((await moveAway(movedBefore)).status).toBe(200);

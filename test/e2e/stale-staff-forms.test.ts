@@ -12,6 +12,15 @@ function hidden(html: string, name: string): string {
 
 const occurrences = (html: string, text: string) => html.split(text).length - 1;
 
+/** A 409 `changed_meanwhile` to one who no longer sees the request: the latest change in `message`, no state now. */
+async function toldOutOfSight(refused: Response, message: string) {
+  expect(refused.status).toBe(409);
+  const error = await refused.json();
+  expect(error).toMatchObject({ code: 'changed_meanwhile', message });
+  expect(error.seenState).toBeUndefined();
+  return error;
+}
+
 describe('staff forms opened before a colleague changed the request: close, transfer, reassign (worker running)', () => {
   let t!: TestApp;
   useTestApp((app) => (t = app), {}, { api: true, worker: true });
@@ -354,14 +363,10 @@ describe('staff forms opened before a colleague changed the request: close, tran
 
   /** Alex's take-charge refused as to one who no longer holds it: Annie's move, not whom she gave it to, no state now. */
   async function toldGivenToAColleague(refused: Response) {
-    expect(refused.status).toBe(409);
-    const error = await refused.json();
-    expect(error).toMatchObject({
-      code: 'changed_meanwhile',
-      message:
-        'Entre-temps, Annie Roux a confié cette demande à un autre facilitateur : rien n’a été enregistré. Elle ne vous est plus confiée.',
-    });
-    expect(error.seenState).toBeUndefined();
+    const error = await toldOutOfSight(
+      refused,
+      'Entre-temps, Annie Roux a confié cette demande à un autre facilitateur : rien n’a été enregistré. Elle ne vous est plus confiée.',
+    );
     expect(JSON.stringify(error)).not.toContain('Dominique');
   }
 
@@ -435,15 +440,10 @@ describe('staff forms opened before a colleague changed the request: close, tran
     expect(seenState).toBe('unassigned:environmental:');
     expect((await api(claudeToken, '/take-from-pool', { seenState })).status).toBe(200);
 
-    const refused = await api(alex, '/take-from-pool', { seenState });
-    expect(refused.status).toBe(409);
-    const error = await refused.json();
-    expect(error).toMatchObject({
-      code: 'changed_meanwhile',
-      message:
-        'Entre-temps, un autre facilitateur a pris cette demande dans la réserve : rien n’a été enregistré. Elle n’est plus dans la réserve du réseau.',
-    });
-    expect(error.seenState).toBeUndefined();
+    await toldOutOfSight(
+      await api(alex, '/take-from-pool', { seenState }),
+      'Entre-temps, un autre facilitateur a pris cette demande dans la réserve : rien n’a été enregistré. Elle n’est plus dans la réserve du réseau.',
+    );
     expect((await api(alex, '/take-from-pool', {})).status).toBe(404);
     // Another network's facilitator never saw it in their pool.
     const elsewhere = await bearerFor(t, {
