@@ -351,6 +351,28 @@ describe('staff forms opened before a colleague changed the request: close, tran
     expect(await requestRow(request.reference)).toMatchObject({ kind: 'environmental', holder: dominique, closeReason: null });
   });
 
+  /** How many sessions of the test database wait for a lock. */
+  const lockWaits = async () =>
+    (await t.dataSource.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).length;
+
+  /**
+   * Both sent while the request's row is held: `before` queues for its lock first, then `after`, which read the request
+   * as it was before `before` changed it; their answers once the row is let go.
+   */
+  async function queuedForTheLock(reference: string, before: () => Promise<Response>, after: () => Promise<Response>) {
+    const { id } = await requestRow(reference);
+    // The answers awaited once the transaction committed (wrapped: returned bare, the transaction would await them).
+    const pending = await t.dataSource.transaction(async (manager) => {
+      await manager.query(`SELECT 1 FROM requests WHERE id = $1 FOR UPDATE`, [id]);
+      const first = before();
+      await waitFor(async () => (await lockWaits()) > 0, 10_000, 'premier envoi en attente du verrou');
+      const second = after();
+      await waitFor(async () => (await lockWaits()) > 1, 10_000, 'second envoi en attente du verrou');
+      return { first, second };
+    });
+    return { before: await pending.first, after: await pending.second };
+  }
+
   /** A request held by Alex, read by them through the API (its seen state), and an animator to give it to a colleague. */
   async function heldByAlexWhoRead(n: number) {
     const held = await heldByAlex(n);
@@ -368,6 +390,17 @@ describe('staff forms opened before a colleague changed the request: close, tran
       'Entre-temps, Annie Roux a confié cette demande à un autre facilitateur : rien n’a été enregistré. Elle ne vous est plus confiée.',
     );
     expect(JSON.stringify(error)).not.toContain('Dominique');
+  }
+
+  /** Alex's `path` sent with `body`, read before Annie gives the request to Dominique and queued behind her for its lock. */
+  async function sentWhileGivenToAColleague(held: Awaited<ReturnType<typeof heldByAlexWhoRead>>, path: string, body: object) {
+    const { before: reassigned, after } = await queuedForTheLock(
+      held.reference,
+      () => held.api(held.annie, '/reassign', { facilitatorId: held.dominique, reason: 'Rééquilibrage' }),
+      () => held.api(held.alexToken, path, body),
+    );
+    expect(reassigned.status).toBe(200);
+    return after;
   }
 
   it('takes a seen state with a take-charge: refused with what changed when the request went to a colleague meanwhile', async () => {
@@ -389,8 +422,6 @@ describe('staff forms opened before a colleague changed the request: close, tran
     const alexToken = await bearerFor(t, { role: 'facilitator', facilitatorId: alex, networks: ['aura-ee'] });
     const { seenState } = await bodyOf(apiOn(reference)(alexToken, ''));
     const { id } = await requestRow(reference);
-    const lockWaits = async () =>
-      (await t.dataSource.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).length;
     // The answer awaited once the transaction committed (wrapped: returned bare, the transaction would await it).
     const { pending } = await t.dataSource.transaction(async (manager) => {
       await manager.query(`SELECT 1 FROM requests WHERE id = $1 FOR UPDATE`, [id]);
@@ -407,22 +438,47 @@ describe('staff forms opened before a colleague changed the request: close, tran
   });
 
   it('tells a take-charge that waited for the lock while the request went to a colleague only what one who no longer holds it may know', async () => {
-    const { reference, dominique, api, alexToken, annie, seenState } = await heldByAlexWhoRead(18);
-    const { id } = await requestRow(reference);
-    const lockWaits = async () =>
-      (await t.dataSource.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).length;
-    // The reassignment queues for the lock first; the take-charge, still finding Alex the holder, queues behind it.
-    const { reassigned, taken } = await t.dataSource.transaction(async (manager) => {
-      await manager.query(`SELECT 1 FROM requests WHERE id = $1 FOR UPDATE`, [id]);
-      const reassigned = api(annie, '/reassign', { facilitatorId: dominique, reason: 'Rééquilibrage' });
-      await waitFor(async () => (await lockWaits()) > 0, 10_000, 'réaffectation en attente du verrou');
-      const taken = api(alexToken, '/take-charge', { seenState });
-      await waitFor(async () => (await lockWaits()) > 1, 10_000, 'prise en charge en attente du verrou');
-      return { reassigned, taken };
-    });
-    expect((await reassigned).status).toBe(200);
-    await toldGivenToAColleague(await taken);
+    const held = await heldByAlexWhoRead(18);
+    const { reference, dominique } = held;
+    await toldGivenToAColleague(await sentWhileGivenToAColleague(held, '/take-charge', { seenState: held.seenState }));
     expect(await requestRow(reference)).toMatchObject({ status: 'assigned', holder: dominique });
+  });
+
+  it('tells a former holder whose take-charge waited for the lock that it is no longer theirs, when the state they send says no more', async () => {
+    const held = await heldByAlexWhoRead(19);
+    const { reference, alex, dominique } = held;
+    // Not the state the reassignment left (another kind): the out-of-sight rule tells nothing, the holder's refusal does.
+    const taken = await sentWhileGivenToAColleague(held, '/take-charge', { seenState: `assigned:social_clause:${alex}` });
+    expect(taken.status).toBe(409);
+    const error = await taken.json();
+    expect(error).toMatchObject({ code: 'conflict', message: expect.stringContaining('Cette demande ne vous est plus confiée') });
+    expect(JSON.stringify(error)).not.toContain('Dominique');
+    expect(await requestRow(reference)).toMatchObject({ status: 'assigned', holder: dominique });
+  });
+
+  it('tells a close that waited for the lock while the request went to a colleague only who took it from them', async () => {
+    const held = await heldByAlexWhoRead(20);
+    const { reference, dominique } = held;
+    const closed = sentWhileGivenToAColleague(held, '/close', {
+      reason: 'duplicate',
+      message: 'Voir GV-2026-000001',
+      seenState: held.seenState,
+    });
+    await toldGivenToAColleague(await closed);
+    expect(await requestRow(reference)).toMatchObject({ status: 'assigned', holder: dominique, closeReason: null });
+  });
+
+  it('refuses (404) a transfer that waited for the lock while the request went to a colleague, even sent with the state it then finds', async () => {
+    const held = await heldByAlexWhoRead(22);
+    const { reference, dominique } = held;
+    // The state under the lock matches, but it is no longer Alex's to see: refused all the same, not carried out.
+    const transferred = await sentWhileGivenToAColleague(held, '/transfer', {
+      reason: 'Clause d’insertion',
+      seenState: `assigned:environmental:${dominique}`,
+    });
+    expect(transferred.status).toBe(404);
+    expect(await transferred.text()).not.toMatch(/Dominique|Entre-temps/);
+    expect(await requestRow(reference)).toMatchObject({ kind: 'environmental', status: 'assigned', holder: dominique });
   });
 
   it('takes a seen state with a take from the pool: one who saw it there is told it was taken, not by whom (they hold it now); anyone else learns nothing', async () => {
@@ -470,6 +526,22 @@ describe('staff forms opened before a colleague changed the request: close, tran
     const claudeToken = await namedToken({ role: 'facilitator', facilitatorId: claude, networks: ['aura-ee'] }, 'Claude', 'Test');
     return { reference, alex, seenState, claude, claudeToken };
   }
+
+  it('tells a take from the pool that waited for the lock while a colleague took the request only that it left the pool, not to whom', async () => {
+    const { reference, alex, seenState, claude, claudeToken } = await pooledAndSeen(21);
+    const { before: claudeTook, after: alexTook } = await queuedForTheLock(
+      reference,
+      () => apiOn(reference)(claudeToken, '/take-from-pool', { seenState }),
+      () => apiOn(reference)(alex, '/take-from-pool', { seenState }),
+    );
+    expect(claudeTook.status).toBe(200);
+    const error = await toldOutOfSight(
+      alexTook,
+      'Entre-temps, un autre facilitateur a pris cette demande dans la réserve : rien n’a été enregistré. Elle n’est plus dans la réserve du réseau.',
+    );
+    expect(JSON.stringify(error)).not.toContain('Claude');
+    expect(await requestRow(reference)).toMatchObject({ status: 'assigned', holder: claude });
+  });
 
   /** Each of the actions that take a seen state, sent with `seenState` by `token`: 404, and not a word of the request. */
   async function learnsNothing(reference: string, token: string, seenState: string) {

@@ -107,7 +107,7 @@ export class DispatchService {
     const visible = await this.staffRequests.findActionable(staff, reference, canRedirect, seen);
     const reason = this.requiredReason(body.reason);
     const { kind, freed } = await transactionRetryingDeadlocks(this.dataSource, async (manager) => {
-      const { request, current } = await this.lock(manager, visible.id, seen);
+      const { request, current } = await this.lock(manager, visible.id, { staff, seen });
       nextStatus(request, 'transfer');
       const kind = otherKind(request.kind);
       const refused = transferRefusal(request);
@@ -241,7 +241,7 @@ export class DispatchService {
       throw new ValidationFailed([{ field: 'facilitatorId', message: 'Choisissez un facilitateur de la liste.' }]);
     }
     const result = await transactionRetryingDeadlocks(this.dataSource, async (manager) => {
-      const { request, current } = await this.lock(manager, visible.id, seen);
+      const { request, current } = await this.lock(manager, visible.id, { staff, seen });
       // Before the holder's place is freed, with whom routing or staff may choose: in one ordered lock, as routing does.
       await this.routingRepository.lockPlaces(manager, [request], current ? [current.facilitatorId] : []);
       const previous = current && (await this.routingRepository.facilitatorContact(manager, current.facilitatorId));
@@ -337,7 +337,7 @@ export class DispatchService {
     const seen = seenStateOf(seenState);
     const visible = await this.staffRequests.findActionable(staff, reference, canTakeFromPool, seen);
     await transactionRetryingDeadlocks(this.dataSource, async (manager) => {
-      const { request, current } = await this.lock(manager, visible.id, seen);
+      const { request, current } = await this.lock(manager, visible.id, { staff, seen });
       if (request.status !== 'unassigned' || current) {
         const message = 'Cette demande n’est plus dans la réserve : un facilitateur vient de la recevoir.';
         throw new ActionRefused(message);
@@ -402,15 +402,18 @@ export class DispatchService {
     return offeredFor(request, candidates).some((f) => f.id === facilitatorId);
   }
 
-  /** The request under its lock and its current assignment; refused (409, what changed) if not as the form's writer `seen` it. */
+  /**
+   * The request under its lock and its current assignment; refused (409, what changed, or 404 should it have left their
+   * sight) if not as the form's writer `seenBy` saw it.
+   */
   private async lock(
     manager: EntityManager,
     requestId: string,
-    seen: SeenState | null = null,
+    seenBy?: { staff: StaffPrincipal; seen: SeenState | null },
   ): Promise<{ request: RoutableRequest; current: CurrentAssignment | null }> {
     const request = await this.routingRepository.lockRequest(manager, requestId);
     if (!request) throw new NotFound();
-    await this.requests.refuseIfChangedSince(manager, requestId, seen);
+    if (seenBy) await this.staffRequests.refuseIfSeenThenChangedUnderLock(seenBy.staff, requestId, seenBy.seen, manager);
     return { request, current: await this.routingRepository.currentAssignment(manager, requestId) };
   }
 

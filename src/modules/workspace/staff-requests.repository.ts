@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { NotFound } from '../../common/errors/app-errors';
+import { AppError, NotFound } from '../../common/errors/app-errors';
 import { canSeeRequest, RequestScope } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { RequestsRepository } from '../requests/requests.repository';
@@ -46,7 +46,7 @@ export class StaffRequestsRepository {
    * département, whose clock says the times of an action's outcome.
    */
   async findVisible(staff: StaffPrincipal, reference: string): Promise<VisibleRequest | null> {
-    const request = await this.scopeOf(reference);
+    const request = await this.scopeOf({ reference });
     return request && canSeeRequest(staff, request) ? request : null;
   }
 
@@ -71,16 +71,32 @@ export class StaffRequestsRepository {
    * it. Seeing it, they are told all and given its state now; a facilitator who no longer sees it only when the record
    * bears out that they saw it exactly so right before its latest change (its holder then, or in their network's pool),
    * and only that change (RequestsRepository.refuseIfChangedOutOfSight). Nothing for anyone else, who learns nothing of
-   * it (404 follows), whatever state they send. Read by `db`: a caller's transaction holding the request's lock.
+   * it (404 follows), whatever state they send.
    */
-  async refuseIfSeenThenChanged(
+  async refuseIfSeenThenChanged(staff: StaffPrincipal, reference: string, seen: SeenState | null): Promise<void> {
+    const request = seen && (await this.scopeOf({ reference }));
+    if (seen && request) await this.refuseIfChangedFor(staff, request, seen, this.dataSource.manager);
+  }
+
+  /**
+   * The same under the request's lock (`db`, the transaction holding it), for an action found allowed before it: one
+   * who no longer sees it (changed while they waited) is refused even when the out-of-sight rule tells them nothing, by
+   * `gone` — what the action answers without the lock (404 unless told) — lest it go on, or name its new holder.
+   */
+  async refuseIfSeenThenChangedUnderLock(
     staff: StaffPrincipal,
-    reference: string,
+    requestId: string,
     seen: SeenState | null,
-    db: EntityManager = this.dataSource.manager,
+    db: EntityManager,
+    gone: () => AppError = () => new NotFound(),
   ): Promise<void> {
-    const request = seen && (await this.scopeOf(reference, db));
+    const request = seen && (await this.scopeOf({ id: requestId }, db));
     if (!seen || !request) return;
+    await this.refuseIfChangedFor(staff, request, seen, db);
+    if (!canSeeRequest(staff, request)) throw gone();
+  }
+
+  private async refuseIfChangedFor(staff: StaffPrincipal, request: VisibleRequest, seen: SeenState, db: EntityManager): Promise<void> {
     if (canSeeRequest(staff, request)) return this.requests.refuseIfChangedSince(db, request.id, seen);
     if (staff.role === 'facilitator' && staff.facilitatorId !== null) {
       await this.requests.refuseIfChangedOutOfSight(
@@ -102,12 +118,15 @@ export class StaffRequestsRepository {
     return rows.length > 0;
   }
 
-  private async scopeOf(reference: string, db: EntityManager = this.dataSource.manager): Promise<VisibleRequest | null> {
+  private async scopeOf(
+    key: { reference: string } | { id: string },
+    db: EntityManager = this.dataSource.manager,
+  ): Promise<VisibleRequest | null> {
     const rows: VisibleRequest[] = await db.query(
       `SELECT id, reference, network_code AS "networkCode", assigned_facilitator_id AS "assignedFacilitatorId", status,
               department_code AS "departmentCode"
-         FROM requests WHERE reference = $1`,
-      [reference],
+         FROM requests WHERE ${'id' in key ? 'id = $1::uuid' : 'reference = $1'}`,
+      ['id' in key ? key.id : key.reference],
     );
     return rows[0] ?? null;
   }

@@ -340,8 +340,9 @@ export class WorkspaceService {
     const request = await this.holderOnly(staff, reference, seen);
     const detail = await this.workspace.detail(request.id);
     // `seen` is checked under routing's lock, with the assignment: a change committed after this read is refused too,
-    // told as to one who no longer sees it if it went to someone else meanwhile.
-    const refuseIfChanged = (manager: EntityManager) => this.visibility.refuseIfSeenThenChanged(staff, reference, seen, manager);
+    // told as to one who no longer sees it if it went to someone else meanwhile — else told it is no longer theirs.
+    const refuseIfChanged = (manager: EntityManager) =>
+      this.visibility.refuseIfSeenThenChangedUnderLock(staff, request.id, seen, manager, () => new ActionRefused(NO_LONGER_YOURS));
     if (await this.routing.takeCharge(request.id, detail?.assignmentId ?? null, refuseIfChanged)) return;
     nextStatus({ status: request.status as RequestStatus }, 'take_charge');
     throw pageChanged();
@@ -620,7 +621,7 @@ export class WorkspaceService {
             : []),
         ];
       },
-      { reason: chosen, seen },
+      { reason: chosen, seenBy: { staff, seen } },
     );
   }
 
@@ -835,8 +836,8 @@ export class WorkspaceService {
 
   /**
    * One transaction under the request's lock: the state policy decides (409 when it refuses), after the request is
-   * found as the form's writer saw it (`seen`, 409 saying what changed), then everything is written at once. Returns
-   * the status the request was in.
+   * found as the form's writer saw it (`seenBy`, 409 saying what changed, or 404 should it have left their sight), then
+   * everything is written at once. Returns the status the request was in.
    */
   private async act(
     requestId: string,
@@ -847,12 +848,12 @@ export class WorkspaceService {
       manager: EntityManager,
       locked: RoutableRequest,
     ) => SqlStatement[] | Promise<SqlStatement[]>,
-    { reason, seen }: { reason?: CloseReason; seen?: SeenState | null } = {},
+    { reason, seenBy }: { reason?: CloseReason; seenBy?: { staff: StaffPrincipal; seen: SeenState | null } } = {},
   ): Promise<RequestStatus> {
     return this.dataSource.transaction(async (manager) => {
       const locked = await this.routingRepository.lockRequest(manager, requestId);
       if (!locked) throw new NotFound();
-      await this.requests.refuseIfChangedSince(manager, requestId, seen);
+      if (seenBy) await this.visibility.refuseIfSeenThenChangedUnderLock(seenBy.staff, requestId, seenBy.seen, manager);
       const to = action ? nextStatus({ status: locked.status }, action, reason) : locked.status;
       await runAsOne(manager, await statements(locked.status, to, manager, locked));
       return locked.status;
