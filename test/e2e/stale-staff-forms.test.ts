@@ -468,6 +468,26 @@ describe('staff forms opened before a colleague changed the request: close, tran
     expect(await requestRow(reference)).toMatchObject({ status: 'assigned', holder: dominique, closeReason: null });
   });
 
+  it.each([
+    ['/close', { reason: 'duplicate', message: 'Voir GV-2026-000001' }, 23],
+    ['/notes', { body: 'Appeler l’acheteur lundi.' }, 24],
+  ])(
+    'refuses %s sent without a seen state that waited for the lock while the request went to a colleague: no longer theirs, nothing written',
+    async (path, body, n) => {
+      const held = await heldByAlexWhoRead(n);
+      const { reference, dominique } = held;
+      const refused = await sentWhileGivenToAColleague(held, path, body);
+      expect(refused.status).toBe(409);
+      const error = await refused.json();
+      expect(error).toMatchObject({ code: 'conflict', message: expect.stringContaining('Cette demande ne vous est plus confiée') });
+      expect(JSON.stringify(error)).not.toContain('Dominique');
+      expect(await requestRow(reference)).toMatchObject({ status: 'assigned', holder: dominique, closeReason: null });
+      const { id } = await requestRow(reference);
+      const notes = await t.dataSource.query(`SELECT 1 FROM request_messages WHERE request_id = $1 AND kind = 'internal_note'`, [id]);
+      expect(notes).toHaveLength(0);
+    },
+  );
+
   it('refuses (404) a transfer that waited for the lock while the request went to a colleague, even sent with the state it then finds', async () => {
     const held = await heldByAlexWhoRead(22);
     const { reference, dominique } = held;

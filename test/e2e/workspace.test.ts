@@ -578,7 +578,7 @@ describe('the facilitator workspace', () => {
     expect(late.status).toBe(409);
     const html = await late.text();
     expect(html).toContain(
-      'Cette demande ne vous est plus confiée (remise en attribution ou confiée à quelqu’un d’autre pendant que vous écriviez) : rien n’a été enregistré.',
+      'Cette demande ne vous est plus confiée (remise en attribution ou confiée à quelqu’un d’autre entre-temps) : rien n’a été enregistré.',
     );
     expect(html).toContain('Voici ma réponse, longuement rédigée.');
     expect(await t.dataSource.query(`SELECT 1 FROM request_messages WHERE kind = 'answer'`)).toEqual([]);

@@ -337,11 +337,9 @@ export class DispatchService {
     const seen = seenStateOf(seenState);
     const visible = await this.staffRequests.findActionable(staff, reference, canTakeFromPool, seen);
     await transactionRetryingDeadlocks(this.dataSource, async (manager) => {
-      const { request, current } = await this.lock(manager, visible.id, { staff, seen });
-      if (request.status !== 'unassigned' || current) {
-        const message = 'Cette demande n’est plus dans la réserve : un facilitateur vient de la recevoir.';
-        throw new ActionRefused(message);
-      }
+      const takenMeanwhile = () => new ActionRefused('Cette demande n’est plus dans la réserve : un facilitateur vient de la recevoir.');
+      const { request, current } = await this.lock(manager, visible.id, { staff, seen, gone: takenMeanwhile });
+      if (request.status !== 'unassigned' || current) throw takenMeanwhile();
       nextStatus(request, 'route_assigned');
       const refusal = await this.routing.poolRefusal(manager, request, staff.facilitatorId!);
       if (refusal) throw new ActionRefused(`Vous ne pouvez pas prendre cette demande : ${refusal}`);
@@ -403,17 +401,17 @@ export class DispatchService {
   }
 
   /**
-   * The request under its lock and its current assignment; refused (409, what changed, or 404 should it have left their
-   * sight) if not as the form's writer `seenBy` saw it.
+   * The request under its lock and its current assignment; refused (409, what changed) if not as the form's writer
+   * `seen` it, and refused by `gone` (404 unless told) should it have left their sight while they waited.
    */
   private async lock(
     manager: EntityManager,
     requestId: string,
-    seenBy?: { staff: StaffPrincipal; seen: SeenState | null },
+    { staff, seen, gone }: { staff: StaffPrincipal; seen: SeenState | null; gone?: () => AppError },
   ): Promise<{ request: RoutableRequest; current: CurrentAssignment | null }> {
     const request = await this.routingRepository.lockRequest(manager, requestId);
     if (!request) throw new NotFound();
-    if (seenBy) await this.staffRequests.refuseIfSeenThenChangedUnderLock(seenBy.staff, requestId, seenBy.seen, manager);
+    await this.staffRequests.refuseIfSeenThenChangedUnderLock(staff, requestId, seen, manager, gone);
     return { request, current: await this.routingRepository.currentAssignment(manager, requestId) };
   }
 

@@ -80,8 +80,9 @@ export class StaffRequestsRepository {
 
   /**
    * The same under the request's lock (`db`, the transaction holding it), for an action found allowed before it: one
-   * who no longer sees it (changed while they waited) is refused even when the out-of-sight rule tells them nothing, by
-   * `gone` — what the action answers without the lock (404 unless told) — lest it go on, or name its new holder.
+   * who no longer sees it (changed while they waited) is refused, `seen` sent or not, even when the out-of-sight rule
+   * tells them nothing, by `gone` — what the action answers without the lock (404 unless told) — lest it go on under
+   * someone else's hands, or name its new holder.
    */
   async refuseIfSeenThenChangedUnderLock(
     staff: StaffPrincipal,
@@ -90,9 +91,9 @@ export class StaffRequestsRepository {
     db: EntityManager,
     gone: () => AppError = () => new NotFound(),
   ): Promise<void> {
-    const request = seen && (await this.scopeOf({ id: requestId }, db));
-    if (!seen || !request) return;
-    await this.refuseIfChangedFor(staff, request, seen, db);
+    const request = await this.scopeOf({ id: requestId }, db);
+    if (!request) throw gone();
+    if (seen) await this.refuseIfChangedFor(staff, request, seen, db);
     if (!canSeeRequest(staff, request)) throw gone();
   }
 

@@ -69,7 +69,12 @@ const SAME_BUYER_SHOWN = 10;
 const SIMILAR_SHOWN = 5;
 /** A holder's action on a request taken from them meanwhile (put back in the pool by an animator). */
 const NO_LONGER_YOURS =
-  'Cette demande ne vous est plus confiée (remise en attribution ou confiée à quelqu’un d’autre pendant que vous écriviez) : rien n’a été enregistré.';
+  'Cette demande ne vous est plus confiée (remise en attribution ou confiée à quelqu’un d’autre entre-temps) : rien n’a été enregistré.';
+
+/** One whose action, allowed when sent, waited on the lock while the request left their sight: told as without the lock. */
+function goneWhileWaiting(staff: StaffPrincipal): AppError {
+  return staff.role === 'facilitator' ? new ActionRefused(NO_LONGER_YOURS) : new NotFound();
+}
 
 type Visible = VisibleRequest;
 
@@ -342,7 +347,7 @@ export class WorkspaceService {
     // `seen` is checked under routing's lock, with the assignment: a change committed after this read is refused too,
     // told as to one who no longer sees it if it went to someone else meanwhile — else told it is no longer theirs.
     const refuseIfChanged = (manager: EntityManager) =>
-      this.visibility.refuseIfSeenThenChangedUnderLock(staff, request.id, seen, manager, () => new ActionRefused(NO_LONGER_YOURS));
+      this.visibility.refuseIfSeenThenChangedUnderLock(staff, request.id, seen, manager, () => goneWhileWaiting(staff));
     if (await this.routing.takeCharge(request.id, detail?.assignmentId ?? null, refuseIfChanged)) return;
     nextStatus({ status: request.status as RequestStatus }, 'take_charge');
     throw pageChanged();
@@ -408,7 +413,7 @@ export class WorkspaceService {
       authorId: staff.id,
       body: text,
     };
-    await this.act(request.id, null, async (status, _to, manager, locked) => {
+    await this.act(staff, request.id, null, async (status, _to, manager, locked) => {
       // Erased for good: a note written now would keep a person's words that no sweep would ever reach.
       if (locked.anonymisedAt)
         throw new ActionRefused('Les données de cette demande sont effacées : aucune note ne peut plus y être ajoutée.');
@@ -426,7 +431,7 @@ export class WorkspaceService {
   async askClarification(staff: StaffPrincipal, reference: string, body: unknown): Promise<void> {
     const request = await this.holderOnly(staff, reference);
     const text = requiredText(body, 'body', 'Écrivez votre question à l’acheteur.');
-    await this.act(request.id, 'request_clarification', (status, to, _manager, locked) => [
+    await this.act(staff, request.id, 'request_clarification', (status, to, _manager, locked) => [
       ...this.messageStatements(request.id, staff, 'clarification_question', text),
       this.requests.statusStatement(request.id, to),
       this.requests.eventStatement(this.event(request.id, staff, 'clarification_requested', status, to, true)),
@@ -491,7 +496,7 @@ export class WorkspaceService {
     const meantAsComplement = input.complement === true || input.complement === 'true' || input.complement === '1';
     const meantAsFirst = input.complement === false || input.complement === 'false' || input.complement === '0';
     const first: { sent?: 'answer' | 'complement' } = {};
-    const before = await this.act(request.id, null, async (status, _same, manager, locked) => {
+    const before = await this.act(staff, request.id, null, async (status, _same, manager, locked) => {
       // Sent again (a retry, a double click): under the lock the first sending is seen, and nothing is written twice.
       const sentBody = await this.messages.bodyOf(manager, messageId);
       if (sentBody !== null) {
@@ -555,7 +560,7 @@ export class WorkspaceService {
     const now = this.clock.now();
     let saved: Date | null = null;
     let alreadySent = false;
-    await this.act(request.id, 'answer', async (_status, _to, manager) => {
+    await this.act(staff, request.id, 'answer', async (_status, _to, manager) => {
       alreadySent = messageId !== null && (await this.messages.bodyOf(manager, messageId)) !== null;
       if (alreadySent) return [];
       if (!content) return [this.drafts.deleteStatement(request.id, staff.id)];
@@ -570,7 +575,7 @@ export class WorkspaceService {
   async discardDraft(staff: StaffPrincipal, reference: string): Promise<void> {
     const request = await this.holderOnly(staff, reference);
     // Under the request's lock, as a save is: an autosave in flight cannot bring the draft back after this.
-    await this.act(request.id, null, async () => [this.drafts.deleteStatement(request.id, staff.id)]);
+    await this.act(staff, request.id, null, async () => [this.drafts.deleteStatement(request.id, staff.id)]);
   }
 
   /** This person's draft of a request they may answer (null: none), for the API. */
@@ -596,6 +601,7 @@ export class WorkspaceService {
     if (errors.length || !chosen) throw new ValidationFailed(errors);
     const networks = request.assignedFacilitatorId ? await this.routingRepository.networksServedBy(request.assignedFacilitatorId) : [];
     await this.act(
+      staff,
       request.id,
       'close',
       async (status, to, manager, locked) => {
@@ -621,7 +627,7 @@ export class WorkspaceService {
             : []),
         ];
       },
-      { reason: chosen, seenBy: { staff, seen } },
+      { reason: chosen, seen },
     );
   }
 
@@ -836,10 +842,11 @@ export class WorkspaceService {
 
   /**
    * One transaction under the request's lock: the state policy decides (409 when it refuses), after the request is
-   * found as the form's writer saw it (`seenBy`, 409 saying what changed, or 404 should it have left their sight), then
-   * everything is written at once. Returns the status the request was in.
+   * found as the form's writer saw it (`seen`, 409 saying what changed) and still in this person's sight (else refused as
+   * goneWhileWaiting says), then everything is written at once. Returns the status the request was in.
    */
   private async act(
+    staff: StaffPrincipal,
     requestId: string,
     action: RequestAction | null,
     statements: (
@@ -848,12 +855,12 @@ export class WorkspaceService {
       manager: EntityManager,
       locked: RoutableRequest,
     ) => SqlStatement[] | Promise<SqlStatement[]>,
-    { reason, seenBy }: { reason?: CloseReason; seenBy?: { staff: StaffPrincipal; seen: SeenState | null } } = {},
+    { reason, seen = null }: { reason?: CloseReason; seen?: SeenState | null } = {},
   ): Promise<RequestStatus> {
     return this.dataSource.transaction(async (manager) => {
       const locked = await this.routingRepository.lockRequest(manager, requestId);
       if (!locked) throw new NotFound();
-      if (seenBy) await this.visibility.refuseIfSeenThenChangedUnderLock(seenBy.staff, requestId, seenBy.seen, manager);
+      await this.visibility.refuseIfSeenThenChangedUnderLock(staff, requestId, seen, manager, () => goneWhileWaiting(staff));
       const to = action ? nextStatus({ status: locked.status }, action, reason) : locked.status;
       await runAsOne(manager, await statements(locked.status, to, manager, locked));
       return locked.status;
