@@ -19,7 +19,7 @@ export function notJson(what = 'la demande'): AppError {
  * misspelt field was silently ignored). No body at all reads as `{}`.
  */
 const jsonBody = createParamDecorator(
-  ({ fields, withFiles }: { fields: string[]; withFiles: boolean }, context: ExecutionContext): Record<string, unknown> => {
+  ({ fields, withFiles }: { fields: string[] | null; withFiles: boolean }, context: ExecutionContext): Record<string, unknown> => {
     const req = context.switchToHttp().getRequest<Request>();
     // `req.is` answers null when the request has no body, false when its type is another; an empty body of no type
     // (`curl -X POST`, fetch without a body: `Content-Length: 0`) is no body either.
@@ -28,7 +28,7 @@ const jsonBody = createParamDecorator(
       throw withFiles ? notJsonNorMultipart() : notJson('le corps de la requête');
     }
     const body = (req.body ?? {}) as Record<string, unknown>;
-    refuseUnknownFields(body, fields);
+    if (fields !== null) refuseUnknownFields(body, fields);
     return body;
   },
 );
@@ -53,6 +53,12 @@ export function refuseUnknownFields(body: Record<string, unknown>, fields: reado
 
 /** `@JsonBody('reason', 'message')`: the fields the action takes; `@JsonBody()`, none (no body, or `{}`). */
 export const JsonBody = (...fields: string[]): ParameterDecorator => jsonBody({ fields, withFiles: false });
+
+/**
+ * `@JsonBodyForDto()`: the same 415, the fields left to the DTO that validateBody checks the body against: it names an
+ * unknown field among the other fields' errors, in one answer.
+ */
+export const JsonBodyForDto = (): ParameterDecorator => jsonBody({ fields: null, withFiles: false });
 
 /** The same, a multipart form with files also taken (parsed before by UploadInterceptor): its text fields. */
 export const JsonOrMultipartBody = (...fields: string[]): ParameterDecorator => jsonBody({ fields, withFiles: true });

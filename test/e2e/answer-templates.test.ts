@@ -25,13 +25,21 @@ describe('answer templates', () => {
       )
     )[0].id;
 
+  /** A call to the templates' API at `path` (after /answer-templates), as `authorization`, with `body` as JSON if any. */
+  const templatesApi = (method: string, path: string, authorization: string, body?: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${t.url}/api/v1/staff/answer-templates${path}`, {
+      method,
+      headers: { authorization, 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+
+  /** The answer form of the request `page` sent by `client`, as its browser would (multipart, no redirect followed). */
+  const sendAnswerForm = (client: StaffClient, page: string, form: FormData) =>
+    fetch(`${t.url}${page}/reponse`, { method: 'POST', body: form, redirect: 'manual', headers: { cookie: client.jar.header() } });
+
   /** A PATCH of the template `id` through the API, as `authorization`. */
   const patchTemplate = (authorization: string, id: string, body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${t.url}/api/v1/staff/answer-templates/${id}`, {
-      method: 'PATCH',
-      headers: { authorization, 'content-type': 'application/json', ...headers },
-      body: JSON.stringify(body),
-    });
+    templatesApi('PATCH', `/${id}`, authorization, body, headers);
 
   /**
    * `send`'s response when a colleague's `sql` is done but not yet committed as it starts: its write waits on the
@@ -261,11 +269,7 @@ describe('answer templates', () => {
     const animator = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
     const id = await insertTemplate('aura-ee', 'Loi AGEC', 'Texte de départ');
     const call = (method: string, authorization: string, body?: unknown, headers: Record<string, string> = {}) =>
-      fetch(`${t.url}/api/v1/staff/answer-templates/${id}`, {
-        method,
-        headers: { authorization, 'content-type': 'application/json', ...headers },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
+      templatesApi(method, `/${id}`, authorization, body, headers);
 
     const read = await call('GET', animator);
     expect(read.headers.get('etag')).toBe('"1"');
@@ -317,11 +321,7 @@ describe('answer templates', () => {
     const animator = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
     const id = await insertTemplate('aura-ee', 'Loi AGEC', 'Texte de départ');
     const call = (method: string, body?: unknown, headers: Record<string, string> = {}) =>
-      fetch(`${t.url}/api/v1/staff/answer-templates/${id}`, {
-        method,
-        headers: { authorization: animator, 'content-type': 'application/json', ...headers },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
+      templatesApi(method, `/${id}`, animator, body, headers);
     expect((await call('PATCH', { title: 'Loi AGEC : réemploi' })).headers.get('etag')).toBe('"2"');
 
     // A stale If-Match with the current version in the body: the header's precondition failed, nothing written.
@@ -442,12 +442,7 @@ describe('answer templates', () => {
 
   it('API: a change or deletion of a template deleted before, or while it ran, is 404 as reading it is, as documented', async () => {
     const animator = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
-    const call = (method: string, id: string, body?: unknown) =>
-      fetch(`${t.url}/api/v1/staff/answer-templates/${id}`, {
-        method,
-        headers: { authorization: animator, 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
+    const call = (method: string, id: string, body?: unknown) => templatesApi(method, `/${id}`, animator, body);
     const before = await insertTemplate('aura-ee', 'Loi AGEC', 'Texte');
     expect((await call('DELETE', before)).status).toBe(204);
     for (const [method, body] of [
@@ -567,7 +562,7 @@ describe('answer templates', () => {
       for (const [name, value] of Object.entries(fields)) form.append(name, value);
       if (fileName) form.append('fichiers', new Blob([new Uint8Array(samplePdf())], { type: 'application/pdf' }), fileName);
       form.append('modele', modele);
-      return fetch(`${t.url}${page}/reponse`, { method: 'POST', body: form, redirect: 'manual', headers: { cookie: holder.jar.header() } });
+      return sendAnswerForm(holder, page, form);
     };
 
     const typed = 'Bonjour,\nvoici ce que j’ai déjà écrit.';
@@ -599,12 +594,7 @@ describe('answer templates', () => {
     form.append('body', typed);
     form.append('fichiers', new Blob([new Uint8Array(samplePdf())], { type: 'application/pdf' }), 'CCTP.pdf');
     form.append('modele', template);
-    const late = await fetch(`${t.url}${page}/reponse`, {
-      method: 'POST',
-      body: form,
-      redirect: 'manual',
-      headers: { cookie: holder.jar.header() },
-    });
+    const late = await sendAnswerForm(holder, page, form);
     expect(late.status).toBe(409);
     const lateHtml = (await late.text()).replace(/\r\n/g, '\n');
     expect(lateHtml).toContain('Cette demande ne vous est plus confiée');
@@ -627,13 +617,7 @@ describe('answer templates', () => {
     const animator = await bearerFor(t, { role: 'animator', networks: [network] });
     const admin = await bearerFor(t, { role: 'admin' });
     const call = async (authorization: string, method: string, id: string, body?: unknown) =>
-      (
-        await fetch(`${t.url}/api/v1/staff/answer-templates/${id}`, {
-          method,
-          headers: { authorization, 'content-type': 'application/json' },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        })
-      ).status;
+      (await templatesApi(method, `/${id}`, authorization, body)).status;
     expect(await call(animator, 'DELETE', deleted)).toBe(204);
     expect(await call(animator, 'PATCH', otherKind, { kind: 'social_clause' })).toBe(200);
     expect(await call(admin, 'PATCH', moved, { networkCode: 'reseco' })).toBe(200);
@@ -647,7 +631,7 @@ describe('answer templates', () => {
       form.append('items[0][title]', 'Guide AGEC');
       form.append('fichiers', new Blob([new Uint8Array(samplePdf())], { type: 'application/pdf' }), 'CCTP.pdf');
       form.append('modele', modele);
-      return fetch(`${t.url}${page}/reponse`, { method: 'POST', body: form, redirect: 'manual', headers: { cookie: holder.jar.header() } });
+      return sendAnswerForm(holder, page, form);
     };
     const gone = await choose(deleted);
     expect(gone.status).toBe(409);
@@ -781,12 +765,7 @@ describe('answer templates', () => {
 
   it('API: everyone reads their networks’ templates; animators create, change (only what is sent) and delete; bad input by field', async () => {
     const animator = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
-    const call = (method: string, path: string, authorization: string, body?: unknown) =>
-      fetch(`${t.url}/api/v1/staff/answer-templates${path}`, {
-        method,
-        headers: { authorization, 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
+    const call = templatesApi;
 
     const refused = await call('POST', '', animator, { networkCode: 'reseco', title: 7, colour: 'vert' });
     expect(refused.status).toBe(400);
@@ -940,6 +919,117 @@ describe('answer templates', () => {
     expect((await berenice.post('/espace/modeles/pas-un-modele/suppression', first.mine)).status).toBe(404);
   });
 
+  it('a deletion or a save sent for a template the person no longer sees says what really happened to it, and nothing of one never theirs', async () => {
+    const berenice = await signedIn({ role: 'animator', networks: ['aura-ee'] });
+    const admin = await bearerFor(t, { role: 'admin' });
+    // A version and a token as her confirmation and edit pages send them, from a template of hers.
+    const own = await insertTemplate('aura-ee', 'Modèle à elle', 'Texte');
+    const confirmation = openedForm(await (await berenice.get(`/espace/modeles/${own}/suppression`)).text());
+    const edition = openedForm(await (await berenice.get(`/espace/modeles/${own}`)).text());
+    const typed = { networkCode: 'aura-ee', title: 'Titre de Bérénice', body: 'Texte de Bérénice', kind: '' };
+    const remove = (id: string) => berenice.post(`/espace/modeles/${id}/suppression`, confirmation);
+    const save = async (id: string) => {
+      const sent = await berenice.post(`/espace/modeles/${id}`, { ...edition, ...typed });
+      expect(sent.status).toBe(409);
+      return (await sent.text()).replace(/\r\n/g, '\n');
+    };
+    const listAfter = async (sent: Response) => (await berenice.get(sent.headers.get('location')!)).text();
+
+    // Another network's template, never in hers: neither « déplacé » nor « supprimé », as for an id never made or no template's.
+    const foreign = await insertTemplate('reseco', 'Modèle de RESECO', 'Texte de RESECO');
+    const never = '6f1c2b1e-0000-4000-8000-000000000000';
+    const facilitator = await insertFacilitator(t.dataSource, { network: 'aura-ee' });
+    for (const id of [foreign, never, facilitator]) {
+      const removal = await remove(id);
+      expect(removal.headers.get('location')).toBe(`/espace/modeles?deja-supprime=${id}`);
+      const list = await listAfter(removal);
+      expect(list).toContain('id="modele-deja-supprime"><p>Ce modèle n’existe plus.</p>');
+      expect(list).not.toContain('déplacé');
+      expect(list).not.toContain('RESECO');
+      const html = await save(id);
+      expect(html).toContain('Ce modèle n’existe plus : vos modifications ne sont pas enregistrées.');
+      expect(html).toContain('>Texte de Bérénice</textarea>');
+      expect(html).toContain('Recréer le modèle</button>');
+      for (const claim of ['supprimé', 'déplacé', 'hors de vos réseaux', 'Texte de RESECO']) expect(html).not.toContain(claim);
+    }
+
+    // Moved out of her network: « déplacé », it still exists.
+    const moved = await insertTemplate('aura-ee', 'Déplacé', 'Texte');
+    expect((await patchTemplate(admin, moved, { networkCode: 'maximilien' })).status).toBe(200);
+    expect((await remove(moved)).headers.get('location')).toBe('/espace/modeles?deplace');
+    expect(await save(moved)).toContain('il n’est plus dans vos réseaux, vos modifications ne sont pas enregistrées.');
+
+    // Deleted in her network: who deleted it, and when.
+    const deleted = await insertTemplate('aura-ee', 'Supprimé', 'Texte');
+    expect((await templatesApi('DELETE', `/${deleted}`, admin)).status).toBe(204);
+    expect(await listAfter(await remove(deleted))).toMatch(/<p>Ce modèle a déjà été supprimé par Sam Essai le \d/);
+    expect(await save(deleted)).toContain('Ce modèle a été supprimé pendant que vous le modifiiez');
+
+    // Moved out, then deleted in a network not hers: no longer « déplacé », and who deleted it there is not hers to read.
+    const movedThenDeleted = await insertTemplate('aura-ee', 'Déplacé puis supprimé', 'Texte');
+    expect((await patchTemplate(admin, movedThenDeleted, { networkCode: 'maximilien' })).status).toBe(200);
+    expect((await templatesApi('DELETE', `/${movedThenDeleted}`, admin)).status).toBe(204);
+    const removal = await remove(movedThenDeleted);
+    expect(removal.headers.get('location')).toBe(`/espace/modeles?deja-supprime=${movedThenDeleted}`);
+    expect(await listAfter(removal)).toContain('id="modele-deja-supprime"><p>Ce modèle n’existe plus.</p>');
+    expect(await save(movedThenDeleted)).toContain('Ce modèle n’existe plus : vos modifications ne sont pas enregistrées.');
+
+    expect(await t.dataSource.query(`SELECT title FROM answer_templates ORDER BY title`)).toEqual([
+      { title: 'Déplacé' },
+      { title: 'Modèle de RESECO' },
+      { title: 'Modèle à elle' },
+    ]);
+  });
+
+  it('a template chosen on a request’s page from a network never the facilitator’s is not said to be another network’s', async () => {
+    const request = await submittedAndTaken(t, 5);
+    const [{ network }] = await t.dataSource.query(`SELECT network_code AS network FROM requests WHERE id = $1`, [request.id]);
+    const foreign = await insertTemplate(network === 'reseco' ? 'aura-ee' : 'reseco', 'Modèle d’un autre réseau', 'Ailleurs');
+    const holder = await signedIn({ role: 'facilitator', facilitatorId: request.facilitatorId, networks: [network] });
+    const page = `/espace/demandes/${request.reference}`;
+    const form = new FormData();
+    form.append('_csrf', csrfIn(await (await holder.get(page)).text()));
+    form.append('body', 'Bonjour,');
+    form.append('modele', foreign);
+    const chosen = await sendAnswerForm(holder, page, form);
+    expect(chosen.status).toBe(409);
+    const html = await chosen.text();
+    expect(html).toContain('<p>Ce modèle n’existe plus. Rien n’est ajouté à votre réponse');
+    expect(html).not.toContain('il appartient à un autre réseau');
+    // By a link, with no text at stake: as one never made (404).
+    expect((await holder.get(`${page}?modele=${foreign}`)).status).toBe(404);
+  });
+
+  it('API: a creation or a change takes a JSON body only (415), nothing written; documented', async () => {
+    const animator = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
+    const id = await insertTemplate('aura-ee', 'Loi AGEC', 'Texte de départ');
+    for (const [method, path] of [
+      ['POST', ''],
+      ['PATCH', `/${id}`],
+    ] as const) {
+      for (const contentType of ['text/plain', 'application/x-www-form-urlencoded']) {
+        const refused = await fetch(`${t.url}/api/v1/staff/answer-templates${path}`, {
+          method,
+          headers: { authorization: animator, 'content-type': contentType },
+          body: 'networkCode=aura-ee&title=Autre&body=Autre+texte',
+        });
+        expect(refused.status).toBe(415);
+        expect((await refused.json()).code).toBe('unsupported_media_type');
+      }
+    }
+    expect(await templates()).toEqual([expect.objectContaining({ title: 'Loi AGEC', body: 'Texte de départ' })]);
+    expect((await t.dataSource.query(`SELECT version FROM answer_templates`))[0].version).toBe(1);
+    // JSON, as before.
+    expect((await patchTemplate(animator, id, { title: 'Loi AGEC : réemploi' })).status).toBe(200);
+
+    const document = await (await fetch(`${t.url}/api/docs-json`)).json();
+    for (const operation of [
+      document.paths['/api/v1/staff/answer-templates'].post,
+      document.paths['/api/v1/staff/answer-templates/{id}'].patch,
+    ])
+      expect(operation.responses['415'].description).toContain('application/json');
+  });
+
   it('API: a deletion takes a JSON body with its own field only (415, 400); naming two versions, by field and address, it is refused on both', async () => {
     const animator = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
     const id = await insertTemplate('aura-ee', 'Loi AGEC', 'Texte de départ');
@@ -980,11 +1070,7 @@ describe('answer templates', () => {
     const animator = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
     const id = await insertTemplate('aura-ee', 'Loi AGEC', 'Texte de départ');
     const call = (method: string, query = '', body?: unknown, headers: Record<string, string> = {}) =>
-      fetch(`${t.url}/api/v1/staff/answer-templates/${id}${query}`, {
-        method,
-        headers: { authorization: animator, 'content-type': 'application/json', ...headers },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
+      templatesApi(method, `/${id}${query}`, animator, body, headers);
     expect((await call('PATCH', '', { title: 'Loi AGEC : réemploi' })).headers.get('etag')).toBe('"2"');
 
     // A client still holding version 1: by field or address (409), by If-Match (412), told why; nothing deleted.

@@ -9,6 +9,7 @@ import {
   passageToComplete,
   SaveCondition,
   saveCondition,
+  templateFate,
   templateJournalLine,
   TemplateInput,
   withTemplate,
@@ -190,5 +191,19 @@ describe('templateJournalLine: what the network’s journal says, never the text
   ])('%s', (_label, was, is, line) => {
     expect(templateJournalLine(was, is, (code) => names[code])).toBe(line);
     expect(line ?? '').not.toContain('Texte secret');
+  });
+});
+
+describe('templateFate: what a person no longer seeing a template is told of it', () => {
+  it.each([
+    ['deleted in their networks', false, 'template_deleted', 'deleted'],
+    ['moved out of their networks, by a change there', true, 'template_updated', 'moved'],
+    ['moved out of their networks, made there', true, 'template_created', 'moved'],
+    ['moved away, then deleted in a network not theirs', false, 'template_updated', 'gone'],
+    ['made in their networks, then gone with no line they may read', false, 'template_created', 'gone'],
+    ['in a network never theirs: not named', true, null, 'gone'],
+    ['never made, not a template, or past the journal’s keeping', false, null, 'gone'],
+  ] as const)('%s', (_label, stillExists, latestLine, fate) => {
+    expect(templateFate(stillExists, latestLine)).toBe(fate);
   });
 });

@@ -1,4 +1,5 @@
 import { frenchNumber } from '../../common/french-format';
+import { CHANGE_KINDS } from '../audit/journal-filters.policy';
 import type { FieldError } from '../../common/errors/app-errors';
 import { typedText } from '../../common/validation';
 import { STAFF_TEXT_MAX } from '../requests/request-message.types';
@@ -192,6 +193,24 @@ export function templateJournalLine(
     before.body !== after.body ? 'texte' : null,
   ].filter((change) => change !== null);
   return changes.length ? `Modèle de réponse modifié : ${of(after)} — ${changes.join(' ; ')}` : null;
+}
+
+/** The journal's actions about a template, each line naming it (its subject). */
+export const TEMPLATE_ACTIONS = CHANGE_KINDS.modeles.actions;
+export type TemplateAction = (typeof TEMPLATE_ACTIONS)[number];
+
+/**
+ * What became of a template a person no longer sees, as they may know it (pure): `deleted` in their networks (the
+ * journal's last line there about it is its deletion), `moved` out of them (it still exists, and a line there shows it
+ * was theirs), else `gone`, nothing claimed: never made, never theirs (another network's is not named), or its lines
+ * past the journal's keeping. `latestLine`: the last line about it they may read (null: none).
+ */
+export type TemplateFate = 'deleted' | 'moved' | 'gone';
+
+export function templateFate(stillExists: boolean, latestLine: TemplateAction | null): TemplateFate {
+  if (latestLine === null) return 'gone';
+  if (stillExists) return 'moved';
+  return latestLine === 'template_deleted' ? 'deleted' : 'gone';
 }
 
 /** The ETag an API client sends back as If-Match to save over this version and no other. */

@@ -1,5 +1,5 @@
 import { ApiIdempotencyKey, SENT_ONCE } from '../../common/idempotency-key';
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Res, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -17,7 +17,7 @@ import {
 import type { Response } from 'express';
 import { ValidationFailed } from '../../common/errors/app-errors';
 import { ErrorResponseDto } from '../../common/errors/error-response.dto';
-import { JsonBody } from '../../common/json-body.decorator';
+import { JsonBody, JsonBodyForDto } from '../../common/json-body.decorator';
 import { validateBody } from '../../common/validation';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { ApiStaffAccess, CurrentStaff, StaffGuard, StaffRoles } from '../accounts/staff.guard';
@@ -92,7 +92,7 @@ export class AnswerTemplatesApiController {
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Champs manquants ou invalides, un message par champ' })
   async create(
     @CurrentStaff() staff: StaffPrincipal,
-    @Body() body: unknown,
+    @JsonBodyForDto() body: Json,
     @Res({ passthrough: true }) res: Response,
   ): Promise<AnswerTemplateDto> {
     return templateView(await this.templates.create(staff, { ...(await validateBody(CreateAnswerTemplateDto, body)) }), res);
@@ -118,7 +118,7 @@ export class AnswerTemplatesApiController {
   async update(
     @CurrentStaff() staff: StaffPrincipal,
     @Param('id') id: string,
-    @Body() body: unknown,
+    @JsonBodyForDto() body: Json,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<AnswerTemplateDto> {

@@ -11,7 +11,7 @@ import { KIND_LABELS, REQUEST_KINDS } from '../requests/request.types';
 import { ReferenceService } from '../reference/reference.service';
 import { AnswerTemplate } from './answer-template.entity';
 import { STAFF_TEXT_MAX } from '../requests/request-message.types';
-import { formCondition, TEMPLATE_TITLE_MAX, templateKindLabel } from './answer-template.policy';
+import { formCondition, TEMPLATE_TITLE_MAX, TemplateFate, templateKindLabel } from './answer-template.policy';
 import { NotFound } from '../../common/errors/app-errors';
 import { isUuid } from '../../common/validation';
 import { AnswerTemplatesService, TemplateChangedMeanwhile, TemplateGone } from './answer-templates.service';
@@ -94,14 +94,14 @@ export class AnswerTemplatesPagesController {
   /**
    * The form carries the version it was opened from: changed since by someone else, the page shows the template as it
    * is now beside what was typed (409); deleted since, what was typed comes back to create it again; moved to a network
-   * outside the person's, what was typed comes back to keep, said so.
+   * outside the person's, what was typed comes back to keep, said so; neither known to them, the same without a claim.
    */
   @Post(':id')
   async update(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string, @Body() body: Form = {}, @Res() res: Response) {
     const template = await this.templates.findVisible(staff, id);
     // Only an edit page sends a version: any other address stays « introuvable ».
     if (!template && (body.version === undefined || !isUuid(id))) throw new NotFound();
-    if (!template) return this.renderGone(res, staff, body, await this.templates.movedAway(id));
+    if (!template) return this.renderGone(res, staff, body, (await this.templates.fate(staff, id)).fate);
     try {
       await onFieldErrors(
         () => this.templates.update(staff, template, body, formCondition(body.version)),
@@ -116,7 +116,8 @@ export class AnswerTemplatesPagesController {
       );
     } catch (error) {
       if (!(error instanceof TemplateGone)) throw error;
-      this.renderGone(res, staff, body, error.moved);
+      // Seen in their networks by this very request: gone since, it was moved or deleted, as the lock found it.
+      this.renderGone(res, staff, body, error.moved ? 'moved' : 'deleted');
     }
   }
 
@@ -146,9 +147,10 @@ export class AnswerTemplatesPagesController {
     // Only the confirmation page sends a version: any other address stays « introuvable ».
     if (!template && (body.version === undefined || !isUuid(id))) throw new NotFound();
     // Deleted by a colleague (or moved out of this person's networks) before or while this was sent: what they asked is
-    // done or out of their hands, and the list says which rather than a bare « Page introuvable ».
+    // done or out of their hands, and the list says which rather than a bare « Page introuvable » (who deleted it if the
+    // journal says so in their networks, else only that it no longer exists).
     const alreadyGone = async (moved: boolean) => res.redirect(303, moved ? `${PAGE}?${MOVED_PARAM}` : `${PAGE}?${GONE_PARAM}=${id}`);
-    if (!template) return alreadyGone(await this.templates.movedAway(id));
+    if (!template) return alreadyGone((await this.templates.fate(staff, id)).fate === 'moved');
     try {
       await onFieldErrors(
         () => this.templates.remove(staff, template, formCondition(body.version)),
@@ -215,14 +217,16 @@ export class AnswerTemplatesPagesController {
 
   /**
    * Deleted while the person edited it: their text, in a form that creates it again (409). Moved to a network outside
-   * theirs: their text to keep, with no form (creating it again would make a twin of the one moved).
+   * theirs: their text to keep, with no form (creating it again would make a twin of the one moved). Neither known to
+   * them (templateFate's `gone`): their text in the form too, only said to exist no more.
    */
-  private renderGone(res: Response, staff: StaffPrincipal, body: Form, moved: boolean) {
+  private renderGone(res: Response, staff: StaffPrincipal, body: Form, fate: TemplateFate) {
     res.status(409).render('answer-template', {
       ...this.formContext(staff, formModel(body)),
-      title: moved ? 'Modèle hors de vos réseaux' : 'Modèle supprimé',
+      title: { moved: 'Modèle hors de vos réseaux', deleted: 'Modèle supprimé', gone: 'Modèle introuvable' }[fate],
       gone: true,
-      moved,
+      moved: fate === 'moved',
+      unknown: fate === 'gone',
       refused: true,
     });
   }

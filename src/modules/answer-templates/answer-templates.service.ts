@@ -16,6 +16,8 @@ import {
   isUnreadable,
   orAsRead,
   SaveCondition,
+  TEMPLATE_ACTIONS,
+  templateFate,
   TemplateInput,
   templateJournalLine,
   UnreadableCondition,
@@ -121,27 +123,38 @@ export class AnswerTemplatesService {
   /**
    * Why a template chosen on a page left open is not among the request's (of `requestNetwork`): still seen by this
    * person, in the request's network (kept for the other kind of request) or another of theirs, deleted in their
-   * networks (by whom, when), or in a network outside theirs (moved there); undefined when no such template exists nor
-   * was deleted in their networks (or that line has expired).
+   * networks (by whom, when), or moved out of them (templateFate); undefined when nothing about it may be told them.
    */
   async notOffered(staff: StaffPrincipal, id: unknown, requestNetwork: string): Promise<TemplateNotOffered | undefined> {
     if (typeof id !== 'string' || !isUuid(id)) return undefined;
     const seen = await this.findVisible(staff, id);
     if (seen) return seen.networkCode === requestNetwork ? { reason: 'reserved', title: seen.title } : { reason: 'elsewhere' };
-    const deletion = await this.deletion(staff, id);
-    if (deletion) return { reason: 'deleted', ...deletion };
-    return (await this.movedAway(id)) ? { reason: 'elsewhere' } : undefined;
+    const gone = await this.fate(staff, id);
+    return gone.fate === 'deleted'
+      ? { reason: 'deleted', by: gone.by, at: gone.at }
+      : gone.fate === 'moved'
+        ? { reason: 'elsewhere' }
+        : undefined;
   }
 
   /** Who deleted this template, and when, if it was in this person's networks and the journal still says so. */
   async deletion(staff: StaffPrincipal, id: string): Promise<{ by: string; at: Date } | null> {
-    const line = isUuid(id) ? await this.audit.latestAbout(id, 'template_deleted', visibleNetworks(staff)) : null;
+    const line = isUuid(id) ? await this.audit.latestAbout(id, ['template_deleted'], visibleNetworks(staff)) : null;
     return line && { by: line.actorName, at: line.createdAt };
   }
 
-  /** Whether a template this person no longer sees still exists: moved to a network outside theirs, not deleted. */
-  async movedAway(id: string): Promise<boolean> {
-    return isUuid(id) && (await this.templates.find(id)) !== null;
+  /**
+   * What became of a template this person does not see (templateFate), from what really happened: whether it still
+   * exists, and the journal's last line about it in their networks; deleted, by whom and when.
+   */
+  async fate(staff: StaffPrincipal, id: string): Promise<{ fate: 'deleted'; by: string; at: Date } | { fate: 'moved' | 'gone' }> {
+    if (!isUuid(id)) return { fate: 'gone' };
+    const [template, line] = await Promise.all([
+      this.templates.find(id),
+      this.audit.latestAbout(id, TEMPLATE_ACTIONS, visibleNetworks(staff)),
+    ]);
+    const fate = templateFate(template !== null, line?.action ?? null);
+    return fate === 'deleted' ? { fate, by: line!.actorName, at: line!.createdAt } : { fate };
   }
 
   /**

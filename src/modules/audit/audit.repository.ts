@@ -51,22 +51,23 @@ export class AuditRepository {
   }
 
   /**
-   * The latest line of this action about this subject, of these networks (null: all): when, and who by name only, for
-   * any staff member to read. The account's name as it is now (kept by a deactivated account); an account gone, the
-   * name the line kept, without its address.
+   * The latest line of one of these actions about this subject, of these networks (null: all): which, when, and who by
+   * name only, for any staff member to read. The account's name as it is now (kept by a deactivated account); an
+   * account gone, the name the line kept, without its address.
    */
-  async latestAbout(
+  async latestAbout<A extends AuditAction>(
     subjectId: string,
-    action: AuditAction,
+    actions: readonly A[],
     networks: readonly string[] | null,
-  ): Promise<{ actorName: string; createdAt: Date } | null> {
+  ): Promise<{ action: A; actorName: string; createdAt: Date } | null> {
     const [row] = await this.dataSource.query(
-      `SELECT COALESCE(u.first_name || ' ' || u.last_name, regexp_replace(e.actor_name, ' \\([^()]*@[^()]*\\)$', '')) AS "actorName",
+      `SELECT e.action,
+              COALESCE(u.first_name || ' ' || u.last_name, regexp_replace(e.actor_name, ' \\([^()]*@[^()]*\\)$', '')) AS "actorName",
               e.created_at AS "createdAt"
          FROM audit_events e LEFT JOIN staff_users u ON u.id = e.actor_id
-        WHERE e.subject_id = $1 AND e.action = $2 AND ($3::text[] IS NULL OR e.network_codes && $3::text[])
+        WHERE e.subject_id = $1 AND e.action = ANY($2::text[]) AND ($3::text[] IS NULL OR e.network_codes && $3::text[])
         ORDER BY e.id DESC LIMIT 1`,
-      [subjectId, action, networks],
+      [subjectId, actions, networks],
     );
     return row ?? null;
   }

@@ -67,11 +67,11 @@ export class AuditService {
   }
 
   /**
-   * Who last did this to the subject (by name, never the address: any staff member may read it), and when, as a reader of
-   * these networks (null: all) may see it; null if none.
+   * What was last done to the subject among these actions, who did it (by name, never the address: any staff member may
+   * read it) and when, as a reader of these networks (null: all) may see it; null if none.
    */
-  latestAbout(subjectId: string, action: AuditAction, networks: readonly string[] | null) {
-    return this.audit.latestAbout(subjectId, action, networks);
+  latestAbout<A extends AuditAction>(subjectId: string, actions: readonly A[], networks: readonly string[] | null) {
+    return this.audit.latestAbout(subjectId, actions, networks);
   }
 
   purgeExpired(): Promise<number> {
