@@ -13,6 +13,18 @@ export interface KnownCodes {
   isNetwork(code: string): boolean;
 }
 
+/** A network filter's refusal: unknown, or one the person does not see (KnownCodes within their networks). */
+export const NETWORK_OUT_OF_REACH = 'Réseau inconnu ou hors de vos réseaux : code attendu, par exemple aura-ee ou reseco.';
+
+/** The filters on reference data (segments, départements, networks), in the same words wherever read strictly. */
+export function referenceChecks(known: KnownCodes): Record<'segment' | 'department' | 'network', ParameterCheck> {
+  return {
+    segment: { accepts: known.isSegment, message: 'Segment d’achat inconnu.' },
+    department: { accepts: known.isDepartment, message: 'Département inconnu : code INSEE attendu, par exemple 38, 2A ou 971.' },
+    network: { accepts: known.isNetwork, message: NETWORK_OUT_OF_REACH },
+  };
+}
+
 /**
  * An API's reading of its query string: a parameter it does not know, given twice, or whose value it does not
  * understand is a field error, so a client's typo (`status=asigned`, `reseau=aura`) never reads as "no filter".

@@ -147,10 +147,9 @@ describe('the OpenAPI document and the behaviour', () => {
 
   describe('the CSV exports', () => {
     const EXPORTS = ['demandes', 'evaluations', 'indicateurs'];
-    // A documented parameter given a value it does not take is refused (400), but for those read as the lists read them:
-    // the search's free text, a segment's or département's well-formed code (unknown: an empty file, as the list is
-    // empty), and the separator (any other value: the default).
-    const READ_AS_GIVEN = new Set(['q', 'segment', 'department', 'separateur']);
+    // A documented parameter given a value it does not take is refused (400) — an unknown segment or département too,
+    // never an empty file —, but for the search's free text and the separator (any other value: the default).
+    const READ_AS_GIVEN = new Set(['q', 'separateur']);
 
     it('are documented under a staff tag, and take exactly their documented parameters; a bearer client reads JSON errors', async () => {
       const document = await documentOf();
@@ -209,6 +208,30 @@ describe('the OpenAPI document and the behaviour', () => {
       expect(document.paths['/espace/export/indicateurs.csv'].get.responses['404']).toBeDefined();
       const unknownNetwork = await get('/espace/export/indicateurs.csv?reseau=pas-un-reseau');
       expect([unknownNetwork.status, (await unknownNetwork.json()).errors[0].field]).toEqual([400, 'reseau']);
+    });
+
+    it('without a token or session: 401 JSON for a program, the documented 303 to the sign-in page for a browser', async () => {
+      const document = await documentOf();
+      for (const name of EXPORTS) {
+        const path = `/espace/export/${name}.csv`;
+        const responses = document.paths[path].get.responses;
+        const program = await fetch(`${t.url}${path}?separateur=virgule`, { headers: { accept: 'application/json' }, redirect: 'manual' });
+        expect([path, program.status, program.headers.get('www-authenticate')]).toEqual([path, 401, 'Bearer realm="Guichet vert"']);
+        expect((await program.json()).code).toBe('unauthorized');
+        expect(responses['401']).toBeDefined();
+        // curl's `Accept: */*` as a browser's: led to sign in, and back to the file after.
+        for (const accept of ['text/html,application/xhtml+xml,*/*;q=0.8', '*/*']) {
+          const browser = await fetch(`${t.url}${path}?separateur=virgule`, { headers: { accept }, redirect: 'manual' });
+          expect([path, accept, browser.status, browser.headers.get('location')]).toEqual([
+            path,
+            accept,
+            303,
+            `/connexion?retour=${encodeURIComponent(`${path}?separateur=virgule`)}`,
+          ]);
+        }
+        expect([path, responses['303']?.description]).toEqual([path, expect.stringContaining('/connexion')]);
+        expect(responses['303'].headers?.Location).toBeDefined();
+      }
     });
 
     it('a person’s browser still gets the page when a filter is refused', async () => {

@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { insertFacilitator } from '../support/facilitators';
-import { insertStaff, StaffClient, signedInStaff, type StaffSeed } from '../support/staff';
+import { bearerFor, insertStaff, StaffClient, signedInStaff, type StaffSeed } from '../support/staff';
 import { insertClosedRequest, insertClosedRequests, insertCompletedSurvey } from '../support/survey-seeds';
 import { submitRequest, TestApp, useTestApp, waitFor } from '../support/test-app';
 
@@ -274,6 +274,47 @@ describe('CSV exports of requests and evaluations', () => {
     expect(shared).toHaveLength(2);
     expect(shared[0]).toMatch(/;Commentaire;Partagée avec le facilitateur le \(heure de Paris\);Partagée par$/);
     expect(shared.join('\n')).not.toMatch(/Revue le|Revue par|Note de revue|ne pas montrer/);
+  });
+
+  it('refuses a segment, département or network the reference data does not hold: 400 by field, never an empty file', async () => {
+    await insertClosedRequest(t.dataSource, { department: '38', segment: 'office_supplies' });
+    const auth = await bearerFor(t, { role: 'admin' });
+    const person = await signedIn({ role: 'admin' });
+    const refusals: Array<[string, string, string]> = [
+      ['segment', 'fournitures', 'Segment d’achat inconnu.'],
+      ['department', '999', 'Département inconnu : code INSEE attendu, par exemple 38, 2A ou 971.'],
+      ['reseau', 'aura', 'Réseau inconnu ou hors de vos réseaux : code attendu, par exemple aura-ee ou reseco.'],
+    ];
+    for (const name of ['demandes', 'evaluations']) {
+      const path = `/espace/export/${name}.csv`;
+      // The known codes still filter (a file, possibly with its header alone).
+      const known = await fetch(`${t.url}${path}?segment=office_supplies&department=38&reseau=aura-ee`, {
+        headers: { authorization: auth },
+      });
+      expect([path, known.status]).toEqual([path, 200]);
+      for (const [field, value, message] of refusals) {
+        const script = await fetch(`${t.url}${path}?${field}=${value}`, { headers: { authorization: auth } });
+        expect([path, field, script.status, script.headers.get('content-type')]).toEqual([
+          path,
+          field,
+          400,
+          'application/json; charset=utf-8',
+        ]);
+        expect(await script.json()).toEqual({
+          statusCode: 400,
+          code: 'validation_failed',
+          message: `Filtres invalides : ${message}`,
+          errors: [{ field, message }],
+        });
+        // A person who followed a link with a mistyped filter reads why, in French, rather than an empty file.
+        const page = await person.get(`${path}?${field}=${value}`);
+        expect([path, field, page.status, page.headers.get('content-type')]).toEqual([path, field, 400, 'text/html; charset=utf-8']);
+        expect(await page.text()).toContain(message);
+      }
+      // Several at once: each named.
+      const all = await fetch(`${t.url}${path}?segment=x&department=y`, { headers: { authorization: auth } });
+      expect((await all.json()).errors.map((e: { field: string }) => e.field)).toEqual(['segment', 'department']);
+    }
   });
 
   it('streams a large export through a cursor, and a client gone mid-way gives its connection back', async () => {

@@ -2,6 +2,7 @@ import { StaffActionKeysRepository } from '../../src/modules/accounts/staff-acti
 import { StaffAuthService } from '../../src/modules/accounts/staff-auth.service';
 import { insertFacilitator } from '../support/facilitators';
 import { sha256 } from '../../src/common/tokens';
+import { samplePdf } from '../support/sample-files';
 import { csrfIn, insertStaff, STAFF_PASSWORD, StaffClient } from '../support/staff';
 import { submitRequest, TestApp, useTestApp, waitFor } from '../support/test-app';
 import { assignedToSignedIn } from '../support/workspace';
@@ -107,6 +108,36 @@ describe('staff actions sent twice', () => {
     expect(bodies[0]).toMatchObject({ status: 'answered' });
     expect(await answers(id)).toBe(1);
     expect(await events(id, 'answer_completed')).toBe(0);
+  });
+
+  it('answers an API answer with files (multipart) repeated with its Idempotency-Key as the first, saying it is a replay', async () => {
+    const { id, reference, token } = await inProgress();
+    const post = (body = 'Réponse avec son guide joint.') => {
+      const form = new FormData();
+      form.append('body', body);
+      form.append('items[0][type]', 'guide');
+      form.append('items[0][title]', 'Guide des achats durables');
+      form.append('items[0][attachmentId]', 'guide.pdf');
+      form.append('fichiers', new Blob([new Uint8Array(samplePdf())], { type: 'application/pdf' }), 'guide.pdf');
+      return fetch(`${t.url}/api/v1/staff/requests/${reference}/answer`, {
+        method: 'POST',
+        headers: { authorization: token, 'idempotency-key': 'reponse-fichiers-0001' },
+        body: form,
+      });
+    };
+    const first = await post();
+    expect([first.status, first.headers.get('idempotent-replayed')]).toEqual([200, null]);
+    const firstBody = await first.json();
+    expect(firstBody).toMatchObject({ status: 'answered' });
+    const again = await post();
+    expect([again.status, again.headers.get('idempotent-replayed')]).toEqual([200, 'true']);
+    expect(await again.json()).toEqual(firstBody);
+    expect(await answers(id)).toBe(1);
+    expect(await count(`attachments WHERE request_id = $1`, [id])).toBe(1);
+    // The same key with another text is another sending: refused as on every staff write, nothing sent.
+    const other = await post('Une autre réponse.');
+    expect([other.status, (await other.json()).code]).toEqual([422, 'idempotency_key_reused']);
+    expect(await answers(id)).toBe(1);
   });
 
   it('refuses a first answer from a page left open once the answer went from another tab: nothing sent as a complement', async () => {

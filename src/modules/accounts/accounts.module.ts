@@ -41,6 +41,16 @@ import { ThrottleService } from './throttle.service';
     { provide: APP_INTERCEPTOR, useClass: RepeatedActionInterceptor },
   ],
   controllers: [SignInPagesController, AccountPagesController],
-  exports: [AccountsService, CsrfService, PageRoutes, StaffAuthService, StaffGuard, ThrottleService, DemoStaffService],
+  // StaffActionKeysRepository: for the RepeatedActionInterceptor a route of another module runs itself (RepeatableUpload).
+  exports: [
+    AccountsService,
+    CsrfService,
+    PageRoutes,
+    StaffAuthService,
+    StaffGuard,
+    ThrottleService,
+    DemoStaffService,
+    StaffActionKeysRepository,
+  ],
 })
 export class AccountsModule {}

@@ -1,4 +1,4 @@
-import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor, RequestMethod } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor, RequestMethod, Type, UseInterceptors } from '@nestjs/common';
 import { METHOD_METADATA } from '@nestjs/common/constants';
 import {
   ApiPayloadTooLargeResponse,
@@ -14,12 +14,15 @@ import { catchError, concatMap, from, Observable, of, throwError } from 'rxjs';
 import { ActionRefused, AppError } from '../../common/errors/app-errors';
 import { ErrorResponseDto } from '../../common/errors/error-response.dto';
 import { ApiIdempotencyKey, SENT_ONCE } from '../../common/idempotency-key';
-import { hmac } from '../../common/tokens';
+import { hmac, sha256 } from '../../common/tokens';
 import { AppConfig } from '../../config/app-config';
 import { askedFields, outcomeToKeep, sendingKey } from './repeated-action.policy';
 import type { StaffRequest } from './staff-auth.service';
 import type { RepeatableOutcome } from './staff-action-key.entity';
 import { StaffActionKeysRepository } from './staff-action-keys.repository';
+
+/** On a request this interceptor has judged: run again for an upload route (RepeatableUpload), it does not judge twice. */
+const SEEN = Symbol('repeated action seen');
 
 /** How long a repeat waits for the first sending still under way, and how often it looks. */
 const WAIT_FOR_FIRST_MS = 10_000;
@@ -31,7 +34,7 @@ const FORM_ALREADY_SENT =
   'Ce formulaire a déjà été envoyé une première fois, avec un autre contenu : ce que vous venez d’envoyer n’est pas enregistré. Revenez au formulaire pour l’envoyer de nouveau.';
 
 /**
- * Every staff write sent with a one-time form token or an API `Idempotency-Key` (urlencoded or JSON) acts once: a repeat (a proxy's retry, a
+ * Every staff write sent with a one-time form token or an API `Idempotency-Key` (urlencoded or JSON; multipart where RepeatableUpload says so) acts once: a repeat (a proxy's retry, a
  * double click, a second tab of the same page) is answered as the first was — its redirect and notice, or its JSON and
  * ETag — and, while the first is under way, waits for it. A sending that did nothing (errors, refusal) frees its key.
  */
@@ -44,18 +47,22 @@ export class RepeatedActionInterceptor implements NestInterceptor {
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     if (context.getType() !== 'http') return next.handle();
-    const req = context.switchToHttp().getRequest<StaffRequest>();
+    const req = context.switchToHttp().getRequest<StaffRequest & { [SEEN]?: true }>();
     const res = context.switchToHttp().getResponse<Response>();
     // Staff only (the guard has run): a buyer's forms name their sending in their own services.
     const staff = req.staffAuth?.principal;
-    // A multipart body is read by its route's upload interceptor, after this one: the answer names its repeats itself
-    // (WorkspaceService.answer), the facilitators' import rewrites the same rows.
-    if (!staff || req.is('multipart/form-data')) return next.handle();
+    // A multipart body is read by its route's upload interceptor, after this one: RepeatableUpload runs this one again
+    // once it is read; other such routes name their repeats themselves (the page's answer, the facilitators' import).
+    const unread = req.is('multipart/form-data') && req.body === undefined;
+    if (!staff || unread || req[SEEN]) return next.handle();
+    req[SEEN] = true;
     const key = sendingKey(req.method, req.body, req.header('idempotency-key'));
     if (!key) return next.handle();
     const keyHash = hmac(this.config.APP_SECRET, ['staff-action', staff.id, req.method, req.path, key].join(':'));
     // Keyed: a form's fields may hold a password (a new API token's, a password change's), kept a day in this table.
-    const fingerprint = hmac(this.config.APP_SECRET, JSON.stringify(askedFields(req.body)));
+    // Files count as what is asked: the same key with another file is another sending.
+    const files = Array.isArray(req.files) ? req.files.map((file) => [file.originalname, sha256(file.buffer).toString('hex')]) : [];
+    const fingerprint = hmac(this.config.APP_SECRET, JSON.stringify(files.length ? [askedFields(req.body), files] : askedFields(req.body)));
     const sending = await this.claimOrFirst(keyHash, fingerprint, key.startsWith('form:'));
     if ('first' in sending) return of(this.replay(sending.first, res));
     const { claim } = sending;
@@ -160,4 +167,12 @@ export function ApiRepeatableWrites(): ClassDecorator {
       }
     }
   };
+}
+
+/**
+ * A staff write taking files (multipart, read by `upload` after the global interceptors): its repeats are judged as
+ * every other write's, once its fields and files are read. `@RepeatableUpload(UploadInterceptor())` on the route.
+ */
+export function RepeatableUpload(upload: Type<NestInterceptor>): MethodDecorator {
+  return UseInterceptors(upload, RepeatedActionInterceptor);
 }

@@ -7,7 +7,7 @@ import {
   reviewSeenReadable,
   scoreColumns,
 } from './evaluations.policy';
-import { parseRequestExportFilters } from './export.policy';
+import { parseEvaluationExportFilters, parseRequestExportFilters } from './export.policy';
 
 const staff = (role: StaffPrincipal['role'], networkCodes: string[] = [], facilitatorId: string | null = null): StaffPrincipal => ({
   id: 'u',
@@ -138,8 +138,16 @@ describe('reviewSeenReadable', () => {
 });
 
 describe('export.policy', () => {
+  /** The reference data as the exports read it: a segment, two départements, the person's networks. */
+  const known = {
+    isSegment: (c: string) => c === 'catering',
+    isDepartment: (c: string) => ['38', '2A'].includes(c),
+    isNetwork: (c: string) => ['aura-ee', 'maximilien'].includes(c),
+  };
+  const parse = (query: Record<string, unknown>) => parseRequestExportFilters(query, known);
+
   it('reads the requests export filters, and refuses what it cannot read', () => {
-    expect(parseRequestExportFilters({ du: '2026-01-01', status: 'closed', reseau: 'maximilien' })).toEqual({
+    expect(parse({ du: '2026-01-01', status: 'closed', reseau: 'maximilien' })).toEqual({
       filters: {
         from: '2026-01-01',
         to: null,
@@ -156,15 +164,29 @@ describe('export.policy', () => {
       },
       errors: [],
     });
-    expect(parseRequestExportFilters({ q: '  recyclé  ' }).filters.search).toBe('recyclé');
-    expect(parseRequestExportFilters({ late: '1' }).filters.lateOnly).toBe(true);
-    expect(parseRequestExportFilters({ ouvertes: '1' }).filters.openOnly).toBe(true);
-    expect(parseRequestExportFilters({ tab: 'pool' }).filters.tab).toBe('pool');
-    expect(parseRequestExportFilters({ tab: 'reserve' }).errors.map((e) => e.field)).toEqual(['tab']);
-    expect(parseRequestExportFilters({ status: 'lost', q: 'x'.repeat(101), late: 'oui' }).errors.map((e) => e.field)).toEqual([
-      'status',
-      'q',
-      'late',
-    ]);
+    expect(parse({ q: '  recyclé  ' }).filters.search).toBe('recyclé');
+    expect(parse({ late: '1' }).filters.lateOnly).toBe(true);
+    expect(parse({ ouvertes: '1' }).filters.openOnly).toBe(true);
+    expect(parse({ tab: 'pool' }).filters.tab).toBe('pool');
+    expect(parse({ tab: 'reserve' }).errors.map((e) => e.field)).toEqual(['tab']);
+    expect(parse({ status: 'lost', q: 'x'.repeat(101), late: 'oui' }).errors.map((e) => e.field)).toEqual(['status', 'q', 'late']);
+  });
+
+  it.each<[string, Record<string, string>, Array<{ field: string; message: string }>]>([
+    ['codes the reference data holds', { segment: 'catering', department: '2A', reseau: 'aura-ee' }, []],
+    ['an unknown segment', { segment: 'rockets' }, [{ field: 'segment', message: 'Segment d’achat inconnu.' }]],
+    [
+      'an unknown département',
+      { department: '999' },
+      [{ field: 'department', message: 'Département inconnu : code INSEE attendu, par exemple 38, 2A ou 971.' }],
+    ],
+    [
+      'a network not among the known ones',
+      { reseau: 'grand-est' },
+      [{ field: 'reseau', message: 'Réseau inconnu ou hors de vos réseaux : code attendu, par exemple aura-ee ou reseco.' }],
+    ],
+  ])('checks the filters on reference data against it: %s', (_label, query, errors) => {
+    expect(parse(query).errors).toEqual(errors);
+    expect(parseEvaluationExportFilters(query, known).errors).toEqual(errors);
   });
 });

@@ -3,7 +3,15 @@
  * and who may review or share an evaluation.
  */
 import { AppError, FieldError } from '../../common/errors/app-errors';
-import { KnownCodes, PAGE_CHECK, ParameterCheck, queryProblems, READ_ELSEWHERE } from '../../common/query-parameters';
+import {
+  KnownCodes,
+  NETWORK_OUT_OF_REACH,
+  PAGE_CHECK,
+  ParameterCheck,
+  queryProblems,
+  READ_ELSEWHERE,
+  referenceChecks,
+} from '../../common/query-parameters';
 import { isCalendarDay, isoDayOf, isUuid } from '../../common/validation';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { visibleNetworks } from '../accounts/access.policy';
@@ -54,14 +62,25 @@ type Query = Record<string, unknown>;
 
 const CODE = /^[0-9A-Za-z_-]{1,40}$/;
 
-/** Reads query parameters into filters, collecting a French message for each value it cannot use. */
+/**
+ * Reads query parameters into filters, collecting a French message for each value it cannot use. Given the reference
+ * data (`known`: the exports), a segment, département or network it does not hold is refused; without (the pages, which
+ * read leniently), only a code's form is checked.
+ */
 export class FilterReader {
   readonly errors: FieldError[] = [];
 
   /** The parameters asked for so far. */
   private readonly names = new Set<string>();
 
-  constructor(private readonly query: Query) {}
+  private readonly checks: Record<'segment' | 'department' | 'network', ParameterCheck> | null;
+
+  constructor(
+    private readonly query: Query,
+    known?: KnownCodes,
+  ) {
+    this.checks = known ? referenceChecks(known) : null;
+  }
 
   private raw(field: string): string | null {
     this.names.add(field);
@@ -84,6 +103,14 @@ export class FilterReader {
     const value = this.raw(field);
     if (value === null) return null;
     return CODE.test(value) ? value : this.refuse(field, `${label} : code invalide.`);
+  }
+
+  /** A code of the reference data: one it holds when the reader knows them, else a code's form. */
+  private referenceCode(field: string, label: string, check: ParameterCheck | undefined): string | null {
+    if (!check) return this.code(field, label);
+    const value = this.raw(field);
+    if (value === null) return null;
+    return check.accepts(value) ? value : this.refuse(field, check.message);
   }
 
   uuid(field: string, label: string): string | null {
@@ -111,10 +138,10 @@ export class FilterReader {
   requestFilters(): RequestFilters {
     return {
       ...this.period(),
-      network: this.code('reseau', 'Réseau'),
+      network: this.referenceCode('reseau', 'Réseau', this.checks?.network),
       kind: this.oneOf('kind', REQUEST_KINDS, 'Type'),
-      segment: this.code('segment', 'Segment d’achat'),
-      department: this.code('department', 'Département'),
+      segment: this.referenceCode('segment', 'Segment d’achat', this.checks?.segment),
+      department: this.referenceCode('department', 'Département', this.checks?.department),
     };
   }
 
@@ -168,14 +195,15 @@ export function evaluationQueryProblems(query: Record<string, unknown>, known: K
     accepts: (v) => values.includes(v),
     message: `Valeurs possibles : ${values.join(', ')}.`,
   });
+  const { network, segment, department } = referenceChecks(known);
   return queryProblems(query, {
     // Dates are judged by parseEvaluationFilters, in the page's words.
     du: READ_ELSEWHERE,
     au: READ_ELSEWHERE,
-    reseau: { accepts: known.isNetwork, message: NETWORK_OUT_OF_REACH },
+    reseau: network,
     kind: oneOf(REQUEST_KINDS),
-    segment: { accepts: known.isSegment, message: 'Segment d’achat inconnu.' },
-    department: { accepts: known.isDepartment, message: 'Département inconnu : code INSEE attendu, par exemple 38, 2A ou 971.' },
+    segment,
+    department,
     facilitator: { accepts: isUuid, message: 'Identifiant de facilitateur attendu (UUID).' },
     wave: oneOf(SURVEY_WAVES),
     score: oneOf(SCORES),
@@ -183,8 +211,6 @@ export function evaluationQueryProblems(query: Record<string, unknown>, known: K
     page: PAGE_CHECK,
   });
 }
-
-const NETWORK_OUT_OF_REACH = 'Réseau inconnu ou hors de vos réseaux : code attendu, par exemple aura-ee ou reseco.';
 
 /** An export's network filter (read leniently, as the page's) naming a network one does not see: refused, not an empty file. */
 export function networkOutOfReach(network: string | null, visible: readonly string[] | null): FieldError[] {

@@ -6,6 +6,7 @@ import {
   ApiOperation,
   ApiQuery,
   ApiQueryOptions,
+  ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -15,9 +16,8 @@ import { ApiStaffAccess, CurrentStaff, StaffGuard, StaffRoles } from '../account
 import { REQUEST_KINDS, REQUEST_STATUSES } from '../requests/request.types';
 import { SURVEY_WAVES } from '../surveys/survey.types';
 import { QUEUE_TABS } from '../workspace/workspace-queue.policy';
-import { CSV_SEPARATOR_PARAMETER, csvSeparator } from './csv-format.policy';
-import { filtersRefused, SCORES } from './evaluations.policy';
-import { parseEvaluationExportFilters, parseRequestExportFilters } from './export.policy';
+import { CSV_SEPARATOR_PARAMETER } from './csv-format.policy';
+import { SCORES } from './evaluations.policy';
 import { ExportService } from './export.service';
 import { INDICATORS_NOT_FOUND } from './indicators-api.controller';
 
@@ -31,21 +31,25 @@ const ApiQueries = (...queries: ApiQueryOptions[]) =>
 const SEPARATOR: ApiQueryOptions = {
   name: CSV_SEPARATOR_PARAMETER,
   enum: ['virgule'],
-  description: '« virgule » : des virgules entre les cellules ; par défaut des points-virgules',
+  description: '« virgule » : des virgules entre les cellules ; sinon, quelle que soit la valeur, des points-virgules',
 };
 /** The filters both lists' exports share, and the separator. */
 const LIST_FILTERS: ApiQueryOptions[] = [
-  { name: 'reseau', description: 'Code d’un de vos réseaux, par exemple aura-ee' },
+  { name: 'reseau', description: 'Code d’un de vos réseaux, par exemple aura-ee ; un autre code est refusé (400)' },
   { name: 'kind', enum: REQUEST_KINDS },
-  { name: 'segment', description: 'Code du segment d’achat, par exemple office_supplies' },
-  { name: 'department', description: 'Code INSEE du département, par exemple 38 ou 2A' },
+  {
+    name: 'segment',
+    description: 'Code d’un segment d’achat des données de référence, par exemple office_supplies ; un code inconnu est refusé (400)',
+  },
+  { name: 'department', description: 'Code INSEE du département, par exemple 38, 2A ou 971 ; un code inconnu est refusé (400)' },
   { name: 'facilitator', description: 'Identifiant (UUID) du facilitateur' },
   SEPARATOR,
 ];
 
 /**
  * A CSV download: UTF-8 with a byte order mark, `;` between cells unless `separateur=virgule`. A bearer client's
- * refusals are JSON (error-responder.ts); a parameter the export does not take is one of them.
+ * refusals are JSON (error-responder.ts); a parameter the export does not take is one of them. Without identity, a
+ * program gets the 401 of ApiStaffAccess and a browser (the lists' buttons) the way to sign in (StaffGuard, wantsJson).
  */
 const ApiCsv = (summary: string) =>
   applyDecorators(
@@ -59,7 +63,15 @@ const ApiCsv = (summary: string) =>
     }),
     ApiBadRequestResponse({
       type: ErrorResponseDto,
-      description: 'Paramètre inconnu, répété, ou valeur non comprise (erreurs par champ)',
+      description: 'Paramètre inconnu, répété, ou valeur non comprise — segment, département ou réseau inconnu compris (erreurs par champ)',
+    }),
+    ApiResponse({
+      status: 303,
+      description:
+        'Sans jeton ni session, pour un navigateur (ou un client qui accepte text/html, comme curl avec */*) : vers ' +
+        '/connexion?retour=…, qui ramène au fichier une fois connecté. Un programme (en-tête Authorization: Bearer, ou ' +
+        'Accept: application/json sans text/html) reçoit 401 en JSON.',
+      headers: { Location: { description: '/connexion?retour=<chemin du fichier>', schema: { type: 'string' } } },
     }),
   );
 
@@ -84,9 +96,7 @@ export class ExportController {
     ...LIST_FILTERS,
   )
   async requests(@CurrentStaff() staff: StaffPrincipal, @Query() query: Query, @Res() res: Response) {
-    const { filters, errors } = parseRequestExportFilters(query);
-    if (errors.length) throw filtersRefused(errors);
-    await this.exports.requests(res, staff, filters, csvSeparator(query));
+    await this.exports.requests(res, staff, query);
   }
 
   @Get('evaluations.csv')
@@ -100,9 +110,7 @@ export class ExportController {
     ...LIST_FILTERS,
   )
   async evaluations(@CurrentStaff() staff: StaffPrincipal, @Query() query: Query, @Res() res: Response) {
-    const { filters, errors } = parseEvaluationExportFilters(query);
-    if (errors.length) throw filtersRefused(errors);
-    await this.exports.evaluations(res, staff, filters, csvSeparator(query));
+    await this.exports.evaluations(res, staff, query);
   }
 
   /** The dashboard's figures, with the page's filters (`reseau`, `type`, `du`, `au`): the dashboard's own readers. */
@@ -118,6 +126,6 @@ export class ExportController {
   )
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: INDICATORS_NOT_FOUND })
   async indicators(@CurrentStaff() staff: StaffPrincipal, @Query() query: Query, @Res() res: Response) {
-    await this.exports.indicators(res, staff, query, csvSeparator(query));
+    await this.exports.indicators(res, staff, query);
   }
 }

@@ -1,8 +1,10 @@
 /**
  * The exports' filters (pure): the requests' own, the evaluation list's for its export. A parameter no filter reads is
- * refused, as the API's lists refuse it.
+ * refused, as the API's lists refuse it, and so is a segment, département or network `known` does not hold (the
+ * reference data, networks within the person's): a mistyped filter would otherwise give an empty file.
  */
 import type { FieldError } from '../../common/errors/app-errors';
+import type { KnownCodes } from '../../common/query-parameters';
 import { REQUEST_STATUSES, RequestStatus } from '../requests/request.types';
 import { QUEUE_TABS, QueueTab } from '../workspace/workspace-queue.policy';
 import { CSV_SEPARATOR_PARAMETER } from './csv-format.policy';
@@ -22,8 +24,11 @@ export interface RequestExportFilters extends RequestFilters {
   tab: QueueTab | null;
 }
 
-export function parseRequestExportFilters(query: Record<string, unknown>): { filters: RequestExportFilters; errors: FieldError[] } {
-  const read = new FilterReader(query);
+export function parseRequestExportFilters(
+  query: Record<string, unknown>,
+  known: KnownCodes,
+): { filters: RequestExportFilters; errors: FieldError[] } {
+  const read = new FilterReader(query, known);
   const filters: RequestExportFilters = {
     ...read.requestFilters(),
     status: read.oneOf('status', REQUEST_STATUSES, 'Statut'),
@@ -36,8 +41,11 @@ export function parseRequestExportFilters(query: Record<string, unknown>): { fil
   return { filters, errors: [...read.errors, ...read.unreadParameters(CSV_SEPARATOR_PARAMETER)] };
 }
 
-export function parseEvaluationExportFilters(query: Record<string, unknown>): { filters: EvaluationFilters; errors: FieldError[] } {
-  const read = new FilterReader(query);
+export function parseEvaluationExportFilters(
+  query: Record<string, unknown>,
+  known: KnownCodes,
+): { filters: EvaluationFilters; errors: FieldError[] } {
+  const read = new FilterReader(query, known);
   const filters = readEvaluationFilters(read);
   return { filters, errors: [...read.errors, ...read.unreadParameters(CSV_SEPARATOR_PARAMETER)] };
 }

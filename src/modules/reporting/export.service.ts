@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Logger } from 'pino';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-errors';
+import type { KnownCodes } from '../../common/query-parameters';
 import { scrubPersonalData } from '../../common/logging/logger';
 import { LOGGER } from '../../common/logging/logging.module';
 import { AppConfig } from '../../config/app-config';
@@ -19,13 +20,13 @@ import {
   PURCHASE_STAGE_LABELS,
   STAFF_STATUS_LABELS,
 } from '../requests/request.types';
-import { CSV_BOM, csvFileName, csvLine, CSV_SEPARATOR_PARAMETER, CsvSeparator, CsvValue } from './csv-format.policy';
+import { CSV_BOM, csvFileName, csvLine, CSV_SEPARATOR_PARAMETER, CsvSeparator, csvSeparator, CsvValue } from './csv-format.policy';
 import { IMPACT_ANSWERS, SATISFACTION_ANSWERS, SurveyAnswers, WAVE_LABELS, yesNo } from './evaluation-labels';
-import { EvaluationFilters, filtersRefused, networkOutOfReach } from './evaluations.policy';
+import { filtersRefused } from './evaluations.policy';
 import { ExportRepository } from './export.repository';
 import { indicatorLines } from './indicators-export.policy';
 import { IndicatorsService, PAGE_QUERY_FIELDS } from './indicators.service';
-import type { RequestExportFilters } from './export.policy';
+import { parseEvaluationExportFilters, parseRequestExportFilters } from './export.policy';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Row = Record<string, any>;
@@ -125,13 +126,19 @@ export class ExportService {
     this.sharedEvaluationColumns = [...evaluation, shared, sharer];
   }
 
-  requests(res: Response, staff: StaffPrincipal, filters: RequestExportFilters, separator: CsvSeparator): Promise<void> {
-    refuseNetworkOutOfReach(staff, filters.network);
+  /** The requests the person sees, with the queue's filters read from `query` (400 with field errors, never an empty file). */
+  requests(res: Response, staff: StaffPrincipal, query: Record<string, unknown>): Promise<void> {
+    const { filters, errors } = parseRequestExportFilters(query, this.knownCodes(staff));
+    if (errors.length) throw filtersRefused(errors);
+    const separator = csvSeparator(query);
     return this.send(res, 'demandes', this.requestColumns, this.exports.requestsQuery(staff, filters, this.clock.now()), separator);
   }
 
-  evaluations(res: Response, staff: StaffPrincipal, filters: EvaluationFilters, separator: CsvSeparator): Promise<void> {
-    refuseNetworkOutOfReach(staff, filters.network);
+  /** The evaluations the person sees, with the evaluation list's filters read from `query`. */
+  evaluations(res: Response, staff: StaffPrincipal, query: Record<string, unknown>): Promise<void> {
+    const { filters, errors } = parseEvaluationExportFilters(query, this.knownCodes(staff));
+    if (errors.length) throw filtersRefused(errors);
+    const separator = csvSeparator(query);
     const columns = staff.role === 'facilitator' ? this.sharedEvaluationColumns : this.evaluationColumns;
     return this.send(res, 'evaluations', columns, this.exports.evaluationsQuery(staff, filters), separator);
   }
@@ -140,7 +147,8 @@ export class ExportService {
    * The dashboard's figures, from the page's own call: a few dozen lines, written at once. The scope and both periods
    * on every line, so that quarterly files pasted one under the other still say which is which.
    */
-  async indicators(res: Response, staff: StaffPrincipal, query: Record<string, unknown>, separator: CsvSeparator): Promise<void> {
+  async indicators(res: Response, staff: StaffPrincipal, query: Record<string, unknown>): Promise<void> {
+    const separator = csvSeparator(query);
     const dashboard = await this.indicatorsService.strictDashboard(staff, query, PAGE_QUERY_FIELDS, CSV_SEPARATOR_PARAMETER);
     const { scope, period, previousPeriod } = dashboard;
     const header = [
@@ -174,6 +182,11 @@ export class ExportService {
     ]);
     this.startFile(res, 'indicateurs');
     res.end(CSV_BOM + [header, ...rows].map((values) => csvLine(values, separator)).join(''));
+  }
+
+  /** The codes a filter may name: the reference data's, and among networks the person's own (any other is refused). */
+  private knownCodes(staff: StaffPrincipal): KnownCodes {
+    return this.reference.knownCodesWithin(visibleNetworks(staff));
   }
 
   /** The download's headers: a CSV file named after the export and the day. */
@@ -230,10 +243,4 @@ export class ExportService {
       res.destroy();
     }
   }
-}
-
-/** A network one does not see, named in an export's filters: refused (400), not an empty file. */
-function refuseNetworkOutOfReach(staff: StaffPrincipal, network: string | null): void {
-  const refused = networkOutOfReach(network, visibleNetworks(staff));
-  if (refused.length) throw filtersRefused(refused);
 }

@@ -1,18 +1,4 @@
-import {
-  Controller,
-  Delete,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  Post,
-  Put,
-  Query,
-  Req,
-  UploadedFiles,
-  UseGuards,
-  UseInterceptors,
-} from '@nestjs/common';
+import { Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Query, Req, UploadedFiles, UseGuards } from '@nestjs/common';
 import { ApiIdempotencyKey, apiRepeatKey, SENT_ONCE } from '../../common/idempotency-key';
 import {
   ApiBadRequestResponse,
@@ -32,6 +18,7 @@ import {
 import type { Request } from 'express';
 import type { StaffPrincipal, StaffSessionRef } from '../accounts/accounts.types';
 import { CSRF_FIELD, CSRF_HEADER, CsrfService } from '../accounts/csrf.service';
+import { RepeatableUpload } from '../accounts/repeated-action.interceptor';
 import { ApiStaffAccess, CsrfCheckedInHandler, CurrentStaff, CurrentStaffSession, StaffGuard } from '../accounts/staff.guard';
 import { TOO_LARGE_WITH_FILES, UploadInterceptor } from '../attachments/upload.interceptor';
 import { ErrorResponseDto } from '../../common/errors/error-response.dto';
@@ -214,7 +201,7 @@ export class WorkspaceApiController {
   })
   @ApiIdempotencyKey('un nouvel envoi avec la même clé n’envoie pas la réponse une seconde fois (ni comme complément).')
   @CsrfCheckedInHandler()
-  @UseInterceptors(UploadInterceptor())
+  @RepeatableUpload(UploadInterceptor())
   async answer(
     @CurrentStaff() staff: StaffPrincipal,
     @CurrentStaffSession() session: StaffSessionRef,

@@ -3,7 +3,7 @@
  * and the order by it, are SQL (WorkspaceRepository.queue), so that sorting and paging happen in the database.
  */
 import type { FieldError } from '../../common/errors/app-errors';
-import { KnownCodes, PAGE_CHECK, queryProblems } from '../../common/query-parameters';
+import { KnownCodes, PAGE_CHECK, queryProblems, referenceChecks } from '../../common/query-parameters';
 import { isCalendarDay, isoDayOf, isUuid } from '../../common/validation';
 import { FilterReader } from '../reporting/evaluations.policy';
 import { lastDayOf } from '../../common/working-days.policy';
@@ -78,9 +78,7 @@ export function queueFilterProblems(query: Record<string, unknown>, known: Known
       message: `Statut inconnu ; valeurs possibles : ${REQUEST_STATUSES.join(', ')}.`,
     },
     kind: { accepts: isRequestKind, message: `Valeurs possibles : ${REQUEST_KINDS.join(', ')}.` },
-    segment: { accepts: known.isSegment, message: 'Segment d’achat inconnu.' },
-    department: { accepts: known.isDepartment, message: 'Département inconnu : code INSEE attendu, par exemple 38, 2A ou 971.' },
-    network: { accepts: known.isNetwork, message: 'Réseau inconnu ou hors de vos réseaux : code attendu, par exemple aura-ee ou reseco.' },
+    ...referenceChecks(known),
     late: { accepts: (v) => LATE_VALUES.includes(v), message: 'Valeur attendue : 1 (en retard seulement) ou 0.' },
     q: { accepts: (v) => v.length <= SEARCH_MAX, message: `Recherche de ${SEARCH_MAX} caractères au plus.` },
     facilitator: { accepts: (v) => isUuid(v), message: 'Identifiant de facilitateur attendu (UUID).' },
