@@ -192,23 +192,25 @@ describe('answer templates', () => {
 
   it('a template deleted while being edited: the save says so and gives the text back in a form that creates it again', async () => {
     const id = await insertTemplate('aura-ee', 'Loi AGEC', 'Texte de départ');
-    const claude = await signedIn({ role: 'animator', networks: ['aura-ee'] });
     const berenice = await signedIn({ role: 'animator', networks: ['aura-ee'] });
+    const { client: claude } = await claudeSignedIn();
     const path = `/espace/modeles/${id}`;
-    const opened = openedForm(await (await claude.get(path)).text());
-    expect((await berenice.submit(`${path}/suppression`, `${path}/suppression`, {})).status).toBe(303);
+    const opened = openedForm(await (await berenice.get(path)).text());
+    expect((await claude.submit(`${path}/suppression`, `${path}/suppression`, {})).status).toBe(303);
 
-    const typed = 'Texte de départ,\nrevu par Claude.';
-    const late = await claude.post(path, { ...opened, networkCode: 'aura-ee', title: 'Loi AGEC : réemploi', body: typed, kind: '' });
+    const typed = 'Texte de départ,\nrevu par Bérénice.';
+    const late = await berenice.post(path, { ...opened, networkCode: 'aura-ee', title: 'Loi AGEC : réemploi', body: typed, kind: '' });
     expect(late.status).toBe(409);
     const html = (await late.text()).replace(/\r\n/g, '\n');
-    expect(html).toContain('Ce modèle a été supprimé pendant que vous le modifiiez : vos modifications ne sont pas enregistrées.');
+    expect(html).toMatch(
+      /Ce modèle a été supprimé par Claude Animateur le \d{1,2}(er)? \S+ \d{4} à \d{2}:\d{2} pendant que vous le modifiiez : vos modifications ne sont pas enregistrées\./,
+    );
     expect(html).toContain('<form method="post" action="/espace/modeles" novalidate>');
     expect(html).toContain('value="Loi AGEC : réemploi"');
     expect(html).toContain(`>${typed}</textarea>`);
     expect(html).toContain('Recréer le modèle');
 
-    const recreated = await claude.post('/espace/modeles', {
+    const recreated = await berenice.post('/espace/modeles', {
       _csrf: csrfIn(html),
       networkCode: 'aura-ee',
       title: 'Loi AGEC : réemploi',
@@ -872,7 +874,7 @@ describe('answer templates', () => {
     expect(late.headers.get('location')).toBe(`/espace/modeles?deja-supprime=${before}`);
     const list = await (await berenice.get(late.headers.get('location')!)).text();
     expect(list).toMatch(
-      /<div class="fr-alert fr-alert--info fr-alert--sm fr-mb-4w" role="status" id="modele-deja-supprime"><p>Ce modèle a déjà été supprimé par Claude Animateur le \d{1,2}(er)? \S+ \d{4} à \d{2}:\d{2}\.<\/p><\/div>/,
+      /<div class="fr-alert fr-alert--info fr-alert--sm fr-mb-4w" role="status" id="modele-deja-supprime" tabindex="-1" data-focus-on-load><p>Ce modèle a déjà été supprimé par Claude Animateur le \d{1,2}(er)? \S+ \d{4} à \d{2}:\d{2}\.<\/p><\/div>/,
     );
 
     // Deleted while hers waited on its lock, with no journal line (as an operator's would be): it no longer exists.
@@ -881,7 +883,7 @@ describe('answer templates', () => {
     const raced = await meanwhile(`DELETE FROM answer_templates WHERE id = $1`, [during], () => berenice.post(second.path, second.mine));
     expect(raced.headers.get('location')).toBe(`/espace/modeles?deja-supprime=${during}`);
     expect(await (await berenice.get(raced.headers.get('location')!)).text()).toContain(
-      'id="modele-deja-supprime"><p>Ce modèle n’existe plus.</p>',
+      'id="modele-deja-supprime" tabindex="-1" data-focus-on-load><p>Ce modèle n’existe plus.</p>',
     );
     // Another network's template is not named by the list, nor is its deletion.
     const elsewhere = await insertTemplate('reseco', 'Hors réseau', 'Texte');
@@ -907,7 +909,9 @@ describe('answer templates', () => {
     ]) {
       expect(sent.headers.get('location')).toBe('/espace/modeles?deplace');
       const said = await (await berenice.get(sent.headers.get('location')!)).text();
-      expect(said).toContain('id="modele-deja-supprime"><p>Ce modèle a été déplacé hors de vos réseaux : il n’est pas supprimé.</p>');
+      expect(said).toContain(
+        'id="modele-deja-supprime" tabindex="-1" data-focus-on-load><p>Ce modèle a été déplacé hors de vos réseaux : il n’est pas supprimé.</p>',
+      );
       expect(said).not.toContain('Ce modèle n’existe plus.');
     }
     expect(await t.dataSource.query(`SELECT title FROM answer_templates WHERE network_code = 'maximilien' ORDER BY title`)).toEqual([
@@ -943,7 +947,7 @@ describe('answer templates', () => {
       const removal = await remove(id);
       expect(removal.headers.get('location')).toBe(`/espace/modeles?deja-supprime=${id}`);
       const list = await listAfter(removal);
-      expect(list).toContain('id="modele-deja-supprime"><p>Ce modèle n’existe plus.</p>');
+      expect(list).toContain('id="modele-deja-supprime" tabindex="-1" data-focus-on-load><p>Ce modèle n’existe plus.</p>');
       expect(list).not.toContain('déplacé');
       expect(list).not.toContain('RESECO');
       const html = await save(id);
@@ -963,7 +967,7 @@ describe('answer templates', () => {
     const deleted = await insertTemplate('aura-ee', 'Supprimé', 'Texte');
     expect((await templatesApi('DELETE', `/${deleted}`, admin)).status).toBe(204);
     expect(await listAfter(await remove(deleted))).toMatch(/<p>Ce modèle a déjà été supprimé par Sam Essai le \d/);
-    expect(await save(deleted)).toContain('Ce modèle a été supprimé pendant que vous le modifiiez');
+    expect(await save(deleted)).toMatch(/Ce modèle a été supprimé par Sam Essai le \d.* pendant que vous le modifiiez/);
 
     // Moved out, then deleted in a network not hers: no longer « déplacé », and who deleted it there is not hers to read.
     const movedThenDeleted = await insertTemplate('aura-ee', 'Déplacé puis supprimé', 'Texte');
@@ -971,7 +975,9 @@ describe('answer templates', () => {
     expect((await templatesApi('DELETE', `/${movedThenDeleted}`, admin)).status).toBe(204);
     const removal = await remove(movedThenDeleted);
     expect(removal.headers.get('location')).toBe(`/espace/modeles?deja-supprime=${movedThenDeleted}`);
-    expect(await listAfter(removal)).toContain('id="modele-deja-supprime"><p>Ce modèle n’existe plus.</p>');
+    expect(await listAfter(removal)).toContain(
+      'id="modele-deja-supprime" tabindex="-1" data-focus-on-load><p>Ce modèle n’existe plus.</p>',
+    );
     expect(await save(movedThenDeleted)).toContain('Ce modèle n’existe plus : vos modifications ne sont pas enregistrées.');
 
     expect(await t.dataSource.query(`SELECT title FROM answer_templates ORDER BY title`)).toEqual([

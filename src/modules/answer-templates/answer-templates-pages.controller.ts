@@ -101,7 +101,7 @@ export class AnswerTemplatesPagesController {
     const template = await this.templates.findVisible(staff, id);
     // Only an edit page sends a version: any other address stays « introuvable ».
     if (!template && (body.version === undefined || !isUuid(id))) throw new NotFound();
-    if (!template) return this.renderGone(res, staff, body, (await this.templates.fate(staff, id)).fate);
+    if (!template) return this.renderGone(res, staff, body, await this.templates.fate(staff, id));
     try {
       await onFieldErrors(
         () => this.templates.update(staff, template, body, formCondition(body.version)),
@@ -117,7 +117,12 @@ export class AnswerTemplatesPagesController {
     } catch (error) {
       if (!(error instanceof TemplateGone)) throw error;
       // Seen in their networks by this very request: gone since, it was moved or deleted, as the lock found it.
-      this.renderGone(res, staff, body, error.moved ? 'moved' : 'deleted');
+      this.renderGone(
+        res,
+        staff,
+        body,
+        error.moved ? { fate: 'moved' } : { fate: 'deleted', ...(await this.templates.deletion(staff, id)) },
+      );
     }
   }
 
@@ -220,11 +225,12 @@ export class AnswerTemplatesPagesController {
    * theirs: their text to keep, with no form (creating it again would make a twin of the one moved). Neither known to
    * them (templateFate's `gone`): their text in the form too, only said to exist no more.
    */
-  private renderGone(res: Response, staff: StaffPrincipal, body: Form, fate: TemplateFate) {
+  private renderGone(res: Response, staff: StaffPrincipal, body: Form, { fate, by, at }: { fate: TemplateFate; by?: string; at?: Date }) {
     res.status(409).render('answer-template', {
       ...this.formContext(staff, formModel(body)),
       title: { moved: 'Modèle hors de vos réseaux', deleted: 'Modèle supprimé', gone: 'Modèle introuvable' }[fate],
       gone: true,
+      deletion: by && at ? { by, at } : null,
       moved: fate === 'moved',
       unknown: fate === 'gone',
       refused: true,
