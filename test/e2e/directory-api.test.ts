@@ -173,6 +173,28 @@ describe('/api/v1/facilitators', () => {
   });
 
   describe('validation', () => {
+    it('refuses a body other than JSON (415) on every write, as documented, and writes nothing', async () => {
+      const { id } = await create();
+      const before = await t.dataSource.query(`SELECT updated_at FROM facilitators WHERE id = $1`, [id]);
+      const asText = (method: string, path: string, body: string) =>
+        fetch(`${t.url}/api/v1/facilitators${path}`, { method, headers: { authorization: auth, 'content-type': 'text/plain' }, body });
+      for (const [method, path] of [
+        ['POST', ''],
+        ['PATCH', `/${id}`],
+        ['POST', `/${id}/absences`],
+      ]) {
+        const refused = await asText(method, path, 'active=false');
+        expect(refused.status).toBe(415);
+        expect(await bodyOf(refused)).toMatchObject({ statusCode: 415, code: 'unsupported_media_type' });
+      }
+      expect(await t.dataSource.query(`SELECT updated_at FROM facilitators WHERE id = $1`, [id])).toEqual(before);
+      expect(await t.dataSource.query(`SELECT count(*)::int AS n FROM facilitators`)).toEqual([{ n: 1 }]);
+      const document = await bodyOf(fetch(`${t.url}/api/docs-json`));
+      expect(document.paths['/api/v1/facilitators'].post.responses['415']).toBeDefined();
+      expect(document.paths['/api/v1/facilitators/{id}'].patch.responses['415']).toBeDefined();
+      expect(document.paths['/api/v1/facilitators/{id}/absences'].post.responses['415']).toBeDefined();
+    });
+
     it('names every field of the wrong shape, in French', async () => {
       const response = await call('POST', '', {
         email: 'claire.dupont',

@@ -1,4 +1,14 @@
-import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor, RequestMethod, Type, UseInterceptors } from '@nestjs/common';
+import {
+  applyDecorators,
+  CallHandler,
+  ExecutionContext,
+  Inject,
+  Injectable,
+  NestInterceptor,
+  RequestMethod,
+  Type,
+  UseInterceptors,
+} from '@nestjs/common';
 import { METHOD_METADATA } from '@nestjs/common/constants';
 import {
   ApiPayloadTooLargeResponse,
@@ -139,6 +149,9 @@ const WRITE_REFUSALS: Record<string, () => MethodDecorator> = {
         'Clé d’idempotence déjà utilisée, dans les 24 heures, pour un envoi au contenu différent (code `idempotency_key_reused`)',
     }),
 };
+
+/** The refusals of a JSON write that takes no Idempotency-Key (the directory's): too big (413), not JSON (415). */
+export const ApiJsonWriteRefusals = (): MethodDecorator => applyDecorators(WRITE_REFUSALS[413](), WRITE_REFUSALS[415]());
 
 /**
  * The OpenAPI side of RepeatedActionInterceptor, for a staff API controller (ApiStaffAccess): each of its writes takes

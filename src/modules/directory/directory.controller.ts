@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -11,9 +11,11 @@ import {
   ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
+import { JsonBodyForDto } from '../../common/json-body.decorator';
 import { validateBody } from '../../common/validation';
 import { visibleNetworks } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
+import { ApiJsonWriteRefusals } from '../accounts/repeated-action.interceptor';
 import { ApiStaffAccess, CurrentStaff, StaffGuard, StaffRoles } from '../accounts/staff.guard';
 import { REQUEST_KINDS } from '../requests/request.types';
 import { ErrorResponseDto } from '../../common/errors/error-response.dto';
@@ -62,7 +64,8 @@ export class DirectoryController {
   @ApiCreatedResponse({ type: FacilitatorDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Champs invalides, un message par champ' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Adresse électronique déjà utilisée' })
-  async create(@CurrentStaff() staff: StaffPrincipal, @Body() body: unknown): Promise<FacilitatorDto> {
+  @ApiJsonWriteRefusals()
+  async create(@CurrentStaff() staff: StaffPrincipal, @JsonBodyForDto() body: unknown): Promise<FacilitatorDto> {
     return this.directory.create(await validateBody(CreateFacilitatorDto, body), visibleNetworks(staff), staff);
   }
 
@@ -75,7 +78,8 @@ export class DirectoryController {
   @ApiOkResponse({ type: FacilitatorDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Champs invalides, un message par champ' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Adresse électronique déjà utilisée' })
-  async update(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string, @Body() body: unknown): Promise<FacilitatorDto> {
+  @ApiJsonWriteRefusals()
+  async update(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string, @JsonBodyForDto() body: unknown): Promise<FacilitatorDto> {
     return this.directory.update(id, await validateBody(UpdateFacilitatorDto, body), visibleNetworks(staff), staff);
   }
 
@@ -89,7 +93,8 @@ export class DirectoryController {
   @ApiCreatedResponse({ type: AbsenceDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Dates invalides, ou fin avant le début' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Chevauche une autre absence' })
-  async addAbsence(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string, @Body() body: unknown): Promise<AbsenceDto> {
+  @ApiJsonWriteRefusals()
+  async addAbsence(@CurrentStaff() staff: StaffPrincipal, @Param('id') id: string, @JsonBodyForDto() body: unknown): Promise<AbsenceDto> {
     return this.directory.addAbsence(id, await validateBody(CreateAbsenceDto, body), visibleNetworks(staff));
   }
 
