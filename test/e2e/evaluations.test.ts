@@ -245,6 +245,13 @@ describe('the animators’ review of evaluations', () => {
     const foreignHtml = await foreignPage.text();
     expect(foreignHtml).toContain('Réseau inconnu ou hors de vos réseaux');
     expect(foreignHtml).toMatch(/2 évaluations/);
+    // A mistyped segment or département in an address: said, and dropped, not an empty list.
+    const mistyped = await auraPage.get('/espace/evaluations?segment=fournitures&department=99');
+    expect(mistyped.status).toBe(400);
+    const mistypedHtml = await mistyped.text();
+    expect(mistypedHtml).toContain('Segment d’achat inconnu.');
+    expect(mistypedHtml).toContain('Département inconnu : code INSEE attendu, par exemple 38, 2A ou 971.');
+    expect(mistypedHtml).toMatch(/2 évaluations/);
 
     // 30 more in AURA: two pages, the filters kept in the paging links.
     for (let i = 0; i < 30; i++) {

@@ -7,8 +7,9 @@ import { visibleNetworks } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { CurrentStaff, StaffGuard } from '../accounts/staff.guard';
 import { EvaluationsViews } from './evaluations-views';
-import { evaluationQuery, networkOutOfReach, parseEvaluationFilters } from './evaluations.policy';
+import { evaluationQuery, parseEvaluationFilters } from './evaluations.policy';
 import { EvaluationsService } from './evaluations.service';
+import { ReferenceService } from '../reference/reference.service';
 
 type Form = Record<string, unknown>;
 
@@ -25,18 +26,17 @@ export class EvaluationsPagesController {
   constructor(
     private readonly evaluations: EvaluationsService,
     private readonly views: EvaluationsViews,
+    private readonly reference: ReferenceService,
   ) {}
 
   /**
-   * Unreadable filters are dropped and listed in an error summary (400), the rest still applies; so is a network out of
-   * one's reach (as the export refuses it), rather than an empty list that reads as « no evaluation there ».
+   * Unreadable filters are dropped and listed in an error summary (400), the rest still applies; so are a segment,
+   * département or network unknown or out of one's reach (as the export refuses them), rather than an empty list that
+   * reads as « no evaluation there ».
    */
   @Get('evaluations')
   async list(@CurrentStaff() staff: StaffPrincipal, @Query() query: Form, @Res() res: Response) {
-    const parsed = parseEvaluationFilters(query);
-    const outOfReach = networkOutOfReach(parsed.filters.network, visibleNetworks(staff));
-    const filters = outOfReach.length ? { ...parsed.filters, network: null } : parsed.filters;
-    const errors = [...parsed.errors, ...outOfReach];
+    const { filters, errors } = parseEvaluationFilters(query, this.reference.knownCodesWithin(visibleNetworks(staff)));
     const [list, facilitators] = await Promise.all([this.evaluations.list(staff, filters), this.evaluations.facilitatorChoices(staff)]);
     res.status(errors.length ? 400 : 200).render('evaluations-list', this.views.listPage(staff, filters, list, facilitators, errors));
   }

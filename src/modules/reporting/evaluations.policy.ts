@@ -3,15 +3,7 @@
  * and who may review or share an evaluation.
  */
 import { AppError, FieldError } from '../../common/errors/app-errors';
-import {
-  KnownCodes,
-  NETWORK_OUT_OF_REACH,
-  PAGE_CHECK,
-  ParameterCheck,
-  queryProblems,
-  READ_ELSEWHERE,
-  referenceChecks,
-} from '../../common/query-parameters';
+import { KnownCodes, PAGE_CHECK, ParameterCheck, queryProblems, READ_ELSEWHERE, referenceChecks } from '../../common/query-parameters';
 import { isCalendarDay, isoDayOf, isUuid } from '../../common/validation';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { visibleNetworks } from '../accounts/access.policy';
@@ -64,8 +56,8 @@ const CODE = /^[0-9A-Za-z_-]{1,40}$/;
 
 /**
  * Reads query parameters into filters, collecting a French message for each value it cannot use. Given the reference
- * data (`known`: the exports), a segment, département or network it does not hold is refused; without (the pages, which
- * read leniently), only a code's form is checked.
+ * data (`known`: the exports, the evaluations page), a segment, département or network it does not hold is refused;
+ * without, only a code's form is checked.
  */
 export class FilterReader {
   readonly errors: FieldError[] = [];
@@ -169,8 +161,8 @@ export class FilterReader {
 }
 
 /** Query string (page or API) → the list's filters and page, and the errors of the values it could not read. */
-export function parseEvaluationFilters(query: Query): { filters: EvaluationListFilters; errors: FieldError[] } {
-  const read = new FilterReader(query);
+export function parseEvaluationFilters(query: Query, known?: KnownCodes): { filters: EvaluationListFilters; errors: FieldError[] } {
+  const read = new FilterReader(query, known);
   return { filters: { ...readEvaluationFilters(read), page: read.page() }, errors: read.errors };
 }
 
@@ -210,11 +202,6 @@ export function evaluationQueryProblems(query: Record<string, unknown>, known: K
     reviewed: oneOf(['oui', 'non']),
     page: PAGE_CHECK,
   });
-}
-
-/** An export's network filter (read leniently, as the page's) naming a network one does not see: refused, not an empty file. */
-export function networkOutOfReach(network: string | null, visible: readonly string[] | null): FieldError[] {
-  return network !== null && visible !== null && !visible.includes(network) ? [{ field: 'reseau', message: NETWORK_OUT_OF_REACH }] : [];
 }
 
 /** Filters that could not be read: a 400 with their field errors (API) or a French page. */
