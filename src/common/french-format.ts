@@ -159,6 +159,14 @@ export function shortened(text: string, max = 50): string {
 }
 
 /**
+ * A request as every buyer mail's subject names it, its reference then its shortened subject: a buyer with several
+ * requests tells their mails apart in one inbox.
+ */
+export function requestInSubject(reference: string, subject: string): string {
+  return `${reference} « ${shortened(subject)} »`;
+}
+
+/**
  * Dates, numbers and « de » as French readers expect them, in pages and e-mails alike. Dates are written in Paris
  * time, or in a département's own when its code follows (`{{ at | frDateTime(request.departmentCode) }}`).
  */

@@ -102,7 +102,9 @@ describe('the buyer is told when their request changes hands', () => {
       'En attente d’un autre facilitateur',
     );
     const [mail] = (await mailsTo(t, 'buyer-update')).filter((m) => m.recipient === buyer).slice(-1);
-    expect(mail.subject).toBe(`Votre demande ${reference} : en attente d’un autre facilitateur — Guichet vert`);
+    expect(mail.subject).toBe(
+      `Votre demande ${reference} « Fournitures de bureau et loi AGEC 3 » : en attente d’un autre facilitateur — Guichet vert`,
+    );
     // The network's pool digest says who gave it back, and why.
     await t.app.get(RoutingService).poolAlert('aura-ee');
     const [digest] = await mailsTo(t, 'network-pool-alert');

@@ -108,8 +108,11 @@ describe('buyer e-mails (debounced, never twice) and automatic closure', () => {
     expect(mails).toHaveLength(1);
     const [mail] = mails;
     expect(mail.recipient).toBe('camille.martin+1@example.fr');
-    // The subject names the answer, the news the buyer waits for, before the closure that follows it.
-    expect(mail.subject).toBe(`Votre demande ${request.reference} : la réponse du facilitateur — Guichet vert`);
+    // The subject names the request by its purchase too (a buyer may have several), then the answer, the news the
+    // buyer waits for, and the closure that follows it, on which the body ends.
+    expect(mail.subject).toBe(
+      `Votre demande ${request.reference} « Fournitures de bureau et loi AGEC 1 » : la réponse du facilitateur, demande clôturée — Guichet vert`,
+    );
     const link = `${t.config.PUBLIC_URL}/suivi/${request.reference}?t=${encodeURIComponent(request.token)}`;
     for (const body of [mail.text_body, mail.html_body]) {
       // The facilitator named as the tracking page names them (the test facilitator is Dominique).
@@ -243,7 +246,9 @@ describe('buyer e-mails (debounced, never twice) and automatic closure', () => {
     const recipient = 'camille.martin+20@example.fr';
     await waitFor(async () => (await buyerMails()).some((m) => m.recipient === recipient), 10_000, 'courriel à l’acheteur');
     const mail = (await buyerMails()).find((m) => m.recipient === recipient)!;
-    expect(mail.subject).toBe(`Votre demande ${request.reference} : demande clôturée — Guichet vert`);
+    expect(mail.subject).toBe(
+      `Votre demande ${request.reference} « Fournitures de bureau et loi AGEC 20 » : demande clôturée — Guichet vert`,
+    );
     expect(mail.text_body).toContain('Motif : Réorientée (hors du champ du guichet).');
     expect(mail.text_body).not.toContain('Vous pouvez encore y répondre');
     expect(mail.text_body).toContain(message);
@@ -278,7 +283,9 @@ describe('buyer e-mails (debounced, never twice) and automatic closure', () => {
     expect(await t.app.get(AutoCloseService).closeIfDue(request.id)).toBe(false);
     await waitFor(async () => (await mailsToBuyer()).length === 2, 10_000, 'courriel du complément');
     const mail = (await mailsToBuyer())[1];
-    expect(mail.subject).toBe(`Votre demande ${request.reference} : complément à la réponse du facilitateur — Guichet vert`);
+    expect(mail.subject).toBe(
+      `Votre demande ${request.reference} « Fournitures de bureau et loi AGEC 21 » : complément à la réponse du facilitateur — Guichet vert`,
+    );
     expect(mail.text_body).toContain('--- Complément à la réponse de Dominique ---');
     expect(mail.text_body).toContain('J’ai oublié le guide.');
     expect(mail.text_body).toContain('guide.pdf (PDF');
@@ -568,7 +575,9 @@ describe('buyer e-mails (debounced, never twice) and automatic closure', () => {
       expect(await reminders.remindDue(50)).toBe(0);
       const [mail] = await mailsTo(t, 'buyer-precision-reminder');
       expect(mail.recipient).toBe((await t.dataSource.query(`SELECT buyer_email AS e FROM requests WHERE id = $1`, [silent.id]))[0].e);
-      expect(mail.subject).toBe(`Votre demande ${silent.reference} : une précision vous est toujours demandée — Guichet vert`);
+      expect(mail.subject).toBe(
+        `Votre demande ${silent.reference} « Fournitures de bureau et loi AGEC 7 » : une précision vous est toujours demandée — Guichet vert`,
+      );
       expect(mail.text_body).toContain('Quel est le <b>volume</b> annuel ?');
       expect(mail.html_body).toContain('Quel est le &lt;b&gt;volume&lt;/b&gt; annuel ?');
       const closesAt = replyWindowEnd(askedAt, '38', t.config.REPLY_WINDOW_WORKING_DAYS);

@@ -260,7 +260,9 @@ describe('follow-up surveys: scheduling, sending, reminder, expiry', () => {
     const [invitation] = await surveyMails();
     const link = surveyLinkIn(invitation.text_body);
     const declineLink = `${link}/refus`;
-    expect(invitation.text_body).toContain(`Pour ne plus recevoir de questionnaire pour cette demande :\n${declineLink}`);
+    expect(invitation.text_body).toContain(
+      `Pour ne plus recevoir de questionnaire pour cette demande ou pour toutes vos demandes :\n${declineLink}`,
+    );
     expect(invitation.html_body).toContain(`href="${declineLink}"`);
     expect(await (await fetch(link)).text()).toContain(`href="${new URL(declineLink).pathname}">Ne plus recevoir de questionnaire`);
 

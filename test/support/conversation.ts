@@ -144,8 +144,32 @@ export async function sentMailFile(t: TestApp, template: string, recipient: stri
   expect(mails).toHaveLength(nth);
   const mail = mails[nth - 1];
   const raw = await readFile(resolve(t.config.MAIL_DIR, `${mail.id}.eml`), 'latin1');
-  const bytes = raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_match, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-  return Buffer.from(bytes, 'latin1').toString('utf8');
+  const split = raw.indexOf('\r\n\r\n');
+  const bytes = raw
+    .slice(split)
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/g, (_match, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return headersRead(raw.slice(0, split)) + Buffer.from(bytes, 'latin1').toString('utf8');
+}
+
+/** Mail headers as read: folded lines joined, encoded words (RFC 2047, as a non-ASCII Subject is sent) decoded. */
+function headersRead(headers: string): string {
+  const word = /=\?utf-8\?([bq])\?([^?]*)\?=/gi;
+  const bytesOf = (encoding: string, text: string) =>
+    encoding.toLowerCase() === 'b'
+      ? Buffer.from(text, 'base64')
+      : Buffer.from(
+          text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_match, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+          'latin1',
+        );
+  return (
+    headers
+      .replace(/\r?\n[ \t]+/g, ' ')
+      // Adjacent encoded words are one text (the space between them is folding), decoded whole: a character may span two.
+      .replace(/=\?utf-8\?[bq]\?[^?]*\?=(?:[ \t]+=\?utf-8\?[bq]\?[^?]*\?=)*/gi, (run) =>
+        Buffer.concat([...run.matchAll(word)].map(([, encoding, text]) => bytesOf(encoding, text))).toString('utf8'),
+      )
+  );
 }
 
 /** The buyer's private tracking link for that request, as an e-mail gives it. */

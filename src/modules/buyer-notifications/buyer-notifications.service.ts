@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import { Clock } from '../../common/clock';
+import { requestInSubject } from '../../common/french-format';
 import { LOGGER } from '../../common/logging/logging.module';
 import { AppConfig } from '../../config/app-config';
 import { eachApart } from '../../queue/interval-sweep';
@@ -17,7 +18,7 @@ import { BUYER_CLOSE_REASON_LABELS, STATUS_LABELS } from '../requests/request.ty
 import { replyPermission, replyWindowEnd } from '../requests/reply-window.policy';
 import { RequestsRepository } from '../requests/requests.repository';
 import { trackingLinkOf } from '../requests/tracking-url';
-import { BuyerChange, buyerChanges, buyerMailAt, headlineChange, statusTold } from './buyer-update.policy';
+import { BuyerChange, buyerChanges, buyerMailAt, statusTold, subjectChanges } from './buyer-update.policy';
 import { BuyerNotificationsRepository } from './buyer-notifications.repository';
 
 /** Events may commit out of id order: an incremental sweep looks this many ids below where the last one ended. */
@@ -168,7 +169,10 @@ export class BuyerNotificationsService {
       requestId: request.id,
       template: 'buyer-update',
       recipient: request.buyerEmail,
-      subject: `Votre demande ${request.reference} : ${SUBJECTS[headlineOf(changes)]} — Guichet vert`,
+      // Each piece of news in the preview line's words, joined as there: « la réponse du facilitateur, demande clôturée ».
+      subject: `Votre demande ${requestInSubject(request.reference, request.subject)} : ${subjectChanges(changes)
+        .map((change) => SUBJECTS[newsOf(change)])
+        .join(', ')} — Guichet vert`,
       context: {
         firstName: request.buyerFirstName,
         reference: request.reference,
@@ -214,10 +218,6 @@ export class BuyerNotificationsService {
 function newsOf(change: BuyerChange): keyof typeof SUBJECTS {
   if (change.kind === 'answer' && change.complement) return 'complement';
   return change.kind === 'transferred' && change.waiting ? 'waiting' : change.kind;
-}
-
-function headlineOf(changes: BuyerChange[]): keyof typeof SUBJECTS {
-  return newsOf(headlineChange(changes));
 }
 
 /** The answers the e-mail gives in full, the latest `count`; each after the first (or all, after one read) a complement. */

@@ -1,5 +1,5 @@
 import { HANDED_OVER_EVENT, RequestStatus } from '../requests/request.types';
-import { BuyerChange, buyerChanges, buyerMailAt, headlineChange, PublicEvent, statusTold } from './buyer-update.policy';
+import { BuyerChange, buyerChanges, buyerMailAt, headlineChange, PublicEvent, statusTold, subjectChanges } from './buyer-update.policy';
 
 let id = 0;
 function event(fields: Partial<PublicEvent>): PublicEvent {
@@ -170,6 +170,20 @@ describe('headlineChange: what the e-mail’s subject names', () => {
     ['a single change', of('closed'), 'closed'],
   ])('%s', (_label, changes, expected) => {
     expect(headlineChange(changes).kind).toBe(expected);
+  });
+});
+
+describe('subjectChanges: all the news the e-mail’s subject names', () => {
+  const of = (...kinds: Array<BuyerChange['kind']>) => kinds.map((kind) => ({ kind }) as BuyerChange);
+  it.each<[string, BuyerChange[], Array<BuyerChange['kind']>]>([
+    ['an answer and its closure: both, the answer first', of('answer', 'closed'), ['answer', 'closed']],
+    ['taken, answered and closed at once: the answer and the closure', of('taken', 'answer', 'closed'), ['answer', 'closed']],
+    ['a closure alone', of('closed'), ['closed']],
+    ['a question the closure made moot: the closure only', of('question', 'closed'), ['closed']],
+    ['an answer alone', of('answer'), ['answer']],
+    ['a question before a hand-over: the question only', of('question', 'transferred'), ['question']],
+  ])('%s', (_label, changes, expected) => {
+    expect(subjectChanges(changes).map((change) => change.kind)).toEqual(expected);
   });
 });
 

@@ -97,6 +97,16 @@ export function headlineChange(changes: readonly BuyerChange[]): BuyerChange {
   return changes.find((c) => c.kind === 'answer') ?? (last.kind === 'closed' ? last : changes.find((c) => c.kind === 'question')) ?? last;
 }
 
+/**
+ * The news the e-mail's subject names, in order: its headline, then a closure the e-mail also holds (an answer and
+ * the closure in one debounce window), so the subject says all that the body ends on.
+ */
+export function subjectChanges(changes: readonly BuyerChange[]): BuyerChange[] {
+  const headline = headlineChange(changes);
+  const closure = changes.find((c) => c.kind === 'closed');
+  return closure && closure !== headline ? [headline, closure] : [headline];
+}
+
 /** The status a piece of news already puts the request in: the preview need not say it again (« demande clôturée »). */
 const STATUS_TOLD: Partial<Record<BuyerChange['kind'], RequestStatus>> = {
   question: 'awaiting_buyer',

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { LOGGER } from '../../common/logging/logging.module';
+import { requestInSubject } from '../../common/french-format';
 import { AppConfig } from '../../config/app-config';
 import { runAsOne } from '../../database/sql-statement';
 import { eachApart } from '../../queue/interval-sweep';
@@ -73,7 +74,7 @@ export class PrecisionRemindersService {
           requestId,
           template: 'buyer-precision-reminder',
           recipient: request.buyerEmail,
-          subject: `Votre demande ${request.reference} : une précision vous est toujours demandée — Guichet vert`,
+          subject: `Votre demande ${requestInSubject(request.reference, request.subject)} : une précision vous est toujours demandée — Guichet vert`,
           context: {
             firstName: request.buyerFirstName,
             reference: request.reference,

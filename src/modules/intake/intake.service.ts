@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { AppError, NotFound, ValidationFailed } from '../../common/errors/app-errors';
 import { hmac, randomToken, seal, sha256, unseal } from '../../common/tokens';
+import { requestInSubject } from '../../common/french-format';
 import { GroupCommit } from '../../database/group-commit';
 import { runAsOne } from '../../database/sql-statement';
 import { OutboxRepository } from '../../queue/outbox.repository';
@@ -135,7 +136,7 @@ export class IntakeService {
         requestId: request.id,
         template: 'request-acknowledgement',
         recipient: request.buyerEmail,
-        subject: `Votre demande ${reference} est bien reçue — Guichet vert`,
+        subject: `Votre demande ${requestInSubject(reference, request.subject)} est bien reçue — Guichet vert`,
         context: {
           firstName: request.buyerFirstName,
           reference,

@@ -68,7 +68,9 @@ export class MailTransport {
       html: mail.html,
       // A stable Message-ID lets mail systems drop a copy re-sent after a crash mid-delivery.
       messageId: `<${mail.id}@${this.domain}>`,
-      // Each message of a request answers the same absent one: mail clients thread them, whatever their subjects.
+      // Each message of a request answers the same absent one: clients that thread by headers (Thunderbird, Apple Mail)
+      // gather them. Gmail and Outlook also want the same subject, which each piece of news changes: there, the buyer's
+      // acknowledgement, news and surveys name the request alike (requestInSubject), for a search to find them all.
       ...(conversation ? { inReplyTo: conversation, references: conversation } : {}),
       headers: {
         // Sent by a program (RFC 3834): out-of-office replies and other robots do not answer it.

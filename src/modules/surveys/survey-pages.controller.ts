@@ -76,7 +76,12 @@ export class SurveyPagesController {
       answered: survey.completedAt !== null,
       answerable,
       publicProcurement: impactQuestionsOf(request).publicProcurement,
-      request: { reference: request.reference, subject: request.subject, networkName: request.networkName },
+      request: {
+        reference: request.reference,
+        subject: request.subject,
+        networkName: request.networkName,
+        networkContactEmail: request.networkContactEmail,
+      },
       action: `/questionnaire/${encodeURIComponent(token)}/refus`,
       surveyUrl: `/questionnaire/${encodeURIComponent(token)}`,
     });
@@ -85,7 +90,7 @@ export class SurveyPagesController {
   /**
    * The confirmation, or a mail client's one-click unsubscribe (RFC 8058: a POST to the List-Unsubscribe address, any body).
    * The page's second button (`portee=adresse`) refuses every survey to the address; the one-click, which the buyer
-   * cannot read before it acts, refuses this request's only, as its e-mail's link says.
+   * cannot read before it acts, refuses this request's only, the narrower of the two its e-mail's link offers.
    */
   @Post(':token/refus')
   async decline(@Param('token') token: string, @Body() body: PageBody, @Res() res: Response) {

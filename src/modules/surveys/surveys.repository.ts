@@ -30,6 +30,8 @@ export interface SurveyWithRequest {
     buyerFirstName: string;
     anonymisedAt: Date | null;
     networkName: string;
+    /** Where the buyer writes to the network (its « Réseaux » page address), or null when it has none. */
+    networkContactEmail: string | null;
     departmentCode: string;
     kind: RequestKind;
     organisationType: OrganisationType;
@@ -88,6 +90,7 @@ const ANSWER_COLUMNS: Array<[keyof SurveyAnswers, string]> = [
 const REQUEST_WITH_NETWORK = `SELECT r.id, r.reference, r.subject, r.status, r.close_reason AS "closeReason", r.closed_at AS "closedAt",
   r.buyer_email AS "buyerEmail",
   r.buyer_first_name AS "buyerFirstName", r.anonymised_at AS "anonymisedAt", n.name AS "networkName",
+  n.contact_email AS "networkContactEmail",
   r.department_code AS "departmentCode", r.kind, r.organisation_type AS "organisationType", r.created_at AS "receivedAt",
   r.purchase_stage AS "purchaseStage",
   EXISTS (SELECT 1 FROM request_events e WHERE e.request_id = r.id AND e.type = 'split_from') AS "splitOff",

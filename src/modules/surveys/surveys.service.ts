@@ -1,4 +1,4 @@
-import { afterNetworkWord, ofOrganisation, shortened } from '../../common/french-format';
+import { afterNetworkWord, ofOrganisation, requestInSubject } from '../../common/french-format';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource, EntityManager } from 'typeorm';
@@ -443,7 +443,7 @@ export class SurveysService implements OnModuleInit {
   private surveyMail({ survey, request }: SurveyWithRequest, token: string, expiresAt: Date, reminder: boolean): SqlStatement[] {
     const url = this.surveyUrl(token);
     // The request's own subject tells apart the mails of a buyer with several requests closed at once.
-    const about = `Demande ${request.reference} « ${shortened(request.subject)} »`;
+    const about = `Demande ${requestInSubject(request.reference, request.subject)}`;
     // After a dash, not in parentheses: a network's name may hold its own (« APuRe (avec le CERDD et le CD2E) »).
     const subject =
       survey.wave === 'satisfaction'
