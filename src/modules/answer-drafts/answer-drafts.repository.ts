@@ -99,6 +99,15 @@ export class AnswerDraftsRepository {
     return count > 0;
   }
 
+  /** Whether this person has a draft of this request, left or still being written. */
+  async anyOn(staffUserId: string, reference: string): Promise<boolean> {
+    const rows = await this.dataSource.query(
+      `SELECT 1 FROM answer_drafts d JOIN requests r ON r.id = d.request_id WHERE d.staff_user_id = $1 AND r.reference = $2 LIMIT 1`,
+      [staffUserId, reference],
+    );
+    return rows.length > 0;
+  }
+
   /** Whether the facilitator's account has a draft of this request: the e-mail telling them it is taken says where it stays. */
   async writtenBy(manager: EntityManager, requestId: string, facilitatorId: string): Promise<boolean> {
     const rows = await manager.query(

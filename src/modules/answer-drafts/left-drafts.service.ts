@@ -34,8 +34,14 @@ export class LeftDraftsService {
     }));
   }
 
-  /** Only its author's, and only once left: anyone else's (or one still being written) does not exist here. */
-  async discard(staff: StaffPrincipal, reference: string): Promise<void> {
-    if (!(await this.drafts.deleteLeft(staff.id, reference))) throw new NotFound();
+  /**
+   * Only its author's, and only once left: anyone else's (or one still being written) does not exist here. From the
+   * list's form (`fromList`: it was theirs when the page was shown) one no longer there was deleted already — from
+   * another tab, or with the request's closure: said so, as nothing of anyone else's is told by it.
+   */
+  async discard(staff: StaffPrincipal, reference: string, fromList = false): Promise<'deleted' | 'already_deleted'> {
+    if (await this.drafts.deleteLeft(staff.id, reference)) return 'deleted';
+    if (fromList && !(await this.drafts.anyOn(staff.id, reference))) return 'already_deleted';
+    throw new NotFound();
   }
 }

@@ -44,8 +44,14 @@ export class DispatchPagesController {
       () => this.dispatch.transfer(staff, ref, body),
       // Its holder's page, given to a colleague meanwhile: no longer theirs to see, the refusal and their reason still are.
       async (errors, error) =>
-        this.requestPage.orRefusalAlone(res, error, isRefusal(error) ? { typed: typedText(body.reason) || null } : null, async () =>
-          this.renderTransfer(res, error.status, await this.dispatch.redirectable(staff, ref), ...sentBack(body, errors, error)),
+        this.requestPage.orRefusalAlone(
+          res,
+          staff,
+          ref,
+          error,
+          isRefusal(error) ? { typed: typedText(body.reason) || null } : null,
+          async () =>
+            this.renderTransfer(res, error.status, await this.dispatch.redirectable(staff, ref), ...sentBack(body, errors, error)),
         ),
       // The holder no longer sees a transferred request: back to the queue.
       () =>
@@ -107,11 +113,15 @@ export class DispatchPagesController {
 
   @Post('demandes/:ref/prise-en-reserve')
   @StaffRoles('facilitator')
-  async takeFromPool(@CurrentStaff() staff: StaffPrincipal, @Param('ref') ref: string, @Res() res: Response) {
-    // Taken by someone else or no room left meanwhile: the request page says so (or 404 if it is no longer theirs to see).
+  async takeFromPool(@CurrentStaff() staff: StaffPrincipal, @Param('ref') ref: string, @Res() res: Response, @Body() body: Form = {}) {
+    // Taken by someone else or no room left meanwhile: the request page says so; no longer in their sight (taken by a
+    // colleague), the refusal alone says what happened, as far as the state the form read lets them know.
     await onFieldErrors(
-      () => this.dispatch.takeFromPool(staff, ref),
-      (_errors, error) => this.requestPage.render(res, staff, ref, error.status, { conflict: { message: error.message, typed: null } }),
+      () => this.dispatch.takeFromPool(staff, ref, body.seenState),
+      (_errors, error) =>
+        this.requestPage.orRefusalAlone(res, staff, ref, error, isRefusal(error) ? { typed: null } : null, () =>
+          this.requestPage.render(res, staff, ref, error.status, { conflict: { message: refusalOnPage(error), typed: null } }),
+        ),
       () => res.redirect(303, `/espace/demandes/${encodeURIComponent(ref)}?fait=reserve`),
     );
   }

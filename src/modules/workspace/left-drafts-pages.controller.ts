@@ -1,6 +1,7 @@
-import { Controller, Get, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { formRepeatKey } from '../../common/idempotency-key';
 import { noticeOf } from '../../web/notices';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { CurrentStaff, StaffGuard, StaffRoles } from '../accounts/staff.guard';
@@ -8,7 +9,10 @@ import { draftSavedAt, LEFT_DRAFTS_PATH } from '../answer-drafts/answer-draft.po
 import { LeftDraftsService } from '../answer-drafts/left-drafts.service';
 import { WorkspaceViews } from './workspace-views';
 
-const NOTICES: Record<string, string> = { suppression: 'Le brouillon est supprimé.' };
+const NOTICES: Record<string, string> = {
+  suppression: 'Le brouillon est supprimé.',
+  'deja-supprime': 'Ce brouillon était déjà supprimé : depuis un autre onglet, ou avec la clôture de sa demande.',
+};
 
 /**
  * « Mes brouillons laissés »: the drafts of requests taken from their writer, to read, copy and delete. Only a facilitator
@@ -41,8 +45,14 @@ export class LeftDraftsPagesController {
   }
 
   @Post(':reference/suppression')
-  async discard(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string, @Res() res: Response) {
-    await this.leftDrafts.discard(staff, reference);
-    res.redirect(303, `${LEFT_DRAFTS_PATH}?fait=suppression`);
+  async discard(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Param('reference') reference: string,
+    @Body() body: Record<string, unknown> = {},
+    @Res() res: Response,
+  ) {
+    // Only the list's form carries a form token: any other address stays « introuvable ».
+    const outcome = await this.leftDrafts.discard(staff, reference, formRepeatKey(body.formToken) !== undefined);
+    res.redirect(303, `${LEFT_DRAFTS_PATH}?fait=${outcome === 'deleted' ? 'suppression' : 'deja-supprime'}`);
   }
 }

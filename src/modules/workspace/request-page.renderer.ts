@@ -5,7 +5,8 @@ import type { FormModel } from '../../web/form-model';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { AnswerTemplatesService } from '../answer-templates/answer-templates.service';
 import { withTemplate } from '../answer-templates/answer-template.policy';
-import { draftSavedAt, FILES_NOT_KEPT } from '../answer-drafts/answer-draft.policy';
+import { draftSavedAt, FILES_NOT_KEPT, LEFT_DRAFTS_PATH } from '../answer-drafts/answer-draft.policy';
+import { LeftDraftsService } from '../answer-drafts/left-drafts.service';
 import { DraftSaved, requestForm, WorkspaceViews } from './workspace-views';
 import { WorkspaceService } from './workspace.service';
 
@@ -31,8 +32,8 @@ export interface RequestPageExtras {
   draftSaved?: DraftSaved;
 }
 
-/** What a refused form held, given back to copy. */
-type TypedBack = Pick<NonNullable<RequestPageExtras['conflict']>, 'typed' | 'typedItems' | 'filesNotSent'>;
+/** What a refused form held, given back to copy; `answer`: it was an answer (its writer may have a draft left). */
+type TypedBack = Pick<NonNullable<RequestPageExtras['conflict']>, 'typed' | 'typedItems' | 'filesNotSent'> & { answer?: boolean };
 
 /** Renders one request's page (404 for whoever may not see it), for the workspace's and dispatch's page actions. */
 @Injectable()
@@ -41,6 +42,7 @@ export class RequestPageRenderer {
     private readonly workspace: WorkspaceService,
     private readonly views: WorkspaceViews,
     private readonly templates: AnswerTemplatesService,
+    private readonly leftDrafts: LeftDraftsService,
   ) {}
 
   /**
@@ -48,19 +50,33 @@ export class RequestPageRenderer {
    * longer this person's to see — taken from them and given to a colleague, as the refusal says —, the refusal alone,
    * with what they typed.
    */
-  async orRefusalAlone(res: Response, error: AppError, refusal: TypedBack | null, page: () => Promise<void>): Promise<void> {
+  async orRefusalAlone(
+    res: Response,
+    staff: StaffPrincipal,
+    reference: string,
+    error: AppError,
+    refusal: TypedBack | null,
+    page: () => Promise<void>,
+  ): Promise<void> {
     try {
       await page();
     } catch (hidden) {
       if (!(hidden instanceof NotFound) || !refusal) throw hidden;
+      // An answer refused: its writer's draft, saved while the request was theirs, is in « Mes brouillons laissés »;
+      // what they typed since is only on this page.
+      const left = refusal.answer ? (await this.leftDrafts.list(staff)).find((draft) => draft.reference === reference) : undefined;
       res.status(error.status).render('error', {
-        title: 'Action impossible',
+        // Several tabs may be open on several requests: the title says which one refused.
+        title: `Action impossible — demande ${reference}`,
         heading: 'Action impossible',
         // The page's words would point to a request shown below: there is none.
         message: error.message,
+        refusalAlone: true,
         typed: refusal.typed,
+        typedAnswer: Boolean(refusal.answer),
         typedItems: refusal.typedItems,
         filesNotSent: refusal.filesNotSent,
+        leftDraft: left ? { href: `${LEFT_DRAFTS_PATH}#brouillon-${reference}`, ...draftSavedAt(left.savedAt, left.departmentCode) } : null,
         inWorkspace: true,
       });
     }

@@ -12,7 +12,9 @@ import { AttachmentsService } from '../attachments/attachments.service';
 import { filesNotSentNotice } from '../attachments/file-name.policy';
 import { FILES_FIELD, filesToChooseAgain, UploadInterceptor, uploadRefusalOf } from '../attachments/upload.interceptor';
 import { refusalOnPage } from '../requests/seen-state.policy';
+import { typedText } from '../../common/validation';
 import { RequestPageRenderer } from './request-page.renderer';
+import { PageFormKind, StalePageForms } from './stale-page-forms';
 import { doneNotice, draftSavedDone, draftSavedOf, requestForm, RequestFormName, WorkspaceViews } from './workspace-views';
 import { WorkspaceService } from './workspace.service';
 import { parseQueueFilters, queuePeriodProblems } from './workspace-queue.policy';
@@ -30,6 +32,7 @@ export class WorkspacePagesController {
     private readonly page: RequestPageRenderer,
     private readonly attachments: AttachmentsService,
     private readonly csrf: CsrfService,
+    private readonly stale: StalePageForms,
   ) {}
 
   @Get()
@@ -66,14 +69,19 @@ export class WorkspacePagesController {
   }
 
   @Post('demandes/:reference/prise-en-charge')
-  async takeCharge(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string, @Res() res: Response) {
+  async takeCharge(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Param('reference') reference: string,
+    @Body() body: Form = {},
+    @Res() res: Response,
+  ) {
     await this.perform(
       res,
       staff,
       reference,
       null,
-      {},
-      () => this.workspace.takeCharge(staff, reference),
+      body,
+      this.checked(staff, reference, body, 'one_click', () => this.workspace.takeCharge(staff, reference, body.seenState)),
       doneAt(reference, 'prise-en-charge'),
     );
   }
@@ -92,7 +100,10 @@ export class WorkspacePagesController {
       reference,
       'decline',
       body,
-      () => this.workspace.decline(staff, reference, body),
+      // A give-back's note typed: the workspace's own refusal says it was taken while they wrote.
+      this.checked(staff, reference, body, typedText(body.note) ? 'written' : 'one_click', () =>
+        this.workspace.decline(staff, reference, body),
+      ),
       (outcome) => `/espace?fait=${{ declined: 'declin', given_back: 'rendue', given_back_to_pool: 'rendue-reserve' }[outcome]}`,
     );
   }
@@ -105,7 +116,9 @@ export class WorkspacePagesController {
       reference,
       'note',
       body,
-      () => this.workspace.addNote(staff, reference, body.body, formRepeatKey(body.formToken)),
+      this.checked(staff, reference, body, 'note', () =>
+        this.workspace.addNote(staff, reference, body.body, formRepeatKey(body.formToken)),
+      ),
       doneAt(reference, 'note'),
     );
   }
@@ -123,7 +136,7 @@ export class WorkspacePagesController {
       reference,
       'clarify',
       body,
-      () => this.workspace.askClarification(staff, reference, body.body),
+      this.checked(staff, reference, body, 'written', () => this.workspace.askClarification(staff, reference, body.body)),
       doneAt(reference, 'precision'),
     );
   }
@@ -150,7 +163,7 @@ export class WorkspacePagesController {
       reference,
       'answer',
       body,
-      async () => {
+      this.checked(staff, reference, body, 'written', async () => {
         // A template button of the form: nothing is sent, the page comes back with the template after the text typed;
         // a request no longer answerable meanwhile is refused as the answer would be, what was typed given back.
         if (typeof modele === 'string' && modele) {
@@ -179,7 +192,7 @@ export class WorkspacePagesController {
         if (refusal) throw refusal;
         const sent = await this.workspace.answer(staff, reference, body, files, formRepeatKey(body.formToken));
         return doneAt(reference, sent === 'complement' ? 'complement' : 'reponse');
-      },
+      }),
       // Where the answer, or the draft, went: its page; null, a page shown in place.
       (to) => to,
       fileNames,
@@ -300,6 +313,11 @@ export class WorkspacePagesController {
     );
   }
 
+  /** The action, refused as the page's form says it should be when the request went elsewhere while the page was open. */
+  private checked<T>(staff: StaffPrincipal, reference: string, body: Form, kind: PageFormKind, work: () => Promise<T>) {
+    return () => this.stale.checked(staff, reference, body, kind, work);
+  }
+
   /**
    * Runs an action, then redirects to `done` (a page with its notice; null: `work` showed a page itself). Field errors (400, 413,
    * 415) and a change made meanwhile (409) re-render the request page with the form as typed and a French summary.
@@ -334,9 +352,10 @@ export class WorkspacePagesController {
               typedItems: this.views.typedHelpItems(body.items),
               filesNotSent: filesNotSentNotice(chosenFiles),
               buyerMessageSeen: body.buyerMessageSeen,
+              answer: form === 'answer',
             }
           : null;
-        await this.page.orRefusalAlone(res, error, refusal, () =>
+        await this.page.orRefusalAlone(res, staff, reference, error, refusal, () =>
           this.page.render(res, staff, reference, error.status, { forms, conflict: refusal }),
         );
       },

@@ -90,7 +90,9 @@ const DONE_NOTICES: Record<string, string> = {
     'La demande est rouverte. Le facilitateur qui la suivait n’est pas disponible (parti de l’annuaire ou absent) : elle est attribuée de nouveau, ou attend dans la réserve du réseau. L’acheteur est prévenu.',
   'reouverture-ailleurs':
     'La demande est rouverte. Une absence est déclarée pour vous, ou votre fiche ne reçoit plus de demandes : elle est attribuée à un collègue, ou attend dans la réserve du réseau. L’acheteur est prévenu.',
-  transfert: 'La demande est transférée : elle est de nouveau attribuée, selon son nouveau type.',
+  // Back to « Reçue » until routing places it: not yet anyone's.
+  transfert:
+    'La demande est transférée : elle repart en attribution selon son nouveau type, vers un facilitateur de ce domaine ou, si aucun n’est disponible, vers la réserve du réseau.',
   scission: 'La demande est scindée : les nouvelles demandes sont attribuées chacune de leur côté, l’acheteur est prévenu.',
   reaffectation: 'La demande est réaffectée.',
   'mise-en-reserve': 'Aucun facilitateur ne peut la prendre maintenant : la demande attend dans la réserve du réseau.',

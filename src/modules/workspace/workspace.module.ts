@@ -13,6 +13,7 @@ import { LeftDraftsApiController } from './left-drafts-api.controller';
 import { LeftDraftsPagesController } from './left-drafts-pages.controller';
 import { RequestPageRenderer } from './request-page.renderer';
 import { StaffRequestsRepository } from './staff-requests.repository';
+import { StalePageForms } from './stale-page-forms';
 import { WorkspaceApiController } from './workspace-api.controller';
 import { WorkspacePagesController } from './workspace-pages.controller';
 import { WorkspaceRepository } from './workspace.repository';
@@ -33,7 +34,7 @@ import { WorkspaceViews } from './workspace-views';
     RoutingModule,
     SurveysModule,
   ],
-  providers: [StaffRequestsRepository, WorkspaceRepository, WorkspaceService, WorkspaceViews, RequestPageRenderer],
+  providers: [StaffRequestsRepository, WorkspaceRepository, WorkspaceService, WorkspaceViews, RequestPageRenderer, StalePageForms],
   controllers: [WorkspacePagesController, WorkspaceApiController, LeftDraftsPagesController, LeftDraftsApiController],
   exports: [StaffRequestsRepository, WorkspaceService, RequestPageRenderer],
 })
