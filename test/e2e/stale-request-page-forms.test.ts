@@ -1,6 +1,6 @@
 import { insertFacilitator } from '../support/facilitators';
 import { submittedAndTaken } from '../support/conversation';
-import { csrfIn, insertStaff, signedInStaff, StaffClient } from '../support/staff';
+import { csrfIn, signedInAccount, signedInStaff, StaffClient, StaffSeed } from '../support/staff';
 import { submitRequest, TestApp, useTestApp, waitFor } from '../support/test-app';
 
 /** A form's hidden field, as the page gives it. */
@@ -25,13 +25,8 @@ describe('request page forms sent after someone else acted on the request (worke
     )[0];
 
   /** Staff signed in on their own client, named as the refusals name them. */
-  async function named(seed: Parameters<typeof insertStaff>[1], firstName: string, lastName: string): Promise<StaffClient> {
-    const { id, email } = await insertStaff(t.dataSource, seed);
-    await t.dataSource.query(`UPDATE staff_users SET first_name = $2, last_name = $3 WHERE id = $1`, [id, firstName, lastName]);
-    const client = new StaffClient(t.url);
-    expect((await client.signIn(email)).status).toBe(303);
-    return client;
-  }
+  const named = async (seed: StaffSeed, firstName: string, lastName: string) =>
+    (await signedInAccount(t, seed, { firstName, lastName })).client;
 
   /** The fields of the page's form posting to `action`, as the browser sends them back. */
   async function formOf(client: StaffClient, path: string, action: string): Promise<Record<string, string>> {
@@ -112,13 +107,11 @@ describe('request page forms sent after someone else acted on the request (worke
 
   it('tells the writer of an answer or a question on a request given away meanwhile who did it, on a page that keeps their text', async () => {
     const request = await submittedAndTaken(t, 3, { firstName: 'Alex' });
-    const { id: alexAccount, email } = await insertStaff(t.dataSource, {
+    const { client: alex, id: alexAccount } = await signedInAccount(t, {
       role: 'facilitator',
       facilitatorId: request.facilitatorId,
       networks: ['aura-ee'],
     });
-    const alex = new StaffClient(t.url);
-    expect((await alex.signIn(email)).status).toBe(303);
     const html = await (await alex.get(page(request.reference))).text();
     const answerForm = html.slice(html.indexOf('id="formulaire-reponse"'));
     const clarifyForm = await formOf(alex, page(request.reference), `${page(request.reference)}/precision`);
@@ -136,12 +129,7 @@ describe('request page forms sent after someone else acted on the request (worke
     form.append('buyerMessageSeen', '');
     form.append('seenState', hidden(answerForm, 'seenState'));
     form.append('body', 'Début de ma réponse, et tout ce que j’ai écrit depuis.');
-    const answered = await fetch(`${t.url}${page(request.reference)}/reponse`, {
-      method: 'POST',
-      body: form,
-      redirect: 'manual',
-      headers: { cookie: alex.jar.header() },
-    });
+    const answered = await alex.postMultipart(`${page(request.reference)}/reponse`, form);
     expect(answered.status).toBe(409);
     const refusal = await answered.text();
     expect(refusal).toContain(GIVEN_TO_A_COLLEAGUE);
@@ -210,13 +198,11 @@ describe('request page forms sent after someone else acted on the request (worke
 
   it('says a left draft deleted from another tab was already deleted, rather than « introuvable »', async () => {
     const request = await submittedAndTaken(t, 5);
-    const { id: account, email } = await insertStaff(t.dataSource, {
+    const { client: holder, id: account } = await signedInAccount(t, {
       role: 'facilitator',
       facilitatorId: request.facilitatorId,
       networks: ['aura-ee'],
     });
-    const holder = new StaffClient(t.url);
-    expect((await holder.signIn(email)).status).toBe(303);
     await t.dataSource.query(
       `INSERT INTO answer_drafts (request_id, staff_user_id, body, items, saved_at) VALUES ($1, $2, 'Laissé', '[]', now())`,
       [request.id, account],

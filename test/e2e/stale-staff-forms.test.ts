@@ -1,6 +1,6 @@
 import { insertFacilitator } from '../support/facilitators';
 import { sentMailFile, staffWrites, submittedAndTaken } from '../support/conversation';
-import { bearerFor, csrfIn, insertStaff, signedInStaff, StaffClient, StaffSeed } from '../support/staff';
+import { bearerFor, csrfIn, signedInAccount, signedInStaff, StaffClient, StaffSeed } from '../support/staff';
 import { bodyOf, submitRequest, TestApp, useTestApp, waitFor } from '../support/test-app';
 
 /** A form's hidden field, as the page gives it. */
@@ -35,11 +35,7 @@ describe('staff forms opened before a colleague changed the request: close, tran
 
   /** An animator of the request's network, signed in, named as the refusals will name them. */
   async function animator(firstName: string, lastName: string): Promise<StaffClient> {
-    const { id, email } = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
-    await t.dataSource.query(`UPDATE staff_users SET first_name = $2, last_name = $3 WHERE id = $1`, [id, firstName, lastName]);
-    const client = new StaffClient(t.url);
-    expect((await client.signIn(email)).status).toBe(303);
-    return client;
+    return (await signedInAccount(t, { role: 'animator', networks: ['aura-ee'] }, { firstName, lastName })).client;
   }
 
   /** The fields of the page's form posting to `action` (CSRF token, form token, seen state), as the browser sends them back. */

@@ -322,12 +322,7 @@ describe('the workspace queue', () => {
     form.append('items[0][type]', 'guide');
     form.append('items[0][title]', 'Guide de l’éclairage public');
     form.append('items[0][url]', 'https://exemple.fr/guide');
-    const stale = await fetch(`${t.url}/espace/demandes/${request.reference}/reponse`, {
-      method: 'POST',
-      body: form,
-      redirect: 'manual',
-      headers: { cookie: client.jar.header() },
-    });
+    const stale = await client.postMultipart(`/espace/demandes/${request.reference}/reponse`, form);
     expect(stale.status).toBe(409);
     const html = await stale.text();
     expect(html).toContain('id="resume-erreurs"');

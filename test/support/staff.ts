@@ -103,6 +103,18 @@ export class StaffClient {
     return response;
   }
 
+  /** A multipart form, as the answer form posts it (with its files). */
+  async postMultipart(path: string, form: FormData): Promise<Response> {
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method: 'POST',
+      body: form,
+      redirect: 'manual',
+      headers: { cookie: this.jar.header() },
+    });
+    this.jar.store(response);
+    return response;
+  }
+
   /** Loads the page, then posts its form with the page's own CSRF token. */
   async submit(pagePath: string, actionPath: string, form: Record<string, string | string[]>): Promise<Response> {
     const page = await this.get(pagePath);
@@ -116,10 +128,22 @@ export class StaffClient {
 
 /** An account of that role, signed in on its own client (the sign-in asserted). */
 export async function signedInStaff(app: TestApp, seed: StaffSeed): Promise<StaffClient> {
-  const { email } = await insertStaff(app.dataSource, seed);
+  return (await signedInAccount(app, seed)).client;
+}
+
+/** The same with the account's id, and named as pages and refusals will name them when `name` is given. */
+export async function signedInAccount(
+  app: TestApp,
+  seed: StaffSeed,
+  name?: { firstName: string; lastName: string },
+): Promise<{ client: StaffClient; id: string }> {
+  const { id, email } = await insertStaff(app.dataSource, seed);
+  if (name) {
+    await app.dataSource.query(`UPDATE staff_users SET first_name = $2, last_name = $3 WHERE id = $1`, [id, name.firstName, name.lastName]);
+  }
   const client = new StaffClient(app.url);
   expect((await client.signIn(email)).status).toBe(303);
-  return client;
+  return { client, id };
 }
 
 /** An account of that role and a bearer token for it, as `Authorization` header value. */
