@@ -6,14 +6,11 @@ import { seenStateOf } from '../requests/seen-state.policy';
 import { StaffRequestsRepository } from './staff-requests.repository';
 
 /**
- * How the page's form was meant: a holder's one-click move (take charge, decline: nothing written), a holder's
- * written one (a question, an answer, a give-back's note), or a note, which anyone who sees the request may add.
+ * How the page's form was meant: a holder's move (take charge, decline, a question, an answer), or a note, which
+ * anyone who sees the request may add.
  */
-export type PageFormKind = 'one_click' | 'written' | 'note';
+export type PageFormKind = 'holder' | 'note';
 
-/** A holder's one-click move on a request taken from them: nothing was being written. */
-const NO_LONGER_YOURS_ONE_CLICK =
-  'Cette demande ne vous est plus confiée (remise en attribution ou confiée à quelqu’un d’autre entre-temps) : rien n’a été enregistré.';
 /** A note typed on a request its former holder no longer sees: as much as the holder's actions say of it, no more. */
 const NOTE_NO_LONGER_YOURS =
   'Cette demande ne vous est plus confiée (transférée, remise en attribution ou confiée à quelqu’un d’autre pendant que vous écriviez) : votre note n’a pas été enregistrée.';
@@ -37,13 +34,13 @@ export class StalePageForms {
     if (kind !== 'note') {
       const request = await this.visibility.findVisible(staff, reference);
       const holds = request !== null && staff.facilitatorId !== null && staff.facilitatorId === request.assignedFacilitatorId;
-      if (!holds) await this.refuse(staff, reference, seen, kind, request !== null, null);
+      if (!holds) await this.refuse(staff, reference, seen, kind, null);
       return work();
     }
     try {
       return await work();
     } catch (error) {
-      if (error instanceof NotFound) await this.refuse(staff, reference, seen, kind, false, body.body);
+      if (error instanceof NotFound) await this.refuse(staff, reference, seen, kind, body.body);
       throw error;
     }
   }
@@ -53,16 +50,12 @@ export class StalePageForms {
     reference: string,
     seen: ReturnType<typeof seenStateOf>,
     kind: PageFormKind,
-    stillSeen: boolean,
     typed: unknown,
   ): Promise<void> {
     await this.visibility.refuseIfSeenThenChanged(staff, reference, seen);
-    if (staff.role !== 'facilitator' || staff.facilitatorId === null || kind === 'written') return;
-    // Written moves: the workspace's own refusal follows, which says « pendant que vous écriviez ».
-    if (kind === 'one_click' && (stillSeen || (await this.visibility.heldBefore(staff.facilitatorId, reference)))) {
-      throw new ActionRefused(NO_LONGER_YOURS_ONE_CLICK);
-    }
-    if (kind === 'note' && typedText(typed) && (await this.visibility.heldBefore(staff.facilitatorId, reference))) {
+    // A holder's move: the workspace's own refusal follows (« ne vous est plus confiée », or 404 to anyone else).
+    if (staff.role !== 'facilitator' || staff.facilitatorId === null || kind === 'holder') return;
+    if (typedText(typed) && (await this.visibility.heldBefore(staff.facilitatorId, reference))) {
       throw new ActionRefused(NOTE_NO_LONGER_YOURS);
     }
   }

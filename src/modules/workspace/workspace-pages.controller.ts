@@ -12,7 +12,6 @@ import { AttachmentsService } from '../attachments/attachments.service';
 import { filesNotSentNotice } from '../attachments/file-name.policy';
 import { FILES_FIELD, filesToChooseAgain, UploadInterceptor, uploadRefusalOf } from '../attachments/upload.interceptor';
 import { refusalOnPage } from '../requests/seen-state.policy';
-import { typedText } from '../../common/validation';
 import { RequestPageRenderer } from './request-page.renderer';
 import { PageFormKind, StalePageForms } from './stale-page-forms';
 import { doneNotice, draftSavedDone, draftSavedOf, requestForm, RequestFormName, WorkspaceViews } from './workspace-views';
@@ -81,7 +80,7 @@ export class WorkspacePagesController {
       reference,
       null,
       body,
-      this.checked(staff, reference, body, 'one_click', () => this.workspace.takeCharge(staff, reference, body.seenState)),
+      this.checked(staff, reference, body, 'holder', () => this.workspace.takeCharge(staff, reference, body.seenState)),
       doneAt(reference, 'prise-en-charge'),
     );
   }
@@ -101,9 +100,7 @@ export class WorkspacePagesController {
       'decline',
       body,
       // A give-back's note typed: the workspace's own refusal says it was taken while they wrote.
-      this.checked(staff, reference, body, typedText(body.note) ? 'written' : 'one_click', () =>
-        this.workspace.decline(staff, reference, body),
-      ),
+      this.checked(staff, reference, body, 'holder', () => this.workspace.decline(staff, reference, body)),
       (outcome) => `/espace?fait=${{ declined: 'declin', given_back: 'rendue', given_back_to_pool: 'rendue-reserve' }[outcome]}`,
     );
   }
@@ -136,7 +133,7 @@ export class WorkspacePagesController {
       reference,
       'clarify',
       body,
-      this.checked(staff, reference, body, 'written', () => this.workspace.askClarification(staff, reference, body.body)),
+      this.checked(staff, reference, body, 'holder', () => this.workspace.askClarification(staff, reference, body.body)),
       doneAt(reference, 'precision'),
     );
   }
@@ -163,7 +160,7 @@ export class WorkspacePagesController {
       reference,
       'answer',
       body,
-      this.checked(staff, reference, body, 'written', async () => {
+      this.checked(staff, reference, body, 'holder', async () => {
         // A template button of the form: nothing is sent, the page comes back with the template after the text typed;
         // a request no longer answerable meanwhile is refused as the answer would be, what was typed given back.
         if (typeof modele === 'string' && modele) {
