@@ -98,7 +98,9 @@ describe('correcting the buyer’s contact details', () => {
     const [notice, ...more] = await notices();
     expect(more).toEqual([]);
     expect(notice.recipient).toBe('camille.martin+3@example.fr');
-    expect(notice.subject).toBe(`Demande ${request.reference} : l’adresse électronique de suivi a changé — Guichet vert`);
+    expect(notice.subject).toBe(
+      `Demande ${request.reference} « Fournitures de bureau et loi AGEC 3 » : l’adresse électronique de suivi a changé — Guichet vert`,
+    );
     for (const body of [notice.text_body, notice.html_body]) {
       expect(body).toContain(request.reference);
       expect(body).toContain('d•••@autre-exemple.fr');
@@ -164,7 +166,7 @@ describe('correcting the buyer’s contact details', () => {
     const [fresh, ...more] = await mailsTo(t, 'buyer-tracking-link');
     expect(more).toEqual([]);
     expect(fresh.recipient).toBe('camille.martin@example.org');
-    expect(fresh.subject).toBe(`Demande ${request.reference} : votre lien de suivi — Guichet vert`);
+    expect(fresh.subject).toBe(`Demande ${request.reference} « Fournitures de bureau et loi AGEC 4 » : votre lien de suivi — Guichet vert`);
     const newLink = new RegExp(`${t.url}/suivi/${request.reference}\\?t=([A-Za-z0-9_-]{43})`).exec(fresh.text_body)!;
     expect(newLink[1]).not.toBe(request.token);
     for (const body of [fresh.text_body, fresh.html_body]) {

@@ -2,7 +2,7 @@ import { BuyerNotificationsService } from '../../src/modules/buyer-notifications
 import { exampleRequestBody } from '../../src/modules/intake/dto/create-request.example';
 import { sentMailFile, staffWrites, submittedAndTaken } from '../support/conversation';
 import { closeAs, closedAsAnswered, pastDue, runDueSurveys, surveyLinkIn, timeMachine } from '../support/surveys';
-import { StaffClient } from '../support/staff';
+import { bearerFor, StaffClient } from '../support/staff';
 import { submitRequest, TestApp, useTestApp } from '../support/test-app';
 
 /** The Subject of a sent e-mail, as its file gives it. */
@@ -55,6 +55,33 @@ describe('a buyer’s e-mails tell their requests apart and say what they hold',
     );
     expect(mail).toContain('Clôturée');
     expect(mail).not.toContain('L’équipe du guichet vert');
+  });
+
+  it('a corrected address and a split: each mail names the request by its reference and its purchase', async () => {
+    const request = await submittedAndTaken(t, 45);
+    const holder = await bearerFor(t, { role: 'facilitator', facilitatorId: request.facilitatorId, networks: ['aura-ee'] });
+    const api = (path: string, body: unknown) =>
+      fetch(`${t.url}/api/v1/staff/requests/${request.reference}${path}`, {
+        method: 'POST',
+        headers: { authorization: holder, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const about = `${request.reference} « Fournitures de bureau et loi AGEC 45 »`;
+    const moved = 'dominique.durand@autre-exemple.fr';
+    const corrected = await api('/buyer-contact', { firstName: 'Dominique', lastName: 'Durand', email: moved, organisationName: 'Isère' });
+    expect(corrected.status).toBe(200);
+    // The former address is told, the new one gets its link: both may hold other requests of the buyer.
+    expect(subjectOf(await sentMailFile(t, 'buyer-email-changed', 'camille.martin+45@example.fr'))).toBe(
+      `Demande ${about} : l’adresse électronique de suivi a changé — Guichet vert`,
+    );
+    expect(subjectOf(await sentMailFile(t, 'buyer-tracking-link', moved))).toBe(`Demande ${about} : votre lien de suivi — Guichet vert`);
+
+    const question = 'Nous voulons aussi intégrer une clause d’insertion dans le marché de nettoyage : combien d’heures réserver ?';
+    const split = await api('/split', {
+      topics: [{ subject: 'Clause d’insertion pour le nettoyage', question, kind: 'social_clause', segment: 'office_supplies' }],
+    });
+    expect(split.status).toBe(200);
+    expect(subjectOf(await sentMailFile(t, 'buyer-split', moved))).toBe(`Votre demande ${about} devient 2 demandes — Guichet vert`);
   });
 
   it('the survey offers to refuse for this request or all of them, as its page does, and lists its one-click answers', async () => {

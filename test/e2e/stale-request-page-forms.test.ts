@@ -225,6 +225,38 @@ describe('request page forms sent after someone else acted on the request (worke
     expect(await (await holder.get(again.headers.get('location')!)).text()).toContain('Ce brouillon était déjà supprimé');
   });
 
+  it('says a take-charge or a take from the pool sent from a page too old (its seen state blank or unreadable) was not done, and why', async () => {
+    const TOO_OLD =
+      'Votre page était trop ancienne : rien n’a été enregistré. La voici rechargée ci-dessous : recommencez si c’est toujours utile.';
+    const pooled = await submitRequest(t, 7);
+    await waitFor(async () => (await requestRow(pooled)).status === 'unassigned', 10_000, 'mise en réserve');
+    const request = await submittedAndTaken(t, 8, { firstName: 'Alex' });
+    await t.dataSource.query(`UPDATE requests SET status = 'assigned' WHERE id = $1`, [request.id]);
+    await t.dataSource.query(`UPDATE request_assignments SET taken_at = NULL WHERE request_id = $1`, [request.id]);
+    const alex = await signedInStaff(t, { role: 'facilitator', facilitatorId: request.facilitatorId, networks: ['aura-ee'] });
+
+    for (const [reference, action] of [
+      [pooled, 'prise-en-reserve'],
+      [request.reference, 'prise-en-charge'],
+    ]) {
+      const path = `${page(reference)}/${action}`;
+      const before = await requestRow(reference);
+      for (const seenState of ['', 'ouverte:environmental:']) {
+        const refused = await alex.post(path, { ...(await formOf(alex, page(reference), path)), seenState });
+        expect([path, seenState, refused.status]).toEqual([path, seenState, 400]);
+        const html = await refused.text();
+        expect(html).toContain('<h2 class="fr-alert__title">Action impossible</h2>');
+        expect(html).toContain(TOO_OLD);
+        expect(html).not.toContain('seenState de sa consultation');
+        // The page below is the request as it is now, its forms with the state it shows.
+        expect(hidden(html.slice(html.indexOf(`action="${path}"`)), 'seenState')).toBe(
+          `${before.status}:environmental:${before.holder ?? ''}`,
+        );
+      }
+      expect(await requestRow(reference)).toEqual(before);
+    }
+  });
+
   it('tells the animator a transferred request goes back to routing, not that it is assigned again', async () => {
     const request = await submittedAndTaken(t, 6);
     const annie = await named({ role: 'animator', networks: ['aura-ee'] }, 'Annie', 'Roux');

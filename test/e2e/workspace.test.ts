@@ -549,20 +549,21 @@ describe('the facilitator workspace', () => {
       reference,
     ]);
     expect(await (await client.get(`/espace/demandes/${reference}`)).text()).not.toContain('id="courriels-non-remis"');
+    const subject = `Votre demande ${reference} « Fournitures de bureau et loi AGEC » est bien reçue — Guichet vert`;
     await t.dataSource.query(
       `INSERT INTO mail_messages (id, request_id, template, recipient, subject, status, attempts, last_error)
        VALUES (gen_random_uuid(), $1, 'request-acknowledgement', upper($2), $3, 'abandoned', 1, $4)`,
-      [id, buyerEmail, `Votre demande ${reference} est bien reçue — Guichet vert`, '550 5.1.1 <[adresse masquée]>: user <b>unknown</b>'],
+      [id, buyerEmail, subject, '550 5.1.1 <[adresse masquée]>: user <b>unknown</b>'],
     );
     const html = await (await client.get(`/espace/demandes/${reference}`)).text();
     expect(html).toContain('<h2 class="fr-alert__title">Un courriel n’a pas pu être remis à l’acheteur</h2>');
-    expect(html).toContain(`« Votre demande ${reference} est bien reçue — Guichet vert », abandonné le`);
+    expect(html).toContain(`« ${subject} », abandonné le`);
     expect(html).toContain('(550 5.1.1 &lt;[adresse masquée]&gt;: user &lt;b&gt;unknown&lt;/b&gt;)');
     const token = `Bearer ${await t.app.get(StaffAuthService).createApiToken(staff.id, 'tests')}`;
     const page = await bodyOf(fetch(`${t.url}/api/v1/staff/requests/${reference}`, { headers: { authorization: token } }));
     expect(page.undeliveredToBuyer).toEqual([
       {
-        subject: `Votre demande ${reference} est bien reçue — Guichet vert`,
+        subject,
         reason: '550 5.1.1 <[adresse masquée]>: user <b>unknown</b>',
         at: expect.any(String),
       },

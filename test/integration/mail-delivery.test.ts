@@ -135,7 +135,7 @@ describe('acknowledgement e-mail through the mail queue', () => {
     const declineUrl = 'http://localhost:3000/questionnaire/jeton/refus';
     const survey = {
       template: 'survey',
-      subject: 'Demande GV-2026-000042 : la réponse vous a-t-elle été utile ? — Guichet vert',
+      subject: 'Demande GV-2026-000042 « Papier recyclé » : qu’est devenu votre achat ? — réseau RESECO — Guichet vert',
       context: {
         firstName: 'Camille',
         reference: 'GV-2026-000042',

@@ -2,7 +2,7 @@
 export function acknowledgementMessage(context: Record<string, unknown> = {}) {
   return {
     template: 'request-acknowledgement',
-    subject: 'Votre demande GV-2026-000042 est bien reçue — Guichet vert',
+    subject: 'Votre demande GV-2026-000042 « Papier recyclé » est bien reçue — Guichet vert',
     context: {
       firstName: 'Camille',
       reference: 'GV-2026-000042',

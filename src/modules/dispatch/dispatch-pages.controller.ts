@@ -11,7 +11,7 @@ import type { StaffPrincipal } from '../accounts/accounts.types';
 import { CurrentStaff, StaffGuard, StaffRoles } from '../accounts/staff.guard';
 import { ReferenceService } from '../reference/reference.service';
 import { KIND_LABELS, otherKind, REQUEST_KINDS, STAFF_STATUS_LABELS } from '../requests/request.types';
-import { refusalOnPage, seenStateToken } from '../requests/seen-state.policy';
+import { refusalOnPage, refusedOnPage, seenStateToken } from '../requests/seen-state.policy';
 import { transferRefusal } from '../intake/eligibility.policy';
 import { RequestPageRenderer } from '../workspace/request-page.renderer';
 import type { DispatchSummary } from './dispatch.repository';
@@ -258,7 +258,7 @@ export class DispatchPagesController {
  * hold the choice; a field's own error (400) goes beside it and in the summary. What was typed stays in the form.
  */
 function sentBack(body: Form, errors: FieldError[], error: AppError): [FormModel, string | null] {
-  return isRefusal(error) ? [formModel(body), refusalOnPage(error)] : [formModel(body, errors), null];
+  return refusedOnPage(error) ? [formModel(body), refusalOnPage(error)] : [formModel(body, errors), null];
 }
 
 /** What « Remettre en attribution automatique » does to this request, said beside it. */

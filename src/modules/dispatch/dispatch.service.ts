@@ -3,6 +3,7 @@ import { AnswerDraftsRepository } from '../answer-drafts/answer-drafts.repositor
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
+import { requestInSubject } from '../../common/french-format';
 import { ActionRefused, AppError, NotFound, ValidationFailed } from '../../common/errors/app-errors';
 import { queryProblems } from '../../common/query-parameters';
 import { randomToken, sha256 } from '../../common/tokens';
@@ -213,7 +214,8 @@ export class DispatchService {
           requestId: original.id,
           template: 'buyer-split',
           recipient: original.buyerEmail,
-          subject: `Votre demande ${original.reference} devient ${created.length + 1} demandes — Guichet vert`,
+          // By the purchase the buyer named, as their earlier mails did; the body gives the refocused subject.
+          subject: `Votre demande ${requestInSubject(original.reference, original.subject)} devient ${created.length + 1} demandes — Guichet vert`,
           context: {
             firstName: original.buyerFirstName,
             reference: original.reference,

@@ -20,7 +20,7 @@ const invitation = {
 
 const survey = {
   template: 'survey',
-  subject: 'Votre avis sur la réponse du guichet vert',
+  subject: 'Demande GV-2026-000123 « Fournitures de bureau » : qu’est devenu votre achat ? — réseau AURA-EE — Guichet vert',
   context: {
     firstName: 'Camille',
     wave: 'impact',
@@ -35,7 +35,7 @@ const survey = {
 /** The notice to a buyer's former address, with the context's fields given over a complete one. */
 const addressChanged = (context: Record<string, unknown> = {}) => ({
   template: 'buyer-email-changed',
-  subject: 'Demande GV-2026-000042 : l’adresse électronique de suivi a changé — Guichet vert',
+  subject: 'Demande GV-2026-000042 « Papier recyclé » : l’adresse électronique de suivi a changé — Guichet vert',
   context: {
     firstName: 'Camille',
     reference: 'GV-2026-000042',
@@ -198,7 +198,7 @@ describe('MailComposer, the preview line', () => {
   /** A buyer's update in Isère, as the service words it (`label`, `statusInNews`). */
   const buyerUpdate = (context: Record<string, unknown>) => ({
     template: 'buyer-update',
-    subject: 'Votre demande GV-2026-000042 — Guichet vert',
+    subject: 'Votre demande GV-2026-000042 « Papier recyclé » : du nouveau — Guichet vert',
     context: { reference: 'GV-2026-000042', departmentCode: '38', ...context },
   });
   /** The hidden line at the top of the body, which mail clients show beside the subject in the inbox. */
@@ -225,7 +225,7 @@ describe('MailComposer, the preview line', () => {
     [
       {
         template: 'buyer-update',
-        subject: 'Votre demande GV-2026-000042 : la réponse — Guichet vert',
+        subject: 'Votre demande GV-2026-000042 « Papier recyclé » : la réponse du facilitateur — Guichet vert',
         context: {
           reference: 'GV-2026-000042',
           statusLabel: 'Répondue',
@@ -334,7 +334,7 @@ describe('MailComposer, buyer-update', () => {
   const update = (context: Record<string, unknown>) =>
     composer.compose({
       template: 'buyer-update',
-      subject: 'Votre demande GV-2026-000042 : du nouveau — Guichet vert',
+      subject: 'Votre demande GV-2026-000042 « Papier recyclé » : du nouveau — Guichet vert',
       context: {
         firstName: 'Camille',
         reference: 'GV-2026-000042',

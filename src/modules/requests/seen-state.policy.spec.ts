@@ -1,4 +1,4 @@
-import { ActionRefused, AppError } from '../../common/errors/app-errors';
+import { ActionRefused, AppError, ValidationFailed } from '../../common/errors/app-errors';
 import {
   ChangedMeanwhile,
   changedMeanwhile,
@@ -6,12 +6,14 @@ import {
   Change,
   Move,
   refusalOnPage,
+  refusedOnPage,
   SeenState,
   seenStateOf,
   seenStateToken,
   Sender,
   StateNow,
   Trail,
+  UnreadableSeenState,
 } from './seen-state.policy';
 
 const ALEX = '11111111-1111-4111-8111-111111111111';
@@ -137,6 +139,36 @@ describe('seen state', () => {
     expect(refusalOnPage(new ActionRefused('Ce facilitateur ne traite pas ce type de demande.'))).toBe(
       'Ce facilitateur ne traite pas ce type de demande.',
     );
+  });
+
+  // A page's hidden state unreadable: nothing to correct in the form, only the page's age, said above the request.
+  it.each([
+    ['a move refused', new ActionRefused('Déjà prise en charge.'), true, 'Déjà prise en charge.'],
+    [
+      'a change meanwhile',
+      new ChangedMeanwhile('Entre-temps…'),
+      true,
+      'Entre-temps… Relisez-la ci-dessous, puis recommencez si c’est toujours utile.',
+    ],
+    [
+      'an unreadable seen state',
+      new UnreadableSeenState(),
+      true,
+      'Votre page était trop ancienne : rien n’a été enregistré. La voici rechargée ci-dessous : recommencez si c’est toujours utile.',
+    ],
+    [
+      'a field error',
+      new ValidationFailed([{ field: 'reason', message: 'Choisissez un motif.' }]),
+      false,
+      'La demande contient des erreurs.',
+    ],
+  ])('says %s above the request (%#)', (_what, error, above, said) => {
+    expect([refusedOnPage(error), refusalOnPage(error)]).toEqual([above, said]);
+  });
+
+  it('keeps its field error for API clients when the seen state is unreadable', () => {
+    const error = new UnreadableSeenState();
+    expect([error.status, error.code, error.message]).toEqual([400, 'validation_failed', 'La demande contient des erreurs.']);
   });
 
   it('gives no state now to one who no longer sees the request: sent back, it would meet a 404', () => {

@@ -3,7 +3,7 @@
  * the form came back: a close, transfer or reassignment decided on a stale page would undo a colleague's move unseen
  * (an answered request closed as withdrawn, a transfer wiping a reassignment). Like the answer's `buyerMessageSeen`.
  */
-import { AppError, ValidationFailed } from '../../common/errors/app-errors';
+import { AppError, isRefusal, ValidationFailed } from '../../common/errors/app-errors';
 import { isUuid } from '../../common/validation';
 import { KIND_LABELS, otherKind, REQUEST_KINDS, REQUEST_STATUSES, RequestKind, RequestStatus, STAFF_STATUS_LABELS } from './request.types';
 
@@ -46,15 +46,23 @@ export function seenStateOf(value: unknown): SeenState | null {
     (REQUEST_STATUSES as readonly string[]).includes(status) &&
     (REQUEST_KINDS as readonly string[]).includes(kind) &&
     (holderId === '' || isUuid(holderId));
-  if (!known) {
-    throw new ValidationFailed([
+  if (!known) throw new UnreadableSeenState();
+  return { status: status as RequestStatus, kind: kind as RequestKind, holderId: holderId || null };
+}
+
+/**
+ * A `seenState` that cannot be read (400 on its field, for an API client). On a page, where the field is hidden, it
+ * comes from a page too old or tampered with: refusalOnPage says so in the page's words.
+ */
+export class UnreadableSeenState extends ValidationFailed {
+  constructor() {
+    super([
       {
         field: 'seenState',
         message: 'Renvoyez l’état de la demande tel que vous l’avez lu (champ seenState de sa consultation), ou omettez ce champ.',
       },
     ]);
   }
-  return { status: status as RequestStatus, kind: kind as RequestKind, holderId: holderId || null };
 }
 
 const BUYER = 'l’acheteur';
@@ -193,8 +201,24 @@ export class ChangedMeanwhile extends AppError {
   }
 }
 
+/**
+ * The page's hidden state unreadable (a page from before its form sent one, or tampered with): nothing to correct in
+ * the form, the page shown with the refusal is the fresh one (reloading the refusal would send the same form again).
+ */
+const PAGE_TOO_OLD =
+  'Votre page était trop ancienne : rien n’a été enregistré. La voici rechargée ci-dessous : recommencez si c’est toujours utile.';
+
+/**
+ * Whether a page says `error` above the request as a refused move (refusalOnPage) rather than beside a field: a move
+ * refused, or its form's hidden seenState unreadable, which has no field to be shown beside.
+ */
+export function refusedOnPage(error: AppError): boolean {
+  return isRefusal(error) || error instanceof UnreadableSeenState;
+}
+
 /** A refusal as a page says it above the request as it is now; the API's message stays what happened, with no page to point to. */
 export function refusalOnPage(error: AppError): string {
+  if (error instanceof UnreadableSeenState) return PAGE_TOO_OLD;
   return error instanceof ChangedMeanwhile
     ? `${error.message} Relisez-la ci-dessous, puis recommencez si c’est toujours utile.`
     : error.message;

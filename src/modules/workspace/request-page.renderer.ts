@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Response } from 'express';
-import { AppError, NotFound } from '../../common/errors/app-errors';
+import { AppError, isRefusal, NotFound } from '../../common/errors/app-errors';
 import type { FormModel } from '../../web/form-model';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { AnswerTemplatesService } from '../answer-templates/answer-templates.service';
@@ -61,7 +61,8 @@ export class RequestPageRenderer {
     try {
       await page();
     } catch (hidden) {
-      if (!(hidden instanceof NotFound) || !refusal) throw hidden;
+      // A form's unreadable state (refusedOnPage) on a request no longer seen: its 404, as a reload would show.
+      if (!(hidden instanceof NotFound) || !refusal || !isRefusal(error)) throw hidden;
       // An answer refused: its writer's draft, saved while the request was theirs, is in « Mes brouillons laissés »;
       // what they typed since is only on this page.
       const left = refusal.answer ? (await this.leftDrafts.list(staff)).find((draft) => draft.reference === reference) : undefined;

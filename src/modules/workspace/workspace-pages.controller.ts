@@ -3,7 +3,6 @@ import { formRepeatKey } from '../../common/idempotency-key';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { formModel, onFieldErrors } from '../../web/form-model';
-import { isRefusal } from '../../common/errors/app-errors';
 import type { StaffPrincipal, StaffSessionRef } from '../accounts/accounts.types';
 import { CSRF_FIELD, CsrfService } from '../accounts/csrf.service';
 import { CsrfCheckedInHandler, CurrentStaff, CurrentStaffSession, StaffGuard } from '../accounts/staff.guard';
@@ -11,7 +10,7 @@ import { sendAttachment } from '../attachments/attachment-download';
 import { AttachmentsService } from '../attachments/attachments.service';
 import { filesNotSentNotice } from '../attachments/file-name.policy';
 import { FILES_FIELD, filesToChooseAgain, UploadInterceptor, uploadRefusalOf } from '../attachments/upload.interceptor';
-import { refusalOnPage } from '../requests/seen-state.policy';
+import { refusalOnPage, refusedOnPage } from '../requests/seen-state.policy';
 import { RequestPageRenderer } from './request-page.renderer';
 import { PageFormKind, StalePageForms } from './stale-page-forms';
 import { doneNotice, draftSavedDone, draftSavedOf, requestForm, RequestFormName, WorkspaceViews } from './workspace-views';
@@ -333,7 +332,7 @@ export class WorkspacePagesController {
     await onFieldErrors(
       work,
       async (errors, error) => {
-        const conflict = isRefusal(error);
+        const conflict = refusedOnPage(error);
         const forms = form
           ? { [form]: requestForm(form, body, conflict ? [] : [...errors, ...filesToChooseAgain(chosenFiles, errors)]) }
           : {};

@@ -1,5 +1,5 @@
 import { pageOf } from '../../web/paging';
-import { frenchNumber } from '../../common/french-format';
+import { frenchNumber, requestInSubject } from '../../common/french-format';
 import { maskedEmail } from '../../common/masked-email';
 import { randomToken, sha256 } from '../../common/tokens';
 import { sealTrackingToken, trackingLinkRewrite, trackingUrl } from '../requests/tracking-url';
@@ -804,19 +804,21 @@ export class WorkspaceService {
       networkName: this.reference.network(request.networkCode)?.name ?? request.networkCode,
       contactEmail: await this.reference.networkContactEmail(request.networkCode, manager),
     };
+    // Named as every buyer mail names the request: the former address may hold several.
+    const about = `Demande ${requestInSubject(request.reference, request.subject)}`;
     return this.mail.prepareMany([
       {
         requestId: request.id,
         template: 'buyer-email-changed',
         recipient: request.buyerEmail,
-        subject: `Demande ${request.reference} : l’adresse électronique de suivi a changé — Guichet vert`,
+        subject: `${about} : l’adresse électronique de suivi a changé — Guichet vert`,
         context: { ...common, firstName: request.buyerFirstName, newAddress: maskedEmail(contact.email), linkRenewed: true },
       },
       {
         requestId: request.id,
         template: 'buyer-tracking-link',
         recipient: contact.email,
-        subject: `Demande ${request.reference} : votre lien de suivi — Guichet vert`,
+        subject: `${about} : votre lien de suivi — Guichet vert`,
         context: { ...common, firstName: contact.firstName, trackingUrl: trackingUrl(this.config.PUBLIC_URL, request.reference, token) },
       },
     ]);

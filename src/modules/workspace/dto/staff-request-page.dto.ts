@@ -389,7 +389,7 @@ export class AssignmentPeriodDto {
 }
 
 export class UndeliveredMailDto {
-  @ApiProperty({ example: 'Votre demande GV-2026-000123 est bien reçue — Guichet vert' })
+  @ApiProperty({ example: 'Votre demande GV-2026-000123 « Fournitures de bureau » est bien reçue — Guichet vert' })
   subject!: string;
 
   @ApiProperty({ type: String, nullable: true, description: 'La réponse du serveur de messagerie (adresses masquées)' })
