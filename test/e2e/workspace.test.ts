@@ -557,7 +557,8 @@ describe('the facilitator workspace', () => {
     );
     const html = await (await client.get(`/espace/demandes/${reference}`)).text();
     expect(html).toContain('<h2 class="fr-alert__title">Un courriel n’a pas pu être remis à l’acheteur</h2>');
-    expect(html).toContain(`« ${subject} », abandonné le`);
+    // The subject already quotes the purchase: set apart in italics, not in a second pair of guillemets.
+    expect(html).toContain(`<em>${subject}</em>, abandonné le`);
     expect(html).toContain('(550 5.1.1 &lt;[adresse masquée]&gt;: user &lt;b&gt;unknown&lt;/b&gt;)');
     const token = `Bearer ${await t.app.get(StaffAuthService).createApiToken(staff.id, 'tests')}`;
     const page = await bodyOf(fetch(`${t.url}/api/v1/staff/requests/${reference}`, { headers: { authorization: token } }));
