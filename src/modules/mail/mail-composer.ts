@@ -38,6 +38,7 @@ export const TEMPLATE_FOOTERS: Readonly<Record<string, keyof typeof FOOTERS>> = 
   'tracking-links': 'buyer',
   'tracking-links-none': 'noRequest',
   survey: 'survey',
+  'survey-group': 'survey',
   'buyer-email-changed': 'network',
   'answer-reminder': 'staff',
   'assignment-withdrawn': 'staff',

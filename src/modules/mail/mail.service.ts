@@ -22,10 +22,12 @@ const SENT_MEMORY = 20_000;
 const RECORD_DELAYS_MS = [250, 500, 1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000];
 
 /**
- * A template's last word on a claimed message, just before it goes: true withholds it (its owner records why).
- * Thrown errors count as a failed sending, tried again.
+ * A template's last word on a claimed message, just before it goes: true withholds it (its owner records why); a subject
+ * and context send it revised (part of what it was queued with no longer stands). Thrown errors count as a failed sending, tried again.
  */
-export type MailWithholding = (mail: Pick<ClaimedMail, 'requestId' | 'recipient' | 'context'>) => Promise<boolean>;
+export type MailWithholding = (
+  mail: Pick<ClaimedMail, 'requestId' | 'recipient' | 'context'>,
+) => Promise<boolean | { subject: string; context: Record<string, unknown> }>;
 
 export interface MailToQueue {
   requestId: string | null;
@@ -148,8 +150,9 @@ export class MailService {
     let recordingError: unknown;
     for (const mail of batch) {
       try {
-        if (await this.withheld(mail)) continue;
-        await this.send(mail);
+        const going = await this.revised(mail);
+        if (!going) continue;
+        await this.send(going);
       } catch (error) {
         failures.set(mail.id, error as Error);
         continue;
@@ -188,13 +191,18 @@ export class MailService {
     }
   }
 
-  /** A message its template's rule withholds is dropped unsent: a job or a sweep that comes back for it finds nothing. */
-  private async withheld(mail: ClaimedMail): Promise<boolean> {
+  /**
+   * The message as it goes, revised by its template's rule; null when the rule withholds it, dropped unsent: a job or a
+   * sweep that comes back for it finds nothing. A revision is not stored: a retry revises afresh.
+   */
+  private async revised(mail: ClaimedMail): Promise<ClaimedMail | null> {
     const rule = this.withholding.get(mail.template);
-    if (!rule || !(await rule(mail))) return false;
+    const verdict = rule ? await rule(mail) : false;
+    if (verdict === false) return mail;
+    if (verdict !== true) return { ...mail, ...verdict, textBody: null, htmlBody: null };
     await runAsOne(this.dataSource, [this.mails.dropStatement(mail.id)]);
     this.logger.info({ mailId: mail.id, template: mail.template }, 'message retenu au moment de partir');
-    return true;
+    return null;
   }
 
   private async send(mail: ClaimedMail): Promise<void> {

@@ -90,11 +90,12 @@ export class SurveyPagesController {
   /**
    * The confirmation, or a mail client's one-click unsubscribe (RFC 8058: a POST to the List-Unsubscribe address, any body).
    * The page's second button (`portee=adresse`) refuses every survey to the address; the one-click, which the buyer
-   * cannot read before it acts, refuses this request's only, the narrower of the two its e-mail's link offers.
+   * cannot read before it acts, refuses this request's only, the narrower of the two its e-mail's link offers — unless the
+   * link says `?portee=adresse`: a grouped e-mail's, about several requests, whose refusal can only mean them all.
    */
   @Post(':token/refus')
-  async decline(@Param('token') token: string, @Body() body: PageBody, @Res() res: Response) {
-    if (body?.portee === 'adresse') await this.surveys.declineAddress(token);
+  async decline(@Param('token') token: string, @Query('portee') scope: unknown, @Body() body: PageBody, @Res() res: Response) {
+    if (body?.portee === 'adresse' || scope === 'adresse') await this.surveys.declineAddress(token);
     else await this.surveys.decline(token);
     res.redirect(303, `/questionnaire/${encodeURIComponent(token)}/refus?fait=refus`);
   }

@@ -10,6 +10,7 @@ import {
   nextStep,
   sendingDueAt,
   sentSchedule,
+  stepAlongside,
   SurveyDelays,
   SurveyState,
   SurveyStep,
@@ -160,6 +161,35 @@ describe('survey policy', () => {
     ['cancelled', AFTER, false],
   ] as const)('a %s survey expiring at %s awaits its answer (a new address is asked): %s', (status, expiresAt, awaits) => {
     expect(awaitsAnswer({ status, expiresAt }, NOW)).toBe(awaits);
+  });
+});
+
+describe('stepAlongside: a survey going in the same e-mail as another of its address', () => {
+  // 09:00 in Paris (10:00 local time): a Tuesday.
+  const at = (iso: string) => new Date(iso);
+  const state = (over: Partial<SurveyState>): SurveyState => ({
+    status: 'scheduled',
+    dueAt: NOW,
+    expiresAt: null,
+    buyerMayBeAsked: true,
+    optedOut: false,
+    ...over,
+  });
+  it.each<[string, Partial<SurveyState>, string, SurveyStep]>([
+    ['due now: sent', { dueAt: BEFORE }, '75', 'send'],
+    ['due this afternoon: sent along', { dueAt: at('2026-03-10T15:30:00Z') }, '75', 'send'],
+    ['due tomorrow: waits for its day', { dueAt: at('2026-03-11T08:00:00Z') }, '75', 'nothing'],
+    ['due at 23:30 in Paris, still today there', { dueAt: at('2026-03-10T22:30:00Z') }, '75', 'send'],
+    ['the same instant is tomorrow on La Réunion', { dueAt: at('2026-03-10T22:30:00Z') }, '974', 'nothing'],
+    [
+      'its reminder due this afternoon: reminded along',
+      { status: 'sent', dueAt: at('2026-03-10T15:00:00Z'), expiresAt: at('2026-05-10T00:00:00Z') },
+      '75',
+      'remind',
+    ],
+    ['its request reopened: cancelled, not sent', { dueAt: at('2026-03-10T15:00:00Z'), buyerMayBeAsked: false }, '75', 'cancel'],
+  ])('%s', (_label, over, department, step) => {
+    expect(stepAlongside(state(over), department, NOW)).toBe(step);
   });
 });
 

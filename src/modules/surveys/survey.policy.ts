@@ -1,3 +1,4 @@
+import { localDay } from '../../common/local-clock';
 import { endOfWorkingDayOf, withinOfficeHours } from '../../common/working-days.policy';
 import type { CloseReason } from '../requests/request.types';
 import type { SurveyDeclineWay, SurveyStatus, SurveyWave } from './survey.types';
@@ -82,6 +83,16 @@ export function nextStep(survey: SurveyState, now: Date): SurveyStep {
   if (survey.status === 'scheduled') return 'send';
   if (survey.status === 'sent' && (!survey.expiresAt || now < survey.expiresAt)) return 'remind';
   return 'expire';
+}
+
+/**
+ * The step a survey takes along with another of the same address and wave that goes now (one e-mail for both): its own
+ * next step, looked at from its due time when that falls later the same day in its département — a buyer whose requests
+ * closed the same day hears of them in one message, not one every hour. 'nothing' when due another day.
+ */
+export function stepAlongside(survey: SurveyState, departmentCode: string, now: Date): SurveyStep {
+  const laterToday = survey.dueAt > now && localDay(departmentCode, survey.dueAt) === localDay(departmentCode, now);
+  return nextStep(survey, laterToday ? survey.dueAt : now);
 }
 
 /**

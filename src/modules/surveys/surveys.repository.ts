@@ -229,6 +229,34 @@ export class SurveysRepository {
     return rows.length > 0;
   }
 
+  /** The buyer address of the survey's request, read without a lock (empty once erased); null for no such survey. */
+  async buyerEmailOfSurvey(manager: EntityManager, surveyId: string): Promise<string | null> {
+    const rows: Array<{ buyerEmail: string }> = await manager.query(
+      `SELECT r.buyer_email AS "buyerEmail" FROM surveys s JOIN requests r ON r.id = s.request_id WHERE s.id = $1`,
+      [surveyId],
+    );
+    return rows[0]?.buyerEmail ?? null;
+  }
+
+  /** The other surveys of these requests in that wave and status due before `before`: those that may go in one e-mail. */
+  async companionIds(manager: EntityManager, requestIds: string[], wave: SurveyWave, status: SurveyStatus, before: Date, exceptId: string) {
+    const rows: Array<{ id: string }> = await manager.query(
+      `SELECT id FROM surveys WHERE request_id = ANY($1::uuid[]) AND wave = $2 AND status = $3 AND due_at < $4 AND id <> $5 ORDER BY id`,
+      [requestIds, wave, status, before, exceptId],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /** Surveys whose link is still this one (its token's hash) and still awaits or holds answers: what a grouped e-mail may still offer. */
+  async standingLinks(surveyIds: string[], tokenHashes: Buffer[]): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT s.id FROM surveys s JOIN unnest($1::uuid[], $2::bytea[]) AS l(id, hash) ON l.id = s.id
+        WHERE s.token_hash = l.hash AND s.status IN ('sent', 'reminded', 'completed')`,
+      [surveyIds, tokenHashes],
+    );
+    return rows.map((row) => row.id);
+  }
+
   /** Locks the survey's request, then the survey: the order every change of a request takes, so none deadlocks. */
   async lockWithRequest(manager: EntityManager, surveyId: string): Promise<SurveyWithRequest | null> {
     const requests = await manager.query(

@@ -25,7 +25,9 @@ import {
   nextStep,
   sendingDueAt,
   sentSchedule,
+  stepAlongside,
   SurveyDelays,
+  SurveyState,
   SurveyStep,
   surveyedWaves,
 } from './survey.policy';
@@ -76,6 +78,7 @@ export class SurveysService implements OnModuleInit {
 
   onModuleInit(): void {
     this.mail.withholdWhen('survey', (mail) => this.recipientOptedOut(mail));
+    this.mail.withholdWhen('survey-group', (mail) => this.groupStillStands(mail));
   }
 
   /**
@@ -167,27 +170,52 @@ export class SurveysService implements OnModuleInit {
     return statements;
   }
 
-  /** Idempotent: the survey is locked and its step decided afresh, so a job delivered twice and the sweep act once. */
+  /**
+   * Idempotent: the survey is locked and its step decided afresh, so a job delivered twice and the sweep act once. A
+   * sending or reminder takes along the surveys of the same wave and address (any case) due that same day: one e-mail
+   * lists them all, in the same transaction as their steps, so a retry finds them done and a crash loses none.
+   */
   async step(surveyId: string): Promise<SurveyStep> {
     return this.dataSource.transaction(async (manager) => {
+      // Every request of the address locked first, in id order, as an opt-out takes them: two timers of one address do not deadlock.
+      const email = await this.surveys.buyerEmailOfSurvey(manager, surveyId);
+      const addressIds = email ? (await this.surveys.lockRequestsOf(manager, email)).map((request) => request.id) : [];
       const locked = await this.surveys.lockWithRequest(manager, surveyId);
       if (!locked) return 'nothing';
-      const { survey, request } = locked;
       const now = this.clock.now();
-      const step = nextStep(
-        {
-          status: survey.status,
-          dueAt: survey.dueAt,
-          expiresAt: survey.expiresAt,
-          buyerMayBeAsked: buyerMayBeAsked(request),
-          // Read under the request's lock, which an opt-out takes too: a survey queued before it does not leave after it.
-          optedOut: await this.surveys.optedOut(manager, this.optOutHashes(request.buyerEmail)),
-        },
-        now,
+      // Read under the request's lock, which an opt-out takes too: a survey queued before it does not leave after it.
+      const optedOut = await this.surveys.optedOut(manager, this.optOutHashes(locked.request.buyerEmail));
+      const step = nextStep(stateOf(locked, optedOut), now);
+      // Its address changed between the read and the lock: it goes alone.
+      const sameAddress = email !== null && email.toLowerCase() === locked.request.buyerEmail.toLowerCase();
+      const along =
+        (step === 'send' || step === 'remind') && sameAddress ? await this.along(manager, locked, step, addressIds, optedOut, now) : [];
+      await runAsOne(
+        manager,
+        along.length ? this.groupStatements(step as 'send' | 'remind', [locked, ...along], now) : this.stepStatements(step, locked, now),
       );
-      await runAsOne(manager, this.stepStatements(step, locked, now));
       return step;
     });
+  }
+
+  /** The other surveys of the address (its requests locked) that take the same step today, each locked. */
+  private async along(
+    manager: EntityManager,
+    { survey }: SurveyWithRequest,
+    step: 'send' | 'remind',
+    requestIds: string[],
+    optedOut: boolean,
+    now: Date,
+  ): Promise<SurveyWithRequest[]> {
+    const status = step === 'send' ? 'scheduled' : 'sent';
+    // A day and a half covers today's end in every département, overseas included; stepAlongside keeps today's only.
+    const before = new Date(now.getTime() + 36 * 3_600_000);
+    const found: SurveyWithRequest[] = [];
+    for (const id of await this.surveys.companionIds(manager, requestIds, survey.wave, status, before, survey.id)) {
+      const other = await this.surveys.lockWithRequest(manager, id);
+      if (other && stepAlongside(stateOf(other, optedOut), other.request.departmentCode, now) === step) found.push(other);
+    }
+    return found;
   }
 
   /** Every survey whose step is due, whatever became of its timer. */
@@ -391,21 +419,13 @@ export class SurveysService implements OnModuleInit {
     );
   }
 
-  private stepStatements(step: SurveyStep, { survey, request }: SurveyWithRequest, now: Date): SqlStatement[] {
+  private stepStatements(step: SurveyStep, locked: SurveyWithRequest, now: Date): SqlStatement[] {
+    const { survey, request } = locked;
     switch (step) {
       case 'send':
-        return [
-          ...this.sendingStatements({ survey, request }, now, { sentAt: now }),
-          this.requests.eventStatement(surveyEvent(request.id, 'survey_sent', survey.wave)),
-        ];
       case 'remind': {
-        const token = unsealForAny(this.config.openingSecrets, 'survey', survey.id, survey.tokenSealed!);
-        return [
-          this.surveys.stepStatement(survey.id, { status: 'reminded', remindedAt: now, dueAt: survey.expiresAt! }),
-          this.requests.eventStatement(surveyEvent(request.id, 'survey_reminded', survey.wave)),
-          ...this.surveyMail({ survey, request }, token, survey.expiresAt!, true),
-          this.timerStatement(survey.id, survey.expiresAt!),
-        ];
+        const { statements, token, expiresAt } = this.advance(step, locked, now);
+        return [...statements, ...this.surveyMail(locked, token, expiresAt, step === 'remind')];
       }
       case 'expire':
         return [
@@ -423,20 +443,99 @@ export class SurveysService implements OnModuleInit {
     }
   }
 
+  /** A sending or reminder without its e-mail: the survey's dates, its history line, its next timer; the link the e-mail carries. */
+  private advance(
+    step: 'send' | 'remind',
+    locked: SurveyWithRequest,
+    now: Date,
+  ): { statements: SqlStatement[]; token: string; expiresAt: Date } {
+    const { survey, request } = locked;
+    if (step === 'send') {
+      const sent = this.sentLink(locked, now, { sentAt: now });
+      return {
+        ...sent,
+        statements: [...sent.statements, this.requests.eventStatement(surveyEvent(request.id, 'survey_sent', survey.wave))],
+      };
+    }
+    return {
+      token: unsealForAny(this.config.openingSecrets, 'survey', survey.id, survey.tokenSealed!),
+      expiresAt: survey.expiresAt!,
+      statements: [
+        this.surveys.stepStatement(survey.id, { status: 'reminded', remindedAt: now, dueAt: survey.expiresAt! }),
+        this.requests.eventStatement(surveyEvent(request.id, 'survey_reminded', survey.wave)),
+        this.timerStatement(survey.id, survey.expiresAt!),
+      ],
+    };
+  }
+
   /** The survey sent now with a new link, its dates from now and its reminder's timer armed. */
   private sendingStatements(
     locked: SurveyWithRequest,
     now: Date,
     change: Pick<SurveyStepChange, 'sentAt' | 'partialAnswers' | 'declinedVia'>,
   ): SqlStatement[] {
+    const { statements, token, expiresAt } = this.sentLink(locked, now, change);
+    return [...statements, ...this.surveyMail(locked, token, expiresAt, false)];
+  }
+
+  /** A new link and the dates of a sending from now, with its reminder's timer; its e-mail is the caller's. */
+  private sentLink(
+    locked: SurveyWithRequest,
+    now: Date,
+    change: Pick<SurveyStepChange, 'sentAt' | 'partialAnswers' | 'declinedVia'>,
+  ): { statements: SqlStatement[]; token: string; expiresAt: Date } {
     const id = locked.survey.id;
     const token = randomToken();
     const { expiresAt, reminderAt } = sentSchedule(now, this.delays, locked.request.departmentCode);
+    return {
+      token,
+      expiresAt,
+      statements: [
+        this.surveys.stepStatement(id, { status: 'sent', expiresAt, dueAt: reminderAt, ...this.linkOf(id, token), ...change }),
+        this.timerStatement(id, reminderAt),
+      ],
+    };
+  }
+
+  /**
+   * Surveys of one wave and address taking the same step at once: each its own step, one e-mail listing them. Its
+   * refusal link (and List-Unsubscribe) is the address's: a one-click refusal cannot say which of the requests it meant.
+   */
+  private groupStatements(step: 'send' | 'remind', members: SurveyWithRequest[], now: Date): SqlStatement[] {
+    const statements: SqlStatement[] = [];
+    // In the order of their references: the buyer reads their requests as they filed them.
+    const ordered = [...members].sort((a, b) => a.request.reference.localeCompare(b.request.reference));
+    const entries: SurveyGroupEntry[] = ordered.map((member) => {
+      const advanced = this.advance(step, member, now);
+      statements.push(...advanced.statements);
+      return this.groupEntry(member, advanced.token, advanced.expiresAt);
+    });
+    const [{ request, survey }] = members;
+    const context = { firstName: request.buyerFirstName, wave: survey.wave, reminder: step === 'remind', entries };
     return [
-      this.surveys.stepStatement(id, { status: 'sent', expiresAt, dueAt: reminderAt, ...this.linkOf(id, token), ...change }),
-      ...this.surveyMail(locked, token, expiresAt, false),
-      this.timerStatement(id, reminderAt),
+      ...statements,
+      ...this.mail.prepare({ requestId: null, template: 'survey-group', recipient: request.buyerEmail, ...groupMailOf(context) }),
     ];
+  }
+
+  private groupEntry({ survey, request }: SurveyWithRequest, token: string, expiresAt: Date): SurveyGroupEntry {
+    const url = this.surveyUrl(token);
+    return {
+      surveyId: survey.id,
+      reference: request.reference,
+      subject: request.subject,
+      networkName: request.networkName,
+      departmentCode: request.departmentCode,
+      expiresAt: expiresAt.toISOString(),
+      surveyUrl: url,
+      oneClick: this.oneClickOf(survey.wave, url),
+    };
+  }
+
+  private oneClickOf(wave: SurveyWave, url: string): Array<{ label: string; url: string }> {
+    return wave === 'satisfaction'
+      ? USEFULNESS.map((code) => ({ label: ONE_CLICK_USEFULNESS_LABELS[code], url: `${url}?usefulness=${code}` }))
+      : [];
   }
 
   /** Wave 1 offers one-click answers: links that only preselect the answer on the page (mail scanners follow links). */
@@ -473,10 +572,7 @@ export class SurveysService implements OnModuleInit {
         departmentCode: request.departmentCode,
         surveyUrl: url,
         declineUrl: `${url}/refus`,
-        oneClick:
-          survey.wave === 'satisfaction'
-            ? USEFULNESS.map((code) => ({ label: ONE_CLICK_USEFULNESS_LABELS[code], url: `${url}?usefulness=${code}` }))
-            : [],
+        oneClick: this.oneClickOf(survey.wave, url),
       },
     });
   }
@@ -490,6 +586,27 @@ export class SurveysService implements OnModuleInit {
     const wave = SURVEY_WAVES.find((known) => known === context?.wave);
     if (requestId && wave) await this.step(surveyIdOf(requestId, wave));
     return true;
+  }
+
+  /**
+   * A grouped survey e-mail as it goes: withheld, each of its surveys declined, for an address that opted out since; else
+   * without the requests whose link no longer stands (refused, withdrawn, renewed by a correction of their address).
+   */
+  private async groupStillStands({ recipient, context }: Parameters<MailWithholding>[0]): ReturnType<MailWithholding> {
+    const group = context as unknown as SurveyGroupContext;
+    if (await this.addressOptedOut(recipient)) {
+      for (const entry of group.entries) await this.step(entry.surveyId);
+      return true;
+    }
+    const standing = new Set(
+      await this.surveys.standingLinks(
+        group.entries.map((entry) => entry.surveyId),
+        group.entries.map((entry) => sha256(entry.surveyUrl.slice(entry.surveyUrl.lastIndexOf('/') + 1))),
+      ),
+    );
+    const entries = group.entries.filter((entry) => standing.has(entry.surveyId));
+    if (entries.length === group.entries.length) return false;
+    return entries.length ? groupMailOf({ ...group, entries }) : true;
   }
 
   /** The columns of a survey's link: its token's hash, to find it, and the token sealed, for the reminder to carry. */
@@ -537,6 +654,51 @@ export class SurveysService implements OnModuleInit {
       expiryDays: this.config.SURVEY_EXPIRY_DAYS,
     };
   }
+}
+
+/** One request of a grouped survey e-mail: its own link and one-click answers. */
+interface SurveyGroupEntry {
+  surveyId: string;
+  reference: string;
+  subject: string;
+  networkName: string;
+  departmentCode: string;
+  expiresAt: string;
+  surveyUrl: string;
+  oneClick: Array<{ label: string; url: string }>;
+}
+
+interface SurveyGroupContext {
+  firstName: string;
+  wave: SurveyWave;
+  reminder: boolean;
+  entries: SurveyGroupEntry[];
+}
+
+/**
+ * A grouped e-mail's subject, saying how many requests it covers, and its context. Its refusal link refuses for the
+ * address (`portee=adresse`): the page's, and the one-click POST a mail client sends to List-Unsubscribe.
+ */
+function groupMailOf(group: SurveyGroupContext): { subject: string; context: Record<string, unknown> } {
+  const count = group.entries.length;
+  const about = count === 1 ? `Demande ${requestInSubject(group.entries[0].reference, group.entries[0].subject)}` : `Vos ${count} demandes`;
+  const question =
+    group.wave === 'satisfaction'
+      ? count === 1
+        ? 'la réponse vous a-t-elle été utile ?'
+        : 'les réponses vous ont-elles été utiles ?'
+      : count === 1
+        ? 'qu’est devenu votre achat ?'
+        : 'que sont devenus vos achats ?';
+  return {
+    subject: `${group.reminder ? 'Rappel — ' : ''}${about} : ${question} — Guichet vert`,
+    context: { ...group, declineUrl: `${group.entries[0].surveyUrl}/refus?portee=adresse` },
+  };
+}
+
+/** A survey as its next step reads it. */
+function stateOf({ survey, request }: SurveyWithRequest, optedOut: boolean): SurveyState {
+  return { status: survey.status, dueAt: survey.dueAt, expiresAt: survey.expiresAt, buyerMayBeAsked: buyerMayBeAsked(request), optedOut };
 }
 
 /**

@@ -1,0 +1,136 @@
+import { shortened } from '../../src/common/french-format';
+import { MailComposer } from '../../src/modules/mail/mail-composer';
+import { SurveysProcessor } from '../../src/modules/surveys/surveys.processor';
+import { SurveysService } from '../../src/modules/surveys/surveys.service';
+import { mailsTo, staffWrites, submittedAndTaken, TrackedTestRequest } from '../support/conversation';
+import { closeAs, pastDue, runDueSurveys, surveyLinkIn, surveysOf, timeMachine } from '../support/surveys';
+import { TestApp, useTestApp } from '../support/test-app';
+
+/** A buyer with several requests closed the same day hears of their surveys in one e-mail per wave and step, not one each. */
+describe('survey e-mails grouped by the buyer’s address', () => {
+  let t!: TestApp;
+  // An SMTP server that refuses: messages stay unsent, with their context, for the test to read.
+  useTestApp((app) => (t = app), { SMTP_URL: 'smtp://127.0.0.1:9' }, { api: true, worker: true });
+  const time = timeMachine(() => t);
+  afterEach(() => time.back());
+
+  const ADDRESS = 'claire.dupont@example.fr';
+  const subjectOf = (n: number) => `Achat numéro ${n} de fournitures écoresponsables pour les écoles et les services de la commune`;
+  async function closedFor(n: number, email: string): Promise<TrackedTestRequest> {
+    const request = await submittedAndTaken(t, n);
+    await t.dataSource.query(`UPDATE requests SET buyer_email = $2, subject = $3 WHERE id = $1`, [request.id, email, subjectOf(n)]);
+    await staffWrites(t, request, 'answer', 'Voici la réponse.');
+    await closeAs(t, request, 'answered');
+    return request;
+  }
+  const rows = () =>
+    t.dataSource.query(
+      `SELECT template, lower(recipient) AS recipient, subject, request_id, context FROM mail_messages WHERE template LIKE 'survey%' ORDER BY created_at`,
+    );
+  const statuses = async (requests: TrackedTestRequest[]) =>
+    Promise.all(requests.map(async (request) => (await surveysOf(t, request.id)).map((s) => s.status)));
+  /** Every survey link of a body, in its order. */
+  const linksIn = (body: string) => [...new Set(body.match(/http:\/\/[^\s"<?]+\/questionnaire\/[A-Za-z0-9_-]{43}(?![/?])/g))];
+
+  it('three surveys of one address due the same day go as one e-mail listing each; another address gets its own', async () => {
+    const buyer = [await closedFor(1, ADDRESS), await closedFor(2, ADDRESS.toUpperCase()), await closedFor(3, ADDRESS)];
+    const stranger = await closedFor(4, 'autre.acheteur@example.fr');
+    await pastDue(t, time, buyer[2].id);
+    await runDueSurveys(t);
+    // Replayed: the sweep again, and each survey's own timer job.
+    await runDueSurveys(t);
+    for (const request of [...buyer, stranger]) {
+      for (const { id } of await surveysOf(t, request.id)) {
+        expect(await t.app.get(SurveysService).step(id)).toBe('nothing');
+        await t.app.get(SurveysProcessor).handlers()['survey.due']!({ surveyId: id });
+      }
+    }
+
+    // Each survey recorded as sent, so its reminder and the impact wave follow as for one alone.
+    expect(await statuses(buyer)).toEqual([
+      ['sent', 'scheduled'],
+      ['sent', 'scheduled'],
+      ['sent', 'scheduled'],
+    ]);
+    const mails = await rows();
+    expect(mails.map((m: { template: string; recipient: string }) => [m.template, m.recipient]).sort()).toEqual([
+      ['survey', 'autre.acheteur@example.fr'],
+      ['survey-group', ADDRESS],
+    ]);
+    const [group] = (await mailsTo(t, 'survey-group')) as Array<{ subject: string; text_body: string; html_body: string }>;
+    expect(group.subject).toBe('Vos 3 demandes : les réponses vous ont-elles été utiles ? — Guichet vert');
+    const links = linksIn(group.text_body);
+    expect(links).toHaveLength(3);
+    for (const [i, request] of buyer.entries()) {
+      expect(group.text_body).toContain(`Demande ${request.reference} (« ${shortened(subjectOf(i + 1))} »)`);
+      expect(group.text_body).toContain(`${links[i]}?usefulness=partly`);
+      expect(group.html_body).toContain(links[i]);
+      // Each link opens its own request's survey.
+      const page = await (await fetch(links[i])).text();
+      expect(page).toContain(request.reference);
+      for (const other of buyer.filter((r) => r !== request)) expect(page).not.toContain(other.reference);
+    }
+
+    // The other address's mail is today's, unchanged.
+    const [single] = await mailsTo(t, 'survey');
+    expect(single.subject).toMatch(
+      new RegExp(`^Demande ${stranger.reference} « .+ » : la réponse vous a-t-elle été utile \\? — Guichet vert$`),
+    );
+    expect(single.text_body).toContain(`${surveyLinkIn(single.text_body)}/refus`);
+  });
+
+  it('their reminders go as one e-mail too', async () => {
+    const buyer = [await closedFor(1, ADDRESS), await closedFor(2, ADDRESS.toUpperCase())];
+    await pastDue(t, time, buyer[1].id);
+    await runDueSurveys(t);
+    await pastDue(t, time, buyer[1].id);
+    await runDueSurveys(t);
+    await runDueSurveys(t);
+    expect(await statuses(buyer)).toEqual([
+      ['reminded', 'scheduled'],
+      ['reminded', 'scheduled'],
+    ]);
+    const subjects = (await rows()).map((m: { subject: string }) => m.subject);
+    expect(subjects).toEqual([
+      'Vos 2 demandes : les réponses vous ont-elles été utiles ? — Guichet vert',
+      'Rappel — Vos 2 demandes : les réponses vous ont-elles été utiles ? — Guichet vert',
+    ]);
+  });
+
+  it('a single due survey keeps its own e-mail, with its request’s refusal', async () => {
+    const request = await closedFor(1, ADDRESS);
+    await pastDue(t, time, request.id);
+    await runDueSurveys(t);
+    const mails = await rows();
+    expect(mails.map((m: { template: string; request_id: string }) => [m.template, m.request_id])).toEqual([['survey', request.id]]);
+    expect(mails[0].subject).toBe(
+      `Demande ${request.reference} « ${shortened(subjectOf(1))} » : la réponse vous a-t-elle été utile ? — Guichet vert`,
+    );
+    expect(mails[0].context.declineUrl).toMatch(/\/questionnaire\/[A-Za-z0-9_-]{43}\/refus$/);
+  });
+
+  it('the grouped e-mail’s one-click unsubscribe declines every survey of the address', async () => {
+    const buyer = [await closedFor(1, ADDRESS), await closedFor(2, ADDRESS.toUpperCase()), await closedFor(3, ADDRESS)];
+    const stranger = await closedFor(4, 'autre.acheteur@example.fr');
+    await pastDue(t, time, buyer[2].id);
+    await runDueSurveys(t);
+    const [group] = (await rows()).filter((m: { template: string }) => m.template === 'survey-group');
+    const { unsubscribeUrl } = new MailComposer().compose({ template: 'survey-group', subject: group.subject, context: group.context });
+    expect(unsubscribeUrl).toMatch(/\/refus\?portee=adresse$/);
+    // RFC 8058: what a mail client posts, with no way for the buyer to say which request they meant.
+    const response = await fetch(unsubscribeUrl!, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect(response.status).toBe(303);
+    expect(await statuses(buyer)).toEqual([
+      ['declined', 'declined'],
+      ['declined', 'declined'],
+      ['declined', 'declined'],
+    ]);
+    expect(await statuses([stranger])).toEqual([['sent', 'scheduled']]);
+    expect((await t.dataSource.query(`SELECT count(*)::int AS n FROM survey_opt_outs`))[0].n).toBe(1);
+  });
+});
