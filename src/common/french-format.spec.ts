@@ -174,6 +174,8 @@ describe('shortened', () => {
     ['Critères sociaux, environnementaux et clauses d’insertion du marché', 'Critères sociaux, environnementaux et clauses…'],
     ['Marché de restauration collective : critères, produits durables et bio', 'Marché de restauration collective : critères…'],
     ['Approvisionnement-écoresponsable-des-restaurants-scolaires du département', 'Approvisionnement-écoresponsable-des-restaurants-s…'],
+    // Characters, not UTF-16 units: the emoji at the cut is kept whole or left out, never halved.
+    [`${'é'.repeat(49)}🌱🌱 suite`, `${'é'.repeat(49)}🌱…`],
   ])('%j → %j', (text, expected) => {
     expect(shortened(text)).toBe(expected);
     expect(render('{{ value | shortened }}', text)).toBe(expected);

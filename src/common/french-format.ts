@@ -151,8 +151,10 @@ export function stopAfterQuote(quoted: string): string {
  */
 export function shortened(text: string, max = 50): string {
   const flat = text.replace(/\s+/g, ' ').trim();
-  if (flat.length <= max) return flat;
-  const cut = flat.slice(0, max);
+  const characters = Array.from(flat);
+  if (characters.length <= max) return flat;
+  // By characters, not UTF-16 units: a cut emoji would show as « � » in a subject.
+  const cut = characters.slice(0, max).join('');
   const space = cut.lastIndexOf(' ');
   // One long word: cut inside it rather than keep a stub of a few letters.
   return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.!?'’(«—-]+$/, '')}…`;

@@ -543,6 +543,50 @@ describe('staff forms opened before a colleague changed the request: close, tran
     return { reference, alex, seenState, claude, claudeToken };
   }
 
+  it('answers a take from the pool sent twice by the one who took it (a double click, a retry) as done, even queued behind the first', async () => {
+    const { reference, claude, claudeToken, seenState } = await pooledAndSeen(25);
+    const { before: first, after: second } = await queuedForTheLock(
+      reference,
+      () => apiOn(reference)(claudeToken, '/take-from-pool', { seenState }),
+      () => apiOn(reference)(claudeToken, '/take-from-pool', { seenState }),
+    );
+    const done = { reference, status: 'assigned', facilitatorId: claude };
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(await first.json()).toEqual(done);
+    expect(await second.json()).toEqual(done);
+    const again = await apiOn(reference)(claudeToken, '/take-from-pool', {});
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual(done);
+    expect(await requestRow(reference)).toMatchObject({ status: 'assigned', holder: claude });
+    const [{ n }] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM request_assignments ra JOIN requests r ON r.id = ra.request_id WHERE r.reference = $1`,
+      [reference],
+    );
+    expect(n).toBe(1);
+  });
+
+  it('refuses a close sent without a seen state that waited for the lock while the request was put back in the pool: its holder may no longer close it', async () => {
+    const held = await heldByAlexWhoRead(26);
+    const { id } = await requestRow(held.reference);
+    // The answer awaited once the transaction committed (wrapped: returned bare, the transaction would await it).
+    const { pending } = await t.dataSource.transaction(async (manager) => {
+      await manager.query(`SELECT 1 FROM requests WHERE id = $1 FOR UPDATE`, [id]);
+      const pending = held.api(held.alexToken, '/close', { reason: 'duplicate', message: 'Voir GV-2026-000001' });
+      await waitFor(async () => (await lockWaits()) > 0, 10_000, 'clôture en attente du verrou');
+      // Put back in the network's pool, where Alex still sees it, while the close waited.
+      await manager.query(`UPDATE request_assignments SET ended_at = now() WHERE request_id = $1 AND ended_at IS NULL`, [id]);
+      await manager.query(`UPDATE requests SET status = 'unassigned', assigned_facilitator_id = NULL WHERE id = $1`, [id]);
+      return { pending };
+    });
+    const closed = await pending;
+    expect(closed.status).toBe(409);
+    expect(await closed.json()).toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining('Cette demande ne vous est plus confiée'),
+    });
+    expect(await requestRow(held.reference)).toMatchObject({ status: 'unassigned', holder: null, closeReason: null });
+  });
+
   it('tells a take from the pool that waited for the lock while a colleague took the request only that it left the pool, not to whom', async () => {
     const { reference, alex, seenState, claude, claudeToken } = await pooledAndSeen(21);
     const { before: claudeTook, after: alexTook } = await queuedForTheLock(

@@ -182,6 +182,7 @@ describe('subjectChanges: all the news the e-mail’s subject names', () => {
     ['a question the closure made moot: the closure only', of('question', 'closed'), ['closed']],
     ['an answer alone', of('answer'), ['answer']],
     ['a question before a hand-over: the question only', of('question', 'transferred'), ['question']],
+    ['an answer, a closure undone by a reopening: no closure said', of('answer', 'closed', 'reopened'), ['answer']],
   ])('%s', (_label, changes, expected) => {
     expect(subjectChanges(changes).map((change) => change.kind)).toEqual(expected);
   });

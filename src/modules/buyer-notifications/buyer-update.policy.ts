@@ -98,12 +98,12 @@ export function headlineChange(changes: readonly BuyerChange[]): BuyerChange {
 }
 
 /**
- * The news the e-mail's subject names, in order: its headline, then a closure the e-mail also holds (an answer and
- * the closure in one debounce window), so the subject says all that the body ends on.
+ * The news the e-mail's subject names, in order: its headline, then a closure the e-mail also ends on (an answer and
+ * the closure in one debounce window), so the subject says all that the body ends on — not a closure undone since.
  */
 export function subjectChanges(changes: readonly BuyerChange[]): BuyerChange[] {
   const headline = headlineChange(changes);
-  const closure = changes.find((c) => c.kind === 'closed');
+  const closure = changes.at(-1)?.kind === 'closed' ? changes.at(-1) : undefined;
   return closure && closure !== headline ? [headline, closure] : [headline];
 }
 

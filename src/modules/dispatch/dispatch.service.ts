@@ -24,7 +24,7 @@ import { parisYear } from '../requests/reference-number';
 import { AdviceRequest } from '../requests/request.entities';
 import { nextStatus } from '../requests/request-state.policy';
 import { SeenState, seenStateOf } from '../requests/seen-state.policy';
-import { KIND_LABELS, otherKind } from '../requests/request.types';
+import { KIND_LABELS, otherKind, RequestStatus } from '../requests/request.types';
 import { RequestsRepository } from '../requests/requests.repository';
 import { sealTrackingToken, trackingUrl } from '../requests/tracking-url';
 import { StaffRequestsRepository } from '../workspace/staff-requests.repository';
@@ -108,7 +108,7 @@ export class DispatchService {
     const visible = await this.staffRequests.findActionable(staff, reference, canRedirect, seen);
     const reason = this.requiredReason(body.reason);
     const { kind, freed } = await transactionRetryingDeadlocks(this.dataSource, async (manager) => {
-      const { request, current } = await this.lock(manager, visible.id, { staff, seen });
+      const { request, current } = await this.lock(manager, visible.id, { staff, seen, may: canRedirect });
       nextStatus(request, 'transfer');
       const kind = otherKind(request.kind);
       const refused = transferRefusal(request);
@@ -243,7 +243,7 @@ export class DispatchService {
       throw new ValidationFailed([{ field: 'facilitatorId', message: 'Choisissez un facilitateur de la liste.' }]);
     }
     const result = await transactionRetryingDeadlocks(this.dataSource, async (manager) => {
-      const { request, current } = await this.lock(manager, visible.id, { staff, seen });
+      const { request, current } = await this.lock(manager, visible.id, { staff, seen, may: canReassign });
       // Before the holder's place is freed, with whom routing or staff may choose: in one ordered lock, as routing does.
       await this.routingRepository.lockPlaces(manager, [request], current ? [current.facilitatorId] : []);
       const previous = current && (await this.routingRepository.facilitatorContact(manager, current.facilitatorId));
@@ -337,10 +337,25 @@ export class DispatchService {
    */
   async takeFromPool(staff: StaffPrincipal, reference: string, seenState?: unknown): Promise<ReassignResultDto> {
     const seen = seenStateOf(seenState);
-    const visible = await this.staffRequests.findActionable(staff, reference, canTakeFromPool, seen);
+    // Taken by this very person a moment ago (a double click, a second tab, a retry): done, not refused in their name.
+    const takes = (s: StaffPrincipal, r: RequestScope) =>
+      canTakeFromPool(s, r) || (s.facilitatorId !== null && r.assignedFacilitatorId === s.facilitatorId);
+    const visible = await this.staffRequests.findActionable(staff, reference, takes, seen);
+    const mine = { reference: visible.reference, facilitatorId: staff.facilitatorId };
+    if (visible.assignedFacilitatorId === staff.facilitatorId) return { ...mine, status: visible.status as RequestStatus };
+    let status: RequestStatus = 'assigned';
     await transactionRetryingDeadlocks(this.dataSource, async (manager) => {
       const takenMeanwhile = () => new ActionRefused('Cette demande n’est plus dans la réserve : un facilitateur vient de la recevoir.');
-      const { request, current } = await this.lock(manager, visible.id, { staff, seen, gone: takenMeanwhile });
+      const { request, current } = await this.lock(manager, visible.id, { staff, seen: null });
+      if (current?.facilitatorId === staff.facilitatorId) {
+        status = request.status;
+        return;
+      }
+      // What they saw, checked once it is known that the change since (if any) was not their own taking.
+      await this.staffRequests.refuseIfSeenThenChangedUnderLock(staff, visible.id, seen, manager, {
+        may: canTakeFromPool,
+        gone: takenMeanwhile,
+      });
       if (request.status !== 'unassigned' || current) throw takenMeanwhile();
       nextStatus(request, 'route_assigned');
       const refusal = await this.routing.poolRefusal(manager, request, staff.facilitatorId!);
@@ -352,7 +367,7 @@ export class DispatchService {
         reason: `Prise dans la réserve du réseau par ${nameOf(staff)}`,
       });
     });
-    return { reference: visible.reference, status: 'assigned', facilitatorId: staff.facilitatorId };
+    return { ...mine, status };
   }
 
   /**
@@ -404,16 +419,27 @@ export class DispatchService {
 
   /**
    * The request under its lock and its current assignment; refused (409, what changed) if not as the form's writer
-   * `seen` it, and refused by `gone` (404 unless told) should it have left their sight while they waited.
+   * `seen` it, and refused by `gone` (404 unless told) should it no longer be theirs to act on (`may`, the rule that let
+   * them act before the lock) after they waited; neither without `may` (the caller checks).
    */
   private async lock(
     manager: EntityManager,
     requestId: string,
-    { staff, seen, gone }: { staff: StaffPrincipal; seen: SeenState | null; gone?: () => AppError },
+    {
+      staff,
+      seen,
+      may,
+      gone,
+    }: {
+      staff: StaffPrincipal;
+      seen: SeenState | null;
+      may?: (staff: StaffPrincipal, request: RequestScope) => boolean;
+      gone?: () => AppError;
+    },
   ): Promise<{ request: RoutableRequest; current: CurrentAssignment | null }> {
     const request = await this.routingRepository.lockRequest(manager, requestId);
     if (!request) throw new NotFound();
-    await this.staffRequests.refuseIfSeenThenChangedUnderLock(staff, requestId, seen, manager, gone);
+    if (may) await this.staffRequests.refuseIfSeenThenChangedUnderLock(staff, requestId, seen, manager, { may, gone });
     return { request, current: await this.routingRepository.currentAssignment(manager, requestId) };
   }
 

@@ -79,22 +79,25 @@ export class StaffRequestsRepository {
   }
 
   /**
-   * The same under the request's lock (`db`, the transaction holding it), for an action found allowed before it: one
-   * who no longer sees it (changed while they waited) is refused, `seen` sent or not, even when the out-of-sight rule
-   * tells them nothing, by `gone` — what the action answers without the lock (404 unless told) — lest it go on under
-   * someone else's hands, or name its new holder.
+   * The same under the request's lock (`db`, the transaction holding it), for an action found allowed before it by
+   * `may`: one who may no longer take it (changed while they waited — given to a colleague, put back in the pool) is
+   * refused, `seen` sent or not, even when the out-of-sight rule tells them nothing, by `gone` — what the action answers
+   * without the lock (404 unless told) — lest it go on under someone else's hands, or name its new holder.
    */
   async refuseIfSeenThenChangedUnderLock(
     staff: StaffPrincipal,
     requestId: string,
     seen: SeenState | null,
     db: EntityManager,
-    gone: () => AppError = () => new NotFound(),
+    {
+      may = canSeeRequest,
+      gone = () => new NotFound(),
+    }: { may?: (staff: StaffPrincipal, request: RequestScope) => boolean; gone?: () => AppError } = {},
   ): Promise<void> {
     const request = await this.scopeOf({ id: requestId }, db);
     if (!request) throw gone();
     if (seen) await this.refuseIfChangedFor(staff, request, seen, db);
-    if (!canSeeRequest(staff, request)) throw gone();
+    if (!may(staff, request)) throw gone();
   }
 
   private async refuseIfChangedFor(staff: StaffPrincipal, request: VisibleRequest, seen: SeenState, db: EntityManager): Promise<void> {

@@ -71,9 +71,12 @@ const SIMILAR_SHOWN = 5;
 const NO_LONGER_YOURS =
   'Cette demande ne vous est plus confiée (remise en attribution ou confiée à quelqu’un d’autre entre-temps) : rien n’a été enregistré.';
 
-/** One whose action, allowed when sent, waited on the lock while the request left their sight: told as without the lock. */
-function goneWhileWaiting(staff: StaffPrincipal): AppError {
-  return staff.role === 'facilitator' ? new ActionRefused(NO_LONGER_YOURS) : new NotFound();
+/**
+ * One whose action, allowed when sent, waited on the lock while the request left their hands: told as without the lock —
+ * its holder then, that it is no longer theirs; anyone else, nothing.
+ */
+function goneWhileWaiting(staff: StaffPrincipal, before: RequestScope): () => AppError {
+  return () => (isHolder(staff, before) ? new ActionRefused(NO_LONGER_YOURS) : new NotFound());
 }
 
 type Visible = VisibleRequest;
@@ -347,7 +350,10 @@ export class WorkspaceService {
     // `seen` is checked under routing's lock, with the assignment: a change committed after this read is refused too,
     // told as to one who no longer sees it if it went to someone else meanwhile — else told it is no longer theirs.
     const refuseIfChanged = (manager: EntityManager) =>
-      this.visibility.refuseIfSeenThenChangedUnderLock(staff, request.id, seen, manager, () => goneWhileWaiting(staff));
+      this.visibility.refuseIfSeenThenChangedUnderLock(staff, request.id, seen, manager, {
+        may: isHolder,
+        gone: goneWhileWaiting(staff, request),
+      });
     if (await this.routing.takeCharge(request.id, detail?.assignmentId ?? null, refuseIfChanged)) return;
     nextStatus({ status: request.status as RequestStatus }, 'take_charge');
     throw pageChanged();
@@ -413,30 +419,42 @@ export class WorkspaceService {
       authorId: staff.id,
       body: text,
     };
-    await this.act(staff, request.id, null, async (status, _to, manager, locked) => {
-      // Erased for good: a note written now would keep a person's words that no sweep would ever reach.
-      if (locked.anonymisedAt)
-        throw new ActionRefused('Les données de cette demande sont effacées : aucune note ne peut plus y être ajoutée.');
-      return (await this.messages.bodyOf(manager, id)) !== null ||
-        (isFormRepeatKey(repeatKey) && (await this.messages.writtenSince(manager, sameText, repeatedPageSince(this.clock.now()))))
-        ? []
-        : [
-            ...this.messageStatements(request.id, staff, 'internal_note', text, id),
-            this.requests.eventStatement(this.event(request.id, staff, 'internal_note', status, status, false)),
-          ];
-    });
+    await this.act(
+      staff,
+      request,
+      null,
+      async (status, _to, manager, locked) => {
+        // Erased for good: a note written now would keep a person's words that no sweep would ever reach.
+        if (locked.anonymisedAt)
+          throw new ActionRefused('Les données de cette demande sont effacées : aucune note ne peut plus y être ajoutée.');
+        return (await this.messages.bodyOf(manager, id)) !== null ||
+          (isFormRepeatKey(repeatKey) && (await this.messages.writtenSince(manager, sameText, repeatedPageSince(this.clock.now()))))
+          ? []
+          : [
+              ...this.messageStatements(request.id, staff, 'internal_note', text, id),
+              this.requests.eventStatement(this.event(request.id, staff, 'internal_note', status, status, false)),
+            ];
+      },
+      { may: canSeeRequest },
+    );
   }
 
   /** Awaiting the buyer: the answer deadline pauses until the buyer's precision (its first event after this one). */
   async askClarification(staff: StaffPrincipal, reference: string, body: unknown): Promise<void> {
     const request = await this.holderOnly(staff, reference);
     const text = requiredText(body, 'body', 'Écrivez votre question à l’acheteur.');
-    await this.act(staff, request.id, 'request_clarification', (status, to, _manager, locked) => [
-      ...this.messageStatements(request.id, staff, 'clarification_question', text),
-      this.requests.statusStatement(request.id, to),
-      this.requests.eventStatement(this.event(request.id, staff, 'clarification_requested', status, to, true)),
-      ...this.buyerToldAndTimed(locked),
-    ]);
+    await this.act(
+      staff,
+      request,
+      'request_clarification',
+      (status, to, _manager, locked) => [
+        ...this.messageStatements(request.id, staff, 'clarification_question', text),
+        this.requests.statusStatement(request.id, to),
+        this.requests.eventStatement(this.event(request.id, staff, 'clarification_requested', status, to, true)),
+        ...this.buyerToldAndTimed(locked),
+      ],
+      { may: isHolder },
+    );
   }
 
   /**
@@ -496,47 +514,53 @@ export class WorkspaceService {
     const meantAsComplement = input.complement === true || input.complement === 'true' || input.complement === '1';
     const meantAsFirst = input.complement === false || input.complement === 'false' || input.complement === '0';
     const first: { sent?: 'answer' | 'complement' } = {};
-    const before = await this.act(staff, request.id, null, async (status, _same, manager, locked) => {
-      // Sent again (a retry, a double click): under the lock the first sending is seen, and nothing is written twice.
-      const sentBody = await this.messages.bodyOf(manager, messageId);
-      if (sentBody !== null) {
-        // The same page sent again with words added (Back after sending): those words would be lost in silence.
-        if (sentBody !== text) throw new ActionRefused(SENT_WITH_OTHER_TEXT);
-        first.sent = (await this.messages.isFirstOfKind(manager, messageId)) ? 'answer' : 'complement';
-        return [];
-      }
-      const to = nextStatus({ status }, 'answer');
-      const complement = status === 'answered';
-      if (meantAsComplement && !complement) throw new ActionRefused(REPLIED_MEANWHILE);
-      if (meantAsFirst && complement) throw new ActionRefused(ALREADY_ANSWERED);
-      if (
-        typeof input.buyerMessageSeen === 'string' &&
-        input.buyerMessageSeen !== ((await this.messages.latestFromBuyer(manager, request.id)) ?? '')
-      ) {
-        throw new ActionRefused(BUYER_WROTE_MEANWHILE);
-      }
-      const now = this.clock.now();
-      const current = await this.routingRepository.currentAssignment(manager, request.id);
-      // Answered while awaiting the buyer: the wait counts as a pause, as if the precision had come now.
-      const resumed = status === 'awaiting_buyer' ? await this.routing.pauseEnded(manager, locked, now) : null;
-      const onTime = answeredOnTime(now, resumed ? resumed.answerDueAt : (current?.answerDueAt ?? null));
-      return [
-        ...(resumed?.statements ?? []),
-        ...this.messages.insertStatements(
-          { id: messageId, requestId: request.id, kind: 'answer', authorType: 'staff', authorId: staff.id, body: text },
-          checked.items,
-        ),
-        ...prepared.statements,
-        this.requests.statusStatement(request.id, to, null, {
-          ...milestoneOf('answered', locked, now),
-          onTime,
-          holderId: current?.facilitatorId ?? null,
-        }),
-        this.requests.eventStatement(this.event(request.id, staff, complement ? 'answer_completed' : 'answered', status, to, true)),
-        ...this.buyerToldAndTimed(locked),
-        this.drafts.deleteStatement(request.id, staff.id),
-      ];
-    });
+    const before = await this.act(
+      staff,
+      request,
+      null,
+      async (status, _same, manager, locked) => {
+        // Sent again (a retry, a double click): under the lock the first sending is seen, and nothing is written twice.
+        const sentBody = await this.messages.bodyOf(manager, messageId);
+        if (sentBody !== null) {
+          // The same page sent again with words added (Back after sending): those words would be lost in silence.
+          if (sentBody !== text) throw new ActionRefused(SENT_WITH_OTHER_TEXT);
+          first.sent = (await this.messages.isFirstOfKind(manager, messageId)) ? 'answer' : 'complement';
+          return [];
+        }
+        const to = nextStatus({ status }, 'answer');
+        const complement = status === 'answered';
+        if (meantAsComplement && !complement) throw new ActionRefused(REPLIED_MEANWHILE);
+        if (meantAsFirst && complement) throw new ActionRefused(ALREADY_ANSWERED);
+        if (
+          typeof input.buyerMessageSeen === 'string' &&
+          input.buyerMessageSeen !== ((await this.messages.latestFromBuyer(manager, request.id)) ?? '')
+        ) {
+          throw new ActionRefused(BUYER_WROTE_MEANWHILE);
+        }
+        const now = this.clock.now();
+        const current = await this.routingRepository.currentAssignment(manager, request.id);
+        // Answered while awaiting the buyer: the wait counts as a pause, as if the precision had come now.
+        const resumed = status === 'awaiting_buyer' ? await this.routing.pauseEnded(manager, locked, now) : null;
+        const onTime = answeredOnTime(now, resumed ? resumed.answerDueAt : (current?.answerDueAt ?? null));
+        return [
+          ...(resumed?.statements ?? []),
+          ...this.messages.insertStatements(
+            { id: messageId, requestId: request.id, kind: 'answer', authorType: 'staff', authorId: staff.id, body: text },
+            checked.items,
+          ),
+          ...prepared.statements,
+          this.requests.statusStatement(request.id, to, null, {
+            ...milestoneOf('answered', locked, now),
+            onTime,
+            holderId: current?.facilitatorId ?? null,
+          }),
+          this.requests.eventStatement(this.event(request.id, staff, complement ? 'answer_completed' : 'answered', status, to, true)),
+          ...this.buyerToldAndTimed(locked),
+          this.drafts.deleteStatement(request.id, staff.id),
+        ];
+      },
+      { may: isHolder },
+    );
     return first.sent ?? (before === 'answered' ? 'complement' : 'answer');
   }
 
@@ -560,13 +584,19 @@ export class WorkspaceService {
     const now = this.clock.now();
     let saved: Date | null = null;
     let alreadySent = false;
-    await this.act(staff, request.id, 'answer', async (_status, _to, manager) => {
-      alreadySent = messageId !== null && (await this.messages.bodyOf(manager, messageId)) !== null;
-      if (alreadySent) return [];
-      if (!content) return [this.drafts.deleteStatement(request.id, staff.id)];
-      saved = now;
-      return [this.drafts.saveStatement(request.id, staff.id, content, now)];
-    });
+    await this.act(
+      staff,
+      request,
+      'answer',
+      async (_status, _to, manager) => {
+        alreadySent = messageId !== null && (await this.messages.bodyOf(manager, messageId)) !== null;
+        if (alreadySent) return [];
+        if (!content) return [this.drafts.deleteStatement(request.id, staff.id)];
+        saved = now;
+        return [this.drafts.saveStatement(request.id, staff.id, content, now)];
+      },
+      { may: isHolder },
+    );
     if (alreadySent) return { savedAt: null, alreadySent: true };
     return saved ? { savedAt: saved, ...draftSavedAt(saved, request.departmentCode) } : { savedAt: null };
   }
@@ -575,7 +605,7 @@ export class WorkspaceService {
   async discardDraft(staff: StaffPrincipal, reference: string): Promise<void> {
     const request = await this.holderOnly(staff, reference);
     // Under the request's lock, as a save is: an autosave in flight cannot bring the draft back after this.
-    await this.act(staff, request.id, null, async () => [this.drafts.deleteStatement(request.id, staff.id)]);
+    await this.act(staff, request, null, async () => [this.drafts.deleteStatement(request.id, staff.id)], { may: isHolder });
   }
 
   /** This person's draft of a request they may answer (null: none), for the API. */
@@ -602,7 +632,7 @@ export class WorkspaceService {
     const networks = request.assignedFacilitatorId ? await this.routingRepository.networksServedBy(request.assignedFacilitatorId) : [];
     await this.act(
       staff,
-      request.id,
+      request,
       'close',
       async (status, to, manager, locked) => {
         const current = await this.routingRepository.currentAssignment(manager, request.id);
@@ -627,7 +657,7 @@ export class WorkspaceService {
             : []),
         ];
       },
-      { reason: chosen, seen },
+      { may: answersFor, reason: chosen, seen },
     );
   }
 
@@ -844,12 +874,12 @@ export class WorkspaceService {
 
   /**
    * One transaction under the request's lock: the state policy decides (409 when it refuses), after the request is
-   * found as the form's writer saw it (`seen`, 409 saying what changed) and still in this person's sight (else refused as
-   * goneWhileWaiting says), then everything is written at once. Returns the status the request was in.
+   * found as the form's writer saw it (`seen`, 409 saying what changed) and still theirs to act on as `may` (the rule
+   * that let them act before the lock; else refused as goneWhileWaiting says), then everything is written at once. Returns the status the request was in.
    */
   private async act(
     staff: StaffPrincipal,
-    requestId: string,
+    request: Visible,
     action: RequestAction | null,
     statements: (
       from: RequestStatus,
@@ -857,12 +887,19 @@ export class WorkspaceService {
       manager: EntityManager,
       locked: RoutableRequest,
     ) => SqlStatement[] | Promise<SqlStatement[]>,
-    { reason, seen = null }: { reason?: CloseReason; seen?: SeenState | null } = {},
+    {
+      may,
+      reason,
+      seen = null,
+    }: { may: (staff: StaffPrincipal, request: RequestScope) => boolean; reason?: CloseReason; seen?: SeenState | null },
   ): Promise<RequestStatus> {
     return this.dataSource.transaction(async (manager) => {
-      const locked = await this.routingRepository.lockRequest(manager, requestId);
+      const locked = await this.routingRepository.lockRequest(manager, request.id);
       if (!locked) throw new NotFound();
-      await this.visibility.refuseIfSeenThenChangedUnderLock(staff, requestId, seen, manager, () => goneWhileWaiting(staff));
+      await this.visibility.refuseIfSeenThenChangedUnderLock(staff, request.id, seen, manager, {
+        may,
+        gone: goneWhileWaiting(staff, request),
+      });
       const to = action ? nextStatus({ status: locked.status }, action, reason) : locked.status;
       await runAsOne(manager, await statements(locked.status, to, manager, locked));
       return locked.status;
