@@ -29,6 +29,14 @@ describe('survey e-mails grouped by the buyer’s address', () => {
     );
   const statuses = async (requests: TrackedTestRequest[]) =>
     Promise.all(requests.map(async (request) => (await surveysOf(t, request.id)).map((s) => s.status)));
+  /** A form posted as a browser (or, for List-Unsubscribe, a mail client) does, its redirection not followed. */
+  const postForm = (url: string | URL, body: string) =>
+    fetch(url, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+  const EVERY_WAVE_DECLINED = [
+    ['declined', 'declined'],
+    ['declined', 'declined'],
+    ['declined', 'declined'],
+  ];
   /** Every survey link of a body, in its order. */
   const linksIn = (body: string) => [...new Set(body.match(/http:\/\/[^\s"<?]+\/questionnaire\/[A-Za-z0-9_-]{43}(?![/?])/g))];
 
@@ -118,19 +126,31 @@ describe('survey e-mails grouped by the buyer’s address', () => {
     const { unsubscribeUrl } = new MailComposer().compose({ template: 'survey-group', subject: group.subject, context: group.context });
     expect(unsubscribeUrl).toMatch(/\/refus\?portee=adresse$/);
     // RFC 8058: what a mail client posts, with no way for the buyer to say which request they meant.
-    const response = await fetch(unsubscribeUrl!, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'List-Unsubscribe=One-Click',
-    });
-    expect(response.status).toBe(303);
-    expect(await statuses(buyer)).toEqual([
-      ['declined', 'declined'],
-      ['declined', 'declined'],
-      ['declined', 'declined'],
-    ]);
+    expect((await postForm(unsubscribeUrl!, 'List-Unsubscribe=One-Click')).status).toBe(303);
+    expect(await statuses(buyer)).toEqual(EVERY_WAVE_DECLINED);
     expect(await statuses([stranger])).toEqual([['sent', 'scheduled']]);
     expect((await t.dataSource.query(`SELECT count(*)::int AS n FROM survey_opt_outs`))[0].n).toBe(1);
+  });
+
+  it('the grouped e-mail’s refusal page speaks of all the buyer’s requests, not of the first one alone', async () => {
+    const buyer = [await closedFor(1, ADDRESS), await closedFor(2, ADDRESS), await closedFor(3, ADDRESS)];
+    await pastDue(t, time, buyer[2].id);
+    await runDueSurveys(t);
+    const [group] = (await rows()).filter((m: { template: string }) => m.template === 'survey-group');
+    const declineUrl: string = group.context.declineUrl;
+    expect(declineUrl).toMatch(/\/refus\?portee=adresse$/);
+
+    const page = await (await fetch(declineUrl)).text();
+    expect(page).toContain('<title>Ne plus recevoir de questionnaire — toutes vos demandes');
+    expect(page).toContain('aucun questionnaire ne vous sera plus envoyé à cette adresse');
+    // One choice, the e-mail's: no « this request » button acting on the first request only, and no request named.
+    expect(page).not.toContain('pour cette demande</button>');
+    expect(page).toContain('<input type="hidden" name="portee" value="adresse">');
+    for (const request of buyer) expect(page).not.toContain(request.reference);
+
+    const action = /<form method="post" action="([^"]+)">/.exec(page)![1];
+    expect((await postForm(new URL(action, t.url), 'portee=adresse')).status).toBe(303);
+    expect(await statuses(buyer)).toEqual(EVERY_WAVE_DECLINED);
+    expect(await (await fetch(declineUrl)).text()).toContain('id="refus-adresse-enregistre"');
   });
 });

@@ -22,12 +22,18 @@ const SENT_MEMORY = 20_000;
 const RECORD_DELAYS_MS = [250, 500, 1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000];
 
 /**
- * A template's last word on a claimed message, just before it goes: true withholds it (its owner records why); a subject
- * and context send it revised (part of what it was queued with no longer stands). Thrown errors count as a failed sending, tried again.
+ * A template's last word on a claimed message, just before it goes: true withholds it (its owner records why); a revision
+ * sends it changed (part of what it was queued with no longer stands). Thrown errors count as a failed sending, tried again.
  */
-export type MailWithholding = (
-  mail: Pick<ClaimedMail, 'requestId' | 'recipient' | 'context'>,
-) => Promise<boolean | { subject: string; context: Record<string, unknown> }>;
+export type MailWithholding = (mail: Pick<ClaimedMail, 'requestId' | 'recipient' | 'context'>) => Promise<boolean | MailRevision>;
+
+/** What a message goes with instead: another template too, and its request's thread, when what is left reads better so. */
+export interface MailRevision {
+  subject: string;
+  context: Record<string, unknown>;
+  template?: string;
+  requestId?: string | null;
+}
 
 export interface MailToQueue {
   requestId: string | null;

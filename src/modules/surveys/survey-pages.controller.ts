@@ -59,16 +59,24 @@ export class SurveyPagesController {
     }
   }
 
-  /** « Ne plus recevoir de questionnaire » : a GET asks to confirm (mail scanners follow links), then says it is done. */
+  /**
+   * « Ne plus recevoir de questionnaire » : a GET asks to confirm (mail scanners follow links), then says it is done. A
+   * grouped e-mail's link (`?portee=adresse`) asks about every request of the address, naming none: the link's first
+   * request is only its key, and the others, filed since, are none of a forwarded link's holder's business.
+   */
   @Get(':token/refus')
-  async declinePage(@Param('token') token: string, @Res() res: Response) {
+  async declinePage(@Param('token') token: string, @Query('portee') scope: unknown, @Res() res: Response) {
     const { survey, request, anyLeft, answerable, addressOptedOut } = await this.surveys.declinable(token);
+    const everyRequest = scope === 'adresse';
     res.status(200).render('survey-decline', {
       title: addressOptedOut
         ? 'C’est noté : plus aucun questionnaire à cette adresse'
-        : anyLeft
-          ? `Ne plus recevoir de questionnaire — demande ${request.reference}`
-          : `C’est noté : plus de questionnaire — demande ${request.reference}`,
+        : everyRequest
+          ? 'Ne plus recevoir de questionnaire — toutes vos demandes'
+          : anyLeft
+            ? `Ne plus recevoir de questionnaire — demande ${request.reference}`
+            : `C’est noté : plus de questionnaire — demande ${request.reference}`,
+      everyRequest,
       // Nothing left to send (refused, or every wave answered or over): said as done.
       declined: !anyLeft,
       // Nothing will ever be sent to this address: said as done, and nothing more to offer.

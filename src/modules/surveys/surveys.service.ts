@@ -505,10 +505,10 @@ export class SurveysService implements OnModuleInit {
     const statements: SqlStatement[] = [];
     // In the order of their references: the buyer reads their requests as they filed them.
     const ordered = [...members].sort((a, b) => a.request.reference.localeCompare(b.request.reference));
-    const entries: SurveyGroupEntry[] = ordered.map((member) => {
+    const entries: SurveyEntry[] = ordered.map((member) => {
       const advanced = this.advance(step, member, now);
       statements.push(...advanced.statements);
-      return this.groupEntry(member, advanced.token, advanced.expiresAt);
+      return this.entryOf(member, advanced.token, advanced.expiresAt);
     });
     const [{ request, survey }] = members;
     const context = { firstName: request.buyerFirstName, wave: survey.wave, reminder: step === 'remind', entries };
@@ -518,62 +518,39 @@ export class SurveysService implements OnModuleInit {
     ];
   }
 
-  private groupEntry({ survey, request }: SurveyWithRequest, token: string, expiresAt: Date): SurveyGroupEntry {
+  /** A survey as its e-mail shows it, alone or among others: read again at sending time, it must hold all either needs. */
+  private entryOf({ survey, request }: SurveyWithRequest, token: string, expiresAt: Date): SurveyEntry {
     const url = this.surveyUrl(token);
     return {
       surveyId: survey.id,
+      requestId: request.id,
       reference: request.reference,
       subject: request.subject,
+      // A company outside the public-procurement code signs a contract, it publishes no consultation.
+      publicProcurement: impactQuestionsOf(request).publicProcurement,
       networkName: request.networkName,
+      // The survey stays the network's; the buyer also reads who advised them, when not the network's own adviser.
+      advisedBy:
+        request.adviserFirstName && request.adviserOrganisation
+          ? `${request.adviserFirstName}, ${ofOrganisation(request.adviserOrganisation)}`
+          : null,
       departmentCode: request.departmentCode,
       expiresAt: expiresAt.toISOString(),
       surveyUrl: url,
-      oneClick: this.oneClickOf(survey.wave, url),
+      // Wave 1 offers one-click answers: links that only preselect the answer on the page (mail scanners follow links).
+      oneClick:
+        survey.wave === 'satisfaction'
+          ? USEFULNESS.map((code) => ({ label: ONE_CLICK_USEFULNESS_LABELS[code], url: `${url}?usefulness=${code}` }))
+          : [],
     };
   }
 
-  private oneClickOf(wave: SurveyWave, url: string): Array<{ label: string; url: string }> {
-    return wave === 'satisfaction'
-      ? USEFULNESS.map((code) => ({ label: ONE_CLICK_USEFULNESS_LABELS[code], url: `${url}?usefulness=${code}` }))
-      : [];
-  }
-
-  /** Wave 1 offers one-click answers: links that only preselect the answer on the page (mail scanners follow links). */
-  private surveyMail({ survey, request }: SurveyWithRequest, token: string, expiresAt: Date, reminder: boolean): SqlStatement[] {
-    const url = this.surveyUrl(token);
-    // The request's own subject tells apart the mails of a buyer with several requests closed at once.
-    const about = `Demande ${requestInSubject(request.reference, request.subject)}`;
-    // After a dash, not in parentheses: a network's name may hold its own (« APuRe (avec le CERDD et le CD2E) »).
-    const subject =
-      survey.wave === 'satisfaction'
-        ? `${about} : la réponse vous a-t-elle été utile ?`
-        : `${about} : qu’est devenu votre achat ? — réseau ${afterNetworkWord(request.networkName)}`;
+  private surveyMail(locked: SurveyWithRequest, token: string, expiresAt: Date, reminder: boolean): SqlStatement[] {
+    const { survey, request } = locked;
+    const entry = this.entryOf(locked, token, expiresAt);
     return this.mail.prepare({
-      requestId: request.id,
-      template: 'survey',
       recipient: request.buyerEmail,
-      // Every e-mail a buyer receives names the desk at the end of its subject.
-      subject: `${reminder ? 'Rappel — ' : ''}${subject} — Guichet vert`,
-      context: {
-        firstName: request.buyerFirstName,
-        reference: request.reference,
-        subject: request.subject,
-        wave: survey.wave,
-        // A company outside the public-procurement code signs a contract, it publishes no consultation.
-        publicProcurement: impactQuestionsOf(request).publicProcurement,
-        networkName: request.networkName,
-        // The survey stays the network's; the buyer also reads who advised them, when not the network's own adviser.
-        advisedBy:
-          request.adviserFirstName && request.adviserOrganisation
-            ? `${request.adviserFirstName}, ${ofOrganisation(request.adviserOrganisation)}`
-            : null,
-        reminder,
-        expiresAt,
-        departmentCode: request.departmentCode,
-        surveyUrl: url,
-        declineUrl: `${url}/refus`,
-        oneClick: this.oneClickOf(survey.wave, url),
-      },
+      ...singleMailOf({ firstName: request.buyerFirstName, wave: survey.wave, reminder }, entry),
     });
   }
 
@@ -606,7 +583,9 @@ export class SurveysService implements OnModuleInit {
     );
     const entries = group.entries.filter((entry) => standing.has(entry.surveyId));
     if (entries.length === group.entries.length) return false;
-    return entries.length ? groupMailOf({ ...group, entries }) : true;
+    if (!entries.length) return true;
+    // One left: the e-mail an ungrouped survey gets, in its request's thread, its refusal the request's own.
+    return entries.length === 1 ? singleMailOf(group, entries[0]) : groupMailOf({ ...group, entries });
   }
 
   /** The columns of a survey's link: its token's hash, to find it, and the token sealed, for the reminder to carry. */
@@ -656,12 +635,15 @@ export class SurveysService implements OnModuleInit {
   }
 }
 
-/** One request of a grouped survey e-mail: its own link and one-click answers. */
-interface SurveyGroupEntry {
+/** One survey of an e-mail: its request as the buyer knows it, its own link and one-click answers. */
+interface SurveyEntry {
   surveyId: string;
+  requestId: string;
   reference: string;
   subject: string;
+  publicProcurement: boolean;
   networkName: string;
+  advisedBy: string | null;
   departmentCode: string;
   expiresAt: string;
   surveyUrl: string;
@@ -672,26 +654,55 @@ interface SurveyGroupContext {
   firstName: string;
   wave: SurveyWave;
   reminder: boolean;
-  entries: SurveyGroupEntry[];
+  entries: SurveyEntry[];
 }
 
 /**
- * A grouped e-mail's subject, saying how many requests it covers, and its context. Its refusal link refuses for the
- * address (`portee=adresse`): the page's, and the one-click POST a mail client sends to List-Unsubscribe.
+ * The e-mail of one survey: queued so, or a grouped one left with a single request at sending time (then the same
+ * message, not the grouped one in the singular). Its refusal link offers this request's refusal or the address's.
+ */
+function singleMailOf(
+  { firstName, wave, reminder }: Omit<SurveyGroupContext, 'entries'>,
+  entry: SurveyEntry,
+): { requestId: string; template: string; subject: string; context: Record<string, unknown> } {
+  // The request's own subject tells apart the mails of a buyer with several requests closed at once.
+  const about = `Demande ${requestInSubject(entry.reference, entry.subject)}`;
+  // After a dash, not in parentheses: a network's name may hold its own (« APuRe (avec le CERDD et le CD2E) »).
+  const subject =
+    wave === 'satisfaction'
+      ? `${about} : la réponse vous a-t-elle été utile ?`
+      : `${about} : qu’est devenu votre achat ? — réseau ${afterNetworkWord(entry.networkName)}`;
+  return {
+    requestId: entry.requestId,
+    template: 'survey',
+    // Every e-mail a buyer receives names the desk at the end of its subject.
+    subject: `${reminder ? 'Rappel — ' : ''}${subject} — Guichet vert`,
+    context: {
+      firstName,
+      reference: entry.reference,
+      subject: entry.subject,
+      wave,
+      publicProcurement: entry.publicProcurement,
+      networkName: entry.networkName,
+      advisedBy: entry.advisedBy,
+      reminder,
+      expiresAt: entry.expiresAt,
+      departmentCode: entry.departmentCode,
+      surveyUrl: entry.surveyUrl,
+      declineUrl: `${entry.surveyUrl}/refus`,
+      oneClick: entry.oneClick,
+    },
+  };
+}
+
+/**
+ * A grouped e-mail (two requests or more) and its subject, saying how many. Its refusal link refuses for the address
+ * (`portee=adresse`): the page's, and the one-click POST a mail client sends to List-Unsubscribe.
  */
 function groupMailOf(group: SurveyGroupContext): { subject: string; context: Record<string, unknown> } {
-  const count = group.entries.length;
-  const about = count === 1 ? `Demande ${requestInSubject(group.entries[0].reference, group.entries[0].subject)}` : `Vos ${count} demandes`;
-  const question =
-    group.wave === 'satisfaction'
-      ? count === 1
-        ? 'la réponse vous a-t-elle été utile ?'
-        : 'les réponses vous ont-elles été utiles ?'
-      : count === 1
-        ? 'qu’est devenu votre achat ?'
-        : 'que sont devenus vos achats ?';
+  const question = group.wave === 'satisfaction' ? 'les réponses vous ont-elles été utiles ?' : 'que sont devenus vos achats ?';
   return {
-    subject: `${group.reminder ? 'Rappel — ' : ''}${about} : ${question} — Guichet vert`,
+    subject: `${group.reminder ? 'Rappel — ' : ''}Vos ${group.entries.length} demandes : ${question} — Guichet vert`,
     context: { ...group, declineUrl: `${group.entries[0].surveyUrl}/refus?portee=adresse` },
   };
 }

@@ -1,0 +1,135 @@
+import { readdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { shortened } from '../../src/common/french-format';
+import { MailService } from '../../src/modules/mail/mail.service';
+import { surveyOptOutHashes } from '../../src/modules/surveys/survey-opt-out.policy';
+import { sentMailFile, staffWrites, submittedAndTaken, TrackedTestRequest } from '../support/conversation';
+import { bearerFor } from '../support/staff';
+import { closeAs, pastDue, runDueSurveys, surveysOf, timeMachine } from '../support/surveys';
+import { TestApp, useTestApp } from '../support/test-app';
+
+/**
+ * A grouped survey e-mail is checked again as it goes (no mail worker here: the test delivers it once the change is
+ * made): what no longer stands since it was queued is left out, its subject recounted.
+ */
+describe('a grouped survey e-mail at sending time', () => {
+  let t!: TestApp;
+  useTestApp((app) => (t = app), { MAIL_DIR: `${process.env.MAIL_DIR}/survey-grouping-sending` });
+  const time = timeMachine(() => t);
+  afterEach(() => time.back());
+
+  const ADDRESS = 'claire.dupont@example.fr';
+  const subjectOf = (n: number) => `Achat numéro ${n} de fournitures écoresponsables pour les écoles et les services de la commune`;
+  async function closedFor(n: number): Promise<TrackedTestRequest> {
+    const request = await submittedAndTaken(t, n);
+    await t.dataSource.query(`UPDATE requests SET buyer_email = $2, subject = $3 WHERE id = $1`, [request.id, ADDRESS, subjectOf(n)]);
+    await staffWrites(t, request, 'answer', 'Voici la réponse.');
+    await closeAs(t, request, 'answered');
+    return request;
+  }
+  /** Three requests of one address, their satisfaction surveys queued in one e-mail: its id, each request's link. */
+  async function groupQueued(): Promise<{ buyer: TrackedTestRequest[]; mailId: string; links: string[] }> {
+    const buyer = [await closedFor(1), await closedFor(2), await closedFor(3)];
+    await pastDue(t, time, buyer[2].id);
+    await runDueSurveys(t);
+    const [mail] = await t.dataSource.query(`SELECT id, context FROM mail_messages WHERE template = 'survey-group'`);
+    const entries: Array<{ reference: string; surveyUrl: string }> = mail.context.entries;
+    const links = buyer.map((request) => entries.find((entry) => entry.reference === request.reference)!.surveyUrl);
+    return { buyer, mailId: mail.id, links };
+  }
+  const statuses = async (requests: TrackedTestRequest[]) =>
+    Promise.all(requests.map(async (request) => (await surveysOf(t, request.id)).map((s) => s.status)));
+  const headerOf = (mail: string, name: string) => new RegExp(`^${name}: (.*)$`, 'm').exec(mail)?.[1];
+
+  /** What makes a request's link no longer stand before the e-mail goes. */
+  const changes: Array<[string, (request: TrackedTestRequest, link: string) => Promise<void>]> = [
+    [
+      'refused from its own link',
+      async (_request, link) => {
+        const response = await fetch(`${link}/refus`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        });
+        expect(response.status).toBe(303);
+      },
+    ],
+    [
+      'withdrawn by a reopening',
+      async (request) => {
+        const response = await fetch(`${t.url}/api/v1/requests/${request.reference}/replies`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-tracking-token': request.token },
+          body: JSON.stringify({ message: 'Finalement, une précision sur le lot 2.' }),
+        });
+        expect(response.status).toBe(200);
+      },
+    ],
+    [
+      'whose link a correction of its address renewed',
+      async (request) => {
+        const response = await fetch(`${t.url}/api/v1/staff/requests/${request.reference}/buyer-contact`, {
+          method: 'POST',
+          headers: { authorization: await bearerFor(t, { role: 'animator', networks: ['aura-ee'] }), 'content-type': 'application/json' },
+          body: JSON.stringify({ firstName: 'Claire', lastName: 'Dupont', email: 'claire.dupont@example.org', organisationName: 'Isère' }),
+        });
+        expect(response.status).toBe(200);
+      },
+    ],
+  ];
+
+  it.each(changes)('a request %s meanwhile: the e-mail goes listing the two others, its subject recounted', async (_label, change) => {
+    const { buyer, mailId, links } = await groupQueued();
+    await change(buyer[1], links[1]);
+    await t.app.get(MailService).deliver(mailId);
+
+    const mail = await sentMailFile(t, 'survey-group', ADDRESS);
+    expect(headerOf(mail, 'Subject')).toBe('Vos 2 demandes : les réponses vous ont-elles été utiles ? — Guichet vert');
+    for (const i of [0, 2]) {
+      expect(mail).toContain(`Demande ${buyer[i].reference} (« ${shortened(subjectOf(i + 1))} »)`);
+      expect(mail).toContain(`${links[i]}?usefulness=yes`);
+    }
+    expect(mail).not.toContain(buyer[1].reference);
+    expect(mail).not.toContain(links[1]);
+    // Still the address's refusal, now by a link the e-mail carries.
+    expect(mail).toContain(`${links[0]}/refus?portee=adresse`);
+  });
+
+  it('one request left: it goes as an ungrouped survey’s e-mail would, with its request’s refusal', async () => {
+    const { buyer, mailId, links } = await groupQueued();
+    await changes[0][1](buyer[0], links[0]);
+    await changes[1][1](buyer[2], links[2]);
+    await t.app.get(MailService).deliver(mailId);
+
+    const mail = await sentMailFile(t, 'survey-group', ADDRESS);
+    const { reference } = buyer[1];
+    expect(headerOf(mail, 'Subject')).toBe(
+      `Demande ${reference} « ${shortened(subjectOf(2))} » : la réponse vous a-t-elle été utile ? — Guichet vert`,
+    );
+    // The single survey's text, not the grouped one's in the singular.
+    expect(mail).toContain(`Votre demande ${reference} (« ${subjectOf(2)} ») est clôturée.`);
+    expect(mail).not.toContain('Vos demandes ci-dessous');
+    expect(mail).toContain(`${links[1]}?usefulness=yes`);
+    expect(mail).toContain(`Pour ne plus recevoir de questionnaire pour cette demande ou pour toutes vos demandes :\n${links[1]}/refus\n`);
+    expect(mail).not.toContain('portee=adresse');
+    expect(headerOf(mail, 'List-Unsubscribe')).toBe(`<${links[1]}/refus>`);
+    // In the request's thread, as its other e-mails.
+    expect(headerOf(mail, 'References')).toContain(buyer[1].id);
+  });
+
+  it('the address opted out meanwhile: the e-mail is withheld, every survey of the group declined', async () => {
+    const { buyer, mailId } = await groupQueued();
+    // Recorded as another request's opt-out would, after the e-mail was queued.
+    const [hash] = surveyOptOutHashes(t.config.openingSecrets, ADDRESS.toUpperCase());
+    await t.dataSource.query(`INSERT INTO survey_opt_outs (email_hash, source) VALUES ($1, 'buyer')`, [hash]);
+    await t.app.get(MailService).deliver(mailId);
+
+    expect(await t.dataSource.query(`SELECT 1 FROM mail_messages WHERE template LIKE 'survey%'`)).toEqual([]);
+    expect((await readdir(resolve(t.config.MAIL_DIR)).catch(() => [] as string[])).filter((f) => f.startsWith(mailId))).toEqual([]);
+    expect(await statuses(buyer)).toEqual([
+      ['declined', 'scheduled'],
+      ['declined', 'scheduled'],
+      ['declined', 'scheduled'],
+    ]);
+  });
+});
