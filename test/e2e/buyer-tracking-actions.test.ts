@@ -4,11 +4,13 @@ import { addFrenchFilters } from '../../src/common/french-format';
 import { workingEndOf } from '../../src/common/working-days.policy';
 import { replyWindowEnd } from '../../src/modules/requests/reply-window.policy';
 import { helpItemOf } from '../../src/modules/requests/request-message.types';
-import { mailsTo, staffWrites, submittedAndTaken, TrackedTestRequest } from '../support/conversation';
+import { MailService } from '../../src/modules/mail/mail.service';
+import { RoutingService } from '../../src/modules/routing/routing.service';
+import { mailsTo, sentMailFile, staffWrites, submittedAndTaken, TrackedTestRequest } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
 import { bearerFor, insertStaff, StaffClient } from '../support/staff';
 import { sampleExe, samplePdf } from '../support/sample-files';
-import { TestApp, useTestApp } from '../support/test-app';
+import { TestApp, useTestApp, validRequestBody } from '../support/test-app';
 
 const FORM_TOKEN = 'A'.repeat(43);
 const DAY_MS = 86_400_000;
@@ -605,6 +607,49 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     ).toEqual([{ reason: 'sent_twice' }]);
     const [mail] = await mailsTo(t, 'facilitator-buyer-message');
     expect(mail.text_body).toContain('Raison indiquée : Je l’ai envoyée en double.');
+  });
+
+  it('an information added to a request in the pool, which nobody holds, reaches its network’s animators, or its contact address without any', async () => {
+    await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'], email: 'animatrice@example.org' });
+    await insertStaff(t.dataSource, { role: 'animator', networks: ['reseco'], email: 'ailleurs@example.org' });
+    // No facilitator covers Isère: routing leaves it in the network's pool.
+    const submitted = await (
+      await fetch(`${t.url}/api/v1/requests`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(validRequestBody(81)),
+      })
+    ).json();
+    const [{ id }] = await t.dataSource.query(`SELECT id FROM requests WHERE reference = $1`, [submitted.reference]);
+    await t.app.get(RoutingService).route(id);
+    const pooled = { id, reference: submitted.reference, token: new URL(submitted.trackingUrl).searchParams.get('t')!, facilitatorId: '' };
+    expect(await state(pooled)).toEqual({ status: 'unassigned', close_reason: null });
+    /** The message as written to its file, delivered by the test (no worker here). */
+    const sent = async (recipient: string) => {
+      const [mail] = await t.dataSource.query(
+        `SELECT id FROM mail_messages WHERE template = 'facilitator-buyer-message' AND recipient = $1`,
+        [recipient],
+      );
+      await t.app.get(MailService).deliver(mail.id);
+      return sentMailFile(t, 'facilitator-buyer-message', recipient);
+    };
+
+    expect((await api(pooled, 'information', { message: 'Le lot 2 <b> : 45 000 € HT.' })).status).toBe(200);
+    const told = await sent('animatrice@example.org');
+    expect(told).toContain(`Subject: Demande ${pooled.reference} : l’acheteur a ajouté une information`);
+    expect(told).toContain('Bonjour,');
+    expect(told).toContain('Le lot 2 <b> : 45 000 € HT.');
+    expect(told).toContain('Le lot 2 &lt;b&gt; : 45 000 € HT.');
+    expect(told).toContain('Elle attend dans la réserve du réseau : aucun facilitateur ne l’a en charge.');
+    expect(told).toContain(`${t.config.PUBLIC_URL}/espace/demandes/${pooled.reference}`);
+    expect((await mailsTo(t, 'facilitator-buyer-message')).map((m) => m.recipient)).toEqual(['animatrice@example.org']);
+
+    // No animator signed up any more: the network's contact address, told how to act.
+    await t.dataSource.query(`UPDATE staff_users SET active = false WHERE email = 'animatrice@example.org'`);
+    expect((await api(pooled, 'information', { message: 'Et le lot 3 : 10 000 € HT.' })).status).toBe(200);
+    const contact = await sent('contact@auvergnerhonealpes-ee.fr');
+    expect(contact).toContain('Et le lot 3 : 10 000 € HT.');
+    expect(contact).toContain('envoyé à l’adresse de contact du réseau, qui n’a pas encore d’animateur inscrit');
   });
 
   it('takes a forgotten detail before the answer (form sent twice: once), tells the facilitator, keeps the status; no longer once a precision is asked', async () => {

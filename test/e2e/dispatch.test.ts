@@ -413,16 +413,21 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     const rerouted = await api(`/requests/${reference}/reassign`, token, { reason: 'Laisser le routage choisir' });
     expect(rerouted.status).toBe(200);
     const body = await rerouted.json();
-    // Taken from Dominique: routing gives it to the other facilitator who can take it, not back.
-    expect(body).toMatchObject({ status: 'assigned', facilitatorId: holderId });
+    // Taken from Alix by the animator, then from Dominique: routing gives it back to neither (the others cannot take it).
+    expect(body).toMatchObject({ status: 'unassigned', facilitatorId: null });
+    expect(await requestRow(reference)).toMatchObject({ status: 'unassigned', holder: null });
+    expect([await openCount(holderId), await openCount(free)]).toEqual([0, 0]);
+    // Staff may still give it back to Alix by name: the page says she had it, the choice is taken.
+    expect(await (await animator.get(path)).text()).toContain('L’a déjà eue (déclinée, délai passé ou retirée)');
+    const chosenAgain = await api(`/requests/${reference}/reassign`, token, { facilitatorId: holderId, reason: 'Alix a de la place' });
+    expect(chosenAgain.status).toBe(200);
     expect(await requestRow(reference)).toMatchObject({ status: 'assigned', holder: holderId });
-    expect([await openCount(holderId), await openCount(free)]).toEqual([1, 0]);
     const detail = await (await api(`/requests/${reference}`, token)).json();
     const given = detail.history.filter((e: { assigneeName: string | null }) => e.assigneeName !== null);
     expect(given.map((e: { type: string; assigneeName: string }) => [e.type, e.assigneeName])).toEqual([
       ['assigned', 'Alix Test'],
       ['reassigned', 'Dominique Test'],
-      ['assigned', 'Alix Test'],
+      ['reassigned', 'Alix Test'],
     ]);
   });
 

@@ -153,6 +153,13 @@ describe('acknowledgement e-mail through the mail queue', () => {
     await runAsOne(t.dataSource, [
       mail.prepare({ requestId: null, recipient: 'enquete@example.fr', ...survey })[0],
       mail.prepare({ requestId: null, recipient: 'accuse@example.fr', ...acknowledgementMessage() })[0],
+      mail.prepare({
+        requestId: null,
+        recipient: 'facilitatrice@example.fr',
+        template: 'assignment-withdrawn',
+        subject: 'Demande GV-2026-000042 : elle vous est retirée',
+        context: { firstName: 'Sacha', reference: 'GV-2026-000042', subject: 'Papier recyclé', why: 'deadline', reason: null },
+      })[0],
     ]);
     const ids: Array<{ id: string; recipient: string }> = await t.dataSource.query(`SELECT id, recipient FROM mail_messages`);
     const sentHeaders = async (recipient: string) => {
@@ -167,6 +174,12 @@ describe('acknowledgement e-mail through the mail queue', () => {
     // Every message says a program sent it, so out-of-office replies leave it alone.
     expect(surveyHeaders).toContain('Auto-Submitted: auto-generated');
     expect(await sentHeaders('accuse@example.fr')).toContain('Auto-Submitted: auto-generated');
+    // Exchange and Outlook heed their own header instead: no out-of-office reply to the no-reply sender, staff's or buyers'.
+    const staffHeaders = await sentHeaders('facilitatrice@example.fr');
+    expect(staffHeaders).toContain('Auto-Submitted: auto-generated');
+    for (const headers of [staffHeaders, surveyHeaders, await sentHeaders('accuse@example.fr')]) {
+      expect(headers).toContain('X-Auto-Response-Suppress: OOF, AutoReply');
+    }
   });
 
   it('threads the messages of one request in mail clients by one opaque id of the sender’s domain; a message of no request has none', async () => {

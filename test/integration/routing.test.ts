@@ -226,6 +226,69 @@ describe('routing worker', () => {
     clock.travel(-10 * DAY);
   });
 
+  /** Past the take-charge deadline of whoever holds it now: the sweep moves it on; the app's clock stays there for `run`. */
+  async function pastDeadline(run: () => Promise<void>): Promise<void> {
+    const clock = t.app.get(Clock);
+    clock.travel(5 * DAY); // beyond 2 working days, whatever today is
+    try {
+      await t.app.get(RoutingSweepService).run();
+      await run();
+    } finally {
+      clock.travel(-5 * DAY);
+    }
+  }
+
+  it('never gives a request back by itself to the facilitator an animator took it from, even when the next one lets its deadline pass', async () => {
+    const sacha = await insertFacilitator(t.dataSource, { email: 'sacha@example.org', firstName: 'Sacha', segments: ['office_supplies'] });
+    const dominique = await insertFacilitator(t.dataSource, { email: 'dominique@example.org' });
+    const request = await submit(30);
+    expect((await settled(request.id, 'assigned')).facilitatorId).toBe(sacha);
+    const moved = await bodyOf(
+      fetch(`${t.url}/api/v1/staff/requests/${request.reference}/reassign`, {
+        method: 'POST',
+        headers: {
+          authorization: await bearerFor(t, { role: 'animator', networks: ['aura-ee'], email: 'animatrice@example.org' }),
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ facilitatorId: dominique, reason: 'surchargée' }),
+      }),
+    );
+    expect(moved).toMatchObject({ facilitatorId: dominique });
+
+    await pastDeadline(async () => {
+      // Sacha is the only other one: the request waits in the pool rather than undo the animator's move.
+      expect(await stateOf(request.id)).toMatchObject({ status: 'unassigned', facilitatorId: null, misses: 1 });
+      expect(await mailsTo('sacha@example.org', 'facilitator-assignment')).toBe(1);
+      // The animators' digest says who had it and how it left them.
+      expect(await sentMailFile(t, 'network-pool-alert', 'animatrice@example.org')).toContain(
+        'Déjà eue par Sacha Test (retirée par l’animation, confiée à un autre facilitateur) ; Dominique Test (délai de prise en charge passé)',
+      );
+    });
+  });
+
+  it('names in the pool digest who declined each request and why, escaped in its HTML part', async () => {
+    const sacha = await insertFacilitator(t.dataSource, {
+      email: 'sacha@example.org',
+      firstName: 'Sacha',
+      lastName: 'Martin <Équipe & co>',
+      segments: ['office_supplies'],
+    });
+    await insertFacilitator(t.dataSource, { email: 'dominique@example.org', lastName: 'Roux' });
+    const request = await submit(31);
+    expect((await settled(request.id, 'assigned')).facilitatorId).toBe(sacha);
+    const [assignment] = await t.dataSource.query(`SELECT id FROM request_assignments WHERE request_id = $1`, [request.id]);
+    expect(await t.app.get(RoutingService).decline(request.id, assignment.id, 'not_my_territory')).toBe('assigned');
+
+    await pastDeadline(async () => {
+      expect((await stateOf(request.id)).status).toBe('unassigned');
+      const digest = await sentMailFile(t, 'network-pool-alert', 'contact@auvergnerhonealpes-ee.fr');
+      const who = (name: string) =>
+        `Déjà eue par ${name} (déclinée : hors de son territoire) ; Dominique Roux (délai de prise en charge passé)`;
+      expect(digest).toContain(`\n  ${who('Sacha Martin <Équipe & co>')}\n`);
+      expect(digest).toContain(`<br>${who('Sacha Martin &lt;Équipe &amp; co&gt;')}<br>Pourquoi elle attend`);
+    });
+  });
+
   it('reminds the facilitator one working day before the take-charge deadline, once, and not once taken in charge', async () => {
     await insertFacilitator(t.dataSource, { email: 'oublieuse@example.org', firstName: 'Oriane' });
     const [forgotten, taken] = [await submit(11), await submit(12)];

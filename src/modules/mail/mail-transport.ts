@@ -75,6 +75,8 @@ export class MailTransport {
       headers: {
         // Sent by a program (RFC 3834): out-of-office replies and other robots do not answer it.
         'Auto-Submitted': 'auto-generated',
+        // Exchange and Outlook ignore Auto-Submitted: this stops their out-of-office and automatic replies to the no-reply sender.
+        'X-Auto-Response-Suppress': 'OOF, AutoReply',
         // One-click unsubscribe (RFC 8058), which large mailbox providers expect of messages people did not ask for.
         ...(mail.unsubscribeUrl
           ? { 'List-Unsubscribe': `<${mail.unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' }

@@ -50,6 +50,9 @@ type FacilitatorNews = {
   answerDueAt?: Date | null;
 };
 
+/** A staff reader of the buyer's news other than the request's holder: an animator, or the network's contact address. */
+type PoolReader = { email: string; firstName: null; toNetworkContact: boolean };
+
 /**
  * What the buyer does from their private link: give the precision asked, reply to the answer or say it resolved their
  * question, add information, withdraw. Each is
@@ -138,7 +141,7 @@ export class TrackingActionsService {
     });
   }
 
-  /** A detail the buyer forgot, before any answer: the status stays; the facilitator, if any, is told. */
+  /** A detail the buyer forgot, before any answer: the status stays; the facilitator is told, or in the pool its animators. */
   async addInformation(reference: string, token: unknown, input: BuyerMessageInput): Promise<Sending> {
     const request = await this.tracking.authorise(reference, token);
     const body = validMessage(input.message, 'information');
@@ -303,15 +306,22 @@ export class TrackingActionsService {
     };
   }
 
+  /**
+   * The holder's e-mail of the buyer's news; `reader`: another staff reader instead (poolMail). Without a holder, an
+   * information added to a request in the pool goes to its network's animators, whom nothing else would tell.
+   */
   private async facilitatorMail(
     manager: EntityManager,
     request: AdviceRequest,
     news: FacilitatorNews,
     message?: BuyerMessage,
+    reader?: PoolReader,
   ): Promise<SqlStatement[]> {
     const facilitator =
-      request.assignedFacilitatorId && (await this.routingRepository.facilitatorContact(manager, request.assignedFacilitatorId));
-    if (!facilitator) return [];
+      reader ??
+      (request.assignedFacilitatorId && (await this.routingRepository.facilitatorContact(manager, request.assignedFacilitatorId)));
+    if (!facilitator)
+      return news.what === 'information' && request.status === 'unassigned' ? this.poolMail(manager, request, news, message) : [];
     const subjects = {
       clarification: `Demande ${request.reference} : l’acheteur a apporté sa précision`,
       reply: `Demande ${request.reference} : l’acheteur a répondu, la demande est rouverte`,
@@ -334,8 +344,25 @@ export class TrackingActionsService {
         answerDueAt: news.answerDueAt ?? null,
         departmentCode: request.departmentCode,
         workspaceUrl: `${this.config.PUBLIC_URL}/espace/demandes/${encodeURIComponent(request.reference)}`,
+        ...(reader ? { inPool: true, toNetworkContact: reader.toNetworkContact } : {}),
       },
     });
+  }
+
+  /** The same news to each of the network's animators (its contact address, for want of one), the request in its pool. */
+  private async poolMail(
+    manager: EntityManager,
+    request: AdviceRequest,
+    news: FacilitatorNews,
+    message?: BuyerMessage,
+  ): Promise<SqlStatement[]> {
+    const network = await this.routingRepository.networkRecipients(manager, request.networkCode);
+    const statements: SqlStatement[] = [];
+    for (const email of network?.emails ?? []) {
+      const reader = { email, firstName: null, toNetworkContact: network!.toContact };
+      statements.push(...(await this.facilitatorMail(manager, request, news, message, reader)));
+    }
+    return statements;
   }
 }
 

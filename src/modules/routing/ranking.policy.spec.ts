@@ -1,9 +1,13 @@
+import type { AssignmentEndReason, DeclineReason } from './request-assignment.entity';
 import {
   coordinatorFallbackText,
+  EXCLUDING_END_REASONS,
+  excludedAfter,
   FacilitatorCandidate,
   followedReferenceHeldBy,
   followUpHolderText,
   IneligibilityReason,
+  letGoText,
   rankFacilitators,
   RoutingRequest,
   WAITING_REASONS,
@@ -660,5 +664,39 @@ describe('the refusal of a rerouting awaiting the buyer’s precision', () => {
     expect(text).toContain(why);
     expect(text).toContain(todo);
     expect(text).toContain('elle attend la précision de l’acheteur');
+  });
+});
+
+describe('whom routing leaves out after their time with the request ended', () => {
+  it.each<[AssignmentEndReason, boolean, string]>([
+    ['declined', true, 'they declined it, or gave it back'],
+    ['deadline_missed', true, 'they let the take-charge deadline pass'],
+    ['withdrawn', true, 'staff took it from them and let routing choose'],
+    // The animator moved it away (« surchargée »): a missed deadline of the next holder must not give it back to them.
+    ['reassigned', true, 'staff took it from them for someone of their choice'],
+    ['absence', false, 'away for a while: offered again once back'],
+    ['inactive', false, 'out of routing: offered again once back in it'],
+    ['departed', false, 'gone: no candidate anyway'],
+    ['transferred', false, 'went to the other kind: ranked last instead'],
+    ['realigned', false, 'its territory moved to another network'],
+    ['finished', false, 'closed: a reopening gives it back to them'],
+  ])('%s → %s (%s)', (end, expected) => {
+    expect(excludedAfter(end)).toBe(expected);
+    expect(EXCLUDING_END_REASONS.includes(end)).toBe(expected);
+  });
+});
+
+describe('who had a pooled request, as the animators read it', () => {
+  it.each<[string, AssignmentEndReason, DeclineReason | null, boolean, string]>([
+    ['declined, off territory', 'declined', 'not_my_territory', false, 'Sacha Martin (déclinée : hors de son territoire)'],
+    ['declined, off expertise', 'declined', 'not_my_expertise', false, 'Sacha Martin (déclinée : hors de son expertise)'],
+    ['declined, unavailable', 'declined', 'unavailable', false, 'Sacha Martin (déclinée : indisponible)'],
+    ['declined, no reason kept', 'declined', null, false, 'Sacha Martin (déclinée)'],
+    ['given back once taken in charge', 'declined', 'unavailable', true, 'Sacha Martin (rendue : indisponible)'],
+    ['deadline passed', 'deadline_missed', null, false, 'Sacha Martin (délai de prise en charge passé)'],
+    ['withdrawn by staff', 'withdrawn', null, true, 'Sacha Martin (retirée par l’animation, remise en attribution automatique)'],
+    ['reassigned by staff', 'reassigned', null, false, 'Sacha Martin (retirée par l’animation, confiée à un autre facilitateur)'],
+  ])('%s', (_label, endReason, declineReason, taken, expected) => {
+    expect(letGoText({ by: 'Sacha Martin', endReason, declineReason, taken })).toBe(expected);
   });
 });

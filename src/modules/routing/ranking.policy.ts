@@ -1,5 +1,6 @@
 import { frenchDay } from '../../common/french-format';
 import type { RequestKind } from '../requests/request.types';
+import type { AssignmentEndReason, DeclineReason } from './request-assignment.entity';
 
 /**
  * Who may take a request, in which order to offer it, and why nobody can. Pure: the caller loads the facilitators,
@@ -79,6 +80,61 @@ export function whyNotEligible(
   if (!(candidate.openCount < candidate.capacity)) return 'full';
   if (excluded.has(candidate.id)) return 'excluded';
   return null;
+}
+
+/**
+ * Whether routing, once a facilitator's time with a request ended so, never offers it to them again: they let it go
+ * (declined, gave it back, let the take-charge deadline pass) or staff took it from them (withdrawn, or given to someone
+ * of their choice: routing must not undo an animator's move). Staff may still choose them by name. The other ends say
+ * nothing against them: away for a while, transferred (ranked last instead), territory realigned, closed.
+ */
+const EXCLUDED_AFTER: Record<AssignmentEndReason, boolean> = {
+  declined: true,
+  deadline_missed: true,
+  withdrawn: true,
+  reassigned: true,
+  absence: false,
+  inactive: false,
+  departed: false,
+  transferred: false,
+  realigned: false,
+  finished: false,
+};
+
+export function excludedAfter(end: AssignmentEndReason): boolean {
+  return EXCLUDED_AFTER[end];
+}
+
+/** The assignment ends whose facilitator routing leaves out of that request's candidates (the `excluded` set). */
+export const EXCLUDING_END_REASONS = (Object.keys(EXCLUDED_AFTER) as AssignmentEndReason[]).filter(excludedAfter);
+
+/** One who had the request and whom routing leaves out since (an EXCLUDING_END_REASONS end), as the animators read it. */
+export interface LetGo {
+  /** First and last name. */
+  readonly by: string;
+  readonly endReason: AssignmentEndReason;
+  readonly declineReason: DeclineReason | null;
+  /** Taken in charge before it ended: a decline then is a give-back. */
+  readonly taken: boolean;
+}
+
+/** A decline's reason as said of the facilitator who gave it. */
+export const DECLINE_REASON_WORDS: Record<DeclineReason, string> = {
+  not_my_territory: 'hors de son territoire',
+  not_my_expertise: 'hors de son expertise',
+  unavailable: 'indisponible',
+};
+
+/** Who had the request and how it left them, e.g. « Sacha Martin (déclinée : hors de son territoire) ». */
+export function letGoText({ by, endReason, declineReason, taken }: LetGo): string {
+  const reason = declineReason ? ` : ${DECLINE_REASON_WORDS[declineReason]}` : '';
+  const how: Partial<Record<AssignmentEndReason, string>> = {
+    declined: `${taken ? 'rendue' : 'déclinée'}${reason}`,
+    deadline_missed: 'délai de prise en charge passé',
+    withdrawn: 'retirée par l’animation, remise en attribution automatique',
+    reassigned: 'retirée par l’animation, confiée à un autre facilitateur',
+  };
+  return `${by} (${how[endReason] ?? 'laissée'})`;
 }
 
 /**

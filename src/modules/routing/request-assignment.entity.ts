@@ -3,8 +3,8 @@ import { Facilitator } from '../directory/directory.entities';
 import { AdviceRequest } from '../requests/request.entities';
 
 /**
- * `reassigned`: staff gave the request to someone they chose; `withdrawn`: staff took it away and let
- * routing choose, so routing never offers it to that facilitator again (as after a decline or a miss). `absence`,
+ * `reassigned`: staff gave the request to someone they chose; `withdrawn`: staff took it away and let routing choose.
+ * Either way routing never offers it to that facilitator again, as after a decline or a miss (excludedAfter). `absence`,
  * `inactive` (record out of routing), `departed` (account deactivated too): the holder became unavailable (AwayCause).
  * `realigned`: its territory moved to another network before anyone took it in charge (network-realignment).
  */

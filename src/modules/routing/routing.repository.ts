@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { columnsOf, SqlStatement } from '../../database/sql-statement';
 import { facilitatorToday, NetworkDays } from '../reference/network-days';
 import type { OrganisationType, RequestKind, RequestStatus } from '../requests/request.types';
-import type { FacilitatorCandidate, FollowedRequest } from './ranking.policy';
+import { EXCLUDING_END_REASONS, type FacilitatorCandidate, type FollowedRequest, type LetGo } from './ranking.policy';
 import type { AssignmentEndReason, DeclineReason } from './request-assignment.entity';
 
 /** What routing needs to know of a request, read under its row lock. */
@@ -301,16 +301,36 @@ export class RoutingRepository {
     ]);
   }
 
-  /** Who declined each request, let its deadline pass or had it withdrawn by staff: they are not offered it again. */
+  /**
+   * Who declined each request, let its deadline pass or had it taken by staff (withdrawn, reassigned): they are not
+   * offered it again (EXCLUDING_END_REASONS).
+   */
   async exclusions(manager: EntityManager, requestIds: string[]): Promise<Map<string, Set<string>>> {
-    const rows: Array<{ requestId: string; facilitatorId: string }> = await manager.query(
-      `SELECT request_id AS "requestId", facilitator_id AS "facilitatorId" FROM request_assignments
-        WHERE request_id = ANY($1::uuid[]) AND end_reason IN ('declined', 'deadline_missed', 'withdrawn')`,
-      [requestIds],
-    );
     const byRequest = new Map<string, Set<string>>();
-    for (const { requestId, facilitatorId } of rows) byRequest.set(requestId, (byRequest.get(requestId) ?? new Set()).add(facilitatorId));
+    for (const { requestId, facilitatorId } of await this.letGoRows(manager, requestIds)) {
+      byRequest.set(requestId, (byRequest.get(requestId) ?? new Set()).add(facilitatorId));
+    }
     return byRequest;
+  }
+
+  /** The same, each with who they are and how it left them, in that order: what the animators' pool digest names. */
+  async letGo(manager: EntityManager, requestIds: string[]): Promise<Map<string, LetGo[]>> {
+    const byRequest = new Map<string, LetGo[]>();
+    for (const { requestId, by, endReason, declineReason, taken } of await this.letGoRows(manager, requestIds)) {
+      byRequest.set(requestId, [...(byRequest.get(requestId) ?? []), { by, endReason, declineReason, taken }]);
+    }
+    return byRequest;
+  }
+
+  private letGoRows(manager: EntityManager, requestIds: string[]): Promise<Array<LetGo & { requestId: string; facilitatorId: string }>> {
+    return manager.query(
+      `SELECT a.request_id AS "requestId", a.facilitator_id AS "facilitatorId", f.first_name || ' ' || f.last_name AS "by",
+              a.end_reason AS "endReason", a.decline_reason AS "declineReason", a.taken_at IS NOT NULL AS "taken"
+         FROM request_assignments a JOIN facilitators f ON f.id = a.facilitator_id
+        WHERE a.request_id = ANY($1::uuid[]) AND a.end_reason = ANY($2::text[])
+        ORDER BY a.ended_at, a.id`,
+      [requestIds, EXCLUDING_END_REASONS],
+    );
   }
 
   /** Places taken in each facilitator's capacity; the rows are already locked by lockCandidates. */

@@ -26,6 +26,7 @@ import {
   followedReferenceHeldBy,
   followUpHolderText,
   IneligibilityReason,
+  letGoText,
   rankFacilitators,
   waitingReasonText,
   PoolWait,
@@ -837,6 +838,10 @@ export class RoutingService {
       const { requests, announced, waiting } = await this.routing.announcePool(manager, networkCode, POOL_ALERT_LIMIT, this.clock.now());
       if (!announced) return;
       const why = await this.waitingReasons(requests, manager);
+      const letGo = await this.routing.letGo(
+        manager,
+        requests.map((r) => r.id),
+      );
       const network = await this.routing.networkRecipients(manager, networkCode);
       if (!network?.emails.length) {
         this.logger.warn({ networkCode }, 'réseau sans animateur ni adresse de contact : réserve non signalée');
@@ -869,6 +874,8 @@ export class RoutingService {
                 createdAt: r.createdAt,
                 // Given back by its facilitator: who, and their word, so the animators know why it waits.
                 givenBack: r.givenBack ? { by: r.givenBack.by, note: r.givenBack.note } : null,
+                // Who had it and how it left them (a decline's reason), oldest first: whom routing will not offer it again.
+                letGo: (letGo.get(r.id) ?? []).map(letGoText),
                 // As of now (null: a place freed meanwhile, the next drain places it).
                 why: why.get(r.id)?.text ?? null,
               })),
