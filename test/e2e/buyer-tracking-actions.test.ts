@@ -497,7 +497,7 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     expect(mail).toEqual(
       expect.objectContaining({
         recipient: 'alix@example.org',
-        subject: `Demande ${request.reference} : l’acheteur indique que sa question est résolue`,
+        subject: `Demande ${request.reference} « Fournitures de bureau et loi AGEC 7 » : l’acheteur indique que sa question est résolue`,
       }),
     );
     const closed = await (await page(request)).text();
@@ -546,7 +546,10 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     ]);
     const [mail] = await mailsTo(t, 'facilitator-buyer-message');
     expect(mail).toEqual(
-      expect.objectContaining({ recipient: 'dominique@example.org', subject: `Demande ${request.reference} retirée par l’acheteur` }),
+      expect.objectContaining({
+        recipient: 'dominique@example.org',
+        subject: `Demande ${request.reference} « Fournitures de bureau et loi AGEC 5 » retirée par l’acheteur`,
+      }),
     );
     // The buyer's reason reaches the facilitator, and the history (for the network's review).
     expect(mail.text_body).toContain('Raison indiquée : La réponse tarde trop pour mon calendrier.');
@@ -688,7 +691,7 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     ]);
     const [mail] = await mailsTo(t, 'facilitator-buyer-message');
     expect(mail.recipient).toBe('dominique@example.org');
-    expect(mail.subject).toBe(`Demande ${request.reference} : l’acheteur a ajouté une information`);
+    expect(mail.subject).toBe(`Demande ${request.reference} « Fournitures de bureau et loi AGEC 7 » : l’acheteur a ajouté une information`);
     expect(mail.text_body).toContain(detail);
     html = await (await page(request)).text();
     expect(html).toContain('Vous avez ajouté une information');

@@ -1,14 +1,7 @@
 import { insertFacilitator } from '../support/facilitators';
 import { submittedAndTaken } from '../support/conversation';
-import { csrfIn, signedInAccount, signedInStaff, StaffClient, StaffSeed } from '../support/staff';
+import { csrfIn, hiddenField, pageFormOf, signedInAccount, signedInStaff, StaffSeed } from '../support/staff';
 import { submitRequest, TestApp, useTestApp, waitFor } from '../support/test-app';
-
-/** A form's hidden field, as the page gives it. */
-function hidden(html: string, name: string): string {
-  const value = html.match(new RegExp(`name="${name}" value="([^"]*)"`))?.[1];
-  if (value === undefined) throw new Error(`no ${name} field in the page`);
-  return value;
-}
 
 /**
  * The request page's own forms (take from the pool, take charge, decline, précision, answer, note) and « Mes brouillons
@@ -28,19 +21,16 @@ describe('request page forms sent after someone else acted on the request (worke
   const named = async (seed: StaffSeed, firstName: string, lastName: string) =>
     (await signedInAccount(t, seed, { firstName, lastName })).client;
 
-  /** The fields of the page's form posting to `action`, as the browser sends them back. */
-  async function formOf(client: StaffClient, path: string, action: string): Promise<Record<string, string>> {
-    const html = await (await client.get(path)).text();
-    const form = html.slice(html.indexOf(`action="${action}"`));
-    return { _csrf: csrfIn(html), formToken: hidden(form, 'formToken'), seenState: hidden(form, 'seenState') };
-  }
-
   /** Annie gives the request to Dominique from the reassignment page. */
   async function annieGivesToDominique(reference: string) {
     const annie = await named({ role: 'animator', networks: ['aura-ee'] }, 'Annie', 'Roux');
     const dominique = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Dominique' });
     const path = `${page(reference)}/reaffectation`;
-    const reassigned = await annie.post(path, { ...(await formOf(annie, path, path)), facilitatorId: dominique, reason: 'Rééquilibrage' });
+    const reassigned = await annie.post(path, {
+      ...(await pageFormOf(annie, path, path)),
+      facilitatorId: dominique,
+      reason: 'Rééquilibrage',
+    });
     expect(reassigned.status).toBe(303);
     return { annie, dominique };
   }
@@ -56,10 +46,10 @@ describe('request page forms sent after someone else acted on the request (worke
     const alex = await signedInStaff(t, { role: 'facilitator', facilitatorId: alexId, networks: ['aura-ee'] });
     const claude = await named({ role: 'facilitator', facilitatorId: claudeId, networks: ['aura-ee'] }, 'Claude', 'Test');
     const action = `${page(reference)}/prise-en-reserve`;
-    const alexForm = await formOf(alex, page(reference), action);
+    const alexForm = await pageFormOf(alex, page(reference), action);
     expect(alexForm.seenState).toBe('unassigned:environmental:');
 
-    expect((await claude.post(action, await formOf(claude, page(reference), action))).status).toBe(303);
+    expect((await claude.post(action, await pageFormOf(claude, page(reference), action))).status).toBe(303);
     const lost = await alex.post(action, alexForm);
     expect(lost.status).toBe(409);
     const html = await lost.text();
@@ -79,8 +69,8 @@ describe('request page forms sent after someone else acted on the request (worke
     const alex = await signedInStaff(t, { role: 'facilitator', facilitatorId: request.facilitatorId, networks: ['aura-ee'] });
     const takeCharge = `${page(request.reference)}/prise-en-charge`;
     const decline = `${page(request.reference)}/declin`;
-    const takeForm = await formOf(alex, page(request.reference), takeCharge);
-    const declineForm = await formOf(alex, page(request.reference), decline);
+    const takeForm = await pageFormOf(alex, page(request.reference), takeCharge);
+    const declineForm = await pageFormOf(alex, page(request.reference), decline);
     expect(takeForm.seenState).toBe(`assigned:environmental:${request.facilitatorId}`);
     const { dominique } = await annieGivesToDominique(request.reference);
 
@@ -114,7 +104,7 @@ describe('request page forms sent after someone else acted on the request (worke
     });
     const html = await (await alex.get(page(request.reference))).text();
     const answerForm = html.slice(html.indexOf('id="formulaire-reponse"'));
-    const clarifyForm = await formOf(alex, page(request.reference), `${page(request.reference)}/precision`);
+    const clarifyForm = await pageFormOf(alex, page(request.reference), `${page(request.reference)}/precision`);
     // Saved as they typed, while the request was theirs.
     await t.dataSource.query(
       `INSERT INTO answer_drafts (request_id, staff_user_id, body, items, saved_at) VALUES ($1, $2, 'Début de ma réponse', '[]', now())`,
@@ -124,10 +114,10 @@ describe('request page forms sent after someone else acted on the request (worke
 
     const form = new FormData();
     form.append('_csrf', csrfIn(html));
-    form.append('formToken', hidden(answerForm, 'formToken'));
+    form.append('formToken', hiddenField(answerForm, 'formToken'));
     form.append('complement', 'false');
     form.append('buyerMessageSeen', '');
-    form.append('seenState', hidden(answerForm, 'seenState'));
+    form.append('seenState', hiddenField(answerForm, 'seenState'));
     form.append('body', 'Début de ma réponse, et tout ce que j’ai écrit depuis.');
     const answered = await alex.postMultipart(`${page(request.reference)}/reponse`, form);
     expect(answered.status).toBe(409);
@@ -158,11 +148,13 @@ describe('request page forms sent after someone else acted on the request (worke
     const claude = await insertFacilitator(t.dataSource, { kind: 'social_clause', network: 'aura-ee', departments: ['38'] });
     const alex = await signedInStaff(t, { role: 'facilitator', facilitatorId: alexId, networks: ['aura-ee'] });
     const notes = `${page(reference)}/notes`;
-    const noteForm = await formOf(alex, page(reference), notes);
-    const oldNoteForm = await formOf(alex, page(reference), notes);
+    const noteForm = await pageFormOf(alex, page(reference), notes);
+    const oldNoteForm = await pageFormOf(alex, page(reference), notes);
     const annie = await named({ role: 'animator', networks: ['aura-ee'] }, 'Annie', 'Roux');
     const transfer = `${page(reference)}/transfert`;
-    expect((await annie.post(transfer, { ...(await formOf(annie, transfer, transfer)), reason: 'Clause d’insertion' })).status).toBe(303);
+    expect((await annie.post(transfer, { ...(await pageFormOf(annie, transfer, transfer)), reason: 'Clause d’insertion' })).status).toBe(
+      303,
+    );
     await waitFor(async () => (await requestRow(reference)).holder === claude, 10_000, 'routée à Claude');
 
     const refused = await alex.post(notes, { ...noteForm, body: 'Appelé l’acheteur ce matin.' });
@@ -214,7 +206,7 @@ describe('request page forms sent after someone else acted on the request (worke
     const tab = async () => {
       const html = await (await holder.get(LEFT)).text();
       const form = html.slice(html.indexOf(`id="brouillon-${request.reference}"`));
-      return { _csrf: csrfIn(html), formToken: hidden(form, 'formToken') };
+      return { _csrf: csrfIn(html), formToken: hiddenField(form, 'formToken') };
     };
     const [first, second] = [await tab(), await tab()];
     expect(first.formToken).not.toBe(second.formToken);
@@ -242,14 +234,14 @@ describe('request page forms sent after someone else acted on the request (worke
       const path = `${page(reference)}/${action}`;
       const before = await requestRow(reference);
       for (const seenState of ['', 'ouverte:environmental:']) {
-        const refused = await alex.post(path, { ...(await formOf(alex, page(reference), path)), seenState });
+        const refused = await alex.post(path, { ...(await pageFormOf(alex, page(reference), path)), seenState });
         expect([path, seenState, refused.status]).toEqual([path, seenState, 400]);
         const html = await refused.text();
         expect(html).toContain('<h2 class="fr-alert__title">Action impossible</h2>');
         expect(html).toContain(TOO_OLD);
         expect(html).not.toContain('seenState de sa consultation');
         // The page below is the request as it is now, its forms with the state it shows.
-        expect(hidden(html.slice(html.indexOf(`action="${path}"`)), 'seenState')).toBe(
+        expect(hiddenField(html.slice(html.indexOf(`action="${path}"`)), 'seenState')).toBe(
           `${before.status}:environmental:${before.holder ?? ''}`,
         );
       }
@@ -261,7 +253,7 @@ describe('request page forms sent after someone else acted on the request (worke
     const request = await submittedAndTaken(t, 6);
     const annie = await named({ role: 'animator', networks: ['aura-ee'] }, 'Annie', 'Roux');
     const transfer = `${page(request.reference)}/transfert`;
-    const done = await annie.post(transfer, { ...(await formOf(annie, transfer, transfer)), reason: 'Clause d’insertion' });
+    const done = await annie.post(transfer, { ...(await pageFormOf(annie, transfer, transfer)), reason: 'Clause d’insertion' });
     expect(done.status).toBe(303);
     expect(done.headers.get('location')).toBe(`${page(request.reference)}?fait=transfert`);
     const html = await (await annie.get(done.headers.get('location')!)).text();

@@ -1,14 +1,7 @@
 import { insertFacilitator } from '../support/facilitators';
 import { sentMailFile, staffWrites, submittedAndTaken } from '../support/conversation';
-import { bearerFor, csrfIn, signedInAccount, signedInStaff, StaffClient, StaffSeed } from '../support/staff';
+import { bearerFor, csrfIn, hiddenField, pageFormOf, signedInAccount, signedInStaff, StaffClient, StaffSeed } from '../support/staff';
 import { bodyOf, submitRequest, TestApp, useTestApp, waitFor } from '../support/test-app';
-
-/** A form's hidden field, as the page gives it. */
-function hidden(html: string, name: string): string {
-  const value = html.match(new RegExp(`name="${name}" value="([^"]*)"`))?.[1];
-  if (value === undefined) throw new Error(`no ${name} field in the page`);
-  return value;
-}
 
 const occurrences = (html: string, text: string) => html.split(text).length - 1;
 
@@ -38,18 +31,11 @@ describe('staff forms opened before a colleague changed the request: close, tran
     return (await signedInAccount(t, { role: 'animator', networks: ['aura-ee'] }, { firstName, lastName })).client;
   }
 
-  /** The fields of the page's form posting to `action` (CSRF token, form token, seen state), as the browser sends them back. */
-  async function formOf(client: StaffClient, page: string, action: string): Promise<Record<string, string>> {
-    const html = await (await client.get(page)).text();
-    const form = html.slice(html.indexOf(`action="${action}"`));
-    return { _csrf: csrfIn(html), formToken: hidden(form, 'formToken'), seenState: hidden(form, 'seenState') };
-  }
-
   it('refuses a closure decided on a page opened before the answer, and no longer offers « Retirée par l’acheteur » once answered', async () => {
     const request = await submittedAndTaken(t, 1, { firstName: 'Alex' });
     const page = `/espace/demandes/${request.reference}`;
     const sacha = await animator('Sacha', 'Martin');
-    const stale = await formOf(sacha, page, `${page}/cloture`);
+    const stale = await pageFormOf(sacha, page, `${page}/cloture`);
     expect(stale.seenState).toBe(`in_progress:environmental:${request.facilitatorId}`);
     expect(await (await sacha.get(page)).text()).toContain('value="withdrawn"');
 
@@ -59,11 +45,11 @@ describe('staff forms opened before a colleague changed the request: close, tran
     expect(incomplete.status).toBe(400);
     const incompleteHtml = await incomplete.text();
     const sentBack = incompleteHtml.slice(incompleteHtml.indexOf(`action="${page}/cloture"`));
-    expect(hidden(sentBack, 'seenState')).toBe(stale.seenState);
+    expect(hiddenField(sentBack, 'seenState')).toBe(stale.seenState);
     const refused = await sacha.post(`${page}/cloture`, {
       _csrf: csrfIn(incompleteHtml),
-      formToken: hidden(sentBack, 'formToken'),
-      seenState: hidden(sentBack, 'seenState'),
+      formToken: hiddenField(sentBack, 'formToken'),
+      seenState: hiddenField(sentBack, 'seenState'),
       reason: 'withdrawn',
       message: 'Il nous a écrit qu’il renonce.',
     });
@@ -75,19 +61,19 @@ describe('staff forms opened before a colleague changed the request: close, tran
     expect(occurrences(html, 'Entre-temps')).toBe(1);
     expect(html).toContain('Relisez-la ci-dessous, puis recommencez si c’est toujours utile.');
     expect(html).toContain('Il nous a écrit qu’il renonce.');
-    expect(hidden(html.slice(html.indexOf('/cloture"')), 'seenState')).toBe(`answered:environmental:${request.facilitatorId}`);
+    expect(hiddenField(html.slice(html.indexOf('/cloture"')), 'seenState')).toBe(`answered:environmental:${request.facilitatorId}`);
     expect(await requestRow(request.reference)).toMatchObject({ status: 'answered', closeReason: null });
 
     // Answered, a withdrawal is no longer staff's to record (the buyer says it is resolved, or lets it close).
     expect(html).not.toContain('value="withdrawn"');
-    const fresh = await formOf(sacha, page, `${page}/cloture`);
+    const fresh = await pageFormOf(sacha, page, `${page}/cloture`);
     const withdrawn = await sacha.post(`${page}/cloture`, { ...fresh, reason: 'withdrawn' });
     expect(withdrawn.status).toBe(409);
     expect(await withdrawn.text()).toContain(
       'Une demande « Réponse envoyée » ne peut pas être clôturée avec le motif « Retirée par l’acheteur »',
     );
     expect(await requestRow(request.reference)).toMatchObject({ status: 'answered', closeReason: null });
-    const closedNow = await sacha.post(`${page}/cloture`, { ...(await formOf(sacha, page, `${page}/cloture`)), reason: 'answered' });
+    const closedNow = await sacha.post(`${page}/cloture`, { ...(await pageFormOf(sacha, page, `${page}/cloture`)), reason: 'answered' });
     expect(closedNow.status).toBe(303);
     expect(await requestRow(request.reference)).toMatchObject({ status: 'closed', closeReason: 'answered' });
   });
@@ -174,10 +160,13 @@ describe('staff forms opened before a colleague changed the request: close, tran
     const transferPath = `/espace/demandes/${reference}/transfert`;
     const annie = await animator('Annie', 'Roux');
     const bea = await animator('Béa', 'Klein');
-    const staleReassign = await formOf(annie, reassignPath, reassignPath);
+    const staleReassign = await pageFormOf(annie, reassignPath, reassignPath);
     expect(staleReassign.seenState).toBe(`assigned:environmental:${alex}`);
 
-    const transferred = await bea.post(transferPath, { ...(await formOf(bea, transferPath, transferPath)), reason: 'Clause d’insertion' });
+    const transferred = await bea.post(transferPath, {
+      ...(await pageFormOf(bea, transferPath, transferPath)),
+      reason: 'Clause d’insertion',
+    });
     expect(transferred.status).toBe(303);
     // Taken from Alex by someone else: told by the same e-mail as a reassignment, with the reason.
     const toAlex = await sentMailFile(t, 'assignment-withdrawn', 'alex@example.org');
@@ -197,7 +186,7 @@ describe('staff forms opened before a colleague changed the request: close, tran
     expect(html).toContain('Rééquilibrage de la charge');
     // The fresh page: its current state, and a new seen state to do it again from.
     expect(html).toContain('Type : Clauses sociales');
-    expect(hidden(html, 'seenState')).not.toBe(staleReassign.seenState);
+    expect(hiddenField(html, 'seenState')).not.toBe(staleReassign.seenState);
     // Dominique was given nothing, told nothing.
     expect(await t.dataSource.query(`SELECT 1 FROM mail_messages WHERE recipient = 'dominique@example.org'`)).toEqual([]);
     expect((await requestRow(reference)).holder).not.toBe(dominique);
@@ -207,7 +196,7 @@ describe('staff forms opened before a colleague changed the request: close, tran
     const { reference, dominique } = await heldByAlex(4);
     const reassignPath = `/espace/demandes/${reference}/reaffectation`;
     const annie = await animator('Annie', 'Roux');
-    const { seenState: _seen, ...oldForm } = await formOf(annie, reassignPath, reassignPath);
+    const { seenState: _seen, ...oldForm } = await pageFormOf(annie, reassignPath, reassignPath);
     await t.dataSource.query(`UPDATE requests SET kind = 'social_clause' WHERE reference = $1`, [reference]);
     const refused = await annie.post(reassignPath, { ...oldForm, facilitatorId: dominique, reason: 'Rééquilibrage' });
     expect(refused.status).toBe(409);
@@ -221,11 +210,11 @@ describe('staff forms opened before a colleague changed the request: close, tran
     const transferPath = `/espace/demandes/${reference}/transfert`;
     const annie = await animator('Annie', 'Roux');
     const bea = await animator('Béa', 'Klein');
-    const staleTransfer = await formOf(bea, transferPath, transferPath);
+    const staleTransfer = await pageFormOf(bea, transferPath, transferPath);
     expect(staleTransfer.seenState).toBe(`assigned:environmental:${alex}`);
 
     const reassigned = await annie.post(reassignPath, {
-      ...(await formOf(annie, reassignPath, reassignPath)),
+      ...(await pageFormOf(annie, reassignPath, reassignPath)),
       facilitatorId: dominique,
       reason: 'Rééquilibrage',
     });
@@ -235,11 +224,11 @@ describe('staff forms opened before a colleague changed the request: close, tran
     const noReason = await bea.post(transferPath, { ...staleTransfer, reason: '' });
     expect(noReason.status).toBe(400);
     const again = await noReason.text();
-    expect(hidden(again, 'seenState')).toBe(staleTransfer.seenState);
+    expect(hiddenField(again, 'seenState')).toBe(staleTransfer.seenState);
     const refused = await bea.post(transferPath, {
       _csrf: csrfIn(again),
-      formToken: hidden(again, 'formToken'),
-      seenState: hidden(again, 'seenState'),
+      formToken: hiddenField(again, 'formToken'),
+      seenState: hiddenField(again, 'seenState'),
       reason: 'Clause d’insertion',
     });
     expect(refused.status).toBe(409);
@@ -252,7 +241,8 @@ describe('staff forms opened before a colleague changed the request: close, tran
     expect(await requestRow(reference)).toMatchObject({ kind: 'environmental', holder: dominique });
     // Done again from the fresh page, it goes through.
     expect(
-      (await bea.post(transferPath, { _csrf: csrfIn(html), seenState: hidden(html, 'seenState'), reason: 'Clause d’insertion' })).status,
+      (await bea.post(transferPath, { _csrf: csrfIn(html), seenState: hiddenField(html, 'seenState'), reason: 'Clause d’insertion' }))
+        .status,
     ).toBe(303);
     expect((await requestRow(reference)).kind).toBe('social_clause');
     expect(await sentMailFile(t, 'assignment-withdrawn', 'dominique@example.org')).toContain(
@@ -320,8 +310,8 @@ describe('staff forms opened before a colleague changed the request: close, tran
     const page = `/espace/demandes/${request.reference}`;
     const transferPath = `${page}/transfert`;
     const alex = await signedInStaff(t, { role: 'facilitator', facilitatorId: request.facilitatorId, networks: ['aura-ee'] });
-    const closeForm = await formOf(alex, page, `${page}/cloture`);
-    const transferForm = await formOf(alex, transferPath, transferPath);
+    const closeForm = await pageFormOf(alex, page, `${page}/cloture`);
+    const transferForm = await pageFormOf(alex, transferPath, transferPath);
     const annie = await namedToken({ role: 'animator', networks: ['aura-ee'] }, 'Annie', 'Roux');
     const dominique = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Dominique', email: 'dominique@example.org' });
     expect((await apiOn(request.reference)(annie, '/reassign', { facilitatorId: dominique, reason: 'Rééquilibrage' })).status).toBe(200);

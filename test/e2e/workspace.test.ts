@@ -423,7 +423,7 @@ describe('the facilitator workspace', () => {
     expect(mail).toContain(`avec un nouveau délai de réponse : ${frenchFilters.getFilter('frDeadline')(due, '38')}.`);
     expect(mail).toContain(`/espace/demandes/${reference}`);
     const [{ subject }] = await t.dataSource.query(`SELECT subject FROM mail_messages WHERE template = 'request-reopened'`);
-    expect(subject).toBe(`Demande ${reference} rouverte : elle vous revient`);
+    expect(subject).toBe(`Demande ${reference} « Fournitures de bureau et loi AGEC 1 » rouverte : elle vous revient`);
     expect(await openCount()).toBe(1);
   });
 

@@ -170,7 +170,7 @@ describe('routing in batches', () => {
     await routing.poolAlert('aura-ee');
     const lateReference = await referenceOf(late);
     expect((await mailsTo(t, 'network-pool-alert')).map((m) => m.subject)).toEqual([
-      `Demande ${await referenceOf(unplaced)} en attente : aucun facilitateur disponible`,
+      `Demande ${await referenceOf(unplaced)} « Fournitures de bureau et loi AGEC 100 » en attente : aucun facilitateur disponible`,
     ]);
 
     // Taken from the pool, then declined by the only one free: a new stay in the pool, announced.
@@ -180,7 +180,9 @@ describe('routing in batches', () => {
     await routing.poolAlert('aura-ee');
     const [, back, ...more] = await mailsTo(t, 'network-pool-alert');
     expect(more).toEqual([]);
-    expect(back.subject).toBe(`Demande ${lateReference} en attente : aucun facilitateur disponible`);
+    expect(back.subject).toBe(
+      `Demande ${lateReference} « Fournitures de bureau et loi AGEC 100 » en attente : aucun facilitateur disponible`,
+    );
     expect((await mailsTo(t, 'network-escalation')).length).toBe(1);
   });
 

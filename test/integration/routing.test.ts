@@ -317,7 +317,9 @@ describe('routing worker', () => {
     await sweep.run();
     expect(await reminders()).toBe(1);
     const mail = await sentMailFile(t, 'take-charge-reminder', 'oublieuse@example.org');
-    expect(mail).toContain(`Subject: Rappel : la demande ${forgotten.reference} attend votre prise en charge`);
+    expect(mail).toContain(
+      `Subject: Rappel : la demande ${forgotten.reference} « Fournitures de bureau et loi AGEC 11 » attend votre prise en charge`,
+    );
     expect(mail).toContain('Bonjour Oriane,');
     expect(mail).toContain('(heure de Paris), ou déclinez-la si vous ne pouvez pas la traiter');
     expect(mail).toContain(`/espace/demandes/${forgotten.reference}`);
@@ -418,7 +420,7 @@ describe('routing worker', () => {
     const overdue = t.app.get(OverdueAnswersService);
     await Promise.all([sweep.run(), overdue.announceAll(), overdue.announceAll()]);
     await sweep.run();
-    expect(await digests()).toEqual([`Demande ${late.reference} : réponse en retard`]);
+    expect(await digests()).toEqual([`Demande ${late.reference} « Fournitures de bureau et loi AGEC 14 » : réponse en retard`]);
     const mail = await sentMailFile(t, 'network-overdue-answers', 'animation@example.org');
     expect(mail).toContain('Une réponse écrite du réseau AURA-EE / RREDD a dépassé son délai');
     expect(mail).toContain('suivie par Tess Lenoir');
@@ -432,7 +434,9 @@ describe('routing worker', () => {
           `SELECT subject FROM mail_messages WHERE template = 'facilitator-overdue-answers' AND recipient = 'tardive@example.org' ORDER BY created_at`,
         )
       ).map((m: { subject: string }) => m.subject);
-    expect(await ownDigests()).toEqual([`Demande ${late.reference} : votre réponse est en retard`]);
+    expect(await ownDigests()).toEqual([
+      `Demande ${late.reference} « Fournitures de bureau et loi AGEC 14 » : votre réponse est en retard`,
+    ]);
     const own = await sentMailFile(t, 'facilitator-overdue-answers', 'tardive@example.org');
     expect(own).toContain('Bonjour Tess,');
     expect(own).toContain(`/espace/demandes/${late.reference}`);
@@ -452,10 +456,13 @@ describe('routing worker', () => {
       clock.travel(-travelled);
     }
     expect(await digests()).toEqual([
-      `Demande ${late.reference} : réponse en retard`,
+      `Demande ${late.reference} « Fournitures de bureau et loi AGEC 14 » : réponse en retard`,
       '2 réponses en retard dans le réseau AURA-EE / RREDD',
     ]);
-    expect(await ownDigests()).toEqual([`Demande ${late.reference} : votre réponse est en retard`, '2 de vos réponses sont en retard']);
+    expect(await ownDigests()).toEqual([
+      `Demande ${late.reference} « Fournitures de bureau et loi AGEC 14 » : votre réponse est en retard`,
+      '2 de vos réponses sont en retard',
+    ]);
     expect(await told(later)).not.toBeNull();
     expect(await told(latest)).not.toBeNull();
 

@@ -78,6 +78,20 @@ export function csrfIn(html: string): string {
   return token;
 }
 
+/** A form's hidden field, as the page gives it. */
+export function hiddenField(html: string, name: string): string {
+  const value = html.match(new RegExp(`name="${name}" value="([^"]*)"`))?.[1];
+  if (value === undefined) throw new Error(`no ${name} field in the page`);
+  return value;
+}
+
+/** The fields of `page`'s form posting to `action` (CSRF token, form token, seen state), as the browser sends them back. */
+export async function pageFormOf(client: StaffClient, page: string, action: string): Promise<Record<string, string>> {
+  const html = await (await client.get(page)).text();
+  const form = html.slice(html.indexOf(`action="${action}"`));
+  return { _csrf: csrfIn(html), formToken: hiddenField(form, 'formToken'), seenState: hiddenField(form, 'seenState') };
+}
+
 /** A browser-like client: keeps cookies, never follows redirects (tests look at them). */
 export class StaffClient {
   readonly jar = new CookieJar();

@@ -507,7 +507,7 @@ describe('MailComposer, facilitator-assignment', () => {
   const withContext = (context: Record<string, unknown>) =>
     composer.compose({
       template: 'facilitator-assignment',
-      subject: 'Nouvelle demande GV-2026-000042 : Papier recyclé',
+      subject: 'Nouvelle demande GV-2026-000042 « Papier recyclé »',
       context: {
         firstName: 'Dominique',
         reference: 'GV-2026-000042',
@@ -614,7 +614,7 @@ describe('MailComposer, assignment-withdrawn', () => {
   it('gives the network’s reason for taking it away, as its animator typed it', () => {
     const { text, html } = composer.compose({
       template: 'assignment-withdrawn',
-      subject: 'Demande GV-2026-000042 : elle vous est retirée',
+      subject: 'Demande GV-2026-000042 « Papier recyclé » : elle vous est retirée',
       context: { firstName: 'Sacha', reference: 'GV-2026-000042', subject: 'Papier recyclé', why: 'reassigned', reason: 'congés' },
     });
     for (const body of [text, html]) expect(body).toContain('ou la remet en attribution. Son motif : « congés ».');
@@ -627,7 +627,7 @@ describe('MailComposer, assignment-withdrawn', () => {
   ])('says why a request is taken away: %s', (why, phrase) => {
     const { text, html } = composer.compose({
       template: 'assignment-withdrawn',
-      subject: 'Demande GV-2026-000042 : elle vous est retirée',
+      subject: 'Demande GV-2026-000042 « Papier recyclé » : elle vous est retirée',
       context: { firstName: 'Sacha', reference: 'GV-2026-000042', subject: 'Papier recyclé', why },
     });
     for (const body of [text, html]) {
@@ -639,7 +639,7 @@ describe('MailComposer, assignment-withdrawn', () => {
   it('names the domain a transferred request goes to, whose facilitator will take it (it may wait in the pool first)', () => {
     const { text, html } = composer.compose({
       template: 'assignment-withdrawn',
-      subject: 'Demande GV-2026-000042 : elle vous est retirée',
+      subject: 'Demande GV-2026-000042 « Papier recyclé » : elle vous est retirée',
       context: {
         firstName: 'Sacha',
         reference: 'GV-2026-000042',
@@ -658,7 +658,7 @@ describe('MailComposer, assignment-withdrawn', () => {
   ])('%s', (_case, leftDraftsUrl, told) => {
     const { text, html } = composer.compose({
       template: 'assignment-withdrawn',
-      subject: 'Demande GV-2026-000042 : elle vous est retirée',
+      subject: 'Demande GV-2026-000042 « Papier recyclé » : elle vous est retirée',
       context: { firstName: 'Sacha', reference: 'GV-2026-000042', subject: 'Papier recyclé', why: 'reassigned', leftDraftsUrl },
     });
     expect(
@@ -676,7 +676,7 @@ describe('the network escalation', () => {
   const escalation = (nowWith: string | null | undefined) =>
     composer.compose({
       template: 'network-escalation',
-      subject: 'Demande GV-2026-000042 : délai de prise en charge dépassé 2 fois',
+      subject: 'Demande GV-2026-000042 « Cantine » : délai de prise en charge dépassé 2 fois',
       context: {
         networkName: 'Réseau Grand Est',
         reference: 'GV-2026-000042',

@@ -124,6 +124,7 @@ export interface LockedEvaluation extends EvaluationScope {
   requestId: string;
   wave: SurveyWave;
   reference: string;
+  subject: string;
   requestStatus: RequestStatus;
   anonymisedAt: Date | null;
   /** The review as it stands, to refuse one prepared before it; who made it and who shared, to say so. */
@@ -208,7 +209,7 @@ export class EvaluationsRepository {
     const [row] = await manager.query(
       `SELECT s.id, s.request_id AS "requestId", s.wave, s.facilitator_id AS "facilitatorId",
               s.shared_with_facilitator_at AS "sharedWithFacilitatorAt", r.network_code AS "networkCode",
-              r.reference, r.status AS "requestStatus", r.anonymised_at AS "anonymisedAt", s.reviewed_at AS "reviewedAt",
+              r.reference, r.subject, r.status AS "requestStatus", r.anonymised_at AS "anonymisedAt", s.reviewed_at AS "reviewedAt",
               ${staffNames(staff)}
          FROM surveys s JOIN requests r ON r.id = s.request_id
          ${STAFF_JOINS}

@@ -1,5 +1,5 @@
 import { pageOf } from '../../web/paging';
-import { frenchNumber } from '../../common/french-format';
+import { frenchNumber, requestInSubject } from '../../common/french-format';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
@@ -155,7 +155,7 @@ export class EvaluationsService {
               requestId: evaluation.requestId,
               template: 'evaluation-shared',
               recipient: facilitator.email,
-              subject: `Demande ${evaluation.reference} : une évaluation de l’acheteur vous est partagée`,
+              subject: `Demande ${requestInSubject(evaluation.reference, evaluation.subject)} : une évaluation de l’acheteur vous est partagée`,
               context: {
                 firstName: facilitator.firstName,
                 reference: evaluation.reference,

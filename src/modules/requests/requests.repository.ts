@@ -4,9 +4,18 @@ import { columnsOf, SqlStatement } from '../../database/sql-statement';
 import { ensureReferenceSequence, REFERENCE_BLOCK, referenceSequence } from './reference-number';
 import { AdviceRequest, RequestEvent } from './request.entities';
 import type { FacilitatorShown } from './message-author.policy';
-import type { CloseReason, RequestKind, RequestStatus } from './request.types';
+import type { CloseReason, RequestStatus } from './request.types';
 import { OPEN_STATUSES } from './request-state.policy';
-import { ChangedMeanwhile, changedMeanwhile, changedOutOfSight, MEANWHILE_EVENTS, Move, SeenState, StateNow } from './seen-state.policy';
+import {
+  ChangedMeanwhile,
+  changedMeanwhile,
+  changedOutOfSight,
+  MEANWHILE_EVENTS,
+  SeenState,
+  StateNow,
+  takenFromThem,
+  Trail,
+} from './seen-state.policy';
 import type { LinkedRequest } from './tracking-url';
 
 /** A history line to write; `assigneeId` only on the events that give the request to a facilitator. */
@@ -295,21 +304,36 @@ export class RequestsRepository {
     sender: { facilitatorId: string; networkCodes: readonly string[] },
     db: DataSource | EntityManager = this.dataSource,
   ): Promise<void> {
-    const rows: Array<{ kind: RequestKind; networkCode: string; lastHolderId: string | null; since: Date | null; lastChanges: Move[] }> =
-      await db.query(
-        `SELECT r.kind, r.network_code AS "networkCode",
-                (SELECT ra.facilitator_id FROM request_assignments ra WHERE ra.request_id = r.id AND ra.ended_at IS NOT NULL
-                  ORDER BY ra.assigned_at DESC, ra.ended_at DESC LIMIT 1) AS "lastHolderId",
-                (SELECT f.created_at FROM facilitators f WHERE f.id = $2) AS since,
-                ${LAST_CHANGES} AS "lastChanges"
-           FROM requests r WHERE r.id = $1`,
-        [requestId, sender.facilitatorId, MEANWHILE_EVENTS],
-      );
-    const trail = rows[0];
+    const trail = await this.trailOutOfSight(db, 'r.id = $1', requestId, sender.facilitatorId);
     if (!trail?.since) return;
-    const lastChanges = trail.lastChanges.map((change) => ({ ...change, at: new Date(change.at) }));
-    const changed = changedOutOfSight(seen, { ...sender, since: trail.since }, { ...trail, lastChanges });
+    const changed = changedOutOfSight(seen, { ...sender, since: trail.since }, trail);
     if (changed) throw new ChangedMeanwhile(changed);
+  }
+
+  /** For a former holder opening its page: the latest change and who made it, if it took the request from them (takenFromThem). */
+  async changeThatTookIt(reference: string, facilitatorId: string): Promise<string | null> {
+    const trail = await this.trailOutOfSight(this.dataSource, 'r.reference = $1', reference, facilitatorId);
+    return trail && takenFromThem(facilitatorId, trail);
+  }
+
+  /** The request's Trail (`where` finds it by $1), and since when the facilitator's record exists (null: no such record). */
+  private async trailOutOfSight(
+    db: DataSource | EntityManager,
+    where: 'r.id = $1' | 'r.reference = $1',
+    key: string,
+    facilitatorId: string,
+  ): Promise<(Trail & { since: Date | null }) | null> {
+    const rows: Array<Trail & { since: Date | null }> = await db.query(
+      `SELECT r.kind, r.network_code AS "networkCode",
+              (SELECT ra.facilitator_id FROM request_assignments ra WHERE ra.request_id = r.id AND ra.ended_at IS NOT NULL
+                ORDER BY ra.assigned_at DESC, ra.ended_at DESC LIMIT 1) AS "lastHolderId",
+              (SELECT f.created_at FROM facilitators f WHERE f.id = $2) AS since,
+              ${LAST_CHANGES} AS "lastChanges"
+         FROM requests r WHERE ${where}`,
+      [key, facilitatorId, MEANWHILE_EVENTS],
+    );
+    const trail = rows[0];
+    return trail ? { ...trail, lastChanges: trail.lastChanges.map((change) => ({ ...change, at: new Date(change.at) })) } : null;
   }
 
   /**

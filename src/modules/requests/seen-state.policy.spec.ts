@@ -12,6 +12,7 @@ import {
   seenStateToken,
   Sender,
   StateNow,
+  takenFromThem,
   Trail,
   UnreadableSeenState,
 } from './seen-state.policy';
@@ -299,5 +300,40 @@ describe('a state sent by a facilitator who no longer sees the request', () => {
     ['no history', pool(), alex, trail([]), null],
   ] as const)('%s', (_case, sent, sender, known, message) => {
     expect(changedOutOfSight(sent, sender, known)).toBe(message);
+  });
+
+  // A former holder opening the page, nothing seen to check: the latest change only when it is the one that took it.
+  it.each([
+    [
+      'its holder until the latest change',
+      ALEX,
+      trail([move('reassigned', 'in_progress', 5)]),
+      'Dernier changement : Annie Roux a confié cette demande à un autre facilitateur.',
+    ],
+    [
+      'rerouted, then routing’s follow-up: the rerouting, not whom it found',
+      ALEX,
+      trail([move('assigned', 'submitted', 6, null), move('rerouted', 'assigned', 5)]),
+      'Dernier changement : Annie Roux a remis cette demande en attribution automatique.',
+    ],
+    [
+      'their deadline passed: no author',
+      ALEX,
+      trail([move('assigned', 'submitted', 6, null), move('deadline_missed', 'assigned', 5, null)]),
+      'Dernier changement : son délai de prise en charge est passé.',
+    ],
+    [
+      'more done since',
+      ALEX,
+      trail([move('taken_in_charge', 'assigned', 9, 'Dominique Test'), move('reassigned', 'in_progress', 5)]),
+      null,
+    ],
+    ['a holder before the latest one', ALEX, trail([move('reassigned', 'assigned', 9)], { lastHolderId: DOMINIQUE }), null],
+    ['another facilitator', CLAUDE, trail([move('reassigned', 'in_progress', 5)]), null],
+    ['a move from the pool: nobody held it then', ALEX, trail([move('reassigned', 'unassigned', 5)]), null],
+    ['a network change: not a taking', ALEX, trail([move('network_changed', 'in_progress', 5, null)]), null],
+    ['no history', ALEX, trail([]), null],
+  ] as const)('on the page, %s', (_case, facilitatorId, known, message) => {
+    expect(takenFromThem(facilitatorId, known)).toBe(message);
   });
 });

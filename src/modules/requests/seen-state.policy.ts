@@ -173,11 +173,7 @@ export function changedOutOfSight(seen: SeenState, sender: Sender, trail: Trail)
   if (!move || seen.status !== move.fromStatus || seen.kind !== (move.type === 'transferred' ? otherKind(trail.kind) : trail.kind)) {
     return null;
   }
-  const heldIt =
-    seen.holderId === sender.facilitatorId &&
-    trail.lastHolderId === sender.facilitatorId &&
-    TAKES_FROM_HOLDER.includes(move.type) &&
-    !HOLDERLESS.includes(move.fromStatus);
+  const heldIt = seen.holderId === sender.facilitatorId && endedTheirHolding(sender.facilitatorId, trail, move);
   const sawItInPool =
     seen.holderId === null &&
     move.fromStatus === 'unassigned' &&
@@ -185,9 +181,28 @@ export function changedOutOfSight(seen: SeenState, sender: Sender, trail: Trail)
     sender.networkCodes.includes(trail.networkCode) &&
     sender.since < move.at;
   if (!heldIt && !sawItInPool) return null;
+  return `Entre-temps, ${saidOutOfSight(move, trail)} : rien n’a été enregistré. ${heldIt ? 'Elle ne vous est plus confiée.' : 'Elle n’est plus dans la réserve du réseau.'}`;
+}
+
+/**
+ * For a former holder opening the request's page (an old e-mail's link; nothing seen to check): its latest change and
+ * who made it, as changedOutOfSight says it, when that change ended their holding. Null after any later move, or for an
+ * older holding: their page then says only that it is no longer theirs.
+ */
+export function takenFromThem(facilitatorId: string, trail: Trail): string | null {
+  const move = latestMove(trail.lastChanges);
+  return move && endedTheirHolding(facilitatorId, trail, move) ? `Dernier changement : ${saidOutOfSight(move, trail)}.` : null;
+}
+
+/** The latest move ended this facilitator's holding: they held the request right before it. */
+function endedTheirHolding(facilitatorId: string, trail: Trail, move: Move): boolean {
+  return trail.lastHolderId === facilitatorId && TAKES_FROM_HOLDER.includes(move.type) && !HOLDERLESS.includes(move.fromStatus);
+}
+
+/** A move as told to one who no longer sees the request: who made it, never who holds it now. */
+function saidOutOfSight(move: Move, trail: Trail): string {
   const who = AUTHOR_HOLDS_IT.includes(move.type) ? ANOTHER_FACILITATOR : (move.actorName ?? SOMEONE);
-  const said = MEANWHILE_PHRASES[move.type](who, trail, ANOTHER_FACILITATOR);
-  return `Entre-temps, ${said} : rien n’a été enregistré. ${heldIt ? 'Elle ne vous est plus confiée.' : 'Elle n’est plus dans la réserve du réseau.'}`;
+  return MEANWHILE_PHRASES[move.type](who, trail, ANOTHER_FACILITATOR);
 }
 
 /**

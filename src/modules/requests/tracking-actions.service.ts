@@ -1,5 +1,5 @@
 import { draftsDeletedStatement } from '../answer-drafts/answer-drafts.repository';
-import { frenchNumber } from '../../common/french-format';
+import { frenchNumber, requestInSubject } from '../../common/french-format';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { secondsUntilAllowed, ThrottleLimit, windowStart } from '../accounts/throttle.policy';
@@ -323,17 +323,17 @@ export class TrackingActionsService {
     if (!facilitator)
       return news.what === 'information' && request.status === 'unassigned' ? this.poolMail(manager, request, news, message) : [];
     const subjects = {
-      clarification: `Demande ${request.reference} : l’acheteur a apporté sa précision`,
-      reply: `Demande ${request.reference} : l’acheteur a répondu, la demande est rouverte`,
-      information: `Demande ${request.reference} : l’acheteur a ajouté une information`,
-      withdrawn: `Demande ${request.reference} retirée par l’acheteur`,
-      resolved: `Demande ${request.reference} : l’acheteur indique que sa question est résolue`,
+      clarification: ' : l’acheteur a apporté sa précision',
+      reply: ' : l’acheteur a répondu, la demande est rouverte',
+      information: ' : l’acheteur a ajouté une information',
+      withdrawn: ' retirée par l’acheteur',
+      resolved: ' : l’acheteur indique que sa question est résolue',
     };
     return this.mail.prepare({
       requestId: request.id,
       template: 'facilitator-buyer-message',
       recipient: facilitator.email,
-      subject: subjects[news.what],
+      subject: `Demande ${requestInSubject(request.reference, request.subject)}${subjects[news.what]}`,
       context: {
         firstName: facilitator.firstName,
         reference: request.reference,

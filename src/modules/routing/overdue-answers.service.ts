@@ -1,4 +1,4 @@
-import { afterNetworkWord } from '../../common/french-format';
+import { afterNetworkWord, requestInSubject } from '../../common/french-format';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
@@ -83,7 +83,7 @@ export class OverdueAnswersService {
         recipient,
         subject:
           overdue.length === 1
-            ? `Demande ${overdue[0].reference} : réponse en retard`
+            ? `Demande ${requestInSubject(overdue[0].reference, overdue[0].subject)} : réponse en retard`
             : `${overdue.length} réponses en retard dans le réseau ${afterNetworkWord(network!.networkName)}`,
         context: {
           networkName: network!.networkName,
@@ -102,7 +102,7 @@ export class OverdueAnswersService {
           recipient: first.facilitatorEmail,
           subject:
             indexes.length === 1
-              ? `Demande ${first.reference} : votre réponse est en retard`
+              ? `Demande ${requestInSubject(first.reference, first.subject)} : votre réponse est en retard`
               : `${indexes.length} de vos réponses sont en retard`,
           context: { firstName: first.facilitatorFirstName, requests: indexes.map((i) => listed[i]), queueUrl },
         };

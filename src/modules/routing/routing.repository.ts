@@ -306,14 +306,20 @@ export class RoutingRepository {
    * offered it again (EXCLUDING_END_REASONS).
    */
   async exclusions(manager: EntityManager, requestIds: string[]): Promise<Map<string, Set<string>>> {
-    const byRequest = new Map<string, Set<string>>();
-    for (const { requestId, facilitatorId } of await this.letGoRows(manager, requestIds)) {
-      byRequest.set(requestId, (byRequest.get(requestId) ?? new Set()).add(facilitatorId));
-    }
-    return byRequest;
+    return holdersByRequest(await this.letGoRows(manager, requestIds));
   }
 
-  /** The same, each with who they are and how it left them, in that order: what the animators' pool digest names. */
+  /** Who held each request before (an assignment of theirs ended, whatever the reason): its next e-mail to them says so. */
+  async formerHolders(manager: EntityManager, requestIds: string[]): Promise<Map<string, Set<string>>> {
+    const rows: Array<{ requestId: string; facilitatorId: string }> = await manager.query(
+      `SELECT request_id AS "requestId", facilitator_id AS "facilitatorId" FROM request_assignments
+        WHERE request_id = ANY($1::uuid[]) AND ended_at IS NOT NULL`,
+      [requestIds],
+    );
+    return holdersByRequest(rows);
+  }
+
+  /** The excluded (exclusions), each with who they are and how it left them, in order: what the animators' pool digest names. */
   async letGo(manager: EntityManager, requestIds: string[]): Promise<Map<string, LetGo[]>> {
     const byRequest = new Map<string, LetGo[]>();
     for (const { requestId, by, endReason, declineReason, taken } of await this.letGoRows(manager, requestIds)) {
@@ -700,4 +706,11 @@ function candidateParams(requests: readonly RoutableRequest[]): [string[], strin
 
 function distinct(values: string[]): string[] {
   return [...new Set(values)];
+}
+
+/** Each request's facilitators, from rows naming one of them each. */
+function holdersByRequest(rows: Array<{ requestId: string; facilitatorId: string }>): Map<string, Set<string>> {
+  const byRequest = new Map<string, Set<string>>();
+  for (const { requestId, facilitatorId } of rows) byRequest.set(requestId, (byRequest.get(requestId) ?? new Set()).add(facilitatorId));
+  return byRequest;
 }

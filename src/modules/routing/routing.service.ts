@@ -36,6 +36,8 @@ import {
   whyWaiting,
 } from './ranking.policy';
 import { answerReminderAt, takeChargeReminderAt } from './reminders.policy';
+import { assignmentSubject } from './assignment-mail.policy';
+import { requestInSubject } from '../../common/french-format';
 import type { AssignmentEndReason, DeclineReason } from './request-assignment.entity';
 import {
   AnswerDeadline,
@@ -89,6 +91,8 @@ type PlannedAssignment = NewAssignment & {
   fallback?: PoolWait | null;
   /** Routing gave a follow-up to the holder of the earlier request: its history line says so. */
   followUp?: string | null;
+  /** An assignment of this facilitator's to this request ended before: their e-mail says it comes back. */
+  heldBefore?: boolean;
 };
 
 /** Why routing chose this facilitator, when it says so: the follow-up's holder, the région's coordinator; null otherwise. */
@@ -108,12 +112,16 @@ export interface WaitingExplained {
 
 /** The deadlines a facilitator is reminded of (reminders.policy), each with its e-mail. */
 export type Reminder = 'take_charge' | 'answer';
-const REMINDERS: Record<Reminder, { template: string; subject: (reference: string) => string }> = {
+type Named = { reference: string; subject: string };
+const REMINDERS: Record<Reminder, { template: string; subject: (request: Named) => string }> = {
   take_charge: {
     template: 'take-charge-reminder',
-    subject: (reference) => `Rappel : la demande ${reference} attend votre prise en charge`,
+    subject: (r) => `Rappel : la demande ${requestInSubject(r.reference, r.subject)} attend votre prise en charge`,
   },
-  answer: { template: 'answer-reminder', subject: (reference) => `Rappel : la réponse à la demande ${reference} est attendue` },
+  answer: {
+    template: 'answer-reminder',
+    subject: (r) => `Rappel : la réponse à la demande ${requestInSubject(r.reference, r.subject)} est attendue`,
+  },
 };
 
 /**
@@ -218,7 +226,7 @@ export class RoutingService {
               requestId: request.id,
               template: REMINDERS[reminder].template,
               recipient: facilitator.email,
-              subject: REMINDERS[reminder].subject(request.reference),
+              subject: REMINDERS[reminder].subject(request),
               context: {
                 firstName: facilitator.firstName,
                 reference: request.reference,
@@ -507,7 +515,7 @@ export class RoutingService {
           const facilitator = await this.routing.facilitatorContact(manager, facilitatorId);
           await runAsOne(manager, [
             ...this.release(request, current, away, { type: 'reassigned', reason: AWAY_REASONS[away] }),
-            // Told, so that a second « Nouvelle demande » for the same request later reads as what it is; not once
+            // Told, so that the request coming back to them later (« confiée à nouveau ») reads as what it is; not once
             // gone: the mailbox of someone who left is no one's.
             ...(facilitator && away !== 'departed' ? this.withdrawnMail(request, facilitator, 'unavailable') : []),
           ]);
@@ -583,6 +591,7 @@ export class RoutingService {
       assignments.push({ ...this.plan(request, facilitator, now), fallback, followUp: followUpHolderText(request, facilitator) });
       return 'assigned';
     });
+    await this.markHeldBefore(manager, assignments);
     return {
       outcomes,
       statements: [
@@ -622,6 +631,7 @@ export class RoutingService {
       ? whyCoordinatorFallback(request, facilitator!, candidates, (await this.routing.exclusions(manager, [request.id])).get(request.id))
       : null;
     const planned = { ...this.plan(request, facilitator!, now), fallback };
+    await this.markHeldBefore(manager, [planned]);
     await runAsOne(
       manager,
       to === 'assigned'
@@ -673,6 +683,16 @@ export class RoutingService {
     const facilitator = await this.routing.facilitatorKind(manager, facilitatorId);
     if (facilitator && facilitator.kind !== request.kind) return 'kind';
     return facilitator && !facilitator.active ? 'inactive' : 'territory';
+  }
+
+  /** Sets each assignment's `heldBefore`, under the caller's locks: a facilitator given back a request they held. */
+  private async markHeldBefore(manager: EntityManager, assignments: PlannedAssignment[]): Promise<void> {
+    if (!assignments.length) return;
+    const former = await this.routing.formerHolders(
+      manager,
+      assignments.map((a) => a.requestId),
+    );
+    for (const a of assignments) a.heldBefore = former.get(a.requestId)?.has(a.facilitatorId) ?? false;
   }
 
   private plan(request: RoutableRequest, facilitator: ClaimableFacilitator, now: Date): PlannedAssignment {
@@ -739,11 +759,11 @@ export class RoutingService {
     awaitingBuyer: { closesAt: Date | null } | null = null,
   ): SqlStatement[] {
     return this.mail.prepareMany(
-      assignments.map(({ request, facilitator, takeChargeDueAt, fallback }) => ({
+      assignments.map(({ request, facilitator, takeChargeDueAt, fallback, heldBefore = false }) => ({
         requestId: request.id,
         template: 'facilitator-assignment',
         recipient: facilitator.email,
-        subject: `Nouvelle demande ${request.reference} : ${request.subject}`,
+        subject: assignmentSubject(request, heldBefore),
         context: {
           firstName: facilitator.firstName,
           reference: request.reference,
@@ -855,7 +875,7 @@ export class RoutingService {
             recipient,
             subject:
               announced === 1
-                ? `Demande ${requests[0].reference} en attente : aucun facilitateur disponible`
+                ? `Demande ${requestInSubject(requests[0].reference, requests[0].subject)} en attente : aucun facilitateur disponible`
                 : `${announced} nouvelles demandes en attente : aucun facilitateur disponible`,
             context: {
               networkName: network!.networkName,
@@ -930,7 +950,7 @@ export class RoutingService {
       requestId: request.id,
       template: 'assignment-withdrawn',
       recipient: facilitator.email,
-      subject: `Demande ${request.reference} : elle vous est retirée`,
+      subject: `Demande ${requestInSubject(request.reference, request.subject)} : elle vous est retirée`,
       context: {
         firstName: facilitator.firstName,
         reference: request.reference,
@@ -1001,7 +1021,7 @@ export class RoutingService {
           requestId: request.id,
           template: 'network-escalation',
           recipient,
-          subject: `Demande ${request.reference} : délai de prise en charge dépassé ${misses} fois`,
+          subject: `Demande ${requestInSubject(request.reference, request.subject)} : délai de prise en charge dépassé ${misses} fois`,
           context: {
             networkName: network.networkName,
             toNetworkContact: network.toContact,

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res, UploadedFiles, UseGuards, UseInterceptors } from '@nestjs/common';
+import { NotFound } from '../../common/errors/app-errors';
 import { formRepeatKey } from '../../common/idempotency-key';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -51,7 +52,14 @@ export class WorkspacePagesController {
     @Query('modele') templateId: unknown,
     @Res() res: Response,
   ) {
-    await this.page.render(res, staff, reference, 200, { notice: doneNotice(done), draftSaved: draftSavedOf(done), templateId });
+    try {
+      await this.page.render(res, staff, reference, 200, { notice: doneNotice(done), draftSaved: draftSavedOf(done), templateId });
+    } catch (error) {
+      // A former holder following an old e-mail's link learns why it is gone (still a 404, nothing of where it is now).
+      const gone = error instanceof NotFound ? await this.workspace.noLongerYours(staff, reference) : null;
+      if (!gone) throw error;
+      res.status(404).render('error', this.views.noLongerYoursPage(reference, gone.lastChange));
+    }
   }
 
   /** Staff who see the request may download any of its files. */

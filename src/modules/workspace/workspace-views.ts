@@ -245,6 +245,19 @@ export class WorkspaceViews {
     return typedHelpItemLines(items, (code) => this.reference.legalReference(code)?.label);
   }
 
+  /** The 404 page of a former holder (WorkspaceService.noLongerYours): why, the change that took it if they may read it, the way back. */
+  noLongerYoursPage(reference: string, lastChange: string | null) {
+    const message = 'Cette demande ne vous est plus confiée.';
+    return {
+      title: `Demande ${reference} : elle ne vous est plus confiée`,
+      heading: `Demande ${reference}`,
+      message: lastChange ? `${message} ${lastChange}` : message,
+      inWorkspace: true,
+      notFound: true,
+      backTo: { href: '/espace', label: 'Mes demandes' },
+    };
+  }
+
   requestPage(page: Page) {
     const { request } = page;
     return {

@@ -198,6 +198,19 @@ export class WorkspaceService {
     };
   }
 
+  /**
+   * For a facilitator who held the request before and no longer sees it (an old e-mail's link): their page's words,
+   * its latest change only when that change took it from them (changeThatTookIt); null for anyone else, whose 404 stays
+   * bare, saying nothing of whether it exists.
+   */
+  async noLongerYours(staff: StaffPrincipal, reference: string): Promise<{ lastChange: string | null } | null> {
+    if (staff.role !== 'facilitator' || staff.facilitatorId === null) return null;
+    if ((await this.visibility.findVisible(staff, reference)) || !(await this.visibility.heldBefore(staff.facilitatorId, reference))) {
+      return null;
+    }
+    return { lastChange: await this.requests.changeThatTookIt(reference, staff.facilitatorId) };
+  }
+
   /** The request page's content; NotFound for what this person may not see. */
   async requestPage(staff: StaffPrincipal, reference: string) {
     const visible = await this.find(staff, reference);
@@ -700,7 +713,7 @@ export class WorkspaceService {
               requestId: locked.id,
               template: 'request-reopened',
               recipient: facilitator.email,
-              subject: `Demande ${locked.reference} rouverte : elle vous revient`,
+              subject: `Demande ${requestInSubject(locked.reference, locked.subject)} rouverte : elle vous revient`,
               context: {
                 firstName: facilitator.firstName,
                 reference: locked.reference,
