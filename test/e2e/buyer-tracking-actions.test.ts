@@ -639,7 +639,7 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
 
     expect((await api(pooled, 'information', { message: 'Le lot 2 <b> : 45 000 € HT.' })).status).toBe(200);
     const told = await sent('animatrice@example.org');
-    expect(told).toContain(`Subject: Demande ${pooled.reference} : l’acheteur a ajouté une information`);
+    expect(told).toMatch(new RegExp(`Subject: Demande ${pooled.reference} « [^»]+ » : l’acheteur a ajouté une information`));
     expect(told).toContain('Bonjour,');
     expect(told).toContain('Le lot 2 <b> : 45 000 € HT.');
     expect(told).toContain('Le lot 2 &lt;b&gt; : 45 000 € HT.');
@@ -653,6 +653,10 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     const contact = await sent('contact@auvergnerhonealpes-ee.fr');
     expect(contact).toContain('Et le lot 3 : 10 000 € HT.');
     expect(contact).toContain('envoyé à l’adresse de contact du réseau, qui n’a pas encore d’animateur inscrit');
+    // No account to act with: not told to hand it over from the workspace.
+    expect(contact).toContain('Celui qui la recevra lira cette information avec la demande.');
+    expect(contact).not.toContain('confier vous-même');
+    expect(told).toContain('vous pouvez aussi la confier vous-même depuis l’espace');
   });
 
   it('takes a forgotten detail before the answer (form sent twice: once), tells the facilitator, keeps the status; no longer once a precision is asked', async () => {
@@ -823,7 +827,7 @@ describe('the buyer acts from the tracking link (pages and API)', () => {
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(3000);
     const message =
-      'Vous avez déjà ajouté 5 informations dans l’heure, que le facilitateur a reçues : pour en ajouter une autre, attendez 60 minutes, ou regroupez-les.';
+      'Vous avez déjà ajouté 5 informations dans l’heure, que le guichet a reçues : pour en ajouter une autre, attendez 60 minutes, ou regroupez-les.';
     expect((await limited.json()).errors).toEqual([{ field: 'message', message }]);
     const form = await postForm(request, 'information', { t: request.token, formToken: 'jeton-du-formulaire-6', message: 'Détail 6.' });
     expect(form.status).toBe(429);

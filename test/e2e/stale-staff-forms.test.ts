@@ -457,33 +457,58 @@ describe('staff forms opened before a colleague changed the request: close, tran
   it.each([
     ['/close', { reason: 'duplicate', message: 'Voir GV-2026-000001' }, 23],
     ['/notes', { body: 'Appeler l’acheteur lundi.' }, 24],
+    ['/transfer', { reason: 'Clause d’insertion' }, 27],
+    [
+      '/split',
+      {
+        topics: [
+          {
+            subject: 'Clause d’insertion du lot 2',
+            question: 'Quelle part d’heures d’insertion prévoir pour le lot 2, et comment la contrôler pendant l’exécution ?',
+            kind: 'environmental',
+            segment: 'office_supplies',
+          },
+        ],
+      },
+      28,
+    ],
   ])(
     'refuses %s sent without a seen state that waited for the lock while the request went to a colleague: no longer theirs, nothing written',
     async (path, body, n) => {
       const held = await heldByAlexWhoRead(n);
       const { reference, dominique } = held;
+      const requestsCount = async () => (await t.dataSource.query(`SELECT count(*)::int AS n FROM requests`))[0].n as number;
+      const requestsBefore = await requestsCount();
       const refused = await sentWhileGivenToAColleague(held, path, body);
       expect(refused.status).toBe(409);
       const error = await refused.json();
       expect(error).toMatchObject({ code: 'conflict', message: expect.stringContaining('Cette demande ne vous est plus confiée') });
       expect(JSON.stringify(error)).not.toContain('Dominique');
-      expect(await requestRow(reference)).toMatchObject({ status: 'assigned', holder: dominique, closeReason: null });
+      expect(await requestRow(reference)).toMatchObject({
+        kind: 'environmental',
+        status: 'assigned',
+        holder: dominique,
+        closeReason: null,
+      });
+      expect(await requestsCount()).toBe(requestsBefore);
       const { id } = await requestRow(reference);
       const notes = await t.dataSource.query(`SELECT 1 FROM request_messages WHERE request_id = $1 AND kind = 'internal_note'`, [id]);
       expect(notes).toHaveLength(0);
     },
   );
 
-  it('refuses (404) a transfer that waited for the lock while the request went to a colleague, even sent with the state it then finds', async () => {
+  it('refuses a transfer that waited for the lock while the request went to a colleague, even sent with the state it then finds', async () => {
     const held = await heldByAlexWhoRead(22);
     const { reference, dominique } = held;
-    // The state under the lock matches, but it is no longer Alex's to see: refused all the same, not carried out.
+    // The state under the lock matches, but it is no longer Alex's to act on: refused all the same, not carried out.
     const transferred = await sentWhileGivenToAColleague(held, '/transfer', {
       reason: 'Clause d’insertion',
       seenState: `assigned:environmental:${dominique}`,
     });
-    expect(transferred.status).toBe(404);
-    expect(await transferred.text()).not.toMatch(/Dominique|Entre-temps/);
+    expect(transferred.status).toBe(409);
+    const said = await transferred.text();
+    expect(said).toContain('Cette demande ne vous est plus confiée');
+    expect(said).not.toMatch(/Dominique|Entre-temps/);
     expect(await requestRow(reference)).toMatchObject({ kind: 'environmental', status: 'assigned', holder: dominique });
   });
 
@@ -547,7 +572,12 @@ describe('staff forms opened before a colleague changed the request: close, tran
     const again = await apiOn(reference)(claudeToken, '/take-from-pool', {});
     expect(again.status).toBe(200);
     expect(await again.json()).toEqual(done);
-    expect(await requestRow(reference)).toMatchObject({ status: 'assigned', holder: claude });
+    // Taken in charge since: an old pool page is not told it just took it.
+    expect((await apiOn(reference)(claudeToken, '/take-charge', {})).status).toBe(200);
+    const late = await apiOn(reference)(claudeToken, '/take-from-pool', {});
+    expect(late.status).toBe(409);
+    expect((await late.json()).message).toBe('Cette demande vous est déjà confiée : elle n’est plus dans la réserve.');
+    expect(await requestRow(reference)).toMatchObject({ status: 'in_progress', holder: claude });
     const [{ n }] = await t.dataSource.query(
       `SELECT count(*)::int AS n FROM request_assignments ra JOIN requests r ON r.id = ra.request_id WHERE r.reference = $1`,
       [reference],

@@ -896,7 +896,7 @@ describe('the facilitator workspace', () => {
     ).toEqual([{ id: alix, name: 'Alix Test', openCount: 0, capacity: 5 }]);
     const excluded = await decline({ reason: 'not_my_expertise', note, facilitatorId: sacha });
     expect(excluded.status).toBe(409);
-    expect((await excluded.json()).message).toContain('Ce collègue a déjà eu cette demande et l’a laissée');
+    expect((await excluded.json()).message).toContain('Ce collègue a déjà eu cette demande : choisissez-en un autre');
     const self = await decline({ reason: 'not_my_expertise', note, facilitatorId: holderId });
     expect(self.status).toBe(409);
     expect((await self.json()).message).toContain('Vous ne pouvez pas vous la confier');

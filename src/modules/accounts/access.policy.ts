@@ -31,8 +31,13 @@ export function canSeeRequest(p: StaffPrincipal, r: RequestScope): boolean {
     case 'animator':
       return inNetworks(p, r.networkCode);
     case 'facilitator':
-      return (p.facilitatorId !== null && r.assignedFacilitatorId === p.facilitatorId) || canTakeFromPool(p, r);
+      return isHolder(p, r) || canTakeFromPool(p, r);
   }
+}
+
+/** The facilitator the request is assigned to. */
+export function isHolder(p: StaffPrincipal, r: RequestScope): boolean {
+  return p.facilitatorId !== null && p.facilitatorId === r.assignedFacilitatorId;
 }
 
 /** A facilitator takes a request from their own network's pool. */
@@ -47,7 +52,7 @@ export function canReassign(p: StaffPrincipal, r: RequestScope): boolean {
 
 /** Transfer to the other kind, split: the facilitator holding the request, and whoever may reassign it. */
 export function canRedirect(p: StaffPrincipal, r: RequestScope): boolean {
-  return canReassign(p, r) || (p.role === 'facilitator' && p.facilitatorId !== null && r.assignedFacilitatorId === p.facilitatorId);
+  return canReassign(p, r) || (p.role === 'facilitator' && isHolder(p, r));
 }
 
 /**

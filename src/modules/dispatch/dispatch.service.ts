@@ -11,7 +11,16 @@ import { repeatableId } from '../../common/idempotency-key';
 import { AppConfig } from '../../config/app-config';
 import { runAsOne } from '../../database/sql-statement';
 import { OutboxRepository } from '../../queue/outbox.repository';
-import { canManageFacilitator, canRedirect, canReassign, canTakeFromPool, RequestScope, visibleNetworks } from '../accounts/access.policy';
+import {
+  canManageFacilitator,
+  canRedirect,
+  canReassign,
+  canTakeFromPool,
+  isHolder,
+  RequestScope,
+  visibleNetworks,
+} from '../accounts/access.policy';
+import { goneWhileWaiting } from '../workspace/no-longer-yours';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { AccountsService } from '../accounts/accounts.service';
 import { kindRefusedFor, transferRefusal } from '../intake/eligibility.policy';
@@ -108,7 +117,12 @@ export class DispatchService {
     const visible = await this.staffRequests.findActionable(staff, reference, canRedirect, seen);
     const reason = this.requiredReason(body.reason);
     const { kind, freed } = await transactionRetryingDeadlocks(this.dataSource, async (manager) => {
-      const { request, current } = await this.lock(manager, visible.id, { staff, seen, may: canRedirect });
+      const { request, current } = await this.lock(manager, visible.id, {
+        staff,
+        seen,
+        may: canRedirect,
+        gone: goneWhileWaiting(staff, visible),
+      });
       nextStatus(request, 'transfer');
       const kind = otherKind(request.kind);
       const refused = transferRefusal(request);
@@ -176,6 +190,10 @@ export class DispatchService {
     const created = await transactionRetryingDeadlocks(this.dataSource, async (manager) => {
       const original = await this.dispatch.lockFull(manager, visible.id);
       if (!original) throw new NotFound();
+      await this.staffRequests.refuseIfSeenThenChangedUnderLock(staff, visible.id, null, manager, {
+        may: canRedirect,
+        gone: goneWhileWaiting(staff, visible),
+      });
       const already = await this.dispatch.splitOffAlready(manager, ids);
       if (already.length) return already;
       const status = nextStatus(original, 'split');
@@ -338,11 +356,10 @@ export class DispatchService {
   async takeFromPool(staff: StaffPrincipal, reference: string, seenState?: unknown): Promise<ReassignResultDto> {
     const seen = seenStateOf(seenState);
     // Taken by this very person a moment ago (a double click, a second tab, a retry): done, not refused in their name.
-    const takes = (s: StaffPrincipal, r: RequestScope) =>
-      canTakeFromPool(s, r) || (s.facilitatorId !== null && r.assignedFacilitatorId === s.facilitatorId);
+    const takes = (s: StaffPrincipal, r: RequestScope) => canTakeFromPool(s, r) || isHolder(s, r);
     const visible = await this.staffRequests.findActionable(staff, reference, takes, seen);
     const mine = { reference: visible.reference, facilitatorId: staff.facilitatorId };
-    if (visible.assignedFacilitatorId === staff.facilitatorId) return { ...mine, status: visible.status as RequestStatus };
+    if (isHolder(staff, visible)) return this.alreadyTaken(mine, visible.status as RequestStatus);
     let status: RequestStatus = 'assigned';
     await transactionRetryingDeadlocks(this.dataSource, async (manager) => {
       const takenMeanwhile = () => new ActionRefused('Cette demande n’est plus dans la réserve : un facilitateur vient de la recevoir.');
@@ -367,6 +384,15 @@ export class DispatchService {
         reason: `Prise dans la réserve du réseau par ${nameOf(staff)}`,
       });
     });
+    return this.alreadyTaken(mine, status);
+  }
+
+  /**
+   * A take from the pool finding the request theirs: done when it was just taken (a double click, a retry: still
+   * `assigned`); past that (taken in charge, closed, or given back to them by name), not their taking: refused.
+   */
+  private alreadyTaken(mine: Omit<ReassignResultDto, 'status'>, status: RequestStatus): ReassignResultDto {
+    if (status !== 'assigned') throw new ActionRefused('Cette demande vous est déjà confiée : elle n’est plus dans la réserve.');
     return { ...mine, status };
   }
 

@@ -376,7 +376,7 @@ export const INFORMATION_LIMIT: ThrottleLimit = { max: 5, windowMinutes: 60 };
 
 function informationLimited(seconds: number): AppError {
   const minutes = Math.ceil(seconds / 60);
-  const message = `Vous avez déjà ajouté ${INFORMATION_LIMIT.max} informations dans l’heure, que le facilitateur a reçues : pour en ajouter une autre, attendez ${minutes} minute${minutes > 1 ? 's' : ''}, ou regroupez-les.`;
+  const message = `Vous avez déjà ajouté ${INFORMATION_LIMIT.max} informations dans l’heure, que le guichet a reçues : pour en ajouter une autre, attendez ${minutes} minute${minutes > 1 ? 's' : ''}, ou regroupez-les.`;
   return new AppError('rate_limited', message, [{ field: 'message', message }], { retryAfterSeconds: seconds });
 }
 

@@ -329,7 +329,7 @@ export class RoutingService {
     }
     // As the list leaves them out: whoever let it go before (declined, gave it back, let its deadline pass).
     if ((await this.routing.exclusions(manager, [request.id])).get(request.id)?.has(colleagueId)) {
-      throw refuse('Ce collègue a déjà eu cette demande et l’a laissée : choisissez-en un autre, ou l’attribution automatique.');
+      throw refuse('Ce collègue a déjà eu cette demande : choisissez-en un autre, ou l’attribution automatique.');
     }
     const holder = await this.routing.facilitatorContact(manager, holderId);
     const by = holder?.firstName ?? 'Un collègue';

@@ -16,7 +16,16 @@ import { BuyerNotificationsService } from '../buyer-notifications/buyer-notifica
 import { AppConfig } from '../../config/app-config';
 import { runAsOne, SqlStatement } from '../../database/sql-statement';
 import { OutboxRepository } from '../../queue/outbox.repository';
-import { canRedirect, canReassign, canSeeRequest, canTakeFromPool, RequestScope, visibleNetworks } from '../accounts/access.policy';
+import {
+  canRedirect,
+  canReassign,
+  canSeeRequest,
+  canTakeFromPool,
+  isHolder,
+  RequestScope,
+  visibleNetworks,
+} from '../accounts/access.policy';
+import { goneWhileWaiting, NO_LONGER_YOURS } from './no-longer-yours';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { passageToComplete } from '../answer-templates/answer-template.policy';
 import { AttachmentsService, UploadedFile } from '../attachments/attachments.service';
@@ -67,18 +76,6 @@ export const DECLINE_REASONS: readonly DeclineReason[] = ['not_my_territory', 'n
 const SAME_BUYER_SHOWN = 10;
 /** Answered requests like this one listed on its page: the few closest are the ones worth reopening. */
 const SIMILAR_SHOWN = 5;
-/** A holder's action on a request taken from them meanwhile (put back in the pool by an animator). */
-const NO_LONGER_YOURS =
-  'Cette demande ne vous est plus confiée (remise en attribution ou confiée à quelqu’un d’autre entre-temps) : rien n’a été enregistré.';
-
-/**
- * One whose action, allowed when sent, waited on the lock while the request left their hands: told as without the lock —
- * its holder then, that it is no longer theirs; anyone else, nothing.
- */
-function goneWhileWaiting(staff: StaffPrincipal, before: RequestScope): () => AppError {
-  return () => (isHolder(staff, before) ? new ActionRefused(NO_LONGER_YOURS) : new NotFound());
-}
-
 type Visible = VisibleRequest;
 
 /** What this person may do on this request now: the page's forms and links, the API's refusals. */
@@ -685,6 +682,10 @@ export class WorkspaceService {
     return this.dataSource.transaction(async (manager) => {
       const locked = await this.requests.lockForChange(manager, request.id);
       if (!locked) throw new NotFound();
+      await this.visibility.refuseIfSeenThenChangedUnderLock(staff, request.id, null, manager, {
+        may: answersFor,
+        gone: goneWhileWaiting(staff, request),
+      });
       const to = nextStatus(locked, 'reopen');
       if (locked.anonymisedAt) throw new ActionRefused('Les données de cette demande sont effacées : elle ne peut plus être rouverte.');
       if (!locked.assignedFacilitatorId) {
@@ -798,6 +799,10 @@ export class WorkspaceService {
     return this.dataSource.transaction(async (manager) => {
       const locked = await this.requests.lockForChange(manager, request.id);
       if (!locked) throw new NotFound();
+      await this.visibility.refuseIfSeenThenChangedUnderLock(staff, request.id, null, manager, {
+        may: answersFor,
+        gone: goneWhileWaiting(staff, request),
+      });
       if (locked.anonymisedAt)
         throw new ActionRefused('Les données personnelles de cette demande sont effacées : il n’y a plus rien à corriger.');
       // A change of case is the same mailbox: same link, no one to tell.
@@ -948,10 +953,6 @@ export class WorkspaceService {
   ): NewRequestEvent {
     return { requestId, type, fromStatus, toStatus, actorType: 'staff', actorId: staff.id, reason: null, isPublic };
   }
-}
-
-function isHolder(staff: StaffPrincipal, request: RequestScope): boolean {
-  return staff.facilitatorId !== null && staff.facilitatorId === request.assignedFacilitatorId;
 }
 
 /** Who answers for a request: the facilitator holding it, its network's animators, admins. */
