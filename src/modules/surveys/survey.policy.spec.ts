@@ -191,6 +191,18 @@ describe('stepAlongside: a survey going in the same e-mail as another of its add
   ])('%s', (_label, over, department, step) => {
     expect(stepAlongside(state(over), department, NOW)).toBe(step);
   });
+
+  // Pulled forward only while its own département's office is open now: never sent at night along with another.
+  it.each<[string, string, string, string, SurveyStep]>([
+    ['a sweep back at 02:00 in Paris, due at 09:00: waits', '2026-03-10T01:00:00Z', '2026-03-10T08:00:00Z', '75', 'nothing'],
+    ['09:00 on La Réunion is 06:00 in Paris: the Paris one waits', '2026-03-10T05:00:00Z', '2026-03-10T08:00:00Z', '75', 'nothing'],
+    ['09:00 on La Réunion, another Réunion one due at 11:00: along', '2026-03-10T05:00:00Z', '2026-03-10T07:00:00Z', '974', 'send'],
+    ['16:59 in Paris, due at 17:30: along', '2026-03-10T15:59:00Z', '2026-03-10T16:30:00Z', '75', 'send'],
+    ['17:00 in Paris, office closed: waits', '2026-03-10T16:00:00Z', '2026-03-10T16:30:00Z', '75', 'nothing'],
+    ['overdue at night: its own due step, as its timer would take', '2026-03-10T01:00:00Z', '2026-03-09T16:00:00Z', '75', 'send'],
+  ])('%s', (_label, now, dueAt, department, step) => {
+    expect(stepAlongside(state({ dueAt: at(dueAt) }), department, at(now))).toBe(step);
+  });
 });
 
 describe('isWithdrawn: a link sent before a reopening', () => {

@@ -88,10 +88,14 @@ export function nextStep(survey: SurveyState, now: Date): SurveyStep {
 /**
  * The step a survey takes along with another of the same address and wave that goes now (one e-mail for both): its own
  * next step, looked at from its due time when that falls later the same day in its département — a buyer whose requests
- * closed the same day hears of them in one message, not one every hour. 'nothing' when due another day.
+ * closed the same day hears of them in one message, not one every hour. 'nothing' when due another day, or while its
+ * département's office is closed now (a sweep back at 02:00, a Réunion morning that is night in Paris): it waits for its hour.
  */
 export function stepAlongside(survey: SurveyState, departmentCode: string, now: Date): SurveyStep {
-  const laterToday = survey.dueAt > now && localDay(departmentCode, survey.dueAt) === localDay(departmentCode, now);
+  const laterToday =
+    survey.dueAt > now &&
+    localDay(departmentCode, survey.dueAt) === localDay(departmentCode, now) &&
+    withinOfficeHours(now, departmentCode).getTime() === now.getTime();
   return nextStep(survey, laterToday ? survey.dueAt : now);
 }
 
