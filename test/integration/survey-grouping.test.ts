@@ -117,7 +117,7 @@ describe('survey e-mails grouped by the buyer’s address', () => {
     expect(mails[0].context.declineUrl).toMatch(/\/questionnaire\/[A-Za-z0-9_-]{43}\/refus$/);
   });
 
-  it('the grouped e-mail’s one-click unsubscribe declines every survey of the address', async () => {
+  it('the grouped e-mail’s one-click unsubscribe declines the address’s surveys as from their link, with no opt-out', async () => {
     const buyer = [await closedFor(1, ADDRESS), await closedFor(2, ADDRESS.toUpperCase()), await closedFor(3, ADDRESS)];
     const stranger = await closedFor(4, 'autre.acheteur@example.fr');
     await pastDue(t, time, buyer[2].id);
@@ -129,7 +129,11 @@ describe('survey e-mails grouped by the buyer’s address', () => {
     expect((await postForm(unsubscribeUrl!, 'List-Unsubscribe=One-Click')).status).toBe(303);
     expect(await statuses(buyer)).toEqual(EVERY_WAVE_DECLINED);
     expect(await statuses([stranger])).toEqual([['sent', 'scheduled']]);
-    expect((await t.dataSource.query(`SELECT count(*)::int AS n FROM survey_opt_outs`))[0].n).toBe(1);
+    const ways = await t.dataSource.query(`SELECT DISTINCT declined_via FROM surveys WHERE status = 'declined'`);
+    expect(ways).toEqual([{ declined_via: 'link' }]);
+    // Not the address-wide opt-out: a request closed later is surveyed as before.
+    expect((await t.dataSource.query(`SELECT count(*)::int AS n FROM survey_opt_outs`))[0].n).toBe(0);
+    expect(await statuses([await closedFor(5, ADDRESS)])).toEqual([['scheduled', 'scheduled']]);
   });
 
   it('the grouped e-mail’s refusal page speaks of all the buyer’s requests, not of the first one alone', async () => {
@@ -151,6 +155,8 @@ describe('survey e-mails grouped by the buyer’s address', () => {
     const action = /<form method="post" action="([^"]+)">/.exec(page)![1];
     expect((await postForm(new URL(action, t.url), 'portee=adresse')).status).toBe(303);
     expect(await statuses(buyer)).toEqual(EVERY_WAVE_DECLINED);
+    // The page's explicit button, read before it acts: the address's opt-out, for good.
+    expect((await t.dataSource.query(`SELECT count(*)::int AS n FROM survey_opt_outs`))[0].n).toBe(1);
     expect(await (await fetch(declineUrl)).text()).toContain('id="refus-adresse-enregistre"');
   });
 });

@@ -326,6 +326,25 @@ export class SurveysService implements OnModuleInit {
   }
 
   /**
+   * A grouped e-mail's one-click unsubscribe: the surveys not answered yet of every request of its address end, as a
+   * refusal from their link (a later correction may put them back), with a history line on each. No opt-out is recorded:
+   * a click the buyer could not read first does not reach requests to come, nor outlive an erasure.
+   */
+  async declineAddressRequests(token: unknown): Promise<void> {
+    const { survey } = await this.declinable(token);
+    await this.dataSource.transaction(async (manager) => {
+      const { ids } = await this.lockAddressOf(manager, survey.requestId);
+      // Under the lock a correction takes to renew the links with the address: standing, it was sent to this one.
+      if (!(await this.surveys.linkStands(manager, survey.requestId, sha256(token as string)))) throw new NotFound();
+      const ended = new Set(await this.surveys.declineUnansweredOf(manager, ids, 'link'));
+      if (!ended.size) return;
+      await runAsOne(manager, [
+        this.requests.eventsStatement([...ended].map((id) => surveyEvent(id, 'survey_declined', survey.wave, 'buyer'))),
+      ]);
+    });
+  }
+
+  /**
    * The buyer's « no more questionnaires from the desk at this address », from a survey e-mail's page: every survey
    * of every request of that address not answered yet ends for good, and none is scheduled again (unless staff lift it: optIn).
    */
@@ -499,7 +518,7 @@ export class SurveysService implements OnModuleInit {
 
   /**
    * Surveys of one wave and address taking the same step at once: each its own step, one e-mail listing them. Its
-   * refusal link (and List-Unsubscribe) is the address's: a one-click refusal cannot say which of the requests it meant.
+   * refusal link (and List-Unsubscribe) is the address's requests': a one-click refusal cannot say which of them it meant.
    */
   private groupStatements(step: 'send' | 'remind', members: SurveyWithRequest[], now: Date): SqlStatement[] {
     const statements: SqlStatement[] = [];
@@ -696,8 +715,9 @@ function singleMailOf(
 }
 
 /**
- * A grouped e-mail (two requests or more) and its subject, saying how many. Its refusal link refuses for the address
- * (`portee=adresse`): the page's, and the one-click POST a mail client sends to List-Unsubscribe.
+ * A grouped e-mail (two requests or more) and its subject, saying how many. Its refusal link (`portee=adresse`) speaks of
+ * the address: its page offers the address's opt-out; the one-click POST a mail client sends to List-Unsubscribe declines
+ * the surveys of the address's requests only.
  */
 function groupMailOf(group: SurveyGroupContext): { subject: string; context: Record<string, unknown> } {
   const question = group.wave === 'satisfaction' ? 'les réponses vous ont-elles été utiles ?' : 'que sont devenus vos achats ?';
