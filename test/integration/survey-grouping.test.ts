@@ -1,7 +1,9 @@
 import { shortened } from '../../src/common/french-format';
 import { MailComposer } from '../../src/modules/mail/mail-composer';
+import { RetentionService } from '../../src/modules/retention/retention.service';
 import { SurveysProcessor } from '../../src/modules/surveys/surveys.processor';
 import { SurveysService } from '../../src/modules/surveys/surveys.service';
+import { insertStaff } from '../support/staff';
 import { mailsTo, staffWrites, submittedAndTaken, TrackedTestRequest } from '../support/conversation';
 import { closeAs, pastDue, runDueSurveys, surveyLinkIn, surveysOf, timeMachine } from '../support/surveys';
 import { TestApp, useTestApp } from '../support/test-app';
@@ -134,6 +136,42 @@ describe('survey e-mails grouped by the buyer’s address', () => {
     // Not the address-wide opt-out: a request closed later is surveyed as before.
     expect((await t.dataSource.query(`SELECT count(*)::int AS n FROM survey_opt_outs`))[0].n).toBe(0);
     expect(await statuses([await closedFor(5, ADDRESS)])).toEqual([['scheduled', 'scheduled']]);
+  });
+
+  it('an erasure takes its request out of a grouped e-mail not sent yet, and drops one given up or sent to its address', async () => {
+    const buyer = [await closedFor(1, ADDRESS), await closedFor(2, ADDRESS), await closedFor(3, ADDRESS)];
+    await pastDue(t, time, buyer[2].id);
+    await runDueSurveys(t);
+    const admin = await insertStaff(t.dataSource, { role: 'admin' });
+    const groupRows = () => t.dataSource.query(`SELECT status, context FROM mail_messages WHERE template = 'survey-group'`);
+
+    await t.app.get(RetentionService).eraseOnRequest(buyer[0].id, admin.id);
+    const [left] = await groupRows();
+    expect(left.context.entries.map((e: { requestId: string }) => e.requestId)).toEqual([buyer[1].id, buyer[2].id]);
+    expect(JSON.stringify(left.context)).not.toContain(buyer[0].reference);
+    expect(JSON.stringify(left.context)).not.toContain(subjectOf(1));
+
+    // Given up, it still names the request in its context: it goes.
+    await t.dataSource.query(`UPDATE mail_messages SET status = 'abandoned' WHERE template = 'survey-group'`);
+    await t.app.get(RetentionService).eraseOnRequest(buyer[1].id, admin.id);
+    expect(await groupRows()).toEqual([]);
+
+    // Sent, it keeps only the address: every grouped e-mail sent there goes with the erasure.
+    await t.dataSource.query(
+      `INSERT INTO mail_messages (id, template, recipient, subject, status) VALUES (gen_random_uuid(), 'survey-group', $1, 'Vos 2 demandes', 'sent')`,
+      [ADDRESS.toUpperCase()],
+    );
+    await t.app.get(RetentionService).eraseOnRequest(buyer[2].id, admin.id);
+    expect(await groupRows()).toEqual([]);
+  });
+
+  it('an erasure of every request a queued grouped e-mail lists drops it', async () => {
+    const buyer = [await closedFor(1, ADDRESS), await closedFor(2, ADDRESS)];
+    await pastDue(t, time, buyer[1].id);
+    await runDueSurveys(t);
+    const admin = await insertStaff(t.dataSource, { role: 'admin' });
+    for (const request of buyer) await t.app.get(RetentionService).eraseOnRequest(request.id, admin.id);
+    expect(await t.dataSource.query(`SELECT status FROM mail_messages WHERE template = 'survey-group'`)).toEqual([]);
   });
 
   it('the grouped e-mail’s refusal page speaks of all the buyer’s requests, not of the first one alone', async () => {

@@ -36,6 +36,7 @@ export class RetentionRepository {
   anonymiseStatements(requestIds: string[], now: Date): SqlStatement[] {
     const ids = [requestIds];
     return [
+      ...surveyGroupErasureStatements(requestIds),
       {
         sql: `UPDATE requests SET buyer_first_name = '', buyer_last_name = '', buyer_email = '', buyer_phone = NULL,
                 organisation_name = '', siret = NULL, subject = $2, question = '', tracking_token_sealed = NULL, anonymised_at = $3, updated_at = $3
@@ -68,4 +69,34 @@ export class RetentionRepository {
       { sql: `UPDATE request_events SET reason = NULL WHERE request_id = ANY($1::uuid[]) AND reason IS NOT NULL`, params: ids },
     ];
   }
+}
+
+/**
+ * A grouped survey e-mail names several requests and has none of its own (`request_id` is null): not yet sent, it loses the
+ * erased request's entry (dropped when none is left; its subject is recomputed as it goes); given up, its context still
+ * names it, so it goes. A sent one keeps no context, only the address: every one sent to the erased request's address
+ * goes, which may take along the log of a grouped e-mail about other requests only. Before the address is blanked.
+ */
+function surveyGroupErasureStatements(requestIds: string[]): SqlStatement[] {
+  const names = `EXISTS (SELECT 1 FROM jsonb_array_elements(m.context->'entries') e WHERE (e->>'requestId')::uuid = ANY($1::uuid[]))`;
+  return [
+    {
+      sql: `DELETE FROM mail_messages m
+             WHERE m.template = 'survey-group'
+               AND ((m.status <> 'sent' AND m.status <> 'abandoned' AND ${names} AND NOT EXISTS (
+                      SELECT 1 FROM jsonb_array_elements(m.context->'entries') e WHERE NOT (e->>'requestId')::uuid = ANY($1::uuid[])))
+                    OR (m.status = 'abandoned' AND ${names})
+                    OR (m.status = 'sent' AND lower(m.recipient) IN (
+                      SELECT lower(buyer_email) FROM requests WHERE id = ANY($1::uuid[]) AND buyer_email <> '')))`,
+      params: [requestIds],
+    },
+    {
+      sql: `UPDATE mail_messages m
+               SET context = jsonb_set(m.context, '{entries}', (
+                     SELECT jsonb_agg(e ORDER BY i) FROM jsonb_array_elements(m.context->'entries') WITH ORDINALITY AS x(e, i)
+                      WHERE NOT (e->>'requestId')::uuid = ANY($1::uuid[]))), updated_at = now()
+             WHERE m.template = 'survey-group' AND m.status <> 'sent' AND m.status <> 'abandoned' AND ${names}`,
+      params: [requestIds],
+    },
+  ];
 }

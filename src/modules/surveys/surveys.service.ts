@@ -601,8 +601,8 @@ export class SurveysService implements OnModuleInit {
       ),
     );
     const entries = group.entries.filter((entry) => standing.has(entry.surveyId));
-    if (entries.length === group.entries.length) return false;
     if (!entries.length) return true;
+    // Rebuilt even when all stand: an erasure may have taken an entry out of the queued context, its subject's count with it.
     // One left: the e-mail an ungrouped survey gets, in its request's thread, its refusal the request's own.
     return entries.length === 1 ? singleMailOf(group, entries[0]) : groupMailOf({ ...group, entries });
   }
