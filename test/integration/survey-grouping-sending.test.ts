@@ -117,6 +117,25 @@ describe('a grouped survey e-mail at sending time', () => {
     expect(headerOf(mail, 'References')).toContain(buyer[1].id);
   });
 
+  it('a reminder leaves out a survey answered since it was queued', async () => {
+    const { buyer, mailId } = await groupQueued();
+    await t.app.get(MailService).deliver(mailId);
+    await pastDue(t, time, buyer[2].id);
+    await runDueSurveys(t);
+    const [reminder] = await t.dataSource.query(`SELECT id FROM mail_messages WHERE template = 'survey-group' AND status <> 'sent'`);
+    // Answered between the reminder's queuing and its sending: no « Rappel » for it.
+    await t.dataSource.query(
+      `UPDATE surveys SET status = 'completed', completed_at = now(), answered_at = now() WHERE request_id = $1 AND wave = 'satisfaction'`,
+      [buyer[0].id],
+    );
+    await t.app.get(MailService).deliver(reminder.id);
+
+    const mail = await sentMailFile(t, 'survey-group', ADDRESS, 2);
+    expect(headerOf(mail, 'Subject')).toBe('Rappel — Vos 2 demandes : les réponses vous ont-elles été utiles ? — Guichet vert');
+    expect(mail).not.toContain(buyer[0].reference);
+    for (const request of buyer.slice(1)) expect(mail).toContain(request.reference);
+  });
+
   it('the address opted out meanwhile: the e-mail is withheld, every survey of the group declined', async () => {
     const { buyer, mailId } = await groupQueued();
     // Recorded as another request's opt-out would, after the e-mail was queued.

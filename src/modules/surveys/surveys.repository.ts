@@ -247,12 +247,15 @@ export class SurveysRepository {
     return rows.map((row) => row.id);
   }
 
-  /** Surveys whose link is still this one (its token's hash) and still awaits or holds answers: what a grouped e-mail may still offer. */
-  async standingLinks(surveyIds: string[], tokenHashes: Buffer[]): Promise<string[]> {
+  /**
+   * Surveys whose link is still this one (its token's hash) and still awaits answers — or, for a first sending, holds
+   * them (editable): what a grouped e-mail may still offer. A reminder does not remind of a survey answered since.
+   */
+  async standingLinks(surveyIds: string[], tokenHashes: Buffer[], reminder: boolean): Promise<string[]> {
     const rows: Array<{ id: string }> = await this.dataSource.query(
       `SELECT s.id FROM surveys s JOIN unnest($1::uuid[], $2::bytea[]) AS l(id, hash) ON l.id = s.id
-        WHERE s.token_hash = l.hash AND s.status IN ('sent', 'reminded', 'completed')`,
-      [surveyIds, tokenHashes],
+        WHERE s.token_hash = l.hash AND s.status = ANY($3::varchar[])`,
+      [surveyIds, tokenHashes, reminder ? ['sent', 'reminded'] : ['sent', 'reminded', 'completed']],
     );
     return rows.map((row) => row.id);
   }

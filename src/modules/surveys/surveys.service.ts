@@ -598,6 +598,7 @@ export class SurveysService implements OnModuleInit {
       await this.surveys.standingLinks(
         group.entries.map((entry) => entry.surveyId),
         group.entries.map((entry) => sha256(entry.surveyUrl.slice(entry.surveyUrl.lastIndexOf('/') + 1))),
+        group.reminder,
       ),
     );
     const entries = group.entries.filter((entry) => standing.has(entry.surveyId));
