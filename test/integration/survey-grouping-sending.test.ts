@@ -136,6 +136,19 @@ describe('a grouped survey e-mail at sending time', () => {
     for (const request of buyer.slice(1)) expect(mail).toContain(request.reference);
   });
 
+  it('the address’s opt-out drops the grouped e-mail not sent yet', async () => {
+    const { buyer, links } = await groupQueued();
+    const response = await fetch(`${links[1]}/refus`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'portee=adresse',
+    });
+    expect(response.status).toBe(303);
+    expect(await t.dataSource.query(`SELECT 1 FROM mail_messages WHERE template LIKE 'survey%'`)).toEqual([]);
+    expect((await statuses(buyer)).map(([satisfaction]) => satisfaction)).toEqual(['declined', 'declined', 'declined']);
+  });
+
   it('the address opted out meanwhile: the e-mail is withheld, every survey of the group declined', async () => {
     const { buyer, mailId } = await groupQueued();
     // Recorded as another request's opt-out would, after the e-mail was queued.

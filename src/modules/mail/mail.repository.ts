@@ -127,6 +127,14 @@ export class MailRepository {
     };
   }
 
+  /** The template's messages not sent yet to that address (any case): those that name no request, as a grouped one. */
+  dropUnsentToStatement(recipient: string, template: string): SqlStatement {
+    return {
+      sql: `DELETE FROM mail_messages WHERE lower(recipient) = lower($1) AND template = $2 AND status <> 'sent'`,
+      params: [recipient, template],
+    };
+  }
+
   /** A claimed message that will not go after all: dropped, as if never queued. */
   dropStatement(id: string): SqlStatement {
     return { sql: `DELETE FROM mail_messages WHERE id = $1::uuid`, params: [id] };

@@ -98,6 +98,11 @@ export class MailService {
     return this.mails.dropUnsentStatement(requestIds, template);
   }
 
+  /** In the caller's transaction: the template's messages not sent yet to that address (any case). */
+  dropUnsentToStatement(recipient: string, template: string): SqlStatement {
+    return this.mails.dropUnsentToStatement(recipient, template);
+  }
+
   /**
    * In the caller's transaction: the request's messages not sent yet to the buyer's old address go to the corrected
    * one, and those given up (the old address refused them) are sent again; `rewrite` changes their text (a new link).

@@ -362,7 +362,7 @@ export class SurveysService implements OnModuleInit {
    */
   async optOut(requestId: string, by: { actorType: 'buyer' | 'staff'; actorId: string | null }, linkHash?: Buffer): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
-      const { hashes, ids } = await this.lockAddressOf(manager, requestId);
+      const { hashes, ids, email } = await this.lockAddressOf(manager, requestId);
       // Under the lock a correction takes to renew the links with the address: standing, it was sent to this one.
       if (linkHash && !(await this.surveys.linkStands(manager, requestId, linkHash))) throw new NotFound();
       const recorded = await this.surveys.recordOptOut(manager, hashes[0], by.actorType);
@@ -382,6 +382,8 @@ export class SurveysService implements OnModuleInit {
       await runAsOne(manager, [
         this.requests.eventsStatement([requestId, ...[...ended].filter((id) => id !== requestId)].map(event)),
         this.mail.dropUnsentStatement(ids, 'survey'),
+        // A grouped one names no request of its own: found by its address.
+        this.mail.dropUnsentToStatement(email, 'survey-group'),
       ]);
       return true;
     });
@@ -617,7 +619,7 @@ export class SurveysService implements OnModuleInit {
    * Locks every request of the request's address (any case), the order an opt-out and its lifting take: its keys and the
    * requests' ids. Refused for an erased request, or one whose address was corrected between the read and the lock.
    */
-  private async lockAddressOf(manager: EntityManager, requestId: string): Promise<{ hashes: Buffer[]; ids: string[] }> {
+  private async lockAddressOf(manager: EntityManager, requestId: string): Promise<{ hashes: Buffer[]; ids: string[]; email: string }> {
     const email = await this.surveys.buyerEmailOf(manager, requestId);
     if (email === null) throw new NotFound();
     const hashes = this.optOutHashes(email);
@@ -625,7 +627,7 @@ export class SurveysService implements OnModuleInit {
     if (!locked.some((request) => request.id === requestId)) {
       throw new ActionRefused('Les données personnelles de cette demande sont effacées ou ont changé : rechargez la page.');
     }
-    return { hashes, ids: locked.map((request) => request.id) };
+    return { hashes, ids: locked.map((request) => request.id), email };
   }
 
   private optOutHashes(email: string): Buffer[] {
