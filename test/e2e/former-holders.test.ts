@@ -44,9 +44,11 @@ describe('a request taken from its holder, then given back to them (worker runni
 
     // Back to Alex, who held it before: not a « Nouvelle demande » beside their « elle vous est retirée ».
     await reassign(annie, reference, alex);
-    expect(subjectOf(await sentMailFile(t, 'facilitator-assignment', 'alex@example.org', 2))).toBe(
-      `Demande ${about} : elle vous est confiée à nouveau`,
-    );
+    const comesBack = await sentMailFile(t, 'facilitator-assignment', 'alex@example.org', 2);
+    expect(subjectOf(comesBack)).toBe(`Demande ${about} : elle vous est confiée à nouveau`);
+    // The text and the HTML body say it too.
+    expect(comesBack).toContain(`La demande ${reference} vous est confiée à nouveau`);
+    expect(comesBack).toContain('</strong> vous est confiée à nouveau');
     expect(subjectOf(await sentMailFile(t, 'assignment-withdrawn', 'dominique@example.org'))).toBe(
       `Demande ${about} : elle vous est retirée`,
     );

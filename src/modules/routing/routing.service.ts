@@ -768,6 +768,8 @@ export class RoutingService {
           firstName: facilitator.firstName,
           reference: request.reference,
           subject: request.subject,
+          // Beside their earlier « elle vous est retirée », as the subject says.
+          heldBefore,
           kindLabel: KIND_LABELS[request.kind],
           department: this.reference.departmentLabel(request.departmentCode),
           segment: this.reference.segmentLabel(request.segmentCode),
