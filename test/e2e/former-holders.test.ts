@@ -1,6 +1,7 @@
 import { insertFacilitator } from '../support/facilitators';
 import { sentMailFile } from '../support/conversation';
-import { pageFormOf, signedInAccount, signedInStaff, StaffClient } from '../support/staff';
+import { StaffAuthService } from '../../src/modules/accounts/staff-auth.service';
+import { bearerFor, pageFormOf, signedInAccount, signedInStaff, StaffClient } from '../support/staff';
 import { submitRequest, TestApp, useTestApp, waitFor } from '../support/test-app';
 
 /** The Subject of a sent e-mail, as its file gives it. */
@@ -58,8 +59,15 @@ describe('a request taken from its holder, then given back to them (worker runni
     const alex = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Alex' });
     const reference = await submitRequest(t, 62);
     await waitFor(async () => (await holderOf(reference)) === alex, 10_000, 'routée à Alex');
-    const alexClient = await signedInStaff(t, { role: 'facilitator', facilitatorId: alex, networks: ['aura-ee'] });
+    const { client: alexClient, id: alexAccount } = await signedInAccount(t, {
+      role: 'facilitator',
+      facilitatorId: alex,
+      networks: ['aura-ee'],
+    });
     expect((await alexClient.get(page(reference))).status).toBe(200);
+    const alexToken = `Bearer ${await t.app.get(StaffAuthService).createApiToken(alexAccount, 'tests')}`;
+    const apiRead = (ref: string, authorization: string) => fetch(`${t.url}/api/v1/staff/requests/${ref}`, { headers: { authorization } });
+    expect((await apiRead(reference, alexToken)).status).toBe(200);
 
     const dominique = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Dominique', lastName: 'Durand' });
     const { client: annie } = await signedInAccount(
@@ -81,6 +89,16 @@ describe('a request taken from its holder, then given back to them (worker runni
     expect(takenHtml).not.toContain('Durand');
     expect(takenHtml).not.toContain('Fournitures de bureau');
     expect(takenHtml).not.toContain('Page introuvable');
+    // The API says the same to the same person, still a 404.
+    const takenApi = await apiRead(reference, alexToken);
+    expect(takenApi.status).toBe(404);
+    const takenBody = await takenApi.json();
+    expect(takenBody).toMatchObject({
+      statusCode: 404,
+      code: 'not_found',
+      message: 'Cette demande ne vous est plus confiée. Dernier changement : Annie Roux a confié cette demande à un autre facilitateur.',
+    });
+    expect(JSON.stringify(takenBody)).not.toContain('Dominique');
 
     // Never its holder: the bare 404, as for a reference that does not exist.
     const stranger = await signedInStaff(t, {
@@ -94,6 +112,14 @@ describe('a request taken from its holder, then given back to them (worker runni
       expect(html).toContain('Page introuvable');
       expect(html).not.toContain('ne vous est plus confiée');
     }
+    const strangerToken = await bearerFor(t, {
+      role: 'facilitator',
+      facilitatorId: await insertFacilitator(t.dataSource, { network: 'aura-ee' }),
+      networks: ['aura-ee'],
+    });
+    const [strangersApi, unknownApi] = [await apiRead(reference, strangerToken), await apiRead('GV-2026-999999', strangerToken)];
+    expect([strangersApi.status, unknownApi.status]).toEqual([404, 404]);
+    expect(await strangersApi.json()).toEqual(await unknownApi.json());
 
     // Its new holder took it in charge since: still no longer theirs, but that change was not the one that took it.
     const dominiqueClient = await signedInStaff(t, { role: 'facilitator', facilitatorId: dominique, networks: ['aura-ee'] });

@@ -86,7 +86,8 @@ export function isRefusal(error: AppError): boolean {
 }
 
 export class NotFound extends AppError {
-  constructor() {
-    super('not_found', 'Page ou demande introuvable.');
+  /** `message`: only for one who may know why it is gone (a former holder); anyone else reads the bare words. */
+  constructor(message = 'Page ou demande introuvable.') {
+    super('not_found', message);
   }
 }

@@ -6,6 +6,12 @@ import type { StaffPrincipal } from '../accounts/accounts.types';
 export const NO_LONGER_YOURS =
   'Cette demande ne vous est plus confiée (remise en attribution ou confiée à quelqu’un d’autre entre-temps) : rien n’a été enregistré.';
 
+/** A former holder opening the request (an old e-mail's link), its latest change when it took the request from them. */
+export function noLongerYoursNotice(lastChange: string | null): string {
+  const message = 'Cette demande ne vous est plus confiée.';
+  return lastChange ? `${message} ${lastChange}` : message;
+}
+
 /**
  * One whose action, allowed when sent, waited on the lock while the request left their hands: told as without the lock —
  * its holder then (`before`, as read before the lock), that it is no longer theirs; anyone else, nothing.

@@ -43,6 +43,8 @@ import { QueuePageDto } from './dto/queue-page.dto';
 import { StaffRequestPageDto } from './dto/staff-request-page.dto';
 import { QUEUE_SORTS, QUEUE_TABS } from './workspace-queue.policy';
 import { WorkspaceService } from './workspace.service';
+import { noLongerYoursNotice } from './no-longer-yours';
+import { NotFound } from '../../common/errors/app-errors';
 import { JsonBody, refuseUnknownFields } from '../../common/json-body.decorator';
 
 type Json = Record<string, unknown>;
@@ -103,10 +105,22 @@ export class WorkspaceApiController {
   })
   @ApiOkResponse({ type: StaffRequestPageDto, description: 'La demande et ce que la page montre' })
   async show(@CurrentStaff() staff: StaffPrincipal, @Param('reference') reference: string): Promise<StaffRequestPageDto> {
-    // A draft has its own route (`answer-draft`): the page's copy of it stays the page's.
-    const { request, draft: _draft, leftDraft: _left, othersDrafts: _others, ...page } = await this.workspace.requestPage(staff, reference);
-    const { id: _id, assignmentId: _assignment, ...shown } = request;
-    return { request: shown, ...page };
+    try {
+      // A draft has its own route (`answer-draft`): the page's copy of it stays the page's.
+      const {
+        request,
+        draft: _draft,
+        leftDraft: _left,
+        othersDrafts: _others,
+        ...page
+      } = await this.workspace.requestPage(staff, reference);
+      const { id: _id, assignmentId: _assignment, ...shown } = request;
+      return { request: shown, ...page };
+    } catch (error) {
+      // A former holder learns why it is gone, as on the page: still a 404, nothing of where it is now.
+      const gone = error instanceof NotFound ? await this.workspace.noLongerYours(staff, reference) : null;
+      throw gone ? new NotFound(noLongerYoursNotice(gone.lastChange)) : error;
+    }
   }
 
   @Post(':reference/take-charge')

@@ -35,6 +35,7 @@ import { euThresholdNotice } from './eu-threshold.policy';
 import { assignmentEndLabel, historyEventLabel, historyReasonLabel, referenceParts } from './history-labels';
 import { listsOpenOnly, narrowsList, QUEUE_SORTS, QueueFilters, QueueSort } from './workspace-queue.policy';
 import { DECLINE_REASONS, PermittedActions, WorkspaceService } from './workspace.service';
+import { noLongerYoursNotice } from './no-longer-yours';
 
 const DECLINE_LABELS = {
   not_my_territory: 'Hors de mon territoire',
@@ -247,11 +248,10 @@ export class WorkspaceViews {
 
   /** The 404 page of a former holder (WorkspaceService.noLongerYours): why, the change that took it if they may read it, the way back. */
   noLongerYoursPage(reference: string, lastChange: string | null) {
-    const message = 'Cette demande ne vous est plus confiée.';
     return {
       title: `Demande ${reference} : elle ne vous est plus confiée`,
       heading: `Demande ${reference}`,
-      message: lastChange ? `${message} ${lastChange}` : message,
+      message: noLongerYoursNotice(lastChange),
       inWorkspace: true,
       notFound: true,
       backTo: { href: '/espace', label: 'Mes demandes' },
