@@ -322,6 +322,10 @@ describe('routing worker', () => {
     );
     expect(mail).toContain('Bonjour Oriane,');
     expect(mail).toContain('(heure de Paris), ou déclinez-la si vous ne pouvez pas la traiter');
+    // The buyer's own date (validRequestBody's), in the text and the HTML.
+    const neededBy = `1er mars ${new Date().getUTCFullYear() + 1}`;
+    expect(mail).toContain(`L’acheteur a besoin de la réponse d’ici le ${neededBy}.`);
+    expect(mail).toContain(`L’acheteur a besoin de la réponse d’ici le <strong>${neededBy}</strong>.`);
     expect(mail).toContain(`/espace/demandes/${forgotten.reference}`);
     expect(await reminderAt(forgotten.id)).toBeNull();
     expect((await stateOf(forgotten.id)).status).toBe('assigned');
@@ -329,7 +333,7 @@ describe('routing worker', () => {
 
   it('reminds the facilitator one working day before the answer is due, once, and again after a pause moved the deadline', async () => {
     const facilitatorId = await insertFacilitator(t.dataSource, { email: 'lente@example.org', firstName: 'Lou' });
-    const request = await submit(13);
+    const request = await submit(13, { neededBy: undefined });
     await settled(request.id, 'assigned');
     const token = await bearerFor(t, { role: 'facilitator', facilitatorId, networks: ['aura-ee'] });
     const staffPost = (action: string, body: unknown = {}) =>
@@ -362,6 +366,8 @@ describe('routing worker', () => {
     expect(mail).toContain('Bonjour Lou,');
     expect(mail).toContain(`La réponse à la demande ${request.reference}`);
     expect(mail).toContain('le délai est suspendu pendant son attente');
+    // No date given by the buyer: nothing said of one.
+    expect(mail).not.toContain('besoin de la réponse');
     expect((await assignment()).reminderAt).toBeNull();
 
     // A precision asked, then given: the deadline moves, and a reminder is due again before it.

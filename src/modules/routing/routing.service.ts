@@ -232,6 +232,7 @@ export class RoutingService {
                 reference: request.reference,
                 subject: request.subject,
                 dueAt: due.deadline,
+                neededBy: request.neededBy ?? null,
                 departmentCode: request.departmentCode,
                 actionUrl: `${this.config.PUBLIC_URL}/espace/demandes/${encodeURIComponent(request.reference)}`,
               },
