@@ -1,9 +1,10 @@
 import { StaffActionKeysRepository } from '../../src/modules/accounts/staff-action-keys.repository';
 import { StaffAuthService } from '../../src/modules/accounts/staff-auth.service';
+import { BuyerNotificationsService } from '../../src/modules/buyer-notifications/buyer-notifications.service';
 import { insertFacilitator } from '../support/facilitators';
 import { sha256 } from '../../src/common/tokens';
 import { samplePdf } from '../support/sample-files';
-import { csrfIn, insertStaff, STAFF_PASSWORD, StaffClient } from '../support/staff';
+import { bearerFor, csrfIn, insertStaff, STAFF_PASSWORD, StaffClient } from '../support/staff';
 import { submitRequest, TestApp, useTestApp, waitFor } from '../support/test-app';
 import { assignedToSignedIn } from '../support/workspace';
 
@@ -188,6 +189,127 @@ describe('staff actions sent twice', () => {
     expect(sent.status).toBe(303);
     expect(sent.headers.get('location')).toBe(`${page}?fait=reponse`);
     expect(await answers(id)).toBe(1);
+  });
+
+  /** The subjects of the buyer's e-mails on the request that bring the answer or a complement, once the debounce job ran. */
+  async function answerMails(id: string): Promise<string[]> {
+    await t.app.get(BuyerNotificationsService).notify(id);
+    const mails: Array<{ subject: string }> = await t.dataSource.query(
+      `SELECT subject FROM mail_messages WHERE request_id = $1 AND template = 'buyer-update'`,
+      [id],
+    );
+    return mails.map((mail) => mail.subject).filter((subject) => subject.includes('réponse du facilitateur'));
+  }
+
+  /** A staff API write on the request, as `authorization` (a bearer), with its Idempotency-Key if given. */
+  function staffApi(reference: string, action: string, authorization: string, body: unknown, key?: string) {
+    return fetch(`${t.url}/api/v1/staff/requests/${reference}/${action}`, {
+      method: 'POST',
+      headers: { authorization, 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) },
+      body: JSON.stringify(body),
+    });
+  }
+
+  /** The network's animator gives the request to a colleague of its holder (answered, the buyer replies first). */
+  async function givenToColleague({ id, reference, trackingToken }: { id: string; reference: string; trackingToken: string }) {
+    const [{ network_code: network, status }] = await t.dataSource.query(`SELECT network_code, status FROM requests WHERE id = $1`, [id]);
+    if (status === 'answered') {
+      const replied = await fetch(`${t.url}/api/v1/requests/${reference}/replies`, {
+        method: 'POST',
+        headers: { 'x-tracking-token': trackingToken, 'content-type': 'application/json' },
+        body: JSON.stringify({ message: 'Merci, une dernière question sur les lots.' }),
+      });
+      expect(replied.status).toBe(200);
+    }
+    const colleague = await insertFacilitator(t.dataSource, { network, firstName: 'Eden', capacity: 5 });
+    const animator = await bearerFor(t, { role: 'animator', networks: [network] });
+    expect((await staffApi(reference, 'reassign', animator, { facilitatorId: colleague, reason: 'Rééquilibrage' })).status).toBe(200);
+    return animator;
+  }
+
+  it('tells an answer form sent again after the request was closed that the answer went: nothing refused, nothing sent twice', async () => {
+    const { id, reference, page, client } = await inProgress();
+    const fields = { ...answerFields(await (await client.get(page)).text()), body: 'La réponse, avant la clôture.' };
+    expect((await postAnswer(client, reference, fields)).status).toBe(303);
+    expect((await client.submit(page, `${page}/cloture`, { reason: 'answered' })).status).toBe(303);
+    const again = await postAnswer(client, reference, fields);
+    expect([again.status, again.headers.get('location')]).toEqual([303, `${page}?fait=reponse`]);
+    expect(await answers(id)).toBe(1);
+    expect(await events(id, 'answer_completed')).toBe(0);
+    expect(await answerMails(id)).toEqual([expect.not.stringContaining('complément')]);
+  });
+
+  it('tells an answer form sent again once the network gave the request to a colleague that the answer went', async () => {
+    const request = await inProgress();
+    const { id, reference, page, client } = request;
+    const fields = { ...answerFields(await (await client.get(page)).text()), body: 'La réponse, partie une fois.' };
+    expect((await postAnswer(client, reference, fields)).status).toBe(303);
+    await givenToColleague(request);
+    const again = await postAnswer(client, reference, fields);
+    expect([again.status, again.headers.get('location')]).toEqual([303, `${page}?fait=reponse`]);
+    // The request is no longer theirs to see: the page that says so says their answer went too.
+    const shown = await client.get(again.headers.get('location')!);
+    expect(shown.status).toBe(404);
+    const html = await shown.text();
+    expect(html).toContain('Votre réponse est envoyée à l’acheteur.');
+    expect(html).toContain('Cette demande ne vous est plus confiée.');
+    expect(html).not.toContain('rien n’a été enregistré');
+    expect(await answers(id)).toBe(1);
+    expect(await answerMails(id)).toEqual([expect.not.stringContaining('complément')]);
+  });
+
+  it('answers an API answer repeated after the request was closed or given to a colleague as the first, saying it is a replay', async () => {
+    for (const move of ['close', 'reassign'] as const) {
+      const request = await inProgress();
+      const post = () => staffApi(request.reference, 'answer', request.token, { body: `Réponse, puis ${move}.` }, `reponse-puis-${move}`);
+      const first = await post();
+      expect(first.status).toBe(200);
+      const firstBody = await first.json();
+      if (move === 'close') expect((await staffApi(request.reference, 'close', request.token, { reason: 'answered' })).status).toBe(200);
+      else await givenToColleague(request);
+      const again = await post();
+      expect([again.status, again.headers.get('idempotent-replayed')]).toEqual([200, 'true']);
+      expect(await again.json()).toEqual(firstBody);
+      expect(await answers(request.id)).toBe(1);
+      expect(await answerMails(request.id)).toEqual([expect.not.stringContaining('complément')]);
+    }
+  });
+
+  it('tells an API answer retried once its key is forgotten (a day on) and the request closed that it went, sending nothing', async () => {
+    const { id, reference, token } = await inProgress();
+    const post = () => staffApi(reference, 'answer', token, { body: 'Réponse envoyée la veille.' }, 'reponse-le-lendemain');
+    expect((await post()).status).toBe(200);
+    expect((await staffApi(reference, 'close', token, { reason: 'answered' })).status).toBe(200);
+    // The sweeps forget the keys' outcomes after a day; the answer, named by its key, stays known.
+    await t.app.get(StaffActionKeysRepository).purgeOlderThan(0);
+    const again = await post();
+    expect([again.status, await again.json()]).toEqual([200, { reference, status: 'closed', closeReason: 'answered' }]);
+    expect(await answers(id)).toBe(1);
+    expect(await events(id, 'answer_completed')).toBe(0);
+  });
+
+  it('answers the question and note forms sent again after the request was closed or taken from their writer as the first time', async () => {
+    const closed = await inProgress();
+    const html = await (await closed.client.get(closed.page)).text();
+    const question = { _csrf: csrfIn(html), formToken: hidden(html.slice(html.indexOf('/precision"')), 'formToken')!, body: 'Combien ?' };
+    expect((await closed.client.post(`${closed.page}/precision`, question)).status).toBe(303);
+    expect((await closed.client.submit(closed.page, `${closed.page}/cloture`, { reason: 'redirected' })).status).toBe(303);
+    const askedAgain = await closed.client.post(`${closed.page}/precision`, question);
+    expect([askedAgain.status, askedAgain.headers.get('location')]).toEqual([303, `${closed.page}?fait=precision`]);
+    expect(await events(closed.id, 'clarification_requested')).toBe(1);
+
+    const taken = await inProgress();
+    const page = await (await taken.client.get(taken.page)).text();
+    const note = {
+      _csrf: csrfIn(page),
+      formToken: hidden(page.slice(page.indexOf('/notes"')), 'formToken')!,
+      body: 'Note avant le départ.',
+    };
+    expect((await taken.client.post(`${taken.page}/notes`, note)).status).toBe(303);
+    await givenToColleague(taken);
+    const notedAgain = await taken.client.post(`${taken.page}/notes`, note);
+    expect([notedAgain.status, notedAgain.headers.get('location')]).toEqual([303, `${taken.page}?fait=note`]);
+    expect(await count(`request_messages WHERE request_id = $1 AND kind = 'internal_note'`, [taken.id])).toBe(1);
   });
 
   it('puts a request back to automatic routing once when the form is sent twice, at once or one after the other', async () => {

@@ -92,9 +92,12 @@ export class RequestMessagesRepository {
     ];
   }
 
-  /** The text of a message already stored under this id (a form sent twice carries the same id), or null. */
-  async bodyOf(manager: EntityManager, messageId: string): Promise<string | null> {
-    const rows: Array<{ body: string }> = await manager.query(`SELECT body FROM request_messages WHERE id = $1`, [messageId]);
+  /** The text of a message already stored under this id (a form sent twice carries the same id), or null; by `authorId` only, if given. */
+  async bodyOf(manager: EntityManager, messageId: string, authorId: string | null = null): Promise<string | null> {
+    const rows: Array<{ body: string }> = await manager.query(
+      `SELECT body FROM request_messages WHERE id = $1 AND ($2::uuid IS NULL OR author_id = $2)`,
+      [messageId, authorId],
+    );
     return rows[0]?.body ?? null;
   }
 

@@ -55,10 +55,11 @@ export class WorkspacePagesController {
     try {
       await this.page.render(res, staff, reference, 200, { notice: doneNotice(done), draftSaved: draftSavedOf(done), templateId });
     } catch (error) {
-      // A former holder following an old e-mail's link learns why it is gone (still a 404, nothing of where it is now).
+      // A former holder following an old e-mail's link learns why it is gone (still a 404, nothing of where it is now);
+      // sent here by what they just did (an answer sent again after it left them), told that it was done.
       const gone = error instanceof NotFound ? await this.workspace.noLongerYours(staff, reference) : null;
       if (!gone) throw error;
-      res.status(404).render('error', this.views.noLongerYoursPage(reference, gone.lastChange));
+      res.status(404).render('error', { ...this.views.noLongerYoursPage(reference, gone.lastChange), notice: doneNotice(done) });
     }
   }
 
@@ -161,42 +162,50 @@ export class WorkspacePagesController {
     this.csrf.assertValid(session, body[CSRF_FIELD]);
     const fileNames = files.map((file) => file.originalname);
     const { [CSRF_FIELD]: _csrf, modele, brouillon, ...typedAnswer } = body;
+    const repeatKey = formRepeatKey(body.formToken);
+    const answered = (sent: 'answer' | 'complement') => doneAt(reference, sent === 'complement' ? 'complement' : 'reponse');
+    const sendOrDraft = this.checked(staff, reference, body, 'holder', async () => {
+      // A template button of the form: nothing is sent, the page comes back with the template after the text typed;
+      // a request no longer answerable meanwhile is refused as the answer would be, what was typed given back.
+      if (typeof modele === 'string' && modele) {
+        await this.workspace.answerable(staff, reference);
+        await this.page.render(res, staff, reference, 200, {
+          templateId: modele,
+          typedAnswer,
+          filesNotSent: filesNotSentNotice(fileNames),
+        });
+        return null;
+      }
+      // « Enregistrer le brouillon », or the form's script saving as one types (JSON back, the time as the page says
+      // it): kept, nothing sent, no files. The button's page is the request's, at the draft's notice (a reload sends nothing).
+      if (typeof brouillon === 'string' && brouillon) {
+        const saved = await this.workspace.saveDraft(staff, reference, typedAnswer, repeatKey);
+        if (req.accepts(['html', 'json']) === 'json') {
+          res.status(200).json(saved);
+          return null;
+        }
+        // Its answer sent already (Back after sending, then this button): said so, not « nothing typed ».
+        if (saved.alreadySent) return doneAt(reference, 'reponse');
+        return `${doneAt(reference, draftSavedDone(saved.savedAt !== null, fileNames.length > 0))}#brouillon`;
+      }
+      // A file over a limit: the form comes back with the text as typed, and the limit said beside the files.
+      const refusal = uploadRefusalOf(req);
+      if (refusal) throw refusal;
+      return answered(await this.workspace.answer(staff, reference, body, files, repeatKey));
+    });
+    const sending = !(typeof modele === 'string' && modele) && !(typeof brouillon === 'string' && brouillon);
     await this.perform(
       res,
       staff,
       reference,
       'answer',
       body,
-      this.checked(staff, reference, body, 'holder', async () => {
-        // A template button of the form: nothing is sent, the page comes back with the template after the text typed;
-        // a request no longer answerable meanwhile is refused as the answer would be, what was typed given back.
-        if (typeof modele === 'string' && modele) {
-          await this.workspace.answerable(staff, reference);
-          await this.page.render(res, staff, reference, 200, {
-            templateId: modele,
-            typedAnswer,
-            filesNotSent: filesNotSentNotice(fileNames),
-          });
-          return null;
-        }
-        // « Enregistrer le brouillon », or the form's script saving as one types (JSON back, the time as the page says
-        // it): kept, nothing sent, no files. The button's page is the request's, at the draft's notice (a reload sends nothing).
-        if (typeof brouillon === 'string' && brouillon) {
-          const saved = await this.workspace.saveDraft(staff, reference, typedAnswer, formRepeatKey(body.formToken));
-          if (req.accepts(['html', 'json']) === 'json') {
-            res.status(200).json(saved);
-            return null;
-          }
-          // Its answer sent already (Back after sending, then this button): said so, not « nothing typed ».
-          if (saved.alreadySent) return doneAt(reference, 'reponse');
-          return `${doneAt(reference, draftSavedDone(saved.savedAt !== null, fileNames.length > 0))}#brouillon`;
-        }
-        // A file over a limit: the form comes back with the text as typed, and the limit said beside the files.
-        const refusal = uploadRefusalOf(req);
-        if (refusal) throw refusal;
-        const sent = await this.workspace.answer(staff, reference, body, files, formRepeatKey(body.formToken));
-        return doneAt(reference, sent === 'complement' ? 'complement' : 'reponse');
-      }),
+      async () => {
+        // The answer sent, sent again (a double click, a resend after a timeout): told it went, before what changed
+        // since (the request closed, given to a colleague) would refuse the page as out of date.
+        const replayed = sending ? await this.workspace.answerSentBefore(staff, reference, body.body, repeatKey) : null;
+        return replayed ? answered(replayed) : sendOrDraft();
+      },
       // Where the answer, or the draft, went: its page; null, a page shown in place.
       (to) => to,
       fileNames,

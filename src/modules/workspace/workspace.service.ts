@@ -489,6 +489,8 @@ export class WorkspaceService {
     files: UploadedFile[],
     repeatKey?: string,
   ): Promise<'answer' | 'complement'> {
+    const replayed = await this.answerSentBefore(staff, reference, input.body, repeatKey);
+    if (replayed) return replayed;
     const request = await this.answerable(staff, reference);
     const errors: FieldError[] = [];
     const text = typedText(input.body);
@@ -529,14 +531,9 @@ export class WorkspaceService {
       request,
       null,
       async (status, _same, manager, locked) => {
-        // Sent again (a retry, a double click): under the lock the first sending is seen, and nothing is written twice.
-        const sentBody = await this.messages.bodyOf(manager, messageId);
-        if (sentBody !== null) {
-          // The same page sent again with words added (Back after sending): those words would be lost in silence.
-          if (sentBody !== text) throw new ActionRefused(SENT_WITH_OTHER_TEXT);
-          first.sent = (await this.messages.isFirstOfKind(manager, messageId)) ? 'answer' : 'complement';
-          return [];
-        }
+        // Sent again at once (a double click): under the lock the first sending is seen, and nothing is written twice.
+        first.sent = (await this.sentBefore(manager, messageId, text)) ?? undefined;
+        if (first.sent) return [];
         const to = nextStatus({ status }, 'answer');
         const complement = status === 'answered';
         if (meantAsComplement && !complement) throw new ActionRefused(REPLIED_MEANWHILE);
@@ -572,6 +569,38 @@ export class WorkspaceService {
       { may: isHolder },
     );
     return first.sent ?? (before === 'answered' ? 'complement' : 'answer');
+  }
+
+  /**
+   * The answer this person already sent under this repeat key (a double click, a browser's resend after a timeout, an
+   * API client's retry), as it went: recognised before anything that changed since (the request closed, given to a
+   * colleague) refuses it, for it was sent. Null when it was not.
+   */
+  async answerSentBefore(
+    staff: StaffPrincipal,
+    reference: string,
+    body: unknown,
+    repeatKey?: string,
+  ): Promise<'answer' | 'complement' | null> {
+    const requestId = repeatKey === undefined ? null : await this.requests.idOf(reference);
+    if (requestId === null) return null;
+    const messageId = repeatableId(this.config.APP_SECRET, repeatKey, 'answer', requestId);
+    // Theirs only: the request may be out of their sight now, and anyone else's answer is none of their business.
+    return this.sentBefore(this.dataSource.manager, messageId, typedText(body), staff.id);
+  }
+
+  /** How the answer stored under this id went, null if none is; refused when sent again with other words. */
+  private async sentBefore(
+    manager: EntityManager,
+    messageId: string,
+    text: string,
+    authorId: string | null = null,
+  ): Promise<'answer' | 'complement' | null> {
+    const sentBody = await this.messages.bodyOf(manager, messageId, authorId);
+    if (sentBody === null) return null;
+    // The same page sent again with words added (Back after sending): those words would be lost in silence.
+    if (sentBody !== text) throw new ActionRefused(SENT_WITH_OTHER_TEXT);
+    return (await this.messages.isFirstOfKind(manager, messageId)) ? 'answer' : 'complement';
   }
 
   /**
