@@ -152,7 +152,10 @@ export class AppConfig {
   @Min(1, { message: 'au moins 1' })
   ANSWER_WORKING_DAYS = 10;
 
-  /** Requests that fall into a network's pool are announced together, at most once per this many seconds. */
+  /**
+   * Requests that fall into a network's pool, or miss their take-charge deadline again, are announced together (one
+   * digest each), at most once per this many seconds.
+   */
   @Transform(toInt)
   @IsInt({ message: 'un nombre entier de secondes' })
   @Min(1, { message: 'au moins 1' })

@@ -8,6 +8,7 @@ import { IdempotencyKey } from '../modules/intake/idempotency-key.entity';
 import { OutboxEvent } from '../queue/outbox-event.entity';
 import { Facilitator, FacilitatorAbsence, FacilitatorDepartment } from '../modules/directory/directory.entities';
 import { RequestAssignment } from '../modules/routing/request-assignment.entity';
+import { RequestEscalation } from '../modules/routing/request-escalation.entity';
 import { AnswerHelpItem, RequestMessage } from '../modules/requests/request-message.entities';
 import { Attachment, AttachmentContent } from '../modules/attachments/attachment.entities';
 import { Survey } from '../modules/surveys/survey.entity';
@@ -30,6 +31,7 @@ export const ENTITIES = [
   FacilitatorDepartment,
   FacilitatorAbsence,
   RequestAssignment,
+  RequestEscalation,
   LegalReference,
   RequestMessage,
   AnswerHelpItem,

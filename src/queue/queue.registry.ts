@@ -22,6 +22,8 @@ export interface JobPayloads {
   'routing.drain-pool': { networkCode: string };
   /** Requests fell into a network's pool: one message to its animators lists them (delayed to the end of the digest period). */
   'routing.pool-alert': { networkCode: string };
+  /** Requests of a network missed their take-charge deadline again: one message to its animators lists them (delayed likewise). */
+  'routing.escalation-digest': { networkCode: string };
   /** Something the buyer should hear of changed (delayed and deduplicated: quick changes make one e-mail). */
   'buyer.notify': { requestId: string };
   /** The reply window of an answered request, or of a precision asked, may be over (delayed; a sweep re-derives it). */
@@ -40,6 +42,7 @@ export const JOB_QUEUES: { readonly [J in JobName]: QueueName } = {
   'routing.facilitator-changed': 'routing',
   'routing.drain-pool': 'routing',
   'routing.pool-alert': 'routing',
+  'routing.escalation-digest': 'routing',
   'buyer.notify': 'lifecycle',
   'request.auto-close': 'lifecycle',
   'survey.due': 'surveys',

@@ -1,7 +1,9 @@
+import { EscalationDigestService } from '../../src/modules/routing/escalation-digest.service';
 import { RoutingService } from '../../src/modules/routing/routing.service';
 import { QueueService } from '../../src/queue/queue.service';
 import { mailsTo } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
+import { insertStaff } from '../support/staff';
 import { manualRelay } from '../support/outbox-relay';
 import { bodyOf, TestApp, useTestApp, validRequestBody } from '../support/test-app';
 
@@ -161,12 +163,16 @@ describe('routing in batches', () => {
     ]);
     await routing.deadlineReached(late, await currentAssignment(late));
     expect(await statuses([late])).toEqual([{ status: 'unassigned', facilitatorId: null }]);
+
+    // The pool digest, due first, leaves it to the escalation digest; that one, delivered again, says nothing more.
+    await routing.poolAlert('aura-ee');
+    await t.app.get(EscalationDigestService).announce('aura-ee');
+    await t.app.get(EscalationDigestService).announce('aura-ee');
     const [escalation, ...otherEscalations] = await mailsTo(t, 'network-escalation');
     expect(otherEscalations).toEqual([]);
     expect(escalation.text_body).toContain('elle attend dans la réserve du réseau');
 
-    // The digest announces the other one only; delivered again, nothing more.
-    await routing.poolAlert('aura-ee');
+    // The pool digest announces the other one only; delivered again, nothing more.
     await routing.poolAlert('aura-ee');
     const lateReference = await referenceOf(late);
     expect((await mailsTo(t, 'network-pool-alert')).map((m) => m.subject)).toEqual([
@@ -184,6 +190,84 @@ describe('routing in batches', () => {
       `Demande ${lateReference} « Fournitures de bureau et loi AGEC 100 » en attente : aucun facilitateur disponible`,
     );
     expect((await mailsTo(t, 'network-escalation')).length).toBe(1);
+  });
+
+  /** The request's take-charge deadline passes now, as the deadline job would find it. */
+  async function missDeadline(requestId: string): Promise<void> {
+    await t.dataSource.query(
+      `UPDATE request_assignments SET take_charge_due_at = now() - interval '1 minute' WHERE request_id = $1 AND ended_at IS NULL`,
+      [requestId],
+    );
+    const [{ id }] = await t.dataSource.query(`SELECT id FROM request_assignments WHERE request_id = $1 AND ended_at IS NULL`, [requestId]);
+    await t.app.get(RoutingService).deadlineReached(requestId, id);
+  }
+  const referencesOf = async (ids: string[]) =>
+    (await t.dataSource.query(`SELECT reference FROM requests WHERE id = ANY($1) ORDER BY created_at`, [ids])).map(
+      (r: { reference: string }) => r.reference,
+    );
+
+  it('requests missing their deadline twice are told in one digest per animator, naming who let it pass; a replay sends nothing', async () => {
+    const animators = ['anim-a@example.org', 'anim-b@example.org'];
+    for (const email of animators) await insertStaff(t.dataSource, { role: 'animator', email, networks: ['aura-ee'] });
+    // Three facilitators for three requests: each misses one, then another misses it too, the third has it now.
+    for (const firstName of ['Alice', 'Bruno', 'Chloé']) {
+      await insertFacilitator(t.dataSource, { firstName, lastName: 'Lente', email: `${firstName.toLowerCase()}@example.org` });
+    }
+    const ids = await submitMany(3);
+    await t.app.get(RoutingService).routeAll(ids);
+    for (const id of ids) await missDeadline(id);
+    for (const id of ids) await missDeadline(id);
+
+    // Kept in PostgreSQL, and one digest job for the network and period however many escalations.
+    const kept = await t.dataSource.query(`SELECT misses, announced_at FROM request_escalations`);
+    expect(kept).toEqual(ids.map(() => ({ misses: 2, announced_at: null })));
+    const jobs = await t.dataSource.query(`SELECT DISTINCT job_id FROM outbox_events WHERE job_name = 'routing.escalation-digest'`);
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0].job_id).toMatch(/^escalation-digest-aura-ee-\d+$/);
+    expect(await mailsTo(t, 'network-escalation')).toEqual([]);
+
+    // Two workers at once, then a replay: one message per animator.
+    const digests = t.app.get(EscalationDigestService);
+    await Promise.all([digests.announce('aura-ee'), digests.announce('aura-ee')]);
+    await digests.announce('aura-ee');
+    const sent = await mailsTo(t, 'network-escalation');
+    expect(sent.map((m) => m.recipient).sort()).toEqual(animators);
+    const [digest] = sent;
+    expect(digest.subject).toMatch(/^3 demandes en retard de prise en charge dans le réseau (?!réseau)\S/i);
+    for (const reference of await referencesOf(ids)) expect(digest.text_body).toContain(reference);
+    const missedBy = await t.dataSource.query(
+      `SELECT r.reference, array_agg(f.first_name || ' Lente' ORDER BY a.ended_at) AS names, (SELECT f2.first_name || ' Lente'
+          FROM request_assignments a2 JOIN facilitators f2 ON f2.id = a2.facilitator_id WHERE a2.request_id = r.id AND a2.ended_at IS NULL) AS holder
+         FROM requests r JOIN request_assignments a ON a.request_id = r.id AND a.end_reason = 'deadline_missed'
+         JOIN facilitators f ON f.id = a.facilitator_id GROUP BY r.id`,
+    );
+    expect(missedBy).toHaveLength(3);
+    for (const { reference, names, holder } of missedBy) {
+      expect(names).toHaveLength(2);
+      expect(digest.text_body).toMatch(
+        new RegExp(
+          `${reference} [^\\n]*\\n  Délai dépassé 2 fois, laissé passer par ${names.join(', puis ')}\\n  Maintenant confiée à ${holder}\\n`,
+        ),
+      );
+    }
+    expect(await t.dataSource.query(`SELECT count(*)::int AS n FROM request_escalations WHERE announced_at IS NULL`)).toEqual([{ n: 0 }]);
+  });
+
+  it('one request escalated alone keeps its own subject', async () => {
+    await insertStaff(t.dataSource, { role: 'animator', email: 'anim@example.org', networks: ['aura-ee'] });
+    await insertFacilitator(t.dataSource, { firstName: 'Alice', lastName: 'Lente' });
+    await insertFacilitator(t.dataSource, { firstName: 'Bruno', lastName: 'Lent' });
+    const [id] = await submitMany(1);
+    await t.app.get(RoutingService).routeAll([id]);
+    await missDeadline(id);
+    await missDeadline(id);
+    await t.app.get(EscalationDigestService).announce('aura-ee');
+    const [digest, ...more] = await mailsTo(t, 'network-escalation');
+    expect(more).toEqual([]);
+    const [reference] = await referencesOf([id]);
+    expect(digest.subject).toBe(`Demande ${reference} « Fournitures de bureau et loi AGEC 100 » : délai de prise en charge dépassé 2 fois`);
+    expect(digest.text_body).toContain('Une demande du réseau');
+    expect(digest.text_body).toContain('elle attend dans la réserve du réseau');
   });
 
   it('the pool digest dates a request of La Réunion in its own time, and says so', async () => {

@@ -219,11 +219,34 @@ describe('routing worker', () => {
     expect(state).toMatchObject({ status: 'assigned', misses: 2 });
     expect(await mailsTo('second@example.org', 'facilitator-assignment')).toBe(1);
     expect(await mailsTo('troisieme@example.org', 'facilitator-assignment')).toBe(1);
+    // Told in the network's escalation digest, at the end of its period: where it went, and who let it pass.
+    const escalation = await sentMailFile(t, 'network-escalation', 'contact@auvergnerhonealpes-ee.fr');
+    expect(escalation).toContain('Maintenant confiée à ');
+    expect(escalation).toMatch(/Délai dépassé 2 fois, laissé passer par \S+ Test, puis \S+ Test/);
+    expect(escalation).toContain('demandez un compte d’animateur');
     expect(await mailsTo('contact@auvergnerhonealpes-ee.fr', 'network-escalation')).toBe(1);
-    // The animators read where it went, placed again before they are told.
-    expect(await sentMailFile(t, 'network-escalation', 'contact@auvergnerhonealpes-ee.fr')).toContain('Elle est maintenant confiée à ');
-    expect(await sentMailFile(t, 'network-escalation', 'contact@auvergnerhonealpes-ee.fr')).toContain('demandez un compte d’animateur');
     clock.travel(-10 * DAY);
+  });
+
+  it('the sweep sends an escalation digest whose job was lost', async () => {
+    await insertFacilitator(t.dataSource, { email: 'unique@example.org' });
+    const request = await submit(9);
+    await settled(request.id, 'assigned');
+    // Recorded by a deadline's transaction whose digest job Redis lost: nothing but the row says it is to tell.
+    await t.dataSource.query(
+      `INSERT INTO request_escalations (id, request_id, misses, escalated_at) VALUES (gen_random_uuid(), $1, 2, now() - interval '1 hour')`,
+      [request.id],
+    );
+    await t.app.get(RoutingSweepService).run();
+    expect(await mailsTo('contact@auvergnerhonealpes-ee.fr', 'network-escalation')).toBe(1);
+    expect(await t.dataSource.query(`SELECT subject FROM mail_messages WHERE template = 'network-escalation'`)).toEqual([
+      { subject: `Demande ${request.reference} « Fournitures de bureau et loi AGEC 9 » : délai de prise en charge dépassé 2 fois` },
+    ]);
+    expect(await sentMailFile(t, 'network-escalation', 'contact@auvergnerhonealpes-ee.fr')).toContain(
+      'Maintenant confiée à Dominique Test',
+    );
+    await t.app.get(RoutingSweepService).run();
+    expect(await mailsTo('contact@auvergnerhonealpes-ee.fr', 'network-escalation')).toBe(1);
   });
 
   /** Past the take-charge deadline of whoever holds it now: the sweep moves it on; the app's clock stays there for `run`. */

@@ -673,7 +673,59 @@ describe('MailComposer, assignment-withdrawn', () => {
 
 describe('the network escalation', () => {
   const composer = new MailComposer();
-  const escalation = (nowWith: string | null | undefined) =>
+  const escalated = (reference: string, where: Record<string, unknown>) => ({
+    reference,
+    subject: 'Cantine <bio> & locale',
+    kindLabel: 'Considérations environnementales',
+    department: '57 — Moselle',
+    misses: 2,
+    missedBy: ['Camille Martin', 'Hélène Durand'],
+    nowWith: null,
+    inPool: false,
+    statusLabel: null,
+    requestUrl: `http://localhost:3000/espace/demandes/${reference}`,
+    ...where,
+  });
+  const digest = (requests: Array<ReturnType<typeof escalated>>, total = requests.length) =>
+    composer.compose({
+      template: 'network-escalation',
+      subject: `${total} demandes en retard de prise en charge dans le réseau Grand Est`,
+      context: { networkName: 'Réseau Grand Est', total, requests, queueUrl: 'http://localhost:3000/espace' },
+    });
+
+  it('names each request, who let its deadline pass and where it is now, its subject escaped', () => {
+    const { text, html } = digest(
+      [
+        escalated('GV-2026-000042', { nowWith: 'Dominique Petit' }),
+        escalated('GV-2026-000043', { inPool: true, misses: 3 }),
+        escalated('GV-2026-000044', { statusLabel: 'Clôturée' }),
+      ],
+      55,
+    );
+    expect(text).toContain('55 demandes du réseau Grand Est n’ont pas été prises en charge dans le délai, plusieurs fois de suite :');
+    expect(text).toContain('- GV-2026-000042 « Cantine <bio> & locale » — Considérations environnementales, 57 — Moselle');
+    expect(text).toContain('Délai dépassé 2 fois, laissé passer par Camille Martin, puis Hélène Durand');
+    expect(text).toContain('Maintenant confiée à Dominique Petit');
+    expect(text).toContain('Délai dépassé 3 fois');
+    expect(text).toContain('Aucun autre facilitateur ne pouvait la prendre : elle attend dans la réserve du réseau');
+    expect(text).toContain('Maintenant : Clôturée');
+    expect(text).toContain('Et 52 autres, listées dans votre espace.');
+    expect(text).toContain('qu’elles seront bien traitées, depuis votre espace : http://localhost:3000/espace');
+    expect(html).toContain('« Cantine &lt;bio&gt; &amp; locale »');
+    expect(html).not.toContain('<bio>');
+    expect(html).toContain('Maintenant confiée à <strong>Dominique Petit</strong>');
+  });
+
+  it('one request alone reads as such, with nobody named when no miss is on record', () => {
+    const { text } = digest([escalated('GV-2026-000042', { nowWith: 'Dominique Petit', missedBy: [] })]);
+    expect(text).toContain('Une demande du réseau Grand Est n’a pas été prise en charge dans le délai, plusieurs fois de suite :');
+    expect(text).toContain('Délai dépassé 2 fois\n');
+    expect(text).toContain('qu’elle sera bien traitée');
+    expect(text).not.toContain('autres, listées');
+  });
+
+  // Queued before the digest: one request, at the top level of the context.
+  const former = (nowWith: string | null | undefined) =>
     composer.compose({
       template: 'network-escalation',
       subject: 'Demande GV-2026-000042 « Cantine » : délai de prise en charge dépassé 2 fois',
@@ -690,14 +742,14 @@ describe('the network escalation', () => {
     });
 
   it.each([
-    ['Dominique', 'Elle est maintenant confiée à Dominique.'],
-    [null, 'Aucun autre facilitateur ne pouvait la prendre : elle attend dans la réserve du réseau.'],
-    // Queued before the outcome was told: the former wording.
-    [undefined, 'Elle a été confiée au facilitateur suivant, ou placée dans la réserve s’il n’y en a pas.'],
-  ])('says where the request went (%s)', (nowWith, expected) => {
-    const { text, html } = escalation(nowWith);
+    ['Dominique', 'Maintenant confiée à Dominique'],
+    [null, 'Aucun autre facilitateur ne pouvait la prendre : elle attend dans la réserve du réseau'],
+    [undefined, 'Confiée au facilitateur suivant, ou placée dans la réserve s’il n’y en a pas'],
+  ])('a message queued before the digest still says where the request went (%s)', (nowWith, expected) => {
+    const { text, html } = former(nowWith);
+    expect(text).toContain('- GV-2026-000042 « Cantine » — Considérations environnementales, 57 — Moselle');
     expect(text).toContain(expected);
-    expect(text).toContain('du réseau Grand Est');
+    expect(text).toContain('depuis votre espace : http://localhost:3000/espace/demandes/GV-2026-000042');
     expect(html).toContain(expected.replace('Dominique', '<strong>Dominique</strong>'));
   });
 });

@@ -14,8 +14,8 @@ import { RoutingRepository } from './routing.repository';
 
 /** The digest's hour on working days, in the network's time: animators find it with the morning's mail. */
 const DIGEST_HOUR = 8;
-/** How many overdue answers one message names; it counts the rest and links to the queue that lists them all. */
-const DIGEST_NAMED = 50;
+/** How many requests one digest to the animators names; it counts the rest and links to the queue that lists them all. */
+export const DIGEST_NAMED = 50;
 
 /**
  * Answers past their deadline, told once a working day to the network's animators and to the facilitators concerned:

@@ -5,6 +5,7 @@ import { AppConfig } from '../../config/app-config';
 import { LOGGER } from '../../common/logging/logging.module';
 import { IntervalSweep } from '../../queue/interval-sweep';
 import { ReferenceService } from '../reference/reference.service';
+import { EscalationDigestService } from './escalation-digest.service';
 import { OverdueAnswersService } from './overdue-answers.service';
 import { RoutingRepository } from './routing.repository';
 import { RoutingService } from './routing.service';
@@ -15,9 +16,9 @@ const BATCH = 500;
 const STALE_SUBMISSION_MS = 60_000;
 
 /**
- * Re-derives routing work from PostgreSQL, so a lost Redis loses no deadline and no request:
- * unrouted submissions, overdue deadlines, reminders due, answers overdue, absences that began, pools that can drain. Safe on
- * any number of workers: every step locks the request and re-checks before acting.
+ * Re-derives routing work from PostgreSQL, so a lost Redis loses no deadline and no request: unrouted submissions,
+ * overdue deadlines, reminders due, answers overdue, absences that began, pools that can drain, digests whose job was
+ * lost. Safe on any number of workers: every step locks the request and re-checks before acting.
  */
 @Injectable()
 export class RoutingSweepService extends IntervalSweep {
@@ -25,6 +26,7 @@ export class RoutingSweepService extends IntervalSweep {
     private readonly routing: RoutingService,
     private readonly repository: RoutingRepository,
     private readonly overdueAnswers: OverdueAnswersService,
+    private readonly escalations: EscalationDigestService,
     private readonly reference: ReferenceService,
     private readonly clock: Clock,
     @Inject(AppConfig) private readonly config: AppConfig,
@@ -51,11 +53,10 @@ export class RoutingSweepService extends IntervalSweep {
     }
     for (const networkCode of await this.repository.networksWithPool()) await this.routing.drainPool(networkCode);
     // A digest job lost with Redis: the requests it would have announced are still unannounced.
-    const digestPeriod = this.config.POOL_ALERT_DIGEST_SECONDS * 1000;
-    for (const networkCode of await this.repository.networksWithUnannouncedPool(
-      new Date(now.getTime() - digestPeriod - STALE_SUBMISSION_MS),
-    )) {
-      await this.routing.poolAlert(networkCode);
+    const lostBefore = new Date(now.getTime() - this.config.POOL_ALERT_DIGEST_SECONDS * 1000 - STALE_SUBMISSION_MS);
+    for (const networkCode of await this.repository.networksWithUnannouncedEscalations(lostBefore)) {
+      await this.escalations.announce(networkCode);
     }
+    for (const networkCode of await this.repository.networksWithUnannouncedPool(lostBefore)) await this.routing.poolAlert(networkCode);
   }
 }

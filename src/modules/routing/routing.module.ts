@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { BuyerNotificationsModule } from '../buyer-notifications/buyer-notifications.module';
 import { MailModule } from '../mail/mail.module';
 import { RequestsModule } from '../requests/requests.module';
+import { EscalationDigestService } from './escalation-digest.service';
 import { OverdueAnswersService } from './overdue-answers.service';
 import { RoutingRepository } from './routing.repository';
 import { RoutingService } from './routing.service';
@@ -11,8 +12,8 @@ import { RoutingSweepService } from './routing-sweep.service';
 /** Routing logic; the worker role adds the processor and sweep. */
 @Module({
   imports: [RequestsModule, MailModule, BuyerNotificationsModule],
-  providers: [RoutingRepository, RoutingService, RoutingProcessor],
-  exports: [RoutingService, RoutingRepository, RoutingProcessor],
+  providers: [RoutingRepository, RoutingService, EscalationDigestService, RoutingProcessor],
+  exports: [RoutingService, RoutingRepository, EscalationDigestService, RoutingProcessor],
 })
 export class RoutingModule {}
 

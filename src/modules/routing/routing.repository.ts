@@ -81,6 +81,31 @@ const untoldOverdueAnswer = (dueBefore: string) =>
   `ra.ended_at IS NULL AND ra.answer_due_at IS NOT NULL AND ra.answer_overdue_announced_at IS NULL
    AND ra.answer_due_at <= ${dueBefore} AND r.status = 'in_progress'`;
 
+/**
+ * Request `r` missed its take-charge deadline again and its network's animators were not told yet: their escalation
+ * digest says where it is, the pool included, so the pool digest leaves it out (the partial index
+ * request_escalations_unannounced_idx serves it).
+ */
+const UNANNOUNCED_ESCALATION = `EXISTS (SELECT 1 FROM request_escalations e WHERE e.request_id = r.id AND e.announced_at IS NULL)`;
+
+/** A request its network's escalation digest names, with who let its deadlines pass and who holds it now. */
+export interface EscalatedRequest {
+  requestId: string;
+  reference: string;
+  subject: string;
+  kind: RequestKind;
+  departmentCode: string;
+  status: RequestStatus;
+  /** Deadlines missed in a row, as of its latest escalation. */
+  misses: number;
+  /** Its escalations the digest announces (one per miss since the last digest). */
+  escalationIds: string[];
+  /** The facilitators whose take-charge deadline passed, first to last. */
+  missedBy: string[];
+  /** Who holds it now; null: nobody (in the pool, or closed). */
+  holder: string | null;
+}
+
 /** An answer past its deadline, as the digests list it. */
 export interface OverdueAnswer {
   assignmentId: string;
@@ -442,9 +467,67 @@ export class RoutingRepository {
     };
   }
 
-  /** The request's stay in the pool is announced as of `now`: the pool digest leaves it out. */
-  poolAnnouncedStatement(requestId: string, now: Date): SqlStatement {
-    return { sql: `UPDATE requests SET pool_alerted_at = $2 WHERE id = $1 AND status = 'unassigned'`, params: [requestId, now] };
+  /** These requests' stay in the pool is announced as of `now`: the pool digest leaves them out. */
+  poolAnnouncedStatement(requestIds: string[], now: Date): SqlStatement {
+    return {
+      sql: `UPDATE requests SET pool_alerted_at = $2 WHERE id = ANY($1::uuid[]) AND status = 'unassigned'`,
+      params: [requestIds, now],
+    };
+  }
+
+  escalationStatement(escalation: { id: string; requestId: string; misses: number; escalatedAt: Date }): SqlStatement {
+    return {
+      sql: `INSERT INTO request_escalations (id, request_id, misses, escalated_at) VALUES ($1, $2, $3, $4)`,
+      params: [escalation.id, escalation.requestId, escalation.misses, escalation.escalatedAt],
+    };
+  }
+
+  /**
+   * The network's requests escalated and not announced yet, the earliest escalated first, their escalations and
+   * requests locked (in request id order, as routing locks them). The network's digest is taken under a lock of its
+   * own, so two workers never split one list in two, nor send it twice.
+   */
+  async lockUnannouncedEscalations(manager: EntityManager, networkCode: string): Promise<EscalatedRequest[]> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('escalations'), hashtext($1))`, [networkCode]);
+    const rows: Array<Omit<EscalatedRequest, 'escalationIds'> & { id: string; escalatedAt: Date }> = await manager.query(
+      `SELECT e.id, e.misses, e.escalated_at AS "escalatedAt", r.id AS "requestId", r.reference, r.subject, r.kind,
+              r.department_code AS "departmentCode", r.status,
+              ARRAY(SELECT f.first_name || ' ' || f.last_name FROM request_assignments a JOIN facilitators f ON f.id = a.facilitator_id
+                     WHERE a.request_id = r.id AND a.end_reason = 'deadline_missed' ORDER BY a.ended_at, a.id) AS "missedBy",
+              (SELECT f.first_name || ' ' || f.last_name FROM request_assignments a JOIN facilitators f ON f.id = a.facilitator_id
+                WHERE a.request_id = r.id AND a.ended_at IS NULL) AS holder
+         FROM request_escalations e JOIN requests r ON r.id = e.request_id
+        WHERE r.network_code = $1 AND e.announced_at IS NULL
+        ORDER BY r.id, e.escalated_at
+          FOR UPDATE OF e, r`,
+      [networkCode],
+    );
+    // A request escalated again before its digest is named once, as of its latest miss, dated by its first escalation.
+    const byRequest = new Map<string, EscalatedRequest & { escalatedAt: Date }>();
+    for (const { id, ...row } of rows) {
+      const seen = byRequest.get(row.requestId);
+      byRequest.set(
+        row.requestId,
+        seen ? { ...seen, misses: row.misses, escalationIds: [...seen.escalationIds, id] } : { ...row, escalationIds: [id] },
+      );
+    }
+    return [...byRequest.values()]
+      .sort((a, b) => a.escalatedAt.getTime() - b.escalatedAt.getTime() || (a.requestId < b.requestId ? -1 : 1))
+      .map(({ escalatedAt: _escalatedAt, ...request }) => request);
+  }
+
+  escalationsAnnouncedStatement(escalationIds: string[], now: Date): SqlStatement {
+    return { sql: `UPDATE request_escalations SET announced_at = $2 WHERE id = ANY($1::uuid[])`, params: [escalationIds, now] };
+  }
+
+  /** Networks with escalations unannounced since before this time: their digest job was lost. */
+  async networksWithUnannouncedEscalations(olderThan: Date): Promise<string[]> {
+    const rows: Array<{ network_code: string }> = await this.dataSource.query(
+      `SELECT DISTINCT r.network_code FROM request_escalations e JOIN requests r ON r.id = e.request_id
+        WHERE e.announced_at IS NULL AND e.escalated_at < $1`,
+      [olderThan],
+    );
+    return rows.map((r) => r.network_code);
   }
 
   /** A facilitator's kind and whether it receives requests, whatever the request: why routing did not list it as a candidate. */
@@ -481,8 +564,9 @@ export class RoutingRepository {
   }
 
   /**
-   * Marks every pool request of the network not yet announced as announced now (those a routing holds are
-   * left for it), and returns the `listed` oldest of them with how many it marked and how many wait in all.
+   * Marks every pool request of the network not yet announced as announced now (those a routing holds are left for
+   * it, those an escalation digest is to tell for that one), and returns the `listed` oldest of them with how many it
+   * marked and how many wait in all.
    */
   async announcePool(
     manager: EntityManager,
@@ -493,9 +577,10 @@ export class RoutingRepository {
     const rows: Array<RoutableRequest & { announced: number }> = await manager.query(
       `WITH announced AS (
          UPDATE requests SET pool_alerted_at = $3
-          WHERE id IN (SELECT id FROM requests
-                        WHERE network_code = $1 AND status = 'unassigned' AND pool_alerted_at IS NULL
-                          FOR UPDATE SKIP LOCKED)
+          WHERE id IN (SELECT r.id FROM requests r
+                        WHERE r.network_code = $1 AND r.status = 'unassigned' AND r.pool_alerted_at IS NULL
+                          AND NOT ${UNANNOUNCED_ESCALATION}
+                          FOR UPDATE OF r SKIP LOCKED)
          RETURNING id)
        SELECT ${ROUTABLE_COLUMNS}, count(*) OVER ()::int AS announced
          FROM announced a JOIN requests r ON r.id = a.id JOIN departments d ON d.code = r.department_code
@@ -513,7 +598,8 @@ export class RoutingRepository {
   /** Networks with pool requests unannounced since before this time: their digest job was lost. */
   async networksWithUnannouncedPool(olderThan: Date): Promise<string[]> {
     const rows: Array<{ network_code: string }> = await this.dataSource.query(
-      `SELECT DISTINCT network_code FROM requests WHERE status = 'unassigned' AND pool_alerted_at IS NULL AND updated_at < $1`,
+      `SELECT DISTINCT r.network_code FROM requests r
+        WHERE r.status = 'unassigned' AND r.pool_alerted_at IS NULL AND r.updated_at < $1 AND NOT ${UNANNOUNCED_ESCALATION}`,
       [olderThan],
     );
     return rows.map((r) => r.network_code);

@@ -193,10 +193,9 @@ export class RoutingService {
       );
       const facilitator = await this.routing.facilitatorContact(manager, current.facilitatorId);
       if (facilitator) statements.push(...this.withdrawnMail(request, facilitator, 'deadline'));
+      if (misses >= ESCALATION_MISSES) statements.push(...this.escalationStatements(request, misses));
       await runAsOne(manager, statements);
       await this.assign(manager, [{ ...request, status: 'submitted', deadlineMisses: misses }]);
-      // After the new placing: the animators read where the request went, not a guess.
-      if (misses >= ESCALATION_MISSES) await runAsOne(manager, await this.escalation(manager, request, misses));
       return current.facilitatorId;
     });
     if (freed) await this.scheduleDrains(freed);
@@ -829,9 +828,6 @@ export class RoutingService {
    * hear of them in one digest per period, not one message per request. `isPublic`: as for assign's `handedOver`.
    */
   private poolStatements(unplaced: Unplaced[], isPublic: boolean): SqlStatement[] {
-    const period = this.config.POOL_ALERT_DIGEST_SECONDS * 1000;
-    const now = this.clock.now().getTime();
-    const periodEnd = (Math.floor(now / period) + 1) * period;
     const requests = unplaced.map((u) => u.request);
     return [
       this.routing.routedStatesStatement(requests.map((r) => ({ requestId: r.id, status: 'unassigned', assignedFacilitatorId: null }))),
@@ -842,14 +838,27 @@ export class RoutingService {
       ),
       this.outbox.addManyStatement(
         'routing.pool-alert',
-        // One job per network and period: the queue ignores the copies added by later requests of the same period.
-        [...new Set(requests.map((r) => r.networkCode))].map((networkCode) => ({
-          payload: { networkCode },
-          jobId: `pool-alert-${networkCode}-${periodEnd}`,
-          delayMs: periodEnd - now,
-        })),
+        this.digestJobs(
+          'pool-alert',
+          requests.map((r) => r.networkCode),
+        ),
       ),
     ];
+  }
+
+  /**
+   * The digest jobs of these networks, due at the end of the current period (POOL_ALERT_DIGEST_SECONDS): one job per
+   * network and period, the queue ignores the copies added by later changes of the same period.
+   */
+  private digestJobs(name: string, networkCodes: string[]): Array<{ payload: { networkCode: string }; jobId: string; delayMs: number }> {
+    const period = this.config.POOL_ALERT_DIGEST_SECONDS * 1000;
+    const now = this.clock.now().getTime();
+    const periodEnd = (Math.floor(now / period) + 1) * period;
+    return [...new Set(networkCodes)].map((networkCode) => ({
+      payload: { networkCode },
+      jobId: `${name}-${networkCode}-${periodEnd}`,
+      delayMs: periodEnd - now,
+    }));
   }
 
   /**
@@ -1007,38 +1016,14 @@ export class RoutingService {
     ];
   }
 
-  /** The request missed its take-charge deadline again: the network's animators step in, told where it went. */
-  private async escalation(manager: EntityManager, request: RoutableRequest, misses: number): Promise<SqlStatement[]> {
-    const network = await this.routing.networkRecipients(manager, request.networkCode);
-    if (!network?.emails.length) {
-      this.logger.warn({ networkCode: request.networkCode }, 'réseau sans animateur ni adresse de contact : escalade non envoyée');
-      return [];
-    }
-    const placed = await this.routing.currentAssignment(manager, request.id);
-    const holder = placed && (await this.routing.facilitatorContact(manager, placed.facilitatorId));
+  /**
+   * The request missed its take-charge deadline again: the network's animators step in. Kept, and told in their next
+   * escalation digest (EscalationDigestService), where they read where it is by then.
+   */
+  private escalationStatements(request: RoutableRequest, misses: number): SqlStatement[] {
     return [
-      // Saying it waits in the pool announces it there: the pool digest must not tell the same animators again.
-      ...(placed ? [] : [this.routing.poolAnnouncedStatement(request.id, this.clock.now())]),
-      ...this.mail.prepareMany(
-        network.emails.map((recipient) => ({
-          requestId: request.id,
-          template: 'network-escalation',
-          recipient,
-          subject: `Demande ${requestInSubject(request.reference, request.subject)} : délai de prise en charge dépassé ${misses} fois`,
-          context: {
-            networkName: network.networkName,
-            toNetworkContact: network.toContact,
-            reference: request.reference,
-            subject: request.subject,
-            kindLabel: KIND_LABELS[request.kind],
-            department: this.reference.departmentLabel(request.departmentCode),
-            misses,
-            // Null: nobody else could take it, it waits in the network's pool.
-            nowWith: holder ? holder.firstName : null,
-            requestUrl: `${this.config.PUBLIC_URL}/espace/demandes/${request.reference}`,
-          },
-        })),
-      ),
+      this.routing.escalationStatement({ id: randomUUID(), requestId: request.id, misses, escalatedAt: this.clock.now() }),
+      this.outbox.addManyStatement('routing.escalation-digest', this.digestJobs('escalation-digest', [request.networkCode])),
     ];
   }
 
