@@ -12,6 +12,10 @@ export function noLongerYoursNotice(lastChange: string | null): string {
   return lastChange ? `${message} ${lastChange}` : message;
 }
 
+/** A note typed on a request its former holder no longer sees: as much as the holder's actions say of it, no more. */
+export const NOTE_NO_LONGER_YOURS =
+  'Cette demande ne vous est plus confiée (transférée, remise en attribution ou confiée à quelqu’un d’autre pendant que vous écriviez) : votre note n’a pas été enregistrée.';
+
 /**
  * One whose action, allowed when sent, waited on the lock while the request left their hands: told as without the lock —
  * its holder then (`before`, as read before the lock), that it is no longer theirs; anyone else, nothing.

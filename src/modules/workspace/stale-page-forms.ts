@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { ActionRefused, NotFound } from '../../common/errors/app-errors';
 import { typedText } from '../../common/validation';
+import { isHolder } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { seenStateOf } from '../requests/seen-state.policy';
+import { NOTE_NO_LONGER_YOURS } from './no-longer-yours';
 import { StaffRequestsRepository } from './staff-requests.repository';
 
 /**
@@ -10,10 +12,6 @@ import { StaffRequestsRepository } from './staff-requests.repository';
  * anyone who sees the request may add.
  */
 export type PageFormKind = 'holder' | 'note';
-
-/** A note typed on a request its former holder no longer sees: as much as the holder's actions say of it, no more. */
-const NOTE_NO_LONGER_YOURS =
-  'Cette demande ne vous est plus confiée (transférée, remise en attribution ou confiée à quelqu’un d’autre pendant que vous écriviez) : votre note n’a pas été enregistrée.';
 
 /**
  * The request page's forms sent by one who may no longer use them (the request went elsewhere while the page was
@@ -33,8 +31,7 @@ export class StalePageForms {
     const seen = seenStateOf(body.seenState);
     if (kind !== 'note') {
       const request = await this.visibility.findVisible(staff, reference);
-      const holds = request !== null && staff.facilitatorId !== null && staff.facilitatorId === request.assignedFacilitatorId;
-      if (!holds) await this.refuse(staff, reference, seen, kind, null);
+      if (!request || !isHolder(staff, request)) await this.refuse(staff, reference, seen, kind, null);
       return work();
     }
     try {
