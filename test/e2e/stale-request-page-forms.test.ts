@@ -2,6 +2,7 @@ import { insertFacilitator } from '../support/facilitators';
 import { submittedAndTaken } from '../support/conversation';
 import { csrfIn, hiddenField, pageFormOf, signedInAccount, signedInStaff, StaffSeed } from '../support/staff';
 import { submitRequest, TestApp, useTestApp, waitFor } from '../support/test-app';
+import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 
 /**
  * The request page's own forms (take from the pool, take charge, decline, précision, answer, note) and « Mes brouillons
@@ -247,6 +248,41 @@ describe('request page forms sent after someone else acted on the request (worke
       }
       expect(await requestRow(reference)).toEqual(before);
     }
+  });
+
+  /** How the app read the request's access scope (by its reference, or by its id) while `work` ran. */
+  async function scopeReads(work: () => Promise<Response>): Promise<string[]> {
+    const reads: string[] = [];
+    const original = PostgresQueryRunner.prototype.query;
+    const spy = jest.spyOn(PostgresQueryRunner.prototype, 'query').mockImplementation(function (this: PostgresQueryRunner, ...args) {
+      const by = /FROM requests WHERE (reference|id) = \$1/.exec(args[0])?.[1];
+      if (by) reads.push(by);
+      return original.apply(this, args);
+    });
+    try {
+      expect((await work()).status).toBeLessThan(400);
+    } finally {
+      spy.mockRestore();
+    }
+    return reads;
+  }
+
+  it('reads the request once before its lock (by its id under it), not again on the page, for its holder’s question and draft', async () => {
+    const request = await submittedAndTaken(t, 9);
+    const alex = await signedInStaff(t, { role: 'facilitator', facilitatorId: request.facilitatorId, networks: ['aura-ee'] });
+    const path = `${page(request.reference)}/precision`;
+    const asked = await pageFormOf(alex, page(request.reference), path);
+    expect(await scopeReads(() => alex.post(path, { ...asked, body: 'Quel est le montant du marché ?' }))).toEqual(['reference', 'id']);
+
+    const html = await (await alex.get(page(request.reference))).text();
+    const answerForm = html.slice(html.indexOf('id="formulaire-reponse"'));
+    const form = new FormData();
+    form.append('_csrf', csrfIn(html));
+    form.append('formToken', hiddenField(answerForm, 'formToken'));
+    form.append('seenState', hiddenField(answerForm, 'seenState'));
+    form.append('brouillon', '1');
+    form.append('body', 'Début de ma réponse');
+    expect(await scopeReads(() => alex.postMultipart(`${page(request.reference)}/reponse`, form))).toEqual(['reference', 'id']);
   });
 
   it('tells the animator a transferred request goes back to routing, not that it is assigned again', async () => {

@@ -13,7 +13,7 @@ import { filesNotSentNotice } from '../attachments/file-name.policy';
 import { FILES_FIELD, filesToChooseAgain, UploadInterceptor, uploadRefusalOf } from '../attachments/upload.interceptor';
 import { refusalOnPage, refusedOnPage } from '../requests/seen-state.policy';
 import { RequestPageRenderer } from './request-page.renderer';
-import { PageFormKind, StalePageForms } from './stale-page-forms';
+import { StalePageForms } from './stale-page-forms';
 import { doneNotice, draftSavedDone, draftSavedOf, requestForm, RequestFormName, WorkspaceViews } from './workspace-views';
 import { WorkspaceService } from './workspace.service';
 import { parseQueueFilters, queuePeriodProblems } from './workspace-queue.policy';
@@ -88,7 +88,7 @@ export class WorkspacePagesController {
       reference,
       null,
       body,
-      this.checked(staff, reference, body, 'holder', () => this.workspace.takeCharge(staff, reference, body.seenState)),
+      () => this.workspace.takeCharge(staff, reference, body.seenState),
       doneAt(reference, 'prise-en-charge'),
     );
   }
@@ -108,7 +108,7 @@ export class WorkspacePagesController {
       'decline',
       body,
       // A give-back's note typed: the workspace's own refusal says it was taken while they wrote.
-      this.checked(staff, reference, body, 'holder', () => this.workspace.decline(staff, reference, body)),
+      () => this.workspace.decline(staff, reference, body),
       (outcome) => `/espace?fait=${{ declined: 'declin', given_back: 'rendue', given_back_to_pool: 'rendue-reserve' }[outcome]}`,
     );
   }
@@ -121,9 +121,8 @@ export class WorkspacePagesController {
       reference,
       'note',
       body,
-      this.checked(staff, reference, body, 'note', () =>
-        this.workspace.addNote(staff, reference, body.body, formRepeatKey(body.formToken)),
-      ),
+      () =>
+        this.stale.note(staff, reference, body, () => this.workspace.addNote(staff, reference, body.body, formRepeatKey(body.formToken))),
       doneAt(reference, 'note'),
     );
   }
@@ -141,7 +140,7 @@ export class WorkspacePagesController {
       reference,
       'clarify',
       body,
-      this.checked(staff, reference, body, 'holder', () => this.workspace.askClarification(staff, reference, body.body)),
+      () => this.workspace.askClarification(staff, reference, body.body, body.seenState),
       doneAt(reference, 'precision'),
     );
   }
@@ -164,11 +163,11 @@ export class WorkspacePagesController {
     const { [CSRF_FIELD]: _csrf, modele, brouillon, ...typedAnswer } = body;
     const repeatKey = formRepeatKey(body.formToken);
     const answered = (sent: 'answer' | 'complement') => doneAt(reference, sent === 'complement' ? 'complement' : 'reponse');
-    const sendOrDraft = this.checked(staff, reference, body, 'holder', async () => {
+    const sendOrDraft = async () => {
       // A template button of the form: nothing is sent, the page comes back with the template after the text typed;
       // a request no longer answerable meanwhile is refused as the answer would be, what was typed given back.
       if (typeof modele === 'string' && modele) {
-        await this.workspace.answerable(staff, reference);
+        await this.workspace.answerable(staff, reference, body.seenState);
         await this.page.render(res, staff, reference, 200, {
           templateId: modele,
           typedAnswer,
@@ -188,11 +187,15 @@ export class WorkspacePagesController {
         if (saved.alreadySent) return doneAt(reference, 'reponse');
         return `${doneAt(reference, draftSavedDone(saved.savedAt !== null, fileNames.length > 0))}#brouillon`;
       }
-      // A file over a limit: the form comes back with the text as typed, and the limit said beside the files.
+      // A file over a limit: the form comes back with the text as typed, and the limit said beside the files — unless
+      // the request is no longer answerable, refused as the answer would be.
       const refusal = uploadRefusalOf(req);
-      if (refusal) throw refusal;
+      if (refusal) {
+        await this.workspace.answerable(staff, reference, body.seenState);
+        throw refusal;
+      }
       return answered(await this.workspace.answer(staff, reference, body, files, repeatKey));
-    });
+    };
     const sending = !(typeof modele === 'string' && modele) && !(typeof brouillon === 'string' && brouillon);
     await this.perform(
       res,
@@ -324,11 +327,6 @@ export class WorkspacePagesController {
       () => this.workspace.erasePersonalData(staff, reference, body.confirm),
       doneAt(reference, 'effacement'),
     );
-  }
-
-  /** The action, refused as the page's form says it should be when the request went elsewhere while the page was open. */
-  private checked<T>(staff: StaffPrincipal, reference: string, body: Form, kind: PageFormKind, work: () => Promise<T>) {
-    return () => this.stale.checked(staff, reference, body, kind, work);
   }
 
   /**

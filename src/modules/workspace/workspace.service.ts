@@ -114,6 +114,8 @@ export interface AnswerInput {
   complement?: unknown;
   /** The buyer's latest message when the writer opened the form ('' for none): refused if the buyer wrote since. */
   buyerMessageSeen?: unknown;
+  /** The request as the page's form read it (answerable): told what changed if it left the writer's hands meanwhile. */
+  seenState?: unknown;
 }
 
 /** A complement written against an answer the buyer has replied to since: their message is to be read first. */
@@ -379,13 +381,14 @@ export class WorkspaceService {
   /**
    * The request goes to someone else (routing decides whom): declined before taking it in charge, given back after
    * — then with a word for the next facilitator on where it stands. Says which it was, and whether someone has it.
+   * Refused (409, what changed) to one it was taken from if it is no longer as the page's `seenState` says.
    */
   async decline(
     staff: StaffPrincipal,
     reference: string,
-    body: { reason?: unknown; note?: unknown; facilitatorId?: unknown },
+    body: { reason?: unknown; note?: unknown; facilitatorId?: unknown; seenState?: unknown },
   ): Promise<'declined' | 'given_back' | 'given_back_to_pool'> {
-    const request = await this.holderOnly(staff, reference);
+    const request = await this.holderOnly(staff, reference, seenStateOf(body.seenState));
     const givingBack = request.status !== 'assigned';
     // What the status refuses first (already answered): no use asking for a note that could not be sent.
     nextStatus({ status: request.status as RequestStatus }, givingBack ? 'give_back' : 'take_charge');
@@ -449,9 +452,12 @@ export class WorkspaceService {
     );
   }
 
-  /** Awaiting the buyer: the answer deadline pauses until the buyer's precision (its first event after this one). */
-  async askClarification(staff: StaffPrincipal, reference: string, body: unknown): Promise<void> {
-    const request = await this.holderOnly(staff, reference);
+  /**
+   * Awaiting the buyer: the answer deadline pauses until the buyer's precision (its first event after this one).
+   * `seenState` as the decline takes it.
+   */
+  async askClarification(staff: StaffPrincipal, reference: string, body: unknown, seenState?: unknown): Promise<void> {
+    const request = await this.holderOnly(staff, reference, seenStateOf(seenState));
     const text = requiredText(body, 'body', 'Écrivez votre question à l’acheteur.');
     await this.act(
       staff,
@@ -470,9 +476,10 @@ export class WorkspaceService {
   /**
    * The refusals an answer meets before its content is read: the request no longer theirs, or in a state that takes
    * no answer (409). Also asked before a template is taken into an answer being written, which sends nothing.
+   * `seenState` as the decline takes it.
    */
-  async answerable(staff: StaffPrincipal, reference: string): Promise<Visible> {
-    const request = await this.holderOnly(staff, reference);
+  async answerable(staff: StaffPrincipal, reference: string, seenState?: unknown): Promise<Visible> {
+    const request = await this.holderOnly(staff, reference, seenStateOf(seenState));
     nextStatus({ status: request.status as RequestStatus }, 'answer');
     return request;
   }
@@ -491,7 +498,7 @@ export class WorkspaceService {
   ): Promise<'answer' | 'complement'> {
     const replayed = await this.answerSentBefore(staff, reference, input.body, repeatKey);
     if (replayed) return replayed;
-    const request = await this.answerable(staff, reference);
+    const request = await this.answerable(staff, reference, input.seenState);
     const errors: FieldError[] = [];
     const text = typedText(input.body);
     if (!text) errors.push({ field: 'body', message: 'Écrivez votre réponse.' });
@@ -616,7 +623,7 @@ export class WorkspaceService {
     input: AnswerInput,
     repeatKey?: string,
   ): Promise<{ savedAt: Date | null; day?: string; time?: string; alreadySent?: true }> {
-    const request = await this.answerable(staff, reference);
+    const request = await this.answerable(staff, reference, input.seenState);
     const { content, errors } = draftContent(input);
     if (errors.length) throw new ValidationFailed(errors);
     const messageId = repeatKey ? repeatableId(this.config.APP_SECRET, repeatKey, 'answer', request.id) : null;
