@@ -190,7 +190,7 @@ export class DispatchService {
     const created = await transactionRetryingDeadlocks(this.dataSource, async (manager) => {
       const original = await this.dispatch.lockFull(manager, visible.id);
       if (!original) throw new NotFound();
-      await this.staffRequests.refuseIfSeenThenChangedUnderLock(staff, visible.id, null, manager, {
+      await this.staffRequests.refuseIfSeenThenChangedUnderLock(staff, original, null, manager, {
         may: canRedirect,
         gone: goneWhileWaiting(staff, visible),
       });
@@ -369,7 +369,7 @@ export class DispatchService {
         return;
       }
       // What they saw, checked once it is known that the change since (if any) was not their own taking.
-      await this.staffRequests.refuseIfSeenThenChangedUnderLock(staff, visible.id, seen, manager, {
+      await this.staffRequests.refuseIfSeenThenChangedUnderLock(staff, request, seen, manager, {
         may: canTakeFromPool,
         gone: takenMeanwhile,
       });
@@ -465,7 +465,7 @@ export class DispatchService {
   ): Promise<{ request: RoutableRequest; current: CurrentAssignment | null }> {
     const request = await this.routingRepository.lockRequest(manager, requestId);
     if (!request) throw new NotFound();
-    if (may) await this.staffRequests.refuseIfSeenThenChangedUnderLock(staff, requestId, seen, manager, { may, gone });
+    if (may) await this.staffRequests.refuseIfSeenThenChangedUnderLock(staff, request, seen, manager, { may, gone });
     return { request, current: await this.routingRepository.currentAssignment(manager, requestId) };
   }
 

@@ -12,6 +12,8 @@ export interface RoutableRequest {
   reference: string;
   status: RequestStatus;
   kind: 'environmental' | 'social_clause';
+  /** Its facilitator (null: none), as the access rules read it under the lock. */
+  assignedFacilitatorId: string | null;
   departmentCode: string;
   regionCode: string;
   networkCode: string;
@@ -176,7 +178,7 @@ const FOLLOWED_HOLDER = `(SELECT a.facilitator_id FROM request_assignments a
    ORDER BY a.assigned_at DESC, a.id DESC LIMIT 1)`;
 
 const ROUTABLE_COLUMNS = `r.id, r.reference, r.status, r.kind, r.department_code AS "departmentCode", d.region_code AS "regionCode",
-       r.network_code AS "networkCode", r.segment_code AS "segmentCode", r.subject,
+       r.network_code AS "networkCode", r.assigned_facilitator_id AS "assignedFacilitatorId", r.segment_code AS "segmentCode", r.subject,
        r.deadline_misses AS "deadlineMisses", r.created_at AS "createdAt", to_char(r.needed_by, 'YYYY-MM-DD') AS "neededBy",
        r.organisation_type AS "organisationType", r.anonymised_at AS "anonymisedAt", r.buyer_email AS "buyerEmail",
        ARRAY(SELECT a.facilitator_id::text FROM request_assignments a

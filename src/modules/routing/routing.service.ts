@@ -349,12 +349,12 @@ export class RoutingService {
   async takeCharge(
     requestId: string,
     assignmentId: string | null,
-    refuseIfChanged?: (manager: EntityManager) => Promise<void>,
+    refuseIfChanged?: (manager: EntityManager, locked: RoutableRequest) => Promise<void>,
   ): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
       const request = await this.routing.lockRequest(manager, requestId);
       if (!request) return false;
-      await refuseIfChanged?.(manager);
+      await refuseIfChanged?.(manager, request);
       const current = await this.routing.currentAssignment(manager, requestId);
       if (!current || current.id !== assignmentId || current.takenAt || request.status !== 'assigned') return false;
       const now = this.clock.now();

@@ -31,7 +31,10 @@ export function visibleRequestsCondition(staff: StaffPrincipal, firstParam: numb
   }
 }
 
-export type VisibleRequest = RequestScope & { id: string; reference: string; departmentCode: string };
+/** A request as the access rules read it, with its id. */
+export type ScopedRequest = RequestScope & { id: string };
+
+export type VisibleRequest = ScopedRequest & { reference: string; departmentCode: string };
 
 /** Looks requests up for staff: what they may not see does not exist for them. */
 @Injectable()
@@ -46,7 +49,7 @@ export class StaffRequestsRepository {
    * département, whose clock says the times of an action's outcome.
    */
   async findVisible(staff: StaffPrincipal, reference: string): Promise<VisibleRequest | null> {
-    const request = await this.scopeOf({ reference });
+    const request = await this.scopeOf(reference);
     return request && canSeeRequest(staff, request) ? request : null;
   }
 
@@ -74,19 +77,20 @@ export class StaffRequestsRepository {
    * it (404 follows), whatever state they send.
    */
   async refuseIfSeenThenChanged(staff: StaffPrincipal, reference: string, seen: SeenState | null): Promise<void> {
-    const request = seen && (await this.scopeOf({ reference }));
+    const request = seen && (await this.scopeOf(reference));
     if (seen && request) await this.refuseIfChangedFor(staff, request, seen, this.dataSource.manager);
   }
 
   /**
-   * The same under the request's lock (`db`, the transaction holding it), for an action found allowed before it by
-   * `may`: one who may no longer take it (changed while they waited — given to a colleague, put back in the pool) is
-   * refused, `seen` sent or not, even when the out-of-sight rule tells them nothing, by `gone` — what the action answers
-   * without the lock (404 unless told) — lest it go on under someone else's hands, or name its new holder.
+   * The same under the request's lock (`db`, the transaction holding it; `locked`, the request as read under it), for
+   * an action found allowed before it by `may`: one who may no longer take it (changed while they waited — given to a
+   * colleague, put back in the pool) is refused, `seen` sent or not, even when the out-of-sight rule tells them nothing,
+   * by `gone` — what the action answers without the lock (404 unless told) — lest it go on under someone else's hands,
+   * or name its new holder.
    */
   async refuseIfSeenThenChangedUnderLock(
     staff: StaffPrincipal,
-    requestId: string,
+    locked: ScopedRequest,
     seen: SeenState | null,
     db: EntityManager,
     {
@@ -94,13 +98,11 @@ export class StaffRequestsRepository {
       gone = () => new NotFound(),
     }: { may?: (staff: StaffPrincipal, request: RequestScope) => boolean; gone?: () => AppError } = {},
   ): Promise<void> {
-    const request = await this.scopeOf({ id: requestId }, db);
-    if (!request) throw gone();
-    if (seen) await this.refuseIfChangedFor(staff, request, seen, db);
-    if (!may(staff, request)) throw gone();
+    if (seen) await this.refuseIfChangedFor(staff, locked, seen, db);
+    if (!may(staff, locked)) throw gone();
   }
 
-  private async refuseIfChangedFor(staff: StaffPrincipal, request: VisibleRequest, seen: SeenState, db: EntityManager): Promise<void> {
+  private async refuseIfChangedFor(staff: StaffPrincipal, request: ScopedRequest, seen: SeenState, db: EntityManager): Promise<void> {
     if (canSeeRequest(staff, request)) return this.requests.refuseIfChangedSince(db, request.id, seen);
     if (staff.role === 'facilitator' && staff.facilitatorId !== null) {
       await this.requests.refuseIfChangedOutOfSight(
@@ -122,15 +124,12 @@ export class StaffRequestsRepository {
     return rows.length > 0;
   }
 
-  private async scopeOf(
-    key: { reference: string } | { id: string },
-    db: EntityManager = this.dataSource.manager,
-  ): Promise<VisibleRequest | null> {
-    const rows: VisibleRequest[] = await db.query(
+  private async scopeOf(reference: string): Promise<VisibleRequest | null> {
+    const rows: VisibleRequest[] = await this.dataSource.query(
       `SELECT id, reference, network_code AS "networkCode", assigned_facilitator_id AS "assignedFacilitatorId", status,
               department_code AS "departmentCode"
-         FROM requests WHERE ${'id' in key ? 'id = $1::uuid' : 'reference = $1'}`,
-      ['id' in key ? key.id : key.reference],
+         FROM requests WHERE reference = $1`,
+      [reference],
     );
     return rows[0] ?? null;
   }

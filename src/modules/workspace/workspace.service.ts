@@ -361,8 +361,8 @@ export class WorkspaceService {
     const detail = await this.workspace.detail(request.id);
     // `seen` is checked under routing's lock, with the assignment: a change committed after this read is refused too,
     // told as to one who no longer sees it if it went to someone else meanwhile — else told it is no longer theirs.
-    const refuseIfChanged = (manager: EntityManager) =>
-      this.visibility.refuseIfSeenThenChangedUnderLock(staff, request.id, seen, manager, {
+    const refuseIfChanged = (manager: EntityManager, locked: RoutableRequest) =>
+      this.visibility.refuseIfSeenThenChangedUnderLock(staff, locked, seen, manager, {
         may: isHolder,
         gone: goneWhileWaiting(staff, request),
       });
@@ -718,7 +718,7 @@ export class WorkspaceService {
     return this.dataSource.transaction(async (manager) => {
       const locked = await this.requests.lockForChange(manager, request.id);
       if (!locked) throw new NotFound();
-      await this.visibility.refuseIfSeenThenChangedUnderLock(staff, request.id, null, manager, {
+      await this.visibility.refuseIfSeenThenChangedUnderLock(staff, locked, null, manager, {
         may: answersFor,
         gone: goneWhileWaiting(staff, request),
       });
@@ -835,7 +835,7 @@ export class WorkspaceService {
     return this.dataSource.transaction(async (manager) => {
       const locked = await this.requests.lockForChange(manager, request.id);
       if (!locked) throw new NotFound();
-      await this.visibility.refuseIfSeenThenChangedUnderLock(staff, request.id, null, manager, {
+      await this.visibility.refuseIfSeenThenChangedUnderLock(staff, locked, null, manager, {
         may: answersFor,
         gone: goneWhileWaiting(staff, request),
       });
@@ -950,7 +950,7 @@ export class WorkspaceService {
     return this.dataSource.transaction(async (manager) => {
       const locked = await this.routingRepository.lockRequest(manager, request.id);
       if (!locked) throw new NotFound();
-      await this.visibility.refuseIfSeenThenChangedUnderLock(staff, request.id, seen, manager, {
+      await this.visibility.refuseIfSeenThenChangedUnderLock(staff, locked, seen, manager, {
         may,
         gone: goneWhileWaiting(staff, request),
       });
