@@ -91,8 +91,8 @@ describe('a grouped survey e-mail at sending time', () => {
     }
     expect(mail).not.toContain(buyer[1].reference);
     expect(mail).not.toContain(links[1]);
-    // Still the address's refusal, now by a link the e-mail carries.
-    expect(mail).toContain(`${links[0]}/refus?portee=adresse`);
+    // Still the address's refusal, now by the links the e-mail carries.
+    expect(mail).toContain(`${links[0]}.${links[2].slice(links[2].lastIndexOf('/') + 1)}/refus?portee=adresse`);
   });
 
   it('one request left: it goes as an ungrouped survey’s e-mail would, with its request’s refusal', async () => {

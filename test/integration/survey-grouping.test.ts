@@ -165,6 +165,23 @@ describe('survey e-mails grouped by the buyer’s address', () => {
     expect(await groupRows()).toEqual([]);
   });
 
+  it('the grouped e-mail’s refusal still works once its first listed request is erased', async () => {
+    const buyer = [await closedFor(1, ADDRESS), await closedFor(2, ADDRESS), await closedFor(3, ADDRESS)];
+    await pastDue(t, time, buyer[2].id);
+    await runDueSurveys(t);
+    const [group] = (await rows()).filter((m: { template: string }) => m.template === 'survey-group');
+    const declineUrl: string = group.context.declineUrl;
+    const admin = await insertStaff(t.dataSource, { role: 'admin' });
+    // The first listed request, whose link the refusal's used to be alone.
+    await t.app.get(RetentionService).eraseOnRequest(buyer[0].id, admin.id);
+
+    const page = await fetch(declineUrl);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<title>Ne plus recevoir de questionnaire — toutes vos demandes');
+    expect((await postForm(declineUrl, 'List-Unsubscribe=One-Click')).status).toBe(303);
+    expect(await statuses(buyer.slice(1))).toEqual(EVERY_WAVE_DECLINED.slice(1));
+  });
+
   it('an erasure of every request a queued grouped e-mail lists drops it', async () => {
     const buyer = [await closedFor(1, ADDRESS), await closedFor(2, ADDRESS)];
     await pastDue(t, time, buyer[1].id);

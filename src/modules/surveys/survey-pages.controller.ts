@@ -61,8 +61,9 @@ export class SurveyPagesController {
 
   /**
    * « Ne plus recevoir de questionnaire » : a GET asks to confirm (mail scanners follow links), then says it is done. A
-   * grouped e-mail's link (`?portee=adresse`) asks about every request of the address, naming none: the link's first
-   * request is only its key, and the others, filed since, are none of a forwarded link's holder's business.
+   * grouped e-mail's link (`?portee=adresse`, its key every listed survey's token) asks about every request of the
+   * address, naming none: the request it is found by is only its key, and the others, filed since, are none of a
+   * forwarded link's holder's business.
    */
   @Get(':token/refus')
   async declinePage(@Param('token') token: string, @Query('portee') scope: unknown, @Res() res: Response) {

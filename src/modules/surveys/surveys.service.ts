@@ -35,6 +35,8 @@ import { SURVEY_WAVES, USEFULNESS, SurveyWave } from './survey.types';
 import { SurveyOptOutRecord, SurveyStepChange, SurveyWithRequest, SurveysRepository } from './surveys.repository';
 
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+/** A refusal link's key: a survey's token, or a grouped e-mail's, every listed survey's token joined by dots. */
+const REFUSAL_KEY_SHAPE = /^[A-Za-z0-9_-]{43}(?:\.[A-Za-z0-9_-]{43})*$/;
 
 /** A sent survey whose request was reopened: a new link follows a new closure as answered, if one comes. */
 export class SurveyWithdrawn extends AppError {
@@ -294,12 +296,22 @@ export class SurveysService implements OnModuleInit {
 
   /**
    * The survey a refusal link names, whatever became of it: suspended by a reopening or past its date, its e-mail's
-   * « no more questionnaires » still works (the privacy notice promises it for each one). Unknown: 404. With whether
-   * anything is left to refuse, and whether this one may be answered now (not while suspended or once over).
+   * « no more questionnaires » still works (the privacy notice promises it for each one). A grouped e-mail's link names
+   * each of its surveys: the first one still found (not erased, its link not renewed) stands for it, its `token` with it.
+   * None: 404. With whether anything is left to refuse, and whether this one may be answered now (not while suspended or once over).
    */
-  async declinable(token: unknown): Promise<SurveyWithRequest & { anyLeft: boolean; answerable: boolean; addressOptedOut: boolean }> {
-    const found = typeof token === 'string' && TOKEN_SHAPE.test(token) ? await this.surveys.findByTokenHash(sha256(token)) : null;
-    if (!found || found.request.anonymisedAt) throw new NotFound();
+  async declinable(
+    key: unknown,
+  ): Promise<SurveyWithRequest & { token: string; anyLeft: boolean; answerable: boolean; addressOptedOut: boolean }> {
+    let found: (SurveyWithRequest & { token: string }) | null = null;
+    for (const token of typeof key === 'string' && REFUSAL_KEY_SHAPE.test(key) ? key.split('.') : []) {
+      const survey = await this.surveys.findByTokenHash(sha256(token));
+      if (survey && !survey.request.anonymisedAt) {
+        found = { ...survey, token };
+        break;
+      }
+    }
+    if (!found) throw new NotFound();
     return {
       ...found,
       anyLeft: await this.surveys.anyDeclinable(found.request.id),
@@ -313,8 +325,8 @@ export class SurveysService implements OnModuleInit {
    * one-click unsubscribe): every wave not answered yet ends for good, the impact survey months away included, with
    * one history line. Answers already given stay. Idempotent: a second refusal changes nothing.
    */
-  async decline(token: unknown): Promise<void> {
-    const { survey } = await this.declinable(token);
+  async decline(key: unknown): Promise<void> {
+    const { survey, token } = await this.declinable(key);
     await this.dataSource.transaction(async (manager) => {
       // Under the lock a correction of the address takes to renew the links: standing, it was sent to this address.
       const locked = await this.surveys.lockWithRequest(manager, survey.id);
@@ -330,12 +342,12 @@ export class SurveysService implements OnModuleInit {
    * refusal from their link (a later correction may put them back), with a history line on each. No opt-out is recorded:
    * a click the buyer could not read first does not reach requests to come, nor outlive an erasure.
    */
-  async declineAddressRequests(token: unknown): Promise<void> {
-    const { survey } = await this.declinable(token);
+  async declineAddressRequests(key: unknown): Promise<void> {
+    const { survey, token } = await this.declinable(key);
     await this.dataSource.transaction(async (manager) => {
       const { ids } = await this.lockAddressOf(manager, survey.requestId);
       // Under the lock a correction takes to renew the links with the address: standing, it was sent to this one.
-      if (!(await this.surveys.linkStands(manager, survey.requestId, sha256(token as string)))) throw new NotFound();
+      if (!(await this.surveys.linkStands(manager, survey.requestId, sha256(token)))) throw new NotFound();
       const ended = new Set(await this.surveys.declineUnansweredOf(manager, ids, 'link'));
       if (!ended.size) return;
       await runAsOne(manager, [
@@ -348,9 +360,9 @@ export class SurveysService implements OnModuleInit {
    * The buyer's « no more questionnaires from the desk at this address », from a survey e-mail's page: every survey
    * of every request of that address not answered yet ends for good, and none is scheduled again (unless staff lift it: optIn).
    */
-  async declineAddress(token: unknown): Promise<void> {
-    const { request } = await this.declinable(token);
-    await this.optOut(request.id, { actorType: 'buyer', actorId: null }, sha256(token as string));
+  async declineAddress(key: unknown): Promise<void> {
+    const { request, token } = await this.declinable(key);
+    await this.optOut(request.id, { actorType: 'buyer', actorId: null }, sha256(token));
   }
 
   /**
@@ -599,7 +611,7 @@ export class SurveysService implements OnModuleInit {
     const standing = new Set(
       await this.surveys.standingLinks(
         group.entries.map((entry) => entry.surveyId),
-        group.entries.map((entry) => sha256(entry.surveyUrl.slice(entry.surveyUrl.lastIndexOf('/') + 1))),
+        group.entries.map((entry) => sha256(tokenOf(entry.surveyUrl))),
         group.reminder,
       ),
     );
@@ -720,14 +732,23 @@ function singleMailOf(
 /**
  * A grouped e-mail (two requests or more) and its subject, saying how many. Its refusal link (`portee=adresse`) speaks of
  * the address: its page offers the address's opt-out; the one-click POST a mail client sends to List-Unsubscribe declines
- * the surveys of the address's requests only.
+ * the surveys of the address's requests only. It carries every listed survey's token, so that it works as long as one
+ * stands: any may be erased, refused or renewed later.
  */
 function groupMailOf(group: SurveyGroupContext): { subject: string; context: Record<string, unknown> } {
   const question = group.wave === 'satisfaction' ? 'les réponses vous ont-elles été utiles ?' : 'que sont devenus vos achats ?';
   return {
     subject: `${group.reminder ? 'Rappel — ' : ''}Vos ${group.entries.length} demandes : ${question} — Guichet vert`,
-    context: { ...group, declineUrl: `${group.entries[0].surveyUrl}/refus?portee=adresse` },
+    context: {
+      ...group,
+      declineUrl: `${group.entries.map((entry, i) => (i ? tokenOf(entry.surveyUrl) : entry.surveyUrl)).join('.')}/refus?portee=adresse`,
+    },
   };
+}
+
+/** The token a survey's link ends with. */
+function tokenOf(surveyUrl: string): string {
+  return surveyUrl.slice(surveyUrl.lastIndexOf('/') + 1);
 }
 
 /** A survey as its next step reads it. */
