@@ -119,7 +119,7 @@ describe('survey e-mails grouped by the buyer’s address', () => {
     expect(mails[0].context.declineUrl).toMatch(/\/questionnaire\/[A-Za-z0-9_-]{43}\/refus$/);
   });
 
-  it('the grouped e-mail’s one-click unsubscribe declines the address’s surveys as from their link, with no opt-out', async () => {
+  it('the grouped e-mail’s one-click unsubscribe declines its requests’ surveys as from their link, with no opt-out', async () => {
     const buyer = [await closedFor(1, ADDRESS), await closedFor(2, ADDRESS.toUpperCase()), await closedFor(3, ADDRESS)];
     const stranger = await closedFor(4, 'autre.acheteur@example.fr');
     await pastDue(t, time, buyer[2].id);
@@ -136,6 +136,18 @@ describe('survey e-mails grouped by the buyer’s address', () => {
     // Not the address-wide opt-out: a request closed later is surveyed as before.
     expect((await t.dataSource.query(`SELECT count(*)::int AS n FROM survey_opt_outs`))[0].n).toBe(0);
     expect(await statuses([await closedFor(5, ADDRESS)])).toEqual([['scheduled', 'scheduled']]);
+  });
+
+  it('the grouped e-mail’s one-click unsubscribe leaves alone the address’s requests it does not list', async () => {
+    const buyer = [await closedFor(1, ADDRESS), await closedFor(2, ADDRESS)];
+    await pastDue(t, time, buyer[1].id);
+    await runDueSurveys(t);
+    const [group] = (await rows()).filter((m: { template: string }) => m.template === 'survey-group');
+    // Closed since: the e-mail does not name it, its buyer never saw a word of it there.
+    const later = await closedFor(3, ADDRESS);
+    expect((await postForm(group.context.declineUrl, 'List-Unsubscribe=One-Click')).status).toBe(303);
+    expect(await statuses(buyer)).toEqual(EVERY_WAVE_DECLINED.slice(1));
+    expect(await statuses([later])).toEqual([['scheduled', 'scheduled']]);
   });
 
   it('an erasure takes its request out of a grouped e-mail not sent yet, and drops one given up or sent to its address', async () => {

@@ -100,12 +100,12 @@ export class SurveyPagesController {
    * The confirmation, or a mail client's one-click unsubscribe (RFC 8058: a POST to the List-Unsubscribe address, any body).
    * The page's button posting `portee=adresse` refuses every survey to the address, for good; the one-click, which the
    * buyer cannot read before it acts, refuses the narrower: this request's surveys — or, when the link says
-   * `?portee=adresse` (a grouped e-mail's, about several requests), those of the address's requests, with no opt-out.
+   * `?portee=adresse` (a grouped e-mail's, about several requests), those of the requests it lists, with no opt-out.
    */
   @Post(':token/refus')
   async decline(@Param('token') token: string, @Query('portee') scope: unknown, @Body() body: PageBody, @Res() res: Response) {
     if (body?.portee === 'adresse') await this.surveys.declineAddress(token);
-    else if (scope === 'adresse') await this.surveys.declineAddressRequests(token);
+    else if (scope === 'adresse') await this.surveys.declineListedRequests(token);
     else await this.surveys.decline(token);
     res.redirect(303, `/questionnaire/${encodeURIComponent(token)}/refus?fait=refus`);
   }

@@ -225,8 +225,16 @@ export class SurveysRepository {
 
   /** Whether that link (its token's hash) still opens a survey of the request. */
   async linkStands(manager: EntityManager, requestId: string, tokenHash: Buffer): Promise<boolean> {
-    const rows: unknown[] = await manager.query(`SELECT 1 FROM surveys WHERE request_id = $1 AND token_hash = $2`, [requestId, tokenHash]);
-    return rows.length > 0;
+    return (await this.requestsOfLinks(manager, [requestId], [tokenHash])).length > 0;
+  }
+
+  /** Those of the requests that a survey of theirs still opens by one of these links (their tokens' hashes). */
+  async requestsOfLinks(manager: EntityManager, requestIds: string[], tokenHashes: Buffer[]): Promise<string[]> {
+    const rows: Array<{ requestId: string }> = await manager.query(
+      `SELECT DISTINCT request_id AS "requestId" FROM surveys WHERE request_id = ANY($1::uuid[]) AND token_hash = ANY($2::bytea[])`,
+      [requestIds, tokenHashes],
+    );
+    return rows.map((row) => row.requestId);
   }
 
   /** The buyer address of the survey's request, read without a lock (empty once erased); null for no such survey. */

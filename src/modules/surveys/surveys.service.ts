@@ -304,7 +304,7 @@ export class SurveysService implements OnModuleInit {
     key: unknown,
   ): Promise<SurveyWithRequest & { token: string; anyLeft: boolean; answerable: boolean; addressOptedOut: boolean }> {
     let found: (SurveyWithRequest & { token: string }) | null = null;
-    for (const token of typeof key === 'string' && REFUSAL_KEY_SHAPE.test(key) ? key.split('.') : []) {
+    for (const token of refusalKeyTokens(key)) {
       const survey = await this.surveys.findByTokenHash(sha256(token));
       if (survey && !survey.request.anonymisedAt) {
         found = { ...survey, token };
@@ -338,17 +338,19 @@ export class SurveysService implements OnModuleInit {
   }
 
   /**
-   * A grouped e-mail's one-click unsubscribe: the surveys not answered yet of every request of its address end, as a
-   * refusal from their link (a later correction may put them back), with a history line on each. No opt-out is recorded:
-   * a click the buyer could not read first does not reach requests to come, nor outlive an erasure.
+   * A grouped e-mail's one-click unsubscribe: the surveys not answered yet of the requests it lists end, as a refusal from
+   * their link (a later correction may put them back), with a history line on each. Not the address's other requests,
+   * which the e-mail did not name, and no opt-out: a click the buyer could not read first does not reach requests to
+   * come, nor outlive an erasure.
    */
-  async declineAddressRequests(key: unknown): Promise<void> {
-    const { survey, token } = await this.declinable(key);
+  async declineListedRequests(key: unknown): Promise<void> {
+    const { survey } = await this.declinable(key);
     await this.dataSource.transaction(async (manager) => {
       const { ids } = await this.lockAddressOf(manager, survey.requestId);
-      // Under the lock a correction takes to renew the links with the address: standing, it was sent to this one.
-      if (!(await this.surveys.linkStands(manager, survey.requestId, sha256(token)))) throw new NotFound();
-      const ended = new Set(await this.surveys.declineUnansweredOf(manager, ids, 'link'));
+      // Under the lock a correction takes to renew the links with the address: standing, they were sent to this one.
+      const listed = await this.surveys.requestsOfLinks(manager, ids, refusalKeyTokens(key).map(sha256));
+      if (!listed.length) throw new NotFound();
+      const ended = new Set(await this.surveys.declineUnansweredOf(manager, listed, 'link'));
       if (!ended.size) return;
       await runAsOne(manager, [
         this.requests.eventsStatement([...ended].map((id) => surveyEvent(id, 'survey_declined', survey.wave, 'buyer'))),
@@ -532,7 +534,7 @@ export class SurveysService implements OnModuleInit {
 
   /**
    * Surveys of one wave and address taking the same step at once: each its own step, one e-mail listing them. Its
-   * refusal link (and List-Unsubscribe) is the address's requests': a one-click refusal cannot say which of them it meant.
+   * refusal link (and List-Unsubscribe) is its requests' all together: a one-click refusal cannot say which of them it meant.
    */
   private groupStatements(step: 'send' | 'remind', members: SurveyWithRequest[], now: Date): SqlStatement[] {
     const statements: SqlStatement[] = [];
@@ -732,7 +734,7 @@ function singleMailOf(
 /**
  * A grouped e-mail (two requests or more) and its subject, saying how many. Its refusal link (`portee=adresse`) speaks of
  * the address: its page offers the address's opt-out; the one-click POST a mail client sends to List-Unsubscribe declines
- * the surveys of the address's requests only. It carries every listed survey's token, so that it works as long as one
+ * the surveys of the requests it lists only. It carries every listed survey's token, so that it works as long as one
  * stands: any may be erased, refused or renewed later.
  */
 function groupMailOf(group: SurveyGroupContext): { subject: string; context: Record<string, unknown> } {
@@ -744,6 +746,11 @@ function groupMailOf(group: SurveyGroupContext): { subject: string; context: Rec
       declineUrl: `${group.entries.map((entry, i) => (i ? tokenOf(entry.surveyUrl) : entry.surveyUrl)).join('.')}/refus?portee=adresse`,
     },
   };
+}
+
+/** The tokens of a refusal link's key (none when malformed). */
+function refusalKeyTokens(key: unknown): string[] {
+  return typeof key === 'string' && REFUSAL_KEY_SHAPE.test(key) ? key.split('.') : [];
 }
 
 /** The token a survey's link ends with. */
