@@ -2,9 +2,10 @@ import { readdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { shortened } from '../../src/common/french-format';
 import { MailService } from '../../src/modules/mail/mail.service';
+import { RetentionService } from '../../src/modules/retention/retention.service';
 import { surveyOptOutHashes } from '../../src/modules/surveys/survey-opt-out.policy';
 import { sentMailFile, staffWrites, submittedAndTaken, TrackedTestRequest } from '../support/conversation';
-import { bearerFor } from '../support/staff';
+import { bearerFor, insertStaff } from '../support/staff';
 import { closeAs, pastDue, runDueSurveys, surveysOf, timeMachine } from '../support/surveys';
 import { TestApp, useTestApp } from '../support/test-app';
 
@@ -134,6 +135,24 @@ describe('a grouped survey e-mail at sending time', () => {
     expect(headerOf(mail, 'Subject')).toBe('Rappel — Vos 2 demandes : les réponses vous ont-elles été utiles ? — Guichet vert');
     expect(mail).not.toContain(buyer[0].reference);
     for (const request of buyer.slice(1)) expect(mail).toContain(request.reference);
+  });
+
+  it('sent, it keeps which requests it listed: an erasure takes out its own, the others’ record stays', async () => {
+    const { buyer, mailId } = await groupQueued();
+    await t.app.get(MailService).deliver(mailId);
+    const admin = await insertStaff(t.dataSource, { role: 'admin' });
+    const listed = async () =>
+      (await t.dataSource.query(`SELECT status, context FROM mail_messages WHERE id = $1`, [mailId])).map(
+        (row: { status: string; context: { entries: Array<{ requestId: string }> } }) => [
+          row.status,
+          row.context.entries.map((entry) => entry.requestId),
+        ],
+      );
+
+    await t.app.get(RetentionService).eraseOnRequest(buyer[0].id, admin.id);
+    expect(await listed()).toEqual([['sent', [buyer[1].id, buyer[2].id]]]);
+    for (const request of buyer.slice(1)) await t.app.get(RetentionService).eraseOnRequest(request.id, admin.id);
+    expect(await listed()).toEqual([]);
   });
 
   it('the address’s opt-out drops the grouped e-mail not sent yet', async () => {

@@ -79,13 +79,22 @@ export class MailRepository {
     return rows;
   }
 
-  /** The content is dropped once delivered: it may hold a private link that must not outlive its use. */
-  markSentStatement(id: string): SqlStatement {
+  /**
+   * The content is dropped once delivered: it may hold a private link that must not outlive its use. What is kept, as it
+   * went (revised or not): the request it was about, and for one about several (its context's `entries`, a grouped survey
+   * e-mail), their ids alone, for an erasure to take out its own request and leave the others' record.
+   */
+  markSentStatement(mail: Pick<ClaimedMail, 'id' | 'requestId' | 'context'>): SqlStatement {
+    const entries = mail.context?.entries;
+    const kept = Array.isArray(entries)
+      ? { entries: entries.map((entry: { requestId: string }) => ({ requestId: entry.requestId })) }
+      : null;
     return {
       sql: `UPDATE mail_messages
-               SET status = 'sent', sent_at = now(), locked_until = NULL, context = NULL, text_body = NULL, html_body = NULL, last_error = NULL, updated_at = now()
+               SET status = 'sent', sent_at = now(), locked_until = NULL, request_id = $2, context = $3::jsonb, text_body = NULL, html_body = NULL,
+                   last_error = NULL, updated_at = now()
              WHERE id = $1::uuid`,
-      params: [id],
+      params: [mail.id, mail.requestId, kept && JSON.stringify(kept)],
     };
   }
 

@@ -160,19 +160,20 @@ export class MailService {
     const recordings: Array<Promise<void>> = [];
     let recordingError: unknown;
     for (const mail of batch) {
+      let going: ClaimedMail | null;
       try {
-        const going = await this.revised(mail);
-        if (!going) continue;
-        await this.send(going);
+        going = await this.revised(mail);
+        if (going) await this.send(going);
       } catch (error) {
         failures.set(mail.id, error as Error);
         continue;
       }
+      if (!going) continue;
       // Gone: this process never sends it again, even while PostgreSQL cannot record it yet.
       this.rememberSent(mail.id);
       // Recorded as soon as it has gone, not after the batch: a crash now could send again only
       // the messages whose record is in flight. Records made meanwhile share one statement.
-      recordings.push(this.recordSent(mail.id).catch((error: unknown) => void (recordingError ??= error)));
+      recordings.push(this.recordSent(going).catch((error: unknown) => void (recordingError ??= error)));
     }
     await Promise.all(recordings);
     let ownRetried = false;
@@ -190,10 +191,10 @@ export class MailService {
    * Tried again while PostgreSQL is briefly away (a restart, a failover), within the message's lease: were it left
    * `sending`, the lease would lapse and the sweep would send it a second time.
    */
-  private async recordSent(id: string): Promise<void> {
+  private async recordSent(mail: ClaimedMail): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.groupCommit.run([this.mails.markSentStatement(id)]);
+        await this.groupCommit.run([this.mails.markSentStatement(mail)]);
         return;
       } catch (error) {
         if (attempt === RECORD_DELAYS_MS.length) throw error;

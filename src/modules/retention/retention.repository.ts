@@ -72,10 +72,10 @@ export class RetentionRepository {
 }
 
 /**
- * A grouped survey e-mail names several requests and has none of its own (`request_id` is null): not yet sent, it loses the
- * erased request's entry (dropped when none is left; its subject is recomputed as it goes); given up, its context still
- * names it, so it goes. A sent one keeps no context, only the address: every one sent to the erased request's address
- * goes, which may take along the log of a grouped e-mail about other requests only. Before the address is blanked.
+ * A grouped survey e-mail names several requests and has none of its own (`request_id` is null): queued, given up or sent
+ * (which keeps their ids alone), it loses the erased request's entry and goes when none is left (still to go, its subject
+ * is recomputed as it goes): the others' record stays. One sent before sent e-mails kept their requests has only the
+ * address: every such one sent to the erased request's address goes. Before the address is blanked.
  */
 function surveyGroupErasureStatements(requestIds: string[]): SqlStatement[] {
   const names = `EXISTS (SELECT 1 FROM jsonb_array_elements(m.context->'entries') e WHERE (e->>'requestId')::uuid = ANY($1::uuid[]))`;
@@ -83,10 +83,9 @@ function surveyGroupErasureStatements(requestIds: string[]): SqlStatement[] {
     {
       sql: `DELETE FROM mail_messages m
              WHERE m.template = 'survey-group'
-               AND ((m.status <> 'sent' AND m.status <> 'abandoned' AND ${names} AND NOT EXISTS (
+               AND ((${names} AND NOT EXISTS (
                       SELECT 1 FROM jsonb_array_elements(m.context->'entries') e WHERE NOT (e->>'requestId')::uuid = ANY($1::uuid[])))
-                    OR (m.status = 'abandoned' AND ${names})
-                    OR (m.status = 'sent' AND lower(m.recipient) IN (
+                    OR (m.status = 'sent' AND m.context IS NULL AND lower(m.recipient) IN (
                       SELECT lower(buyer_email) FROM requests WHERE id = ANY($1::uuid[]) AND buyer_email <> '')))`,
       params: [requestIds],
     },
@@ -95,7 +94,7 @@ function surveyGroupErasureStatements(requestIds: string[]): SqlStatement[] {
                SET context = jsonb_set(m.context, '{entries}', (
                      SELECT jsonb_agg(e ORDER BY i) FROM jsonb_array_elements(m.context->'entries') WITH ORDINALITY AS x(e, i)
                       WHERE NOT (e->>'requestId')::uuid = ANY($1::uuid[]))), updated_at = now()
-             WHERE m.template = 'survey-group' AND m.status <> 'sent' AND m.status <> 'abandoned' AND ${names}`,
+             WHERE m.template = 'survey-group' AND ${names}`,
       params: [requestIds],
     },
   ];
