@@ -3,10 +3,10 @@ import { MailComposer } from '../../src/modules/mail/mail-composer';
 import { RetentionService } from '../../src/modules/retention/retention.service';
 import { SurveysProcessor } from '../../src/modules/surveys/surveys.processor';
 import { SurveysService } from '../../src/modules/surveys/surveys.service';
-import { insertStaff } from '../support/staff';
+import { bearerFor, insertStaff } from '../support/staff';
 import { mailsTo, staffWrites, submittedAndTaken, TrackedTestRequest } from '../support/conversation';
 import { closeAs, pastDue, runDueSurveys, surveyLinkIn, surveysOf, timeMachine } from '../support/surveys';
-import { TestApp, useTestApp } from '../support/test-app';
+import { bodyOf, TestApp, useTestApp } from '../support/test-app';
 
 /** A buyer with several requests closed the same day hears of their surveys in one e-mail per wave and step, not one each. */
 describe('survey e-mails grouped by the buyer’s address', () => {
@@ -148,6 +148,26 @@ describe('survey e-mails grouped by the buyer’s address', () => {
     expect((await postForm(group.context.declineUrl, 'List-Unsubscribe=One-Click')).status).toBe(303);
     expect(await statuses(buyer)).toEqual(EVERY_WAVE_DECLINED.slice(1));
     expect(await statuses([later])).toEqual([['scheduled', 'scheduled']]);
+  });
+
+  it('a grouped e-mail given up shows on the staff page of each request it lists', async () => {
+    const buyer = [await closedFor(1, ADDRESS), await closedFor(2, ADDRESS)];
+    await pastDue(t, time, buyer[1].id);
+    await runDueSurveys(t);
+    await t.dataSource.query(
+      `UPDATE mail_messages SET status = 'abandoned', last_error = '550 5.1.1 mailbox full' WHERE template = 'survey-group'`,
+    );
+    const authorization = await bearerFor(t, { role: 'admin' });
+    for (const request of buyer) {
+      const page = await bodyOf(fetch(`${t.url}/api/v1/staff/requests/${request.reference}`, { headers: { authorization } }));
+      expect(page.undeliveredToBuyer).toEqual([
+        {
+          subject: 'Vos 2 demandes : les réponses vous ont-elles été utiles ? — Guichet vert',
+          reason: '550 5.1.1 mailbox full',
+          at: expect.any(String),
+        },
+      ]);
+    }
   });
 
   it('an erasure takes its request out of a grouped e-mail not sent yet or given up, and drops one sent to its address that kept no requests', async () => {

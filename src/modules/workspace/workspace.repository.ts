@@ -177,11 +177,15 @@ export function tabCondition(tab: QueueFilters['tab']): string {
 export class WorkspaceRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** E-mails to the buyer given up (refused for good, or not sent in time): the buyer may lack their link. */
+  /**
+   * E-mails to the buyer given up (refused for good, or not sent in time): the buyer may lack their link. The request's
+   * own, and those about several requests that list it (a grouped survey e-mail's context `entries`).
+   */
   undeliveredToBuyer(requestId: string, buyerEmail: string): Promise<Array<{ subject: string; reason: string | null; at: Date }>> {
     return this.dataSource.query(
       `SELECT subject, last_error AS reason, updated_at AS at FROM mail_messages
-        WHERE request_id = $1 AND status = 'abandoned' AND lower(recipient) = lower($2) ORDER BY created_at`,
+        WHERE (request_id = $1 OR (request_id IS NULL AND context->'entries' @> jsonb_build_array(jsonb_build_object('requestId', $1::text))))
+          AND status = 'abandoned' AND lower(recipient) = lower($2) ORDER BY created_at`,
       [requestId, buyerEmail],
     );
   }
