@@ -89,6 +89,16 @@ describe('survey e-mails grouped by the buyer’s address', () => {
     expect(single.text_body).toContain(`${surveyLinkIn(single.text_body)}/refus`);
   });
 
+  it('a grouped e-mail to a mailbox shared by buyers of different names greets none of them by name', async () => {
+    const buyer = [await closedFor(1, ADDRESS), await closedFor(2, ADDRESS)];
+    await t.dataSource.query(`UPDATE requests SET buyer_first_name = 'Sophie' WHERE id = $1`, [buyer[1].id]);
+    await pastDue(t, time, buyer[1].id);
+    await runDueSurveys(t);
+    const [group] = await mailsTo(t, 'survey-group');
+    expect(group.text_body).toMatch(/^Bonjour,\n/);
+    expect(group.html_body).toContain('<p>Bonjour,</p>');
+  });
+
   it('their reminders go as one e-mail too', async () => {
     const buyer = [await closedFor(1, ADDRESS), await closedFor(2, ADDRESS.toUpperCase())];
     await pastDue(t, time, buyer[1].id);

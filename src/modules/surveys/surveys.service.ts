@@ -546,7 +546,10 @@ export class SurveysService implements OnModuleInit {
       return this.entryOf(member, advanced.token, advanced.expiresAt);
     });
     const [{ request, survey }] = members;
-    const context = { firstName: request.buyerFirstName, wave: survey.wave, reminder: step === 'remind', entries };
+    // A mailbox several buyers share (a service's): greeted by name only when every listed request gives the same one.
+    const names = new Set(members.map((member) => member.request.buyerFirstName.trim().toLowerCase()));
+    const firstName = names.size === 1 ? request.buyerFirstName : null;
+    const context = { firstName, wave: survey.wave, reminder: step === 'remind', entries };
     return [
       ...statements,
       ...this.mail.prepare({ requestId: null, template: 'survey-group', recipient: request.buyerEmail, ...groupMailOf(context) }),
@@ -692,7 +695,8 @@ interface SurveyEntry {
 }
 
 interface SurveyGroupContext {
-  firstName: string;
+  /** Null: the listed requests name different buyers, greeted as one (« Bonjour, »). */
+  firstName: string | null;
   wave: SurveyWave;
   reminder: boolean;
   entries: SurveyEntry[];
