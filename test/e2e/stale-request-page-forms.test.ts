@@ -48,7 +48,7 @@ describe('request page forms sent after someone else acted on the request (worke
     const claude = await named({ role: 'facilitator', facilitatorId: claudeId, networks: ['aura-ee'] }, 'Claude', 'Test');
     const action = `${page(reference)}/prise-en-reserve`;
     const alexForm = await pageFormOf(alex, page(reference), action);
-    expect(alexForm.seenState).toBe('unassigned:environmental:');
+    expect(alexForm.seenState).toBe('unassigned:environmental::0');
 
     expect((await claude.post(action, await pageFormOf(claude, page(reference), action))).status).toBe(303);
     const lost = await alex.post(action, alexForm);
@@ -72,7 +72,7 @@ describe('request page forms sent after someone else acted on the request (worke
     const decline = `${page(request.reference)}/declin`;
     const takeForm = await pageFormOf(alex, page(request.reference), takeCharge);
     const declineForm = await pageFormOf(alex, page(request.reference), decline);
-    expect(takeForm.seenState).toBe(`assigned:environmental:${request.facilitatorId}`);
+    expect(takeForm.seenState).toBe(`assigned:environmental:${request.facilitatorId}:1`);
     const { dominique } = await annieGivesToDominique(request.reference);
 
     for (const [path, form] of [
@@ -228,10 +228,10 @@ describe('request page forms sent after someone else acted on the request (worke
     await t.dataSource.query(`UPDATE request_assignments SET taken_at = NULL WHERE request_id = $1`, [request.id]);
     const alex = await signedInStaff(t, { role: 'facilitator', facilitatorId: request.facilitatorId, networks: ['aura-ee'] });
 
-    for (const [reference, action] of [
-      [pooled, 'prise-en-reserve'],
-      [request.reference, 'prise-en-charge'],
-    ]) {
+    for (const [reference, action, holdings] of [
+      [pooled, 'prise-en-reserve', 0],
+      [request.reference, 'prise-en-charge', 1],
+    ] as const) {
       const path = `${page(reference)}/${action}`;
       const before = await requestRow(reference);
       for (const seenState of ['', 'ouverte:environmental:']) {
@@ -243,7 +243,7 @@ describe('request page forms sent after someone else acted on the request (worke
         expect(html).not.toContain('seenState de sa consultation');
         // The page below is the request as it is now, its forms with the state it shows.
         expect(hiddenField(html.slice(html.indexOf(`action="${path}"`)), 'seenState')).toBe(
-          `${before.status}:environmental:${before.holder ?? ''}`,
+          `${before.status}:environmental:${before.holder ?? ''}:${holdings}`,
         );
       }
       expect(await requestRow(reference)).toEqual(before);

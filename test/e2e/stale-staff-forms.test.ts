@@ -36,7 +36,7 @@ describe('staff forms opened before a colleague changed the request: close, tran
     const page = `/espace/demandes/${request.reference}`;
     const sacha = await animator('Sacha', 'Martin');
     const stale = await pageFormOf(sacha, page, `${page}/cloture`);
-    expect(stale.seenState).toBe(`in_progress:environmental:${request.facilitatorId}`);
+    expect(stale.seenState).toBe(`in_progress:environmental:${request.facilitatorId}:1`);
     expect(await (await sacha.get(page)).text()).toContain('value="withdrawn"');
 
     await staffWrites(t, request, 'answer', 'Voici notre réponse.');
@@ -61,7 +61,7 @@ describe('staff forms opened before a colleague changed the request: close, tran
     expect(occurrences(html, 'Entre-temps')).toBe(1);
     expect(html).toContain('Relisez-la ci-dessous, puis recommencez si c’est toujours utile.');
     expect(html).toContain('Il nous a écrit qu’il renonce.');
-    expect(hiddenField(html.slice(html.indexOf('/cloture"')), 'seenState')).toBe(`answered:environmental:${request.facilitatorId}`);
+    expect(hiddenField(html.slice(html.indexOf('/cloture"')), 'seenState')).toBe(`answered:environmental:${request.facilitatorId}:1`);
     expect(await requestRow(request.reference)).toMatchObject({ status: 'answered', closeReason: null });
 
     // Answered, a withdrawal is no longer staff's to record (the buyer says it is resolved, or lets it close).
@@ -88,7 +88,7 @@ describe('staff forms opened before a colleague changed the request: close, tran
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     const { seenState } = await bodyOf(api(''));
-    expect(seenState).toBe(`in_progress:environmental:${request.facilitatorId}`);
+    expect(seenState).toBe(`in_progress:environmental:${request.facilitatorId}:1`);
     await staffWrites(t, request, 'answer', 'Voici notre réponse.');
     const stale = await api('/close', { reason: 'duplicate', message: 'Voir GV-2026-000001', seenState });
     expect(stale.status).toBe(409);
@@ -97,7 +97,7 @@ describe('staff forms opened before a colleague changed the request: close, tran
     // No page under it: nothing « ci-dessous » to re-read.
     expect(refusal.message).not.toContain('ci-dessous');
     // Its own code (not an « action impossible »), and the state now, to retry knowingly.
-    expect(refusal).toMatchObject({ code: 'changed_meanwhile', seenState: `answered:environmental:${request.facilitatorId}` });
+    expect(refusal).toMatchObject({ code: 'changed_meanwhile', seenState: `answered:environmental:${request.facilitatorId}:1` });
     expect(refusal.seenState).toBe((await bodyOf(api(''))).seenState);
     const malformed = await api('/close', { reason: 'duplicate', message: 'Voir GV-2026-000001', seenState: 'ouverte' });
     expect(malformed.status).toBe(400);
@@ -161,7 +161,7 @@ describe('staff forms opened before a colleague changed the request: close, tran
     const annie = await animator('Annie', 'Roux');
     const bea = await animator('Béa', 'Klein');
     const staleReassign = await pageFormOf(annie, reassignPath, reassignPath);
-    expect(staleReassign.seenState).toBe(`assigned:environmental:${alex}`);
+    expect(staleReassign.seenState).toBe(`assigned:environmental:${alex}:1`);
 
     const transferred = await bea.post(transferPath, {
       ...(await pageFormOf(bea, transferPath, transferPath)),
@@ -192,6 +192,26 @@ describe('staff forms opened before a colleague changed the request: close, tran
     expect((await requestRow(reference)).holder).not.toBe(dominique);
   });
 
+  it('refuses a transfer from a page opened before the request went to a colleague and back: held again is not as it was seen', async () => {
+    const { reference, alex, dominique } = await heldByAlex(27);
+    const transferPath = `/espace/demandes/${reference}/transfert`;
+    const bea = await animator('Béa', 'Klein');
+    const staleTransfer = await pageFormOf(bea, transferPath, transferPath);
+    const annie = await namedToken({ role: 'animator', networks: ['aura-ee'] }, 'Annie', 'Roux');
+    for (const facilitatorId of [dominique, alex]) {
+      expect((await apiOn(reference)(annie, '/reassign', { facilitatorId, reason: 'Rééquilibrage' })).status).toBe(200);
+    }
+    const refused = await bea.post(transferPath, { ...staleTransfer, reason: 'Clause d’insertion' });
+    expect(refused.status).toBe(409);
+    const html = await refused.text();
+    expect(html).toContain(
+      'Entre-temps, Annie Roux a confié cette demande à Alex Test : rien n’a été enregistré. Elle est maintenant de nouveau confiée à Alex Test.',
+    );
+    expect(html).toContain('Clause d’insertion');
+    expect(hiddenField(html, 'seenState')).toBe(`assigned:environmental:${alex}:3`);
+    expect(await requestRow(reference)).toMatchObject({ kind: 'environmental', holder: alex });
+  });
+
   it('shows a refusal on the reassignment form once, even from a form that says nothing of what it saw', async () => {
     const { reference, dominique } = await heldByAlex(4);
     const reassignPath = `/espace/demandes/${reference}/reaffectation`;
@@ -211,7 +231,7 @@ describe('staff forms opened before a colleague changed the request: close, tran
     const annie = await animator('Annie', 'Roux');
     const bea = await animator('Béa', 'Klein');
     const staleTransfer = await pageFormOf(bea, transferPath, transferPath);
-    expect(staleTransfer.seenState).toBe(`assigned:environmental:${alex}`);
+    expect(staleTransfer.seenState).toBe(`assigned:environmental:${alex}:1`);
 
     const reassigned = await annie.post(reassignPath, {
       ...(await pageFormOf(annie, reassignPath, reassignPath)),
@@ -419,7 +439,7 @@ describe('staff forms opened before a colleague changed the request: close, tran
     });
     const taken = await pending;
     expect(taken.status).toBe(409);
-    expect(await taken.json()).toMatchObject({ code: 'changed_meanwhile', seenState: `assigned:social_clause:${alex}` });
+    expect(await taken.json()).toMatchObject({ code: 'changed_meanwhile', seenState: `assigned:social_clause:${alex}:1` });
     expect(await requestRow(reference)).toMatchObject({ status: 'assigned', holder: alex });
   });
 
@@ -524,7 +544,7 @@ describe('staff forms opened before a colleague changed the request: close, tran
     const claude = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Claude' });
     const claudeToken = await namedToken({ role: 'facilitator', facilitatorId: claude, networks: ['aura-ee'] }, 'Claude', 'Test');
     const { seenState } = await bodyOf(api(alex, ''));
-    expect(seenState).toBe('unassigned:environmental:');
+    expect(seenState).toBe('unassigned:environmental::0');
     expect((await api(claudeToken, '/take-from-pool', { seenState })).status).toBe(200);
 
     await toldOutOfSight(
@@ -552,7 +572,7 @@ describe('staff forms opened before a colleague changed the request: close, tran
       networks: ['aura-ee'],
     });
     const { seenState } = await bodyOf(apiOn(reference)(alex, ''));
-    expect(seenState).toBe('unassigned:environmental:');
+    expect(seenState).toBe('unassigned:environmental::0');
     const claude = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Claude' });
     const claudeToken = await namedToken({ role: 'facilitator', facilitatorId: claude, networks: ['aura-ee'] }, 'Claude', 'Test');
     return { reference, alex, seenState, claude, claudeToken };
@@ -621,6 +641,29 @@ describe('staff forms opened before a colleague changed the request: close, tran
     );
     expect(JSON.stringify(error)).not.toContain('Claude');
     expect(await requestRow(reference)).toMatchObject({ status: 'assigned', holder: claude });
+  });
+
+  it('refuses a take from the pool read before the request left the pool and came back to it, unless its page is from before holdings were said', async () => {
+    const { reference, alex, seenState, claude, claudeToken } = await pooledAndSeen(28);
+    const api = apiOn(reference);
+    expect((await api(claudeToken, '/take-from-pool', {})).status).toBe(200);
+    // Claude alone in routing when declining: nobody else to give it to, back to the pool.
+    await t.dataSource.query(`UPDATE facilitators SET active = false WHERE id <> $1`, [claude]);
+    expect((await api(claudeToken, '/decline', { reason: 'not_my_expertise' })).status).toBe(200);
+    await waitFor(async () => (await requestRow(reference)).status === 'unassigned', 10_000, 'remise en réserve');
+    await t.dataSource.query(`UPDATE facilitators SET active = true`);
+
+    const refused = await api(alex, '/take-from-pool', { seenState });
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toMatchObject({
+      code: 'changed_meanwhile',
+      message:
+        'Entre-temps, Claude Test a décliné cette demande, puis elle est passée dans la réserve du réseau : rien n’a été enregistré. Elle est maintenant de nouveau sans facilitateur.',
+      seenState: 'unassigned:environmental::1',
+    });
+    expect(await requestRow(reference)).toMatchObject({ status: 'unassigned', holder: null });
+    // Three parts, from a page rendered before: checked as before (status, kind, holder), as open pages expect.
+    expect((await api(alex, '/take-from-pool', { seenState: 'unassigned:environmental:' })).status).toBe(200);
   });
 
   /** Each of the actions that take a seen state, sent with `seenState` by `token`: 404, and not a word of the request. */

@@ -39,9 +39,9 @@ export class ErrorResponseDto {
   pointers?: PointerDto[];
 
   @ApiPropertyOptional({
-    example: 'answered:environmental:5f0c6b1e-9a53-4c1f-8a7e-2f4b8f1d2c3a',
+    example: 'answered:environmental:5f0c6b1e-9a53-4c1f-8a7e-2f4b8f1d2c3a:2',
     description:
-      'Avec `changed_meanwhile` seulement, à qui voit la demande : son état maintenant (statut, type, facilitateur), à renvoyer comme `seenState` pour recommencer en connaissance de cause',
+      'Avec `changed_meanwhile` seulement, à qui voit la demande : son état maintenant (statut, type, facilitateur, nombre d’attributions), à renvoyer comme `seenState` pour recommencer en connaissance de cause',
   })
   seenState?: string;
 }

@@ -4,7 +4,7 @@ import { SqlStatement } from '../../database/sql-statement';
 import { facilitatorToday, NetworkDays } from '../reference/network-days';
 import { AdviceRequest } from '../requests/request.entities';
 import type { OrganisationType, RequestKind, RequestStatus } from '../requests/request.types';
-import { APPLICABLE_DEADLINE } from '../requests/requests.repository';
+import { APPLICABLE_DEADLINE, HOLDINGS } from '../requests/requests.repository';
 import { COORDINATED_REGIONS, FACILITATOR_ACCOUNT } from '../routing/routing.repository';
 import type { FacilitatorLoadDto } from './dto/dispatch-results.dto';
 
@@ -21,6 +21,8 @@ export interface DispatchSummary {
   organisationType: OrganisationType;
   holder: string | null;
   holderId: string | null;
+  /** Its holdings so far, for the seen state its forms send. */
+  holdings: number;
 }
 
 @Injectable()
@@ -30,7 +32,8 @@ export class DispatchRepository {
   async summary(requestId: string): Promise<DispatchSummary | null> {
     const rows = await this.dataSource.query(
       `SELECT r.id, r.reference, r.subject, r.question, r.kind, r.status, r.segment_code AS "segmentCode", r.organisation_type AS "organisationType",
-              CASE WHEN f.id IS NULL THEN NULL ELSE f.first_name || ' ' || f.last_name END AS holder, r.assigned_facilitator_id AS "holderId"
+              CASE WHEN f.id IS NULL THEN NULL ELSE f.first_name || ' ' || f.last_name END AS holder, r.assigned_facilitator_id AS "holderId",
+              ${HOLDINGS} AS holdings
          FROM requests r LEFT JOIN facilitators f ON f.id = r.assigned_facilitator_id WHERE r.id = $1`,
       [requestId],
     );

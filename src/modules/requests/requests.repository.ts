@@ -54,6 +54,9 @@ export interface Milestone {
   holderId?: string | null;
 }
 
+/** How many holdings request `r` had had, ended or not: the seen state's `holdings` (seen-state.policy). */
+export const HOLDINGS = `(SELECT count(*)::int FROM request_assignments h WHERE h.request_id = r.id)`;
+
 /** The history event of a reminder of the precision asked, sent to the buyer once per question. */
 export const PRECISION_REMINDED_EVENT = 'precision_reminded';
 
@@ -343,12 +346,13 @@ export class RequestsRepository {
   }
 
   /**
-   * The request's status, kind and holder as its lock holder reads them, with the names a « changed meanwhile » refusal
+   * The request's status, kind, holder and holdings as its lock holder reads them, with the names a « changed meanwhile » refusal
    * says: the holder now, the one the form saw (`seenHolderId`), and the two latest changes with their authors.
    */
   private async stateNow(manager: EntityManager, requestId: string, seenHolderId: string | null): Promise<StateNow | null> {
     const rows: StateNow[] = await manager.query(
-      `SELECT r.status, r.kind, r.assigned_facilitator_id AS "holderId", f.first_name || ' ' || f.last_name AS "holderName",
+      `SELECT r.status, r.kind, r.assigned_facilitator_id AS "holderId", ${HOLDINGS} AS holdings,
+              f.first_name || ' ' || f.last_name AS "holderName",
               (SELECT s.first_name || ' ' || s.last_name FROM facilitators s WHERE s.id = $2::uuid) AS "seenHolderName",
               ${LAST_CHANGES} AS "lastChanges"
          FROM requests r LEFT JOIN facilitators f ON f.id = r.assigned_facilitator_id

@@ -7,6 +7,7 @@ import {
   Move,
   refusalOnPage,
   refusedOnPage,
+  RequestState,
   SeenState,
   seenStateOf,
   seenStateToken,
@@ -19,7 +20,7 @@ import {
 
 const ALEX = '11111111-1111-4111-8111-111111111111';
 const DOMINIQUE = '22222222-2222-4222-8222-222222222222';
-const seen: SeenState = { status: 'assigned', kind: 'environmental', holderId: ALEX };
+const seen: RequestState = { status: 'assigned', kind: 'environmental', holderId: ALEX, holdings: 2 };
 
 const change = (type: string, actorName: string | null = 'Béa Klein', assigneeName: string | null = null): Change => ({
   type,
@@ -36,10 +37,18 @@ const now = (state: Partial<StateNow>): StateNow => ({
 
 describe('seen state', () => {
   it.each([
-    [{ status: 'assigned', kind: 'environmental', holderId: ALEX }, `assigned:environmental:${ALEX}`],
-    [{ status: 'unassigned', kind: 'social_clause', holderId: null }, 'unassigned:social_clause:'],
+    [{ status: 'assigned', kind: 'environmental', holderId: ALEX, holdings: 2 }, `assigned:environmental:${ALEX}:2`],
+    [{ status: 'unassigned', kind: 'social_clause', holderId: null, holdings: 0 }, 'unassigned:social_clause::0'],
   ] as const)('reads back the token it writes: %j', (state, token) => {
     expect(seenStateToken(state)).toBe(token);
+    expect(seenStateOf(token)).toEqual(state);
+  });
+
+  // Pages rendered before tokens said the holdings, still open: read, holdings unknown (checked without them).
+  it.each([
+    [`assigned:environmental:${ALEX}`, { status: 'assigned', kind: 'environmental', holderId: ALEX, holdings: null }],
+    ['unassigned:social_clause:', { status: 'unassigned', kind: 'social_clause', holderId: null, holdings: null }],
+  ])('reads a token without holdings: %s', (token, state) => {
     expect(seenStateOf(token)).toEqual(state);
   });
 
@@ -55,6 +64,10 @@ describe('seen state', () => {
     'assigned:environmental',
     `assigned:nuclear:${ALEX}`,
     `assigned:environmental:${ALEX}:x`,
+    `assigned:environmental:${ALEX}:`,
+    `assigned:environmental:${ALEX}:-1`,
+    `assigned:environmental:${ALEX}:1.5`,
+    `assigned:environmental:${ALEX}:2:3`,
     'assigned:environmental:42',
     42,
   ])('refuses an unreadable state (%j) on its field', (value) => {
@@ -125,9 +138,52 @@ describe('seen state', () => {
     else expect(said).toBe(message);
   });
 
+  // Back as it was, after holdings the form's writer did not see: still a change, said as such (« de nouveau »).
+  it.each([
+    [
+      'taken from the pool, declined back to it',
+      { status: 'unassigned', kind: 'environmental', holderId: null, holdings: 1 },
+      now({
+        status: 'unassigned',
+        holderId: null,
+        holderName: null,
+        seenHolderName: null,
+        holdings: 2,
+        lastChanges: [change('unassigned', null), change('declined', 'Alex Test')],
+      }),
+      'Entre-temps, Alex Test a décliné cette demande, puis elle est passée dans la réserve du réseau : rien n’a été enregistré. Elle est maintenant de nouveau sans facilitateur.',
+    ],
+    [
+      'given to a colleague, then back to whom they saw',
+      seen,
+      now({ holdings: 4, lastChanges: [change('reassigned', 'Annie Roux', 'Alex Test'), change('reassigned', 'Annie Roux', 'Béa Klein')] }),
+      'Entre-temps, Annie Roux a confié cette demande à Alex Test : rien n’a été enregistré. Elle est maintenant de nouveau confiée à Alex Test.',
+    ],
+    [
+      'back to whom they saw, no longer taken in charge',
+      { ...seen, status: 'in_progress' },
+      now({ holdings: 4, lastChanges: [change('reassigned', 'Annie Roux', 'Alex Test')] }),
+      'Entre-temps, Annie Roux a confié cette demande à Alex Test : rien n’a été enregistré. Elle est maintenant « Confiée à un facilitateur » (et non plus « En cours de traitement »), de nouveau confiée à Alex Test.',
+    ],
+    [
+      'given to a colleague: the holder said, not « de nouveau »',
+      seen,
+      now({
+        holderId: DOMINIQUE,
+        holderName: 'Dominique Test',
+        holdings: 3,
+        lastChanges: [change('reassigned', 'Annie Roux', 'Dominique Test')],
+      }),
+      'Entre-temps, Annie Roux a confié cette demande à Dominique Test : rien n’a été enregistré. Elle est maintenant confiée à Dominique Test (et non plus à Alex Test).',
+    ],
+    ['a token from before holdings were said: checked as before', { ...seen, holdings: null }, now({ holdings: 4 }), null],
+  ] as const)('%s', (_case, seenAs, state, message) => {
+    expect(changedMeanwhile(seenAs, state)).toBe(message);
+  });
+
   it('refuses with a code of its own, giving the state now to retry from', () => {
     const error = new ChangedMeanwhile('Entre-temps…', { ...seen, status: 'answered' });
-    expect([error.status, error.code, error.extra.seenState]).toEqual([409, 'changed_meanwhile', `answered:environmental:${ALEX}`]);
+    expect([error.status, error.code, error.extra.seenState]).toEqual([409, 'changed_meanwhile', `answered:environmental:${ALEX}:2`]);
   });
 
   // The API's 409 message has no page under it: only the pages point to the request shown below.
@@ -196,8 +252,13 @@ describe('a state sent by a facilitator who no longer sees the request', () => {
     lastHolderId: ALEX,
     ...rest,
   });
-  const held = (status: SeenState['status'], kind: SeenState['kind'] = 'environmental'): SeenState => ({ status, kind, holderId: ALEX });
-  const pool = (kind: SeenState['kind'] = 'environmental'): SeenState => ({ status: 'unassigned', kind, holderId: null });
+  const held = (status: SeenState['status'], kind: SeenState['kind'] = 'environmental'): SeenState => ({
+    status,
+    kind,
+    holderId: ALEX,
+    holdings: 1,
+  });
+  const pool = (kind: SeenState['kind'] = 'environmental'): SeenState => ({ status: 'unassigned', kind, holderId: null, holdings: 1 });
   const REASSIGNED =
     'Entre-temps, Annie Roux a confié cette demande à un autre facilitateur : rien n’a été enregistré. Elle ne vous est plus confiée.';
 

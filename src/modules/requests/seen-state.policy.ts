@@ -1,7 +1,7 @@
 /**
- * What a staff form says its writer saw of the request (status, kind, holder), and the refusal when it changed before
- * the form came back: a close, transfer or reassignment decided on a stale page would undo a colleague's move unseen
- * (an answered request closed as withdrawn, a transfer wiping a reassignment). Like the answer's `buyerMessageSeen`.
+ * What a staff form says its writer saw of the request (status, kind, holder, holdings), and the refusal when it changed
+ * before the form came back: a close, transfer or reassignment decided on a stale page would undo a colleague's move
+ * unseen (an answered request closed as withdrawn, a transfer wiping a reassignment). Like the answer's `buyerMessageSeen`.
  */
 import { AppError, isRefusal, ValidationFailed } from '../../common/errors/app-errors';
 import { isUuid } from '../../common/validation';
@@ -17,10 +17,20 @@ export interface SeenState {
   status: RequestStatus;
   kind: RequestKind;
   holderId: string | null;
+  /**
+   * How many holdings it had had (its assignments, ended or not): a churn back to the same holder (pool → Alex → pool)
+   * leaves the rest as it was. Null: a token from a page rendered before tokens said it, checked without it.
+   */
+  holdings: number | null;
+}
+
+/** The request as read by a page or under its lock: every part of its state known. */
+export interface RequestState extends SeenState {
+  holdings: number;
 }
 
 /** The request as it is under its lock, with names for the refusal's words. */
-export interface StateNow extends SeenState {
+export interface StateNow extends RequestState {
   holderName: string | null;
   /** The name of the holder the form's writer saw (null: none, or gone from the directory). */
   seenHolderName: string | null;
@@ -28,9 +38,9 @@ export interface StateNow extends SeenState {
   lastChanges: Change[];
 }
 
-/** The form's hidden field: `status:kind:holder` (no holder: empty). */
-export function seenStateToken(state: SeenState): string {
-  return `${state.status}:${state.kind}:${state.holderId ?? ''}`;
+/** The form's hidden field: `status:kind:holder:holdings` (no holder: empty). */
+export function seenStateToken(state: RequestState): string {
+  return `${state.status}:${state.kind}:${state.holderId ?? ''}:${state.holdings}`;
 }
 
 /**
@@ -40,14 +50,21 @@ export function seenStateToken(state: SeenState): string {
  */
 export function seenStateOf(value: unknown): SeenState | null {
   if (value === undefined) return null;
-  const [status, kind, holderId, ...rest] = typeof value === 'string' ? value.split(':') : [];
+  // Without holdings: a page rendered before tokens said them, still open.
+  const [status, kind, holderId, holdings, ...rest] = typeof value === 'string' ? value.split(':') : [];
   const known =
     rest.length === 0 &&
     (REQUEST_STATUSES as readonly string[]).includes(status) &&
     (REQUEST_KINDS as readonly string[]).includes(kind) &&
-    (holderId === '' || isUuid(holderId));
+    (holderId === '' || isUuid(holderId)) &&
+    (holdings === undefined || /^\d{1,9}$/.test(holdings));
   if (!known) throw new UnreadableSeenState();
-  return { status: status as RequestStatus, kind: kind as RequestKind, holderId: holderId || null };
+  return {
+    status: status as RequestStatus,
+    kind: kind as RequestKind,
+    holderId: holderId || null,
+    holdings: holdings === undefined ? null : Number(holdings),
+  };
 }
 
 /**
@@ -107,14 +124,21 @@ export function latestMove<C extends Change>(lastChanges: readonly C[]): C | und
   return before && FOLLOW_UPS.includes(last.type) && !FOLLOW_UPS.includes(before.type) ? before : last;
 }
 
-/** Null when the request is as the form's writer saw it; else, in French, what changed and who did it. */
+/**
+ * Null when the request is as the form's writer saw it; else, in French, what changed and who did it. Held again by
+ * whom they saw (or again by nobody) after holdings they did not see: said as back where it was, « de nouveau ».
+ */
 export function changedMeanwhile(seen: SeenState, now: StateNow): string | null {
+  const held = now.holderName ? `confiée à ${now.holderName}` : 'sans facilitateur';
+  const holdingsChanged = seen.holdings !== null && seen.holdings !== now.holdings;
   const changes = [
     seen.status !== now.status ? `« ${STAFF_STATUS_LABELS[now.status]} » (et non plus « ${STAFF_STATUS_LABELS[seen.status]} »)` : null,
     seen.kind !== now.kind ? `du domaine « ${KIND_LABELS[now.kind]} »` : null,
     seen.holderId !== now.holderId
-      ? `${now.holderName ? `confiée à ${now.holderName}` : 'sans facilitateur'}${seen.holderId ? ` (et non plus ${now.holderName ? '' : 'confiée '}à ${now.seenHolderName ?? 'la personne que vous aviez vue'})` : ''}`
-      : null,
+      ? `${held}${seen.holderId ? ` (et non plus ${now.holderName ? '' : 'confiée '}à ${now.seenHolderName ?? 'la personne que vous aviez vue'})` : ''}`
+      : holdingsChanged
+        ? `de nouveau ${held}`
+        : null,
   ].filter((change): change is string => change !== null);
   if (!changes.length) return null;
   const assignee = (change: Change) => change.assigneeName ?? ANOTHER_FACILITATOR;
@@ -211,7 +235,7 @@ function saidOutOfSight(move: Move, trail: Trail): string {
  * longer sees it (changedOutOfSight): sent back, it would only meet a 404.
  */
 export class ChangedMeanwhile extends AppError {
-  constructor(message: string, now?: SeenState) {
+  constructor(message: string, now?: RequestState) {
     super('changed_meanwhile', message, [{ field: 'action', message }], now ? { seenState: seenStateToken(now) } : {});
   }
 }

@@ -4,7 +4,7 @@ import type { RequestScope } from '../accounts/access.policy';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import type { AssignmentEndReason } from '../routing/request-assignment.entity';
 import type { CloseReason, OrganisationType, RequestKind, RequestStatus } from '../requests/request.types';
-import { APPLICABLE_DEADLINE } from '../requests/requests.repository';
+import { APPLICABLE_DEADLINE, HOLDINGS } from '../requests/requests.repository';
 import { FACILITATOR_DEPARTED } from '../routing/routing.repository';
 import { visibleRequestsCondition } from './staff-requests.repository';
 import { listedStatuses, ordersBySubmission, QueueFilters, QueueSort, searchedReference } from './workspace-queue.policy';
@@ -147,6 +147,8 @@ export interface RequestDetail {
   firstTakenAt: Date | null;
   /** The latest answer's time, when the buyer's reply brought a second one. */
   lastAnsweredAt: Date | null;
+  /** Its holdings so far, for the seen state the page's forms send. */
+  holdings: number;
 }
 
 /** Each order ends on a unique key, so paging never repeats or skips a line. */
@@ -287,7 +289,8 @@ export class WorkspaceRepository {
                 (SELECT max(taken_at) FROM request_assignments WHERE request_id = r.id) END) AS "takenAt",
               (SELECT min(taken_at) FROM request_assignments
                 WHERE request_id = r.id AND facilitator_id = r.assigned_facilitator_id) AS "firstTakenAt",
-              (SELECT max(created_at) FROM request_messages WHERE request_id = r.id AND kind = 'answer') AS "lastAnsweredAt"
+              (SELECT max(created_at) FROM request_messages WHERE request_id = r.id AND kind = 'answer') AS "lastAnsweredAt",
+              ${HOLDINGS} AS holdings
          FROM requests r
          LEFT JOIN facilitators f ON f.id = r.assigned_facilitator_id
          LEFT JOIN request_assignments ra ON ra.request_id = r.id AND ra.ended_at IS NULL

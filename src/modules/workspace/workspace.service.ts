@@ -213,8 +213,8 @@ export class WorkspaceService {
   /** The request page's content; NotFound for what this person may not see. */
   async requestPage(staff: StaffPrincipal, reference: string) {
     const visible = await this.find(staff, reference);
-    // The kept answer deadline reaches the page as `deadlines.answerDueAt`, not as a field of the request.
-    const { answerDueAt: keptAnswerDueAt, ...request } = (await this.workspace.detail(visible.id))!;
+    // The kept answer deadline reaches the page as `deadlines.answerDueAt`, not as a field of the request; its holdings, in seenState.
+    const { answerDueAt: keptAnswerDueAt, holdings, ...request } = (await this.workspace.detail(visible.id))!;
     const similarity = request.anonymisedAt ? null : similarityQuery(request.subject, request.question);
     const [history, assignments, messages, attachments, buyerRequests, similarRequests, undeliveredToBuyer, surveysRefusal, linked] =
       await Promise.all([
@@ -278,7 +278,7 @@ export class WorkspaceService {
     return {
       request,
       // What the close, transfer and reassignment forms send back: refused if the request changed before they come.
-      seenState: seenStateToken({ status: request.status, kind: request.kind, holderId: request.assignedFacilitatorId }),
+      seenState: seenStateToken({ status: request.status, kind: request.kind, holderId: request.assignedFacilitatorId, holdings }),
       draft: actions.answer ? ownDraft : null,
       leftDraft: isHolder(staff, visible) ? null : ownDraft,
       othersDrafts,

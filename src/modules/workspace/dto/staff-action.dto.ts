@@ -87,7 +87,7 @@ export class DeclineBodyDto {
 
 /** The optional staleness check of the close, transfer, reassignment and take bodies. */
 export const SEEN_STATE_DESCRIPTION =
-  'Facultatif : l’état de la demande tel que vous l’avez lu (`seenState` de sa consultation). Si elle a changé depuis (statut, type ou facilitateur), l’action est refusée (409, code `changed_meanwhile`) avec ce qui a changé ; absent, rien n’est vérifié ; vide ou null, refusé (400)';
+  'Facultatif : l’état de la demande tel que vous l’avez lu (`seenState` de sa consultation). Si elle a changé depuis (statut, type ou facilitateur, ou une attribution nouvelle, même revenue au même facilitateur ou à la réserve), l’action est refusée (409, code `changed_meanwhile`) avec ce qui a changé ; absent, rien n’est vérifié ; vide ou null, refusé (400). Un état lu avant que les attributions n’y figurent (trois parties) reste accepté, vérifié sans elles';
 
 /** The 409 a sent `seenState` may bring, in each of those actions' conflict description. */
 export const CHANGED_MEANWHILE_CONFLICT =
