@@ -470,6 +470,30 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     expect(await chosen.json()).toMatchObject({ status: 'assigned', facilitatorId: only });
   });
 
+  it('refuses a take from the pool to the facilitator it was taken from: routing leaves them out, so does the pool', async () => {
+    const only = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Eden' });
+    const reference = await submit(7);
+    await routedTo(reference, only);
+    const animatorToken = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
+    expect((await api(`/requests/${reference}/reassign`, animatorToken, { reason: 'Eden part en formation' })).status).toBe(200);
+    await routedTo(reference, null);
+
+    const eden = await signedIn({ role: 'facilitator', facilitatorId: only });
+    const said =
+      'elle vous a déjà été confiée et ne l’est plus (déclinée, son délai passé, ou retirée par l’animation du réseau) ; votre animateur peut vous la confier de nouveau.';
+    const page = await (await eden.get(`/espace/demandes/${reference}`)).text();
+    expect(page).not.toContain('Prendre cette demande de la réserve');
+    expect(page).toContain(`Vous ne pouvez pas prendre cette demande de la réserve : ${said}`);
+    const refused = await api(`/requests/${reference}/take-from-pool`, await tokenOf(eden.staffId), {});
+    expect(refused.status).toBe(409);
+    expect((await refused.json()).message).toBe(`Vous ne pouvez pas prendre cette demande : ${said}`);
+    expect(await requestRow(reference)).toMatchObject({ status: 'unassigned', holder: null });
+    // Their animator may give it back to them.
+    const given = await api(`/requests/${reference}/reassign`, animatorToken, { facilitatorId: only, reason: 'Eden est revenu' });
+    expect(given.status).toBe(200);
+    expect(await requestRow(reference)).toMatchObject({ status: 'assigned', holder: only });
+  });
+
   it('says what to do when nobody of the network can receive a request of the pool', async () => {
     const reference = await submit(5, { kind: 'social_clause' });
     await routedTo(reference, null);

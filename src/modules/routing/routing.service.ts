@@ -668,13 +668,15 @@ export class RoutingService {
 
   /**
    * Why a facilitator may not take a request of the pool themself now, in their words (null: they may). Read
-   * without locks, for the page and before trying: assignChosen decides again under them.
+   * without locks, for the page and before trying: assignChosen decides again under them. One routing leaves out of
+   * it (excludedAfter: they let it go, or an animator took it from them) may not take it back on their own either.
    */
   async poolRefusal(manager: EntityManager, request: RoutableRequest, facilitatorId: string): Promise<string | null> {
     const facilitator = (await this.routing.readCandidates([request], this.reference.networkDays(this.clock.now()), manager)).find(
       (f) => f.id === facilitatorId,
     );
-    const refusal = facilitator ? whyNotEligible(request, facilitator) : await this.whyNotCandidate(manager, request, facilitatorId);
+    if (!facilitator) return OWN_REFUSALS[await this.whyNotCandidate(manager, request, facilitatorId)];
+    const refusal = whyNotEligible(request, facilitator, (await this.routing.exclusions(manager, [request.id])).get(request.id));
     return refusal && OWN_REFUSALS[refusal];
   }
 
@@ -1056,7 +1058,8 @@ const OWN_REFUSALS: Record<IneligibilityReason, string> = {
   inactive: 'votre fiche ne reçoit plus de demandes ; votre animateur peut la rouvrir.',
   absent: 'une absence est déclarée pour vous aujourd’hui.',
   full: 'vous avez atteint votre capacité ; clôturez ou confiez une demande pour libérer une place.',
-  excluded: 'elle vous a déjà été confiée et vous l’avez laissée.',
+  excluded:
+    'elle vous a déjà été confiée et ne l’est plus (déclinée, son délai passé, ou retirée par l’animation du réseau) ; votre animateur peut vous la confier de nouveau.',
 };
 
 /** Why requests not taken in charge left a facilitator who became unavailable, as their history line says it. */
