@@ -9,6 +9,7 @@ import { parisDay } from '../../src/common/clock';
 import { addWorkingDays } from '../../src/common/working-days.policy';
 import { StaffAuthService } from '../../src/modules/accounts/staff-auth.service';
 import { QUEUE_PAGE_SIZE } from '../../src/modules/workspace/workspace-queue.policy';
+import { EscalationDigestService } from '../../src/modules/routing/escalation-digest.service';
 import { staffWrites, submittedAndTaken } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
 import { bearerFor, csrfIn, insertStaff, StaffClient } from '../support/staff';
@@ -531,6 +532,80 @@ describe('the workspace queue', () => {
     expect(mine).not.toContain('id="filtre-facilitateur"');
     expect(mine).not.toContain('<th scope="col">Facilitateur</th>');
     expect(mine).toContain('<h2>Mes demandes : 1 demande</h2>');
+  });
+
+  it('lists and marks the requests whose take-charge deadline passed again and again, still not taken: the escalation digest’s link', async () => {
+    const alix = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Alix' });
+    const elsewhere = await insertFacilitator(t.dataSource, { network: 'reseco' });
+    const [escalated, pooled, taken, once, closed, foreign] = [
+      await submitRequest(t, 1),
+      await submitRequest(t, 2),
+      await submitRequest(t, 3),
+      await submitRequest(t, 4),
+      await submitRequest(t, 5),
+      await submitRequest(t, 6, { departmentCode: '35' }),
+    ];
+    await place(escalated, alix, 'assigned', new Date(Date.now() + DAY));
+    await place(taken, alix, 'in_progress', new Date(Date.now() + DAY));
+    await place(once, alix, 'assigned', new Date(Date.now() + DAY));
+    await place(foreign, elsewhere, 'assigned', new Date(Date.now() + DAY));
+    await t.dataSource.query(`UPDATE requests SET status = 'unassigned' WHERE reference = $1`, [pooled]);
+    await t.dataSource.query(`UPDATE requests SET status = 'closed', close_reason = 'redirected', closed_at = now() WHERE reference = $1`, [
+      closed,
+    ]);
+    const misses = { [escalated]: 2, [pooled]: 3, [taken]: 2, [once]: 1, [closed]: 2, [foreign]: 2 };
+    for (const [reference, n] of Object.entries(misses)) {
+      await t.dataSource.query(`UPDATE requests SET deadline_misses = $2 WHERE reference = $1`, [reference, n]);
+    }
+    const all = [escalated, pooled, taken, once, closed, foreign];
+    const listed = (html: string) => all.filter((reference) => html.includes(`>${reference}</a>`));
+
+    // The digest of the network's escalations links to them, in the network's list for an animator of several.
+    const animator = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee', 'reseco'] });
+    await t.dataSource.query(
+      `INSERT INTO request_escalations (id, request_id, misses, escalated_at)
+       SELECT gen_random_uuid(), id, deadline_misses, now() FROM requests WHERE reference = ANY($1)`,
+      [[escalated, pooled]],
+    );
+    await t.app.get(EscalationDigestService).announce('aura-ee');
+    const [{ queueUrl }] = await t.dataSource.query(
+      `SELECT context->>'queueUrl' AS "queueUrl" FROM mail_messages WHERE template = 'network-escalation' AND recipient = $1`,
+      [animator.email],
+    );
+    expect(queueUrl).toBe(`${t.url}/espace?network=aura-ee&escalated=1`);
+
+    const client = new StaffClient(t.url);
+    await client.signIn(animator.email);
+    const page = await (await client.get(queueUrl.slice(t.url.length))).text();
+    expect(listed(page)).toEqual([escalated]);
+    expect(page).toContain('<input type="checkbox" id="filtre-escalade" name="escalated" value="1" checked>');
+    expect(page).toContain('Délai dépassé 2 fois');
+    expect(page).toContain('href="/espace?tab=pool&amp;network=aura-ee&amp;escalated=1"');
+    expect(listed(await (await client.get('/espace?tab=pool&network=aura-ee&escalated=1')).text())).toEqual([pooled]);
+    expect(listed(await (await client.get('/espace?escalated=1')).text())).toEqual([escalated, foreign]);
+    expect(page).toContain('href="/espace/export/demandes.csv?tab=mine&amp;ouvertes=1&amp;reseau=aura-ee&amp;escalated=1"');
+    const csv = await (await client.get('/espace/export/demandes.csv?tab=mine&ouvertes=1&reseau=aura-ee&escalated=1')).text();
+    expect(all.filter((reference) => csv.includes(reference))).toEqual([escalated]);
+    // The page is lenient, as with `late`: a value it does not understand filters nothing.
+    expect(listed(await (await client.get('/espace?escalated=oui')).text())).toEqual([escalated, taken, once, foreign]);
+
+    // The request page marks it; one taken in charge since is marked no more (its history tells the misses).
+    const marked = await (await client.get(`/espace/demandes/${escalated}`)).text();
+    expect(marked).toContain('<li id="delais-depasses"><span class="fr-badge fr-badge--warning fr-badge--sm">Délai dépassé 2 fois</span>');
+    expect(await (await client.get(`/espace/demandes/${taken}`)).text()).not.toContain('id="delais-depasses"');
+
+    // A facilitator filters their own requests; the API refuses a value it does not understand, by field.
+    const token = await bearerFor(t, { role: 'facilitator', facilitatorId: alix, networks: ['aura-ee'] });
+    const api = (query: string) => fetch(`${t.url}/api/v1/staff/requests?${query}`, { headers: { authorization: token } });
+    const own = await bodyOf(api('escalated=1'));
+    expect(
+      own.items.map((i: { reference: string; escalated: boolean; deadlineMisses: number }) => [i.reference, i.escalated, i.deadlineMisses]),
+    ).toEqual([[escalated, true, 2]]);
+    const bad = await api('escalated=oui');
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).errors).toEqual([
+      { field: 'escalated', message: 'Valeur attendue : 1 (délai de prise en charge dépassé plusieurs fois) ou 0.' },
+    ]);
   });
 
   it('lists the buyer’s other requests on a request page, those the person may see only', async () => {

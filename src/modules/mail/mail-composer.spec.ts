@@ -822,3 +822,30 @@ describe('MailComposer, buyer-email-changed', () => {
     }
   });
 });
+
+describe('MailComposer, network-escalation', () => {
+  const composer = new MailComposer();
+  const request = (n: number) => ({
+    reference: `GV-2026-00004${n}`,
+    subject: 'Papier recyclé',
+    kindLabel: 'Considérations environnementales',
+    department: '38 — Isère',
+    misses: 2,
+    missedBy: ['Alix Test', 'Bao Test'],
+    nowWith: 'Camille Test',
+    requestUrl: `http://localhost:3000/espace/demandes/GV-2026-00004${n}`,
+  });
+
+  it('leads « Et N autres » and its closing words to the queue of the network’s escalated requests', () => {
+    const queueUrl = 'http://localhost:3000/espace?network=aura-ee&escalated=1';
+    const { text, html } = composer.compose({
+      template: 'network-escalation',
+      subject: '3 demandes en retard de prise en charge dans le réseau AURA-EE',
+      context: { networkName: 'AURA-EE', total: 3, requests: [request(1)], queueUrl },
+    });
+    const link = '<a href="http://localhost:3000/espace?network=aura-ee&amp;escalated=1">votre espace</a>';
+    expect(html).toContain(`Et 2 autres, listées dans ${link}.`);
+    expect(html).toContain(`qu’elles seront bien traitées, depuis ${link}.`);
+    expect(text).toContain(`qu’elles seront bien traitées, depuis votre espace : ${queueUrl}`);
+  });
+});

@@ -159,6 +159,7 @@ describe('export.policy', () => {
         search: null,
         facilitator: null,
         lateOnly: false,
+        escalatedOnly: false,
         openOnly: false,
         tab: null,
       },
@@ -166,6 +167,8 @@ describe('export.policy', () => {
     });
     expect(parse({ q: '  recyclé  ' }).filters.search).toBe('recyclé');
     expect(parse({ late: '1' }).filters.lateOnly).toBe(true);
+    expect(parse({ escalated: '1' }).filters.escalatedOnly).toBe(true);
+    expect(parse({ escalated: 'oui' }).errors.map((e) => e.field)).toEqual(['escalated']);
     expect(parse({ ouvertes: '1' }).filters.openOnly).toBe(true);
     expect(parse({ tab: 'pool' }).filters.tab).toBe('pool');
     expect(parse({ tab: 'reserve' }).errors.map((e) => e.field)).toEqual(['tab']);

@@ -91,6 +91,11 @@ export class ExportController {
     { name: 'status', enum: REQUEST_STATUSES },
     { name: 'q', description: 'Recherche, comme celle de la liste (100 caractères au plus)' },
     { name: 'late', enum: ['1', '0'], description: '1 : en retard seulement' },
+    {
+      name: 'escalated',
+      enum: ['1', '0'],
+      description: '1 : délai de prise en charge dépassé plusieurs fois, pas encore prises en charge',
+    },
     { name: 'ouvertes', enum: ['1', '0'], description: '1 : les demandes non clôturées seulement' },
     { name: 'tab', enum: QUEUE_TABS, description: 'Les demandes d’un onglet de la liste seulement ; par défaut les deux' },
     ...LIST_FILTERS,

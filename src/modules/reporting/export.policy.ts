@@ -18,6 +18,8 @@ export interface RequestExportFilters extends RequestFilters {
   facilitator: string | null;
   /** Only those whose current deadline has passed (the queue's « En retard seulement »). */
   lateOnly: boolean;
+  /** Only those whose take-charge deadline passed again and again, still not taken (the queue's, escalation.policy). */
+  escalatedOnly: boolean;
   /** Only those not closed, as the queue lists them by default. */
   openOnly: boolean;
   /** The queue's tab the export was asked from (its requests alone); null: both tabs. */
@@ -35,6 +37,7 @@ export function parseRequestExportFilters(
     search: read.search('q'),
     facilitator: read.uuid('facilitator', 'Facilitateur'),
     lateOnly: read.oneOf('late', ['1', '0'] as const, 'En retard seulement') === '1',
+    escalatedOnly: read.oneOf('escalated', ['1', '0'] as const, 'Délai de prise en charge dépassé plusieurs fois') === '1',
     openOnly: read.oneOf('ouvertes', ['1', '0'] as const, 'Demandes ouvertes seulement') === '1',
     tab: read.oneOf('tab', QUEUE_TABS, 'Onglet'),
   };

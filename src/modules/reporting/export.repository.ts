@@ -8,7 +8,7 @@ import { SqlStatement } from '../../database/sql-statement';
 import { APPLICABLE_DEADLINE } from '../requests/requests.repository';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { visibleRequestsCondition } from '../workspace/staff-requests.repository';
-import { searchCondition, tabCondition } from '../workspace/workspace.repository';
+import { escalatedCondition, searchCondition, tabCondition } from '../workspace/workspace.repository';
 import type { EvaluationFilters } from './evaluations.policy';
 import { evaluationsWhere, SqlParams, STAFF_JOINS, staffNames } from './evaluations.repository';
 import type { RequestExportFilters } from './export.policy';
@@ -42,6 +42,7 @@ export class ExportRepository {
       filters.lateOnly
         ? `EXISTS (SELECT 1 FROM request_assignments ra WHERE ra.request_id = r.id AND ra.ended_at IS NULL AND ${APPLICABLE_DEADLINE} < ${params.add(now)}::timestamptz)`
         : 'true',
+      filters.escalatedOnly ? escalatedCondition((value) => params.add(value)) : 'true',
     ].join('\n AND ');
     return {
       sql: `SELECT r.reference, ${paris('r.created_at')} AS "createdAt", r.status, r.close_reason AS "closeReason", r.kind,

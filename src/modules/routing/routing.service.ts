@@ -49,9 +49,8 @@ import {
   RoutingRepository,
 } from './routing.repository';
 import { addWorkingDays } from '../../common/working-days.policy';
+import { ESCALATION_MISSES } from './escalation.policy';
 
-/** After this many missed take-charge deadlines, the network's animators are told. */
-const ESCALATION_MISSES = 2;
 /** Requests routed in one transaction: fewer round trips per request, short enough locks. */
 const ROUTING_BATCH = 50;
 /** Requests listed in one pool digest; more wait for the next one. */

@@ -46,6 +46,7 @@ import { WorkspaceService } from './workspace.service';
 import { noLongerYoursNotice } from './no-longer-yours';
 import { NotFound } from '../../common/errors/app-errors';
 import { JsonBody, refuseUnknownFields } from '../../common/json-body.decorator';
+import { ESCALATION_MISSES } from '../routing/escalation.policy';
 
 type Json = Record<string, unknown>;
 
@@ -75,6 +76,12 @@ export class WorkspaceApiController {
   @ApiQuery({ name: 'department', required: false, description: 'Code INSEE du département, par exemple 38 ou 2A' })
   @ApiQuery({ name: 'network', required: false, description: 'Code d’un de vos réseaux, par exemple aura-ee' })
   @ApiQuery({ name: 'late', required: false, enum: ['1', '0'], description: '1 : en retard seulement' })
+  @ApiQuery({
+    name: 'escalated',
+    required: false,
+    enum: ['1', '0'],
+    description: `1 : seulement celles dont le délai de prise en charge est dépassé ${ESCALATION_MISSES} fois ou plus, pas encore prises en charge (celles de l’escalade aux animateurs)`,
+  })
   @ApiQuery({ name: 'du', required: false, description: 'Déposées à partir de ce jour (AAAA-MM-JJ, heure de Paris), inclus' })
   @ApiQuery({ name: 'au', required: false, description: 'Déposées jusqu’à ce jour (AAAA-MM-JJ, heure de Paris), inclus' })
   @ApiQuery({

@@ -27,6 +27,8 @@ export interface QueueFilters {
   /** One of the person's networks, for admins and animators of several. */
   network: string | null;
   lateOnly: boolean;
+  /** Only those whose take-charge deadline passed again and again, still not taken (the escalation digest's). */
+  escalatedOnly: boolean;
   /** Words typed in the search box: reference, subject, organisation or buyer's name. */
   search: string | null;
   /** The facilitator who holds the requests (id), for animators and admins. */
@@ -44,6 +46,9 @@ export type Deadline = { kind: 'take_charge' | 'answer'; dueAt: Date } | null;
 
 const CODE = /^[0-9A-Za-z_-]{1,40}$/;
 
+/** A checkbox's value: what the page's form sends when ticked, or a script's `true`. */
+const isOn = (value: unknown) => ['1', 'true', 'on'].includes(String(value ?? ''));
+
 /** Query string (or API parameters) → filters; anything unknown reads as no filter, never as an error. */
 export function parseQueueFilters(query: Record<string, unknown>): QueueFilters {
   const text = (value: unknown) => (typeof value === 'string' && CODE.test(value.trim()) ? value.trim() : null);
@@ -56,7 +61,8 @@ export function parseQueueFilters(query: Record<string, unknown>): QueueFilters 
     segment: text(query.segment),
     department: text(query.department),
     network: text(query.network),
-    lateOnly: ['1', 'true', 'on'].includes(String(query.late ?? '')),
+    lateOnly: isOn(query.late),
+    escalatedOnly: isOn(query.escalated),
     search: typeof query.q === 'string' && query.q.trim() ? query.q.trim().slice(0, SEARCH_MAX) : null,
     facilitator: typeof query.facilitator === 'string' && isUuid(query.facilitator.trim()) ? query.facilitator.trim().toLowerCase() : null,
     ...new FilterReader(query).period(),
@@ -66,7 +72,7 @@ export function parseQueueFilters(query: Record<string, unknown>): QueueFilters 
   };
 }
 
-const LATE_VALUES = ['1', 'true', 'on', '0', 'false', ''];
+const FLAG_VALUES = ['1', 'true', 'on', '0', 'false', ''];
 const DAY_CHECK = { accepts: (v: string) => isCalendarDay(isoDayOf(v)), message: 'Date attendue : AAAA-MM-JJ (ou JJ/MM/AAAA).' };
 
 /** The API's reading of the same parameters (see queryProblems); the page reads them leniently. */
@@ -79,7 +85,11 @@ export function queueFilterProblems(query: Record<string, unknown>, known: Known
     },
     kind: { accepts: isRequestKind, message: `Valeurs possibles : ${REQUEST_KINDS.join(', ')}.` },
     ...referenceChecks(known),
-    late: { accepts: (v) => LATE_VALUES.includes(v), message: 'Valeur attendue : 1 (en retard seulement) ou 0.' },
+    late: { accepts: (v) => FLAG_VALUES.includes(v), message: 'Valeur attendue : 1 (en retard seulement) ou 0.' },
+    escalated: {
+      accepts: (v) => FLAG_VALUES.includes(v),
+      message: 'Valeur attendue : 1 (délai de prise en charge dépassé plusieurs fois) ou 0.',
+    },
     q: { accepts: (v) => v.length <= SEARCH_MAX, message: `Recherche de ${SEARCH_MAX} caractères au plus.` },
     facilitator: { accepts: (v) => isUuid(v), message: 'Identifiant de facilitateur attendu (UUID).' },
     sort: { accepts: (v) => (QUEUE_SORTS as readonly string[]).includes(v), message: `Valeurs possibles : ${QUEUE_SORTS.join(', ')}.` },

@@ -36,6 +36,7 @@ import { assignmentEndLabel, historyEventLabel, historyReasonLabel, referencePar
 import { listsOpenOnly, narrowsList, QUEUE_SORTS, QueueFilters, QueueSort } from './workspace-queue.policy';
 import { DECLINE_REASONS, PermittedActions, WorkspaceService } from './workspace.service';
 import { noLongerYoursNotice } from './no-longer-yours';
+import { ESCALATION_MISSES } from '../routing/escalation.policy';
 
 const DECLINE_LABELS = {
   not_my_territory: 'Hors de mon territoire',
@@ -164,6 +165,7 @@ export class WorkspaceViews {
         department: filters.department,
         network: filters.network,
         late: filters.lateOnly ? '1' : null,
+        escalated: filters.escalatedOnly ? '1' : null,
         q: filters.search,
         facilitator: filters.facilitator,
         du: filters.from,
@@ -214,6 +216,7 @@ export class WorkspaceViews {
         value,
         label: QUEUE_SORT_LABELS[value],
       })),
+      escalationMisses: ESCALATION_MISSES,
       sortLabel: QUEUE_SORT_LABELS[filters.sort].toLowerCase(),
       kindOptions: REQUEST_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] })),
       segmentOptions: this.reference.segmentOptions(),
@@ -234,6 +237,7 @@ export class WorkspaceViews {
         q: filters.search,
         facilitator: filters.facilitator,
         late: filters.lateOnly ? '1' : null,
+        escalated: filters.escalatedOnly ? '1' : null,
         du: filters.from,
         au: filters.to,
       })}`,

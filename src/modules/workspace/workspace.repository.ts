@@ -6,6 +6,7 @@ import type { AssignmentEndReason } from '../routing/request-assignment.entity';
 import type { CloseReason, OrganisationType, RequestKind, RequestStatus } from '../requests/request.types';
 import { APPLICABLE_DEADLINE, HOLDINGS } from '../requests/requests.repository';
 import { FACILITATOR_DEPARTED } from '../routing/routing.repository';
+import { ESCALATION_MISSES, NOT_TAKEN_STATUSES } from '../routing/escalation.policy';
 import { visibleRequestsCondition } from './staff-requests.repository';
 import { listedStatuses, ordersBySubmission, QueueFilters, QueueSort, searchedReference } from './workspace-queue.policy';
 import { containsPattern } from '../../database/sql-statement';
@@ -23,6 +24,11 @@ export function searchCondition(search: string | null, param: (value: unknown) =
   // search_text is what the box reads, stored unaccented and lower-cased (migration StoredSearchText): the pattern is
   // made alike, so that checking each row the trigram index returns costs a plain LIKE, not an unaccent.
   return `r.search_text LIKE lower(gv_unaccent(${param(containsPattern(search))}::text))`;
+}
+
+/** Request `r` is escalated (escalation.policy's isEscalated): the queue's and its export's « escalated » filter. */
+export function escalatedCondition(param: (value: unknown) => string): string {
+  return `r.deadline_misses >= ${param(ESCALATION_MISSES)}::int AND r.status = ANY(${param(NOT_TAKEN_STATUSES)}::text[])`;
 }
 
 /** A queue line: what the table shows, with the deadline that applies now (if any). */
@@ -45,6 +51,8 @@ export interface QueueRow {
   createdAt: Date;
   /** The day the buyer needs the answer by (YYYY-MM-DD), if they gave one. */
   neededBy: string | null;
+  /** Take-charge deadlines it missed, all holders together. */
+  deadlineMisses: number;
   deadlineKind: 'take_charge' | 'answer' | null;
   dueAt: Date | null;
 }
@@ -130,6 +138,8 @@ export interface RequestDetail {
   purchaseStage: string;
   estimatedAmount: string | null;
   neededBy: string | null;
+  /** Take-charge deadlines it missed, all holders together. */
+  deadlineMisses: number;
   createdAt: Date;
   closedAt: Date | null;
   /** A State buyer's answer to « did you first ask your internal referent? » (null for other buyers). */
@@ -163,7 +173,7 @@ const QUEUE_ORDERS: Record<QueueSort, string> = {
 const QUEUE_COLUMNS = `r.id, r.reference, r.status, r.kind, r.subject, r.buyer_first_name || ' ' || r.buyer_last_name AS "buyerName",
   r.organisation_name AS "organisationName", r.anonymised_at AS "anonymisedAt", f.first_name || ' ' || f.last_name AS "facilitatorName",
   ${FACILITATOR_DEPARTED} AS "holderDeparted", r.department_code AS "departmentCode", r.segment_code AS "segmentCode", r.created_at AS "createdAt",
-  to_char(r.needed_by, 'YYYY-MM-DD') AS "neededBy",
+  to_char(r.needed_by, 'YYYY-MM-DD') AS "neededBy", r.deadline_misses AS "deadlineMisses",
   CASE r.status WHEN 'assigned' THEN 'take_charge' WHEN 'in_progress' THEN 'answer' END AS "deadlineKind",
   ${APPLICABLE_DEADLINE} AS "dueAt"`;
 const QUEUE_JOINS = `LEFT JOIN request_assignments ra ON ra.request_id = r.id AND ra.ended_at IS NULL
@@ -218,6 +228,7 @@ export class WorkspaceRepository {
     conditions.push(searchCondition(filters.search, param));
     if (filters.facilitator) conditions.push(`r.assigned_facilitator_id = ${param(filters.facilitator)}::uuid`);
     if (filters.network) conditions.push(`r.network_code = ${param(filters.network)}`);
+    if (filters.escalatedOnly) conditions.push(escalatedCondition(param));
     if (filters.from) conditions.push(`r.created_at >= ${param(filters.from)}::date::timestamp AT TIME ZONE 'Europe/Paris'`);
     if (filters.to) conditions.push(`r.created_at < (${param(filters.to)}::date + 1)::timestamp AT TIME ZONE 'Europe/Paris'`);
     const where = conditions.join(' AND ');
@@ -281,7 +292,7 @@ export class WorkspaceRepository {
               r.buyer_phone AS "buyerPhone", r.organisation_name AS "organisationName", r.organisation_type AS "organisationType",
               r.siret, r.department_code AS "departmentCode", r.segment_code AS "segmentCode", r.subject, r.question,
               r.purchase_stage AS "purchaseStage", r.estimated_amount AS "estimatedAmount", to_char(r.needed_by, 'YYYY-MM-DD') AS "neededBy",
-              r.internal_referent_consulted AS "internalReferentConsulted",
+              r.deadline_misses AS "deadlineMisses", r.internal_referent_consulted AS "internalReferentConsulted",
               r.created_at AS "createdAt", r.closed_at AS "closedAt", r.answered_at AS "answeredAt", r.anonymised_at AS "anonymisedAt", ra.id AS "assignmentId",
               ra.take_charge_due_at AS "takeChargeDueAt", ra.answer_due_at AS "answerDueAt",
               -- A closure ends the assignment: a closed request still says when its last holder took it in charge.

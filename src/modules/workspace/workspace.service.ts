@@ -56,6 +56,7 @@ import { NewRequestEvent, RequestsRepository } from '../requests/requests.reposi
 import type { DeclineReason } from '../routing/request-assignment.entity';
 import { RoutableRequest, RoutingRepository } from '../routing/routing.repository';
 import { RoutingService } from '../routing/routing.service';
+import { isEscalated } from '../routing/escalation.policy';
 import { RetentionService } from '../retention/retention.service';
 import { SurveysService } from '../surveys/surveys.service';
 import { StaffRequestsRepository, VisibleRequest } from './staff-requests.repository';
@@ -182,7 +183,13 @@ export class WorkspaceService {
       facilitators,
       items: rows.map(({ deadlineKind, dueAt, ...row }) => {
         const deadline = deadlineKind && dueAt ? { kind: deadlineKind, dueAt } : null;
-        return { ...row, deadline, late: isLate(deadline, now), neededSooner: neededSooner(row.neededBy, deadline, row.departmentCode) };
+        return {
+          ...row,
+          deadline,
+          late: isLate(deadline, now),
+          neededSooner: neededSooner(row.neededBy, deadline, row.departmentCode),
+          escalated: isEscalated(row),
+        };
       }),
       total,
       page,
@@ -287,6 +294,7 @@ export class WorkspaceService {
         answerDueAt: answerDue,
         paused: pauses.some((p) => p.to === null),
         late: isLate(pending, this.clock.now()),
+        escalated: isEscalated(request),
         // Waiting on the buyer (a precision asked, or answered): the moment it closes by itself, as the closure counts it.
         closesAt: autoCloseAt(
           request.status,

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { PageDto } from '../../../common/page.dto';
+import { DEADLINE_MISSES_DESCRIPTION, ESCALATED_DESCRIPTION } from './staff-request-page.dto';
 import { REQUEST_KINDS, REQUEST_STATUSES, RequestKind, RequestStatus } from '../../requests/request.types';
 
 /** One page of the workspace's queue as the JSON API lists it (GET /api/v1/staff/requests), for OpenAPI. */
@@ -59,6 +60,12 @@ export class QueueItemDto {
 
   @ApiProperty({ description: 'Échéance dépassée' })
   late!: boolean;
+
+  @ApiProperty({ description: DEADLINE_MISSES_DESCRIPTION })
+  deadlineMisses!: number;
+
+  @ApiProperty({ description: ESCALATED_DESCRIPTION })
+  escalated!: boolean;
 }
 
 export class QueueCountsDto {

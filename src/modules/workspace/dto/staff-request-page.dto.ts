@@ -3,6 +3,10 @@ import { FileDto, TrackedLegalReferenceDto } from '../../requests/dto/tracked-re
 import { HELP_ITEM_TYPES, MESSAGE_KINDS, REFERRAL_TARGETS } from '../../requests/request-message.types';
 import { CLOSE_REASONS, ORGANISATION_TYPES, PURCHASE_STAGES, REQUEST_KINDS, REQUEST_STATUSES } from '../../requests/request.types';
 import { ASSIGNMENT_END_LABELS, REQUEST_EVENT_TYPES } from '../history-labels';
+import { ESCALATION_MISSES } from '../../routing/escalation.policy';
+
+export const DEADLINE_MISSES_DESCRIPTION = 'Délais de prise en charge dépassés, tous facilitateurs confondus';
+export const ESCALATED_DESCRIPTION = `Délai de prise en charge dépassé ${ESCALATION_MISSES} fois ou plus, et toujours pas prise en charge (filtre escalated)`;
 
 /** A request as staff read it through the JSON API (GET /api/v1/staff/requests/{reference}), for OpenAPI. */
 const nullableInstant = (description: string) => ({ type: String, format: 'date-time', nullable: true, description });
@@ -75,6 +79,9 @@ export class StaffRequestDto {
   @ApiProperty({ type: String, format: 'date', nullable: true, description: 'Réponse souhaitée pour ce jour' })
   neededBy!: string | null;
 
+  @ApiProperty({ description: DEADLINE_MISSES_DESCRIPTION })
+  deadlineMisses!: number;
+
   @ApiProperty({ type: String, format: 'date-time' })
   createdAt!: Date;
 
@@ -119,6 +126,9 @@ export class RequestDeadlinesDto {
 
   @ApiProperty({ description: 'L’échéance qui s’applique maintenant est dépassée' })
   late!: boolean;
+
+  @ApiProperty({ description: ESCALATED_DESCRIPTION })
+  escalated!: boolean;
 
   @ApiProperty(
     nullableInstant('En attente de l’acheteur (précision demandée, ou réponse envoyée) : clôture automatique sans nouvelle de sa part'),
