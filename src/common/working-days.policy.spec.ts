@@ -4,7 +4,6 @@ import {
   isWorkingDay,
   lastDayOf,
   latestWorkingDayAt,
-  notBeforeHour,
   withinOfficeHours,
   workingDaysBetween,
   workingEndOf,
@@ -212,20 +211,6 @@ describe('latestWorkingDayAt', () => {
     ['a fractional hour', 8.5],
   ])('rejects %s', (_label, hour) => {
     expect(() => latestWorkingDayAt(at('2026-12-03T10:00:00+01:00'), hour, '75')).toThrow(RangeError);
-  });
-});
-
-describe('notBeforeHour', () => {
-  it.each([
-    ['midnight waits for 08:00', '2026-12-08T00:00:00+01:00', '2026-12-08T08:00:00+01:00'],
-    ['07:59 waits for 08:00', '2026-12-08T07:59:59+01:00', '2026-12-08T08:00:00+01:00'],
-    ['08:00 stays', '2026-12-08T08:00:00+01:00', '2026-12-08T08:00:00+01:00'],
-    ['the afternoon stays', '2026-12-08T15:30:00+01:00', '2026-12-08T15:30:00+01:00'],
-    ['summer time: 08:00 Paris is 06:00 UTC', '2026-07-07T00:00:00+02:00', '2026-07-07T08:00:00+02:00'],
-    ['08:00 in Paris is 03:00 in 971: waits for 08:00 there', '2026-12-08T08:00:00+01:00', '2026-12-08T08:00:00-04:00', '971'],
-    ['midnight in 974 waits for 08:00 there', '2026-12-08T00:00:00+04:00', '2026-12-08T08:00:00+04:00', '974'],
-  ])('%s: %s → %s', (_label, date, expected, code = '75') => {
-    expect(notBeforeHour(at(date), 8, code).toISOString()).toBe(at(expected).toISOString());
   });
 });
 

@@ -106,15 +106,6 @@ export function latestWorkingDayAt(now: Date, hour: number, departmentCode: stri
   return new Date(wallClockToInstant(calendar.zone, dayNumber, timeOfDayMs));
 }
 
-/** `date`, or `hour`:00 (the département's time) the same day when it reads earlier: a message due at night waits for the morning. */
-export function notBeforeHour(date: Date, hour: number, departmentCode: string): Date {
-  const timeOfDayMs = hourOfDayMs(hour);
-  const { zone } = clockOf(departmentCode);
-  const t = instantOf(date);
-  const p = wallClock(zone, t);
-  return p.hour >= hour ? date : new Date(wallClockToInstant(zone, civilDayNumber(p.year, p.month, p.day), timeOfDayMs));
-}
-
 /** A desk's office hours, local time: from 09:00 until 17:00 (17:00 itself is closed). */
 const OFFICE_OPENS_MS = hourOfDayMs(9);
 const OFFICE_CLOSES_MS = hourOfDayMs(17);

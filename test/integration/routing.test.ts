@@ -3,8 +3,8 @@ import { latestWorkingDayAt } from '../../src/common/working-days.policy';
 import { OverdueAnswersService } from '../../src/modules/routing/overdue-answers.service';
 import { RoutingService } from '../../src/modules/routing/routing.service';
 import { RoutingSweepService } from '../../src/modules/routing/routing-sweep.service';
-import { answerReminderAt, takeChargeReminderAt } from '../../src/modules/routing/reminders.policy';
-import { sentMailFile } from '../support/conversation';
+import { answerReminderAt, takeChargeDueAt, takeChargeReminderAt } from '../../src/modules/routing/reminders.policy';
+import { frenchFilters, sentMailFile } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
 import { timeMachine } from '../support/surveys';
 import { bearerFor, insertStaff } from '../support/staff';
@@ -323,6 +323,7 @@ describe('routing worker', () => {
       `SELECT assigned_at AS "assignedAt", take_charge_reminder_at AS "reminderAt", take_charge_due_at AS "dueAt" FROM request_assignments WHERE request_id = $1`,
       [forgotten.id],
     );
+    expect(assignment.dueAt).toEqual(takeChargeDueAt(assignment.assignedAt, 2, '38'));
     expect(assignment.reminderAt).toEqual(takeChargeReminderAt(assignment.assignedAt, 2, '38'));
     expect(assignment.reminderAt.getTime()).toBeLessThan(assignment.dueAt.getTime());
     await t.dataSource.query(`UPDATE request_assignments SET taken_at = now() WHERE request_id = $1`, [taken.id]);
@@ -405,6 +406,29 @@ describe('routing worker', () => {
     const moved = await assignment();
     expect(moved.reminderAt.getTime()).toBeGreaterThan(Date.now());
     expect(moved.reminderAt.getTime()).toBeLessThan(moved.dueAt.getTime());
+  });
+
+  it('gives a request assigned on a weekend until the office opens, and reminds in office hours: not at midnight', async () => {
+    await insertFacilitator(t.dataSource, { email: 'samedi@example.org' });
+    const time = timeMachine(() => t);
+    // Saturday 12 December 2026, 11:00 in Paris: counted from Monday 00:00, two working days end on Wednesday at 00:00.
+    time.forward(Date.parse('2026-12-12T10:00:00Z') - t.app.get(Clock).now().getTime());
+    try {
+      const request = await submit(74);
+      await settled(request.id, 'assigned');
+      const [assignment] = await t.dataSource.query(
+        `SELECT take_charge_due_at AS "dueAt", take_charge_reminder_at AS "reminderAt" FROM request_assignments WHERE request_id = $1`,
+        [request.id],
+      );
+      // Wednesday 16 at 09:00 in Paris, reminded on Tuesday 15 at 09:00.
+      expect(assignment.dueAt.toISOString()).toBe('2026-12-16T08:00:00.000Z');
+      expect(assignment.reminderAt.toISOString()).toBe('2026-12-15T08:00:00.000Z');
+      const deadline = frenchFilters.renderString("{{ at | frDeadline('38') }}", { at: assignment.dueAt });
+      expect(deadline).toMatch(/16 décembre 2026 à 09:00 \(heure de Paris\)$/);
+      expect(await sentMailFile(t, 'facilitator-assignment', 'samedi@example.org')).toContain(`Prenez-la en charge avant le ${deadline}.`);
+    } finally {
+      time.back();
+    }
   });
 
   it('tells the network’s animators and the facilitator of answers overdue, in one digest per working day, each once per deadline', async () => {

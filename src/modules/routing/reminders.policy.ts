@@ -1,29 +1,44 @@
-import { addWorkingDays, notBeforeHour } from '../../common/working-days.policy';
+import { addWorkingDays, withinOfficeHours } from '../../common/working-days.policy';
 import { answerDueAt, Pause } from '../requests/answer-deadline.policy';
 
 /**
- * A reminder falling before this hour (the request's local time) waits for it: a request assigned on a weekend counts from Monday 00:00,
- * so its reminder would leave at midnight. Never past the deadline, a whole working day later.
+ * When a facilitator must have taken a request in charge: `takeChargeWorkingDays` working days after the assignment, in
+ * the request's calendar, or the next office opening when that falls outside its office hours (withinOfficeHours) —
+ * a weekend's requests, counted from Monday 00:00, would all move on at midnight, with their e-mails. Never earlier.
  */
-const REMINDER_EARLIEST_HOUR = 8;
+export function takeChargeDueAt(assignedAt: Date, takeChargeWorkingDays: number, departmentCode: string): Date {
+  return withinOfficeHours(addWorkingDays(assignedAt, takeChargeWorkingDays, departmentCode), departmentCode);
+}
+
+/**
+ * A reminder meant for `at`, sent within the département's office hours: then, or at the next opening. None when the
+ * office opens only at or after the deadline: sent in the evening, it would be read at the opening at best, too late.
+ */
+export function reminderInOfficeHours(at: Date, deadline: Date, departmentCode: string): Date | null {
+  const sent = withinOfficeHours(at, departmentCode);
+  return sent < deadline ? sent : null;
+}
 
 /**
  * When a facilitator who has not taken a request in charge yet is reminded of it: one working day before the
- * deadline, at the time of day it was assigned (the deadline being `takeChargeWorkingDays` working days after the
- * assignment, in the request's calendar), not before 08:00. None for a one-day deadline: the assignment e-mail is
- * that reminder.
+ * deadline, at the time of day it was assigned, in office hours (reminderInOfficeHours). None for a one-day deadline:
+ * the assignment e-mail is that reminder.
  */
 export function takeChargeReminderAt(assignedAt: Date, takeChargeWorkingDays: number, departmentCode: string): Date | null {
   return takeChargeWorkingDays >= 2
-    ? notBeforeHour(addWorkingDays(assignedAt, takeChargeWorkingDays - 1, departmentCode), REMINDER_EARLIEST_HOUR, departmentCode)
+    ? reminderInOfficeHours(
+        addWorkingDays(assignedAt, takeChargeWorkingDays - 1, departmentCode),
+        takeChargeDueAt(assignedAt, takeChargeWorkingDays, departmentCode),
+        departmentCode,
+      )
     : null;
 }
 
 /**
  * When a facilitator who took a request in charge is reminded that the answer is due: one working day of their own
- * time before the deadline, the buyer's pauses deducted as for the deadline itself (answerDueAt), not before 08:00.
- * None while a pause is open, for a one-day deadline, or when that moment is already past (a deadline moved by a
- * pause reminds again only if it leaves time to).
+ * time before the deadline, the buyer's pauses deducted as for the deadline itself (answerDueAt), in office hours
+ * (reminderInOfficeHours). None while a pause is open, for a one-day deadline, or when that moment is already past
+ * (a deadline moved by a pause reminds again only if it leaves time to).
  */
 export function answerReminderAt(
   takenAt: Date,
@@ -33,7 +48,8 @@ export function answerReminderAt(
   now: Date,
 ): Date | null {
   if (answerWorkingDays < 2) return null;
-  const due = answerDueAt(takenAt, pauses, departmentCode, answerWorkingDays - 1);
-  const at = due && notBeforeHour(due, REMINDER_EARLIEST_HOUR, departmentCode);
+  const due = answerDueAt(takenAt, pauses, departmentCode, answerWorkingDays);
+  const before = answerDueAt(takenAt, pauses, departmentCode, answerWorkingDays - 1);
+  const at = due && before && reminderInOfficeHours(before, due, departmentCode);
   return at && at > now ? at : null;
 }

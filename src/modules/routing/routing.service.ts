@@ -35,7 +35,7 @@ import {
   whyNotEligible,
   whyWaiting,
 } from './ranking.policy';
-import { answerReminderAt, takeChargeReminderAt } from './reminders.policy';
+import { answerReminderAt, takeChargeDueAt, takeChargeReminderAt } from './reminders.policy';
 import { assignmentSubject } from './assignment-mail.policy';
 import { requestInSubject } from '../../common/french-format';
 import type { AssignmentEndReason, DeclineReason } from './request-assignment.entity';
@@ -48,7 +48,6 @@ import {
   RoutableRequest,
   RoutingRepository,
 } from './routing.repository';
-import { addWorkingDays } from '../../common/working-days.policy';
 import { ESCALATION_MISSES } from './escalation.policy';
 
 /** Requests routed in one transaction: fewer round trips per request, short enough locks. */
@@ -702,7 +701,7 @@ export class RoutingService {
       requestId: request.id,
       facilitatorId: facilitator.id,
       assignedAt: now,
-      takeChargeDueAt: addWorkingDays(now, this.config.TAKE_CHARGE_WORKING_DAYS, request.departmentCode),
+      takeChargeDueAt: takeChargeDueAt(now, this.config.TAKE_CHARGE_WORKING_DAYS, request.departmentCode),
       takeChargeReminderAt: takeChargeReminderAt(now, this.config.TAKE_CHARGE_WORKING_DAYS, request.departmentCode),
       request,
       facilitator,
