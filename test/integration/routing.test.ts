@@ -2,6 +2,7 @@ import { Clock } from '../../src/common/clock';
 import { latestWorkingDayAt } from '../../src/common/working-days.policy';
 import { OverdueAnswersService } from '../../src/modules/routing/overdue-answers.service';
 import { RoutingService } from '../../src/modules/routing/routing.service';
+import { RoutingRepository } from '../../src/modules/routing/routing.repository';
 import { RoutingSweepService } from '../../src/modules/routing/routing-sweep.service';
 import { answerReminderAt, takeChargeDueAt, takeChargeReminderAt } from '../../src/modules/routing/reminders.policy';
 import { frenchFilters, sentMailFile } from '../support/conversation';
@@ -335,9 +336,12 @@ describe('routing worker', () => {
     expect(await reminders()).toBe(0);
     // The moment comes: between the reminder and the deadline.
     await t.dataSource.query(`UPDATE request_assignments SET take_charge_reminder_at = now() - interval '1 minute'`);
-    const [{ id: assignmentId }] = await t.dataSource.query(`SELECT id FROM request_assignments WHERE request_id = $1`, [forgotten.id]);
-    // The sweep and a second worker's call at once, then another pass: one reminder.
-    await Promise.all([sweep.run(), t.app.get(RoutingService).remind(forgotten.id, assignmentId, 'take_charge')]);
+    const [due] = await t.dataSource.query(
+      `SELECT request_id AS "requestId", id AS "assignmentId", facilitator_id AS "facilitatorId" FROM request_assignments WHERE request_id = $1`,
+      [forgotten.id],
+    );
+    // The sweep and a second worker's call at once, then another pass: one reminder, the request's own.
+    await Promise.all([sweep.run(), t.app.get(RoutingService).remind([{ ...due, reminder: 'take_charge' }])]);
     await sweep.run();
     expect(await reminders()).toBe(1);
     const mail = await sentMailFile(t, 'take-charge-reminder', 'oublieuse@example.org');
@@ -406,6 +410,60 @@ describe('routing worker', () => {
     const moved = await assignment();
     expect(moved.reminderAt.getTime()).toBeGreaterThan(Date.now());
     expect(moved.reminderAt.getTime()).toBeLessThan(moved.dueAt.getTime());
+  });
+
+  it('reminds a facilitator of the deadlines falling due together in one e-mail listing them, once', async () => {
+    const facilitatorId = await insertFacilitator(t.dataSource, { email: 'debordee@example.org', firstName: 'Dana' });
+    const [first, second, taken] = [
+      await submit(71),
+      await submit(72, { subject: 'Papier <recyclé> & encre', neededBy: undefined }),
+      await submit(73),
+    ];
+    for (const request of [first, second, taken]) await settled(request.id, 'assigned');
+    const token = await bearerFor(t, { role: 'facilitator', facilitatorId, networks: ['aura-ee'] });
+    const takeCharge = await fetch(`${t.url}/api/v1/staff/requests/${taken.reference}/take-charge`, {
+      method: 'POST',
+      headers: { authorization: token, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(takeCharge.status).toBe(200);
+    // Two reminders to take in charge and one to answer, due by the same sweep.
+    await t.dataSource.query(
+      `UPDATE request_assignments SET take_charge_reminder_at = CASE WHEN taken_at IS NULL THEN now() - interval '1 minute' END,
+                                      answer_reminder_at = CASE WHEN taken_at IS NOT NULL THEN now() - interval '1 minute' END`,
+    );
+    const repository = t.app.get(RoutingRepository);
+    const now = t.app.get(Clock).now();
+    const due = [...(await repository.dueTakeChargeReminders(now, 10)), ...(await repository.dueAnswerReminders(now, 10))];
+    expect(due).toHaveLength(3);
+    // The sweep and a second worker at once, then another pass: one e-mail.
+    await Promise.all([t.app.get(RoutingSweepService).run(), t.app.get(RoutingService).remind(due)]);
+    await t.app.get(RoutingSweepService).run();
+    expect(await mailsTo('debordee@example.org', 'facilitator-reminders')).toBe(1);
+    expect(await mailsTo('debordee@example.org', 'take-charge-reminder')).toBe(0);
+    expect(await mailsTo('debordee@example.org', 'answer-reminder')).toBe(0);
+    expect(
+      await t.dataSource.query(
+        `SELECT id FROM request_assignments WHERE take_charge_reminder_at IS NOT NULL OR answer_reminder_at IS NOT NULL`,
+      ),
+    ).toEqual([]);
+
+    const mail = await sentMailFile(t, 'facilitator-reminders', 'debordee@example.org');
+    expect(mail).toContain('Subject: Rappel : 3 de vos demandes arrivent à échéance');
+    expect(mail).toContain('Bonjour Dana,');
+    const neededBy = `1er mars ${new Date().getUTCFullYear() + 1}`;
+    // Soonest deadline first, each with what is due, by when, and its link.
+    const lines = [
+      `- ${first.reference} « Fournitures de bureau et loi AGEC 71 » — à prendre en charge ou décliner avant le `,
+      `(heure de Paris) ; l’acheteur a besoin de la réponse d’ici le ${neededBy}\n  ${t.config.PUBLIC_URL}/espace/demandes/${first.reference}\n`,
+      `- ${second.reference} « Papier <recyclé> & encre » — à prendre en charge ou décliner avant le `,
+      `- ${taken.reference} « Fournitures de bureau et loi AGEC 73 » — réponse attendue avant le `,
+    ];
+    const at = lines.map((line) => mail.indexOf(line));
+    expect(at.every((index, i) => index >= 0 && (i === 0 || index > at[i - 1]))).toBe(true);
+    expect(mail).toContain('« Papier &lt;recyclé&gt; &amp; encre » — à prendre en charge ou décliner avant le <strong>');
+    expect(mail).toContain('sera attribuée de nouveau');
+    expect(mail).toContain('le délai de réponse est suspendu pendant son attente');
   });
 
   it('gives a request assigned on a weekend until the office opens, and reminds in office hours: not at midnight', async () => {

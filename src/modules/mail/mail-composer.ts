@@ -46,6 +46,7 @@ export const TEMPLATE_FOOTERS: Readonly<Record<string, keyof typeof FOOTERS>> = 
   'facilitator-assignment': 'staff',
   'facilitator-buyer-message': 'staff',
   'facilitator-overdue-answers': 'staff',
+  'facilitator-reminders': 'staff',
   'network-absence': 'staff',
   'network-escalation': 'staff',
   'network-overdue-answers': 'staff',

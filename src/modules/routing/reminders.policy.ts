@@ -1,6 +1,9 @@
 import { addWorkingDays, withinOfficeHours } from '../../common/working-days.policy';
 import { answerDueAt, Pause } from '../requests/answer-deadline.policy';
 
+/** The deadlines a facilitator is reminded of: to take a request in charge, then to answer it. */
+export type Reminder = 'take_charge' | 'answer';
+
 /**
  * When a facilitator must have taken a request in charge: `takeChargeWorkingDays` working days after the assignment, in
  * the request's calendar, or the next office opening when that falls outside its office hours (withinOfficeHours) —

@@ -41,12 +41,11 @@ export class RoutingSweepService extends IntervalSweep {
     for (const { requestId, assignmentId } of await this.repository.overdueAssignments(now, BATCH)) {
       await this.routing.deadlineReached(requestId, assignmentId);
     }
-    for (const { requestId, assignmentId } of await this.repository.dueTakeChargeReminders(now, BATCH)) {
-      await this.routing.remind(requestId, assignmentId, 'take_charge');
-    }
-    for (const { requestId, assignmentId } of await this.repository.dueAnswerReminders(now, BATCH)) {
-      await this.routing.remind(requestId, assignmentId, 'answer');
-    }
+    // Together: a facilitator with several reminders due gets them in one e-mail.
+    await this.routing.remind([
+      ...(await this.repository.dueTakeChargeReminders(now, BATCH)),
+      ...(await this.repository.dueAnswerReminders(now, BATCH)),
+    ]);
     await this.overdueAnswers.announceAll();
     for (const facilitatorId of await this.repository.unavailableHolders(this.reference.networkDays(now))) {
       await this.routing.facilitatorChanged(facilitatorId);

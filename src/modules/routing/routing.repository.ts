@@ -4,6 +4,7 @@ import { columnsOf, SqlStatement } from '../../database/sql-statement';
 import { facilitatorToday, NetworkDays } from '../reference/network-days';
 import type { OrganisationType, RequestKind, RequestStatus } from '../requests/request.types';
 import { EXCLUDING_END_REASONS, type FacilitatorCandidate, type FollowedRequest, type LetGo } from './ranking.policy';
+import type { Reminder } from './reminders.policy';
 import type { AssignmentEndReason, DeclineReason } from './request-assignment.entity';
 
 /** What routing needs to know of a request, read under its row lock. */
@@ -67,6 +68,14 @@ export interface ClaimableFacilitator extends FacilitatorCandidate {
   readonly lastName: string;
   /** Routed all the same (the take-charge deadline moves an untaken request on): their e-mail says how to get in. */
   readonly account: FacilitatorAccountState;
+}
+
+/** A reminder the sweep finds due, for the facilitator holding the request then. */
+export interface DueReminder {
+  requestId: string;
+  assignmentId: string;
+  facilitatorId: string;
+  reminder: Reminder;
 }
 
 /** The answer deadline kept on an assignment, and when its reminder is due. */
@@ -227,7 +236,12 @@ export class RoutingRepository {
    * that two jobs listing the same requests queue on them instead of deadlocking.
    */
   async lockSubmitted(manager: EntityManager, requestIds: string[]): Promise<RoutableRequest[]> {
-    const rows: RoutableRequest[] = await manager.query(
+    return (await this.lockRequests(manager, requestIds)).filter(isWaiting);
+  }
+
+  /** These requests, locked for this transaction in id order (lockSubmitted). */
+  async lockRequests(manager: EntityManager, requestIds: string[]): Promise<RoutableRequest[]> {
+    return manager.query(
       `SELECT ${ROUTABLE_COLUMNS}
          FROM requests r JOIN departments d ON d.code = r.department_code
         WHERE r.id = ANY($1::uuid[])
@@ -235,7 +249,6 @@ export class RoutingRepository {
           FOR UPDATE OF r`,
       [requestIds],
     );
-    return rows.filter(isWaiting);
   }
 
   /** The network's pool, oldest first, locked for this transaction. */
@@ -732,26 +745,35 @@ export class RoutingRepository {
   }
 
   /** Assignments not taken in charge whose reminder is due (reminders.policy), the earliest first. */
-  async dueTakeChargeReminders(now: Date, limit: number): Promise<Array<{ requestId: string; assignmentId: string }>> {
+  async dueTakeChargeReminders(now: Date, limit: number): Promise<DueReminder[]> {
     return this.dataSource.query(
-      `SELECT request_id AS "requestId", id AS "assignmentId" FROM request_assignments
+      `SELECT request_id AS "requestId", id AS "assignmentId", facilitator_id AS "facilitatorId", 'take_charge' AS reminder
+         FROM request_assignments
         WHERE ended_at IS NULL AND taken_at IS NULL AND take_charge_reminder_at <= $1 ORDER BY take_charge_reminder_at LIMIT $2`,
       [now, limit],
     );
   }
 
   /** Requests in progress whose answer reminder is due (reminders.policy), the earliest first. */
-  async dueAnswerReminders(now: Date, limit: number): Promise<Array<{ requestId: string; assignmentId: string }>> {
+  async dueAnswerReminders(now: Date, limit: number): Promise<DueReminder[]> {
     return this.dataSource.query(
-      `SELECT ra.request_id AS "requestId", ra.id AS "assignmentId" FROM request_assignments ra JOIN requests r ON r.id = ra.request_id
+      `SELECT ra.request_id AS "requestId", ra.id AS "assignmentId", ra.facilitator_id AS "facilitatorId", 'answer' AS reminder
+         FROM request_assignments ra JOIN requests r ON r.id = ra.request_id
         WHERE ra.ended_at IS NULL AND ra.answer_reminder_at <= $1 AND r.status = 'in_progress' ORDER BY ra.answer_reminder_at LIMIT $2`,
       [now, limit],
     );
   }
 
-  reminderSentStatement(assignmentId: string, reminder: 'take_charge' | 'answer'): SqlStatement {
-    const column = reminder === 'answer' ? 'answer_reminder_at' : 'take_charge_reminder_at';
-    return { sql: `UPDATE request_assignments SET ${column} = NULL WHERE id = $1`, params: [assignmentId] };
+  /** Each of these reminders sent: cleared, so that no sweep sends it again. */
+  remindersSentStatement(sent: ReadonlyArray<{ assignmentId: string; reminder: Reminder }>): SqlStatement {
+    return {
+      sql: `UPDATE request_assignments ra
+               SET take_charge_reminder_at = CASE WHEN s.reminder = 'take_charge' THEN NULL ELSE ra.take_charge_reminder_at END,
+                   answer_reminder_at = CASE WHEN s.reminder = 'answer' THEN NULL ELSE ra.answer_reminder_at END
+              FROM unnest($1::uuid[], $2::text[]) AS s(id, reminder)
+             WHERE ra.id = s.id`,
+      params: columnsOf(sent, ['assignmentId', 'reminder']),
+    };
   }
 
   async overdueAssignments(now: Date, limit: number): Promise<Array<{ requestId: string; assignmentId: string }>> {

@@ -35,7 +35,7 @@ import {
   whyNotEligible,
   whyWaiting,
 } from './ranking.policy';
-import { answerReminderAt, takeChargeDueAt, takeChargeReminderAt } from './reminders.policy';
+import { answerReminderAt, Reminder, takeChargeDueAt, takeChargeReminderAt } from './reminders.policy';
 import { assignmentSubject } from './assignment-mail.policy';
 import { requestInSubject } from '../../common/french-format';
 import type { AssignmentEndReason, DeclineReason } from './request-assignment.entity';
@@ -44,6 +44,7 @@ import {
   AwayCause,
   ClaimableFacilitator,
   CurrentAssignment,
+  DueReminder,
   NewAssignment,
   RoutableRequest,
   RoutingRepository,
@@ -108,8 +109,7 @@ export interface WaitingExplained {
   stuck: boolean;
 }
 
-/** The deadlines a facilitator is reminded of (reminders.policy), each with its e-mail. */
-export type Reminder = 'take_charge' | 'answer';
+/** The e-mail of each deadline a facilitator is reminded of (reminders.policy), when it is the only one due. */
 type Named = { reference: string; subject: string };
 const REMINDERS: Record<Reminder, { template: string; subject: (request: Named) => string }> = {
   take_charge: {
@@ -121,6 +121,18 @@ const REMINDERS: Record<Reminder, { template: string; subject: (request: Named) 
     subject: (r) => `Rappel : la réponse à la demande ${requestInSubject(r.reference, r.subject)} est attendue`,
   },
 };
+
+/**
+ * The deadline a reminder tells of, when it is due now: to take the request in charge while not taken, to answer it
+ * while in progress. Null once sent (cleared), not due yet, or when the deadline itself has passed.
+ */
+function reminderDeadline(request: RoutableRequest, current: CurrentAssignment, reminder: Reminder, now: Date): Date | null {
+  const due =
+    reminder === 'take_charge'
+      ? !current.takenAt && { at: current.takeChargeReminderAt, deadline: current.takeChargeDueAt }
+      : request.status === 'in_progress' && { at: current.answerReminderAt, deadline: current.answerDueAt };
+  return due && due.at && due.deadline && due.at <= now && due.deadline > now ? due.deadline : null;
+}
 
 /**
  * Puts each request with one facilitator: the right kind and territory, present, below capacity,
@@ -200,40 +212,72 @@ export class RoutingService {
   }
 
   /**
-   * Reminds the facilitator holding the request of the deadline that applies, once, when reminders.policy said:
-   * to take it in charge while not taken, to answer while in progress. Nothing if the request moved on meanwhile,
-   * or if the deadline itself has passed.
+   * Reminds each facilitator of the deadlines due (the sweep's), once each, when reminders.policy said: to take a
+   * request in charge while not taken, to answer while in progress. Those of one facilitator go in one e-mail.
    */
-  async remind(requestId: string, assignmentId: string, reminder: Reminder): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      const request = await this.routing.lockRequest(manager, requestId);
-      const current = request && (await this.routing.currentAssignment(manager, requestId));
-      if (!request || !current || current.id !== assignmentId) return;
-      const due =
-        reminder === 'take_charge'
-          ? !current.takenAt && { at: current.takeChargeReminderAt, deadline: current.takeChargeDueAt }
-          : request.status === 'in_progress' && { at: current.answerReminderAt, deadline: current.answerDueAt };
+  async remind(due: readonly DueReminder[]): Promise<void> {
+    const byFacilitator = new Map<string, DueReminder[]>();
+    for (const reminder of due) byFacilitator.set(reminder.facilitatorId, [...(byFacilitator.get(reminder.facilitatorId) ?? []), reminder]);
+    for (const [facilitatorId, reminders] of byFacilitator) await this.remindFacilitator(facilitatorId, reminders);
+  }
+
+  /**
+   * One facilitator's reminders, under their requests' locks, each marked sent with the e-mail: that request's own
+   * when one alone is due, else one listing them all. Nothing for a request that moved on meanwhile (another holder,
+   * taken in charge, reminded by another worker), or whose deadline itself has passed.
+   */
+  private async remindFacilitator(facilitatorId: string, due: DueReminder[]): Promise<void> {
+    await transactionRetryingDeadlocks(this.dataSource, async (manager) => {
+      const requests = new Map(
+        (await this.routing.lockRequests(manager, [...new Set(due.map((d) => d.requestId))])).map((request) => [request.id, request]),
+      );
       const now = this.clock.now();
-      if (!due || !due.at || !due.deadline || due.at > now || due.deadline <= now) return;
-      const facilitator = await this.routing.facilitatorContact(manager, current.facilitatorId);
+      const reminded: Array<{ request: RoutableRequest; assignmentId: string; reminder: Reminder; deadline: Date }> = [];
+      for (const { requestId, assignmentId, reminder } of due) {
+        const request = requests.get(requestId);
+        const current = request && (await this.routing.currentAssignment(manager, requestId));
+        if (!request || current?.id !== assignmentId) continue;
+        const deadline = reminderDeadline(request, current, reminder, now);
+        if (deadline) reminded.push({ request, assignmentId, reminder, deadline });
+      }
+      if (!reminded.length) return;
+      reminded.sort((a, b) => a.deadline.getTime() - b.deadline.getTime() || a.request.reference.localeCompare(b.request.reference));
+      const facilitator = await this.routing.facilitatorContact(manager, facilitatorId);
+      const listed = reminded.map(({ request, reminder, deadline }) => ({
+        reminder,
+        reference: request.reference,
+        subject: request.subject,
+        dueAt: deadline,
+        neededBy: request.neededBy ?? null,
+        departmentCode: request.departmentCode,
+        actionUrl: `${this.config.PUBLIC_URL}/espace/demandes/${encodeURIComponent(request.reference)}`,
+      }));
+      const [only] = reminded;
       await runAsOne(manager, [
-        this.routing.reminderSentStatement(current.id, reminder),
+        this.routing.remindersSentStatement(reminded),
         ...(facilitator
-          ? this.mail.prepare({
-              requestId: request.id,
-              template: REMINDERS[reminder].template,
-              recipient: facilitator.email,
-              subject: REMINDERS[reminder].subject(request),
-              context: {
-                firstName: facilitator.firstName,
-                reference: request.reference,
-                subject: request.subject,
-                dueAt: due.deadline,
-                neededBy: request.neededBy ?? null,
-                departmentCode: request.departmentCode,
-                actionUrl: `${this.config.PUBLIC_URL}/espace/demandes/${encodeURIComponent(request.reference)}`,
-              },
-            })
+          ? this.mail.prepare(
+              reminded.length === 1
+                ? {
+                    requestId: only.request.id,
+                    template: REMINDERS[only.reminder].template,
+                    recipient: facilitator.email,
+                    subject: REMINDERS[only.reminder].subject(only.request),
+                    context: { firstName: facilitator.firstName, ...listed[0] },
+                  }
+                : {
+                    requestId: null,
+                    template: 'facilitator-reminders',
+                    recipient: facilitator.email,
+                    subject: `Rappel : ${reminded.length} de vos demandes arrivent à échéance`,
+                    context: {
+                      firstName: facilitator.firstName,
+                      requests: listed,
+                      toTakeCharge: reminded.some((r) => r.reminder === 'take_charge'),
+                      toAnswer: reminded.some((r) => r.reminder === 'answer'),
+                    },
+                  },
+            )
           : []),
       ]);
     });
