@@ -1,4 +1,5 @@
 import { addWorkingDays, lastDayOf } from '../../common/working-days.policy';
+import { takeChargeDueAt } from '../routing/reminders.policy';
 
 /** The last day of each step at the usual pace, in working days of the buyer's département: taken in charge, then answered. */
 export interface UsualPace {
@@ -7,9 +8,11 @@ export interface UsualPace {
 }
 
 export function usualPace(submittedAt: Date, departmentCode: string, takeChargeDays: number, answerDays: number): UsualPace {
+  // From the take-charge deadline routing sets (moved to the office's next opening): never a day before the facilitator's.
+  const takenBy = takeChargeDueAt(submittedAt, takeChargeDays, departmentCode);
   return {
-    takeChargeDay: lastDayOf(departmentCode, addWorkingDays(submittedAt, takeChargeDays, departmentCode)),
-    answerDay: lastDayOf(departmentCode, addWorkingDays(submittedAt, takeChargeDays + answerDays, departmentCode)),
+    takeChargeDay: lastDayOf(departmentCode, takenBy),
+    answerDay: lastDayOf(departmentCode, addWorkingDays(takenBy, answerDays, departmentCode)),
   };
 }
 
