@@ -5,7 +5,7 @@ import { mailsTo } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
 import { insertStaff } from '../support/staff';
 import { manualRelay } from '../support/outbox-relay';
-import { bodyOf, TestApp, useTestApp, validRequestBody } from '../support/test-app';
+import { bodyOf, sessionsWaitingOnLocks, TestApp, useTestApp, validRequestBody, waitFor } from '../support/test-app';
 
 /** The api alone: submissions wait as 'submitted' and the test calls routing itself, as one job would. */
 describe('routing in batches', () => {
@@ -267,6 +267,39 @@ describe('routing in batches', () => {
     const [reference] = await referencesOf([id]);
     expect(digest.subject).toBe(`Demande ${reference} « Fournitures de bureau et loi AGEC 100 » : délai de prise en charge dépassé 2 fois`);
     expect(digest.text_body).toContain('Une demande du réseau');
+    expect(digest.text_body).toContain('elle attend dans la réserve du réseau');
+  });
+
+  it('a digest waiting on a request its holder is giving up meanwhile tells where the change left it, not who held it', async () => {
+    await insertStaff(t.dataSource, { role: 'animator', email: 'anim@example.org', networks: ['aura-ee'] });
+    for (const firstName of ['Alice', 'Bruno', 'Chloé']) await insertFacilitator(t.dataSource, { firstName, lastName: 'Lente' });
+    const [id] = await submitMany(1);
+    await t.app.get(RoutingService).routeAll([id]);
+    await missDeadline(id);
+    await missDeadline(id);
+    expect((await statuses([id]))[0].status).toBe('assigned');
+
+    // Its holder's decline holds the request while the digest starts; it goes to the pool, no one else left to take it.
+    const decline = t.dataSource.createQueryRunner();
+    await decline.connect();
+    await decline.startTransaction();
+    await decline.query(
+      `UPDATE request_assignments SET ended_at = now(), end_reason = 'declined', decline_reason = 'unavailable'
+                          WHERE request_id = $1 AND ended_at IS NULL`,
+      [id],
+    );
+    await decline.query(`UPDATE requests SET status = 'unassigned', assigned_facilitator_id = NULL WHERE id = $1`, [id]);
+    const announced = t.app.get(EscalationDigestService).announce('aura-ee');
+    try {
+      await waitFor(async () => (await sessionsWaitingOnLocks(t.dataSource)) > 0, 10_000, 'the digest waiting on the request');
+    } finally {
+      await decline.commitTransaction();
+      await decline.release();
+    }
+    await announced;
+
+    const [digest] = await mailsTo(t, 'network-escalation');
+    expect(digest.text_body).not.toContain('Maintenant confiée à');
     expect(digest.text_body).toContain('elle attend dans la réserve du réseau');
   });
 

@@ -500,10 +500,18 @@ export class RoutingRepository {
   /**
    * The network's requests escalated and not announced yet, the earliest escalated first, their escalations and
    * requests locked (in request id order, as routing locks them). The network's digest is taken under a lock of its
-   * own, so two workers never split one list in two, nor send it twice.
+   * own, so two workers never split one list in two, nor send it twice. Read once locked, in a statement of its own: one
+   * that waited on a request (its holder declining) would read the holder as of before the wait.
    */
   async lockUnannouncedEscalations(manager: EntityManager, networkCode: string): Promise<EscalatedRequest[]> {
     await manager.query(`SELECT pg_advisory_xact_lock(hashtext('escalations'), hashtext($1))`, [networkCode]);
+    const locked: Array<{ id: string }> = await manager.query(
+      `SELECT e.id FROM request_escalations e JOIN requests r ON r.id = e.request_id
+        WHERE r.network_code = $1 AND e.announced_at IS NULL
+        ORDER BY r.id FOR UPDATE OF e, r`,
+      [networkCode],
+    );
+    if (!locked.length) return [];
     const rows: Array<Omit<EscalatedRequest, 'escalationIds'> & { id: string; escalatedAt: Date }> = await manager.query(
       `SELECT e.id, e.misses, e.escalated_at AS "escalatedAt", r.id AS "requestId", r.reference, r.subject, r.kind,
               r.department_code AS "departmentCode", r.status,
@@ -512,10 +520,9 @@ export class RoutingRepository {
               (SELECT f.first_name || ' ' || f.last_name FROM request_assignments a JOIN facilitators f ON f.id = a.facilitator_id
                 WHERE a.request_id = r.id AND a.ended_at IS NULL) AS holder
          FROM request_escalations e JOIN requests r ON r.id = e.request_id
-        WHERE r.network_code = $1 AND e.announced_at IS NULL
-        ORDER BY r.id, e.escalated_at
-          FOR UPDATE OF e, r`,
-      [networkCode],
+        WHERE e.id = ANY($1::uuid[])
+        ORDER BY r.id, e.escalated_at`,
+      [locked.map((row) => row.id)],
     );
     // A request escalated again before its digest is named once, as of its latest miss, dated by its first escalation.
     const byRequest = new Map<string, EscalatedRequest & { escalatedAt: Date }>();
