@@ -276,6 +276,28 @@ describe('MailComposer, the preview line', () => {
     expect(text).not.toContain(line.slice(0, 30));
   });
 
+  it.each([
+    [
+      1,
+      'Demande GV-2026-000041 (Considérations environnementales, 38 — Isère) : 2 délais de prise en charge manqués de suite ; vérifiez qu’elle sera traitée.',
+    ],
+    [2, '2 demandes du réseau Grand Est ont manqué plusieurs délais de prise en charge de suite ; vérifiez qu’elles seront traitées.'],
+  ])('an escalation digest of %i request(s) asks in its number that they be dealt with', (count, line) => {
+    const requests = [1, 2].slice(0, count).map((n) => ({
+      reference: `GV-2026-00004${n}`,
+      subject: 'Papier recyclé',
+      kindLabel: 'Considérations environnementales',
+      department: '38 — Isère',
+      misses: 2,
+    }));
+    const { html } = composer.compose({
+      template: 'network-escalation',
+      subject: 'Délai de prise en charge dépassé',
+      context: { networkName: 'Réseau Grand Est', total: count, requests, queueUrl: 'http://localhost:3000/espace' },
+    });
+    expect(preheader(html)).toBe(line);
+  });
+
   it('escapes what people typed in it', () => {
     const { html } = composer.compose({
       template: 'request-reopened',
