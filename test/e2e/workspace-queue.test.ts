@@ -576,16 +576,18 @@ describe('the workspace queue', () => {
 
     const client = new StaffClient(t.url);
     await client.signIn(animator.email);
+    // Held or in the pool, the digest's requests are all in its link's list, whatever the tab; its export likewise.
     const page = await (await client.get(queueUrl.slice(t.url.length))).text();
-    expect(listed(page)).toEqual([escalated]);
+    expect(listed(page)).toEqual([escalated, pooled]);
+    expect(page).toContain('<h2>Délai de prise en charge dépassé 2 fois ou plus, réserve comprise : 2 demandes</h2>');
     expect(page).toContain('<input type="checkbox" id="filtre-escalade" name="escalated" value="1" checked>');
     expect(page).toContain('Délai dépassé 2 fois');
     expect(page).toContain('href="/espace?tab=pool&amp;network=aura-ee&amp;escalated=1"');
-    expect(listed(await (await client.get('/espace?tab=pool&network=aura-ee&escalated=1')).text())).toEqual([pooled]);
-    expect(listed(await (await client.get('/espace?escalated=1')).text())).toEqual([escalated, foreign]);
+    expect(listed(await (await client.get('/espace?tab=pool&network=aura-ee&escalated=1')).text())).toEqual([escalated, pooled]);
+    expect(listed(await (await client.get('/espace?escalated=1')).text())).toEqual([escalated, pooled, foreign]);
     expect(page).toContain('href="/espace/export/demandes.csv?tab=mine&amp;ouvertes=1&amp;reseau=aura-ee&amp;escalated=1"');
     const csv = await (await client.get('/espace/export/demandes.csv?tab=mine&ouvertes=1&reseau=aura-ee&escalated=1')).text();
-    expect(all.filter((reference) => csv.includes(reference))).toEqual([escalated]);
+    expect(all.filter((reference) => csv.includes(reference))).toEqual([escalated, pooled]);
     // The page is lenient, as with `late`: a value it does not understand filters nothing.
     expect(listed(await (await client.get('/espace?escalated=oui')).text())).toEqual([escalated, taken, once, foreign]);
 
@@ -594,13 +596,16 @@ describe('the workspace queue', () => {
     expect(marked).toContain('<li id="delais-depasses"><span class="fr-badge fr-badge--warning fr-badge--sm">Délai dépassé 2 fois</span>');
     expect(await (await client.get(`/espace/demandes/${taken}`)).text()).not.toContain('id="delais-depasses"');
 
-    // A facilitator filters their own requests; the API refuses a value it does not understand, by field.
+    // A facilitator filters their own requests and the pool's; the API refuses a value it does not understand, by field.
     const token = await bearerFor(t, { role: 'facilitator', facilitatorId: alix, networks: ['aura-ee'] });
     const api = (query: string) => fetch(`${t.url}/api/v1/staff/requests?${query}`, { headers: { authorization: token } });
     const own = await bodyOf(api('escalated=1'));
     expect(
       own.items.map((i: { reference: string; escalated: boolean; deadlineMisses: number }) => [i.reference, i.escalated, i.deadlineMisses]),
-    ).toEqual([[escalated, true, 2]]);
+    ).toEqual([
+      [escalated, true, 2],
+      [pooled, true, 3],
+    ]);
     const bad = await api('escalated=oui');
     expect(bad.status).toBe(400);
     expect((await bad.json()).errors).toEqual([

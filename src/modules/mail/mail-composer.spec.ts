@@ -731,7 +731,7 @@ describe('the network escalation', () => {
     expect(text).toContain('Délai dépassé 3 fois');
     expect(text).toContain('Aucun autre facilitateur ne pouvait la prendre : elle attend dans la réserve du réseau');
     expect(text).toContain('Maintenant : Clôturée');
-    expect(text).toContain('Et 52 autres, listées dans votre espace.');
+    expect(text).toContain('Et 52 autres : votre espace liste celles qui ne sont toujours pas prises en charge.');
     expect(text).toContain('qu’elles seront bien traitées, depuis votre espace : http://localhost:3000/espace');
     expect(html).toContain('« Cantine &lt;bio&gt; &amp; locale »');
     expect(html).not.toContain('<bio>');
@@ -743,7 +743,7 @@ describe('the network escalation', () => {
     expect(text).toContain('Une demande du réseau Grand Est n’a pas été prise en charge dans le délai, plusieurs fois de suite :');
     expect(text).toContain('Délai dépassé 2 fois\n');
     expect(text).toContain('qu’elle sera bien traitée');
-    expect(text).not.toContain('autres, listées');
+    expect(text).not.toMatch(/^Et /m);
   });
 
   // Queued before the digest: one request, at the top level of the context.
@@ -866,8 +866,17 @@ describe('MailComposer, network-escalation', () => {
       context: { networkName: 'AURA-EE', total: 3, requests: [request(1)], queueUrl },
     });
     const link = '<a href="http://localhost:3000/espace?network=aura-ee&amp;escalated=1">votre espace</a>';
-    expect(html).toContain(`Et 2 autres, listées dans ${link}.`);
+    expect(html).toContain(`Et 2 autres : ${link} liste celles qui ne sont toujours pas prises en charge.`);
     expect(html).toContain(`qu’elles seront bien traitées, depuis ${link}.`);
     expect(text).toContain(`qu’elles seront bien traitées, depuis votre espace : ${queueUrl}`);
+  });
+
+  it('says « une autre » of one request left unnamed', () => {
+    const { text } = composer.compose({
+      template: 'network-escalation',
+      subject: '2 demandes en retard de prise en charge dans le réseau AURA-EE',
+      context: { networkName: 'AURA-EE', total: 2, requests: [request(1)], queueUrl: 'http://localhost:3000/espace' },
+    });
+    expect(text).toContain('Et une autre : votre espace liste celles qui ne sont toujours pas prises en charge.');
   });
 });

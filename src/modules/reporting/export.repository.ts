@@ -34,7 +34,7 @@ export class ExportRepository {
       params.take((first) => visibleRequestsCondition(staff, first)),
       ...params.requestFilters(filters, 'r.created_at'),
       params.equals('r.status', filters.status, 'text'),
-      filters.tab ? tabCondition(filters.tab) : 'true',
+      filters.tab ? tabCondition(filters.tab, filters.escalatedOnly) : 'true',
       filters.openOnly ? `r.status <> 'closed'` : 'true',
       searchCondition(filters.search, (value) => params.add(value)),
       params.equals('r.assigned_facilitator_id', filters.facilitator, 'uuid'),

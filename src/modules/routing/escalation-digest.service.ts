@@ -68,7 +68,7 @@ export class EscalationDigestService {
                 statusLabel: r.holder || r.status === 'unassigned' ? null : STAFF_STATUS_LABELS[r.status],
                 requestUrl: `${this.config.PUBLIC_URL}/espace/demandes/${encodeURIComponent(r.reference)}`,
               })),
-              queueUrl: this.escalatedQueueUrl(networkCode, escalated.length === inPool.length),
+              queueUrl: this.escalatedQueueUrl(networkCode),
             },
           })),
         ),
@@ -82,11 +82,11 @@ export class EscalationDigestService {
   }
 
   /**
-   * The queue listing the network's escalated requests (the workspace's `escalated` filter), in the pool's tab when
-   * every one announced waits there: the default tab leaves the pool out. The network narrows an animator's of several.
+   * The queue listing the network's escalated requests (the workspace's `escalated` filter, pool and held ones alike).
+   * The network narrows an animator's of several.
    */
-  private escalatedQueueUrl(networkCode: string, allInPool: boolean): string {
-    const query = new URLSearchParams({ ...(allInPool ? { tab: 'pool' } : {}), network: networkCode, escalated: '1' });
+  private escalatedQueueUrl(networkCode: string): string {
+    const query = new URLSearchParams({ network: networkCode, escalated: '1' });
     return `${this.config.PUBLIC_URL}/espace?${query.toString()}`;
   }
 }

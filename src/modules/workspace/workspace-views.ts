@@ -180,7 +180,12 @@ export class WorkspaceViews {
       // Beside « Réserve », the tab holds the requests given to a facilitator: « toutes » would leave the pool out unsaid.
       staff.role === 'facilitator' ? 'Mes demandes' : staff.role === 'admin' ? 'Demandes attribuées' : 'Demandes attribuées de mes réseaux';
     return {
-      title: filters.tab === 'pool' ? 'Réserve' : mineLabel,
+      // Escalated requests are listed whatever the tab (tabCondition): the title says so.
+      title: filters.escalatedOnly
+        ? `Délai de prise en charge dépassé ${ESCALATION_MISSES} fois ou plus, réserve comprise`
+        : filters.tab === 'pool'
+          ? 'Réserve'
+          : mineLabel,
       heading: `Espace ${ROLE_LABELS[staff.role].toLowerCase()}`,
       filters,
       filtered: narrowsList(filters),

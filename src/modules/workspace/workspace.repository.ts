@@ -179,8 +179,12 @@ const QUEUE_COLUMNS = `r.id, r.reference, r.status, r.kind, r.subject, r.buyer_f
 const QUEUE_JOINS = `LEFT JOIN request_assignments ra ON ra.request_id = r.id AND ra.ended_at IS NULL
   LEFT JOIN facilitators f ON f.id = r.assigned_facilitator_id`;
 
-/** The tab's own condition, ANDed with what the person may see: the queue's and its export's. */
-export function tabCondition(tab: QueueFilters['tab']): string {
+/**
+ * The tab's own condition, ANDed with what the person may see: the queue's and its export's. Escalated requests are
+ * listed whatever the tab: waiting in the pool or with a facilitator alike, the escalation digest's link shows them all.
+ */
+export function tabCondition(tab: QueueFilters['tab'], escalatedOnly = false): string {
+  if (escalatedOnly) return 'true';
   return tab === 'pool' ? `r.status = 'unassigned' AND r.assigned_facilitator_id IS NULL` : `r.status <> 'unassigned'`;
 }
 
@@ -218,7 +222,7 @@ export class WorkspaceRepository {
     const statuses = listedStatuses(filters);
     const conditions = [
       visible.sql,
-      tabCondition(filters.tab),
+      tabCondition(filters.tab, filters.escalatedOnly),
       // One status as an equality: requests_status_created_idx then serves its order of submission.
       statuses.length === 1 ? `r.status = ${param(statuses[0])}::text` : `r.status = ANY(${param(statuses)}::text[])`,
     ];
