@@ -1,3 +1,4 @@
+import { EscalationDigestService } from '../../src/modules/routing/escalation-digest.service';
 import { BuyerNotificationsService } from '../../src/modules/buyer-notifications/buyer-notifications.service';
 import { RetentionService } from '../../src/modules/retention/retention.service';
 import { insertStaff } from '../support/staff';
@@ -58,5 +59,43 @@ describe('after an erasure, nothing goes to the buyer', () => {
     const failures = t.logs.filter((line) => line.includes('étape de questionnaire en échec'));
     expect(failures.map((line) => JSON.parse(line).surveyId)).toEqual([(await surveysOf(t, broken.id))[0].id]);
     expect(await mailsToNoOne()).toBe(0);
+  });
+});
+
+/** The api alone: the digests wait unsent, as they would between their period's end and their delivery. */
+describe('after an erasure, the staff digests naming the request keep none of its words', () => {
+  let t!: TestApp;
+  useTestApp((app) => (t = app), {}, { api: true, worker: false });
+
+  it('a digest not sent yet, or given up, names the erased request as anonymised and keeps the others as they were', async () => {
+    const [erased, kept] = [await closedAsAnswered(t, 1), await closedAsAnswered(t, 2)];
+    const subjectOf = async (id: string) => (await t.dataSource.query(`SELECT subject FROM requests WHERE id = $1`, [id]))[0].subject;
+    const [erasedSubject, keptSubject] = [await subjectOf(erased.id), await subjectOf(kept.id)];
+    await t.dataSource.query(
+      `INSERT INTO request_escalations (id, request_id, misses, escalated_at) SELECT gen_random_uuid(), id, 2, now() FROM requests`,
+    );
+    await t.app.get(EscalationDigestService).announce('aura-ee');
+    // The pool digest of the same requests, given back with a note, and given up: its context stays, to be sent again.
+    await t.dataSource.query(
+      `INSERT INTO mail_messages (id, request_id, template, recipient, subject, context, status)
+       SELECT gen_random_uuid(), NULL, 'network-pool-alert', recipient, '2 nouvelles demandes en attente',
+              jsonb_set(context, '{requests}', (SELECT jsonb_agg(e || '{"givenBack": {"by": "Alix", "note": "Le maire de Lyon rappelle"}}')
+                                                  FROM jsonb_array_elements(context->'requests') e)), 'abandoned'
+         FROM mail_messages WHERE template = 'network-escalation'`,
+    );
+    const admin = await insertStaff(t.dataSource, { role: 'admin' });
+    await t.app.get(RetentionService).eraseOnRequest(erased.id, admin.id);
+
+    const digests: Array<{ template: string; requests: Array<Record<string, unknown>> }> = await t.dataSource.query(
+      `SELECT template, context->'requests' AS requests FROM mail_messages WHERE request_id IS NULL ORDER BY template`,
+    );
+    expect(digests.map((d) => d.template)).toEqual(['network-escalation', 'network-pool-alert']);
+    for (const { requests } of digests) {
+      expect(JSON.stringify(requests)).not.toContain(erasedSubject);
+      expect(requests.find((r) => r.reference === erased.reference)).toMatchObject({ subject: 'Demande anonymisée' });
+      expect(requests.find((r) => r.reference === erased.reference)).not.toHaveProperty('givenBack');
+      expect(requests.find((r) => r.reference === kept.reference)).toMatchObject({ subject: keptSubject });
+    }
+    expect(digests[1].requests.find((r) => r.reference === kept.reference)).toHaveProperty('givenBack.note', 'Le maire de Lyon rappelle');
   });
 });

@@ -37,6 +37,7 @@ export class RetentionRepository {
     const ids = [requestIds];
     return [
       ...surveyGroupErasureStatements(requestIds),
+      digestErasureStatement(requestIds),
       {
         sql: `UPDATE requests SET buyer_first_name = '', buyer_last_name = '', buyer_email = '', buyer_phone = NULL,
                 organisation_name = '', siret = NULL, subject = $2, question = '', tracking_token_sealed = NULL, anonymised_at = $3, updated_at = $3
@@ -98,4 +99,23 @@ function surveyGroupErasureStatements(requestIds: string[]): SqlStatement[] {
       params: [requestIds],
     },
   ];
+}
+
+/**
+ * Staff e-mails about several requests (digests of escalations, the pool, overdue answers, a facilitator's reminders, an
+ * absence's) name each in their context's `requests`, by reference, with its subject (the buyer's words) and the note it
+ * was given back with: not sent yet or given up, the erased request stays listed, as anonymised, and the others as they
+ * were. A sent one keeps no context; one about the request alone has its `request_id` and goes with its e-mails.
+ */
+function digestErasureStatement(requestIds: string[]): SqlStatement {
+  const erased = `e->>'reference' IN (SELECT reference FROM requests WHERE id = ANY($1::uuid[]))`;
+  return {
+    sql: `UPDATE mail_messages m
+             SET context = jsonb_set(m.context, '{requests}', (
+                   SELECT jsonb_agg(CASE WHEN ${erased} THEN (e - 'givenBack') || jsonb_build_object('subject', $2::text) ELSE e END ORDER BY i)
+                     FROM jsonb_array_elements(m.context->'requests') WITH ORDINALITY AS x(e, i))), updated_at = now()
+           WHERE m.status <> 'sent' AND m.request_id IS NULL AND jsonb_typeof(m.context->'requests') = 'array'
+             AND EXISTS (SELECT 1 FROM jsonb_array_elements(m.context->'requests') e WHERE ${erased})`,
+    params: [requestIds, ANONYMISED_SUBJECT],
+  };
 }
