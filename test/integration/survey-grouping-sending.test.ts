@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { shortened } from '../../src/common/french-format';
 import { MailService } from '../../src/modules/mail/mail.service';
+import { MailTransport } from '../../src/modules/mail/mail-transport';
 import { RetentionService } from '../../src/modules/retention/retention.service';
 import { surveyOptOutHashes } from '../../src/modules/surveys/survey-opt-out.policy';
 import { sentMailFile, staffWrites, submittedAndTaken, TrackedTestRequest } from '../support/conversation';
@@ -102,7 +103,7 @@ describe('a grouped survey e-mail at sending time', () => {
     await changes[1][1](buyer[2], links[2]);
     await t.app.get(MailService).deliver(mailId);
 
-    const mail = await sentMailFile(t, 'survey-group', ADDRESS);
+    const mail = await sentMailFile(t, 'survey', ADDRESS);
     const { reference } = buyer[1];
     expect(headerOf(mail, 'Subject')).toBe(
       `Demande ${reference} « ${shortened(subjectOf(2))} » : la réponse vous a-t-elle été utile ? — Guichet vert`,
@@ -169,6 +170,57 @@ describe('a grouped survey e-mail at sending time', () => {
     expect(await listed()).toEqual([['sent', [buyer[1].id, buyer[2].id]]]);
     for (const request of buyer.slice(1)) await t.app.get(RetentionService).eraseOnRequest(request.id, admin.id);
     expect(await listed()).toEqual([]);
+  });
+
+  it('cut down to one request, it is kept as that request’s survey e-mail: erasing another request of the address leaves it', async () => {
+    const { buyer, mailId, links } = await groupQueued();
+    await changes[0][1](buyer[0], links[0]);
+    await changes[1][1](buyer[2], links[2]);
+    await t.app.get(MailService).deliver(mailId);
+    const admin = await insertStaff(t.dataSource, { role: 'admin' });
+
+    await t.app.get(RetentionService).eraseOnRequest(buyer[0].id, admin.id);
+    expect(await t.dataSource.query(`SELECT template, request_id, status FROM mail_messages WHERE id = $1`, [mailId])).toEqual([
+      { template: 'survey', request_id: buyer[1].id, status: 'sent' },
+    ]);
+  });
+
+  /** Delivers the message, running `meanwhile` after it was revised, as it goes. */
+  async function deliverWith(mailId: string, meanwhile: () => Promise<unknown>): Promise<void> {
+    const transport = t.app.get(MailTransport);
+    const send = transport.send.bind(transport);
+    const spy = jest.spyOn(transport, 'send').mockImplementation(async (mail) => {
+      await meanwhile();
+      await send(mail);
+    });
+    try {
+      await t.app.get(MailService).deliver(mailId);
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  it('a request erased while it goes: its record does not come back with the e-mail’s', async () => {
+    const { buyer, mailId } = await groupQueued();
+    const admin = await insertStaff(t.dataSource, { role: 'admin' });
+    await deliverWith(mailId, () => t.app.get(RetentionService).eraseOnRequest(buyer[0].id, admin.id));
+
+    const [mail] = await t.dataSource.query(`SELECT status, request_id, context FROM mail_messages WHERE id = $1`, [mailId]);
+    expect(mail).toEqual({
+      status: 'sent',
+      request_id: null,
+      context: { entries: [{ requestId: buyer[1].id }, { requestId: buyer[2].id }] },
+    });
+  });
+
+  it('cut down to one request erased while it goes: no record of it is left', async () => {
+    const { buyer, mailId, links } = await groupQueued();
+    await changes[0][1](buyer[0], links[0]);
+    await changes[1][1](buyer[2], links[2]);
+    const admin = await insertStaff(t.dataSource, { role: 'admin' });
+    await deliverWith(mailId, () => t.app.get(RetentionService).eraseOnRequest(buyer[1].id, admin.id));
+
+    expect(await t.dataSource.query(`SELECT 1 FROM mail_messages WHERE id = $1`, [mailId])).toEqual([]);
   });
 
   it('the address’s opt-out drops the grouped e-mail not sent yet', async () => {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { columnsOf, SqlStatement } from '../../database/sql-statement';
+import { listedRequestIds, listedRequestsSql, sentListSql } from '../surveys/survey-group-list';
 import { MailMessage } from './mail-message.entity';
 
 export interface ClaimedMail {
@@ -81,21 +82,30 @@ export class MailRepository {
 
   /**
    * The content is dropped once delivered: it may hold a private link that must not outlive its use. What is kept, as it
-   * went (revised or not): the request it was about, and for one about several (its context's `entries`, a grouped survey
-   * e-mail), their ids alone, for an erasure to take out its own request and leave the others' record.
+   * went (revised or not): its template, the request it was about, or for a grouped survey e-mail the requests it listed,
+   * by their ids alone, for an erasure to take out its own and leave the others' record. Those it still lists as it is
+   * recorded, not as it was claimed: an erasure while it went took its request out, which must not come back; one that
+   * took out every request it went with leaves no record.
    */
-  markSentStatement(mail: Pick<ClaimedMail, 'id' | 'requestId' | 'context'>): SqlStatement {
-    const entries = mail.context?.entries;
-    const kept = Array.isArray(entries)
-      ? { entries: entries.map((entry: { requestId: string }) => ({ requestId: entry.requestId })) }
-      : null;
-    return {
-      sql: `UPDATE mail_messages
-               SET status = 'sent', sent_at = now(), locked_until = NULL, request_id = $2, context = $3::jsonb, text_body = NULL, html_body = NULL,
-                   last_error = NULL, updated_at = now()
-             WHERE id = $1::uuid`,
-      params: [mail.id, mail.requestId, kept && JSON.stringify(kept)],
-    };
+  markSentStatements(mail: Pick<ClaimedMail, 'id' | 'requestId' | 'template' | 'context'>): SqlStatement[] {
+    const listed = listedRequestsSql('context');
+    // Run as one, the two see the row as it was: a grouped one that lists none of the requests it went with goes, else it is kept.
+    const listsNoneOf = (went: string) => `cardinality(${listed}) > 0 AND NOT ${listed} && ${went}`;
+    const went = listedRequestIds(mail.context) ?? (mail.requestId ? [mail.requestId] : []);
+    return [
+      { sql: `DELETE FROM mail_messages WHERE id = $1::uuid AND ${listsNoneOf('$2::uuid[]')}`, params: [mail.id, went] },
+      {
+        // Cut down to one request, it went as that request's own e-mail: it is kept as one.
+        sql: `UPDATE mail_messages
+                 SET status = 'sent', sent_at = now(), locked_until = NULL, template = $2, text_body = NULL, html_body = NULL,
+                     request_id = CASE WHEN cardinality(${listed}) = 0 OR $3::uuid = ANY(${listed}) THEN $3::uuid END,
+                     context = CASE WHEN cardinality(${listed}) > 0 AND $3::uuid IS NULL
+                                    THEN ${sentListSql(`ARRAY(SELECT id FROM unnest(${listed}) AS l(id) WHERE id = ANY($4::uuid[]))`)} END,
+                     last_error = NULL, updated_at = now()
+               WHERE id = $1::uuid AND NOT (${listsNoneOf('$4::uuid[]')})`,
+        params: [mail.id, mail.template, mail.requestId, went],
+      },
+    ];
   }
 
   /**

@@ -194,7 +194,7 @@ export class MailService {
   private async recordSent(mail: ClaimedMail): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.groupCommit.run([this.mails.markSentStatement(mail)]);
+        await this.groupCommit.run(this.mails.markSentStatements(mail));
         return;
       } catch (error) {
         if (attempt === RECORD_DELAYS_MS.length) throw error;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { SqlStatement } from '../../database/sql-statement';
 import { draftsDeletedStatement } from '../answer-drafts/answer-drafts.repository';
+import { listedRequestsSql, listWithoutSql } from '../surveys/survey-group-list';
 
 /** The subject an anonymised request shows in lists and exports, its own words gone. */
 const ANONYMISED_SUBJECT = 'Demande anonymisée';
@@ -76,26 +77,22 @@ export class RetentionRepository {
  * A grouped survey e-mail names several requests and has none of its own (`request_id` is null): queued, given up or sent
  * (which keeps their ids alone), it loses the erased request's entry and goes when none is left (still to go, its subject
  * is recomputed as it goes): the others' record stays. One sent before sent e-mails kept their requests has only the
- * address: every such one sent to the erased request's address goes. Before the address is blanked.
+ * address, and no request: every such one sent to the erased request's address goes. Before the address is blanked.
  */
 function surveyGroupErasureStatements(requestIds: string[]): SqlStatement[] {
-  const names = `EXISTS (SELECT 1 FROM jsonb_array_elements(m.context->'entries') e WHERE (e->>'requestId')::uuid = ANY($1::uuid[]))`;
+  const listed = listedRequestsSql('m.context');
   return [
     {
       sql: `DELETE FROM mail_messages m
              WHERE m.template = 'survey-group'
-               AND ((${names} AND NOT EXISTS (
-                      SELECT 1 FROM jsonb_array_elements(m.context->'entries') e WHERE NOT (e->>'requestId')::uuid = ANY($1::uuid[])))
-                    OR (m.status = 'sent' AND m.context IS NULL AND lower(m.recipient) IN (
+               AND ((${listed} && $1::uuid[] AND ${listed} <@ $1::uuid[])
+                    OR (m.status = 'sent' AND m.context IS NULL AND m.request_id IS NULL AND lower(m.recipient) IN (
                       SELECT lower(buyer_email) FROM requests WHERE id = ANY($1::uuid[]) AND buyer_email <> '')))`,
       params: [requestIds],
     },
     {
-      sql: `UPDATE mail_messages m
-               SET context = jsonb_set(m.context, '{entries}', (
-                     SELECT jsonb_agg(e ORDER BY i) FROM jsonb_array_elements(m.context->'entries') WITH ORDINALITY AS x(e, i)
-                      WHERE NOT (e->>'requestId')::uuid = ANY($1::uuid[]))), updated_at = now()
-             WHERE m.template = 'survey-group' AND ${names}`,
+      sql: `UPDATE mail_messages m SET context = ${listWithoutSql('m.context', '$1::uuid[]')}, updated_at = now()
+             WHERE m.template = 'survey-group' AND ${listed} && $1::uuid[]`,
       params: [requestIds],
     },
   ];
