@@ -223,6 +223,29 @@ describe('a grouped survey e-mail at sending time', () => {
     expect(await t.dataSource.query(`SELECT 1 FROM mail_messages WHERE id = $1`, [mailId])).toEqual([]);
   });
 
+  it('eleven surveys due together: one e-mail lists ten, the eleventh goes in its own', async () => {
+    const buyer: TrackedTestRequest[] = [];
+    for (let n = 1; n <= 11; n++) buyer.push(await closedFor(n));
+    await pastDue(t, time, buyer[10].id);
+    await runDueSurveys(t);
+
+    const mails = await t.dataSource.query(
+      `SELECT template, jsonb_array_length(context->'entries') AS listed FROM mail_messages WHERE template LIKE 'survey%' ORDER BY template`,
+    );
+    expect(mails).toEqual([
+      { template: 'survey', listed: null },
+      { template: 'survey-group', listed: 10 },
+    ]);
+    expect((await statuses(buyer)).map(([satisfaction]) => satisfaction)).toEqual(Array(11).fill('sent'));
+  });
+
+  it('a refusal link of more tokens than an e-mail lists is not found', async () => {
+    const { links } = await groupQueued();
+    const key = (n: number) => `${links[0]}${`.${links[1].slice(links[1].lastIndexOf('/') + 1)}`.repeat(n - 1)}/refus?portee=adresse`;
+    expect((await fetch(key(10))).status).toBe(200);
+    expect((await fetch(key(11))).status).toBe(404);
+  });
+
   it('the address’s opt-out drops the grouped e-mail not sent yet', async () => {
     const { buyer, links } = await groupQueued();
     const response = await fetch(`${links[1]}/refus`, {

@@ -298,11 +298,24 @@ export class SurveysRepository {
     return rows.map((r) => r.id);
   }
 
-  async findByTokenHash(tokenHash: Buffer): Promise<SurveyWithRequest | null> {
-    const survey = await this.dataSource.getRepository(Survey).findOne({ where: { tokenHash } });
-    if (!survey) return null;
-    const [request] = await this.dataSource.query(`${REQUEST_WITH_NETWORK} WHERE r.id = $1`, [survey.requestId]);
-    return { survey, request };
+  /** The surveys whose link is one of these (their tokens' hashes), each with its request, in the hashes' order: two queries whatever their number. */
+  async findByTokenHashes(tokenHashes: Buffer[]): Promise<SurveyWithRequest[]> {
+    if (!tokenHashes.length) return [];
+    const surveys = await this.dataSource
+      .getRepository(Survey)
+      .createQueryBuilder('s')
+      .where('s.token_hash = ANY(:tokenHashes)', { tokenHashes })
+      .getMany();
+    if (!surveys.length) return [];
+    const requests: Array<SurveyWithRequest['request']> = await this.dataSource.query(
+      `${REQUEST_WITH_NETWORK} WHERE r.id = ANY($1::uuid[])`,
+      [surveys.map((survey) => survey.requestId)],
+    );
+    return tokenHashes.flatMap((hash) => {
+      const survey = surveys.find((candidate) => candidate.tokenHash?.equals(hash));
+      const request = survey && requests.find((candidate) => candidate.id === survey.requestId);
+      return request ? [{ survey, request }] : [];
+    });
   }
 
   /** The buyer's answers: the first completes the survey, later ones only move `answered_at`. */

@@ -35,8 +35,13 @@ import { SURVEY_WAVES, USEFULNESS, SurveyWave } from './survey.types';
 import { SurveyOptOutRecord, SurveyStepChange, SurveyWithRequest, SurveysRepository } from './surveys.repository';
 
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+/**
+ * Surveys one e-mail lists at most: its refusal link carries each one's token, and as `List-Unsubscribe` it must fit
+ * a header line (998 characters, an unbroken URL cannot be folded). More due together go in the next e-mail.
+ */
+const MAX_SURVEYS_PER_MAIL = 10;
 /** A refusal link's key: a survey's token, or a grouped e-mail's, every listed survey's token joined by dots. */
-const REFUSAL_KEY_SHAPE = /^[A-Za-z0-9_-]{43}(?:\.[A-Za-z0-9_-]{43})*$/;
+const REFUSAL_KEY_SHAPE = new RegExp(`^[A-Za-z0-9_-]{43}(?:\\.[A-Za-z0-9_-]{43}){0,${MAX_SURVEYS_PER_MAIL - 1}}$`);
 
 /** A sent survey whose request was reopened: a new link follows a new closure as answered, if one comes. */
 export class SurveyWithdrawn extends AppError {
@@ -200,7 +205,10 @@ export class SurveysService implements OnModuleInit {
     });
   }
 
-  /** The other surveys of the address (its requests locked) that take the same step today, each locked. */
+  /**
+   * The other surveys of the address (its requests locked) that take the same step today, each locked; as many as one
+   * e-mail lists with this one. Those left out go as the next of them falls due (the same sweep, or its own timer).
+   */
   private async along(
     manager: EntityManager,
     { survey }: SurveyWithRequest,
@@ -216,6 +224,7 @@ export class SurveysService implements OnModuleInit {
     for (const id of await this.surveys.companionIds(manager, requestIds, survey.wave, status, before, survey.id)) {
       const other = await this.surveys.lockWithRequest(manager, id);
       if (other && stepAlongside(stateOf(other, optedOut), other.request.departmentCode, now) === step) found.push(other);
+      if (found.length === MAX_SURVEYS_PER_MAIL - 1) break;
     }
     return found;
   }
@@ -238,7 +247,7 @@ export class SurveysService implements OnModuleInit {
    * buyer declined still opens until expiry: they may answer after all.
    */
   async open(token: unknown): Promise<SurveyWithRequest> {
-    const found = typeof token === 'string' && TOKEN_SHAPE.test(token) ? await this.surveys.findByTokenHash(sha256(token)) : null;
+    const [found] = typeof token === 'string' && TOKEN_SHAPE.test(token) ? await this.surveys.findByTokenHashes([sha256(token)]) : [];
     if (found && isWithdrawn(found.survey)) throw new SurveyWithdrawn();
     if (found && isClosed(found.survey, this.clock.now())) throw new SurveyClosed(found.survey.completedAt !== null);
     if (!found || !isOpen(found.survey, this.clock.now())) throw new NotFound();
@@ -303,17 +312,12 @@ export class SurveysService implements OnModuleInit {
   async declinable(
     key: unknown,
   ): Promise<SurveyWithRequest & { token: string; anyLeft: boolean; answerable: boolean; addressOptedOut: boolean }> {
-    let found: (SurveyWithRequest & { token: string }) | null = null;
-    for (const token of refusalKeyTokens(key)) {
-      const survey = await this.surveys.findByTokenHash(sha256(token));
-      if (survey && !survey.request.anonymisedAt) {
-        found = { ...survey, token };
-        break;
-      }
-    }
+    const tokens = refusalKeyTokens(key);
+    const found = (await this.surveys.findByTokenHashes(tokens.map(sha256))).find(({ request }) => !request.anonymisedAt);
     if (!found) throw new NotFound();
     return {
       ...found,
+      token: tokens.find((token) => found.survey.tokenHash!.equals(sha256(token)))!,
       anyLeft: await this.surveys.anyDeclinable(found.request.id),
       addressOptedOut: await this.addressOptedOut(found.request.buyerEmail),
       answerable: isOpen(found.survey, this.clock.now()) && !isWithdrawn(found.survey),
