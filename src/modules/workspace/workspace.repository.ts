@@ -7,6 +7,7 @@ import type { CloseReason, OrganisationType, RequestKind, RequestStatus } from '
 import { APPLICABLE_DEADLINE, HOLDINGS } from '../requests/requests.repository';
 import { FACILITATOR_DEPARTED } from '../routing/routing.repository';
 import { ESCALATION_MISSES, NOT_TAKEN_STATUSES } from '../routing/escalation.policy';
+import { listedRequestsSql } from '../surveys/survey-group-list';
 import { visibleRequestsCondition } from './staff-requests.repository';
 import { listedStatuses, ordersBySubmission, QueueFilters, QueueSort, searchedReference } from './workspace-queue.policy';
 import { containsPattern } from '../../database/sql-statement';
@@ -195,12 +196,12 @@ export class WorkspaceRepository {
 
   /**
    * E-mails to the buyer given up (refused for good, or not sent in time): the buyer may lack their link. The request's
-   * own, and those about several requests that list it (a grouped survey e-mail's context `entries`).
+   * own, and those about several requests that list it (a grouped survey e-mail's).
    */
   undeliveredToBuyer(requestId: string, buyerEmail: string): Promise<Array<{ subject: string; reason: string | null; at: Date }>> {
     return this.dataSource.query(
       `SELECT subject, last_error AS reason, updated_at AS at FROM mail_messages
-        WHERE (request_id = $1 OR (request_id IS NULL AND context->'entries' @> jsonb_build_array(jsonb_build_object('requestId', $1::text))))
+        WHERE (request_id = $1 OR (request_id IS NULL AND $1::uuid = ANY(${listedRequestsSql('context')})))
           AND status = 'abandoned' AND lower(recipient) = lower($2) ORDER BY created_at`,
       [requestId, buyerEmail],
     );
