@@ -359,6 +359,38 @@ describe('routing worker', () => {
     expect((await stateOf(forgotten.id)).status).toBe('assigned');
   });
 
+  it('lists no reminder whose deadline passed while the sweep was stopped: it would come too late and crowd out those due', async () => {
+    const facilitatorId = await insertFacilitator(t.dataSource, { email: 'arretee@example.org' });
+    const [untaken, taken] = [await submit(14), await submit(15)];
+    await settled(untaken.id, 'assigned');
+    await settled(taken.id, 'assigned');
+    const token = await bearerFor(t, { role: 'facilitator', facilitatorId, networks: ['aura-ee'] });
+    const takeCharge = await fetch(`${t.url}/api/v1/staff/requests/${taken.reference}/take-charge`, {
+      method: 'POST',
+      headers: { authorization: token, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(takeCharge.status).toBe(200);
+    // Both reminders were due two days ago and both deadlines passed yesterday: the sweep did not run meanwhile.
+    await t.dataSource.query(
+      `UPDATE request_assignments SET take_charge_reminder_at = now() - interval '2 days', take_charge_due_at = now() - interval '1 day'
+        WHERE request_id = $1`,
+      [untaken.id],
+    );
+    await t.dataSource.query(
+      `UPDATE request_assignments SET answer_reminder_at = now() - interval '2 days', answer_due_at = now() - interval '1 day'
+        WHERE request_id = $1`,
+      [taken.id],
+    );
+    const repository = t.app.get(RoutingRepository);
+    const now = new Date();
+    expect((await repository.dueTakeChargeReminders(now, 10)).map((d) => d.requestId)).not.toContain(untaken.id);
+    expect((await repository.dueAnswerReminders(now, 10)).map((d) => d.requestId)).not.toContain(taken.id);
+    // Due, with its deadline still ahead: listed.
+    await t.dataSource.query(`UPDATE request_assignments SET answer_due_at = now() + interval '1 day' WHERE request_id = $1`, [taken.id]);
+    expect((await repository.dueAnswerReminders(now, 10)).map((d) => d.requestId)).toContain(taken.id);
+  });
+
   it('reminds the facilitator one working day before the answer is due, once, and again after a pause moved the deadline', async () => {
     const facilitatorId = await insertFacilitator(t.dataSource, { email: 'lente@example.org', firstName: 'Lou' });
     const request = await submit(13, { neededBy: undefined });

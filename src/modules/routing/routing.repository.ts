@@ -643,16 +643,19 @@ export class RoutingRepository {
    */
   async lockUntoldOverdueAnswers(manager: EntityManager, networkCode: string, dueBefore: Date): Promise<OverdueAnswer[]> {
     await manager.query(`SELECT pg_advisory_xact_lock(hashtext('overdue-answers'), hashtext($1))`, [networkCode]);
-    return manager.query(
+    // Locked in id order, as every routing transaction locks requests (no deadlock with a facilitator's reminders), then
+    // listed the soonest due first.
+    const overdue: OverdueAnswer[] = await manager.query(
       `SELECT ra.id AS "assignmentId", r.id AS "requestId", r.reference, r.subject, r.kind, r.department_code AS "departmentCode",
               ra.answer_due_at AS "dueAt", f.id AS "facilitatorId", f.first_name || ' ' || f.last_name AS "facilitatorName",
               f.first_name AS "facilitatorFirstName", f.email AS "facilitatorEmail"
          FROM request_assignments ra JOIN requests r ON r.id = ra.request_id JOIN facilitators f ON f.id = ra.facilitator_id
         WHERE r.network_code = $1 AND ${untoldOverdueAnswer('$2')}
-        ORDER BY ra.answer_due_at, r.id
+        ORDER BY r.id
           FOR UPDATE OF r`,
       [networkCode, dueBefore],
     );
+    return overdue.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.requestId.localeCompare(b.requestId));
   }
 
   overdueAnnouncedStatement(assignmentIds: string[], now: Date): SqlStatement {
@@ -751,22 +754,30 @@ export class RoutingRepository {
     return rows.map((r) => r.id);
   }
 
-  /** Assignments not taken in charge whose reminder is due (reminders.policy), the earliest first. */
+  /**
+   * Assignments not taken in charge whose reminder is due (reminders.policy), the earliest first; not once their
+   * deadline has passed (after a long stop of the sweep): routing moves them on, a reminder would come too late.
+   */
   async dueTakeChargeReminders(now: Date, limit: number): Promise<DueReminder[]> {
     return this.dataSource.query(
       `SELECT request_id AS "requestId", id AS "assignmentId", facilitator_id AS "facilitatorId", 'take_charge' AS reminder
          FROM request_assignments
-        WHERE ended_at IS NULL AND taken_at IS NULL AND take_charge_reminder_at <= $1 ORDER BY take_charge_reminder_at LIMIT $2`,
+        WHERE ended_at IS NULL AND taken_at IS NULL AND take_charge_reminder_at <= $1 AND take_charge_due_at > $1
+        ORDER BY take_charge_reminder_at LIMIT $2`,
       [now, limit],
     );
   }
 
-  /** Requests in progress whose answer reminder is due (reminders.policy), the earliest first. */
+  /**
+   * Requests in progress whose answer reminder is due (reminders.policy), the earliest first; not once the answer is
+   * overdue (after a long stop of the sweep): the overdue digest tells of it, and such rows would crowd out the due ones.
+   */
   async dueAnswerReminders(now: Date, limit: number): Promise<DueReminder[]> {
     return this.dataSource.query(
       `SELECT ra.request_id AS "requestId", ra.id AS "assignmentId", ra.facilitator_id AS "facilitatorId", 'answer' AS reminder
          FROM request_assignments ra JOIN requests r ON r.id = ra.request_id
-        WHERE ra.ended_at IS NULL AND ra.answer_reminder_at <= $1 AND r.status = 'in_progress' ORDER BY ra.answer_reminder_at LIMIT $2`,
+        WHERE ra.ended_at IS NULL AND ra.answer_reminder_at <= $1 AND ra.answer_due_at > $1 AND r.status = 'in_progress'
+        ORDER BY ra.answer_reminder_at LIMIT $2`,
       [now, limit],
     );
   }
