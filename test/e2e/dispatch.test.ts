@@ -5,7 +5,7 @@ import { StaffAuthService } from '../../src/modules/accounts/staff-auth.service'
 import { RoutingService } from '../../src/modules/routing/routing.service';
 import { sentMailFile } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
-import { bearerFor, csrfIn, insertStaff, StaffClient } from '../support/staff';
+import { bearerFor, csrfIn, insertStaff, pageFormOf, StaffClient } from '../support/staff';
 import { BuyerNotificationsService } from '../../src/modules/buyer-notifications/buyer-notifications.service';
 import { bodyOf, submitRequest, TestApp, useTestApp, validRequestBody, waitFor } from '../support/test-app';
 
@@ -465,9 +465,18 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     expect(rerouted.status).toBe(200);
     expect(await rerouted.json()).toMatchObject({ status: 'unassigned', facilitatorId: null });
     expect(await row(`SELECT pool_alerted_at IS NOT NULL AS announced FROM requests WHERE id = $1`, [id])).toEqual({ announced: true });
-    const chosen = await api(`/requests/${reference}/reassign`, token, { facilitatorId: only, reason: 'Eden est revenu' });
-    expect(chosen.status).toBe(200);
-    expect(await chosen.json()).toMatchObject({ status: 'assigned', facilitatorId: only });
+    // Given from the pool by the page's form: given, not « réaffectée » from someone.
+    const chosen = await animator.post(path, {
+      ...(await pageFormOf(animator, path, path)),
+      facilitatorId: only,
+      reason: 'Eden est revenu',
+    });
+    expect(chosen.status).toBe(303);
+    expect(chosen.headers.get('location')).toBe(`/espace/demandes/${reference}?fait=attribution`);
+    expect(await (await animator.get(chosen.headers.get('location')!)).text()).toContain(
+      'La demande est confiée : son facilitateur en est prévenu par courriel.',
+    );
+    expect(await requestRow(reference)).toMatchObject({ status: 'assigned', holder: only });
   });
 
   it('refuses a take from the pool to the facilitator it was taken from: routing leaves them out, so does the pool', async () => {
@@ -516,6 +525,19 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     const waiting = await (await animator.get(`/espace/demandes/${reference}/reaffectation`)).text();
     expect(waiting).not.toContain('id="aucun-facilitateur"');
     expect(waiting).toContain('Personne n’est libre aujourd’hui sur ce territoire');
+    expect(waiting).toContain('elle partira d’elle-même au premier qui se libère');
+
+    // The one away had it before and let its deadline pass: routing will not give it back, the page must not promise it.
+    await t.dataSource.query(
+      `INSERT INTO request_assignments (id, request_id, facilitator_id, assigned_at, take_charge_due_at, ended_at, end_reason)
+       SELECT gen_random_uuid(), id, $2, now() - interval '5 days', now() - interval '3 days', now() - interval '3 days', 'deadline_missed'
+         FROM requests WHERE reference = $1`,
+      [reference, away],
+    );
+    const stuck = await (await animator.get(`/espace/demandes/${reference}/reaffectation`)).text();
+    expect(stuck).toContain('Personne n’est libre aujourd’hui sur ce territoire');
+    expect(stuck).not.toContain('elle partira d’elle-même');
+    expect(stuck).toContain('l’attribution automatique ne la rendra pas à ceux qui l’ont déjà eue');
   });
 
   it('never exceeds a chosen facilitator’s capacity when reassignments race', async () => {

@@ -298,6 +298,7 @@ describe('the workspace queue', () => {
     expect(await notice('/espace?fait=toString')).toBeNull();
     for (const [done, text] of [
       ['reaffectation', 'La demande est réaffectée.'],
+      ['attribution', 'La demande est confiée : son facilitateur en est prévenu par courriel.'],
       ['scission', 'La demande est scindée'],
       ['cloture', 'La demande est clôturée.'],
     ]) {

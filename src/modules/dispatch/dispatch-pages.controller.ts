@@ -11,7 +11,7 @@ import type { StaffPrincipal } from '../accounts/accounts.types';
 import { CurrentStaff, StaffGuard, StaffRoles } from '../accounts/staff.guard';
 import { ReferenceService } from '../reference/reference.service';
 import { KIND_LABELS, otherKind, REQUEST_KINDS, STAFF_STATUS_LABELS } from '../requests/request.types';
-import { refusalOnPage, refusedOnPage, seenStateToken } from '../requests/seen-state.policy';
+import { refusalOnPage, refusedOnPage, seenStateOf, seenStateToken } from '../requests/seen-state.policy';
 import { transferRefusal } from '../intake/eligibility.policy';
 import { RequestPageRenderer } from '../workspace/request-page.renderer';
 import type { DispatchSummary } from './dispatch.repository';
@@ -102,11 +102,12 @@ export class DispatchPagesController {
     await onFieldErrors(
       () => this.dispatch.reassign(staff, ref, { ...body, facilitatorId }),
       (errors, error) => this.renderReassign(res, error.status, staff, ref, ...sentBack(body, errors, error)),
-      // Rerouted with nobody else able to take it: the page says it waits in the pool.
+      // Rerouted with nobody else able to take it: the page says it waits in the pool. Given from the pool (the form saw
+      // no holder, and the move checked that), it is given, not reassigned.
       ({ status }) =>
         res.redirect(
           303,
-          `/espace/demandes/${encodeURIComponent(ref)}?fait=${status === 'unassigned' ? 'mise-en-reserve' : 'reaffectation'}`,
+          `/espace/demandes/${encodeURIComponent(ref)}?fait=${status === 'unassigned' ? 'mise-en-reserve' : seenStateOf(body.seenState)?.holderId === null ? 'attribution' : 'reaffectation'}`,
         ),
     );
   }
@@ -235,6 +236,8 @@ export class DispatchPagesController {
       nobody: choices.length === 0,
       // Everyone of its territory absent or full today: the page says it waits, and how not to.
       noneFree: choices.length > 0 && choices.every((choice) => choice.unavailable !== null),
+      // Routing never gives it back to those who let it go: if they are all there is, it will not leave the pool by itself.
+      onlyThoseWhoHadIt: choices.length > 0 && choices.every((choice) => choice.declinedBefore),
       options,
       form,
     });
