@@ -226,6 +226,17 @@ describe('routing worker', () => {
     expect(escalation).toMatch(/Délai dépassé 2 fois, laissé passer par \S+ Test, puis \S+ Test/);
     expect(escalation).toContain('demandez un compte d’animateur');
     expect(await mailsTo('contact@auvergnerhonealpes-ee.fr', 'network-escalation')).toBe(1);
+    // Each of the next two read how often its deadline had already passed.
+    const toNext = await Promise.all(
+      ['second@example.org', 'troisieme@example.org'].map((to) => sentMailFile(t, 'facilitator-assignment', to)),
+    );
+    const said = toNext.map(
+      (mail) => /Son délai de prise en charge est déjà passé (une|2) fois(, et l’animation du réseau en est prévenue)? :/.exec(mail)?.[0],
+    );
+    expect(said.sort()).toEqual([
+      'Son délai de prise en charge est déjà passé 2 fois, et l’animation du réseau en est prévenue :',
+      'Son délai de prise en charge est déjà passé une fois :',
+    ]);
     clock.travel(-10 * DAY);
   });
 

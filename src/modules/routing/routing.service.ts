@@ -814,6 +814,8 @@ export class RoutingService {
           subject: request.subject,
           // Beside their earlier « elle vous est retirée », as the subject says.
           heldBefore,
+          // Its deadline already let pass (once, or enough for the animators to be told): not one to leave for later.
+          deadlineMisses: request.deadlineMisses,
           kindLabel: KIND_LABELS[request.kind],
           department: this.reference.departmentLabel(request.departmentCode),
           segment: this.reference.segmentLabel(request.segmentCode),
