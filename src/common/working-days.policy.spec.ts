@@ -1,6 +1,7 @@
 import {
   addWorkingDays,
   calendarOf,
+  firstWorkingDayFrom,
   isWorkingDay,
   lastDayOf,
   latestWorkingDayAt,
@@ -280,5 +281,18 @@ describe('workingDaysBetween', () => {
     ['to before from', '2026-07-07T09:00:00+02:00', '2026-07-06T09:00:00+02:00', '75', 0],
   ])('%s: %s → %s in %s = %d', (_label, from, to, code, expected) => {
     expect(workingDaysBetween(at(from), at(to), code)).toBeCloseTo(expected, 10);
+  });
+});
+
+describe('firstWorkingDayFrom', () => {
+  it.each([
+    ['a working day itself', '2026-12-15', '38', '2026-12-15'],
+    ['a Saturday: the Monday', '2026-12-19', '38', '2026-12-21'],
+    ['Christmas, then the weekend', '2026-12-25', '75', '2026-12-28'],
+    // 20 December, the abolition of slavery, is a holiday in La Réunion alone.
+    ['20 December 2027 in La Réunion', '2027-12-20', '974', '2027-12-21'],
+    ['20 December 2027 in Paris', '2027-12-20', '75', '2027-12-20'],
+  ])('%s', (_label, day, departmentCode, expected) => {
+    expect(firstWorkingDayFrom(day, departmentCode)).toBe(expected);
   });
 });

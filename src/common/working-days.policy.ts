@@ -49,6 +49,14 @@ export function isWorkingDay(date: Date, departmentCode: string): boolean {
   return isWorkingCivilDay(civilDayNumber(year, month, day), calendar);
 }
 
+/** `day` (YYYY-MM-DD) when it is worked in the département, else the first worked day after it. */
+export function firstWorkingDayFrom(day: string, departmentCode: string): string {
+  // Noon UTC is that same calendar day in every French time zone, from Polynesia to New Caledonia.
+  let date = new Date(`${day}T12:00:00Z`);
+  while (!isWorkingDay(date, departmentCode)) date = new Date(date.getTime() + 24 * 3600 * 1000);
+  return date.toISOString().slice(0, 10);
+}
+
 /**
  * The deadline `days` working days after `start`.
  *

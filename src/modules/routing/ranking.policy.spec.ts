@@ -579,6 +579,10 @@ describe('whyWaiting: when the first of the absent is back', () => {
   it.each<[string, RoutingRequest, FacilitatorCandidate[], string[], string | null]>([
     ['nobody absent', ENV, [facilitator('a', full)], [], null],
     ['the one absent', ENV, [facilitator('a', backOn('2026-12-15'))], [], '2026-12-15'],
+    // Their absence ends on a Friday: back on the Monday, not the Saturday.
+    ['back after a weekend', ENV, [facilitator('a', backOn('2026-12-19'))], [], '2026-12-21'],
+    // Ends on Christmas Eve: Christmas, then the weekend.
+    ['back after Christmas and a weekend', ENV, [facilitator('a', backOn('2026-12-25'))], [], '2026-12-28'],
     ['the earliest of several', ENV, [facilitator('a', backOn('2027-01-04')), facilitator('b', backOn('2026-12-21'))], [], '2026-12-21'],
     ['not one who let it go', ENV, [facilitator('a', backOn('2026-12-08')), facilitator('b', backOn('2026-12-21'))], ['a'], '2026-12-21'],
     ['not one of the other kind', SOCIAL, [facilitator('a', backOn('2026-12-08')), local('b', backOn('2026-12-21'))], [], '2026-12-21'],

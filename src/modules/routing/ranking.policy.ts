@@ -1,4 +1,5 @@
 import { frenchDay } from '../../common/french-format';
+import { firstWorkingDayFrom } from '../../common/working-days.policy';
 import type { RequestKind } from '../requests/request.types';
 import type { AssignmentEndReason, DeclineReason } from './request-assignment.entity';
 
@@ -245,7 +246,8 @@ export function whyWaiting(
   const offered = covering.filter((c) => !excluded.has(c.id));
   const reason = covering.length ? offeredReason(request, offered) : 'uncovered';
   if (!reason) return null;
-  const days = offered.flatMap((c) => (c.backOn ? [c.backOn] : []));
+  // The day after an absence may be a weekend or a holiday: they are back, and routing works, on the next working one.
+  const days = offered.flatMap((c) => (c.backOn ? [firstWorkingDayFrom(c.backOn, request.departmentCode)] : []));
   return { reason, backOn: days.length ? days.reduce((first, day) => (day < first ? day : first)) : null };
 }
 
