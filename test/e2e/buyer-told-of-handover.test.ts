@@ -173,6 +173,8 @@ describe('the buyer is told when their request changes hands', () => {
     const { reference, alix, buyer, link, tracking } = await precisionAskedByAlix(4);
     const before = (await tracked(reference, tracking)).actions.clarifyUntil;
     expect(before).not.toBeNull();
+    // Its take-charge deadline passed twice before Alix took it: nothing the mail should hurry Dominique about now.
+    await t.dataSource.query(`UPDATE requests SET deadline_misses = 2 WHERE reference = $1`, [reference]);
     const dominique = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Dominique' });
     const animator = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
     const moved = await post(`${reference}/reassign`, animator, { facilitatorId: dominique, reason: 'motif interne : congés.' });
@@ -185,6 +187,7 @@ describe('the buyer is told when their request changes hands', () => {
     const given = await sentMailFile(t, 'facilitator-assignment', email);
     expect(given).toContain('Elle attend la précision demandée à l’acheteur');
     expect(given).not.toContain('Prenez-la en charge');
+    expect(given).not.toContain('délai de prise en charge est déjà passé');
     // The day it closes without the precision: the buyer's window, opened when Alix asked.
     expect(given).toMatch(/sans précision d’ici le \d+ \S+ \d{4} à \d\d:\d\d \(heure de Paris\), la demande se clôturera d’elle-même/);
     // Alix reads why it was taken from them, as the animator typed it.

@@ -537,7 +537,7 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     const stuck = await (await animator.get(`/espace/demandes/${reference}/reaffectation`)).text();
     expect(stuck).toContain('Personne n’est libre aujourd’hui sur ce territoire');
     expect(stuck).not.toContain('elle partira d’elle-même');
-    expect(stuck).toContain('l’attribution automatique ne la rendra pas à ceux qui l’ont déjà eue');
+    expect(stuck).toContain('Tous l’ont déjà eue (déclinée, délai passé ou retirée) : l’attribution automatique ne la leur rendra pas');
   });
 
   it('never exceeds a chosen facilitator’s capacity when reassignments race', async () => {

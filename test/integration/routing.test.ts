@@ -397,8 +397,12 @@ describe('routing worker', () => {
     const now = new Date();
     expect((await repository.dueTakeChargeReminders(now, 10)).map((d) => d.requestId)).not.toContain(untaken.id);
     expect((await repository.dueAnswerReminders(now, 10)).map((d) => d.requestId)).not.toContain(taken.id);
-    // Due, with its deadline still ahead: listed.
+    // Due, with their deadlines still ahead: listed (and so the assignments above were still there to list).
+    await t.dataSource.query(`UPDATE request_assignments SET take_charge_due_at = now() + interval '1 day' WHERE request_id = $1`, [
+      untaken.id,
+    ]);
     await t.dataSource.query(`UPDATE request_assignments SET answer_due_at = now() + interval '1 day' WHERE request_id = $1`, [taken.id]);
+    expect((await repository.dueTakeChargeReminders(now, 10)).map((d) => d.requestId)).toContain(untaken.id);
     expect((await repository.dueAnswerReminders(now, 10)).map((d) => d.requestId)).toContain(taken.id);
   });
 

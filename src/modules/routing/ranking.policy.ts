@@ -246,7 +246,8 @@ export function whyWaiting(
   const offered = covering.filter((c) => !excluded.has(c.id));
   const reason = covering.length ? offeredReason(request, offered) : 'uncovered';
   if (!reason) return null;
-  // The day after an absence may be a weekend or a holiday: they are back, and routing works, on the next working one.
+  // The day after an absence may be a weekend or a holiday: said as the next working one, when they are back at work
+  // (the request may reach them the day before; its take-charge time counts from that working day).
   const days = offered.flatMap((c) => (c.backOn ? [firstWorkingDayFrom(c.backOn, request.departmentCode)] : []));
   return { reason, backOn: days.length ? days.reduce((first, day) => (day < first ? day : first)) : null };
 }

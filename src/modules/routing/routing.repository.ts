@@ -655,7 +655,7 @@ export class RoutingRepository {
           FOR UPDATE OF r`,
       [networkCode, dueBefore],
     );
-    return overdue.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.requestId.localeCompare(b.requestId));
+    return overdue.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || (a.requestId < b.requestId ? -1 : 1));
   }
 
   overdueAnnouncedStatement(assignmentIds: string[], now: Date): SqlStatement {

@@ -815,7 +815,9 @@ export class RoutingService {
           // Beside their earlier « elle vous est retirée », as the subject says.
           heldBefore,
           // Its deadline already let pass (once, or enough for the animators to be told): not one to leave for later.
-          deadlineMisses: request.deadlineMisses,
+          // Awaiting the buyer, it is theirs at once: no take-charge to hurry.
+          deadlineMisses: awaitingBuyer ? 0 : request.deadlineMisses,
+          escalated: !awaitingBuyer && request.deadlineMisses >= ESCALATION_MISSES,
           kindLabel: KIND_LABELS[request.kind],
           department: this.reference.departmentLabel(request.departmentCode),
           segment: this.reference.segmentLabel(request.segmentCode),
