@@ -1,7 +1,7 @@
 import { insertFacilitator } from '../support/facilitators';
 import { sentMailFile, staffWrites, submittedAndTaken } from '../support/conversation';
 import { bearerFor, csrfIn, hiddenField, pageFormOf, signedInAccount, signedInStaff, StaffClient, StaffSeed } from '../support/staff';
-import { bodyOf, submitRequest, TestApp, useTestApp, waitFor } from '../support/test-app';
+import { bodyOf, routingSettled, submitRequest, TestApp, useTestApp, waitFor } from '../support/test-app';
 
 const occurrences = (html: string, text: string) => html.split(text).length - 1;
 
@@ -651,6 +651,8 @@ describe('staff forms opened before a colleague changed the request: close, tran
     await t.dataSource.query(`UPDATE facilitators SET active = false WHERE id <> $1`, [claude]);
     expect((await api(claudeToken, '/decline', { reason: 'not_my_expertise' })).status).toBe(200);
     await waitFor(async () => (await requestRow(reference)).status === 'unassigned', 10_000, 'remise en réserve');
+    // The decline's pool drain first: run after Alex is back, it would give Alex the request (a CI failure).
+    await routingSettled(t);
     await t.dataSource.query(`UPDATE facilitators SET active = true`);
 
     const refused = await api(alex, '/take-from-pool', { seenState });

@@ -8,6 +8,7 @@ import { Roles } from '../../src/app.module';
 import { createHttpApp } from '../../src/bootstrap';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { exampleRequestBody } from '../../src/modules/intake/dto/create-request.example';
+import { QueueService } from '../../src/queue/queue.service';
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -112,6 +113,25 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`délai dépassé en attendant : ${label}`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
+}
+
+/**
+ * Once every routing job queued so far has run: none left in the outbox, none waiting or running. For a test that
+ * changes who may take requests after an action whose pool drain would otherwise race it.
+ */
+export async function routingSettled(t: TestApp): Promise<void> {
+  const routing = t.app.get(QueueService).queue('routing');
+  await waitFor(
+    async () => {
+      const [{ pending }] = await t.dataSource.query(
+        `SELECT count(*)::int AS pending FROM outbox_events WHERE queue = 'routing' AND published_at IS NULL AND delay_ms = 0`,
+      );
+      const { wait, active, prioritized } = await routing.getJobCounts('wait', 'active', 'prioritized');
+      return pending === 0 && wait + active + prioritized === 0;
+    },
+    10_000,
+    'file de routage au repos',
+  );
 }
 
 /** Reads a JSON body loosely typed: the assertions that follow check its shape. */
