@@ -152,3 +152,15 @@ export function isCalendarDay(value: string): boolean {
   const date = new Date(`${value}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
 }
+
+/** A form's box ticked (`"1"`, alone or among others) or an API's `true`. */
+export function isTicked(value: unknown): boolean {
+  return value === true || value === '1' || (Array.isArray(value) && value.includes('1'));
+}
+
+/** An optional box: absent (or the API's `false`) is unticked; anything but a box's value or a boolean is refused, not guessed. */
+export function tickedBox(value: unknown, field: string): boolean {
+  if (isTicked(value)) return true;
+  if (value === undefined || value === false) return false;
+  throw new ValidationFailed([{ field, message: 'Cochez la case ou laissez-la vide (dans l’API : true ou false).' }]);
+}

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { ActionRefused, AppError, FieldError, NotFound, ValidationFailed } from '../../common/errors/app-errors';
-import { isUuid, typedText, validateBody } from '../../common/validation';
+import { isTicked, isUuid, tickedBox, typedText, validateBody } from '../../common/validation';
 import { BuyerContactDto } from '../intake/dto/create-request.dto';
 import { AutoCloseService } from '../auto-close/auto-close.service';
 import { BuyerNotificationsService } from '../buyer-notifications/buyer-notifications.service';
@@ -1025,19 +1025,7 @@ function optionalText(value: unknown, field: string, errors: FieldError[]): stri
   return text || null;
 }
 
-/** A form's box ticked (`"1"`, alone or among others) or an API's `true`. */
-function isTicked(value: unknown): boolean {
-  return value === true || value === '1' || (Array.isArray(value) && value.includes('1'));
-}
-
 /** A confirmation box of a form or an API's `true`; else the form comes back with `message`. */
 function assertTicked(confirm: unknown, message: string): void {
   if (!isTicked(confirm)) throw new ValidationFailed([{ field: 'confirm', message }]);
-}
-
-/** An optional box: absent (or the API's `false`) is unticked; anything but a box's value or a boolean is refused, not guessed. */
-function tickedBox(value: unknown, field: string): boolean {
-  if (isTicked(value)) return true;
-  if (value === undefined || value === false) return false;
-  throw new ValidationFailed([{ field, message: 'Cochez la case ou laissez-la vide (dans l’API : true ou false).' }]);
 }
