@@ -89,6 +89,32 @@ it('scission puis réaffectation sans JavaScript', async () => {
   await page.close();
 });
 
+it('réaffectation à un facilitateur complet : la question sans violation axe, confirmée sans JavaScript', async () => {
+  const full = await insertFacilitator(testApp.dataSource, { network: 'aura-ee', firstName: 'Bérénice', capacity: 0 });
+  const path = `/espace/demandes/${reference}/reaffectation`;
+  const audited = await forAudit.newPage();
+  await goTo(audited, path);
+  await audited.locator('label', { hasText: 'Bérénice' }).click();
+  await audited.fill('#f-reason', 'Bérénice connaît cet acheteur');
+  expect(await submit(audited, 'Réaffecter')).toBe(409);
+  expect(await audited.locator('#au-dela-de-la-capacite').textContent()).toContain('La lui confier quand même ?');
+  await expectNoAxeViolations(audited, 'réaffectation au-delà de la capacité');
+  await audited.close();
+
+  const page = await withoutJs.newPage();
+  await goTo(page, path);
+  await page.locator('label', { hasText: 'Bérénice' }).click();
+  await page.fill('#f-reason', 'Bérénice connaît cet acheteur');
+  expect(await submit(page, 'Réaffecter')).toBe(409);
+  expect(await submit(page, 'Oui, la lui confier quand même')).toBe(303);
+  const [row] = await testApp.dataSource.query(
+    `SELECT r.assigned_facilitator_id AS id, f.open_count AS "openCount" FROM requests r JOIN facilitators f ON f.id = r.assigned_facilitator_id WHERE r.reference = $1`,
+    [reference],
+  );
+  expect(row).toEqual({ id: full, openCount: 1 });
+  await page.close();
+});
+
 /** How wide the page's content is, beyond the window when something overflows. */
 const pageWidthIn = () =>
   (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth;

@@ -5,7 +5,7 @@ import { StaffAuthService } from '../../src/modules/accounts/staff-auth.service'
 import { RoutingService } from '../../src/modules/routing/routing.service';
 import { sentMailFile } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
-import { bearerFor, csrfIn, insertStaff, pageFormOf, StaffClient } from '../support/staff';
+import { bearerFor, csrfIn, hiddenField, insertStaff, pageFormOf, StaffClient } from '../support/staff';
 import { BuyerNotificationsService } from '../../src/modules/buyer-notifications/buyer-notifications.service';
 import { bodyOf, submitRequest, TestApp, useTestApp, validRequestBody, waitFor } from '../support/test-app';
 
@@ -351,25 +351,24 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
       'Bérénice',
       'Camille',
       'Dominique',
-      'Capacité atteinte',
+      'Capacité atteinte : à confirmer',
       'Absent aujourd’hui',
       'Remettre en attribution automatique',
     ]) {
       expect(page).toContain(name);
     }
     expect(page).not.toContain('Socialclause');
-    for (const [facilitatorId, message] of [
-      [full, 'a atteint sa capacité'],
-      [absent, 'est absent aujourd’hui'],
-    ]) {
-      const refused = await animator.submit(path, path, { facilitatorId, reason: 'Rééquilibrage' });
-      expect(refused.status).toBe(409);
-      const refusedHtml = await refused.text();
-      // A refusal of the facilitator's state, said once above the form (not again beside the list), the reason kept.
-      expect(refusedHtml.split(message).length - 1).toBe(1);
-      expect(refusedHtml).toContain('<h2 class="fr-alert__title">Action impossible</h2>');
-      expect(refusedHtml).toContain('>Rééquilibrage</textarea>');
-    }
+    const refused = await animator.submit(path, path, { facilitatorId: absent, reason: 'Rééquilibrage' });
+    expect(refused.status).toBe(409);
+    const refusedHtml = await refused.text();
+    // A refusal of the facilitator's state, said once above the form (not again beside the list), the reason kept.
+    expect(refusedHtml.split('est absent aujourd’hui').length - 1).toBe(1);
+    expect(refusedHtml).toContain('<h2 class="fr-alert__title">Action impossible</h2>');
+    expect(refusedHtml).toContain('>Rééquilibrage</textarea>');
+    // Full, the form asks first (the next test confirms).
+    const asked = await animator.submit(path, path, { facilitatorId: full, reason: 'Rééquilibrage' });
+    expect(asked.status).toBe(409);
+    expect(await asked.text()).toContain('Bérénice Test n’a aucune demande pour une capacité de 0. La lui confier quand même ?');
     expect(await openCount(full)).toBe(0);
     // An id the directory does not know (a page left open while the facilitator was removed): a field error.
     const unknown = await animator.submit(path, path, { facilitatorId: '00000000-0000-4000-8000-000000000000', reason: 'Rééquilibrage' });
@@ -429,6 +428,118 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
       ['reassigned', 'Dominique Test'],
       ['reassigned', 'Alix Test'],
     ]);
+  });
+
+  it('gives a request to a facilitator at capacity once staff confirm, past it; the pool drain gives them nothing more', async () => {
+    const berenice = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Bérénice', capacity: 1 });
+    const held = await submit(21);
+    await routedTo(held, berenice);
+    const [given, next, last] = [await submit(22), await submit(23), await submit(24)];
+    for (const reference of [given, next, last]) await routedTo(reference, null);
+    const animator = await signedIn({ role: 'animator', networks: ['aura-ee'] });
+    const path = `/espace/demandes/${given}/reaffectation`;
+    const question = 'Bérénice Test a déjà 1 demande pour une capacité de 1. La lui confier quand même ?';
+    const nothingWritten = async (reference: string, open: number) => {
+      expect(await requestRow(reference)).toMatchObject({ status: 'unassigned', holder: null });
+      expect(await openCount(berenice)).toBe(open);
+      const { id } = await requestRow(reference);
+      expect(await row(`SELECT count(*)::int AS n FROM request_events WHERE request_id = $1 AND type = 'reassigned'`, [id])).toEqual({
+        n: 0,
+      });
+      expect(
+        await row(`SELECT count(*)::int AS n FROM mail_messages WHERE request_id = $1 AND template = 'facilitator-assignment'`, [id]),
+      ).toEqual({
+        n: 0,
+      });
+    };
+
+    // Full is no longer a dead end: the page says she may be given it, once confirmed.
+    const form = await (await animator.get(path)).text();
+    expect(form).toContain('Capacité atteinte : à confirmer');
+    expect(form).toContain('confiez-la ci-dessous à l’un de ceux qui sont à pleine capacité (il vous sera demandé de confirmer)');
+    const asked = await animator.submit(path, path, { facilitatorId: berenice, reason: 'Escaladée : Bérénice connaît cet acheteur' });
+    expect(asked.status).toBe(409);
+    const askedHtml = await asked.text();
+    // Asked once, above the form; the choice and the reason kept; not an « Action impossible ».
+    expect(askedHtml.split(question).length - 1).toBe(1);
+    expect(askedHtml).not.toContain('Action impossible');
+    expect(askedHtml).toContain(`value="${berenice}" checked`);
+    expect(askedHtml).toContain('>Escaladée : Bérénice connaît cet acheteur</textarea>');
+    expect(askedHtml).toContain(
+      `<button class="fr-btn" type="submit" name="beyondCapacity" value="${berenice}">Oui, la lui confier quand même</button>`,
+    );
+    await nothingWritten(given, 1);
+
+    const confirmed = await animator.post(path, {
+      _csrf: csrfIn(askedHtml),
+      formToken: hiddenField(askedHtml, 'formToken'),
+      seenState: hiddenField(askedHtml, 'seenState'),
+      facilitatorId: berenice,
+      reason: 'Escaladée : Bérénice connaît cet acheteur',
+      beyondCapacity: hiddenField(askedHtml, 'beyondCapacity'),
+    });
+    expect(confirmed.status).toBe(303);
+    expect(confirmed.headers.get('location')).toBe(`/espace/demandes/${given}?fait=attribution`);
+    expect(await requestRow(given)).toMatchObject({ status: 'assigned', holder: berenice });
+    expect(await openCount(berenice)).toBe(2);
+    const { id } = await requestRow(given);
+    const history = await row(`SELECT reason FROM request_events WHERE request_id = $1 AND type = 'reassigned'`, [id]);
+    expect(history.reason).toBe('Confiée à Bérénice au-delà de sa capacité par Sam Essai : Escaladée : Bérénice connaît cet acheteur');
+    // Her e-mail is any staff assignment's.
+    expect(await sentMailFile(t, 'facilitator-assignment', `facilitateur-${berenice}@example.org`, 2)).toContain(
+      'Sam Essai vous la confie : « Escaladée : Bérénice connaît cet acheteur ».',
+    );
+
+    // Past capacity, she gets nothing from the pool, nor may she take from it herself.
+    expect(await t.app.get(RoutingService).drainPool('aura-ee')).toBe(0);
+    await nothingWritten(next, 2);
+    const herself = await signedIn({ role: 'facilitator', facilitatorId: berenice });
+    const taken = await api(`/requests/${next}/take-from-pool`, await tokenOf(herself.staffId), {});
+    expect(taken.status).toBe(409);
+    expect((await taken.json()).message).toContain('vous avez atteint votre capacité');
+    const loads = (await (await animator.get('/espace/facilitateurs')).text()).replace(/\s+/g, ' ');
+    expect(loads).toMatch(
+      /Bérénice Test.*?2<span class="fr-sr-only">[^<]*<\/span><\/a> \/ 1 <p class="fr-badge fr-badge--warning fr-badge--sm">au-delà de sa capacité<\/p>/,
+    );
+
+    // The API: asked by a field error, nothing written; given with beyondCapacity: true.
+    const token = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
+    const unconfirmed = await api(`/requests/${next}/reassign`, token, { facilitatorId: berenice, reason: 'Escaladée' });
+    expect(unconfirmed.status).toBe(409);
+    const twice = 'Bérénice Test a déjà 2 demandes pour une capacité de 1. La lui confier quand même ?';
+    expect(await unconfirmed.json()).toMatchObject({
+      code: 'conflict',
+      message: twice,
+      errors: [{ field: 'beyondCapacity', message: twice }],
+    });
+    await nothingWritten(next, 2);
+    const unreadable = await api(`/requests/${next}/reassign`, token, {
+      facilitatorId: berenice,
+      reason: 'Escaladée',
+      beyondCapacity: 'oui',
+    });
+    expect(unreadable.status).toBe(400);
+    expect((await unreadable.json()).errors).toEqual([
+      { field: 'beyondCapacity', message: 'Cochez la case ou laissez-la vide (dans l’API : true ou false).' },
+    ]);
+    const byApi = await api(`/requests/${next}/reassign`, token, { facilitatorId: berenice, reason: 'Escaladée', beyondCapacity: true });
+    expect(byApi.status).toBe(200);
+    expect(await byApi.json()).toEqual({ reference: next, status: 'assigned', facilitatorId: berenice });
+    expect(await openCount(berenice)).toBe(3);
+    // Absent, a confirmation changes nothing: refused as before.
+    const away = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Camille', capacity: 0 });
+    await t.dataSource.query(
+      `INSERT INTO facilitator_absences (id, facilitator_id, starts_on, ends_on) VALUES (gen_random_uuid(), $1, current_date - 1, current_date + 7)`,
+      [away],
+    );
+    const absent = await api(`/requests/${last}/reassign`, token, { facilitatorId: away, reason: 'Escaladée', beyondCapacity: true });
+    expect(absent.status).toBe(409);
+    expect((await absent.json()).message).toBe('Ce facilitateur est absent aujourd’hui : choisissez-en un autre.');
+    expect(await requestRow(last)).toMatchObject({ status: 'unassigned', holder: null });
+    const document = await bodyOf(fetch(`${t.url}/api/docs-json`));
+    expect(
+      document.paths['/api/v1/staff/requests/{ref}/reassign'].post.requestBody.content['application/json'].schema.properties.beyondCapacity,
+    ).toMatchObject({ type: 'boolean', default: false });
   });
 
   it('sends a request rerouted from its only eligible facilitator to the network’s pool, not back to them', async () => {

@@ -26,7 +26,7 @@ type Body = Record<string, unknown>;
 @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Champ manquant ou invalide (erreurs par champ)' })
 @ApiConflictResponse({
   type: ErrorResponseDto,
-  description: `Action impossible dans l’état actuel de la demande, ou facilitateur complet ou absent (code \`conflict\`) ; ou, pour un transfert, une réaffectation ou une prise dans la réserve, ${CHANGED_MEANWHILE_CONFLICT}`,
+  description: `Action impossible dans l’état actuel de la demande, ou facilitateur complet (pour une réaffectation, à confirmer par beyondCapacity) ou absent (code \`conflict\`) ; ou, pour un transfert, une réaffectation ou une prise dans la réserve, ${CHANGED_MEANWHILE_CONFLICT}`,
 })
 @UseGuards(StaffGuard)
 @Controller('api/v1/staff')
@@ -116,6 +116,12 @@ export class DispatchApiController {
       properties: {
         facilitatorId: { type: 'string', format: 'uuid' },
         reason: { type: 'string' },
+        beyondCapacity: {
+          type: 'boolean',
+          default: false,
+          description:
+            'Avec facilitatorId : true confie la demande au facilitateur choisi même s’il a atteint sa capacité (ses demandes ouvertes la dépassent alors ; le routage ne lui en donne plus tant qu’il n’est pas repassé en dessous). Sans lui, un facilitateur à pleine capacité est refusé (409, erreur sur le champ beyondCapacity : « X a déjà N demandes pour une capacité de N. La lui confier quand même ? »), rien n’est enregistré. Un facilitateur absent, désactivé, d’un autre type ou territoire reste refusé.',
+        },
         seenState: { type: 'string', description: SEEN_STATE_DESCRIPTION },
       },
     },
@@ -124,7 +130,7 @@ export class DispatchApiController {
   reassign(
     @CurrentStaff() staff: StaffPrincipal,
     @Param('ref') ref: string,
-    @JsonBody('facilitatorId', 'reason', 'seenState') body: Body,
+    @JsonBody('facilitatorId', 'reason', 'seenState', 'beyondCapacity') body: Body,
   ): Promise<ReassignResultDto> {
     return this.dispatch.reassign(staff, ref, objectOf(body));
   }

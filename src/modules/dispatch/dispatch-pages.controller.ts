@@ -14,6 +14,7 @@ import { KIND_LABELS, otherKind, REQUEST_KINDS, STAFF_STATUS_LABELS } from '../r
 import { refusalOnPage, refusedOnPage, seenStateOf, seenStateToken } from '../requests/seen-state.policy';
 import { transferRefusal } from '../intake/eligibility.policy';
 import { RequestPageRenderer } from '../workspace/request-page.renderer';
+import { BeyondCapacityUnconfirmed } from '../routing/beyond-capacity.policy';
 import type { DispatchSummary } from './dispatch.repository';
 import { DispatchService, Invitations } from './dispatch.service';
 import { MAX_SPLIT_TOPICS, SPLIT_TOPIC_FIELDS } from './split.policy';
@@ -99,9 +100,14 @@ export class DispatchPagesController {
       return this.renderReassign(res, 400, staff, ref, formModel(body, [{ field: 'facilitatorId', message }]));
     }
     const facilitatorId = body.facilitatorId === AUTOMATIC ? undefined : body.facilitatorId;
+    // « Oui, la lui confier quand même » names whom it confirms for: another facilitator checked since is asked anew.
+    const beyondCapacity = body.beyondCapacity !== undefined && body.beyondCapacity === body.facilitatorId;
     await onFieldErrors(
-      () => this.dispatch.reassign(staff, ref, { ...body, facilitatorId }),
-      (errors, error) => this.renderReassign(res, error.status, staff, ref, ...sentBack(body, errors, error)),
+      () => this.dispatch.reassign(staff, ref, { ...body, facilitatorId, beyondCapacity }),
+      (errors, error) =>
+        error instanceof BeyondCapacityUnconfirmed
+          ? this.renderReassign(res, error.status, staff, ref, formModel(body), null, error)
+          : this.renderReassign(res, error.status, staff, ref, ...sentBack(body, errors, error)),
       // Rerouted with nobody else able to take it: the page says it waits in the pool. Given from the pool (the form saw
       // no holder, and the move checked that), it is given, not reassigned.
       ({ status }) =>
@@ -208,6 +214,7 @@ export class DispatchPagesController {
     ref: string,
     form: FormModel,
     conflict: string | null = null,
+    unconfirmed: BeyondCapacityUnconfirmed | null = null,
   ) {
     const { request, choices } = await this.dispatch.reassignable(staff, ref);
     const options = choices.map((c) => ({
@@ -215,7 +222,7 @@ export class DispatchPagesController {
       label: `${c.name} — ${c.openCount} demande${c.openCount > 1 ? 's' : ''} ouverte${c.openCount > 1 ? 's' : ''} sur ${c.capacity}`,
       hint: [
         c.unavailable === 'absent' ? 'Absent aujourd’hui' : '',
-        c.unavailable === 'full' ? 'Capacité atteinte' : '',
+        c.unavailable === 'full' ? 'Capacité atteinte : à confirmer' : '',
         c.declinedBefore ? 'L’a déjà eue (déclinée, délai passé ou retirée) : l’attribution automatique ne la lui rend pas' : '',
       ]
         .filter(Boolean)
@@ -229,6 +236,7 @@ export class DispatchPagesController {
     res.status(status).render('dispatch-reassign', {
       conflict,
       refused: conflict !== null,
+      beyondCapacity: unconfirmed && { facilitatorId: unconfirmed.facilitatorId, question: unconfirmed.message },
       // From the pool nobody holds it: it is given, not taken back from someone.
       title: `${request.holder ? 'Réaffecter' : 'Confier'} la demande ${request.reference}`,
       request: this.described(request),
@@ -236,6 +244,8 @@ export class DispatchPagesController {
       nobody: choices.length === 0,
       // Everyone of its territory absent or full today: the page says it waits, and how not to.
       noneFree: choices.length > 0 && choices.every((choice) => choice.unavailable !== null),
+      // Some of them only full: staff may give it to one past capacity, once confirmed.
+      anyFull: choices.some((choice) => choice.unavailable === 'full'),
       // Routing never gives it back to those who let it go: if they are all there is, it will not leave the pool by itself.
       onlyThoseWhoHadIt: choices.length > 0 && choices.every((choice) => choice.declinedBefore),
       options,
@@ -256,8 +266,8 @@ export class DispatchPagesController {
 }
 
 /**
- * A form sent back: a move the request's state refuses now (409: changed meanwhile, the chosen facilitator full or of
- * another kind) is said once, above the form — beside a field it repeated the summary, under a list that may no longer
+ * A form sent back: a move the request's state refuses now (409: changed meanwhile, the chosen facilitator absent or
+ * of another kind) is said once, above the form — beside a field it repeated the summary, under a list that may no longer
  * hold the choice; a field's own error (400) goes beside it and in the summary. What was typed stays in the form.
  */
 function sentBack(body: Form, errors: FieldError[], error: AppError): [FormModel, string | null] {

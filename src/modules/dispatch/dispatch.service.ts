@@ -8,6 +8,7 @@ import { ActionRefused, AppError, NotFound, ValidationFailed } from '../../commo
 import { queryProblems } from '../../common/query-parameters';
 import { randomToken, sha256 } from '../../common/tokens';
 import { repeatableId } from '../../common/idempotency-key';
+import { tickedBox } from '../../common/validation';
 import { AppConfig } from '../../config/app-config';
 import { runAsOne } from '../../database/sql-statement';
 import { OutboxRepository } from '../../queue/outbox.repository';
@@ -248,8 +249,8 @@ export class DispatchService {
   }
 
   /**
-   * The network gives the request to a chosen facilitator (a place claimed under lock, refused if
-   * full or absent), or lets routing choose again (no facilitatorId). Awaiting the buyer's precision, it stays
+   * The network gives the request to a chosen facilitator (a place claimed under lock, refused if absent; at capacity,
+   * asked first, then given past it once `beyondCapacity` confirms), or lets routing choose again (no facilitatorId). Awaiting the buyer's precision, it stays
    * awaiting with the new holder (request-state.policy), whom routing must then find now: the pool would lose it.
    */
   async reassign(staff: StaffPrincipal, reference: string, body: Record<string, unknown>): Promise<ReassignResultDto> {
@@ -260,6 +261,7 @@ export class DispatchService {
     if (chosenId && !/^[0-9a-f-]{36}$/i.test(chosenId)) {
       throw new ValidationFailed([{ field: 'facilitatorId', message: 'Choisissez un facilitateur de la liste.' }]);
     }
+    const beyondCapacity = tickedBox(body.beyondCapacity, 'beyondCapacity');
     const result = await transactionRetryingDeadlocks(this.dataSource, async (manager) => {
       const { request, current } = await this.lock(manager, visible.id, { staff, seen, may: canReassign });
       // Before the holder's place is freed, with whom routing or staff may choose: in one ordered lock, as routing does.
@@ -323,13 +325,13 @@ export class DispatchService {
         request,
         holderId,
         chosenId
-          ? {
+          ? (beyond) => ({
               type: 'reassigned',
               actorType: 'staff',
               actorId: staff.id,
-              reason: `Confiée à ${holder.firstName} par ${nameOf(staff)}${previous ? `, retirée à ${previous.firstName}` : ''} : ${reason}`,
+              reason: `Confiée à ${holder.firstName}${beyond ? ' au-delà de sa capacité' : ''} par ${nameOf(staff)}${previous ? `, retirée à ${previous.firstName}` : ''} : ${reason}`,
               isPublic: !handedOver,
-            }
+            })
           : {
               type: 'rerouted',
               actorType: 'staff',
@@ -337,8 +339,12 @@ export class DispatchService {
               reason: `${reroutedBy(staff, previous)}, confiée à ${holder.firstName} : ${reason}`,
               isPublic: !handedOver,
             },
-        { by: nameOf(staff), reason, resumed: handedOver, rerouted: !chosenId },
-        placed,
+        {
+          handOver: { by: nameOf(staff), reason, resumed: handedOver, rerouted: !chosenId },
+          to: placed,
+          // Routing's own choice never goes past capacity; staff's, once they confirmed.
+          beyondCapacity: !chosenId ? 'refused' : beyondCapacity ? 'confirmed' : 'ask',
+        },
       );
       if (handedOver) {
         await runAsOne(manager, this.routing.handedOverStatements(request, placed, handedOverReason(placed)));

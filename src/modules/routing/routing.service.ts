@@ -50,6 +50,7 @@ import {
   RoutingRepository,
 } from './routing.repository';
 import { ESCALATION_MISSES } from './escalation.policy';
+import { BeyondCapacity, beyondCapacityQuestion, BeyondCapacityUnconfirmed, chosenVerdict } from './beyond-capacity.policy';
 
 /** Requests routed in one transaction: fewer round trips per request, short enough locks. */
 const ROUTING_BATCH = 50;
@@ -78,6 +79,9 @@ export interface HandOver {
   resumed: boolean;
   rerouted: boolean;
 }
+
+/** The history line of a choice by name, in place of routing's own. */
+type ChosenHistory = Pick<NewRequestEvent, 'type' | 'actorType' | 'actorId' | 'reason'> & Partial<Pick<NewRequestEvent, 'isPublic'>>;
 
 /** An assignment decided in memory, with what its e-mail needs. */
 /** A moved answer deadline: the statement that keeps it, and the new date to tell the facilitator (null: never taken). */
@@ -380,7 +384,7 @@ export class RoutingService {
       request,
       colleagueId,
       { type: 'reassigned', actorType: 'staff', actorId: holderId, reason: `Confiée par ${by}, qui l’a rendue`, isPublic: false },
-      { by, reason: note, resumed: true, rerouted: false },
+      { handOver: { by, reason: note, resumed: true, rerouted: false } },
     );
   }
 
@@ -646,25 +650,37 @@ export class RoutingService {
   /**
    * Staff chose the facilitator (reassignment, a facilitator taking from the pool): the same claim as
    * a routed assignment, under the same row locks, refused (409, French) if that facilitator cannot
-   * take it now. The request must be locked by the caller's transaction and hold no current assignment.
-   * `handOver`: who chose them and why, which their e-mail tells them. `to`: awaiting_buyer for a request whose
-   * precision asked stays awaited (request-state.policy): the new holder has it in charge at once. `history.isPublic`
-   * false: the buyer reads a hand-over's line instead (handedOverStatements).
+   * take it now — at capacity, asked first or given past it as `beyondCapacity` says (beyond-capacity.policy). The
+   * request must be locked by the caller's transaction and hold no current assignment. `history`: a function of whether
+   * the place was taken past capacity, for a choice that may be. `handOver`: who chose them and why, which their e-mail
+   * tells them. `to`: awaiting_buyer for a request whose precision asked stays awaited (request-state.policy): the new
+   * holder has it in charge at once. `history.isPublic` false: the buyer reads a hand-over's line instead
+   * (handedOverStatements).
    */
   async assignChosen(
     manager: EntityManager,
     request: RoutableRequest,
     facilitatorId: string,
-    history: Pick<NewRequestEvent, 'type' | 'actorType' | 'actorId' | 'reason'> & Partial<Pick<NewRequestEvent, 'isPublic'>>,
-    handOver?: HandOver,
-    to: 'assigned' | 'awaiting_buyer' = 'assigned',
+    history: ChosenHistory | ((beyondCapacity: boolean) => ChosenHistory),
+    {
+      handOver,
+      to = 'assigned',
+      beyondCapacity = 'refused',
+    }: { handOver?: HandOver; to?: 'assigned' | 'awaiting_buyer'; beyondCapacity?: BeyondCapacity } = {},
   ): Promise<ClaimableFacilitator> {
     const now = this.clock.now();
     const candidates = await this.routing.lockCandidates(manager, [request], this.reference.networkDays(now));
     const facilitator = candidates.find((f) => f.id === facilitatorId);
-    const refusal = facilitator ? whyNotEligible(request, facilitator) : await this.whyNotCandidate(manager, request, facilitatorId);
-    if (refusal) {
-      const message = CHOSEN_REFUSALS[refusal];
+    const verdict = chosenVerdict(
+      facilitator ? whyNotEligible(request, facilitator) : await this.whyNotCandidate(manager, request, facilitatorId),
+      beyondCapacity,
+    );
+    if ('ask' in verdict) {
+      const { firstName, lastName, openCount, capacity } = facilitator!;
+      throw new BeyondCapacityUnconfirmed(facilitatorId, beyondCapacityQuestion(`${firstName} ${lastName}`, openCount, capacity));
+    }
+    if ('refused' in verdict) {
+      const message = CHOSEN_REFUSALS[verdict.refused];
       throw new AppError('conflict', message, [{ field: 'facilitatorId', message }]);
     }
     const claims = new Map([[facilitatorId, 1]]);
@@ -673,12 +689,13 @@ export class RoutingService {
       ? whyCoordinatorFallback(request, facilitator!, candidates, (await this.routing.exclusions(manager, [request.id])).get(request.id))
       : null;
     const planned = { ...this.plan(request, facilitator!, now), fallback };
+    const said = typeof history === 'function' ? history(verdict.beyondCapacity) : history;
     await this.markHeldBefore(manager, [planned]);
     await runAsOne(
       manager,
       to === 'assigned'
-        ? this.assignmentStatements([planned], claims, now, history, handOver)
-        : this.awaitingBuyerStatements(planned, claims, now, history, handOver, await this.closesWithoutPrecisionAt(manager, request)),
+        ? this.assignmentStatements([planned], claims, now, said, handOver)
+        : this.awaitingBuyerStatements(planned, claims, now, said, handOver, await this.closesWithoutPrecisionAt(manager, request)),
     );
     return facilitator!;
   }

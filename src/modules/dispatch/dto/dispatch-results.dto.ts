@@ -89,7 +89,10 @@ export class FacilitatorLoadDto {
   @ApiProperty({ description: 'Demandes ouvertes qu’il tient' })
   openCount!: number;
 
-  @ApiProperty({ description: 'Demandes ouvertes qu’il peut tenir' })
+  @ApiProperty({
+    description:
+      'Demandes ouvertes qu’il peut tenir ; openCount la dépasse quand l’animation lui en a confié au-delà (reassign avec beyondCapacity) : le routage ne lui en donne plus tant qu’il n’est pas repassé en dessous',
+  })
   capacity!: number;
 
   @ApiProperty({ description: 'Absent aujourd’hui' })

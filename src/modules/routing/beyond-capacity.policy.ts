@@ -1,0 +1,42 @@
+import { AppError } from '../../common/errors/app-errors';
+import { frenchNumber } from '../../common/french-format';
+import type { IneligibilityReason } from './ranking.policy';
+
+/**
+ * How a choice by name meets a facilitator at capacity: `refused` (a facilitator's own choice: the pool, a colleague),
+ * `ask` (staff who may assign, not yet confirmed), `confirmed` (they confirmed: the place is taken past capacity).
+ */
+export type BeyondCapacity = 'refused' | 'ask' | 'confirmed';
+
+/** What becomes of a choice by name: given (perhaps past capacity), asked first, or refused for `reason`. */
+export type ChosenVerdict = { give: true; beyondCapacity: boolean } | { ask: true } | { refused: IneligibilityReason };
+
+/**
+ * Only capacity gives way, and only to staff who confirm: an absent facilitator would not see the request, and their
+ * absence moves what they have not taken on to others anyway (RoutingService.facilitatorChanged); kind, territory and
+ * an inactive record are facts a confirmation does not change. Routing and the pool drain never go past capacity.
+ */
+export function chosenVerdict(reason: IneligibilityReason | null, beyondCapacity: BeyondCapacity): ChosenVerdict {
+  if (reason === null) return { give: true, beyondCapacity: false };
+  if (reason !== 'full' || beyondCapacity === 'refused') return { refused: reason };
+  return beyondCapacity === 'confirmed' ? { give: true, beyondCapacity: true } : { ask: true };
+}
+
+/** The question staff answer before giving a request past capacity, e.g. « Bérénice Martin a déjà 3 demandes pour une capacité de 3. » */
+export function beyondCapacityQuestion(name: string, openCount: number, capacity: number): string {
+  const held = openCount === 0 ? 'n’a aucune demande' : `a déjà ${frenchNumber(openCount)} demande${openCount > 1 ? 's' : ''}`;
+  return `${name} ${held} pour une capacité de ${frenchNumber(capacity)}. La lui confier quand même ?`;
+}
+
+/**
+ * A facilitator at capacity chosen by staff who did not confirm (409, on the `beyondCapacity` field): the form comes
+ * back asking, nothing is written.
+ */
+export class BeyondCapacityUnconfirmed extends AppError {
+  constructor(
+    readonly facilitatorId: string,
+    question: string,
+  ) {
+    super('conflict', question, [{ field: 'beyondCapacity', message: question }]);
+  }
+}
