@@ -250,8 +250,9 @@ export class DispatchService {
 
   /**
    * The network gives the request to a chosen facilitator (a place claimed under lock, refused if absent; at capacity,
-   * asked first, then given past it once `beyondCapacity` confirms), or lets routing choose again (no facilitatorId). Awaiting the buyer's precision, it stays
-   * awaiting with the new holder (request-state.policy), whom routing must then find now: the pool would lose it.
+   * asked first, then given past it once `beyondCapacity` confirms), or lets routing choose again (no facilitatorId).
+   * Awaiting the buyer's precision, it stays awaiting with the new holder (request-state.policy), whom routing must then
+   * find now: the pool would lose it.
    */
   async reassign(staff: StaffPrincipal, reference: string, body: Record<string, unknown>): Promise<ReassignResultDto> {
     const seen = seenStateOf(body.seenState);
