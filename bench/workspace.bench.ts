@@ -206,7 +206,7 @@ async function casesFor(repository: WorkspaceRepository, staff: StaffPrincipal):
     { label: 'file ouverte p. 1', run: () => repository.queue(staff, open, now, page(1)) },
     { label: 'closes p. 1', run: () => repository.queue(staff, closed, now, page(1)) },
     { label: `closes p. ${far}`, run: () => repository.queue(staff, { ...closed, page: far }, now, page(far)) },
-    { label: 'compteurs', run: () => repository.counts(staff) },
+    { label: 'compteurs', run: () => repository.counts(staff, open, now) },
     { label: 'similaires', run: () => repository.similarAnswered(staff, shown, similarity, 5) },
     // The search box: a whole reference, a subject's word typed without its accent, a buyer's address.
     { label: 'recherche référence', run: () => repository.queue(staff, searched(shown.reference), now, page(1)) },

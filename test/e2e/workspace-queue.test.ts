@@ -580,10 +580,17 @@ describe('the workspace queue', () => {
     // Held or in the pool, the digest's requests are all in its link's list, whatever the tab; its export likewise.
     const page = await (await client.get(queueUrl.slice(t.url.length))).text();
     expect(listed(page)).toEqual([escalated, pooled]);
-    expect(page).toContain('<h2>Délai de prise en charge dépassé 2 fois ou plus, réserve comprise : 2 demandes</h2>');
+    expect(page).toContain('<h2>Délai de prise en charge dépassé 2 fois ou plus, réserve comprise : 2 demandes, avec 2 filtres</h2>');
     expect(page).toContain('<input type="checkbox" id="filtre-escalade" name="escalated" value="1" checked>');
     expect(page).toContain('Délai dépassé 2 fois');
-    expect(page).toContain('href="/espace?tab=pool&amp;network=aura-ee&amp;escalated=1"');
+    // The filter replaces the tabs, and says so with what each would hold under the same filters.
+    expect(page).not.toContain('aria-label="Listes de demandes"');
+    expect(page).toContain(
+      '<p class="fr-mb-4w" id="sans-onglets">Ce filtre réunit en une seule liste les demandes attribuées (1) et celles de la réserve (1) : les onglets ne s’appliquent pas. Retirez-le pour les retrouver.</p>',
+    );
+    // Statuses of both tabs are offered, counted as listed.
+    expect(page).toContain('<option value="assigned">Confiée à un facilitateur (1)</option>');
+    expect(page).toContain('<option value="unassigned">En attente d’un facilitateur disponible (1)</option>');
     expect(listed(await (await client.get('/espace?tab=pool&network=aura-ee&escalated=1')).text())).toEqual([escalated, pooled]);
     expect(listed(await (await client.get('/espace?escalated=1')).text())).toEqual([escalated, pooled, foreign]);
     expect(page).toContain('href="/espace/export/demandes.csv?tab=mine&amp;ouvertes=1&amp;reseau=aura-ee&amp;escalated=1"');
@@ -607,11 +614,143 @@ describe('the workspace queue', () => {
       [escalated, true, 2],
       [pooled, true, 3],
     ]);
+    // Its counts follow the filter: the list's one line of each tab, whichever tab is asked.
+    expect(own.counts).toEqual({ mine: 1, pool: 1, byStatus: { assigned: 1, unassigned: 1 } });
+    expect((await bodyOf(api('escalated=1&tab=pool'))).items.map((i: { reference: string }) => i.reference)).toEqual([escalated, pooled]);
     const bad = await api('escalated=oui');
     expect(bad.status).toBe(400);
     expect((await bad.json()).errors).toEqual([
       { field: 'escalated', message: 'Valeur attendue : 1 (délai de prise en charge dépassé plusieurs fois) ou 0.' },
     ]);
+  });
+
+  it('says which filters apply near the list’s heading, each removable, and counts each tab and status with them (page, API)', async () => {
+    const alix = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Alix' });
+    const [lateIsere, isere, rhone, pooledIsere, pooledRhone] = [
+      await submitRequest(t, 1),
+      await submitRequest(t, 2),
+      await submitRequest(t, 3, { departmentCode: '69' }),
+      await submitRequest(t, 4),
+      await submitRequest(t, 5, { departmentCode: '69' }),
+    ];
+    await place(lateIsere, alix, 'assigned', new Date(Date.now() - DAY));
+    await place(isere, alix, 'in_progress', new Date(Date.now() + DAY));
+    await place(rhone, alix, 'in_progress', new Date(Date.now() - DAY));
+    await t.dataSource.query(`UPDATE requests SET status = 'unassigned' WHERE reference = ANY($1)`, [[pooledIsere, pooledRhone]]);
+    const animator = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
+    const client = new StaffClient(t.url);
+    await client.signIn(animator.email);
+    const listed = (html: string) => [lateIsere, isere, rhone, pooledIsere, pooledRhone].filter((r) => html.includes(`>${r}</a>`));
+
+    const html = await (await client.get('/espace?department=38&late=1&sort=submitted')).text();
+    expect(listed(html)).toEqual([lateIsere]);
+    expect(html).toContain('<h2>Demandes attribuées de mes réseaux : 1 demande, avec 2 filtres</h2>');
+    // A list named by its lead-in, each link saying which filter it takes away, keeping the others, the tab and the order.
+    expect(html).toContain('<ul aria-labelledby="filtres-appliques-titre">');
+    expect(html).toContain(
+      '<li>Département : 38 — Isère — <a href="/espace?tab=mine&amp;late=1&amp;sort=submitted">Retirer ce filtre<span class="fr-sr-only"> : Département : 38 — Isère</span></a></li>',
+    );
+    expect(html).toContain(
+      '<li>En retard seulement — <a href="/espace?tab=mine&amp;department=38&amp;sort=submitted">Retirer ce filtre<span class="fr-sr-only"> : En retard seulement</span></a></li>',
+    );
+    expect(html).toContain('<p><a href="/espace?tab=mine&amp;sort=submitted">Retirer tous les filtres</a></p>');
+    // The tabs count what their links list with the same filters: in Isère and late, one held, none in the pool.
+    expect(html).toContain('Demandes attribuées de mes réseaux (1)<span class="fr-sr-only">, filtres appliqués</span>');
+    expect(html).toContain('Réserve (0)<span class="fr-sr-only">, filtres appliqués</span>');
+    expect(html).toContain('<option value="assigned">Confiée à un facilitateur (1)</option>');
+    expect(html).toContain('<option value="in_progress">En cours de traitement (0)</option>');
+
+    // One filter: no « remove all »; its tabs' counts follow it.
+    const isereOnly = await (await client.get('/espace?tab=pool&department=38')).text();
+    expect(listed(isereOnly)).toEqual([pooledIsere]);
+    expect(isereOnly).toContain('<h2>Réserve : 1 demande, avec 1 filtre</h2>');
+    expect(isereOnly).toContain(
+      '<a href="/espace?tab=pool&amp;sort=submitted">Retirer ce filtre<span class="fr-sr-only"> : Département : 38 — Isère</span></a>',
+    );
+    expect(isereOnly).not.toContain('Retirer tous les filtres');
+    expect(isereOnly).toContain('Demandes attribuées de mes réseaux (2)');
+    expect(isereOnly).toContain('Réserve (1)');
+    // Unfiltered: no list of filters.
+    const all = await (await client.get('/espace')).text();
+    expect(all).toContain('<h2>Demandes attribuées de mes réseaux : 3 demandes</h2>');
+    expect(all).not.toContain('id="filtres-appliques"');
+    expect(all).toContain('Réserve (2)</a>');
+
+    // The API's counts are the page's.
+    const token = `Bearer ${await t.app.get(StaffAuthService).createApiToken(animator.id, 'compteurs')}`;
+    const api = (query: string) => bodyOf(fetch(`${t.url}/api/v1/staff/requests?${query}`, { headers: { authorization: token } }));
+    const late = await api('department=38&late=1');
+    expect(late).toMatchObject({ total: 1, counts: { mine: 1, pool: 0, byStatus: { assigned: 1 } } });
+    const rhoneCounts = await api('department=69&status=in_progress');
+    expect(rhoneCounts).toMatchObject({ total: 1, counts: { mine: 1, pool: 1, byStatus: { in_progress: 1 } } });
+  });
+
+  it.each([
+    // A facilitator's own deadline order: the request already missed by a holder before them first among those not taken.
+    ['facilitator', ['missed', 'lateAnswer', 'fresh', 'answer']],
+    // The network's list keeps the plain deadline order.
+    ['animator', ['lateAnswer', 'fresh', 'answer', 'missed']],
+  ] as const)('orders a %s’s queue by deadline, as listed: %j', async (role, expected) => {
+    const alix = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Alix' });
+    const requests = {
+      fresh: [await submitRequest(t, 1), 'assigned', 1],
+      missed: [await submitRequest(t, 2), 'assigned', 3],
+      lateAnswer: [await submitRequest(t, 3), 'in_progress', -1],
+      answer: [await submitRequest(t, 4), 'in_progress', 2],
+    } as const;
+    for (const [reference, status, days] of Object.values(requests))
+      await place(reference, alix, status, new Date(Date.now() + days * DAY));
+    await t.dataSource.query(`UPDATE requests SET deadline_misses = 1 WHERE reference = $1`, [requests.missed[0]]);
+    const staff =
+      role === 'facilitator'
+        ? await insertStaff(t.dataSource, { role, facilitatorId: alix, networks: ['aura-ee'] })
+        : await insertStaff(t.dataSource, { role, networks: ['aura-ee'] });
+    const token = `Bearer ${await t.app.get(StaffAuthService).createApiToken(staff.id, 'ordre')}`;
+    const body = await bodyOf(fetch(`${t.url}/api/v1/staff/requests`, { headers: { authorization: token } }));
+    const names = Object.fromEntries(Object.entries(requests).map(([name, [reference]]) => [reference, name]));
+    expect(body.items.map((i: { reference: string }) => names[i.reference])).toEqual(expected);
+    // The page lists in the same order, and says why the missed one is there: its deadline already passed once.
+    const client = new StaffClient(t.url);
+    await client.signIn(staff.email);
+    const html = await (await client.get('/espace')).text();
+    const order = Object.values(requests)
+      .map(([reference]) => reference as string)
+      .sort((a, b) => html.indexOf(`>${a}</a>`) - html.indexOf(`>${b}</a>`));
+    expect(order.map((reference) => names[reference])).toEqual(expected);
+    expect(html).toContain('<p class="fr-badge fr-badge--info fr-badge--sm">Délai dépassé 1 fois</p>');
+  });
+
+  it('marks for animators the pool’s requests all who could take them let go: « À confier vous-même » (page, API)', async () => {
+    const alix = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Alix' });
+    const [letGo, waiting] = [await submitRequest(t, 1), await submitRequest(t, 2)];
+    await t.dataSource.query(`UPDATE requests SET status = 'unassigned' WHERE reference = ANY($1)`, [[letGo, waiting]]);
+    // Alix, the only one covering it, declined the first: routing will not give it back to her.
+    await t.dataSource.query(
+      `INSERT INTO request_assignments (id, request_id, facilitator_id, assigned_at, take_charge_due_at, ended_at, end_reason, decline_reason)
+       SELECT $1, id, $2, now() - interval '1 day', now(), now(), 'declined', 'unavailable' FROM requests WHERE reference = $3`,
+      [randomUUID(), alix, letGo],
+    );
+    const animator = await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'] });
+    const client = new StaffClient(t.url);
+    await client.signIn(animator.email);
+    const pool = await (await client.get('/espace?tab=pool')).text();
+    const row = (reference: string) => pool.split('<tr>').find((line) => line.includes(`>${reference}</a>`))!;
+    expect(row(letGo)).toContain('<p class="fr-badge fr-badge--new fr-badge--sm">À confier vous-même</p>');
+    expect(row(waiting)).not.toContain('À confier vous-même');
+
+    const token = `Bearer ${await t.app.get(StaffAuthService).createApiToken(animator.id, 'réserve')}`;
+    const body = await bodyOf(fetch(`${t.url}/api/v1/staff/requests?tab=pool`, { headers: { authorization: token } }));
+    expect(body.items.map((i: { reference: string; staysInPool: boolean }) => [i.reference, i.staysInPool])).toEqual([
+      [letGo, true],
+      [waiting, false],
+    ]);
+    // A facilitator, who may not give it, reads no such mark.
+    const own = await insertStaff(t.dataSource, { role: 'facilitator', facilitatorId: alix, networks: ['aura-ee'] });
+    const facilitator = new StaffClient(t.url);
+    await facilitator.signIn(own.email);
+    const theirs = await (await facilitator.get('/espace?tab=pool')).text();
+    expect(theirs).toContain(`>${letGo}</a>`);
+    expect(theirs).not.toContain('À confier vous-même');
   });
 
   it('lists the buyer’s other requests on a request page, those the person may see only', async () => {

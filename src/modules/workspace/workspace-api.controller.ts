@@ -80,7 +80,7 @@ export class WorkspaceApiController {
     name: 'escalated',
     required: false,
     enum: ['1', '0'],
-    description: `1 : seulement celles dont le délai de prise en charge est dépassé ${ESCALATION_MISSES} fois ou plus, pas encore prises en charge (celles de l’escalade aux animateurs)`,
+    description: `1 : seulement celles dont le délai de prise en charge est dépassé ${ESCALATION_MISSES} fois ou plus, pas encore prises en charge (celles de l’escalade aux animateurs) ; remplace les onglets : attribuées et réserve en une liste, quel que soit tab`,
   })
   @ApiQuery({ name: 'du', required: false, description: 'Déposées à partir de ce jour (AAAA-MM-JJ, heure de Paris), inclus' })
   @ApiQuery({ name: 'au', required: false, description: 'Déposées jusqu’à ce jour (AAAA-MM-JJ, heure de Paris), inclus' })
@@ -96,7 +96,7 @@ export class WorkspaceApiController {
     required: false,
     enum: QUEUE_SORTS,
     description:
-      'deadline (par défaut) : échéance la plus proche d’abord ; needed_by : date souhaitée par l’acheteur ; submitted : date de dépôt',
+      'deadline (par défaut) : échéance la plus proche d’abord, et pour un facilitateur celles pas encore prises en charge dont un délai de prise en charge est déjà passé avant tout ; needed_by : date souhaitée par l’acheteur ; submitted : date de dépôt',
   })
   @ApiQuery({ name: 'page', required: false, type: Number, description: 'À partir de 1 ; au-delà de la dernière, la dernière' })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Paramètre inconnu ou valeur non comprise (erreurs par champ)' })

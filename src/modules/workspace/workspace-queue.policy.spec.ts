@@ -1,5 +1,10 @@
 import {
   isLate,
+  missedTakeCharge,
+  QueueCountRow,
+  queueCounts,
+  queueOrder,
+  tabsApply,
   listedStatuses,
   narrowsList,
   neededSooner,
@@ -26,6 +31,11 @@ describe('parseQueueFilters', () => {
     [{}, { escalatedOnly: false }],
     [{ escalated: '1' }, { escalatedOnly: true, lateOnly: false }],
     [{ escalated: 'on' }, { escalatedOnly: true }],
+    // The escalated filter replaces the tabs: read as the default tab, with its default order.
+    [
+      { escalated: '1', tab: 'pool' },
+      { escalatedOnly: true, tab: 'mine', sort: 'deadline' },
+    ],
     [{ escalated: 'oui' }, { escalatedOnly: false }],
     [
       { escalated: '0', late: '1' },
@@ -216,5 +226,75 @@ describe('neededSooner', () => {
     ['no deadline running', '2026-12-08', null, '38', false],
   ])('%s: %s', (_label, neededBy, deadline, code, expected) => {
     expect(neededSooner(neededBy, deadline, code)).toBe(expected);
+  });
+});
+
+describe('tabsApply', () => {
+  it.each([
+    [false, true],
+    [true, false],
+  ])('escalated %s → the tabs apply: %s', (escalatedOnly, expected) => {
+    expect(tabsApply({ escalatedOnly })).toBe(expected);
+  });
+});
+
+describe('queueCounts (each count, what its link or choice lists with the same filters)', () => {
+  const rows: QueueCountRow[] = [
+    { tab: 'mine', status: 'assigned', n: 2 },
+    { tab: 'mine', status: 'in_progress', n: 3 },
+    { tab: 'mine', status: 'closed', n: 7 },
+    { tab: 'mine', status: 'unassigned', n: 1 },
+    { tab: 'pool', status: 'unassigned', n: 4 },
+  ];
+  it.each([
+    [
+      'mine, nothing searched: tabs count open ones; statuses, the tab’s',
+      { tab: 'mine', search: null, escalatedOnly: false },
+      { mine: 6, pool: 4, byStatus: { assigned: 2, in_progress: 3, closed: 7, unassigned: 1 } },
+    ],
+    ['the pool', { tab: 'pool', search: null, escalatedOnly: false }, { mine: 6, pool: 4, byStatus: { unassigned: 4 } }],
+    [
+      'a search lists the closed too: the tab counts them',
+      { tab: 'mine', search: 'agec', escalatedOnly: false },
+      { mine: 13, pool: 4, byStatus: { assigned: 2, in_progress: 3, closed: 7, unassigned: 1 } },
+    ],
+    [
+      'escalated: one list of both tabs, its statuses summed across them',
+      { tab: 'mine', search: null, escalatedOnly: true },
+      { mine: 6, pool: 4, byStatus: { assigned: 2, in_progress: 3, closed: 7, unassigned: 5 } },
+    ],
+  ] as const)('%s', (_case, filters, expected) => {
+    expect(queueCounts(rows, filters)).toEqual(expected);
+  });
+  it('counts nothing when nothing matches', () => {
+    expect(queueCounts([], { tab: 'mine', search: null, escalatedOnly: false })).toEqual({ mine: 0, pool: 0, byStatus: {} });
+  });
+});
+
+describe('missedTakeCharge', () => {
+  it.each([
+    ['assigned', 1, true],
+    ['assigned', 3, true],
+    ['unassigned', 2, true],
+    ['submitted', 1, true],
+    ['assigned', 0, false],
+    ['in_progress', 2, false],
+    ['awaiting_buyer', 1, false],
+    ['closed', 2, false],
+  ] as const)('%s after %i misses → %s', (status, deadlineMisses, expected) => {
+    expect(missedTakeCharge({ status, deadlineMisses })).toBe(expected);
+  });
+});
+
+describe('queueOrder', () => {
+  it.each([
+    ['deadline', 'facilitator', 'missed_then_deadline'],
+    ['deadline', 'animator', 'deadline'],
+    ['deadline', 'admin', 'deadline'],
+    ['needed_by', 'facilitator', 'needed_by'],
+    ['submitted', 'facilitator', 'submitted'],
+    ['submitted', 'animator', 'submitted'],
+  ] as const)('%s for a %s → %s', (sort, role, expected) => {
+    expect(queueOrder(sort, role)).toBe(expected);
   });
 });

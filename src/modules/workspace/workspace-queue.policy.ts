@@ -1,6 +1,7 @@
 /**
- * The facilitator's queue (pure): what its filters mean and which requests are late. Which deadline applies,
- * and the order by it, are SQL (WorkspaceRepository.queue), so that sorting and paging happen in the database.
+ * The facilitator's queue (pure): what its filters mean, what its counts say, which order applies and which requests are
+ * late. Which deadline applies, and the order by it, are SQL (WorkspaceRepository.queue), so that sorting and paging
+ * happen in the database.
  */
 import type { FieldError } from '../../common/errors/app-errors';
 import { KnownCodes, PAGE_CHECK, queryProblems, referenceChecks } from '../../common/query-parameters';
@@ -8,6 +9,8 @@ import { isCalendarDay, isoDayOf, isUuid } from '../../common/validation';
 import { FilterReader } from '../reporting/evaluations.policy';
 import { lastDayOf } from '../../common/working-days.policy';
 import { OPEN_STATUSES } from '../requests/request-state.policy';
+import type { StaffRole } from '../accounts/accounts.types';
+import { NOT_TAKEN_STATUSES } from '../routing/escalation.policy';
 import { isRequestKind, REQUEST_KINDS, REQUEST_STATUSES, RequestKind, RequestStatus } from '../requests/request.types';
 
 export const QUEUE_TABS = ['mine', 'pool'] as const;
@@ -53,7 +56,9 @@ const isOn = (value: unknown) => ['1', 'true', 'on'].includes(String(value ?? ''
 export function parseQueueFilters(query: Record<string, unknown>): QueueFilters {
   const text = (value: unknown) => (typeof value === 'string' && CODE.test(value.trim()) ? value.trim() : null);
   const page = Number.parseInt(String(query.page ?? '1'), 10);
-  const tab = QUEUE_TABS.find((t) => t === query.tab) ?? 'mine';
+  const escalatedOnly = isOn(query.escalated);
+  // The escalated filter lists held and pooled requests together (tabsApply): read as the default tab, its order too.
+  const tab = escalatedOnly ? 'mine' : (QUEUE_TABS.find((t) => t === query.tab) ?? 'mine');
   return {
     tab,
     status: REQUEST_STATUSES.find((s) => s === query.status) ?? null,
@@ -62,7 +67,7 @@ export function parseQueueFilters(query: Record<string, unknown>): QueueFilters 
     department: text(query.department),
     network: text(query.network),
     lateOnly: isOn(query.late),
-    escalatedOnly: isOn(query.escalated),
+    escalatedOnly,
     search: typeof query.q === 'string' && query.q.trim() ? query.q.trim().slice(0, SEARCH_MAX) : null,
     facilitator: typeof query.facilitator === 'string' && isUuid(query.facilitator.trim()) ? query.facilitator.trim().toLowerCase() : null,
     ...new FilterReader(query).period(),
@@ -136,6 +141,61 @@ export function listsOpenOnly(filters: Pick<QueueFilters, 'status' | 'search'>):
 export function narrowsList(filters: QueueFilters): boolean {
   const { tab: _tab, sort: _sort, page: _page, ...narrowing } = filters;
   return Object.values(narrowing).some(Boolean);
+}
+
+/**
+ * Whether the list is its tab's. The escalated filter replaces the tabs: the escalation digest's link lists every
+ * request still escalated, held or pooled, in one list.
+ */
+export function tabsApply(filters: Pick<QueueFilters, 'escalatedOnly'>): boolean {
+  return !filters.escalatedOnly;
+}
+
+/** Requests counted with the list's filters, its tab and status aside (WorkspaceRepository.counts), by tab and status. */
+export interface QueueCountRow {
+  tab: QueueTab;
+  status: RequestStatus;
+  n: number;
+}
+
+export interface QueueCounts {
+  /** What each tab's link lists: the filters kept, its status dropped (the statuses listedStatuses lists then). */
+  mine: number;
+  pool: number;
+  /** What each status lists in the list shown (its tab's, or both when tabsApply says no). */
+  byStatus: Partial<Record<RequestStatus, number>>;
+}
+
+/** The counts beside the tabs and statuses, each the number of lines its link or choice lists with the same filters. */
+export function queueCounts(rows: readonly QueueCountRow[], filters: Pick<QueueFilters, 'tab' | 'search' | 'escalatedOnly'>): QueueCounts {
+  const listed = listedStatuses({ status: null, search: filters.search });
+  const sum = (of: readonly QueueCountRow[]) => of.reduce((total, row) => total + row.n, 0);
+  const ofTab = (tab: QueueTab) => sum(rows.filter((row) => row.tab === tab && listed.includes(row.status)));
+  const byStatus: Partial<Record<RequestStatus, number>> = {};
+  for (const row of rows) {
+    if (tabsApply(filters) && row.tab !== filters.tab) continue;
+    byStatus[row.status] = (byStatus[row.status] ?? 0) + row.n;
+  }
+  return { mine: ofTab('mine'), pool: ofTab('pool'), byStatus };
+}
+
+/**
+ * Whether the request's take-charge deadline already passed (with this holder or one before) and nobody took it since:
+ * the queue marks it, and a facilitator's deadline order puts it first (queueOrder).
+ */
+export function missedTakeCharge(request: { status: RequestStatus; deadlineMisses: number }): boolean {
+  return request.deadlineMisses > 0 && NOT_TAKEN_STATUSES.includes(request.status);
+}
+
+/**
+ * The order the database applies: the one asked; a facilitator's own deadline order puts first the requests whose
+ * take-charge deadline was missed (missedTakeCharge), since their new deadline, later than a fresh request's, hides how
+ * long the buyer has waited.
+ */
+export type QueueOrder = QueueSort | 'missed_then_deadline';
+
+export function queueOrder(sort: QueueSort, role: StaffRole): QueueOrder {
+  return sort === 'deadline' && role === 'facilitator' ? 'missed_then_deadline' : sort;
 }
 
 /** The statuses with a deadline (APPLICABLE_DEADLINE): taking in charge, then answering. */

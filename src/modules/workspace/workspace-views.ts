@@ -33,7 +33,8 @@ import {
 import { parisDay } from '../../common/clock';
 import { euThresholdNotice } from './eu-threshold.policy';
 import { assignmentEndLabel, historyEventLabel, historyReasonLabel, referenceParts } from './history-labels';
-import { listsOpenOnly, narrowsList, QUEUE_SORTS, QueueFilters, QueueSort } from './workspace-queue.policy';
+import { listsOpenOnly, missedTakeCharge, narrowsList, QUEUE_SORTS, QueueFilters, QueueSort, tabsApply } from './workspace-queue.policy';
+import { frenchDay } from '../../common/french-format';
 import { DECLINE_REASONS, PermittedActions, WorkspaceService } from './workspace.service';
 import { noLongerYoursNotice } from './no-longer-yours';
 import { ESCALATION_MISSES } from '../routing/escalation.policy';
@@ -112,6 +113,10 @@ const DONE_NOTICES: Record<string, string> = {
     'Les coordonnées de l’acheteur sont corrigées. Son adresse électronique et son lien de suivi restent les mêmes.',
 };
 
+/** The queue's filters as its address names them, in the form's order: the tab, the order and the page are no filters. */
+const FILTER_PARAMS = ['q', 'status', 'kind', 'segment', 'department', 'network', 'facilitator', 'du', 'au', 'late', 'escalated'] as const;
+type FilterParam = (typeof FILTER_PARAMS)[number];
+
 const QUEUE_SORT_LABELS: Record<QueueSort, string> = {
   deadline: 'Par échéance',
   needed_by: 'Par date souhaitée par l’acheteur',
@@ -177,11 +182,12 @@ export class WorkspaceViews {
       for (const [key, value] of Object.entries(all)) if (value) params.set(key, String(value));
       return `/espace?${params.toString()}`;
     };
+    const applied = this.appliedFilters(filters, queue).map(({ key, label }) => ({ label, url: query({ [key]: null, page: null }) }));
     const mineLabel =
       // Beside « Réserve », the tab holds the requests given to a facilitator: « toutes » would leave the pool out unsaid.
       staff.role === 'facilitator' ? 'Mes demandes' : staff.role === 'admin' ? 'Demandes attribuées' : 'Demandes attribuées de mes réseaux';
     return {
-      // Escalated requests are listed whatever the tab (tabCondition): the title says so.
+      // Escalated requests are listed whatever the tab (tabsApply): the title says so.
       title: filters.escalatedOnly
         ? `Délai de prise en charge dépassé ${ESCALATION_MISSES} fois ou plus, réserve comprise`
         : filters.tab === 'pool'
@@ -190,6 +196,12 @@ export class WorkspaceViews {
       heading: `Espace ${ROLE_LABELS[staff.role].toLowerCase()}`,
       filters,
       filtered: narrowsList(filters),
+      // Near the list's heading, each with its link to the list without it (the others kept), and one without any.
+      appliedFilters: applied,
+      withoutFilters: query(Object.fromEntries(FILTER_PARAMS.map((key) => [key, null]))),
+      tabsApply: tabsApply(filters),
+      // Animators and admins give a request waiting for nobody themselves (the « Confier » page).
+      showStaysInPool: staff.role !== 'facilitator',
       // Animators and admins see who holds each request, and may list one facilitator's; in the pool, no one holds any.
       showFacilitator: staff.role !== 'facilitator' && filters.tab !== 'pool',
       facilitatorOptions: queue.facilitators.map((f) => ({ value: f.id, label: f.name })),
@@ -197,6 +209,7 @@ export class WorkspaceViews {
         ...queue,
         items: queue.items.map((item) => ({
           ...item,
+          missedTakeCharge: missedTakeCharge(item),
           statusLabel: STAFF_STATUS_LABELS[item.status],
           kindLabel: KIND_LABELS[item.kind],
           department: this.reference.departmentLabel(item.departmentCode),
@@ -212,8 +225,9 @@ export class WorkspaceViews {
         },
         { value: 'pool', label: 'Réserve', count: queue.counts.pool, url: query({ tab: 'pool', status: null, page: null }) },
       ],
-      // The pool holds the requests waiting for a facilitator, and only them: each tab offers the statuses it can list.
-      statusOptions: REQUEST_STATUSES.filter((s) => (filters.tab === 'pool') === (s === 'unassigned')).map((s) => ({
+      // The pool holds the requests waiting for a facilitator, and only them: each tab offers the statuses it can list
+      // (both tabs' without them).
+      statusOptions: REQUEST_STATUSES.filter((s) => !tabsApply(filters) || (filters.tab === 'pool') === (s === 'unassigned')).map((s) => ({
         value: s,
         label: STAFF_STATUS_LABELS[s],
         count: queue.counts.byStatus[s] ?? 0,
@@ -249,6 +263,25 @@ export class WorkspaceViews {
       })}`,
       ...pagingLinks(queue, (page) => query({ page })),
     };
+  }
+
+  /** The filters that narrow the list, by their query parameter, in the words of the form's fields. */
+  private appliedFilters(filters: QueueFilters, queue: Queue): Array<{ key: FilterParam; label: string }> {
+    const facilitator = queue.facilitators.find((f) => f.id === filters.facilitator)?.name ?? 'identifiant inconnu';
+    const labels: Record<FilterParam, string | null> = {
+      q: filters.search && `Recherche : « ${filters.search} »`,
+      status: filters.status && `Statut : ${STAFF_STATUS_LABELS[filters.status]}`,
+      kind: filters.kind && `Type : ${KIND_LABELS[filters.kind]}`,
+      segment: filters.segment && `Segment d’achat : ${this.reference.segmentLabel(filters.segment)}`,
+      department: filters.department && `Département : ${this.reference.departmentLabel(filters.department)}`,
+      network: filters.network && `Réseau : ${this.reference.network(filters.network)?.name ?? filters.network}`,
+      facilitator: filters.facilitator && `Facilitateur : ${facilitator}`,
+      du: filters.from && `Déposées à partir du ${frenchDay(filters.from)}`,
+      au: filters.to && `Déposées jusqu’au ${frenchDay(filters.to)}`,
+      late: filters.lateOnly ? 'En retard seulement' : null,
+      escalated: filters.escalatedOnly ? `Délai de prise en charge dépassé ${ESCALATION_MISSES} fois ou plus` : null,
+    };
+    return FILTER_PARAMS.flatMap((key) => (labels[key] ? [{ key, label: labels[key] }] : []));
   }
 
   /** The help items of an answer form not sent, one line each, by the labels the form showed (typedHelpItemLines). */

@@ -9,7 +9,15 @@ import { FACILITATOR_DEPARTED } from '../routing/routing.repository';
 import { ESCALATION_MISSES, NOT_TAKEN_STATUSES } from '../routing/escalation.policy';
 import { listedRequestsSql } from '../surveys/survey-group-list';
 import { visibleRequestsCondition } from './staff-requests.repository';
-import { listedStatuses, ordersBySubmission, QueueFilters, QueueSort, searchedReference } from './workspace-queue.policy';
+import {
+  listedStatuses,
+  ordersBySubmission,
+  QueueCountRow,
+  QueueFilters,
+  queueOrder,
+  QueueSort,
+  searchedReference,
+} from './workspace-queue.policy';
 import { containsPattern } from '../../database/sql-statement';
 
 /**
@@ -30,6 +38,27 @@ export function searchCondition(search: string | null, param: (value: unknown) =
 /** Request `r` is escalated (escalation.policy's isEscalated): the queue's and its export's « escalated » filter. */
 export function escalatedCondition(param: (value: unknown) => string): string {
   return `r.deadline_misses >= ${param(ESCALATION_MISSES)}::int AND r.status = ANY(${param(NOT_TAKEN_STATUSES)}::text[])`;
+}
+
+/**
+ * What the person may see and the filters asked, the tab, status and « late » aside: the conditions the queue's list and
+ * its counts share. `param` adds a parameter to `params` and names it.
+ */
+function filterConditions(staff: StaffPrincipal, filters: QueueFilters) {
+  const visible = visibleRequestsCondition(staff, 1);
+  const params: unknown[] = [...visible.params];
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const conditions = [visible.sql];
+  if (filters.kind) conditions.push(`r.kind = ${param(filters.kind)}`);
+  if (filters.segment) conditions.push(`r.segment_code = ${param(filters.segment)}`);
+  if (filters.department) conditions.push(`r.department_code = ${param(filters.department)}`);
+  conditions.push(searchCondition(filters.search, param));
+  if (filters.facilitator) conditions.push(`r.assigned_facilitator_id = ${param(filters.facilitator)}::uuid`);
+  if (filters.network) conditions.push(`r.network_code = ${param(filters.network)}`);
+  if (filters.escalatedOnly) conditions.push(escalatedCondition(param));
+  if (filters.from) conditions.push(`r.created_at >= ${param(filters.from)}::date::timestamp AT TIME ZONE 'Europe/Paris'`);
+  if (filters.to) conditions.push(`r.created_at < (${param(filters.to)}::date + 1)::timestamp AT TIME ZONE 'Europe/Paris'`);
+  return { params, param, conditions };
 }
 
 /** A queue line: what the table shows, with the deadline that applies now (if any). */
@@ -217,25 +246,14 @@ export class WorkspaceRepository {
     now: Date,
     page: { size: number; offset: number },
   ): Promise<{ rows: QueueRow[]; total: number }> {
-    const visible = visibleRequestsCondition(staff, 1);
-    const params: unknown[] = [...visible.params];
-    const param = (value: unknown) => `$${params.push(value)}`;
+    const { params, param, conditions: filtered } = filterConditions(staff, filters);
     const statuses = listedStatuses(filters);
     const conditions = [
-      visible.sql,
+      ...filtered,
       tabCondition(filters.tab, filters.escalatedOnly),
       // One status as an equality: requests_status_created_idx then serves its order of submission.
       statuses.length === 1 ? `r.status = ${param(statuses[0])}::text` : `r.status = ANY(${param(statuses)}::text[])`,
     ];
-    if (filters.kind) conditions.push(`r.kind = ${param(filters.kind)}`);
-    if (filters.segment) conditions.push(`r.segment_code = ${param(filters.segment)}`);
-    if (filters.department) conditions.push(`r.department_code = ${param(filters.department)}`);
-    conditions.push(searchCondition(filters.search, param));
-    if (filters.facilitator) conditions.push(`r.assigned_facilitator_id = ${param(filters.facilitator)}::uuid`);
-    if (filters.network) conditions.push(`r.network_code = ${param(filters.network)}`);
-    if (filters.escalatedOnly) conditions.push(escalatedCondition(param));
-    if (filters.from) conditions.push(`r.created_at >= ${param(filters.from)}::date::timestamp AT TIME ZONE 'Europe/Paris'`);
-    if (filters.to) conditions.push(`r.created_at < (${param(filters.to)}::date + 1)::timestamp AT TIME ZONE 'Europe/Paris'`);
     const where = conditions.join(' AND ');
     // After every condition's parameters: the page's size and offset follow them.
     const paged = () => `LIMIT $${params.length + 1} OFFSET $${params.length + 2}`;
@@ -256,11 +274,13 @@ export class WorkspaceRepository {
       const late = filters.lateOnly ? `WHERE "dueAt" < ${param(now)}` : '';
       const matching = `WITH matching AS (SELECT ${QUEUE_COLUMNS} FROM requests r ${QUEUE_JOINS} WHERE ${where}) SELECT * FROM matching ${late}`;
       [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM (${matching}) counted`, params);
-      rows = await this.dataSource.query(`${matching} ORDER BY ${QUEUE_ORDERS[filters.sort]} ${paged()}`, [
-        ...params,
-        page.size,
-        page.offset,
-      ]);
+      const order = queueOrder(filters.sort, staff.role);
+      // Missed before and not taken first (missedTakeCharge), as the matching lines name their columns.
+      const orderBy =
+        order === 'missed_then_deadline'
+          ? `("deadlineMisses" > 0 AND status = ANY(${param(NOT_TAKEN_STATUSES)}::text[])) DESC, ${QUEUE_ORDERS.deadline}`
+          : QUEUE_ORDERS[order];
+      rows = await this.dataSource.query(`${matching} ORDER BY ${orderBy} ${paged()}`, [...params, page.size, page.offset]);
     }
     return { rows: rows.map((row: QueueRow) => ({ ...row, deadlineKind: row.dueAt ? row.deadlineKind : null })), total };
   }
@@ -275,16 +295,23 @@ export class WorkspaceRepository {
     );
   }
 
-  /** Requests per tab and per status, with the same visibility (filters aside): the tabs' and statuses' counts. */
-  async counts(staff: StaffPrincipal): Promise<Array<{ tab: QueueFilters['tab']; status: RequestStatus; n: number }>> {
-    const visible = visibleRequestsCondition(staff, 1);
+  /**
+   * Requests per tab and per status with the list's filters, its tab and status aside (queueCounts sums them as each
+   * link lists): « late » reads the deadline that applies now, as the list does.
+   */
+  async counts(staff: StaffPrincipal, filters: QueueFilters, now: Date): Promise<QueueCountRow[]> {
+    const { params, param, conditions } = filterConditions(staff, filters);
+    const late = filters.lateOnly
+      ? `JOIN request_assignments ra ON ra.request_id = r.id AND ra.ended_at IS NULL AND ${APPLICABLE_DEADLINE} < ${param(now)}`
+      : '';
+    const where = conditions.join(' AND ');
     // The open ones through requests_open_idx, the closed history (always in « mine ») counted apart from an index.
     return this.dataSource.query(
       `SELECT CASE WHEN ${tabCondition('pool')} THEN 'pool' ELSE 'mine' END AS tab, r.status, count(*)::int AS n
-         FROM requests r WHERE ${visible.sql} AND r.status <> 'closed' GROUP BY 1, 2
+         FROM requests r ${late} WHERE ${where} AND r.status <> 'closed' GROUP BY 1, 2
        UNION ALL
-       SELECT 'mine', 'closed', count(*)::int FROM requests r WHERE ${visible.sql} AND r.status = 'closed' HAVING count(*) > 0`,
-      visible.params,
+       SELECT 'mine', 'closed', count(*)::int FROM requests r ${late} WHERE ${where} AND r.status = 'closed' HAVING count(*) > 0`,
+      params,
     );
   }
 

@@ -66,6 +66,7 @@ import {
   neededSooner,
   parseQueueFilters,
   QUEUE_PAGE_SIZE,
+  queueCounts,
   QueueFilters,
   queueFilterProblems,
 } from './workspace-queue.policy';
@@ -167,7 +168,10 @@ export class WorkspaceService {
     return parseQueueFilters(query);
   }
 
-  /** A page of the queue (sorted and paged by the database), with the tabs' and statuses' counts. */
+  /**
+   * A page of the queue (sorted and paged by the database), with the tabs' and statuses' counts under the same filters,
+   * and, for each request of the pool on the page, whether it will leave the pool by itself.
+   */
   async queue(staff: StaffPrincipal, filters: QueueFilters) {
     const now = this.clock.now();
     const read = (page: number) =>
@@ -176,9 +180,10 @@ export class WorkspaceService {
     const total = first.total;
     const { page, pages } = pageOf(total, filters.page, QUEUE_PAGE_SIZE);
     const rows = page === filters.page ? first.rows : (await read(page)).rows;
-    const counts = await this.workspace.counts(staff);
+    const counts = await this.workspace.counts(staff, filters, now);
     // A facilitator's own queue needs no one else's name.
     const facilitators = staff.role === 'facilitator' ? [] : await this.workspace.facilitatorOptions(visibleNetworks(staff));
+    const waiting = await this.poolWaits(rows.filter((row) => row.status === 'unassigned').map((row) => row.id));
     return {
       facilitators,
       items: rows.map(({ deadlineKind, dueAt, ...row }) => {
@@ -189,19 +194,20 @@ export class WorkspaceService {
           late: isLate(deadline, now),
           neededSooner: neededSooner(row.neededBy, deadline, row.departmentCode),
           escalated: isEscalated(row),
+          staysInPool: waiting.get(row.id)?.stuck ?? false,
         };
       }),
       total,
       page,
       pages,
-      counts: {
-        mine: counts.filter((c) => c.tab === 'mine' && c.status !== 'closed').reduce((sum, c) => sum + c.n, 0),
-        pool: counts.filter((c) => c.tab === 'pool').reduce((sum, c) => sum + c.n, 0),
-        byStatus: Object.fromEntries(counts.filter((c) => c.tab === filters.tab).map((c) => [c.status, c.n])) as Partial<
-          Record<RequestStatus, number>
-        >,
-      },
+      counts: queueCounts(counts, filters),
     };
+  }
+
+  /** Why each of these pooled requests waits, as the request page reads it (routing's reasons), one page's worth. */
+  private async poolWaits(requestIds: string[]) {
+    const pooled = await Promise.all(requestIds.map((id) => this.routingRepository.readRequest(id)));
+    return this.routing.waitingReasons(pooled.filter((request): request is RoutableRequest => request !== null));
   }
 
   /**

@@ -66,26 +66,39 @@ export class QueueItemDto {
 
   @ApiProperty({ description: ESCALATED_DESCRIPTION })
   escalated!: boolean;
+
+  @ApiProperty({
+    description:
+      'Dans la réserve, elle n’en sortira pas seule : tous ceux qui pourraient la prendre l’ont déjà eue et laissée (déclinée, délai passé ou retirée), ou personne ne couvre son territoire. À confier par l’animation du réseau',
+  })
+  staysInPool!: boolean;
 }
 
 export class QueueCountsDto {
-  @ApiProperty({ description: 'Demandes non clôturées de l’onglet « mes demandes »' })
+  @ApiProperty({
+    description:
+      'Demandes de l’onglet « mes demandes » avec les mêmes filtres, statut à part : non clôturées, ou toutes avec une recherche (ce que liste l’onglet)',
+  })
   mine!: number;
 
-  @ApiProperty({ description: 'Demandes en réserve, sans facilitateur' })
+  @ApiProperty({ description: 'Demandes en réserve, sans facilitateur, avec les mêmes filtres, statut à part' })
   pool!: number;
 
   @ApiProperty({
     type: 'object',
     additionalProperties: { type: 'integer' },
     example: { assigned: 3, in_progress: 20 },
-    description: 'Dans l’onglet lu, le nombre de demandes par statut (les statuts sans demande sont absents)',
+    description:
+      'Dans l’onglet lu (les deux avec escalated=1), le nombre de demandes par statut avec les mêmes filtres (les statuts sans demande sont absents)',
   })
   byStatus!: Partial<Record<RequestStatus, number>>;
 }
 
 export class QueuePageDto extends PageDto {
-  @ApiProperty({ type: [QueueItemDto], description: 'Échéance la plus proche d’abord (les retards en tête), puis les plus anciennes' })
+  @ApiProperty({
+    type: [QueueItemDto],
+    description: 'Dans l’ordre demandé (sort) ; par défaut, échéance la plus proche d’abord (les retards en tête), puis les plus anciennes',
+  })
   items!: QueueItemDto[];
 
   @ApiProperty({ type: QueueCountsDto })
