@@ -9,7 +9,7 @@ import { runAsOne } from '../../database/sql-statement';
 import { MailService } from '../mail/mail.service';
 import { ReferenceService } from '../reference/reference.service';
 import { KIND_LABELS, STAFF_STATUS_LABELS } from '../requests/request.types';
-import { DIGEST_NAMED } from './overdue-answers.service';
+import { DIGEST_NAMED, networkDigestMails } from './network-digest.policy';
 import { RoutingRepository } from './routing.repository';
 
 /**
@@ -43,17 +43,14 @@ export class EscalationDigestService {
       const now = this.clock.now();
       await runAsOne(manager, [
         ...this.mail.prepareMany(
-          (network?.emails ?? []).map((recipient) => ({
+          networkDigestMails(network, ({ networkName }) => ({
             requestId: escalated.length === 1 ? first.requestId : null,
             template: 'network-escalation',
-            recipient,
             subject:
               escalated.length === 1
                 ? `Demande ${requestInSubject(first.reference, first.subject)} : délai de prise en charge dépassé ${first.misses} fois`
-                : `${escalated.length} demandes en retard de prise en charge dans le réseau ${afterNetworkWord(network!.networkName)}`,
+                : `${escalated.length} demandes en retard de prise en charge dans le réseau ${afterNetworkWord(networkName)}`,
             context: {
-              networkName: network!.networkName,
-              toNetworkContact: network!.toContact,
               total: escalated.length,
               requests: escalated.slice(0, DIGEST_NAMED).map((r) => ({
                 reference: r.reference,

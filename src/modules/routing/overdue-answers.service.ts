@@ -10,12 +10,11 @@ import { runAsOne } from '../../database/sql-statement';
 import { MailService } from '../mail/mail.service';
 import { ReferenceService } from '../reference/reference.service';
 import { KIND_LABELS } from '../requests/request.types';
+import { DIGEST_NAMED, networkDigestMails } from './network-digest.policy';
 import { RoutingRepository } from './routing.repository';
 
 /** The digest's hour on working days, in the network's time: animators find it with the morning's mail. */
 const DIGEST_HOUR = 8;
-/** How many requests one digest to the animators names; it counts the rest and links to the queue that lists them all. */
-export const DIGEST_NAMED = 50;
 
 /**
  * Answers past their deadline, told once a working day to the network's animators and to the facilitators concerned:
@@ -77,21 +76,14 @@ export class OverdueAnswersService {
       const queueUrl = `${this.config.PUBLIC_URL}/espace?late=1`;
       const byFacilitator = new Map<string, number[]>();
       overdue.forEach((answer, i) => byFacilitator.set(answer.facilitatorId, [...(byFacilitator.get(answer.facilitatorId) ?? []), i]));
-      const toAnimators = (network?.emails ?? []).map((recipient) => ({
+      const toAnimators = networkDigestMails(network, ({ networkName }) => ({
         requestId: overdue.length === 1 ? overdue[0].requestId : null,
         template: 'network-overdue-answers',
-        recipient,
         subject:
           overdue.length === 1
             ? `Demande ${requestInSubject(overdue[0].reference, overdue[0].subject)} : réponse en retard`
-            : `${overdue.length} réponses en retard dans le réseau ${afterNetworkWord(network!.networkName)}`,
-        context: {
-          networkName: network!.networkName,
-          total: overdue.length,
-          requests: listed.slice(0, DIGEST_NAMED),
-          queueUrl,
-          toNetworkContact: network!.toContact,
-        },
+            : `${overdue.length} réponses en retard dans le réseau ${afterNetworkWord(networkName)}`,
+        context: { total: overdue.length, requests: listed.slice(0, DIGEST_NAMED), queueUrl },
       }));
       // Each facilitator hears of their own overdue answers the same morning, in one message.
       const toFacilitators = [...byFacilitator.values()].map((indexes) => {

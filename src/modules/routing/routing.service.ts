@@ -51,6 +51,7 @@ import {
 } from './routing.repository';
 import { ESCALATION_MISSES } from './escalation.policy';
 import { BeyondCapacity, beyondCapacityQuestion, BeyondCapacityUnconfirmed, chosenVerdict } from './beyond-capacity.policy';
+import { networkDigestMails } from './network-digest.policy';
 
 /** Requests routed in one transaction: fewer round trips per request, short enough locks. */
 const ROUTING_BATCH = 50;
@@ -946,17 +947,14 @@ export class RoutingService {
       await runAsOne(
         manager,
         this.mail.prepareMany(
-          (network?.emails ?? []).map((recipient) => ({
+          networkDigestMails(network, () => ({
             requestId: announced === 1 ? requests[0].id : null,
             template: 'network-pool-alert',
-            recipient,
             subject:
               announced === 1
                 ? `Demande ${requestInSubject(requests[0].reference, requests[0].subject)} en attente : aucun facilitateur disponible`
                 : `${announced} nouvelles demandes en attente : aucun facilitateur disponible`,
             context: {
-              networkName: network!.networkName,
-              toNetworkContact: network!.toContact,
               announced,
               unlisted: announced - requests.length,
               waiting,
