@@ -7,6 +7,7 @@ import { mailsTo, sentMailFile, trackingLinkIn } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
 import { RoutingService } from '../../src/modules/routing/routing.service';
 import { bearerFor, insertStaff, StaffClient } from '../support/staff';
+import { inOfficeHours } from '../support/surveys';
 import { submitRequest, TestApp, useTestApp, waitFor } from '../support/test-app';
 
 describe('the buyer is told when their request changes hands', () => {
@@ -106,7 +107,7 @@ describe('the buyer is told when their request changes hands', () => {
       `Votre demande ${reference} « Fournitures de bureau et loi AGEC 3 » : en attente d’un autre facilitateur — Guichet vert`,
     );
     // The network's pool digest says who gave it back, and why.
-    await t.app.get(RoutingService).poolAlert('aura-ee');
+    await inOfficeHours(t, () => t.app.get(RoutingService).poolAlert('aura-ee'));
     const [digest] = await mailsTo(t, 'network-pool-alert');
     expect(digest.text_body).toContain(`${reference} «`);
     expect(digest.text_body).toContain('Rendue par Alix : « Indisponible : motif interne : arrêt maladie. »');

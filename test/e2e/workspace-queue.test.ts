@@ -13,6 +13,7 @@ import { EscalationDigestService } from '../../src/modules/routing/escalation-di
 import { staffWrites, submittedAndTaken } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
 import { bearerFor, csrfIn, insertStaff, StaffClient } from '../support/staff';
+import { inOfficeHours } from '../support/surveys';
 import { bodyOf, submitRequest, TestApp, useTestApp, validRequestBody } from '../support/test-app';
 
 const DAY = 24 * 3600 * 1000;
@@ -568,7 +569,7 @@ describe('the workspace queue', () => {
        SELECT gen_random_uuid(), id, deadline_misses, now() FROM requests WHERE reference = ANY($1)`,
       [[escalated, pooled]],
     );
-    await t.app.get(EscalationDigestService).announce('aura-ee');
+    await inOfficeHours(t, () => t.app.get(EscalationDigestService).announce('aura-ee'));
     const [{ queueUrl }] = await t.dataSource.query(
       `SELECT context->>'queueUrl' AS "queueUrl" FROM mail_messages WHERE template = 'network-escalation' AND recipient = $1`,
       [animator.email],

@@ -2,7 +2,7 @@ import { EscalationDigestService } from '../../src/modules/routing/escalation-di
 import { BuyerNotificationsService } from '../../src/modules/buyer-notifications/buyer-notifications.service';
 import { RetentionService } from '../../src/modules/retention/retention.service';
 import { insertStaff } from '../support/staff';
-import { closedAsAnswered, runDueSurveys, surveysOf } from '../support/surveys';
+import { closedAsAnswered, inOfficeHours, runDueSurveys, surveysOf } from '../support/surveys';
 import { TestApp, useTestApp } from '../support/test-app';
 
 /** The api alone: the test runs the surveys' sweep and the buyer's news itself, as the worker would. */
@@ -74,7 +74,7 @@ describe('after an erasure, the staff digests naming the request keep none of it
     await t.dataSource.query(
       `INSERT INTO request_escalations (id, request_id, misses, escalated_at) SELECT gen_random_uuid(), id, 2, now() FROM requests`,
     );
-    await t.app.get(EscalationDigestService).announce('aura-ee');
+    await inOfficeHours(t, () => t.app.get(EscalationDigestService).announce('aura-ee'));
     // The pool digest of the same requests, given back with a note, and given up: its context stays, to be sent again.
     await t.dataSource.query(
       `INSERT INTO mail_messages (id, request_id, template, recipient, subject, context, status)

@@ -3,6 +3,7 @@ import { RoutingService } from '../../src/modules/routing/routing.service';
 import { mailsTo } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
 import { bearerFor, signedInStaff } from '../support/staff';
+import { inOfficeHours } from '../support/surveys';
 import { bodyOf, submitRequest, TestApp, useTestApp } from '../support/test-app';
 
 /** The api alone: the test routes each submission itself, as the routing job would, and reads why it waits. */
@@ -39,7 +40,7 @@ describe('why a request waits in the pool, and why a coordinator has it', () => 
     expect(event.reason).toContain('Aucun facilitateur ne couvre ce département pour les clauses sociales');
     expect(event.reason).toContain('elle ne sortira pas seule de la réserve');
 
-    await t.app.get(RoutingService).poolAlert('grand-est');
+    await inOfficeHours(t, () => t.app.get(RoutingService).poolAlert('grand-est'));
     const [digest] = await mailsTo(t, 'network-pool-alert');
     expect(digest.text_body).toContain('Pourquoi elle attend : Aucun facilitateur ne couvre ce département pour les clauses sociales');
     expect(digest.text_body).toContain('Elle ne sera pas attribuée d’elle-même');
@@ -77,7 +78,7 @@ describe('why a request waits in the pool, and why a coordinator has it', () => 
     expect((await lastEvent(id)).reason).toBe(
       `Les facilitateurs qui couvrent ce département pour les considérations environnementales ${words}.`,
     );
-    await t.app.get(RoutingService).poolAlert('aura-ee');
+    await inOfficeHours(t, () => t.app.get(RoutingService).poolAlert('aura-ee'));
     const [digest] = await mailsTo(t, 'network-pool-alert');
     expect(digest.text_body).toContain(`Pourquoi elle attend : Les facilitateurs qui couvrent ce département`);
     expect(digest.text_body).toContain(words);

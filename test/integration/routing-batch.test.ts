@@ -1,3 +1,4 @@
+import { Clock } from '../../src/common/clock';
 import { EscalationDigestService } from '../../src/modules/routing/escalation-digest.service';
 import { RoutingService } from '../../src/modules/routing/routing.service';
 import { QueueService } from '../../src/queue/queue.service';
@@ -5,12 +6,17 @@ import { mailsTo } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
 import { insertStaff } from '../support/staff';
 import { manualRelay } from '../support/outbox-relay';
+import { saturdayNight, timeMachine } from '../support/surveys';
 import { bodyOf, sessionsWaitingOnLocks, TestApp, useTestApp, validRequestBody, waitFor } from '../support/test-app';
 
 /** The api alone: submissions wait as 'submitted' and the test calls routing itself, as one job would. */
 describe('routing in batches', () => {
   let t!: TestApp;
   useTestApp((app) => (t = app), {}, { api: true, worker: false });
+  // The digests these tests ask for go in office hours only: a working day's morning, whatever the hour they run.
+  const time = timeMachine(() => t);
+  beforeEach(() => time.toOfficeHours());
+  afterEach(() => time.back());
 
   async function submitMany(count: number, overrides: Record<string, unknown> = {}): Promise<string[]> {
     const ids: string[] = [];
@@ -268,6 +274,34 @@ describe('routing in batches', () => {
     expect(digest.subject).toBe(`Demande ${reference} « Fournitures de bureau et loi AGEC 100 » : délai de prise en charge dépassé 2 fois`);
     expect(digest.text_body).toContain('Une demande du réseau');
     expect(digest.text_body).toContain('elle attend dans la réserve du réseau');
+  });
+
+  it('holds the escalations of a weekend for Monday’s opening, then tells them in one digest, once', async () => {
+    const { saturday, opening } = saturdayNight(t.app.get(Clock).now(), true);
+    for (const firstName of ['Alice', 'Bruno', 'Chloé']) await insertFacilitator(t.dataSource, { firstName, lastName: 'Lente' });
+    const digests = t.app.get(EscalationDigestService);
+    time.forward(saturday.getTime() - t.app.get(Clock).now().getTime());
+    const ids = await submitMany(2);
+    await t.app.get(RoutingService).routeAll(ids);
+    // One request misses its deadline a second time on Saturday at 03:00, the other on Sunday evening.
+    await missDeadline(ids[0]);
+    await missDeadline(ids[0]);
+    time.forward(40 * 3600_000);
+    await missDeadline(ids[1]);
+    await missDeadline(ids[1]);
+    expect(await t.dataSource.query(`SELECT DISTINCT job_id FROM outbox_events WHERE job_name = 'routing.escalation-digest'`)).toEqual([
+      { job_id: `escalation-digest-aura-ee-${opening.getTime()}` },
+    ]);
+    await digests.announce('aura-ee');
+    expect(await mailsTo(t, 'network-escalation')).toEqual([]);
+
+    time.past(opening);
+    await digests.announce('aura-ee');
+    await digests.announce('aura-ee');
+    const [digest, ...more] = await mailsTo(t, 'network-escalation');
+    expect(more).toEqual([]);
+    expect(digest.subject).toMatch(/^2 demandes en retard de prise en charge/);
+    for (const reference of await referencesOf(ids)) expect(digest.text_body).toContain(reference);
   });
 
   it('a digest waiting on a request its holder is giving up meanwhile tells where the change left it, not who held it', async () => {

@@ -1,5 +1,5 @@
 import { Clock } from '../../src/common/clock';
-import { latestWorkingDayAt } from '../../src/common/working-days.policy';
+import { isWorkingDay, latestWorkingDayAt } from '../../src/common/working-days.policy';
 import { OverdueAnswersService } from '../../src/modules/routing/overdue-answers.service';
 import { RoutingService } from '../../src/modules/routing/routing.service';
 import { RoutingRepository } from '../../src/modules/routing/routing.repository';
@@ -7,7 +7,7 @@ import { RoutingSweepService } from '../../src/modules/routing/routing-sweep.ser
 import { answerReminderAt, takeChargeDueAt, takeChargeReminderAt } from '../../src/modules/routing/reminders.policy';
 import { frenchFilters, sentMailFile } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
-import { timeMachine } from '../support/surveys';
+import { parisAt, saturdayNight, timeMachine } from '../support/surveys';
 import { bearerFor, insertStaff } from '../support/staff';
 import { bodyOf, TestApp, useTestApp, validRequestBody, waitFor } from '../support/test-app';
 
@@ -17,6 +17,9 @@ describe('routing worker', () => {
   let t!: TestApp;
   // Pool digests every second, so that the test sees them.
   useTestApp((app) => (t = app), { POOL_ALERT_DIGEST_SECONDS: '1' }, { api: true, worker: true });
+  // Pool and escalation digests go in office hours: a test that expects one now first moves there (toOfficeHours).
+  const time = timeMachine(() => t);
+  afterEach(() => time.back());
 
   async function submit(
     n: number,
@@ -131,6 +134,7 @@ describe('routing worker', () => {
   });
 
   it('puts a request nobody can take in the network pool, alerts the network, and drains the pool when capacity frees', async () => {
+    time.toOfficeHours();
     const only = await insertFacilitator(t.dataSource, { email: 'seul@example.org', capacity: 1 });
     const first = await submit(5);
     await settled(first.id, 'assigned');
@@ -152,6 +156,7 @@ describe('routing worker', () => {
   });
 
   it('announces the pool to the network’s animators in one digest per period, without the contact address once animators exist', async () => {
+    time.toOfficeHours();
     await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'], email: 'animatrice@example.org' });
     await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'], email: 'parti@example.org', active: false });
     await insertStaff(t.dataSource, { role: 'animator', networks: ['reseco'], email: 'ailleurs@example.org' });
@@ -201,10 +206,9 @@ describe('routing worker', () => {
     await insertFacilitator(t.dataSource, { email: 'troisieme@example.org' });
     const request = await submit(8);
     await settled(request.id, 'assigned');
-    const clock = t.app.get(Clock);
     const sweep = t.app.get(RoutingSweepService);
 
-    clock.travel(5 * DAY); // beyond 2 working days, whatever today is
+    time.forward(5 * DAY); // beyond 2 working days, whatever today is
     await sweep.run();
     let state = await stateOf(request.id);
     expect(state.misses).toBe(1);
@@ -214,7 +218,8 @@ describe('routing worker', () => {
       (await mailsTo('second@example.org', 'facilitator-assignment')) + (await mailsTo('troisieme@example.org', 'facilitator-assignment'));
     expect(await offered()).toBe(1);
 
-    clock.travel(5 * DAY);
+    time.forward(5 * DAY);
+    time.toOfficeHours();
     await sweep.run();
     state = await stateOf(request.id);
     expect(state).toMatchObject({ status: 'assigned', misses: 2 });
@@ -237,10 +242,10 @@ describe('routing worker', () => {
       'Son délai de prise en charge est déjà passé 2 fois, et l’animation du réseau en est prévenue :',
       'Son délai de prise en charge est déjà passé une fois :',
     ]);
-    clock.travel(-10 * DAY);
   });
 
   it('the sweep sends an escalation digest whose job was lost', async () => {
+    time.toOfficeHours();
     await insertFacilitator(t.dataSource, { email: 'unique@example.org' });
     const request = await submit(9);
     await settled(request.id, 'assigned');
@@ -261,15 +266,78 @@ describe('routing worker', () => {
     expect(await mailsTo('contact@auvergnerhonealpes-ee.fr', 'network-escalation')).toBe(1);
   });
 
-  /** Past the take-charge deadline of whoever holds it now: the sweep moves it on; the app's clock stays there for `run`. */
+  it.each([
+    ['on Monday at 09:00, by its job', true, false],
+    ['on the Tuesday after a holiday Monday at 09:00, by the sweep when its job was lost', false, true],
+  ])(
+    'holds the pool digest due on Saturday at 03:00, and sends one digest of all the weekend gathered %s, once',
+    async (_, mondayWorked, jobLost) => {
+      const { saturday, opening } = saturdayNight(t.app.get(Clock).now(), mondayWorked);
+      const routing = t.app.get(RoutingService);
+      const sweep = t.app.get(RoutingSweepService);
+      const digests = async (): Promise<Array<{ subject: string; context: { requests: Array<{ reference: string }> } }>> =>
+        t.dataSource.query(`SELECT subject, context FROM mail_messages WHERE template = 'network-pool-alert'`);
+      time.forward(saturday.getTime() - t.app.get(Clock).now().getTime());
+      // Nobody in the network: one request falls into its pool on Saturday at 03:00, another on Sunday evening.
+      const first = await submit(81);
+      await settled(first.id, 'unassigned');
+      time.forward(40 * 3600_000);
+      const second = await submit(82);
+      await settled(second.id, 'unassigned');
+      // One digest job for the whole weekend, due at the opening.
+      expect(await t.dataSource.query(`SELECT DISTINCT job_id FROM outbox_events WHERE job_name = 'routing.pool-alert'`)).toEqual([
+        { job_id: `pool-alert-aura-ee-${opening.getTime()}` },
+      ]);
+      // Neither a job delivered early nor the sweep sends it meanwhile.
+      await routing.poolAlert('aura-ee');
+      await sweep.run();
+      expect(await digests()).toEqual([]);
+
+      time.past(opening);
+      if (jobLost) {
+        // Lost with Redis: the sweep finds both still unannounced once the job would have gone.
+        time.forward(60_000);
+        await sweep.run();
+      } else {
+        await routing.poolAlert('aura-ee');
+      }
+      const [digest, ...more] = await digests();
+      expect(more).toEqual([]);
+      expect(digest.subject).toBe('2 nouvelles demandes en attente : aucun facilitateur disponible');
+      expect(digest.context.requests.map((r) => r.reference)).toEqual([first.reference, second.reference]);
+      // The job, or the sweep, coming after it sends nothing more.
+      await routing.poolAlert('aura-ee');
+      await sweep.run();
+      expect(await digests()).toHaveLength(1);
+    },
+  );
+
+  it('sends the pool digest due on a Tuesday at 10:00 at once', async () => {
+    const now = t.app.get(Clock).now();
+    let days = 7;
+    while (parisAt(now, days, 12).getUTCDay() !== 2 || !isWorkingDay(parisAt(now, days, 12), '75')) days++;
+    time.forward(parisAt(now, days, 10).getTime() - now.getTime());
+    const request = await submit(83);
+    await settled(request.id, 'unassigned');
+    // Its job, due at the end of the period, sends it.
+    await waitFor(async () => (await mailsTo('contact@auvergnerhonealpes-ee.fr', 'network-pool-alert')) === 1, 10_000, 'alerte au réseau');
+    expect(await t.dataSource.query(`SELECT subject FROM mail_messages WHERE template = 'network-pool-alert'`)).toEqual([
+      { subject: `Demande ${request.reference} « Fournitures de bureau et loi AGEC 83 » en attente : aucun facilitateur disponible` },
+    ]);
+  });
+
+  /**
+   * Past the take-charge deadline of whoever holds it now, in office hours (the pool digest goes then): the sweep moves
+   * it on; the app's clock stays there for `run`.
+   */
   async function pastDeadline(run: () => Promise<void>): Promise<void> {
-    const clock = t.app.get(Clock);
-    clock.travel(5 * DAY); // beyond 2 working days, whatever today is
+    time.forward(5 * DAY); // beyond 2 working days, whatever today is
+    time.toOfficeHours();
     try {
       await t.app.get(RoutingSweepService).run();
       await run();
     } finally {
-      clock.travel(-5 * DAY);
+      time.back();
     }
   }
 

@@ -1,4 +1,6 @@
 import { Clock } from '../../src/common/clock';
+import { wallClock, zoneOffset } from '../../src/common/local-clock';
+import { isWorkingDay } from '../../src/common/working-days.policy';
 import { StaffAuthService } from '../../src/modules/accounts/staff-auth.service';
 import type { CloseReason } from '../../src/modules/requests/request.types';
 import { SurveysService } from '../../src/modules/surveys/surveys.service';
@@ -70,11 +72,41 @@ export function timeMachine(t: () => TestApp) {
     past(instant: Date) {
       forward(Math.max(0, instant.getTime() + 60_000 - t().app.get(Clock).now().getTime()));
     },
+    /**
+     * To 10:00 in Paris (13:00 or 14:00 in La Réunion) on the next day worked in both: every network's office hours,
+     * when staff digests go, whatever the hour the test runs. Returns that moment.
+     */
+    toOfficeHours(): Date {
+      const now = t().app.get(Clock).now();
+      let days = 1;
+      while (!isWorkingDay(parisAt(now, days, 10), '75') || !isWorkingDay(parisAt(now, days, 10), '974')) days++;
+      const at = parisAt(now, days, 10);
+      forward(at.getTime() - now.getTime());
+      return at;
+    },
     back() {
       t().app.get(Clock).travel(-travelled);
       travelled = 0;
     },
   };
+}
+
+/** `hour`:00 in Paris, `days` after the Paris calendar day of `from` (its week day: `getUTCDay()` of noon's). */
+export function parisAt(from: Date, days: number, hour: number): Date {
+  const { year, month, day } = wallClock('Europe/Paris', from.getTime());
+  const wall = Date.UTC(year, month - 1, day + days, hour);
+  return new Date(wall - zoneOffset('Europe/Paris', wall));
+}
+
+/** `run` (a staff digest asked for directly, as its job would) at a working day's office hours, the clock back after. */
+export async function inOfficeHours<T>(t: TestApp, run: () => Promise<T>): Promise<T> {
+  const time = timeMachine(() => t);
+  time.toOfficeHours();
+  try {
+    return await run();
+  } finally {
+    time.back();
+  }
 }
 
 /**
@@ -111,4 +143,17 @@ export function answerSatisfaction(link: string, body = 'usefulness=yes&quickEno
 /** Runs every due step at once, as the worker's sweep does. */
 export function runDueSurveys(t: TestApp): Promise<number> {
   return t.app.get(SurveysService).runDue(100);
+}
+
+/**
+ * 03:00 in Paris on the first Saturday a week or more after `now` whose Monday is worked (or not: a holiday), and the
+ * office's next opening after it, 09:00 in Paris.
+ */
+export function saturdayNight(now: Date, mondayWorked: boolean): { saturday: Date; opening: Date } {
+  const worked = (days: number) => isWorkingDay(parisAt(now, days, 12), '75');
+  let days = 7;
+  while (parisAt(now, days, 12).getUTCDay() !== 6 || worked(days + 2) !== mondayWorked) days++;
+  let opening = days + 2;
+  while (!worked(opening)) opening++;
+  return { saturday: parisAt(now, days, 3), opening: parisAt(now, opening, 9) };
 }

@@ -9,7 +9,7 @@ import { runAsOne } from '../../database/sql-statement';
 import { MailService } from '../mail/mail.service';
 import { ReferenceService } from '../reference/reference.service';
 import { KIND_LABELS, STAFF_STATUS_LABELS } from '../requests/request.types';
-import { DIGEST_NAMED, networkDigestMails } from './network-digest.policy';
+import { DIGEST_NAMED, networkDigestGoesAt, networkDigestMails } from './network-digest.policy';
 import { RoutingRepository } from './routing.repository';
 
 /**
@@ -28,8 +28,13 @@ export class EscalationDigestService {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  /** The network's escalations not announced yet, in one message to each of its recipients. Idempotent. */
+  /**
+   * The network's escalations not announced yet, in one message to each of its recipients, within the network's office
+   * hours only (networkDigestGoesAt). Idempotent.
+   */
   async announce(networkCode: string): Promise<void> {
+    const now = this.clock.now();
+    if (!networkDigestGoesAt(now, this.reference.clockDepartmentOf(networkCode))) return;
     await this.dataSource.transaction(async (manager) => {
       const escalated = await this.routing.lockUnannouncedEscalations(manager, networkCode);
       if (!escalated.length) return;
@@ -40,7 +45,6 @@ export class EscalationDigestService {
       const [first] = escalated;
       // Where each is as the message leaves: saying it waits in the pool announces it there, the pool digest says no more.
       const inPool = escalated.filter((r) => r.status === 'unassigned').map((r) => r.requestId);
-      const now = this.clock.now();
       await runAsOne(manager, [
         ...this.mail.prepareMany(
           networkDigestMails(network, ({ networkName }) => ({

@@ -1,4 +1,51 @@
-import { networkDigestMails } from './network-digest.policy';
+import { networkDigestAt, networkDigestGoesAt, networkDigestMails } from './network-digest.policy';
+
+const PERIOD_MS = 15 * 60_000;
+
+// December 2026: Tuesday the 1st; Paris is UTC+1 (office hours 08:00Z–16:00Z), La Réunion UTC+4 (05:00Z–13:00Z).
+describe('networkDigestAt', () => {
+  it.each<[string, string, string, string]>([
+    ['a Tuesday at 10:00 Paris: at the end of the period', '2026-12-01T09:00:00Z', '75', '2026-12-01T09:15:00.000Z'],
+    ['a Tuesday at 10:07 Paris: at the end of the same period', '2026-12-01T09:07:00Z', '75', '2026-12-01T09:15:00.000Z'],
+    ['a Friday at 16:44 Paris: the period ends in office hours', '2026-12-04T15:44:00Z', '75', '2026-12-04T15:45:00.000Z'],
+    [
+      'a Friday at 16:50 Paris: the period ends at 17:00, closed, so Monday 09:00',
+      '2026-12-04T15:50:00Z',
+      '75',
+      '2026-12-07T08:00:00.000Z',
+    ],
+    ['a Saturday at 03:00 Paris: Monday 09:00', '2026-12-05T02:00:00Z', '75', '2026-12-07T08:00:00.000Z'],
+    ['a Sunday at 23:50 Paris: Monday 09:00 too, the same job', '2026-12-06T22:50:00Z', '75', '2026-12-07T08:00:00.000Z'],
+    ['a Monday at 08:40 Paris: the opening', '2026-12-07T07:40:00Z', '75', '2026-12-07T08:00:00.000Z'],
+    ['a Monday at 08:50 Paris: the period ends at the opening', '2026-12-07T07:50:00Z', '75', '2026-12-07T08:00:00.000Z'],
+    ['Christmas Eve at 18:00 Paris: past Christmas and the weekend', '2026-12-24T17:00:00Z', '75', '2026-12-28T08:00:00.000Z'],
+    ['the Saturday before Easter Monday: Tuesday 09:00, summer time', '2027-03-27T02:00:00Z', '75', '2027-03-30T07:00:00.000Z'],
+    ['a Saturday at 03:00 in La Réunion: Monday 09:00 there', '2026-12-04T23:00:00Z', '974', '2026-12-07T05:00:00.000Z'],
+    ['07:00 in Paris is 10:00 in La Réunion: its network’s digest goes', '2026-12-01T06:00:00Z', '974', '2026-12-01T06:15:00.000Z'],
+    ['07:00 in Paris: Paris’s networks wait for 09:00', '2026-12-01T06:00:00Z', '75', '2026-12-01T08:00:00.000Z'],
+    ['the weekend before 20 December, La Réunion’s own holiday: Tuesday there', '2027-12-17T23:00:00Z', '974', '2027-12-21T05:00:00.000Z'],
+    ['the same weekend in Paris: Monday 20 December is worked', '2027-12-17T23:00:00Z', '75', '2027-12-20T08:00:00.000Z'],
+  ])('%s', (_, now, departmentCode, expected) => {
+    expect(networkDigestAt(new Date(now), PERIOD_MS, departmentCode).toISOString()).toBe(expected);
+  });
+});
+
+describe('networkDigestGoesAt', () => {
+  it.each<[string, string, string, boolean]>([
+    ['a Tuesday at 10:00 Paris', '2026-12-01T09:00:00Z', '75', true],
+    ['a Tuesday at 09:00 Paris, the opening', '2026-12-01T08:00:00Z', '75', true],
+    ['a Tuesday at 08:59 Paris', '2026-12-01T07:59:00Z', '75', false],
+    ['a Tuesday at 16:59 Paris', '2026-12-01T15:59:00Z', '75', true],
+    ['a Tuesday at 17:00 Paris, closed', '2026-12-01T16:00:00Z', '75', false],
+    ['a Saturday at 03:00 Paris', '2026-12-05T02:00:00Z', '75', false],
+    ['a Saturday at 10:00 Paris', '2026-12-05T09:00:00Z', '75', false],
+    ['Christmas at 10:00 Paris', '2026-12-25T09:00:00Z', '75', false],
+    ['a Tuesday at 10:00 in La Réunion (07:00 Paris)', '2026-12-01T06:00:00Z', '974', true],
+    ['a Tuesday at 16:30 Paris is 19:30 in La Réunion', '2026-12-01T15:30:00Z', '974', false],
+  ])('%s', (_, now, departmentCode, expected) => {
+    expect(networkDigestGoesAt(new Date(now), departmentCode)).toBe(expected);
+  });
+});
 
 describe('networkDigestMails', () => {
   const digest = ({ networkName }: { networkName: string }) => ({

@@ -6,6 +6,7 @@ import { LOGGER } from '../../common/logging/logging.module';
 import { IntervalSweep } from '../../queue/interval-sweep';
 import { ReferenceService } from '../reference/reference.service';
 import { EscalationDigestService } from './escalation-digest.service';
+import { networkDigestGoesAt } from './network-digest.policy';
 import { OverdueAnswersService } from './overdue-answers.service';
 import { RoutingRepository } from './routing.repository';
 import { RoutingService } from './routing.service';
@@ -51,11 +52,15 @@ export class RoutingSweepService extends IntervalSweep {
       await this.routing.facilitatorChanged(facilitatorId);
     }
     for (const networkCode of await this.repository.networksWithPool()) await this.routing.drainPool(networkCode);
-    // A digest job lost with Redis: the requests it would have announced are still unannounced.
+    // A digest job lost with Redis: the requests it would have announced are still unannounced. Once the network's office
+    // has been open a whole period, so that a digest held for the opening goes by its own job, in one message.
     const lostBefore = new Date(now.getTime() - this.config.POOL_ALERT_DIGEST_SECONDS * 1000 - STALE_SUBMISSION_MS);
-    for (const networkCode of await this.repository.networksWithUnannouncedEscalations(lostBefore)) {
+    const lost = (networkCode: string) => networkDigestGoesAt(lostBefore, this.reference.clockDepartmentOf(networkCode));
+    for (const networkCode of (await this.repository.networksWithUnannouncedEscalations(lostBefore)).filter(lost)) {
       await this.escalations.announce(networkCode);
     }
-    for (const networkCode of await this.repository.networksWithUnannouncedPool(lostBefore)) await this.routing.poolAlert(networkCode);
+    for (const networkCode of (await this.repository.networksWithUnannouncedPool(lostBefore)).filter(lost)) {
+      await this.routing.poolAlert(networkCode);
+    }
   }
 }

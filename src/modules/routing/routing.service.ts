@@ -51,7 +51,7 @@ import {
 } from './routing.repository';
 import { ESCALATION_MISSES } from './escalation.policy';
 import { BeyondCapacity, beyondCapacityQuestion, BeyondCapacityUnconfirmed, chosenVerdict } from './beyond-capacity.policy';
-import { networkDigestMails } from './network-digest.policy';
+import { networkDigestAt, networkDigestGoesAt, networkDigestMails } from './network-digest.policy';
 
 /** Requests routed in one transaction: fewer round trips per request, short enough locks. */
 const ROUTING_BATCH = 50;
@@ -913,27 +913,29 @@ export class RoutingService {
   }
 
   /**
-   * The digest jobs of these networks, due at the end of the current period (POOL_ALERT_DIGEST_SECONDS): one job per
-   * network and period, the queue ignores the copies added by later changes of the same period.
+   * The digest jobs of these networks, due at the end of the current period (POOL_ALERT_DIGEST_SECONDS) or at the next
+   * opening of the network's office (networkDigestAt): one job per network and sending time, the queue ignores the
+   * copies added by later changes meant for the same one.
    */
   private digestJobs(name: string, networkCodes: string[]): Array<{ payload: { networkCode: string }; jobId: string; delayMs: number }> {
     const period = this.config.POOL_ALERT_DIGEST_SECONDS * 1000;
-    const now = this.clock.now().getTime();
-    const periodEnd = (Math.floor(now / period) + 1) * period;
-    return [...new Set(networkCodes)].map((networkCode) => ({
-      payload: { networkCode },
-      jobId: `${name}-${networkCode}-${periodEnd}`,
-      delayMs: periodEnd - now,
-    }));
+    const now = this.clock.now();
+    return [...new Set(networkCodes)].map((networkCode) => {
+      const at = networkDigestAt(now, period, this.reference.clockDepartmentOf(networkCode));
+      return { payload: { networkCode }, jobId: `${name}-${networkCode}-${at.getTime()}`, delayMs: timerDelayMs(at, now) };
+    });
   }
 
   /**
    * Tells the network's animators which requests fell into its pool since the last digest, how many in all
-   * and how many wait now; it lists the oldest POOL_ALERT_LIMIT of them. Idempotent.
+   * and how many wait now; it lists the oldest POOL_ALERT_LIMIT of them. Only within the network's office hours
+   * (networkDigestGoesAt). Idempotent.
    */
   async poolAlert(networkCode: string): Promise<void> {
+    const now = this.clock.now();
+    if (!networkDigestGoesAt(now, this.reference.clockDepartmentOf(networkCode))) return;
     await this.dataSource.transaction(async (manager) => {
-      const { requests, announced, waiting } = await this.routing.announcePool(manager, networkCode, POOL_ALERT_LIMIT, this.clock.now());
+      const { requests, announced, waiting } = await this.routing.announcePool(manager, networkCode, POOL_ALERT_LIMIT, now);
       if (!announced) return;
       const why = await this.waitingReasons(requests, manager);
       const letGo = await this.routing.letGo(
