@@ -7,7 +7,7 @@ import { RetentionService } from '../../src/modules/retention/retention.service'
 import { surveyOptOutHashes } from '../../src/modules/surveys/survey-opt-out.policy';
 import { sentMailFile, staffWrites, submittedAndTaken, TrackedTestRequest } from '../support/conversation';
 import { bearerFor, insertStaff } from '../support/staff';
-import { closeAs, pastDue, runDueSurveys, surveysOf, timeMachine } from '../support/surveys';
+import { answerSatisfaction, closeAs, pastDue, runDueSurveys, surveysOf, timeMachine } from '../support/surveys';
 import { TestApp, useTestApp } from '../support/test-app';
 
 /**
@@ -136,6 +136,39 @@ describe('a grouped survey e-mail at sending time', () => {
     expect(headerOf(mail, 'Subject')).toBe('Rappel — Vos 2 demandes : les réponses vous ont-elles été utiles ? — Guichet vert');
     expect(mail).not.toContain(buyer[0].reference);
     for (const request of buyer.slice(1)) expect(mail).toContain(request.reference);
+  });
+
+  it.each([
+    [
+      'does not go once the survey is answered since it was queued, as a grouped one',
+      async (_requestId: string, link: string) => expect((await answerSatisfaction(link)).status).toBe(303),
+      false,
+    ],
+    [
+      'still goes once the survey expired since it was queued: a late worker or SMTP retry sends what was decided before',
+      async (requestId: string) => {
+        await pastDue(t, time, requestId);
+        await runDueSurveys(t);
+        expect((await surveysOf(t, requestId))[0].status).toBe('expired');
+      },
+      true,
+    ],
+  ])('a single survey’s reminder %s', async (_label, change, goes) => {
+    const request = await closedFor(1);
+    await pastDue(t, time, request.id);
+    await runDueSurveys(t);
+    const [first] = await t.dataSource.query(`SELECT id, context FROM mail_messages WHERE template = 'survey'`);
+    await t.app.get(MailService).deliver(first.id);
+    await pastDue(t, time, request.id);
+    await runDueSurveys(t);
+    const [reminder] = await t.dataSource.query(`SELECT id FROM mail_messages WHERE template = 'survey' AND status <> 'sent'`);
+    await change(request.id, first.context.surveyUrl);
+    await t.app.get(MailService).deliver(reminder.id);
+
+    expect(await t.dataSource.query(`SELECT status FROM mail_messages WHERE id = $1`, [reminder.id])).toEqual(
+      goes ? [{ status: 'sent' }] : [],
+    );
+    expect((await readdir(resolve(t.config.MAIL_DIR))).filter((f) => f.startsWith(reminder.id))).toHaveLength(goes ? 1 : 0);
   });
 
   it('sent, it keeps which requests it listed: an erasure takes out its own, the others’ record stays', async () => {

@@ -147,6 +147,8 @@ describe('follow-up surveys: scheduling, sending, reminder, expiry', () => {
     await sweep.run();
     [satisfaction] = await surveysOf(t, request.id);
     expect(satisfaction.status).toBe('expired');
+    // The reminder, published by the relay only every OUTBOX_POLL_MS, is tried once the survey expired: it is kept all the same.
+    await waitFor(async () => !(await t.dataSource.query(`SELECT 1 FROM mail_messages WHERE template = 'survey' AND attempts = 0`)).length);
     // Its link says the survey is closed (410), not that it never existed.
     expect((await fetch(link)).status).toBe(410);
     expect(await surveyMails()).toHaveLength(2);

@@ -84,7 +84,7 @@ export class SurveysService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.mail.withholdWhen('survey', (mail) => this.recipientOptedOut(mail));
+    this.mail.withholdWhen('survey', (mail) => this.surveyStillStands(mail));
     this.mail.withholdWhen('survey-group', (mail) => this.groupStillStands(mail));
   }
 
@@ -598,13 +598,19 @@ export class SurveysService implements OnModuleInit {
 
   /**
    * A survey e-mail about to go to an address that opted out since it was queued does not go; its survey's next step,
-   * decided now, declines it as it does for a survey queued before the opt-out.
+   * decided now, declines it as it does for a survey queued before the opt-out. Nor does a reminder, as a grouped one,
+   * whose survey no longer awaits an answer by that link: answered since it was queued, refused, withdrawn, renewed (not
+   * expired meanwhile: a late worker or SMTP retry still sends a reminder decided before the expiry).
    */
-  private async recipientOptedOut({ requestId, recipient, context }: Parameters<MailWithholding>[0]): Promise<boolean> {
-    if (!(await this.addressOptedOut(recipient))) return false;
+  private async surveyStillStands({ requestId, recipient, context }: Parameters<MailWithholding>[0]): Promise<boolean> {
     const wave = SURVEY_WAVES.find((known) => known === context?.wave);
-    if (requestId && wave) await this.step(surveyIdOf(requestId, wave));
-    return true;
+    const id = requestId && wave ? surveyIdOf(requestId, wave) : null;
+    if (await this.addressOptedOut(recipient)) {
+      if (id) await this.step(id);
+      return true;
+    }
+    if (!id || context?.reminder !== true || typeof context.surveyUrl !== 'string') return false;
+    return !(await this.surveys.standingLinks([id], [sha256(tokenOf(context.surveyUrl))], true)).length;
   }
 
   /**
