@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { columnsOf, SqlStatement } from '../../database/sql-statement';
-import { listedRequestIds, listedRequestsSql, sentListSql } from '../surveys/survey-group-list';
+import { listedRequestIds, listedRequestsSql, listWithoutSql, sentListSql } from './listed-requests';
 import { MailMessage } from './mail-message.entity';
 
 export interface ClaimedMail {
@@ -233,4 +233,30 @@ export class MailRepository {
       params: [id, error.slice(0, 500), status, because],
     };
   }
+}
+
+/**
+ * A grouped survey e-mail names several requests and has none of its own (`request_id` is null): queued, given up or sent
+ * (which keeps their ids alone), it loses the erased request's entry and goes when none is left (still to go, its subject
+ * is recomputed as it goes): the others' record stays. One sent before sent e-mails kept their requests has only the
+ * address, and no request: every such one sent to the erased request's address goes. Before the address is blanked, in
+ * the erasure's transaction.
+ */
+export function surveyGroupErasureStatements(requestIds: string[]): SqlStatement[] {
+  const listed = listedRequestsSql('m.context');
+  return [
+    {
+      sql: `DELETE FROM mail_messages m
+             WHERE m.template = 'survey-group'
+               AND ((${listed} && $1::uuid[] AND ${listed} <@ $1::uuid[])
+                    OR (m.status = 'sent' AND m.context IS NULL AND m.request_id IS NULL AND lower(m.recipient) IN (
+                      SELECT lower(buyer_email) FROM requests WHERE id = ANY($1::uuid[]) AND buyer_email <> '')))`,
+      params: [requestIds],
+    },
+    {
+      sql: `UPDATE mail_messages m SET context = ${listWithoutSql('m.context', '$1::uuid[]')}, updated_at = now()
+             WHERE m.template = 'survey-group' AND ${listed} && $1::uuid[]`,
+      params: [requestIds],
+    },
+  ];
 }

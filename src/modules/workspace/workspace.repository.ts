@@ -7,7 +7,7 @@ import type { CloseReason, OrganisationType, RequestKind, RequestStatus } from '
 import { APPLICABLE_DEADLINE, HOLDINGS } from '../requests/requests.repository';
 import { FACILITATOR_DEPARTED } from '../routing/routing.repository';
 import { ESCALATION_MISSES, NOT_TAKEN_STATUSES } from '../routing/escalation.policy';
-import { listedRequestsSql } from '../surveys/survey-group-list';
+import { listedRequestsSql } from '../mail/listed-requests';
 import { visibleRequestsCondition } from './staff-requests.repository';
 import {
   listedStatuses,

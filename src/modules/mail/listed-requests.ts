@@ -1,6 +1,7 @@
 /**
  * A grouped survey e-mail names no request of its own (`request_id` is null): its context's `entries` list them, each with
- * its `requestId`, which is all a sent one keeps of each. Whatever reads or trims that list does it through here.
+ * its `requestId`, which is all a sent one keeps of each. Whatever reads or trims that list does it through here: it is
+ * the mail table's, so the mail module keeps it (the surveys module only writes it, as any sender its context).
  */
 
 /** The requests a message's context lists; null when it lists none (not a grouped one). */
