@@ -257,14 +257,14 @@ export class SurveysRepository {
 
   /**
    * Surveys whose link is still this one (its token's hash) and still awaits answers — or, for a first sending, holds
-   * them (editable): what a survey e-mail may still offer. A reminder does not remind of a survey answered since. An
-   * expiry since is no one's act: the e-mail was decided before it, and a mail worker or an SMTP retry may come after.
+   * them (editable): what a survey e-mail may still offer. A reminder does not remind of a survey answered since; an
+   * expired survey's link only says it is over.
    */
   async standingLinks(surveyIds: string[], tokenHashes: Buffer[], reminder: boolean): Promise<string[]> {
     const rows: Array<{ id: string }> = await this.dataSource.query(
       `SELECT s.id FROM surveys s JOIN unnest($1::uuid[], $2::bytea[]) AS l(id, hash) ON l.id = s.id
         WHERE s.token_hash = l.hash AND s.status = ANY($3::varchar[])`,
-      [surveyIds, tokenHashes, reminder ? ['sent', 'reminded', 'expired'] : ['sent', 'reminded', 'completed', 'expired']],
+      [surveyIds, tokenHashes, reminder ? ['sent', 'reminded'] : ['sent', 'reminded', 'completed']],
     );
     return rows.map((row) => row.id);
   }

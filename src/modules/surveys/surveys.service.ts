@@ -599,8 +599,8 @@ export class SurveysService implements OnModuleInit {
   /**
    * A survey e-mail about to go to an address that opted out since it was queued does not go; its survey's next step,
    * decided now, declines it as it does for a survey queued before the opt-out. Nor does a reminder, as a grouped one,
-   * whose survey no longer awaits an answer by that link: answered since it was queued, refused, withdrawn, renewed (not
-   * expired meanwhile: a late worker or SMTP retry still sends a reminder decided before the expiry).
+   * whose survey no longer awaits an answer by that link: answered since it was queued, refused, withdrawn, renewed, or
+   * expired while a late worker or an SMTP retry held it back (its link would only say the survey is over).
    */
   private async surveyStillStands({ requestId, recipient, context }: Parameters<MailWithholding>[0]): Promise<boolean> {
     const wave = SURVEY_WAVES.find((known) => known === context?.wave);
