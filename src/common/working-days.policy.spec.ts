@@ -5,6 +5,7 @@ import {
   isWorkingDay,
   lastDayOf,
   latestWorkingDayAt,
+  takeChargeDueAt,
   withinOfficeHours,
   workingDaysBetween,
   workingEndOf,
@@ -243,6 +244,24 @@ describe('withinOfficeHours', () => {
     ['in the autumn overlap itself (Sunday 02:30, twice)', '2026-10-25T01:30:00Z', '75', '2026-10-26T09:00:00+01:00'],
   ])('%s: %s in %s → %s', (_label, date, code, expected) => {
     expect(withinOfficeHours(at(date), code).toISOString()).toBe(at(expected).toISOString());
+  });
+});
+
+describe('takeChargeDueAt', () => {
+  it.each([
+    ['in office hours: same time, two working days on', '2026-12-01T10:30:00+01:00', 2, '38', '2026-12-03T10:30:00+01:00'],
+    ['five working days', '2026-12-01T10:30:00+01:00', 5, '38', '2026-12-08T10:30:00+01:00'],
+    ['06:00: at the opening', '2026-12-01T06:00:00+01:00', 2, '38', '2026-12-03T09:00:00+01:00'],
+    ['a Saturday: from Monday 00:00, Wednesday’s opening, not midnight', '2026-12-05T11:00:00+01:00', 2, '38', '2026-12-09T09:00:00+01:00'],
+    ['a Friday evening: Wednesday’s opening, not Tuesday evening', '2026-12-04T19:00:00+01:00', 2, '38', '2026-12-09T09:00:00+01:00'],
+    ['a Friday afternoon: Tuesday, same time', '2026-12-04T16:30:00+01:00', 2, '38', '2026-12-08T16:30:00+01:00'],
+    ['Christmas Eve’s eve, evening: past the holiday and the weekend', '2026-12-22T20:00:00+01:00', 2, '38', '2026-12-28T09:00:00+01:00'],
+    ['Christmas Eve, in office hours: past the holiday and the weekend', '2026-12-24T10:00:00+01:00', 2, '38', '2026-12-29T10:00:00+01:00'],
+    ['18:00 in La Réunion: at the opening there', '2026-12-01T18:00:00+04:00', 2, '974', '2026-12-04T09:00:00+04:00'],
+    ['the same instant in Paris (15:00): in office hours', '2026-12-01T15:00:00+01:00', 2, '38', '2026-12-03T15:00:00+01:00'],
+    ['a one-day deadline in the evening: the next opening', '2026-12-01T18:00:00+01:00', 1, '38', '2026-12-03T09:00:00+01:00'],
+  ])('%s: %s, %d working days in %s → %s', (_label, assignedAt, days, code, expected) => {
+    expect(takeChargeDueAt(at(assignedAt), days, code).toISOString()).toBe(at(expected).toISOString());
   });
 });
 

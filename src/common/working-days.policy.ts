@@ -136,6 +136,15 @@ export function withinOfficeHours(date: Date, departmentCode: string): Date {
 }
 
 /**
+ * When a facilitator must have taken a request in charge: `takeChargeWorkingDays` working days after the assignment, in
+ * the request's calendar, or the next office opening when that falls outside its office hours (withinOfficeHours) —
+ * a weekend's requests, counted from Monday 00:00, would all move on at midnight, with their e-mails. Never earlier.
+ */
+export function takeChargeDueAt(assignedAt: Date, takeChargeWorkingDays: number, departmentCode: string): Date {
+  return withinOfficeHours(addWorkingDays(assignedAt, takeChargeWorkingDays, departmentCode), departmentCode);
+}
+
+/**
  * The local midnight that ends the day `date` falls on in the département, or ends the next working day when that day
  * is off: a time limit told by its day (« jusqu’au 7 février ») lasts all of a day its reader may act on.
  */

@@ -1,10 +1,10 @@
 import { Clock } from '../../src/common/clock';
-import { isWorkingDay, latestWorkingDayAt } from '../../src/common/working-days.policy';
+import { isWorkingDay, latestWorkingDayAt, takeChargeDueAt } from '../../src/common/working-days.policy';
 import { OverdueAnswersService } from '../../src/modules/routing/overdue-answers.service';
 import { RoutingService } from '../../src/modules/routing/routing.service';
 import { RoutingRepository } from '../../src/modules/routing/routing.repository';
 import { RoutingSweepService } from '../../src/modules/routing/routing-sweep.service';
-import { answerReminderAt, takeChargeDueAt, takeChargeReminderAt } from '../../src/modules/routing/reminders.policy';
+import { answerReminderAt, takeChargeReminderAt } from '../../src/modules/routing/reminders.policy';
 import { frenchFilters, sentMailFile } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
 import { parisAt, saturdayNight, timeMachine } from '../support/surveys';

@@ -1,5 +1,4 @@
-import { addWorkingDays, lastDayOf } from '../../common/working-days.policy';
-import { takeChargeDueAt } from '../routing/reminders.policy';
+import { addWorkingDays, lastDayOf, takeChargeDueAt } from '../../common/working-days.policy';
 
 /** The last day of each step at the usual pace, in working days of the buyer's département: taken in charge, then answered. */
 export interface UsualPace {

@@ -1,85 +1,21 @@
-import { answerReminderAt, reminderInOfficeHours, takeChargeDueAt, takeChargeReminderAt } from './reminders.policy';
+import { answerReminderAt, reminderInOfficeHours, takeChargeReminderAt } from './reminders.policy';
 
 // December 2026: Tuesday the 1st; Paris is UTC+1 (office hours 08:00Z–16:00Z), La Réunion UTC+4 (05:00Z–13:00Z).
-describe('takeChargeDueAt, takeChargeReminderAt', () => {
-  // A Tuesday, Paris office hours: the deadline two working days on, the reminder one, both at the time of assignment.
-  it.each<[string, string, number, string, string, string | null]>([
-    [
-      'in office hours: same time, two working days and one on',
-      '2026-12-01T09:30:00Z',
-      2,
-      '38',
-      '2026-12-03T09:30:00.000Z',
-      '2026-12-02T09:30:00.000Z',
-    ],
-    [
-      'five working days: the reminder on the fourth',
-      '2026-12-01T09:30:00Z',
-      5,
-      '38',
-      '2026-12-08T09:30:00.000Z',
-      '2026-12-07T09:30:00.000Z',
-    ],
-    ['06:00 Paris: both at the opening', '2026-12-01T05:00:00Z', 2, '38', '2026-12-03T08:00:00.000Z', '2026-12-02T08:00:00.000Z'],
-    [
-      'a Saturday: counted from Monday 00:00, so at Tuesday’s and Wednesday’s openings, not at midnight',
-      '2026-12-05T10:00:00Z',
-      2,
-      '38',
-      '2026-12-09T08:00:00.000Z',
-      '2026-12-08T08:00:00.000Z',
-    ],
-    [
-      'a Friday evening: Tuesday’s and Wednesday’s openings, not Monday and Tuesday evenings',
-      '2026-12-04T18:00:00Z',
-      2,
-      '38',
-      '2026-12-09T08:00:00.000Z',
-      '2026-12-08T08:00:00.000Z',
-    ],
-    [
-      'a Friday afternoon: Monday and Tuesday, same time',
-      '2026-12-04T15:30:00Z',
-      2,
-      '38',
-      '2026-12-08T15:30:00.000Z',
-      '2026-12-07T15:30:00.000Z',
-    ],
-    [
-      'the eve of Christmas Eve, in the evening: the deadline past the holiday and the weekend',
-      '2026-12-22T19:00:00Z',
-      2,
-      '38',
-      '2026-12-28T08:00:00.000Z',
-      '2026-12-24T08:00:00.000Z',
-    ],
-    [
-      'Christmas Eve, in office hours: past the holiday and the weekend',
-      '2026-12-24T09:00:00Z',
-      2,
-      '38',
-      '2026-12-29T09:00:00.000Z',
-      '2026-12-28T09:00:00.000Z',
-    ],
-    [
-      '18:00 in La Réunion: at the openings there',
-      '2026-12-01T14:00:00Z',
-      2,
-      '974',
-      '2026-12-04T05:00:00.000Z',
-      '2026-12-03T05:00:00.000Z',
-    ],
-    [
-      'the same instant in Paris (15:00): in office hours',
-      '2026-12-01T14:00:00Z',
-      2,
-      '38',
-      '2026-12-03T14:00:00.000Z',
-      '2026-12-02T14:00:00.000Z',
-    ],
-    ['a one-day deadline in the evening: the next opening, no reminder', '2026-12-01T17:00:00Z', 1, '38', '2026-12-03T08:00:00.000Z', null],
-  ])('%s', (_label, assignedAt, days, department, due, reminder) => {
-    expect(takeChargeDueAt(new Date(assignedAt), days, department).toISOString()).toBe(due);
+// The deadline itself is working-days.policy's takeChargeDueAt; the reminder comes a working day before it.
+describe('takeChargeReminderAt', () => {
+  it.each<[string, string, number, string, string | null]>([
+    ['in office hours: same time, one working day on', '2026-12-01T09:30:00Z', 2, '38', '2026-12-02T09:30:00.000Z'],
+    ['five working days: on the fourth', '2026-12-01T09:30:00Z', 5, '38', '2026-12-07T09:30:00.000Z'],
+    ['06:00 Paris: at the opening', '2026-12-01T05:00:00Z', 2, '38', '2026-12-02T08:00:00.000Z'],
+    ['a Saturday: from Monday 00:00, Tuesday’s opening, not midnight', '2026-12-05T10:00:00Z', 2, '38', '2026-12-08T08:00:00.000Z'],
+    ['a Friday evening: Tuesday’s opening, not Monday evening', '2026-12-04T18:00:00Z', 2, '38', '2026-12-08T08:00:00.000Z'],
+    ['a Friday afternoon: Monday, same time', '2026-12-04T15:30:00Z', 2, '38', '2026-12-07T15:30:00.000Z'],
+    ['the eve of Christmas Eve, in the evening: Christmas Eve’s opening', '2026-12-22T19:00:00Z', 2, '38', '2026-12-24T08:00:00.000Z'],
+    ['Christmas Eve, in office hours: past the holiday and the weekend', '2026-12-24T09:00:00Z', 2, '38', '2026-12-28T09:00:00.000Z'],
+    ['18:00 in La Réunion: at the opening there', '2026-12-01T14:00:00Z', 2, '974', '2026-12-03T05:00:00.000Z'],
+    ['the same instant in Paris (15:00): in office hours', '2026-12-01T14:00:00Z', 2, '38', '2026-12-02T14:00:00.000Z'],
+    ['a one-day deadline: none, the assignment e-mail is the reminder', '2026-12-01T17:00:00Z', 1, '38', null],
+  ])('%s', (_label, assignedAt, days, department, reminder) => {
     expect(takeChargeReminderAt(new Date(assignedAt), days, department)?.toISOString() ?? null).toBe(reminder);
   });
 });

@@ -1,17 +1,8 @@
-import { addWorkingDays, withinOfficeHours } from '../../common/working-days.policy';
+import { addWorkingDays, takeChargeDueAt, withinOfficeHours } from '../../common/working-days.policy';
 import { answerDueAt, Pause } from '../requests/answer-deadline.policy';
 
 /** The deadlines a facilitator is reminded of: to take a request in charge, then to answer it. */
 export type Reminder = 'take_charge' | 'answer';
-
-/**
- * When a facilitator must have taken a request in charge: `takeChargeWorkingDays` working days after the assignment, in
- * the request's calendar, or the next office opening when that falls outside its office hours (withinOfficeHours) —
- * a weekend's requests, counted from Monday 00:00, would all move on at midnight, with their e-mails. Never earlier.
- */
-export function takeChargeDueAt(assignedAt: Date, takeChargeWorkingDays: number, departmentCode: string): Date {
-  return withinOfficeHours(addWorkingDays(assignedAt, takeChargeWorkingDays, departmentCode), departmentCode);
-}
 
 /**
  * A reminder meant for `at`, sent within the département's office hours: then, or at the next opening. None when the

@@ -1,4 +1,4 @@
-import { lastDayOf } from '../../common/working-days.policy';
+import { lastDayOf, takeChargeDueAt } from '../../common/working-days.policy';
 import { LEFT_DRAFTS_PATH } from '../answer-drafts/answer-draft.policy';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -35,7 +35,7 @@ import {
   whyNotEligible,
   whyWaiting,
 } from './ranking.policy';
-import { answerReminderAt, Reminder, takeChargeDueAt, takeChargeReminderAt } from './reminders.policy';
+import { answerReminderAt, Reminder, takeChargeReminderAt } from './reminders.policy';
 import { assignmentSubject } from './assignment-mail.policy';
 import { requestInSubject } from '../../common/french-format';
 import type { AssignmentEndReason, DeclineReason } from './request-assignment.entity';
