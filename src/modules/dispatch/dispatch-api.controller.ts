@@ -127,12 +127,12 @@ export class DispatchApiController {
     },
   })
   @ApiOkResponse({ type: ReassignResultDto })
-  reassign(
+  async reassign(
     @CurrentStaff() staff: StaffPrincipal,
     @Param('ref') ref: string,
     @JsonBody('facilitatorId', 'reason', 'seenState', 'beyondCapacity') body: Body,
   ): Promise<ReassignResultDto> {
-    return this.dispatch.reassign(staff, ref, objectOf(body));
+    return (await this.dispatch.reassign(staff, ref, objectOf(body))).result;
   }
 
   @Post('requests/:ref/take-from-pool')

@@ -11,7 +11,7 @@ import type { StaffPrincipal } from '../accounts/accounts.types';
 import { CurrentStaff, StaffGuard, StaffRoles } from '../accounts/staff.guard';
 import { ReferenceService } from '../reference/reference.service';
 import { KIND_LABELS, otherKind, REQUEST_KINDS, STAFF_STATUS_LABELS } from '../requests/request.types';
-import { refusalOnPage, refusedOnPage, seenStateOf, seenStateToken } from '../requests/seen-state.policy';
+import { refusalOnPage, refusedOnPage, seenStateToken } from '../requests/seen-state.policy';
 import { transferRefusal } from '../intake/eligibility.policy';
 import { RequestPageRenderer } from '../workspace/request-page.renderer';
 import { BeyondCapacityUnconfirmed } from '../routing/beyond-capacity.policy';
@@ -108,12 +108,12 @@ export class DispatchPagesController {
         error instanceof BeyondCapacityUnconfirmed
           ? this.renderReassign(res, error.status, staff, ref, formModel(body), null, error)
           : this.renderReassign(res, error.status, staff, ref, ...sentBack(body, errors, error)),
-      // Rerouted with nobody else able to take it: the page says it waits in the pool. Given from the pool (the form saw
-      // no holder, and the move checked that), it is given, not reassigned.
-      ({ status }) =>
+      // Rerouted with nobody else able to take it: the page says it waits in the pool. Nobody held it (from the pool): it
+      // is given, not reassigned.
+      ({ result: { status }, given }) =>
         res.redirect(
           303,
-          `/espace/demandes/${encodeURIComponent(ref)}?fait=${status === 'unassigned' ? 'mise-en-reserve' : seenStateOf(body.seenState)?.holderId === null ? 'attribution' : 'reaffectation'}`,
+          `/espace/demandes/${encodeURIComponent(ref)}?fait=${status === 'unassigned' ? 'mise-en-reserve' : given ? 'attribution' : 'reaffectation'}`,
         ),
     );
   }

@@ -52,6 +52,12 @@ export interface Invitations {
   refused: Array<{ name: string; reason: string }>;
 }
 
+/** A reassignment done: what the API answers, and whether nobody held the request (given from the pool, not taken back). */
+export interface Reassignment {
+  result: ReassignResultDto;
+  given: boolean;
+}
+
 /** A facilitator staff may choose on the reassignment form, and why not if they cannot take it now. */
 export interface ReassignChoice {
   id: string;
@@ -252,9 +258,10 @@ export class DispatchService {
    * The network gives the request to a chosen facilitator (a place claimed under lock, refused if absent; at capacity,
    * asked first, then given past it once `beyondCapacity` confirms), or lets routing choose again (no facilitatorId).
    * Awaiting the buyer's precision, it stays awaiting with the new holder (request-state.policy), whom routing must then
-   * find now: the pool would lose it.
+   * find now: the pool would lose it. Says whether it was given from the pool: nobody held it under the lock (as the
+   * form saw it, the seen state checked).
    */
-  async reassign(staff: StaffPrincipal, reference: string, body: Record<string, unknown>): Promise<ReassignResultDto> {
+  async reassign(staff: StaffPrincipal, reference: string, body: Record<string, unknown>): Promise<Reassignment> {
     const seen = seenStateOf(body.seenState);
     const visible = await this.staffRequests.findActionable(staff, reference, canReassign, seen);
     const reason = this.requiredReason(body.reason);
@@ -290,7 +297,7 @@ export class DispatchService {
           await runAsOne(manager, this.routing.handedOverStatements(request, placed, handedOverReason(placed)));
         }
         const holder = (await this.routingRepository.currentAssignment(manager, request.id))?.facilitatorId ?? null;
-        return { status: placed, facilitatorId: holder, freed: current?.facilitatorId ?? null } as const;
+        return { status: placed, facilitatorId: holder, freed: current?.facilitatorId ?? null, given: !current } as const;
       }
       if (current?.facilitatorId === chosenId) {
         const message = 'Cette demande est déjà confiée à ce facilitateur.';
@@ -350,10 +357,10 @@ export class DispatchService {
       if (handedOver) {
         await runAsOne(manager, this.routing.handedOverStatements(request, placed, handedOverReason(placed)));
       }
-      return { status: placed, facilitatorId: holderId, freed: current?.facilitatorId ?? null } as const;
+      return { status: placed, facilitatorId: holderId, freed: current?.facilitatorId ?? null, given: !current } as const;
     });
     if (result.freed) await this.routing.scheduleDrains(result.freed);
-    return { reference: visible.reference, status: result.status, facilitatorId: result.facilitatorId };
+    return { result: { reference: visible.reference, status: result.status, facilitatorId: result.facilitatorId }, given: result.given };
   }
 
   /**
