@@ -272,12 +272,6 @@ export class RequestsRepository {
     return rows[0]?.reference ?? null;
   }
 
-  /** A request's id from its reference, whoever asks (null: none such); for what needs no sight of it. */
-  async idOf(reference: string): Promise<string | null> {
-    const rows: Array<{ id: string }> = await this.dataSource.query(`SELECT id FROM requests WHERE reference = $1`, [reference]);
-    return rows[0]?.id ?? null;
-  }
-
   /** When the request was submitted (null: it is gone). */
   async createdAtOf(reference: string): Promise<Date | null> {
     const rows: Array<{ createdAt: Date }> = await this.dataSource.query(

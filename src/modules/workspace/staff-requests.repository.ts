@@ -49,8 +49,16 @@ export class StaffRequestsRepository {
    * département, whose clock says the times of an action's outcome.
    */
   async findVisible(staff: StaffPrincipal, reference: string): Promise<VisibleRequest | null> {
+    return (await this.lookUp(staff, reference)).visible;
+  }
+
+  /**
+   * The request's id whoever asks (null: none such), and the request as findVisible gives it, in one read: for an
+   * action known by that id before its sight is checked (an answer sent again under its repeat key).
+   */
+  async lookUp(staff: StaffPrincipal, reference: string): Promise<{ id: string | null; visible: VisibleRequest | null }> {
     const request = await this.scopeOf(reference);
-    return request && canSeeRequest(staff, request) ? request : null;
+    return { id: request?.id ?? null, visible: request && canSeeRequest(staff, request) ? request : null };
   }
 
   /**

@@ -187,28 +187,19 @@ export class WorkspacePagesController {
         if (saved.alreadySent) return doneAt(reference, 'reponse');
         return `${doneAt(reference, draftSavedDone(saved.savedAt !== null, fileNames.length > 0))}#brouillon`;
       }
-      // A file over a limit: the form comes back with the text as typed, and the limit said beside the files — unless
-      // the request is no longer answerable, refused as the answer would be.
-      const refusal = uploadRefusalOf(req);
-      if (refusal) {
-        await this.workspace.answerable(staff, reference, body.seenState);
-        throw refusal;
-      }
-      return answered(await this.workspace.answer(staff, reference, body, files, repeatKey));
+      // The answer sent, sent again (a double click, a resend after a timeout): told it went, before what changed since
+      // (the request closed, given to a colleague) would refuse the page as out of date. A file over a limit: the form
+      // comes back with the text as typed, and the limit said beside the files — unless the request is no longer
+      // answerable, refused as the answer would be.
+      return answered(await this.workspace.answer(staff, reference, body, files, repeatKey, uploadRefusalOf(req)));
     };
-    const sending = !(typeof modele === 'string' && modele) && !(typeof brouillon === 'string' && brouillon);
     await this.perform(
       res,
       staff,
       reference,
       'answer',
       body,
-      async () => {
-        // The answer sent, sent again (a double click, a resend after a timeout): told it went, before what changed
-        // since (the request closed, given to a colleague) would refuse the page as out of date.
-        const replayed = sending ? await this.workspace.answerSentBefore(staff, reference, body.body, repeatKey) : null;
-        return replayed ? answered(replayed) : sendOrDraft();
-      },
+      sendOrDraft,
       // Where the answer, or the draft, went: its page; null, a page shown in place.
       (to) => to,
       fileNames,

@@ -490,10 +490,11 @@ export class WorkspaceService {
   /**
    * The refusals an answer meets before its content is read: the request no longer theirs, or in a state that takes
    * no answer (409). Also asked before a template is taken into an answer being written, which sends nothing.
-   * `seenState` as the decline takes it.
+   * `seenState` as the decline takes it; `visible`, the request as already read for this person (null: out of their
+   * sight), else read here.
    */
-  async answerable(staff: StaffPrincipal, reference: string, seenState?: unknown): Promise<Visible> {
-    const request = await this.holderOnly(staff, reference, seenStateOf(seenState));
+  async answerable(staff: StaffPrincipal, reference: string, seenState?: unknown, visible?: Visible | null): Promise<Visible> {
+    const request = await this.holderOnly(staff, reference, seenStateOf(seenState), visible);
     nextStatus({ status: request.status as RequestStatus }, 'answer');
     return request;
   }
@@ -502,6 +503,7 @@ export class WorkspaceService {
    * Text, typed help items and files, all or nothing. A help item points to an uploaded file by its name
    * (`attachmentId` holding the file's name as chosen on the computer). Sent once answered, it completes the answer.
    * Named by the form's token or the API's key, it is sent once however often it comes, and says what the first sending was.
+   * `uploadRefused`: a file over a limit on the page, refused once a first sending is told and the request found answerable.
    */
   async answer(
     staff: StaffPrincipal,
@@ -509,10 +511,14 @@ export class WorkspaceService {
     input: AnswerInput,
     files: UploadedFile[],
     repeatKey?: string,
+    uploadRefused?: AppError,
   ): Promise<'answer' | 'complement'> {
-    const replayed = await this.answerSentBefore(staff, reference, input.body, repeatKey);
+    // One read of the request: its id names an answer sent before, and the request is then checked answerable.
+    const { id, visible } = await this.visibility.lookUp(staff, reference);
+    const replayed = await this.answerSentBefore(staff, id, input.body, repeatKey);
     if (replayed) return replayed;
-    const request = await this.answerable(staff, reference, input.seenState);
+    const request = await this.answerable(staff, reference, input.seenState, visible);
+    if (uploadRefused) throw uploadRefused;
     const errors: FieldError[] = [];
     const text = typedText(input.body);
     if (!text) errors.push({ field: 'body', message: 'Écrivez votre réponse.' });
@@ -597,14 +603,13 @@ export class WorkspaceService {
    * API client's retry), as it went: recognised before anything that changed since (the request closed, given to a
    * colleague) refuses it, for it was sent. Null when it was not.
    */
-  async answerSentBefore(
+  private async answerSentBefore(
     staff: StaffPrincipal,
-    reference: string,
+    requestId: string | null,
     body: unknown,
     repeatKey?: string,
   ): Promise<'answer' | 'complement' | null> {
-    const requestId = repeatKey === undefined ? null : await this.requests.idOf(reference);
-    if (requestId === null) return null;
+    if (repeatKey === undefined || requestId === null) return null;
     const messageId = repeatableId(this.config.APP_SECRET, repeatKey, 'answer', requestId);
     // Theirs only: the request may be out of their sight now, and anyone else's answer is none of their business.
     return this.sentBefore(this.dataSource.manager, messageId, typedText(body), staff.id);
@@ -931,8 +936,13 @@ export class WorkspaceService {
    * whom it was taken while they wrote (put back in the pool, given to a colleague): told why, with what they typed (409);
    * what changed and who did it, when they sent what they `seen` (changed_meanwhile).
    */
-  private async holderOnly(staff: StaffPrincipal, reference: string, seen: SeenState | null = null): Promise<Visible> {
-    const request = await this.visibility.findVisible(staff, reference);
+  private async holderOnly(
+    staff: StaffPrincipal,
+    reference: string,
+    seen: SeenState | null = null,
+    visible?: Visible | null,
+  ): Promise<Visible> {
+    const request = visible === undefined ? await this.visibility.findVisible(staff, reference) : visible;
     if (request && isHolder(staff, request)) return request;
     await this.visibility.refuseIfSeenThenChanged(staff, reference, seen);
     if (staff.role !== 'facilitator' || staff.facilitatorId === null) throw new NotFound();
