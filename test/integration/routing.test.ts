@@ -50,6 +50,13 @@ describe('routing worker', () => {
       (await t.dataSource.query(`SELECT count(*) AS n FROM mail_messages WHERE recipient = $1 AND template = $2`, [recipient, template]))[0]
         .n,
     );
+  /** A staff API action on a request (take-charge, clarification, reassign…), as the staff member `token` is a bearer of. */
+  const staffPost = (token: string, reference: string, action: string, body: unknown = {}) =>
+    fetch(`${t.url}/api/v1/staff/requests/${reference}/${action}`, {
+      method: 'POST',
+      headers: { authorization: token, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 
   it('assigns a request to the facilitator of its kind and territory, tells them, and shows them to the buyer', async () => {
     await insertFacilitator(t.dataSource, { network: 'reseco', email: 'bretagne@example.org' });
@@ -346,16 +353,8 @@ describe('routing worker', () => {
     const dominique = await insertFacilitator(t.dataSource, { email: 'dominique@example.org' });
     const request = await submit(30);
     expect((await settled(request.id, 'assigned')).facilitatorId).toBe(sacha);
-    const moved = await bodyOf(
-      fetch(`${t.url}/api/v1/staff/requests/${request.reference}/reassign`, {
-        method: 'POST',
-        headers: {
-          authorization: await bearerFor(t, { role: 'animator', networks: ['aura-ee'], email: 'animatrice@example.org' }),
-          'content-type': 'application/json',
-        },
-        body: JSON.stringify({ facilitatorId: dominique, reason: 'surchargée' }),
-      }),
-    );
+    const animator = await bearerFor(t, { role: 'animator', networks: ['aura-ee'], email: 'animatrice@example.org' });
+    const moved = await bodyOf(staffPost(animator, request.reference, 'reassign', { facilitatorId: dominique, reason: 'surchargée' }));
     expect(moved).toMatchObject({ facilitatorId: dominique });
 
     await pastDeadline(async () => {
@@ -444,12 +443,7 @@ describe('routing worker', () => {
     await settled(untaken.id, 'assigned');
     await settled(taken.id, 'assigned');
     const token = await bearerFor(t, { role: 'facilitator', facilitatorId, networks: ['aura-ee'] });
-    const takeCharge = await fetch(`${t.url}/api/v1/staff/requests/${taken.reference}/take-charge`, {
-      method: 'POST',
-      headers: { authorization: token, 'content-type': 'application/json' },
-      body: '{}',
-    });
-    expect(takeCharge.status).toBe(200);
+    expect((await staffPost(token, taken.reference, 'take-charge')).status).toBe(200);
     // Both reminders were due two days ago and both deadlines passed yesterday: the sweep did not run meanwhile.
     await t.dataSource.query(
       `UPDATE request_assignments SET take_charge_reminder_at = now() - interval '2 days', take_charge_due_at = now() - interval '1 day'
@@ -479,13 +473,7 @@ describe('routing worker', () => {
     const request = await submit(13, { neededBy: undefined });
     await settled(request.id, 'assigned');
     const token = await bearerFor(t, { role: 'facilitator', facilitatorId, networks: ['aura-ee'] });
-    const staffPost = (action: string, body: unknown = {}) =>
-      fetch(`${t.url}/api/v1/staff/requests/${request.reference}/${action}`, {
-        method: 'POST',
-        headers: { authorization: token, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-    expect((await staffPost('take-charge')).status).toBe(200);
+    expect((await staffPost(token, request.reference, 'take-charge')).status).toBe(200);
     const assignment = async () =>
       (
         await t.dataSource.query(
@@ -514,7 +502,7 @@ describe('routing worker', () => {
     expect((await assignment()).reminderAt).toBeNull();
 
     // A precision asked, then given: the deadline moves, and a reminder is due again before it.
-    expect((await staffPost('clarification', { body: 'Quel est le montant du lot 2 ?' })).status).toBe(200);
+    expect((await staffPost(token, request.reference, 'clarification', { body: 'Quel est le montant du lot 2 ?' })).status).toBe(200);
     const buyerToken = new URL(request.trackingUrl).searchParams.get('t')!;
     const given = await fetch(`${t.url}/api/v1/requests/${request.reference}/clarification`, {
       method: 'POST',
@@ -536,12 +524,7 @@ describe('routing worker', () => {
     ];
     for (const request of [first, second, taken]) await settled(request.id, 'assigned');
     const token = await bearerFor(t, { role: 'facilitator', facilitatorId, networks: ['aura-ee'] });
-    const takeCharge = await fetch(`${t.url}/api/v1/staff/requests/${taken.reference}/take-charge`, {
-      method: 'POST',
-      headers: { authorization: token, 'content-type': 'application/json' },
-      body: '{}',
-    });
-    expect(takeCharge.status).toBe(200);
+    expect((await staffPost(token, taken.reference, 'take-charge')).status).toBe(200);
     // Two reminders to take in charge and one to answer, due by the same sweep.
     await t.dataSource.query(
       `UPDATE request_assignments SET take_charge_reminder_at = CASE WHEN taken_at IS NULL THEN now() - interval '1 minute' END,
@@ -612,12 +595,7 @@ describe('routing worker', () => {
     const [late, later, latest] = [await submit(14), await submit(15), await submit(16)];
     for (const request of [late, later, latest]) {
       await settled(request.id, 'assigned');
-      const taken = await fetch(`${t.url}/api/v1/staff/requests/${request.reference}/take-charge`, {
-        method: 'POST',
-        headers: { authorization: token, 'content-type': 'application/json' },
-        body: '{}',
-      });
-      expect(taken.status).toBe(200);
+      expect((await staffPost(token, request.reference, 'take-charge')).status).toBe(200);
     }
     const clock = t.app.get(Clock);
     const digestHour = (at: Date) => latestWorkingDayAt(at, 8, '75');
@@ -693,12 +671,7 @@ describe('routing worker', () => {
     expect(await told(latest)).not.toBeNull();
 
     // A precision asked, then given: the deadline moves, and a miss of the new one will be told again.
-    const clarified = await fetch(`${t.url}/api/v1/staff/requests/${late.reference}/clarification`, {
-      method: 'POST',
-      headers: { authorization: token, 'content-type': 'application/json' },
-      body: JSON.stringify({ body: 'Quel est le montant du lot 2 ?' }),
-    });
-    expect(clarified.status).toBe(200);
+    expect((await staffPost(token, late.reference, 'clarification', { body: 'Quel est le montant du lot 2 ?' })).status).toBe(200);
     const given = await fetch(`${t.url}/api/v1/requests/${late.reference}/clarification`, {
       method: 'POST',
       headers: { 'x-tracking-token': new URL(late.trackingUrl).searchParams.get('t')!, 'content-type': 'application/json' },
