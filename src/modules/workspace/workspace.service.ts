@@ -735,12 +735,7 @@ export class WorkspaceService {
   async reopen(staff: StaffPrincipal, reference: string): Promise<'reclaimed' | 'rerouted'> {
     const request = await this.answeredFor(staff, reference);
     return this.dataSource.transaction(async (manager) => {
-      const locked = await this.requests.lockForChange(manager, request.id);
-      if (!locked) throw new NotFound();
-      await this.visibility.refuseIfSeenThenChangedUnderLock(staff, locked, null, manager, {
-        may: answersFor,
-        gone: goneWhileWaiting(staff, request),
-      });
+      const locked = await this.lockAnsweredFor(manager, staff, request);
       const to = nextStatus(locked, 'reopen');
       if (locked.anonymisedAt) throw new ActionRefused('Les données de cette demande sont effacées : elle ne peut plus être rouverte.');
       if (!locked.assignedFacilitatorId) {
@@ -831,6 +826,17 @@ export class WorkspaceService {
     return this.visibility.findActionable(staff, reference, answersFor, seen);
   }
 
+  /** The request answeredFor found, locked in `manager`'s transaction: refused if it left their hands while they waited. */
+  private async lockAnsweredFor(manager: EntityManager, staff: StaffPrincipal, request: Visible): Promise<AdviceRequest> {
+    const locked = await this.requests.lockForChange(manager, request.id);
+    if (!locked) throw new NotFound();
+    await this.visibility.refuseIfSeenThenChangedUnderLock(staff, locked, null, manager, {
+      may: answersFor,
+      gone: goneWhileWaiting(staff, request),
+    });
+    return locked;
+  }
+
   /**
    * The buyer's contact details corrected (a mistyped address, a name changed), checked by the intake's own rules; the
    * history says who did it, never what was there. Messages not sent yet to the old address go to the new one, and
@@ -852,12 +858,7 @@ export class WorkspaceService {
     });
     const previousAddressWasWrong = tickedBox(body.previousAddressWasWrong, 'previousAddressWasWrong');
     return this.dataSource.transaction(async (manager) => {
-      const locked = await this.requests.lockForChange(manager, request.id);
-      if (!locked) throw new NotFound();
-      await this.visibility.refuseIfSeenThenChangedUnderLock(staff, locked, null, manager, {
-        may: answersFor,
-        gone: goneWhileWaiting(staff, request),
-      });
+      const locked = await this.lockAnsweredFor(manager, staff, request);
       if (locked.anonymisedAt)
         throw new ActionRefused('Les données personnelles de cette demande sont effacées : il n’y a plus rien à corriger.');
       // A change of case is the same mailbox: same link, no one to tell.
