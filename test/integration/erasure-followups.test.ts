@@ -1,9 +1,13 @@
+import { Clock } from '../../src/common/clock';
 import { EscalationDigestService } from '../../src/modules/routing/escalation-digest.service';
+import { RoutingRepository } from '../../src/modules/routing/routing.repository';
+import { RoutingService } from '../../src/modules/routing/routing.service';
 import { BuyerNotificationsService } from '../../src/modules/buyer-notifications/buyer-notifications.service';
 import { RetentionService } from '../../src/modules/retention/retention.service';
+import { insertFacilitator } from '../support/facilitators';
 import { insertStaff } from '../support/staff';
 import { closedAsAnswered, inOfficeHours, runDueSurveys, surveysOf } from '../support/surveys';
-import { TestApp, useTestApp } from '../support/test-app';
+import { submitRequest, TestApp, useTestApp } from '../support/test-app';
 
 /** The api alone: the test runs the surveys' sweep and the buyer's news itself, as the worker would. */
 describe('after an erasure, nothing goes to the buyer', () => {
@@ -97,5 +101,29 @@ describe('after an erasure, the staff digests naming the request keep none of it
       expect(requests.find((r) => r.reference === kept.reference)).toMatchObject({ subject: keptSubject });
     }
     expect(digests[1].requests.find((r) => r.reference === kept.reference)).toHaveProperty('givenBack.note', 'Le maire de Lyon rappelle');
+  });
+
+  it('a facilitator’s e-mail listing the requests their deadlines took from them names the erased one as anonymised', async () => {
+    await insertFacilitator(t.dataSource, { email: 'lente@example.org' });
+    const references = [await submitRequest(t, 1), await submitRequest(t, 2)];
+    const ids: string[] = (
+      await t.dataSource.query(`SELECT id FROM requests WHERE reference = ANY($1) ORDER BY created_at`, [references])
+    ).map((r: { id: string }) => r.id);
+    const routing = t.app.get(RoutingService);
+    await routing.routeAll(ids);
+    await t.dataSource.query(`UPDATE request_assignments SET take_charge_due_at = now() - interval '1 minute'`);
+    await routing.deadlinesReached(await t.app.get(RoutingRepository).overdueAssignments(t.app.get(Clock).now(), 10));
+    // Nobody else to take them: in the pool, where one is closed and then erased before the e-mail goes.
+    await t.dataSource.query(`UPDATE requests SET status = 'closed', closed_at = now() WHERE id = $1`, [ids[0]]);
+    const admin = await insertStaff(t.dataSource, { role: 'admin' });
+    await t.app.get(RetentionService).eraseOnRequest(ids[0], admin.id);
+
+    const [digest] = await t.dataSource.query(
+      `SELECT subject, context->'requests' AS requests FROM mail_messages WHERE template = 'facilitator-withdrawals'`,
+    );
+    expect(digest.requests).toEqual([
+      { reference: references[0], subject: 'Demande anonymisée', reassigned: false },
+      { reference: references[1], subject: 'Fournitures de bureau et loi AGEC 2', reassigned: false },
+    ]);
   });
 });

@@ -167,7 +167,7 @@ describe('routing in batches', () => {
     await t.dataSource.query(`UPDATE request_assignments SET take_charge_due_at = now() - interval '1 minute' WHERE request_id = $1`, [
       late,
     ]);
-    await routing.deadlineReached(late, await currentAssignment(late));
+    await routing.deadlineReached(await currentAssignment(late));
     expect(await statuses([late])).toEqual([{ status: 'unassigned', facilitatorId: null }]);
 
     // The pool digest, due first, leaves it to the escalation digest; that one, delivered again, says nothing more.
@@ -205,7 +205,7 @@ describe('routing in batches', () => {
       [requestId],
     );
     const [{ id }] = await t.dataSource.query(`SELECT id FROM request_assignments WHERE request_id = $1 AND ended_at IS NULL`, [requestId]);
-    await t.app.get(RoutingService).deadlineReached(requestId, id);
+    await t.app.get(RoutingService).deadlineReached(id);
   }
   const referencesOf = async (ids: string[]) =>
     (await t.dataSource.query(`SELECT reference FROM requests WHERE id = ANY($1) ORDER BY created_at`, [ids])).map(

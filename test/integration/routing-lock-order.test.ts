@@ -51,10 +51,7 @@ describe('routing transactions freeing a place', () => {
     try {
       await blocker.query('BEGIN');
       await blocker.query(`SELECT 1 FROM facilitators WHERE id = $1 FOR UPDATE`, [first]);
-      const both = Promise.allSettled([
-        routing.deadlineReached(heldByA.id, heldByA.assignmentId),
-        routing.deadlineReached(heldByB.id, heldByB.assignmentId),
-      ]);
+      const both = Promise.allSettled([routing.deadlineReached(heldByA.assignmentId), routing.deadlineReached(heldByB.assignmentId)]);
       await waitFor(async () => (await waitingOnLocks()) === 2, 10_000, 'les deux routages attendent la première ligne', 20);
       // While both wait for the first row, neither may hold its holder's row: that is the half of the cycle.
       await probe.query('BEGIN');

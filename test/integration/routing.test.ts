@@ -564,6 +564,90 @@ describe('routing worker', () => {
     expect(mail).toContain('le délai de réponse est suspendu pendant son attente');
   });
 
+  /** Assignments not taken in charge whose take-charge deadline has passed, as the sweep finds them now. */
+  const overdueNow = () => t.app.get(RoutingRepository).overdueAssignments(t.app.get(Clock).now(), 50);
+
+  it('withdraws the requests of a facilitator whose deadlines pass in one sweep in one e-mail listing them, once', async () => {
+    await insertFacilitator(t.dataSource, { email: 'absorbee@example.org', firstName: 'Alix' });
+    const [first, second, third] = [await submit(81), await submit(82, { subject: 'Papier <recyclé> & encre' }), await submit(83)];
+    for (const request of [first, second, third]) await settled(request.id, 'assigned');
+    // Room for two: the third waits in the pool.
+    const next = await insertFacilitator(t.dataSource, { email: 'relais@example.org', capacity: 2 });
+    const clock = t.app.get(Clock);
+    clock.travel(5 * DAY); // beyond 2 working days, whatever today is
+    try {
+      const overdue = await overdueNow();
+      expect(overdue).toHaveLength(3);
+      // The sweep and a second worker at once, then another pass and the deadlines' own timers: one e-mail.
+      await Promise.all([t.app.get(RoutingSweepService).run(), t.app.get(RoutingService).deadlinesReached(overdue)]);
+      await t.app.get(RoutingSweepService).run();
+      for (const { assignmentId } of overdue) await t.app.get(RoutingService).deadlineReached(assignmentId);
+    } finally {
+      clock.travel(-5 * DAY);
+    }
+    expect(await mailsTo('absorbee@example.org', 'facilitator-withdrawals')).toBe(1);
+    expect(await mailsTo('absorbee@example.org', 'assignment-withdrawn')).toBe(0);
+    // Each routed on as one alone is: its miss counted, to the next facilitator while they have room, then the pool.
+    expect(await Promise.all([first, second, third].map((r) => stateOf(r.id)))).toEqual([
+      { status: 'assigned', facilitatorId: next, misses: 1 },
+      { status: 'assigned', facilitatorId: next, misses: 1 },
+      { status: 'unassigned', facilitatorId: null, misses: 1 },
+    ]);
+    expect(await mailsTo('relais@example.org', 'facilitator-assignment')).toBe(2);
+    const missed = await t.dataSource.query(`SELECT count(*)::int AS n FROM request_events WHERE type = 'deadline_missed'`);
+    expect(missed).toEqual([{ n: 3 }]);
+
+    const mail = await sentMailFile(t, 'facilitator-withdrawals', 'absorbee@example.org');
+    expect(mail).toContain('Subject: 3 demandes vous sont retirées : leur délai de prise en charge est passé');
+    expect(mail).toContain('Bonjour Alix,');
+    // Oldest first, each with where it is now, the new holder unnamed as in the e-mail of one alone.
+    const lines = [
+      `- ${first.reference} « Fournitures de bureau et loi AGEC 81 » — confiée à un autre facilitateur\n`,
+      `- ${second.reference} « Papier <recyclé> & encre » — confiée à un autre facilitateur\n`,
+      `- ${third.reference} « Fournitures de bureau et loi AGEC 83 » — en attente dans la réserve du réseau, faute de facilitateur disponible\n`,
+    ];
+    const at = lines.map((line) => mail.indexOf(line));
+    expect(at.every((index, i) => index >= 0 && (i === 0 || index > at[i - 1]))).toBe(true);
+    expect(mail).not.toContain('Dominique');
+    expect(mail).toContain('« Papier &lt;recyclé&gt; &amp; encre » — confiée à un autre facilitateur');
+    expect(mail).toContain(`depuis votre espace (connexion demandée) : ${t.config.PUBLIC_URL}/espace\n`);
+    expect(mail).toContain(`<a href="${t.config.PUBLIC_URL}/espace">`);
+  });
+
+  it('withdraws for each facilitator in their own e-mail when deadlines fall due together, one alone in its usual one', async () => {
+    const alone = await insertFacilitator(t.dataSource, { email: 'seule@example.org' });
+    const single = await submit(84);
+    await settled(single.id, 'assigned');
+    await t.dataSource.query(`UPDATE facilitators SET active = false WHERE id = $1`, [alone]);
+    await insertFacilitator(t.dataSource, { email: 'deux@example.org' });
+    const pair = [await submit(85), await submit(86)];
+    for (const request of pair) await settled(request.id, 'assigned');
+    await t.dataSource.query(`UPDATE facilitators SET active = true WHERE id = $1`, [alone]);
+    await insertFacilitator(t.dataSource, { email: 'suivante@example.org' });
+    const clock = t.app.get(Clock);
+    clock.travel(5 * DAY);
+    try {
+      // Each deadline's timer fires at the same moment, as a weekend's do at the office's opening.
+      const overdue = await overdueNow();
+      expect(overdue).toHaveLength(3);
+      await Promise.all(overdue.map(({ assignmentId }) => t.app.get(RoutingService).deadlineReached(assignmentId)));
+      await t.app.get(RoutingSweepService).run();
+    } finally {
+      clock.travel(-5 * DAY);
+    }
+    expect(await mailsTo('deux@example.org', 'facilitator-withdrawals')).toBe(1);
+    expect(await mailsTo('deux@example.org', 'assignment-withdrawn')).toBe(0);
+    expect(await mailsTo('seule@example.org', 'facilitator-withdrawals')).toBe(0);
+    expect(await mailsTo('seule@example.org', 'assignment-withdrawn')).toBe(1);
+    expect(await sentMailFile(t, 'facilitator-withdrawals', 'deux@example.org')).toContain(
+      'Subject: 2 demandes vous sont retirées : leur délai de prise en charge est passé',
+    );
+    const aloneMail = await sentMailFile(t, 'assignment-withdrawn', 'seule@example.org');
+    expect(aloneMail).toContain(`Subject: Demande ${single.reference} « Fournitures de bureau et loi AGEC 84 » : elle vous est retirée`);
+    expect(aloneMail).toContain('n’a pas été prise en charge dans le délai prévu : elle vous est retirée pour être attribuée de nouveau.');
+    for (const request of [single, ...pair]) expect(await stateOf(request.id)).toMatchObject({ status: 'assigned', misses: 1 });
+  });
+
   it('gives a request assigned on a weekend until the office opens, and reminds in office hours: not at midnight', async () => {
     await insertFacilitator(t.dataSource, { email: 'samedi@example.org' });
     const time = timeMachine(() => t);

@@ -47,6 +47,7 @@ export const TEMPLATE_FOOTERS: Readonly<Record<string, keyof typeof FOOTERS>> = 
   'facilitator-buyer-message': 'staff',
   'facilitator-overdue-answers': 'staff',
   'facilitator-reminders': 'staff',
+  'facilitator-withdrawals': 'staff',
   'network-absence': 'staff',
   'network-escalation': 'staff',
   'network-overdue-answers': 'staff',

@@ -74,10 +74,11 @@ export class RetentionRepository {
 }
 
 /**
- * Staff e-mails about several requests (digests of escalations, the pool, overdue answers, a facilitator's reminders, an
- * absence's) name each in their context's `requests`, by reference, with its subject (the buyer's words) and the note it
- * was given back with: not sent yet or given up, the erased request stays listed, as anonymised, and the others as they
- * were. A sent one keeps no context; one about the request alone has its `request_id` and goes with its e-mails.
+ * Staff e-mails about several requests (digests of escalations, the pool, overdue answers, a facilitator's reminders or
+ * withdrawals, an absence's) name each in their context's `requests`, by reference, with its subject (the buyer's words)
+ * and the note it was given back with: not sent yet or given up, the erased request stays listed, as anonymised, and the
+ * others as they were. A sent one keeps no context; one about the request alone has its `request_id` and goes with its
+ * e-mails.
  */
 function digestErasureStatement(requestIds: string[]): SqlStatement {
   const erased = `e->>'reference' IN (SELECT reference FROM requests WHERE id = ANY($1::uuid[]))`;

@@ -15,7 +15,7 @@ export class RoutingProcessor implements JobProcessor {
     return {
       'request.submitted': async ({ requestId }) => void (await this.routing.route(requestId)),
       'request.submitted-batch': ({ requestIds }) => this.routing.routeAll(requestIds),
-      'routing.deadline': ({ requestId, assignmentId }) => this.routing.deadlineReached(requestId, assignmentId),
+      'routing.deadline': ({ assignmentId }) => this.routing.deadlineReached(assignmentId),
       'routing.facilitator-changed': ({ facilitatorId }) => this.routing.facilitatorChanged(facilitatorId),
       'routing.drain-pool': async ({ networkCode }) => void (await this.routing.drainPool(networkCode)),
       'routing.pool-alert': ({ networkCode }) => this.routing.poolAlert(networkCode),

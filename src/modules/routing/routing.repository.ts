@@ -70,11 +70,15 @@ export interface ClaimableFacilitator extends FacilitatorCandidate {
   readonly account: FacilitatorAccountState;
 }
 
-/** A reminder the sweep finds due, for the facilitator holding the request then. */
-export interface DueReminder {
+/** A request's current assignment, with the facilitator holding it, as the sweep finds it. */
+export interface HeldAssignment {
   requestId: string;
   assignmentId: string;
   facilitatorId: string;
+}
+
+/** A reminder the sweep finds due, for the facilitator holding the request then. */
+export interface DueReminder extends HeldAssignment {
   reminder: Reminder;
 }
 
@@ -794,11 +798,17 @@ export class RoutingRepository {
     };
   }
 
-  async overdueAssignments(now: Date, limit: number): Promise<Array<{ requestId: string; assignmentId: string }>> {
+  /**
+   * Assignments not taken in charge whose take-charge deadline has passed, the earliest first; `heldWith`: only those of
+   * the facilitator holding that assignment (ended or not), who hears of them in one e-mail.
+   */
+  async overdueAssignments(now: Date, limit: number, heldWith: string | null = null): Promise<HeldAssignment[]> {
     return this.dataSource.query(
-      `SELECT request_id AS "requestId", id AS "assignmentId" FROM request_assignments
-        WHERE ended_at IS NULL AND taken_at IS NULL AND take_charge_due_at <= $1 ORDER BY take_charge_due_at LIMIT $2`,
-      [now, limit],
+      `SELECT request_id AS "requestId", id AS "assignmentId", facilitator_id AS "facilitatorId" FROM request_assignments
+        WHERE ended_at IS NULL AND taken_at IS NULL AND take_charge_due_at <= $1
+          AND ($3::uuid IS NULL OR facilitator_id = (SELECT facilitator_id FROM request_assignments WHERE id = $3))
+        ORDER BY take_charge_due_at LIMIT $2`,
+      [now, limit, heldWith],
     );
   }
 

@@ -45,6 +45,7 @@ import {
   ClaimableFacilitator,
   CurrentAssignment,
   DueReminder,
+  HeldAssignment,
   NewAssignment,
   RoutableRequest,
   RoutingRepository,
@@ -186,34 +187,94 @@ export class RoutingService {
     );
   }
 
-  /** The take-charge deadline fired: if still not taken, the request moves to the next facilitator. */
-  async deadlineReached(requestId: string, assignmentId: string): Promise<void> {
+  /**
+   * A take-charge deadline's timer fired: that request, if still not taken, moves to the next facilitator, and with it
+   * the others of its holder whose deadline has passed too (a weekend's fall due together): one e-mail tells them all.
+   */
+  async deadlineReached(assignmentId: string): Promise<void> {
+    await this.deadlinesReached(await this.routing.overdueAssignments(this.clock.now(), ROUTING_BATCH, assignmentId));
+  }
+
+  /**
+   * Take-charge deadlines passed (the sweep's, or a timer's): each request not taken in charge by then leaves its
+   * facilitator and is routed on. Those of one facilitator in one transaction, and one e-mail.
+   */
+  async deadlinesReached(overdue: readonly HeldAssignment[]): Promise<void> {
+    for (const [facilitatorId, assignments] of byFacilitator(overdue)) await this.withdrawOverdue(facilitatorId, assignments);
+  }
+
+  /**
+   * One facilitator's requests whose take-charge deadline passed, under their locks (id order): each released and
+   * routed on, the facilitator told in the same transaction — that request's own e-mail when one alone, else one listing
+   * them all. Nothing for a request that moved on meanwhile (taken in charge, another holder, another worker's).
+   */
+  private async withdrawOverdue(facilitatorId: string, overdue: HeldAssignment[]): Promise<void> {
+    const assignmentOf = new Map(overdue.map((o) => [o.requestId, o.assignmentId]));
     // Deadlines falling due together (a weekend's requests, a sweep after downtime) route side by side: a deadlock
     // the lock order below should prevent is run again rather than failing the job.
     const freed = await transactionRetryingDeadlocks(this.dataSource, async (manager) => {
-      const request = await this.routing.lockRequest(manager, requestId);
-      const current = request && (await this.routing.currentAssignment(manager, requestId));
-      if (!request || !current || current.id !== assignmentId || current.takenAt) return null;
       const now = this.clock.now();
-      // A job delivered early (or a clock moved back) changes nothing; the sweep comes back later.
-      if (current.takeChargeDueAt > now) return null;
-      await this.routing.lockPlaces(manager, [request], [current.facilitatorId]);
-      const misses = request.deadlineMisses + 1;
-      const statements = this.release(
-        request,
-        current,
-        'deadline_missed',
-        { type: 'deadline_missed', reason: `Délai de prise en charge dépassé (${misses === 1 ? '1re' : `${misses}e`} fois)` },
-        { deadlineMisses: misses },
+      const missed: Array<{ request: RoutableRequest; current: CurrentAssignment; misses: number }> = [];
+      for (const request of await this.routing.lockRequests(manager, [...assignmentOf.keys()])) {
+        const current = await this.routing.currentAssignment(manager, request.id);
+        // A job delivered early (or a clock moved back) changes nothing; the sweep comes back later.
+        if (current && current.id === assignmentOf.get(request.id) && !current.takenAt && current.takeChargeDueAt <= now) {
+          missed.push({ request, current, misses: request.deadlineMisses + 1 });
+        }
+      }
+      if (!missed.length) return false;
+      missed.sort((a, b) => oldestFirst(a.request, b.request));
+      const requests = missed.map(({ request }) => request);
+      await this.routing.lockPlaces(manager, requests, [facilitatorId]);
+      await runAsOne(
+        manager,
+        missed.flatMap(({ request, current, misses }) => [
+          ...this.release(
+            request,
+            current,
+            'deadline_missed',
+            { type: 'deadline_missed', reason: `Délai de prise en charge dépassé (${misses === 1 ? '1re' : `${misses}e`} fois)` },
+            { deadlineMisses: misses },
+          ),
+          ...(misses >= ESCALATION_MISSES ? this.escalationStatements(request, misses) : []),
+        ]),
       );
-      const facilitator = await this.routing.facilitatorContact(manager, current.facilitatorId);
-      if (facilitator) statements.push(...this.withdrawnMail(request, facilitator, 'deadline'));
-      if (misses >= ESCALATION_MISSES) statements.push(...this.escalationStatements(request, misses));
-      await runAsOne(manager, statements);
-      await this.assign(manager, [{ ...request, status: 'submitted', deadlineMisses: misses }]);
-      return current.facilitatorId;
+      const outcomes = await this.assign(
+        manager,
+        missed.map(({ request, misses }) => ({ ...request, status: 'submitted', deadlineMisses: misses })),
+      );
+      const facilitator = await this.routing.facilitatorContact(manager, facilitatorId);
+      if (facilitator) await runAsOne(manager, this.overdueWithdrawnMail(requests, outcomes, facilitator));
+      return true;
     });
-    if (freed) await this.scheduleDrains(freed);
+    if (freed) await this.scheduleDrains(facilitatorId);
+  }
+
+  /**
+   * What a facilitator reads of the requests their take-charge deadline took from them: one alone, its own e-mail;
+   * several, one listing each and where it is now (another facilitator's, unnamed as in the single one, or the pool).
+   */
+  private overdueWithdrawnMail(
+    requests: RoutableRequest[],
+    outcomes: RoutingOutcome[],
+    facilitator: { email: string; firstName: string },
+  ): SqlStatement[] {
+    if (requests.length === 1) return this.withdrawnMail(requests[0], facilitator, 'deadline');
+    return this.mail.prepare({
+      requestId: null,
+      template: 'facilitator-withdrawals',
+      recipient: facilitator.email,
+      subject: `${requests.length} demandes vous sont retirées : leur délai de prise en charge est passé`,
+      context: {
+        firstName: facilitator.firstName,
+        requests: requests.map((request, i) => ({
+          reference: request.reference,
+          subject: request.subject,
+          reassigned: outcomes[i] === 'assigned',
+        })),
+        queueUrl: `${this.config.PUBLIC_URL}/espace`,
+      },
+    });
   }
 
   /**
@@ -221,9 +282,7 @@ export class RoutingService {
    * request in charge while not taken, to answer while in progress. Those of one facilitator go in one e-mail.
    */
   async remind(due: readonly DueReminder[]): Promise<void> {
-    const byFacilitator = new Map<string, DueReminder[]>();
-    for (const reminder of due) byFacilitator.set(reminder.facilitatorId, [...(byFacilitator.get(reminder.facilitatorId) ?? []), reminder]);
-    for (const [facilitatorId, reminders] of byFacilitator) await this.remindFacilitator(facilitatorId, reminders);
+    for (const [facilitatorId, reminders] of byFacilitator(due)) await this.remindFacilitator(facilitatorId, reminders);
   }
 
   /**
@@ -1163,6 +1222,13 @@ export function handedOverReason(to: 'assigned' | 'unassigned' | 'awaiting_buyer
 /** Whether the buyer has heard of a facilitator following their request (taken in charge): a hand-over is news then. */
 export function followedByFacilitator(request: { status: RequestStatus }): boolean {
   return request.status === 'in_progress' || request.status === 'awaiting_buyer';
+}
+
+/** The sweep's findings, each facilitator's together and in the order found. */
+function byFacilitator<T extends { facilitatorId: string }>(items: readonly T[]): Map<string, T[]> {
+  const grouped = new Map<string, T[]>();
+  for (const item of items) grouped.set(item.facilitatorId, [...(grouped.get(item.facilitatorId) ?? []), item]);
+  return grouped;
 }
 
 function oldestFirst(a: RoutableRequest, b: RoutableRequest): number {
