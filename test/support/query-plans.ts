@@ -23,7 +23,8 @@ export async function plansOf(dataSource: DataSource, work: () => Promise<unknow
   const sent: Array<[string, unknown[] | undefined]> = [];
   const original = PostgresQueryRunner.prototype.query;
   const spy = jest.spyOn(PostgresQueryRunner.prototype, 'query').mockImplementation(function (this: PostgresQueryRunner, ...args) {
-    if (/^\s*(SELECT|WITH)/.test(args[0]) && !args[0].includes('set_config')) sent.push([args[0], args[1]]);
+    // The parameters as they were sent: a caller may reuse its array for a later statement.
+    if (/^\s*(SELECT|WITH)/.test(args[0]) && !args[0].includes('set_config')) sent.push([args[0], args[1] && [...args[1]]]);
     return original.apply(this, args);
   });
   try {
