@@ -672,6 +672,8 @@ describe('routing worker', () => {
   });
 
   it('tells the network’s animators and the facilitator of answers overdue, in one digest per working day, each once per deadline', async () => {
+    // Its catch-ups of a run missed at 08:00 go in office hours only: there, whatever the hour the test runs.
+    time.toOfficeHours();
     await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'], email: 'animation@example.org' });
     await insertStaff(t.dataSource, { role: 'animator', networks: ['reseco'], email: 'ailleurs@example.org' });
     const facilitatorId = await insertFacilitator(t.dataSource, { email: 'tardive@example.org', firstName: 'Tess', lastName: 'Lenoir' });
@@ -765,6 +767,48 @@ describe('routing worker', () => {
     expect(await told(late)).toBeNull();
   });
 
+  /**
+   * The pooled request in charge of a new facilitator of `network` (inactive: routing leaves them alone), its answer due
+   * at `dueAt`.
+   */
+  async function heldInCharge(request: { id: string }, network: string, dueAt: Date): Promise<void> {
+    await settled(request.id, 'unassigned');
+    const facilitatorId = await insertFacilitator(t.dataSource, { network, active: false });
+    await t.dataSource.query(
+      `INSERT INTO request_assignments (id, request_id, facilitator_id, assigned_at, take_charge_due_at, taken_at, answer_due_at)
+       VALUES (gen_random_uuid(), $1, $2, now(), now(), now(), $3)`,
+      [request.id, facilitatorId, dueAt],
+    );
+    await t.dataSource.query(`UPDATE requests SET status = 'in_progress', assigned_facilitator_id = $2 WHERE id = $1`, [
+      request.id,
+      facilitatorId,
+    ]);
+  }
+
+  it.each([
+    ['at 08:00, before the opening: the day’s run goes', 8, 1],
+    ['at 10:00, in office hours: it goes at once', 10, 1],
+    ['at 22:00, closed: it waits for the next working day’s 08:00 run', 22, 0],
+  ])('catches up an overdue-answers digest its 08:00 run missed %s', async (_, hour, toldThen) => {
+    await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'], email: 'animation@example.org' });
+    const workingDay = time.toOfficeHours();
+    const request = await submit(23);
+    // Overdue since 07:00 on a working day, before its 08:00 run: the worker was down from then until `hour`.
+    await heldInCharge(request, 'aura-ee', parisAt(workingDay, 0, 7));
+    const clock = t.app.get(Clock);
+    time.forward(parisAt(workingDay, 0, hour).getTime() - clock.now().getTime());
+    const overdue = t.app.get(OverdueAnswersService);
+    await overdue.announceAll();
+    expect(await mailsTo('animation@example.org', 'network-overdue-answers')).toBe(toldThen);
+
+    // The next working day's run tells what is left, once.
+    let days = 1;
+    while (!isWorkingDay(parisAt(workingDay, days, 12), '75')) days++;
+    time.past(parisAt(workingDay, days, 8));
+    await overdue.announceAll();
+    expect(await mailsTo('animation@example.org', 'network-overdue-answers')).toBe(1);
+  });
+
   it('tells La Réunion’s network at 08:00 there, three hours before Paris’s networks hear of theirs', async () => {
     await insertStaff(t.dataSource, { role: 'animator', networks: ['reunion'], email: 'reunion@example.org' });
     await insertStaff(t.dataSource, { role: 'animator', networks: ['aura-ee'], email: 'animation@example.org' });
@@ -773,17 +817,7 @@ describe('routing worker', () => {
       [overseas, 'reunion'],
       [metropolitan, 'aura-ee'],
     ] as const) {
-      await settled(request.id, 'unassigned');
-      const facilitatorId = await insertFacilitator(t.dataSource, { network, active: false });
-      await t.dataSource.query(
-        `INSERT INTO request_assignments (id, request_id, facilitator_id, assigned_at, take_charge_due_at, taken_at, answer_due_at)
-         VALUES (gen_random_uuid(), $1, $2, now(), now(), now(), '2027-01-13T03:00:00Z')`,
-        [request.id, facilitatorId],
-      );
-      await t.dataSource.query(`UPDATE requests SET status = 'in_progress', assigned_facilitator_id = $2 WHERE id = $1`, [
-        request.id,
-        facilitatorId,
-      ]);
+      await heldInCharge(request, network, new Date('2027-01-13T03:00:00Z'));
     }
     // Wednesday 13 January 2027, 10:00 in La Réunion, 07:00 in Paris: both answers overdue since 07:00 there (04:00 Paris).
     const clock = t.app.get(Clock);

@@ -1,4 +1,4 @@
-import { networkDigestAt, networkDigestGoesAt, networkDigestMails } from './network-digest.policy';
+import { dailyDigestGoesAt, networkDigestAt, networkDigestGoesAt, networkDigestMails } from './network-digest.policy';
 
 const PERIOD_MS = 15 * 60_000;
 
@@ -44,6 +44,27 @@ describe('networkDigestGoesAt', () => {
     ['a Tuesday at 16:30 Paris is 19:30 in La Réunion', '2026-12-01T15:30:00Z', '974', false],
   ])('%s', (_, now, departmentCode, expected) => {
     expect(networkDigestGoesAt(new Date(now), departmentCode)).toBe(expected);
+  });
+});
+
+describe('dailyDigestGoesAt, run at 08:00', () => {
+  it.each<[string, string, string, boolean]>([
+    ['a Tuesday at 08:00 Paris: the day’s run, before the opening', '2026-12-01T07:00:00Z', '75', true],
+    ['a Tuesday at 08:40 Paris: the day’s run, late', '2026-12-01T07:40:00Z', '75', true],
+    ['a Tuesday at 07:59 Paris: Monday’s run missed, the office closed', '2026-12-01T06:59:00Z', '75', false],
+    ['a Tuesday at 09:00 Paris: a missed run, at the opening', '2026-12-01T08:00:00Z', '75', true],
+    ['a Tuesday at 15:00 Paris: a missed run, in office hours', '2026-12-01T14:00:00Z', '75', true],
+    ['a Tuesday at 17:00 Paris: a missed run waits, closed', '2026-12-01T16:00:00Z', '75', false],
+    ['a Tuesday at 22:00 Paris: a missed run waits for the morning', '2026-12-01T21:00:00Z', '75', false],
+    ['a Saturday at 08:00 Paris: no run on a weekend', '2026-12-05T07:00:00Z', '75', false],
+    ['a Saturday at 10:00 Paris: Friday’s missed run waits for Monday', '2026-12-05T09:00:00Z', '75', false],
+    ['a Monday at 08:00 Paris: the day’s run', '2026-12-07T07:00:00Z', '75', true],
+    ['Christmas at 08:00 Paris: no run on a holiday', '2026-12-25T07:00:00Z', '75', false],
+    ['08:00 in La Réunion (05:00 Paris): its network’s run', '2026-12-01T04:00:00Z', '974', true],
+    ['05:00 in Paris: Paris’s networks wait', '2026-12-01T04:00:00Z', '75', false],
+    ['20:00 in La Réunion (17:00 Paris): a missed run waits there', '2026-12-01T16:00:00Z', '974', false],
+  ])('%s', (_, now, departmentCode, expected) => {
+    expect(dailyDigestGoesAt(new Date(now), 8, departmentCode)).toBe(expected);
   });
 });
 

@@ -1,4 +1,4 @@
-import { withinOfficeHours } from '../../common/working-days.policy';
+import { latestWorkingDayAt, withinOfficeHours } from '../../common/working-days.policy';
 import type { MailToQueue } from '../mail/mail.service';
 import type { NetworkRecipients } from './routing.repository';
 
@@ -22,6 +22,16 @@ export function networkDigestAt(now: Date, periodMs: number, departmentCode: str
  */
 export function networkDigestGoesAt(now: Date, departmentCode: string): boolean {
   return withinOfficeHours(now, departmentCode).getTime() === now.getTime();
+}
+
+/**
+ * Whether a network's daily digest, run at `hour`:00 of its working days (before the opening), may go at `now`: from
+ * that hour to the opening, the day's run; past it, a run missed at its hour (the worker down) waits for office hours
+ * (networkDigestGoesAt) rather than reach the animators at night.
+ */
+export function dailyDigestGoesAt(now: Date, hour: number, departmentCode: string): boolean {
+  const run = latestWorkingDayAt(now, hour, departmentCode);
+  return now < withinOfficeHours(run, departmentCode) || networkDigestGoesAt(now, departmentCode);
 }
 
 /**

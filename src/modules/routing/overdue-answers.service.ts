@@ -10,7 +10,7 @@ import { runAsOne } from '../../database/sql-statement';
 import { MailService } from '../mail/mail.service';
 import { ReferenceService } from '../reference/reference.service';
 import { KIND_LABELS } from '../requests/request.types';
-import { DIGEST_NAMED, networkDigestMails } from './network-digest.policy';
+import { dailyDigestGoesAt, DIGEST_NAMED, networkDigestMails } from './network-digest.policy';
 import { RoutingRepository } from './routing.repository';
 
 /** The digest's hour on working days, in the network's time: animators find it with the morning's mail. */
@@ -35,7 +35,8 @@ export class OverdueAnswersService {
 
   /**
    * The digest of every network with answers overdue at this morning's digest hour (or the last working day's), each
-   * network on its own clock and calendar (clockDepartmentOf: La Réunion's at 08:00 there).
+   * network on its own clock and calendar (clockDepartmentOf: La Réunion's at 08:00 there). A run missed at its hour
+   * goes in the network's office hours only (dailyDigestGoesAt).
    */
   async announceAll(): Promise<void> {
     const now = this.clock.now();
@@ -43,6 +44,7 @@ export class OverdueAnswersService {
     const cuts = new Map(this.reference.allNetworks().map((network) => [network.code, cutOf(network.code)]));
     const latest = new Date(Math.max(...[...cuts.values()].map((cut) => cut.getTime())));
     for (const networkCode of await this.routing.networksWithUntoldOverdueAnswers(latest)) {
+      if (!dailyDigestGoesAt(now, DIGEST_HOUR, this.reference.clockDepartmentOf(networkCode))) continue;
       await this.announce(networkCode, cuts.get(networkCode) ?? cutOf(networkCode));
     }
   }
