@@ -14,6 +14,7 @@ import { staffWrites, submittedAndTaken } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
 import { bearerFor, csrfIn, insertStaff, StaffClient } from '../support/staff';
 import { inOfficeHours } from '../support/surveys';
+import { selectsOf } from '../support/query-plans';
 import { bodyOf, submitRequest, TestApp, useTestApp, validRequestBody } from '../support/test-app';
 
 const DAY = 24 * 3600 * 1000;
@@ -740,11 +741,16 @@ describe('the workspace queue', () => {
     expect(row(waiting)).not.toContain('À confier vous-même');
 
     const token = `Bearer ${await t.app.get(StaffAuthService).createApiToken(animator.id, 'réserve')}`;
-    const body = await bodyOf(fetch(`${t.url}/api/v1/staff/requests?tab=pool`, { headers: { authorization: token } }));
-    expect(body.items.map((i: { reference: string; staysInPool: boolean }) => [i.reference, i.staysInPool])).toEqual([
+    let body!: { items: Array<{ reference: string; staysInPool: boolean }> };
+    const sent = await selectsOf(
+      async () => (body = await bodyOf(fetch(`${t.url}/api/v1/staff/requests?tab=pool`, { headers: { authorization: token } }))),
+    );
+    expect(body.items.map((i) => [i.reference, i.staysInPool])).toEqual([
       [letGo, true],
       [waiting, false],
     ]);
+    // The page's pooled requests are read for routing in one statement, not one each.
+    expect(sent.filter(([sql]) => sql.includes('AS "transferredOutBy"'))).toHaveLength(1);
     // A facilitator, who may not give it, reads no such mark.
     const own = await insertStaff(t.dataSource, { role: 'facilitator', facilitatorId: alix, networks: ['aura-ee'] });
     const facilitator = new StaffClient(t.url);

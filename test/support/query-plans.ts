@@ -14,12 +14,8 @@ export interface PlanNode {
 export const nodesOf = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodesOf)];
 export const readsOf = (nodes: PlanNode[]) => nodes.filter((n) => n['Relation Name']).map((n) => `${n['Node Type']} ${n['Relation Name']}`);
 
-/**
- * The plans PostgreSQL chooses for the SELECTs `work` sends, as it sends them (the work itself runs for real). A test's
- * tables are small enough to read whole: what matters is that an index answers each statement alone. Bitmap scans are
- * off unless asked for, as they are the only way to read a GIN index.
- */
-export async function plansOf(dataSource: DataSource, work: () => Promise<unknown>, { bitmapScans = false } = {}): Promise<PlanNode[][]> {
+/** The SELECTs `work` sends, with their parameters, as it sends them (the work itself runs for real). */
+export async function selectsOf(work: () => Promise<unknown>): Promise<Array<[string, unknown[] | undefined]>> {
   const sent: Array<[string, unknown[] | undefined]> = [];
   const original = PostgresQueryRunner.prototype.query;
   const spy = jest.spyOn(PostgresQueryRunner.prototype, 'query').mockImplementation(function (this: PostgresQueryRunner, ...args) {
@@ -32,6 +28,16 @@ export async function plansOf(dataSource: DataSource, work: () => Promise<unknow
   } finally {
     spy.mockRestore();
   }
+  return sent;
+}
+
+/**
+ * The plans PostgreSQL chooses for the SELECTs `work` sends (selectsOf). A test's tables are small enough to read whole:
+ * what matters is that an index answers each statement alone. Bitmap scans are off unless asked for, as they are the
+ * only way to read a GIN index.
+ */
+export async function plansOf(dataSource: DataSource, work: () => Promise<unknown>, { bitmapScans = false } = {}): Promise<PlanNode[][]> {
+  const sent = await selectsOf(work);
   return dataSource.transaction(async (manager) => {
     await manager.query(`SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = ${bitmapScans ? 'on' : 'off'}`);
     const plans: PlanNode[][] = [];

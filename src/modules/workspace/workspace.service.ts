@@ -204,10 +204,12 @@ export class WorkspaceService {
     };
   }
 
-  /** Why each of these pooled requests waits, as the request page reads it (routing's reasons), one page's worth. */
+  /**
+   * Why each of these pooled requests waits, as the request page reads it (routing's reasons), one page's worth read in
+   * one statement.
+   */
   private async poolWaits(requestIds: string[]) {
-    const pooled = await Promise.all(requestIds.map((id) => this.routingRepository.readRequest(id)));
-    return this.routing.waitingReasons(pooled.filter((request): request is RoutableRequest => request !== null));
+    return this.routing.waitingReasons(requestIds.length ? await this.routingRepository.readRequests(requestIds) : []);
   }
 
   /**
