@@ -122,8 +122,8 @@ describe('routing in batches', () => {
     await routing.poolAlert('aura-ee');
 
     const [digest] = await mailsTo(t, 'network-pool-alert');
-    expect(digest.subject).toBe('103 nouvelles demandes en attente : aucun facilitateur disponible');
-    expect(digest.text_body).toContain('103 nouvelles demandes attendent dans la réserve');
+    expect(digest.subject).toBe('103 demandes en attente : aucun facilitateur disponible');
+    expect(digest.text_body).toContain('103 demandes attendent dans la réserve');
     expect(digest.text_body).not.toContain('en tout');
     const references: Array<{ reference: string }> = await t.dataSource.query(
       `SELECT reference FROM requests WHERE id = ANY($1) ORDER BY created_at, id`,
@@ -133,9 +133,12 @@ describe('routing in batches', () => {
     for (const { reference } of references.slice(100)) expect(digest.text_body).not.toContain(reference);
     expect(digest.text_body).toContain('… et 3 autres, les plus récentes, à voir dans la réserve de votre espace.');
     expect(digest.html_body).toContain('… et 3 autres, les plus récentes, à voir dans <a href=');
-    // Each thing to do where it is done: the pool to hand a request on, the facilitators' page for people and places.
-    expect(digest.text_body).toMatch(/confier vous-même une demande, depuis la réserve de votre espace : \S+\/espace\?tab=pool ;/);
-    expect(digest.text_body).toMatch(/augmenter une capacité, depuis la page des facilitateurs : \S+\/espace\/facilitateurs$/m);
+    // Each thing to do where it is done: « Confier » from the pool, even past a capacity; the facilitators' page for people.
+    expect(digest.text_body).toMatch(
+      /confier vous-même une demande, depuis sa page dans la réserve de votre espace \(« Confier à un facilitateur »\), même à un facilitateur à pleine capacité après confirmation : \S+\/espace\?tab=pool ;/,
+    );
+    expect(digest.text_body).toMatch(/ajouter un facilitateur, depuis la page des facilitateurs : \S+\/espace\/facilitateurs$/m);
+    expect(digest.text_body).not.toContain('augmenter une capacité');
     // All 103 are announced: the next digest speaks of newcomers only, and of the pool's total.
     const unannounced = await t.dataSource.query(`SELECT count(*)::int AS n FROM requests WHERE pool_alerted_at IS NULL`);
     expect(unannounced[0].n).toBe(0);
@@ -144,10 +147,45 @@ describe('routing in batches', () => {
     await routing.routeAll(later);
     await routing.poolAlert('aura-ee');
     const [, next] = await mailsTo(t, 'network-pool-alert');
-    expect(next.subject).toBe('2 nouvelles demandes en attente : aucun facilitateur disponible');
-    expect(next.text_body).toContain('2 nouvelles demandes attendent dans la réserve du réseau');
+    expect(next.subject).toBe('2 demandes en attente : aucun facilitateur disponible');
+    expect(next.text_body).toContain('2 demandes de plus attendent dans la réserve du réseau');
     expect(next.text_body).toContain('La réserve en compte 105 en tout.');
     expect(next.text_body).not.toContain('autres, les plus récentes');
+  });
+
+  it('a request back in the pool is announced again, among the others, without calling them new', async () => {
+    await insertFacilitator(t.dataSource, { email: 'seule@example.org', capacity: 1 });
+    const [held, ...pooled] = await submitMany(3);
+    const routing = t.app.get(RoutingService);
+    await routing.routeAll([held, ...pooled]);
+    await routing.poolAlert('aura-ee');
+    // Declined by the only one: back in the pool, with a newcomer nobody covers; the two left waiting were told already.
+    const [{ id: assignment }] = await t.dataSource.query(`SELECT id FROM request_assignments WHERE request_id = $1`, [held]);
+    expect(await routing.decline(held, assignment, 'unavailable')).toBe('unassigned');
+    const [newcomer] = await submitMany(1, { kind: 'social_clause' });
+    await routing.routeAll([newcomer]);
+    await routing.poolAlert('aura-ee');
+    const [, next, ...more] = await mailsTo(t, 'network-pool-alert');
+    expect(more).toEqual([]);
+    expect(next.subject).toBe('2 demandes en attente : aucun facilitateur disponible');
+    expect(next.text_body).toContain('2 demandes de plus attendent dans la réserve du réseau AURA-EE / RREDD');
+    expect(next.text_body).toContain('La réserve en compte 4 en tout.');
+    expect(next.text_body).not.toContain('nouvelle');
+  });
+
+  it('names the network, and narrows its link to it, for an animator of several networks only', async () => {
+    await insertStaff(t.dataSource, { role: 'animator', email: 'une@example.org', networks: ['aura-ee'] });
+    await insertStaff(t.dataSource, { role: 'animator', email: 'deux@example.org', networks: ['aura-ee', 'reseco'] });
+    await t.app.get(RoutingService).routeAll(await submitMany(2));
+    await t.app.get(RoutingService).poolAlert('aura-ee');
+    const digests = await mailsTo(t, 'network-pool-alert');
+    const to = (recipient: string) => digests.find((m) => m.recipient === recipient)!;
+    expect(digests).toHaveLength(2);
+    expect(to('une@example.org').subject).toBe('2 demandes en attente : aucun facilitateur disponible');
+    expect(to('une@example.org').text_body).toMatch(/ : \S+\/espace\?tab=pool ;/);
+    expect(to('deux@example.org').subject).toBe('2 demandes en attente dans le réseau AURA-EE / RREDD : aucun facilitateur disponible');
+    expect(to('deux@example.org').text_body).toMatch(/ : \S+\/espace\?tab=pool&network=aura-ee ;/);
+    expect(to('deux@example.org').html_body).toContain('/espace?tab=pool&amp;network=aura-ee"');
   });
 
   it('a request the escalation puts in the pool is told once, by the escalation; another path or a later return, by the digest', async () => {

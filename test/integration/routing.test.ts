@@ -310,7 +310,7 @@ describe('routing worker', () => {
       }
       const [digest, ...more] = await digests();
       expect(more).toEqual([]);
-      expect(digest.subject).toBe('2 nouvelles demandes en attente : aucun facilitateur disponible');
+      expect(digest.subject).toBe('2 demandes en attente : aucun facilitateur disponible');
       expect(digest.context.requests.map((r) => r.reference)).toEqual([first.reference, second.reference]);
       // The job, or the sweep, coming after it sends nothing more.
       await routing.poolAlert('aura-ee');

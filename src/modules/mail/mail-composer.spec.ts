@@ -790,7 +790,7 @@ describe('the network pool alert', () => {
   const digest = (requests: Array<ReturnType<typeof waitingRequest>>) =>
     composer.compose({
       template: 'network-pool-alert',
-      subject: `${requests.length} nouvelles demandes en attente : aucun facilitateur disponible`,
+      subject: `${requests.length} demandes en attente : aucun facilitateur disponible`,
       context: {
         networkName: 'Réseau Grand Est',
         announced: requests.length,

@@ -78,16 +78,20 @@ describe('networkDigestMails', () => {
 
   it.each<[string, Parameters<typeof networkDigestMails>[0], Array<[string, boolean]>]>([
     ['no such network', null, []],
-    ['neither animator nor contact address', { networkName: 'Réseau A', emails: [], toContact: true }, []],
+    ['neither animator nor contact address', { networkName: 'Réseau A', emails: [], toContact: true, ofSeveral: [] }, []],
     [
       'its animators',
-      { networkName: 'Réseau A', emails: ['a@example.org', 'b@example.org'], toContact: false },
+      { networkName: 'Réseau A', emails: ['a@example.org', 'b@example.org'], toContact: false, ofSeveral: [] },
       [
         ['a@example.org', false],
         ['b@example.org', false],
       ],
     ],
-    ['its contact address', { networkName: 'Réseau A', emails: ['contact@example.org'], toContact: true }, [['contact@example.org', true]]],
+    [
+      'its contact address',
+      { networkName: 'Réseau A', emails: ['contact@example.org'], toContact: true, ofSeveral: [] },
+      [['contact@example.org', true]],
+    ],
   ])('%s', (_, network, expected) => {
     expect(networkDigestMails(network, digest)).toEqual(
       expected.map(([recipient, toNetworkContact]) => ({
@@ -98,5 +102,17 @@ describe('networkDigestMails', () => {
         context: { announced: 2, networkName: 'Réseau A', toNetworkContact },
       })),
     );
+  });
+
+  it('asks, for each recipient, whether they hear of other networks too', () => {
+    const network = { networkName: 'Réseau A', emails: ['a@example.org', 'b@example.org'], toContact: false, ofSeveral: ['b@example.org'] };
+    const mails = networkDigestMails(network, ({ networkName }, ofSeveral) => ({
+      ...digest(network),
+      subject: ofSeveral ? networkName : 'Réserve',
+    }));
+    expect(mails.map((m) => [m.recipient, m.subject])).toEqual([
+      ['a@example.org', 'Réserve'],
+      ['b@example.org', 'Réseau A'],
+    ]);
   });
 });

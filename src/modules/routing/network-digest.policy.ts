@@ -37,13 +37,15 @@ export function dailyDigestGoesAt(now: Date, hour: number, departmentCode: strin
 /**
  * A digest to a network, one message to each of its recipients (its animators, or its contact address while it has
  * none), each told which network it is about and whether it reached the contact address. None to a network without either.
+ * `ofSeveral`: the recipient hears of other networks too, so its subject and links may need to name this one.
  */
 export function networkDigestMails(
   network: NetworkRecipients | null,
-  digest: (network: NetworkRecipients) => Omit<MailToQueue, 'recipient'>,
+  digest: (network: NetworkRecipients, ofSeveral: boolean) => Omit<MailToQueue, 'recipient'>,
 ): MailToQueue[] {
   if (!network?.emails.length) return [];
-  const mail = digest(network);
-  const context = { ...mail.context, networkName: network.networkName, toNetworkContact: network.toContact };
-  return network.emails.map((recipient) => ({ ...mail, recipient, context }));
+  return network.emails.map((recipient) => {
+    const mail = digest(network, network.ofSeveral.includes(recipient));
+    return { ...mail, recipient, context: { ...mail.context, networkName: network.networkName, toNetworkContact: network.toContact } };
+  });
 }

@@ -574,6 +574,18 @@ describe('whyWaiting', () => {
   });
 });
 
+describe('whyWaiting: whether some who cover it let it go', () => {
+  it.each<[string, FacilitatorCandidate[], string[], boolean]>([
+    ['all absent, none let it go', [facilitator('a', away), facilitator('b', away)], [], false],
+    ['the one who let it go aside, the other absent', [facilitator('a'), facilitator('b', away)], ['a'], true],
+    ['the one who let it go aside, the other full', [facilitator('a', away), facilitator('b', full)], ['a'], true],
+    ['all let it go', [facilitator('a'), facilitator('b')], ['a', 'b'], true],
+    ['one of another network let it go', [facilitator('a', { networkCode: 'bfc' }), facilitator('b', full)], ['a'], false],
+  ])('%s', (_label, candidates, excluded, expected) => {
+    expect(whyWaiting(ENV, candidates, new Set(excluded))?.someLetGo).toBe(expected);
+  });
+});
+
 describe('whyWaiting: when the first of the absent is back', () => {
   const backOn = (day: string) => ({ absentToday: true, backOn: day });
   it.each<[string, RoutingRequest, FacilitatorCandidate[], string[], string | null]>([
@@ -625,9 +637,22 @@ describe('the words of a wait', () => {
     ['unavailable', false, 'absents ou à pleine capacité'],
   ])('%s: waits for someone to act: %s', (reason, stuck, words) => {
     expect(waitsForSomeone(reason)).toBe(stuck);
-    expect(waitingReasonText({ reason, backOn: null }, 'social_clause')).toContain(words);
+    expect(waitingReasonText({ reason, backOn: null, someLetGo: false }, 'social_clause')).toContain(words);
     // What will leave the pool by itself says so; the rest says it will not.
-    expect(waitingReasonText({ reason, backOn: null }, 'social_clause').includes('elle partira d’elle-même')).toBe(!stuck);
+    expect(waitingReasonText({ reason, backOn: null, someLetGo: false }, 'social_clause').includes('elle partira d’elle-même')).toBe(
+      !stuck,
+    );
+  });
+
+  it.each<[WaitingReason, string]>([
+    ['absent', 'hormis ceux qui l’ont déjà eue et laissée, sont tous absents'],
+    ['full', 'hormis ceux qui l’ont déjà eue et laissée, sont tous à pleine capacité'],
+    ['unavailable', 'hormis ceux qui l’ont déjà eue et laissée, sont absents ou à pleine capacité'],
+  ])('%s, some of those covering it having let it go: speaks of the others only', (reason, words) => {
+    expect(waitingReasonText({ reason, backOn: null, someLetGo: true }, 'environmental')).toContain(
+      `Les facilitateurs qui couvrent ce département pour les considérations environnementales, ${words}`,
+    );
+    expect(waitingReasonText({ reason, backOn: null, someLetGo: false }, 'environmental')).not.toContain('hormis');
   });
 
   it.each<[string | null, string]>([
@@ -635,22 +660,24 @@ describe('the words of a wait', () => {
     ['2027-01-01', 'au retour du premier, le 1er janvier 2027'],
     [null, 'au retour du premier'],
   ])('all absent, back on %s: the pool and a refused rerouting say when', (backOn, words) => {
-    expect(waitingReasonText({ reason: 'absent', backOn }, 'environmental')).toContain(`elle partira d’elle-même ${words}.`);
-    expect(precisionRerouteRefusal({ reason: 'absent', backOn }, 'environmental')).toContain(
+    expect(waitingReasonText({ reason: 'absent', backOn, someLetGo: false }, 'environmental')).toContain(
+      `elle partira d’elle-même ${words}.`,
+    );
+    expect(precisionRerouteRefusal({ reason: 'absent', backOn, someLetGo: false }, 'environmental')).toContain(
       `attendez le ${words.slice(3)}, puis recommencez.`,
     );
   });
 
   it('names the kind, and has a coordinator line for every reason', () => {
-    expect(waitingReasonText({ reason: 'uncovered', backOn: null }, 'environmental')).toContain(
+    expect(waitingReasonText({ reason: 'uncovered', backOn: null, someLetGo: false }, 'environmental')).toContain(
       'pour les considérations environnementales',
     );
     for (const reason of WAITING_REASONS)
-      expect(coordinatorFallbackText({ reason, backOn: null })).toMatch(/^Au coordinateur régional : \S/);
-    expect(coordinatorFallbackText({ reason: 'uncovered', backOn: null })).toBe(
+      expect(coordinatorFallbackText({ reason, backOn: null, someLetGo: false })).toMatch(/^Au coordinateur régional : \S/);
+    expect(coordinatorFallbackText({ reason: 'uncovered', backOn: null, someLetGo: false })).toBe(
       'Au coordinateur régional : aucun facilitateur de clauses sociales ne couvre ce département',
     );
-    expect(coordinatorFallbackText({ reason: 'absent', backOn: '2026-12-31' })).toBe(
+    expect(coordinatorFallbackText({ reason: 'absent', backOn: '2026-12-31', someLetGo: false })).toBe(
       'Au coordinateur régional : les facilitateurs de clauses sociales du département sont tous absents (retour du premier, le 31 décembre 2026)',
     );
   });
@@ -664,7 +691,7 @@ describe('the refusal of a rerouting awaiting the buyer’s precision', () => {
     ['full', 'sont tous à pleine capacité', 'libérez une place'],
     ['unavailable', 'sont absents ou à pleine capacité', 'libérez une place'],
   ])('%s: says why nobody else, and what to do', (reason, why, todo) => {
-    const text = precisionRerouteRefusal({ reason, backOn: null }, 'social_clause');
+    const text = precisionRerouteRefusal({ reason, backOn: null, someLetGo: false }, 'social_clause');
     expect(text).toContain(why);
     expect(text).toContain(todo);
     expect(text).toContain('elle attend la précision de l’acheteur');

@@ -227,10 +227,14 @@ function compare<T extends number | string>(x: T, y: T): number {
 export const WAITING_REASONS = ['uncovered', 'let_go', 'absent', 'full', 'unavailable'] as const;
 export type WaitingReason = (typeof WAITING_REASONS)[number];
 
-/** Why a request waits in the pool; `backOn`: the day the first of the absent who would be offered it is back (null: none is absent). */
+/**
+ * Why a request waits in the pool; `backOn`: the day the first of the absent who would be offered it is back (null: none
+ * is absent); `someLetGo`: some of those covering it let it go, so that « all absent » or « all full » speaks of the others.
+ */
 export interface PoolWait {
   reason: WaitingReason;
   backOn: string | null;
+  someLetGo: boolean;
 }
 
 /**
@@ -249,7 +253,11 @@ export function whyWaiting(
   // The day after an absence may be a weekend or a holiday: said as the next working one, when they are back at work
   // (the request may reach them the day before; its take-charge time counts from that working day).
   const days = offered.flatMap((c) => (c.backOn ? [firstWorkingDayFrom(c.backOn, request.departmentCode)] : []));
-  return { reason, backOn: days.length ? days.reduce((first, day) => (day < first ? day : first)) : null };
+  return {
+    reason,
+    backOn: days.length ? days.reduce((first, day) => (day < first ? day : first)) : null,
+    someLetGo: offered.length < covering.length,
+  };
 }
 
 /** Why none of those covering the request to whom routing would offer it can take it (null: one can). */
@@ -291,13 +299,15 @@ const KIND_PHRASES: Record<RequestKind, string> = {
 /**
  * Why a request waits in the pool, and what to do, as staff read it (history, pool digest, request page).
  */
-export function waitingReasonText({ reason, backOn }: PoolWait, kind: RequestKind): string {
-  const covering = `Les facilitateurs qui couvrent ce département pour ${KIND_PHRASES[kind]}`;
+export function waitingReasonText({ reason, backOn, someLetGo }: PoolWait, kind: RequestKind): string {
+  const all = `Les facilitateurs qui couvrent ce département pour ${KIND_PHRASES[kind]}`;
+  // Those who let it go are neither absent nor full for it: they are left out.
+  const covering = someLetGo ? `${all}, hormis ceux qui l’ont déjà eue et laissée,` : all;
   switch (reason) {
     case 'uncovered':
       return `Aucun facilitateur ne couvre ce département pour ${KIND_PHRASES[kind]} (aucun actif qui reçoit des demandes) : elle ne sortira pas seule de la réserve. Ajoutez-en un à l’annuaire ou étendez le territoire d’un facilitateur ; si la question relève de l’autre type, transférez-la.`;
     case 'let_go':
-      return `${covering} l’ont tous déjà eue et laissée (déclinée, délai passé ou retirée) : elle ne leur reviendra pas d’elle-même. Confiez-la à l’un d’eux ou ajoutez un facilitateur à l’annuaire.`;
+      return `${all} l’ont tous déjà eue et laissée (déclinée, délai passé ou retirée) : elle ne leur reviendra pas d’elle-même. Confiez-la à l’un d’eux ou ajoutez un facilitateur à l’annuaire.`;
     case 'absent':
       return `${covering} sont tous absents : elle partira d’elle-même au ${firstReturn(backOn)}.`;
     case 'full':

@@ -204,11 +204,15 @@ const ROUTABLE_COLUMNS = `r.id, r.reference, r.status, r.kind, r.department_code
           FROM request_events e LEFT JOIN facilitators f ON f.id = e.actor_id
          WHERE e.request_id = r.id AND e.type IN ('transferred', 'given_back') ORDER BY e.id DESC LIMIT 1) AS "givenBack"`;
 
-/** Who hears of a network's pool, escalations and absences; `toContact`: its contact address, for want of an animator. */
+/**
+ * Who hears of a network's pool, escalations and absences; `toContact`: its contact address, for want of an animator;
+ * `ofSeveral`: those of `emails` who hear of other networks too (an animator of several, a contact address shared).
+ */
 export interface NetworkRecipients {
   networkName: string;
   emails: string[];
   toContact: boolean;
+  ofSeveral: string[];
 }
 @Injectable()
 export class RoutingRepository {
@@ -579,18 +583,30 @@ export class RoutingRepository {
    * may be mistyped); the network's contact address from the reference data when it has none yet (`toContact`).
    */
   async networkRecipients(manager: EntityManager, networkCode: string): Promise<NetworkRecipients | null> {
-    const rows: Array<{ name: string; animators: string[]; contactEmail: string | null }> = await manager.query(
+    const rows: Array<{
+      name: string;
+      animators: Array<{ email: string; ofSeveral: boolean }>;
+      contactEmail: string | null;
+      contactShared: boolean;
+    }> = await manager.query(
       `SELECT n.name, n.contact_email AS "contactEmail",
-              ARRAY(SELECT u.email FROM staff_users u JOIN staff_user_networks un ON un.user_id = u.id
+              EXISTS (SELECT 1 FROM networks o WHERE lower(o.contact_email) = lower(n.contact_email) AND o.code <> n.code) AS "contactShared",
+              ARRAY(SELECT json_build_object('email', u.email, 'ofSeveral',
+                             EXISTS (SELECT 1 FROM staff_user_networks o WHERE o.user_id = u.id AND o.network_code <> n.code))
+                      FROM staff_users u JOIN staff_user_networks un ON un.user_id = u.id
                      WHERE un.network_code = n.code AND u.role = 'animator' AND u.active
                        AND u.password_hash IS NOT NULL ORDER BY u.email) AS animators
          FROM networks n WHERE n.code = $1`,
       [networkCode],
     );
     if (!rows[0]) return null;
-    const { name, animators, contactEmail } = rows[0];
-    if (animators.length) return { networkName: name, emails: animators, toContact: false };
-    return { networkName: name, emails: contactEmail ? [contactEmail] : [], toContact: true };
+    const { name, animators, contactEmail, contactShared } = rows[0];
+    if (animators.length) {
+      const emails = (of: typeof animators) => of.map((a) => a.email);
+      return { networkName: name, emails: emails(animators), toContact: false, ofSeveral: emails(animators.filter((a) => a.ofSeveral)) };
+    }
+    const emails = contactEmail ? [contactEmail] : [];
+    return { networkName: name, emails, toContact: true, ofSeveral: contactShared ? emails : [] };
   }
 
   /**

@@ -37,7 +37,7 @@ import {
 } from './ranking.policy';
 import { answerReminderAt, Reminder, takeChargeReminderAt } from './reminders.policy';
 import { assignmentSubject } from './assignment-mail.policy';
-import { requestInSubject } from '../../common/french-format';
+import { afterNetworkWord, requestInSubject } from '../../common/french-format';
 import type { AssignmentEndReason, DeclineReason } from './request-assignment.entity';
 import {
   AnswerDeadline,
@@ -1008,13 +1008,14 @@ export class RoutingService {
       await runAsOne(
         manager,
         this.mail.prepareMany(
-          networkDigestMails(network, () => ({
+          // Named to whoever hears of several networks' pools, its link narrowed to this one's; the others' pool is its own.
+          networkDigestMails(network, ({ networkName }, ofSeveral) => ({
             requestId: announced === 1 ? requests[0].id : null,
             template: 'network-pool-alert',
             subject:
               announced === 1
                 ? `Demande ${requestInSubject(requests[0].reference, requests[0].subject)} en attente : aucun facilitateur disponible`
-                : `${announced} nouvelles demandes en attente : aucun facilitateur disponible`,
+                : `${announced} demandes en attente${ofSeveral ? ` dans le réseau ${afterNetworkWord(networkName)}` : ''} : aucun facilitateur disponible`,
             context: {
               announced,
               unlisted: announced - requests.length,
@@ -1035,7 +1036,7 @@ export class RoutingService {
                 // As of now (null: a place freed meanwhile, the next drain places it).
                 why: why.get(r.id)?.text ?? null,
               })),
-              workspaceUrl: `${this.config.PUBLIC_URL}/espace?tab=pool`,
+              workspaceUrl: `${this.config.PUBLIC_URL}/espace?${new URLSearchParams({ tab: 'pool', ...(ofSeveral ? { network: networkCode } : {}) })}`,
               facilitatorsUrl: `${this.config.PUBLIC_URL}/espace/facilitateurs`,
             },
           })),
