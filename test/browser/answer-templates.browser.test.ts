@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * Answer templates in a real browser: an animator writes one (its error summary first), audited by axe-core; the
  * facilitator holding a request of that network starts the answer from it, without JavaScript, and is told when it
@@ -119,5 +120,38 @@ it('un modèle changé puis supprimé par un collègue pendant qu’un animateur
   await expectNoAxeViolations(page, 'suppression refusée, modèle modifié entre-temps');
   expect(await submitByButton(page, 'Supprimer quand même')).toBe(303);
   expect(await t.dataSource.query(`SELECT 1 FROM answer_templates`)).toEqual([]);
+  await closePage(page);
+});
+
+it('une réponse refusée pour un passage du modèle à compléter : le lien du résumé sélectionne ce passage dans le texte', async () => {
+  const t = session.testApp;
+  const request = await submittedAndTaken(t, 3);
+  const [{ network }] = await t.dataSource.query(`SELECT network_code AS network FROM requests WHERE id = $1`, [request.id]);
+  const { email } = await insertStaff(t.dataSource, { role: 'facilitator', facilitatorId: request.facilitatorId, networks: [network] });
+  const page = await openPage(session.withJs, { width: 375, height: 700 });
+  await signInStaff(page, t.url, email);
+  await page.goto(`${t.url}/espace/demandes/${request.reference}`);
+  // Far down a long text, past what the box shows: without the selection, the caret would wait at its start.
+  const marker = '[À compléter selon votre demande]';
+  const text = `${Array.from({ length: 40 }, (_, i) => `Paragraphe ${i + 1} de la réponse.`).join('\n')}\nLe taux est ${marker} ; puis [À compléter : lot].`;
+  await page.locator('#f-answer-body').fill(text);
+  expect(await submitByButton(page, 'Envoyer la réponse')).toBe(400);
+  await page.locator('#resume-erreurs a', { hasText: `contient encore « ${marker} »` }).click();
+  const start = text.indexOf(marker);
+  await page.waitForFunction(
+    (at) => {
+      const box = document.activeElement as HTMLTextAreaElement | null;
+      return box?.id === 'f-answer-body' && box.selectionStart === at;
+    },
+    start,
+    { timeout: 5000 },
+  );
+  const shown = await page.locator('#f-answer-body').evaluate((box: HTMLTextAreaElement) => ({
+    start: box.selectionStart,
+    end: box.selectionEnd,
+    scrolled: box.scrollTop > 0,
+    value: box.value,
+  }));
+  expect(shown).toEqual({ start, end: start + marker.length, scrolled: true, value: text });
   await closePage(page);
 });
