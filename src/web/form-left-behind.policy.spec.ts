@@ -86,7 +86,6 @@ describe('typedTexts', () => {
   /** A label that varies on its form (`fieldLabels.a if … else fieldLabels.b`) is given back by one true of every variant. */
   const NAMING_EVERY_VARIANT: Record<string, string> = {
     'complement|answer': 'Votre réponse ou complément',
-    'reassignReason|reason': FIELD_LABELS.reason,
   };
   /** A label as the view writes it: one of the table's, by its key; a text written in the view is kept, to fail. */
   const LABEL = String.raw`(?:fieldLabels\.(\w+)|"([^"]+)")`;

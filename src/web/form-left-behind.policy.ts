@@ -16,7 +16,6 @@ export const FIELD_LABELS = {
   handoverNote: 'Pour le facilitateur suivant : où en est la demande',
   closeMessage: 'Message à l’acheteur',
   transferReason: 'Motif du transfert',
-  reassignReason: 'Motif de la réaffectation',
   reason: 'Motif',
   reviewNote: 'Note interne',
   templateBody: 'Texte',
@@ -39,7 +38,7 @@ interface StaffForm {
 }
 const ON_REQUEST = '^/espace/demandes/[^/]+/';
 const STAFF_FORMS: readonly StaffForm[] = [
-  // Labels that vary on the form (an answer or its complement, a pool's assignment or a reassignment) name every variant.
+  // A label that varies on its form (an answer or its complement) names every variant.
   {
     action: new RegExp(`${ON_REQUEST}reponse$`),
     labels: { body: `${FIELD_LABELS.answer} ou complément` },

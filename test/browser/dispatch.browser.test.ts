@@ -63,7 +63,9 @@ it('scission et réaffectation : aucune violation axe, vides ou avec erreurs', a
 
   await goTo(page, `/espace/demandes/${reference}/reaffectation`);
   await expectNoAxeViolations(page, 'réaffectation');
-  expect(await submit(page, 'Réaffecter')).toBe(400);
+  // Held by Alix: one verb, as the request page's link says it.
+  expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(`Confier la demande ${reference} à un autre facilitateur`);
+  expect(await submit(page, 'Confier')).toBe(400);
   await expectNoAxeViolations(page, 'réaffectation avec erreurs');
   await page.close();
 });
@@ -82,7 +84,7 @@ it('scission puis réaffectation sans JavaScript', async () => {
   await goTo(page, `/espace/demandes/${reference}/reaffectation`);
   await page.locator('label', { hasText: 'Dominique' }).click();
   await page.fill('#f-reason', 'Alix est en formation cette semaine');
-  expect(await submit(page, 'Réaffecter')).toBe(303);
+  expect(await submit(page, 'Confier')).toBe(303);
   const [row] = await testApp.dataSource.query(`SELECT assigned_facilitator_id AS id FROM requests WHERE reference = $1`, [reference]);
   expect(row.id).toBe(other);
   expect(row.id).not.toBe(holder);
@@ -96,7 +98,7 @@ it('réaffectation à un facilitateur complet : la question sans violation axe, 
   await goTo(audited, path);
   await audited.locator('label', { hasText: 'Bérénice' }).click();
   await audited.fill('#f-reason', 'Bérénice connaît cet acheteur');
-  expect(await submit(audited, 'Réaffecter')).toBe(409);
+  expect(await submit(audited, 'Confier')).toBe(409);
   expect(await audited.locator('#au-dela-de-la-capacite').textContent()).toContain('La lui confier quand même ?');
   await expectNoAxeViolations(audited, 'réaffectation au-delà de la capacité');
   await audited.close();
@@ -105,7 +107,7 @@ it('réaffectation à un facilitateur complet : la question sans violation axe, 
   await goTo(page, path);
   await page.locator('label', { hasText: 'Bérénice' }).click();
   await page.fill('#f-reason', 'Bérénice connaît cet acheteur');
-  expect(await submit(page, 'Réaffecter')).toBe(409);
+  expect(await submit(page, 'Confier')).toBe(409);
   expect(await submit(page, 'Oui, la lui confier quand même')).toBe(303);
   const [row] = await testApp.dataSource.query(
     `SELECT r.assigned_facilitator_id AS id, f.open_count AS "openCount" FROM requests r JOIN facilitators f ON f.id = r.assigned_facilitator_id WHERE r.reference = $1`,

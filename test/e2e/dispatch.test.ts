@@ -43,6 +43,17 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     return Object.assign(client, { staffId: id });
   }
 
+  /** « Oui, la lui confier quand même » on the page that asked it: the form as sent back, confirmed for whom it names. */
+  const confirmedBeyondCapacity = (staff: StaffClient, path: string, askedHtml: string, facilitatorId: string, reason: string) =>
+    staff.post(path, {
+      _csrf: csrfIn(askedHtml),
+      formToken: hiddenField(askedHtml, 'formToken'),
+      seenState: hiddenField(askedHtml, 'seenState'),
+      facilitatorId,
+      reason,
+      beyondCapacity: hiddenField(askedHtml, 'beyondCapacity'),
+    });
+
   const api = (path: string, authorization: string, body?: unknown, headers: Record<string, string> = {}) =>
     fetch(`${t.url}/api/v1/staff${path}`, {
       method: body === undefined ? 'GET' : 'POST',
@@ -470,14 +481,7 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     );
     await nothingWritten(given, 1);
 
-    const confirmed = await animator.post(path, {
-      _csrf: csrfIn(askedHtml),
-      formToken: hiddenField(askedHtml, 'formToken'),
-      seenState: hiddenField(askedHtml, 'seenState'),
-      facilitatorId: berenice,
-      reason: 'Escaladée : Bérénice connaît cet acheteur',
-      beyondCapacity: hiddenField(askedHtml, 'beyondCapacity'),
-    });
+    const confirmed = await confirmedBeyondCapacity(animator, path, askedHtml, berenice, 'Escaladée : Bérénice connaît cet acheteur');
     expect(confirmed.status).toBe(303);
     expect(confirmed.headers.get('location')).toBe(`/espace/demandes/${given}?fait=attribution`);
     expect(await requestRow(given)).toMatchObject({ status: 'assigned', holder: berenice });
@@ -620,8 +624,8 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     const animator = await signedIn({ role: 'animator', networks: ['aura-ee'] });
     const page = await (await animator.get(`/espace/demandes/${reference}/reaffectation`)).text();
     // Nobody holds it: it is given, not reassigned.
-    expect(page).toContain(`<h1>Confier la demande ${reference}</h1>`);
-    expect(page).toContain('>Confier la demande</button>');
+    expect(page).toContain(`<h1>Confier la demande ${reference} à un facilitateur</h1>`);
+    expect(page).toContain('>Confier</button>');
     expect(page).toContain('Aucun facilitateur ne peut la recevoir');
     expect(page).toContain('ne traite ce type de question (Clauses sociales) sur le territoire de la demande');
     expect(page).toContain(`href="/espace/demandes/${reference}/transfert">transférez-la</a>`);
@@ -649,6 +653,63 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     expect(stuck).toContain('Personne n’est libre aujourd’hui sur ce territoire');
     expect(stuck).not.toContain('elle partira d’elle-même');
     expect(stuck).toContain('Tous l’ont déjà eue (déclinée, délai passé ou retirée) : l’attribution automatique ne la leur rendra pas');
+  });
+
+  it('says of a request still held that it stays with its holder until given, and what routing would do instead', async () => {
+    const eden = await insertFacilitator(t.dataSource, {
+      kind: 'social_clause',
+      network: 'aura-ee',
+      departments: ['38'],
+      firstName: 'Eden',
+    });
+    const reference = await submit(6, { kind: 'social_clause' });
+    await routedTo(reference, eden);
+    const animator = await signedIn({ role: 'animator', networks: ['aura-ee'] });
+    const path = `/espace/demandes/${reference}/reaffectation`;
+    // The request page's link and the page it leads to say the same verb.
+    expect(await (await animator.get(`/espace/demandes/${reference}`)).text()).toContain('>Confier à un autre facilitateur</a>');
+    const alone = await (await animator.get(path)).text();
+    expect(alone).toContain(`<h1>Confier la demande ${reference} à un autre facilitateur</h1>`);
+    expect(alone).toContain('>Confier</button>');
+    expect(alone).not.toContain('Réaffecter');
+    expect(alone).toContain('Aucun autre facilitateur ne peut la recevoir');
+    expect(alone).toContain(
+      'Elle reste à Eden Test tant que vous ne la confiez pas à un autre facilitateur ; remise en attribution automatique, elle irait dans la réserve du réseau et y resterait.',
+    );
+    expect(alone).not.toContain('l’attribution automatique la laisserait dans la réserve');
+
+    // Another covers the territory, away today: the request is not in the pool, it does not « leave by itself ».
+    const away = await insertFacilitator(t.dataSource, {
+      kind: 'social_clause',
+      network: 'aura-ee',
+      departments: ['38'],
+      firstName: 'Fanny',
+    });
+    await t.dataSource.query(
+      `INSERT INTO facilitator_absences (id, facilitator_id, starts_on, ends_on) VALUES (gen_random_uuid(), $1, current_date - 1, current_date + 30)`,
+      [away],
+    );
+    const waiting = await (await animator.get(path)).text();
+    expect(waiting).toContain('Personne n’est libre aujourd’hui sur ce territoire');
+    expect(waiting).toContain(
+      'Les autres facilitateurs qui peuvent la recevoir sont absents ou à pleine capacité. Elle reste à Eden Test tant que vous ne la confiez pas à un autre facilitateur ; remise en attribution automatique, elle irait dans la réserve du réseau, d’où elle partirait d’elle-même au premier qui se libère (fin d’absence, place libérée). Pour qu’un autre la prenne :',
+    );
+    expect(waiting).not.toContain('Dans la réserve, elle partira d’elle-même');
+
+    // Back but full: given past her capacity once confirmed, the page says so with the same verb.
+    await t.dataSource.query(`DELETE FROM facilitator_absences WHERE facilitator_id = $1`, [away]);
+    await t.dataSource.query(`UPDATE facilitators SET capacity = 0 WHERE id = $1`, [away]);
+    const asked = await animator.submit(path, path, { facilitatorId: away, reason: 'Fanny connaît cet acheteur' });
+    expect(asked.status).toBe(409);
+    const askedHtml = await asked.text();
+    expect(askedHtml).toContain('>Confier au facilitateur coché</button>');
+    const given = await confirmedBeyondCapacity(animator, path, askedHtml, away, 'Fanny connaît cet acheteur');
+    expect(given.status).toBe(303);
+    expect(given.headers.get('location')).toBe(`/espace/demandes/${reference}?fait=reaffectation`);
+    expect(await (await animator.get(given.headers.get('location')!)).text()).toContain(
+      'La demande est confiée à un autre facilitateur : il en est prévenu par courriel, comme celui qui la tenait.',
+    );
+    expect(await requestRow(reference)).toMatchObject({ status: 'assigned', holder: away });
   });
 
   it('never exceeds a chosen facilitator’s capacity when reassignments race', async () => {

@@ -299,7 +299,7 @@ describe('the workspace queue', () => {
     expect(await notice('/espace?fait=transfert')).toContain('La demande est transférée');
     expect(await notice('/espace?fait=toString')).toBeNull();
     for (const [done, text] of [
-      ['reaffectation', 'La demande est réaffectée.'],
+      ['reaffectation', 'La demande est confiée à un autre facilitateur : il en est prévenu par courriel, comme celui qui la tenait.'],
       ['attribution', 'La demande est confiée : son facilitateur en est prévenu par courriel.'],
       ['scission', 'La demande est scindée'],
       ['cloture', 'La demande est clôturée.'],

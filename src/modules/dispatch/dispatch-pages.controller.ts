@@ -237,8 +237,8 @@ export class DispatchPagesController {
       conflict,
       refused: conflict !== null,
       beyondCapacity: unconfirmed && { facilitatorId: unconfirmed.facilitatorId, question: unconfirmed.message },
-      // From the pool nobody holds it: it is given, not taken back from someone.
-      title: `${request.holder ? 'Réaffecter' : 'Confier'} la demande ${request.reference}`,
+      // One verb for staff giving a request, held or from the pool; the page's link says the same.
+      title: `Confier la demande ${request.reference} à ${request.holder ? 'un autre facilitateur' : 'un facilitateur'}`,
       request: this.described(request),
       // Nobody of its kind covers its département in the network: the pool would keep it, the page says what to do.
       nobody: choices.length === 0,
@@ -278,7 +278,7 @@ function sentBack(body: Form, errors: FieldError[], error: AppError): [FormModel
 function automaticHint(request: DispatchSummary): string {
   if (request.status === 'awaiting_buyer') {
     // Kept awaiting the buyer's precision: the pool would leave the question with nobody (request-state.policy).
-    return 'Le routage choisit le facilitateur disponible le mieux placé, sauf celui qui la tient : il la reçoit prise en charge, la précision demandée à l’acheteur lui parviendra. Sans autre facilitateur disponible, la réaffectation est refusée.';
+    return 'Le routage choisit le facilitateur disponible le mieux placé, sauf celui qui la tient : il la reçoit prise en charge, la précision demandée à l’acheteur lui parviendra. Sans autre facilitateur disponible, ce choix est refusé : elle reste à son facilitateur.';
   }
   return request.holder
     ? 'Le routage choisit le facilitateur disponible le mieux placé, sauf celui qui la tient. Sans autre facilitateur disponible, la demande attend dans la réserve du réseau.'

@@ -97,7 +97,7 @@ const DONE_NOTICES: Record<string, string> = {
   transfert:
     'La demande est transférée : elle repart en attribution selon son nouveau type, vers un facilitateur de ce domaine ou, si aucun n’est disponible, vers la réserve du réseau.',
   scission: 'La demande est scindée : les nouvelles demandes sont attribuées chacune de leur côté, l’acheteur est prévenu.',
-  reaffectation: 'La demande est réaffectée.',
+  reaffectation: 'La demande est confiée à un autre facilitateur : il en est prévenu par courriel, comme celui qui la tenait.',
   attribution: 'La demande est confiée : son facilitateur en est prévenu par courriel.',
   'mise-en-reserve': 'Aucun facilitateur ne peut la prendre maintenant : la demande attend dans la réserve du réseau.',
   reserve: 'Vous avez pris cette demande dans la réserve : elle vous est attribuée.',
