@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { shortened } from '../../src/common/french-format';
+import { MailRepository } from '../../src/modules/mail/mail.repository';
 import { MailService } from '../../src/modules/mail/mail.service';
 import { MailTransport } from '../../src/modules/mail/mail-transport';
 import { RetentionService } from '../../src/modules/retention/retention.service';
@@ -167,6 +168,40 @@ describe('a grouped survey e-mail at sending time', () => {
     expect((await readdir(resolve(t.config.MAIL_DIR))).filter((f) => f.startsWith(reminder.id))).toHaveLength(0);
   });
 
+  /** A request's satisfaction survey queued in an e-mail of its own: the request, the e-mail's id, its link. */
+  async function singleQueued(): Promise<{ request: TrackedTestRequest; mailId: string; link: string }> {
+    const request = await closedFor(1);
+    await pastDue(t, time, request.id);
+    await runDueSurveys(t);
+    const [mail] = await t.dataSource.query(`SELECT id, context FROM mail_messages WHERE template = 'survey'`);
+    return { request, mailId: mail.id, link: mail.context.surveyUrl };
+  }
+
+  it.each([
+    ['withdrawn by a reopening (its surveys cancelled)', changes[1][1], false],
+    ['refused from its own link', changes[0][1], false],
+    // The correction drops the e-mails not sent yet: not one a worker holds, which the rule alone stops.
+    ['whose link a correction of its address renewed, a worker holding the e-mail', changes[2][1], true],
+  ])('a single survey’s first e-mail does not go for a request %s since it was queued', async (_label, change, held) => {
+    const { request, mailId, link } = await singleQueued();
+    if (held) await deliverClaimed(mailId, () => change(request, link));
+    else {
+      await change(request, link);
+      await t.app.get(MailService).deliver(mailId);
+    }
+
+    expect(await t.dataSource.query(`SELECT 1 FROM mail_messages WHERE id = $1`, [mailId])).toEqual([]);
+    expect((await readdir(resolve(t.config.MAIL_DIR)).catch(() => [] as string[])).filter((f) => f.startsWith(mailId))).toEqual([]);
+  });
+
+  it('a single survey’s first e-mail whose link stands goes as it was queued', async () => {
+    const { mailId, link } = await singleQueued();
+    await t.app.get(MailService).deliver(mailId);
+
+    expect(await sentMailFile(t, 'survey', ADDRESS)).toContain(`${link}?usefulness=yes`);
+    expect(await t.dataSource.query(`SELECT status FROM mail_messages WHERE id = $1`, [mailId])).toEqual([{ status: 'sent' }]);
+  });
+
   it('sent, it keeps which requests it listed: an erasure takes out its own, the others’ record stays', async () => {
     const { buyer, mailId } = await groupQueued();
     await t.app.get(MailService).deliver(mailId);
@@ -205,6 +240,22 @@ describe('a grouped survey e-mail at sending time', () => {
     const spy = jest.spyOn(transport, 'send').mockImplementation(async (mail) => {
       await meanwhile();
       await send(mail);
+    });
+    try {
+      await t.app.get(MailService).deliver(mailId);
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  /** Delivers the message, running `meanwhile` once a worker claimed it, before its template's rule reads it. */
+  async function deliverClaimed(mailId: string, meanwhile: () => Promise<unknown>): Promise<void> {
+    const mails = t.app.get(MailRepository);
+    const claim = mails.claim.bind(mails);
+    const spy = jest.spyOn(mails, 'claim').mockImplementation(async (...args) => {
+      const claimed = await claim(...args);
+      await meanwhile();
+      return claimed;
     });
     try {
       await t.app.get(MailService).deliver(mailId);

@@ -84,8 +84,8 @@ export class SurveysService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.mail.withholdWhen('survey', (mail) => this.surveyStillStands(mail));
-    this.mail.withholdWhen('survey-group', (mail) => this.groupStillStands(mail));
+    this.mail.withholdWhen('survey', (mail) => this.surveyMailWithheld(mail));
+    this.mail.withholdWhen('survey-group', (mail) => this.groupMailWithheld(mail));
   }
 
   /**
@@ -597,44 +597,54 @@ export class SurveysService implements OnModuleInit {
   }
 
   /**
-   * A survey e-mail about to go to an address that opted out since it was queued does not go; its survey's next step,
-   * decided now, declines it as it does for a survey queued before the opt-out. Nor does a reminder, as a grouped one,
-   * whose survey no longer awaits an answer by that link: answered since it was queued, refused, withdrawn, renewed, or
-   * expired while a late worker or an SMTP retry held it back (its link would only say the survey is over).
+   * A single survey e-mail as it goes: a group of one (groupMailWithheld), its survey named by its request and wave. It
+   * goes as queued while its link stands; a first sending too, whose request may have been reopened since it was queued.
    */
-  private async surveyStillStands({ requestId, recipient, context }: Parameters<MailWithholding>[0]): Promise<boolean> {
+  private async surveyMailWithheld({ requestId, recipient, context }: Parameters<MailWithholding>[0]): Promise<boolean> {
     const wave = SURVEY_WAVES.find((known) => known === context?.wave);
-    const id = requestId && wave ? surveyIdOf(requestId, wave) : null;
-    if (await this.addressOptedOut(recipient)) {
-      if (id) await this.step(id);
-      return true;
-    }
-    if (!id || context?.reminder !== true || typeof context.surveyUrl !== 'string') return false;
-    return !(await this.surveys.standingLinks([id], [sha256(tokenOf(context.surveyUrl))], true)).length;
+    const surveyUrl = context?.surveyUrl;
+    // One naming no survey (none queued here does) has only its address to check.
+    if (!requestId || !wave || typeof surveyUrl !== 'string') return this.addressOptedOut(recipient);
+    const listed = [{ surveyId: surveyIdOf(requestId, wave), surveyUrl }];
+    return !(await this.standingOf(recipient, listed, context?.reminder === true)).length;
   }
 
   /**
-   * A grouped survey e-mail as it goes: withheld, each of its surveys declined, for an address that opted out since; else
-   * without the requests whose link no longer stands (refused, withdrawn, renewed by a correction of their address).
+   * A grouped survey e-mail as it goes, without the requests whose link no longer stands (standingOf), withheld when
+   * none is left.
    */
-  private async groupStillStands({ recipient, context }: Parameters<MailWithholding>[0]): ReturnType<MailWithholding> {
+  private async groupMailWithheld({ recipient, context }: Parameters<MailWithholding>[0]): ReturnType<MailWithholding> {
     const group = context as unknown as SurveyGroupContext;
-    if (await this.addressOptedOut(recipient)) {
-      for (const entry of group.entries) await this.step(entry.surveyId);
-      return true;
-    }
-    const standing = new Set(
-      await this.surveys.standingLinks(
-        group.entries.map((entry) => entry.surveyId),
-        group.entries.map((entry) => sha256(tokenOf(entry.surveyUrl))),
-        group.reminder,
-      ),
-    );
-    const entries = group.entries.filter((entry) => standing.has(entry.surveyId));
+    const entries = await this.standingOf(recipient, group.entries, group.reminder);
     if (!entries.length) return true;
     // Rebuilt even when all stand: an erasure may have taken an entry out of the queued context, its subject's count with it.
     // One left: the e-mail an ungrouped survey gets, in its request's thread, its refusal the request's own.
     return entries.length === 1 ? singleMailOf(group, entries[0]) : groupMailOf({ ...group, entries });
+  }
+
+  /**
+   * The surveys of an e-mail about to go that it may still offer. None for an address that opted out since it was queued:
+   * each survey's next step, decided now, declines it as it does for a survey queued before the opt-out. Else those whose
+   * link still stands: not refused, withdrawn by a reopening, renewed by a correction of the address — nor, for a reminder,
+   * answered or expired while a late worker or an SMTP retry held it back (its link would only say the survey is over).
+   */
+  private async standingOf<T extends { surveyId: string; surveyUrl: string }>(
+    recipient: string,
+    listed: T[],
+    reminder: boolean,
+  ): Promise<T[]> {
+    if (await this.addressOptedOut(recipient)) {
+      for (const { surveyId } of listed) await this.step(surveyId);
+      return [];
+    }
+    const standing = new Set(
+      await this.surveys.standingLinks(
+        listed.map((entry) => entry.surveyId),
+        listed.map((entry) => sha256(tokenOf(entry.surveyUrl))),
+        reminder,
+      ),
+    );
+    return listed.filter((entry) => standing.has(entry.surveyId));
   }
 
   /** The columns of a survey's link: its token's hash, to find it, and the token sealed, for the reminder to carry. */
