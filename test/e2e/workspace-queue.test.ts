@@ -100,12 +100,16 @@ describe('the workspace queue', () => {
     expect((await client.signIn(staff.email)).status).toBe(303);
     const html = await (await client.get('/espace?kind=environmental&department=38')).text();
     expect(html).toContain('Mes demandes (28)');
-    // Filters applied: their disclosure (folded on a phone) comes open, showing them.
-    expect(html).toContain('<details class="gv-filtres fr-mb-4w" open>');
+    // Filters applied: their disclosure (on a phone, or zoomed in) stays folded, counting them; they are listed under the
+    // list's heading, which takes the focus only when the form asked for the list.
+    expect(html).toContain('<details class="gv-filtres fr-mb-4w">\n<summary>Filtres (2 appliqués)</summary>');
+    expect(html).toContain('<input type="hidden" name="filtrage" value="1">');
+    expect(html).toContain('<h2 id="liste-demandes">Mes demandes : 28 demandes, avec 2 filtres</h2>');
+    const submitted = await (await client.get('/espace?tab=mine&filtrage=1&q=&kind=environmental&department=38')).text();
+    expect(submitted).toContain('<h2 id="liste-demandes" tabindex="-1" data-focus-on-load>Mes demandes : 28 demandes, avec 2 filtres</h2>');
     // The département filter offers the network's départements only (AURA-EE: Isère yes, Paris no).
     expect(html).toContain('<option value="38" selected>38 — Isère</option>');
     expect(html).not.toContain('75 — Paris');
-    expect(html).toContain('Mes demandes : 28 demandes');
     expect(html).toContain('href="/espace?tab=mine&amp;kind=environmental&amp;department=38&amp;page=2"');
     // Each late request is flagged twice: in the deadline column and, for phones, under its reference.
     expect(html.match(/En retard<\/p>/g)).toHaveLength(6);
@@ -470,7 +474,7 @@ describe('the workspace queue', () => {
     const listed = (html: string) => [first, second, foreign].filter((reference) => html.includes(`>${reference}</a>`));
 
     const all = await (await client.get('/espace')).text();
-    expect(all).toContain('<h2>Demandes attribuées de mes réseaux : 2 demandes</h2>');
+    expect(all).toContain('<h2 id="liste-demandes">Demandes attribuées de mes réseaux : 2 demandes</h2>');
     expect(all).toContain('<th scope="col">Facilitateur</th>');
     expect(all).toContain('<td>Alix Test</td>');
     expect(all).toContain(`<option value="${bao}">Bao Test</option>`);
@@ -534,7 +538,7 @@ describe('the workspace queue', () => {
     const mine = await (await facilitator.get('/espace')).text();
     expect(mine).not.toContain('id="filtre-facilitateur"');
     expect(mine).not.toContain('<th scope="col">Facilitateur</th>');
-    expect(mine).toContain('<h2>Mes demandes : 1 demande</h2>');
+    expect(mine).toContain('<h2 id="liste-demandes">Mes demandes : 1 demande</h2>');
   });
 
   it('lists and marks the requests whose take-charge deadline passed again and again, still not taken: the escalation digest’s link', async () => {
@@ -582,7 +586,9 @@ describe('the workspace queue', () => {
     // Held or in the pool, the digest's requests are all in its link's list, whatever the tab; its export likewise.
     const page = await (await client.get(queueUrl.slice(t.url.length))).text();
     expect(listed(page)).toEqual([escalated, pooled]);
-    expect(page).toContain('<h2>Délai de prise en charge dépassé 2 fois ou plus, réserve comprise : 2 demandes, avec 2 filtres</h2>');
+    expect(page).toContain(
+      '<h2 id="liste-demandes">Délai de prise en charge dépassé 2 fois ou plus, réserve comprise : 2 demandes, avec 2 filtres</h2>',
+    );
     expect(page).toContain('<input type="checkbox" id="filtre-escalade" name="escalated" value="1" checked>');
     expect(page).toContain('Délai dépassé 2 fois');
     // The filter replaces the tabs, and says so with what each would hold under the same filters.
@@ -646,7 +652,7 @@ describe('the workspace queue', () => {
 
     const html = await (await client.get('/espace?department=38&late=1&sort=submitted')).text();
     expect(listed(html)).toEqual([lateIsere]);
-    expect(html).toContain('<h2>Demandes attribuées de mes réseaux : 1 demande, avec 2 filtres</h2>');
+    expect(html).toContain('<h2 id="liste-demandes">Demandes attribuées de mes réseaux : 1 demande, avec 2 filtres</h2>');
     // A list named by its lead-in, each link saying which filter it takes away, keeping the others, the tab and the order.
     expect(html).toContain('<ul aria-labelledby="filtres-appliques-titre">');
     expect(html).toContain(
@@ -665,7 +671,7 @@ describe('the workspace queue', () => {
     // One filter: no « remove all »; its tabs' counts follow it.
     const isereOnly = await (await client.get('/espace?tab=pool&department=38')).text();
     expect(listed(isereOnly)).toEqual([pooledIsere]);
-    expect(isereOnly).toContain('<h2>Réserve : 1 demande, avec 1 filtre</h2>');
+    expect(isereOnly).toContain('<h2 id="liste-demandes">Réserve : 1 demande, avec 1 filtre</h2>');
     expect(isereOnly).toContain(
       '<a href="/espace?tab=pool&amp;sort=submitted">Retirer ce filtre<span class="fr-sr-only"> : Département : 38 — Isère</span></a>',
     );
@@ -674,7 +680,7 @@ describe('the workspace queue', () => {
     expect(isereOnly).toContain('Réserve (1)');
     // Unfiltered: no list of filters.
     const all = await (await client.get('/espace')).text();
-    expect(all).toContain('<h2>Demandes attribuées de mes réseaux : 3 demandes</h2>');
+    expect(all).toContain('<h2 id="liste-demandes">Demandes attribuées de mes réseaux : 3 demandes</h2>');
     expect(all).not.toContain('id="filtres-appliques"');
     expect(all).toContain('Réserve (2)</a>');
 

@@ -41,7 +41,9 @@ export class WorkspacePagesController {
     const filters = { ...parseQueueFilters(query), ...(periodErrors.length ? { from: null, to: null } : {}) };
     const page = this.views.queuePage(staff, filters, await this.workspace.queue(staff, filters));
     const period = formModel(periodErrors.length ? { du: query.du, au: query.au } : { du: filters.from, au: filters.to }, periodErrors);
-    res.status(periodErrors.length ? 400 : 200).render('workspace-queue', { ...page, period, notice: doneNotice(query.fait) });
+    // Sent by its form (`filtrage`), the list is what was asked for: the page opens on its heading, not 30 tab stops above.
+    const listAsked = query.filtrage === '1';
+    res.status(periodErrors.length ? 400 : 200).render('workspace-queue', { ...page, period, notice: doneNotice(query.fait), listAsked });
   }
 
   @Get('demandes/:reference')

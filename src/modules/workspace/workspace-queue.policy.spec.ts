@@ -6,7 +6,6 @@ import {
   queueOrder,
   tabsApply,
   listedStatuses,
-  narrowsList,
   neededSooner,
   ordersBySubmission,
   parseQueueFilters,
@@ -138,27 +137,6 @@ describe('listedStatuses', () => {
     ['a search within a status', { status: 'answered', search: 'GV-2026' }, ['answered']],
   ] as const)('%s', (_label, filters, statuses) => {
     expect([...listedStatuses(filters)].sort()).toEqual([...statuses].sort());
-  });
-});
-
-describe('narrowsList', () => {
-  const none = parseQueueFilters({});
-  it.each([
-    [{}, false],
-    [{ tab: 'pool', sort: 'submitted', page: 3 }, false],
-    [{ status: 'closed' }, true],
-    [{ kind: 'social_clause' }, true],
-    [{ segment: 'catering' }, true],
-    [{ department: '974' }, true],
-    [{ network: 'reunion' }, true],
-    [{ lateOnly: true }, true],
-    [{ escalatedOnly: true }, true],
-    [{ search: 'cantine' }, true],
-    [{ facilitator: '8a6e0804-2bd0-4672-b79d-d97027f9071f' }, true],
-    [{ from: '2026-12-01' }, true],
-    [{ to: '2026-12-31' }, true],
-  ] as const)('%j → %s', (filters, expected) => {
-    expect(narrowsList({ ...none, ...filters })).toBe(expected);
   });
 });
 

@@ -137,12 +137,6 @@ export function listsOpenOnly(filters: Pick<QueueFilters, 'status' | 'search'>):
   return listedStatuses(filters) === OPEN_STATUSES;
 }
 
-/** Whether any filter narrows the list (the tab, the order and the page aside): the page then shows its filters unfolded. */
-export function narrowsList(filters: QueueFilters): boolean {
-  const { tab: _tab, sort: _sort, page: _page, ...narrowing } = filters;
-  return Object.values(narrowing).some(Boolean);
-}
-
 /**
  * Whether the list is its tab's. The escalated filter replaces the tabs: the escalation digest's link lists every
  * request still escalated, held or pooled, in one list.

@@ -33,7 +33,7 @@ import {
 import { parisDay } from '../../common/clock';
 import { euThresholdNotice } from './eu-threshold.policy';
 import { assignmentEndLabel, historyEventLabel, historyReasonLabel, referenceParts } from './history-labels';
-import { listsOpenOnly, missedTakeCharge, narrowsList, QUEUE_SORTS, QueueFilters, QueueSort, tabsApply } from './workspace-queue.policy';
+import { listsOpenOnly, missedTakeCharge, QUEUE_SORTS, QueueFilters, QueueSort, tabsApply } from './workspace-queue.policy';
 import { frenchDay } from '../../common/french-format';
 import { DECLINE_REASONS, PermittedActions, WorkspaceService } from './workspace.service';
 import { noLongerYoursNotice } from './no-longer-yours';
@@ -195,7 +195,6 @@ export class WorkspaceViews {
           : mineLabel,
       heading: `Espace ${ROLE_LABELS[staff.role].toLowerCase()}`,
       filters,
-      filtered: narrowsList(filters),
       // Near the list's heading, each with its link to the list without it (the others kept), and one without any.
       appliedFilters: applied,
       withoutFilters: query(Object.fromEntries(FILTER_PARAMS.map((key) => [key, null]))),
