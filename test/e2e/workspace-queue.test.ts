@@ -107,6 +107,8 @@ describe('the workspace queue', () => {
     expect(html).toContain('<h2 id="liste-demandes">Mes demandes : 28 demandes, avec 2 filtres</h2>');
     const submitted = await (await client.get('/espace?tab=mine&filtrage=1&q=&kind=environmental&department=38')).text();
     expect(submitted).toContain('<h2 id="liste-demandes" tabindex="-1" data-focus-on-load>Mes demandes : 28 demandes, avec 2 filtres</h2>');
+    // Each cell of a row names its column, for a phone's cards.
+    expect(html).toContain('<td data-label="Statut">');
     // The département filter offers the network's départements only (AURA-EE: Isère yes, Paris no).
     expect(html).toContain('<option value="38" selected>38 — Isère</option>');
     expect(html).not.toContain('75 — Paris');
@@ -476,7 +478,7 @@ describe('the workspace queue', () => {
     const all = await (await client.get('/espace')).text();
     expect(all).toContain('<h2 id="liste-demandes">Demandes attribuées de mes réseaux : 2 demandes</h2>');
     expect(all).toContain('<th scope="col">Facilitateur</th>');
-    expect(all).toContain('<td>Alix Test</td>');
+    expect(all).toContain('<td data-label="Facilitateur">Alix Test</td>');
     expect(all).toContain(`<option value="${bao}">Bao Test</option>`);
     expect(all).not.toContain('Rennaise');
     expect(listed(all)).toEqual([first, second]);
