@@ -22,7 +22,7 @@ const deadline = (id: string): PendingOutboxEvent => ({
   queue: 'routing',
   jobName: 'routing.deadline',
   jobId: `deadline-${id}`,
-  payload: { requestId: 'r', assignmentId: 'a' },
+  payload: { assignmentId: 'a' },
   delayMs: 60_000,
 });
 
@@ -60,7 +60,7 @@ describe('jobsToPublish', () => {
       [deadline('1'), submitted('2', 'r1'), submitted('3', 'r2')],
       {
         routing: [
-          ['routing.deadline', { requestId: 'r', assignmentId: 'a' }, 'deadline-1', 60_000],
+          ['routing.deadline', { assignmentId: 'a' }, 'deadline-1', 60_000],
           ['request.submitted-batch', { requestIds: ['r1', 'r2'] }, 'request.submitted-batch-2-2', undefined],
         ],
       },

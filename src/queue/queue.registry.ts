@@ -14,8 +14,11 @@ export interface JobPayloads {
   'mail.send': { mailId: string };
   /** Several messages waiting for their first delivery, published together by the outbox relay. */
   'mail.send-batch': { mailIds: string[] };
-  /** The take-charge deadline of an assignment has come (delayed job; a sweep re-derives it). */
-  'routing.deadline': { requestId: string; assignmentId: string };
+  /**
+   * The take-charge deadline of an assignment has come (delayed job; a sweep re-derives it). `requestId`: written by
+   * earlier versions, still in the queue after an upgrade; nothing reads it.
+   */
+  'routing.deadline': { assignmentId: string; requestId?: string };
   /** A facilitator's availability changed (created, edited, absence added or removed). */
   'routing.facilitator-changed': { facilitatorId: string };
   /** Capacity may have freed in a network: try to assign its pool, oldest first. */

@@ -66,6 +66,11 @@ describe('routing worker', () => {
     const state = await settled(request.id, 'assigned');
     expect(state.facilitatorId).toBe(isere);
     await waitFor(async () => (await mailsTo('isere@example.org', 'facilitator-assignment')) === 1, 10_000, 'courriel au facilitateur');
+    // Its take-charge timer names the assignment alone: all its processor reads.
+    const [assignment] = await t.dataSource.query(`SELECT id FROM request_assignments WHERE request_id = $1`, [request.id]);
+    expect(await t.dataSource.query(`SELECT payload FROM outbox_events WHERE job_name = 'routing.deadline'`)).toEqual([
+      { payload: { assignmentId: assignment.id } },
+    ]);
 
     const token = new URL(request.trackingUrl).searchParams.get('t')!;
     const tracked = await bodyOf(fetch(`${t.url}/api/v1/requests/${request.reference}`, { headers: { 'x-tracking-token': token } }));

@@ -861,8 +861,8 @@ export class RoutingService {
       ...this.assignmentMails(assignments, handOver),
       this.outbox.addManyStatement(
         'routing.deadline',
-        assignments.map(({ id, requestId, takeChargeDueAt }) => ({
-          payload: { requestId, assignmentId: id },
+        assignments.map(({ id, takeChargeDueAt }) => ({
+          payload: { assignmentId: id },
           jobId: `deadline-${id}`,
           delayMs: timerDelayMs(takeChargeDueAt, now),
         })),
