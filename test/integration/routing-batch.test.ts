@@ -1,6 +1,7 @@
 import { Clock } from '../../src/common/clock';
 import { EscalationDigestService } from '../../src/modules/routing/escalation-digest.service';
 import { RoutingService } from '../../src/modules/routing/routing.service';
+import { RoutingRepository } from '../../src/modules/routing/routing.repository';
 import { QueueService } from '../../src/queue/queue.service';
 import { mailsTo } from '../support/conversation';
 import { insertFacilitator } from '../support/facilitators';
@@ -113,6 +114,27 @@ describe('routing in batches', () => {
     // Still waiting requests are not announced twice.
     await routing.poolAlert('aura-ee');
     expect((await t.dataSource.query(`SELECT count(*)::int AS n FROM mail_messages WHERE template = 'network-pool-alert'`))[0].n).toBe(1);
+  });
+
+  it('withdraws the overdue requests of one facilitator fifty per transaction, one e-mail each', async () => {
+    const held = await insertFacilitator(t.dataSource, { email: 'debordee@example.org', capacity: 60 });
+    const ids = await submitMany(52);
+    await t.app.get(RoutingService).routeAll(ids);
+    expect(new Set((await statuses(ids)).map((r: { facilitatorId: string | null }) => r.facilitatorId))).toEqual(new Set([held]));
+
+    time.forward(5 * 24 * 3600_000); // beyond 2 working days, whatever today is
+    // As the sweep lists them after downtime: all at once.
+    const overdue = await t.app.get(RoutingRepository).overdueAssignments(t.app.get(Clock).now(), 500);
+    expect(overdue).toHaveLength(52);
+    await t.app.get(RoutingService).deadlinesReached(overdue);
+    const told = await t.dataSource.query(
+      `SELECT subject FROM mail_messages WHERE recipient = 'debordee@example.org' AND template = 'facilitator-withdrawals' ORDER BY subject`,
+    );
+    expect(told.map((m: { subject: string }) => m.subject)).toEqual([
+      '2 demandes vous sont retirées : leur délai de prise en charge est passé',
+      '50 demandes vous sont retirées : leur délai de prise en charge est passé',
+    ]);
+    expect((await statuses(ids)).every((r: { status: string }) => r.status === 'unassigned')).toBe(true);
   });
 
   it('a digest counts every request it announces, lists the oldest hundred, and says how many wait in all', async () => {

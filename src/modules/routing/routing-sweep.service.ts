@@ -39,7 +39,7 @@ export class RoutingSweepService extends IntervalSweep {
   protected async sweep(): Promise<void> {
     const now = this.clock.now();
     await this.routing.routeAll(await this.repository.staleSubmitted(new Date(now.getTime() - STALE_SUBMISSION_MS), BATCH));
-    // Together: a facilitator whose deadlines passed for several requests hears of them in one e-mail.
+    // Together: a facilitator whose deadlines passed for several requests hears of them in one e-mail (per routing batch).
     await this.routing.deadlinesReached(await this.repository.overdueAssignments(now, BATCH));
     // Together: a facilitator with several reminders due gets them in one e-mail.
     await this.routing.remind([

@@ -176,8 +176,7 @@ export class RoutingService {
    * oldest first; those no longer waiting are left as they are.
    */
   async routeAll(requestIds: string[]): Promise<void> {
-    const waiting = await this.routing.awaitingRouting(requestIds);
-    for (let i = 0; i < waiting.length; i += ROUTING_BATCH) await this.routeBatch(waiting.slice(i, i + ROUTING_BATCH));
+    for (const batch of inBatches(await this.routing.awaitingRouting(requestIds))) await this.routeBatch(batch);
   }
 
   /** Routes those of these requests still waiting, oldest first; their outcomes in that order. */
@@ -197,10 +196,13 @@ export class RoutingService {
 
   /**
    * Take-charge deadlines passed (the sweep's, or a timer's): each request not taken in charge by then leaves its
-   * facilitator and is routed on. Those of one facilitator in one transaction, and one e-mail.
+   * facilitator and is routed on. Those of one facilitator ROUTING_BATCH per transaction and e-mail: a sweep after
+   * downtime may list hundreds, too many to lock at once.
    */
   async deadlinesReached(overdue: readonly HeldAssignment[]): Promise<void> {
-    for (const [facilitatorId, assignments] of byFacilitator(overdue)) await this.withdrawOverdue(facilitatorId, assignments);
+    for (const [facilitatorId, assignments] of byFacilitator(overdue)) {
+      for (const batch of inBatches(assignments)) await this.withdrawOverdue(facilitatorId, batch);
+    }
   }
 
   /**
@@ -1230,6 +1232,13 @@ function byFacilitator<T extends { facilitatorId: string }>(items: readonly T[])
   const grouped = new Map<string, T[]>();
   for (const item of items) grouped.set(item.facilitatorId, [...(grouped.get(item.facilitatorId) ?? []), item]);
   return grouped;
+}
+
+/** `items` in consecutive slices of ROUTING_BATCH. */
+function inBatches<T>(items: readonly T[]): T[][] {
+  const batches: T[][] = [];
+  for (let i = 0; i < items.length; i += ROUTING_BATCH) batches.push(items.slice(i, i + ROUTING_BATCH));
+  return batches;
 }
 
 function oldestFirst(a: RoutableRequest, b: RoutableRequest): number {
