@@ -3,13 +3,15 @@
  * it at the next reference load — routed again when nobody had begun them, kept by their facilitator otherwise —
  * while closed ones stay with the network that served them.
  */
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import networksSeed from '../../src/modules/reference/seed/networks.json';
 import { NetworkSeed, seedReferenceData } from '../../src/modules/reference/reference.seed';
 import { ReferenceService } from '../../src/modules/reference/reference.service';
 import { RoutingService } from '../../src/modules/routing/routing.service';
 import { insertFacilitator } from '../support/facilitators';
 import { seedRequest } from '../support/indicators';
-import { resetDatabase, submitRequest, TestApp, useTestApp, waitFor } from '../support/test-app';
+import { resetDatabase, sessionsWaitingOnLocks, submitRequest, TestApp, useTestApp, waitFor } from '../support/test-app';
 import { signedInStaff } from '../support/staff';
 
 const WITH_CORSE: NetworkSeed[] = [
@@ -105,5 +107,45 @@ describe('open requests follow their territory to a new network', () => {
     const before = await history();
     expect(await load(WITH_CORSE)).toEqual({ moved: 0, rerouted: 0, kept: 0, moves: [] });
     expect(await history()).toBe(before);
+  });
+
+  it('locks the requests it moves in id order, as routing does, whatever their age', async () => {
+    // The older one has the higher id: locked oldest first, it would be held while the move waits for the other.
+    const [lower, higher] = [randomUUID(), randomUUID()].sort();
+    for (const [id, createdAt] of [
+      [higher, '2026-01-05T10:00:00Z'],
+      [lower, '2026-01-06T10:00:00Z'],
+    ]) {
+      const seeded = await seedRequest(t.dataSource, 'national', '2A', createdAt, { status: 'unassigned' });
+      await t.dataSource.query(`UPDATE requests SET id = $1 WHERE id = $2`, [id, seeded]);
+    }
+    const blocker = new Client({ connectionString: t.config.DATABASE_URL });
+    const probe = new Client({ connectionString: t.config.DATABASE_URL });
+    await Promise.all([blocker.connect(), probe.connect()]);
+    try {
+      // Another transaction holds the lower one, as withdrawing a facilitator's overdue requests would, locking in id order.
+      await blocker.query('BEGIN');
+      await blocker.query(`SELECT 1 FROM requests WHERE id = $1 FOR UPDATE`, [lower]);
+      const moving = load(WITH_CORSE);
+      await waitFor(
+        async () => (await sessionsWaitingOnLocks(t.dataSource)) === 1,
+        10_000,
+        'le rattachement attend la première demande',
+        20,
+      );
+      // Waiting for the lower one, the move holds nothing of the higher: that would be its half of a deadlock.
+      await probe.query('BEGIN');
+      const higherFree = await probe.query(`SELECT 1 FROM requests WHERE id = $1 FOR UPDATE NOWAIT`, [higher]).then(
+        () => 'libre',
+        (error: { code?: string }) => `verrouillée (${error.code})`,
+      );
+      await probe.query('ROLLBACK');
+      await blocker.query('COMMIT');
+      expect(await moving).toEqual({ moved: 2, rerouted: 2, kept: 0, moves: [{ from: 'national', to: 'corse', count: 2 }] });
+      expect(higherFree).toBe('libre');
+    } finally {
+      await blocker.end();
+      await probe.end();
+    }
   });
 });

@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { runAsOne } from '../../database/sql-statement';
 import { OutboxRepository } from '../../queue/outbox.repository';
 import type { RequestStatus } from '../requests/request.types';
+import { oldestFirst } from './ranking.policy';
 import { realignmentOf } from './realignment.policy';
 
 /** The history line of a request moved to its territory's new network (staff only). */
@@ -26,6 +27,7 @@ interface Misaligned {
   regionName: string;
   assignmentId: string | null;
   holderId: string | null;
+  createdAt: Date;
 }
 
 /**
@@ -35,9 +37,11 @@ interface Misaligned {
  * in the reference load's transaction, after the régions: a second load finds nothing to move.
  */
 export async function realignOpenRequests(manager: EntityManager): Promise<RealignmentSummary> {
-  const rows: Misaligned[] = await manager.query(
+  // Locked in id order, as every routing transaction locks requests (no deadlock with a facilitator's overdue ones being
+  // withdrawn meanwhile); then oldest first, the order they are moved, told and routed again in.
+  const locked: Misaligned[] = await manager.query(
     `SELECT r.id, r.status, r.network_code AS "from", rg.network_code AS "to", fn.name AS "fromName", tn.name AS "toName",
-            rg.name AS "regionName", a.id AS "assignmentId", a.facilitator_id AS "holderId"
+            rg.name AS "regionName", a.id AS "assignmentId", a.facilitator_id AS "holderId", r.created_at AS "createdAt"
        FROM requests r
        JOIN departments d ON d.code = r.department_code
        JOIN regions rg ON rg.code = d.region_code
@@ -45,9 +49,10 @@ export async function realignOpenRequests(manager: EntityManager): Promise<Reali
        JOIN networks tn ON tn.code = rg.network_code
        LEFT JOIN request_assignments a ON a.request_id = r.id AND a.ended_at IS NULL
       WHERE r.status <> 'closed' AND r.network_code <> rg.network_code
-      ORDER BY r.created_at, r.id
+      ORDER BY r.id
         FOR UPDATE OF r`,
   );
+  const rows = locked.sort(oldestFirst);
   const rerouted = rows.filter((row) => realignmentOf(row.status) === 'reroute');
   const kept = rows.filter((row) => realignmentOf(row.status) === 'keep_holder');
   if (!rows.length) return { moved: 0, rerouted: 0, kept: 0, moves: [] };

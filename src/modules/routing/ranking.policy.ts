@@ -138,6 +138,11 @@ export function letGoText({ by, endReason, declineReason, taken }: LetGo): strin
   return `${by} (${how[endReason] ?? 'laissée'})`;
 }
 
+/** Requests are routed, and moved together, oldest first (their id breaks a tie). */
+export function oldestFirst(a: { id: string; createdAt: Date }, b: { id: string; createdAt: Date }): number {
+  return a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1);
+}
+
 /**
  * The eligible candidates, best first. Social clauses go to a facilitator of the département; the
  * région's coordinators are offered only when none of those is eligible.

@@ -27,6 +27,7 @@ import {
   followUpHolderText,
   IneligibilityReason,
   letGoText,
+  oldestFirst,
   rankFacilitators,
   waitingReasonText,
   PoolWait,
@@ -1239,10 +1240,6 @@ function inBatches<T>(items: readonly T[]): T[][] {
   const batches: T[][] = [];
   for (let i = 0; i < items.length; i += ROUTING_BATCH) batches.push(items.slice(i, i + ROUTING_BATCH));
   return batches;
-}
-
-function oldestFirst(a: RoutableRequest, b: RoutableRequest): number {
-  return a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1);
 }
 
 function event(request: RoutableRequest, type: string, toStatus: RequestStatus, extra: Partial<NewRequestEvent> = {}): NewRequestEvent {
