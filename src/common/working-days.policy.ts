@@ -115,7 +115,8 @@ export function latestWorkingDayAt(now: Date, hour: number, departmentCode: stri
 }
 
 /** A desk's office hours, local time: from 09:00 until 17:00 (17:00 itself is closed). */
-const OFFICE_OPENS_MS = hourOfDayMs(9);
+export const OFFICE_OPENS_HOUR = 9;
+const OFFICE_OPENS_MS = hourOfDayMs(OFFICE_OPENS_HOUR);
 const OFFICE_CLOSES_MS = hourOfDayMs(17);
 
 /**

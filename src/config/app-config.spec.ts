@@ -166,6 +166,8 @@ describe('loadConfig', () => {
     ['OUTBOX_POLL_MS', '10'],
     ['TAKE_CHARGE_WORKING_DAYS', '0'],
     ['ANSWER_WORKING_DAYS', 'ten'],
+    // Longer, a digest whose job was lost would wait past the office's day for the sweep.
+    ['POOL_ALERT_DIGEST_SECONDS', '14401'],
     ['RUN_MIGRATIONS', 'yes'],
     ['PERSONAL_DATA_RETENTION_YEARS', '0'],
     ['PERSONAL_DATA_RETENTION_YEARS', '11'],

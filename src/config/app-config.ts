@@ -154,11 +154,13 @@ export class AppConfig {
 
   /**
    * Requests that fall into a network's pool, or miss their take-charge deadline again, are announced together (one
-   * digest each), at most once per this many seconds.
+   * digest each), at most once per this many seconds. At most 4 hours: a digest whose job was lost goes once the office
+   * has been open a whole period (lostDigestGoesAt), which must fit in its 8-hour day.
    */
   @Transform(toInt)
   @IsInt({ message: 'un nombre entier de secondes' })
   @Min(1, { message: 'au moins 1' })
+  @Max(14_400, { message: 'au plus 14400 (4 heures)' })
   POOL_ALERT_DIGEST_SECONDS = 900;
 
   /** The buyer may reply to an answer for this long; without a reply, the request closes by itself. */

@@ -1,6 +1,6 @@
 /**
- * The one registry of queues, jobs and their payloads. Payloads carry ids only: the facts are in
- * PostgreSQL, and a processor reads them afresh, so a replayed job acts on the current state.
+ * The one registry of queues, jobs and their payloads. Payloads carry ids only (a digest's job, the time it was planned
+ * for too): the facts are in PostgreSQL, and a processor reads them afresh, so a replayed job acts on the current state.
  */
 export const QUEUE_NAMES = ['routing', 'mail', 'lifecycle', 'surveys'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
@@ -23,10 +23,13 @@ export interface JobPayloads {
   'routing.facilitator-changed': { facilitatorId: string };
   /** Capacity may have freed in a network: try to assign its pool, oldest first. */
   'routing.drain-pool': { networkCode: string };
-  /** Requests fell into a network's pool: one message to its animators lists them (delayed to the end of the digest period). */
-  'routing.pool-alert': { networkCode: string };
+  /**
+   * Requests fell into a network's pool: one message to its animators lists them (delayed to the end of the digest
+   * period). `at`: the time it was planned for, in ms (absent from jobs queued by earlier versions).
+   */
+  'routing.pool-alert': { networkCode: string; at?: number };
   /** Requests of a network missed their take-charge deadline again: one message to its animators lists them (delayed likewise). */
-  'routing.escalation-digest': { networkCode: string };
+  'routing.escalation-digest': { networkCode: string; at?: number };
   /** Something the buyer should hear of changed (delayed and deduplicated: quick changes make one e-mail). */
   'buyer.notify': { requestId: string };
   /** The reply window of an answered request, or of a precision asked, may be over (delayed; a sweep re-derives it). */

@@ -1,6 +1,7 @@
 import { Clock } from '../../src/common/clock';
 import { isWorkingDay, latestWorkingDayAt, takeChargeDueAt } from '../../src/common/working-days.policy';
 import { OverdueAnswersService } from '../../src/modules/routing/overdue-answers.service';
+import { RoutingProcessor } from '../../src/modules/routing/routing.processor';
 import { RoutingService } from '../../src/modules/routing/routing.service';
 import { RoutingRepository } from '../../src/modules/routing/routing.repository';
 import { RoutingSweepService } from '../../src/modules/routing/routing-sweep.service';
@@ -323,6 +324,24 @@ describe('routing worker', () => {
       expect(await digests()).toHaveLength(1);
     },
   );
+
+  it('sends the weekend’s pool digest from a job run a few seconds before the opening it was planned for', async () => {
+    const { saturday, opening } = saturdayNight(t.app.get(Clock).now(), true);
+    time.forward(saturday.getTime() - t.app.get(Clock).now().getTime());
+    const request = await submit(84);
+    await settled(request.id, 'unassigned');
+    const jobs = await t.dataSource.query(`SELECT DISTINCT payload FROM outbox_events WHERE job_name = 'routing.pool-alert'`);
+    expect(jobs).toEqual([{ payload: { networkCode: 'aura-ee', at: opening.getTime() } }]);
+
+    // The queue's host a few seconds ahead of this one's: the job runs before 09:00 here.
+    time.forward(opening.getTime() - 10_000 - t.app.get(Clock).now().getTime());
+    const alert = t.app.get(RoutingProcessor).handlers()['routing.pool-alert']!;
+    // A job queued by an earlier version, which does not say when it was planned for, leaves it to the sweep.
+    await alert({ networkCode: 'aura-ee' });
+    expect(await mailsTo('contact@auvergnerhonealpes-ee.fr', 'network-pool-alert')).toBe(0);
+    await alert(jobs[0].payload);
+    expect(await mailsTo('contact@auvergnerhonealpes-ee.fr', 'network-pool-alert')).toBe(1);
+  });
 
   it('sends the pool digest due on a Tuesday at 10:00 at once', async () => {
     const now = t.app.get(Clock).now();

@@ -30,11 +30,11 @@ export class EscalationDigestService {
 
   /**
    * The network's escalations not announced yet, in one message to each of its recipients, within the network's office
-   * hours only (networkDigestGoesAt). Idempotent.
+   * hours only, or just before the time its job was planned `at` (networkDigestGoesAt). Idempotent.
    */
-  async announce(networkCode: string): Promise<void> {
+  async announce(networkCode: string, at?: Date): Promise<void> {
     const now = this.clock.now();
-    if (!networkDigestGoesAt(now, this.reference.clockDepartmentOf(networkCode))) return;
+    if (!networkDigestGoesAt(now, this.reference.clockDepartmentOf(networkCode), at)) return;
     await this.dataSource.transaction(async (manager) => {
       const escalated = await this.routing.lockUnannouncedEscalations(manager, networkCode);
       if (!escalated.length) return;

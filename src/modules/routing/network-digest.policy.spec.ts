@@ -1,4 +1,4 @@
-import { dailyDigestGoesAt, networkDigestAt, networkDigestGoesAt, networkDigestMails } from './network-digest.policy';
+import { dailyDigestGoesAt, lostDigestGoesAt, networkDigestAt, networkDigestGoesAt, networkDigestMails } from './network-digest.policy';
 
 const PERIOD_MS = 15 * 60_000;
 
@@ -44,6 +44,42 @@ describe('networkDigestGoesAt', () => {
     ['a Tuesday at 16:30 Paris is 19:30 in La Réunion', '2026-12-01T15:30:00Z', '974', false],
   ])('%s', (_, now, departmentCode, expected) => {
     expect(networkDigestGoesAt(new Date(now), departmentCode)).toBe(expected);
+  });
+});
+
+describe('networkDigestGoesAt, for a job planned at a time', () => {
+  it.each<[string, string, string, string, boolean]>([
+    ['planned at the opening, run 10 s before (the hosts’ clocks differ)', '2026-12-01T07:59:50Z', '2026-12-01T08:00:00Z', '75', true],
+    ['planned at the opening, run a minute before', '2026-12-01T07:59:00Z', '2026-12-01T08:00:00Z', '75', true],
+    ['planned at the opening, run two minutes before: the sweep sends it', '2026-12-01T07:58:00Z', '2026-12-01T08:00:00Z', '75', false],
+    ['planned at the opening, run on time', '2026-12-01T08:00:00Z', '2026-12-01T08:00:00Z', '75', true],
+    ['planned at the opening, run after the close (workers down all day)', '2026-12-01T16:30:00Z', '2026-12-01T08:00:00Z', '75', false],
+    ['planned Monday 09:00, run on Saturday', '2026-12-05T09:00:00Z', '2026-12-07T08:00:00Z', '75', false],
+    ['planned at the opening in La Réunion, run 10 s before', '2026-12-01T04:59:50Z', '2026-12-01T05:00:00Z', '974', true],
+  ])('%s', (_, now, at, departmentCode, expected) => {
+    expect(networkDigestGoesAt(new Date(now), departmentCode, new Date(at))).toBe(expected);
+  });
+});
+
+describe('lostDigestGoesAt', () => {
+  const HOURS = 3600_000;
+  it.each<[string, string, number, string, boolean]>([
+    ['a Tuesday at 09:10 Paris: the opening’s job may still come', '2026-12-01T08:10:00Z', PERIOD_MS, '75', false],
+    ['a Tuesday at 09:15:30 Paris: a period past the opening, not a minute more', '2026-12-01T08:15:30Z', PERIOD_MS, '75', false],
+    ['a Tuesday at 09:16 Paris: a period and a minute past the opening', '2026-12-01T08:16:00Z', PERIOD_MS, '75', true],
+    ['a Tuesday at 16:59 Paris', '2026-12-01T15:59:00Z', PERIOD_MS, '75', true],
+    ['a Tuesday at 17:00 Paris, closed', '2026-12-01T16:00:00Z', PERIOD_MS, '75', false],
+    ['a Saturday at 10:00 Paris', '2026-12-05T09:00:00Z', PERIOD_MS, '75', false],
+    ['a Monday at 09:16 Paris, after the weekend', '2026-12-07T08:16:00Z', PERIOD_MS, '75', true],
+    ['4 hours: a Tuesday at 13:00 Paris', '2026-12-01T12:00:00Z', 4 * HOURS, '75', false],
+    ['4 hours: a Tuesday at 13:01 Paris', '2026-12-01T12:01:00Z', 4 * HOURS, '75', true],
+    ['4 hours: a Tuesday at 16:59 Paris', '2026-12-01T15:59:00Z', 4 * HOURS, '75', true],
+    ['8 hours (past the bound of the setting): never in a day', '2026-12-01T15:59:00Z', 8 * HOURS, '75', false],
+    ['16 hours (past the bound): not at the next opening either', '2026-12-02T08:01:00Z', 16 * HOURS, '75', false],
+    ['a Tuesday at 09:16 in La Réunion (06:16 Paris)', '2026-12-01T05:16:00Z', PERIOD_MS, '974', true],
+    ['the same instant in Paris, closed', '2026-12-01T05:16:00Z', PERIOD_MS, '75', false],
+  ])('%s', (_, now, periodMs, departmentCode, expected) => {
+    expect(lostDigestGoesAt(new Date(now), periodMs, departmentCode)).toBe(expected);
   });
 });
 

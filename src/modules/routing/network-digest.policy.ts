@@ -1,4 +1,4 @@
-import { latestWorkingDayAt, withinOfficeHours } from '../../common/working-days.policy';
+import { latestWorkingDayAt, OFFICE_OPENS_HOUR, withinOfficeHours } from '../../common/working-days.policy';
 import type { MailToQueue } from '../mail/mail.service';
 import type { NetworkRecipients } from './routing.repository';
 
@@ -16,12 +16,30 @@ export function networkDigestAt(now: Date, periodMs: number, departmentCode: str
   return withinOfficeHours(periodEnd, departmentCode);
 }
 
+/** How early a digest's job may run and still go as at the time it was planned for: hosts' clocks differ a little. */
+export const DIGEST_CLOCK_SKEW_MS = 60_000;
+
+/** How late past its time a digest's job is taken as lost (with Redis), for the sweep to send what it would have. */
+export const DIGEST_JOB_LOST_AFTER_MS = 60_000;
+
 /**
  * Whether a network's pool or escalation digest may go at `now`: within its office hours. A job or a sweep that comes
- * to it at night leaves it unannounced, for the sweep to send at the opening.
+ * to it at night leaves it unannounced, for the sweep to send at the opening. A job planned `at` the opening
+ * (networkDigestAt) that runs up to DIGEST_CLOCK_SKEW_MS before it goes as if on time, rather than wait for the sweep.
  */
-export function networkDigestGoesAt(now: Date, departmentCode: string): boolean {
-  return withinOfficeHours(now, departmentCode).getTime() === now.getTime();
+export function networkDigestGoesAt(now: Date, departmentCode: string, at?: Date): boolean {
+  const asOf = at && now < at && now.getTime() >= at.getTime() - DIGEST_CLOCK_SKEW_MS ? at : now;
+  return withinOfficeHours(asOf, departmentCode).getTime() === asOf.getTime();
+}
+
+/**
+ * Whether the sweep may send at `now` a digest whose job was lost: in office hours, once the latest opening is a whole
+ * period (`periodMs`) and DIGEST_JOB_LOST_AFTER_MS past, so that what was held for the opening, or gathered since,
+ * goes by its own job first.
+ */
+export function lostDigestGoesAt(now: Date, periodMs: number, departmentCode: string): boolean {
+  const opening = latestWorkingDayAt(now, OFFICE_OPENS_HOUR, departmentCode);
+  return networkDigestGoesAt(now, departmentCode) && opening.getTime() <= now.getTime() - periodMs - DIGEST_JOB_LOST_AFTER_MS;
 }
 
 /**

@@ -6,7 +6,7 @@ import { LOGGER } from '../../common/logging/logging.module';
 import { IntervalSweep } from '../../queue/interval-sweep';
 import { ReferenceService } from '../reference/reference.service';
 import { EscalationDigestService } from './escalation-digest.service';
-import { networkDigestGoesAt } from './network-digest.policy';
+import { DIGEST_JOB_LOST_AFTER_MS, lostDigestGoesAt } from './network-digest.policy';
 import { OverdueAnswersService } from './overdue-answers.service';
 import { RoutingRepository } from './routing.repository';
 import { RoutingService } from './routing.service';
@@ -51,10 +51,10 @@ export class RoutingSweepService extends IntervalSweep {
       await this.routing.facilitatorChanged(facilitatorId);
     }
     for (const networkCode of await this.repository.networksWithPool()) await this.routing.drainPool(networkCode);
-    // A digest job lost with Redis: the requests it would have announced are still unannounced. Once the network's office
-    // has been open a whole period, so that a digest held for the opening goes by its own job, in one message.
-    const lostBefore = new Date(now.getTime() - this.config.POOL_ALERT_DIGEST_SECONDS * 1000 - STALE_SUBMISSION_MS);
-    const lost = (networkCode: string) => networkDigestGoesAt(lostBefore, this.reference.clockDepartmentOf(networkCode));
+    // A digest job lost with Redis: the requests it would have announced are still unannounced, in one message.
+    const period = this.config.POOL_ALERT_DIGEST_SECONDS * 1000;
+    const lostBefore = new Date(now.getTime() - period - DIGEST_JOB_LOST_AFTER_MS);
+    const lost = (networkCode: string) => lostDigestGoesAt(now, period, this.reference.clockDepartmentOf(networkCode));
     for (const networkCode of (await this.repository.networksWithUnannouncedEscalations(lostBefore)).filter(lost)) {
       await this.escalations.announce(networkCode);
     }

@@ -18,8 +18,13 @@ export class RoutingProcessor implements JobProcessor {
       'routing.deadline': ({ assignmentId }) => this.routing.deadlineReached(assignmentId),
       'routing.facilitator-changed': ({ facilitatorId }) => this.routing.facilitatorChanged(facilitatorId),
       'routing.drain-pool': async ({ networkCode }) => void (await this.routing.drainPool(networkCode)),
-      'routing.pool-alert': ({ networkCode }) => this.routing.poolAlert(networkCode),
-      'routing.escalation-digest': ({ networkCode }) => this.escalations.announce(networkCode),
+      'routing.pool-alert': ({ networkCode, at }) => this.routing.poolAlert(networkCode, plannedAt(at)),
+      'routing.escalation-digest': ({ networkCode, at }) => this.escalations.announce(networkCode, plannedAt(at)),
     };
   }
+}
+
+/** When a digest's job was planned for (networkDigestGoesAt): unknown for a job queued by an earlier version. */
+function plannedAt(at: number | undefined): Date | undefined {
+  return at === undefined ? undefined : new Date(at);
 }

@@ -10,6 +10,7 @@ import { LOGGER } from '../../common/logging/logging.module';
 import { transactionRetryingDeadlocks } from '../../database/deadlock-retry';
 import { runAsOne, SqlStatement } from '../../database/sql-statement';
 import { OutboxRepository, timerDelayMs } from '../../queue/outbox.repository';
+import type { JobPayloads } from '../../queue/queue.registry';
 import { BuyerNotificationsService } from '../buyer-notifications/buyer-notifications.service';
 import { MailService } from '../mail/mail.service';
 import { milestoneOf } from '../requests/milestone.policy';
@@ -979,23 +980,30 @@ export class RoutingService {
    * opening of the network's office (networkDigestAt): one job per network and sending time, the queue ignores the
    * copies added by later changes meant for the same one.
    */
-  private digestJobs(name: string, networkCodes: string[]): Array<{ payload: { networkCode: string }; jobId: string; delayMs: number }> {
+  private digestJobs(
+    name: string,
+    networkCodes: string[],
+  ): Array<{ payload: JobPayloads['routing.pool-alert']; jobId: string; delayMs: number }> {
     const period = this.config.POOL_ALERT_DIGEST_SECONDS * 1000;
     const now = this.clock.now();
     return [...new Set(networkCodes)].map((networkCode) => {
       const at = networkDigestAt(now, period, this.reference.clockDepartmentOf(networkCode));
-      return { payload: { networkCode }, jobId: `${name}-${networkCode}-${at.getTime()}`, delayMs: timerDelayMs(at, now) };
+      return {
+        payload: { networkCode, at: at.getTime() },
+        jobId: `${name}-${networkCode}-${at.getTime()}`,
+        delayMs: timerDelayMs(at, now),
+      };
     });
   }
 
   /**
    * Tells the network's animators which requests fell into its pool since the last digest, how many in all
-   * and how many wait now; it lists the oldest POOL_ALERT_LIMIT of them. Only within the network's office hours
-   * (networkDigestGoesAt). Idempotent.
+   * and how many wait now; it lists the oldest POOL_ALERT_LIMIT of them. Only within the network's office hours, or
+   * just before the time its job was planned `at` (networkDigestGoesAt). Idempotent.
    */
-  async poolAlert(networkCode: string): Promise<void> {
+  async poolAlert(networkCode: string, at?: Date): Promise<void> {
     const now = this.clock.now();
-    if (!networkDigestGoesAt(now, this.reference.clockDepartmentOf(networkCode))) return;
+    if (!networkDigestGoesAt(now, this.reference.clockDepartmentOf(networkCode), at)) return;
     await this.dataSource.transaction(async (manager) => {
       const { requests, announced, waiting } = await this.routing.announcePool(manager, networkCode, POOL_ALERT_LIMIT, now);
       if (!announced) return;
