@@ -441,13 +441,18 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     ]);
   });
 
-  it('gives a request to a facilitator at capacity once staff confirm, past it; the pool drain gives them nothing more', async () => {
+  /** Bérénice holding request `n`, at her capacity of 1; the next three wait in the pool; the network's animator signed in. */
+  async function bereniceFull(n: number) {
     const berenice = await insertFacilitator(t.dataSource, { network: 'aura-ee', firstName: 'Bérénice', capacity: 1 });
-    const held = await submit(21);
-    await routedTo(held, berenice);
-    const [given, next, last] = [await submit(22), await submit(23), await submit(24)];
-    for (const reference of [given, next, last]) await routedTo(reference, null);
-    const animator = await signedIn({ role: 'animator', networks: ['aura-ee'] });
+    await routedTo(await submit(n), berenice);
+    const waiting = [await submit(n + 1), await submit(n + 2), await submit(n + 3)];
+    for (const reference of waiting) await routedTo(reference, null);
+    return { berenice, waiting, animator: await signedIn({ role: 'animator', networks: ['aura-ee'] }) };
+  }
+
+  it('gives a request to a facilitator at capacity once staff confirm, past it; the pool drain gives them nothing more', async () => {
+    const { berenice, waiting, animator } = await bereniceFull(21);
+    const [given, next, last] = waiting;
     const path = `/espace/demandes/${given}/reaffectation`;
     const question = 'Bérénice Test a déjà 1 demande pour une capacité de 1. La lui confier quand même ?';
     const nothingWritten = async (reference: string, open: number) => {
@@ -477,7 +482,7 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     expect(askedHtml).toContain(`value="${berenice}" checked`);
     expect(askedHtml).toContain('>Escaladée : Bérénice connaît cet acheteur</textarea>');
     expect(askedHtml).toContain(
-      `<button class="fr-btn" type="submit" name="beyondCapacity" value="${berenice}">Oui, la lui confier quand même</button>`,
+      `<button class="fr-btn" type="submit" name="beyondCapacity" value="${berenice}:1">Oui, la lui confier quand même</button>`,
     );
     await nothingWritten(given, 1);
 
@@ -544,6 +549,73 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     expect(
       document.paths['/api/v1/staff/requests/{ref}/reassign'].post.requestBody.content['application/json'].schema.properties.beyondCapacity,
     ).toMatchObject({ type: 'boolean', default: false });
+  });
+
+  it('asks again when the facilitator confirmed for was given more meanwhile, on the page and by the API', async () => {
+    const { berenice, waiting, animator } = await bereniceFull(31);
+    const [given, meanwhile, later] = waiting;
+    const path = `/espace/demandes/${given}/reaffectation`;
+    const reason = 'Escaladée : Bérénice connaît cet acheteur';
+    const confirm = (html: string) =>
+      animator.post(path, {
+        _csrf: csrfIn(html),
+        formToken: hiddenField(html, 'formToken'),
+        seenState: hiddenField(html, 'seenState'),
+        facilitatorId: berenice,
+        reason,
+        beyondCapacity: hiddenField(html, 'beyondCapacity'),
+      });
+
+    const asked = await animator.submit(path, path, { facilitatorId: berenice, reason });
+    expect(asked.status).toBe(409);
+    const askedHtml = await asked.text();
+    expect(askedHtml).toContain('Bérénice Test a déjà 1 demande pour une capacité de 1. La lui confier quand même ?');
+    expect(hiddenField(askedHtml, 'beyondCapacity')).toBe(`${berenice}:1`);
+    // Meanwhile another animator gives her one more, by the API, confirming at the load they read.
+    const token = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
+    const confirmedByApi = (reference: string, confirmedOpenCount: unknown) =>
+      api(`/requests/${reference}/reassign`, token, {
+        facilitatorId: berenice,
+        reason: 'Urgente',
+        beyondCapacity: true,
+        confirmedOpenCount,
+      });
+    const byColleague = await confirmedByApi(meanwhile, 1);
+    expect(byColleague.status).toBe(200);
+    expect(await openCount(berenice)).toBe(2);
+
+    // Confirmed at 1 of 1, not at 2 of 1: asked again with her load now, nothing written.
+    const again = await confirm(askedHtml);
+    expect(again.status).toBe(409);
+    const againHtml = await again.text();
+    expect(againHtml).toContain('Bérénice Test a déjà 2 demandes pour une capacité de 1. La lui confier quand même ?');
+    expect(hiddenField(againHtml, 'beyondCapacity')).toBe(`${berenice}:2`);
+    expect(await requestRow(given)).toMatchObject({ status: 'unassigned', holder: null });
+    expect(await openCount(berenice)).toBe(2);
+    const confirmed = await confirm(againHtml);
+    expect(confirmed.status).toBe(303);
+    expect(await requestRow(given)).toMatchObject({ status: 'assigned', holder: berenice });
+    expect(await openCount(berenice)).toBe(3);
+
+    // The API likewise: a confirmation at 2 does not stand at 3; a count it cannot read is a field error.
+    const stale = await confirmedByApi(later, 2);
+    expect(stale.status).toBe(409);
+    const question = 'Bérénice Test a déjà 3 demandes pour une capacité de 1. La lui confier quand même ?';
+    expect(await stale.json()).toMatchObject({ code: 'conflict', errors: [{ field: 'beyondCapacity', message: question }] });
+    const unreadable = await confirmedByApi(later, '3');
+    expect(unreadable.status).toBe(400);
+    expect((await unreadable.json()).errors).toEqual([
+      {
+        field: 'confirmedOpenCount',
+        message: 'Le nombre de demandes ouvertes du facilitateur lors de la confirmation : un entier, 0 ou plus.',
+      },
+    ]);
+    expect(await requestRow(later)).toMatchObject({ status: 'unassigned', holder: null });
+    const document = await bodyOf(fetch(`${t.url}/api/docs-json`));
+    expect(
+      document.paths['/api/v1/staff/requests/{ref}/reassign'].post.requestBody.content['application/json'].schema.properties
+        .confirmedOpenCount,
+    ).toMatchObject({ type: 'integer', minimum: 0 });
   });
 
   it('sends a request rerouted from its only eligible facilitator to the network’s pool, not back to them', async () => {

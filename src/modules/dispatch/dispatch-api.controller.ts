@@ -122,6 +122,12 @@ export class DispatchApiController {
           description:
             'Avec facilitatorId : true confie la demande au facilitateur choisi même s’il a atteint sa capacité (ses demandes ouvertes la dépassent alors ; le routage ne lui en donne plus tant qu’il n’est pas repassé en dessous). Sans lui, un facilitateur à pleine capacité est refusé (409, erreur sur le champ beyondCapacity : « X a déjà N demandes pour une capacité de N. La lui confier quand même ? »), rien n’est enregistré. Un facilitateur absent, désactivé, d’un autre type ou territoire reste refusé.',
         },
+        confirmedOpenCount: {
+          type: 'integer',
+          minimum: 0,
+          description:
+            'Avec beyondCapacity : true, facultatif : le nombre de demandes ouvertes du facilitateur que vous avez lu en confirmant (openCount de l’annuaire, ou N de la question). S’il en tient davantage au moment d’enregistrer, la confirmation ne vaut plus : 409 comme sans beyondCapacity, avec la question à jour. Absent : confirmé quelle que soit sa charge.',
+        },
         seenState: { type: 'string', description: SEEN_STATE_DESCRIPTION },
       },
     },
@@ -130,7 +136,7 @@ export class DispatchApiController {
   async reassign(
     @CurrentStaff() staff: StaffPrincipal,
     @Param('ref') ref: string,
-    @JsonBody('facilitatorId', 'reason', 'seenState', 'beyondCapacity') body: Body,
+    @JsonBody('facilitatorId', 'reason', 'seenState', 'beyondCapacity', 'confirmedOpenCount') body: Body,
   ): Promise<ReassignResultDto> {
     return (await this.dispatch.reassign(staff, ref, objectOf(body))).result;
   }

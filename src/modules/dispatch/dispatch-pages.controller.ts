@@ -100,10 +100,18 @@ export class DispatchPagesController {
       return this.renderReassign(res, 400, staff, ref, formModel(body, [{ field: 'facilitatorId', message }]));
     }
     const facilitatorId = body.facilitatorId === AUTOMATIC ? undefined : body.facilitatorId;
-    // « Oui, la lui confier quand même » names whom it confirms for: another facilitator checked since is asked anew.
-    const beyondCapacity = body.beyondCapacity !== undefined && body.beyondCapacity === body.facilitatorId;
+    // « Oui, la lui confier quand même » names whom it confirms for and at which load (confirmationOf): another
+    // facilitator checked since is asked anew, and so is this one given more requests meanwhile.
+    const [confirmedFor, confirmedOpenCount] = typeof body.beyondCapacity === 'string' ? body.beyondCapacity.split(':') : [];
+    const beyondCapacity = confirmedFor === body.facilitatorId && /^\d+$/.test(confirmedOpenCount ?? '');
     await onFieldErrors(
-      () => this.dispatch.reassign(staff, ref, { ...body, facilitatorId, beyondCapacity }),
+      () =>
+        this.dispatch.reassign(staff, ref, {
+          ...body,
+          facilitatorId,
+          beyondCapacity,
+          confirmedOpenCount: beyondCapacity ? Number(confirmedOpenCount) : undefined,
+        }),
       (errors, error) =>
         error instanceof BeyondCapacityUnconfirmed
           ? this.renderReassign(res, error.status, staff, ref, formModel(body), null, error)
@@ -236,7 +244,7 @@ export class DispatchPagesController {
     res.status(status).render('dispatch-reassign', {
       conflict,
       refused: conflict !== null,
-      beyondCapacity: unconfirmed && { facilitatorId: unconfirmed.facilitatorId, question: unconfirmed.message },
+      beyondCapacity: unconfirmed && { confirms: confirmationOf(unconfirmed), question: unconfirmed.message },
       // One verb for staff giving a request, held or from the pool; the page's link says the same.
       title: `Confier la demande ${request.reference} à ${request.holder ? 'un autre facilitateur' : 'un facilitateur'}`,
       request: this.described(request),
@@ -283,4 +291,9 @@ function automaticHint(request: DispatchSummary): string {
   return request.holder
     ? 'Le routage choisit le facilitateur disponible le mieux placé, sauf celui qui la tient. Sans autre facilitateur disponible, la demande attend dans la réserve du réseau.'
     : 'Le routage choisit le facilitateur disponible le mieux placé. Sans facilitateur disponible, la demande reste dans la réserve du réseau.';
+}
+
+/** The confirm button's value: the facilitator asked about and the open requests the question quoted, `<id>:<count>`. */
+function confirmationOf({ facilitatorId, openCount }: BeyondCapacityUnconfirmed): string {
+  return `${facilitatorId}:${openCount}`;
 }

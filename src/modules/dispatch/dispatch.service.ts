@@ -256,7 +256,8 @@ export class DispatchService {
 
   /**
    * The network gives the request to a chosen facilitator (a place claimed under lock, refused if absent; at capacity,
-   * asked first, then given past it once `beyondCapacity` confirms), or lets routing choose again (no facilitatorId).
+   * asked first, then given past it once `beyondCapacity` confirms — asked again if they hold more than the
+   * `confirmedOpenCount` it was confirmed at), or lets routing choose again (no facilitatorId).
    * Awaiting the buyer's precision, it stays awaiting with the new holder (request-state.policy), whom routing must then
    * find now: the pool would lose it. Says whether it was given from the pool: nobody held it under the lock (as the
    * form saw it, the seen state checked).
@@ -270,6 +271,7 @@ export class DispatchService {
       throw new ValidationFailed([{ field: 'facilitatorId', message: 'Choisissez un facilitateur de la liste.' }]);
     }
     const beyondCapacity = tickedBox(body.beyondCapacity, 'beyondCapacity');
+    const confirmedOpenCount = beyondCapacity ? openCountConfirmed(body.confirmedOpenCount) : null;
     const result = await transactionRetryingDeadlocks(this.dataSource, async (manager) => {
       const { request, current } = await this.lock(manager, visible.id, { staff, seen, may: canReassign });
       // Before the holder's place is freed, with whom routing or staff may choose: in one ordered lock, as routing does.
@@ -351,7 +353,7 @@ export class DispatchService {
           handOver: { by: nameOf(staff), reason, resumed: handedOver, rerouted: !chosenId },
           to: placed,
           // Routing's own choice never goes past capacity; staff's, once they confirmed.
-          beyondCapacity: !chosenId ? 'refused' : beyondCapacity ? 'confirmed' : 'ask',
+          beyondCapacity: !chosenId ? 'refused' : beyondCapacity ? { confirmed: confirmedOpenCount } : 'ask',
         },
       );
       if (handedOver) {
@@ -547,4 +549,16 @@ function nameOf(staff: StaffPrincipal): string {
 /** The candidates a reassignment may choose among: the request's kind and territory, whatever their load today. */
 function offeredFor(request: RoutableRequest, candidates: ClaimableFacilitator[]): ClaimableFacilitator[] {
   return candidates.filter((f) => !['kind', 'territory'].includes(whyNotEligible(request, f) ?? ''));
+}
+
+/** The open requests a confirmation past capacity was given at (null: not said, whatever the load). */
+function openCountConfirmed(value: unknown): number | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
+  throw new ValidationFailed([
+    {
+      field: 'confirmedOpenCount',
+      message: 'Le nombre de demandes ouvertes du facilitateur lors de la confirmation : un entier, 0 ou plus.',
+    },
+  ]);
 }

@@ -2,24 +2,31 @@ import { BeyondCapacity, beyondCapacityQuestion, ChosenVerdict, chosenVerdict } 
 import { IneligibilityReason } from './ranking.policy';
 
 describe('chosenVerdict', () => {
-  it.each<[IneligibilityReason | null, BeyondCapacity, ChosenVerdict]>([
-    [null, 'refused', { give: true, beyondCapacity: false }],
-    [null, 'ask', { give: true, beyondCapacity: false }],
+  const confirmedAt3 = { confirmed: 3 };
+  it.each<[IneligibilityReason | null, BeyondCapacity, number, ChosenVerdict]>([
+    [null, 'refused', 0, { give: true, beyondCapacity: false }],
+    [null, 'ask', 0, { give: true, beyondCapacity: false }],
     // Confirmed, yet a place was freed meanwhile: given within capacity, and said so.
-    [null, 'confirmed', { give: true, beyondCapacity: false }],
+    [null, confirmedAt3, 2, { give: true, beyondCapacity: false }],
     // A facilitator's own choice (the pool, a colleague) never goes past capacity.
-    ['full', 'refused', { refused: 'full' }],
-    ['full', 'ask', { ask: true }],
-    ['full', 'confirmed', { give: true, beyondCapacity: true }],
+    ['full', 'refused', 3, { refused: 'full' }],
+    ['full', 'ask', 3, { ask: true }],
+    // Confirmed at « 3 demandes pour une capacité de 3 »: given at 3, or fewer; asked again at 5.
+    ['full', confirmedAt3, 3, { give: true, beyondCapacity: true }],
+    ['full', confirmedAt3, 2, { give: true, beyondCapacity: true }],
+    ['full', confirmedAt3, 4, { ask: true }],
+    ['full', confirmedAt3, 5, { ask: true }],
+    // Confirmed without a load (an API client that does not say): whatever it is.
+    ['full', { confirmed: null }, 5, { give: true, beyondCapacity: true }],
     // Nothing else gives way to a confirmation.
-    ['absent', 'confirmed', { refused: 'absent' }],
-    ['inactive', 'confirmed', { refused: 'inactive' }],
-    ['kind', 'confirmed', { refused: 'kind' }],
-    ['territory', 'confirmed', { refused: 'territory' }],
-    ['excluded', 'confirmed', { refused: 'excluded' }],
-    ['absent', 'ask', { refused: 'absent' }],
-  ])('%s, %s: %j', (reason, beyondCapacity, expected) => {
-    expect(chosenVerdict(reason, beyondCapacity)).toEqual(expected);
+    ['absent', confirmedAt3, 3, { refused: 'absent' }],
+    ['inactive', confirmedAt3, 3, { refused: 'inactive' }],
+    ['kind', { confirmed: null }, 0, { refused: 'kind' }],
+    ['territory', confirmedAt3, 3, { refused: 'territory' }],
+    ['excluded', confirmedAt3, 3, { refused: 'excluded' }],
+    ['absent', 'ask', 3, { refused: 'absent' }],
+  ])('%s, %j, %i open: %j', (reason, beyondCapacity, openCount, expected) => {
+    expect(chosenVerdict(reason, beyondCapacity, openCount)).toEqual(expected);
   });
 });
 

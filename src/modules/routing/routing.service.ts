@@ -738,10 +738,15 @@ export class RoutingService {
     const verdict = chosenVerdict(
       facilitator ? whyNotEligible(request, facilitator) : await this.whyNotCandidate(manager, request, facilitatorId),
       beyondCapacity,
+      facilitator?.openCount ?? 0,
     );
     if ('ask' in verdict) {
       const { firstName, lastName, openCount, capacity } = facilitator!;
-      throw new BeyondCapacityUnconfirmed(facilitatorId, beyondCapacityQuestion(`${firstName} ${lastName}`, openCount, capacity));
+      throw new BeyondCapacityUnconfirmed(
+        facilitatorId,
+        openCount,
+        beyondCapacityQuestion(`${firstName} ${lastName}`, openCount, capacity),
+      );
     }
     if ('refused' in verdict) {
       const message = CHOSEN_REFUSALS[verdict.refused];
