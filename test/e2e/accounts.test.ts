@@ -709,7 +709,7 @@ describe('staff accounts', () => {
       expect(held).toContain('id="titulaire-parti-alerte"');
       expect(await (await c.get('/espace')).text()).toMatch(
         new RegExp(
-          `${inProgress.reference}[\\s\\S]*?<td data-label="Facilitateur">Lou Partie <p class="fr-badge fr-badge--warning fr-badge--sm">compte désactivé</p></td>`,
+          `${inProgress.reference}[\\s\\S]*?<td role="cell" data-label="Facilitateur">Lou Partie <p class="fr-badge fr-badge--warning fr-badge--sm">compte désactivé</p></td>`,
         ),
       );
     });
