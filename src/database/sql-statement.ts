@@ -18,7 +18,8 @@ export interface SqlStatement {
 /**
  * Runs several INSERT/UPDATE statements as one, through data-modifying CTEs: one round trip, and
  * all or nothing without an explicit transaction. They all see the tables as they were before it: one of them
- * cannot update a row another inserts (write that row complete instead). The statement is prepared once per connection
+ * cannot update a row another inserts (write that row complete instead), and two updating one row count once (run them
+ * apart). The statement is prepared once per connection
  * (named after its text), so PostgreSQL does not parse and plan it again on every submission.
  * Given an EntityManager, it runs inside that manager's transaction.
  */

@@ -592,7 +592,7 @@ describe('routing worker', () => {
   const overdueNow = () => t.app.get(RoutingRepository).overdueAssignments(t.app.get(Clock).now(), 50);
 
   it('withdraws the requests of a facilitator whose deadlines pass in one sweep in one e-mail listing them, once', async () => {
-    await insertFacilitator(t.dataSource, { email: 'absorbee@example.org', firstName: 'Alix' });
+    const absorbed = await insertFacilitator(t.dataSource, { email: 'absorbee@example.org', firstName: 'Alix' });
     const [first, second, third] = [await submit(81), await submit(82, { subject: 'Papier <recyclé> & encre' }), await submit(83)];
     for (const request of [first, second, third]) await settled(request.id, 'assigned');
     // Room for two: the third waits in the pool.
@@ -618,6 +618,14 @@ describe('routing worker', () => {
       { status: 'unassigned', facilitatorId: null, misses: 1 },
     ]);
     expect(await mailsTo('relais@example.org', 'facilitator-assignment')).toBe(2);
+    // Each withdrawal frees its place (a walk-through saw three withdrawn free one: « 6 / 6 complet » holding 1).
+    const load = await t.dataSource.query(`SELECT id, open_count AS n FROM facilitators WHERE id = ANY($1::uuid[]) ORDER BY email`, [
+      [absorbed, next],
+    ]);
+    expect(load).toEqual([
+      { id: absorbed, n: 0 },
+      { id: next, n: 2 },
+    ]);
     const missed = await t.dataSource.query(`SELECT count(*)::int AS n FROM request_events WHERE type = 'deadline_missed'`);
     expect(missed).toEqual([{ n: 3 }]);
 

@@ -230,9 +230,9 @@ export class RoutingService {
       missed.sort((a, b) => oldestFirst(a.request, b.request));
       const requests = missed.map(({ request }) => request);
       await this.routing.lockPlaces(manager, requests, [facilitatorId]);
-      await runAsOne(
-        manager,
-        missed.flatMap(({ request, current, misses }) => [
+      // One statement per request: the facilitator's row updated by several parts of one statement frees one place only.
+      for (const { request, current, misses } of missed) {
+        await runAsOne(manager, [
           ...this.release(
             request,
             current,
@@ -241,8 +241,8 @@ export class RoutingService {
             { deadlineMisses: misses },
           ),
           ...(misses >= ESCALATION_MISSES ? this.escalationStatements(request, misses) : []),
-        ]),
-      );
+        ]);
+      }
       const outcomes = await this.assign(
         manager,
         missed.map(({ request, misses }) => ({ ...request, status: 'submitted', deadlineMisses: misses })),
