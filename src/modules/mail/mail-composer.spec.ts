@@ -563,7 +563,8 @@ describe('MailComposer, facilitator-assignment', () => {
   it('tells a coordinator why the département’s facilitators could not take it, when routing chose them', () => {
     const why = 'les facilitateurs de clauses sociales du département sont tous absents (retour du premier, le 31 décembre 2026)';
     const routed = withContext({ fallbackWhy: why });
-    expect(routed.text).toContain(`Elle vous revient comme coordinateur régional : ${why}.`);
+    // A paragraph of its own, apart from the request's details that follow.
+    expect(routed.text).toContain(`Elle vous revient comme coordinateur régional : ${why}.\n\nType de question :`);
     expect(routed.html).toContain(`Elle vous revient comme <strong>coordinateur régional</strong> : ${why}.`);
     // Chosen by staff: the hand-over says so, and nothing of a routing that did not happen.
     for (const body of Object.values(assignment('Course A'))) expect(body).not.toContain('coordinateur régional');
