@@ -636,7 +636,7 @@ describe('routing worker', () => {
     const lines = [
       `- ${first.reference} « Fournitures de bureau et loi AGEC 81 » — confiée à un autre facilitateur\n`,
       `- ${second.reference} « Papier <recyclé> & encre » — confiée à un autre facilitateur\n`,
-      `- ${third.reference} « Fournitures de bureau et loi AGEC 83 » — en attente dans la réserve du réseau, faute de facilitateur disponible\n`,
+      `- ${third.reference} « Fournitures de bureau et loi AGEC 83 » — en attente dans la réserve du réseau : aucun autre facilitateur ne peut la prendre pour l’instant\n`,
     ];
     const at = lines.map((line) => mail.indexOf(line));
     expect(at.every((index, i) => index >= 0 && (i === 0 || index > at[i - 1]))).toBe(true);
