@@ -43,16 +43,43 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     return Object.assign(client, { staffId: id });
   }
 
-  /** « Oui, la lui confier quand même » on the page that asked it: the form as sent back, confirmed for whom it names. */
-  const confirmedBeyondCapacity = (staff: StaffClient, path: string, askedHtml: string, facilitatorId: string, reason: string) =>
+  /**
+   * « Oui, la lui confier quand même » on the page that asked it: the form as sent back, confirmed for whom it names
+   * (or as a `button` of an older page did).
+   */
+  const confirmedBeyondCapacity = (
+    staff: StaffClient,
+    path: string,
+    askedHtml: string,
+    facilitatorId: string,
+    reason: string,
+    button = hiddenField(askedHtml, 'beyondCapacity'),
+  ) =>
     staff.post(path, {
       _csrf: csrfIn(askedHtml),
       formToken: hiddenField(askedHtml, 'formToken'),
       seenState: hiddenField(askedHtml, 'seenState'),
       facilitatorId,
       reason,
-      beyondCapacity: hiddenField(askedHtml, 'beyondCapacity'),
+      beyondCapacity: button,
     });
+
+  /** A confirmation that no longer holds: asked again with `question` and a button confirming `button`, nothing written. */
+  async function askedAgain(confirmation: Promise<Response>, reference: string, question: string, button: string): Promise<string> {
+    const again = await confirmation;
+    expect(again.status).toBe(409);
+    const html = await again.text();
+    expect(html).toContain(question);
+    expect(hiddenField(html, 'beyondCapacity')).toBe(button);
+    expect(await requestRow(reference)).toMatchObject({ status: 'unassigned', holder: null });
+    return html;
+  }
+
+  /** The reassign body's `name` property, as the API's document describes it. */
+  const reassignProperty = async (name: string) =>
+    (await bodyOf(fetch(`${t.url}/api/docs-json`))).paths['/api/v1/staff/requests/{ref}/reassign'].post.requestBody.content[
+      'application/json'
+    ].schema.properties[name];
 
   const api = (path: string, authorization: string, body?: unknown, headers: Record<string, string> = {}) =>
     fetch(`${t.url}/api/v1/staff${path}`, {
@@ -482,7 +509,7 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     expect(askedHtml).toContain(`value="${berenice}" checked`);
     expect(askedHtml).toContain('>Escaladée : Bérénice connaît cet acheteur</textarea>');
     expect(askedHtml).toContain(
-      `<button class="fr-btn" type="submit" name="beyondCapacity" value="${berenice}:1">Oui, la lui confier quand même</button>`,
+      `<button class="fr-btn" type="submit" name="beyondCapacity" value="${berenice}:1:1">Oui, la lui confier quand même</button>`,
     );
     await nothingWritten(given, 1);
 
@@ -545,10 +572,7 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     expect(absent.status).toBe(409);
     expect((await absent.json()).message).toBe('Ce facilitateur est absent aujourd’hui : choisissez-en un autre.');
     expect(await requestRow(last)).toMatchObject({ status: 'unassigned', holder: null });
-    const document = await bodyOf(fetch(`${t.url}/api/docs-json`));
-    expect(
-      document.paths['/api/v1/staff/requests/{ref}/reassign'].post.requestBody.content['application/json'].schema.properties.beyondCapacity,
-    ).toMatchObject({ type: 'boolean', default: false });
+    expect(await reassignProperty('beyondCapacity')).toMatchObject({ type: 'boolean', default: false });
   });
 
   it('asks again when the facilitator confirmed for was given more meanwhile, on the page and by the API', async () => {
@@ -556,21 +580,13 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     const [given, meanwhile, later] = waiting;
     const path = `/espace/demandes/${given}/reaffectation`;
     const reason = 'Escaladée : Bérénice connaît cet acheteur';
-    const confirm = (html: string) =>
-      animator.post(path, {
-        _csrf: csrfIn(html),
-        formToken: hiddenField(html, 'formToken'),
-        seenState: hiddenField(html, 'seenState'),
-        facilitatorId: berenice,
-        reason,
-        beyondCapacity: hiddenField(html, 'beyondCapacity'),
-      });
+    const confirm = (html: string) => confirmedBeyondCapacity(animator, path, html, berenice, reason);
 
     const asked = await animator.submit(path, path, { facilitatorId: berenice, reason });
     expect(asked.status).toBe(409);
     const askedHtml = await asked.text();
     expect(askedHtml).toContain('Bérénice Test a déjà 1 demande pour une capacité de 1. La lui confier quand même ?');
-    expect(hiddenField(askedHtml, 'beyondCapacity')).toBe(`${berenice}:1`);
+    expect(hiddenField(askedHtml, 'beyondCapacity')).toBe(`${berenice}:1:1`);
     // Meanwhile another animator gives her one more, by the API, confirming at the load they read.
     const token = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
     const confirmedByApi = (reference: string, confirmedOpenCount: unknown) =>
@@ -585,12 +601,12 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
     expect(await openCount(berenice)).toBe(2);
 
     // Confirmed at 1 of 1, not at 2 of 1: asked again with her load now, nothing written.
-    const again = await confirm(askedHtml);
-    expect(again.status).toBe(409);
-    const againHtml = await again.text();
-    expect(againHtml).toContain('Bérénice Test a déjà 2 demandes pour une capacité de 1. La lui confier quand même ?');
-    expect(hiddenField(againHtml, 'beyondCapacity')).toBe(`${berenice}:2`);
-    expect(await requestRow(given)).toMatchObject({ status: 'unassigned', holder: null });
+    const againHtml = await askedAgain(
+      confirm(askedHtml),
+      given,
+      'Bérénice Test a déjà 2 demandes pour une capacité de 1. La lui confier quand même ?',
+      `${berenice}:2:1`,
+    );
     expect(await openCount(berenice)).toBe(2);
     const confirmed = await confirm(againHtml);
     expect(confirmed.status).toBe(303);
@@ -611,11 +627,67 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
       },
     ]);
     expect(await requestRow(later)).toMatchObject({ status: 'unassigned', holder: null });
-    const document = await bodyOf(fetch(`${t.url}/api/docs-json`));
-    expect(
-      document.paths['/api/v1/staff/requests/{ref}/reassign'].post.requestBody.content['application/json'].schema.properties
-        .confirmedOpenCount,
-    ).toMatchObject({ type: 'integer', minimum: 0 });
+    expect(await reassignProperty('confirmedOpenCount')).toMatchObject({ type: 'integer', minimum: 0 });
+  });
+
+  it('asks again when the capacity confirmed against was lowered meanwhile, or the page’s button did not say it', async () => {
+    const { berenice, waiting, animator } = await bereniceFull(41);
+    const [given, byApi] = waiting;
+    const path = `/espace/demandes/${given}/reaffectation`;
+    const reason = 'Escaladée : Bérénice connaît cet acheteur';
+    const confirm = (html: string, button?: string) => confirmedBeyondCapacity(animator, path, html, berenice, reason, button);
+    const asked = await animator.submit(path, path, { facilitatorId: berenice, reason });
+    const askedHtml = await asked.text();
+    expect(hiddenField(askedHtml, 'beyondCapacity')).toBe(`${berenice}:1:1`);
+
+    // A page opened before the button said the capacity: asked again, with it.
+    const oldButtonHtml = await askedAgain(
+      confirm(askedHtml, `${berenice}:1`),
+      given,
+      'Bérénice Test a déjà 1 demande pour une capacité de 1. La lui confier quand même ?',
+      `${berenice}:1:1`,
+    );
+
+    // Meanwhile an administrator lowers her capacity to 0: at the same load, one past it, not the none accepted.
+    const admin = await bearerFor(t, { role: 'admin' });
+    const lowered = await fetch(`${t.url}/api/v1/facilitators/${berenice}`, {
+      method: 'PATCH',
+      headers: { authorization: admin, 'content-type': 'application/json' },
+      body: JSON.stringify({ capacity: 0 }),
+    });
+    expect(lowered.status).toBe(200);
+    const againHtml = await askedAgain(
+      confirm(oldButtonHtml),
+      given,
+      'Bérénice Test a déjà 1 demande pour une capacité de 0. La lui confier quand même ?',
+      `${berenice}:1:0`,
+    );
+    expect(await openCount(berenice)).toBe(1);
+    const confirmed = await confirm(againHtml);
+    expect(confirmed.status).toBe(303);
+    expect(await requestRow(given)).toMatchObject({ status: 'assigned', holder: berenice });
+
+    // The API likewise with confirmedCapacity: 2 for 1 read, 2 for 0 now, asked again; without it, the load alone holds.
+    const token = await bearerFor(t, { role: 'animator', networks: ['aura-ee'] });
+    const confirmedByApi = (load: Record<string, unknown>) =>
+      api(`/requests/${byApi}/reassign`, token, { facilitatorId: berenice, reason: 'Urgente', beyondCapacity: true, ...load });
+    const stale = await confirmedByApi({ confirmedOpenCount: 2, confirmedCapacity: 1 });
+    expect(stale.status).toBe(409);
+    const question = 'Bérénice Test a déjà 2 demandes pour une capacité de 0. La lui confier quand même ?';
+    expect(await stale.json()).toMatchObject({ code: 'conflict', errors: [{ field: 'beyondCapacity', message: question }] });
+    const alone = await confirmedByApi({ confirmedCapacity: 0 });
+    expect(alone.status).toBe(400);
+    expect((await alone.json()).errors).toEqual([
+      {
+        field: 'confirmedCapacity',
+        message: 'La capacité lue en confirmant va avec le nombre de demandes ouvertes lu en même temps (confirmedOpenCount).',
+      },
+    ]);
+    expect(await requestRow(byApi)).toMatchObject({ status: 'unassigned', holder: null });
+    const loadOnly = await confirmedByApi({ confirmedOpenCount: 2 });
+    expect(loadOnly.status).toBe(200);
+    expect(await openCount(berenice)).toBe(3);
+    expect(await reassignProperty('confirmedCapacity')).toMatchObject({ type: 'integer', minimum: 0 });
   });
 
   it('sends a request rerouted from its only eligible facilitator to the network’s pool, not back to them', async () => {

@@ -128,6 +128,12 @@ export class DispatchApiController {
           description:
             'Avec beyondCapacity : true, facultatif : le nombre de demandes ouvertes du facilitateur que vous avez lu en confirmant (openCount de l’annuaire, ou N de la question). S’il en tient davantage au moment d’enregistrer, la confirmation ne vaut plus : 409 comme sans beyondCapacity, avec la question à jour. Absent : confirmé quelle que soit sa charge.',
         },
+        confirmedCapacity: {
+          type: 'integer',
+          minimum: 0,
+          description:
+            'Avec confirmedOpenCount, facultatif : la capacité du facilitateur que vous avez lue en même temps (capacity de l’annuaire, ou la capacité de la question). La confirmation vaut alors pour le dépassement accepté, confirmedOpenCount moins confirmedCapacity : s’il est plus grand au moment d’enregistrer (davantage de demandes, ou une capacité abaissée entre-temps), 409 comme sans beyondCapacity, avec la question à jour. Absent : seul le nombre de demandes ouvertes compte.',
+        },
         seenState: { type: 'string', description: SEEN_STATE_DESCRIPTION },
       },
     },
@@ -136,7 +142,7 @@ export class DispatchApiController {
   async reassign(
     @CurrentStaff() staff: StaffPrincipal,
     @Param('ref') ref: string,
-    @JsonBody('facilitatorId', 'reason', 'seenState', 'beyondCapacity', 'confirmedOpenCount') body: Body,
+    @JsonBody('facilitatorId', 'reason', 'seenState', 'beyondCapacity', 'confirmedOpenCount', 'confirmedCapacity') body: Body,
   ): Promise<ReassignResultDto> {
     return (await this.dispatch.reassign(staff, ref, objectOf(body))).result;
   }

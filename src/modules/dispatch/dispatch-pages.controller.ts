@@ -101,16 +101,18 @@ export class DispatchPagesController {
     }
     const facilitatorId = body.facilitatorId === AUTOMATIC ? undefined : body.facilitatorId;
     // « Oui, la lui confier quand même » names whom it confirms for and at which load (confirmationOf): another
-    // facilitator checked since is asked anew, and so is this one given more requests meanwhile.
-    const [confirmedFor, confirmedOpenCount] = typeof body.beyondCapacity === 'string' ? body.beyondCapacity.split(':') : [];
-    const beyondCapacity = confirmedFor === body.facilitatorId && /^\d+$/.test(confirmedOpenCount ?? '');
+    // facilitator checked since is asked anew, and so is this one further past capacity meanwhile. A button without the
+    // capacity (a page opened before it was said) asks again.
+    const confirmation = /^([^:]+):(\d+):(\d+)$/.exec(typeof body.beyondCapacity === 'string' ? body.beyondCapacity : '');
+    const beyondCapacity = confirmation !== null && confirmation[1] === body.facilitatorId;
     await onFieldErrors(
       () =>
         this.dispatch.reassign(staff, ref, {
           ...body,
           facilitatorId,
           beyondCapacity,
-          confirmedOpenCount: beyondCapacity ? Number(confirmedOpenCount) : undefined,
+          confirmedOpenCount: beyondCapacity ? Number(confirmation[2]) : undefined,
+          confirmedCapacity: beyondCapacity ? Number(confirmation[3]) : undefined,
         }),
       (errors, error) =>
         error instanceof BeyondCapacityUnconfirmed
@@ -293,7 +295,7 @@ function automaticHint(request: DispatchSummary): string {
     : 'Le routage choisit le facilitateur disponible le mieux placé. Sans facilitateur disponible, la demande reste dans la réserve du réseau.';
 }
 
-/** The confirm button's value: the facilitator asked about and the open requests the question quoted, `<id>:<count>`. */
-function confirmationOf({ facilitatorId, openCount }: BeyondCapacityUnconfirmed): string {
-  return `${facilitatorId}:${openCount}`;
+/** The confirm button's value: the facilitator asked about and the load the question quoted, `<id>:<openCount>:<capacity>`. */
+function confirmationOf({ facilitatorId, openCount, capacity }: BeyondCapacityUnconfirmed): string {
+  return `${facilitatorId}:${openCount}:${capacity}`;
 }

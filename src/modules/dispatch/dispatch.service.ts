@@ -256,8 +256,8 @@ export class DispatchService {
 
   /**
    * The network gives the request to a chosen facilitator (a place claimed under lock, refused if absent; at capacity,
-   * asked first, then given past it once `beyondCapacity` confirms — asked again if they hold more than the
-   * `confirmedOpenCount` it was confirmed at), or lets routing choose again (no facilitatorId).
+   * asked first, then given past it once `beyondCapacity` confirms — asked again if they are further past capacity than
+   * `confirmedOpenCount` for `confirmedCapacity` when confirmed), or lets routing choose again (no facilitatorId).
    * Awaiting the buyer's precision, it stays awaiting with the new holder (request-state.policy), whom routing must then
    * find now: the pool would lose it. Says whether it was given from the pool: nobody held it under the lock (as the
    * form saw it, the seen state checked).
@@ -271,7 +271,7 @@ export class DispatchService {
       throw new ValidationFailed([{ field: 'facilitatorId', message: 'Choisissez un facilitateur de la liste.' }]);
     }
     const beyondCapacity = tickedBox(body.beyondCapacity, 'beyondCapacity');
-    const confirmedOpenCount = beyondCapacity ? openCountConfirmed(body.confirmedOpenCount) : null;
+    const confirmedLoad = beyondCapacity ? loadConfirmed(body) : null;
     const result = await transactionRetryingDeadlocks(this.dataSource, async (manager) => {
       const { request, current } = await this.lock(manager, visible.id, { staff, seen, may: canReassign });
       // Before the holder's place is freed, with whom routing or staff may choose: in one ordered lock, as routing does.
@@ -353,7 +353,7 @@ export class DispatchService {
           handOver: { by: nameOf(staff), reason, resumed: handedOver, rerouted: !chosenId },
           to: placed,
           // Routing's own choice never goes past capacity; staff's, once they confirmed.
-          beyondCapacity: !chosenId ? 'refused' : beyondCapacity ? { confirmed: confirmedOpenCount } : 'ask',
+          beyondCapacity: !chosenId ? 'refused' : beyondCapacity ? { confirmed: confirmedLoad } : 'ask',
         },
       );
       if (handedOver) {
@@ -551,14 +551,22 @@ function offeredFor(request: RoutableRequest, candidates: ClaimableFacilitator[]
   return candidates.filter((f) => !['kind', 'territory'].includes(whyNotEligible(request, f) ?? ''));
 }
 
-/** The open requests a confirmation past capacity was given at (null: not said, whatever the load). */
-function openCountConfirmed(value: unknown): number | null {
+/**
+ * The load a confirmation past capacity was given at: the open requests, and the capacity they were read against (null:
+ * not said; the load alone then holds). Neither said: confirmed whatever the load.
+ */
+function loadConfirmed(body: Record<string, unknown>): { openCount: number; capacity: number | null } | null {
+  const openCount = countConfirmed(body.confirmedOpenCount, 'confirmedOpenCount', 'Le nombre de demandes ouvertes du facilitateur');
+  const capacity = countConfirmed(body.confirmedCapacity, 'confirmedCapacity', 'La capacité du facilitateur');
+  if (openCount === null && capacity !== null) {
+    const message = 'La capacité lue en confirmant va avec le nombre de demandes ouvertes lu en même temps (confirmedOpenCount).';
+    throw new ValidationFailed([{ field: 'confirmedCapacity', message }]);
+  }
+  return openCount === null ? null : { openCount, capacity };
+}
+
+function countConfirmed(value: unknown, field: string, what: string): number | null {
   if (value === undefined || value === null) return null;
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
-  throw new ValidationFailed([
-    {
-      field: 'confirmedOpenCount',
-      message: 'Le nombre de demandes ouvertes du facilitateur lors de la confirmation : un entier, 0 ou plus.',
-    },
-  ]);
+  throw new ValidationFailed([{ field, message: `${what} lors de la confirmation : un entier, 0 ou plus.` }]);
 }

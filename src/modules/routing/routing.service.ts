@@ -738,13 +738,15 @@ export class RoutingService {
     const verdict = chosenVerdict(
       facilitator ? whyNotEligible(request, facilitator) : await this.whyNotCandidate(manager, request, facilitatorId),
       beyondCapacity,
-      facilitator?.openCount ?? 0,
+      // Not a candidate: refused whatever their load.
+      facilitator ?? { openCount: 0, capacity: 0 },
     );
     if ('ask' in verdict) {
       const { firstName, lastName, openCount, capacity } = facilitator!;
       throw new BeyondCapacityUnconfirmed(
         facilitatorId,
         openCount,
+        capacity,
         beyondCapacityQuestion(`${firstName} ${lastName}`, openCount, capacity),
       );
     }
