@@ -4,6 +4,7 @@
  * facilitator holding a request of that network starts the answer from it, without JavaScript, and is told when it
  * was deleted meanwhile.
  */
+import { PASSAGE_TO_COMPLETE } from '../../src/modules/answer-templates/answer-template.policy';
 import { closePage, expectNoAxeViolations, openPage, signInStaff, submitByButton, useBrowserApp } from '../support/browser';
 import { submittedAndTaken } from '../support/conversation';
 import { bearerFor, insertStaff } from '../support/staff';
@@ -135,6 +136,8 @@ it('une réponse refusée pour un passage du modèle à compléter : le lien du 
   const marker = '[À compléter selon votre demande]';
   const text = `${Array.from({ length: 40 }, (_, i) => `Paragraphe ${i + 1} de la réponse.`).join('\n')}\nLe taux est ${marker} ; puis [À compléter : lot].`;
   await page.locator('#f-answer-body').fill(text);
+  // The box carries the pattern the answer is refused by, for the script to find a passage left: one definition.
+  expect(await page.locator('#f-answer-body').getAttribute('data-passage-pattern')).toBe(PASSAGE_TO_COMPLETE.source);
   expect(await submitByButton(page, 'Envoyer la réponse')).toBe(400);
   await page.locator('#resume-erreurs a', { hasText: `contient encore « ${marker} »` }).click();
   const start = text.indexOf(marker);
@@ -153,5 +156,16 @@ it('une réponse refusée pour un passage du modèle à compléter : le lien du 
     value: box.value,
   }));
   expect(shown).toEqual({ start, end: start + marker.length, scrolled: true, value: text });
+  // The passage named already replaced: the link selects the first one left, found by the pattern the box carries.
+  const replaced = text.replace(marker, '12 %');
+  await page.locator('#f-answer-body').fill(replaced);
+  await page.locator('#resume-erreurs a', { hasText: `contient encore « ${marker} »` }).click();
+  const left = replaced.indexOf('[À compléter : lot]');
+  await page.waitForFunction((at) => (document.activeElement as HTMLTextAreaElement | null)?.selectionStart === at, left, {
+    timeout: 5000,
+  });
+  expect(await page.locator('#f-answer-body').evaluate((box: HTMLTextAreaElement) => box.selectionEnd)).toBe(
+    left + '[À compléter : lot]'.length,
+  );
   await closePage(page);
 });

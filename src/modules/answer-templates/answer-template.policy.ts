@@ -44,8 +44,11 @@ export function checkTemplate(
   return { value, errors };
 }
 
-/** A template's passage for the facilitator to replace: « [À compléter …] » (any case, with or without the accent). */
-const PASSAGE_TO_COMPLETE = /\[\s*[àa]\s+compl[ée]ter[^\]\n]{0,200}\]/i;
+/**
+ * A template's passage for the facilitator to replace: « [À compléter …] » (any case, with or without the accent). The
+ * answer's text box carries it to the browser, whose error summary selects the passage an error names.
+ */
+export const PASSAGE_TO_COMPLETE = /\[\s*[àa]\s+compl[ée]ter[^\]\n]{0,200}\]/i;
 
 /**
  * The first passage of a template still to be replaced in an answer, or null: an answer sent with it would show the

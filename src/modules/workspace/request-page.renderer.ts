@@ -4,7 +4,7 @@ import { AppError, isRefusal, NotFound } from '../../common/errors/app-errors';
 import type { FormModel } from '../../web/form-model';
 import type { StaffPrincipal } from '../accounts/accounts.types';
 import { AnswerTemplatesService } from '../answer-templates/answer-templates.service';
-import { withTemplate } from '../answer-templates/answer-template.policy';
+import { PASSAGE_TO_COMPLETE, withTemplate } from '../answer-templates/answer-template.policy';
 import { draftSavedAt, FILES_NOT_KEPT, LEFT_DRAFTS_PATH } from '../answer-drafts/answer-draft.policy';
 import { LeftDraftsService } from '../answer-drafts/left-drafts.service';
 import { DraftSaved, requestForm, WorkspaceViews } from './workspace-views';
@@ -131,6 +131,8 @@ export class RequestPageRenderer {
       refused: Boolean(conflict || templateGone),
       answerTemplates: answerTemplates.map((t) => ({ id: t.id, title: t.title })),
       chosenTemplateId: chosen?.id ?? null,
+      // On the answer's text box, for error-summary.js: the pattern the answer is refused by, not a copy of it.
+      passageToComplete: { source: PASSAGE_TO_COMPLETE.source, flags: PASSAGE_TO_COMPLETE.flags },
       templateGone,
       // Said in the notice: the template follows the text typed, or stands alone.
       templateAfterTyped: Boolean(chosen) && typedBody,

@@ -10,15 +10,15 @@
     if (window.location.hash) window.addEventListener('load', function () { setTimeout(function () { notice.focus(); }, 0); });
   }
   if (!summary) return;
-  // A template's passage still to replace (answer-template.policy's PASSAGE_TO_COMPLETE).
-  var PASSAGE = /\[\s*[àa]\s+compl[ée]ter[^\]\n]{0,200}\]/i;
-  // The passage an error quotes (« [À compléter …] »), where it is in the text box: the one named, else the first left.
+  // The passage an error quotes (« [À compléter …] »), where it is in the text box: the one named, else the first left
+  // that the box's pattern finds (answer-template.policy's PASSAGE_TO_COMPLETE, rendered on it by the server).
   function passageIn(box, message) {
     var named = /«\s*(\[[^\]\n]+\])\s*»/.exec(message);
     if (!named) return null;
     var at = box.value.indexOf(named[1]);
     if (at !== -1) return { start: at, end: at + named[1].length };
-    var first = PASSAGE.exec(box.value);
+    if (!box.dataset.passagePattern) return null;
+    var first = new RegExp(box.dataset.passagePattern, box.dataset.passageFlags).exec(box.value);
     return first && { start: first.index, end: first.index + first[0].length };
   }
   // Selected, the passage is shown in the box, in the middle (a selection set by script is not scrolled to): its place is
