@@ -512,8 +512,21 @@ describe('dispatch: transfer, split, reassign, pool, load (worker running)', () 
       `<button class="fr-btn" type="submit" name="beyondCapacity" value="${berenice}:1:1">Oui, la lui confier quand même</button>`,
     );
     await nothingWritten(given, 1);
+    // The confirming button pressed with automatic routing ticked since: neither is done, the form says why.
+    const mixed = await confirmedBeyondCapacity(animator, path, askedHtml, 'auto', 'Escaladée : Bérénice connaît cet acheteur');
+    expect(mixed.status).toBe(400);
+    const mixedHtml = await mixed.text();
+    expect(mixedHtml).toContain('Vous avez coché un autre choix que celui à confirmer');
+    await nothingWritten(given, 1);
 
-    const confirmed = await confirmedBeyondCapacity(animator, path, askedHtml, berenice, 'Escaladée : Bérénice connaît cet acheteur');
+    const confirmed = await confirmedBeyondCapacity(
+      animator,
+      path,
+      mixedHtml,
+      berenice,
+      'Escaladée : Bérénice connaît cet acheteur',
+      `${berenice}:1:1`,
+    );
     expect(confirmed.status).toBe(303);
     expect(confirmed.headers.get('location')).toBe(`/espace/demandes/${given}?fait=attribution`);
     expect(await requestRow(given)).toMatchObject({ status: 'assigned', holder: berenice });

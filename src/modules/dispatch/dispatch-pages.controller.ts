@@ -105,6 +105,12 @@ export class DispatchPagesController {
     // capacity (a page opened before it was said) asks again.
     const confirmation = /^([^:]+):(\d+):(\d+)$/.exec(typeof body.beyondCapacity === 'string' ? body.beyondCapacity : '');
     const beyondCapacity = confirmation !== null && confirmation[1] === body.facilitatorId;
+    // The confirming button pressed with another choice ticked: it promised one thing, the form says another.
+    if (confirmation !== null && !beyondCapacity) {
+      const message =
+        'Vous avez coché un autre choix que celui à confirmer : cliquez sur « Confier au facilitateur coché » pour celui-ci, ou cochez de nouveau le facilitateur à pleine capacité.';
+      return this.renderReassign(res, 400, staff, ref, formModel(body, [{ field: 'facilitatorId', message }]));
+    }
     await onFieldErrors(
       () =>
         this.dispatch.reassign(staff, ref, {
