@@ -681,7 +681,9 @@ describe('staff accounts', () => {
       expect(done.headers.get('location')).toBe(`${path}?fait=desactivation-routage`);
       const after = await (await c.get(done.headers.get('location')!)).text();
       expect(after).toContain('<h1>Compte de Lou Partie désactivé</h1>');
-      expect(after).toContain('sa fiche ne reçoit plus de demandes');
+      expect(after).toContain(
+        'sa fiche ne reçoit plus de demandes : celles qui n’étaient pas prises en charge passent à un collègue ; confiez celles en cours à un autre facilitateur.',
+      );
       expect(after).toContain(`<a href="/espace/demandes/${inProgress.reference}">${inProgress.reference}</a>`);
       expect(after).not.toContain(elsewhere.reference);
 

@@ -103,6 +103,17 @@ describe('the OpenAPI document and the behaviour', () => {
     expect(buyerKinds).toEqual(expect.arrayContaining(types(tracked.history)));
   });
 
+  it('giving a request to another facilitator is « confier » in the document, as on the page', async () => {
+    const document = await documentOf();
+    const reassign = document.paths['/api/v1/staff/requests/{ref}/reassign'].post;
+    expect(reassign.summary).toMatch(/^Confier à un autre facilitateur : /);
+    expect(reassign.description).toContain('elle ne peut être confiée à personne (409)');
+    expect(reassign.responses['409'].description).toContain('pour transférer la demande, la confier à un autre facilitateur ou la prendre');
+    const seenState = document.components.schemas.StaffRequestPageDto.properties.seenState.description;
+    expect(seenState).toContain('pour clôturer, transférer ou confier la demande à un autre facilitateur');
+    expect(JSON.stringify([reassign, seenState])).not.toMatch(/réaffect/i);
+  });
+
   it('the bearer scheme names the opaque `gvt_` tokens the service issues, no JWT', async () => {
     const scheme = (await documentOf()).components.securitySchemes.bearer;
     const token = (await bearerFor(t, { role: 'admin' })).replace(/^Bearer /, '');

@@ -195,7 +195,9 @@ describe('directory pages: records (animators, admins) and absences (the facilit
     expect(saved.headers.get('location')).toBe(`${profilePage(id)}?fait=retrait`);
     expect(await record(id)).toMatchObject({ capacity: 3, active: false, departmentCodes: ['01', '38', '73'] });
     const withdrawn = await (await animator.get(`${profilePage(id)}?fait=retrait`)).text();
-    expect(withdrawn).toContain('La fiche est enregistrée et ne reçoit plus de nouvelles demandes.');
+    expect(withdrawn).toContain(
+      'La fiche est enregistrée et ne reçoit plus de nouvelles demandes. Celles qui n’étaient pas encore prises en charge repartent en attribution ; celles en cours restent à la même personne, à confier à un autre facilitateur depuis leur page si besoin.',
+    );
     // No request held: nothing to reassign. No account yet: how to give one.
     expect(withdrawn).not.toContain('Voir les demandes qu’il suit');
     expect(withdrawn).toContain('Il n’a pas encore de compte');
@@ -348,6 +350,11 @@ describe('directory pages: records (animators, admins) and absences (the facilit
     expect(mail.text_body).toContain(
       'passent à un collègue du même territoire (pour les clauses sociales, à défaut, au coordinateur régional), ou à la réserve, dès le premier jour de l’absence',
     );
+    // Staff's verb for giving a request to someone else is « confier », as on the page it leads to.
+    expect(mail.text_body).toContain('Confiez à un autre facilitateur celles qui ne peuvent pas attendre son retour');
+    expect(mail.html_body).toContain('à son nom, à confier à un autre facilitateur si elles ne peuvent attendre.');
+    expect(mail.html_body).toContain('<p>Confiez à un autre facilitateur celles qui ne peuvent pas attendre son retour');
+    expect(mail.text_body + mail.html_body).not.toMatch(/réaffect/i);
   });
 
   it('an absence declared today by an admin: the page says how many untaken requests are being handed over, not listed as kept', async () => {
@@ -372,6 +379,7 @@ describe('directory pages: records (animators, admins) and absences (the facilit
         'L’absence est enregistrée : aucune nouvelle demande ne sera confiée pendant ces jours. 2 demandes qui lui étaient confiées sans être encore prises en charge passent à un collègue ou à la réserve du réseau : leur réaffectation est en cours.',
       );
       expect(confirmed).toContain('Suit en ce moment 1 demande ouverte');
+      expect(confirmed).toContain('restent à son nom : confiez à un autre facilitateur celles qui ne peuvent pas attendre son retour.');
       expect(confirmed).toContain(`>${taken}</a>`);
       for (const reference of untaken) expect(confirmed).not.toContain(reference);
       // Seen again before routing is done: said above the list, once.

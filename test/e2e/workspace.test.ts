@@ -756,7 +756,9 @@ describe('the facilitator workspace', () => {
     const { reference, trackingUrl, client, facilitatorId } = await assigned();
     const page = `/espace/demandes/${reference}`;
     expect((await client.submit(page, `${page}/prise-en-charge`, {})).status).toBe(303);
-    expect(await (await client.get(page)).text()).toContain('Rendre la demande : motif');
+    const taken = await (await client.get(page)).text();
+    expect(taken).toContain('Rendre la demande : motif');
+    expect(taken).toContain('Une fois la réponse envoyée, c’est l’animateur du réseau qui la confie à un autre facilitateur.');
     const next = await insertFacilitator(t.dataSource, { capacity: 5, firstName: 'Alix' });
     // It had come from the other desk before: that older hand-over's word is not repeated after the give-back.
     await t.dataSource.query(

@@ -748,6 +748,10 @@ describe('routing worker', () => {
     expect(mail).toContain('suivie par Tess Lenoir');
     expect(mail).toContain(`/espace/demandes/${late.reference}`);
     expect(mail).toContain('/espace?late=1');
+    // Staff's verb for giving a request to someone else is « confier », as on the page it leads to.
+    expect(mail).toContain('prenez des nouvelles du facilitateur ou confiez la demande à un autre.');
+    expect(mail).toContain('Vous pouvez prendre des nouvelles du facilitateur ou confier la demande à un autre facilitateur depuis');
+    expect(mail).not.toMatch(/réaffect/i);
     expect(await mailsTo('ailleurs@example.org', 'network-overdue-answers')).toBe(0);
     // The facilitator hears of it the same morning, in a message of their own.
     const ownDigests = async (): Promise<string[]> =>
@@ -762,6 +766,8 @@ describe('routing worker', () => {
     const own = await sentMailFile(t, 'facilitator-overdue-answers', 'tardive@example.org');
     expect(own).toContain('Bonjour Tess,');
     expect(own).toContain(`/espace/demandes/${late.reference}`);
+    expect(own).toContain('dites-le à l’animateur de votre réseau, qui la confiera à un autre facilitateur.');
+    expect(own).not.toMatch(/réaffect/i);
     expect(await told(later)).toBeNull();
     expect(await told(latest)).toBeNull();
 

@@ -41,7 +41,7 @@ const NOTICES: Record<string, string> = {
   'adresse-inchangee': 'C’était déjà l’adresse de ce compte : rien n’a changé.',
   reseaux: 'Les réseaux animés sont enregistrés : ils s’appliquent dès la page suivante de la personne.',
   'desactivation-routage':
-    'Le compte est désactivé et sa fiche ne reçoit plus de demandes : celles qui n’étaient pas prises en charge passent à un collègue ; réaffectez celles en cours.',
+    'Le compte est désactivé et sa fiche ne reçoit plus de demandes : celles qui n’étaient pas prises en charge passent à un collègue ; confiez celles en cours à un autre facilitateur.',
   reactivation:
     'Le compte est réactivé : la personne se connecte avec son mot de passe (ou le choisit de nouveau par « Mot de passe oublié »).',
   'reactivation-invitation':

@@ -32,7 +32,7 @@ const NOTICES: Record<string, string> = {
   'reactivation-invitation':
     'Le compte est réactivé et une invitation à choisir un mot de passe lui est envoyée. Sa fiche ne reçoit toujours pas de demandes : cochez « Reçoit des demandes » ci-dessous si elle doit en recevoir de nouveau.',
   retrait:
-    'La fiche est enregistrée et ne reçoit plus de nouvelles demandes. Celles qui n’étaient pas encore prises en charge repartent en attribution ; celles en cours restent à la même personne, à réaffecter depuis leur page si besoin.',
+    'La fiche est enregistrée et ne reçoit plus de nouvelles demandes. Celles qui n’étaient pas encore prises en charge repartent en attribution ; celles en cours restent à la même personne, à confier à un autre facilitateur depuis leur page si besoin.',
 };
 
 /** How many requests given to the absent facilitator, not taken in charge, routing is handing over; null for none. */

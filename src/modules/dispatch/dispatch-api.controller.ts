@@ -26,7 +26,7 @@ type Body = Record<string, unknown>;
 @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Champ manquant ou invalide (erreurs par champ)' })
 @ApiConflictResponse({
   type: ErrorResponseDto,
-  description: `Action impossible dans l’état actuel de la demande, ou facilitateur complet (pour une réaffectation, à confirmer par beyondCapacity) ou absent (code \`conflict\`) ; ou, pour un transfert, une réaffectation ou une prise dans la réserve, ${CHANGED_MEANWHILE_CONFLICT}`,
+  description: `Action impossible dans l’état actuel de la demande, ou facilitateur complet (pour lui confier la demande, à confirmer par beyondCapacity) ou absent (code \`conflict\`) ; ou, pour transférer la demande, la confier à un autre facilitateur ou la prendre dans la réserve, ${CHANGED_MEANWHILE_CONFLICT}`,
 })
 @UseGuards(StaffGuard)
 @Controller('api/v1/staff')
@@ -104,10 +104,10 @@ export class DispatchApiController {
   @HttpCode(200)
   @StaffRoles('admin', 'animator')
   @ApiOperation({
-    summary: 'Réaffecter : à un facilitateur choisi, ou sans facilitatorId, remise en attribution automatique',
+    summary: 'Confier à un autre facilitateur : celui choisi, ou, sans facilitatorId, par remise en attribution automatique',
     description:
       'En attribution automatique, le routage ne propose plus la demande au facilitateur qui la tenait ; sans autre facilitateur disponible, elle attend dans la réserve du réseau (statut unassigned). ' +
-      'Une demande en attente de la précision de l’acheteur le reste (statut awaiting_buyer) : le nouveau facilitateur la tient prise en charge et reçoit la précision ; en attribution automatique sans autre facilitateur disponible, la réaffectation est refusée (409).',
+      'Une demande en attente de la précision de l’acheteur le reste (statut awaiting_buyer) : le nouveau facilitateur la tient prise en charge et reçoit la précision ; en attribution automatique sans autre facilitateur disponible, elle ne peut être confiée à personne (409).',
   })
   @ApiBody({
     schema: {

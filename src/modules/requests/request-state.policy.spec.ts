@@ -119,7 +119,7 @@ describe('request state machine', () => {
     [
       'give_back',
       'answered',
-      'Vous avez déjà répondu : pour confier la suite à un collègue, demandez à l’animateur de votre réseau de réaffecter la demande.',
+      'Vous avez déjà répondu : pour qu’un collègue prenne la suite, demandez à l’animateur de votre réseau de confier la demande à un autre facilitateur.',
     ],
   ] as const)('refuses %s from %s with a conflict carrying a French message', (action, status, message) => {
     try {

@@ -182,7 +182,7 @@ function refusalMessage(status: RequestStatus, statusLabel: string, action: Requ
     return 'La demande attend la précision de l’acheteur : vous pourrez la rendre une fois sa précision reçue, ou y répondre si vous l’avez eue autrement.';
   }
   if (status === 'answered' && action === 'give_back') {
-    return 'Vous avez déjà répondu : pour confier la suite à un collègue, demandez à l’animateur de votre réseau de réaffecter la demande.';
+    return 'Vous avez déjà répondu : pour qu’un collègue prenne la suite, demandez à l’animateur de votre réseau de confier la demande à un autre facilitateur.';
   }
   return `Cette action n’est pas possible pour une demande « ${statusLabel} ». La page a peut-être changé entre-temps : rechargez-la.`;
 }

@@ -457,7 +457,7 @@ export class StaffRequestPageDto {
   @ApiProperty({
     example: 'in_progress:environmental:5f0c6b1e-9a53-4c1f-8a7e-2f4b8f1d2c3a:2',
     description:
-      'L’état lu (statut, type, facilitateur, nombre d’attributions) : à renvoyer, facultatif, avec une clôture, un transfert ou une réaffectation (seenState), qui sont refusés (409) si la demande a changé entre-temps',
+      'L’état lu (statut, type, facilitateur, nombre d’attributions) : à renvoyer (seenState), facultatif, pour clôturer, transférer ou confier la demande à un autre facilitateur : l’action est refusée (409) si la demande a changé entre-temps',
   })
   seenState!: string;
 
